@@ -1,0 +1,151 @@
+"""What every command shares: the store and actor options, the stamp of an event, parsing
+typed text into domain values, rendering answers, and turning refusals into one clear line.
+
+The CLI is a thin adapter: it parses strings, calls one application method, renders the answer.
+No rule of the programme lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import orjson
+import typer
+from ledger.application import Ledger, open_ledger
+from ledger.core import Stamp
+from ledger.errors import LedgerError
+from ledger.values import CHINA, parse_date, parse_yuan
+from rich.console import Console
+from rich.table import Table
+
+__all__ = [
+    "ActorOption",
+    "DocumentOption",
+    "EffectiveOption",
+    "NoteOption",
+    "Settings",
+    "console",
+    "emit_json",
+    "err_console",
+    "ledger_session",
+    "make_stamp",
+    "money",
+    "on_date",
+    "refusals",
+    "render_rows",
+    "settings",
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Exit code of a refused command (bad input, broken rule, no permission, store error).
+REFUSED = 2
+
+
+@dataclass
+class Settings:
+    """Global options given before the command: ``fupin --store X --as Y household ...``."""
+
+    store: str | None = None
+    actor: str | None = None
+
+
+settings = Settings()
+
+DocumentOption = Annotated[
+    str,
+    typer.Option(
+        "--document", "-d", help="Source document 文件 the event rests on (number or reference)."
+    ),
+]
+EffectiveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        "-e",
+        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China.",
+    ),
+]
+NoteOption = Annotated[
+    str, typer.Option("--note", help="Optional note 备注; a reason for corrections.")
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as", help="Officer id recording this; default: LEDGER_ACTOR.", show_default=False
+    ),
+]
+
+
+def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
+    """The event's stamp: actor from ``--as`` / ``LEDGER_ACTOR``, effective date, document."""
+    actor = settings.actor or os.environ.get("LEDGER_ACTOR", "")
+    day = parse_date(effective, "effective") if effective else today()
+    return Stamp(actor=actor, effective=day, document=document, note=note)
+
+
+def today() -> date:
+    from datetime import datetime
+
+    return datetime.now(CHINA).date()
+
+
+def money(text: str, field: str) -> int:
+    """Yuan typed by an officer (``1234.56``) into fen."""
+    return parse_yuan(text, field)
+
+
+def on_date(text: str, field: str) -> date:
+    return parse_date(text, field)
+
+
+@contextmanager
+def ledger_session(create: bool = False) -> Iterator[Ledger]:
+    """Open the ledger for one command and always close it."""
+    app = open_ledger(settings.store, create=create)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def refusals(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a ``LedgerError`` into one line on stderr and exit code 2; never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except LedgerError as exc:
+            err_console.print(
+                f"[red]refused[/red] {exc}", markup=True, highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(REFUSED) from None
+
+    return wrapper
+
+
+def emit_json(value: Any) -> None:
+    """Write ``value`` as JSON to stdout (UTF-8, Chinese kept as is)."""
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A rich table of plain values."""
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(table)

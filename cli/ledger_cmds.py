@@ -1,0 +1,82 @@
+"""Commands on the ledger as a whole: ``init``, ``history``, ``log``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import orjson
+import typer
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    console,
+    emit_json,
+    ledger_session,
+    make_stamp,
+    refusals,
+    render_rows,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@refusals
+def init(
+    admin: Annotated[str, typer.Option("--admin", help="Officer id of the first admin 管理员.")],
+    name: Annotated[str, typer.Option("--name", help="The admin's name.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Create an empty ledger and register its first admin (the district office 区扶贫办)."""
+    stamp = make_stamp(document, effective)
+    with ledger_session(create=True) as app:
+        app.initialise(admin, name, stamp.document, stamp.effective)
+    console.print(f"initialised; first admin: {admin}")
+
+
+@refusals
+def history(
+    household: Annotated[str, typer.Argument(help="Household number 户号.")],
+    output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """A household's timeline 户档案时间线: what happened, who recorded it, when, and why."""
+    with ledger_session() as app:
+        entries = app.history(household)
+    if output is Format.json:
+        emit_json(entries)
+        return
+    rows = [
+        (
+            e["version"],
+            e["effective"],
+            e["event"],
+            f"{e['actor']} ({e['role']})",
+            e["recorded_at"][:19],
+            e["document"],
+            _summary(e["details"]) + (f" — {e['note']}" if e["note"] else ""),
+        )
+        for e in entries
+    ]
+    columns = ("#", "effective", "event", "recorded by", "recorded at (UTC)", "document", "details")
+    render_rows(f"household {household}", columns, rows)
+
+
+def _summary(details: dict[str, object]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in details.items() if k != "personal")
+
+
+@refusals
+def log(
+    since: Annotated[int, typer.Option("--since", help="Only events after this position.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+) -> None:
+    """The raw event stream 事件流 as JSON lines, with provenance, in recording order."""
+    with ledger_session() as app:
+        for entry in app.event_stream(since=since, limit=limit):
+            sys.stdout.write(orjson.dumps(entry).decode() + "\n")

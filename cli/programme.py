@@ -1,0 +1,101 @@
+"""``fupin programme``: open the programme 扶贫实施方案 and record yearly parameters 年度参数."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from ledger.programme import ProgrammeRules, YearParameters
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    NoteOption,
+    console,
+    ledger_session,
+    make_stamp,
+    money,
+    refusals,
+)
+
+programme_app = typer.Typer(help="The programme 扶贫实施方案 and its yearly parameters 年度参数.")
+
+_DEFAULT = ProgrammeRules()
+
+
+@programme_app.command("open")
+@refusals
+def open_programme(
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    title: Annotated[
+        str, typer.Option(help="Title 方案名称.")
+    ] = "新时期城乡精准扶贫精准脱贫实施方案（2016—2018年）",
+    first_year: Annotated[int, typer.Option(help="First year.")] = _DEFAULT.first_year,
+    last_year: Annotated[int, typer.Option(help="Last year.")] = _DEFAULT.last_year,
+    per_person_min: Annotated[
+        str, typer.Option(help="Minimum funding per key-target person over the programme, yuan.")
+    ] = "20000",
+    shares: Annotated[str, typer.Option(help="Yearly exit shares 减贫计划, e.g. 2:3:5.")] = "2:3:5",
+    local_yearly_min: Annotated[
+        str, typer.Option(help="Local (district + street) funding minimum per year, yuan.")
+    ] = "1592000",
+    urban_exit_percent: Annotated[
+        int, typer.Option(help="Urban exit: % of the urban 低保 standard.")
+    ] = _DEFAULT.urban_exit_percent,
+    rural_exit_percent: Annotated[
+        int, typer.Option(help="Rural exit: % of district rural per-capita income.")
+    ] = _DEFAULT.rural_exit_percent,
+    notice_days: Annotated[
+        int, typer.Option(help="Minimum public notice 公示 days.")
+    ] = _DEFAULT.notice_min_days,
+) -> None:
+    """Open the programme with its rules (defaults: 江高发〔2016〕4号)."""
+    rules = ProgrammeRules(
+        first_year=first_year,
+        last_year=last_year,
+        per_person_min_fen=money(per_person_min, "per_person_min"),
+        reduction_shares=_shares(shares),
+        local_yearly_min_fen=money(local_yearly_min, "local_yearly_min"),
+        urban_exit_percent=urban_exit_percent,
+        rural_exit_percent=rural_exit_percent,
+        notice_min_days=notice_days,
+    )
+    with ledger_session() as app:
+        app.open_programme(make_stamp(document, effective), title, rules)
+    console.print("programme opened")
+
+
+def _shares(text: str) -> tuple[int, ...]:
+    from ledger.errors import InputError
+
+    try:
+        return tuple(int(part) for part in text.split(":"))
+    except ValueError:
+        raise InputError("shares", f"{text!r} is not like 2:3:5") from None
+
+
+@programme_app.command("set-year")
+@refusals
+def set_year(
+    year: Annotated[int, typer.Argument(help="The year 年度.")],
+    urban_dibao: Annotated[
+        str, typer.Option(help="Urban 低保 standard per person per year, yuan 城镇低保标准.")
+    ],
+    rural_income: Annotated[
+        str,
+        typer.Option(
+            help="District rural per-capita disposable income, yuan 农村居民人均可支配收入."
+        ),
+    ],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
+) -> None:
+    """Record a year's standards 年度参数; setting a year again is a correction and needs --note."""
+    params = YearParameters(
+        year, money(urban_dibao, "urban_dibao"), money(rural_income, "rural_income")
+    )
+    with ledger_session() as app:
+        app.set_year(make_stamp(document, effective, note), params)
+    console.print(f"parameters for {year} recorded")

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The project's two commands, needing nothing but Python 3.11+ (standard library only here):
+
+    python3 dev.py demo    create .venv, install the project, run the demo on embedded SQLite
+    python3 dev.py test    create .venv, install the dev tools, run every check
+
+Every check is: pytest, ``ruff check``, ``ruff format --check``, ``mypy --strict``, and a tiny
+smoke run of the benchmarks (benchmarks are never tests). Extra arguments go to the demo or to
+pytest, e.g. ``python3 dev.py test -k household``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def ensure_venv() -> None:
+    """Create .venv and (re)install the project when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is needed")
+    stamp = VENV / ".installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+        return
+    if not PY.exists():
+        print("creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("installing the project and its tools into .venv ...", flush=True)
+    run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    run([str(PY), "-m", "pip", "install", "--quiet", "-e", ".[dev]"])
+    stamp.write_text(digest)
+
+
+def run(command: list[str]) -> None:
+    result = subprocess.run(command, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        print(f"FAILED ({result.returncode}): {' '.join(command)}", flush=True)
+        sys.exit(result.returncode)
+
+
+def demo(args: list[str]) -> None:
+    store = ROOT / "demo.db"
+    run([str(BIN / "fupin"), "--store", str(store), "demo", *args])
+
+
+def test(args: list[str]) -> None:
+    run([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", *args])
+    run([str(BIN / "ruff"), "check", "."])
+    run([str(BIN / "ruff"), "format", "--check", "."])
+    run([str(BIN / "mypy"), "--strict"])
+    if (ROOT / "bench" / "run").exists():
+        run([str(PY), str(ROOT / "bench" / "run"), "--smoke"])
+    print("all checks passed", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+        sys.exit(__doc__)
+    ensure_venv()
+    {"demo": demo, "test": test}[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

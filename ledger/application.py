@@ -1,0 +1,57 @@
+"""The ledger application 扶贫台账: every command officers run, every query on stored events.
+
+``Ledger`` composes one command class per area (reference data, casework, funds, oversight)
+over ``LedgerCore``. Open it with ``open_ledger(store)`` and close it when done.
+"""
+
+from __future__ import annotations
+
+import sqlite3  # noqa: TID251 - only to recognise the driver's errors when opening a store
+from typing import Any
+
+from ledger.casework import CaseworkCommands
+from ledger.errors import LedgerError
+from ledger.funding import FundCommands
+from ledger.oversight import OversightCommands
+from ledger.reading import ReadingQueries
+from ledger.reference import ReferenceCommands
+from ledger.store import StoreLocation, parse_store
+
+__all__ = ["Ledger", "StoreError", "open_ledger"]
+
+
+class StoreError(LedgerError):
+    """The store cannot be opened (missing file, unreachable server, bad credentials)."""
+
+
+class Ledger(ReferenceCommands, CaseworkCommands, FundCommands, OversightCommands, ReadingQueries):
+    """The audit ledger of the Jianghai targeted poverty-alleviation programme."""
+
+
+def open_ledger(
+    store: str | None = None, *, create: bool = False, extra_env: dict[str, str] | None = None
+) -> Ledger:
+    """Open the ledger at ``store`` (path or URL). A missing SQLite file is an error unless
+    ``create`` (``fupin init``); connection failures become a one-line ``StoreError``."""
+    location = parse_store(store)
+    if location.path is not None and not create and not location.path.exists():
+        raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
+    if location.path is not None and create and not location.path.parent.exists():
+        raise StoreError("store", f"folder {location.path.parent} does not exist")
+    env: dict[str, Any] = {**location.env, **(extra_env or {})}
+    try:
+        return Ledger(env=env)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError("store", f"cannot open {location.display}: {exc}") from None
+    except Exception as exc:  # the PostgreSQL driver's errors, without importing it here
+        raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def describe_store(store: str | None) -> StoreLocation:
+    """The parsed store, for messages that must not show a password."""
+    return parse_store(store)

@@ -1,0 +1,104 @@
+"""Who may record what: each command's allowed roles and how far a street officer reaches.
+
+The table is the one place the ledger's permissions live; ``Ledger`` consults it before every
+command and ``fupin verify`` re-checks it for every stored event.
+
+Scopes:
+
+- ``district``: district-level only — an admin, or an officer/inspector with no street;
+- ``street``: an admin, a district-level holder of the role, or one whose street is the
+  household's, account's or inspection's street;
+- ``any``: any holder of the role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.errors import PermissionRefusedError
+
+__all__ = ["PERMISSIONS", "Permission", "check_permission"]
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: tuple[str, ...]
+    scope: str  # "district", "street" or "any"
+
+
+_ADMIN = ("admin",)
+_CASE = ("admin", "officer")
+_INSPECT = ("admin", "inspector")
+
+PERMISSIONS: dict[str, Permission] = {
+    # reference data: the district office
+    "open_programme": Permission(_ADMIN, "district"),
+    "set_year": Permission(_ADMIN, "district"),
+    "register_street": Permission(_ADMIN, "district"),
+    "add_village": Permission(_ADMIN, "district"),
+    "register_officer": Permission(_ADMIN, "district"),
+    "change_officer": Permission(_ADMIN, "district"),
+    "retire_officer": Permission(_ADMIN, "district"),
+    "register_helper": Permission(_CASE, "any"),
+    # casework: the street poverty offices, or the district office
+    "identify": Permission(_CASE, "street"),
+    "change_members": Permission(_CASE, "street"),
+    "review": Permission(_CASE, "street"),
+    "post_notice": Permission(_CASE, "street"),
+    "raise_objection": Permission(_CASE, "street"),
+    "resolve_objection": Permission(_CASE, "street"),
+    "sign": Permission(_CASE, "street"),
+    "register": Permission(_CASE, "street"),
+    "pair": Permission(_CASE, "street"),
+    "unpair": Permission(_CASE, "street"),
+    "sign_agreement": Permission(_CASE, "street"),
+    "record_visit": Permission(_CASE, "street"),
+    "plan_measure": Permission(_CASE, "street"),
+    "complete_measure": Permission(_CASE, "street"),
+    "assess_income": Permission(_CASE, "street"),
+    "propose_exit": Permission(_CASE, "street"),
+    "verify_exit": Permission(_CASE, "street"),
+    "post_exit_notice": Permission(_CASE, "street"),
+    "approve_exit": Permission(_CASE, "district"),
+    "recognise_return": Permission(_CASE, "street"),
+    "apply_return": Permission(_CASE, "street"),
+    "review_return": Permission(_CASE, "district"),
+    "approve_return": Permission(_CASE, "district"),
+    # funds: the district for city, district and donation accounts, a street for its own
+    "open_account": Permission(_CASE, "street"),
+    "receive_allocation": Permission(_CASE, "street"),
+    "disburse": Permission(_CASE, "street"),
+    "employ_worker": Permission(_CASE, "any"),
+    "end_employment": Permission(_CASE, "any"),
+    # oversight
+    "open_inspection": Permission(_INSPECT, "street"),
+    "record_finding": Permission(_INSPECT, "street"),
+    "report_rectification": Permission(_CASE, "street"),
+    "close_finding": Permission(_INSPECT, "street"),
+    "notice_criticism": Permission(_INSPECT, "district"),
+    "hold_talk": Permission(_INSPECT, "district"),
+    # corrections: admins, or whoever may record entries in that street
+    "correct": Permission(("admin", "officer", "inspector"), "street"),
+}
+
+
+def check_permission(command: str, actor: str, role: str, actor_street: str, street: str) -> None:
+    """Refuse ``command`` unless ``role`` allows it and the actor's street reaches ``street``.
+
+    ``street`` is the street the command touches ("" when it touches none, e.g. a city account).
+    """
+    permission = PERMISSIONS[command]
+    if role not in permission.roles:
+        raise PermissionRefusedError(
+            "as", f"{actor} is {role}; {command} needs {' or '.join(permission.roles)}"
+        )
+    if role == "admin" or permission.scope == "any" or not actor_street:
+        return
+    if permission.scope == "district":
+        raise PermissionRefusedError(
+            "as", f"{actor} works for street {actor_street}; {command} is for the district"
+        )
+    if street != actor_street:
+        raise PermissionRefusedError(
+            "as", f"{actor} works for street {actor_street}, not {street or 'the district'}"
+        )

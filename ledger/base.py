@@ -1,0 +1,97 @@
+"""What every event of the ledger carries, and how a mistaken entry is corrected.
+
+Provenance 来源: who recorded the event (a registered officer), in what role, when it took
+effect, on what document, with an optional note. *When it was recorded* is the event's
+``timestamp``, set by the recording clock (``ledger.clock``), timezone-aware.
+
+Corrections 更正: nothing is ever updated or deleted. An entry recorded by mistake (a visit, an
+income assessment, a disbursement...) is voided by a later ``Corrected`` event on the same
+aggregate that names the version it corrects and why; the right fact is then recorded anew.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from ledger import clock
+from ledger.errors import RuleError
+
+__all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "natural_id"]
+
+#: Namespace of the deterministic aggregate ids (uuid5 of "kind:natural key").
+LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
+
+
+def natural_id(kind: str, key: str) -> UUID:
+    """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...)."""
+    return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who recorded an event, in what role, when it took effect and on what document."""
+
+    actor: str
+    role: str
+    effective: date
+    document: str
+    note: str = ""
+
+
+class LedgerAggregate(Aggregate):
+    """Base of every aggregate: timestamps from the recording clock, voidable entries."""
+
+    #: Event class names whose entries a ``Corrected`` event may void.
+    VOIDABLE: ClassVar[frozenset[str]] = frozenset()
+
+    class Event(Aggregate.Event):
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
+
+    def __base_init__(
+        self, originator_id: Any, originator_version: int, timestamp: datetime
+    ) -> None:
+        super().__base_init__(originator_id, originator_version, timestamp)
+        self.voided: dict[int, str] = {}  # version -> reason
+        self.entries: dict[int, tuple[str, Any]] = {}  # version -> (event name, key)
+
+    def remember_entry(self, kind: str, key: Any = None) -> int:
+        """Note that the event being applied now is a voidable entry; returns its version.
+
+        ``key`` is what ``undo_entry`` needs to take the entry's effect back out.
+        """
+        version = self.version + 1
+        self.entries[version] = (kind, key)
+        return version
+
+    def correct(self, version: int, reason: str, prov: Provenance) -> None:
+        """Void the entry recorded at ``version`` (a compensating event, never an edit)."""
+        self.check_correctable(version)
+        if not reason.strip():
+            raise RuleError("reason", "a correction must say why")
+        self._corrected(version, reason.strip(), prov)
+
+    def check_correctable(self, version: int) -> None:
+        if version in self.voided:
+            raise RuleError("version", f"entry {version} was already corrected")
+        if version not in self.entries:
+            kinds = ", ".join(sorted(self.VOIDABLE)) or "none"
+            raise RuleError(
+                "version", f"{version} is not a correctable entry here (correctable: {kinds})"
+            )
+
+    @event("Corrected")
+    def _corrected(self, corrects: int, reason: str, prov: Provenance) -> None:
+        self.voided[corrects] = reason
+        kind, key = self.entries[corrects]
+        self.undo_entry(kind, key)
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        """Take the voided entry's effect back out; each aggregate knows its own entries."""
+        raise RuleError("version", f"{kind} entries cannot be corrected")

@@ -1,0 +1,234 @@
+"""Casework commands: a household's life in the programme, from identification to return.
+
+Each command loads the household, checks that the actor's street reaches the household's
+street, lets the aggregate check the plan's rules, and saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.base import LedgerAggregate, Provenance
+from ledger.core import LedgerCore, Stamp
+from ledger.errors import AlreadyExistsError, InputError, RuleError
+from ledger.helpers import ROLE_OF_KIND, Helper
+from ledger.household import Household, Measure, Personal
+from ledger.places import Street
+from ledger.values import AREAS, MEASURE_CATEGORIES, choice, require_text, valid_id_card
+
+__all__ = ["CaseworkCommands", "Identification"]
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What identification 识别 records about a household from the 低保 roll."""
+
+    number: str
+    street: str
+    village: str
+    area: str
+    members: int
+    labour: bool
+    willing: bool
+    disabled: bool
+    dibao: bool
+    personal: Personal
+
+
+class CaseworkCommands(LedgerCore):
+    """Commands of the street poverty offices 街道扶贫办 on households."""
+
+    def on_household(
+        self, stamp: Stamp, command: str, number: str, act: Callable[[Household, Provenance], None]
+    ) -> None:
+        """Load household ``number``, authorise ``command`` for its street, apply ``act``, save."""
+
+        def attempt() -> list[LedgerAggregate]:
+            household = self.household(number)
+            prov = self.authorise(stamp, command, household.street)
+            act(household, prov)
+            return [household]
+
+        self.execute(attempt)
+
+    def identify(self, stamp: Stamp, facts: Identification) -> None:
+        """Identification 识别 from the 低保 roll [四(一)]."""
+        number = require_text(facts.number, "household", 40)
+        prov = self.authorise(stamp, "identify", facts.street)
+        choice(facts.area, AREAS, "area")
+        self.load(Street, facts.street, "street").check_has_village(facts.village)
+        if not valid_id_card(facts.personal.id_card):
+            raise InputError("id_card", "not a valid 18-character ID-card number 身份证号")
+        Household.check_identification(facts.members, facts.dibao, facts.personal.member_names)
+        if self.exists(Household, number):
+            raise AlreadyExistsError("household", f"{number} is already identified")
+        household = Household(
+            number=number,
+            street=facts.street,
+            village=facts.village,
+            area=facts.area,
+            members=facts.members,
+            labour=facts.labour,
+            willing=facts.willing,
+            disabled=facts.disabled,
+            dibao=facts.dibao,
+            personal=facts.personal,
+            prov=prov,
+        )
+        self.execute(lambda: [household])
+
+    def change_members(self, stamp: Stamp, number: str, members: int, personal: Personal) -> None:
+        """The household's members changed; the note says how."""
+        if not valid_id_card(personal.id_card):
+            raise InputError("id_card", "not a valid 18-character ID-card number 身份证号")
+        self.on_household(
+            stamp, "change_members", number, lambda h, p: h.change_members(members, personal, p)
+        )
+
+    def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
+        """Village review 村（社区）评议."""
+        self.on_household(stamp, "review", number, lambda h, p: h.review(accepted, p))
+
+    def post_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
+        """Public notice 张榜公示, at least 7 days."""
+        days = self.programme().rules.notice_min_days
+        self.on_household(
+            stamp, "post_notice", number, lambda h, p: h.post_notice(start, end, days, p)
+        )
+
+    def raise_objection(self, stamp: Stamp, number: str, objection_id: str, summary: str) -> None:
+        """An objection to the notice."""
+        oid = require_text(objection_id, "objection")
+        self.on_household(
+            stamp, "raise_objection", number, lambda h, p: h.raise_objection(oid, summary, p)
+        )
+
+    def resolve_objection(self, stamp: Stamp, number: str, objection_id: str, upheld: bool) -> None:
+        """An objection answered (upheld: the household is not registered)."""
+        self.on_household(
+            stamp,
+            "resolve_objection",
+            number,
+            lambda h, p: h.resolve_objection(objection_id, upheld, p),
+        )
+
+    def sign(self, stamp: Stamp, number: str) -> None:
+        """The household signs to confirm 签字确认."""
+        self.on_household(stamp, "sign", number, lambda h, p: h.sign(p))
+
+    def register(self, stamp: Stamp, number: str, key_target: bool) -> None:
+        """Registration 建档立卡, as a key target 重点帮扶对象 or not."""
+        self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p))
+
+    def pair(self, stamp: Stamp, number: str, helper_id: str) -> None:
+        """Pair a helper 结对帮扶."""
+        helper = self.load(Helper, helper_id, "helper")
+        limit = self.programme().rules.max_cadres_per_household
+        role = ROLE_OF_KIND[helper.kind]
+        self.on_household(stamp, "pair", number, lambda h, p: h.pair(helper_id, role, limit, p))
+
+    def unpair(
+        self, stamp: Stamp, number: str, helper_id: str, reason: str, replacement: str = ""
+    ) -> None:
+        """End a pairing; before exit only with a replacement of the same kind."""
+        if replacement:
+            old = ROLE_OF_KIND[self.load(Helper, helper_id, "helper").kind]
+            new = ROLE_OF_KIND[self.load(Helper, replacement, "replacement").kind]
+            if old != new:
+                raise RuleError("replacement", f"a {old} is replaced by a {old}, not a {new}")
+        self.on_household(
+            stamp, "unpair", number, lambda h, p: h.unpair(helper_id, replacement, reason, p)
+        )
+
+    def sign_agreement(self, stamp: Stamp, number: str) -> None:
+        """The assistance agreement 扶贫协议."""
+        self.on_household(stamp, "sign_agreement", number, lambda h, p: h.sign_agreement(p))
+
+    def record_visit(self, stamp: Stamp, number: str, helper_id: str, summary: str = "") -> None:
+        """A visit by a paired helper (at least one a quarter)."""
+        self.on_household(
+            stamp, "record_visit", number, lambda h, p: h.record_visit(helper_id, summary, p)
+        )
+
+    def plan_measure(
+        self,
+        stamp: Stamp,
+        number: str,
+        measure_id: str,
+        category: str,
+        description: str,
+        budget_fen: int = 0,
+    ) -> None:
+        """A measure of the household's plan 一户一策."""
+        measure = Measure(
+            require_text(measure_id, "measure"),
+            choice(category, MEASURE_CATEGORIES, "category"),
+            description.strip(),
+            budget_fen,
+        )
+        self.on_household(stamp, "plan_measure", number, lambda h, p: h.plan_measure(measure, p))
+
+    def complete_measure(self, stamp: Stamp, number: str, measure_id: str, outcome: str) -> None:
+        """A measure carried out."""
+        self.on_household(
+            stamp,
+            "complete_measure",
+            number,
+            lambda h, p: h.complete_measure(measure_id, outcome, p),
+        )
+
+    def assess_income(self, stamp: Stamp, number: str, year: int, income_fen: int) -> None:
+        """The yearly per-capita disposable income assessment."""
+        self.programme().check_year_in_programme(year)
+        self.on_household(
+            stamp, "assess_income", number, lambda h, p: h.assess_income(year, income_fen, p)
+        )
+
+    def propose_exit(self, stamp: Stamp, number: str, year: int) -> None:
+        """Exit proposed 拟退出 for an assessment year."""
+        programme = self.programme()
+        programme.check_year_in_programme(year)
+
+        def act(household: Household, prov: Provenance) -> None:
+            threshold = programme.exit_threshold(year, household.area)
+            household.propose_exit(year, threshold, prov)
+
+        self.on_household(stamp, "propose_exit", number, act)
+
+    def verify_exit(self, stamp: Stamp, number: str) -> None:
+        """Exit verified 核实."""
+        self.on_household(stamp, "verify_exit", number, lambda h, p: h.advance_exit("verified", p))
+
+    def post_exit_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
+        """Exit announced 公示."""
+        days = self.programme().rules.notice_min_days
+        self.on_household(
+            stamp, "post_exit_notice", number, lambda h, p: h.post_exit_notice(start, end, days, p)
+        )
+
+    def approve_exit(self, stamp: Stamp, number: str) -> None:
+        """Exit approved by the district: the household leaves the programme."""
+        self.on_household(stamp, "approve_exit", number, lambda h, p: h.advance_exit("approved", p))
+
+    def advance_return(
+        self, stamp: Stamp, number: str, step: str, disaster: str = "", authority: str = ""
+    ) -> None:
+        """Return to poverty 返贫: recognised, applied, reviewed (district), approved (city)."""
+        command = {
+            "recognised": "recognise_return",
+            "applied": "apply_return",
+            "reviewed": "review_return",
+            "approved": "approve_return",
+        }.get(step)
+        if command is None:
+            raise InputError(
+                "step", f"{step!r} is not one of recognised, applied, reviewed, approved"
+            )
+        if step == "recognised":
+            require_text(disaster, "disaster")
+            require_text(authority, "authority")
+        self.on_household(
+            stamp, command, number, lambda h, p: h.advance_return(step, disaster, authority, p)
+        )

@@ -1,0 +1,169 @@
+"""The application core: storage settings, the transcoder, permission checks, retries.
+
+Every command of ``Ledger`` follows one shape: load the aggregates it touches, check the actor's
+permission for the street concerned, call the aggregates' command methods (which check the
+plan's rules before any change), then save all their new events in one transaction. A save that
+loses a race with another writer (``IntegrityError``) is retried on fresh state; if the command
+is no longer valid the retry raises the rule it now breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoder
+
+from ledger import clock
+from ledger.authority import check_permission
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import ConflictError, InputError, NotFoundError, PermissionRefusedError
+from ledger.funds import Disbursement, FundAccount
+from ledger.helpers import Helper
+from ledger.household import Household, Measure, Personal
+from ledger.inspections import Inspection
+from ledger.officers import Officer
+from ledger.places import Street
+from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
+from ledger.transcoder import OrjsonTranscoder
+from ledger.values import CHINA
+
+__all__ = ["AGGREGATE_KINDS", "LedgerCore", "Stamp"]
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+#: The aggregate kinds, by the word officers use for them (ids are uuid5 of "kind:key").
+AGGREGATE_KINDS: dict[str, type[LedgerAggregate]] = {
+    "programme": Programme,
+    "street": Street,
+    "officer": Officer,
+    "helper": Helper,
+    "household": Household,
+    "fund": FundAccount,
+    "inspection": Inspection,
+}
+
+_VALUE_TYPES = (Provenance, ProgrammeRules, YearParameters, Personal, Measure, Disbursement)
+
+_MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the officer says about an event they append: who they are, when it took effect,
+    on what document 文件, and an optional note."""
+
+    actor: str
+    effective: date
+    document: str
+    note: str = ""
+
+
+class LedgerCore(Application[UUID]):
+    """Storage, permissions and the load-check-save loop shared by every command."""
+
+    name = "fupin"
+    env: ClassVar[dict[str, str]] = {"COMPRESSOR_TOPIC": ""}
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = OrjsonTranscoder()
+        for cls in _VALUE_TYPES:
+            transcoder.register_dataclass(cls)
+        return transcoder
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, cls: type[A], key: str, field: str) -> A:
+        """The aggregate of kind ``cls`` with natural key ``key``, or a refusal naming ``field``."""
+        try:
+            aggregate: LedgerAggregate = self.repository.get(natural_id(_kind(cls), key))
+        except AggregateNotFoundError:
+            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record") from None
+        assert isinstance(aggregate, cls)
+        return aggregate
+
+    def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
+        return natural_id(_kind(cls), key) in self.repository
+
+    def programme(self) -> Programme:
+        try:
+            aggregate: LedgerAggregate = self.repository.get(
+                natural_id("programme", PROGRAMME_CODE)
+            )
+        except AggregateNotFoundError:
+            raise NotFoundError("programme", "the programme is not opened yet") from None
+        assert isinstance(aggregate, Programme)
+        return aggregate
+
+    def household(self, number: str) -> Household:
+        return self.load(Household, number, "household")
+
+    # -- permission and provenance ---------------------------------------------------------
+
+    def authorise(self, stamp: Stamp, command: str, street: str = "") -> Provenance:
+        """Check the actor may run ``command`` for ``street``; return the event's provenance."""
+        if not stamp.actor.strip():
+            raise PermissionRefusedError("as", "say who records this (--as or LEDGER_ACTOR)")
+        try:
+            officer = self.load(Officer, stamp.actor, "as")
+        except NotFoundError:
+            raise PermissionRefusedError(
+                "as", f"{stamp.actor} is not a registered officer"
+            ) from None
+        if not officer.active:
+            raise PermissionRefusedError("as", f"{stamp.actor} has retired")
+        check_permission(command, stamp.actor, officer.role, officer.street, street)
+        return self.provenance(stamp, officer.role)
+
+    @staticmethod
+    def provenance(stamp: Stamp, role: str) -> Provenance:
+        if not stamp.document.strip():
+            raise InputError("document", "every event names its source document 文件")
+        today = clock.now().astimezone(CHINA).date()
+        if stamp.effective > today:
+            raise InputError("effective", f"{stamp.effective} is after today ({today})")
+        return Provenance(
+            stamp.actor, role, stamp.effective, stamp.document.strip(), stamp.note.strip()
+        )
+
+    # -- the load-check-save loop ----------------------------------------------------------
+
+    def execute(self, attempt: Callable[[], Sequence[LedgerAggregate]]) -> int | None:
+        """Run ``attempt`` and save what it changed atomically; retry lost races on fresh state.
+
+        Returns the notification id of the last event saved.
+        """
+        for _ in range(_MAX_ATTEMPTS):
+            aggregates = attempt()
+            try:
+                recordings = self.save(*aggregates)
+            except IntegrityError:
+                # Another writer got there first. The next attempt reloads: the repository
+                # either has no cache or fast-forwards cached aggregates from the store.
+                continue
+            return recordings[-1].notification.id if recordings else None
+        raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    def event_count(self) -> int:
+        """How many events the ledger holds (counted, never read off notification ids)."""
+        total = 0
+        start: int | None = None
+        while True:
+            page = self.recorder.select_notifications(
+                start=start, limit=10_000, inclusive_of_start=start is None
+            )
+            if not page:
+                return total
+            total += len(page)
+            start = page[-1].id
+
+
+def _kind(cls: type[LedgerAggregate]) -> str:
+    for kind, candidate in AGGREGATE_KINDS.items():
+        if candidate is cls:
+            return kind
+    raise KeyError(cls)

@@ -1,0 +1,138 @@
+"""Fund commands: accounts, allocations, disbursements, enterprise employment [六(四)、四(十一)].
+
+A disbursement to a household's measure is saved together with the household's own
+``FundsReceived`` event, in one transaction, so the household's history shows its money.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger.base import LedgerAggregate
+from ledger.core import LedgerCore, Stamp
+from ledger.errors import AlreadyExistsError, RuleError
+from ledger.funds import FUND_SOURCES, FUND_USES, PURPOSES, Disbursement, FundAccount
+from ledger.helpers import Helper
+from ledger.household import ACTIVE_STAGES, Household
+from ledger.places import Street
+from ledger.values import choice, require_text
+
+__all__ = ["FundCommands"]
+
+#: Uses allowed for each purpose; household measures use their own category.
+_USES_BY_PURPOSE = {
+    "village": ("facilities", "party-building"),
+    "organisation": ("social-work",),
+    "working": ("working",),
+}
+
+
+class FundCommands(LedgerCore):
+    """Commands of the district and street offices on money."""
+
+    def open_account(
+        self, stamp: Stamp, code: str, source: str, year: int, street: str = "", donor: str = ""
+    ) -> None:
+        """Open a fund account for one source and one year."""
+        code = require_text(code, "account", 60)
+        choice(source, FUND_SOURCES, "source")
+        prov = self.authorise(stamp, "open_account", street)
+        FundAccount.check_opening(source, street, donor.strip())
+        self.programme().check_year_in_programme(year)
+        if street:
+            self.load(Street, street, "street")
+        if self.exists(FundAccount, code):
+            raise AlreadyExistsError("account", f"{code} is already open")
+        account = FundAccount(
+            code=code, source=source, year=year, street=street, donor=donor.strip(), prov=prov
+        )
+        self.execute(lambda: [account])
+
+    def receive_allocation(self, stamp: Stamp, code: str, amount_fen: int) -> None:
+        """An allocation reaches the account."""
+
+        def attempt() -> list[LedgerAggregate]:
+            account = self.load(FundAccount, code, "account")
+            prov = self.authorise(stamp, "receive_allocation", account.street)
+            account.receive(amount_fen, prov)
+            return [account]
+
+        self.execute(attempt)
+
+    def disburse(self, stamp: Stamp, code: str, payment: Disbursement) -> None:
+        """Pay out of an account, never beyond its balance."""
+        choice(payment.purpose, PURPOSES, "purpose")
+        choice(payment.category, FUND_USES, "category")
+
+        def attempt() -> list[LedgerAggregate]:
+            account = self.load(FundAccount, code, "account")
+            street = payment.street if payment.purpose == "village" else ""
+            changed: list[LedgerAggregate] = [account]
+            if payment.purpose == "household":
+                household = self.household(payment.household)
+                street = household.street
+            prov = self.authorise(stamp, "disburse", account.street or street)
+            if account.street and street and street != account.street:
+                raise RuleError("account", f"{code} pays only for street {account.street}")
+            if payment.purpose == "household":
+                self.check_household_payment(household, payment)
+                household.receive_funds(code, payment.measure_id, payment.amount_fen, prov)
+                changed.append(household)
+            elif payment.purpose == "village":
+                self.check_village_payment(payment)
+            else:
+                self.check_use(payment)
+            account.disburse(payment, prov)
+            return changed
+
+        self.execute(attempt)
+
+    @staticmethod
+    def check_household_payment(household: Household, payment: Disbursement) -> None:
+        if household.stage not in ACTIVE_STAGES:
+            raise RuleError("household", f"{household.number} is {household.stage}, not registered")
+        household.check_measure(payment.measure_id)
+        planned = household.measures[payment.measure_id].category
+        if payment.category != planned:
+            raise RuleError("category", f"measure {payment.measure_id} is {planned}")
+
+    def check_village_payment(self, payment: Disbursement) -> None:
+        """Village projects go only to the relatively poor villages 相对贫困村 [六(四)]."""
+        self.check_use(payment)
+        street = self.load(Street, payment.street, "street")
+        street.check_has_village(payment.village)
+        if not street.villages[payment.village]:
+            raise RuleError(
+                "village", f"{payment.village} is not a relatively poor village 相对贫困村"
+            )
+
+    @staticmethod
+    def check_use(payment: Disbursement) -> None:
+        allowed = _USES_BY_PURPOSE[payment.purpose]
+        if payment.category not in allowed:
+            raise RuleError("category", f"{payment.purpose} payments are for {', '.join(allowed)}")
+
+    def employ_worker(self, stamp: Stamp, enterprise: str, number: str, since: date) -> None:
+        """An enterprise or cooperative employs a registered poor worker [四(十一)]."""
+
+        def attempt() -> list[LedgerAggregate]:
+            household = self.household(number)
+            prov = self.authorise(stamp, "employ_worker", household.street)
+            if household.stage not in ACTIVE_STAGES:
+                raise RuleError("household", f"{number} is {household.stage}, not registered")
+            helper = self.load(Helper, enterprise, "enterprise")
+            helper.employ(number, since, prov)
+            return [helper]
+
+        self.execute(attempt)
+
+    def end_employment(self, stamp: Stamp, enterprise: str, number: str) -> None:
+        """The registered worker leaves the enterprise."""
+
+        def attempt() -> list[LedgerAggregate]:
+            prov = self.authorise(stamp, "end_employment")
+            helper = self.load(Helper, enterprise, "enterprise")
+            helper.end_employment(number, prov)
+            return [helper]
+
+        self.execute(attempt)

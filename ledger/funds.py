@@ -1,0 +1,129 @@
+"""Fund accounts 扶贫资金: the city fund 市扶贫基金, the district, each street, social donations.
+
+Each account belongs to one source and one year. Allocations come in; disbursements go out to a
+household's measure, a village project in a relatively poor village, a social-work organisation
+or working expenses — never beyond the balance [六(四)].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import RuleError
+
+__all__ = ["FUND_SOURCES", "FUND_USES", "PURPOSES", "Disbursement", "FundAccount"]
+
+#: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
+FUND_SOURCES = ("city", "district", "street", "donation")
+
+#: What a disbursement is for.
+PURPOSES = ("household", "village", "organisation", "working")
+
+#: Categories of use [六(四)]: the measure categories plus the village and working uses.
+FUND_USES = (
+    "industry",
+    "finance",
+    "entrepreneurship",
+    "employment",
+    "education",
+    "medical",
+    "relief",
+    "internet",
+    "social",
+    "facilities",  # production facilities in the relatively poor villages
+    "party-building",  # 党建 in the relatively poor villages
+    "social-work",  # social-work organisations 社工组织
+    "working",  # working expenses 工作经费
+)
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    """Money paid out of an account, and what for."""
+
+    amount_fen: int
+    category: str
+    purpose: str
+    household: str = ""  # with purpose "household"
+    measure_id: str = ""
+    street: str = ""  # with purpose "village"
+    village: str = ""
+
+
+class FundAccount(LedgerAggregate):
+    """One source's account for one year; its balance never goes below zero."""
+
+    VOIDABLE = frozenset({"AllocationReceived", "Disbursed"})
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return natural_id("fund", code)
+
+    @event("AccountOpened")
+    def __init__(
+        self, code: str, source: str, year: int, street: str, donor: str, prov: Provenance
+    ) -> None:
+        self.code = code
+        self.source = source
+        self.year = year
+        self.street = street
+        self.donor = donor
+        self.balance_fen = 0
+        self.received_fen = 0
+        self.disbursed_fen = 0
+
+    @staticmethod
+    def check_opening(source: str, street: str, donor: str) -> None:
+        if (source == "street") != bool(street):
+            raise RuleError("street", "a street account names its street; no other account does")
+        if source == "donation" and not donor:
+            raise RuleError("donor", "a donation account names its donor")
+
+    def receive(self, amount_fen: int, prov: Provenance) -> None:
+        """An allocation 拨付 reaches the account."""
+        if amount_fen <= 0:
+            raise RuleError("amount", "an allocation is a positive amount")
+        self._received(amount_fen, prov)
+
+    @event("AllocationReceived")
+    def _received(self, amount_fen: int, prov: Provenance) -> None:
+        self.remember_entry("AllocationReceived", amount_fen)
+        self.balance_fen += amount_fen
+        self.received_fen += amount_fen
+
+    def disburse(self, payment: Disbursement, prov: Provenance) -> None:
+        """Pay out, never beyond the balance."""
+        if payment.amount_fen <= 0:
+            raise RuleError("amount", "a disbursement is a positive amount")
+        if payment.amount_fen > self.balance_fen:
+            raise RuleError(
+                "amount",
+                f"{payment.amount_fen} fen exceeds the balance of {self.code} "
+                f"({self.balance_fen} fen)",
+            )
+        self._disbursed(payment, prov)
+
+    @event("Disbursed")
+    def _disbursed(self, payment: Disbursement, prov: Provenance) -> None:
+        self.remember_entry("Disbursed", payment.amount_fen)
+        self.balance_fen -= payment.amount_fen
+        self.disbursed_fen += payment.amount_fen
+
+    def check_correctable(self, version: int) -> None:
+        super().check_correctable(version)
+        kind, amount = self.entries[version]
+        if kind == "AllocationReceived" and amount > self.balance_fen:
+            raise RuleError("version", "voiding this allocation would leave a negative balance")
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        if kind == "AllocationReceived":
+            self.balance_fen -= key
+            self.received_fen -= key
+        else:
+            self.balance_fen += key
+            self.disbursed_fen -= key

@@ -1,0 +1,104 @@
+"""Helpers 帮扶责任人 of the "4+1" model [四(二)] and the enterprises that employ
+registered poor workers [四(十一)].
+
+Per household: cadres 干部 at deputy-section level or above 副科级以上 (one, or two or
+three for the hardest cases), one enterprise 企业 or cooperative 合作社, one social worker
+社工, one volunteer team 义工团队 of 10 party members, plus the household itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import RuleError
+
+__all__ = ["CADRE_RANKS", "HELPER_KINDS", "ROLE_OF_KIND", "Helper"]
+
+HELPER_KINDS = ("cadre", "enterprise", "cooperative", "social-worker", "volunteer-team")
+
+#: The 4+1 role each kind of helper fills; an enterprise and a cooperative fill the same one.
+ROLE_OF_KIND = {
+    "cadre": "cadre",
+    "enterprise": "enterprise",
+    "cooperative": "enterprise",
+    "social-worker": "social-worker",
+    "volunteer-team": "volunteer-team",
+}
+
+#: Cadre ranks from deputy-section 副科级 upwards; lower ranks cannot be paired [四(二)].
+CADRE_RANKS = (
+    "deputy-section",  # 副科级
+    "section",  # 正科级
+    "deputy-division",  # 副处级
+    "division",  # 正处级
+    "deputy-bureau",  # 副厅级
+    "bureau",  # 正厅级
+)
+
+
+class Helper(LedgerAggregate):
+    """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""
+
+    VOIDABLE = frozenset({"WorkerEmployed"})
+
+    @staticmethod
+    def create_id(helper_id: str) -> UUID:
+        return natural_id("helper", helper_id)
+
+    @event("HelperRegistered")
+    def __init__(
+        self,
+        helper_id: str,
+        kind: str,
+        name: str,
+        unit: str,
+        rank: str,
+        team_size: int,
+        prov: Provenance,
+    ) -> None:
+        self.helper_id = helper_id
+        self.kind = kind
+        self.name = name
+        self.unit = unit
+        self.rank = rank
+        self.team_size = team_size
+        self.workers: dict[str, date] = {}  # household number -> employed since
+
+    @staticmethod
+    def check_registration(kind: str, rank: str, team_size: int, min_team: int) -> None:
+        """A cadre must be deputy-section or above; a volunteer team must have 10 members."""
+        if kind == "cadre" and rank not in CADRE_RANKS:
+            raise RuleError("rank", "a paired cadre must be deputy-section level 副科级 or above")
+        if kind == "volunteer-team" and team_size < min_team:
+            raise RuleError("team_size", f"a volunteer team needs at least {min_team} members")
+
+    def employ(self, household: str, since: date, prov: Provenance) -> None:
+        """An enterprise or cooperative employs a registered poor worker [四(十一)]."""
+        if ROLE_OF_KIND[self.kind] != "enterprise":
+            raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
+        if household in self.workers:
+            raise RuleError("household", f"{household} is already employed by {self.helper_id}")
+        self._employed(household, since, prov)
+
+    @event("WorkerEmployed")
+    def _employed(self, household: str, since: date, prov: Provenance) -> None:
+        self.remember_entry("WorkerEmployed", household)
+        self.workers[household] = since
+
+    def end_employment(self, household: str, prov: Provenance) -> None:
+        """The registered worker leaves the enterprise."""
+        if household not in self.workers:
+            raise RuleError("household", f"{household} is not employed by {self.helper_id}")
+        self._employment_ended(household, prov)
+
+    @event("EmploymentEnded")
+    def _employment_ended(self, household: str, prov: Provenance) -> None:
+        del self.workers[household]
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        self.workers.pop(key, None)

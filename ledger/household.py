@@ -1,0 +1,435 @@
+"""The household 贫困户: the case, from identification 识别 to exit 退出 and return to poverty 返贫.
+
+Lifecycle [四(一)、六(六)]: identified 识别 → village review 村（社区）评议 → public notice 张榜公示
+(at least 7 days; objections raised and resolved) → household signature 逐户签字确认 →
+registration 建档立卡 → pairing 结对帮扶 with the 4+1 helpers, agreement 扶贫协议, visits, measures
+一户一策, funds → yearly income assessment → exit proposed 拟退出, verified 核实, noticed 公示,
+approved → (after a major disaster) return 返贫 recognised, applied for, reviewed, approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import RuleError
+
+__all__ = ["ACTIVE_STAGES", "Household", "Measure", "Personal", "Stage"]
+
+
+class Stage:
+    """Where a household stands in its lifecycle."""
+
+    IDENTIFIED = "identified"  # 识别
+    REVIEWED = "reviewed"  # 村（社区）评议 passed
+    REJECTED = "rejected"  # not accepted at review
+    UNDER_NOTICE = "under-notice"  # 张榜公示
+    REGISTERED = "registered"  # 建档立卡
+    EXITED = "exited"  # 退出
+    RETURNED = "returned"  # 返贫, back in next year's plan
+
+
+#: Stages in which a household receives assistance (pairing, visits, measures, funds).
+ACTIVE_STAGES = (Stage.REGISTERED, Stage.RETURNED)
+
+#: The exit procedure 拟选对象、精准扶持、民主评议、公示公告, in order.
+EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
+
+#: The return-to-poverty procedure 返贫, in order [六(六)].
+RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")
+
+
+@dataclass(frozen=True)
+class Personal:
+    """Personal data 个人信息 of the household: sensitive, shown masked to analysts."""
+
+    head_name: str
+    id_card: str  # 身份证号 of the head of household
+    phone: str = ""
+    address: str = ""
+    member_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of the household's plan 一户一策."""
+
+    measure_id: str
+    category: str
+    description: str
+    budget_fen: int
+
+
+class Household(LedgerAggregate):
+    """A low-income household 低保户 in the programme, identified by its household number."""
+
+    VOIDABLE = frozenset({"VisitRecorded", "IncomeAssessed", "MeasureCompleted", "Signed"})
+
+    @staticmethod
+    def create_id(number: str) -> UUID:
+        return natural_id("household", number)
+
+    @event("Identified")
+    def __init__(
+        self,
+        number: str,
+        street: str,
+        village: str,
+        area: str,
+        members: int,
+        labour: bool,
+        willing: bool,
+        disabled: bool,
+        dibao: bool,
+        personal: Personal,
+        prov: Provenance,
+    ) -> None:
+        self.number = number
+        self.street = street
+        self.village = village
+        self.area = area
+        self.members = members
+        self.labour = labour
+        self.willing = willing
+        self.disabled = disabled
+        self.dibao = dibao
+        self.personal = personal
+        self.stage = Stage.IDENTIFIED
+        self.key_target = False
+        self.notice: tuple[date, date] | None = None
+        self.objections: dict[str, bool] = {}  # objection id -> resolved
+        self.signed_on: date | None = None
+        self.helpers: dict[str, str] = {}  # helper id -> 4+1 role
+        self.agreement_on: date | None = None
+        self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
+        self.measures: dict[str, Measure] = {}
+        self.completed: dict[str, int] = {}  # measure id -> version of completion
+        self.incomes: dict[int, int] = {}  # year -> per-capita income, fen
+        self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest last
+        self.exit_steps: list[str] = []
+        self.exit_year: int | None = None
+        self.return_steps: list[str] = []
+        self.plan_year: int | None = None
+        self.received_fen = 0
+
+    # -- identification, review, notice, signature, registration -------------------------
+
+    @staticmethod
+    def check_identification(members: int, dibao: bool, names: tuple[str, ...]) -> None:
+        """The plan takes households from the 低保 roll [三]; a household has people in it."""
+        if not dibao:
+            raise RuleError("dibao", "households are identified from the 低保 roll [三]")
+        if members < 1:
+            raise RuleError("members", "a household has at least one member")
+        if names and len(names) != members:
+            raise RuleError("member_names", f"{len(names)} names given for {members} members")
+
+    def change_members(self, members: int, personal: Personal, prov: Provenance) -> None:
+        """The household's members changed (birth, death, marriage...); the note says how."""
+        self.check_identification(members, True, personal.member_names)
+        if not prov.note.strip():
+            raise RuleError("note", "a change of members must say what changed")
+        self._members_changed(members, personal, prov)
+
+    @event("MembersChanged")
+    def _members_changed(self, members: int, personal: Personal, prov: Provenance) -> None:
+        self.members = members
+        self.personal = personal
+
+    def review(self, accepted: bool, prov: Provenance) -> None:
+        """Village review 村（社区）评议 of the identification."""
+        self.check_stage("review", Stage.IDENTIFIED)
+        self._reviewed(accepted, prov)
+
+    @event("Reviewed")
+    def _reviewed(self, accepted: bool, prov: Provenance) -> None:
+        self.stage = Stage.REVIEWED if accepted else Stage.REJECTED
+
+    def post_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
+        """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)]."""
+        self.check_stage("notice", Stage.REVIEWED)
+        days = (end - start).days + 1
+        if days < min_days:
+            raise RuleError(
+                "end", f"the notice lasts {days} days; the plan needs {min_days} [四(一)]"
+            )
+        self._notice_posted(start, end, prov)
+
+    @event("NoticePosted")
+    def _notice_posted(self, start: date, end: date, prov: Provenance) -> None:
+        self.notice = (start, end)
+        self.stage = Stage.UNDER_NOTICE
+
+    def raise_objection(self, objection_id: str, summary: str, prov: Provenance) -> None:
+        """Someone objects during the notice (the public, "两代表一委员")."""
+        self.check_stage("objection", Stage.UNDER_NOTICE)
+        if objection_id in self.objections:
+            raise RuleError("objection", f"{objection_id} was already raised")
+        self._objection_raised(objection_id, summary, prov)
+
+    @event("ObjectionRaised")
+    def _objection_raised(self, objection_id: str, summary: str, prov: Provenance) -> None:
+        self.objections[objection_id] = False
+
+    def resolve_objection(self, objection_id: str, upheld: bool, prov: Provenance) -> None:
+        """The objection is answered; an upheld objection ends the household's candidacy."""
+        if self.objections.get(objection_id) is not False:
+            raise RuleError("objection", f"{objection_id} is not an open objection")
+        self._objection_resolved(objection_id, upheld, prov)
+
+    @event("ObjectionResolved")
+    def _objection_resolved(self, objection_id: str, upheld: bool, prov: Provenance) -> None:
+        self.objections[objection_id] = True
+        if upheld:
+            self.stage = Stage.REJECTED
+
+    def sign(self, prov: Provenance) -> None:
+        """The household signs to confirm 逐户签字确认 [四(一)]."""
+        self.check_stage("signature", Stage.UNDER_NOTICE)
+        if self.signed_on is not None:
+            raise RuleError("signature", "the household has already signed")
+        self._signed(prov)
+
+    @event("Signed")
+    def _signed(self, prov: Provenance) -> None:
+        self.remember_entry("Signed")
+        self.signed_on = prov.effective
+
+    def register(self, key_target: bool, prov: Provenance) -> None:
+        """Registration 建档立卡, one file per household 一户一档: after notice and signature."""
+        self.check_stage("registration", Stage.UNDER_NOTICE)
+        assert self.notice is not None
+        if prov.effective <= self.notice[1]:
+            raise RuleError("effective", f"the notice runs until {self.notice[1]}")
+        if not all(self.objections.values()):
+            raise RuleError("objection", "an objection is still open")
+        if self.signed_on is None:
+            raise RuleError("signature", "the household has not signed to confirm 签字确认")
+        if key_target and not (self.labour and self.willing):
+            raise RuleError("key_target", "key targets have labour capacity and are willing [三]")
+        self._registered(key_target, prov)
+
+    @event("Registered")
+    def _registered(self, key_target: bool, prov: Provenance) -> None:
+        self.stage = Stage.REGISTERED
+        self.key_target = key_target
+
+    # -- pairing, agreement, visits, measures, funds ---------------------------------------
+
+    def pair(self, helper: str, role: str, max_cadres: int, prov: Provenance) -> None:
+        """Pair a helper 结对帮扶 in a role of the 4+1 model."""
+        self.check_active("pairing")
+        if helper in self.helpers:
+            raise RuleError("helper", f"{helper} is already paired with {self.number}")
+        taken = list(self.helpers.values()).count(role)
+        limit = max_cadres if role == "cadre" else 1
+        if taken >= limit:
+            raise RuleError("helper", f"the household already has {taken} {role} helper(s)")
+        self._paired(helper, role, prov)
+
+    @event("HelperPaired")
+    def _paired(self, helper: str, role: str, prov: Provenance) -> None:
+        self.helpers[helper] = role
+
+    def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
+        """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
+        if helper not in self.helpers:
+            raise RuleError("helper", f"{helper} is not paired with {self.number}")
+        if not reason.strip():
+            raise RuleError("reason", "ending a pairing must say why")
+        if self.stage != Stage.EXITED and not replacement:
+            raise RuleError("helper", "no unpairing before exit 不脱贫不脱钩, except a replacement")
+        self._unpaired(helper, replacement, reason, prov)
+
+    @event("HelperUnpaired")
+    def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
+        role = self.helpers.pop(helper)
+        if replacement:
+            self.helpers[replacement] = role
+
+    def sign_agreement(self, prov: Provenance) -> None:
+        """The two-way assistance agreement 扶贫协议 with the paired helpers."""
+        self.check_active("agreement")
+        if not self.helpers:
+            raise RuleError("agreement", "pair at least one helper before the agreement")
+        self._agreement_signed(prov)
+
+    @event("AgreementSigned")
+    def _agreement_signed(self, prov: Provenance) -> None:
+        self.agreement_on = prov.effective
+
+    def record_visit(self, helper: str, summary: str, prov: Provenance) -> None:
+        """A paired helper meets the household (at least once a quarter [四(二)])."""
+        if helper not in self.helpers:
+            raise RuleError("helper", f"{helper} is not paired with household {self.number}")
+        self._visit_recorded(helper, summary, prov)
+
+    @event("VisitRecorded")
+    def _visit_recorded(self, helper: str, summary: str, prov: Provenance) -> None:
+        version = self.remember_entry("VisitRecorded", None)
+        self.visits[version] = (helper, prov.effective)
+
+    def plan_measure(self, measure: Measure, prov: Provenance) -> None:
+        """A measure of the household's plan 一户一策 [四(三)–(十一)]."""
+        self.check_active("measure")
+        if measure.measure_id in self.measures:
+            raise RuleError("measure", f"{measure.measure_id} is already planned")
+        self._measure_planned(measure, prov)
+
+    @event("MeasurePlanned")
+    def _measure_planned(self, measure: Measure, prov: Provenance) -> None:
+        self.measures[measure.measure_id] = measure
+
+    def complete_measure(self, measure_id: str, outcome: str, prov: Provenance) -> None:
+        """The measure was carried out."""
+        self.check_measure(measure_id)
+        if measure_id in self.completed:
+            raise RuleError("measure", f"{measure_id} is already completed")
+        self._measure_completed(measure_id, outcome, prov)
+
+    @event("MeasureCompleted")
+    def _measure_completed(self, measure_id: str, outcome: str, prov: Provenance) -> None:
+        self.completed[measure_id] = self.remember_entry("MeasureCompleted", measure_id)
+
+    def check_measure(self, measure_id: str) -> None:
+        if measure_id not in self.measures:
+            raise RuleError("measure", f"{measure_id} is not a measure of {self.number}")
+
+    def receive_funds(
+        self, account: str, measure_id: str, amount_fen: int, prov: Provenance
+    ) -> None:
+        """Money disbursed to one of the household's measures (recorded with the disbursement)."""
+        self.check_active("disbursement")
+        self.check_measure(measure_id)
+        self._funds_received(account, measure_id, amount_fen, prov)
+
+    @event("FundsReceived")
+    def _funds_received(
+        self, account: str, measure_id: str, amount_fen: int, prov: Provenance
+    ) -> None:
+        self.received_fen += amount_fen
+
+    # -- income, exit and return -----------------------------------------------------------
+
+    def assess_income(self, year: int, income_fen: int, prov: Provenance) -> None:
+        """Yearly per-capita disposable income 人均可支配收入, in fen."""
+        if self.stage not in (*ACTIVE_STAGES, Stage.EXITED):
+            raise RuleError("stage", f"{self.number} is {self.stage}, not registered")
+        self._income_assessed(year, income_fen, prov)
+
+    @event("IncomeAssessed")
+    def _income_assessed(self, year: int, income_fen: int, prov: Provenance) -> None:
+        version = self.remember_entry("IncomeAssessed", (year, income_fen))
+        self.income_entries.setdefault(year, []).append(version)
+        self.incomes[year] = income_fen
+
+    def propose_exit(self, year: int, threshold_fen: int, prov: Provenance) -> None:
+        """Exit proposed 拟退出 for an assessment year, with that year's income at the threshold."""
+        self.check_active("exit")
+        if not self.key_target:
+            raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
+        if self.exit_steps:
+            raise RuleError("exit", f"an exit is already {self.exit_steps[-1]}")
+        income = self.incomes.get(year)
+        if income is None:
+            raise RuleError("income", f"no income assessment for {year}")
+        if income < threshold_fen:
+            raise RuleError("income", f"{income} fen is below the {year} threshold {threshold_fen}")
+        self._exit_proposed(year, income, threshold_fen, prov)
+
+    @event("ExitProposed")
+    def _exit_proposed(
+        self, year: int, income_fen: int, threshold_fen: int, prov: Provenance
+    ) -> None:
+        self.exit_steps = ["proposed"]
+        self.exit_year = year
+
+    def advance_exit(self, step: str, prov: Provenance) -> None:
+        """Exit verified 核实, noticed 公示, approved: each only after the step before it."""
+        self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
+        if step == "noticed":
+            raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
+        self._exit_advanced(step, prov)
+
+    def post_exit_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
+        """The exit is publicly announced 公示 for at least 7 days."""
+        self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
+        days = (end - start).days + 1
+        if days < min_days:
+            raise RuleError("end", f"the notice lasts {days} days; the plan needs {min_days}")
+        self._exit_noticed(start, end, prov)
+
+    @event("ExitNoticed")
+    def _exit_noticed(self, start: date, end: date, prov: Provenance) -> None:
+        self.exit_steps.append("noticed")
+
+    @event("ExitAdvanced")
+    def _exit_advanced(self, step: str, prov: Provenance) -> None:
+        self.exit_steps.append(step)
+        if step == "approved":
+            self.stage = Stage.EXITED
+            self.return_steps = []
+
+    def advance_return(self, step: str, disaster: str, authority: str, prov: Provenance) -> None:
+        """Return to poverty 返贫 by a major disaster: recognised by a department at district
+        level or higher, applied for by the street, reviewed by the district, approved by the
+        city; the household joins next year's plan [六(六)]."""
+        if self.stage != Stage.EXITED:
+            raise RuleError("stage", f"{self.number} has not exited; no return to record")
+        self.check_next_step("return", self.return_steps, RETURN_STEPS, step)
+        self._return_advanced(step, disaster, authority, prov)
+
+    @event("ReturnAdvanced")
+    def _return_advanced(self, step: str, disaster: str, authority: str, prov: Provenance) -> None:
+        self.return_steps.append(step)
+        if step == "approved":
+            self.stage = Stage.RETURNED
+            self.plan_year = prov.effective.year + 1
+            self.exit_steps = []
+
+    # -- checks and corrections ------------------------------------------------------------
+
+    def check_stage(self, what: str, expected: str) -> None:
+        if self.stage != expected:
+            raise RuleError(
+                "stage", f"{what} needs a household {expected}; {self.number} is {self.stage}"
+            )
+
+    def check_active(self, what: str) -> None:
+        if self.stage not in ACTIVE_STAGES:
+            raise RuleError(
+                "stage", f"{what} needs a registered household; {self.number} is {self.stage}"
+            )
+
+    @staticmethod
+    def check_next_step(what: str, done: list[str], steps: tuple[str, ...], step: str) -> None:
+        if step not in steps:
+            raise RuleError("step", f"{step!r} is not one of {', '.join(steps)}")
+        expected = steps[len(done)] if len(done) < len(steps) else None
+        if step != expected:
+            raise RuleError(
+                "step", f"{what} {step} needs {expected or 'nothing'} first; done: {done or 'none'}"
+            )
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        if kind == "VisitRecorded":
+            self.visits = {v: visit for v, visit in self.visits.items() if v not in self.voided}
+        elif kind == "Signed":
+            self.signed_on = None
+        elif kind == "MeasureCompleted":
+            self.completed.pop(key, None)
+        elif kind == "IncomeAssessed":
+            self.undo_income(key[0])
+
+    def undo_income(self, year: int) -> None:
+        live = [v for v in self.income_entries[year] if v not in self.voided]
+        self.income_entries[year] = live
+        if live:
+            self.incomes[year] = self.entries[live[-1]][1][1]
+        else:
+            self.incomes.pop(year, None)

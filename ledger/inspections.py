@@ -1,0 +1,117 @@
+"""Inspections 督查 [六(三)、(七)]: the district inspects down to villages, streets inspect down
+to households. Findings carry a rectification deadline 限期整改; slow units are named in a notice
+通报; streets that miss the yearly target have their leaders summoned for a talk 约谈.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import RuleError
+
+__all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
+
+#: District inspections 区级督查 reach streets and villages; street inspections reach households.
+LEVELS = ("district", "street")
+
+SUBJECT_KINDS = ("street", "village", "household", "helper", "officer", "account")
+
+
+class Inspection(LedgerAggregate):
+    """One inspection, its findings and what came of them."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return natural_id("inspection", code)
+
+    @event("InspectionOpened")
+    def __init__(
+        self, code: str, level: str, year: int, street: str, scope: str, prov: Provenance
+    ) -> None:
+        self.code = code
+        self.level = level
+        self.year = year
+        self.street = street  # the inspected street ("" for a district-wide inspection)
+        self.scope = scope
+        self.findings: dict[str, date] = {}  # finding id -> rectification deadline
+        self.rectified: set[str] = set()
+        self.closed: set[str] = set()
+        self.criticised: list[str] = []
+        self.talks: list[tuple[str, int]] = []
+
+    @staticmethod
+    def check_subject(level: str, subject_kind: str) -> None:
+        """District inspections stop at villages; households are for street inspections."""
+        if level == "district" and subject_kind == "household":
+            raise RuleError(
+                "subject", "a district inspection reaches down to villages, not households [六(七)]"
+            )
+
+    def record_finding(
+        self,
+        finding_id: str,
+        subject_kind: str,
+        subject: str,
+        description: str,
+        deadline: date,
+        prov: Provenance,
+    ) -> None:
+        """A finding with its rectification deadline 限期整改."""
+        self.check_subject(self.level, subject_kind)
+        if finding_id in self.findings:
+            raise RuleError("finding", f"{finding_id} is already recorded")
+        if deadline < prov.effective:
+            raise RuleError("deadline", "the rectification deadline is before the finding")
+        self._finding_recorded(finding_id, subject_kind, subject, description, deadline, prov)
+
+    @event("FindingRecorded")
+    def _finding_recorded(
+        self,
+        finding_id: str,
+        subject_kind: str,
+        subject: str,
+        description: str,
+        deadline: date,
+        prov: Provenance,
+    ) -> None:
+        self.findings[finding_id] = deadline
+
+    def report_rectification(self, finding_id: str, summary: str, prov: Provenance) -> None:
+        """The inspected unit reports what it rectified 整改."""
+        self.check_open_finding(finding_id)
+        self._rectification_reported(finding_id, summary, prov)
+
+    @event("RectificationReported")
+    def _rectification_reported(self, finding_id: str, summary: str, prov: Provenance) -> None:
+        self.rectified.add(finding_id)
+
+    def close_finding(self, finding_id: str, prov: Provenance) -> None:
+        """The inspector accepts the rectification and closes the finding."""
+        self.check_open_finding(finding_id)
+        if finding_id not in self.rectified:
+            raise RuleError("finding", f"{finding_id} has no rectification reported")
+        self._finding_closed(finding_id, prov)
+
+    @event("FindingClosed")
+    def _finding_closed(self, finding_id: str, prov: Provenance) -> None:
+        self.closed.add(finding_id)
+
+    def check_open_finding(self, finding_id: str) -> None:
+        if finding_id not in self.findings:
+            raise RuleError("finding", f"{finding_id} is not a finding of {self.code}")
+        if finding_id in self.closed:
+            raise RuleError("finding", f"{finding_id} is already closed")
+
+    @event("CriticismNoticed")
+    def notice_criticism(self, unit: str, reason: str, prov: Provenance) -> None:
+        """A district notice 通报 names a unit with slow progress [六(七)]."""
+        self.criticised.append(unit)
+
+    @event("LeadershipTalkHeld")
+    def hold_talk(self, street: str, year: int, reason: str, prov: Provenance) -> None:
+        """A street that missed its yearly target has its leaders summoned for a talk 约谈."""
+        self.talks.append((street, year))

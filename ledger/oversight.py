@@ -1,0 +1,122 @@
+"""Oversight commands: inspections 督查, findings, rectification 整改, notices 通报, talks 约谈,
+and corrections 更正 of mistaken entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from ledger.base import LedgerAggregate, Provenance
+from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
+from ledger.errors import AlreadyExistsError, InputError, RuleError
+from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
+from ledger.officers import Officer
+from ledger.places import Street
+from ledger.values import choice, require_text
+
+__all__ = ["OversightCommands"]
+
+
+class OversightCommands(LedgerCore):
+    """Commands of inspectors, and corrections."""
+
+    def open_inspection(
+        self, stamp: Stamp, code: str, level: str, year: int, street: str = "", scope: str = ""
+    ) -> None:
+        """Open an inspection: district level (down to villages) or street level (households)."""
+        code = require_text(code, "inspection", 60)
+        choice(level, LEVELS, "level")
+        if level == "street" and not street:
+            raise InputError("street", "a street inspection names its street")
+        if street:
+            self.load(Street, street, "street")
+        prov = self.authorise(stamp, "open_inspection", street)
+        if level == "district" and self.load_officer_street(stamp.actor):
+            raise RuleError("level", "district inspections are opened at district level [六(七)]")
+        if self.exists(Inspection, code):
+            raise AlreadyExistsError("inspection", f"{code} is already open")
+        inspection = Inspection(
+            code=code, level=level, year=year, street=street, scope=scope.strip(), prov=prov
+        )
+        self.execute(lambda: [inspection])
+
+    def load_officer_street(self, actor: str) -> str:
+        return self.load(Officer, actor, "as").street
+
+    def on_inspection(
+        self, stamp: Stamp, command: str, code: str, act: Callable[[Inspection, Provenance], None]
+    ) -> None:
+        def attempt() -> list[LedgerAggregate]:
+            inspection = self.load(Inspection, code, "inspection")
+            act(inspection, self.authorise(stamp, command, inspection.street))
+            return [inspection]
+
+        self.execute(attempt)
+
+    def record_finding(
+        self,
+        stamp: Stamp,
+        code: str,
+        finding_id: str,
+        subject_kind: str,
+        subject: str,
+        description: str,
+        deadline: date,
+    ) -> None:
+        """A finding with its rectification deadline 限期整改."""
+        choice(subject_kind, SUBJECT_KINDS, "subject_kind")
+        fid = require_text(finding_id, "finding")
+        self.on_inspection(
+            stamp,
+            "record_finding",
+            code,
+            lambda i, p: i.record_finding(
+                fid, subject_kind, require_text(subject, "subject"), description, deadline, p
+            ),
+        )
+
+    def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
+        """What the inspected unit rectified."""
+        self.on_inspection(
+            stamp,
+            "report_rectification",
+            code,
+            lambda i, p: i.report_rectification(finding_id, summary, p),
+        )
+
+    def close_finding(self, stamp: Stamp, code: str, finding_id: str) -> None:
+        """The inspector closes a rectified finding."""
+        self.on_inspection(
+            stamp, "close_finding", code, lambda i, p: i.close_finding(finding_id, p)
+        )
+
+    def notice_criticism(self, stamp: Stamp, code: str, unit: str, reason: str) -> None:
+        """A district notice 通报 naming a slow unit."""
+        self.on_inspection(
+            stamp,
+            "notice_criticism",
+            code,
+            lambda i, p: i.notice_criticism(require_text(unit, "unit"), reason, p),
+        )
+
+    def hold_talk(self, stamp: Stamp, code: str, street: str, year: int, reason: str) -> None:
+        """A leadership talk 约谈 with a street that missed its yearly target."""
+        self.load(Street, street, "street")
+        self.on_inspection(
+            stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, reason, p)
+        )
+
+    def correct(self, stamp: Stamp, kind: str, key: str, version: int, reason: str) -> None:
+        """Void the entry at ``version`` of aggregate ``kind`` ``key``, saying why 更正."""
+        cls = AGGREGATE_KINDS.get(kind)
+        if cls is None:
+            raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
+
+        def attempt() -> list[LedgerAggregate]:
+            aggregate = self.load(cls, key, kind)
+            street = str(getattr(aggregate, "street", "") or "")
+            prov = self.authorise(stamp, "correct", street)
+            aggregate.correct(version, reason, prov)
+            return [aggregate]
+
+        self.execute(attempt)

@@ -1,0 +1,112 @@
+"""The programme 精准扶贫精准脱贫实施方案 (2016—2018) and its rules, opened once by the district.
+
+The plan's numbers are parameters recorded in the ``Opened`` event, not constants in code:
+per-person funding minimum, the 2:3:5 reduction shares, the 6:4 city:local and 50:50
+district:street splits, the local yearly minimum, the exit income thresholds and the 7-day
+notice. Yearly figures (urban 低保 standard, district rural per-capita disposable income) are
+recorded each year with ``YearParametersSet``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import InputError, RuleError
+
+__all__ = ["PROGRAMME_CODE", "Programme", "ProgrammeRules", "YearParameters"]
+
+#: The one programme this ledger records (document 江高发〔2016〕4号).
+PROGRAMME_CODE = "jianghai-2016"
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    """The plan's rules as numbers [三、六(四)]; defaults are those of 江高发〔2016〕4号."""
+
+    first_year: int = 2016
+    last_year: int = 2018
+    per_person_min_fen: int = 2_000_000  # 20,000 yuan per key-target person over three years
+    reduction_shares: tuple[int, ...] = (2, 3, 5)  # 2:3:5 of key targets exit per year
+    city_share: int = 6  # city fund 市扶贫基金 : local share = 6 : 4
+    local_share: int = 4
+    district_share: int = 1  # local share split district : street = 50 : 50
+    street_share: int = 1
+    local_yearly_min_fen: int = 159_200_000  # local (district + street) >= 1.592 M yuan a year
+    urban_exit_percent: int = 150  # urban: >= 150 % of that year's urban 低保 standard
+    rural_exit_percent: int = 45  # rural: >= 45 % of district rural per-capita income
+    notice_min_days: int = 7  # public notice 张榜公示 at least 7 days
+    max_cadres_per_household: int = 3  # "2-to-1" or "3-to-1" for the hardest cases
+    volunteer_team_min_size: int = 10  # a volunteer team 义工团队 of 10 party members
+
+    def check(self) -> None:
+        """Refuse rules that could not be the plan's: empty years, zero shares, negative sums."""
+        if self.last_year < self.first_year:
+            raise InputError("last_year", "must not be before first_year")
+        years = self.last_year - self.first_year + 1
+        if len(self.reduction_shares) != years or min(self.reduction_shares) < 0:
+            raise InputError("reduction_shares", f"needs one non-negative share per year ({years})")
+        for name in ("city_share", "local_share", "district_share", "street_share"):
+            if getattr(self, name) <= 0:
+                raise InputError(name, "must be a positive share")
+        for name in ("per_person_min_fen", "local_yearly_min_fen", "notice_min_days"):
+            if getattr(self, name) < 0:
+                raise InputError(name, "must not be negative")
+
+
+@dataclass(frozen=True)
+class YearParameters:
+    """A year's standards, per person per year, in fen."""
+
+    year: int
+    urban_dibao_standard_fen: int  # urban 低保 standard, per person per year
+    rural_income_fen: int  # district rural per-capita disposable income 农村居民人均可支配收入
+
+
+class Programme(LedgerAggregate):
+    """The programme 扶贫实施方案: its rules and the yearly parameters."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return natural_id("programme", code)
+
+    @event("Opened")
+    def __init__(self, code: str, title: str, rules: ProgrammeRules, prov: Provenance) -> None:
+        self.code = code
+        self.title = title
+        self.rules = rules
+        self.years: dict[int, YearParameters] = {}
+
+    def set_year(self, params: YearParameters, prov: Provenance) -> None:
+        """Record a year's 低保 standard and rural income; a re-set must say why (a correction)."""
+        self.check_year_in_programme(params.year)
+        if params.urban_dibao_standard_fen <= 0 or params.rural_income_fen <= 0:
+            raise InputError("parameters", "standards must be positive amounts")
+        if params.year in self.years and not prov.note.strip():
+            raise RuleError("note", f"{params.year} is already set: a correction must say why")
+        self._year_set(params, prov)
+
+    @event("YearParametersSet")
+    def _year_set(self, params: YearParameters, prov: Provenance) -> None:
+        self.years[params.year] = params
+
+    def check_year_in_programme(self, year: int) -> None:
+        # Returns to poverty join "next year's plan", so one year past the plan is accepted.
+        if not self.rules.first_year <= year <= self.rules.last_year + 1:
+            raise RuleError(
+                "year",
+                f"{year} is outside the programme "
+                f"({self.rules.first_year}-{self.rules.last_year + 1})",
+            )
+
+    def exit_threshold(self, year: int, area: str) -> int:
+        """The per-capita yearly income (fen) a household must reach to exit in ``year``."""
+        params = self.years.get(year)
+        if params is None:
+            raise RuleError("year", f"the parameters for {year} are not recorded yet")
+        if area == "urban":
+            return -(-params.urban_dibao_standard_fen * self.rules.urban_exit_percent // 100)
+        return -(-params.rural_income_fen * self.rules.rural_exit_percent // 100)

@@ -1,0 +1,91 @@
+"""Reading the ledger back: a household's timeline and the raw event stream, as plain values.
+
+Values are the stored event's own fields, with dates and timestamps as ISO 8601 strings and
+money as integer fen, so that JSON output is exact and stable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+
+from ledger.base import Provenance, natural_id
+from ledger.core import LedgerCore
+from ledger.errors import NotFoundError
+
+__all__ = ["ReadingQueries", "event_name", "plain"]
+
+_SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of an event field: ISO dates, hex UUIDs, dataclasses as dicts."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def event_name(topic: str) -> str:
+    """``ledger.household:Household.Identified`` -> ``Identified``."""
+    return topic.rsplit(".", 1)[-1]
+
+
+def describe(event: DomainEventProtocol[Any]) -> dict[str, Any]:
+    """One event as plain values: what, who, when recorded, when effective, on what document."""
+    fields = vars(event)
+    prov: Provenance = fields["prov"]
+    return {
+        "version": fields["originator_version"],
+        "aggregate": type(event).__qualname__.split(".", 1)[0],
+        "event": type(event).__qualname__.rsplit(".", 1)[-1],
+        "recorded_at": fields["timestamp"].isoformat(),
+        "effective": prov.effective.isoformat(),
+        "actor": prov.actor,
+        "role": prov.role,
+        "document": prov.document,
+        "note": prov.note,
+        "details": {k: plain(v) for k, v in fields.items() if k not in _SKIP},
+    }
+
+
+class ReadingQueries(LedgerCore):
+    """Queries straight off the event store (projections answer the rest)."""
+
+    def history(self, number: str) -> list[dict[str, Any]]:
+        """The household's timeline, oldest first, with who recorded what, when and why."""
+        events = list(self.events.get(natural_id("household", number)))
+        if not events:
+            raise NotFoundError("household", f"no household {number!r} on record")
+        return [describe(event) for event in events]
+
+    def event_stream(self, since: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Stored events after notification ``since``, in application order, as plain values."""
+        start, served = since, 0
+        while limit is None or served < limit:
+            page = self.recorder.select_notifications(
+                start=start, limit=1000, inclusive_of_start=False
+            )
+            if not page:
+                return
+            for notification in page:
+                event = self.mapper.to_domain_event(notification)
+                yield {"position": notification.id, "id": str(notification.originator_id)} | (
+                    describe(event)
+                )
+                served += 1
+                if limit is not None and served >= limit:
+                    return
+            start = page[-1].id

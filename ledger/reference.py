@@ -1,0 +1,156 @@
+"""Commands for the reference data the district office keeps: the programme, its yearly
+parameters, streets and villages, officers and helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger.core import LedgerCore, Stamp
+from ledger.errors import AlreadyExistsError, InputError
+from ledger.helpers import HELPER_KINDS, Helper
+from ledger.officers import ROLES, Officer
+from ledger.places import Street
+from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
+from ledger.values import choice, require_text
+
+__all__ = ["ReferenceCommands"]
+
+
+class ReferenceCommands(LedgerCore):
+    """The district office's commands: programme, parameters, places, officers, helpers."""
+
+    def initialise(self, admin_id: str, name: str, document: str, effective: date) -> None:
+        """Register the first admin of an empty ledger (the district poverty office 区扶贫办)."""
+        if self.recorder.max_notification_id() is not None:
+            raise AlreadyExistsError("store", "this ledger is already initialised")
+        prov = self.provenance(Stamp(admin_id, effective, document), "admin")
+        admin = Officer(
+            officer_id=require_text(admin_id, "admin"),
+            name=require_text(name, "name"),
+            role="admin",
+            street="",
+            unit="区扶贫办",
+            prov=prov,
+        )
+        self.execute(lambda: [admin])
+
+    def open_programme(self, stamp: Stamp, title: str, rules: ProgrammeRules) -> None:
+        """Open the programme with its rules (defaults: those of 江高发〔2016〕4号)."""
+        prov = self.authorise(stamp, "open_programme")
+        if self.exists(Programme, PROGRAMME_CODE):
+            raise AlreadyExistsError("programme", "the programme is already opened")
+        rules.check()
+        programme = Programme(
+            code=PROGRAMME_CODE, title=require_text(title, "title"), rules=rules, prov=prov
+        )
+        self.execute(lambda: [programme])
+
+    def set_year(self, stamp: Stamp, params: YearParameters) -> None:
+        """Record a year's urban 低保 standard and district rural per-capita income."""
+        prov = self.authorise(stamp, "set_year")
+
+        def attempt() -> list[Programme]:
+            programme = self.programme()
+            programme.set_year(params, prov)
+            return [programme]
+
+        self.execute(attempt)
+
+    def register_street(self, stamp: Stamp, name: str) -> None:
+        """Register a street 街道."""
+        prov = self.authorise(stamp, "register_street")
+        name = require_text(name, "street")
+        if self.exists(Street, name):
+            raise AlreadyExistsError("street", f"{name} is already registered")
+        street = Street(name=name, prov=prov)
+        self.execute(lambda: [street])
+
+    def add_village(self, stamp: Stamp, street: str, village: str, relatively_poor: bool) -> None:
+        """Add a village / community 村（社区） to a street."""
+        prov = self.authorise(stamp, "add_village")
+
+        def attempt() -> list[Street]:
+            place = self.load(Street, street, "street")
+            place.add_village(require_text(village, "village"), relatively_poor, prov)
+            return [place]
+
+        self.execute(attempt)
+
+    def register_officer(
+        self, stamp: Stamp, officer_id: str, name: str, role: str, street: str, unit: str
+    ) -> None:
+        """Register an officer with a role and, for street offices, a street."""
+        prov = self.authorise(stamp, "register_officer")
+        officer_id = require_text(officer_id, "officer")
+        self.check_role(role, street)
+        if self.exists(Officer, officer_id):
+            raise AlreadyExistsError("officer", f"{officer_id} is already registered")
+        officer = Officer(
+            officer_id=officer_id,
+            name=require_text(name, "name"),
+            role=role,
+            street=street,
+            unit=unit.strip(),
+            prov=prov,
+        )
+        self.execute(lambda: [officer])
+
+    def change_officer(self, stamp: Stamp, officer_id: str, role: str, street: str) -> None:
+        """Give an officer another role or street."""
+        prov = self.authorise(stamp, "change_officer")
+        self.check_role(role, street)
+
+        def attempt() -> list[Officer]:
+            officer = self.load(Officer, officer_id, "officer")
+            officer.change_role(role, street, prov)
+            return [officer]
+
+        self.execute(attempt)
+
+    def retire_officer(self, stamp: Stamp, officer_id: str, reason: str) -> None:
+        """An officer leaves; their past events stay attributed to them."""
+        prov = self.authorise(stamp, "retire_officer")
+
+        def attempt() -> list[Officer]:
+            officer = self.load(Officer, officer_id, "officer")
+            officer.retire(require_text(reason, "reason"), prov)
+            return [officer]
+
+        self.execute(attempt)
+
+    def check_role(self, role: str, street: str) -> None:
+        choice(role, ROLES, "role")
+        if street:
+            if role == "admin":
+                raise InputError("street", "an admin works for the district, not a street")
+            self.load(Street, street, "street")
+
+    def register_helper(
+        self,
+        stamp: Stamp,
+        helper_id: str,
+        kind: str,
+        name: str,
+        unit: str = "",
+        rank: str = "",
+        team_size: int = 0,
+    ) -> None:
+        """Register a helper 帮扶责任人 of the 4+1 model."""
+        prov = self.authorise(stamp, "register_helper")
+        helper_id = require_text(helper_id, "helper")
+        choice(kind, HELPER_KINDS, "kind")
+        Helper.check_registration(
+            kind, rank, team_size, self.programme().rules.volunteer_team_min_size
+        )
+        if self.exists(Helper, helper_id):
+            raise AlreadyExistsError("helper", f"{helper_id} is already registered")
+        helper = Helper(
+            helper_id=helper_id,
+            kind=kind,
+            name=require_text(name, "name"),
+            unit=unit.strip(),
+            rank=rank,
+            team_size=team_size,
+            prov=prov,
+        )
+        self.execute(lambda: [helper])

@@ -1,0 +1,147 @@
+"""Domain values parsed from what officers type: money in fen, ISO dates, ID-card numbers, choices.
+
+Money is integer fen (分, 0.01 yuan) everywhere; it is never a float. The parsers raise
+``InputError`` naming the field and the rule, so the CLI and the importers share one wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from ledger.errors import InputError
+
+__all__ = [
+    "AREAS",
+    "CHINA",
+    "MAX_FEN",
+    "MEASURE_CATEGORIES",
+    "choice",
+    "format_yuan",
+    "id_card_check_digit",
+    "parse_date",
+    "parse_timestamp",
+    "parse_yuan",
+    "require_text",
+    "valid_id_card",
+    "yuan_to_fen",
+]
+
+#: The district's time zone; a timestamp typed without an offset is read in it.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+#: Rural 农村 or urban 城镇.
+AREAS = ("rural", "urban")
+
+#: The plan's categories of assistance measures 帮扶措施 [四(三)–(十一)].
+MEASURE_CATEGORIES = (
+    "industry",  # 产业扶贫
+    "finance",  # 金融扶贫 (subsidised micro-loans, 政银保)
+    "entrepreneurship",  # 创业扶贫
+    "employment",  # 就业扶贫 (employment and training)
+    "education",  # 教育扶贫
+    "medical",  # 医疗扶贫
+    "relief",  # 救助 (illness, schooling, disability, disaster, temporary)
+    "internet",  # 互联网+ / e-commerce 电商
+    "social",  # 社会扶贫 (volunteers, 百企扶百村, 送医送药, social-work organisations)
+)
+
+#: One trillion yuan: far above any real figure, low enough that sums stay exact in SQLite.
+MAX_FEN = 100_000_000_000_000
+
+_MONEY = re.compile(r"(?P<yuan>\d{1,15})(?:\.(?P<fen>\d{1,2}))?")
+
+
+def parse_yuan(text: str, field: str = "amount") -> int:
+    """Parse ``1234.56`` (yuan) into integer fen; refuse negatives, 3+ decimals, NaN, floats."""
+    cleaned = text.strip().replace(",", "")
+    match = _MONEY.fullmatch(cleaned)
+    if match is None:
+        raise InputError(field, f"{text!r} is not an amount in yuan with at most 2 decimals")
+    fen = int(match["yuan"]) * 100 + int((match["fen"] or "0").ljust(2, "0"))
+    if fen > MAX_FEN:
+        raise InputError(field, f"{text!r} exceeds the largest amount the ledger accepts")
+    return fen
+
+
+def format_yuan(fen: int) -> str:
+    """``123456`` fen -> ``"1234.56"``; exact, with a sign for negative balances in reports."""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
+    """An exact Decimal amount of yuan into fen; refuses sub-fen precision."""
+    try:
+        fen = amount * 100
+        if not fen.is_finite() or fen != fen.to_integral_value() or fen < 0:
+            raise InputError(field, f"{amount} is not a non-negative amount with 2 decimals")
+    except InvalidOperation as exc:
+        raise InputError(field, f"{amount} is not a number") from exc
+    return int(fen)
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    """An ISO 8601 calendar date, ``2016-07-26``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(field, f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
+    """An ISO 8601 timestamp; without an offset it is read as China Standard Time (UTC+8)."""
+    cleaned = text.strip()
+    try:
+        if len(cleaned) == 10:
+            return datetime.combine(date.fromisoformat(cleaned), time.max, CHINA)
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
+
+
+def choice(value: str, options: Iterable[str], field: str) -> str:
+    """``value`` if it is one of ``options``; otherwise a refusal listing them."""
+    allowed = tuple(options)
+    if value not in allowed:
+        raise InputError(field, f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def require_text(value: str, field: str, max_length: int = 200) -> str:
+    """A non-blank text of reasonable length, stripped."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise InputError(field, "must not be empty")
+    if len(cleaned) > max_length:
+        raise InputError(field, f"must be at most {max_length} characters")
+    return cleaned
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+
+
+def valid_id_card(number: str) -> bool:
+    """A resident ID-card number 身份证号 (GB 11643-1999): 18 characters, valid birth date and
+    check digit. Says nothing about whether the person exists."""
+    if not _ID_SHAPE.fullmatch(number):
+        return False
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17]
+
+
+def id_card_check_digit(first17: str) -> str:
+    """The check character for the first 17 digits (used by the synthetic demo)."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
