@@ -9,7 +9,8 @@ is no longer valid the retry raises the rule it now breaks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, TypeVar
@@ -68,6 +69,9 @@ class LedgerCore(Application[UUID]):
 
     name = "fupin"
     env: ClassVar[dict[str, str]] = {"COMPRESSOR_TOPIC": ""}
+
+    #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
+    _batch: dict[UUID, LedgerAggregate] | None = None
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = OrjsonTranscoder()
@@ -135,8 +139,12 @@ class LedgerCore(Application[UUID]):
     def execute(self, attempt: Callable[[], Sequence[LedgerAggregate]]) -> int | None:
         """Run ``attempt`` and save what it changed atomically; retry lost races on fresh state.
 
-        Returns the notification id of the last event saved.
+        Returns the notification id of the last event saved (None inside a batch).
         """
+        if self._batch is not None:
+            for aggregate in attempt():
+                self._batch[aggregate.id] = aggregate
+            return None
         for _ in range(_MAX_ATTEMPTS):
             aggregates = attempt()
             try:
@@ -147,6 +155,37 @@ class LedgerCore(Application[UUID]):
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run many commands as one unit of work: their events are saved in one transaction
+        when the block ends, or not at all if it raises (imports, the demo).
+
+        Commands inside see each other's changes. Every command checks all its rules before
+        it changes any aggregate, so a refused command leaves the batch as it was and the
+        caller may go on (to report every bad row of an import) or give up.
+        """
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        self._batch = {}
+        try:
+            yield
+            pending = [a for a in self._batch.values() if a.pending_events]
+        finally:
+            self._batch = None
+        if pending:
+            try:
+                self.save(*pending)
+            except IntegrityError:
+                raise ConflictError(
+                    "store",
+                    "another writer changed the same records; nothing of the batch was written",
+                ) from None
+
+    def discard_batch(self) -> None:
+        """Inside ``batch()``: forget everything done so far (a dry run, or a failed import)."""
+        if self._batch is not None:
+            self._batch.clear()
 
     def event_count(self) -> int:
         """How many events the ledger holds (counted, never read off notification ids)."""

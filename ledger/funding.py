@@ -76,13 +76,15 @@ class FundCommands(LedgerCore):
                 raise RuleError("account", f"{code} pays only for street {account.street}")
             if payment.purpose == "household":
                 self.check_household_payment(household, payment)
-                household.receive_funds(code, payment.measure_id, payment.amount_fen, prov)
-                changed.append(household)
             elif payment.purpose == "village":
                 self.check_village_payment(payment)
             else:
                 self.check_use(payment)
+            # Every check is done before either aggregate changes (batches rely on it).
             account.disburse(payment, prov)
+            if payment.purpose == "household":
+                household.receive_funds(code, payment.measure_id, payment.amount_fen, prov)
+                changed.append(household)
             return changed
 
         self.execute(attempt)
