@@ -83,23 +83,34 @@ class LedgerCore(Application[UUID]):
 
     def load(self, cls: type[A], key: str, field: str) -> A:
         """The aggregate of kind ``cls`` with natural key ``key``, or a refusal naming ``field``."""
-        try:
-            aggregate: LedgerAggregate = self.repository.get(natural_id(_kind(cls), key))
-        except AggregateNotFoundError:
-            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record") from None
+        aggregate = self.get_by_id(natural_id(_kind(cls), key))
+        if aggregate is None:
+            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record")
         assert isinstance(aggregate, cls)
         return aggregate
 
+    def get_by_id(self, aggregate_id: UUID) -> LedgerAggregate | None:
+        """The aggregate, from the open batch if it holds it, else from the store."""
+        if self._batch is not None and aggregate_id in self._batch:
+            return self._batch[aggregate_id]
+        try:
+            aggregate: LedgerAggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if self._batch is not None:
+            self._batch[aggregate_id] = aggregate
+        return aggregate
+
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
-        return natural_id(_kind(cls), key) in self.repository
+        aggregate_id = natural_id(_kind(cls), key)
+        if self._batch is not None and aggregate_id in self._batch:
+            return True
+        return aggregate_id in self.repository
 
     def programme(self) -> Programme:
-        try:
-            aggregate: LedgerAggregate = self.repository.get(
-                natural_id("programme", PROGRAMME_CODE)
-            )
-        except AggregateNotFoundError:
-            raise NotFoundError("programme", "the programme is not opened yet") from None
+        aggregate = self.get_by_id(natural_id("programme", PROGRAMME_CODE))
+        if aggregate is None:
+            raise NotFoundError("programme", "the programme is not opened yet")
         assert isinstance(aggregate, Programme)
         return aggregate
 
