@@ -40,11 +40,13 @@ def open_ledger(
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     env: dict[str, Any] = {**location.env, **(extra_env or {})}
     try:
-        return Ledger(env=env)
+        ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError("store", f"cannot open {location.display}: {exc}") from None
     except Exception as exc:  # the PostgreSQL driver's errors, without importing it here
         raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
+    ledger.location = location
+    return ledger
 
 
 def _one_line(exc: BaseException) -> str:

@@ -30,6 +30,7 @@ from ledger.inspections import Inspection
 from ledger.officers import Officer
 from ledger.places import Street
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
+from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import CHINA
 
@@ -69,6 +70,9 @@ class LedgerCore(Application[UUID]):
 
     name = "fupin"
     env: ClassVar[dict[str, str]] = {"COMPRESSOR_TOPIC": ""}
+
+    #: Where the ledger is stored (set by ``open_ledger``); projections open the same store.
+    location: StoreLocation | None = None
 
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
