@@ -59,6 +59,7 @@ class Settings:
 
     store: str | None = None
     actor: str | None = None
+    key: str | None = None  # the actor's private key file (--key / LEDGER_KEY), for signing
 
 
 settings = Settings()
@@ -113,7 +114,8 @@ def on_date(text: str, field: str) -> date:
 @contextmanager
 def ledger_session(create: bool = False) -> Iterator[Ledger]:
     """Open the ledger for one command and always close it."""
-    app = open_ledger(settings.store, create=create)
+    extra = {"LEDGER_KEY": settings.key} if settings.key else None
+    app = open_ledger(settings.store, create=create, extra_env=extra)
     try:
         yield app
     finally:

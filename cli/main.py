@@ -14,9 +14,24 @@ from typing import Annotated
 import typer
 
 from cli import common
+from cli.corrections import correct
+from cli.demo import demo
+from cli.dossier import show
+from cli.exporting import export_app
+from cli.funds import fund_app
+from cli.helpers import helper_app
+from cli.household import household_app
+from cli.importing import import_app
+from cli.inspections import inspection_app
+from cli.keys import keys_app
 from cli.ledger_cmds import history, init, log
+from cli.officers import officer_app
 from cli.places import place_app
 from cli.programme import programme_app
+from cli.projections_cmds import projections_app
+from cli.query import query
+from cli.reports import report_app
+from cli.verify import checkpoint, prove, verify
 
 app = typer.Typer(
     name="fupin",
@@ -41,10 +56,19 @@ def main(
         str | None,
         typer.Option("--as", envvar="LEDGER_ACTOR", help="Officer id recording events 记录人."),
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            envvar="LEDGER_KEY",
+            help="Your private key file 私钥 (mode 0600): signs your saves once registered.",
+        ),
+    ] = None,
 ) -> None:
     """扶贫台账: record, replay and verify the programme's history."""
     common.settings.store = store
     common.settings.actor = actor
+    common.settings.key = key
 
 
 app.command("init")(init)
@@ -52,6 +76,24 @@ app.command("history")(history)
 app.command("log")(log)
 app.add_typer(programme_app, name="programme")
 app.add_typer(place_app, name="place")
+app.add_typer(officer_app, name="officer")
+app.add_typer(helper_app, name="helper")
+app.add_typer(household_app, name="household")
+household_app.command("show")(show)
+app.add_typer(fund_app, name="fund")
+app.add_typer(inspection_app, name="inspection")
+app.command("correct")(correct)
+app.add_typer(keys_app, name="keys")
+app.command("verify")(verify)
+app.command("checkpoint")(checkpoint)
+app.command("prove")(prove)
+
+app.add_typer(report_app, name="report")
+app.add_typer(projections_app, name="projections")
+app.command("query")(query)
+app.command("demo")(demo)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 def run() -> None:

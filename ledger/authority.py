@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ledger.errors import PermissionRefusedError
 
-__all__ = ["PERMISSIONS", "Permission", "check_permission"]
+__all__ = ["EVENT_COMMANDS", "PERMISSIONS", "Permission", "check_permission", "roles_recording"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,71 @@ PERMISSIONS: dict[str, Permission] = {
     "hold_talk": Permission(_INSPECT, "district"),
     # corrections: admins, or whoever may record entries in that street
     "correct": Permission(("admin", "officer", "inspector"), "street"),
+    # tamper evidence: signing keys and the log's checkpoints (docs/audit-guide.md)
+    "register_key": Permission(_ADMIN, "district"),
+    "revoke_key": Permission(_ADMIN, "district"),
+    "register_log_key": Permission(_ADMIN, "district"),
+    "record_checkpoint": Permission(_ADMIN, "district"),
 }
+
+#: Which commands record each stored event (by event class name), so that ``fupin verify`` can
+#: re-check the role in every event's provenance. An event added to an aggregate needs a line
+#: here (a test checks every aggregate's events are listed).
+EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
+    "Opened": ("open_programme",),
+    "YearParametersSet": ("set_year",),
+    "StreetRegistered": ("register_street",),
+    "VillageAdded": ("add_village",),
+    "OfficerRegistered": ("register_officer",),
+    "OfficerRoleChanged": ("change_officer",),
+    "OfficerRetired": ("retire_officer",),
+    "SigningKeyRegistered": ("register_key",),
+    "SigningKeyRevoked": ("revoke_key",),
+    "HelperRegistered": ("register_helper",),
+    "WorkerEmployed": ("employ_worker",),
+    "EmploymentEnded": ("end_employment",),
+    "Identified": ("identify",),
+    "MembersChanged": ("change_members",),
+    "Reviewed": ("review",),
+    "NoticePosted": ("post_notice",),
+    "ObjectionRaised": ("raise_objection",),
+    "ObjectionResolved": ("resolve_objection",),
+    "Signed": ("sign",),
+    "Registered": ("register",),
+    "HelperPaired": ("pair",),
+    "HelperUnpaired": ("unpair",),
+    "AgreementSigned": ("sign_agreement",),
+    "VisitRecorded": ("record_visit",),
+    "MeasurePlanned": ("plan_measure",),
+    "MeasureCompleted": ("complete_measure",),
+    "FundsReceived": ("disburse",),
+    "IncomeAssessed": ("assess_income",),
+    "ExitProposed": ("propose_exit",),
+    "ExitNoticed": ("post_exit_notice",),
+    "ExitAdvanced": ("verify_exit", "approve_exit"),
+    "ReturnAdvanced": ("recognise_return", "apply_return", "review_return", "approve_return"),
+    "AccountOpened": ("open_account",),
+    "AllocationReceived": ("receive_allocation",),
+    "Disbursed": ("disburse",),
+    "InspectionOpened": ("open_inspection",),
+    "FindingRecorded": ("record_finding",),
+    "RectificationReported": ("report_rectification",),
+    "FindingClosed": ("close_finding",),
+    "CriticismNoticed": ("notice_criticism",),
+    "LeadershipTalkHeld": ("hold_talk",),
+    "Corrected": ("correct",),
+    "LogKeyRegistered": ("register_log_key",),
+    "LogKeyRotated": ("register_log_key",),
+    "CheckpointRecorded": ("record_checkpoint",),
+}
+
+
+def roles_recording(event: str) -> frozenset[str] | None:
+    """The roles that may record ``event`` (None if the event is not in ``EVENT_COMMANDS``)."""
+    commands = EVENT_COMMANDS.get(event)
+    if commands is None:
+        return None
+    return frozenset(role for command in commands for role in PERMISSIONS[command].roles)
 
 
 def check_permission(command: str, actor: str, role: str, actor_street: str, street: str) -> None:

@@ -16,8 +16,8 @@ from datetime import date
 from typing import ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from ledger import clock
 from ledger.authority import check_permission
@@ -30,6 +30,7 @@ from ledger.inspections import Inspection
 from ledger.officers import Officer
 from ledger.places import Street
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
+from ledger.sealing import Sealer
 from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import CHINA
@@ -196,6 +197,35 @@ class LedgerCore(Application[UUID]):
                     "store",
                     "another writer changed the same records; nothing of the batch was written",
                 ) from None
+
+    # -- tamper evidence (ledger.sealing, docs/audit-guide.md) -------------------------------
+
+    #: Signs saves of officers with a registered key; built on first save from ``LEDGER_KEY``.
+    _sealer: Sealer | None = None
+
+    @property
+    def sealer(self) -> Sealer:
+        if self._sealer is None:
+            self._sealer = Sealer(self.env.get("LEDGER_KEY", ""))
+        return self._sealer
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        # Every save passes here just before its events are stored: a run of events by an
+        # officer whose key is in force gets its signed Seal in front, in the same transaction;
+        # without the private key the save is refused and nothing is written.
+        processing_event.events[:] = self.sealer.seal(
+            processing_event.events, self.mapper, self._stored_officer
+        )
+        return super()._record(processing_event)
+
+    def _stored_officer(self, officer_id: str) -> Officer | None:
+        # The stored officer, never a batch's copy: a key is in force from the save after the
+        # one that registers it, which is what ``fupin verify`` replays.
+        try:
+            officer: LedgerAggregate = self.repository.get(natural_id("officer", officer_id))
+        except AggregateNotFoundError:
+            return None
+        return officer if isinstance(officer, Officer) else None
 
     def discard_batch(self) -> None:
         """Inside ``batch()``: forget everything done so far (a dry run, or a failed import)."""

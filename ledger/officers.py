@@ -7,6 +7,9 @@ Roles (what each may record is in ``ledger.authority``):
 - ``officer``: casework and funds, within their street when they have one (district-level if not);
 - ``inspector`` 督查: inspections, findings, notices 通报 and talks 约谈;
 - ``analyst``: reads reports only, records nothing.
+
+An officer may have a registered Ed25519 signing key (``SigningKeyRegistered``); while it is in
+force every save of theirs must be signed with it (``ledger.sealing``).
 """
 
 from __future__ import annotations
@@ -59,6 +62,35 @@ class Officer(LedgerAggregate):
     @event("OfficerRetired")
     def _retired(self, reason: str, prov: Provenance) -> None:
         self.active = False
+
+    # -- signing keys 签名密钥 (tamper evidence, docs/audit-guide.md) ------------------------
+
+    #: The registered Ed25519 key: its id and base64 public key ("" when none is in force).
+    signing_key_id = ""
+    signing_public_key = ""
+
+    def register_signing_key(self, key_id: str, public_key: str, prov: Provenance) -> None:
+        """Register (or replace) the public key that signs this officer's saves from now on."""
+        self.check_active()
+        if key_id == self.signing_key_id:
+            raise RuleError("key", f"{self.officer_id} already has key {key_id}")
+        self._signing_key_registered(key_id, public_key, prov)
+
+    @event("SigningKeyRegistered")
+    def _signing_key_registered(self, key_id: str, public_key: str, prov: Provenance) -> None:
+        self.signing_key_id = key_id
+        self.signing_public_key = public_key
+
+    def revoke_signing_key(self, reason: str, prov: Provenance) -> None:
+        """Withdraw the key (lost, leaked): it signs nothing after this event."""
+        if not self.signing_key_id:
+            raise RuleError("key", f"{self.officer_id} has no registered key")
+        self._signing_key_revoked(self.signing_key_id, reason, prov)
+
+    @event("SigningKeyRevoked")
+    def _signing_key_revoked(self, key_id: str, reason: str, prov: Provenance) -> None:
+        self.signing_key_id = ""
+        self.signing_public_key = ""
 
     def check_active(self) -> None:
         if not self.active:

@@ -17,7 +17,13 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, RuleError
 
-__all__ = ["PROGRAMME_CODE", "Programme", "ProgrammeRules", "YearParameters"]
+__all__ = [
+    "PROGRAMME_CODE",
+    "Programme",
+    "ProgrammeRules",
+    "YearParameters",
+    "exit_threshold_fen",
+]
 
 #: The one programme this ledger records (document 江高发〔2016〕4号).
 PROGRAMME_CODE = "jianghai-2016"
@@ -107,6 +113,12 @@ class Programme(LedgerAggregate):
         params = self.years.get(year)
         if params is None:
             raise RuleError("year", f"the parameters for {year} are not recorded yet")
-        if area == "urban":
-            return -(-params.urban_dibao_standard_fen * self.rules.urban_exit_percent // 100)
-        return -(-params.rural_income_fen * self.rules.rural_exit_percent // 100)
+        return exit_threshold_fen(self.rules, params, area)
+
+
+def exit_threshold_fen(rules: ProgrammeRules, params: YearParameters, area: str) -> int:
+    """The exit income threshold (fen, rounded up): urban, a percentage of the urban 低保
+    standard; rural, a percentage of the district rural per-capita disposable income [三]."""
+    if area == "urban":
+        return -(-params.urban_dibao_standard_fen * rules.urban_exit_percent // 100)
+    return -(-params.rural_income_fen * rules.rural_exit_percent // 100)

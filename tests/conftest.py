@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from ledger.application import Ledger
+
 from tests.support import TickingClock, ledger_at
+
+pytest_plugins = ["tests.conftest_pg"]
 
 
 @pytest.fixture

@@ -1,0 +1,40 @@
+"""``fupin correct``: corrections 更正 never edit an entry; they append ``Corrected`` naming the
+voided version, and the record takes the entry's effect back out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    console,
+    ledger_session,
+    make_stamp,
+    refusals,
+)
+
+
+@refusals
+def correct(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="household 贫困户 | fund 资金账户 | helper 帮扶责任人 | programme | street | "
+            "officer | inspection."
+        ),
+    ],
+    key: Annotated[
+        str, typer.Argument(help="Its key: household number, account code, helper id...")
+    ],
+    version: Annotated[int, typer.Argument(help="Version of the entry to void (see history).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry is wrong 更正原因.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Void a mistaken entry 更正 (a visit, an income assessment, a payment...), saying why."""
+    with ledger_session() as app:
+        app.correct(make_stamp(document, effective), kind, key, version, reason)
+    console.print(f"{kind} {key} entry {version} corrected")

@@ -1,0 +1,28 @@
+"""``fupin household show HOUSEHOLD``: the household's dossier 一户一档 from the read models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from projections import api
+
+from cli.common import ledger_session, refusals
+from cli.reports import AsOfOption, FormatOption, KnownAtOption, OutputFormat, emit, times
+
+SECTIONS = ("helpers", "visits", "measures", "incomes", "exit_steps", "funds")
+
+
+@refusals
+def show(
+    household: Annotated[str, typer.Argument(help="Household number 户号.")],
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """The household's current state 一户一档: facts, helpers, visits, measures, incomes, exit."""
+    day, moment = times(as_of, known_at)
+    with ledger_session() as app:
+        report = api.household(app, household, day, moment)
+    report["facts"] = [report["household"]]
+    emit(report, ("facts", *SECTIONS), output)

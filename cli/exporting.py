@@ -1,0 +1,168 @@
+"""``fupin export`` 导出: the event log as re-importable command lines, and reports as files.
+
+``fupin export events --format jsonl`` writes every officer's command rebuilt from the stored
+events, with provenance; ``fupin import`` of it into an empty store gives identical reports
+(recording times are new). ``fupin export report NAME --format csv|json|xlsx`` writes one of
+the three reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from ledger.imports import export_commands
+from projections import api
+
+from cli.common import console, ledger_session, refusals
+
+__all__ = ["export_app"]
+
+export_app = typer.Typer(help="Export 导出 the event log or a report.", no_args_is_help=True)
+
+
+class EventFormat(StrEnum):
+    jsonl = "jsonl"
+
+
+class ReportName(StrEnum):
+    caseload = "caseload"
+    funds = "funds"
+    accountability = "accountability"
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")
+]
+
+
+@export_app.command("events")
+@refusals
+def export_events(
+    output_format: Annotated[EventFormat, typer.Option("--format", help="jsonl.")] = (
+        EventFormat.jsonl
+    ),
+    output: OutputOption = None,
+) -> None:
+    """The whole log as JSONL commands with provenance (re-importable with ``fupin import``)."""
+    with ledger_session() as app:
+        lines = (orjson.dumps(line) + b"\n" for line in export_commands(app))
+        if output is None:
+            for line in lines:
+                sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+            return
+        with output.open("wb") as handle:
+            handle.writelines(lines)
+    console.print(f"events written to {output}")
+
+
+@export_app.command("report")
+@refusals
+def export_report(
+    name: Annotated[ReportName, typer.Argument(help="caseload, funds or accountability.")],
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="json, csv or xlsx.")] = (
+        ReportFormat.json
+    ),
+    output: OutputOption = None,
+) -> None:
+    """A report as JSON, CSV (one block a section) or XLSX (one sheet a section)."""
+    build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
+    with ledger_session() as app:
+        report = build[name.value](app)
+    if output_format is ReportFormat.xlsx:
+        target = output or Path(f"{name.value}.xlsx")
+        write_xlsx(report, target)
+        console.print(f"report written to {target}")
+        return
+    data = (
+        orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
+        if output_format is ReportFormat.json
+        else to_csv(report).encode()
+    )
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+        console.print(f"report written to {output}")
+
+
+def sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The report's tables: the header values as one section, then each list of rows."""
+    header = {k: v for k, v in report.items() if not isinstance(v, list | dict)}
+    tables = [("report", [header])]
+    for key, value in report.items():
+        if isinstance(value, list):
+            tables.append((key, [_flat(row) for row in value]))
+        elif isinstance(value, dict):
+            tables.append((key, [_flat(value)]))
+    return tables
+
+
+def _flat(row: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(row, dict):
+        return {prefix or "value": _cell(row)}
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{name}."))
+        else:
+            flat[name] = _cell(value)
+    return flat
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return list(names)
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for index, (title, rows) in enumerate(sections(report)):
+        if index:
+            buffer.write("\n")
+        columns = _columns(rows)
+        writer.writerow([f"# {title}"])
+        writer.writerow(columns)
+        writer.writerows([row.get(c) for c in columns] for row in rows)
+    return buffer.getvalue()
+
+
+def write_xlsx(report: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = True
+    for title, rows in sections(report):
+        sheet = workbook.active if first else workbook.create_sheet()
+        assert sheet is not None
+        sheet.title = title[:31]
+        first = False
+        columns = _columns(rows)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([row.get(c) for c in columns])
+    workbook.save(path)

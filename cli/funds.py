@@ -1,0 +1,97 @@
+"""``fupin fund``: fund accounts 扶贫资金 — the city fund 市扶贫基金, district 区财政, street 街道,
+social donations 社会捐赠 — their allocations 拨付 and disbursements 支出 [六(四)]."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from ledger.funds import Disbursement
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    console,
+    ledger_session,
+    make_stamp,
+    money,
+    refusals,
+)
+
+fund_app = typer.Typer(help="Fund accounts 扶贫资金: allocations 拨付 and disbursements 支出.")
+
+Account = Annotated[str, typer.Argument(help="Account code 账户, e.g. city-2016.")]
+Amount = Annotated[str, typer.Option("--amount", help="Amount in yuan 元 (at most 2 decimals).")]
+
+
+@fund_app.command("open")
+@refusals
+def open_account(
+    code: Account,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source", help="city 市扶贫基金 | district 区财政 | street 街道 | donation 社会捐赠."
+        ),
+    ],
+    year: Annotated[int, typer.Option("--year", help="Year 年度 of the account.")],
+    document: DocumentOption,
+    street: Annotated[str, typer.Option("--street", help="Street 街道 of a street account.")] = "",
+    donor: Annotated[str, typer.Option("--donor", help="Donor 捐赠方 of a donation account.")] = "",
+    effective: EffectiveOption = None,
+) -> None:
+    """Open a fund account 开设资金账户 for one source and one year."""
+    with ledger_session() as app:
+        app.open_account(make_stamp(document, effective), code, source, year, street, donor)
+    console.print(f"account {code} opened ({source}, {year})")
+
+
+@fund_app.command("allocate")
+@refusals
+def allocate(
+    code: Account, amount: Amount, document: DocumentOption, effective: EffectiveOption = None
+) -> None:
+    """An allocation 拨付 reaches the account."""
+    amount_fen = money(amount, "amount")
+    with ledger_session() as app:
+        app.receive_allocation(make_stamp(document, effective), code, amount_fen)
+    console.print(f"{amount} yuan allocated to {code}")
+
+
+@fund_app.command("disburse")
+@refusals
+def disburse(
+    code: Account,
+    amount: Amount,
+    category: Annotated[
+        str,
+        typer.Option(
+            "--category",
+            help="A measure category (industry, education...) for a household; facilities 生产设施 "
+            "| party-building 党建 for a village; social-work 社工组织; working 工作经费.",
+        ),
+    ],
+    purpose: Annotated[
+        str,
+        typer.Option(
+            "--purpose",
+            help="household 到户 | village 到村 (相对贫困村) | organisation 社工组织 | "
+            "working 工作经费.",
+        ),
+    ],
+    document: DocumentOption,
+    household: Annotated[str, typer.Option("--household", help="Household number 户号.")] = "",
+    measure: Annotated[str, typer.Option("--measure", help="The household's measure id.")] = "",
+    street: Annotated[str, typer.Option("--street", help="Street 街道 of a village project.")] = "",
+    village: Annotated[
+        str, typer.Option("--village", help="Relatively poor village 相对贫困村.")
+    ] = "",
+    effective: EffectiveOption = None,
+) -> None:
+    """Pay out of an account 支出, never beyond its balance."""
+    payment = Disbursement(
+        money(amount, "amount"), category, purpose, household, measure, street, village
+    )
+    with ledger_session() as app:
+        app.disburse(make_stamp(document, effective), code, payment)
+    console.print(f"{amount} yuan disbursed from {code} ({purpose}, {category})")

@@ -1,0 +1,94 @@
+"""``fupin helper``: the 4+1 helpers 帮扶责任人 — cadres 干部, enterprises 企业 and cooperatives
+合作社, social workers 社工, volunteer teams 义工团队 — and the registered poor workers that
+enterprises employ [四(十一)]."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    console,
+    ledger_session,
+    make_stamp,
+    on_date,
+    refusals,
+)
+
+helper_app = typer.Typer(
+    help="Helpers 帮扶责任人 of the 4+1 model, and employment 就业 of workers."
+)
+
+EnterpriseArgument = Annotated[
+    str, typer.Argument(help="Helper id of the enterprise 企业 or cooperative 合作社.")
+]
+HouseholdArgument = Annotated[str, typer.Argument(help="Household number 户号 of the worker.")]
+
+
+@helper_app.command("add")
+@refusals
+def add_helper(
+    helper_id: Annotated[str, typer.Argument(help="Helper id, e.g. c-001.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="cadre 干部 | enterprise 企业 | cooperative 合作社 | social-worker 社工 | "
+            "volunteer-team 义工团队.",
+        ),
+    ],
+    name: Annotated[str, typer.Option("--name", help="Name 名称.")],
+    document: DocumentOption,
+    unit: Annotated[str, typer.Option("--unit", help="Unit 单位 (a cadre's bureau...).")] = "",
+    rank: Annotated[
+        str,
+        typer.Option(
+            "--rank",
+            help="A cadre's rank: deputy-section 副科级 | section 正科级 | "
+            "deputy-division 副处级 | division 正处级 | deputy-bureau 副厅级 | bureau 正厅级.",
+        ),
+    ] = "",
+    team_size: Annotated[
+        int, typer.Option("--team-size", help="A volunteer team's members 人数 (at least 10).")
+    ] = 0,
+    effective: EffectiveOption = None,
+) -> None:
+    """Register a helper 帮扶责任人 of the 4+1 model."""
+    with ledger_session() as app:
+        app.register_helper(
+            make_stamp(document, effective), helper_id, kind, name, unit, rank, team_size
+        )
+    console.print(f"helper {helper_id} registered as {kind}")
+
+
+@helper_app.command("employ")
+@refusals
+def employ(
+    enterprise: EnterpriseArgument,
+    household: HouseholdArgument,
+    since: Annotated[str, typer.Option("--since", help="Employed since 入职日期 (YYYY-MM-DD).")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """An enterprise or cooperative employs a registered poor worker 吸纳贫困劳动力就业."""
+    start = on_date(since, "since")
+    with ledger_session() as app:
+        app.employ_worker(make_stamp(document, effective), enterprise, household, start)
+    console.print(f"{enterprise} employs a worker of household {household} since {start}")
+
+
+@helper_app.command("end-employment")
+@refusals
+def end_employment(
+    enterprise: EnterpriseArgument,
+    household: HouseholdArgument,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """The registered worker leaves the enterprise 离职."""
+    with ledger_session() as app:
+        app.end_employment(make_stamp(document, effective), enterprise, household)
+    console.print(f"employment of household {household} by {enterprise} ended")

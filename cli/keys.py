@@ -1,0 +1,80 @@
+"""``fupin keys``: signing keys 签名密钥 — make a key pair, register or revoke a public key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ledger.keys import generate_key, key_id, public_key_text, write_private_key
+from ledger.transparency import register_log_key, register_signing_key, revoke_signing_key
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    NoteOption,
+    console,
+    ledger_session,
+    make_stamp,
+    refusals,
+)
+
+keys_app = typer.Typer(help="Signing keys 签名密钥: every save of a keyed officer is signed.")
+
+PublicKeyArgument = Annotated[
+    str, typer.Argument(help="Public key, base64 (printed by `fupin keys new`).")
+]
+
+
+@keys_app.command("new")
+@refusals
+def new_key(
+    out: Annotated[Path, typer.Option("--out", help="Private key file to write (mode 0600).")],
+) -> None:
+    """Make an Ed25519 key pair 生成密钥: the private key stays in OUT, only you may read it."""
+    key = generate_key()
+    write_private_key(out, key)
+    console.print(f"private key: {out} (mode 0600; keep it, never share it)")
+    console.print(f"public key:  {public_key_text(key)}")
+    console.print(f"key id:      {key_id(key)}")
+
+
+@keys_app.command("register")
+@refusals
+def register(
+    officer_id: Annotated[str, typer.Argument(help="Officer id 工号 the key belongs to.")],
+    public_key: PublicKeyArgument,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Register an officer's public key 登记公钥 (admin); their later saves must be signed."""
+    with ledger_session() as app:
+        kid = register_signing_key(app, make_stamp(document, effective), officer_id, public_key)
+    console.print(f"key {kid} registered for {officer_id}")
+
+
+@keys_app.command("revoke")
+@refusals
+def revoke(
+    officer_id: Annotated[str, typer.Argument(help="Officer id 工号.")],
+    document: DocumentOption,
+    note: NoteOption = "",
+    effective: EffectiveOption = None,
+) -> None:
+    """Revoke an officer's key 吊销密钥 (lost or leaked); --note says why."""
+    with ledger_session() as app:
+        revoke_signing_key(app, make_stamp(document, effective), officer_id, note)
+    console.print(f"key of {officer_id} revoked")
+
+
+@keys_app.command("register-log")
+@refusals
+def register_log(
+    public_key: PublicKeyArgument,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Register (or rotate) the district's log key 日志密钥 that signs checkpoints (admin)."""
+    with ledger_session() as app:
+        kid = register_log_key(app, make_stamp(document, effective), public_key)
+    console.print(f"log key {kid} registered")

@@ -1,0 +1,136 @@
+"""``fupin report caseload|funds|accountability``: the reports 统计报表 from the read models.
+
+Each takes ``--as-of DATE`` (what was true then, as best known now), ``--known-at TIMESTAMP``
+(only what was recorded by then) and ``--format table|json|csv``. The rendering helpers here
+are shared by ``fupin query`` and ``fupin household show``.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from ledger.values import parse_date, parse_timestamp
+from projections import api
+from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
+from projections.caseload import SECTIONS as CASELOAD_SECTIONS
+from projections.fund_report import SECTIONS as FUNDS_SECTIONS
+
+from cli.common import emit_json, ledger_session, refusals, render_rows
+
+__all__ = [
+    "AsOfOption",
+    "FormatOption",
+    "KnownAtOption",
+    "OutputFormat",
+    "emit",
+    "report_app",
+    "times",
+]
+
+report_app = typer.Typer(help="Reports 统计报表: caseload, funds, accountability.")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="table, json or csv (CSV: one block a section).")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="What was true on this effective date (YYYY-MM-DD), as known now."
+    ),
+]
+KnownAtOption = Annotated[
+    str | None,
+    typer.Option("--known-at", help="Only what was recorded by this time (ISO 8601)."),
+]
+
+
+def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
+    """The report's two times parsed into a date and a timezone-aware timestamp."""
+    return (
+        parse_date(as_of, "as-of") if as_of else None,
+        parse_timestamp(known_at, "known-at") if known_at else None,
+    )
+
+
+def emit(
+    report: dict[str, Any],
+    sections: Sequence[str],
+    output: OutputFormat,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Write the report: JSON as is; tables and CSV one section after another (``columns``
+    names the columns when a section may be empty, as a query's result)."""
+    if output is OutputFormat.json:
+        emit_json(report)
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    for index, section in enumerate(sections):
+        rows = report[section]
+        names = list(columns or (rows[0] if rows else []))
+        if output is OutputFormat.csv:
+            if index:
+                sys.stdout.write("\n")
+            writer.writerow([f"# {section}"])
+            writer.writerow(names)
+            writer.writerows([_cell(row[c]) for c in names] for row in rows)
+        else:
+            render_rows(section, names, [[_cell(row[c]) for c in names] for row in rows])
+
+
+def _cell(value: Any) -> Any:
+    return "yes" if value is True else "no" if value is False else value
+
+
+@report_app.command("caseload")
+@refusals
+def caseload(
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Caseload 扶贫对象: households and people by status, street, village; exits per year."""
+    day, moment = times(as_of, known_at)
+    with ledger_session() as app:
+        report = api.caseload(app, day, moment)
+    emit(report, CASELOAD_SECTIONS, output)
+
+
+@report_app.command("funds")
+@refusals
+def funds(
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Funds 资金: allocations, disbursements, balances; per-person rule; yearly splits."""
+    day, moment = times(as_of, known_at)
+    with ledger_session() as app:
+        report = api.funds(app, day, moment)
+    emit(report, FUNDS_SECTIONS, output)
+
+
+@report_app.command("accountability")
+@refusals
+def accountability(
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Accountability 责任追究: visits, 4+1 roles, registrations, exits, 2:3:5 plan and talks
+    约谈, overdue rectifications 限期整改, pairings ended before exit."""
+    day, moment = times(as_of, known_at)
+    with ledger_session() as app:
+        report = api.accountability(app, day, moment)
+    emit(report, ACCOUNTABILITY_SECTIONS, output)

@@ -1,0 +1,602 @@
+"""The command table 命令表: every application command an import row or an export line may name.
+
+One entry per command: its arguments (English name, Chinese header 中文表头, kind, required or
+default) and how to call the ``Ledger`` with parsed values. ``fupin import`` (JSONL, CSV, XLSX)
+and ``fupin export events`` share it, so an exported log re-imports to the same history.
+
+Values are parsed from what a file holds — JSON values or spreadsheet cells — into domain
+values; every bad value is an ``InputError(argument, rule)``, never an exception of another kind.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ledger.casework import Identification
+from ledger.core import Stamp
+from ledger.errors import InputError
+from ledger.funds import Disbursement
+from ledger.household import Personal
+from ledger.programme import ProgrammeRules, YearParameters
+from ledger.values import MAX_FEN, format_yuan, parse_date, parse_yuan
+
+__all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value"]
+
+_MAX_INT = 10**12
+_MAX_TEXT = 2000
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
+_FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command: its name, Chinese header, kind and default."""
+
+    name: str
+    zh: str
+    kind: str = "text"  # text, int, bool, date, yuan, names
+    required: bool = True
+    default: Any = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command officers may import: its Chinese name, arguments and application call."""
+
+    name: str
+    zh: str
+    args: tuple[Arg, ...]
+    call: Callable[[Any, Stamp, dict[str, Any]], None]
+
+
+#: The provenance columns every row carries (ref is the row's unique reference 编号).
+PROVENANCE = (
+    Arg("ref", "编号", help="unique reference of the row; a ref already imported is skipped"),
+    Arg("actor", "记录人", required=False, default="", help="officer id; default: --as"),
+    Arg("effective", "生效日期", "date", help="date it took effect, YYYY-MM-DD"),
+    Arg("document", "文件", help="source document number"),
+    Arg("note", "备注", required=False, default=""),
+)
+
+
+def parse_value(arg: Arg, value: Any) -> Any:
+    """The domain value of ``value`` (a JSON value or a spreadsheet cell) for ``arg``."""
+    if value is None or (isinstance(value, str) and not value.strip() and arg.kind != "text"):
+        if arg.required:
+            raise InputError(arg.name, "is required")
+        return arg.default
+    parser = _PARSERS[arg.kind]
+    return parser(arg.name, value)
+
+
+def _text(field: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InputError(field, f"expects text, not {type(value).__name__}")
+    if len(value) > _MAX_TEXT:
+        raise InputError(field, f"is longer than {_MAX_TEXT} characters")
+    for char in value:
+        if unicodedata.category(char) in ("Cs", "Cc") and char not in "\t\n":
+            raise InputError(field, f"contains a control or surrogate character U+{ord(char):04X}")
+    return value.strip()
+
+
+def _int(field: str, value: Any) -> int:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise InputError(field, f"{value!r} is not a whole number") from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(field, "expects a whole number")
+    if abs(value) > _MAX_INT:
+        raise InputError(field, "is out of range")
+    return value
+
+
+def _bool(field: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise InputError(field, "expects true/false (是/否)")
+
+
+def _date(field: str, value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise InputError(field, "expects a date YYYY-MM-DD")
+    return parse_date(value, field)
+
+
+def _yuan(field: str, value: Any) -> int:
+    """Yuan as text (``1234.56``), a whole number of yuan, or a spreadsheet number."""
+    if isinstance(value, bool):
+        raise InputError(field, "expects an amount in yuan")
+    if isinstance(value, int):
+        if not 0 <= value * 100 <= MAX_FEN:
+            raise InputError(field, "is out of range")
+        return value * 100
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(field, "is not a finite amount")
+        value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
+    if not isinstance(value, str):
+        raise InputError(field, "expects an amount in yuan")
+    return parse_yuan(value, field)
+
+
+def _names(field: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(_text(field, v) for v in value)
+    text = _text(field, value)
+    for separator in "、;；,，":
+        text = text.replace(separator, "、")
+    return tuple(part.strip() for part in text.split("、") if part.strip())
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "text": _text,
+    "int": _int,
+    "bool": _bool,
+    "date": _date,
+    "yuan": _yuan,
+    "names": _names,
+}
+
+
+def _a(name: str, zh: str, kind: str = "text", default: Any = None, **kw: Any) -> Arg:
+    return Arg(name, zh, kind, required=default is None, default=default, **kw)
+
+
+def _identify(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    personal = Personal(a["head_name"], a["id_card"], a["phone"], a["address"], a["member_names"])
+    facts = Identification(
+        a["household"], a["street"], a["village"], a["area"], a["members"], a["labour"],
+        a["willing"], a["disabled"], a["dibao"], personal,
+    )  # fmt: skip
+    app.identify(s, facts)
+
+
+def _open_programme(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    shares = a["reduction_shares"]
+    try:
+        parsed = tuple(int(part) for part in shares.split(":"))
+    except ValueError:
+        raise InputError("reduction_shares", f"{shares!r} is not like 2:3:5") from None
+    values = {k: v for k, v in a.items() if k not in ("title", "reduction_shares")}
+    app.open_programme(s, a["title"], ProgrammeRules(reduction_shares=parsed, **values))
+
+
+def _disburse(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    payment = Disbursement(
+        a["amount"], a["category"], a["purpose"], a["household"], a["measure"],
+        a["street"], a["village"],
+    )  # fmt: skip
+    app.disburse(s, a["account"], payment)
+
+
+_D = ProgrammeRules()
+_HOUSEHOLD = _a("household", "户号")
+
+_SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "initialise",
+        "初始化",
+        (_a("name", "姓名"),),
+        lambda app, s, a: app.initialise(s.actor, a["name"], s.document, s.effective),
+    ),
+    CommandSpec(
+        "open_programme",
+        "启动方案",
+        (
+            _a("title", "方案名称"),
+            _a("reduction_shares", "减贫比例", default="2:3:5"),
+            *(
+                _a(f, f, "int", default=getattr(_D, f))
+                for f in (
+                    "first_year",
+                    "last_year",
+                    "per_person_min_fen",
+                    "city_share",
+                    "local_share",
+                    "district_share",
+                    "street_share",
+                    "local_yearly_min_fen",
+                    "urban_exit_percent",
+                    "rural_exit_percent",
+                    "notice_min_days",
+                    "max_cadres_per_household",
+                    "volunteer_team_min_size",
+                )
+            ),
+        ),
+        _open_programme,
+    ),
+    CommandSpec(
+        "set_year",
+        "年度参数",
+        (
+            _a("year", "年度", "int"),
+            _a("urban_dibao", "城镇低保标准", "yuan"),
+            _a("rural_income", "农村人均可支配收入", "yuan"),
+        ),
+        lambda app, s, a: app.set_year(
+            s, YearParameters(a["year"], a["urban_dibao"], a["rural_income"])
+        ),
+    ),
+    CommandSpec(
+        "register_street",
+        "登记街道",
+        (_a("street", "街道"),),
+        lambda app, s, a: app.register_street(s, a["street"]),
+    ),
+    CommandSpec(
+        "add_village",
+        "增加村居",
+        (
+            _a("street", "街道"),
+            _a("village", "村（社区）"),
+            _a("relatively_poor", "相对贫困村", "bool", default=False),
+        ),
+        lambda app, s, a: app.add_village(s, a["street"], a["village"], a["relatively_poor"]),
+    ),
+    CommandSpec(
+        "register_officer",
+        "登记人员",
+        (
+            _a("officer", "人员编号"),
+            _a("name", "姓名"),
+            _a("role", "角色"),
+            _a("street", "街道", default=""),
+            _a("unit", "单位", default=""),
+        ),
+        lambda app, s, a: app.register_officer(
+            s, a["officer"], a["name"], a["role"], a["street"], a["unit"]
+        ),
+    ),
+    CommandSpec(
+        "change_officer",
+        "调整人员",
+        (
+            _a("officer", "人员编号"),
+            _a("role", "角色"),
+            _a("street", "街道", default=""),
+        ),
+        lambda app, s, a: app.change_officer(s, a["officer"], a["role"], a["street"]),
+    ),
+    CommandSpec(
+        "retire_officer",
+        "人员离任",
+        (_a("officer", "人员编号"), _a("reason", "原因")),
+        lambda app, s, a: app.retire_officer(s, a["officer"], a["reason"]),
+    ),
+    CommandSpec(
+        "register_helper",
+        "登记帮扶责任人",
+        (
+            _a("helper", "帮扶人编号"),
+            _a("kind", "类型"),
+            _a("name", "名称"),
+            _a("unit", "单位", default=""),
+            _a("rank", "职级", default=""),
+            _a("team_size", "队员人数", "int", default=0),
+        ),
+        lambda app, s, a: app.register_helper(
+            s, a["helper"], a["kind"], a["name"], a["unit"], a["rank"], a["team_size"]
+        ),
+    ),
+    CommandSpec(
+        "identify",
+        "识别",
+        (
+            _HOUSEHOLD,
+            _a("street", "街道"),
+            _a("village", "村（社区）"),
+            _a("area", "城乡"),
+            _a("members", "人口", "int"),
+            _a("labour", "有劳动能力", "bool"),
+            _a("willing", "有意愿", "bool"),
+            _a("disabled", "残疾", "bool", default=False),
+            _a("dibao", "低保", "bool", default=True),
+            _a("head_name", "户主姓名"),
+            _a("id_card", "身份证号"),
+            _a("phone", "电话", default=""),
+            _a("address", "地址", default=""),
+            _a("member_names", "家庭成员", "names", default=()),
+        ),
+        _identify,
+    ),
+    CommandSpec(
+        "change_members",
+        "人口变更",
+        (
+            _HOUSEHOLD,
+            _a("members", "人口", "int"),
+            _a("head_name", "户主姓名"),
+            _a("id_card", "身份证号"),
+            _a("phone", "电话", default=""),
+            _a("address", "地址", default=""),
+            _a("member_names", "家庭成员", "names", default=()),
+        ),
+        lambda app, s, a: app.change_members(
+            s,
+            a["household"],
+            a["members"],
+            Personal(a["head_name"], a["id_card"], a["phone"], a["address"], a["member_names"]),
+        ),
+    ),
+    CommandSpec(
+        "review",
+        "村评议",
+        (_HOUSEHOLD, _a("accepted", "通过", "bool")),
+        lambda app, s, a: app.review(s, a["household"], a["accepted"]),
+    ),
+    CommandSpec(
+        "post_notice",
+        "张榜公示",
+        (_HOUSEHOLD, _a("start", "公示开始", "date"), _a("end", "公示结束", "date")),
+        lambda app, s, a: app.post_notice(s, a["household"], a["start"], a["end"]),
+    ),
+    CommandSpec(
+        "raise_objection",
+        "提出异议",
+        (_HOUSEHOLD, _a("objection", "异议编号"), _a("summary", "摘要", default="")),
+        lambda app, s, a: app.raise_objection(s, a["household"], a["objection"], a["summary"]),
+    ),
+    CommandSpec(
+        "resolve_objection",
+        "处理异议",
+        (_HOUSEHOLD, _a("objection", "异议编号"), _a("upheld", "成立", "bool")),
+        lambda app, s, a: app.resolve_objection(s, a["household"], a["objection"], a["upheld"]),
+    ),
+    CommandSpec("sign", "签字确认", (_HOUSEHOLD,), lambda app, s, a: app.sign(s, a["household"])),
+    CommandSpec(
+        "register",
+        "建档立卡",
+        (_HOUSEHOLD, _a("key_target", "重点帮扶对象", "bool")),
+        lambda app, s, a: app.register(s, a["household"], a["key_target"]),
+    ),
+    CommandSpec(
+        "pair",
+        "结对帮扶",
+        (_HOUSEHOLD, _a("helper", "帮扶人编号")),
+        lambda app, s, a: app.pair(s, a["household"], a["helper"]),
+    ),
+    CommandSpec(
+        "unpair",
+        "解除结对",
+        (
+            _HOUSEHOLD,
+            _a("helper", "帮扶人编号"),
+            _a("reason", "原因"),
+            _a("replacement", "接替人", default=""),
+        ),
+        lambda app, s, a: app.unpair(s, a["household"], a["helper"], a["reason"], a["replacement"]),
+    ),
+    CommandSpec(
+        "sign_agreement",
+        "签订扶贫协议",
+        (_HOUSEHOLD,),
+        lambda app, s, a: app.sign_agreement(s, a["household"]),
+    ),
+    CommandSpec(
+        "record_visit",
+        "走访",
+        (_HOUSEHOLD, _a("helper", "帮扶人编号"), _a("summary", "摘要", default="")),
+        lambda app, s, a: app.record_visit(s, a["household"], a["helper"], a["summary"]),
+    ),
+    CommandSpec(
+        "plan_measure",
+        "帮扶措施",
+        (
+            _HOUSEHOLD,
+            _a("measure", "措施编号"),
+            _a("category", "类别"),
+            _a("description", "内容", default=""),
+            _a("budget", "预算", "yuan", default=0),
+        ),
+        lambda app, s, a: app.plan_measure(
+            s, a["household"], a["measure"], a["category"], a["description"], a["budget"]
+        ),
+    ),
+    CommandSpec(
+        "complete_measure",
+        "措施完成",
+        (_HOUSEHOLD, _a("measure", "措施编号"), _a("outcome", "成效", default="")),
+        lambda app, s, a: app.complete_measure(s, a["household"], a["measure"], a["outcome"]),
+    ),
+    CommandSpec(
+        "assess_income",
+        "收入核查",
+        (_HOUSEHOLD, _a("year", "年度", "int"), _a("income", "人均可支配收入", "yuan")),
+        lambda app, s, a: app.assess_income(s, a["household"], a["year"], a["income"]),
+    ),
+    CommandSpec(
+        "propose_exit",
+        "拟退出",
+        (_HOUSEHOLD, _a("year", "年度", "int")),
+        lambda app, s, a: app.propose_exit(s, a["household"], a["year"]),
+    ),
+    CommandSpec(
+        "verify_exit",
+        "退出核实",
+        (_HOUSEHOLD,),
+        lambda app, s, a: app.verify_exit(s, a["household"]),
+    ),
+    CommandSpec(
+        "post_exit_notice",
+        "退出公示",
+        (_HOUSEHOLD, _a("start", "公示开始", "date"), _a("end", "公示结束", "date")),
+        lambda app, s, a: app.post_exit_notice(s, a["household"], a["start"], a["end"]),
+    ),
+    CommandSpec(
+        "approve_exit",
+        "批准退出",
+        (_HOUSEHOLD,),
+        lambda app, s, a: app.approve_exit(s, a["household"]),
+    ),
+    CommandSpec(
+        "advance_return",
+        "返贫",
+        (
+            _HOUSEHOLD,
+            _a("step", "步骤"),
+            _a("disaster", "灾害", default=""),
+            _a("authority", "认定部门", default=""),
+        ),
+        lambda app, s, a: app.advance_return(
+            s, a["household"], a["step"], a["disaster"], a["authority"]
+        ),
+    ),
+    CommandSpec(
+        "open_account",
+        "开设资金账户",
+        (
+            _a("account", "账户"),
+            _a("source", "来源"),
+            _a("year", "年度", "int"),
+            _a("street", "街道", default=""),
+            _a("donor", "捐赠方", default=""),
+        ),
+        lambda app, s, a: app.open_account(
+            s, a["account"], a["source"], a["year"], a["street"], a["donor"]
+        ),
+    ),
+    CommandSpec(
+        "receive_allocation",
+        "资金到账",
+        (_a("account", "账户"), _a("amount", "金额", "yuan")),
+        lambda app, s, a: app.receive_allocation(s, a["account"], a["amount"]),
+    ),
+    CommandSpec(
+        "disburse",
+        "资金支出",
+        (
+            _a("account", "账户"),
+            _a("amount", "金额", "yuan"),
+            _a("category", "类别"),
+            _a("purpose", "用途"),
+            _a("household", "户号", default=""),
+            _a("measure", "措施编号", default=""),
+            _a("street", "街道", default=""),
+            _a("village", "村（社区）", default=""),
+        ),
+        _disburse,
+    ),
+    CommandSpec(
+        "employ_worker",
+        "企业用工",
+        (_a("enterprise", "企业"), _HOUSEHOLD, _a("since", "起始日期", "date")),
+        lambda app, s, a: app.employ_worker(s, a["enterprise"], a["household"], a["since"]),
+    ),
+    CommandSpec(
+        "end_employment",
+        "用工结束",
+        (_a("enterprise", "企业"), _HOUSEHOLD),
+        lambda app, s, a: app.end_employment(s, a["enterprise"], a["household"]),
+    ),
+    CommandSpec(
+        "open_inspection",
+        "开展督查",
+        (
+            _a("inspection", "督查编号"),
+            _a("level", "层级"),
+            _a("year", "年度", "int"),
+            _a("street", "街道", default=""),
+            _a("scope", "范围", default=""),
+        ),
+        lambda app, s, a: app.open_inspection(
+            s, a["inspection"], a["level"], a["year"], a["street"], a["scope"]
+        ),
+    ),
+    CommandSpec(
+        "record_finding",
+        "督查发现",
+        (
+            _a("inspection", "督查编号"),
+            _a("finding", "问题编号"),
+            _a("subject_kind", "对象类型"),
+            _a("subject", "对象"),
+            _a("description", "问题描述", default=""),
+            _a("deadline", "整改期限", "date"),
+        ),
+        lambda app, s, a: app.record_finding(
+            s,
+            a["inspection"],
+            a["finding"],
+            a["subject_kind"],
+            a["subject"],
+            a["description"],
+            a["deadline"],
+        ),
+    ),
+    CommandSpec(
+        "report_rectification",
+        "整改报告",
+        (
+            _a("inspection", "督查编号"),
+            _a("finding", "问题编号"),
+            _a("summary", "摘要", default=""),
+        ),
+        lambda app, s, a: app.report_rectification(s, a["inspection"], a["finding"], a["summary"]),
+    ),
+    CommandSpec(
+        "close_finding",
+        "销号",
+        (_a("inspection", "督查编号"), _a("finding", "问题编号")),
+        lambda app, s, a: app.close_finding(s, a["inspection"], a["finding"]),
+    ),
+    CommandSpec(
+        "notice_criticism",
+        "通报",
+        (_a("inspection", "督查编号"), _a("unit", "单位"), _a("reason", "原因", default="")),
+        lambda app, s, a: app.notice_criticism(s, a["inspection"], a["unit"], a["reason"]),
+    ),
+    CommandSpec(
+        "hold_talk",
+        "约谈",
+        (
+            _a("inspection", "督查编号"),
+            _a("street", "街道"),
+            _a("year", "年度", "int"),
+            _a("reason", "原因", default=""),
+        ),
+        lambda app, s, a: app.hold_talk(s, a["inspection"], a["street"], a["year"], a["reason"]),
+    ),
+    CommandSpec(
+        "correct",
+        "更正",
+        (
+            _a("kind", "类型"),
+            _a("key", "编号"),
+            _a("version", "版本", "int"),
+            _a("reason", "原因"),
+        ),
+        lambda app, s, a: app.correct(s, a["kind"], a["key"], a["version"], a["reason"]),
+    ),
+)
+
+#: Commands by English name and by Chinese name.
+COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in _SPECS} | {
+    spec.zh: spec for spec in _SPECS
+}
+
+
+def yuan_text(fen: int) -> str:
+    """Fen as the yuan text import reads back exactly."""
+    return format_yuan(fen)

@@ -1,0 +1,610 @@
+"""Bulk import 批量导入 of officers' spreadsheets and logs, and the record of what was imported.
+
+A file is a list of rows, each naming a command of ``ledger.commands`` with its reference 编号,
+provenance and arguments. ``import_rows`` applies them all in one unit of work: if any row is
+refused, or on a dry run, nothing is written, and the report names every bad row (row, column,
+rule). Each applied row's reference is recorded in the ``ImportLedger`` aggregate
+(``BatchImported``, with the file's SHA-256), in the same transaction as the rows' own events,
+so importing the same file again skips every row and records nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+from eventsourcing.persistence import IntegrityError
+
+from ledger import clock
+from ledger.application import Ledger
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
+from ledger.core import Stamp
+from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
+from ledger.officers import Officer
+
+__all__ = [
+    "ImportLedger",
+    "ImportResult",
+    "IncreasingClock",
+    "Row",
+    "RowError",
+    "export_commands",
+    "import_rows",
+    "save_in_order",
+    "sha256",
+]
+
+#: Called as ``progress(done, total)`` while rows are applied.
+Progress = Callable[[int, int], None]
+
+_IMPORTS_KEY = "imports"
+
+
+class ImportLedger(LedgerAggregate):
+    """The references 编号 of every row ever imported, batch by batch."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return natural_id("imports", _IMPORTS_KEY)
+
+    @event("ImportsStarted")
+    def __init__(self, prov: Provenance) -> None:
+        self.refs: set[str] = set()
+        self.files: list[str] = []
+
+    def record_batch(self, sha: str, source: str, refs: tuple[str, ...], prov: Provenance) -> None:
+        """A file's applied rows, by reference, and the file's SHA-256."""
+        self._batch_imported(sha, source, refs, prov)
+
+    @event("BatchImported")
+    def _batch_imported(
+        self, sha256: str, source: str, refs: tuple[str, ...], prov: Provenance
+    ) -> None:
+        self.refs.update(refs)
+        self.files.append(sha256)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a file: where it is, which command, its raw values by argument name, and the
+    column each argument was read from (for error messages)."""
+
+    where: str
+    command: str
+    values: dict[str, Any]
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A bad row: where, which column, which rule."""
+
+    where: str
+    column: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, {self.column}: {self.rule}"
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run or with errors, would have done)."""
+
+    rows: int = 0
+    applied: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def written(self) -> bool:
+        return not self.errors and not self.dry_run and self.applied > 0
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    ref: str
+    stamp: Stamp
+    spec: CommandSpec
+    args: dict[str, Any]
+
+
+def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
+    """The row's command, stamp and typed arguments, or every error found in it."""
+    spec = COMMANDS.get(row.command)
+    if spec is None:
+        return [RowError(row.where, "command", f"{row.command!r} is not a command")]
+    errors: list[RowError] = []
+    typed: dict[str, Any] = {}
+    known = {a.name for a in (*PROVENANCE, *spec.args)}
+    for name in sorted(set(row.values) - known):
+        errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
+    for arg in (*PROVENANCE, *spec.args):
+        try:
+            typed[arg.name] = parse_value(arg, row.values.get(arg.name))
+        except LedgerError as exc:
+            errors.append(RowError(row.where, row.columns.get(arg.name, arg.name), exc.rule))
+    if errors:
+        return errors
+    actor = typed["actor"] or default_actor
+    stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
+    args = {a.name: typed[a.name] for a in spec.args}
+    return _Parsed(typed["ref"], stamp, spec, args)
+
+
+def import_rows(
+    app: Ledger,
+    rows: Iterable[Row],
+    *,
+    source: str,
+    digest: str,
+    default_actor: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Apply ``rows`` in order as one unit of work: all of them, or none (see the module)."""
+    rows = list(rows)
+    result = ImportResult(rows=len(rows), dry_run=dry_run)
+    applied: list[str] = []
+    first_actor = ""
+    latest = date.min
+    with clock.using_clock(IncreasingClock()), app.batch():
+        recorded = _recorded_refs(app)
+        seen: dict[str, str] = {}
+        for done, row in enumerate(rows, 1):
+            outcome = _apply(app, row, default_actor, recorded, seen)
+            if isinstance(outcome, list):
+                result.errors.extend(outcome)
+            elif outcome is None:
+                result.skipped += 1
+            else:
+                applied.append(outcome.ref)
+                first_actor = first_actor or outcome.stamp.actor
+                latest = max(latest, outcome.stamp.effective)
+            if progress is not None and (done % 200 == 0 or done == len(rows)):
+                progress(done, len(rows))
+        result.applied = len(applied)
+        if result.errors or dry_run:
+            app.discard_batch()
+        elif applied:
+            actor = default_actor or first_actor
+            _record_batch(
+                app, Stamp(actor, latest, f"import {source}", f"sha256 {digest}"), applied
+            )
+            save_in_order(app)
+    return result
+
+
+@dataclass
+class IncreasingClock:
+    """The system clock, made strictly increasing: every event of a batch gets its own
+    recording time, in the order the commands made them (``save_in_order`` relies on it)."""
+
+    last: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        self.last = max(clock.system_clock(), self.last + timedelta(microseconds=1))
+        return self.last
+
+
+def save_in_order(app: Ledger) -> None:
+    """Inside ``app.batch()``: save the batch's events in the order the commands made them,
+    in one transaction, and leave the batch with nothing more to save.
+
+    ``LedgerCore.batch`` saves its events grouped by aggregate, so the notification log would
+    not follow the commands' order (a disbursement before the household's identification):
+    readers of the log (projections, ``export events``) need the commands' order. The batch's
+    recording clock is strictly increasing (``IncreasingClock``, the demo's simulated clock),
+    so sorting by recording time restores it exactly.
+    """
+    held = dict(app._batch or {})  # the open batch's aggregates (see the docstring)
+    events = sorted(
+        (e for aggregate in held.values() for e in aggregate.collect_events()),
+        key=lambda e: e.timestamp,
+    )
+    app.discard_batch()
+    if not events:
+        return
+    try:
+        app.save(*events)
+        if app.repository.cache is not None:
+            # Events saved by themselves do not refresh the aggregate cache; do it here.
+            for aggregate in held.values():
+                app.repository.cache.put(aggregate.id, aggregate)
+    except IntegrityError:
+        raise ConflictError(
+            "store", "another writer changed the same records; nothing of the batch was written"
+        ) from None
+
+
+def _apply(
+    app: Ledger, row: Row, default_actor: str, recorded: set[str], seen: dict[str, str]
+) -> _Parsed | list[RowError] | None:
+    parsed = parse_row(row, default_actor)
+    if isinstance(parsed, list):
+        return parsed
+    if parsed.ref in seen:
+        return [RowError(row.where, "ref", f"{parsed.ref!r} is also the ref of {seen[parsed.ref]}")]
+    seen[parsed.ref] = row.where
+    if parsed.ref in recorded:
+        return None
+    try:
+        parsed.spec.call(app, parsed.stamp, parsed.args)
+    except LedgerError as exc:
+        return [RowError(row.where, row.columns.get(exc.field, exc.field), exc.rule)]
+    return parsed
+
+
+def _recorded_refs(app: Ledger) -> set[str]:
+    register = app.get_by_id(ImportLedger.create_id())
+    return set(register.refs) if isinstance(register, ImportLedger) else set()
+
+
+def _record_batch(app: Ledger, stamp: Stamp, refs: list[str]) -> None:
+    """Record the batch's refs, attributed to the importing officer. Its effective date is the
+    latest of its rows' (the batch adds no later fact); its recording time is now."""
+    aggregate = app.get_by_id(natural_id("officer", stamp.actor))
+    if not isinstance(aggregate, Officer) or not aggregate.active:
+        raise PermissionRefusedError("as", f"{stamp.actor or 'nobody'} is not an active officer")
+    prov = app.provenance(stamp, aggregate.role)
+    digest = stamp.note.removeprefix("sha256 ")
+
+    def attempt() -> list[LedgerAggregate]:
+        register = app.get_by_id(ImportLedger.create_id())
+        if not isinstance(register, ImportLedger):
+            register = ImportLedger(prov=prov)
+        register.record_batch(digest, stamp.document, tuple(refs), prov)
+        return [register]
+
+    app.execute(attempt)
+
+
+def plain_cell(value: Any) -> Any:
+    """A cell value for export: dates as ISO text, everything else as is."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+# -- export: the log as command lines that re-import to the same history ---------------------
+
+#: Events recorded with another event of the same command (the household's side of a
+#: disbursement) or by the ledger itself (imports, seals, keys): not exported as commands.
+_SILENT = frozenset({"FundsReceived", "ImportsStarted", "BatchImported"})
+
+
+def export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
+    """Every officer's command, rebuilt from the stored events in recording order, with its
+    provenance (actor, role, effective date, document, note) and original recording time.
+
+    Re-importing the lines into an empty store replays the same commands in the same order, so
+    aggregates get the same versions (corrections name versions) and reports are identical;
+    only the recording times are new. Events that no officer command produces (signing keys,
+    seals, import records) are skipped and counted in the last line.
+    """
+    keys: dict[UUID, tuple[str, str]] = {}
+    skipped: dict[str, int] = {}
+    for position, stored in _events(app):
+        name = type(stored).__qualname__.rsplit(".", 1)[-1]
+        fields = vars(stored)
+        _remember_key(keys, stored.originator_id, name, fields)
+        line = _command_line(name, fields, keys.get(stored.originator_id), position)
+        if line is None:
+            skipped[name] = skipped.get(name, 0) + 1
+            continue
+        prov: Provenance = fields["prov"]
+        command, args = line
+        yield {
+            "command": command,
+            "ref": f"{_ref(keys, stored.originator_id)}@{stored.originator_version}",
+            "actor": prov.actor,
+            "effective": prov.effective.isoformat(),
+            "document": prov.document,
+            "note": prov.note,
+            "args": {k: plain_cell(v) for k, v in args.items()},
+            "role": prov.role,
+            "recorded_at": stored.timestamp.isoformat(),
+            "position": position,
+        }
+    if skipped:
+        yield {"skipped": dict(sorted(skipped.items()))}
+
+
+def _events(app: Ledger) -> Iterable[tuple[int, Any]]:
+    start: int | None = None
+    while True:
+        page = app.recorder.select_notifications(
+            start=start, limit=1000, inclusive_of_start=start is None
+        )
+        if not page:
+            return
+        for notification in page:
+            yield notification.id, app.mapper.to_domain_event(notification)
+        start = page[-1].id
+
+
+_CREATED = {
+    "Opened": ("programme", "code"),
+    "StreetRegistered": ("street", "name"),
+    "OfficerRegistered": ("officer", "officer_id"),
+    "HelperRegistered": ("helper", "helper_id"),
+    "Identified": ("household", "number"),
+    "AccountOpened": ("fund", "code"),
+    "InspectionOpened": ("inspection", "code"),
+}
+
+
+def _remember_key(
+    keys: dict[UUID, tuple[str, str]], originator: UUID, name: str, fields: dict[str, Any]
+) -> None:
+    if name in _CREATED:
+        kind, attribute = _CREATED[name]
+        keys[originator] = (kind, str(fields[attribute]))
+
+
+def _ref(keys: dict[UUID, tuple[str, str]], originator: UUID) -> str:
+    kind, key = keys.get(originator, ("aggregate", str(originator)))
+    return f"{kind}:{key}"
+
+
+def _command_line(
+    name: str, f: dict[str, Any], key: tuple[str, str] | None, position: int
+) -> tuple[str, dict[str, Any]] | None:
+    """The command and arguments that produced event ``name`` with fields ``f``."""
+    if name in _SILENT or key is None:
+        return None
+    kind, natural = key
+    builder = _BUILDERS.get((kind, name))
+    if builder is None:
+        return None
+    if name == "OfficerRegistered" and position == 1:
+        return "initialise", {"name": f["name"]}
+    return builder(natural, f)
+
+
+def _yuan(fen: int) -> str:
+    return yuan_text(fen)
+
+
+def _personal(f: dict[str, Any]) -> dict[str, Any]:
+    p = f["personal"]
+    names = list(p.member_names)
+    return {
+        "head_name": p.head_name,
+        "id_card": p.id_card,
+        "phone": p.phone,
+        "address": p.address,
+        "member_names": names,
+    }
+
+
+Builder = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def _rules(f: dict[str, Any]) -> dict[str, Any]:
+    values = asdict(f["rules"])
+    values["reduction_shares"] = ":".join(str(s) for s in values["reduction_shares"])
+    return {"title": f["title"], **values}
+
+
+def _payment(f: dict[str, Any]) -> dict[str, Any]:
+    p = f["payment"]
+    return {
+        "amount": _yuan(p.amount_fen),
+        "category": p.category,
+        "purpose": p.purpose,
+        "household": p.household,
+        "measure": p.measure_id,
+        "street": p.street,
+        "village": p.village,
+    }
+
+
+_BUILDERS: dict[tuple[str, str], Builder] = {
+    ("programme", "Opened"): lambda k, f: ("open_programme", _rules(f)),
+    ("programme", "YearParametersSet"): lambda k, f: (
+        "set_year",
+        {
+            "year": f["params"].year,
+            "urban_dibao": _yuan(f["params"].urban_dibao_standard_fen),
+            "rural_income": _yuan(f["params"].rural_income_fen),
+        },
+    ),
+    ("street", "StreetRegistered"): lambda k, f: ("register_street", {"street": k}),
+    ("street", "VillageAdded"): lambda k, f: (
+        "add_village",
+        {"street": k, "village": f["name"], "relatively_poor": f["relatively_poor"]},
+    ),
+    ("officer", "OfficerRegistered"): lambda k, f: (
+        "register_officer",
+        {
+            "officer": k,
+            "name": f["name"],
+            "role": f["role"],
+            "street": f["street"],
+            "unit": f["unit"],
+        },
+    ),
+    ("officer", "OfficerRoleChanged"): lambda k, f: (
+        "change_officer",
+        {"officer": k, "role": f["role"], "street": f["street"]},
+    ),
+    ("officer", "OfficerRetired"): lambda k, f: (
+        "retire_officer",
+        {"officer": k, "reason": f["reason"]},
+    ),
+    ("helper", "HelperRegistered"): lambda k, f: (
+        "register_helper",
+        {
+            "helper": k,
+            "kind": f["kind"],
+            "name": f["name"],
+            "unit": f["unit"],
+            "rank": f["rank"],
+            "team_size": f["team_size"],
+        },
+    ),
+    ("helper", "WorkerEmployed"): lambda k, f: (
+        "employ_worker",
+        {"enterprise": k, "household": f["household"], "since": f["since"]},
+    ),
+    ("helper", "EmploymentEnded"): lambda k, f: (
+        "end_employment",
+        {"enterprise": k, "household": f["household"]},
+    ),
+    ("household", "Identified"): lambda k, f: (
+        "identify",
+        {
+            "household": k,
+            "street": f["street"],
+            "village": f["village"],
+            "area": f["area"],
+            "members": f["members"],
+            "labour": f["labour"],
+            "willing": f["willing"],
+            "disabled": f["disabled"],
+            "dibao": f["dibao"],
+            **_personal(f),
+        },
+    ),
+    ("household", "MembersChanged"): lambda k, f: (
+        "change_members",
+        {"household": k, "members": f["members"], **_personal(f)},
+    ),
+    ("household", "Reviewed"): lambda k, f: ("review", {"household": k, "accepted": f["accepted"]}),
+    ("household", "NoticePosted"): lambda k, f: (
+        "post_notice",
+        {"household": k, "start": f["start"], "end": f["end"]},
+    ),
+    ("household", "ObjectionRaised"): lambda k, f: (
+        "raise_objection",
+        {"household": k, "objection": f["objection_id"], "summary": f["summary"]},
+    ),
+    ("household", "ObjectionResolved"): lambda k, f: (
+        "resolve_objection",
+        {"household": k, "objection": f["objection_id"], "upheld": f["upheld"]},
+    ),
+    ("household", "Signed"): lambda k, f: ("sign", {"household": k}),
+    ("household", "Registered"): lambda k, f: (
+        "register",
+        {"household": k, "key_target": f["key_target"]},
+    ),
+    ("household", "HelperPaired"): lambda k, f: ("pair", {"household": k, "helper": f["helper"]}),
+    ("household", "HelperUnpaired"): lambda k, f: (
+        "unpair",
+        {
+            "household": k,
+            "helper": f["helper"],
+            "reason": f["reason"],
+            "replacement": f["replacement"],
+        },
+    ),
+    ("household", "AgreementSigned"): lambda k, f: ("sign_agreement", {"household": k}),
+    ("household", "VisitRecorded"): lambda k, f: (
+        "record_visit",
+        {"household": k, "helper": f["helper"], "summary": f["summary"]},
+    ),
+    ("household", "MeasurePlanned"): lambda k, f: (
+        "plan_measure",
+        {
+            "household": k,
+            "measure": f["measure"].measure_id,
+            "category": f["measure"].category,
+            "description": f["measure"].description,
+            "budget": _yuan(f["measure"].budget_fen),
+        },
+    ),
+    ("household", "MeasureCompleted"): lambda k, f: (
+        "complete_measure",
+        {"household": k, "measure": f["measure_id"], "outcome": f["outcome"]},
+    ),
+    ("household", "IncomeAssessed"): lambda k, f: (
+        "assess_income",
+        {"household": k, "year": f["year"], "income": _yuan(f["income_fen"])},
+    ),
+    ("household", "ExitProposed"): lambda k, f: (
+        "propose_exit",
+        {"household": k, "year": f["year"]},
+    ),
+    ("household", "ExitNoticed"): lambda k, f: (
+        "post_exit_notice",
+        {"household": k, "start": f["start"], "end": f["end"]},
+    ),
+    ("household", "ExitAdvanced"): lambda k, f: (
+        "verify_exit" if f["step"] == "verified" else "approve_exit",
+        {"household": k},
+    ),
+    ("household", "ReturnAdvanced"): lambda k, f: (
+        "advance_return",
+        {"household": k, "step": f["step"], "disaster": f["disaster"], "authority": f["authority"]},
+    ),
+    ("fund", "AccountOpened"): lambda k, f: (
+        "open_account",
+        {
+            "account": k,
+            "source": f["source"],
+            "year": f["year"],
+            "street": f["street"],
+            "donor": f["donor"],
+        },
+    ),
+    ("fund", "AllocationReceived"): lambda k, f: (
+        "receive_allocation",
+        {"account": k, "amount": _yuan(f["amount_fen"])},
+    ),
+    ("fund", "Disbursed"): lambda k, f: ("disburse", {"account": k, **_payment(f)}),
+    ("inspection", "InspectionOpened"): lambda k, f: (
+        "open_inspection",
+        {
+            "inspection": k,
+            "level": f["level"],
+            "year": f["year"],
+            "street": f["street"],
+            "scope": f["scope"],
+        },
+    ),
+    ("inspection", "FindingRecorded"): lambda k, f: (
+        "record_finding",
+        {
+            "inspection": k,
+            "finding": f["finding_id"],
+            "subject_kind": f["subject_kind"],
+            "subject": f["subject"],
+            "description": f["description"],
+            "deadline": f["deadline"],
+        },
+    ),
+    ("inspection", "RectificationReported"): lambda k, f: (
+        "report_rectification",
+        {"inspection": k, "finding": f["finding_id"], "summary": f["summary"]},
+    ),
+    ("inspection", "FindingClosed"): lambda k, f: (
+        "close_finding",
+        {"inspection": k, "finding": f["finding_id"]},
+    ),
+    ("inspection", "CriticismNoticed"): lambda k, f: (
+        "notice_criticism",
+        {"inspection": k, "unit": f["unit"], "reason": f["reason"]},
+    ),
+    ("inspection", "LeadershipTalkHeld"): lambda k, f: (
+        "hold_talk",
+        {"inspection": k, "street": f["street"], "year": f["year"], "reason": f["reason"]},
+    ),
+}
+
+for _kind in ("programme", "street", "officer", "helper", "household", "fund", "inspection"):
+    _BUILDERS[(_kind, "Corrected")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
+        "correct",
+        {"kind": kind, "key": k, "version": f["corrects"], "reason": f["reason"]},
+    )

@@ -1,0 +1,125 @@
+"""Ed25519 signing keys 签名密钥: making them, keeping the private half safe, naming them.
+
+An officer's private key lives in a PEM file only its owner may read (mode 0600); the ledger
+only ever holds the public key, registered by an admin (``Officer.register_signing_key``).
+A key is named by its *key id*: the first 16 hex digits of SHA-256 of the raw 32-byte public
+key. Public keys are written as standard base64 of those 32 raw bytes.
+
+Everything refused here is an ``InputError`` on field ``key``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+    load_pem_private_key,
+)
+
+from ledger.errors import InputError
+
+__all__ = [
+    "generate_key",
+    "key_id",
+    "load_private_key",
+    "parse_public_key",
+    "public_key_text",
+    "raw_public_key",
+    "signature_valid",
+    "write_private_key",
+]
+
+#: Permission bits a private key file may not have: anything for the group or for others.
+_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
+
+
+def generate_key() -> Ed25519PrivateKey:
+    """A fresh Ed25519 private key."""
+    return Ed25519PrivateKey.generate()
+
+
+def raw_public_key(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The 32 raw bytes of the public key (of a private key's public half)."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """First 16 hex digits of SHA-256 of the raw public key."""
+    return hashlib.sha256(raw_public_key(key)).hexdigest()[:16]
+
+
+def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """The public key as officers copy it: base64 of the 32 raw bytes."""
+    return base64.b64encode(raw_public_key(key)).decode("ascii")
+
+
+def parse_public_key(text: str) -> Ed25519PublicKey:
+    """A public key typed or pasted as base64 of its 32 raw bytes."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(
+            "key", "a public key is base64 of 32 bytes (from `fupin keys new`)"
+        ) from None
+    if len(raw) != 32:
+        raise InputError("key", f"a public key is 32 bytes, this one is {len(raw)}")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def signature_valid(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is ``public``'s Ed25519 signature over ``message``."""
+    try:
+        public.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
+    """Write ``key`` as an unencrypted PKCS#8 PEM readable only by its owner (0600).
+
+    Refuses to overwrite: a lost key cannot be recovered, a replaced one silently orphans the
+    registration in the ledger.
+    """
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError("out", f"{path} exists; a key file is never overwritten") from None
+    except OSError as exc:
+        raise InputError("out", f"cannot write {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    os.chmod(path, 0o600)  # in case the umask was stricter than needed or the fs ignores it
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Read an Ed25519 private key PEM, refusing files the group or others may read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError("key", f"cannot read key file {path}: {exc.strerror}") from None
+    if mode & _NOT_OWNER_ONLY:
+        raise InputError(
+            "key",
+            f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); run `chmod 600 {path}`",
+        )
+    try:
+        key = load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError, OSError):
+        raise InputError("key", f"{path} is not an unencrypted PEM private key") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError("key", f"{path} is not an Ed25519 key")
+    return key

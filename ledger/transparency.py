@@ -1,0 +1,246 @@
+"""The ledger as a transparency log 透明日志: signing keys, the log key and signed checkpoints.
+
+The stored events, in application order, are the leaves of an RFC 9162 Merkle tree (leaf
+bytes: ``ledger.sealing.canonical_bytes``; leaf index: the position in that order, never a
+notification id). A *checkpoint* is a signed tree head — size, root, time — signed by the
+district's log key; an inspector keeps the file, and the ledger records it too
+(``CheckpointRecorded``). The signed text (pinned, version 1) is::
+
+    fupin-jianghai
+    <size>
+    <root, standard base64>
+    <time, ISO 8601 UTC>
+
+each line ending in a newline. Commands here take the application (``LedgerCore``) as their
+first argument, authorise the actor like every other command, and save one event alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+from uuid import UUID
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.domain import event
+from eventsourcing.persistence import ApplicationRecorder, Notification
+
+from ledger import clock
+from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.core import LedgerCore, Stamp
+from ledger.errors import InputError, RuleError
+from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
+from ledger.merkle import HASH_SIZE, leaf_hash, root_of
+from ledger.officers import Officer
+from ledger.sealing import canonical_bytes
+
+__all__ = [
+    "CHECKPOINT_VERSION",
+    "LOG_NAME",
+    "Checkpoint",
+    "TransparencyLog",
+    "checkpoint_note",
+    "record_checkpoint",
+    "register_log_key",
+    "register_signing_key",
+    "revoke_signing_key",
+    "stored_events",
+]
+
+LOG_NAME = "fupin-jianghai"
+CHECKPOINT_VERSION = 1
+_PAGE = 2_000
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed tree head as the JSON file an inspector keeps."""
+
+    version: int
+    log: str
+    size: int
+    root: str  # hex
+    time: str  # ISO 8601, UTC
+    key_id: str
+    public_key: str  # base64 of the raw Ed25519 key
+    signature: str  # base64
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Checkpoint:
+        """Parse a checkpoint file's JSON, refusing anything malformed."""
+        try:
+            checkpoint = cls(**data)
+            ok = (
+                checkpoint.version == CHECKPOINT_VERSION
+                and isinstance(checkpoint.size, int)
+                and len(bytes.fromhex(checkpoint.root)) == HASH_SIZE
+            )
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError("checkpoint", f"not a version {CHECKPOINT_VERSION} checkpoint")
+        return checkpoint
+
+    @property
+    def root_bytes(self) -> bytes:
+        return bytes.fromhex(self.root)
+
+    def signature_valid(self) -> bool:
+        """Whether the signature is the embedded public key's over the pinned note."""
+        try:
+            public = parse_public_key(self.public_key)
+            signature = base64.b64decode(self.signature, validate=True)
+        except (InputError, ValueError):
+            return False
+        note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
+        return key_id(public) == self.key_id and signature_valid(public, signature, note)
+
+
+def checkpoint_note(log: str, size: int, root: bytes, time: str) -> bytes:
+    """The exact bytes the log key signs (version 1)."""
+    return f"{log}\n{size}\n{base64.b64encode(root).decode()}\n{time}\n".encode()
+
+
+class TransparencyLog(LedgerAggregate):
+    """The district's log: its key and the checkpoints it signed 检查点."""
+
+    @staticmethod
+    def create_id(log: str) -> UUID:
+        return natural_id("log", log)
+
+    @event("LogKeyRegistered")
+    def __init__(self, log: str, key_id: str, public_key: str, prov: Provenance) -> None:
+        self.log = log
+        self.key_id = key_id
+        self.public_key = public_key
+
+    def replace_key(self, key: str, public_key: str, prov: Provenance) -> None:
+        if key == self.key_id:
+            raise RuleError("key", f"{key} is already the log key")
+        self._log_key_replaced(key, public_key, prov)
+
+    @event("LogKeyRotated")
+    def _log_key_replaced(self, key_id: str, public_key: str, prov: Provenance) -> None:
+        self.key_id = key_id
+        self.public_key = public_key
+
+    def record(self, checkpoint: Checkpoint, prov: Provenance) -> None:
+        if checkpoint.key_id != self.key_id:
+            raise RuleError("key", f"checkpoints are signed by the log key {self.key_id}")
+        self._checkpoint_recorded(
+            checkpoint.size, checkpoint.root, checkpoint.time, checkpoint.signature, prov
+        )
+
+    @event("CheckpointRecorded")
+    def _checkpoint_recorded(
+        self, size: int, root: str, time: str, signature: str, prov: Provenance
+    ) -> None:
+        self.size = size
+
+
+def stored_events(recorder: ApplicationRecorder) -> Iterator[Notification]:
+    """Every stored event in application order, read in pages (index = position here)."""
+    start: int | None = None
+    while True:
+        page = recorder.select_notifications(
+            start=start, limit=_PAGE, inclusive_of_start=start is None
+        )
+        if not page:
+            return
+        yield from page
+        start = page[-1].id
+
+
+def _alone(app: LedgerCore, what: str) -> None:
+    # A key is in force from the save after the one that registers it; keeping key events out
+    # of batches makes "the save after" the same thing as "the events after" for a verifier.
+    if app._batch is not None:
+        raise RuleError("key", f"{what} is saved on its own, not inside a batch")
+
+
+def register_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, public: str) -> str:
+    """Register an officer's public key 登记签名密钥; returns its key id."""
+    prov = app.authorise(stamp, "register_key")
+    _alone(app, "registering a key")
+    key = parse_public_key(public)
+
+    def attempt() -> list[Officer]:
+        officer = app.load(Officer, officer_id, "officer")
+        officer.register_signing_key(key_id(key), public_key_text(key), prov)
+        return [officer]
+
+    app.execute(attempt)
+    return key_id(key)
+
+
+def revoke_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, reason: str) -> None:
+    """Withdraw an officer's key 吊销签名密钥 (lost or leaked)."""
+    prov = app.authorise(stamp, "revoke_key")
+    _alone(app, "revoking a key")
+    if not reason.strip():
+        raise InputError("reason", "say why the key is revoked")
+
+    def attempt() -> list[Officer]:
+        officer = app.load(Officer, officer_id, "officer")
+        officer.revoke_signing_key(reason.strip(), prov)
+        return [officer]
+
+    app.execute(attempt)
+
+
+def register_log_key(app: LedgerCore, stamp: Stamp, public: str) -> str:
+    """Register (or rotate) the district's log key that signs checkpoints; returns its id."""
+    prov = app.authorise(stamp, "register_log_key")
+    _alone(app, "registering the log key")
+    key = parse_public_key(public)
+
+    def attempt() -> list[TransparencyLog]:
+        log = app.get_by_id(natural_id("log", LOG_NAME))
+        if log is None:
+            return [TransparencyLog(LOG_NAME, key_id(key), public_key_text(key), prov)]
+        assert isinstance(log, TransparencyLog)
+        log.replace_key(key_id(key), public_key_text(key), prov)
+        return [log]
+
+    app.execute(attempt)
+    return key_id(key)
+
+
+def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey) -> Checkpoint:
+    """Sign the current tree head with the log key and record it in the ledger."""
+    prov = app.authorise(stamp, "record_checkpoint")
+    _alone(app, "a checkpoint")
+    log = app.get_by_id(natural_id("log", LOG_NAME))
+    if not isinstance(log, TransparencyLog):
+        raise RuleError("key", "no log key is registered (fupin keys register-log)")
+    if key_id(log_key) != log.key_id:
+        raise InputError("log-key", f"this is key {key_id(log_key)}; the log key is {log.key_id}")
+    size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    if size == 0:
+        raise RuleError("store", "the ledger is empty; nothing to checkpoint")
+    time = clock.now().isoformat()
+    signature = log_key.sign(checkpoint_note(LOG_NAME, size, root, time))
+    checkpoint = Checkpoint(
+        CHECKPOINT_VERSION,
+        LOG_NAME,
+        size,
+        root.hex(),
+        time,
+        log.key_id,
+        log.public_key,
+        base64.b64encode(signature).decode(),
+    )
+
+    def attempt() -> list[TransparencyLog]:
+        current = app.get_by_id(natural_id("log", LOG_NAME))
+        assert isinstance(current, TransparencyLog)
+        current.record(checkpoint, prov)
+        return [current]
+
+    app.execute(attempt)
+    return checkpoint

@@ -1,0 +1,320 @@
+"""Accountability report 责任追究: where the plan's rules were not kept, naming the households,
+helpers, officers and streets concerned. Each section and the rule behind it (with the plan's
+section) is described in docs/reports.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from ledger.programme import ProgrammeRules
+
+from projections.rules import (
+    exit_threshold,
+    planned_exits,
+    quarter_bounds,
+    quarter_of,
+    read_rules,
+    year_parameters,
+)
+from projections.storage import Database
+
+__all__ = ["ROLES", "SECTIONS", "accountability"]
+
+SECTIONS = (
+    "missed_visits",
+    "missing_roles",
+    "registration_faults",
+    "exit_faults",
+    "plan",
+    "talks_due",
+    "overdue_findings",
+    "early_unpairings",
+)
+
+#: The four helper roles of the 4+1 model (the "+1" is the household itself) [四(二)].
+ROLES = ("cadre", "enterprise", "social-worker", "volunteer-team")
+
+_EXIT_ORDER = ("proposed", "verified", "noticed", "approved")
+
+
+def accountability(db: Database, today: date | None) -> dict[str, Any]:
+    """Every accountability section; ``today`` is the day the report speaks of."""
+    rules = read_rules(db) or ProgrammeRules()
+    plan = _plan(db, rules, today)
+    return {
+        "missed_visits": _missed_visits(db, today),
+        "missing_roles": _missing_roles(db),
+        "registration_faults": _registration_faults(db, rules),
+        "exit_faults": _exit_faults(db, rules),
+        "plan": plan,
+        "talks_due": [
+            {k: row[k] for k in ("street", "year", "target", "exits", "talk_held")}
+            for row in plan
+            if row["due_talk"]
+        ],
+        "overdue_findings": _overdue_findings(db, today),
+        "early_unpairings": _early_unpairings(db),
+    }
+
+
+# -- visits: each helper at least once a quarter [四(二)] --------------------------------------
+
+
+def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:
+    if today is None:
+        return []
+    visited = {
+        (aggregate_id, helper, quarter_of(date.fromisoformat(day)))
+        for aggregate_id, helper, day in db.rows(
+            "SELECT aggregate_id, helper, visited_on FROM pj_visits WHERE voided = 0"
+        )
+    }
+    periods = defaultdict(list)
+    for aggregate_id, start, end in db.rows(
+        "SELECT aggregate_id, started_on, ended_on FROM pj_periods"
+    ):
+        periods[aggregate_id].append((start, end))
+    missed = []
+    for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
+        "SELECT aggregate_id, household, street, helper, role, paired_on, unpaired_on, "
+        "paired_by FROM pj_pairings ORDER BY household, helper, paired_on"
+    ):
+        for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):
+            if (aggregate_id, helper, (year, quarter)) not in visited:
+                missed.append(
+                    {
+                        "quarter": f"{year}Q{quarter}",
+                        "helper": helper,
+                        "role": role,
+                        "household": household,
+                        "street": street,
+                        "paired_by": officer,
+                    }
+                )
+    return sorted(missed, key=lambda m: (m["quarter"], m["helper"], m["household"]))
+
+
+def _quarters_due(
+    start: str, end: str | None, periods: list[tuple[str, str | None]], today: date
+) -> list[tuple[int, int]]:
+    """Quarters fully ended by ``today`` during which the pairing was active while the
+    household was assisted (from registration or return to exit)."""
+    due: set[tuple[int, int]] = set()
+    for period_start, period_end in periods:
+        begin = max(start, period_start)
+        stop = min(e for e in (end, period_end) if e is not None) if end or period_end else None
+        if stop is not None and stop <= begin:
+            continue
+        year, quarter = quarter_of(date.fromisoformat(begin))
+        while True:
+            q_start, q_end = quarter_bounds(year, quarter)
+            if q_end > today or (stop is not None and q_start.isoformat() >= stop):
+                break
+            due.add((year, quarter))
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return sorted(due)
+
+
+# -- the 4+1 model [四(二)] ---------------------------------------------------------------------
+
+
+def _missing_roles(db: Database) -> list[dict[str, Any]]:
+    roles = defaultdict(set)
+    for aggregate_id, role in db.rows(
+        "SELECT aggregate_id, role FROM pj_pairings WHERE unpaired_on IS NULL"
+    ):
+        roles[aggregate_id].add(role)
+    return [
+        {
+            "household": number,
+            "street": street,
+            "village": village,
+            "missing_roles": ",".join(r for r in ROLES if r not in roles[aggregate_id]),
+            "registered_by": officer,
+        }
+        for aggregate_id, number, street, village, officer in db.rows(
+            "SELECT aggregate_id, number, street, village, registered_by FROM pj_households "
+            "WHERE stage IN ('registered', 'returned') ORDER BY number"
+        )
+        if not set(ROLES) <= roles[aggregate_id]
+    ]
+
+
+# -- registration: 7-day notice and the household's signature [四(一)] ----------------------
+
+
+def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    faults: list[dict[str, Any]] = []
+    for number, street, start, end, signed_on, registered_on, officer in db.rows(
+        "SELECT number, street, notice_start, notice_end, signed_on, registered_on, "
+        "registered_by FROM pj_households WHERE registered_on IS NOT NULL ORDER BY number"
+    ):
+        days = (
+            (date.fromisoformat(end) - date.fromisoformat(start)).days + 1 if start and end else 0
+        )
+        found: list[tuple[str, str]] = []
+        if days < rules.notice_min_days:
+            found.append(("notice-short", f"notice {days} days; the plan needs 7 or more"))
+        if signed_on is None:
+            found.append(("unsigned", "no household signature 签字确认 on record"))
+        faults.extend(
+            {
+                "household": number,
+                "street": street,
+                "fault": fault,
+                "detail": detail,
+                "notice_days": days,
+                "registered_on": registered_on,
+                "registered_by": officer,
+            }
+            for fault, detail in found
+        )
+    return faults
+
+
+# -- exits: every step, in order, with income at the threshold [六(六)] ---------------------
+
+
+def _exit_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    steps = defaultdict(list)
+    for aggregate_id, cycle, step, effective, end, officer, year in db.rows(
+        "SELECT aggregate_id, exit_cycle, step, effective, notice_end, recorded_by, year "
+        "FROM pj_exit_steps ORDER BY aggregate_id, version"
+    ):
+        steps[(aggregate_id, cycle)].append((step, effective, end, officer, year))
+    households = {
+        row[0]: row[1:]
+        for row in db.rows("SELECT aggregate_id, number, street, area FROM pj_households")
+    }
+    incomes = _latest_incomes(db)
+    years = year_parameters(db)
+    faults = []
+    for (aggregate_id, _), done in sorted(steps.items()):
+        number, street, area = households[aggregate_id]
+        base = {"household": number, "street": street, "recorded_by": done[-1][3]}
+        year = done[-1][4]
+        skipped = _skipped(done)
+        if skipped:
+            faults.append({**base, "year": year, "fault": "skipped-step", "detail": skipped})
+        threshold = exit_threshold(rules, years, year, area) if year else None
+        income = incomes.get((aggregate_id, year))
+        if threshold is not None and (income is None or income < threshold):
+            detail = f"latest {year} income {income} fen; threshold {threshold} fen"
+            faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
+    return faults
+
+
+def _latest_incomes(db: Database) -> dict[tuple[str, int], int]:
+    latest: dict[tuple[str, int], int] = {}
+    for aggregate_id, year, income in db.rows(
+        "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
+        "ORDER BY aggregate_id, version"
+    ):
+        latest[(aggregate_id, year)] = income
+    return latest
+
+
+def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:
+    """What is wrong with one exit's steps: missing, out of order, or approved while the
+    exit notice 公示 was still running; "" if nothing."""
+    names = [step for step, *_ in done]
+    expected = list(_EXIT_ORDER[: len(names)])
+    if names != expected:
+        return f"steps {'→'.join(names)}; the plan needs {'→'.join(_EXIT_ORDER)}"
+    days = [effective for _, effective, *_ in done]
+    if days != sorted(days):
+        return "steps dated out of order: " + ", ".join(f"{s} {d}" for s, d, *_ in done)
+    notice_end = next((end for step, _, end, *_ in done if step == "noticed"), None)
+    approved = next((d for step, d, *_ in done if step == "approved"), None)
+    if notice_end and approved and approved <= notice_end:
+        return f"approved on {approved} while the exit notice ran until {notice_end}"
+    return ""
+
+
+# -- the 2:3:5 plan and talks 约谈 [三、六(七)] ---------------------------------------------------
+
+
+def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[str, Any]]:
+    key_targets: dict[str, int] = dict(
+        db.rows(
+            "SELECT street, COUNT(*) FROM pj_households WHERE key_target = 1 "
+            "AND registered_on IS NOT NULL GROUP BY street"
+        )
+    )
+    exits = {
+        (street, year): count
+        for street, year, count in db.rows(
+            "SELECT h.street, e.year, COUNT(*) FROM pj_exit_steps e JOIN pj_households h "
+            "ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' AND h.key_target = 1 "
+            "GROUP BY h.street, e.year"
+        )
+    }
+    talks = {(street, year) for street, year in db.rows("SELECT street, year FROM pj_talks")}
+    rows = []
+    for street in sorted(key_targets):
+        for year, target in planned_exits(rules, key_targets[street]).items():
+            done = exits.get((street, year), 0)
+            over = today is not None and today >= date(year, 12, 31)
+            rows.append(
+                {
+                    "street": street,
+                    "year": year,
+                    "key_targets": key_targets[street],
+                    "target": target,
+                    "exits": done,
+                    "year_over": over,
+                    "due_talk": over and done < target,
+                    "talk_held": (street, year) in talks,
+                }
+            )
+    return rows
+
+
+# -- findings past their deadline 限期整改, and pairings ended early 不脱贫不脱钩 ----------------
+
+
+def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
+    if today is None:
+        return []
+    columns = (
+        "inspection",
+        "finding",
+        "street",
+        "subject_kind",
+        "subject",
+        "deadline",
+        "recorded_by",
+        "rectified_on",
+    )
+    return [
+        dict(zip(columns, row, strict=True))
+        for row in db.rows(
+            "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
+            "recorded_by, rectified_on FROM pj_findings WHERE closed_on IS NULL "
+            "AND deadline < ? ORDER BY deadline, inspection, finding_id",
+            (today.isoformat(),),
+        )
+    ]
+
+
+def _early_unpairings(db: Database) -> list[dict[str, Any]]:
+    columns = (
+        "household",
+        "street",
+        "helper",
+        "role",
+        "replacement",
+        "reason",
+        "unpaired_on",
+        "unpaired_by",
+    )
+    return [
+        dict(zip(columns, row, strict=True))
+        for row in db.rows(
+            "SELECT household, street, helper, role, replacement, reason, unpaired_on, "
+            "unpaired_by FROM pj_pairings WHERE before_exit = 1 ORDER BY unpaired_on, household"
+        )
+    ]

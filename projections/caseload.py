@@ -1,0 +1,72 @@
+"""Caseload report 扶贫对象统计: households and people by status, street, village, rural or
+urban, key target or not; exits per year.
+
+Status is the household's stage, except that a registered household with at least one
+active pairing is ``paired``: identified, reviewed, rejected, under-notice, registered,
+paired, exited, returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.storage import Database
+
+__all__ = ["SECTIONS", "caseload"]
+
+SECTIONS = ("by_status", "groups", "exits")
+
+_STATUS = (
+    "CASE WHEN h.stage = 'registered' AND EXISTS (SELECT 1 FROM pj_pairings p "
+    "WHERE p.aggregate_id = h.aggregate_id AND p.unpaired_on IS NULL) "
+    "THEN 'paired' ELSE h.stage END"
+)
+
+_GROUPS = (
+    f"SELECT h.street, h.village, h.area, h.key_target, {_STATUS} AS status, "
+    "COUNT(*) AS households, SUM(h.members) AS people FROM pj_households h "
+    "GROUP BY h.street, h.village, h.area, h.key_target, status "
+    "ORDER BY h.street, h.village, h.area, h.key_target, status"
+)
+
+_EXITS = (
+    "SELECT e.year, h.street, COUNT(*) AS households, SUM(h.members) AS people "
+    "FROM pj_exit_steps e JOIN pj_households h ON h.aggregate_id = e.aggregate_id "
+    "WHERE e.step = 'approved' GROUP BY e.year, h.street ORDER BY e.year, h.street"
+)
+
+
+def caseload(db: Database) -> dict[str, Any]:
+    """The caseload sections; see docs/reports.md for the JSON shape."""
+    groups = [
+        {
+            "street": street,
+            "village": village,
+            "area": area,
+            "key_target": bool(key),
+            "status": status,
+            "households": households,
+            "people": people,
+        }
+        for street, village, area, key, status, households, people in db.rows(_GROUPS)
+    ]
+    by_status: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        entry = by_status.setdefault(
+            group["status"], {"status": group["status"], "households": 0, "people": 0}
+        )
+        entry["households"] += group["households"]
+        entry["people"] += group["people"]
+    exits = [
+        {"year": year, "street": street, "households": households, "people": people}
+        for year, street, households, people in db.rows(_EXITS)
+    ]
+    return {
+        "by_status": sorted(by_status.values(), key=lambda e: str(e["status"])),
+        "groups": groups,
+        "exits": exits,
+        "totals": {
+            "households": sum(g["households"] for g in groups),
+            "people": sum(g["people"] for g in groups),
+        },
+    }

@@ -1,0 +1,180 @@
+"""Read model ``casework``: pairings with the 4+1 helpers, visits, measures, employment.
+
+Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends), ``pj_visits``
+(one row per visit; ``voided`` once corrected), ``pj_measures`` (one row per planned measure;
+completion cleared when corrected), ``pj_employment`` (registered poor workers employed by an
+enterprise or cooperative [四(十一)]).
+
+Applied after ``households`` in the same transaction: pairings read the household's number,
+street and stage from ``pj_households``.
+"""
+
+from __future__ import annotations
+
+from projections.engine import Fact, ReadModel
+from projections.storage import Database
+
+__all__ = ["MODEL"]
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pj_pairings (aggregate_id TEXT, version INTEGER, "
+    "household TEXT, street TEXT, helper TEXT, role TEXT, paired_on TEXT, paired_by TEXT, "
+    "unpaired_on TEXT, unpaired_by TEXT, reason TEXT, replacement TEXT, before_exit INTEGER, "
+    "PRIMARY KEY (aggregate_id, version, helper))",
+    "CREATE TABLE IF NOT EXISTS pj_visits (aggregate_id TEXT, version INTEGER, "
+    "household TEXT, street TEXT, helper TEXT, visited_on TEXT, recorded_by TEXT, "
+    "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_measures (aggregate_id TEXT, measure_id TEXT, "
+    "household TEXT, category TEXT, description TEXT, budget_fen INTEGER, planned_on TEXT, "
+    "completed_on TEXT, completed_version INTEGER, PRIMARY KEY (aggregate_id, measure_id))",
+    "CREATE TABLE IF NOT EXISTS pj_employment (aggregate_id TEXT, version INTEGER, "
+    "enterprise TEXT, household TEXT, since TEXT, ended_on TEXT, voided INTEGER, "
+    "PRIMARY KEY (aggregate_id, version))",
+)
+
+
+def _household(db: Database, fact: Fact) -> tuple[str, str, str]:
+    row = db.one(
+        "SELECT number, street, stage FROM pj_households WHERE aggregate_id = ?",
+        (fact.aggregate_id,),
+    )
+    return ("", "", "") if row is None else (str(row[0]), str(row[1]), str(row[2]))
+
+
+def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
+    number, street, _ = _household(db, fact)
+    db.execute(
+        "INSERT INTO pj_pairings VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            number,
+            street,
+            helper,
+            role,
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def helper_paired(db: Database, fact: Fact) -> None:
+    _pair(db, fact, fact["helper"], fact["role"])
+
+
+def helper_unpaired(db: Database, fact: Fact) -> None:
+    _, _, stage = _household(db, fact)
+    row = db.one(
+        "SELECT role FROM pj_pairings WHERE aggregate_id = ? AND helper = ? "
+        "AND unpaired_on IS NULL",
+        (fact.aggregate_id, fact["helper"]),
+    )
+    db.execute(
+        "UPDATE pj_pairings SET unpaired_on = ?, unpaired_by = ?, reason = ?, replacement = ?, "
+        "before_exit = ? WHERE aggregate_id = ? AND helper = ? AND unpaired_on IS NULL",
+        (
+            fact.effective,
+            fact.prov.actor,
+            fact["reason"],
+            fact["replacement"],
+            int(stage != "exited"),
+            fact.aggregate_id,
+            fact["helper"],
+        ),
+    )
+    if fact["replacement"] and row is not None:
+        _pair(db, fact, fact["replacement"], str(row[0]))
+
+
+def visit_recorded(db: Database, fact: Fact) -> None:
+    number, street, _ = _household(db, fact)
+    db.execute(
+        "INSERT INTO pj_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            number,
+            street,
+            fact["helper"],
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def measure_planned(db: Database, fact: Fact) -> None:
+    measure = fact["measure"]
+    db.execute(
+        "INSERT INTO pj_measures VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        (
+            fact.aggregate_id,
+            measure.measure_id,
+            _household(db, fact)[0],
+            measure.category,
+            measure.description,
+            measure.budget_fen,
+            fact.effective,
+        ),
+    )
+
+
+def measure_completed(db: Database, fact: Fact) -> None:
+    db.execute(
+        "UPDATE pj_measures SET completed_on = ?, completed_version = ? "
+        "WHERE aggregate_id = ? AND measure_id = ?",
+        (fact.effective, fact.version, fact.aggregate_id, fact["measure_id"]),
+    )
+
+
+def worker_employed(db: Database, fact: Fact) -> None:
+    enterprise = db.one(
+        "SELECT helper FROM pj_helpers WHERE aggregate_id = ?", (fact.aggregate_id,)
+    )
+    db.execute(
+        "INSERT INTO pj_employment VALUES (?, ?, ?, ?, ?, NULL, 0)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            enterprise[0] if enterprise else "",
+            fact["household"],
+            fact["since"].isoformat(),
+        ),
+    )
+
+
+def employment_ended(db: Database, fact: Fact) -> None:
+    db.execute(
+        "UPDATE pj_employment SET ended_on = ? WHERE aggregate_id = ? AND household = ? "
+        "AND ended_on IS NULL AND voided = 0",
+        (fact.effective, fact.aggregate_id, fact["household"]),
+    )
+
+
+def corrected(db: Database, fact: Fact) -> None:
+    """A correction voids a visit, a measure's completion or an employment."""
+    version = fact["corrects"]
+    key = (fact.aggregate_id, version)
+    db.execute("UPDATE pj_visits SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.execute(
+        "UPDATE pj_measures SET completed_on = NULL, completed_version = NULL "
+        "WHERE aggregate_id = ? AND completed_version = ?",
+        key,
+    )
+    db.execute("UPDATE pj_employment SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+
+
+MODEL = ReadModel(
+    name="casework",
+    tables=("pj_pairings", "pj_visits", "pj_measures", "pj_employment"),
+    schema=SCHEMA,
+    handlers={
+        "HelperPaired": helper_paired,
+        "HelperUnpaired": helper_unpaired,
+        "VisitRecorded": visit_recorded,
+        "MeasurePlanned": measure_planned,
+        "MeasureCompleted": measure_completed,
+        "WorkerEmployed": worker_employed,
+        "EmploymentEnded": employment_ended,
+        "Corrected": corrected,
+    },
+)

@@ -1,0 +1,125 @@
+"""The read models together: catch up, rebuild from zero, report positions, fold the past.
+
+Models are applied in the order of ``MODELS`` within each transaction (``casework`` and
+``funds`` read the household's place from ``households``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ledger.application import Ledger
+
+from projections import casework, funds, households, oversight, reference
+from projections.engine import (
+    ReadModel,
+    apply_facts,
+    create_schema,
+    fact_pages,
+    facts,
+    filter_facts,
+    fold,
+    positions,
+)
+from projections.storage import Database, open_database
+
+__all__ = ["MODELS", "View", "catch_up", "open_view", "rebuild", "status"]
+
+MODELS: tuple[ReadModel, ...] = (
+    reference.CLOCK,
+    reference.MODEL,
+    households.MODEL,
+    casework.MODEL,
+    funds.MODEL,
+    oversight.MODEL,
+)
+
+
+def catch_up(ledger: Ledger) -> int:
+    """Bring every read model up to date; returns how many events were applied."""
+    db = open_database(ledger.location)
+    try:
+        return _catch_up(db, ledger)
+    finally:
+        db.close()
+
+
+def _catch_up(db: Database, ledger: Ledger) -> int:
+    with db.transaction():
+        create_schema(db, MODELS)
+    start = min(positions(db).get(m.name, 0) for m in MODELS)
+    applied = 0
+    for page in fact_pages(ledger, after=start):
+        with db.transaction():
+            apply_facts(db, MODELS, page)
+        applied += len(page)
+    return applied
+
+
+def rebuild(ledger: Ledger) -> int:
+    """Drop every read model's tables and rebuild them from the first event."""
+    db = open_database(ledger.location)
+    try:
+        with db.transaction():
+            for model in MODELS:
+                for table in model.tables:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("DROP TABLE IF EXISTS pj_tracking")
+        return _catch_up(db, ledger)
+    finally:
+        db.close()
+
+
+def status(ledger: Ledger) -> list[dict[str, Any]]:
+    """Each read model's tracked position against the ledger's last notification."""
+    db = open_database(ledger.location)
+    try:
+        with db.transaction():
+            create_schema(db, MODELS)
+        tracked = positions(db)
+    finally:
+        db.close()
+    last = ledger.recorder.max_notification_id() or 0
+    return [
+        {
+            "projection": m.name,
+            "position": tracked[m.name],
+            "behind": max(last - tracked[m.name], 0),
+            "tables": list(m.tables),
+        }
+        for m in MODELS
+    ]
+
+
+@dataclass(frozen=True)
+class View:
+    """Read models to report from, and the day the report speaks of."""
+
+    db: Database
+    today: date | None  # as-of date, else the latest effective date in the view
+
+
+@contextmanager
+def open_view(
+    ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
+) -> Iterator[View]:
+    """The persistent read models (caught up) when neither time is given; otherwise the same
+    models folded in memory from the events effective by ``as_of`` / recorded by ``known_at``."""
+    if as_of is None and known_at is None:
+        db = open_database(ledger.location)
+        _catch_up(db, ledger)
+    else:
+        db = fold(filter_facts(facts(ledger), as_of, known_at), MODELS)
+    try:
+        yield View(db, as_of or _latest_effective(db))
+    finally:
+        db.close()
+
+
+def _latest_effective(db: Database) -> date | None:
+    row = db.one("SELECT latest_effective FROM pj_clock WHERE id = 1")
+    return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))

@@ -1,0 +1,67 @@
+"""Household dossier 一户一档: a household's current state, from the read models.
+
+Personal data (name, ID-card number, phone, address) is not in the read models: the dossier
+shows what analysts may see. ``fupin history`` shows the full, attributed timeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.errors import NotFoundError
+
+from projections.storage import Database
+
+__all__ = ["dossier"]
+
+_HOUSEHOLD = (
+    "SELECT aggregate_id, number, street, village, area, members, labour, willing, disabled, "
+    "key_target, stage, identified_on, reviewed_on, notice_start, notice_end, signed_on, "
+    "registered_on, agreement_on, exit_year, exited_on, returned_on, plan_year "
+    "FROM pj_households WHERE number = ?"
+)
+_FLAGS = ("labour", "willing", "disabled", "key_target")
+
+
+def dossier(db: Database, number: str) -> dict[str, Any]:
+    """The household's dossier; see docs/reports.md for the JSON shape."""
+    rows = db.dicts(_HOUSEHOLD, (number,))
+    if not rows:
+        raise NotFoundError("household", f"no household {number!r} on record")
+    household = rows[0]
+    key = (household.pop("aggregate_id"),)
+    for flag in _FLAGS:
+        household[flag] = bool(household[flag])
+    return {
+        "household": household,
+        "helpers": db.dicts(
+            "SELECT helper, role, paired_on, paired_by, unpaired_on, replacement FROM "
+            "pj_pairings WHERE aggregate_id = ? ORDER BY paired_on, helper",
+            key,
+        ),
+        "visits": db.dicts(
+            "SELECT helper, visited_on, recorded_by FROM pj_visits "
+            "WHERE aggregate_id = ? AND voided = 0 ORDER BY visited_on, version",
+            key,
+        ),
+        "measures": db.dicts(
+            "SELECT measure_id, category, description, budget_fen, planned_on, completed_on "
+            "FROM pj_measures WHERE aggregate_id = ? ORDER BY planned_on, measure_id",
+            key,
+        ),
+        "incomes": db.dicts(
+            "SELECT year, income_fen, assessed_on, recorded_by FROM pj_incomes "
+            "WHERE aggregate_id = ? AND voided = 0 ORDER BY year, version",
+            key,
+        ),
+        "exit_steps": db.dicts(
+            "SELECT exit_cycle, step, effective, year, recorded_by FROM pj_exit_steps "
+            "WHERE aggregate_id = ? ORDER BY version",
+            key,
+        ),
+        "funds": db.dicts(
+            "SELECT account, measure_id, category, amount_fen, paid_on FROM pj_disbursements "
+            "WHERE household = ? AND voided = 0 ORDER BY paid_on, version",
+            (number,),
+        ),
+    }

@@ -1,0 +1,119 @@
+"""Read model ``funds``: fund accounts, allocations received and disbursements made [六(四)].
+
+Tables: ``pj_accounts`` (one per source and year), ``pj_allocations`` and
+``pj_disbursements`` (one row per entry; ``voided`` once corrected). A disbursement carries the
+street and village it reached: the household's for household measures, the named village for
+village projects, the account's street otherwise.
+
+Applied after ``households``: household disbursements read the household's place.
+"""
+
+from __future__ import annotations
+
+from projections.engine import Fact, ReadModel
+from projections.storage import Database
+
+__all__ = ["MODEL"]
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pj_accounts (aggregate_id TEXT PRIMARY KEY, code TEXT UNIQUE, "
+    "source TEXT, year INTEGER, street TEXT, donor TEXT, opened_on TEXT)",
+    "CREATE TABLE IF NOT EXISTS pj_allocations (aggregate_id TEXT, version INTEGER, "
+    "account TEXT, source TEXT, year INTEGER, street TEXT, amount_fen INTEGER, "
+    "received_on TEXT, recorded_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_disbursements (aggregate_id TEXT, version INTEGER, "
+    "account TEXT, source TEXT, year INTEGER, amount_fen INTEGER, category TEXT, "
+    "purpose TEXT, household TEXT, measure_id TEXT, street TEXT, village TEXT, paid_on TEXT, "
+    "recorded_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+)
+
+
+def _account(db: Database, fact: Fact) -> tuple[str, str, int, str]:
+    row = db.one(
+        "SELECT code, source, year, street FROM pj_accounts WHERE aggregate_id = ?",
+        (fact.aggregate_id,),
+    )
+    if row is None:
+        return ("", "", 0, "")
+    return (str(row[0]), str(row[1]), int(row[2]), str(row[3]))
+
+
+def account_opened(db: Database, fact: Fact) -> None:
+    db.execute(
+        "INSERT INTO pj_accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact["code"],
+            fact["source"],
+            fact["year"],
+            fact["street"],
+            fact["donor"],
+            fact.effective,
+        ),
+    )
+
+
+def allocation_received(db: Database, fact: Fact) -> None:
+    db.execute(
+        "INSERT INTO pj_allocations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            *_account(db, fact),
+            fact["amount_fen"],
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def disbursed(db: Database, fact: Fact) -> None:
+    payment = fact["payment"]
+    code, source, year, street = _account(db, fact)
+    village = payment.village
+    if payment.purpose == "household":
+        row = db.one(
+            "SELECT street, village FROM pj_households WHERE number = ?", (payment.household,)
+        )
+        street, village = (str(row[0]), str(row[1])) if row else (street, village)
+    elif payment.purpose == "village":
+        street = payment.street
+    db.execute(
+        "INSERT INTO pj_disbursements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            code,
+            source,
+            year,
+            payment.amount_fen,
+            payment.category,
+            payment.purpose,
+            payment.household,
+            payment.measure_id,
+            street,
+            village,
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def corrected(db: Database, fact: Fact) -> None:
+    """A correction voids an allocation or a disbursement of this account."""
+    key = (fact.aggregate_id, fact["corrects"])
+    db.execute("UPDATE pj_allocations SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.execute("UPDATE pj_disbursements SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+
+
+MODEL = ReadModel(
+    name="funds",
+    tables=("pj_accounts", "pj_allocations", "pj_disbursements"),
+    schema=SCHEMA,
+    handlers={
+        "AccountOpened": account_opened,
+        "AllocationReceived": allocation_received,
+        "Disbursed": disbursed,
+        "Corrected": corrected,
+    },
+)

@@ -1,0 +1,136 @@
+"""Read model ``oversight``: inspections 督查, findings with their rectification deadline
+限期整改, notices 通报 and leadership talks 约谈 [六(三)、(七)].
+
+Tables: ``pj_inspections``, ``pj_findings`` (one row per finding, with when it was
+rectified and closed), ``pj_talks``, ``pj_criticisms``.
+"""
+
+from __future__ import annotations
+
+from projections.engine import Fact, ReadModel
+from projections.storage import Database
+
+__all__ = ["MODEL"]
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pj_inspections (aggregate_id TEXT PRIMARY KEY, "
+    "code TEXT UNIQUE, level TEXT, year INTEGER, street TEXT, scope TEXT, opened_on TEXT, "
+    "opened_by TEXT)",
+    "CREATE TABLE IF NOT EXISTS pj_findings (aggregate_id TEXT, finding_id TEXT, "
+    "inspection TEXT, street TEXT, subject_kind TEXT, subject TEXT, description TEXT, "
+    "deadline TEXT, recorded_on TEXT, recorded_by TEXT, rectified_on TEXT, closed_on TEXT, "
+    "PRIMARY KEY (aggregate_id, finding_id))",
+    "CREATE TABLE IF NOT EXISTS pj_talks (aggregate_id TEXT, version INTEGER, "
+    "inspection TEXT, street TEXT, year INTEGER, reason TEXT, held_on TEXT, held_by TEXT, "
+    "PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_criticisms (aggregate_id TEXT, version INTEGER, "
+    "inspection TEXT, unit TEXT, reason TEXT, noticed_on TEXT, noticed_by TEXT, "
+    "PRIMARY KEY (aggregate_id, version))",
+)
+
+
+def _inspection(db: Database, fact: Fact) -> tuple[str, str]:
+    row = db.one(
+        "SELECT code, street FROM pj_inspections WHERE aggregate_id = ?", (fact.aggregate_id,)
+    )
+    return ("", "") if row is None else (str(row[0]), str(row[1]))
+
+
+def inspection_opened(db: Database, fact: Fact) -> None:
+    db.execute(
+        "INSERT INTO pj_inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact["code"],
+            fact["level"],
+            fact["year"],
+            fact["street"],
+            fact["scope"],
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def finding_recorded(db: Database, fact: Fact) -> None:
+    code, street = _inspection(db, fact)
+    if fact["subject_kind"] == "street":
+        street = fact["subject"]
+    elif fact["subject_kind"] == "household":
+        row = db.one("SELECT street FROM pj_households WHERE number = ?", (fact["subject"],))
+        street = str(row[0]) if row else street
+    db.execute(
+        "INSERT INTO pj_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        (
+            fact.aggregate_id,
+            fact["finding_id"],
+            code,
+            street,
+            fact["subject_kind"],
+            fact["subject"],
+            fact["description"],
+            fact["deadline"].isoformat(),
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def rectification_reported(db: Database, fact: Fact) -> None:
+    db.execute(
+        "UPDATE pj_findings SET rectified_on = ? WHERE aggregate_id = ? AND finding_id = ?",
+        (fact.effective, fact.aggregate_id, fact["finding_id"]),
+    )
+
+
+def finding_closed(db: Database, fact: Fact) -> None:
+    db.execute(
+        "UPDATE pj_findings SET closed_on = ? WHERE aggregate_id = ? AND finding_id = ?",
+        (fact.effective, fact.aggregate_id, fact["finding_id"]),
+    )
+
+
+def talk_held(db: Database, fact: Fact) -> None:
+    db.execute(
+        "INSERT INTO pj_talks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            _inspection(db, fact)[0],
+            fact["street"],
+            fact["year"],
+            fact["reason"],
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+def criticism_noticed(db: Database, fact: Fact) -> None:
+    db.execute(
+        "INSERT INTO pj_criticisms VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            _inspection(db, fact)[0],
+            fact["unit"],
+            fact["reason"],
+            fact.effective,
+            fact.prov.actor,
+        ),
+    )
+
+
+MODEL = ReadModel(
+    name="oversight",
+    tables=("pj_inspections", "pj_findings", "pj_talks", "pj_criticisms"),
+    schema=SCHEMA,
+    handlers={
+        "InspectionOpened": inspection_opened,
+        "FindingRecorded": finding_recorded,
+        "RectificationReported": rectification_reported,
+        "FindingClosed": finding_closed,
+        "LeadershipTalkHeld": talk_held,
+        "CriticismNoticed": criticism_noticed,
+    },
+)

@@ -1,0 +1,91 @@
+"""Shared helpers of the CLI tests: run ``fupin`` in-process against a store in ``tmp_path``."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from cli.main import app
+from ledger.application import open_ledger
+from typer.testing import CliRunner, Result
+
+from cli import common
+from tests.support import DOC, identify, ledger_at, register, stamp
+
+
+@dataclass
+class Fupin:
+    """``fupin`` with ``LEDGER_STORE`` pointing at ``store``; ``actor`` goes in ``--as``."""
+
+    store: Path
+    runner: CliRunner
+
+    def __call__(self, line: str, actor: str | None = None) -> Result:
+        """Run one command line, split as a shell would (``fupin`` itself left out)."""
+        prefix = ["--as", actor] if actor else []
+        return self.runner.invoke(app, [*prefix, *shlex.split(line)])
+
+    def ok(self, line: str, actor: str | None = None) -> Result:
+        """Run a command line that must succeed, showing its output if it does not."""
+        result = self(line, actor=actor)
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+        return result
+
+    def event_count(self) -> int:
+        app = open_ledger(str(self.store))
+        try:
+            return app.event_count()
+        finally:
+            app.close()
+
+
+def doc(effective: str) -> str:
+    """The stamp options of a command: ``-d`` the plan's document, ``-e`` the effective date."""
+    return f"-d {DOC} -e {effective}"
+
+
+def assert_refused(result: Result, field: str, rule: str) -> None:
+    """Exit code 2, then one line on stderr naming the field and the rule, and no traceback."""
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"{field}: " in lines[0]
+    assert rule in lines[0]
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def fupin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fupin:
+    """``fupin`` on a store that does not exist yet (run ``init`` first)."""
+    # rich reads COLUMNS when the console is made, which may be before this test runs.
+    monkeypatch.setattr(common.console, "width", 240)
+    store = tmp_path / "fupin.db"
+    # Wide enough that rich tables (history) show whole cells.
+    env = {"LEDGER_STORE": str(store), "LEDGER_ACTOR": None, "LEDGER_KEY": None, "COLUMNS": "240"}
+    runner = CliRunner(env=env)
+    return Fupin(store, runner)
+
+
+@pytest.fixture
+def seeded(fupin: Fupin) -> Fupin:
+    """``fupin`` on a store with the reference data of ``tests.support``, household JH-0001
+    registered in 江南 with cadre c-1 paired, JH-0002 identified, JH-0003 reviewed, JH-0004
+    under notice (3-9 August 2016) but unsigned, and account city-2016 holding 1,000 yuan
+    with measure m-1 (education) planned for JH-0001."""
+    with ledger_at(fupin.store) as app:
+        register(app, "JH-0001", serial=1)
+        app.pair(stamp("jn-01", date(2016, 8, 11)), "JH-0001", "c-1")
+        app.plan_measure(stamp("jn-01", date(2016, 8, 12)), "JH-0001", "m-1", "education", "学费")
+        identify(app, "JH-0002", serial=2)
+        identify(app, "JH-0003", serial=3)
+        app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0003", True)
+        identify(app, "JH-0004", serial=4)
+        app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0004", True)
+        app.post_notice(stamp("jn-01"), "JH-0004", date(2016, 8, 3), date(2016, 8, 9))
+        app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
+        app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
+    return fupin

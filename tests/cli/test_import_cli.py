@@ -1,0 +1,141 @@
+"""``fupin import``, ``fupin import template`` and ``fupin export`` from the command line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from cli.main import app
+from ledger.application import open_ledger
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tests.support import ledger_at
+
+runner = CliRunner()
+
+HEADER = "编号,记录人,生效日期,文件,街道\n"
+
+
+def store(tmp_path: Path) -> str:
+    path = tmp_path / "l.db"
+    with ledger_at(path):
+        pass
+    return str(path)
+
+
+def events(path: str) -> int:
+    app = open_ledger(path)
+    try:
+        return app.event_count()
+    finally:
+        app.close()
+
+
+def test_a_csv_with_chinese_headers_is_imported(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    (tmp_path / "register_street.csv").write_text(HEADER + "S-1,admin,2016-08-01,doc,外海\n")
+
+    result = runner.invoke(app, ["--store", db, "import", str(tmp_path / "register_street.csv")])
+
+    assert result.exit_code == 0, result.output
+    assert "imported 1 row(s)" in result.output
+
+
+def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    before = events(db)
+    (tmp_path / "register_street.csv").write_text(HEADER + "S-1,admin,2016-08-01,doc,外海\n")
+
+    result = runner.invoke(
+        app, ["--store", db, "import", "--dry-run", str(tmp_path / "register_street.csv")]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "nothing written" in result.output
+    assert events(db) == before
+
+
+def test_bad_rows_are_each_named_and_refused_with_exit_code_2(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    before = events(db)
+    rows = (
+        "S-1,admin,2016-08-01,doc,外海\nS-2,admin,2016-99-01,doc,A\nS-3,nobody,2016-08-01,doc,B\n"
+    )
+    (tmp_path / "register_street.csv").write_text(HEADER + rows)
+
+    result = runner.invoke(app, ["--store", db, "import", str(tmp_path / "register_street.csv")])
+
+    assert result.exit_code == 2
+    assert "register_street.csv row 3, 生效日期" in result.output
+    assert "register_street.csv row 4, as" in result.output
+    assert "Traceback" not in result.output
+    assert events(db) == before
+
+
+def test_xlsx_template_has_a_sheet_per_command_and_a_readme(tmp_path: Path) -> None:
+    target = tmp_path / "t.xlsx"
+
+    result = runner.invoke(app, ["import", "template", "--format", "xlsx", "-o", str(target)])
+
+    assert result.exit_code == 0, result.output
+    book = load_workbook(target)
+    assert {"说明", "identify", "disburse", "record_visit"} <= set(book.sheetnames)
+    assert [c.value for c in book["review"][1]] == [
+        "ref", "actor", "effective", "document", "note", "household", "accepted",
+    ]  # fmt: skip
+
+
+def test_csv_templates_are_one_file_per_command(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", "template", "--format", "csv", "-o", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "sign.csv").open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == [
+            "ref",
+            "actor",
+            "effective",
+            "document",
+            "note",
+            "household",
+        ]
+
+
+def test_exported_events_reimport_into_a_new_store(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    log = tmp_path / "events.jsonl"
+    exported = runner.invoke(app, ["--store", db, "export", "events", "-o", str(log)])
+    fresh = str(tmp_path / "fresh.db")
+
+    result = runner.invoke(app, ["--store", fresh, "import", "--create", str(log)])
+
+    assert exported.exit_code == 0, exported.output
+    assert result.exit_code == 0, result.output
+    assert events(fresh) == events(db) + 2  # plus the import's own record
+
+
+def test_a_report_exports_as_csv_json_and_xlsx(tmp_path: Path) -> None:
+    db = store(tmp_path)
+
+    as_csv = runner.invoke(app, ["--store", db, "export", "report", "caseload", "--format", "csv"])
+    as_json = runner.invoke(app, ["--store", db, "export", "report", "funds", "--format", "json"])
+    target = tmp_path / "a.xlsx"
+    as_xlsx = runner.invoke(
+        app,
+        [
+            "--store",
+            db,
+            "export",
+            "report",
+            "accountability",
+            "--format",
+            "xlsx",
+            "-o",
+            str(target),
+        ],
+    )
+
+    assert (as_csv.exit_code, as_json.exit_code, as_xlsx.exit_code) == (0, 0, 0)
+    assert "# totals" in as_csv.output
+    assert '"report": "funds"' in as_json.output
+    assert "talks_due" in load_workbook(target).sheetnames

@@ -1,0 +1,229 @@
+"""Every refusal: exit code 2, then one line naming the field and the rule, then nothing
+written (the store holds as many events as before), and never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.support import id_card
+
+
+def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
+    """Run ``line`` as ``actor`` and check it is refused for ``field`` and ``rule``."""
+    before = fupin.event_count()
+
+    result = fupin(line, actor=actor)
+
+    assert_refused(result, field, rule)
+    assert fupin.event_count() == before
+
+
+def test_refuses_a_visit_to_an_unknown_household(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household visit JH-9999 --helper c-1 {doc('2016-09-01')}",
+        "jn-01",
+        "household",
+        "no household 'JH-9999' on record",
+    )
+
+
+def test_refuses_a_visit_by_a_helper_not_paired_with_the_household(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household visit JH-0001 --helper c-2 {doc('2016-09-01')}",
+        "jn-01",
+        "helper",
+        "c-2 is not paired with household JH-0001",
+    )
+
+
+def test_refuses_a_public_notice_shorter_than_seven_days(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household notice JH-0003 --start 2016-08-03 --end 2016-08-08 {doc('2016-08-03')}",
+        "jn-01",
+        "end",
+        "the notice lasts 6 days; the plan needs 7",
+    )
+
+
+def test_refuses_to_propose_the_exit_of_a_household_not_yet_registered(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household propose-exit JH-0002 2016 {doc('2016-12-01')}",
+        "jn-01",
+        "stage",
+        "exit needs a registered household; JH-0002 is identified",
+    )
+
+
+def test_refuses_a_disbursement_beyond_the_account_balance(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        "fund disburse city-2016 --amount 1000.01 --category education --purpose household "
+        f"--household JH-0001 --measure m-1 {doc('2016-09-01')}",
+        "jn-01",
+        "amount",
+        "100001 fen exceeds the balance of city-2016 (100000 fen)",
+    )
+
+
+@pytest.mark.parametrize("amount", ["12.345", "-5", "NaN", "abc", "1e3", "''"])
+def test_refuses_malformed_money(seeded: Fupin, amount: str) -> None:
+    refused(
+        seeded,
+        f"fund allocate city-2016 --amount {amount} {doc('2016-09-01')}",
+        "qu-01",
+        "amount",
+        "is not an amount in yuan with at most 2 decimals",
+    )
+
+
+NOTICE = "household notice JH-0003"
+FINDING = "inspection find DC-1 f-1 --subject-kind village --subject 雄光"
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (f"{NOTICE} --start 2016-13-01 --end 2016-08-20 {doc('2016-08-03')}", "start"),
+        (f"{NOTICE} --start 2016-08-03 --end 20.8.2016 {doc('2016-08-03')}", "end"),
+        (f"helper employ e-1 JH-0001 --since yesterday {doc('2016-09-01')}", "since"),
+        ("household sign JH-0004 -d 签字确认表 -e 2016/08/05", "effective"),
+        (f"{FINDING} --deadline 2017-02-30 {doc('2016-12-01')}", "deadline"),
+    ],
+)
+def test_refuses_malformed_dates(seeded: Fupin, line: str, field: str) -> None:
+    refused(seeded, line, "jn-01", field, "is not an ISO 8601 date (YYYY-MM-DD)")
+
+
+def test_refuses_an_effective_date_in_the_future(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        "household sign JH-0004 -d 签字确认表 -e 2999-01-01",
+        "jn-01",
+        "effective",
+        "is after today",
+    )
+
+
+def test_refuses_a_street_officer_acting_on_another_streets_household(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}",
+        "ll-01",
+        "as",
+        "ll-01 works for street 礼乐, not 江南",
+    )
+
+
+def test_refuses_an_actor_who_is_not_a_registered_officer(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household sign JH-0004 {doc('2016-08-05')}",
+        "ghost",
+        "as",
+        "ghost is not a registered officer",
+    )
+
+
+def test_refuses_a_command_that_does_not_say_who_records_it(seeded: Fupin) -> None:
+    before = seeded.event_count()
+
+    result = seeded(f"household sign JH-0004 {doc('2016-08-05')}")
+
+    assert_refused(result, "as", "say who records this (--as or LEDGER_ACTOR)")
+    assert seeded.event_count() == before
+
+
+def test_refuses_an_analyst_appending_an_event(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}",
+        "ana-1",
+        "as",
+        "ana-1 is analyst; record_visit needs admin or officer",
+    )
+
+
+def test_refuses_to_identify_a_household_number_twice(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        "household identify JH-0001 --street 江南 --village 雄光 --members 1 --head-name 赵六 "
+        f"--id-card {id_card(99)} {doc('2016-08-01')}",
+        "jn-01",
+        "household",
+        "JH-0001 is already identified",
+    )
+
+
+def test_refuses_to_unpair_a_helper_before_exit_without_a_replacement(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household unpair JH-0001 c-1 --reason 调岗 {doc('2016-10-01')}",
+        "jn-01",
+        "helper",
+        "no unpairing before exit 不脱贫不脱钩",
+    )
+
+
+def test_refuses_to_register_a_household_that_has_not_signed(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"household register JH-0004 {doc('2016-08-10')}",
+        "jn-01",
+        "signature",
+        "the household has not signed to confirm 签字确认",
+    )
+
+
+def test_refuses_an_id_card_number_with_a_wrong_check_digit(seeded: Fupin) -> None:
+    good = id_card(50)
+    bad = good[:17] + ("1" if good[17] != "1" else "2")
+
+    refused(
+        seeded,
+        "household identify JH-0050 --street 江南 --village 雄光 --members 1 --head-name 赵六 "
+        f"--id-card {bad} {doc('2016-08-01')}",
+        "jn-01",
+        "id_card",
+        "not a valid 18-character ID-card number 身份证号",
+    )
+
+
+def test_refuses_a_correction_of_an_entry_that_cannot_be_voided(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"correct household JH-0001 1 --reason 录错 {doc('2016-10-01')}",
+        "jn-01",
+        "version",
+        "1 is not a correctable entry here",
+    )
+
+
+def test_refuses_to_open_a_store_that_was_never_initialised(fupin: Fupin) -> None:
+    result = fupin(f"household sign JH-0001 {doc('2016-08-05')}", actor="jn-01")
+
+    assert_refused(result, "store", "does not exist; run `fupin init` first")
+    assert not fupin.store.exists()
+
+
+def test_refuses_to_create_a_store_in_a_missing_folder(fupin: Fupin) -> None:
+    missing = fupin.store.parent / "nowhere" / "fupin.db"
+
+    result = fupin(f"--store {missing} init --admin admin --name 区扶贫办 {doc('2016-07-26')}")
+
+    assert_refused(result, "store", "does not exist")
+    assert not missing.parent.exists()
+
+
+def test_refuses_to_initialise_a_ledger_twice(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"init --admin admin2 --name 区扶贫办 {doc('2016-07-26')}",
+        "admin",
+        "store",
+        "this ledger is already initialised",
+    )

@@ -1,0 +1,70 @@
+"""The report commands: exit code first, then the output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli.main import app
+from typer.testing import CliRunner
+
+from tests.support import ledger_at, register
+
+runner = CliRunner()
+
+
+def make_store(tmp_path: Path) -> str:
+    path = tmp_path / "cli.db"
+    with ledger_at(path) as ledger:
+        register(ledger, "JH-1")
+    return str(path)
+
+
+def test_caseload_as_json_counts_the_registered_household(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+
+    result = runner.invoke(app, ["--store", store, "report", "caseload", "--format", "json"])
+
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["totals"] == {"households": 1, "people": 3}
+    assert report["by_status"] == [{"status": "registered", "households": 1, "people": 3}]
+
+
+def test_accountability_as_of_a_date_as_csv_lists_each_section(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+
+    result = runner.invoke(
+        app,
+        ["--store", store, "report", "accountability", "--as-of", "2016-12-31", "--format", "csv"],
+    )
+
+    assert result.exit_code == 0
+    assert "# missing_roles" in result.stdout
+    assert "JH-1,江南,雄光" in result.stdout
+
+
+def test_a_bad_as_of_date_is_refused_with_exit_code_2(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+
+    result = runner.invoke(app, ["--store", store, "report", "funds", "--as-of", "yesterday"])
+
+    assert result.exit_code == 2
+    assert "as-of" in result.stderr
+
+
+def test_query_refuses_a_write(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+
+    result = runner.invoke(app, ["--store", store, "query", "DELETE FROM pj_households"])
+
+    assert result.exit_code == 2
+
+
+def test_household_show_gives_the_dossier(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+
+    result = runner.invoke(app, ["--store", store, "household", "show", "JH-1", "--format", "json"])
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["household"]["stage"] == "registered"

@@ -1,0 +1,139 @@
+"""The demo at scale 1 gives the plan's figures [三、六(四)] — read from the reports' JSON, never
+from the generator's constants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ledger.application import Ledger, open_ledger
+from ledger.demo import run_demo
+from ledger.values import valid_id_card
+from projections import api
+
+YUAN = 100
+CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    path: Path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = open_ledger(str(path), create=True, extra_env=CACHE)
+    run_demo(app, seed=2016, scale=1)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def reports(demo_ledger: Ledger) -> dict[str, dict[str, Any]]:
+    return {
+        "caseload": api.caseload(demo_ledger),
+        "funds": api.funds(demo_ledger),
+        "accountability": api.accountability(demo_ledger),
+    }
+
+
+def _groups(reports: dict[str, dict[str, Any]], **match: object) -> tuple[int, int]:
+    rows = [
+        g
+        for g in reports["caseload"]["groups"]
+        if all(g[key] == value for key, value in match.items())
+    ]
+    return sum(g["households"] for g in rows), sum(g["people"] for g in rows)
+
+
+def test_the_caseload_in_scope_is_884_households_and_1885_people(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    totals = reports["caseload"]["totals"]
+
+    assert (totals["households"], totals["people"]) == (884, 1885)
+
+
+def test_key_targets_are_176_households_597_people_split_rural_and_urban(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    assert _groups(reports, key_target=True) == (176, 597)
+    assert _groups(reports, key_target=True, area="rural") == (142, 502)
+    assert _groups(reports, key_target=True, area="urban") == (34, 95)
+
+
+def test_investment_reaches_20000_yuan_per_key_target_person(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    accounts = reports["funds"]["by_source_year"]
+    allocated = sum(a["allocated_fen"] for a in accounts)
+    disbursed = sum(a["disbursed_fen"] for a in accounts)
+
+    assert allocated >= 11_940_000 * YUAN
+    assert disbursed >= 11_940_000 * YUAN
+    assert disbursed >= 597 * 20_000 * YUAN
+
+
+def test_local_funding_meets_the_yearly_minimum_split_half_district_half_streets(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    by = {(a["source"], a["year"]): a["allocated_fen"] for a in reports["funds"]["by_source_year"]}
+
+    for year in (2016, 2017, 2018):
+        district, street, city = by["district", year], by["street", year], by["city", year]
+        assert district + street >= 1_592_000 * YUAN
+        assert district == street >= 796_000 * YUAN
+        assert city * 4 == (district + street) * 6
+
+
+def test_exits_follow_2_3_5_of_the_key_targets(reports: dict[str, dict[str, Any]]) -> None:
+    exits: dict[int, int] = {}
+    for row in reports["caseload"]["exits"]:
+        exits[row["year"]] = exits.get(row["year"], 0) + row["households"]
+
+    # 20 %, 30 %, 50 % of 176 = 35.2, 52.8, 88: cumulative 35.2 -> 35, 88, 176.
+    assert exits == {2016: 35, 2017: 53, 2018: 88}
+
+
+def test_one_street_misses_its_yearly_target_and_its_leaders_are_talked_to(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    due = reports["accountability"]["talks_due"]
+
+    assert [(t["street"], t["year"], t["talk_held"]) for t in due] == [("礼乐", 2017, True)]
+
+
+def test_a_household_returned_to_poverty_after_a_disaster(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    assert _groups(reports, status="returned")[0] == 1
+
+
+def test_inspections_leave_a_finding_past_its_deadline_unrectified(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    overdue = reports["accountability"]["overdue_findings"]
+
+    assert overdue
+    assert all(f["rectified_on"] is None for f in overdue)
+
+
+def test_quarterly_visits_have_some_lapses(reports: dict[str, dict[str, Any]]) -> None:
+    assert 0 < len(reports["accountability"]["missed_visits"]) < 200
+
+
+def test_measures_are_funded_in_every_category(reports: dict[str, dict[str, Any]]) -> None:
+    categories = {
+        d["category"] for d in reports["funds"]["disbursements"] if d["purpose"] == "household"
+    }
+
+    assert categories == {
+        "industry", "finance", "entrepreneurship", "employment", "education",
+        "medical", "relief", "internet", "social",
+    }  # fmt: skip
+
+
+def test_id_card_numbers_are_well_formed_for_jianghai(demo_ledger: Ledger) -> None:
+    for number in ("JN-000001", "WH-000100", "LL-000200"):
+        card = demo_ledger.household(number).personal.id_card
+
+        assert valid_id_card(card)
+        assert card.startswith("440704")

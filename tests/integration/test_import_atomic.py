@@ -1,0 +1,131 @@
+"""A file is applied all or nothing; a dry run writes nothing; every bad row is named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.application import Ledger
+from ledger.imports import Row, import_rows
+
+from tests.support import id_card
+
+
+def identify_row(n: int, **change: Any) -> Row:
+    values: dict[str, Any] = {
+        "ref": f"JN-IMP-{n}",
+        "actor": "jn-01",
+        "effective": "2016-08-01",
+        "document": "江南低保台账",
+        "household": f"IMP-{n:04d}",
+        "street": "江南",
+        "village": "雄光",
+        "area": "rural",
+        "members": 2,
+        "labour": "是",
+        "willing": True,
+        "head_name": f"户主{n}",
+        "id_card": id_card(n),
+        "member_names": f"户主{n}、家属{n}",
+    }
+    values.update(change)
+    return Row(f"row {n + 1}", "identify", values)
+
+
+def wrong_check_digit(card: str) -> str:
+    return card[:-1] + ("1" if card[-1] != "1" else "2")
+
+
+def run(app: Ledger, rows: list[Row], dry_run: bool = False) -> Any:
+    return import_rows(app, rows, source="t.csv", digest="x", dry_run=dry_run)
+
+
+def test_good_rows_are_all_applied_and_their_refs_recorded(ledger: Ledger) -> None:
+    result = run(ledger, [identify_row(1), identify_row(2)])
+
+    assert (result.applied, result.errors) == (2, [])
+    assert ledger.household("IMP-0002").members == 2
+
+
+def test_one_bad_row_anywhere_means_nothing_is_written(ledger: Ledger) -> None:
+    before = ledger.event_count()
+    rows = [identify_row(1), identify_row(2, members="two"), identify_row(3)]
+
+    result = run(ledger, rows)
+
+    assert [(e.where, e.column) for e in result.errors] == [("row 3", "members")]
+    assert ledger.event_count() == before
+
+
+def test_the_error_report_names_every_bad_row_not_only_the_first(ledger: Ledger) -> None:
+    rows = [
+        identify_row(1, village="不存在"),
+        identify_row(2),
+        identify_row(3, id_card=wrong_check_digit(id_card(3))),
+        identify_row(4, effective="2016-13-01"),
+    ]
+
+    result = run(ledger, rows)
+
+    assert [(e.where, e.column) for e in result.errors] == [
+        ("row 2", "village"),
+        ("row 4", "id_card"),
+        ("row 5", "effective"),
+    ]
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(ledger: Ledger) -> None:
+    before = ledger.event_count()
+
+    result = run(ledger, [identify_row(1), identify_row(2)], dry_run=True)
+
+    assert (result.applied, result.errors, result.written) == (2, [], False)
+    assert ledger.event_count() == before
+
+
+def test_a_later_row_sees_an_earlier_row_of_the_same_file(ledger: Ledger) -> None:
+    review = Row(
+        "row 3",
+        "review",
+        {
+            "ref": "R-1",
+            "actor": "jn-01",
+            "effective": "2016-08-03",
+            "document": "评议",
+            "household": "IMP-0001",
+            "accepted": "true",
+        },
+    )
+
+    result = run(ledger, [identify_row(1), review])
+
+    assert result.errors == []
+    assert ledger.household("IMP-0001").stage == "reviewed"
+
+
+def test_a_reference_used_twice_in_one_file_is_refused(ledger: Ledger) -> None:
+    rows = [identify_row(1), identify_row(2, ref="JN-IMP-1")]
+
+    result = run(ledger, rows)
+
+    assert [(e.where, e.column) for e in result.errors] == [("row 3", "ref")]
+
+
+def test_reimporting_skips_rows_already_imported_and_applies_new_ones(ledger: Ledger) -> None:
+    run(ledger, [identify_row(1)])
+    before = ledger.event_count()
+
+    result = run(ledger, [identify_row(1), identify_row(2)])
+
+    assert (result.applied, result.skipped) == (1, 1)
+    assert ledger.event_count() > before
+
+
+def test_an_unknown_command_and_an_unknown_column_are_named(ledger: Ledger) -> None:
+    rows = [Row("row 2", "fly", {"ref": "a"}), identify_row(2, colour="red")]
+
+    result = run(ledger, rows)
+
+    assert [(e.where, e.column) for e in result.errors] == [
+        ("row 2", "command"),
+        ("row 3", "colour"),
+    ]

@@ -1,0 +1,228 @@
+"""Each accountability rule: a history that breaks it is reported, one that keeps it is not.
+
+Histories the application refuses (a short notice, a skipped exit step) are written the way a
+legacy import or a tampered store would write them: through the aggregate's event methods.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ledger.application import Ledger
+from ledger.household import Household
+from projections import api
+
+from tests.support import register, stamp
+
+
+def section(app: Ledger, name: str, as_of: date = date(2018, 12, 31)) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = api.accountability(app, as_of=as_of)[name]
+    return result
+
+
+def pair_all(app: Ledger, number: str, day: date = date(2016, 8, 11)) -> None:
+    for helper in ("c-1", "e-1", "sw-1", "v-1"):
+        app.pair(stamp("jn-01", day), number, helper)
+
+
+def test_a_helper_who_skipped_a_quarter_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    ledger.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1")
+
+    missed = section(ledger, "missed_visits", as_of=date(2016, 12, 31))
+
+    assert missed == [
+        {
+            "quarter": "2016Q4",
+            "helper": "c-1",
+            "role": "cadre",
+            "household": "JH-1",
+            "street": "江南",
+            "paired_by": "jn-01",
+        }
+    ]
+
+
+def test_a_helper_visiting_every_quarter_is_not_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    for day in (date(2016, 9, 1), date(2016, 11, 1)):
+        ledger.record_visit(stamp("jn-01", day), "JH-1", "c-1")
+
+    assert section(ledger, "missed_visits", as_of=date(2016, 12, 31)) == []
+
+
+def test_a_corrected_visit_no_longer_counts(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    ledger.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1")
+    version = ledger.history("JH-1")[-1]["version"]
+    ledger.correct(stamp("jn-01", date(2016, 9, 2)), "household", "JH-1", version, "wrong day")
+
+    missed = section(ledger, "missed_visits", as_of=date(2016, 9, 30))
+
+    assert [m["quarter"] for m in missed] == ["2016Q3"]
+
+
+def test_a_household_without_every_4_plus_1_role_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+
+    missing = section(ledger, "missing_roles")
+
+    assert [(m["household"], m["missing_roles"]) for m in missing] == [
+        ("JH-1", "enterprise,social-worker,volunteer-team")
+    ]
+
+
+def test_a_household_with_every_role_is_not_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    pair_all(ledger, "JH-1")
+
+    assert section(ledger, "missing_roles") == []
+
+
+def test_a_registration_after_a_short_notice_is_reported(ledger: Ledger) -> None:
+    from tests.support import identify
+
+    identify(ledger, "JH-1")
+    household = ledger.get_by_id(Household.create_id("JH-1"))
+    assert isinstance(household, Household)
+    prov = ledger.provenance(stamp("jn-01", date(2016, 8, 3)), "officer")
+    household.review(True, prov)
+    household._notice_posted(date(2016, 8, 3), date(2016, 8, 5), prov)  # 3 days: imported
+    household.sign(prov)
+    household._registered(True, ledger.provenance(stamp("jn-01", date(2016, 8, 6)), "officer"))
+    ledger.save(household)
+
+    faults = section(ledger, "registration_faults")
+
+    assert [(f["household"], f["fault"], f["notice_days"]) for f in faults] == [
+        ("JH-1", "notice-short", 3)
+    ]
+
+
+def test_a_registration_whose_signature_was_voided_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    signed = next(e["version"] for e in ledger.history("JH-1") if e["event"] == "Signed")
+    ledger.correct(stamp("jn-01", date(2016, 8, 20)), "household", "JH-1", signed, "forged")
+
+    faults = section(ledger, "registration_faults")
+
+    assert [(f["household"], f["fault"]) for f in faults] == [("JH-1", "unsigned")]
+
+
+def test_a_proper_registration_is_not_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    assert section(ledger, "registration_faults") == []
+
+
+def exit_household(app: Ledger, number: str, income: int = 900_000) -> None:
+    s = stamp("jn-01", date(2017, 1, 10))
+    app.assess_income(s, number, 2016, income)
+    app.propose_exit(s, number, 2016)
+    app.verify_exit(stamp("jn-01", date(2017, 1, 12)), number)
+    app.post_exit_notice(
+        stamp("jn-01", date(2017, 1, 13)), number, date(2017, 1, 13), date(2017, 1, 19)
+    )
+    app.approve_exit(stamp("qu-01", date(2017, 1, 20)), number)
+
+
+def test_a_proper_exit_is_not_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    exit_household(ledger, "JH-1")
+
+    assert section(ledger, "exit_faults") == []
+
+
+def test_an_exit_whose_income_was_corrected_below_the_threshold_is_reported(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1")
+    exit_household(ledger, "JH-1")
+    ledger.assess_income(stamp("jn-01", date(2017, 2, 1)), "JH-1", 2016, 700_000)
+
+    faults = section(ledger, "exit_faults")
+
+    assert [(f["household"], f["fault"], f["year"]) for f in faults] == [
+        ("JH-1", "income-below", 2016)
+    ]
+
+
+def test_an_exit_that_skipped_verification_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    s = stamp("jn-01", date(2017, 1, 10))
+    ledger.assess_income(s, "JH-1", 2016, 900_000)
+    ledger.propose_exit(s, "JH-1", 2016)
+    household = ledger.get_by_id(Household.create_id("JH-1"))
+    assert isinstance(household, Household)
+    household._exit_advanced("approved", ledger.provenance(s, "officer"))  # imported
+    ledger.save(household)
+
+    faults = section(ledger, "exit_faults")
+
+    assert [(f["household"], f["fault"]) for f in faults] == [("JH-1", "skipped-step")]
+
+
+def test_a_street_below_its_yearly_exit_target_is_due_a_talk(ledger: Ledger) -> None:
+    for n in range(1, 6):
+        register(ledger, f"JH-{n}", serial=n)
+
+    due = section(ledger, "talks_due", as_of=date(2016, 12, 31))
+
+    assert due == [{"street": "江南", "year": 2016, "target": 1, "exits": 0, "talk_held": False}]
+
+
+def test_a_street_meeting_its_target_is_not_due_a_talk(ledger: Ledger) -> None:
+    for n in range(1, 6):
+        register(ledger, f"JH-{n}", serial=n)
+    exit_household(ledger, "JH-1")
+
+    plan = section(ledger, "plan", as_of=date(2017, 1, 31))
+
+    assert [(p["year"], p["target"], p["exits"]) for p in plan] == [
+        (2016, 1, 1),
+        (2017, 2, 0),
+        (2018, 2, 0),
+    ]
+    assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
+
+
+def test_a_finding_past_its_deadline_is_reported_until_closed(ledger: Ledger) -> None:
+    s = stamp("insp-1", date(2017, 3, 1))
+    ledger.open_inspection(s, "D-2017", "district", 2017)
+    ledger.record_finding(s, "D-2017", "F1", "street", "江南", "slow", date(2017, 4, 1))
+
+    overdue = section(ledger, "overdue_findings", as_of=date(2017, 4, 2))
+    ledger.report_rectification(stamp("qu-01", date(2017, 4, 3)), "D-2017", "F1", "done")
+    ledger.close_finding(stamp("insp-1", date(2017, 4, 4)), "D-2017", "F1")
+
+    assert [(f["finding"], f["street"], f["recorded_by"]) for f in overdue] == [
+        ("F1", "江南", "insp-1")
+    ]
+    assert section(ledger, "overdue_findings", as_of=date(2017, 4, 5)) == []
+    assert section(ledger, "overdue_findings", as_of=date(2017, 3, 31)) == []
+
+
+def test_a_helper_replaced_before_exit_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    ledger.unpair(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1", "transferred", "c-2")
+
+    early = section(ledger, "early_unpairings")
+
+    assert [(e["household"], e["helper"], e["replacement"]) for e in early] == [
+        ("JH-1", "c-1", "c-2")
+    ]
+
+
+def test_a_helper_unpaired_after_exit_is_not_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    exit_household(ledger, "JH-1")
+    ledger.unpair(stamp("jn-01", date(2017, 2, 1)), "JH-1", "c-1", "household exited")
+
+    assert section(ledger, "early_unpairings") == []

@@ -1,0 +1,80 @@
+"""Tracking: catch-up is resumable and idempotent, a crash mid-page counts nothing twice,
+and analysts' SQL cannot write."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from projections import api, engine
+from projections.catchup import MODELS
+from projections.engine import Fact
+from projections.query import QueryError, run_query
+from projections.storage import Database, open_database
+
+from tests.support import register, stamp
+
+
+def visits(app: Ledger) -> int:
+    _columns, rows = run_query(app, "SELECT COUNT(*) FROM pj_visits")
+    return int(rows[0][0])
+
+
+def test_catching_up_twice_applies_nothing_the_second_time(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    first = api.catch_up(ledger)
+    second = api.catch_up(ledger)
+
+    assert first > 0
+    assert second == 0
+
+
+def test_a_crash_between_event_and_projection_update_never_double_counts(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    api.catch_up(ledger)
+    ledger.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1")
+    ledger.record_visit(stamp("jn-01", date(2016, 10, 1)), "JH-1", "c-1")
+    real = engine.apply_facts
+
+    def crash_after_applying(db: Database, models: object, page: list[Fact]) -> None:
+        real(db, MODELS, page)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr("projections.catchup.apply_facts", crash_after_applying)
+    with pytest.raises(RuntimeError):
+        api.catch_up(ledger)
+    monkeypatch.undo()
+    api.catch_up(ledger)
+
+    assert visits(ledger) == 2
+
+
+def test_a_rebuild_gives_the_same_tables(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    before = api.caseload(ledger)
+
+    api.rebuild(ledger)
+
+    assert api.caseload(ledger) == before
+
+
+def test_a_write_through_the_query_is_refused_and_changes_nothing(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    api.catch_up(ledger)
+
+    for sql in (
+        "DELETE FROM pj_households",
+        "WITH x AS (SELECT 1) DELETE FROM pj_households",
+        "SELECT 1; DROP TABLE pj_households",
+    ):
+        with pytest.raises(QueryError):
+            run_query(ledger, sql)
+
+    db = open_database(ledger.location)
+    assert db.rows("SELECT number FROM pj_households") == [("JH-1",)]
+    db.close()

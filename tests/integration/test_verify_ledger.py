@@ -1,0 +1,166 @@
+"""``verify_ledger``, checkpoints and proof bundles on a real SQLite ledger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ledger.application import Ledger, open_ledger
+from ledger.bundles import prove_household
+from ledger.errors import InputError, RuleError
+from ledger.keys import generate_key, public_key_text
+from ledger.transparency import register_signing_key, revoke_signing_key
+from ledger.verification import verify_ledger
+
+from tests.integration.test_verify_support import (
+    SignedLedger,
+    build_signed_ledger,
+    read_rows,
+    verify_file,
+)
+from tests.support import register, stamp
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def signed(tmp_path: Path) -> SignedLedger:
+    return build_signed_ledger(tmp_path / "signed.db")
+
+
+def test_a_signed_ledger_verifies_against_its_checkpoint(signed: SignedLedger) -> None:
+    report = verify_file(signed.path, [signed.checkpoint], require_signatures=False)
+
+    assert report.ok, report.problems
+    assert report.unsigned == 2  # init and the admin's own key registration
+    assert report.seals > 0
+    assert report.size == len(read_rows(signed.path))
+
+
+def test_require_signatures_fails_the_two_bootstrap_events(signed: SignedLedger) -> None:
+    report = verify_file(signed.path, require_signatures=True)
+
+    assert [p.position for p in report.problems] == [0, 1]
+
+
+def test_an_unsigned_ledger_verifies_with_every_event_reported_unsigned(ledger: Ledger) -> None:
+    register(ledger, "JH-0001")
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+
+    assert report.ok, report.problems
+    assert report.seals == 0
+    assert report.unsigned == report.size > 0
+
+
+def test_a_save_without_the_registered_private_key_is_refused_and_writes_nothing(
+    ledger: Ledger,
+) -> None:
+    register_signing_key(ledger, stamp(), "jn-01", public_key_text(generate_key()))
+    before = ledger.event_count()
+
+    with pytest.raises(InputError, match="jn-01 signs with key"):
+        register(ledger, "JH-0001")
+
+    assert ledger.event_count() == before
+
+
+def test_a_batch_is_sealed_once(ledger: Ledger) -> None:
+    key = generate_key()
+    register_signing_key(ledger, stamp(), "jn-01", public_key_text(key))
+    ledger.sealer.add_key(key)
+
+    with ledger.batch():
+        register(ledger, "JH-0001")
+        register(ledger, "JH-0002")
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+    assert report.ok, report.problems
+    assert (report.seals, report.signed) == (1, 10)
+
+
+def test_after_revocation_the_old_key_no_longer_signs(ledger: Ledger) -> None:
+    key = generate_key()
+    register_signing_key(ledger, stamp(), "jn-01", public_key_text(key))
+    ledger.sealer.add_key(key)
+    register(ledger, "JH-0001")
+
+    revoke_signing_key(ledger, stamp(), "jn-01", "key file lost")
+    register(ledger, "JH-0002")
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+    assert report.ok, report.problems
+    assert report.seals == 5  # the five saves of JH-0001; JH-0002 is unsigned again
+
+
+def test_key_registration_inside_a_batch_is_refused(ledger: Ledger) -> None:
+    with ledger.batch(), pytest.raises(RuleError, match="not inside a batch"):
+        register_signing_key(ledger, stamp(), "jn-01", public_key_text(generate_key()))
+
+
+def test_a_bundle_verifies_offline_and_prints_the_timeline(
+    signed: SignedLedger, tmp_path: Path
+) -> None:
+    app = open_ledger(str(signed.path))
+    try:
+        bundle = prove_household(app, "JH-0001", signed.checkpoint)
+    finally:
+        app.close()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    result = _run_tool(path, "--log-key", signed.checkpoint.key_id)
+
+    assert result.returncode == 0, result.stderr
+    assert "5 events proven" in result.stdout
+    assert "Registered" in result.stdout
+    assert "by jn-01 (officer)" in result.stdout
+
+
+def test_the_offline_tool_rejects_an_altered_bundle(signed: SignedLedger, tmp_path: Path) -> None:
+    app = open_ledger(str(signed.path))
+    try:
+        bundle = prove_household(app, "JH-0001", signed.checkpoint)
+    finally:
+        app.close()
+    other_size = replace(signed.checkpoint, size=signed.checkpoint.size - 1)
+    bundle["checkpoint"] = other_size.to_json()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    result = _run_tool(path)
+
+    assert result.returncode == 1
+    assert "signature does not verify" in result.stderr
+
+
+def test_prove_refuses_a_checkpoint_signed_by_another_key(signed: SignedLedger) -> None:
+    forged = replace(signed.checkpoint, public_key=public_key_text(generate_key()))
+    app = open_ledger(str(signed.path))
+    try:
+        with pytest.raises(RuleError, match="signature does not verify"):
+            prove_household(app, "JH-0001", forged)
+    finally:
+        app.close()
+
+
+def test_the_first_admin_bootstrap_is_the_only_self_registration(ledger: Ledger) -> None:
+    ledger.register_officer(stamp(day=date(2016, 8, 1)), "ad-2", "管理员", "admin", "", "区扶贫办")
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+
+    assert report.ok, report.problems
+
+
+def _run_tool(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "verify_bundle.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -1,0 +1,403 @@
+"""Fund accounts 扶贫资金: opening, allocations, disbursements, corrections [六(四)]."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.base import Provenance
+from ledger.errors import (
+    AlreadyExistsError,
+    InputError,
+    LedgerError,
+    NotFoundError,
+    PermissionRefusedError,
+    RuleError,
+)
+from ledger.funds import Disbursement, FundAccount
+
+from tests.support import DOC, register, stamp
+
+QU = "qu-01"
+JN = "jn-01"
+
+
+def refuses(
+    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
+) -> LedgerError:
+    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
+    before = app.event_count()
+    with pytest.raises(error) as refused:
+        command()
+    assert refused.value.field == field
+    assert app.event_count() == before
+    return refused.value
+
+
+def city_account(app: Ledger, amount_fen: int = 1_000_000) -> None:
+    app.open_account(stamp(QU), "city-2016", "city", 2016)
+    app.receive_allocation(stamp(QU), "city-2016", amount_fen)
+
+
+def household_with_measure(app: Ledger, number: str = "JH-1", street: str = "江南") -> None:
+    register(app, number, street, village="雄光" if street == "江南" else "新创")
+    officer = JN if street == "江南" else "ll-01"
+    app.plan_measure(stamp(officer), number, "m1", "industry", "养鸡", 300_000)
+
+
+def pay(amount_fen: int, **fields: str) -> Disbursement:
+    values = {
+        "category": "industry",
+        "purpose": "household",
+        "household": "JH-1",
+        "measure_id": "m1",
+    }
+    values.update(fields)
+    return Disbursement(amount_fen, **values)
+
+
+def account(app: Ledger, code: str = "city-2016") -> FundAccount:
+    return app.load(FundAccount, code, "account")
+
+
+def version_of_last(app: Ledger, code: str, event: str) -> int:
+    events = list(app.events.get(FundAccount.create_id(code)))
+    return next(e.originator_version for e in reversed(events) if type(e).__name__ == event)
+
+
+# -- opening ------------------------------------------------------------------------------
+
+
+def test_opened_account_starts_empty(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+
+    opened = account(ledger)
+    assert (opened.source, opened.year, opened.street) == ("city", 2016, "")
+    assert (opened.balance_fen, opened.received_fen, opened.disbursed_fen) == (0, 0, 0)
+
+
+def test_account_of_an_unknown_source_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger, InputError, "source", lambda: ledger.open_account(stamp(QU), "x", "lottery", 2016)
+    )
+
+
+def test_street_account_without_its_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger, RuleError, "street", lambda: ledger.open_account(stamp(QU), "s", "street", 2016)
+    )
+
+
+def test_city_account_naming_a_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        RuleError,
+        "street",
+        lambda: ledger.open_account(stamp(QU), "c", "city", 2016, street="江南"),
+    )
+
+
+def test_donation_account_without_its_donor_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger, RuleError, "donor", lambda: ledger.open_account(stamp(QU), "d", "donation", 2016)
+    )
+
+
+def test_account_for_a_year_outside_the_programme_is_refused(ledger: Ledger) -> None:
+    refuses(ledger, RuleError, "year", lambda: ledger.open_account(stamp(QU), "c", "city", 2020))
+
+
+def test_account_of_an_unknown_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        NotFoundError,
+        "street",
+        lambda: ledger.open_account(stamp(QU), "s", "street", 2016, street="外海"),
+    )
+
+
+def test_account_code_is_opened_only_once(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+
+    refuses(
+        ledger,
+        AlreadyExistsError,
+        "account",
+        lambda: ledger.open_account(stamp(QU), "city-2016", "district", 2016),
+    )
+
+
+def test_street_officer_opens_an_account_only_for_their_street(ledger: Ledger) -> None:
+    ledger.open_account(stamp(JN), "jn-2016", "street", 2016, street="江南")
+
+    assert account(ledger, "jn-2016").street == "江南"
+    refuses(
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: ledger.open_account(stamp(JN), "ll-2016", "street", 2016, street="礼乐"),
+    )
+
+
+# -- allocations and disbursements -----------------------------------------------------------
+
+
+def test_allocation_raises_the_balance(ledger: Ledger) -> None:
+    city_account(ledger, 1_000_000)
+
+    ledger.receive_allocation(stamp(QU), "city-2016", 250)
+
+    assert account(ledger).balance_fen == 1_000_250
+    assert account(ledger).received_fen == 1_000_250
+
+
+@pytest.mark.parametrize("amount", [0, -1])
+def test_allocation_that_is_not_positive_is_refused(ledger: Ledger, amount: int) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+    refuses(
+        ledger,
+        RuleError,
+        "amount",
+        lambda: ledger.receive_allocation(stamp(QU), "city-2016", amount),
+    )
+
+
+def test_allocation_to_an_unknown_account_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        NotFoundError,
+        "account",
+        lambda: ledger.receive_allocation(stamp(QU), "nowhere", 100),
+    )
+
+
+def test_disbursement_to_a_measure_is_recorded_on_account_and_household(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    before = ledger.event_count()
+
+    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+
+    assert ledger.event_count() == before + 2  # Disbursed and FundsReceived, saved together
+    assert (account(ledger).balance_fen, account(ledger).disbursed_fen) == (700_000, 300_000)
+    assert ledger.household("JH-1").received_fen == 300_000
+
+
+def test_disbursement_of_the_whole_balance_leaves_zero(ledger: Ledger) -> None:
+    city_account(ledger, 300_000)
+    household_with_measure(ledger)
+
+    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+
+    assert account(ledger).balance_fen == 0
+
+
+def test_disbursement_beyond_the_balance_is_refused(ledger: Ledger) -> None:
+    city_account(ledger, 100)
+    household_with_measure(ledger)
+
+    refuses(ledger, RuleError, "amount", lambda: ledger.disburse(stamp(QU), "city-2016", pay(101)))
+    assert ledger.household("JH-1").received_fen == 0
+
+
+@pytest.mark.parametrize("amount", [0, -5])
+def test_disbursement_that_is_not_positive_is_refused(ledger: Ledger, amount: int) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    refuses(
+        ledger, RuleError, "amount", lambda: ledger.disburse(stamp(QU), "city-2016", pay(amount))
+    )
+
+
+def test_disbursement_for_an_unknown_purpose_or_use_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    refuses(
+        ledger,
+        InputError,
+        "purpose",
+        lambda: ledger.disburse(stamp(QU), "city-2016", pay(1, purpose="gift")),
+    )
+    refuses(
+        ledger,
+        InputError,
+        "category",
+        lambda: ledger.disburse(stamp(QU), "city-2016", pay(1, category="banquet")),
+    )
+
+
+def test_disbursement_in_another_category_than_the_measure_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "category",
+        lambda: ledger.disburse(stamp(QU), "city-2016", pay(1, category="education")),
+    )
+
+
+def test_disbursement_to_an_unplanned_measure_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "measure",
+        lambda: ledger.disburse(stamp(QU), "city-2016", pay(1, measure_id="m9")),
+    )
+
+
+def test_disbursement_to_an_exited_household_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    ledger.verify_exit(stamp(JN), "JH-1")
+    ledger.post_exit_notice(stamp(JN), "JH-1", date(2017, 1, 1), date(2017, 1, 7))
+    ledger.approve_exit(stamp(QU), "JH-1")
+
+    refuses(ledger, RuleError, "household", lambda: ledger.disburse(stamp(QU), "city-2016", pay(1)))
+
+
+def test_street_account_pays_only_for_its_own_street(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "jn-2016", "street", 2016, street="江南")
+    ledger.receive_allocation(stamp(QU), "jn-2016", 1_000)
+    household_with_measure(ledger, "LL-1", "礼乐")
+
+    refuses(
+        ledger,
+        RuleError,
+        "account",
+        lambda: ledger.disburse(stamp(QU), "jn-2016", pay(1, household="LL-1")),
+    )
+
+
+def test_village_project_in_a_relatively_poor_village_is_paid(ledger: Ledger) -> None:
+    city_account(ledger)
+
+    ledger.disburse(
+        stamp(QU),
+        "city-2016",
+        Disbursement(50_000, "facilities", "village", street="江南", village="雄光"),
+    )
+
+    assert account(ledger).balance_fen == 950_000
+
+
+def test_village_project_outside_the_relatively_poor_villages_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    payment = Disbursement(50_000, "facilities", "village", street="江南", village="江南社区")
+
+    refuses(ledger, RuleError, "village", lambda: ledger.disburse(stamp(QU), "city-2016", payment))
+
+
+def test_village_project_in_an_unknown_village_is_refused(ledger: Ledger) -> None:
+    city_account(ledger)
+    payment = Disbursement(50_000, "facilities", "village", street="江南", village="新创")
+
+    refuses(
+        ledger, NotFoundError, "village", lambda: ledger.disburse(stamp(QU), "city-2016", payment)
+    )
+
+
+@pytest.mark.parametrize(
+    ("purpose", "wrong", "right"),
+    [
+        ("village", "working", "party-building"),
+        ("organisation", "facilities", "social-work"),
+        ("working", "social-work", "working"),
+    ],
+)
+def test_each_purpose_accepts_only_its_uses(
+    ledger: Ledger, purpose: str, wrong: str, right: str
+) -> None:
+    city_account(ledger)
+    place = {"street": "江南", "village": "雄光"} if purpose == "village" else {}
+
+    refuses(
+        ledger,
+        RuleError,
+        "category",
+        lambda: ledger.disburse(stamp(QU), "city-2016", Disbursement(1, wrong, purpose, **place)),
+    )
+    ledger.disburse(stamp(QU), "city-2016", Disbursement(1, right, purpose, **place))
+    assert account(ledger).disbursed_fen == 1
+
+
+# -- corrections 更正 ----------------------------------------------------------------------
+
+
+def test_voiding_a_disbursement_restores_the_balance(ledger: Ledger) -> None:
+    city_account(ledger, 1_000_000)
+    ledger.disburse(stamp(QU), "city-2016", Disbursement(400, "working", "working"))
+    wrong = version_of_last(ledger, "city-2016", "Disbursed")
+
+    ledger.correct(stamp(QU), "fund", "city-2016", wrong, "paid twice")
+
+    corrected = account(ledger)
+    assert (corrected.balance_fen, corrected.disbursed_fen) == (1_000_000, 0)
+
+
+def test_voiding_an_allocation_takes_it_back_out(ledger: Ledger) -> None:
+    city_account(ledger, 1_000)
+    ledger.receive_allocation(stamp(QU), "city-2016", 500)
+    wrong = version_of_last(ledger, "city-2016", "AllocationReceived")
+
+    ledger.correct(stamp(QU), "fund", "city-2016", wrong, "wrong account")
+
+    assert (account(ledger).balance_fen, account(ledger).received_fen) == (1_000, 1_000)
+
+
+def test_voiding_an_allocation_already_spent_is_refused(ledger: Ledger) -> None:
+    city_account(ledger, 1_000)
+    ledger.disburse(stamp(QU), "city-2016", Disbursement(600, "working", "working"))
+
+    refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(QU), "fund", "city-2016", 2, "wrong account"),
+    )
+
+
+def test_opening_an_account_cannot_be_voided(ledger: Ledger) -> None:
+    city_account(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(QU), "fund", "city-2016", 1, "mistake"),
+    )
+
+
+# -- the aggregate directly ------------------------------------------------------------------
+
+PROV = Provenance(QU, "officer", date(2016, 8, 1), DOC)
+
+
+@pytest.mark.parametrize(
+    ("source", "street", "donor", "field"),
+    [
+        ("street", "", "", "street"),
+        ("district", "江南", "", "street"),
+        ("donation", "", "", "donor"),
+    ],
+)
+def test_opening_rules_name_the_field(source: str, street: str, donor: str, field: str) -> None:
+    with pytest.raises(RuleError) as refused:
+        FundAccount.check_opening(source, street, donor)
+
+    assert refused.value.field == field
+
+
+def test_refused_disbursement_leaves_the_account_unchanged() -> None:
+    fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=PROV)
+    fund.receive(100, PROV)
+
+    with pytest.raises(RuleError):
+        fund.disburse(Disbursement(101, "working", "working"), PROV)
+
+    assert (fund.balance_fen, fund.version, len(fund.pending_events)) == (100, 2, 2)

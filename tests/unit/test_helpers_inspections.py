@@ -1,0 +1,434 @@
+"""Helpers 帮扶责任人 and employers [四(二)、四(十一)]; inspections 督查 [六(三)、(七)]."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.errors import (
+    AlreadyExistsError,
+    InputError,
+    LedgerError,
+    NotFoundError,
+    PermissionRefusedError,
+    RuleError,
+)
+from ledger.helpers import Helper
+from ledger.inspections import Inspection
+
+from tests.support import identify, register, stamp
+
+JN = "jn-01"
+INSP = "insp-1"
+
+
+def refuses(
+    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
+) -> LedgerError:
+    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
+    before = app.event_count()
+    with pytest.raises(error) as refused:
+        command()
+    assert refused.value.field == field
+    assert app.event_count() == before
+    return refused.value
+
+
+def helper(app: Ledger, helper_id: str) -> Helper:
+    return app.load(Helper, helper_id, "helper")
+
+
+def inspection(app: Ledger, code: str = "insp-2016") -> Inspection:
+    return app.load(Inspection, code, "inspection")
+
+
+# -- helpers of the 4+1 model ----------------------------------------------------------------
+
+
+def test_cadre_of_deputy_section_level_or_above_is_registered(ledger: Ledger) -> None:
+    ledger.register_helper(stamp(JN), "c-9", "cadre", "赵干部", "区民政局", rank="deputy-bureau")
+
+    assert (helper(ledger, "c-9").kind, helper(ledger, "c-9").rank) == ("cadre", "deputy-bureau")
+
+
+@pytest.mark.parametrize("rank", ["", "clerk", "section-member"])
+def test_cadre_below_deputy_section_level_is_refused(ledger: Ledger, rank: str) -> None:
+    refuses(
+        ledger,
+        RuleError,
+        "rank",
+        lambda: ledger.register_helper(stamp(JN), "c-9", "cadre", "赵", rank=rank),
+    )
+
+
+def test_volunteer_team_of_fewer_than_ten_members_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        RuleError,
+        "team_size",
+        lambda: ledger.register_helper(stamp(JN), "v-9", "volunteer-team", "队", team_size=9),
+    )
+
+
+def test_helper_of_an_unknown_kind_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        InputError,
+        "kind",
+        lambda: ledger.register_helper(stamp(JN), "x-9", "neighbour", "邻居"),
+    )
+
+
+def test_helper_id_is_registered_only_once(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        AlreadyExistsError,
+        "helper",
+        lambda: ledger.register_helper(stamp(JN), "e-1", "enterprise", "另一厂"),
+    )
+
+
+def test_helper_without_a_name_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        InputError,
+        "name",
+        lambda: ledger.register_helper(stamp(JN), "e-9", "enterprise", " "),
+    )
+
+
+# -- employment of registered poor workers [四(十一)] -----------------------------------------
+
+
+def test_enterprise_employs_a_registered_worker(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+
+    assert helper(ledger, "e-1").workers == {"JH-1": date(2016, 9, 1)}
+
+
+def test_cooperative_employs_a_registered_worker(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.register_helper(stamp(JN), "coop-1", "cooperative", "合作社")
+
+    ledger.employ_worker(stamp(JN), "coop-1", "JH-1", date(2016, 9, 1))
+
+    assert list(helper(ledger, "coop-1").workers) == ["JH-1"]
+
+
+def test_helper_that_is_not_an_employer_cannot_employ(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "helper",
+        lambda: ledger.employ_worker(stamp(JN), "sw-1", "JH-1", date(2016, 9, 1)),
+    )
+
+
+def test_worker_is_employed_by_an_enterprise_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+
+    refuses(
+        ledger,
+        RuleError,
+        "household",
+        lambda: ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 10, 1)),
+    )
+
+
+def test_worker_from_an_unregistered_household_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "household",
+        lambda: ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1)),
+    )
+
+
+def test_employment_by_an_unknown_enterprise_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        NotFoundError,
+        "enterprise",
+        lambda: ledger.employ_worker(stamp(JN), "e-404", "JH-1", date(2016, 9, 1)),
+    )
+
+
+def test_ended_employment_removes_the_worker(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+
+    ledger.end_employment(stamp(JN), "e-1", "JH-1")
+
+    assert helper(ledger, "e-1").workers == {}
+
+
+def test_ending_an_employment_that_does_not_exist_is_refused(ledger: Ledger) -> None:
+    refuses(ledger, RuleError, "household", lambda: ledger.end_employment(stamp(JN), "e-1", "JH-1"))
+
+
+def test_voiding_an_employment_removes_the_worker(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+
+    # Helpers belong to no street, so a district-level officer corrects them (see authority).
+    ledger.correct(stamp("qu-01"), "helper", "e-1", 2, "employed by e-2, not e-1")
+
+    assert helper(ledger, "e-1").workers == {}
+    assert helper(ledger, "e-1").voided == {2: "employed by e-2, not e-1"}
+
+
+def test_helper_registration_cannot_be_voided(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp("qu-01"), "helper", "e-1", 1, "x"),
+    )
+
+
+# -- inspections 督查 ------------------------------------------------------------------------
+
+
+def open_district(app: Ledger, code: str = "insp-2016") -> None:
+    app.open_inspection(stamp(INSP, date(2016, 12, 1)), code, "district", 2016, scope="年度督查")
+
+
+def open_street(app: Ledger, code: str = "insp-2016") -> None:
+    app.open_inspection(stamp(INSP, date(2016, 12, 1)), code, "street", 2016, street="江南")
+
+
+def finding(
+    app: Ledger, finding_id: str = "f1", kind: str = "village", code: str = "insp-2016"
+) -> None:
+    app.record_finding(
+        stamp(INSP, date(2016, 12, 2)),
+        code,
+        finding_id,
+        kind,
+        "雄光",
+        "台账不全",
+        date(2017, 1, 31),
+    )
+
+
+def test_district_inspection_is_opened(ledger: Ledger) -> None:
+    open_district(ledger)
+
+    opened = inspection(ledger)
+    assert (opened.level, opened.year, opened.street, opened.scope) == (
+        "district",
+        2016,
+        "",
+        "年度督查",
+    )
+
+
+def test_inspection_of_an_unknown_level_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        InputError,
+        "level",
+        lambda: ledger.open_inspection(stamp(INSP), "i", "city", 2016),
+    )
+
+
+def test_street_inspection_without_its_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        InputError,
+        "street",
+        lambda: ledger.open_inspection(stamp(INSP), "i", "street", 2016),
+    )
+
+
+def test_inspection_of_an_unknown_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        NotFoundError,
+        "street",
+        lambda: ledger.open_inspection(stamp(INSP), "i", "street", 2016, street="外海"),
+    )
+
+
+def test_street_inspector_cannot_open_a_district_inspection(ledger: Ledger) -> None:
+    ledger.register_officer(stamp(), "insp-jn", "街道督查", "inspector", "江南", "江南街道")
+
+    refuses(
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: ledger.open_inspection(stamp("insp-jn"), "i", "district", 2016),
+    )
+    ledger.open_inspection(stamp("insp-jn"), "i", "street", 2016, street="江南")
+    assert inspection(ledger, "i").street == "江南"
+
+
+def test_inspection_code_is_opened_only_once(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(ledger, AlreadyExistsError, "inspection", lambda: open_district(ledger))
+
+
+def test_finding_is_recorded_with_its_rectification_deadline(ledger: Ledger) -> None:
+    open_district(ledger)
+
+    finding(ledger)
+
+    assert inspection(ledger).findings == {"f1": date(2017, 1, 31)}
+
+
+def test_district_inspection_does_not_reach_households(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(ledger, RuleError, "subject", lambda: finding(ledger, kind="household"))
+
+
+def test_street_inspection_reaches_households(ledger: Ledger) -> None:
+    open_street(ledger)
+
+    finding(ledger, kind="household")
+
+    assert list(inspection(ledger).findings) == ["f1"]
+
+
+def test_finding_id_is_recorded_only_once(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger)
+    refuses(ledger, RuleError, "finding", lambda: finding(ledger))
+
+
+def test_deadline_before_the_finding_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "deadline",
+        lambda: ledger.record_finding(
+            stamp(INSP, date(2016, 12, 2)),
+            "insp-2016",
+            "f1",
+            "village",
+            "雄光",
+            "x",
+            date(2016, 12, 1),
+        ),
+    )
+
+
+def test_finding_about_an_unknown_kind_of_subject_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(ledger, InputError, "subject_kind", lambda: finding(ledger, kind="weather"))
+
+
+def test_rectification_of_an_unknown_finding_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "finding",
+        lambda: ledger.report_rectification(stamp("qu-01"), "insp-2016", "f9", "done"),
+    )
+
+
+def test_closing_a_finding_without_rectification_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "finding",
+        lambda: ledger.close_finding(stamp(INSP), "insp-2016", "f1"),
+    )
+
+
+def test_rectified_finding_is_closed(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger)
+    ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "台账已补齐")
+
+    ledger.close_finding(stamp(INSP), "insp-2016", "f1")
+
+    assert inspection(ledger).closed == {"f1"}
+
+
+def test_closed_finding_takes_no_more_rectifications_or_closings(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger)
+    ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "台账已补齐")
+    ledger.close_finding(stamp(INSP), "insp-2016", "f1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "finding",
+        lambda: ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "again"),
+    )
+    refuses(
+        ledger,
+        RuleError,
+        "finding",
+        lambda: ledger.close_finding(stamp(INSP), "insp-2016", "f1"),
+    )
+
+
+def test_criticism_notice_names_the_slow_unit(ledger: Ledger) -> None:
+    open_district(ledger)
+
+    ledger.notice_criticism(stamp(INSP), "insp-2016", "江南街道", "进度缓慢")
+
+    assert inspection(ledger).criticised == ["江南街道"]
+
+
+def test_criticism_notice_without_a_unit_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(
+        ledger,
+        InputError,
+        "unit",
+        lambda: ledger.notice_criticism(stamp(INSP), "insp-2016", " ", "进度缓慢"),
+    )
+
+
+def test_leadership_talk_is_held_with_a_street_for_a_year(ledger: Ledger) -> None:
+    open_district(ledger)
+
+    ledger.hold_talk(stamp(INSP), "insp-2016", "礼乐", 2016, "未完成年度减贫任务")
+
+    assert inspection(ledger).talks == [("礼乐", 2016)]
+
+
+def test_leadership_talk_with_an_unknown_street_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(
+        ledger,
+        NotFoundError,
+        "street",
+        lambda: ledger.hold_talk(stamp(INSP), "insp-2016", "外海", 2016, "x"),
+    )
+
+
+def test_command_on_an_unknown_inspection_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        NotFoundError,
+        "inspection",
+        lambda: ledger.close_finding(stamp(INSP), "nope", "f1"),
+    )
+
+
+def test_inspection_entries_cannot_be_voided(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger)
+    error = refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(INSP), "inspection", "insp-2016", 2, "typo"),
+    )
+    assert "correctable: none" in error.rule

@@ -1,0 +1,915 @@
+"""The household 贫困户: every rule of ledger/household.py, through the application and directly.
+
+Refusals through the application are checked for their error class, the field they name and
+that nothing was written (``event_count`` unchanged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.base import Provenance
+from ledger.casework import Identification
+from ledger.errors import (
+    AlreadyExistsError,
+    InputError,
+    LedgerError,
+    NotFoundError,
+    RuleError,
+)
+from ledger.household import Household, Personal, Stage
+
+from tests.support import DOC, id_card, identify, register, stamp
+
+JN = "jn-01"
+
+
+def refuses(
+    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
+) -> LedgerError:
+    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
+    before = app.event_count()
+    with pytest.raises(error) as refused:
+        command()
+    assert refused.value.field == field
+    assert app.event_count() == before
+    return refused.value
+
+
+def facts(number: str = "JH-9", **changes: object) -> Identification:
+    values: dict[str, object] = {
+        "number": number,
+        "street": "江南",
+        "village": "雄光",
+        "area": "rural",
+        "members": 2,
+        "labour": True,
+        "willing": True,
+        "disabled": False,
+        "dibao": True,
+        "personal": Personal("户主", id_card(9), member_names=("甲", "乙")),
+    }
+    values.update(changes)
+    return Identification(**values)  # type: ignore[arg-type]
+
+
+def under_notice(app: Ledger, number: str) -> None:
+    identify(app, number)
+    app.review(stamp(JN, date(2016, 8, 2)), number, True)
+    app.post_notice(stamp(JN, date(2016, 8, 3)), number, date(2016, 8, 3), date(2016, 8, 9))
+
+
+def exited(app: Ledger, number: str) -> None:
+    register(app, number)
+    exit_registered(app, number)
+
+
+def exit_registered(app: Ledger, number: str) -> None:
+    """Income above the 2016 rural threshold, then the four exit steps 退出."""
+    app.assess_income(stamp(JN, date(2017, 1, 10)), number, 2016, 900_000)
+    app.propose_exit(stamp(JN, date(2017, 1, 11)), number, 2016)
+    app.verify_exit(stamp(JN, date(2017, 1, 12)), number)
+    app.post_exit_notice(stamp(JN, date(2017, 1, 13)), number, date(2017, 1, 13), date(2017, 1, 19))
+    app.approve_exit(stamp("qu-01", date(2017, 1, 20)), number)
+
+
+def stage(app: Ledger, number: str) -> str:
+    return app.household(number).stage
+
+
+# -- identification 识别 -------------------------------------------------------------------
+
+
+def test_identification_records_an_identified_household(ledger: Ledger) -> None:
+    ledger.identify(stamp(JN), facts())
+
+    household = ledger.household("JH-9")
+    assert household.stage == Stage.IDENTIFIED
+    assert (household.street, household.village, household.members) == ("江南", "雄光", 2)
+    assert household.personal.member_names == ("甲", "乙")
+
+
+def test_household_not_on_the_dibao_roll_is_refused(ledger: Ledger) -> None:
+    refuses(ledger, RuleError, "dibao", lambda: ledger.identify(stamp(JN), facts(dibao=False)))
+
+
+def test_household_without_members_is_refused(ledger: Ledger) -> None:
+    personal = Personal("户主", id_card(9))
+    refuses(
+        ledger,
+        RuleError,
+        "members",
+        lambda: ledger.identify(stamp(JN), facts(members=0, personal=personal)),
+    )
+
+
+def test_member_names_must_match_the_member_count(ledger: Ledger) -> None:
+    refuses(ledger, RuleError, "member_names", lambda: ledger.identify(stamp(JN), facts(members=3)))
+
+
+def test_invalid_id_card_number_is_refused(ledger: Ledger) -> None:
+    personal = Personal("户主", id_card(9)[:17] + "Y", member_names=("甲", "乙"))
+    refuses(
+        ledger, InputError, "id_card", lambda: ledger.identify(stamp(JN), facts(personal=personal))
+    )
+
+
+def test_area_outside_rural_and_urban_is_refused(ledger: Ledger) -> None:
+    refuses(ledger, InputError, "area", lambda: ledger.identify(stamp(JN), facts(area="suburb")))
+
+
+def test_village_of_another_street_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger, NotFoundError, "village", lambda: ledger.identify(stamp(JN), facts(village="新创"))
+    )
+
+
+def test_household_number_can_be_identified_only_once(ledger: Ledger) -> None:
+    ledger.identify(stamp(JN), facts())
+
+    refuses(ledger, AlreadyExistsError, "household", lambda: ledger.identify(stamp(JN), facts()))
+
+
+def test_command_on_an_unknown_household_is_refused(ledger: Ledger) -> None:
+    refuses(ledger, NotFoundError, "household", lambda: ledger.review(stamp(JN), "JH-404", True))
+
+
+def test_change_of_members_is_recorded_with_its_note(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    personal = Personal("户主", id_card(1), member_names=("甲", "乙", "丙", "丁"))
+
+    ledger.change_members(stamp(JN, date(2016, 9, 1), "a birth"), "JH-1", 4, personal)
+
+    assert ledger.household("JH-1").members == 4
+    assert ledger.household("JH-1").personal == personal
+
+
+def test_change_of_members_without_a_note_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    personal = Personal("户主", id_card(1))
+    refuses(
+        ledger,
+        RuleError,
+        "note",
+        lambda: ledger.change_members(stamp(JN), "JH-1", 4, personal),
+    )
+
+
+def test_change_of_members_with_an_invalid_id_card_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    personal = Personal("户主", "123")
+    refuses(
+        ledger,
+        InputError,
+        "id_card",
+        lambda: ledger.change_members(stamp(JN, note="x"), "JH-1", 4, personal),
+    )
+
+
+def test_change_to_zero_members_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    personal = Personal("户主", id_card(1))
+    refuses(
+        ledger,
+        RuleError,
+        "members",
+        lambda: ledger.change_members(stamp(JN, note="moved"), "JH-1", 0, personal),
+    )
+
+
+# -- review, notice, objections, signature, registration --------------------------------------
+
+
+def test_accepted_review_moves_the_household_to_reviewed(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+
+    ledger.review(stamp(JN), "JH-1", True)
+
+    assert stage(ledger, "JH-1") == Stage.REVIEWED
+
+
+def test_refused_review_rejects_the_household(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+
+    ledger.review(stamp(JN), "JH-1", False)
+
+    assert stage(ledger, "JH-1") == Stage.REJECTED
+
+
+def test_household_is_reviewed_only_once(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    ledger.review(stamp(JN), "JH-1", True)
+
+    refuses(ledger, RuleError, "stage", lambda: ledger.review(stamp(JN), "JH-1", True))
+
+
+def test_notice_before_review_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "stage",
+        lambda: ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 9)),
+    )
+
+
+def test_notice_shorter_than_seven_days_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    ledger.review(stamp(JN), "JH-1", True)
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "end",
+        lambda: ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 8)),
+    )
+    assert "6 days" in error.rule
+
+
+def test_notice_of_exactly_seven_days_puts_the_household_under_notice(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    ledger.review(stamp(JN), "JH-1", True)
+
+    ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 9))
+
+    assert stage(ledger, "JH-1") == Stage.UNDER_NOTICE
+    assert ledger.household("JH-1").notice == (date(2016, 8, 3), date(2016, 8, 9))
+
+
+def test_objection_outside_a_notice_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "stage",
+        lambda: ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car"),
+    )
+
+
+def test_objection_id_is_raised_only_once(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+
+    refuses(
+        ledger,
+        RuleError,
+        "objection",
+        lambda: ledger.raise_objection(stamp(JN), "JH-1", "o1", "again"),
+    )
+
+
+def test_resolving_an_objection_that_is_not_open_is_refused(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+    ledger.resolve_objection(stamp(JN), "JH-1", "o1", False)
+
+    refuses(
+        ledger,
+        RuleError,
+        "objection",
+        lambda: ledger.resolve_objection(stamp(JN), "JH-1", "o1", False),
+    )
+    refuses(
+        ledger,
+        RuleError,
+        "objection",
+        lambda: ledger.resolve_objection(stamp(JN), "JH-1", "o2", False),
+    )
+
+
+def test_upheld_objection_rejects_the_household(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+
+    ledger.resolve_objection(stamp(JN), "JH-1", "o1", True)
+
+    assert stage(ledger, "JH-1") == Stage.REJECTED
+
+
+def test_dismissed_objection_leaves_the_household_under_notice(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+
+    ledger.resolve_objection(stamp(JN), "JH-1", "o1", False)
+
+    assert stage(ledger, "JH-1") == Stage.UNDER_NOTICE
+    assert ledger.household("JH-1").objections == {"o1": True}
+
+
+def test_signature_outside_a_notice_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(ledger, RuleError, "stage", lambda: ledger.sign(stamp(JN), "JH-1"))
+
+
+def test_household_signs_only_once(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.sign(stamp(JN, date(2016, 8, 5)), "JH-1")
+
+    refuses(ledger, RuleError, "signature", lambda: ledger.sign(stamp(JN), "JH-1"))
+
+
+def test_registration_during_the_notice_is_refused(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.sign(stamp(JN), "JH-1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.register(stamp(JN, date(2016, 8, 9)), "JH-1", False),
+    )
+
+
+def test_registration_with_an_open_objection_is_refused(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.sign(stamp(JN), "JH-1")
+    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+
+    refuses(
+        ledger,
+        RuleError,
+        "objection",
+        lambda: ledger.register(stamp(JN, date(2016, 8, 10)), "JH-1", False),
+    )
+
+
+def test_registration_without_the_household_signature_is_refused(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "signature",
+        lambda: ledger.register(stamp(JN, date(2016, 8, 10)), "JH-1", False),
+    )
+
+
+def test_key_target_without_labour_capacity_is_refused(ledger: Ledger) -> None:
+    ledger.identify(stamp(JN), facts(labour=False))
+    ledger.review(stamp(JN), "JH-9", True)
+    ledger.post_notice(stamp(JN), "JH-9", date(2016, 8, 3), date(2016, 8, 9))
+    ledger.sign(stamp(JN), "JH-9")
+
+    refuses(
+        ledger,
+        RuleError,
+        "key_target",
+        lambda: ledger.register(stamp(JN, date(2016, 8, 10)), "JH-9", True),
+    )
+    ledger.register(stamp(JN, date(2016, 8, 10)), "JH-9", False)
+    assert stage(ledger, "JH-9") == Stage.REGISTERED
+
+
+def test_registration_after_the_notice_registers_a_key_target(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    household = ledger.household("JH-1")
+    assert household.stage == Stage.REGISTERED
+    assert household.key_target
+    assert household.signed_on == date(2016, 8, 5)
+
+
+# -- pairing 结对帮扶, agreement, visits, measures ---------------------------------------------
+
+
+def test_pairing_before_registration_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(ledger, RuleError, "stage", lambda: ledger.pair(stamp(JN), "JH-1", "c-1"))
+
+
+def test_four_plus_one_helpers_are_paired_by_role(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    for helper in ("c-1", "e-1", "sw-1", "v-1"):
+        ledger.pair(stamp(JN), "JH-1", helper)
+
+    assert ledger.household("JH-1").helpers == {
+        "c-1": "cadre",
+        "e-1": "enterprise",
+        "sw-1": "social-worker",
+        "v-1": "volunteer-team",
+    }
+
+
+def test_helper_is_paired_with_a_household_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "c-1"))
+
+
+def test_pairing_an_unknown_helper_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(ledger, NotFoundError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "nobody"))
+
+
+def test_three_cadres_may_share_a_hard_case_but_not_four(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    for helper in ("c-3", "c-4"):
+        ledger.register_helper(stamp(), helper, "cadre", helper, rank="division")
+    for helper in ("c-1", "c-2", "c-3"):
+        ledger.pair(stamp(JN), "JH-1", helper)
+
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "c-4"))
+
+
+def test_second_enterprise_or_cooperative_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.register_helper(stamp(), "coop-1", "cooperative", "合作社")
+    ledger.pair(stamp(JN), "JH-1", "e-1")
+
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "coop-1"))
+
+
+def test_unpairing_before_exit_without_a_replacement_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    refuses(
+        ledger, RuleError, "helper", lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer")
+    )
+
+
+def test_replacement_takes_over_the_pairing_role(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2")
+
+    assert ledger.household("JH-1").helpers == {"c-2": "cadre"}
+
+
+def test_replacement_of_another_kind_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "replacement",
+        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="sw-1"),
+    )
+
+
+def test_unpairing_a_helper_not_paired_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "helper",
+        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2"),
+    )
+
+
+def test_unpairing_without_a_reason_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+    refuses(
+        ledger,
+        RuleError,
+        "reason",
+        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", " ", replacement="c-2"),
+    )
+
+
+def test_helper_is_unpaired_without_replacement_after_exit(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+    exit_registered(ledger, "JH-1")
+
+    ledger.unpair(stamp(JN), "JH-1", "c-1", "household exited")
+
+    assert ledger.household("JH-1").helpers == {}
+
+
+def test_agreement_without_a_paired_helper_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(ledger, RuleError, "agreement", lambda: ledger.sign_agreement(stamp(JN), "JH-1"))
+
+
+def test_agreement_is_signed_on_its_effective_date(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    ledger.sign_agreement(stamp(JN, date(2016, 8, 20)), "JH-1")
+
+    assert ledger.household("JH-1").agreement_on == date(2016, 8, 20)
+
+
+def test_agreement_before_registration_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(ledger, RuleError, "stage", lambda: ledger.sign_agreement(stamp(JN), "JH-1"))
+
+
+def test_visit_by_a_helper_not_paired_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(ledger, RuleError, "helper", lambda: ledger.record_visit(stamp(JN), "JH-1", "c-1"))
+
+
+def test_visit_by_a_paired_helper_is_recorded_with_its_date(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+
+    ledger.record_visit(stamp(JN, date(2016, 9, 3)), "JH-1", "c-1", "走访")
+
+    assert list(ledger.household("JH-1").visits.values()) == [("c-1", date(2016, 9, 3))]
+
+
+def test_measure_before_registration_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "stage",
+        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡"),
+    )
+
+
+def test_measure_id_is_planned_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 50_000)
+
+    refuses(
+        ledger,
+        RuleError,
+        "measure",
+        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "education", "学费"),
+    )
+
+
+def test_measure_of_an_unknown_category_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        InputError,
+        "category",
+        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "lottery", "彩票"),
+    )
+
+
+def test_completing_an_unplanned_measure_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "measure",
+        lambda: ledger.complete_measure(stamp(JN), "JH-1", "m1", "done"),
+    )
+
+
+def test_measure_is_completed_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡")
+    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done")
+
+    refuses(
+        ledger,
+        RuleError,
+        "measure",
+        lambda: ledger.complete_measure(stamp(JN), "JH-1", "m1", "again"),
+    )
+
+
+# -- income, exit 退出 and return 返贫 -------------------------------------------------------
+
+
+def test_income_assessment_before_registration_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")
+    refuses(ledger, RuleError, "stage", lambda: ledger.assess_income(stamp(JN), "JH-1", 2016, 1))
+
+
+def test_income_assessment_outside_the_programme_years_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(ledger, RuleError, "year", lambda: ledger.assess_income(stamp(JN), "JH-1", 2015, 1))
+
+
+def test_later_income_assessment_of_a_year_replaces_the_earlier(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 500_000)
+
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 700_000)
+
+    assert ledger.household("JH-1").incomes == {2016: 700_000}
+
+
+def test_exit_of_a_household_that_is_not_a_key_target_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1", key_target=False)
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+
+    refuses(ledger, RuleError, "key_target", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+
+
+def test_exit_without_that_years_income_assessment_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2017, 900_000)
+
+    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+
+
+def test_rural_exit_below_45_percent_of_rural_income_is_refused(ledger: Ledger) -> None:
+    # 2016 rural per-capita disposable income 18,000 yuan: the threshold is 8,100 yuan.
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 809_999)
+
+    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 810_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    assert ledger.household("JH-1").exit_steps == ["proposed"]
+
+
+def test_urban_exit_needs_150_percent_of_the_urban_dibao_standard(ledger: Ledger) -> None:
+    # 2017 urban 低保 standard 7,800 yuan: the threshold is 11,700 yuan.
+    register(ledger, "JH-1", area="urban")
+    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_169_999)
+
+    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2017))
+    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_170_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2017)
+    assert ledger.household("JH-1").exit_year == 2017
+
+
+def test_exit_in_a_year_without_parameters_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2019, 9_900_000)
+
+    refuses(ledger, RuleError, "year", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2019))
+
+
+def test_exit_is_proposed_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+
+    refuses(ledger, RuleError, "exit", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+
+
+def test_exit_approval_before_verification_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+
+    refuses(ledger, RuleError, "step", lambda: ledger.approve_exit(stamp("qu-01"), "JH-1"))
+
+
+def test_exit_verification_without_a_proposal_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(ledger, RuleError, "step", lambda: ledger.verify_exit(stamp(JN), "JH-1"))
+
+
+def test_exit_notice_shorter_than_seven_days_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    ledger.verify_exit(stamp(JN), "JH-1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "end",
+        lambda: ledger.post_exit_notice(stamp(JN), "JH-1", date(2017, 1, 13), date(2017, 1, 18)),
+    )
+
+
+def test_approved_exit_moves_the_household_out(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+
+    household = ledger.household("JH-1")
+    assert household.stage == Stage.EXITED
+    assert household.exit_steps == ["proposed", "verified", "noticed", "approved"]
+
+
+def test_income_is_still_assessed_after_exit(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+
+    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_000_000)
+
+    assert ledger.household("JH-1").incomes[2017] == 1_000_000
+
+
+def test_exited_household_receives_no_new_measures(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "stage",
+        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡"),
+    )
+
+
+def test_return_of_a_household_that_has_not_exited_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "stage",
+        lambda: ledger.advance_return(stamp(JN), "JH-1", "recognised", "台风", "区气象局"),
+    )
+
+
+def test_return_steps_out_of_order_are_refused(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    refuses(ledger, RuleError, "step", lambda: ledger.advance_return(stamp(JN), "JH-1", "applied"))
+
+
+def test_unknown_return_step_is_refused(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    refuses(
+        ledger, InputError, "step", lambda: ledger.advance_return(stamp(JN), "JH-1", "forgiven")
+    )
+
+
+def test_return_recognised_without_the_disaster_is_refused(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    refuses(
+        ledger,
+        InputError,
+        "disaster",
+        lambda: ledger.advance_return(stamp(JN), "JH-1", "recognised", "", "区气象局"),
+    )
+    refuses(
+        ledger,
+        InputError,
+        "authority",
+        lambda: ledger.advance_return(stamp(JN), "JH-1", "recognised", "台风", ""),
+    )
+
+
+def test_approved_return_puts_the_household_in_next_years_plan(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    ledger.advance_return(stamp(JN, date(2017, 8, 1)), "JH-1", "recognised", "台风", "区气象局")
+    ledger.advance_return(stamp(JN, date(2017, 8, 5)), "JH-1", "applied")
+    ledger.advance_return(stamp("qu-01", date(2017, 8, 9)), "JH-1", "reviewed")
+
+    ledger.advance_return(stamp("qu-01", date(2017, 9, 1)), "JH-1", "approved")
+
+    household = ledger.household("JH-1")
+    assert household.stage == Stage.RETURNED
+    assert household.plan_year == 2018
+    assert household.exit_steps == []
+
+
+def test_returned_household_may_exit_again(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    for step, actor in (
+        ("recognised", JN),
+        ("applied", JN),
+        ("reviewed", "qu-01"),
+        ("approved", "qu-01"),
+    ):
+        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, "台风", "区气象局")
+    ledger.assess_income(stamp(JN), "JH-1", 2018, 900_000)
+
+    ledger.propose_exit(stamp(JN), "JH-1", 2018)
+
+    assert ledger.household("JH-1").exit_steps == ["proposed"]
+
+
+# -- the aggregate directly ------------------------------------------------------------------
+
+PROV = Provenance(JN, "officer", date(2016, 8, 1), DOC)
+
+
+def test_exit_notice_cannot_be_advanced_without_its_dates() -> None:
+    household = Household(
+        number="JH-1",
+        street="江南",
+        village="雄光",
+        area="rural",
+        members=1,
+        labour=True,
+        willing=True,
+        disabled=False,
+        dibao=True,
+        personal=Personal("户主", id_card(1)),
+        prov=PROV,
+    )
+    household.stage = Stage.REGISTERED
+    household.exit_steps = ["proposed", "verified"]
+
+    with pytest.raises(RuleError) as refused:
+        household.advance_exit("noticed", PROV)
+
+    assert refused.value.field == "step"
+    assert household.exit_steps == ["proposed", "verified"]
+
+
+def test_unknown_exit_step_is_refused() -> None:
+    with pytest.raises(RuleError, match="not one of"):
+        Household.check_next_step("exit", [], ("proposed", "verified"), "skipped")
+
+
+# -- corrections 更正 ----------------------------------------------------------------------
+
+
+def version_of_last(app: Ledger, number: str, event: str) -> int:
+    return int(next(e["version"] for e in reversed(app.history(number)) if e["event"] == event))
+
+
+def test_voiding_a_visit_removes_it(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.record_visit(stamp(JN, date(2016, 9, 1)), "JH-1", "c-1")
+    ledger.record_visit(stamp(JN, date(2016, 9, 2)), "JH-1", "c-1")
+    wrong = version_of_last(ledger, "JH-1", "VisitRecorded")
+
+    ledger.correct(stamp(JN), "household", "JH-1", wrong, "entered twice")
+
+    household = ledger.household("JH-1")
+    assert list(household.visits.values()) == [("c-1", date(2016, 9, 1))]
+    assert household.voided == {wrong: "entered twice"}
+
+
+def test_voiding_an_income_assessment_restores_the_one_before(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 500_000)
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 5_000_000)
+    wrong = version_of_last(ledger, "JH-1", "IncomeAssessed")
+
+    ledger.correct(stamp(JN), "household", "JH-1", wrong, "typo")
+
+    assert ledger.household("JH-1").incomes == {2016: 500_000}
+
+
+def test_voiding_the_only_income_assessment_of_a_year_removes_the_year(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+
+    entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
+
+    ledger.correct(stamp(JN), "household", "JH-1", entry, "wrong household")
+
+    assert ledger.household("JH-1").incomes == {}
+    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+
+
+def test_voiding_a_completion_lets_the_measure_be_completed_again(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡")
+    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done")
+    wrong = version_of_last(ledger, "JH-1", "MeasureCompleted")
+
+    ledger.correct(stamp(JN), "household", "JH-1", wrong, "not yet done")
+
+    assert ledger.household("JH-1").completed == {}
+    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done now")
+    assert list(ledger.household("JH-1").completed) == ["m1"]
+
+
+def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")
+    ledger.sign(stamp(JN, date(2016, 8, 4)), "JH-1")
+
+    ledger.correct(stamp(JN), "household", "JH-1", 4, "signed by a neighbour")
+
+    assert ledger.household("JH-1").signed_on is None
+    ledger.sign(stamp(JN, date(2016, 8, 6)), "JH-1")
+    assert ledger.household("JH-1").signed_on == date(2016, 8, 6)
+
+
+def test_entry_is_corrected_only_once(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
+    ledger.correct(stamp(JN), "household", "JH-1", entry, "typo")
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(JN), "household", "JH-1", entry, "typo"),
+    )
+    assert "already corrected" in error.rule
+
+
+def test_correcting_an_entry_that_is_not_voidable_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # version 5 is Registered, not a voidable entry
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(JN), "household", "JH-1", 5, "mistake"),
+    )
+    assert "VisitRecorded" in error.rule
+
+
+def test_correction_without_a_reason_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
+
+    refuses(
+        ledger,
+        RuleError,
+        "reason",
+        lambda: ledger.correct(stamp(JN), "household", "JH-1", entry, " "),
+    )
+
+
+def test_correction_of_an_unknown_kind_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger, InputError, "kind", lambda: ledger.correct(stamp(JN), "villager", "JH-1", 1, "x")
+    )

@@ -1,0 +1,157 @@
+"""Parsing what officers type: yuan into integer fen, ISO dates and timestamps, ID-card numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from ledger.errors import InputError
+from ledger.values import (
+    CHINA,
+    MAX_FEN,
+    choice,
+    format_yuan,
+    id_card_check_digit,
+    parse_date,
+    parse_timestamp,
+    parse_yuan,
+    require_text,
+    valid_id_card,
+    yuan_to_fen,
+)
+
+from tests.support import id_card
+
+# -- money ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [("1234.56", 123456), ("0", 0), ("7", 700), ("7.5", 750), ("0.01", 1), (" 1,000.10 ", 100010)],
+)
+def test_amount_in_yuan_is_parsed_into_exact_fen(text: str, fen: int) -> None:
+    assert parse_yuan(text) == fen
+
+
+@pytest.mark.parametrize(
+    "text", ["12.345", "-1", "NaN", "nan", "inf", "Infinity", "1e5", "", "   ", "1.", ".5", "¥5"]
+)
+def test_malformed_amount_is_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_yuan(text, "budget")
+
+    assert refused.value.field == "budget"
+
+
+def test_amount_above_the_ledger_maximum_is_refused() -> None:
+    too_much = format_yuan(MAX_FEN + 1)
+
+    with pytest.raises(InputError) as refused:
+        parse_yuan(too_much)
+
+    assert refused.value.field == "amount"
+    assert parse_yuan(format_yuan(MAX_FEN)) == MAX_FEN
+
+
+@pytest.mark.parametrize(("fen", "text"), [(123456, "1234.56"), (5, "0.05"), (-250, "-2.50")])
+def test_fen_are_formatted_as_yuan_with_two_decimals(fen: int, text: str) -> None:
+    assert format_yuan(fen) == text
+
+
+def test_exact_decimal_yuan_become_fen() -> None:
+    assert yuan_to_fen(Decimal("1234.56")) == 123456
+    assert yuan_to_fen(Decimal("1E+2")) == 10000
+
+
+@pytest.mark.parametrize("amount", ["0.001", "-1", "NaN", "Infinity", "sNaN"])
+def test_decimal_below_a_fen_negative_or_not_finite_is_refused(amount: str) -> None:
+    with pytest.raises(InputError) as refused:
+        yuan_to_fen(Decimal(amount), "allocation")
+
+    assert refused.value.field == "allocation"
+
+
+# -- ID-card numbers 身份证号 ---------------------------------------------------------------
+
+
+def test_id_card_with_its_check_digit_is_valid() -> None:
+    # The GB 11643-1999 worked example: 11010519491231002 -> check character X.
+    assert id_card_check_digit("11010519491231002") == "X"
+    assert valid_id_card("11010519491231002X")
+    assert valid_id_card(id_card(7))
+
+
+def test_id_card_with_a_wrong_check_digit_is_invalid() -> None:
+    good = id_card(7)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+
+    assert not valid_id_card(wrong)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["", "11010519491231002", "11010519491231002x", "1101051949123100200", "11010519491331002X"],
+)
+def test_id_card_of_wrong_shape_or_impossible_birth_date_is_invalid(number: str) -> None:
+    assert not valid_id_card(number)
+
+
+# -- dates and timestamps ------------------------------------------------------------------
+
+
+def test_iso_date_is_parsed() -> None:
+    assert parse_date(" 2016-07-26 ") == date(2016, 7, 26)
+
+
+@pytest.mark.parametrize("text", ["2016-02-30", "26/07/2016", "", "2016-7-26x"])
+def test_non_iso_or_impossible_date_is_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_date(text, "start")
+
+    assert refused.value.field == "start"
+
+
+def test_timestamp_without_offset_is_read_in_china_standard_time() -> None:
+    value = parse_timestamp("2017-03-01T09:30:00")
+
+    assert value.utcoffset() == timedelta(hours=8)
+    assert value == datetime(2017, 3, 1, 1, 30, tzinfo=UTC)
+
+
+def test_timestamp_with_an_offset_keeps_it() -> None:
+    value = parse_timestamp("2017-03-01T09:30:00+00:00")
+
+    assert value.utcoffset() == timedelta(0)
+
+
+def test_bare_date_as_timestamp_means_the_end_of_that_day_in_china() -> None:
+    assert parse_timestamp("2017-03-01") == datetime.combine(date(2017, 3, 1), time.max, CHINA)
+
+
+def test_malformed_timestamp_is_refused_naming_the_field() -> None:
+    with pytest.raises(InputError) as refused:
+        parse_timestamp("yesterday", "as_of")
+
+    assert refused.value.field == "as_of"
+
+
+# -- choices and text ----------------------------------------------------------------------
+
+
+def test_choice_outside_the_options_is_refused_listing_them() -> None:
+    with pytest.raises(InputError) as refused:
+        choice("suburban", ("rural", "urban"), "area")
+
+    assert refused.value.field == "area"
+    assert "rural, urban" in refused.value.rule
+    assert choice("urban", ("rural", "urban"), "area") == "urban"
+
+
+def test_blank_or_overlong_text_is_refused_and_good_text_is_stripped() -> None:
+    with pytest.raises(InputError, match="must not be empty"):
+        require_text("  ", "name")
+    with pytest.raises(InputError, match="at most 3"):
+        require_text("abcd", "name", max_length=3)
+
+    assert require_text(" 王 ", "name") == "王"
