@@ -17,6 +17,7 @@ from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from ledger import clock
@@ -77,6 +78,7 @@ class LedgerCore(Application[UUID]):
 
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
+    _batch_events: list[DomainEventProtocol[UUID]] = []  # noqa: RUF012 - replaced per batch
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = OrjsonTranscoder()
@@ -160,6 +162,8 @@ class LedgerCore(Application[UUID]):
         if self._batch is not None:
             for aggregate in attempt():
                 self._batch[aggregate.id] = aggregate
+                # Keep the commands' order: the log must show them as they happened.
+                self._batch_events.extend(aggregate.collect_events())
             return None
         for _ in range(_MAX_ATTEMPTS):
             aggregates = attempt()
@@ -174,8 +178,8 @@ class LedgerCore(Application[UUID]):
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Run many commands as one unit of work: their events are saved in one transaction
-        when the block ends, or not at all if it raises (imports, the demo).
+        """Run many commands as one unit of work: their events are saved in one transaction,
+        in the order the commands ran, when the block ends — or not at all if it raises.
 
         Commands inside see each other's changes. Every command checks all its rules before
         it changes any aggregate, so a refused command leaves the batch as it was and the
@@ -184,19 +188,31 @@ class LedgerCore(Application[UUID]):
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
         self._batch = {}
+        self._batch_events = []
         try:
             yield
-            pending = [a for a in self._batch.values() if a.pending_events]
+            self.flush_batch()
         finally:
             self._batch = None
-        if pending:
-            try:
-                self.save(*pending)
-            except IntegrityError:
-                raise ConflictError(
-                    "store",
-                    "another writer changed the same records; nothing of the batch was written",
-                ) from None
+            self._batch_events = []
+
+    def flush_batch(self) -> None:
+        """Inside ``batch()``: save the events so far in one transaction, in command order, and
+        go on with the batch (its aggregates stay loaded). Long imports flush in chunks."""
+        events, self._batch_events = self._batch_events, []
+        if not events:
+            return
+        try:
+            self.save(*events)
+        except IntegrityError:
+            raise ConflictError(
+                "store", "another writer changed the same records; nothing of the batch was written"
+            ) from None
+        cache = self.repository.cache
+        if cache is not None and self._batch is not None:
+            # Events saved on their own do not refresh the aggregate cache; do it here.
+            for aggregate in self._batch.values():
+                cache.put(aggregate.id, aggregate)
 
     # -- tamper evidence (ledger.sealing, docs/audit-guide.md) -------------------------------
 
@@ -228,9 +244,10 @@ class LedgerCore(Application[UUID]):
         return officer if isinstance(officer, Officer) else None
 
     def discard_batch(self) -> None:
-        """Inside ``batch()``: forget everything done so far (a dry run, or a failed import)."""
+        """Inside ``batch()``: forget everything not yet flushed (a dry run, a failed import)."""
         if self._batch is not None:
             self._batch.clear()
+            self._batch_events = []
 
     def event_count(self) -> int:
         """How many events the ledger holds (counted, never read off notification ids)."""

@@ -18,14 +18,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
-from eventsourcing.persistence import IntegrityError
 
 from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import Stamp
-from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
+from ledger.errors import LedgerError, PermissionRefusedError
 from ledger.officers import Officer
 
 __all__ = [
@@ -36,7 +35,6 @@ __all__ = [
     "RowError",
     "export_commands",
     "import_rows",
-    "save_in_order",
     "sha256",
 ]
 
@@ -182,50 +180,19 @@ def import_rows(
             _record_batch(
                 app, Stamp(actor, latest, f"import {source}", f"sha256 {digest}"), applied
             )
-            save_in_order(app)
     return result
 
 
 @dataclass
 class IncreasingClock:
     """The system clock, made strictly increasing: every event of a batch gets its own
-    recording time, in the order the commands made them (``save_in_order`` relies on it)."""
+    recording time, so "as known at" never has to break a tie inside an import."""
 
     last: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
 
     def __call__(self) -> datetime:
         self.last = max(clock.system_clock(), self.last + timedelta(microseconds=1))
         return self.last
-
-
-def save_in_order(app: Ledger) -> None:
-    """Inside ``app.batch()``: save the batch's events in the order the commands made them,
-    in one transaction, and leave the batch with nothing more to save.
-
-    ``LedgerCore.batch`` saves its events grouped by aggregate, so the notification log would
-    not follow the commands' order (a disbursement before the household's identification):
-    readers of the log (projections, ``export events``) need the commands' order. The batch's
-    recording clock is strictly increasing (``IncreasingClock``, the demo's simulated clock),
-    so sorting by recording time restores it exactly.
-    """
-    held = dict(app._batch or {})  # the open batch's aggregates (see the docstring)
-    events = sorted(
-        (e for aggregate in held.values() for e in aggregate.collect_events()),
-        key=lambda e: e.timestamp,
-    )
-    app.discard_batch()
-    if not events:
-        return
-    try:
-        app.save(*events)
-        if app.repository.cache is not None:
-            # Events saved by themselves do not refresh the aggregate cache; do it here.
-            for aggregate in held.values():
-                app.repository.cache.put(aggregate.id, aggregate)
-    except IntegrityError:
-        raise ConflictError(
-            "store", "another writer changed the same records; nothing of the batch was written"
-        ) from None
 
 
 def _apply(

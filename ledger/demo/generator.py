@@ -19,7 +19,6 @@ from ledger.core import Stamp
 from ledger.demo.plan import build_population
 from ledger.demo.script import PLAN_DOC, Action, Script
 from ledger.errors import LedgerError
-from ledger.imports import save_in_order
 from ledger.values import CHINA
 
 __all__ = ["DemoResult", "Progress", "SimulatedClock", "run_demo"]
@@ -100,7 +99,6 @@ def run_actions(
             for action in actions[start : start + _BATCH]:
                 simulated.record_after(action.day)
                 run_action(app, action)
-            save_in_order(app)
         if progress is not None:
             progress(label, min(start + _BATCH, len(actions)), len(actions))
     return len(actions)
