@@ -117,6 +117,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "MeasurePlanned": ("plan_measure",),
     "MeasureCompleted": ("complete_measure",),
     "FundsReceived": ("disburse",),
+    "ReceiptVoided": ("correct",),
     "IncomeAssessed": ("assess_income",),
     "ExitProposed": ("propose_exit",),
     "ExitNoticed": ("post_exit_notice",),

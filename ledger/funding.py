@@ -83,7 +83,9 @@ class FundCommands(LedgerCore):
             # Every check is done before either aggregate changes (batches rely on it).
             account.disburse(payment, prov)
             if payment.purpose == "household":
-                household.receive_funds(code, payment.measure_id, payment.amount_fen, prov)
+                household.receive_funds(
+                    code, account.version, payment.measure_id, payment.amount_fen, prov
+                )
                 changed.append(household)
             return changed
 

@@ -110,9 +110,14 @@ class FundAccount(LedgerAggregate):
 
     @event("Disbursed")
     def _disbursed(self, payment: Disbursement, prov: Provenance) -> None:
-        self.remember_entry("Disbursed", payment.amount_fen)
+        self.remember_entry("Disbursed", (payment.amount_fen, payment.household))
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
+
+    def household_paid_by(self, version: int) -> str:
+        """The household a ``Disbursed`` entry paid ("" for other purposes or entries)."""
+        kind, key = self.entries.get(version, ("", None))
+        return str(key[1]) if kind == "Disbursed" else ""
 
     def check_correctable(self, version: int) -> None:
         super().check_correctable(version)
@@ -125,5 +130,6 @@ class FundAccount(LedgerAggregate):
             self.balance_fen -= key
             self.received_fen -= key
         else:
-            self.balance_fen += key
-            self.disbursed_fen -= key
+            amount, _household = key
+            self.balance_fen += amount
+            self.disbursed_fen -= amount

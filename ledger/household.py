@@ -116,6 +116,7 @@ class Household(LedgerAggregate):
         self.return_steps: list[str] = []
         self.plan_year: int | None = None
         self.received_fen = 0
+        self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
 
     # -- identification, review, notice, signature, registration -------------------------
 
@@ -240,6 +241,8 @@ class Household(LedgerAggregate):
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper} is not paired with {self.number}")
+        if replacement and replacement in self.helpers:
+            raise RuleError("replacement", f"{replacement} is already paired with {self.number}")
         if not reason.strip():
             raise RuleError("reason", "ending a pairing must say why")
         if self.stage != Stage.EXITED and not replacement:
@@ -301,18 +304,33 @@ class Household(LedgerAggregate):
             raise RuleError("measure", f"{measure_id} is not a measure of {self.number}")
 
     def receive_funds(
-        self, account: str, measure_id: str, amount_fen: int, prov: Provenance
+        self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance
     ) -> None:
-        """Money disbursed to one of the household's measures (recorded with the disbursement)."""
+        """Money disbursed to one of the household's measures (recorded with the disbursement,
+        ``disbursement`` being the version of the ``Disbursed`` entry on the fund account)."""
         self.check_active("disbursement")
         self.check_measure(measure_id)
-        self._funds_received(account, measure_id, amount_fen, prov)
+        self._funds_received(account, disbursement, measure_id, amount_fen, prov)
 
     @event("FundsReceived")
     def _funds_received(
-        self, account: str, measure_id: str, amount_fen: int, prov: Provenance
+        self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance
     ) -> None:
+        self.receipts[(account, disbursement)] = amount_fen
         self.received_fen += amount_fen
+
+    def void_receipt(self, account: str, disbursement: int, reason: str, prov: Provenance) -> None:
+        """The disbursement behind a receipt was voided on its fund account: take it back out,
+        in the same save as the fund's ``Corrected`` event."""
+        if (account, disbursement) not in self.receipts:
+            raise RuleError("version", f"{self.number} has no receipt of {account} #{disbursement}")
+        self._receipt_voided(account, disbursement, reason, prov)
+
+    @event("ReceiptVoided")
+    def _receipt_voided(
+        self, account: str, disbursement: int, reason: str, prov: Provenance
+    ) -> None:
+        self.received_fen -= self.receipts.pop((account, disbursement))
 
     # -- income, exit and return -----------------------------------------------------------
 

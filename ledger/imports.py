@@ -248,7 +248,7 @@ def plain_cell(value: Any) -> Any:
 
 #: Events recorded with another event of the same command (the household's side of a
 #: disbursement) or by the ledger itself (imports, seals, keys): not exported as commands.
-_SILENT = frozenset({"FundsReceived", "ImportsStarted", "BatchImported"})
+_SILENT = frozenset({"FundsReceived", "ReceiptVoided", "ImportsStarted", "BatchImported"})
 
 
 def export_commands(app: Ledger) -> Iterable[dict[str, Any]]:

@@ -52,7 +52,8 @@ MEASURE_CATEGORIES = (
 #: One trillion yuan: far above any real figure, low enough that sums stay exact in SQLite.
 MAX_FEN = 100_000_000_000_000
 
-_MONEY = re.compile(r"(?P<yuan>\d{1,15})(?:\.(?P<fen>\d{1,2}))?")
+_MONEY = re.compile(r"(?P<yuan>\d{1,15})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_yuan(text: str, field: str = "amount") -> int:
@@ -86,8 +87,10 @@ def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """An ISO 8601 calendar date, ``2016-07-26``."""
+    """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``)."""
     try:
+        if not _DATE.fullmatch(text.strip()):
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(field, f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None

@@ -185,6 +185,22 @@ def test_disbursement_to_a_measure_is_recorded_on_account_and_household(ledger: 
     assert ledger.household("JH-1").received_fen == 300_000
 
 
+def test_voiding_a_household_payment_takes_it_out_of_the_household_too(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+    paid = version_of_last(ledger, "city-2016", "Disbursed")
+    before = ledger.event_count()
+
+    ledger.correct(stamp(QU), "fund", "city-2016", paid, "paid to the wrong household")
+
+    assert ledger.event_count() == before + 2  # Corrected and ReceiptVoided, saved together
+    assert account(ledger).balance_fen == 1_000_000
+    assert ledger.household("JH-1").received_fen == 0
+    events = [type(e).__name__ for e in ledger.events.get(ledger.household("JH-1").id)]
+    assert events[-1] == "ReceiptVoided"
+
+
 def test_disbursement_of_the_whole_balance_leaves_zero(ledger: Ledger) -> None:
     city_account(ledger, 300_000)
     household_with_measure(ledger)

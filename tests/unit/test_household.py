@@ -442,6 +442,20 @@ def test_replacement_takes_over_the_pairing_role(ledger: Ledger) -> None:
     assert ledger.household("JH-1").helpers == {"c-2": "cadre"}
 
 
+def test_replacement_already_paired_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN), "JH-1", "c-2")
+
+    refuses(
+        ledger,
+        RuleError,
+        "replacement",
+        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2"),
+    )
+    assert ledger.household("JH-1").helpers == {"c-1": "cadre", "c-2": "cadre"}
+
+
 def test_replacement_of_another_kind_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.pair(stamp(JN), "JH-1", "c-1")

@@ -35,7 +35,8 @@ def test_amount_in_yuan_is_parsed_into_exact_fen(text: str, fen: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["12.345", "-1", "NaN", "nan", "inf", "Infinity", "1e5", "", "   ", "1.", ".5", "¥5"]
+    "text",
+    ["12.345", "-1", "NaN", "nan", "inf", "Infinity", "1e5", "", "   ", "1.", ".5", "¥5", "１２"],
 )
 def test_malformed_amount_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InputError) as refused:
@@ -104,7 +105,10 @@ def test_iso_date_is_parsed() -> None:
     assert parse_date(" 2016-07-26 ") == date(2016, 7, 26)
 
 
-@pytest.mark.parametrize("text", ["2016-02-30", "26/07/2016", "", "2016-7-26x"])
+@pytest.mark.parametrize(
+    "text",
+    ["2016-02-30", "26/07/2016", "", "2016-7-26x", "20160726", "2016-W30-2", "２０１６-07-26"],
+)
 def test_non_iso_or_impossible_date_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InputError) as refused:
         parse_date(text, "start")
