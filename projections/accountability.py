@@ -137,7 +137,7 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
         }
         for aggregate_id, number, street, village, officer in db.rows(
             "SELECT aggregate_id, number, street, village, registered_by FROM pj_households "
-            "WHERE stage IN ('registered', 'returned') ORDER BY number"
+            "WHERE stage IN ('registered', 'returned') AND key_target = 1 ORDER BY number"
         )
         if not set(ROLES) <= roles[aggregate_id]
     ]

@@ -9,11 +9,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from ledger.application import Ledger
 from ledger.household import Household
 from projections import api
 
 from tests.support import register, stamp
+
+
+@pytest.fixture
+def ledger(store_ledger: Ledger) -> Ledger:
+    """Every test here runs on SQLite and on PostgreSQL (the ``store`` fixture)."""
+    return store_ledger
 
 
 def section(app: Ledger, name: str, as_of: date = date(2018, 12, 31)) -> list[dict[str, Any]]:
@@ -80,6 +87,12 @@ def test_a_household_without_every_4_plus_1_role_is_reported(ledger: Ledger) -> 
 def test_a_household_with_every_role_is_not_reported(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     pair_all(ledger, "JH-1")
+
+    assert section(ledger, "missing_roles") == []
+
+
+def test_a_household_outside_the_key_targets_needs_no_helpers(ledger: Ledger) -> None:
+    register(ledger, "JH-1", key_target=False)  # no labour capacity: 低保 兜底, not 4+1
 
     assert section(ledger, "missing_roles") == []
 
