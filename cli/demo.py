@@ -7,11 +7,12 @@ recording clock is simulated (each event is recorded the morning after it took e
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from ledger.application import open_ledger
 from ledger.demo import run_demo
+from ledger.values import format_yuan
 from projections import api
 from rich.progress import (
     BarColumn,
@@ -22,7 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from cli.common import console, emit_json, refusals, settings
+from cli.common import console, emit_json, refusals, render_rows, settings
 
 __all__ = ["demo"]
 
@@ -38,6 +39,9 @@ def demo(
     scale: Annotated[
         int, typer.Option("--scale", min=1, help="Multiply the households (100: ~88,400).")
     ] = 1,
+    output: Annotated[
+        str, typer.Option("--format", help="Summary as a table, or as json.")
+    ] = "table",
 ) -> None:
     """Build a realistic synthetic history 演示数据 in a new store, then summarise the reports."""
     started = time.monotonic()
@@ -50,9 +54,59 @@ def demo(
             f"{result.commands:,} commands, {result.events:,} events "
             f"in {time.monotonic() - started:.1f} s (recording clock simulated)"
         )
-        emit_json(api.summary(app))
+        figures = api.summary(app)
+        if output == "json":
+            emit_json(figures)
+        else:
+            render_summary(figures)
     finally:
         app.close()
+
+
+def render_summary(figures: dict[str, Any]) -> None:
+    """The plan's headline figures, as the reports compute them from the events."""
+    key = figures["key_targets"]
+    all_key = key.get("all", {"households": 0, "people": 0})
+    rows: list[tuple[str, str]] = [
+        (
+            "in scope 纳入范围",
+            f"{figures['households']:,} households, {figures['people']:,} people",
+        ),
+        (
+            "key targets 重点帮扶对象",
+            f"{all_key['households']} households, {all_key['people']} people",
+        ),
+    ]
+    for area, label in (("rural", "rural 农村"), ("urban", "urban 城镇")):
+        part = key.get(area, {"households": 0, "people": 0})
+        rows.append((f"  {label}", f"{part['households']} households, {part['people']} people"))
+    for year, done in figures["exits_by_year"].items():
+        share = 100 * done["households"] / all_key["households"] if all_key["households"] else 0
+        rows.append((f"exits 退出 {year}", f"{done['households']} households ({share:.0f} %)"))
+    for rule in figures["per_person"]:
+        rows.append(
+            (
+                "investment per key-target person",
+                f"{format_yuan(rule['per_person_fen'])} yuan (rule ≥ "
+                f"{format_yuan(rule['per_person_min_fen'])}: {_ok(rule['meets_rule'])})",
+            )
+        )
+    for split in figures["splits"]:
+        rows.append(
+            (
+                f"funds {split['year']} city : district : street",
+                f"{format_yuan(split['city_fen'])} : {format_yuan(split['district_fen'])} : "
+                f"{format_yuan(split['street_fen'])} (local ≥ {format_yuan(split['local_min_fen'])}"
+                f": {_ok(split['local_total_ok'])})",
+            )
+        )
+    for section, count in figures["accountability"].items():
+        rows.append((f"accountability: {section}", str(count)))
+    render_rows(f"the programme as of {figures['today']}", ("figure", "value"), rows)
+
+
+def _ok(flag: bool) -> str:
+    return "kept" if flag else "NOT kept"
 
 
 class _bar:  # a progress bar only when it helps: large scales on a terminal

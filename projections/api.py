@@ -88,7 +88,9 @@ def household(
 
 
 def summary(ledger: Ledger) -> dict[str, Any]:
-    """A few headline figures of the three reports (for the end of ``fupin demo``)."""
+    """The headline figures of the three reports (the end of ``fupin demo``): scope, key
+    targets, exits per year against the key targets, money against the plan's rules, and the
+    number of items in each accountability section. Every figure comes from the reports."""
     cases = caseload(ledger)
     money = funds(ledger)
     duty = accountability(ledger)
@@ -97,9 +99,13 @@ def summary(ledger: Ledger) -> dict[str, Any]:
         "households": cases["totals"]["households"],
         "people": cases["totals"]["people"],
         "by_status": {s["status"]: s["households"] for s in cases["by_status"]},
+        "key_targets": _key_targets(cases["groups"]),
+        "exits_by_year": _exits_by_year(cases["exits"]),
         "exits": sum(e["households"] for e in cases["exits"]),
         "allocated_fen": sum(a["allocated_fen"] for a in money["accounts"]),
         "disbursed_fen": sum(a["disbursed_fen"] for a in money["accounts"]),
+        "per_person": money["per_person"],
+        "splits": money["splits"],
         "accountability": {
             section: len(duty[section])
             for section in (
@@ -113,3 +119,25 @@ def summary(ledger: Ledger) -> dict[str, Any]:
             )
         },
     }
+
+
+def _key_targets(groups: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Key-target households and people, in all and by area (rural 农村 / urban 城镇)."""
+    totals: dict[str, dict[str, int]] = {}
+    for group in groups:
+        if not group["key_target"]:
+            continue
+        for name in ("all", group["area"]):
+            entry = totals.setdefault(name, {"households": 0, "people": 0})
+            entry["households"] += group["households"]
+            entry["people"] += group["people"]
+    return totals
+
+
+def _exits_by_year(exits: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+    by_year: dict[int, dict[str, int]] = {}
+    for row in exits:
+        entry = by_year.setdefault(row["year"], {"households": 0, "people": 0})
+        entry["households"] += row["households"]
+        entry["people"] += row["people"]
+    return dict(sorted(by_year.items()))
