@@ -22,6 +22,7 @@ from ledger.application import Ledger, open_ledger
 from ledger.core import Stamp
 from ledger.errors import LedgerError
 from ledger.values import CHINA, parse_date, parse_yuan
+from projections.pg import preflight
 from rich.console import Console
 from rich.table import Table
 
@@ -115,6 +116,8 @@ def on_date(text: str, field: str) -> date:
 def ledger_session(create: bool = False) -> Iterator[Ledger]:
     """Open the ledger for one command and always close it."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
+    # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
+    preflight(settings.store, create=create)
     app = open_ledger(settings.store, create=create, extra_env=extra)
     try:
         yield app

@@ -6,12 +6,15 @@ recording clock is simulated (each event is recorded the morning after it took e
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated, Any
 
 import typer
 from ledger.application import open_ledger
 from ledger.demo import run_demo
+from ledger.privacy import generate_master_key, write_master_key
+from ledger.store import parse_store
 from ledger.values import format_yuan
 from projections import api
 from rich.progress import (
@@ -45,7 +48,7 @@ def demo(
 ) -> None:
     """Build a realistic synthetic history 演示数据 in a new store, then summarise the reports."""
     started = time.monotonic()
-    app = open_ledger(settings.store, create=True, extra_env=_CACHE)
+    app = open_ledger(settings.store, create=True, extra_env={**_CACHE, **_demo_master_key()})
     try:
         with _bar(scale) as progress:
             result = run_demo(app, seed=seed, scale=scale, progress=progress)
@@ -61,6 +64,21 @@ def demo(
             render_summary(figures)
     finally:
         app.close()
+
+
+def _demo_master_key() -> dict[str, str]:
+    """Personal data is always recorded encrypted (docs/privacy.md). A demo run without a
+    master key makes one beside its store (mode 0600), so the demo works on a fresh machine."""
+    if os.environ.get("LEDGER_MASTER_KEY") or os.environ.get("LEDGER_MASTER_KEY_FILE"):
+        return {}
+    location = parse_store(settings.store)
+    if location.path is None:
+        return {"LEDGER_MASTER_KEY": generate_master_key()}
+    key_file = location.path.with_name(location.path.name + ".master-key")
+    if not key_file.exists():
+        write_master_key(key_file, generate_master_key())
+        console.print(f"made a demo master key {key_file} (LEDGER_MASTER_KEY_FILE reads it)")
+    return {"LEDGER_MASTER_KEY_FILE": str(key_file)}
 
 
 def render_summary(figures: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ import typer
 from projections import api
 
 from cli.common import ledger_session, refusals
+from cli.privacy import reader_of
 from cli.reports import AsOfOption, FormatOption, KnownAtOption, OutputFormat, emit, times
 
 SECTIONS = ("helpers", "visits", "measures", "incomes", "exit_steps", "funds")
@@ -24,5 +25,15 @@ def show(
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.household(app, household, day, moment)
+        # Personal data comes from the events, through the key, as this reader may see it.
+        report["personal"] = [app.personal_data(household, reader_of(app))]
     report["facts"] = [report["household"]]
-    emit(report, ("facts", *SECTIONS), output)
+    if output is OutputFormat.table:
+        # One household's facts read better down the page than across it.
+        for section in ("facts", "personal"):
+            report[section] = [
+                {"field": key, "value": value}
+                for row in report[section]
+                for key, value in row.items()
+            ]
+    emit(report, ("facts", "personal", *SECTIONS), output)

@@ -21,6 +21,7 @@ from ledger.imports import export_commands
 from projections import api
 
 from cli.common import console, ledger_session, refusals
+from cli.privacy import reader_of
 
 __all__ = ["export_app"]
 
@@ -58,7 +59,7 @@ def export_events(
 ) -> None:
     """The whole log as JSONL commands with provenance (re-importable with ``fupin import``)."""
     with ledger_session() as app:
-        lines = (orjson.dumps(line) + b"\n" for line in export_commands(app))
+        lines = (orjson.dumps(line) + b"\n" for line in export_commands(app, reader_of(app)))
         if output is None:
             for line in lines:
                 sys.stdout.buffer.write(line)

@@ -19,6 +19,7 @@ from cli.common import (
     refusals,
     render_rows,
 )
+from cli.privacy import reader_of
 
 
 class Format(StrEnum):
@@ -47,7 +48,7 @@ def history(
 ) -> None:
     """A household's timeline 户档案时间线: what happened, who recorded it, when, and why."""
     with ledger_session() as app:
-        entries = app.history(household)
+        entries = app.history(household, reader_of(app))
     if output is Format.json:
         emit_json(entries)
         return
@@ -78,5 +79,5 @@ def log(
 ) -> None:
     """The raw event stream 事件流 as JSON lines, with provenance, in recording order."""
     with ledger_session() as app:
-        for entry in app.event_stream(since=since, limit=limit):
+        for entry in app.event_stream(since=since, limit=limit, reader=reader_of(app)):
             sys.stdout.write(orjson.dumps(entry).decode() + "\n")

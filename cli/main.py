@@ -3,37 +3,190 @@
 One ``Typer()`` per noun, composed here. Global options come before the command::
 
     fupin --store fupin.db --as jn-01 household visit JH-0001 --helper c-001 -d 江南扶贫〔2016〕12号
+
+Each noun's module is imported only when its command runs (``COMMANDS`` below): ``fupin --help``
+then starts without loading the ledger, eventsourcing or a database driver (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer._click.core import Command, Context
+from typer.core import TyperCommand, TyperGroup
 
-from cli import common
-from cli.corrections import correct
-from cli.demo import demo
-from cli.dossier import show
-from cli.exporting import export_app
-from cli.funds import fund_app
-from cli.helpers import helper_app
-from cli.household import household_app
-from cli.importing import import_app
-from cli.inspections import inspection_app
-from cli.keys import keys_app
-from cli.ledger_cmds import history, init, log
-from cli.officers import officer_app
-from cli.places import place_app
-from cli.programme import programme_app
-from cli.projections_cmds import projections_app
-from cli.query import query
-from cli.reports import report_app
-from cli.verify import checkpoint, prove, verify
+#: Command name -> (module, attribute, one-line help shown by ``fupin --help``), in help order.
+#: The help must be the command's own first line (tests/cli/test_startup.py checks it).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": (
+        "cli.ledger_cmds",
+        "init",
+        "Create an empty ledger and register its first admin (the district office 区扶贫办).",
+    ),
+    "history": (
+        "cli.ledger_cmds",
+        "history",
+        "A household's timeline 户档案时间线: what happened, who recorded it, when, and why.",
+    ),
+    "log": (
+        "cli.ledger_cmds",
+        "log",
+        "The raw event stream 事件流 as JSON lines, with provenance, in recording order.",
+    ),
+    "correct": (
+        "cli.corrections",
+        "correct",
+        "Void a mistaken entry 更正 (a visit, an income assessment, a payment...), saying why.",
+    ),
+    "verify": (
+        "cli.verify",
+        "verify",
+        "Recompute everything 全面核验: signatures, roles, the Merkle root, every checkpoint.",
+    ),
+    "checkpoint": (
+        "cli.verify",
+        "checkpoint",
+        "Sign the current tree head 签发检查点 with the log key; write it and record it.",
+    ),
+    "prove": (
+        "cli.verify",
+        "prove",
+        "Write a household's events with inclusion proofs 包含证明 against a checkpoint.",
+    ),
+    "query": (
+        "cli.query",
+        "query",
+        "Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md).",
+    ),
+    "demo": (
+        "cli.demo",
+        "demo",
+        "Build a realistic synthetic history 演示数据 in a new store, then summarise the reports.",
+    ),
+    "programme": (
+        "cli.programme",
+        "programme_app",
+        "The programme 扶贫实施方案 and its yearly parameters 年度参数.",
+    ),
+    "place": ("cli.places", "place_app", "Streets 街道 and villages / communities 村（社区）."),
+    "officer": (
+        "cli.officers",
+        "officer_app",
+        "Officers 记录人: who may record what, and for which street 街道.",
+    ),
+    "helper": (
+        "cli.helpers",
+        "helper_app",
+        "Helpers 帮扶责任人 of the 4+1 model, and employment 就业 of workers.",
+    ),
+    "household": (
+        "cli.household",
+        "household_app",
+        "Households 贫困户: identification 识别 to exit 退出 and return 返贫.",
+    ),
+    "fund": (
+        "cli.funds",
+        "fund_app",
+        "Fund accounts 扶贫资金: allocations 拨付 and disbursements 支出.",
+    ),
+    "inspection": (
+        "cli.inspections",
+        "inspection_app",
+        "Inspections 督查: findings 问题, rectification 整改, notices 通报, talks 约谈.",
+    ),
+    "keys": (
+        "cli.keys",
+        "keys_app",
+        "Signing keys 签名密钥: every save of a keyed officer is signed.",
+    ),
+    "report": ("cli.reports", "report_app", "Reports 统计报表: caseload, funds, accountability."),
+    "projections": (
+        "cli.projections_cmds",
+        "projections_app",
+        "Read models 读模型: rebuild from zero, show positions.",
+    ),
+    "import": (
+        "cli.importing",
+        "import_app",
+        "Bulk import 批量导入 from JSONL, CSV or XLSX files, all or nothing (docs/import.md).",
+    ),
+    "export": ("cli.exporting", "export_app", "Export 导出 the event log or a report."),
+    "erase": (
+        "cli.privacy",
+        "erase",
+        "Erase a household's personal data 删除个人信息 for good (admin): its key is destroyed.",
+    ),
+    "notice": (
+        "cli.privacy",
+        "notice",
+        "Public notice list 公示名单 of a street for a period, names and ID numbers masked.",
+    ),
+}
+
+#: Commands another module adds to a noun's group: group -> [(name, module, attribute)].
+EXTRA_COMMANDS: dict[str, list[tuple[str, str, str]]] = {
+    "household": [("show", "cli.dossier", "show")],
+    "report": [("html", "cli.report_html", "html")],
+    "keys": [
+        ("new-master", "cli.privacy", "new_master"),
+        ("rotate-master", "cli.privacy", "rotate_master"),
+    ],
+}
+
+
+def load_command(name: str) -> Command:
+    """The real click command ``name``, built exactly as ``app.add_typer`` / ``app.command``
+    would build it inside ``app`` (imports its module on first use)."""
+    module, attribute, _ = COMMANDS[name]
+    target: Any = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer(add_completion=False, rich_markup_mode="rich")
+    holder.callback()(_nothing)
+    if isinstance(target, typer.Typer):
+        for extra, extra_module, extra_attribute in EXTRA_COMMANDS.get(name, []):
+            if not any(info.name == extra for info in target.registered_commands):
+                function = getattr(importlib.import_module(extra_module), extra_attribute)
+                target.command(extra)(function)
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    return group.commands[name]
+
+
+def _nothing() -> None:
+    """A placeholder group callback: ``load_command`` takes the command back out."""
+
+
+class _LazyGroup(TyperGroup):
+    """Lists every command from ``COMMANDS`` and imports one only when it runs."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if ctx.resilient_parsing:  # shell completion needs the real parameters
+            return load_command(cmd_name)
+        # Enough for the help listing; ``resolve_command`` swaps in the real one to run it.
+        return TyperCommand(cmd_name, help=COMMANDS[cmd_name][2])
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and command is not None:
+            command = load_command(name)
+        return name, command, rest
+
 
 app = typer.Typer(
+    cls=_LazyGroup,
     name="fupin",
     help="扶贫 audit ledger of the Jianghai District targeted poverty-alleviation plan 2016-2018.",
     no_args_is_help=True,
@@ -66,34 +219,11 @@ def main(
     ] = None,
 ) -> None:
     """扶贫台账: record, replay and verify the programme's history."""
+    from cli import common
+
     common.settings.store = store
     common.settings.actor = actor
     common.settings.key = key
-
-
-app.command("init")(init)
-app.command("history")(history)
-app.command("log")(log)
-app.add_typer(programme_app, name="programme")
-app.add_typer(place_app, name="place")
-app.add_typer(officer_app, name="officer")
-app.add_typer(helper_app, name="helper")
-app.add_typer(household_app, name="household")
-household_app.command("show")(show)
-app.add_typer(fund_app, name="fund")
-app.add_typer(inspection_app, name="inspection")
-app.command("correct")(correct)
-app.add_typer(keys_app, name="keys")
-app.command("verify")(verify)
-app.command("checkpoint")(checkpoint)
-app.command("prove")(prove)
-
-app.add_typer(report_app, name="report")
-app.add_typer(projections_app, name="projections")
-app.command("query")(query)
-app.command("demo")(demo)
-app.add_typer(import_app, name="import")
-app.add_typer(export_app, name="export")
 
 
 def run() -> None:
@@ -103,6 +233,8 @@ def run() -> None:
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):
             raise
+        from cli import common
+
         common.err_console.print(
             f"internal error: {type(exc).__name__}: {exc} (set FUPIN_DEBUG=1 for details)",
             markup=False,

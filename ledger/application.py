@@ -12,6 +12,7 @@ from typing import Any
 from ledger.casework import CaseworkCommands
 from ledger.errors import LedgerError
 from ledger.funding import FundCommands
+from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
@@ -24,7 +25,14 @@ class StoreError(LedgerError):
     """The store cannot be opened (missing file, unreachable server, bad credentials)."""
 
 
-class Ledger(ReferenceCommands, CaseworkCommands, FundCommands, OversightCommands, ReadingQueries):
+class Ledger(
+    ReferenceCommands,
+    CaseworkCommands,
+    FundCommands,
+    OversightCommands,
+    PrivacyCommands,
+    ReadingQueries,
+):
     """The audit ledger of the Jianghai targeted poverty-alleviation programme."""
 
 
@@ -39,6 +47,9 @@ def open_ledger(
     if location.path is not None and create and not location.path.parent.exists():
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     env: dict[str, Any] = {**location.env, **(extra_env or {})}
+    if location.kind == "postgres" and not create:
+        # Only `fupin init` creates tables: officers' roles hold no DDL rights (operations.md).
+        env["CREATE_TABLE"] = "n"
     try:
         ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:

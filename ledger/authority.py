@@ -84,6 +84,9 @@ PERMISSIONS: dict[str, Permission] = {
     "revoke_key": Permission(_ADMIN, "district"),
     "register_log_key": Permission(_ADMIN, "district"),
     "record_checkpoint": Permission(_ADMIN, "district"),
+    # personal data: erasure (crypto-shredding) is the district office's (docs/privacy.md)
+    "erase": Permission(_ADMIN, "district"),
+    "rotate_master": Permission(_ADMIN, "district"),
 }
 
 #: Which commands record each stored event (by event class name), so that ``fupin verify`` can
@@ -136,6 +139,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),
+    "PersonalDataErased": ("erase",),
 }
 
 

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, Recording, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, Recording, Transcoder
 
 from ledger import clock
 from ledger.authority import check_permission
@@ -30,6 +30,7 @@ from ledger.household import Household, Measure, Personal
 from ledger.inspections import Inspection
 from ledger.officers import Officer
 from ledger.places import Street
+from ledger.privacy import HouseholdKeys, PersonalDataMapper, SealedPersonal
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer
 from ledger.store import StoreLocation
@@ -51,7 +52,15 @@ AGGREGATE_KINDS: dict[str, type[LedgerAggregate]] = {
     "inspection": Inspection,
 }
 
-_VALUE_TYPES = (Provenance, ProgrammeRules, YearParameters, Personal, Measure, Disbursement)
+_VALUE_TYPES = (
+    Provenance,
+    ProgrammeRules,
+    YearParameters,
+    Personal,
+    SealedPersonal,
+    Measure,
+    Disbursement,
+)
 
 _MAX_ATTEMPTS = 5
 
@@ -79,6 +88,17 @@ class LedgerCore(Application[UUID]):
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
     _batch_events: list[DomainEventProtocol[UUID]] = []  # noqa: RUF012 - replaced per batch
+
+    #: The household keys of ledger.privacy (the key table, wrapped under the master key).
+    household_keys: HouseholdKeys
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        # Personal data is sealed per household before it is transcoded (ledger.privacy).
+        # Snapshots would hold it in clear inside the aggregate's state: they stay off.
+        if self.factory.is_snapshotting_enabled():
+            raise InputError("store", "snapshots would store personal data in clear; keep them off")
+        self.household_keys = HouseholdKeys(self.env, lambda: self.recorder.datastore)  # type: ignore[attr-defined]
+        return PersonalDataMapper(self.construct_transcoder(), self.household_keys)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = OrjsonTranscoder()

@@ -19,7 +19,12 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 
-__all__ = ["ACTIVE_STAGES", "Household", "Measure", "Personal", "Stage"]
+__all__ = ["ACTIVE_STAGES", "ERASED", "SEALED", "Household", "Measure", "Personal", "Stage"]
+
+#: What personal data reads as once erased 已删除 (its key destroyed), and when no master key
+#: is at hand to open it (docs/privacy.md).
+ERASED = "[erased]"
+SEALED = "[sealed]"
 
 
 class Stage:
@@ -117,6 +122,7 @@ class Household(LedgerAggregate):
         self.plan_year: int | None = None
         self.received_fen = 0
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
+        self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
     # -- identification, review, notice, signature, registration -------------------------
 
@@ -132,6 +138,7 @@ class Household(LedgerAggregate):
 
     def change_members(self, members: int, personal: Personal, prov: Provenance) -> None:
         """The household's members changed (birth, death, marriage...); the note says how."""
+        self.check_not_erased()
         self.check_identification(members, True, personal.member_names)
         if not prov.note.strip():
             raise RuleError("note", "a change of members must say what changed")
@@ -141,6 +148,25 @@ class Household(LedgerAggregate):
     def _members_changed(self, members: int, personal: Personal, prov: Provenance) -> None:
         self.members = members
         self.personal = personal
+
+    # -- erasure of personal data (ledger.privacy, docs/privacy.md) -------------------------
+
+    def check_not_erased(self) -> None:
+        if self.erased:
+            raise RuleError("household", f"the personal data of {self.number} was erased")
+
+    def erase_personal(self, reason: str, prov: Provenance) -> None:
+        """Erasure 删除个人信息: the household's key is destroyed right after this event is saved;
+        its counts, money and history stay, its personal data reads ``[erased]`` for good."""
+        self.check_not_erased()
+        if not reason.strip():
+            raise RuleError("reason", "an erasure must say why")
+        self._personal_data_erased(reason.strip(), prov)
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, reason: str, prov: Provenance) -> None:
+        self.erased = True
+        self.personal = Personal(ERASED, ERASED, ERASED, ERASED, ())
 
     def review(self, accepted: bool, prov: Provenance) -> None:
         """Village review 村（社区）评议 of the identification."""

@@ -26,6 +26,7 @@ from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan
 from ledger.core import Stamp
 from ledger.errors import LedgerError, PermissionRefusedError
 from ledger.officers import Officer
+from ledger.privacy import Reader
 
 __all__ = [
     "ImportLedger",
@@ -251,7 +252,20 @@ def plain_cell(value: Any) -> Any:
 _SILENT = frozenset({"FundsReceived", "ReceiptVoided", "ImportsStarted", "BatchImported"})
 
 
-def export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
+def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[str, Any]]:
+    """Every officer's command, with households' personal data in clear (the new store encrypts
+    it under its own keys; an erased household's reads ``[erased]``), so only a ``reader`` who
+    sees every household unmasked may export (docs/privacy.md)."""
+    if reader is not None and not reader.sees_all:
+        raise PermissionRefusedError(
+            "as",
+            f"{reader.actor or 'an anonymous reader'} ({reader.role}) may not export: the export "
+            "carries personal data in clear (admin, inspector or a district officer)",
+        )
+    return _export_commands(app)
+
+
+def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
     """Every officer's command, rebuilt from the stored events in recording order, with its
     provenance (actor, role, effective date, document, note) and original recording time.
 

@@ -16,7 +16,10 @@ from eventsourcing.domain import DomainEventProtocol
 
 from ledger.base import Provenance, natural_id
 from ledger.core import LedgerCore
-from ledger.errors import NotFoundError
+from ledger.errors import NotFoundError, PermissionRefusedError
+from ledger.household import Household, Personal
+from ledger.officers import Officer
+from ledger.privacy import ANONYMOUS, Reader
 
 __all__ = ["ReadingQueries", "event_name", "plain"]
 
@@ -61,18 +64,61 @@ def describe(event: DomainEventProtocol[Any]) -> dict[str, Any]:
     }
 
 
-class ReadingQueries(LedgerCore):
-    """Queries straight off the event store (projections answer the rest)."""
+def _shown(entry: dict[str, Any], reader: Reader | None, street: str) -> dict[str, Any]:
+    """``entry`` with its personal data as ``reader`` may see it (all of it if no reader)."""
+    details = entry["details"]
+    if reader is None or "personal" not in details or reader.unmasked(street):
+        return entry
+    p = details["personal"]
+    personal = Personal(
+        p["head_name"], p["id_card"], p["phone"], p["address"], tuple(p["member_names"])
+    )
+    details["personal"] = plain(reader.personal(personal, street))
+    return entry
 
-    def history(self, number: str) -> list[dict[str, Any]]:
+
+class ReadingQueries(LedgerCore):
+    """Queries straight off the event store (projections answer the rest).
+
+    Reads that show personal data take a ``Reader`` (``reader(actor)``) and mask what that
+    reader may not see; ``None`` is the ledger's own code and tests, which see everything.
+    """
+
+    def reader(self, actor: str) -> Reader:
+        """Who reads: a registered, active officer (their role and street decide what is masked),
+        or, if nobody is named, the anonymous reader who sees everything masked."""
+        if not actor.strip():
+            return ANONYMOUS
+        try:
+            officer = self.load(Officer, actor, "as")
+        except NotFoundError:
+            raise PermissionRefusedError("as", f"{actor} is not a registered officer") from None
+        if not officer.active:
+            raise PermissionRefusedError("as", f"{actor} has retired")
+        return Reader(actor, officer.role, officer.street)
+
+    def history(self, number: str, reader: Reader | None = None) -> list[dict[str, Any]]:
         """The household's timeline, oldest first, with who recorded what, when and why."""
         events = list(self.events.get(natural_id("household", number)))
         if not events:
             raise NotFoundError("household", f"no household {number!r} on record")
-        return [describe(event) for event in events]
+        street = str(vars(events[0]).get("street", ""))
+        return [_shown(describe(event), reader, street) for event in events]
 
-    def event_stream(self, since: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    def personal_data(self, number: str, reader: Reader | None = None) -> dict[str, Any]:
+        """The household's current personal data 个人信息, as ``reader`` may see it."""
+        household = self.household(number)
+        personal: Personal = household.personal
+        if reader is not None:
+            personal = reader.personal(personal, household.street)
+        shown: dict[str, Any] = plain(personal)
+        return shown
+
+    def event_stream(
+        self, since: int = 0, limit: int | None = None, reader: Reader | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stored events after notification ``since``, in application order, as plain values."""
+        streets: dict[UUID | str, str] = {}
         start, served = since, 0
         while limit is None or served < limit:
             page = self.recorder.select_notifications(
@@ -82,10 +128,18 @@ class ReadingQueries(LedgerCore):
                 return
             for notification in page:
                 event = self.mapper.to_domain_event(notification)
-                yield {"position": notification.id, "id": str(notification.originator_id)} | (
-                    describe(event)
-                )
+                entry = describe(event)
+                if reader is not None and "personal" in entry["details"]:
+                    street = self._street_of(notification.originator_id, streets)
+                    entry = _shown(entry, reader, street)
+                yield {"position": notification.id, "id": str(notification.originator_id)} | entry
                 served += 1
                 if limit is not None and served >= limit:
                     return
             start = page[-1].id
+
+    def _street_of(self, household: UUID | str, streets: dict[UUID | str, str]) -> str:
+        if household not in streets:
+            aggregate = self.get_by_id(UUID(str(household)))
+            streets[household] = aggregate.street if isinstance(aggregate, Household) else ""
+        return streets[household]

@@ -29,19 +29,20 @@ class TranscodingError(TypeError):
     """A value of a type the transcoder does not know how to store."""
 
 
-def _dataclass_fields(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-
-
 class OrjsonTranscoder(Transcoder):
     """Encode event state dicts to canonical JSON bytes and back, preserving types."""
 
     def __init__(self) -> None:
         self._dataclasses: dict[str, type[Any]] = {}
+        # Per registered class: its tag and field names, looked up once (``dataclasses.fields``
+        # builds a new tuple on every call, and every event carries a Provenance).
+        self._layouts: dict[type[Any], tuple[str, tuple[str, ...]]] = {}
 
     def register_dataclass(self, cls: type[Any]) -> None:
         """Allow frozen dataclass ``cls`` inside event state (tagged by its class name)."""
-        self._dataclasses[f"__{cls.__name__}__"] = cls
+        tag = f"__{cls.__name__}__"
+        self._dataclasses[tag] = cls
+        self._layouts[cls] = (tag, tuple(f.name for f in dataclasses.fields(cls)))
 
     def encode(self, obj: Any) -> bytes:
         return orjson.dumps(self._encode(obj), option=_OPTIONS)
@@ -51,10 +52,11 @@ class OrjsonTranscoder(Transcoder):
 
     def _encode(self, obj: Any) -> Any:
         kind = type(obj)
-        if kind is str or kind is int or kind is bool or obj is None:
+        if kind in _PLAIN:
             return obj
         if kind is dict:
-            encoded = {k: self._encode(v) for k, v in obj.items()}
+            encode = self._encode
+            encoded = {k: encode(v) for k, v in obj.items()}
             if len(obj) == 1 and next(iter(obj))[:2] == "__":
                 # A plain one-key dict whose key looks like a tag is escaped, so it survives.
                 return {"__dict__": encoded}
@@ -62,9 +64,11 @@ class OrjsonTranscoder(Transcoder):
         encoder = _ENCODERS.get(kind)
         if encoder is not None:
             return encoder(self, obj)
-        tag = f"__{kind.__name__}__"
-        if tag in self._dataclasses:
-            return {tag: {k: self._encode(v) for k, v in _dataclass_fields(obj).items()}}
+        layout = self._layouts.get(kind)
+        if layout is not None:
+            tag, names = layout
+            encode = self._encode
+            return {tag: {name: encode(getattr(obj, name)) for name in names}}
         raise TranscodingError(f"cannot store a value of type {kind.__name__}: {obj!r}")
 
     def _decode(self, obj: Any) -> Any:
@@ -73,7 +77,8 @@ class OrjsonTranscoder(Transcoder):
                 ((key, value),) = obj.items()
                 if key[:2] == "__":
                     return self._decode_tagged(key, value)
-            return {k: self._decode(v) for k, v in obj.items()}
+            decode = self._decode
+            return {k: v if type(v) in _PLAIN else decode(v) for k, v in obj.items()}
         if type(obj) is list:
             return [self._decode(v) for v in obj]
         return obj
@@ -87,6 +92,9 @@ class OrjsonTranscoder(Transcoder):
             raise TranscodingError(f"unknown tag {tag!r} in stored state")
         return cls(**{k: self._decode(v) for k, v in value.items()})
 
+
+#: Types orjson writes and reads back as they are (never float: money is integer fen).
+_PLAIN: frozenset[type[Any]] = frozenset({str, int, bool, type(None)})
 
 _Enc = Callable[[OrjsonTranscoder, Any], Any]
 

@@ -134,10 +134,11 @@ def _key_targets(groups: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     return totals
 
 
-def _exits_by_year(exits: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
-    by_year: dict[int, dict[str, int]] = {}
+def _exits_by_year(exits: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    # Keys are strings, as JSON object keys are.
+    by_year: dict[str, dict[str, int]] = {}
     for row in exits:
-        entry = by_year.setdefault(row["year"], {"households": 0, "people": 0})
+        entry = by_year.setdefault(str(row["year"]), {"households": 0, "people": 0})
         entry["households"] += row["households"]
         entry["people"] += row["people"]
     return dict(sorted(by_year.items()))

@@ -7,6 +7,9 @@ translate placeholders and open its own connection. Three ways to open it:
 - ``open_readonly(location)``: the same file, read-only (``mode=ro`` and ``query_only``), for
   analysts' SQL;
 - ``memory_database()``: a private in-memory database, for reports as of a past date.
+
+On a PostgreSQL store the first two open the ledger's own database instead, through
+``projections.pg`` (same SQL, translated; analysts' SQL in a read-only transaction).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ class QueryError(LedgerError):
 
 class Database:
     """A connection with ``?`` parameters and explicit transactions (no autocommit surprises)."""
+
+    #: The driver's errors, which an analyst's bad query raises.
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._conn = connection
@@ -80,6 +86,10 @@ class Database:
         finally:
             self._depth = 0
 
+    def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
+        """Run an analyst's query (the connection itself is read-only here)."""
+        return self.query(sql)
+
     def close(self) -> None:
         self._conn.close()
 
@@ -91,7 +101,11 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
 
 
 def open_database(location: StoreLocation | None) -> Database:
-    """The read models' tables in the ledger's own SQLite file."""
+    """The read models' tables in the ledger's own SQLite file (or PostgreSQL database)."""
+    if location is not None and location.kind == "postgres":
+        from projections.pg import open_pg
+
+        return open_pg(location)
     path = _sqlite_path(location)
     try:
         return Database(_connect(str(path)))
@@ -101,6 +115,10 @@ def open_database(location: StoreLocation | None) -> Database:
 
 def open_readonly(location: StoreLocation | None) -> Database:
     """The ledger's SQLite file opened so that no statement can write to it."""
+    if location is not None and location.kind == "postgres":
+        from projections.pg import read_only_pg
+
+        return read_only_pg(location)
     path = _sqlite_path(location)
     try:
         connection = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -128,6 +146,7 @@ def _sqlite_path(location: StoreLocation | None) -> Any:
 def run_readonly(db: Database, sql: str) -> tuple[list[str], list[Row]]:
     """Run an analyst's query; driver errors become one-line ``QueryError``s."""
     try:
-        return db.query(sql)
-    except sqlite3.Error as exc:
-        raise QueryError("sql", str(exc)) from None
+        return db.read_only(sql)
+    except db.errors as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        raise QueryError("sql", lines[0]) from None

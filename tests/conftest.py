@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ledger.application import Ledger
+from ledger.privacy import generate_master_key
 
+from tests.pgserver import PgConnInfo
 from tests.support import TickingClock, ledger_at
 
 pytest_plugins = ["tests.conftest_pg"]
+
+# Personal data is recorded encrypted under the operator's master key (docs/privacy.md): one
+# fresh key per test session, inherited by in-process CLI runs and subprocesses alike.
+os.environ.setdefault("LEDGER_MASTER_KEY", generate_master_key())
 
 
 @pytest.fixture
 def ticking() -> TickingClock:
     return TickingClock()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One suite, two stores: a fresh SQLite path, or the DSN of a fresh PostgreSQL database
+    on the session's throwaway server (skipped off-CI without PostgreSQL, failing under CI).
+
+    A test that only makes sense on SQLite (it opens the file itself) narrows it with
+    ``@pytest.mark.parametrize("store", ["sqlite"], indirect=True)`` and says why."""
+    if request.param == "postgres":
+        info: PgConnInfo = request.getfixturevalue("pg_database")
+        return info.dsn
+    return str(tmp_path / "ledger.db")
+
+
+@pytest.fixture
+def store_ledger(store: str, ticking: TickingClock) -> Iterator[Ledger]:
+    """The ``ledger`` fixture's reference data, on each of the two stores in turn."""
+    with ledger_at(store, ticking) as app:
+        yield app
 
 
 @pytest.fixture

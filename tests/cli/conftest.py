@@ -20,8 +20,14 @@ from tests.support import DOC, identify, ledger_at, register, stamp
 class Fupin:
     """``fupin`` with ``LEDGER_STORE`` pointing at ``store``; ``actor`` goes in ``--as``."""
 
-    store: Path
+    store: str  # a SQLite path or a PostgreSQL DSN (the ``store`` fixture)
     runner: CliRunner
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file, for the few tests that open it themselves."""
+        assert not self.store.startswith("postgresql://"), "a SQLite-only test"
+        return Path(self.store)
 
     def __call__(self, line: str, actor: str | None = None) -> Result:
         """Run one command line, split as a shell would (``fupin`` itself left out)."""
@@ -59,13 +65,13 @@ def assert_refused(result: Result, field: str, rule: str) -> None:
 
 
 @pytest.fixture
-def fupin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fupin:
-    """``fupin`` on a store that does not exist yet (run ``init`` first)."""
+def fupin(store: str, monkeypatch: pytest.MonkeyPatch) -> Fupin:
+    """``fupin`` on a store not initialised yet (run ``init`` first), on each store in turn:
+    a SQLite file that does not exist yet, or an empty PostgreSQL database."""
     # rich reads COLUMNS when the console is made, which may be before this test runs.
     monkeypatch.setattr(common.console, "width", 240)
-    store = tmp_path / "fupin.db"
     # Wide enough that rich tables (history) show whole cells.
-    env = {"LEDGER_STORE": str(store), "LEDGER_ACTOR": None, "LEDGER_KEY": None, "COLUMNS": "240"}
+    env = {"LEDGER_STORE": store, "LEDGER_ACTOR": None, "LEDGER_KEY": None, "COLUMNS": "240"}
     runner = CliRunner(env=env)
     return Fupin(store, runner)
 

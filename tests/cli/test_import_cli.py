@@ -104,7 +104,10 @@ def test_csv_templates_are_one_file_per_command(tmp_path: Path) -> None:
 def test_exported_events_reimport_into_a_new_store(tmp_path: Path) -> None:
     db = store(tmp_path)
     log = tmp_path / "events.jsonl"
-    exported = runner.invoke(app, ["--store", db, "export", "events", "-o", str(log)])
+    # An export carries personal data in clear: admins may export (docs/privacy.md).
+    exported = runner.invoke(
+        app, ["--store", db, "--as", "admin", "export", "events", "-o", str(log)]
+    )
     fresh = str(tmp_path / "fresh.db")
 
     result = runner.invoke(app, ["--store", fresh, "import", "--create", str(log)])

@@ -203,15 +203,19 @@ def test_refuses_a_correction_of_an_entry_that_cannot_be_voided(seeded: Fupin) -
     )
 
 
+# SQLite only: a file that is not there. A PostgreSQL database always exists (created by its
+# administrator), and a server that cannot be reached is refused in test_postgres_store.py.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_refuses_to_open_a_store_that_was_never_initialised(fupin: Fupin) -> None:
     result = fupin(f"household sign JH-0001 {doc('2016-08-05')}", actor="jn-01")
 
     assert_refused(result, "store", "does not exist; run `fupin init` first")
-    assert not fupin.store.exists()
+    assert not fupin.path.exists()
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # SQLite only: folders are files
 def test_refuses_to_create_a_store_in_a_missing_folder(fupin: Fupin) -> None:
-    missing = fupin.store.parent / "nowhere" / "fupin.db"
+    missing = fupin.path.parent / "nowhere" / "fupin.db"
 
     result = fupin(f"--store {missing} init --admin admin --name 区扶贫办 {doc('2016-07-26')}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from cli.main import app
 from typer.testing import CliRunner
@@ -13,15 +12,14 @@ from tests.support import ledger_at, register
 runner = CliRunner()
 
 
-def make_store(tmp_path: Path) -> str:
-    path = tmp_path / "cli.db"
-    with ledger_at(path) as ledger:
+def make_store(store: str) -> None:
+    """Reference data and one registered household on ``store`` (SQLite or PostgreSQL)."""
+    with ledger_at(store) as ledger:
         register(ledger, "JH-1")
-    return str(path)
 
 
-def test_caseload_as_json_counts_the_registered_household(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_caseload_as_json_counts_the_registered_household(store: str) -> None:
+    make_store(store)
 
     result = runner.invoke(app, ["--store", store, "report", "caseload", "--format", "json"])
 
@@ -31,8 +29,8 @@ def test_caseload_as_json_counts_the_registered_household(tmp_path: Path) -> Non
     assert report["by_status"] == [{"status": "registered", "households": 1, "people": 3}]
 
 
-def test_accountability_as_of_a_date_as_csv_lists_each_section(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_accountability_as_of_a_date_as_csv_lists_each_section(store: str) -> None:
+    make_store(store)
 
     result = runner.invoke(
         app,
@@ -44,8 +42,8 @@ def test_accountability_as_of_a_date_as_csv_lists_each_section(tmp_path: Path) -
     assert "JH-1,江南,雄光" in result.stdout
 
 
-def test_a_bad_as_of_date_is_refused_with_exit_code_2(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_a_bad_as_of_date_is_refused_with_exit_code_2(store: str) -> None:
+    make_store(store)
 
     result = runner.invoke(app, ["--store", store, "report", "funds", "--as-of", "yesterday"])
 
@@ -53,16 +51,16 @@ def test_a_bad_as_of_date_is_refused_with_exit_code_2(tmp_path: Path) -> None:
     assert "as-of" in result.stderr
 
 
-def test_query_refuses_a_write(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_query_refuses_a_write(store: str) -> None:
+    make_store(store)
 
     result = runner.invoke(app, ["--store", store, "query", "DELETE FROM pj_households"])
 
     assert result.exit_code == 2
 
 
-def test_household_show_gives_the_dossier(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_household_show_gives_the_dossier(store: str) -> None:
+    make_store(store)
 
     result = runner.invoke(app, ["--store", store, "household", "show", "JH-1", "--format", "json"])
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Fupin, assert_refused, doc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,9 +80,11 @@ def test_a_key_file_readable_by_others_is_refused(seeded: Fupin, tmp_path: Path)
     assert_refused(result, "key", "chmod 600")
 
 
+# SQLite only: it alters a stored event in the file behind the ledger's back.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_verify_names_the_first_bad_position_and_exits_1(seeded: Fupin, tmp_path: Path) -> None:
     seeded.ok(f"keys register jn-01 {new_key(seeded, tmp_path / 'k')} {doc('2016-08-20')}", "admin")
-    with sqlite3.connect(seeded.store) as db:
+    with sqlite3.connect(seeded.path) as db:
         (last,) = db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
         db.execute("UPDATE stored_events SET state = state || ' ' WHERE rowid = ?", (last,))
     db.close()

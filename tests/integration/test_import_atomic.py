@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from ledger.application import Ledger
 from ledger.imports import Row, import_rows
 
 from tests.support import id_card
+
+
+@pytest.fixture
+def ledger(store_ledger: Ledger) -> Ledger:
+    """Every test here runs on SQLite and on PostgreSQL (the ``store`` fixture)."""
+    return store_ledger
 
 
 def identify_row(n: int, **change: Any) -> Row:

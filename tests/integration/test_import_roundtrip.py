@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +41,9 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Iterator[Ledger]:
-    app = open_ledger(str(tmp_path / "target.db"), create=True)
+def target(store: str) -> Iterator[Ledger]:
+    """An empty ledger on each store in turn (the source stays one SQLite file per module)."""
+    app = open_ledger(store, create=True)
     yield app
     app.close()
 

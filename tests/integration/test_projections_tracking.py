@@ -16,6 +16,12 @@ from projections.storage import Database, open_database
 from tests.support import register, stamp
 
 
+@pytest.fixture
+def ledger(store_ledger: Ledger) -> Ledger:
+    """Every test here runs on SQLite and on PostgreSQL (the ``store`` fixture)."""
+    return store_ledger
+
+
 def visits(app: Ledger) -> int:
     _columns, rows = run_query(app, "SELECT COUNT(*) FROM pj_visits")
     return int(rows[0][0])

@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
+def ledger(store_ledger: Ledger) -> Ledger:
+    """Every test here runs on SQLite and on PostgreSQL (the ``store`` fixture)."""
+    return store_ledger
+
+
+@pytest.fixture
 def signed(tmp_path: Path) -> SignedLedger:
     return build_signed_ledger(tmp_path / "signed.db")
 

@@ -1,0 +1,165 @@
+"""Bench datasets, all built through the application (no back door into the store).
+
+- ``demo_jsonl``: the demo generator's history (``ledger.demo``, scale K), exported as the JSONL
+  officers import (``ledger.imports.export_commands``); about 15 k events per unit of scale.
+- ``import_jsonl``: a JSONL file imported into a fresh store exactly as ``fupin import`` does it
+  (read, validate every row, apply all rows in one unit of work).
+- ``signed_ledger``: households identified in batches of 500 by an officer with a signing key
+  (one seal per batch): ``bench/verify.py``'s builder.
+- ``JsonLedger``: the ledger with eventsourcing's default ``JSONTranscoder`` instead of the
+  orjson one, for the transcoder comparison (same commands, same rows, other bytes).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cli.importing import read_jsonl
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
+from ledger.application import Ledger, open_ledger
+from ledger.core import _VALUE_TYPES
+from ledger.demo.generator import run_demo
+from ledger.imports import ImportResult, export_commands, import_rows, sha256
+from ledger.store import parse_store
+
+EVENTS_PER_SCALE = 15_000
+
+
+def scale_for(events: int) -> int:
+    """The demo scale that records about ``events`` events."""
+    return max(1, round(events / EVENTS_PER_SCALE))
+
+
+def demo_jsonl(work: Path, scale: int) -> Path:
+    """The demo's history at ``scale`` as import JSONL (built once per work folder)."""
+    target = work / f"demo-{scale}.jsonl"
+    if target.exists():
+        return target
+    source = work / f"demo-{scale}.db"
+    source.unlink(missing_ok=True)
+    app = open_ledger(str(source), create=True)
+    try:
+        run_demo(app, scale=scale)
+        lines = [orjson.dumps(line) for line in export_commands(app)]
+    finally:
+        app.close()
+    target.write_bytes(b"\n".join(lines) + b"\n")
+    return target
+
+
+def head_jsonl(source: Path, target: Path, events: int) -> Path:
+    """The first lines of ``source`` that record about ``events`` events (one command, one or
+    two events: stop at ``events`` commands, and let the import say how many it recorded)."""
+    lines = source.read_bytes().split(b"\n")
+    kept = [line for line in lines[:events] if line.strip() and not line.startswith(b'{"skipped')]
+    target.write_bytes(b"\n".join(kept) + b"\n")
+    return target
+
+
+def import_jsonl(app: Ledger, path: Path) -> ImportResult:
+    """``fupin import path`` without the CLI: read, validate, apply in one unit of work."""
+    data = path.read_bytes()
+    rows, errors = read_jsonl(path.name, data)
+    if errors:
+        raise RuntimeError(f"bench JSONL has errors: {errors[:3]}")
+    result = import_rows(app, rows, source=path.name, digest=sha256(data))
+    if result.errors:
+        raise RuntimeError(f"bench import refused: {result.errors[:3]}")
+    return result
+
+
+def fresh(path: Path, cls: type[Ledger] = Ledger) -> Ledger:
+    """An empty ledger at ``path`` (the file is replaced)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if cls is Ledger:
+        return open_ledger(str(path), create=True)
+    location = parse_store(str(path))
+    app = cls(env=dict(location.env))
+    app.location = location
+    return app
+
+
+def count_events(path: Path) -> int:
+    with contextlib_closing(sqlite3.connect(path)) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+    return int(count)
+
+
+@contextmanager
+def contextlib_closing(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def stored_rows(path: Path) -> list[tuple[Any, ...]]:
+    """Every stored row of a ledger file, in log order."""
+    with contextlib_closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT * FROM stored_events ORDER BY rowid").fetchall()
+
+
+def empty_copy(source: Path, target: Path) -> sqlite3.Connection:
+    """A new database with ``source``'s schema and the journal mode eventsourcing sets (WAL),
+    in autocommit mode so the caller says where transactions begin and end."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with contextlib_closing(sqlite3.connect(source)) as db:
+        schema = [
+            sql
+            for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+            if "stored_events" in sql
+        ]
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    for statement in schema:
+        conn.execute(statement)
+    return conn
+
+
+# -- eventsourcing's default transcoder, taught the ledger's types --------------------------
+
+
+class _DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class _DataclassAsDict(Transcoding):
+    def __init__(self, cls: type[Any]) -> None:
+        self.type = cls
+        self.name = cls.__name__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
+class JsonLedger(Ledger):
+    """The ledger with eventsourcing's ``JSONTranscoder`` (the library default)."""
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = JSONTranscoder()
+        Application.register_transcodings(self, transcoder)
+        # Tuples need no transcoding: the json module writes them as lists (and reads lists).
+        transcoder.register(_DateAsISO())
+        for cls in _VALUE_TYPES:
+            transcoder.register(_DataclassAsDict(cls))
+        return transcoder

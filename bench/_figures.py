@@ -1,0 +1,315 @@
+"""Each figure of ``bench/run`` and the raw baseline it is compared with, measured in one run.
+
+Every measurement goes through the application (imports, commands, ``catch_up``, ``verify``);
+every baseline does the least the same job needs with the same rows and the same durability
+(the same SQLite file format, WAL journal, default ``synchronous``), so a ratio says what the
+ledger costs on top of the storage and decoding it cannot avoid.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from bench import _data
+from bench.verify import _facts, raw_rate, verify_rate
+from bench.verify import build as build_signed
+from ledger import clock
+from ledger.application import Ledger, open_ledger
+from ledger.core import Stamp
+from projections import api
+from tests.support import TickingClock, seed_reference, stamp
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MEMORY_LIMIT_MIB = 300
+TEN_MILLION = 10_000_000
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the table (and one object of ``--json``)."""
+
+    name: str
+    value: float
+    unit: str
+    baseline: float | None
+    ratio: float | None
+    target: str
+    met: bool
+
+
+def at_least(name: str, value: float, baseline: float, unit: str, minimum: float) -> Figure:
+    """A rate that should reach ``minimum`` times its baseline."""
+    ratio = value / baseline
+    return Figure(name, value, unit, baseline, ratio, f">= {minimum}x", ratio >= minimum)
+
+
+def at_most(name: str, value: float, baseline: float, unit: str, maximum: float) -> Figure:
+    """A cost that should stay within ``maximum`` times its baseline."""
+    ratio = value / baseline
+    return Figure(name, value, unit, baseline, ratio, f"<= {maximum}x", ratio <= maximum)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    began = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - began
+
+
+def _k(events: int) -> str:
+    return f"{events / 1000:,.0f}k" if events < 1_000_000 else f"{events / 1e6:,.1f}M"
+
+
+# -- bulk import ---------------------------------------------------------------------------
+
+
+def bulk_import(work: Path, jsonl: Path) -> list[Figure]:
+    """Import ``jsonl`` through the application with each transcoder; insert its stored rows
+    raw with one ``executemany`` in one transaction."""
+    app = _data.fresh(work / "import.db")
+    try:
+        _, seconds = timed(lambda: _data.import_jsonl(app, jsonl))
+    finally:
+        app.close()
+    rows = _data.stored_rows(work / "import.db")
+    raw = _raw_bulk_insert(work, rows)
+    json_app = _data.fresh(work / "import-json.db", _data.JsonLedger)
+    try:
+        _, json_seconds = timed(lambda: _data.import_jsonl(json_app, jsonl))
+    finally:
+        json_app.close()
+    n = len(rows)
+    rate = n / seconds
+    return [
+        at_least(f"import JSONL, validated ({_k(n)} events)", rate, n / raw, "events/s", 0.5),
+        at_least(
+            f"import: orjson vs eventsourcing JSONTranscoder ({_k(n)})",
+            rate,
+            n / json_seconds,
+            "events/s",
+            2.0,
+        ),
+    ]
+
+
+def _raw_bulk_insert(work: Path, rows: list[tuple[Any, ...]]) -> float:
+    conn = _data.empty_copy(work / "import.db", work / "raw-import.db")
+    insert = f"INSERT INTO stored_events VALUES ({','.join('?' * len(rows[0]))})"
+    try:
+        began = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(insert, rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - began
+    finally:
+        conn.close()
+
+
+# -- single durable appends ----------------------------------------------------------------
+
+
+def single_appends(work: Path, count: int) -> list[Figure]:
+    """``count`` commands, each saved in its own transaction, against one raw INSERT and
+    COMMIT per row of the same stored rows."""
+    path = work / "append.db"
+    with clock.using_clock(TickingClock()):
+        app = _data.fresh(path)
+        try:
+            seed_reference(app)
+            before = _data.count_events(path)
+            officer = stamp("jn-01", date(2016, 8, 1))
+            _, seconds = timed(lambda: _identify_each(app, officer, count))
+        finally:
+            app.close()
+    rows = _data.stored_rows(path)[before:]
+    conn = _data.empty_copy(path, work / "raw-append.db")
+    insert = f"INSERT INTO stored_events VALUES ({','.join('?' * len(rows[0]))})"
+    try:
+        began = time.perf_counter()
+        for row in rows:
+            conn.execute("BEGIN")
+            conn.execute(insert, row)
+            conn.execute("COMMIT")
+        raw = time.perf_counter() - began
+    finally:
+        conn.close()
+    n = len(rows)
+    return [
+        at_least(f"single durable appends ({n} commands)", n / seconds, n / raw, "events/s", 0.8)
+    ]
+
+
+def _identify_each(app: Ledger, officer: Stamp, count: int) -> None:
+    for n in range(count):
+        app.identify(officer, _facts(n))
+
+
+# -- projections ---------------------------------------------------------------------------
+
+
+def rebuild(path: Path) -> tuple[Figure, float]:
+    """``fupin projections rebuild`` against a raw select and orjson decode of every row."""
+    app = open_ledger(str(path))
+    try:
+        applied, seconds = timed(lambda: api.rebuild(app))
+    finally:
+        app.close()
+    raw = _raw_decode(path)
+    figure = at_least(
+        f"projection rebuild ({_k(applied)} events)",
+        applied / seconds,
+        applied / raw,
+        "events/s",
+        0.3,
+    )
+    return figure, seconds
+
+
+def _raw_decode(path: Path) -> float:
+    with _data.contextlib_closing(_data.sqlite3.connect(path)) as db:
+        began = time.perf_counter()
+        for row in db.execute("SELECT * FROM stored_events ORDER BY rowid"):
+            orjson.loads(row[3])
+        return time.perf_counter() - began
+
+
+def catch_up_one(small: Path, large: Path, repeats: int) -> Figure:
+    """Catch-up after one new event on a small and a large ledger (median of ``repeats``)."""
+    small_s, small_n = _catch_up_cost(small, repeats)
+    large_s, large_n = _catch_up_cost(large, repeats)
+    return at_most(
+        f"catch-up after 1 event at {_k(large_n)} vs {_k(small_n)}", large_s, small_s, "s", 1.5
+    )
+
+
+def _catch_up_cost(path: Path, repeats: int) -> tuple[float, int]:
+    app = open_ledger(str(path))
+    try:
+        api.catch_up(app)
+        times = []
+        for n in range(repeats):
+            with clock.using_clock(clock.system_clock):
+                app.register_officer(
+                    Stamp("admin", date(2018, 12, 31), "bench"),
+                    f"bench-{n}",
+                    "bench",
+                    "analyst",
+                    "",
+                    "",
+                )
+            applied, seconds = timed(lambda: api.catch_up(app))
+            assert applied == 1, applied
+            times.append(seconds)
+        return statistics.median(times), app.event_count()
+    finally:
+        app.close()
+
+
+def as_of_report(path: Path, rebuild_seconds: float) -> Figure:
+    """``fupin report caseload --as-of`` a past date against a full rebuild."""
+    app = open_ledger(str(path))
+    try:
+        _, seconds = timed(lambda: api.caseload(app, as_of=date(2017, 6, 30)))
+    finally:
+        app.close()
+    return at_most("report --as-of 2017-06-30 vs full rebuild", seconds, rebuild_seconds, "s", 1.0)
+
+
+# -- verify --------------------------------------------------------------------------------
+
+
+def verify(path: Path) -> Figure:
+    """``fupin verify`` (signatures included) against a raw select and SHA-256 of each row."""
+    raw_n, raw_s = raw_rate(path)
+    n, seconds = verify_rate(path)
+    return at_least(f"verify, signed ({_k(n)} events)", n / seconds, raw_n / raw_s, "events/s", 0.5)
+
+
+def build_verify_ledger(path: Path, events: int) -> Path:
+    if not path.exists():
+        build_signed(path, events)
+    return path
+
+
+# -- peak memory ---------------------------------------------------------------------------
+
+
+def peak_memory(job: str, small: Path, large: Path) -> list[Figure]:
+    """Peak RSS of ``job`` (rebuild or verify) in a fresh process at two sizes, and the straight
+    line through them taken to 10 M events."""
+    small_mib, small_n = _peak(job, small)
+    large_mib, large_n = _peak(job, large)
+    slope = (large_mib - small_mib) / max(large_n - small_n, 1)
+    projected = large_mib + slope * (TEN_MILLION - large_n)
+    limit = f"<= {MEMORY_LIMIT_MIB} MiB"
+    return [
+        Figure(
+            f"peak memory, {job} ({_k(large_n)})",
+            large_mib,
+            "MiB",
+            None,
+            None,
+            limit,
+            large_mib <= MEMORY_LIMIT_MIB,
+        ),
+        Figure(
+            f"peak memory, {job} (projected to 10M)",
+            projected,
+            "MiB",
+            None,
+            None,
+            limit,
+            projected <= MEMORY_LIMIT_MIB,
+        ),
+    ]
+
+
+def _peak(job: str, path: Path) -> tuple[float, int]:
+    """Run ``bench/_child.py job path`` under a fresh parent so RUSAGE_CHILDREN is its own."""
+    script = (
+        "import resource, subprocess, sys;"
+        "out = subprocess.run(sys.argv[1:], check=True, capture_output=True, text=True).stdout;"
+        "print(out.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    command = [
+        sys.executable,
+        "-c",
+        script,
+        sys.executable,
+        str(HERE / "_child.py"),
+        job,
+        str(path),
+    ]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    events, kib = out.split()
+    return int(kib) / 1024, int(events)
+
+
+# -- start-up ------------------------------------------------------------------------------
+
+
+def help_time(repeats: int) -> Figure:
+    """Wall time of ``fupin --help`` against ``python -c "import typer"`` (median)."""
+    fupin = Path(sys.executable).with_name("fupin")
+    ours = _median_wall([str(fupin), "--help"], repeats)
+    base = _median_wall([sys.executable, "-c", "import typer"], repeats)
+    return at_most("fupin --help wall time", ours, base, "s", 1.5)
+
+
+def _median_wall(command: list[str], repeats: int) -> float:
+    subprocess.run(command, check=True, capture_output=True)  # warm the OS file cache
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)

@@ -1,0 +1,170 @@
+"""``fupin erase``, ``fupin notice`` and ``fupin keys new-master`` / ``rotate-master``:
+personal data protection 个人信息保护 (docs/privacy.md)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import sys
+from dataclasses import asdict
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ledger.application import Ledger
+from ledger.notice import NoticeEntry
+from ledger.privacy import (
+    Reader,
+    generate_master_key,
+    load_master_key,
+    master_key_id,
+    write_master_key,
+)
+
+from cli.common import (
+    DocumentOption,
+    EffectiveOption,
+    console,
+    ledger_session,
+    make_stamp,
+    on_date,
+    refusals,
+    settings,
+)
+
+__all__ = ["erase", "new_master", "notice", "reader_of", "rotate_master"]
+
+
+def reader_of(app: Ledger) -> Reader:
+    """Who reads (``--as`` / ``LEDGER_ACTOR``): decides what personal data is masked."""
+    return app.reader(settings.actor or os.environ.get("LEDGER_ACTOR", ""))
+
+
+@refusals
+def erase(
+    household: Annotated[str, typer.Argument(help="Household number 户号.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why 删除理由 (legal basis, request).")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Erase a household's personal data 删除个人信息 for good (admin): its key is destroyed."""
+    with ledger_session() as app:
+        app.erase(make_stamp(document, effective), household, reason)
+    console.print(f"personal data of {household} erased; its key is destroyed")
+
+
+class NoticeFormat(StrEnum):
+    csv = "csv"
+    html = "html"
+
+
+_COLUMNS = (
+    ("street", "街道"),
+    ("village", "村（社区）"),
+    ("household", "户号"),
+    ("kind", "公示类别"),
+    ("head_name", "户主"),
+    ("id_card", "身份证号"),
+    ("members", "人数"),
+    ("area", "城乡"),
+    ("start", "公示开始"),
+    ("end", "公示结束"),
+)
+
+
+@refusals
+def notice(
+    street: Annotated[str, typer.Option("--street", help="Street 街道.")],
+    start: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")],
+    output: Annotated[NoticeFormat, typer.Option("--format", help="csv or html.")] = (
+        NoticeFormat.csv
+    ),
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Public notice list 公示名单 of a street for a period, names and ID numbers masked."""
+    first, last = on_date(start, "from"), on_date(end, "to")
+    with ledger_session() as app:
+        entries = app.notice_list(street, first, last)
+    text = (
+        notice_csv(entries)
+        if output is NoticeFormat.csv
+        else notice_html(street, first, last, entries)
+    )
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"{len(entries)} households written to {out}")
+
+
+def notice_csv(entries: list[NoticeEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(name for name, _ in _COLUMNS)
+    for entry in entries:
+        row = asdict(entry)
+        writer.writerow(row[name] for name, _ in _COLUMNS)
+    return buffer.getvalue()
+
+
+def notice_html(street: str, first: date, last: date, entries: list[NoticeEntry]) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _COLUMNS)
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(asdict(e)[n]))}</td>" for n, _ in _COLUMNS)
+        + "</tr>"
+        for e in entries
+    )
+    title = html.escape(f"{street}街道 公示名单 {first.isoformat()} — {last.isoformat()}")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>"
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+        "th,td{border:1px solid #333;padding:4px 8px}@media print{body{margin:0}}"
+        f"</style></head><body><h1>{title}</h1>"
+        f"<p>共 {len(entries)} 户。姓名、身份证号已脱敏。"
+        "如有异议，请在公示期内向街道扶贫办反映。</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></body></html>\n"
+    )
+
+
+@refusals
+def new_master(
+    out: Annotated[Path, typer.Option("--out", help="Master key file to write (mode 0600).")],
+) -> None:
+    """Make a master key 主密钥 file; point LEDGER_MASTER_KEY_FILE at it. Keep a safe copy."""
+    text = generate_master_key()
+    write_master_key(out, text)
+    console.print(f"master key: {out} (mode 0600); id {master_key_id(_parsed(text))}")
+
+
+@refusals
+def rotate_master(
+    new_key_file: Annotated[
+        Path, typer.Option("--new-key-file", help="The new master key file (mode 0600).")
+    ],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Re-wrap every household key under a new master key 轮换主密钥 (admin; needs the old one)."""
+    new = load_master_key({"LEDGER_MASTER_KEY_FILE": str(new_key_file)})
+    assert new is not None, "a key file was named"
+    with ledger_session() as app:
+        count = app.rotate_master(
+            make_stamp(document, effective), new_key_file.read_text("ascii").strip()
+        )
+    console.print(
+        f"{count} household keys re-wrapped under master key {master_key_id(new)}; "
+        f"from now on set LEDGER_MASTER_KEY_FILE={os.fspath(new_key_file)}"
+    )
+
+
+def _parsed(text: str) -> bytes:
+    key = load_master_key({"LEDGER_MASTER_KEY": text})
+    assert key is not None
+    return key

@@ -1,0 +1,41 @@
+"""``fupin report html --out report.html``: the charts 图表报告 as one self-contained HTML file.
+
+Thin adapter: parse the times, gather the figures (``projections.series.gather``, which also
+decides from ``--as`` whether personal data is masked), render (``projections.html_report``),
+write the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ledger.errors import InputError
+from projections.html_report import render
+from projections.series import gather
+
+from cli.common import console, ledger_session, refusals, settings
+from cli.reports import AsOfOption, KnownAtOption, times
+
+__all__ = ["html"]
+
+
+@refusals
+def html(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+) -> None:
+    """Charts 图表报告 in one HTML file: caseload over time, exits against the 2:3:5 plan,
+    funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
+    admin or inspector)."""
+    day, moment = times(as_of, known_at)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InputError("out", f"cannot write {str(out)!r}: not a file in an existing folder")
+    with ledger_session() as app:
+        page = render(gather(app, day, moment, settings.actor))
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out} ({len(page.encode()):,} bytes)", markup=False)

@@ -1,0 +1,540 @@
+"""Personal data protection 个人信息保护: encryption per household, crypto-shredding, masking.
+
+A household's personal data (``Personal``: head's name, ID-card number 身份证号, phone, address,
+members' names) never reaches the store in clear. ``PersonalDataMapper`` replaces it, just before
+an event is transcoded, by a ``SealedPersonal``: AES-256-GCM under the household's own key, with
+the household id and the event's version as associated data (a ciphertext moved to another event
+no longer opens). The nonce is synthetic (HMAC of the associated data and the plaintext), so the
+same event always encodes to the same bytes: signatures, Merkle leaves and ``fupin verify``
+cover the ciphertext and never need a key.
+
+Household keys live in the table ``household_keys`` of the same store, each wrapped (AES-GCM)
+under the operator's master key (``LEDGER_MASTER_KEY``: base64 of 32 bytes, or
+``LEDGER_MASTER_KEY_FILE``: a file holding that text, mode 0600). Erasure destroys the row's
+wrapped key: the household's personal data is then unreadable everywhere, for good.
+
+Reading without a master key (an analyst's machine) works: personal data reads as ``[sealed]``;
+counts and money never depend on it. See docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+
+from ledger import clock
+from ledger.errors import InputError, LedgerError, RuleError
+from ledger.household import ERASED, SEALED, Personal
+
+__all__ = [
+    "ANONYMOUS",
+    "KEY_TABLE",
+    "HouseholdKeys",
+    "PersonalDataMapper",
+    "Reader",
+    "SealBrokenError",
+    "SealedPersonal",
+    "generate_master_key",
+    "load_master_key",
+    "mask_id_card",
+    "mask_name",
+    "mask_personal",
+    "mask_phone",
+    "master_key_id",
+]
+
+KEY_TABLE = "household_keys"
+
+#: Permission bits a master key file may not have: anything for the group or for others.
+_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
+
+
+class SealBrokenError(LedgerError):
+    """Stored personal data or a wrapped key fails authentication: the store was altered, or
+    the master key is not the one the household keys were wrapped under."""
+
+
+@dataclass(frozen=True)
+class SealedPersonal:
+    """Personal data as stored: AES-256-GCM ciphertext under the household's key (base64)."""
+
+    key_version: int
+    nonce: str
+    ciphertext: str
+
+
+# -- masking -------------------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: the first character only (a surname or its first half).
+
+    Compound surnames lose their second character on purpose: the rule stays one line and
+    shows less, never more."""
+    if name in (ERASED, SEALED):
+        return name
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def mask_id_card(number: str) -> str:
+    """440704198001011234 → 440704********1234: the region code and the last four only."""
+    if number in (ERASED, SEALED):
+        return number
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """13800001234 → *******1234: the last four digits only."""
+    if phone in (ERASED, SEALED):
+        return phone
+    return "*" * max(len(phone) - 4, 0) + phone[-4:]
+
+
+def mask_personal(personal: Personal) -> Personal:
+    """What an analyst sees: names and ID number masked, phone's last four, no address."""
+    return Personal(
+        mask_name(personal.head_name),
+        mask_id_card(personal.id_card),
+        mask_phone(personal.phone),
+        "" if personal.address not in (ERASED, SEALED) else personal.address,
+        tuple(mask_name(name) for name in personal.member_names),
+    )
+
+
+# -- the master key ------------------------------------------------------------------------
+
+
+def generate_master_key() -> str:
+    """A fresh master key, as the text ``LEDGER_MASTER_KEY`` takes (base64 of 32 bytes)."""
+    return base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def master_key_id(master: bytes) -> str:
+    """First 16 hex digits of SHA-256 of the master key: names it without revealing it."""
+    return hashlib.sha256(master).hexdigest()[:16]
+
+
+def load_master_key(env: Mapping[str, str]) -> bytes | None:
+    """The master key from ``LEDGER_MASTER_KEY`` or ``LEDGER_MASTER_KEY_FILE`` (None if neither)."""
+    text = env.get("LEDGER_MASTER_KEY", "").strip()
+    path = env.get("LEDGER_MASTER_KEY_FILE", "").strip()
+    if not text and path:
+        text = _read_key_file(Path(path))
+    if not text:
+        return None
+    return parse_master_key(text)
+
+
+def parse_master_key(text: str) -> bytes:
+    """Base64 of 32 bytes; the key itself never appears in the refusal."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("master_key", "a master key is base64 of 32 bytes") from None
+    if len(raw) != 32:
+        raise InputError("master_key", f"a master key is 32 bytes, this one is {len(raw)}")
+    return raw
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+        if mode & _NOT_OWNER_ONLY:
+            raise InputError(
+                "master_key",
+                f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
+                f"run `chmod 600 {path}`",
+            )
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("master_key", f"cannot read master key file {path}: {exc}") from None
+
+
+def write_master_key(path: Path, text: str) -> None:
+    """Write a master key file readable only by its owner (0600); never overwrite one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError("out", f"{path} exists; a key file is never overwritten") from None
+    except OSError as exc:
+        raise InputError("out", f"cannot write {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text + "\n")
+    os.chmod(path, 0o600)
+
+
+# -- the key table -------------------------------------------------------------------------
+
+_CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {KEY_TABLE} (household_id TEXT PRIMARY KEY, "
+    "key_version INTEGER NOT NULL, master_id TEXT NOT NULL, wrapped_key TEXT, destroyed_at TEXT)"
+)
+_SELECT = f"SELECT household_id, key_version, master_id, wrapped_key, destroyed_at FROM {KEY_TABLE}"
+_INSERT = (
+    f"INSERT INTO {KEY_TABLE} (household_id, key_version, master_id, wrapped_key, destroyed_at) "
+    "VALUES (?, 1, ?, ?, NULL) ON CONFLICT (household_id) DO NOTHING"
+)
+_DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
+_REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
+
+#: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
+DESTROYED = b""
+
+
+@dataclass(frozen=True)
+class _Row:
+    household_id: str
+    key_version: int
+    master_id: str
+    wrapped_key: str | None
+    destroyed_at: str | None
+
+
+class HouseholdKeys:
+    """The table of household keys, each wrapped under the master key; unwrapped keys are kept
+    in memory for the life of the application (a CLI command)."""
+
+    def __init__(self, env: Mapping[str, str], datastore: Callable[[], Any]) -> None:
+        self._env = env
+        self._datastore = datastore
+        self._master: bytes | None = None
+        self._master_loaded = False
+        self._table_ready = False
+        self._rows: dict[str, _Row] | None = None
+        self._keys: dict[str, bytes] = {}
+
+    @property
+    def master(self) -> bytes | None:
+        if not self._master_loaded:
+            self._master = load_master_key(self._env)
+            self._master_loaded = True
+        return self._master
+
+    def key(self, household: UUID) -> bytes | None:
+        """The household's key; ``DESTROYED`` if erased; None if absent or no master key."""
+        hid = str(household)
+        if hid in self._keys:
+            return self._keys[hid]
+        row = self._row(hid)
+        if row is None:
+            return None
+        if row.destroyed_at is not None or row.wrapped_key is None:
+            return DESTROYED
+        if self.master is None:
+            return None
+        key = self._unwrap(row, self.master)
+        self._keys[hid] = key
+        return key
+
+    def key_for_writing(self, household: UUID) -> bytes:
+        """The household's key, made (and committed) on first use; refused without a master
+        key or once destroyed. A key saved before its first event is harmless if the save
+        then fails; an event saved without its key would be unreadable forever."""
+        master = self.master
+        if master is None:
+            raise InputError(
+                "master_key",
+                "personal data is recorded encrypted: set LEDGER_MASTER_KEY or "
+                "LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
+            )
+        key = self.key(household)
+        if key == DESTROYED:
+            raise RuleError("household", "its personal data was erased; none is recorded again")
+        if key is not None:
+            return key
+        fresh = secrets.token_bytes(32)
+        hid = str(household)
+        self._execute(_INSERT, (hid, master_key_id(master), _wrap(master, hid, 1, fresh)))
+        key = self.key(household)  # another writer may have won: use what is stored
+        assert key, "a household key was just stored"
+        return key
+
+    def destroy(self, household: UUID) -> None:
+        """Crypto-shredding: overwrite the wrapped key and mark it destroyed, then make SQLite
+        zero the freed bytes and empty its write-ahead log so no copy lingers in the file."""
+        hid = str(household)
+        when = clock.now().isoformat()
+        sqlite = self._is_sqlite()
+        with self._datastore().transaction(commit=True) as cursor:
+            if sqlite:
+                cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(self._sql(_DESTROY), (when, hid))
+        if sqlite:
+            with self._datastore().get_connection(commit=True) as connection:
+                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._keys.pop(hid, None)
+        self._rows = None  # read the destroyed row back
+
+    def is_destroyed(self, household: UUID) -> bool:
+        row = self._row(str(household))
+        return row is not None and row.destroyed_at is not None
+
+    def rotate_master(self, new_master: bytes) -> int:
+        """Re-wrap every live household key under ``new_master`` in one transaction; returns
+        how many. Destroyed keys stay destroyed (there is nothing to re-wrap)."""
+        old = self.master
+        if old is None:
+            raise InputError("master_key", "the current master key is needed to re-wrap keys")
+        rows = [row for row in self._all_rows().values() if row.wrapped_key is not None]
+        new_id = master_key_id(new_master)
+        updates = [
+            (new_id, _wrap(new_master, row.household_id, row.key_version, key), row.household_id)
+            for row in rows
+            for key in (self._unwrap(row, old),)
+        ]
+        with self._datastore().transaction(commit=True) as cursor:
+            for update in updates:
+                cursor.execute(self._sql(_REWRAP), update)
+        self._master, self._rows, self._keys = new_master, None, {}
+        return len(updates)
+
+    # -- table access ------------------------------------------------------------------
+
+    def _row(self, hid: str) -> _Row | None:
+        rows = self._all_rows()
+        if hid not in rows:
+            # Written since we loaded (by this process or another): look that one up.
+            with self._datastore().transaction(commit=False) as cursor:
+                cursor.execute(self._sql(f"{_SELECT} WHERE household_id = ?"), (hid,))
+                found = cursor.fetchall()
+            if not found:
+                return None
+            rows[hid] = _row(found[0])
+        return rows[hid]
+
+    def _all_rows(self) -> dict[str, _Row]:
+        if self._rows is None:
+            self._ensure_table()
+            with self._datastore().transaction(commit=False) as cursor:
+                cursor.execute(_SELECT)
+                self._rows = {r["household_id"]: _row(r) for r in cursor.fetchall()}
+        return self._rows
+
+    def _ensure_table(self) -> None:
+        # On PostgreSQL, CREATE TABLE IF NOT EXISTS needs the schema's CREATE right even when
+        # the table exists; officers' roles lack it, so only `fupin init` creates it (helper F).
+        if not self._table_ready and self._env.get("CREATE_TABLE") != "n":
+            self._execute(_CREATE, ())
+            self._table_ready = True
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
+        with self._datastore().transaction(commit=True) as cursor:
+            cursor.execute(self._sql(sql), params)
+
+    def _is_sqlite(self) -> bool:
+        return type(self._datastore()).__module__ == "eventsourcing.sqlite"
+
+    def _sql(self, sql: str) -> str:
+        # SQLite takes ``?`` placeholders, psycopg ``%s``.
+        return sql if self._is_sqlite() else sql.replace("?", "%s")
+
+    def _unwrap(self, row: _Row, master: bytes) -> bytes:
+        if row.master_id != master_key_id(master):
+            raise SealBrokenError(
+                "master_key",
+                f"household keys are wrapped under master key {row.master_id}; "
+                f"the one given is {master_key_id(master)}",
+            )
+        assert row.wrapped_key is not None
+        blob = base64.b64decode(row.wrapped_key)
+        try:
+            return AESGCM(master).decrypt(
+                blob[:12], blob[12:], _wrap_aad(row.household_id, row.key_version)
+            )
+        except InvalidTag:
+            raise SealBrokenError(
+                "master_key", f"the key of household {row.household_id} fails authentication"
+            ) from None
+
+
+def _row(record: Any) -> _Row:
+    return _Row(
+        str(record["household_id"]),
+        int(record["key_version"]),
+        str(record["master_id"]),
+        record["wrapped_key"],
+        record["destroyed_at"],
+    )
+
+
+def _wrap_aad(hid: str, version: int) -> bytes:
+    return f"fupin household key:{hid}:{version}".encode()
+
+
+def _wrap(master: bytes, hid: str, version: int, key: bytes) -> str:
+    nonce = secrets.token_bytes(12)
+    blob = nonce + AESGCM(master).encrypt(nonce, key, _wrap_aad(hid, version))
+    return base64.b64encode(blob).decode("ascii")
+
+
+# -- sealing personal data -----------------------------------------------------------------
+
+
+def _subkey(key: bytes, purpose: bytes) -> bytes:
+    return hmac.new(key, b"fupin personal data " + purpose, hashlib.sha256).digest()
+
+
+def _event_aad(household: UUID, version: int) -> bytes:
+    return f"{household}:{version}".encode()
+
+
+def seal(key: bytes, household: UUID, version: int, personal: Personal) -> SealedPersonal:
+    """Encrypt ``personal`` for event ``version`` of ``household`` (deterministic: a synthetic
+    nonce from the associated data and the plaintext, so the stored bytes are canonical)."""
+    plaintext = orjson.dumps(
+        {
+            "head_name": personal.head_name,
+            "id_card": personal.id_card,
+            "phone": personal.phone,
+            "address": personal.address,
+            "member_names": list(personal.member_names),
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    aad = _event_aad(household, version)
+    nonce = hmac.new(_subkey(key, b"nonce"), aad + plaintext, hashlib.sha256).digest()[:12]
+    ciphertext = AESGCM(_subkey(key, b"encryption")).encrypt(nonce, plaintext, aad)
+    return SealedPersonal(1, _b64(nonce), _b64(ciphertext))
+
+
+def open_sealed(key: bytes, household: UUID, version: int, sealed: SealedPersonal) -> Personal:
+    """Decrypt a ``SealedPersonal``; a ciphertext altered or moved fails authentication."""
+    try:
+        plaintext = AESGCM(_subkey(key, b"encryption")).decrypt(
+            base64.b64decode(sealed.nonce),
+            base64.b64decode(sealed.ciphertext),
+            _event_aad(household, version),
+        )
+    except (InvalidTag, binascii.Error, ValueError):
+        raise SealBrokenError(
+            "personal", f"personal data of event {version} of {household} fails authentication"
+        ) from None
+    fields = orjson.loads(plaintext)
+    return Personal(
+        fields["head_name"],
+        fields["id_card"],
+        fields["phone"],
+        fields["address"],
+        tuple(fields["member_names"]),
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def placeholder(mark: str) -> Personal:
+    """Personal data that cannot be read: ``[erased]`` or ``[sealed]`` in every text field."""
+    return Personal(mark, mark, mark, mark, ())
+
+
+class PersonalDataMapper(Mapper[UUID]):
+    """eventsourcing's mapper, sealing a household event's ``personal`` before it is
+    transcoded and opening it after it is decoded."""
+
+    def __init__(self, transcoder: Transcoder, keys: HouseholdKeys) -> None:
+        super().__init__(transcoder)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        state = vars(domain_event)
+        personal = state.get("personal")
+        if isinstance(personal, Personal):
+            sealed = self._seal(state["originator_id"], state["originator_version"], personal)
+            copy = object.__new__(type(domain_event))
+            object.__setattr__(copy, "__dict__", {**state, "personal": sealed})
+            domain_event = copy
+        return super().to_stored_event(domain_event)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        event = super().to_domain_event(stored_event)
+        state = vars(event)
+        sealed = state.get("personal")
+        if isinstance(sealed, SealedPersonal):
+            household, version = state["originator_id"], state["originator_version"]
+            personal = self._open(household, version, sealed)
+            # Remember what it was opened from: re-encoding this event (``fupin verify``
+            # compares bytes) gives back the stored ciphertext even when no key opens it.
+            object.__setattr__(personal, "_sealed_from", (household, version, sealed))
+            state["personal"] = personal
+        return event
+
+    def _seal(self, household: UUID, version: int, personal: Personal) -> SealedPersonal:
+        origin = getattr(personal, "_sealed_from", None)
+        if origin is not None and origin[:2] == (household, version):
+            return origin[2]  # type: ignore[no-any-return]
+        return seal(self.keys.key_for_writing(household), household, version, personal)
+
+    def _open(self, household: UUID, version: int, sealed: SealedPersonal) -> Personal:
+        key = self.keys.key(household)
+        if key == DESTROYED:
+            return placeholder(ERASED)
+        if key is None:
+            return placeholder(SEALED)
+        return open_sealed(key, household, version, sealed)
+
+
+def plaintexts(personal: Personal) -> Iterable[str]:
+    """The personal values worth searching stored bytes for (tests, audits)."""
+    yield from (personal.head_name, personal.id_card, personal.phone, personal.address)
+    yield from personal.member_names
+
+
+def is_unreadable(personal: Personal) -> bool:
+    """Whether ``personal`` is a placeholder (erased or sealed), not real data."""
+    return personal.head_name in (ERASED, SEALED)
+
+
+# -- who reads -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads, and how much personal data they see 脱敏 (docs/privacy.md):
+
+    - admin and inspector: everything, unmasked;
+    - officer: their own street's households unmasked, other streets' masked; an officer of
+      the district (no street) sees every street unmasked;
+    - analyst, and anyone who does not say who they are: everything masked.
+    """
+
+    actor: str
+    role: str
+    street: str = ""
+
+    def unmasked(self, street: str) -> bool:
+        """Whether this reader sees the personal data of a household of ``street`` in full."""
+        if self.role in ("admin", "inspector"):
+            return True
+        return self.role == "officer" and self.street in ("", street)
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether every household's personal data is shown to this reader in full."""
+        return self.role in ("admin", "inspector") or (self.role == "officer" and not self.street)
+
+    def personal(self, personal: Personal, street: str) -> Personal:
+        """``personal`` as this reader may see it."""
+        return personal if self.unmasked(street) else mask_personal(personal)
+
+
+#: Nobody said who reads (no ``--as``): the public's view, every household masked.
+ANONYMOUS = Reader("", "anonymous")

@@ -1,0 +1,111 @@
+"""The HTML report's accountability tables 责任追究 and the dossiers 一户一档 of the households
+they name; household numbers link to ``#household-{number}``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from projections.html_parts import figure, household_td, table, td, yuan
+
+__all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_section"]
+
+SECTION_NAMES = {
+    "missed_visits": "Missed quarterly visits 未按季走访 [四(二)]",
+    "missing_roles": "Incomplete 4+1 helpers 帮扶责任人不全 [四(二)]",
+    "registration_faults": "Registration faults 建档立卡违规 [四(一)]",
+    "exit_faults": "Exit faults 退出违规 [六(六)]",
+    "talks_due": "Leadership talks due 约谈 [六(七)]",
+    "overdue_findings": "Overdue rectifications 逾期未整改 [六(七)]",
+    "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
+}
+#: Longer tables start folded, so the page opens on the charts.
+OPEN_ROWS = 20
+
+
+# -- accountability ----------------------------------------------------------------------------
+
+
+def accountability_section(duty: dict[str, Any]) -> str:
+    plan = table(
+        ("street", "year", "key targets", "target", "exits", "year over", "talk due", "talk held"),
+        (
+            [td(r[c]) for c in ("street", "year", "key_targets", "target", "exits")]
+            + [td(r[c]) for c in ("year_over", "due_talk", "talk_held")]
+            for r in duty["plan"]
+        ),
+    )
+    parts = [f"<h3>The 2:3:5 plan by street 分街道减贫计划</h3>{plan}"]
+    parts.extend(
+        _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
+    )
+    return "<h2>Accountability 责任追究 [六(三)、(七)]</h2>" + "".join(parts)
+
+
+def _findings(section: str, title: str, rows: Sequence[dict[str, Any]]) -> str:
+    columns = list(rows[0]) if rows else []
+    rendered = table(columns, ([_cell(section, column, row) for column in columns] for row in rows))
+    opened = " open" if len(rows) <= OPEN_ROWS else ""
+    count = figure(f"rows-{section}", len(rows), str(len(rows)), "span")
+    return (
+        f"<details{opened}><summary>{escape(title)}: {count}</summary>"
+        f"{rendered if rows else '<p class=meta>none 无</p>'}</details>"
+    )
+
+
+def _cell(section: str, column: str, row: dict[str, Any]) -> str:
+    if column == "household" or (
+        section == "overdue_findings" and column == "subject" and row["subject_kind"] == "household"
+    ):
+        return household_td(str(row[column]))
+    return td(row[column])
+
+
+# -- dossiers ----------------------------------------------------------------------------------
+
+
+def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool) -> str:
+    note = (
+        "names and ID numbers masked 已脱敏 (only admin and inspectors see them in full)"
+        if masked
+        else "personal data in full 个人信息未脱敏: handle as confidential"
+    )
+    cards = "".join(_dossier(record) for record in dossiers)
+    return (
+        f"<h2>Dossiers 一户一档 of the households named above ({len(dossiers)})</h2>"
+        f'<p class="meta">{note}</p><div class="dossiers">{cards}</div>'
+    )
+
+
+def _dossier(record: dict[str, Any]) -> str:
+    facts, personal = record["household"], record["personal"]
+    number = str(facts["number"])
+    who = f"{personal['head_name']} · {personal['id_card']}"
+    if personal["phone"]:
+        who += f" · {personal['phone']} · {personal['address']}"
+    summary = (
+        f"{facts['street']} {facts['village']} · {facts['area']} · {facts['members']} 人 · "
+        f"stage {facts['stage']} · key target {'yes' if facts['key_target'] else 'no'} · "
+        f"registered {facts['registered_on'] or '–'} · exited {facts['exited_on'] or '–'}"
+    )
+    helpers = table(
+        ("helper", "role", "paired", "unpaired"),
+        (
+            [td(h["helper"]), td(h["role"]), td(h["paired_on"]), td(h["unpaired_on"])]
+            for h in record["helpers"]
+        ),
+    )
+    funds = sum(f["amount_fen"] for f in record["funds"])
+    return (
+        f'<section class="dossier" id="household-{escape(number)}"><h3>{escape(number)} '
+        f'<span class="person">{escape(who)}</span></h3><div>{escape(summary)}</div>'
+        f"<div>members 成员: {escape('、'.join(personal['member_names']))}</div>"
+        f"<div>visits 走访 {len(record['visits'])} · measures 措施 {len(record['measures'])} · "
+        f"incomes {escape(_incomes(record['incomes']))} · funds received {yuan(funds)}</div>"
+        f"{helpers if record['helpers'] else ''}</section>"
+    )
+
+
+def _incomes(rows: Sequence[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['year']}: {yuan(r['income_fen'])}" for r in rows) or "–"

@@ -1,0 +1,95 @@
+"""Pieces of the HTML report's page: its style sheet, money formats, figures carrying
+``data-figure`` / ``data-value``, legends, panels and tables (``projections.html_report``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+__all__ = [
+    "CSS",
+    "figure",
+    "household_td",
+    "legend",
+    "panel",
+    "table",
+    "td",
+    "wan",
+    "yuan",
+]
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",
+"Microsoft YaHei","PingFang SC",sans-serif;margin:0 auto;max-width:1320px;padding:24px;
+color:#1f2937;background:#f8fafc}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid
+#e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:12px 0 4px}
+.meta{color:#6b7280;font-size:13px}.kpis{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+.kpi{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 16px;min-width:150px}
+.kpi b{display:block;font-size:24px}.kpi span{color:#6b7280;font-size:13px}
+.grid{display:flex;flex-wrap:wrap;gap:16px}.panel{background:#fff;border:1px solid #e5e7eb;
+border-radius:8px;padding:8px 12px}svg.chart{max-width:100%;height:auto;font-size:12px}
+svg .grid{stroke:#e5e7eb}svg .tick{fill:#4b5563;font-size:11px}svg .target{stroke:#111827;
+stroke-width:3}svg .cell-label{font-size:11px;fill:#111827}
+.legend{font-size:12px;color:#374151}.legend i{display:inline-block;width:11px;height:11px;
+margin:0 4px 0 10px;vertical-align:-1px}
+table{border-collapse:collapse;font-size:12px;background:#fff;margin:4px 0}
+td,th{border:1px solid #e5e7eb;padding:3px 7px;text-align:left}th{background:#f1f5f9}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#15803d}.bad{color:#b91c1c;
+font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));
+gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
+font-size:12px}.dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
+"""
+
+
+def wan(fen: int) -> str:
+    """Fen as 万元 (10,000 yuan) with one decimal, exact integer arithmetic: 240000000 → 240万."""
+    tenths = (abs(fen) * 10 + 500_000) // 1_000_000
+    whole, part = divmod(tenths, 10)
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{whole}万" if part == 0 else f"{sign}{whole}.{part}万"
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    return f"{sign}¥{whole:,}.{part:02d}"
+
+
+def figure(name: str, value: int, text: str, tag: str = "b") -> str:
+    return (
+        f'<{tag} class="figure" data-figure="{escape(name)}" data-value="{value}">'
+        f"{escape(text)}</{tag}>"
+    )
+
+
+def legend(names: dict[str, str], colours: dict[str, str], keys: Iterable[str]) -> str:
+    items = "".join(
+        f'<i style="background:{colours[k]}"></i>{escape(k)} {escape(names.get(k, ""))}'
+        for k in keys
+    )
+    return f'<div class="legend">{items}</div>'
+
+
+def panel(title: str, chart: str, legend: str = "") -> str:
+    return f'<div class="panel"><h3>{escape(title)}</h3>{chart}{legend}</div>'
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def td(value: Any) -> str:
+    if value is True or value is False:
+        css, text = ("ok", "✓ yes") if value else ("bad", "✗ no")
+        return f'<td class="{css}">{text}</td>'
+    if isinstance(value, int):
+        return f'<td class="num">{value}</td>'
+    return f"<td>{escape('' if value is None else str(value))}</td>"
+
+
+def household_td(number: str) -> str:
+    return f'<td><a href="#household-{escape(number)}">{escape(number)}</a></td>'

@@ -1,0 +1,342 @@
+"""The HTML report 图表报告: one self-contained page a district leader would rather look at than
+read — caseload over time, exits against the 2:3:5 plan, funds against the plan's rules, visit
+coverage as a heat map, accountability findings linking to the households' dossiers 一户一档.
+
+``render(inputs)`` is pure: it takes the ``ReportInputs`` of ``projections.series.gather`` (the
+JSON reports' dicts and a few series) and returns the page. No network, no script, no CDN:
+the charts are inline SVG (``projections.svg``), the fonts the reader's own CJK fonts.
+Every figure drawn carries ``data-figure`` / ``data-value`` (money in fen) so it can be checked
+against the JSON reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from projections.html_findings import accountability_section, dossiers_section
+from projections.html_parts import CSS, figure, legend, panel, table, td, wan, yuan
+from projections.series import ReportInputs
+from projections.svg import Cell, Column, Segment, bar_chart, heat_map
+
+__all__ = ["SOURCE_NAMES", "STATUS_NAMES", "render"]
+STATUS_NAMES = {
+    "identified": "识别",
+    "reviewed": "已评议",
+    "under-notice": "公示中",
+    "registered": "建档立卡",
+    "paired": "结对帮扶",
+    "returned": "返贫",
+    "exited": "已退出",
+    "rejected": "未通过",
+}
+STATUS_COLOURS = {
+    "identified": "#cbd5e1",
+    "reviewed": "#94a3b8",
+    "under-notice": "#fbbf24",
+    "registered": "#f97316",
+    "paired": "#2563eb",
+    "returned": "#dc2626",
+    "exited": "#16a34a",
+    "rejected": "#6b7280",
+}
+SOURCE_NAMES = {
+    "city": "市扶贫基金",
+    "district": "区财政",
+    "street": "街道",
+    "donation": "社会捐赠",
+}
+SOURCE_COLOURS = {
+    "city": "#2563eb",
+    "district": "#16a34a",
+    "street": "#f59e0b",
+    "donation": "#a855f7",
+}
+
+
+def render(inputs: ReportInputs) -> str:
+    """The whole page as one string (UTF-8 HTML5)."""
+    body = "".join(
+        (
+            _header(inputs),
+            _caseload_section(inputs.series),
+            _exits_section(inputs.accountability["plan"]),
+            _funds_section(inputs.funds),
+            _visits_section(inputs.coverage),
+            accountability_section(inputs.accountability),
+            dossiers_section(inputs.dossiers, inputs.masked),
+        )
+    )
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>江海区精准扶贫 2016–2018 图表报告</title>"
+        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+    )
+
+
+# -- header and headline figures ---------------------------------------------------------------
+
+
+def _header(inputs: ReportInputs) -> str:
+    cases, money = inputs.caseload, inputs.funds
+    allocated = sum(a["allocated_fen"] for a in money["accounts"])
+    disbursed = sum(a["disbursed_fen"] for a in money["accounts"])
+    exits = sum(e["households"] for e in cases["exits"])
+    kpis = (
+        ("households", cases["totals"]["households"], "Households 贫困户", str),
+        ("people", cases["totals"]["people"], "People 人", str),
+        ("exits", exits, "Exits 已脱贫退出 (households)", str),
+        ("allocated", allocated, "Allocated 到位资金", yuan),
+        ("disbursed", disbursed, "Disbursed 已拨付", yuan),
+    )
+    cards = "".join(
+        f'<div class="kpi">{figure(name, value, fmt(value))}<span>{label}</span></div>'
+        for name, value, label, fmt in kpis
+    )
+    reader = escape(inputs.reader or "(no --as)")
+    masking = "masked 已脱敏" if inputs.masked else "in full 未脱敏"
+    times = f"as of 截至 {escape(str(cases['today']))}"
+    if cases["known_at"]:
+        times += f" · as known at {escape(str(cases['known_at']))}"
+    return (
+        "<h1>江海区精准扶贫 2016–2018 图表报告</h1>"
+        f'<p class="meta">Jianghai District targeted poverty alleviation · {times} · reader '
+        f"{reader}: personal data {masking} · 江高发〔2016〕4号</p>"
+        f'<div class="kpis">{cards}</div>'
+    )
+
+
+# -- caseload over time ------------------------------------------------------------------------
+
+
+def _caseload_section(series: Sequence[dict[str, Any]]) -> str:
+    days = sorted({row["day"] for row in series})
+    streets = sorted({row["street"] for row in series})
+    statuses = [s for s in STATUS_NAMES if any(row["status"] == s for row in series)]
+    counts = {(r["day"], r["street"], r["status"]): r["households"] for r in series}
+    panels = []
+    for street in streets:
+        categories = [
+            (
+                _day_label(day),
+                [
+                    Column(
+                        tuple(
+                            Segment(
+                                status,
+                                counts.get((day, street, status), 0),
+                                f"caseload-{day}-{street}-{status}",
+                            )
+                            for status in statuses
+                        )
+                    )
+                ],
+            )
+            for day in days
+        ]
+        chart = bar_chart(f"{street} caseload by status", categories, STATUS_COLOURS)
+        panels.append(panel(f"{street}街道 households by status 户数", chart))
+    key = legend(STATUS_NAMES, STATUS_COLOURS, statuses)
+    return (
+        "<h2>Caseload over time 扶贫对象 (households at each quarter end)</h2>"
+        f'{key}<div class="grid">{"".join(panels)}</div>'
+    )
+
+
+def _day_label(day: str) -> str:
+    month_day = day[5:]
+    quarter = {"03-31": 1, "06-30": 2, "09-30": 3, "12-31": 4}.get(month_day)
+    return f"{day[:4]}Q{quarter}" if quarter else day
+
+
+# -- exits against the 2:3:5 plan --------------------------------------------------------------
+
+
+def _exits_section(plan: Sequence[dict[str, Any]]) -> str:
+    categories = [
+        (
+            f"{row['street']} {row['year']}",
+            [
+                Column(
+                    (Segment("exits", row["exits"], f"exits-{row['year']}-{row['street']}"),),
+                    target=row["target"],
+                    target_figure=f"target-{row['year']}-{row['street']}",
+                )
+            ],
+        )
+        for row in sorted(plan, key=lambda r: (r["street"], r["year"]))
+    ]
+    chart = bar_chart("Exits against the 2:3:5 plan", categories, {"exits": "#16a34a"})
+    legend = (
+        '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
+        'approved)<i style="background:#111827;height:3px"></i>plan target 计划 (2:3:5)</div>'
+    )
+    return (
+        "<h2>Exits per year against the 2:3:5 plan 年度减贫计划 [三]</h2>"
+        f'<div class="grid">{panel("Key-target exits by street and year", chart, legend)}</div>'
+    )
+
+
+# -- funds -------------------------------------------------------------------------------------
+
+
+def _funds_section(money: dict[str, Any]) -> str:
+    return (
+        "<h2>Funds 资金 [六(四)]</h2>"
+        f'<div class="grid">{_by_source_chart(money["by_source_year"])}'
+        f"{_by_category_chart(money['disbursements'])}</div>"
+        f"<h3>The plan's money rules 资金规则</h3>{_rules_tables(money)}"
+    )
+
+
+def _by_source_chart(rows: Sequence[dict[str, Any]]) -> str:
+    categories = [
+        (
+            f"{row['year']} {SOURCE_NAMES.get(row['source'], row['source'])}",
+            [
+                Column(
+                    (
+                        Segment(
+                            "allocated",
+                            row["allocated_fen"],
+                            f"allocated-{row['source']}-{row['year']}",
+                        ),
+                    )
+                ),
+                Column(
+                    (
+                        Segment(
+                            "disbursed",
+                            row["disbursed_fen"],
+                            f"disbursed-{row['source']}-{row['year']}",
+                        ),
+                    )
+                ),
+            ],
+        )
+        for row in sorted(rows, key=lambda r: (r["year"], r["source"]))
+    ]
+    colours = {"allocated": "#93c5fd", "disbursed": "#1d4ed8"}
+    chart = bar_chart("Allocated and disbursed by source and year", categories, colours, wan)
+    names = {"allocated": "到位", "disbursed": "拨付"}
+    return panel("By source and year 按来源 (万元)", chart, legend(names, colours, colours))
+
+
+def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        totals[(row["category"], row["source"])] += row["amount_fen"]
+    categories = sorted({c for c, _ in totals})
+    sources = sorted({s for _, s in totals})
+    chart = bar_chart(
+        "Disbursed by category",
+        [
+            (
+                category,
+                [
+                    Column(
+                        tuple(
+                            Segment(s, totals[(category, s)], f"disbursed-{category}-{s}")
+                            for s in sources
+                        )
+                    )
+                ],
+            )
+            for category in categories
+        ],
+        SOURCE_COLOURS,
+        wan,
+    )
+    return panel(
+        "Disbursed by category of use 按用途 (万元)",
+        chart,
+        legend(SOURCE_NAMES, SOURCE_COLOURS, sources),
+    )
+
+
+def _rules_tables(money: dict[str, Any]) -> str:
+    per_person = [
+        [
+            td(row["key_target_people"]),
+            _money_td("per-person-disbursed", row["disbursed_fen"]),
+            _money_td("per-person", row["per_person_fen"]),
+            _money_td("per-person-min", row["per_person_min_fen"]),
+            td(row["meets_rule"]),
+        ]
+        for row in money["per_person"]
+    ]
+    splits = [
+        [
+            td(row["year"]),
+            _money_td(f"split-{row['year']}-city", row["city_fen"]),
+            _money_td(f"split-{row['year']}-district", row["district_fen"]),
+            _money_td(f"split-{row['year']}-street", row["street_fen"]),
+            _money_td(f"split-{row['year']}-local", row["local_fen"]),
+            _money_td(f"split-{row['year']}-local-min", row["local_min_fen"]),
+            td(row["city_local_ok"]),
+            td(row["district_ok"]),
+            td(row["street_ok"]),
+            td(row["local_total_ok"]),
+        ]
+        for row in money["splits"]
+    ]
+    return table(
+        ("key-target people", "disbursed", "per person 人均", "minimum 最低", "rule met"),
+        per_person,
+    ) + table(
+        (
+            "year",
+            "city 市",
+            "district 区",
+            "street 街道",
+            "local 地方",
+            "local minimum 地方最低",
+            "city:local share 市:地方",
+            "district share 区",
+            "street share 街道",
+            "local ≥ minimum",
+        ),
+        splits,
+    )
+
+
+def _money_td(name: str, fen: int) -> str:
+    return f'<td class="num">{figure(name, fen, yuan(fen), "span")}</td>'
+
+
+# -- visit coverage ----------------------------------------------------------------------------
+
+
+def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
+    streets = sorted({row["street"] for row in coverage})
+    quarters = sorted({row["quarter"] for row in coverage})
+    cells = [
+        Cell(
+            row=row["street"],
+            column=row["quarter"],
+            label=f"{_percent(row)} ({row['owed'] - row['missed']}/{row['owed']} visits)",
+            share=(row["owed"] - row["missed"]) / row["owed"] if row["owed"] else None,
+            figure=f"visits-{row['street']}-{row['quarter']}",
+            value=row["missed"],
+            extra={"owed": str(row["owed"])},
+        )
+        for row in coverage
+    ]
+    chart = heat_map("Visit coverage per street and quarter", streets, quarters, cells)
+    note = (
+        '<p class="meta">Each cell: share of the visits owed (one per pairing per quarter '
+        "while the household is assisted) that were made; hover for the counts. Red: missed.</p>"
+    )
+    return (
+        "<h2>Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])</h2>"
+        f'<div class="panel">{chart}{note}</div>'
+    )
+
+
+def _percent(row: dict[str, Any]) -> str:
+    if not row["owed"]:
+        return "–"
+    return f"{(row['owed'] - row['missed']) * 100 // row['owed']}%"

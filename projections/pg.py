@@ -1,0 +1,286 @@
+"""The read models on PostgreSQL: the same SQL as on SQLite, through a thin translation.
+
+The projections are written once, in the SQLite dialect with ``?`` parameters. This module
+runs them on the ledger's own PostgreSQL database (events, read models and tracking side by
+side, so one backup holds all of it):
+
+- ``?`` becomes ``%s``; ``bool``, ``date`` and ``datetime`` parameters are stored as SQLite
+  stores them (0/1 and ISO text), and whole ``numeric`` sums come back as ``int``;
+- in ``CREATE TABLE``, ``INTEGER`` becomes ``BIGINT`` (fen sums outgrow 32 bits) and ``TEXT``
+  gets ``COLLATE "C"`` so ``ORDER BY`` sorts by code point, exactly as SQLite does;
+- every write transaction first takes one transaction-scoped advisory lock: two processes
+  catching up at once run one after the other, and the second reads the first's tracking
+  positions (the role of SQLite's ``BEGIN IMMEDIATE``);
+- analysts' SQL runs in a ``READ ONLY`` transaction with a statement timeout, then is rolled
+  back, so any write fails and nothing changes.
+
+``preflight`` connects once with a short timeout before the ledger opens its pool: a bad
+password or an unreachable server then fails in milliseconds with the server's own reason,
+instead of the pool's "couldn't get a connection after 5 sec".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from ledger.application import Ledger
+from ledger.errors import LedgerError
+from ledger.store import StoreLocation, parse_store
+from psycopg.conninfo import make_conninfo
+
+from projections.storage import Database, Row
+
+__all__ = ["PgDatabase", "conninfo", "open_pg", "preflight", "read_only_pg"]
+
+#: Key of the advisory lock every read-model write transaction holds (any fixed bigint).
+READ_MODEL_LOCK = 0x66757069_6E000001
+#: Longest an analyst's query may run, in milliseconds.
+QUERY_TIMEOUT_MS = 60_000
+
+_PLACEHOLDER = re.compile(r"\?")
+_INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)
+_TEXT = re.compile(r"\bTEXT\b", re.IGNORECASE)
+_CREATE_IF_MISSING = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> str:
+    """A libpq connection string for the store's database, from eventsourcing's settings."""
+    env = location.env
+    timeout = connect_timeout or int(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))
+    return make_conninfo(
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        dbname=env["POSTGRES_DBNAME"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        connect_timeout=str(max(timeout, 1)),
+        application_name="fupin",
+    )
+
+
+def preflight(store: str | None, *, create: bool = False) -> None:
+    """For a PostgreSQL store, connect once and fail fast with the server's reason; unless
+    ``create`` (``fupin init``), refuse a database that holds no ledger yet."""
+    location = parse_store(store)
+    if location.kind != "postgres":
+        return
+    with _connect(location) as connection:
+        initialised = _table_exists(connection, events_table(location))
+    if not create and not initialised:
+        raise LedgerError(
+            "store", f"{location.display} holds no ledger yet; run `fupin init` first"
+        )
+
+
+def events_table(location: StoreLocation) -> str:
+    """The qualified name of the table eventsourcing stores the ledger's events in."""
+    schema = location.env.get("POSTGRES_SCHEMA") or "public"
+    return f"{schema}.{Ledger.name.lower()}_events"
+
+
+def _reason(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    # libpq puts the useful part last: 'connection to server at ... failed: <reason>'.
+    text = lines[-1] if lines else type(exc).__name__
+    return text.split("failed: ")[-1]
+
+
+class PgDatabase(Database):
+    """``Database`` over a psycopg connection: ``?`` parameters, explicit transactions."""
+
+    errors: tuple[type[Exception], ...] = (psycopg.Error,)
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self._pg = connection
+        self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if self._exists(sql):
+            return 0
+        with self._pg.cursor() as cursor:
+            cursor.execute(_translate(sql, params), _params(params))
+            return cursor.rowcount
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self._pg.cursor() as cursor:
+            cursor.executemany(_translate(sql, ("?",)), [_params(row) or () for row in rows])
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.query(sql, params)[1]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[Row]]:
+        with self._pg.cursor() as cursor:
+            cursor.execute(_translate(sql, params), _params(params))
+            columns = [d.name for d in cursor.description or ()]
+            found = cursor.fetchall() if cursor.description else []
+        return columns, [tuple(_value(v) for v in row) for row in found]
+
+    def _exists(self, sql: str) -> bool:
+        # CREATE TABLE IF NOT EXISTS needs the CREATE right on the schema even when the table
+        # is there; officers' roles do not hold it, so skip what already exists.
+        found = _CREATE_IF_MISSING.match(sql)
+        if found is None:
+            return False
+        return _table_exists(self._pg, found[1])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, serialised with every other read-model writer."""
+        if self._depth:
+            raise RuntimeError("transactions do not nest")
+        self._depth = 1
+        try:
+            with self._pg.transaction():
+                self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
+                yield
+        finally:
+            self._depth = 0
+
+    def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
+        """Run ``sql`` in a read-only transaction that is always rolled back."""
+        with self._pg.transaction(force_rollback=True):
+            self._pg.execute("SET TRANSACTION READ ONLY")
+            self._pg.execute(f"SET LOCAL statement_timeout = {QUERY_TIMEOUT_MS}")
+            return self.query(sql)
+
+    def close(self) -> None:
+        self._pg.close()
+
+
+def _translate(sql: str, params: Sequence[Any]) -> str:
+    if sql.lstrip().upper().startswith("CREATE TABLE"):
+        sql = _TEXT.sub('TEXT COLLATE "C"', _INTEGER.sub("BIGINT", sql))
+    if not params:
+        # Sent as written: a '%' or '?' in an analyst's query is not a placeholder.
+        return sql
+    return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
+
+
+def _params(params: Sequence[Any]) -> tuple[Any, ...] | None:
+    # None, not (), so that psycopg sends a statement without parameters as written.
+    if not params:
+        return None
+    return tuple(_param(p) for p in params)
+
+
+def _param(value: Any) -> Any:
+    # What Python's sqlite3 stores for these types (its default adapters).
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _connect(location: StoreLocation) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(conninfo(location), autocommit=True)
+    except psycopg.Error as exc:
+        message = f"cannot connect to {location.display}: {_reason(exc)}"
+        raise LedgerError("store", message) from None
+
+
+def open_pg(location: StoreLocation) -> PgDatabase:
+    """The read models' tables in the ledger's PostgreSQL database."""
+    return PgDatabase(_connect(location))
+
+
+def read_only_pg(location: StoreLocation) -> PgDatabase:
+    """A connection whose every transaction is read-only by default (analysts' SQL)."""
+    connection = _connect(location)
+    connection.execute("SET default_transaction_read_only = on")
+    return PgDatabase(connection)
+
+
+#: Refuses every change to a stored event, whoever asks (the table's owner included).
+_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION {schema}.fupin_events_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the ledger is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+DROP TRIGGER IF EXISTS fupin_append_only ON {table};
+CREATE TRIGGER fupin_append_only BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {schema}.fupin_events_append_only();
+DROP TRIGGER IF EXISTS fupin_no_truncate ON {table};
+CREATE TRIGGER fupin_no_truncate BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.fupin_events_append_only();
+"""
+
+
+def protect_events(location: StoreLocation, officers: str) -> None:
+    """Least privilege, run once by the database owner after ``fupin init``.
+
+    The ``officers`` role may read and append events and keep the read models, never change
+    or remove an event: no DELETE or TRUNCATE right, and triggers that refuse UPDATE, DELETE
+    and TRUNCATE for every role. It holds UPDATE on the event table only because
+    eventsourcing takes ``LOCK TABLE ... IN EXCLUSIVE MODE`` before each insert (so
+    notification ids become visible in order), and PostgreSQL asks UPDATE for that lock;
+    the trigger refuses the UPDATE itself.
+    """
+    from psycopg import sql
+
+    from projections.catchup import MODELS
+    from projections.engine import create_schema
+
+    db = open_pg(location)
+    try:
+        with db.transaction():  # the read models' tables, so that the grants below reach them
+            create_schema(db, MODELS)
+    finally:
+        db.close()
+    schema = location.env.get("POSTGRES_SCHEMA") or "public"
+    table = sql.Identifier(schema, events_table(location).split(".", 1)[1])
+    role = sql.Identifier(officers)
+    statements = [
+        sql.SQL(_APPEND_ONLY).format(schema=sql.Identifier(schema), table=table),
+        sql.SQL("REVOKE ALL ON {} FROM {}").format(table, role),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(table, role),
+        sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
+            sql.Identifier(schema), role
+        ),
+        sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), role),
+    ]
+    with _connect(location) as connection, connection.transaction():
+        for statement in statements:
+            connection.execute(statement)
+        for (name,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE 'pj\\_%%'",
+            (schema,),
+        ).fetchall():
+            connection.execute(
+                sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
+                    sql.Identifier(schema, name), role
+                )
+            )
+        # Household keys (ledger.privacy): added, destroyed by overwriting, never deleted.
+        if _table_exists(connection, f"{schema}.household_keys"):
+            connection.execute(
+                sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
+                    sql.Identifier(schema, "household_keys"), role
+                )
+            )
+
+
+def _table_exists(connection: psycopg.Connection[Any], name: str) -> bool:
+    row = connection.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+    return row is not None and row[0] is not None

@@ -1,0 +1,228 @@
+"""What the HTML report 图表报告 needs beyond the three JSON reports: the caseload over time,
+visit coverage per street and quarter, and the dossiers 一户一档 of the households the
+accountability report names, with personal data masked unless the reader may see it.
+
+``gather`` collects everything into one ``ReportInputs``; ``projections.html_report`` renders
+it without touching the ledger again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ledger.application import Ledger
+from ledger.household import Personal
+from ledger.officers import Officer
+
+from projections import api
+from projections.accountability import _quarters_due
+from projections.caseload import caseload
+from projections.catchup import MODELS, open_view
+from projections.dossier import dossier
+from projections.engine import Fact, facts, filter_facts, fold
+from projections.rules import quarter_bounds, quarter_of
+from projections.storage import Database
+
+__all__ = [
+    "UNMASKED_ROLES",
+    "ReportInputs",
+    "caseload_series",
+    "gather",
+    "mask_id_card",
+    "mask_name",
+    "named_households",
+    "report_days",
+    "visit_coverage",
+]
+
+#: Roles that see households' personal data in full; everyone else (analysts, street officers,
+#: a reader who gives no ``--as``) sees it masked [个人信息: sensitive, DOMAIN.md].
+UNMASKED_ROLES = frozenset({"admin", "inspector"})
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the HTML report shows, as plain values (the JSON reports' dicts included)."""
+
+    caseload: dict[str, Any]
+    funds: dict[str, Any]
+    accountability: dict[str, Any]
+    #: caseload by day, street and status: day, street, status, households, people
+    series: list[dict[str, Any]]
+    #: visits owed and missed per street and quarter: street, quarter, owed, missed
+    coverage: list[dict[str, Any]]
+    #: one dossier per household named in a finding, with a ``personal`` entry (masked or not)
+    dossiers: list[dict[str, Any]]
+    masked: bool
+    reader: str | None
+
+
+def gather(
+    ledger: Ledger,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    reader: str | None = None,
+) -> ReportInputs:
+    """Collect the report's figures; ``reader`` (an officer id) decides the masking."""
+    masked = _masked_for(ledger, reader)
+    duty = api.accountability(ledger, as_of, known_at)
+    cases = api.caseload(ledger, as_of, known_at)
+    today = date.fromisoformat(cases["today"]) if cases["today"] else None
+    with open_view(ledger, as_of, known_at) as view:
+        coverage = visit_coverage(view.db, today, duty["missed_visits"])
+        first = _first_identified(view.db)
+        dossiers = [_dossier(ledger, view.db, number, masked) for number in named_households(duty)]
+    days = report_days(first, today) if first and today else []
+    return ReportInputs(
+        caseload=cases,
+        funds=api.funds(ledger, as_of, known_at),
+        accountability=duty,
+        series=caseload_series(ledger, days, known_at),
+        coverage=coverage,
+        dossiers=dossiers,
+        masked=masked,
+        reader=reader,
+    )
+
+
+def _masked_for(ledger: Ledger, reader: str | None) -> bool:
+    if not reader:
+        return True
+    return ledger.load(Officer, reader, "as").role not in UNMASKED_ROLES
+
+
+def _first_identified(db: Database) -> date | None:
+    row = db.one("SELECT MIN(identified_on) FROM pj_households")
+    return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))
+
+
+# -- the caseload over time -------------------------------------------------------------------
+
+
+def report_days(first: date, today: date) -> list[date]:
+    """The ends of the quarters from ``first``'s quarter that ended before ``today``, then
+    ``today`` itself: the last point is the report's own day."""
+    days = []
+    year, quarter = quarter_of(first)
+    while (end := quarter_bounds(year, quarter)[1]) < today:
+        days.append(end)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return [*days, today]
+
+
+def caseload_series(
+    ledger: Ledger, days: Sequence[date], known_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Households and people by street and status at each of ``days``, exactly as
+    ``api.caseload(as_of=day)`` counts them: the events are read once and folded per day."""
+    stream: list[Fact] = list(filter_facts(facts(ledger), None, known_at))
+    rows: list[dict[str, Any]] = []
+    for day in days:
+        db = fold(filter_facts(stream, day, None), MODELS)
+        try:
+            rows.extend(_by_street_status(day, caseload(db)["groups"]))
+        finally:
+            db.close()
+    return rows
+
+
+def _by_street_status(day: date, groups: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for group in groups:
+        entry = totals[(group["street"], group["status"])]
+        entry[0] += group["households"]
+        entry[1] += group["people"]
+    return [
+        {"day": day.isoformat(), "street": s, "status": st, "households": h, "people": p}
+        for (s, st), (h, p) in sorted(totals.items())
+    ]
+
+
+# -- visit coverage [四(二)] --------------------------------------------------------------------
+
+
+def visit_coverage(
+    db: Database, today: date | None, missed_visits: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per street and ended quarter: visits owed (one per active pairing, as the
+    accountability report counts them) and missed (the report's ``missed_visits`` rows)."""
+    if today is None:
+        return []
+    periods = defaultdict(list)
+    for aggregate_id, start, end in db.rows(
+        "SELECT aggregate_id, started_on, ended_on FROM pj_periods"
+    ):
+        periods[aggregate_id].append((start, end))
+    owed: Counter[tuple[str, str]] = Counter()
+    for aggregate_id, street, start, end in db.rows(
+        "SELECT aggregate_id, street, paired_on, unpaired_on FROM pj_pairings"
+    ):
+        for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):
+            owed[(street, f"{year}Q{quarter}")] += 1
+    missed = Counter((m["street"], m["quarter"]) for m in missed_visits)
+    return [
+        {"street": street, "quarter": quarter, "owed": count, "missed": missed[(street, quarter)]}
+        for (street, quarter), count in sorted(owed.items())
+    ]
+
+
+# -- dossiers of the households named in findings ---------------------------------------------
+
+
+def named_households(duty: dict[str, Any]) -> list[str]:
+    """Every household the accountability report names, sorted."""
+    numbers = {
+        row["household"]
+        for section in (
+            "missed_visits",
+            "missing_roles",
+            "registration_faults",
+            "exit_faults",
+            "early_unpairings",
+        )
+        for row in duty[section]
+    }
+    numbers.update(
+        row["subject"] for row in duty["overdue_findings"] if row["subject_kind"] == "household"
+    )
+    return sorted(numbers)
+
+
+def _dossier(ledger: Ledger, db: Database, number: str, masked: bool) -> dict[str, Any]:
+    record = dossier(db, number)
+    record["personal"] = _personal(ledger.household(number).personal, masked)
+    return record
+
+
+def _personal(personal: Personal, masked: bool) -> dict[str, Any]:
+    if not masked:
+        return {
+            "head_name": personal.head_name,
+            "id_card": personal.id_card,
+            "phone": personal.phone,
+            "address": personal.address,
+            "member_names": list(personal.member_names),
+        }
+    return {
+        "head_name": mask_name(personal.head_name),
+        "id_card": mask_id_card(personal.id_card),
+        "phone": "",
+        "address": "",
+        "member_names": [mask_name(name) for name in personal.member_names],
+    }
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: the surname only."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def mask_id_card(number: str) -> str:
+    """440704198904307702 → 440704********7702: the region code and the last four only."""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]

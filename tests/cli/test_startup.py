@@ -1,0 +1,64 @@
+"""``fupin --help`` starts fast: the command list comes from ``cli.main.COMMANDS`` and each noun's
+module is imported only when its command runs (docs/performance.md)."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+from cli.main import COMMANDS, EXTRA_COMMANDS, app, load_command
+from typer.testing import CliRunner
+
+_PROBE = """
+import sys
+from typer.testing import CliRunner
+from cli.main import app
+result = CliRunner().invoke(app, ["--help"])
+assert result.exit_code == 0, result.output
+heavy = ("ledger", "projections", "eventsourcing", "psycopg", "sqlite3", "cryptography")
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
+"""
+
+
+def test_help_imports_neither_the_ledger_nor_a_database_driver() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE], check=True, capture_output=True, text=True
+    ).stdout
+
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_line_of_each_command_is_its_own_first_paragraph(name: str) -> None:
+    command = load_command(name)
+
+    first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
+
+    assert command.name == name
+    assert COMMANDS[name][2] == first
+
+
+@pytest.mark.parametrize("group", list(EXTRA_COMMANDS))
+def test_commands_added_from_other_modules_run_under_their_group(group: str) -> None:
+    for name, _, _ in EXTRA_COMMANDS[group]:
+        result = CliRunner().invoke(app, [group, name, "--help"])
+
+        assert result.exit_code == 0, result.output
+        assert f"Usage: fupin {group} {name}" in result.output
+
+
+def test_help_lists_every_command_in_table_order() -> None:
+    result = CliRunner().invoke(app, ["--help"], terminal_width=200)
+
+    assert result.exit_code == 0
+    positions = [result.output.index(f"│ {name} ") for name in COMMANDS]
+    assert positions == sorted(positions)
+
+
+def test_an_unknown_command_is_refused_with_usage() -> None:
+    result = CliRunner().invoke(app, ["no-such-noun"])
+
+    assert result.exit_code == 2
+    assert "No such command" in result.output

@@ -1,0 +1,99 @@
+"""The HTML report's inputs and page without a browser: masking by reader, dossier anchors,
+figures carried in data attributes (the browser test checks the demo's page as drawn)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.errors import NotFoundError
+from projections import api
+from projections.html_parts import wan
+from projections.html_report import render
+from projections.series import gather, mask_id_card, mask_name, report_days
+
+from tests.support import id_card, register
+
+FULL_ID = re.compile(r"\d{17}[\dX]")
+
+
+def test_a_name_keeps_only_its_surname() -> None:
+    assert mask_name("张三丰") == "张**"
+
+
+def test_an_id_card_keeps_only_its_region_code_and_last_four() -> None:
+    assert mask_id_card("440704198904307702") == "440704********7702"
+
+
+def test_report_days_are_the_quarter_ends_then_the_report_day() -> None:
+    days = report_days(date(2016, 8, 1), date(2017, 2, 14))
+
+    assert days == [date(2016, 9, 30), date(2016, 12, 31), date(2017, 2, 14)]
+
+
+def test_wan_rounds_fen_to_a_tenth_of_ten_thousand_yuan() -> None:
+    assert (wan(240_000_000), wan(159_200_000), wan(0)) == ("240万", "159.2万", "0万")
+
+
+def test_an_analyst_sees_the_named_household_masked(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    inputs = gather(ledger, reader="ana-1")
+
+    assert inputs.masked
+    assert [d["household"]["number"] for d in inputs.dossiers] == ["JH-1"]
+    assert inputs.dossiers[0]["personal"]["head_name"] == "户**"
+    assert inputs.dossiers[0]["personal"]["id_card"] == mask_id_card(id_card(1))
+    assert not FULL_ID.search(render(inputs))
+
+
+def test_a_reader_without_an_officer_id_sees_personal_data_masked(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    page = render(gather(ledger))
+
+    assert "户**" in page
+    assert not FULL_ID.search(page)
+
+
+def test_an_inspector_sees_personal_data_in_full(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    page = render(gather(ledger, reader="insp-1"))
+
+    assert id_card(1) in page
+    assert "户主1" in page
+
+
+def test_an_unknown_reader_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(NotFoundError) as refused:
+        gather(ledger, reader="nobody")
+
+    assert refused.value.field == "as"
+
+
+def test_each_finding_links_to_a_dossier_on_the_page(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    register(ledger, "LL-1", street="礼乐", village="新创")
+
+    page = render(gather(ledger))
+
+    links = set(re.findall(r'href="#(household-[^"]+)"', page))
+    assert links == {"household-JH-1", "household-LL-1"}
+    assert all(f'id="{anchor}"' in page for anchor in links)
+
+
+def test_the_last_caseload_point_equals_the_caseload_report(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    register(ledger, "LL-1", street="礼乐", village="新创", key_target=False)
+
+    inputs = gather(ledger, as_of=date(2016, 12, 31))
+
+    last = [row for row in inputs.series if row["day"] == "2016-12-31"]
+    report = api.caseload(ledger, as_of=date(2016, 12, 31))
+    assert sum(row["households"] for row in last) == report["totals"]["households"] == 2
+    assert {(r["street"], r["status"]) for r in last} == {
+        (g["street"], g["status"]) for g in report["groups"]
+    }

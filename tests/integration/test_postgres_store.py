@@ -1,0 +1,98 @@
+"""A PostgreSQL store: what goes wrong when opening it is said in one line, quickly."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from cli.main import app
+from typer.testing import CliRunner, Result
+
+from tests.pgserver import PgConnInfo
+
+runner = CliRunner()
+
+
+def fupin(store: str, *args: str) -> Result:
+    return runner.invoke(app, ["--store", store, "--as", "admin", *args])
+
+
+def assert_one_line_refusal(result: Result, text: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert text in lines[0]
+    assert "Traceback" not in result.output
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_a_wrong_password_is_refused_at_once_with_the_servers_reason(
+    pg_database: PgConnInfo,
+) -> None:
+    store = pg_database.dsn.replace(pg_database.password, "wrong")
+    started = time.monotonic()
+
+    result = fupin(store, "projections", "status")
+
+    assert_one_line_refusal(result, "password authentication failed")
+    assert pg_database.password not in result.output
+    assert time.monotonic() - started < 3
+
+
+def test_a_server_that_does_not_answer_is_refused_at_once() -> None:
+    started = time.monotonic()
+
+    result = fupin(f"postgresql://u:p@127.0.0.1:{closed_port()}/db", "projections", "status")
+
+    assert_one_line_refusal(result, "cannot connect to postgresql://u@127.0.0.1")
+    assert time.monotonic() - started < 3
+
+
+def test_a_database_that_holds_no_ledger_is_refused_until_init(pg_database: PgConnInfo) -> None:
+    result = fupin(pg_database.dsn, "projections", "status")
+
+    assert_one_line_refusal(result, "holds no ledger yet; run `fupin init` first")
+
+
+INIT = ("init", "--admin", "admin", "--name", "区扶贫办", "-d", "文", "-e", "2016-07-26")
+COUNT = "SELECT COUNT(*) AS n FROM ledger_events"
+
+
+def test_init_then_commands_run_on_postgresql(pg_database: PgConnInfo) -> None:
+    init = fupin(pg_database.dsn, *INIT)
+    rebuild = fupin(pg_database.dsn, "projections", "rebuild")
+    status = fupin(pg_database.dsn, "projections", "status", "--format", "json")
+
+    assert init.exit_code == 0, init.output
+    assert rebuild.exit_code == 0, rebuild.output
+    assert status.exit_code == 0, status.output
+    assert '"behind": 1' not in status.stdout
+    assert '"position": 1' in status.stdout
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "WITH gone AS (DELETE FROM ledger_events RETURNING 1) SELECT COUNT(*) FROM gone",
+        "SELECT nextval('ledger_events_notification_id_seq')",
+    ],
+)
+def test_an_analysts_query_can_write_nothing_on_postgresql(
+    pg_database: PgConnInfo, sql: str
+) -> None:
+    fupin(pg_database.dsn, *INIT)
+    before = fupin(pg_database.dsn, "query", COUNT, "--format", "json")
+
+    result = fupin(pg_database.dsn, "query", sql)
+
+    assert result.exit_code == 2, result.output
+    assert "read-only transaction" in result.stderr
+    assert fupin(pg_database.dsn, "query", COUNT, "--format", "json").stdout == before.stdout
+    assert '"rows": [\n    [\n      1\n' in before.stdout

@@ -1,0 +1,206 @@
+"""Personal data at rest and at read: encrypted in the store, masked by role, sealed without
+the master key (docs/privacy.md)."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+from ledger.application import Ledger, open_ledger
+from ledger.casework import Identification
+from ledger.errors import InputError, LedgerError, PermissionRefusedError
+from ledger.household import Personal
+from ledger.imports import export_commands
+from ledger.privacy import SealBrokenError, generate_master_key
+from ledger.verification import verify_ledger
+from projections import api
+
+from tests.support import id_card, identify, register, stamp
+
+NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
+
+
+def stored_bytes(app: Ledger) -> bytes:
+    """Every byte of the SQLite store: the file, its write-ahead log and shared memory."""
+    assert app.location is not None
+    assert app.location.path is not None
+    return b"".join(Path(f).read_bytes() for f in sorted(glob.glob(f"{app.location.path}*")))
+
+
+@pytest.fixture
+def two_streets(ledger: Ledger) -> Ledger:
+    register(ledger, "JH-0001", serial=1)
+    register(ledger, "LL-0001", street="礼乐", village="新创", serial=2)
+    return ledger
+
+
+def test_no_name_or_id_card_number_is_stored_in_clear(two_streets: Ledger) -> None:
+    data = stored_bytes(two_streets)
+
+    for secret in ("户主1", "户主2", id_card(1), id_card(2)):
+        assert secret.encode() not in data
+    assert two_streets.household("JH-0001").personal.id_card == id_card(1)
+
+
+def test_reading_without_the_master_key_shows_sealed_personal_data_and_the_same_counts(
+    two_streets: Ledger,
+) -> None:
+    assert two_streets.location is not None
+    keyless = open_ledger(two_streets.location.display, extra_env=NO_MASTER_KEY)
+    try:
+        personal = keyless.history("JH-0001")[0]["details"]["personal"]
+        counts = api.caseload(keyless)["totals"]
+    finally:
+        keyless.close()
+
+    assert personal["head_name"] == personal["id_card"] == "[sealed]"
+    assert counts == api.caseload(two_streets)["totals"] == {"households": 2, "people": 6}
+
+
+def test_recording_personal_data_without_the_master_key_is_refused_and_writes_nothing(
+    two_streets: Ledger,
+) -> None:
+    assert two_streets.location is not None
+    keyless = open_ledger(two_streets.location.display, extra_env=NO_MASTER_KEY)
+    try:
+        before = keyless.event_count()
+        with pytest.raises(InputError, match="LEDGER_MASTER_KEY"):
+            identify(keyless, "JH-0002", serial=3)
+        after = keyless.event_count()
+    finally:
+        keyless.close()
+
+    assert after == before
+
+
+def test_an_analyst_reads_every_household_masked(two_streets: Ledger) -> None:
+    analyst = two_streets.reader("ana-1")
+
+    history = two_streets.history("JH-0001", analyst)
+    stream = [e for e in two_streets.event_stream(reader=analyst) if "personal" in e["details"]]
+
+    assert history[0]["details"]["personal"]["id_card"] == "440704********" + id_card(1)[-4:]
+    assert history[0]["details"]["personal"]["head_name"] == "户**"
+    assert {e["details"]["personal"]["head_name"] for e in stream} == {"户**"}
+
+
+def test_a_street_officer_reads_their_own_street_in_full_and_others_masked(
+    two_streets: Ledger,
+) -> None:
+    officer = two_streets.reader("jn-01")
+
+    own = two_streets.personal_data("JH-0001", officer)
+    other = two_streets.personal_data("LL-0001", officer)
+
+    assert own["id_card"] == id_card(1)
+    assert other["id_card"] == "440704********" + id_card(2)[-4:]
+
+
+@pytest.mark.parametrize("actor", ["admin", "insp-1", "qu-01"])
+def test_admins_inspectors_and_district_officers_read_every_street_in_full(
+    two_streets: Ledger, actor: str
+) -> None:
+    reader = two_streets.reader(actor)
+
+    assert two_streets.personal_data("LL-0001", reader)["head_name"] == "户主2"
+    assert two_streets.history("JH-0001", reader)[0]["details"]["personal"]["id_card"] == id_card(1)
+
+
+def test_nobody_named_reads_masked_and_an_unknown_reader_is_refused(two_streets: Ledger) -> None:
+    anonymous = two_streets.reader("")
+
+    assert two_streets.personal_data("JH-0001", anonymous)["head_name"] == "户**"
+    with pytest.raises(PermissionRefusedError, match="not a registered officer"):
+        two_streets.reader("stranger")
+
+
+def test_only_readers_who_see_everything_may_export_events(two_streets: Ledger) -> None:
+    allowed = list(export_commands(two_streets, two_streets.reader("insp-1")))
+
+    for actor in ("ana-1", "jn-01", ""):
+        with pytest.raises(PermissionRefusedError, match="may not export"):
+            export_commands(two_streets, two_streets.reader(actor))
+    identified = [line for line in allowed if line.get("command") == "identify"]
+    assert {line["args"]["id_card"] for line in identified} == {id_card(1), id_card(2)}
+
+
+def test_an_analyst_may_not_record_and_an_officer_only_for_their_street(ledger: Ledger) -> None:
+    personal = Personal("王五", id_card(9), "13900000009", "礼乐街道", ("王五",))
+    facts = Identification("LL-0009", "礼乐", "新创", "rural", 1, True, True, False, True, personal)
+
+    for actor in ("ana-1", "jn-01"):
+        with pytest.raises(PermissionRefusedError):
+            ledger.identify(stamp(actor), facts)
+    ledger.identify(stamp("ll-01"), facts)
+
+    assert ledger.household("LL-0009").personal.head_name == "王五"
+
+
+def test_altered_ciphertext_is_caught_on_read_and_by_verify(two_streets: Ledger) -> None:
+    assert two_streets.location is not None
+    assert two_streets.location.path is not None
+    with two_streets.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT originator_id, state FROM stored_events WHERE topic LIKE '%Identified' LIMIT 1"
+        )
+        originator, state = cursor.fetchone()
+        text = state.decode()
+        start = text.index('"ciphertext":"') + len('"ciphertext":"')
+        flipped = text[:start] + ("B" if text[start] == "A" else "A") + text[start + 1 :]
+        cursor.execute(
+            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = 1",
+            (flipped.encode(), originator),
+        )
+
+    with pytest.raises(SealBrokenError):
+        two_streets.history("JH-0001")
+    report = verify_ledger(two_streets.recorder, two_streets.mapper)
+    assert not report.ok
+
+
+def test_rotating_the_master_key_rewraps_every_key_and_retires_the_old_one(
+    two_streets: Ledger,
+) -> None:
+    assert two_streets.location is not None
+    new = generate_master_key()
+
+    count = two_streets.rotate_master(stamp("admin"), new)
+
+    with_new = open_ledger(two_streets.location.display, extra_env={"LEDGER_MASTER_KEY": new})
+    try:
+        assert with_new.household("LL-0001").personal.head_name == "户主2"
+    finally:
+        with_new.close()
+    old = open_ledger(two_streets.location.display)
+    try:
+        with pytest.raises(SealBrokenError, match="master key"):
+            old.household("LL-0001")
+    finally:
+        old.close()
+    assert count == 2
+
+
+def test_only_an_admin_rotates_the_master_key(two_streets: Ledger) -> None:
+    with pytest.raises(PermissionRefusedError):
+        two_streets.rotate_master(stamp("insp-1"), generate_master_key())
+
+
+def test_snapshots_are_refused_as_they_would_store_personal_data_in_clear(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="snapshots"):
+        open_ledger(str(tmp_path / "x.db"), create=True, extra_env={"IS_SNAPSHOTTING_ENABLED": "y"})
+
+
+@pytest.fixture
+def pg_or_sqlite(store_ledger: Ledger) -> Ledger:
+    register(store_ledger, "JH-0001", serial=1)
+    return store_ledger
+
+
+def test_each_store_keeps_ciphertext_and_reads_it_back(pg_or_sqlite: Ledger) -> None:
+    states = [
+        bytes(n.state) for n in pg_or_sqlite.recorder.select_notifications(start=None, limit=1000)
+    ]
+
+    assert not any(id_card(1).encode() in s or "户主1".encode() in s for s in states)
+    assert pg_or_sqlite.household("JH-0001").personal.id_card == id_card(1)
