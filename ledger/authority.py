@@ -68,6 +68,9 @@ PERMISSIONS: dict[str, Permission] = {
     "open_account": Permission(_CASE, "street"),
     "receive_allocation": Permission(_CASE, "street"),
     "disburse": Permission(_CASE, "street"),
+    # bulk import: the rows are each checked as their own command; the batch record is the
+    # importing officer's
+    "import_batch": Permission(_CASE, "any"),
     "employ_worker": Permission(_CASE, "any"),
     "end_employment": Permission(_CASE, "any"),
     # oversight
@@ -93,6 +96,8 @@ PERMISSIONS: dict[str, Permission] = {
 #: re-check the role in every event's provenance. An event added to an aggregate needs a line
 #: here (a test checks every aggregate's events are listed).
 EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
+    "ImportsStarted": ("import_batch",),
+    "BatchImported": ("import_batch",),
     "Opened": ("open_programme",),
     "YearParametersSet": ("set_year",),
     "StreetRegistered": ("register_street",),

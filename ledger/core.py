@@ -23,7 +23,13 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording, Transco
 from ledger import clock
 from ledger.authority import check_permission
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.errors import ConflictError, InputError, NotFoundError, PermissionRefusedError
+from ledger.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionRefusedError,
+)
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import Helper
 from ledger.household import Household, Measure, Personal
@@ -187,14 +193,30 @@ class LedgerCore(Application[UUID]):
             return None
         for _ in range(_MAX_ATTEMPTS):
             aggregates = attempt()
+            if not any(a.pending_events for a in aggregates):
+                # Only a retry can get here: a save hands its events over even when it fails.
+                raise ConflictError("store", "another writer changed the same records; try again")
+            created = [
+                a for a in aggregates if a.pending_events[:1] and a.version == len(a.pending_events)
+            ]
             try:
                 recordings = self.save(*aggregates)
             except IntegrityError:
-                # Another writer got there first. The next attempt reloads: the repository
-                # either has no cache or fast-forwards cached aggregates from the store.
+                # Another writer got there first. A creation whose id is now taken is refused;
+                # anything else is retried on fresh state: the next attempt reloads (the
+                # repository either has no cache or fast-forwards cached aggregates).
+                self.refuse_lost_creations(created)
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    def refuse_lost_creations(self, created: Sequence[LedgerAggregate]) -> None:
+        for aggregate in created:
+            if aggregate.id in self.repository:
+                kind = _kind(type(aggregate))
+                raise AlreadyExistsError(
+                    kind, f"another writer has just created this {kind}; nothing was written"
+                )
 
     @contextmanager
     def batch(self) -> Iterator[None]:

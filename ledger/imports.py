@@ -25,7 +25,6 @@ from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import Stamp
 from ledger.errors import LedgerError, PermissionRefusedError
-from ledger.officers import Officer
 from ledger.privacy import Reader
 
 __all__ = [
@@ -222,10 +221,7 @@ def _recorded_refs(app: Ledger) -> set[str]:
 def _record_batch(app: Ledger, stamp: Stamp, refs: list[str]) -> None:
     """Record the batch's refs, attributed to the importing officer. Its effective date is the
     latest of its rows' (the batch adds no later fact); its recording time is now."""
-    aggregate = app.get_by_id(natural_id("officer", stamp.actor))
-    if not isinstance(aggregate, Officer) or not aggregate.active:
-        raise PermissionRefusedError("as", f"{stamp.actor or 'nobody'} is not an active officer")
-    prov = app.provenance(stamp, aggregate.role)
+    prov = app.authorise(stamp, "import_batch")
     digest = stamp.note.removeprefix("sha256 ")
 
     def attempt() -> list[LedgerAggregate]:

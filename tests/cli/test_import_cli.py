@@ -142,3 +142,29 @@ def test_a_report_exports_as_csv_json_and_xlsx(tmp_path: Path) -> None:
     assert "# totals" in as_csv.output
     assert '"report": "funds"' in as_json.output
     assert "talks_due" in load_workbook(target).sheetnames
+
+
+def test_the_ledger_still_verifies_after_an_import(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    (tmp_path / "register_street.csv").write_text(HEADER + "S-1,admin,2016-08-01,doc,外海\n")
+    imported = runner.invoke(app, ["--store", db, "import", str(tmp_path / "register_street.csv")])
+    assert imported.exit_code == 0, imported.output
+
+    result = runner.invoke(app, ["--store", db, "verify"])
+
+    assert result.exit_code == 0, result.output
+    assert "every event's recorder was an active officer allowed to record it" in result.output
+
+
+def test_an_analyst_cannot_import(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    before = events(db)
+    (tmp_path / "register_street.csv").write_text(HEADER + "S-1,ana-1,2016-08-01,doc,外海\n")
+
+    result = runner.invoke(
+        app, ["--store", db, "--as", "ana-1", "import", str(tmp_path / "register_street.csv")]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "analyst" in result.output
+    assert events(db) == before

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
-from ledger import authority, core, sealing, transparency
+from ledger import authority, core, imports, sealing, transparency
 from ledger.errors import InputError
 from ledger.keys import generate_key, key_id, load_private_key, parse_public_key, write_private_key
 from ledger.merkle import MerkleTree, leaf_hash
@@ -88,7 +88,7 @@ def test_a_malformed_public_key_is_refused(text: str) -> None:
 
 
 def test_every_event_of_every_aggregate_has_a_permission_rule() -> None:
-    kinds = [*core.AGGREGATE_KINDS.values(), transparency.TransparencyLog]
+    kinds = [*core.AGGREGATE_KINDS.values(), transparency.TransparencyLog, imports.ImportLedger]
     names = {
         name
         for cls in kinds
