@@ -71,8 +71,8 @@ PERMISSIONS: dict[str, Permission] = {
     # bulk import: the rows are each checked as their own command; the batch record is the
     # importing officer's
     "import_batch": Permission(_CASE, "any"),
-    "employ_worker": Permission(_CASE, "any"),
-    "end_employment": Permission(_CASE, "any"),
+    "employ_worker": Permission(_CASE, "street"),
+    "end_employment": Permission(_CASE, "street"),
     # oversight
     "open_inspection": Permission(_INSPECT, "street"),
     "record_finding": Permission(_INSPECT, "street"),

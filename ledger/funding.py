@@ -71,7 +71,9 @@ class FundCommands(LedgerCore):
             if payment.purpose == "household":
                 household = self.household(payment.household)
                 street = household.street
-            prov = self.authorise(stamp, "disburse", account.street or street)
+            # City, district and donation accounts are paid out by the district office; a
+            # street account by its own street office, for its own street only.
+            prov = self.authorise(stamp, "disburse", account.street)
             if account.street and street and street != account.street:
                 raise RuleError("account", f"{code} pays only for street {account.street}")
             if payment.purpose == "household":
@@ -134,7 +136,7 @@ class FundCommands(LedgerCore):
         """The registered worker leaves the enterprise."""
 
         def attempt() -> list[LedgerAggregate]:
-            prov = self.authorise(stamp, "end_employment")
+            prov = self.authorise(stamp, "end_employment", self.household(number).street)
             helper = self.load(Helper, enterprise, "enterprise")
             helper.end_employment(number, prov)
             return [helper]

@@ -68,6 +68,7 @@ class Helper(LedgerAggregate):
         self.rank = rank
         self.team_size = team_size
         self.workers: dict[str, date] = {}  # household number -> employed since
+        self.employment_entry: dict[str, int] = {}  # household -> version of the live entry
 
     @staticmethod
     def check_registration(kind: str, rank: str, team_size: int, min_team: int) -> None:
@@ -87,8 +88,9 @@ class Helper(LedgerAggregate):
 
     @event("WorkerEmployed")
     def _employed(self, household: str, since: date, prov: Provenance) -> None:
-        self.remember_entry("WorkerEmployed", household)
+        version = self.remember_entry("WorkerEmployed", household)
         self.workers[household] = since
+        self.employment_entry[household] = version
 
     def end_employment(self, household: str, prov: Provenance) -> None:
         """The registered worker leaves the enterprise."""
@@ -99,6 +101,11 @@ class Helper(LedgerAggregate):
     @event("EmploymentEnded")
     def _employment_ended(self, household: str, prov: Provenance) -> None:
         del self.workers[household]
+        self.employment_entry.pop(household, None)
 
     def undo_entry(self, kind: str, key: Any) -> None:
-        self.workers.pop(key, None)
+        # Only the live employment goes: voiding an earlier, ended one changes nothing now.
+        live = self.employment_entry.get(key)
+        if live is not None and live in self.voided:
+            self.workers.pop(key, None)
+            self.employment_entry.pop(key, None)

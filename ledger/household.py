@@ -121,6 +121,9 @@ class Household(LedgerAggregate):
         self.return_steps: list[str] = []
         self.plan_year: int | None = None
         self.received_fen = 0
+        self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
+        self.exit_dates: list[date] = []  # effective date of each exit step so far
+        self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
@@ -217,7 +220,10 @@ class Household(LedgerAggregate):
 
     def sign(self, prov: Provenance) -> None:
         """The household signs to confirm 逐户签字确认 [四(一)]."""
-        self.check_stage("signature", Stage.UNDER_NOTICE)
+        if self.stage != Stage.UNDER_NOTICE and not (
+            self.stage in ACTIVE_STAGES and self.signed_on is None
+        ):
+            self.check_stage("signature", Stage.UNDER_NOTICE)
         if self.signed_on is not None:
             raise RuleError("signature", "the household has already signed")
         self._signed(prov)
@@ -262,6 +268,7 @@ class Household(LedgerAggregate):
     @event("HelperPaired")
     def _paired(self, helper: str, role: str, prov: Provenance) -> None:
         self.helpers[helper] = role
+        self.paired_on[helper] = prov.effective
 
     def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
@@ -278,8 +285,10 @@ class Household(LedgerAggregate):
     @event("HelperUnpaired")
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         role = self.helpers.pop(helper)
+        self.paired_on.pop(helper, None)
         if replacement:
             self.helpers[replacement] = role
+            self.paired_on[replacement] = prov.effective
 
     def sign_agreement(self, prov: Provenance) -> None:
         """The two-way assistance agreement 扶贫协议 with the paired helpers."""
@@ -296,6 +305,9 @@ class Household(LedgerAggregate):
         """A paired helper meets the household (at least once a quarter [四(二)])."""
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper} is not paired with household {self.number}")
+        paired = self.paired_on.get(helper)
+        if paired is not None and prov.effective < paired:
+            raise RuleError("effective", f"{helper} was paired only on {paired}")
         self._visit_recorded(helper, summary, prov)
 
     @event("VisitRecorded")
@@ -379,6 +391,10 @@ class Household(LedgerAggregate):
             raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
         if self.exit_steps:
             raise RuleError("exit", f"an exit is already {self.exit_steps[-1]}")
+        if self.plan_year is not None and year < self.plan_year:
+            raise RuleError(
+                "year", f"after its return {self.number} is in the {self.plan_year} plan [六(六)]"
+            )
         income = self.incomes.get(year)
         if income is None:
             raise RuleError("income", f"no income assessment for {year}")
@@ -392,13 +408,25 @@ class Household(LedgerAggregate):
     ) -> None:
         self.exit_steps = ["proposed"]
         self.exit_year = year
+        self.exit_dates = [prov.effective]
+        self.exit_notice_end = None
 
     def advance_exit(self, step: str, prov: Provenance) -> None:
         """Exit verified 核实, noticed 公示, approved: each only after the step before it."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
+        self.check_after_last_step(prov.effective)
+        if step == "approved" and self.exit_notice_end and prov.effective <= self.exit_notice_end:
+            raise RuleError("effective", f"the exit notice runs until {self.exit_notice_end}")
         self._exit_advanced(step, prov)
+
+    def check_after_last_step(self, effective: date) -> None:
+        """Exit steps happen in order in time too, not only in sequence."""
+        if self.exit_dates and effective < self.exit_dates[-1]:
+            raise RuleError(
+                "effective", f"the previous exit step took effect {self.exit_dates[-1]}"
+            )
 
     def post_exit_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
         """The exit is publicly announced 公示 for at least 7 days."""
@@ -406,15 +434,19 @@ class Household(LedgerAggregate):
         days = (end - start).days + 1
         if days < min_days:
             raise RuleError("end", f"the notice lasts {days} days; the plan needs {min_days}")
+        self.check_after_last_step(prov.effective)
         self._exit_noticed(start, end, prov)
 
     @event("ExitNoticed")
     def _exit_noticed(self, start: date, end: date, prov: Provenance) -> None:
         self.exit_steps.append("noticed")
+        self.exit_dates.append(prov.effective)
+        self.exit_notice_end = end
 
     @event("ExitAdvanced")
     def _exit_advanced(self, step: str, prov: Provenance) -> None:
         self.exit_steps.append(step)
+        self.exit_dates.append(prov.effective)
         if step == "approved":
             self.stage = Stage.EXITED
             self.return_steps = []
@@ -459,6 +491,15 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "step", f"{what} {step} needs {expected or 'nothing'} first; done: {done or 'none'}"
             )
+
+    def check_correctable(self, version: int) -> None:
+        """Corrections never pull the ground from under an exit: the income it rests on stands
+        (a later, lower assessment is recorded instead, and the report flags the exit). A
+        voided signature may be given again, and the report flags the registration meanwhile."""
+        super().check_correctable(version)
+        kind, key = self.entries[version]
+        if kind == "IncomeAssessed" and self.exit_steps and key[0] == self.exit_year:
+            raise RuleError("version", f"the {self.exit_year} exit rests on this assessment")
 
     def undo_entry(self, kind: str, key: Any) -> None:
         if kind == "VisitRecorded":

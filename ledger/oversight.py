@@ -10,6 +10,7 @@ from ledger.base import LedgerAggregate, Provenance
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError
 from ledger.funds import FundAccount
+from ledger.helpers import Helper
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
 from ledger.places import Street
 from ledger.values import choice, require_text
@@ -103,6 +104,14 @@ class OversightCommands(LedgerCore):
             stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, reason, p)
         )
 
+    def street_of_entry(self, aggregate: LedgerAggregate, version: int) -> str:
+        """The street an entry concerns: its aggregate's, or for an employment entry on an
+        enterprise, the employed household's (street officers record those)."""
+        if isinstance(aggregate, Helper):
+            _kind, household = aggregate.entries.get(version, ("", None))
+            return self.household(household).street if household else ""
+        return str(getattr(aggregate, "street", "") or "")
+
     def correct(self, stamp: Stamp, kind: str, key: str, version: int, reason: str) -> None:
         """Void the entry at ``version`` of aggregate ``kind`` ``key``, saying why 更正."""
         cls = AGGREGATE_KINDS.get(kind)
@@ -111,8 +120,7 @@ class OversightCommands(LedgerCore):
 
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, kind)
-            street = str(getattr(aggregate, "street", "") or "")
-            prov = self.authorise(stamp, "correct", street)
+            prov = self.authorise(stamp, "correct", self.street_of_entry(aggregate, version))
             aggregate.correct(version, reason, prov)
             if isinstance(aggregate, FundAccount):
                 # A voided payment to a household leaves the household's record too, in the

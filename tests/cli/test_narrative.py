@@ -90,7 +90,7 @@ HELP_THE_HOUSEHOLD: District = [
     ("qu-01", "fund open city-2016 --source city --year 2016 -d 江财〔2016〕20号 -e 2016-08-01"),
     ("qu-01", "fund allocate city-2016 --amount 100000 -d 江财〔2016〕21号 -e 2016-08-05"),
     (
-        "jn-01",
+        "qu-01",
         "fund disburse city-2016 --amount 2500.50 --category employment --purpose household "
         "--household JH-0001 --measure m-1 -d 支付凭证0001 -e 2016-09-05",
     ),

@@ -64,7 +64,7 @@ def test_refuses_a_disbursement_beyond_the_account_balance(seeded: Fupin) -> Non
         seeded,
         "fund disburse city-2016 --amount 1000.01 --category education --purpose household "
         f"--household JH-0001 --measure m-1 {doc('2016-09-01')}",
-        "jn-01",
+        "qu-01",
         "amount",
         "100001 fen exceeds the balance of city-2016 (100000 fen)",
     )

@@ -127,12 +127,16 @@ def test_exit_approval_is_for_the_district(ledger: Ledger) -> None:
     ledger.assess_income(stamp("jn-01"), "JH-1", 2016, 900_000)
     ledger.propose_exit(stamp("jn-01"), "JH-1", 2016)
     ledger.verify_exit(stamp("jn-01"), "JH-1")
-    ledger.post_exit_notice(stamp("jn-01"), "JH-1", date(2017, 1, 1), date(2017, 1, 7))
+    ledger.post_exit_notice(stamp("jn-01"), "JH-1", date(2016, 8, 1), date(2016, 8, 7))
+    after_notice = date(2016, 8, 8)
 
     refuses(
-        ledger, PermissionRefusedError, "as", lambda: ledger.approve_exit(stamp("jn-01"), "JH-1")
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: ledger.approve_exit(stamp("jn-01", after_notice), "JH-1"),
     )
-    ledger.approve_exit(stamp("qu-01"), "JH-1")
+    ledger.approve_exit(stamp("qu-01", after_notice), "JH-1")
 
 
 def test_analyst_is_refused_through_the_application(ledger: Ledger) -> None:

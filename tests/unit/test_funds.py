@@ -272,8 +272,8 @@ def test_disbursement_to_an_exited_household_is_refused(ledger: Ledger) -> None:
     ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
     ledger.propose_exit(stamp(JN), "JH-1", 2016)
     ledger.verify_exit(stamp(JN), "JH-1")
-    ledger.post_exit_notice(stamp(JN), "JH-1", date(2017, 1, 1), date(2017, 1, 7))
-    ledger.approve_exit(stamp(QU), "JH-1")
+    ledger.post_exit_notice(stamp(JN), "JH-1", date(2016, 8, 1), date(2016, 8, 7))
+    ledger.approve_exit(stamp(QU, date(2016, 8, 8)), "JH-1")
 
     refuses(ledger, RuleError, "household", lambda: ledger.disburse(stamp(QU), "city-2016", pay(1)))
 

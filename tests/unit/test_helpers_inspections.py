@@ -171,6 +171,8 @@ def test_ended_employment_removes_the_worker(ledger: Ledger) -> None:
 
 
 def test_ending_an_employment_that_does_not_exist_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
     refuses(ledger, RuleError, "household", lambda: ledger.end_employment(stamp(JN), "e-1", "JH-1"))
 
 
