@@ -16,7 +16,6 @@ from typing import Any
 
 from ledger.application import Ledger
 from ledger.household import Personal
-from ledger.officers import Officer
 
 from projections import api
 from projections.accountability import _quarters_due
@@ -28,7 +27,6 @@ from projections.rules import quarter_bounds, quarter_of
 from projections.storage import Database
 
 __all__ = [
-    "UNMASKED_ROLES",
     "ReportInputs",
     "caseload_series",
     "gather",
@@ -41,7 +39,6 @@ __all__ = [
 
 #: Roles that see households' personal data in full; everyone else (analysts, street officers,
 #: a reader who gives no ``--as``) sees it masked [个人信息: sensitive, DOMAIN.md].
-UNMASKED_ROLES = frozenset({"admin", "inspector"})
 
 
 @dataclass(frozen=True)
@@ -90,9 +87,9 @@ def gather(
 
 
 def _masked_for(ledger: Ledger, reader: str | None) -> bool:
-    if not reader:
-        return True
-    return ledger.load(Officer, reader, "as").role not in UNMASKED_ROLES
+    # The ledger's one read policy: unknown or retired officers are refused, and the report
+    # shows every street's households, so only a reader who sees all of them sees them unmasked.
+    return not ledger.reader(reader or "").sees_all
 
 
 def _first_identified(db: Database) -> date | None:

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 from ledger.application import Ledger
-from ledger.errors import NotFoundError
+from ledger.errors import PermissionRefusedError
 from projections import api
 from projections.html_parts import wan
 from projections.html_report import render
 from projections.series import gather, mask_id_card, mask_name, report_days
 
-from tests.support import id_card, register
+from tests.support import id_card, register, stamp
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
@@ -68,8 +68,17 @@ def test_an_inspector_sees_personal_data_in_full(ledger: Ledger) -> None:
 
 
 def test_an_unknown_reader_is_refused(ledger: Ledger) -> None:
-    with pytest.raises(NotFoundError) as refused:
+    with pytest.raises(PermissionRefusedError) as refused:
         gather(ledger, reader="nobody")
+
+    assert refused.value.field == "as"
+
+
+def test_a_retired_inspector_is_refused(ledger: Ledger) -> None:
+    ledger.retire_officer(stamp(), "insp-1", "调离")
+
+    with pytest.raises(PermissionRefusedError) as refused:
+        gather(ledger, reader="insp-1")
 
     assert refused.value.field == "as"
 
