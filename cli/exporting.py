@@ -57,7 +57,7 @@ def export_events(
     ),
     output: OutputOption = None,
 ) -> None:
-    """The whole log as JSONL commands with provenance (re-importable with ``fupin import``)."""
+    """Export the event log 导出事件 as JSONL commands with provenance (re-importable)."""
     with ledger_session() as app:
         lines = (orjson.dumps(line) + b"\n" for line in export_commands(app, reader_of(app)))
         if output is None:
@@ -79,7 +79,7 @@ def export_report(
     ),
     output: OutputOption = None,
 ) -> None:
-    """A report as JSON, CSV (one block a section) or XLSX (one sheet a section)."""
+    """Export a report 导出报表 as JSON, CSV (a block a section) or XLSX (a sheet a section)."""
     build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
     with ledger_session() as app:
         report = build[name.value](app)

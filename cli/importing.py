@@ -243,7 +243,7 @@ def import_files(
         bool, typer.Option("--create", help="Create the store if missing (to replay an export).")
     ] = False,
 ) -> None:
-    """Import FILE(s): every row applied, or none; every bad row reported (row, column, rule)."""
+    """Bulk import 批量导入 FILE(s): every row or none; every bad row named (row, column, rule)."""
     rows: list[Row] = []
     errors: list[RowError] = []
     digest_input = b""

@@ -14,7 +14,7 @@ projections_app = typer.Typer(help="Read models 读模型: rebuild from zero, sh
 @projections_app.command("rebuild")
 @refusals
 def rebuild() -> None:
-    """Drop every read model and rebuild it from the first event."""
+    """Rebuild the read models 重建读模型: drop them all and replay from the first event."""
     with ledger_session() as app:
         applied = api.rebuild(app)
     console.print(f"read models rebuilt from {applied} events")
@@ -23,7 +23,7 @@ def rebuild() -> None:
 @projections_app.command("status")
 @refusals
 def status(output: FormatOption = OutputFormat.table) -> None:
-    """Each read model's tracked position and how far behind the ledger it is."""
+    """Read model status 读模型状态: tracked position, and how far behind the ledger."""
     with ledger_session() as app:
         rows = api.status(app)
     if output is OutputFormat.json:
