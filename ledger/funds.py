@@ -8,6 +8,7 @@ or working expenses — never beyond the balance [六(四)].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -76,6 +77,7 @@ class FundAccount(LedgerAggregate):
         self.balance_fen = 0
         self.received_fen = 0
         self.disbursed_fen = 0
+        self.flows: dict[int, tuple[date, int]] = {}  # version -> (effective date, signed fen)
 
     @staticmethod
     def check_opening(source: str, street: str, donor: str) -> None:
@@ -92,7 +94,8 @@ class FundAccount(LedgerAggregate):
 
     @event("AllocationReceived")
     def _received(self, amount_fen: int, prov: Provenance) -> None:
-        self.remember_entry("AllocationReceived", amount_fen)
+        version = self.remember_entry("AllocationReceived", amount_fen)
+        self.flows[version] = (prov.effective, amount_fen)
         self.balance_fen += amount_fen
         self.received_fen += amount_fen
 
@@ -106,11 +109,19 @@ class FundAccount(LedgerAggregate):
                 f"{payment.amount_fen} fen exceeds the balance of {self.code} "
                 f"({self.balance_fen} fen)",
             )
+        short = lowest_balance([*self.flows.values(), (prov.effective, -payment.amount_fen)])
+        if short is not None:
+            raise RuleError(
+                "effective",
+                f"paid on {prov.effective}, {self.code} would be {-short[1]} fen short "
+                f"on {short[0]}: the money had not arrived by then",
+            )
         self._disbursed(payment, prov)
 
     @event("Disbursed")
     def _disbursed(self, payment: Disbursement, prov: Provenance) -> None:
-        self.remember_entry("Disbursed", (payment.amount_fen, payment.household))
+        version = self.remember_entry("Disbursed", (payment.amount_fen, payment.household))
+        self.flows[version] = (prov.effective, -payment.amount_fen)
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
 
@@ -122,10 +133,13 @@ class FundAccount(LedgerAggregate):
     def check_correctable(self, version: int) -> None:
         super().check_correctable(version)
         kind, amount = self.entries[version]
-        if kind == "AllocationReceived" and amount > self.balance_fen:
-            raise RuleError("version", "voiding this allocation would leave a negative balance")
+        if kind == "AllocationReceived":
+            rest = [flow for v, flow in self.flows.items() if v != version]
+            if amount > self.balance_fen or lowest_balance(rest) is not None:
+                raise RuleError("version", "voiding this allocation would leave a negative balance")
 
     def undo_entry(self, kind: str, key: Any) -> None:
+        self.flows = {v: flow for v, flow in self.flows.items() if v not in self.voided}
         if kind == "AllocationReceived":
             self.balance_fen -= key
             self.received_fen -= key
@@ -133,3 +147,14 @@ class FundAccount(LedgerAggregate):
             amount, _household = key
             self.balance_fen += amount
             self.disbursed_fen -= amount
+
+
+def lowest_balance(flows: list[tuple[date, int]]) -> tuple[date, int] | None:
+    """The first day the running balance of ``flows`` goes below zero, and by how much; None if
+    it never does. Money arriving on a day counts before money leaving it."""
+    running = 0
+    for day, amount in sorted(flows, key=lambda flow: (flow[0], -flow[1])):
+        running += amount
+        if running < 0:
+            return day, running
+    return None

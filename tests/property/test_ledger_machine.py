@@ -193,12 +193,15 @@ class LedgerMachine(RuleBasedStateMachine):
         steps = self.model.exit_steps[number]
         if steps[-1] == "proposed":
             self.app.verify_exit(stamp(JN), number)
-            self.app.post_exit_notice(stamp(JN), number, date(2017, 1, 1), date(2017, 1, 7))
+            self.app.post_exit_notice(stamp(JN), number, date(2016, 8, 1), date(2016, 8, 7))
             steps += ["verified", "noticed"]
             self.accepted(2)
             return
-        self.refused(PermissionRefusedError, lambda: self.app.approve_exit(stamp(JN), number))
-        self.app.approve_exit(stamp("qu-01"), number)
+        after_notice = date(2016, 8, 8)
+        self.refused(
+            PermissionRefusedError, lambda: self.app.approve_exit(stamp(JN, after_notice), number)
+        )
+        self.app.approve_exit(stamp("qu-01", after_notice), number)
         steps.append("approved")
         self.model.stages[number] = Stage.EXITED
         self.accepted()

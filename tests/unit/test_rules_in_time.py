@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from ledger.application import Ledger
 from ledger.errors import LedgerError, PermissionRefusedError, RuleError
-from ledger.funds import Disbursement
+from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import Helper
 
 from tests.support import register, stamp
@@ -169,3 +169,41 @@ def test_a_street_officer_cannot_pay_out_of_the_city_fund(ledger: Ledger) -> Non
     )
     ledger.disburse(stamp(QU), "city-2016", payment)
     assert ledger.household("JH-1").received_fen == 100_000
+
+
+def test_a_payment_dated_before_the_money_arrived_is_refused(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+    ledger.receive_allocation(stamp(QU, date(2016, 12, 1)), "city-2016", 1_000_000)
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 300_000)
+    payment = Disbursement(100_000, "industry", "household", "JH-1", "m1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.disburse(stamp(QU, date(2016, 9, 1)), "city-2016", payment),
+    )
+    ledger.disburse(stamp(QU, date(2016, 12, 1)), "city-2016", payment)
+    assert ledger.load(FundAccount, "city-2016", "account").balance_fen == 900_000
+
+
+def test_voiding_an_allocation_that_earlier_payments_relied_on_is_refused(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+    ledger.receive_allocation(stamp(QU, date(2016, 8, 1)), "city-2016", 100_000)
+    first = ledger.load(FundAccount, "city-2016", "account").version
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 300_000)
+    ledger.disburse(
+        stamp(QU, date(2016, 9, 1)),
+        "city-2016",
+        Disbursement(100_000, "industry", "household", "JH-1", "m1"),
+    )
+    ledger.receive_allocation(stamp(QU, date(2016, 12, 1)), "city-2016", 100_000)
+
+    refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(QU), "fund", "city-2016", first, "entered twice"),
+    )
