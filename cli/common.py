@@ -21,8 +21,8 @@ import typer
 from ledger.application import Ledger, open_ledger
 from ledger.core import Stamp
 from ledger.errors import LedgerError
+from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
-from projections.pg import preflight
 from rich.console import Console
 from rich.table import Table
 
@@ -117,7 +117,10 @@ def ledger_session(create: bool = False) -> Iterator[Ledger]:
     """Open the ledger for one command and always close it."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
     # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
-    preflight(settings.store, create=create)
+    if parse_store(settings.store).kind == "postgres":
+        from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only
+
+        preflight(settings.store, create=create)
     app = open_ledger(settings.store, create=create, extra_env=extra)
     try:
         yield app

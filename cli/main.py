@@ -62,6 +62,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "query",
         "Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md).",
     ),
+    "backup": (
+        "cli.backup",
+        "backup",
+        "Copy the whole store 备份 (events, read models, keys) into FILE, which must not exist.",
+    ),
+    "restore": (
+        "cli.backup",
+        "restore",
+        "Restore FILE 恢复 into an empty store, verified against every --checkpoint first.",
+    ),
     "demo": (
         "cli.demo",
         "demo",

@@ -330,10 +330,17 @@ class HouseholdKeys:
 
     def _ensure_table(self) -> None:
         # On PostgreSQL, CREATE TABLE IF NOT EXISTS needs the schema's CREATE right even when
-        # the table exists; officers' roles lack it, so only `fupin init` creates it (helper F).
-        if not self._table_ready and self._env.get("CREATE_TABLE") != "n":
-            self._execute(_CREATE, ())
+        # the table exists, and officers' roles lack it (docs/operations.md): look first.
+        if not self._table_ready:
+            if self._is_sqlite() or not self._pg_table_exists():
+                self._execute(_CREATE, ())
             self._table_ready = True
+
+    def _pg_table_exists(self) -> bool:
+        with self._datastore().transaction(commit=False) as cursor:
+            cursor.execute("SELECT to_regclass(%s) AS found", (KEY_TABLE,))
+            row = cursor.fetchone()
+        return row is not None and row["found"] is not None
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
         with self._datastore().transaction(commit=True) as cursor:

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 from ledger.application import Ledger
@@ -36,7 +37,15 @@ from psycopg.conninfo import make_conninfo
 
 from projections.storage import Database, Row
 
-__all__ = ["PgDatabase", "conninfo", "open_pg", "preflight", "read_only_pg"]
+__all__ = [
+    "PgDatabase",
+    "conninfo",
+    "open_pg",
+    "preflight",
+    "protect_events",
+    "read_only_pg",
+    "store_url",
+]
 
 #: Key of the advisory lock every read-model write transaction holds (any fixed bigint).
 READ_MODEL_LOCK = 0x66757069_6E000001
@@ -62,6 +71,16 @@ def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> 
         connect_timeout=str(max(timeout, 1)),
         application_name="fupin",
     )
+
+
+def store_url(location: StoreLocation) -> str:
+    """The store's URL again, password included (``display`` leaves it out)."""
+    env = location.env
+    user, password = quote(env["POSTGRES_USER"], safe=""), quote(env["POSTGRES_PASSWORD"], safe="")
+    where = (
+        f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{quote(env['POSTGRES_DBNAME'], safe='')}"
+    )
+    return f"postgresql://{user}:{password}@{where}"
 
 
 def preflight(store: str | None, *, create: bool = False) -> None:
@@ -248,6 +267,7 @@ def protect_events(location: StoreLocation, officers: str) -> None:
             create_schema(db, MODELS)
     finally:
         db.close()
+    _create_key_table(location)
     schema = location.env.get("POSTGRES_SCHEMA") or "public"
     table = sql.Identifier(schema, events_table(location).split(".", 1)[1])
     role = sql.Identifier(officers)
@@ -284,3 +304,16 @@ def protect_events(location: StoreLocation, officers: str) -> None:
 def _table_exists(connection: psycopg.Connection[Any], name: str) -> bool:
     row = connection.execute("SELECT to_regclass(%s)", (name,)).fetchone()
     return row is not None and row[0] is not None
+
+
+def _create_key_table(location: StoreLocation) -> None:
+    # The household-key table (ledger.privacy) is made on first use; make it now, as the owner,
+    # so the grants reach it (an officers' role cannot create tables).
+    from ledger.application import open_ledger
+    from ledger.base import natural_id
+
+    app = open_ledger(store_url(location), create=True)
+    try:
+        app.household_keys.key(natural_id("household", "no such household"))
+    finally:
+        app.close()

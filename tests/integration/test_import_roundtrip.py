@@ -43,7 +43,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
 @pytest.fixture
 def target(store: str) -> Iterator[Ledger]:
     """An empty ledger on each store in turn (the source stays one SQLite file per module)."""
-    app = open_ledger(store, create=True)
+    app = open_ledger(store, create=True, extra_env=CACHE)
     yield app
     app.close()
 

@@ -1,0 +1,46 @@
+"""``fupin backup FILE`` / ``fupin restore FILE``: the whole store 备份 / 恢复 (docs/operations.md).
+
+SQLite: an online copy (officers may keep writing). PostgreSQL: ``pg_dump`` / ``pg_restore``.
+A restore never overwrites a ledger, and with ``--checkpoint`` the restored ledger is verified
+against the checkpoints before it is put in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ledger.store import parse_store
+from projections import backup as store_backup
+from projections.pg import preflight
+
+from cli.common import console, refusals, settings
+from cli.verify import CheckpointFiles, read_checkpoint
+
+FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件.")]
+
+
+@refusals
+def backup(file: FileArgument) -> None:
+    """Copy the whole store 备份 (events, read models, keys) into FILE, which must not exist."""
+    preflight(settings.store)
+    store_backup.backup(parse_store(settings.store), file)
+    console.print(f"backed up {parse_store(settings.store).display} to {file}")
+
+
+@refusals
+def restore(file: FileArgument, checkpoints: CheckpointFiles = None) -> None:
+    """Restore FILE 恢复 into an empty store, verified against every --checkpoint first.
+
+    The store is a SQLite path that does not exist yet, or an empty PostgreSQL database."""
+    given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
+    preflight(settings.store, create=True)
+    location = parse_store(settings.store)
+    report = store_backup.restore(location, file, given)
+    console.print(f"restored {file} into {location.display}")
+    if report is not None:
+        console.print(
+            f"verified {report.size} events against {len(given)} checkpoint(s); "
+            f"Merkle root {report.root.hex()}"
+        )

@@ -1,0 +1,201 @@
+"""Backup 备份 and restore 恢复 of a whole store: events, read models, keys, in one file.
+
+- SQLite: ``sqlite3``'s online backup API, a consistent copy while officers keep writing.
+- PostgreSQL: ``pg_dump --format=custom`` and ``pg_restore --single-transaction``; the
+  password goes through ``PGPASSWORD``, never the command line. The client tools must be at
+  least the server's major version (``LEDGER_PG_BIN`` names their folder if not on ``PATH``).
+
+A restore never overwrites a ledger: the target must be a SQLite path that does not exist, or
+a PostgreSQL database that holds no ledger. With checkpoints, the restored ledger is verified
+against them before it is put in place (SQLite: it is written beside the target and renamed
+only when it verifies) or kept (PostgreSQL: what the restore created is dropped again).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from ledger.application import open_ledger
+from ledger.errors import InputError, LedgerError, RuleError
+from ledger.store import StoreLocation
+from ledger.transparency import Checkpoint
+from ledger.verification import VerifyReport, verify_ledger
+
+__all__ = ["backup", "restore"]
+
+Checkpoints = Sequence[tuple[str, Checkpoint]]
+
+
+def backup(location: StoreLocation, target: Path) -> None:
+    """Write the whole store to ``target`` (which must not exist yet)."""
+    if target.exists():
+        raise InputError("file", f"{target} exists already; a backup never overwrites")
+    if location.kind == "postgres":
+        _pg_tool(location, "pg_dump", "--format=custom", "--no-owner", f"--file={target}")
+        return
+    source = _sqlite_file(location)
+    _sqlite_copy(source, target)
+
+
+def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport | None:
+    """Restore ``source`` into the (empty) store; verify it against ``checkpoints`` if any."""
+    if not source.is_file():
+        raise InputError("file", f"{source} is not a file")
+    if location.kind == "postgres":
+        return _restore_pg(location, source, checkpoints)
+    target = _sqlite_file(location, must_exist=False)
+    if target.exists():
+        raise InputError("store", f"{target} exists; restore into a new path, never over a ledger")
+    staging = target.with_name(target.name + ".restoring")
+    staging.unlink(missing_ok=True)
+    _sqlite_copy(source, staging)
+    try:
+        report = _verify(str(staging), checkpoints)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    staging.rename(target)
+    return report
+
+
+def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
+    if not checkpoints:
+        return None
+    app = open_ledger(store)
+    try:
+        report = verify_ledger(app.recorder, app.mapper, checkpoints)
+    finally:
+        app.close()
+    if not report.ok:
+        first = report.problems[0]
+        raise RuleError(
+            "checkpoint",
+            f"the restored ledger does not match the checkpoint ({first.event}: {first.reason}); "
+            "it was not put in place",
+        )
+    return report
+
+
+# -- SQLite --------------------------------------------------------------------------------
+
+
+def _sqlite_file(location: StoreLocation, *, must_exist: bool = True) -> Path:
+    if location.path is None:
+        raise InputError("store", f"{location.display} is not a file that can be backed up")
+    if must_exist and not location.path.exists():
+        raise InputError("store", f"{location.display} does not exist")
+    return location.path
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    try:
+        with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src:
+            src.execute("SELECT COUNT(*) FROM sqlite_master")  # "file is not a database"
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise InputError("file", f"cannot copy {source}: {exc}") from None
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _restore_pg(
+    location: StoreLocation, source: Path, checkpoints: Checkpoints
+) -> VerifyReport | None:
+    from projections.pg import _connect, _table_exists, events_table, store_url
+
+    with _connect(location) as connection:
+        if _table_exists(connection, events_table(location)):
+            raise InputError(
+                "store", f"{location.display} holds a ledger; restore into an empty database"
+            )
+        before = _objects(connection)
+    _pg_tool(
+        location,
+        "pg_restore",
+        "--single-transaction",
+        "--exit-on-error",
+        "--no-owner",
+        f"--dbname={location.env['POSTGRES_DBNAME']}",
+        str(source),
+    )
+    try:
+        return _verify(store_url(location), checkpoints)
+    except BaseException:
+        _drop_new_objects(location, before)
+        raise
+
+
+def _objects(connection: psycopg.Connection[Any]) -> set[tuple[str, str]]:
+    # Tables, sequences, composite types (pg_class 'c') and functions of the public schema.
+    rows = connection.execute(
+        "SELECT c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'c') "
+        "UNION SELECT p.proname, 'f' FROM pg_proc p JOIN pg_namespace n "
+        "ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+    ).fetchall()
+    return {(str(name), str(kind)) for name, kind in rows}
+
+
+def _drop_new_objects(location: StoreLocation, before: set[tuple[str, str]]) -> None:
+    from psycopg import sql
+
+    from projections.pg import _connect
+
+    kinds = {"r": "TABLE", "S": "SEQUENCE", "c": "TYPE", "f": "FUNCTION"}
+    with _connect(location) as connection, connection.transaction():
+        for name, kind in sorted(_objects(connection) - before, key=lambda o: o[1] != "r"):
+            connection.execute(
+                sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
+                    sql.SQL(kinds[kind]), sql.Identifier("public", name)
+                )
+            )
+
+
+def _pg_tool(location: StoreLocation, tool: str, *args: str) -> None:
+    env = location.env
+    command = [
+        _find(tool),
+        f"--host={env['POSTGRES_HOST']}",
+        f"--port={env['POSTGRES_PORT']}",
+        f"--username={env['POSTGRES_USER']}",
+        "--no-password",
+        *args,
+    ]
+    if tool == "pg_dump":
+        command.append(env["POSTGRES_DBNAME"])
+    result = subprocess.run(
+        command,
+        env={**os.environ, "PGPASSWORD": env["POSTGRES_PASSWORD"], "PGCONNECT_TIMEOUT": "5"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        raise LedgerError("store", f"{tool} failed: {lines[0] if lines else result.returncode}")
+
+
+def _find(tool: str) -> str:
+    folder = os.environ.get("LEDGER_PG_BIN")
+    if folder:
+        return str(Path(folder) / tool)
+    found = shutil.which(tool)
+    if found:
+        return found
+    for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"), reverse=True):
+        return candidate
+    raise LedgerError("store", f"{tool} not found: install the PostgreSQL client tools")

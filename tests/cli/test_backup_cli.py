@@ -1,0 +1,95 @@
+"""``fupin backup`` / ``fupin restore`` on both stores: a restore gives the same ledger, never
+overwrites one, and is refused (nothing put in place) when it does not match a checkpoint."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.pgserver import ThrowawayPostgres
+
+
+@pytest.fixture
+def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A second, empty store of the same kind as ``seeded``'s, to restore into."""
+    if not seeded.store.startswith("postgresql://"):
+        return str(tmp_path / "restored.db")
+    server: ThrowawayPostgres = request.getfixturevalue("pg_server")
+    name = f"restored_{abs(hash(request.node.nodeid)) % 10**9}"
+    server.drop_database(name)
+    return server.create_database(name).dsn
+
+
+def has_ledger(store: str) -> bool:
+    if not store.startswith("postgresql://"):
+        return Path(store).exists()
+    with psycopg.connect(store) as conn:
+        row = conn.execute("SELECT to_regclass('ledger_events')").fetchone()
+    return row is not None and row[0] is not None
+
+
+def checkpoint(fupin: Fupin, tmp_path: Path, name: str) -> Path:
+    """Register a log key once, then sign and write a checkpoint of the ledger as it is."""
+    key = tmp_path / "log.key"
+    if not key.exists():
+        made = fupin.ok(f"keys new --out {key}")
+        match = re.search(r"public key:\s+(\S+)", made.stdout)
+        assert match is not None, made.stdout
+        fupin.ok(f"keys register-log {match.group(1)} {doc('2016-08-20')}", actor="admin")
+    path = tmp_path / name
+    fupin.ok(f"checkpoint --out {path} --log-key {key} {doc('2016-08-21')}", actor="admin")
+    return path
+
+
+def test_a_restored_backup_holds_the_same_ledger(seeded: Fupin, empty: str, tmp_path: Path) -> None:
+    cp = checkpoint(seeded, tmp_path, "cp.json")
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file} --checkpoint {cp}")
+
+    assert restored.exit_code == 0, restored.output
+    assert "verified" in restored.stdout
+    again = Fupin(empty, seeded.runner)
+    assert again.event_count() == seeded.event_count()
+    report = "report caseload --format json"
+    assert again.ok(report).stdout == seeded.ok(report).stdout
+
+
+def test_a_backup_that_does_not_reach_the_checkpoint_is_not_put_in_place(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "old.backup"
+    seeded.ok(f"backup {file}")
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", actor="jn-01")
+    later = checkpoint(seeded, tmp_path, "later.json")
+
+    result = seeded(f"--store {empty} restore {file} --checkpoint {later}")
+
+    assert_refused(result, "checkpoint", "does not match the checkpoint")
+    assert not has_ledger(empty)
+
+
+def test_a_restore_never_overwrites_a_ledger(seeded: Fupin, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+    before = seeded.event_count()
+
+    result = seeded(f"restore {file}")
+
+    assert_refused(result, "store", "restore into")
+    assert seeded.event_count() == before
+
+
+def test_a_backup_never_overwrites_a_file(seeded: Fupin, tmp_path: Path) -> None:
+    file = tmp_path / "taken"
+    file.write_text("keep me")
+
+    result = seeded(f"backup {file}")
+
+    assert_refused(result, "file", "exists already")
+    assert file.read_text() == "keep me"
