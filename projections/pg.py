@@ -35,7 +35,7 @@ from ledger.errors import LedgerError
 from ledger.store import StoreLocation, parse_store
 from psycopg.conninfo import make_conninfo
 
-from projections.storage import Database, Row
+from projections.storage import HIDDEN_TABLES, Database, Row
 
 __all__ = [
     "PgDatabase",
@@ -170,7 +170,18 @@ class PgDatabase(Database):
         with self._pg.transaction(force_rollback=True):
             self._pg.execute("SET TRANSACTION READ ONLY")
             self._pg.execute(f"SET LOCAL statement_timeout = {QUERY_TIMEOUT_MS}")
+            self._refuse_hidden_tables(sql)
             return self.query(sql)
+
+    def _refuse_hidden_tables(self, sql: str) -> None:
+        # PostgreSQL has no per-statement authorizer: ask the planner which tables the query
+        # reads, and refuse the wrapped household keys whatever the query's spelling.
+        plan = self._pg.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
+        hidden = HIDDEN_TABLES & set(_relations(plan[0] if plan else []))
+        if hidden:
+            raise psycopg.errors.InsufficientPrivilege(
+                f"permission denied for table {', '.join(sorted(hidden))}"
+            )
 
     def close(self) -> None:
         self._pg.close()
@@ -220,6 +231,18 @@ def _connect(location: StoreLocation) -> psycopg.Connection[Any]:
 def open_pg(location: StoreLocation) -> PgDatabase:
     """The read models' tables in the ledger's PostgreSQL database."""
     return PgDatabase(_connect(location))
+
+
+def _relations(node: Any) -> Iterator[str]:
+    """Every "Relation Name" in an EXPLAIN (FORMAT JSON) plan."""
+    if isinstance(node, dict):
+        if "Relation Name" in node:
+            yield str(node["Relation Name"])
+        for value in node.values():
+            yield from _relations(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _relations(value)
 
 
 def read_only_pg(location: StoreLocation) -> PgDatabase:

@@ -123,9 +123,20 @@ def open_readonly(location: StoreLocation | None) -> Database:
     try:
         connection = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         connection.execute("PRAGMA query_only=ON")
+        connection.set_authorizer(_hide_key_table)
     except sqlite3.Error as exc:
         raise LedgerError("store", f"cannot open {path} read-only: {exc}") from None
     return Database(connection)
+
+
+#: Tables no query may read: wrapped household keys are nobody's business but the ledger's.
+HIDDEN_TABLES = frozenset({"household_keys"})
+
+
+def _hide_key_table(action: int, table: str | None, *_: str | None) -> int:
+    if action == sqlite3.SQLITE_READ and table in HIDDEN_TABLES:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 
 
 def memory_database() -> Database:

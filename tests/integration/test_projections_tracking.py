@@ -84,3 +84,19 @@ def test_a_write_through_the_query_is_refused_and_changes_nothing(ledger: Ledger
     db = open_database(ledger.location)
     assert db.rows("SELECT number FROM pj_households") == [("JH-1",)]
     db.close()
+
+
+def test_a_query_cannot_read_the_wrapped_household_keys(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    api.catch_up(ledger)
+
+    for sql in (
+        "SELECT wrapped_key FROM household_keys",
+        "WITH k AS (SELECT * FROM household_keys) SELECT COUNT(*) FROM k",
+        "SELECT (SELECT MAX(wrapped_key) FROM household_keys) AS k",
+    ):
+        with pytest.raises(QueryError) as refused:
+            run_query(ledger, sql)
+        assert refused.value.field == "sql"
+
+    assert run_query(ledger, "SELECT COUNT(*) FROM pj_households")[1] == [(1,)]
