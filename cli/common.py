@@ -18,6 +18,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import orjson
 import typer
+from eventsourcing.persistence import PersistenceError
 from ledger.application import Ledger, open_ledger
 from ledger.core import Stamp
 from ledger.errors import LedgerError
@@ -139,6 +140,10 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print(
                 f"[red]refused[/red] {exc}", markup=True, highlight=False, soft_wrap=True
             )
+            raise typer.Exit(REFUSED) from None
+        except PersistenceError as exc:  # the store is locked, busy or gone: not a defect
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            err_console.print(f"refused store: {reason}; try again", markup=False, soft_wrap=True)
             raise typer.Exit(REFUSED) from None
 
     return wrapper

@@ -6,6 +6,8 @@ over ``LedgerCore``. Open it with ``open_ledger(store)`` and close it when done.
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3  # noqa: TID251 - only to recognise the driver's errors when opening a store
 from typing import Any
 
@@ -50,6 +52,8 @@ def open_ledger(
     if location.kind == "postgres" and not create:
         # Only `fupin init` creates tables: officers' roles hold no DDL rights (operations.md).
         env["CREATE_TABLE"] = "n"
+    if location.kind == "postgres":
+        bound_every_lock_wait(location.env["POSTGRES_LOCK_TIMEOUT"])
     try:
         ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:
@@ -58,6 +62,17 @@ def open_ledger(
         raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
     ledger.location = location
     return ledger
+
+
+def bound_every_lock_wait(seconds: str) -> None:
+    """eventsourcing bounds the lock wait of its inserts only; a read or a read model's update
+    behind another session's lock would wait forever. libpq reads ``PGOPTIONS`` for every
+    connection this process opens, so every statement gets a bounded ``lock_timeout`` too.
+    eventsourcing retries a failed statement up to 10 times, so each try gets a tenth of
+    ``LEDGER_LOCK_TIMEOUT`` and the whole wait stays near it (docs/operations.md)."""
+    setting = f"-c lock_timeout={int(seconds) * 100}"
+    others = re.sub(r"-c\s*lock_timeout=\S+", "", os.environ.get("PGOPTIONS", "")).strip()
+    os.environ["PGOPTIONS"] = f"{others} {setting}".strip()
 
 
 def _one_line(exc: BaseException) -> str:

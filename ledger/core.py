@@ -18,7 +18,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, Mapper, Recording, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    OperationalError,
+    Recording,
+    Transcoder,
+)
 
 from ledger import clock
 from ledger.authority import check_permission
@@ -201,6 +207,10 @@ class LedgerCore(Application[UUID]):
             ]
             try:
                 recordings = self.save(*aggregates)
+            except OperationalError as exc:  # locked past the timeout, or the server is gone
+                raise ConflictError(
+                    "store", f"the store is busy or unreachable ({exc}); try again"
+                ) from None
             except IntegrityError:
                 # Another writer got there first. A creation whose id is now taken is refused;
                 # anything else is retried on fresh state: the next attempt reloads (the

@@ -41,11 +41,20 @@ def parse_store(text: str | None) -> StoreLocation:
     return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
 
 
+def lock_timeout(default: str = "10") -> str:
+    """Seconds to wait for another writer's lock (``LEDGER_LOCK_TIMEOUT``), never forever."""
+    value = os.environ.get("LEDGER_LOCK_TIMEOUT", default).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise InputError("LEDGER_LOCK_TIMEOUT", f"{value!r} is not a whole number of seconds >= 1")
+    return value
+
+
 def _sqlite_env(dbname: str) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": dbname,
-        "SQLITE_LOCK_TIMEOUT": "10",
+        # How long to wait for another writer before refusing (seconds).
+        "SQLITE_LOCK_TIMEOUT": lock_timeout(),
         "CREATE_TABLE": "y",
     }
 
@@ -63,7 +72,7 @@ def _postgres(url: str) -> StoreLocation:
         "POSTGRES_USER": unquote(parts.username or ""),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         # Never wait forever: a held lock or a dead server becomes a clear error.
-        "POSTGRES_LOCK_TIMEOUT": os.environ.get("LEDGER_LOCK_TIMEOUT", "5"),
+        "POSTGRES_LOCK_TIMEOUT": lock_timeout("5"),
         "POSTGRES_CONNECT_TIMEOUT": os.environ.get("LEDGER_CONNECT_TIMEOUT", "5"),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         "CREATE_TABLE": "y",

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ledger.errors import InputError, LedgerError
-from ledger.store import StoreLocation
+from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.store import StoreLocation, lock_timeout
 
 __all__ = ["Database", "QueryError", "memory_database", "open_database", "open_readonly"]
 
@@ -74,7 +74,10 @@ class Database:
         """
         if self._depth:
             raise RuntimeError("transactions do not nest")
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # locked or busy past the timeout
+            raise ConflictError("store", f"another process is writing; try again ({exc})") from None
         self._depth = 1
         try:
             yield
@@ -95,7 +98,8 @@ class Database:
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
-    connection = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=10)
+    timeout = float(lock_timeout())
+    connection = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=timeout)
     connection.execute("PRAGMA foreign_keys=OFF")
     return connection
 

@@ -3,6 +3,8 @@ written (the store holds as many events as before), and never a traceback."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -231,3 +233,21 @@ def test_refuses_to_initialise_a_ledger_twice(seeded: Fupin) -> None:
         "store",
         "this ledger is already initialised",
     )
+
+
+# SQLite's whole-file write lock; PostgreSQL's bounded lock timeout is tested with the store.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_refuses_to_write_while_another_process_holds_the_store(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
+    holder = sqlite3.connect(seeded.path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = seeded(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", actor="jn-01")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert_refused(result, "store", "try again")
+    assert "Traceback" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
+import psycopg
 import pytest
 from cli.main import app
 from typer.testing import CliRunner, Result
@@ -96,3 +97,25 @@ def test_an_analysts_query_can_write_nothing_on_postgresql(
     assert "read-only transaction" in result.stderr
     assert fupin(pg_database.dsn, "query", COUNT, "--format", "json").stdout == before.stdout
     assert '"rows": [\n    [\n      1\n' in before.stdout
+
+
+def test_a_write_held_up_by_a_lock_is_refused_within_the_lock_timeout(
+    pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fupin(pg_database.dsn, *INIT).exit_code == 0
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
+    holder = psycopg.connect(pg_database.dsn, autocommit=False)
+    try:
+        # Another session holds the events table: the ledger must not wait forever.
+        holder.execute("LOCK TABLE ledger_events IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        result = fupin(
+            pg_database.dsn, "place", "add-street", "外海", "-d", "doc", "-e", "2016-07-26"
+        )
+        waited = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert_one_line_refusal(result, "store")
+    assert waited < 15  # LEDGER_LOCK_TIMEOUT=1: about 1 s of lock waits plus retries
