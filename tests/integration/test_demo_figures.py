@@ -137,3 +137,30 @@ def test_id_card_numbers_are_well_formed_for_jianghai(demo_ledger: Ledger) -> No
 
         assert valid_id_card(card)
         assert card.startswith("440704")
+
+
+def test_no_demo_households_name_or_id_card_number_is_in_the_file(demo_ledger: Ledger) -> None:
+    api.catch_up(demo_ledger)  # the read models live in the same file
+    secrets: set[str] = set()
+    ids: set[str] = set()
+    for number in [row[0] for row in api_rows(demo_ledger, "SELECT number FROM pj_households")]:
+        personal = demo_ledger.household(number).personal  # decrypted with the household key
+        secrets.update((personal.head_name, personal.id_card, *personal.member_names))
+        ids.add(personal.id_card)
+    assert demo_ledger.location is not None
+    assert demo_ledger.location.path is not None
+    data = b"".join(
+        path.read_bytes()
+        for path in demo_ledger.location.path.parent.iterdir()
+        if path.name.startswith(demo_ledger.location.path.name)
+    )
+
+    assert len(ids) == 884  # every household's ID-card number, with every distinct name
+    assert len(secrets) > 2 * 884
+    assert [s for s in secrets if s.encode() in data] == []
+
+
+def api_rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
+    from projections.query import run_query
+
+    return list(run_query(ledger, sql)[1])
