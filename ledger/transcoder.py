@@ -55,6 +55,8 @@ class OrjsonTranscoder(Transcoder):
         if kind in _PLAIN:
             return obj
         if kind is dict:
+            if any(type(k) is not str for k in obj):
+                raise TranscodingError(f"cannot store a dict whose keys are not all text: {obj!r}")
             encode = self._encode
             encoded = {k: encode(v) for k, v in obj.items()}
             if len(obj) == 1 and next(iter(obj))[:2] == "__":
@@ -105,7 +107,8 @@ _ENCODERS: dict[type[Any], _Enc] = {
     Decimal: lambda t, o: {"__decimal__": str(o)},
     datetime: lambda t, o: {"__datetime__": o.isoformat()},
     date: lambda t, o: {"__date__": o.isoformat()},
-    frozenset: lambda t, o: {"__frozenset__": sorted(t._encode(v) for v in o)},
+    # Sorted by their own canonical bytes, so a set of tagged values (UUIDs, dates) has one order.
+    frozenset: lambda t, o: {"__frozenset__": sorted((t._encode(v) for v in o), key=orjson.dumps)},
 }
 
 _DECODERS: dict[str, _Enc] = {

@@ -134,3 +134,19 @@ def test_value_of_unknown_type_is_refused(transcoder: OrjsonTranscoder, value: A
 def test_unknown_tag_in_stored_state_is_refused(transcoder: OrjsonTranscoder) -> None:
     with pytest.raises(TranscodingError, match="__Unregistered__"):
         transcoder.decode(b'{"__Unregistered__":{"value":1}}')
+
+
+def test_frozenset_of_tagged_values_round_trips_in_one_order(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    days = frozenset({date(2016, 8, 1), date(2016, 7, 26), date(2018, 12, 31)})
+
+    encoded = transcoder.encode({"days": days})
+
+    assert transcoder.decode(encoded) == {"days": days}
+    assert encoded == transcoder.encode({"days": frozenset(sorted(days, reverse=True))})
+
+
+def test_dict_with_keys_that_are_not_text_is_refused(transcoder: OrjsonTranscoder) -> None:
+    with pytest.raises(TranscodingError):
+        transcoder.encode({"by_year": {2016: 1}})
