@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from ledger import clock
 from ledger.application import Ledger, open_ledger
 from ledger.casework import Identification
 from ledger.core import Stamp
+from ledger.errors import LedgerError
 from ledger.household import Personal
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import id_card_check_digit
@@ -115,3 +117,15 @@ def register(
     app.post_notice(stamp(officer, date(2016, 8, 3)), number, date(2016, 8, 3), date(2016, 8, 9))
     app.sign(stamp(officer, date(2016, 8, 5)), number)
     app.register(stamp(officer, date(2016, 8, 10)), number, key_target)
+
+
+def refuses(
+    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
+) -> LedgerError:
+    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
+    before = app.event_count()
+    with pytest.raises(error) as refused:
+        command()
+    assert refused.value.field == field
+    assert app.event_count() == before
+    return refused.value

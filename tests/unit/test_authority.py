@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from ledger.application import Ledger
 from ledger.authority import PERMISSIONS, check_permission
 from ledger.core import Stamp
-from ledger.errors import InputError, LedgerError, PermissionRefusedError
+from ledger.errors import InputError, PermissionRefusedError
 from ledger.officers import ROLES
 
-from tests.support import DOC, register, stamp
+from tests.support import DOC, refuses, register, stamp
 
 COMMANDS = sorted(PERMISSIONS)
 #: Commands a non-admin role may run, by scope (admin-only ones are covered by the role table).
@@ -22,18 +21,6 @@ BY_SCOPE = {
     )
     for scope in ("district", "street", "any")
 }
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> LedgerError:
-    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
-    return refused.value
 
 
 # -- the permission table, role by role --------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -11,29 +10,16 @@ from ledger.base import Provenance
 from ledger.errors import (
     AlreadyExistsError,
     InputError,
-    LedgerError,
     NotFoundError,
     PermissionRefusedError,
     RuleError,
 )
 from ledger.funds import Disbursement, FundAccount
 
-from tests.support import DOC, register, stamp
+from tests.support import DOC, refuses, register, stamp
 
 QU = "qu-01"
 JN = "jn-01"
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> LedgerError:
-    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
-    return refused.value
 
 
 def city_account(app: Ledger, amount_fen: int = 1_000_000) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -10,7 +9,6 @@ from ledger.application import Ledger
 from ledger.errors import (
     AlreadyExistsError,
     InputError,
-    LedgerError,
     NotFoundError,
     PermissionRefusedError,
     RuleError,
@@ -18,22 +16,10 @@ from ledger.errors import (
 from ledger.helpers import Helper
 from ledger.inspections import Inspection
 
-from tests.support import identify, register, stamp
+from tests.support import identify, refuses, register, stamp
 
 JN = "jn-01"
 INSP = "insp-1"
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> LedgerError:
-    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
-    return refused.value
 
 
 def helper(app: Ledger, helper_id: str) -> Helper:

@@ -6,7 +6,6 @@ that nothing was written (``event_count`` unchanged).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -16,27 +15,14 @@ from ledger.casework import Identification
 from ledger.errors import (
     AlreadyExistsError,
     InputError,
-    LedgerError,
     NotFoundError,
     RuleError,
 )
 from ledger.household import Household, Personal, Stage
 
-from tests.support import DOC, id_card, identify, register, stamp
+from tests.support import DOC, id_card, identify, refuses, register, stamp
 
 JN = "jn-01"
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> LedgerError:
-    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
-    return refused.value
 
 
 def facts(number: str = "JH-9", **changes: object) -> Identification:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,7 +16,6 @@ from ledger.base import LEDGER_NAMESPACE, natural_id
 from ledger.errors import (
     AlreadyExistsError,
     InputError,
-    LedgerError,
     NotFoundError,
     PermissionRefusedError,
     RuleError,
@@ -25,19 +24,7 @@ from ledger.officers import Officer
 from ledger.places import Street
 from ledger.programme import Programme, ProgrammeRules, YearParameters
 
-from tests.support import DOC, TickingClock, stamp
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> LedgerError:
-    """Run ``command``; it must raise ``error`` naming ``field`` and write nothing."""
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
-    return refused.value
+from tests.support import DOC, TickingClock, refuses, stamp
 
 
 @pytest.fixture

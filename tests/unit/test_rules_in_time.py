@@ -4,28 +4,16 @@ return that puts the household in next year's plan, and who may touch which mone
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-import pytest
 from ledger.application import Ledger
-from ledger.errors import LedgerError, PermissionRefusedError, RuleError
+from ledger.errors import PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import Helper
 
-from tests.support import register, stamp
+from tests.support import refuses, register, stamp
 
 JN, QU = "jn-01", "qu-01"
-
-
-def refuses(
-    app: Ledger, error: type[LedgerError], field: str, command: Callable[[], object]
-) -> None:
-    before = app.event_count()
-    with pytest.raises(error) as refused:
-        command()
-    assert refused.value.field == field
-    assert app.event_count() == before
 
 
 def on(day: str, actor: str = JN) -> object:
