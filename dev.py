@@ -50,6 +50,9 @@ def run(command: list[str]) -> None:
 
 def demo(args: list[str]) -> None:
     store = ROOT / "demo.db"
+    # The demo builds its history in a new store: a previous run's demo.db is replaced.
+    for old in ROOT.glob("demo.db*"):
+        old.unlink()
     run([str(BIN / "fupin"), "--store", str(store), "demo", *args])
 
 
