@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from ledger.programme import ProgrammeRules, YearParameters
+from ledger.values import parse_shares
 
 from cli.common import (
     DocumentOption,
@@ -55,7 +56,7 @@ def open_programme(
         first_year=first_year,
         last_year=last_year,
         per_person_min_fen=money(per_person_min, "per_person_min"),
-        reduction_shares=_shares(shares),
+        reduction_shares=parse_shares(shares),
         local_yearly_min_fen=money(local_yearly_min, "local_yearly_min"),
         urban_exit_percent=urban_exit_percent,
         rural_exit_percent=rural_exit_percent,
@@ -64,15 +65,6 @@ def open_programme(
     with ledger_session() as app:
         app.open_programme(make_stamp(document, effective), title, rules)
     console.print("programme opened")
-
-
-def _shares(text: str) -> tuple[int, ...]:
-    from ledger.errors import InputError
-
-    try:
-        return tuple(int(part) for part in text.split(":"))
-    except ValueError:
-        raise InputError("shares", f"{text!r} is not like 2:3:5") from None
 
 
 @programme_app.command("set-year")

@@ -23,7 +23,7 @@ from ledger.errors import InputError
 from ledger.funds import Disbursement
 from ledger.household import Personal
 from ledger.programme import ProgrammeRules, YearParameters
-from ledger.values import MAX_FEN, format_yuan, parse_date, parse_yuan
+from ledger.values import MAX_FEN, format_yuan, parse_date, parse_shares, parse_yuan
 
 __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value"]
 
@@ -173,11 +173,7 @@ def _identify(app: Any, s: Stamp, a: dict[str, Any]) -> None:
 
 
 def _open_programme(app: Any, s: Stamp, a: dict[str, Any]) -> None:
-    shares = a["reduction_shares"]
-    try:
-        parsed = tuple(int(part) for part in shares.split(":"))
-    except ValueError:
-        raise InputError("reduction_shares", f"{shares!r} is not like 2:3:5") from None
+    parsed = parse_shares(a["reduction_shares"])
     values = {k: v for k, v in a.items() if k not in ("title", "reduction_shares")}
     app.open_programme(s, a["title"], ProgrammeRules(reduction_shares=parsed, **values))
 

@@ -23,6 +23,7 @@ __all__ = [
     "format_yuan",
     "id_card_check_digit",
     "parse_date",
+    "parse_shares",
     "parse_timestamp",
     "parse_yuan",
     "require_text",
@@ -106,6 +107,14 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     except ValueError:
         raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
+
+
+def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:
+    """Yearly shares written like ``2:3:5`` (the plan's annual reduction plan 减贫计划)."""
+    try:
+        return tuple(int(part) for part in text.strip().split(":"))
+    except ValueError:
+        raise InputError(field, f"{text!r} is not like 2:3:5") from None
 
 
 def choice(value: str, options: Iterable[str], field: str) -> str:

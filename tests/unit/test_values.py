@@ -14,6 +14,7 @@ from ledger.values import (
     format_yuan,
     id_card_check_digit,
     parse_date,
+    parse_shares,
     parse_timestamp,
     parse_yuan,
     require_text,
@@ -159,3 +160,12 @@ def test_blank_or_overlong_text_is_refused_and_good_text_is_stripped() -> None:
         require_text("abcd", "name", max_length=3)
 
     assert require_text(" 王 ", "name") == "王"
+
+
+def test_yearly_shares_are_parsed_and_malformed_ones_refused() -> None:
+    assert parse_shares("2:3:5") == (2, 3, 5)
+
+    with pytest.raises(InputError) as refused:
+        parse_shares("2-3-5", "shares")
+
+    assert refused.value.field == "shares"
