@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -27,6 +28,7 @@ __all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "natural_id"]
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
 
 
+@lru_cache(maxsize=65_536)
 def natural_id(kind: str, key: str) -> UUID:
     """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...)."""
     return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")

@@ -118,6 +118,12 @@ class _Parsed:
     args: dict[str, Any]
 
 
+#: Per command: its provenance and own arguments, by name, in order (built once).
+_EVERY_ARG = {
+    name: {a.name: a for a in (*PROVENANCE, *spec.args)} for name, spec in COMMANDS.items()
+}
+
+
 def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     """The row's command, stamp and typed arguments, or every error found in it."""
     spec = COMMANDS.get(row.command)
@@ -125,10 +131,11 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
         return [RowError(row.where, "command", f"{row.command!r} is not a command")]
     errors: list[RowError] = []
     typed: dict[str, Any] = {}
-    known = {a.name for a in (*PROVENANCE, *spec.args)}
-    for name in sorted(set(row.values) - known):
-        errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
-    for arg in (*PROVENANCE, *spec.args):
+    every = _EVERY_ARG[spec.name]
+    if not row.values.keys() <= every.keys():
+        for name in sorted(row.values.keys() - every.keys()):
+            errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
+    for arg in every.values():
         try:
             typed[arg.name] = parse_value(arg, row.values.get(arg.name))
         except LedgerError as exc:

@@ -195,6 +195,9 @@ _INSERT = (
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
+#: Household ids per ``IN (...)`` when reading keys back (well under SQLite's 999 parameters).
+_IN_CHUNK = 500
+
 #: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
 DESTROYED = b""
 
@@ -266,6 +269,31 @@ class HouseholdKeys:
         key = self.key(household)  # another writer may have won: use what is stored
         assert key, "a household key was just stored"
         return key
+
+    def prepare(self, households: Iterable[UUID]) -> None:
+        """Make the missing keys of ``households`` in ONE committed transaction before a save
+        that writes their personal data (an import of thousands of new households commits
+        once, not once per household). Keys already made, destroyed or made meanwhile by
+        another writer are left as they are; ``key_for_writing`` still decides per event."""
+        master = self.master
+        if master is None:
+            return  # key_for_writing refuses, naming the missing master key
+        rows = self._all_rows()
+        missing = [h for h in dict.fromkeys(str(h) for h in households) if h not in rows]
+        if not missing:
+            return
+        master_id = master_key_id(master)
+        with self._datastore().transaction(commit=True) as cursor:
+            for hid in missing:
+                fresh = secrets.token_bytes(32)
+                cursor.execute(self._sql(_INSERT), (hid, master_id, _wrap(master, hid, 1, fresh)))
+        with self._datastore().transaction(commit=False) as cursor:
+            for start in range(0, len(missing), _IN_CHUNK):
+                chunk = missing[start : start + _IN_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                cursor.execute(self._sql(f"{_SELECT} WHERE household_id IN ({marks})"), chunk)
+                for record in cursor.fetchall():
+                    rows[str(record["household_id"])] = _row(record)
 
     def destroy(self, household: UUID) -> None:
         """Crypto-shredding: overwrite the wrapped key and mark it destroyed, then make SQLite

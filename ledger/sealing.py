@@ -159,8 +159,11 @@ class Sealer:
     ) -> list[DomainEventProtocol[UUID]]:
         """The save's events with a ``Sealed`` event before each run by a keyed officer."""
         sealed: list[DomainEventProtocol[UUID]] = []
+        holders: dict[str, Officer | None] = {}  # one lookup per actor: a save changes no key
         for actor, run in _runs(events):
-            holder = officer(actor) if actor else None
+            if actor not in holders:
+                holders[actor] = officer(actor) if actor else None
+            holder = holders[actor]
             if holder is not None and holder.signing_key_id:
                 sealed.append(self._seal_event(holder, run, mapper))
             sealed.extend(run)

@@ -4,7 +4,9 @@ the master key (docs/privacy.md)."""
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterable
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from ledger.application import Ledger, open_ledger
@@ -204,3 +206,40 @@ def test_each_store_keeps_ciphertext_and_reads_it_back(pg_or_sqlite: Ledger) -> 
 
     assert not any(id_card(1).encode() in s or "户主1".encode() in s for s in states)
     assert pg_or_sqlite.household("JH-0001").personal.id_card == id_card(1)
+
+
+def test_a_batch_of_new_households_gets_its_keys_in_one_go_and_each_reads_back(
+    pg_or_sqlite: Ledger,
+) -> None:
+    app = pg_or_sqlite
+    keys = app.household_keys
+    before = keys.key(app.household("JH-0001").id)
+    made: list[str] = []
+    real_prepare = keys.prepare
+
+    def spy(households: Iterable[UUID]) -> None:
+        wanted = list(households)
+        made.extend(str(h) for h in wanted)
+        real_prepare(wanted)
+
+    keys.prepare = spy  # type: ignore[method-assign]
+    with app.batch():
+        for serial in range(2, 7):
+            identify(app, f"JH-{serial:04d}", serial=serial)
+
+    assert len(made) == 5  # one call for the batch's five new households
+    opened = {app.household(f"JH-{s:04d}").personal.id_card for s in range(2, 7)}
+    assert opened == {id_card(s) for s in range(2, 7)}
+    assert keys.key(app.household("JH-0001").id) == before  # an existing key is kept
+
+
+def test_preparing_keys_leaves_an_erased_household_erased(pg_or_sqlite: Ledger) -> None:
+    app = pg_or_sqlite
+    household = app.household("JH-0001").id
+    app.erase(stamp("admin"), "JH-0001", "court order")
+
+    app.household_keys.prepare([household])
+
+    assert app.household_keys.is_destroyed(household)
+    with pytest.raises(LedgerError, match="erased"):
+        app.household_keys.key_for_writing(household)

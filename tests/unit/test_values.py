@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from ledger.commands import _FORBIDDEN_CHAR
 from ledger.errors import InputError
 from ledger.values import (
     CHINA,
@@ -169,3 +171,12 @@ def test_yearly_shares_are_parsed_and_malformed_ones_refused() -> None:
         parse_shares("2-3-5", "shares")
 
     assert refused.value.field == "shares"
+
+
+def test_text_refuses_exactly_unicode_controls_and_surrogates_save_tab_and_newline() -> None:
+    # ``commands._text`` checks with one regular expression; it must agree with the Unicode
+    # categories Cc and Cs over every code point.
+    for point in range(0x110000):
+        char = chr(point)
+        by_category = unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n"
+        assert (_FORBIDDEN_CHAR.search(char) is not None) == by_category, hex(point)
