@@ -303,10 +303,13 @@ class LedgerCore(Application[UUID]):
         self.household_keys.prepare(
             e.originator_id for e in processing_event.events if _carries_personal(e)
         )
-        processing_event.events[:] = self.sealer.seal(
-            processing_event.events, self.mapper, self._stored_officer
-        )
-        return super()._record(processing_event)
+        mapper = self.mapper
+        assert isinstance(mapper, PersonalDataMapper)
+        with mapper.remembering():  # the seal hashes the bytes that are then stored
+            processing_event.events[:] = self.sealer.seal(
+                processing_event.events, mapper, self._stored_officer
+            )
+            return super()._record(processing_event)
 
     def _stored_officer(self, officer_id: str) -> Officer | None:
         # The stored officer, never a batch's copy: a key is in force from the save after the

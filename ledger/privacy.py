@@ -26,7 +26,8 @@ import hmac
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -488,8 +489,30 @@ class PersonalDataMapper(Mapper[UUID]):
     def __init__(self, transcoder: Transcoder, keys: HouseholdKeys) -> None:
         super().__init__(transcoder)
         self.keys = keys
+        self._memo: dict[int, tuple[DomainEventProtocol[UUID], StoredEvent]] | None = None
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within the block, encode each event object once: a signed save hashes its events
+        for the seal, then stores the very same bytes (encryption included)."""
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        memo = self._memo
+        if memo is not None:
+            known = memo.get(id(domain_event))
+            if known is not None and known[0] is domain_event:
+                return known[1]
+        stored = self._to_stored_event(domain_event)
+        if memo is not None:
+            memo[id(domain_event)] = (domain_event, stored)
+        return stored
+
+    def _to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         state = vars(domain_event)
         personal = state.get("personal")
         if isinstance(personal, Personal):

@@ -6,15 +6,19 @@ from __future__ import annotations
 import glob
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 from ledger.application import Ledger, open_ledger
 from ledger.casework import Identification
 from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.imports import export_commands
-from ledger.privacy import SealBrokenError, generate_master_key
+from ledger.keys import generate_key, public_key_text
+from ledger.privacy import PersonalDataMapper, SealBrokenError, generate_master_key
+from ledger.transparency import register_signing_key
 from ledger.verification import verify_ledger
 from projections import api
 
@@ -243,3 +247,30 @@ def test_preparing_keys_leaves_an_erased_household_erased(pg_or_sqlite: Ledger) 
     assert app.household_keys.is_destroyed(household)
     with pytest.raises(LedgerError, match="erased"):
         app.household_keys.key_for_writing(household)
+
+
+def test_a_signed_save_encrypts_and_encodes_each_event_once_and_stores_what_it_sealed(
+    two_streets: Ledger,
+) -> None:
+    app = two_streets
+    key = generate_key()
+    register_signing_key(app, stamp(), "jn-01", public_key_text(key))
+    app.sealer.add_key(key)
+    mapper = app.mapper
+    assert isinstance(mapper, PersonalDataMapper)
+    encoded: list[str] = []
+    real = mapper._to_stored_event
+
+    def counting(event: Any) -> StoredEvent:
+        encoded.append(type(event).__name__)
+        return real(event)
+
+    mapper._to_stored_event = counting  # type: ignore[method-assign]
+    with app.batch():
+        for serial in range(3, 6):
+            identify(app, f"JH-{serial:04d}", serial=serial)
+
+    assert sorted(encoded) == ["Identified"] * 3 + ["Sealed"]
+    report = verify_ledger(app.recorder, app.mapper)
+    assert report.ok, report.problems
+    assert report.seals == 1
