@@ -265,7 +265,7 @@ def test_a_signed_save_encrypts_and_encodes_each_event_once_and_stores_what_it_s
         encoded.append(type(event).__name__)
         return real(event)
 
-    mapper._to_stored_event = counting  # type: ignore[method-assign]
+    mapper._to_stored_event = counting  # type: ignore[method-assign,assignment]
     with app.batch():
         for serial in range(3, 6):
             identify(app, f"JH-{serial:04d}", serial=serial)
