@@ -78,6 +78,7 @@ class FundAccount(LedgerAggregate):
         self.received_fen = 0
         self.disbursed_fen = 0
         self.flows: dict[int, tuple[date, int]] = {}  # version -> (effective date, signed fen)
+        self.latest_flow: date | None = None  # the latest effective date among flows, or later
 
     @staticmethod
     def check_opening(source: str, street: str, donor: str) -> None:
@@ -96,6 +97,7 @@ class FundAccount(LedgerAggregate):
     def _received(self, amount_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("AllocationReceived", amount_fen)
         self.flows[version] = (prov.effective, amount_fen)
+        self._latest(prov.effective)
         self.balance_fen += amount_fen
         self.received_fen += amount_fen
 
@@ -109,7 +111,12 @@ class FundAccount(LedgerAggregate):
                 f"{payment.amount_fen} fen exceeds the balance of {self.code} "
                 f"({self.balance_fen} fen)",
             )
-        short = lowest_balance([*self.flows.values(), (prov.effective, -payment.amount_fen)])
+        # Paid on or after every flow so far, it comes last (or among that day's payments,
+        # after the day's money arrived): the balance just checked is the lowest it reaches.
+        # Only a payment dated earlier needs the day-by-day walk (sorting every flow).
+        short = None
+        if self.latest_flow is not None and prov.effective < self.latest_flow:
+            short = lowest_balance([*self.flows.values(), (prov.effective, -payment.amount_fen)])
         if short is not None:
             raise RuleError(
                 "effective",
@@ -122,8 +129,15 @@ class FundAccount(LedgerAggregate):
     def _disbursed(self, payment: Disbursement, prov: Provenance) -> None:
         version = self.remember_entry("Disbursed", (payment.amount_fen, payment.household))
         self.flows[version] = (prov.effective, -payment.amount_fen)
+        self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
+
+    def _latest(self, day: date) -> None:
+        # Voiding a flow leaves this as it was: later than the latest is still safe (the
+        # shortcut in ``disburse`` is then taken less often, never wrongly).
+        if self.latest_flow is None or day > self.latest_flow:
+            self.latest_flow = day
 
     def household_paid_by(self, version: int) -> str:
         """The household a ``Disbursed`` entry paid ("" for other purposes or entries)."""

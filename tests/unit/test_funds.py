@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ledger.application import Ledger
 from ledger.base import Provenance
 from ledger.errors import (
@@ -14,7 +16,7 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.funds import Disbursement, FundAccount
+from ledger.funds import Disbursement, FundAccount, lowest_balance
 
 from tests.support import DOC, refuses, register, stamp
 
@@ -403,3 +405,35 @@ def test_refused_disbursement_leaves_the_account_unchanged() -> None:
         fund.disburse(Disbursement(101, "working", "working"), PROV)
 
     assert (fund.balance_fen, fund.version, len(fund.pending_events)) == (100, 2, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(1, 500), st.integers(0, 60)), min_size=1, max_size=40
+    )
+)
+def test_a_payment_is_accepted_exactly_when_no_day_goes_below_zero(
+    moves: list[tuple[bool, int, int]],
+) -> None:
+    # ``disburse`` skips the day-by-day walk for a payment dated on or after every flow; its
+    # decisions must equal the walk's for any order of dates.
+    fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=PROV)
+    flows: list[tuple[date, int]] = []
+    for incoming, amount, offset in moves:
+        day = date(2016, 7, 1) + timedelta(days=offset)
+        prov = Provenance("qu-01", "officer", day, DOC)
+        if incoming:
+            fund.receive(amount, prov)
+            flows.append((day, amount))
+            continue
+        allowed = sum(f for _, f in flows) >= amount and (
+            lowest_balance([*flows, (day, -amount)]) is None
+        )
+        try:
+            fund.disburse(Disbursement(amount, "working", "working"), prov)
+        except RuleError:
+            assert not allowed
+        else:
+            assert allowed
+            flows.append((day, -amount))
