@@ -58,7 +58,7 @@ class OrjsonTranscoder(Transcoder):
             if any(type(k) is not str for k in obj):
                 raise TranscodingError(f"cannot store a dict whose keys are not all text: {obj!r}")
             encode = self._encode
-            encoded = {k: encode(v) for k, v in obj.items()}
+            encoded = {k: v if type(v) in _PLAIN else encode(v) for k, v in obj.items()}
             if len(obj) == 1 and next(iter(obj))[:2] == "__":
                 # A plain one-key dict whose key looks like a tag is escaped, so it survives.
                 return {"__dict__": encoded}
@@ -70,7 +70,8 @@ class OrjsonTranscoder(Transcoder):
         if layout is not None:
             tag, names = layout
             encode = self._encode
-            return {tag: {name: encode(getattr(obj, name)) for name in names}}
+            values = {name: getattr(obj, name) for name in names}
+            return {tag: {k: v if type(v) in _PLAIN else encode(v) for k, v in values.items()}}
         raise TranscodingError(f"cannot store a value of type {kind.__name__}: {obj!r}")
 
     def _decode(self, obj: Any) -> Any:
@@ -92,7 +93,8 @@ class OrjsonTranscoder(Transcoder):
         cls = self._dataclasses.get(tag)
         if cls is None:
             raise TranscodingError(f"unknown tag {tag!r} in stored state")
-        return cls(**{k: self._decode(v) for k, v in value.items()})
+        decode = self._decode
+        return cls(**{k: v if type(v) in _PLAIN else decode(v) for k, v in value.items()})
 
 
 #: Types orjson writes and reads back as they are (never float: money is integer fen).
