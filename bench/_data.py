@@ -19,13 +19,14 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
 from cli.importing import read_jsonl
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
 from ledger.application import Ledger, open_ledger
-from ledger.core import _VALUE_TYPES
+from ledger.core import _VALUE_TYPES, ledger_transcoder
 from ledger.demo.generator import run_demo
 from ledger.imports import ImportResult, export_commands, import_rows, sha256
 from ledger.store import parse_store
@@ -86,6 +87,21 @@ def fresh(path: Path, cls: type[Ledger] = Ledger) -> Ledger:
     app = cls(env=dict(location.env))
     app.location = location
     return app
+
+
+class _PlainApplication(Application[UUID]):
+    """eventsourcing with the ledger's transcoder and nothing else of the ledger."""
+
+    def construct_transcoder(self) -> Transcoder:
+        return ledger_transcoder()
+
+
+def fresh_plain(path: Path) -> Application[UUID]:
+    """An empty plain eventsourcing application at ``path`` (SQLite, the file replaced)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    return _PlainApplication(env=env)
 
 
 def count_events(path: Path) -> int:

@@ -49,7 +49,7 @@ from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import CHINA
 
-__all__ = ["AGGREGATE_KINDS", "LedgerCore", "Stamp"]
+__all__ = ["AGGREGATE_KINDS", "LedgerCore", "Stamp", "ledger_transcoder"]
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -75,6 +75,14 @@ _VALUE_TYPES = (
 )
 
 _MAX_ATTEMPTS = 5
+
+
+def ledger_transcoder() -> OrjsonTranscoder:
+    """The orjson transcoder, taught the ledger's value dataclasses."""
+    transcoder = OrjsonTranscoder()
+    for cls in _VALUE_TYPES:
+        transcoder.register_dataclass(cls)
+    return transcoder
 
 
 @dataclass(frozen=True)
@@ -113,10 +121,7 @@ class LedgerCore(Application[UUID]):
         return PersonalDataMapper(self.construct_transcoder(), self.household_keys)
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = OrjsonTranscoder()
-        for cls in _VALUE_TYPES:
-            transcoder.register_dataclass(cls)
-        return transcoder
+        return ledger_transcoder()
 
     # -- loading ---------------------------------------------------------------------------
 
