@@ -6,6 +6,8 @@ One ``Typer()`` per noun, composed here. Global options come before the command:
 
 Each noun's module is imported only when its command runs (``COMMANDS`` below): ``fupin --help``
 then starts without loading the ledger, eventsourcing or a database driver (docs/performance.md).
+The console script is ``cli.entry.run``: it serves the top-level help from a cache once rendered
+here, and calls ``run`` below for everything else.
 """
 
 from __future__ import annotations
