@@ -1,14 +1,16 @@
 """Verify rate on a large ledger, against a raw select + SHA-256 loop over the same rows.
 
-    .venv/bin/python bench/verify.py [--events N] [--store PATH]
+    .venv/bin/python bench/verify.py [--events N] [--store PATH] [--repeat R]
 
 Builds (once) a signed SQLite ledger of about N events — households identified in batches of
-500 by a keyed officer, so one seal per batch — then times in the same run:
+500 by a keyed officer, so one seal per batch — then times in the same run, alternately, R
+times each (the best of each counts: on a shared machine the slowest runs measure the others):
 
-- raw: ``SELECT * FROM stored_events ORDER BY rowid`` and SHA-256 of each row's state;
-- verify: ``ledger.verification.verify_ledger`` (decode, re-encode, seals, roles, Merkle root);
+- raw: ``SELECT rowid, * FROM stored_events ORDER BY rowid`` and SHA-256 of each row's state;
+- verify: ``ledger.verification.verify_ledger`` (every check: seals, roles, canonical bytes,
+  Merkle root);
 
-and prints events/s of each and the ratio.
+and prints events/s of each and the ratio verify/raw.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def raw_rate(path: Path) -> tuple[int, float]:
 
 
 def verify_rate(path: Path) -> tuple[int, float]:
-    app = open_ledger(str(path))
+    # Without the master key: verify never decrypts personal data (docs/privacy.md).
+    app = open_ledger(str(path), extra_env={"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""})
     try:
         began = time.perf_counter()
         report = verify_ledger(app.recorder, app.mapper)
@@ -82,15 +85,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--store", type=Path, default=Path("bench-verify.db"))
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if not args.store.exists():
         print(f"building {args.events} events in {args.store} ...")
         build(args.store, args.events)
-    raw_n, raw_s = raw_rate(args.store)
-    ver_n, ver_s = verify_rate(args.store)
-    print(f"raw select + sha256: {raw_n} rows in {raw_s:.2f} s = {raw_n / raw_s:,.0f}/s")
-    print(f"fupin verify:        {ver_n} events in {ver_s:.2f} s = {ver_n / ver_s:,.0f}/s")
-    print(f"ratio raw/verify:    {(raw_n / raw_s) / (ver_n / ver_s):.1f}x")
+    raws, verifies = [], []
+    for _ in range(max(args.repeat, 1)):
+        raws.append(raw_rate(args.store))
+        verifies.append(verify_rate(args.store))
+    raw_n, raw_s = min(raws, key=lambda r: r[1])
+    ver_n, ver_s = min(verifies, key=lambda r: r[1])
+    raw_rate_s, ver_rate_s = raw_n / raw_s, ver_n / ver_s
+    print(f"raw select + sha256: {raw_n} rows in {raw_s:.3f} s = {raw_rate_s:,.0f}/s")
+    print(f"fupin verify:        {ver_n} events in {ver_s:.3f} s = {ver_rate_s:,.0f}/s")
+    print(f"ratio verify/raw:    {ver_rate_s / raw_rate_s:.2f}x (target >= 0.5x)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from ledger.household import Personal
 from ledger.imports import export_commands
 from ledger.keys import generate_key, public_key_text
 from ledger.privacy import PersonalDataMapper, SealBrokenError, generate_master_key
-from ledger.transparency import register_signing_key
+from ledger.transparency import record_checkpoint, register_log_key, register_signing_key
 from ledger.verification import verify_ledger
 from projections import api
 
@@ -144,8 +144,13 @@ def test_an_analyst_may_not_record_and_an_officer_only_for_their_street(ledger: 
 
 
 def test_altered_ciphertext_is_caught_on_read_and_by_verify(two_streets: Ledger) -> None:
+    # verify never decrypts (proofs cover the ciphertext): an unsigned event's change shows
+    # against a checkpoint taken before it, like a change of any other value.
     assert two_streets.location is not None
     assert two_streets.location.path is not None
+    log_key = generate_key()
+    register_log_key(two_streets, stamp(), public_key_text(log_key))
+    checkpoint = record_checkpoint(two_streets, stamp(), log_key)
     with two_streets.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
         cursor.execute(
             "SELECT originator_id, state FROM stored_events WHERE topic LIKE '%Identified' LIMIT 1"
@@ -161,8 +166,9 @@ def test_altered_ciphertext_is_caught_on_read_and_by_verify(two_streets: Ledger)
 
     with pytest.raises(SealBrokenError):
         two_streets.history("JH-0001")
-    report = verify_ledger(two_streets.recorder, two_streets.mapper)
+    report = verify_ledger(two_streets.recorder, two_streets.mapper, [("before", checkpoint)])
     assert not report.ok
+    assert "do not hash to its root" in report.problems[0].reason
 
 
 def test_rotating_the_master_key_rewraps_every_key_and_retires_the_old_one(
