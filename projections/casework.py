@@ -12,6 +12,9 @@ street and stage from ``pj_households``.
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
+from projections.households import place
+from projections.households import stage as household_stage
+from projections.reference import helper_of
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -33,17 +36,9 @@ SCHEMA = (
 )
 
 
-def _household(db: Database, fact: Fact) -> tuple[str, str, str]:
-    row = db.one(
-        "SELECT number, street, stage FROM pj_households WHERE aggregate_id = ?",
-        (fact.aggregate_id,),
-    )
-    return ("", "", "") if row is None else (str(row[0]), str(row[1]), str(row[2]))
-
-
 def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
-    number, street, _ = _household(db, fact)
-    db.execute(
+    number, street, _ = place(db, fact.aggregate_id)
+    db.write(
         "INSERT INTO pj_pairings VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
         (
             fact.aggregate_id,
@@ -53,7 +48,7 @@ def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
             helper,
             role,
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
@@ -63,18 +58,18 @@ def helper_paired(db: Database, fact: Fact) -> None:
 
 
 def helper_unpaired(db: Database, fact: Fact) -> None:
-    _, _, stage = _household(db, fact)
+    stage = household_stage(db, fact.aggregate_id)
     row = db.one(
         "SELECT role FROM pj_pairings WHERE aggregate_id = ? AND helper = ? "
         "AND unpaired_on IS NULL",
         (fact.aggregate_id, fact["helper"]),
     )
-    db.execute(
+    db.write(
         "UPDATE pj_pairings SET unpaired_on = ?, unpaired_by = ?, reason = ?, replacement = ?, "
         "before_exit = ? WHERE aggregate_id = ? AND helper = ? AND unpaired_on IS NULL",
         (
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
             fact["reason"],
             fact["replacement"],
             int(stage != "exited"),
@@ -87,8 +82,8 @@ def helper_unpaired(db: Database, fact: Fact) -> None:
 
 
 def visit_recorded(db: Database, fact: Fact) -> None:
-    number, street, _ = _household(db, fact)
-    db.execute(
+    number, street, _ = place(db, fact.aggregate_id)
+    db.write(
         "INSERT INTO pj_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
@@ -97,29 +92,29 @@ def visit_recorded(db: Database, fact: Fact) -> None:
             street,
             fact["helper"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
 
 def measure_planned(db: Database, fact: Fact) -> None:
-    measure = fact["measure"]
-    db.execute(
+    measure = fact.record("measure")  # a ledger.household.Measure
+    db.write(
         "INSERT INTO pj_measures VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
         (
             fact.aggregate_id,
-            measure.measure_id,
-            _household(db, fact)[0],
-            measure.category,
-            measure.description,
-            measure.budget_fen,
+            measure["measure_id"],
+            place(db, fact.aggregate_id)[0],
+            measure["category"],
+            measure["description"],
+            measure["budget_fen"],
             fact.effective,
         ),
     )
 
 
 def measure_completed(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "UPDATE pj_measures SET completed_on = ?, completed_version = ? "
         "WHERE aggregate_id = ? AND measure_id = ?",
         (fact.effective, fact.version, fact.aggregate_id, fact["measure_id"]),
@@ -127,23 +122,20 @@ def measure_completed(db: Database, fact: Fact) -> None:
 
 
 def worker_employed(db: Database, fact: Fact) -> None:
-    enterprise = db.one(
-        "SELECT helper FROM pj_helpers WHERE aggregate_id = ?", (fact.aggregate_id,)
-    )
-    db.execute(
+    db.write(
         "INSERT INTO pj_employment VALUES (?, ?, ?, ?, ?, NULL, 0)",
         (
             fact.aggregate_id,
             fact.version,
-            enterprise[0] if enterprise else "",
+            helper_of(db, fact.aggregate_id),
             fact["household"],
-            fact["since"].isoformat(),
+            fact.iso("since"),
         ),
     )
 
 
 def employment_ended(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "UPDATE pj_employment SET ended_on = ? WHERE aggregate_id = ? AND household = ? "
         "AND ended_on IS NULL AND voided = 0",
         (fact.effective, fact.aggregate_id, fact["household"]),
@@ -154,13 +146,13 @@ def corrected(db: Database, fact: Fact) -> None:
     """A correction voids a visit, a measure's completion or an employment."""
     version = fact["corrects"]
     key = (fact.aggregate_id, version)
-    db.execute("UPDATE pj_visits SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
-    db.execute(
+    db.write("UPDATE pj_visits SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.write(
         "UPDATE pj_measures SET completed_on = NULL, completed_version = NULL "
         "WHERE aggregate_id = ? AND completed_version = ?",
         key,
     )
-    db.execute("UPDATE pj_employment SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.write("UPDATE pj_employment SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
 
 
 MODEL = ReadModel(

@@ -7,7 +7,7 @@ Models are applied in the order of ``MODELS`` within each transaction (``casewor
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,10 +19,10 @@ from projections.engine import (
     ReadModel,
     apply_facts,
     create_schema,
-    fact_pages,
     facts,
     filter_facts,
     fold,
+    pages,
     positions,
 )
 from projections.storage import Database, open_database
@@ -48,15 +48,27 @@ def catch_up(ledger: Ledger) -> int:
         db.close()
 
 
-def _catch_up(db: Database, ledger: Ledger) -> int:
+#: Pages applied per transaction by a rebuild from zero: fewer, larger commits, and nobody
+#: has read models to lose meanwhile (a crash keeps the pages committed so far, as ever).
+REBUILD_PAGES = 50
+
+
+def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> int:
     with db.transaction():
         create_schema(db, MODELS)
-    start = min(positions(db).get(m.name, 0) for m in MODELS)
+    tracked = positions(db)
+    start = min(tracked.get(m.name, 0) for m in MODELS)
     applied = 0
-    for page in fact_pages(ledger, after=start):
-        with db.transaction():
-            apply_facts(db, MODELS, page)
-        applied += len(page)
+    with closing(facts(ledger, after=start)) as stream:
+        paged = pages(stream)
+        page = next(paged, None)  # nothing new: no write transaction at all
+        while page is not None:
+            with db.transaction():
+                for _ in range(pages_per_transaction):
+                    applied += apply_facts(db, MODELS, page)
+                    page = next(paged, None)
+                    if page is None:
+                        break
     return applied
 
 
@@ -69,7 +81,7 @@ def rebuild(ledger: Ledger) -> int:
                 for table in model.tables:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("DROP TABLE IF EXISTS pj_tracking")
-        return _catch_up(db, ledger)
+        return _catch_up(db, ledger, REBUILD_PAGES)
     finally:
         db.close()
 
@@ -113,7 +125,8 @@ def open_view(
         db = open_database(ledger.location)
         _catch_up(db, ledger)
     else:
-        db = fold(filter_facts(facts(ledger), as_of, known_at), MODELS)
+        with closing(facts(ledger)) as stream:
+            db = fold(filter_facts(stream, as_of, known_at), MODELS)
     try:
         yield View(db, as_of or _latest_effective(db))
     finally:

@@ -1,11 +1,16 @@
 """Keeping read models up to date from the application's notification log.
 
 A read model is a set of plain tables plus one handler table: event name -> function applying
-that event to the tables (cosmicpython's ``views``). ``catch_up`` pulls the events recorded
-after each model's tracked position, a page at a time, and applies each page and advances the
-position in ONE transaction: a crash between an event and its projection update rolls both
-back, so nothing is ever counted twice, and an event at or below the tracked position is
-skipped (idempotent). SQLite cannot push notifications, so reports pull before answering.
+that event to the tables (cosmicpython's ``views``), and optionally a tally handler applied
+once a page to what the page adds up to (the clock: one statement a page, not one an event).
+``catch_up`` pulls the events recorded after each model's tracked position, a page at a time,
+and applies each page and advances the position in ONE transaction (a rebuild from zero puts
+several pages in one): a crash between an event and its projection update rolls both back,
+so nothing is ever counted twice, and an event at or below the tracked position is skipped
+(idempotent). SQLite cannot push notifications, so reports pull before answering.
+
+Events are read straight from the store into ``Fact``s (``projections.stored``), decoded as
+they are applied; handlers write through ``Database.write``, which batches their statements.
 
 ``fold`` builds the same tables from scratch in a private in-memory database from a filtered
 stream (as of an effective date, as known at a recording time): past reports reuse the very
@@ -14,25 +19,28 @@ handlers and queries of present ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from itertools import chain, islice
 
 from ledger.application import Ledger
-from ledger.base import Provenance
 
 from projections.storage import Database, memory_database
+from projections.stored import Fact, StoredEvents
 
 __all__ = [
     "PAGE",
     "Fact",
     "Handler",
     "ReadModel",
+    "Tally",
+    "TallyHandler",
     "apply_facts",
     "create_schema",
     "facts",
     "filter_facts",
+    "pages",
     "positions",
 ]
 
@@ -40,28 +48,18 @@ __all__ = [
 PAGE = 1000
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One stored event as the read models see it."""
+@dataclass
+class Tally:
+    """A page of events in three figures: how many, the latest effective date among them, and
+    when the last of them was recorded (ISO text, as ``Fact.effective`` and ``.recorded``)."""
 
-    position: int  # notification id
-    kind: str  # aggregate class name: Household, FundAccount...
-    name: str  # event class name: Registered, Disbursed...
-    aggregate_id: str
-    version: int
-    recorded_at: datetime
-    prov: Provenance
-    data: Mapping[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    @property
-    def effective(self) -> str:
-        return self.prov.effective.isoformat()
+    events: int = 0
+    latest_effective: str = ""
+    last_recorded: str = ""
 
 
 Handler = Callable[[Database, Fact], None]
+TallyHandler = Callable[[Database, Tally], None]
 
 
 @dataclass(frozen=True)
@@ -75,6 +73,9 @@ class ReadModel:
     #: the base class (its kind reads ``LedgerAggregate``): its handlers void by
     #: (aggregate id, version), which is unique across every kind.
     handlers: Mapping[str, Handler]
+    #: Applied once per page, after the events' handlers, to the tally of the page's events
+    #: this model has not seen (one statement a page for what only counts: the clock).
+    tally: TallyHandler | None = None
 
 
 TRACKING_DDL = (
@@ -82,39 +83,19 @@ TRACKING_DDL = (
     "(projection TEXT PRIMARY KEY, position INTEGER NOT NULL)"
 )
 
-_SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
+
+def facts(ledger: Ledger, after: int = 0) -> Generator[Fact, None, None]:
+    """The events recorded after notification ``after``, decoded as they are read (a page of
+    stored rows a query); close it if you stop early."""
+    return StoredEvents(ledger).after(after, PAGE)
 
 
-def to_fact(position: int, event: Any) -> Fact:
-    fields = vars(event)
-    return Fact(
-        position=position,
-        kind=type(event).__qualname__.split(".")[0],
-        name=type(event).__qualname__.rsplit(".", 1)[-1],
-        aggregate_id=str(fields["originator_id"]),
-        version=fields["originator_version"],
-        recorded_at=fields["timestamp"],
-        prov=fields["prov"],
-        data={k: v for k, v in fields.items() if k not in _SKIP},
-    )
-
-
-def fact_pages(ledger: Ledger, after: int = 0, page: int = PAGE) -> Iterator[list[Fact]]:
-    """The events recorded after notification ``after``, decoded, a page at a time."""
-    start = after
-    while True:
-        notifications = ledger.recorder.select_notifications(
-            start=start, limit=page, inclusive_of_start=False
-        )
-        if not notifications:
-            return
-        yield [to_fact(n.id, ledger.mapper.to_domain_event(n)) for n in notifications]
-        start = notifications[-1].id
-
-
-def facts(ledger: Ledger) -> Iterator[Fact]:
-    for page in fact_pages(ledger):
-        yield from page
+def pages(stream: Iterable[Fact], size: int = 0) -> Iterator[Iterator[Fact]]:
+    """``stream`` in pages of up to ``size`` (``PAGE``) events, each a lazy iterator over the
+    stream: take each page in full before asking for the next."""
+    stream, rest = iter(stream), (size or PAGE) - 1
+    for first in stream:
+        yield chain((first,), islice(stream, rest))
 
 
 def create_schema(db: Database, models: Sequence[ReadModel]) -> None:
@@ -127,32 +108,124 @@ def create_schema(db: Database, models: Sequence[ReadModel]) -> None:
             "ON CONFLICT (projection) DO NOTHING",
             (model.name,),
         )
+    db.memo("engine.positions").clear()
 
 
 def positions(db: Database) -> dict[str, int]:
-    return dict(db.rows("SELECT projection, position FROM pj_tracking"))
+    """Each model's tracked position (read once a transaction: only this one moves them)."""
+    tracked: dict[str, int] = db.memo("engine.positions")
+    if not tracked:
+        tracked.update(db.rows("SELECT projection, position FROM pj_tracking"))
+    return dict(tracked)
 
 
-def apply_facts(db: Database, models: Sequence[ReadModel], page: Sequence[Fact]) -> None:
-    """Apply one page to every model past whose position it lies, and advance the positions.
+def apply_facts(db: Database, models: Sequence[ReadModel], page: Iterable[Fact]) -> int:
+    """Apply one page to every model past whose position it lies, and advance the positions;
+    returns how many events the page held.
 
     Must run inside a transaction; the positions are read inside it, so a page some other
-    process already applied is skipped.
+    process already applied is skipped. Events are applied in order, each to every model in
+    the order of ``models`` (a later model may read an earlier one's tables).
     """
     tracked = positions(db)
-    for fact in page:
-        for model in models:
-            if fact.position <= tracked[model.name]:
-                continue
-            handler = model.handlers.get(fact.name) or model.handlers.get("*")
-            if handler is not None:
-                handler(db, fact)
-    last = page[-1].position
+    stream = iter(page)
+    first = next(stream, None)
+    if first is None:
+        return 0
+    if all(tracked[model.name] < first.position for model in models):
+        count, last = _apply_to_all(db, models, chain((first,), stream))
+    else:  # some model has seen part of the page (a model added since, a page re-read)
+        count, last = _apply_past_positions(db, models, tracked, chain((first,), stream))
+    moved = db.memo("engine.positions")
     for model in models:
-        if tracked[model.name] < last:
-            db.execute(
-                "UPDATE pj_tracking SET position = ? WHERE projection = ?", (last, model.name)
+        if tracked[model.name] < last.position:
+            db.write(
+                "UPDATE pj_tracking SET position = ? WHERE projection = ?",
+                (last.position, model.name),
             )
+            moved[model.name] = last.position
+    return count
+
+
+def _apply_to_all(
+    db: Database, models: Sequence[ReadModel], page: Iterable[Fact]
+) -> tuple[int, Fact]:
+    # Event name -> what every model does with it, in model order (None: nothing).
+    routes: dict[str, Handler | None] = {}
+    count = 0
+    latest = ""
+    for fact in page:
+        handler = routes.get(fact.name, _UNSEEN)
+        if handler is _UNSEEN:
+            handler = routes[fact.name] = _together(h for _, h in _route(fact.name, models, {}))
+        if handler is not None:
+            handler(db, fact)
+        effective = fact.effective
+        if effective > latest:  # noqa: PLR1730 - cheaper than a call to max per event
+            latest = effective
+        count += 1
+    tally = Tally(count, latest, fact.recorded)
+    for model in models:
+        if model.tally is not None:
+            model.tally(db, tally)
+    return count, fact
+
+
+def _apply_past_positions(
+    db: Database, models: Sequence[ReadModel], tracked: Mapping[str, int], page: Iterable[Fact]
+) -> tuple[int, Fact]:
+    routes: dict[str, list[tuple[int, Handler]]] = {}
+    tallies = [(model, tracked[model.name], Tally()) for model in models if model.tally]
+    count = 0
+    for fact in page:
+        route = routes.get(fact.name)
+        if route is None:
+            route = routes[fact.name] = _route(fact.name, models, tracked)
+        for seen, handler in route:
+            if fact.position > seen:
+                handler(db, fact)
+        for _, seen, tally in tallies:
+            if fact.position > seen:
+                tally.events += 1
+                tally.latest_effective = max(tally.latest_effective, fact.effective)
+                tally.last_recorded = fact.recorded
+        count += 1
+    for model, _, tally in tallies:
+        if tally.events and model.tally is not None:
+            model.tally(db, tally)
+    return count, fact
+
+
+def _unseen(db: Database, fact: Fact) -> None:
+    raise AssertionError("a placeholder, never called")
+
+
+_UNSEEN: Handler = _unseen
+
+
+def _route(
+    name: str, models: Sequence[ReadModel], tracked: Mapping[str, int]
+) -> list[tuple[int, Handler]]:
+    """(model's position, its handler) for event ``name``, in model order."""
+    route = []
+    for model in models:
+        handler = model.handlers.get(name) or model.handlers.get("*")
+        if handler is not None:
+            route.append((tracked.get(model.name, 0), handler))
+    return route
+
+
+def _together(handlers: Iterable[Handler]) -> Handler | None:
+    """One handler doing what ``handlers`` do, in order (None if there are none)."""
+    found = tuple(handlers)
+    if len(found) <= 1:
+        return found[0] if found else None
+
+    def each(db: Database, fact: Fact) -> None:
+        for handler in found:
+            handler(db, fact)
+
+    return each
 
 
 def filter_facts(
@@ -160,29 +233,21 @@ def filter_facts(
 ) -> Iterator[Fact]:
     """The events effective by ``as_of`` (plus every correction: it says the entry was wrong
     from the start) and recorded by ``known_at``."""
+    cutoff = None if as_of is None else as_of.isoformat()  # ISO dates sort as dates
     for fact in stream:
         if known_at is not None and fact.recorded_at > known_at:
             continue
-        if as_of is not None and fact.prov.effective > as_of and fact.name != "Corrected":
+        if cutoff is not None and fact.effective > cutoff and fact.name != "Corrected":
             continue
         yield fact
 
 
 def fold(stream: Iterable[Fact], models: Sequence[ReadModel]) -> Database:
-    """The read models built from ``stream`` alone, in a private in-memory database."""
+    """The read models built from ``stream`` alone, in a private in-memory database (one
+    transaction: nobody else sees it, and what handlers remember lasts the whole fold)."""
     db = memory_database()
-    create_schema(db, models)
-    page: list[Fact] = []
-    for fact in stream:
-        page.append(fact)
-        if len(page) >= PAGE:
-            _apply_page(db, models, page)
-            page = []
-    if page:
-        _apply_page(db, models, page)
-    return db
-
-
-def _apply_page(db: Database, models: Sequence[ReadModel], page: Sequence[Fact]) -> None:
     with db.transaction():
-        apply_facts(db, models, page)
+        create_schema(db, models)
+        for page in pages(stream):
+            apply_facts(db, models, page)
+    return db

@@ -11,6 +11,7 @@ Applied after ``households``: household disbursements read the household's place
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
+from projections.households import place_of_number
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -28,33 +29,36 @@ SCHEMA = (
 )
 
 
-def _account(db: Database, fact: Fact) -> tuple[str, str, int, str]:
-    row = db.one(
-        "SELECT code, source, year, street FROM pj_accounts WHERE aggregate_id = ?",
-        (fact.aggregate_id,),
-    )
-    if row is None:
-        return ("", "", 0, "")
-    return (str(row[0]), str(row[1]), int(row[2]), str(row[3]))
+Account = tuple[str, str, int, str]  # code, source, year, street
+
+
+def _account(db: Database, fact: Fact) -> Account:
+    """The account's code, source, year and street (empty if unknown); they never change
+    once opened, so they are remembered for the rest of the transaction."""
+    accounts = db.memo("funds.account")
+    found: Account | None = accounts.get(fact.aggregate_id)
+    if found is None:
+        row = db.peek(
+            "SELECT code, source, year, street FROM pj_accounts WHERE aggregate_id = ?",
+            (fact.aggregate_id,),
+        )
+        if row is None:
+            return ("", "", 0, "")
+        found = accounts[fact.aggregate_id] = (str(row[0]), str(row[1]), int(row[2]), str(row[3]))
+    return found
 
 
 def account_opened(db: Database, fact: Fact) -> None:
-    db.execute(
+    code, source, year, street = fact["code"], fact["source"], fact["year"], fact["street"]
+    db.write(
         "INSERT INTO pj_accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            fact.aggregate_id,
-            fact["code"],
-            fact["source"],
-            fact["year"],
-            fact["street"],
-            fact["donor"],
-            fact.effective,
-        ),
+        (fact.aggregate_id, code, source, year, street, fact["donor"], fact.effective),
     )
+    db.memo("funds.account")[fact.aggregate_id] = (code, source, year, street)
 
 
 def allocation_received(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_allocations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
@@ -62,23 +66,21 @@ def allocation_received(db: Database, fact: Fact) -> None:
             *_account(db, fact),
             fact["amount_fen"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
 
 def disbursed(db: Database, fact: Fact) -> None:
-    payment = fact["payment"]
+    payment = fact.record("payment")  # a ledger.funds.Disbursement
     code, source, year, street = _account(db, fact)
-    village = payment.village
-    if payment.purpose == "household":
-        row = db.one(
-            "SELECT street, village FROM pj_households WHERE number = ?", (payment.household,)
-        )
-        street, village = (str(row[0]), str(row[1])) if row else (street, village)
-    elif payment.purpose == "village":
-        street = payment.street
-    db.execute(
+    purpose, village = payment["purpose"], payment["village"]
+    if purpose == "household":
+        found = place_of_number(db, payment["household"])
+        street, village = found if found is not None else (street, village)
+    elif purpose == "village":
+        street = payment["street"]
+    db.write(
         "INSERT INTO pj_disbursements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
@@ -86,15 +88,15 @@ def disbursed(db: Database, fact: Fact) -> None:
             code,
             source,
             year,
-            payment.amount_fen,
-            payment.category,
-            payment.purpose,
-            payment.household,
-            payment.measure_id,
+            payment["amount_fen"],
+            payment["category"],
+            purpose,
+            payment["household"],
+            payment["measure_id"],
             street,
             village,
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
@@ -102,8 +104,8 @@ def disbursed(db: Database, fact: Fact) -> None:
 def corrected(db: Database, fact: Fact) -> None:
     """A correction voids an allocation or a disbursement of this account."""
     key = (fact.aggregate_id, fact["corrects"])
-    db.execute("UPDATE pj_allocations SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
-    db.execute("UPDATE pj_disbursements SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.write("UPDATE pj_allocations SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.write("UPDATE pj_disbursements SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
 
 
 MODEL = ReadModel(

@@ -4,14 +4,23 @@ income assessments.
 Tables: ``pj_households`` (one row per household), ``pj_periods`` (from registration or
 return to exit: when the household is assisted), ``pj_exit_steps`` (one row per exit step, by
 exit cycle), ``pj_incomes`` (one row per assessment; ``voided`` once corrected).
+
+A household's row changes many times (reviewed, noticed, signed, registered...). Within a
+transaction the rows a handler touches are held in memory (``Held``), changed there, and
+written back when the queue of writes runs (``Database.before_flush``: before anything else
+reads, or at commit): inserted if new, else only the columns that changed. Every change to
+``pj_households`` goes through ``Held``, so a row it does not hold has no change waiting.
 """
 
 from __future__ import annotations
 
+from operator import itemgetter
+from typing import Any
+
 from projections.engine import Fact, ReadModel
 from projections.storage import Database
 
-__all__ = ["MODEL"]
+__all__ = ["COLUMNS", "MODEL", "NOWHERE", "Held", "place", "place_of_number", "stage"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_households (aggregate_id TEXT PRIMARY KEY, "
@@ -32,87 +41,239 @@ SCHEMA = (
 )
 
 
-def _set(db: Database, fact: Fact, assignments: str, *values: object) -> None:
-    db.execute(
-        f"UPDATE pj_households SET {assignments} WHERE aggregate_id = ?",
-        (*values, fact.aggregate_id),
-    )
+#: The columns of ``pj_households``, in table order.
+COLUMNS = (
+    "aggregate_id",
+    "number",
+    "street",
+    "village",
+    "area",
+    "members",
+    "labour",
+    "willing",
+    "disabled",
+    "key_target",
+    "stage",
+    "identified_on",
+    "identified_by",
+    "reviewed_on",
+    "notice_start",
+    "notice_end",
+    "signed_on",
+    "signed_version",
+    "registered_on",
+    "registered_by",
+    "agreement_on",
+    "exit_cycle",
+    "exit_year",
+    "exited_on",
+    "returned_on",
+    "plan_year",
+)
+_SELECT_ROW = f"SELECT {', '.join(COLUMNS)} FROM pj_households WHERE aggregate_id = ?"
+_INSERT_ROW = (
+    f"INSERT INTO pj_households ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+)
+
+Row = dict[str, Any]
+Place = tuple[str, str, str]  # number, street, village
+
+_in_order = itemgetter(*COLUMNS)  # a row's values in column order
+
+
+class Held:
+    """The households rows this transaction holds, and what it remembers of households."""
+
+    __slots__ = ("changed", "new", "numbers", "places", "rows")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row | None] = {}  # aggregate id -> row (None: no such household)
+        self.new: dict[str, Row] = {}  # rows to insert
+        self.changed: dict[str, set[str]] = {}  # aggregate id -> columns to update
+        # Number, street and village never change once identified:
+        self.places: dict[str, Place] = {}  # by aggregate id (NOWHERE: none)
+        self.numbers: dict[str, tuple[str, str] | None] = {}  # number -> street, village
+
+    def row(self, db: Database, aggregate_id: str) -> Row | None:
+        """The household's row as the transaction has it so far (None if there is none)."""
+        rows = self.rows
+        if aggregate_id in rows:
+            return rows[aggregate_id]
+        # Not held: no change waits in the queue, so what is stored is current.
+        stored = db.peek(_SELECT_ROW, (aggregate_id,))
+        found = rows[aggregate_id] = (
+            None if stored is None else dict(zip(COLUMNS, stored, strict=True))
+        )
+        return found
+
+    def add(self, db: Database, row: Row) -> None:
+        aggregate_id = row["aggregate_id"]
+        self.rows[aggregate_id] = self.new[aggregate_id] = row
+        self.places[aggregate_id] = (row["number"], row["street"], row["village"])
+        self.numbers[row["number"]] = (row["street"], row["village"])
+        db.before_flush("households", self.write_back)
+
+    def change(self, db: Database, aggregate_id: str, values: Row) -> None:
+        """``UPDATE pj_households SET ... WHERE aggregate_id = ?``, on the held row."""
+        row = self.rows.get(aggregate_id) or self.row(db, aggregate_id)
+        if row is None:
+            return
+        row.update(values)
+        if aggregate_id not in self.new:
+            columns = self.changed.get(aggregate_id)
+            if columns is None:
+                columns = self.changed[aggregate_id] = set()
+            columns.update(values)
+            db.before_flush("households", self.write_back)
+
+    def write_back(self, db: Database) -> None:
+        for row in self.new.values():
+            db.write(_INSERT_ROW, _in_order(row))
+        self.new.clear()
+        for aggregate_id, columns in self.changed.items():
+            names = sorted(columns)
+            current = self.rows[aggregate_id]
+            assert current is not None
+            db.write(
+                f"UPDATE pj_households SET {', '.join(f'{c} = ?' for c in names)} "
+                "WHERE aggregate_id = ?",
+                (*(current[c] for c in names), aggregate_id),
+            )
+        self.changed.clear()
+
+
+#: What ``place`` answers for a household there is none of.
+NOWHERE: Place = ("", "", "")
+
+
+def place(db: Database, aggregate_id: str) -> Place:
+    """The household's number, street and village (``NOWHERE`` if there is none)."""
+    mine = db.held("households", Held)
+    found = mine.places.get(aggregate_id)
+    if found is None:
+        row = mine.row(db, aggregate_id)
+        found = mine.places[aggregate_id] = (
+            NOWHERE
+            if row is None
+            else (str(row["number"]), str(row["street"]), str(row["village"]))
+        )
+    return found
+
+
+def place_of_number(db: Database, number: str) -> tuple[str, str] | None:
+    """The street and village of household ``number`` (None if there is no such household)."""
+    numbers = db.held("households", Held).numbers
+    if number in numbers:
+        return numbers[number]
+    # Read as stored: a household added since is held, and no write changes these columns.
+    row = db.peek("SELECT street, village FROM pj_households WHERE number = ?", (number,))
+    found = numbers[number] = None if row is None else (str(row[0]), str(row[1]))
+    return found
+
+
+def _set(db: Database, fact: Fact, **values: Any) -> None:
+    db.held("households", Held).change(db, fact.aggregate_id, values)
+
+
+def stage(db: Database, aggregate_id: str) -> str:
+    """The household's stage ('' if there is no such household)."""
+    row = db.held("households", Held).row(db, aggregate_id)
+    return "" if row is None else str(row["stage"])
 
 
 def _number(db: Database, fact: Fact) -> str:
-    row = db.one("SELECT number FROM pj_households WHERE aggregate_id = ?", (fact.aggregate_id,))
-    return "" if row is None else str(row[0])
+    return place(db, fact.aggregate_id)[0]
 
 
 def identified(db: Database, fact: Fact) -> None:
-    db.execute(
-        "INSERT INTO pj_households (aggregate_id, number, street, village, area, members, "
-        "labour, willing, disabled, key_target, stage, identified_on, identified_by, exit_cycle) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'identified', ?, ?, 0)",
-        (
-            fact.aggregate_id,
-            fact["number"],
-            fact["street"],
-            fact["village"],
-            fact["area"],
-            fact["members"],
-            int(fact["labour"]),
-            int(fact["willing"]),
-            int(fact["disabled"]),
-            fact.effective,
-            fact.prov.actor,
-        ),
-    )
+    row: Row = {
+        "aggregate_id": fact.aggregate_id,
+        "number": fact["number"],
+        "street": fact["street"],
+        "village": fact["village"],
+        "area": fact["area"],
+        "members": fact["members"],
+        "labour": int(fact["labour"]),
+        "willing": int(fact["willing"]),
+        "disabled": int(fact["disabled"]),
+        "key_target": 0,
+        "stage": "identified",
+        "identified_on": fact.effective,
+        "identified_by": fact.actor,
+        "reviewed_on": None,
+        "notice_start": None,
+        "notice_end": None,
+        "signed_on": None,
+        "signed_version": None,
+        "registered_on": None,
+        "registered_by": None,
+        "agreement_on": None,
+        "exit_cycle": 0,
+        "exit_year": None,
+        "exited_on": None,
+        "returned_on": None,
+        "plan_year": None,
+    }
+    db.held("households", Held).add(db, row)
 
 
 def members_changed(db: Database, fact: Fact) -> None:
-    _set(db, fact, "members = ?", fact["members"])
+    _set(db, fact, members=fact["members"])
 
 
 def reviewed(db: Database, fact: Fact) -> None:
-    stage = "reviewed" if fact["accepted"] else "rejected"
-    _set(db, fact, "stage = ?, reviewed_on = ?", stage, fact.effective)
+    _set(
+        db,
+        fact,
+        stage="reviewed" if fact["accepted"] else "rejected",
+        reviewed_on=fact.effective,
+    )
 
 
 def notice_posted(db: Database, fact: Fact) -> None:
-    start, end = fact["start"].isoformat(), fact["end"].isoformat()
-    _set(db, fact, "stage = 'under-notice', notice_start = ?, notice_end = ?", start, end)
+    _set(
+        db,
+        fact,
+        stage="under-notice",
+        notice_start=fact.iso("start"),
+        notice_end=fact.iso("end"),
+    )
 
 
 def objection_resolved(db: Database, fact: Fact) -> None:
     if fact["upheld"]:
-        _set(db, fact, "stage = 'rejected'")
+        _set(db, fact, stage="rejected")
 
 
 def signed(db: Database, fact: Fact) -> None:
-    _set(db, fact, "signed_on = ?, signed_version = ?", fact.effective, fact.version)
+    _set(db, fact, signed_on=fact.effective, signed_version=fact.version)
 
 
 def registered(db: Database, fact: Fact) -> None:
     _set(
         db,
         fact,
-        "stage = 'registered', key_target = ?, registered_on = ?, registered_by = ?",
-        int(fact["key_target"]),
-        fact.effective,
-        fact.prov.actor,
+        stage="registered",
+        key_target=int(fact["key_target"]),
+        registered_on=fact.effective,
+        registered_by=fact.actor,
     )
     _open_period(db, fact)
 
 
 def _open_period(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_periods VALUES (?, ?, ?, ?, NULL)",
         (fact.aggregate_id, fact.version, _number(db, fact), fact.effective),
     )
 
 
 def agreement_signed(db: Database, fact: Fact) -> None:
-    _set(db, fact, "agreement_on = ?", fact.effective)
+    _set(db, fact, agreement_on=fact.effective)
 
 
 def income_assessed(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_incomes VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
@@ -121,49 +282,47 @@ def income_assessed(db: Database, fact: Fact) -> None:
             fact["year"],
             fact["income_fen"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
 
 def _exit_step(db: Database, fact: Fact, step: str, start: str | None, end: str | None) -> None:
-    row = db.one(
-        "SELECT number, exit_cycle, exit_year FROM pj_households WHERE aggregate_id = ?",
-        (fact.aggregate_id,),
-    )
+    """One row per step, with the household's number, exit cycle and year (none if unknown)."""
+    row = db.held("households", Held).row(db, fact.aggregate_id)
     if row is None:
         return
-    db.execute(
+    db.write(
         "INSERT INTO pj_exit_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
             fact.version,
-            row[0],
-            row[1],
+            row["number"],
+            row["exit_cycle"],
             step,
             fact.effective,
             start,
             end,
-            fact.prov.actor,
-            row[2],
+            fact.actor,
+            row["exit_year"],
         ),
     )
 
 
 def exit_proposed(db: Database, fact: Fact) -> None:
-    _set(db, fact, "exit_year = ?", fact["year"])
+    _set(db, fact, exit_year=fact["year"])
     _exit_step(db, fact, "proposed", None, None)
 
 
 def exit_noticed(db: Database, fact: Fact) -> None:
-    _exit_step(db, fact, "noticed", fact["start"].isoformat(), fact["end"].isoformat())
+    _exit_step(db, fact, "noticed", fact.iso("start"), fact.iso("end"))
 
 
 def exit_advanced(db: Database, fact: Fact) -> None:
     _exit_step(db, fact, fact["step"], None, None)
     if fact["step"] == "approved":
-        _set(db, fact, "stage = 'exited', exited_on = ?", fact.effective)
-        db.execute(
+        _set(db, fact, stage="exited", exited_on=fact.effective)
+        db.write(
             "UPDATE pj_periods SET ended_on = ? WHERE aggregate_id = ? AND ended_on IS NULL",
             (fact.effective, fact.aggregate_id),
         )
@@ -172,28 +331,31 @@ def exit_advanced(db: Database, fact: Fact) -> None:
 def return_advanced(db: Database, fact: Fact) -> None:
     if fact["step"] != "approved":
         return
-    _set(
-        db,
-        fact,
-        "stage = 'returned', returned_on = ?, plan_year = ?, exit_cycle = exit_cycle + 1, "
-        "exit_year = NULL",
-        fact.effective,
-        fact.prov.effective.year + 1,
-    )
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is not None:
+        cycle = row["exit_cycle"]
+        _set(
+            db,
+            fact,
+            stage="returned",
+            returned_on=fact.effective,
+            plan_year=fact.prov.effective.year + 1,
+            exit_cycle=None if cycle is None else cycle + 1,
+            exit_year=None,
+        )
     _open_period(db, fact)
 
 
 def corrected(db: Database, fact: Fact) -> None:
     """A correction voids a signature or an income assessment of this household."""
     version = fact["corrects"]
-    db.execute(
+    db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
         (fact.aggregate_id, version),
     )
-    db.execute(
-        "UPDATE pj_households SET signed_on = NULL WHERE aggregate_id = ? AND signed_version = ?",
-        (fact.aggregate_id, version),
-    )
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is not None and row["signed_version"] == version:
+        _set(db, fact, signed_on=None)
 
 
 MODEL = ReadModel(

@@ -8,6 +8,7 @@ rectified and closed), ``pj_talks``, ``pj_criticisms``.
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
+from projections.households import place_of_number
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -30,26 +31,37 @@ SCHEMA = (
 
 
 def _inspection(db: Database, fact: Fact) -> tuple[str, str]:
-    row = db.one(
-        "SELECT code, street FROM pj_inspections WHERE aggregate_id = ?", (fact.aggregate_id,)
-    )
-    return ("", "") if row is None else (str(row[0]), str(row[1]))
+    """The inspection's code and street ('' if unknown): written once by
+    ``inspection_opened``, which remembers them for the rest of the transaction, so one not
+    remembered is read as stored."""
+    inspections = db.memo("oversight.inspection")
+    found: tuple[str, str] | None = inspections.get(fact.aggregate_id)
+    if found is None:
+        row = db.peek(
+            "SELECT code, street FROM pj_inspections WHERE aggregate_id = ?", (fact.aggregate_id,)
+        )
+        if row is None:
+            return ("", "")
+        found = inspections[fact.aggregate_id] = (str(row[0]), str(row[1]))
+    return found
 
 
 def inspection_opened(db: Database, fact: Fact) -> None:
-    db.execute(
+    code, street = fact["code"], fact["street"]
+    db.write(
         "INSERT INTO pj_inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
-            fact["code"],
+            code,
             fact["level"],
             fact["year"],
-            fact["street"],
+            street,
             fact["scope"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
+    db.memo("oversight.inspection")[fact.aggregate_id] = (code, street)
 
 
 def finding_recorded(db: Database, fact: Fact) -> None:
@@ -57,9 +69,9 @@ def finding_recorded(db: Database, fact: Fact) -> None:
     if fact["subject_kind"] == "street":
         street = fact["subject"]
     elif fact["subject_kind"] == "household":
-        row = db.one("SELECT street FROM pj_households WHERE number = ?", (fact["subject"],))
-        street = str(row[0]) if row else street
-    db.execute(
+        found = place_of_number(db, fact["subject"])
+        street = found[0] if found is not None else street
+    db.write(
         "INSERT INTO pj_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
         (
             fact.aggregate_id,
@@ -69,29 +81,29 @@ def finding_recorded(db: Database, fact: Fact) -> None:
             fact["subject_kind"],
             fact["subject"],
             fact["description"],
-            fact["deadline"].isoformat(),
+            fact.iso("deadline"),
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
 
 def rectification_reported(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "UPDATE pj_findings SET rectified_on = ? WHERE aggregate_id = ? AND finding_id = ?",
         (fact.effective, fact.aggregate_id, fact["finding_id"]),
     )
 
 
 def finding_closed(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "UPDATE pj_findings SET closed_on = ? WHERE aggregate_id = ? AND finding_id = ?",
         (fact.effective, fact.aggregate_id, fact["finding_id"]),
     )
 
 
 def talk_held(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_talks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
@@ -101,13 +113,13 @@ def talk_held(db: Database, fact: Fact) -> None:
             fact["year"],
             fact["reason"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 
 
 def criticism_noticed(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_criticisms VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
@@ -116,7 +128,7 @@ def criticism_noticed(db: Database, fact: Fact) -> None:
             fact["unit"],
             fact["reason"],
             fact.effective,
-            fact.prov.actor,
+            fact.actor,
         ),
     )
 

@@ -118,17 +118,27 @@ class PgDatabase(Database):
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
         self._pg = connection
         self._depth = 0
+        self._forget()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if self._queue or self._before_flush:
+            self.flush()
         if self._exists(sql):
             return 0
         with self._pg.cursor() as cursor:
             cursor.execute(_translate(sql, params), _params(params))
             return cursor.rowcount
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def _send_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if not rows:
+            return
         with self._pg.cursor() as cursor:
             cursor.executemany(_translate(sql, ("?",)), [_params(row) or () for row in rows])
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self._queue or self._before_flush:
+            self.flush()
+        self._send_many(sql, list(rows))
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self.query(sql, params)[1]
@@ -137,7 +147,15 @@ class PgDatabase(Database):
         found = self.rows(sql, params)
         return found[0] if found else None
 
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        with self._pg.cursor() as cursor:
+            cursor.execute(_translate(sql, params), _params(params))
+            row = cursor.fetchone()
+        return None if row is None else tuple(_value(v) for v in row)
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[Row]]:
+        if self._queue or self._before_flush:
+            self.flush()
         with self._pg.cursor() as cursor:
             cursor.execute(_translate(sql, params), _params(params))
             columns = [d.name for d in cursor.description or ()]
@@ -158,12 +176,15 @@ class PgDatabase(Database):
         if self._depth:
             raise RuntimeError("transactions do not nest")
         self._depth = 1
+        self._forget()
         try:
             with self._pg.transaction():
                 self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
                 yield
+                self.flush()
         finally:
             self._depth = 0
+            self._forget()
 
     def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
         """Run ``sql`` in a read-only transaction that is always rolled back."""

@@ -8,10 +8,10 @@ Tables (columns documented in docs/reports.md):
 
 from __future__ import annotations
 
-from projections.engine import Fact, ReadModel
+from projections.engine import Fact, ReadModel, Tally
 from projections.storage import Database
 
-__all__ = ["CLOCK", "MODEL"]
+__all__ = ["CLOCK", "MODEL", "helper_of"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_programme (code TEXT PRIMARY KEY, title TEXT, "
@@ -42,7 +42,7 @@ _ROLE = {"cooperative": "enterprise"}
 
 def programme_opened(db: Database, fact: Fact) -> None:
     rules = fact["rules"]
-    db.execute(
+    db.write(
         "INSERT INTO pj_programme VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact["code"],
@@ -66,7 +66,7 @@ def programme_opened(db: Database, fact: Fact) -> None:
 
 def year_set(db: Database, fact: Fact) -> None:
     params = fact["params"]
-    db.execute(
+    db.write(
         "INSERT INTO pj_years VALUES (?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET "
         "urban_dibao_standard_fen = excluded.urban_dibao_standard_fen, "
         "rural_income_fen = excluded.rural_income_fen, set_on = excluded.set_on",
@@ -75,22 +75,20 @@ def year_set(db: Database, fact: Fact) -> None:
 
 
 def street_registered(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_streets VALUES (?, ?, ?)", (fact["name"], fact.aggregate_id, fact.effective)
     )
 
 
 def village_added(db: Database, fact: Fact) -> None:
-    street = db.one("SELECT street FROM pj_streets WHERE aggregate_id = ?", (fact.aggregate_id,))
-    if street is not None:
-        db.execute(
-            "INSERT INTO pj_villages VALUES (?, ?, ?, ?)",
-            (street[0], fact["name"], int(fact["relatively_poor"]), fact.effective),
-        )
+    db.write(
+        "INSERT INTO pj_villages SELECT street, ?, ?, ? FROM pj_streets WHERE aggregate_id = ?",
+        (fact["name"], int(fact["relatively_poor"]), fact.effective, fact.aggregate_id),
+    )
 
 
 def officer_registered(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "INSERT INTO pj_officers VALUES (?, ?, ?, ?, ?, ?, 1)",
         (
             fact["officer_id"],
@@ -104,19 +102,33 @@ def officer_registered(db: Database, fact: Fact) -> None:
 
 
 def officer_changed(db: Database, fact: Fact) -> None:
-    db.execute(
+    db.write(
         "UPDATE pj_officers SET role = ?, street = ? WHERE aggregate_id = ?",
         (fact["role"], fact["street"], fact.aggregate_id),
     )
 
 
 def officer_retired(db: Database, fact: Fact) -> None:
-    db.execute("UPDATE pj_officers SET active = 0 WHERE aggregate_id = ?", (fact.aggregate_id,))
+    db.write("UPDATE pj_officers SET active = 0 WHERE aggregate_id = ?", (fact.aggregate_id,))
+
+
+def helper_of(db: Database, aggregate_id: str) -> str:
+    """The helper id of helper aggregate ``aggregate_id`` ('' if unknown): written once by
+    ``helper_registered``, which remembers it for the rest of the transaction."""
+    helpers = db.memo("reference.helper")
+    found = helpers.get(aggregate_id)
+    if found is None:
+        row = db.peek("SELECT helper FROM pj_helpers WHERE aggregate_id = ?", (aggregate_id,))
+        if row is None:
+            return ""
+        found = helpers[aggregate_id] = str(row[0])
+    return str(found)
 
 
 def helper_registered(db: Database, fact: Fact) -> None:
     kind = fact["kind"]
-    db.execute(
+    db.memo("reference.helper")[fact.aggregate_id] = fact["helper_id"]
+    db.write(
         "INSERT INTO pj_helpers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact["helper_id"],
@@ -131,16 +143,16 @@ def helper_registered(db: Database, fact: Fact) -> None:
     )
 
 
-def clock_advanced(db: Database, fact: Fact) -> None:
-    """Every event moves the ledger's latest effective date and recording time forward."""
-    if db.execute(
-        "UPDATE pj_clock SET events = events + 1, latest_recorded = ?, latest_effective = "
-        "CASE WHEN latest_effective < ? THEN ? ELSE latest_effective END WHERE id = 1",
-        (fact.recorded_at.isoformat(), fact.effective, fact.effective),
-    ):
-        return
-    db.execute(
-        "INSERT INTO pj_clock VALUES (1, ?, ?, 1)", (fact.effective, fact.recorded_at.isoformat())
+def clock_advanced(db: Database, tally: Tally) -> None:
+    """Every event moves the ledger's latest effective date and recording time forward: one
+    statement a page (ISO dates sort as dates)."""
+    db.write(
+        "INSERT INTO pj_clock VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "events = pj_clock.events + excluded.events, "
+        "latest_recorded = excluded.latest_recorded, latest_effective = CASE "
+        "WHEN pj_clock.latest_effective < excluded.latest_effective "
+        "THEN excluded.latest_effective ELSE pj_clock.latest_effective END",
+        (tally.latest_effective, tally.last_recorded, tally.events),
     )
 
 
@@ -169,5 +181,9 @@ MODEL = ReadModel(
 
 #: The ledger's latest effective date: the "today" of reports that are not as of a date.
 CLOCK = ReadModel(
-    name="clock", tables=("pj_clock",), schema=CLOCK_SCHEMA, handlers={"*": clock_advanced}
+    name="clock",
+    tables=("pj_clock",),
+    schema=CLOCK_SCHEMA,
+    handlers={},
+    tally=clock_advanced,
 )
