@@ -43,6 +43,9 @@ Progress = Callable[[int, int], None]
 
 _IMPORTS_KEY = "imports"
 
+#: References recorded per ``BatchImported`` event.
+REFS_PER_EVENT = 10_000
+
 
 class ImportLedger(LedgerAggregate):
     """The references 编号 of every row ever imported, batch by batch."""
@@ -57,15 +60,19 @@ class ImportLedger(LedgerAggregate):
         self.files: list[str] = []
 
     def record_batch(self, sha: str, source: str, refs: tuple[str, ...], prov: Provenance) -> None:
-        """A file's applied rows, by reference, and the file's SHA-256."""
-        self._batch_imported(sha, source, refs, prov)
+        """A file's applied rows, by reference, and the file's SHA-256: one event per
+        ``REFS_PER_EVENT`` references, so no stored event grows with the file (a rebuild or a
+        verify reads each event whole; a million references in one would take ~100 MiB)."""
+        for start in range(0, max(len(refs), 1), REFS_PER_EVENT):
+            self._batch_imported(sha, source, refs[start : start + REFS_PER_EVENT], prov)
 
     @event("BatchImported")
     def _batch_imported(
         self, sha256: str, source: str, refs: tuple[str, ...], prov: Provenance
     ) -> None:
         self.refs.update(refs)
-        self.files.append(sha256)
+        if not self.files or self.files[-1] != sha256:  # a file's later chunks
+            self.files.append(sha256)
 
 
 @dataclass(frozen=True)

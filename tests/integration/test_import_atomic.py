@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ledger import imports
 from ledger.application import Ledger
 from ledger.imports import Row, import_rows
 
@@ -136,3 +137,24 @@ def test_an_unknown_command_and_an_unknown_column_are_named(ledger: Ledger) -> N
         ("row 2", "command"),
         ("row 3", "colour"),
     ]
+
+
+def test_a_large_files_references_are_recorded_in_bounded_events_and_skipped_next_time(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "REFS_PER_EVENT", 2)
+    rows = [identify_row(n) for n in range(1, 6)]
+
+    first = run(ledger, rows)
+    again = run(ledger, rows)
+
+    register = ledger.get_by_id(imports.ImportLedger.create_id())
+    assert isinstance(register, imports.ImportLedger)
+    recorded = [
+        vars(e)["refs"]
+        for e in ledger.events.get(register.id)
+        if type(e).__name__ == "BatchImported"
+    ]
+    assert recorded == [("JN-IMP-1", "JN-IMP-2"), ("JN-IMP-3", "JN-IMP-4"), ("JN-IMP-5",)]
+    assert register.files == ["x"]
+    assert (first.applied, again.applied, again.skipped) == (5, 0, 5)
