@@ -146,8 +146,16 @@ class Held:
 NOWHERE: Place = ("", "", "")
 
 
+#: Places remembered across transactions (``Database.lasting``), at most.
+_PLACES_KEPT = 100_000
+
+
 def place(db: Database, aggregate_id: str) -> Place:
     """The household's number, street and village (``NOWHERE`` if there is none)."""
+    lasting: dict[str, Place] = db.lasting("households.places")  # fixed once identified
+    found = lasting.get(aggregate_id)
+    if found is not None:
+        return found
     mine = db.held("households", Held)
     found = mine.places.get(aggregate_id)
     if found is None:
@@ -157,6 +165,10 @@ def place(db: Database, aggregate_id: str) -> Place:
             if row is None
             else (str(row["number"]), str(row["street"]), str(row["village"]))
         )
+    if found is not NOWHERE:  # "none yet" may change: never kept past the transaction
+        if len(lasting) >= _PLACES_KEPT:
+            lasting.clear()
+        lasting[aggregate_id] = found
     return found
 
 

@@ -118,6 +118,7 @@ class PgDatabase(Database):
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
         self._pg = connection
         self._depth = 0
+        self._lasting = {}
         self._forget()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:

@@ -39,6 +39,9 @@ class QueryError(LedgerError):
     """An analyst's query was refused or failed (not a single SELECT, a write, bad SQL)."""
 
 
+#: The read models' SQLite page cache, in KiB.
+READ_MODEL_CACHE_KIB = 65_536
+
 #: Rows queued for one statement at most, then sent (``Database.write``).
 QUEUED_ROWS = 1000
 
@@ -52,7 +55,17 @@ class Database:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._conn = connection
         self._depth = 0
+        self._lasting: dict[str, dict[Any, Any]] = {}
         self._forget()
+
+    def lasting(self, name: str) -> dict[Any, Any]:
+        """A dict kept across transactions for the life of the connection: only for what
+        follows from the log alone and never changes, whatever commits or rolls back (the place
+        a household was identified in). The caller keeps it bounded."""
+        found = self._lasting.get(name)
+        if found is None:
+            found = self._lasting[name] = {}
+        return found
 
     def _forget(self) -> None:
         """Drop the queued writes and the memos (a transaction begins or ends)."""
@@ -239,6 +252,9 @@ def open_database(location: StoreLocation | None) -> Database:
         # tables for a rebuild took longer than the raw read of every event). Deleted cells
         # are still overwritten where that costs no extra I/O.
         connection.execute("PRAGMA secure_delete=FAST")
+        # A page cache of 64 MiB (SQLite's default is 2 MiB): at a million events the read
+        # models' indexes outgrow the default, and every household lookup went to the OS.
+        connection.execute(f"PRAGMA cache_size=-{READ_MODEL_CACHE_KIB}")
         return Database(connection)
     except sqlite3.Error as exc:
         raise LedgerError("store", f"cannot open {path}: {exc}") from None

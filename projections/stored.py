@@ -41,7 +41,7 @@ __all__ = ["Decoder", "Fact", "StoredEvents"]
 Row = tuple[int, str, int, str, bytes]
 
 #: Aggregate ids kept in their text form at most (memory stays flat however long the log).
-_MOST_IDS = 10_000
+_MOST_IDS = 100_000
 
 _PLAIN: frozenset[type[Any]] = frozenset({str, int, bool, type(None)})
 
