@@ -26,7 +26,7 @@ from cli.importing import read_jsonl
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
 from ledger.application import Ledger, open_ledger
-from ledger.core import _VALUE_TYPES, ledger_transcoder
+from ledger.core import VALUE_TYPES, ledger_transcoder
 from ledger.demo.generator import run_demo
 from ledger.imports import ImportResult, export_commands, import_rows, sha256
 from ledger.store import parse_store
@@ -176,6 +176,6 @@ class JsonLedger(Ledger):
         Application.register_transcodings(self, transcoder)
         # Tuples need no transcoding: the json module writes them as lists (and reads lists).
         transcoder.register(_DateAsISO())
-        for cls in _VALUE_TYPES:
+        for cls in VALUE_TYPES:
             transcoder.register(_DataclassAsDict(cls))
         return transcoder

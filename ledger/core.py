@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -49,7 +49,7 @@ from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import CHINA
 
-__all__ = ["AGGREGATE_KINDS", "LedgerCore", "Stamp", "ledger_transcoder"]
+__all__ = ["AGGREGATE_KINDS", "VALUE_TYPES", "LedgerCore", "Stamp", "ledger_transcoder"]
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -64,7 +64,8 @@ AGGREGATE_KINDS: dict[str, type[LedgerAggregate]] = {
     "inspection": Inspection,
 }
 
-_VALUE_TYPES = (
+#: The value dataclasses events carry (the transcoder tags them by class name).
+VALUE_TYPES: tuple[type[Any], ...] = (
     Provenance,
     ProgrammeRules,
     YearParameters,
@@ -80,7 +81,7 @@ _MAX_ATTEMPTS = 5
 def ledger_transcoder() -> OrjsonTranscoder:
     """The orjson transcoder, taught the ledger's value dataclasses."""
     transcoder = OrjsonTranscoder()
-    for cls in _VALUE_TYPES:
+    for cls in VALUE_TYPES:
         transcoder.register_dataclass(cls)
     return transcoder
 

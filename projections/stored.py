@@ -30,10 +30,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 from ledger.application import Ledger
 from ledger.base import Provenance
-from ledger.funds import Disbursement
-from ledger.household import Measure, Personal
-from ledger.privacy import SealedPersonal
-from ledger.programme import ProgrammeRules, YearParameters
+from ledger.core import VALUE_TYPES
 
 __all__ = ["Decoder", "Fact", "StoredEvents"]
 
@@ -50,15 +47,7 @@ class Decoder:
     """Tagged JSON values back to Python values, as the ledger's transcoder decodes them."""
 
     #: The ledger's value dataclasses (``ledger.core``); other tags go to the transcoder.
-    VALUE_TYPES: tuple[type[Any], ...] = (
-        Provenance,
-        ProgrammeRules,
-        YearParameters,
-        Personal,
-        SealedPersonal,
-        Measure,
-        Disbursement,
-    )
+    VALUE_TYPES: tuple[type[Any], ...] = VALUE_TYPES
 
     def __init__(self, transcoder: Transcoder) -> None:
         self._transcoder = transcoder
