@@ -283,6 +283,13 @@ class HouseholdKeys:
         missing = [h for h in dict.fromkeys(str(h) for h in households) if h not in rows]
         if not missing:
             return
+        if not self._is_sqlite():
+            # PostgreSQL: one key, one transaction, as ``key_for_writing`` makes them. A
+            # transaction of many inserts here made eventsourcing's next pipelined insert of
+            # the events hang now and then (psycopg 3.3, issue 8 notes); SQLite is unaffected.
+            for hid in missing:
+                self.key_for_writing(UUID(hid))
+            return
         master_id = master_key_id(master)
         with self._datastore().transaction(commit=True) as cursor:
             for hid in missing:
