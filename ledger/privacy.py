@@ -284,9 +284,9 @@ class HouseholdKeys:
         if not missing:
             return
         if not self._is_sqlite():
-            # PostgreSQL: one key, one transaction, as ``key_for_writing`` makes them. A
-            # transaction of many inserts here made eventsourcing's next pipelined insert of
-            # the events hang now and then (psycopg 3.3, issue 8 notes); SQLite is unaffected.
+            # PostgreSQL: one key, one transaction, as ``key_for_writing`` makes them (kept
+            # while a hang of large saves was chased; its cause was the pipelined insert, see
+            # ledger/pgrecorder.py; batching here too is untested on PostgreSQL).
             for hid in missing:
                 self.key_for_writing(UUID(hid))
             return

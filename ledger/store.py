@@ -66,6 +66,8 @@ def _postgres(url: str) -> StoreLocation:
         raise InputError("store", "a PostgreSQL store is postgresql://user:pass@host:port/db")
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # eventsourcing's recorder, inserting outside pipeline mode (ledger/pgrecorder.py).
+        "APPLICATION_RECORDER_TOPIC": "ledger.pgrecorder:LedgerPostgresRecorder",
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": parts.hostname,
         "POSTGRES_PORT": str(parts.port or 5432),

@@ -8,6 +8,8 @@ import time
 import psycopg
 import pytest
 from cli.main import app
+from ledger.application import Ledger
+from ledger.pgrecorder import LedgerPostgresRecorder
 from typer.testing import CliRunner, Result
 
 from tests.pgserver import PgConnInfo
@@ -119,3 +121,12 @@ def test_a_write_held_up_by_a_lock_is_refused_within_the_lock_timeout(
 
     assert_one_line_refusal(result, "store")
     assert waited < 15  # LEDGER_LOCK_TIMEOUT=1: about 1 s of lock waits plus retries
+
+
+def test_a_postgresql_store_inserts_through_the_ledgers_recorder(store_ledger: Ledger) -> None:
+    # eventsourcing's pipelined insert hung now and then on large saves (ledger/pgrecorder.py).
+    recorder = store_ledger.recorder
+    if store_ledger.location is not None and store_ledger.location.kind == "postgres":
+        assert isinstance(recorder, LedgerPostgresRecorder)
+    else:
+        assert not isinstance(recorder, LedgerPostgresRecorder)

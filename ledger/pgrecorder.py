@@ -1,0 +1,44 @@
+"""The PostgreSQL recorder of the ledger: eventsourcing's, inserting without pipeline mode.
+
+eventsourcing 9.5 inserts a save's events inside a psycopg pipeline: the table lock, the
+notification and ONE ``INSERT`` whose parameter is an array of every event of the save. For a
+large save (an import of thousands of rows is one save) that message runs to megabytes, and
+psycopg 3.3 then hung now and then in ``pipeline.sync()`` with the message half sent: the
+server waiting on ClientRead, the client polling for results (the round-trip import test hung
+about one run in four; psycopg issue #685 reports the same symptom). Here the same statements
+run in the same order in one ordinary transaction, where psycopg sends each message whole
+before it waits: two more round trips per save, which a save's own cost dwarfs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
+
+__all__ = ["LedgerPostgresRecorder"]
+
+#: What ``ledger.store`` puts in ``APPLICATION_RECORDER_TOPIC``.
+TOPIC = f"{__name__}:LedgerPostgresRecorder"
+
+
+class LedgerPostgresRecorder(PostgresApplicationRecorder):
+    """eventsourcing's application recorder, its inserts outside pipeline mode."""
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
