@@ -194,10 +194,12 @@ class StoredEvents:
         self._decoder = Decoder(ledger.mapper.transcoder)
         self._names: dict[str, tuple[str, str]] = {}  # topic -> (kind, name)
         self._ids: dict[str, str] = {}  # stored aggregate id -> its text form
+        self._versioned: dict[str, Any] = {}  # topic -> its event class, if upcast is needed
 
     def after(self, position: int, page: int = 1000) -> Generator[Fact, None, None]:
         """The events recorded after notification ``position``, read ``page`` rows a query."""
         names, ids, decoder, loads = self._names, self._ids, self._decoder, orjson.loads
+        upcast = self._versioned
         last = position
         while True:
             if len(ids) > _MOST_IDS:
@@ -207,7 +209,8 @@ class StoredEvents:
                 for last, stored_id, version, topic, state in rows:  # last: where the next starts
                     kind, name = names.get(topic) or self._name(topic)
                     aggregate_id = ids.get(stored_id) or self._id(stored_id)
-                    yield Fact(last, kind, name, aggregate_id, version, loads(state), decoder)
+                    tree = loads(state) if topic not in upcast else self._upcast(topic, state)
+                    yield Fact(last, kind, name, aggregate_id, version, tree, decoder)
                     count += 1
             if count < page:  # the last page
                 return
@@ -232,11 +235,23 @@ class StoredEvents:
     def _name(self, topic: str) -> tuple[str, str]:
         cls = resolve_topic(topic)
         if getattr(cls, "class_version", 1) != 1:
-            # eventsourcing would upcast the decoded state; states are read here as written.
-            raise NotImplementedError(f"{topic} is versioned: teach projections.stored to upcast")
+            self._versioned[topic] = cls
         qualname = cls.__qualname__
         found = self._names[topic] = (qualname.split(".")[0], qualname.rsplit(".", 1)[-1])
         return found
+
+    def _upcast(self, topic: str, state: bytes) -> Any:
+        """The tagged tree of a state written by an older version of its event class, brought
+        up to date by the class's own ``upcast_vN_vN+1`` methods, exactly as eventsourcing's
+        mapper does it (decoded by the transcoder: personal data stays sealed)."""
+        cls = self._versioned[topic]
+        transcoder = self._ledger.mapper.transcoder
+        event_state = transcoder.decode(state)
+        from_version = event_state.pop("class_version", 1)
+        while from_version < cls.class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(event_state)
+            from_version += 1
+        return orjson.loads(transcoder.encode(event_state))
 
     def _id(self, stored: str) -> str:
         found = self._ids[stored] = str(UUID(str(stored)))

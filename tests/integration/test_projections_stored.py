@@ -321,3 +321,30 @@ def test_catching_up_one_event_runs_as_many_statements_on_a_larger_ledger(
 
     assert len(large) == len(small)
     assert sum(s.startswith("INSERT INTO pj_visits") for s in large) == 1
+
+
+def test_a_state_written_by_an_older_event_class_is_upcast_as_the_ledger_upcasts_it(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "e-1")
+    ledger.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-1", "e-1")
+
+    # Today's class is version 2: its summary gained a prefix the stored state lacks.
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["summary"] = f"v2 {state['summary']}"
+
+    visit = Household.VisitRecorded  # type: ignore[attr-defined]
+    monkeypatch.setattr(visit, "class_version", 2, raising=False)
+    monkeypatch.setattr(visit, "upcast_v1_v2", staticmethod(upcast_v1_v2), raising=False)
+    notifications = ledger.recorder.select_notifications(start=0, limit=1000)
+    read = {f.position: f for f in facts(ledger)}
+
+    visits = [n for n in notifications if n.topic.endswith(".VisitRecorded")]
+    assert visits
+    for notification in visits:
+        event = vars(ledger.mapper.to_domain_event(notification))
+        fact = read[notification.id]
+        assert fact["summary"] == event["summary"]
+        assert fact["summary"].startswith("v2 ")
+        assert fact.prov == event["prov"]
