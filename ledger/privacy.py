@@ -283,13 +283,6 @@ class HouseholdKeys:
         missing = [h for h in dict.fromkeys(str(h) for h in households) if h not in rows]
         if not missing:
             return
-        if not self._is_sqlite():
-            # PostgreSQL: one key, one transaction, as ``key_for_writing`` makes them (kept
-            # while a hang of large saves was chased; its cause was the pipelined insert, see
-            # ledger/pgrecorder.py; batching here too is untested on PostgreSQL).
-            for hid in missing:
-                self.key_for_writing(UUID(hid))
-            return
         master_id = master_key_id(master)
         with self._datastore().transaction(commit=True) as cursor:
             for hid in missing:
