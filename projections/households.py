@@ -84,12 +84,15 @@ _in_order = itemgetter(*COLUMNS)  # a row's values in column order
 class Held:
     """The households rows this transaction holds, and what it remembers of households."""
 
-    __slots__ = ("changed", "new", "numbers", "places", "rows")
+    __slots__ = ("changed", "new", "numbers", "pending", "places", "rows")
 
     def __init__(self) -> None:
         self.rows: dict[str, Row | None] = {}  # aggregate id -> row (None: no such household)
         self.new: dict[str, Row] = {}  # rows to insert
         self.changed: dict[str, set[str]] = {}  # aggregate id -> columns to update
+        # Changes to rows not read (most events only set columns): the new values alone, for
+        # the UPDATE; merged into the stored row if a handler reads the row after all.
+        self.pending: dict[str, Row] = {}
         # Number, street and village never change once identified:
         self.places: dict[str, Place] = {}  # by aggregate id (NOWHERE: none)
         self.numbers: dict[str, tuple[str, str] | None] = {}  # number -> street, village
@@ -99,25 +102,37 @@ class Held:
         rows = self.rows
         if aggregate_id in rows:
             return rows[aggregate_id]
-        # Not held: no change waits in the queue, so what is stored is current.
+        # Not held: no write of it waits in the queue, so what is stored is current, bar the
+        # pending changes, which are newer.
         stored = db.peek(_SELECT_ROW, (aggregate_id,))
         found = rows[aggregate_id] = (
             None if stored is None else dict(zip(COLUMNS, stored, strict=True))
         )
+        pending = self.pending.pop(aggregate_id, None)
+        if pending is not None and found is not None:
+            found.update(pending)
         return found
 
     def add(self, db: Database, row: Row) -> None:
         aggregate_id = row["aggregate_id"]
         self.rows[aggregate_id] = self.new[aggregate_id] = row
-        self.places[aggregate_id] = (row["number"], row["street"], row["village"])
+        self.pending.pop(aggregate_id, None)  # changes before it was identified change nothing
+        self.changed.pop(aggregate_id, None)
+        found = self.places[aggregate_id] = (row["number"], row["street"], row["village"])
+        _keep_place(db, aggregate_id, found)
         self.numbers[row["number"]] = (row["street"], row["village"])
         db.before_flush("households", self.write_back)
 
     def change(self, db: Database, aggregate_id: str, values: Row) -> None:
-        """``UPDATE pj_households SET ... WHERE aggregate_id = ?``, on the held row."""
-        row = self.rows.get(aggregate_id) or self.row(db, aggregate_id)
+        """``UPDATE pj_households SET ... WHERE aggregate_id = ?``, on the held row (or on the
+        pending changes, if the row was not read: no household, no row updated)."""
+        row = self.rows.get(aggregate_id)
         if row is None:
-            return
+            if aggregate_id in self.rows:  # held, and there is no such household
+                return
+            row = self.pending.get(aggregate_id)
+            if row is None:
+                row = self.pending[aggregate_id] = {}
         row.update(values)
         if aggregate_id not in self.new:
             columns = self.changed.get(aggregate_id)
@@ -130,16 +145,17 @@ class Held:
         for row in self.new.values():
             db.write(_INSERT_ROW, _in_order(row))
         self.new.clear()
+        rows, pending = self.rows, self.pending
         for aggregate_id, columns in self.changed.items():
             names = sorted(columns)
-            current = self.rows[aggregate_id]
-            assert current is not None
+            current = rows.get(aggregate_id) or pending[aggregate_id]
             db.write(
                 f"UPDATE pj_households SET {', '.join(f'{c} = ?' for c in names)} "
                 "WHERE aggregate_id = ?",
                 (*(current[c] for c in names), aggregate_id),
             )
         self.changed.clear()
+        pending.clear()  # written: the stored rows now hold them
 
 
 #: What ``place`` answers for a household there is none of.
@@ -166,10 +182,17 @@ def place(db: Database, aggregate_id: str) -> Place:
             else (str(row["number"]), str(row["street"]), str(row["village"]))
         )
     if found is not NOWHERE:  # "none yet" may change: never kept past the transaction
-        if len(lasting) >= _PLACES_KEPT:
-            lasting.clear()
-        lasting[aggregate_id] = found
+        _keep_place(db, aggregate_id, found)
     return found
+
+
+def _keep_place(db: Database, aggregate_id: str, found: Place) -> None:
+    """Remember a household's place past the transaction: it follows from the event that
+    identified the household, whether or not this transaction commits."""
+    lasting: dict[str, Place] = db.lasting("households.places")
+    if len(lasting) >= _PLACES_KEPT:
+        lasting.clear()
+    lasting[aggregate_id] = found
 
 
 def place_of_number(db: Database, number: str) -> tuple[str, str] | None:

@@ -55,7 +55,7 @@ QUERY_TIMEOUT_MS = 60_000
 _PLACEHOLDER = re.compile(r"\?")
 _INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)
 _TEXT = re.compile(r"\bTEXT\b", re.IGNORECASE)
-_CREATE_IF_MISSING = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
+_CREATE_IF_MISSING = re.compile(r"\s*CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", re.IGNORECASE)
 
 
 def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> str:
@@ -164,8 +164,9 @@ class PgDatabase(Database):
         return columns, [tuple(_value(v) for v in row) for row in found]
 
     def _exists(self, sql: str) -> bool:
-        # CREATE TABLE IF NOT EXISTS needs the CREATE right on the schema even when the table
-        # is there; officers' roles do not hold it, so skip what already exists.
+        # CREATE TABLE/INDEX IF NOT EXISTS needs the CREATE right on the schema (an index, the
+        # table's ownership) even when it is there; officers' roles hold neither, so skip what
+        # already exists.
         found = _CREATE_IF_MISSING.match(sql)
         if found is None:
             return False
