@@ -9,7 +9,7 @@ is no longer valid the retry raises the rule it now breaks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import CanMutateProtocol, DomainEventProtocol
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
@@ -138,19 +138,24 @@ class LedgerCore(Application[UUID]):
         """The aggregate, from the open batch if it holds it, else from the store."""
         if self._batch is not None and aggregate_id in self._batch:
             return self._batch[aggregate_id]
+        aggregate = self._stored(aggregate_id)
+        if self._batch is not None and aggregate is not None:
+            self._batch[aggregate_id] = aggregate
+        return aggregate
+
+    def _stored(self, aggregate_id: UUID) -> LedgerAggregate | None:
+        """The aggregate as stored (None if there is none)."""
         try:
-            aggregate: LedgerAggregate = self.repository.get(aggregate_id)
+            aggregate: LedgerAggregate = self.repository.get(aggregate_id, projector_func=_project)
         except AggregateNotFoundError:
             return None
-        if self._batch is not None:
-            self._batch[aggregate_id] = aggregate
         return aggregate
 
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
         aggregate_id = natural_id(_kind(cls), key)
         if self._batch is not None and aggregate_id in self._batch:
             return True
-        return aggregate_id in self.repository
+        return self._stored(aggregate_id) is not None
 
     def programme(self) -> Programme:
         aggregate = self.get_by_id(natural_id("programme", PROGRAMME_CODE))
@@ -230,7 +235,7 @@ class LedgerCore(Application[UUID]):
 
     def refuse_lost_creations(self, created: Sequence[LedgerAggregate]) -> None:
         for aggregate in created:
-            if aggregate.id in self.repository:
+            if self._stored(aggregate.id) is not None:
                 kind = _kind(type(aggregate))
                 raise AlreadyExistsError(
                     kind, f"another writer has just created this {kind}; nothing was written"
@@ -320,10 +325,7 @@ class LedgerCore(Application[UUID]):
     def _stored_officer(self, officer_id: str) -> Officer | None:
         # The stored officer, never a batch's copy: a key is in force from the save after the
         # one that registers it, which is what ``fupin verify`` replays.
-        try:
-            officer: LedgerAggregate = self.repository.get(natural_id("officer", officer_id))
-        except AggregateNotFoundError:
-            return None
+        officer = self._stored(natural_id("officer", officer_id))
         return officer if isinstance(officer, Officer) else None
 
     def discard_batch(self) -> None:
@@ -355,3 +357,13 @@ def _kind(cls: type[LedgerAggregate]) -> str:
         if candidate is cls:
             return kind
     raise KeyError(cls)
+
+
+def _project(
+    aggregate: LedgerAggregate | None, events: Iterable[CanMutateProtocol[LedgerAggregate]]
+) -> LedgerAggregate | None:
+    """eventsourcing's ``project_aggregate`` less its ``isinstance`` check of each event
+    against a runtime Protocol (~20 µs an event: a tenth of a single command's time)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
