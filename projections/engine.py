@@ -121,7 +121,8 @@ def positions(db: Database) -> dict[str, int]:
 
 def apply_facts(db: Database, models: Sequence[ReadModel], page: Iterable[Fact]) -> int:
     """Apply one page to every model past whose position it lies, and advance the positions;
-    returns how many events the page held.
+    returns how many of the page's events were new to some model (another process may have
+    applied the page meanwhile: then none).
 
     Must run inside a transaction; the positions are read inside it, so a page some other
     process already applied is skipped. Events are applied in order, each to every model in
@@ -176,6 +177,7 @@ def _apply_past_positions(
 ) -> tuple[int, Fact]:
     routes: dict[str, list[tuple[int, Handler]]] = {}
     tallies = [(model, tracked[model.name], Tally()) for model in models if model.tally]
+    lowest = min(tracked[model.name] for model in models)
     count = 0
     for fact in page:
         route = routes.get(fact.name)
@@ -189,7 +191,8 @@ def _apply_past_positions(
                 tally.events += 1
                 tally.latest_effective = max(tally.latest_effective, fact.effective)
                 tally.last_recorded = fact.recorded
-        count += 1
+        if fact.position > lowest:
+            count += 1
     for model, _, tally in tallies:
         if tally.events and model.tally is not None:
             model.tally(db, tally)

@@ -37,6 +37,26 @@ def test_catching_up_twice_applies_nothing_the_second_time(ledger: Ledger) -> No
     assert second == 0
 
 
+def test_a_page_another_process_applied_meanwhile_counts_nothing(ledger: Ledger) -> None:
+    # Two processes catch up at once: the second read the positions before the first
+    # committed, then waits for the write lock and finds the page applied.
+    register(ledger, "JH-1")
+    page = list(engine.facts(ledger))
+    db = open_database(ledger.location)
+    try:
+        with db.transaction():
+            engine.create_schema(db, MODELS)
+        with db.transaction():
+            first = engine.apply_facts(db, MODELS, page)
+        with db.transaction():
+            again = engine.apply_facts(db, MODELS, page)
+    finally:
+        db.close()
+
+    assert first == len(page) > 0
+    assert again == 0
+
+
 def test_a_crash_between_event_and_projection_update_never_double_counts(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
