@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from ledger.application import open_ledger
-from ledger.demo import run_demo
+from ledger.demo import CACHE_ENV, run_demo
 from ledger.privacy import generate_master_key, write_master_key
 from ledger.store import parse_store
 from ledger.values import format_yuan
@@ -30,9 +30,6 @@ from cli.common import console, emit_json, refusals, render_rows, settings
 
 __all__ = ["demo"]
 
-#: Aggregates kept in memory while the demo runs (households, accounts, officers, helpers).
-_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
-
 
 @refusals
 def demo(
@@ -48,7 +45,7 @@ def demo(
 ) -> None:
     """Build a realistic synthetic history 演示数据 in a new store, then summarise the reports."""
     started = time.monotonic()
-    app = open_ledger(settings.store, create=True, extra_env={**_CACHE, **_demo_master_key()})
+    app = open_ledger(settings.store, create=True, extra_env={**CACHE_ENV, **_demo_master_key()})
     try:
         with _bar(scale) as progress:
             result = run_demo(app, seed=seed, scale=scale, progress=progress)

@@ -6,15 +6,13 @@ from pathlib import Path
 
 import pytest
 from ledger.application import Ledger, open_ledger
-from ledger.demo import run_demo
+from ledger.demo import CACHE_ENV, run_demo
 from ledger.errors import LedgerError
 from ledger.imports import export_commands
 
-CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
-
 
 def _history(path: Path, seed: int) -> list[dict[str, object]]:
-    app = open_ledger(str(path), create=True, extra_env=CACHE)
+    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     try:
         run_demo(app, seed=seed, scale=1)
         return list(export_commands(app))

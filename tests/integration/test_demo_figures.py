@@ -9,18 +9,17 @@ from typing import Any
 
 import pytest
 from ledger.application import Ledger, open_ledger
-from ledger.demo import run_demo
+from ledger.demo import CACHE_ENV, run_demo
 from ledger.values import valid_id_card
 from projections import api
 
 YUAN = 100
-CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
 
 
 @pytest.fixture(scope="module")
 def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     path: Path = tmp_path_factory.mktemp("demo") / "demo.db"
-    app = open_ledger(str(path), create=True, extra_env=CACHE)
+    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     run_demo(app, seed=2016, scale=1)
     yield app
     app.close()

@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 from ledger.application import Ledger, open_ledger
-from ledger.demo import run_demo
+from ledger.demo import CACHE_ENV, run_demo
 from ledger.imports import Row, export_commands, import_rows
 from projections import api
-
-CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
 
 
 def _rows(lines: list[dict[str, object]]) -> list[Row]:
@@ -33,7 +31,7 @@ def _reports(app: Ledger) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     app = open_ledger(
-        str(tmp_path_factory.mktemp("src") / "source.db"), create=True, extra_env=CACHE
+        str(tmp_path_factory.mktemp("src") / "source.db"), create=True, extra_env=CACHE_ENV
     )
     run_demo(app, seed=3)
     yield app
@@ -43,7 +41,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
 @pytest.fixture
 def target(store: str) -> Iterator[Ledger]:
     """An empty ledger on each store in turn (the source stays one SQLite file per module)."""
-    app = open_ledger(store, create=True, extra_env=CACHE)
+    app = open_ledger(store, create=True, extra_env=CACHE_ENV)
     yield app
     app.close()
 
