@@ -8,6 +8,7 @@ transcoder (what ``fupin verify`` did for every event before issue 8, without th
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections import Counter
@@ -16,22 +17,27 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
 import pytest
+from eventsourcing.persistence import StoredEvent
 from ledger import clock, privacy
 from ledger.application import Ledger, open_ledger
 from ledger.authority import EVENT_COMMANDS
 from ledger.core import Stamp
-from ledger.demo import run_demo
+from ledger.demo import CACHE_ENV, run_demo
 from ledger.household import Personal
 from ledger.imports import Row as ImportRow
 from ledger.imports import import_rows
-from ledger.keys import generate_key, public_key_text
+from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
 from ledger.sealing import canonical_bytes
 from ledger.transparency import (
+    CHECKPOINT_VERSION,
+    LOG_NAME,
     Checkpoint,
+    checkpoint_note,
     record_checkpoint,
     register_log_key,
     register_signing_key,
@@ -50,14 +56,13 @@ from tests.integration.test_verify_support import (
     read_rows,
     rewrite_rows,
 )
-from tests.support import TickingClock, id_card, ledger_at, register
+from tests.support import TickingClock, id_card, identify, ledger_at, register, stamp
 
 #: A row as rewritten: its state may be stored as something other than bytes.
 AnyRow = tuple[str, int, str, Any]
 
 NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
 NOT_CANONICAL = "its stored bytes are not the canonical encoding"
-DEMO_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
 
 
 class FullDecoding(Verifier):
@@ -113,7 +118,7 @@ def kinds(tmp_path_factory: pytest.TempPathFactory) -> KindsLedger:
     a payment to a household), an unpairing, an end of employment, a change of members, an
     erasure, an import, officer and key events, seals, two log keys and a checkpoint."""
     path = tmp_path_factory.mktemp("kinds") / "kinds.db"
-    app = open_ledger(str(path), create=True, extra_env=DEMO_CACHE)
+    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     try:
         run_demo(app, seed=7, scale=1)
         checkpoint = _record_other_kinds(app)
@@ -590,3 +595,96 @@ def test_raw_rows_verify_alike_on_both_stores(both: Ledger) -> None:
     assert raw.ok, raw.problems
     assert (raw.size, raw.root, raw.seals, raw.signed) == (size, root, 1, 5)
     assert raw == verify(both, full=True)
+
+
+# -- long saves: runs of 1,500 signed events, checkpoints inside them -----------------------------
+
+
+@pytest.fixture(scope="module")
+def long_save(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two signed saves of 1,500 events each: long seal runs, and sizes around powers of two
+    (where the Merkle frontier folds whole subtrees)."""
+    path = tmp_path_factory.mktemp("long") / "long.db"
+    key = generate_key()
+    with ledger_at(path) as app:
+        register_signing_key(app, stamp(), "jn-01", public_key_text(key))
+        app.sealer.add_key(key)
+        for save in range(2):
+            with app.batch():
+                for n in range(save * 1_500, (save + 1) * 1_500):
+                    identify(app, f"JH-{n + 1:04d}", serial=n + 1)
+    return path
+
+
+def _log_key_checkpoint(rows: list[Row], size: int) -> Checkpoint:
+    log_key = generate_key()
+    _, root = root_of(leaf_hash(canonical_bytes(n)) for n in _stored(rows[:size]))
+    time = "2019-01-01T00:00:00+00:00"
+    note = checkpoint_note(LOG_NAME, size, root, time)
+    return Checkpoint(
+        CHECKPOINT_VERSION,
+        LOG_NAME,
+        size,
+        root.hex(),
+        time,
+        key_id(log_key),
+        public_key_text(log_key),
+        base64.b64encode(log_key.sign(note)).decode(),
+    )
+
+
+def _stored(rows: list[Row]) -> list[StoredEvent]:
+    return [StoredEvent(UUID(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def _altered(row: Row) -> Row:
+    tree = _tree(row)
+    sealed = tree["personal"]["__SealedPersonal__"]
+    text = sealed["ciphertext"]
+    sealed["ciphertext"] = ("B" if text[0] == "A" else "A") + text[1:]
+    return _with(row, tree)
+
+
+def test_a_long_save_verifies_with_checkpoints_inside_its_runs(
+    long_save: Path,
+) -> None:
+    app = open_ledger(str(long_save))
+    try:
+        rows = read_rows(long_save)
+        checkpoints = tuple(
+            _log_key_checkpoint(rows, n) for n in (1_000, 1_024, 1_337, 2_048, len(rows))
+        )
+        raw, full = (verify(app, full=f, checkpoints=checkpoints) for f in (False, True))
+        plain, late = verify(app), verify(app, checkpoints=checkpoints[-2:])
+    finally:
+        app.close()
+
+    assert len(rows) > 3_000
+    assert (plain.size, plain.root) == root_of(leaf_hash(canonical_bytes(n)) for n in _stored(rows))
+    assert plain.ok, plain.problems
+    assert [p.reason for p in late.problems] == [
+        f"key {c.key_id} is not a log key" for c in checkpoints[-2:]
+    ]
+    assert [p.reason for p in raw.problems] == [
+        f"key {c.key_id} is not a log key" for c in checkpoints
+    ]  # the roots agree: no other problem
+    assert raw == full
+
+
+@pytest.mark.parametrize("positions", [(1_100,), (1_030, 1_400), (1_023, 1_024), (2_047, 2_048)])
+def test_altered_events_of_a_long_save_are_located_as_the_full_decoding_locates_them(
+    long_save: Path, tmp_path: Path, positions: tuple[int, ...]
+) -> None:
+    """Only the first event of a save that differs from its marks is reported (then the digest
+    is not), at the position the full decoding names."""
+    copy = tmp_path / "copy.db"
+    rows = fresh_copy(long_save, copy)
+    seal = max(i for i, r in enumerate(rows[: positions[0]]) if is_seal(r))
+    rewrite_rows(copy, lambda rs: [_altered(r) if i in positions else r for i, r in enumerate(rs)])
+
+    raw = verify_file(copy)
+
+    assert [(p.position, p.reason) for p in raw.problems] == [
+        (positions[0], f"differs from what jn-01 signed (seal at position {seal})")
+    ]
+    assert raw == verify_file(copy, full=True)
