@@ -109,8 +109,11 @@ class Held:
             None if stored is None else dict(zip(COLUMNS, stored, strict=True))
         )
         pending = self.pending.pop(aggregate_id, None)
-        if pending is not None and found is not None:
-            found.update(pending)
+        if pending is not None:
+            if found is None:  # no such household: its changes update nothing
+                self.changed.pop(aggregate_id, None)
+            else:
+                found.update(pending)
         return found
 
     def add(self, db: Database, row: Row) -> None:

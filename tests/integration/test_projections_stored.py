@@ -15,7 +15,7 @@ from ledger.funds import Disbursement, FundAccount
 from ledger.household import Household, Personal
 from ledger.privacy import SealedPersonal
 from ledger.transcoder import OrjsonTranscoder
-from projections import api, catchup, engine, storage
+from projections import api, catchup, engine, households, storage
 from projections.catchup import MODELS
 from projections.engine import facts, fold
 from projections.storage import Database, memory_database, open_database
@@ -284,6 +284,52 @@ def test_an_error_in_a_queued_write_rolls_the_transaction_back(db: Database) -> 
         twice()
 
     assert db.rows("SELECT * FROM t") == db.rows("SELECT * FROM u") == []
+
+
+# -- household rows: changes to rows not read -------------------------------------------------
+
+
+@pytest.fixture
+def households_db() -> Iterator[Database]:
+    database = memory_database()
+    with database.transaction():
+        for statement in households.SCHEMA:
+            database.execute(statement)
+        database.execute(
+            "INSERT INTO pj_households (aggregate_id, number, stage, members) "
+            "VALUES ('h-1', 'JH-1', 'identified', 3)"
+        )
+    yield database
+    database.close()
+
+
+def test_a_change_to_a_row_not_read_is_seen_by_a_later_read_and_written(
+    households_db: Database,
+) -> None:
+    db = households_db
+    with db.transaction():
+        held = db.held("households", households.Held)
+        held.change(db, "h-1", {"stage": "reviewed"})  # the row is not read for this
+        assert "h-1" not in held.rows
+        assert households.stage(db, "h-1") == "reviewed"  # stored row + pending change
+        held.change(db, "h-1", {"members": 4})
+
+    assert db.rows("SELECT stage, members FROM pj_households") == [("reviewed", 4)]
+
+
+def test_a_change_to_no_household_updates_nothing_even_once_read(
+    households_db: Database,
+) -> None:
+    db = households_db
+    with db.transaction():
+        held = db.held("households", households.Held)
+        held.change(db, "h-2", {"stage": "reviewed"})
+        assert households.stage(db, "h-2") == ""  # there is no such household
+        held.change(db, "h-2", {"members": 5})
+
+    assert db.rows("SELECT aggregate_id, stage, members FROM pj_households") == [
+        ("h-1", "identified", 3)
+    ]
 
 
 # -- catch-up after one event -----------------------------------------------------------------
