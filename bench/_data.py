@@ -12,9 +12,8 @@
 
 from __future__ import annotations
 
-import sqlite3 as sqlite3  # noqa: PLC0414 (re-exported: bench/_figures.py uses _data.sqlite3)
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+from contextlib import closing
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
@@ -105,22 +104,14 @@ def fresh_plain(path: Path) -> Application[UUID]:
 
 
 def count_events(path: Path) -> int:
-    with contextlib_closing(sqlite3.connect(path)) as db:
+    with closing(sqlite3.connect(path)) as db:
         (count,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
     return int(count)
 
 
-@contextmanager
-def contextlib_closing(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    try:
-        yield db
-    finally:
-        db.close()
-
-
 def stored_rows(path: Path) -> list[tuple[Any, ...]]:
     """Every stored row of a ledger file, in log order."""
-    with contextlib_closing(sqlite3.connect(path)) as db:
+    with closing(sqlite3.connect(path)) as db:
         return db.execute("SELECT * FROM stored_events ORDER BY rowid").fetchall()
 
 
@@ -129,7 +120,7 @@ def empty_copy(source: Path, target: Path) -> sqlite3.Connection:
     in autocommit mode so the caller says where transactions begin and end."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    with contextlib_closing(sqlite3.connect(source)) as db:
+    with closing(sqlite3.connect(source)) as db:
         schema = [
             sql
             for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")

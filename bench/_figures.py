@@ -9,11 +9,13 @@ ledger costs on top of the storage and decoding it cannot avoid.
 from __future__ import annotations
 
 import math
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -265,7 +267,7 @@ def rebuild(path: Path) -> tuple[Figure, float]:
 
 
 def _raw_decode(path: Path) -> float:
-    with _data.contextlib_closing(_data.sqlite3.connect(path)) as db:
+    with closing(sqlite3.connect(path)) as db:
         began = time.perf_counter()
         for row in db.execute("SELECT * FROM stored_events ORDER BY rowid"):
             orjson.loads(row[3])

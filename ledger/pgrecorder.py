@@ -21,9 +21,6 @@ from eventsourcing.utils import retry
 
 __all__ = ["LedgerPostgresRecorder"]
 
-#: What ``ledger.store`` puts in ``APPLICATION_RECORDER_TOPIC``.
-TOPIC = f"{__name__}:LedgerPostgresRecorder"
-
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
     """eventsourcing's application recorder, its inserts outside pipeline mode."""

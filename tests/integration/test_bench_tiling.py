@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def ledgers(tiled: Tiled) -> Iterator[tuple[Ledger, Ledger]]:
 
 
 def _topics(path: Path) -> Counter[str]:
-    with _data.contextlib_closing(sqlite3.connect(path)) as db:
+    with closing(sqlite3.connect(path)) as db:
         rows = db.execute("SELECT topic, COUNT(*) FROM stored_events GROUP BY topic").fetchall()
     return Counter({topic: count for topic, count in rows if not topic.startswith(IMPORT_RECORD)})
 
