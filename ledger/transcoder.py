@@ -45,7 +45,11 @@ class OrjsonTranscoder(Transcoder):
         self._layouts[cls] = (tag, tuple(f.name for f in dataclasses.fields(cls)))
 
     def encode(self, obj: Any) -> bytes:
-        return orjson.dumps(self._encode(obj), option=_OPTIONS)
+        # orjson hands back its whole working buffer (~8 KiB for a 600-byte state with orjson
+        # 3.13) and never shrinks it. A stored state is kept until its save, and an import
+        # keeps every one of its events' states until its single transaction: ~8 GB a million
+        # events. Joining copies the bytes into an object of their own size (~0.07 µs).
+        return b"".join((orjson.dumps(self._encode(obj), option=_OPTIONS), b""))
 
     def decode(self, data: bytes) -> Any:
         return self._decode(orjson.loads(data))
