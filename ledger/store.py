@@ -55,6 +55,8 @@ def _sqlite_env(dbname: str) -> dict[str, str]:
         "SQLITE_DBNAME": dbname,
         # How long to wait for another writer before refusing (seconds).
         "SQLITE_LOCK_TIMEOUT": lock_timeout(),
+        # eventsourcing's recorder, an aggregate loaded in one statement (sqliterecorder.py).
+        "APPLICATION_RECORDER_TOPIC": "ledger.sqliterecorder:LedgerSQLiteRecorder",
         "CREATE_TABLE": "y",
     }
 
