@@ -43,7 +43,7 @@ from ledger.household import Household, Measure, Personal
 from ledger.inspections import Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.privacy import HouseholdKeys, PersonalDataMapper, SealedPersonal
+from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, SealedPersonal
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer
 from ledger.store import StoreLocation
@@ -309,20 +309,33 @@ class LedgerCore(Application[UUID]):
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         # Every save passes here just before its events are stored. The keys of households
-        # whose personal data it writes are made first, in one transaction (ledger.privacy).
+        # whose personal data it writes are made first and inserted in the save's own
+        # transaction by the ledger's recorders (ledger.privacy, HOUSEHOLD_KEYS).
         # A run of events by an officer whose key is in force gets its signed Seal in front,
         # in the same transaction; without the private key the save is refused and nothing
         # is written.
-        self.household_keys.prepare(
-            e.originator_id for e in processing_event.events if _carries_personal(e)
-        )
+        keys = self.household_keys
         mapper = self.mapper
         assert isinstance(mapper, PersonalDataMapper)
-        with mapper.remembering():  # the seal hashes the bytes that are then stored
-            processing_event.events[:] = self.sealer.seal(
-                processing_event.events, mapper, self._stored_officer
+        saved = False
+        try:
+            write_keys = keys.prepare(
+                e.originator_id for e in processing_event.events if _carries_personal(e)
             )
-            return super()._record(processing_event)
+            if write_keys is not None:
+                if getattr(self.recorder, "writes_household_keys", False):
+                    processing_event.saved_kwargs[HOUSEHOLD_KEYS] = write_keys
+                else:
+                    keys.commit_pending()
+            with mapper.remembering():  # the seal hashes the bytes that are then stored
+                processing_event.events[:] = self.sealer.seal(
+                    processing_event.events, mapper, self._stored_officer
+                )
+                recordings = super()._record(processing_event)
+            saved = True
+            return recordings
+        finally:
+            keys.settle(saved=saved)
 
     def _stored_officer(self, officer_id: str) -> Officer | None:
         # The stored officer, never a batch's copy: a key is in force from the save after the

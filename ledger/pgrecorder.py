@@ -19,11 +19,24 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
+from ledger.privacy import HOUSEHOLD_KEYS
+
 __all__ = ["LedgerPostgresRecorder"]
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
-    """eventsourcing's application recorder, its inserts outside pipeline mode."""
+    """eventsourcing's application recorder, its inserts outside pipeline mode; a save's new
+    household keys inserted in its transaction, before its events (``ledger.privacy``)."""
+
+    writes_household_keys = True
+
+    def _insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        write_keys = kwargs.get(HOUSEHOLD_KEYS)
+        if write_keys is not None:
+            write_keys(curs)
+        super()._insert_events(curs, stored_events, **kwargs)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(

@@ -45,6 +45,7 @@ from ledger.household import ERASED, SEALED, Personal
 
 __all__ = [
     "ANONYMOUS",
+    "HOUSEHOLD_KEYS",
     "KEY_TABLE",
     "HouseholdKeys",
     "PersonalDataMapper",
@@ -193,11 +194,22 @@ _INSERT = (
     f"INSERT INTO {KEY_TABLE} (household_id, key_version, master_id, wrapped_key, destroyed_at) "
     "VALUES (?, 1, ?, ?, NULL) ON CONFLICT (household_id) DO NOTHING"
 )
+#: A key made for a save, inserted in the save's transaction: a racing writer's key fails it.
+_INSERT_PENDING = (
+    f"INSERT INTO {KEY_TABLE} (household_id, key_version, master_id, wrapped_key, destroyed_at) "
+    "VALUES (?, 1, ?, ?, NULL)"
+)
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
 #: Household ids per ``IN (...)`` when reading keys back (well under SQLite's 999 parameters).
 _IN_CHUNK = 500
+
+#: The keyword a save passes to the recorder's ``insert_events``: a writer of the save's new
+#: household keys, called with the save's cursor before its events are inserted. The ledger's
+#: recorders (``writes_household_keys``) call it; with another recorder the keys are committed
+#: first, on their own.
+HOUSEHOLD_KEYS = "household_keys"
 
 #: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
 DESTROYED = b""
@@ -224,6 +236,8 @@ class HouseholdKeys:
         self._table_ready = False
         self._rows: dict[str, _Row] | None = None
         self._keys: dict[str, bytes] = {}
+        #: Keys made for the save under way, with their rows (``prepare``, ``settle``).
+        self._pending: dict[str, tuple[_Row, bytes]] = {}
 
     @property
     def master(self) -> bytes | None:
@@ -237,6 +251,8 @@ class HouseholdKeys:
         hid = str(household)
         if hid in self._keys:
             return self._keys[hid]
+        if hid in self._pending:
+            return self._pending[hid][1]
         row = self._row(hid)
         if row is None:
             return None
@@ -249,9 +265,11 @@ class HouseholdKeys:
         return key
 
     def key_for_writing(self, household: UUID) -> bytes:
-        """The household's key, made (and committed) on first use; refused without a master
-        key or once destroyed. A key saved before its first event is harmless if the save
-        then fails; an event saved without its key would be unreadable forever."""
+        """The household's key; refused without a master key or once destroyed. A save has
+        made it already (``prepare``); one still missing here (an event encoded outside a
+        save) is made and committed on its own first: a key saved before its first event is
+        harmless if the save then fails; an event saved without its key would be unreadable
+        forever."""
         master = self.master
         if master is None:
             raise InputError(
@@ -271,26 +289,71 @@ class HouseholdKeys:
         assert key, "a household key was just stored"
         return key
 
-    def prepare(self, households: Iterable[UUID]) -> None:
-        """Make the missing keys of ``households`` in ONE committed transaction before a save
-        that writes their personal data (an import of thousands of new households commits
-        once, not once per household). Keys already made, destroyed or made meanwhile by
-        another writer are left as they are; ``key_for_writing`` still decides per event."""
+    def prepare(self, households: Iterable[UUID]) -> Callable[[Any], None] | None:
+        """Make the missing keys of ``households`` for a save that writes their personal data.
+
+        The keys are pending: ``key`` answers them at once (the save's events are encrypted
+        with them), and the returned writer inserts them through the save's own cursor, in
+        the save's transaction: a key and the events it opens are stored together or not at
+        all, with one commit (an import of thousands of new households, or one command,
+        commits once). Call ``settle`` when the save has ended. None: nothing to insert.
+
+        A key another writer has stored since this process last read the table is read, not
+        made again; one stored meanwhile by a racing writer makes the save's insert fail,
+        and the save is retried or refused like any lost race (``Ledger.execute``)."""
         master = self.master
         if master is None:
-            return  # key_for_writing refuses, naming the missing master key
+            return None  # key_for_writing refuses, naming the missing master key
         rows = self._all_rows()
-        missing = [h for h in dict.fromkeys(str(h) for h in households) if h not in rows]
+        wanted = dict.fromkeys(str(h) for h in households)
+        missing = [h for h in wanted if h not in rows and h not in self._pending]
         if not missing:
-            return
+            return None
+        self._read_rows(missing)
         master_id = master_key_id(master)
-        with self._datastore().transaction(commit=True) as cursor:
-            for hid in missing:
+        made: list[tuple[str, str, str]] = []
+        for hid in missing:
+            if hid not in rows:
                 fresh = secrets.token_bytes(32)
-                cursor.execute(self._sql(_INSERT), (hid, master_id, _wrap(master, hid, 1, fresh)))
+                wrapped = _wrap(master, hid, 1, fresh)
+                self._pending[hid] = (_Row(hid, 1, master_id, wrapped, None), fresh)
+                made.append((hid, master_id, wrapped))
+        if not made:
+            return None
+        insert = self._sql(_INSERT_PENDING)
+
+        def write(cursor: Any) -> None:
+            for params in made:
+                cursor.execute(insert, params)
+
+        return write
+
+    def commit_pending(self) -> None:
+        """Store the pending keys in a transaction of their own (a store whose recorder does
+        not write them with the events: a key stored before its events is harmless if their
+        save then fails; events stored without their key would be unreadable forever)."""
+        made = [(hid, row.master_id, row.wrapped_key) for hid, (row, _) in self._pending.items()]
+        with self._datastore().transaction(commit=True) as cursor:
+            for params in made:
+                cursor.execute(self._sql(_INSERT), params)
+        self._pending.clear()
+        self._read_rows([hid for hid, _, _ in made])
+
+    def settle(self, *, saved: bool) -> None:
+        """After a save: its pending keys are stored (``saved``) or were not."""
+        if saved and self._rows is not None:
+            for hid, (row, key) in self._pending.items():
+                self._rows[hid] = row
+                self._keys[hid] = key
+        self._pending.clear()
+
+    def _read_rows(self, hids: list[str]) -> None:
+        """Read the stored rows of ``hids`` into the cache (written by another process since
+        the table was read)."""
+        rows = self._all_rows()
         with self._datastore().transaction(commit=False) as cursor:
-            for start in range(0, len(missing), _IN_CHUNK):
-                chunk = missing[start : start + _IN_CHUNK]
+            for start in range(0, len(hids), _IN_CHUNK):
+                chunk = hids[start : start + _IN_CHUNK]
                 marks = ", ".join("?" * len(chunk))
                 cursor.execute(self._sql(f"{_SELECT} WHERE household_id IN ({marks})"), chunk)
                 for record in cursor.fetchall():

@@ -1,4 +1,4 @@
-"""The SQLite recorder of the ledger: eventsourcing's, reading an aggregate without BEGIN.
+"""The SQLite recorder of the ledger: eventsourcing's, loading an aggregate without BEGIN.
 
 eventsourcing 9.5 wraps the one ``SELECT`` that loads an aggregate's events in an explicit
 ``BEGIN`` ... ``ROLLBACK`` (its connections run in autocommit mode). A single statement is
@@ -6,6 +6,10 @@ already its own read transaction in SQLite, with the same snapshot, so the two e
 trips buy nothing; they were half the cost of a load (36 µs → 19 µs a lookup on the 1 M-event
 ledger). Every command loads three or four aggregates, and an import checks each new
 household, helper and account against the store. The statement is eventsourcing's own.
+
+A save's new household keys are inserted through the save's cursor before its events
+(``ledger.privacy.HOUSEHOLD_KEYS``): a key and the events it opens commit together, in one
+durable commit instead of two.
 """
 
 from __future__ import annotations
@@ -19,13 +23,26 @@ from uuid import UUID
 
 from eventsourcing import persistence
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from ledger.privacy import HOUSEHOLD_KEYS
 
 __all__ = ["LedgerSQLiteRecorder"]
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's application recorder; an aggregate's events read in one statement."""
+    """eventsourcing's application recorder; an aggregate's events read in one statement, and
+    a save's new household keys inserted in its transaction (``ledger.privacy``)."""
+
+    writes_household_keys = True
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        write_keys = kwargs.get(HOUSEHOLD_KEYS)
+        if write_keys is not None:
+            write_keys(c)
+        return super()._insert_events(c, stored_events, **kwargs)
 
     def select_events(
         self,

@@ -4,25 +4,27 @@ the master key (docs/privacy.md)."""
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, StoredEvent
+from ledger import clock
 from ledger.application import Ledger, open_ledger
+from ledger.base import natural_id
 from ledger.casework import Identification
 from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.imports import export_commands
 from ledger.keys import generate_key, public_key_text
-from ledger.privacy import PersonalDataMapper, SealBrokenError, generate_master_key
+from ledger.privacy import KEY_TABLE, PersonalDataMapper, SealBrokenError, generate_master_key
 from ledger.transparency import record_checkpoint, register_log_key, register_signing_key
 from ledger.verification import verify_ledger
 from projections import api
 
-from tests.support import id_card, identify, register, stamp
+from tests.support import id_card, identify, ledger_at, register, seed_reference, stamp
 
 NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
 
@@ -227,10 +229,10 @@ def test_a_batch_of_new_households_gets_its_keys_in_one_go_and_each_reads_back(
     made: list[str] = []
     real_prepare = keys.prepare
 
-    def spy(households: Iterable[UUID]) -> None:
+    def spy(households: Iterable[UUID]) -> Callable[[Any], None] | None:
         wanted = list(households)
         made.extend(str(h) for h in wanted)
-        real_prepare(wanted)
+        return real_prepare(wanted)
 
     keys.prepare = spy  # type: ignore[method-assign]
     with app.batch():
@@ -238,9 +240,72 @@ def test_a_batch_of_new_households_gets_its_keys_in_one_go_and_each_reads_back(
             identify(app, f"JH-{serial:04d}", serial=serial)
 
     assert len(made) == 5  # one call for the batch's five new households
-    opened = {app.household(f"JH-{s:04d}").personal.id_card for s in range(2, 7)}
+    assert app.location is not None
+    fresh = open_ledger(app.location.display if app.location.kind == "sqlite" else _dsn(app))
+    try:  # read back by another process: the keys are in the store, not only in memory
+        opened = {fresh.household(f"JH-{s:04d}").personal.id_card for s in range(2, 7)}
+    finally:
+        fresh.close()
     assert opened == {id_card(s) for s in range(2, 7)}
     assert keys.key(app.household("JH-0001").id) == before  # an existing key is kept
+
+
+def _dsn(app: Ledger) -> str:
+    env = app.env
+    return (
+        f"postgresql://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}@"
+        f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+    )
+
+
+def test_a_new_households_key_is_stored_with_its_events_or_not_at_all(
+    pg_or_sqlite: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One transaction, one durable commit: a save that fails leaves no key behind.
+    app = pg_or_sqlite
+    recorder_class = type(app.recorder)
+    failing = OperationalError("disk I/O error")
+
+    def refuse(*_: Any, **__: Any) -> None:
+        raise failing
+
+    parent = recorder_class.__mro__[1]
+    monkeypatch.setattr(parent, "_insert_events", refuse)
+    with pytest.raises(LedgerError):
+        identify(app, "JH-0002", serial=2)
+    monkeypatch.undo()
+
+    household = natural_id("household", "JH-0002")
+    with app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(f"SELECT household_id FROM {KEY_TABLE}")
+        stored = {str(row["household_id"]) for row in cursor.fetchall()}
+    assert str(household) not in stored
+    assert str(app.household("JH-0001").id) in stored
+
+    identify(app, "JH-0002", serial=2)  # and the command goes through on the next try
+    assert app.household("JH-0002").personal.id_card == id_card(2)
+
+
+def test_a_key_another_process_stored_meanwhile_is_used_not_made_again(
+    store: str, ticking: Any
+) -> None:
+    with ledger_at(store, ticking) as first:
+        identify(first, "JH-0001", serial=1)  # the first process has read the key table
+        second = open_ledger(store)
+        try:
+            identify(second, "JH-0002", serial=2)
+        finally:
+            second.close()
+        first.change_members(
+            stamp("jn-01", note="出生"), "JH-0002", 3, Personal("户主2", id_card(2), "", "", ())
+        )
+
+        assert first.household("JH-0002").members == 3
+        again = open_ledger(store)
+        try:
+            assert again.household("JH-0002").personal.id_card == id_card(2)
+        finally:
+            again.close()
 
 
 def test_preparing_keys_leaves_an_erased_household_erased(pg_or_sqlite: Ledger) -> None:
@@ -280,3 +345,25 @@ def test_a_signed_save_encrypts_and_encodes_each_event_once_and_stores_what_it_s
     report = verify_ledger(app.recorder, app.mapper)
     assert report.ok, report.problems
     assert report.seals == 1
+
+
+def test_with_eventsourcings_own_recorder_keys_are_committed_first_and_read_back(
+    tmp_path: Path, ticking: Any
+) -> None:
+    # A recorder that does not write keys with the events (a deployment's own choice):
+    # the keys are committed on their own before the events, as they always may be.
+    path = tmp_path / "ledger.db"
+    plain = {"APPLICATION_RECORDER_TOPIC": "eventsourcing.sqlite:SQLiteApplicationRecorder"}
+    with clock.using_clock(ticking):
+        app = open_ledger(str(path), create=True, extra_env=plain)
+        try:
+            assert not getattr(app.recorder, "writes_household_keys", False)
+            seed_reference(app)
+            identify(app, "JH-0001", serial=1)
+        finally:
+            app.close()
+    again = open_ledger(str(path))
+    try:
+        assert again.household("JH-0001").personal.id_card == id_card(1)
+    finally:
+        again.close()
