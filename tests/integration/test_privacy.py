@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import OperationalError, StoredEvent
-from ledger import clock
+from ledger import clock, privacy
 from ledger.application import Ledger, open_ledger
 from ledger.base import natural_id
 from ledger.casework import Identification
@@ -19,7 +19,13 @@ from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.imports import export_commands
 from ledger.keys import generate_key, public_key_text
-from ledger.privacy import KEY_TABLE, PersonalDataMapper, SealBrokenError, generate_master_key
+from ledger.privacy import (
+    KEY_TABLE,
+    HouseholdKeys,
+    PersonalDataMapper,
+    SealBrokenError,
+    generate_master_key,
+)
 from ledger.transparency import record_checkpoint, register_log_key, register_signing_key
 from ledger.verification import verify_ledger
 from projections import api
@@ -367,3 +373,32 @@ def test_with_eventsourcings_own_recorder_keys_are_committed_first_and_read_back
         assert again.household("JH-0001").personal.id_card == id_card(1)
     finally:
         again.close()
+
+
+def test_a_command_reads_its_households_key_and_a_bulk_reader_the_whole_table_once(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading the whole key table for one household took 2.5 s at 10 M events (592 k keys).
+    count = privacy._ONE_BY_ONE + 20
+    with ledger.batch():
+        for serial in range(1, count + 1):
+            identify(ledger, f"JH-{serial:04d}", serial=serial)
+    whole_reads: list[int] = []
+    read_all = HouseholdKeys._read_all
+
+    def counted(self: HouseholdKeys) -> None:
+        whole_reads.append(1)
+        read_all(self)
+
+    monkeypatch.setattr(HouseholdKeys, "_read_all", counted)
+    assert ledger.location is not None
+    reader = open_ledger(ledger.location.display)
+    try:
+        assert reader.household("JH-0007").personal.id_card == id_card(7)
+        assert whole_reads == []  # one household: its own key row only
+
+        cards = [reader.household(f"JH-{s:04d}").personal.id_card for s in range(1, count + 1)]
+        assert whole_reads == [1]  # many: the whole table, once
+        assert cards == [id_card(s) for s in range(1, count + 1)]
+    finally:
+        reader.close()
