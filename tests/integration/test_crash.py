@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from ledger.application import open_ledger
 from ledger.household import Household
-from ledger.imports import ImportLedger
+from ledger.imports import recorded_refs
 from projections import api
 from projections.catchup import MODELS
 from projections.storage import open_database
@@ -74,8 +74,7 @@ def imported(store: str) -> tuple[int, int]:
     app = open_ledger(store)
     try:
         households = sum(app.exists(Household, f"CR-{n:04d}") for n in range(ROWS))
-        register = app.get_by_id(ImportLedger.create_id())
-        refs = len(register.refs) if isinstance(register, ImportLedger) else 0
+        refs = len(recorded_refs(app))
     finally:
         app.close()
     return households, refs

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from ledger import imports
 from ledger.application import Ledger
+from ledger.errors import ConflictError
 from ledger.imports import Row, import_rows
 
-from tests.support import id_card
+from tests.support import id_card, stamp
 
 
 @pytest.fixture
@@ -149,16 +150,63 @@ def test_a_large_files_references_are_recorded_in_bounded_events_and_skipped_nex
     first = run(ledger, rows)
     again = run(ledger, rows)
 
-    register = ledger.get_by_id(imports.ImportLedger.create_id())
-    assert isinstance(register, imports.ImportLedger)
-    recorded = [
-        vars(e)["refs"]
-        for e in ledger.events.get(register.id)
+    batches = [
+        vars(e)
+        for e in ledger.events.get(imports.ImportLedger.create_id())
         if type(e).__name__ == "BatchImported"
     ]
+    recorded = [batch["refs"] for batch in batches]
     assert recorded == [("JN-IMP-1", "JN-IMP-2"), ("JN-IMP-3", "JN-IMP-4"), ("JN-IMP-5",)]
-    assert register.files == ["x"]
+    assert {batch["sha256"] for batch in batches} == {"x"}
     assert (first.applied, again.applied, again.skipped) == (5, 0, 5)
+
+
+def test_recorded_refs_reads_the_register_a_page_at_a_time(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "REFS_PER_EVENT", 2)
+    monkeypatch.setattr(imports, "_REGISTER_PAGE", 2)  # pages end inside the register
+    for n in range(1, 8):
+        run(ledger, [identify_row(n)])
+    run(ledger, [identify_row(n) for n in range(8, 13)])  # one file, three events
+
+    everything = {f"JN-IMP-{n}" for n in range(1, 13)}
+    assert imports.recorded_refs(ledger) == everything
+    assert imports.recorded_refs(ledger, {"JN-IMP-12", "JN-IMP-1", "JN-IMP-99"}) == {
+        "JN-IMP-12",
+        "JN-IMP-1",
+    }
+    assert imports.recorded_refs(ledger, set()) == set()
+
+
+def test_the_register_at_its_head_is_the_replayed_register(ledger: Ledger) -> None:
+    assert imports.register_at_head(ledger) is None  # nothing imported yet
+    for n in range(1, 4):
+        run(ledger, [identify_row(n)])
+
+    head = imports.register_at_head(ledger)
+    replayed = ledger.get_by_id(imports.ImportLedger.create_id())
+
+    assert isinstance(head, imports.ImportLedger)
+    assert (head.id, head.version) == (replayed.id, replayed.version)  # type: ignore[union-attr]
+    assert vars(head) == vars(replayed)
+
+
+def test_two_imports_that_race_for_the_register_write_one_and_refuse_the_other(
+    ledger: Ledger,
+) -> None:
+    # Both read the register at the same version; the second save finds it moved on.
+    run(ledger, [identify_row(1)])
+    stale = imports.register_at_head(ledger)
+    run(ledger, [identify_row(2)])
+    assert stale is not None
+    stale.record_batch(
+        "y", "late.csv", ("JN-IMP-3",), ledger.authorise(stamp("jn-01"), "import_batch")
+    )
+
+    with pytest.raises(ConflictError):
+        ledger.execute(lambda: [stale])
+    assert imports.recorded_refs(ledger) == {"JN-IMP-1", "JN-IMP-2"}
 
 
 @pytest.mark.parametrize("bad", [False, True], ids=["applied", "refused"])
