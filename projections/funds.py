@@ -26,6 +26,9 @@ SCHEMA = (
     "account TEXT, source TEXT, year INTEGER, amount_fen INTEGER, category TEXT, "
     "purpose TEXT, household TEXT, measure_id TEXT, street TEXT, village TEXT, paid_on TEXT, "
     "recorded_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # A household's payments (its dossier): without it, a scan of every disbursement, 0.2 s
+    # of `household show` at 10 M events.
+    "CREATE INDEX IF NOT EXISTS pj_disbursements_household ON pj_disbursements (household)",
 )
 
 
