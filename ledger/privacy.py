@@ -199,6 +199,8 @@ _INSERT_PENDING = (
     f"INSERT INTO {KEY_TABLE} (household_id, key_version, master_id, wrapped_key, destroyed_at) "
     "VALUES (?, 1, ?, ?, NULL)"
 )
+#: One live key's master (``_check_master``): rotation re-wraps them all at once.
+_ONE_MASTER = f"SELECT master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL LIMIT 1"
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
@@ -326,9 +328,14 @@ class HouseholdKeys:
                 made.append((hid, master_id, wrapped))
         if not made:
             return None
+        made.sort()  # two writers insert in one order: no deadlock between them on PostgreSQL
         insert = self._sql(_INSERT_PENDING)
+        sqlite = self._is_sqlite()
 
         def write(cursor: Any) -> None:
+            if not sqlite:  # rotate_master's lock conflicts with this one: one waits
+                cursor.execute(f"LOCK TABLE {KEY_TABLE} IN ROW EXCLUSIVE MODE")
+            _check_master(cursor, master_id)
             for params in made:
                 cursor.execute(insert, params)
 
@@ -340,6 +347,8 @@ class HouseholdKeys:
         save then fails; events stored without their key would be unreadable forever)."""
         made = [(hid, row.master_id, row.wrapped_key) for hid, (row, _) in self._pending.items()]
         with self._datastore().transaction(commit=True) as cursor:
+            if made:
+                _check_master(cursor, made[0][1])
             for params in made:
                 cursor.execute(self._sql(_INSERT), params)
         self._pending.clear()
@@ -391,15 +400,27 @@ class HouseholdKeys:
         old = self.master
         if old is None:
             raise InputError("master_key", "the current master key is needed to re-wrap keys")
-        self._read_all()
-        rows = [row for row in self._rows.values() if row.wrapped_key is not None]
+        self._ensure_table()
         new_id = master_key_id(new_master)
-        updates = [
-            (new_id, _wrap(new_master, row.household_id, row.key_version, key), row.household_id)
-            for row in rows
-            for key in (self._unwrap(row, old),)
-        ]
+        # Read and re-wrap in ONE transaction, so no key committed meanwhile stays wrapped
+        # under the old master: PostgreSQL locks out other writers of the table first; on
+        # SQLite a writer that committed after the read makes the update fail (the snapshot
+        # is stale), and nothing changes. A save whose keys were made under the old master
+        # and that commits afterwards is refused (``_check_master``).
         with self._datastore().transaction(commit=True) as cursor:
+            if not self._is_sqlite():
+                cursor.execute(f"LOCK TABLE {KEY_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"{_SELECT} WHERE wrapped_key IS NOT NULL")
+            rows = [_row(record) for record in cursor.fetchall()]
+            updates = [
+                (
+                    new_id,
+                    _wrap(new_master, row.household_id, row.key_version, key),
+                    row.household_id,
+                )
+                for row in rows
+                for key in (self._unwrap(row, old),)
+            ]
             for update in updates:
                 cursor.execute(self._sql(_REWRAP), update)
         self._master, self._rows, self._whole, self._keys = new_master, {}, False, {}
@@ -473,6 +494,23 @@ class HouseholdKeys:
             raise SealBrokenError(
                 "master_key", f"the key of household {row.household_id} fails authentication"
             ) from None
+
+
+def _check_master(cursor: Any, master_id: str) -> None:
+    """Inside a save's transaction, before its new keys are inserted: refuse the save if the
+    stored keys are wrapped under another master (re-wrapped since this process read its
+    master key), so no key is stored under a master that is being retired. Rotation re-wraps
+    every live key in one transaction, so any one of them tells. On SQLite a rotation that
+    commits after this read makes the save's insert fail (its snapshot is stale); on
+    PostgreSQL the caller holds a lock that rotation waits for."""
+    cursor.execute(_ONE_MASTER)
+    found = cursor.fetchall()
+    if found and found[0]["master_id"] != master_id:
+        raise InputError(
+            "master_key",
+            f"the household keys are wrapped under master key {found[0]['master_id']}, not "
+            f"{master_id}: they were re-wrapped meanwhile; run again with the new master key",
+        )
 
 
 def _row(record: Any) -> _Row:

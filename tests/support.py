@@ -129,3 +129,14 @@ def refuses(
     assert refused.value.field == field
     assert app.event_count() == before
     return refused.value
+
+
+def reopen(app: Ledger) -> Ledger:
+    """Another application on ``app``'s store, as a second process would open it."""
+    location = app.location
+    assert location is not None
+    if location.kind == "sqlite":
+        return open_ledger(location.display)
+    from projections.pg import store_url
+
+    return open_ledger(store_url(location))

@@ -9,9 +9,10 @@ import pytest
 from ledger import imports
 from ledger.application import Ledger
 from ledger.errors import ConflictError
+from ledger.household import Household
 from ledger.imports import Row, import_rows
 
-from tests.support import id_card, stamp
+from tests.support import id_card, reopen
 
 
 @pytest.fixture
@@ -192,21 +193,35 @@ def test_the_register_at_its_head_is_the_replayed_register(ledger: Ledger) -> No
     assert vars(head) == vars(replayed)
 
 
-def test_two_imports_that_race_for_the_register_write_one_and_refuse_the_other(
-    ledger: Ledger,
+@pytest.mark.parametrize("before", [False, True], ids=["first-import", "later-import"])
+def test_an_import_that_another_import_overtakes_writes_nothing(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, before: bool
 ) -> None:
-    # Both read the register at the same version; the second save finds it moved on.
-    run(ledger, [identify_row(1)])
-    stale = imports.register_at_head(ledger)
-    run(ledger, [identify_row(2)])
-    assert stale is not None
-    stale.record_batch(
-        "y", "late.csv", ("JN-IMP-3",), ledger.authorise(stamp("jn-01"), "import_batch")
-    )
+    # Import A reads the register; import B records the same reference and commits; then A
+    # applies its rows. A must fail on the register's version, not record the row twice.
+    if before:
+        run(ledger, [identify_row(1)])
+    assert ledger.location is not None
+    read = imports.recorded_refs
 
-    with pytest.raises(ConflictError):
-        ledger.execute(lambda: [stale])
-    assert imports.recorded_refs(ledger) == {"JN-IMP-1", "JN-IMP-2"}
+    def overtaken(app: Ledger, *args: Any, **kwargs: Any) -> set[str]:
+        found = read(app, *args, **kwargs)
+        if app is ledger:
+            other = reopen(ledger)
+            try:
+                assert run(other, [identify_row(10, ref="SAME")]).applied == 1
+            finally:
+                other.close()
+        return found
+
+    monkeypatch.setattr(imports, "recorded_refs", overtaken)
+    with pytest.raises(ConflictError, match="nothing of the batch was written"):
+        run(ledger, [identify_row(11, ref="SAME")])
+    monkeypatch.undo()
+
+    assert imports.recorded_refs(ledger, {"SAME"}) == {"SAME"}
+    assert ledger.exists(Household, "IMP-0010")
+    assert not ledger.exists(Household, "IMP-0011")
 
 
 @pytest.mark.parametrize("bad", [False, True], ids=["applied", "refused"])

@@ -16,7 +16,7 @@ from ledger.application import Ledger, open_ledger
 from ledger.base import natural_id
 from ledger.casework import Identification
 from ledger.errors import InputError, LedgerError, PermissionRefusedError
-from ledger.household import Personal
+from ledger.household import Household, Personal
 from ledger.imports import export_commands
 from ledger.keys import generate_key, public_key_text
 from ledger.privacy import (
@@ -30,7 +30,15 @@ from ledger.transparency import record_checkpoint, register_log_key, register_si
 from ledger.verification import verify_ledger
 from projections import api
 
-from tests.support import id_card, identify, ledger_at, register, seed_reference, stamp
+from tests.support import (
+    id_card,
+    identify,
+    ledger_at,
+    register,
+    reopen,
+    seed_reference,
+    stamp,
+)
 
 NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
 
@@ -201,6 +209,31 @@ def test_rotating_the_master_key_rewraps_every_key_and_retires_the_old_one(
     assert count == 2
 
 
+def test_a_process_still_on_the_old_master_key_stores_no_key_after_a_rotation(
+    pg_or_sqlite: Ledger,
+) -> None:
+    # Its new household's key would be wrapped under the retired master: unreadable once
+    # that key is thrown away. The save is refused instead, and nothing is written.
+    assert pg_or_sqlite.location is not None
+    register(pg_or_sqlite, "LL-0001", street="礼乐", village="新创", serial=2)
+    stale = reopen(pg_or_sqlite)
+    try:
+        assert stale.household("JH-0001").personal.head_name == "户主1"  # read its master
+        pg_or_sqlite.rotate_master(stamp("admin"), generate_master_key())
+        before = stale.event_count()
+
+        with pytest.raises(InputError, match="re-wrapped meanwhile"):
+            identify(stale, "JH-0009", serial=9)
+
+        assert stale.event_count() == before
+        assert not stale.exists(Household, "JH-0009")
+        with stale.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(f"SELECT COUNT(*) AS n FROM {KEY_TABLE}")
+            assert cursor.fetchall()[0]["n"] == 2
+    finally:
+        stale.close()
+
+
 def test_only_an_admin_rotates_the_master_key(two_streets: Ledger) -> None:
     with pytest.raises(PermissionRefusedError):
         two_streets.rotate_master(stamp("insp-1"), generate_master_key())
@@ -246,22 +279,13 @@ def test_a_batch_of_new_households_gets_its_keys_in_one_go_and_each_reads_back(
             identify(app, f"JH-{serial:04d}", serial=serial)
 
     assert len(made) == 5  # one call for the batch's five new households
-    assert app.location is not None
-    fresh = open_ledger(app.location.display if app.location.kind == "sqlite" else _dsn(app))
+    fresh = reopen(app)
     try:  # read back by another process: the keys are in the store, not only in memory
         opened = {fresh.household(f"JH-{s:04d}").personal.id_card for s in range(2, 7)}
     finally:
         fresh.close()
     assert opened == {id_card(s) for s in range(2, 7)}
     assert keys.key(app.household("JH-0001").id) == before  # an existing key is kept
-
-
-def _dsn(app: Ledger) -> str:
-    env = app.env
-    return (
-        f"postgresql://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}@"
-        f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
-    )
 
 
 def test_a_new_households_key_is_stored_with_its_events_or_not_at_all(
