@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from typing import Any
 
 from ledger.programme import ProgrammeRules
@@ -63,24 +64,58 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
 # -- visits: each helper at least once a quarter [四(二)] --------------------------------------
 
 
+#: Households whose pairings, visits and periods are read together by ``_missed_visits``.
+VISIT_SLICE = 2_000
+
+
 def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:
+    """Every quarter a paired helper did not visit. Households are read a slice of
+    ``VISIT_SLICE`` at a time (in aggregate id order, through the tables' primary keys), so
+    memory holds one slice's visits, not the ledger's: reading every visit at once took
+    2.1 GB at 10 M events (3.5 M visits). The result does not depend on the slice."""
     if today is None:
         return []
+    missed: list[dict[str, Any]] = []
+    after = ""
+    while True:
+        ids = db.rows(
+            "SELECT DISTINCT aggregate_id FROM pj_pairings WHERE aggregate_id > ? "
+            "ORDER BY aggregate_id LIMIT ?",
+            (after, VISIT_SLICE),
+        )
+        if not ids:
+            break
+        span = (ids[0][0], ids[-1][0])
+        missed.extend(_missed_in(db, span, today))
+        if len(ids) < VISIT_SLICE:
+            break
+        after = span[1]
+    return sorted(missed, key=lambda m: (m["quarter"], m["helper"], m["household"]))
+
+
+def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[str, Any]]:
+    """``_missed_visits`` for the households whose aggregate ids are within ``span``."""
     visited = {
-        (aggregate_id, helper, quarter_of(date.fromisoformat(day)))
+        (aggregate_id, helper, _quarter_of_iso(day))
         for aggregate_id, helper, day in db.rows(
-            "SELECT aggregate_id, helper, visited_on FROM pj_visits WHERE voided = 0"
+            "SELECT aggregate_id, helper, visited_on FROM pj_visits "
+            "WHERE aggregate_id BETWEEN ? AND ? AND voided = 0",
+            span,
         )
     }
     periods = defaultdict(list)
     for aggregate_id, start, end in db.rows(
-        "SELECT aggregate_id, started_on, ended_on FROM pj_periods"
+        "SELECT aggregate_id, started_on, ended_on FROM pj_periods "
+        "WHERE aggregate_id BETWEEN ? AND ?",
+        span,
     ):
         periods[aggregate_id].append((start, end))
     missed = []
     for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
         "SELECT aggregate_id, household, street, helper, role, paired_on, unpaired_on, "
-        "paired_by FROM pj_pairings ORDER BY household, helper, paired_on"
+        "paired_by FROM pj_pairings WHERE aggregate_id BETWEEN ? AND ? "
+        "ORDER BY household, helper, paired_on",
+        span,
     ):
         for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):
             if (aggregate_id, helper, (year, quarter)) not in visited:
@@ -94,7 +129,7 @@ def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:
                         "paired_by": officer,
                     }
                 )
-    return sorted(missed, key=lambda m: (m["quarter"], m["helper"], m["household"]))
+    return missed
 
 
 def _quarters_due(
@@ -108,14 +143,28 @@ def _quarters_due(
         stop = min(e for e in (end, period_end) if e is not None) if end or period_end else None
         if stop is not None and stop <= begin:
             continue
-        year, quarter = quarter_of(date.fromisoformat(begin))
+        year, quarter = _quarter_of_iso(begin)
         while True:
-            q_start, q_end = quarter_bounds(year, quarter)
-            if q_end > today or (stop is not None and q_start.isoformat() >= stop):
+            q_start, q_end = _quarter_bounds_iso(year, quarter)
+            if q_end > today or (stop is not None and q_start >= stop):
                 break
             due.add((year, quarter))
             year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return sorted(due)
+
+
+@cache
+def _quarter_of_iso(day: str) -> tuple[int, int]:
+    return quarter_of(date.fromisoformat(day))
+
+
+@cache
+def _quarter_bounds_iso(year: int, quarter: int) -> tuple[str, date]:
+    """The quarter's first day as ISO text (dates are compared as ISO text) and last day:
+    the same for every pairing of every household, so worked out once (a million pairings
+    at 10 M events walk 12 million quarters)."""
+    first, last = quarter_bounds(year, quarter)
+    return first.isoformat(), last
 
 
 # -- the 4+1 model [四(二)] ---------------------------------------------------------------------
@@ -185,9 +234,14 @@ def _exit_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
         "FROM pj_exit_steps ORDER BY aggregate_id, version"
     ):
         steps[(aggregate_id, cycle)].append((step, effective, end, officer, year))
+    # Only the households with exit steps, and their incomes (every household's took 600 MB
+    # at 10 M events).
     households = {
         row[0]: row[1:]
-        for row in db.rows("SELECT aggregate_id, number, street, area FROM pj_households")
+        for row in db.rows(
+            "SELECT aggregate_id, number, street, area FROM pj_households "
+            "WHERE aggregate_id IN (SELECT aggregate_id FROM pj_exit_steps)"
+        )
     }
     incomes = _latest_incomes(db)
     years = year_parameters(db)
@@ -211,6 +265,7 @@ def _latest_incomes(db: Database) -> dict[tuple[str, int], int]:
     latest: dict[tuple[str, int], int] = {}
     for aggregate_id, year, income in db.rows(
         "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
+        "AND aggregate_id IN (SELECT aggregate_id FROM pj_exit_steps) "
         "ORDER BY aggregate_id, version"
     ):
         latest[(aggregate_id, year)] = income

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from ledger.application import Ledger
 from ledger.household import Household
-from projections import api
+from projections import accountability, api
 
 from tests.support import register, stamp
 
@@ -50,6 +50,28 @@ def test_a_helper_who_skipped_a_quarter_is_reported(ledger: Ledger) -> None:
             "paired_by": "jn-01",
         }
     ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_missed_visits_are_the_same_read_a_slice_of_households_at_a_time(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    # Slices end between households, inside a street and across helpers; a household's
+    # second pairing with the same helper sits in the same slice as its first.
+    for n, visits in ((1, 1), (2, 0), (3, 2), (4, 1), (5, 0)):
+        register(ledger, f"JH-{n}", serial=n)
+        pair_all(ledger, f"JH-{n}")
+        for q in range(visits):
+            ledger.record_visit(stamp("jn-01", date(2016, 9 + 2 * q, 1)), f"JH-{n}", "c-1")
+    ledger.unpair(stamp("jn-01", date(2016, 12, 1)), "JH-4", "c-1", "调岗", "c-2")
+    ledger.pair(stamp("jn-01", date(2017, 2, 1)), "JH-4", "c-1")  # paired again
+    whole = section(ledger, "missed_visits", as_of=date(2017, 6, 30))
+
+    monkeypatch.setattr(accountability, "VISIT_SLICE", size)
+    sliced = section(ledger, "missed_visits", as_of=date(2017, 6, 30))
+
+    assert len(whole) > 20
+    assert sliced == whole
 
 
 def test_a_helper_visiting_every_quarter_is_not_reported(ledger: Ledger) -> None:
