@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
-from bench import _data, ten_million
+from bench import _data, commands, ten_million
 from ledger.application import Ledger, open_ledger
 from ledger.verification import verify_ledger
 from projections import api
@@ -160,3 +160,26 @@ def test_the_smoke_run_measures_both_jobs(
     assert "3 copies" in out
     assert "peak memory, rebuild" in out
     assert "peak memory, verify" in out
+
+
+def test_bench_commands_runs_each_everyday_command_on_a_ledger(
+    tiled: Tiled, tmp_path: Path
+) -> None:
+    # bench/commands.py (docs/performance.md): not a measurement here, only that it works.
+    # On a copy: the one-row import appends to the store, and the tests above count events.
+    store = tmp_path / "copy.db"
+    with closing(sqlite3.connect(tiled.store)) as source, closing(sqlite3.connect(store)) as copy:
+        source.backup(copy)
+    before = _events(store)
+
+    runs = commands.run(store)
+
+    assert [r.exit_code for r in runs] == [0] * 5
+    assert all(r.seconds > 0 and r.mib > 0 for r in runs)
+    assert _events(store) == before + 2  # the visit and its import record
+
+
+def _events(store: Path) -> int:
+    with closing(sqlite3.connect(store)) as db:
+        count: int = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+    return count
