@@ -14,16 +14,12 @@ durable commit instead of two.
 
 from __future__ import annotations
 
-# A recorder is where the driver belongs (the rule keeps it out of the domain): its errors are
-# mapped to eventsourcing's exactly as eventsourcing's own SQLite transactions map them.
-import sqlite3  # noqa: TID251
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing import persistence
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
 from ledger.privacy import HOUSEHOLD_KEYS
 
@@ -74,8 +70,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             try:
                 cursor.execute(statement, params)
                 rows = cursor.fetchall()
-            except sqlite3.Error as exc:
-                raise _persistence_error(exc) from exc
+            except Exception as exc:
+                # Raised as eventsourcing's own transactions raise it (a store error becomes
+                # its persistence error): the same mapping, without a second copy of it.
+                SQLiteTransaction(connection, commit=False).__exit__(
+                    type(exc), exc, exc.__traceback__
+                )
+                raise
         convert = self.convert_originator_id
         return [
             StoredEvent(
@@ -86,24 +87,3 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             )
             for row in rows
         ]
-
-
-#: sqlite3's errors as eventsourcing's transactions raise them (``SQLiteTransaction``).
-_ERRORS: dict[type[sqlite3.Error], type[persistence.PersistenceError]] = {
-    sqlite3.InterfaceError: persistence.InterfaceError,
-    sqlite3.DataError: persistence.DataError,
-    sqlite3.OperationalError: persistence.OperationalError,
-    sqlite3.IntegrityError: persistence.IntegrityError,
-    sqlite3.InternalError: persistence.InternalError,
-    sqlite3.ProgrammingError: persistence.ProgrammingError,
-    sqlite3.NotSupportedError: persistence.NotSupportedError,
-    sqlite3.DatabaseError: persistence.DatabaseError,
-    sqlite3.Error: persistence.PersistenceError,
-}
-
-
-def _persistence_error(exc: sqlite3.Error) -> persistence.PersistenceError:
-    for cls in type(exc).__mro__:
-        if cls in _ERRORS:
-            return _ERRORS[cls](exc)
-    return persistence.PersistenceError(exc)
