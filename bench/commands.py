@@ -8,8 +8,9 @@ a fresh process (peak RSS from ``RUSAGE_CHILDREN`` of a wrapper, as ``bench/run`
 rows): a household's dossier and timeline, a one-row import of a visit (appended to the store:
 one visit and its import record, under a new reference each run), and two whole-ledger reports
 as JSON, which grow with the ledger as they must. The household and helper are an active
-pairing read from the read models, so it runs on any ledger with one (``fupin demo``'s, the
-bench's, the tiled 10 M one). Not a test and no target: docs/performance.md records figures.
+pairing read from the read models, so it runs on any ledger with one and with the officers
+``admin`` and ``ana-1`` (``fupin demo``'s, the bench's, the tiled 10 M one). Not a test and
+no target: docs/performance.md records figures.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,7 +38,7 @@ FUPIN = Path(sys.executable).parent / "fupin"
 _WRAPPER = (
     "import resource, subprocess, sys;"
     "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE);"
-    "sys.stderr.write(done.stderr.decode()[-2000:]) if done.returncode else None;"
+    "sys.stdout.write(done.stderr.decode()[-2000:]) if done.returncode else None;"
     "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
 
@@ -61,12 +62,13 @@ class Run:
 class Pairing:
     household: str
     helper: str
-    visit_on: date  # a day the pairing is active, after the household's last visit
+    visit_on: date  # the day of the household's last visit by the helper (or its pairing)
 
 
 def a_pairing(store: Path) -> Pairing:
-    """An active pairing (the one with the household number first in order) and the day after
-    its latest visit, from the read models (caught up first)."""
+    """An active pairing (the one with the household number first in order) and the day of
+    its latest visit (another visit that day is fine, and the day does not drift past today
+    over many runs), from the read models (caught up first)."""
     app = open_ledger(str(store))
     try:
         api.catch_up(app)
@@ -85,7 +87,7 @@ def a_pairing(store: Path) -> Pairing:
     if found is None:
         raise SystemExit(f"{store} has no active pairing to visit")
     household, helper, last = found
-    return Pairing(household, helper, date.fromisoformat(last) + timedelta(days=1))
+    return Pairing(household, helper, date.fromisoformat(last))
 
 
 def timed(name: str, argv: list[str]) -> Run:
@@ -93,11 +95,15 @@ def timed(name: str, argv: list[str]) -> Run:
     began = time.perf_counter()
     out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - began
-    code, kib = out.stdout.split()
+    *failure, last = out.stdout.splitlines()
+    code, kib = last.split()
+    if int(code):
+        print(f"{name}: exit {code}\n" + "\n".join(failure), file=sys.stderr)
     return Run(name, seconds, int(kib) / 1024, int(code))
 
 
 def run(store: Path) -> list[Run]:
+    store = store.resolve()  # the commands run from the repository's folder
     pairing = a_pairing(store)
     base = [str(FUPIN), "--store", str(store)]
     officer = [*base, "--as", "admin"]
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", type=Path, required=True, help="a SQLite ledger")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    runs = run(args.store)
+    runs = run(args.store.resolve())
     if args.json:
         print(orjson.dumps([asdict(r) for r in runs]).decode())
     else:

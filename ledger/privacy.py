@@ -199,8 +199,11 @@ _INSERT_PENDING = (
     f"INSERT INTO {KEY_TABLE} (household_id, key_version, master_id, wrapped_key, destroyed_at) "
     "VALUES (?, 1, ?, ?, NULL)"
 )
-#: One live key's master (``_check_master``): rotation re-wraps them all at once.
-_ONE_MASTER = f"SELECT master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL LIMIT 1"
+#: The master the table is under (``_check_master``): a live key's, else a destroyed key's
+#: (rotation re-wraps every live key and marks every destroyed one, at once).
+_LIVE_MASTER = f"SELECT master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL LIMIT 1"
+_ANY_MASTER = f"SELECT master_id FROM {KEY_TABLE} LIMIT 1"
+_REMASTER_DESTROYED = f"UPDATE {KEY_TABLE} SET master_id = ? WHERE wrapped_key IS NULL"
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
@@ -292,7 +295,9 @@ class HouseholdKeys:
             return key
         fresh = secrets.token_bytes(32)
         hid = str(household)
-        self._execute(_INSERT, (hid, master_key_id(master), _wrap(master, hid, 1, fresh)))
+        made = [(hid, master_key_id(master), _wrap(master, hid, 1, fresh))]
+        with self._datastore().transaction(commit=True) as cursor:
+            self._insert_keys(cursor, made, self._sql(_INSERT))
         key = self.key(household)  # another writer may have won: use what is stored
         assert key, "a household key was just stored"
         return key
@@ -330,27 +335,44 @@ class HouseholdKeys:
             return None
         made.sort()  # two writers insert in one order: no deadlock between them on PostgreSQL
         insert = self._sql(_INSERT_PENDING)
-        sqlite = self._is_sqlite()
 
         def write(cursor: Any) -> None:
-            if not sqlite:  # rotate_master's lock conflicts with this one: one waits
-                cursor.execute(f"LOCK TABLE {KEY_TABLE} IN ROW EXCLUSIVE MODE")
-            _check_master(cursor, master_id)
-            for params in made:
-                cursor.execute(insert, params)
+            self._insert_keys(cursor, made, insert)
 
         return write
+
+    def _insert_keys(self, cursor: Any, made: list[tuple[str, str, str]], insert: str) -> None:
+        """Insert new keys, all wrapped under this process's master, in the caller's
+        transaction: first the table's write lock (waiting for other writers as any write
+        does), then the check that the stored keys are under the same master (a rotation
+        since this process read its master key refuses the save), then the rows."""
+        if not made:
+            return
+        self._lock(cursor, "ROW EXCLUSIVE")
+        _check_master(cursor, made[0][1])
+        for params in made:
+            cursor.execute(insert, params)
+
+    def _lock(self, cursor: Any, mode: str) -> None:
+        """The key table's write lock: on PostgreSQL in ``mode`` (a save's ROW EXCLUSIVE and a
+        rotation's SHARE ROW EXCLUSIVE exclude each other); on SQLite the database's write
+        lock, taken by a write that changes nothing, before anything is read (a transaction
+        that has read cannot wait for the lock: it would fail at once if another process was
+        writing)."""
+        if self._is_sqlite():
+            cursor.execute(f"UPDATE {KEY_TABLE} SET key_version = key_version WHERE 0")
+        else:
+            cursor.execute(f"LOCK TABLE {KEY_TABLE} IN {mode} MODE")
 
     def commit_pending(self) -> None:
         """Store the pending keys in a transaction of their own (a store whose recorder does
         not write them with the events: a key stored before its events is harmless if their
         save then fails; events stored without their key would be unreadable forever)."""
-        made = [(hid, row.master_id, row.wrapped_key) for hid, (row, _) in self._pending.items()]
+        made = [
+            (hid, row.master_id, row.wrapped_key or "") for hid, (row, _) in self._pending.items()
+        ]
         with self._datastore().transaction(commit=True) as cursor:
-            if made:
-                _check_master(cursor, made[0][1])
-            for params in made:
-                cursor.execute(self._sql(_INSERT), params)
+            self._insert_keys(cursor, made, self._sql(_INSERT))
         self._pending.clear()
         self._read_rows([hid for hid, _, _ in made])
 
@@ -396,20 +418,19 @@ class HouseholdKeys:
 
     def rotate_master(self, new_master: bytes) -> int:
         """Re-wrap every live household key under ``new_master`` in one transaction; returns
-        how many. Destroyed keys stay destroyed (there is nothing to re-wrap)."""
+        how many. Destroyed keys stay destroyed (there is nothing to re-wrap), their rows
+        marked with the new master too: the table always says which master it is under."""
         old = self.master
         if old is None:
             raise InputError("master_key", "the current master key is needed to re-wrap keys")
         self._ensure_table()
         new_id = master_key_id(new_master)
-        # Read and re-wrap in ONE transaction, so no key committed meanwhile stays wrapped
-        # under the old master: PostgreSQL locks out other writers of the table first; on
-        # SQLite a writer that committed after the read makes the update fail (the snapshot
-        # is stale), and nothing changes. A save whose keys were made under the old master
-        # and that commits afterwards is refused (``_check_master``).
+        # Lock, read and re-wrap in ONE transaction, so no key committed meanwhile stays
+        # wrapped under the old master; other writers wait (592 k keys take ~4 s to re-wrap).
+        # A save whose keys were made under the old master and that commits afterwards is
+        # refused (``_check_master``).
         with self._datastore().transaction(commit=True) as cursor:
-            if not self._is_sqlite():
-                cursor.execute(f"LOCK TABLE {KEY_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            self._lock(cursor, "SHARE ROW EXCLUSIVE")
             cursor.execute(f"{_SELECT} WHERE wrapped_key IS NOT NULL")
             rows = [_row(record) for record in cursor.fetchall()]
             updates = [
@@ -423,6 +444,7 @@ class HouseholdKeys:
             ]
             for update in updates:
                 cursor.execute(self._sql(_REWRAP), update)
+            cursor.execute(self._sql(_REMASTER_DESTROYED), (new_id,))
         self._master, self._rows, self._whole, self._keys = new_master, {}, False, {}
         return len(updates)
 
@@ -497,14 +519,17 @@ class HouseholdKeys:
 
 
 def _check_master(cursor: Any, master_id: str) -> None:
-    """Inside a save's transaction, before its new keys are inserted: refuse the save if the
-    stored keys are wrapped under another master (re-wrapped since this process read its
-    master key), so no key is stored under a master that is being retired. Rotation re-wraps
-    every live key in one transaction, so any one of them tells. On SQLite a rotation that
-    commits after this read makes the save's insert fail (its snapshot is stale); on
-    PostgreSQL the caller holds a lock that rotation waits for."""
-    cursor.execute(_ONE_MASTER)
+    """With the key table's write lock held, before new keys are inserted: refuse if the
+    stored keys are under another master (re-wrapped since this process read its master
+    key), so no key is stored under a master that is being retired. Rotation re-wraps every
+    live key and marks every destroyed one in one transaction, so one row tells (a live one
+    first: a destroyed row of a store rotated before destroyed rows were marked may still
+    name an older master). An empty table has no master yet."""
+    cursor.execute(_LIVE_MASTER)
     found = cursor.fetchall()
+    if not found:
+        cursor.execute(_ANY_MASTER)
+        found = cursor.fetchall()
     if found and found[0]["master_id"] != master_id:
         raise InputError(
             "master_key",

@@ -114,7 +114,7 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
     for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
         "SELECT aggregate_id, household, street, helper, role, paired_on, unpaired_on, "
         "paired_by FROM pj_pairings WHERE aggregate_id BETWEEN ? AND ? "
-        "ORDER BY household, helper, paired_on",
+        "ORDER BY household, helper, paired_on, version",
         span,
     ):
         for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):

@@ -131,12 +131,12 @@ def refuses(
     return refused.value
 
 
-def reopen(app: Ledger) -> Ledger:
+def reopen(app: Ledger, env: dict[str, str] | None = None) -> Ledger:
     """Another application on ``app``'s store, as a second process would open it."""
     location = app.location
     assert location is not None
     if location.kind == "sqlite":
-        return open_ledger(location.display)
+        return open_ledger(location.display, extra_env=env)
     from projections.pg import store_url
 
-    return open_ledger(store_url(location))
+    return open_ledger(store_url(location), extra_env=env)

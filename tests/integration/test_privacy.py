@@ -4,6 +4,8 @@ the master key (docs/privacy.md)."""
 from __future__ import annotations
 
 import glob
+import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -232,6 +234,52 @@ def test_a_process_still_on_the_old_master_key_stores_no_key_after_a_rotation(
             assert cursor.fetchall()[0]["n"] == 2
     finally:
         stale.close()
+
+
+def test_after_a_rotation_of_only_erased_keys_the_old_master_still_stores_nothing(
+    pg_or_sqlite: Ledger,
+) -> None:
+    # No live key is left to say which master the table is under: the erased rows say it.
+    app = pg_or_sqlite
+    app.erase(stamp("admin"), "JH-0001", "court order")
+    stale = reopen(app)
+    try:
+        assert stale.household_keys.master is not None  # the old master, read now
+        new = generate_master_key()
+        assert app.rotate_master(stamp("admin"), new) == 0
+
+        with pytest.raises(InputError, match="re-wrapped meanwhile"):
+            identify(stale, "JH-0009", serial=9)
+    finally:
+        stale.close()
+    current = reopen(app, {"LEDGER_MASTER_KEY": new})
+    try:
+        identify(current, "JH-0009", serial=9)
+        assert current.household("JH-0009").personal.id_card == id_card(9)
+    finally:
+        current.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # SQLite's database-wide lock
+def test_a_new_household_waits_for_another_writer_instead_of_failing(
+    pg_or_sqlite: Ledger,
+) -> None:
+    # Its key's save takes the write lock before it reads anything: a transaction that has
+    # read cannot wait for SQLite's lock, and would be refused at once while anyone writes.
+    assert pg_or_sqlite.location is not None
+    assert pg_or_sqlite.location.path is not None
+    holder = sqlite3.connect(
+        pg_or_sqlite.location.path, isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, holder.commit)
+    release.start()
+    try:
+        identify(pg_or_sqlite, "JH-0002", serial=2)
+    finally:
+        release.join()
+        holder.close()
+    assert pg_or_sqlite.household("JH-0002").personal.id_card == id_card(2)
 
 
 def test_only_an_admin_rotates_the_master_key(two_streets: Ledger) -> None:
