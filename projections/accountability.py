@@ -6,11 +6,13 @@ section) is described in docs/reports.md.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
+from itertools import chain
 from typing import Any
 
-from ledger.programme import ProgrammeRules
+from ledger.programme import ProgrammeRules, YearParameters
 
 from projections.rules import (
     exit_threshold,
@@ -20,7 +22,7 @@ from projections.rules import (
     read_rules,
     year_parameters,
 )
-from projections.storage import Database
+from projections.storage import Database, Row
 
 __all__ = ["ROLES", "SECTIONS", "accountability"]
 
@@ -64,8 +66,26 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
 # -- visits: each helper at least once a quarter [四(二)] --------------------------------------
 
 
-#: Households whose pairings, visits and periods are read together by ``_missed_visits``.
+#: Households read together by ``_missed_visits`` and ``_exit_faults`` (``_spans``).
 VISIT_SLICE = 2_000
+
+
+def _spans(db: Database, table: str) -> Iterator[tuple[str, str]]:
+    """The aggregate ids of ``table`` (one whose primary key starts with ``aggregate_id``) in
+    order, ``VISIT_SLICE`` distinct ids at a time, as (first, last) of each slice: every id of
+    the table falls in exactly one span."""
+    after = ""
+    while True:
+        ids = db.rows(
+            f"SELECT DISTINCT aggregate_id FROM {table} WHERE aggregate_id > ? "
+            "ORDER BY aggregate_id LIMIT ?",
+            (after, VISIT_SLICE),
+        )
+        if ids:
+            yield ids[0][0], ids[-1][0]
+        if len(ids) < VISIT_SLICE:
+            return
+        after = ids[-1][0]
 
 
 def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:
@@ -76,20 +96,8 @@ def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:
     if today is None:
         return []
     missed: list[dict[str, Any]] = []
-    after = ""
-    while True:
-        ids = db.rows(
-            "SELECT DISTINCT aggregate_id FROM pj_pairings WHERE aggregate_id > ? "
-            "ORDER BY aggregate_id LIMIT ?",
-            (after, VISIT_SLICE),
-        )
-        if not ids:
-            break
-        span = (ids[0][0], ids[-1][0])
+    for span in _spans(db, "pj_pairings"):
         missed.extend(_missed_in(db, span, today))
-        if len(ids) < VISIT_SLICE:
-            break
-        after = span[1]
     return sorted(missed, key=lambda m: (m["quarter"], m["helper"], m["household"]))
 
 
@@ -171,25 +179,54 @@ def _quarter_bounds_iso(year: int, quarter: int) -> tuple[str, date]:
 
 
 def _missing_roles(db: Database) -> list[dict[str, Any]]:
-    roles = defaultdict(set)
-    for aggregate_id, role in db.rows(
-        "SELECT aggregate_id, role FROM pj_pairings WHERE unpaired_on IS NULL"
+    missing: list[dict[str, Any]] = []
+    for page in _households(
+        db,
+        "number, aggregate_id, street, village, registered_by",
+        "stage IN ('registered', 'returned') AND key_target = 1",
     ):
-        roles[aggregate_id].add(role)
-    return [
-        {
-            "household": number,
-            "street": street,
-            "village": village,
-            "missing_roles": ",".join(r for r in ROLES if r not in roles[aggregate_id]),
-            "registered_by": officer,
-        }
-        for aggregate_id, number, street, village, officer in db.rows(
-            "SELECT aggregate_id, number, street, village, registered_by FROM pj_households "
-            "WHERE stage IN ('registered', 'returned') AND key_target = 1 ORDER BY number"
+        roles = defaultdict(set)
+        for aggregate_id, role in db.rows(
+            "SELECT p.aggregate_id, p.role FROM pj_pairings p JOIN pj_households h "
+            "ON h.aggregate_id = p.aggregate_id WHERE p.unpaired_on IS NULL "
+            "AND h.number BETWEEN ? AND ?",
+            (page[0][0], page[-1][0]),
+        ):
+            roles[aggregate_id].add(role)
+        missing.extend(
+            {
+                "household": number,
+                "street": street,
+                "village": village,
+                "missing_roles": ",".join(r for r in ROLES if r not in roles[aggregate_id]),
+                "registered_by": officer,
+            }
+            for number, aggregate_id, street, village, officer in page
+            if not set(ROLES) <= roles[aggregate_id]
         )
-        if not set(ROLES) <= roles[aggregate_id]
-    ]
+    return missing
+
+
+#: Households read per query by ``_households``.
+HOUSEHOLD_PAGE = 5_000
+
+
+def _households(db: Database, columns: str, where: str) -> Iterator[list[Row]]:
+    """The households ``where`` holds, ``HOUSEHOLD_PAGE`` at a time in number order (through
+    the number's index), ``columns`` starting with the number: a section that checks each
+    household holds one page, not every household of the ledger (600 k at 10 M events)."""
+    after = ""
+    while True:
+        page = db.rows(
+            f"SELECT {columns} FROM pj_households WHERE {where} AND number > ? "
+            "ORDER BY number LIMIT ?",
+            (after, HOUSEHOLD_PAGE),
+        )
+        if page:
+            yield page
+        if len(page) < HOUSEHOLD_PAGE:
+            return
+        after = page[-1][0]
 
 
 # -- registration: 7-day notice and the household's signature [四(一)] ----------------------
@@ -197,10 +234,12 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
 
 def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
     faults: list[dict[str, Any]] = []
-    for number, street, start, end, signed_on, registered_on, officer in db.rows(
-        "SELECT number, street, notice_start, notice_end, signed_on, registered_on, "
-        "registered_by FROM pj_households WHERE registered_on IS NOT NULL ORDER BY number"
-    ):
+    every = _households(
+        db,
+        "number, street, notice_start, notice_end, signed_on, registered_on, registered_by",
+        "registered_on IS NOT NULL",
+    )
+    for number, street, start, end, signed_on, registered_on, officer in chain.from_iterable(every):
         days = (
             (date.fromisoformat(end) - date.fromisoformat(start)).days + 1 if start and end else 0
         )
@@ -228,23 +267,39 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
 
 
 def _exit_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    years = year_parameters(db)
+    faults: list[dict[str, Any]] = []
+    for span in _spans(db, "pj_exit_steps"):  # a slice at a time: 280 MB at 10 M at once
+        faults.extend(_exit_faults_in(db, span, rules, years))
+    return faults
+
+
+def _exit_faults_in(
+    db: Database, span: tuple[str, str], rules: ProgrammeRules, years: dict[int, YearParameters]
+) -> list[dict[str, Any]]:
+    """``_exit_faults`` of the households whose aggregate ids are within ``span``."""
     steps = defaultdict(list)
     for aggregate_id, cycle, step, effective, end, officer, year in db.rows(
         "SELECT aggregate_id, exit_cycle, step, effective, notice_end, recorded_by, year "
-        "FROM pj_exit_steps ORDER BY aggregate_id, version"
+        "FROM pj_exit_steps WHERE aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, version",
+        span,
     ):
         steps[(aggregate_id, cycle)].append((step, effective, end, officer, year))
-    # Only the households with exit steps, and their incomes (every household's took 600 MB
-    # at 10 M events).
     households = {
         row[0]: row[1:]
         for row in db.rows(
             "SELECT aggregate_id, number, street, area FROM pj_households "
-            "WHERE aggregate_id IN (SELECT aggregate_id FROM pj_exit_steps)"
+            "WHERE aggregate_id BETWEEN ? AND ?",
+            span,
         )
     }
-    incomes = _latest_incomes(db)
-    years = year_parameters(db)
+    latest: dict[tuple[str, int], int] = {}
+    for aggregate_id, year, income in db.rows(
+        "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
+        "AND aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, version",
+        span,
+    ):
+        latest[(aggregate_id, year)] = income
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):
         number, street, area = households[aggregate_id]
@@ -254,22 +309,11 @@ def _exit_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
         if skipped:
             faults.append({**base, "year": year, "fault": "skipped-step", "detail": skipped})
         threshold = exit_threshold(rules, years, year, area) if year else None
-        income = incomes.get((aggregate_id, year))
+        income = latest.get((aggregate_id, year))
         if threshold is not None and (income is None or income < threshold):
             detail = f"latest {year} income {income} fen; threshold {threshold} fen"
             faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
     return faults
-
-
-def _latest_incomes(db: Database) -> dict[tuple[str, int], int]:
-    latest: dict[tuple[str, int], int] = {}
-    for aggregate_id, year, income in db.rows(
-        "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
-        "AND aggregate_id IN (SELECT aggregate_id FROM pj_exit_steps) "
-        "ORDER BY aggregate_id, version"
-    ):
-        latest[(aggregate_id, year)] = income
-    return latest
 
 
 def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:

@@ -74,6 +74,24 @@ def test_missed_visits_are_the_same_read_a_slice_of_households_at_a_time(
     assert sliced == whole
 
 
+@pytest.mark.parametrize("size", [1, 2])
+def test_exit_faults_are_the_same_read_a_slice_of_households_at_a_time(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    for n in range(1, 5):
+        register(ledger, f"JH-{n}", serial=n)
+        exit_household(ledger, f"JH-{n}")
+        if n % 2:  # corrected below the threshold after the exit
+            ledger.assess_income(stamp("jn-01", date(2017, 2, 1)), f"JH-{n}", 2016, 700_000)
+    whole = section(ledger, "exit_faults")
+
+    monkeypatch.setattr(accountability, "VISIT_SLICE", size)
+    sliced = section(ledger, "exit_faults")
+
+    assert sorted(f["household"] for f in whole) == ["JH-1", "JH-3"]
+    assert sliced == whole
+
+
 def test_a_helper_visiting_every_quarter_is_not_reported(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
