@@ -39,7 +39,6 @@ __all__ = [
     "import_rows",
     "recorded_refs",
     "register_at",
-    "register_at_head",
     "register_version",
     "sha256",
 ]
@@ -148,11 +147,6 @@ def register_at(app: Ledger, version: int) -> ImportLedger | None:
     ).mutate(None)
     assert isinstance(register, ImportLedger)
     return register
-
-
-def register_at_head(app: Ledger) -> ImportLedger | None:
-    """The register at its latest version (None before the first import)."""
-    return register_at(app, register_version(app))
 
 
 @dataclass(frozen=True)

@@ -181,11 +181,11 @@ def test_recorded_refs_reads_the_register_a_page_at_a_time(
 
 
 def test_the_register_at_its_head_is_the_replayed_register(ledger: Ledger) -> None:
-    assert imports.register_at_head(ledger) is None  # nothing imported yet
+    assert imports.register_at(ledger, imports.register_version(ledger)) is None  # no import
     for n in range(1, 4):
         run(ledger, [identify_row(n)])
 
-    head = imports.register_at_head(ledger)
+    head = imports.register_at(ledger, imports.register_version(ledger))
     replayed = ledger.get_by_id(imports.ImportLedger.create_id())
 
     assert isinstance(head, imports.ImportLedger)
