@@ -26,6 +26,7 @@ from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "ActorOption",
@@ -45,8 +46,11 @@ __all__ = [
     "settings",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+# Text officers typed is shown as typed: rich would read "[...]" in it as markup (a document
+# named "[/doc]" crashed a table; "[red]x[/red]" lost its brackets) and ":name:" as an emoji.
+# Style goes through rich.text.Text, never through markup in a string.
+console = Console(markup=False, emoji=False)
+err_console = Console(stderr=True, markup=False, emoji=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -138,7 +142,7 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except LedgerError as exc:
             err_console.print(
-                f"[red]refused[/red] {exc}", markup=True, highlight=False, soft_wrap=True
+                Text.assemble(("refused", "red"), f" {exc}"), highlight=False, soft_wrap=True
             )
             raise typer.Exit(REFUSED) from None
         except PersistenceError as exc:  # the store is locked, busy or gone: not a defect

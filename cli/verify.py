@@ -16,6 +16,7 @@ from ledger.keys import load_private_key
 from ledger.transparency import Checkpoint, record_checkpoint
 from ledger.verification import VerifyReport, verify_ledger
 from rich.progress import Progress
+from rich.text import Text
 
 from cli.common import (
     DocumentOption,
@@ -88,7 +89,7 @@ def _render_failure(report: VerifyReport) -> None:
     first = report.problems[0]
     where = "checkpoint file" if first.position < 0 else f"position {first.position}"
     err_console.print(
-        f"[red]FAILED[/red] at {where}: {first.event}: {first.reason}",
+        Text.assemble(("FAILED", "red"), f" at {where}: {first.event}: {first.reason}"),
         highlight=False,
         soft_wrap=True,
     )
