@@ -63,7 +63,10 @@ def verify(
     ] = False,
     log_key: Annotated[
         list[str] | None,
-        typer.Option("--log-key", help="Log key id you trust, pinned out of band (repeatable)."),
+        typer.Option(
+            "--log-key",
+            help="Log key id you trust, pinned out of band (repeatable); then only these count.",
+        ),
     ] = None,
 ) -> None:
     """Recompute everything 全面核验: signatures, roles, the Merkle root, every checkpoint."""

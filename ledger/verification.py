@@ -647,8 +647,16 @@ class Verifier:
         return f"the first {size} events do not hash to its root" + (hint if where else "")
 
     def _check_checkpoint_files(self) -> None:
+        # Keys pinned out of band replace the ledger's own registrations: whoever controls the
+        # store could register a log key of their own and sign a checkpoint of a rewritten log.
+        pinned = self.trusted_log_keys
         for name, checkpoint in self.given:
-            if checkpoint.key_id not in self.log_keys | self.trusted_log_keys:
+            if pinned and checkpoint.key_id not in pinned:
+                reason = (
+                    f"key {checkpoint.key_id} is not a pinned log key ({', '.join(sorted(pinned))})"
+                )
+                self._problem(-1, f"checkpoint {name}", reason)
+            elif not pinned and checkpoint.key_id not in self.log_keys:
                 self._problem(-1, f"checkpoint {name}", f"key {checkpoint.key_id} is not a log key")
 
     def finish(self) -> VerifyReport:

@@ -170,3 +170,24 @@ def _run_tool(*args: object) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def _verify_pinned(signed: SignedLedger, pinned: list[str]) -> list[str]:
+    app = open_ledger(str(signed.path))
+    try:
+        report = verify_ledger(
+            app.recorder, app.mapper, [("cp.json", signed.checkpoint)], trusted_log_keys=pinned
+        )
+    finally:
+        app.close()
+    return [f"{p.event}: {p.reason}" for p in report.problems]
+
+
+def test_a_pinned_log_key_is_the_only_one_trusted(signed: SignedLedger) -> None:
+    # The ledger registered the checkpoint's key; a key pinned out of band overrides that:
+    # whoever controls the store could have registered their own.
+    assert _verify_pinned(signed, [signed.checkpoint.key_id]) == []
+    assert _verify_pinned(signed, ["0000000000000000"]) == [
+        f"checkpoint cp.json: key {signed.checkpoint.key_id} is not a pinned log key "
+        "(0000000000000000)"
+    ]
