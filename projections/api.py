@@ -107,16 +107,20 @@ def summary(ledger: Ledger) -> dict[str, Any]:
         "per_person": money["per_person"],
         "splits": money["splits"],
         "accountability": {
-            section: len(duty[section])
-            for section in (
-                "missed_visits",
-                "missing_roles",
-                "registration_faults",
-                "exit_faults",
-                "talks_due",
-                "overdue_findings",
-                "early_unpairings",
-            )
+            **{
+                section: len(duty[section])
+                for section in (
+                    "missed_visits",
+                    "missing_roles",
+                    "registration_faults",
+                    "exit_faults",
+                    "talks_due",
+                )
+            },
+            # A talk due is listed whether or not it was held: say how many were.
+            "talks_held": sum(1 for talk in duty["talks_due"] if talk["talk_held"]),
+            "overdue_findings": len(duty["overdue_findings"]),
+            "early_unpairings": len(duty["early_unpairings"]),
         },
     }
 
