@@ -26,7 +26,7 @@ from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import Stamp
-from ledger.errors import LedgerError, PermissionRefusedError
+from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.privacy import Reader
 
 __all__ = [
@@ -355,6 +355,13 @@ def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[
             "as",
             f"{reader.actor or 'an anonymous reader'} ({reader.role}) may not export: the export "
             "carries personal data in clear (admin, inspector or a district officer)",
+        )
+    if app.household_keys.master is None:
+        # Every household would export as [sealed]: a file no store re-imports.
+        raise InputError(
+            "master_key",
+            "the export carries personal data in clear: set LEDGER_MASTER_KEY or "
+            "LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
         )
     return _export_commands(app)
 

@@ -101,3 +101,15 @@ def test_a_new_master_key_file_is_owner_only_and_rotation_moves_every_key_to_it(
     assert rotated.exit_code == 0, rotated.output
     assert "2 household keys re-wrapped" in rotated.output
     assert id_card(1) in with_new.output
+
+
+def test_an_export_without_the_master_key_is_refused_and_writes_no_file(
+    store: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "events.jsonl"
+    no_key = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
+
+    result = fupin(store, "--as", "admin", "export", "events", "-o", str(target), env=no_key)
+
+    assert_refused(result, "master_key", "the export carries personal data in clear")
+    assert not target.exists()
