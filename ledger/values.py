@@ -53,17 +53,24 @@ MEASURE_CATEGORIES = (
 #: One trillion yuan: far above any real figure, low enough that sums stay exact in SQLite.
 MAX_FEN = 100_000_000_000_000
 
-_MONEY = re.compile(r"(?P<yuan>\d{1,15})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
+#: Yuan as plain digits or grouped by thousands (``1,234,567.89``); a comma anywhere else is
+#: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
+_MONEY = re.compile(r"(?P<yuan>\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_yuan(text: str, field: str = "amount") -> int:
-    """Parse ``1234.56`` (yuan) into integer fen; refuse negatives, 3+ decimals, NaN, floats."""
-    cleaned = text.strip().replace(",", "")
-    match = _MONEY.fullmatch(cleaned)
+    """Parse ``1234.56`` or ``1,234.56`` (yuan) into integer fen; refuse negatives, 3+
+    decimals, NaN, floats, commas that do not group thousands."""
+    match = _MONEY.fullmatch(text.strip())
     if match is None:
-        raise InputError(field, f"{text!r} is not an amount in yuan with at most 2 decimals")
-    fen = int(match["yuan"]) * 100 + int((match["fen"] or "0").ljust(2, "0"))
+        raise InputError(
+            field,
+            f"{text!r} is not an amount in yuan with at most 2 decimals "
+            "(commas only between thousands)",
+        )
+    yuan = int(match["yuan"].replace(",", ""))
+    fen = yuan * 100 + int((match["fen"] or "0").ljust(2, "0"))
     if fen > MAX_FEN:
         raise InputError(field, f"{text!r} exceeds the largest amount the ledger accepts")
     return fen

@@ -31,7 +31,16 @@ from tests.support import id_card
 
 @pytest.mark.parametrize(
     ("text", "fen"),
-    [("1234.56", 123456), ("0", 0), ("7", 700), ("7.5", 750), ("0.01", 1), (" 1,000.10 ", 100010)],
+    [
+        ("1234.56", 123456),
+        ("0", 0),
+        ("7", 700),
+        ("7.5", 750),
+        ("0.01", 1),
+        (" 1,000.10 ", 100010),
+        ("12,345,678", 1_234_567_800),
+        ("100,000,000,000.00", 10_000_000_000_000),
+    ],
 )
 def test_amount_in_yuan_is_parsed_into_exact_fen(text: str, fen: int) -> None:
     assert parse_yuan(text) == fen
@@ -39,7 +48,12 @@ def test_amount_in_yuan_is_parsed_into_exact_fen(text: str, fen: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["12.345", "-1", "NaN", "nan", "inf", "Infinity", "1e5", "", "   ", "1.", ".5", "¥5", "１２"],
+    [
+        *("12.345", "-1", "NaN", "nan", "inf", "Infinity", "1e5", "", "   ", "1.", ".5", "¥5"),
+        "１２",
+        # a comma that does not group thousands: "1,00" is a decimal comma, not 100 yuan
+        *("1,00", "1,0000", ",100", "100,", "1,,000", "1000,000", "1,000,00", "1,000.1,0"),
+    ],
 )
 def test_malformed_amount_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InputError) as refused:
