@@ -122,6 +122,8 @@ class Household(LedgerAggregate):
         self.plan_year: int | None = None
         self.received_fen = 0
         self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
+        self.unpaired_on: dict[str, date] = {}  # helper id -> when its last pairing ended
+        self.registered_on: date | None = None
         self.exit_dates: list[date] = []  # effective date of each exit step so far
         self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
@@ -226,6 +228,8 @@ class Household(LedgerAggregate):
             self.check_stage("signature", Stage.UNDER_NOTICE)
         if self.signed_on is not None:
             raise RuleError("signature", "the household has already signed")
+        if self.notice is not None and prov.effective < self.notice[0]:
+            raise RuleError("effective", f"the notice it confirms began only on {self.notice[0]}")
         self._signed(prov)
 
     @event("Signed")
@@ -251,6 +255,7 @@ class Household(LedgerAggregate):
     def _registered(self, key_target: bool, prov: Provenance) -> None:
         self.stage = Stage.REGISTERED
         self.key_target = key_target
+        self.registered_on = prov.effective
 
     # -- pairing, agreement, visits, measures, funds ---------------------------------------
 
@@ -263,6 +268,10 @@ class Household(LedgerAggregate):
         limit = max_cadres if role == "cadre" else 1
         if taken >= limit:
             raise RuleError("helper", f"the household already has {taken} {role} helper(s)")
+        self.check_not_before(prov.effective, self.registered_on, f"{self.number} was registered")
+        self.check_not_before(
+            prov.effective, self.unpaired_on.get(helper), f"{helper}'s last pairing with it ended"
+        )
         self._paired(helper, role, prov)
 
     @event("HelperPaired")
@@ -280,12 +289,20 @@ class Household(LedgerAggregate):
             raise RuleError("reason", "ending a pairing must say why")
         if self.stage != Stage.EXITED and not replacement:
             raise RuleError("helper", "no unpairing before exit 不脱贫不脱钩, except a replacement")
+        self.check_not_before(prov.effective, self.paired_on.get(helper), f"{helper} was paired")
+        if self.stage == Stage.EXITED and not replacement and prov.effective < self.exit_dates[-1]:
+            raise RuleError(
+                "effective",
+                f"{self.number} exited only on {self.exit_dates[-1]}: no unpairing before exit "
+                "不脱贫不脱钩, except a replacement",
+            )
         self._unpaired(helper, replacement, reason, prov)
 
     @event("HelperUnpaired")
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         role = self.helpers.pop(helper)
         self.paired_on.pop(helper, None)
+        self.unpaired_on[helper] = prov.effective
         if replacement:
             self.helpers[replacement] = role
             self.paired_on[replacement] = prov.effective
@@ -295,6 +312,8 @@ class Household(LedgerAggregate):
         self.check_active("agreement")
         if not self.helpers:
             raise RuleError("agreement", "pair at least one helper before the agreement")
+        first = min(self.paired_on.values(), default=None)
+        self.check_not_before(prov.effective, first, "its first helper still paired was paired")
         self._agreement_signed(prov)
 
     @event("AgreementSigned")
@@ -305,9 +324,7 @@ class Household(LedgerAggregate):
         """A paired helper meets the household (at least once a quarter [四(二)])."""
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper} is not paired with household {self.number}")
-        paired = self.paired_on.get(helper)
-        if paired is not None and prov.effective < paired:
-            raise RuleError("effective", f"{helper} was paired only on {paired}")
+        self.check_not_before(prov.effective, self.paired_on.get(helper), f"{helper} was paired")
         self._visit_recorded(helper, summary, prov)
 
     @event("VisitRecorded")
@@ -469,6 +486,12 @@ class Household(LedgerAggregate):
             self.exit_steps = []
 
     # -- checks and corrections ------------------------------------------------------------
+
+    @staticmethod
+    def check_not_before(effective: date, earliest: date | None, what: str) -> None:
+        """A step cannot take effect before the step it follows: "``what`` only on …"."""
+        if earliest is not None and effective < earliest:
+            raise RuleError("effective", f"{what} only on {earliest}")
 
     def check_stage(self, what: str, expected: str) -> None:
         if self.stage != expected:

@@ -12,8 +12,7 @@ street and stage from ``pj_households``.
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
-from projections.households import place
-from projections.households import stage as household_stage
+from projections.households import before_exit, place
 from projections.reference import helper_of
 from projections.storage import Database
 
@@ -58,7 +57,7 @@ def helper_paired(db: Database, fact: Fact) -> None:
 
 
 def helper_unpaired(db: Database, fact: Fact) -> None:
-    stage = household_stage(db, fact.aggregate_id)
+    early = before_exit(db, fact.aggregate_id, fact.effective)
     row = db.one(
         "SELECT role FROM pj_pairings WHERE aggregate_id = ? AND helper = ? "
         "AND unpaired_on IS NULL",
@@ -72,7 +71,7 @@ def helper_unpaired(db: Database, fact: Fact) -> None:
             fact.actor,
             fact["reason"],
             fact["replacement"],
-            int(stage != "exited"),
+            int(early),
             fact.aggregate_id,
             fact["helper"],
         ),

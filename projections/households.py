@@ -219,6 +219,15 @@ def stage(db: Database, aggregate_id: str) -> str:
     return "" if row is None else str(row["stage"])
 
 
+def before_exit(db: Database, aggregate_id: str, effective: str) -> bool:
+    """Whether a pairing ending on ``effective`` (ISO) ends before the household's exit
+    (不脱贫不脱钩): it has not exited, or its exit took effect after that day."""
+    row = db.held("households", Held).row(db, aggregate_id)
+    if row is None or row["stage"] != "exited":
+        return True
+    return bool(row["exited_on"] and effective < str(row["exited_on"]))
+
+
 def _number(db: Database, fact: Fact) -> str:
     return place(db, fact.aggregate_id)[0]
 

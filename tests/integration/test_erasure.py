@@ -4,6 +4,7 @@ data, and the counts, money, hash chain and verification are untouched."""
 from __future__ import annotations
 
 import glob
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_a_visit_after_erasure_is_still_recorded(
 ) -> None:
     ledger, _, _ = erased
 
-    ledger.pair(stamp("jn-01"), "JH-0001", "c-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-0001", "c-1")
 
     assert "c-1" in ledger.household("JH-0001").helpers
 

@@ -35,6 +35,11 @@ MOSTLY_YES = st.sampled_from((True, True, True, False))
 HELPER_KINDS = {"c-1": "cadre", "c-2": "cadre", "e-1": "enterprise", "sw-1": "social-worker"}
 ACCOUNTS = ("city-2016", "district-2016")
 JN = "jn-01"
+#: Each step on or after the one it follows: notice from 3 August, signed within it, registered
+#: on the 20th, paired after that.
+SIGNED = date(2016, 8, 5)
+REGISTERED = date(2016, 8, 20)
+PAIRED = date(2016, 8, 21)
 RURAL_2016_THRESHOLD = 810_000  # 45 % of 18,000 yuan, in fen
 
 
@@ -127,9 +132,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def sign(self, data: st.DataObject) -> None:
         number = data.draw(st.sampled_from(self.numbers_in(Stage.UNDER_NOTICE)))
         if number in self.model.signed:
-            self.refused(RuleError, lambda: self.app.sign(stamp(JN), number))
+            self.refused(RuleError, lambda: self.app.sign(stamp(JN, SIGNED), number))
             return
-        self.app.sign(stamp(JN), number)
+        self.app.sign(stamp(JN, SIGNED), number)
         self.model.signed.add(number)
         self.accepted()
 
@@ -137,7 +142,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data(), key_target=MOSTLY_YES)
     def register(self, data: st.DataObject, key_target: bool) -> None:
         number = data.draw(st.sampled_from(self.numbers_in(Stage.UNDER_NOTICE)))
-        s = stamp(JN, date(2016, 8, 20))
+        s = stamp(JN, REGISTERED)
         if number not in self.model.signed:
             self.refused(RuleError, lambda: self.app.register(s, number, key_target))
             return
@@ -153,9 +158,11 @@ class LedgerMachine(RuleBasedStateMachine):
         role = ROLE_OF_KIND[HELPER_KINDS[helper]]
         paired = self.model.pairings.get(number)
         if paired is None or self.model.stages[number] != Stage.REGISTERED or helper in paired:
-            self.refused(RuleError, lambda: self.app.pair(stamp(JN), number, helper))
+            self.refused(RuleError, lambda: self.app.pair(stamp(JN, PAIRED), number, helper))
             return
-        self.app.pair(stamp(JN), number, helper)  # at most 2 cadres here, under the limit of 3
+        self.app.pair(
+            stamp(JN, PAIRED), number, helper
+        )  # at most 2 cadres here, under the limit of 3
         paired[helper] = role
         self.accepted()
 

@@ -23,6 +23,10 @@ from ledger.household import Household, Personal, Stage
 from tests.support import DOC, id_card, identify, refuses, register, stamp
 
 JN = "jn-01"
+#: Realistic dates for the steps the tests take: a household signs during its notice (3-9 August
+#: 2016) and is paired after its registration (10 August).
+SIGNED = date(2016, 8, 5)
+PAIRED = date(2016, 8, 11)
 
 
 def facts(number: str = "JH-9", **changes: object) -> Identification:
@@ -287,19 +291,19 @@ def test_dismissed_objection_leaves_the_household_under_notice(ledger: Ledger) -
 
 def test_signature_outside_a_notice_is_refused(ledger: Ledger) -> None:
     identify(ledger, "JH-1")
-    refuses(ledger, RuleError, "stage", lambda: ledger.sign(stamp(JN), "JH-1"))
+    refuses(ledger, RuleError, "stage", lambda: ledger.sign(stamp(JN, SIGNED), "JH-1"))
 
 
 def test_household_signs_only_once(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, date(2016, 8, 5)), "JH-1")
 
-    refuses(ledger, RuleError, "signature", lambda: ledger.sign(stamp(JN), "JH-1"))
+    refuses(ledger, RuleError, "signature", lambda: ledger.sign(stamp(JN, SIGNED), "JH-1"))
 
 
 def test_registration_during_the_notice_is_refused(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.sign(stamp(JN), "JH-1")
+    ledger.sign(stamp(JN, SIGNED), "JH-1")
 
     refuses(
         ledger,
@@ -311,7 +315,7 @@ def test_registration_during_the_notice_is_refused(ledger: Ledger) -> None:
 
 def test_registration_with_an_open_objection_is_refused(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.sign(stamp(JN), "JH-1")
+    ledger.sign(stamp(JN, SIGNED), "JH-1")
     ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
 
     refuses(
@@ -337,7 +341,7 @@ def test_key_target_without_labour_capacity_is_refused(ledger: Ledger) -> None:
     ledger.identify(stamp(JN), facts(labour=False))
     ledger.review(stamp(JN), "JH-9", True)
     ledger.post_notice(stamp(JN), "JH-9", date(2016, 8, 3), date(2016, 8, 9))
-    ledger.sign(stamp(JN), "JH-9")
+    ledger.sign(stamp(JN, SIGNED), "JH-9")
 
     refuses(
         ledger,
@@ -363,14 +367,14 @@ def test_registration_after_the_notice_registers_a_key_target(ledger: Ledger) ->
 
 def test_pairing_before_registration_is_refused(ledger: Ledger) -> None:
     identify(ledger, "JH-1")
-    refuses(ledger, RuleError, "stage", lambda: ledger.pair(stamp(JN), "JH-1", "c-1"))
+    refuses(ledger, RuleError, "stage", lambda: ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1"))
 
 
 def test_four_plus_one_helpers_are_paired_by_role(ledger: Ledger) -> None:
     register(ledger, "JH-1")
 
     for helper in ("c-1", "e-1", "sw-1", "v-1"):
-        ledger.pair(stamp(JN), "JH-1", helper)
+        ledger.pair(stamp(JN, PAIRED), "JH-1", helper)
 
     assert ledger.household("JH-1").helpers == {
         "c-1": "cadre",
@@ -382,14 +386,16 @@ def test_four_plus_one_helpers_are_paired_by_role(ledger: Ledger) -> None:
 
 def test_helper_is_paired_with_a_household_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
-    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "c-1"))
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1"))
 
 
 def test_pairing_an_unknown_helper_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    refuses(ledger, NotFoundError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "nobody"))
+    refuses(
+        ledger, NotFoundError, "helper", lambda: ledger.pair(stamp(JN, PAIRED), "JH-1", "nobody")
+    )
 
 
 def test_three_cadres_may_share_a_hard_case_but_not_four(ledger: Ledger) -> None:
@@ -397,60 +403,63 @@ def test_three_cadres_may_share_a_hard_case_but_not_four(ledger: Ledger) -> None
     for helper in ("c-3", "c-4"):
         ledger.register_helper(stamp(), helper, "cadre", helper, rank="division")
     for helper in ("c-1", "c-2", "c-3"):
-        ledger.pair(stamp(JN), "JH-1", helper)
+        ledger.pair(stamp(JN, PAIRED), "JH-1", helper)
 
-    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "c-4"))
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN, PAIRED), "JH-1", "c-4"))
 
 
 def test_second_enterprise_or_cooperative_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.register_helper(stamp(), "coop-1", "cooperative", "合作社")
-    ledger.pair(stamp(JN), "JH-1", "e-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "e-1")
 
-    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN), "JH-1", "coop-1"))
+    refuses(ledger, RuleError, "helper", lambda: ledger.pair(stamp(JN, PAIRED), "JH-1", "coop-1"))
 
 
 def test_unpairing_before_exit_without_a_replacement_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
     refuses(
-        ledger, RuleError, "helper", lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer")
+        ledger,
+        RuleError,
+        "helper",
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "transfer"),
     )
 
 
 def test_replacement_takes_over_the_pairing_role(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
-    ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2")
+    ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "transfer", replacement="c-2")
 
     assert ledger.household("JH-1").helpers == {"c-2": "cadre"}
 
 
 def test_replacement_already_paired_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
-    ledger.pair(stamp(JN), "JH-1", "c-2")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-2")
 
     refuses(
         ledger,
         RuleError,
         "replacement",
-        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2"),
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "transfer", replacement="c-2"),
     )
     assert ledger.household("JH-1").helpers == {"c-1": "cadre", "c-2": "cadre"}
 
 
 def test_replacement_of_another_kind_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
     refuses(
         ledger,
         RuleError,
         "replacement",
-        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="sw-1"),
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "transfer", replacement="sw-1"),
     )
 
 
@@ -460,39 +469,119 @@ def test_unpairing_a_helper_not_paired_is_refused(ledger: Ledger) -> None:
         ledger,
         RuleError,
         "helper",
-        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", "transfer", replacement="c-2"),
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "transfer", replacement="c-2"),
     )
 
 
 def test_unpairing_without_a_reason_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
     refuses(
         ledger,
         RuleError,
         "reason",
-        lambda: ledger.unpair(stamp(JN), "JH-1", "c-1", " ", replacement="c-2"),
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", " ", replacement="c-2"),
     )
 
 
 def test_helper_is_unpaired_without_replacement_after_exit(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
     exit_registered(ledger, "JH-1")
 
-    ledger.unpair(stamp(JN), "JH-1", "c-1", "household exited")
+    ledger.unpair(stamp(JN, date(2017, 1, 21)), "JH-1", "c-1", "household exited")
 
     assert ledger.household("JH-1").helpers == {}
 
 
+# -- a step never takes effect before the step it follows ------------------------------------
+
+
+def test_a_signature_before_the_notice_began_is_refused(ledger: Ledger) -> None:
+    under_notice(ledger, "JH-1")  # notice 3-9 August 2016
+
+    refused = refuses(
+        ledger, RuleError, "effective", lambda: ledger.sign(stamp(JN, date(2016, 8, 2)), "JH-1")
+    )
+
+    assert "began only on 2016-08-03" in str(refused)
+
+
+def test_a_pairing_before_registration_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # registered 10 August 2016
+
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.pair(stamp(JN, date(2016, 8, 9)), "JH-1", "c-1"),
+    )
+
+
+def test_a_pairing_again_dated_before_the_last_one_ended_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.unpair(stamp(JN, date(2016, 9, 21)), "JH-1", "c-1", "调岗", replacement="c-2")
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.pair(stamp(JN, date(2016, 9, 1)), "JH-1", "c-1"),
+    )
+
+    assert "c-1's last pairing with it ended only on 2016-09-21" in str(refused)
+    ledger.pair(stamp(JN, date(2016, 9, 21)), "JH-1", "c-1")  # from that day on: fine
+
+
+def test_an_unpairing_before_the_pairing_is_refused_even_with_a_replacement(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, date(2016, 9, 1)), "JH-1", "c-1")
+
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.unpair(stamp(JN, PAIRED), "JH-1", "c-1", "调岗", replacement="c-2"),
+    )
+
+
+def test_an_unpairing_recorded_after_exit_but_dated_before_it_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    exit_registered(ledger, "JH-1")  # approved 20 January 2017
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.unpair(stamp(JN, date(2017, 1, 19)), "JH-1", "c-1", "已脱贫"),
+    )
+
+    assert "exited only on 2017-01-20" in str(refused)
+
+
+def test_an_agreement_before_its_first_pairing_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, date(2016, 8, 20)), "JH-1", "c-1")
+
+    refuses(
+        ledger, RuleError, "effective", lambda: ledger.sign_agreement(stamp(JN, PAIRED), "JH-1")
+    )
+
+
 def test_agreement_without_a_paired_helper_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    refuses(ledger, RuleError, "agreement", lambda: ledger.sign_agreement(stamp(JN), "JH-1"))
+    refuses(
+        ledger, RuleError, "agreement", lambda: ledger.sign_agreement(stamp(JN, PAIRED), "JH-1")
+    )
 
 
 def test_agreement_is_signed_on_its_effective_date(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
     ledger.sign_agreement(stamp(JN, date(2016, 8, 20)), "JH-1")
 
@@ -501,7 +590,7 @@ def test_agreement_is_signed_on_its_effective_date(ledger: Ledger) -> None:
 
 def test_agreement_before_registration_is_refused(ledger: Ledger) -> None:
     identify(ledger, "JH-1")
-    refuses(ledger, RuleError, "stage", lambda: ledger.sign_agreement(stamp(JN), "JH-1"))
+    refuses(ledger, RuleError, "stage", lambda: ledger.sign_agreement(stamp(JN, PAIRED), "JH-1"))
 
 
 def test_visit_by_a_helper_not_paired_is_refused(ledger: Ledger) -> None:
@@ -511,7 +600,7 @@ def test_visit_by_a_helper_not_paired_is_refused(ledger: Ledger) -> None:
 
 def test_visit_by_a_paired_helper_is_recorded_with_its_date(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
 
     ledger.record_visit(stamp(JN, date(2016, 9, 3)), "JH-1", "c-1", "走访")
 
@@ -810,7 +899,7 @@ def version_of_last(app: Ledger, number: str, event: str) -> int:
 
 def test_voiding_a_visit_removes_it(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.pair(stamp(JN), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
     ledger.record_visit(stamp(JN, date(2016, 9, 1)), "JH-1", "c-1")
     ledger.record_visit(stamp(JN, date(2016, 9, 2)), "JH-1", "c-1")
     wrong = version_of_last(ledger, "JH-1", "VisitRecorded")
