@@ -16,6 +16,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.values import MAX_FEN, format_yuan
 
 __all__ = ["FUND_SOURCES", "FUND_USES", "PURPOSES", "Disbursement", "FundAccount"]
 
@@ -74,6 +75,7 @@ class FundAccount(LedgerAggregate):
         self.year = year
         self.street = street
         self.donor = donor
+        self.opened_on = prov.effective
         self.balance_fen = 0
         self.received_fen = 0
         self.disbursed_fen = 0
@@ -91,6 +93,13 @@ class FundAccount(LedgerAggregate):
         """An allocation 拨付 reaches the account."""
         if amount_fen <= 0:
             raise RuleError("amount", "an allocation is a positive amount")
+        if self.received_fen + amount_fen > MAX_FEN:
+            raise RuleError(
+                "amount",
+                f"{self.code} would receive more than {format_yuan(MAX_FEN)} yuan in all, "
+                "the most the ledger keeps exact",
+            )
+        self.check_open_by(prov.effective)
         self._received(amount_fen, prov)
 
     @event("AllocationReceived")
@@ -105,6 +114,7 @@ class FundAccount(LedgerAggregate):
         """Pay out, never beyond the balance."""
         if payment.amount_fen <= 0:
             raise RuleError("amount", "a disbursement is a positive amount")
+        self.check_open_by(prov.effective)
         if payment.amount_fen > self.balance_fen:
             raise RuleError(
                 "amount",
@@ -132,6 +142,11 @@ class FundAccount(LedgerAggregate):
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
+
+    def check_open_by(self, effective: date) -> None:
+        """Money moves only once the account is open."""
+        if effective < self.opened_on:
+            raise RuleError("effective", f"{self.code} was opened only on {self.opened_on}")
 
     def _latest(self, day: date) -> None:
         # Voiding a flow leaves this as it was: later than the latest is still safe (the

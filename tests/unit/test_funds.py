@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.funds import Disbursement, FundAccount, lowest_balance
+from ledger.values import MAX_FEN
 
 from tests.support import DOC, refuses, register, stamp
 
@@ -149,6 +151,41 @@ def test_allocation_that_is_not_positive_is_refused(ledger: Ledger, amount: int)
         RuleError,
         "amount",
         lambda: ledger.receive_allocation(stamp(QU), "city-2016", amount),
+    )
+
+
+def test_money_dated_before_the_account_opened_is_refused(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU, date(2016, 8, 15)), "city-2016", "city", 2016)
+    ledger.receive_allocation(stamp(QU, date(2016, 8, 15)), "city-2016", 1_000)
+
+    for early in (stamp(QU, date(2016, 8, 14)), stamp(QU, date(1, 1, 1))):
+        refused = refuses(
+            ledger,
+            RuleError,
+            "effective",
+            partial(ledger.receive_allocation, early, "city-2016", 100),
+        )
+        assert "opened only on 2016-08-15" in str(refused)
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.disburse(
+            stamp(QU, date(2016, 8, 14)),
+            "city-2016",
+            Disbursement(500, "facilities", "village", street="江南", village="雄光"),
+        ),
+    )
+
+
+def test_an_account_receives_at_most_the_ledgers_largest_amount_in_all(ledger: Ledger) -> None:
+    # Each allocation below the cap, but together above it: SUM would overflow SQLite's integers
+    # after ~92 k of them and break every funds report for good.
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+    ledger.receive_allocation(stamp(QU), "city-2016", MAX_FEN)
+
+    refuses(
+        ledger, RuleError, "amount", lambda: ledger.receive_allocation(stamp(QU), "city-2016", 1)
     )
 
 
@@ -417,8 +454,9 @@ def test_a_payment_is_accepted_exactly_when_no_day_goes_below_zero(
     moves: list[tuple[bool, int, int]],
 ) -> None:
     # ``disburse`` skips the day-by-day walk for a payment dated on or after every flow; its
-    # decisions must equal the walk's for any order of dates.
-    fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=PROV)
+    # decisions must equal the walk's for any order of dates (on or after the opening).
+    opened = Provenance(QU, "officer", date(2016, 7, 1), DOC)
+    fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=opened)
     flows: list[tuple[date, int]] = []
     for incoming, amount, offset in moves:
         day = date(2016, 7, 1) + timedelta(days=offset)
