@@ -9,7 +9,9 @@ applies them all or none; ``--dry-run`` checks everything and writes nothing.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import stat
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -22,13 +24,13 @@ from typing import Annotated, Any
 import orjson
 import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
-from ledger.imports import ImportResult, Row, RowError, import_rows, sha256
+from ledger.imports import ImportResult, Row, RowError, import_rows
 from rich.progress import Progress
 from typer.core import TyperGroup
 
 from cli.common import REFUSED, console, err_console, ledger_session, refusals, settings
 
-__all__ = ["import_app", "read_file"]
+__all__ = ["MAX_FILE_BYTES", "import_app", "load_file", "read_bytes", "read_file"]
 
 _JSONL_KEYS = frozenset(
     {"command", "ref", "actor", "effective", "document", "note", "args", "role", "recorded_at"}
@@ -61,24 +63,58 @@ class TemplateFormat(StrEnum):
 # -- reading files into rows ---------------------------------------------------------------
 
 
+#: The largest file ``fupin import`` reads (1 GiB, docs/import.md): an import holds its file
+#: in memory, so a bigger one, or a device such as /dev/zero, is refused before it is read.
+MAX_FILE_BYTES = 1 << 30
+
+
 def read_file(path: Path) -> tuple[list[Row], list[RowError]]:
     """The rows of a JSONL, CSV or XLSX file, and every error found reading it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [RowError(str(path), "file", f"cannot be read: {exc.strerror}")]
+    data = load_file(path)
+    if isinstance(data, RowError):
+        return [], [data]
     return read_bytes(path.name, data)
+
+
+def load_file(path: Path) -> bytes | RowError:
+    """The bytes of ``path``: a regular file of at most ``MAX_FILE_BYTES``, checked before
+    it is read (a device such as /dev/zero never ends; a pipe may never open)."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return RowError(str(path), "file", "is not a regular file (a device, folder or pipe)")
+        if status.st_size > MAX_FILE_BYTES:
+            return RowError(str(path), "file", _too_large())
+        with path.open("rb") as handle:
+            data = handle.read(status.st_size + 1)  # one more byte: did it grow meanwhile?
+    except OSError as exc:
+        return RowError(str(path), "file", f"cannot be read: {exc.strerror or exc}")
+    if len(data) != status.st_size:
+        return RowError(str(path), "file", "changed while it was read; try again")
+    return data
+
+
+def _too_large() -> str:
+    limit = MAX_FILE_BYTES
+    size = f"{limit >> 30} GiB" if limit % (1 << 30) == 0 else f"{limit:,} bytes"
+    return f"is larger than the import limit of {size}; split it into several files"
 
 
 def read_bytes(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     suffix = Path(name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return read_jsonl(name, data)
-    if suffix == ".csv":
-        return read_csv(name, data)
-    if suffix == ".xlsx":
-        return read_xlsx(name, data)
+    try:
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            return read_jsonl(name, data)
+        if suffix == ".csv":
+            return read_csv(name, data)
+        if suffix == ".xlsx":
+            return read_xlsx(name, data)
+    except MemoryError:
+        return [], [RowError(name, "file", _NO_MEMORY)]
     return [], [RowError(name, "file", "is not .jsonl, .csv or .xlsx")]
+
+
+_NO_MEMORY = "is too large to read in the memory available; split it into several files"
 
 
 def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
@@ -140,6 +176,8 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     """One sheet per command, named for it (English or Chinese); a 说明 sheet is skipped."""
     try:
         sheets = list(_xlsx_sheets(data))
+    except MemoryError:
+        raise  # too large, not damaged (read_bytes)
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
         reason = "truncated" if isinstance(exc, zipfile.BadZipFile | EOFError) else "damaged"
         return [], [RowError(name, "file", f"is not a readable XLSX workbook ({reason})")]
@@ -172,46 +210,101 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[Any]]]]:
 def _table_rows(
     name: str, command: str, table: list[list[Any]], where: Callable[[int], str]
 ) -> tuple[list[Row], list[RowError]]:
-    """Rows of a table whose first row holds the headers (English or Chinese)."""
+    """Rows of a table whose first row holds the headers (English or Chinese).
+
+    Every value has exactly one header: a file with two columns for the same argument (``ref``
+    twice, or ``金额`` and ``amount``) is refused, and so is a value in a column with no header
+    (beyond the header row, or under an empty header), instead of one being silently lost."""
     if not table:
         return [], []
     headers = ["" if h is None else str(h).strip() for h in table[0]]
-    by_row = any(h in ("command", "命令") for h in headers)
+    at_command = [i for i, h in enumerate(headers) if h in _COMMAND_HEADERS]
+    by_row = bool(at_command)
     spec = None if by_row else COMMANDS.get(command)
     if not by_row and spec is None:
         return [], [
             RowError(name, "file", f"{command!r} is not a command (name the file or sheet)")
         ]
+    if len(at_command) > 1:
+        return [], [_twice(where(1), "command", headers, at_command)]
+    width = max((i + 1 for i, h in enumerate(headers) if h), default=0)  # a workbook pads
     rows: list[Row] = []
     errors: list[RowError] = []
+    clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
     for number, cells in enumerate(table[1:], 2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if all(_empty(c) for c in cells):
             continue
-        raw = dict(zip(headers, cells, strict=False))
-        row_command = str(raw.pop("command", raw.pop("命令", "")) or "") if by_row else command
+        for i, cell in enumerate(cells):
+            if not _empty(cell) and (i >= width or not headers[i]):
+                beyond = "beyond the header row" if i >= width else "under an empty header"
+                rule = f"has a value {beyond}; give the column a header or clear it"
+                errors.append(RowError(where(number), _position(i), rule))
+        if by_row:
+            cell = cells[at_command[0]] if at_command[0] < len(cells) else None
+            row_command = str(cell or "")
+        else:
+            row_command = command
         row_spec = spec or COMMANDS.get(row_command)
         if row_spec is None:
             errors.append(RowError(where(number), "command", f"{row_command!r} is not a command"))
             continue
-        values, columns, unknown = _by_argument(row_spec, raw)
+        if row_spec.name not in clashes:
+            clashes[row_spec.name] = found = _clashes(row_spec, headers, where(1))
+            errors += [e for e in found if e not in errors]
+        if clashes[row_spec.name]:
+            continue  # which of its two columns holds the value is not known
+        values, columns, unknown = _by_argument(row_spec, headers, cells)
         errors += [RowError(where(number), h, "unknown column") for h in unknown]
         rows.append(Row(where(number), row_spec.name, values, columns))
     return rows, errors
 
 
+_COMMAND_HEADERS = ("command", "命令")
+
+
+def _empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _position(index: int) -> str:
+    """``column 6 (F)``: a column by its number and its spreadsheet letter."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"column {index + 1} ({letters})"
+
+
+def _twice(where: str, field: str, headers: list[str], at: list[int]) -> RowError:
+    named = ", ".join(f"{headers[i]!r} in {_position(i)}" for i in at)
+    return RowError(where, field, f"has more than one column ({named}); keep one")
+
+
+def _clashes(spec: CommandSpec, headers: list[str], where: str) -> list[RowError]:
+    """An error for each argument of ``spec`` that two or more headers name."""
+    names = _header_names(spec)
+    at: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        if header in names:
+            at.setdefault(names[header], []).append(i)
+    return [_twice(where, arg, headers, found) for arg, found in at.items() if len(found) > 1]
+
+
 def _by_argument(
-    spec: CommandSpec, raw: dict[str, Any]
+    spec: CommandSpec, headers: list[str], cells: list[Any]
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     names = _header_names(spec)
     values: dict[str, Any] = {}
     columns: dict[str, str] = {}
     unknown: list[str] = []
-    for header, cell in raw.items():
-        if not header:
+    for header, cell in zip(headers, cells, strict=False):
+        if not header or header in _COMMAND_HEADERS:
             continue
         arg = names.get(header)
         if arg is None:
-            unknown.append(header)
+            if header not in unknown:
+                unknown.append(header)
             continue
         values[arg] = None if isinstance(cell, str) and not cell.strip() else cell
         columns[arg] = header
@@ -246,12 +339,17 @@ def import_files(
     """Bulk import 批量导入 FILE(s): every row or none; every bad row named (row, column, rule)."""
     rows: list[Row] = []
     errors: list[RowError] = []
-    digest_input = b""
+    digest = hashlib.sha256()  # of the files' bytes, one after the other
     for path in files:
-        found, bad = read_file(path)
+        data = load_file(path)
+        if isinstance(data, RowError):
+            errors.append(data)
+            continue
+        digest.update(data)
+        found, bad = read_bytes(path.name, data)
         rows += found
         errors += bad
-        digest_input += path.read_bytes() if path.is_file() else b""
+        del data
     if errors:
         _refuse(errors, len(rows))
     source = ", ".join(p.name for p in files)
@@ -260,7 +358,7 @@ def import_files(
             app,
             rows,
             source=source,
-            digest=sha256(digest_input),
+            digest=digest.hexdigest(),
             default_actor=settings.actor or "",
             dry_run=dry_run,
             progress=advance,

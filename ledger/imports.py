@@ -221,6 +221,10 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
             typed[arg.name] = parse_value(arg, row.values.get(arg.name))
         except LedgerError as exc:
             errors.append(RowError(row.where, row.columns.get(arg.name, arg.name), exc.rule))
+    if typed.get("ref") == "":
+        # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
+        # not be looked up in the register, so every re-import would apply the row again.
+        errors.append(RowError(row.where, row.columns.get("ref", "ref"), "is required"))
     if errors:
         return errors
     actor = typed["actor"] or default_actor
@@ -230,12 +234,13 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
 
 
 def _ref_of(row: Row) -> str | None:
-    """The row's reference as ``parse_row`` reads it, or None if it has none that is valid."""
+    """The row's reference as ``parse_row`` reads it, or None if it has none that is valid
+    (a blank one included: ``parse_row`` refuses it)."""
     try:
         ref: str = parse_value(_REF, row.values.get("ref"))
     except LedgerError:
         return None
-    return ref
+    return ref or None
 
 
 _REF = PROVENANCE[0]

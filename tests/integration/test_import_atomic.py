@@ -121,6 +121,21 @@ def test_a_reference_used_twice_in_one_file_is_refused(ledger: Ledger) -> None:
     assert [(e.where, e.column) for e in result.errors] == [("row 3", "ref")]
 
 
+@pytest.mark.parametrize("ref", ["", "   "], ids=["empty", "spaces"])
+def test_a_blank_reference_is_refused_and_nothing_is_written(ledger: Ledger, ref: str) -> None:
+    # A blank ref was never looked up in the register, so each re-import applied it again.
+    before = ledger.event_count()
+
+    results = [run(ledger, [identify_row(1, ref=ref)]) for _ in range(2)]
+
+    for result in results:
+        assert [(e.where, e.column, e.rule) for e in result.errors] == [
+            ("row 2", "ref", "is required")
+        ]
+    assert ledger.event_count() == before
+    assert not ledger.exists(Household, "IMP-0001")
+
+
 def test_reimporting_skips_rows_already_imported_and_applies_new_ones(ledger: Ledger) -> None:
     run(ledger, [identify_row(1)])
     before = ledger.event_count()

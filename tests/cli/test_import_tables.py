@@ -1,0 +1,198 @@
+"""``fupin import`` reads every value of a table under exactly one header, and reads only
+regular files of a bounded size: nothing is silently lost, swapped or read forever."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli.importing import read_bytes
+from ledger.imports import RowError
+from openpyxl import Workbook
+
+from cli import importing
+from tests.cli.conftest import Fupin
+
+STREET = "ref,actor,effective,document,street"
+ALLOCATION = "ref,actor,effective,document,account"
+
+
+def csv_errors(name: str, text: str) -> list[tuple[str, str]]:
+    _found, errors = read_bytes(name, text.encode())
+    return [(e.where, e.column) for e in errors]
+
+
+def test_a_value_beyond_the_header_row_is_refused_but_an_empty_extra_column_is_not() -> None:
+    text = (
+        f"{STREET},\n"  # a trailing empty header, as spreadsheets save them
+        "S-1,admin,2016-08-01,doc,外海,\n"  # nothing in it: fine
+        "S-2,admin,2016-08-01,doc,江南,,lost\n"  # a value past the last column
+    )
+
+    _found, errors = read_bytes("register_street.csv", text.encode())
+
+    assert [str(e) for e in errors] == [
+        "register_street.csv row 3, column 7 (G): has a value beyond the header row; "
+        "give the column a header or clear it"
+    ]
+
+
+def test_a_value_under_an_empty_header_is_refused() -> None:
+    text = "ref,actor,effective,document,,street\nS-1,admin,2016-08-01,doc,外海?,外海\n"
+
+    assert csv_errors("register_street.csv", text) == [
+        ("register_street.csv row 2", "column 5 (E)")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "field"),
+    [
+        ("register_street.csv", "ref,ref,actor,effective,document,street", "ref"),
+        ("register_street.csv", "编号,ref,actor,effective,document,street", "ref"),
+        ("receive_allocation.csv", f"{ALLOCATION},amount,amount", "amount"),
+        ("receive_allocation.csv", f"{ALLOCATION},金额,amount", "amount"),
+        ("receive_allocation.csv", f"{ALLOCATION},amount 金额,金额 amount", "amount"),
+        ("mixed.csv", f"command,{ALLOCATION},金额,amount", "amount"),
+        ("mixed.csv", f"command,{ALLOCATION},amount,命令", "command"),
+    ],
+)
+def test_two_columns_for_one_argument_refuse_the_file_naming_it(
+    name: str, header: str, field: str
+) -> None:
+    cells = header.count(",") + 1
+    values = ["receive_allocation" if h in ("command", "命令") else "1" for h in header.split(",")]
+    assert len(values) == cells
+    text = f"{header}\n{','.join(values)}\n{','.join(values)}\n"
+
+    found, errors = read_bytes(name, text.encode())
+
+    assert [(e.where, e.column) for e in errors] == [(f"{name} row 1", field)]
+    assert "has more than one column" in errors[0].rule
+    assert found == []  # no row with one of the two values picked
+
+
+def test_a_workbook_names_the_sheet_the_column_and_the_row() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "金额", "amount"])
+    sheet.append(["R-1", "qu-01", "2016-08-20", "doc", "city-2016", 100, 999])
+    streets = book.create_sheet("register_street")
+    streets.append(["ref", "actor", "effective", "document", "street"])
+    streets.append(["S-1", "admin", "2016-08-01", "doc", "外海", "lost"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    _found, errors = read_bytes("book.xlsx", buffer.getvalue())
+
+    assert [str(e) for e in errors] == [
+        "book.xlsx [receive_allocation] row 1, amount: has more than one column "
+        "('金额' in column 6 (F), 'amount' in column 7 (G)); keep one",
+        "book.xlsx [register_street] row 2, column 6 (F): has a value beyond the header row; "
+        "give the column a header or clear it",
+    ]
+
+
+def test_an_alias_and_its_name_are_refused_and_nothing_is_written(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    before = seeded.event_count()
+    path = tmp_path / "receive_allocation.csv"
+    path.write_text(
+        f"{ALLOCATION},金额,amount\nR-1,qu-01,2016-08-20,doc,city-2016,100,999\n", encoding="utf-8"
+    )
+
+    result = seeded(f"import {path}")
+
+    assert result.exit_code == 2, result.output
+    assert "receive_allocation.csv row 1, amount: has more than one column" in result.stderr
+    assert "Traceback" not in result.output
+    assert seeded.event_count() == before
+
+
+def allocation_line(ref: str) -> str:
+    line: dict[str, Any] = {
+        "command": "receive_allocation",
+        "ref": ref,
+        "actor": "qu-01",
+        "effective": "2016-08-20",
+        "document": "拨款通知",
+        "args": {"account": "city-2016", "amount": "100.00"},
+    }
+    return json.dumps(line, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("ref", ["", "   "])
+def test_a_blank_ref_in_jsonl_is_refused_so_money_is_never_recorded_twice(
+    seeded: Fupin, tmp_path: Path, ref: str
+) -> None:
+    before = seeded.event_count()
+    path = tmp_path / "money.jsonl"
+    path.write_text(allocation_line(ref), encoding="utf-8")
+
+    first = seeded(f"import {path}")
+    again = seeded(f"import {path}")
+
+    for result in (first, again):
+        assert result.exit_code == 2, result.output
+        assert "money.jsonl line 1, ref: is required" in result.stderr
+        assert "Traceback" not in result.output
+    assert seeded.event_count() == before
+
+
+def test_a_device_is_refused_before_it_is_read(
+    fupin: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /dev/zero never ends: reading it whole ran until the OOM killer. (The smaller limit
+    # only keeps a reader that ignores the file's kind from running that long.)
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 1024)
+
+    result = fupin("import /dev/zero")
+
+    assert result.exit_code == 2, result.output
+    assert "/dev/zero, file: is not a regular file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_file_above_the_size_limit_is_refused_and_nothing_is_written(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert importing.MAX_FILE_BYTES == 1 << 30  # the documented limit (docs/import.md)
+    before = seeded.event_count()
+    path = tmp_path / "money.jsonl"
+    path.write_text(allocation_line("M-1") + allocation_line("M-2"), encoding="utf-8")
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", path.stat().st_size - 1)
+
+    result = seeded(f"import {path}")
+
+    assert result.exit_code == 2, result.output
+    assert f"{path}, file: is larger than the import limit of" in result.stderr
+    assert "Traceback" not in result.output
+    assert seeded.event_count() == before
+
+
+def test_a_workbook_too_large_for_memory_is_reported_as_such_not_as_damaged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def exhausted(data: bytes) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(importing, "_xlsx_sheets", exhausted)
+
+    found, errors = read_bytes("big.xlsx", b"PK\x03\x04")
+
+    assert (found, errors) == (
+        [],
+        [
+            RowError(
+                "big.xlsx",
+                "file",
+                "is too large to read in the memory available; split it into several files",
+            )
+        ],
+    )
