@@ -10,6 +10,7 @@ is no longer valid the retry raises the rule it now breaks.
 from __future__ import annotations
 
 import gc
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -187,7 +188,7 @@ class LedgerCore(Application[UUID]):
 
     @staticmethod
     def provenance(stamp: Stamp, role: str) -> Provenance:
-        if not stamp.document.strip():
+        if not _visible(stamp.document):
             raise InputError("document", "every event names its source document 文件")
         today = clock.now().astimezone(CHINA).date()
         if stamp.effective > today:
@@ -361,6 +362,12 @@ class LedgerCore(Application[UUID]):
                 return total
             total += len(page)
             start = page[-1].id
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces, controls and invisible format
+    characters (a zero-width space U+200B is no document number)."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
 
 
 @contextmanager

@@ -151,12 +151,14 @@ def test_unnamed_or_unknown_actor_is_refused(ledger: Ledger) -> None:
     )
 
 
-def test_event_without_a_source_document_is_refused(ledger: Ledger) -> None:
+@pytest.mark.parametrize("document", ["", "  ", "\u200b", " \u200b\u2060\ufeff\u3000 "])
+def test_event_without_a_source_document_is_refused(ledger: Ledger, document: str) -> None:
+    # Spaces, or characters that show nothing (zero-width space, word joiner, BOM): no document
     refuses(
         ledger,
         InputError,
         "document",
-        lambda: ledger.register_street(Stamp("admin", date(2016, 8, 1), "  "), "外海"),
+        lambda: ledger.register_street(Stamp("admin", date(2016, 8, 1), document), "外海"),
     )
 
 
