@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.core import LedgerCore, Stamp
-from ledger.errors import AlreadyExistsError, InputError
+from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import HELPER_KINDS, Helper
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
@@ -14,6 +14,11 @@ from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearPara
 from ledger.values import choice, require_text
 
 __all__ = ["ReferenceCommands"]
+
+
+#: Only an admin changes or retires officers: one who could drop their own admin role could
+#: leave the ledger with no admin at all, and an append-only ledger cannot be set up again.
+_NOT_ONESELF = "an admin does not {what}: another admin records it, so an admin always remains"
 
 
 class ReferenceCommands(LedgerCore):
@@ -99,6 +104,8 @@ class ReferenceCommands(LedgerCore):
         """Give an officer another role or street."""
         prov = self.authorise(stamp, "change_officer")
         self.check_role(role, street)
+        if officer_id == stamp.actor and role != "admin":
+            raise RuleError("officer", _NOT_ONESELF.format(what="give up their own admin role"))
 
         def attempt() -> list[Officer]:
             officer = self.load(Officer, officer_id, "officer")
@@ -110,6 +117,8 @@ class ReferenceCommands(LedgerCore):
     def retire_officer(self, stamp: Stamp, officer_id: str, reason: str) -> None:
         """An officer leaves; their past events stay attributed to them."""
         prov = self.authorise(stamp, "retire_officer")
+        if officer_id == stamp.actor:
+            raise RuleError("officer", _NOT_ONESELF.format(what="retire themselves"))
 
         def attempt() -> list[Officer]:
             officer = self.load(Officer, officer_id, "officer")

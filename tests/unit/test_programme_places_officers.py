@@ -303,3 +303,19 @@ def test_aggregate_ids_are_uuid5_of_kind_and_natural_key() -> None:
     assert Officer.create_id("jn-01") == uuid5(LEDGER_NAMESPACE, "officer:jn-01")
     assert Street.create_id("江南") == natural_id("street", "江南")
     assert Officer.create_id("江南") != Street.create_id("江南")
+
+
+def test_an_admin_neither_retires_nor_demotes_themselves(ledger: Ledger) -> None:
+    # The only admin doing either would leave a ledger nobody can administer, for good.
+    refuses(ledger, RuleError, "officer", lambda: ledger.retire_officer(stamp(), "admin", "退休"))
+    refuses(
+        ledger,
+        RuleError,
+        "officer",
+        lambda: ledger.change_officer(stamp(), "admin", "analyst", ""),
+    )
+    ledger.register_officer(stamp(), "ad-2", "管理员", "admin", "", "区扶贫办")
+
+    ledger.change_officer(stamp("ad-2"), "admin", "analyst", "")  # another admin may
+
+    assert ledger.load(Officer, "admin", "officer").role == "analyst"
