@@ -41,6 +41,10 @@ CADRE_RANKS = (
 )
 
 
+#: The most members a volunteer team may list (bounded like every count the reports sum).
+MAX_TEAM = 10_000
+
+
 class Helper(LedgerAggregate):
     """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""
 
@@ -77,6 +81,8 @@ class Helper(LedgerAggregate):
             raise RuleError("rank", "a paired cadre must be deputy-section level 副科级 or above")
         if kind == "volunteer-team" and team_size < min_team:
             raise RuleError("team_size", f"a volunteer team needs at least {min_team} members")
+        if not 0 <= team_size <= MAX_TEAM:
+            raise RuleError("team_size", f"a team has 0 to {MAX_TEAM} members")
 
     def employ(self, household: str, since: date, prov: Provenance) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)]."""

@@ -27,6 +27,11 @@ ERASED = "[erased]"
 SEALED = "[sealed]"
 
 
+#: The most members a household may have: far above any real one, low enough that no report's
+#: sum of members leaves SQLite's integers.
+MAX_MEMBERS = 100
+
+
 class Stage:
     """Where a household stands in its lifecycle."""
 
@@ -136,8 +141,8 @@ class Household(LedgerAggregate):
         """The plan takes households from the 低保 roll [三]; a household has people in it."""
         if not dibao:
             raise RuleError("dibao", "households are identified from the 低保 roll [三]")
-        if members < 1:
-            raise RuleError("members", "a household has at least one member")
+        if not 1 <= members <= MAX_MEMBERS:
+            raise RuleError("members", f"a household has 1 to {MAX_MEMBERS} members")
         if names and len(names) != members:
             raise RuleError("member_names", f"{len(names)} names given for {members} members")
 

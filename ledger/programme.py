@@ -16,6 +16,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, RuleError
+from ledger.values import MAX_FEN
 
 __all__ = [
     "PROGRAMME_CODE",
@@ -49,18 +50,37 @@ class ProgrammeRules:
     volunteer_team_min_size: int = 10  # a volunteer team 义工团队 of 10 party members
 
     def check(self) -> None:
-        """Refuse rules that could not be the plan's: empty years, zero shares, negative sums."""
+        """Refuse rules that could not be the plan's: empty or far-off years, zero or absurd
+        shares, negative or absurd sums and counts (each bounded, so no report's sum of them
+        can leave SQLite's integers)."""
+        for name in ("first_year", "last_year"):
+            _within(name, getattr(self, name), 2000, 2100)
         if self.last_year < self.first_year:
             raise InputError("last_year", "must not be before first_year")
         years = self.last_year - self.first_year + 1
         if len(self.reduction_shares) != years or min(self.reduction_shares) < 0:
             raise InputError("reduction_shares", f"needs one non-negative share per year ({years})")
+        if sum(self.reduction_shares) == 0 or max(self.reduction_shares) > _MAX_SHARE:
+            raise InputError("reduction_shares", f"needs shares of 0 to {_MAX_SHARE}, not all 0")
         for name in ("city_share", "local_share", "district_share", "street_share"):
-            if getattr(self, name) <= 0:
-                raise InputError(name, "must be a positive share")
-        for name in ("per_person_min_fen", "local_yearly_min_fen", "notice_min_days"):
-            if getattr(self, name) < 0:
-                raise InputError(name, "must not be negative")
+            if not 0 < getattr(self, name) <= _MAX_SHARE:
+                raise InputError(name, f"must be a positive share of at most {_MAX_SHARE}")
+        for name in ("per_person_min_fen", "local_yearly_min_fen"):
+            _within(name, getattr(self, name), 0, MAX_FEN)
+        _within("notice_min_days", self.notice_min_days, 1, 366)
+        for name in ("urban_exit_percent", "rural_exit_percent"):
+            _within(name, getattr(self, name), 1, 1000)
+        _within("max_cadres_per_household", self.max_cadres_per_household, 1, 10)
+        _within("volunteer_team_min_size", self.volunteer_team_min_size, 1, 1000)
+
+
+#: The largest share of a ratio (2:3:5, 6:4, 50:50 are written with small numbers).
+_MAX_SHARE = 100
+
+
+def _within(field: str, value: int, lowest: int, highest: int) -> None:
+    if not lowest <= value <= highest:
+        raise InputError(field, f"{value} is not between {lowest} and {highest}")
 
 
 @dataclass(frozen=True)

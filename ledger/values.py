@@ -57,6 +57,8 @@ MAX_FEN = 100_000_000_000_000
 #: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
 _MONEY = re.compile(r"(?P<yuan>\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: ASCII digits only: int() would also read full-width １:２:３.
+_SHARES = re.compile(r"\d{1,4}(?::\d{1,4})*", re.ASCII)
 
 
 def parse_yuan(text: str, field: str = "amount") -> int:
@@ -118,10 +120,9 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
 
 def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:
     """Yearly shares written like ``2:3:5`` (the plan's annual reduction plan 减贫计划)."""
-    try:
-        return tuple(int(part) for part in text.strip().split(":"))
-    except ValueError:
-        raise InputError(field, f"{text!r} is not like 2:3:5") from None
+    if not _SHARES.fullmatch(text.strip()):
+        raise InputError(field, f"{text!r} is not like 2:3:5")
+    return tuple(int(part) for part in text.strip().split(":"))
 
 
 def choice(value: str, options: Iterable[str], field: str) -> str:

@@ -58,6 +58,15 @@ def test_volunteer_team_of_fewer_than_ten_members_is_refused(ledger: Ledger) -> 
     )
 
 
+def test_volunteer_team_of_more_than_any_has_is_refused(ledger: Ledger) -> None:
+    refuses(
+        ledger,
+        RuleError,
+        "team_size",
+        lambda: ledger.register_helper(stamp(JN), "v-9", "volunteer-team", "队", team_size=10**20),
+    )
+
+
 def test_helper_of_an_unknown_kind_is_refused(ledger: Ledger) -> None:
     refuses(
         ledger,

@@ -18,7 +18,7 @@ from ledger.errors import (
     NotFoundError,
     RuleError,
 )
-from ledger.household import Household, Personal, Stage
+from ledger.household import MAX_MEMBERS, Household, Personal, Stage
 
 from tests.support import DOC, id_card, identify, refuses, register, stamp
 
@@ -86,13 +86,17 @@ def test_household_not_on_the_dibao_roll_is_refused(ledger: Ledger) -> None:
     refuses(ledger, RuleError, "dibao", lambda: ledger.identify(stamp(JN), facts(dibao=False)))
 
 
-def test_household_without_members_is_refused(ledger: Ledger) -> None:
+@pytest.mark.parametrize("members", [0, MAX_MEMBERS + 1, 9_000_000_000_000_000_000])
+def test_household_without_members_or_with_more_than_any_has_is_refused(
+    ledger: Ledger, members: int
+) -> None:
+    # 9e18 members twice overflowed SQLite's SUM: report caseload failed for good.
     personal = Personal("户主", id_card(9))
     refuses(
         ledger,
         RuleError,
         "members",
-        lambda: ledger.identify(stamp(JN), facts(members=0, personal=personal)),
+        lambda: ledger.identify(stamp(JN), facts(members=members, personal=personal)),
     )
 
 

@@ -69,6 +69,17 @@ def test_programme_is_opened_only_once(ledger: Ledger) -> None:
         ({"street_share": -1}, "street_share"),
         ({"per_person_min_fen": -1}, "per_person_min_fen"),
         ({"notice_min_days": -7}, "notice_min_days"),
+        # bounded: nothing absurd, and no sum of them leaves SQLite's integers
+        ({"first_year": 1999, "last_year": 2001}, "first_year"),
+        ({"reduction_shares": (0, 0, 0)}, "reduction_shares"),
+        ({"reduction_shares": (2, 3, 10**20)}, "reduction_shares"),
+        ({"local_share": 10**20}, "local_share"),
+        ({"local_yearly_min_fen": 10**20}, "local_yearly_min_fen"),
+        ({"notice_min_days": 0}, "notice_min_days"),
+        ({"urban_exit_percent": 0}, "urban_exit_percent"),
+        ({"rural_exit_percent": 99_999_999_999_999_999}, "rural_exit_percent"),
+        ({"max_cadres_per_household": 0}, "max_cadres_per_household"),
+        ({"volunteer_team_min_size": 10**9}, "volunteer_team_min_size"),
     ],
 )
 def test_rules_that_could_not_be_the_plans_are_refused(

@@ -178,11 +178,12 @@ def test_blank_or_overlong_text_is_refused_and_good_text_is_stripped() -> None:
     assert require_text(" 王 ", "name") == "王"
 
 
-def test_yearly_shares_are_parsed_and_malformed_ones_refused() -> None:
-    assert parse_shares("2:3:5") == (2, 3, 5)
+@pytest.mark.parametrize("text", ["2-3-5", "１:２:３", "2:3:", ":2", "2 : 3", "+2:3", "2:3:55555"])
+def test_yearly_shares_are_parsed_and_malformed_ones_refused(text: str) -> None:
+    assert parse_shares(" 2:3:5 ") == (2, 3, 5)
 
     with pytest.raises(InputError) as refused:
-        parse_shares("2-3-5", "shares")
+        parse_shares(text, "shares")
 
     assert refused.value.field == "shares"
 
