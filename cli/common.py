@@ -14,14 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from typing import Annotated, Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO, ParamSpec, TypeVar
 
 import orjson
 import typer
 from eventsourcing.persistence import PersistenceError
 from ledger.application import Ledger, open_ledger
 from ledger.core import Stamp
-from ledger.errors import LedgerError
+from ledger.errors import InputError, LedgerError
 from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
@@ -166,3 +167,41 @@ def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(table)
+
+
+# -- files the user names ------------------------------------------------------------------
+
+
+def check_output(path: Path, field: str) -> None:
+    """Refuse, before any work, a path that cannot become the file written (``field`` names
+    the option): a folder, or a file in a folder that does not exist."""
+    if path.is_dir():
+        raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
+
+
+@contextmanager
+def output_file(path: Path, field: str) -> Iterator[BinaryIO]:
+    """A binary handle whose bytes become ``path`` only if the block completes: a temporary
+    file beside it, renamed over it at the end. A failure (a refusal, a full disk) removes the
+    temporary file and leaves ``path`` as it was; an ``OSError`` is refused naming ``field``."""
+    check_output(path, field)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        # Created like any new file (mode 0666 less the umask), never over an existing one.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

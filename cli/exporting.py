@@ -4,6 +4,8 @@
 events, with provenance; ``fupin import`` of it into an empty store gives identical reports
 (recording times are new). ``fupin export report NAME --format csv|json|xlsx`` writes one of
 the three reports.
+
+Files are written with ``cli.common.output_file``: whole or not at all.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
 from ledger.imports import export_commands
 from projections import api
 
-from cli.common import console, ledger_session, refusals
+from cli.common import check_output, console, ledger_session, output_file, refusals
 from cli.privacy import reader_of
 
 __all__ = ["export_app"]
@@ -58,6 +60,8 @@ def export_events(
     output: OutputOption = None,
 ) -> None:
     """Export the event log 导出事件 as JSONL commands with provenance (re-importable)."""
+    if output is not None:
+        check_output(output, "output")
     with ledger_session() as app:
         lines = (orjson.dumps(line) + b"\n" for line in export_commands(app, reader_of(app)))
         if output is None:
@@ -65,7 +69,7 @@ def export_events(
                 sys.stdout.buffer.write(line)
             sys.stdout.flush()
             return
-        with output.open("wb") as handle:
+        with output_file(output, "output") as handle:
             handle.writelines(lines)
     console.print(f"events written to {output}")
 
@@ -81,11 +85,15 @@ def export_report(
 ) -> None:
     """Export a report 导出报表 as JSON, CSV (a block a section) or XLSX (a sheet a section)."""
     build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
+    target = output or (Path(f"{name.value}.xlsx") if output_format is ReportFormat.xlsx else None)
+    if target is not None:
+        check_output(target, "output")
     with ledger_session() as app:
         report = build[name.value](app)
     if output_format is ReportFormat.xlsx:
-        target = output or Path(f"{name.value}.xlsx")
-        write_xlsx(report, target)
+        assert target is not None
+        with output_file(target, "output") as handle:
+            write_xlsx(report, handle)
         console.print(f"report written to {target}")
         return
     data = (
@@ -97,7 +105,8 @@ def export_report(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        output.write_bytes(data)
+        with output_file(output, "output") as handle:
+            handle.write(data)
         console.print(f"report written to {output}")
 
 
@@ -152,7 +161,7 @@ def to_csv(report: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def write_xlsx(report: dict[str, Any], path: Path) -> None:
+def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook()

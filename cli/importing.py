@@ -19,16 +19,25 @@ from contextlib import contextmanager
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
+from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
 from rich.progress import Progress
 from typer.core import TyperGroup
 
-from cli.common import REFUSED, console, err_console, ledger_session, refusals, settings
+from cli.common import (
+    REFUSED,
+    console,
+    err_console,
+    ledger_session,
+    output_file,
+    refusals,
+    settings,
+)
 
 __all__ = ["MAX_FILE_BYTES", "import_app", "load_file", "read_bytes", "read_file"]
 
@@ -417,10 +426,15 @@ def template(
     """Write empty, documented import templates 导入模板 (docs/import.md)."""
     if output_format is TemplateFormat.xlsx:
         target = output or Path("fupin-import.xlsx")
-        write_xlsx_template(target)
+        with output_file(target, "output") as handle:
+            write_xlsx_template(handle)
     else:
         target = output or Path("fupin-import")
-        write_csv_templates(target)
+        try:
+            write_csv_templates(target)
+        except OSError as exc:  # a file in the way, a folder that cannot be made
+            reason = exc.strerror or str(exc)
+            raise InputError("output", f"cannot write {str(target)!r}: {reason}") from None
     console.print(f"template written to {target}")
 
 
@@ -440,7 +454,7 @@ def _describe(arg: Arg) -> str:
     return f"{arg.kind}, {need}" + (f"; {arg.help}" if arg.help else "")
 
 
-def write_xlsx_template(path: Path) -> None:
+def write_xlsx_template(path: Path | BinaryIO) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
 

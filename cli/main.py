@@ -12,13 +12,15 @@ here, and calls ``run`` below for everything else.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-from typer._click.core import Command, Context
+from typer._click.core import Command, Context, Parameter
 from typer.core import TyperCommand, TyperGroup
 
 #: Command name -> (module, attribute, one-line help shown by ``fupin --help``), in help order.
@@ -167,7 +169,76 @@ def load_command(name: str) -> Command:
         holder.command(name)(target)
     group = typer.main.get_command(holder)
     assert isinstance(group, TyperGroup)
-    return group.commands[name]
+    command = group.commands[name]
+    check_typed_text(command)
+    return command
+
+
+def check_typed_text(command: Command) -> None:
+    """Make ``command`` (and each of its subcommands) refuse, before it runs, an argument or
+    option whose text holds a control character or bytes that are not UTF-8, or is longer
+    than ``ledger.values.MAX_TEXT``: the text ``fupin import`` refuses too, which no event
+    may hold."""
+    if isinstance(command, TyperGroup):
+        for subcommand in command.commands.values():
+            check_typed_text(subcommand)
+    if command.callback is not None:
+        fields = {param.name: _field(param) for param in command.params if param.name}
+        command.callback = _text_checked(command.callback, fields)
+
+
+def _field(param: Parameter) -> str:
+    """The field a refusal names: an option as typed (``--id-card`` -> ``id_card``), or the
+    argument's name."""
+    if param.param_type_name != "option" or not param.opts:
+        return param.name or "argument"
+    return max(param.opts, key=len).lstrip("-").replace("-", "_")
+
+
+def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Callable[..., Any]:
+    @functools.wraps(callback)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            for text in value if isinstance(value, list | tuple) else (value,):
+                check_text(fields.get(name, name), text)
+        return callback(*args, **kwargs)
+
+    return checked
+
+
+def check_text(field: str, text: object) -> None:
+    """Refuse (exit code 2, one line naming ``field``) text that no event may hold."""
+    if not isinstance(text, str):
+        return
+    from ledger.values import MAX_TEXT
+
+    # isprintable() is False for every character refused, and for a few allowed (tab,
+    # newline, U+3000): only then is the text looked at closely.
+    if len(text) > MAX_TEXT or not text.isprintable():
+        from cli import common
+
+        common.refusals(_refuse_forbidden_text)(field, text)
+
+
+def _refuse_forbidden_text(field: str, text: str) -> None:
+    from ledger.errors import InputError
+    from ledger.values import FORBIDDEN_CHAR, MAX_TEXT  # what import refuses too
+
+    if len(text) > MAX_TEXT:
+        raise InputError(field, f"is longer than {MAX_TEXT} characters")
+    bad = FORBIDDEN_CHAR.search(text)
+    if bad is None:
+        return
+    code = ord(bad[0])
+    where = f"at character {bad.start() + 1}"
+    if 0xDC80 <= code <= 0xDCFF:  # how Python keeps a byte of an argument that is not UTF-8
+        raise InputError(
+            field, f"is not UTF-8 text: byte 0x{code - 0xDC00:02X} {where} (is the terminal UTF-8?)"
+        )
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    raise InputError(
+        field, f"contains {kind} U+{code:04X} {where}; only tab and newline are allowed"
+    )
 
 
 def _nothing() -> None:
@@ -233,6 +304,7 @@ def main(
     """扶贫台账: record, replay and verify the programme's history."""
     from cli import common
 
+    check_text("as", actor)
     common.settings.store = store
     common.settings.actor = actor
     common.settings.key = key
@@ -250,5 +322,6 @@ def run() -> None:
         common.err_console.print(
             f"internal error: {type(exc).__name__}: {exc} (set FUPIN_DEBUG=1 for details)",
             markup=False,
+            soft_wrap=True,  # one line, however narrow the terminal
         )
         sys.exit(1)

@@ -28,10 +28,12 @@ from ledger.privacy import (
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    check_output,
     console,
     ledger_session,
     make_stamp,
     on_date,
+    output_file,
     refusals,
     settings,
 )
@@ -87,7 +89,10 @@ def notice(
     out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
 ) -> None:
     """Public notice list 公示名单 of a street for a period, names and ID numbers masked."""
+
     first, last = on_date(start, "from"), on_date(end, "to")
+    if out is not None:
+        check_output(out, "output")
     with ledger_session() as app:
         entries = app.notice_list(street, first, last)
     text = (
@@ -98,7 +103,8 @@ def notice(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        with output_file(out, "output") as handle:
+            handle.write(text.encode("utf-8"))
         console.print(f"{len(entries)} households written to {out}")
 
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from ledger.errors import InputError
 from projections.html_report import render
 from projections.series import gather
 
-from cli.common import console, ledger_session, refusals, settings
+from cli.common import check_output, console, ledger_session, output_file, refusals, settings
 from cli.reports import AsOfOption, KnownAtOption, times
 
 __all__ = ["html"]
@@ -33,9 +32,9 @@ def html(
     funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
     admin or inspector)."""
     day, moment = times(as_of, known_at)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError("out", f"cannot write {str(out)!r}: not a file in an existing folder")
+    check_output(out, "out")
     with ledger_session() as app:
         page = render(gather(app, day, moment, settings.actor))
-    out.write_text(page, encoding="utf-8")
+    with output_file(out, "out") as handle:
+        handle.write(page.encode("utf-8"))
     console.print(f"wrote {out} ({len(page.encode()):,} bytes)", markup=False)

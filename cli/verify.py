@@ -21,10 +21,12 @@ from rich.text import Text
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    check_output,
     console,
     err_console,
     ledger_session,
     make_stamp,
+    output_file,
     refusals,
 )
 
@@ -49,10 +51,9 @@ def read_checkpoint(path: Path) -> Checkpoint:
 
 
 def write_json(path: Path, value: object) -> None:
-    try:
-        path.write_bytes(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
-    except OSError as exc:
-        raise InputError("out", f"cannot write {path}: {exc.strerror}") from None
+    """``value`` as a JSON file, written whole or not at all."""
+    with output_file(path, "out") as handle:
+        handle.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
 
 
 @refusals
@@ -128,6 +129,7 @@ def checkpoint(
 ) -> None:
     """Sign the current tree head 签发检查点 with the log key; write it and record it."""
     key = load_private_key(log_key_file)
+    check_output(out, "out")  # before the checkpoint is recorded: a bad --out writes nothing
     with ledger_session() as app:
         signed = record_checkpoint(app, make_stamp(document, effective), key)
     write_json(out, signed.to_json())
@@ -142,6 +144,7 @@ def prove(
 ) -> None:
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)
+    check_output(out, "out")
     with ledger_session() as app:
         bundle = prove_household(app, household, signed)
     write_json(out, bundle)

@@ -11,7 +11,6 @@ values; every bad value is an ``InputError(argument, rule)``, never an exception
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,14 +22,19 @@ from ledger.errors import InputError
 from ledger.funds import Disbursement
 from ledger.household import Personal
 from ledger.programme import ProgrammeRules, YearParameters
-from ledger.values import MAX_FEN, format_yuan, parse_date, parse_shares, parse_yuan
+from ledger.values import (
+    FORBIDDEN_CHAR,
+    MAX_FEN,
+    MAX_TEXT,
+    format_yuan,
+    parse_date,
+    parse_shares,
+    parse_yuan,
+)
 
 __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value"]
 
 _MAX_INT = 10**12
-_MAX_TEXT = 2000
-#: Unicode categories Cc (controls) and Cs (surrogates), tab and newline excepted.
-_FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 
@@ -82,9 +86,9 @@ def _text(field: str, value: Any) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise InputError(field, f"expects text, not {type(value).__name__}")
-    if len(value) > _MAX_TEXT:
-        raise InputError(field, f"is longer than {_MAX_TEXT} characters")
-    bad = _FORBIDDEN_CHAR.search(value)
+    if len(value) > MAX_TEXT:
+        raise InputError(field, f"is longer than {MAX_TEXT} characters")
+    bad = FORBIDDEN_CHAR.search(value)
     if bad is not None:
         raise InputError(field, f"contains a control or surrogate character U+{ord(bad[0]):04X}")
     return value.strip()

@@ -7,13 +7,14 @@ or ``postgresql://user:pass@host:port/db``; this module turns it into eventsourc
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ledger.errors import InputError
 
-__all__ = ["DEFAULT_STORE", "StoreLocation", "parse_store"]
+__all__ = ["DEFAULT_STORE", "StoreLocation", "connect_timeout", "lock_timeout", "parse_store"]
 
 DEFAULT_STORE = "fupin.db"
 
@@ -41,12 +42,29 @@ def parse_store(text: str | None) -> StoreLocation:
     return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
 
 
+#: The longest wait ``LEDGER_LOCK_TIMEOUT`` and ``LEDGER_CONNECT_TIMEOUT`` may ask for (a day;
+#: PostgreSQL's ``lock_timeout`` is in milliseconds and stops near 24.8 days).
+MAX_WAIT_SECONDS = 86_400
+
+
 def lock_timeout(default: str = "10") -> str:
     """Seconds to wait for another writer's lock (``LEDGER_LOCK_TIMEOUT``), never forever."""
-    value = os.environ.get("LEDGER_LOCK_TIMEOUT", default).strip()
-    if not value.isdigit() or int(value) < 1:
-        raise InputError("LEDGER_LOCK_TIMEOUT", f"{value!r} is not a whole number of seconds >= 1")
-    return value
+    return _seconds("LEDGER_LOCK_TIMEOUT", default)
+
+
+def connect_timeout(default: str = "5") -> str:
+    """Seconds to wait for a PostgreSQL server to answer (``LEDGER_CONNECT_TIMEOUT``)."""
+    return _seconds("LEDGER_CONNECT_TIMEOUT", default)
+
+
+def _seconds(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    # isascii: str.isdigit() also holds for '²' or '٣', which int() does not take.
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WAIT_SECONDS:
+        raise InputError(
+            name, f"{value!r} is not a whole number of seconds from 1 to {MAX_WAIT_SECONDS}"
+        )
+    return str(int(value))
 
 
 def _sqlite_env(dbname: str) -> dict[str, str]:
@@ -61,25 +79,52 @@ def _sqlite_env(dbname: str) -> dict[str, str]:
     }
 
 
+#: What a PostgreSQL store looks like, said in every refusal of one.
+_PG_FORM = (
+    "a PostgreSQL store is postgresql://user:pass@host:port/db "
+    "(percent-encode special characters in the password)"
+)
+
+
+#: Control characters, and the lone surrogates Python makes of bytes that are not UTF-8.
+_NOT_URL_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _postgres(url: str) -> StoreLocation:
-    parts = urlsplit(url)
+    # The refusals below never quote the URL: it holds the password, and a password with an
+    # unencoded '/', '#', '?' or '@' is split into the host, the port or the path.
+    if _NOT_URL_TEXT.search(url):
+        raise InputError(
+            "store", f"the URL holds a control character or bytes that are not UTF-8; {_PG_FORM}"
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed '[' or a bracketed host that is no IP address
+        raise InputError("store", f"the host is not a valid [IPv6] address; {_PG_FORM}") from None
+    try:
+        port = parts.port
+    except ValueError:  # not digits, or outside 0-65535
+        port = 0
+    if port == 0:
+        raise InputError("store", f"the port is not a whole number from 1 to 65535; {_PG_FORM}")
     dbname = parts.path.lstrip("/")
     if not parts.hostname or not dbname:
-        raise InputError("store", "a PostgreSQL store is postgresql://user:pass@host:port/db")
+        raise InputError("store", _PG_FORM)
+    port = port or 5432
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         # eventsourcing's recorder, inserting outside pipeline mode (ledger/pgrecorder.py).
         "APPLICATION_RECORDER_TOPIC": "ledger.pgrecorder:LedgerPostgresRecorder",
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": parts.hostname,
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or ""),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         # Never wait forever: a held lock or a dead server becomes a clear error.
         "POSTGRES_LOCK_TIMEOUT": lock_timeout("5"),
-        "POSTGRES_CONNECT_TIMEOUT": os.environ.get("LEDGER_CONNECT_TIMEOUT", "5"),
+        "POSTGRES_CONNECT_TIMEOUT": connect_timeout("5"),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         "CREATE_TABLE": "y",
     }
-    shown = f"postgresql://{parts.username or ''}@{parts.hostname}:{parts.port or 5432}/{dbname}"
+    shown = f"postgresql://{parts.username or ''}@{parts.hostname}:{port}/{dbname}"
     return StoreLocation("postgres", shown, env, None)

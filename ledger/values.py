@@ -57,6 +57,11 @@ MAX_FEN = 100_000_000_000_000
 #: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
 _MONEY = re.compile(r"(?P<yuan>\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: The longest text a field holds (a document number, a summary, a reason).
+MAX_TEXT = 2000
+#: What no text of an event may hold: Unicode categories Cc (controls) and Cs (surrogates,
+#: which is how Python keeps bytes that are not UTF-8), tab and newline excepted.
+FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: ASCII digits only: int() would also read full-width １:２:３.
 _SHARES = re.compile(r"\d{1,4}(?::\d{1,4})*", re.ASCII)
 

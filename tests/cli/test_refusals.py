@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc
-from tests.support import id_card
+from tests.support import DOC, id_card
 
 
 def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
@@ -251,3 +252,68 @@ def test_refuses_to_write_while_another_process_holds_the_store(
 
     assert_refused(result, "store", "try again")
     assert "Traceback" not in result.output
+
+
+def _refused_args(seeded: Fupin, args: list[str], field: str, rule: str) -> None:
+    """Run ``fupin ARGS`` as given (no shell splitting) and check the refusal."""
+    before = seeded.event_count()
+
+    result = seeded.runner.invoke(app, args)
+
+    assert_refused(result, field, rule)
+    assert seeded.event_count() == before
+
+
+# An argument that is not UTF-8 (``-d "$(printf 'a\xffb')"``) reaches Python as text with a
+# lone surrogate, which no event can be encoded with; a control character is text that
+# `fupin import` refuses, so an export holding one would never import again.
+@pytest.mark.parametrize(
+    ("args", "field", "rule"),
+    [
+        (
+            ["--as", "jn-01", "household", "sign", "JH-0004", "-d", "a\udcffb"],
+            "document",
+            "is not UTF-8 text: byte 0xFF at character 2",
+        ),
+        (
+            ["--as", "jn-01", "household", "sign", "JH-0004", "--document=签字\udce6"],
+            "document",
+            "is not UTF-8 text: byte 0xE6 at character 3",
+        ),
+        (
+            ["--as", "jn\udcff", "household", "sign", "JH-0004", "-d", "签字确认表"],
+            "as",
+            "is not UTF-8 text: byte 0xFF",
+        ),
+        (
+            ["--as", "admin", "place", "add-street", "江\udcff南", "-d", DOC],
+            "name",
+            "is not UTF-8 text: byte 0xFF at character 2",
+        ),
+        (
+            ["--as", "admin", "place", "add-street", "江南\x01", "-d", DOC],
+            "name",
+            "contains a control character U+0001 at character 3",
+        ),
+        (
+            [
+                *("--as", "jn-01", "household", "review", "JH-0002"),
+                *("-d", DOC, "-e", "2016-08-02", "--note", "评议\x1b[31m"),
+            ],
+            "note",
+            "contains a control character U+001B",
+        ),
+        (
+            [
+                *("--as", "jn-01", "household", "visit", "JH-0001", "--helper", "c-1"),
+                *("-d", DOC, "-e", "2016-09-01", "--summary", "走访" * 1001),
+            ],
+            "summary",
+            "is longer than 2000 characters",
+        ),
+    ],
+)
+def test_refuses_text_that_is_not_utf8_or_holds_control_characters(
+    seeded: Fupin, args: list[str], field: str, rule: str
+) -> None:
+    _refused_args(seeded, args, field, rule)

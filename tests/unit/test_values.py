@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from ledger.commands import _FORBIDDEN_CHAR
 from ledger.errors import InputError
 from ledger.values import (
     CHINA,
+    FORBIDDEN_CHAR,
     MAX_FEN,
     choice,
     format_yuan,
@@ -194,4 +194,4 @@ def test_text_refuses_exactly_unicode_controls_and_surrogates_save_tab_and_newli
     for point in range(0x110000):
         char = chr(point)
         by_category = unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n"
-        assert (_FORBIDDEN_CHAR.search(char) is not None) == by_category, hex(point)
+        assert (FORBIDDEN_CHAR.search(char) is not None) == by_category, hex(point)
