@@ -75,7 +75,29 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
         ) from None
     if len(raw) != 32:
         raise InputError("key", f"a public key is 32 bytes, this one is {len(raw)}")
+    if raw[:31] + bytes([raw[31] & 0x7F]) in _SMALL_ORDER:
+        raise InputError(
+            "key", "not a usable public key: a point of small order, which anyone can sign for"
+        )
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+#: The encodings of Ed25519's points of small order (order 1, 2, 4 and 8), the sign bit
+#: cleared, as libsodium's ``has_small_order`` lists them (non-canonical y = p and p + 1
+#: included). A signature "by" such a key can be made without any private key (R the
+#: identity, S = 0 verifies for a share of all messages): such a key proves nothing.
+_SMALL_ORDER = frozenset(
+    bytes.fromhex(point)
+    for point in (
+        "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+        "0100000000000000000000000000000000000000000000000000000000000000",  # order 1
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p - 1, order 2
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p, order 4
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p + 1, order 1
+    )
+)
 
 
 def signature_valid(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:

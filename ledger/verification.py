@@ -55,6 +55,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.authority import roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.errors import InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
@@ -518,7 +519,11 @@ class Verifier:
             seal.timestamp.isoformat(),
             seal.prov,
         )
-        if not signature_valid(parse_public_key(officer.public_key), signature, message):
+        try:
+            public = parse_public_key(officer.public_key)
+        except InputError as exc:  # registered before such keys were refused
+            return f"{seal.signer}'s registered key proves nothing: {exc.rule}"
+        if not signature_valid(public, signature, message):
             return f"the signature of {seal.signer} does not verify"
         return ""
 

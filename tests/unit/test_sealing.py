@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
 import os
 from pathlib import Path
@@ -12,7 +13,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from ledger import authority, core, imports, sealing, transparency
 from ledger.errors import InputError
-from ledger.keys import generate_key, key_id, load_private_key, parse_public_key, write_private_key
+from ledger.keys import (
+    generate_key,
+    key_id,
+    load_private_key,
+    parse_public_key,
+    public_key_text,
+    write_private_key,
+)
 from ledger.merkle import MerkleTree, leaf_hash
 from ledger.sealing import canonical_bytes
 from ledger.verification import Frontier
@@ -104,3 +112,35 @@ def test_every_event_of_every_aggregate_has_a_permission_rule() -> None:
 def test_seals_have_no_permission_rule_because_they_are_checked_as_signatures() -> None:
     assert "Sealed" not in authority.EVENT_COMMANDS
     assert sealing.SEAL_DOCUMENT == "fupin-seal-v1"
+
+
+_SMALL_ORDER_POINTS = (
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+)
+
+
+@pytest.mark.parametrize("point", _SMALL_ORDER_POINTS)
+@pytest.mark.parametrize("sign", [0x00, 0x80])
+def test_a_public_key_of_small_order_is_refused(point: str, sign: int) -> None:
+    # ``AAAA…A=`` (all zeros) was registered as an officer's key: a "signature" with R the
+    # identity and S = 0 then verified for a share of all messages, with no private key.
+    raw = bytearray.fromhex(point)
+    raw[31] |= sign
+
+    with pytest.raises(InputError) as refused:
+        parse_public_key(base64.b64encode(bytes(raw)).decode())
+
+    assert refused.value.field == "key"
+    assert "small order" in refused.value.rule
+
+
+def test_generated_keys_are_accepted() -> None:
+    for _ in range(20):
+        text = public_key_text(generate_key())
+        assert parse_public_key(text) is not None
