@@ -16,7 +16,7 @@ from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import ROLE_OF_KIND, Helper
 from ledger.household import Household, Measure, Personal
 from ledger.places import Street
-from ledger.values import AREAS, MEASURE_CATEGORIES, choice, require_text, valid_id_card
+from ledger.values import AREAS, MEASURE_CATEGORIES, choice, id_card_problem, require_text
 
 __all__ = ["CaseworkCommands", "Identification"]
 
@@ -59,8 +59,7 @@ class CaseworkCommands(LedgerCore):
         prov = self.authorise(stamp, "identify", facts.street)
         choice(facts.area, AREAS, "area")
         self.load(Street, facts.street, "street").check_has_village(facts.village)
-        if not valid_id_card(facts.personal.id_card):
-            raise InputError("id_card", "not a valid 18-character ID-card number 身份证号")
+        check_id_card(facts.personal.id_card, stamp.effective)
         Household.check_identification(facts.members, facts.dibao, facts.personal.member_names)
         if self.exists(Household, number):
             raise AlreadyExistsError("household", f"{number} is already identified")
@@ -81,8 +80,7 @@ class CaseworkCommands(LedgerCore):
 
     def change_members(self, stamp: Stamp, number: str, members: int, personal: Personal) -> None:
         """The household's members changed; the note says how."""
-        if not valid_id_card(personal.id_card):
-            raise InputError("id_card", "not a valid 18-character ID-card number 身份证号")
+        check_id_card(personal.id_card, stamp.effective)
         self.on_household(
             stamp, "change_members", number, lambda h, p: h.change_members(members, personal, p)
         )
@@ -232,3 +230,10 @@ class CaseworkCommands(LedgerCore):
         self.on_household(
             stamp, command, number, lambda h, p: h.advance_return(step, disaster, authority, p)
         )
+
+
+def check_id_card(number: str, effective: date) -> None:
+    """The head of household's ID card: valid, and born by the day it takes effect."""
+    problem = id_card_problem(number, effective)
+    if problem is not None:
+        raise InputError("id_card", f"not a valid 18-character ID-card number 身份证号: {problem}")

@@ -22,6 +22,7 @@ __all__ = [
     "choice",
     "format_yuan",
     "id_card_check_digit",
+    "id_card_problem",
     "parse_date",
     "parse_shares",
     "parse_timestamp",
@@ -153,17 +154,42 @@ _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
-def valid_id_card(number: str) -> bool:
-    """A resident ID-card number 身份证号 (GB 11643-1999): 18 characters, valid birth date and
-    check digit. Says nothing about whether the person exists."""
+def valid_id_card(number: str, born_by: date | None = None) -> bool:
+    """A resident ID-card number 身份证号 (GB 11643-1999): see ``id_card_problem``."""
+    return id_card_problem(number, born_by) is None
+
+
+def id_card_problem(number: str, born_by: date | None = None) -> str | None:
+    """Why ``number`` is no resident ID-card number 身份证号 (GB 11643-1999), or None: 18
+    characters, a province's region code, a birth date from 1900 to ``born_by`` (default:
+    today), the check character. Says nothing about whether the person exists."""
     if not _ID_SHAPE.fullmatch(number):
-        return False
+        return "not 17 digits and a check digit or X"
+    if number[:2] not in _PROVINCES:
+        return f"region {number[:6]} is in no province (GB/T 2260)"
     try:
-        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return False
+        return f"its birth date {number[6:14]} is no date"
+    latest = born_by or datetime.now(CHINA).date()
+    if not date(1900, 1, 1) <= born <= latest:
+        return f"born {born.isoformat()}: not between 1900-01-01 and {latest.isoformat()}"
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == number[17]
+    if _ID_CHECK[total % 11] != number[17]:
+        return "the check character does not match"
+    return None
+
+
+#: The first two digits of a region code (GB/T 2260): the provinces, Taiwan, Hong Kong and
+#: Macao (81-83 also on their residents' residence permits), 91 on permanent residence cards.
+_PROVINCES = frozenset(
+    f"{code}"
+    for code in (
+        *(11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37),
+        *(41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65),
+        *(71, 81, 82, 83, 91),
+    )
+)
 
 
 def id_card_check_digit(first17: str) -> str:

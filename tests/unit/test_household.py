@@ -111,6 +111,19 @@ def test_invalid_id_card_number_is_refused(ledger: Ledger) -> None:
     )
 
 
+def test_a_head_of_household_born_after_the_identification_is_refused(ledger: Ledger) -> None:
+    personal = Personal("户主", id_card(9, birth="20170101"), member_names=("甲", "乙"))
+
+    refused = refuses(
+        ledger,
+        InputError,
+        "id_card",
+        lambda: ledger.identify(stamp(JN, date(2016, 8, 1)), facts(personal=personal)),
+    )
+
+    assert "born 2017-01-01" in str(refused)
+
+
 def test_area_outside_rural_and_urban_is_refused(ledger: Ledger) -> None:
     refuses(ledger, InputError, "area", lambda: ledger.identify(stamp(JN), facts(area="suburb")))
 

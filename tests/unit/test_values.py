@@ -15,6 +15,7 @@ from ledger.values import (
     choice,
     format_yuan,
     id_card_check_digit,
+    id_card_problem,
     parse_date,
     parse_shares,
     parse_timestamp,
@@ -113,6 +114,29 @@ def test_id_card_with_a_wrong_check_digit_is_invalid() -> None:
 )
 def test_id_card_of_wrong_shape_or_impossible_birth_date_is_invalid(number: str) -> None:
     assert not valid_id_card(number)
+
+
+@pytest.mark.parametrize(
+    ("first17", "problem"),
+    [
+        ("00000019900101000", "region 000000 is in no province"),
+        ("99070419900101000", "region 990704 is in no province"),
+        ("44070418000101000", "born 1800-01-01: not between 1900-01-01 and 2016-08-01"),
+        ("44070430000101000", "born 3000-01-01"),
+        ("44070420160802000", "born 2016-08-02"),  # the day after it is shown
+    ],
+)
+def test_id_card_of_no_province_or_a_birth_out_of_range_is_invalid(
+    first17: str, problem: str
+) -> None:
+    # Each with its right check character: only the region or the birth date is wrong.
+    number = first17 + id_card_check_digit(first17)
+
+    found = id_card_problem(number, born_by=date(2016, 8, 1))
+
+    assert found is not None
+    assert problem in found
+    assert id_card_problem(id_card(7), born_by=date(2016, 8, 1)) is None
 
 
 # -- dates and timestamps ------------------------------------------------------------------
