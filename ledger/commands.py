@@ -11,6 +11,7 @@ values; every bad value is an ``InputError(argument, rule)``, never an exception
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +36,7 @@ from ledger.values import (
 __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value"]
 
 _MAX_INT = 10**12
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 
@@ -98,10 +100,10 @@ def _int(field: str, value: Any) -> int:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise InputError(field, f"{value!r} is not a whole number") from None
+        # ASCII digits: int() would also read full-width ２０１８.
+        if not _WHOLE.fullmatch(value.strip()):
+            raise InputError(field, f"{value!r} is not a whole number")
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(field, "expects a whole number")
     if abs(value) > _MAX_INT:

@@ -100,6 +100,7 @@ class OversightCommands(LedgerCore):
     def hold_talk(self, stamp: Stamp, code: str, street: str, year: int, reason: str) -> None:
         """A leadership talk 约谈 with a street that missed its yearly target."""
         self.load(Street, street, "street")
+        self.programme().check_year_in_programme(year)
         self.on_inspection(
             stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, reason, p)
         )

@@ -400,6 +400,16 @@ def test_leadership_talk_is_held_with_a_street_for_a_year(ledger: Ledger) -> Non
     assert inspection(ledger).talks == [("礼乐", 2016)]
 
 
+def test_leadership_talk_for_a_year_outside_the_programme_is_refused(ledger: Ledger) -> None:
+    open_district(ledger)
+    refuses(
+        ledger,
+        RuleError,
+        "year",
+        lambda: ledger.hold_talk(stamp(INSP), "insp-2016", "礼乐", 1999, "未完成年度减贫任务"),
+    )
+
+
 def test_leadership_talk_with_an_unknown_street_is_refused(ledger: Ledger) -> None:
     open_district(ledger)
     refuses(

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from ledger.commands import Arg, parse_value
 from ledger.errors import InputError
 from ledger.values import (
     CHINA,
@@ -219,3 +220,14 @@ def test_text_refuses_exactly_unicode_controls_and_surrogates_save_tab_and_newli
         char = chr(point)
         by_category = unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n"
         assert (FORBIDDEN_CHAR.search(char) is not None) == by_category, hex(point)
+
+
+@pytest.mark.parametrize("text", ["２０１８", "٢٠١٨", "2018.0", "1e3", "20 18", ""])
+def test_an_imported_whole_number_is_ascii_digits(text: str) -> None:
+    year = Arg("year", "年度", "int")
+
+    with pytest.raises(InputError) as refused:
+        parse_value(year, text)
+
+    assert refused.value.field == "year"
+    assert parse_value(year, " 2018 ") == 2018
