@@ -199,8 +199,9 @@ def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Calla
     @functools.wraps(callback)
     def checked(*args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
-            for text in value if isinstance(value, list | tuple) else (value,):
-                check_text(fields.get(name, name), text)
+            for given in value if isinstance(value, list | tuple) else (value,):
+                check_text(fields.get(name, name), given)
+                check_whole_number(fields.get(name, name), given)
         return callback(*args, **kwargs)
 
     return checked
@@ -218,6 +219,25 @@ def check_text(field: str, text: object) -> None:
         from cli import common
 
         common.refusals(_refuse_forbidden_text)(field, text)
+
+
+#: The largest whole number a command takes: SQLite's and orjson's integers are 64-bit.
+_LARGEST = 2**63 - 1
+
+
+def check_whole_number(field: str, number: object) -> None:
+    """Refuse (exit code 2) a whole number no event or query can hold; each command's own rules
+    then bound it far closer (1 to 100 members, a programme year...)."""
+    if type(number) is int and not -_LARGEST <= number <= _LARGEST:
+        from cli import common
+
+        common.refusals(_refuse_too_large)(field, number)
+
+
+def _refuse_too_large(field: str, number: int) -> None:
+    from ledger.errors import InputError
+
+    raise InputError(field, f"{number} is out of range")
 
 
 def _refuse_forbidden_text(field: str, text: str) -> None:
