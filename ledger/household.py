@@ -110,6 +110,8 @@ class Household(LedgerAggregate):
         self.dibao = dibao
         self.personal = personal
         self.stage = Stage.IDENTIFIED
+        self.identified_on = prov.effective
+        self.reviewed_on: date | None = None
         self.key_target = False
         self.notice: tuple[date, date] | None = None
         self.objections: dict[str, bool] = {}  # objection id -> resolved
@@ -181,15 +183,19 @@ class Household(LedgerAggregate):
     def review(self, accepted: bool, prov: Provenance) -> None:
         """Village review 村（社区）评议 of the identification."""
         self.check_stage("review", Stage.IDENTIFIED)
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._reviewed(accepted, prov)
 
     @event("Reviewed")
     def _reviewed(self, accepted: bool, prov: Provenance) -> None:
         self.stage = Stage.REVIEWED if accepted else Stage.REJECTED
+        self.reviewed_on = prov.effective
 
     def post_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
         """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)]."""
         self.check_stage("notice", Stage.REVIEWED)
+        if self.reviewed_on is not None and start < self.reviewed_on:
+            raise RuleError("start", f"the village review took effect only on {self.reviewed_on}")
         days = (end - start).days + 1
         if days < min_days:
             raise RuleError(

@@ -514,6 +514,33 @@ def test_helper_is_unpaired_without_replacement_after_exit(ledger: Ledger) -> No
 # -- a step never takes effect before the step it follows ------------------------------------
 
 
+def test_a_review_before_the_identification_is_refused(ledger: Ledger) -> None:
+    identify(ledger, "JH-1")  # identified 1 August 2016
+
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.review(stamp(JN, date(2016, 7, 31)), "JH-1", True),
+    )
+
+
+def test_a_notice_starting_before_the_review_is_refused(ledger: Ledger) -> None:
+    # Registration must follow the notice; a notice of 0001-01-01 to 0001-01-07 let a household
+    # identified in 2018 be registered "in 2016".
+    identify(ledger, "JH-1")
+    ledger.review(stamp(JN, date(2016, 8, 2)), "JH-1", True)
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "start",
+        lambda: ledger.post_notice(stamp(JN), "JH-1", date(1, 1, 1), date(1, 1, 7)),
+    )
+
+    assert "review took effect only on 2016-08-02" in str(refused)
+
+
 def test_a_signature_before_the_notice_began_is_refused(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")  # notice 3-9 August 2016
 
