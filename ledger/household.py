@@ -366,6 +366,8 @@ class Household(LedgerAggregate):
         self.completed[measure_id] = self.remember_entry("MeasureCompleted", measure_id)
 
     def check_measure(self, measure_id: str) -> None:
+        if not measure_id:
+            raise RuleError("measure", f"name the measure of {self.number} it is for (--measure)")
         if measure_id not in self.measures:
             raise RuleError("measure", f"{measure_id} is not a measure of {self.number}")
 
@@ -521,9 +523,11 @@ class Household(LedgerAggregate):
         if step not in steps:
             raise RuleError("step", f"{step!r} is not one of {', '.join(steps)}")
         expected = steps[len(done)] if len(done) < len(steps) else None
+        if step in done:
+            raise RuleError("step", f"{what} {step} is already done; done: {', '.join(done)}")
         if step != expected:
             raise RuleError(
-                "step", f"{what} {step} needs {expected or 'nothing'} first; done: {done or 'none'}"
+                "step", f"{what} {step} needs {expected} first; done: {', '.join(done) or 'none'}"
             )
 
     def check_correctable(self, version: int) -> None:

@@ -291,6 +291,20 @@ def test_disbursement_to_an_unplanned_measure_is_refused(ledger: Ledger) -> None
     )
 
 
+def test_a_household_payment_without_its_measure_says_to_name_it(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "measure",
+        lambda: ledger.disburse(stamp(QU), "city-2016", pay(1, measure_id="")),
+    )
+
+    assert "name the measure of JH-1 it is for (--measure)" in str(refused)
+
+
 def test_disbursement_to_an_exited_household_is_refused(ledger: Ledger) -> None:
     city_account(ledger)
     household_with_measure(ledger)

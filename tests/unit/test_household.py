@@ -1046,3 +1046,15 @@ def test_correction_of_an_unknown_kind_is_refused(ledger: Ledger) -> None:
     refuses(
         ledger, InputError, "kind", lambda: ledger.correct(stamp(JN), "villager", "JH-1", 1, "x")
     )
+
+
+def test_an_exit_step_taken_again_is_refused_as_already_done(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+
+    refused = refuses(
+        ledger, RuleError, "step", lambda: ledger.verify_exit(stamp(JN, date(2017, 2, 1)), "JH-1")
+    )
+
+    assert "exit verified is already done; done: proposed, verified, noticed, approved" in str(
+        refused
+    )
