@@ -587,7 +587,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "更正",
         (
             _a("kind", "类型"),
-            _a("key", "编号"),
+            _a("key", "对象编号"),
             _a("version", "版本", "int"),
             _a("reason", "原因"),
         ),

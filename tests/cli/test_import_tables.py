@@ -196,3 +196,22 @@ def test_a_workbook_too_large_for_memory_is_reported_as_such_not_as_damaged(
             )
         ],
     )
+
+
+def test_a_correction_sheet_with_chinese_headers_only_is_imported(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # 编号 is every row's ref; the corrected record's key was 编号 too, and won: the row had
+    # no ref. Its key is 对象编号 now.
+    sheet = tmp_path / "更正.csv"
+    sheet.write_text(
+        "编号,记录人,生效日期,文件,备注,类型,对象编号,版本,原因\n"
+        "CO-1,qu-01,2016-09-01,更正单,,fund,city-2016,2,重复拨付\n",
+        encoding="utf-8",
+    )
+    before = seeded.event_count()
+
+    seeded.ok(f"import {sheet}")
+
+    last = seeded.ok(f"log --since {before}").stdout.strip().splitlines()
+    assert [json.loads(line)["event"] for line in last][:1] == ["Corrected"]
