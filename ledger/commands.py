@@ -75,7 +75,9 @@ PROVENANCE = (
 
 def parse_value(arg: Arg, value: Any) -> Any:
     """The domain value of ``value`` (a JSON value or a spreadsheet cell) for ``arg``."""
-    if value is None or (isinstance(value, str) and not value.strip() and arg.kind != "text"):
+    blank = isinstance(value, str) and not value.strip()
+    if value is None or (blank and (arg.kind != "text" or arg.required)):
+        # Blank required text is missing too, from JSONL as from an empty cell.
         if arg.required:
             raise InputError(arg.name, "is required")
         return arg.default

@@ -231,3 +231,12 @@ def test_an_imported_whole_number_is_ascii_digits(text: str) -> None:
 
     assert refused.value.field == "year"
     assert parse_value(year, " 2018 ") == 2018
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_blank_required_text_is_missing_and_blank_optional_text_is_kept(blank: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_value(Arg("document", "文件"), blank)
+
+    assert refused.value.rule == "is required"
+    assert parse_value(Arg("note", "备注", required=False, default=""), blank) == ""
