@@ -8,7 +8,9 @@ No rule of the programme lives here.
 from __future__ import annotations
 
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,29 +176,54 @@ def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 def check_output(path: Path, field: str) -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
-    the option): a folder, or a file in a folder that does not exist."""
+    the option): a folder, or a file in a folder that does not exist or cannot be written."""
     if path.is_dir():
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
+    if _written_in_place(path):
+        return  # a device, a pipe, a link: written through as it is
     folder = path.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
+
+
+def _written_in_place(path: Path) -> bool:
+    """Whether ``path`` is written through rather than replaced: a link (``/dev/stdout``, a
+    link to a file kept elsewhere) or anything but a regular file (a pipe, ``>(gzip)``)."""
+    return path.is_symlink() or (path.exists() and not path.is_file())
 
 
 @contextmanager
-def output_file(path: Path, field: str) -> Iterator[BinaryIO]:
-    """A binary handle whose bytes become ``path`` only if the block completes: a temporary
-    file beside it, renamed over it at the end. A failure (a refusal, a full disk) removes the
-    temporary file and leaves ``path`` as it was; an ``OSError`` is refused naming ``field``."""
+def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[BinaryIO]:
+    """A binary handle whose bytes become the file ``path``.
+
+    A regular file (or a new one) is written whole or not at all: the bytes go to a temporary
+    file in its folder, renamed over it once complete, so a refusal or a full disk half-way
+    leaves it as it was; an existing file keeps its permissions, and a new ``private`` one
+    (personal data in clear) is readable by its owner only. A link or a device (``/dev/stdout``,
+    ``>(gpg -e)``) is written through, never replaced. An ``OSError`` is refused naming
+    ``field``."""
     check_output(path, field)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    if _written_in_place(path):
+        try:
+            with path.open("wb") as handle:
+                yield handle
+        except OSError as exc:
+            raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        return
     try:
-        # Created like any new file (mode 0666 less the umask), never over an existing one.
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+        descriptor, name = tempfile.mkstemp(prefix=".fupin-", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror}") from None
+        raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    temporary = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        if mode is None:  # mkstemp makes it 0600: a new file is as any other, unless private
+            mode = 0o600 if private else 0o666 & ~_umask()
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "wb") as handle:
             yield handle
         os.replace(temporary, path)
     except OSError as exc:
@@ -205,3 +232,9 @@ def output_file(path: Path, field: str) -> Iterator[BinaryIO]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -69,7 +69,7 @@ def export_events(
                 sys.stdout.buffer.write(line)
             sys.stdout.flush()
             return
-        with output_file(output, "output") as handle:
+        with output_file(output, "output", private=True) as handle:  # names in clear
             handle.writelines(lines)
     console.print(f"events written to {output}")
 

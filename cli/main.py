@@ -195,11 +195,19 @@ def _field(param: Parameter) -> str:
     return max(param.opts, key=len).lstrip("-").replace("-", "_")
 
 
+#: Arguments that never reach an event (an analyst's SQL, pasted with CR LF line ends or
+#: longer than any field): only checked to be UTF-8.
+NOT_RECORDED = frozenset({"sql"})
+
+
 def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Callable[..., Any]:
     @functools.wraps(callback)
     def checked(*args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
             for given in value if isinstance(value, list | tuple) else (value,):
+                if name in NOT_RECORDED:
+                    check_utf8(fields.get(name, name), given)
+                    continue
                 check_text(fields.get(name, name), given)
                 check_whole_number(fields.get(name, name), given)
         return callback(*args, **kwargs)
@@ -219,6 +227,22 @@ def check_text(field: str, text: object) -> None:
         from cli import common
 
         common.refusals(_refuse_forbidden_text)(field, text)
+
+
+def check_utf8(field: str, text: object) -> None:
+    """Refuse text holding bytes that are not UTF-8 (lone surrogates): nothing can encode it."""
+    if isinstance(text, str) and not text.isprintable():
+        bad = next((i for i, ch in enumerate(text) if 0xD800 <= ord(ch) <= 0xDFFF), None)
+        if bad is not None:
+            from cli import common
+
+            common.refusals(_refuse_not_utf8)(field, ord(text[bad]), bad)
+
+
+def _refuse_not_utf8(field: str, code: int, index: int) -> None:
+    from ledger.errors import InputError
+
+    raise InputError(field, f"is not UTF-8 text: byte 0x{code & 0xFF:02X} at character {index + 1}")
 
 
 #: The largest whole number a command takes: SQLite's and orjson's integers are 64-bit.

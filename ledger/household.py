@@ -130,6 +130,7 @@ class Household(LedgerAggregate):
         self.received_fen = 0
         self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
         self.unpaired_on: dict[str, date] = {}  # helper id -> when its last pairing ended
+        self.first_paired_on: date | None = None  # the household's first pairing of all
         self.registered_on: date | None = None
         self.exit_dates: list[date] = []  # effective date of each exit step so far
         self.exit_notice_end: date | None = None
@@ -289,6 +290,7 @@ class Household(LedgerAggregate):
     def _paired(self, helper: str, role: str, prov: Provenance) -> None:
         self.helpers[helper] = role
         self.paired_on[helper] = prov.effective
+        self._first_pairing(prov.effective)
 
     def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
@@ -301,6 +303,12 @@ class Household(LedgerAggregate):
         if self.stage != Stage.EXITED and not replacement:
             raise RuleError("helper", "no unpairing before exit 不脱贫不脱钩, except a replacement")
         self.check_not_before(prov.effective, self.paired_on.get(helper), f"{helper} was paired")
+        if replacement:
+            self.check_not_before(
+                prov.effective,
+                self.unpaired_on.get(replacement),
+                f"{replacement}'s last pairing with it ended",
+            )
         if self.stage == Stage.EXITED and not replacement and prov.effective < self.exit_dates[-1]:
             raise RuleError(
                 "effective",
@@ -317,14 +325,19 @@ class Household(LedgerAggregate):
         if replacement:
             self.helpers[replacement] = role
             self.paired_on[replacement] = prov.effective
+            self._first_pairing(prov.effective)
+
+    def _first_pairing(self, day: date) -> None:
+        if self.first_paired_on is None or day < self.first_paired_on:
+            self.first_paired_on = day
 
     def sign_agreement(self, prov: Provenance) -> None:
         """The two-way assistance agreement 扶贫协议 with the paired helpers."""
         self.check_active("agreement")
         if not self.helpers:
             raise RuleError("agreement", "pair at least one helper before the agreement")
-        first = min(self.paired_on.values(), default=None)
-        self.check_not_before(prov.effective, first, "its first helper still paired was paired")
+        # The first pairing of all: an agreement signed with a helper since replaced stands.
+        self.check_not_before(prov.effective, self.first_paired_on, "its first helper was paired")
         self._agreement_signed(prov)
 
     @event("AgreementSigned")

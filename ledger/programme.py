@@ -74,8 +74,8 @@ class ProgrammeRules:
         _within("volunteer_team_min_size", self.volunteer_team_min_size, 1, 1000)
 
 
-#: The largest share of a ratio (2:3:5, 6:4, 50:50 are written with small numbers).
-_MAX_SHARE = 100
+#: The largest share of a ratio (2:3:5, 6:4, 50:50; a district may write household counts).
+_MAX_SHARE = 100_000
 
 
 def _within(field: str, value: int, lowest: int, highest: int) -> None:

@@ -64,7 +64,7 @@ MAX_TEXT = 2000
 #: which is how Python keeps bytes that are not UTF-8), tab and newline excepted.
 FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: ASCII digits only: int() would also read full-width １:２:３.
-_SHARES = re.compile(r"\d{1,4}(?::\d{1,4})*", re.ASCII)
+_SHARES = re.compile(r"\d{1,6}(?::\d{1,6})*", re.ASCII)
 
 
 def parse_yuan(text: str, field: str = "amount") -> int:

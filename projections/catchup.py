@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.application import Ledger
+from ledger.errors import InputError
 
 from projections import casework, funds, households, oversight, reference
 from projections.engine import (
@@ -53,9 +54,21 @@ def catch_up(ledger: Ledger) -> int:
 REBUILD_PAGES = 50
 
 
+#: What the read models' rows mean. Raised whenever a handler changes what it writes for the
+#: same events; read models an older ``fupin`` built are then rebuilt by the next catch-up
+#: (docs/operations.md). 2 (2026-11-29): a pairing ended before the exit's effective date is
+#: ``before_exit`` even if recorded after it.
+SCHEMA_VERSION = 2
+
+_SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
+
+
 def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> int:
     with db.transaction():
         create_schema(db, MODELS)
+        stale = _stale(db)
+    if stale:
+        return _rebuild(db, ledger)
     tracked = positions(db)
     start = min(tracked.get(m.name, 0) for m in MODELS)
     applied = 0
@@ -76,14 +89,39 @@ def rebuild(ledger: Ledger) -> int:
     """Drop every read model's tables and rebuild them from the first event."""
     db = open_database(ledger.location)
     try:
-        with db.transaction():
-            for model in MODELS:
-                for table in model.tables:
-                    db.execute(f"DROP TABLE IF EXISTS {table}")
-            db.execute("DROP TABLE IF EXISTS pj_tracking")
-        return _catch_up(db, ledger, REBUILD_PAGES)
+        return _rebuild(db, ledger)
     finally:
         db.close()
+
+
+def _rebuild(db: Database, ledger: Ledger) -> int:
+    with db.transaction():
+        for model in MODELS:
+            for table in model.tables:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute("DROP TABLE IF EXISTS pj_tracking")
+        db.execute("DROP TABLE IF EXISTS pj_schema")
+    return _catch_up(db, ledger, REBUILD_PAGES)
+
+
+def _stale(db: Database) -> bool:
+    """Whether the read models were built by an older ``fupin`` (``SCHEMA_VERSION``); read
+    models not built yet are marked current. Inside the schema's transaction."""
+    db.execute(_SCHEMA_DDL)
+    found = db.one("SELECT version FROM pj_schema WHERE id = 1")
+    if found is None:
+        if any(position > 0 for position in positions(db).values()):
+            return True  # built before the version was kept
+        db.execute("INSERT INTO pj_schema (id, version) VALUES (1, ?)", (SCHEMA_VERSION,))
+        return False
+    version = int(found[0])
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            "store",
+            f"its read models were built by a newer fupin (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}): upgrade fupin",
+        )
+    return version < SCHEMA_VERSION
 
 
 def status(ledger: Ledger) -> list[dict[str, Any]]:

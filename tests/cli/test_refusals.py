@@ -337,3 +337,16 @@ def test_refuses_text_that_is_not_utf8_or_holds_control_characters(
 )
 def test_refuses_a_whole_number_past_64_bits(seeded: Fupin, args: list[str], field: str) -> None:
     _refused_args(seeded, args, field, "99999999999999999999 is out of range")
+
+
+def test_an_analysts_sql_is_not_held_to_the_rules_of_recorded_text(seeded: Fupin) -> None:
+    # Never recorded: longer than any field, pasted with CR LF line ends, it still runs.
+    padding = " " * 2100
+    result = seeded.runner.invoke(
+        app, ["query", f"SELECT COUNT(*) AS n\r\nFROM pj_households{padding}"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "n" in result.stdout
+    refused = seeded.runner.invoke(app, ["query", "SELECT '\udcff'"])
+    assert_refused(refused, "sql", "is not UTF-8 text: byte 0xFF at character 9")

@@ -607,6 +607,37 @@ def test_an_unpairing_recorded_after_exit_but_dated_before_it_is_refused(ledger:
     assert "exited only on 2017-01-20" in str(refused)
 
 
+def test_an_agreement_entered_late_stands_after_its_helper_was_replaced(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.unpair(stamp(JN, date(2016, 12, 1)), "JH-1", "c-1", "调岗", replacement="c-2")
+
+    ledger.sign_agreement(stamp(JN, date(2016, 8, 20)), "JH-1")  # signed with c-1 in August
+
+    assert ledger.household("JH-1").agreement_on == date(2016, 8, 20)
+
+
+def test_a_replacement_dated_before_its_last_pairing_here_ended_is_refused(
+    ledger: Ledger,
+) -> None:
+    ledger.register_helper(stamp(), "c-3", "cadre", "张干部", "区民政局", rank="section")
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-2")
+    ledger.unpair(stamp(JN, date(2016, 12, 1)), "JH-1", "c-1", "调岗", replacement="c-3")
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.unpair(
+            stamp(JN, date(2016, 10, 1)), "JH-1", "c-2", "调岗", replacement="c-1"
+        ),
+    )
+
+    assert "c-1's last pairing with it ended only on 2016-12-01" in str(refused)
+
+
 def test_an_agreement_before_its_first_pairing_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.pair(stamp(JN, date(2016, 8, 20)), "JH-1", "c-1")

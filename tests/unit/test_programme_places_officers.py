@@ -330,3 +330,11 @@ def test_an_admin_neither_retires_nor_demotes_themselves(ledger: Ledger) -> None
     ledger.change_officer(stamp("ad-2"), "admin", "analyst", "")  # another admin may
 
     assert ledger.load(Officer, "admin", "officer").role == "analyst"
+
+
+def test_shares_written_as_household_counts_are_accepted(empty: Ledger) -> None:
+    rules = replace(ProgrammeRules(), reduction_shares=(142, 213, 355))
+
+    empty.open_programme(stamp(), "精准扶贫", rules)
+
+    assert empty.programme().rules.reduction_shares == (142, 213, 355)

@@ -1,0 +1,69 @@
+"""Files a command writes where the user says (``-o``/``--out``): a regular file is written
+whole or not at all and keeps its permissions; an export of personal data in clear is made
+readable by its owner only; a link or a pipe is written through, never replaced (``-o
+/dev/stdout``, ``-o >(gpg -e)``, a link to a file kept elsewhere)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+from tests.cli.conftest import Fupin
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_an_export_of_personal_data_is_made_readable_by_its_owner_only(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    target = tmp_path / "events.jsonl"
+
+    seeded.ok(f"export events -o {target}", actor="admin")
+
+    assert _mode(target) == 0o600
+    assert target.read_text().startswith('{"command":')
+
+
+def test_an_existing_file_keeps_its_permissions(seeded: Fupin, tmp_path: Path) -> None:
+    target = tmp_path / "funds.json"
+    target.write_text("old\n")
+    target.chmod(0o640)
+
+    seeded.ok(f"export report funds --format json -o {target}", actor="admin")
+
+    assert _mode(target) == 0o640
+    assert target.read_text().startswith("{")
+
+
+def test_a_link_is_written_through_not_replaced(seeded: Fupin, tmp_path: Path) -> None:
+    kept = tmp_path / "secure"
+    kept.mkdir()
+    real = kept / "funds.json"
+    real.write_text("")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+
+    seeded.ok(f"export report funds --format json -o {link}", actor="admin")
+
+    assert link.is_symlink()
+    assert real.read_text().startswith("{")
+    assert not list(tmp_path.glob(".fupin-*")) + list(kept.glob(".fupin-*"))
+
+
+def test_a_pipe_is_written_through_not_replaced(seeded: Fupin, tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+
+    seeded.ok(f"export report funds --format json -o {pipe}", actor="admin")
+    reader.join(timeout=30)
+
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert len(received) == 1
+    assert received[0].startswith(b"{")
