@@ -222,8 +222,8 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     try:
         if mode is None:  # mkstemp makes it 0600: a new file is as any other, unless private
             mode = 0o600 if private else 0o666 & ~_umask()
-        os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
             yield handle
         os.replace(temporary, path)
     except OSError as exc:
