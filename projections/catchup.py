@@ -28,7 +28,7 @@ from projections.engine import (
 )
 from projections.storage import Database, open_database
 
-__all__ = ["MODELS", "View", "catch_up", "open_view", "rebuild", "status"]
+__all__ = ["MODELS", "View", "catch_up", "create_tables", "open_view", "rebuild", "status"]
 
 MODELS: tuple[ReadModel, ...] = (
     reference.CLOCK,
@@ -65,8 +65,7 @@ _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, ver
 
 def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> int:
     with db.transaction():
-        create_schema(db, MODELS)
-        stale = _stale(db)
+        stale = create_tables(db)
     if stale:
         return _rebuild(db, ledger)
     tracked = positions(db)
@@ -102,6 +101,13 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
         db.execute("DROP TABLE IF EXISTS pj_tracking")
         db.execute("DROP TABLE IF EXISTS pj_schema")
     return _catch_up(db, ledger, REBUILD_PAGES)
+
+
+def create_tables(db: Database) -> bool:
+    """Every read model's tables and the schema version (inside a transaction); returns
+    whether the read models were built by an older ``fupin`` and need a rebuild."""
+    create_schema(db, MODELS)
+    return _stale(db)
 
 
 def _stale(db: Database) -> bool:

@@ -304,13 +304,12 @@ def protect_events(location: StoreLocation, officers: str) -> None:
     """
     from psycopg import sql
 
-    from projections.catchup import MODELS
-    from projections.engine import create_schema
+    from projections.catchup import create_tables
 
     db = open_pg(location)
     try:
         with db.transaction():  # the read models' tables, so that the grants below reach them
-            create_schema(db, MODELS)
+            create_tables(db)
     finally:
         db.close()
     _create_key_table(location)
