@@ -46,11 +46,15 @@ def open_ledger(
     location = parse_store(store)
     if location.path is not None and not create and not location.path.exists():
         raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
+    if location.path is not None and not create and location.path.stat().st_size == 0:
+        raise StoreError("store", f"{location.display} is empty, not a ledger; run `fupin init`")
+
     if location.path is not None and create and not location.path.parent.exists():
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     env: dict[str, Any] = {**location.env, **(extra_env or {})}
-    if location.kind == "postgres" and not create:
-        # Only `fupin init` creates tables: officers' roles hold no DDL rights (operations.md).
+    if not create:
+        # Only `fupin init` creates tables: officers' roles hold no DDL rights (operations.md),
+        # and an empty SQLite file must not become half a ledger (no programme, no admin).
         env["CREATE_TABLE"] = "n"
     if location.kind == "postgres":
         bound_every_lock_wait(location.env["POSTGRES_LOCK_TIMEOUT"])
@@ -61,6 +65,14 @@ def open_ledger(
     except Exception as exc:  # the PostgreSQL driver's errors, without importing it here
         raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
     ledger.location = location
+    if location.kind == "sqlite" and not create:
+        try:
+            ledger.recorder.max_notification_id()
+        except Exception:  # eventsourcing's OperationalError: no such table
+            ledger.close()
+            raise StoreError(
+                "store", f"{location.display} is not a fupin ledger (no events); run `fupin init`"
+            ) from None
     return ledger
 
 

@@ -4,6 +4,8 @@ written (the store holds as many events as before), and never a traceback."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from cli.main import app
@@ -350,3 +352,23 @@ def test_an_analysts_sql_is_not_held_to_the_rules_of_recorded_text(seeded: Fupin
     assert "n" in result.stdout
     refused = seeded.runner.invoke(app, ["query", "SELECT '\udcff'"])
     assert_refused(refused, "sql", "is not UTF-8 text: byte 0xFF at character 9")
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    # A read used to make the events table (and the read models) in them: half a ledger.
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as db:
+        db.execute("CREATE TABLE t (x)")
+
+    for store, rule in ((empty, "is empty, not a ledger"), (other, "is not a fupin ledger")):
+        result = fupin.runner.invoke(app, ["--store", str(store), "report", "caseload"])
+        assert_refused(result, "store", rule)
+    assert empty.read_bytes() == b""
+    with closing(sqlite3.connect(other)) as db:
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    fupin.ok(f"--store {empty} init --admin admin --name 管理员 -d {DOC}")  # init still may
