@@ -101,7 +101,8 @@ ActorOption = Annotated[
 def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
     """The event's stamp: actor from ``--as`` / ``LEDGER_ACTOR``, effective date, document."""
     actor = settings.actor or os.environ.get("LEDGER_ACTOR", "")
-    day = parse_date(effective, "effective") if effective else today()
+    # Given but empty (-e "$DAY" with DAY unset) is a mistake, not "today".
+    day = today() if effective is None else parse_date(effective, "effective")
     return Stamp(actor=actor, effective=day, document=document, note=note)
 
 

@@ -58,9 +58,10 @@ KnownAtOption = Annotated[
 
 def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     """The report's two times parsed into a date and a timezone-aware timestamp."""
+    # Given but empty is a mistake (an unset shell variable), not "no filter".
     return (
-        parse_date(as_of, "as-of") if as_of else None,
-        parse_timestamp(known_at, "known-at") if known_at else None,
+        None if as_of is None else parse_date(as_of, "as-of"),
+        None if known_at is None else parse_timestamp(known_at, "known-at"),
     )
 
 

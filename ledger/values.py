@@ -58,6 +58,11 @@ MAX_FEN = 100_000_000_000_000
 #: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
 _MONEY = re.compile(r"(?P<yuan>\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: An ISO 8601 date, or date and time, in the extended form, with an optional offset.
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
+    re.ASCII,
+)
 #: The longest text a field holds (a document number, a summary, a reason).
 MAX_TEXT = 2000
 #: What no text of an event may hold: Unicode categories Cc (controls) and Cs (surrogates,
@@ -113,8 +118,14 @@ def parse_date(text: str, field: str = "date") -> date:
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
-    """An ISO 8601 timestamp; without an offset it is read as China Standard Time (UTC+8)."""
+    """An ISO 8601 timestamp in the extended form (``2016-07-26``, ``2016-07-26T10:00``,
+    ``2016-07-26 10:00:00+08:00``, ``…Z``), from 1970; without an offset it is read as China
+    Standard Time (UTC+8); a bare date means the end of that day. Python would also read the
+    basic form (``20160726``: the start of the day) or week dates: refused, so one spelling has
+    one meaning."""
     cleaned = text.strip()
+    if not _TIMESTAMP.fullmatch(cleaned) or cleaned[:4] < "1970":
+        raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp from 1970 on")
     try:
         if len(cleaned) == 10:
             return datetime.combine(date.fromisoformat(cleaned), time.max, CHINA)

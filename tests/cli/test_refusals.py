@@ -372,3 +372,16 @@ def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
     with closing(sqlite3.connect(other)) as db:
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
     fupin.ok(f"--store {empty} init --admin admin --name 管理员 -d {DOC}")  # init still may
+
+
+# Given but empty (an unset shell variable: -e "$DAY") is a mistake, not "today" or "no filter".
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--as", "jn-01", "household", "sign", "JH-0004", "-d", DOC, "-e", ""], "effective"),
+        (["report", "caseload", "--as-of", ""], "as-of"),
+        (["report", "caseload", "--known-at", ""], "known-at"),
+    ],
+)
+def test_refuses_a_date_given_empty(seeded: Fupin, args: list[str], field: str) -> None:
+    _refused_args(seeded, args, field, "''")

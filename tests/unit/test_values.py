@@ -175,11 +175,30 @@ def test_bare_date_as_timestamp_means_the_end_of_that_day_in_china() -> None:
     assert parse_timestamp("2017-03-01") == datetime.combine(date(2017, 3, 1), time.max, CHINA)
 
 
-def test_malformed_timestamp_is_refused_naming_the_field() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yesterday",
+        "",
+        "20170301",  # the basic form: Python reads it as the start of the day, not the end
+        "2017W091",  # a week date
+        "2017-03-01T09",
+        "0001-01-01",  # China's zone then had a local mean time offset, +08:05:43
+        "1969-12-31T23:59:59Z",
+    ],
+)
+def test_malformed_timestamp_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InputError) as refused:
-        parse_timestamp("yesterday", "as_of")
+        parse_timestamp(text, "as_of")
 
     assert refused.value.field == "as_of"
+
+
+@pytest.mark.parametrize(
+    "text", ["2017-03-01 09:30", "2017-03-01T09:30:00.5", "2017-03-01T01:30:00Z", "1970-01-01"]
+)
+def test_extended_iso_timestamps_are_read(text: str) -> None:
+    assert parse_timestamp(text).tzinfo is not None
 
 
 # -- choices and text ----------------------------------------------------------------------
