@@ -35,7 +35,7 @@ from ledger.errors import LedgerError
 from ledger.store import StoreLocation, parse_store
 from psycopg.conninfo import make_conninfo
 
-from projections.storage import HIDDEN_TABLES, Database, Row
+from projections.storage import HIDDEN_TABLES, QUERY_SECONDS, Database, Row
 
 __all__ = [
     "PgDatabase",
@@ -50,7 +50,7 @@ __all__ = [
 #: Key of the advisory lock every read-model write transaction holds (any fixed bigint).
 READ_MODEL_LOCK = 0x66757069_6E000001
 #: Longest an analyst's query may run, in milliseconds.
-QUERY_TIMEOUT_MS = 60_000
+QUERY_TIMEOUT_MS = QUERY_SECONDS * 1000
 
 _PLACEHOLDER = re.compile(r"\?")
 _INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)

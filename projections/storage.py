@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -41,6 +42,11 @@ class QueryError(LedgerError):
 
 #: The read models' SQLite page cache, in KiB.
 READ_MODEL_CACHE_KIB = 65_536
+
+#: How long an analyst's query may run (``fupin query``), on SQLite as on PostgreSQL.
+QUERY_SECONDS = 60
+
+_TOO_LONG = f"ran past the limit of {QUERY_SECONDS} s; ask for less (a WHERE, a LIMIT)"
 
 #: Rows queued for one statement at most, then sent (``Database.write``).
 QUEUED_ROWS = 1000
@@ -214,8 +220,18 @@ class Database:
             self._forget()
 
     def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
-        """Run an analyst's query (the connection itself is read-only here)."""
-        return self.query(sql)
+        """Run an analyst's query (the connection itself is read-only here), stopped after
+        ``QUERY_SECONDS`` (a recursive query could otherwise run for ever)."""
+        deadline = time.monotonic() + QUERY_SECONDS
+        self._conn.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+        try:
+            return self.query(sql)
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise QueryError("sql", _TOO_LONG) from None
+            raise
+        finally:
+            self._conn.set_progress_handler(None, 0)
 
     def close(self) -> None:
         self._conn.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli.main import app
+from projections import storage
 from typer.testing import CliRunner
 
 from tests.support import ledger_at, register
@@ -66,3 +68,18 @@ def test_household_show_gives_the_dossier(store: str) -> None:
 
     assert result.exit_code == 0
     assert json.loads(result.stdout)["household"]["stage"] == "registered"
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_query_that_runs_past_the_limit_is_stopped(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A recursive query never ends by itself; PostgreSQL stops it by statement_timeout.
+    make_store(store)
+    monkeypatch.setattr(storage, "QUERY_SECONDS", 0.2)
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT MAX(i) FROM n"
+
+    result = runner.invoke(app, ["--store", store, "query", endless])
+
+    assert result.exit_code == 2, result.output
+    assert "sql: ran past the limit" in result.stderr
