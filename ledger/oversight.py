@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from eventsourcing.utils import get_topic
+
 from ledger.base import LedgerAggregate, Provenance
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
-from ledger.errors import AlreadyExistsError, InputError
+from ledger.errors import AlreadyExistsError, InputError, NotFoundError
 from ledger.funds import FundAccount
 from ledger.helpers import Helper
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
@@ -61,17 +63,44 @@ class OversightCommands(LedgerCore):
         description: str,
         deadline: date,
     ) -> None:
-        """A finding with its rectification deadline 限期整改."""
+        """A finding with its rectification deadline 限期整改, about a subject on record."""
         choice(subject_kind, SUBJECT_KINDS, "subject_kind")
         fid = require_text(finding_id, "finding")
-        self.on_inspection(
-            stamp,
-            "record_finding",
-            code,
-            lambda i, p: i.record_finding(
-                fid, subject_kind, require_text(subject, "subject"), description, deadline, p
-            ),
-        )
+        named = require_text(subject, "subject")
+
+        def act(inspection: Inspection, prov: Provenance) -> None:
+            inspection.check_subject(inspection.level, subject_kind)  # its rule first
+            self.check_subject_on_record(subject_kind, named, inspection.street)
+            inspection.record_finding(fid, subject_kind, named, description, deadline, prov)
+
+        self.on_inspection(stamp, "record_finding", code, act)
+
+    def check_subject_on_record(self, kind: str, subject: str, street: str) -> None:
+        """A finding's subject exists: the street, household, helper, officer or account it
+        names; a village of the inspected street, or of some street for a district-wide one."""
+        if kind == "village":
+            streets = [street] if street else self.programme_streets()
+            for name in streets:
+                if subject in self.load(Street, name, "street").villages:
+                    return
+            raise NotFoundError("subject", f"no village {subject!r} on record")
+        self.load(AGGREGATE_KINDS["fund" if kind == "account" else kind], subject, "subject")
+
+    def programme_streets(self) -> list[str]:
+        """Every registered street, from the log (a few events, read by their topic), and the
+        streets of the batch under way (an import that registers them before they are saved)."""
+        topic = get_topic(Street.StreetRegistered)  # type: ignore[attr-defined]  # made by @event
+        batch = self._batch or {}
+        names = [a.name for a in batch.values() if isinstance(a, Street)]
+        start: int | None = None
+        while True:
+            page = self.recorder.select_notifications(
+                start=start, limit=100, topics=[topic], inclusive_of_start=start is None
+            )
+            if not page:
+                return names
+            names += [str(vars(self.mapper.to_domain_event(n))["name"]) for n in page]
+            start = page[-1].id
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified."""

@@ -203,14 +203,18 @@ def open_street(app: Ledger, code: str = "insp-2016") -> None:
 
 
 def finding(
-    app: Ledger, finding_id: str = "f1", kind: str = "village", code: str = "insp-2016"
+    app: Ledger,
+    finding_id: str = "f1",
+    kind: str = "village",
+    code: str = "insp-2016",
+    subject: str = "雄光",
 ) -> None:
     app.record_finding(
         stamp(INSP, date(2016, 12, 2)),
         code,
         finding_id,
         kind,
-        "雄光",
+        subject,
         "台账不全",
         date(2017, 1, 31),
     )
@@ -287,9 +291,10 @@ def test_district_inspection_does_not_reach_households(ledger: Ledger) -> None:
 
 
 def test_street_inspection_reaches_households(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
     open_street(ledger)
 
-    finding(ledger, kind="household")
+    finding(ledger, kind="household", subject="JH-1")
 
     assert list(inspection(ledger).findings) == ["f1"]
 
@@ -439,3 +444,30 @@ def test_inspection_entries_cannot_be_voided(ledger: Ledger) -> None:
         lambda: ledger.correct(stamp(INSP), "inspection", "insp-2016", 2, "typo"),
     )
     assert "correctable: none" in error.rule
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [
+        ("household", "JH-9"),
+        ("account", "nope"),
+        ("helper", "nobody"),
+        ("officer", "ghost"),
+        ("street", "外海"),
+        ("village", "不存在村"),
+    ],
+)
+def test_a_finding_about_a_subject_not_on_record_is_refused(
+    ledger: Ledger, kind: str, subject: str
+) -> None:
+    open_street(ledger)
+
+    refuses(ledger, NotFoundError, "subject", lambda: finding(ledger, kind=kind, subject=subject))
+
+
+def test_a_district_finding_names_a_village_of_any_street(ledger: Ledger) -> None:
+    open_district(ledger)
+
+    finding(ledger, kind="village", subject="新创")  # of 礼乐
+
+    assert list(inspection(ledger).findings) == ["f1"]
