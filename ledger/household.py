@@ -131,6 +131,8 @@ class Household(LedgerAggregate):
         self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
         self.unpaired_on: dict[str, date] = {}  # helper id -> when its last pairing ended
         self.first_paired_on: date | None = None  # the household's first pairing of all
+        #: helper id -> (from, to) of each pairing of theirs here that has ended
+        self.past_pairings: dict[str, list[tuple[date, date]]] = {}
         self.registered_on: date | None = None
         self.exit_dates: list[date] = []  # effective date of each exit step so far
         self.exit_notice_end: date | None = None
@@ -320,8 +322,9 @@ class Household(LedgerAggregate):
     @event("HelperUnpaired")
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         role = self.helpers.pop(helper)
-        self.paired_on.pop(helper, None)
+        began = self.paired_on.pop(helper, date.min)
         self.unpaired_on[helper] = prov.effective
+        self.past_pairings.setdefault(helper, []).append((began, prov.effective))
         if replacement:
             self.helpers[replacement] = role
             self.paired_on[replacement] = prov.effective
@@ -345,10 +348,18 @@ class Household(LedgerAggregate):
         self.agreement_on = prov.effective
 
     def record_visit(self, helper: str, summary: str, prov: Provenance) -> None:
-        """A paired helper meets the household (at least once a quarter [四(二)])."""
-        if helper not in self.helpers:
-            raise RuleError("helper", f"{helper} is not paired with household {self.number}")
-        self.check_not_before(prov.effective, self.paired_on.get(helper), f"{helper} was paired")
+        """A paired helper meets the household (at least once a quarter [四(二)]); a visit
+        entered late may be by a helper whose pairing has ended since, within that pairing."""
+        day = prov.effective
+        past = self.past_pairings.get(helper, [])
+        if not any(start <= day <= end for start, end in past):
+            if helper not in self.helpers:
+                periods = ", ".join(f"{start} to {end}" for start, end in past)
+                during = f" (paired {periods})" if periods else ""
+                raise RuleError(
+                    "helper", f"{helper} is not paired with household {self.number}{during}"
+                )
+            self.check_not_before(day, self.paired_on.get(helper), f"{helper} was paired")
         self._visit_recorded(helper, summary, prov)
 
     @event("VisitRecorded")

@@ -1089,3 +1089,22 @@ def test_an_exit_step_taken_again_is_refused_as_already_done(ledger: Ledger) -> 
     assert "exit verified is already done; done: proposed, verified, noticed, approved" in str(
         refused
     )
+
+
+def test_a_visit_entered_late_by_a_helper_since_replaced_counts_within_the_pairing(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.unpair(stamp(JN, date(2016, 12, 1)), "JH-1", "c-1", "调岗", replacement="c-2")
+
+    ledger.record_visit(stamp(JN, date(2016, 9, 15)), "JH-1", "c-1", "入户走访")
+    refused = refuses(
+        ledger,
+        RuleError,
+        "helper",
+        lambda: ledger.record_visit(stamp(JN, date(2016, 12, 15)), "JH-1", "c-1", "入户走访"),
+    )
+
+    assert [h for h, _ in ledger.household("JH-1").visits.values()] == ["c-1"]
+    assert "(paired 2016-08-11 to 2016-12-01)" in str(refused)
