@@ -22,7 +22,7 @@ from typing import Annotated, Any, BinaryIO, ParamSpec, TypeVar
 import orjson
 import typer
 from eventsourcing.persistence import PersistenceError
-from ledger.application import Ledger, open_ledger
+from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
 from ledger.store import parse_store
@@ -125,11 +125,19 @@ def on_date(text: str, field: str) -> date:
 def ledger_session(create: bool = False) -> Iterator[Ledger]:
     """Open the ledger for one command and always close it."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
+    location = parse_store(settings.store)
     # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
-    if parse_store(settings.store).kind == "postgres":
+    if location.kind == "postgres":
         from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only
 
         preflight(settings.store, create=create)
+    elif not create and location.path is not None:
+        # Looked at read-only first: opening it as a ledger would already switch another
+        # SQLite database to WAL journaling.
+        from projections.storage import holds_events
+
+        if holds_events(location.path) is False:
+            raise StoreError("store", f"{location.display} {NOT_A_LEDGER}")
     app = open_ledger(settings.store, create=create, extra_env=extra)
     try:
         yield app

@@ -20,7 +20,7 @@ from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
 from ledger.store import StoreLocation, parse_store
 
-__all__ = ["Ledger", "StoreError", "open_ledger"]
+__all__ = ["NOT_A_LEDGER", "Ledger", "StoreError", "open_ledger"]
 
 
 class StoreError(LedgerError):
@@ -68,12 +68,16 @@ def open_ledger(
     if location.kind == "sqlite" and not create:
         try:
             ledger.recorder.max_notification_id()
-        except Exception:  # eventsourcing's OperationalError: no such table
+        except Exception as exc:  # eventsourcing's OperationalError, DatabaseError...
             ledger.close()
-            raise StoreError(
-                "store", f"{location.display} is not a fupin ledger (no events); run `fupin init`"
-            ) from None
+            if "no such table" in str(exc):
+                raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
+            raise StoreError("store", f"cannot read {location.display}: {_one_line(exc)}") from None
     return ledger
+
+
+#: Said of a store that holds no ledger (``cli.common`` checks a SQLite file before opening).
+NOT_A_LEDGER = "is not a fupin ledger (no events table): check --store; `fupin init` makes one"
 
 
 def bound_every_lock_wait(seconds: str) -> None:

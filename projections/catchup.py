@@ -95,11 +95,9 @@ def rebuild(ledger: Ledger) -> int:
 
 def _rebuild(db: Database, ledger: Ledger) -> int:
     with db.transaction():
-        for model in MODELS:
-            for table in model.tables:
-                db.execute(f"DROP TABLE IF EXISTS {table}")
-        db.execute("DROP TABLE IF EXISTS pj_tracking")
-        db.execute("DROP TABLE IF EXISTS pj_schema")
+        tables = [table for model in MODELS for table in model.tables]
+        db.clear_tables([*tables, "pj_tracking", "pj_schema"])
+        db.memo("engine.positions").clear()
     return _catch_up(db, ledger, REBUILD_PAGES)
 
 

@@ -23,8 +23,9 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ledger.errors import ConflictError, InputError, LedgerError
@@ -219,6 +220,12 @@ class Database:
             self._depth = 0
             self._forget()
 
+    def clear_tables(self, tables: Iterable[str]) -> None:
+        """Empty ``tables`` for a rebuild (inside a transaction). SQLite drops them (faster
+        than deleting every row); the schema then makes them again."""
+        for table in tables:
+            self.execute(f"DROP TABLE IF EXISTS {table}")
+
     def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
         """Run an analyst's query (the connection itself is read-only here), stopped after
         ``QUERY_SECONDS`` (a recursive query could otherwise run for ever)."""
@@ -300,6 +307,21 @@ def _hide_key_table(action: int, table: str | None, *_: str | None) -> int:
     if action == sqlite3.SQLITE_READ and table in HIDDEN_TABLES:
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
+
+
+def holds_events(path: Path) -> bool | None:
+    """Whether the SQLite file at ``path`` has a ledger's events table, looked at read-only;
+    None when it is missing, empty or not SQLite at all (opening it says why)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        with closing(_connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            found = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'"
+            ).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return found is not None
 
 
 def memory_database() -> Database:

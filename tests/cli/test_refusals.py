@@ -11,7 +11,7 @@ import pytest
 from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc
-from tests.support import DOC, id_card
+from tests.support import DOC, id_card, ledger_at
 
 
 def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
@@ -365,12 +365,13 @@ def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
     with closing(sqlite3.connect(other)) as db:
         db.execute("CREATE TABLE t (x)")
 
+    other_bytes = other.read_bytes()
+
     for store, rule in ((empty, "is empty, not a ledger"), (other, "is not a fupin ledger")):
         result = fupin.runner.invoke(app, ["--store", str(store), "report", "caseload"])
         assert_refused(result, "store", rule)
     assert empty.read_bytes() == b""
-    with closing(sqlite3.connect(other)) as db:
-        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    assert other.read_bytes() == other_bytes  # not even switched to WAL journaling
     fupin.ok(f"--store {empty} init --admin admin --name 管理员 -d {DOC}")  # init still may
 
 
@@ -385,3 +386,25 @@ def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
 )
 def test_refuses_a_date_given_empty(seeded: Fupin, args: list[str], field: str) -> None:
     _refused_args(seeded, args, field, "''")
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_damaged_ledger_is_reported_as_damaged_not_as_no_ledger(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "damaged.db"
+    with ledger_at(path):
+        pass
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'stored_events'"
+        ).fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size : root * size] = b"\xff" * size
+    path.write_bytes(bytes(data))
+
+    result = fupin.runner.invoke(app, ["--store", str(path), "verify"])
+
+    assert_refused(result, "store", "database disk image is malformed")

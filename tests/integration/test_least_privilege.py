@@ -91,3 +91,32 @@ def test_even_the_owner_cannot_change_an_event_while_the_triggers_stand(
         conn.execute(change)
 
     assert count(roles.owner) == before
+
+
+@pytest.mark.parametrize("rebuilt_by", ["owner", "officers"])
+def test_read_models_rebuilt_after_an_upgrade_keep_the_officers_grants(
+    roles: Roles, rebuilt_by: str
+) -> None:
+    # A rebuild dropped and made the tables again: they lost protect_events' grants, and every
+    # officer's report failed ("permission denied for table pj_tracking").
+    owner = open_ledger(roles.owner.dsn)
+    try:
+        api.caseload(owner)
+    finally:
+        owner.close()
+    with psycopg.connect(roles.owner.dsn) as conn:
+        conn.execute("UPDATE pj_schema SET version = version - 1")  # built by an older fupin
+
+    first = open_ledger(getattr(roles, rebuilt_by).dsn)
+    try:
+        api.caseload(first)
+    finally:
+        first.close()
+    officers = open_ledger(roles.officers.dsn)
+    try:
+        officers.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+        report = api.caseload(officers)
+    finally:
+        officers.close()
+
+    assert report["by_status"] == [{"status": "paired", "households": 1, "people": 3}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from ledger.application import Ledger
@@ -471,3 +472,12 @@ def test_a_district_finding_names_a_village_of_any_street(ledger: Ledger) -> Non
     finding(ledger, kind="village", subject="新创")  # of 礼乐
 
     assert list(inspection(ledger).findings) == ["f1"]
+
+
+def test_a_street_inspection_finds_only_within_its_street(ledger: Ledger) -> None:
+    register(ledger, "LL-1", street="礼乐", village="新创", serial=2)
+    open_street(ledger)  # of 江南
+
+    for kind, subject in (("household", "LL-1"), ("street", "礼乐"), ("village", "新创")):
+        refused = RuleError if kind != "village" else NotFoundError
+        refuses(ledger, refused, "subject", partial(finding, ledger, kind=kind, subject=subject))
