@@ -57,7 +57,9 @@ REBUILD_PAGES = 50
 #: What the read models' rows mean. Raised whenever a handler changes what it writes for the
 #: same events; read models an older ``fupin`` built are then rebuilt by the next catch-up
 #: (docs/operations.md). 2 (2026-11-29): a pairing ended before the exit's effective date is
-#: ``before_exit`` even if recorded after it.
+#: ``before_exit`` even if recorded after it. A rebuild on PostgreSQL empties the tables and
+#: keeps them (and their grants): a version that changes a table's columns must also alter
+#: that table there (none has yet).
 SCHEMA_VERSION = 2
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 import psycopg
 from ledger.application import Ledger
-from ledger.errors import LedgerError
+from ledger.errors import InputError, LedgerError
 from ledger.store import StoreLocation, parse_store
 from psycopg.conninfo import make_conninfo
 
@@ -127,7 +127,18 @@ class PgDatabase(Database):
         if self._exists(sql):
             return 0
         with self._pg.cursor() as cursor:
-            cursor.execute(_translate(sql, params), _params(params))
+            try:
+                cursor.execute(_translate(sql, params), _params(params))
+            except psycopg.errors.InsufficientPrivilege:
+                if _CREATE_IF_MISSING.match(sql) is None:
+                    raise
+                # An officers' role meeting a read-model table or index a new version adds.
+                raise InputError(
+                    "store",
+                    "the read models need a table or index only the store's owner may create: "
+                    "after an upgrade the owner runs one report, then protect_events again "
+                    "(docs/operations.md)",
+                ) from None
             return cursor.rowcount
 
     def _send_many(self, sql: str, rows: list[Sequence[Any]]) -> None:

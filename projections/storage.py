@@ -310,17 +310,24 @@ def _hide_key_table(action: int, table: str | None, *_: str | None) -> int:
 
 
 def holds_events(path: Path) -> bool | None:
-    """Whether the SQLite file at ``path`` has a ledger's events table, looked at read-only;
-    None when it is missing, empty or not SQLite at all (opening it says why)."""
+    """Whether the SQLite file at ``path`` has a ledger's events table, looked at without
+    writing anything; None when it is missing, empty or not SQLite at all (opening it says
+    why). With nothing in its write-ahead log the file is read as immutable: no lock taken, no
+    ``-shm`` made, never in use by another process's lock."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
+    wal = Path(f"{path}-wal")
+    immutable = not (wal.is_file() and wal.stat().st_size > 0)
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
     try:
-        with closing(_connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        with closing(_connect(uri, uri=True)) as db:
             found = db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'"
             ).fetchone()
-    except sqlite3.DatabaseError:
-        return None
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ConflictError("store", f"{path} is in use; try again") from None
+        return None  # not a database: the opening says so
     return found is not None
 
 

@@ -366,12 +366,24 @@ def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
         db.execute("CREATE TABLE t (x)")
 
     other_bytes = other.read_bytes()
+    wal = tmp_path / "wal.db"  # a WAL database, cleanly closed: no -wal or -shm beside it
+    with closing(sqlite3.connect(wal)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE t (x)")
 
-    for store, rule in ((empty, "is empty, not a ledger"), (other, "is not a fupin ledger")):
-        result = fupin.runner.invoke(app, ["--store", str(store), "report", "caseload"])
-        assert_refused(result, "store", rule)
+    with closing(sqlite3.connect(other, timeout=0)) as holder:  # another process writing
+        holder.execute("BEGIN EXCLUSIVE")
+        for store, rule in (
+            (empty, "is empty, not a ledger"),
+            (other, "is not a fupin ledger"),
+            (wal, "is not a fupin ledger"),
+        ):
+            result = fupin.runner.invoke(app, ["--store", str(store), "report", "caseload"])
+            assert_refused(result, "store", rule)
+        holder.execute("ROLLBACK")
     assert empty.read_bytes() == b""
     assert other.read_bytes() == other_bytes  # not even switched to WAL journaling
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("wal")) == ["wal.db"]
     fupin.ok(f"--store {empty} init --admin admin --name 管理员 -d {DOC}")  # init still may
 
 

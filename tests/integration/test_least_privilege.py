@@ -9,6 +9,7 @@ from datetime import date
 import psycopg
 import pytest
 from ledger.application import open_ledger
+from ledger.errors import InputError
 from ledger.store import parse_store
 from projections import api
 from projections.pg import protect_events
@@ -120,3 +121,29 @@ def test_read_models_rebuilt_after_an_upgrade_keep_the_officers_grants(
         officers.close()
 
     assert report["by_status"] == [{"status": "paired", "households": 1, "people": 3}]
+
+
+def test_after_an_upgrade_the_owner_runs_a_report_and_protect_events_again(
+    roles: Roles,
+) -> None:
+    # A store protected before the read models kept a schema version has no pj_schema: an
+    # officer may not create it (a clear refusal, not an internal error); the owner's report
+    # makes it, and protect_events again grants it.
+    with psycopg.connect(roles.owner.dsn) as conn:
+        conn.execute("DROP TABLE pj_schema")
+    officers = open_ledger(roles.officers.dsn)
+    try:
+        with pytest.raises(InputError, match="only the store's owner may create"):
+            api.caseload(officers)
+        owner = open_ledger(roles.owner.dsn)
+        try:
+            api.caseload(owner)
+        finally:
+            owner.close()
+        protect_events(parse_store(roles.owner.dsn), roles.officers.user)
+
+        report = api.caseload(officers)
+    finally:
+        officers.close()
+
+    assert report["totals"]["households"] == 1
