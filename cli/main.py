@@ -203,86 +203,25 @@ NOT_RECORDED = frozenset({"sql"})
 def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Callable[..., Any]:
     @functools.wraps(callback)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        for name, value in kwargs.items():
-            for given in value if isinstance(value, list | tuple) else (value,):
-                if name in NOT_RECORDED:
-                    check_utf8(fields.get(name, name), given)
-                    continue
-                check_text(fields.get(name, name), given)
-                check_whole_number(fields.get(name, name), given)
+        from cli import common
+
+        common.refusals(_check_arguments)(fields, kwargs)
         return callback(*args, **kwargs)
 
     return checked
 
 
-def check_text(field: str, text: object) -> None:
-    """Refuse (exit code 2, one line naming ``field``) text that no event may hold."""
-    if not isinstance(text, str):
-        return
-    from ledger.values import MAX_TEXT
+def _check_arguments(fields: dict[str, str], kwargs: dict[str, Any]) -> None:
+    """The ledger's own rules for text and whole numbers (``ledger.values``), so that what
+    an officer types is refused as ``fupin import`` refuses it, before anything runs."""
+    from ledger.values import check_text, check_whole_number
 
-    # isprintable() is False for every character refused, and for a few allowed (tab,
-    # newline, U+3000): only then is the text looked at closely.
-    if len(text) > MAX_TEXT or not text.isprintable():
-        from cli import common
-
-        common.refusals(_refuse_forbidden_text)(field, text)
-
-
-def check_utf8(field: str, text: object) -> None:
-    """Refuse text holding bytes that are not UTF-8 (lone surrogates): nothing can encode it."""
-    if isinstance(text, str) and not text.isprintable():
-        bad = next((i for i, ch in enumerate(text) if 0xD800 <= ord(ch) <= 0xDFFF), None)
-        if bad is not None:
-            from cli import common
-
-            common.refusals(_refuse_not_utf8)(field, ord(text[bad]), bad)
-
-
-def _refuse_not_utf8(field: str, code: int, index: int) -> None:
-    from ledger.errors import InputError
-
-    raise InputError(field, f"is not UTF-8 text: byte 0x{code & 0xFF:02X} at character {index + 1}")
-
-
-#: The largest whole number a command takes: SQLite's and orjson's integers are 64-bit.
-_LARGEST = 2**63 - 1
-
-
-def check_whole_number(field: str, number: object) -> None:
-    """Refuse (exit code 2) a whole number no event or query can hold; each command's own rules
-    then bound it far closer (1 to 100 members, a programme year...)."""
-    if type(number) is int and not -_LARGEST <= number <= _LARGEST:
-        from cli import common
-
-        common.refusals(_refuse_too_large)(field, number)
-
-
-def _refuse_too_large(field: str, number: int) -> None:
-    from ledger.errors import InputError
-
-    raise InputError(field, f"{number} is out of range")
-
-
-def _refuse_forbidden_text(field: str, text: str) -> None:
-    from ledger.errors import InputError
-    from ledger.values import FORBIDDEN_CHAR, MAX_TEXT  # what import refuses too
-
-    if len(text) > MAX_TEXT:
-        raise InputError(field, f"is longer than {MAX_TEXT} characters")
-    bad = FORBIDDEN_CHAR.search(text)
-    if bad is None:
-        return
-    code = ord(bad[0])
-    where = f"at character {bad.start() + 1}"
-    if 0xDC80 <= code <= 0xDCFF:  # how Python keeps a byte of an argument that is not UTF-8
-        raise InputError(
-            field, f"is not UTF-8 text: byte 0x{code - 0xDC00:02X} {where} (is the terminal UTF-8?)"
-        )
-    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
-    raise InputError(
-        field, f"contains {kind} U+{code:04X} {where}; only tab and newline are allowed"
-    )
+    for name, value in kwargs.items():
+        for given in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(given, str):
+                check_text(fields.get(name, name), given, recorded=name not in NOT_RECORDED)
+            elif type(given) is int:
+                check_whole_number(fields.get(name, name), given)
 
 
 def _nothing() -> None:
@@ -348,7 +287,12 @@ def main(
     """扶贫台账: record, replay and verify the programme's history."""
     from cli import common
 
-    check_text("as", actor)
+    if actor is not None:
+        from ledger.values import check_text
+
+        from cli import common
+
+        common.refusals(check_text)("as", actor)
     common.settings.store = store
     common.settings.actor = actor
     common.settings.key = key

@@ -48,7 +48,6 @@ def open_ledger(
         raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
     if location.path is not None and not create and location.path.stat().st_size == 0:
         raise StoreError("store", f"{location.display} is empty, not a ledger; run `fupin init`")
-
     if location.path is not None and create and not location.path.parent.exists():
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     env: dict[str, Any] = {**location.env, **(extra_env or {})}

@@ -63,6 +63,12 @@ class LedgerAggregate(Aggregate):
         self.voided: dict[int, str] = {}  # version -> reason
         self.entries: dict[int, tuple[str, Any]] = {}  # version -> (event name, key)
 
+    @staticmethod
+    def check_not_before(effective: date, earliest: date | None, what: str) -> None:
+        """A step cannot take effect before the step it follows: "``what`` only on …"."""
+        if earliest is not None and effective < earliest:
+            raise RuleError("effective", f"{what} only on {earliest}")
+
     def remember_entry(self, kind: str, key: Any = None) -> int:
         """Note that the event being applied now is a voidable entry; returns its version.
 

@@ -24,9 +24,8 @@ from ledger.funds import Disbursement
 from ledger.household import Personal
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import (
-    FORBIDDEN_CHAR,
     MAX_FEN,
-    MAX_TEXT,
+    check_text,
     format_yuan,
     parse_date,
     parse_shares,
@@ -90,11 +89,7 @@ def _text(field: str, value: Any) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise InputError(field, f"expects text, not {type(value).__name__}")
-    if len(value) > MAX_TEXT:
-        raise InputError(field, f"is longer than {MAX_TEXT} characters")
-    bad = FORBIDDEN_CHAR.search(value)
-    if bad is not None:
-        raise InputError(field, f"contains a control or surrogate character U+{ord(bad[0]):04X}")
+    check_text(field, value)
     return value.strip()
 
 

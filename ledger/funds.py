@@ -99,7 +99,7 @@ class FundAccount(LedgerAggregate):
                 f"{self.code} would receive more than {format_yuan(MAX_FEN)} yuan in all, "
                 "the most the ledger keeps exact",
             )
-        self.check_open_by(prov.effective)
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         self._received(amount_fen, prov)
 
     @event("AllocationReceived")
@@ -114,7 +114,7 @@ class FundAccount(LedgerAggregate):
         """Pay out, never beyond the balance."""
         if payment.amount_fen <= 0:
             raise RuleError("amount", "a disbursement is a positive amount")
-        self.check_open_by(prov.effective)
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if payment.amount_fen > self.balance_fen:
             raise RuleError(
                 "amount",
@@ -142,11 +142,6 @@ class FundAccount(LedgerAggregate):
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
-
-    def check_open_by(self, effective: date) -> None:
-        """Money moves only once the account is open."""
-        if effective < self.opened_on:
-            raise RuleError("effective", f"{self.code} was opened only on {self.opened_on}")
 
     def _latest(self, day: date) -> None:
         # Voiding a flow leaves this as it was: later than the latest is still safe (the

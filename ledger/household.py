@@ -524,12 +524,6 @@ class Household(LedgerAggregate):
 
     # -- checks and corrections ------------------------------------------------------------
 
-    @staticmethod
-    def check_not_before(effective: date, earliest: date | None, what: str) -> None:
-        """A step cannot take effect before the step it follows: "``what`` only on …"."""
-        if earliest is not None and effective < earliest:
-            raise RuleError("effective", f"{what} only on {earliest}")
-
     def check_stage(self, what: str, expected: str) -> None:
         if self.stage != expected:
             raise RuleError(

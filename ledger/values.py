@@ -19,6 +19,8 @@ __all__ = [
     "CHINA",
     "MAX_FEN",
     "MEASURE_CATEGORIES",
+    "check_text",
+    "check_whole_number",
     "choice",
     "format_yuan",
     "id_card_check_digit",
@@ -68,6 +70,45 @@ MAX_TEXT = 2000
 #: What no text of an event may hold: Unicode categories Cc (controls) and Cs (surrogates,
 #: which is how Python keeps bytes that are not UTF-8), tab and newline excepted.
 FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The largest whole number an event or a query holds: SQLite's and orjson's are 64-bit.
+LARGEST_WHOLE = 2**63 - 1
+
+
+def check_text(field: str, text: str, *, recorded: bool = True) -> None:
+    """Refuse text no event may hold, as import and the command line both read it: longer
+    than ``MAX_TEXT``, or holding a control character (tab and newline excepted) or a lone
+    surrogate (how Python keeps a byte of a command-line argument that is not UTF-8). Text
+    that is never ``recorded`` (an analyst's SQL) is only checked to be UTF-8."""
+    # isprintable() is False for every character refused (and a few allowed: tab, newline,
+    # U+3000): only then is the text looked at closely.
+    if text.isprintable() and (len(text) <= MAX_TEXT or not recorded):
+        return
+    if recorded and len(text) > MAX_TEXT:
+        raise InputError(field, f"is longer than {MAX_TEXT} characters")
+    bad = FORBIDDEN_CHAR.search(text)
+    if bad is None:
+        return
+    code, where = ord(bad[0]), f"at character {bad.start() + 1}"
+    if 0xDC80 <= code <= 0xDCFF:
+        raise InputError(
+            field, f"is not UTF-8 text: byte 0x{code - 0xDC00:02X} {where} (is the terminal UTF-8?)"
+        )
+    if 0xD800 <= code <= 0xDFFF:
+        raise InputError(field, f"contains a lone surrogate U+{code:04X} {where}")
+    if recorded:
+        raise InputError(
+            field,
+            f"contains a control character U+{code:04X} {where}; only tab and newline are allowed",
+        )
+
+
+def check_whole_number(field: str, number: int) -> None:
+    """Refuse a whole number no event or query can hold (each command's own rules then bound
+    it far closer: 1 to 100 members, a programme year...)."""
+    if not -LARGEST_WHOLE <= number <= LARGEST_WHOLE:
+        raise InputError(field, f"{number} is out of range")
+
+
 #: ASCII digits only: int() would also read full-width １:２:３.
 _SHARES = re.compile(r"\d{1,6}(?::\d{1,6})*", re.ASCII)
 
