@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import fields
 from datetime import date
@@ -171,3 +172,46 @@ class JsonLedger(Ledger):
         for cls in VALUE_TYPES:
             transcoder.register(_DataclassAsDict(cls))
         return transcoder
+
+
+class _Recording(Transcoder):
+    """A transcoder that does its inner one's work and keeps each call's argument, so the
+    same work can be timed again alone (``replay_seconds``)."""
+
+    def __init__(self, inner: Transcoder) -> None:
+        self.inner = inner
+        self.calls: list[tuple[bool, Any]] = []  # (encode?, argument)
+
+    def encode(self, obj: Any) -> bytes:
+        self.calls.append((True, obj))
+        return self.inner.encode(obj)
+
+    def decode(self, data: bytes) -> Any:
+        self.calls.append((False, data))
+        return self.inner.decode(data)
+
+
+class RecordingJsonLedger(JsonLedger):
+    """``JsonLedger`` keeping every call its transcoder serves (the recording adds a list
+    append, ~0.05 µs, to calls of ~10 µs)."""
+
+    def construct_transcoder(self: Application[UUID]) -> Transcoder:
+        return _Recording(JsonLedger.construct_transcoder(self))
+
+
+def replay_seconds(app: Application[UUID]) -> tuple[int, float]:
+    """The calls a ``RecordingJsonLedger`` served, and the best of three times its inner
+    transcoder takes to serve them again."""
+    recording = app.mapper.transcoder
+    assert isinstance(recording, _Recording)
+    inner, calls = recording.inner, recording.calls
+    best = float("inf")
+    for _ in range(3):
+        began = time.perf_counter()
+        for encoding, argument in calls:
+            if encoding:
+                inner.encode(argument)
+            else:
+                inner.decode(argument)
+        best = min(best, time.perf_counter() - began)
+    return len(calls), best

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from unittest.mock import patch
 from uuid import UUID
 
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ledger.base import Provenance
 from ledger.household import Measure, Personal
 from ledger.transcoder import OrjsonTranscoder, TranscodingError
@@ -167,3 +171,133 @@ def test_encoded_state_takes_no_more_memory_than_its_bytes(transcoder: OrjsonTra
 
     assert len(kept) == 1_000
     assert held / len(kept) < size + 200  # the bytes, a bytes object's header, the list slot
+
+
+# -- the fast path: a flat state goes to orjson whole, with ``_tag`` for what it must not write.
+# Every property compares it with the walk (``_encode``/``_decode``), the reference.
+
+_TEXT = st.text(max_size=8)
+_DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+_PROVENANCE = st.builds(Provenance, _TEXT, _TEXT, _DAYS, _TEXT, _TEXT)
+_PERSONAL = st.builds(Personal, _TEXT, _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3).map(tuple))
+_FLAT_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    _TEXT,
+    _DAYS,
+    st.datetimes(timezones=st.just(UTC)),
+    st.datetimes(timezones=st.timezones()),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    _PROVENANCE,
+    _PERSONAL,
+    st.builds(Measure, _TEXT, _TEXT, _TEXT, st.integers(0, 10**9)),
+)
+_ANY_VALUES = st.recursive(
+    st.one_of(_FLAT_VALUES, st.uuids()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_TEXT, inner, max_size=3),
+    ),
+    max_leaves=6,
+)
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with the type of every part beside it: == alone says 1 == True, date ==
+    date, Decimal('1.0') == Decimal('1.00')."""
+    if isinstance(value, dict):
+        return ("dict", sorted((k, _typed(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_typed(v) for v in value])
+    if hasattr(value, "__dataclass_fields__"):
+        return (type(value).__name__, _typed(dict(vars(value))))
+    if isinstance(value, Decimal):
+        return ("Decimal", str(value))
+    if isinstance(value, datetime):
+        return ("datetime", value.isoformat())
+    return (type(value).__name__, repr(value))
+
+
+def _walked(transcoder: OrjsonTranscoder, value: Any) -> bytes:
+    return orjson.dumps(transcoder._encode(value), option=orjson.OPT_SORT_KEYS)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(state=st.dictionaries(_TEXT, _ANY_VALUES, max_size=8))
+def test_any_state_encodes_and_decodes_as_the_walk_does(
+    transcoder: OrjsonTranscoder, state: dict[str, Any]
+) -> None:
+    data = transcoder.encode(state)
+
+    assert data == _walked(transcoder, state)
+    assert _typed(transcoder.decode(data)) == _typed(transcoder._decode(orjson.loads(data)))
+    assert _typed(transcoder.decode(data)) == _typed(state)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(state=st.dictionaries(_TEXT, _FLAT_VALUES, min_size=2, max_size=8))
+def test_flat_state_takes_the_fast_path_to_the_same_bytes(
+    transcoder: OrjsonTranscoder, state: dict[str, Any]
+) -> None:
+    # The states events carry: orjson takes them whole (the walk only ever sees a field of
+    # a dataclass that orjson must not write itself, such as a tuple of names).
+    walked = _walked(transcoder, state)
+    with patch.object(transcoder, "_encode", wraps=transcoder._encode) as walk:
+        data = transcoder.encode(state)
+
+    assert all(call.args[0] is not state for call in walk.call_args_list)
+    assert data == walked
+    assert _typed(transcoder.decode(data)) == _typed(state)
+
+
+@given(moment=st.datetimes(timezones=st.just(UTC)))
+def test_utc_datetime_is_written_as_its_isoformat(moment: datetime) -> None:
+    transcoder = OrjsonTranscoder()
+
+    assert transcoder.encode({"t": moment, "n": 1}) == orjson.dumps(
+        {"n": 1, "t": {"__datetime__": moment.isoformat()}}
+    )
+
+
+def test_flat_state_holding_what_cannot_be_stored_is_refused_as_by_the_walk(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    prov = Provenance("jn-01", "officer", date(2016, 8, 1), "doc")
+    for state in (
+        {"measure": Measure("m1", "industry", "养鸡", 1.5), "n": 1},  # type: ignore[arg-type]
+        {1: "key not text", "prov": prov},
+    ):
+        with pytest.raises(TranscodingError):
+            transcoder.encode(state)
+    with pytest.raises(orjson.JSONEncodeError, match="64-bit"):
+        transcoder.encode({"n": 2**64, "prov": prov})
+
+
+def test_stored_dataclass_with_other_fields_goes_through_its_init(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    # A stored Provenance without its optional note gets the default; one with a field the
+    # class does not have is refused, as ``Provenance(**fields)`` refuses it.
+    stored = (
+        b'{"__Provenance__":{"actor":"a","document":"d",'
+        b'"effective":{"__date__":"2016-08-01"},"role":"r"}}'
+    )
+    assert transcoder.decode(stored) == Provenance("a", "r", date(2016, 8, 1), "d", "")
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        transcoder.decode(stored.replace(b'"role"', b'"rank"'))
+
+
+def test_dataclass_made_without_init_equals_one_made_with_it(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    prov = Provenance("jn-01", "officer", date(2016, 8, 1), "江高发〔2016〕4号", "注")
+
+    decoded = transcoder.decode(transcoder.encode({"prov": prov, "n": 1}))["prov"]
+
+    assert decoded == prov
+    assert hash(decoded) == hash(prov)
+    assert vars(decoded) == vars(prov)
+    with pytest.raises(FrozenInstanceError):
+        decoded.actor = "changed"
