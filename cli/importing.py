@@ -171,7 +171,7 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowError(name, "file", "is not UTF-8 text")]
+        return [], [RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
     try:
@@ -179,6 +179,13 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     except csv.Error as exc:
         return [], [RowError(name, "file", f"is not valid CSV ({exc})")]
     return _table_rows(name, Path(name).stem, table, lambda n: f"{name} row {n}")
+
+
+#: Chinese Excel and WPS save "CSV (逗号分隔)" as GBK: say how to save it readably.
+_NOT_UTF8 = (
+    "is not UTF-8 text (Excel's and WPS's plain 'CSV (逗号分隔)' is GBK): save it as "
+    "'CSV UTF-8 (逗号分隔)', or import the workbook itself (.xlsx)"
+)
 
 
 def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
@@ -192,8 +199,12 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", f"is not a readable XLSX workbook ({reason})")]
     rows: list[Row] = []
     errors: list[RowError] = []
-    for title, table in sheets:
+    for title, hidden, table in sheets:
         if title in _README_SHEETS:
+            continue
+        if hidden and any(not _empty(cell) for cells in table for cell in cells):
+            rule = "is hidden: unhide it to import it, or delete it"
+            errors.append(RowError(f"{name} [{title}]", "sheet", rule))
             continue
         found, bad = _table_rows(name, title, table, partial(_sheet_row, f"{name} [{title}]"))
         rows += found
@@ -205,13 +216,19 @@ def _sheet_row(sheet: str, number: int) -> str:
     return f"{sheet} row {number}"
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[Any]]]]:
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, list[list[Any]]]]:
+    """Each sheet: its title, whether it is hidden, its cells' values (cached formula results).
+
+    The size a workbook states for a sheet is not trusted: some programs write a wrong one,
+    and openpyxl's read-only mode stops there (rows beyond it were lost without a word)."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
-            yield sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+            sheet.reset_dimensions()
+            hidden = sheet.sheet_state != "visible"
+            yield sheet.title, hidden, [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 
@@ -248,6 +265,10 @@ def _table_rows(
                 beyond = "beyond the header row" if i >= width else "under an empty header"
                 rule = f"has a value {beyond}; give the column a header or clear it"
                 errors.append(RowError(where(number), _position(i), rule))
+            elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
+                column = headers[i] if i < width and headers[i] else _position(i)
+                rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"
+                errors.append(RowError(where(number), column, rule))
         if by_row:
             cell = cells[at_command[0]] if at_command[0] < len(cells) else None
             row_command = str(cell or "")
@@ -269,6 +290,10 @@ def _table_rows(
 
 
 _COMMAND_HEADERS = ("command", "命令")
+#: What Excel, WPS and LibreOffice show (and save) for a formula that failed: never a value.
+_SPREADSHEET_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
 
 
 def _empty(cell: Any) -> bool:

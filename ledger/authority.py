@@ -98,6 +98,7 @@ PERMISSIONS: dict[str, Permission] = {
 EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "ImportsStarted": ("import_batch",),
     "BatchImported": ("import_batch",),
+    "BatchRecorded": ("import_batch",),
     "Opened": ("open_programme",),
     "YearParametersSet": ("set_year",),
     "StreetRegistered": ("register_street",),

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError, PermissionRefusedError
+from ledger.household import Personal
 from ledger.privacy import Reader
 
 __all__ = [
@@ -38,8 +40,10 @@ __all__ = [
     "export_commands",
     "import_rows",
     "recorded_refs",
+    "recorded_rows",
     "register_at",
     "register_version",
+    "row_mark",
     "sha256",
 ]
 
@@ -68,18 +72,39 @@ class ImportLedger(LedgerAggregate):
     def __init__(self, prov: Provenance) -> None:
         pass
 
-    def record_batch(self, sha: str, source: str, refs: tuple[str, ...], prov: Provenance) -> None:
-        """A file's applied rows, by reference, and the file's SHA-256: one event per
-        ``REFS_PER_EVENT`` references, so no stored event grows with the file (a rebuild or a
-        verify reads each event whole; a million references in one would take ~100 MiB)."""
+    def record_batch(
+        self,
+        sha: str,
+        source: str,
+        refs: tuple[str, ...],
+        marks: tuple[str, ...],
+        prov: Provenance,
+    ) -> None:
+        """A file's applied rows, by reference and by the mark of their content (``row_mark``),
+        and the file's SHA-256: one event per ``REFS_PER_EVENT`` references, so no stored
+        event grows with the file (a rebuild or a verify reads each event whole; a million
+        references in one would take ~100 MiB)."""
+        assert len(refs) == len(marks)
         for start in range(0, max(len(refs), 1), REFS_PER_EVENT):
-            self._batch_imported(sha, source, refs[start : start + REFS_PER_EVENT], prov)
+            end = start + REFS_PER_EVENT
+            self._batch_recorded(sha, source, refs[start:end], marks[start:end], prov)
+
+    @event("BatchRecorded")
+    def _batch_recorded(
+        self,
+        sha256: str,
+        source: str,
+        refs: tuple[str, ...],
+        marks: tuple[str, ...],
+        prov: Provenance,
+    ) -> None:
+        pass  # the references and marks stay in the event (``recorded_rows``)
 
     @event("BatchImported")
     def _batch_imported(
         self, sha256: str, source: str, refs: tuple[str, ...], prov: Provenance
     ) -> None:
-        pass  # the references stay in the event (``recorded_refs``)
+        """Batches recorded before 2026-11-29: references only, no marks."""
 
 
 #: Register events read per query by ``recorded_refs`` (each holds up to REFS_PER_EVENT refs).
@@ -90,25 +115,72 @@ def recorded_refs(
     app: Ledger, wanted: set[str] | frozenset[str] | None = None, *, upto: int | None = None
 ) -> set[str]:
     """The references recorded as imported (by the register up to version ``upto``, if
-    given): those of ``wanted``, or all of them. Reads the register's events
-    ``_REGISTER_PAGE`` at a time, each parsed and let go (the references are a tagged tuple,
-    ``{"__tuple__": [...]}``, ledger.transcoder), so memory stays flat however many rows were
-    ever imported; ~0.6 s for 9.4 M references."""
+    given): those of ``wanted``, or all of them (``recorded_rows``)."""
+    refs, _marks = recorded_rows(app, wanted, frozenset(), upto=upto)
+    return set(refs)
+
+
+def recorded_rows(
+    app: Ledger,
+    refs: set[str] | frozenset[str] | None,
+    marks: set[str] | frozenset[str],
+    *,
+    upto: int | None = None,
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """What the register (up to version ``upto``, if given) holds of a file: each of its
+    references recorded, with the mark of the row recorded under it (None for batches
+    recorded before rows were marked), or every reference if ``refs`` is None; and each of
+    its rows' marks recorded, with the reference it was recorded under.
+
+    Reads the register's events ``_REGISTER_PAGE`` at a time, each parsed and let go (the
+    references are a tagged tuple, ``{"__tuple__": [...]}``, ledger.transcoder), so memory
+    stays flat however many rows were ever imported; ~0.6 s for 9.4 M references."""
     register_id = ImportLedger.create_id()
-    found: set[str] = set()
-    if wanted is not None and not wanted:
-        return found
+    found: dict[str, str | None] = {}
+    marked: dict[str, str] = {}
+    if refs is not None and not refs and not marks:
+        return found, marked
     after = 0
     while True:
         page = app.recorder.select_events(register_id, gt=after, lte=upto, limit=_REGISTER_PAGE)
         for stored in page:
-            refs = orjson.loads(stored.state).get("refs")
-            if refs is not None:
-                listed = refs["__tuple__"]
-                found.update(listed if wanted is None else wanted.intersection(listed))
+            state = orjson.loads(stored.state)
+            if "refs" not in state:
+                continue
+            listed: list[str] = state["refs"]["__tuple__"]
+            signs: list[str] | None = state["marks"]["__tuple__"] if "marks" in state else None
+            hits = listed if refs is None else refs.intersection(listed)
+            by_ref = dict(zip(listed, signs, strict=True)) if signs and hits else {}
+            for ref in hits:
+                found[ref] = by_ref.get(ref)
+            if signs and marks and not marks.isdisjoint(signs):
+                for ref, mark in zip(listed, signs, strict=True):
+                    if mark in marks:
+                        marked.setdefault(mark, ref)
         if len(page) < _REGISTER_PAGE:
-            return found
+            return found, marked
         after = page[-1].originator_version
+
+
+def row_mark(command: str, stamp: Stamp, args: dict[str, Any]) -> str:
+    """A row's content, hashed: its command, effective date, document, note and arguments,
+    not its reference, its officer (a colleague may import the same file) or personal data
+    (the register must not hold a trace of a household's personal data after that data is
+    erased). 16 hex digits: the register compares the marks of one ledger's rows."""
+    kept = {k: v for k, v in args.items() if k not in _PERSONAL_ARGS}
+    content = [command, stamp.effective, stamp.document, stamp.note, kept]
+    data = orjson.dumps(content, default=_plain_value, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"no mark for a value of type {type(value).__name__}")
+
+
+#: Arguments that carry a household's personal data (``Personal``): left out of row marks.
+_PERSONAL_ARGS = frozenset(f.name for f in fields(Personal))
 
 
 def register_version(app: Ledger) -> int:
@@ -197,6 +269,7 @@ class _Parsed:
     stamp: Stamp
     spec: CommandSpec
     args: dict[str, Any]
+    mark: str  # ``row_mark``
 
 
 #: Per command: its provenance and own arguments, by name, in order (built once).
@@ -230,21 +303,7 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     actor = typed["actor"] or default_actor
     stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
     args = {a.name: typed[a.name] for a in spec.args}
-    return _Parsed(typed["ref"], stamp, spec, args)
-
-
-def _ref_of(row: Row) -> str | None:
-    """The row's reference as ``parse_row`` reads it, or None if it has none that is valid
-    (a blank one included: ``parse_row`` refuses it)."""
-    try:
-        ref: str = parse_value(_REF, row.values.get("ref"))
-    except LedgerError:
-        return None
-    return ref or None
-
-
-_REF = PROVENANCE[0]
-assert _REF.name == "ref"
+    return _Parsed(typed["ref"], stamp, spec, args, row_mark(spec.name, stamp, args))
 
 
 def import_rows(
@@ -259,8 +318,9 @@ def import_rows(
 ) -> ImportResult:
     """Apply ``rows`` in order as one unit of work: all of them, or none (see the module)."""
     rows = list(rows)
-    result = ImportResult(rows=len(rows), dry_run=dry_run)
-    applied: list[str] = []
+    parsed = [parse_row(row, default_actor) for row in rows]
+    result = ImportResult(rows=len(parsed), dry_run=dry_run)
+    applied: list[_Parsed] = []
     first_actor = ""
     latest = date.min
     with clock.using_clock(IncreasingClock()), app.batch():
@@ -268,20 +328,23 @@ def import_rows(
         # to it at this version, so an import that records a batch meanwhile makes this one
         # fail on the version instead of applying the same rows twice.
         pinned = register_version(app)
-        recorded = recorded_refs(app, {ref for ref in map(_ref_of, rows) if ref}, upto=pinned)
-        seen: dict[str, str] = {}
-        for done, row in enumerate(rows, 1):
-            outcome = _apply(app, row, default_actor, recorded, seen)
+        rows_read = [p for p in parsed if not isinstance(p, list)]
+        recorded = recorded_rows(
+            app, {p.ref for p in rows_read}, {p.mark for p in rows_read}, upto=pinned
+        )
+        seen = _Seen()
+        for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
+            outcome = read if isinstance(read, list) else _apply(app, row, read, recorded, seen)
             if isinstance(outcome, list):
                 result.errors.extend(outcome)
             elif outcome is None:
                 result.skipped += 1
             else:
-                applied.append(outcome.ref)
+                applied.append(outcome)
                 first_actor = first_actor or outcome.stamp.actor
                 latest = max(latest, outcome.stamp.effective)
-            if progress is not None and (done % 200 == 0 or done == len(rows)):
-                progress(done, len(rows))
+            if progress is not None and (done % 200 == 0 or done == len(parsed)):
+                progress(done, len(parsed))
         result.applied = len(applied)
         if result.errors or dry_run:
             app.discard_batch()
@@ -304,17 +367,55 @@ class IncreasingClock:
         return self.last
 
 
+@dataclass
+class _Seen:
+    """The rows of this import so far: where each reference and each mark was first seen."""
+
+    refs: dict[str, str] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)
+
+
 def _apply(
-    app: Ledger, row: Row, default_actor: str, recorded: set[str], seen: dict[str, str]
+    app: Ledger,
+    row: Row,
+    parsed: _Parsed,
+    recorded: tuple[dict[str, str | None], dict[str, str]],
+    seen: _Seen,
 ) -> _Parsed | list[RowError] | None:
-    parsed = parse_row(row, default_actor)
-    if isinstance(parsed, list):
-        return parsed
-    if parsed.ref in seen:
-        return [RowError(row.where, "ref", f"{parsed.ref!r} is also the ref of {seen[parsed.ref]}")]
-    seen[parsed.ref] = row.where
-    if parsed.ref in recorded:
-        return None
+    """Apply a row, skip it (None: imported before) or refuse it.
+
+    A reference names one row for good. Imported before with the same content, the row is
+    skipped; with other content, it is refused: the officer numbered rows 1, 2, 3 again in
+    another file, or inserted a row and renumbered. Skipping it would lose the new row
+    without a word, and applying it could record money twice. A row whose content was
+    imported under another reference (``001`` saved as ``1``) is refused for the same
+    reason. Batches recorded before rows were marked name references only: those are
+    skipped by reference, as they always were."""
+    refs, marks = recorded
+    ref, mark = parsed.ref, parsed.mark
+    if ref in seen.refs:
+        return [RowError(row.where, "ref", f"{ref!r} is also the ref of {seen.refs[ref]}")]
+    seen.refs[ref] = row.where
+    if ref in refs:
+        if refs[ref] in (None, mark):
+            return None
+        rule = (
+            f"{ref!r} was imported before for another row: a ref names one row for good. "
+            "Give a new row a ref of its own (a file's refs are best prefixed with its "
+            "name), and correct a recorded row with the correct command"
+        )
+        return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
+    twin = seen.marks.get(mark)
+    if twin is None and mark in marks:
+        twin = f"ref {marks[mark]!r} of an earlier import"
+    if twin is not None:
+        rule = (
+            f"the same row (command, date, document, note and values) as {twin}: "
+            "importing it again would record it twice. If it is another one, say what "
+            "sets it apart in its note or document"
+        )
+        return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
+    seen.marks[mark] = row.where
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
@@ -322,7 +423,7 @@ def _apply(
     return parsed
 
 
-def _record_batch(app: Ledger, stamp: Stamp, refs: list[str], version: int) -> None:
+def _record_batch(app: Ledger, stamp: Stamp, rows: list[_Parsed], version: int) -> None:
     """Record the batch's refs in the register at ``version`` (``register_at``), attributed to
     the importing officer. Its effective date is the latest of its rows' (the batch adds no
     later fact); its recording time is now."""
@@ -331,7 +432,8 @@ def _record_batch(app: Ledger, stamp: Stamp, refs: list[str], version: int) -> N
 
     def attempt() -> list[LedgerAggregate]:
         register = register_at(app, version) or ImportLedger(prov=prov)
-        register.record_batch(digest, stamp.document, tuple(refs), prov)
+        refs = tuple(row.ref for row in rows)
+        register.record_batch(digest, stamp.document, refs, tuple(r.mark for r in rows), prov)
         return [register]
 
     app.execute(attempt)

@@ -215,3 +215,86 @@ def test_a_correction_sheet_with_chinese_headers_only_is_imported(
 
     last = seeded.ok(f"log --since {before}").stdout.strip().splitlines()
     assert [json.loads(line)["event"] for line in last][:1] == ["Corrected"]
+
+
+def _workbook_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_stated_size(data: bytes, size: str) -> bytes:
+    """The workbook with its first sheet's stated size (``<dimension ref=…>``) replaced, as
+    some programs write it wrong."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content, count = re.subn(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{size}"'.encode(), content
+                )
+                assert count == 1
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", ["A1", "A1:E2"])
+def test_a_workbook_stating_too_small_a_size_loses_no_row(size: str) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "register_street"
+    sheet.append(["ref", "actor", "effective", "document", "street"])
+    sheet.append(["S-1", "admin", "2016-08-01", "doc", "外海"])
+    sheet.append(["S-2", "admin", "2016-08-01", "doc", "江南"])
+
+    found, errors = read_bytes("streets.xlsx", _with_stated_size(_workbook_bytes(book), size))
+
+    assert errors == []
+    assert [row.values["street"] for row in found] == ["外海", "江南"]
+
+
+def test_a_hidden_sheet_with_rows_is_refused_and_an_empty_one_is_not() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "register_street"
+    sheet.append(["ref", "actor", "effective", "document", "street"])
+    sheet.append(["S-1", "admin", "2016-08-01", "doc", "外海"])
+    draft = book.create_sheet("receive_allocation")
+    draft.append(["ref", "actor", "effective", "document", "account", "amount"])
+    draft.append(["A-1", "admin", "2016-08-01", "doc", "acct", "9999"])
+    draft.sheet_state = "hidden"
+    book.create_sheet("empty").sheet_state = "hidden"
+
+    found, errors = read_bytes("book.xlsx", _workbook_bytes(book))
+
+    assert [str(e) for e in errors] == [
+        "book.xlsx [receive_allocation], sheet: is hidden: unhide it to import it, or delete it"
+    ]
+    assert [row.command for row in found] == ["register_street"]
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#VALUE!", " #DIV/0! "])
+def test_a_cell_holding_a_spreadsheet_error_is_refused(error: str) -> None:
+    text = f"{STREET},note\nS-1,admin,2016-08-01,doc,外海,{error}\n"
+
+    _found, errors = read_bytes("register_street.csv", text.encode())
+
+    assert [str(e) for e in errors] == [
+        f"register_street.csv row 2, note: holds the spreadsheet error {error.strip()}: "
+        "mend its formula"
+    ]
+
+
+def test_a_gbk_csv_is_refused_saying_how_to_save_it() -> None:
+    text = f"{STREET}\nS-1,admin,2016-08-01,凭证,外海\n"
+
+    _found, errors = read_bytes("register_street.csv", text.encode("gbk"))
+
+    assert len(errors) == 1
+    assert "CSV UTF-8" in errors[0].rule

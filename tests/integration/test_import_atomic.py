@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import gc
+from datetime import date
 from typing import Any
 
 import pytest
 from ledger import imports
 from ledger.application import Ledger
+from ledger.base import natural_id
+from ledger.core import Stamp
 from ledger.errors import ConflictError
+from ledger.funds import FundAccount
 from ledger.household import Household
 from ledger.imports import Row, import_rows
 
-from tests.support import id_card, reopen
+from tests.support import id_card, reopen, stamp
 
 
 @pytest.fixture
@@ -169,11 +173,15 @@ def test_a_large_files_references_are_recorded_in_bounded_events_and_skipped_nex
     batches = [
         vars(e)
         for e in ledger.events.get(imports.ImportLedger.create_id())
-        if type(e).__name__ == "BatchImported"
+        if type(e).__name__ == "BatchRecorded"
     ]
     recorded = [batch["refs"] for batch in batches]
     assert recorded == [("JN-IMP-1", "JN-IMP-2"), ("JN-IMP-3", "JN-IMP-4"), ("JN-IMP-5",)]
     assert {batch["sha256"] for batch in batches} == {"x"}
+    marks = [mark for batch in batches for mark in batch["marks"]]
+    assert [len(batch["marks"]) for batch in batches] == [2, 2, 1]
+    assert len(set(marks)) == 5
+    assert all(len(mark) == 16 for mark in marks)
     assert (first.applied, again.applied, again.skipped) == (5, 0, 5)
 
 
@@ -217,9 +225,9 @@ def test_an_import_that_another_import_overtakes_writes_nothing(
     if before:
         run(ledger, [identify_row(1)])
     assert ledger.location is not None
-    read = imports.recorded_refs
+    read = imports.recorded_rows
 
-    def overtaken(app: Ledger, *args: Any, **kwargs: Any) -> set[str]:
+    def overtaken(app: Ledger, *args: Any, **kwargs: Any) -> Any:
         found = read(app, *args, **kwargs)
         if app is ledger:
             other = reopen(ledger)
@@ -229,7 +237,7 @@ def test_an_import_that_another_import_overtakes_writes_nothing(
                 other.close()
         return found
 
-    monkeypatch.setattr(imports, "recorded_refs", overtaken)
+    monkeypatch.setattr(imports, "recorded_rows", overtaken)
     with pytest.raises(ConflictError, match="nothing of the batch was written"):
         run(ledger, [identify_row(11, ref="SAME")])
     monkeypatch.undo()
@@ -260,3 +268,113 @@ def test_an_import_pauses_the_cyclic_collector_and_restores_it(ledger: Ledger, b
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# -- a reference names one row for good ------------------------------------------------------
+
+
+def visit_like_row(ref: str, n: int, **change: Any) -> Row:
+    """Another row than ``identify_row(n)``: the same household, a review."""
+    values: dict[str, Any] = {
+        "ref": ref,
+        "actor": "jn-01",
+        "effective": "2016-08-03",
+        "document": "雄光评议记录",
+        "household": f"IMP-{n:04d}",
+        "accepted": True,
+    }
+    values.update(change)
+    return Row(f"row {n + 1}", "review", values)
+
+
+def test_a_ref_imported_before_for_another_row_is_refused_and_nothing_is_written(
+    ledger: Ledger,
+) -> None:
+    # Numbered 1, 2, 3 in each file: the second file's row 1 is not the first file's row 1.
+    run(ledger, [identify_row(1, ref="1"), identify_row(2, ref="2")])
+    before = ledger.recorder.max_notification_id()
+
+    result = run(ledger, [identify_row(3, ref="3"), visit_like_row("1", 1)])
+
+    assert [(e.where, e.column) for e in result.errors] == [("row 2", "ref")]
+    assert "'1' was imported before for another row" in result.errors[0].rule
+    assert ledger.recorder.max_notification_id() == before
+    assert not ledger.exists(Household, "IMP-0003")
+
+
+def test_a_row_imported_again_under_its_ref_is_skipped_whoever_imports_it(
+    ledger: Ledger,
+) -> None:
+    rows = [identify_row(1), visit_like_row("R-1", 1)]
+    run(ledger, rows)
+
+    again = import_rows(ledger, rows, source="again.csv", digest="y", default_actor="jn-02")
+    retyped = run(ledger, [identify_row(1, actor="jn-02", head_name="户主甲")])
+
+    assert (again.errors, again.applied, again.skipped) == ([], 0, 2)
+    # personal data is not part of a row's mark (the register keeps no trace of it)
+    assert (retyped.errors, retyped.skipped) == ([], 1)
+
+
+def test_a_recorded_row_under_another_ref_is_refused_as_recorded_twice(ledger: Ledger) -> None:
+    run(ledger, [identify_row(1), visit_like_row("001", 1)])
+
+    result = run(ledger, [visit_like_row("1", 1)])  # Excel dropped the leading zeros
+
+    assert [(e.where, e.column) for e in result.errors] == [("row 2", "ref")]
+    assert "ref '001' of an earlier import" in result.errors[0].rule
+    assert result.applied == 0
+
+
+def allocation_row(ref: str, **change: Any) -> Row:
+    values: dict[str, Any] = {
+        "ref": ref,
+        "actor": "qu-01",
+        "effective": "2016-08-20",
+        "document": "江财〔2016〕12号",
+        "account": "city-2016",
+        "amount": "40000",
+    }
+    values.update(change)
+    return Row(f"row {ref}", "receive_allocation", values)
+
+
+def test_two_rows_of_one_file_alike_but_for_their_ref_are_refused(ledger: Ledger) -> None:
+    ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
+
+    twice = run(ledger, [allocation_row("A"), allocation_row("B")])
+    apart = run(ledger, [allocation_row("A"), allocation_row("B", note="第二笔")])
+
+    assert [str(e) for e in twice.errors] == [
+        "row B, ref: the same row (command, date, document, note and values) as row A: "
+        "importing it again would record it twice. If it is another one, say what sets it "
+        "apart in its note or document"
+    ]
+    assert (apart.errors, apart.applied) == ([], 2)
+    account = ledger.get_by_id(natural_id("fund", "city-2016"))
+    assert isinstance(account, FundAccount)
+    assert account.received_fen == 8_000_000
+
+
+def test_batches_recorded_before_rows_were_marked_still_skip_their_refs(
+    ledger: Ledger,
+) -> None:
+    # A register written by an older fupin: references only (BatchImported).
+    prov = ledger.authorise(Stamp("jn-01", date(2016, 8, 1), "import old.csv"), "import_batch")
+    register = imports.ImportLedger(prov=prov)
+    register._batch_imported("x", "old.csv", ("JN-IMP-1",), prov)
+    ledger.save(register)
+
+    result = run(ledger, [identify_row(1), identify_row(2)])
+
+    assert (result.errors, result.applied, result.skipped) == ([], 1, 1)
+    assert imports.recorded_rows(ledger, {"JN-IMP-1", "JN-IMP-2"}, frozenset()) == (
+        {"JN-IMP-1": None, "JN-IMP-2": result_mark(identify_row(2))},
+        {},
+    )
+
+
+def result_mark(row: Row) -> str:
+    parsed = imports.parse_row(row, "")
+    assert not isinstance(parsed, list)
+    return parsed.mark

@@ -29,7 +29,7 @@ from ledger.core import Stamp
 from ledger.demo import CACHE_ENV, run_demo
 from ledger.household import Personal
 from ledger.imports import Row as ImportRow
-from ledger.imports import import_rows
+from ledger.imports import ImportLedger, import_rows
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
 from ledger.sealing import canonical_bytes
@@ -187,6 +187,13 @@ def _record_other_kinds(app: Ledger) -> Checkpoint:
             },
         )
         assert import_rows(app, [imported], source="t.csv", digest="x").written
+        # A batch as an older fupin recorded it (references only, no marks).
+        legacy = app.get_by_id(ImportLedger.create_id())
+        assert isinstance(legacy, ImportLedger)
+        batch = Stamp("jn-01", date(2016, 8, 1), "import old.csv", "sha256 x")
+        prov = app.authorise(batch, "import_batch")
+        legacy._batch_imported("x", "old.csv", ("JN-OLD-1",), prov)
+        app.save(legacy)
         key = generate_key()
         register_signing_key(app, at("admin"), "admin", public_key_text(key))
         app.sealer.add_key(key)
@@ -249,6 +256,7 @@ def _escaped(tree: Any) -> bytes:
 #: Kinds whose states hold only ASCII text (import references, seals): nothing to escape.
 ASCII_ONLY = {
     "ledger.imports:ImportLedger.BatchImported",
+    "ledger.imports:ImportLedger.BatchRecorded",
     "ledger.imports:ImportLedger.ImportsStarted",
     "ledger.sealing:Seal.Sealed",
 }
