@@ -26,7 +26,8 @@ def show(
     with ledger_session() as app:
         report = api.household(app, household, day, moment)
         # Personal data comes from the events, through the key, as this reader may see it.
-        report["personal"] = [app.personal_data(household, reader_of(app))]
+        # As of the same date and as known at the same time as the rest of the dossier.
+        report["personal"] = [app.personal_data(household, reader_of(app), day, moment)]
     report["facts"] = [report["household"]]
     if output is OutputFormat.table:
         # One household's facts read better down the page than across it.

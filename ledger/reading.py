@@ -105,10 +105,32 @@ class ReadingQueries(LedgerCore):
         street = str(vars(events[0]).get("street", ""))
         return [_shown(describe(event), reader, street) for event in events]
 
-    def personal_data(self, number: str, reader: Reader | None = None) -> dict[str, Any]:
-        """The household's current personal data 个人信息, as ``reader`` may see it."""
+    def personal_data(
+        self,
+        number: str,
+        reader: Reader | None = None,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The household's personal data 个人信息, as ``reader`` may see it: as it is now, or
+        as of an effective date and as known at a recording time (the identification's, or
+        the latest change of members within both; empty before the identification). Erased
+        data reads erased at any date: its key is gone."""
         household = self.household(number)
-        personal: Personal = household.personal
+        personal: Personal | None = household.personal
+        if (as_of is not None or known_at is not None) and not household.erased:
+            personal = None
+            for event in self.events.get(household.id):
+                if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
+                    break  # recorded in version order, each save after the one before
+                held = vars(event).get("personal")
+                if isinstance(held, Personal) and (
+                    as_of is None or event.prov.effective <= as_of  # type: ignore[attr-defined]
+                ):
+                    personal = held
+            if personal is None:
+                return {}
+        assert personal is not None
         if reader is not None:
             personal = reader.personal(personal, household.street)
         shown: dict[str, Any] = plain(personal)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 
 import pytest
 from cli.main import app
+from ledger.base import natural_id
+from ledger.household import Personal
 from projections import storage
 from typer.testing import CliRunner
 
-from tests.support import ledger_at, register
+from tests.support import id_card, ledger_at, register, stamp
 
 runner = CliRunner()
 
@@ -83,3 +86,31 @@ def test_a_query_that_runs_past_the_limit_is_stopped(
 
     assert result.exit_code == 2, result.output
     assert "sql: ran past the limit" in result.stderr
+
+
+def test_household_show_as_of_and_known_at_shows_the_personal_data_of_then(store: str) -> None:
+    # The dossier's facts and its personal data are of the same date and the same knowledge.
+    with ledger_at(store) as ledger:
+        register(ledger, "JH-1")
+        ledger.change_members(
+            stamp("jn-01", date(2017, 3, 1), "新生儿"),
+            "JH-1",
+            4,
+            Personal("户主新", id_card(1), "", "", ("户主新", "甲", "乙", "丙")),
+        )
+        (changed,) = ledger.events.get(natural_id("household", "JH-1"), desc=True, limit=1)
+        recorded: datetime = changed.timestamp  # type: ignore[attr-defined]
+        before_change = (recorded - timedelta(microseconds=1)).isoformat()
+
+    def shown(*options: str) -> tuple[int, str, list[str]]:
+        command = ["household", "show", "JH-1", "--format", "json", *options]
+        result = runner.invoke(app, ["--store", store, "--as", "admin", *command])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        personal = report["personal"][0]
+        return report["household"]["members"], personal["head_name"], personal["member_names"]
+
+    assert shown() == (4, "户主新", ["户主新", "甲", "乙", "丙"])
+    assert shown("--as-of", "2017-02-28") == (3, "户主1", [])
+    assert shown("--known-at", before_change) == (3, "户主1", [])
+    assert shown("--as-of", "2017-03-01") == (4, "户主新", ["户主新", "甲", "乙", "丙"])
