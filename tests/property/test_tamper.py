@@ -331,7 +331,25 @@ def test_a_change_to_an_unsigned_event_is_caught_by_the_checkpoint(
 
     assert without.ok  # nothing signed it: only the checkpoint can tell
     assert not with_checkpoint.ok
-    assert "look at unsigned positions 0, 1" in with_checkpoint.problems[0].reason
+    assert "every signed event matched its seal, so look at the 2 unsigned: 0, 1" in (
+        with_checkpoint.problems[0].reason
+    )
+
+
+def test_a_checkpoint_mismatch_after_a_signed_event_failed_claims_nothing_of_signed_events(
+    original: SignedLedger, copy: Path
+) -> None:
+    rows = fresh(original, copy)
+    signed_row = next(row for row in rows[2:] if "Household" in row[2])
+    state = _state(signed_row)
+    state["prov"]["__Provenance__"]["document"] = "改过的文件"
+    _set_raw(copy, signed_row, orjson.dumps(state, option=orjson.OPT_SORT_KEYS))
+
+    report = verify_file(copy, [original.checkpoint])
+
+    reasons = [p.reason for p in report.problems]
+    assert "differs from what" in reasons[0]
+    assert not any("every signed event" in reason for reason in reasons)
 
 
 # -- rewriting rows ------------------------------------------------------------------------------
