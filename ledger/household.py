@@ -123,6 +123,8 @@ class Household(LedgerAggregate):
         self.completed: dict[str, int] = {}  # measure id -> version of completion
         self.incomes: dict[int, int] = {}  # year -> per-capita income, fen
         self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest last
+        # The assessments (versions) the household's exits rested on, every exit's.
+        self.exit_assessments: set[int] = set()
         self.exit_steps: list[str] = []
         self.exit_year: int | None = None
         self.return_steps: list[str] = []
@@ -462,6 +464,9 @@ class Household(LedgerAggregate):
     ) -> None:
         self.exit_steps = ["proposed"]
         self.exit_year = year
+        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        if live:  # the assessment ``propose_exit`` read: the year's latest live one
+            self.exit_assessments.add(live[-1])
         self.exit_dates = [prov.effective]
         self.exit_notice_end = None
 
@@ -549,13 +554,15 @@ class Household(LedgerAggregate):
             )
 
     def check_correctable(self, version: int) -> None:
-        """Corrections never pull the ground from under an exit: the income it rests on stands
-        (a later, lower assessment is recorded instead, and the report flags the exit). A
-        voided signature may be given again, and the report flags the registration meanwhile."""
+        """Corrections never pull the ground from under an exit: the assessment an exit was
+        proposed on stands, for that exit and for any earlier one (a later, lower assessment
+        is recorded instead, and the report flags the exit); any other assessment may be
+        voided. A voided signature may be given again, and the report flags the registration
+        meanwhile."""
         super().check_correctable(version)
         kind, key = self.entries[version]
-        if kind == "IncomeAssessed" and self.exit_steps and key[0] == self.exit_year:
-            raise RuleError("version", f"the {self.exit_year} exit rests on this assessment")
+        if kind == "IncomeAssessed" and version in self.exit_assessments:
+            raise RuleError("version", f"the {key[0]} exit rests on this assessment")
 
     def undo_entry(self, kind: str, key: Any) -> None:
         if kind == "VisitRecorded":

@@ -7,6 +7,7 @@ that nothing was written (``event_count`` unchanged).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from ledger.application import Ledger
@@ -1108,3 +1109,38 @@ def test_a_visit_entered_late_by_a_helper_since_replaced_counts_within_the_pairi
 
     assert [h for h, _ in ledger.household("JH-1").visits.values()] == ["c-1"]
     assert "(paired 2016-08-11 to 2016-12-01)" in str(refused)
+
+
+# -- the assessment an exit rests on -----------------------------------------------------------
+
+
+def test_an_assessment_recorded_after_the_exit_was_proposed_may_be_voided(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")  # proposed on the 2016 assessment of 900,000 fen
+    ledger.assess_income(stamp(JN, date(2017, 2, 1)), "JH-1", 2016, 800_000)  # a later one
+    later = version_of_last(ledger, "JH-1", "IncomeAssessed")
+
+    ledger.correct(stamp(JN, date(2017, 2, 2)), "household", "JH-1", later, "录错了户")
+
+    assert ledger.household("JH-1").incomes[2016] == 900_000
+
+
+def test_the_assessment_an_earlier_exit_rested_on_stands_after_a_return(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    first = version_of_last(ledger, "JH-1", "IncomeAssessed")
+    for step, actor in (
+        ("recognised", JN),
+        ("applied", JN),
+        ("reviewed", "qu-01"),
+        ("approved", "qu-01"),
+    ):
+        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, "台风", "区气象局")
+    ledger.assess_income(stamp(JN, date(2018, 12, 20)), "JH-1", 2018, 900_000)
+    ledger.propose_exit(stamp(JN, date(2018, 12, 21)), "JH-1", 2018)
+    second = version_of_last(ledger, "JH-1", "IncomeAssessed")
+
+    def void(version: int) -> None:
+        ledger.correct(stamp(JN, date(2018, 12, 22)), "household", "JH-1", version, "x")
+
+    for version, year in ((first, 2016), (second, 2018)):
+        error = refuses(ledger, RuleError, "version", partial(void, version))
+        assert error.rule == f"the {year} exit rests on this assessment"
