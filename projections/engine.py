@@ -162,7 +162,7 @@ def _apply_to_all(
         if handler is not None:
             handler(db, fact)
         effective = fact.effective
-        if effective > latest:  # noqa: PLR1730 - cheaper than a call to max per event
+        if effective > latest and fact.name not in NOT_PROGRAMME_TIME:  # no max(): one call less
             latest = effective
         count += 1
     tally = Tally(count, latest, fact.recorded)
@@ -189,7 +189,8 @@ def _apply_past_positions(
         for _, seen, tally in tallies:
             if fact.position > seen:
                 tally.events += 1
-                tally.latest_effective = max(tally.latest_effective, fact.effective)
+                if fact.name not in NOT_PROGRAMME_TIME:
+                    tally.latest_effective = max(tally.latest_effective, fact.effective)
                 tally.last_recorded = fact.recorded
         if fact.position > lowest:
             count += 1
@@ -234,15 +235,27 @@ def _together(handlers: Iterable[Handler]) -> Handler | None:
 def filter_facts(
     stream: Iterable[Fact], as_of: date | None, known_at: datetime | None
 ) -> Iterator[Fact]:
-    """The events effective by ``as_of`` (plus every correction: it says the entry was wrong
-    from the start) and recorded by ``known_at``."""
+    """The events effective by ``as_of`` (plus every correction, and every setting of a year's
+    standards: see ``WHATEVER_THEIR_DATE``) and recorded by ``known_at``."""
     cutoff = None if as_of is None else as_of.isoformat()  # ISO dates sort as dates
     for fact in stream:
         if known_at is not None and fact.recorded_at > known_at:
             continue
-        if cutoff is not None and fact.effective > cutoff and fact.name != "Corrected":
+        if cutoff is not None and fact.effective > cutoff and fact.name not in WHATEVER_THEIR_DATE:
             continue
         yield fact
+
+
+#: Events a past view takes whatever their effective date. A correction says an entry was wrong
+#: from the start. A year's standards (``YearParametersSet``) are that year's whenever they
+#: were set, and setting a year again corrects them (docs/cli.md): a view as of 2016-12-31
+#: judges 2016's exits by the 2016 standards as best known, as the current one does.
+WHATEVER_THEIR_DATE = frozenset({"Corrected", "YearParametersSet"})
+
+#: Events that do not move a view's ``today`` (the latest effective date read): a seal takes
+#: effect the day it is made, whatever the dates of the events it signs, so an officer's
+#: signature on entries of 2018 made in 2026 would end every quarter and year up to 2026.
+NOT_PROGRAMME_TIME = frozenset({"Sealed"})
 
 
 def fold(stream: Iterable[Fact], models: Sequence[ReadModel]) -> Database:

@@ -6,13 +6,17 @@ legacy import or a tampered store would write them: through the aggregate's even
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from ledger import clock
 from ledger.application import Ledger
 from ledger.errors import InputError
 from ledger.household import Household
+from ledger.keys import generate_key, public_key_text
+from ledger.programme import YearParameters
+from ledger.transparency import register_signing_key
 from projections import accountability, api
 from projections.storage import open_database
 
@@ -338,3 +342,32 @@ def test_read_models_a_newer_fupin_built_are_refused(ledger: Ledger) -> None:
 
     with pytest.raises(InputError, match="built by a newer fupin"):
         api.caseload(ledger)
+
+
+def test_a_year_set_again_corrects_its_standards_in_past_views_too(ledger: Ledger) -> None:
+    # Exited at 900,000 fen over the 2016 rural threshold of 810,000 (45 % of 1,800,000); the
+    # 2016 rural income is then corrected to 2,200,000 (threshold 990,000) in March 2017.
+    register(ledger, "JH-1")
+    exit_household(ledger, "JH-1")
+    corrected = YearParameters(2016, 720_000, 2_200_000)
+    ledger.set_year(stamp("admin", date(2017, 3, 1), "统计局更正"), corrected)
+
+    now = section(ledger, "exit_faults")
+    before_the_correction_took_effect = section(ledger, "exit_faults", as_of=date(2017, 2, 1))
+
+    assert [(f["household"], f["fault"]) for f in now] == [("JH-1", "income-below")]
+    assert before_the_correction_took_effect == now
+
+
+def test_a_seal_made_today_does_not_move_the_reports_today(ledger: Ledger) -> None:
+    # Entries of 2016 signed by an officer in 2026: the report speaks of 2016, not of 2026.
+    key = generate_key()
+    register_signing_key(ledger, stamp("admin", date(2016, 8, 1)), "jn-01", public_key_text(key))
+    ledger.sealer.add_key(key)
+    with clock.using_clock(lambda: datetime(2026, 11, 29, 9, 0, tzinfo=UTC)):
+        register(ledger, "JH-1")  # signed: each save has its seal, effective 2026-11-29
+    sealed = [e for e in ledger.event_stream() if e["event"] == "Sealed"]
+    assert sealed
+    assert all(e["effective"] == "2026-11-29" for e in sealed)
+
+    assert api.caseload(ledger)["today"] == "2016-08-10"  # the registration
