@@ -11,6 +11,8 @@ aggregate that names the version it corrects and why; the right fact is then rec
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,7 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from ledger import clock
-from ledger.errors import RuleError
+from ledger.errors import InputError, RuleError
 
 __all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "natural_id"]
 
@@ -30,8 +32,39 @@ LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
 
 @lru_cache(maxsize=65_536)
 def natural_id(kind: str, key: str) -> UUID:
-    """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...)."""
+    """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...).
+
+    A key officers type (``KEYED``) may hold no space and no invisible character, and no
+    full-width letter or digit: ``JN-900040`` with a zero-width space after it, or
+    ``ＪＮ－９００００６`` typed with a Chinese input method, would be another household
+    that looks the same, found by nobody who types the number (refused, field and rule)."""
+    if kind in KEYED and key and _NOT_IN_A_KEY.search(key):
+        raise InputError(KEYED[kind], _key_problem(kind, key))
     return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")
+
+
+#: Kinds whose keys officers type, and the field that names them.
+KEYED = {
+    "household": "household",
+    "helper": "helper",
+    "fund": "account",
+    "officer": "officer",
+    "street": "street",
+    "inspection": "inspection",
+}
+#: White space (ideographic space and no-break space included), invisible format characters
+#: (zero-width spaces and joiners, direction marks, soft hyphen, BOM), and the full-width
+#: forms of ASCII letters, digits and the hyphen.
+_INVISIBLE = r"\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_FULL_WIDTH = r"\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_NOT_IN_A_KEY = re.compile(rf"[\s{_INVISIBLE}{_FULL_WIDTH}]")
+
+
+def _key_problem(kind: str, key: str) -> str:
+    typed = re.sub(rf"[{_INVISIBLE}]", "", unicodedata.normalize("NFKC", "".join(key.split())))
+    if re.search(rf"[{_FULL_WIDTH}]", key):
+        return f"{key!r} has full-width letters or digits; a {kind} key is half-width ({typed!r})"
+    return f"{key!r} holds a space or an invisible character; a {kind} key has none ({typed!r}?)"
 
 
 @dataclass(frozen=True)

@@ -1144,3 +1144,35 @@ def test_the_assessment_an_earlier_exit_rested_on_stands_after_a_return(ledger: 
     for version, year in ((first, 2016), (second, 2018)):
         error = refuses(ledger, RuleError, "version", partial(void, version))
         assert error.rule == f"the {year} exit rests on this assessment"
+
+
+@pytest.mark.parametrize(
+    ("number", "rule"),
+    [
+        (
+            "ＪＮ－９００００６",
+            "'ＪＮ－９００００６' has full-width letters or digits; "
+            "a household key is half-width ('JN-900006')",
+        ),
+        (
+            "JN-900040\u200b",
+            "'JN-900040\\u200b' holds a space or an invisible character; "
+            "a household key has none ('JN-900040'?)",
+        ),
+        (
+            "JN 900041",
+            "'JN 900041' holds a space or an invisible character; "
+            "a household key has none ('JN900041'?)",
+        ),
+    ],
+)
+def test_a_household_number_that_only_looks_right_is_refused(
+    ledger: Ledger, number: str, rule: str
+) -> None:
+    # Another household that looks the same, found by nobody who types the number.
+    error = refuses(
+        ledger, InputError, "household", lambda: ledger.identify(stamp(JN), facts(number=number))
+    )
+
+    assert error.rule == rule
+    refuses(ledger, InputError, "household", lambda: ledger.household(number))
