@@ -471,7 +471,8 @@ def _specs() -> list[CommandSpec]:
 
 
 def _headers(spec: CommandSpec) -> list[str]:
-    return [a.name for a in (*PROVENANCE, *spec.args)]
+    """Both names of each column, Chinese first (``户号 household``): the import reads either."""
+    return [f"{a.zh} {a.name}" for a in (*PROVENANCE, *spec.args)]
 
 
 def _describe(arg: Arg) -> str:
@@ -494,11 +495,15 @@ def write_xlsx_template(path: Path | BinaryIO) -> None:
         for cell, arg in zip(sheet[1], (*PROVENANCE, *spec.args), strict=True):
             cell.comment = Comment(f"{arg.zh}: {_describe(arg)}", "fupin")
             readme.append([spec.name, spec.zh, arg.name, arg.zh, _describe(arg)])
+            if arg.kind in ("text", "names"):
+                # The column's own format: what a spreadsheet gives each new cell in it.
+                sheet.column_dimensions[cell.column_letter].number_format = "@"
     workbook.save(path)
 
 
 def write_csv_templates(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for spec in _specs():
-        with (folder / f"{spec.name}.csv").open("w", encoding="utf-8", newline="") as handle:
+        # With a BOM: Excel and WPS then open the Chinese headers as UTF-8, not as GBK.
+        with (folder / f"{spec.name}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerow(_headers(spec))

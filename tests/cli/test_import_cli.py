@@ -82,23 +82,33 @@ def test_xlsx_template_has_a_sheet_per_command_and_a_readme(tmp_path: Path) -> N
     book = load_workbook(target)
     assert {"说明", "identify", "disburse", "record_visit"} <= set(book.sheetnames)
     assert [c.value for c in book["review"][1]] == [
-        "ref", "actor", "effective", "document", "note", "household", "accepted",
+        "编号 ref", "记录人 actor", "生效日期 effective", "文件 document", "备注 note",
+        "户号 household", "通过 accepted",
     ]  # fmt: skip
+    # Text columns are formatted as text, so an ID card or phone number typed in stays text.
+    identify = book["identify"]
+    formats = {
+        str(cell.value).split()[-1]: identify.column_dimensions[cell.column_letter].number_format
+        for cell in identify[1]
+    }
+    assert formats["id_card"] == formats["phone"] == formats["household"] == "@"
+    assert formats["members"] == formats["effective"] == "General"
 
 
 def test_csv_templates_are_one_file_per_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "template", "--format", "csv", "-o", str(tmp_path)])
 
     assert result.exit_code == 0, result.output
-    with (tmp_path / "sign.csv").open(encoding="utf-8") as handle:
-        assert next(csv.reader(handle)) == [
-            "ref",
-            "actor",
-            "effective",
-            "document",
-            "note",
-            "household",
-        ]
+    data = (tmp_path / "sign.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese headers as UTF-8
+    assert next(csv.reader(data.decode("utf-8-sig").splitlines())) == [
+        "编号 ref",
+        "记录人 actor",
+        "生效日期 effective",
+        "文件 document",
+        "备注 note",
+        "户号 household",
+    ]
 
 
 def test_exported_events_reimport_into_a_new_store(tmp_path: Path) -> None:
