@@ -248,9 +248,7 @@ def _table_rows(
     by_row = bool(at_command)
     spec = None if by_row else COMMANDS.get(command)
     if not by_row and spec is None:
-        return [], [
-            RowError(name, "file", f"{command!r} is not a command (name the file or sheet)")
-        ]
+        return [], [RowError(name, "file", f"{command!r} is not a command: {_NAME_IT}")]
     if len(at_command) > 1:
         return [], [_twice(where(1), "command", headers, at_command)]
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)  # a workbook pads
@@ -290,6 +288,10 @@ def _table_rows(
 
 
 _COMMAND_HEADERS = ("command", "命令")
+_NAME_IT = (
+    "name each sheet (XLSX) or file (CSV) for its command, in English or Chinese "
+    "(identify or 识别, as in `fupin import template`), or give each row a command (命令) column"
+)
 #: What Excel, WPS and LibreOffice show (and save) for a formula that failed: never a value.
 _SPREADSHEET_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}

@@ -87,6 +87,14 @@ def parse_value(arg: Arg, value: Any) -> Any:
 def _text(field: str, value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    if isinstance(value, float):
+        # A spreadsheet cell formatted "General" turns a long number (an ID card, a phone)
+        # into a float that has lost digits: only the cell's format can keep it whole.
+        raise InputError(
+            field,
+            "is a number in the spreadsheet, not text: format the column as text (文本) "
+            "and type it again (a long number such as an ID card loses its last digits)",
+        )
     if not isinstance(value, str):
         raise InputError(field, f"expects text, not {type(value).__name__}")
     check_text(field, value)
@@ -140,9 +148,18 @@ def _yuan(field: str, value: Any) -> int:
         if not math.isfinite(value):
             raise InputError(field, "is not a finite amount")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
+        if not _MONEY_TEXT.fullmatch(value):
+            hint = "" if "e" in value else ": round the cell's formula with ROUND(…, 2)"
+            raise InputError(
+                field, f"{value} is not an amount in yuan with at most 2 decimals{hint}"
+            )
     if not isinstance(value, str):
         raise InputError(field, "expects an amount in yuan")
     return parse_yuan(value, field)
+
+
+#: What ``repr`` of a spreadsheet number that is an amount looks like: at most 2 decimals.
+_MONEY_TEXT = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
 
 
 def _names(field: str, value: Any) -> tuple[str, ...]:
@@ -169,7 +186,9 @@ def _a(name: str, zh: str, kind: str = "text", default: Any = None, **kw: Any) -
 
 
 def _identify(app: Any, s: Stamp, a: dict[str, Any]) -> None:
-    personal = Personal(a["head_name"], a["id_card"], a["phone"], a["address"], a["member_names"])
+    personal = Personal(
+        a["head_name"], a["id_card"].upper(), a["phone"], a["address"], a["member_names"]
+    )
     facts = Identification(
         a["household"], a["street"], a["village"], a["area"], a["members"], a["labour"],
         a["willing"], a["disabled"], a["dibao"], personal,
@@ -338,7 +357,10 @@ _SPECS: tuple[CommandSpec, ...] = (
             s,
             a["household"],
             a["members"],
-            Personal(a["head_name"], a["id_card"], a["phone"], a["address"], a["member_names"]),
+            # A lowercase check letter is read as the command line reads it (x -> X).
+            Personal(
+                a["head_name"], a["id_card"].upper(), a["phone"], a["address"], a["member_names"]
+            ),
         ),
     ),
     CommandSpec(

@@ -118,8 +118,8 @@ class FundAccount(LedgerAggregate):
         if payment.amount_fen > self.balance_fen:
             raise RuleError(
                 "amount",
-                f"{payment.amount_fen} fen exceeds the balance of {self.code} "
-                f"({self.balance_fen} fen)",
+                f"{format_yuan(payment.amount_fen)} yuan exceeds the balance of {self.code} "
+                f"({format_yuan(self.balance_fen)} yuan)",
             )
         # Paid on or after every flow so far, it comes last (or among that day's payments,
         # after the day's money arrived): the balance just checked is the lowest it reaches.
@@ -130,7 +130,8 @@ class FundAccount(LedgerAggregate):
         if short is not None:
             raise RuleError(
                 "effective",
-                f"paid on {prov.effective}, {self.code} would be {-short[1]} fen short "
+                f"paid on {prov.effective}, {self.code} would be {format_yuan(-short[1])} "
+                f"yuan short "
                 f"on {short[0]}: the money had not arrived by then",
             )
         self._disbursed(payment, prov)

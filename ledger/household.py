@@ -18,6 +18,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.values import format_yuan
 
 __all__ = ["ACTIVE_STAGES", "ERASED", "SEALED", "Household", "Measure", "Personal", "Stage"]
 
@@ -455,7 +456,11 @@ class Household(LedgerAggregate):
         if income is None:
             raise RuleError("income", f"no income assessment for {year}")
         if income < threshold_fen:
-            raise RuleError("income", f"{income} fen is below the {year} threshold {threshold_fen}")
+            raise RuleError(
+                "income",
+                f"{format_yuan(income)} yuan is below the {year} threshold "
+                f"{format_yuan(threshold_fen)} yuan",
+            )
         self._exit_proposed(year, income, threshold_fen, prov)
 
     @event("ExitProposed")

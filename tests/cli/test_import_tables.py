@@ -298,3 +298,19 @@ def test_a_gbk_csv_is_refused_saying_how_to_save_it() -> None:
 
     assert len(errors) == 1
     assert "CSV UTF-8" in errors[0].rule
+
+
+def test_a_sheet_not_named_for_a_command_says_how_to_name_it() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # named "Sheet", as a new workbook's first sheet is
+    sheet.append(["ref", "actor", "effective", "document", "street"])
+    sheet.append(["S-1", "admin", "2016-08-01", "doc", "外海"])
+
+    _found, errors = read_bytes("资金到账.xlsx", _workbook_bytes(book))
+
+    assert [str(e) for e in errors] == [
+        "资金到账.xlsx, file: 'Sheet' is not a command: name each sheet (XLSX) or file (CSV) "
+        "for its command, in English or Chinese (identify or 识别, as in `fupin import "
+        "template`), or give each row a command (命令) column"
+    ]

@@ -71,7 +71,7 @@ def test_refuses_a_disbursement_beyond_the_account_balance(seeded: Fupin) -> Non
         f"--household JH-0001 --measure m-1 {doc('2016-09-01')}",
         "qu-01",
         "amount",
-        "100001 fen exceeds the balance of city-2016 (100000 fen)",
+        "1000.01 yuan exceeds the balance of city-2016 (1000.00 yuan)",
     )
 
 

@@ -378,3 +378,52 @@ def result_mark(row: Row) -> str:
     parsed = imports.parse_row(row, "")
     assert not isinstance(parsed, list)
     return parsed.mark
+
+
+def test_an_id_card_with_a_lowercase_check_letter_is_read_as_the_command_line_reads_it(
+    ledger: Ledger,
+) -> None:
+    result = run(ledger, [identify_row(6, id_card="44070419800101006x")])
+
+    assert (result.errors, result.applied) == ([], 1)
+    assert ledger.personal_data("IMP-0006")["id_card"] == "44070419800101006X"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        (
+            "id_card",
+            4.4070419800101005e17,
+            "is a number in the spreadsheet, not text: format the column as text (文本) and "
+            "type it again (a long number such as an ID card loses its last digits)",
+        ),
+        (
+            "members",
+            2.5,
+            "expects a whole number",
+        ),
+    ],
+)
+def test_a_spreadsheet_number_where_text_is_due_says_how_to_mend_it(
+    ledger: Ledger, field: str, value: float, rule: str
+) -> None:
+    result = run(ledger, [identify_row(1, **{field: value})])
+
+    assert [(e.column, e.rule) for e in result.errors] == [(field, rule)]
+
+
+def test_a_formula_result_that_is_not_a_whole_amount_of_fen_says_round_it(
+    ledger: Ledger,
+) -> None:
+    ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
+
+    result = run(ledger, [allocation_row("A", amount=1234.5600000000002)])
+
+    assert [(e.column, e.rule) for e in result.errors] == [
+        (
+            "amount",
+            "1234.5600000000002 is not an amount in yuan with at most 2 decimals: "
+            "round the cell's formula with ROUND(…, 2)",
+        )
+    ]
