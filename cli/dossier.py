@@ -38,3 +38,28 @@ def show(
                 for key, value in row.items()
             ]
     emit(report, ("facts", "personal", *SECTIONS), output)
+
+
+SHARED_COLUMNS = ("id_card", "households", "streets")
+
+
+@refusals
+def duplicates(output: FormatOption = OutputFormat.table) -> None:
+    """ID cards heading more than one household 一人多户 (needs the master key).
+
+    One person counted twice: a typing slip, a household split without its change of members,
+    or a fraud. Read from the events through each household's key; masked as this reader may
+    see it."""
+    with ledger_session() as app:
+        shared = app.shared_id_cards(reader_of(app))
+    if output is not OutputFormat.json:  # one cell a list, in tables and CSV
+        shared = [
+            {k: "、".join(v) if isinstance(v, list) else v for k, v in row.items()}
+            for row in shared
+        ]
+    emit(
+        {"report": "shared_id_cards", "shared_id_cards": shared},
+        ("shared_id_cards",),
+        output,
+        SHARED_COLUMNS,
+    )

@@ -143,7 +143,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 #: Commands another module adds to a noun's group: group -> [(name, module, attribute)].
 EXTRA_COMMANDS: dict[str, list[tuple[str, str, str]]] = {
-    "household": [("show", "cli.dossier", "show")],
+    "household": [
+        ("show", "cli.dossier", "show"),
+        ("duplicates", "cli.dossier", "duplicates"),
+    ],
     "report": [("html", "cli.report_html", "html")],
     "keys": [
         ("new-master", "cli.privacy", "new_master"),

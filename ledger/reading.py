@@ -13,17 +13,24 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.utils import get_topic
 
 from ledger.base import Provenance, natural_id
 from ledger.core import LedgerCore
-from ledger.errors import NotFoundError, PermissionRefusedError
-from ledger.household import Household, Personal
+from ledger.errors import InputError, NotFoundError, PermissionRefusedError
+from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
-from ledger.privacy import ANONYMOUS, Reader
+from ledger.privacy import ANONYMOUS, Reader, mask_personal
 
 __all__ = ["ReadingQueries", "event_name", "plain"]
 
 _SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
+
+
+#: Household events read per query by ``shared_id_cards``.
+_PERSONAL_PAGE = 1000
+#: ID cards that are no ID card: sealed (no master key) or erased.
+_NOT_READ = frozenset({SEALED, ERASED})
 
 
 def plain(value: Any) -> Any:
@@ -135,6 +142,69 @@ class ReadingQueries(LedgerCore):
             personal = reader.personal(personal, household.street)
         shown: dict[str, Any] = plain(personal)
         return shown
+
+    def shared_id_cards(self, reader: Reader | None = None) -> list[dict[str, Any]]:
+        """Heads of household whose ID card is the head's ID card of another household too
+        (one person counted twice: a typing slip, or a household split without its change of
+        members, or a fraud): each such ID card, as ``reader`` may see it, with the households
+        and their streets. Read from the events (identifications and changes of members, by
+        topic, a page at a time), through each household's key: personal data is not in the
+        read models. Erased households are left out (their data is gone); so is this check
+        without the master key (every ID card then reads sealed).
+
+        Memory: one entry a household (its id, number, street and head's ID card)."""
+        if self.household_keys.master is None:
+            raise InputError(
+                "master_key",
+                "comparing ID cards reads them: set LEDGER_MASTER_KEY or LEDGER_MASTER_KEY_FILE "
+                "(see docs/privacy.md)",
+            )
+        topics = [
+            get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
+            for name in ("Identified", "MembersChanged", "PersonalDataErased")
+        ]
+        heads: dict[object, tuple[str, str, str]] = {}  # household -> (number, street, ID card)
+        start: int | None = None
+        while True:
+            page = self.recorder.select_notifications(
+                start=start, limit=_PERSONAL_PAGE, topics=topics, inclusive_of_start=start is None
+            )
+            for notification in page:
+                event = self.mapper.to_domain_event(notification)
+                household = notification.originator_id
+                fields = vars(event)
+                if type(event).__name__ == "PersonalDataErased":
+                    heads.pop(household, None)
+                    continue
+                if "number" in fields:  # identified
+                    number, street = str(fields["number"]), str(fields["street"])
+                else:
+                    number, street, _ = heads.get(household, ("", "", ""))
+                personal = fields.get("personal")
+                if isinstance(personal, Personal) and personal.id_card not in _NOT_READ:
+                    heads[household] = (number, street, personal.id_card)
+            if len(page) < _PERSONAL_PAGE:
+                break
+            start = page[-1].id
+        by_card: dict[str, list[tuple[str, str]]] = {}
+        for number, street, card in heads.values():
+            by_card.setdefault(card, []).append((number, street))
+        shared = []
+        for card, households in sorted(by_card.items()):
+            if len(households) < 2:
+                continue
+            streets = {street for _, street in households}
+            shown = card
+            if reader is not None and not all(reader.unmasked(s) for s in streets):
+                shown = mask_personal(Personal("", card)).id_card
+            shared.append(
+                {
+                    "id_card": shown,
+                    "households": sorted(number for number, _ in households),
+                    "streets": sorted(streets),
+                }
+            )
+        return shared
 
     def event_stream(
         self, since: int = 0, limit: int | None = None, reader: Reader | None = None

@@ -12,7 +12,7 @@ from ledger.household import Personal
 from projections import storage
 from typer.testing import CliRunner
 
-from tests.support import id_card, ledger_at, register, stamp
+from tests.support import id_card, identify, ledger_at, register, stamp
 
 runner = CliRunner()
 
@@ -114,3 +114,41 @@ def test_household_show_as_of_and_known_at_shows_the_personal_data_of_then(store
     assert shown("--as-of", "2017-02-28") == (3, "户主1", [])
     assert shown("--known-at", before_change) == (3, "户主1", [])
     assert shown("--as-of", "2017-03-01") == (4, "户主新", ["户主新", "甲", "乙", "丙"])
+
+
+def test_household_duplicates_lists_an_id_card_heading_two_households(store: str) -> None:
+    with ledger_at(store) as ledger:
+        identify(ledger, "JH-1", serial=1)
+        identify(ledger, "JH-2", street="礼乐", village="新创", serial=1)  # the same person
+        identify(ledger, "JH-3", serial=2)
+        identify(ledger, "JH-4", serial=2)
+        ledger.erase(stamp("admin", date(2016, 8, 2)), "JH-4", "本人申请")  # its data is gone
+
+    def shared(actor: str) -> list[dict[str, object]]:
+        command = ["household", "duplicates", "--format", "json"]
+        result = runner.invoke(app, ["--store", store, "--as", actor, *command])
+        assert result.exit_code == 0, result.output
+        rows: list[dict[str, object]] = json.loads(result.stdout)["shared_id_cards"]
+        return rows
+
+    assert shared("admin") == [
+        {"id_card": id_card(1), "households": ["JH-1", "JH-2"], "streets": ["江南", "礼乐"]}
+    ]
+    # an officer of 江南 does not see 礼乐's households unmasked: the ID card is masked
+    (masked,) = shared("jn-01")
+    assert masked["households"] == ["JH-1", "JH-2"]
+    assert masked["id_card"] != id_card(1)
+    assert str(masked["id_card"])[-4:] == id_card(1)[-4:]
+
+
+def test_household_duplicates_needs_the_master_key(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(store)
+    monkeypatch.setenv("LEDGER_MASTER_KEY", "")
+    monkeypatch.setenv("LEDGER_MASTER_KEY_FILE", "")
+
+    result = runner.invoke(app, ["--store", store, "--as", "admin", "household", "duplicates"])
+
+    assert result.exit_code == 2
+    assert "master_key" in result.stderr
