@@ -28,6 +28,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -54,6 +55,8 @@ __all__ = [
 # Style goes through rich.text.Text, never through markup in a string.
 console = Console(markup=False, emoji=False)
 err_console = Console(stderr=True, markup=False, emoji=False)
+#: Wide enough for any table's natural width.
+_UNBOUNDED = 100_000
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -177,7 +180,15 @@ def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         table.add_column(column)
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Into a pipe or a file (``history … | less``, ``> report.txt``) there is no screen to fit:
+    # rich would squeeze the table into 80 columns and cut dates and documents ("2016-08-…").
+    # It gets the width its cells need instead.
+    # (A console prints no wider than its own width, so a wider one prints it.)
+    needed = Measurement.get(console, console.options.update(width=_UNBOUNDED), table).maximum
+    Console(markup=False, emoji=False, width=max(needed, console.width)).print(table)
 
 
 # -- files the user names ------------------------------------------------------------------

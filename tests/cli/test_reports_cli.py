@@ -152,3 +152,16 @@ def test_household_duplicates_needs_the_master_key(
 
     assert result.exit_code == 2
     assert "master_key" in result.stderr
+
+
+def test_a_table_written_to_a_pipe_or_a_file_is_not_cut_to_80_columns(store: str) -> None:
+    # history | less, report > file.txt: no screen to fit, so no date or document is cut.
+    with ledger_at(store) as ledger:
+        register(ledger, "JH-1")
+
+    result = runner.invoke(app, ["--store", store, "--as", "admin", "history", "JH-1"])
+
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert "2016-08-10" in result.stdout  # the registration's effective date, whole
+    assert max(len(line) for line in result.stdout.splitlines()) > 80
