@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import stat
 import sys
 import zipfile
@@ -199,14 +200,14 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", f"is not a readable XLSX workbook ({reason})")]
     rows: list[Row] = []
     errors: list[RowError] = []
-    for title, hidden, table in sheets:
+    for title, hidden, hidden_rows, table in sheets:
         if title in _README_SHEETS:
             continue
         if hidden and any(not _empty(cell) for cells in table for cell in cells):
-            rule = "is hidden: unhide it to import it, or delete it"
-            errors.append(RowError(f"{name} [{title}]", "sheet", rule))
+            errors.append(RowError(f"{name} [{title}]", "sheet", _HIDDEN))
             continue
-        found, bad = _table_rows(name, title, table, partial(_sheet_row, f"{name} [{title}]"))
+        where = partial(_sheet_row, f"{name} [{title}]")
+        found, bad = _table_rows(name, title, table, where, hidden_rows)
         rows += found
         errors += bad
     return rows, errors
@@ -216,8 +217,11 @@ def _sheet_row(sheet: str, number: int) -> str:
     return f"{sheet} row {number}"
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, list[list[Any]]]]:
-    """Each sheet: its title, whether it is hidden, its cells' values (cached formula results).
+def _xlsx_sheets(
+    data: bytes,
+) -> Iterator[tuple[str, bool, frozenset[int], list[list[Any]]]]:
+    """Each sheet: its title, whether it is hidden, the numbers of its hidden rows (hidden by
+    hand or by a filter), and its cells' values (cached formula results).
 
     The size a workbook states for a sheet is not trusted: some programs write a wrong one,
     and openpyxl's read-only mode stops there (rows beyond it were lost without a word)."""
@@ -225,16 +229,44 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, list[list[Any]]]]:
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        for sheet in workbook.worksheets:
-            sheet.reset_dimensions()
-            hidden = sheet.sheet_state != "visible"
-            yield sheet.title, hidden, [list(row) for row in sheet.iter_rows(values_only=True)]
+        with zipfile.ZipFile(io.BytesIO(data)) as parts:
+            for sheet in workbook.worksheets:
+                sheet.reset_dimensions()
+                hidden = sheet.sheet_state != "visible"
+                xml = parts.read(sheet._worksheet_path)  # type: ignore[attr-defined]
+                table = [list(row) for row in sheet.iter_rows(values_only=True)]
+                yield sheet.title, hidden, _hidden_rows(xml), table
     finally:
         workbook.close()
 
 
+#: A row's start tag in a sheet's XML (openpyxl's read-only mode does not say which are hidden).
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+_HIDDEN_ROW = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_HIDDEN = "is hidden: unhide it to import it, or delete it"
+
+
+def _hidden_rows(xml: bytes) -> frozenset[int]:
+    """The numbers of the rows the sheet's XML marks hidden (rows without a number count on
+    from the one before, as the format says)."""
+    hidden: set[int] = set()
+    number = 0
+    for tag in _ROW_TAG.finditer(xml):
+        attributes = tag[1]
+        found = _ROW_NUMBER.search(attributes)
+        number = int(found[1]) if found else number + 1
+        if _HIDDEN_ROW.search(attributes):
+            hidden.add(number)
+    return frozenset(hidden)
+
+
 def _table_rows(
-    name: str, command: str, table: list[list[Any]], where: Callable[[int], str]
+    name: str,
+    command: str,
+    table: list[list[Any]],
+    where: Callable[[int], str],
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[list[Row], list[RowError]]:
     """Rows of a table whose first row holds the headers (English or Chinese).
 
@@ -257,6 +289,9 @@ def _table_rows(
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
     for number, cells in enumerate(table[1:], 2):
         if all(_empty(c) for c in cells):
+            continue
+        if number in hidden:  # a voided row an officer hid, or one a filter hides
+            errors.append(RowError(where(number), "row", _HIDDEN))
             continue
         for i, cell in enumerate(cells):
             if not _empty(cell) and (i >= width or not headers[i]):

@@ -314,3 +314,36 @@ def test_a_sheet_not_named_for_a_command_says_how_to_name_it() -> None:
         "for its command, in English or Chinese (identify or 识别, as in `fupin import "
         "template`), or give each row a command (命令) column"
     ]
+
+
+def test_a_hidden_row_is_refused_not_imported() -> None:
+    # An officer hides a voided payment (or a filter hides rows): the sheet shows two rows.
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    sheet.append(["A-1", "qu-01", "2016-08-20", "doc", "city-2016", 100])
+    sheet.append(["A-2", "qu-01", "2016-08-20", "到账（作废）", "city-2016", 9999])
+    sheet.append(["A-3", "qu-01", "2016-08-21", "doc", "city-2016", 200])
+    sheet.row_dimensions[3].hidden = True
+
+    found, errors = read_bytes("book.xlsx", _workbook_bytes(book))
+
+    assert [str(e) for e in errors] == [
+        "book.xlsx [receive_allocation] row 3, row: is hidden: unhide it to import it, or delete it"
+    ]
+    assert [row.values["ref"] for row in found] == ["A-1", "A-3"]
+
+
+@pytest.mark.parametrize(
+    ("xml", "hidden"),
+    [
+        (b'<row r="1"><c/></row><row r="2" hidden="1"><c/></row>', {2}),
+        (b'<x:row r="5" spans="1:3" hidden="true" ht="0"/>', {5}),
+        (b'<row><c/></row><row hidden="1"/><row/>', {2}),  # numbered on from the one before
+        (b'<row r="7" hidden="0"/><rowBreaks/>', set()),
+    ],
+)
+def test_hidden_rows_are_read_from_the_sheet_xml(xml: bytes, hidden: set[int]) -> None:
+    assert importing._hidden_rows(xml) == hidden
