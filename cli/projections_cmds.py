@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from projections import api
 
-from cli.common import console, emit_json, ledger_session, refusals, render_rows
+from cli.common import console, emit_json, err_console, ledger_session, refusals, render_rows
 from cli.reports import FormatOption, OutputFormat
 
 projections_app = typer.Typer(help="Read models 读模型: rebuild from zero, show positions.")
@@ -34,3 +34,33 @@ def status(output: FormatOption = OutputFormat.table) -> None:
         ("projection", "position", "behind", "tables"),
         [(r["projection"], r["position"], r["behind"], ", ".join(r["tables"])) for r in rows],
     )
+
+
+@projections_app.command("check")
+@refusals
+def check(output: FormatOption = OutputFormat.table) -> None:
+    """Check the read models 核对读模型: every table as stored against the same table folded
+    afresh from the events; exit 1 if one differs (changed behind the ledger's back)."""
+    with ledger_session() as app:
+        rows = api.check(app)
+    if output is OutputFormat.json:
+        emit_json(rows)
+    else:
+        render_rows(
+            "read models against the events",
+            ("table", "stored rows", "rebuilt rows", "same"),
+            [
+                (r["table"], r["stored_rows"], r["rebuilt_rows"], "yes" if r["same"] else "NO")
+                for r in rows
+            ],
+        )
+    differ = [r["table"] for r in rows if not r["same"]]
+    if differ:
+        err_console.print(
+            f"read models differ from the events: {', '.join(differ)}; reports read them, so "
+            "rebuild them (fupin projections rebuild) and find out who changed them",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)

@@ -26,6 +26,7 @@ __all__ = [
     "accountability",
     "caseload",
     "catch_up",
+    "check",
     "funds",
     "household",
     "rebuild",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 catch_up = catchup.catch_up
+check = catchup.check
 rebuild = catchup.rebuild
 status = catchup.status
 

@@ -258,10 +258,13 @@ WHATEVER_THEIR_DATE = frozenset({"Corrected", "YearParametersSet"})
 NOT_PROGRAMME_TIME = frozenset({"Sealed"})
 
 
-def fold(stream: Iterable[Fact], models: Sequence[ReadModel]) -> Database:
-    """The read models built from ``stream`` alone, in a private in-memory database (one
-    transaction: nobody else sees it, and what handlers remember lasts the whole fold)."""
-    db = memory_database()
+def fold(
+    stream: Iterable[Fact], models: Sequence[ReadModel], db: Database | None = None
+) -> Database:
+    """The read models built from ``stream`` alone, in a private database (in memory unless
+    ``db`` is given; one transaction: nobody else sees it, and what handlers remember lasts
+    the whole fold)."""
+    db = memory_database() if db is None else db
     with db.transaction():
         create_schema(db, models)
         for page in pages(stream):

@@ -155,6 +155,13 @@ class PgDatabase(Database):
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self.query(sql, params)[1]
 
+    def stream(self, sql: str) -> Iterator[Row]:
+        if self._queue or self._before_flush:
+            self.flush()
+        with self._pg.cursor() as cursor:  # psycopg's row-by-row mode: flat memory
+            for row in cursor.stream(_translate(sql, ())):
+                yield tuple(_value(v) for v in row)
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         found = self.rows(sql, params)
         return found[0] if found else None

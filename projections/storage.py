@@ -168,6 +168,13 @@ class Database:
             self.flush()
         return [tuple(row) for row in self._conn.execute(sql, params).fetchall()]
 
+    def stream(self, sql: str) -> Iterator[Row]:
+        """The rows of a query one at a time, never all in memory (a whole table)."""
+        if self._queue or self._before_flush:
+            self.flush()
+        for row in self._conn.execute(sql):
+            yield tuple(row)
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         if self._queue or self._before_flush:
             self.flush()
@@ -334,6 +341,14 @@ def holds_events(path: Path) -> bool | None:
 def memory_database() -> Database:
     """A private, empty in-memory database (reports as of a past date or time)."""
     return Database(_connect(":memory:"))
+
+
+def scratch_database() -> Database:
+    """A private, empty database in a temporary file SQLite removes when it is closed: the
+    read models of a whole ledger, with only a page cache in memory."""
+    connection = _connect("")
+    connection.execute(f"PRAGMA cache_size=-{READ_MODEL_CACHE_KIB}")  # as the read models'
+    return Database(connection)
 
 
 def _sqlite_path(location: StoreLocation | None) -> Any:

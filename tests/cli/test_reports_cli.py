@@ -9,6 +9,7 @@ import pytest
 from cli.main import app
 from ledger.base import natural_id
 from ledger.household import Personal
+from ledger.store import parse_store
 from projections import storage
 from typer.testing import CliRunner
 
@@ -165,3 +166,25 @@ def test_a_table_written_to_a_pipe_or_a_file_is_not_cut_to_80_columns(store: str
     assert "…" not in result.stdout
     assert "2016-08-10" in result.stdout  # the registration's effective date, whole
     assert max(len(line) for line in result.stdout.splitlines()) > 80
+
+
+def test_projections_check_finds_a_read_model_changed_behind_the_ledgers_back(store: str) -> None:
+    make_store(store)
+    check = ["--store", store, "projections", "check", "--format", "json"]
+
+    clean = runner.invoke(app, check)
+    assert clean.exit_code == 0, clean.output
+    assert all(row["same"] for row in json.loads(clean.stdout))
+
+    db = storage.open_database(parse_store(store))
+    try:
+        db.execute("UPDATE pj_households SET members = members + 1")
+    finally:
+        db.close()
+    tampered = runner.invoke(app, check)
+
+    assert tampered.exit_code == 1
+    rows = {row["table"]: row for row in json.loads(tampered.stdout)}
+    assert [table for table, row in rows.items() if not row["same"]] == ["pj_households"]
+    assert rows["pj_households"]["stored_rows"] == rows["pj_households"]["rebuilt_rows"] == 1
+    assert "read models differ from the events: pj_households" in tampered.stderr
