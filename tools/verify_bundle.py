@@ -127,6 +127,8 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
     root = check_checkpoint(cp, pinned)
     expected = uuid5(LEDGER_NAMESPACE, f"household:{bundle['household']}")
     lines = []
+    if not bundle["events"]:
+        raise BundleError("the bundle proves no event of the household")
     for n, item in enumerate(bundle["events"], start=1):
         leaf = base64.b64decode(item["leaf"], validate=True)
         proof = [base64.b64decode(h, validate=True) for h in item["proof"]]
@@ -135,15 +137,36 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
         if aggregate != expected:
             raise BundleError(f"leaf {item['index']} belongs to another aggregate")
         if version != n:
-            raise BundleError(f"version {version} where {n} was expected (an event is missing)")
+            raise BundleError(f"version {version} where {n} was expected: {_gap(bundle)}")
         prov = plain(state.get("prov", {}))
         when = plain(state.get("timestamp", ""))
+        name = topic.rsplit(".", 1)[-1]
+        voids = (
+            f"  voids #{state.get('corrects', '?')}: {state.get('reason', '')}"
+            if name == "Corrected"
+            else ""
+        )
         lines.append(
-            f"#{version:<3} leaf {item['index']:<7} {topic.rsplit('.', 1)[-1]:<20} "
+            f"#{version:<3} leaf {item['index']:<7} {name:<20} "
             f"effective {prov.get('effective', '?')}  by {prov.get('actor', '?')} "
             f"({prov.get('role', '?')})  recorded {str(when)[:19]}  [{prov.get('document', '')}]"
+            f"{voids}"
         )
     return lines
+
+
+def _gap(bundle: dict[str, Any]) -> str:
+    """What is wrong with the bundle's versions, read from all of its leaves."""
+    versions = [decode_leaf(base64.b64decode(item["leaf"]))[1] for item in bundle["events"]]
+    if len(set(versions)) < len(versions):
+        twice = sorted({v for v in versions if versions.count(v) > 1})
+        return f"version {twice[0]} appears more than once"
+    missing = sorted(set(range(1, max(versions) + 1)) - set(versions))
+    if len(missing) == 1:
+        return f"version {missing[0]} is missing"
+    if missing:
+        return f"versions {', '.join(map(str, missing))} are missing"
+    return "the events are out of order"
 
 
 def main(argv: list[str] | None = None) -> int:

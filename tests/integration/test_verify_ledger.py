@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -145,6 +146,44 @@ def test_the_offline_tool_rejects_an_altered_bundle(signed: SignedLedger, tmp_pa
 
     assert result.returncode == 1
     assert "signature does not verify" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda events: events[:1] + events[2:],
+            "version 3 where 2 was expected: version 2 is missing",
+        ),
+        (lambda events: events[:1] + events[3:], "versions 2, 3 are missing"),
+        (
+            lambda events: [events[0], events[2], events[1], *events[3:]],
+            "version 3 where 2 was expected: the events are out of order",
+        ),
+        (lambda events: [events[0], events[0], *events[1:]], "version 1 appears more than once"),
+        (lambda events: [], "the bundle proves no event of the household"),
+    ],
+    ids=["dropped", "dropped-two", "swapped", "repeated", "empty"],
+)
+def test_the_offline_tool_says_what_is_wrong_with_the_events_of_a_bundle(
+    signed: SignedLedger,
+    tmp_path: Path,
+    change: Callable[[list[object]], list[object]],
+    reason: str,
+) -> None:
+    app = open_ledger(str(signed.path))
+    try:
+        bundle = prove_household(app, "JH-0001", signed.checkpoint)
+    finally:
+        app.close()
+    bundle["events"] = change(bundle["events"])
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    result = _run_tool(path)
+
+    assert result.returncode == 1
+    assert reason in result.stderr
 
 
 def test_prove_refuses_a_checkpoint_signed_by_another_key(signed: SignedLedger) -> None:
