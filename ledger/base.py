@@ -32,15 +32,19 @@ LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
 
 @lru_cache(maxsize=65_536)
 def natural_id(kind: str, key: str) -> UUID:
-    """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...).
-
-    A key officers type (``KEYED``) may hold no space and no invisible character, and no
-    full-width letter or digit: ``JN-900040`` with a zero-width space after it, or
-    ``ＪＮ－９００００６`` typed with a Chinese input method, would be another household
-    that looks the same, found by nobody who types the number (refused, field and rule)."""
-    if kind in KEYED and key and _NOT_IN_A_KEY.search(key):
-        raise InputError(KEYED[kind], _key_problem(kind, key))
+    """The aggregate id of a ``kind`` with natural key ``key`` (household number, officer id...)."""
     return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")
+
+
+def check_new_key(kind: str, key: str) -> None:
+    """Refuse a new key officers type (``KEYED``) that holds a space or an invisible character
+    or a full-width letter or digit: ``JN-900040`` with a zero-width space after it, or
+    ``ＪＮ－９００００６`` typed with a Chinese input method, would be another household that
+    looks the same, found by nobody who types the number. Checked where a key is created,
+    never where one is looked up: a key recorded before this rule stays reachable (to be
+    corrected, erased or exported)."""
+    if key and _NOT_IN_A_KEY.search(key):
+        raise InputError(KEYED[kind], _key_problem(kind, key))
 
 
 #: Kinds whose keys officers type, and the field that names them.

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.base import LedgerAggregate, Provenance
+from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import ROLE_OF_KIND, Helper
@@ -61,6 +61,7 @@ class CaseworkCommands(LedgerCore):
         self.load(Street, facts.street, "street").check_has_village(facts.village)
         check_id_card(facts.personal.id_card, stamp.effective)
         Household.check_identification(facts.members, facts.dibao, facts.personal.member_names)
+        check_new_key("household", number)
         if self.exists(Household, number):
             raise AlreadyExistsError("household", f"{number} is already identified")
         household = Household(

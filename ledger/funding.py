@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.base import LedgerAggregate
+from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
 from ledger.funds import FUND_SOURCES, FUND_USES, PURPOSES, Disbursement, FundAccount
@@ -41,6 +41,7 @@ class FundCommands(LedgerCore):
         self.programme().check_year_in_programme(year)
         if street:
             self.load(Street, street, "street")
+        check_new_key("fund", code)
         if self.exists(FundAccount, code):
             raise AlreadyExistsError("account", f"{code} is already open")
         account = FundAccount(

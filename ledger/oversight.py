@@ -8,7 +8,7 @@ from datetime import date
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance
+from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, NotFoundError, RuleError
 from ledger.funds import FundAccount
@@ -36,6 +36,7 @@ class OversightCommands(LedgerCore):
         # A street inspector cannot open a district inspection: authorise refuses them for
         # the district (street "") before anything else [六(七)].
         prov = self.authorise(stamp, "open_inspection", street)
+        check_new_key("inspection", code)
         if self.exists(Inspection, code):
             raise AlreadyExistsError("inspection", f"{code} is already open")
         inspection = Inspection(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import HELPER_KINDS, Helper
@@ -29,6 +30,7 @@ class ReferenceCommands(LedgerCore):
         if self.recorder.max_notification_id() is not None:
             raise AlreadyExistsError("store", "this ledger is already initialised")
         prov = self.provenance(Stamp(admin_id, effective, document), "admin")
+        check_new_key("officer", admin_id)
         admin = Officer(
             officer_id=require_text(admin_id, "admin"),
             name=require_text(name, "name"),
@@ -65,6 +67,7 @@ class ReferenceCommands(LedgerCore):
         """Register a street 街道."""
         prov = self.authorise(stamp, "register_street")
         name = require_text(name, "street")
+        check_new_key("street", name)
         if self.exists(Street, name):
             raise AlreadyExistsError("street", f"{name} is already registered")
         street = Street(name=name, prov=prov)
@@ -88,6 +91,7 @@ class ReferenceCommands(LedgerCore):
         prov = self.authorise(stamp, "register_officer")
         officer_id = require_text(officer_id, "officer")
         self.check_role(role, street)
+        check_new_key("officer", officer_id)
         if self.exists(Officer, officer_id):
             raise AlreadyExistsError("officer", f"{officer_id} is already registered")
         officer = Officer(
@@ -151,6 +155,7 @@ class ReferenceCommands(LedgerCore):
         Helper.check_registration(
             kind, rank, team_size, self.programme().rules.volunteer_team_min_size
         )
+        check_new_key("helper", helper_id)
         if self.exists(Helper, helper_id):
             raise AlreadyExistsError("helper", f"{helper_id} is already registered")
         helper = Helper(

@@ -385,6 +385,6 @@ def _create_key_table(location: StoreLocation) -> None:
 
     app = open_ledger(store_url(location), create=True)
     try:
-        app.household_keys.key(natural_id("household", "no-such-household"))
+        app.household_keys.key(natural_id("household", "no such household"))
     finally:
         app.close()

@@ -1175,4 +1175,31 @@ def test_a_household_number_that_only_looks_right_is_refused(
     )
 
     assert error.rule == rule
-    refuses(ledger, InputError, "household", lambda: ledger.household(number))
+    assert not ledger.exists(Household, number)  # nothing was recorded
+
+
+def test_a_household_recorded_with_a_space_before_the_rule_stays_reachable(
+    ledger: Ledger,
+) -> None:
+    # Recorded by an older fupin (written here through the aggregate, as it then was): it can
+    # still be read, reviewed and erased; only a new key must be typed as the rule says.
+    old = facts(number="JN 900001")
+    prov = ledger.authorise(stamp(JN), "identify", old.street)
+    household = Household(
+        number=old.number,
+        street=old.street,
+        village=old.village,
+        area=old.area,
+        members=old.members,
+        labour=old.labour,
+        willing=old.willing,
+        disabled=old.disabled,
+        dibao=old.dibao,
+        personal=old.personal,
+        prov=prov,
+    )
+    ledger.save(household)
+
+    ledger.review(stamp(JN, date(2016, 8, 2)), "JN 900001", True)
+
+    assert ledger.household("JN 900001").stage == Stage.REVIEWED
