@@ -203,7 +203,8 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     for title, hidden, hidden_rows, table in sheets:
         if title in _README_SHEETS:
             continue
-        if hidden and any(not _empty(cell) for cells in table for cell in cells):
+        if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
+            # (a hidden sheet with its header only, an unused template sheet, is fine)
             errors.append(RowError(f"{name} [{title}]", "sheet", _HIDDEN))
             continue
         where = partial(_sheet_row, f"{name} [{title}]")

@@ -11,6 +11,7 @@ so importing the same file again skips every row and records nothing new.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
@@ -367,6 +368,12 @@ class IncreasingClock:
         return self.last
 
 
+#: The ref of a row ``export_commands`` wrote: the event it came from (``household:JN-1@7``).
+#: Such a row names one recorded event; two of them alike are two events the ledger holds
+#: (a visit entered twice), so they are not refused as one row imported twice.
+_EXPORTED = re.compile(r"[a-z]+:.+@[0-9]+")
+
+
 @dataclass
 class _Seen:
     """The rows of this import so far: where each reference and each mark was first seen."""
@@ -405,8 +412,8 @@ def _apply(
             "name), and correct a recorded row with the correct command"
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
-    twin = seen.marks.get(mark)
-    if twin is None and mark in marks:
+    twin = None if _EXPORTED.fullmatch(ref) else seen.marks.get(mark)
+    if twin is None and mark in marks and not _EXPORTED.fullmatch(ref):
         twin = f"ref {marks[mark]!r} of an earlier import"
     if twin is not None:
         rule = (

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from cli.main import app
 from ledger.application import open_ledger
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from tests.support import ledger_at
+from tests.support import ledger_at, register, stamp
 
 runner = CliRunner()
 
@@ -88,8 +90,10 @@ def test_xlsx_template_has_a_sheet_per_command_and_a_readme(tmp_path: Path) -> N
     # Text columns are formatted as text, so an ID card or phone number typed in stays text.
     identify = book["identify"]
     formats = {
-        str(cell.value).split()[-1]: identify.column_dimensions[cell.column_letter].number_format
-        for cell in identify[1]
+        str(cell.value).split()[-1]: identify.column_dimensions[
+            get_column_letter(number)
+        ].number_format
+        for number, cell in enumerate(identify[1], 1)
     }
     assert formats["id_card"] == formats["phone"] == formats["household"] == "@"
     assert formats["members"] == formats["effective"] == "General"
@@ -178,3 +182,36 @@ def test_an_analyst_cannot_import(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "analyst" in result.output
     assert events(db) == before
+
+
+def test_an_export_split_in_two_files_reimports_events_alike_but_for_their_version(
+    tmp_path: Path,
+) -> None:
+    # The same visit entered twice is two events; an export names each by its version, and
+    # a large export is imported as several files: the second is not "the same row again".
+    path = tmp_path / "l.db"
+    with ledger_at(path) as ledger:
+        register(ledger, "JH-1")
+        ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+        for _ in range(2):
+            ledger.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1", "入户走访")
+    log = tmp_path / "events.jsonl"
+    exported = runner.invoke(
+        app, ["--store", str(path), "--as", "admin", "export", "events", "-o", str(log)]
+    )
+    assert exported.exit_code == 0, exported.output
+    lines = log.read_bytes().splitlines(keepends=True)
+    visits = [i for i, line in enumerate(lines) if b'"record_visit"' in line]
+    assert len(visits) == 2
+    first, second = tmp_path / "part-1.jsonl", tmp_path / "part-2.jsonl"
+    first.write_bytes(b"".join(lines[: visits[1]]))
+    second.write_bytes(b"".join(lines[visits[1] :]))
+    fresh = str(tmp_path / "fresh.db")
+
+    one = runner.invoke(app, ["--store", fresh, "import", "--create", str(first)])
+    two = runner.invoke(app, ["--store", fresh, "import", str(second)])
+
+    assert one.exit_code == 0, one.output
+    assert two.exit_code == 0, two.output
+    # plus the imports' own record: the register's first event and one batch per import
+    assert events(fresh) == events(str(path)) + 3

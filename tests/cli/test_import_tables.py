@@ -270,6 +270,9 @@ def test_a_hidden_sheet_with_rows_is_refused_and_an_empty_one_is_not() -> None:
     draft.append(["A-1", "admin", "2016-08-01", "doc", "acct", "9999"])
     draft.sheet_state = "hidden"
     book.create_sheet("empty").sheet_state = "hidden"
+    unused = book.create_sheet("record_visit")  # a template's sheet, hidden, header only
+    unused.append(["ref", "actor", "effective", "document", "household", "helper"])
+    unused.sheet_state = "hidden"
 
     found, errors = read_bytes("book.xlsx", _workbook_bytes(book))
 
