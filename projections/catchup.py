@@ -71,8 +71,8 @@ REBUILD_PAGES = 50
 #: (docs/operations.md). 2 (2026-11-29): a pairing ended before the exit's effective date is
 #: ``before_exit`` even if recorded after it. A rebuild on PostgreSQL empties the tables and
 #: keeps them (and their grants): a version that changes a table's columns must also alter
-#: that table there (none has yet). 3 (2026-11-29): a seal does not move ``pj_clock``'s
-#: latest effective date (``engine.NOT_PROGRAMME_TIME``).
+#: that table there (none has yet). 3 (2026-11-29): seals, key, log-key, checkpoint and import
+#: register events do not move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``).
 SCHEMA_VERSION = 3
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"

@@ -252,10 +252,23 @@ def filter_facts(
 #: judges 2016's exits by the 2016 standards as best known, as the current one does.
 WHATEVER_THEIR_DATE = frozenset({"Corrected", "YearParametersSet"})
 
-#: Events that do not move a view's ``today`` (the latest effective date read): a seal takes
-#: effect the day it is made, whatever the dates of the events it signs, so an officer's
-#: signature on entries of 2018 made in 2026 would end every quarter and year up to 2026.
-NOT_PROGRAMME_TIME = frozenset({"Sealed"})
+#: Events that do not move a view's ``today`` (the latest effective date read): the ledger's
+#: own bookkeeping, which takes effect the day it is done, whatever the dates of the entries it
+#: concerns. A seal on entries of 2018 made in 2026 (or the key registered to make it, a log
+#: key, a checkpoint, an import's register) would end every quarter and year up to 2026.
+NOT_PROGRAMME_TIME = frozenset(
+    {
+        "Sealed",
+        "SigningKeyRegistered",
+        "SigningKeyRevoked",
+        "LogKeyRegistered",
+        "LogKeyRotated",
+        "CheckpointRecorded",
+        "ImportsStarted",
+        "BatchImported",
+        "BatchRecorded",
+    }
+)
 
 
 def fold(

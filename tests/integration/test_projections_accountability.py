@@ -362,7 +362,9 @@ def test_a_year_set_again_corrects_its_standards_in_past_views_too(ledger: Ledge
 def test_a_seal_made_today_does_not_move_the_reports_today(ledger: Ledger) -> None:
     # Entries of 2016 signed by an officer in 2026: the report speaks of 2016, not of 2026.
     key = generate_key()
-    register_signing_key(ledger, stamp("admin", date(2016, 8, 1)), "jn-01", public_key_text(key))
+    today = stamp("admin", date(2026, 11, 29))  # the key is registered the day it is given
+    with clock.using_clock(lambda: datetime(2026, 11, 29, 8, 0, tzinfo=UTC)):
+        register_signing_key(ledger, today, "jn-01", public_key_text(key))
     ledger.sealer.add_key(key)
     with clock.using_clock(lambda: datetime(2026, 11, 29, 9, 0, tzinfo=UTC)):
         register(ledger, "JH-1")  # signed: each save has its seal, effective 2026-11-29
