@@ -212,12 +212,15 @@ def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, int
         with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
             cursor.execute(_BROKEN_VERSIONS.format(table=table))
             rows = cursor.fetchall()
-        for row in rows:
-            originator, lowest, highest, count = row.values() if isinstance(row, dict) else row
-            uid = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
-            found[uid] = (int(lowest), int(highest), int(count))
     except Exception:  # the row stream reports a store that cannot be read
         return {}
+    for row in rows:
+        originator, lowest, highest, count = row.values() if isinstance(row, dict) else row
+        try:
+            uid = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
+            found[uid] = (int(lowest), int(highest), int(count))
+        except (TypeError, ValueError):  # an id that is no id: the row stream reports it
+            continue
     return found
 
 

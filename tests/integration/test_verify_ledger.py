@@ -285,3 +285,21 @@ def test_an_unsigned_event_deleted_or_renumbered_is_found_without_a_checkpoint(
 
 #: The events of ``register``, by version (9 and 99: the renumbered 4 and 5).
 _NAMES = {4: "Signed", 9: "Signed", 99: "Registered"}
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_row_whose_id_is_no_id_does_not_hide_a_deleted_event(ledger: Ledger) -> None:
+    register(ledger, "JH-0001")
+    uid = natural_id("household", "JH-0001")
+    _tamper(
+        ledger,
+        "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 3",
+        uid.hex,
+    )
+    _tamper(ledger, "INSERT INTO stored_events VALUES ('zz', 5, 'ledger.x:Y', X'7B7D')")
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+
+    reasons = [p.reason for p in report.problems]
+    assert "version 3 of this aggregate is missing (deleted or renumbered)" in reasons
+    assert any("unreadable" in p.event for p in report.problems)
