@@ -57,10 +57,9 @@ class OrjsonTranscoder(Transcoder):
         # Per registered class: its tag and field names, looked up once (``dataclasses.fields``
         # builds a new tuple on every call, and every event carries a Provenance).
         self._layouts: dict[type[Any], tuple[str, tuple[str, ...]]] = {}
-        self._field_names: dict[type[Any], frozenset[str]] = {}
         # Registered classes whose instances may be made without calling ``__init__`` when a
         # stored value holds exactly their fields (see ``_dataclass``).
-        self._plain_init: dict[type[Any], frozenset[str]] = {}
+        self._plain_init: dict[type[Any], tuple[str, ...]] = {}  # their field names, in order
         # The types a state may hold at its top level and still take the fast path.
         self._flat: set[type[Any]] = set(_PLAIN) | {date, datetime, Decimal}
         self._dates: dict[str, date] = {}
@@ -78,10 +77,9 @@ class OrjsonTranscoder(Transcoder):
         self._dataclasses[tag] = cls
         self._tags[tag] = partial(self._dataclass, cls)
         self._layouts[cls] = (tag, tuple(f.name for f in fields))
-        self._field_names[cls] = frozenset(f.name for f in fields)
         self._flat.add(cls)
         if _generated_init_only(cls, fields):
-            self._plain_init[cls] = self._field_names[cls]
+            self._plain_init[cls] = self._layouts[cls][1]
 
     def encode(self, obj: Any) -> bytes:
         # orjson hands back its whole working buffer (~8 KiB for a 600-byte state with orjson
@@ -212,11 +210,18 @@ class OrjsonTranscoder(Transcoder):
         if type(value) is not dict:
             return cls(**value)
         values = self._decode_values(value)
-        names = self._plain_init.get(cls)
-        if names is None or values.keys() != names:
+        order = self._plain_init.get(cls)
+        if order is None or len(values) != len(order):
+            return cls(**values)
+        try:
+            # In field order, as ``__init__`` sets them (stored keys are sorted): vars() and
+            # anything that walks them see the same object either way. As many keys as
+            # fields, each field found: the keys are the fields.
+            fields = {name: values[name] for name in order}
+        except KeyError:
             return cls(**values)
         made = object.__new__(cls)
-        made.__dict__.update(values)
+        made.__dict__.update(fields)
         return made
 
 

@@ -232,8 +232,36 @@ def test_any_state_encodes_and_decodes_as_the_walk_does(
     data = transcoder.encode(state)
 
     assert data == _walked(transcoder, state)
-    assert _typed(transcoder.decode(data)) == _typed(transcoder._decode(orjson.loads(data)))
+    assert _typed(transcoder.decode(data)) == _typed(_reference_decode(orjson.loads(data)))
     assert _typed(transcoder.decode(data)) == _typed(state)
+
+
+_REGISTERED = {f"__{cls.__name__}__": cls for cls in (Provenance, Personal, Measure)}
+
+
+def _reference_decode(tree: Any) -> Any:
+    """The documented tags read back, written for the tests alone (docs/events.md): one-key
+    objects ``{"__tag__": value}``, anything else as it is."""
+    if isinstance(tree, list):
+        return [_reference_decode(v) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if len(tree) == 1:
+        ((tag, value),) = tree.items()
+        readers: dict[str, Any] = {
+            "__date__": date.fromisoformat,
+            "__datetime__": datetime.fromisoformat,
+            "__decimal__": Decimal,
+            "__uuid__": UUID,
+            "__tuple__": lambda v: tuple(_reference_decode(x) for x in v),
+            "__frozenset__": lambda v: frozenset(_reference_decode(x) for x in v),
+            "__dict__": lambda v: {k: _reference_decode(x) for k, x in v.items()},
+        }
+        if tag in readers:
+            return readers[tag](value)
+        if tag in _REGISTERED:
+            return _REGISTERED[tag](**{k: _reference_decode(x) for k, x in value.items()})
+    return {k: _reference_decode(v) for k, v in tree.items()}
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -298,6 +326,6 @@ def test_dataclass_made_without_init_equals_one_made_with_it(
 
     assert decoded == prov
     assert hash(decoded) == hash(prov)
-    assert vars(decoded) == vars(prov)
+    assert list(vars(decoded).items()) == list(vars(prov).items())  # the same fields, in order
     with pytest.raises(FrozenInstanceError):
         decoded.actor = "changed"
