@@ -59,7 +59,8 @@ class OrjsonTranscoder(Transcoder):
         self._layouts: dict[type[Any], tuple[str, tuple[str, ...]]] = {}
         # Registered classes whose instances may be made without calling ``__init__`` when a
         # stored value holds exactly their fields (see ``_dataclass``).
-        self._plain_init: dict[type[Any], tuple[str, ...]] = {}  # their field names, in order
+        # (their field names in order, and as a set)
+        self._plain_init: dict[type[Any], tuple[tuple[str, ...], frozenset[str]]] = {}
         # The types a state may hold at its top level and still take the fast path.
         self._flat: set[type[Any]] = set(_PLAIN) | {date, datetime, Decimal}
         self._dates: dict[str, date] = {}
@@ -79,7 +80,8 @@ class OrjsonTranscoder(Transcoder):
         self._layouts[cls] = (tag, tuple(f.name for f in fields))
         self._flat.add(cls)
         if _generated_init_only(cls, fields):
-            self._plain_init[cls] = self._layouts[cls][1]
+            names = self._layouts[cls][1]
+            self._plain_init[cls] = (names, frozenset(names))
 
     def encode(self, obj: Any) -> bytes:
         # orjson hands back its whole working buffer (~8 KiB for a 600-byte state with orjson
@@ -209,17 +211,27 @@ class OrjsonTranscoder(Transcoder):
         is not an object) goes through ``__init__``, which accepts or refuses it as always."""
         if type(value) is not dict:
             return cls(**value)
-        values = self._decode_values(value)
-        order = self._plain_init.get(cls)
-        if order is None or len(values) != len(order):
-            return cls(**values)
-        try:
-            # In field order, as ``__init__`` sets them (stored keys are sorted): vars() and
-            # anything that walks them see the same object either way. As many keys as
-            # fields, each field found: the keys are the fields.
-            fields = {name: values[name] for name in order}
-        except KeyError:
-            return cls(**values)
+        plain = self._plain_init.get(cls)
+        if plain is None or value.keys() != plain[1]:
+            return cls(**self._decode_values(value))
+        order = plain[0]
+        # Decoded and set in field order, as ``__init__`` sets them (stored keys are sorted):
+        # vars() and anything that walks them see the same object either way.
+        fields = {}
+        tags = self._tags
+        for name in order:
+            field = value[name]
+            kind = type(field)
+            if kind is dict:
+                if len(field) == 1:
+                    ((tag, inner),) = field.items()
+                    decoder = tags.get(tag) if tag[:2] == "__" else None
+                    field = decoder(inner) if decoder is not None else self._decode(field)
+                else:
+                    field = self._decode_values(field)
+            elif kind is list:
+                field = [self._decode(v) for v in field]
+            fields[name] = field
         made = object.__new__(cls)
         made.__dict__.update(fields)
         return made
