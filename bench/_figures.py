@@ -352,7 +352,10 @@ def build_verify_ledger(path: Path, events: int) -> Path:
 
 def peak_memory(job: str, small: Path, large: Path) -> list[Figure]:
     """Peak RSS of ``job`` (rebuild or verify) in a fresh process at two sizes, and the straight
-    line through them taken to 10 M events."""
+    line through them taken to 10 M events: context only, since what grows are caches with
+    fixed bounds, full long before 10 M (the line overstates: 455-532 MiB for a rebuild
+    measured at 254-258 MiB on a real ledger of 10.3 M events). ``peak_memory_on`` measures a
+    real one (``--ten-million``)."""
     small_mib, small_n = _peak(job, small)
     large_mib, large_n = _peak(job, large)
     slope = (large_mib - small_mib) / max(large_n - small_n, 1)
@@ -369,15 +372,29 @@ def peak_memory(job: str, small: Path, large: Path) -> list[Figure]:
             large_mib <= MEMORY_LIMIT_MIB,
         ),
         Figure(
-            f"peak memory, {job} (projected to 10M)",
+            f"  {job}: a straight line to 10M (overstates; --ten-million measures)",
             projected,
             "MiB",
             None,
             None,
-            limit,
-            projected <= MEMORY_LIMIT_MIB,
+            "(context)",
+            None,
         ),
     ]
+
+
+def peak_memory_on(job: str, path: Path) -> Figure:
+    """Peak RSS of ``job`` in a fresh process on the ledger at ``path`` (~10 M events)."""
+    mib, events = _peak(job, path)
+    return Figure(
+        f"peak memory, {job} ({_k(events)}, measured)",
+        mib,
+        "MiB",
+        None,
+        None,
+        f"<= {MEMORY_LIMIT_MIB} MiB",
+        mib <= MEMORY_LIMIT_MIB,
+    )
 
 
 def _peak(job: str, path: Path) -> tuple[float, int]:
