@@ -7,6 +7,7 @@ Models are applied in the order of ``MODELS`` within each transaction (``casewor
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -71,9 +72,10 @@ REBUILD_PAGES = 50
 #: (docs/operations.md). 2 (2026-11-29): a pairing ended before the exit's effective date is
 #: ``before_exit`` even if recorded after it. A rebuild on PostgreSQL empties the tables and
 #: keeps them (and their grants): a version that changes a table's columns must also alter
-#: that table there (none has yet). 3 (2026-11-29): seals, key, log-key, checkpoint and import
-#: register events do not move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``).
-SCHEMA_VERSION = 3
+#: that table there (none has yet). 3 and 4 (2026-11-29): only the programme's casework,
+#: funds and oversight move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``;
+#: 3 left out seals and key events only).
+SCHEMA_VERSION = 4
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 
@@ -171,12 +173,23 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
     model changed behind the ledger's back (an ``UPDATE`` on ``pj_allocations``) shows here;
     ``fupin verify`` checks the events themselves. Costs about a rebuild (into a temporary
     file: memory stays flat)."""
+    key = os.urandom(32)  # the rows' hash is keyed anew each run: no change can be made ahead
     db = open_database(ledger.location)
     try:
+        with db.transaction():
+            stale = create_tables(db)
+        if stale:
+            # Caught up, they would be rebuilt, and whatever was changed would be gone.
+            raise InputError(
+                "store",
+                "the read models were built by another version of fupin, or their schema row "
+                "was removed: there is nothing to compare. `fupin projections rebuild` makes "
+                "them anew from the events",
+            )
         _catch_up(db, ledger)
         for _ in range(_CHECK_ATTEMPTS):
             upto = positions(db)
-            stored = {t: _multiset(db.stream(f"SELECT * FROM {t}")) for t in _CHECKED}
+            stored = {t: _multiset(db.stream(f"SELECT * FROM {t}"), key) for t in _CHECKED}
             if positions(db) == upto:  # nobody caught up meanwhile: one state was read
                 break
         else:
@@ -188,7 +201,7 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
         upto_last = takewhile(lambda fact: fact.position <= last, stream)
         fresh = fold(upto_last, MODELS, scratch_database())
     try:
-        rebuilt = {t: _multiset(fresh.stream(f"SELECT * FROM {t}")) for t in _CHECKED}
+        rebuilt = {t: _multiset(fresh.stream(f"SELECT * FROM {t}"), key) for t in _CHECKED}
     finally:
         fresh.close()
     return [
@@ -207,12 +220,15 @@ _CHECKED = tuple(table for model in MODELS for table in model.tables)
 _CHECK_ATTEMPTS = 3
 
 
-def _multiset(rows: Iterator[tuple[Any, ...]]) -> tuple[int, int]:
-    """(count, sum of 128-bit row hashes mod 2**128): equal for the same rows in any order."""
+def _multiset(rows: Iterator[tuple[Any, ...]], key: bytes) -> tuple[int, int]:
+    """(count, sum of 128-bit keyed row hashes mod 2**128): equal for the same rows in any
+    order. Keyed with a secret drawn for this run: with a known hash, rows could be changed
+    so that their sum stays the same (a generalised birthday search); without the key, no
+    such change can be prepared."""
     count = total = 0
     for row in rows:
-        digest = hashlib.sha256(orjson.dumps(row)).digest()
-        total = (total + int.from_bytes(digest[:16], "big")) & _MASK
+        digest = hashlib.blake2b(orjson.dumps(row), key=key, digest_size=16).digest()
+        total = (total + int.from_bytes(digest, "big")) & _MASK
         count += 1
     return count, total
 

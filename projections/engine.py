@@ -252,10 +252,13 @@ def filter_facts(
 #: judges 2016's exits by the 2016 standards as best known, as the current one does.
 WHATEVER_THEIR_DATE = frozenset({"Corrected", "YearParametersSet"})
 
-#: Events that do not move a view's ``today`` (the latest effective date read): the ledger's
-#: own bookkeeping, which takes effect the day it is done, whatever the dates of the entries it
-#: concerns. A seal on entries of 2018 made in 2026 (or the key registered to make it, a log
-#: key, a checkpoint, an import's register) would end every quarter and year up to 2026.
+#: Events that do not move a view's ``today`` (the latest effective date read): all but the
+#: programme's own casework, funds and oversight. The ledger's bookkeeping (seals, keys,
+#: checkpoints, the import register), its reference data (officers, streets, villages,
+#: helpers, the programme and its years), corrections and erasures take effect the day they
+#: are done, whatever the dates of the entries they concern: an officer registered, a key
+#: given or an entry corrected in 2026 on a 2016-2018 ledger would end every quarter and year
+#: up to 2026.
 NOT_PROGRAMME_TIME = frozenset(
     {
         "Sealed",
@@ -267,6 +270,16 @@ NOT_PROGRAMME_TIME = frozenset(
         "ImportsStarted",
         "BatchImported",
         "BatchRecorded",
+        "OfficerRegistered",
+        "OfficerRoleChanged",
+        "OfficerRetired",
+        "StreetRegistered",
+        "VillageAdded",
+        "HelperRegistered",
+        "Opened",
+        "YearParametersSet",
+        "Corrected",
+        "PersonalDataErased",
     }
 )
 

@@ -365,6 +365,7 @@ def test_a_seal_made_today_does_not_move_the_reports_today(ledger: Ledger) -> No
     today = stamp("admin", date(2026, 11, 29))  # the key is registered the day it is given
     with clock.using_clock(lambda: datetime(2026, 11, 29, 8, 0, tzinfo=UTC)):
         register_signing_key(ledger, today, "jn-01", public_key_text(key))
+        ledger.register_officer(today, "aud-01", "审计", "analyst", "", "区审计局")  # reference
     ledger.sealer.add_key(key)
     with clock.using_clock(lambda: datetime(2026, 11, 29, 9, 0, tzinfo=UTC)):
         register(ledger, "JH-1")  # signed: each save has its seal, effective 2026-11-29
