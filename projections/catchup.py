@@ -264,4 +264,5 @@ def open_view(
 
 def _latest_effective(db: Database) -> date | None:
     row = db.one("SELECT latest_effective FROM pj_clock WHERE id = 1")
-    return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))
+    # Empty until the programme's own work starts (reference data does not move it).
+    return None if row is None or not row[0] else date.fromisoformat(str(row[0]))

@@ -427,3 +427,14 @@ def test_a_formula_result_that_is_not_a_whole_amount_of_fen_says_round_it(
             "round the cell's formula with ROUND(…, 2)",
         )
     ]
+
+
+def test_only_an_exports_own_refs_are_spared_the_same_row_check(ledger: Ledger) -> None:
+    ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
+    run(ledger, [allocation_row("1")])
+
+    typed = run(ledger, [allocation_row("x:y@1")])  # looks like an export's ref, is not one
+    exported = run(ledger, [allocation_row("fund:city-2016@2")])
+
+    assert [e.column for e in typed.errors] == ["ref"]
+    assert (exported.errors, exported.applied) == ([], 1)
