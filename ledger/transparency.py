@@ -218,9 +218,12 @@ def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, int
         originator, lowest, highest, count = row.values() if isinstance(row, dict) else row
         try:
             uid = originator.bytes if isinstance(originator, UUID) else UUID(str(originator)).bytes
-            found[uid] = (int(lowest), int(highest), int(count))
         except (TypeError, ValueError):  # an id that is no id: the row stream reports it
             continue
+        try:
+            found[uid] = (int(lowest), int(highest), int(count))
+        except (TypeError, ValueError):  # a version that is no number: broken, whatever else
+            found[uid] = (0, 0, 0)
     return found
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 import subprocess
 import sys
 from collections.abc import Callable
@@ -155,7 +157,7 @@ def test_the_offline_tool_rejects_an_altered_bundle(signed: SignedLedger, tmp_pa
             lambda events: events[:1] + events[2:],
             "version 3 where 2 was expected: version 2 is missing",
         ),
-        (lambda events: events[:1] + events[3:], "versions 2, 3 are missing"),
+        (lambda events: events[:1] + events[3:], "versions 2 to 3 are missing"),
         (
             lambda events: [events[0], events[2], events[1], *events[3:]],
             "version 3 where 2 was expected: the events are out of order",
@@ -303,3 +305,52 @@ def test_a_row_whose_id_is_no_id_does_not_hide_a_deleted_event(ledger: Ledger) -
     reasons = [p.reason for p in report.problems]
     assert "version 3 of this aggregate is missing (deleted or renumbered)" in reasons
     assert any("unreadable" in p.event for p in report.problems)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_version_that_is_no_number_does_not_hide_a_deletion_in_its_aggregate(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-0001")
+    uid = natural_id("household", "JH-0001").hex
+    _tamper(
+        ledger, "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 3", uid
+    )
+    _tamper(
+        ledger,
+        "UPDATE stored_events SET originator_version = 'x' "
+        "WHERE originator_id = ? AND originator_version = 5",
+        uid,
+    )
+
+    report = verify_ledger(ledger.recorder, ledger.mapper)
+
+    reasons = [p.reason for p in report.problems]
+    assert "version 3 of this aggregate is missing (deleted or renumbered)" in reasons
+
+
+def test_the_offline_tool_reads_no_range_from_a_leaf_it_has_not_proven(
+    signed: SignedLedger, tmp_path: Path
+) -> None:
+    app = open_ledger(str(signed.path))
+    try:
+        bundle = prove_household(app, "JH-0001", signed.checkpoint)
+    finally:
+        app.close()
+    topic, state = b"ledger.household:Household.Signed", b"{}"
+    crafted = struct.pack(">B16sQ", 1, natural_id("household", "JH-0001").bytes, 10**15)
+    crafted += struct.pack(">I", len(topic)) + topic + struct.pack(">I", len(state)) + state
+    events = bundle["events"]
+    bundle["events"] = [
+        events[0],
+        events[2],
+        {**events[2], "leaf": base64.b64encode(crafted).decode()},
+    ]
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    result = _run_tool(path)
+
+    assert result.returncode == 1
+    assert "version 3 where 2 was expected: version 2 is missing" in result.stderr
+    assert len(result.stderr) < 500
