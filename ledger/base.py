@@ -55,6 +55,7 @@ KEYED = {
     "officer": "officer",
     "street": "street",
     "inspection": "inspection",
+    "village": "village",
 }
 #: White space (ideographic space and no-break space included), invisible format characters
 #: (zero-width spaces and joiners, direction marks, soft hyphen, BOM), and the full-width
@@ -64,8 +65,21 @@ _FULL_WIDTH = r"\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _NOT_IN_A_KEY = re.compile(rf"[\s{_INVISIBLE}{_FULL_WIDTH}]")
 
 
+def typed_hint(key: str) -> str:
+    """For a key looked up and not found: how it is typed, if it holds what no new key may
+    (``; typed half-width: 'JN-000025'?``); else nothing."""
+    if not _NOT_IN_A_KEY.search(key):
+        return ""
+    return f" (it holds spaces, invisible or full-width characters: {_as_typed(key)!r}?)"
+
+
+def _as_typed(key: str) -> str:
+    """``key`` without spaces and invisible characters, full-width forms made half-width."""
+    return re.sub(rf"[{_INVISIBLE}]", "", unicodedata.normalize("NFKC", "".join(key.split())))
+
+
 def _key_problem(kind: str, key: str) -> str:
-    typed = re.sub(rf"[{_INVISIBLE}]", "", unicodedata.normalize("NFKC", "".join(key.split())))
+    typed = _as_typed(key)
     if re.search(rf"[{_FULL_WIDTH}]", key):
         return f"{key!r} has full-width letters or digits; a {kind} key is half-width ({typed!r})"
     return f"{key!r} holds a space or an invisible character; a {kind} key has none ({typed!r}?)"

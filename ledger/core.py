@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 
 from ledger import clock
 from ledger.authority import check_permission
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -132,7 +132,7 @@ class LedgerCore(Application[UUID]):
         """The aggregate of kind ``cls`` with natural key ``key``, or a refusal naming ``field``."""
         aggregate = self.get_by_id(natural_id(_kind(cls), key))
         if aggregate is None:
-            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record")
+            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record{typed_hint(key)}")
         assert isinstance(aggregate, cls)
         return aggregate
 

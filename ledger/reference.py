@@ -77,9 +77,12 @@ class ReferenceCommands(LedgerCore):
         """Add a village / community 村（社区） to a street."""
         prov = self.authorise(stamp, "add_village")
 
+        village = require_text(village, "village")
+        check_new_key("village", village)
+
         def attempt() -> list[Street]:
             place = self.load(Street, street, "street")
-            place.add_village(require_text(village, "village"), relatively_poor, prov)
+            place.add_village(village, relatively_poor, prov)
             return [place]
 
         self.execute(attempt)

@@ -1203,3 +1203,14 @@ def test_a_household_recorded_with_a_space_before_the_rule_stays_reachable(
     ledger.review(stamp(JN, date(2016, 8, 2)), "JN 900001", True)
 
     assert ledger.household("JN 900001").stage == Stage.REVIEWED
+
+
+def test_a_household_looked_up_as_typed_wrong_is_not_found_with_how_to_type_it(
+    ledger: Ledger,
+) -> None:
+    error = refuses(ledger, NotFoundError, "household", lambda: ledger.household("ＪＨ－９"))
+
+    assert error.rule == (
+        "no household 'ＪＨ－９' on record "
+        "(it holds spaces, invisible or full-width characters: 'JH-9'?)"
+    )

@@ -338,3 +338,14 @@ def test_shares_written_as_household_counts_are_accepted(empty: Ledger) -> None:
     empty.open_programme(stamp(), "精准扶贫", rules)
 
     assert empty.programme().rules.reduction_shares == (142, 213, 355)
+
+
+def test_a_village_that_only_looks_like_another_is_refused(ledger: Ledger) -> None:
+    error = refuses(
+        ledger,
+        InputError,
+        "village",
+        lambda: ledger.add_village(stamp(), "江南", "雄光\u200b", False),
+    )
+
+    assert "holds a space or an invisible character" in error.rule
