@@ -11,16 +11,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import stat
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import IO, Annotated, Any, BinaryIO
+from xml.parsers import expat
 
 import orjson
 import typer
@@ -200,7 +201,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", f"is not a readable XLSX workbook ({reason})")]
     rows: list[Row] = []
     errors: list[RowError] = []
-    for title, hidden, hidden_rows, table in sheets:
+    for title, hidden, concealed, table in sheets:
         if title in _README_SHEETS:
             continue
         if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
@@ -208,7 +209,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             errors.append(RowError(f"{name} [{title}]", "sheet", _HIDDEN))
             continue
         where = partial(_sheet_row, f"{name} [{title}]")
-        found, bad = _table_rows(name, title, table, where, hidden_rows)
+        found, bad = _table_rows(name, title, table, where, concealed)
         rows += found
         errors += bad
     return rows, errors
@@ -218,11 +219,17 @@ def _sheet_row(sheet: str, number: int) -> str:
     return f"{sheet} row {number}"
 
 
-def _xlsx_sheets(
-    data: bytes,
-) -> Iterator[tuple[str, bool, frozenset[int], list[list[Any]]]]:
-    """Each sheet: its title, whether it is hidden, the numbers of its hidden rows (hidden by
-    hand or by a filter), and its cells' values (cached formula results).
+@dataclass(frozen=True)
+class _Hidden:
+    """What a sheet hides: rows and columns, by number (1-based)."""
+
+    rows: frozenset[int] = frozenset()
+    columns: frozenset[int] = frozenset()
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
+    """Each sheet: its title, whether it is hidden, the rows and columns it hides (by hand or
+    by a filter), and its cells' values (cached formula results).
 
     The size a workbook states for a sheet is not trusted: some programs write a wrong one,
     and openpyxl's read-only mode stops there (rows beyond it were lost without a word)."""
@@ -234,32 +241,54 @@ def _xlsx_sheets(
             for sheet in workbook.worksheets:
                 sheet.reset_dimensions()
                 hidden = sheet.sheet_state != "visible"
-                xml = parts.read(sheet._worksheet_path)  # type: ignore[attr-defined]
+                with parts.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
+                    concealed = _hidden_parts(xml)
                 table = [list(row) for row in sheet.iter_rows(values_only=True)]
-                yield sheet.title, hidden, _hidden_rows(xml), table
+                yield sheet.title, hidden, concealed, table
     finally:
         workbook.close()
 
 
-#: A row's start tag in a sheet's XML (openpyxl's read-only mode does not say which are hidden).
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
-_HIDDEN_ROW = re.compile(rb"\bhidden=\"(?:1|true)\"")
 _HIDDEN = "is hidden: unhide it to import it, or delete it"
+_TRUE = ("1", "true")
 
 
-def _hidden_rows(xml: bytes) -> frozenset[int]:
-    """The numbers of the rows the sheet's XML marks hidden (rows without a number count on
-    from the one before, as the format says)."""
-    hidden: set[int] = set()
-    number = 0
-    for tag in _ROW_TAG.finditer(xml):
-        attributes = tag[1]
-        found = _ROW_NUMBER.search(attributes)
-        number = int(found[1]) if found else number + 1
-        if _HIDDEN_ROW.search(attributes):
-            hidden.add(number)
-    return frozenset(hidden)
+def _hidden_parts(xml: IO[bytes]) -> _Hidden:
+    """The rows and columns a sheet's XML hides (openpyxl's read-only mode does not say),
+    read as a stream by expat, nothing kept but the answer: a row marked hidden, or zero
+    high, or any row without a height of its own in a sheet whose rows are zero high by
+    default (``zeroHeight``); a column range marked hidden. Rows without a number count on
+    from the one before, as the format says."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    state = {"zero_height": False, "number": 0}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "row":
+            given = attributes.get("r")
+            state["number"] = number = int(given) if given else int(state["number"]) + 1
+            height = attributes.get("ht")
+            if (
+                attributes.get("hidden") in _TRUE
+                or (height is not None and float(height) == 0)
+                or (state["zero_height"] and height is None)
+            ):
+                rows.add(number)
+        elif tag == "col" and attributes.get("hidden") in _TRUE:
+            low, high = int(attributes.get("min", "1")), int(attributes.get("max", "1"))
+            columns.update(range(low, min(high, _MAX_COLUMN) + 1))
+        elif tag == "sheetFormatPr":
+            state["zero_height"] = attributes.get("zeroHeight") in _TRUE
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.ParseFile(xml)
+    return _Hidden(frozenset(rows), frozenset(columns))
+
+
+#: The last column a sheet may have (XFD).
+_MAX_COLUMN = 16_384
 
 
 def _table_rows(
@@ -267,7 +296,7 @@ def _table_rows(
     command: str,
     table: list[list[Any]],
     where: Callable[[int], str],
-    hidden: frozenset[int] = frozenset(),
+    hidden: _Hidden = _Hidden(),
 ) -> tuple[list[Row], list[RowError]]:
     """Rows of a table whose first row holds the headers (English or Chinese).
 
@@ -291,9 +320,13 @@ def _table_rows(
     for number, cells in enumerate(table[1:], 2):
         if all(_empty(c) for c in cells):
             continue
-        if number in hidden:  # a voided row an officer hid, or one a filter hides
+        if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
+        for i in sorted(hidden.columns):
+            if i <= len(cells) and not _empty(cells[i - 1]):
+                column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
+                errors.append(RowError(where(number), column, f"column {_HIDDEN}"))
         for i, cell in enumerate(cells):
             if not _empty(cell) and (i >= width or not headers[i]):
                 beyond = "beyond the header row" if i >= width else "under an empty header"

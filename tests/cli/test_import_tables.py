@@ -339,14 +339,52 @@ def test_a_hidden_row_is_refused_not_imported() -> None:
     assert [row.values["ref"] for row in found] == ["A-1", "A-3"]
 
 
-@pytest.mark.parametrize(
-    ("xml", "hidden"),
-    [
-        (b'<row r="1"><c/></row><row r="2" hidden="1"><c/></row>', {2}),
-        (b'<x:row r="5" spans="1:3" hidden="true" ht="0"/>', {5}),
-        (b'<row><c/></row><row hidden="1"/><row/>', {2}),  # numbered on from the one before
-        (b'<row r="7" hidden="0"/><rowBreaks/>', set()),
-    ],
+_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</worksheet>'
 )
-def test_hidden_rows_are_read_from_the_sheet_xml(xml: bytes, hidden: set[int]) -> None:
-    assert importing._hidden_rows(xml) == hidden
+
+
+@pytest.mark.parametrize(
+    ("xml", "rows", "columns"),
+    [
+        (
+            b'<sheetData><row r="1"><c/></row><row r="2" hidden="1"><c/></row></sheetData>',
+            {2},
+            set(),
+        ),
+        (b"<sheetData><row r='5' spans='1:3' hidden = 'true'/></sheetData>", {5}, set()),
+        (b'<sheetData><row><c/></row><row hidden="1"/><row/></sheetData>', {2}, set()),
+        (b'<sheetData><row r="7" hidden="0"/><row r="8" ht="0"/></sheetData>', {8}, set()),
+        (
+            b'<sheetFormatPr zeroHeight="1"/><sheetData><row r="1" ht="15"/><row r="2"/>'
+            b"</sheetData>",
+            {2},
+            set(),
+        ),
+        (b'<cols><col min="2" max="3" hidden="1"/></cols><sheetData/>', set(), {2, 3}),
+    ],
+    ids=["hidden", "quotes-and-spaces", "unnumbered", "zero-high", "zero-height-sheet", "columns"],
+)
+def test_hidden_rows_and_columns_are_read_from_the_sheet_xml(
+    xml: bytes, rows: set[int], columns: set[int]
+) -> None:
+    found = importing._hidden_parts(io.BytesIO(_SHEET % xml))
+
+    assert (set(found.rows), set(found.columns)) == (rows, columns)
+
+
+def test_a_value_in_a_hidden_column_is_refused() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount", "note"])
+    sheet.append(["A-1", "qu-01", "2016-08-20", "doc", "city-2016", 100, "作废"])
+    sheet.column_dimensions["G"].hidden = True
+
+    _found, errors = read_bytes("book.xlsx", _workbook_bytes(book))
+
+    assert [str(e) for e in errors] == [
+        "book.xlsx [receive_allocation] row 2, note: column is hidden: unhide it to import it, "
+        "or delete it"
+    ]
