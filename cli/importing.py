@@ -243,10 +243,36 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
                 hidden = sheet.sheet_state != "visible"
                 with parts.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
                     concealed = _hidden_parts(xml)
-                table = [list(row) for row in sheet.iter_rows(values_only=True)]
-                yield sheet.title, hidden, concealed, table
+                yield sheet.title, hidden, concealed, _values(workbook, sheet)
     finally:
         workbook.close()
+
+
+def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
+    """The sheet's cell values, a date cell in one of Chinese Excel's own date formats as the
+    date it shows. Those formats (``2018年3月6日`` and the like, built-in ids 27-31, 36 and
+    50-58) are the locale's, not in openpyxl's table, so it reads such a cell as the number
+    Excel keeps (43165): the date the officer sees is what is read."""
+    from openpyxl.utils.datetime import from_excel
+
+    formats = [style.numFmtId for style in workbook._cell_styles]
+    table = []
+    for row in sheet.iter_rows():
+        values = []
+        for cell in row:
+            value = cell.value
+            if type(value) in (int, float):
+                style = getattr(cell, "_style_id", 0)
+                if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
+                    value = from_excel(value, workbook.epoch)
+            values.append(value)
+        table.append(values)
+    return table
+
+
+#: Built-in number formats that are dates in Chinese Excel (zh-CN): 27-31 and 36 (年月日,
+#: 年月, 月日), 50-58 (the same for other calendars' settings). 32-35 are times of day.
+_CHINESE_DATES = frozenset({27, 28, 29, 30, 31, 36, *range(50, 59)})
 
 
 _HIDDEN = "is hidden: unhide it to import it, or delete it"

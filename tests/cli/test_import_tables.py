@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -388,3 +389,41 @@ def test_a_value_in_a_hidden_column_is_refused() -> None:
         "book.xlsx [receive_allocation] row 2, note: column is hidden: unhide it to import it, "
         "or delete it"
     ]
+
+
+def _with_number_format(data: bytes, number_format: int) -> bytes:
+    """The workbook with its first custom number format (openpyxl's date cells) made built-in
+    format ``number_format``, as Chinese Excel saves 2018年3月6日."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/styles.xml":
+                content = content.replace(b'numFmtId="164"', f'numFmtId="{number_format}"'.encode())
+                content = re.sub(rb"<numFmts[^>]*>.*?</numFmts>", b"", content, flags=re.S)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("number_format", [31, 57])
+def test_a_date_in_a_chinese_excel_date_format_is_read_as_the_date_it_shows(
+    number_format: int,
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "register_street"
+    sheet.append(["ref", "actor", "effective", "document", "street"])
+    sheet.append(["S-1", "admin", date(2018, 3, 6), "doc", "外海"])
+    sheet.append(["S-2", "admin", 43165, "doc", "江南"])  # a plain number stays a number
+
+    found, errors = read_bytes(
+        "streets.xlsx", _with_number_format(_workbook_bytes(book), number_format)
+    )
+
+    assert errors == []
+    assert found[0].values["effective"].date() == date(2018, 3, 6)
+    assert found[1].values["effective"] == 43165
