@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import stat
 import sys
 import zipfile
@@ -261,7 +262,9 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
         values = []
         for cell in row:
             value = cell.value
-            if type(value) in (int, float):
+            if type(value) is str and "_x" in value:
+                value = _unescaped(value)
+            elif type(value) in (int, float):
                 style = getattr(cell, "_style_id", 0)
                 if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
                     value = from_excel(value, workbook.epoch)
@@ -269,6 +272,17 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
         table.append(values)
     return table
 
+
+def _unescaped(text: str) -> str:
+    """Text as the spreadsheet shows it: OOXML writes a character XML cannot hold as
+    ``_xHHHH_`` (a carriage return pasted from Windows as ``_x000D_``; ``_x005F_`` is a
+    literal ``_``), which openpyxl leaves as it is. A line break written CR LF is one line
+    break."""
+    shown = _OOXML_ESCAPE.sub(lambda found: chr(int(found[1], 16)), text)
+    return shown.replace("\r\n", "\n")
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 #: Built-in number formats that are dates in Chinese Excel (zh-CN): 27-31 and 36 (年月日,
 #: 年月, 月日), 50-58 (the same for other calendars' settings). 32-35 are times of day.

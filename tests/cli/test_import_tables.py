@@ -427,3 +427,25 @@ def test_a_date_in_a_chinese_excel_date_format_is_read_as_the_date_it_shows(
     assert errors == []
     assert found[0].values["effective"].date() == date(2018, 3, 6)
     assert found[1].values["effective"] == 43165
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("第一行_x000D_\n第二行", "第一行\n第二行"),  # a line break pasted from Windows
+        ("a_x005F_x000D_b", "a_x000D_b"),  # "_x000D_" typed as it is
+        ("plain_text", "plain_text"),
+    ],
+)
+def test_a_cell_is_read_as_the_spreadsheet_shows_it(stored: str, shown: str) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "register_street"
+    sheet.append(["ref", "actor", "effective", "document", "street", "note"])
+    sheet.append(["S-1", "admin", "2016-08-01", "doc", "外海", stored])
+
+    found, errors = read_bytes("streets.xlsx", _workbook_bytes(book))
+
+    assert errors == []
+    assert found[0].values["note"] == shown
