@@ -14,9 +14,10 @@ import io
 import re
 import stat
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -236,13 +237,18 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
     and openpyxl's read-only mode stops there (rows beyond it were lost without a word)."""
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    with warnings.catch_warnings():  # openpyxl's warnings are no officer's business
+        warnings.simplefilter("ignore")
+        yield from _sheets_of(load_workbook(io.BytesIO(data), read_only=True, data_only=True), data)
+
+
+def _sheets_of(workbook: Any, data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as parts:
             for sheet in workbook.worksheets:
                 sheet.reset_dimensions()
                 hidden = sheet.sheet_state != "visible"
-                with parts.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
+                with parts.open(sheet._worksheet_path) as xml:
                     concealed = _hidden_parts(xml)
                 yield sheet.title, hidden, concealed, _values(workbook, sheet)
     finally:
@@ -252,7 +258,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
 def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
     """The sheet's cell values, a date cell in one of Chinese Excel's own date formats as the
     date it shows. Those formats (``2018年3月6日`` and the like, built-in ids 27-31, 36 and
-    50-58) are the locale's, not in openpyxl's table, so it reads such a cell as the number
+    50-54, 57, 58) are the locale's, not in openpyxl's table, so it reads such a cell as the number
     Excel keeps (43165): the date the officer sees is what is read."""
     from openpyxl.utils.datetime import from_excel
 
@@ -267,7 +273,9 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
             elif type(value) in (int, float):
                 style = getattr(cell, "_style_id", 0)
                 if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
-                    value = from_excel(value, workbook.epoch)
+                    # (no date Excel can show: the number stays, refused where a date is due)
+                    with suppress(OverflowError, ValueError):
+                        value = from_excel(value, workbook.epoch)
             values.append(value)
         table.append(values)
     return table
@@ -285,8 +293,8 @@ def _unescaped(text: str) -> str:
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 #: Built-in number formats that are dates in Chinese Excel (zh-CN): 27-31 and 36 (年月日,
-#: 年月, 月日), 50-58 (the same for other calendars' settings). 32-35 are times of day.
-_CHINESE_DATES = frozenset({27, 28, 29, 30, 31, 36, *range(50, 59)})
+#: 年月, 月日), 50-54, 57 and 58 (the same again). 32-35, 55 and 56 are times of day.
+_CHINESE_DATES = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
 
 
 _HIDDEN = "is hidden: unhide it to import it, or delete it"
@@ -316,15 +324,23 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
             ):
                 rows.add(number)
         elif tag == "col" and attributes.get("hidden") in _TRUE:
-            low, high = int(attributes.get("min", "1")), int(attributes.get("max", "1"))
-            columns.update(range(low, min(high, _MAX_COLUMN) + 1))
+            low = max(int(attributes.get("min", "1")), 1)
+            high = min(int(attributes.get("max", "1")), _MAX_COLUMN)
+            columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
         elif tag == "sheetFormatPr":
             state["zero_height"] = attributes.get("zeroHeight") in _TRUE
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
-    parser.ParseFile(xml)
+    # Fed in large pieces: expat parses a token cut by a piece's end again from its start, so
+    # small pieces make one long attribute cost its length squared (CVE-2023-52425).
+    while piece := xml.read(_XML_PIECE):
+        parser.Parse(piece, False)
+    parser.Parse(b"", True)
     return _Hidden(frozenset(rows), frozenset(columns))
+
+
+_XML_PIECE = 16 * 1024 * 1024
 
 
 #: The last column a sheet may have (XFD).
@@ -354,6 +370,7 @@ def _table_rows(
     if len(at_command) > 1:
         return [], [_twice(where(1), "command", headers, at_command)]
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)  # a workbook pads
+    hidden_columns = sorted(hidden.columns)
     rows: list[Row] = []
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
@@ -363,8 +380,10 @@ def _table_rows(
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
-        for i in sorted(hidden.columns):
-            if i <= len(cells) and not _empty(cells[i - 1]):
+        for i in hidden_columns:
+            if i > len(cells):
+                break
+            if not _empty(cells[i - 1]):
                 column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
                 errors.append(RowError(where(number), column, f"column {_HIDDEN}"))
         for i, cell in enumerate(cells):

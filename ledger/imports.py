@@ -242,7 +242,16 @@ class RowError:
     rule: str
 
     def __str__(self) -> str:
-        return f"{self.where}, {self.column}: {self.rule}"
+        # A header or a sheet name is the file's text: shown with its control characters
+        # escaped, so a file cannot clear the screen or forge lines in the refusal.
+        return f"{_printable(self.where)}, {_printable(self.column)}: {self.rule}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with each character that is not printable as its escape (``\\x1b``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass

@@ -135,7 +135,10 @@ def _stale(db: Database) -> bool:
             return True  # built before the version was kept
         db.execute("INSERT INTO pj_schema (id, version) VALUES (1, ?)", (SCHEMA_VERSION,))
         return False
-    version = int(found[0])
+    try:
+        version = int(found[0])
+    except (TypeError, ValueError):
+        return True  # a schema row that is no version: rebuilt as read models of unknown age
     if version > SCHEMA_VERSION:
         raise InputError(
             "store",

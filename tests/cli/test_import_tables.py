@@ -449,3 +449,39 @@ def test_a_cell_is_read_as_the_spreadsheet_shows_it(stored: str, shown: str) -> 
 
     assert errors == []
     assert found[0].values["note"] == shown
+
+
+def test_a_hidden_column_range_beyond_the_sheets_columns_is_cut_to_them() -> None:
+    xml = (
+        b'<cols><col min="-50000000" max="3" hidden="1"/>'
+        b'<col min="16000" max="99999999" hidden="1"/></cols>'
+    )
+
+    found = importing._hidden_parts(io.BytesIO(_SHEET % xml))
+
+    assert len(found.columns) == 3 + (16_384 - 16_000 + 1)
+    assert min(found.columns) == 1
+
+
+def test_a_serial_no_date_can_show_stays_a_number_and_the_rest_is_read() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "register_street"
+    sheet.append(["ref", "actor", "effective", "document", "street"])
+    sheet.append(["S-1", "admin", date(2018, 3, 6), "doc", "外海"])
+    sheet["C2"].value = 1e10  # keeps the date cell's format
+
+    found, errors = read_bytes("streets.xlsx", _with_number_format(_workbook_bytes(book), 31))
+
+    assert errors == []
+    assert found[0].values["effective"] == 1e10  # refused where a date is due, naming it
+
+
+def test_a_refusal_shows_a_headers_control_characters_escaped() -> None:
+    text = f"{STREET},n\x1b[2J\nS-1,admin,2016-08-01,doc,外海,x\n"
+    _found, errors = read_bytes("register_street.csv", text.encode())
+
+    assert [str(e) for e in errors] == [
+        "register_street.csv row 2, n\\x1b[2J: unknown column",
+    ]
