@@ -153,6 +153,22 @@ class LedgerCore(Application[UUID]):
             return None
         return aggregate
 
+    def events_by_topic(
+        self, topics: Sequence[str], page: int = 1000
+    ) -> Iterator[tuple[Any, DomainEventProtocol[Any]]]:
+        """Every stored event of ``topics`` in log order, as (aggregate id, event), read
+        ``page`` notifications a query (the store filters by topic; memory holds one page)."""
+        start: int | None = None
+        while True:
+            found = self.recorder.select_notifications(
+                start=start, limit=page, topics=topics, inclusive_of_start=start is None
+            )
+            for notification in found:
+                yield notification.originator_id, self.mapper.to_domain_event(notification)
+            if len(found) < page:
+                return
+            start = found[-1].id
+
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
         aggregate_id = natural_id(_kind(cls), key)
         if self._batch is not None and aggregate_id in self._batch:

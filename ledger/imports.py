@@ -28,7 +28,7 @@ from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import AGGREGATE_KINDS, Stamp
-from ledger.errors import InputError, LedgerError, PermissionRefusedError
+from ledger.errors import LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.privacy import Reader
 
@@ -424,9 +424,11 @@ def _apply(
             "name), and correct a recorded row with the correct command"
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
-    twin = None if _EXPORTED.fullmatch(ref) else seen.marks.get(mark)
-    if twin is None and mark in marks and not _EXPORTED.fullmatch(ref):
-        twin = f"ref {marks[mark]!r} of an earlier import"
+    twin = None
+    if not _EXPORTED.fullmatch(ref):
+        twin = seen.marks.get(mark)
+        if twin is None and mark in marks:
+            twin = f"ref {marks[mark]!r} of an earlier import"
     if twin is not None:
         rule = (
             f"the same row (command, date, document, note and values) as {twin}: "
@@ -482,13 +484,8 @@ def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[
             f"{reader.actor or 'an anonymous reader'} ({reader.role}) may not export: the export "
             "carries personal data in clear (admin, inspector or a district officer)",
         )
-    if app.household_keys.master is None:
-        # Every household would export as [sealed]: a file no store re-imports.
-        raise InputError(
-            "master_key",
-            "the export carries personal data in clear: set LEDGER_MASTER_KEY or "
-            "LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
-        )
+    # Without it every household would export as [sealed]: a file no store re-imports.
+    app.household_keys.require_master("the export carries personal data in clear")
     return _export_commands(app)
 
 

@@ -104,20 +104,8 @@ class OversightCommands(LedgerCore):
         the events table, ~2 s at 10 M events) or again when ``fresh``."""
         if self._streets is None or fresh:
             topic = get_topic(Street.StreetRegistered)  # type: ignore[attr-defined]  # @event
-            names: list[str] = []
-            start: int | None = None
-            while True:
-                page = self.recorder.select_notifications(
-                    start=start,
-                    limit=_STREETS_PAGE,
-                    topics=[topic],
-                    inclusive_of_start=start is None,
-                )
-                names += [str(vars(self.mapper.to_domain_event(n))["name"]) for n in page]
-                if len(page) < _STREETS_PAGE:
-                    break
-                start = page[-1].id
-            self._streets = names
+            registered = self.events_by_topic([topic], _STREETS_PAGE)
+            self._streets = [str(vars(event)["name"]) for _, event in registered]
         batch = self._batch or {}
         return [a.name for a in batch.values() if isinstance(a, Street)] + self._streets
 

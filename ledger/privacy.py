@@ -275,19 +275,22 @@ class HouseholdKeys:
         self._keys[hid] = key
         return key
 
+    def require_master(self, why: str) -> bytes:
+        """The master key, or a refusal saying ``why`` it is needed and how to give it."""
+        if self.master is None:
+            raise InputError(
+                "master_key",
+                f"{why}: set LEDGER_MASTER_KEY or LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
+            )
+        return self.master
+
     def key_for_writing(self, household: UUID) -> bytes:
         """The household's key; refused without a master key or once destroyed. A save has
         made it already (``prepare``); one still missing here (an event encoded outside a
         save) is made and committed on its own first: a key saved before its first event is
         harmless if the save then fails; an event saved without its key would be unreadable
         forever."""
-        master = self.master
-        if master is None:
-            raise InputError(
-                "master_key",
-                "personal data is recorded encrypted: set LEDGER_MASTER_KEY or "
-                "LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
-            )
+        master = self.require_master("personal data is recorded encrypted")
         key = self.key(household)
         if key == DESTROYED:
             raise RuleError("household", "its personal data was erased; none is recorded again")

@@ -17,10 +17,10 @@ from eventsourcing.utils import get_topic
 
 from ledger.base import Provenance, natural_id
 from ledger.core import LedgerCore
-from ledger.errors import InputError, NotFoundError, PermissionRefusedError
+from ledger.errors import NotFoundError, PermissionRefusedError
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
-from ledger.privacy import ANONYMOUS, Reader, mask_personal
+from ledger.privacy import ANONYMOUS, Reader, mask_id_card
 
 __all__ = ["ReadingQueries", "event_name", "plain"]
 
@@ -153,39 +153,24 @@ class ReadingQueries(LedgerCore):
         without the master key (every ID card then reads sealed).
 
         Memory: one entry a household (its id, number, street and head's ID card)."""
-        if self.household_keys.master is None:
-            raise InputError(
-                "master_key",
-                "comparing ID cards reads them: set LEDGER_MASTER_KEY or LEDGER_MASTER_KEY_FILE "
-                "(see docs/privacy.md)",
-            )
+        self.household_keys.require_master("comparing ID cards reads them")
         topics = [
             get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
             for name in ("Identified", "MembersChanged", "PersonalDataErased")
         ]
         heads: dict[object, tuple[str, str, str]] = {}  # household -> (number, street, ID card)
-        start: int | None = None
-        while True:
-            page = self.recorder.select_notifications(
-                start=start, limit=_PERSONAL_PAGE, topics=topics, inclusive_of_start=start is None
-            )
-            for notification in page:
-                event = self.mapper.to_domain_event(notification)
-                household = notification.originator_id
-                fields = vars(event)
-                if type(event).__name__ == "PersonalDataErased":
-                    heads.pop(household, None)
-                    continue
-                if "number" in fields:  # identified
-                    number, street = str(fields["number"]), str(fields["street"])
-                else:
-                    number, street, _ = heads.get(household, ("", "", ""))
-                personal = fields.get("personal")
-                if isinstance(personal, Personal) and personal.id_card not in _NOT_READ:
-                    heads[household] = (number, street, personal.id_card)
-            if len(page) < _PERSONAL_PAGE:
-                break
-            start = page[-1].id
+        for household, event in self.events_by_topic(topics, _PERSONAL_PAGE):
+            fields = vars(event)
+            if type(event).__name__ == "PersonalDataErased":
+                heads.pop(household, None)
+                continue
+            if "number" in fields:  # identified
+                number, street = str(fields["number"]), str(fields["street"])
+            else:
+                number, street, _ = heads.get(household, ("", "", ""))
+            personal = fields.get("personal")
+            if isinstance(personal, Personal) and personal.id_card not in _NOT_READ:
+                heads[household] = (number, street, personal.id_card)
         by_card: dict[str, list[tuple[str, str]]] = {}
         for number, street, card in heads.values():
             by_card.setdefault(card, []).append((number, street))
@@ -196,7 +181,7 @@ class ReadingQueries(LedgerCore):
             streets = {street for _, street in households}
             shown = card
             if reader is not None and not all(reader.unmasked(s) for s in streets):
-                shown = mask_personal(Personal("", card)).id_card
+                shown = mask_id_card(card)
             shared.append(
                 {
                     "id_card": shown,
