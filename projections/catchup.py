@@ -93,11 +93,19 @@ def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> i
         page = next(paged, None)  # nothing new: no write transaction at all
         while page is not None:
             with db.transaction():
-                for _ in range(pages_per_transaction):
+                for taken in range(1, pages_per_transaction + 1):
                     applied += apply_facts(db, MODELS, page)
+                    if taken == pages_per_transaction:
+                        break
                     page = next(paged, None)
                     if page is None:
                         break
+            if page is not None:
+                # The next page is read once this transaction is committed: no read of the
+                # events is open when it commits, so SQLite can checkpoint its write-ahead log
+                # in full and start it again (a rebuild's log grew to all it wrote: ~300 MB
+                # a million events).
+                page = next(paged, None)
     return applied
 
 

@@ -204,16 +204,30 @@ class StoredEvents:
         while True:
             if len(ids) > _MOST_IDS:
                 ids.clear()
-            count = 0
-            with self._rows(last, page) as rows:
-                for last, stored_id, version, topic, state in rows:  # last: where the next starts
-                    kind, name = names.get(topic) or self._name(topic)
-                    aggregate_id = ids.get(stored_id) or self._id(stored_id)
-                    tree = loads(state) if topic not in upcast else self._upcast(topic, state)
-                    yield Fact(last, kind, name, aggregate_id, version, tree, decoder)
-                    count += 1
+            count, start = 0, last
+            for last, stored_id, version, topic, state in self._page(start, page):
+                kind, name = names.get(topic) or self._name(topic)
+                aggregate_id = ids.get(stored_id) or self._id(stored_id)
+                tree = loads(state) if topic not in upcast else self._upcast(topic, state)
+                yield Fact(last, kind, name, aggregate_id, version, tree, decoder)
+                count += 1
             if count < page:  # the last page
                 return
+
+    def _page(self, after: int, size: int) -> Iterator[Row]:
+        """The rows of one page, the last of them given after the page's read transaction has
+        ended: whoever commits once a page is taken (``projections.catchup``) finds no reader
+        holding SQLite's write-ahead log back, so the log can start again from its beginning
+        (a rebuild's log grew to all it wrote). One row is held, never the page: a page can
+        hold megabytes (the import register's events)."""
+        held: Row | None = None
+        with self._rows(after, size) as rows:
+            for row in rows:
+                if held is not None:
+                    yield held
+                held = row
+        if held is not None:
+            yield held
 
     @contextmanager
     def _rows(self, after: int, size: int) -> Iterator[Iterable[Row]]:
