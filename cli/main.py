@@ -174,7 +174,50 @@ def load_command(name: str) -> Command:
     assert isinstance(group, TyperGroup)
     command = group.commands[name]
     check_typed_text(command)
+    refuse_repeated_options(command)
     return command
+
+
+def refuse_repeated_options(command: Command) -> None:
+    """Make ``command`` (and each of its subcommands) refuse an option that takes one value
+    and is given twice: click keeps the last silently, so ``disburse --amount 100 ...
+    --amount 1000`` paid 1,000 yuan."""
+    if isinstance(command, TyperGroup):
+        for subcommand in command.commands.values():
+            refuse_repeated_options(subcommand)
+    parse = command.parse_args
+
+    def parse_args(ctx: Context, args: list[str]) -> list[str]:
+        _check_given_once(command, ctx, args)
+        return parse(ctx, args)
+
+    command.parse_args = parse_args  # type: ignore[method-assign]
+
+
+def _check_given_once(command: Command, ctx: Context, args: list[str]) -> None:
+    from typer._click.exceptions import UsageError
+    from typer.core import TyperOption
+
+    try:
+        _opts, _rest, order = command.make_parser(ctx).parse_args(args=list(args))
+    except UsageError:
+        return  # click's own parse says what is wrong
+    seen: set[str] = set()
+    for param in order:
+        if not isinstance(param, TyperOption) or param.multiple or param.count or param.is_flag:
+            continue
+        if param.name in seen:
+            from cli import common
+
+            common.refusals(_given_twice)(param)
+        seen.add(param.name or "")
+
+
+def _given_twice(param: Parameter) -> None:
+    from ledger.errors import InputError
+
+    option = max(param.opts, key=len)
+    raise InputError(_field(param), f"{option} is given more than once: give it once")
 
 
 def check_typed_text(command: Command) -> None:
@@ -244,6 +287,10 @@ class _LazyGroup(TyperGroup):
             return load_command(cmd_name)
         # Enough for the help listing; ``resolve_command`` swaps in the real one to run it.
         return TyperCommand(cmd_name, help=COMMANDS[cmd_name][2])
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        _check_given_once(self, ctx, args)  # fupin --store a.db --store b.db ...
+        return super().parse_args(ctx, args)
 
     def resolve_command(
         self, ctx: Context, args: list[str]

@@ -420,3 +420,25 @@ def test_a_damaged_ledger_is_reported_as_damaged_not_as_no_ledger(
     result = fupin.runner.invoke(app, ["--store", str(path), "verify"])
 
     assert_refused(result, "store", "database disk image is malformed")
+
+
+def test_refuses_an_amount_given_twice(seeded: Fupin) -> None:
+    # click keeps the last value of an option given twice: this paid 1,000 yuan.
+    refused(
+        seeded,
+        "fund disburse city-2016 --amount 100 --category education --purpose household "
+        f"--household JH-0001 --measure m-1 --amount 1000 {doc('2016-09-01')}",
+        "qu-01",
+        "amount",
+        "--amount is given more than once: give it once",
+    )
+
+
+def test_refuses_a_store_given_twice(seeded: Fupin, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+
+    result = seeded(f"--store {seeded.store} --store {other} report caseload", actor="jn-01")
+
+    assert_refused(result, "store", "--store is given more than once: give it once")
+    assert not other.exists()
+    # An option that takes many values stays repeatable (--member-name: test_narrative.py).
