@@ -119,6 +119,7 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
     ):
         periods[aggregate_id].append((start, end))
     missed = []
+    owed: set[tuple[str, str, tuple[int, int]]] = set()
     for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
         "SELECT aggregate_id, household, street, helper, role, paired_on, unpaired_on, "
         "paired_by FROM pj_pairings WHERE aggregate_id BETWEEN ? AND ? "
@@ -126,7 +127,11 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
         span,
     ):
         for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):
-            if (aggregate_id, helper, (year, quarter)) not in visited:
+            due = (aggregate_id, helper, (year, quarter))
+            if due in owed:  # paired again within the quarter: still one visit owed
+                continue
+            owed.add(due)
+            if due not in visited:
                 missed.append(
                     {
                         "quarter": f"{year}Q{quarter}",

@@ -327,7 +327,7 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
     ]
     chart = heat_map("Visit coverage per street and quarter", streets, quarters, cells)
     note = (
-        '<p class="meta">Each cell: share of the visits owed (one per pairing per quarter '
+        '<p class="meta">Each cell: share of the visits owed (one per helper per quarter '
         "while the household is assisted) that were made; hover for the counts. Red: missed.</p>"
     )
     return (

@@ -155,11 +155,18 @@ def visit_coverage(
     ):
         periods[aggregate_id].append((start, end))
     owed: Counter[tuple[str, str]] = Counter()
-    for aggregate_id, street, start, end in db.rows(
-        "SELECT aggregate_id, street, paired_on, unpaired_on FROM pj_pairings"
+    pair: tuple[str, str] | None = None
+    due: set[tuple[int, int]] = set()  # the quarters owed by the current household and helper
+    for aggregate_id, street, helper, start, end in db.rows(
+        "SELECT aggregate_id, street, helper, paired_on, unpaired_on FROM pj_pairings "
+        "ORDER BY aggregate_id, helper"
     ):
+        if (aggregate_id, helper) != pair:
+            pair, due = (aggregate_id, helper), set()
         for year, quarter in _quarters_due(start, end, periods[aggregate_id], today):
-            owed[(street, f"{year}Q{quarter}")] += 1
+            if (year, quarter) not in due:  # paired again within it: still one visit owed
+                due.add((year, quarter))
+                owed[(street, f"{year}Q{quarter}")] += 1
     missed = Counter((m["street"], m["quarter"]) for m in missed_visits)
     return [
         {"street": street, "quarter": quarter, "owed": count, "missed": missed[(street, quarter)]}

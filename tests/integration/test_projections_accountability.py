@@ -18,6 +18,8 @@ from ledger.keys import generate_key, public_key_text
 from ledger.programme import YearParameters
 from ledger.transparency import register_signing_key
 from projections import accountability, api
+from projections.catchup import open_view
+from projections.series import visit_coverage
 from projections.storage import open_database
 
 from tests.support import register, stamp
@@ -56,6 +58,21 @@ def test_a_helper_who_skipped_a_quarter_is_reported(ledger: Ledger) -> None:
             "paired_by": "jn-01",
         }
     ]
+
+
+def test_a_helper_paired_twice_in_a_quarter_owes_one_visit_for_it(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 10, 1)), "JH-1", "c-1")
+    ledger.unpair(stamp("jn-01", date(2016, 11, 1)), "JH-1", "c-1", "调岗", replacement="c-2")
+    ledger.pair(stamp("jn-01", date(2016, 11, 15)), "JH-1", "c-1")
+    ledger.record_visit(stamp("jn-01", date(2017, 1, 5)), "JH-1", "c-2")
+
+    missed = section(ledger, "missed_visits", as_of=date(2016, 12, 31))
+    with open_view(ledger, as_of=date(2016, 12, 31)) as view:
+        coverage = visit_coverage(view.db, view.today, missed)
+
+    assert [(m["quarter"], m["helper"]) for m in missed] == [("2016Q4", "c-1"), ("2016Q4", "c-2")]
+    assert coverage == [{"street": "江南", "quarter": "2016Q4", "owed": 2, "missed": 2}]
 
 
 @pytest.mark.parametrize("size", [1, 2, 3])
