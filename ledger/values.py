@@ -58,7 +58,7 @@ MAX_FEN = 100_000_000_000_000
 
 #: Yuan as plain digits or grouped by thousands (``1,234,567.89``); a comma anywhere else is
 #: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
-_MONEY = re.compile(r"(?P<yuan>\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
+_MONEY = re.compile(r"(?P<yuan>\d+|\d{1,3}(?:,\d{3})+)(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 #: An ISO 8601 date, or date and time, in the extended form, with an optional offset.
 _TIMESTAMP = re.compile(
@@ -123,8 +123,10 @@ def parse_yuan(text: str, field: str = "amount") -> int:
             f"{text!r} is not an amount in yuan with at most 2 decimals "
             "(commas only between thousands)",
         )
-    yuan = int(match["yuan"].replace(",", ""))
-    fen = yuan * 100 + int((match["fen"] or "0").ljust(2, "0"))
+    digits = match["yuan"].replace(",", "").lstrip("0")
+    # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
+    fen = 10**20 if len(digits) > 18 else int(digits or "0") * 100
+    fen += int((match["fen"] or "0").ljust(2, "0"))
     if fen > MAX_FEN:
         raise InputError(field, f"{text!r} exceeds the largest amount the ledger accepts")
     return fen

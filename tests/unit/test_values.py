@@ -74,6 +74,21 @@ def test_amount_above_the_ledger_maximum_is_refused() -> None:
     assert parse_yuan(format_yuan(MAX_FEN)) == MAX_FEN
 
 
+@pytest.mark.parametrize(
+    "text", ["50000000000000000", "1" + "0" * 40, "9" * 5000, "1,000,000,000,000,000.00"]
+)
+def test_an_amount_of_many_digits_is_refused_as_too_large(text: str) -> None:
+    # It was refused as malformed ("not an amount in yuan") past 15 digits.
+    with pytest.raises(InputError) as refused:
+        parse_yuan(text)
+
+    assert "exceeds the largest amount the ledger accepts" in str(refused.value)
+
+
+def test_leading_zeros_do_not_make_an_amount_too_large() -> None:
+    assert parse_yuan("0" * 30 + "1.05") == 105
+
+
 @pytest.mark.parametrize(("fen", "text"), [(123456, "1234.56"), (5, "0.05"), (-250, "-2.50")])
 def test_fen_are_formatted_as_yuan_with_two_decimals(fen: int, text: str) -> None:
     assert format_yuan(fen) == text
