@@ -398,7 +398,8 @@ def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
         for row in db.rows(
             "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
             "recorded_by, rectified_on FROM pj_findings WHERE closed_on IS NULL "
-            "AND deadline < ? ORDER BY deadline, inspection, finding_id",
+            "AND deadline < ? AND (rectified_on IS NULL OR rectified_on > deadline) "
+            "ORDER BY deadline, inspection, finding_id",
             (today.isoformat(),),
         )
     ]

@@ -74,8 +74,9 @@ REBUILD_PAGES = 50
 #: keeps them (and their grants): a version that changes a table's columns must also alter
 #: that table there (none has yet). 3 and 4 (2026-11-29): only the programme's casework,
 #: funds and oversight move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``;
-#: 3 left out seals and key events only).
-SCHEMA_VERSION = 4
+#: 3 left out seals and key events only). 5 (2026-11-29): a district inspection's finding
+#: about a village has the village's street.
+SCHEMA_VERSION = 5
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -71,6 +71,11 @@ def finding_recorded(db: Database, fact: Fact) -> None:
     elif fact["subject_kind"] == "household":
         found = place_of_number(db, fact["subject"])
         street = found[0] if found is not None else street
+    elif fact["subject_kind"] == "village" and not street:
+        # A district inspection's village finding: the street the village is in (when only
+        # one street has a village of that name).
+        streets = db.rows("SELECT street FROM pj_villages WHERE village = ?", (fact["subject"],))
+        street = str(streets[0][0]) if len(streets) == 1 else street
     db.write(
         "INSERT INTO pj_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
         (

@@ -283,6 +283,24 @@ def test_a_finding_past_its_deadline_is_reported_until_closed(ledger: Ledger) ->
     assert section(ledger, "overdue_findings", as_of=date(2017, 3, 31)) == []
 
 
+def test_a_finding_rectified_by_its_deadline_is_not_overdue_while_it_awaits_closing(
+    ledger: Ledger,
+) -> None:
+    s = stamp("insp-1", date(2017, 12, 12))
+    ledger.open_inspection(s, "DC-1", "district", 2017)
+    ledger.record_finding(s, "DC-1", "F1", "village", "雄光", "slow", date(2018, 1, 31))
+    ledger.record_finding(s, "DC-1", "F2", "village", "新创", "slow", date(2018, 1, 31))
+    ledger.report_rectification(stamp("qu-01", date(2018, 1, 20)), "DC-1", "F1", "done")
+    ledger.report_rectification(stamp("qu-01", date(2018, 2, 5)), "DC-1", "F2", "late")
+
+    overdue = section(ledger, "overdue_findings", as_of=date(2018, 2, 15))
+
+    # F1 was rectified 11 days early; F2 after its deadline, and it is still open.
+    assert [(f["finding"], f["street"], f["rectified_on"]) for f in overdue] == [
+        ("F2", "礼乐", "2018-02-05")
+    ]
+
+
 def test_a_helper_replaced_before_exit_is_reported(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
