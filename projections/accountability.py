@@ -348,12 +348,15 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
             "AND registered_on IS NOT NULL GROUP BY street"
         )
     )
+    # Each key target counts once, in the year of its first exit: one that returned to
+    # poverty and exited again does not count twice against the plan's K households.
     exits = {
         (street, year): count
         for street, year, count in db.rows(
             "SELECT h.street, e.year, COUNT(*) FROM pj_exit_steps e JOIN pj_households h "
             "ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' AND h.key_target = 1 "
-            "GROUP BY h.street, e.year"
+            "AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f WHERE f.aggregate_id = e.aggregate_id "
+            "AND f.step = 'approved' AND f.version < e.version) GROUP BY h.street, e.year"
         )
     }
     talks = {(street, year) for street, year in db.rows("SELECT street, year FROM pj_talks")}

@@ -65,8 +65,10 @@ def caseload(db: Database) -> dict[str, Any]:
         "by_status": sorted(by_status.values(), key=lambda e: str(e["status"])),
         "groups": groups,
         "exits": exits,
+        # In scope: every household on record but those rejected (at review, or on an upheld
+        # objection): a rejected candidate is no 贫困户.
         "totals": {
-            "households": sum(g["households"] for g in groups),
-            "people": sum(g["people"] for g in groups),
+            "households": sum(g["households"] for g in groups if g["status"] != "rejected"),
+            "people": sum(g["people"] for g in groups if g["status"] != "rejected"),
         },
     }

@@ -22,7 +22,7 @@ from projections.catchup import open_view
 from projections.series import visit_coverage
 from projections.storage import open_database
 
-from tests.support import register, stamp
+from tests.support import identify, register, stamp
 
 
 @pytest.fixture
@@ -265,6 +265,51 @@ def test_a_street_meeting_its_target_is_not_due_a_talk(ledger: Ledger) -> None:
         (2018, 2, 0),
     ]
     assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
+
+
+def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_plan(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1", serial=1)
+    register(ledger, "JH-2", serial=2)  # never exits
+    exit_household(ledger, "JH-1")  # for 2016
+    qu, jn = stamp("qu-01", date(2017, 6, 1)), stamp("jn-01", date(2018, 12, 1))
+    ledger.advance_return(qu, "JH-1", "recognised", "洪灾", "区应急局")
+    for step in ("applied", "reviewed", "approved"):
+        ledger.advance_return(stamp("admin", date(2017, 6, 2)), "JH-1", step)
+    ledger.assess_income(jn, "JH-1", 2018, 900_000)
+    ledger.propose_exit(jn, "JH-1", 2018)
+    ledger.verify_exit(stamp("jn-01", date(2018, 12, 2)), "JH-1")
+    ledger.post_exit_notice(
+        stamp("jn-01", date(2018, 12, 3)), "JH-1", date(2018, 12, 3), date(2018, 12, 9)
+    )
+    ledger.approve_exit(stamp("qu-01", date(2018, 12, 10)), "JH-1")
+
+    plan = section(ledger, "plan", as_of=date(2018, 12, 31))
+    exits = api.caseload(ledger)["exits"]
+
+    # K = 2: one exit of JH-1 counts; the plan is not met while JH-2 never exited.
+    assert [(p["year"], p["target"], p["exits"], p["due_talk"]) for p in plan] == [
+        (2016, 0, 1, False),
+        (2017, 1, 0, True),
+        (2018, 1, 0, True),
+    ]
+    # The caseload lists every exit, each in its year.
+    assert [(e["year"], e["households"]) for e in exits] == [(2016, 1), (2018, 1)]
+
+
+def test_rejected_candidates_are_not_in_the_caseload_totals(ledger: Ledger) -> None:
+    register(ledger, "JH-1", serial=1, members=2)
+    identify(ledger, "JH-2", serial=2, members=5)
+    ledger.review(stamp("jn-01", date(2016, 8, 2)), "JH-2", False)
+
+    cases = api.caseload(ledger)
+
+    assert cases["totals"] == {"households": 1, "people": 2}
+    assert {s["status"]: s["households"] for s in cases["by_status"]} == {
+        "registered": 1,
+        "rejected": 1,
+    }
 
 
 def test_a_finding_past_its_deadline_is_reported_until_closed(ledger: Ledger) -> None:
