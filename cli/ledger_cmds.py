@@ -43,12 +43,22 @@ def init(
 
 @refusals
 def history(
-    household: Annotated[str, typer.Argument(help="Household number 户号.")],
+    household: Annotated[
+        str, typer.Argument(help="Household number 户号 (or the key of --kind: account code...).")
+    ],
     output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="household, or fund | helper | programme | street | officer | inspection: "
+            "the timeline whose # column `fupin correct KIND KEY VERSION` takes.",
+        ),
+    ] = "household",
 ) -> None:
     """A household's timeline 户档案时间线: what happened, who recorded it, when, and why."""
     with ledger_session() as app:
-        entries = app.history(household, reader_of(app))
+        entries = app.history(household, reader_of(app), kind)
     if output is Format.json:
         emit_json(entries)
         return
@@ -65,7 +75,7 @@ def history(
         for e in entries
     ]
     columns = ("#", "effective", "event", "recorded by", "recorded at (UTC)", "document", "details")
-    render_rows(f"household {household}", columns, rows)
+    render_rows(f"{kind} {household}", columns, rows)
 
 
 def _summary(details: dict[str, object]) -> str:

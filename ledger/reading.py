@@ -15,9 +15,9 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
-from ledger.base import Provenance, natural_id
-from ledger.core import LedgerCore
-from ledger.errors import NotFoundError, PermissionRefusedError
+from ledger.base import Provenance, natural_id, typed_hint
+from ledger.core import AGGREGATE_KINDS, LedgerCore
+from ledger.errors import InputError, NotFoundError, PermissionRefusedError
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
 from ledger.privacy import ANONYMOUS, Reader, mask_id_card
@@ -104,12 +104,18 @@ class ReadingQueries(LedgerCore):
             raise PermissionRefusedError("as", f"{actor} has retired")
         return Reader(actor, officer.role, officer.street)
 
-    def history(self, number: str, reader: Reader | None = None) -> list[dict[str, Any]]:
-        """The household's timeline, oldest first, with who recorded what, when and why."""
-        events = list(self.events.get(natural_id("household", number)))
+    def history(
+        self, number: str, reader: Reader | None = None, kind: str = "household"
+    ) -> list[dict[str, Any]]:
+        """The timeline of a household (or of a fund account, helper... named by the kind
+        ``fupin correct`` takes), oldest first, with who recorded what, when and why: its
+        versions are what a correction names."""
+        if kind not in AGGREGATE_KINDS:
+            raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
+        events = list(self.events.get(natural_id(kind, number)))
         if not events:
-            raise NotFoundError("household", f"no household {number!r} on record")
-        street = str(vars(events[0]).get("street", ""))
+            raise NotFoundError(kind, f"no {kind} {number!r} on record{typed_hint(number)}")
+        street = str(vars(events[0]).get("street", "")) if kind == "household" else ""
         return [_shown(describe(event), reader, street) for event in events]
 
     def personal_data(
