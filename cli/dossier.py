@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 from projections import api
+from projections.dossier import COLUMNS as DOSSIER_COLUMNS
 
 from cli.common import ledger_session, refusals
 from cli.privacy import reader_of
 from cli.reports import AsOfOption, FormatOption, KnownAtOption, OutputFormat, emit, times
 
-SECTIONS = ("helpers", "visits", "measures", "incomes", "exit_steps", "funds")
+SECTIONS = tuple(DOSSIER_COLUMNS)
 
 
 @refusals
@@ -37,7 +38,7 @@ def show(
                 for row in report[section]
                 for key, value in row.items()
             ]
-    emit(report, ("facts", "personal", *SECTIONS), output)
+    emit(report, ("facts", "personal", *SECTIONS), output, DOSSIER_COLUMNS)
 
 
 SHARED_COLUMNS = ("id_card", "households", "streets")

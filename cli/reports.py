@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from ledger.values import parse_date, parse_timestamp
 from projections import api
+from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
+from projections.caseload import COLUMNS as CASELOAD_COLUMNS
 from projections.caseload import SECTIONS as CASELOAD_SECTIONS
+from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
 from cli.common import emit_json, ledger_session, refusals, render_rows
@@ -69,17 +72,21 @@ def emit(
     report: dict[str, Any],
     sections: Sequence[str],
     output: OutputFormat,
-    columns: Sequence[str] | None = None,
+    columns: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """Write the report: JSON as is; tables and CSV one section after another (``columns``
-    names the columns when a section may be empty, as a query's result)."""
+    """Write the report: JSON as is; tables and CSV one section after another, each with its
+    header even when it has no rows (``columns``: the columns of every section, as a query's
+    result, or each section's by name, as the reports' ``COLUMNS``)."""
     if output is OutputFormat.json:
         emit_json(report)
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     for index, section in enumerate(sections):
         rows = report[section]
-        names = list(columns or (rows[0] if rows else []))
+        if isinstance(columns, Mapping):
+            names = list(rows[0] if rows else columns.get(section, ()))
+        else:
+            names = list(columns or (rows[0] if rows else []))
         if output is OutputFormat.csv:
             if index:
                 sys.stdout.write("\n")
@@ -105,7 +112,7 @@ def caseload(
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.caseload(app, day, moment)
-    emit(report, CASELOAD_SECTIONS, output)
+    emit(report, CASELOAD_SECTIONS, output, CASELOAD_COLUMNS)
 
 
 @report_app.command("funds")
@@ -119,7 +126,7 @@ def funds(
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.funds(app, day, moment)
-    emit(report, FUNDS_SECTIONS, output)
+    emit(report, FUNDS_SECTIONS, output, FUNDS_COLUMNS)
 
 
 @report_app.command("accountability")
@@ -134,4 +141,4 @@ def accountability(
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.accountability(app, day, moment)
-    emit(report, ACCOUNTABILITY_SECTIONS, output)
+    emit(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)

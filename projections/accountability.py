@@ -24,7 +24,7 @@ from projections.rules import (
 )
 from projections.storage import Database, Row
 
-__all__ = ["ROLES", "SECTIONS", "accountability"]
+__all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability"]
 
 SECTIONS = (
     "missed_visits",
@@ -36,6 +36,30 @@ SECTIONS = (
     "overdue_findings",
     "early_unpairings",
 )
+
+#: Each section's columns, in order (a CSV or table of an empty section still has its header).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "missed_visits": ("quarter", "helper", "role", "household", "street", "paired_by"),
+    "missing_roles": ("household", "street", "village", "missing_roles", "registered_by"),
+    "registration_faults": (
+        *("household", "street", "fault", "detail"),
+        *("notice_days", "registered_on", "registered_by"),
+    ),
+    "exit_faults": ("household", "street", "recorded_by", "year", "fault", "detail"),
+    "plan": (
+        *("street", "year", "key_targets", "target", "exits"),
+        *("year_over", "due_talk", "talk_held"),
+    ),
+    "talks_due": ("street", "year", "target", "exits", "talk_held"),
+    "overdue_findings": (
+        *("inspection", "finding", "street", "subject_kind", "subject"),
+        *("deadline", "recorded_by", "rectified_on"),
+    ),
+    "early_unpairings": (
+        *("household", "street", "helper", "role", "replacement"),
+        *("reason", "unpaired_on", "unpaired_by"),
+    ),
+}
 
 #: The four helper roles of the 4+1 model (the "+1" is the household itself) [四(二)].
 ROLES = ("cadre", "enterprise", "social-worker", "volunteer-team")
@@ -386,16 +410,7 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
 def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
     if today is None:
         return []
-    columns = (
-        "inspection",
-        "finding",
-        "street",
-        "subject_kind",
-        "subject",
-        "deadline",
-        "recorded_by",
-        "rectified_on",
-    )
+    columns = COLUMNS["overdue_findings"]
     return [
         dict(zip(columns, row, strict=True))
         for row in db.rows(
@@ -409,16 +424,7 @@ def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
 
 
 def _early_unpairings(db: Database) -> list[dict[str, Any]]:
-    columns = (
-        "household",
-        "street",
-        "helper",
-        "role",
-        "replacement",
-        "reason",
-        "unpaired_on",
-        "unpaired_by",
-    )
+    columns = COLUMNS["early_unpairings"]
     return [
         dict(zip(columns, row, strict=True))
         for row in db.rows(

@@ -12,9 +12,16 @@ from typing import Any
 
 from projections.storage import Database
 
-__all__ = ["SECTIONS", "caseload"]
+__all__ = ["COLUMNS", "SECTIONS", "caseload"]
 
 SECTIONS = ("by_status", "groups", "exits")
+
+#: Each section's columns, in order (a CSV or table of an empty section still has its header).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "by_status": ("status", "households", "people"),
+    "groups": ("street", "village", "area", "key_target", "status", "households", "people"),
+    "exits": ("year", "street", "households", "people"),
+}
 
 _STATUS = (
     "CASE WHEN h.stage = 'registered' AND EXISTS (SELECT 1 FROM pj_pairings p "

@@ -12,7 +12,19 @@ from ledger.errors import NotFoundError
 
 from projections.storage import Database
 
-__all__ = ["dossier"]
+__all__ = ["COLUMNS", "dossier"]
+
+#: Each list section's columns, in order (a CSV or table of an empty one still has its header).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "helpers": ("helper", "role", "paired_on", "paired_by", "unpaired_on", "replacement"),
+    "visits": ("helper", "visited_on", "recorded_by"),
+    "measures": (
+        *("measure_id", "category", "description", "budget_fen", "planned_on", "completed_on"),
+    ),
+    "incomes": ("year", "income_fen", "assessed_on", "recorded_by"),
+    "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by"),
+    "funds": ("account", "measure_id", "category", "amount_fen", "paid_on"),
+}
 
 _HOUSEHOLD = (
     "SELECT aggregate_id, number, street, village, area, members, labour, willing, disabled, "

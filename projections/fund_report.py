@@ -14,9 +14,29 @@ from ledger.programme import ProgrammeRules
 from projections.rules import read_rules
 from projections.storage import Database
 
-__all__ = ["SECTIONS", "funds"]
+__all__ = ["COLUMNS", "SECTIONS", "funds"]
 
 SECTIONS = ("accounts", "by_source_year", "disbursements", "per_person", "splits")
+
+#: Each section's columns, in order (a CSV or table of an empty section still has its header).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        *("account", "source", "year", "street", "donor"),
+        *("allocated_fen", "disbursed_fen", "balance_fen"),
+    ),
+    "by_source_year": ("source", "year", "allocated_fen", "disbursed_fen", "balance_fen"),
+    "disbursements": (
+        *("year", "source", "category", "street", "village", "purpose", "amount_fen", "count"),
+    ),
+    "per_person": (
+        *("key_target_people", "registered_people", "disbursed_fen", "per_person_fen"),
+        *("per_person_min_fen", "required_fen", "meets_rule"),
+    ),
+    "splits": (
+        *("year", "city_fen", "district_fen", "street_fen", "local_fen", "local_min_fen"),
+        *("city_local_ok", "district_ok", "street_ok", "local_total_ok"),
+    ),
+}
 
 _ALLOCATED = (
     "(SELECT COALESCE(SUM(amount_fen), 0) FROM pj_allocations x "

@@ -46,6 +46,8 @@ def test_accountability_as_of_a_date_as_csv_lists_each_section(store: str) -> No
     assert result.exit_code == 0
     assert "# missing_roles" in result.stdout
     assert "JH-1,江南,雄光" in result.stdout
+    # An empty section keeps its header (it was a "# section" line alone).
+    assert "# early_unpairings\nhousehold,street,helper,role,replacement,reason," in result.stdout
 
 
 def test_a_bad_as_of_date_is_refused_with_exit_code_2(store: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from ledger.application import Ledger, open_ledger
 from ledger.demo import CACHE_ENV, run_demo
 from ledger.values import valid_id_card
-from projections import api
+from projections import api, caseload, fund_report
+from projections import dossier as projections_dossier
 
 YUAN = 100
 
@@ -163,3 +164,18 @@ def api_rows(ledger: Ledger, sql: str) -> list[tuple[Any, ...]]:
     from projections.query import run_query
 
     return list(run_query(ledger, sql)[1])
+
+
+def test_every_report_section_has_the_columns_it_names_for_an_empty_one(
+    demo_ledger: Ledger, reports: dict[str, dict[str, Any]]
+) -> None:
+    # A CSV or table of an empty section takes its header from COLUMNS.
+    dossier = api.household(demo_ledger, "JN-000003")  # exited, then returned: every section
+    for report, module in (
+        (reports["caseload"], caseload),
+        (reports["funds"], fund_report),
+        (dossier, projections_dossier),
+    ):
+        for name, columns in module.COLUMNS.items():
+            assert report[name], name
+            assert {tuple(row) for row in report[name]} == {columns}, name

@@ -454,3 +454,26 @@ def test_a_seal_made_today_does_not_move_the_reports_today(ledger: Ledger) -> No
     assert all(e["effective"] == "2026-11-29" for e in sealed)
 
     assert api.caseload(ledger)["today"] == "2016-08-10"  # the registration
+
+
+def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger) -> None:
+    # A CSV or table of an empty section takes its header from COLUMNS: each must be exactly
+    # the columns the section's rows have.
+    register(ledger, "JH-1", serial=1)  # one helper of four; never visited; voided signature
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    ledger.unpair(stamp("jn-01", date(2016, 9, 1)), "JH-1", "c-1", "调岗", replacement="c-2")
+    signed = next(e["version"] for e in ledger.history("JH-1") if e["event"] == "Signed")
+    ledger.correct(stamp("jn-01", date(2016, 8, 20)), "household", "JH-1", signed, "forged")
+    register(ledger, "JH-2", serial=2)
+    exit_household(ledger, "JH-2")
+    ledger.assess_income(stamp("jn-01", date(2017, 2, 1)), "JH-2", 2016, 700_000)
+    s = stamp("insp-1", date(2017, 3, 1))
+    ledger.open_inspection(s, "D-2017", "district", 2017)
+    ledger.record_finding(s, "D-2017", "F1", "street", "江南", "slow", date(2017, 4, 1))
+
+    report = api.accountability(ledger, as_of=date(2018, 12, 31))
+
+    for name, columns in accountability.COLUMNS.items():
+        assert report[name], name
+        assert [tuple(row) for row in report[name]] == [columns] * len(report[name]), name
+    assert tuple(accountability.COLUMNS) == accountability.SECTIONS
