@@ -84,12 +84,29 @@ class Helper(LedgerAggregate):
         if not 0 <= team_size <= MAX_TEAM:
             raise RuleError("team_size", f"a team has 0 to {MAX_TEAM} members")
 
-    def employ(self, household: str, since: date, prov: Provenance) -> None:
-        """An enterprise or cooperative employs a registered poor worker [四(十一)]."""
+    def employ(
+        self,
+        household: str,
+        since: date,
+        prov: Provenance,
+        programme_start: date | None = None,
+    ) -> None:
+        """An enterprise or cooperative employs a registered poor worker [四(十一)], since a day
+        of the programme (from ``programme_start``, 1 January of its first year) that is not
+        after the day the employment takes effect."""
         if ROLE_OF_KIND[self.kind] != "enterprise":
             raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
         if household in self.workers:
             raise RuleError("household", f"{household} is already employed by {self.helper_id}")
+        if since > prov.effective:
+            raise RuleError(
+                "since",
+                f"employed since {since}, after the employment takes effect ({prov.effective})",
+            )
+        if programme_start is not None and since < programme_start:
+            raise RuleError(
+                "since", f"employed since {since}, before the programme began ({programme_start})"
+            )
         self._employed(household, since, prov)
 
     @event("WorkerEmployed")
@@ -99,9 +116,12 @@ class Helper(LedgerAggregate):
         self.employment_entry[household] = version
 
     def end_employment(self, household: str, prov: Provenance) -> None:
-        """The registered worker leaves the enterprise."""
+        """The registered worker leaves the enterprise, not before the day they were employed."""
         if household not in self.workers:
             raise RuleError("household", f"{household} is not employed by {self.helper_id}")
+        self.check_not_before(
+            prov.effective, self.workers[household], f"{household} was employed by {self.helper_id}"
+        )
         self._employment_ended(household, prov)
 
     @event("EmploymentEnded")

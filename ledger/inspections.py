@@ -5,7 +5,7 @@ to households. Findings carry a rectification deadline 限期整改; slow units 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, date
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -37,8 +37,10 @@ class Inspection(LedgerAggregate):
         self.year = year
         self.street = street  # the inspected street ("" for a district-wide inspection)
         self.scope = scope
+        self.opened_on = prov.effective
         self.findings: dict[str, date] = {}  # finding id -> rectification deadline
-        self.rectified: set[str] = set()
+        self.found_on: dict[str, date] = {}  # finding id -> effective date of the finding
+        self.rectified: dict[str, date] = {}  # finding id -> first rectification reported
         self.closed: set[str] = set()
         self.criticised: list[str] = []
         self.talks: list[tuple[str, int]] = []
@@ -64,6 +66,7 @@ class Inspection(LedgerAggregate):
         self.check_subject(self.level, subject_kind)
         if finding_id in self.findings:
             raise RuleError("finding", f"{finding_id} is already recorded")
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if deadline < prov.effective:
             raise RuleError("deadline", "the rectification deadline is before the finding")
         self._finding_recorded(finding_id, subject_kind, subject, description, deadline, prov)
@@ -79,21 +82,30 @@ class Inspection(LedgerAggregate):
         prov: Provenance,
     ) -> None:
         self.findings[finding_id] = deadline
+        self.found_on[finding_id] = prov.effective
 
     def report_rectification(self, finding_id: str, summary: str, prov: Provenance) -> None:
         """The inspected unit reports what it rectified 整改."""
         self.check_open_finding(finding_id)
+        self.check_not_before(
+            prov.effective, self.found_on[finding_id], f"{finding_id} was recorded"
+        )
         self._rectification_reported(finding_id, summary, prov)
 
     @event("RectificationReported")
     def _rectification_reported(self, finding_id: str, summary: str, prov: Provenance) -> None:
-        self.rectified.add(finding_id)
+        # A finding may take several reports; it may close once the first was made.
+        first = self.rectified.get(finding_id, prov.effective)
+        self.rectified[finding_id] = min(first, prov.effective)
 
     def close_finding(self, finding_id: str, prov: Provenance) -> None:
         """The inspector accepts the rectification and closes the finding."""
         self.check_open_finding(finding_id)
         if finding_id not in self.rectified:
             raise RuleError("finding", f"{finding_id} has no rectification reported")
+        self.check_not_before(
+            prov.effective, self.rectified[finding_id], f"{finding_id}'s rectification was reported"
+        )
         self._finding_closed(finding_id, prov)
 
     @event("FindingClosed")
@@ -106,12 +118,30 @@ class Inspection(LedgerAggregate):
         if finding_id in self.closed:
             raise RuleError("finding", f"{finding_id} is already closed")
 
-    @event("CriticismNoticed")
     def notice_criticism(self, unit: str, reason: str, prov: Provenance) -> None:
         """A district notice 通报 names a unit with slow progress [六(七)]."""
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
+        self._criticism_noticed(unit, reason, prov)
+
+    @event("CriticismNoticed")
+    def _criticism_noticed(self, unit: str, reason: str, prov: Provenance) -> None:
         self.criticised.append(unit)
 
-    @event("LeadershipTalkHeld")
     def hold_talk(self, street: str, year: int, reason: str, prov: Provenance) -> None:
-        """A street that missed its yearly target has its leaders summoned for a talk 约谈."""
+        """A street that missed its yearly target has its leaders summoned for a talk 约谈:
+        about a yearly target missed, so only once that year is over [六(七)]."""
+        if not 1 <= year < MAXYEAR:
+            raise RuleError("year", f"{year} is not a year")
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
+        year_over = date(year + 1, 1, 1)
+        if prov.effective < year_over:
+            raise RuleError(
+                "effective",
+                f"a talk 约谈 about {street}'s {year} target only on {year_over}, once {year} "
+                f"is over and the target known missed [六(七)] (not {prov.effective})",
+            )
+        self._talk_held(street, year, reason, prov)
+
+    @event("LeadershipTalkHeld")
+    def _talk_held(self, street: str, year: int, reason: str, prov: Provenance) -> None:
         self.talks.append((street, year))

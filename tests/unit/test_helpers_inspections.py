@@ -97,11 +97,14 @@ def test_helper_without_a_name_is_refused(ledger: Ledger) -> None:
 
 # -- employment of registered poor workers [四(十一)] -----------------------------------------
 
+#: An employment recorded the day it began.
+HIRED = stamp(JN, date(2016, 9, 1))
+
 
 def test_enterprise_employs_a_registered_worker(ledger: Ledger) -> None:
     register(ledger, "JH-1")
 
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1))
 
     assert helper(ledger, "e-1").workers == {"JH-1": date(2016, 9, 1)}
 
@@ -110,7 +113,7 @@ def test_cooperative_employs_a_registered_worker(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.register_helper(stamp(JN), "coop-1", "cooperative", "合作社")
 
-    ledger.employ_worker(stamp(JN), "coop-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(HIRED, "coop-1", "JH-1", date(2016, 9, 1))
 
     assert list(helper(ledger, "coop-1").workers) == ["JH-1"]
 
@@ -127,13 +130,15 @@ def test_helper_that_is_not_an_employer_cannot_employ(ledger: Ledger) -> None:
 
 def test_worker_is_employed_by_an_enterprise_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1))
 
     refuses(
         ledger,
         RuleError,
         "household",
-        lambda: ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 10, 1)),
+        lambda: ledger.employ_worker(
+            stamp(JN, date(2016, 10, 1)), "e-1", "JH-1", date(2016, 10, 1)
+        ),
     )
 
 
@@ -143,7 +148,7 @@ def test_worker_from_an_unregistered_household_is_refused(ledger: Ledger) -> Non
         ledger,
         RuleError,
         "household",
-        lambda: ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1)),
+        lambda: ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1)),
     )
 
 
@@ -159,9 +164,9 @@ def test_employment_by_an_unknown_enterprise_is_refused(ledger: Ledger) -> None:
 
 def test_ended_employment_removes_the_worker(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1))
 
-    ledger.end_employment(stamp(JN), "e-1", "JH-1")
+    ledger.end_employment(stamp(JN, date(2016, 11, 1)), "e-1", "JH-1")
 
     assert helper(ledger, "e-1").workers == {}
 
@@ -174,7 +179,7 @@ def test_ending_an_employment_that_does_not_exist_is_refused(ledger: Ledger) -> 
 
 def test_voiding_an_employment_removes_the_worker(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1))
 
     # Helpers belong to no street, so a district-level officer corrects them (see authority).
     ledger.correct(stamp("qu-01"), "helper", "e-1", 2, "employed by e-2, not e-1")
@@ -201,6 +206,11 @@ def open_district(app: Ledger, code: str = "insp-2016") -> None:
 
 def open_street(app: Ledger, code: str = "insp-2016") -> None:
     app.open_inspection(stamp(INSP, date(2016, 12, 1)), code, "street", 2016, street="江南")
+
+
+#: A rectification reported, then the finding closed, after the finding of 2016-12-02.
+RECTIFIED = stamp("qu-01", date(2017, 1, 20))
+CLOSED = stamp(INSP, date(2017, 1, 25))
 
 
 def finding(
@@ -353,9 +363,9 @@ def test_closing_a_finding_without_rectification_is_refused(ledger: Ledger) -> N
 def test_rectified_finding_is_closed(ledger: Ledger) -> None:
     open_district(ledger)
     finding(ledger)
-    ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "台账已补齐")
+    ledger.report_rectification(RECTIFIED, "insp-2016", "f1", "台账已补齐")
 
-    ledger.close_finding(stamp(INSP), "insp-2016", "f1")
+    ledger.close_finding(CLOSED, "insp-2016", "f1")
 
     assert inspection(ledger).closed == {"f1"}
 
@@ -363,27 +373,27 @@ def test_rectified_finding_is_closed(ledger: Ledger) -> None:
 def test_closed_finding_takes_no_more_rectifications_or_closings(ledger: Ledger) -> None:
     open_district(ledger)
     finding(ledger)
-    ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "台账已补齐")
-    ledger.close_finding(stamp(INSP), "insp-2016", "f1")
+    ledger.report_rectification(RECTIFIED, "insp-2016", "f1", "台账已补齐")
+    ledger.close_finding(CLOSED, "insp-2016", "f1")
 
     refuses(
         ledger,
         RuleError,
         "finding",
-        lambda: ledger.report_rectification(stamp("qu-01"), "insp-2016", "f1", "again"),
+        lambda: ledger.report_rectification(RECTIFIED, "insp-2016", "f1", "again"),
     )
     refuses(
         ledger,
         RuleError,
         "finding",
-        lambda: ledger.close_finding(stamp(INSP), "insp-2016", "f1"),
+        lambda: ledger.close_finding(CLOSED, "insp-2016", "f1"),
     )
 
 
 def test_criticism_notice_names_the_slow_unit(ledger: Ledger) -> None:
     open_district(ledger)
 
-    ledger.notice_criticism(stamp(INSP), "insp-2016", "江南街道", "进度缓慢")
+    ledger.notice_criticism(stamp(INSP, date(2016, 12, 20)), "insp-2016", "江南街道", "进度缓慢")
 
     assert inspection(ledger).criticised == ["江南街道"]
 
@@ -401,7 +411,7 @@ def test_criticism_notice_without_a_unit_is_refused(ledger: Ledger) -> None:
 def test_leadership_talk_is_held_with_a_street_for_a_year(ledger: Ledger) -> None:
     open_district(ledger)
 
-    ledger.hold_talk(stamp(INSP), "insp-2016", "礼乐", 2016, "未完成年度减贫任务")
+    ledger.hold_talk(stamp(INSP, date(2017, 1, 5)), "insp-2016", "礼乐", 2016, "未完成年度减贫任务")
 
     assert inspection(ledger).talks == [("礼乐", 2016)]
 

@@ -121,10 +121,10 @@ def test_after_a_return_an_exit_for_a_year_before_its_plan_year_is_refused(ledge
 
 def test_voiding_an_ended_employment_leaves_the_live_one(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 9, 1))
+    ledger.employ_worker(stamp(JN, date(2016, 9, 1)), "e-1", "JH-1", date(2016, 9, 1))
     first = ledger.load(Helper, "e-1", "helper").version
-    ledger.end_employment(stamp(JN), "e-1", "JH-1")
-    ledger.employ_worker(stamp(JN), "e-1", "JH-1", date(2016, 11, 1))
+    ledger.end_employment(stamp(JN, date(2016, 10, 1)), "e-1", "JH-1")
+    ledger.employ_worker(stamp(JN, date(2016, 11, 1)), "e-1", "JH-1", date(2016, 11, 1))
 
     ledger.correct(stamp(JN), "helper", "e-1", first, "the first contract was never signed")
 

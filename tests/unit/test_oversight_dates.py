@@ -1,0 +1,283 @@
+"""A step never takes effect before the step it follows (docs/cli.md): an inspection's findings,
+rectifications, closings, notices and talks 约谈 [六(三)、(七)], and employment 就业 [四(十一)]."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.base import Provenance
+from ledger.errors import RuleError
+from ledger.helpers import Helper
+from ledger.inspections import Inspection
+
+from tests.support import refuses, register, reopen, stamp
+
+INSP = "insp-1"
+CODE = "DC-2016"
+OPENED = date(2016, 12, 1)
+FOUND = date(2016, 12, 5)
+RECTIFIED = date(2017, 1, 20)
+
+
+def opened(app: Ledger) -> None:
+    app.open_inspection(stamp(INSP, OPENED), CODE, "district", 2016, scope="年度督查")
+
+
+def find(app: Ledger, day: date = FOUND, finding_id: str = "f1") -> None:
+    app.record_finding(
+        stamp(INSP, day), CODE, finding_id, "village", "雄光", "台账不全", date(2017, 3, 31)
+    )
+
+
+def rectify(app: Ledger, day: date = RECTIFIED, finding_id: str = "f1") -> None:
+    app.report_rectification(stamp("qu-01", day), CODE, finding_id, "台账已补齐")
+
+
+def inspection(app: Ledger) -> Inspection:
+    return app.load(Inspection, CODE, "inspection")
+
+
+# -- an inspection's steps ---------------------------------------------------------------------
+
+
+def test_a_finding_before_the_inspection_opened_is_refused(ledger: Ledger) -> None:
+    opened(ledger)
+
+    error = refuses(ledger, RuleError, "effective", lambda: find(ledger, date(2016, 11, 30)))
+
+    assert error.rule == f"{CODE} was opened only on 2016-12-01"
+
+
+def test_a_finding_on_the_day_the_inspection_opened_is_recorded(ledger: Ledger) -> None:
+    opened(ledger)
+
+    find(ledger, OPENED)
+
+    assert inspection(ledger).found_on == {"f1": OPENED}
+
+
+def test_a_rectification_before_its_finding_is_refused(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+
+    error = refuses(ledger, RuleError, "effective", lambda: rectify(ledger, date(2016, 12, 4)))
+
+    assert error.rule == "f1 was recorded only on 2016-12-05"
+
+
+def test_a_rectification_on_the_day_of_its_finding_is_reported(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+
+    rectify(ledger, FOUND)
+
+    assert inspection(ledger).rectified == {"f1": FOUND}
+
+
+def test_a_closing_before_the_rectification_was_reported_is_refused(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+    rectify(ledger)
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.close_finding(stamp(INSP, date(2017, 1, 19)), CODE, "f1"),
+    )
+
+    assert error.rule == "f1's rectification was reported only on 2017-01-20"
+
+
+def test_a_closing_on_the_day_of_the_rectification_closes_the_finding(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+    rectify(ledger)
+
+    ledger.close_finding(stamp(INSP, RECTIFIED), CODE, "f1")
+
+    assert inspection(ledger).closed == {"f1"}
+
+
+def test_a_finding_closes_once_its_first_rectification_was_reported(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+    rectify(ledger, date(2017, 2, 10))
+    rectify(ledger, RECTIFIED)  # an earlier report, entered late
+
+    ledger.close_finding(stamp(INSP, date(2017, 1, 25)), CODE, "f1")
+
+    assert inspection(ledger).rectified == {"f1": RECTIFIED}
+
+
+def test_each_finding_keeps_its_own_dates(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger, FOUND, "f1")
+    find(ledger, date(2017, 2, 1), "f2")
+
+    refuses(ledger, RuleError, "effective", lambda: rectify(ledger, date(2017, 1, 31), "f2"))
+    rectify(ledger, date(2017, 1, 31), "f1")
+
+    assert inspection(ledger).rectified == {"f1": date(2017, 1, 31)}
+
+
+def test_a_notice_before_the_inspection_opened_is_refused(ledger: Ledger) -> None:
+    opened(ledger)
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.notice_criticism(
+            stamp(INSP, date(2016, 11, 30)), CODE, "江南街道", "进度缓慢"
+        ),
+    )
+
+    assert error.rule == f"{CODE} was opened only on 2016-12-01"
+
+
+def test_a_talk_before_the_inspection_opened_is_refused(ledger: Ledger) -> None:
+    ledger.open_inspection(stamp(INSP, date(2017, 3, 1)), CODE, "district", 2016)
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.hold_talk(stamp(INSP, date(2017, 2, 1)), CODE, "礼乐", 2016, "未完成"),
+    )
+
+    assert error.rule == f"{CODE} was opened only on 2017-03-01"
+
+
+def test_the_dates_hold_for_an_inspection_read_again_from_the_store(ledger: Ledger) -> None:
+    opened(ledger)
+    find(ledger)
+    again = reopen(ledger)
+    try:
+        refuses(again, RuleError, "effective", lambda: rectify(again, date(2016, 12, 4)))
+    finally:
+        again.close()
+
+
+# -- a leadership talk 约谈 about a year, once the year is over [六(七)] ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "day"),
+    [(2016, date(2016, 12, 31)), (2017, date(2017, 6, 30)), (2017, date(2016, 12, 31))],
+)
+def test_a_talk_about_a_year_before_the_year_is_over_is_refused(
+    ledger: Ledger, year: int, day: date
+) -> None:
+    opened(ledger)
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.hold_talk(stamp(INSP, day), CODE, "礼乐", year, "未完成年度减贫任务"),
+    )
+
+    assert error.rule == (
+        f"a talk 约谈 about 礼乐's {year} target only on {year + 1}-01-01, once {year} is over "
+        f"and the target known missed [六(七)] (not {day})"
+    )
+
+
+def test_a_talk_about_a_year_is_held_from_the_first_day_of_the_next(ledger: Ledger) -> None:
+    opened(ledger)
+
+    ledger.hold_talk(stamp(INSP, date(2017, 1, 1)), CODE, "礼乐", 2016, "未完成年度减贫任务")
+
+    assert inspection(ledger).talks == [("礼乐", 2016)]
+
+
+# -- employment 就业 [四(十一)] ------------------------------------------------------------------
+
+
+def employ(app: Ledger, since: date, day: date = date(2016, 10, 1)) -> None:
+    app.employ_worker(stamp("jn-01", day), "e-1", "JH-1", since)
+
+
+@pytest.mark.parametrize(
+    ("since", "day"),
+    [(date(2030, 1, 1), date(2016, 10, 1)), (date(2016, 10, 2), date(2016, 10, 1))],
+)
+def test_employment_since_after_it_takes_effect_is_refused(
+    ledger: Ledger, since: date, day: date
+) -> None:
+    register(ledger, "JH-1")
+
+    error = refuses(ledger, RuleError, "since", lambda: employ(ledger, since, day))
+
+    assert error.rule == f"employed since {since}, after the employment takes effect ({day})"
+
+
+def test_employment_since_before_it_was_recorded_is_kept(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    employ(ledger, date(2016, 9, 1), date(2016, 10, 1))
+
+    assert ledger.load(Helper, "e-1", "helper").workers == {"JH-1": date(2016, 9, 1)}
+
+
+def prov(day: date) -> Provenance:
+    return Provenance("jn-01", "officer", day, "劳动合同")
+
+
+@pytest.mark.parametrize("since", [date(1901, 1, 1), date(2015, 12, 31)])
+def test_employment_since_before_the_programme_began_is_refused(
+    ledger: Ledger, since: date
+) -> None:
+    enterprise = ledger.load(Helper, "e-1", "helper")
+
+    with pytest.raises(RuleError) as refused:
+        enterprise.employ("JH-1", since, prov(date(2016, 10, 1)), date(2016, 1, 1))
+
+    assert refused.value.field == "since"
+    assert refused.value.rule == f"employed since {since}, before the programme began (2016-01-01)"
+    assert enterprise.workers == {}
+
+
+def test_employment_since_the_programme_began_is_kept(ledger: Ledger) -> None:
+    enterprise = ledger.load(Helper, "e-1", "helper")
+
+    enterprise.employ("JH-1", date(2016, 1, 1), prov(date(2016, 10, 1)), date(2016, 1, 1))
+
+    assert enterprise.workers == {"JH-1": date(2016, 1, 1)}
+
+
+@pytest.mark.parametrize("since", [date(1901, 1, 1), date(2015, 12, 31)])
+def test_employ_worker_since_before_the_programme_began_is_refused(
+    ledger: Ledger, since: date
+) -> None:
+    register(ledger, "JH-1")
+
+    error = refuses(ledger, RuleError, "since", lambda: employ(ledger, since))
+
+    assert error.rule == f"employed since {since}, before the programme began (2016-01-01)"
+
+
+def test_an_end_of_employment_before_it_began_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    employ(ledger, date(2016, 9, 1), date(2016, 10, 1))
+
+    error = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.end_employment(stamp("jn-01", date(2016, 8, 31)), "e-1", "JH-1"),
+    )
+
+    assert error.rule == "JH-1 was employed by e-1 only on 2016-09-01"
+
+
+def test_an_employment_may_end_the_day_it_began(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    employ(ledger, date(2016, 9, 1), date(2016, 10, 1))
+
+    ledger.end_employment(stamp("jn-01", date(2016, 9, 1)), "e-1", "JH-1")
+
+    assert ledger.load(Helper, "e-1", "helper").workers == {}
