@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.application import Ledger
+from ledger.base import natural_id
+from ledger.errors import NotFoundError
 
 from projections import catchup
 from projections.accountability import accountability as _accountability
@@ -86,7 +88,21 @@ def household(
     ledger: Ledger, number: str, as_of: date | None = None, known_at: datetime | None = None
 ) -> dict[str, Any]:
     """A household's dossier 一户一档 from the read models."""
-    return _report("household", ledger, as_of, known_at, lambda v: dossier(v.db, number))
+    try:
+        return _report("household", ledger, as_of, known_at, lambda v: dossier(v.db, number))
+    except NotFoundError:
+        if as_of is None and known_at is None:
+            raise
+        if not ledger.recorder.select_events(natural_id("household", number), limit=1):
+            raise  # not on record at all
+        when = " and ".join(
+            f"{word} {moment.isoformat()}"
+            for word, moment in (("as of", as_of), ("as known at", known_at))
+            if moment is not None
+        )
+        raise NotFoundError(
+            "household", f"{number!r} was not on record yet {when} (it is now)"
+        ) from None
 
 
 def summary(ledger: Ledger) -> dict[str, Any]:

@@ -76,6 +76,18 @@ def test_household_show_gives_the_dossier(store: str) -> None:
     assert json.loads(result.stdout)["household"]["stage"] == "registered"
 
 
+def test_household_show_before_the_identification_says_so(store: str) -> None:
+    make_store(store)  # JH-1 identified on 2016-08-01
+    show = ["--store", store, "household", "show"]
+
+    early = runner.invoke(app, [*show, "JH-1", "--as-of", "2016-07-31"])
+    never = runner.invoke(app, [*show, "JH-9", "--as-of", "2016-07-31"])
+
+    assert early.exit_code == never.exit_code == 2
+    assert "'JH-1' was not on record yet as of 2016-07-31 (it is now)" in early.stderr
+    assert "no household 'JH-9' on record" in never.stderr
+
+
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_a_query_that_runs_past_the_limit_is_stopped(
     store: str, monkeypatch: pytest.MonkeyPatch
