@@ -20,10 +20,11 @@ from typing import Annotated, Any, BinaryIO
 import orjson
 import typer
 from ledger.imports import export_commands
-from projections import api
+from projections import accountability, api, caseload, fund_report
 
 from cli.common import check_output, console, ledger_session, output_file, refusals
 from cli.privacy import reader_of
+from cli.reports import AsOfOption, KnownAtOption, times, yes_no
 
 __all__ = ["export_app"]
 
@@ -82,14 +83,17 @@ def export_report(
         ReportFormat.json
     ),
     output: OutputOption = None,
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
 ) -> None:
     """Export a report 导出报表 as JSON, CSV (a block a section) or XLSX (a sheet a section)."""
     build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
+    day, moment = times(as_of, known_at)
     target = output or (Path(f"{name.value}.xlsx") if output_format is ReportFormat.xlsx else None)
     if target is not None:
         check_output(target, "output")
     with ledger_session() as app:
-        report = build[name.value](app)
+        report = build[name.value](app, day, moment)
     if output_format is ReportFormat.xlsx:
         assert target is not None
         with output_file(target, "output") as handle:
@@ -110,15 +114,26 @@ def export_report(
         console.print(f"report written to {output}")
 
 
-def sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The report's tables: the header values as one section, then each list of rows."""
+#: Each report's sections' columns: the header of a section with no rows.
+REPORT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "caseload": caseload.COLUMNS,
+    "funds": fund_report.COLUMNS,
+    "accountability": accountability.COLUMNS,
+}
+
+
+def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
+    """The report's tables (title, columns, rows): the header values as one section, then
+    each list of rows (an empty one with the columns the report names for it)."""
     header = {k: v for k, v in report.items() if not isinstance(v, list | dict)}
-    tables = [("report", [header])]
+    named = REPORT_COLUMNS.get(str(report.get("report")), {})
+    tables = [("report", list(header), [header])]
     for key, value in report.items():
         if isinstance(value, list):
-            tables.append((key, [_flat(row) for row in value]))
+            rows = [_flat(row) for row in value]
+            tables.append((key, _columns(rows) or list(named.get(key, ())), rows))
         elif isinstance(value, dict):
-            tables.append((key, [_flat(value)]))
+            tables.append((key, list(_flat(value)), [_flat(value)]))
     return tables
 
 
@@ -151,13 +166,13 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 def to_csv(report: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for index, (title, rows) in enumerate(sections(report)):
+    for index, (title, columns, rows) in enumerate(sections(report)):
         if index:
             buffer.write("\n")
-        columns = _columns(rows)
         writer.writerow([f"# {title}"])
         writer.writerow(columns)
-        writer.writerows([row.get(c) for c in columns] for row in rows)
+        # yes/no, as `fupin report --format csv` writes them (XLSX keeps Excel's booleans)
+        writer.writerows([yes_no(row.get(c)) for c in columns] for row in rows)
     return buffer.getvalue()
 
 
@@ -166,12 +181,11 @@ def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
 
     workbook = Workbook()
     first = True
-    for title, rows in sections(report):
+    for title, columns, rows in sections(report):
         sheet = workbook.active if first else workbook.create_sheet()
         assert sheet is not None
         sheet.title = title[:31]
         first = False
-        columns = _columns(rows)
         sheet.append(columns)
         for row in rows:
             sheet.append([row.get(c) for c in columns])

@@ -92,12 +92,13 @@ def emit(
                 sys.stdout.write("\n")
             writer.writerow([f"# {section}"])
             writer.writerow(names)
-            writer.writerows([_cell(row[c]) for c in names] for row in rows)
+            writer.writerows([yes_no(row[c]) for c in names] for row in rows)
         else:
-            render_rows(section, names, [[_cell(row[c]) for c in names] for row in rows])
+            render_rows(section, names, [[yes_no(row[c]) for c in names] for row in rows])
 
 
-def _cell(value: Any) -> Any:
+def yes_no(value: Any) -> Any:
+    """A boolean cell as reports write it: yes or no."""
     return "yes" if value is True else "no" if value is False else value
 
 

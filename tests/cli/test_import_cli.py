@@ -156,6 +156,31 @@ def test_a_report_exports_as_csv_json_and_xlsx(tmp_path: Path) -> None:
     assert "# totals" in as_csv.output
     assert '"report": "funds"' in as_json.output
     assert "talks_due" in load_workbook(target).sheetnames
+    # A section with no rows keeps its header, in CSV and in the workbook.
+    assert "# exits\nyear,street,households,people\n" in as_csv.output
+    sheet = load_workbook(target)["early_unpairings"]
+    assert [c.value for c in next(sheet.iter_rows())][:3] == ["household", "street", "helper"]
+
+
+def test_an_exported_report_is_as_the_report_says_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "l.db")
+    with ledger_at(db) as ledger:
+        register(ledger, "JH-1")
+    report = ["--store", db, "report", "accountability", "--format", "csv"]
+    export = ["--store", db, "export", "report", "accountability", "--format", "csv"]
+
+    shown = runner.invoke(app, [*report, "--as-of", "2016-09-01"])
+    exported = runner.invoke(app, [*export, "--as-of", "2016-09-01"])
+    later = runner.invoke(app, [*export, "--as-of", "2016-12-31"])
+
+    assert (shown.exit_code, exported.exit_code, later.exit_code) == (0, 0, 0)
+    # yes/no as the report writes them (True/False before), and --as-of as the report takes it
+    # (the export always wrote today's report).
+    plan = shown.stdout.split("# plan\n")[1].split("\n\n")[0]
+    assert plan in exported.stdout
+    assert ",no," in plan
+    assert "True" not in exported.stdout and "False" not in exported.stdout
+    assert plan not in later.stdout
 
 
 def test_the_ledger_still_verifies_after_an_import(tmp_path: Path) -> None:
