@@ -179,7 +179,8 @@ def test_an_exported_report_is_as_the_report_says_it(tmp_path: Path) -> None:
     plan = shown.stdout.split("# plan\n")[1].split("\n\n")[0]
     assert plan in exported.stdout
     assert ",no," in plan
-    assert "True" not in exported.stdout and "False" not in exported.stdout
+    assert "True" not in exported.stdout
+    assert "False" not in exported.stdout
     assert plan not in later.stdout
 
 
