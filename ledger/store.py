@@ -101,13 +101,29 @@ def _postgres(url: str) -> StoreLocation:
         parts = urlsplit(url)
     except ValueError:  # an unclosed '[' or a bracketed host that is no IP address
         raise InputError("store", f"the host is not a valid [IPv6] address; {_PG_FORM}") from None
+    if "#" in url:
+        raise InputError("store", f"the URL holds a '#' (in a password write it %23); {_PG_FORM}")
+    if parts.query:
+        # libpq's own parameters would be dropped without a word (?sslmode=require connected
+        # in clear): libpq reads them from its environment variables, on every connection.
+        raise InputError(
+            "store",
+            "the URL holds parameters after '?', which fupin does not read: set libpq's "
+            "environment variables instead (PGSSLMODE=require, PGSSLROOTCERT=..., "
+            f"docs/operations.md); a '?' in a password is written %3F; {_PG_FORM}",
+        )
+    dbname = parts.path.lstrip("/")
+    if "@" in dbname or "/" in dbname:
+        # postgresql://u:pa/ss@host/db: a '/' in the password made 'pa' the host.
+        raise InputError(
+            "store", f"the database name holds '@' or '/' (in a password write / as %2F); {_PG_FORM}"
+        )
     try:
         port = parts.port
     except ValueError:  # not digits, or outside 0-65535
         port = 0
     if port == 0:
         raise InputError("store", f"the port is not a whole number from 1 to 65535; {_PG_FORM}")
-    dbname = parts.path.lstrip("/")
     if not parts.hostname or not dbname:
         raise InputError("store", _PG_FORM)
     port = port or 5432

@@ -111,6 +111,13 @@ PASSWORD = "s3cret-pw"
         (f"postgres://u:{PASSWORD}@[db.local]/fupin", "the host is not a valid [IPv6] address"),
         (f"postgresql://u:{PASSWORD}\udcff@db.local/fupin", "bytes that are not UTF-8"),
         (f"postgresql://u:{PASSWORD}@db.local:5432/fupin\x01", "a control character"),
+        # libpq's parameters were dropped without a word: ?sslmode=require connected in clear.
+        (f"postgresql://u:{PASSWORD}@db.local/fupin?sslmode=require", "PGSSLMODE=require"),
+        # An unencoded '#', '?' or '/' in the password split it into the host and path: parts
+        # of it reached the message and DNS.
+        (f"postgresql://u:{PASSWORD}#x@db.local/fupin", "the URL holds a '#'"),
+        (f"postgresql://u:{PASSWORD}?x@db.local/fupin", "a '?' in a password is written %3F"),
+        (f"postgresql://u:{PASSWORD}/x@db.local/fupin", "the database name holds '@' or '/'"),
     ],
 )
 def test_refuses_a_postgresql_store_url_that_cannot_be_parsed(
