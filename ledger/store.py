@@ -116,7 +116,8 @@ def _postgres(url: str) -> StoreLocation:
     if "@" in dbname or "/" in dbname:
         # postgresql://u:pa/ss@host/db: a '/' in the password made 'pa' the host.
         raise InputError(
-            "store", f"the database name holds '@' or '/' (in a password write / as %2F); {_PG_FORM}"
+            "store",
+            f"the database name holds '@' or '/' (in a password write / as %2F); {_PG_FORM}",
         )
     try:
         port = parts.port
