@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -185,8 +186,22 @@ def _pg_tool(location: StoreLocation, tool: str, *args: str) -> None:
         check=False,
     )
     if result.returncode != 0:
+        missing = _MISSING_ROLE.search(result.stderr)
+        if tool == "pg_restore" and missing is not None:
+            role = missing.group(1)
+            raise LedgerError(
+                "store",
+                f"pg_restore failed: the backup grants rights to the role {role!r}, which this "
+                f'server does not have; create it first (CREATE ROLE "{role}" NOLOGIN), then '
+                "restore again; nothing was restored (docs/operations.md)",
+            )
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         raise LedgerError("store", f"{tool} failed: {lines[0] if lines else result.returncode}")
+
+
+#: How pg_restore says that a GRANT names a role the server does not have (the officers' role
+#: of ``protect_events``, on a new server).
+_MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
 
 
 def _find(tool: str) -> str:

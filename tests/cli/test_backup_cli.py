@@ -8,6 +8,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from ledger.store import parse_store
+from projections.pg import protect_events
+from psycopg import sql
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.pgserver import ThrowawayPostgres
@@ -93,3 +96,29 @@ def test_a_backup_never_overwrites_a_file(seeded: Fupin, tmp_path: Path) -> None
 
     assert_refused(result, "file", "exists already")
     assert file.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_restore_onto_a_server_without_the_officers_role_says_to_create_it(
+    seeded: Fupin, empty: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # A new server (disaster recovery) lacks the role protect_events granted to: pg_restore
+    # failed with its own first line, and nothing said what to do.
+    server: ThrowawayPostgres = request.getfixturevalue("pg_server")
+    role = f"clerks_{abs(hash(request.node.nodeid)) % 10**6}"
+    server.create_role(role, login=False)
+    protect_events(parse_store(seeded.store), role)
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+    with psycopg.connect(seeded.store, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+    with server.connect(dbname="postgres") as conn:
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+    result = seeded(f"--store {empty} restore {file}")
+
+    assert_refused(result, "store", f"the backup grants rights to the role '{role}'")
+    assert f'CREATE ROLE "{role}" NOLOGIN' in result.stderr
+    assert not has_ledger(empty)
