@@ -115,10 +115,13 @@ class LedgerAggregate(Aggregate):
         self.entries: dict[int, tuple[str, Any]] = {}  # version -> (event name, key)
 
     @staticmethod
-    def check_not_before(effective: date, earliest: date | None, what: str) -> None:
-        """A step cannot take effect before the step it follows: "``what`` only on …"."""
+    def check_not_before(
+        effective: date, earliest: date | None, what: str, field: str = "effective"
+    ) -> None:
+        """A step cannot take effect before the step it follows: "``what`` only on …", refused
+        on ``field`` (the effective date, or the date field that is too early)."""
         if earliest is not None and effective < earliest:
-            raise RuleError("effective", f"{what} only on {earliest}")
+            raise RuleError(field, f"{what} only on {earliest}")
 
     def remember_entry(self, kind: str, key: Any = None) -> int:
         """Note that the event being applied now is a voidable entry; returns its version.

@@ -79,6 +79,7 @@ class FundCommands(LedgerCore):
                 raise RuleError("account", f"{code} pays only for street {account.street}")
             if payment.purpose == "household":
                 self.check_household_payment(household, payment)
+                household.check_payment_date(payment.measure_id, prov.effective)
             elif payment.purpose == "village":
                 self.check_village_payment(payment)
             else:

@@ -121,14 +121,17 @@ class Household(LedgerAggregate):
         self.agreement_on: date | None = None
         self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
         self.measures: dict[str, Measure] = {}
+        self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
         self.completed: dict[str, int] = {}  # measure id -> version of completion
         self.incomes: dict[int, int] = {}  # year -> per-capita income, fen
         self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest last
+        self.assessed_on: dict[int, date] = {}  # assessment version -> effective date
         # The assessments (versions) the household's exits rested on, every exit's.
         self.exit_assessments: set[int] = set()
         self.exit_steps: list[str] = []
         self.exit_year: int | None = None
         self.return_steps: list[str] = []
+        self.return_dates: list[date] = []  # effective date of each return step so far
         self.plan_year: int | None = None
         self.received_fen = 0
         self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
@@ -140,6 +143,7 @@ class Household(LedgerAggregate):
         self.exit_dates: list[date] = []  # effective date of each exit step so far
         self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
+        self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
     # -- identification, review, notice, signature, registration -------------------------
@@ -238,9 +242,11 @@ class Household(LedgerAggregate):
             self.stage = Stage.REJECTED
 
     def sign(self, prov: Provenance) -> None:
-        """The household signs to confirm 逐户签字确认 [四(一)]."""
+        """The household signs to confirm 逐户签字确认 [四(一)]; a household whose signature was
+        voided signs again, registered, returned or exited alike (the correction may have been
+        of the date: the new signature, like the first, is dated from the notice's start)."""
         if self.stage != Stage.UNDER_NOTICE and not (
-            self.stage in ACTIVE_STAGES and self.signed_on is None
+            self.stage in (*ACTIVE_STAGES, Stage.EXITED) and self.signed_on is None
         ):
             self.check_stage("signature", Stage.UNDER_NOTICE)
         if self.signed_on is not None:
@@ -264,6 +270,11 @@ class Household(LedgerAggregate):
             raise RuleError("objection", "an objection is still open")
         if self.signed_on is None:
             raise RuleError("signature", "the household has not signed to confirm 签字确认")
+        self.check_not_before(
+            prov.effective,
+            self.signed_on,
+            f"the registration is dated {prov.effective}; {self.number} signed to confirm 签字确认",
+        )
         if key_target and not (self.labour and self.willing):
             raise RuleError("key_target", "key targets have labour capacity and are willing [三]")
         self._registered(key_target, prov)
@@ -375,17 +386,28 @@ class Household(LedgerAggregate):
         self.check_active("measure")
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id} is already planned")
+        self.check_not_before(
+            prov.effective,
+            self.registered_on,
+            f"measure {measure.measure_id} is dated {prov.effective}; {self.number} was registered",
+        )
         self._measure_planned(measure, prov)
 
     @event("MeasurePlanned")
     def _measure_planned(self, measure: Measure, prov: Provenance) -> None:
         self.measures[measure.measure_id] = measure
+        self.measures_planned_on[measure.measure_id] = prov.effective
 
     def complete_measure(self, measure_id: str, outcome: str, prov: Provenance) -> None:
         """The measure was carried out."""
         self.check_measure(measure_id)
         if measure_id in self.completed:
             raise RuleError("measure", f"{measure_id} is already completed")
+        self.check_not_before(
+            prov.effective,
+            self.measures_planned_on.get(measure_id),
+            f"the completion is dated {prov.effective}; {measure_id} was planned",
+        )
         self._measure_completed(measure_id, outcome, prov)
 
     @event("MeasureCompleted")
@@ -405,13 +427,28 @@ class Household(LedgerAggregate):
         ``disbursement`` being the version of the ``Disbursed`` entry on the fund account)."""
         self.check_active("disbursement")
         self.check_measure(measure_id)
+        self.check_payment_date(measure_id, prov.effective)
         self._funds_received(account, disbursement, measure_id, amount_fen, prov)
+
+    def check_payment_date(self, measure_id: str, effective: date) -> None:
+        """Money reaches a household only once it is registered and the measure is planned."""
+        self.check_not_before(
+            effective,
+            self.registered_on,
+            f"the payment is dated {effective}; {self.number} was registered",
+        )
+        self.check_not_before(
+            effective,
+            self.measures_planned_on.get(measure_id),
+            f"the payment is dated {effective}; measure {measure_id} was planned",
+        )
 
     @event("FundsReceived")
     def _funds_received(
         self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance
     ) -> None:
         self.receipts[(account, disbursement)] = amount_fen
+        self.receipt_dates[(account, disbursement)] = prov.effective
         self.received_fen += amount_fen
 
     def void_receipt(self, account: str, disbursement: int, reason: str, prov: Provenance) -> None:
@@ -426,6 +463,7 @@ class Household(LedgerAggregate):
         self, account: str, disbursement: int, reason: str, prov: Provenance
     ) -> None:
         self.received_fen -= self.receipts.pop((account, disbursement))
+        self.receipt_dates.pop((account, disbursement), None)
 
     # -- income, exit and return -----------------------------------------------------------
 
@@ -433,11 +471,32 @@ class Household(LedgerAggregate):
         """Yearly per-capita disposable income 人均可支配收入, in fen."""
         if self.stage not in (*ACTIVE_STAGES, Stage.EXITED):
             raise RuleError("stage", f"{self.number} is {self.stage}, not registered")
+        self.check_not_before(
+            prov.effective,
+            self.registered_on,
+            f"the assessment is dated {prov.effective}; {self.number} was registered",
+        )
+        self.check_year(year, prov.effective, "income assessment")
         self._income_assessed(year, income_fen, prov)
+
+    def check_year(self, year: int, effective: date, what: str) -> None:
+        """An assessment year has begun by the day its assessment (or exit) takes effect (it
+        may be late: the 2016 income is assessed in early 2017 too), and is not a year before
+        the household was registered."""
+        self.check_not_before(
+            effective, date(year, 1, 1), f"the {year} {what} is dated {effective}; {year} begins"
+        )
+        if self.registered_on is not None and year < self.registered_on.year:
+            raise RuleError(
+                "year",
+                f"{self.number} was registered on {self.registered_on}: no {what} for {year}, "
+                f"a year before {self.registered_on.year}",
+            )
 
     @event("IncomeAssessed")
     def _income_assessed(self, year: int, income_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("IncomeAssessed", (year, income_fen))
+        self.assessed_on[version] = prov.effective
         self.income_entries.setdefault(year, []).append(version)
         self.incomes[year] = income_fen
 
@@ -452,6 +511,7 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "year", f"after its return {self.number} is in the {self.plan_year} plan [六(六)]"
             )
+        self.check_year(year, prov.effective, "exit proposal")
         income = self.incomes.get(year)
         if income is None:
             raise RuleError("income", f"no income assessment for {year}")
@@ -461,6 +521,12 @@ class Household(LedgerAggregate):
                 f"{format_yuan(income)} yuan is below the {year} threshold "
                 f"{format_yuan(threshold_fen)} yuan",
             )
+        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        self.check_not_before(
+            prov.effective,
+            self.assessed_on.get(live[-1]) if live else None,
+            f"the exit proposal is dated {prov.effective}; its {year} income was assessed",
+        )
         self._exit_proposed(year, income, threshold_fen, prov)
 
     @event("ExitProposed")
@@ -483,7 +549,21 @@ class Household(LedgerAggregate):
         self.check_after_last_step(prov.effective)
         if step == "approved" and self.exit_notice_end and prov.effective <= self.exit_notice_end:
             raise RuleError("effective", f"the exit notice runs until {self.exit_notice_end}")
+        if step == "approved":
+            self.check_paid_before_exit(prov.effective)
         self._exit_advanced(step, prov)
+
+    def check_paid_before_exit(self, effective: date) -> None:
+        """No exit before a payment the household received: it is paid only until it exits."""
+        if not self.receipt_dates:
+            return
+        (account, version), paid = max(self.receipt_dates.items(), key=lambda item: item[1])
+        if effective < paid:
+            raise RuleError(
+                "effective",
+                f"the exit approval is dated {effective}; {self.number} received a payment "
+                f"dated {paid} ({account} #{version}): no exit before a payment it received",
+            )
 
     def check_after_last_step(self, effective: date) -> None:
         """Exit steps happen in order in time too, not only in sequence."""
@@ -499,6 +579,10 @@ class Household(LedgerAggregate):
         if days < min_days:
             raise RuleError("end", f"the notice lasts {days} days; the plan needs {min_days}")
         self.check_after_last_step(prov.effective)
+        for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):
+            self.check_not_before(
+                start, earlier, f"the exit notice starts {start}; the exit was {when}", "start"
+            )
         self._exit_noticed(start, end, prov)
 
     @event("ExitNoticed")
@@ -514,6 +598,7 @@ class Household(LedgerAggregate):
         if step == "approved":
             self.stage = Stage.EXITED
             self.return_steps = []
+            self.return_dates = []
 
     def advance_return(self, step: str, disaster: str, authority: str, prov: Provenance) -> None:
         """Return to poverty 返贫 by a major disaster: recognised by a department at district
@@ -522,11 +607,19 @@ class Household(LedgerAggregate):
         if self.stage != Stage.EXITED:
             raise RuleError("stage", f"{self.number} has not exited; no return to record")
         self.check_next_step("return", self.return_steps, RETURN_STEPS, step)
+        if self.return_dates:
+            after, earliest = f"return {self.return_steps[-1]} took effect", self.return_dates[-1]
+        else:  # recognised: not before the exit it returns from was approved
+            after, earliest = f"the exit of {self.number} was approved", self.exit_dates[-1]
+        self.check_not_before(
+            prov.effective, earliest, f"return {step} is dated {prov.effective}; {after}"
+        )
         self._return_advanced(step, disaster, authority, prov)
 
     @event("ReturnAdvanced")
     def _return_advanced(self, step: str, disaster: str, authority: str, prov: Provenance) -> None:
         self.return_steps.append(step)
+        self.return_dates.append(prov.effective)
         if step == "approved":
             self.stage = Stage.RETURNED
             self.plan_year = prov.effective.year + 1

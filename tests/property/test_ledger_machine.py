@@ -40,6 +40,8 @@ JN = "jn-01"
 SIGNED = date(2016, 8, 5)
 REGISTERED = date(2016, 8, 20)
 PAIRED = date(2016, 8, 21)
+#: Incomes are assessed, and exits proposed, verified and noticed, after the registration.
+ASSESSED = date(2016, 11, 1)
 RURAL_2016_THRESHOLD = 810_000  # 45 % of 18,000 yuan, in fen
 
 
@@ -170,7 +172,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data(), income=st.integers(780_000, 900_000))
     def assess_income(self, data: st.DataObject, income: int) -> None:
         number = data.draw(st.sampled_from(self.numbers_in(Stage.REGISTERED)))
-        self.app.assess_income(stamp(JN), number, 2016, income)
+        self.app.assess_income(stamp(JN, ASSESSED), number, 2016, income)
         self.model.income[number] = income
         self.accepted()
 
@@ -184,9 +186,11 @@ class LedgerMachine(RuleBasedStateMachine):
             and self.model.income.get(number, 0) >= RURAL_2016_THRESHOLD
         )
         if not allowed:
-            self.refused(RuleError, lambda: self.app.propose_exit(stamp(JN), number, 2016))
+            self.refused(
+                RuleError, lambda: self.app.propose_exit(stamp(JN, ASSESSED), number, 2016)
+            )
             return
-        self.app.propose_exit(stamp(JN), number, 2016)
+        self.app.propose_exit(stamp(JN, ASSESSED), number, 2016)
         self.model.exit_steps[number] = ["proposed"]
         self.accepted()
 
@@ -199,12 +203,12 @@ class LedgerMachine(RuleBasedStateMachine):
         number = data.draw(st.sampled_from(self.exits_at("proposed") + self.exits_at("noticed")))
         steps = self.model.exit_steps[number]
         if steps[-1] == "proposed":
-            self.app.verify_exit(stamp(JN), number)
-            self.app.post_exit_notice(stamp(JN), number, date(2016, 8, 1), date(2016, 8, 7))
+            self.app.verify_exit(stamp(JN, ASSESSED), number)
+            self.app.post_exit_notice(stamp(JN, ASSESSED), number, ASSESSED, date(2016, 11, 7))
             steps += ["verified", "noticed"]
             self.accepted(2)
             return
-        after_notice = date(2016, 8, 8)
+        after_notice = date(2016, 11, 8)
         self.refused(
             PermissionRefusedError, lambda: self.app.approve_exit(stamp(JN, after_notice), number)
         )

@@ -99,23 +99,25 @@ def test_street_officer_works_on_their_own_streets_households(ledger: Ledger) ->
     register(ledger, "LL-1", "礼乐", village="新创")
     register(ledger, "JH-1", "江南")
 
-    ledger.plan_measure(stamp("jn-01"), "JH-1", "m1", "industry", "养鸡")
+    planned = date(2016, 8, 11)  # after the registrations (10 August)
+    ledger.plan_measure(stamp("jn-01", planned), "JH-1", "m1", "industry", "养鸡")
     refuses(
         ledger,
         PermissionRefusedError,
         "as",
-        lambda: ledger.plan_measure(stamp("jn-01"), "LL-1", "m1", "industry", "养鸡"),
+        lambda: ledger.plan_measure(stamp("jn-01", planned), "LL-1", "m1", "industry", "养鸡"),
     )
-    ledger.plan_measure(stamp("qu-01"), "LL-1", "m1", "industry", "养鸡")
+    ledger.plan_measure(stamp("qu-01", planned), "LL-1", "m1", "industry", "养鸡")
 
 
 def test_exit_approval_is_for_the_district(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp("jn-01"), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp("jn-01"), "JH-1", 2016)
-    ledger.verify_exit(stamp("jn-01"), "JH-1")
-    ledger.post_exit_notice(stamp("jn-01"), "JH-1", date(2016, 8, 1), date(2016, 8, 7))
-    after_notice = date(2016, 8, 8)
+    assessed = date(2016, 11, 1)  # after the registration (10 August)
+    ledger.assess_income(stamp("jn-01", assessed), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp("jn-01", assessed), "JH-1", 2016)
+    ledger.verify_exit(stamp("jn-01", assessed), "JH-1")
+    ledger.post_exit_notice(stamp("jn-01", assessed), "JH-1", assessed, date(2016, 11, 7))
+    after_notice = date(2016, 11, 8)
 
     refuses(
         ledger,

@@ -24,6 +24,8 @@ from tests.support import DOC, refuses, register, stamp
 
 QU = "qu-01"
 JN = "jn-01"
+#: The measure is planned after the registration (10 August 2016) and paid after it is planned.
+PLANNED, PAID = date(2016, 8, 11), date(2016, 8, 12)
 
 
 def city_account(app: Ledger, amount_fen: int = 1_000_000) -> None:
@@ -34,7 +36,7 @@ def city_account(app: Ledger, amount_fen: int = 1_000_000) -> None:
 def household_with_measure(app: Ledger, number: str = "JH-1", street: str = "江南") -> None:
     register(app, number, street, village="雄光" if street == "江南" else "新创")
     officer = JN if street == "江南" else "ll-01"
-    app.plan_measure(stamp(officer), number, "m1", "industry", "养鸡", 300_000)
+    app.plan_measure(stamp(officer, PLANNED), number, "m1", "industry", "养鸡", 300_000)
 
 
 def pay(amount_fen: int, **fields: str) -> Disbursement:
@@ -203,7 +205,7 @@ def test_disbursement_to_a_measure_is_recorded_on_account_and_household(ledger: 
     household_with_measure(ledger)
     before = ledger.event_count()
 
-    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+    ledger.disburse(stamp(QU, PAID), "city-2016", pay(300_000))
 
     assert ledger.event_count() == before + 2  # Disbursed and FundsReceived, saved together
     assert (account(ledger).balance_fen, account(ledger).disbursed_fen) == (700_000, 300_000)
@@ -213,7 +215,7 @@ def test_disbursement_to_a_measure_is_recorded_on_account_and_household(ledger: 
 def test_voiding_a_household_payment_takes_it_out_of_the_household_too(ledger: Ledger) -> None:
     city_account(ledger)
     household_with_measure(ledger)
-    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+    ledger.disburse(stamp(QU, PAID), "city-2016", pay(300_000))
     paid = version_of_last(ledger, "city-2016", "Disbursed")
     before = ledger.event_count()
 
@@ -230,7 +232,7 @@ def test_disbursement_of_the_whole_balance_leaves_zero(ledger: Ledger) -> None:
     city_account(ledger, 300_000)
     household_with_measure(ledger)
 
-    ledger.disburse(stamp(QU), "city-2016", pay(300_000))
+    ledger.disburse(stamp(QU, PAID), "city-2016", pay(300_000))
 
     assert account(ledger).balance_fen == 0
 
@@ -239,7 +241,9 @@ def test_disbursement_beyond_the_balance_is_refused(ledger: Ledger) -> None:
     city_account(ledger, 100)
     household_with_measure(ledger)
 
-    refuses(ledger, RuleError, "amount", lambda: ledger.disburse(stamp(QU), "city-2016", pay(101)))
+    refuses(
+        ledger, RuleError, "amount", lambda: ledger.disburse(stamp(QU, PAID), "city-2016", pay(101))
+    )
     assert ledger.household("JH-1").received_fen == 0
 
 
@@ -248,7 +252,10 @@ def test_disbursement_that_is_not_positive_is_refused(ledger: Ledger, amount: in
     city_account(ledger)
     household_with_measure(ledger)
     refuses(
-        ledger, RuleError, "amount", lambda: ledger.disburse(stamp(QU), "city-2016", pay(amount))
+        ledger,
+        RuleError,
+        "amount",
+        lambda: ledger.disburse(stamp(QU, PAID), "city-2016", pay(amount)),
     )
 
 
@@ -308,11 +315,12 @@ def test_a_household_payment_without_its_measure_says_to_name_it(ledger: Ledger)
 def test_disbursement_to_an_exited_household_is_refused(ledger: Ledger) -> None:
     city_account(ledger)
     household_with_measure(ledger)
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2016)
-    ledger.verify_exit(stamp(JN), "JH-1")
-    ledger.post_exit_notice(stamp(JN), "JH-1", date(2016, 8, 1), date(2016, 8, 7))
-    ledger.approve_exit(stamp(QU, date(2016, 8, 8)), "JH-1")
+    assessed = date(2016, 11, 1)
+    ledger.assess_income(stamp(JN, assessed), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN, assessed), "JH-1", 2016)
+    ledger.verify_exit(stamp(JN, assessed), "JH-1")
+    ledger.post_exit_notice(stamp(JN, assessed), "JH-1", assessed, date(2016, 11, 7))
+    ledger.approve_exit(stamp(QU, date(2016, 11, 8)), "JH-1")
 
     refuses(ledger, RuleError, "household", lambda: ledger.disburse(stamp(QU), "city-2016", pay(1)))
 

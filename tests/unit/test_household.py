@@ -28,6 +28,8 @@ JN = "jn-01"
 #: 2016) and is paired after its registration (10 August).
 SIGNED = date(2016, 8, 5)
 PAIRED = date(2016, 8, 11)
+#: A day in late 2016, after registration: for measures, 2016 assessments and exit steps.
+LATER = date(2016, 11, 1)
 
 
 def facts(number: str = "JH-9", **changes: object) -> Identification:
@@ -695,13 +697,13 @@ def test_measure_before_registration_is_refused(ledger: Ledger) -> None:
 
 def test_measure_id_is_planned_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 50_000)
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "industry", "养鸡", 50_000)
 
     refuses(
         ledger,
         RuleError,
         "measure",
-        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "education", "学费"),
+        lambda: ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "education", "学费"),
     )
 
 
@@ -727,14 +729,14 @@ def test_completing_an_unplanned_measure_is_refused(ledger: Ledger) -> None:
 
 def test_measure_is_completed_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡")
-    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done")
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "industry", "养鸡")
+    ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "done")
 
     refuses(
         ledger,
         RuleError,
         "measure",
-        lambda: ledger.complete_measure(stamp(JN), "JH-1", "m1", "again"),
+        lambda: ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "again"),
     )
 
 
@@ -753,68 +755,87 @@ def test_income_assessment_outside_the_programme_years_is_refused(ledger: Ledger
 
 def test_later_income_assessment_of_a_year_replaces_the_earlier(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 500_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 500_000)
 
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 700_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 700_000)
 
     assert ledger.household("JH-1").incomes == {2016: 700_000}
 
 
 def test_exit_of_a_household_that_is_not_a_key_target_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1", key_target=False)
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
 
-    refuses(ledger, RuleError, "key_target", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+    refuses(
+        ledger, RuleError, "key_target", lambda: ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
+    )
 
 
 def test_exit_without_that_years_income_assessment_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2017, 900_000)
+    ledger.assess_income(stamp(JN, date(2017, 11, 1)), "JH-1", 2017, 900_000)
 
-    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+    refuses(
+        ledger,
+        RuleError,
+        "income",
+        lambda: ledger.propose_exit(stamp(JN, date(2017, 11, 2)), "JH-1", 2016),
+    )
 
 
 def test_rural_exit_below_45_percent_of_rural_income_is_refused(ledger: Ledger) -> None:
     # 2016 rural per-capita disposable income 18,000 yuan: the threshold is 8,100 yuan.
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 809_999)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 809_999)
 
-    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 810_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    refuses(
+        ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
+    )
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 810_000)
+    ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
     assert ledger.household("JH-1").exit_steps == ["proposed"]
 
 
 def test_urban_exit_needs_150_percent_of_the_urban_dibao_standard(ledger: Ledger) -> None:
     # 2017 urban 低保 standard 7,800 yuan: the threshold is 11,700 yuan.
     register(ledger, "JH-1", area="urban")
-    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_169_999)
+    ledger.assess_income(stamp(JN, date(2017, 11, 1)), "JH-1", 2017, 1_169_999)
 
-    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2017))
-    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_170_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2017)
+    refuses(
+        ledger,
+        RuleError,
+        "income",
+        lambda: ledger.propose_exit(stamp(JN, date(2017, 11, 1)), "JH-1", 2017),
+    )
+    ledger.assess_income(stamp(JN, date(2017, 11, 1)), "JH-1", 2017, 1_170_000)
+    ledger.propose_exit(stamp(JN, date(2017, 11, 1)), "JH-1", 2017)
     assert ledger.household("JH-1").exit_year == 2017
 
 
 def test_exit_in_a_year_without_parameters_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2019, 9_900_000)
+    ledger.assess_income(stamp(JN, date(2019, 1, 1)), "JH-1", 2019, 9_900_000)
 
-    refuses(ledger, RuleError, "year", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2019))
+    refuses(
+        ledger,
+        RuleError,
+        "year",
+        lambda: ledger.propose_exit(stamp(JN, date(2019, 1, 1)), "JH-1", 2019),
+    )
 
 
 def test_exit_is_proposed_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
 
-    refuses(ledger, RuleError, "exit", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+    refuses(ledger, RuleError, "exit", lambda: ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016))
 
 
 def test_exit_approval_before_verification_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2016)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
 
     refuses(ledger, RuleError, "step", lambda: ledger.approve_exit(stamp("qu-01"), "JH-1"))
 
@@ -826,15 +847,17 @@ def test_exit_verification_without_a_proposal_is_refused(ledger: Ledger) -> None
 
 def test_exit_notice_shorter_than_seven_days_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp(JN), "JH-1", 2016)
-    ledger.verify_exit(stamp(JN), "JH-1")
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
+    ledger.verify_exit(stamp(JN, LATER), "JH-1")
 
     refuses(
         ledger,
         RuleError,
         "end",
-        lambda: ledger.post_exit_notice(stamp(JN), "JH-1", date(2017, 1, 13), date(2017, 1, 18)),
+        lambda: ledger.post_exit_notice(
+            stamp(JN, LATER), "JH-1", date(2017, 1, 13), date(2017, 1, 18)
+        ),
     )
 
 
@@ -849,7 +872,7 @@ def test_approved_exit_moves_the_household_out(ledger: Ledger) -> None:
 def test_income_is_still_assessed_after_exit(ledger: Ledger) -> None:
     exited(ledger, "JH-1")
 
-    ledger.assess_income(stamp(JN), "JH-1", 2017, 1_000_000)
+    ledger.assess_income(stamp(JN, date(2017, 11, 1)), "JH-1", 2017, 1_000_000)
 
     assert ledger.household("JH-1").incomes[2017] == 1_000_000
 
@@ -925,9 +948,9 @@ def test_returned_household_may_exit_again(ledger: Ledger) -> None:
         ("approved", "qu-01"),
     ):
         ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, "台风", "区气象局")
-    ledger.assess_income(stamp(JN), "JH-1", 2018, 900_000)
+    ledger.assess_income(stamp(JN, date(2018, 11, 1)), "JH-1", 2018, 900_000)
 
-    ledger.propose_exit(stamp(JN), "JH-1", 2018)
+    ledger.propose_exit(stamp(JN, date(2018, 11, 2)), "JH-1", 2018)
 
     assert ledger.household("JH-1").exit_steps == ["proposed"]
 
@@ -989,37 +1012,39 @@ def test_voiding_a_visit_removes_it(ledger: Ledger) -> None:
 
 def test_voiding_an_income_assessment_restores_the_one_before(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 500_000)
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 5_000_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 500_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 5_000_000)
     wrong = version_of_last(ledger, "JH-1", "IncomeAssessed")
 
-    ledger.correct(stamp(JN), "household", "JH-1", wrong, "typo")
+    ledger.correct(stamp(JN, LATER), "household", "JH-1", wrong, "typo")
 
     assert ledger.household("JH-1").incomes == {2016: 500_000}
 
 
 def test_voiding_the_only_income_assessment_of_a_year_removes_the_year(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
 
     entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
 
-    ledger.correct(stamp(JN), "household", "JH-1", entry, "wrong household")
+    ledger.correct(stamp(JN, LATER), "household", "JH-1", entry, "wrong household")
 
     assert ledger.household("JH-1").incomes == {}
-    refuses(ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN), "JH-1", 2016))
+    refuses(
+        ledger, RuleError, "income", lambda: ledger.propose_exit(stamp(JN, LATER), "JH-1", 2016)
+    )
 
 
 def test_voiding_a_completion_lets_the_measure_be_completed_again(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡")
-    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done")
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "industry", "养鸡")
+    ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "done")
     wrong = version_of_last(ledger, "JH-1", "MeasureCompleted")
 
-    ledger.correct(stamp(JN), "household", "JH-1", wrong, "not yet done")
+    ledger.correct(stamp(JN, LATER), "household", "JH-1", wrong, "not yet done")
 
     assert ledger.household("JH-1").completed == {}
-    ledger.complete_measure(stamp(JN), "JH-1", "m1", "done now")
+    ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "done now")
     assert list(ledger.household("JH-1").completed) == ["m1"]
 
 
@@ -1036,15 +1061,15 @@ def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> No
 
 def test_entry_is_corrected_only_once(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
     entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
-    ledger.correct(stamp(JN), "household", "JH-1", entry, "typo")
+    ledger.correct(stamp(JN, LATER), "household", "JH-1", entry, "typo")
 
     error = refuses(
         ledger,
         RuleError,
         "version",
-        lambda: ledger.correct(stamp(JN), "household", "JH-1", entry, "typo"),
+        lambda: ledger.correct(stamp(JN, LATER), "household", "JH-1", entry, "typo"),
     )
     assert "already corrected" in error.rule
 
@@ -1063,14 +1088,14 @@ def test_correcting_an_entry_that_is_not_voidable_is_refused(ledger: Ledger) -> 
 
 def test_correction_without_a_reason_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    ledger.assess_income(stamp(JN), "JH-1", 2016, 900_000)
+    ledger.assess_income(stamp(JN, LATER), "JH-1", 2016, 900_000)
     entry = version_of_last(ledger, "JH-1", "IncomeAssessed")
 
     refuses(
         ledger,
         RuleError,
         "reason",
-        lambda: ledger.correct(stamp(JN), "household", "JH-1", entry, " "),
+        lambda: ledger.correct(stamp(JN, LATER), "household", "JH-1", entry, " "),
     )
 
 

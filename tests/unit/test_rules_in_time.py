@@ -146,7 +146,7 @@ def test_a_street_officer_cannot_pay_out_of_the_city_fund(ledger: Ledger) -> Non
     ledger.open_account(stamp(QU), "city-2016", "city", 2016)
     ledger.receive_allocation(stamp(QU), "city-2016", 1_000_000)
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 300_000)
+    ledger.plan_measure(stamp(JN, date(2016, 8, 11)), "JH-1", "m1", "industry", "养鸡", 300_000)
     payment = Disbursement(100_000, "industry", "household", "JH-1", "m1")
 
     refuses(
@@ -155,7 +155,7 @@ def test_a_street_officer_cannot_pay_out_of_the_city_fund(ledger: Ledger) -> Non
         "as",
         lambda: ledger.disburse(stamp(JN), "city-2016", payment),
     )
-    ledger.disburse(stamp(QU), "city-2016", payment)
+    ledger.disburse(stamp(QU, date(2016, 8, 12)), "city-2016", payment)
     assert ledger.household("JH-1").received_fen == 100_000
 
 
@@ -163,7 +163,7 @@ def test_a_payment_dated_before_the_money_arrived_is_refused(ledger: Ledger) -> 
     ledger.open_account(stamp(QU), "city-2016", "city", 2016)
     ledger.receive_allocation(stamp(QU, date(2016, 12, 1)), "city-2016", 1_000_000)
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 300_000)
+    ledger.plan_measure(stamp(JN, date(2016, 8, 11)), "JH-1", "m1", "industry", "养鸡", 300_000)
     payment = Disbursement(100_000, "industry", "household", "JH-1", "m1")
 
     refuses(
@@ -181,7 +181,7 @@ def test_voiding_an_allocation_that_earlier_payments_relied_on_is_refused(ledger
     ledger.receive_allocation(stamp(QU, date(2016, 8, 1)), "city-2016", 100_000)
     first = ledger.load(FundAccount, "city-2016", "account").version
     register(ledger, "JH-1")
-    ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡", 300_000)
+    ledger.plan_measure(stamp(JN, date(2016, 8, 11)), "JH-1", "m1", "industry", "养鸡", 300_000)
     ledger.disburse(
         stamp(QU, date(2016, 9, 1)),
         "city-2016",
