@@ -339,6 +339,20 @@ def verify_exit(
     console.print(f"exit of household {number} verified")
 
 
+@household_app.command("withdraw-exit")
+@refusals
+def withdraw_exit(
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Why the exit is withdrawn 原因.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Withdraw an exit under way 撤回退出 (its verification 核实 failed...), saying why."""
+    with ledger_session() as app:
+        app.withdraw_exit(make_stamp(document, effective), number, reason)
+    console.print(f"exit of household {number} withdrawn")
+
+
 @household_app.command("exit-notice")
 @refusals
 def exit_notice(

@@ -196,6 +196,10 @@ class CaseworkCommands(LedgerCore):
 
         self.on_household(stamp, "propose_exit", number, act)
 
+    def withdraw_exit(self, stamp: Stamp, number: str, reason: str) -> None:
+        """An exit under way is withdrawn 撤回退出 (its verification failed...), saying why."""
+        self.on_household(stamp, "withdraw_exit", number, lambda h, p: h.withdraw_exit(reason, p))
+
     def verify_exit(self, stamp: Stamp, number: str) -> None:
         """Exit verified 核实."""
         self.on_household(stamp, "verify_exit", number, lambda h, p: h.advance_exit("verified", p))

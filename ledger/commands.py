@@ -462,6 +462,12 @@ _SPECS: tuple[CommandSpec, ...] = (
         lambda app, s, a: app.verify_exit(s, a["household"]),
     ),
     CommandSpec(
+        "withdraw_exit",
+        "撤回退出",
+        (_HOUSEHOLD, _a("reason", "原因")),
+        lambda app, s, a: app.withdraw_exit(s, a["household"], a["reason"]),
+    ),
+    CommandSpec(
         "post_exit_notice",
         "退出公示",
         (_HOUSEHOLD, _a("start", "公示开始", "date"), _a("end", "公示结束", "date")),

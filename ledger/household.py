@@ -128,6 +128,7 @@ class Household(LedgerAggregate):
         self.assessed_on: dict[int, date] = {}  # assessment version -> effective date
         # The assessments (versions) the household's exits rested on, every exit's.
         self.exit_assessments: set[int] = set()
+        self.proposal_assessment: int | None = None  # the assessment of the exit under way
         self.exit_steps: list[str] = []
         self.exit_year: int | None = None
         self.return_steps: list[str] = []
@@ -536,9 +537,31 @@ class Household(LedgerAggregate):
         self.exit_steps = ["proposed"]
         self.exit_year = year
         live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        self.proposal_assessment = live[-1] if live else None
         if live:  # the assessment ``propose_exit`` read: the year's latest live one
             self.exit_assessments.add(live[-1])
         self.exit_dates = [prov.effective]
+        self.exit_notice_end = None
+
+    def withdraw_exit(self, reason: str, prov: Provenance) -> None:
+        """An exit under way is withdrawn 撤回: its verification 核实 failed, or the notice 公示
+        raised what stops it. The household stays assisted; a later exit is proposed anew."""
+        if self.stage == Stage.EXITED or not self.exit_steps:
+            raise RuleError("exit", f"{self.number} has no exit under way to withdraw")
+        if not reason.strip():
+            raise RuleError("reason", "a withdrawn exit must say why")
+        self.check_after_last_step(prov.effective)
+        self._exit_withdrawn(reason.strip(), prov)
+
+    @event("ExitWithdrawn")
+    def _exit_withdrawn(self, reason: str, prov: Provenance) -> None:
+        # The withdrawn proposal's assessment no longer holds an exit up: it may be corrected.
+        if self.proposal_assessment is not None:
+            self.exit_assessments.discard(self.proposal_assessment)
+        self.proposal_assessment = None
+        self.exit_steps = []
+        self.exit_year = None
+        self.exit_dates = []
         self.exit_notice_end = None
 
     def advance_exit(self, step: str, prov: Provenance) -> None:

@@ -750,6 +750,10 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "verify_exit" if f["step"] == "verified" else "approve_exit",
         {"household": k},
     ),
+    ("household", "ExitWithdrawn"): lambda k, f: (
+        "withdraw_exit",
+        {"household": k, "reason": f["reason"]},
+    ),
     ("household", "ReturnAdvanced"): lambda k, f: (
         "advance_return",
         {"household": k, "step": f["step"], "disaster": f["disaster"], "authority": f["authority"]},

@@ -331,6 +331,8 @@ def _exit_faults_in(
         latest[(aggregate_id, year)] = income
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):
+        if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
+            continue
         number, street, area = households[aggregate_id]
         base = {"household": number, "street": street, "recorded_by": done[-1][3]}
         year = done[-1][4]

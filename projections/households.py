@@ -375,6 +375,15 @@ def exit_advanced(db: Database, fact: Fact) -> None:
         )
 
 
+def exit_withdrawn(db: Database, fact: Fact) -> None:
+    """The exit under way ends as ``withdrawn``; the next proposal starts a new exit cycle."""
+    _exit_step(db, fact, "withdrawn", None, None)
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is not None:
+        cycle = row["exit_cycle"]
+        _set(db, fact, exit_year=None, exit_cycle=None if cycle is None else cycle + 1)
+
+
 def return_advanced(db: Database, fact: Fact) -> None:
     if fact["step"] != "approved":
         return
@@ -422,6 +431,7 @@ MODEL = ReadModel(
         "ExitProposed": exit_proposed,
         "ExitNoticed": exit_noticed,
         "ExitAdvanced": exit_advanced,
+        "ExitWithdrawn": exit_withdrawn,
         "ReturnAdvanced": return_advanced,
         "Corrected": corrected,
     },
