@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 from ledger.application import Ledger
-from ledger.notice import NoticeEntry
+from ledger.notice import ErasureUnfinishedError, NoticeEntry
 from ledger.privacy import (
     Reader,
     generate_master_key,
@@ -30,6 +30,7 @@ from cli.common import (
     EffectiveOption,
     check_output,
     console,
+    err_console,
     ledger_session,
     make_stamp,
     on_date,
@@ -38,7 +39,11 @@ from cli.common import (
     settings,
 )
 
-__all__ = ["erase", "new_master", "notice", "reader_of", "rotate_master"]
+__all__ = ["UNFINISHED", "erase", "new_master", "notice", "reader_of", "rotate_master"]
+
+#: Exit code of an erasure recorded but not finished (its key not destroyed yet): not 2,
+#: "refused", since the erasure was written; running ``fupin erase`` again finishes it.
+UNFINISHED = 3
 
 
 def reader_of(app: Ledger) -> Reader:
@@ -55,8 +60,18 @@ def erase(
 ) -> None:
     """Erase a household's personal data 删除个人信息 for good (admin): its key is destroyed."""
     with ledger_session() as app:
-        app.erase(make_stamp(document, effective), household, reason)
-    console.print(f"personal data of {household} erased; its key is destroyed")
+        try:
+            finished = app.erase(make_stamp(document, effective), household, reason)
+        except ErasureUnfinishedError as exc:
+            err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(UNFINISHED) from None
+    if finished:
+        console.print(
+            f"erasure of {household} finished: its key is destroyed "
+            "(the erasure was recorded before; nothing new recorded)"
+        )
+    else:
+        console.print(f"personal data of {household} erased; its key is destroyed")
 
 
 class NoticeFormat(StrEnum):
@@ -165,8 +180,9 @@ def rotate_master(
             make_stamp(document, effective), new_key_file.read_text("ascii").strip()
         )
     console.print(
-        f"{count} household keys re-wrapped under master key {master_key_id(new)}; "
-        f"from now on set LEDGER_MASTER_KEY_FILE={os.fspath(new_key_file)}"
+        f"{count} household keys re-wrapped under master key {master_key_id(new)} "
+        f"(recorded: MasterKeyRotated); from now on set "
+        f"LEDGER_MASTER_KEY_FILE={os.fspath(new_key_file)}"
     )
 
 

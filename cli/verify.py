@@ -14,7 +14,7 @@ from ledger.bundles import prove_household
 from ledger.errors import InputError
 from ledger.keys import load_private_key
 from ledger.transparency import Checkpoint, record_checkpoint
-from ledger.verification import VerifyReport, verify_ledger
+from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
 from rich.progress import Progress
 from rich.text import Text
 
@@ -89,17 +89,23 @@ def verify(
     _render_success(report)
 
 
+def _where(problem: Problem) -> str:
+    if problem.position == KEY_TABLE_POSITION:
+        return "the household key table"
+    return "checkpoint file" if problem.position < 0 else f"position {problem.position}"
+
+
 def _render_failure(report: VerifyReport) -> None:
     first = report.problems[0]
-    where = "checkpoint file" if first.position < 0 else f"position {first.position}"
     err_console.print(
-        Text.assemble(("FAILED", "red"), f" at {where}: {first.event}: {first.reason}"),
+        Text.assemble(("FAILED", "red"), f" at {_where(first)}: {first.event}: {first.reason}"),
         highlight=False,
         soft_wrap=True,
     )
     for problem in report.problems[1:10]:
+        where = problem.position if problem.position >= 0 else _where(problem)
         err_console.print(
-            f"  also at {problem.position}: {problem.event}: {problem.reason}",
+            f"  also at {where}: {problem.event}: {problem.reason}",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -121,6 +127,11 @@ def _render_success(report: VerifyReport) -> None:
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
     console.print("roles: every event's recorder was an active officer allowed to record it")
+    if report.erased_keys is not None:
+        console.print(
+            f"household keys: {report.erased_keys} destroyed, each by a recorded erasure; "
+            "every erasure's key destroyed"
+        )
     for size in report.checkpoints:
         console.print(f"checkpoint of size {size}: signature valid, ledger extends it")
 

@@ -148,6 +148,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),
     "PersonalDataErased": ("erase",),
+    "MasterKeyRotated": ("rotate_master",),
 }
 
 

@@ -14,8 +14,10 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -30,7 +32,9 @@ from cryptography.hazmat.primitives.serialization import (
 from ledger.errors import InputError
 
 __all__ = [
+    "KEY_TABLE_GUARD",
     "generate_key",
+    "guard_household_keys",
     "key_id",
     "load_private_key",
     "parse_public_key",
@@ -145,3 +149,61 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise InputError("key", f"{path} is not an Ed25519 key")
     return key
+
+
+#: PostgreSQL: a household key is destroyed (or marked destroyed) only once the household's
+#: ``PersonalDataErased`` event is stored, and a destroyed key is never put back; for every
+#: role, the owner included (the officers' role holds UPDATE on the table for rotation and
+#: erasure). ``{schema}``, ``{keys}`` and ``{events}`` are identifiers. Rotation re-wraps live
+#: keys and re-marks destroyed rows: neither makes a live key destroyed, so it passes.
+KEY_TABLE_GUARD = """
+CREATE OR REPLACE FUNCTION {schema}.fupin_household_keys_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.household_id IS DISTINCT FROM OLD.household_id THEN
+        RAISE EXCEPTION 'household_keys: a key stays with its household'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NULL AND NEW.wrapped_key IS NOT NULL THEN
+        RAISE EXCEPTION 'household_keys: the destroyed key of % is not put back', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (NEW.wrapped_key IS NULL OR NEW.destroyed_at IS NOT NULL)
+       AND (TG_OP = 'INSERT' OR OLD.wrapped_key IS NOT NULL OR OLD.destroyed_at IS NULL)
+       AND NOT EXISTS (
+           SELECT 1 FROM {events}
+           WHERE originator_id = NEW.household_id::uuid
+             AND topic = 'ledger.household:Household.PersonalDataErased')
+    THEN
+        RAISE EXCEPTION 'household_keys: the key of % is destroyed only after its erasure is '
+            'recorded (fupin erase)', NEW.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS fupin_keys_erased_only ON {keys};
+CREATE TRIGGER fupin_keys_erased_only BEFORE INSERT OR UPDATE ON {keys}
+    FOR EACH ROW EXECUTE FUNCTION {schema}.fupin_household_keys_guard();
+"""
+
+
+def guard_household_keys(
+    connection: Any, schema: str = "public", events: str = "ledger_events"
+) -> None:
+    """Install ``KEY_TABLE_GUARD`` on ``schema``'s ``household_keys`` through a database
+    connection of the tables' owner (psycopg's; a proposal for
+    ``projections.pg.protect_events``; it commits with the caller's transaction)."""
+    connection.execute(
+        KEY_TABLE_GUARD.format(
+            schema=_identifier(schema),
+            keys=f"{_identifier(schema)}.{_identifier('household_keys')}",
+            events=f"{_identifier(schema)}.{_identifier(events)}",
+        )
+    )
+
+
+def _identifier(name: str) -> str:
+    """A plain SQL name, quoted; anything else refused (no driver's quoting in the domain)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
+        raise InputError("schema", f"{name!r} is not a plain SQL name")
+    return f'"{name}"'

@@ -4,6 +4,14 @@ Erasure is crypto-shredding: ``PersonalDataErased`` is saved on the household fi
 key is destroyed (ledger.privacy). The order is the safe one: if the process dies between the
 two, the erasure is on record and running ``erase`` again finishes it (it destroys the key and
 records nothing new); the other order could destroy data with no record of who did it and why.
+A key that cannot be destroyed once the event is saved (the key table locked past the lock
+timeout) is ``ErasureUnfinishedError``, never a refusal: the erasure *is* recorded.
+``fupin verify`` reports an erasure left unfinished, and a key destroyed with no erasure.
+
+A master key rotation is recorded as ``MasterKeyRotated`` (who, when, on which document, the
+new master key's id, how many keys were re-wrapped), saved in the same transaction as the
+re-wrapping itself (``HouseholdKeys.rotating``): both are committed or neither, so the ledger
+never claims a rotation that did not happen, and no rotation happens unrecorded.
 
 A public notice list 公示名单 is what the street posts for the public [四(一)、六(六)]: every
 household whose identification notice 张榜公示 or exit notice 退出公示 runs in a period, with names
@@ -19,15 +27,61 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import event as event_of
+from eventsourcing.persistence import IntegrityError, OperationalError
 
-from ledger.base import LedgerAggregate
+from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import LedgerCore, Stamp
-from ledger.errors import InputError, RuleError
+from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.household import Household
 from ledger.places import Street
-from ledger.privacy import mask_id_card, mask_name, parse_master_key
+from ledger.privacy import (
+    KeysChangedError,
+    mask_id_card,
+    mask_name,
+    master_key_id,
+    parse_master_key,
+)
 
-__all__ = ["NoticeEntry", "PrivacyCommands"]
+__all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
+
+#: Tries of a rotation whose keys changed under it (a key made or destroyed meanwhile).
+_ROTATION_TRIES = 5
+
+
+class ErasureUnfinishedError(Exception):
+    """The erasure is recorded (``PersonalDataErased`` is saved) but the household's key could
+    not be destroyed yet. Not a refusal: something was written. Running ``erase`` again
+    destroys the key and records nothing new."""
+
+    def __init__(self, number: str, cause: str) -> None:
+        super().__init__(
+            f"erasure of {number} recorded (PersonalDataErased), but its key is not destroyed "
+            f"yet: {cause}; run `fupin erase {number}` again to finish it (it records nothing "
+            "new)"
+        )
+        self.number = number
+        self.cause = cause
+
+
+class MasterKeyRotation(LedgerAggregate):
+    """One rotation of the master key 轮换主密钥: who, when, on which document, under which
+    new master key (its id, never the key) and how many household keys were re-wrapped.
+    One aggregate per master key made current: a retired master key is not made current
+    again."""
+
+    @staticmethod
+    def create_id(master_id: str) -> UUID:
+        return natural_id("master key", master_id)
+
+    @event_of("MasterKeyRotated")
+    def __init__(
+        self, previous_master_id: str, master_id: str, rewrapped: int, prov: Provenance
+    ) -> None:
+        self.previous_master_id = previous_master_id
+        self.master_id = master_id
+        self.rewrapped = rewrapped
+
 
 _NOTICE_KINDS = {"NoticePosted": "identification 识别公示", "ExitNoticed": "exit 退出公示"}
 
@@ -51,16 +105,20 @@ class NoticeEntry:
 class PrivacyCommands(LedgerCore):
     """Erasure, master key rotation and public notice lists (docs/privacy.md)."""
 
-    def erase(self, stamp: Stamp, number: str, reason: str) -> None:
+    def erase(self, stamp: Stamp, number: str, reason: str) -> bool:
         """Erase the household's personal data for good (admin only): record why, then destroy
-        its key. Counts, money, the hash chain and every signature and proof stay valid."""
+        its key. Counts, money, the hash chain and every signature and proof stay valid.
+
+        Returns True when it finished an erasure recorded earlier (the key left undestroyed)
+        and recorded nothing. ``ErasureUnfinishedError`` once the event is saved but the key
+        could not be destroyed (running ``erase`` again finishes it)."""
         household = self.household(number)
         prov = self.authorise(stamp, "erase", household.street)
         if household.erased:
             if self.household_keys.is_destroyed(household.id):
                 raise RuleError("household", f"the personal data of {number} was erased")
-            self.household_keys.destroy(household.id)  # finish an erasure cut short
-            return
+            self._destroy_key(number, household.id)  # finish an erasure cut short
+            return True
 
         def attempt() -> list[LedgerAggregate]:
             fresh = self.household(number)
@@ -68,16 +126,53 @@ class PrivacyCommands(LedgerCore):
             return [fresh]
 
         self.execute(attempt)
-        self.household_keys.destroy(household.id)
+        self._destroy_key(number, household.id)
+        return False
+
+    def _destroy_key(self, number: str, household: UUID) -> None:
+        try:
+            self.household_keys.destroy(household)
+        except Exception as exc:  # whatever stopped it, the erasure itself is on record
+            raise ErasureUnfinishedError(number, _why_not_destroyed(exc)) from exc
 
     def rotate_master(self, stamp: Stamp, new_key: str) -> int:
         """Re-wrap every household key under a new master key (admin only); returns how many.
-        The old key is needed for this run and useless afterwards."""
-        self.authorise(stamp, "rotate_master")
+        The old key is needed for this run and useless afterwards.
+
+        ``MasterKeyRotated`` is saved in the transaction that re-wraps the keys, after them
+        (``HouseholdKeys.rotating``): if anything fails, neither is committed. The number it
+        records is counted before the save and checked under the key table's lock; a key made
+        or destroyed meanwhile makes the save write nothing and start again."""
+        prov = self.authorise(stamp, "rotate_master")
+        if self._batch is not None:
+            raise RuleError("key", "a master key rotation is saved on its own, not inside a batch")
+        keys = self.household_keys
         new = parse_master_key(new_key)
-        if new == self.household_keys.master:
+        old = keys.require_master("the current master key is needed to re-wrap keys")
+        if new == old:
             raise InputError("new_key", "the new master key is the current one")
-        return self.household_keys.rotate_master(new)
+        if not getattr(self.recorder, "writes_household_keys", False):
+            raise InputError("store", "this store's recorder cannot rotate the master key")
+        new_id = master_key_id(new)
+        if self.get_by_id(MasterKeyRotation.create_id(new_id)) is not None:
+            raise _reused(new_id)
+        for _ in range(_ROTATION_TRIES):
+            expected = keys.live_count()
+            rotation = MasterKeyRotation(master_key_id(old), new_id, expected, prov)
+            try:
+                with keys.rotating(new, expected):
+                    self._save_events(rotation.collect_events(), [rotation])
+            except KeysChangedError:
+                continue
+            except IntegrityError:  # another process made this master key current first
+                raise _reused(new_id) from None
+            except OperationalError as exc:  # locked past the timeout, or the server is gone
+                raise ConflictError(
+                    "store",
+                    f"the store is busy or unreachable ({exc}); nothing was rotated; try again",
+                ) from None
+            return expected
+        raise ConflictError("store", "household keys kept changing; nothing was rotated; try again")
 
     def notice_list(self, street: str, start: date, end: date) -> list[NoticeEntry]:
         """Households of ``street`` whose notice runs at some day from ``start`` to ``end``."""
@@ -121,4 +216,19 @@ def _entry(household: Household, kind: str, fields: dict[str, Any]) -> NoticeEnt
         household.area,
         fields["start"],
         fields["end"],
+    )
+
+
+def _why_not_destroyed(exc: Exception) -> str:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if "lock" in text.lower() or "busy" in text.lower():
+        return f"the key table is locked by another writer ({text})"
+    return text
+
+
+def _reused(master_id: str) -> AlreadyExistsError:
+    return AlreadyExistsError(
+        "new_key",
+        f"master key {master_id} was made current before; a retired master key is not used "
+        "again: make a fresh one (fupin keys new-master)",
     )

@@ -26,6 +26,7 @@ import hmac
 import os
 import secrets
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.persistence import Mapper, OperationalError, StoredEvent, Transcoder
 
 from ledger import clock
 from ledger.errors import InputError, LedgerError, RuleError
@@ -48,11 +49,14 @@ __all__ = [
     "HOUSEHOLD_KEYS",
     "KEY_TABLE",
     "HouseholdKeys",
+    "KeysChangedError",
     "PersonalDataMapper",
     "Reader",
     "SealBrokenError",
     "SealedPersonal",
+    "destroyed_key_rows",
     "generate_master_key",
+    "live_keys_among",
     "load_master_key",
     "mask_id_card",
     "mask_name",
@@ -205,6 +209,18 @@ _LIVE_MASTER = f"SELECT master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL
 _ANY_MASTER = f"SELECT master_id FROM {KEY_TABLE} LIMIT 1"
 _REMASTER_DESTROYED = f"UPDATE {KEY_TABLE} SET master_id = ? WHERE wrapped_key IS NULL"
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
+_LIVE_COUNT = f"SELECT COUNT(*) AS n FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL"
+#: The rows ``fupin verify`` looks at: every key destroyed or marked destroyed (as many as
+#: erasures, in a ledger nobody altered), with whether a wrapped key is still stored.
+_DESTROYED_ROWS = (
+    f"SELECT household_id, wrapped_key IS NOT NULL AS live FROM {KEY_TABLE} "
+    "WHERE wrapped_key IS NULL OR destroyed_at IS NOT NULL"
+)
+#: Tries of a key's destruction on PostgreSQL, where each statement waits a tenth of
+#: ``LEDGER_LOCK_TIMEOUT`` for a lock (ledger.application): together about the lock timeout,
+#: as eventsourcing's own statements. SQLite's one try already waits the whole timeout.
+_DESTROY_TRIES = 10
+_DESTROY_PAUSE = 0.05
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
 #: Keys read one at a time before the whole key table is read (``HouseholdKeys._row``).
@@ -221,6 +237,21 @@ HOUSEHOLD_KEYS = "household_keys"
 
 #: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
 DESTROYED = b""
+
+
+class KeysChangedError(Exception):
+    """A rotation's save found another number of live keys than its event says it re-wraps
+    (a key was made or destroyed meanwhile): nothing was written; the save is made again."""
+
+
+@dataclass(frozen=True)
+class _Rotation:
+    """A master key rotation made by the save under way (``HouseholdKeys.rotating``)."""
+
+    old: bytes
+    new: bytes
+    expected: int  # live keys the save's event says are re-wrapped
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -249,6 +280,8 @@ class HouseholdKeys:
         self._keys: dict[str, bytes] = {}
         #: Keys made for the save under way, with their rows (``prepare``, ``settle``).
         self._pending: dict[str, tuple[_Row, bytes]] = {}
+        #: The rotation the next save makes, in its transaction (``rotating``).
+        self._rotation: _Rotation | None = None
 
     @property
     def master(self) -> bytes | None:
@@ -317,6 +350,10 @@ class HouseholdKeys:
         A key another writer has stored since this process last read the table is read, not
         made again; one stored meanwhile by a racing writer makes the save's insert fail,
         and the save is retried or refused like any lost race (``Ledger.execute``)."""
+        rotation = self._rotation
+        if rotation is not None and not rotation.done:
+            assert not list(households), "a rotation's save records no personal data"
+            return self._rotate_in(rotation)
         master = self.master
         if master is None:
             return None  # key_for_writing refuses, naming the missing master key
@@ -371,6 +408,10 @@ class HouseholdKeys:
         """Store the pending keys in a transaction of their own (a store whose recorder does
         not write them with the events: a key stored before its events is harmless if their
         save then fails; events stored without their key would be unreadable forever)."""
+        if self._rotation is not None and not self._rotation.done:
+            # The rotation and its event are one transaction, or the event could claim a
+            # rotation that did not happen (``ledger.notice``): such recorders are refused.
+            raise InputError("store", "this store's recorder cannot rotate the master key")
         made = [
             (hid, row.master_id, row.wrapped_key or "") for hid, (row, _) in self._pending.items()
         ]
@@ -385,6 +426,10 @@ class HouseholdKeys:
             for hid, (row, key) in self._pending.items():
                 self._rows[hid] = row
                 self._keys[hid] = key
+            rotation = self._rotation
+            if rotation is not None and not rotation.done:
+                self._rotation = _Rotation(rotation.old, rotation.new, rotation.expected, True)
+                self._master, self._rows, self._whole, self._keys = rotation.new, {}, False, {}
         self._pending.clear()
 
     def _read_rows(self, hids: list[str]) -> None:
@@ -401,55 +446,88 @@ class HouseholdKeys:
 
     def destroy(self, household: UUID) -> None:
         """Crypto-shredding: overwrite the wrapped key and mark it destroyed, then make SQLite
-        zero the freed bytes and empty its write-ahead log so no copy lingers in the file."""
+        zero the freed bytes and empty its write-ahead log so no copy lingers in the file.
+
+        A lock held by another writer (a rotation re-wrapping every key) is waited for up to
+        about ``LEDGER_LOCK_TIMEOUT``: on PostgreSQL each statement waits a tenth of it, so
+        the update is tried again; SQLite's one try waits the whole of it. Past that the
+        store's error is raised and nothing is changed."""
         hid = str(household)
-        when = clock.now().isoformat()
         sqlite = self._is_sqlite()
-        with self._datastore().transaction(commit=True) as cursor:
+        tries = 1 if sqlite else _DESTROY_TRIES
+        try:
+            for attempt in range(tries):
+                try:
+                    with self._datastore().transaction(commit=True) as cursor:
+                        if sqlite:
+                            cursor.execute("PRAGMA secure_delete = ON")
+                        cursor.execute(self._sql(_DESTROY), (clock.now().isoformat(), hid))
+                    break
+                except OperationalError:
+                    if attempt + 1 == tries:
+                        raise
+                    time.sleep(_DESTROY_PAUSE)
             if sqlite:
-                cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute(self._sql(_DESTROY), (when, hid))
-        if sqlite:
-            with self._datastore().get_connection(commit=True) as connection:
-                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._keys.pop(hid, None)
-        self._rows.pop(hid, None)  # read the destroyed row back
+                with self._datastore().get_connection(commit=True) as connection:
+                    connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._keys.pop(hid, None)
+            self._rows.pop(hid, None)  # read the row back, destroyed or not
 
     def is_destroyed(self, household: UUID) -> bool:
+        """Whether no wrapped key of the household is stored any more (a row only marked
+        destroyed, its wrapped key still there, is not: ``destroy`` finishes it)."""
         row = self._row(str(household))
-        return row is not None and row.destroyed_at is not None
+        return row is not None and row.wrapped_key is None
 
-    def rotate_master(self, new_master: bytes) -> int:
-        """Re-wrap every live household key under ``new_master`` in one transaction; returns
-        how many. Destroyed keys stay destroyed (there is nothing to re-wrap), their rows
-        marked with the new master too: the table always says which master it is under."""
+    def live_count(self) -> int:
+        """How many live (not destroyed) keys the table holds now."""
+        self._ensure_table()
+        with self._datastore().transaction(commit=False) as cursor:
+            cursor.execute(_LIVE_COUNT)
+            return int(cursor.fetchall()[0]["n"])
+
+    @contextmanager
+    def rotating(self, new_master: bytes, expected: int) -> Iterator[None]:
+        """Within the block, the next save re-wraps every live household key under
+        ``new_master`` in its own transaction, before its events are inserted: the rotation
+        and the event that records it (``ledger.notice``) are committed together or not at
+        all. ``expected`` is how many live keys the event says are re-wrapped: a save that
+        finds another number under the table's lock raises ``KeysChangedError`` and writes
+        nothing. After the save this process reads the keys under ``new_master``."""
         old = self.master
         if old is None:
             raise InputError("master_key", "the current master key is needed to re-wrap keys")
         self._ensure_table()
-        new_id = master_key_id(new_master)
-        # Lock, read and re-wrap in ONE transaction, so no key committed meanwhile stays
-        # wrapped under the old master; other writers wait (592 k keys take ~4 s to re-wrap).
-        # A save whose keys were made under the old master and that commits afterwards is
-        # refused (``_check_master``).
-        with self._datastore().transaction(commit=True) as cursor:
+        self._rotation = _Rotation(old, new_master, expected)
+        try:
+            yield
+        finally:
+            self._rotation = None
+
+    def _rotate_in(self, rotation: _Rotation) -> Callable[[Any], None]:
+        new_id = master_key_id(rotation.new)
+        rewrap, remaster = self._sql(_REWRAP), self._sql(_REMASTER_DESTROYED)
+
+        def write(cursor: Any) -> None:
+            # The table's write lock first (writers of new keys wait: 592 k keys take ~4 s to
+            # re-wrap), then the check that no other rotation went first, then every live key
+            # read and re-wrapped: no key committed meanwhile stays under the old master.
             self._lock(cursor, "SHARE ROW EXCLUSIVE")
+            _check_master(cursor, master_key_id(rotation.old))
             cursor.execute(f"{_SELECT} WHERE wrapped_key IS NOT NULL")
             rows = [_row(record) for record in cursor.fetchall()]
-            updates = [
-                (
-                    new_id,
-                    _wrap(new_master, row.household_id, row.key_version, key),
-                    row.household_id,
+            if len(rows) != rotation.expected:
+                raise KeysChangedError(
+                    f"{len(rows)} live keys, the rotation's event says {rotation.expected}"
                 )
-                for row in rows
-                for key in (self._unwrap(row, old),)
-            ]
-            for update in updates:
-                cursor.execute(self._sql(_REWRAP), update)
-            cursor.execute(self._sql(_REMASTER_DESTROYED), (new_id,))
-        self._master, self._rows, self._whole, self._keys = new_master, {}, False, {}
-        return len(updates)
+            for row in rows:
+                key = self._unwrap(row, rotation.old)
+                wrapped = _wrap(rotation.new, row.household_id, row.key_version, key)
+                cursor.execute(rewrap, (new_id, wrapped, row.household_id))
+            cursor.execute(remaster, (new_id,))
+
+        return write
 
     # -- table access ------------------------------------------------------------------
 
@@ -539,6 +617,55 @@ def _check_master(cursor: Any, master_id: str) -> None:
             f"the household keys are wrapped under master key {found[0]['master_id']}, not "
             f"{master_id}: they were re-wrapped meanwhile; run again with the new master key",
         )
+
+
+def _key_table_exists(datastore: Any, cursor: Any) -> bool:
+    if type(datastore).__module__ == "eventsourcing.sqlite":
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (KEY_TABLE,)
+        )
+        return bool(cursor.fetchall())
+    cursor.execute("SELECT to_regclass(%s) AS found", (KEY_TABLE,))
+    row = cursor.fetchone()
+    return row is not None and row["found"] is not None
+
+
+def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool]]:
+    """Every key destroyed or marked destroyed, as (household id, whether a wrapped key is
+    still stored), in one read of the table; nothing else of a row is read and no master key
+    is needed (``fupin verify``). Streamed: memory stays flat whatever the table holds. A
+    store without the table (no household yet) gives nothing."""
+    with datastore.transaction(commit=False) as cursor:
+        if not _key_table_exists(datastore, cursor):
+            return
+        if type(datastore).__module__ == "eventsourcing.sqlite":
+            rows: Iterable[Any] = cursor.sqlite_cursor.execute(_DESTROYED_ROWS)
+        else:
+            rows = cursor.stream(_DESTROYED_ROWS)
+        for row in rows:
+            yield str(row["household_id"]), bool(row["live"])
+
+
+def live_keys_among(datastore: Any, hids: Iterable[str]) -> set[str]:
+    """Which of ``hids`` still have a wrapped key stored (read by id, a few hundred a query)."""
+    wanted = list(hids)
+    found: set[str] = set()
+    if not wanted:
+        return found
+    sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    mark = "?" if sqlite else "%s"
+    with datastore.transaction(commit=False) as cursor:
+        if not _key_table_exists(datastore, cursor):
+            return found
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            cursor.execute(
+                f"SELECT household_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL "
+                f"AND household_id IN ({', '.join([mark] * len(chunk))})",
+                chunk,
+            )
+            found.update(str(row["household_id"]) for row in cursor.fetchall())
+    return found
 
 
 def _row(record: Any) -> _Row:

@@ -18,7 +18,7 @@ first argument, authorise the actor like every other command, and save one event
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -40,10 +40,12 @@ from ledger.sealing import canonical_bytes
 
 __all__ = [
     "CHECKPOINT_VERSION",
+    "ERASURE_TOPIC",
     "LOG_NAME",
     "Checkpoint",
     "TransparencyLog",
     "checkpoint_note",
+    "erased_households",
     "record_checkpoint",
     "register_log_key",
     "register_signing_key",
@@ -224,6 +226,53 @@ def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, int
             found[uid] = (int(lowest), int(highest), int(count))
         except (TypeError, ValueError):  # a version that is no number: broken, whatever else
             found[uid] = (0, 0, 0)
+    return found
+
+
+#: The topic of an erasure (``Household.PersonalDataErased``), as every recorder stores it.
+ERASURE_TOPIC = "ledger.household:Household.PersonalDataErased"
+
+#: Ids per ``IN (...)`` when looking erasures up by household (under SQLite's 999 parameters).
+_IN_CHUNK = 500
+
+
+def erased_households(
+    recorder: ApplicationRecorder, among: Iterable[str] | None = None
+) -> set[str]:
+    """The households (``str(UUID)``, as the key table names them) with a stored
+    ``PersonalDataErased`` event: one scan of the events by topic, done by the database, that
+    reads only the ids (erasures are few; nothing is decoded). With ``among``: only those
+    households, looked up by the events' primary key. Unlike ``broken_versions`` a store that
+    cannot answer raises: saying "nothing was erased" could hide a tampered key table."""
+    table = getattr(recorder, "events_table_name", "stored_events")
+    sqlite = isinstance(recorder, SQLiteApplicationRecorder)
+    mark = "?" if sqlite else "%s"
+    statement = f"SELECT originator_id FROM {table} WHERE topic = {mark}"
+    found: set[str] = set()
+
+    def collect(rows: list[Any]) -> None:
+        for row in rows:
+            originator = next(iter(row.values())) if isinstance(row, dict) else row[0]
+            try:
+                found.add(str(originator if isinstance(originator, UUID) else UUID(originator)))
+            except (TypeError, ValueError):  # an id that is no id: the row stream reports it
+                continue
+
+    # The table's name is the recorder's own (eventsourcing checks it), never user input.
+    with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        if among is None:
+            cursor.execute(statement, (ERASURE_TOPIC,))
+            collect(cursor.fetchall())
+            return found
+        ids = [UUID(hid) for hid in among]
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            params = [u.hex if sqlite else u for u in chunk]
+            cursor.execute(
+                f"{statement} AND originator_id IN ({', '.join([mark] * len(chunk))})",
+                (ERASURE_TOPIC, *params),
+            )
+            collect(cursor.fetchall())
     return found
 
 

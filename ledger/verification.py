@@ -18,6 +18,12 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
 8. for each checkpoint given, its signature verifies with a log key the ledger registered (or
    one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
    ledger is an append-only extension of what the checkpoint saw.
+9. the key table agrees with the erasures (``check_household_keys``): every household key
+   destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, and every
+   household with that event has no wrapped key left. The table is the ledger's one mutable
+   table and erasure is irreversible, so a key destroyed outside ``fupin erase`` is tampering
+   and an erasure whose key survived is unfinished. No master key is needed: one read of the
+   key table's destroyed rows, one scan of the events by the erasure topic (ids only).
 
 Problems are sorted by position; the first is the first bad position.
 
@@ -61,10 +67,32 @@ from ledger.errors import InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
+from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
-from ledger.transparency import Checkpoint, StoredRow, broken_versions, stored_rows
+from ledger.transparency import (
+    Checkpoint,
+    StoredRow,
+    broken_versions,
+    erased_households,
+    stored_rows,
+)
 
-__all__ = ["Frontier", "Problem", "Verifier", "VerifyReport", "event_label", "verify_ledger"]
+__all__ = [
+    "KEY_TABLE_POSITION",
+    "Frontier",
+    "Problem",
+    "Verifier",
+    "VerifyReport",
+    "event_label",
+    "verify_ledger",
+]
+
+#: The position of a problem in the household key table (not in the log): reported after the
+#: log's problems, before the checkpoint files' (-1).
+KEY_TABLE_POSITION = -2
+#: Keys destroyed with no erasure found on the first read, looked up again after the key table
+#: is read (an erasure saved meanwhile); past these, reported as found.
+_RECHECK = 1000
 
 #: Problems kept in full; the rest are only counted.
 _KEEP = 50
@@ -121,6 +149,8 @@ class VerifyReport:
     checkpoints: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    #: Erasures whose key is destroyed, as the key table check found them (None: not checked).
+    erased_keys: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -253,6 +283,50 @@ class Verifier:
         if progress is not None:
             progress(self.frontier.size % 1000)
         return self.finish()
+
+    # -- the household key table ------------------------------------------------------------
+
+    def check_household_keys(self, recorder: ApplicationRecorder) -> None:
+        """Check that the key table agrees with the erasures (step 9 of the module docstring).
+
+        The erasures are read first, then the table: ``erase`` saves its event before it
+        destroys the key, so a key found destroyed with no erasure on the first read is looked
+        up again (an erasure saved in between); an erasure whose key was live is looked at
+        again after the table was read (a key destroyed in between)."""
+        try:
+            found = self._household_keys(recorder)
+        except Exception as exc:  # the store cannot answer: nothing vouches for the table
+            text = (str(exc).strip().splitlines() or [""])[0]
+            reason = f"could not be checked against the erasures: {type(exc).__name__}: {text}"
+            self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
+            return
+        self.report.erased_keys = found
+
+    def _household_keys(self, recorder: ApplicationRecorder) -> int:
+        datastore = recorder.datastore  # type: ignore[attr-defined]
+        erased = erased_households(recorder)
+        done: set[str] = set()
+        kept = 0  # erasures whose key is marked destroyed but still stored
+        unrecorded: list[str] = []
+        for hid, live in destroyed_key_rows(datastore):
+            if hid in erased:
+                done.add(hid)
+                if live:
+                    kept += 1
+                    self._problem(KEY_TABLE_POSITION, f"PersonalDataErased {hid}", _MARKED_ONLY)
+            elif len(unrecorded) < _RECHECK:
+                unrecorded.append(hid)
+            else:
+                self._problem(KEY_TABLE_POSITION, _key_label(hid), _UNRECORDED)
+        if unrecorded:
+            recorded_since = erased_households(recorder, unrecorded)
+            for hid in unrecorded:
+                if hid not in recorded_since:
+                    self._problem(KEY_TABLE_POSITION, _key_label(hid), _UNRECORDED)
+        unfinished = live_keys_among(datastore, sorted(erased - done))
+        for hid in sorted(unfinished):
+            self._problem(KEY_TABLE_POSITION, f"PersonalDataErased {hid}", _UNFINISHED)
+        return len(erased) - len(unfinished) - kept
 
     # -- per event ---------------------------------------------------------------------------
 
@@ -736,6 +810,25 @@ class Verifier:
             self.report.problems.append(Problem(position, event, reason))
 
 
+_UNRECORDED = (
+    "its key was destroyed (or marked destroyed: it reads [erased]), but no PersonalDataErased "
+    "event records an erasure of this household: the key table was changed outside "
+    "`fupin erase`"
+)
+_MARKED_ONLY = (
+    "its key is marked destroyed but its wrapped key is still stored: the erasure is "
+    "unfinished; run `fupin erase` for this household again"
+)
+_UNFINISHED = (
+    "the erasure is recorded, but the household's key is still stored: the erasure is "
+    "unfinished; run `fupin erase` for this household again"
+)
+
+
+def _key_label(hid: str) -> str:
+    return f"{KEY_TABLE} {hid}"
+
+
 def _uuid_bytes(originator: Any) -> bytes:
     """The 16 bytes of a stored originator id, read as the recorder reads one (the hot loop
     reads SQLite's 32 hex digits itself)."""
@@ -779,5 +872,6 @@ def verify_ledger(
         trusted_log_keys=trusted_log_keys,
     )
     verifier.broken_versions = broken_versions(recorder)
+    verifier.check_household_keys(recorder)
     with stored_rows(recorder) as rows:
         return verifier.run(rows, progress)

@@ -280,6 +280,7 @@ NOT_PROGRAMME_TIME = frozenset(
         "YearParametersSet",
         "Corrected",
         "PersonalDataErased",
+        "MasterKeyRotated",
     }
 )
 

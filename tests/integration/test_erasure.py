@@ -4,19 +4,33 @@ data, and the counts, money, hash chain and verification are untouched."""
 from __future__ import annotations
 
 import glob
+import threading
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 import pytest
+from cli.privacy import UNFINISHED
 from ledger.application import Ledger, open_ledger
 from ledger.errors import PermissionRefusedError, RuleError
 from ledger.household import Personal
 from ledger.imports import export_commands
-from ledger.privacy import KEY_TABLE
+from ledger.notice import ErasureUnfinishedError
+from ledger.privacy import KEY_TABLE, HouseholdKeys
 from ledger.verification import verify_ledger
 from projections import api
+from typer.testing import CliRunner
 
-from tests.support import id_card, register, stamp
+from cli import main
+from tests.integration.test_key_table_support import (
+    dsn,
+    is_sqlite,
+    key_row,
+    key_table_locked,
+    release,
+    short_lock_timeout,
+)
+from tests.support import DOC, id_card, register, stamp
 
 SECRETS = ("户主1", id_card(1), "13800000000")
 
@@ -149,10 +163,148 @@ def test_an_erasure_cut_short_before_the_key_was_destroyed_is_finished_by_erasin
 
     with monkeypatch.context() as patched:
         patched.setattr(ledger.household_keys, "destroy", cut)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(ErasureUnfinishedError, match=r"recorded .*power cut") as unfinished:
             ledger.erase(stamp("admin"), "JH-0001", "申请")
     events = ledger.event_count()
-    ledger.erase(stamp("admin"), "JH-0001", "申请")
+    finished = ledger.erase(stamp("admin"), "JH-0001", "申请")
 
+    assert unfinished.value.__cause__ is crash
+    assert finished is True
     assert ledger.event_count() == events
     assert wrapped_key(ledger, "JH-0001") is None
+
+
+# -- the key table locked by another writer (a rotation) when the key is to be destroyed ----
+
+
+def _erase_while_locked(app: Ledger, number: str) -> ErasureUnfinishedError:
+    """Erase ``number`` with the key table's lock taken by another session just after the
+    event is saved and held past the lock timeout."""
+    keys = app.household_keys
+    real_destroy = keys.destroy
+    raised: list[ErasureUnfinishedError] = []
+
+    def destroy_behind_a_lock(household: UUID) -> None:
+        with key_table_locked(app):
+            real_destroy(household)
+
+    keys.destroy = destroy_behind_a_lock  # type: ignore[method-assign]
+    try:
+        app.erase(stamp("admin"), number, "本人申请")
+    except ErasureUnfinishedError as exc:
+        raised.append(exc)
+    finally:
+        del keys.destroy
+    assert raised, "the erasure was expected to be left unfinished"
+    return raised[0]
+
+
+def test_an_erasure_whose_key_is_locked_says_it_is_recorded_and_erasing_again_finishes_it(
+    store_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(store_ledger, "JH-0001", serial=1)
+    app = short_lock_timeout(store_ledger, monkeypatch)
+    try:
+        household = str(app.household("JH-0001").id)
+        before = app.event_count()
+
+        unfinished = _erase_while_locked(app, "JH-0001")
+
+        assert "erasure of JH-0001 recorded" in str(unfinished)
+        assert "run `fupin erase JH-0001` again" in str(unfinished)
+        assert "refused" not in str(unfinished)
+        assert "\n" not in str(unfinished)
+        assert app.event_count() == before + 1  # PersonalDataErased is saved
+        assert app.history("JH-0001")[-1]["event"] == "PersonalDataErased"
+        assert key_row(app, household)[0] is not None  # and the key is still there
+        report = verify_ledger(app.recorder, app.mapper)
+        assert [(p.event, "unfinished" in p.reason) for p in report.problems] == [
+            (f"PersonalDataErased {household}", True)
+        ]
+
+        assert app.erase(stamp("admin"), "JH-0001", "本人申请") is True
+
+        assert app.event_count() == before + 1  # nothing recorded twice
+        wrapped, destroyed_at = key_row(app, household)
+        assert wrapped is None
+        assert destroyed_at is not None
+        assert app.household("JH-0001").personal.head_name == "[erased]"
+        assert verify_ledger(app.recorder, app.mapper).ok
+        with pytest.raises(RuleError, match="was erased"):
+            app.erase(stamp("admin"), "JH-0001", "本人申请")
+    finally:
+        app.close()
+
+
+def test_a_key_table_lock_released_within_the_lock_timeout_is_waited_for(
+    store_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL: each statement waits a tenth of LEDGER_LOCK_TIMEOUT, so the destruction is
+    # tried again until about the whole timeout has passed (SQLite's one try waits it all).
+    register(store_ledger, "JH-0001", serial=1)
+    app = short_lock_timeout(store_ledger, monkeypatch)
+    try:
+        keys = app.household_keys
+        real_destroy = keys.destroy
+
+        def destroy_while_a_rotation_ends(household: UUID) -> None:
+            with key_table_locked(app) as holder:
+                timer = threading.Timer(0.4, release, (holder,))
+                timer.start()
+                try:
+                    real_destroy(household)
+                finally:
+                    timer.join()
+
+        keys.destroy = destroy_while_a_rotation_ends  # type: ignore[method-assign]
+        assert app.erase(stamp("admin"), "JH-0001", "本人申请") is False
+        del keys.destroy
+
+        assert key_row(app, str(app.household("JH-0001").id))[0] is None
+    finally:
+        app.close()
+
+
+def test_the_cli_says_the_erasure_is_recorded_not_refused_and_erase_again_finishes_it(
+    store_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(store_ledger, "JH-0001", serial=1)
+    household = str(store_ledger.household("JH-0001").id)
+    assert store_ledger.location is not None
+    store = dsn(store_ledger) if not is_sqlite(store_ledger) else store_ledger.location.display
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
+    monkeypatch.setenv("PGOPTIONS", "")
+    runner = CliRunner(env={"LEDGER_STORE": store, "LEDGER_ACTOR": None, "LEDGER_KEY": None})
+    real_destroy = HouseholdKeys.destroy
+
+    def destroy_behind_a_lock(self: HouseholdKeys, household: UUID) -> None:
+        with key_table_locked(store_ledger):
+            real_destroy(self, household)
+
+    line = [
+        "--as",
+        "admin",
+        "erase",
+        "JH-0001",
+        "--reason",
+        "本人申请",
+        "-d",
+        DOC,
+        "-e",
+        "2016-08-02",
+    ]
+    with monkeypatch.context() as patched:
+        patched.setattr(HouseholdKeys, "destroy", destroy_behind_a_lock)
+        first = runner.invoke(main.app, line)
+    again = runner.invoke(main.app, line)
+
+    assert first.exit_code == UNFINISHED, first.output
+    lines = first.stderr.strip().splitlines()
+    assert len(lines) == 1, first.stderr
+    assert lines[0].startswith("erasure of JH-0001 recorded (PersonalDataErased)")
+    assert "key table is locked" in lines[0]
+    assert "run `fupin erase JH-0001` again" in lines[0]
+    assert "refused" not in first.output
+    assert again.exit_code == 0, again.output
+    assert "erasure of JH-0001 finished" in again.stdout
+    assert key_row(store_ledger, household)[0] is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -187,6 +188,22 @@ def _record_other_kinds(app: Ledger) -> Checkpoint:
             },
         )
         assert import_rows(app, [imported], source="t.csv", digest="x").written
+
+        # An exit proposed, then withdrawn (its verification failed).
+        def on(day: int) -> Stamp:
+            return Stamp("admin", date(2018, 12, day), "江高发〔2018〕9号", "")
+
+        app.review(on(1), "IMP-0001", True)
+        app.post_notice(on(2), "IMP-0001", date(2018, 12, 2), date(2018, 12, 8))
+        app.sign(on(3), "IMP-0001")
+        app.register(on(10), "IMP-0001", True)
+        app.assess_income(on(11), "IMP-0001", 2018, 5_000_000)
+        app.propose_exit(on(12), "IMP-0001", 2018)
+        app.withdraw_exit(on(13), "IMP-0001", "核实未通过")
+        # The master key rotated away and back: the session's key stays current.
+        current = os.environ["LEDGER_MASTER_KEY"]
+        app.rotate_master(at("admin"), privacy.generate_master_key())
+        app.rotate_master(at("admin"), current)
         # A batch as an older fupin recorded it (references only, no marks).
         legacy = app.get_by_id(ImportLedger.create_id())
         assert isinstance(legacy, ImportLedger)

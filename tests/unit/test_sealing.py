@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
-from ledger import authority, core, imports, sealing, transparency
+from ledger import authority, core, imports, notice, sealing, transparency
 from ledger.errors import InputError
 from ledger.keys import (
     generate_key,
@@ -96,7 +96,12 @@ def test_a_malformed_public_key_is_refused(text: str) -> None:
 
 
 def test_every_event_of_every_aggregate_has_a_permission_rule() -> None:
-    kinds = [*core.AGGREGATE_KINDS.values(), transparency.TransparencyLog, imports.ImportLedger]
+    kinds = [
+        *core.AGGREGATE_KINDS.values(),
+        transparency.TransparencyLog,
+        imports.ImportLedger,
+        notice.MasterKeyRotation,
+    ]
     names = {
         name
         for cls in kinds
@@ -104,7 +109,7 @@ def test_every_event_of_every_aggregate_has_a_permission_rule() -> None:
         if issubclass(member, Aggregate.Event) and name not in ("Event", "Created")
     }
 
-    assert {"VisitRecorded", "Corrected", "CheckpointRecorded"} <= names
+    assert {"VisitRecorded", "Corrected", "CheckpointRecorded", "MasterKeyRotated"} <= names
     assert names - set(authority.EVENT_COMMANDS) == set()
     assert all(c in authority.PERMISSIONS for cs in authority.EVENT_COMMANDS.values() for c in cs)
 
