@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from projections.engine import (
     fold,
     pages,
     positions,
+    schema_built,
 )
 from projections.storage import Database, open_database, scratch_database
 
@@ -82,9 +84,7 @@ _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, ver
 
 
 def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> int:
-    with db.transaction():
-        stale = create_tables(db)
-    if stale:
+    if _prepare(db):
         return _rebuild(db, ledger)
     tracked = positions(db)
     start = min(tracked.get(m.name, 0) for m in MODELS)
@@ -92,6 +92,11 @@ def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> i
     with closing(facts(ledger, after=start)) as stream:
         paged = pages(stream)
         page = next(paged, None)  # nothing new: no write transaction at all
+        if page is not None:
+            cannot = db.cannot_write()
+            if cannot is not None:  # a replica, an analysts' role: read them as they are
+                _note_behind(ledger, start, cannot)
+                return 0
         while page is not None:
             with db.transaction():
                 for taken in range(1, pages_per_transaction + 1):
@@ -120,11 +125,88 @@ def rebuild(ledger: Ledger) -> int:
 
 
 def _rebuild(db: Database, ledger: Ledger) -> int:
+    cannot = db.cannot_write()
+    if cannot is not None:
+        raise InputError(
+            "store", f"this connection cannot rebuild the read models ({cannot}){_ASK}"
+        )
     with db.transaction():
         tables = [table for model in MODELS for table in model.tables]
         db.clear_tables([*tables, "pj_tracking", "pj_schema"])
         db.memo("engine.positions").clear()
+        # Emptied and made again in one transaction: a reader never finds them half there
+        # (only at position 0, behind), and a catch-up meanwhile finds every model tracked.
+        create_tables(db)
     return _catch_up(db, ledger, REBUILD_PAGES)
+
+
+#: What to do when this connection may not write the read models (docs/operations.md).
+_ASK = (
+    ": the store's owner runs `fupin projections rebuild` on the primary (or an officer any "
+    "report), then try again"
+)
+
+
+def _prepare(db: Database) -> bool:
+    """Make the read models' tables if they are not all there, and say whether they were
+    built by an older ``fupin`` and need a rebuild. Looks first: read models that are there
+    and current are left alone (nothing written, no write lock), so readers that may not
+    write (a replica, an analysts' role) read them; such a reader is refused in one line when
+    they need building or rebuilding."""
+    unready = _unready(db)
+    if unready is None:
+        return False
+    cannot = db.cannot_write()
+    if cannot is not None:
+        raise InputError(
+            "store",
+            f"the read models {unready} and this connection cannot bring them up to date "
+            f"({cannot}){_ASK}",
+        )
+    with db.transaction():
+        return create_tables(db)
+
+
+def _unready(db: Database) -> str | None:
+    """What keeps the read models from being read as they are (None: nothing), by looking
+    only. Read models a newer ``fupin`` built are refused."""
+    if not schema_built(db, MODELS) or db.missing_relations(["pj_schema"]):
+        return "are not built yet (or lack a table this version of fupin adds)"
+    found = db.one("SELECT version FROM pj_schema WHERE id = 1")
+    if found is None:
+        return "keep no schema version"
+    version = _version(found[0])
+    if version is None:
+        return "keep a schema row that is no version"
+    if version < SCHEMA_VERSION:
+        return f"were built by an older fupin (schema {version}, this one reads {SCHEMA_VERSION})"
+    return None
+
+
+def _version(found: Any) -> int | None:
+    """The schema version stored (None: not a version); refuses a newer one."""
+    try:
+        version = int(found)
+    except (TypeError, ValueError):
+        return None
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            "store",
+            f"its read models were built by a newer fupin (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}): upgrade fupin",
+        )
+    return version
+
+
+def _note_behind(ledger: Ledger, position: int, cannot: str) -> None:
+    """Say on stderr, in one line, how far behind the read models read as they are lie."""
+    last = ledger.recorder.max_notification_id() or 0
+    print(
+        f"note: the read models are up to {max(last - position, 1)} events behind the ledger "
+        f"(at {position} of {last}) and this connection cannot update them ({cannot}): "
+        "read as they are",
+        file=sys.stderr,
+    )
 
 
 def create_tables(db: Database) -> bool:
@@ -144,34 +226,28 @@ def _stale(db: Database) -> bool:
             return True  # built before the version was kept
         db.execute("INSERT INTO pj_schema (id, version) VALUES (1, ?)", (SCHEMA_VERSION,))
         return False
-    try:
-        version = int(found[0])
-    except (TypeError, ValueError):
-        return True  # a schema row that is no version: rebuilt as read models of unknown age
-    if version > SCHEMA_VERSION:
-        raise InputError(
-            "store",
-            f"its read models were built by a newer fupin (schema {version}, this one reads "
-            f"{SCHEMA_VERSION}): upgrade fupin",
-        )
-    return version < SCHEMA_VERSION
+    version = _version(found[0])
+    # A schema row that is no version: rebuilt as read models of unknown age.
+    return version is None or version < SCHEMA_VERSION
 
 
 def status(ledger: Ledger) -> list[dict[str, Any]]:
     """Each read model's tracked position against the ledger's last notification."""
     db = open_database(ledger.location)
     try:
-        with db.transaction():
-            create_schema(db, MODELS)
-        tracked = positions(db)
+        # Made if missing, by a connection that may; a reader only reads (0: not built).
+        if not schema_built(db, MODELS) and db.cannot_write() is None:
+            with db.transaction():
+                create_schema(db, MODELS)
+        tracked = {} if db.missing_relations(["pj_tracking"]) else positions(db)
     finally:
         db.close()
     last = ledger.recorder.max_notification_id() or 0
     return [
         {
             "projection": m.name,
-            "position": tracked[m.name],
-            "behind": max(last - tracked[m.name], 0),
+            "position": tracked.get(m.name, 0),
+            "behind": max(last - tracked.get(m.name, 0), 0),
             "tables": list(m.tables),
         }
         for m in MODELS
@@ -188,9 +264,7 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
     key = os.urandom(32)  # the rows' hash is keyed anew each run: no change can be made ahead
     db = open_database(ledger.location)
     try:
-        with db.transaction():
-            stale = create_tables(db)
-        if stale:
+        if _prepare(db):
             # Caught up, they would be rebuilt, and whatever was changed would be gone.
             raise InputError(
                 "store",

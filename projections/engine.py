@@ -19,6 +19,7 @@ handlers and queries of present ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,6 +43,8 @@ __all__ = [
     "filter_facts",
     "pages",
     "positions",
+    "relations",
+    "schema_built",
 ]
 
 #: Events applied per transaction.
@@ -96,6 +99,26 @@ def pages(stream: Iterable[Fact], size: int = 0) -> Iterator[Iterator[Fact]]:
     stream, rest = iter(stream), (size or PAGE) - 1
     for first in stream:
         yield chain((first,), islice(stream, rest))
+
+
+_CREATES = re.compile(r"\s*CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+def relations(models: Sequence[ReadModel]) -> list[str]:
+    """The tables and indexes ``create_schema`` makes for ``models``, the tracking table
+    first."""
+    found = (_CREATES.match(statement) for model in models for statement in model.schema)
+    return ["pj_tracking", *(match[1] for match in found if match is not None)]
+
+
+def schema_built(db: Database, models: Sequence[ReadModel]) -> bool:
+    """Whether ``create_schema`` would find nothing to do: every table and index there and
+    every model tracked. Only looks: nothing is written and no write lock is taken, so a
+    read-only connection (an analysts' role, a replica) may ask."""
+    if db.missing_relations(relations(models)):
+        return False
+    tracked = positions(db)
+    return all(model.name in tracked for model in models)
 
 
 def create_schema(db: Database, models: Sequence[ReadModel]) -> None:

@@ -12,7 +12,10 @@ side, so one backup holds all of it):
   catching up at once run one after the other, and the second reads the first's tracking
   positions (the role of SQLite's ``BEGIN IMMEDIATE``);
 - analysts' SQL runs in a ``READ ONLY`` transaction with a statement timeout, then is rolled
-  back, so any write fails and nothing changes.
+  back, so any write fails and nothing changes;
+- every lock wait of the read models' own connection is bounded by ``LEDGER_LOCK_TIMEOUT``
+  (it retries nothing, unlike eventsourcing's, whose statements get a tenth of it per try), and
+  a wait past it is a ``ConflictError`` ("try again"), never the driver's error and its SQL.
 
 ``preflight`` connects once with a short timeout before the ledger opens its pool: a bad
 password or an unreachable server then fails in milliseconds with the server's own reason,
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,8 +34,8 @@ from urllib.parse import quote
 
 import psycopg
 from ledger.application import Ledger
-from ledger.errors import InputError, LedgerError
-from ledger.store import StoreLocation, parse_store
+from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.store import StoreLocation, lock_timeout, parse_store
 from psycopg.conninfo import make_conninfo
 
 from projections.storage import HIDDEN_TABLES, QUERY_SECONDS, Database, Row
@@ -56,6 +59,42 @@ _PLACEHOLDER = re.compile(r"\?")
 _INTEGER = re.compile(r"\bINTEGER\b", re.IGNORECASE)
 _TEXT = re.compile(r"\bTEXT\b", re.IGNORECASE)
 _CREATE_IF_MISSING = re.compile(r"\s*CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+@contextmanager
+def _refusing(seconds: int, reader: str = "", *, analysts_sql: bool = False) -> Iterator[None]:
+    """A lock wait past ``seconds`` (or a deadlock, or a cancelled statement) as a one-line
+    ``ConflictError``: the driver's own message quotes the statement. With ``reader`` (a role
+    reading the read models, outside a write transaction and outside analysts' SQL), a read
+    it may not make is refused too, naming the grant. In analysts' SQL a statement timeout
+    stays the query's own error (``storage.run_readonly`` words it)."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege as exc:
+        if not reader:
+            raise
+        reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
+        raise InputError(
+            "store",
+            f"role {reader} may not read the read models ({reason}): the store's owner grants "
+            "it SELECT on them, again once an upgrade adds a table (docs/operations.md)",
+        ) from None
+    except psycopg.errors.LockNotAvailable:
+        raise ConflictError("store", _busy(f"lock wait past {seconds} s")) from None
+    except psycopg.errors.DeadlockDetected:
+        raise ConflictError("store", _busy("deadlock")) from None
+    except psycopg.errors.QueryCanceled:
+        if analysts_sql:
+            raise
+        raise ConflictError(
+            "store",
+            "the server cancelled a statement on the read models (a statement timeout or an "
+            "administrator); try again",
+        ) from None
+
+
+def _busy(why: str) -> str:
+    return f"another process is updating the read models; try again ({why})"
 
 
 def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> str:
@@ -110,23 +149,50 @@ def _reason(exc: BaseException) -> str:
     return text.split("failed: ")[-1]
 
 
+#: Whether the connection is read-only, its role, and whether that role may update the read
+#: models: judged on the tracking table every catch-up updates, else on any read-model table
+#: there is (none: the ledger's owner, who makes them).
+_MAY_WRITE = """
+SELECT current_setting('transaction_read_only'), current_user, COALESCE(
+    (SELECT has_table_privilege(oid, 'UPDATE') FROM pg_class
+        WHERE oid = to_regclass('pj_tracking')),
+    (SELECT bool_or(has_table_privilege(c.oid, 'UPDATE')) FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND c.relname LIKE 'pj\\_%' AND n.nspname = current_schema()),
+    true)
+"""
+
+
 class PgDatabase(Database):
     """``Database`` over a psycopg connection: ``?`` parameters, explicit transactions."""
 
     errors: tuple[type[Exception], ...] = (psycopg.Error,)
 
-    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+    def __init__(self, connection: psycopg.Connection[Any], lock_seconds: int = 5) -> None:
         self._pg = connection
         self._depth = 0
         self._lasting = {}
+        #: How long a statement waits for another session's lock (``LEDGER_LOCK_TIMEOUT``).
+        self.lock_seconds = lock_seconds
+        self._analysts_sql = False
         self._forget()
+
+    def _waits(self) -> AbstractContextManager[None]:
+        # A read refused for want of a grant is named (not in a write transaction, whose
+        # refusals name what to write; not in analysts' SQL, whose errors are the query's).
+        reading = not self._depth and not self._analysts_sql
+        return _refusing(
+            self.lock_seconds,
+            self._pg.info.user if reading else "",
+            analysts_sql=self._analysts_sql,
+        )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         if self._queue or self._before_flush:
             self.flush()
         if self._exists(sql):
             return 0
-        with self._pg.cursor() as cursor:
+        with self._waits(), self._pg.cursor() as cursor:
             try:
                 cursor.execute(_translate(sql, params), _params(params))
             except psycopg.errors.InsufficientPrivilege:
@@ -144,7 +210,7 @@ class PgDatabase(Database):
     def _send_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
         if not rows:
             return
-        with self._pg.cursor() as cursor:
+        with self._waits(), self._pg.cursor() as cursor:
             cursor.executemany(_translate(sql, ("?",)), [_params(row) or () for row in rows])
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -158,7 +224,7 @@ class PgDatabase(Database):
     def stream(self, sql: str) -> Iterator[Row]:
         if self._queue or self._before_flush:
             self.flush()
-        with self._pg.cursor() as cursor:  # psycopg's row-by-row mode: flat memory
+        with self._waits(), self._pg.cursor() as cursor:  # row by row: flat memory
             for row in cursor.stream(_translate(sql, ())):
                 yield tuple(_value(v) for v in row)
 
@@ -167,7 +233,7 @@ class PgDatabase(Database):
         return found[0] if found else None
 
     def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        with self._pg.cursor() as cursor:
+        with self._waits(), self._pg.cursor() as cursor:
             cursor.execute(_translate(sql, params), _params(params))
             row = cursor.fetchone()
         return None if row is None else tuple(_value(v) for v in row)
@@ -175,7 +241,7 @@ class PgDatabase(Database):
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[Row]]:
         if self._queue or self._before_flush:
             self.flush()
-        with self._pg.cursor() as cursor:
+        with self._waits(), self._pg.cursor() as cursor:
             cursor.execute(_translate(sql, params), _params(params))
             columns = [d.name for d in cursor.description or ()]
             found = cursor.fetchall() if cursor.description else []
@@ -190,15 +256,40 @@ class PgDatabase(Database):
             return False
         return _table_exists(self._pg, found[1])
 
+    def missing_relations(self, names: Iterable[str]) -> list[str]:
+        wanted = list(dict.fromkeys(names))
+        with self._waits():
+            missing = {
+                str(name)
+                for (name,) in self._pg.execute(
+                    "SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NULL",
+                    (wanted,),
+                )
+            }
+        return [name for name in wanted if name in missing]
+
+    def cannot_write(self) -> str | None:
+        with self._waits():
+            row = self._pg.execute(_MAY_WRITE).fetchone()
+        if row is None:  # pragma: no cover - a SELECT without FROM always has its row
+            return None
+        read_only, user, may_update = row
+        if read_only == "on":
+            return "it is read-only: a replica, or a role with default_transaction_read_only"
+        if not may_update:
+            return f"role {user} may only read them"
+        return None
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, serialised with every other read-model writer."""
+        """One write transaction, serialised with every other read-model writer (it waits
+        ``lock_seconds`` for the one before it, then is refused: "try again")."""
         if self._depth:
             raise RuntimeError("transactions do not nest")
         self._depth = 1
         self._forget()
         try:
-            with self._pg.transaction():
+            with self._waits(), _refusing_writes(), self._pg.transaction():
                 self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
                 yield
                 self.flush()
@@ -216,11 +307,15 @@ class PgDatabase(Database):
 
     def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
         """Run ``sql`` in a read-only transaction that is always rolled back."""
-        with self._pg.transaction(force_rollback=True):
-            self._pg.execute("SET TRANSACTION READ ONLY")
-            self._pg.execute(f"SET LOCAL statement_timeout = {QUERY_TIMEOUT_MS}")
-            self._refuse_hidden_tables(sql)
-            return self.query(sql)
+        self._analysts_sql = True
+        try:
+            with self._waits(), self._pg.transaction(force_rollback=True):
+                self._pg.execute("SET TRANSACTION READ ONLY")
+                self._pg.execute(f"SET LOCAL statement_timeout = {QUERY_TIMEOUT_MS}")
+                self._refuse_hidden_tables(sql)
+                return self.query(sql)
+        finally:
+            self._analysts_sql = False
 
     def _refuse_hidden_tables(self, sql: str) -> None:
         # PostgreSQL has no per-statement authorizer: ask the planner which tables the query
@@ -234,6 +329,28 @@ class PgDatabase(Database):
 
     def close(self) -> None:
         self._pg.close()
+
+
+@contextmanager
+def _refusing_writes() -> Iterator[None]:
+    """A read-model write this connection may not make, as a one-line refusal naming what to
+    do (the connection is read-only, or a grant is missing: a table a new version added)."""
+    try:
+        yield
+    except psycopg.errors.ReadOnlySqlTransaction:
+        raise InputError(
+            "store",
+            "this connection is read-only (a replica, or a role with "
+            "default_transaction_read_only) and cannot update the read models: the store's "
+            "owner runs `fupin projections rebuild` on the primary (or an officer any report)",
+        ) from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
+        raise InputError(
+            "store",
+            f"this role may not update the read models ({reason}): the store's owner runs "
+            "protect_events again (docs/operations.md)",
+        ) from None
 
 
 def _translate(sql: str, params: Sequence[Any]) -> str:
@@ -279,7 +396,16 @@ def _connect(location: StoreLocation) -> psycopg.Connection[Any]:
 
 def open_pg(location: StoreLocation) -> PgDatabase:
     """The read models' tables in the ledger's PostgreSQL database."""
-    return PgDatabase(_connect(location))
+    return _read_models(_connect(location), location)
+
+
+def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -> PgDatabase:
+    # This connection retries nothing: each statement may wait the whole LEDGER_LOCK_TIMEOUT
+    # (PGOPTIONS gives eventsourcing's connections a tenth, for each of its ten tries), so a
+    # report waits out a rebuild's transaction instead of failing after 0.5 s.
+    seconds = int(location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5"))
+    connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{seconds}s",))
+    return PgDatabase(connection, seconds)
 
 
 def _relations(node: Any) -> Iterator[str]:
@@ -298,7 +424,7 @@ def read_only_pg(location: StoreLocation) -> PgDatabase:
     """A connection whose every transaction is read-only by default (analysts' SQL)."""
     connection = _connect(location)
     connection.execute("SET default_transaction_read_only = on")
-    return PgDatabase(connection)
+    return _read_models(connection, location)
 
 
 #: Refuses every change to a stored event, whoever asks (the table's owner included).

@@ -227,6 +227,25 @@ class Database:
             self._depth = 0
             self._forget()
 
+    def missing_relations(self, names: Iterable[str]) -> list[str]:
+        """Which of the tables and indexes ``names`` are not there (a look: nothing is
+        written, no lock is taken)."""
+        wanted = list(dict.fromkeys(names))
+        marks = ", ".join("?" for _ in wanted)
+        found = {
+            str(name)
+            for (name,) in self.rows(
+                f"SELECT name FROM sqlite_master WHERE name IN ({marks})", wanted
+            )
+        }
+        return [name for name in wanted if name not in found]
+
+    def cannot_write(self) -> str | None:
+        """Why this connection may not update the read models (None: it may). The ledger's
+        SQLite file is opened read-write; PostgreSQL says read-only (a replica, an analysts'
+        role) or a role without the right to update them."""
+        return None
+
     def clear_tables(self, tables: Iterable[str]) -> None:
         """Empty ``tables`` for a rebuild (inside a transaction). SQLite drops them (faster
         than deleting every row); the schema then makes them again."""
