@@ -35,6 +35,7 @@ from urllib.parse import quote
 import psycopg
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.keys import guard_household_keys
 from ledger.store import StoreLocation, lock_timeout, parse_store
 from psycopg.conninfo import make_conninfo
 
@@ -489,13 +490,16 @@ def protect_events(location: StoreLocation, officers: str) -> None:
                     sql.Identifier(schema, name), role
                 )
             )
-        # Household keys (ledger.privacy): added, destroyed by overwriting, never deleted.
+        # Household keys (ledger.privacy): added, destroyed by overwriting, never deleted;
+        # destroyed only once the household's erasure is recorded, for every role (the
+        # officers' UPDATE right, which rotation and erasure need, crypto-shredded silently).
         if _table_exists(connection, f"{schema}.household_keys"):
             connection.execute(
                 sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
                     sql.Identifier(schema, "household_keys"), role
                 )
             )
+            guard_household_keys(connection, schema, events_table(location).split(".", 1)[1])
 
 
 def _table_exists(connection: psycopg.Connection[Any], name: str) -> bool:

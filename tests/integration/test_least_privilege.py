@@ -79,6 +79,26 @@ def test_the_officers_role_can_never_change_or_remove_an_event(roles: Roles, cha
     assert count(roles.owner) == before
 
 
+def test_the_officers_role_destroys_a_key_only_through_a_recorded_erasure(roles: Roles) -> None:
+    # Its UPDATE right on household_keys (for rotation and erasure) crypto-shredded a
+    # household with no PersonalDataErased and no trace.
+    shred = "UPDATE household_keys SET wrapped_key = NULL, destroyed_at = now()::text"
+    with (
+        psycopg.connect(roles.officers.dsn) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="only after its erasure"),
+    ):
+        conn.execute(shred)
+
+    app = open_ledger(roles.officers.dsn)
+    try:
+        app.erase(stamp("admin", date(2016, 9, 1)), "JH-1", "本人申请")
+        erased = app.household_keys.is_destroyed(app.household("JH-1").id)
+    finally:
+        app.close()
+
+    assert erased
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_even_the_owner_cannot_change_an_event_while_the_triggers_stand(
     roles: Roles, change: str
