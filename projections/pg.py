@@ -24,6 +24,7 @@ instead of the pool's "couldn't get a connection after 5 sec".
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -320,12 +321,23 @@ class PgDatabase(Database):
 
     def _refuse_hidden_tables(self, sql: str) -> None:
         # PostgreSQL has no per-statement authorizer: ask the planner which tables the query
-        # reads, and refuse the wrapped household keys whatever the query's spelling.
-        plan = self._pg.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchone()
-        hidden = HIDDEN_TABLES & set(_relations(plan[0] if plan else []))
+        # reads, and refuse the wrapped household keys whatever the query's spelling. A
+        # function that runs SQL given as text, or reads a table named by a value
+        # (query_to_xml('select ... from household_keys', ...)), reads what the plan does not
+        # show: refused whatever it reads. The verbose plan names each function as resolved,
+        # however the query quoted or escaped it.
+        plan = self._pg.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}").fetchone()
+        tree = plan[0] if plan else []
+        hidden = HIDDEN_TABLES & set(_relations(tree))
         if hidden:
             raise psycopg.errors.InsufficientPrivilege(
                 f"permission denied for table {', '.join(sorted(hidden))}"
+            )
+        dynamic = _DYNAMIC_SQL.search(json.dumps(tree).lower())
+        if dynamic:
+            raise psycopg.errors.InsufficientPrivilege(
+                f"permission denied for function {dynamic.group(1)}: it reads tables named by "
+                "text, which the query's check cannot see"
             )
 
     def close(self) -> None:
@@ -407,6 +419,12 @@ def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -
     seconds = int(location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5"))
     connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{seconds}s",))
     return PgDatabase(connection, seconds)
+
+
+#: Functions that run SQL given as text, or read a table or schema named by a value.
+_DYNAMIC_SQL = re.compile(
+    r"\b((?:query|table|cursor|schema|database)_to_xml\w*|ts_stat|dblink\w*|lo_\w+)\s*\("
+)
 
 
 def _relations(node: Any) -> Iterator[str]:

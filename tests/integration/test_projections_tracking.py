@@ -120,3 +120,27 @@ def test_a_query_cannot_read_the_wrapped_household_keys(ledger: Ledger) -> None:
         assert refused.value.field == "sql"
 
     assert run_query(ledger, "SELECT COUNT(*) FROM pj_households")[1] == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_query_cannot_read_the_keys_through_sql_given_as_text(ledger: Ledger) -> None:
+    # query_to_xml runs its SQL where the plan's check cannot see it: it returned the keys.
+    register(ledger, "JH-1")
+    api.catch_up(ledger)
+
+    for sql in (
+        "SELECT query_to_xml('select wrapped_key from household_keys', true, false, '')::text",
+        "SELECT \"query_to_xml\"('select 1', true, false, '')",
+        "SELECT table_to_xml('household_keys', true, false, '')",
+        "SELECT pg_catalog.cursor_to_xml('c', 1, true, false, '')",
+    ):
+        with pytest.raises(QueryError) as refused:
+            run_query(ledger, sql)
+        assert refused.value.field == "sql"
+        assert "permission denied for function" in str(refused.value)
+
+    assert run_query(ledger, "SELECT 'query_to_xml is a word here' AS t")[1] == [
+        ("query_to_xml is a word here",)
+    ]
