@@ -328,7 +328,9 @@ class PgDatabase(Database):
         # however the query quoted or escaped it.
         plan = self._pg.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}").fetchone()
         tree = plan[0] if plan else []
-        hidden = HIDDEN_TABLES & set(_relations(tree))
+        # The planner's statistics hold sample values of every column (pg_stats showed 101
+        # wrapped keys once the table was analysed): refused like the table itself.
+        hidden = (HIDDEN_TABLES | _STATISTICS) & set(_relations(tree))
         if hidden:
             raise psycopg.errors.InsufficientPrivilege(
                 f"permission denied for table {', '.join(sorted(hidden))}"
@@ -423,8 +425,11 @@ def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -
 
 #: Functions that run SQL given as text, or read a table or schema named by a value.
 _DYNAMIC_SQL = re.compile(
-    r"\b((?:query|table|cursor|schema|database)_to_xml\w*|ts_stat|dblink\w*|lo_\w+)\s*\("
+    r"\b((?:query|table|cursor|schema|database)_to_xml\w*|ts_stat|ts_rewrite|dblink\w*"
+    r"|lo_\w+)\s*\("
 )
+#: The catalogs of the planner's column statistics (sample values of every column).
+_STATISTICS = frozenset({"pg_statistic", "pg_statistic_ext_data"})
 
 
 def _relations(node: Any) -> Iterator[str]:

@@ -135,11 +135,23 @@ def test_a_query_cannot_read_the_keys_through_sql_given_as_text(ledger: Ledger) 
         "SELECT \"query_to_xml\"('select 1', true, false, '')",
         "SELECT table_to_xml('household_keys', true, false, '')",
         "SELECT pg_catalog.cursor_to_xml('c', 1, true, false, '')",
+        # ts_rewrite runs its second argument as SQL
+        "SELECT ts_rewrite('x'::tsquery, 'select ''x''::tsquery, ''y''::tsquery')",
     ):
         with pytest.raises(QueryError) as refused:
             run_query(ledger, sql)
         assert refused.value.field == "sql"
         assert "permission denied for function" in str(refused.value)
+
+    # The planner's statistics hold sample values of the keys once the table is analysed.
+    db = open_database(ledger.location)
+    try:
+        db.execute("ANALYZE household_keys")
+    finally:
+        db.close()
+    with pytest.raises(QueryError) as refused:
+        run_query(ledger, "SELECT histogram_bounds::text FROM pg_stats")
+    assert "permission denied for table" in str(refused.value)
 
     assert run_query(ledger, "SELECT 'query_to_xml is a word here' AS t")[1] == [
         ("query_to_xml is a word here",)
