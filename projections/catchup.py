@@ -77,8 +77,9 @@ REBUILD_PAGES = 50
 #: that table there (none has yet). 3 and 4 (2026-11-29): only the programme's casework,
 #: funds and oversight move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``;
 #: 3 left out seals and key events only). 5 (2026-11-29): a district inspection's finding
-#: about a village has the village's street.
-SCHEMA_VERSION = 5
+#: about a village has the village's street. 6 (2026-11-29): a finding's ``rectified_on`` is
+#: its earliest rectification report, as the inspection counts it (it was the latest).
+SCHEMA_VERSION = 6
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

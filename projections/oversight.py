@@ -94,9 +94,12 @@ def finding_recorded(db: Database, fact: Fact) -> None:
 
 
 def rectification_reported(db: Database, fact: Fact) -> None:
+    # The first report dates the rectification, as the inspection itself counts it (a later
+    # supplement moved it past the deadline: a finding rectified in time was listed overdue).
     db.write(
-        "UPDATE pj_findings SET rectified_on = ? WHERE aggregate_id = ? AND finding_id = ?",
-        (fact.effective, fact.aggregate_id, fact["finding_id"]),
+        "UPDATE pj_findings SET rectified_on = ? WHERE aggregate_id = ? AND finding_id = ? "
+        "AND (rectified_on IS NULL OR rectified_on > ?)",
+        (fact.effective, fact.aggregate_id, fact["finding_id"], fact.effective),
     )
 
 

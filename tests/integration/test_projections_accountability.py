@@ -337,10 +337,12 @@ def test_a_finding_rectified_by_its_deadline_is_not_overdue_while_it_awaits_clos
     ledger.record_finding(s, "DC-1", "F2", "village", "新创", "slow", date(2018, 1, 31))
     ledger.report_rectification(stamp("qu-01", date(2018, 1, 20)), "DC-1", "F1", "done")
     ledger.report_rectification(stamp("qu-01", date(2018, 2, 5)), "DC-1", "F2", "late")
+    ledger.report_rectification(stamp("qu-01", date(2018, 2, 6)), "DC-1", "F1", "补充材料")
 
     overdue = section(ledger, "overdue_findings", as_of=date(2018, 2, 15))
 
-    # F1 was rectified 11 days early; F2 after its deadline, and it is still open.
+    # F1 was rectified 11 days early (a supplement after the deadline does not move that);
+    # F2 after its deadline, and it is still open.
     assert [(f["finding"], f["street"], f["rectified_on"]) for f in overdue] == [
         ("F2", "礼乐", "2018-02-05")
     ]
