@@ -129,7 +129,7 @@ class FundCommands(LedgerCore):
             if household.stage not in ACTIVE_STAGES:
                 raise RuleError("household", f"{number} is {household.stage}, not registered")
             helper = self.load(Helper, enterprise, "enterprise")
-            helper.employ(number, since, prov, date(self.programme().rules.first_year, 1, 1))
+            helper.employ(number, since, prov)
             return [helper]
 
         self.execute(attempt)

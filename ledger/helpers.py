@@ -84,16 +84,10 @@ class Helper(LedgerAggregate):
         if not 0 <= team_size <= MAX_TEAM:
             raise RuleError("team_size", f"a team has 0 to {MAX_TEAM} members")
 
-    def employ(
-        self,
-        household: str,
-        since: date,
-        prov: Provenance,
-        programme_start: date | None = None,
-    ) -> None:
+    def employ(self, household: str, since: date, prov: Provenance) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)], since a day
-        of the programme (from ``programme_start``, 1 January of its first year) that is not
-        after the day the employment takes effect."""
+        not after the day the employment takes effect (it may be before the programme: a worker
+        employed already is recorded with the day the job began)."""
         if ROLE_OF_KIND[self.kind] != "enterprise":
             raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
         if household in self.workers:
@@ -102,10 +96,6 @@ class Helper(LedgerAggregate):
             raise RuleError(
                 "since",
                 f"employed since {since}, after the employment takes effect ({prov.effective})",
-            )
-        if programme_start is not None and since < programme_start:
-            raise RuleError(
-                "since", f"employed since {since}, before the programme began ({programme_start})"
             )
         self._employed(household, since, prov)
 

@@ -133,11 +133,13 @@ class Inspection(LedgerAggregate):
         if not 1 <= year < MAXYEAR:
             raise RuleError("year", f"{year} is not a year")
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
-        year_over = date(year + 1, 1, 1)
+        # The year's last day, as the accountability report counts a year over (`due_talk`
+        # from `today` >= 31 December): one definition for the report and the ledger.
+        year_over = date(year, 12, 31)
         if prov.effective < year_over:
             raise RuleError(
                 "effective",
-                f"a talk 约谈 about {street}'s {year} target only on {year_over}, once {year} "
+                f"a talk 约谈 about {street}'s {year} target only from {year_over}, once {year} "
                 f"is over and the target known missed [六(七)] (not {prov.effective})",
             )
         self._talk_held(street, year, reason, prov)
