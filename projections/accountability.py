@@ -277,6 +277,13 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
             found.append(("notice-short", f"notice {days} days; the plan needs 7 or more"))
         if signed_on is None:
             found.append(("unsigned", "no household signature 签字确认 on record"))
+        elif registered_on is not None and signed_on > registered_on:
+            # A signature voided, then given again after the registration: the household was
+            # registered on a signature it had not given (the ledger refuses this order of
+            # entry, not a correction's aftermath).
+            found.append(
+                ("signed-late", f"signed {signed_on}, after the registration on {registered_on}")
+            )
         faults.extend(
             {
                 "household": number,

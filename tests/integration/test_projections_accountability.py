@@ -180,6 +180,20 @@ def test_a_registration_after_a_short_notice_is_reported(ledger: Ledger) -> None
     ]
 
 
+def test_a_signature_given_again_after_the_registration_is_reported(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # signed 2016-08-05, registered 2016-08-10
+    signed = next(e["version"] for e in ledger.history("JH-1") if e["event"] == "Signed")
+    ledger.correct(stamp("jn-01", date(2016, 9, 1)), "household", "JH-1", signed, "日期录错")
+    ledger.sign(stamp("jn-01", date(2016, 9, 2)), "JH-1")
+
+    faults = section(ledger, "registration_faults")
+
+    # It was listed as nothing once signed again: registered on a signature not yet given.
+    assert [(f["household"], f["fault"], f["detail"]) for f in faults] == [
+        ("JH-1", "signed-late", "signed 2016-09-02, after the registration on 2016-08-10")
+    ]
+
+
 def test_a_registration_whose_signature_was_voided_is_reported(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     signed = next(e["version"] for e in ledger.history("JH-1") if e["event"] == "Signed")
