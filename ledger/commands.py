@@ -141,12 +141,12 @@ def _yuan(field: str, value: Any) -> int:
     if isinstance(value, bool):
         raise InputError(field, "expects an amount in yuan")
     if isinstance(value, int):
-        if not 0 <= value * 100 <= MAX_FEN:
-            raise InputError(field, "is out of range")
-        return value * 100
+        return parse_yuan(str(value), field)  # refused as typed text is (too large, negative)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(field, "is not a finite amount")
+        if value * 100 > MAX_FEN:  # a cell of 5e+16: too large, as the same text is
+            raise InputError(field, f"{value!r} exceeds the largest amount the ledger accepts")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
         if not _MONEY_TEXT.fullmatch(value):
             hint = "" if "e" in value else ": round the cell's formula with ROUND(…, 2)"

@@ -429,6 +429,20 @@ def test_a_formula_result_that_is_not_a_whole_amount_of_fen_says_round_it(
     ]
 
 
+@pytest.mark.parametrize("amount", [5e16, 1.5e16, 12345678901234567890.0, 50_000_000_000_000_000])
+def test_a_spreadsheet_number_too_large_is_refused_as_too_large(
+    ledger: Ledger, amount: float
+) -> None:
+    # A numeric cell or a JSON number was refused as malformed ('5e+16 is not an amount') or
+    # 'out of range', where the same amount typed as text is too large.
+    ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
+
+    result = run(ledger, [allocation_row("A", amount=amount)])
+
+    assert [e.column for e in result.errors] == ["amount"]
+    assert "exceeds the largest amount the ledger accepts" in result.errors[0].rule
+
+
 def test_only_an_exports_own_refs_are_spared_the_same_row_check(ledger: Ledger) -> None:
     ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
     run(ledger, [allocation_row("1")])
