@@ -24,7 +24,7 @@ from projections import accountability, api, caseload, fund_report
 
 from cli.common import check_output, console, ledger_session, output_file, refusals
 from cli.privacy import reader_of
-from cli.reports import AsOfOption, KnownAtOption, times, yes_no
+from cli.reports import AsOfOption, KnownAtOption, cell, times
 
 __all__ = ["export_app"]
 
@@ -172,7 +172,7 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow([f"# {title}"])
         writer.writerow(columns)
         # yes/no, as `fupin report --format csv` writes them (XLSX keeps Excel's booleans)
-        writer.writerows([yes_no(row.get(c)) for c in columns] for row in rows)
+        writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
     return buffer.getvalue()
 
 

@@ -92,13 +92,16 @@ def emit(
                 sys.stdout.write("\n")
             writer.writerow([f"# {section}"])
             writer.writerow(names)
-            writer.writerows([yes_no(row[c]) for c in names] for row in rows)
+            writer.writerows([cell(row[c]) for c in names] for row in rows)
         else:
-            render_rows(section, names, [[yes_no(row[c]) for c in names] for row in rows])
+            render_rows(section, names, [[cell(row[c]) for c in names] for row in rows])
 
 
-def yes_no(value: Any) -> Any:
-    """A boolean cell as reports write it: yes or no."""
+def cell(value: Any) -> Any:
+    """A cell as reports write it in tables and CSV: booleans yes or no, lists joined with
+    、 (a household's member names were written as a Python list)."""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
     return "yes" if value is True else "no" if value is False else value
 
 

@@ -76,6 +76,19 @@ def test_household_show_gives_the_dossier(store: str) -> None:
     assert json.loads(result.stdout)["household"]["stage"] == "registered"
 
 
+def test_household_show_as_csv_joins_the_member_names(store: str) -> None:
+    with ledger_at(store) as ledger:
+        identify(ledger, "JH-1")
+        members = Personal("户主1", id_card(1), "13800000000", "江海区", ("张三", "李四"))
+        ledger.change_members(stamp("jn-01", date(2016, 8, 2), "分户"), "JH-1", 2, members)
+
+    shown = runner.invoke(app, ["--store", store, "household", "show", "JH-1", "--format", "csv"])
+
+    # It was a Python list: "['张*', '李*']".
+    assert shown.exit_code == 0, shown.output
+    assert ",张*、李*\n" in shown.stdout  # masked for a reader with no --as
+
+
 def test_household_show_before_the_identification_says_so(store: str) -> None:
     make_store(store)  # JH-1 identified on 2016-08-01
     show = ["--store", store, "household", "show"]
