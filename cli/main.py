@@ -198,13 +198,19 @@ def _check_given_once(command: Command, ctx: Context, args: list[str]) -> None:
     from typer._click.exceptions import UsageError
     from typer.core import TyperOption
 
+    if ctx.resilient_parsing or set(ctx.help_option_names) & set(args):
+        return  # shell completion parses what is typed so far; --help wins over any mistake
     try:
         _opts, _rest, order = command.make_parser(ctx).parse_args(args=list(args))
     except UsageError:
         return  # click's own parse says what is wrong
     seen: set[str] = set()
     for param in order:
-        if not isinstance(param, TyperOption) or param.multiple or param.count or param.is_flag:
+        if not isinstance(param, TyperOption) or param.multiple or param.count:
+            continue
+        # A flag repeats harmlessly, unless it has an opposite: --accepted --rejected kept
+        # the last as silently as a value given twice.
+        if param.is_flag and not param.secondary_opts:
             continue
         if param.name in seen:
             from cli import common
@@ -216,8 +222,10 @@ def _check_given_once(command: Command, ctx: Context, args: list[str]) -> None:
 def _given_twice(param: Parameter) -> None:
     from ledger.errors import InputError
 
-    option = max(param.opts, key=len)
-    raise InputError(_field(param), f"{option} is given more than once: give it once")
+    names = "/".join(
+        max(opts, key=len) for opts in (param.opts, getattr(param, "secondary_opts", [])) if opts
+    )
+    raise InputError(_field(param), f"{names} is given more than once: give it once")
 
 
 def check_typed_text(command: Command) -> None:

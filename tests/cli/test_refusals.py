@@ -442,3 +442,30 @@ def test_refuses_a_store_given_twice(seeded: Fupin, tmp_path: Path) -> None:
     assert_refused(result, "store", "--store is given more than once: give it once")
     assert not other.exists()
     # An option that takes many values stays repeatable (--member-name: test_narrative.py).
+
+
+def test_refuses_both_sides_of_a_switch(seeded: Fupin) -> None:
+    # --accepted --rejected recorded a rejection, as silently as a value given twice.
+    refused(
+        seeded,
+        f"household review JH-0002 --accepted --rejected {doc('2016-08-02')}",
+        "jn-01",
+        "accepted",
+        "--accepted/--rejected is given more than once: give it once",
+    )
+
+
+def test_help_and_shell_completion_are_not_refused_for_an_option_given_twice(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helped = seeded("fund disburse --amount 1 --amount 2 --help")
+    monkeypatch.setenv("_FUPIN_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "fupin --store a.db --store b.db re")
+    monkeypatch.setenv("COMP_CWORD", "5")
+    completed = seeded.runner.invoke(app, [], prog_name="fupin")
+
+    assert helped.exit_code == 0
+    assert "Usage: fupin fund disburse" in helped.stdout
+    # It crashed as an internal error; now it completes what is typed.
+    assert completed.exit_code == 0, completed.output
+    assert completed.stdout.split() == ["restore", "report"]
