@@ -4,10 +4,12 @@ overwrites one, and is refused (nothing put in place) when it does not match a c
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import psycopg
 import pytest
+from ledger.base import natural_id
 from ledger.store import parse_store
 from projections.pg import protect_events
 from psycopg import sql
@@ -122,3 +124,31 @@ def test_a_restore_onto_a_server_without_the_officers_role_says_to_create_it(
     assert_refused(result, "store", f"the backup grants rights to the role '{role}'")
     assert f'CREATE ROLE "{role}" NOLOGIN' in result.stderr
     assert not has_ledger(empty)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_backup_holding_an_unfinished_erasure_is_restored_and_says_so(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    # The key survived its erasure (erase's exit 3). The log matches the checkpoint; the
+    # restore refused it as a checkpoint mismatch and threw the copy away.
+    hid = str(natural_id("household", "JH-0001"))
+    with sqlite3.connect(seeded.store) as db:
+        row = db.execute("SELECT * FROM household_keys WHERE household_id = ?", (hid,)).fetchone()
+    db.close()
+    seeded.ok(f"erase JH-0001 --reason 本人申请 {doc('2016-09-01')}", actor="admin")
+    with sqlite3.connect(seeded.store) as db:
+        db.execute("DELETE FROM household_keys WHERE household_id = ?", (hid,))
+        db.execute("INSERT INTO household_keys VALUES (?, ?, ?, ?, ?)", row)
+    db.close()
+    cp = checkpoint(seeded, tmp_path, "cp.json")
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file} --checkpoint {cp}")
+
+    assert restored.exit_code == 0, restored.output
+    assert "verified" in restored.stdout
+    assert "note: the household key table: PersonalDataErased" in restored.stderr
+    assert "unfinished" in restored.stderr
+    assert has_ledger(empty)
