@@ -151,6 +151,7 @@ EXTRA_COMMANDS: dict[str, list[tuple[str, str, str]]] = {
     "keys": [
         ("new-master", "cli.privacy", "new_master"),
         ("rotate-master", "cli.privacy", "rotate_master"),
+        ("check", "cli.privacy", "check_keys"),
     ],
 }
 

@@ -1,5 +1,5 @@
-"""``fupin erase``, ``fupin notice`` and ``fupin keys new-master`` / ``rotate-master``:
-personal data protection 个人信息保护 (docs/privacy.md)."""
+"""``fupin erase``, ``fupin notice`` and ``fupin keys new-master`` / ``rotate-master`` /
+``check``: personal data protection 个人信息保护 (docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,16 @@ from cli.common import (
     settings,
 )
 
-__all__ = ["UNFINISHED", "erase", "new_master", "notice", "reader_of", "rotate_master"]
+__all__ = [
+    "KEYS_FAILED",
+    "UNFINISHED",
+    "check_keys",
+    "erase",
+    "new_master",
+    "notice",
+    "reader_of",
+    "rotate_master",
+]
 
 #: Exit code of an erasure recorded but not finished (its key not destroyed yet): not 2,
 #: "refused", since the erasure was written; running ``fupin erase`` again finishes it.
@@ -184,6 +193,39 @@ def rotate_master(
         f"(recorded: MasterKeyRotated); from now on set "
         f"LEDGER_MASTER_KEY_FILE={os.fspath(new_key_file)}"
     )
+
+
+#: Exit code of ``keys check`` when a live key does not unwrap (as ``verify``'s failures).
+KEYS_FAILED = 1
+
+
+@refusals
+def check_keys() -> None:
+    """Unwrap every live household key 核验密钥 (admin; needs the master key), report failures."""
+    failed = 0
+
+    def problem(household: str, what: str) -> None:
+        nonlocal failed
+        failed += 1
+        err_console.print(
+            f"FAILED household_keys {household}: {what}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    with ledger_session() as app:
+        count = app.check_keys(settings.actor or os.environ.get("LEDGER_ACTOR", ""), problem)
+    if failed:
+        err_console.print(
+            f"{failed} of {count} live household keys do not unwrap: that household's personal "
+            "data cannot be read (docs/privacy.md, checking the keys)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(KEYS_FAILED)
+    console.print(f"household keys: {count} live, each unwraps under the master key")
 
 
 def _parsed(text: str) -> bytes:

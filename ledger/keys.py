@@ -151,11 +151,22 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-#: PostgreSQL: a household key is destroyed (or marked destroyed) only once the household's
-#: ``PersonalDataErased`` event is stored, and a destroyed key is never put back; for every
-#: role, the owner included (the officers' role holds UPDATE on the table for rotation and
-#: erasure). ``{schema}``, ``{keys}`` and ``{events}`` are identifiers. Rotation re-wraps live
-#: keys and re-marks destroyed rows: neither makes a live key destroyed, so it passes.
+#: PostgreSQL: what the officers' role (which holds UPDATE on the table for rotation and
+#: erasure) may do to a household key, for every role, the owner included. ``{schema}``,
+#: ``{keys}`` and ``{events}`` are identifiers.
+#:
+#: - A key stays with its household, and its ``key_version`` never changes (rotation and
+#:   erasure change neither: ``ledger.privacy.HouseholdKeys``).
+#: - A key is destroyed (or marked destroyed) only once the household's
+#:   ``PersonalDataErased`` event is stored, and a destroyed key is never put back. Only a
+#:   change *towards* destruction is checked: a row destroyed already (by a recorded erasure,
+#:   or by tampering before this guard was installed, which ``fupin verify`` reports) may
+#:   still be re-marked with a new master by a rotation, which destroys nothing more.
+#: - A live key's wrapped key changes only together with its master id, and the other way
+#:   round: a rotation re-wraps a key under a new master; nothing else writes a live key
+#:   (``UPDATE household_keys SET wrapped_key = 'AAAA'`` made a household unreadable while
+#:   ``fupin verify``, which never unwraps a key, still passed). What it cannot refuse — a
+#:   wrapped key replaced together with a made-up master id — ``fupin keys check`` finds.
 KEY_TABLE_GUARD = """
 CREATE OR REPLACE FUNCTION {schema}.fupin_household_keys_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -164,12 +175,27 @@ BEGIN
         RAISE EXCEPTION 'household_keys: a key stays with its household'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF TG_OP = 'UPDATE' AND NEW.key_version IS DISTINCT FROM OLD.key_version THEN
+        RAISE EXCEPTION 'household_keys: the key version of % does not change', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NULL AND NEW.wrapped_key IS NOT NULL THEN
         RAISE EXCEPTION 'household_keys: the destroyed key of % is not put back', OLD.household_id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF (NEW.wrapped_key IS NULL OR NEW.destroyed_at IS NOT NULL)
-       AND (TG_OP = 'INSERT' OR OLD.wrapped_key IS NOT NULL OR OLD.destroyed_at IS NULL)
+    IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NOT NULL AND NEW.wrapped_key IS NOT NULL
+       AND (NEW.wrapped_key IS DISTINCT FROM OLD.wrapped_key)
+           <> (NEW.master_id IS DISTINCT FROM OLD.master_id)
+    THEN
+        RAISE EXCEPTION 'household_keys: the key of % is re-wrapped only under a new master '
+            'key, its wrapped key and master id together (fupin keys rotate-master)',
+            OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (CASE WHEN TG_OP = 'INSERT'
+             THEN NEW.wrapped_key IS NULL OR NEW.destroyed_at IS NOT NULL
+             ELSE (OLD.wrapped_key IS NOT NULL AND NEW.wrapped_key IS NULL)
+                  OR (OLD.destroyed_at IS NULL AND NEW.destroyed_at IS NOT NULL) END)
        AND NOT EXISTS (
            SELECT 1 FROM {events}
            WHERE originator_id = NEW.household_id::uuid

@@ -11,7 +11,10 @@ timeout) is ``ErasureUnfinishedError``, never a refusal: the erasure *is* record
 A master key rotation is recorded as ``MasterKeyRotated`` (who, when, on which document, the
 new master key's id, how many keys were re-wrapped), saved in the same transaction as the
 re-wrapping itself (``HouseholdKeys.rotating``): both are committed or neither, so the ledger
-never claims a rotation that did not happen, and no rotation happens unrecorded.
+never claims a rotation that did not happen, and no rotation happens unrecorded. A master key
+any recorded rotation names, as new or as previous, is not made current again.
+``check_keys`` (``fupin keys check``) unwraps every live household key: what ``fupin verify``,
+which never needs the master key, cannot see.
 
 A public notice list 公示名单 is what the street posts for the public [四(一)、六(六)]: every
 household whose identification notice 张榜公示 or exit notice 退出公示 runs in a period, with names
@@ -20,7 +23,8 @@ and ID-card numbers masked whoever asks (the list is for the public).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,15 +32,25 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.domain import event as event_of
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
+from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import LedgerCore, Stamp
-from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
+from ledger.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionRefusedError,
+    RuleError,
+)
 from ledger.household import Household
+from ledger.officers import Officer
 from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
+    check_live_keys,
     mask_id_card,
     mask_name,
     master_key_id,
@@ -47,6 +61,9 @@ __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "Privac
 
 #: Tries of a rotation whose keys changed under it (a key made or destroyed meanwhile).
 _ROTATION_TRIES = 5
+
+#: A household id in the key table guard's refusals.
+_HOUSEHOLD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class ErasureUnfinishedError(Exception):
@@ -67,8 +84,10 @@ class ErasureUnfinishedError(Exception):
 class MasterKeyRotation(LedgerAggregate):
     """One rotation of the master key 轮换主密钥: who, when, on which document, under which
     new master key (its id, never the key) and how many household keys were re-wrapped.
-    One aggregate per master key made current: a retired master key is not made current
-    again."""
+    One aggregate per master key made current (its id from the new key's id: two saves making
+    the same key current cannot both succeed). A key that any recorded rotation names, as its
+    new or its previous master (the first master key, from ``init``, is only ever the latter),
+    is not made current again (``PrivacyCommands.rotate_master``)."""
 
     @staticmethod
     def create_id(master_id: str) -> UUID:
@@ -82,6 +101,9 @@ class MasterKeyRotation(LedgerAggregate):
         self.master_id = master_id
         self.rewrapped = rewrapped
 
+
+#: The topic of ``MasterKeyRotated``: every master key made current is named by one.
+_ROTATED = get_topic(vars(MasterKeyRotation)["MasterKeyRotated"])
 
 _NOTICE_KINDS = {"NoticePosted": "identification 识别公示", "ExitNoticed": "exit 退出公示"}
 
@@ -154,7 +176,7 @@ class PrivacyCommands(LedgerCore):
         if not getattr(self.recorder, "writes_household_keys", False):
             raise InputError("store", "this store's recorder cannot rotate the master key")
         new_id = master_key_id(new)
-        if self.get_by_id(MasterKeyRotation.create_id(new_id)) is not None:
+        if new_id in self._masters_made_current():
             raise _reused(new_id)
         for _ in range(_ROTATION_TRIES):
             expected = keys.live_count()
@@ -166,6 +188,11 @@ class PrivacyCommands(LedgerCore):
                 continue
             except IntegrityError:  # another process made this master key current first
                 raise _reused(new_id) from None
+            except ProgrammingError as exc:  # the key table's guard (PostgreSQL) refused it
+                refusal = _guard_refusal(exc)
+                if refusal is None:
+                    raise
+                raise refusal from None
             except OperationalError as exc:  # locked past the timeout, or the server is gone
                 raise ConflictError(
                     "store",
@@ -173,6 +200,33 @@ class PrivacyCommands(LedgerCore):
                 ) from None
             return expected
         raise ConflictError("store", "household keys kept changing; nothing was rotated; try again")
+
+    def check_keys(self, actor: str, problem: Callable[[str, str], None]) -> int:
+        """Unwrap every live household key under this process's master key (admin only):
+        ``problem(household id, what is wrong)`` for each key that does not unwrap; returns
+        how many live keys there are (``ledger.privacy.check_live_keys``: streamed)."""
+        if not actor.strip():
+            raise PermissionRefusedError("as", "say who checks the keys (--as admin)")
+        try:
+            officer = self.load(Officer, actor, "as")
+        except NotFoundError:
+            raise PermissionRefusedError("as", f"{actor} is not a registered officer") from None
+        if not officer.active:
+            raise PermissionRefusedError("as", f"{actor} has retired")
+        if officer.role != "admin":
+            raise PermissionRefusedError("as", f"{actor} is {officer.role}; keys check needs admin")
+        master = self.household_keys.require_master("keys check unwraps every household key")
+        return check_live_keys(self.recorder.datastore, master, problem)  # type: ignore[attr-defined]
+
+    def _masters_made_current(self) -> set[str]:
+        """The ids of every master key a recorded rotation names, as the new one or the one
+        it retired: the first master key (``init``, ``keys new-master``) is never the new key
+        of a rotation, only the previous key of the first one."""
+        named: set[str] = set()
+        for _, event in self.events_by_topic([_ROTATED]):
+            named.add(vars(event)["master_id"])
+            named.add(vars(event)["previous_master_id"])
+        return named
 
     def notice_list(self, street: str, start: date, end: date) -> list[NoticeEntry]:
         """Households of ``street`` whose notice runs at some day from ``start`` to ``end``."""
@@ -229,6 +283,32 @@ def _why_not_destroyed(exc: Exception) -> str:
 def _reused(master_id: str) -> AlreadyExistsError:
     return AlreadyExistsError(
         "new_key",
-        f"master key {master_id} was made current before; a retired master key is not used "
-        "again: make a fresh one (fupin keys new-master)",
+        f"master key {master_id} was made current before (a recorded MasterKeyRotated names "
+        "it); a retired master key is not used again: make a fresh one (fupin keys new-master)",
+    )
+
+
+def _guard_refusal(exc: ProgrammingError) -> RuleError | None:
+    """A rotation refused by the key table's guard (PostgreSQL, ``ledger.keys``): not a busy
+    store, so no "try again"; say which household's row is wrong and what to do about it.
+    None: the error is not the guard's."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if "household_keys:" not in text:
+        return None
+    reason = text.split("household_keys:", 1)[1].strip()
+    found = _HOUSEHOLD_ID.search(reason)
+    if found is None or "destroyed only after its erasure" not in reason:
+        return RuleError(
+            "store",
+            f"nothing was rotated: the key table's guard refused it ({reason}); `fupin verify` "
+            "and `fupin keys check` say what is wrong with the key table (docs/privacy.md)",
+        )
+    return RuleError(
+        "store",
+        f"nothing was rotated: the key table's guard refused to re-mark the key of household "
+        f"{found.group(0)} for the new master: that key is destroyed with no recorded erasure "
+        "(`fupin verify` reports it) and this store's guard is older than this fupin. The "
+        "owner runs protect_events again (docs/operations.md), which lets a rotation re-mark "
+        "such a row; the row itself needs the owner's attention (docs/privacy.md, a key "
+        "destroyed with no erasure)",
     )

@@ -54,6 +54,7 @@ __all__ = [
     "Reader",
     "SealBrokenError",
     "SealedPersonal",
+    "check_live_keys",
     "destroyed_key_rows",
     "generate_master_key",
     "live_keys_among",
@@ -207,6 +208,14 @@ _INSERT_PENDING = (
 #: (rotation re-wraps every live key and marks every destroyed one, at once).
 _LIVE_MASTER = f"SELECT master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL LIMIT 1"
 _ANY_MASTER = f"SELECT master_id FROM {KEY_TABLE} LIMIT 1"
+#: Whether any live key is under a given master (``check_live_keys``).
+_LIVE_UNDER = (
+    f"SELECT 1 AS found FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL AND master_id = ? LIMIT 1"
+)
+#: A rotation marks every destroyed row with the new master, so that a table whose keys are
+#: all erased still tells ``_check_master`` which master is current. It destroys nothing
+#: more, so the key table's guard (``ledger.keys``) lets it through even for a row destroyed
+#: with no recorded erasure (which ``fupin verify`` reports).
 _REMASTER_DESTROYED = f"UPDATE {KEY_TABLE} SET master_id = ? WHERE wrapped_key IS NULL"
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
 _LIVE_COUNT = f"SELECT COUNT(*) AS n FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL"
@@ -587,16 +596,12 @@ class HouseholdKeys:
                 f"household keys are wrapped under master key {row.master_id}; "
                 f"the one given is {master_key_id(master)}",
             )
-        assert row.wrapped_key is not None
-        blob = base64.b64decode(row.wrapped_key)
-        try:
-            return AESGCM(master).decrypt(
-                blob[:12], blob[12:], _wrap_aad(row.household_id, row.key_version)
-            )
-        except InvalidTag:
+        key, problem = _unwrapped(row, master)
+        if key is None:
             raise SealBrokenError(
-                "master_key", f"the key of household {row.household_id} fails authentication"
-            ) from None
+                "master_key", f"the key of household {row.household_id} {problem}"
+            )
+        return key
 
 
 def _check_master(cursor: Any, master_id: str) -> None:
@@ -617,6 +622,74 @@ def _check_master(cursor: Any, master_id: str) -> None:
             f"the household keys are wrapped under master key {found[0]['master_id']}, not "
             f"{master_id}: they were re-wrapped meanwhile; run again with the new master key",
         )
+
+
+def _unwrapped(row: _Row, master: bytes) -> tuple[bytes | None, str]:
+    """The household key of a live ``row`` unwrapped under ``master``, or None and what is
+    wrong with it (the master ids are compared by the caller)."""
+    try:
+        blob = base64.b64decode(row.wrapped_key or "", validate=True)
+    except (binascii.Error, ValueError):
+        blob = b""
+    if len(blob) < 12 + 16:
+        return None, "is not base64 of a wrapped key (a nonce and a ciphertext): it was altered"
+    try:
+        key = AESGCM(master).decrypt(
+            blob[:12], blob[12:], _wrap_aad(row.household_id, row.key_version)
+        )
+    except InvalidTag:
+        return None, (
+            "fails authentication: its wrapped key, key version or household id was altered, "
+            "or the wrapped key was copied from another household's row"
+        )
+    if len(key) != 32:
+        return None, f"unwraps to {len(key)} bytes, not a 32-byte key"
+    return key, ""
+
+
+def check_live_keys(datastore: Any, master: bytes, problem: Callable[[str, str], None]) -> int:
+    """Unwrap every live household key under ``master`` (``fupin keys check``): call
+    ``problem(household id, what is wrong)`` for each one that does not unwrap — wrapped
+    under another master id, or failing authentication (its wrapped key, key version or
+    household altered, or a row copied from another household) — and return how many live
+    keys there are. Streamed in one read of the table (memory stays flat); nothing is kept.
+    ``verify`` cannot see such a key: it needs no master key and never unwraps one.
+
+    Refused (``InputError``) when no live key at all is under ``master`` while some are under
+    another: the wrong master key was given, and one line says so rather than one a key."""
+    given = master_key_id(master)
+    sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    with datastore.transaction(commit=False) as cursor:
+        if not _key_table_exists(datastore, cursor):
+            return 0
+        cursor.execute(_LIVE_UNDER if sqlite else _LIVE_UNDER.replace("?", "%s"), (given,))
+        if not cursor.fetchall():
+            cursor.execute(_LIVE_MASTER)
+            other = cursor.fetchall()
+            if other:
+                raise InputError(
+                    "master_key",
+                    f"no household key is wrapped under master key {given}; they are under "
+                    f"{other[0]['master_id']}: give the current master key",
+                )
+        live = f"{_SELECT} WHERE wrapped_key IS NOT NULL"
+        rows: Iterable[Any] = cursor.sqlite_cursor.execute(live) if sqlite else cursor.stream(live)
+        count = 0
+        for record in rows:
+            count += 1
+            row = _row(record)
+            if row.master_id != given:
+                problem(
+                    row.household_id,
+                    f"is wrapped under master key {row.master_id}, not {given} like the "
+                    "table's other keys: it does not unwrap (its master id or wrapped key was "
+                    "altered)",
+                )
+                continue
+            key, what = _unwrapped(row, master)
+            if key is None:
+                problem(row.household_id, what)
+        return count
 
 
 def _key_table_exists(datastore: Any, cursor: Any) -> bool:

@@ -113,3 +113,27 @@ def test_an_export_without_the_master_key_is_refused_and_writes_no_file(
 
     assert_refused(result, "master_key", "the export carries personal data in clear")
     assert not target.exists()
+
+
+def test_the_first_master_key_is_refused_once_retired_and_keys_check_passes_under_the_new(
+    store: str, tmp_path: Path
+) -> None:
+    new_file, old_file = tmp_path / "new.key", tmp_path / "old.key"
+    old_file.write_text(os.environ["LEDGER_MASTER_KEY"] + "\n", encoding="ascii")
+    old_file.chmod(0o600)
+    with_new = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": str(new_file)}
+    assert fupin(store, "keys", "new-master", "--out", str(new_file)).exit_code == 0
+    rotated = fupin(
+        store, "--as", "admin", "keys", "rotate-master", "--new-key-file", str(new_file), "-d", DOC
+    )
+    assert rotated.exit_code == 0, rotated.output
+
+    back = fupin(
+        store, "--as", "admin", "keys", "rotate-master", "--new-key-file", str(old_file),
+        "-d", DOC, env=with_new,
+    )  # fmt: skip
+    checked = fupin(store, "--as", "admin", "keys", "check", env=with_new)
+
+    assert_refused(back, "new_key", "was made current before")
+    assert checked.exit_code == 0, checked.output
+    assert "household keys: 2 live, each unwraps under the master key" in checked.stdout

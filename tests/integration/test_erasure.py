@@ -9,12 +9,14 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
+import psycopg
 import pytest
 from cli.privacy import UNFINISHED
 from ledger.application import Ledger, open_ledger
 from ledger.errors import PermissionRefusedError, RuleError
 from ledger.household import Personal
 from ledger.imports import export_commands
+from ledger.keys import guard_household_keys
 from ledger.notice import ErasureUnfinishedError
 from ledger.privacy import KEY_TABLE, HouseholdKeys
 from ledger.verification import verify_ledger
@@ -308,3 +310,34 @@ def test_the_cli_says_the_erasure_is_recorded_not_refused_and_erase_again_finish
     assert again.exit_code == 0, again.output
     assert "erasure of JH-0001 finished" in again.stdout
     assert key_row(store_ledger, household)[0] is None
+
+
+def test_a_key_destroyed_with_no_erasure_is_acknowledged_by_erasing_it(
+    store_ledger: Ledger,
+) -> None:
+    # docs/privacy.md: the personal data is lost; `fupin erase` records the missing
+    # PersonalDataErased (who, why), and verify passes again. On PostgreSQL the guard stands.
+    app = store_ledger
+    register(app, "JH-0001", serial=1)
+    register(app, "JH-0002", serial=2)
+    household = str(app.household("JH-0002").id)
+    with app.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            f"UPDATE {KEY_TABLE} SET wrapped_key = NULL WHERE household_id = "
+            + ("?" if is_sqlite(app) else "%s"),
+            (household,),
+        )
+    if not is_sqlite(app):
+        with psycopg.connect(dsn(app)) as owner:
+            guard_household_keys(owner)
+    assert not verify_ledger(app.recorder, app.mapper).ok
+
+    finished = app.erase(stamp("admin", date(2016, 9, 1)), "JH-0002", "密钥无记录被毁，核验发现")
+
+    assert finished is False  # recorded now, not an erasure cut short
+    assert key_row(app, household)[0] is None
+    assert key_row(app, household)[1] is not None
+    report = verify_ledger(app.recorder, app.mapper)
+    assert report.ok, report.problems
+    assert report.erased_keys == 1
+    assert app.household("JH-0001").personal.head_name == "户主1"

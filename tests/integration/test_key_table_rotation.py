@@ -5,6 +5,7 @@ saved in the re-wrapping's own transaction, so it never claims a rotation that d
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -156,6 +157,43 @@ def test_a_master_key_made_current_before_is_not_made_current_again(app: Ledger)
     assert [e.master_id for e in rotations(app)] == [
         master_key_id(parse_master_key(k)) for k in (first, second)
     ]
+
+
+def test_the_first_master_key_is_not_made_current_again_after_a_rotation(app: Ledger) -> None:
+    # The first master key (init's) has no MasterKeyRotation of its own: A -> B -> A was
+    # accepted, making a retired key current again.
+    first = master_of(app)
+    app.rotate_master(stamp("admin"), generate_master_key())
+    before = app.event_count()
+    back = base64.b64encode(first).decode("ascii")
+
+    with pytest.raises(AlreadyExistsError, match="made current before") as refused:
+        app.rotate_master(stamp("admin"), back)
+
+    assert f"master key {master_key_id(first)} was made current before" in str(refused.value)
+    assert "fupin keys new-master" in str(refused.value)
+    assert app.event_count() == before
+    assert len(rotations(app)) == 1
+    assert master_key_id(master_of(app)) != master_key_id(first)
+    assert app.household("JH-0001").personal.head_name == "户主1"
+
+
+def test_a_retired_master_key_is_refused_by_a_process_that_never_saw_it(app: Ledger) -> None:
+    # A -> B -> C, then C -> A from a fresh process holding C: A is named only as the first
+    # rotation's previous master.
+    first = base64.b64encode(master_of(app)).decode("ascii")
+    second, third = generate_master_key(), generate_master_key()
+    app.rotate_master(stamp("admin"), second)
+    app.rotate_master(stamp("admin"), third)
+    other = reopen(app, {"LEDGER_MASTER_KEY": third})
+    try:
+        with pytest.raises(AlreadyExistsError, match="made current before"):
+            other.rotate_master(stamp("admin"), first)
+        with pytest.raises(AlreadyExistsError, match="made current before"):
+            other.rotate_master(stamp("admin"), second)
+        assert len(rotations(other)) == 2
+    finally:
+        other.close()
 
 
 def test_a_rotation_is_not_made_inside_a_batch(app: Ledger) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -111,6 +110,11 @@ def fresh_copy(source: Path, path: Path) -> list[Row]:
 class KindsLedger:
     path: Path
     checkpoint: Checkpoint
+    master_key: str  # current since its rotation: every later open of the ledger gives it
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"LEDGER_MASTER_KEY": self.master_key, "LEDGER_MASTER_KEY_FILE": ""}
 
 
 @pytest.fixture(scope="module")
@@ -120,15 +124,16 @@ def kinds(tmp_path_factory: pytest.TempPathFactory) -> KindsLedger:
     erasure, an import, officer and key events, seals, two log keys and a checkpoint."""
     path = tmp_path_factory.mktemp("kinds") / "kinds.db"
     app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
+    master_key = privacy.generate_master_key()
     try:
         run_demo(app, seed=7, scale=1)
-        checkpoint = _record_other_kinds(app)
+        checkpoint = _record_other_kinds(app, master_key)
     finally:
         app.close()
-    return KindsLedger(path, checkpoint)
+    return KindsLedger(path, checkpoint, master_key)
 
 
-def _record_other_kinds(app: Ledger) -> Checkpoint:
+def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
     first: dict[str, tuple[str, int, dict[str, Any]]] = {}
     keys: dict[str, str] = {}  # aggregate id -> household number, helper id or fund code
     pairs: dict[str, set[str]] = {}
@@ -200,10 +205,8 @@ def _record_other_kinds(app: Ledger) -> Checkpoint:
         app.assess_income(on(11), "IMP-0001", 2018, 5_000_000)
         app.propose_exit(on(12), "IMP-0001", 2018)
         app.withdraw_exit(on(13), "IMP-0001", "核实未通过")
-        # The master key rotated away and back: the session's key stays current.
-        current = os.environ["LEDGER_MASTER_KEY"]
-        app.rotate_master(at("admin"), privacy.generate_master_key())
-        app.rotate_master(at("admin"), current)
+        # The master key rotated to ``master_key``: the module's later opens give it.
+        app.rotate_master(at("admin"), master_key)
         # A batch as an older fupin recorded it (references only, no marks).
         legacy = app.get_by_id(ImportLedger.create_id())
         assert isinstance(legacy, ImportLedger)
@@ -224,7 +227,7 @@ def _record_other_kinds(app: Ledger) -> Checkpoint:
 
 
 def test_the_kinds_ledger_holds_every_kind_of_event(kinds: KindsLedger) -> None:
-    app = open_ledger(str(kinds.path))
+    app = open_ledger(str(kinds.path), extra_env=kinds.env)
     try:
         with stored_rows(app.recorder) as rows:
             seen = Counter(topic.rsplit(".", 1)[-1] for _, _, topic, _ in rows)
@@ -237,7 +240,7 @@ def test_the_kinds_ledger_holds_every_kind_of_event(kinds: KindsLedger) -> None:
 def test_the_raw_canonical_check_is_the_transcoders_on_every_event(kinds: KindsLedger) -> None:
     """orjson's sorted re-encoding of the parsed tree gives back the stored bytes exactly when
     the transcoder's decoding and re-encoding (the ledger's own mapper, decrypting) does."""
-    app = open_ledger(str(kinds.path))
+    app = open_ledger(str(kinds.path), extra_env=kinds.env)
     try:
         checked = 0
         for stored in stored_events(app.recorder):
@@ -289,7 +292,7 @@ REENCODINGS: dict[str, Callable[[Any], bytes]] = {
 def test_both_checks_refuse_a_non_canonical_reencoding_of_every_kind(
     kinds: KindsLedger, how: str
 ) -> None:
-    app = open_ledger(str(kinds.path))
+    app = open_ledger(str(kinds.path), extra_env=kinds.env)
     tried: set[str] = set()
     topics: set[str] = set()
     try:
@@ -313,8 +316,8 @@ def test_both_checks_refuse_a_non_canonical_reencoding_of_every_kind(
 
 
 def test_raw_reading_and_full_decoding_give_the_same_report(kinds: KindsLedger) -> None:
-    raw = verify_file(kinds.path, checkpoints=(kinds.checkpoint,))
-    full = verify_file(kinds.path, full=True, checkpoints=(kinds.checkpoint,))
+    raw = verify_file(kinds.path, env=kinds.env, checkpoints=(kinds.checkpoint,))
+    full = verify_file(kinds.path, full=True, env=kinds.env, checkpoints=(kinds.checkpoint,))
 
     assert raw.ok, raw.problems
     assert raw == full
@@ -323,7 +326,7 @@ def test_raw_reading_and_full_decoding_give_the_same_report(kinds: KindsLedger) 
 
 
 def test_the_root_is_the_canonical_bytes_root(kinds: KindsLedger) -> None:
-    app = open_ledger(str(kinds.path))
+    app = open_ledger(str(kinds.path), extra_env=kinds.env)
     try:
         size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
         report = verify(app)
@@ -342,7 +345,7 @@ def test_verify_never_decrypts_personal_data(
     monkeypatch.setattr(privacy, "open_sealed", refuse)
     monkeypatch.setattr(privacy.HouseholdKeys, "key", refuse)
 
-    with_key = verify_file(kinds.path, checkpoints=(kinds.checkpoint,))
+    with_key = verify_file(kinds.path, env=kinds.env, checkpoints=(kinds.checkpoint,))
     keyless = verify_file(kinds.path, env=NO_MASTER_KEY, checkpoints=(kinds.checkpoint,))
 
     assert with_key.ok, with_key.problems
