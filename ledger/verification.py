@@ -151,6 +151,9 @@ class VerifyReport:
     problem_count: int = 0
     #: Erasures whose key is destroyed, as the key table check found them (None: not checked).
     erased_keys: int | None = None
+    #: How many of ``problem_count`` are the household key table's (position -2), not the
+    #: log's: a restore counts only the log's (more than the problems kept can be either).
+    key_table_problems: int = 0
 
     @property
     def ok(self) -> bool:
@@ -806,6 +809,8 @@ class Verifier:
 
     def _problem(self, position: int, event: str, reason: str) -> None:
         self.report.problem_count += 1
+        if position == KEY_TABLE_POSITION:
+            self.report.key_table_problems += 1
         if len(self.report.problems) < _KEEP:
             self.report.problems.append(Problem(position, event, reason))
 

@@ -78,13 +78,17 @@ def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
     # The household key table is not what a checkpoint covers: an erasure left unfinished
     # (`fupin erase` exit 3) is the backup's true state, and `fupin erase` finishes it once
     # restored. Only the log itself decides whether the backup is the checkpointed ledger.
-    log_problems = [p for p in report.problems if p.position != KEY_TABLE_POSITION]
-    if log_problems or report.problem_count > len(report.problems):
-        first = (log_problems or report.problems)[0]
+    in_log = report.problem_count - report.key_table_problems
+    if in_log:
+        first = next((p for p in report.problems if p.position != KEY_TABLE_POSITION), None)
+        why = (
+            f"{first.event}: {first.reason}"
+            if first is not None
+            else f"{in_log} problem(s) in the log, past the ones kept: run fupin verify on it"
+        )
         raise RuleError(
             "checkpoint",
-            f"the restored ledger does not match the checkpoint ({first.event}: {first.reason}); "
-            "it was not put in place",
+            f"the restored ledger does not match the checkpoint ({why}); it was not put in place",
         )
     return report
 

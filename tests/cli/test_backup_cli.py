@@ -152,3 +152,25 @@ def test_a_backup_holding_an_unfinished_erasure_is_restored_and_says_so(
     assert "note: the household key table: PersonalDataErased" in restored.stderr
     assert "unfinished" in restored.stderr
     assert has_ledger(empty)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_backup_whose_key_table_has_more_problems_than_verify_keeps_is_restored(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    # verify keeps 50 problems; 51 in the key table made the restore guess at an unseen
+    # problem in the log, and throw a backup whose log matches away.
+    with sqlite3.connect(seeded.store) as db:
+        db.executemany(
+            "INSERT INTO household_keys VALUES (?, 1, 'm', NULL, '2016-09-01')",
+            [(f"00000000-0000-0000-0000-{n:012d}",) for n in range(51)],
+        )
+    db.close()
+    cp = checkpoint(seeded, tmp_path, "cp.json")
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file} --checkpoint {cp}")
+
+    assert restored.exit_code == 0, restored.output
+    assert has_ledger(empty)
