@@ -156,3 +156,7 @@ def test_a_query_cannot_read_the_keys_through_sql_given_as_text(ledger: Ledger) 
     assert run_query(ledger, "SELECT 'query_to_xml is a word here' AS t")[1] == [
         ("query_to_xml is a word here",)
     ]
+    # A constant that reads like a call is no call (it was refused).
+    assert run_query(ledger, "SELECT 'see lo_open(x)' AS t, 'dblink(y)' AS u")[1] == [
+        ("see lo_open(x)", "dblink(y)")
+    ]
