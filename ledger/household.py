@@ -129,6 +129,7 @@ class Household(LedgerAggregate):
         # The assessments (versions) the household's exits rested on, every exit's.
         self.exit_assessments: set[int] = set()
         self.proposal_assessment: int | None = None  # the assessment of the exit under way
+        self.exit_withdrawn_on: date | None = None  # the last withdrawal's effective date
         self.exit_steps: list[str] = []
         self.exit_year: int | None = None
         self.return_steps: list[str] = []
@@ -508,6 +509,13 @@ class Household(LedgerAggregate):
             raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
         if self.exit_steps:
             raise RuleError("exit", f"an exit is already {self.exit_steps[-1]}")
+        # After a withdrawal the next exit starts from it: dated earlier, an --as-of view
+        # before the withdrawal saw two proposals in one exit cycle.
+        self.check_not_before(
+            prov.effective,
+            self.exit_withdrawn_on,
+            f"the exit proposal is dated {prov.effective}; the exit before it was withdrawn",
+        )
         if self.plan_year is not None and year < self.plan_year:
             raise RuleError(
                 "year", f"after its return {self.number} is in the {self.plan_year} plan [六(六)]"
@@ -559,6 +567,7 @@ class Household(LedgerAggregate):
         if self.proposal_assessment is not None:
             self.exit_assessments.discard(self.proposal_assessment)
         self.proposal_assessment = None
+        self.exit_withdrawn_on = prov.effective
         self.exit_steps = []
         self.exit_year = None
         self.exit_dates = []

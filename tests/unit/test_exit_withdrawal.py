@@ -105,3 +105,18 @@ def test_an_approved_exit_is_not_withdrawn(ledger: Ledger) -> None:
     ledger.approve_exit(on("2016-12-20", QU), "JH-1")
 
     refuses(ledger, RuleError, "exit", lambda: ledger.withdraw_exit(on("2016-12-21"), "JH-1", "x"))
+
+
+def test_an_exit_proposed_again_is_not_dated_before_the_withdrawal(ledger: Ledger) -> None:
+    # Dated before it, an --as-of view before the withdrawal saw proposed -> proposed in one
+    # exit cycle and reported a skipped step that was never skipped.
+    proposed_for_2016(ledger)
+    ledger.withdraw_exit(on("2016-12-15"), "JH-1", "核实未通过")
+    ledger.assess_income(on("2016-12-13"), "JH-1", 2016, 900_000)
+
+    refused = refuses(
+        ledger, RuleError, "effective", lambda: ledger.propose_exit(on("2016-12-14"), "JH-1", 2016)
+    )
+
+    assert "the exit before it was withdrawn only on 2016-12-15" in str(refused)
+    ledger.propose_exit(on("2016-12-16"), "JH-1", 2016)
