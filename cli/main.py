@@ -199,18 +199,21 @@ def _check_given_once(command: Command, ctx: Context, args: list[str]) -> None:
     from typer._click.exceptions import UsageError
     from typer.core import TyperOption
 
-    if ctx.resilient_parsing or set(ctx.help_option_names) & set(args):
-        return  # shell completion parses what is typed so far; --help wins over any mistake
+    if ctx.resilient_parsing:
+        return  # shell completion parses what is typed so far
     try:
         _opts, _rest, order = command.make_parser(ctx).parse_args(args=list(args))
     except UsageError:
         return  # click's own parse says what is wrong
+    if any(param.name == "help" for param in order):
+        return  # --help, parsed as the option (not a value: --note --help), wins over a mistake
     seen: set[str] = set()
     for param in order:
         if not isinstance(param, TyperOption) or param.multiple or param.count:
             continue
         # A flag repeats harmlessly, unless it has an opposite: --accepted --rejected kept
-        # the last as silently as a value given twice.
+        # the last as silently as a value given twice (such a switch is given once, either
+        # way: --accepted --accepted is refused too).
         if param.is_flag and not param.secondary_opts:
             continue
         if param.name in seen:

@@ -455,6 +455,17 @@ def test_refuses_both_sides_of_a_switch(seeded: Fupin) -> None:
     )
 
 
+def test_help_given_as_a_value_does_not_lift_the_check(seeded: Fupin) -> None:
+    # "--help" as --note's value turned the check off: the last switch won again.
+    refused(
+        seeded,
+        f"household review JH-0002 --accepted --note --help --rejected {doc('2016-08-02')}",
+        "jn-01",
+        "accepted",
+        "--accepted/--rejected is given more than once: give it once",
+    )
+
+
 def test_help_and_shell_completion_are_not_refused_for_an_option_given_twice(
     seeded: Fupin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
