@@ -45,6 +45,11 @@ CADRE_RANKS = (
 MAX_TEAM = 10_000
 
 
+#: The earliest day an employment may have begun (as a birth date is from 1900 on): a typed
+#: year such as 0016 is refused, a worker employed before the programme is not.
+EARLIEST_SINCE = date(1900, 1, 1)
+
+
 class Helper(LedgerAggregate):
     """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""
 
@@ -97,6 +102,8 @@ class Helper(LedgerAggregate):
                 "since",
                 f"employed since {since}, after the employment takes effect ({prov.effective})",
             )
+        if since < EARLIEST_SINCE:  # 0016-09-01 typed for 2016-09-01
+            raise RuleError("since", f"employed since {since}: not a date of anyone's working life")
         self._employed(household, since, prov)
 
     @event("WorkerEmployed")

@@ -235,6 +235,14 @@ def test_a_worker_employed_before_the_programme_is_recorded_with_the_day_the_job
     assert ledger.load(Helper, "e-1", "helper").workers == {"JH-1": date(2015, 6, 1)}
 
 
+def test_an_employment_since_a_mistyped_year_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    error = refuses(ledger, RuleError, "since", lambda: employ(ledger, date(16, 9, 1)))
+
+    assert error.rule == "employed since 0016-09-01: not a date of anyone's working life"
+
+
 def test_an_end_of_employment_before_it_began_is_refused(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     employ(ledger, date(2016, 9, 1), date(2016, 10, 1))
