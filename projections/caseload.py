@@ -36,9 +36,13 @@ _GROUPS = (
     "ORDER BY h.street, h.village, h.area, h.key_target, status"
 )
 
+# People: the household's members when the exit was approved (a later change of members does
+# not change a closed year's figure).
 _EXITS = (
-    "SELECT e.year, h.street, COUNT(*) AS households, SUM(h.members) AS people "
+    "SELECT e.year, h.street, COUNT(*) AS households, "
+    "SUM(COALESCE(p.members, h.members)) AS people "
     "FROM pj_exit_steps e JOIN pj_households h ON h.aggregate_id = e.aggregate_id "
+    "LEFT JOIN pj_exit_people p ON p.aggregate_id = e.aggregate_id AND p.version = e.version "
     "WHERE e.step = 'approved' GROUP BY e.year, h.street ORDER BY e.year, h.street"
 )
 

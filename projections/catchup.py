@@ -79,7 +79,9 @@ REBUILD_PAGES = 50
 #: 3 left out seals and key events only). 5 (2026-11-29): a district inspection's finding
 #: about a village has the village's street. 6 (2026-11-29): a finding's ``rectified_on`` is
 #: its earliest rectification report, as the inspection counts it (it was the latest).
-SCHEMA_VERSION = 6
+#: 7 (2026-11-29): ``pj_exit_people``, the members of a household when its exit was approved
+#: (an exit's people were the household's members now).
+SCHEMA_VERSION = 7
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

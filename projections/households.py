@@ -38,6 +38,10 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_incomes (aggregate_id TEXT, version INTEGER, "
     "household TEXT, year INTEGER, income_fen INTEGER, assessed_on TEXT, recorded_by TEXT, "
     "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # The household's members when an exit was approved (the approved step's row): an exit's
+    # people are those who exited then, whatever the household's size later.
+    "CREATE TABLE IF NOT EXISTS pj_exit_people (aggregate_id TEXT, version INTEGER, "
+    "members INTEGER, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -368,6 +372,12 @@ def exit_noticed(db: Database, fact: Fact) -> None:
 def exit_advanced(db: Database, fact: Fact) -> None:
     _exit_step(db, fact, fact["step"], None, None)
     if fact["step"] == "approved":
+        row = db.held("households", Held).row(db, fact.aggregate_id)
+        if row is not None:
+            db.write(
+                "INSERT INTO pj_exit_people VALUES (?, ?, ?)",
+                (fact.aggregate_id, fact.version, row["members"]),
+            )
         _set(db, fact, stage="exited", exited_on=fact.effective)
         db.write(
             "UPDATE pj_periods SET ended_on = ? WHERE aggregate_id = ? AND ended_on IS NULL",
@@ -416,7 +426,7 @@ def corrected(db: Database, fact: Fact) -> None:
 
 MODEL = ReadModel(
     name="households",
-    tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes"),
+    tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_exit_people"),
     schema=SCHEMA,
     handlers={
         "Identified": identified,

@@ -13,7 +13,7 @@ import pytest
 from ledger import clock
 from ledger.application import Ledger
 from ledger.errors import InputError
-from ledger.household import Household
+from ledger.household import Household, Personal
 from ledger.keys import generate_key, public_key_text
 from ledger.programme import YearParameters
 from ledger.transparency import register_signing_key
@@ -22,7 +22,7 @@ from projections.catchup import open_view
 from projections.series import visit_coverage
 from projections.storage import open_database
 
-from tests.support import identify, register, stamp
+from tests.support import id_card, identify, register, stamp
 
 
 @pytest.fixture
@@ -310,6 +310,20 @@ def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_pla
     ]
     # The caseload lists every exit, each in its year.
     assert [(e["year"], e["households"]) for e in exits] == [(2016, 1), (2018, 1)]
+
+
+def test_an_exits_people_are_the_members_when_it_was_approved(ledger: Ledger) -> None:
+    register(ledger, "JH-1", serial=1, members=2)
+    exit_household(ledger, "JH-1")  # for 2016, approved 2017-01-20
+    members = Personal("户主1", id_card(1), "", "", ("甲", "乙", "丙", "丁", "戊", "己"))
+    ledger.change_members(stamp("jn-01", date(2018, 3, 1), "新增人口"), "JH-1", 6, members)
+
+    now = api.caseload(ledger)["exits"]
+    then = api.caseload(ledger, as_of=date(2017, 12, 31))["exits"]
+
+    # It was 6 now and 2 as of 2017: a change of members in 2018 grew 2016's exit figure.
+    assert [(e["year"], e["households"], e["people"]) for e in now] == [(2016, 1, 2)]
+    assert now == then
 
 
 def test_rejected_candidates_are_not_in_the_caseload_totals(ledger: Ledger) -> None:
