@@ -36,13 +36,15 @@ _GROUPS = (
     "ORDER BY h.street, h.village, h.area, h.key_target, status"
 )
 
-# People: the household's members when the exit was approved (a later change of members does
-# not change a closed year's figure).
+# People: the household's members on the day the exit took effect, by effective date (a later
+# change of members, or one recorded before a late-entered approval, does not change a closed
+# year's figure); a household never changed has its count in pj_households.
 _EXITS = (
     "SELECT e.year, h.street, COUNT(*) AS households, "
-    "SUM(COALESCE(p.members, h.members)) AS people "
+    "SUM(COALESCE((SELECT m.members FROM pj_members m WHERE m.aggregate_id = e.aggregate_id "
+    "AND m.effective <= e.effective ORDER BY m.effective DESC, m.version DESC LIMIT 1), "
+    "h.members)) AS people "
     "FROM pj_exit_steps e JOIN pj_households h ON h.aggregate_id = e.aggregate_id "
-    "LEFT JOIN pj_exit_people p ON p.aggregate_id = e.aggregate_id AND p.version = e.version "
     "WHERE e.step = 'approved' GROUP BY e.year, h.street ORDER BY e.year, h.street"
 )
 

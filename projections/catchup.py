@@ -80,8 +80,9 @@ REBUILD_PAGES = 50
 #: about a village has the village's street. 6 (2026-11-29): a finding's ``rectified_on`` is
 #: its earliest rectification report, as the inspection counts it (it was the latest).
 #: 7 (2026-11-29): ``pj_exit_people``, the members of a household when its exit was approved
-#: (an exit's people were the household's members now).
-SCHEMA_VERSION = 7
+#: (an exit's people were the household's members now). 8: ``pj_members`` instead, by
+#: effective date (7 took the members as recorded before the approval's entry).
+SCHEMA_VERSION = 8
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

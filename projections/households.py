@@ -38,10 +38,11 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_incomes (aggregate_id TEXT, version INTEGER, "
     "household TEXT, year INTEGER, income_fen INTEGER, assessed_on TEXT, recorded_by TEXT, "
     "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
-    # The household's members when an exit was approved (the approved step's row): an exit's
-    # people are those who exited then, whatever the household's size later.
-    "CREATE TABLE IF NOT EXISTS pj_exit_people (aggregate_id TEXT, version INTEGER, "
-    "members INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # A household's members by effective date, once they changed (the identification's count,
+    # then each change): an exit's people are the members on the day it took effect, however
+    # late either was recorded. Households never changed have no rows (pj_households has it).
+    "CREATE TABLE IF NOT EXISTS pj_members (aggregate_id TEXT, version INTEGER, "
+    "effective TEXT, members INTEGER, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -269,6 +270,18 @@ def identified(db: Database, fact: Fact) -> None:
 
 
 def members_changed(db: Database, fact: Fact) -> None:
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is not None and not db.one(
+        "SELECT 1 FROM pj_members WHERE aggregate_id = ?", (fact.aggregate_id,)
+    ):  # the first change: the identification's count first (its event is version 1)
+        db.write(
+            "INSERT INTO pj_members VALUES (?, 1, ?, ?)",
+            (fact.aggregate_id, row["identified_on"], row["members"]),
+        )
+    db.write(
+        "INSERT INTO pj_members VALUES (?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact.effective, fact["members"]),
+    )
     _set(db, fact, members=fact["members"])
 
 
@@ -372,12 +385,6 @@ def exit_noticed(db: Database, fact: Fact) -> None:
 def exit_advanced(db: Database, fact: Fact) -> None:
     _exit_step(db, fact, fact["step"], None, None)
     if fact["step"] == "approved":
-        row = db.held("households", Held).row(db, fact.aggregate_id)
-        if row is not None:
-            db.write(
-                "INSERT INTO pj_exit_people VALUES (?, ?, ?)",
-                (fact.aggregate_id, fact.version, row["members"]),
-            )
         _set(db, fact, stage="exited", exited_on=fact.effective)
         db.write(
             "UPDATE pj_periods SET ended_on = ? WHERE aggregate_id = ? AND ended_on IS NULL",
@@ -426,7 +433,7 @@ def corrected(db: Database, fact: Fact) -> None:
 
 MODEL = ReadModel(
     name="households",
-    tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_exit_people"),
+    tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
     schema=SCHEMA,
     handlers={
         "Identified": identified,

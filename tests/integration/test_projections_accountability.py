@@ -326,6 +326,38 @@ def test_an_exits_people_are_the_members_when_it_was_approved(ledger: Ledger) ->
     assert now == then
 
 
+@pytest.mark.parametrize(("changed_on", "people"), [(date(2017, 2, 1), 2), (date(2017, 1, 15), 6)])
+def test_an_exits_people_go_by_effective_date_whatever_was_entered_first(
+    ledger: Ledger, changed_on: date, people: int
+) -> None:
+    # The approval (2017-01-20) entered after a change of members: one dated after it counted
+    # anyway, and one dated before it, entered after, never did.
+    register(ledger, "JH-1", serial=1, members=2)
+    s = stamp("jn-01", date(2017, 1, 10))
+    ledger.assess_income(s, "JH-1", 2016, 900_000)
+    ledger.propose_exit(s, "JH-1", 2016)
+    ledger.verify_exit(stamp("jn-01", date(2017, 1, 12)), "JH-1")
+    ledger.post_exit_notice(
+        stamp("jn-01", date(2017, 1, 13)), "JH-1", date(2017, 1, 13), date(2017, 1, 19)
+    )
+    members = Personal("户主1", id_card(1), "", "", ("甲", "乙", "丙", "丁", "戊", "己"))
+    change = stamp("jn-01", changed_on, "新增人口")
+    if changed_on > date(2017, 1, 20):
+        ledger.change_members(change, "JH-1", 6, members)
+        ledger.approve_exit(stamp("qu-01", date(2017, 1, 20)), "JH-1")
+    else:
+        ledger.approve_exit(stamp("qu-01", date(2017, 1, 20)), "JH-1")
+        ledger.change_members(change, "JH-1", 6, members)
+
+    views = [
+        api.caseload(ledger)["exits"],
+        api.caseload(ledger, as_of=date(2017, 1, 25))["exits"],
+        api.caseload(ledger, as_of=date(2017, 12, 31))["exits"],
+    ]
+
+    assert [[(e["year"], e["people"]) for e in view] for view in views] == [[(2016, people)]] * 3
+
+
 def test_rejected_candidates_are_not_in_the_caseload_totals(ledger: Ledger) -> None:
     register(ledger, "JH-1", serial=1, members=2)
     identify(ledger, "JH-2", serial=2, members=5)
