@@ -146,8 +146,8 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
 
 #: What to do when this connection may not write the read models (docs/operations.md).
 _ASK = (
-    ": the store's owner runs `fupin projections rebuild` on the primary (or an officer any "
-    "report), then try again"
+    ": the store's owner runs a report or `fupin projections rebuild` on the primary (an "
+    "officer's report too, unless the upgrade added a table), then try again"
 )
 
 

@@ -79,7 +79,8 @@ def _refusing(seconds: int, reader: str = "", *, analysts_sql: bool = False) -> 
         raise InputError(
             "store",
             f"role {reader} may not read the read models ({reason}): the store's owner grants "
-            "it SELECT on them, again once an upgrade adds a table (docs/operations.md)",
+            "it SELECT on them (an analysts' role), or runs protect_events (the officers' role), "
+            "again once an upgrade adds a table (docs/operations.md)",
         ) from None
     except psycopg.errors.LockNotAvailable:
         raise ConflictError("store", _busy(f"lock wait past {seconds} s")) from None
