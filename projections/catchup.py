@@ -82,7 +82,9 @@ REBUILD_PAGES = 50
 #: 7 (2026-11-29): ``pj_exit_people``, the members of a household when its exit was approved
 #: (an exit's people were the household's members now). 8: ``pj_members`` instead, by
 #: effective date (7 took the members as recorded before the approval's entry).
-SCHEMA_VERSION = 8
+#: 9: a voided payment's ``ReceiptVoided`` does not move ``pj_clock`` either (a payment
+#: corrected in 2026 moved every report's "today" to 2026).
+SCHEMA_VERSION = 9
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

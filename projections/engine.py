@@ -304,6 +304,8 @@ NOT_PROGRAMME_TIME = frozenset(
         "Corrected",
         "PersonalDataErased",
         "MasterKeyRotated",
+        # A voided payment's household side, written by the correction, on its day.
+        "ReceiptVoided",
     }
 )
 

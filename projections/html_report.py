@@ -99,7 +99,12 @@ def _header(inputs: ReportInputs) -> str:
     )
     reader = escape(inputs.reader or "(no --as)")
     masking = "masked 已脱敏" if inputs.masked else "in full 未脱敏"
-    times = f"as of 截至 {escape(str(cases['today']))}"
+    today = cases["today"]
+    times = (
+        f"as of 截至 {escape(str(today))}"
+        if today
+        else "no casework recorded yet 尚无扶贫业务记录"  # it said "as of None"
+    )
     if cases["known_at"]:
         times += f" · as known at {escape(str(cases['known_at']))}"
     return (

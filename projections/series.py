@@ -16,6 +16,7 @@ from typing import Any
 
 from ledger.application import Ledger
 from ledger.household import Personal
+from ledger.privacy import mask_id_card, mask_name  # keeps [erased] and [sealed] as they are
 
 from projections import api
 from projections.accountability import _quarters_due
@@ -218,15 +219,3 @@ def _personal(personal: Personal, masked: bool) -> dict[str, Any]:
         "address": "",
         "member_names": [mask_name(name) for name in personal.member_names],
     }
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**: the surname only."""
-    return name[:1] + "*" * (len(name) - 1)
-
-
-def mask_id_card(number: str) -> str:
-    """440704198904307702 → 440704********7702: the region code and the last four only."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from ledger.application import Ledger
 from ledger.errors import PermissionRefusedError
+from ledger.funds import Disbursement, FundAccount
 from projections import api
 from projections.html_parts import wan
 from projections.html_report import render
@@ -47,6 +48,39 @@ def test_an_analyst_sees_the_named_household_masked(ledger: Ledger) -> None:
     assert inputs.dossiers[0]["personal"]["head_name"] == "户**"
     assert inputs.dossiers[0]["personal"]["id_card"] == mask_id_card(id_card(1))
     assert not FULL_ID.search(render(inputs))
+
+
+def test_a_masked_dossier_of_an_erased_household_reads_erased(ledger: Ledger) -> None:
+    # The report's own masking copy garbled it to "[*******".
+    register(ledger, "JH-1")
+    ledger.erase(stamp("admin", date(2016, 9, 1)), "JH-1", "本人申请")
+
+    personal = gather(ledger, reader="ana-1").dossiers[0]["personal"]
+
+    assert (personal["head_name"], personal["id_card"]) == ("[erased]", "[erased]")
+
+
+def test_a_ledger_of_reference_data_only_says_no_casework_yet(ledger: Ledger) -> None:
+    page = render(gather(ledger, reader="ana-1"))
+
+    assert "no casework recorded yet" in page
+    assert "None" not in page
+
+
+def test_a_corrected_payment_does_not_move_the_reports_today(ledger: Ledger) -> None:
+    # Its ReceiptVoided, dated the day of the correction, moved today to it: every quarter
+    # up to it counted as missed.
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp("jn-01", date(2016, 8, 11)), "JH-1", "m1", "industry", "养鸡")
+    ledger.open_account(stamp("qu-01", date(2016, 8, 11)), "city-2016", "city", 2016)
+    ledger.receive_allocation(stamp("qu-01", date(2016, 8, 11)), "city-2016", 100_000)
+    payment = Disbursement(50_000, "industry", "household", "JH-1", "m1")
+    ledger.disburse(stamp("qu-01", date(2016, 8, 12)), "city-2016", payment)
+    before = api.caseload(ledger)["today"]
+    paid = ledger.load(FundAccount, "city-2016", "account").version
+    ledger.correct(stamp("qu-01", date(2018, 12, 30)), "fund", "city-2016", paid, "重复支付")
+
+    assert api.caseload(ledger)["today"] == before == "2016-08-12"
 
 
 def test_a_reader_without_an_officer_id_sees_personal_data_masked(ledger: Ledger) -> None:
