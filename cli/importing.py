@@ -30,6 +30,7 @@ import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
+from ledger.store import parse_store
 from rich.progress import Progress
 from typer.core import TyperGroup
 
@@ -510,24 +511,43 @@ def import_files(
             errors.append(data)
             continue
         digest.update(data)
-        found, bad = read_bytes(path.name, data)
+        # The path as typed: two streets' folders hold files of the same name.
+        found, bad = read_bytes(str(path), data)
         rows += found
         errors += bad
         del data
     if errors:
         _refuse(errors, len(rows))
-    source = ", ".join(p.name for p in files)
-    with ledger_session(create=create) as app, _progress(len(rows)) as advance:
-        result = import_rows(
-            app,
-            rows,
-            source=source,
-            digest=digest.hexdigest(),
-            default_actor=settings.actor or "",
-            dry_run=dry_run,
-            progress=advance,
-        )
+    source = ", ".join(str(p) for p in files)
+    made = _new_sqlite_store() if create else None
+    kept = False
+    try:
+        with ledger_session(create=create) as app, _progress(len(rows)) as advance:
+            result = import_rows(
+                app,
+                rows,
+                source=source,
+                digest=digest.hexdigest(),
+                default_actor=settings.actor or "",
+                dry_run=dry_run,
+                progress=advance,
+            )
+        kept = not (result.errors or result.dry_run)
+    finally:
+        if made is not None and not kept:
+            # A store --create made for an import refused or only tried: gone, as promised
+            # ("nothing written"); an empty events table was left, and read as a ledger.
+            for part in (made, *(made.with_name(made.name + s) for s in ("-wal", "-shm"))):
+                part.unlink(missing_ok=True)
     _report(result)
+
+
+def _new_sqlite_store() -> Path | None:
+    """The SQLite file ``--create`` is about to make (None if it exists or is no file)."""
+    location = parse_store(settings.store)
+    if location.kind == "postgres" or location.path is None or location.path.exists():
+        return None
+    return location.path
 
 
 def _refuse(errors: list[RowError], rows: int) -> None:
