@@ -362,8 +362,10 @@ def _table_rows(
     (beyond the header row, or under an empty header), instead of one being silently lost."""
     if not table:
         return [], []
-    headers = ["" if h is None else str(h).strip() for h in table[0]]
-    at_command = [i for i, h in enumerate(headers) if h in _COMMAND_HEADERS]
+    # Whitespace as typed in a 台账 (Alt+Enter between 户号 and household, two spaces, a
+    # full-width space) is one space; English names in any case.
+    headers = ["" if h is None else " ".join(str(h).split()) for h in table[0]]
+    at_command = [i for i, h in enumerate(headers) if h.lower() in _COMMAND_HEADERS]
     by_row = bool(at_command)
     spec = None if by_row else COMMANDS.get(command)
     if not by_row and spec is None:
@@ -375,6 +377,7 @@ def _table_rows(
     rows: list[Row] = []
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
+    reported: set[tuple[str, str]] = set()  # (command, header) said to be unknown
     for number, cells in enumerate(table[1:], 2):
         if all(_empty(c) for c in cells):
             continue
@@ -411,12 +414,19 @@ def _table_rows(
         if clashes[row_spec.name]:
             continue  # which of its two columns holds the value is not known
         values, columns, unknown = _by_argument(row_spec, headers, cells)
-        errors += [RowError(where(number), h, "unknown column") for h in unknown]
+        for header in unknown:  # said once, at the header row (it was said at every row)
+            if (row_spec.name, header) not in reported:
+                reported.add((row_spec.name, header))
+                errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
         rows.append(Row(where(number), row_spec.name, values, columns))
     return rows, errors
 
 
 _COMMAND_HEADERS = ("command", "命令")
+_UNKNOWN_COLUMN = (
+    "unknown column: the header row (row 1) names each column in English, Chinese or both, "
+    "as `fupin import template` does"
+)
 _NAME_IT = (
     "name each sheet (XLSX) or file (CSV) for its command, in English or Chinese "
     "(identify or 识别, as in `fupin import template`), or give each row a command (命令) column"
@@ -451,8 +461,8 @@ def _clashes(spec: CommandSpec, headers: list[str], where: str) -> list[RowError
     names = _header_names(spec)
     at: dict[str, list[int]] = {}
     for i, header in enumerate(headers):
-        if header in names:
-            at.setdefault(names[header], []).append(i)
+        if header.lower() in names:
+            at.setdefault(names[header.lower()], []).append(i)
     return [_twice(where, arg, headers, found) for arg, found in at.items() if len(found) > 1]
 
 
@@ -464,9 +474,9 @@ def _by_argument(
     columns: dict[str, str] = {}
     unknown: list[str] = []
     for header, cell in zip(headers, cells, strict=False):
-        if not header or header in _COMMAND_HEADERS:
+        if not header or header.lower() in _COMMAND_HEADERS:
             continue
-        arg = names.get(header)
+        arg = names.get(header.lower())
         if arg is None:
             if header not in unknown:
                 unknown.append(header)
@@ -481,7 +491,7 @@ def _header_names(spec: CommandSpec) -> dict[str, str]:
     names: dict[str, str] = {}
     for arg in (*PROVENANCE, *spec.args):
         for header in (arg.name, arg.zh, f"{arg.zh} {arg.name}", f"{arg.name} {arg.zh}"):
-            names[header] = arg.name
+            names[header.lower()] = arg.name  # looked up lowercased: Household, HOUSEHOLD
     return names
 
 

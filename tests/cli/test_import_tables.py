@@ -483,5 +483,19 @@ def test_a_refusal_shows_a_headers_control_characters_escaped() -> None:
     _found, errors = read_bytes("register_street.csv", text.encode())
 
     assert [str(e) for e in errors] == [
-        "register_street.csv row 2, n\\x1b[2J: unknown column",
+        "register_street.csv row 1, n\\x1b[2J: unknown column: the header row (row 1) names "
+        "each column in English, Chinese or both, as `fupin import template` does",
     ]
+
+
+def test_headers_as_typed_in_a_ledger_are_read_and_an_unknown_one_is_said_once() -> None:
+    # Alt+Enter between the two names, a full-width space, capitals: all refused before, and
+    # an unknown header was said once per data row (10,000 lines for a 10,000-row sheet).
+    rows = "".join(f"S-{n},admin,2016-08-01,doc,外海{n},\n" for n in range(3))
+    text = f'ref,actor,"生效日期\neffective",Document,街道　street,备注x\n{rows}'
+
+    found, errors = read_bytes("register_street.csv", text.encode())
+
+    assert [r.values["street"] for r in found] == ["外海0", "外海1", "外海2"]
+    assert [r.values["effective"] for r in found] == ["2016-08-01"] * 3
+    assert [(e.where, e.column) for e in errors] == [("register_street.csv row 1", "备注x")]
