@@ -64,7 +64,12 @@ class CommandSpec:
 
 #: The provenance columns every row carries (ref is the row's unique reference 编号).
 PROVENANCE = (
-    Arg("ref", "编号", help="unique reference of the row; a ref already imported is skipped"),
+    Arg(
+        "ref",
+        "编号",
+        help="unique reference of the row: the same row imported again is skipped; a ref "
+        "already imported for another row is refused",
+    ),
     Arg("actor", "记录人", required=False, default="", help="officer id; default: --as"),
     Arg("effective", "生效日期", "date", help="date it took effect, YYYY-MM-DD"),
     Arg("document", "文件", help="source document number"),

@@ -440,7 +440,9 @@ def _apply(
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
-        return [RowError(row.where, row.columns.get(exc.field, exc.field), exc.rule)]
+        # Who records a row is its actor column (the command line's --as is "as").
+        field = "actor" if exc.field == "as" else exc.field
+        return [RowError(row.where, row.columns.get(field, field), exc.rule)]
     return parsed
 
 
