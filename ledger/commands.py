@@ -154,7 +154,12 @@ def _yuan(field: str, value: Any) -> int:
             raise InputError(field, f"{value!r} exceeds the largest amount the ledger accepts")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
         if not _MONEY_TEXT.fullmatch(value):
-            hint = "" if "e" in value else ": round the cell's formula with ROUND(…, 2)"
+            # Float leftovers of a formula (1234.5600000000002), not a sign or an exponent.
+            hint = (
+                ""
+                if "e" in value or "-" in value
+                else ": round the cell's formula with ROUND(…, 2)"
+            )
             raise InputError(
                 field, f"{value} is not an amount in yuan with at most 2 decimals{hint}"
             )

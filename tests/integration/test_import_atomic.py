@@ -429,6 +429,16 @@ def test_a_formula_result_that_is_not_a_whole_amount_of_fen_says_round_it(
     ]
 
 
+def test_a_negative_spreadsheet_amount_is_not_told_to_round(ledger: Ledger) -> None:
+    ledger.open_account(stamp("qu-01", date(2016, 8, 10)), "city-2016", "city", 2016)
+
+    result = run(ledger, [allocation_row("A", amount=-5.5)])
+
+    assert [(e.column, e.rule) for e in result.errors] == [
+        ("amount", "-5.5 is not an amount in yuan with at most 2 decimals")
+    ]
+
+
 @pytest.mark.parametrize("amount", [5e16, 1.5e16, 12345678901234567890.0, 50_000_000_000_000_000])
 def test_a_spreadsheet_number_too_large_is_refused_as_too_large(
     ledger: Ledger, amount: float
