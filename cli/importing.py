@@ -30,7 +30,6 @@ import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
-from ledger.store import parse_store
 from rich.progress import Progress
 from typer.core import TyperGroup
 
@@ -377,7 +376,7 @@ def _table_rows(
     rows: list[Row] = []
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
-    reported: set[tuple[str, str]] = set()  # (command, header) said to be unknown
+    reported: set[str] = set()  # headers said to be unknown
     for number, cells in enumerate(table[1:], 2):
         if all(_empty(c) for c in cells):
             continue
@@ -414,9 +413,11 @@ def _table_rows(
         if clashes[row_spec.name]:
             continue  # which of its two columns holds the value is not known
         values, columns, unknown = _by_argument(row_spec, headers, cells)
-        for header in unknown:  # said once, at the header row (it was said at every row)
-            if (row_spec.name, header) not in reported:
-                reported.add((row_spec.name, header))
+        for header in unknown:
+            if by_row:  # rows of several commands: a column may be another command's
+                errors.append(RowError(where(number), header, f"is no column of {row_spec.name}"))
+            elif header not in reported:  # said once, at the header row (it was every row)
+                reported.add(header)
                 errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
         rows.append(Row(where(number), row_spec.name, values, columns))
     return rows, errors
@@ -528,36 +529,20 @@ def import_files(
         del data
     if errors:
         _refuse(errors, len(rows))
-    source = ", ".join(str(p) for p in files)
-    made = _new_sqlite_store() if create else None
-    kept = False
-    try:
-        with ledger_session(create=create) as app, _progress(len(rows)) as advance:
-            result = import_rows(
-                app,
-                rows,
-                source=source,
-                digest=digest.hexdigest(),
-                default_actor=settings.actor or "",
-                dry_run=dry_run,
-                progress=advance,
-            )
-        kept = not (result.errors or result.dry_run)
-    finally:
-        if made is not None and not kept:
-            # A store --create made for an import refused or only tried: gone, as promised
-            # ("nothing written"); an empty events table was left, and read as a ledger.
-            for part in (made, *(made.with_name(made.name + s) for s in ("-wal", "-shm"))):
-                part.unlink(missing_ok=True)
+    # The batch's record keeps the files' names (a folder's name is no fact of the ledger,
+    # and may not even be text).
+    source = ", ".join(p.name for p in files)
+    with ledger_session(create=create) as app, _progress(len(rows)) as advance:
+        result = import_rows(
+            app,
+            rows,
+            source=source,
+            digest=digest.hexdigest(),
+            default_actor=settings.actor or "",
+            dry_run=dry_run,
+            progress=advance,
+        )
     _report(result)
-
-
-def _new_sqlite_store() -> Path | None:
-    """The SQLite file ``--create`` is about to make (None if it exists or is no file)."""
-    location = parse_store(settings.store)
-    if location.kind == "postgres" or location.path is None or location.path.exists():
-        return None
-    return location.path
 
 
 def _refuse(errors: list[RowError], rows: int) -> None:

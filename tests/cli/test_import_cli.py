@@ -6,7 +6,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-import pytest
 from cli.main import app
 from ledger.application import open_ledger
 from openpyxl import load_workbook
@@ -131,26 +130,6 @@ def test_exported_events_reimport_into_a_new_store(tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     assert result.exit_code == 0, result.output
     assert events(fresh) == events(db) + 2  # plus the import's own record
-
-
-@pytest.mark.parametrize("how", ["dry run", "refused"])
-def test_a_store_create_made_for_an_import_that_writes_nothing_is_not_left(
-    tmp_path: Path, how: str
-) -> None:
-    # An empty events table was left behind, and verify, reports and init took it for a ledger.
-    db = store(tmp_path)
-    log = tmp_path / "events.jsonl"
-    runner.invoke(app, ["--store", db, "--as", "admin", "export", "events", "-o", str(log)])
-    if how == "refused":
-        log.write_text(log.read_text() + '{"command": "nonsense"}\n')
-    fresh = tmp_path / "fresh.db"
-    extra = ["--dry-run"] if how == "dry run" else []
-
-    result = runner.invoke(app, ["--store", str(fresh), "import", "--create", *extra, str(log)])
-
-    assert result.exit_code == (0 if how == "dry run" else 2), result.output
-    assert "nothing written" in result.output
-    assert list(tmp_path.glob("fresh.db*")) == []
 
 
 def test_a_refused_row_is_named_with_its_files_path(tmp_path: Path) -> None:

@@ -499,3 +499,20 @@ def test_headers_as_typed_in_a_ledger_are_read_and_an_unknown_one_is_said_once()
     assert [r.values["street"] for r in found] == ["外海0", "外海1", "外海2"]
     assert [r.values["effective"] for r in found] == ["2016-08-01"] * 3
     assert [(e.where, e.column) for e in errors] == [("register_street.csv row 1", "备注x")]
+
+
+def test_a_column_of_another_command_is_named_at_its_row_in_a_sheet_of_many() -> None:
+    # With a command column, a column may belong to another row's command: said at the row,
+    # naming the command (it was "unknown column" at row 1, twice, naming neither).
+    text = (
+        "command,ref,actor,effective,document,street,accepted\n"
+        "register_street,S-1,admin,2016-08-01,doc,外海,\n"
+        "register_street,S-2,admin,2016-08-01,doc,礼乐,\n"
+    )
+
+    _found, errors = read_bytes("mix.csv", text.encode())
+
+    assert [(e.where, e.column, e.rule) for e in errors] == [
+        ("mix.csv row 2", "accepted", "is no column of register_street"),
+        ("mix.csv row 3", "accepted", "is no column of register_street"),
+    ]
