@@ -36,17 +36,15 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Programm
 from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.core import LedgerCore, Stamp
+from ledger.core import Stamp
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
     InputError,
-    NotFoundError,
     PermissionRefusedError,
     RuleError,
 )
 from ledger.household import Household
-from ledger.officers import Officer
 from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
@@ -56,6 +54,7 @@ from ledger.privacy import (
     master_key_id,
     parse_master_key,
 )
+from ledger.reading import ReadingQueries
 
 __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
 
@@ -124,7 +123,7 @@ class NoticeEntry:
     end: date
 
 
-class PrivacyCommands(LedgerCore):
+class PrivacyCommands(ReadingQueries):
     """Erasure, master key rotation and public notice lists (docs/privacy.md)."""
 
     def erase(self, stamp: Stamp, number: str, reason: str) -> bool:
@@ -207,14 +206,9 @@ class PrivacyCommands(LedgerCore):
         how many live keys there are (``ledger.privacy.check_live_keys``: streamed)."""
         if not actor.strip():
             raise PermissionRefusedError("as", "say who checks the keys (--as admin)")
-        try:
-            officer = self.load(Officer, actor, "as")
-        except NotFoundError:
-            raise PermissionRefusedError("as", f"{actor} is not a registered officer") from None
-        if not officer.active:
-            raise PermissionRefusedError("as", f"{actor} has retired")
-        if officer.role != "admin":
-            raise PermissionRefusedError("as", f"{actor} is {officer.role}; keys check needs admin")
+        role = self.reader(actor).role  # a registered, active officer (ledger.reading)
+        if role != "admin":
+            raise PermissionRefusedError("as", f"{actor} is {role}; keys check needs admin")
         master = self.household_keys.require_master("keys check unwraps every household key")
         return check_live_keys(self.recorder.datastore, master, problem)  # type: ignore[attr-defined]
 
