@@ -53,12 +53,7 @@ def duplicates(output: FormatOption = OutputFormat.table) -> None:
     see it."""
     with ledger_session() as app:
         shared = app.shared_id_cards(reader_of(app))
-    if output is not OutputFormat.json:  # one cell a list, in tables and CSV
-        shared = [
-            {k: "、".join(v) if isinstance(v, list) else v for k, v in row.items()}
-            for row in shared
-        ]
-    emit(
+    emit(  # a list a cell, joined with 、 in tables and CSV (cli.reports.cell)
         {"report": "shared_id_cards", "shared_id_cards": shared},
         ("shared_id_cards",),
         output,

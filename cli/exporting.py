@@ -24,7 +24,7 @@ from projections import accountability, api, caseload, fund_report
 
 from cli.common import check_output, console, ledger_session, output_file, refusals
 from cli.privacy import reader_of
-from cli.reports import AsOfOption, KnownAtOption, cell, times
+from cli.reports import AsOfOption, KnownAtOption, cell, joined, times
 
 __all__ = ["export_app"]
 
@@ -139,21 +139,15 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[dict[str
 
 def _flat(row: Any, prefix: str = "") -> dict[str, Any]:
     if not isinstance(row, dict):
-        return {prefix or "value": _cell(row)}
+        return {prefix or "value": joined(row)}
     flat: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flat(value, f"{name}."))
         else:
-            flat[name] = _cell(value)
+            flat[name] = joined(value)
     return flat
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return value
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

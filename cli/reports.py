@@ -97,11 +97,17 @@ def emit(
             render_rows(section, names, [[cell(row[c]) for c in names] for row in rows])
 
 
-def cell(value: Any) -> Any:
-    """A cell as reports write it in tables and CSV: booleans yes or no, lists joined with
-    、 (a household's member names were written as a Python list)."""
+def joined(value: Any) -> Any:
+    """A list as one cell: its items joined with 、 (anything else as it is)."""
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
+    return value
+
+
+def cell(value: Any) -> Any:
+    """A cell as reports write it in tables and CSV: booleans yes or no, lists ``joined`` (a
+    household's member names were written as a Python list)."""
+    value = joined(value)
     return "yes" if value is True else "no" if value is False else value
 
 
