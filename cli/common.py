@@ -25,6 +25,7 @@ from eventsourcing.persistence import PersistenceError
 from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
+from ledger.newstore import publish, staged
 from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
@@ -125,10 +126,28 @@ def on_date(text: str, field: str) -> date:
 
 
 @contextmanager
-def ledger_session(create: bool = False) -> Iterator[Ledger]:
-    """Open the ledger for one command and always close it."""
+def ledger_session(
+    create: bool = False, keep: Callable[[], bool] = lambda: True
+) -> Iterator[Ledger]:
+    """Open the ledger for one command and always close it.
+
+    ``create``: a SQLite store that does not exist is made beside its path and takes its name
+    only if the command ends without an error and ``keep()`` (``ledger.newstore``): a refused
+    or tried command leaves no store behind."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
     location = parse_store(settings.store)
+    if create and location.path is not None and not os.path.lexists(location.path):
+        if not location.path.parent.is_dir():
+            raise StoreError("store", f"folder {location.path.parent} does not exist")
+        with staged(location.path) as temp:
+            app = open_ledger(str(temp), create=True, extra_env=extra)
+            try:
+                yield app
+            finally:
+                app.close()
+            if keep():
+                publish(temp, location.path)
+        return
     # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
     if location.kind == "postgres":
         from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only

@@ -532,7 +532,12 @@ def import_files(
     # The batch's record keeps the files' names (a folder's name is no fact of the ledger,
     # and may not even be text).
     source = ", ".join(p.name for p in files)
-    with ledger_session(create=create) as app, _progress(len(rows)) as advance:
+    done: list[ImportResult] = []
+
+    def applied() -> bool:  # a new store (--create) takes its name only then
+        return bool(done) and done[0].applied > 0 and not done[0].errors and not done[0].dry_run
+
+    with ledger_session(create=create, keep=applied) as app, _progress(len(rows)) as advance:
         result = import_rows(
             app,
             rows,
@@ -542,6 +547,7 @@ def import_files(
             dry_run=dry_run,
             progress=advance,
         )
+        done.append(result)
     _report(result)
 
 
