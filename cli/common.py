@@ -7,6 +7,7 @@ No rule of the programme lives here.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import sys
@@ -56,6 +57,19 @@ __all__ = [
 # Style goes through rich.text.Text, never through markup in a string.
 console = Console(markup=False, emoji=False)
 err_console = Console(stderr=True, markup=False, emoji=False)
+
+
+class _Notes(logging.Handler):
+    """The ``projections`` layer's warnings (read models read as they are...): one line each,
+    as a note on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"note: {record.getMessage()}", markup=False, soft_wrap=True)
+
+
+_notes = logging.getLogger("projections")
+_notes.addHandler(_Notes(logging.WARNING))
+_notes.propagate = False
 #: Wide enough for any table's natural width.
 _UNBOUNDED = 100_000
 

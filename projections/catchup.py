@@ -7,8 +7,8 @@ Models are applied in the order of ``MODELS`` within each transaction (``casewor
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -33,6 +33,8 @@ from projections.engine import (
     schema_built,
 )
 from projections.storage import Database, open_database, scratch_database
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MODELS",
@@ -205,13 +207,16 @@ def _version(found: Any) -> int | None:
 
 
 def _note_behind(ledger: Ledger, position: int, cannot: str) -> None:
-    """Say on stderr, in one line, how far behind the read models read as they are lie."""
+    """Say, in one line, how far behind the read models read as they are lie: a warning of
+    the ``projections`` logger, which the command line prints as a note on stderr."""
     last = ledger.recorder.max_notification_id() or 0
-    print(
-        f"note: the read models are up to {max(last - position, 1)} events behind the ledger "
-        f"(at {position} of {last}) and this connection cannot update them ({cannot}): "
-        "read as they are",
-        file=sys.stderr,
+    log.warning(
+        "the read models are up to %d events behind the ledger (at %d of %d) and this "
+        "connection cannot update them (%s): read as they are",
+        max(last - position, 1),
+        position,
+        last,
+        cannot,
     )
 
 
