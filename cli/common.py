@@ -26,7 +26,7 @@ from eventsourcing.persistence import PersistenceError
 from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
-from ledger.newstore import publish, staged
+from ledger.newstore import publish, staged, umask
 from ledger.store import parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
@@ -274,7 +274,7 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     temporary = Path(name)
     try:
         if mode is None:  # mkstemp makes it 0600: a new file is as any other, unless private
-            mode = 0o600 if private else 0o666 & ~_umask()
+            mode = 0o600 if private else 0o666 & ~umask()
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             yield handle
@@ -285,9 +285,3 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

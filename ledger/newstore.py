@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ledger.errors import ConflictError
 
-__all__ = ["publish", "staged"]
+__all__ = ["publish", "staged", "umask"]
 
 #: The files SQLite keeps beside a database while it is open.
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -33,15 +33,20 @@ def staged(path: Path) -> Iterator[Path]:
     os.close(handle)
     temp = Path(name)
     # mkstemp makes it 0600; a store made in place gets the user's umask, as before.
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(temp, 0o666 & ~mask)
+    os.chmod(temp, 0o666 & ~umask())
     try:
         yield temp
     finally:
         for suffix in ("", *_SIDE_FILES):
             with suppress(FileNotFoundError):
                 os.unlink(f"{temp}{suffix}")
+
+
+def umask() -> int:
+    """The process's file mode creation mask (read by setting it, then set back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def publish(temp: Path, path: Path) -> None:

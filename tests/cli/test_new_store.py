@@ -3,7 +3,9 @@ succeeded; a store another process made in the meantime is never touched (ledger
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +172,18 @@ def test_publish_folds_the_write_ahead_log_into_the_store(tmp_path: Path) -> Non
                 reader.close()
         finally:
             writer.close()
+
+
+def test_a_new_store_has_the_modes_a_file_made_in_place_would_have(tmp_path: Path) -> None:
+    # Officers sharing a store by group rights: the hidden file's 0600 must not stay.
+    target = tmp_path / "fresh.db"
+    before = os.umask(0o002)
+    try:
+        result = runner.invoke(
+            app, ["--store", str(target), "init", "--admin", "admin", "--name", "区", "-d", "doc"]
+        )
+    finally:
+        os.umask(before)
+
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
