@@ -127,6 +127,7 @@ class TransparencyLog(LedgerAggregate):
         self.log = log
         self.key_id = key_id
         self.public_key = public_key
+        self.keys_held: tuple[str, ...] = (key_id,)  # every log key, this one last
 
     def replace_key(self, key: str, public_key: str, prov: Provenance) -> None:
         if key == self.key_id:
@@ -137,6 +138,7 @@ class TransparencyLog(LedgerAggregate):
     def _log_key_replaced(self, key_id: str, public_key: str, prov: Provenance) -> None:
         self.key_id = key_id
         self.public_key = public_key
+        self.keys_held = (*self.keys_held, key_id)
 
     def record(self, checkpoint: Checkpoint, prov: Provenance) -> None:
         if checkpoint.key_id != self.key_id:

@@ -18,8 +18,13 @@ from ledger.application import Ledger, open_ledger
 from ledger.base import natural_id
 from ledger.bundles import prove_household
 from ledger.errors import InputError, RuleError
-from ledger.keys import generate_key, public_key_text
-from ledger.transparency import register_signing_key, revoke_signing_key
+from ledger.keys import generate_key, key_id, public_key_text
+from ledger.transparency import (
+    checkpoint_note,
+    register_log_key,
+    register_signing_key,
+    revoke_signing_key,
+)
 from ledger.verification import verify_ledger
 
 from tests.integration.test_verify_support import (
@@ -193,6 +198,40 @@ def test_prove_refuses_a_checkpoint_signed_by_another_key(signed: SignedLedger) 
     app = open_ledger(str(signed.path))
     try:
         with pytest.raises(RuleError, match="signature does not verify"):
+            prove_household(app, "JH-0001", forged)
+    finally:
+        app.close()
+
+
+def test_prove_takes_a_checkpoint_signed_before_the_log_key_was_rotated(
+    signed: SignedLedger,
+) -> None:
+    # audit-guide.md: inspectors keep old checkpoints, and prove against them.
+    app = open_ledger(str(signed.path))
+    try:
+        app.sealer.add_key(signed.keys["admin"])
+        register_log_key(app, stamp(), public_key_text(generate_key()))
+
+        bundle = prove_household(app, "JH-0001", signed.checkpoint)
+    finally:
+        app.close()
+
+    assert bundle["checkpoint"]["size"] == signed.checkpoint.size
+    assert bundle["events"]
+
+
+def test_prove_refuses_a_checkpoint_of_a_key_the_log_never_held(signed: SignedLedger) -> None:
+    stranger = generate_key()
+    forged = replace(
+        signed.checkpoint,
+        key_id=key_id(stranger),
+        public_key=public_key_text(stranger),
+    )
+    note = checkpoint_note(forged.log, forged.size, forged.root_bytes, forged.time)
+    forged = replace(forged, signature=base64.b64encode(stranger.sign(note)).decode())
+    app = open_ledger(str(signed.path))
+    try:
+        with pytest.raises(RuleError, match="never this ledger's log key"):
             prove_household(app, "JH-0001", forged)
     finally:
         app.close()
