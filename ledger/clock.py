@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["Clock", "now", "system_clock", "using_clock"]
+__all__ = ["CLOCK_TOLERANCE", "Clock", "current", "now", "system_clock", "using_clock"]
 
 Clock = Callable[[], datetime]
+
+#: How far the clocks of officers' machines may differ: an event recorded earlier than one
+#: before it by more than this is refused when recorded and reported by ``fupin verify``.
+CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
 def system_clock() -> datetime:
@@ -22,6 +26,11 @@ def system_clock() -> datetime:
 
 
 _current: ContextVar[Clock] = ContextVar("ledger_clock", default=system_clock)
+
+
+def current() -> Clock:
+    """The clock in force (the system's, or one a test or the demo set with ``using_clock``)."""
+    return _current.get()
 
 
 def now() -> datetime:

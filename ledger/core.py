@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -37,6 +37,7 @@ from ledger.errors import (
     InputError,
     NotFoundError,
     PermissionRefusedError,
+    RuleError,
 )
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import Helper
@@ -114,6 +115,9 @@ class LedgerCore(Application[UUID]):
 
     #: The household keys of ledger.privacy (the key table, wrapped under the master key).
     household_keys: HouseholdKeys
+
+    #: The latest recording time this instance has seen stored (``_check_clock``).
+    _latest_recorded: datetime | None = None
 
     def construct_mapper(self) -> Mapper[UUID]:
         # Personal data is sealed per household before it is transcoded (ledger.privacy).
@@ -331,6 +335,7 @@ class LedgerCore(Application[UUID]):
         # A run of events by an officer whose key is in force gets its signed Seal in front,
         # in the same transaction; without the private key the save is refused and nothing
         # is written.
+        self._check_clock(processing_event.events)
         keys = self.household_keys
         mapper = self.mapper
         assert isinstance(mapper, PersonalDataMapper)
@@ -350,9 +355,74 @@ class LedgerCore(Application[UUID]):
                 )
                 recordings = super()._record(processing_event)
             saved = True
+            latest = max((_recorded_at(e) for e in processing_event.events), default=None)
+            if latest is not None and (
+                self._latest_recorded is None or latest > self._latest_recorded
+            ):
+                self._latest_recorded = latest
             return recordings
         finally:
             keys.settle(saved=saved)
+
+    def _check_clock(self, events: Sequence[DomainEventProtocol[UUID]]) -> None:
+        """Refuse a save recorded earlier than what the ledger already holds: a machine whose
+        clock is behind (a flat battery: 2000-01-01) would file its entries among those of
+        years ago, and every "as known at" answer would change (``fupin verify`` reports such
+        an event). The last stored event is read once an instance; later saves compare with
+        what this instance saw or wrote. ``CLOCK_TOLERANCE`` allows for officers' machines
+        that differ a little."""
+        if not events:
+            return
+        earliest = min(_recorded_at(e) for e in events)
+        if self._latest_recorded is None:
+            self._check_server_clock(earliest)
+            self._latest_recorded = self._last_stored_time()
+        latest = self._latest_recorded
+        if latest is not None and earliest < latest - clock.CLOCK_TOLERANCE:
+            raise RuleError(
+                "clock",
+                f"this machine's clock says {earliest.isoformat(timespec='seconds')}, before "
+                f"the ledger's last entry ({latest.isoformat(timespec='seconds')}): set the clock "
+                "right, then try again; nothing was written",
+            )
+
+    def _check_server_clock(self, moment: datetime) -> None:
+        """On PostgreSQL, the server's clock is the one all officers share: a machine whose
+        clock is ahead would otherwise record entries that every honest machine after it is
+        refused for being "before the ledger's last entry". Only the system clock is checked
+        (tests and the demo record on a simulated one); once an instance."""
+        if clock.current() is not clock.system_clock:
+            return
+        server = self._server_time()
+        if server is not None and abs(moment - server) > clock.CLOCK_TOLERANCE:
+            raise RuleError(
+                "clock",
+                f"this machine's clock says {moment.isoformat(timespec='seconds')}, the "
+                f"database server's {server.isoformat(timespec='seconds')}: set the clock "
+                "right, then try again; nothing was written",
+            )
+
+    def _server_time(self) -> datetime | None:
+        """The PostgreSQL server's time (None on SQLite, whose only clock is this machine's)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if datastore is None or type(datastore).__module__ == "eventsourcing.sqlite":
+            return None
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT now() AS now")
+            row = cursor.fetchone()
+        value = row["now"] if isinstance(row, dict) else row[0]
+        return value if isinstance(value, datetime) else None
+
+    def _last_stored_time(self) -> datetime | None:
+        last = self.recorder.max_notification_id()
+        if not last:
+            return None
+        found = self.recorder.select_notifications(start=last, limit=1)
+        if not found:
+            return None
+        state = self.mapper.transcoder.decode(found[0].state)
+        stamp = state.get("timestamp") if isinstance(state, dict) else None
+        return stamp if isinstance(stamp, datetime) else None
 
     def _stored_officer(self, officer_id: str) -> Officer | None:
         # The stored officer, never a batch's copy: a key is in force from the save after the
@@ -408,6 +478,11 @@ def _collector_paused() -> Iterator[None]:
 
 def _carries_personal(event: DomainEventProtocol[UUID]) -> bool:
     return isinstance(getattr(event, "personal", None), Personal)
+
+
+def _recorded_at(event: DomainEventProtocol[UUID]) -> datetime:
+    stamp: datetime = event.timestamp  # type: ignore[attr-defined]  # every ledger event's
+    return stamp
 
 
 def _kind(cls: type[LedgerAggregate]) -> str:

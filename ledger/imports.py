@@ -367,13 +367,15 @@ def import_rows(
 
 @dataclass
 class IncreasingClock:
-    """The system clock, made strictly increasing: every event of a batch gets its own
-    recording time, so "as known at" never has to break a tie inside an import."""
+    """The clock in force (the system's, unless a test or the demo set one), made strictly
+    increasing: every event of a batch gets its own recording time, so "as known at" never
+    has to break a tie inside an import."""
 
+    source: clock.Clock = field(default_factory=clock.current)
     last: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
 
     def __call__(self) -> datetime:
-        self.last = max(clock.system_clock(), self.last + timedelta(microseconds=1))
+        self.last = max(self.source(), self.last + timedelta(microseconds=1))
         return self.last
 
 
