@@ -149,10 +149,12 @@ class LedgerCore(Application[UUID]):
             self._batch[aggregate_id] = aggregate
         return aggregate
 
-    def _stored(self, aggregate_id: UUID) -> LedgerAggregate | None:
-        """The aggregate as stored (None if there is none)."""
+    def _stored(self, aggregate_id: UUID, version: int | None = None) -> LedgerAggregate | None:
+        """The aggregate as stored (None if there is none); at ``version`` if given."""
         try:
-            aggregate: LedgerAggregate = self.repository.get(aggregate_id, projector_func=_project)
+            aggregate: LedgerAggregate = self.repository.get(
+                aggregate_id, version=version, projector_func=_project
+            )
         except AggregateNotFoundError:
             return None
         return aggregate

@@ -232,7 +232,9 @@ class PrivacyCommands(ReadingQueries):
             fields = vars(event)
             if fields["start"] > end or fields["end"] < start:
                 continue
-            household = self.get_by_id(fields["originator_id"])
+            # The household as the notice posted it: a later change of members or of its
+            # head must not rewrite a past notice (privacy.md: a notice is reprinted as posted).
+            household = self._stored(fields["originator_id"], fields["originator_version"])
             if isinstance(household, Household) and household.street == street:
                 kind = _NOTICE_KINDS[type(event).__qualname__.rsplit(".", 1)[-1]]
                 entries.append(_entry(household, kind, fields))

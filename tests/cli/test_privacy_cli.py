@@ -74,6 +74,23 @@ def test_the_public_notice_list_is_masked_csv_or_printable_html(store: str) -> N
     assert id_card(1) not in as_html.stdout
 
 
+def test_a_past_notice_lists_the_household_as_it_was_posted(store: str) -> None:
+    # A birth in September must not rewrite the notice posted in August.
+    changed = fupin(
+        store, "--as", "jn-01", "household", "members", "JH-0001", "--members", "4",
+        "--head-name", "新户主", "--id-card", id_card(77), "--note", "新生儿出生",
+        "-d", "出生证明", "-e", "2016-09-15",
+    )  # fmt: skip
+    period = ("notice", "--street", "江南", "--from", "2016-08-01", "--to", "2016-08-31")
+
+    listed = fupin(store, "--as", "admin", *period)
+
+    assert changed.exit_code == 0, changed.output
+    assert listed.exit_code == 0, listed.output
+    row = listed.stdout.splitlines()[1].split(",")
+    assert row[4:7] == ["户**", "440704********" + id_card(1)[-4:], "3"]  # not 新**, 4
+
+
 def test_a_notice_period_ending_before_it_starts_is_refused(store: str) -> None:
     result = fupin(
         store, "notice", "--street", "江南", "--from", "2016-08-31", "--to", "2016-08-01"
