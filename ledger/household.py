@@ -112,6 +112,7 @@ class Household(LedgerAggregate):
         self.personal = personal
         self.stage = Stage.IDENTIFIED
         self.identified_on = prov.effective
+        self.members_since = prov.effective  # the effective date of ``members``/``personal``
         self.reviewed_on: date | None = None
         self.key_target = False
         self.notice: tuple[date, date] | None = None
@@ -124,7 +125,7 @@ class Household(LedgerAggregate):
         self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
         self.completed: dict[str, int] = {}  # measure id -> version of completion
         self.incomes: dict[int, int] = {}  # year -> per-capita income, fen
-        self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest last
+        self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest (by date) last
         self.assessed_on: dict[int, date] = {}  # assessment version -> effective date
         # The assessments (versions) the household's exits rested on, every exit's.
         self.exit_assessments: set[int] = set()
@@ -166,12 +167,17 @@ class Household(LedgerAggregate):
         self.check_identification(members, True, personal.member_names)
         if not prov.note.strip():
             raise RuleError("note", "a change of members must say what changed")
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._members_changed(members, personal, prov)
 
     @event("MembersChanged")
     def _members_changed(self, members: int, personal: Personal, prov: Provenance) -> None:
-        self.members = members
-        self.personal = personal
+        # A change entered late, dated before the one in force, is history (``--as-of``
+        # shows it in its time); the household now is its latest change by effective date.
+        if prov.effective >= self.members_since:
+            self.members = members
+            self.personal = personal
+            self.members_since = prov.effective
 
     # -- erasure of personal data (ledger.privacy, docs/privacy.md) -------------------------
 
@@ -499,8 +505,13 @@ class Household(LedgerAggregate):
     def _income_assessed(self, year: int, income_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("IncomeAssessed", (year, income_fen))
         self.assessed_on[version] = prov.effective
-        self.income_entries.setdefault(year, []).append(version)
-        self.incomes[year] = income_fen
+        entries = self.income_entries.setdefault(year, [])
+        entries.append(version)
+        # "A later assessment of the same year supersedes the earlier" (events.md): later by
+        # effective date, then by version. An older form entered late is history, not the
+        # income now.
+        entries.sort(key=lambda v: (self.assessed_on[v], v))
+        self.incomes[year] = self.entries[entries[-1]][1][1]
 
     def propose_exit(self, year: int, threshold_fen: int, prov: Provenance) -> None:
         """Exit proposed 拟退出 for an assessment year, with that year's income at the threshold."""

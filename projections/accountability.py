@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import MAXYEAR, date
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -186,6 +186,8 @@ def _quarters_due(
             if q_end > today or (stop is not None and q_start >= stop):
                 break
             due.add((year, quarter))
+            if (year, quarter) == (MAXYEAR, 4):  # the calendar's last quarter
+                break
             year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return sorted(due)
 
@@ -332,9 +334,9 @@ def _exit_faults_in(
     latest: dict[tuple[str, int], int] = {}
     for aggregate_id, year, income in db.rows(
         "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
-        "AND aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, version",
+        "AND aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, assessed_on, version",
         span,
-    ):
+    ):  # the year's latest by effective date (an older form entered late is not it)
         latest[(aggregate_id, year)] = income
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):

@@ -52,6 +52,17 @@ def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
     )
 
 
+def exit_approved(db: Database, fact: Fact) -> None:
+    """An exit approval entered after an unpairing dated on or after it: that pairing did not
+    end before the exit (不脱贫不脱钩 is judged by effective date, however late either came)."""
+    if fact["step"] == "approved":
+        db.write(
+            "UPDATE pj_pairings SET before_exit = 0 WHERE aggregate_id = ? AND before_exit = 1 "
+            "AND unpaired_on >= ?",
+            (fact.aggregate_id, fact.effective),
+        )
+
+
 def helper_paired(db: Database, fact: Fact) -> None:
     _pair(db, fact, fact["helper"], fact["role"])
 
@@ -161,6 +172,7 @@ MODEL = ReadModel(
     handlers={
         "HelperPaired": helper_paired,
         "HelperUnpaired": helper_unpaired,
+        "ExitAdvanced": exit_approved,
         "VisitRecorded": visit_recorded,
         "MeasurePlanned": measure_planned,
         "MeasureCompleted": measure_completed,

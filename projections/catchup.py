@@ -86,7 +86,10 @@ REBUILD_PAGES = 50
 #: effective date (7 took the members as recorded before the approval's entry).
 #: 9: a voided payment's ``ReceiptVoided`` does not move ``pj_clock`` either (a payment
 #: corrected in 2026 moved every report's "today" to 2026).
-SCHEMA_VERSION = 9
+#: 10: a household's members now are its latest change by effective date (a change entered
+#: late, dated earlier, set them); a pairing unpaired on or after an exit approval entered
+#: later is not ``before_exit``.
+SCHEMA_VERSION = 10
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

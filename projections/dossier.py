@@ -63,7 +63,7 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
         ),
         "incomes": db.dicts(
             "SELECT year, income_fen, assessed_on, recorded_by FROM pj_incomes "
-            "WHERE aggregate_id = ? AND voided = 0 ORDER BY year, version",
+            "WHERE aggregate_id = ? AND voided = 0 ORDER BY year, assessed_on, version",
             key,
         ),
         "exit_steps": db.dicts(

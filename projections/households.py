@@ -271,18 +271,25 @@ def identified(db: Database, fact: Fact) -> None:
 
 def members_changed(db: Database, fact: Fact) -> None:
     row = db.held("households", Held).row(db, fact.aggregate_id)
-    if row is not None and not db.one(
-        "SELECT 1 FROM pj_members WHERE aggregate_id = ?", (fact.aggregate_id,)
-    ):  # the first change: the identification's count first (its event is version 1)
+    found = db.one(
+        "SELECT MAX(effective) FROM pj_members WHERE aggregate_id = ?", (fact.aggregate_id,)
+    )
+    latest = None if found is None else found[0]
+    if row is not None and latest is None:
+        # the first change: the identification's count first (its event is version 1)
         db.write(
             "INSERT INTO pj_members VALUES (?, 1, ?, ?)",
             (fact.aggregate_id, row["identified_on"], row["members"]),
         )
+        latest = str(row["identified_on"])
     db.write(
         "INSERT INTO pj_members VALUES (?, ?, ?, ?)",
         (fact.aggregate_id, fact.version, fact.effective, fact["members"]),
     )
-    _set(db, fact, members=fact["members"])
+    # A change entered late, dated before the one in force, is history: the household's
+    # members now are those of its latest change by effective date (ledger.household).
+    if latest is None or fact.effective >= str(latest):
+        _set(db, fact, members=fact["members"])
 
 
 def reviewed(db: Database, fact: Fact) -> None:

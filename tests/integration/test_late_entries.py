@@ -1,0 +1,101 @@
+"""Entries made late, dated before others already recorded: what holds now is decided by
+effective date, in the aggregate (the rules commands check) and in the read models alike."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.errors import RuleError
+from ledger.household import Personal
+from projections import api
+
+from tests.integration.test_projections_accountability import exit_household, section
+from tests.support import id_card, refuses, register, stamp
+
+
+@pytest.fixture
+def ledger(store_ledger: Ledger) -> Ledger:
+    """Every test here runs on SQLite and on PostgreSQL (the ``store`` fixture)."""
+    return store_ledger
+
+
+def people(app: Ledger, as_of: date | None = None) -> int:
+    totals: dict[str, int] = api.caseload(app, as_of=as_of)["totals"]
+    return totals["people"]
+
+
+def change(app: Ledger, day: date, members: int) -> None:
+    names = tuple(f"成员{n}" for n in range(members))
+    personal = Personal(names[0], id_card(1), "", "", names)
+    app.change_members(stamp("jn-01", day, f"{members} 人"), "JH-1", members, personal)
+
+
+def test_an_older_assessment_entered_late_does_not_replace_the_latest(ledger: Ledger) -> None:
+    # "A later assessment of the same year supersedes the earlier" (events.md): later in time.
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp("jn-01", date(2017, 1, 8)), "JH-1", 2016, 700_000)
+    ledger.assess_income(stamp("jn-01", date(2017, 1, 2)), "JH-1", 2016, 900_000)  # entered late
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "income",
+        lambda: ledger.propose_exit(stamp("jn-01", date(2017, 1, 10)), "JH-1", 2016),
+    )
+
+    assert "7000.00 yuan is below" in str(refused)
+    assert ledger.household("JH-1").incomes[2016] == 700_000
+
+
+def test_an_exit_fault_is_not_hidden_by_an_older_assessment_entered_late(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1")
+    exit_household(ledger, "JH-1")  # 9000 yuan, assessed 10 January 2017
+    ledger.assess_income(stamp("jn-01", date(2017, 2, 1)), "JH-1", 2016, 700_000)
+    ledger.assess_income(stamp("jn-01", date(2017, 1, 15)), "JH-1", 2016, 950_000)  # late
+
+    faults = section(ledger, "exit_faults")
+
+    assert [(f["household"], f["fault"]) for f in faults] == [("JH-1", "income-below")]
+
+
+def test_a_change_of_members_entered_late_does_not_set_the_members_now(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # 3 members
+    change(ledger, date(2018, 3, 1), 2)
+    change(ledger, date(2017, 9, 1), 4)  # a birth in 2017, entered after the 2018 change
+
+    household = ledger.household("JH-1")
+
+    assert (household.members, len(household.personal.member_names)) == (2, 2)
+    assert people(ledger) == 2
+    assert people(ledger, as_of=date(2018, 6, 30)) == 2
+    assert people(ledger, as_of=date(2017, 12, 31)) == 4
+    assert people(ledger, as_of=date(2017, 6, 30)) == 3
+
+
+def test_a_change_of_members_before_the_identification_is_refused(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # identified 1 August 2016
+
+    refused = refuses(ledger, RuleError, "effective", lambda: change(ledger, date(2016, 7, 1), 2))
+
+    assert "was identified" in str(refused)
+
+
+def test_an_unpairing_after_an_exit_approval_entered_late_is_not_early(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+    s = stamp("jn-01", date(2017, 1, 10))
+    ledger.assess_income(s, "JH-1", 2016, 900_000)
+    ledger.propose_exit(s, "JH-1", 2016)
+    ledger.verify_exit(stamp("jn-01", date(2017, 1, 12)), "JH-1")
+    ledger.post_exit_notice(
+        stamp("jn-01", date(2017, 1, 13)), "JH-1", date(2017, 1, 13), date(2017, 1, 19)
+    )
+    ledger.unpair(stamp("jn-01", date(2017, 2, 1)), "JH-1", "c-1", "调岗", replacement="c-2")
+    ledger.approve_exit(stamp("qu-01", date(2017, 1, 20)), "JH-1")  # entered after it
+
+    assert section(ledger, "early_unpairings") == []
+    assert section(ledger, "early_unpairings", as_of=date(2017, 1, 31)) == []
