@@ -14,12 +14,17 @@ from cli.common import (
     EffectiveOption,
     console,
     emit_json,
+    err_console,
     ledger_session,
     make_stamp,
     refusals,
     render_rows,
 )
 from cli.privacy import reader_of
+
+#: ``fupin log``'s exit code when it met an event it could not read (as ``verify``'s, when it
+#: finds a problem): the stream was written whole, that event as it is stored.
+DAMAGED = 1
 
 
 class Format(StrEnum):
@@ -87,7 +92,25 @@ def log(
     since: Annotated[int, typer.Option("--since", help="Only events after this position.")] = 0,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
 ) -> None:
-    """The raw event stream 事件流 as JSON lines, with provenance, in recording order."""
+    """The raw event stream 事件流 as JSON lines, with provenance, in recording order.
+
+    An event that cannot be read (its topic names no ledger event, or its id, version or state
+    is damaged) is written as it is stored, with a "problem" field, and named on stderr; the
+    stream goes on, and the command then exits 1 (docs/audit-guide.md §5)."""
+    damaged = False
     with ledger_session() as app:
         for entry in app.event_stream(since=since, limit=limit, reader=reader_of(app)):
             sys.stdout.write(orjson.dumps(entry).decode() + "\n")
+            if "problem" in entry:  # one line each on stderr; the stream goes on
+                damaged = True
+                sys.stdout.flush()
+                err_console.print(
+                    f"the event at position {entry['position']} ({entry['id']} "
+                    f"v{entry['version']}) cannot be read: {entry['problem']}; written as "
+                    'stored, with "problem" (`fupin verify` reports every such event)',
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    if damaged:
+        raise typer.Exit(DAMAGED)

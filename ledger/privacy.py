@@ -23,29 +23,42 @@ import base64
 import binascii
 import hashlib
 import hmac
+import importlib
 import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, OperationalError, StoredEvent, Transcoder
+from eventsourcing.domain import CanInitAggregate, DomainEventProtocol
+from eventsourcing.persistence import (
+    Mapper,
+    Notification,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+    find_id_convertor,
+)
+from eventsourcing.utils import get_topic
 
 from ledger import clock
+from ledger.base import LedgerAggregate, Provenance
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
 
 __all__ = [
     "ANONYMOUS",
+    "EVENT_CLASSES",
+    "EVENT_MODULES",
     "HOUSEHOLD_KEYS",
     "KEY_TABLE",
     "HouseholdKeys",
@@ -54,8 +67,10 @@ __all__ = [
     "Reader",
     "SealBrokenError",
     "SealedPersonal",
+    "UnreadableEventError",
     "check_live_keys",
     "destroyed_key_rows",
+    "event_class",
     "generate_master_key",
     "live_keys_among",
     "load_master_key",
@@ -822,14 +837,158 @@ def placeholder(mark: str) -> Personal:
     return Personal(mark, mark, mark, mark, ())
 
 
+# -- reading stored events: only the ledger's own event classes --------------------------
+
+#: The modules that define the ledger's aggregates: the only ones whose event classes a stored
+#: topic may name. A topic of one of them not imported yet imports it, by this name (one
+#: command reads checkpoints or import registers without ever importing their module
+#: otherwise); a topic naming anything else imports nothing and is refused.
+#: tests/integration/test_forged_topics.py checks that every aggregate of ``ledger`` is here.
+EVENT_MODULES = frozenset(
+    {
+        "ledger.base",  # ``Corrected``, which every aggregate records
+        "ledger.funds",
+        "ledger.helpers",
+        "ledger.household",
+        "ledger.imports",
+        "ledger.inspections",
+        "ledger.notice",
+        "ledger.officers",
+        "ledger.places",
+        "ledger.programme",
+        "ledger.sealing",
+        "ledger.transparency",
+    }
+)
+
+
+class UnreadableEventError(LedgerError):
+    """A stored event the ledger cannot read: its topic names no event class of the ledger
+    (nothing it names is imported), or its id, version or state is not what the ledger writes:
+    the row was altered (``fupin verify`` reports every such row). The message names the row's
+    position (notification id) and what is wrong with it."""
+
+    def __init__(
+        self,
+        problem: str,
+        position: int | None,
+        originator_id: object,
+        version: object,
+        topic: object,
+    ) -> None:
+        where = f"at position {position}" if position is not None else "(position unknown)"
+        super().__init__(
+            "store",
+            f"the event {where} ({_shown_id(originator_id)} v{version}) cannot be read: "
+            f"{problem} (`fupin verify` reports every such event)",
+        )
+        self.problem = problem
+        self.position = position
+        self.originator_id = originator_id
+        self.version = version
+        self.topic = topic
+
+
+def _shown_id(originator_id: object) -> str:
+    """A stored aggregate id as text: a UUID's usual form when it is one, else as stored."""
+    if isinstance(originator_id, UUID):
+        return str(originator_id)
+    if isinstance(originator_id, str):
+        try:
+            return str(UUID(originator_id))
+        except ValueError:
+            pass
+    return repr(originator_id)
+
+
+class _Problem(Exception):
+    """What is wrong with one stored event (``PersonalDataMapper``), said in a few words."""
+
+
+class EventClasses:
+    """The ledger's event classes by topic, learnt from the classes themselves: a stored
+    topic is looked up here, one dict lookup, and never resolved by importing what it names
+    (eventsourcing's ``resolve_topic`` imports any module a topic names: ``this:X`` prints
+    the Zen of Python, ``antigravity:X`` opens a web browser)."""
+
+    def __init__(self) -> None:
+        #: topic -> event class (not the ``Event`` base classes, which nothing records).
+        self.by_topic: dict[str, type[Any]] = {}
+        #: The classes that create an aggregate: their state names the aggregate's class.
+        self.creating: frozenset[type[Any]] = frozenset()
+        #: The topics of the ledger's aggregates (what a creating event's state may name).
+        self.aggregates: frozenset[str] = frozenset()
+
+    def find(self, topic: object) -> type[Any]:
+        """The event class ``topic`` names; ``_Problem`` if it names none of the ledger's."""
+        found = self.by_topic.get(topic) if isinstance(topic, str) else None
+        if found is not None:
+            return found
+        if topic is None:
+            raise _Problem("it has no topic (NULL)")
+        if not isinstance(topic, str):
+            raise _Problem(f"its topic is {type(topic).__name__}, not text")
+        module = topic.partition(":")[0]
+        if module not in EVENT_MODULES:
+            raise _Problem(f"its topic {topic!r} is not a ledger event")
+        # One of the ledger's own modules, by its fixed name (loaded once, if not yet); then
+        # whatever event classes were defined since the classes were last learnt.
+        importlib.import_module(module)
+        self._learn()
+        found = self.by_topic.get(topic)
+        if found is None:
+            raise _Problem(f"its topic {topic!r} names no event of the ledger")
+        return found
+
+    def _learn(self) -> None:
+        by_topic: dict[str, type[Any]] = {}
+        for cls in _subclasses(LedgerAggregate.Event):
+            if cls.__module__ in EVENT_MODULES and cls.__name__ != "Event":
+                by_topic[get_topic(cls)] = cls
+        self.by_topic = by_topic
+        self.creating = frozenset(c for c in by_topic.values() if issubclass(c, CanInitAggregate))
+        self.aggregates = frozenset(
+            get_topic(c) for c in _subclasses(LedgerAggregate) if c.__module__ in EVENT_MODULES
+        )
+
+
+def _subclasses(cls: type[Any]) -> set[type[Any]]:
+    found: set[type[Any]] = set()
+    todo = [cls]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return found
+
+
+#: The one table of the process (event classes never go away).
+EVENT_CLASSES = EventClasses()
+
+
+def event_class(topic: object) -> type[Any]:
+    """The ledger's event class named by stored ``topic``; ``ValueError`` saying what is
+    wrong if it names none (a topic outside the ledger's modules imports nothing)."""
+    try:
+        return EVENT_CLASSES.find(topic)
+    except _Problem as exc:
+        raise ValueError(str(exc)) from None
+
+
 class PersonalDataMapper(Mapper[UUID]):
     """eventsourcing's mapper, sealing a household event's ``personal`` before it is
-    transcoded and opening it after it is decoded."""
+    transcoded and opening it after it is decoded. A stored event is read only as one of the
+    ledger's own event classes (``EVENT_CLASSES``): anything else, or a damaged id, version or
+    state, raises ``UnreadableEventError`` naming the row."""
 
     def __init__(self, transcoder: Transcoder, keys: HouseholdKeys) -> None:
         super().__init__(transcoder)
         self.keys = keys
         self._memo: dict[int, tuple[DomainEventProtocol[UUID], StoredEvent]] | None = None
+        #: The notification id of a stored event given without it (an aggregate's events are
+        #: read by id and version): set by the application (``ledger.reading``).
+        self.locate: Callable[[object, object], int | None] | None = None
 
     @contextmanager
     def remembering(self) -> Iterator[None]:
@@ -863,7 +1022,17 @@ class PersonalDataMapper(Mapper[UUID]):
         return super().to_stored_event(domain_event)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        event = super().to_domain_event(stored_event)
+        """eventsourcing's ``Mapper.to_domain_event``, its class found by ``EVENT_CLASSES``
+        (never ``resolve_topic``), every failure one ``UnreadableEventError``; then the
+        household's personal data opened."""
+        try:
+            event = self._decoded(stored_event)
+        except _Problem as exc:
+            raise self._unreadable(stored_event, str(exc)) from None
+        except Exception as exc:  # the transcoder's, orjson's, an upcast's: bytes damaged
+            lines = str(exc).strip().splitlines()
+            said = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+            raise self._unreadable(stored_event, f"its state cannot be decoded ({said})") from exc
         state = vars(event)
         sealed = state.get("personal")
         if isinstance(sealed, SealedPersonal):
@@ -874,6 +1043,61 @@ class PersonalDataMapper(Mapper[UUID]):
             object.__setattr__(personal, "_sealed_from", (household, version, sealed))
             state["personal"] = personal
         return event
+
+    def _decoded(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
+        classes = EVENT_CLASSES
+        topic = stored.topic
+        cls = classes.by_topic.get(topic) if type(topic) is str else None
+        if cls is None:
+            cls = classes.find(topic)
+        version = stored.originator_version
+        if type(version) is not int or version < 1:
+            raise _Problem(f"its version {version!r} is not a whole number from 1")
+        data = stored.state
+        if type(data) is not bytes:
+            raise _Problem(f"its state is {type(data).__name__}, not bytes")
+        if self.cipher:
+            data = self.cipher.decrypt(data)
+        if self.compressor:
+            data = self.compressor.decompress(data)
+        state = self.transcoder.decode(data)
+        if type(state) is not dict:
+            raise _Problem(f"its state is {type(state).__name__}, not an object")
+        if type(state.get("prov")) is not Provenance:
+            raise _Problem("it carries no provenance")
+        if type(state.get("timestamp")) is not datetime:
+            raise _Problem("it carries no recording time")
+        if cls in classes.creating and state.get("originator_topic") not in classes.aggregates:
+            # Replaying it would resolve that topic (eventsourcing imports what it names).
+            raise _Problem(
+                f"its originator_topic {state.get('originator_topic')!r} is not a ledger aggregate"
+            )
+        originator_id = stored.originator_id
+        try:
+            convert = find_id_convertor(cls, cast(Hashable, type(originator_id)))  # type: ignore[arg-type]
+            state["originator_id"] = convert(originator_id)
+        except (TypeError, ValueError, AttributeError):
+            raise _Problem(f"its aggregate id {originator_id!r} is not a UUID") from None
+        state["originator_version"] = version
+        class_version = getattr(cls, "class_version", 1)
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        event: DomainEventProtocol[UUID] = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
+
+    def _unreadable(self, stored: StoredEvent, problem: str) -> UnreadableEventError:
+        position = stored.id if isinstance(stored, Notification) else None
+        if position is None and self.locate is not None:
+            try:
+                position = self.locate(stored.originator_id, stored.originator_version)
+            except Exception:  # the store cannot say: the id and version still name the row
+                position = None
+        return UnreadableEventError(
+            problem, position, stored.originator_id, stored.originator_version, stored.topic
+        )
 
     def _seal(self, household: UUID, version: int, personal: Personal) -> SealedPersonal:
         origin = getattr(personal, "_sealed_from", None)

@@ -12,17 +12,27 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import DomainEventProtocol
+import orjson
+from eventsourcing.domain import DomainEventProtocol, OriginatorVersionError
+from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from ledger.base import Provenance, natural_id, typed_hint
 from ledger.core import AGGREGATE_KINDS, LedgerCore
-from ledger.errors import InputError, NotFoundError, PermissionRefusedError
+from ledger.errors import InputError, LedgerError, NotFoundError, PermissionRefusedError
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
-from ledger.privacy import ANONYMOUS, Reader, mask_id_card
+from ledger.privacy import (
+    ANONYMOUS,
+    PersonalDataMapper,
+    Reader,
+    SealBrokenError,
+    UnreadableEventError,
+    mask_id_card,
+)
 
-__all__ = ["ReadingQueries", "event_name", "plain"]
+__all__ = ["ReadingQueries", "event_name", "plain", "raw_entry"]
 
 _SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
 
@@ -84,6 +94,55 @@ def _shown(entry: dict[str, Any], reader: Reader | None, street: str) -> dict[st
     return entry
 
 
+def raw_entry(stored: Notification, problem: str, reader: Reader | None = None) -> dict[str, Any]:
+    """A stored event the ledger cannot read, as it is stored, with ``problem`` saying what is
+    wrong: its position, id, version and topic as stored, and its state as the JSON it holds
+    (or as text, if it holds none). Personal data the ledger did not seal (written in clear
+    by whoever altered the row) is masked for a reader who may not see every household's."""
+    state: Any = stored.state
+    if isinstance(state, bytes | str):
+        try:
+            state = orjson.loads(state)
+        except orjson.JSONDecodeError:
+            state = state.decode("utf-8", "backslashreplace") if isinstance(state, bytes) else state
+        else:
+            held = state.get("personal") if isinstance(state, dict) else None
+            sealed = isinstance(held, dict) and set(held) == {_SEALED_TAG}
+            if held is not None and not sealed and reader is not None and not reader.sees_all:
+                state["personal"] = "[masked]"
+    return {
+        "position": stored.id,
+        "id": _raw_id(stored.originator_id),
+        "version": _raw(stored.originator_version),
+        "problem": problem,
+        "topic": _raw(stored.topic),
+        "state": _raw(state),
+    }
+
+
+_SEALED_TAG = "__SealedPersonal__"
+
+
+def _raw_id(originator_id: Any) -> Any:
+    """A stored aggregate id as ``fupin log`` shows every id (a UUID's usual form), or as it is
+    stored when it is no UUID."""
+    if isinstance(originator_id, str):
+        try:
+            return str(UUID(originator_id))
+        except ValueError:
+            return originator_id
+    return _raw(originator_id)
+
+
+def _raw(value: Any) -> Any:
+    """A stored value as JSON can hold it: a UUID as text, bytes as text."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return value
+
+
 class ReadingQueries(LedgerCore):
     """Queries straight off the event store (projections answer the rest).
 
@@ -104,6 +163,64 @@ class ReadingQueries(LedgerCore):
             raise PermissionRefusedError("as", f"{actor} has retired")
         return Reader(actor, officer.role, officer.street)
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        if isinstance(mapper, PersonalDataMapper):
+            # An event that cannot be read is named by its position, also when it was read
+            # as one of an aggregate's events (by id and version, without its position).
+            mapper.locate = self.position_of
+        return mapper
+
+    def position_of(self, originator_id: object, version: object) -> int | None:
+        """The notification id of the stored event (``originator_id``, ``version``) as they are
+        stored, or None if there is no such one row (read only when something is wrong)."""
+        recorder = self.recorder
+        table = getattr(recorder, "events_table_name", "stored_events")
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            statement = (
+                f"SELECT rowid AS position FROM {table} "
+                "WHERE originator_id = ? AND originator_version = ?"
+            )
+            if isinstance(originator_id, UUID):
+                originator_id = originator_id.hex  # as the SQLite recorder stores it
+        else:
+            statement = (
+                f"SELECT notification_id AS position FROM {table} "
+                "WHERE originator_id = %s AND originator_version = %s"
+            )
+        # The table's name is the recorder's own, never user input.
+        with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(statement, (originator_id, version))
+            rows = cursor.fetchall()
+        return int(rows[0]["position"]) if len(rows) == 1 else None
+
+    def _replayed(self, number: str) -> Household:
+        """The household, replayed from its events; an event missing from its place (deleted,
+        renumbered, or its id or version altered) is said in one line naming the position."""
+        try:
+            return self.household(number)
+        except OriginatorVersionError as exc:
+            found, expected = exc.args[:2]
+            raise self._missing(
+                "household", number, natural_id("household", number), found, expected
+            ) from None
+
+    def _missing(
+        self, kind: str, key: str, aggregate_id: UUID, found: object, expected: int
+    ) -> LedgerError:
+        """The refusal for version ``found`` of an aggregate read where ``expected`` was due."""
+        try:
+            position = self.position_of(aggregate_id, found)
+        except Exception:  # the store cannot say: the id and version still name the row
+            position = None
+        where = f"at position {position}" if position is not None else "(position unknown)"
+        return LedgerError(
+            "store",
+            f"the event {where} ({aggregate_id} v{found}) of {kind} {key} follows version "
+            f"{expected - 1}: version {expected} is missing: deleted, renumbered, or its id or "
+            "version altered (`fupin verify` reports every such event)",
+        )
+
     def history(
         self, number: str, reader: Reader | None = None, kind: str = "household"
     ) -> list[dict[str, Any]]:
@@ -112,9 +229,14 @@ class ReadingQueries(LedgerCore):
         versions are what a correction names."""
         if kind not in AGGREGATE_KINDS:
             raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
-        events = list(self.events.get(natural_id(kind, number)))
+        aggregate_id = natural_id(kind, number)
+        events = list(self.events.get(aggregate_id))
         if not events:
             raise NotFoundError(kind, f"no {kind} {number!r} on record{typed_hint(number)}")
+        for expected, event in enumerate(events, start=1):
+            found = vars(event)["originator_version"]
+            if found != expected:  # read by id and version: an event gone from its place
+                raise self._missing(kind, number, aggregate_id, found, expected)
         street = str(vars(events[0]).get("street", "")) if kind == "household" else ""
         return [_shown(describe(event), reader, street) for event in events]
 
@@ -129,7 +251,7 @@ class ReadingQueries(LedgerCore):
         as of an effective date and as known at a recording time (the identification's, or
         the latest change of members within both; empty before the identification). Erased
         data reads erased at any date: its key is gone."""
-        household = self.household(number)
+        household = self._replayed(number)
         personal: Personal | None = household.personal
         if (as_of is not None or known_at is not None) and not household.erased:
             personal = None
@@ -200,26 +322,62 @@ class ReadingQueries(LedgerCore):
     def event_stream(
         self, since: int = 0, limit: int | None = None, reader: Reader | None = None
     ) -> Iterator[dict[str, Any]]:
-        """Stored events after notification ``since``, in application order, as plain values."""
+        """Stored events after notification ``since``, in application order, as plain values.
+
+        An event the ledger cannot read (its topic names no event of the ledger, or its id,
+        version or state is damaged; ``fupin verify`` reports each) is given as it is stored,
+        with ``problem`` saying what is wrong (``raw_entry``), and the stream goes on: this is
+        what an inspector reads such a row with (docs/audit-guide.md)."""
         streets: dict[UUID | str, str] = {}
         start, served = since, 0
         while limit is None or served < limit:
-            page = self.recorder.select_notifications(
-                start=start, limit=1000, inclusive_of_start=False
-            )
+            page = self._stored_page(start, 1000)
             if not page:
                 return
             for notification in page:
-                event = self.mapper.to_domain_event(notification)
-                entry = describe(event)
-                if reader is not None and "personal" in entry["details"]:
-                    street = self._street_of(notification.originator_id, streets)
-                    entry = _shown(entry, reader, street)
-                yield {"position": notification.id, "id": str(notification.originator_id)} | entry
+                try:
+                    event = self.mapper.to_domain_event(notification)
+                except (UnreadableEventError, SealBrokenError) as exc:
+                    if isinstance(exc, SealBrokenError) and exc.field != "personal":
+                        raise  # the master key, not this event: nothing can be read
+                    problem = exc.problem if isinstance(exc, UnreadableEventError) else exc.rule
+                    yield raw_entry(notification, problem, reader)
+                else:
+                    entry = describe(event)
+                    household = vars(event)["originator_id"]
+                    if reader is not None and "personal" in entry["details"]:
+                        entry = _shown(entry, reader, self._street_of(household, streets))
+                    yield {"position": notification.id, "id": str(household)} | entry
                 served += 1
                 if limit is not None and served >= limit:
                     return
             start = page[-1].id
+
+    def _stored_page(self, after: int, size: int) -> list[Notification]:
+        """The stored events after notification ``after``, as stored. On SQLite read as plain
+        rows: the recorder would make a UUID of each id, and one id that is none would fail
+        the whole page (the mapper says what is wrong with that one row instead)."""
+        recorder = self.recorder
+        if not isinstance(recorder, SQLiteApplicationRecorder):
+            return list(
+                recorder.select_notifications(start=after, limit=size, inclusive_of_start=False)
+            )
+        statement = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, (after, size))
+            return [
+                Notification(
+                    id=row[0],
+                    originator_id=row[1],
+                    originator_version=row[2],
+                    topic=row[3],
+                    state=row[4],
+                )
+                for row in cursor.fetchall()
+            ]
 
     def _street_of(self, household: UUID | str, streets: dict[UUID | str, str]) -> str:
         if household not in streets:

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from itertools import chain, islice
 
 from ledger.application import Ledger
+from ledger.privacy import UnreadableEventError
 
 from projections.storage import Database, memory_database
 from projections.stored import Fact, StoredEvents
@@ -179,16 +180,19 @@ def _apply_to_all(
     count = 0
     latest = ""
     for fact in page:
-        handler = routes.get(fact.name, _UNSEEN)
-        if handler is _UNSEEN:
-            handler = routes[fact.name] = _together(h for _, h in _route(fact.name, models, {}))
-        if handler is not None:
-            handler(db, fact)
-        effective = fact.effective
-        if effective > latest and fact.name not in NOT_PROGRAMME_TIME:  # no max(): one call less
-            latest = effective
+        try:
+            handler = routes.get(fact.name, _UNSEEN)
+            if handler is _UNSEEN:
+                handler = routes[fact.name] = _together(h for _, h in _route(fact.name, models, {}))
+            if handler is not None:
+                handler(db, fact)
+            effective = fact.effective
+            if effective > latest and fact.name not in NOT_PROGRAMME_TIME:  # no max(): a call less
+                latest = effective
+        except _MALFORMED as exc:
+            raise _unreadable(exc, fact) from exc
         count += 1
-    tally = Tally(count, latest, fact.recorded)
+    tally = Tally(count, latest, _recorded(fact))
     for model in models:
         if model.tally is not None:
             model.tally(db, tally)
@@ -206,21 +210,51 @@ def _apply_past_positions(
         route = routes.get(fact.name)
         if route is None:
             route = routes[fact.name] = _route(fact.name, models, tracked)
-        for seen, handler in route:
-            if fact.position > seen:
-                handler(db, fact)
-        for _, seen, tally in tallies:
-            if fact.position > seen:
-                tally.events += 1
-                if fact.name not in NOT_PROGRAMME_TIME:
-                    tally.latest_effective = max(tally.latest_effective, fact.effective)
-                tally.last_recorded = fact.recorded
+        try:
+            for seen, handler in route:
+                if fact.position > seen:
+                    handler(db, fact)
+            for _, seen, tally in tallies:
+                if fact.position > seen:
+                    tally.events += 1
+                    if fact.name not in NOT_PROGRAMME_TIME:
+                        tally.latest_effective = max(tally.latest_effective, fact.effective)
+                    tally.last_recorded = _recorded(fact)
+        except _MALFORMED as exc:
+            raise _unreadable(exc, fact) from exc
         if fact.position > lowest:
             count += 1
     for model, _, tally in tallies:
         if tally.events and model.tally is not None:
             model.tally(db, tally)
     return count, fact
+
+
+#: What a handler raises reading a field of an event that is not what the ledger writes (a
+#: field missing, or of another type): the stored row was altered (``fupin verify``).
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def _unreadable(exc: Exception, fact: Fact) -> UnreadableEventError:
+    """The refusal for an event whose fields the read models cannot read."""
+    lines = str(exc).strip().splitlines()
+    said = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return UnreadableEventError(
+        f"{fact.kind}.{fact.name} lacks a field the read models read, or holds one of another "
+        f"type ({said})",
+        fact.position,
+        fact.aggregate_id,
+        fact.version,
+        f"{fact.kind}.{fact.name}",
+    )
+
+
+def _recorded(fact: Fact) -> str:
+    """When ``fact`` was recorded, as ISO text; refused naming it if it does not say."""
+    try:
+        return fact.recorded
+    except _MALFORMED as exc:
+        raise _unreadable(exc, fact) from exc
 
 
 def _unseen(db: Database, fact: Fact) -> None:
@@ -262,10 +296,17 @@ def filter_facts(
     standards: see ``WHATEVER_THEIR_DATE``) and recorded by ``known_at``."""
     cutoff = None if as_of is None else as_of.isoformat()  # ISO dates sort as dates
     for fact in stream:
-        if known_at is not None and fact.recorded_at > known_at:
-            continue
-        if cutoff is not None and fact.effective > cutoff and fact.name not in WHATEVER_THEIR_DATE:
-            continue
+        try:
+            if known_at is not None and fact.recorded_at > known_at:
+                continue
+            if (
+                cutoff is not None
+                and fact.effective > cutoff
+                and fact.name not in WHATEVER_THEIR_DATE
+            ):
+                continue
+        except _MALFORMED as exc:
+            raise _unreadable(exc, fact) from exc
         yield fact
 
 

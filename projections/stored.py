@@ -27,10 +27,10 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import Transcoder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import resolve_topic
 from ledger.application import Ledger
 from ledger.base import Provenance
 from ledger.core import VALUE_TYPES
+from ledger.privacy import UnreadableEventError, event_class
 
 __all__ = ["Decoder", "Fact", "StoredEvents"]
 
@@ -206,10 +206,16 @@ class StoredEvents:
                 ids.clear()
             count, start = 0, last
             for last, stored_id, version, topic, state in self._page(start, page):
-                kind, name = names.get(topic) or self._name(topic)
-                aggregate_id = ids.get(stored_id) or self._id(stored_id)
-                tree = loads(state) if topic not in upcast else self._upcast(topic, state)
-                yield Fact(last, kind, name, aggregate_id, version, tree, decoder)
+                try:
+                    kind, name = names.get(topic) or self._name(topic)
+                    aggregate_id = ids.get(stored_id) or self._id(stored_id)
+                    if type(version) is not int or type(state) is not bytes:
+                        raise _Damaged(_damaged(version, state))
+                    tree = loads(state) if topic not in upcast else self._upcast(topic, state)
+                    fact = Fact(last, kind, name, aggregate_id, version, tree, decoder)
+                except Exception as exc:  # a row the ledger did not write so: say which
+                    raise _unreadable(exc, last, stored_id, version, topic) from None
+                yield fact
                 count += 1
             if count < page:  # the last page
                 return
@@ -247,7 +253,11 @@ class StoredEvents:
         yield [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in found]
 
     def _name(self, topic: str) -> tuple[str, str]:
-        cls = resolve_topic(topic)
+        # One of the ledger's own event classes, never a module the topic names imported.
+        try:
+            cls = event_class(topic)
+        except ValueError as exc:
+            raise _Damaged(str(exc)) from None
         if getattr(cls, "class_version", 1) != 1:
             self._versioned[topic] = cls
         qualname = cls.__qualname__
@@ -268,5 +278,37 @@ class StoredEvents:
         return orjson.loads(transcoder.encode(event_state))
 
     def _id(self, stored: str) -> str:
-        found = self._ids[stored] = str(UUID(str(stored)))
+        try:
+            text = str(UUID(str(stored)))
+        except ValueError:
+            raise _Damaged(f"its aggregate id {stored!r} is not a UUID") from None
+        found = self._ids[stored] = text
         return found
+
+
+class _Damaged(ValueError):
+    """What is wrong with a stored row, said in a few words."""
+
+
+def _damaged(version: object, state: object) -> str:
+    if type(version) is not int:
+        return f"its version {version!r} is not a whole number from 1"
+    return f"its state is {type(state).__name__}, not bytes"
+
+
+def _unreadable(
+    exc: Exception, position: int, stored_id: object, version: object, topic: object
+) -> UnreadableEventError:
+    """The refusal for the stored row at ``position`` that could not be read as a fact, saying
+    what ``exc`` found wrong, as the ledger's mapper says it (``ledger.privacy``)."""
+    if isinstance(exc, UnreadableEventError):
+        return exc
+    if isinstance(exc, _Damaged):
+        problem = str(exc)
+    elif isinstance(exc, KeyError) and exc.args == ("prov",):
+        problem = "it carries no provenance"  # as the ledger's mapper says it
+    else:
+        lines = str(exc).strip().splitlines()
+        said = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+        problem = f"its state cannot be decoded ({said})"
+    return UnreadableEventError(problem, position, stored_id, version, topic)
