@@ -73,7 +73,9 @@ def history(
             e["effective"],
             e["event"],
             f"{e['actor']} ({e['role']})",
-            e["recorded_at"][:19],
+            # In full: pasted into --known-at it must include this very event (cut to the
+            # second, and read as China time without its zone, it fell before it).
+            e["recorded_at"].replace("+00:00", "Z"),
             e["document"],
             _summary(e["details"]) + (f" — {e['note']}" if e["note"] else ""),
         )

@@ -3,6 +3,8 @@ version a correction names can be found (it could be found only for households).
 
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -33,3 +35,19 @@ def test_a_households_history_is_still_the_default(seeded: Fupin) -> None:
 def test_an_unknown_kind_or_key_is_refused_naming_it(seeded: Fupin) -> None:
     assert_refused(seeded("history --kind nope x"), "kind", "'nope' is not one of")
     assert_refused(seeded("history --kind fund jn-2099"), "fund", "no fund 'jn-2099' on record")
+
+
+def test_a_recording_time_in_the_timeline_pasted_into_known_at_includes_that_event(
+    seeded: Fupin,
+) -> None:
+    # Cut to the second and without its zone, it was read as China time: 8 hours before.
+    table = seeded.ok("history JH-0001").stdout
+    line = next(row for row in table.splitlines() if "Registered" in row)
+    recorded = re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", line)
+    assert recorded is not None, line
+
+    shown = orjson.loads(
+        seeded.ok(f"household show JH-0001 --known-at {recorded.group()} --format json").stdout
+    )
+
+    assert shown["household"]["stage"] == "registered"
