@@ -255,14 +255,20 @@ class ReadingQueries(LedgerCore):
         personal: Personal | None = household.personal
         if (as_of is not None or known_at is not None) and not household.erased:
             personal = None
+            since: date | None = None  # the effective date of ``personal``
             for event in self.events.get(household.id):
                 if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
                     break  # recorded in version order, each save after the one before
                 held = vars(event).get("personal")
-                if isinstance(held, Personal) and (
-                    as_of is None or event.prov.effective <= as_of  # type: ignore[attr-defined]
+                effective: date = event.prov.effective  # type: ignore[attr-defined]
+                # The latest by effective date, then by version (a change entered late, dated
+                # before the one in force, is not it: ledger.household).
+                if (
+                    isinstance(held, Personal)
+                    and (as_of is None or effective <= as_of)
+                    and (since is None or effective >= since)
                 ):
-                    personal = held
+                    personal, since = held, effective
             if personal is None:
                 return {}
         assert personal is not None
@@ -286,21 +292,31 @@ class ReadingQueries(LedgerCore):
             get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
             for name in ("Identified", "MembersChanged", "PersonalDataErased")
         ]
-        heads: dict[object, tuple[str, str, str]] = {}  # household -> (number, street, ID card)
+        places: dict[object, tuple[str, str]] = {}  # household -> (number, street)
+        # household -> the head's ID card now, and the effective date it holds from
+        heads: dict[object, tuple[str, date]] = {}
         for household, event in self.events_by_topic(topics, _PERSONAL_PAGE):
             fields = vars(event)
             if type(event).__name__ == "PersonalDataErased":
+                places.pop(household, None)
                 heads.pop(household, None)
                 continue
             if "number" in fields:  # identified
-                number, street = str(fields["number"]), str(fields["street"])
-            else:
-                number, street, _ = heads.get(household, ("", "", ""))
+                places[household] = (str(fields["number"]), str(fields["street"]))
+            elif household not in places:
+                continue  # erased already
+            effective: date = event.prov.effective  # type: ignore[attr-defined]
+            held = heads.get(household)
+            if held is not None and effective < held[1]:
+                continue  # a change entered late, dated before the head in force
             personal = fields.get("personal")
             if isinstance(personal, Personal) and personal.id_card not in _NOT_READ:
-                heads[household] = (number, street, personal.id_card)
+                heads[household] = (personal.id_card, effective)
+            else:
+                heads.pop(household, None)
         by_card: dict[str, list[tuple[str, str]]] = {}
-        for number, street, card in heads.values():
+        for household, (card, _) in heads.items():
+            number, street = places[household]
             by_card.setdefault(card, []).append((number, street))
         shared = []
         for card, households in sorted(by_card.items()):

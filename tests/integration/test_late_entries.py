@@ -26,9 +26,9 @@ def people(app: Ledger, as_of: date | None = None) -> int:
     return totals["people"]
 
 
-def change(app: Ledger, day: date, members: int) -> None:
+def change(app: Ledger, day: date, members: int, card: int = 1) -> None:
     names = tuple(f"成员{n}" for n in range(members))
-    personal = Personal(names[0], id_card(1), "", "", names)
+    personal = Personal(names[0], id_card(card), "", "", names)
     app.change_members(stamp("jn-01", day, f"{members} 人"), "JH-1", members, personal)
 
 
@@ -74,6 +74,33 @@ def test_a_change_of_members_entered_late_does_not_set_the_members_now(ledger: L
     assert people(ledger, as_of=date(2018, 6, 30)) == 2
     assert people(ledger, as_of=date(2017, 12, 31)) == 4
     assert people(ledger, as_of=date(2017, 6, 30)) == 3
+
+
+def test_the_personal_data_now_and_as_of_follow_the_effective_dates(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    change(ledger, date(2018, 3, 1), 2)
+    change(ledger, date(2017, 9, 1), 4)  # entered late
+
+    now = ledger.personal_data("JH-1")
+    mid_2018 = ledger.personal_data("JH-1", as_of=date(2018, 6, 30))
+    end_2017 = ledger.personal_data("JH-1", as_of=date(2017, 12, 31))
+
+    assert len(now["member_names"]) == 2
+    assert len(mid_2018["member_names"]) == 2
+    assert len(end_2017["member_names"]) == 4
+
+
+def test_a_head_entered_late_dated_earlier_is_not_compared_as_the_head_now(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1", serial=1)
+    register(ledger, "JH-2", serial=55)
+    change(ledger, date(2018, 3, 1), 2, card=1)
+    change(ledger, date(2017, 9, 1), 4, card=55)  # entered late: JH-2's head, then
+
+    assert ledger.shared_id_cards() == []
+    change(ledger, date(2018, 4, 1), 2, card=55)  # now JH-2's head heads JH-1 too
+    assert [s["households"] for s in ledger.shared_id_cards()] == [["JH-1", "JH-2"]]
 
 
 def test_a_change_of_members_before_the_identification_is_refused(ledger: Ledger) -> None:
