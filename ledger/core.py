@@ -48,6 +48,7 @@ from ledger.places import Street
 from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, SealedPersonal
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer
+from ledger.sqliterecorder import FIRST_SAVE
 from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import CHINA
@@ -115,6 +116,10 @@ class LedgerCore(Application[UUID]):
 
     #: The household keys of ledger.privacy (the key table, wrapped under the master key).
     household_keys: HouseholdKeys
+
+    #: ``fupin init``'s save: stored only into a ledger without events (the recorders check it
+    #: in the save's transaction: of two ``init``s at once, one succeeds).
+    _first_save = False
 
     #: The latest recording time this instance has seen stored (``_check_clock``).
     _latest_recorded: datetime | None = None
@@ -338,6 +343,8 @@ class LedgerCore(Application[UUID]):
         # in the same transaction; without the private key the save is refused and nothing
         # is written.
         self._check_clock(processing_event.events)
+        if self._first_save:
+            processing_event.saved_kwargs[FIRST_SAVE] = True
         keys = self.household_keys
         mapper = self.mapper
         assert isinstance(mapper, PersonalDataMapper)

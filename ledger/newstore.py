@@ -76,6 +76,6 @@ def publish(temp: Path, path: Path) -> None:
 def _taken(path: Path) -> ConflictError:
     return ConflictError(
         "store",
-        f"{path} was made by another process meanwhile; nothing was written to it (look at "
-        "it, then run the command again without --create if it is the ledger)",
+        f"{path} was made by another process meanwhile; nothing was written to it: look "
+        "at it before running the command again",
     )

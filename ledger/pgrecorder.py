@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 
 from ledger.privacy import HOUSEHOLD_KEYS
+from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
 
 __all__ = ["LedgerPostgresRecorder"]
 
@@ -37,6 +38,19 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         if write_keys is not None:
             write_keys(curs)
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        if kwargs.get(FIRST_SAVE):
+            # Under the table lock every insert takes first (eventsourcing's): of two
+            # ``init``s at once, the second sees the first's events and inserts nothing.
+            self._lock_table(curs)
+            curs.execute(self.max_notification_id_statement)
+            found = curs.fetchone()
+            if found is not None and found["max"] is not None:
+                raise IntegrityError(NOT_EMPTY)
+        super()._insert_stored_events(curs, stored_events, **kwargs)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(

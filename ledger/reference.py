@@ -7,7 +7,7 @@ from datetime import date
 
 from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
-from ledger.errors import AlreadyExistsError, InputError, RuleError
+from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.helpers import HELPER_KINDS, Helper
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
@@ -39,7 +39,18 @@ class ReferenceCommands(LedgerCore):
             unit="区扶贫办",
             prov=prov,
         )
-        self.execute(lambda: [admin])
+        self._first_save = True
+        try:
+            self.execute(lambda: [admin])
+        except (ConflictError, AlreadyExistsError):
+            # Another ``init`` saved first (its events were there when this one inserted).
+            if self.recorder.max_notification_id() is not None:
+                raise AlreadyExistsError(
+                    "store", "this ledger is already initialised (by another process just now)"
+                ) from None
+            raise
+        finally:
+            self._first_save = False
 
     def open_programme(self, stamp: Stamp, title: str, rules: ProgrammeRules) -> None:
         """Open the programme with its rules (defaults: those of 江高发〔2016〕4号)."""

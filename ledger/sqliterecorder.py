@@ -18,12 +18,19 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
 from ledger.privacy import HOUSEHOLD_KEYS
 
-__all__ = ["LedgerSQLiteRecorder"]
+__all__ = ["FIRST_SAVE", "NOT_EMPTY", "LedgerSQLiteRecorder"]
+
+#: A save's keyword for the recorders: insert only into a ledger without events (``fupin
+#: init``). Checked in the save's own transaction, so of two ``init``s at once one succeeds.
+FIRST_SAVE = "ledger_first_save"
+
+#: What a first save says when the ledger holds events by the time it inserts.
+NOT_EMPTY = "the ledger holds events already"
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
@@ -35,6 +42,12 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        if kwargs.get(FIRST_SAVE):
+            # In WAL mode a transaction that read before another committed cannot write
+            # after it (SQLITE_BUSY_SNAPSHOT): the read and the insert below are one step.
+            c.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
+            if c.fetchone() is not None:
+                raise IntegrityError(NOT_EMPTY)
         write_keys = kwargs.get(HOUSEHOLD_KEYS)
         if write_keys is not None:
             write_keys(c)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from eventsourcing.utils import get_topic
 from ledger.application import Ledger, open_ledger
 from ledger.errors import AlreadyExistsError
 from ledger.household import Household
+from ledger.officers import Officer
 
-from tests.support import identify, ledger_at
+from tests.support import DOC, identify, ledger_at
 
 
 def test_identifying_a_household_another_writer_just_identified_is_refused(
@@ -41,3 +44,43 @@ def test_identifying_a_household_another_writer_just_identified_is_refused(
 def stored_street(app: Ledger, number: str) -> str:
     events = list(app.events.get(Household.create_id(number)))
     return str(vars(events[0])["street"])
+
+
+@pytest.fixture
+def empty_store(store: str) -> str:
+    """An empty store on each of the two stores: a SQLite file that exists, empty (a new
+    path is made beside its name and linked into place: ledger.newstore), or a database."""
+    if not store.startswith("postgres"):
+        Path(store).touch()
+    return store
+
+
+def test_of_two_inits_at_once_one_succeeds_and_the_other_writes_nothing(
+    empty_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both looked at the empty store before either saved: two "first admins" were recorded
+    # and verify failed for good. The store is checked again in the save's transaction.
+    first = open_ledger(empty_store, create=True)
+    second = open_ledger(empty_store, create=True)
+    try:
+        real = second.recorder.max_notification_id
+        calls: list[int] = []
+
+        def max_id() -> int | None:  # the second's first look came before the first saved
+            calls.append(1)
+            return None if len(calls) == 1 else real()
+
+        monkeypatch.setattr(second.recorder, "max_notification_id", max_id)
+        first.initialise("adm-a", "区扶贫办", DOC, date(2016, 7, 26))
+
+        with pytest.raises(AlreadyExistsError) as refused:
+            second.initialise("adm-b", "区扶贫办", DOC, date(2016, 7, 26))
+
+        assert refused.value.field == "store"
+        assert "already initialised" in str(refused.value)
+        assert second.event_count() == first.event_count()
+        registered = get_topic(Officer.OfficerRegistered)  # type: ignore[attr-defined]
+        assert [vars(e)["officer_id"] for _, e in first.events_by_topic([registered])] == ["adm-a"]
+    finally:
+        second.close()
+        first.close()
