@@ -15,7 +15,7 @@ from ledger.store import parse_store
 from projections import backup as store_backup
 from projections.pg import preflight
 
-from cli.common import console, err_console, refusals, settings
+from cli.common import console, err_console, ledger_session, refusals, settings
 from cli.verify import CheckpointFiles, read_checkpoint
 
 FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件.")]
@@ -24,9 +24,14 @@ FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件
 @refusals
 def backup(file: FileArgument) -> None:
     """Copy the whole store 备份 (events, read models, keys) into FILE, which must not exist."""
-    preflight(settings.store)
-    store_backup.backup(parse_store(settings.store), file)
-    console.print(f"backed up {parse_store(settings.store).display} to {file}")
+    location = parse_store(settings.store)
+    store_backup.check_target(file)
+    # The store must be a ledger, as for every command but init, import --create, demo and
+    # restore: an empty file or another database is refused, looked at read-only.
+    with ledger_session():
+        pass
+    store_backup.backup(location, file)
+    console.print(f"backed up {location.display} to {file}", soft_wrap=True)
 
 
 @refusals
@@ -38,11 +43,12 @@ def restore(file: FileArgument, checkpoints: CheckpointFiles = None) -> None:
     preflight(settings.store, create=True)
     location = parse_store(settings.store)
     report = store_backup.restore(location, file, given)
-    console.print(f"restored {file} into {location.display}")
+    console.print(f"restored {file} into {location.display}", soft_wrap=True)
     if report is not None:
         console.print(
             f"verified {report.size} events against {len(given)} checkpoint(s); "
-            f"Merkle root {report.root.hex()}"
+            f"Merkle root {report.root.hex()}",
+            soft_wrap=True,  # a hash is never wrapped, whatever the width (a pipe: 80)
         )
         # What the checkpoints do not cover, as the backup holds it (an erasure left
         # unfinished): said, not refused; `fupin verify` reports it until it is mended.

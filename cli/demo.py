@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from ledger.application import open_ledger
+from ledger.application import StoreError, open_ledger
 from ledger.demo import CACHE_ENV, run_demo
+from ledger.errors import LedgerError
+from ledger.newstore import publish, staged
 from ledger.privacy import generate_master_key, write_master_key
 from ledger.store import parse_store
 from ledger.values import format_yuan
@@ -45,37 +48,86 @@ def demo(
 ) -> None:
     """Build a realistic synthetic history 演示数据 in a new store, then summarise the reports."""
     started = time.monotonic()
-    app = open_ledger(settings.store, create=True, extra_env={**CACHE_ENV, **_demo_master_key()})
+    location = parse_store(settings.store)
+    if location.path is None:  # PostgreSQL: an empty database (a ledger refuses initialise)
+        result, figures = _record(settings.store, seed, scale, _demo_master_key(None))
+    else:
+        # A SQLite store must be new; checked before anything is written, the key included.
+        # Then it is made in a hidden file beside its path and takes its name only once the
+        # whole history is recorded (ledger.newstore): a refused or interrupted demo leaves
+        # neither a store nor a key behind.
+        path = location.path
+        if os.path.lexists(path):
+            raise StoreError(
+                "store",
+                f"{location.display} exists; the demo records into a new store: name one that "
+                "does not exist",
+            )
+        if not path.parent.is_dir():
+            raise StoreError("store", f"folder {path.parent} does not exist")
+        key_file = path.with_name(path.name + ".master-key")
+        env = _demo_master_key(key_file)
+        with staged(path) as temp:
+            result, figures = _record(str(temp), seed, scale, env)
+            made = _keep_master_key(env, key_file)
+            try:
+                publish(temp, path)
+            except BaseException:
+                if made:
+                    key_file.unlink(missing_ok=True)
+                raise
+        if made:
+            console.print(
+                f"made a demo master key {key_file} (LEDGER_MASTER_KEY_FILE reads it)",
+                soft_wrap=True,
+            )
+    console.print(
+        f"recorded {result.households:,} households, {result.people:,} people: "
+        f"{result.commands:,} commands, {result.events:,} events "
+        f"in {time.monotonic() - started:.1f} s (recording clock simulated)",
+        soft_wrap=True,
+    )
+    if output == "json":
+        emit_json(figures)
+    else:
+        render_summary(figures)
+
+
+def _record(
+    store: str | None, seed: int, scale: int, key: dict[str, str]
+) -> tuple[Any, dict[str, Any]]:
+    """Record the demo's history into ``store``; its result and the plan's figures."""
+    app = open_ledger(store, create=True, extra_env={**CACHE_ENV, **key})
     try:
         with _bar(scale) as progress:
             result = run_demo(app, seed=seed, scale=scale, progress=progress)
-        console.print(
-            f"recorded {result.households:,} households, {result.people:,} people: "
-            f"{result.commands:,} commands, {result.events:,} events "
-            f"in {time.monotonic() - started:.1f} s (recording clock simulated)"
-        )
-        figures = api.summary(app)
-        if output == "json":
-            emit_json(figures)
-        else:
-            render_summary(figures)
+        return result, api.summary(app)
     finally:
         app.close()
 
 
-def _demo_master_key() -> dict[str, str]:
+def _demo_master_key(key_file: Path | None) -> dict[str, str]:
     """Personal data is always recorded encrypted (docs/privacy.md). A demo run without a
-    master key makes one beside its store (mode 0600), so the demo works on a fresh machine."""
+    master key gets one, so the demo works on a fresh machine: the key file beside its store
+    if there is one already, else a new key, written beside the store once the demo is
+    recorded (``_keep_master_key``; for a PostgreSQL store it is not kept)."""
     if os.environ.get("LEDGER_MASTER_KEY") or os.environ.get("LEDGER_MASTER_KEY_FILE"):
         return {}
-    location = parse_store(settings.store)
-    if location.path is None:
-        return {"LEDGER_MASTER_KEY": generate_master_key()}
-    key_file = location.path.with_name(location.path.name + ".master-key")
-    if not key_file.exists():
-        write_master_key(key_file, generate_master_key())
-        console.print(f"made a demo master key {key_file} (LEDGER_MASTER_KEY_FILE reads it)")
-    return {"LEDGER_MASTER_KEY_FILE": str(key_file)}
+    if key_file is not None and key_file.exists():
+        return {"LEDGER_MASTER_KEY_FILE": str(key_file)}
+    return {"LEDGER_MASTER_KEY": generate_master_key()}
+
+
+def _keep_master_key(env: dict[str, str], key_file: Path) -> bool:
+    """Write the demo's new master key beside its store (mode 0600); whether it was made."""
+    text = env.get("LEDGER_MASTER_KEY")
+    if text is None:
+        return False
+    try:
+        write_master_key(key_file, text)
+    except LedgerError as exc:  # write_master_key names its --out: here it is the store's key
+        raise StoreError("store", f"the demo's master key: {exc.rule}") from None
+    return True
 
 
 def render_summary(figures: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
+from ledger.errors import InputError
 from ledger.imports import export_commands
 from projections import accountability, api, caseload, fund_report
 
@@ -50,6 +51,19 @@ class ReportFormat(StrEnum):
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")
 ]
+ReportOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="File to write; default: standard output (XLSX: never a terminal; give -o).",
+    ),
+]
+
+
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (not a file or a pipe)."""
+    return sys.stdout.isatty()
 
 
 @export_app.command("events")
@@ -82,29 +96,33 @@ def export_report(
     output_format: Annotated[ReportFormat, typer.Option("--format", help="json, csv or xlsx.")] = (
         ReportFormat.json
     ),
-    output: OutputOption = None,
+    output: ReportOutputOption = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
 ) -> None:
     """Export a report 导出报表 as JSON, CSV (a block a section) or XLSX (a sheet a section)."""
     build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
     day, moment = times(as_of, known_at)
-    target = output or (Path(f"{name.value}.xlsx") if output_format is ReportFormat.xlsx else None)
-    if target is not None:
-        check_output(target, "output")
+    if output is not None:
+        check_output(output, "output")
+    elif output_format is ReportFormat.xlsx and stdout_is_terminal():
+        # A workbook is bytes no terminal shows (before, it went to ./NAME.xlsx, replacing
+        # a file there, while --help said standard output).
+        raise InputError(
+            "output",
+            "an XLSX workbook is not shown on a terminal: give -o FILE (or redirect the "
+            "output into a file or a pipe)",
+        )
     with ledger_session() as app:
         report = build[name.value](app, day, moment)
     if output_format is ReportFormat.xlsx:
-        assert target is not None
-        with output_file(target, "output") as handle:
-            write_xlsx(report, handle)
-        console.print(f"report written to {target}")
-        return
-    data = (
-        orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
-        if output_format is ReportFormat.json
-        else to_csv(report).encode()
-    )
+        buffer = io.BytesIO()
+        write_xlsx(report, buffer)
+        data = buffer.getvalue()
+    elif output_format is ReportFormat.json:
+        data = orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
+    else:
+        data = to_csv(report).encode()
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

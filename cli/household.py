@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from ledger.casework import Identification
+from ledger.casework import Identification, PersonalChange
+from ledger.errors import InputError
 from ledger.household import Personal
 
 from cli.common import (
@@ -88,6 +89,45 @@ def identify(
     console.print(f"household {number} identified in {street} {village}")
 
 
+KeptPhone = Annotated[
+    str | None,
+    typer.Option("--phone", help="Phone 电话; default: as on record; '' records none."),
+]
+KeptAddress = Annotated[
+    str | None,
+    typer.Option("--address", help="Address 住址; default: as on record; '' records none."),
+]
+KeptMemberNames = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--member-name",
+        help="A member's name 成员姓名, once per member; default: the names on record; "
+        "one empty --member-name '' records none.",
+    ),
+]
+
+
+def _kept_names(names: list[str] | None) -> tuple[str, ...] | None:
+    """``--member-name`` of ``household members``: not given keeps the names on record; one
+    empty value records none."""
+    if names is None:
+        return None
+    if any(not name.strip() for name in names):
+        if len(names) > 1:
+            raise InputError(
+                "member_name",
+                "an empty --member-name records no names: give it alone, or give every name",
+            )
+        return ()
+    return tuple(names)
+
+
+def _given(value: str | None) -> str | None:
+    """What an option of ``household members`` records: not given (None) keeps the value on
+    record; given empty on purpose (``--phone ''``) records none."""
+    return None if value is None else value if value.strip() else ""
+
+
 @household_app.command("members")
 @refusals
 def change_members(
@@ -97,16 +137,35 @@ def change_members(
     id_card: IdCard,
     document: DocumentOption,
     note: Annotated[str, typer.Option("--note", help="What changed 变更说明 (required).")],
-    phone: Phone = "",
-    address: Address = "",
-    member_name: MemberNames = None,
+    phone: KeptPhone = None,
+    address: KeptAddress = None,
+    member_name: KeptMemberNames = None,
     effective: EffectiveOption = None,
 ) -> None:
-    """The household's members changed 人口变更 (birth, death, marriage...)."""
-    personal = _personal(head_name, id_card, phone, address, member_name)
+    """The household's members changed 人口变更 (birth, death, marriage...).
+
+    Phone, address and member names not given are kept as on record; give one empty
+    (--phone '') to record none."""
+    personal = PersonalChange(
+        head_name,
+        id_card.strip().upper(),
+        _given(phone),
+        _given(address),
+        _kept_names(member_name),
+    )
     with ledger_session() as app:
         app.change_members(make_stamp(document, effective, note), number, members, personal)
-    console.print(f"household {number} now has {members} members")
+    kept = [
+        name
+        for name, value in (
+            ("phone", personal.phone),
+            ("address", personal.address),
+            ("member names", personal.member_names),
+        )
+        if value is None
+    ]
+    said = f" ({', '.join(kept)} as on record)" if kept else ""
+    console.print(f"household {number} now has {members} members{said}", soft_wrap=True)
 
 
 @household_app.command("review")

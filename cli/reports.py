@@ -14,7 +14,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from ledger.values import parse_date, parse_timestamp
+from ledger import clock
+from ledger.errors import InputError
+from ledger.values import CHINA, parse_date, parse_timestamp
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -60,12 +62,21 @@ KnownAtOption = Annotated[
 
 
 def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
-    """The report's two times parsed into a date and a timezone-aware timestamp."""
+    """The report's two times parsed into a date and a timezone-aware timestamp.
+
+    ``--as-of`` is a day that has come, as ``-e`` is: nothing takes effect after today, and a
+    quarter not ended yet has no visit missed (``--as-of 9999-12-31`` counted every quarter to
+    the end of the calendar as missed and charted them one by one). Any day up to today is
+    taken, ``0001-01-01`` included (nothing was on record yet)."""
     # Given but empty is a mistake (an unset shell variable), not "no filter".
-    return (
-        None if as_of is None else parse_date(as_of, "as-of"),
-        None if known_at is None else parse_timestamp(known_at, "known-at"),
-    )
+    day = None if as_of is None else parse_date(as_of, "as-of")
+    if day is not None:
+        today = clock.now().astimezone(CHINA).date()
+        if day > today:
+            raise InputError(
+                "as-of", f"{day} is after today ({today}); a report is as of a day that has come"
+            )
+    return day, None if known_at is None else parse_timestamp(known_at, "known-at")
 
 
 def emit(

@@ -5,6 +5,7 @@ See docs/audit-guide.md for what each check proves and what it does not.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -110,7 +111,9 @@ def _render_failure(report: VerifyReport) -> None:
             highlight=False,
             soft_wrap=True,
         )
-    err_console.print(f"{report.problem_count} problem(s) in {report.size} events", markup=False)
+    err_console.print(
+        f"{report.problem_count} problem(s) in {report.size} events", markup=False, soft_wrap=True
+    )
     err_console.print(
         "positions count from 0 (Merkle leaf index): position P is the (P+1)-th event of "
         "`fupin log` (docs/audit-guide.md)",
@@ -121,19 +124,22 @@ def _render_failure(report: VerifyReport) -> None:
 
 
 def _render_success(report: VerifyReport) -> None:
-    console.print(f"verified {report.size} events; Merkle root {report.root.hex()}")
-    console.print(
+    # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
+    # stays whole on its line for whoever copies or greps it.
+    say = partial(console.print, soft_wrap=True)
+    say(f"verified {report.size} events; Merkle root {report.root.hex()}")
+    say(
         f"signatures: {report.seals} seals over {report.signed} signed events, "
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
-    console.print("roles: every event's recorder was an active officer allowed to record it")
+    say("roles: every event's recorder was an active officer allowed to record it")
     if report.erased_keys is not None:
-        console.print(
+        say(
             f"household keys: {report.erased_keys} destroyed, each by a recorded erasure; "
             "every erasure's key destroyed"
         )
     for size in report.checkpoints:
-        console.print(f"checkpoint of size {size}: signature valid, ledger extends it")
+        say(f"checkpoint of size {size}: signature valid, ledger extends it")
 
 
 @refusals
@@ -151,7 +157,7 @@ def checkpoint(
     with ledger_session() as app:
         signed = record_checkpoint(app, make_stamp(document, effective), key)
     write_json(out, signed.to_json())
-    console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}")
+    console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
 
 
 @refusals
@@ -166,5 +172,5 @@ def prove(
     with ledger_session() as app:
         bundle = prove_household(app, household, signed)
     write_json(out, bundle)
-    console.print(f"{len(bundle['events'])} events of {household} proven -> {out}")
-    console.print("check it offline: python tools/verify_bundle.py " + str(out))
+    console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
+    console.print("check it offline: python tools/verify_bundle.py " + str(out), soft_wrap=True)

@@ -14,11 +14,11 @@ from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import ROLE_OF_KIND, Helper
-from ledger.household import Household, Measure, Personal
+from ledger.household import MAX_MEMBERS, SEALED, Household, Measure, Personal
 from ledger.places import Street
 from ledger.values import AREAS, MEASURE_CATEGORIES, choice, id_card_problem, require_text
 
-__all__ = ["CaseworkCommands", "Identification"]
+__all__ = ["CaseworkCommands", "Identification", "PersonalChange"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,49 @@ class Identification:
     disabled: bool
     dibao: bool
     personal: Personal
+
+
+@dataclass(frozen=True)
+class PersonalChange:
+    """The personal data of a change of members 人口变更 as the officer gives it: a field left
+    ``None`` keeps the household's current value, an empty one (``""``, ``()``) records none.
+    The event still carries the whole new record (``applied_to``)."""
+
+    head_name: str
+    id_card: str
+    phone: str | None = None
+    address: str | None = None
+    member_names: tuple[str, ...] | None = None
+
+    @property
+    def keeps(self) -> bool:
+        """Whether a field is left to keep its current value."""
+        return None in (self.phone, self.address, self.member_names)
+
+    def applied_to(self, current: Personal, members: int) -> Personal:
+        """The whole new record: what was given, the rest as ``current`` holds it."""
+        if self.keeps and SEALED in (current.head_name, current.phone, current.address):
+            raise InputError(
+                "master_key",
+                "the household's personal data on record is sealed, so what is not given cannot "
+                "be kept: set LEDGER_MASTER_KEY or LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
+            )
+        names = current.member_names if self.member_names is None else self.member_names
+        # A count out of range is refused by the household itself, naming members.
+        counted = 1 <= members <= MAX_MEMBERS
+        if self.member_names is None and counted and len(names) not in (0, members):
+            raise RuleError(
+                "member_names",
+                f"{len(names)} names on record for {members} members: give every member's "
+                "name anew (--member-name once per member), or an empty one to record none",
+            )
+        return Personal(
+            self.head_name,
+            self.id_card,
+            current.phone if self.phone is None else self.phone,
+            current.address if self.address is None else self.address,
+            names,
+        )
 
 
 class CaseworkCommands(LedgerCore):
@@ -79,12 +122,34 @@ class CaseworkCommands(LedgerCore):
         )
         self.execute(lambda: [household])
 
-    def change_members(self, stamp: Stamp, number: str, members: int, personal: Personal) -> None:
-        """The household's members changed; the note says how."""
+    def change_members(
+        self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange
+    ) -> None:
+        """The household's members changed; the note says how. ``personal`` is the whole new
+        record, or a ``PersonalChange`` whose fields not given keep the current record's."""
         check_id_card(personal.id_card, stamp.effective)
-        self.on_household(
-            stamp, "change_members", number, lambda h, p: h.change_members(members, personal, p)
-        )
+
+        def change(household: Household, prov: Provenance) -> None:
+            new = personal
+            if isinstance(new, PersonalChange):
+                household.check_not_erased()
+                household.check_not_before(
+                    prov.effective, household.identified_on, f"{household.number} was identified"
+                )
+                since = household.members_since
+                if new.keeps and prov.effective < since:
+                    # Entered late, it is history before the record in force: what it would
+                    # keep is the record of its own day, which the household no longer holds.
+                    raise RuleError(
+                        "effective",
+                        f"{prov.effective} is before the personal record in force (since "
+                        f"{since}): a change dated earlier keeps nothing from it; give the "
+                        "phone, address and member names (empty ones to record none)",
+                    )
+                new = new.applied_to(household.personal, members)
+            household.change_members(members, new, prov)
+
+        self.on_household(stamp, "change_members", number, change)
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议."""

@@ -1,7 +1,10 @@
 """Where the ledger lives: a SQLite file by default, or a PostgreSQL database.
 
-``--store`` / ``LEDGER_STORE`` takes a path (``fupin.db``), ``sqlite:///path``, ``:memory:``
-or ``postgresql://user:pass@host:port/db``; this module turns it into eventsourcing's settings.
+``--store`` / ``LEDGER_STORE`` takes a path (``fupin.db``), a SQLite URL, ``:memory:`` or
+``postgresql://user:pass@host:port/db``; this module turns it into eventsourcing's settings.
+A SQLite URL reads as SQLAlchemy reads one: the path is what follows the third slash, so
+``sqlite:///fupin.db`` is ``fupin.db`` in the current folder and ``sqlite:////srv/fupin.db``
+the absolute ``/srv/fupin.db``; ``sqlite://`` alone is ``:memory:``.
 """
 
 from __future__ import annotations
@@ -35,11 +38,22 @@ def parse_store(text: str | None) -> StoreLocation:
     if value.startswith(("postgresql://", "postgres://")):
         return _postgres(value)
     if value.startswith("sqlite://"):
-        value = value.removeprefix("sqlite://").removeprefix("/") or ":memory:"
+        rest = value.removeprefix("sqlite://")
+        if rest and not rest.startswith("/"):
+            # sqlite://x.db: SQLAlchemy refuses a host in a SQLite URL, and so does fupin.
+            raise InputError("store", _SQLITE_FORM)
+        value = rest.removeprefix("/") or ":memory:"
     if value == ":memory:":
         return StoreLocation("sqlite", value, _sqlite_env(value), None)
     path = Path(value)
     return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
+
+
+#: What a SQLite URL looks like, said when one is not.
+_SQLITE_FORM = (
+    "a SQLite URL is sqlite:///relative/path.db or sqlite:////absolute/path.db (SQLAlchemy's "
+    "form: the path follows the third slash), or give the path itself"
+)
 
 
 #: The longest wait ``LEDGER_LOCK_TIMEOUT`` and ``LEDGER_CONNECT_TIMEOUT`` may ask for (a day;
@@ -53,7 +67,8 @@ def lock_timeout(default: str = "10") -> str:
 
 
 def connect_timeout(default: str = "5") -> str:
-    """Seconds to wait for a PostgreSQL server to answer (``LEDGER_CONNECT_TIMEOUT``)."""
+    """Seconds to wait for a PostgreSQL server to answer (``LEDGER_CONNECT_TIMEOUT``); read
+    for a PostgreSQL store only (a SQLite file has no server to wait for)."""
     return _seconds("LEDGER_CONNECT_TIMEOUT", default)
 
 

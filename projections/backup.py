@@ -24,47 +24,83 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from ledger.application import open_ledger
-from ledger.errors import InputError, LedgerError, RuleError
+from ledger.application import StoreError, open_ledger
+from ledger.errors import ConflictError, InputError, LedgerError, RuleError
+from ledger.newstore import publish, staged
 from ledger.store import StoreLocation
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport, verify_ledger
 
-__all__ = ["backup", "restore"]
+from projections.storage import holds_events
+
+__all__ = ["backup", "check_target", "restore"]
 
 Checkpoints = Sequence[tuple[str, Checkpoint]]
 
 
+def check_target(target: Path) -> None:
+    """Refuse, before any work, a backup file that exists or whose folder does not."""
+    if target.exists() or target.is_symlink():
+        raise InputError("file", f"{target} exists already; a backup never overwrites")
+    folder = target.parent
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise InputError("file", f"cannot write {target}: {folder} {problem}")
+
+
 def backup(location: StoreLocation, target: Path) -> None:
     """Write the whole store to ``target`` (which must not exist yet)."""
-    if target.exists():
-        raise InputError("file", f"{target} exists already; a backup never overwrites")
+    check_target(target)
     if location.kind == "postgres":
         _pg_tool(location, "pg_dump", "--format=custom", "--no-owner", f"--file={target}")
         return
     source = _sqlite_file(location)
-    _sqlite_copy(source, target)
+    _sqlite_copy(source, target, target)
 
 
 def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport | None:
-    """Restore ``source`` into the (empty) store; verify it against ``checkpoints`` if any."""
+    """Restore ``source`` into the (empty) store; verify it against ``checkpoints`` if any.
+    The backup must hold a ledger: anything else is refused, and nothing is restored."""
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
     if location.kind == "postgres":
         return _restore_pg(location, source, checkpoints)
+    _check_sqlite_backup(source)
     target = _sqlite_file(location, must_exist=False)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise InputError("store", f"{target} exists; restore into a new path, never over a ledger")
-    staging = target.with_name(target.name + ".restoring")
-    staging.unlink(missing_ok=True)
-    _sqlite_copy(source, staging)
-    try:
-        report = _verify(str(staging), checkpoints)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
-    staging.rename(target)
+    if not target.parent.is_dir():
+        raise InputError("store", f"folder {target.parent} does not exist")
+    # Copied into a hidden file beside the target, verified there, and linked to its name
+    # only then: never over a file another process made meanwhile (ledger.newstore).
+    with staged(target) as staging:
+        _sqlite_copy(source, staging, target)
+        try:
+            report = _verify(str(staging), checkpoints)
+        except StoreError as exc:  # said of the hidden copy: said of the backup instead
+            raise InputError("file", exc.rule.replace(str(staging), str(source))) from None
+        try:
+            publish(staging, target)
+        except ConflictError:
+            raise ConflictError(
+                "store", f"{target} was made by another process meanwhile; nothing was restored"
+            ) from None
     return report
+
+
+def _check_sqlite_backup(source: Path) -> None:
+    """A SQLite backup of a ledger, looked at read-only; else a refusal naming the file."""
+    if source.stat().st_size == 0:
+        raise InputError("file", f"{source} is empty, not a backup of a ledger")
+    held = holds_events(source)
+    if held is None:
+        raise InputError(
+            "file",
+            f"{source} is not a SQLite database, so not a backup of a SQLite ledger (a "
+            "PostgreSQL backup is restored into a PostgreSQL store)",
+        )
+    if not held:
+        raise InputError("file", f"{source} is not a backup of a fupin ledger (no events table)")
 
 
 def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
@@ -104,18 +140,31 @@ def _sqlite_file(location: StoreLocation, *, must_exist: bool = True) -> Path:
     return location.path
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _sqlite_copy(source: Path, target: Path, shown: Path) -> None:
+    """Copy the SQLite database ``source`` into ``target`` (``shown`` in messages: the file
+    the user named, never a hidden staging file)."""
     try:
-        with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src:
-            src.execute("SELECT COUNT(*) FROM sqlite_master")  # "file is not a database"
-            dst = sqlite3.connect(target)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
-        raise InputError("file", f"cannot copy {source}: {exc}") from None
+        raise InputError("file", f"cannot read {source}: {exc}") from None
+    try:
+        try:
+            src.execute("SELECT COUNT(*) FROM sqlite_master")  # "file is not a database"
+        except sqlite3.Error as exc:
+            raise InputError("file", f"cannot read {source}: {exc}") from None
+        try:
+            dst = sqlite3.connect(target)
+        except sqlite3.Error as exc:
+            raise InputError("file", f"cannot write {shown}: {exc}") from None
+        try:
+            src.backup(dst)
+        except sqlite3.Error as exc:
+            dst.close()
+            target.unlink(missing_ok=True)
+            raise InputError("file", f"cannot copy {source} to {shown}: {exc}") from None
+        dst.close()
+    finally:
+        src.close()
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
@@ -142,6 +191,13 @@ def _restore_pg(
         str(source),
     )
     try:
+        with _connect(location) as connection:
+            if not _table_exists(connection, events_table(location)):
+                raise InputError(
+                    "file",
+                    f"{source} is not a backup of a fupin ledger (no events table); "
+                    "nothing was restored",
+                )
         return _verify(store_url(location), checkpoints)
     except BaseException:
         _drop_new_objects(location, before)

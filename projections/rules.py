@@ -74,7 +74,9 @@ def quarter_of(day: date) -> tuple[int, int]:
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """The first and last day of the quarter (the last of 9999 too: no day after it is needed)."""
     start = date(year, 3 * quarter - 2, 1)
     end_month = 3 * quarter
-    end = date(year + 1, 1, 1) if end_month == 12 else date(year, end_month + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
+    if end_month == 12:
+        return start, date(year, 12, 31)
+    return start, date.fromordinal(date(year, end_month + 1, 1).toordinal() - 1)
