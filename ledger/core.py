@@ -113,6 +113,7 @@ class LedgerCore(Application[UUID]):
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
     _batch_events: list[DomainEventProtocol[UUID]] = []  # noqa: RUF012 - replaced per batch
+    _stamped_at_save = False  # the open batch's (``batch``)
 
     #: The household keys of ledger.privacy (the key table, wrapped under the master key).
     household_keys: HouseholdKeys
@@ -271,18 +272,24 @@ class LedgerCore(Application[UUID]):
                 )
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, *, stamped_at_save: bool = False) -> Iterator[None]:
         """Run many commands as one unit of work: their events are saved in one transaction,
         in the order the commands ran, when the block ends — or not at all if it raises.
 
         Commands inside see each other's changes. Every command checks all its rules before
         it changes any aggregate, so a refused command leaves the batch as it was and the
         caller may go on (to report every bad row of an import) or give up.
+
+        ``stamped_at_save``: the events are recorded at the time they are saved (one reading
+        of the clock each, in order), not when each command ran. An import is known to the
+        ledger when it commits; stamped as it ran, a long one would be filed minutes before
+        entries other officers saved meanwhile (and refused by ``_check_clock``).
         """
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
         self._batch = {}
         self._batch_events = []
+        self._stamped_at_save = stamped_at_save
         try:
             with _collector_paused():
                 yield
@@ -297,6 +304,9 @@ class LedgerCore(Application[UUID]):
         events, self._batch_events = self._batch_events, []
         if not events:
             return
+        if self._stamped_at_save:
+            for event in events:  # frozen: stamped as the store receives it
+                object.__setattr__(event, "timestamp", clock.now())
         try:
             self._save_events(events)
         except IntegrityError:

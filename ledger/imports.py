@@ -333,7 +333,7 @@ def import_rows(
     applied: list[_Parsed] = []
     first_actor = ""
     latest = date.min
-    with clock.using_clock(IncreasingClock()), app.batch():
+    with clock.using_clock(IncreasingClock()), app.batch(stamped_at_save=True):
         # The register as it is now: its references are skipped, and the batch is appended
         # to it at this version, so an import that records a batch meanwhile makes this one
         # fail on the version instead of applying the same rows twice.

@@ -64,26 +64,7 @@ def test_an_import_records_on_the_clock_in_force(shared: tuple[Ledger, str]) -> 
     # A bulk import made its recording times from the system clock whatever clock was set:
     # under the demo's or a test's clock, its events landed years after those around them.
     app, _ = shared
-    row = Row(
-        "row 1",
-        "identify",
-        {
-            "ref": "JN-IMP-1",
-            "actor": "jn-01",
-            "effective": "2016-08-01",
-            "document": "江南低保台账",
-            "household": "IMP-0001",
-            "street": "江南",
-            "village": "雄光",
-            "area": "rural",
-            "members": 1,
-            "labour": "是",
-            "willing": True,
-            "head_name": "户主",
-            "id_card": id_card(1),
-            "member_names": "户主",
-        },
-    )
+    row = imported_row()
     ticking = TickingClock(current=datetime(2019, 6, 1, tzinfo=UTC))
     with clock.using_clock(ticking):
         assert import_rows(app, [row], source="t.csv", digest="x").written
@@ -126,3 +107,58 @@ def test_on_postgresql_a_machine_clock_near_the_servers_records(
         assert other.get_by_id(Household.create_id("JH-0004")) is not None
     finally:
         other.close()
+
+
+def test_an_import_is_recorded_when_it_commits_not_as_its_rows_ran(
+    shared: tuple[Ledger, str],
+) -> None:
+    # A long import, while an officer records: stamped as its rows ran, its events came
+    # after the officer's in the log, an hour earlier, and the import was refused.
+    app, store = shared
+    now = [datetime(2019, 6, 1, tzinfo=UTC)]
+    other = open_ledger(store)
+
+    def officer_records_meanwhile(done: int, total: int) -> None:
+        if done == total:  # the rows are applied; the batch is not saved yet
+            now[0] += timedelta(hours=1)
+            identify(other, "JH-0005", serial=5)
+
+    try:
+        with clock.using_clock(lambda: now[0]):
+            result = import_rows(
+                app,
+                [imported_row()],
+                source="t.csv",
+                digest="x",
+                progress=officer_records_meanwhile,
+            )
+    finally:
+        other.close()
+
+    assert result.written
+    entries = app.history("IMP-0001", None, "household")
+    assert all(e["recorded_at"] >= "2019-06-01T01:00:00" for e in entries)
+
+
+def imported_row() -> Row:
+    """One identification as a spreadsheet row (ledger.imports)."""
+    return Row(
+        "row 1",
+        "identify",
+        {
+            "ref": "JN-IMP-1",
+            "actor": "jn-01",
+            "effective": "2016-08-01",
+            "document": "江南低保台账",
+            "household": "IMP-0001",
+            "street": "江南",
+            "village": "雄光",
+            "area": "rural",
+            "members": 1,
+            "labour": "是",
+            "willing": True,
+            "head_name": "户主",
+            "id_card": id_card(1),
+            "member_names": "户主",
+        },
+    )
