@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from ledger.application import StoreError, open_ledger
 from ledger.demo import CACHE_ENV, run_demo
-from ledger.errors import LedgerError
+from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
 from ledger.privacy import generate_master_key, write_master_key
 from ledger.store import parse_store
@@ -50,7 +50,15 @@ def demo(
     started = time.monotonic()
     location = parse_store(settings.store)
     if location.path is None:  # PostgreSQL: an empty database (a ledger refuses initialise)
-        result, figures = _record(settings.store, seed, scale, _demo_master_key(None))
+        if not (os.environ.get("LEDGER_MASTER_KEY") or os.environ.get("LEDGER_MASTER_KEY_FILE")):
+            # A key made here could be kept nowhere beside the store: the demo's personal
+            # data would be sealed for good.
+            raise InputError(
+                "master_key",
+                "a demo on PostgreSQL needs a master key: make one (fupin keys new-master "
+                "--out demo.key) and set LEDGER_MASTER_KEY_FILE=demo.key",
+            )
+        result, figures = _record(settings.store, seed, scale, {})
     else:
         # A SQLite store must be new; checked before anything is written, the key included.
         # Then it is made in a hidden file beside its path and takes its name only once the
@@ -106,14 +114,14 @@ def _record(
         app.close()
 
 
-def _demo_master_key(key_file: Path | None) -> dict[str, str]:
+def _demo_master_key(key_file: Path) -> dict[str, str]:
     """Personal data is always recorded encrypted (docs/privacy.md). A demo run without a
     master key gets one, so the demo works on a fresh machine: the key file beside its store
     if there is one already, else a new key, written beside the store once the demo is
-    recorded (``_keep_master_key``; for a PostgreSQL store it is not kept)."""
+    recorded (``_keep_master_key``). A PostgreSQL demo needs a master key of its own."""
     if os.environ.get("LEDGER_MASTER_KEY") or os.environ.get("LEDGER_MASTER_KEY_FILE"):
         return {}
-    if key_file is not None and key_file.exists():
+    if key_file.exists():
         return {"LEDGER_MASTER_KEY_FILE": str(key_file)}
     return {"LEDGER_MASTER_KEY": generate_master_key()}
 

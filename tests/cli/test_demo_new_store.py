@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cli import common
 from tests.cli.conftest import assert_refused
+from tests.pgserver import PgConnInfo
 
 
 @pytest.fixture
@@ -76,3 +77,14 @@ def test_a_demo_leaves_its_store_and_its_key_and_nothing_else(
         env={"LEDGER_MASTER_KEY_FILE": key},
     )
     assert shown.exit_code == 0, shown.output
+
+
+def test_a_demo_on_postgresql_without_a_master_key_is_refused_before_it_records(
+    runner: CliRunner, pg_database: PgConnInfo
+) -> None:
+    # A key made there could be kept nowhere: the demo's personal data was sealed for good.
+    result = runner.invoke(app, ["--store", pg_database.dsn, "demo"])
+
+    assert_refused(result, "master_key", "a demo on PostgreSQL needs a master key")
+    log = runner.invoke(app, ["--store", pg_database.dsn, "log"])
+    assert log.exit_code == 2, log.output  # still no ledger there: nothing was recorded
