@@ -174,9 +174,11 @@ def check_permission(command: str, actor: str, role: str, actor_street: str, str
         return
     if permission.scope == "district":
         raise PermissionRefusedError(
-            "as", f"{actor} works for street {actor_street}; {command} is for the district"
+            "as", f"{actor} works for street {actor_street!r}; {command} is for the district"
         )
     if street != actor_street:
         raise PermissionRefusedError(
-            "as", f"{actor} works for street {actor_street}, not {street or 'the district'}"
+            "as",
+            f"{actor} works for street {actor_street!r}, "
+            f"not {repr(street) if street else 'the district'}",
         )

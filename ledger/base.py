@@ -37,17 +37,21 @@ def natural_id(kind: str, key: str) -> UUID:
 
 
 def check_new_key(kind: str, key: str) -> None:
-    """Refuse a new key officers type (``KEYED``) that holds a space or an invisible character
-    or a full-width letter or digit: ``JN-900040`` with a zero-width space after it, or
-    ``ＪＮ－９００００６`` typed with a Chinese input method, would be another household that
-    looks the same, found by nobody who types the number. Checked where a key is created,
-    never where one is looked up: a key recorded before this rule stays reachable (to be
-    corrected, erased or exported)."""
-    if key and _NOT_IN_A_KEY.search(key):
-        raise InputError(KEYED[kind], _key_problem(kind, key))
+    """Refuse a new key officers type (``KEYED``) that only looks like another: one holding a
+    space or an invisible character (Unicode's format characters, Cf, and the other default
+    ignorable ones), a dash or minus sign that is not the ASCII hyphen-minus (``JH–0001`` from a
+    spreadsheet's auto-correct), or anything its NFKC form writes otherwise (full-width
+    ``ＪＮ－９００００６`` typed with a Chinese input method, ``Café`` with its accent typed
+    apart). Each would be another household, street, measure... that looks the same, found by
+    nobody who types the key. Checked where a key is created, never where one is looked up: a
+    key recorded before this rule stays reachable (to be corrected, erased or exported)."""
+    found = _odd_character(key)
+    if found is not None:
+        raise InputError(KEYED[kind], _key_problem(kind, key, *found))
 
 
-#: Kinds whose keys officers type, and the field that names them.
+#: Kinds whose keys officers type, and the field that names them: the aggregates' natural keys,
+#: and the keys of what a household or an inspection holds (measures, objections, findings).
 KEYED = {
     "household": "household",
     "helper": "helper",
@@ -56,33 +60,112 @@ KEYED = {
     "street": "street",
     "inspection": "inspection",
     "village": "village",
+    "measure": "measure",
+    "objection": "objection",
+    "finding": "finding",
 }
-#: White space (ideographic space and no-break space included), invisible format characters
-#: (zero-width spaces and joiners, direction marks, soft hyphen, BOM), and the full-width
-#: forms of ASCII letters, digits and the hyphen.
-_INVISIBLE = r"\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
-_FULL_WIDTH = r"\uff0d\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-_NOT_IN_A_KEY = re.compile(rf"[\s{_INVISIBLE}{_FULL_WIDTH}]")
+#: Invisible characters besides white space and the format characters (Cf): the rest of
+#: Unicode's default ignorable code points (combining grapheme joiner, Hangul fillers,
+#: variation selectors, Mongolian free variation selectors...).
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u3164\ufe00-\ufe0f\uffa0"
+    "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+#: Full-width forms of ASCII letters and digits (the message names them as such).
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+#: Minus signs that look like the hyphen-minus; dashes are Unicode's category Pd.
+_MINUS_SIGNS = frozenset("\u2212\u02d7\u2796")
+_SPACE = re.compile(r"\s")
+
+
+def _invisible(char: str) -> bool:
+    return (
+        char.isspace() or unicodedata.category(char) == "Cf" or _IGNORABLE.match(char) is not None
+    )
+
+
+def _dash(char: str) -> bool:
+    return char in _MINUS_SIGNS or (char != "-" and unicodedata.category(char) == "Pd")
+
+
+def _odd_character(key: str) -> tuple[str, str] | None:
+    """What no new key may hold, and the first character of it in ``key``: ``full-width``
+    letters or digits, ``invisible`` (white space, format and other ignorable characters),
+    a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
+    typed apart from the letter it composes with (``composed``); None for a plain key."""
+    if key.isascii():  # most keys: only a space or a control character can be wrong
+        space = _SPACE.search(key)
+        return None if space is None else ("invisible", space[0])
+    wide = _FULL_WIDTH.search(key)
+    if wide is not None:
+        return "full-width", wide[0]
+    for test, what in ((_invisible, "invisible"), (_dash, "dash")):
+        for char in key:
+            if test(char):
+                return what, char
+    if unicodedata.is_normalized("NFKC", key):
+        return None
+    for char in key:
+        if unicodedata.normalize("NFKC", char) != char:
+            return "form", char
+    for char in key:
+        if unicodedata.combining(char):
+            return "composed", char
+    return "form", ""
 
 
 def typed_hint(key: str) -> str:
     """For a key looked up and not found: how it is typed, if it holds what no new key may
-    (``; typed half-width: 'JN-000025'?``); else nothing."""
-    if not _NOT_IN_A_KEY.search(key):
+    (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing."""
+    found = _odd_character(key)
+    if found is None:
         return ""
-    return f" (it holds spaces, invisible or full-width characters: {_as_typed(key)!r}?)"
+    what, char = found
+    if what in ("full-width", "invisible"):
+        return f" (it holds spaces, invisible or full-width characters: {_as_typed(key)!r}?)"
+    if not char:
+        return f" (it is written otherwise than plainly: {_as_typed(key)!r}?)"
+    return f" (it holds {_named(char)}, a look-alike character: {_as_typed(key)!r}?)"
 
 
 def _as_typed(key: str) -> str:
-    """``key`` without spaces and invisible characters, full-width forms made half-width."""
-    return re.sub(rf"[{_INVISIBLE}]", "", unicodedata.normalize("NFKC", "".join(key.split())))
+    """``key`` as typed plainly: without spaces and invisible characters, full-width and other
+    compatibility forms made plain (NFKC), dashes and minus signs made ``-``."""
+    plain = unicodedata.normalize("NFKC", key)
+    kept = "".join("-" if _dash(char) else char for char in plain if not _invisible(char))
+    return unicodedata.normalize("NFKC", kept)
 
 
-def _key_problem(kind: str, key: str) -> str:
+def _named(char: str) -> str:
+    """``U+2013 EN DASH``."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+
+
+def _key_problem(kind: str, key: str, what: str, char: str) -> str:
     typed = _as_typed(key)
-    if re.search(rf"[{_FULL_WIDTH}]", key):
+    if what == "full-width":
         return f"{key!r} has full-width letters or digits; a {kind} key is half-width ({typed!r})"
-    return f"{key!r} holds a space or an invisible character; a {kind} key has none ({typed!r}?)"
+    if what == "invisible":
+        return (
+            f"{key!r} holds a space or an invisible character; a {kind} key has none ({typed!r}?)"
+        )
+    if what == "dash":
+        return (
+            f"{key!r} holds {_named(char)}, which only looks like the hyphen-minus '-'; "
+            f"a {kind} key uses '-' ({typed!r}?)"
+        )
+    if what == "composed":
+        return (
+            f"{key!r} holds {_named(char)} apart from the letter before it; "
+            f"a {kind} key is typed in its composed form ({typed!r}?)"
+        )
+    if not char:  # characters that compose only together (Hangul jamo...)
+        return f"{key!r} is written otherwise than plainly; a {kind} key is typed {typed!r}"
+    plain = unicodedata.normalize("NFKC", char)
+    return (
+        f"{key!r} holds {_named(char)}, another form of {plain!r}; "
+        f"a {kind} key is typed in its plain form ({typed!r}?)"
+    )
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ street, lets the aggregate check the plan's rules, and saves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import overload
 
 from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
@@ -16,7 +17,14 @@ from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import ROLE_OF_KIND, Helper
 from ledger.household import MAX_MEMBERS, SEALED, Household, Measure, Personal
 from ledger.places import Street
-from ledger.values import AREAS, MEASURE_CATEGORIES, choice, id_card_problem, require_text
+from ledger.values import (
+    AREAS,
+    MEASURE_CATEGORIES,
+    choice,
+    clean_name,
+    id_card_problem,
+    require_text,
+)
 
 __all__ = ["CaseworkCommands", "Identification", "PersonalChange"]
 
@@ -103,7 +111,8 @@ class CaseworkCommands(LedgerCore):
         choice(facts.area, AREAS, "area")
         self.load(Street, facts.street, "street").check_has_village(facts.village)
         check_id_card(facts.personal.id_card, stamp.effective)
-        Household.check_identification(facts.members, facts.dibao, facts.personal.member_names)
+        personal = named(facts.personal)
+        Household.check_identification(facts.members, facts.dibao, personal.member_names)
         check_new_key("household", number)
         if self.exists(Household, number):
             raise AlreadyExistsError("household", f"{number} is already identified")
@@ -117,7 +126,7 @@ class CaseworkCommands(LedgerCore):
             willing=facts.willing,
             disabled=facts.disabled,
             dibao=facts.dibao,
-            personal=facts.personal,
+            personal=personal,
             prov=prov,
         )
         self.execute(lambda: [household])
@@ -128,6 +137,7 @@ class CaseworkCommands(LedgerCore):
         """The household's members changed; the note says how. ``personal`` is the whole new
         record, or a ``PersonalChange`` whose fields not given keep the current record's."""
         check_id_card(personal.id_card, stamp.effective)
+        personal = named(personal)
 
         def change(household: Household, prov: Provenance) -> None:
             new = personal
@@ -165,6 +175,7 @@ class CaseworkCommands(LedgerCore):
     def raise_objection(self, stamp: Stamp, number: str, objection_id: str, summary: str) -> None:
         """An objection to the notice."""
         oid = require_text(objection_id, "objection")
+        check_new_key("objection", oid)
         self.on_household(
             stamp, "raise_objection", number, lambda h, p: h.raise_objection(oid, summary, p)
         )
@@ -226,8 +237,10 @@ class CaseworkCommands(LedgerCore):
         budget_fen: int = 0,
     ) -> None:
         """A measure of the household's plan 一户一策."""
+        mid = require_text(measure_id, "measure")
+        check_new_key("measure", mid)
         measure = Measure(
-            require_text(measure_id, "measure"),
+            mid,
             choice(category, MEASURE_CATEGORIES, "category"),
             description.strip(),
             budget_fen,
@@ -300,6 +313,30 @@ class CaseworkCommands(LedgerCore):
         self.on_household(
             stamp, command, number, lambda h, p: h.advance_return(step, disaster, authority, p)
         )
+
+
+@overload
+def named(personal: Personal) -> Personal: ...
+@overload
+def named(personal: PersonalChange) -> PersonalChange: ...
+def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
+    """``personal`` with its names checked and as recorded (``clean_name``): the head of
+    household's, and each member's when names are given. No names at all is allowed (an empty
+    tuple: none recorded); a blank one among the others is not."""
+    head = clean_name(personal.head_name, "head_name")
+    names = personal.member_names
+    for place, name in enumerate(names or (), start=1):
+        if not name.strip():
+            raise InputError(
+                "member_names",
+                f"the name of member {place} of {len(names or ())} is blank: give every "
+                "member's name",
+            )
+    if names:
+        names = tuple(clean_name(name, "member_names") for name in names)
+    if isinstance(personal, PersonalChange):
+        return replace(personal, head_name=head, member_names=names)
+    return replace(personal, head_name=head, member_names=names or ())
 
 
 def check_id_card(number: str, effective: date) -> None:

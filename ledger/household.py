@@ -117,6 +117,9 @@ class Household(LedgerAggregate):
         self.key_target = False
         self.notice: tuple[date, date] | None = None
         self.objections: dict[str, bool] = {}  # objection id -> resolved
+        self.objected_on: dict[str, date] = {}  # objection id -> effective date raised
+        self.answered_on: date | None = None  # the latest answer to an objection, by date
+        self.last_answered = ""  # the objection answered then
         self.signed_on: date | None = None
         self.helpers: dict[str, str] = {}  # helper id -> 4+1 role
         self.agreement_on: date | None = None
@@ -227,25 +230,42 @@ class Household(LedgerAggregate):
         self.stage = Stage.UNDER_NOTICE
 
     def raise_objection(self, objection_id: str, summary: str, prov: Provenance) -> None:
-        """Someone objects during the notice (the public, "两代表一委员")."""
+        """Someone objects during the notice (the public, "两代表一委员"): not dated before the
+        notice began."""
         self.check_stage("objection", Stage.UNDER_NOTICE)
         if objection_id in self.objections:
-            raise RuleError("objection", f"{objection_id} was already raised")
+            raise RuleError("objection", f"{objection_id!r} was already raised")
+        assert self.notice is not None
+        self.check_not_before(
+            prov.effective,
+            self.notice[0],
+            f"the objection is dated {prov.effective}; the notice it objects to began",
+        )
         self._objection_raised(objection_id, summary, prov)
 
     @event("ObjectionRaised")
     def _objection_raised(self, objection_id: str, summary: str, prov: Provenance) -> None:
         self.objections[objection_id] = False
+        self.objected_on[objection_id] = prov.effective
 
     def resolve_objection(self, objection_id: str, upheld: bool, prov: Provenance) -> None:
-        """The objection is answered; an upheld objection ends the household's candidacy."""
+        """The objection is answered, not dated before it was raised; an upheld objection ends
+        the household's candidacy."""
         if self.objections.get(objection_id) is not False:
-            raise RuleError("objection", f"{objection_id} is not an open objection")
+            raise RuleError("objection", f"{objection_id!r} is not an open objection")
+        self.check_not_before(
+            prov.effective,
+            self.objected_on.get(objection_id),
+            f"the answer is dated {prov.effective}; objection {objection_id!r} was raised",
+        )
         self._objection_resolved(objection_id, upheld, prov)
 
     @event("ObjectionResolved")
     def _objection_resolved(self, objection_id: str, upheld: bool, prov: Provenance) -> None:
         self.objections[objection_id] = True
+        if self.answered_on is None or prov.effective > self.answered_on:
+            self.answered_on = prov.effective
+            self.last_answered = objection_id
         if upheld:
             self.stage = Stage.REJECTED
 
@@ -276,6 +296,12 @@ class Household(LedgerAggregate):
             raise RuleError("effective", f"the notice runs until {self.notice[1]}")
         if not all(self.objections.values()):
             raise RuleError("objection", "an objection is still open")
+        self.check_not_before(
+            prov.effective,
+            self.answered_on,
+            f"the registration is dated {prov.effective}; objection "
+            f"{self.last_answered!r} was answered",
+        )
         if self.signed_on is None:
             raise RuleError("signature", "the household has not signed to confirm 签字确认")
         self.check_not_before(
@@ -299,7 +325,7 @@ class Household(LedgerAggregate):
         """Pair a helper 结对帮扶 in a role of the 4+1 model."""
         self.check_active("pairing")
         if helper in self.helpers:
-            raise RuleError("helper", f"{helper} is already paired with {self.number}")
+            raise RuleError("helper", f"{helper!r} is already paired with {self.number}")
         taken = list(self.helpers.values()).count(role)
         limit = max_cadres if role == "cadre" else 1
         if taken >= limit:
@@ -319,9 +345,9 @@ class Household(LedgerAggregate):
     def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
         if helper not in self.helpers:
-            raise RuleError("helper", f"{helper} is not paired with {self.number}")
+            raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
         if replacement and replacement in self.helpers:
-            raise RuleError("replacement", f"{replacement} is already paired with {self.number}")
+            raise RuleError("replacement", f"{replacement!r} is already paired with {self.number}")
         if not reason.strip():
             raise RuleError("reason", "ending a pairing must say why")
         if self.stage != Stage.EXITED and not replacement:
@@ -379,7 +405,7 @@ class Household(LedgerAggregate):
                 periods = ", ".join(f"{start} to {end}" for start, end in past)
                 during = f" (paired {periods})" if periods else ""
                 raise RuleError(
-                    "helper", f"{helper} is not paired with household {self.number}{during}"
+                    "helper", f"{helper!r} is not paired with household {self.number}{during}"
                 )
             self.check_not_before(day, self.paired_on.get(helper), f"{helper} was paired")
         self._visit_recorded(helper, summary, prov)
@@ -393,7 +419,7 @@ class Household(LedgerAggregate):
         """A measure of the household's plan 一户一策 [四(三)–(十一)]."""
         self.check_active("measure")
         if measure.measure_id in self.measures:
-            raise RuleError("measure", f"{measure.measure_id} is already planned")
+            raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_before(
             prov.effective,
             self.registered_on,
@@ -410,7 +436,7 @@ class Household(LedgerAggregate):
         """The measure was carried out."""
         self.check_measure(measure_id)
         if measure_id in self.completed:
-            raise RuleError("measure", f"{measure_id} is already completed")
+            raise RuleError("measure", f"{measure_id!r} is already completed")
         self.check_not_before(
             prov.effective,
             self.measures_planned_on.get(measure_id),
@@ -426,7 +452,7 @@ class Household(LedgerAggregate):
         if not measure_id:
             raise RuleError("measure", f"name the measure of {self.number} it is for (--measure)")
         if measure_id not in self.measures:
-            raise RuleError("measure", f"{measure_id} is not a measure of {self.number}")
+            raise RuleError("measure", f"{measure_id!r} is not a measure of {self.number}")
 
     def receive_funds(
         self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance

@@ -65,7 +65,7 @@ class Inspection(LedgerAggregate):
         """A finding with its rectification deadline 限期整改."""
         self.check_subject(self.level, subject_kind)
         if finding_id in self.findings:
-            raise RuleError("finding", f"{finding_id} is already recorded")
+            raise RuleError("finding", f"{finding_id!r} is already recorded")
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if deadline < prov.effective:
             raise RuleError("deadline", "the rectification deadline is before the finding")
@@ -102,7 +102,7 @@ class Inspection(LedgerAggregate):
         """The inspector accepts the rectification and closes the finding."""
         self.check_open_finding(finding_id)
         if finding_id not in self.rectified:
-            raise RuleError("finding", f"{finding_id} has no rectification reported")
+            raise RuleError("finding", f"{finding_id!r} has no rectification reported")
         self.check_not_before(
             prov.effective, self.rectified[finding_id], f"{finding_id}'s rectification was reported"
         )
@@ -114,9 +114,9 @@ class Inspection(LedgerAggregate):
 
     def check_open_finding(self, finding_id: str) -> None:
         if finding_id not in self.findings:
-            raise RuleError("finding", f"{finding_id} is not a finding of {self.code}")
+            raise RuleError("finding", f"{finding_id!r} is not a finding of {self.code}")
         if finding_id in self.closed:
-            raise RuleError("finding", f"{finding_id} is already closed")
+            raise RuleError("finding", f"{finding_id!r} is already closed")
 
     def notice_criticism(self, unit: str, reason: str, prov: Provenance) -> None:
         """A district notice 通报 names a unit with slow progress [六(七)]."""

@@ -67,6 +67,7 @@ class OversightCommands(LedgerCore):
         """A finding with its rectification deadline 限期整改, about a subject on record."""
         choice(subject_kind, SUBJECT_KINDS, "subject_kind")
         fid = require_text(finding_id, "finding")
+        check_new_key("finding", fid)
         named = require_text(subject, "subject")
 
         def act(inspection: Inspection, prov: Provenance) -> None:

@@ -12,7 +12,7 @@ from ledger.helpers import HELPER_KINDS, Helper
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
-from ledger.values import choice, require_text
+from ledger.values import choice, clean_name, require_text
 
 __all__ = ["ReferenceCommands"]
 
@@ -33,7 +33,7 @@ class ReferenceCommands(LedgerCore):
         check_new_key("officer", admin_id)
         admin = Officer(
             officer_id=require_text(admin_id, "admin"),
-            name=require_text(name, "name"),
+            name=clean_name(name, "name"),
             role="admin",
             street="",
             unit="区扶贫办",
@@ -110,7 +110,7 @@ class ReferenceCommands(LedgerCore):
             raise AlreadyExistsError("officer", f"{officer_id} is already registered")
         officer = Officer(
             officer_id=officer_id,
-            name=require_text(name, "name"),
+            name=clean_name(name, "name"),
             role=role,
             street=street,
             unit=unit.strip(),
@@ -175,7 +175,7 @@ class ReferenceCommands(LedgerCore):
         helper = Helper(
             helper_id=helper_id,
             kind=kind,
-            name=require_text(name, "name"),
+            name=clean_name(name, "name"),
             unit=unit.strip(),
             rank=rank,
             team_size=team_size,

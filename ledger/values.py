@@ -7,6 +7,7 @@ Money is integer fen (分, 0.01 yuan) everywhere; it is never a float. The parse
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ __all__ = [
     "check_text",
     "check_whole_number",
     "choice",
+    "clean_name",
     "format_yuan",
     "id_card_check_digit",
     "id_card_problem",
@@ -201,6 +203,12 @@ def require_text(value: str, field: str, max_length: int = 200) -> str:
     if len(cleaned) > max_length:
         raise InputError(field, f"must be at most {max_length} characters")
     return cleaned
+
+
+def clean_name(value: str, field: str, max_length: int = 200) -> str:
+    """A person's or a unit's name as recorded: not blank, stripped, and composed (NFC), so
+    that ``Zoë`` typed with its accent apart is recorded as the same name typed whole."""
+    return unicodedata.normalize("NFC", require_text(value, field, max_length))
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -40,7 +40,7 @@ def test_refuses_a_visit_by_a_helper_not_paired_with_the_household(seeded: Fupin
         f"household visit JH-0001 --helper c-2 {doc('2016-09-01')}",
         "jn-01",
         "helper",
-        "c-2 is not paired with household JH-0001",
+        "'c-2' is not paired with household JH-0001",
     )
 
 
@@ -120,7 +120,7 @@ def test_refuses_a_street_officer_acting_on_another_streets_household(seeded: Fu
         f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}",
         "ll-01",
         "as",
-        "ll-01 works for street 礼乐, not 江南",
+        "ll-01 works for street '礼乐', not '江南'",
     )
 
 

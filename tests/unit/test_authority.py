@@ -65,7 +65,7 @@ def test_street_officer_reaches_only_their_own_street(command: str) -> None:
     role = next(r for r in PERMISSIONS[command].roles if r != "admin")
     check_permission(command, "jn-01", role, "江南", "江南")
 
-    with pytest.raises(PermissionRefusedError, match="not 礼乐"):
+    with pytest.raises(PermissionRefusedError, match="not '礼乐'"):
         check_permission(command, "jn-01", role, "江南", "礼乐")
     with pytest.raises(PermissionRefusedError, match="not the district"):
         check_permission(command, "jn-01", role, "江南", "")

@@ -28,6 +28,8 @@ JN = "jn-01"
 #: 2016) and is paired after its registration (10 August).
 SIGNED = date(2016, 8, 5)
 PAIRED = date(2016, 8, 11)
+#: An objection, and its answer, during that notice.
+OBJECTED = date(2016, 8, 4)
 #: A day in late 2016, after registration: for measures, 2016 assessments and exit steps.
 LATER = date(2016, 11, 1)
 
@@ -261,49 +263,49 @@ def test_objection_outside_a_notice_is_refused(ledger: Ledger) -> None:
 
 def test_objection_id_is_raised_only_once(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+    ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "has a car")
 
     refuses(
         ledger,
         RuleError,
         "objection",
-        lambda: ledger.raise_objection(stamp(JN), "JH-1", "o1", "again"),
+        lambda: ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "again"),
     )
 
 
 def test_resolving_an_objection_that_is_not_open_is_refused(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
-    ledger.resolve_objection(stamp(JN), "JH-1", "o1", False)
+    ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "has a car")
+    ledger.resolve_objection(stamp(JN, OBJECTED), "JH-1", "o1", False)
 
     refuses(
         ledger,
         RuleError,
         "objection",
-        lambda: ledger.resolve_objection(stamp(JN), "JH-1", "o1", False),
+        lambda: ledger.resolve_objection(stamp(JN, OBJECTED), "JH-1", "o1", False),
     )
     refuses(
         ledger,
         RuleError,
         "objection",
-        lambda: ledger.resolve_objection(stamp(JN), "JH-1", "o2", False),
+        lambda: ledger.resolve_objection(stamp(JN, OBJECTED), "JH-1", "o2", False),
     )
 
 
 def test_upheld_objection_rejects_the_household(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+    ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "has a car")
 
-    ledger.resolve_objection(stamp(JN), "JH-1", "o1", True)
+    ledger.resolve_objection(stamp(JN, OBJECTED), "JH-1", "o1", True)
 
     assert stage(ledger, "JH-1") == Stage.REJECTED
 
 
 def test_dismissed_objection_leaves_the_household_under_notice(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
-    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+    ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "has a car")
 
-    ledger.resolve_objection(stamp(JN), "JH-1", "o1", False)
+    ledger.resolve_objection(stamp(JN, OBJECTED), "JH-1", "o1", False)
 
     assert stage(ledger, "JH-1") == Stage.UNDER_NOTICE
     assert ledger.household("JH-1").objections == {"o1": True}
@@ -336,7 +338,7 @@ def test_registration_during_the_notice_is_refused(ledger: Ledger) -> None:
 def test_registration_with_an_open_objection_is_refused(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, SIGNED), "JH-1")
-    ledger.raise_objection(stamp(JN), "JH-1", "o1", "has a car")
+    ledger.raise_objection(stamp(JN, OBJECTED), "JH-1", "o1", "has a car")
 
     refuses(
         ledger,

@@ -1,0 +1,258 @@
+"""Keys that only look like others: dashes and minus signs that are not the ASCII hyphen-minus,
+invisible format characters, compatibility forms (full-width low line...) and decomposed
+letters (``Café`` typed as ``Cafe`` + a combining accent). Each would be another household,
+street, measure... that looks the same; spreadsheets turn ``-`` into ``–`` on their own
+(auto-correct), so they arrive by import too. A new key is refused naming the character and
+the plain form; a key on record before the rule is still found as it is.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+from ledger.application import Ledger
+from ledger.base import check_new_key, typed_hint
+from ledger.casework import Identification
+from ledger.errors import InputError, NotFoundError
+from ledger.helpers import Helper
+from ledger.household import Household, Measure, Personal
+from ledger.imports import Row, import_rows
+from ledger.inspections import Inspection
+from ledger.places import Street
+
+from tests.support import id_card, refuses, register, stamp
+from tests.unit.test_household import under_notice
+
+JN = "jn-01"
+INSP = "insp-1"
+LATER = date(2016, 11, 1)
+
+
+def facts(number: str) -> Identification:
+    return Identification(
+        number, "江南", "雄光", "rural", 1, True, True, False, True, Personal("户主", id_card(9))
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "rule"),
+    [
+        (
+            "JH\u20130001",
+            "'JH–0001' holds U+2013 EN DASH, which only looks like the hyphen-minus '-'; "
+            "a household key uses '-' ('JH-0001'?)",
+        ),
+        (
+            "JH\u22120001",
+            "'JH−0001' holds U+2212 MINUS SIGN, which only looks like the hyphen-minus '-'; "
+            "a household key uses '-' ('JH-0001'?)",
+        ),
+        (
+            "JH\u20100001",
+            "'JH‐0001' holds U+2010 HYPHEN, which only looks like the hyphen-minus '-'; "
+            "a household key uses '-' ('JH-0001'?)",
+        ),
+        (
+            "JH\uff3f0001",
+            "'JH＿0001' holds U+FF3F FULLWIDTH LOW LINE, another form of '_'; "
+            "a household key is typed in its plain form ('JH_0001'?)",
+        ),
+        (
+            "JH-0001\u2066",
+            "'JH-0001\\u2066' holds a space or an invisible character; "
+            "a household key has none ('JH-0001'?)",
+        ),
+    ],
+)
+def test_a_household_number_with_a_look_alike_character_is_refused(
+    ledger: Ledger, number: str, rule: str
+) -> None:
+    error = refuses(
+        ledger, InputError, "household", lambda: ledger.identify(stamp(JN), facts(number))
+    )
+
+    assert error.rule == rule
+    assert not ledger.exists(Household, number)
+
+
+def test_every_dash_but_the_hyphen_minus_and_every_format_character_is_refused() -> None:
+    # Unicode's dash punctuation (Pd) and format characters (Cf), all of them: a rule that
+    # lists some would let the next one through.
+    odd = [
+        chr(code)
+        for code in range(0x80, 0x110000)
+        if unicodedata.category(chr(code)) in ("Pd", "Cf")
+    ]
+    assert len(odd) > 100
+    for char in odd:
+        with pytest.raises(InputError) as refused:
+            check_new_key("household", f"JH{char}0001")
+        assert refused.value.field == "household"
+        assert f"U+{ord(char):04X}" in refused.value.rule or "invisible" in refused.value.rule
+
+
+def test_a_plain_key_passes() -> None:
+    for key in ("JH-0001", "c_1", "江南", "雄光", "DC-2016-1", "m.1/2", "Café"):
+        check_new_key("household", key)
+
+
+def test_a_street_typed_decomposed_is_not_a_second_street(ledger: Ledger) -> None:
+    composed = unicodedata.normalize("NFC", "Café")
+    decomposed = unicodedata.normalize("NFD", "Café")
+    ledger.register_street(stamp(), composed)
+
+    error = refuses(
+        ledger, InputError, "street", lambda: ledger.register_street(stamp(), decomposed)
+    )
+
+    assert error.rule == (
+        f"{decomposed!r} holds U+0301 COMBINING ACUTE ACCENT apart from the letter before it; "
+        f"a street key is typed in its composed form ({composed!r}?)"
+    )
+    assert not ledger.exists(Street, decomposed)
+
+
+def test_a_village_with_a_look_alike_dash_is_refused(ledger: Ledger) -> None:
+    error = refuses(
+        ledger,
+        InputError,
+        "village",
+        lambda: ledger.add_village(stamp(), "江南", "雄光\u2014二", False),
+    )
+
+    assert "U+2014 EM DASH" in error.rule
+    assert "('雄光-二'?)" in error.rule
+
+
+@pytest.mark.parametrize("measure", ["m-1\u200b", "ｍ－１", "m\u20131", "m 1", "m\u00ad1"])
+def test_a_measure_id_is_checked_like_a_key(ledger: Ledger, measure: str) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m-1", "education", "学费")
+
+    refuses(
+        ledger,
+        InputError,
+        "measure",
+        lambda: ledger.plan_measure(stamp(JN, LATER), "JH-1", measure, "education", "学费"),
+    )
+
+    assert list(ledger.household("JH-1").measures) == ["m-1"]
+
+
+def test_a_full_width_measure_id_is_said_how_to_type(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+
+    error = refuses(
+        ledger,
+        InputError,
+        "measure",
+        lambda: ledger.plan_measure(stamp(JN, LATER), "JH-1", "ｍ－１", "education", "学费"),
+    )
+
+    assert (
+        error.rule
+        == "'ｍ－１' has full-width letters or digits; a measure key is half-width ('m-1')"
+    )
+
+
+@pytest.mark.parametrize("objection", ["o-1\u200b", "ｏ１", "o\u20121"])
+def test_an_objection_id_is_checked_like_a_key(ledger: Ledger, objection: str) -> None:
+    under_notice(ledger, "JH-1")
+
+    refuses(
+        ledger,
+        InputError,
+        "objection",
+        lambda: ledger.raise_objection(stamp(JN, date(2016, 8, 4)), "JH-1", objection, "有车"),
+    )
+
+
+@pytest.mark.parametrize("finding", ["f-1\ufeff", "ｆ1", "f\u22121"])
+def test_a_finding_id_is_checked_like_a_key(ledger: Ledger, finding: str) -> None:
+    ledger.open_inspection(stamp(INSP, date(2016, 12, 1)), "DC-1", "district", 2016)
+
+    refuses(
+        ledger,
+        InputError,
+        "finding",
+        lambda: ledger.record_finding(
+            stamp(INSP, date(2016, 12, 2)),
+            "DC-1",
+            finding,
+            "village",
+            "雄光",
+            "台账不全",
+            date(2017, 1, 31),
+        ),
+    )
+
+
+def test_sub_keys_recorded_before_the_rule_are_still_reachable(ledger: Ledger) -> None:
+    # Recorded by an older fupin (through the aggregates, as it then was): the measure is
+    # completed and the finding rectified under the keys they were recorded with.
+    register(ledger, "JH-1")
+    household = ledger.household("JH-1")
+    prov = ledger.authorise(stamp(JN, LATER), "plan_measure", household.street)
+    household.plan_measure(Measure("m\u20131", "education", "学费", 0), prov)
+    ledger.save(household)
+    ledger.open_inspection(stamp(INSP, date(2016, 12, 1)), "DC-1", "district", 2016)
+    inspection = ledger.load(Inspection, "DC-1", "inspection")
+    found = ledger.authorise(stamp(INSP, date(2016, 12, 2)), "record_finding", "")
+    inspection.record_finding("ｆ1", "village", "雄光", "台账不全", date(2017, 1, 31), found)
+    ledger.save(inspection)
+
+    ledger.complete_measure(stamp(JN, LATER), "JH-1", "m\u20131", "已完成")
+    ledger.report_rectification(stamp("qu-01", date(2017, 1, 20)), "DC-1", "ｆ1", "已整改")
+
+    assert "m\u20131" in ledger.household("JH-1").completed
+    assert "ｆ1" in ledger.load(Inspection, "DC-1", "inspection").rectified
+
+
+def test_a_household_looked_up_with_an_en_dash_is_said_how_to_type_it(ledger: Ledger) -> None:
+    error = refuses(ledger, NotFoundError, "household", lambda: ledger.household("JH\u20139"))
+
+    assert error.rule == (
+        "no household 'JH–9' on record (it holds U+2013 EN DASH, a look-alike character: 'JH-9'?)"
+    )
+    assert typed_hint("JH-9") == ""
+
+
+def test_a_helper_name_is_recorded_composed(ledger: Ledger) -> None:
+    decomposed = unicodedata.normalize("NFD", "José")
+    ledger.register_helper(stamp(), "c-9", "cadre", decomposed, rank="section")
+
+    assert ledger.load(Helper, "c-9", "helper").name == unicodedata.normalize("NFC", "José")
+
+
+def test_an_imported_row_with_an_auto_corrected_dash_is_refused(ledger: Ledger) -> None:
+    # Excel and WPS turn "m-1" into "m–1" as it is typed: the row is refused, nothing written.
+    register(ledger, "JH-1")
+    before = ledger.event_count()
+    row = Row(
+        "measures.xlsx row 2",
+        "plan_measure",
+        {
+            "ref": "m-JH-1",
+            "actor": JN,
+            "effective": "2016-11-01",
+            "document": "一户一策",
+            "household": "JH-1",
+            "measure": "m\u20131",
+            "category": "education",
+            "description": "学费",
+            "budget": "0",
+        },
+    )
+
+    result = import_rows(ledger, [row], source="measures.xlsx", digest="d")
+
+    assert [(e.column, e.rule) for e in result.errors] == [
+        (
+            "measure",
+            "'m–1' holds U+2013 EN DASH, which only looks like the hyphen-minus '-'; "
+            "a measure key uses '-' ('m-1'?)",
+        )
+    ]
+    assert ledger.event_count() == before
