@@ -207,7 +207,7 @@ class LedgerCore(Application[UUID]):
             officer = self.load(Officer, stamp.actor, "as")
         except NotFoundError:
             raise PermissionRefusedError(
-                "as", f"{stamp.actor} is not a registered officer"
+                "as", f"{stamp.actor!r} is not a registered officer"
             ) from None
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")

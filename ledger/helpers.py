@@ -96,7 +96,7 @@ class Helper(LedgerAggregate):
         if ROLE_OF_KIND[self.kind] != "enterprise":
             raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
         if household in self.workers:
-            raise RuleError("household", f"{household} is already employed by {self.helper_id}")
+            raise RuleError("household", f"{household!r} is already employed by {self.helper_id}")
         if since > prov.effective:
             raise RuleError(
                 "since",
@@ -115,7 +115,7 @@ class Helper(LedgerAggregate):
     def end_employment(self, household: str, prov: Provenance) -> None:
         """The registered worker leaves the enterprise, not before the day they were employed."""
         if household not in self.workers:
-            raise RuleError("household", f"{household} is not employed by {self.helper_id}")
+            raise RuleError("household", f"{household!r} is not employed by {self.helper_id}")
         self.check_not_before(
             prov.effective, self.workers[household], f"{household} was employed by {self.helper_id}"
         )

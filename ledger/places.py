@@ -31,7 +31,7 @@ class Street(LedgerAggregate):
     def add_village(self, name: str, relatively_poor: bool, prov: Provenance) -> None:
         """Add a village or community 村（社区）; a relatively poor one 相对贫困村 if flagged."""
         if name in self.villages:
-            raise AlreadyExistsError("village", f"{name} is already a village of {self.name}")
+            raise AlreadyExistsError("village", f"{name!r} is already a village of {self.name}")
         self._village_added(name, relatively_poor, prov)
 
     @event("VillageAdded")
@@ -40,4 +40,4 @@ class Street(LedgerAggregate):
 
     def check_has_village(self, village: str) -> None:
         if village not in self.villages:
-            raise NotFoundError("village", f"{village} is not a village of street {self.name}")
+            raise NotFoundError("village", f"{village!r} is not a village of street {self.name}")

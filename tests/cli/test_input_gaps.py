@@ -119,6 +119,17 @@ def test_a_refusal_quotes_a_key_holding_a_line_break(
     refused(seeded, [*args, *doc("2016-09-01").split()], "jn-01", field, rule)
 
 
+def test_a_refusal_quotes_a_village_or_an_officer_holding_a_line_break(seeded: Fupin) -> None:
+    village = [
+        *("household", "identify", "JH-0032", "--street", "江南", "--village", "雄\n光"),
+        *("--members", "1", "--head-name", "张三", "--id-card", id_card(32)),
+        *doc("2016-09-01").split(),
+    ]
+    refused(seeded, village, "jn-01", "village", "'雄\\n光' is not a village of street 江南")
+    sign = ["household", "sign", "JH-0004", *doc("2016-09-01").split()]
+    refused(seeded, sign, "jn-01\n", "as", "'jn-01\\n' is not a registered officer")
+
+
 def test_a_refusal_quotes_a_finding_holding_a_line_break(seeded: Fupin) -> None:
     seeded.ok(
         f"inspection open DC-1 --level district --year 2016 {doc('2016-12-01')}", actor="insp-1"

@@ -130,7 +130,7 @@ def test_refuses_an_actor_who_is_not_a_registered_officer(seeded: Fupin) -> None
         f"household sign JH-0004 {doc('2016-08-05')}",
         "ghost",
         "as",
-        "ghost is not a registered officer",
+        "'ghost' is not a registered officer",
     )
 
 
