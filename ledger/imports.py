@@ -5,7 +5,9 @@ provenance and arguments. ``import_rows`` applies them all in one unit of work: 
 refused, or on a dry run, nothing is written, and the report names every bad row (row, column,
 rule). Each applied row's reference is recorded in the ``ImportLedger`` aggregate
 (``BatchImported``, with the file's SHA-256), in the same transaction as the rows' own events,
-so importing the same file again skips every row and records nothing new.
+so importing the same file again skips every row and records nothing new. A save that loses
+a race to an officer's save on the same records is run again, whole, on fresh state; one that
+another import overtook is refused (``import_rows``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
 from ledger.core import AGGREGATE_KINDS, Stamp
-from ledger.errors import LedgerError, PermissionRefusedError
+from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.privacy import Reader
 
@@ -316,6 +318,15 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     return _Parsed(typed["ref"], stamp, spec, args, row_mark(spec.name, stamp, args))
 
 
+#: Runs of an import whose save lost a race to another writer's save on its records (an
+#: officer's visit to one of its households): the whole batch is run again on fresh state.
+_IMPORT_TRIES = 3
+
+
+class _LostRace(Exception):
+    """An import's save lost a race to a save that was not another import's: run it again."""
+
+
 def import_rows(
     app: Ledger,
     rows: Iterable[Row],
@@ -326,42 +337,82 @@ def import_rows(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Apply ``rows`` in order as one unit of work: all of them, or none (see the module)."""
+    """Apply ``rows`` in order as one unit of work: all of them, or none (see the module).
+
+    A save that loses a race to another writer's save on the same records (an officer's
+    visit to one of the file's households meanwhile) is run again, the whole batch on fresh
+    state, up to ``_IMPORT_TRIES`` runs: rows recorded since are skipped as imported, rows a
+    change meanwhile makes wrong are refused. An import overtaken by another import (the
+    register's version moved) is refused at once, as are runs that keep losing."""
     rows = list(rows)
     parsed = [parse_row(row, default_actor) for row in rows]
+    runs = 1
+    while True:
+        try:
+            return _import_once(app, rows, parsed, source, digest, default_actor, dry_run, progress)
+        except _LostRace:
+            if runs == _IMPORT_TRIES:
+                raise ConflictError(
+                    "store",
+                    "other writers kept changing the same records while the import ran "
+                    f"({runs} tries); nothing of the batch was written; run it again",
+                ) from None
+            runs += 1
+
+
+def _import_once(
+    app: Ledger,
+    rows: list[Row],
+    parsed: list[_Parsed | list[RowError]],
+    source: str,
+    digest: str,
+    default_actor: str,
+    dry_run: bool,
+    progress: Progress | None,
+) -> ImportResult:
+    """One run of ``import_rows`` on the ledger as it is now; ``_LostRace`` if its save lost a
+    race to a save that was not another import's."""
     result = ImportResult(rows=len(parsed), dry_run=dry_run)
     applied: list[_Parsed] = []
     first_actor = ""
     latest = date.min
-    with clock.using_clock(IncreasingClock()), app.batch(stamped_at_save=True):
-        # The register as it is now: its references are skipped, and the batch is appended
-        # to it at this version, so an import that records a batch meanwhile makes this one
-        # fail on the version instead of applying the same rows twice.
-        pinned = register_version(app)
-        rows_read = [p for p in parsed if not isinstance(p, list)]
-        recorded = recorded_rows(
-            app, {p.ref for p in rows_read}, {p.mark for p in rows_read}, upto=pinned
-        )
-        seen = _Seen()
-        for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
-            outcome = read if isinstance(read, list) else _apply(app, row, read, recorded, seen)
-            if isinstance(outcome, list):
-                result.errors.extend(outcome)
-            elif outcome is None:
-                result.skipped += 1
-            else:
-                applied.append(outcome)
-                first_actor = first_actor or outcome.stamp.actor
-                latest = max(latest, outcome.stamp.effective)
-            if progress is not None and (done % 200 == 0 or done == len(parsed)):
-                progress(done, len(parsed))
-        result.applied = len(applied)
-        if result.errors or dry_run:
-            app.discard_batch()
-        elif applied:
-            actor = default_actor or first_actor
-            stamp = Stamp(actor, latest, f"import {source}", f"sha256 {digest}")
-            _record_batch(app, stamp, applied, pinned)
+    pinned: int | None = None
+    try:
+        with clock.using_clock(IncreasingClock()), app.batch(stamped_at_save=True):
+            # The register as it is now: its references are skipped, and the batch is
+            # appended to it at this version, so an import that records a batch meanwhile
+            # makes this one fail on the version instead of applying the same rows twice.
+            pinned = register_version(app)
+            rows_read = [p for p in parsed if not isinstance(p, list)]
+            recorded = recorded_rows(
+                app, {p.ref for p in rows_read}, {p.mark for p in rows_read}, upto=pinned
+            )
+            seen = _Seen()
+            for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
+                outcome = read if isinstance(read, list) else _apply(app, row, read, recorded, seen)
+                if isinstance(outcome, list):
+                    result.errors.extend(outcome)
+                elif outcome is None:
+                    result.skipped += 1
+                else:
+                    applied.append(outcome)
+                    first_actor = first_actor or outcome.stamp.actor
+                    latest = max(latest, outcome.stamp.effective)
+                if progress is not None and (done % 200 == 0 or done == len(parsed)):
+                    progress(done, len(parsed))
+            result.applied = len(applied)
+            if result.errors or dry_run:
+                app.discard_batch()
+            elif applied:
+                actor = default_actor or first_actor
+                stamp = Stamp(actor, latest, f"import {source}", f"sha256 {digest}")
+                _record_batch(app, stamp, applied, pinned)
+    except ConflictError:
+        # The batch's save failed on a version: another import's (the register moved on) is
+        # a refusal (docs/import.md); an officer's save on one of its records is run again.
+        if pinned is None or register_version(app) != pinned:
+            raise
+        raise _LostRace from None
     return result
 
 

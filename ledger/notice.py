@@ -5,8 +5,11 @@ key is destroyed (ledger.privacy). The order is the safe one: if the process die
 two, the erasure is on record and running ``erase`` again finishes it (it destroys the key and
 records nothing new); the other order could destroy data with no record of who did it and why.
 A key that cannot be destroyed once the event is saved (the key table locked past the lock
-timeout) is ``ErasureUnfinishedError``, never a refusal: the erasure *is* recorded.
-``fupin verify`` reports an erasure left unfinished, and a key destroyed with no erasure.
+timeout; on SQLite, a reader's transaction keeping the write-ahead log, where a copy of the
+key may be, from being checkpointed and emptied past it) is ``ErasureUnfinishedError``, never
+a refusal: the erasure *is* recorded.
+``fupin verify`` reports an erasure whose key is still in the key table, and a key destroyed
+with no erasure (a file not scrubbed yet holds no key in the table: only ``erase`` says so).
 
 A master key rotation is recorded as ``MasterKeyRotated`` (who, when, on which document, the
 new master key's id, how many keys were re-wrapped), saved in the same transaction as the
@@ -48,6 +51,7 @@ from ledger.household import Household
 from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
+    ScrubUnfinishedError,
     check_live_keys,
     mask_id_card,
     mask_name,
@@ -67,14 +71,15 @@ _HOUSEHOLD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 class ErasureUnfinishedError(Exception):
     """The erasure is recorded (``PersonalDataErased`` is saved) but the household's key could
-    not be destroyed yet. Not a refusal: something was written. Running ``erase`` again
-    destroys the key and records nothing new."""
+    not be destroyed yet, or (SQLite) not scrubbed from the store's file yet. Not a refusal:
+    something was written. Running ``erase`` again destroys the key and records nothing new."""
 
-    def __init__(self, number: str, cause: str) -> None:
+    def __init__(
+        self, number: str, cause: str, *, what: str = "its key is not destroyed yet"
+    ) -> None:
         super().__init__(
-            f"erasure of {number} recorded (PersonalDataErased), but its key is not destroyed "
-            f"yet: {cause}; run `fupin erase {number}` again to finish it (it records nothing "
-            "new)"
+            f"erasure of {number} recorded (PersonalDataErased), but {what}: {cause}; run "
+            f"`fupin erase {number}` again to finish it (it records nothing new)"
         )
         self.number = number
         self.cause = cause
@@ -153,6 +158,10 @@ class PrivacyCommands(ReadingQueries):
     def _destroy_key(self, number: str, household: UUID) -> None:
         try:
             self.household_keys.destroy(household)
+        except ScrubUnfinishedError as exc:  # SQLite: out of the table, maybe not the file
+            raise ErasureUnfinishedError(
+                number, str(exc), what="its key is not scrubbed from the store's file yet"
+            ) from exc
         except Exception as exc:  # whatever stopped it, the erasure itself is on record
             raise ErasureUnfinishedError(number, _why_not_destroyed(exc)) from exc
 

@@ -65,6 +65,7 @@ __all__ = [
     "KeysChangedError",
     "PersonalDataMapper",
     "Reader",
+    "ScrubUnfinishedError",
     "SealBrokenError",
     "SealedPersonal",
     "UnreadableEventError",
@@ -233,6 +234,17 @@ _LIVE_UNDER = (
 #: with no recorded erasure (which ``fupin verify`` reports).
 _REMASTER_DESTROYED = f"UPDATE {KEY_TABLE} SET master_id = ? WHERE wrapped_key IS NULL"
 _DESTROY = f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = ? WHERE household_id = ?"
+#: SQLite destroys a key in two steps: the wrapped key first (``destroyed_at`` left NULL: the
+#: file may still hold a copy), then, once the write-ahead log is checkpointed and truncated,
+#: ``destroyed_at`` (``HouseholdKeys.destroy``). A row whose wrapped key is NULL and whose
+#: ``destroyed_at`` is NULL is an erasure whose scrub is unfinished: ``erase`` finishes it.
+_DESTROY_KEY = (
+    f"UPDATE {KEY_TABLE} SET wrapped_key = NULL, destroyed_at = NULL WHERE household_id = ?"
+)
+_SCRUBBED = (
+    f"UPDATE {KEY_TABLE} SET destroyed_at = ? "
+    "WHERE household_id = ? AND wrapped_key IS NULL AND destroyed_at IS NULL"
+)
 _LIVE_COUNT = f"SELECT COUNT(*) AS n FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL"
 #: The rows ``fupin verify`` looks at: every key destroyed or marked destroyed (as many as
 #: erasures, in a ledger nobody altered), with whether a wrapped key is still stored.
@@ -261,6 +273,13 @@ HOUSEHOLD_KEYS = "household_keys"
 
 #: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
 DESTROYED = b""
+
+
+class ScrubUnfinishedError(Exception):
+    """SQLite: a household's wrapped key is gone from the key table, but the store's
+    write-ahead log could not be checkpointed and truncated (a reader held a read transaction
+    past ``LEDGER_LOCK_TIMEOUT``), so the file may still hold a copy of it: ``destroy`` again
+    finishes the job (``HouseholdKeys._scrub``)."""
 
 
 class KeysChangedError(Exception):
@@ -469,13 +488,17 @@ class HouseholdKeys:
                     rows[str(record["household_id"])] = _row(record)
 
     def destroy(self, household: UUID) -> None:
-        """Crypto-shredding: overwrite the wrapped key and mark it destroyed, then make SQLite
-        zero the freed bytes and empty its write-ahead log so no copy lingers in the file.
+        """Crypto-shredding: overwrite the wrapped key and mark it destroyed. On SQLite the
+        freed bytes are zeroed (``secure_delete``) and the write-ahead log is checkpointed and
+        truncated, so that no copy lingers in the file; only then is ``destroyed_at`` set.
 
         A lock held by another writer (a rotation re-wrapping every key) is waited for up to
         about ``LEDGER_LOCK_TIMEOUT``: on PostgreSQL each statement waits a tenth of it, so
         the update is tried again; SQLite's one try waits the whole of it. Past that the
-        store's error is raised and nothing is changed."""
+        store's error is raised and nothing is changed. On SQLite a reader's transaction
+        keeping the log from being checkpointed is waited for as long (``_scrub``); past that
+        ``ScrubUnfinishedError``: the key is gone from the table, a copy may be in the file,
+        and ``destroy`` again (``fupin erase`` again) finishes it."""
         hid = str(household)
         sqlite = self._is_sqlite()
         tries = 1 if sqlite else _DESTROY_TRIES
@@ -485,24 +508,56 @@ class HouseholdKeys:
                     with self._datastore().transaction(commit=True) as cursor:
                         if sqlite:
                             cursor.execute("PRAGMA secure_delete = ON")
-                        cursor.execute(self._sql(_DESTROY), (clock.now().isoformat(), hid))
+                            cursor.execute(_DESTROY_KEY, (hid,))
+                        else:
+                            cursor.execute(self._sql(_DESTROY), (clock.now().isoformat(), hid))
                     break
                 except OperationalError:
                     if attempt + 1 == tries:
                         raise
                     time.sleep(_DESTROY_PAUSE)
             if sqlite:
-                with self._datastore().get_connection(commit=True) as connection:
-                    connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._scrub()
+                with self._datastore().transaction(commit=True) as cursor:
+                    cursor.execute(_SCRUBBED, (clock.now().isoformat(), hid))
         finally:
             self._keys.pop(hid, None)
             self._rows.pop(hid, None)  # read the row back, destroyed or not
 
+    def _scrub(self) -> None:
+        """SQLite: copy every page of the write-ahead log into the file and truncate the log
+        (``PRAGMA wal_checkpoint(TRUNCATE)``), checking its answer: a reader's transaction
+        begun before the key was destroyed keeps the old page in the file, and any reader
+        keeps the log from being truncated. The checkpoint waits for them as a lock is waited
+        for (the connection's busy timeout, ``LEDGER_LOCK_TIMEOUT``) and is tried again until
+        about that long has passed; then ``ScrubUnfinishedError``."""
+        seconds = float(self._env.get("SQLITE_LOCK_TIMEOUT") or 5)
+        deadline = time.monotonic() + seconds
+        while True:
+            datastore = self._datastore()
+            with datastore.get_connection(commit=True) as connection, connection.cursor() as cursor:
+                # (busy, pages in the log, pages copied into the file): busy 1 is unfinished.
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return
+            if time.monotonic() >= deadline:
+                raise ScrubUnfinishedError(
+                    "a reader holds a read transaction on the store (a long query, a verify, "
+                    f"a report) past LEDGER_LOCK_TIMEOUT ({seconds:g} s): the write-ahead log "
+                    "could not be checkpointed and emptied, and the file may still hold a copy "
+                    "of the wrapped key"
+                )
+            time.sleep(_DESTROY_PAUSE)
+
     def is_destroyed(self, household: UUID) -> bool:
         """Whether no wrapped key of the household is stored any more (a row only marked
-        destroyed, its wrapped key still there, is not: ``destroy`` finishes it)."""
+        destroyed, its wrapped key still there, is not: ``destroy`` finishes it), nor, on
+        SQLite, any copy of it in the file (``destroyed_at`` is set once the file is
+        scrubbed: a row whose wrapped key is NULL without it is finished by ``destroy``)."""
         row = self._row(str(household))
-        return row is not None and row.wrapped_key is None
+        if row is None or row.wrapped_key is not None:
+            return False
+        return row.destroyed_at is not None or not self._is_sqlite()
 
     def live_count(self) -> int:
         """How many live (not destroyed) keys the table holds now."""
