@@ -13,12 +13,21 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    point, and ``ledger.authority`` lets that role record that event;
 6. each seal's Ed25519 signature verifies against the key registered for its signer at that
    point (officer events are replayed as the log is read);
-7. its aggregate's versions run 1, 2, ... n without a gap (``broken_versions``: one grouped
-   scan by the database; only the rows of aggregates it names are followed here);
-8. for each checkpoint given, its signature verifies with a log key the ledger registered (or
+7. its aggregate's versions run 1, 2, ... n without a gap, each stored after the one before it
+   (``broken_versions``: the database looks each event's predecessor up by the primary key;
+   only the rows of the aggregates it names are followed here, by their id's 16 bytes: an
+   event moved, a whole signed save with it, is reported where it sits, before its
+   predecessor), and its id is stored as the recorder writes it (SQLite: 32 lowercase hex
+   digits; another spelling reads as the same 16 bytes, so every hash and seal holds, but the
+   recorder no longer finds the event in its aggregate's history);
+8. it was recorded no earlier than the saves before it (nor a checkpoint recorded before it)
+   by more than ``ledger.clock.CLOCK_TOLERANCE``: a clock set back files an event among those
+   recorded earlier and changes every "as known at" answer. The events of one signed save are
+   compared with the saves before it, not with their own seal (made after them);
+9. for each checkpoint given, its signature verifies with a log key the ledger registered (or
    one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
    ledger is an append-only extension of what the checkpoint saw.
-9. the key table agrees with the erasures (``check_household_keys``): every household key
+10. the key table agrees with the erasures (``check_household_keys``): every household key
    destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, and every
    household with that event has no wrapped key left. The table is the ledger's one mutable
    table and erasure is irreversible, so a key destroyed outside ``fupin erase`` is tampering
@@ -29,20 +38,26 @@ Problems are sorted by position; the first is the first bad position.
 
 How (issue 8: verify at the speed of reading the rows). The log is read as plain rows
 (``ledger.transparency.stored_rows``), never as ``Notification`` or domain event objects, and
-personal data is never decrypted: proofs and seals cover the ciphertext. Most events are
-checked from the row itself: the leaf hash from the stored bytes; the state parsed with
+personal data is never decrypted: proofs and seals cover the ciphertext. Most events are checked
+from the row itself: the leaf hash from the stored bytes; the state parsed with
 ``orjson.loads``, and "canonical" is ``orjson.dumps(tree, OPT_SORT_KEYS) == state`` (the
 transcoder writes exactly that: sorted keys, tagged values as one-key objects); actor and role
 read from the tagged ``Provenance`` in the tree, whose shape and types are checked. Events whose
-typed fields the verifier needs (seals; officer, signing key and log key events), and any event
-the raw check cannot vouch for (a malformed provenance, non-canonical bytes, a reserved key, a
-topic that does not name a ledger event, personal data in clear...), are decoded in full by
-the transcoder, as before, so their problems are reported exactly as before. Inside the other
-events' fields, tagged values other than the provenance (dates, timestamps, ids) are not
-re-parsed: altering one is caught by its seal (signed) or by a checkpoint (unsigned), like any
-other change of value; so is an altered ciphertext. A row whose id, version or topic the store
-cannot give ends the check at that row's own position. Memory: the frontier, the officers and
-the current seal's run; the rows stream from one cursor (SQLite) or pages (PostgreSQL).
+typed fields the verifier needs (seals; officer, signing key, log key and checkpoint events),
+and any event the raw check cannot vouch for (a malformed provenance, non-canonical bytes, a
+reserved key, a topic that does not name a ledger event, personal data in clear...), are decoded
+in full by the transcoder, as before, so their problems are reported exactly as before. Inside
+the other events' fields, tagged values other than the provenance and the recording time (dates,
+other timestamps, ids) are not re-parsed: altering one is caught by its seal (signed) or by a
+checkpoint (unsigned), like any other change of value; so is an altered ciphertext. The
+recording time is read from every state: compared as text while times increase (ISO 8601 in UTC
+sorts as it runs), parsed only when one is earlier than the latest so far or written otherwise
+(one that is no time is left to its seal or a checkpoint, like any other value).
+A row whose id, version or topic the store cannot give ends the check at that row's own position
+("the check stopped at position P"): its leaf cannot be hashed, so no later root or checkpoint
+can be compared. Memory: the frontier, the officers and the current seal's run (and the versions
+of aggregates ``broken_versions`` named); the rows stream from one cursor (SQLite) or pages
+(PostgreSQL).
 """
 
 from __future__ import annotations
@@ -50,9 +65,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import struct
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -63,6 +79,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.authority import roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
@@ -110,6 +127,7 @@ _TYPED = frozenset(
         "SigningKeyRevoked",
         "LogKeyRegistered",
         "LogKeyRotated",
+        "CheckpointRecorded",  # its signed time: no event after it may be earlier
     }
 )
 #: Keys the mapper owns: in a stored state they are not what the ledger wrote.
@@ -126,6 +144,11 @@ _LENGTH = struct.Struct(">I")
 #: bounded whatever a tampered store holds).
 _TOPICS_KEPT = 1024
 _DATES_KEPT = 8192
+#: A recording time as the ledger's clock writes it (UTC): such texts sort as the times run.
+_UTC = "+00:00"
+_UNREADABLE = "(unreadable row)"
+_MOVED = "its versions must follow the log's order (an event or a save was moved)"
+_A_SAVE = "a whole signed save removed, inserted or moved"
 
 
 @dataclass(frozen=True, order=True)
@@ -231,6 +254,39 @@ class _Span:
     seen: int = 0
     marked: bool = False  # a mark mismatch was already reported
     hasher: Any = field(default_factory=hashlib.sha256)
+    latest: str = ""  # the latest recording time in the save (its seal's), UTC ISO 8601
+    latest_position: int = -1
+
+
+@dataclass(slots=True)
+class _Times:
+    """The latest recording time of the saves read so far, as stored (UTC ISO 8601; "" before
+    the first), and where; parsed only when an event is earlier."""
+
+    latest: str = ""
+    position: int = -1
+    parsed: tuple[str, datetime | None] = ("", None)
+
+    def when(self) -> datetime | None:
+        if self.parsed[0] != self.latest:
+            self.parsed = (self.latest, _parse_time(self.latest))
+        return self.parsed[1]
+
+
+@dataclass(slots=True)
+class _Versions:
+    """An aggregate ``broken_versions`` named, followed through the log by its id's 16 bytes
+    up to its first break (then reported, and no longer followed)."""
+
+    stored: tuple[int, ...]  # every version stored for it, sorted (the database's answer)
+    next: int = 1  # the lowest version not read yet
+    #: A version read before ``next``, which is stored later: (position, label), until
+    #: ``next`` is read and its position can be named.
+    early: tuple[int, str] | None = None
+
+    def is_stored(self, version: int) -> bool:
+        i = bisect_left(self.stored, version)
+        return i < len(self.stored) and self.stored[i] == version
 
 
 class Verifier:
@@ -271,11 +327,17 @@ class Verifier:
         self._kinds: dict[str, _Kind] = {}
         self._roles: dict[str, frozenset[str] | None] = {}
         self._dates: set[str] = set()
-        # Aggregates whose versions have a gap (``ledger.transparency.broken_versions``, set
-        # by ``verify_ledger``): only their rows are followed, version by version.
-        self.broken_versions: dict[bytes, tuple[int, int, int]] = {}
-        self._next_version: dict[bytes, int] = {}
-        self._version_reported: set[bytes] = set()
+        # Aggregates whose versions have a gap or are out of the log's order, with the versions
+        # stored for each (``ledger.transparency.broken_versions``, set by ``verify_ledger``):
+        # only their rows are followed, version by version.
+        self.broken_versions: dict[bytes, tuple[int, ...]] = {}
+        self._follows: dict[bytes, _Versions] = {}
+        self._times = _Times()
+        # The largest checkpoint whose root matched (size, name) and the unsigned count there:
+        # a later mismatch lies after it.
+        self._matched: tuple[int, str] = (0, "")
+        self._unsigned_at_match = 0
+        self._stopped: int | None = None  # where a row that cannot be read ended the check
 
     def run(
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
@@ -342,6 +404,7 @@ class Verifier:
         pack_header, pack_length = _LEAF_HEADER.pack, _LENGTH.pack
         due = self._due()
         broken = self.broken_versions
+        times, utc = self._times, _UTC
         position = signed = 0
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
@@ -351,24 +414,33 @@ class Verifier:
                 try:
                     row = next(rows, None)
                 except Exception as exc:  # a row the store itself cannot read
-                    self._problem(position, "(unreadable row)", _one_line(exc))
+                    self._stopped = position
+                    self._problem(position, _UNREADABLE, _one_line(exc))
                     return
                 if row is None:
                     return
                 originator, version, topic, state = row
                 try:
                     kind = kinds.get(topic) or self._kind(topic)
-                    # SQLite keeps the id's 32 hex digits (fromhex would also take spaces)
-                    if type(originator) is str and len(originator) == 32:
-                        uid = fromhex(originator)
-                        if len(uid) != 16:
-                            uid = _uuid_bytes(originator)
+                    # SQLite keeps the id as its 32 lowercase hex digits; another spelling
+                    # (dashes, capitals; fromhex would also take spaces) is the same 16 bytes
+                    # but another key to the recorder
+                    if (
+                        type(originator) is str
+                        and len(originator) == 32
+                        and (uid := fromhex(originator)).hex() == originator
+                    ):
+                        spelled = False
                     else:
                         uid = _uuid_bytes(originator)
+                        spelled = not isinstance(originator, UUID)
                     header = pack_header(0, ENCODING_VERSION, uid, version)
                 except Exception:  # an id, version or topic that is no such thing
-                    self._problem(position, "(unreadable row)", _unreadable(row))
+                    self._stopped = position
+                    self._problem(position, *_unreadable(row))
                     return
+                if spelled:
+                    self._misspelled(position, (topic, uid, version), originator)
                 if not isinstance(state, bytes):  # e.g. rewritten as TEXT in SQLite
                     state = self._not_bytes(position, (topic, uid, version), state)
                 if broken and uid in broken:
@@ -412,8 +484,23 @@ class Verifier:
                     self._check_decoded(position, (topic, uid, version), h, state)
                 else:
                     actor, role = who
-                    # 3./4. signed where a seal announced it, else unsigned
                     span = self.span
+                    # 8. no earlier than the saves before it: compared as text while in order
+                    try:
+                        text = tree["timestamp"]["__datetime__"]
+                        in_order = text >= times.latest and text.endswith(utc)
+                    except (KeyError, TypeError):  # no time: like any value, left to its seal
+                        text, in_order = None, False
+                    if in_order:
+                        if span is None:
+                            times.latest, times.position = text, position
+                        elif text > span.latest:
+                            span.latest, span.latest_position = text, position
+                    else:
+                        recorded = self._check_time(position, (topic, uid, version), text)
+                        if recorded:
+                            self._later(recorded, position)
+                    # 3./4. signed where a seal announced it, else unsigned
                     if span is None:
                         self._unsigned(position, (topic, uid, version), actor)
                     elif (
@@ -440,7 +527,7 @@ class Verifier:
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
                 position += 1
-                if position == due:  # 7. a checkpoint's size reached
+                if position == due:  # 9. a checkpoint's size reached
                     frontier.size = position
                     self._check_checkpoints_at(position)
                     due = self._due()
@@ -455,25 +542,112 @@ class Verifier:
         return self.checkpoints[0][1].size if self.checkpoints else -1
 
     def _check_version(self, position: int, where: _Where) -> None:
-        """The first break in the versions of an aggregate that ``broken_versions`` found: an
-        event deleted or renumbered (a signed one is reported by its seal too)."""
+        """An event of an aggregate ``broken_versions`` named: the first break in its versions
+        as the log reads them is reported, where it sits (then the aggregate is left). A
+        version read while the next one expected is stored later was moved before it (a whole
+        signed save with it, if it was signed): reported once the later one is read, naming
+        its position. One whose predecessors are not stored follows a gap (deleted or
+        renumbered; a signed one is reported by its seal too)."""
         _topic, uid, version = where
-        expected = self._next_version.get(uid, 1)
-        if uid in self._version_reported:
+        follow = self._follows.get(uid)
+        if follow is None:
+            follow = self._follows[uid] = _Versions(self.broken_versions[uid])
+        if follow.early is not None:  # waiting for the version it was stored before
+            if version == follow.next:
+                early, label = follow.early
+                reason = f"stored before version {version} of this aggregate (position {position})"
+                self._version_break(uid, early, label, f"{reason}: {_MOVED}")
             return
-        if version != expected:
-            self._version_reported.add(uid)
-            if version == expected + 1:
-                reason = f"version {expected} of this aggregate is missing (deleted or renumbered)"
-            elif version > expected:
+        expected = follow.next
+        follow.next = version + 1
+        if version == expected:
+            return
+        if version < 1:
+            reason = f"version {version} is not a positive integer"
+        elif version < expected:
+            reason = f"version {version} of this aggregate is stored more than once"
+            if not follow.is_stored(version):  # not there when the database was asked
+                reason = f"stored after version {expected - 1} of this aggregate: {_MOVED}"
+        elif follow.is_stored(expected):  # stored later: this one was moved before it
+            follow.next, follow.early = expected, (position, _label(where))
+            return
+        elif version == expected + 1:
+            reason = f"version {expected} of this aggregate is missing (deleted or renumbered)"
+        else:
+            reason = (
+                f"versions {expected} to {version - 1} of this aggregate are missing "
+                "(deleted or renumbered)"
+            )
+        self._version_break(uid, position, _label(where), reason)
+
+    def _version_break(self, uid: bytes, position: int, label: str, reason: str) -> None:
+        """Report an aggregate's first break and follow it no further."""
+        self._problem(position, label, reason)
+        self.broken_versions.pop(uid, None)
+        self._follows.pop(uid, None)
+
+    def _unread_versions(self) -> None:
+        """At the end: versions read before a lower one that never came."""
+        for uid, follow in list(self._follows.items()):
+            if follow.early is None:
+                continue
+            position, label = follow.early
+            if self._stopped is not None:
                 reason = (
-                    f"versions {expected} to {version - 1} of this aggregate are missing "
-                    "(deleted or renumbered)"
+                    f"stored before version {follow.next} of this aggregate, which the check did "
+                    f"not reach (it stopped at position {self._stopped}): {_MOVED}"
                 )
-            else:
-                reason = f"version {version} again or out of order, after version {expected - 1}"
-            self._problem(position, _label(where), reason)
-        self._next_version[uid] = version + 1
+            else:  # listed by the database, but not read: deleted meanwhile
+                reason = f"version {follow.next} of this aggregate is missing (deleted)"
+            self._version_break(uid, position, label, reason)
+
+    def _misspelled(self, position: int, where: _Where, originator: object) -> None:
+        recorded = UUID(bytes=where[1]).hex
+        self._problem(
+            position,
+            _label(where),
+            f"its id is stored as {originator!r}; the recorder writes and reads it as "
+            f"{recorded}, so this event is not found in its aggregate's history",
+        )
+
+    # -- recording times ---------------------------------------------------------------------
+
+    def _check_time(self, position: int, where: _Where, value: object) -> str | None:
+        """A recording time the text comparison could not vouch for (earlier than the latest so
+        far, in another offset, or no time): reported when earlier than the saves before it by
+        more than ``CLOCK_TOLERANCE``. Returns it as the ledger writes it (UTC ISO 8601) when
+        it is a time and not reported, for the caller to count (``_later``)."""
+        aware = isinstance(value, datetime) and value.utcoffset() is not None
+        when = value if aware else _parse_time(value)
+        if not isinstance(when, datetime):  # like any value altered: its seal or a checkpoint tells
+            return None
+        times = self._times
+        latest = times.when()
+        if latest is not None and when < latest - CLOCK_TOLERANCE:
+            self._problem(
+                position,
+                _label(where),
+                f"recorded at {when.isoformat()}, earlier than position {times.position} before "
+                f"it ({latest.isoformat()}) by more than the {_minutes(CLOCK_TOLERANCE)} clocks "
+                "may differ: a clock set back",
+            )
+            return None
+        return when.astimezone(UTC).isoformat()
+
+    def _later(self, text: str, position: int) -> None:
+        """A recording time read at ``position``: the latest of its save, or of the saves."""
+        span, times = self.span, self._times
+        if span is not None:
+            if text > span.latest:
+                span.latest, span.latest_position = text, position
+        elif text > times.latest or times.when() is None:
+            times.latest, times.position = text, position
+
+    def _end_of_save(self, span: _Span) -> None:
+        """A sealed save read to its end: its times (its seal's the latest) count from now."""
+        times = self._times
+        if span.latest and (span.latest > times.latest or times.when() is None):
+            times.latest, times.position = span.latest, span.latest_position
 
     def _not_bytes(self, position: int, where: _Where, state: object) -> bytes:
         self._problem(position, _label(where), "its stored state is not bytes")
@@ -519,6 +693,13 @@ class Verifier:
         is_seal = topic == _SEAL_TOPIC and event is not None
         if self.span is not None and is_seal:
             self._close_short(position, where)
+        recorded = None
+        if event is not None:
+            # a seal is compared with the saves before it, and its time counts for its own
+            # save's end; any other event's time counts before the run it ends is closed
+            recorded = self._check_time(position, where, getattr(event, "timestamp", None))
+            if recorded and not is_seal:
+                self._later(recorded, position)
         actor = event.prov.actor if event is not None else None
         if self.span is not None:
             self._take(position, where, h, actor)
@@ -529,12 +710,19 @@ class Verifier:
         try:
             if is_seal:
                 self._open(position, where, event, stored)
+                if recorded and self.span is not None:
+                    self.span.latest, self.span.latest_position = recorded, position
             elif not self._first_admin(event):
                 name = type(event).__name__
                 prov: Provenance = event.prov
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
                 self._apply(stored.originator_id, event)
+            if type(event).__name__ == "CheckpointRecorded":
+                # the time the log key signed: no event after it may be earlier either
+                signed_at = _parse_time(event.time)
+                if signed_at is not None:
+                    self._later(signed_at.astimezone(UTC).isoformat(), position)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
 
@@ -662,6 +850,7 @@ class Verifier:
             if span.hasher.digest() != span.digest and not span.marked:
                 self._problem(span.position, "seal", "the events after it do not match its digest")
             self.span = None
+            self._end_of_save(span)
 
     def _close_short(self, position: int, where: _Where) -> None:
         span = self.span
@@ -673,6 +862,7 @@ class Verifier:
             f"after {span.seen} of its {span.count} events",
         )
         self.span = None
+        self._end_of_save(span)
 
     def _unsigned(self, position: int, where: _Where, actor: object) -> None:
         """An event no seal announced; ``actor`` None when it could not be decoded."""
@@ -753,21 +943,38 @@ class Verifier:
             name, checkpoint = self.checkpoints.pop(0)
             if self.frontier.root() != checkpoint.root_bytes:
                 self._problem(size - 1, f"checkpoint {name}", self._root_mismatch(size))
+            elif self._trusted(checkpoint):
+                # the first ``size`` events are as it saw them: a later change lies after them
+                self._matched = (size, name)
+                self._unsigned_at_match = self.report.unsigned
+                self.suspects.clear()
+
+    def _trusted(self, checkpoint: Checkpoint) -> bool:
+        """Whether a checkpoint is signed by a log key that counts (``_check_checkpoint_files``
+        reports the others at the end)."""
+        keys = self.trusted_log_keys or self.log_keys
+        return checkpoint.key_id in keys
 
     def _root_mismatch(self, size: int) -> str:
         """Why a checkpoint's root differs, with where to look when the verifier knows: when
-        no problem was found before ``size``, the change is in an unsigned event (every signed
-        one matched its seal). Called when the log reaches ``size``, so the counts so far are
-        the counts before it."""
+        no problem was found before ``size``, the change lies after the largest checkpoint
+        that matched, in an unsigned event (every signed one matched its seal) or in whole
+        signed saves (removed, inserted or moved: each seal still matches its own events).
+        Called when the log reaches ``size``, so the counts so far are the counts before it."""
         said = f"the first {size} events do not hash to its root"
-        if self.report.problem_count or not self.report.unsigned:
-            return said  # the problems found before it say where (or nothing can)
-        unsigned = self.report.unsigned
+        if self.report.problem_count:
+            return said  # the problems found before it say where
+        start, name = self._matched
+        scope = f" from position {start} on (checkpoint {name} matched the first {start})"
+        scope = scope if start else ""
+        unsigned = self.report.unsigned - self._unsigned_at_match
+        if not unsigned:
+            return f"{said}; every event{scope} is signed and matched its seal: look for {_A_SAVE}"
         where = ", ".join(str(p) for p in self.suspects if p < size)
         if unsigned > len(self.suspects):
             where += f" and {unsigned - len(self.suspects):,} more"
-        hint = f"every signed event matched its seal, so look at the {unsigned:,} unsigned"
-        return f"{said}; {hint}: {where}"
+        hint = f"every signed event matched its seal, so look at the {unsigned:,} unsigned{scope}"
+        return f"{said}; {hint}: {where}, or for {_A_SAVE}"
 
     def _check_checkpoint_files(self) -> None:
         # Keys pinned out of band replace the ledger's own registrations: whoever controls the
@@ -780,25 +987,41 @@ class Verifier:
                 )
                 self._problem(-1, f"checkpoint {name}", reason)
             elif not pinned and checkpoint.key_id not in self.log_keys:
-                self._problem(-1, f"checkpoint {name}", f"key {checkpoint.key_id} is not a log key")
+                reason = f"key {checkpoint.key_id} is not a log key"
+                if self._stopped is not None:  # it may be registered in what was not read
+                    reason += (
+                        f" registered before position {self._stopped}, where the check stopped"
+                    )
+                self._problem(-1, f"checkpoint {name}", reason)
 
     def finish(self) -> VerifyReport:
         size = self.frontier.size
+        stopped = self._stopped
         if self.span is not None:
             span = self.span
-            self._problem(
-                size,
-                "(end of the ledger)",
-                f"it ends after {span.seen} of the {span.count} events sealed at position "
-                f"{span.position} (truncated)",
-            )
+            if stopped is None:
+                self._problem(
+                    size,
+                    "(end of the ledger)",
+                    f"it ends after {span.seen} of the {span.count} events sealed at position "
+                    f"{span.position} (truncated)",
+                )
+            else:
+                self._problem(
+                    size,
+                    "(end of the check)",
+                    f"the check stopped at position {stopped}, after {span.seen} of the "
+                    f"{span.count} events sealed at position {span.position}",
+                )
         for name, checkpoint in self.checkpoints:  # sizes never reached
+            if stopped is None:
+                ended = f"the ledger has only {size} (events were removed)"
+            else:
+                ended = f"the check stopped at position {stopped}"
             self._problem(
-                size,
-                f"checkpoint {name}",
-                f"it covers {checkpoint.size} events; "
-                f"the ledger has only {size} (events were removed)",
+                size, f"checkpoint {name}", f"it covers {checkpoint.size} events; {ended}"
             )
+        self._unread_versions()
         self._check_checkpoint_files()
         self.report.size = size
         self.report.root = self.frontier.root()
@@ -842,17 +1065,44 @@ def _uuid_bytes(originator: Any) -> bytes:
     return UUID(str(originator)).bytes
 
 
-def _unreadable(row: StoredRow) -> str:
-    """Why a row's id, version or topic cannot be read, as the recorder would say it."""
+def _unreadable(row: StoredRow) -> tuple[str, str]:
+    """Where and why a row's id, version or topic cannot be read (the event, the reason): a
+    version that is not an unsigned 64-bit integer is named as such, the rest as the recorder
+    would say it."""
     originator, version, topic, _ = row
     try:
         if not isinstance(topic, str):
             raise TypeError(f"its topic is {type(topic).__name__}, not text")
-        _LEAF_HEADER.pack(0, ENCODING_VERSION, _uuid_bytes(originator), version)
+        uid = _uuid_bytes(originator)
         topic.encode("utf-8")
     except Exception as exc:
-        return _one_line(exc)
-    return "the store cannot read the next row"
+        return _UNREADABLE, _one_line(exc)
+    if type(version) is not int or not 0 <= version < 2**64:
+        if type(version) is int and version > 0:
+            wrong = f"version {version} is out of range (at most 2**64 - 1)"
+        else:
+            shown = version if type(version) is int else repr(version)
+            wrong = f"version {shown} is not a positive integer"
+        label = f"{topic.rsplit(':', 1)[-1]} {UUID(bytes=uid)} v{version}"
+        return label, f"{wrong} (the check stopped here)"
+    try:
+        _LEAF_HEADER.pack(0, ENCODING_VERSION, uid, version)
+    except Exception as exc:
+        return _UNREADABLE, _one_line(exc)
+    return _UNREADABLE, "the store cannot read the next row"
+
+
+def _parse_time(value: object) -> datetime | None:
+    """A stored recording time (ISO 8601 text), or None when it is not a timezone-aware one."""
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return when if when is not None and when.utcoffset() is not None else None
+
+
+def _minutes(span: timedelta) -> str:
+    return f"{int(span.total_seconds() // 60)} minutes"
 
 
 def _one_line(exc: Exception) -> str:
