@@ -1,6 +1,9 @@
 """``fupin backup FILE`` / ``fupin restore FILE``: the whole store 备份 / 恢复 (docs/operations.md).
 
-SQLite: an online copy (officers may keep writing). PostgreSQL: ``pg_dump`` / ``pg_restore``.
+SQLite: an online copy (officers may keep writing), checked with ``PRAGMA quick_check``.
+PostgreSQL: ``pg_dump`` (its lock waits bounded by LEDGER_LOCK_TIMEOUT) / ``pg_restore``. A
+backup is written beside FILE and given its name only once whole: a failed or killed one
+leaves nothing under it.
 A restore never overwrites a ledger, and with ``--checkpoint`` the restored ledger is verified
 against the checkpoints before it is put in place.
 """

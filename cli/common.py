@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -22,12 +23,12 @@ from typing import Annotated, Any, BinaryIO, ParamSpec, TypeVar
 
 import orjson
 import typer
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
-from ledger.store import parse_store
+from ledger.store import DEFAULT_STORE, check_path, parse_store
 from ledger.values import CHINA, parse_date, parse_yuan
 from rich.console import Console
 from rich.measure import Measurement
@@ -149,9 +150,9 @@ def ledger_session(
     only if the command ends without an error and ``keep()`` (``ledger.newstore``): a refused
     or tried command leaves no store behind."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
-    location = parse_store(settings.store)
+    location = parse_store(settings.store)  # a path the system cannot look up is refused
     if create and location.path is not None and not os.path.lexists(location.path):
-        if not location.path.parent.is_dir():
+        if not _is_folder(location.path.parent):
             raise StoreError("store", f"folder {location.path.parent} does not exist")
         with staged(location.path) as temp:
             app = open_ledger(str(temp), create=True, extra_env=extra)
@@ -193,12 +194,38 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
                 Text.assemble(("refused", "red"), f" {exc}"), highlight=False, soft_wrap=True
             )
             raise typer.Exit(REFUSED) from None
-        except PersistenceError as exc:  # the store is locked, busy or gone: not a defect
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            err_console.print(f"refused store: {reason}; try again", markup=False, soft_wrap=True)
+        except PersistenceError as exc:  # the store is locked, busy, gone or damaged
+            err_console.print(f"refused store: {_store_problem(exc)}", markup=False, soft_wrap=True)
             raise typer.Exit(REFUSED) from None
 
     return wrapper
+
+
+#: How a store says it is damaged: SQLite's "database disk image is malformed" and "file is
+#: not a database", PostgreSQL's "invalid page in block" and "could not read block".
+_DAMAGED = re.compile(
+    r"malformed|file is not a database|invalid page in block|could not read block"
+)
+
+
+def _store_problem(exc: PersistenceError) -> str:
+    """The refusal of a store's error: "try again" only where trying again may help (the
+    store locked or busy past the timeout, the server unreachable); a damaged file is
+    unreadable, as docs/cli.md says, whatever the number of tries."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if _DAMAGED.search(reason):
+        return f"cannot read {_store_shown()}: {reason}"
+    if isinstance(exc, OperationalError | InterfaceError):
+        return f"{reason}; try again"
+    return reason
+
+
+def _store_shown() -> str:
+    """The store as refusals name it (a PostgreSQL URL without its password)."""
+    try:
+        return parse_store(settings.store).display
+    except LedgerError:
+        return settings.store or os.environ.get("LEDGER_STORE") or DEFAULT_STORE
 
 
 def emit_json(value: Any) -> None:
@@ -229,23 +256,39 @@ def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 def check_output(path: Path, field: str) -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
-    the option): a folder, or a file in a folder that does not exist or cannot be written."""
-    if path.is_dir():
+    the option): one the system cannot look up (a name too long, a loop of links), a folder,
+    or a file in a folder that does not exist or cannot be written."""
+    check_path(path, field)
+    if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
     if _written_in_place(path):
         return  # a device, a pipe, a link: written through as it is
     folder = path.parent
-    if not folder.is_dir():
-        problem = "is not a folder" if folder.exists() else "does not exist"
+    if not _is_folder(folder):
+        problem = "is not a folder" if os.path.exists(folder) else "does not exist"
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (or a link to one); never raises (``Path.is_dir()``
+    raises ``OSError`` for a name too long)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _written_in_place(path: Path) -> bool:
     """Whether ``path`` is written through rather than replaced: a link (``/dev/stdout``, a
     link to a file kept elsewhere) or anything but a regular file (a pipe, ``>(gzip)``)."""
-    return path.is_symlink() or (path.exists() and not path.is_file())
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return True
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):  # missing (a new file), or a path the system cannot use
+        return False
 
 
 @contextmanager

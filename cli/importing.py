@@ -9,11 +9,13 @@ applies them all or none; ``--dry-run`` checks everything and writes nothing.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import re
 import stat
 import sys
+import traceback
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -631,7 +633,10 @@ def _describe(arg: Arg) -> str:
     return f"{arg.kind}, {need}" + (f"; {arg.help}" if arg.help else "")
 
 
-def write_xlsx_template(path: Path | BinaryIO) -> None:
+def write_xlsx_template(handle: BinaryIO) -> None:
+    """The workbook, built whole in memory and then written: openpyxl writing straight into
+    a file that fails half-way (a full disk, ``/dev/full``) left a ``ZipFile`` that printed
+    "Exception ignored" and a traceback after the refusal, as the process ended."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
 
@@ -649,7 +654,28 @@ def write_xlsx_template(path: Path | BinaryIO) -> None:
             if arg.kind in ("text", "names"):
                 # The column's own format: what a spreadsheet gives each new cell in it.
                 sheet.column_dimensions[cell.column_letter].number_format = "@"
-    workbook.save(path)
+    buffer = io.BytesIO()
+    try:
+        workbook.save(buffer)
+    except OSError as exc:
+        _drop_half_written_sheets(exc)
+        raise
+    handle.write(buffer.getvalue())
+
+
+def _drop_half_written_sheets(exc: OSError) -> None:
+    """openpyxl writes each sheet into a temporary file before it zips it, even into memory;
+    one that failed (a full disk, a file size limit) leaves a sheet writer's generator
+    suspended, which fails again when it is collected: "Exception ignored in: <generator
+    object WorksheetWriter.get_stream>" and a traceback, after the refusal, as the process
+    ended. The writers are collected here, quietly; the refusal says what failed."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_csv_templates(folder: Path) -> None:

@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import typer
@@ -257,6 +258,10 @@ def _field(param: Parameter) -> str:
 #: longer than any field): only checked to be UTF-8.
 NOT_RECORDED = frozenset({"sql"})
 
+#: File arguments a command looks at itself, naming every one it cannot read (``import``'s
+#: files): not refused here at the first.
+PATHS_LOOKED_AT = frozenset({"files"})
+
 
 def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Callable[..., Any]:
     @functools.wraps(callback)
@@ -271,7 +276,10 @@ def _text_checked(callback: Callable[..., Any], fields: dict[str, str]) -> Calla
 
 def _check_arguments(fields: dict[str, str], kwargs: dict[str, Any]) -> None:
     """The ledger's own rules for text and whole numbers (``ledger.values``), so that what
-    an officer types is refused as ``fupin import`` refuses it, before anything runs."""
+    an officer types is refused as ``fupin import`` refuses it, before anything runs; and a
+    file path the system cannot even look up (a name too long, a loop of links), refused
+    naming its option rather than ending the command in an ``OSError``."""
+    from ledger.store import check_path
     from ledger.values import check_text, check_whole_number
 
     for name, value in kwargs.items():
@@ -280,6 +288,8 @@ def _check_arguments(fields: dict[str, str], kwargs: dict[str, Any]) -> None:
                 check_text(fields.get(name, name), given, recorded=name not in NOT_RECORDED)
             elif type(given) is int:
                 check_whole_number(fields.get(name, name), given)
+            elif isinstance(given, PurePath) and name not in PATHS_LOOKED_AT:
+                check_path(Path(given), fields.get(name, name))
 
 
 def _nothing() -> None:

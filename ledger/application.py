@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3  # noqa: TID251 - only to recognise the driver's errors when opening a store
+from pathlib import Path
 from typing import Any
 
 from ledger.casework import CaseworkCommands
@@ -18,9 +19,16 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import StoreLocation, parse_store
+from ledger.store import StoreLocation, parse_store, path_problem
 
-__all__ = ["NOT_A_LEDGER", "Ledger", "StoreError", "open_ledger"]
+__all__ = [
+    "CREATING_MEANWHILE",
+    "NOT_A_LEDGER",
+    "Ledger",
+    "StoreError",
+    "creating_meanwhile",
+    "open_ledger",
+]
 
 
 class StoreError(LedgerError):
@@ -43,12 +51,22 @@ def open_ledger(
 ) -> Ledger:
     """Open the ledger at ``store`` (path or URL). A missing SQLite file is an error unless
     ``create`` (``fupin init``); connection failures become a one-line ``StoreError``."""
-    location = parse_store(store)
-    if location.path is not None and not create and not location.path.exists():
-        raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
-    if location.path is not None and not create and location.path.stat().st_size == 0:
-        raise StoreError("store", f"{location.display} is empty, not a ledger; run `fupin init`")
-    if location.path is not None and create and not location.path.parent.exists():
+    location = parse_store(store)  # a path the system cannot look up is refused there
+    if location.path is not None and not create:
+        try:
+            size: int | None = location.path.stat().st_size
+        except (FileNotFoundError, NotADirectoryError):
+            size = None
+        except OSError as exc:
+            problem = path_problem(location.path, exc)
+            raise StoreError("store", f"cannot read {location.display}: {problem}") from None
+        if size is None:
+            raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
+        if size == 0:
+            raise StoreError(
+                "store", f"{location.display} is empty, not a ledger; run `fupin init`"
+            )
+    if location.path is not None and create and not _exists(location.path.parent):
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     env: dict[str, Any] = {**location.env, **(extra_env or {})}
     if not create:
@@ -62,6 +80,10 @@ def open_ledger(
     except (sqlite3.Error, OSError) as exc:
         raise StoreError("store", f"cannot open {location.display}: {exc}") from None
     except Exception as exc:  # the PostgreSQL driver's errors, without importing it here
+        if create and location.kind == "postgres" and creating_meanwhile(str(exc)):
+            # Two inits, demos or restores at once into one empty database: both saw no
+            # table, and the server refused the second CREATE TABLE of the same name.
+            raise StoreError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
         raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
     ledger.location = location
     if location.kind == "sqlite" and not create:
@@ -73,6 +95,34 @@ def open_ledger(
                 raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
             raise StoreError("store", f"cannot read {location.display}: {_one_line(exc)}") from None
     return ledger
+
+
+#: Said when another process made the ledger's tables while this one was making them too.
+CREATING_MEANWHILE = "another process is creating this ledger right now; look at it, then try again"
+
+#: How PostgreSQL refuses the loser of two transactions creating the same tables at once:
+#: CREATE TABLE IF NOT EXISTS looks before it waits, so it ends on the catalogue's unique
+#: indexes (of type and relation names), or finds the catalogue row changed under it; a
+#: plain CREATE TABLE (pg_restore's) finds the relation there.
+_CREATION_RACE = re.compile(
+    r'unique constraint "pg_(?:type_typname|class_relname)_nsp_index"'
+    r"|tuple concurrently updated"
+    r'|relation "[^"]*" already exists'
+)
+
+
+def creating_meanwhile(message: str) -> bool:
+    """Whether the server's ``message`` says another transaction created the same tables
+    meanwhile (``CREATING_MEANWHILE``), rather than any other failure."""
+    return _CREATION_RACE.search(message) is not None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError:  # missing, or a path the system cannot look up
+        return False
+    return True
 
 
 #: Said of a store that holds no ledger (``cli.common`` checks a SQLite file before opening).

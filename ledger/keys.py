@@ -137,6 +137,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
         mode = path.stat().st_mode
     except OSError as exc:
         raise InputError("key", f"cannot read key file {path}: {exc.strerror}") from None
+    # Said before its mode: a folder's 0755 is no key file's permission to mend.
+    if stat.S_ISDIR(mode):
+        raise InputError("key", f"{path} is a folder, not a key file: name the key file in it")
     if mode & _NOT_OWNER_ONLY:
         raise InputError(
             "key",

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from ledger.errors import ConflictError
+from ledger.errors import ConflictError, InputError
 
 __all__ = ["publish", "staged", "umask"]
 
@@ -26,10 +26,16 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @contextmanager
-def staged(path: Path) -> Iterator[Path]:
+def staged(path: Path, field: str = "store") -> Iterator[Path]:
     """A hidden, empty file beside ``path`` to make the store in; always removed afterwards
-    (after ``publish`` the store lives on under ``path``)."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    (after ``publish`` the store lives on under ``path``). A folder where no file can be
+    made (``/proc/1``, read-only) is refused naming ``field``."""
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{_shortened(path.name)}.", suffix=".new", dir=path.parent
+        )
+    except OSError as exc:
+        raise InputError(field, f"cannot make {path}: {exc.strerror or exc}") from None
     os.close(handle)
     temp = Path(name)
     # mkstemp makes it 0600; a store made in place gets the user's umask, as before.
@@ -40,6 +46,21 @@ def staged(path: Path) -> Iterator[Path]:
         for suffix in ("", *_SIDE_FILES):
             with suppress(FileNotFoundError):
                 os.unlink(f"{temp}{suffix}")
+
+
+#: The most of the store's name the hidden file's name repeats, in bytes: room is left for
+#: the rest (``.``, ``.XXXXXXXX.new``) and SQLite's ``-journal`` beside it, in a file name of
+#: 255 bytes; any store name the file system takes can then be made.
+_NAME_KEPT = 200
+
+
+def _shortened(name: str) -> str:
+    """``name`` cut to at most ``_NAME_KEPT`` bytes, never inside a character (bytes that
+    are no UTF-8 are left out: the hidden name only has to be recognisable)."""
+    data = os.fsencode(name)
+    if len(data) <= _NAME_KEPT:
+        return name
+    return data[:_NAME_KEPT].decode("utf-8", "ignore")
 
 
 def umask() -> int:
@@ -70,6 +91,8 @@ def publish(temp: Path, path: Path) -> None:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
             raise _taken(path) from None
+        except OSError as exc:
+            raise InputError("store", f"cannot make {path}: {exc.strerror or exc}") from None
         os.replace(temp, path)
 
 

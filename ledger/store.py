@@ -9,6 +9,7 @@ the absolute ``/srv/fupin.db``; ``sqlite://`` alone is ``:memory:``.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from urllib.parse import unquote, urlsplit
 
 from ledger.errors import InputError
 
-__all__ = ["DEFAULT_STORE", "StoreLocation", "connect_timeout", "lock_timeout", "parse_store"]
+__all__ = [
+    "DEFAULT_STORE",
+    "StoreLocation",
+    "check_path",
+    "connect_timeout",
+    "lock_timeout",
+    "parse_store",
+    "path_problem",
+]
 
 DEFAULT_STORE = "fupin.db"
 
@@ -46,7 +55,75 @@ def parse_store(text: str | None) -> StoreLocation:
     if value == ":memory:":
         return StoreLocation("sqlite", value, _sqlite_env(value), None)
     path = Path(value)
+    # Every command's store passes here: one the system cannot even look up (a name too
+    # long, a loop of links) is refused now, not as an OSError of whoever touches it first.
+    check_path(path, "store")
+    _check_room_beside(path)
     return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
+
+
+#: The longest suffix of a file SQLite keeps beside a database, named after it.
+_SIDE_FILE = "-journal"
+
+
+def _check_room_beside(path: Path) -> None:
+    """Refuse a SQLite store whose name the file system takes, but not with SQLite's
+    ``-wal``, ``-shm`` or ``-journal`` after it: it could be read, never written to."""
+    length = len(os.fsencode(path.name))
+    if length + len(_SIDE_FILE) <= NAME_MAX:
+        return  # every file system's limit, without asking it
+    limit = _name_max(path) - len(_SIDE_FILE)
+    if length > limit:
+        raise InputError(
+            "store",
+            f"cannot use {str(path)!r}: the file name is too long: {length} bytes, and SQLite "
+            f"keeps files named after it beside it (NAME-wal, NAME-journal), so it takes at "
+            f"most {limit} (UTF-8: a Chinese character takes 3)",
+        )
+
+
+def check_path(path: Path, field: str) -> None:
+    """Refuse a path the system cannot look up at all, naming ``field``: a file name or a
+    path too long, a loop of symbolic links, a folder that may not be searched. A path that
+    does not exist (yet) passes: whoever uses it says what it needs. (``Path.exists()`` and
+    ``is_dir()`` raise ``OSError`` for a name too long, and take a loop for a missing file.)"""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise InputError(field, f"cannot use {str(path)!r}: {path_problem(path, exc)}") from None
+
+
+#: The longest file name most file systems take (ext4, XFS, Btrfs, tmpfs), in bytes; the
+#: folder's own limit is asked for first.
+NAME_MAX = 255
+
+
+def path_problem(path: Path, exc: OSError) -> str:
+    """What is wrong with ``path``, which failed with ``exc``, in words a user can act on."""
+    if exc.errno == errno.ENAMETOOLONG:
+        longest = max((len(os.fsencode(part)) for part in path.parts), default=0)
+        limit = _name_max(path)
+        if longest > limit:
+            return (
+                f"the file name is too long: {longest} bytes in one name, and the file system "
+                f"takes at most {limit} (UTF-8: a Chinese character takes 3)"
+            )
+        return f"the path is too long: {len(os.fsencode(path))} bytes in all"
+    if exc.errno == errno.ELOOP:
+        return "it leads through a loop of symbolic links (a link that points back to itself)"
+    return exc.strerror or str(exc)
+
+
+def _name_max(path: Path) -> int:
+    """The longest file name the file system under ``path`` takes (bytes)."""
+    for folder in path.parents:
+        try:
+            return os.pathconf(folder, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            continue
+    return NAME_MAX
 
 
 #: What a SQLite URL looks like, said when one is not.

@@ -27,7 +27,7 @@ import psycopg
 from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import publish, staged
-from ledger.store import StoreLocation
+from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport, verify_ledger
 
@@ -49,13 +49,60 @@ def check_target(target: Path) -> None:
 
 
 def backup(location: StoreLocation, target: Path) -> None:
-    """Write the whole store to ``target`` (which must not exist yet)."""
+    """Write the whole store to ``target`` (which must not exist yet).
+
+    The copy is written into a hidden file beside ``target`` and linked to its name only
+    once it is whole (and, for SQLite, sound: ``PRAGMA quick_check``), never over a file
+    another process made meanwhile (``_put_in_place``). A backup refused, failed or killed
+    leaves nothing under the name (a killed one leaves its hidden ``.NAME.*.new`` file)."""
     check_target(target)
-    if location.kind == "postgres":
-        _pg_tool(location, "pg_dump", "--format=custom", "--no-owner", f"--file={target}")
+    source = None if location.kind == "postgres" else _sqlite_file(location)
+    try:
+        with staged(target) as staging:
+            if source is None:
+                _pg_dump(location, staging, target)
+            else:
+                _sqlite_copy(source, staging, target)
+                _check_sound(staging, source)
+            _put_in_place(staging, target)
+    except OSError as exc:  # the folder not writable, the disk full...
+        why = exc.strerror or str(exc)
+        raise InputError("file", f"cannot write {target}: {why}; nothing was backed up") from None
+
+
+def _put_in_place(staging: Path, target: Path) -> None:
+    """Give the finished backup in ``staging`` the name ``target``, unless a file of that
+    name was made meanwhile: ``os.link`` never replaces one (``ledger.newstore`` does the
+    same for a new store); on a file system without hard links the name is claimed with
+    ``O_EXCL`` first, then the backup moved onto it."""
+    try:
+        os.link(staging, target)
+    except FileExistsError:
+        raise _appeared(target) from None
+    except OSError:
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise _appeared(target) from None
+        os.replace(staging, target)
+    try:  # the new name survives a power cut, as the copy itself does
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
         return
-    source = _sqlite_file(location)
-    _sqlite_copy(source, target, target)
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def _appeared(target: Path) -> InputError:
+    return InputError(
+        "file",
+        f"{target} exists already: another process made it while the backup was written; a "
+        "backup never overwrites, nothing was written to it",
+    )
 
 
 def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport | None:
@@ -167,12 +214,74 @@ def _sqlite_copy(source: Path, target: Path, shown: Path) -> None:
         src.close()
 
 
+def _check_sound(copy: Path, source: Path) -> None:
+    """Refuse a copy in which ``PRAGMA quick_check`` finds damage: the store's own (the
+    backup API copies pages as they are), so the refusal names the store."""
+    try:
+        db = sqlite3.connect(copy)
+        try:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        rows = [(str(exc),)]
+    found = [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    if found == ["ok"]:
+        return
+    shown = "; ".join(found[:_DAMAGE_SHOWN])
+    if len(found) > _DAMAGE_SHOWN:
+        shown += f"; and {len(found) - _DAMAGE_SHOWN} more"
+    raise InputError(
+        "store",
+        f"{source} is damaged (PRAGMA quick_check: {shown}); nothing was backed up: a copy "
+        "would be as damaged. Keep the last sound backup; see docs/operations.md, backups",
+    )
+
+
+#: Problems of ``PRAGMA quick_check`` named in a refused backup.
+_DAMAGE_SHOWN = 3
+
+
 # -- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _pg_dump(location: StoreLocation, staging: Path, target: Path) -> None:
+    """``pg_dump`` into ``staging``; a table lock waited for no longer than
+    ``LEDGER_LOCK_TIMEOUT`` (pg_dump's ``--lock-wait-timeout``: it cancels its ``LOCK TABLE``
+    with a statement timeout). Its refusals name ``target``, never the hidden file."""
+    seconds = location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5")
+    try:
+        _pg_tool(
+            location,
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            f"--lock-wait-timeout={seconds}s",
+            f"--file={staging}",
+        )
+    except LedgerError as exc:
+        rule = exc.rule.replace(str(staging), str(target))
+        if "statement timeout" in rule:
+            raise ConflictError(
+                "store",
+                f"pg_dump waited LEDGER_LOCK_TIMEOUT ({seconds} s) for a lock another session "
+                "holds on a table of the ledger (maintenance: ALTER TABLE, VACUUM FULL, "
+                "LOCK TABLE); "
+                "nothing was backed up; try again",
+            ) from None
+        raise type(exc)(exc.field, f"{rule}; nothing was backed up") from None
 
 
 def _restore_pg(
     location: StoreLocation, source: Path, checkpoints: Checkpoints
 ) -> VerifyReport | None:
+    from ledger.application import CREATING_MEANWHILE, creating_meanwhile
+
     from projections.pg import _connect, _table_exists, events_table, store_url
 
     with _connect(location) as connection:
@@ -181,15 +290,23 @@ def _restore_pg(
                 "store", f"{location.display} holds a ledger; restore into an empty database"
             )
         before = _objects(connection)
-    _pg_tool(
-        location,
-        "pg_restore",
-        "--single-transaction",
-        "--exit-on-error",
-        "--no-owner",
-        f"--dbname={location.env['POSTGRES_DBNAME']}",
-        str(source),
-    )
+    try:
+        _pg_tool(
+            location,
+            "pg_restore",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            f"--dbname={location.env['POSTGRES_DBNAME']}",
+            str(source),
+        )
+    except LedgerError as exc:
+        # Two restores (or a restore and an init) at once: both found the database empty,
+        # and the server refused the second CREATE TABLE of the same name. Its transaction
+        # rolled back: nothing of this restore is there to drop (nor the other's to touch).
+        if creating_meanwhile(exc.rule):
+            raise ConflictError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
+        raise
     try:
         with _connect(location) as connection:
             if not _table_exists(connection, events_table(location)):
