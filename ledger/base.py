@@ -76,6 +76,20 @@ _FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 #: Minus signs that look like the hyphen-minus; dashes are Unicode's category Pd.
 _MINUS_SIGNS = frozenset("\u2212\u02d7\u2796")
 _SPACE = re.compile(r"\s")
+#: What Chinese is typed with and NFKC would still rewrite: full-width punctuation 全角标点
+#: (``（社区）``, ``：``, ``～``; not the full-width ``－ ． ／ ＿``, which keys such as
+#: ``m-1.2/3_a`` hold in their plain form), Roman numerals and
+#: enclosed numbers (``Ⅱ``, ``①``, ``⑴``, ``㈠``). Kept in keys as typed: a village is
+#: ``雄光村（社区）``, and the plain ``(`` would be another key that looks the same.
+_CJK_FORMS = re.compile(
+    "[\uff01-\uff0c\uff1a-\uff20\uff3b-\uff3e\uff40\uff5b-\uff65"
+    "\u2160-\u217f\u2460-\u24ff\u3200-\u32ff]"
+)
+
+
+def _plain(char: str) -> str:
+    """``char`` in its plain form: NFKC, except for what Chinese is typed with (_CJK_FORMS)."""
+    return char if _CJK_FORMS.match(char) else unicodedata.normalize("NFKC", char)
 
 
 def _invisible(char: str) -> bool:
@@ -106,8 +120,10 @@ def _odd_character(key: str) -> tuple[str, str] | None:
     if unicodedata.is_normalized("NFKC", key):
         return None
     for char in key:
-        if unicodedata.normalize("NFKC", char) != char:
+        if _plain(char) != char:
             return "form", char
+    if unicodedata.is_normalized("NFC", key):
+        return None  # only Chinese punctuation or numerals, kept as typed
     for char in key:
         if unicodedata.combining(char):
             return "composed", char
@@ -131,9 +147,9 @@ def typed_hint(key: str) -> str:
 def _as_typed(key: str) -> str:
     """``key`` as typed plainly: without spaces and invisible characters, full-width and other
     compatibility forms made plain (NFKC), dashes and minus signs made ``-``."""
-    plain = unicodedata.normalize("NFKC", key)
+    plain = "".join(_plain(char) for char in unicodedata.normalize("NFC", key))
     kept = "".join("-" if _dash(char) else char for char in plain if not _invisible(char))
-    return unicodedata.normalize("NFKC", kept)
+    return "".join(_plain(char) for char in kept)
 
 
 def _named(char: str) -> str:

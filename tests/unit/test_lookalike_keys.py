@@ -93,6 +93,26 @@ def test_every_dash_but_the_hyphen_minus_and_every_format_character_is_refused()
         assert f"U+{ord(char):04X}" in refused.value.rule or "invisible" in refused.value.rule
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["雄光村（社区）", "江南（新）", "JN（2016）1", "第Ⅱ组", "①队", "㈠组", "a·b", "〔2016〕"],
+)
+def test_keys_typed_with_chinese_punctuation_and_numerals_pass(key: str) -> None:
+    # NFKC rewrites the full-width punctuation Chinese is typed with: 雄光村（社区） is how
+    # the plan writes a village, and its plain '(' would be another key that looks the same.
+    for kind in ("village", "street", "household", "measure"):
+        check_new_key(kind, key)
+    assert typed_hint(key) == ""
+
+
+def test_a_village_typed_with_full_width_brackets_is_recorded(ledger: Ledger) -> None:
+    ledger.add_village(stamp(), "江南", "雄光村（社区）", False)
+
+    street = ledger.get_by_id(Street.create_id("江南"))
+    assert isinstance(street, Street)
+    assert "雄光村（社区）" in street.villages
+
+
 def test_a_plain_key_passes() -> None:
     for key in ("JH-0001", "c_1", "江南", "雄光", "DC-2016-1", "m.1/2", "Café"):
         check_new_key("household", key)
