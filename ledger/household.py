@@ -582,9 +582,14 @@ class Household(LedgerAggregate):
         self.exit_steps = ["proposed"]
         self.exit_year = year
         live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-        self.proposal_assessment = live[-1] if live else None
-        if live:  # the assessment ``propose_exit`` read: the year's latest live one
-            self.exit_assessments.add(live[-1])
+        # The assessment ``propose_exit`` read: the year's latest live one, the one whose
+        # income the event carries. A ledger recorded before "latest" meant "by effective
+        # date" (2026-11-29) proposed on the latest entered: its income says which that was.
+        same = [v for v in live if self.entries[v][1][1] == income_fen]
+        basis = same[-1] if same else live[-1] if live else None
+        self.proposal_assessment = basis
+        if basis is not None:
+            self.exit_assessments.add(basis)
         self.exit_dates = [prov.effective]
         self.exit_notice_end = None
 

@@ -126,3 +126,27 @@ def test_an_unpairing_after_an_exit_approval_entered_late_is_not_early(ledger: L
 
     assert section(ledger, "early_unpairings") == []
     assert section(ledger, "early_unpairings", as_of=date(2017, 1, 31)) == []
+
+
+def test_an_exit_recorded_before_the_rule_rests_on_the_assessment_its_income_names(
+    ledger: Ledger,
+) -> None:
+    # Recorded before 2026-11-29, an exit was proposed on the latest assessment entered, not
+    # the latest by effective date: its event's income says which, and that one must stand.
+    register(ledger, "JH-1")
+    ledger.assess_income(stamp("jn-01", date(2017, 1, 8)), "JH-1", 2016, 950_000)  # version 6
+    ledger.assess_income(stamp("jn-01", date(2017, 1, 2)), "JH-1", 2016, 900_000)  # 7: latest in
+    household = ledger.household("JH-1")
+    prov = ledger.authorise(stamp("jn-01", date(2017, 1, 10)), "propose_exit", household.street)
+    household._exit_proposed(2016, 900_000, 800_000, prov)  # as the older command recorded it
+    ledger.save(household)
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp("jn-01", date(2017, 1, 11)), "household", "JH-1", 7, "x"),
+    )
+    ledger.correct(stamp("jn-01", date(2017, 1, 11)), "household", "JH-1", 6, "录入错误")
+
+    assert "the 2016 exit rests on this assessment" in str(refused)
