@@ -260,8 +260,8 @@ class _Span:
 
 @dataclass(slots=True)
 class _Times:
-    """The latest recording time of the saves read so far, as stored (UTC ISO 8601; "" before
-    the first), and where; parsed only when an event is earlier."""
+    """The recording time of the save read last (its latest), as stored (UTC ISO 8601; ""
+    before the first), and where; parsed only when an event is earlier."""
 
     latest: str = ""
     position: int = -1
@@ -613,10 +613,12 @@ class Verifier:
     # -- recording times ---------------------------------------------------------------------
 
     def _check_time(self, position: int, where: _Where, value: object) -> str | None:
-        """A recording time the text comparison could not vouch for (earlier than the latest so
-        far, in another offset, or no time): reported when earlier than the saves before it by
-        more than ``CLOCK_TOLERANCE``. Returns it as the ledger writes it (UTC ISO 8601) when
-        it is a time and not reported, for the caller to count (``_later``)."""
+        """A recording time the text comparison could not vouch for (earlier than the save
+        before it, in another offset, or no time): reported when earlier than the save before
+        it by more than ``CLOCK_TOLERANCE`` — the rule the ledger keeps when it records
+        (``LedgerCore._check_clock``). Returns it as the ledger writes it (UTC ISO 8601) when it
+        is a time, reported or not, for the caller to count (``_later``): the next save is
+        compared with it, so a clock set back or forward is reported once, where it changed."""
         aware = isinstance(value, datetime) and value.utcoffset() is not None
         when = value if aware else _parse_time(value)
         if not isinstance(when, datetime):  # like any value altered: its seal or a checkpoint tells
@@ -631,22 +633,21 @@ class Verifier:
                 f"it ({latest.isoformat()}) by more than the {_minutes(CLOCK_TOLERANCE)} clocks "
                 "may differ: a clock set back",
             )
-            return None
         return when.astimezone(UTC).isoformat()
 
     def _later(self, text: str, position: int) -> None:
-        """A recording time read at ``position``: the latest of its save, or of the saves."""
+        """A recording time read at ``position``: the latest of its save, or the save's."""
         span, times = self.span, self._times
         if span is not None:
             if text > span.latest:
                 span.latest, span.latest_position = text, position
-        elif text > times.latest or times.when() is None:
+        else:
             times.latest, times.position = text, position
 
     def _end_of_save(self, span: _Span) -> None:
         """A sealed save read to its end: its times (its seal's the latest) count from now."""
         times = self._times
-        if span.latest and (span.latest > times.latest or times.when() is None):
+        if span.latest:
             times.latest, times.position = span.latest, span.latest_position
 
     def _not_bytes(self, position: int, where: _Where, state: object) -> bytes:

@@ -3,6 +3,7 @@ behind would file its entries among old ones and change every "as known at" answ
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from ledger.application import Ledger, open_ledger
 from ledger.errors import RuleError
 from ledger.household import Household
 from ledger.imports import Row, import_rows
+from ledger.privacy import UnreadableEventError
 
 from tests.support import TickingClock, id_card, identify, refuses
 
@@ -162,3 +164,50 @@ def imported_row() -> Row:
             "member_names": "户主",
         },
     )
+
+
+def test_on_postgresql_an_import_from_a_machine_clock_off_the_servers_is_refused(
+    shared: tuple[Ledger, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An import's clock wraps the system clock: the server check was skipped for it, and a
+    # machine ahead could file a whole import in the future.
+    _, store = shared
+    other = open_ledger(store)
+    try:
+        if other._server_time() is None:  # SQLite: no other clock to compare with
+            return
+        behind = clock.system_clock() - clock.CLOCK_TOLERANCE  # half the tolerance is the limit
+        monkeypatch.setattr(type(other), "_server_time", lambda self: behind)
+        with clock.using_clock(clock.system_clock):
+            refused = refuses(
+                other,
+                RuleError,
+                "clock",
+                lambda: import_rows(other, [imported_row()], source="t.csv", digest="x"),
+            )
+    finally:
+        other.close()
+
+    assert "the database server's" in str(refused)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # rewrites the file's last row
+def test_a_damaged_last_entry_is_named_when_a_save_reads_it(
+    shared: tuple[Ledger, str],
+) -> None:
+    app, store = shared
+    app.close()
+    with sqlite3.connect(store) as db:
+        db.execute(
+            "UPDATE stored_events SET state = X'00ff' "
+            "WHERE rowid = (SELECT MAX(rowid) FROM stored_events)"
+        )
+    db.close()
+    other = open_ledger(store)
+    try:
+        refused = refuses(other, UnreadableEventError, "store", lambda: identify(other, "JH-6"))
+    finally:
+        other.close()
+
+    assert "cannot be read" in str(refused)
+    assert "at position" in str(refused)

@@ -396,6 +396,51 @@ def test_an_event_recorded_with_a_clock_set_back_is_reported(
     ]
 
 
+def _three_retimed(plain: PlainLedger, copy: Path, shifts: list[timedelta]) -> int:
+    """JH-0001's versions 3 to 5 recorded at its version 2's time plus ``shifts``: as three
+    machines would record them in turn. Returns the position of version 3."""
+    rows = fresh_copy(plain.path, copy)
+    first = at(rows, 3)
+    assert [at(rows, v) for v in (4, 5)] == [first + 1, first + 2]
+    base = _time(rows[first - 1])
+    times = [base + shift for shift in shifts]
+    rewrite_rows(
+        copy,
+        lambda rs: [
+            *rs[:first],
+            *(_retimed(r, t) for r, t in zip(rs[first : first + 3], times, strict=True)),
+            *rs[first + 3 :],
+        ],
+    )
+    return first
+
+
+def test_machines_a_few_minutes_apart_recording_in_turn_pass(
+    plain: PlainLedger, tmp_path: Path
+) -> None:
+    # +9, 0 and -9 minutes: each save within CLOCK_TOLERANCE of the one before it, as the
+    # ledger checks when it records; 18 minutes from the latest was reported as set back.
+    copy = tmp_path / "copy.db"
+    minutes = [timedelta(minutes=m) for m in (9, 0, -9)]
+    _three_retimed(plain, copy, minutes)
+
+    assert verify_file(copy).ok
+
+
+def test_a_clock_set_forward_is_reported_once_where_it_came_back(
+    plain: PlainLedger, tmp_path: Path
+) -> None:
+    # A year ahead, then honest again: one problem, not one for every honest save after it.
+    copy = tmp_path / "copy.db"
+    shifts = [timedelta(days=365), timedelta(seconds=1), timedelta(seconds=2)]
+    first = _three_retimed(plain, copy, shifts)
+
+    report = verify_file(copy)
+
+    assert [(p.position, p.event) for p in report.problems] == [(first + 1, label(4))]
+    assert "a clock set back" in report.problems[0].reason
+
+
 def test_a_signed_save_recorded_with_a_clock_set_back_is_reported(
     signed: TwoCheckpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
