@@ -1128,6 +1128,8 @@ class PersonalDataMapper(Mapper[UUID]):
                 f"its originator_topic {state.get('originator_topic')!r} is not a ledger aggregate"
             )
         originator_id = stored.originator_id
+        if not isinstance(originator_id, UUID | str):  # NULL or a BLOB: the recorder writes neither
+            raise _Problem(f"its aggregate id {originator_id!r} is not a UUID")
         try:
             convert = find_id_convertor(cls, cast(Hashable, type(originator_id)))  # type: ignore[arg-type]
             state["originator_id"] = convert(originator_id)

@@ -209,7 +209,7 @@ class StoredEvents:
                 try:
                     kind, name = names.get(topic) or self._name(topic)
                     aggregate_id = ids.get(stored_id) or self._id(stored_id)
-                    if type(version) is not int or type(state) is not bytes:
+                    if type(version) is not int or version < 1 or type(state) is not bytes:
                         raise _Damaged(_damaged(version, state))
                     tree = loads(state) if topic not in upcast else self._upcast(topic, state)
                     fact = Fact(last, kind, name, aggregate_id, version, tree, decoder)
@@ -291,7 +291,7 @@ class _Damaged(ValueError):
 
 
 def _damaged(version: object, state: object) -> str:
-    if type(version) is not int:
+    if type(version) is not int or version < 1:
         return f"its version {version!r} is not a whole number from 1"
     return f"its state is {type(state).__name__}, not bytes"
 
