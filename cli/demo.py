@@ -17,7 +17,7 @@ from ledger.demo import CACHE_ENV, run_demo
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
 from ledger.privacy import generate_master_key, write_master_key
-from ledger.store import parse_store
+from ledger.store import check_path, parse_store
 from ledger.values import format_yuan
 from projections import api
 from rich.progress import (
@@ -74,6 +74,7 @@ def demo(
         if not path.parent.is_dir():
             raise StoreError("store", f"folder {path.parent} does not exist")
         key_file = path.with_name(path.name + ".master-key")
+        check_path(key_file, "store")  # a store's name near the file system's limit
         env = _demo_master_key(key_file)
         with staged(path) as temp:
             result, figures = _record(str(temp), seed, scale, env)

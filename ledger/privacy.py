@@ -180,6 +180,10 @@ def parse_master_key(text: str) -> bytes:
 def _read_key_file(path: Path) -> str:
     try:
         mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(
+                "master_key", f"{path} is a folder, not a master key file: name the key file in it"
+            )
         if mode & _NOT_OWNER_ONLY:
             raise InputError(
                 "master_key",

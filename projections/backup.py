@@ -58,7 +58,7 @@ def backup(location: StoreLocation, target: Path) -> None:
     check_target(target)
     source = None if location.kind == "postgres" else _sqlite_file(location)
     try:
-        with staged(target) as staging:
+        with staged(target, "file") as staging:
             if source is None:
                 _pg_dump(location, staging, target)
             else:

@@ -229,3 +229,36 @@ def test_a_key_that_is_a_folder_is_refused_as_a_folder(seeded: Fupin, tmp_path: 
     assert_refused(result, "key", f"{folder} is a folder, not a key file")
     assert "chmod" not in result.stderr
     assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_master_key_file_that_is_a_folder_is_refused_as_a_folder(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "keys"
+    folder.mkdir(mode=0o755)
+    monkeypatch.setenv("LEDGER_MASTER_KEY_FILE", str(folder))
+    monkeypatch.delenv("LEDGER_MASTER_KEY", raising=False)
+
+    result = seeded("--as admin household show JH-0001")
+
+    assert_refused(result, "master_key", f"{folder} is a folder, not a master key file")
+    assert "chmod" not in result.stderr
+
+
+def test_a_backup_where_no_file_can_be_made_is_refused_naming_the_file(seeded: Fupin) -> None:
+    result = seeded("backup /proc/1/x.bak")
+
+    assert_refused(result, "file", "cannot make /proc/1/x.bak")
+
+
+def test_a_demo_store_whose_key_file_name_would_be_too_long_is_refused(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    # 246 bytes: SQLite's files fit beside it, its ".master-key" (11 more) does not.
+    store = tmp_path / ("长" * 81 + ".db")
+
+    result = fupin(f"--store {store} demo")
+
+    assert_refused(result, "store", "the file name is too long")
+    assert _names(tmp_path) == []
