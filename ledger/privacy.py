@@ -253,8 +253,8 @@ _LIVE_COUNT = f"SELECT COUNT(*) AS n FROM {KEY_TABLE} WHERE wrapped_key IS NOT N
 #: The rows ``fupin verify`` looks at: every key destroyed or marked destroyed (as many as
 #: erasures, in a ledger nobody altered), with whether a wrapped key is still stored.
 _DESTROYED_ROWS = (
-    f"SELECT household_id, wrapped_key IS NOT NULL AS live FROM {KEY_TABLE} "
-    "WHERE wrapped_key IS NULL OR destroyed_at IS NOT NULL"
+    f"SELECT household_id, wrapped_key IS NOT NULL AS live, destroyed_at IS NULL AS unmarked "
+    f"FROM {KEY_TABLE} WHERE wrapped_key IS NULL OR destroyed_at IS NOT NULL"
 )
 #: Tries of a key's destruction on PostgreSQL, where each statement waits a tenth of
 #: ``LEDGER_LOCK_TIMEOUT`` for a lock (ledger.application): together about the lock timeout,
@@ -777,11 +777,12 @@ def _key_table_exists(datastore: Any, cursor: Any) -> bool:
     return row is not None and row["found"] is not None
 
 
-def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool]]:
+def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:
     """Every key destroyed or marked destroyed, as (household id, whether a wrapped key is
-    still stored), in one read of the table; nothing else of a row is read and no master key
-    is needed (``fupin verify``). Streamed: memory stays flat whatever the table holds. A
-    store without the table (no household yet) gives nothing."""
+    still stored, whether it is not marked destroyed: on SQLite, a key cleared whose file was
+    not scrubbed yet, ``HouseholdKeys.destroy``), in one read of the table; nothing else of a
+    row is read and no master key is needed (``fupin verify``). Streamed: memory stays flat
+    whatever the table holds. A store without the table (no household yet) gives nothing."""
     with datastore.transaction(commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return
@@ -790,7 +791,7 @@ def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool]]:
         else:
             rows = cursor.stream(_DESTROYED_ROWS)
         for row in rows:
-            yield str(row["household_id"]), bool(row["live"])
+            yield str(row["household_id"]), bool(row["live"]), bool(row["unmarked"])
 
 
 def live_keys_among(datastore: Any, hids: Iterable[str]) -> set[str]:

@@ -373,12 +373,16 @@ class Verifier:
         done: set[str] = set()
         kept = 0  # erasures whose key is marked destroyed but still stored
         unrecorded: list[str] = []
-        for hid, live in destroyed_key_rows(datastore):
+        sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+        for hid, live, unmarked in destroyed_key_rows(datastore):
             if hid in erased:
                 done.add(hid)
                 if live:
                     kept += 1
                     self._problem(KEY_TABLE_POSITION, f"PersonalDataErased {hid}", _MARKED_ONLY)
+                elif unmarked and sqlite:
+                    kept += 1
+                    self._problem(KEY_TABLE_POSITION, f"PersonalDataErased {hid}", _UNSCRUBBED)
             elif len(unrecorded) < _RECHECK:
                 unrecorded.append(hid)
             else:
@@ -1047,6 +1051,11 @@ _UNRECORDED = (
 _MARKED_ONLY = (
     "its key is marked destroyed but its wrapped key is still stored: the erasure is "
     "unfinished; run `fupin erase` for this household again"
+)
+_UNSCRUBBED = (
+    "its key is cleared, but the store's file may still hold a copy: the write-ahead log was "
+    "not checkpointed when it was erased (a reader held it); the erasure is unfinished; run "
+    "`fupin erase` for this household again"
 )
 _UNFINISHED = (
     "the erasure is recorded, but the household's key is still stored: the erasure is "

@@ -80,6 +80,13 @@ def test_an_erasure_a_reader_keeps_from_scrubbing_is_unfinished_and_erasing_agai
     assert app.event_count() == before + 1
     assert key_row(app, household) == (None, None)  # destroyed, the file not scrubbed yet
     assert app.household("JH-0001").personal.head_name == "[erased]"
+    unscrubbed = verify_ledger(app.recorder, app.mapper)
+    assert [(p.event, p.reason.split(":")[0]) for p in unscrubbed.problems] == [
+        (
+            f"PersonalDataErased {household}",
+            "its key is cleared, but the store's file may still hold a copy",
+        )
+    ]
 
     assert app.erase(stamp("admin"), "JH-0001", "本人申请") is True
 
