@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import struct
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -145,7 +146,6 @@ _LENGTH = struct.Struct(">I")
 _TOPICS_KEPT = 1024
 _DATES_KEPT = 8192
 #: A recording time as the ledger's clock writes it (UTC): such texts sort as the times run.
-_UTC = "+00:00"
 _UNREADABLE = "(unreadable row)"
 _MOVED = "its versions must follow the log's order (an event or a save was moved)"
 _A_SAVE = "a whole signed save removed, inserted or moved"
@@ -408,7 +408,7 @@ class Verifier:
         pack_header, pack_length = _LEAF_HEADER.pack, _LENGTH.pack
         due = self._due()
         broken = self.broken_versions
-        times, utc = self._times, _UTC
+        times, canonical = self._times, canonical_time
         position = signed = 0
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
@@ -492,7 +492,9 @@ class Verifier:
                     # 8. no earlier than the saves before it: compared as text while in order
                     try:
                         text = tree["timestamp"]["__datetime__"]
-                        in_order = text >= times.latest and text.endswith(utc)
+                        # as text only when written as the ledger writes it: '20260101T…'
+                        # or a week date sorts after every '2026-…' and would pass unread
+                        in_order = text >= times.latest and canonical(text) is not None
                     except (KeyError, TypeError):  # no time: like any value, left to its seal
                         text, in_order = None, False
                     if in_order:
@@ -627,6 +629,14 @@ class Verifier:
         when = value if aware else _parse_time(value)
         if not isinstance(when, datetime):  # like any value altered: its seal or a checkpoint tells
             return None
+        if isinstance(value, str) and canonical_time(value) is None:
+            self._problem(
+                position,
+                _label(where),
+                f"its recording time {value!r} is not written as the ledger writes it "
+                "(UTC, YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00): the value was altered",
+            )
+            return None
         times = self._times
         latest = times.when()
         if latest is not None and when < latest - CLOCK_TOLERANCE:
@@ -725,8 +735,11 @@ class Verifier:
                 self._apply(stored.originator_id, event)
             if type(event).__name__ == "CheckpointRecorded":
                 # the time the log key signed: no event after it may be earlier either
+                # (it only ever raises the bar: a signed time altered to the past must not
+                # let the next save be set back, and verify does not check that signature)
                 signed_at = _parse_time(event.time)
-                if signed_at is not None:
+                latest = self._times.when()
+                if signed_at is not None and (latest is None or signed_at > latest):
                     self._later(signed_at.astimezone(UTC).isoformat(), position)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
@@ -1052,6 +1065,9 @@ _MARKED_ONLY = (
     "its key is marked destroyed but its wrapped key is still stored: the erasure is "
     "unfinished; run `fupin erase` for this household again"
 )
+#: A recording time as the transcoder writes it (``datetime.isoformat()`` of a UTC time).
+canonical_time = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?\+00:00").fullmatch
+
 _UNSCRUBBED = (
     "its key is cleared, but the store's file may still hold a copy: the write-ahead log was "
     "not checkpointed when it was erased (a reader held it); the erasure is unfinished; run "

@@ -507,6 +507,56 @@ def test_an_event_earlier_than_a_checkpoint_recorded_before_it_is_reported(
     )
 
 
+@pytest.mark.parametrize("written", ["20190101T000000+00:00", "2019-W01-1T00:00:00+00:00"])
+def test_a_recording_time_written_otherwise_is_reported_not_compared_as_text(
+    plain: PlainLedger, tmp_path: Path, written: str
+) -> None:
+    # '2019…T' sorts after every '2019-…' time: compared as text it passed, read as a time
+    # it is months earlier (the week date even in the year before).
+    copy = tmp_path / "copy.db"
+    rows = fresh_copy(plain.path, copy)
+    v5 = at(rows, 5)
+    tree = orjson.loads(rows[v5][3])
+    tree["timestamp"] = {"__datetime__": written}
+    changed = (*rows[v5][:3], orjson.dumps(tree, option=orjson.OPT_SORT_KEYS))
+    rewrite_rows(copy, lambda rs: [*rs[:v5], changed, *rs[v5 + 1 :]])
+
+    report = verify_file(copy)
+
+    assert [(p.position, p.event) for p in report.problems] == [(v5, label(5))]
+    assert f"its recording time {written!r} is not written as the ledger writes it" in (
+        report.problems[0].reason
+    )
+
+
+def test_a_checkpoints_signed_time_moved_back_does_not_let_the_next_save_go_back(
+    plain: PlainLedger, tmp_path: Path
+) -> None:
+    # Verify does not check that signature inside the log: the field only raises the bar.
+    copy = tmp_path / "copy.db"
+    rows = fresh_copy(plain.path, copy)
+    recorded = next(i for i, r in enumerate(rows) if r[2].endswith("CheckpointRecorded"))
+    past = datetime(2000, 1, 1, tzinfo=UTC)
+    tree = orjson.loads(rows[recorded][3])
+    tree["time"] = past.isoformat()
+    changed = (*rows[recorded][:3], orjson.dumps(tree, option=orjson.OPT_SORT_KEYS))
+    after = recorded + 1
+    rewrite_rows(
+        copy,
+        lambda rs: [
+            *rs[:recorded],
+            changed,
+            _retimed(rs[after], past + timedelta(minutes=5)),
+            *rs[after + 1 :],
+        ],
+    )
+
+    report = verify_file(copy)
+
+    assert [p.position for p in report.problems][:1] == [after]
+    assert "a clock set back" in report.problems[0].reason
+
+
 def test_a_recording_time_without_an_offset_is_left_to_a_checkpoint(
     plain: PlainLedger, tmp_path: Path
 ) -> None:
