@@ -38,8 +38,9 @@ def staged(path: Path, field: str = "store") -> Iterator[Path]:
         raise InputError(field, f"cannot make {path}: {exc.strerror or exc}") from None
     os.close(handle)
     temp = Path(name)
-    # mkstemp makes it 0600; a store made in place gets the user's umask, as before.
-    os.chmod(temp, 0o666 & ~umask())
+    # mkstemp makes it 0600; SQLite makes a new database 0644 less the umask, as a store made
+    # in place was (0666 would let the group write the ledger and its keys under umask 002).
+    os.chmod(temp, 0o644 & ~umask())
     try:
         yield temp
     finally:
@@ -93,7 +94,11 @@ def publish(temp: Path, path: Path) -> None:
             raise _taken(path) from None
         except OSError as exc:
             raise InputError("store", f"cannot make {path}: {exc.strerror or exc}") from None
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            os.unlink(path)  # the empty claim: nothing is left under the name
+            raise InputError("store", f"cannot make {path}: {exc.strerror or exc}") from None
 
 
 def _taken(path: Path) -> ConflictError:

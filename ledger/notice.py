@@ -8,8 +8,8 @@ A key that cannot be destroyed once the event is saved (the key table locked pas
 timeout; on SQLite, a reader's transaction keeping the write-ahead log, where a copy of the
 key may be, from being checkpointed and emptied past it) is ``ErasureUnfinishedError``, never
 a refusal: the erasure *is* recorded.
-``fupin verify`` reports an erasure whose key is still in the key table, and a key destroyed
-with no erasure (a file not scrubbed yet holds no key in the table: only ``erase`` says so).
+``fupin verify`` reports an erasure whose key is still in the key table, a key destroyed with
+no erasure, and a SQLite file not scrubbed yet of an erased key.
 
 A master key rotation is recorded as ``MasterKeyRotated`` (who, when, on which document, the
 new master key's id, how many keys were re-wrapped), saved in the same transaction as the

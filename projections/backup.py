@@ -84,7 +84,11 @@ def _put_in_place(staging: Path, target: Path) -> None:
             os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
             raise _appeared(target) from None
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            os.unlink(target)  # the empty claim: nothing is left under the name
+            raise
     try:  # the new name survives a power cut, as the copy itself does
         folder = os.open(target.parent, os.O_RDONLY)
     except OSError:
@@ -304,6 +308,14 @@ def _restore_pg(
         # Two restores (or a restore and an init) at once: both found the database empty,
         # and the server refused the second CREATE TABLE of the same name. Its transaction
         # rolled back: nothing of this restore is there to drop (nor the other's to touch).
+        clash = re.search(r'relation "([^"]*)" already exists', exc.rule)
+        there = clash is not None and any(name == clash[1] for name, _ in before)
+        if there:  # it was there before this restore began: no race, and trying again fails
+            raise InputError(
+                "store",
+                f"{location.display} already holds {clash[1] if clash else ''!r}: restore into "
+                "an empty database",
+            ) from None
         if creating_meanwhile(exc.rule):
             raise ConflictError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
         raise

@@ -134,3 +134,24 @@ def test_a_postgresql_dump_of_another_database_is_not_restored(
     finally:
         pg_server.drop_database("not_a_ledger_src")
         pg_server.drop_database("not_a_ledger_dst")
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_restore_into_a_database_holding_a_clashing_table_says_so(
+    seeded: Fupin, pg_server: ThrowawayPostgres, tmp_path: Path
+) -> None:
+    # It said another process was creating the ledger, and to try again: trying again fails.
+    dump = tmp_path / "ledger.dump"
+    seeded.ok(f"backup {dump}")
+    target = pg_server.create_database("clashing_dst")
+    try:
+        with psycopg.connect(target.dsn) as conn:
+            conn.execute("CREATE TABLE household_keys (x int)")
+
+        result = seeded(f"--store {target.dsn} restore {dump}")
+
+        assert_refused(
+            result, "store", "already holds 'household_keys': restore into an empty database"
+        )
+    finally:
+        pg_server.drop_database("clashing_dst")

@@ -186,4 +186,4 @@ def test_a_new_store_has_the_modes_a_file_made_in_place_would_have(tmp_path: Pat
         os.umask(before)
 
     assert result.exit_code == 0, result.output
-    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # as SQLite makes one: never group-writable
