@@ -43,8 +43,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         if kwargs.get(FIRST_SAVE):
-            # In WAL mode a transaction that read before another committed cannot write
-            # after it (SQLITE_BUSY_SNAPSHOT): the read and the insert below are one step.
+            # The write lock first, by a write that changes nothing (a transaction that has
+            # read cannot wait for it: it fails at once, "database is locked"); then of two
+            # inits the second waits, finds the first's events and is refused as such.
+            c.execute(
+                f"UPDATE {self.events_table_name} SET originator_version = originator_version "
+                "WHERE 0"
+            )
             c.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
             if c.fetchone() is not None:
                 raise IntegrityError(NOT_EMPTY)

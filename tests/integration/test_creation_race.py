@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eventsourcing.utils import get_topic
@@ -84,3 +86,38 @@ def test_of_two_inits_at_once_one_succeeds_and_the_other_writes_nothing(
     finally:
         second.close()
         first.close()
+
+
+def _init(store: str, admin: str, barrier: Any, answers: Any) -> None:
+    ledger = open_ledger(store, create=True)
+    try:
+        barrier.wait()
+        try:
+            ledger.initialise(admin, "区扶贫办", DOC, date(2016, 7, 26))
+            answers.put("ok")
+        except Exception as exc:  # the answer the command line would give
+            answers.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_inits_racing_in_processes_on_an_empty_file_are_refused_as_already_initialised(
+    empty_store: str,
+) -> None:
+    # The losers read before they waited for the write lock, and failed at once as "busy;
+    # try again" while the winner was still writing (11 of 15 in the review's runs).
+    context = multiprocessing.get_context("spawn")
+    barrier, answers = context.Barrier(6), context.Queue()
+    racers = [
+        context.Process(target=_init, args=(empty_store, f"adm-{n}", barrier, answers))
+        for n in range(6)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(60)
+    said = sorted(answers.get(timeout=5) for _ in racers)
+
+    assert said.count("ok") == 1
+    assert all(s.startswith("AlreadyExistsError: store: this ledger is already") for s in said[:5])
