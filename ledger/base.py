@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger import clock
 from ledger.errors import InputError, RuleError
 
-__all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "natural_id"]
+__all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "lookalikes", "natural_id"]
 
 #: Namespace of the deterministic aggregate ids (uuid5 of "kind:natural key").
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
@@ -68,7 +68,7 @@ KEYED = {
 #: Unicode's default ignorable code points (combining grapheme joiner, Hangul fillers,
 #: variation selectors, Mongolian free variation selectors...).
 _IGNORABLE = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u3164\ufe00-\ufe0f\uffa0"
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u2800\u3164\ufe00-\ufe0f\uffa0"
     "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 #: Full-width forms of ASCII letters and digits (the message names them as such).
@@ -78,12 +78,11 @@ _MINUS_SIGNS = frozenset("\u2212\u02d7\u2796")
 _SPACE = re.compile(r"\s")
 #: What Chinese is typed with and NFKC would still rewrite: full-width punctuation 全角标点
 #: (``（社区）``, ``：``, ``～``; not the full-width ``－ ． ／ ＿``, which keys such as
-#: ``m-1.2/3_a`` hold in their plain form), Roman numerals and
-#: enclosed numbers (``Ⅱ``, ``①``, ``⑴``, ``㈠``). Kept in keys as typed: a village is
-#: ``雄光村（社区）``, and the plain ``(`` would be another key that looks the same.
+#: ``m-1.2/3_a`` hold in their plain form) and enclosed numbers (``①``, ``⑴``, ``㈠``; not
+#: Roman numerals: ``Ⅹ`` is the letter ``X`` to the eye). Kept in keys as typed: a village is
+#: ``雄光村（社区）``; ``lookalikes`` finds the key that differs from one only by them.
 _CJK_FORMS = re.compile(
-    "[\uff01-\uff0c\uff1a-\uff20\uff3b-\uff3e\uff40\uff5b-\uff65"
-    "\u2160-\u217f\u2460-\u24ff\u3200-\u32ff]"
+    "[\uff01-\uff0c\uff1a-\uff20\uff3b-\uff3e\uff40\uff5b-\uff65\u2460-\u24ff\u3200-\u32ff]"
 )
 
 
@@ -128,6 +127,20 @@ def _odd_character(key: str) -> tuple[str, str] | None:
         if unicodedata.combining(char):
             return "composed", char
     return "form", ""
+
+
+#: ASCII punctuation whose full-width form Chinese is typed with (_CJK_FORMS), and that form.
+_WIDE = {c: chr(ord(c) + 0xFEE0) for c in "!\"#$%&'()*+,:;<=>?@[\\]^`{|}~"}
+
+
+def lookalikes(key: str) -> set[str]:
+    """The other keys that would differ from ``key`` only in the width of their punctuation
+    (``雄光村(社区)`` and ``雄光村（社区）``): a new key is refused when one is on record."""
+    if key.isascii() and not any(char in _WIDE for char in key):
+        return set()  # most keys (JN-000001): nothing to widen, nothing to make plain
+    plain = "".join(unicodedata.normalize("NFKC", char) for char in key)
+    wide = "".join(_WIDE.get(char, char) for char in plain)
+    return {plain, wide} - {key}
 
 
 def typed_hint(key: str) -> str:

@@ -116,6 +116,7 @@ class CaseworkCommands(LedgerCore):
         check_new_key("household", number)
         if self.exists(Household, number):
             raise AlreadyExistsError("household", f"{number} is already identified")
+        self.check_no_lookalike(Household, number, "household")
         household = Household(
             number=number,
             street=facts.street,

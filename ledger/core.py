@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 
 from ledger import clock
 from ledger.authority import check_permission
-from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
+from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id, typed_hint
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -180,6 +180,17 @@ class LedgerCore(Application[UUID]):
             if len(found) < page:
                 return
             start = found[-1].id
+
+    def check_no_lookalike(self, cls: type[LedgerAggregate], key: str, field: str) -> None:
+        """Refuse a new ``key`` that differs from one on record only in the width of its
+        punctuation (``雄光村(社区)`` beside ``雄光村（社区）``): found by nobody who types it."""
+        for other in sorted(lookalikes(key)):
+            if self.exists(cls, other):
+                raise AlreadyExistsError(
+                    field,
+                    f"{key!r} looks the same as {other!r}, on record (they differ only in "
+                    "half- and full-width punctuation): use that one",
+                )
 
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
         aggregate_id = natural_id(_kind(cls), key)

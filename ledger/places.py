@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id
 from ledger.errors import AlreadyExistsError, NotFoundError
 
 __all__ = ["Street"]
@@ -32,6 +32,12 @@ class Street(LedgerAggregate):
         """Add a village or community 村（社区）; a relatively poor one 相对贫困村 if flagged."""
         if name in self.villages:
             raise AlreadyExistsError("village", f"{name!r} is already a village of {self.name}")
+        for other in sorted(lookalikes(name) & self.villages.keys()):
+            raise AlreadyExistsError(
+                "village",
+                f"{name!r} looks the same as {other!r}, a village of {self.name} (they differ "
+                "only in half- and full-width punctuation): use that one",
+            )
         self._village_added(name, relatively_poor, prov)
 
     @event("VillageAdded")

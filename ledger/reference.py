@@ -81,6 +81,7 @@ class ReferenceCommands(LedgerCore):
         check_new_key("street", name)
         if self.exists(Street, name):
             raise AlreadyExistsError("street", f"{name} is already registered")
+        self.check_no_lookalike(Street, name, "street")
         street = Street(name=name, prov=prov)
         self.execute(lambda: [street])
 

@@ -15,7 +15,7 @@ import pytest
 from ledger.application import Ledger
 from ledger.base import check_new_key, typed_hint
 from ledger.casework import Identification
-from ledger.errors import InputError, NotFoundError
+from ledger.errors import AlreadyExistsError, InputError, NotFoundError
 from ledger.helpers import Helper
 from ledger.household import Household, Measure, Personal
 from ledger.imports import Row, import_rows
@@ -95,7 +95,7 @@ def test_every_dash_but_the_hyphen_minus_and_every_format_character_is_refused()
 
 @pytest.mark.parametrize(
     "key",
-    ["雄光村（社区）", "江南（新）", "JN（2016）1", "第Ⅱ组", "①队", "㈠组", "a·b", "〔2016〕"],
+    ["雄光村（社区）", "江南（新）", "JN（2016）1", "①队", "㈠组", "a·b", "〔2016〕"],
 )
 def test_keys_typed_with_chinese_punctuation_and_numerals_pass(key: str) -> None:
     # NFKC rewrites the full-width punctuation Chinese is typed with: 雄光村（社区） is how
@@ -276,3 +276,42 @@ def test_an_imported_row_with_an_auto_corrected_dash_is_refused(ledger: Ledger) 
         )
     ]
     assert ledger.event_count() == before
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("雄光村（社区）", "雄光村(社区)"), ("雄光村(社区)", "雄光村（社区）")],
+    ids=["full-width on record", "half-width on record"],
+)
+def test_a_village_differing_only_in_punctuation_width_is_refused(
+    ledger: Ledger, first: str, second: str
+) -> None:
+    ledger.add_village(stamp(), "江南", first, False)
+
+    refused = refuses(
+        ledger,
+        AlreadyExistsError,
+        "village",
+        lambda: ledger.add_village(stamp(), "江南", second, False),
+    )
+
+    assert f"{second!r} looks the same as {first!r}, a village of 江南" in str(refused)
+
+
+def test_a_household_differing_only_in_punctuation_width_is_refused(ledger: Ledger) -> None:
+    ledger.identify(stamp(JN), facts("JN（2016）1"))
+
+    refused = refuses(
+        ledger,
+        AlreadyExistsError,
+        "household",
+        lambda: ledger.identify(stamp(JN), facts("JN(2016)1")),
+    )
+
+    assert "'JN(2016)1' looks the same as 'JN（2016）1', on record" in str(refused)
+
+
+@pytest.mark.parametrize("key", ["ⅩⅬ-0001", "JN-990001\u2800"], ids=["Roman numerals", "Braille"])
+def test_roman_numerals_and_the_braille_blank_are_refused(key: str) -> None:
+    with pytest.raises(InputError):
+        check_new_key("household", key)
