@@ -71,7 +71,9 @@ def test_bad_rows_are_each_named_and_refused_with_exit_code_2(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "register_street.csv row 3, 生效日期" in result.output
     # Named by the file's actor column (it said "as", the command line's option).
-    assert "register_street.csv row 4, 记录人: 'nobody' is not a registered officer" in result.output
+    assert (
+        "register_street.csv row 4, 记录人: 'nobody' is not a registered officer" in result.output
+    )
     assert "Traceback" not in result.output
     assert events(db) == before
 
