@@ -320,10 +320,18 @@ def open_readonly(location: StoreLocation | None) -> Database:
         connection = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         connection.execute("PRAGMA query_only=ON")
         connection.set_authorizer(_hide_key_table)
+        # No value larger than an answer may show (cli.query): SQLite refuses to make one
+        # (`randomblob(1e9)` was built whole, ~2 GB, before it was refused).
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, QUERY_VALUE_BYTES)
     except sqlite3.Error as exc:
         raise LedgerError("store", f"cannot open {path} read-only: {exc}") from None
     return Database(connection)
 
+
+#: The largest value an analyst's query may make or read on SQLite, in bytes (64 MiB: above
+#: the most a cell shows, 16 MiB, so that the command line names the cell and says what to
+#: do; far below the 1,000,000,000 bytes SQLite would build before refusing).
+QUERY_VALUE_BYTES = 64 * 1024 * 1024
 
 #: Tables no query may read: wrapped household keys are nobody's business but the ledger's.
 HIDDEN_TABLES = frozenset({"household_keys"})
@@ -386,4 +394,8 @@ def run_readonly(db: Database, sql: str) -> tuple[list[str], list[Row]]:
         return db.read_only(sql)
     except db.errors as exc:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        if lines[0] == "string or blob too big":
+            raise QueryError(
+                "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
+            ) from None
         raise QueryError("sql", lines[0]) from None

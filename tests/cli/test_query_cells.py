@@ -112,3 +112,11 @@ def test_the_bounds_leave_ordinary_answers_alone(seeded: Fupin) -> None:
     )
 
     assert shown["rows"] == [["JH-0001"], ["JH-0002"], ["JH-0003"], ["JH-0004"]]
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # SQLite's own limit
+def test_sqlite_makes_no_value_larger_than_a_query_may_show(seeded: Fupin) -> None:
+    # It built a gigabyte before the command line could refuse it.
+    result = seeded.runner.invoke(app, ["query", "SELECT randomblob(1000000000) AS b"])
+
+    assert_refused(result, "sql", "a value of more than 64 MiB: query less")
