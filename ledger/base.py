@@ -48,6 +48,14 @@ def check_new_key(kind: str, key: str) -> None:
     found = _odd_character(key)
     if found is not None:
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
+    narrow = next((char for char in key if char in _WIDE), None)
+    wide = next((char for char in key if char in _NARROW), None)
+    if narrow is not None and wide is not None:
+        raise InputError(
+            KEYED[kind],
+            f"{key!r} mixes half-width {narrow!r} and full-width {wide!r} punctuation; a {kind} "
+            f"key is typed in one width ({''.join(_WIDE.get(c, c) for c in key)!r}?)",
+        )
 
 
 #: Kinds whose keys officers type, and the field that names them: the aggregates' natural keys,
@@ -133,12 +141,16 @@ def _odd_character(key: str) -> tuple[str, str] | None:
 _WIDE = {c: chr(ord(c) + 0xFEE0) for c in "!\"#$%&'()*+,:;<=>?@[\\]^`{|}~"}
 
 
+_NARROW = {wide: char for char, wide in _WIDE.items()}
+
+
 def lookalikes(key: str) -> set[str]:
     """The other keys that would differ from ``key`` only in the width of their punctuation
-    (``雄光村(社区)`` and ``雄光村（社区）``): a new key is refused when one is on record."""
+    (``雄光村(社区)`` and ``雄光村（社区）``): a new key is refused when one is on record. A new
+    key does not mix the two widths (``check_new_key``), so these two spellings are all."""
     if key.isascii() and not any(char in _WIDE for char in key):
         return set()  # most keys (JN-000001): nothing to widen, nothing to make plain
-    plain = "".join(unicodedata.normalize("NFKC", char) for char in key)
+    plain = "".join(_NARROW.get(char, char) for char in key)
     wide = "".join(_WIDE.get(char, char) for char in plain)
     return {plain, wide} - {key}
 

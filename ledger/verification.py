@@ -20,10 +20,12 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    predecessor), and its id is stored as the recorder writes it (SQLite: 32 lowercase hex
    digits; another spelling reads as the same 16 bytes, so every hash and seal holds, but the
    recorder no longer finds the event in its aggregate's history);
-8. it was recorded no earlier than the saves before it (nor a checkpoint recorded before it)
-   by more than ``ledger.clock.CLOCK_TOLERANCE``: a clock set back files an event among those
+8. it was recorded no earlier than the save before it by more than
+   ``ledger.clock.CLOCK_TOLERANCE`` (the rule the ledger keeps when it records), written as
+   the ledger writes a time, and no earlier than the signed time of any checkpoint recorded
+   before it (that time only raises the bar): a clock set back files an event among those
    recorded earlier and changes every "as known at" answer. The events of one signed save are
-   compared with the saves before it, not with their own seal (made after them);
+   compared with the save before it, not with their own seal (made after them);
 9. for each checkpoint given, its signature verifies with a log key the ledger registered (or
    one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
    ledger is an append-only extension of what the checkpoint saw.
@@ -489,7 +491,7 @@ class Verifier:
                 else:
                     actor, role = who
                     span = self.span
-                    # 8. no earlier than the saves before it: compared as text while in order
+                    # 8. no earlier than the save before it: compared as text while in order
                     try:
                         text = tree["timestamp"]["__datetime__"]
                         # as text only when written as the ledger writes it: '20260101T…'
@@ -627,7 +629,14 @@ class Verifier:
         compared with it, so a clock set back or forward is reported once, where it changed."""
         aware = isinstance(value, datetime) and value.utcoffset() is not None
         when = value if aware else _parse_time(value)
-        if not isinstance(when, datetime):  # like any value altered: its seal or a checkpoint tells
+        if not isinstance(when, datetime):
+            if self.span is None and isinstance(value, str):  # a signed one: its seal tells
+                self._problem(
+                    position,
+                    _label(where),
+                    f"its recording time {value!r} is not a time the ledger can read: the "
+                    "value was altered",
+                )
             return None
         if isinstance(value, str) and canonical_time(value) is None:
             self._problem(
@@ -710,7 +719,7 @@ class Verifier:
             self._close_short(position, where)
         recorded = None
         if event is not None:
-            # a seal is compared with the saves before it, and its time counts for its own
+            # a seal is compared with the save before it, and its time counts for its own
             # save's end; any other event's time counts before the run it ends is closed
             recorded = self._check_time(position, where, getattr(event, "timestamp", None))
             if recorded and not is_seal:
@@ -1066,7 +1075,9 @@ _MARKED_ONLY = (
     "unfinished; run `fupin erase` for this household again"
 )
 #: A recording time as the transcoder writes it (``datetime.isoformat()`` of a UTC time).
-canonical_time = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?\+00:00").fullmatch
+canonical_time = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
+).fullmatch  # ASCII digits: ``\d`` takes any script's, which no time is written in
 
 _UNSCRUBBED = (
     "its key is cleared, but the store's file may still hold a copy: the write-ahead log was "

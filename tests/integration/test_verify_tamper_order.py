@@ -507,9 +507,20 @@ def test_an_event_earlier_than_a_checkpoint_recorded_before_it_is_reported(
     )
 
 
-@pytest.mark.parametrize("written", ["20190101T000000+00:00", "2019-W01-1T00:00:00+00:00"])
+ARABIC_INDIC_2019 = "\u0662\u0660\u0661\u0669-01-01T00:00:00+00:00"  # \d takes these digits
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("20190101T000000+00:00", "is not written as the ledger writes it"),
+        ("2019-W01-1T00:00:00+00:00", "is not written as the ledger writes it"),
+        (ARABIC_INDIC_2019, "is not a time the ledger can read"),
+    ],
+    ids=["compact", "week date", "Arabic-Indic digits"],
+)
 def test_a_recording_time_written_otherwise_is_reported_not_compared_as_text(
-    plain: PlainLedger, tmp_path: Path, written: str
+    plain: PlainLedger, tmp_path: Path, written: str, said: str
 ) -> None:
     # '2019…T' sorts after every '2019-…' time: compared as text it passed, read as a time
     # it is months earlier (the week date even in the year before).
@@ -524,9 +535,7 @@ def test_a_recording_time_written_otherwise_is_reported_not_compared_as_text(
     report = verify_file(copy)
 
     assert [(p.position, p.event) for p in report.problems] == [(v5, label(5))]
-    assert f"its recording time {written!r} is not written as the ledger writes it" in (
-        report.problems[0].reason
-    )
+    assert f"its recording time {written!r} {said}" in report.problems[0].reason
 
 
 def test_a_checkpoints_signed_time_moved_back_does_not_let_the_next_save_go_back(

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 from ledger.application import Ledger
-from ledger.base import check_new_key, typed_hint
+from ledger.base import check_new_key, lookalikes, typed_hint
 from ledger.casework import Identification
 from ledger.errors import AlreadyExistsError, InputError, NotFoundError
 from ledger.helpers import Helper
@@ -315,3 +315,14 @@ def test_a_household_differing_only_in_punctuation_width_is_refused(ledger: Ledg
 def test_roman_numerals_and_the_braille_blank_are_refused(key: str) -> None:
     with pytest.raises(InputError):
         check_new_key("household", key)
+
+
+def test_a_key_mixing_half_and_full_width_punctuation_is_refused() -> None:
+    # Its twins in one width would not be found as look-alikes of it (review).
+    with pytest.raises(InputError, match="mixes half-width '\\)' and full-width '（'"):
+        check_new_key("village", "雄光村（社区)")
+
+
+def test_enclosed_numbers_have_no_punctuation_twin() -> None:
+    assert lookalikes("第①组") == set()
+    assert lookalikes("雄光村（社区）") == {"雄光村(社区)"}
