@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import sqlite3  # noqa: TID251 - to fold the new store's write-ahead log into its file
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from ledger.errors import ConflictError, InputError
+from ledger.errors import ConflictError, InputError, LedgerError
 
-__all__ = ["publish", "staged", "umask"]
+__all__ = ["link_into_place", "publish", "staged", "umask"]
 
 #: The files SQLite keeps beside a database while it is open.
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -50,8 +50,9 @@ def staged(path: Path, field: str = "store") -> Iterator[Path]:
 
 
 #: The most of the store's name the hidden file's name repeats, in bytes: room is left for
-#: the rest (``.``, ``.XXXXXXXX.new``) and SQLite's ``-journal`` beside it, in a file name of
-#: 255 bytes; any store name the file system takes can then be made.
+#: the rest (``.``, ``.`` and mkstemp's eight random characters, ``.new``) and SQLite's
+#: ``-journal`` beside it, in a file name of 255 bytes; any store name the file system takes
+#: can then be made.
 _NAME_KEPT = 200
 
 
@@ -81,24 +82,31 @@ def publish(temp: Path, path: Path) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
+    link_into_place(temp, path, lambda: _taken(path), "store")
+
+
+def link_into_place(temp: Path, path: Path, taken: Callable[[], LedgerError], field: str) -> None:
+    """Give the file ``temp`` the name ``path`` unless a file of that name exists by now
+    (``taken()`` is raised then): ``os.link`` never replaces one. On a file system without
+    hard links the name is claimed with ``O_EXCL``, then ``temp`` moved onto it; another
+    process sees an empty file for that moment, which it refuses to open. A failure is
+    refused naming ``field``, and leaves nothing under the name."""
     try:
         os.link(temp, path)
     except FileExistsError:
-        raise _taken(path) from None
+        raise taken() from None
     except OSError:
-        # A file system without hard links: claim the name, then move the store onto it.
-        # Another process sees an empty file for that moment, which it refuses to open.
         try:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
-            raise _taken(path) from None
+            raise taken() from None
         except OSError as exc:
-            raise InputError("store", f"cannot make {path}: {exc.strerror or exc}") from None
+            raise InputError(field, f"cannot make {path}: {exc.strerror or exc}") from None
         try:
             os.replace(temp, path)
         except OSError as exc:
             os.unlink(path)  # the empty claim: nothing is left under the name
-            raise InputError("store", f"cannot make {path}: {exc.strerror or exc}") from None
+            raise InputError(field, f"cannot make {path}: {exc.strerror or exc}") from None
 
 
 def _taken(path: Path) -> ConflictError:

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
-from ledger.newstore import publish, staged
+from ledger.newstore import link_into_place, publish, staged
 from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport, verify_ledger
@@ -72,23 +72,9 @@ def backup(location: StoreLocation, target: Path) -> None:
 
 def _put_in_place(staging: Path, target: Path) -> None:
     """Give the finished backup in ``staging`` the name ``target``, unless a file of that
-    name was made meanwhile: ``os.link`` never replaces one (``ledger.newstore`` does the
-    same for a new store); on a file system without hard links the name is claimed with
-    ``O_EXCL`` first, then the backup moved onto it."""
-    try:
-        os.link(staging, target)
-    except FileExistsError:
-        raise _appeared(target) from None
-    except OSError:
-        try:
-            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            raise _appeared(target) from None
-        try:
-            os.replace(staging, target)
-        except OSError:
-            os.unlink(target)  # the empty claim: nothing is left under the name
-            raise
+    name was made meanwhile (``ledger.newstore.link_into_place``, as for a new store), and
+    make the new name durable."""
+    link_into_place(staging, target, lambda: _appeared(target), "file")
     try:  # the new name survives a power cut, as the copy itself does
         folder = os.open(target.parent, os.O_RDONLY)
     except OSError:
