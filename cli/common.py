@@ -29,7 +29,7 @@ from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
 from ledger.store import DEFAULT_STORE, check_path, parse_store
-from ledger.values import CHINA, parse_date, parse_yuan
+from ledger.values import parse_date, parse_yuan, today
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -123,12 +123,6 @@ def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
     # Given but empty (-e "$DAY" with DAY unset) is a mistake, not "today".
     day = today() if effective is None else parse_date(effective, "effective")
     return Stamp(actor=actor, effective=day, document=document, note=note)
-
-
-def today() -> date:
-    from datetime import datetime
-
-    return datetime.now(CHINA).date()
 
 
 def money(text: str, field: str) -> int:

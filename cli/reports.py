@@ -14,9 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from ledger import clock
-from ledger.errors import InputError
-from ledger.values import CHINA, parse_date, parse_timestamp
+from ledger.values import check_come, parse_date, parse_timestamp
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -71,11 +69,7 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     # Given but empty is a mistake (an unset shell variable), not "no filter".
     day = None if as_of is None else parse_date(as_of, "as-of")
     if day is not None:
-        today = clock.now().astimezone(CHINA).date()
-        if day > today:
-            raise InputError(
-                "as-of", f"{day} is after today ({today}); a report is as of a day that has come"
-            )
+        check_come(day, "as-of", "a report is as of a day that has come")
     return day, None if known_at is None else parse_timestamp(known_at, "known-at")
 
 

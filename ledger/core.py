@@ -51,7 +51,7 @@ from ledger.sealing import Sealer
 from ledger.sqliterecorder import FIRST_SAVE
 from ledger.store import StoreLocation
 from ledger.transcoder import OrjsonTranscoder
-from ledger.values import CHINA
+from ledger.values import check_come
 
 __all__ = ["AGGREGATE_KINDS", "VALUE_TYPES", "LedgerCore", "Stamp", "ledger_transcoder"]
 
@@ -229,9 +229,7 @@ class LedgerCore(Application[UUID]):
     def provenance(stamp: Stamp, role: str) -> Provenance:
         if not _visible(stamp.document):
             raise InputError("document", "every event names its source document 文件")
-        today = clock.now().astimezone(CHINA).date()
-        if stamp.effective > today:
-            raise InputError("effective", f"{stamp.effective} is after today ({today})")
+        check_come(stamp.effective, "effective")
         return Provenance(
             stamp.actor, role, stamp.effective, stamp.document.strip(), stamp.note.strip()
         )

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from ledger import clock
 from ledger.errors import InputError
 
 __all__ = [
@@ -38,6 +39,20 @@ __all__ = [
 
 #: The district's time zone; a timestamp typed without an offset is read in it.
 CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Today in China, by the recording clock (``ledger.clock``: the system's, or a test's)."""
+    return clock.now().astimezone(CHINA).date()
+
+
+def check_come(day: date, field: str, why: str = "") -> None:
+    """Refuse ``day`` after today, naming ``field``: nothing takes effect after today (``-e``),
+    and a report is as of a day that has come (``--as-of``)."""
+    now = today()
+    if day > now:
+        raise InputError(field, f"{day} is after today ({now}){'; ' + why if why else ''}")
+
 
 #: Rural 农村 or urban 城镇.
 AREAS = ("rural", "urban")
