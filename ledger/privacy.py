@@ -54,6 +54,7 @@ from ledger import clock
 from ledger.base import LedgerAggregate, Provenance
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
+from ledger.rows import select_in
 
 __all__ = [
     "ANONYMOUS",
@@ -265,9 +266,6 @@ _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE househol
 
 #: Keys read one at a time before the whole key table is read (``HouseholdKeys._row``).
 _ONE_BY_ONE = 256
-
-#: Household ids per ``IN (...)`` when reading keys back (well under SQLite's 999 parameters).
-_IN_CHUNK = 500
 
 #: The keyword a save passes to the recorder's ``insert_events``: a writer of the save's new
 #: household keys, called with the save's cursor before its events are inserted. The ledger's
@@ -483,13 +481,10 @@ class HouseholdKeys:
         """Read the stored rows of ``hids`` (those there are) into the cache."""
         self._ensure_table()
         rows = self._rows
+        mark = "?" if self._is_sqlite() else "%s"
         with self._datastore().transaction(commit=False) as cursor:
-            for start in range(0, len(hids), _IN_CHUNK):
-                chunk = hids[start : start + _IN_CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                cursor.execute(self._sql(f"{_SELECT} WHERE household_id IN ({marks})"), chunk)
-                for record in cursor.fetchall():
-                    rows[str(record["household_id"])] = _row(record)
+            for record in select_in(cursor, f"{_SELECT} WHERE household_id", hids, mark):
+                rows[str(record["household_id"])] = _row(record)
 
     def destroy(self, household: UUID) -> None:
         """Crypto-shredding: overwrite the wrapped key and mark it destroyed. On SQLite the
@@ -805,14 +800,10 @@ def live_keys_among(datastore: Any, hids: Iterable[str]) -> set[str]:
     with datastore.transaction(commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return found
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            cursor.execute(
-                f"SELECT household_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL "
-                f"AND household_id IN ({', '.join([mark] * len(chunk))})",
-                chunk,
-            )
-            found.update(str(row["household_id"]) for row in cursor.fetchall())
+        head = (
+            f"SELECT household_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL AND household_id"
+        )
+        found.update(str(row["household_id"]) for row in select_in(cursor, head, wanted, mark))
     return found
 
 

@@ -31,6 +31,7 @@ from ledger.privacy import (
     UnreadableEventError,
     mask_id_card,
 )
+from ledger.rows import rows_after
 
 __all__ = ["ReadingQueries", "event_name", "plain", "raw_entry"]
 
@@ -373,17 +374,7 @@ class ReadingQueries(LedgerCore):
         """The stored events after notification ``after``, as stored. On SQLite read as plain
         rows: the recorder would make a UUID of each id, and one id that is none would fail
         the whole page (the mapper says what is wrong with that one row instead)."""
-        recorder = self.recorder
-        if not isinstance(recorder, SQLiteApplicationRecorder):
-            return list(
-                recorder.select_notifications(start=after, limit=size, inclusive_of_start=False)
-            )
-        statement = (
-            "SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?"
-        )
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, (after, size))
+        with rows_after(self.recorder, after, size) as rows:
             return [
                 Notification(
                     id=row[0],
@@ -392,7 +383,7 @@ class ReadingQueries(LedgerCore):
                     topic=row[3],
                     state=row[4],
                 )
-                for row in cursor.fetchall()
+                for row in rows
             ]
 
     def _street_of(self, household: UUID | str, streets: dict[UUID | str, str]) -> str:

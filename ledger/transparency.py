@@ -36,6 +36,7 @@ from ledger.errors import InputError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
 from ledger.merkle import HASH_SIZE, leaf_hash, root_of
 from ledger.officers import Officer
+from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
 
 __all__ = [
@@ -180,16 +181,10 @@ def stored_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[StoredRow]]:
     if not isinstance(recorder, SQLiteApplicationRecorder):
         yield _paged_rows(recorder)
         return
-    statement = (
-        "SELECT originator_id, originator_version, topic, state "
-        f"FROM {recorder.events_table_name} ORDER BY rowid"
-    )
     with ExitStack() as stack:
         rows: Iterator[StoredRow]
         try:
-            cursor = stack.enter_context(recorder.datastore.transaction(commit=False)).sqlite_cursor
-            cursor.row_factory = None  # plain tuples, not the connection's sqlite3.Row
-            rows = cursor.execute(statement)
+            rows = stack.enter_context(whole_log(recorder))
         except Exception as exc:  # the reader reports it as the first row it cannot read
             rows = _failing(exc)
         yield rows
@@ -205,8 +200,6 @@ _BROKEN_VERSIONS = (
     "ON b.originator_id = a.originator_id AND b.originator_version = a.originator_version - 1 "
     "WHERE a.originator_version <> 1 AND (b.originator_id IS NULL OR b.{position} > a.{position})"
 )
-#: Ids per ``IN (...)`` (under SQLite's 999 parameters).
-_IN_CHUNK = 500
 
 
 def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, ...]]:
@@ -242,18 +235,12 @@ def broken_versions(recorder: ApplicationRecorder) -> dict[bytes, tuple[int, ...
                 # events of its aggregate
                 spellings.update((originator, UUID(bytes=uid).hex if sqlite else UUID(bytes=uid)))
             ids = sorted(spellings, key=str)
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = ids[start : start + _IN_CHUNK]
-                cursor.execute(
-                    f"SELECT originator_id, originator_version FROM {table} "
-                    f"WHERE originator_id IN ({', '.join([mark] * len(chunk))})",
-                    chunk,
-                )
-                for row in cursor.fetchall():
-                    originator, version = row.values() if isinstance(row, dict) else row
-                    uid = _id_bytes(originator)
-                    if uid in found and type(version) is int and version > 0:
-                        found[uid].add(version)
+            head = f"SELECT originator_id, originator_version FROM {table} WHERE originator_id"
+            for row in select_in(cursor, head, ids, mark):
+                originator, version = row.values() if isinstance(row, dict) else row
+                uid = _id_bytes(originator)
+                if uid in found and type(version) is int and version > 0:
+                    found[uid].add(version)
     except Exception:  # the row stream reports a store that cannot be read
         return {}
     return {uid: tuple(sorted(versions)) for uid, versions in found.items()}
@@ -303,15 +290,10 @@ def erased_households(
             cursor.execute(statement, (ERASURE_TOPIC,))
             collect(cursor.fetchall())
             return found
-        ids = [UUID(hid) for hid in among]
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            params = [u.hex if sqlite else u for u in chunk]
-            cursor.execute(
-                f"{statement} AND originator_id IN ({', '.join([mark] * len(chunk))})",
-                (ERASURE_TOPIC, *params),
-            )
-            collect(cursor.fetchall())
+        ids = [UUID(hid).hex if sqlite else UUID(hid) for hid in among]
+        collect(
+            list(select_in(cursor, f"{statement} AND originator_id", ids, mark, (ERASURE_TOPIC,)))
+        )
     return found
 
 

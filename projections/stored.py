@@ -17,8 +17,7 @@ ledger later still decodes right (only slower).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,11 +25,11 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Transcoder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from ledger.application import Ledger
 from ledger.base import Provenance
 from ledger.core import VALUE_TYPES
 from ledger.privacy import UnreadableEventError, event_class
+from ledger.rows import rows_after
 
 __all__ = ["Decoder", "Fact", "StoredEvents"]
 
@@ -227,30 +226,13 @@ class StoredEvents:
         (a rebuild's log grew to all it wrote). One row is held, never the page: a page can
         hold megabytes (the import register's events)."""
         held: Row | None = None
-        with self._rows(after, size) as rows:
+        with rows_after(self._ledger.recorder, after, size) as rows:
             for row in rows:
                 if held is not None:
                     yield held
                 held = row
         if held is not None:
             yield held
-
-    @contextmanager
-    def _rows(self, after: int, size: int) -> Iterator[Iterable[Row]]:
-        recorder = self._ledger.recorder
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            # eventsourcing would build a Notification (and a UUID) per row: read plain tuples.
-            statement = (
-                "SELECT rowid, originator_id, originator_version, topic, state "
-                f"FROM {recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?"
-            )
-            with recorder.datastore.transaction(commit=False) as cursor:
-                rows = cursor.sqlite_cursor
-                rows.row_factory = None
-                yield rows.execute(statement, (after, size))
-            return
-        found = recorder.select_notifications(start=after, limit=size, inclusive_of_start=False)
-        yield [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in found]
 
     def _name(self, topic: str) -> tuple[str, str]:
         # One of the ledger's own event classes, never a module the topic names imported.
