@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import BinaryIO, NoReturn
 
-#: Changes whenever the layout of an entry changes.
-FORMAT = "fupin-help-cache 1"
+#: Changes whenever the layout of an entry changes. 2: no ``LEDGER_*`` value in the key (entries
+#: of 1 may hold the master key: ``cli.help_store.prune`` removes them).
+FORMAT = "fupin-help-cache 2"
 
 #: Arguments (after the program name) whose output is cached -> the exit code of that output.
 CACHED_ARGS: dict[tuple[str, ...], int] = {("--help",): 0, (): 2}
@@ -50,8 +51,11 @@ ENV_NAMES = frozenset(
     )
 )
 #: ... and every variable whose name starts with one of these (the locale, Python's own,
-#: typer's, and the CLI's options: ``LEDGER_STORE``...).
-ENV_PREFIXES = ("LC_", "PYTHON", "TYPER", "_TYPER", "RICH", "CLICK", "FUPIN", "LEDGER_")
+#: typer's). Never the CLI's own ``LEDGER_*``: the help reads none of them (``--help`` is eager,
+#: and exits before any option reads its variable; a bare ``fupin`` prints the help before
+#: parsing), and they hold secrets (``LEDGER_MASTER_KEY``, a store URL's password) that an
+#: entry, a file in the user's home, would keep in clear long after they were rotated.
+ENV_PREFIXES = ("LC_", "PYTHON", "TYPER", "_TYPER", "RICH", "CLICK", "FUPIN")
 
 PROJECT_DIR = os.path.dirname(os.path.abspath(__file__))
 

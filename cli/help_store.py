@@ -109,9 +109,18 @@ def store(
 
 
 def prune(directory: str) -> None:
-    """Keep the ``MAX_ENTRIES`` newest entries."""
+    """Keep the ``MAX_ENTRIES`` newest entries, and none written in another ``FORMAT`` (those
+    of format 1 held every ``LEDGER_*`` value, the master key among them, in clear)."""
     entries = [os.path.join(directory, name) for name in os.listdir(directory)]
     entries = [path for path in entries if os.path.basename(path).startswith("help-")]
+    current = entry.FORMAT.encode()
+    for path in list(entries):
+        with contextlib.suppress(OSError):
+            with open(path, "rb") as file:
+                head = file.read(64)  # marshal writes the tuple's first item, FORMAT, first
+            if current not in head:
+                os.unlink(path)
+                entries.remove(path)
     if len(entries) <= MAX_ENTRIES:
         return
     entries.sort(key=lambda path: (entry.file_state(path) or (0, 0, 0))[2])

@@ -129,7 +129,6 @@ def test_only_the_top_level_help_is_cached(tmp_path: Path) -> None:
         {"TYPER_USE_RICH": "0"},
         {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
         {"UNICODE_VERSION": "9.0"},
-        {"LEDGER_STORE": "other.db"},
     ],
     ids=",".join,
 )
@@ -284,6 +283,50 @@ def test_a_closed_stdout_ends_as_without_the_cache(tmp_path: Path) -> None:
 # -- the key and the entry, unit by unit -----------------------------------------------------
 
 
+#: What officers keep in their environment: none of it may reach a cache entry.
+SECRETS = {
+    "LEDGER_MASTER_KEY": "TGo4bS9zL3NlY3JldC1tYXN0ZXIta2V5LWZvci10ZXN0cz0=",
+    "LEDGER_STORE": "postgresql://officer:S3cretPw@db.example/fupin",
+    "LEDGER_KEY": "/home/officer/secret-signing-key.pem",
+}
+
+
+@pytest.mark.parametrize(("args", "code"), HELP_ARGS)
+def test_no_ledger_variable_reaches_the_cache(tmp_path: Path, args: list[str], code: int) -> None:
+    """A privacy audit found the master key and a store URL's password in clear in
+    ~/.cache/fupin: the key held every LEDGER_* value. The help reads none of them: one entry
+    serves every environment, and the entry holds none of their values."""
+    plain = fupin(args, tmp_path)
+    served = fupin(args, tmp_path, SECRETS)
+
+    assert plain.returncode == served.returncode == code
+    assert served.stdout == plain.stdout == fupin(args, None, SECRETS).stdout
+    assert served.stderr == plain.stderr
+    assert len(entries(tmp_path)) == 1
+    for path in entries(tmp_path):
+        data = path.read_bytes()
+        for value in SECRETS.values():
+            assert value.encode() not in data
+
+
+def test_entries_of_the_old_format_are_removed(tmp_path: Path) -> None:
+    """Entries an earlier fupin wrote (format 1) kept LEDGER_* values: the next entry stored
+    removes them, whatever their number."""
+    fupin(["--help"], tmp_path)
+    (current,) = entries(tmp_path)
+    data = list(marshal.loads(current.read_bytes()))
+    old = [current.with_name(f"help-{n:016x}") for n in range(3)]
+    for path in old:
+        data[0] = "fupin-help-cache 1"
+        data[1] = repr([("LEDGER_MASTER_KEY", SECRETS["LEDGER_MASTER_KEY"])])
+        path.write_bytes(marshal.dumps(tuple(data)))
+
+    assert fupin([], tmp_path).returncode == 2  # a miss: stores its entry, prunes
+
+    assert len(entries(tmp_path)) == 2
+    assert not any(path.exists() for path in old)
+
+
 def test_the_key_holds_what_changes_the_rendering_and_nothing_else() -> None:
     env = {"TERM": "xterm", "EDITOR": "vi"}
     key = entry.help_key(["--help"], "fupin", env)
@@ -292,7 +335,6 @@ def test_the_key_holds_what_changes_the_rendering_and_nothing_else() -> None:
     for changed in (
         {"COLUMNS": "100"},
         {"NO_COLOR": "1"},
-        {"LEDGER_STORE": "x.db"},
         {"LC_ALL": "C"},
         {"PYTHONIOENCODING": "latin-1"},
         {"TERM": "dumb"},
@@ -356,7 +398,7 @@ def test_the_newest_entries_are_kept(tmp_path: Path) -> None:
     now = time.time()
     for number in range(help_store.MAX_ENTRIES + 5):
         path = tmp_path / f"help-{number:02d}"
-        path.write_bytes(b"")
+        path.write_bytes(marshal.dumps((entry.FORMAT, "key")))
         os.utime(path, (now - 1000 + number, now - 1000 + number))
     (tmp_path / "unrelated").write_bytes(b"")
 
