@@ -19,7 +19,7 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import StoreLocation, parse_store, path_problem
+from ledger.store import parse_store, path_problem
 
 __all__ = [
     "CREATING_MEANWHILE",
@@ -143,8 +143,3 @@ def bound_every_lock_wait(seconds: str) -> None:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def describe_store(store: str | None) -> StoreLocation:
-    """The parsed store, for messages that must not show a password."""
-    return parse_store(store)

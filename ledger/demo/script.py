@@ -15,7 +15,7 @@ from typing import Any
 from ledger.casework import Identification
 from ledger.demo.plan import STREETS, HouseholdPlan, StreetPlan
 from ledger.funds import Disbursement
-from ledger.programme import ProgrammeRules, YearParameters
+from ledger.programme import ProgrammeRules, YearParameters, exit_threshold_fen
 from ledger.values import MEASURE_CATEGORIES
 
 __all__ = ["PARAMETERS", "Action", "Script"]
@@ -478,11 +478,7 @@ class Script:
     def assess(
         self, h: HouseholdPlan, i: int, year: int, day: date, params: YearParameters, above: bool
     ) -> None:
-        rules = ProgrammeRules()
-        if h.area == "urban":
-            threshold = -(-params.urban_dibao_standard_fen * rules.urban_exit_percent // 100)
-        else:
-            threshold = -(-params.rural_income_fen * rules.rural_exit_percent // 100)
+        threshold = exit_threshold_fen(ProgrammeRules(), params, h.area)
         factor = self.rng.randrange(105, 140) if above else self.rng.randrange(55, 95)
         income = threshold * factor // 100
         self.add(
