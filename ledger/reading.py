@@ -18,7 +18,7 @@ from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from ledger.base import Provenance, natural_id, typed_hint
+from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.core import AGGREGATE_KINDS, LedgerCore
 from ledger.errors import InputError, LedgerError, NotFoundError, PermissionRefusedError
 from ledger.household import ERASED, SEALED, Household, Personal
@@ -29,6 +29,7 @@ from ledger.privacy import (
     Reader,
     SealBrokenError,
     UnreadableEventError,
+    event_class,
     mask_id_card,
 )
 from ledger.rows import rows_after
@@ -64,13 +65,15 @@ def event_name(topic: str) -> str:
     return topic.rsplit(".", 1)[-1]
 
 
-def describe(event: DomainEventProtocol[Any]) -> dict[str, Any]:
-    """One event as plain values: what, who, when recorded, when effective, on what document."""
+def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> dict[str, Any]:
+    """One event as plain values: what, who, when recorded, when effective, on what document.
+    ``aggregate`` names the kind of record for an event every kind shares (``Corrected``,
+    defined on ``LedgerAggregate``): the class it is defined on says nothing there."""
     fields = vars(event)
     prov: Provenance = fields["prov"]
     return {
         "version": fields["originator_version"],
-        "aggregate": type(event).__qualname__.split(".", 1)[0],
+        "aggregate": aggregate or aggregate_class(type(event).__qualname__),
         "event": type(event).__qualname__.rsplit(".", 1)[-1],
         "recorded_at": fields["timestamp"].isoformat(),
         "effective": prov.effective.isoformat(),
@@ -80,6 +83,15 @@ def describe(event: DomainEventProtocol[Any]) -> dict[str, Any]:
         "note": prov.note,
         "details": {k: plain(v) for k, v in fields.items() if k not in _SKIP},
     }
+
+
+def aggregate_class(qualname: str) -> str:
+    """``Household.Identified`` -> ``Household``."""
+    return qualname.split(".", 1)[0]
+
+
+#: The base class whose events (``Corrected``) every kind of record shares.
+_SHARED = LedgerAggregate.__name__
 
 
 def _shown(entry: dict[str, Any], reader: Reader | None, street: str) -> dict[str, Any]:
@@ -239,7 +251,8 @@ class ReadingQueries(LedgerCore):
             if found != expected:  # read by id and version: an event gone from its place
                 raise self._missing(kind, number, aggregate_id, found, expected)
         street = str(vars(events[0]).get("street", "")) if kind == "household" else ""
-        return [_shown(describe(event), reader, street) for event in events]
+        aggregate = aggregate_class(type(events[0]).__qualname__)
+        return [_shown(describe(event, aggregate), reader, street) for event in events]
 
     def personal_data(
         self,
@@ -346,6 +359,7 @@ class ReadingQueries(LedgerCore):
         with ``problem`` saying what is wrong (``raw_entry``), and the stream goes on: this is
         what an inspector reads such a row with (docs/audit-guide.md)."""
         streets: dict[UUID | str, str] = {}
+        kinds: dict[UUID, str] = {}
         start, served = since, 0
         while limit is None or served < limit:
             page = self._stored_page(start, 1000)
@@ -360,8 +374,9 @@ class ReadingQueries(LedgerCore):
                     problem = exc.problem if isinstance(exc, UnreadableEventError) else exc.rule
                     yield raw_entry(notification, problem, reader)
                 else:
-                    entry = describe(event)
                     household = vars(event)["originator_id"]
+                    shared = aggregate_class(type(event).__qualname__) == _SHARED
+                    entry = describe(event, self._kind_of(household, kinds) if shared else None)
                     if reader is not None and "personal" in entry["details"]:
                         entry = _shown(entry, reader, self._street_of(household, streets))
                     yield {"position": notification.id, "id": str(household)} | entry
@@ -385,6 +400,21 @@ class ReadingQueries(LedgerCore):
                 )
                 for row in rows
             ]
+
+    def _kind_of(self, aggregate_id: UUID, kinds: dict[UUID, str]) -> str | None:
+        """The kind of record ``aggregate_id`` is (``Household``, ``FundAccount``...), from the
+        topic of its first event; None if that cannot be read (the stream then says the class
+        the event is defined on, as before)."""
+        if aggregate_id not in kinds:
+            first = self.recorder.select_events(aggregate_id, lte=1, limit=1)
+            try:  # one of the ledger's own event classes, never what a forged topic names
+                kind = aggregate_class(event_class(first[0].topic).__qualname__)
+            except (IndexError, ValueError):
+                return None
+            if kind == _SHARED:
+                return None
+            kinds[aggregate_id] = kind
+        return kinds[aggregate_id]
 
     def _street_of(self, household: UUID | str, streets: dict[UUID | str, str]) -> str:
         if household not in streets:

@@ -25,6 +25,27 @@ def test_a_fund_accounts_history_gives_the_version_a_correction_names(seeded: Fu
     assert after[-1]["details"]["corrects"] == allocation["version"]
 
 
+def test_a_correction_names_the_kind_of_record_it_corrects(seeded: Fupin) -> None:
+    """An analyst audit: fupin log and history labelled every Corrected event
+    "LedgerAggregate" (the class it is defined on), so filtering the log by aggregate ==
+    "FundAccount" lost every correction of a fund."""
+    shown = orjson.loads(seeded.ok("history --kind fund city-2016 --format json").stdout)
+    allocation = next(e for e in shown if e["event"] == "AllocationReceived")
+    seeded.ok(
+        f"correct fund city-2016 {allocation['version']} --reason 重复录入 {doc('2016-09-01')}",
+        actor="qu-01",
+    )
+
+    history = orjson.loads(seeded.ok("history --kind fund city-2016 --format json").stdout)
+    log = [orjson.loads(line) for line in seeded.ok("log").stdout.splitlines()]
+    logged = [e for e in log if e["event"] == "Corrected"]
+
+    assert {e["aggregate"] for e in history} == {"FundAccount"}
+    assert [e["aggregate"] for e in logged] == ["FundAccount"]
+    assert {e["aggregate"] for e in log} >= {"Household", "FundAccount", "Programme"}
+    assert "LedgerAggregate" not in {e["aggregate"] for e in log}
+
+
 def test_a_households_history_is_still_the_default(seeded: Fupin) -> None:
     table = seeded.ok("history JH-0001").stdout
 
