@@ -2,6 +2,13 @@
 and year; disbursements by category, street and village; investment per key-target person
 against the per-person rule; each year's city:local and district:street split and local total.
 
+The plan's money rules count fiscal money 财政资金 only: the city fund 市扶贫基金, the district
+and the streets (``FISCAL_SOURCES``). "全区三年投入财政资金不少于 1194 万元" is the per-person rule;
+social donations 社会扶贫资金 are shown beside it, never counted in it. A year's minimums
+("每年投入不少于 159.2 万元") and its 6:4 split count what reached that year's accounts by 31
+December of the year (the budget year 预算年度 is the calendar year; the plan gives no closing
+period); money that arrived later is shown in a column of its own, not counted.
+
 Voided (corrected) entries count nowhere.
 """
 
@@ -9,12 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.funds import FUND_SOURCES
 from ledger.programme import ProgrammeRules
 
 from projections.rules import read_rules
 from projections.storage import Database
 
-__all__ = ["COLUMNS", "SECTIONS", "funds"]
+__all__ = ["COLUMNS", "FISCAL_SOURCES", "SECTIONS", "funds"]
+
+#: The sources of fiscal money 财政资金 the plan's money rules count: every source but donations.
+FISCAL_SOURCES = tuple(source for source in FUND_SOURCES if source != "donation")
 
 SECTIONS = ("accounts", "by_source_year", "disbursements", "per_person", "splits")
 
@@ -29,12 +40,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("year", "source", "category", "street", "village", "purpose", "amount_fen", "count"),
     ),
     "per_person": (
-        *("key_target_people", "registered_people", "disbursed_fen", "per_person_fen"),
-        *("per_person_min_fen", "required_fen", "meets_rule"),
+        *("key_target_people", "registered_people", "disbursed_fen", "donation_disbursed_fen"),
+        *("per_person_fen", "per_person_min_fen", "required_fen", "meets_rule"),
     ),
     "splits": (
         *("year", "city_fen", "district_fen", "street_fen", "local_fen", "local_min_fen"),
         *("city_local_ok", "district_ok", "street_ok", "local_total_ok"),
+        *("city_late_fen", "district_late_fen", "street_late_fen"),
     ),
 }
 
@@ -55,6 +67,12 @@ _DISBURSEMENTS = (
     "FROM pj_disbursements WHERE voided = 0 "
     "GROUP BY year, source, category, street, village, purpose "
     "ORDER BY year, source, category, street, village, purpose"
+)
+#: Fiscal allocations by account year, source and day received (a few rows a year).
+_RECEIVED = (
+    "SELECT year, source, received_on, SUM(amount_fen) FROM pj_allocations "
+    "WHERE voided = 0 AND source <> 'donation' "
+    "GROUP BY year, source, received_on"
 )
 
 
@@ -93,7 +111,7 @@ def funds(db: Database) -> dict[str, Any]:
             )
         ],
         "per_person": [] if rules is None else [_per_person(db, rules, accounts)],
-        "splits": [] if rules is None else _splits(rules, accounts),
+        "splits": [] if rules is None else _splits(db, rules),
     }
 
 
@@ -115,18 +133,21 @@ def _by_source_year(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _per_person(
     db: Database, rules: ProgrammeRules, accounts: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Investment (every disbursement) per key-target person against the per-person minimum."""
+    """Fiscal investment per key-target person against the per-person minimum; donations
+    beside it, not counted."""
     row = db.one(
         "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN members ELSE 0 END), 0), "
         "COALESCE(SUM(members), 0) FROM pj_households WHERE registered_on IS NOT NULL"
     )
     key_people, registered_people = (int(row[0]), int(row[1])) if row else (0, 0)
-    disbursed = sum(a["disbursed_fen"] for a in accounts)
+    disbursed = sum(a["disbursed_fen"] for a in accounts if a["source"] in FISCAL_SOURCES)
+    donated = sum(a["disbursed_fen"] for a in accounts if a["source"] not in FISCAL_SOURCES)
     required = rules.per_person_min_fen * key_people
     return {
         "key_target_people": key_people,
         "registered_people": registered_people,
         "disbursed_fen": disbursed,
+        "donation_disbursed_fen": donated,
         "per_person_fen": disbursed // key_people if key_people else 0,
         "per_person_min_fen": rules.per_person_min_fen,
         "required_fen": required,
@@ -134,17 +155,19 @@ def _per_person(
     }
 
 
-def _splits(rules: ProgrammeRules, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each year's allocations: city against local (6:4), district against street (50:50)."""
+def _splits(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    """Each year's fiscal allocations received by its 31 December: city against local (6:4),
+    district against street (50:50), local against the yearly minimum; later money beside."""
+    in_time: dict[tuple[int, str], int] = {}
+    late: dict[tuple[int, str], int] = {}
+    for year, source, received_on, amount in db.rows(_RECEIVED):
+        # ISO dates: a day of the year or before it sorts at or before the year's last day.
+        into = in_time if str(received_on) <= f"{int(year):04d}-12-31" else late
+        into[int(year), str(source)] = into.get((int(year), str(source)), 0) + int(amount)
     rows = []
     local_parts = rules.district_share + rules.street_share
     for year in range(rules.first_year, rules.last_year + 1):
-        got = {
-            source: sum(
-                a["allocated_fen"] for a in accounts if a["year"] == year and a["source"] == source
-            )
-            for source in ("city", "district", "street")
-        }
+        got = {source: in_time.get((year, source), 0) for source in FISCAL_SOURCES}
         local = got["district"] + got["street"]
         minimum = rules.local_yearly_min_fen
         rows.append(
@@ -159,6 +182,7 @@ def _splits(rules: ProgrammeRules, accounts: list[dict[str, Any]]) -> list[dict[
                 "district_ok": got["district"] * local_parts >= minimum * rules.district_share,
                 "street_ok": got["street"] * local_parts >= minimum * rules.street_share,
                 "local_total_ok": local >= minimum,
+                **{f"{s}_late_fen": late.get((year, s), 0) for s in FISCAL_SOURCES},
             }
         )
     return rows
