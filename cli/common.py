@@ -291,10 +291,12 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
 
     A regular file (or a new one) is written whole or not at all: the bytes go to a temporary
     file in its folder, renamed over it once complete, so a refusal or a full disk half-way
-    leaves it as it was; an existing file keeps its permissions, and a new ``private`` one
-    (personal data in clear) is readable by its owner only. A link or a device (``/dev/stdout``,
-    ``>(gpg -e)``) is written through, never replaced. An ``OSError`` is refused naming
-    ``field``."""
+    leaves it as it was; an existing file keeps its permissions. A ``private`` one (personal
+    data in clear) is readable by its owner only: new, it is made 0600; existing, its group's
+    and others' permissions are taken away (its owner's are kept: a 0644 file becomes 0600, a
+    0400 one stays 0400). A link or a device (``/dev/stdout``, ``>(gpg -e)``) is written
+    through, never replaced: what it leads to keeps its permissions, as with a shell's ``>``.
+    An ``OSError`` is refused naming ``field``."""
     check_output(path, field)
     if _written_in_place(path):
         try:
@@ -312,6 +314,8 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     try:
         if mode is None:  # mkstemp makes it 0600: a new file is as any other, unless private
             mode = 0o600 if private else 0o666 & ~umask()
+        elif private:  # personal data in clear never lands in a file the group or others read
+            mode &= stat.S_IRWXU
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             yield handle

@@ -6,12 +6,19 @@ the plan's rules (江高发〔2016〕4号) and the officer's street.
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 from ledger.casework import Identification, PersonalChange
 from ledger.errors import InputError
 from ledger.household import Personal
+from ledger.values import check_text
 
 from cli.common import (
     DocumentOption,
@@ -35,14 +42,171 @@ Year = Annotated[int, typer.Argument(help="Assessment year 年度.")]
 Start = Annotated[str, typer.Option("--start", help="First day of the notice 公示 (YYYY-MM-DD).")]
 End = Annotated[str, typer.Option("--end", help="Last day of the notice, inclusive (YYYY-MM-DD).")]
 Members = Annotated[int, typer.Option("--members", help="Number of members 人口.")]
-HeadName = Annotated[str, typer.Option("--head-name", help="Head of household 户主.")]
-IdCard = Annotated[str, typer.Option("--id-card", help="Head's ID-card number 身份证号.")]
-Phone = Annotated[str, typer.Option("--phone", help="Phone 电话.")]
-Address = Annotated[str, typer.Option("--address", help="Address 住址.")]
+HeadName = Annotated[
+    str | None,
+    typer.Option(
+        "--head-name",
+        help="Head of household 户主 (required: here or as head_name in --personal-file).",
+        show_default=False,
+    ),
+]
+IdCard = Annotated[
+    str | None,
+    typer.Option(
+        "--id-card",
+        help="Head's ID-card number 身份证号 (required: here or as id_card in --personal-file).",
+        show_default=False,
+    ),
+]
+Phone = Annotated[str | None, typer.Option("--phone", help="Phone 电话.", show_default=False)]
+Address = Annotated[str | None, typer.Option("--address", help="Address 住址.", show_default=False)]
 MemberNames = Annotated[
     list[str] | None,
     typer.Option("--member-name", help="A member's name 成员姓名; repeat once per member."),
 ]
+PersonalFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--personal-file",
+        help="The personal fields as one JSON object (head_name, id_card, phone, address, "
+        "member_names: a list), from a file only its owner may read (chmod 600), or '-' for "
+        "standard input: kept off the command line, which every local user sees (ps) and the "
+        "shell's history keeps. A field is given here or as its option, not both.",
+        show_default=False,
+    ),
+]
+
+# -- personal data kept off the command line (--personal-file) ----------------------------
+
+#: The fields of a --personal-file, named as ``fupin import`` names them, each with the option
+#: that gives it on the command line.
+PERSONAL_OPTIONS = {
+    "head_name": "--head-name",
+    "id_card": "--id-card",
+    "phone": "--phone",
+    "address": "--address",
+    "member_names": "--member-name",
+}
+#: Far more than the fields can hold (a hundred names of 2,000 characters each is 800 KB).
+LARGEST_PERSONAL_FILE = 1 << 20
+#: Permission bits a personal file may not have, as for the master key file
+#: (ledger.privacy): anything for the group or for others.
+_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PersonalFields:
+    """The personal fields a ``--personal-file`` gives; None: not in the file."""
+
+    head_name: str | None = None
+    id_card: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    member_names: list[str] | None = None
+
+
+def read_personal_file(path: Path | None) -> PersonalFields:
+    """The fields of ``--personal-file`` (none without it): a JSON object of text fields and
+    ``member_names`` a list of names. Refusals name the field and never quote the content."""
+    if path is None:
+        return PersonalFields()
+    shown = "standard input" if str(path) == "-" else repr(str(path))
+    data = _personal_bytes(path, shown)
+    if len(data) > LARGEST_PERSONAL_FILE:
+        raise InputError(
+            "personal_file", f"{shown} is larger than 1 MiB, far more than the fields hold"
+        )
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark, as some editors write, is skipped
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "personal_file", f"{shown} is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
+    try:
+        value = json.loads(text, object_pairs_hook=_given_once)
+    except json.JSONDecodeError as exc:  # its message says where, never what
+        raise InputError(
+            "personal_file",
+            f"{shown} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+        ) from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, arrays nested deep
+        raise InputError("personal_file", f"{shown} is not JSON the ledger reads") from None
+    if not isinstance(value, dict):
+        raise InputError(
+            "personal_file",
+            f"{shown} is not a JSON object of the personal fields ({', '.join(PERSONAL_OPTIONS)})",
+        )
+    for key, given in value.items():
+        if key not in PERSONAL_OPTIONS:
+            raise InputError(
+                "personal_file",
+                f"{key!r} is no personal field; the fields are {', '.join(PERSONAL_OPTIONS)}",
+            )
+        if key == "member_names":
+            if not isinstance(given, list) or not all(isinstance(name, str) for name in given):
+                raise InputError(key, "in --personal-file must be a list of names (JSON strings)")
+            for name in given:
+                check_text(key, name)
+        elif isinstance(given, str):
+            check_text(key, given)
+        else:
+            raise InputError(key, "in --personal-file must be text (a JSON string)")
+    return PersonalFields(**value)
+
+
+def _personal_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of the file (or of standard input), at most one more than the largest read;
+    a regular file or a named pipe the group or others may use is refused before it is read."""
+    if str(path) == "-":
+        try:
+            return sys.stdin.buffer.read(LARGEST_PERSONAL_FILE + 1)
+        except (AttributeError, OSError, ValueError):  # closed (<&-), or unreadable
+            raise InputError("personal_file", "cannot read standard input") from None
+    try:
+        with path.open("rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            # A terminal (/dev/stdin typed into) is a device its group may write: not refused.
+            if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & _NOT_OWNER_ONLY:
+                raise InputError(
+                    "personal_file",
+                    f"{shown} is open to the group or others (mode {stat.S_IMODE(mode):04o}): "
+                    f"personal data goes in a file only its owner may read; run `chmod 600 {path}`",
+                )
+            return handle.read(LARGEST_PERSONAL_FILE + 1)
+    except OSError as exc:
+        raise InputError("personal_file", f"cannot read {shown}: {exc.strerror or exc}") from None
+
+
+def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members, a field given twice refused (JSON would keep the last)."""
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in fields:
+            field = key if key in PERSONAL_OPTIONS else "personal_file"
+            raise InputError(field, "is given more than once in --personal-file: give it once")
+        fields[key] = value
+    return fields
+
+
+def _either(key: str, from_file: T | None, from_option: T | None) -> T | None:
+    """A field from the file or from its option; given both ways, refused."""
+    if from_file is None:
+        return from_option
+    if from_option is not None:
+        raise InputError(
+            key, f"given both in --personal-file and as {PERSONAL_OPTIONS[key]}: give it once"
+        )
+    return from_file
+
+
+def _required(key: str, value: str | None) -> str:
+    if value is None:
+        raise InputError(
+            key, f"is required: give {PERSONAL_OPTIONS[key]} or {key} in --personal-file"
+        )
+    return value
 
 
 def _personal(
@@ -58,9 +222,9 @@ def identify(
     street: Annotated[str, typer.Option("--street", help="Street 街道.")],
     village: Annotated[str, typer.Option("--village", help="Village / community 村（社区）.")],
     members: Members,
-    head_name: HeadName,
-    id_card: IdCard,
     document: DocumentOption,
+    head_name: HeadName = None,
+    id_card: IdCard = None,
     area: Annotated[str, typer.Option("--area", help="rural 农村 | urban 城镇.")] = "rural",
     labour: Annotated[
         bool, typer.Option("--labour/--no-labour", help="With labour capacity 有劳动能力.")
@@ -74,13 +238,24 @@ def identify(
     dibao: Annotated[
         bool, typer.Option("--dibao/--no-dibao", help="On the 低保 roll (the plan's scope).")
     ] = True,
-    phone: Phone = "",
-    address: Address = "",
+    phone: Phone = None,
+    address: Address = None,
     member_name: MemberNames = None,
+    personal_file: PersonalFile = None,
     effective: EffectiveOption = None,
 ) -> None:
-    """Identify a household 识别 from the 低保 roll."""
-    personal = _personal(head_name, id_card, phone, address, member_name)
+    """Identify a household 识别 from the 低保 roll.
+
+    Personal data on the command line is seen by every local user (ps) and kept in the
+    shell's history: give it in --personal-file instead."""
+    given = read_personal_file(personal_file)
+    personal = _personal(
+        _required("head_name", _either("head_name", given.head_name, head_name)),
+        _required("id_card", _either("id_card", given.id_card, id_card)),
+        _either("phone", given.phone, phone) or "",
+        _either("address", given.address, address) or "",
+        _either("member_names", given.member_names, member_name),
+    )
     facts = Identification(
         number, street, village, area, members, labour, willing, disabled, dibao, personal
     )
@@ -122,6 +297,18 @@ def _kept_names(names: list[str] | None) -> tuple[str, ...] | None:
     return tuple(names)
 
 
+def _kept_member_names(
+    from_file: list[str] | None, options: list[str] | None
+) -> tuple[str, ...] | None:
+    """The member names ``household members`` records: the file's list as it is (``[]``
+    records none; a blank name among others is the ledger's to refuse), or ``--member-name``
+    as ``_kept_names`` reads it."""
+    if from_file is None:
+        return _kept_names(options)
+    _either("member_names", from_file, options)  # given both ways: refused
+    return tuple(from_file)
+
+
 def _given(value: str | None) -> str | None:
     """What an option of ``household members`` records: not given (None) keeps the value on
     record; given empty on purpose (``--phone ''``) records none."""
@@ -133,25 +320,28 @@ def _given(value: str | None) -> str | None:
 def change_members(
     number: Number,
     members: Members,
-    head_name: HeadName,
-    id_card: IdCard,
     document: DocumentOption,
     note: Annotated[str, typer.Option("--note", help="What changed 变更说明 (required).")],
+    head_name: HeadName = None,
+    id_card: IdCard = None,
     phone: KeptPhone = None,
     address: KeptAddress = None,
     member_name: KeptMemberNames = None,
+    personal_file: PersonalFile = None,
     effective: EffectiveOption = None,
 ) -> None:
     """The household's members changed 人口变更 (birth, death, marriage...).
 
     Phone, address and member names not given are kept as on record; give one empty
-    (--phone '') to record none."""
+    (--phone '') to record none. In --personal-file, a field left out is kept, "" or []
+    records none."""
+    given = read_personal_file(personal_file)
     personal = PersonalChange(
-        head_name,
-        id_card.strip().upper(),
-        _given(phone),
-        _given(address),
-        _kept_names(member_name),
+        _required("head_name", _either("head_name", given.head_name, head_name)),
+        _required("id_card", _either("id_card", given.id_card, id_card)).strip().upper(),
+        _given(_either("phone", given.phone, phone)),
+        _given(_either("address", given.address, address)),
+        _kept_member_names(given.member_names, member_name),
     )
     with ledger_session() as app:
         app.change_members(make_stamp(document, effective, note), number, members, personal)

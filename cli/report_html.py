@@ -2,7 +2,7 @@
 
 Thin adapter: parse the times, gather the figures (``projections.series.gather``, which also
 decides from ``--as`` whether personal data is masked), render (``projections.html_report``),
-write the file.
+write the file (readable by its owner only when the personal data is not masked).
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ def html(
     day, moment = times(as_of, known_at)
     check_output(out, "out")
     with ledger_session() as app:
-        page = render(gather(app, day, moment, settings.actor))
-    with output_file(out, "out") as handle:
+        inputs = gather(app, day, moment, settings.actor)
+        page = render(inputs)
+    # Dossiers in clear (an admin's, an inspector's, a district officer's report) are personal
+    # data: the file is readable by its owner only, as `export events -o` is.
+    with output_file(out, "out", private=not inputs.masked) as handle:
         handle.write(page.encode("utf-8"))
     console.print(f"wrote {out} ({len(page.encode()):,} bytes)", markup=False)

@@ -239,7 +239,10 @@ def valid_id_card(number: str, born_by: date | None = None) -> bool:
 def id_card_problem(number: str, born_by: date | None = None) -> str | None:
     """Why ``number`` is no resident ID-card number 身份证号 (GB 11643-1999), or None: 18
     characters, a province's region code, a birth date from 1900 to ``born_by`` (default:
-    today), the check character. Says nothing about whether the person exists."""
+    today), the check character. Says nothing about whether the person exists.
+
+    The answer quotes no digit of the birth date (characters 7-14), which masking hides
+    (``440704********1234``): a refusal is shown and logged where the number is not."""
     if not _ID_SHAPE.fullmatch(number):
         return "not 17 digits and a check digit or X"
     if number[:2] not in _PROVINCES:
@@ -247,10 +250,12 @@ def id_card_problem(number: str, born_by: date | None = None) -> str | None:
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return f"its birth date {number[6:14]} is no date"
+        return "its birth date (characters 7-14, YYYYMMDD) is no calendar date"
     latest = born_by or datetime.now(CHINA).date()
-    if not date(1900, 1, 1) <= born <= latest:
-        return f"born {born.isoformat()}: not between 1900-01-01 and {latest.isoformat()}"
+    if born < date(1900, 1, 1):
+        return "its birth date is before 1900-01-01"
+    if born > latest:
+        return f"its birth date is after {latest.isoformat()}"
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17]:
         return "the check character does not match"

@@ -67,3 +67,30 @@ def test_a_pipe_is_written_through_not_replaced(seeded: Fupin, tmp_path: Path) -
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert len(received) == 1
     assert received[0].startswith(b"{")
+
+
+def test_an_existing_file_given_personal_data_in_clear_is_made_owner_only(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Before, it kept its 0644: every local user could read the names and ID numbers.
+    target = tmp_path / "events.jsonl"
+    target.write_text("old\n")
+    target.chmod(0o644)
+
+    seeded.ok(f"export events -o {target}", actor="admin")
+
+    assert _mode(target) == 0o600
+    assert target.read_text().startswith('{"command":')
+
+
+def test_an_owner_only_file_given_personal_data_keeps_its_owner_bits(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    target = tmp_path / "events.jsonl"
+    target.write_text("old\n")
+    target.chmod(0o400)  # read-only for its owner: never widened
+
+    seeded.ok(f"export events -o {target}", actor="admin")
+
+    assert _mode(target) == 0o400
+    assert target.read_text().startswith('{"command":')

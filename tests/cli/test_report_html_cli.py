@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+import pytest
 from cli.main import app
 from typer.testing import CliRunner
 
-from tests.support import ledger_at, register
+from tests.support import id_card, ledger_at, register
 
 runner = CliRunner()
 
@@ -54,3 +57,52 @@ def test_report_html_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "out" in result.stderr
     assert "Traceback" not in result.output
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("reader", ["admin", "insp-1", "qu-01"])
+def test_a_report_with_personal_data_in_clear_is_readable_by_its_owner_only(
+    tmp_path: Path, reader: str
+) -> None:
+    # Before, it was 0644 under umask 022 while `export events -o` was 0600.
+    store, out = make_store(tmp_path), tmp_path / "report.html"
+
+    result = runner.invoke(
+        app, ["--store", store, "--as", reader, "report", "html", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert id_card(1) in out.read_text(encoding="utf-8")
+    assert _mode(out) == 0o600
+
+
+def test_a_report_with_personal_data_in_clear_makes_an_existing_file_owner_only(
+    tmp_path: Path,
+) -> None:
+    store, out = make_store(tmp_path), tmp_path / "report.html"
+    out.write_text("old")
+    out.chmod(0o644)
+
+    result = runner.invoke(
+        app, ["--store", store, "--as", "admin", "report", "html", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert _mode(out) == 0o600
+
+
+def test_a_masked_report_is_written_as_any_other_file(tmp_path: Path) -> None:
+    store, out = make_store(tmp_path), tmp_path / "report.html"
+    mask = os.umask(0o022)
+    os.umask(mask)
+
+    result = runner.invoke(
+        app, ["--store", store, "--as", "ana-1", "report", "html", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert id_card(1) not in out.read_text(encoding="utf-8")
+    assert _mode(out) == 0o666 & ~mask

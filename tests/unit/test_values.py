@@ -137,9 +137,10 @@ def test_id_card_of_wrong_shape_or_impossible_birth_date_is_invalid(number: str)
     [
         ("00000019900101000", "region 000000 is in no province"),
         ("99070419900101000", "region 990704 is in no province"),
-        ("44070418000101000", "born 1800-01-01: not between 1900-01-01 and 2016-08-01"),
-        ("44070430000101000", "born 3000-01-01"),
-        ("44070420160802000", "born 2016-08-02"),  # the day after it is shown
+        ("44070418000101000", "its birth date is before 1900-01-01"),
+        ("44070430000101000", "its birth date is after 2016-08-01"),
+        ("44070420160802000", "its birth date is after 2016-08-01"),  # the day after
+        ("44070419991345000", "is no calendar date"),
     ],
 )
 def test_id_card_of_no_province_or_a_birth_out_of_range_is_invalid(
@@ -153,6 +154,20 @@ def test_id_card_of_no_province_or_a_birth_out_of_range_is_invalid(
     assert found is not None
     assert problem in found
     assert id_card_problem(id_card(7), born_by=date(2016, 8, 1)) is None
+
+
+@pytest.mark.parametrize("first17", ["44070418000101000", "44070430000101000", "44070419991345000"])
+def test_a_refused_birth_date_is_not_quoted(first17: str) -> None:
+    # Masking hides the birth date (440704********1234): the refusal must not show it.
+    number = first17 + id_card_check_digit(first17)
+
+    found = id_card_problem(number, born_by=date(2016, 8, 1)) or ""
+
+    birth = number[6:14]
+    assert "birth date" in found
+    assert birth not in found
+    assert f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" not in found
+    assert birth[:4] not in found.replace("2016-08-01", "")
 
 
 # -- dates and timestamps ------------------------------------------------------------------
