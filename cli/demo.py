@@ -162,7 +162,7 @@ def render_summary(figures: dict[str, Any]) -> None:
     for rule in figures["per_person"]:
         rows.append(
             (
-                "investment per key-target person",
+                "fiscal money per key-target person",
                 f"{format_yuan(rule['per_person_fen'])} yuan (rule ≥ "
                 f"{format_yuan(rule['per_person_min_fen'])}: {_ok(rule['meets_rule'])})",
             )

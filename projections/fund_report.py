@@ -3,11 +3,13 @@ and year; disbursements by category, street and village; investment per key-targ
 against the per-person rule; each year's city:local and district:street split and local total.
 
 The plan's money rules count fiscal money 财政资金 only: the city fund 市扶贫基金, the district
-and the streets (``FISCAL_SOURCES``). "全区三年投入财政资金不少于 1194 万元" is the per-person rule;
-social donations 社会扶贫资金 are shown beside it, never counted in it. A year's minimums
-("每年投入不少于 159.2 万元") and its 6:4 split count what reached that year's accounts by 31
-December of the year (the budget year 预算年度 is the calendar year; the plan gives no closing
-period); money that arrived later is shown in a column of its own, not counted.
+and the streets (``FISCAL_SOURCES``). "全区三年投入财政资金不少于 1194 万元" is the per-person rule:
+it counts fiscal money paid within the programme's years (its ``Opened`` event, never constants);
+paid before or after them it is shown in columns of its own. Social donations 社会扶贫资金 are
+shown beside it, never counted in it. A year's minimums ("每年投入不少于 159.2 万元") and its 6:4
+split count what reached that year's accounts by 31 December of the year (the budget year 预算年度
+is the calendar year; the plan gives no closing period); money that arrived later is shown in a
+column of its own, not counted. A year with no fiscal allocation in time keeps no 6:4 split.
 
 Voided (corrected) entries count nowhere.
 """
@@ -40,8 +42,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("year", "source", "category", "street", "village", "purpose", "amount_fen", "count"),
     ),
     "per_person": (
-        *("key_target_people", "registered_people", "disbursed_fen", "donation_disbursed_fen"),
-        *("per_person_fen", "per_person_min_fen", "required_fen", "meets_rule"),
+        *("key_target_people", "registered_people", "disbursed_fen", "early_disbursed_fen"),
+        *("late_disbursed_fen", "donation_disbursed_fen", "per_person_fen"),
+        *("per_person_min_fen", "required_fen", "meets_rule"),
     ),
     "splits": (
         *("year", "city_fen", "district_fen", "street_fen", "local_fen", "local_min_fen"),
@@ -67,6 +70,13 @@ _DISBURSEMENTS = (
     "FROM pj_disbursements WHERE voided = 0 "
     "GROUP BY year, source, category, street, village, purpose "
     "ORDER BY year, source, category, street, village, purpose"
+)
+#: Fiscal disbursements paid before (-1), within (0) and after (1) the programme's years, the
+#: first and last of its days given (ISO dates sort as days do).
+_FISCAL_PAID = (
+    "SELECT CASE WHEN paid_on < ? THEN -1 WHEN paid_on > ? THEN 1 ELSE 0 END AS period, "
+    "SUM(amount_fen) FROM pj_disbursements WHERE voided = 0 AND source <> 'donation' "
+    "GROUP BY period"
 )
 #: Fiscal allocations by account year, source and day received (a few rows a year).
 _RECEIVED = (
@@ -133,20 +143,25 @@ def _by_source_year(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _per_person(
     db: Database, rules: ProgrammeRules, accounts: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Fiscal investment per key-target person against the per-person minimum; donations
-    beside it, not counted."""
+    """Fiscal investment per key-target person within the programme's years against the
+    per-person minimum; fiscal money paid outside the years and donations beside it, not
+    counted."""
     row = db.one(
         "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN members ELSE 0 END), 0), "
         "COALESCE(SUM(members), 0) FROM pj_households WHERE registered_on IS NOT NULL"
     )
     key_people, registered_people = (int(row[0]), int(row[1])) if row else (0, 0)
-    disbursed = sum(a["disbursed_fen"] for a in accounts if a["source"] in FISCAL_SOURCES)
+    first, last = f"{rules.first_year:04d}-01-01", f"{rules.last_year:04d}-12-31"
+    paid = {int(period): int(fen) for period, fen in db.rows(_FISCAL_PAID, (first, last))}
+    disbursed = paid.get(0, 0)
     donated = sum(a["disbursed_fen"] for a in accounts if a["source"] not in FISCAL_SOURCES)
     required = rules.per_person_min_fen * key_people
     return {
         "key_target_people": key_people,
         "registered_people": registered_people,
         "disbursed_fen": disbursed,
+        "early_disbursed_fen": paid.get(-1, 0),
+        "late_disbursed_fen": paid.get(1, 0),
         "donation_disbursed_fen": donated,
         "per_person_fen": disbursed // key_people if key_people else 0,
         "per_person_min_fen": rules.per_person_min_fen,
@@ -157,7 +172,8 @@ def _per_person(
 
 def _splits(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
     """Each year's fiscal allocations received by its 31 December: city against local (6:4),
-    district against street (50:50), local against the yearly minimum; later money beside."""
+    district against street (50:50), local against the yearly minimum; later money beside.
+    A year with no fiscal allocation in time keeps no 6:4 split: a ratio of nothing is not kept."""
     in_time: dict[tuple[int, str], int] = {}
     late: dict[tuple[int, str], int] = {}
     for year, source, received_on, amount in db.rows(_RECEIVED):
@@ -178,7 +194,8 @@ def _splits(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
                 "street_fen": got["street"],
                 "local_fen": local,
                 "local_min_fen": minimum,
-                "city_local_ok": local * rules.city_share >= got["city"] * rules.local_share,
+                "city_local_ok": local + got["city"] > 0
+                and local * rules.city_share >= got["city"] * rules.local_share,
                 "district_ok": got["district"] * local_parts >= minimum * rules.district_share,
                 "street_ok": got["street"] * local_parts >= minimum * rules.street_share,
                 "local_total_ok": local >= minimum,

@@ -268,6 +268,8 @@ def _rules_tables(money: dict[str, Any]) -> str:
         [
             td(row["key_target_people"]),
             _money_td("per-person-disbursed", row["disbursed_fen"]),
+            _money_td("per-person-outside", row["early_disbursed_fen"] + row["late_disbursed_fen"]),
+            _money_td("per-person-donations", row["donation_disbursed_fen"]),
             _money_td("per-person", row["per_person_fen"]),
             _money_td("per-person-min", row["per_person_min_fen"]),
             td(row["meets_rule"]),
@@ -290,7 +292,15 @@ def _rules_tables(money: dict[str, Any]) -> str:
         for row in money["splits"]
     ]
     return table(
-        ("key-target people", "disbursed", "per person 人均", "minimum 最低", "rule met"),
+        (
+            "key-target people",
+            "fiscal disbursed 财政",
+            "fiscal outside the programme's years, not counted",
+            "donations 社会捐赠, not counted",
+            "fiscal per person 人均",
+            "minimum 最低",
+            "rule met",
+        ),
         per_person,
     ) + table(
         (

@@ -26,6 +26,8 @@ def test_demo_summary_shows_the_plans_figures(runner: CliRunner, tmp_path: Path)
     assert "176 households, 597 people" in result.output
     assert "142 households, 502 people" in result.output
     assert "88 households (50 %)" in result.output
+    # The per-person rule counts fiscal money 财政资金 only, and the line says so.
+    assert "fiscal money per key-target person" in result.output
 
 
 def test_demo_summary_as_json_carries_the_same_figures(runner: CliRunner, tmp_path: Path) -> None:

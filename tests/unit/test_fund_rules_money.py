@@ -1,22 +1,31 @@
 """The funds report's money rules [六(四)] count what the plan counts.
 
 * 人均不少于 2 万元 / 1194 万元 is 财政资金: the city fund, the district and the streets. Social
-  donations 社会扶贫资金 are reported beside it and never make the rule kept.
+  donations 社会扶贫资金 are reported beside it and never make the rule kept. 全区三年 is the
+  programme's years (its ``Opened`` event): fiscal money paid before or after them is shown
+  apart, not counted.
 * 每年投入不少于 159.2 万元 (district and street each 79.6 万元): a year's minimums and its 6:4
   split count only what reached the year's accounts by 31 December of that year (the budget
-  year 预算年度 is the calendar year); money that arrived later is shown, not counted.
+  year 预算年度 is the calendar year); money that arrived later is shown, not counted. A year
+  with no fiscal allocation in time keeps no 6:4 split (a ratio of nothing is not kept).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
-from ledger.application import Ledger
+import pytest
+from ledger import clock
+from ledger.application import Ledger, open_ledger
 from ledger.funds import Disbursement
+from ledger.programme import ProgrammeRules
 from projections import api
+from projections.html_report import render
+from projections.series import gather
 
-from tests.support import register, stamp
+from tests.support import DOC, TickingClock, register, stamp
 
 QU, JN = "qu-01", "jn-01"
 YUAN = 100
@@ -40,9 +49,16 @@ def account(app: Ledger, code: str, source: str, year: int, received: date, amou
     return who
 
 
-def pay_household(app: Ledger, code: str, who: str, amount_fen: int) -> None:
+def pay_household(
+    app: Ledger, code: str, who: str, amount_fen: int, day: date = date(2016, 10, 10)
+) -> None:
     payment = Disbursement(amount_fen, "industry", "household", "JH-1", "m1")
-    app.disburse(stamp(who, date(2016, 10, 10)), code, payment)
+    app.disburse(stamp(who, day), code, payment)
+
+
+def pay_working_costs(app: Ledger, code: str, amount_fen: int, day: date) -> None:
+    """扶贫工作经费 paid by the district office: no household, no village."""
+    app.disburse(stamp(QU, day), code, Disbursement(amount_fen, "working", "working"))
 
 
 def per_person(app: Ledger) -> dict[str, Any]:
@@ -193,3 +209,123 @@ def test_a_voided_allocation_counts_neither_in_time_nor_late(store_ledger: Ledge
     row = split(api.funds(store_ledger), 2016)
 
     assert (row["district_fen"], row["district_late_fen"]) == (0, 0)
+
+
+# -- 全区三年投入: paid within the programme's years --------------------------------------------
+
+
+def test_fiscal_money_paid_after_the_programmes_last_year_is_shown_apart_not_counted(
+    store_ledger: Ledger, ticking: TickingClock
+) -> None:
+    # Recorded in March 2019, so that 2019-01-01 is a day that has come.
+    ticking.current = datetime(2019, 3, 1, tzinfo=UTC)
+    key_target_with_measure(store_ledger)
+    who = account(store_ledger, "city-2018", "city", 2018, date(2018, 3, 1), REQUIRED_FEN)
+    pay_household(store_ledger, "city-2018", who, 1, date(2018, 12, 31))
+    pay_household(store_ledger, "city-2018", who, REQUIRED_FEN - 1, date(2019, 1, 1))
+
+    report = api.funds(store_ledger)
+    row = report["per_person"][0]
+
+    # Every fen of the rule was paid, but all but one after 2018: not 三年投入.
+    assert row["meets_rule"] is False
+    assert (row["disbursed_fen"], row["late_disbursed_fen"], row["early_disbursed_fen"]) == (
+        1,
+        REQUIRED_FEN - 1,
+        0,
+    )
+    assert row["per_person_fen"] == 0
+    # The accounts still show every payment.
+    assert sum(a["disbursed_fen"] for a in report["accounts"]) == REQUIRED_FEN
+
+
+def test_fiscal_money_paid_before_the_programmes_first_year_is_shown_apart_not_counted(
+    store_ledger: Ledger,
+) -> None:
+    # The ledger lets a 2016 account be opened and paid from in December 2015.
+    early = date(2015, 12, 20)
+    account(store_ledger, "city-2016", "city", 2016, early, 10_000 * YUAN)
+    pay_working_costs(store_ledger, "city-2016", 4_000 * YUAN, early)
+    pay_working_costs(store_ledger, "city-2016", 1_000 * YUAN, date(2016, 1, 1))
+
+    row = per_person(store_ledger)
+
+    assert (row["disbursed_fen"], row["early_disbursed_fen"], row["late_disbursed_fen"]) == (
+        1_000 * YUAN,
+        4_000 * YUAN,
+        0,
+    )
+
+
+@pytest.fixture
+def two_year_programme(store: str, ticking: TickingClock) -> Iterator[Ledger]:
+    """A programme of 2016-2017 only: its years come from its Opened event."""
+    ticking.current = datetime(2019, 3, 1, tzinfo=UTC)
+    with clock.using_clock(ticking):
+        app = open_ledger(store, create=True)
+        try:
+            app.initialise("admin", "区扶贫办", DOC, date(2016, 7, 26))
+            day = stamp(day=date(2016, 7, 26))
+            rules = ProgrammeRules(last_year=2017, reduction_shares=(4, 6))
+            app.open_programme(day, "两年", rules)
+            app.register_officer(day, QU, "区专干", "officer", "", "区扶贫办")
+            yield app
+        finally:
+            app.close()
+
+
+def test_the_programmes_years_are_read_from_its_opened_event(two_year_programme: Ledger) -> None:
+    app = two_year_programme
+    account(app, "city-2017", "city", 2017, date(2017, 3, 1), 10_000 * YUAN)
+    pay_working_costs(app, "city-2017", 3_000 * YUAN, date(2017, 12, 31))
+    pay_working_costs(app, "city-2017", 2_000 * YUAN, date(2018, 1, 1))
+
+    report = api.funds(app)
+    row = report["per_person"][0]
+
+    assert (row["disbursed_fen"], row["late_disbursed_fen"]) == (3_000 * YUAN, 2_000 * YUAN)
+    assert [s["year"] for s in report["splits"]] == [2016, 2017]
+
+
+# -- 6:4 of nothing ------------------------------------------------------------------------------
+
+
+def test_a_year_without_fiscal_money_in_time_keeps_no_6_4_split(store_ledger: Ledger) -> None:
+    account(store_ledger, "city-2017", "city", 2017, date(2018, 1, 5), CITY)  # late only
+    account(store_ledger, "district-2018", "district", 2018, date(2018, 3, 1), LOCAL_HALF)
+
+    report = api.funds(store_ledger)
+
+    assert split(report, 2016)["city_local_ok"] is False  # nothing allocated at all
+    assert split(report, 2017)["city_local_ok"] is False  # only money that came late
+    # Local money and none of the city's: the local side bears at least its 4 of 10.
+    assert split(report, 2018)["city_local_ok"] is True
+    assert split(report, 2018)["local_total_ok"] is False  # 796,000 of 1,592,000 yuan
+
+
+# -- the HTML report's per-person table ------------------------------------------------------------
+
+
+def test_the_html_per_person_table_names_fiscal_money_and_shows_the_rest_apart(
+    ledger: Ledger, ticking: TickingClock
+) -> None:
+    ticking.current = datetime(2019, 3, 1, tzinfo=UTC)
+    key_target_with_measure(ledger)
+    who = account(ledger, "city-2018", "city", 2018, date(2018, 3, 1), 5_000 * YUAN)
+    pay_household(ledger, "city-2018", who, 3_000 * YUAN, date(2018, 6, 1))
+    pay_household(ledger, "city-2018", who, 2_000 * YUAN, date(2019, 1, 1))
+    who = account(ledger, "gift-2016", "donation", 2016, OPENED, 700 * YUAN)
+    pay_household(ledger, "gift-2016", who, 700 * YUAN)
+
+    page = render(gather(ledger))
+
+    head = page[page.index("<h3>The plan's money rules") :]
+    head = head[: head.index("</thead>")]
+    assert "<th>fiscal disbursed 财政</th>" in head
+    assert "<th>disbursed</th>" not in head
+    for name, fen in (
+        ("per-person-disbursed", 3_000 * YUAN),
+        ("per-person-outside", 2_000 * YUAN),
+        ("per-person-donations", 700 * YUAN),
+    ):
+        assert f'data-figure="{name}" data-value="{fen}"' in page, name
