@@ -343,8 +343,16 @@ def change_members(
         _given(_either("address", given.address, address)),
         _kept_member_names(given.member_names, member_name),
     )
+    stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
-        app.change_members(make_stamp(document, effective, note), number, members, personal)
+        in_force, since = app.change_members(stamp, number, members, personal)
+    if since != stamp.effective:  # dated before the record in force: history
+        console.print(
+            f"household {number}: recorded {members} members from {stamp.effective}; "
+            f"{in_force} members are in force since {since} (a change dated later)",
+            soft_wrap=True,
+        )
+        return
     kept = [
         name
         for name, value in (

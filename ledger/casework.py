@@ -134,11 +134,14 @@ class CaseworkCommands(LedgerCore):
 
     def change_members(
         self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange
-    ) -> None:
+    ) -> tuple[int, date]:
         """The household's members changed; the note says how. ``personal`` is the whole new
-        record, or a ``PersonalChange`` whose fields not given keep the current record's."""
+        record, or a ``PersonalChange`` whose fields not given keep the current record's.
+        Returns the members in force after it and since when: a change dated before the one in
+        force is history, and leaves the household's members as they were."""
         check_id_card(personal.id_card, stamp.effective)
         personal = named(personal)
+        in_force: list[tuple[int, date]] = []
 
         def change(household: Household, prov: Provenance) -> None:
             new = personal
@@ -159,8 +162,10 @@ class CaseworkCommands(LedgerCore):
                     )
                 new = new.applied_to(household.personal, members)
             household.change_members(members, new, prov)
+            in_force[:] = [(household.members, household.members_since)]
 
         self.on_household(stamp, "change_members", number, change)
+        return in_force[0]
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议."""

@@ -143,3 +143,23 @@ def test_a_change_entered_late_keeps_nothing_from_a_later_record(seeded: Fupin) 
     given = "--phone 13800000000 --address 旧址 --member-name 张三 --member-name 李四"
     seeded.ok(f"{MEMBERS} --members 2 {given} {doc('2016-09-01')}", actor="jn-01")
     assert personal(seeded)["phone"] == "13900000000"  # the record in force is still the later
+
+
+def test_a_change_dated_before_the_one_in_force_says_what_is_in_force(seeded: Fupin) -> None:
+    """An analyst audit: a change entered late, dated before the record in force, is history
+    (docs/events.md, MembersChanged), but the command said "now has 4 members" while the
+    household, and every report, kept 6."""
+    seeded.ok(IDENTIFY, actor="jn-01")
+    six = " ".join(f"--member-name 成员{n}" for n in range(6))
+    seeded.ok(f"{MEMBERS} --members 6 {six} {doc('2017-06-01')}", actor="jn-01")
+    four = " ".join(f"--member-name 成员{n}" for n in range(4))
+
+    result = seeded.ok(
+        f"{MEMBERS} --members 4 {four} --phone '' --address '' {doc('2016-12-01')}",
+        actor="jn-01",
+    )
+
+    assert "now has" not in result.stdout
+    assert "recorded 4 members from 2016-12-01" in result.stdout
+    assert "6 members are in force since 2017-06-01" in result.stdout
+    assert personal(seeded)["members"] == 6
