@@ -15,8 +15,10 @@ from typing import Any
 from ledger.programme import ProgrammeRules, YearParameters
 
 from projections.rules import (
+    closing_day,
+    cumulative_targets,
     exit_threshold,
-    planned_exits,
+    income_known_from,
     quarter_bounds,
     quarter_of,
     read_rules,
@@ -47,10 +49,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "exit_faults": ("household", "street", "recorded_by", "year", "fault", "detail"),
     "plan": (
-        *("street", "year", "key_targets", "target", "exits"),
-        *("year_over", "due_talk", "talk_held"),
+        *("street", "year", "key_targets", "target", "exits", "late_exits"),
+        *("cumulative_target", "cumulative_exits", "year_over", "due_talk", "talk_held"),
     ),
-    "talks_due": ("street", "year", "target", "exits", "talk_held"),
+    "talks_due": (
+        *("street", "year", "target", "exits", "late_exits"),
+        *("cumulative_target", "cumulative_exits", "talk_held"),
+    ),
     "overdue_findings": (
         *("inspection", "finding", "street", "subject_kind", "subject"),
         *("deadline", "recorded_by", "rectified_on"),
@@ -77,11 +82,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "registration_faults": _registration_faults(db, rules),
         "exit_faults": _exit_faults(db, rules),
         "plan": plan,
-        "talks_due": [
-            {k: row[k] for k in ("street", "year", "target", "exits", "talk_held")}
-            for row in plan
-            if row["due_talk"]
-        ],
+        "talks_due": [{k: row[k] for k in COLUMNS["talks_due"]} for row in plan if row["due_talk"]],
         "overdue_findings": _overdue_findings(db, today),
         "early_unpairings": _early_unpairings(db),
     }
@@ -326,34 +327,94 @@ def _exit_faults_in(
     households = {
         row[0]: row[1:]
         for row in db.rows(
-            "SELECT aggregate_id, number, street, area FROM pj_households "
-            "WHERE aggregate_id BETWEEN ? AND ?",
+            "SELECT aggregate_id, number, street, area, agreement_on, returned_on "
+            "FROM pj_households WHERE aggregate_id BETWEEN ? AND ?",
             span,
         )
     }
-    latest: dict[tuple[str, int], int] = {}
-    for aggregate_id, year, income in db.rows(
-        "SELECT aggregate_id, year, income_fen FROM pj_incomes WHERE voided = 0 "
+    # Each year's assessments in effective-date order: the last is the year's income now,
+    # the last dated by a proposal is the one the proposal rested on.
+    assessed: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+    for aggregate_id, year, day, income in db.rows(
+        "SELECT aggregate_id, year, assessed_on, income_fen FROM pj_incomes WHERE voided = 0 "
         "AND aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, assessed_on, version",
         span,
-    ):  # the year's latest by effective date (an older form entered late is not it)
-        latest[(aggregate_id, year)] = income
+    ):
+        assessed[(aggregate_id, year)].append((day, income))
+    assistance = _assistance_in(db, span)
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):
         if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
             continue
-        number, street, area = households[aggregate_id]
+        number, street, area, agreement_on, returned_on = households[aggregate_id]
         base = {"household": number, "street": street, "recorded_by": done[-1][3]}
         year = done[-1][4]
+        proposed_on = done[0][1]
         skipped = _skipped(done)
         if skipped:
             faults.append({**base, "year": year, "fault": "skipped-step", "detail": skipped})
         threshold = exit_threshold(rules, years, year, area) if year else None
-        income = latest.get((aggregate_id, year))
+        incomes = assessed.get((aggregate_id, year), [])
+        # the year's latest by effective date (an older form entered late is not it)
+        income = incomes[-1][1] if incomes else None
         if threshold is not None and (income is None or income < threshold):
             detail = f"latest {year} income {income} fen; threshold {threshold} fen"
             faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
+        early = _assessed_early(year, incomes, proposed_on)
+        if early:
+            faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
+        paired_on, planned_on = assistance.get(aggregate_id, (None, None))
+        if agreement_on and returned_on and returned_on > proposed_on:
+            # Returned since: an agreement signed again after the return dates it anew, and
+            # one signed before this exit may be behind it (the read model keeps the latest).
+            agreement_on = min(agreement_on, proposed_on)
+        missing = [
+            what
+            for what, day in (
+                ("no helper paired 结对帮扶", paired_on),
+                ("no agreement 扶贫协议", agreement_on),
+                ("no measure 一户一策", planned_on),
+            )
+            if day is None or day > proposed_on
+        ]
+        if missing:
+            detail = f"{', '.join(missing)} before the exit was proposed on {proposed_on}"
+            faults.append({**base, "year": year, "fault": "no-assistance", "detail": detail})
     return faults
+
+
+def _assistance_in(db: Database, span: tuple[str, str]) -> dict[str, tuple[str | None, ...]]:
+    """The first pairing 结对帮扶 and the first measure 一户一策 of each household within
+    ``span`` (aggregate ids), as (paired_on, planned_on)."""
+    found: dict[str, list[str | None]] = defaultdict(lambda: [None, None])
+    for column, table, day in (
+        (0, "pj_pairings", "paired_on"),
+        (1, "pj_measures", "planned_on"),
+    ):
+        for aggregate_id, first in db.rows(
+            f"SELECT aggregate_id, MIN({day}) FROM {table} WHERE aggregate_id BETWEEN ? AND ? "
+            "GROUP BY aggregate_id",
+            span,
+        ):
+            found[aggregate_id][column] = first
+    return {aggregate_id: tuple(days) for aggregate_id, days in found.items()}
+
+
+def _assessed_early(year: int | None, incomes: list[tuple[str, int]], proposed_on: str) -> str:
+    """Why the exit rests on an income of ``year`` assessed before the year's income could be
+    known (``income_known_from``); "" if it does not. It rests on the year's latest
+    assessment dated by the proposal (the ledger refuses a proposal dated before it): a later
+    assessment does not mend an exit already decided."""
+    if not year:
+        return ""
+    basis = [day for day, _ in incomes if day <= proposed_on]
+    known = income_known_from(year).isoformat()
+    if not basis or basis[-1] >= known:
+        return ""
+    return (
+        f"the {year} income it rests on was assessed {basis[-1]}, before {known}: "
+        "a year's income is known from its last quarter"
+    )
 
 
 def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:
@@ -377,38 +438,60 @@ def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:
 
 
 def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[str, Any]]:
-    key_targets: dict[str, int] = dict(
-        db.rows(
-            "SELECT street, COUNT(*) FROM pj_households WHERE key_target = 1 "
-            "AND registered_on IS NOT NULL GROUP BY street"
-        )
-    )
+    """Each street's 2:3:5 plan, a row a programme year, fixed once the year is over: K is the
+    key targets registered by the end of the year, and the year's exits are those approved by
+    its closing day (``closing_day``); the talk 约谈 is due when the exits approved by then
+    fall below the cumulative target (docs/reports.md)."""
+    registered: dict[str, dict[int, int]] = defaultdict(dict)  # street -> year -> key targets
+    for street, year, count in db.rows(
+        "SELECT street, substr(registered_on, 1, 4), COUNT(*) FROM pj_households "
+        "WHERE key_target = 1 AND registered_on IS NOT NULL "
+        "GROUP BY street, substr(registered_on, 1, 4)"
+    ):
+        registered[street][int(year)] = count
     # Each key target counts once, in the year of its first exit: one that returned to
-    # poverty and exited again does not count twice against the plan's K households.
-    exits = {
-        (street, year): count
-        for street, year, count in db.rows(
-            "SELECT h.street, e.year, COUNT(*) FROM pj_exit_steps e JOIN pj_households h "
-            "ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' AND h.key_target = 1 "
-            "AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f WHERE f.aggregate_id = e.aggregate_id "
-            "AND f.step = 'approved' AND f.version < e.version) GROUP BY h.street, e.year"
-        )
-    }
+    # poverty and exited again does not count twice against the plan's K households. By
+    # month of approval: a closing day is a month's last day.
+    approved: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for street, year, month, count in db.rows(
+        "SELECT h.street, e.year, substr(e.effective, 1, 7), COUNT(*) FROM pj_exit_steps e "
+        "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
+        "AND h.key_target = 1 AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f "
+        "WHERE f.aggregate_id = e.aggregate_id AND f.step = 'approved' "
+        "AND f.version < e.version) GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
+    ):
+        if year is not None:
+            approved[street].append((int(year), str(month), count))
     talks = {(street, year) for street, year in db.rows("SELECT street, year FROM pj_talks")}
+    years = range(rules.first_year, rules.first_year + len(rules.reduction_shares))
     rows = []
-    for street in sorted(key_targets):
-        for year, target in planned_exits(rules, key_targets[street]).items():
-            done = exits.get((street, year), 0)
+    for street in sorted(registered):
+        by_year = registered[street]
+        k = {year: sum(n for y, n in by_year.items() if y <= year) for year in years}
+        cumulative = cumulative_targets(rules, k)
+        for year in years:
+            closes = closing_day(year).isoformat()[:7]
+            exits = late = out = 0
+            for exit_year, month, count in approved[street]:
+                on_time = month <= closes
+                if exit_year == year:
+                    exits += count if on_time else 0
+                    late += 0 if on_time else count
+                if exit_year <= year and on_time:
+                    out += count
             over = today is not None and today >= date(year, 12, 31)
             rows.append(
                 {
                     "street": street,
                     "year": year,
-                    "key_targets": key_targets[street],
-                    "target": target,
-                    "exits": done,
+                    "key_targets": k[year],
+                    "target": cumulative[year] - cumulative.get(year - 1, 0),
+                    "exits": exits,
+                    "late_exits": late,
+                    "cumulative_target": cumulative[year],
+                    "cumulative_exits": out,
                     "year_over": over,
-                    "due_talk": over and done < target,
+                    "due_talk": over and out < cumulative[year],
                     "talk_held": (street, year) in talks,
                 }
             )
@@ -426,8 +509,8 @@ def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
         dict(zip(columns, row, strict=True))
         for row in db.rows(
             "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
-            "recorded_by, rectified_on FROM pj_findings WHERE closed_on IS NULL "
-            "AND deadline < ? AND (rectified_on IS NULL OR rectified_on > deadline) "
+            "recorded_by, rectified_on FROM pj_findings WHERE deadline < ? "
+            "AND (rectified_on IS NULL OR rectified_on > deadline) "
             "ORDER BY deadline, inspection, finding_id",
             (today.isoformat(),),
         )

@@ -6,13 +6,21 @@ from ``YearParametersSet`` (both kept in ``pj_programme`` / ``pj_years``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, date
 
 from ledger.programme import ProgrammeRules, YearParameters, exit_threshold_fen
 
 from projections.storage import Database
 
-__all__ = ["exit_threshold", "planned_exits", "quarter_of", "read_rules", "year_parameters"]
+__all__ = [
+    "closing_day",
+    "cumulative_targets",
+    "exit_threshold",
+    "income_known_from",
+    "quarter_of",
+    "read_rules",
+    "year_parameters",
+]
 
 
 def read_rules(db: Database) -> ProgrammeRules | None:
@@ -52,21 +60,37 @@ def exit_threshold(
     return None if params is None else exit_threshold_fen(rules, params, area)
 
 
-def planned_exits(rules: ProgrammeRules, key_targets: int) -> dict[int, int]:
-    """Exits planned per year for ``key_targets`` households under the 2:3:5 shares.
-
-    Cumulative targets are rounded half up, and each year's target is the difference of two
-    cumulative targets, so the years always add up to every key target exactly.
-    """
+def cumulative_targets(rules: ProgrammeRules, key_targets: dict[int, int]) -> dict[int, int]:
+    """The cumulative 2:3:5 target by the end of each programme year: ``round_half_up(K ×
+    (s1+…+si) / (s1+…+sn))``, K being ``key_targets[year]`` (the key targets registered by
+    the end of that year: a year's target never moves once the year is over). K never falls
+    from one year to the next, so neither do these."""
     total = sum(rules.reduction_shares)
-    planned: dict[int, int] = {}
-    done = running = 0
+    targets: dict[int, int] = {}
+    running = 0
     for offset, share in enumerate(rules.reduction_shares):
         running += share
-        cumulative = (2 * key_targets * running + total) // (2 * total) if total else 0
-        planned[rules.first_year + offset] = cumulative - done
-        done = cumulative
-    return planned
+        year = rules.first_year + offset
+        k = key_targets.get(year, 0)
+        targets[year] = (2 * k * running + total) // (2 * total) if total else 0
+    return targets
+
+
+def closing_day(year: int) -> date:
+    """The last day on which an exit of assessment year ``year`` counts for that year's
+    target: 31 January of the next year. A year's income may be assessed early in the next
+    (``ledger.household.Household.check_year``), and January leaves time for the proposal,
+    verification 核实, the 7-day notice 公示 and the approval [六(六)]; an exit of the year
+    approved later is late (the year's result, and its talk 约谈 [六(七)], are fixed by then)."""
+    return date(year + 1, 1, 31) if year < MAXYEAR else date.max
+
+
+def income_known_from(year: int) -> date:
+    """The first day an assessment of ``year``'s per-capita disposable income 年人均可支配收入
+    [三] can rest an exit: 1 October, the start of the year's last quarter. The threshold is
+    a year's income, reached in the assessment year [六(六)]: before its last quarter a
+    quarter or more of that income is still to come, and a figure then is a projection."""
+    return date(year, 10, 1)
 
 
 def quarter_of(day: date) -> tuple[int, int]:

@@ -26,6 +26,11 @@ def proposed_for_2016(app: Ledger) -> int:
     """Proposed on the 2016 assessment, which the verification then finds wrong; returns the
     version of that assessment."""
     register(app, "JH-1")
+    # Assisted 精准扶持 before any exit: a helper, the agreement 扶贫协议, a measure 一户一策
+    # (an exit without them is an exit fault, ``no-assistance``).
+    app.pair(on("2016-08-11"), "JH-1", "c-1")
+    app.sign_agreement(on("2016-08-11"), "JH-1")
+    app.plan_measure(on("2016-08-11"), "JH-1", "M1", "industry", "种养")
     app.assess_income(on("2016-11-30"), "JH-1", 2016, 900_000)
     assessed = app.household("JH-1").version
     app.propose_exit(on("2016-12-01"), "JH-1", 2016)
