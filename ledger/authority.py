@@ -7,7 +7,8 @@ Scopes:
 
 - ``district``: district-level only — an admin, or an officer/inspector with no street;
 - ``street``: an admin, a district-level holder of the role, or one whose street is the
-  household's, account's or inspection's street;
+  household's, account's or inspection's street (a rectification: the street its finding
+  concerns, ``OversightCommands.report_rectification``);
 - ``any``: any holder of the role.
 """
 

@@ -6,10 +6,14 @@ street, lets the aggregate check the plan's rules, and saves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import overload
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
@@ -204,24 +208,96 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p))
 
     def pair(self, stamp: Stamp, number: str, helper_id: str) -> None:
-        """Pair a helper 结对帮扶."""
+        """Pair a helper 结对帮扶; an enterprise or cooperative with one household only."""
         helper = self.load(Helper, helper_id, "helper")
         limit = self.programme().rules.max_cadres_per_household
         role = ROLE_OF_KIND[helper.kind]
-        self.on_household(stamp, "pair", number, lambda h, p: h.pair(helper_id, role, limit, p))
+
+        def act(household: Household, prov: Provenance) -> None:
+            if role == "enterprise":
+                self.check_enterprise_free(helper_id, household, "helper")
+            household.pair(helper_id, role, limit, prov)
+            if role == "enterprise":
+                self.enterprise_pairings(helper_id).add(household.id)
+
+        self.on_household(stamp, "pair", number, act)
 
     def unpair(
         self, stamp: Stamp, number: str, helper_id: str, reason: str, replacement: str = ""
     ) -> None:
         """End a pairing; before exit only with a replacement of the same kind."""
+        new = ""
         if replacement:
             old = ROLE_OF_KIND[self.load(Helper, helper_id, "helper").kind]
             new = ROLE_OF_KIND[self.load(Helper, replacement, "replacement").kind]
             if old != new:
                 raise RuleError("replacement", f"a {old} is replaced by a {old}, not a {new}")
-        self.on_household(
-            stamp, "unpair", number, lambda h, p: h.unpair(helper_id, replacement, reason, p)
-        )
+
+        def act(household: Household, prov: Provenance) -> None:
+            if new == "enterprise":
+                self.check_enterprise_free(replacement, household, "replacement")
+            household.unpair(helper_id, replacement, reason, prov)
+            if new == "enterprise":
+                self.enterprise_pairings(replacement).add(household.id)
+
+        self.on_household(stamp, "unpair", number, act)
+
+    #: Enterprise and cooperative id -> the households they were ever paired with, as far as
+    #: this application knows: those on record when it first asked (``enterprise_pairings``),
+    #: and those it paired since, saved or in the batch under way.
+    _enterprise_households: dict[str, set[UUID]] | None = None
+
+    def enterprise_pairings(self, helper_id: str) -> set[UUID]:
+        """The ids of the households ``helper_id`` (an enterprise or cooperative) was ever
+        paired with: read from the log once an application (by topic: the helpers' kinds and
+        the pairings, one scan of the events table, like the streets of ``OversightCommands``),
+        then kept up to date with the pairings it makes. A pairing another process saves later
+        is not among them (a command's application lives for that command; an import's, for
+        the import)."""
+        if self._enterprise_households is None:
+            self._enterprise_households = self._paired_employers()
+        return self._enterprise_households.setdefault(helper_id, set())
+
+    def _paired_employers(self) -> dict[str, set[UUID]]:
+        topics = [
+            get_topic(cls)
+            for cls in (
+                Helper.HelperRegistered,  # type: ignore[attr-defined]  # @event
+                Household.HelperPaired,  # type: ignore[attr-defined]
+                Household.HelperUnpaired,  # type: ignore[attr-defined]
+            )
+        ]
+        employers: dict[str, set[UUID]] = {}
+        for household_id, event in self.events_by_topic(topics, _PAIRINGS_PAGE):
+            fields = vars(event)
+            match type(event).__name__:
+                case "HelperRegistered":  # before any pairing of theirs
+                    if ROLE_OF_KIND.get(str(fields["kind"])) == "enterprise":
+                        employers[str(fields["helper_id"])] = set()
+                    continue
+                case "HelperUnpaired":  # pairs its replacement, if it names one
+                    paired = str(fields["replacement"])
+                case _:
+                    paired = str(fields["helper"])
+            if paired in employers:
+                employers[paired].add(household_id)
+        return employers
+
+    def check_enterprise_free(self, helper_id: str, household: Household, field: str) -> None:
+        """An enterprise or cooperative pairs one household 一对一: "176 家热心企业'一对一'联系
+        挂扶 176 户" [四(十一)], "一个热心企业（或农民合作社组织）挂扶一户" [四(二)]. Its pairing
+        elsewhere ends first (unpaired once that household has exited, or replaced there)."""
+        for other_id in sorted(self.enterprise_pairings(helper_id)):
+            if other_id == household.id:
+                continue
+            other = self.get_by_id(other_id)
+            if isinstance(other, Household) and helper_id in other.helpers:
+                raise RuleError(
+                    field,
+                    f"{helper_id} is paired with household {other.number}: an enterprise or "
+                    "cooperative pairs one household 一对一 [四(二)、四(十一)]; end that pairing "
+                    "first",
+                )
 
     def sign_agreement(self, stamp: Stamp, number: str) -> None:
         """The assistance agreement 扶贫协议."""
@@ -315,7 +391,7 @@ class CaseworkCommands(LedgerCore):
             )
         if step == "recognised":
             require_text(disaster, "disaster")
-            require_text(authority, "authority")
+            check_recognising_authority(require_text(authority, "authority"))
         self.on_household(
             stamp, command, number, lambda h, p: h.advance_return(step, disaster, authority, p)
         )
@@ -350,3 +426,57 @@ def check_id_card(number: str, effective: date) -> None:
     problem = id_card_problem(number, effective)
     if problem is not None:
         raise InputError("id_card", f"not a valid 18-character ID-card number 身份证号: {problem}")
+
+
+#: Pairing events read from the log a page at a time (a few per household).
+_PAIRINGS_PAGE = 1000
+
+#: Words of department names that hold a character of a place's level without naming that
+#: level: 农业农村局 (村), 乡村振兴局 (乡, 村), 住房和城乡建设局 (乡), 市场监督管理局 (市),
+#: 城市管理局 (市). They are read past before the levels are looked for.
+_DEPARTMENT_WORDS = re.compile("农村|乡村振兴|城乡|市场|城市")
+
+#: The levels a name can show, the longer words first (社区 is not a district 区).
+_LEVELS = re.compile(
+    "社区|居委|居民委员会|办事处|街道|国务院|国家|中华人民共和国|中国|中央|省|市|区|县|州|镇|乡|村"
+)
+
+#: The levels below the district: a community 社区 (its committee 居委), a village 村, a street
+#: 街道 (its office 办事处), a town 镇 or township 乡.
+_BELOW_DISTRICT = {
+    "社区": "community 社区",
+    "居委": "community 社区",
+    "居民委员会": "community 社区",
+    "村": "village 村",
+    "街道": "street 街道",
+    "办事处": "street 街道",
+    "镇": "town 镇",
+    "乡": "township 乡",
+}
+
+
+def check_recognising_authority(authority: str) -> None:
+    """A return to poverty through a major natural disaster is recognised by a department at
+    district level or higher 区级以上 (agriculture, weather, civil affairs, land...) [六(六)].
+
+    The level a name shows is its last place's: names run from the largest place to the
+    smallest, then the department (江海区农业农村局, 江门市气象局, 广东省民政厅; 镇江市气象局
+    is a city's). A name whose last place is a street, town, township, village or community
+    (江南街道办事处, 江海区雄光村委会) is refused, and so is one that shows no level (民政局):
+    the level is what the plan asks for."""
+    levels = _LEVELS.findall(_DEPARTMENT_WORDS.sub("·", authority))
+    if not levels:
+        raise RuleError(
+            "authority",
+            f"{authority!r} names no level: a return is recognised by a department at district "
+            "level or higher 区级以上, named with its district, city, province or 国家 "
+            "(江海区民政局, 江门市气象局, 广东省民政厅) [六(六)]",
+        )
+    below = _BELOW_DISTRICT.get(levels[-1])
+    if below is not None:
+        raise RuleError(
+            "authority",
+            f"{authority!r} is a {below} body, below the district: a return is "
+            "recognised by a department at district level or higher 区级以上 (农业、气象、"
+            "民政、国土…) [六(六)]",
+        )

@@ -8,7 +8,7 @@ from datetime import date
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance, check_new_key
+from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, NotFoundError, RuleError
 from ledger.funds import FundAccount
@@ -111,13 +111,58 @@ class OversightCommands(LedgerCore):
         return [a.name for a in batch.values() if isinstance(a, Street)] + self._streets
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
-        """What the inspected unit rectified."""
-        self.on_inspection(
-            stamp,
-            "report_rectification",
-            code,
-            lambda i, p: i.report_rectification(finding_id, summary, p),
-        )
+        """What the inspected unit rectified: reported by an officer of the street the finding
+        concerns (a street inspection's street; for a district inspection, its subject's), or
+        by the district."""
+
+        def attempt() -> list[LedgerAggregate]:
+            inspection = self.load(Inspection, code, "inspection")
+            street = inspection.street or self.street_of_finding(inspection, finding_id, stamp)
+            prov = self.authorise(stamp, "report_rectification", street)
+            inspection.report_rectification(finding_id, summary, prov)
+            return [inspection]
+
+        self.execute(attempt)
+
+    def street_of_finding(self, inspection: Inspection, finding_id: str, stamp: Stamp) -> str:
+        """The street a district inspection's finding concerns: a street subject itself; a
+        village's street (the actor's, if the village is one of theirs: two streets may each
+        have a village of one name); a household's, officer's or account's street. "" (the
+        district) for a helper, a district account, or a finding not on record."""
+        subject = self.finding_subject(inspection, finding_id)
+        if subject is None:
+            return ""
+        kind, name = subject
+        if kind == "street":
+            return name
+        if kind != "village":
+            found = self.get_by_id(natural_id("fund" if kind == "account" else kind, name))
+            return str(getattr(found, "street", "") or "")
+        actor = self.get_by_id(natural_id("officer", stamp.actor))
+        own = str(getattr(actor, "street", "") or "")
+        if not own:
+            return ""  # the district reaches every street: no need to know which
+        # The actor's street first; the others (read from the log) only for the refusal of
+        # another street's officer to name the village's street.
+        if self.has_village(own, name):
+            return own
+        return next((s for s in self.registered_streets() if self.has_village(s, name)), "")
+
+    def has_village(self, street: str, village: str) -> bool:
+        place = self.get_by_id(natural_id("street", street))
+        return isinstance(place, Street) and village in place.villages
+
+    def finding_subject(self, inspection: Inspection, finding_id: str) -> tuple[str, str] | None:
+        """The subject kind and name of finding ``finding_id``, from its ``FindingRecorded``
+        event: stored, or in the batch under way (the aggregate keeps only its deadline)."""
+        events = list(self.repository.event_store.get(inspection.id))
+        if self._batch is not None:
+            events += [e for e in self._batch_events if e.originator_id == inspection.id]
+        for event in events:
+            fields = vars(event)
+            if type(event).__name__ == "FindingRecorded" and fields["finding_id"] == finding_id:
+                return str(fields["subject_kind"]), str(fields["subject"])
+        return None
 
     def close_finding(self, stamp: Stamp, code: str, finding_id: str) -> None:
         """The inspector closes a rectified finding."""

@@ -16,9 +16,10 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, RuleError
-from ledger.values import MAX_FEN
+from ledger.values import MAX_FEN, format_yuan
 
 __all__ = [
+    "MIN_URBAN_DIBAO_FEN",
     "PROGRAMME_CODE",
     "Programme",
     "ProgrammeRules",
@@ -74,6 +75,13 @@ class ProgrammeRules:
         _within("volunteer_team_min_size", self.volunteer_team_min_size, 1, 1000)
 
 
+#: The least urban 低保 standard a year may record, per person per year: 1,200 yuan (100 a
+#: month). 低保 standards are published as monthly figures, several hundred yuan a month in
+#: 2016–2018; one typed where the yearly figure belongs would let urban households exit at a
+#: twelfth of the plan's threshold [三]. Every monthly figure of those years is below 1,200,
+#: and no yearly one is anywhere near it.
+MIN_URBAN_DIBAO_FEN = 120_000
+
 #: The largest share of a ratio (2:3:5, 6:4, 50:50; a district may write household counts).
 _MAX_SHARE = 100_000
 
@@ -111,6 +119,13 @@ class Programme(LedgerAggregate):
         self.check_year_in_programme(params.year)
         if params.urban_dibao_standard_fen <= 0 or params.rural_income_fen <= 0:
             raise InputError("parameters", "standards must be positive amounts")
+        if params.urban_dibao_standard_fen < MIN_URBAN_DIBAO_FEN:
+            raise RuleError(
+                "urban_dibao",
+                f"{format_yuan(params.urban_dibao_standard_fen)} yuan cannot be a year's urban "
+                "低保 standard: it is recorded per person per year (a monthly standard × 12), "
+                f"at least {format_yuan(MIN_URBAN_DIBAO_FEN)} yuan",
+            )
         if params.year in self.years and not prov.note.strip():
             raise RuleError("note", f"{params.year} is already set: a correction must say why")
         self._year_set(params, prov)

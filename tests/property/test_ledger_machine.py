@@ -159,7 +159,14 @@ class LedgerMachine(RuleBasedStateMachine):
         number = data.draw(st.sampled_from(sorted(self.model.stages)))
         role = ROLE_OF_KIND[HELPER_KINDS[helper]]
         paired = self.model.pairings.get(number)
-        if paired is None or self.model.stages[number] != Stage.REGISTERED or helper in paired:
+        # An enterprise pairs one household 一对一 (ledger.casework.check_enterprise_free).
+        elsewhere = any(helper in p for n, p in self.model.pairings.items() if n != number)
+        if (
+            paired is None
+            or self.model.stages[number] != Stage.REGISTERED
+            or helper in paired
+            or (role == "enterprise" and elsewhere)
+        ):
             self.refused(RuleError, lambda: self.app.pair(stamp(JN, PAIRED), number, helper))
             return
         self.app.pair(

@@ -1,0 +1,100 @@
+"""The plan's rules a domain audit found unenforced, through ``fupin`` (the rest are in
+tests/unit/test_seed_rules.py): one enterprise for one household 一对一; the urban 低保 standard
+per person per year; a return recognised at district level or higher; a district finding
+rectified by its street."""
+
+from __future__ import annotations
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+
+def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
+    before = fupin.event_count()
+
+    result = fupin(line, actor=actor)
+
+    assert_refused(result, field, rule)
+    assert fupin.event_count() == before
+
+
+def test_an_enterprise_paired_with_a_household_is_refused_for_another(seeded: Fupin) -> None:
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-08-11')}", "jn-01")
+    seeded.ok(f"household sign JH-0004 {doc('2016-08-05')}", "jn-01")
+    seeded.ok(f"household register JH-0004 --key-target {doc('2016-08-10')}", "jn-01")
+
+    refused(
+        seeded,
+        f"household pair JH-0004 e-1 {doc('2016-08-11')}",
+        "jn-01",
+        "helper",
+        "e-1 is paired with household JH-0001: an enterprise or cooperative pairs one household "
+        "一对一",
+    )
+    seeded.ok(f"household pair JH-0004 sw-1 {doc('2016-08-11')}", "jn-01")
+
+
+def test_a_monthly_urban_dibao_standard_is_refused(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"programme set-year 2017 --urban-dibao 650 --rural-income 19000 --note 更正 "
+        f"{doc('2017-01-10')}",
+        "admin",
+        "urban_dibao",
+        "650.00 yuan cannot be a year's urban 低保 standard: it is recorded per person per year "
+        "(a monthly standard × 12)",
+    )
+    seeded.ok(
+        f"programme set-year 2017 --urban-dibao 7800 --rural-income 19000 --note 更正 "
+        f"{doc('2017-01-10')}",
+        "admin",
+    )
+
+
+def test_a_return_recognised_by_a_village_committee_is_refused(seeded: Fupin) -> None:
+    for line, actor in (
+        (f"household assess JH-0001 2016 --income 9000 {doc('2016-11-30')}", "jn-01"),
+        (f"household propose-exit JH-0001 2016 {doc('2016-12-01')}", "jn-01"),
+        (f"household verify-exit JH-0001 {doc('2016-12-05')}", "jn-01"),
+        (
+            f"household exit-notice JH-0001 --start 2016-12-06 --end 2016-12-12 "
+            f"{doc('2016-12-06')}",
+            "jn-01",
+        ),
+        (f"household approve-exit JH-0001 {doc('2016-12-20')}", "qu-01"),
+    ):
+        seeded.ok(line, actor)
+    line = "household return JH-0001 recognised --disaster 台风天鸽 --authority {} " + doc(
+        "2017-08-25"
+    )
+
+    refused(
+        seeded,
+        line.format("雄光村委会"),
+        "jn-01",
+        "authority",
+        "'雄光村委会' is a village 村 body, below the district: a return is recognised by a "
+        "department at district level or higher 区级以上",
+    )
+    refused(seeded, line.format("民政局"), "jn-01", "authority", "'民政局' names no level")
+    seeded.ok(line.format("江海区农业农村局"), "jn-01")
+
+
+def test_the_villages_street_reports_the_rectification_of_a_district_finding(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(f"inspection open DC-2016 --level district --year 2016 {doc('2016-12-10')}", "insp-1")
+    seeded.ok(
+        "inspection find DC-2016 f-1 --subject-kind village --subject 雄光 --description 台账不全 "
+        f"--deadline 2017-01-31 {doc('2016-12-12')}",
+        "insp-1",
+    )
+
+    refused(
+        seeded,
+        f"inspection rectify DC-2016 f-1 --summary 已补齐台账 {doc('2017-01-20')}",
+        "ll-01",
+        "as",
+        "ll-01 works for street '礼乐', not '江南'",
+    )
+    seeded.ok(f"inspection rectify DC-2016 f-1 --summary 已补齐台账 {doc('2017-01-20')}", "jn-01")
+    seeded.ok(f"inspection close DC-2016 f-1 {doc('2017-01-25')}", "insp-1")
