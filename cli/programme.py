@@ -72,7 +72,11 @@ def open_programme(
 def set_year(
     year: Annotated[int, typer.Argument(help="The year 年度.")],
     urban_dibao: Annotated[
-        str, typer.Option(help="Urban 低保 standard per person per year, yuan 城镇低保标准.")
+        str,
+        typer.Option(
+            help="Urban 低保 standard per person per year, yuan 城镇低保标准 "
+            "(a monthly standard × 12)."
+        ),
     ],
     rural_income: Annotated[
         str,
