@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from projections.accountability import COLUMNS
 from projections.html_parts import figure, household_td, table, td, yuan
 
 __all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_section"]
@@ -29,12 +30,11 @@ OPEN_ROWS = 20
 
 def accountability_section(duty: dict[str, Any]) -> str:
     plan = table(
-        ("street", "year", "key targets", "target", "exits", "year over", "talk due", "talk held"),
         (
-            [td(r[c]) for c in ("street", "year", "key_targets", "target", "exits")]
-            + [td(r[c]) for c in ("year_over", "due_talk", "talk_held")]
-            for r in duty["plan"]
+            *("street", "year", "key targets", "target", "exits", "late exits, not counted"),
+            *("cumulative target", "cumulative exits", "year over", "talk due", "talk held"),
         ),
+        ([td(r[c]) for c in COLUMNS["plan"]] for r in duty["plan"]),
     )
     parts = [f"<h3>The 2:3:5 plan by street 分街道减贫计划</h3>{plan}"]
     parts.extend(

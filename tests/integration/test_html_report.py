@@ -140,3 +140,18 @@ def test_the_last_caseload_point_equals_the_caseload_report(ledger: Ledger) -> N
     assert {(r["street"], r["status"]) for r in last} == {
         (g["street"], g["status"]) for g in report["groups"]
     }
+
+
+def test_the_plan_table_has_every_column_of_the_plan(ledger: Ledger) -> None:
+    """The plan gained late exits and cumulative figures (the talk rule compares those); the
+    page's table showed only the first columns."""
+    register(ledger, "JH-1")
+
+    page = render(gather(ledger))
+
+    plan = page.split("分街道减贫计划", 1)[1].split("</table>", 1)[0]
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", plan)
+    assert heads[:11] == [
+        *("street", "year", "key targets", "target", "exits", "late exits, not counted"),
+        *("cumulative target", "cumulative exits", "year over", "talk due", "talk held"),
+    ]
