@@ -138,11 +138,12 @@ def read_personal_file(path: Path | None) -> PersonalFields:
             "personal_file",
             f"{shown} is not a JSON object of the personal fields ({', '.join(PERSONAL_OPTIONS)})",
         )
-    for key, given in value.items():
-        if key not in PERSONAL_OPTIONS:
+    for number, (key, given) in enumerate(value.items(), start=1):
+        if key not in PERSONAL_OPTIONS:  # its name is content too (an ID number, a name)
             raise InputError(
                 "personal_file",
-                f"{key!r} is no personal field; the fields are {', '.join(PERSONAL_OPTIONS)}",
+                f"{shown}'s field no. {number} is no personal field; the fields are "
+                f"{', '.join(PERSONAL_OPTIONS)}",
             )
         if key == "member_names":
             if not isinstance(given, list) or not all(isinstance(name, str) for name in given):
@@ -161,22 +162,36 @@ def _personal_bytes(path: Path, shown: str) -> bytes:
     a regular file or a named pipe the group or others may use is refused before it is read."""
     if str(path) == "-":
         try:
-            return sys.stdin.buffer.read(LARGEST_PERSONAL_FILE + 1)
+            stream = sys.stdin.buffer
+            _check_owner_only(stream, shown, None)
+            return stream.read(LARGEST_PERSONAL_FILE + 1)
         except (AttributeError, OSError, ValueError):  # closed (<&-), or unreadable
             raise InputError("personal_file", "cannot read standard input") from None
     try:
         with path.open("rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            # A terminal (/dev/stdin typed into) is a device its group may write: not refused.
-            if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & _NOT_OWNER_ONLY:
-                raise InputError(
-                    "personal_file",
-                    f"{shown} is open to the group or others (mode {stat.S_IMODE(mode):04o}): "
-                    f"personal data goes in a file only its owner may read; run `chmod 600 {path}`",
-                )
+            _check_owner_only(handle, shown, path)
             return handle.read(LARGEST_PERSONAL_FILE + 1)
     except OSError as exc:
         raise InputError("personal_file", f"cannot read {shown}: {exc.strerror or exc}") from None
+
+
+def _check_owner_only(stream: Any, shown: str, path: Path | None) -> None:
+    """Refuse a regular file or a named pipe the group or others may use, whether named or
+    redirected to standard input (``- < p.json``); a terminal is a device its group may write
+    to and is not refused, nor a stream with no descriptor of its own (a test's)."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return
+    if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & _NOT_OWNER_ONLY:
+        device = path is None or str(path).startswith(("/dev/", "/proc/"))
+        fix = "that file" if device else str(path)  # chmod on /dev/stdin acts on the terminal
+        raise InputError(
+            "personal_file",
+            f"{'the file given on standard input' if device else shown} is open to the group "
+            f"or others (mode {stat.S_IMODE(mode):04o}): personal data goes in a file only its "
+            f"owner may read; run `chmod 600 {fix}`",
+        )
 
 
 def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

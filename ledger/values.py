@@ -228,7 +228,9 @@ def clean_name(value: str, field: str, max_length: int = 200) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+#: ASCII digits only: ``\d`` also takes full-width and other scripts' digits, which ``int``
+#: reads, so ``440704１９８…`` passed and the same person could head two households unnoticed.
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def valid_id_card(number: str, born_by: date | None = None) -> bool:
@@ -244,6 +246,8 @@ def id_card_problem(number: str, born_by: date | None = None) -> str | None:
     The answer quotes no digit of the birth date (characters 7-14), which masking hides
     (``440704********1234``): a refusal is shown and logged where the number is not."""
     if not _ID_SHAPE.fullmatch(number):
+        if any(c.isdigit() and not c.isascii() for c in number):
+            return "it holds full-width or other non-ASCII digits: type 0-9 (half-width 半角)"
         return "not 17 digits and a check digit or X"
     if number[:2] not in _PROVINCES:
         return f"region {number[:6]} is in no province (GB/T 2260)"

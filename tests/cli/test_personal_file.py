@@ -6,6 +6,9 @@ personal fields is refused naming the field, and nothing is written."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -146,7 +149,7 @@ def test_a_required_field_given_neither_way_is_refused(
         (b"[1, 2]", "personal_file", "is not a JSON object"),
         (b'{"head_name": "\xe7\x8e\x8b', "personal_file", "is not JSON"),
         (b"\xff\xfe{}", "personal_file", "is not UTF-8"),
-        (b'{"nmae": "x"}', "personal_file", "'nmae' is no personal field"),
+        (b'{"head_name": "x", "nmae": "x"}', "personal_file", "field no. 2 is no personal"),
         (b'{"head_name": "a", "head_name": "b"}', "head_name", "more than once"),
         (b'{"head_name": 12}', "head_name", "must be text"),
         (b'{"phone": null}', "phone", "must be text"),
@@ -241,3 +244,45 @@ def test_members_refuses_a_blank_name_in_the_file(seeded: Fupin, tmp_path: Path)
 
     assert_refused(result, "member_names", "the name of member 2 of 2 is blank")
     assert seeded.event_count() == before
+
+
+ARGS = (str(Path(sys.executable).with_name("fupin")), "--store")
+
+
+@pytest.mark.parametrize("given", ["-", "/dev/stdin"])
+def test_a_file_others_may_read_is_refused_on_standard_input_too(
+    tmp_path: Path, given: str
+) -> None:
+    """A review: `--personal-file - < p.json` read a 0644 file the named route refuses, and
+    `/dev/stdin < p.json` told the officer to `chmod 600 /dev/stdin` (the terminal). Run as a
+    process: only a real standard input has a mode to check."""
+    path = personal_file(tmp_path, FIELDS, 0o644)
+    command = f"{IDENTIFY} --personal-file"
+    with path.open("rb") as stdin:
+        result = subprocess.run(
+            [*ARGS, str(tmp_path / "none.db"), "--as", "jn-01", *f"{command} {given}".split()],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "FUPIN_NO_HELP_CACHE": "1"},
+            check=False,
+        )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("refused personal_file: the file given on standard input")
+    assert "mode 0644" in result.stderr
+    assert "chmod 600 that file" in result.stderr
+    assert "/dev/stdin`" not in result.stderr
+
+
+def test_a_field_that_is_none_is_refused_without_quoting_its_name(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """A review: the name of an unknown field is content too (an ID number typed as a key)."""
+    path = personal_file(tmp_path, {**FIELDS, "440704198001010609": "", "王秘密": ""})
+
+    result = seeded(f"{IDENTIFY} --personal-file {path}", actor="jn-01")
+
+    assert_refused(result, "personal_file", "field no. 6 is no personal field")
+    assert "440704198001010609" not in result.stderr + result.stdout
+    assert "王秘密" not in result.stderr + result.stdout

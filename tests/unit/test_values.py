@@ -124,6 +124,26 @@ def test_id_card_with_a_wrong_check_digit_is_invalid() -> None:
     assert not valid_id_card(wrong)
 
 
+@pytest.mark.parametrize("where", [slice(6, 14), slice(0, 18), slice(17, 18)])
+def test_an_id_card_in_full_width_or_other_digits_is_refused(where: slice) -> None:
+    """A review: ``\\d`` took full-width digits (an input method's full-width mode), which
+    int() reads: 440704１９８００１０１０６４1 was recorded, and household duplicates missed
+    the person who heads another household under 440704198001010641."""
+    good = id_card(7)
+    full = good[: where.start] + good[where].translate(_FULL_WIDTH) + good[where.stop :]
+    arabic_indic = good[:6] + "١٩٨" + good[9:]
+
+    assert full != good
+    for number in (full, arabic_indic):
+        assert id_card_problem(number) == (
+            "it holds full-width or other non-ASCII digits: type 0-9 (half-width 半角)"
+        )
+    assert valid_id_card(good)
+
+
+_FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
 @pytest.mark.parametrize(
     "number",
     ["", "11010519491231002", "11010519491231002x", "1101051949123100200", "11010519491331002X"],
