@@ -170,10 +170,26 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 #:   (``UPDATE household_keys SET wrapped_key = 'AAAA'`` made a household unreadable while
 #:   ``fupin verify``, which never unwraps a key, still passed). What it cannot refuse — a
 #:   wrapped key replaced together with a made-up master id — ``fupin keys check`` finds.
+#: - A row is never deleted, nor the table emptied (``DELETE``, ``TRUNCATE``): erasure keeps
+#:   the row, its key destroyed. A row deleted (by the table's owner, or a role granted
+#:   DELETE) shredded the household and left no trace in the table at all.
+#:
+#: Installed again (``protect_events``, or this function by the owner) it replaces the
+#: function and both triggers: a store guarded before DELETE and TRUNCATE were refused gets
+#: them then (``fupin verify`` reports a household whose key row is gone, on any store).
 KEY_TABLE_GUARD = """
 CREATE OR REPLACE FUNCTION {schema}.fupin_household_keys_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'household_keys: the key row of % is never deleted (fupin erase '
+            'destroys a key and keeps its row)', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        RAISE EXCEPTION 'household_keys: the key table is never emptied (TRUNCATE refused)'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF TG_OP = 'UPDATE' AND NEW.household_id IS DISTINCT FROM OLD.household_id THEN
         RAISE EXCEPTION 'household_keys: a key stays with its household'
             USING ERRCODE = 'insufficient_privilege';
@@ -211,8 +227,11 @@ BEGIN
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS fupin_keys_erased_only ON {keys};
-CREATE TRIGGER fupin_keys_erased_only BEFORE INSERT OR UPDATE ON {keys}
+CREATE TRIGGER fupin_keys_erased_only BEFORE INSERT OR UPDATE OR DELETE ON {keys}
     FOR EACH ROW EXECUTE FUNCTION {schema}.fupin_household_keys_guard();
+DROP TRIGGER IF EXISTS fupin_keys_no_truncate ON {keys};
+CREATE TRIGGER fupin_keys_no_truncate BEFORE TRUNCATE ON {keys}
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.fupin_household_keys_guard();
 """
 
 

@@ -81,6 +81,7 @@ __all__ = [
     "mask_personal",
     "mask_phone",
     "master_key_id",
+    "missing_key_rows",
 ]
 
 KEY_TABLE = "household_keys"
@@ -257,6 +258,27 @@ _DESTROYED_ROWS = (
     f"SELECT household_id, wrapped_key IS NOT NULL AS live, destroyed_at IS NULL AS unmarked "
     f"FROM {KEY_TABLE} WHERE wrapped_key IS NULL OR destroyed_at IS NOT NULL"
 )
+#: The event that records a household's personal data first (every household's first event;
+#: ``MembersChanged`` comes after it), and its erasure (``ledger.transparency.ERASURE_TOPIC``).
+_IDENTIFIED = "ledger.household:Household.Identified"
+_ERASURE = "ledger.household:Household.PersonalDataErased"
+#: SQLite: the key rows' ids as the events table spells an id (32 lowercase hex digits; an
+#: event's id is read in that spelling too), of the rows named as the ledger names a key
+#: (``str(UUID)``: a dash at each of its four places, lowercase, since an event's id is):
+#: a row named otherwise is found by no lookup of the ledger's, so it keys no household.
+#: ``NOT IN`` over this list makes the database build it once, as a temporary index, and
+#: look each household up in it: some 4 µs a household (looking it up in the key table's own
+#: index instead, its id spelled with dashes anew for each event, took 5.5 µs). The ``GLOB``
+#: also leaves out a NULL id (SQLite lets this primary key be NULL), which would make every
+#: ``NOT IN`` unknown, and so hide every household.
+_SQLITE_KEYED = (
+    f"SELECT replace(household_id, '-', '') FROM {KEY_TABLE} "
+    "WHERE household_id GLOB '????????-????-????-????-????????????'"
+)
+_SQLITE_NO_ROW = f"lower(replace(originator_id, '-', '')) NOT IN ({_SQLITE_KEYED})"
+#: The default names of the ledger's events tables (``events_table_name``): eventsourcing's
+#: on SQLite; on PostgreSQL named after the application (``ledger.application.Ledger``).
+_EVENTS_TABLES = {True: "stored_events", False: "ledger_events"}
 #: Tries of a key's destruction on PostgreSQL, where each statement waits a tenth of
 #: ``LEDGER_LOCK_TIMEOUT`` for a lock (ledger.application): together about the lock timeout,
 #: as eventsourcing's own statements. SQLite's one try already waits the whole timeout.
@@ -716,49 +738,76 @@ def _unwrapped(row: _Row, master: bytes) -> tuple[bytes | None, str]:
     return key, ""
 
 
-def check_live_keys(datastore: Any, master: bytes, problem: Callable[[str, str], None]) -> int:
+def check_live_keys(
+    datastore: Any,
+    master: bytes,
+    problem: Callable[[str, str], None],
+    events_table: str | None = None,
+) -> int:
     """Unwrap every live household key under ``master`` (``fupin keys check``): call
     ``problem(household id, what is wrong)`` for each one that does not unwrap — wrapped
     under another master id, or failing authentication (its wrapped key, key version or
-    household altered, or a row copied from another household) — and return how many live
-    keys there are. Streamed in one read of the table (memory stays flat); nothing is kept.
-    ``verify`` cannot see such a key: it needs no master key and never unwraps one.
+    household altered, or a row copied from another household) — and for each household
+    whose personal data is recorded but which has no key row at all (``missing_key_rows``:
+    deleted outside the ledger); return how many live keys there are, those households
+    counted among them (each had one). Streamed in one read of the table, then one scan of
+    the events by topic (memory stays flat); nothing is kept. ``verify`` cannot see a key
+    that does not unwrap: it needs no master key and never unwraps one.
 
     Refused (``InputError``) when no live key at all is under ``master`` while some are under
-    another: the wrong master key was given, and one line says so rather than one a key."""
-    given = master_key_id(master)
+    another: the wrong master key was given, and one line says so rather than one a key.
+    ``events_table``: the recorder's ``events_table_name`` (by default the ledger's)."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    count = 0
     with datastore.transaction(commit=False) as cursor:
-        if not _key_table_exists(datastore, cursor):
-            return 0
-        cursor.execute(_LIVE_UNDER if sqlite else _LIVE_UNDER.replace("?", "%s"), (given,))
-        if not cursor.fetchall():
-            cursor.execute(_LIVE_MASTER)
-            other = cursor.fetchall()
-            if other:
-                raise InputError(
-                    "master_key",
-                    f"no household key is wrapped under master key {given}; they are under "
-                    f"{other[0]['master_id']}: give the current master key",
-                )
-        live = f"{_SELECT} WHERE wrapped_key IS NOT NULL"
-        rows: Iterable[Any] = cursor.sqlite_cursor.execute(live) if sqlite else cursor.stream(live)
-        count = 0
-        for record in rows:
-            count += 1
-            row = _row(record)
-            if row.master_id != given:
-                problem(
-                    row.household_id,
-                    f"is wrapped under master key {row.master_id}, not {given} like the "
-                    "table's other keys: it does not unwrap (its master id or wrapped key was "
-                    "altered)",
-                )
-                continue
-            key, what = _unwrapped(row, master)
-            if key is None:
-                problem(row.household_id, what)
-        return count
+        if _key_table_exists(datastore, cursor):
+            count = _check_live_rows(cursor, sqlite, master, problem)
+    for household, _ in missing_key_rows(datastore, events_table or _EVENTS_TABLES[sqlite]):
+        count += 1
+        problem(household, _NO_KEY_ROW)
+    return count
+
+
+#: What ``check_live_keys`` says of a household with no key row.
+_NO_KEY_ROW = (
+    "no key row: its personal data is recorded (Household.Identified), but the key table has "
+    "no row for it: the row was deleted outside the ledger (`fupin erase` destroys a key and "
+    "keeps its row), and its personal data cannot be read (`fupin verify` reports it too)"
+)
+
+
+def _check_live_rows(
+    cursor: Any, sqlite: bool, master: bytes, problem: Callable[[str, str], None]
+) -> int:
+    given = master_key_id(master)
+    cursor.execute(_LIVE_UNDER if sqlite else _LIVE_UNDER.replace("?", "%s"), (given,))
+    if not cursor.fetchall():
+        cursor.execute(_LIVE_MASTER)
+        other = cursor.fetchall()
+        if other:
+            raise InputError(
+                "master_key",
+                f"no household key is wrapped under master key {given}; they are under "
+                f"{other[0]['master_id']}: give the current master key",
+            )
+    live = f"{_SELECT} WHERE wrapped_key IS NOT NULL"
+    rows: Iterable[Any] = cursor.sqlite_cursor.execute(live) if sqlite else cursor.stream(live)
+    count = 0
+    for record in rows:
+        count += 1
+        row = _row(record)
+        if row.master_id != given:
+            problem(
+                row.household_id,
+                f"is wrapped under master key {row.master_id}, not {given} like the "
+                "table's other keys: it does not unwrap (its master id or wrapped key was "
+                "altered)",
+            )
+            continue
+        key, what = _unwrapped(row, master)
+        if key is None:
+            problem(row.household_id, what)
+    return count
 
 
 def _key_table_exists(datastore: Any, cursor: Any) -> bool:
@@ -787,6 +836,57 @@ def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:
             rows = cursor.stream(_DESTROYED_ROWS)
         for row in rows:
             yield str(row["household_id"]), bool(row["live"]), bool(row["unmarked"])
+
+
+def missing_key_rows(
+    datastore: Any, events_table: str, *, erasures: bool = False
+) -> Iterator[tuple[str, bool]]:
+    """Every household whose personal data is recorded (its ``Identified`` event) but which
+    has no row in the key table, as (household id, False): a row deleted (or the table
+    dropped) outside the ledger, which never deletes one (``destroy`` overwrites the key and
+    keeps the row). With ``erasures``, first every ``PersonalDataErased`` event's household,
+    as (household id, True), found by the same scan (``fupin verify`` reads both).
+
+    One statement, so one snapshot: a household and its key are committed together (or the
+    key first), so none identified meanwhile is reported. The database does the work: one
+    scan of the events by topic, the households looked up among the key rows (SQLite: in a
+    temporary index of them, ``_SQLITE_KEYED``; PostgreSQL: a hash join, ``uuid::text``
+    spelling ids as ``str(UUID)`` does); only what it finds is read, as a stream: memory
+    stays flat whatever the ledger holds. No master key is needed. An event id that is no
+    UUID is passed over (``fupin verify`` reports that row)."""
+    sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    mark = "?" if sqlite else "%s"
+    with datastore.transaction(commit=False) as cursor:
+        source = events_table
+        no_row = f"topic = {mark}"  # without the key table, every household has none
+        if _key_table_exists(datastore, cursor):
+            if sqlite:
+                no_row += f" AND {_SQLITE_NO_ROW}"
+            else:  # the key table names no column the events table does
+                source += f" LEFT JOIN {KEY_TABLE} k ON k.household_id = originator_id::text"
+                no_row += " AND k.household_id IS NULL"
+        if erasures:
+            # Erasures first: a household found without a key row is then known erased or not.
+            statement = (
+                f"SELECT originator_id, topic = {mark} AS erased FROM {source} "
+                f"WHERE topic = {mark} OR ({no_row}) ORDER BY erased DESC"
+            )
+            params: tuple[str, ...] = (_ERASURE, _ERASURE, _IDENTIFIED)
+        else:
+            statement = f"SELECT originator_id, FALSE AS erased FROM {source} WHERE {no_row}"
+            params = (_IDENTIFIED,)
+        rows: Iterable[Any] = (
+            cursor.sqlite_cursor.execute(statement, params)
+            if sqlite
+            else cursor.stream(statement, params)
+        )
+        for row in rows:
+            originator = row["originator_id"]
+            try:
+                hid = str(originator if isinstance(originator, UUID) else UUID(originator))
+            except (TypeError, ValueError, AttributeError):
+                continue
+            yield hid, bool(row["erased"])
 
 
 def live_keys_among(datastore: Any, hids: Iterable[str]) -> set[str]:
@@ -1163,7 +1263,18 @@ class PersonalDataMapper(Mapper[UUID]):
         if key == DESTROYED:
             return placeholder(ERASED)
         if key is None:
-            return placeholder(SEALED)
+            if self.keys.master is None:
+                return placeholder(SEALED)
+            # With the master key, no key means no key row: the household's sealed data
+            # opens under no key now. Said, not shown as [sealed] (which asks for the master
+            # key that is set), and the household is not loaded: a change of its personal
+            # data would make it a new key, under which its earlier events never open.
+            raise SealBrokenError(
+                "personal",
+                f"the personal data of household {household} cannot be read: it has no key "
+                f"row in {KEY_TABLE} (deleted outside the ledger?); `fupin verify` reports "
+                "it (docs/privacy.md)",
+            )
         return open_sealed(key, household, version, sealed)
 
 

@@ -30,11 +30,15 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
    ledger is an append-only extension of what the checkpoint saw.
 10. the key table agrees with the erasures (``check_household_keys``): every household key
-   destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, and every
-   household with that event has no wrapped key left. The table is the ledger's one mutable
-   table and erasure is irreversible, so a key destroyed outside ``fupin erase`` is tampering
-   and an erasure whose key survived is unfinished. No master key is needed: one read of the
-   key table's destroyed rows, one scan of the events by the erasure topic (ids only).
+   destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, every
+   household with that event has no wrapped key left, and every household whose personal data
+   is recorded (its ``Identified`` event) has a row at all. The table is the ledger's one
+   mutable table and erasure is irreversible (it keeps the row), so a key destroyed outside
+   ``fupin erase``, or a row deleted, is tampering and an erasure whose key survived is
+   unfinished. No master key is needed: one scan of the events by topic, in which the database
+   looks each identified household up among the key rows and returns the erasures and the
+   households without a row (``ledger.privacy.missing_key_rows``), and one read of the key
+   table's destroyed rows.
 
 Problems are sorted by position; the first is the first bad position.
 
@@ -87,7 +91,7 @@ from ledger.errors import InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
-from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among
+from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among, missing_key_rows
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
     Checkpoint,
@@ -354,7 +358,7 @@ class Verifier:
     # -- the household key table ------------------------------------------------------------
 
     def check_household_keys(self, recorder: ApplicationRecorder) -> None:
-        """Check that the key table agrees with the erasures (step 9 of the module docstring).
+        """Check that the key table agrees with the erasures (step 10 of the module docstring).
 
         The erasures are read first, then the table: ``erase`` saves its event before it
         destroys the key, so a key found destroyed with no erasure on the first read is looked
@@ -371,7 +375,20 @@ class Verifier:
 
     def _household_keys(self, recorder: ApplicationRecorder) -> int:
         datastore = recorder.datastore  # type: ignore[attr-defined]
-        erased = erased_households(recorder)
+        # The erasures, and the households with no key row at all, in one scan of the events
+        # (``missing_key_rows``: the erasures come first, so each such household is known
+        # erased or not when it is read).
+        erased: set[str] = set()
+        rowless = 0  # erasures whose key row is gone: no key of theirs is destroyed
+        table = getattr(recorder, "events_table_name", "stored_events")
+        for hid, erasure in missing_key_rows(datastore, table, erasures=True):
+            if erasure:
+                erased.add(hid)
+            elif hid in erased:
+                rowless += 1
+                self._problem(KEY_TABLE_POSITION, _key_label(hid), _ERASED_NO_ROW)
+            else:
+                self._problem(KEY_TABLE_POSITION, _key_label(hid), _NO_ROW)
         done: set[str] = set()
         kept = 0  # erasures whose key is marked destroyed but still stored
         unrecorded: list[str] = []
@@ -397,7 +414,7 @@ class Verifier:
         unfinished = live_keys_among(datastore, sorted(erased - done))
         for hid in sorted(unfinished):
             self._problem(KEY_TABLE_POSITION, f"PersonalDataErased {hid}", _UNFINISHED)
-        return len(erased) - len(unfinished) - kept
+        return len(erased) - len(unfinished) - kept - rowless
 
     # -- per event ---------------------------------------------------------------------------
 
@@ -1087,6 +1104,16 @@ _UNSCRUBBED = (
 _UNFINISHED = (
     "the erasure is recorded, but the household's key is still stored: the erasure is "
     "unfinished; run `fupin erase` for this household again"
+)
+_NO_ROW = (
+    "no key row: its personal data is recorded (Household.Identified), but the key table has "
+    "no row for it: the row was deleted outside the ledger (`fupin erase` destroys a key and "
+    "keeps its row), and no PersonalDataErased event records an erasure of this household: "
+    "its personal data can no longer be read"
+)
+_ERASED_NO_ROW = (
+    "no key row: its erasure is recorded, but its row was deleted from the key table outside "
+    "the ledger (`fupin erase` destroys a key and keeps its row)"
 )
 
 

@@ -197,3 +197,63 @@ def test_a_rotation_an_earlier_guard_refuses_names_the_household_and_the_remedy(
     assert "try again" not in message
     assert app.event_count() == before
     assert key_row(app, str(app.household("JH-0001").id)) == live
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("DELETE FROM {keys} WHERE household_id = %(household)s", "is never deleted"),
+        ("DELETE FROM {keys}", "is never deleted"),
+        ("TRUNCATE {keys}", "never emptied"),
+    ],
+)
+def test_a_key_row_is_not_deleted_nor_the_table_emptied(
+    guarded: Ledger, statement: str, refusal: str
+) -> None:
+    # A row deleted shreds a household as surely as a key destroyed, with no record at all:
+    # the owner (these connections) could, and the guard let it through.
+    household = str(guarded.household("JH-0002").id)
+    before = key_row(guarded, household)
+
+    with (
+        psycopg.connect(dsn(guarded)) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match=refusal),
+    ):
+        connection.execute(statement.format(keys=KEY_TABLE), {"household": household})
+
+    assert key_row(guarded, household) == before
+    fresh = reopen(guarded)
+    try:
+        assert fresh.household("JH-0002").personal.head_name == "户主2"
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_guard_installed_again_over_an_earlier_one_refuses_deletion(
+    store_ledger: Ledger,
+) -> None:
+    # A store guarded before DELETE was refused gets it when the owner runs protect_events
+    # again (guard_household_keys replaces the function and its triggers).
+    app = store_ledger
+    register(app, "JH-0001", serial=1)
+    household = str(app.household("JH-0001").id)
+    with psycopg.connect(dsn(app)) as owner:
+        owner.execute(EARLIER_GUARD)
+    with psycopg.connect(dsn(app)) as owner:
+        guard_household_keys(owner)
+        triggers = owner.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
+            "ORDER BY tgname",
+            (KEY_TABLE,),
+        ).fetchall()
+
+    with (
+        psycopg.connect(dsn(app)) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="is never deleted"),
+    ):
+        connection.execute(f"DELETE FROM {KEY_TABLE} WHERE household_id = %s", (household,))
+
+    assert [name for (name,) in triggers] == ["fupin_keys_erased_only", "fupin_keys_no_truncate"]
+    assert key_row(app, household)[0] is not None
