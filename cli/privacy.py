@@ -218,8 +218,8 @@ def check_keys() -> None:
         count = app.check_keys(settings.actor or os.environ.get("LEDGER_ACTOR", ""), problem)
     if failed:
         err_console.print(
-            f"{failed} of {count} live household keys do not unwrap: that household's personal "
-            "data cannot be read (docs/privacy.md, checking the keys)",
+            f"{failed} of {count} live household keys do not unwrap or have no key row: that "
+            "household's personal data cannot be read (docs/privacy.md, checking the keys)",
             markup=False,
             highlight=False,
             soft_wrap=True,

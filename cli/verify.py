@@ -136,7 +136,7 @@ def _render_success(report: VerifyReport) -> None:
     if report.erased_keys is not None:
         say(
             f"household keys: {report.erased_keys} destroyed, each by a recorded erasure; "
-            "every erasure's key destroyed"
+            "every erasure's key destroyed; every household with personal data has its key row"
         )
     for size in report.checkpoints:
         say(f"checkpoint of size {size}: signature valid, ledger extends it")

@@ -219,7 +219,12 @@ class PrivacyCommands(ReadingQueries):
         if role != "admin":
             raise PermissionRefusedError("as", f"{actor} is {role}; keys check needs admin")
         master = self.household_keys.require_master("keys check unwraps every household key")
-        return check_live_keys(self.recorder.datastore, master, problem)  # type: ignore[attr-defined]
+        return check_live_keys(
+            self.recorder.datastore,  # type: ignore[attr-defined]
+            master,
+            problem,
+            self.recorder.events_table_name,  # type: ignore[attr-defined]
+        )
 
     def _masters_made_current(self) -> set[str]:
         """The ids of every master key a recorded rotation names, as the new one or the one
