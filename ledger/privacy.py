@@ -812,8 +812,10 @@ def _check_live_rows(
 
 def _key_table_exists(datastore: Any, cursor: Any) -> bool:
     if type(datastore).__module__ == "eventsourcing.sqlite":
+        # As SQLite finds a table: by its name in any case (HOUSEHOLD_KEYS is the key table).
         cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (KEY_TABLE,)
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+            (KEY_TABLE,),
         )
         return bool(cursor.fetchall())
     cursor.execute("SELECT to_regclass(%s) AS found", (KEY_TABLE,))
@@ -1276,17 +1278,6 @@ class PersonalDataMapper(Mapper[UUID]):
                 "it (docs/privacy.md)",
             )
         return open_sealed(key, household, version, sealed)
-
-
-def plaintexts(personal: Personal) -> Iterable[str]:
-    """The personal values worth searching stored bytes for (tests, audits)."""
-    yield from (personal.head_name, personal.id_card, personal.phone, personal.address)
-    yield from personal.member_names
-
-
-def is_unreadable(personal: Personal) -> bool:
-    """Whether ``personal`` is a placeholder (erased or sealed), not real data."""
-    return personal.head_name in (ERASED, SEALED)
 
 
 # -- who reads -----------------------------------------------------------------------------

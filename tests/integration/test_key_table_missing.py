@@ -332,3 +332,19 @@ def test_the_log_goes_on_past_the_household_and_says_why(households: Ledger) -> 
     assert {e["id"] for e in unreadable} == {victim}
     assert all("no key row" in e["problem"] for e in unreadable)
     assert any(e.get("id") == hid(app, "JH-0001") and "problem" not in e for e in entries)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_key_table_named_in_another_case_is_the_key_table(households: Ledger) -> None:
+    """A review: SQLite finds HOUSEHOLD_KEYS as the key table (every household read fine), but
+    the existence check compared names exactly, so verify called every household keyless and
+    keys check unwrapped nothing."""
+    app = households
+    with app.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(f"ALTER TABLE {KEY_TABLE} RENAME TO {KEY_TABLE}_old")
+        cursor.execute(f"ALTER TABLE {KEY_TABLE}_old RENAME TO {KEY_TABLE.upper()}")
+
+    assert key_problems(app) == []
+    result = fupin(app, "--as", "admin", "keys", "check")
+    assert result.exit_code == 0, result.output
+    assert "3 live" in result.stdout
