@@ -215,7 +215,7 @@ class CaseworkCommands(LedgerCore):
 
         def act(household: Household, prov: Provenance) -> None:
             if role == "enterprise":
-                self.check_enterprise_free(helper_id, household, "helper")
+                self.check_enterprise_free(helper_id, household, "helper", prov.effective)
             household.pair(helper_id, role, limit, prov)
             if role == "enterprise":
                 self.enterprise_pairings(helper_id).add(household.id)
@@ -235,7 +235,7 @@ class CaseworkCommands(LedgerCore):
 
         def act(household: Household, prov: Provenance) -> None:
             if new == "enterprise":
-                self.check_enterprise_free(replacement, household, "replacement")
+                self.check_enterprise_free(replacement, household, "replacement", prov.effective)
             household.unpair(helper_id, replacement, reason, prov)
             if new == "enterprise":
                 self.enterprise_pairings(replacement).add(household.id)
@@ -283,20 +283,36 @@ class CaseworkCommands(LedgerCore):
                 employers[paired].add(household_id)
         return employers
 
-    def check_enterprise_free(self, helper_id: str, household: Household, field: str) -> None:
+    def check_enterprise_free(
+        self, helper_id: str, household: Household, field: str, day: date
+    ) -> None:
         """An enterprise or cooperative pairs one household 一对一: "176 家热心企业'一对一'联系
         挂扶 176 户" [四(十一)], "一个热心企业（或农民合作社组织）挂扶一户" [四(二)]. Its pairing
-        elsewhere ends first (unpaired once that household has exited, or replaced there)."""
+        elsewhere ends first (unpaired once that household has exited, or replaced there).
+
+        By effective date: a pairing from ``day`` runs on (none has ended yet), so it overlaps
+        any other household's pairing of the helper that has not ended, or that ended after
+        ``day`` (one that ended on ``day`` hands over)."""
         for other_id in sorted(self.enterprise_pairings(helper_id)):
             if other_id == household.id:
                 continue
             other = self.get_by_id(other_id)
-            if isinstance(other, Household) and helper_id in other.helpers:
+            if not isinstance(other, Household):
+                continue
+            if helper_id in other.helpers:
                 raise RuleError(
                     field,
                     f"{helper_id} is paired with household {other.number}: an enterprise or "
                     "cooperative pairs one household 一对一 [四(二)、四(十一)]; end that pairing "
                     "first",
+                )
+            ended = max((end for _, end in other.past_pairings.get(helper_id, [])), default=None)
+            if ended is not None and ended > day:
+                raise RuleError(
+                    field,
+                    f"{helper_id} was paired with household {other.number} until {ended}, "
+                    f"after {day}: an enterprise or cooperative pairs one household 一对一 "
+                    f"[四(二)、四(十一)]; its pairing here is dated {ended} or later",
                 )
 
     def sign_agreement(self, stamp: Stamp, number: str) -> None:
@@ -431,10 +447,16 @@ def check_id_card(number: str, effective: date) -> None:
 #: Pairing events read from the log a page at a time (a few per household).
 _PAIRINGS_PAGE = 1000
 
+#: Traditional characters of the levels and words below, read as their simplified forms
+#: (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州 and 部 are written alike).
+_SIMPLIFIED = str.maketrans("區縣鎮鄉辦處國華農興員會總場", "区县镇乡办处国华农兴员会总场")
+
 #: Words of department names that hold a character of a place's level without naming that
 #: level: 农业农村局 (村), 乡村振兴局 (乡, 村), 住房和城乡建设局 (乡), 市场监督管理局 (市),
-#: 城市管理局 (市). They are read past before the levels are looked for.
-_DEPARTMENT_WORDS = re.compile("农村|乡村振兴|城乡|市场|城市")
+#: 城市管理局 (市), 城镇低保股 (镇), 乡镇企业局 (乡, 镇), 村镇建设管理站 (村, 镇), 村民自治
+#: (村; but a 村民委员会 or 村民小组 is a village's). They are read past before the levels are
+#: looked for.
+_DEPARTMENT_WORDS = re.compile("农村|乡村振兴|城乡|市场|城市|城镇|乡镇|村镇|村民(?!委员会|小组)")
 
 #: The levels a name can show, the longer words first (社区 is not a district 区).
 _LEVELS = re.compile(
@@ -454,29 +476,54 @@ _BELOW_DISTRICT = {
     "乡": "township 乡",
 }
 
+#: Places that are not departments: a name that ends with one names a place alone (江海区).
+_PLACES = {"省", "市", "区", "县", "州", "国家", "中国", "中华人民共和国"}
+
+#: How the name of a national ministry or administration ends: 民政部, 应急管理部, 海关总署,
+#: 国家市场监督管理总局 (the state's departments are named without a place).
+_NATIONAL = ("部", "总局", "署")
+
 
 def check_recognising_authority(authority: str) -> None:
     """A return to poverty through a major natural disaster is recognised by a department at
     district level or higher 区级以上 (agriculture, weather, civil affairs, land...) [六(六)].
 
-    The level a name shows is its last place's: names run from the largest place to the
-    smallest, then the department (江海区农业农村局, 江门市气象局, 广东省民政厅; 镇江市气象局
-    is a city's). A name whose last place is a street, town, township, village or community
-    (江南街道办事处, 江海区雄光村委会) is refused, and so is one that shows no level (民政局):
-    the level is what the plan asks for."""
-    levels = _LEVELS.findall(_DEPARTMENT_WORDS.sub("·", authority))
-    if not levels:
-        raise RuleError(
-            "authority",
-            f"{authority!r} names no level: a return is recognised by a department at district "
-            "level or higher 区级以上, named with its district, city, province or 国家 "
-            "(江海区民政局, 江门市气象局, 广东省民政厅) [六(六)]",
-        )
-    below = _BELOW_DISTRICT.get(levels[-1])
+    Names run from the largest place to the smallest, then the department (江海区农业农村局,
+    江门市气象局, 广东省民政厅). Once a name reaches a street, town, township, village or
+    community (江南街道办事处, 江海区雄光村委会, 外海镇人民政府) the body is that place's, and a
+    区 or 市 after it is a word of the department, not a higher place (外海街道工业区管理办公室,
+    礼乐街道市政服务中心): it is refused. A 镇, 乡 or 村 that begins a place's name is not that
+    place's level (镇江市气象局, 江苏省镇江市气象局, 江海区镇龙村: the village 镇龙). A name
+    with no place is refused (民政局), unless a ministry's (民政部, 海关总署, 国家…总局: the
+    state's); so is a place with no department (江海区). Traditional characters read as
+    simplified (江海區民政局)."""
+    name = _DEPARTMENT_WORDS.sub("·", authority.translate(_SIMPLIFIED))
+    levels: list[str] = []
+    start = 0  # where the current place's name begins
+    for found in _LEVELS.finditer(name):
+        level = found.group()
+        if not (len(level) == 1 and level in _BELOW_DISTRICT and found.start() == start):
+            levels.append(level)
+        start = found.end()
+    below = next((_BELOW_DISTRICT[lv] for lv in levels if lv in _BELOW_DISTRICT), None)
     if below is not None:
         raise RuleError(
             "authority",
             f"{authority!r} is a {below} body, below the district: a return is "
             "recognised by a department at district level or higher 区级以上 (农业、气象、"
             "民政、国土…) [六(六)]",
+        )
+    if not levels and not name.endswith(_NATIONAL):
+        raise RuleError(
+            "authority",
+            f"{authority!r} names no level: a return is recognised by a department at district "
+            "level or higher 区级以上, named with its district, city, province or 国家 "
+            "(江海区民政局, 江门市气象局, 广东省民政厅; a ministry: 民政部) [六(六)]",
+        )
+    if levels and start == len(name) and levels[-1] in _PLACES:
+        raise RuleError(
+            "authority",
+            f"{authority!r} names a place, not its department: a return is recognised by a "
+            "department at district level or higher 区级以上 (江海区民政局, 江门市气象局) "
+            "[六(六)]",
         )

@@ -10,7 +10,13 @@ from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
-from ledger.errors import AlreadyExistsError, InputError, NotFoundError, RuleError
+from ledger.errors import (
+    AlreadyExistsError,
+    InputError,
+    NotFoundError,
+    PermissionRefusedError,
+    RuleError,
+)
 from ledger.funds import FundAccount
 from ledger.helpers import Helper
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
@@ -113,40 +119,56 @@ class OversightCommands(LedgerCore):
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified: reported by an officer of the street the finding
         concerns (a street inspection's street; for a district inspection, its subject's), or
-        by the district."""
+        by the district. The finding is looked for first: an unknown one is named as such,
+        whoever reports it."""
 
         def attempt() -> list[LedgerAggregate]:
             inspection = self.load(Inspection, code, "inspection")
-            street = inspection.street or self.street_of_finding(inspection, finding_id, stamp)
-            prov = self.authorise(stamp, "report_rectification", street)
+            if finding_id not in inspection.findings:
+                raise RuleError("finding", f"{finding_id!r} is not a finding of {code}")
+            shared = ""  # a village of several streets: the district's
+            street = inspection.street
+            if not street:
+                street, shared = self.street_of_finding(inspection, finding_id, stamp)
+            try:
+                prov = self.authorise(stamp, "report_rectification", street)
+            except PermissionRefusedError as refused:
+                if not shared:
+                    raise
+                raise PermissionRefusedError(
+                    "as", f"{refused.rule}: {shared}, the district reports its rectification"
+                ) from None
             inspection.report_rectification(finding_id, summary, prov)
             return [inspection]
 
         self.execute(attempt)
 
-    def street_of_finding(self, inspection: Inspection, finding_id: str, stamp: Stamp) -> str:
+    def street_of_finding(
+        self, inspection: Inspection, finding_id: str, stamp: Stamp
+    ) -> tuple[str, str]:
         """The street a district inspection's finding concerns: a street subject itself; a
-        village's street (the actor's, if the village is one of theirs: two streets may each
-        have a village of one name); a household's, officer's or account's street. "" (the
-        district) for a helper, a district account, or a finding not on record."""
+        village's street; a household's, officer's or account's street. "" (the district) for
+        a helper, a district account, or a finding not on record. A village's name may be
+        shared by villages of two streets: the finding does not say which, so it is the
+        district's; the second value then says so ("" otherwise)."""
         subject = self.finding_subject(inspection, finding_id)
         if subject is None:
-            return ""
+            return "", ""
         kind, name = subject
         if kind == "street":
-            return name
+            return name, ""
         if kind != "village":
             found = self.get_by_id(natural_id("fund" if kind == "account" else kind, name))
-            return str(getattr(found, "street", "") or "")
+            return str(getattr(found, "street", "") or ""), ""
         actor = self.get_by_id(natural_id("officer", stamp.actor))
-        own = str(getattr(actor, "street", "") or "")
-        if not own:
-            return ""  # the district reaches every street: no need to know which
-        # The actor's street first; the others (read from the log) only for the refusal of
-        # another street's officer to name the village's street.
-        if self.has_village(own, name):
-            return own
-        return next((s for s in self.registered_streets() if self.has_village(s, name)), "")
+        if not str(getattr(actor, "street", "") or ""):
+            return "", ""  # the district reaches every street: no need to know which
+        streets = sorted({s for s in self.registered_streets() if self.has_village(s, name)})
+        if len(streets) == 1:
+            return streets[0], ""
+        if not streets:
+            return "", ""
+        return "", f"village {name!r} is in streets {' and '.join(streets)}"
 
     def has_village(self, street: str, village: str) -> bool:
         place = self.get_by_id(natural_id("street", street))

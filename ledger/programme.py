@@ -19,6 +19,7 @@ from ledger.errors import InputError, RuleError
 from ledger.values import MAX_FEN, format_yuan
 
 __all__ = [
+    "MIN_RURAL_INCOME_FEN",
     "MIN_URBAN_DIBAO_FEN",
     "PROGRAMME_CODE",
     "Programme",
@@ -75,12 +76,22 @@ class ProgrammeRules:
         _within("volunteer_team_min_size", self.volunteer_team_min_size, 1, 1000)
 
 
-#: The least urban 低保 standard a year may record, per person per year: 1,200 yuan (100 a
+#: The least urban 低保 standard a year may record, per person per year: 3,000 yuan (250 a
 #: month). 低保 standards are published as monthly figures, several hundred yuan a month in
-#: 2016–2018; one typed where the yearly figure belongs would let urban households exit at a
-#: twelfth of the plan's threshold [三]. Every monthly figure of those years is below 1,200,
-#: and no yearly one is anywhere near it.
-MIN_URBAN_DIBAO_FEN = 120_000
+#: 2016–2018 (Jiangmen's urban ~560–700: 6,700–8,400 a year; the national urban average
+#: ~495 a month in 2016, ~5,900 a year); one typed where the yearly figure belongs would let
+#: urban households exit at a twelfth of the plan's threshold [三]. Every monthly figure is
+#: far below 3,000, and so is a quarter's of Jiangmen (~1,700–2,100); no yearly one is near.
+MIN_URBAN_DIBAO_FEN = 300_000
+
+#: The least district rural per-capita disposable income 农村居民人均可支配收入 a year may
+#: record, per person per year: 5,000 yuan. Rural incomes are yearly statistics, but a
+#: monthly figure typed in (19,000 a year is 1,583.33 a month) would let rural households
+#: exit at a twelfth of the plan's threshold [三]. No province's rural income of 2016–2018
+#: was near 5,000 a year (Guangdong's ~14,500–17,200; the lowest, Gansu's, ~7,500 in 2016),
+#: and the highest was half of it a month (Shanghai's, ~2,500 a month in 2018). A quarter's
+#: figure is not always caught: one of a district earning over 20,000 a year is above it.
+MIN_RURAL_INCOME_FEN = 500_000
 
 #: The largest share of a ratio (2:3:5, 6:4, 50:50; a district may write household counts).
 _MAX_SHARE = 100_000
@@ -125,6 +136,13 @@ class Programme(LedgerAggregate):
                 f"{format_yuan(params.urban_dibao_standard_fen)} yuan cannot be a year's urban "
                 "低保 standard: it is recorded per person per year (a monthly standard × 12), "
                 f"at least {format_yuan(MIN_URBAN_DIBAO_FEN)} yuan",
+            )
+        if params.rural_income_fen < MIN_RURAL_INCOME_FEN:
+            raise RuleError(
+                "rural_income",
+                f"{format_yuan(params.rural_income_fen)} yuan cannot be a year's district rural "
+                "per-capita disposable income 农村居民人均可支配收入: it is recorded per person "
+                f"per year, at least {format_yuan(MIN_RURAL_INCOME_FEN)} yuan",
             )
         if params.year in self.years and not prov.note.strip():
             raise RuleError("note", f"{params.year} is already set: a correction must say why")

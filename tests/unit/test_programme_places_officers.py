@@ -144,11 +144,11 @@ def test_resetting_a_years_parameters_with_a_note_replaces_them(ledger: Ledger) 
 
 
 def test_exit_thresholds_round_up_to_the_next_fen(ledger: Ledger) -> None:
-    ledger.set_year(stamp(), YearParameters(2019, 120_001, 100_001))
+    ledger.set_year(stamp(), YearParameters(2019, 300_001, 500_001))
     programme = ledger.programme()
 
-    assert programme.exit_threshold(2019, "urban") == 180_002  # 150 % of 120,001 = 180,001.5
-    assert programme.exit_threshold(2019, "rural") == 45_001  # 45 % of 100,001 = 45,000.45
+    assert programme.exit_threshold(2019, "urban") == 450_002  # 150 % of 300,001 = 450,001.5
+    assert programme.exit_threshold(2019, "rural") == 225_001  # 45 % of 500,001 = 225,000.45
 
 
 def test_exit_threshold_of_a_year_without_parameters_is_refused(ledger: Ledger) -> None:
