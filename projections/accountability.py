@@ -50,7 +50,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "exit_faults": ("household", "street", "recorded_by", "year", "fault", "detail"),
     "plan": (
         *("street", "year", "key_targets", "target", "exits", "late_exits"),
-        *("cumulative_target", "cumulative_exits", "year_over", "due_talk", "talk_held"),
+        *("cumulative_target", "cumulative_exits", "year_over"),
+        *("due_talk", "talk_held"),
     ),
     "talks_due": (
         *("street", "year", "target", "exits", "late_exits"),
@@ -318,35 +319,45 @@ def _exit_faults_in(
 ) -> list[dict[str, Any]]:
     """``_exit_faults`` of the households whose aggregate ids are within ``span``."""
     steps = defaultdict(list)
-    for aggregate_id, cycle, step, effective, end, officer, year in db.rows(
-        "SELECT aggregate_id, exit_cycle, step, effective, notice_end, recorded_by, year "
-        "FROM pj_exit_steps WHERE aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, version",
+    for aggregate_id, cycle, step, effective, end, officer, year, version in db.rows(
+        "SELECT aggregate_id, exit_cycle, step, effective, notice_end, recorded_by, year, "
+        "version FROM pj_exit_steps WHERE aggregate_id BETWEEN ? AND ? "
+        "ORDER BY aggregate_id, version",
         span,
     ):
-        steps[(aggregate_id, cycle)].append((step, effective, end, officer, year))
+        steps[(aggregate_id, cycle)].append((step, effective, end, officer, year, version))
     households = {
         row[0]: row[1:]
         for row in db.rows(
-            "SELECT aggregate_id, number, street, area, agreement_on, returned_on "
-            "FROM pj_households WHERE aggregate_id BETWEEN ? AND ?",
+            "SELECT aggregate_id, number, street, area FROM pj_households "
+            "WHERE aggregate_id BETWEEN ? AND ?",
             span,
         )
     }
-    # Each year's assessments in effective-date order: the last is the year's income now,
-    # the last dated by a proposal is the one the proposal rested on.
-    assessed: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
-    for aggregate_id, year, day, income in db.rows(
-        "SELECT aggregate_id, year, assessed_on, income_fen FROM pj_incomes WHERE voided = 0 "
-        "AND aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, assessed_on, version",
+    # Each year's assessments in effective-date order (then version): the last is the year's
+    # income now; the one an exit rests on is found among those recorded before its proposal.
+    assessed: dict[tuple[str, int], list[tuple[str, int, int]]] = defaultdict(list)
+    for aggregate_id, year, day, income, version in db.rows(
+        "SELECT aggregate_id, year, assessed_on, income_fen, version FROM pj_incomes "
+        "WHERE voided = 0 AND aggregate_id BETWEEN ? AND ? "
+        "ORDER BY aggregate_id, assessed_on, version",
         span,
     ):
-        assessed[(aggregate_id, year)].append((day, income))
+        assessed[(aggregate_id, year)].append((day, income, version))
+    carried = {
+        (aggregate_id, version): income
+        for aggregate_id, version, income in db.rows(
+            "SELECT aggregate_id, version, income_fen FROM pj_exit_bases "
+            "WHERE aggregate_id BETWEEN ? AND ?",
+            span,
+        )
+    }
     assistance = _assistance_in(db, span)
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):
         if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
             continue
-        number, street, area, agreement_on, returned_on = households[aggregate_id]
+        number, street, area = households[aggregate_id]
         base = {"household": number, "street": street, "recorded_by": done[-1][3]}
         year = done[-1][4]
         proposed_on = done[0][1]
@@ -360,64 +371,131 @@ def _exit_faults_in(
         if threshold is not None and (income is None or income < threshold):
             detail = f"latest {year} income {income} fen; threshold {threshold} fen"
             faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
-        early = _assessed_early(year, incomes, proposed_on)
+        proposal = done[0][5] if done[0][0] == "proposed" else None
+        basis = _basis(incomes, proposal, carried.get((aggregate_id, proposal)), proposed_on)
+        early = _assessed_early(year, basis)
         if early:
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
-        paired_on, planned_on = assistance.get(aggregate_id, (None, None))
-        if agreement_on and returned_on and returned_on > proposed_on:
-            # Returned since: an agreement signed again after the return dates it anew, and
-            # one signed before this exit may be behind it (the read model keeps the latest).
-            agreement_on = min(agreement_on, proposed_on)
-        missing = [
-            what
-            for what, day in (
-                ("no helper paired 结对帮扶", paired_on),
-                ("no agreement 扶贫协议", agreement_on),
-                ("no measure 一户一策", planned_on),
-            )
-            if day is None or day > proposed_on
-        ]
+        missing = assistance.missing(aggregate_id, proposed_on)
         if missing:
-            detail = f"{', '.join(missing)} before the exit was proposed on {proposed_on}"
-            faults.append({**base, "year": year, "fault": "no-assistance", "detail": detail})
+            faults.append({**base, "year": year, "fault": "no-assistance", "detail": missing})
     return faults
 
 
-def _assistance_in(db: Database, span: tuple[str, str]) -> dict[str, tuple[str | None, ...]]:
-    """The first pairing 结对帮扶 and the first measure 一户一策 of each household within
-    ``span`` (aggregate ids), as (paired_on, planned_on)."""
-    found: dict[str, list[str | None]] = defaultdict(lambda: [None, None])
-    for column, table, day in (
-        (0, "pj_pairings", "paired_on"),
-        (1, "pj_measures", "planned_on"),
+class _Assistance:
+    """The assistance 精准扶持 on record for a slice of households: pairings 结对帮扶 (from,
+    until), measures 一户一策 and agreements 扶贫协议 (every one's effective date), and the
+    returns to poverty (each return's approval day)."""
+
+    __slots__ = ("agreements", "measures", "pairings", "returns")
+
+    def __init__(self) -> None:
+        self.pairings: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        self.measures: dict[str, list[str]] = defaultdict(list)
+        self.agreements: dict[str, list[str]] = defaultdict(list)
+        self.returns: dict[str, list[str]] = defaultdict(list)
+
+    def missing(self, aggregate_id: str, proposed_on: str) -> str:
+        """What assistance an exit proposed on ``proposed_on`` lacked ("" if none): a helper
+        paired in force that day, an agreement and a measure dated by it and, after a return
+        to poverty, on or after the return's approval (this exit cycle's own)."""
+        returned = max((d for d in self.returns[aggregate_id] if d <= proposed_on), default="")
+        paired = any(
+            start <= proposed_on and (end is None or end > proposed_on)
+            for start, end in self.pairings[aggregate_id]
+        )
+        lacking = [
+            what
+            for what, found in (
+                ("no helper paired 结对帮扶", paired),
+                (
+                    "no agreement 扶贫协议",
+                    self._within(self.agreements, aggregate_id, returned, proposed_on),
+                ),
+                (
+                    "no measure 一户一策",
+                    self._within(self.measures, aggregate_id, returned, proposed_on),
+                ),
+            )
+            if not found
+        ]
+        if not lacking:
+            return ""
+        if returned:
+            return (
+                f"{', '.join(lacking)} between the return on {returned} and the exit proposed "
+                f"on {proposed_on}"
+            )
+        return f"{', '.join(lacking)} before the exit was proposed on {proposed_on}"
+
+    @staticmethod
+    def _within(days: dict[str, list[str]], aggregate_id: str, first: str, last: str) -> bool:
+        return any(first <= day <= last for day in days[aggregate_id])
+
+
+def _assistance_in(db: Database, span: tuple[str, str]) -> _Assistance:
+    """``_Assistance`` of the households within ``span`` (aggregate ids)."""
+    found = _Assistance()
+    for aggregate_id, start, end in db.rows(
+        "SELECT aggregate_id, paired_on, unpaired_on FROM pj_pairings "
+        "WHERE aggregate_id BETWEEN ? AND ?",
+        span,
     ):
-        for aggregate_id, first in db.rows(
-            f"SELECT aggregate_id, MIN({day}) FROM {table} WHERE aggregate_id BETWEEN ? AND ? "
-            "GROUP BY aggregate_id",
-            span,
+        found.pairings[aggregate_id].append((start, end))
+    for days, table, day in (
+        (found.measures, "pj_measures", "planned_on"),
+        (found.agreements, "pj_agreements", "signed_on"),
+    ):
+        for aggregate_id, on in db.rows(
+            f"SELECT aggregate_id, {day} FROM {table} WHERE aggregate_id BETWEEN ? AND ?", span
         ):
-            found[aggregate_id][column] = first
-    return {aggregate_id: tuple(days) for aggregate_id, days in found.items()}
+            days[aggregate_id].append(on)
+    # A period starts at registration, then at each return's approval: all but the first.
+    for aggregate_id, started_on in db.rows(
+        "SELECT p.aggregate_id, p.started_on FROM pj_periods p WHERE p.aggregate_id "
+        "BETWEEN ? AND ? AND p.version > (SELECT MIN(q.version) FROM pj_periods q "
+        "WHERE q.aggregate_id = p.aggregate_id)",
+        span,
+    ):
+        found.returns[aggregate_id].append(started_on)
+    return found
 
 
-def _assessed_early(year: int | None, incomes: list[tuple[str, int]], proposed_on: str) -> str:
-    """Why the exit rests on an income of ``year`` assessed before the year's income could be
-    known (``income_known_from``); "" if it does not. It rests on the year's latest
-    assessment dated by the proposal (the ledger refuses a proposal dated before it): a later
-    assessment does not mend an exit already decided."""
-    if not year:
+def _basis(
+    incomes: list[tuple[str, int, int]], proposal: int | None, carried: int | None, proposed_on: str
+) -> str | None:
+    """The effective date of the assessment an exit rests on (None: none). As the ledger has
+    it (``ledger.household``, ``ExitProposed``): of the year's assessments recorded before the
+    proposal (``proposal``, its version), the latest by effective date whose income the
+    proposal carries (``carried``), else the latest. An assessment recorded after the
+    proposal, whatever its date, is not what the exit was decided on. Without the proposal
+    step (a skipped step): the latest dated by the day the exit began."""
+    if proposal is None:
+        dated = [day for day, _, _ in incomes if day <= proposed_on]
+        return dated[-1] if dated else None
+    before = [(day, income) for day, income, version in incomes if version < proposal]
+    same = [day for day, income in before if income == carried]
+    if same:
+        return same[-1]
+    return before[-1][0] if before else None
+
+
+def _assessed_early(year: int | None, basis: str | None) -> str:
+    """Why the exit rests on an income of ``year`` assessed (on ``basis``) before the year's
+    income could be known (``income_known_from``); "" if it does not. A later assessment
+    does not mend an exit already decided (``_basis``)."""
+    if not year or basis is None:
         return ""
-    basis = [day for day, _ in incomes if day <= proposed_on]
     known = income_known_from(year).isoformat()
-    if not basis or basis[-1] >= known:
+    if basis >= known:
         return ""
     return (
-        f"the {year} income it rests on was assessed {basis[-1]}, before {known}: "
+        f"the {year} income it rests on was assessed {basis}, before {known}: "
         "a year's income is known from its last quarter"
     )
 
 
-def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:
+def _skipped(done: list[tuple[str, str, str | None, str, int, int]]) -> str:
     """What is wrong with one exit's steps: missing, out of order, or approved while the
     exit notice 公示 was still running; "" if nothing."""
     names = [step for step, *_ in done]
@@ -438,10 +516,10 @@ def _skipped(done: list[tuple[str, str, str | None, str, int]]) -> str:
 
 
 def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[str, Any]]:
-    """Each street's 2:3:5 plan, a row a programme year, fixed once the year is over: K is the
-    key targets registered by the end of the year, and the year's exits are those approved by
-    its closing day (``closing_day``); the talk 约谈 is due when the exits approved by then
-    fall below the cumulative target (docs/reports.md)."""
+    """Each street's 2:3:5 plan, a row a programme year, fixed by effective date once the
+    year is over: K is the key targets registered by the end of the year, and the year's exits
+    are those approved by its closing day (``closing_day``); the talk 约谈 is due when the key
+    targets out by then (``_out_by``) fall below the cumulative target (docs/reports.md)."""
     registered: dict[str, dict[int, int]] = defaultdict(dict)  # street -> year -> key targets
     for street, year, count in db.rows(
         "SELECT street, substr(registered_on, 1, 4), COUNT(*) FROM pj_households "
@@ -449,21 +527,23 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
         "GROUP BY street, substr(registered_on, 1, 4)"
     ):
         registered[street][int(year)] = count
-    # Each key target counts once, in the year of its first exit: one that returned to
-    # poverty and exited again does not count twice against the plan's K households. By
-    # month of approval: a closing day is a month's last day.
+    # Each key target counts once in ``exits``, in the year of its first exit: one that
+    # returned to poverty and exited again does not count twice against the plan's K
+    # households. By month of approval: a closing day is a month's last day.
     approved: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for street, year, month, count in db.rows(
         "SELECT h.street, e.year, substr(e.effective, 1, 7), COUNT(*) FROM pj_exit_steps e "
-        "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
-        "AND h.key_target = 1 AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f "
-        "WHERE f.aggregate_id = e.aggregate_id AND f.step = 'approved' "
-        "AND f.version < e.version) GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
+        "JOIN pj_households h ON h.aggregate_id = e.aggregate_id "
+        "WHERE e.step = 'approved' AND h.key_target = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f WHERE f.aggregate_id = e.aggregate_id "
+        "AND f.step = 'approved' AND f.version < e.version) "
+        "GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
     ):
         if year is not None:
             approved[street].append((int(year), str(month), count))
-    talks = {(street, year) for street, year in db.rows("SELECT street, year FROM pj_talks")}
     years = range(rules.first_year, rules.first_year + len(rules.reduction_shares))
+    out = _out_by(db, years)
+    talks = {(street, year) for street, year in db.rows("SELECT street, year FROM pj_talks")}
     rows = []
     for street in sorted(registered):
         by_year = registered[street]
@@ -471,15 +551,16 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
         cumulative = cumulative_targets(rules, k)
         for year in years:
             closes = closing_day(year).isoformat()[:7]
-            exits = late = out = 0
+            exits = late = 0
             for exit_year, month, count in approved[street]:
-                on_time = month <= closes
-                if exit_year == year:
-                    exits += count if on_time else 0
-                    late += 0 if on_time else count
-                if exit_year <= year and on_time:
-                    out += count
+                if exit_year != year:
+                    continue
+                if month > closes:
+                    late += count
+                else:
+                    exits += count
             over = today is not None and today >= date(year, 12, 31)
+            done = out.get((street, year), 0)
             rows.append(
                 {
                     "street": street,
@@ -489,13 +570,71 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
                     "exits": exits,
                     "late_exits": late,
                     "cumulative_target": cumulative[year],
-                    "cumulative_exits": out,
+                    "cumulative_exits": done,
                     "year_over": over,
-                    "due_talk": over and out < cumulative[year],
+                    "due_talk": over and done < cumulative[year],
                     "talk_held": (street, year) in talks,
                 }
             )
     return rows
+
+
+def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:
+    """Key targets out of poverty at each programme year's closing day, by street and year:
+    the household's latest exit of that year or an earlier one approved by then is not
+    followed by a return to poverty 返贫 approved before that year began. A household that
+    returns joins the next year's plan 纳入下年度脱贫计划 [六(六)]: a return approved in year
+    Y leaves Y's figure alone (its exit was that year's result; the typhoon return of
+    November 2018 does not make 2018 a missed year) and counts from Y + 1 until it exits
+    again. A household that never returned has one exit: counted by month in SQL; the few
+    that returned are read a page at a time."""
+    out: dict[tuple[str, int], int] = defaultdict(int)
+    closes = {year: closing_day(year).isoformat() for year in years}
+    for street, exit_year, month, count in db.rows(
+        "SELECT h.street, e.year, substr(e.effective, 1, 7), COUNT(*) FROM pj_exit_steps e "
+        "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
+        "AND h.key_target = 1 AND h.returned_on IS NULL "
+        "GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
+    ):
+        for year in years:
+            if exit_year is not None and exit_year <= year and month <= closes[year][:7]:
+                out[(street, year)] += count
+    for page in _households(
+        db, "number, aggregate_id, street", "key_target = 1 AND returned_on IS NOT NULL"
+    ):
+        span = (page[0][0], page[-1][0])
+        # (version, effective, exit year or None for a return), in the order they happened
+        history: dict[str, list[tuple[int, str, int | None]]] = defaultdict(list)
+        for aggregate_id, version, effective, exit_year in db.rows(
+            "SELECT e.aggregate_id, e.version, e.effective, e.year FROM pj_exit_steps e "
+            "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
+            "AND h.number BETWEEN ? AND ? AND h.key_target = 1 AND h.returned_on IS NOT NULL",
+            span,
+        ):
+            if exit_year is not None:
+                history[aggregate_id].append((version, effective, int(exit_year)))
+        for aggregate_id, version, started_on in db.rows(
+            "SELECT p.aggregate_id, p.version, p.started_on FROM pj_periods p "
+            "JOIN pj_households h ON h.aggregate_id = p.aggregate_id "
+            "WHERE h.number BETWEEN ? AND ? AND h.key_target = 1 AND h.returned_on IS NOT NULL "
+            "AND p.version > (SELECT MIN(q.version) FROM pj_periods q "
+            "WHERE q.aggregate_id = p.aggregate_id)",
+            span,
+        ):
+            history[aggregate_id].append((version, started_on, None))
+        for _, aggregate_id, street in page:
+            events = sorted(history.get(aggregate_id, ()))
+            for year in years:
+                began = f"{year:04d}-01-01"
+                last = [
+                    exit_year
+                    for _, day, exit_year in events
+                    if (exit_year is None and day < began)
+                    or (exit_year is not None and exit_year <= year and day <= closes[year])
+                ]
+                if last and last[-1] is not None:
+                    out[(street, year)] += 1
+    return out
 
 
 # -- findings past their deadline 限期整改, and pairings ended early 不脱贫不脱钩 ----------------

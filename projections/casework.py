@@ -3,7 +3,10 @@
 Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends), ``pj_visits``
 (one row per visit; ``voided`` once corrected), ``pj_measures`` (one row per planned measure;
 completion cleared when corrected), ``pj_employment`` (registered poor workers employed by an
-enterprise or cooperative [四(十一)]).
+enterprise or cooperative [四(十一)]), ``pj_agreements`` (every assistance agreement 扶贫协议
+signed, by effective date: ``pj_households`` keeps the latest only), ``pj_exit_bases`` (each
+exit proposal's year and the income its event carries: the assessment the exit rests on,
+``ledger.household``).
 
 Applied after ``households`` in the same transaction: pairings read the household's number,
 street and stage from ``pj_households``.
@@ -32,6 +35,10 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_employment (aggregate_id TEXT, version INTEGER, "
     "enterprise TEXT, household TEXT, since TEXT, ended_on TEXT, voided INTEGER, "
     "PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_agreements (aggregate_id TEXT, version INTEGER, "
+    "signed_on TEXT, PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_exit_bases (aggregate_id TEXT, version INTEGER, "
+    "year INTEGER, income_fen INTEGER, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -61,6 +68,22 @@ def exit_approved(db: Database, fact: Fact) -> None:
             "AND unpaired_on >= ?",
             (fact.aggregate_id, fact.effective),
         )
+
+
+def agreement_signed(db: Database, fact: Fact) -> None:
+    db.write(
+        "INSERT INTO pj_agreements VALUES (?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact.effective),
+    )
+
+
+def exit_proposed(db: Database, fact: Fact) -> None:
+    """The proposal's year and the income its event carries: with the assessments recorded
+    before it, they say which assessment the exit rests on, as the ledger does."""
+    db.write(
+        "INSERT INTO pj_exit_bases VALUES (?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact["year"], fact["income_fen"]),
+    )
 
 
 def helper_paired(db: Database, fact: Fact) -> None:
@@ -167,11 +190,16 @@ def corrected(db: Database, fact: Fact) -> None:
 
 MODEL = ReadModel(
     name="casework",
-    tables=("pj_pairings", "pj_visits", "pj_measures", "pj_employment"),
+    tables=(
+        *("pj_pairings", "pj_visits", "pj_measures", "pj_employment"),
+        *("pj_agreements", "pj_exit_bases"),
+    ),
     schema=SCHEMA,
     handlers={
         "HelperPaired": helper_paired,
         "HelperUnpaired": helper_unpaired,
+        "AgreementSigned": agreement_signed,
+        "ExitProposed": exit_proposed,
         "ExitAdvanced": exit_approved,
         "VisitRecorded": visit_recorded,
         "MeasurePlanned": measure_planned,

@@ -89,7 +89,9 @@ REBUILD_PAGES = 50
 #: 10: a household's members now are its latest change by effective date (a change entered
 #: late, dated earlier, set them); a pairing unpaired on or after an exit approval entered
 #: later is not ``before_exit``.
-SCHEMA_VERSION = 10
+#: 11: casework's ``pj_agreements`` (every agreement, not the latest) and ``pj_exit_bases``
+#: (the income each exit proposal carries: the assessment it rests on).
+SCHEMA_VERSION = 11
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

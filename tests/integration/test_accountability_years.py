@@ -7,17 +7,23 @@ the assistance 精准扶持 and the year's income they rest on.
   the year approved later is a ``late_exit``: it does not clear the year's talk (2017 exits
   approved in November 2018 cleared the 2017 talk of a street that had missed it).
 - A talk is due when the exits by the closing day fall below the cumulative target: a street
-  ahead of plan (3 of 5 out in 2016, none in 2017) is not due a talk for 2017.
+  ahead of plan (3 of 5 out in 2016, none in 2017) is not due a talk for 2017. A key target
+  that returned to poverty joins the next year's plan: from that year it is not out until it
+  exits again.
+- A year's row is fixed by effective date: an exit dated by the closing day and recorded
+  later counts (``--known-at`` shows the row before it).
 - An exit with no helper paired, no 扶贫协议 or no measure 一户一策 before its proposal is an exit
-  fault (``no-assistance``); so is one resting on an income of its year assessed before the
-  year's last quarter (``assessed-early``).
+  fault (``no-assistance``), judged per exit: after a return, assistance since the return,
+  and a helper in force on the proposal day; so is one resting on an income of its year
+  assessed before the year's last quarter (``assessed-early``): the assessment its proposal
+  read, not one recorded after it.
 - A finding rectified after its deadline stays listed once closed.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +35,7 @@ from ledger.casework import Identification
 from ledger.household import Personal
 from projections import api
 
-from tests.support import id_card, ledger_at, stamp
+from tests.support import TickingClock, id_card, ledger_at, stamp
 
 #: The plan's columns that are the year's result (``late_exits`` and ``talk_held`` may grow).
 RESULT = (
@@ -221,6 +227,82 @@ def test_a_street_behind_the_cumulative_target_is_due_a_talk(ledger: Ledger) -> 
     ]
 
 
+def return_of(app: Ledger, number: str, day: date) -> None:
+    """A return to poverty 返贫 recognised on ``day``, approved 4 days later."""
+    app.advance_return(stamp("qu-01", day), number, "recognised", "台风天鸽", "江海区民政局")
+    for step in ("applied", "reviewed", "approved"):
+        app.advance_return(stamp("admin", day + timedelta(days=4)), number, step)
+
+
+def test_a_key_target_that_returned_to_poverty_is_not_out_until_it_exits_again(
+    ledger: Ledger,
+) -> None:
+    # All five out in 2016; JH-1 returned in 2017 and joined 2018's plan [六(六)]: 2017's
+    # figure stands (five out), by the end of 2018 four are out, not five, and the street is
+    # behind its 2018 target until JH-1 exits again.
+    five_key_targets(ledger)
+    for n in range(1, 6):
+        exit_for(ledger, f"JH-{n}", 2016, date(2016, 11, 1))
+    return_of(ledger, "JH-1", date(2017, 8, 25))
+
+    years = plan(ledger, as_of=date(2019, 2, 1))
+
+    assert [(y, r["exits"], r["cumulative_exits"], r["due_talk"]) for y, r in years.items()] == [
+        (2016, 5, 5, False),  # the return came after 2016 closed: the row stands
+        (2017, 0, 5, False),  # returned in 2017: in 2018's plan, not back in 2017's
+        (2018, 0, 4, True),  # 4 < 5
+    ]
+    exit_for(ledger, "JH-1", 2018, date(2018, 11, 1))
+    again = plan(ledger, as_of=date(2019, 2, 1))
+    assert [(y, r["exits"], r["cumulative_exits"]) for y, r in again.items()] == [
+        (2016, 5, 5),
+        (2017, 0, 5),
+        (2018, 0, 5),  # counted once in exits (its first exit's year), out again by 2018's close
+    ]
+    assert again[2018]["due_talk"] is False
+
+
+def test_a_return_counts_from_the_plan_of_the_year_after_it(ledger: Ledger) -> None:
+    """A returned household joins the next year's plan 纳入下年度脱贫计划 [六(六)], as the
+    ledger's own plan_year says: a return approved in year Y leaves Y's figure alone (the
+    demo's typhoon return of November 2018 does not make 江南 miss 2018) and counts from
+    Y + 1."""
+    five_key_targets(ledger)
+    for n in range(1, 4):
+        exit_for(ledger, f"JH-{n}", 2016, date(2016, 11, 1))
+    return_of(ledger, "JH-1", date(2017, 12, 27))  # approved 31 December 2017: 2018's plan
+    return_of(ledger, "JH-2", date(2018, 1, 27))  # approved 31 January 2018: 2019's plan
+
+    years = plan(ledger)
+
+    assert [(y, r["cumulative_exits"]) for y, r in years.items()] == [
+        (2016, 3),
+        (2017, 3),
+        (2018, 2),
+    ]
+
+
+def test_exits_recorded_after_the_closing_day_count_and_known_at_shows_the_row_before(
+    tmp_path: Path,
+) -> None:
+    # A year's row is fixed by effective date: an exit dated by the closing day counts however
+    # late it was recorded (a register imported from spreadsheets is all recorded late), and
+    # --known-at shows the row as it was known before it.
+    ticking = TickingClock(datetime(2016, 11, 30, tzinfo=UTC))
+    with ledger_at(tmp_path / "l.db", ticking) as app:
+        five_key_targets(app)
+        exit_for(app, "JH-1", 2016, date(2016, 11, 1))
+        ticking.current = datetime(2017, 3, 1, tzinfo=UTC)
+        known = ticking.current
+        exit_for(app, "JH-2", 2016, date(2017, 1, 11))  # approved 20 January, recorded in March
+
+        rows = api.accountability(app, as_of=date(2017, 3, 1))["plan"]
+        then = api.accountability(app, as_of=date(2017, 3, 1), known_at=known)["plan"]
+
+    assert [(r["year"], r["exits"]) for r in rows] == [(2016, 2), (2017, 0), (2018, 0)]
+    assert [(r["year"], r["exits"]) for r in then] == [(2016, 1), (2017, 0), (2018, 0)]
+
+
 # -- property: later entries never change a year's result ---------------------------------------
 
 later_event = st.one_of(
@@ -376,6 +458,70 @@ def test_a_later_assessment_does_not_mend_an_exit_on_an_early_one(ledger: Ledger
     exit_for(ledger, "JH-2", 2018, date(2018, 11, 1))
 
     assert [(h, f) for h, f, _ in faults(ledger)] == [("JH-1", "assessed-early")]
+
+
+def test_the_exit_rests_on_the_assessment_its_proposal_read(ledger: Ledger) -> None:
+    # An assessment recorded after the proposal, dated before it, is not what the exit rested
+    # on (ledger.household: the income the ExitProposed event carries): still assessed early.
+    register_key(ledger, "JH-1", 1)
+    assist(ledger, "JH-1")
+    ledger.assess_income(stamp("jn-01", date(2016, 9, 20)), "JH-1", 2016, 900_000)
+    ledger.propose_exit(stamp("jn-01", date(2016, 10, 20)), "JH-1", 2016)
+    ledger.assess_income(stamp("jn-01", date(2016, 10, 10)), "JH-1", 2016, 910_000)
+
+    detail = (
+        "the 2016 income it rests on was assessed 2016-09-20, before 2016-10-01: "
+        "a year's income is known from its last quarter"
+    )
+    assert faults(ledger) == [("JH-1", "assessed-early", detail)]
+
+
+def test_an_agreement_signed_after_a_return_does_not_mend_the_exit_before_it(
+    ledger: Ledger,
+) -> None:
+    register_key(ledger, "JH-1", 1)
+    ledger.pair(stamp("jn-01", date(2016, 8, 15)), "JH-1", "c-1")
+    ledger.plan_measure(stamp("jn-01", date(2016, 8, 20)), "JH-1", "M1", "industry", "种养")
+    exit_for(ledger, "JH-1", 2016, date(2016, 10, 20))
+    return_of(ledger, "JH-1", date(2017, 8, 25))
+    ledger.sign_agreement(stamp("jn-01", date(2017, 9, 10)), "JH-1")
+
+    assert faults(ledger) == [
+        (
+            "JH-1",
+            "no-assistance",
+            "no agreement 扶贫协议 before the exit was proposed on 2016-10-20",
+        )
+    ]
+
+
+def test_an_exit_after_a_return_needs_assistance_since_the_return(ledger: Ledger) -> None:
+    # Assisted before its 2016 exit, unpaired after it (脱贫脱钩), returned in 2017 and exited
+    # again in 2018 with nobody paired, no agreement and no measure since the return.
+    register_key(ledger, "JH-1", 1)
+    assist(ledger, "JH-1")
+    exit_for(ledger, "JH-1", 2016, date(2016, 10, 20))
+    ledger.unpair(stamp("jn-01", date(2016, 12, 1)), "JH-1", "c-1", "脱贫脱钩")
+    return_of(ledger, "JH-1", date(2017, 8, 25))
+    exit_for(ledger, "JH-1", 2018, date(2018, 10, 20))
+
+    assert faults(ledger) == [
+        (
+            "JH-1",
+            "no-assistance",
+            "no helper paired 结对帮扶, no agreement 扶贫协议, no measure 一户一策 "
+            "between the return on 2017-08-29 and the exit proposed on 2018-10-20",
+        )
+    ]
+    # Assisted again since the return: a helper in force, an agreement and a measure.
+    register_key(ledger, "JH-2", 2)
+    assist(ledger, "JH-2")
+    exit_for(ledger, "JH-2", 2016, date(2016, 10, 20))
+    return_of(ledger, "JH-2", date(2017, 8, 25))
+    ledger.sign_agreement(stamp("jn-01", date(2017, 9, 1)), "JH-2")  # c-1 still paired
+    ledger.plan_measure(stamp("jn-01", date(2017, 9, 1)), "JH-2", "M2", "industry", "种养")
+    exit_for(ledger, "JH-2", 2018, date(2018, 10, 20))
+    assert [h for h, *_ in faults(ledger)] == ["JH-1"]
 
 
 # -- findings rectified after their deadline 限期整改 [六(七)] -----------------------------------

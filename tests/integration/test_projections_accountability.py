@@ -331,8 +331,9 @@ def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_pla
     plan = section(ledger, "plan", as_of=date(2018, 12, 31))
     exits = api.caseload(ledger)["exits"]
 
-    # K = 2: one exit of JH-1 counts; the plan is not met while JH-2 never exited. In 2017
-    # the street is not behind: JH-1's exit, a year ahead, meets the cumulative 50 %.
+    # K = 2: one exit of JH-1 counts in ``exits``; the plan is not met while JH-2 never
+    # exited. JH-1 returned in June 2017 and joined 2018's plan [六(六)]: 2017's figure
+    # stands (one out of the cumulative 50 %); by 2018's close it is out again.
     assert [
         (p["year"], p["target"], p["exits"], p["cumulative_exits"], p["due_talk"]) for p in plan
     ] == [
