@@ -26,7 +26,6 @@ from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import (
     MAX_FEN,
     check_text,
-    format_yuan,
     parse_date,
     parse_shares,
     parse_yuan,
@@ -634,8 +633,3 @@ _SPECS: tuple[CommandSpec, ...] = (
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in _SPECS} | {
     spec.zh: spec for spec in _SPECS
 }
-
-
-def yuan_text(fen: int) -> str:
-    """Fen as the yuan text import reads back exactly."""
-    return format_yuan(fen)

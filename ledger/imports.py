@@ -28,11 +28,12 @@ from eventsourcing.utils import get_topic
 from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, yuan_text
+from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value
 from ledger.core import AGGREGATE_KINDS, Stamp
 from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
 from ledger.privacy import Reader
+from ledger.values import format_yuan
 
 __all__ = [
     "ImportLedger",
@@ -633,10 +634,6 @@ def _command_line(
     return builder(natural, f)
 
 
-def _yuan(fen: int) -> str:
-    return yuan_text(fen)
-
-
 def _personal(f: dict[str, Any]) -> dict[str, Any]:
     p = f["personal"]
     names = list(p.member_names)
@@ -661,7 +658,7 @@ def _rules(f: dict[str, Any]) -> dict[str, Any]:
 def _payment(f: dict[str, Any]) -> dict[str, Any]:
     p = f["payment"]
     return {
-        "amount": _yuan(p.amount_fen),
+        "amount": format_yuan(p.amount_fen),
         "category": p.category,
         "purpose": p.purpose,
         "household": p.household,
@@ -677,8 +674,8 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "set_year",
         {
             "year": f["params"].year,
-            "urban_dibao": _yuan(f["params"].urban_dibao_standard_fen),
-            "rural_income": _yuan(f["params"].rural_income_fen),
+            "urban_dibao": format_yuan(f["params"].urban_dibao_standard_fen),
+            "rural_income": format_yuan(f["params"].rural_income_fen),
         },
     ),
     ("street", "StreetRegistered"): lambda k, f: ("register_street", {"street": k}),
@@ -782,7 +779,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
             "measure": f["measure"].measure_id,
             "category": f["measure"].category,
             "description": f["measure"].description,
-            "budget": _yuan(f["measure"].budget_fen),
+            "budget": format_yuan(f["measure"].budget_fen),
         },
     ),
     ("household", "MeasureCompleted"): lambda k, f: (
@@ -791,7 +788,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
     ("household", "IncomeAssessed"): lambda k, f: (
         "assess_income",
-        {"household": k, "year": f["year"], "income": _yuan(f["income_fen"])},
+        {"household": k, "year": f["year"], "income": format_yuan(f["income_fen"])},
     ),
     ("household", "ExitProposed"): lambda k, f: (
         "propose_exit",
@@ -825,7 +822,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
     ("fund", "AllocationReceived"): lambda k, f: (
         "receive_allocation",
-        {"account": k, "amount": _yuan(f["amount_fen"])},
+        {"account": k, "amount": format_yuan(f["amount_fen"])},
     ),
     ("fund", "Disbursed"): lambda k, f: ("disburse", {"account": k, **_payment(f)}),
     ("inspection", "InspectionOpened"): lambda k, f: (

@@ -149,11 +149,12 @@ def parse_yuan(text: str, field: str = "amount") -> int:
     return fen
 
 
-def format_yuan(fen: int) -> str:
-    """``123456`` fen -> ``"1234.56"``; exact, with a sign for negative balances in reports."""
+def format_yuan(fen: int, grouped: bool = False) -> str:
+    """``123456`` fen -> ``"1234.56"`` (``grouped``: ``"1,234.56"``); exact, with a sign for
+    negative balances in reports. Ungrouped, it is the text import reads back exactly."""
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{part:02d}"
+    return f"{sign}{whole:,}.{part:02d}" if grouped else f"{sign}{whole}.{part:02d}"
 
 
 def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from ledger.values import format_yuan
+
 __all__ = [
     "CSS",
     "figure",
@@ -52,9 +54,8 @@ def wan(fen: int) -> str:
 
 
 def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, part = divmod(abs(fen), 100)
-    return f"{sign}¥{whole:,}.{part:02d}"
+    """``-123456`` fen -> ``-¥1,234.56``."""
+    return f"{'-' if fen < 0 else ''}¥{format_yuan(abs(fen), grouped=True)}"
 
 
 def figure(name: str, value: int, text: str, tag: str = "b") -> str:
