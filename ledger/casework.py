@@ -449,7 +449,7 @@ _PAIRINGS_PAGE = 1000
 
 #: Traditional characters of the levels and words below, read as their simplified forms
 #: (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州 and 部 are written alike).
-_SIMPLIFIED = str.maketrans("區縣鎮鄉辦處國華農興員會總場", "区县镇乡办处国华农兴员会总场")
+_SIMPLIFIED = str.maketrans("區縣鎮鄉辦處國華農興員會總場務", "区县镇乡办处国华农兴员会总场务")
 
 #: Words of department names that hold a character of a place's level without naming that
 #: level: 农业农村局 (村), 乡村振兴局 (乡, 村), 住房和城乡建设局 (乡), 市场监督管理局 (市),
@@ -482,6 +482,12 @@ _PLACES = {"省", "市", "区", "县", "州", "国家", "中国", "中华人民�
 #: How the name of a national ministry or administration ends: 民政部, 应急管理部, 海关总署,
 #: 国家市场监督管理总局 (the state's departments are named without a place).
 _NATIONAL = ("部", "总局", "署")
+#: ... but not these, which every level has (a street's 三防指挥部 or 武装部, a village's 党支部).
+_NOT_MINISTRIES = ("指挥部", "武装部", "支部", "工作部", "项目部")
+#: A 镇, 乡 or 村 that begins a place's name is read as part of that name only when the place's
+#: own level follows within this many characters (镇江市, 镇龙村); alone it is the level
+#: (江海区镇人民政府, 江海区村委会).
+_NAME_BEFORE_LEVEL = 3
 
 
 def check_recognising_authority(authority: str) -> None:
@@ -500,9 +506,19 @@ def check_recognising_authority(authority: str) -> None:
     name = _DEPARTMENT_WORDS.sub("·", authority.translate(_SIMPLIFIED))
     levels: list[str] = []
     start = 0  # where the current place's name begins
-    for found in _LEVELS.finditer(name):
+    matches = list(_LEVELS.finditer(name))
+    for n, found in enumerate(matches):
         level = found.group()
-        if not (len(level) == 1 and level in _BELOW_DISTRICT and found.start() == start):
+        after = matches[n + 1] if n + 1 < len(matches) else None
+        begins_a_name = (
+            len(level) == 1
+            and level in _BELOW_DISTRICT
+            and found.start() == start
+            and after is not None
+            and 0 < after.start() - found.end() <= _NAME_BEFORE_LEVEL
+            and "·" not in name[found.end() : after.start()]
+        )
+        if not begins_a_name:
             levels.append(level)
         start = found.end()
     below = next((_BELOW_DISTRICT[lv] for lv in levels if lv in _BELOW_DISTRICT), None)
@@ -513,7 +529,7 @@ def check_recognising_authority(authority: str) -> None:
             "recognised by a department at district level or higher 区级以上 (农业、气象、"
             "民政、国土…) [六(六)]",
         )
-    if not levels and not name.endswith(_NATIONAL):
+    if not levels and (not name.endswith(_NATIONAL) or name.endswith(_NOT_MINISTRIES)):
         raise RuleError(
             "authority",
             f"{authority!r} names no level: a return is recognised by a department at district "
