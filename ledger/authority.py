@@ -111,6 +111,10 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "SigningKeyRegistered": ("register_key",),
     "SigningKeyRevoked": ("revoke_key",),
     "HelperRegistered": ("register_helper",),
+    # An enterprise's or cooperative's side of its registration and of a household's pairing.
+    "PairingsOpened": ("register_helper", "pair", "unpair"),
+    "PairingTaken": ("pair", "unpair"),
+    "PairingReleased": ("unpair",),
     "WorkerEmployed": ("employ_worker",),
     "EmploymentEnded": ("end_employment",),
     "Identified": ("identify",),

@@ -18,7 +18,13 @@ from eventsourcing.utils import get_topic
 from ledger.base import LedgerAggregate, Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
-from ledger.helpers import ROLE_OF_KIND, Helper
+from ledger.helpers import (
+    ROLE_OF_KIND,
+    EnterprisePairings,
+    Helper,
+    paired_elsewhere,
+    paired_elsewhere_until,
+)
 from ledger.household import MAX_MEMBERS, SEALED, Household, Measure, Personal
 from ledger.places import Street
 from ledger.values import (
@@ -208,39 +214,69 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p))
 
     def pair(self, stamp: Stamp, number: str, helper_id: str) -> None:
-        """Pair a helper 结对帮扶; an enterprise or cooperative with one household only."""
-        helper = self.load(Helper, helper_id, "helper")
+        """Pair a helper 结对帮扶; an enterprise or cooperative with one household only.
+
+        An enterprise's or cooperative's pairing is saved with the household and the
+        enterprise's record of its pairings both (``EnterprisePairings``): two officers pairing
+        it with two households at once collide on that record's version, and the retry refuses
+        the one who lost (``execute``)."""
         limit = self.programme().rules.max_cadres_per_household
-        role = ROLE_OF_KIND[helper.kind]
 
-        def act(household: Household, prov: Provenance) -> None:
-            if role == "enterprise":
-                self.check_enterprise_free(helper_id, household, "helper", prov.effective)
+        def attempt() -> list[LedgerAggregate]:
+            helper = self.load(Helper, helper_id, "helper")
+            household = self.household(number)
+            prov = self.authorise(stamp, "pair", household.street)
+            role = ROLE_OF_KIND[helper.kind]
+            if role != "enterprise":
+                household.pair(helper_id, role, limit, prov)
+                return [household]
+            record = self._pairings_of(helper_id, prov)
+            self.check_enterprise_free(record, household, "helper", prov.effective)
             household.pair(helper_id, role, limit, prov)
-            if role == "enterprise":
-                self.enterprise_pairings(helper_id).add(household.id)
+            record.take_pairing(household.number, prov)
+            self._remember_pairing(helper_id, household.id)
+            return [household, record]
 
-        self.on_household(stamp, "pair", number, act)
+        self.execute(attempt)
 
     def unpair(
         self, stamp: Stamp, number: str, helper_id: str, reason: str, replacement: str = ""
     ) -> None:
-        """End a pairing; before exit only with a replacement of the same kind."""
-        new = ""
-        if replacement:
-            old = ROLE_OF_KIND[self.load(Helper, helper_id, "helper").kind]
-            new = ROLE_OF_KIND[self.load(Helper, replacement, "replacement").kind]
-            if old != new:
-                raise RuleError("replacement", f"a {old} is replaced by a {old}, not a {new}")
+        """End a pairing; before exit only with a replacement of the same kind. An enterprise's
+        or cooperative's side is saved with the household's, as in ``pair``."""
 
-        def act(household: Household, prov: Provenance) -> None:
-            if new == "enterprise":
-                self.check_enterprise_free(replacement, household, "replacement", prov.effective)
+        def attempt() -> list[LedgerAggregate]:
+            old: Helper | None = None
+            new: Helper | None = None
+            if replacement:
+                old = self.load(Helper, helper_id, "helper")
+                new = self.load(Helper, replacement, "replacement")
+                role, other = ROLE_OF_KIND[old.kind], ROLE_OF_KIND[new.kind]
+                if role != other:
+                    raise RuleError(
+                        "replacement", f"a {role} is replaced by a {role}, not a {other}"
+                    )
+            elif self.exists(Helper, helper_id):
+                # (One never registered is paired with no household: the household says so.)
+                old = self.load(Helper, helper_id, "helper")
+            household = self.household(number)
+            prov = self.authorise(stamp, "unpair", household.street)
+            if old is None or ROLE_OF_KIND[old.kind] != "enterprise":
+                household.unpair(helper_id, replacement, reason, prov)
+                return [household]
+            taking = None if new is None else self._pairings_of(replacement, prov)
+            if taking is not None:
+                self.check_enterprise_free(taking, household, "replacement", prov.effective)
             household.unpair(helper_id, replacement, reason, prov)
-            if new == "enterprise":
-                self.enterprise_pairings(replacement).add(household.id)
+            leaving = self._pairings_of(helper_id, prov)
+            leaving.release_pairing(household.number, prov)
+            if taking is None:
+                return [household, leaving]
+            taking.take_pairing(household.number, prov)
+            self._remember_pairing(replacement, household.id)
+            return [household, leaving, taking]
 
-        self.on_household(stamp, "unpair", number, act)
+        self.execute(attempt)
 
     #: Enterprise and cooperative id -> the households they were ever paired with, as far as
     #: this application knows: those on record when it first asked (``enterprise_pairings``),
@@ -257,6 +293,12 @@ class CaseworkCommands(LedgerCore):
         if self._enterprise_households is None:
             self._enterprise_households = self._paired_employers()
         return self._enterprise_households.setdefault(helper_id, set())
+
+    def _remember_pairing(self, helper_id: str, household: UUID) -> None:
+        """Keep ``enterprise_pairings`` up to date, if it was read (a tracked helper needs it
+        not, and a read later finds the pairing once saved)."""
+        if self._enterprise_households is not None:
+            self._enterprise_households.setdefault(helper_id, set()).add(household)
 
     def _paired_employers(self) -> dict[str, set[UUID]]:
         topics = [
@@ -283,16 +325,29 @@ class CaseworkCommands(LedgerCore):
                 employers[paired].add(household_id)
         return employers
 
+    def _pairings_of(self, helper_id: str, prov: Provenance) -> EnterprisePairings:
+        """The enterprise's record of its pairings: opened with its registration, or now
+        (not ``tracked``) for one registered before such records were kept."""
+        found = self.get_by_id(EnterprisePairings.create_id(helper_id))
+        if isinstance(found, EnterprisePairings):
+            return found
+        return EnterprisePairings(helper_id=helper_id, tracked=False, prov=prov)
+
     def check_enterprise_free(
+        self, record: EnterprisePairings, household: Household, field: str, day: date
+    ) -> None:
+        """An enterprise or cooperative pairs one household 一对一
+        (``EnterprisePairings.check_pairing_free``), judged on its record of its pairings. One
+        registered before such records were kept (not ``tracked``) is judged on the log's
+        pairings too: those made before, read once a process (``enterprise_pairings``)."""
+        if not record.tracked:
+            self._check_logged_pairings(record.helper_id, household, field, day)
+        record.check_pairing_free(household.number, day, field)
+
+    def _check_logged_pairings(
         self, helper_id: str, household: Household, field: str, day: date
     ) -> None:
-        """An enterprise or cooperative pairs one household 一对一: "176 家热心企业'一对一'联系
-        挂扶 176 户" [四(十一)], "一个热心企业（或农民合作社组织）挂扶一户" [四(二)]. Its pairing
-        elsewhere ends first (unpaired once that household has exited, or replaced there).
-
-        By effective date: a pairing from ``day`` runs on (none has ended yet), so it overlaps
-        any other household's pairing of the helper that has not ended, or that ended after
-        ``day`` (one that ended on ``day`` hands over)."""
+        """``Helper.check_pairing_free`` on the households' own records of the pairings."""
         for other_id in sorted(self.enterprise_pairings(helper_id)):
             if other_id == household.id:
                 continue
@@ -300,20 +355,10 @@ class CaseworkCommands(LedgerCore):
             if not isinstance(other, Household):
                 continue
             if helper_id in other.helpers:
-                raise RuleError(
-                    field,
-                    f"{helper_id} is paired with household {other.number}: an enterprise or "
-                    "cooperative pairs one household 一对一 [四(二)、四(十一)]; end that pairing "
-                    "first",
-                )
+                raise paired_elsewhere(field, helper_id, other.number)
             ended = max((end for _, end in other.past_pairings.get(helper_id, [])), default=None)
             if ended is not None and ended > day:
-                raise RuleError(
-                    field,
-                    f"{helper_id} was paired with household {other.number} until {ended}, "
-                    f"after {day}: an enterprise or cooperative pairs one household 一对一 "
-                    f"[四(二)、四(十一)]; its pairing here is dated {ended} or later",
-                )
+                raise paired_elsewhere_until(field, helper_id, other.number, ended, day)
 
     def sign_agreement(self, stamp: Stamp, number: str) -> None:
         """The assistance agreement 扶贫协议."""

@@ -273,7 +273,12 @@ class LedgerCore(Application[UUID]):
         raise ConflictError("store", "other writers kept changing the same records; try again")
 
     def refuse_lost_creations(self, created: Sequence[LedgerAggregate]) -> None:
+        """Refuse the command if another writer created one of the records it creates; a
+        record made on demand (``CREATED_ON_DEMAND``, an enterprise's pairings) is retried
+        instead: the retry finds it and judges the command on it."""
         for aggregate in created:
+            if getattr(aggregate, "CREATED_ON_DEMAND", False):
+                continue
             if self._stored(aggregate.id) is not None:
                 kind = _kind(type(aggregate))
                 raise AlreadyExistsError(

@@ -17,7 +17,15 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 
-__all__ = ["CADRE_RANKS", "HELPER_KINDS", "ROLE_OF_KIND", "Helper"]
+__all__ = [
+    "CADRE_RANKS",
+    "HELPER_KINDS",
+    "ROLE_OF_KIND",
+    "EnterprisePairings",
+    "Helper",
+    "paired_elsewhere",
+    "paired_elsewhere_until",
+]
 
 HELPER_KINDS = ("cadre", "enterprise", "cooperative", "social-worker", "volunteer-team")
 
@@ -132,3 +140,92 @@ class Helper(LedgerAggregate):
         if live is not None and live in self.voided:
             self.workers.pop(key, None)
             self.employment_entry.pop(key, None)
+
+
+class EnterprisePairings(LedgerAggregate):
+    """An enterprise's or cooperative's pairings 一对一, its own record (``natural_id(
+    "pairings", helper)``), saved with the household's side of each pairing so that two
+    officers pairing one enterprise at once collide on its version and the loser is retried on
+    fresh state (``CaseworkCommands.pair``). Kept apart from the ``Helper``, whose versions a
+    correction of an employment names (an export of an older ledger names them too).
+
+    Opened with the registration of every enterprise and cooperative (``tracked``: it holds
+    all their pairings), or at the first pairing of one registered before it existed (not
+    tracked: the households' own records hold the pairings before it)."""
+
+    #: Opened by the first pairing of an enterprise registered before such records were kept:
+    #: two such pairings at once both open it, and the one who loses is retried, not refused
+    #: as a creation (``LedgerCore.refuse_lost_creations``).
+    CREATED_ON_DEMAND = True
+
+    @staticmethod
+    def create_id(helper_id: str) -> UUID:
+        return natural_id("pairings", helper_id)
+
+    @event("PairingsOpened")
+    def __init__(self, helper_id: str, tracked: bool, prov: Provenance) -> None:
+        self.helper_id = helper_id
+        self.tracked = tracked
+        # (household number, since, until or None while it runs), in the order recorded
+        self.pairings: list[tuple[str, date, date | None]] = []
+
+    def check_pairing_free(self, household: str, day: date, field: str) -> None:
+        """An enterprise or cooperative pairs one household 一对一: "176 家热心企业'一对一'联系
+        挂扶 176 户" [四(十一)], "一个热心企业（或农民合作社组织）挂扶一户" [四(二)]. Its pairing
+        elsewhere ends first (unpaired once that household has exited, or replaced there).
+
+        By effective date: a pairing from ``day`` runs on (none has ended yet), so it overlaps
+        any other household's pairing here that has not ended, or that ended after ``day`` (one
+        that ended on ``day`` hands over). Judged on the pairings this record keeps (all of
+        them when ``tracked``)."""
+        ended: dict[str, date] = {}
+        for other, _, until in self.pairings:
+            if other == household:
+                continue
+            if until is None:
+                raise paired_elsewhere(field, self.helper_id, other)
+            ended[other] = max(until, ended.get(other, until))
+        for other, until in ended.items():
+            if until > day:
+                raise paired_elsewhere_until(field, self.helper_id, other, until, day)
+
+    def take_pairing(self, household: str, prov: Provenance) -> None:
+        """Household ``household`` pairs the enterprise or cooperative from the day the
+        pairing takes effect (paired, or named as a replacement): a side of the household's
+        ``HelperPaired`` or ``HelperUnpaired``, saved with it. Checked by the caller
+        (``check_pairing_free``) before the household's side is recorded."""
+        self._pairing_taken(household, prov.effective, prov)
+
+    @event("PairingTaken")
+    def _pairing_taken(self, household: str, since: date, prov: Provenance) -> None:
+        self.pairings.append((household, since, None))
+
+    def release_pairing(self, household: str, prov: Provenance) -> None:
+        """The pairing with ``household`` ends on the day the unpairing takes effect."""
+        self._pairing_released(household, prov.effective, prov)
+
+    @event("PairingReleased")
+    def _pairing_released(self, household: str, until: date, prov: Provenance) -> None:
+        # A pairing taken before this record was opened has no entry here: the log holds it.
+        for n, (other, since, running) in enumerate(self.pairings):
+            if other == household and running is None:
+                self.pairings[n] = (other, since, until)
+
+
+def paired_elsewhere(field: str, helper: str, household: str) -> RuleError:
+    return RuleError(
+        field,
+        f"{helper} is paired with household {household}: an enterprise or cooperative pairs "
+        "one household 一对一 [四(二)、四(十一)]; end that pairing first",
+    )
+
+
+def paired_elsewhere_until(
+    field: str, helper: str, household: str, ended: date, day: date
+) -> RuleError:
+    return RuleError(
+        field,
+        f"{helper} was paired with household {household} until {ended}, after {day}: an "
+        "enterprise or cooperative pairs one household 一对一 [四(二)、四(十一)]; its pairing "
+        f"here is dated {ended} or later",
+    )

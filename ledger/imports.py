@@ -527,7 +527,18 @@ def plain_cell(value: Any) -> Any:
 
 #: Events recorded with another event of the same command (the household's side of a
 #: disbursement) or by the ledger itself (imports, seals, keys): not exported as commands.
-_SILENT = frozenset({"FundsReceived", "ReceiptVoided", "ImportsStarted", "BatchImported"})
+_SILENT = frozenset(
+    {
+        "FundsReceived",
+        "ReceiptVoided",
+        # An enterprise's side of its registration and pairings (register_helper, pair, unpair).
+        "PairingsOpened",
+        "PairingTaken",
+        "PairingReleased",
+        "ImportsStarted",
+        "BatchImported",
+    }
+)
 
 
 def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[str, Any]]:

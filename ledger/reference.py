@@ -8,7 +8,7 @@ from datetime import date
 from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
-from ledger.helpers import HELPER_KINDS, Helper
+from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helper
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
@@ -182,4 +182,9 @@ class ReferenceCommands(LedgerCore):
             team_size=team_size,
             prov=prov,
         )
-        self.execute(lambda: [helper])
+        if ROLE_OF_KIND[kind] != "enterprise":
+            self.execute(lambda: [helper])
+            return
+        # Its pairings 一对一 are kept from its registration on, in the same save.
+        pairings = EnterprisePairings(helper_id=helper_id, tracked=True, prov=prov)
+        self.execute(lambda: [helper, pairings])

@@ -347,6 +347,11 @@ NOT_PROGRAMME_TIME = frozenset(
         "MasterKeyRotated",
         # A voided payment's household side, written by the correction, on its day.
         "ReceiptVoided",
+        # An enterprise's side of its registration and of a household's (un)pairing: the
+        # household's HelperPaired / HelperUnpaired is the programme's event.
+        "PairingsOpened",
+        "PairingTaken",
+        "PairingReleased",
     }
 )
 

@@ -120,8 +120,9 @@ class KindsLedger:
 @pytest.fixture(scope="module")
 def kinds(tmp_path_factory: pytest.TempPathFactory) -> KindsLedger:
     """The demo ledger, then one of each kind the demo does not record: corrections (one voids
-    a payment to a household), an unpairing, an end of employment, a change of members, an
-    erasure, an import, officer and key events, seals, two log keys and a checkpoint."""
+    a payment to a household), two unpairings (a cadre's, an enterprise's), an end of employment,
+    a change of members, an erasure, an import, officer and key events, seals, two log keys and
+    a checkpoint."""
     path = tmp_path_factory.mktemp("kinds") / "kinds.db"
     app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     master_key = privacy.generate_master_key()
@@ -141,7 +142,7 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
     with stored_rows(app.recorder) as rows:
         for originator, version, topic, state in rows:
             name, fields = topic.rsplit(".", 1)[-1], orjson.loads(state)
-            if name in ("Identified", "HelperRegistered", "AccountOpened"):
+            if name in ("Identified", "HelperRegistered", "AccountOpened", "PairingsOpened"):
                 keys[originator] = fields.get("number") or fields.get("helper_id") or fields["code"]
             if name == "HelperPaired":
                 pairs.setdefault(originator, set()).add(fields["helper"])
@@ -167,6 +168,10 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         originator, _, fields = first["HelperPaired"]
         spare = next(c for c in cadres if c not in pairs[originator])
         app.unpair(at("admin"), keys[originator], fields["helper"], "调岗", spare)
+        # An enterprise replaced by another: PairingReleased (and PairingTaken) on their records.
+        enterprise, _, taken = entry("PairingTaken")
+        app.register_helper(at("admin"), "e-spare", "enterprise", "备用企业")
+        app.unpair(at("admin"), taken["household"], enterprise, "企业搬迁", "e-spare")
         number, _, _ = entry("Identified")
         members = Personal("户主", id_card(9), "", "", ("甲", "乙", "丙", "丁"))
         app.change_members(at("admin", "新生儿"), number, 4, members)

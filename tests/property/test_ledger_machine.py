@@ -173,7 +173,7 @@ class LedgerMachine(RuleBasedStateMachine):
             stamp(JN, PAIRED), number, helper
         )  # at most 2 cadres here, under the limit of 3
         paired[helper] = role
-        self.accepted()
+        self.accepted(2 if role == "enterprise" else 1)  # and the enterprise's PairingTaken
 
     @precondition(lambda self: self.numbers_in(Stage.REGISTERED))
     @rule(data=st.data(), income=st.integers(780_000, 900_000))
