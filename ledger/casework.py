@@ -230,9 +230,10 @@ class CaseworkCommands(LedgerCore):
             if role != "enterprise":
                 household.pair(helper_id, role, limit, prov)
                 return [household]
-            record = self._pairings_of(helper_id, prov)
-            self.check_enterprise_free(record, household, "helper", prov.effective)
+            found = self._pairings_of(helper_id)
+            self.check_enterprise_free(helper_id, found, household, "helper", prov.effective)
             household.pair(helper_id, role, limit, prov)
+            record = self._opened(found, helper_id, prov)
             record.take_pairing(household.number, prov)
             self._remember_pairing(helper_id, household.id)
             return [household, record]
@@ -264,14 +265,17 @@ class CaseworkCommands(LedgerCore):
             if old is None or ROLE_OF_KIND[old.kind] != "enterprise":
                 household.unpair(helper_id, replacement, reason, prov)
                 return [household]
-            taking = None if new is None else self._pairings_of(replacement, prov)
-            if taking is not None:
-                self.check_enterprise_free(taking, household, "replacement", prov.effective)
+            found = None if new is None else self._pairings_of(replacement)
+            if new is not None:
+                day = prov.effective
+                self.check_enterprise_free(replacement, found, household, "replacement", day)
             household.unpair(helper_id, replacement, reason, prov)
-            leaving = self._pairings_of(helper_id, prov)
+            # Opened (if at all) after the household's event: the save's times stay in order.
+            leaving = self._opened(self._pairings_of(helper_id), helper_id, prov)
             leaving.release_pairing(household.number, prov)
-            if taking is None:
+            if new is None:
                 return [household, leaving]
+            taking = self._opened(found, replacement, prov)
             taking.take_pairing(household.number, prov)
             self._remember_pairing(replacement, household.id)
             return [household, leaving, taking]
@@ -325,24 +329,40 @@ class CaseworkCommands(LedgerCore):
                 employers[paired].add(household_id)
         return employers
 
-    def _pairings_of(self, helper_id: str, prov: Provenance) -> EnterprisePairings:
-        """The enterprise's record of its pairings: opened with its registration, or now
-        (not ``tracked``) for one registered before such records were kept."""
+    def _pairings_of(self, helper_id: str) -> EnterprisePairings | None:
+        """The enterprise's record of its pairings, opened with its registration (or by a
+        pairing since, for one registered before such records were kept); None if none."""
         found = self.get_by_id(EnterprisePairings.create_id(helper_id))
-        if isinstance(found, EnterprisePairings):
+        return found if isinstance(found, EnterprisePairings) else None
+
+    @staticmethod
+    def _opened(
+        found: EnterprisePairings | None, helper_id: str, prov: Provenance
+    ) -> EnterprisePairings:
+        """``found``, or the record opened now (not ``tracked``) for an enterprise registered
+        before such records were kept: after the household's event, so that the save's
+        recording times stay in the order its events are stored."""
+        if found is not None:
             return found
         return EnterprisePairings(helper_id=helper_id, tracked=False, prov=prov)
 
     def check_enterprise_free(
-        self, record: EnterprisePairings, household: Household, field: str, day: date
+        self,
+        helper_id: str,
+        record: EnterprisePairings | None,
+        household: Household,
+        field: str,
+        day: date,
     ) -> None:
         """An enterprise or cooperative pairs one household 一对一
         (``EnterprisePairings.check_pairing_free``), judged on its record of its pairings. One
-        registered before such records were kept (not ``tracked``) is judged on the log's
-        pairings too: those made before, read once a process (``enterprise_pairings``)."""
-        if not record.tracked:
-            self._check_logged_pairings(record.helper_id, household, field, day)
-        record.check_pairing_free(household.number, day, field)
+        registered before such records were kept (no record, or one not ``tracked``) is judged
+        on the log's pairings too: those made before, read once a process
+        (``enterprise_pairings``)."""
+        if record is None or not record.tracked:
+            self._check_logged_pairings(helper_id, household, field, day)
+        if record is not None:
+            record.check_pairing_free(household.number, day, field)
 
     def _check_logged_pairings(
         self, helper_id: str, household: Household, field: str, day: date
