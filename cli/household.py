@@ -18,6 +18,7 @@ import typer
 from ledger.casework import Identification, PersonalChange
 from ledger.errors import InputError
 from ledger.household import Personal
+from ledger.keys import NOT_OWNER_ONLY
 from ledger.values import check_text
 
 from cli.common import (
@@ -89,9 +90,6 @@ PERSONAL_OPTIONS = {
 }
 #: Far more than the fields can hold (a hundred names of 2,000 characters each is 800 KB).
 LARGEST_PERSONAL_FILE = 1 << 20
-#: Permission bits a personal file may not have, as for the master key file
-#: (ledger.privacy): anything for the group or for others.
-_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
 
 T = TypeVar("T")
 
@@ -183,7 +181,7 @@ def _check_owner_only(stream: Any, shown: str, path: Path | None) -> None:
         mode = os.fstat(stream.fileno()).st_mode
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return
-    if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & _NOT_OWNER_ONLY:
+    if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & NOT_OWNER_ONLY:
         device = path is None or str(path).startswith(("/dev/", "/proc/"))
         fix = "that file" if device else str(path)  # chmod on /dev/stdin acts on the terminal
         raise InputError(

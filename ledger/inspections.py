@@ -40,6 +40,7 @@ class Inspection(LedgerAggregate):
         self.opened_on = prov.effective
         self.findings: dict[str, date] = {}  # finding id -> rectification deadline
         self.found_on: dict[str, date] = {}  # finding id -> effective date of the finding
+        self.subjects: dict[str, tuple[str, str]] = {}  # finding id -> (subject kind, subject)
         self.rectified: dict[str, date] = {}  # finding id -> first rectification reported
         self.closed: set[str] = set()
         self.criticised: list[str] = []
@@ -83,6 +84,7 @@ class Inspection(LedgerAggregate):
     ) -> None:
         self.findings[finding_id] = deadline
         self.found_on[finding_id] = prov.effective
+        self.subjects[finding_id] = (subject_kind, subject)
 
     def report_rectification(self, finding_id: str, summary: str, prov: Provenance) -> None:
         """The inspected unit reports what it rectified 整改."""

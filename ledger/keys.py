@@ -33,6 +33,7 @@ from ledger.errors import InputError
 
 __all__ = [
     "KEY_TABLE_GUARD",
+    "NOT_OWNER_ONLY",
     "generate_key",
     "guard_household_keys",
     "key_id",
@@ -44,8 +45,9 @@ __all__ = [
     "write_private_key",
 ]
 
-#: Permission bits a private key file may not have: anything for the group or for others.
-_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
+#: Permission bits a file of secrets may not have (a private key, the master key, a
+#: ``--personal-file``): anything for the group or for others.
+NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
 
 
 def generate_key() -> Ed25519PrivateKey:
@@ -140,7 +142,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     # Said before its mode: a folder's 0755 is no key file's permission to mend.
     if stat.S_ISDIR(mode):
         raise InputError("key", f"{path} is a folder, not a key file: name the key file in it")
-    if mode & _NOT_OWNER_ONLY:
+    if mode & NOT_OWNER_ONLY:
         raise InputError(
             "key",
             f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); run `chmod 600 {path}`",

@@ -151,7 +151,7 @@ class OversightCommands(LedgerCore):
         a helper, a district account, or a finding not on record. A village's name may be
         shared by villages of two streets: the finding does not say which, so it is the
         district's; the second value then says so ("" otherwise)."""
-        subject = self.finding_subject(inspection, finding_id)
+        subject = inspection.subjects.get(finding_id)
         if subject is None:
             return "", ""
         kind, name = subject
@@ -173,18 +173,6 @@ class OversightCommands(LedgerCore):
     def has_village(self, street: str, village: str) -> bool:
         place = self.get_by_id(natural_id("street", street))
         return isinstance(place, Street) and village in place.villages
-
-    def finding_subject(self, inspection: Inspection, finding_id: str) -> tuple[str, str] | None:
-        """The subject kind and name of finding ``finding_id``, from its ``FindingRecorded``
-        event: stored, or in the batch under way (the aggregate keeps only its deadline)."""
-        events = list(self.repository.event_store.get(inspection.id))
-        if self._batch is not None:
-            events += [e for e in self._batch_events if e.originator_id == inspection.id]
-        for event in events:
-            fields = vars(event)
-            if type(event).__name__ == "FindingRecorded" and fields["finding_id"] == finding_id:
-                return str(fields["subject_kind"]), str(fields["subject"])
-        return None
 
     def close_finding(self, stamp: Stamp, code: str, finding_id: str) -> None:
         """The inspector closes a rectified finding."""

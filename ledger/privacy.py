@@ -54,6 +54,7 @@ from ledger import clock
 from ledger.base import LedgerAggregate, Provenance
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
+from ledger.keys import NOT_OWNER_ONLY
 from ledger.rows import select_in
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "EVENT_MODULES",
     "HOUSEHOLD_KEYS",
     "KEY_TABLE",
+    "NOT_OWNER_ONLY",
     "HouseholdKeys",
     "KeysChangedError",
     "PersonalDataMapper",
@@ -85,9 +87,6 @@ __all__ = [
 ]
 
 KEY_TABLE = "household_keys"
-
-#: Permission bits a master key file may not have: anything for the group or for others.
-_NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
 
 
 class SealBrokenError(LedgerError):
@@ -186,7 +185,7 @@ def _read_key_file(path: Path) -> str:
             raise InputError(
                 "master_key", f"{path} is a folder, not a master key file: name the key file in it"
             )
-        if mode & _NOT_OWNER_ONLY:
+        if mode & NOT_OWNER_ONLY:
             raise InputError(
                 "master_key",
                 f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
