@@ -42,6 +42,7 @@ __all__ = [
     "NoteOption",
     "Settings",
     "console",
+    "describe_changes",
     "emit_json",
     "err_console",
     "ledger_session",
@@ -123,6 +124,17 @@ def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
     # Given but empty (-e "$DAY" with DAY unset) is a mistake, not "today".
     day = today() if effective is None else parse_date(effective, "effective")
     return Stamp(actor=actor, effective=day, document=document, note=note)
+
+
+def describe_changes(changes: dict[str, Any], was: dict[str, Any]) -> str:
+    """``labour yes → no, name 王 → 黄``: what an amendment restated, old and new."""
+
+    def shown(value: Any) -> str:
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+    return ", ".join(
+        f"{field} {shown(was.get(field))} → {shown(value)}" for field, value in changes.items()
+    )
 
 
 def money(text: str, field: str) -> int:

@@ -12,6 +12,7 @@ from cli.common import (
     DocumentOption,
     EffectiveOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     on_date,
@@ -62,6 +63,30 @@ def add_helper(
             make_stamp(document, effective), helper_id, kind, name, unit, rank, team_size
         )
     console.print(f"helper {helper_id} registered as {kind}")
+
+
+@helper_app.command("amend")
+@refusals
+def amend_helper(
+    helper_id: Annotated[str, typer.Argument(help="Helper id, e.g. c-001.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    name: Annotated[str | None, typer.Option("--name", help="Name 名称, as it really is.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit 单位.")] = None,
+    rank: Annotated[str | None, typer.Option("--rank", help="A cadre's rank (see add).")] = None,
+    team_size: Annotated[
+        int | None, typer.Option("--team-size", help="A volunteer team's members 人数.")
+    ] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend its registration 更正登记事项: a name, unit, rank or team size typed wrong.
+
+    Only what is given changes; its id and kind stay. The event keeps what each field was."""
+    given = {"name": name, "unit": unit, "rank": rank, "team_size": team_size}
+    changes = {field: value for field, value in given.items() if value is not None}
+    with ledger_session() as app:
+        was = app.amend(make_stamp(document, effective), "helper", helper_id, changes, reason)
+    console.print(f"helper {helper_id} amended: {describe_changes(changes, was)}")
 
 
 @helper_app.command("employ")

@@ -26,6 +26,7 @@ from cli.common import (
     EffectiveOption,
     NoteOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     money,
@@ -472,6 +473,53 @@ def register(
     with ledger_session() as app:
         app.register(make_stamp(document, effective), number, key_target)
     console.print(f"household {number} registered" + (" as a key target" if key_target else ""))
+
+
+@household_app.command("amend")
+@refusals
+def amend(
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    area: Annotated[
+        str | None, typer.Option("--area", help="rural 农村 | urban 城镇, as it really is.")
+    ] = None,
+    labour: Annotated[
+        bool | None,
+        typer.Option("--labour/--no-labour", help="With labour capacity 有劳动能力, really."),
+    ] = None,
+    willing: Annotated[
+        bool | None,
+        typer.Option("--willing/--not-willing", help="Willing to take part 有意愿, really."),
+    ] = None,
+    disabled: Annotated[
+        bool | None,
+        typer.Option("--disabled/--not-disabled", help="Disabled with labour capacity 残疾人."),
+    ] = None,
+    key_target: Annotated[
+        bool | None,
+        typer.Option(
+            "--key-target/--not-key-target",
+            help="Key target 重点帮扶对象, as it should have been registered.",
+        ),
+    ] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend its identification or registration 更正登记事项: a field typed wrong, saying why.
+
+    Only what is given changes; the rest stays. The amendment holds from the start (reports
+    as of any date read it), and the event keeps what each field was."""
+    given = {
+        "area": area,
+        "labour": labour,
+        "willing": willing,
+        "disabled": disabled,
+        "key_target": key_target,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    with ledger_session() as app:
+        was = app.amend(make_stamp(document, effective), "household", number, changes, reason)
+    console.print(f"household {number} amended: {describe_changes(changes, was)}")
 
 
 @household_app.command("pair")

@@ -84,6 +84,10 @@ PERMISSIONS: dict[str, Permission] = {
     "hold_talk": Permission(_INSPECT, "district"),
     # corrections: admins, or whoever may record entries in that street
     "correct": Permission(("admin", "officer", "inspector"), "street"),
+    # amendments of a registration: whoever may record it (a household's street, any officer
+    # for a helper)
+    "amend": Permission(_CASE, "street"),
+    "amend_helper": Permission(_CASE, "any"),
     # tamper evidence: signing keys and the log's checkpoints (docs/audit-guide.md)
     "register_key": Permission(_ADMIN, "district"),
     "revoke_key": Permission(_ADMIN, "district"),
@@ -149,6 +153,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
     "Corrected": ("correct",),
+    "Amended": ("amend", "amend_helper"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),

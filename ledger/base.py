@@ -7,6 +7,9 @@ effect, on what document, with an optional note. *When it was recorded* is the e
 Corrections 更正: nothing is ever updated or deleted. An entry recorded by mistake (a visit, an
 income assessment, a disbursement...) is voided by a later ``Corrected`` event on the same
 aggregate that names the version it corrects and why; the right fact is then recorded anew.
+A record's registration cannot be voided (everything after it rests on it): a field of it typed
+wrong (a household's labour capacity, a helper's name) is restated by an ``Amended`` event
+更正登记事项 that names the fields, their old and new values and why.
 """
 
 from __future__ import annotations
@@ -225,6 +228,8 @@ class LedgerAggregate(Aggregate):
 
     #: Event class names whose entries a ``Corrected`` event may void.
     VOIDABLE: ClassVar[frozenset[str]] = frozenset()
+    #: Fields of the record's registration an ``Amended`` event may restate.
+    AMENDABLE: ClassVar[frozenset[str]] = frozenset()
 
     class Event(Aggregate.Event):
         @staticmethod
@@ -281,3 +286,31 @@ class LedgerAggregate(Aggregate):
     def undo_entry(self, kind: str, key: Any) -> None:
         """Take the voided entry's effect back out; each aggregate knows its own entries."""
         raise RuleError("version", f"{kind} entries cannot be corrected")
+
+    def amend(self, changes: dict[str, Any], reason: str, prov: Provenance) -> None:
+        """Restate fields of the record's registration typed wrong 更正登记事项: they were
+        ``changes`` from the start. The event keeps what they were; nothing is edited."""
+        amendable = ", ".join(sorted(self.AMENDABLE)) or "none"
+        if not changes:
+            raise RuleError("changes", f"an amendment restates at least one of: {amendable}")
+        for field, value in sorted(changes.items()):
+            if field not in self.AMENDABLE:
+                raise RuleError(field, f"is not amendable here (amendable: {amendable})")
+            if getattr(self, field) == value:
+                shown = ("yes" if value else "no") if isinstance(value, bool) else repr(value)
+                raise RuleError(field, f"is already {shown}: nothing to amend")
+        if not reason.strip():
+            raise RuleError("reason", "an amendment must say why")
+        self.check_amendment(changes)
+        was = {field: getattr(self, field) for field in sorted(changes)}
+        self._amended(dict(sorted(changes.items())), was, reason.strip(), prov)
+
+    def check_amendment(self, changes: dict[str, Any]) -> None:
+        """Refuse ``changes`` that break the record's own rules or what rests on it."""
+
+    @event("Amended")
+    def _amended(
+        self, changes: dict[str, Any], was: dict[str, Any], reason: str, prov: Provenance
+    ) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)

@@ -219,6 +219,27 @@ def _disburse(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     app.disburse(s, a["account"], payment)
 
 
+#: The fields an amendment 更正登记 may restate, each optional: a blank cell or a missing key
+#: leaves the field as it is (``Household.AMENDABLE``, ``Helper.AMENDABLE``).
+_AMENDABLE = (
+    Arg("area", "城乡", required=False),
+    Arg("labour", "有劳动能力", "bool", required=False),
+    Arg("willing", "有意愿", "bool", required=False),
+    Arg("disabled", "残疾", "bool", required=False),
+    Arg("key_target", "重点帮扶对象", "bool", required=False),
+    Arg("name", "名称", required=False),
+    Arg("unit", "单位", required=False),
+    Arg("rank", "职级", required=False),
+    Arg("team_size", "队员人数", "int", required=False),
+)
+
+
+def _amend(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    fields = (arg.name for arg in _AMENDABLE)
+    changes = {f: a[f] for f in fields if a[f] is not None and a[f] != ""}
+    app.amend(s, a["kind"], a["key"], changes, a["reason"])
+
+
 _D = ProgrammeRules()
 _HOUSEHOLD = _a("household", "户号")
 
@@ -626,6 +647,12 @@ _SPECS: tuple[CommandSpec, ...] = (
             _a("reason", "原因"),
         ),
         lambda app, s, a: app.correct(s, a["kind"], a["key"], a["version"], a["reason"]),
+    ),
+    CommandSpec(
+        "amend",
+        "更正登记",
+        (_a("kind", "类型"), _a("key", "对象编号"), *_AMENDABLE, _a("reason", "原因")),
+        _amend,
     ),
 )
 

@@ -62,6 +62,9 @@ class Helper(LedgerAggregate):
     """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""
 
     VOIDABLE = frozenset({"WorkerEmployed"})
+    #: What ``Amended`` may restate: the name, unit, rank and team size it was registered with
+    #: (not its id, nor its kind: the 4+1 role its pairings fill).
+    AMENDABLE = frozenset({"name", "unit", "rank", "team_size"})
 
     @staticmethod
     def create_id(helper_id: str) -> UUID:

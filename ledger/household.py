@@ -80,6 +80,10 @@ class Household(LedgerAggregate):
     """A low-income household 低保户 in the programme, identified by its household number."""
 
     VOIDABLE = frozenset({"VisitRecorded", "IncomeAssessed", "MeasureCompleted", "Signed"})
+    #: What ``Amended`` may restate: the identification's area and flags, the registration's
+    #: key-target mark. Not the number, street or village (where the household stands, what its
+    #: payments and reports are filed under), nor members and personal data (``MembersChanged``).
+    AMENDABLE = frozenset({"area", "labour", "willing", "disabled", "key_target"})
 
     @staticmethod
     def create_id(number: str) -> UUID:
@@ -136,6 +140,7 @@ class Household(LedgerAggregate):
         self.exit_withdrawn_on: date | None = None  # the last withdrawal's effective date
         self.exit_steps: list[str] = []
         self.exit_year: int | None = None
+        self.exits_on_record = 0  # exits proposed and not withdrawn (approved ones included)
         self.return_steps: list[str] = []
         self.return_dates: list[date] = []  # effective date of each return step so far
         self.plan_year: int | None = None
@@ -581,6 +586,7 @@ class Household(LedgerAggregate):
     ) -> None:
         self.exit_steps = ["proposed"]
         self.exit_year = year
+        self.exits_on_record += 1
         live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
         # The assessment ``propose_exit`` read: the year's latest live one, the one whose
         # income the event carries. A ledger recorded before "latest" meant "by effective
@@ -609,6 +615,7 @@ class Household(LedgerAggregate):
         if self.proposal_assessment is not None:
             self.exit_assessments.discard(self.proposal_assessment)
         self.proposal_assessment = None
+        self.exits_on_record -= 1
         self.exit_withdrawn_on = prov.effective
         self.exit_steps = []
         self.exit_year = None
@@ -723,6 +730,32 @@ class Household(LedgerAggregate):
         if step != expected:
             raise RuleError(
                 "step", f"{what} {step} needs {expected} first; done: {', '.join(done) or 'none'}"
+            )
+
+    def check_amendment(self, changes: dict[str, Any]) -> None:
+        """A key-target mark is the registration's; a key target has labour capacity and is
+        willing [三], amended or not; and an exit's threshold and eligibility were judged on the
+        area and the mark, so neither is restated once an exit is on record (one under way is
+        withdrawn first)."""
+        if "key_target" in changes and self.registered_on is None:
+            raise RuleError(
+                "key_target", f"{self.number} is not registered: the mark is set at registration"
+            )
+        exit_fields = sorted({"area", "key_target"} & set(changes))
+        if exit_fields and self.exits_on_record:
+            raise RuleError(
+                exit_fields[0],
+                f"{self.number} has an exit on record, judged on its {exit_fields[0]}: it is "
+                "not restated after an exit is proposed (withdraw an exit under way first)",
+            )
+        key_target = changes.get("key_target", self.key_target)
+        labour = changes.get("labour", self.labour)
+        willing = changes.get("willing", self.willing)
+        if key_target and not (labour and willing):
+            field = "labour" if not labour else "willing"
+            hint = "labour and willing" if "key_target" in changes else "key_target"
+            raise RuleError(
+                field, f"key targets have labour capacity and are willing [三]: amend {hint} too"
             )
 
     def check_correctable(self, version: int) -> None:

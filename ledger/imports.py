@@ -875,6 +875,12 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
 }
 
+for _kind in ("household", "helper"):
+    _BUILDERS[(_kind, "Amended")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
+        "amend",
+        {"kind": kind, "key": k, **f["changes"], "reason": f["reason"]},
+    )
+
 for _kind in ("programme", "street", "officer", "helper", "household", "fund", "inspection"):
     _BUILDERS[(_kind, "Corrected")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
         "correct",

@@ -3,8 +3,9 @@ and corrections 更正 of mistaken entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from eventsourcing.utils import get_topic
 
@@ -19,9 +20,10 @@ from ledger.errors import (
 )
 from ledger.funds import FundAccount
 from ledger.helpers import Helper
+from ledger.household import Household
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
 from ledger.places import Street
-from ledger.values import choice, require_text
+from ledger.values import AREAS, choice, clean_name, require_text
 
 __all__ = ["OversightCommands"]
 
@@ -226,6 +228,77 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+
+    def amend(
+        self, stamp: Stamp, kind: str, key: str, changes: Mapping[str, Any], reason: str
+    ) -> dict[str, Any]:
+        """Restate fields of a household's or helper's registration typed wrong 更正登记事项,
+        saying why; returns what they were."""
+        if kind not in _AMENDS:
+            raise InputError(
+                "kind", f"{kind!r}: only a household's or a helper's registration is amended"
+            )
+        was: dict[str, Any] = {}
+
+        def attempt() -> list[LedgerAggregate]:
+            if kind == "household":
+                household = self.load(Household, key, "household")
+                prov = self.authorise(stamp, "amend", household.street)
+                values = _household_changes(changes)
+                before = {field: getattr(household, field, None) for field in values}
+                household.amend(values, reason, prov)
+                was.update(before)
+                return [household]
+            helper = self.load(Helper, key, "helper")
+            prov = self.authorise(stamp, "amend_helper")
+            values = _helper_changes(changes)
+            Helper.check_registration(
+                helper.kind,
+                values.get("rank", helper.rank),
+                values.get("team_size", helper.team_size),
+                self.programme().rules.volunteer_team_min_size,
+            )
+            before = {field: getattr(helper, field, None) for field in values}
+            helper.amend(values, reason, prov)
+            was.update(before)
+            return [helper]
+
+        self.execute(attempt)
+        return was
+
+
+#: What each kind's registration may restate (``LedgerAggregate.AMENDABLE``).
+_AMENDS = {"household": Household.AMENDABLE, "helper": Helper.AMENDABLE}
+
+
+def _household_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "area":
+            values[field] = choice(value, AREAS, "area")
+        elif field in Household.AMENDABLE:
+            if not isinstance(value, bool):
+                raise InputError(field, "expects true/false (是/否)")
+            values[field] = value
+        else:
+            values[field] = value  # refused by name, with the list, by ``amend``
+    return values
+
+
+def _helper_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "name":
+            values[field] = clean_name(str(value), "name")
+        elif field in ("unit", "rank"):
+            values[field] = require_text(str(value), field)
+        elif field == "team_size":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(field, "expects a whole number")
+            values[field] = value
+        else:
+            values[field] = value
+    return values
 
 
 #: Streets read from the log a page at a time (a district has a handful).

@@ -314,7 +314,7 @@ def filter_facts(
 #: from the start. A year's standards (``YearParametersSet``) are that year's whenever they
 #: were set, and setting a year again corrects them (docs/cli.md): a view as of 2016-12-31
 #: judges 2016's exits by the 2016 standards as best known, as the current one does.
-WHATEVER_THEIR_DATE = frozenset({"Corrected", "YearParametersSet"})
+WHATEVER_THEIR_DATE = frozenset({"Corrected", "Amended", "YearParametersSet"})
 
 #: Events that do not move a view's ``today`` (the latest effective date read): all but the
 #: programme's own casework, funds and oversight. The ledger's bookkeeping (seals, keys,
@@ -343,6 +343,7 @@ NOT_PROGRAMME_TIME = frozenset(
         "Opened",
         "YearParametersSet",
         "Corrected",
+        "Amended",
         "PersonalDataErased",
         "MasterKeyRotated",
         # A voided payment's household side, written by the correction, on its day.

@@ -438,6 +438,26 @@ def corrected(db: Database, fact: Fact) -> None:
         _set(db, fact, signed_on=None)
 
 
+#: The household columns an ``Amended`` event restates (``Household.AMENDABLE``), and how.
+_AMENDED = {"area": str, "labour": int, "willing": int, "disabled": int, "key_target": int}
+
+
+def amended(db: Database, fact: Fact) -> None:
+    """An amendment restates fields of the identification or registration, from the start.
+    A past view reads it whatever its date (a correction, ``WHATEVER_THEIR_DATE``); the
+    key-target mark is the registration's, so a view from before the registration keeps none."""
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is None:
+        return  # another record's amendment (a helper's)
+    values = {
+        field: _AMENDED[field](value)
+        for field, value in fact["changes"].items()
+        if field in _AMENDED and (field != "key_target" or row["registered_on"] is not None)
+    }
+    if values:
+        _set(db, fact, **values)
+
+
 MODEL = ReadModel(
     name="households",
     tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
@@ -458,5 +478,6 @@ MODEL = ReadModel(
         "ExitWithdrawn": exit_withdrawn,
         "ReturnAdvanced": return_advanced,
         "Corrected": corrected,
+        "Amended": amended,
     },
 )

@@ -146,6 +146,22 @@ def helper_registered(db: Database, fact: Fact) -> None:
     )
 
 
+#: The helper columns an ``Amended`` event restates (``Helper.AMENDABLE``).
+_HELPER_FIELDS = ("name", "unit", "rank", "team_size")
+
+
+def helper_amended(db: Database, fact: Fact) -> None:
+    """An amendment restates a helper's name, unit, rank or team size (a household's
+    amendment changes no helper row)."""
+    changes = fact["changes"]
+    fields = [field for field in _HELPER_FIELDS if field in changes]
+    if fields:
+        db.write(
+            f"UPDATE pj_helpers SET {', '.join(f'{f} = ?' for f in fields)} WHERE aggregate_id = ?",
+            (*(changes[f] for f in fields), fact.aggregate_id),
+        )
+
+
 def clock_advanced(db: Database, tally: Tally) -> None:
     """Every event moves the ledger's latest effective date and recording time forward: one
     statement a page (ISO dates sort as dates)."""
@@ -179,6 +195,7 @@ MODEL = ReadModel(
         "OfficerRoleChanged": officer_changed,
         "OfficerRetired": officer_retired,
         "HelperRegistered": helper_registered,
+        "Amended": helper_amended,
     },
 )
 

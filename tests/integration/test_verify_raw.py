@@ -210,6 +210,7 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.assess_income(on(11), "IMP-0001", 2018, 5_000_000)
         app.propose_exit(on(12), "IMP-0001", 2018)
         app.withdraw_exit(on(13), "IMP-0001", "核实未通过")
+        app.amend(on(14), "household", "IMP-0001", {"disabled": True}, "漏填残疾")
         # The master key rotated to ``master_key``: the module's later opens give it.
         app.rotate_master(at("admin"), master_key)
         # A batch as an older fupin recorded it (references only, no marks).

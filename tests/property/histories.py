@@ -3,8 +3,8 @@
 A history is a list of steps, each a command and a gap in days from the step before: mostly
 forward, sometimes back (an entry dated earlier than one already recorded, as officers enter
 late paperwork). Commands cover every event the read models handle: casework from objection to
-return, money in and out, corrections of every voidable kind, employment, inspections, and
-changes of officers.
+return, money in and out, corrections of every voidable kind, amendments of households' and
+helpers' registrations, employment, inspections, and changes of officers.
 
 Each command runs as an officer allowed to run it (``ledger/authority.py``): the street
 officer for the street's casework, the district officer for district steps and the city
@@ -97,6 +97,25 @@ _roles = st.sampled_from(("officer", "inspector"))
 _handover = st.sampled_from((True, True, True, False))
 _categories = st.sampled_from(CATEGORIES)
 _steps = st.integers(1, len(EXIT_STEPS) + len(RETURN_STEPS))
+_household_amendment = st.fixed_dictionaries(
+    {},
+    optional={
+        "area": st.sampled_from(("rural", "urban")),
+        "labour": st.booleans(),
+        "willing": st.booleans(),
+        "disabled": st.booleans(),
+        "key_target": st.booleans(),
+    },
+)
+_helper_amendment = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.sampled_from(("王干部", "黄干部")),
+        "unit": st.sampled_from(("区财政局", "区农业局")),
+        "rank": st.sampled_from(("section", "division", "staff")),
+        "team_size": st.integers(0, 20),
+    },
+)
 
 _casework = [
     st.tuples(st.just("pair"), _households, _pick),
@@ -141,6 +160,9 @@ _corrections = [
     st.tuples(st.just("correct"), st.just("fund"), st.just(ACCOUNT), _pick),
     st.tuples(st.just("correct"), st.just("fund"), st.just(ACCOUNT), _pick),
     st.tuples(st.just("correct"), st.just("helper"), st.just(EMPLOYER), _pick),
+    # Amendments of a registration (an empty one, a value already held: refused).
+    st.tuples(st.just("amend"), st.just("household"), _households, _household_amendment),
+    st.tuples(st.just("amend"), st.just("helper"), st.sampled_from(HELPERS), _helper_amendment),
 ]
 _oversight = [
     st.tuples(st.just("inspect"), st.sampled_from(sorted(INSPECTIONS))),
@@ -392,6 +414,11 @@ class _Run:
         officer = DISTRICT if kind == "fund" else STREET
         self.app.correct(self.by(officer), kind, key, version, "录入错误")
 
+    def do_amend(self, kind: str, key: str, changes: dict[str, Any]) -> None:
+        """Restate fields of the household's or helper's registration (as its street's
+        officer: any officer may amend a helper)."""
+        self.app.amend(self.by(STREET), kind, key, changes, "录入错误")
+
     def aggregate(self, kind: str, key: str) -> LedgerAggregate:
         if kind == "household":
             return self.app.household(key)
@@ -508,4 +535,7 @@ TOUR: list[Step] = [
     (("visit", "JH-2", 1), -40),  # by sw-2, entered late: dated before the talk
     (("income", "JH-1", 0, 700_000), -10),  # JH-1's 2016 income, entered late
     (("correct", "household", "JH-2", 0), 30),  # voids the late visit
+    # JH-2 was no key target from the start: 2016's plan loses it, whatever the view's date.
+    (("amend", "household", "JH-2", {"key_target": False, "willing": False, "area": "urban"}), 1),
+    (("amend", "helper", "v-1", {"name": "江南党员义工队", "team_size": 12}), 1),
 ]

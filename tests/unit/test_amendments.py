@@ -1,0 +1,191 @@
+"""Amendments 更正登记事项: a field of a registration typed wrong is restated by an ``Amended``
+event that keeps the old values and the reason. Before, a registration could not be corrected
+at all: a household marked a key target by mistake raised every yearly exit target for good."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+import pytest
+from ledger.application import Ledger
+from ledger.base import natural_id
+from ledger.core import Stamp
+from ledger.errors import InputError, PermissionRefusedError, RuleError
+from ledger.helpers import Helper
+from ledger.household import Household
+
+from tests.support import identify, refuses, register, stamp
+
+JN, LL, QU = "jn-01", "ll-01", "qu-01"
+LATER = date(2018, 3, 1)
+
+
+def by(actor: str = JN) -> Stamp:
+    return stamp(actor, LATER)
+
+
+def amend(app: Ledger, kind: str, key: str, actor: str = JN, **changes: Any) -> dict[str, Any]:
+    return app.amend(by(actor), kind, key, changes, "录入错误")
+
+
+def last_event(app: Ledger, kind: str, key: str) -> Any:
+    return list(app.events.get(natural_id(kind, key)))[-1]
+
+
+def test_a_household_amended_keeps_the_old_values_and_the_reason_in_its_event(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1", key_target=True)
+
+    was = amend(ledger, "household", "JH-1", labour=False, key_target=False, disabled=True)
+
+    assert was == {"labour": True, "key_target": True, "disabled": False}
+    household = ledger.household("JH-1")
+    assert (household.labour, household.key_target, household.disabled) == (False, False, True)
+    event = last_event(ledger, "household", "JH-1")
+    assert type(event).__name__ == "Amended"
+    assert event.changes == {"disabled": True, "key_target": False, "labour": False}
+    assert event.was == {"disabled": False, "key_target": True, "labour": True}
+    assert event.reason == "录入错误"
+    assert (event.prov.actor, event.prov.effective) == (JN, LATER)
+
+
+def test_an_amendment_replays_to_the_same_state_from_a_fresh_load(ledger: Ledger) -> None:
+    register(ledger, "JH-1", key_target=True)
+    amend(ledger, "household", "JH-1", area="urban")
+    amend(ledger, "household", "JH-1", area="rural", willing=False, key_target=False)
+
+    household = ledger.load(Household, "JH-1", "household")
+
+    assert (household.area, household.willing, household.key_target) == ("rural", False, False)
+    assert household.version == 7  # 5 to registration, 2 amendments
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        ({"dibao": False}, "dibao", "is not amendable here"),
+        ({"village": "江南社区"}, "village", "is not amendable here"),
+        ({"members": 4}, "members", "is not amendable here"),
+        ({}, "changes", "at least one of"),
+        ({"labour": True}, "labour", "is already yes: nothing to amend"),
+        ({"area": "town"}, "area", "'town' is not one of rural, urban"),
+        ({"labour": "no"}, "labour", "expects true/false"),
+        ({"labour": False}, "labour", "amend key_target too"),
+        ({"willing": False}, "willing", "amend key_target too"),
+    ],
+)
+def test_an_amendment_breaking_a_rule_is_refused_naming_the_field(
+    ledger: Ledger, changes: dict[str, Any], field: str, rule: str
+) -> None:
+    register(ledger, "JH-1", key_target=True)
+
+    refused = refuses(
+        ledger,
+        (RuleError, InputError),  # type: ignore[arg-type]
+        field,
+        lambda: ledger.amend(by(), "household", "JH-1", changes, "录入错误"),
+    )
+
+    assert rule in str(refused)
+
+
+def test_a_key_target_mark_is_given_only_to_a_registered_household(ledger: Ledger) -> None:
+    identify(ledger, "JH-2")
+    refused = refuses(
+        ledger, RuleError, "key_target", lambda: amend(ledger, "household", "JH-2", key_target=True)
+    )
+    assert "not registered" in str(refused)
+    register(ledger, "JH-3", key_target=False)
+    ledger.amend(by(), "household", "JH-3", {"labour": False}, "录入错误")
+    refused = refuses(
+        ledger, RuleError, "labour", lambda: amend(ledger, "household", "JH-3", key_target=True)
+    )
+    assert "amend labour and willing too" in str(refused)
+
+
+def test_no_amendment_without_a_reason(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        RuleError,
+        "reason",
+        lambda: ledger.amend(by(), "household", "JH-1", {"disabled": True}, "  "),
+    )
+
+
+def _exit_proposed(app: Ledger) -> None:
+    register(app, "JH-1", key_target=True)
+    app.assess_income(stamp(JN, date(2016, 11, 30)), "JH-1", 2016, 900_000)
+    app.propose_exit(stamp(JN, date(2016, 12, 1)), "JH-1", 2016)
+
+
+@pytest.mark.parametrize("changes", [{"key_target": False, "labour": False}, {"area": "urban"}])
+def test_the_area_and_mark_an_exit_was_judged_on_stay_while_it_is_on_record(
+    ledger: Ledger, changes: dict[str, Any]
+) -> None:
+    _exit_proposed(ledger)
+    field = "area" if "area" in changes else "key_target"
+
+    refused = refuses(
+        ledger, RuleError, field, lambda: ledger.amend(by(), "household", "JH-1", changes, "x")
+    )
+    assert "exit on record" in str(refused)
+
+    # Other fields still may be amended; and once the exit is withdrawn, these too.
+    amend(ledger, "household", "JH-1", disabled=True)
+    ledger.withdraw_exit(stamp(JN, date(2016, 12, 5)), "JH-1", "核实未通过")
+    ledger.amend(by(), "household", "JH-1", changes, "录入错误")
+    assert ledger.household("JH-1").area == changes.get("area", "rural")
+
+
+def test_only_households_and_helpers_are_amended(ledger: Ledger) -> None:
+    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+    refused = refuses(
+        ledger, InputError, "kind", lambda: amend(ledger, "fund", "city-2016", donor="某")
+    )
+    assert "only a household's or a helper's registration" in str(refused)
+
+
+def test_a_household_is_amended_by_its_own_street_or_the_district(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    refuses(
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: amend(ledger, "household", "JH-1", actor=LL, disabled=True),
+    )
+    refuses(
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: amend(ledger, "household", "JH-1", actor="insp-1", disabled=True),
+    )
+    amend(ledger, "household", "JH-1", actor=QU, disabled=True)
+    assert ledger.household("JH-1").disabled
+
+
+def test_a_helper_amended_by_any_officer_keeps_its_rules(ledger: Ledger) -> None:
+    was = amend(ledger, "helper", "c-1", actor=LL, name="王  干部", rank="division")
+
+    assert was == {"name": "王干部", "rank": "section"}
+    helper = ledger.load(Helper, "c-1", "helper")
+    assert (helper.name, helper.rank) == ("王  干部", "division")
+    event = last_event(ledger, "helper", "c-1")
+    assert event.changes == {"name": "王  干部", "rank": "division"}
+    for key, changes, field in (
+        ("c-1", {"rank": "staff"}, "rank"),  # below deputy-section 副科级
+        ("v-1", {"team_size": 9}, "team_size"),  # a volunteer team has 10
+        ("c-1", {"kind": "enterprise"}, "kind"),  # the 4+1 role its pairings fill
+        ("c-1", {"helper_id": "c-9"}, "helper_id"),
+        ("c-1", {"name": " "}, "name"),
+        ("c-1", {"unit": ""}, "unit"),
+    ):
+        refuses(
+            ledger,
+            (RuleError, InputError),  # type: ignore[arg-type]
+            field,
+            partial(ledger.amend, by(), "helper", key, changes, "录入错误"),
+        )
