@@ -126,14 +126,14 @@ def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
     return Stamp(actor=actor, effective=day, document=document, note=note)
 
 
-def describe_changes(changes: dict[str, Any], was: dict[str, Any]) -> str:
-    """``labour yes → no, name 王 → 黄``: what an amendment restated, old and new."""
+def describe_changes(restated: dict[str, tuple[Any, Any]]) -> str:
+    """``labour yes → no, name 王 → 黄``: what an amendment restated, old and new, as recorded."""
 
     def shown(value: Any) -> str:
         return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
     return ", ".join(
-        f"{field} {shown(was.get(field))} → {shown(value)}" for field, value in changes.items()
+        f"{field} {shown(was)} → {shown(now)}" for field, (was, now) in restated.items()
     )
 
 

@@ -85,8 +85,8 @@ def amend_helper(
     given = {"name": name, "unit": unit, "rank": rank, "team_size": team_size}
     changes = {field: value for field, value in given.items() if value is not None}
     with ledger_session() as app:
-        was = app.amend(make_stamp(document, effective), "helper", helper_id, changes, reason)
-    console.print(f"helper {helper_id} amended: {describe_changes(changes, was)}")
+        restated = app.amend(make_stamp(document, effective), "helper", helper_id, changes, reason)
+    console.print(f"helper {helper_id} amended: {describe_changes(restated)}")
 
 
 @helper_app.command("employ")

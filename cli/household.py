@@ -518,8 +518,8 @@ def amend(
     }
     changes = {field: value for field, value in given.items() if value is not None}
     with ledger_session() as app:
-        was = app.amend(make_stamp(document, effective), "household", number, changes, reason)
-    console.print(f"household {number} amended: {describe_changes(changes, was)}")
+        restated = app.amend(make_stamp(document, effective), "household", number, changes, reason)
+    console.print(f"household {number} amended: {describe_changes(restated)}")
 
 
 @household_app.command("pair")

@@ -301,12 +301,13 @@ class LedgerAggregate(Aggregate):
                 raise RuleError(field, f"is already {shown}: nothing to amend")
         if not reason.strip():
             raise RuleError("reason", "an amendment must say why")
-        self.check_amendment(changes)
+        self.check_amendment(changes, prov)
         was = {field: getattr(self, field) for field in sorted(changes)}
         self._amended(dict(sorted(changes.items())), was, reason.strip(), prov)
 
-    def check_amendment(self, changes: dict[str, Any]) -> None:
-        """Refuse ``changes`` that break the record's own rules or what rests on it."""
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
+        """Refuse ``changes`` that break the record's own rules or what rests on it, or an
+        amendment dated before the entry it restates."""
 
     @event("Amended")
     def _amended(

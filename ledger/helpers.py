@@ -87,6 +87,7 @@ class Helper(LedgerAggregate):
         self.unit = unit
         self.rank = rank
         self.team_size = team_size
+        self.registered_on = prov.effective
         self.workers: dict[str, date] = {}  # household number -> employed since
         self.employment_entry: dict[str, int] = {}  # household -> version of the live entry
 
@@ -99,6 +100,13 @@ class Helper(LedgerAggregate):
             raise RuleError("team_size", f"a volunteer team needs at least {min_team} members")
         if not 0 <= team_size <= MAX_TEAM:
             raise RuleError("team_size", f"a team has 0 to {MAX_TEAM} members")
+
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
+        """Not dated before the registration it restates (the registration's own rules on the
+        amended values need the programme's: ``OversightCommands.amend`` checks them)."""
+        self.check_not_before(
+            prov.effective, self.registered_on, f"{self.helper_id} was registered"
+        )
 
     def employ(self, household: str, since: date, prov: Provenance) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)], since a day

@@ -732,25 +732,35 @@ class Household(LedgerAggregate):
                 "step", f"{what} {step} needs {expected} first; done: {', '.join(done) or 'none'}"
             )
 
-    def check_amendment(self, changes: dict[str, Any]) -> None:
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
         """A key-target mark is the registration's; a key target has labour capacity and is
         willing [三], amended or not; and an exit's threshold and eligibility were judged on the
         area and the mark, so neither is restated once an exit is on record (one under way is
-        withdrawn first)."""
-        if "key_target" in changes and self.registered_on is None:
-            raise RuleError(
-                "key_target", f"{self.number} is not registered: the mark is set at registration"
-            )
-        exit_fields = sorted({"area", "key_target"} & set(changes))
-        if exit_fields and self.exits_on_record:
-            raise RuleError(
-                exit_fields[0],
-                f"{self.number} has an exit on record, judged on its {exit_fields[0]}: it is "
-                "not restated after an exit is proposed (withdraw an exit under way first)",
+        withdrawn first). Not dated before the entry it restates."""
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
+        if "key_target" in changes:
+            if self.registered_on is None:
+                raise RuleError(
+                    "key_target",
+                    f"{self.number} is not registered: the mark is set at registration",
+                )
+            self.check_not_before(
+                prov.effective, self.registered_on, f"{self.number} was registered"
             )
         key_target = changes.get("key_target", self.key_target)
         labour = changes.get("labour", self.labour)
         willing = changes.get("willing", self.willing)
+        judged = sorted({"area", "key_target"} & set(changes))
+        if self.exits_on_record and self.key_target and not (labour and willing):
+            judged = judged or ["labour" if not labour else "willing"]
+        if judged and self.exits_on_record:
+            under_way = self.stage != Stage.EXITED and bool(self.exit_steps)
+            raise RuleError(
+                judged[0],
+                f"{self.number} has an exit on record, judged on its area and its key-target "
+                "mark: neither is restated once an exit is proposed"
+                + (" (withdraw the exit under way first)" if under_way else ""),
+            )
         if key_target and not (labour and willing):
             field = "labour" if not labour else "willing"
             hint = "labour and willing" if "key_target" in changes else "key_target"

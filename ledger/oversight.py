@@ -231,14 +231,14 @@ class OversightCommands(LedgerCore):
 
     def amend(
         self, stamp: Stamp, kind: str, key: str, changes: Mapping[str, Any], reason: str
-    ) -> dict[str, Any]:
+    ) -> dict[str, tuple[Any, Any]]:
         """Restate fields of a household's or helper's registration typed wrong 更正登记事项,
-        saying why; returns what they were."""
+        saying why; returns each field's old and new value, as recorded."""
         if kind not in _AMENDS:
             raise InputError(
                 "kind", f"{kind!r}: only a household's or a helper's registration is amended"
             )
-        was: dict[str, Any] = {}
+        restated: dict[str, tuple[Any, Any]] = {}
 
         def attempt() -> list[LedgerAggregate]:
             if kind == "household":
@@ -247,7 +247,7 @@ class OversightCommands(LedgerCore):
                 values = _household_changes(changes)
                 before = {field: getattr(household, field, None) for field in values}
                 household.amend(values, reason, prov)
-                was.update(before)
+                restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [household]
             helper = self.load(Helper, key, "helper")
             prov = self.authorise(stamp, "amend_helper")
@@ -260,11 +260,11 @@ class OversightCommands(LedgerCore):
             )
             before = {field: getattr(helper, field, None) for field in values}
             helper.amend(values, reason, prov)
-            was.update(before)
+            restated.update({f: (before[f], values[f]) for f in sorted(values)})
             return [helper]
 
         self.execute(attempt)
-        return was
+        return restated
 
 
 #: What each kind's registration may restate (``LedgerAggregate.AMENDABLE``).

@@ -146,6 +146,8 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
         voids = (
             f"  voids #{state.get('corrects', '?')}: {state.get('reason', '')}"
             if name == "Corrected"
+            else f"  restates {_restated(state)}: {state.get('reason', '')}"
+            if name == "Amended"
             else ""
         )
         lines.append(
@@ -155,6 +157,18 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
             f"{voids}"
         )
     return lines
+
+
+def _restated(state: dict[str, Any]) -> str:
+    """``labour true → false, area 'rural' → 'urban'``: an amendment's fields, old and new."""
+    was, changes = state.get("was", {}), state.get("changes", {})
+    return ", ".join(
+        f"{field} {_json(was.get(field))} → {_json(value)}" for field, value in changes.items()
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _gap(bundle: dict[str, Any], n: int, version: int) -> str:

@@ -60,6 +60,13 @@ def test_a_helper_amended_keeps_its_id_and_kind(seeded: Fupin) -> None:
 
     shown = "helper v-1 amended: name 党员义工队 → 江南党员义工队, team_size 10 → 12"
     assert shown in result.stdout
+    # What was recorded, not what was typed: stripped, composed (NFC).
+    typed = seeded.ok(
+        f"helper amend c-1 --rank ' division ' --name 'Zoe\u0308 ' --reason 录错 "
+        f"{doc('2018-03-01')}",
+        actor="jn-01",
+    )
+    assert "name 王干部 → Zo\u00eb, rank section → division" in typed.stdout
     assert_refused(
         seeded(f"helper amend c-1 --rank staff --reason 录错 {doc('2018-03-01')}", actor="jn-01"),
         "rank",

@@ -34,6 +34,11 @@ def test_keys_sign_saves_and_verify_checkpoint_and_prove_work_end_to_end(
         f"--key {tmp_path / 'jn-01.key'} household visit JH-0001 --helper c-1 {doc('2016-09-01')}",
         actor="jn-01",
     )
+    seeded.ok(
+        f"--key {tmp_path / 'jn-01.key'} household amend JH-0001 --disabled --reason 漏填残疾 "
+        f"{doc('2016-09-01')}",
+        actor="jn-01",
+    )
     checkpoint = tmp_path / "cp.json"
     seeded.ok(
         f"checkpoint --out {checkpoint} --log-key {tmp_path / 'log.key'} {doc('2016-09-02')}",
@@ -50,10 +55,12 @@ def test_keys_sign_saves_and_verify_checkpoint_and_prove_work_end_to_end(
         check=False,
     )
 
-    assert "1 seals over 1 signed events" in verified.stdout
+    assert "2 seals over 2 signed events" in verified.stdout
     assert "ledger extends it" in verified.stdout
     assert offline.returncode == 0, offline.stderr
     assert "VisitRecorded" in offline.stdout
+    assert "Amended" in offline.stdout
+    assert "restates disabled false → true: 漏填残疾" in offline.stdout
 
 
 def test_a_keyed_officer_saving_without_the_key_is_refused_and_nothing_is_written(

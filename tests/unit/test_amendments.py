@@ -41,7 +41,7 @@ def test_a_household_amended_keeps_the_old_values_and_the_reason_in_its_event(
 
     was = amend(ledger, "household", "JH-1", labour=False, key_target=False, disabled=True)
 
-    assert was == {"labour": True, "key_target": True, "disabled": False}
+    assert was == {"disabled": (False, True), "key_target": (True, False), "labour": (True, False)}
     household = ledger.household("JH-1")
     assert (household.labour, household.key_target, household.disabled) == (False, False, True)
     event = last_event(ledger, "household", "JH-1")
@@ -141,6 +141,59 @@ def test_the_area_and_mark_an_exit_was_judged_on_stay_while_it_is_on_record(
     assert ledger.household("JH-1").area == changes.get("area", "rural")
 
 
+def test_an_exited_household_is_told_its_mark_stays_and_not_to_withdraw_an_exit(
+    ledger: Ledger,
+) -> None:
+    _exit_proposed(ledger)
+    under_way = refuses(
+        ledger, RuleError, "labour", lambda: amend(ledger, "household", "JH-1", labour=False)
+    )
+    assert "(withdraw the exit under way first)" in str(under_way)
+    ledger.verify_exit(stamp(JN, date(2016, 12, 2)), "JH-1")
+    ledger.post_exit_notice(
+        stamp(JN, date(2016, 12, 3)), "JH-1", date(2016, 12, 3), date(2016, 12, 9)
+    )
+    ledger.approve_exit(stamp(QU, date(2016, 12, 15)), "JH-1")
+
+    for field, changes in (
+        ("labour", {"labour": False}),
+        ("willing", {"willing": False}),
+        ("key_target", {"key_target": False, "labour": False}),
+    ):
+        refused = refuses(
+            ledger,
+            RuleError,
+            field,
+            partial(ledger.amend, by(), "household", "JH-1", changes, "录入错误"),
+        )
+        # Before, "amend key_target too", then "withdraw an exit under way first": neither
+        # can be done once the exit is approved.
+        assert "has an exit on record" in str(refused)
+        assert "withdraw" not in str(refused)
+
+
+def test_an_amendment_is_not_dated_before_the_entry_it_restates(ledger: Ledger) -> None:
+    register(ledger, "JH-1", key_target=False)  # identified 2016-08-01, registered 08-10
+    for day, changes, field in (
+        (date(1990, 1, 1), {"disabled": True}, "effective"),
+        (date(2016, 8, 5), {"key_target": True}, "effective"),
+    ):
+        refused = refuses(
+            ledger,
+            RuleError,
+            field,
+            partial(ledger.amend, stamp(JN, day), "household", "JH-1", changes, "录入错误"),
+        )
+        assert "JH-1 was" in str(refused)
+    ledger.amend(stamp(JN, date(2016, 8, 5)), "household", "JH-1", {"disabled": True}, "漏填")
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        partial(ledger.amend, stamp(JN, date(1900, 1, 1)), "helper", "c-1", {"unit": "某局"}, "x"),
+    )
+
+
 def test_only_households_and_helpers_are_amended(ledger: Ledger) -> None:
     ledger.open_account(stamp(QU), "city-2016", "city", 2016)
     refused = refuses(
@@ -170,7 +223,7 @@ def test_a_household_is_amended_by_its_own_street_or_the_district(ledger: Ledger
 def test_a_helper_amended_by_any_officer_keeps_its_rules(ledger: Ledger) -> None:
     was = amend(ledger, "helper", "c-1", actor=LL, name="王  干部", rank="division")
 
-    assert was == {"name": "王干部", "rank": "section"}
+    assert was == {"name": ("王干部", "王  干部"), "rank": ("section", "division")}
     helper = ledger.load(Helper, "c-1", "helper")
     assert (helper.name, helper.rank) == ("王  干部", "division")
     event = last_event(ledger, "helper", "c-1")
