@@ -48,6 +48,9 @@ class Stage:
 #: Stages in which a household receives assistance (pairing, visits, measures, funds).
 ACTIVE_STAGES = (Stage.REGISTERED, Stage.RETURNED)
 
+#: Who may be marked a key target 重点帮扶对象 [三].
+KEY_TARGET_RULE = "key targets have labour capacity and are willing [三]"
+
 #: The exit procedure 拟选对象、精准扶持、民主评议、公示公告, in order.
 EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
 
@@ -315,7 +318,7 @@ class Household(LedgerAggregate):
             f"the registration is dated {prov.effective}; {self.number} signed to confirm 签字确认",
         )
         if key_target and not (self.labour and self.willing):
-            raise RuleError("key_target", "key targets have labour capacity and are willing [三]")
+            raise RuleError("key_target", KEY_TARGET_RULE)
         self._registered(key_target, prov)
 
     @event("Registered")
@@ -750,23 +753,22 @@ class Household(LedgerAggregate):
         key_target = changes.get("key_target", self.key_target)
         labour = changes.get("labour", self.labour)
         willing = changes.get("willing", self.willing)
-        judged = sorted({"area", "key_target"} & set(changes))
-        if self.exits_on_record and self.key_target and not (labour and willing):
-            judged = judged or ["labour" if not labour else "willing"]
-        if judged and self.exits_on_record:
-            under_way = self.stage != Stage.EXITED and bool(self.exit_steps)
-            raise RuleError(
-                judged[0],
-                f"{self.number} has an exit on record, judged on its area and its key-target "
-                "mark: neither is restated once an exit is proposed"
-                + (" (withdraw the exit under way first)" if under_way else ""),
+        unfit = "" if labour and willing else "labour" if not labour else "willing"
+        if self.exits_on_record:
+            judged = sorted({"area", "key_target"} & set(changes)) or (
+                [unfit] if unfit and self.key_target else []
             )
-        if key_target and not (labour and willing):
-            field = "labour" if not labour else "willing"
+            if judged:
+                under_way = self.stage != Stage.EXITED and bool(self.exit_steps)
+                raise RuleError(
+                    judged[0],
+                    f"{self.number} has an exit on record, judged on its area and its "
+                    "key-target mark: neither is restated once an exit is proposed"
+                    + (" (withdraw the exit under way first)" if under_way else ""),
+                )
+        if key_target and unfit:
             hint = "labour and willing" if "key_target" in changes else "key_target"
-            raise RuleError(
-                field, f"key targets have labour capacity and are willing [三]: amend {hint} too"
-            )
+            raise RuleError(unfit, f"{KEY_TARGET_RULE}: amend {hint} too")
 
     def check_correctable(self, version: int) -> None:
         """Corrections never pull the ground from under an exit: the assessment an exit was

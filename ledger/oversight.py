@@ -234,7 +234,7 @@ class OversightCommands(LedgerCore):
     ) -> dict[str, tuple[Any, Any]]:
         """Restate fields of a household's or helper's registration typed wrong 更正登记事项,
         saying why; returns each field's old and new value, as recorded."""
-        if kind not in _AMENDS:
+        if kind not in ("household", "helper"):
             raise InputError(
                 "kind", f"{kind!r}: only a household's or a helper's registration is amended"
             )
@@ -265,10 +265,6 @@ class OversightCommands(LedgerCore):
 
         self.execute(attempt)
         return restated
-
-
-#: What each kind's registration may restate (``LedgerAggregate.AMENDABLE``).
-_AMENDS = {"household": Household.AMENDABLE, "helper": Helper.AMENDABLE}
 
 
 def _household_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -131,6 +131,16 @@ def refuses(
     return refused.value
 
 
+@contextmanager
+def reopened(app: Ledger, env: dict[str, str] | None = None) -> Iterator[Ledger]:
+    """``reopen``, closed when the block ends."""
+    other = reopen(app, env)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
 def reopen(app: Ledger, env: dict[str, str] | None = None) -> Ledger:
     """Another application on ``app``'s store, as a second process would open it."""
     location = app.location

@@ -50,7 +50,9 @@ def test_a_monthly_urban_dibao_standard_is_refused(seeded: Fupin) -> None:
     )
 
 
-def test_a_return_recognised_by_a_village_committee_is_refused(seeded: Fupin) -> None:
+def exited(seeded: Fupin) -> str:
+    """JH-0001's 2016 exit, approved on 2016-12-20; returns the line that recognises its return
+    on 2017-08-25, ``{}`` for the authority."""
     for line, actor in (
         (f"household assess JH-0001 2016 --income 9000 {doc('2016-11-30')}", "jn-01"),
         (f"household propose-exit JH-0001 2016 {doc('2016-12-01')}", "jn-01"),
@@ -63,9 +65,13 @@ def test_a_return_recognised_by_a_village_committee_is_refused(seeded: Fupin) ->
         (f"household approve-exit JH-0001 {doc('2016-12-20')}", "qu-01"),
     ):
         seeded.ok(line, actor)
-    line = "household return JH-0001 recognised --disaster 台风天鸽 --authority {} " + doc(
+    return "household return JH-0001 recognised --disaster 台风天鸽 --authority {} " + doc(
         "2017-08-25"
     )
+
+
+def test_a_return_recognised_by_a_village_committee_is_refused(seeded: Fupin) -> None:
+    line = exited(seeded)
 
     refused(
         seeded,
@@ -146,21 +152,7 @@ def test_a_monthly_rural_income_is_refused(seeded: Fupin) -> None:
 
 
 def test_a_ministry_recognises_a_return_and_a_street_body_does_not(seeded: Fupin) -> None:
-    for line, actor in (
-        (f"household assess JH-0001 2016 --income 9000 {doc('2016-11-30')}", "jn-01"),
-        (f"household propose-exit JH-0001 2016 {doc('2016-12-01')}", "jn-01"),
-        (f"household verify-exit JH-0001 {doc('2016-12-05')}", "jn-01"),
-        (
-            f"household exit-notice JH-0001 --start 2016-12-06 --end 2016-12-12 "
-            f"{doc('2016-12-06')}",
-            "jn-01",
-        ),
-        (f"household approve-exit JH-0001 {doc('2016-12-20')}", "qu-01"),
-    ):
-        seeded.ok(line, actor)
-    line = "household return JH-0001 recognised --disaster 台风天鸽 --authority {} " + doc(
-        "2017-08-25"
-    )
+    line = exited(seeded)
 
     refused(
         seeded,

@@ -16,7 +16,7 @@ from ledger.funds import FundAccount
 from ledger.household import Household
 from ledger.imports import Row, import_rows
 
-from tests.support import id_card, reopen, stamp
+from tests.support import id_card, reopened, stamp
 
 
 @pytest.fixture
@@ -230,11 +230,8 @@ def test_an_import_that_another_import_overtakes_writes_nothing(
     def overtaken(app: Ledger, *args: Any, **kwargs: Any) -> Any:
         found = read(app, *args, **kwargs)
         if app is ledger:
-            other = reopen(ledger)
-            try:
+            with reopened(ledger) as other:
                 assert run(other, [identify_row(10, ref="SAME")]).applied == 1
-            finally:
-                other.close()
         return found
 
     monkeypatch.setattr(imports, "recorded_rows", overtaken)

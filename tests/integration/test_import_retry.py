@@ -14,7 +14,7 @@ from ledger.application import Ledger
 from ledger.errors import ConflictError
 from ledger.imports import Row, import_rows, recorded_refs
 
-from tests.support import register, reopen, stamp
+from tests.support import register, reopened, stamp
 
 
 @pytest.fixture
@@ -52,11 +52,8 @@ class OfficerVisits:
         if done < total or not self.left:
             return
         self.left -= 1
-        other = reopen(self.ledger)
-        try:
+        with reopened(self.ledger) as other:
             other.record_visit(stamp("jn-01", date(2016, 10, 8)), "JH-0001", "c-1", "柜台")
-        finally:
-            other.close()
         self.made += 1
 
 
@@ -105,11 +102,8 @@ def test_an_import_another_import_overtakes_is_still_refused_not_run_again(
         found = read(app, *args, **kwargs)
         if app is ledger:
             calls.append(1)
-            other = reopen(ledger)
-            try:
+            with reopened(ledger) as other:
                 assert run(other, [visit_row(9, "JH-0002")]).applied == 1
-            finally:
-                other.close()
         return found
 
     monkeypatch.setattr(imports, "recorded_rows", overtaken)

@@ -18,24 +18,23 @@ from ledger.verification import verify_ledger
 from typer.testing import CliRunner, Result
 
 from cli import main
-from tests.integration.test_key_table_support import change_key_row, dsn, is_sqlite, key_row
-from tests.support import register, reopen, stamp
-
-NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
+from tests.integration.test_key_table_support import (
+    NO_MASTER_KEY,
+    change_key_row,
+    dsn,
+    hid,
+    is_sqlite,
+    key_row,
+    register_households,
+)
+from tests.support import reopen, stamp
 
 
 @pytest.fixture
 def households(store_ledger: Ledger) -> Ledger:
-    register(store_ledger, "JH-0001", serial=1)
-    register(store_ledger, "JH-0002", serial=2)
-    register(store_ledger, "JH-0003", serial=3)
-    register(store_ledger, "JH-0004", serial=4)
+    register_households(store_ledger, 4)
     store_ledger.erase(stamp("admin", date(2016, 8, 2)), "JH-0004", "本人申请")
     return store_ledger
-
-
-def hid(app: Ledger, number: str) -> str:
-    return str(app.household(number).id)
 
 
 def check(app: Ledger, *args: str, env: dict[str, str] | None = None) -> Result:

@@ -18,23 +18,22 @@ from ledger.verification import KEY_TABLE_POSITION, verify_ledger
 from typer.testing import CliRunner, Result
 
 from cli import main
-from tests.integration.test_key_table_support import change_key_row, dsn, is_sqlite
+from tests.integration.test_key_table_support import (
+    NO_MASTER_KEY,
+    change_key_row,
+    dsn,
+    hid,
+    is_sqlite,
+    register_households,
+)
 from tests.support import DOC, id_card, register, reopen, stamp
 
-NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
 IDENTIFIED = "ledger.household:Household.Identified"
 
 
 @pytest.fixture
 def households(store_ledger: Ledger) -> Ledger:
-    register(store_ledger, "JH-0001", serial=1)
-    register(store_ledger, "JH-0002", serial=2)
-    register(store_ledger, "JH-0003", serial=3)
-    return store_ledger
-
-
-def hid(app: Ledger, number: str) -> str:
-    return str(app.household(number).id)
+    return register_households(store_ledger)
 
 
 def delete_key_row(app: Ledger, household: str) -> None:

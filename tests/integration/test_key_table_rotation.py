@@ -26,7 +26,7 @@ from ledger.privacy import (
 from ledger.verification import verify_ledger
 
 from tests.integration.test_key_table_support import change_key_row, key_row
-from tests.support import DOC, identify, register, reopen, stamp
+from tests.support import DOC, identify, register, reopen, reopened, stamp
 
 ROTATED = get_topic(vars(MasterKeyRotation)["MasterKeyRotated"])
 
@@ -128,11 +128,8 @@ def test_a_key_made_between_the_count_and_the_lock_is_counted_in_the_recorded_ro
         counted = self_count()
         counts.append(counted)
         if len(counts) == 1:  # another officer's new household lands right after the count
-            other = reopen(app)
-            try:
+            with reopened(app) as other:
                 identify(other, "JH-0009", serial=9)
-            finally:
-                other.close()
         return counted
 
     monkeypatch.setattr(keys, "live_count", count_then_a_new_household)
@@ -185,15 +182,12 @@ def test_a_retired_master_key_is_refused_by_a_process_that_never_saw_it(app: Led
     second, third = generate_master_key(), generate_master_key()
     app.rotate_master(stamp("admin"), second)
     app.rotate_master(stamp("admin"), third)
-    other = reopen(app, {"LEDGER_MASTER_KEY": third})
-    try:
+    with reopened(app, {"LEDGER_MASTER_KEY": third}) as other:
         with pytest.raises(AlreadyExistsError, match="made current before"):
             other.rotate_master(stamp("admin"), first)
         with pytest.raises(AlreadyExistsError, match="made current before"):
             other.rotate_master(stamp("admin"), second)
         assert len(rotations(other)) == 2
-    finally:
-        other.close()
 
 
 def test_a_rotation_is_not_made_inside_a_batch(app: Ledger) -> None:

@@ -13,7 +13,22 @@ import pytest
 from ledger.application import Ledger
 from ledger.privacy import KEY_TABLE
 
-from tests.support import reopen
+from tests.support import register, reopen
+
+#: A process without the master key.
+NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
+
+
+def register_households(app: Ledger, count: int = 3) -> Ledger:
+    """Households JH-0001 … registered, each with its key row."""
+    for serial in range(1, count + 1):
+        register(app, f"JH-{serial:04d}", serial=serial)
+    return app
+
+
+def hid(app: Ledger, number: str) -> str:
+    """The household's aggregate id, as its key row names it."""
+    return str(app.household(number).id)
 
 
 def dsn(app: Ledger) -> str:

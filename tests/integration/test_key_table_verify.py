@@ -13,22 +13,21 @@ from ledger.verification import KEY_TABLE_POSITION, verify_ledger
 from typer.testing import CliRunner
 
 from cli import main
-from tests.integration.test_key_table_support import change_key_row, dsn, is_sqlite, key_row
-from tests.support import register, reopen, stamp
-
-NO_MASTER_KEY = {"LEDGER_MASTER_KEY": "", "LEDGER_MASTER_KEY_FILE": ""}
+from tests.integration.test_key_table_support import (
+    NO_MASTER_KEY,
+    change_key_row,
+    dsn,
+    hid,
+    is_sqlite,
+    key_row,
+    register_households,
+)
+from tests.support import reopen, stamp
 
 
 @pytest.fixture
 def households(store_ledger: Ledger) -> Ledger:
-    register(store_ledger, "JH-0001", serial=1)
-    register(store_ledger, "JH-0002", serial=2)
-    register(store_ledger, "JH-0003", serial=3)
-    return store_ledger
-
-
-def hid(app: Ledger, number: str) -> str:
-    return str(app.household(number).id)
+    return register_households(store_ledger)
 
 
 def key_problems(app: Ledger) -> list[tuple[str, str]]:

@@ -204,18 +204,13 @@ def test_only_households_and_helpers_are_amended(ledger: Ledger) -> None:
 
 def test_a_household_is_amended_by_its_own_street_or_the_district(ledger: Ledger) -> None:
     register(ledger, "JH-1")
-    refuses(
-        ledger,
-        PermissionRefusedError,
-        "as",
-        lambda: amend(ledger, "household", "JH-1", actor=LL, disabled=True),
-    )
-    refuses(
-        ledger,
-        PermissionRefusedError,
-        "as",
-        lambda: amend(ledger, "household", "JH-1", actor="insp-1", disabled=True),
-    )
+    for actor in (LL, "insp-1"):  # another street's officer, an inspector
+        refuses(
+            ledger,
+            PermissionRefusedError,
+            "as",
+            partial(amend, ledger, "household", "JH-1", actor=actor, disabled=True),
+        )
     amend(ledger, "household", "JH-1", actor=QU, disabled=True)
     assert ledger.household("JH-1").disabled
 

@@ -19,7 +19,7 @@ from ledger.casework import CaseworkCommands
 from ledger.errors import RuleError
 from ledger.helpers import ROLE_OF_KIND, EnterprisePairings, Helper
 
-from tests.support import refuses, register, reopen, stamp
+from tests.support import refuses, register, reopened, stamp
 
 JN = "jn-01"
 PAIRED = date(2016, 8, 11)
@@ -95,16 +95,13 @@ def legacy_registration(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_two_officers_pairing_one_enterprise_at_once_one_is_refused(store_ledger: Ledger) -> None:
     registered(store_ledger, "JH-1", "JH-2")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         rule = loses(
             store_ledger,
             "helper",
             lambda: other.pair(stamp(JN, PAIRED), "JH-2", "e-1"),
             lambda: store_ledger.pair(stamp(JN, PAIRED), "JH-1", "e-1"),
         )
-    finally:
-        other.close()
 
     assert "e-1 is paired with household JH-2" in rule
     assert "e-1" not in store_ledger.household("JH-1").helpers
@@ -117,8 +114,7 @@ def test_a_replacement_racing_a_pairing_of_one_enterprise_is_refused(
     registered(store_ledger, "JH-1", "JH-2")
     store_ledger.register_helper(stamp(), "e-2", "enterprise", "江海五金厂")
     store_ledger.pair(stamp(JN, PAIRED), "JH-1", "e-2")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         rule = loses(
             store_ledger,
             "replacement",
@@ -127,8 +123,6 @@ def test_a_replacement_racing_a_pairing_of_one_enterprise_is_refused(
                 stamp(JN, date(2016, 9, 1)), "JH-1", "e-2", "企业搬迁", "e-1"
             ),
         )
-    finally:
-        other.close()
 
     assert "e-1 is paired with household JH-2" in rule
     assert set(store_ledger.household("JH-1").helpers) == {"e-2"}
@@ -142,16 +136,13 @@ def test_two_pairings_of_an_untracked_enterprise_at_once_collide_too(
     with legacy_registration(monkeypatch):
         store_ledger.register_helper(stamp(), "e-9", "enterprise", "旧企业")
     registered(store_ledger, "JH-1", "JH-2")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         loses(
             store_ledger,
             "helper",
             lambda: other.pair(stamp(JN, PAIRED), "JH-2", "e-9"),
             lambda: store_ledger.pair(stamp(JN, PAIRED), "JH-1", "e-9"),
         )
-    finally:
-        other.close()
 
     assert "e-9" in store_ledger.household("JH-2").helpers
     assert "e-9" not in store_ledger.household("JH-1").helpers
@@ -200,13 +191,10 @@ def test_a_tracked_enterprise_is_judged_without_reading_the_log(
     monkeypatch.setattr(CaseworkCommands, "_paired_employers", no_scan)
     registered(store_ledger, "JH-1", "JH-2")
     store_ledger.pair(stamp(JN, PAIRED), "JH-1", "e-1")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         error = refuses(
             other, RuleError, "helper", lambda: other.pair(stamp(JN, PAIRED), "JH-2", "e-1")
         )
-    finally:
-        other.close()
 
     assert "e-1 is paired with household JH-1" in error.rule
 
@@ -216,8 +204,7 @@ def test_a_tracked_enterprise_judges_an_ended_pairing_by_date(ledger: Ledger) ->
     ledger.register_helper(stamp(), "e-2", "enterprise", "江海五金厂")
     ledger.pair(stamp(JN, PAIRED), "JH-1", "e-1")
     ledger.unpair(stamp(JN, date(2017, 3, 1)), "JH-1", "e-1", "企业搬迁", "e-2")
-    other = reopen(ledger)
-    try:
+    with reopened(ledger) as other:
         error = refuses(
             other,
             RuleError,
@@ -225,8 +212,6 @@ def test_a_tracked_enterprise_judges_an_ended_pairing_by_date(ledger: Ledger) ->
             lambda: other.pair(stamp(JN, date(2016, 9, 1)), "JH-2", "e-1"),
         )
         other.pair(stamp(JN, date(2017, 3, 1)), "JH-2", "e-1")  # hands over on the day
-    finally:
-        other.close()
 
     assert "until 2017-03-01, after 2016-09-01" in error.rule
 
@@ -246,13 +231,10 @@ def test_an_enterprise_paired_before_it_kept_its_pairings_is_still_refused_elsew
     assert not record.tracked
     assert record.pairings == []
 
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         error = refuses(
             other, RuleError, "helper", lambda: other.pair(stamp(JN, PAIRED), "JH-2", "e-9")
         )
-    finally:
-        other.close()
 
     assert "e-9 is paired with household JH-1" in error.rule
 

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 from ledger.application import Ledger
-from ledger.errors import PermissionRefusedError, RuleError
+from ledger.errors import LedgerError, PermissionRefusedError, RuleError
 from ledger.inspections import Inspection
 from ledger.programme import YearParameters
 
-from tests.support import refuses, register, reopen, stamp
+from tests.support import refuses, register, reopened, stamp
 
 JN, LL, QU = "jn-01", "ll-01", "qu-01"
 PAIRED = date(2016, 8, 11)
@@ -94,11 +94,8 @@ def test_a_pairing_in_another_session_is_seen(store_ledger: Ledger) -> None:
     # only those this application made.
     registered(store_ledger, "JH-1", "JH-2")
     store_ledger.pair(stamp(JN, PAIRED), "JH-1", "e-1")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         refuses(other, RuleError, "helper", lambda: other.pair(stamp(JN, PAIRED), "JH-2", "e-1"))
-    finally:
-        other.close()
 
 
 def test_two_pairings_of_one_enterprise_in_one_batch_are_refused(store_ledger: Ledger) -> None:
@@ -175,16 +172,13 @@ def test_an_ended_pairing_read_from_the_store_counts_by_date(store_ledger: Ledge
     store_ledger.register_helper(stamp(), "e-2", "enterprise", "江海五金厂")
     store_ledger.pair(stamp(JN, date(2016, 8, 15)), "JH-1", "e-1")
     store_ledger.unpair(stamp(JN, date(2017, 6, 1)), "JH-1", "e-1", "调整", "e-2")
-    other = reopen(store_ledger)
-    try:
+    with reopened(store_ledger) as other:
         refuses(
             other,
             RuleError,
             "helper",
             lambda: other.pair(stamp(JN, date(2017, 5, 31)), "JH-2", "e-1"),
         )
-    finally:
-        other.close()
 
 
 # -- the urban 低保 standard is per person per year -----------------------------------------
@@ -251,6 +245,20 @@ def exited(app: Ledger) -> None:
     app.approve_exit(stamp(QU, date(2016, 12, 20)), "JH-1")
 
 
+def refused_recognition(app: Ledger, authority: str) -> LedgerError:
+    """JH-1 exited; its return recognised by ``authority`` on 2017-08-25 must be refused, naming
+    the authority and writing nothing."""
+    exited(app)
+    return refuses(
+        app,
+        RuleError,
+        "authority",
+        lambda: app.advance_return(
+            stamp(JN, date(2017, 8, 25)), "JH-1", "recognised", "台风天鸽", authority
+        ),
+    )
+
+
 @pytest.mark.parametrize(
     "authority",
     [
@@ -296,16 +304,7 @@ def exited(app: Ledger) -> None:
     ],
 )
 def test_a_return_recognised_below_the_district_is_refused(ledger: Ledger, authority: str) -> None:
-    exited(ledger)
-
-    error = refuses(
-        ledger,
-        RuleError,
-        "authority",
-        lambda: ledger.advance_return(
-            stamp(JN, date(2017, 8, 25)), "JH-1", "recognised", "台风天鸽", authority
-        ),
-    )
+    error = refused_recognition(ledger, authority)
 
     assert "district level or higher" in error.rule
     assert "六(六)" in error.rule
@@ -315,16 +314,7 @@ def test_a_return_recognised_below_the_district_is_refused(ledger: Ledger, autho
 def test_a_return_recognised_by_a_department_of_no_level_is_refused(
     ledger: Ledger, authority: str
 ) -> None:
-    exited(ledger)
-
-    error = refuses(
-        ledger,
-        RuleError,
-        "authority",
-        lambda: ledger.advance_return(
-            stamp(JN, date(2017, 8, 25)), "JH-1", "recognised", "台风天鸽", authority
-        ),
-    )
+    error = refused_recognition(ledger, authority)
 
     assert "区级以上" in error.rule
 
@@ -333,16 +323,7 @@ def test_a_return_recognised_by_a_department_of_no_level_is_refused(
 def test_a_return_recognised_by_a_place_with_no_department_is_refused(
     ledger: Ledger, authority: str
 ) -> None:
-    exited(ledger)
-
-    error = refuses(
-        ledger,
-        RuleError,
-        "authority",
-        lambda: ledger.advance_return(
-            stamp(JN, date(2017, 8, 25)), "JH-1", "recognised", "台风天鸽", authority
-        ),
-    )
+    error = refused_recognition(ledger, authority)
 
     assert error.rule.startswith(f"{authority!r} names a place, not its department")
 
