@@ -13,6 +13,7 @@ from cli.common import (
     DocumentOption,
     EffectiveOption,
     console,
+    describe_changes,
     emit_json,
     err_console,
     ledger_session,
@@ -86,7 +87,17 @@ def history(
 
 
 def _summary(details: dict[str, object]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in details.items() if k != "personal")
+    """``key=value, …``; an amendment's ``changes`` and ``was`` as ``area rural → urban``."""
+    changes, was = details.get("changes"), details.get("was")
+    restated = ""
+    if isinstance(changes, dict) and isinstance(was, dict):
+        restated = describe_changes({f: (was.get(f), now) for f, now in changes.items()})
+    rest = ", ".join(
+        f"{k}={v}"
+        for k, v in details.items()
+        if k != "personal" and not (restated and k in ("changes", "was"))
+    )
+    return "; ".join(part for part in (restated, rest) if part)
 
 
 @refusals

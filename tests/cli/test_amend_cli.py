@@ -77,3 +77,16 @@ def test_a_helper_amended_keeps_its_id_and_kind(seeded: Fupin) -> None:
         "helper",
         "nobody",
     )
+
+
+def test_the_timeline_shows_what_an_amendment_restated(seeded: Fupin) -> None:
+    amend = f"{AMEND} --no-labour --not-key-target --area urban --reason 申请表勾选错误"
+    seeded.ok(f"{amend} {doc('2018-03-01')}", actor="jn-01")
+
+    timeline = seeded.ok("history JH-0001", actor="admin").stdout
+    flat = " ".join(timeline.replace("│", " ").split())
+
+    for shown in ("labour yes → no", "area rural → urban", "reason=申请表勾选错误"):
+        assert shown in flat, flat
+    assert "changes=" not in flat
+    assert "was=" not in flat
