@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -39,7 +40,7 @@ def query(
         columns, rows = run_query(app, sql)
     shown = shown_rows(columns, rows)
     if output is OutputFormat.json:
-        answer = {"columns": columns, "rows": shown}
+        answer = {"columns": columns, "rows": _json_cells(shown)}
         # A value JSON has no type for (PostgreSQL's numeric, interval) as the table shows it.
         text = orjson.dumps(answer, default=str, option=orjson.OPT_INDENT_2)
         sys.stdout.write(text.decode() + "\n")
@@ -83,6 +84,18 @@ def shown_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Sequenc
                     f"{number}; ask for less (a WHERE, a LIMIT, fewer columns)",
                 )
     return rows
+
+
+def _json_cells(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """An infinite or NaN float (``1e400``; PostgreSQL's ``'NaN'::float8``) as the table prints
+    it, ``inf``: JSON has no such number, and orjson would write ``null``, a NULL's spelling."""
+    if all(map(_finite_or_other, chain.from_iterable(rows))):
+        return rows
+    return [[c if _finite_or_other(c) else str(c) for c in row] for row in rows]
+
+
+def _finite_or_other(cell: Any) -> bool:
+    return not isinstance(cell, float) or math.isfinite(cell)
 
 
 def _hexed(columns: Sequence[str], number: int, row: Sequence[Any]) -> tuple[Any, ...]:

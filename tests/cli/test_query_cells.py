@@ -67,6 +67,20 @@ def test_a_postgresql_value_json_has_no_type_for_is_shown_as_the_table_shows_it(
     assert as_csv[1] == ["1.50", "1 day, 0:00:00"]
 
 
+def test_an_infinite_number_is_not_shown_as_a_null_in_json(seeded: Fupin) -> None:
+    # SQLite reads 1e400 as infinity; PostgreSQL needs the spelling.
+    pos, neg = (
+        ("'Infinity'::float8", "'-Infinity'::float8") if _postgres(seeded) else ("1e400", "-1e400")
+    )
+    sql = f"SELECT {pos} AS pos, {neg} AS neg, NULL AS nul, 2 AS n"
+
+    shown = orjson.loads(_run(seeded, sql, "--format", "json"))
+    as_csv = list(csv.reader(io.StringIO(_run(seeded, sql, "--format", "csv"))))
+
+    assert shown["rows"] == [["inf", "-inf", None, 2]]
+    assert as_csv[1] == ["inf", "-inf", "", "2"]
+
+
 def test_a_blob_too_large_to_show_is_refused(seeded: Fupin) -> None:
     size = query_command.MAX_CELL_CHARS // 2 + 1  # one byte more than its hex may hold
     blob = f"decode(repeat('00', {size}), 'hex')" if _postgres(seeded) else f"zeroblob({size})"
