@@ -514,8 +514,8 @@ class Verifier:
                         # as text only when written as the ledger writes it: '20260101T…'
                         # or a week date sorts after every '2026-…' and would pass unread
                         in_order = text >= times.latest and canonical(text) is not None
-                    except (KeyError, TypeError):  # no time: like any value, left to its seal
-                        text, in_order = None, False
+                    except (KeyError, TypeError):  # no time, or not one: _check_time says
+                        text, in_order = _Untagged(tree.get("timestamp")), False
                     if in_order:
                         if span is None:
                             times.latest, times.position = text, position
@@ -644,16 +644,20 @@ class Verifier:
         (``LedgerCore._check_clock``). Returns it as the ledger writes it (UTC ISO 8601) when it
         is a time, reported or not, for the caller to count (``_later``): the next save is
         compared with it, so a clock set back or forward is reported once, where it changed."""
+        untagged = False
+        if isinstance(value, _Untagged):  # not written as a time at all: no text is read as one
+            untagged, value = True, value.value
         aware = isinstance(value, datetime) and value.utcoffset() is not None
-        when = value if aware else _parse_time(value)
+        when = None if untagged else value if aware else _parse_time(value)
         if not isinstance(when, datetime):
-            if self.span is None and isinstance(value, str):  # a signed one: its seal tells
-                self._problem(
-                    position,
-                    _label(where),
-                    f"its recording time {value!r} is not a time the ledger can read: the "
-                    "value was altered",
-                )
+            if self.span is None:  # a signed one: its seal tells
+                if value is None:
+                    said = "it carries no recording time"
+                elif isinstance(value, datetime):  # decoded, but naive
+                    said = f"its recording time {value.isoformat()} has no offset (UTC)"
+                else:
+                    said = f"its recording time {value!r} is not a time the ledger can read"
+                self._problem(position, _label(where), f"{said}: the value was altered")
             return None
         if isinstance(value, str) and canonical_time(value) is None:
             self._problem(
@@ -738,7 +742,10 @@ class Verifier:
         if event is not None:
             # a seal is compared with the save before it, and its time counts for its own
             # save's end; any other event's time counts before the run it ends is closed
-            recorded = self._check_time(position, where, getattr(event, "timestamp", None))
+            stamp = getattr(event, "timestamp", None)
+            if not isinstance(stamp, datetime):  # a text, a date…: decoded, but not as a time
+                stamp = _Untagged(stamp)
+            recorded = self._check_time(position, where, stamp)
             if recorded and not is_seal:
                 self._later(recorded, position)
         actor = event.prov.actor if event is not None else None
@@ -1154,6 +1161,14 @@ def _unreadable(row: StoredRow) -> tuple[str, str]:
     except Exception as exc:
         return _UNREADABLE, _one_line(exc)
     return _UNREADABLE, "the store cannot read the next row"
+
+
+@dataclass(frozen=True, slots=True)
+class _Untagged:
+    """A stored ``timestamp`` that is not the transcoder's ``{"__datetime__": text}`` (absent,
+    null, a number, a text, a date…): never a time, whatever text it holds."""
+
+    value: object
 
 
 def _parse_time(value: object) -> datetime | None:

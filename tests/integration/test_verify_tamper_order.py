@@ -538,6 +538,43 @@ def test_a_recording_time_written_otherwise_is_reported_not_compared_as_text(
     assert f"its recording time {written!r} {said}" in report.problems[0].reason
 
 
+_GONE = object()
+
+
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        (_GONE, "it carries no recording time"),
+        (None, "it carries no recording time"),
+        (12345, "its recording time 12345 is not a time"),
+        ("2019-01-01T00:00:00+00:00", "its recording time '2019-01-01T00:00:00+00:00' is not a"),
+        ({"__date__": "2019-01-01"}, "its recording time {'__date__': '2019-01-01'} is not a"),
+        ({"__datetime__": 5}, "its recording time {'__datetime__': 5} is not a time"),
+    ],
+    ids=["removed", "null", "number", "untagged", "a date", "tagged number"],
+)
+def test_an_unsigned_event_without_a_recording_time_is_reported(
+    plain: PlainLedger, tmp_path: Path, stored: object, said: str
+) -> None:
+    # Every command that reads it refuses the store and sends the inspector to verify, which
+    # passed it: only a time written otherwise was reported.
+    copy = tmp_path / "copy.db"
+    rows = fresh_copy(plain.path, copy)
+    v5 = at(rows, 5)
+    tree = orjson.loads(rows[v5][3])
+    if stored is _GONE:
+        del tree["timestamp"]
+    else:
+        tree["timestamp"] = stored
+    changed = (*rows[v5][:3], orjson.dumps(tree, option=orjson.OPT_SORT_KEYS))
+    rewrite_rows(copy, lambda rs: [*rs[:v5], changed, *rs[v5 + 1 :]])
+
+    report = verify_file(copy)
+
+    assert [(p.position, p.event) for p in report.problems] == [(v5, label(5))]
+    assert said in report.problems[0].reason
+
+
 def test_a_checkpoints_signed_time_moved_back_does_not_let_the_next_save_go_back(
     plain: PlainLedger, tmp_path: Path
 ) -> None:
@@ -566,22 +603,22 @@ def test_a_checkpoints_signed_time_moved_back_does_not_let_the_next_save_go_back
     assert "a clock set back" in report.problems[0].reason
 
 
-def test_a_recording_time_without_an_offset_is_left_to_a_checkpoint(
-    plain: PlainLedger, tmp_path: Path
-) -> None:
-    """Decoded in full (an officer's event), it reads as a time with no offset: not comparable
-    with the others, it is not compared (nor does it stop the check)."""
+def test_a_recording_time_without_an_offset_is_reported(plain: PlainLedger, tmp_path: Path) -> None:
+    """Decoded in full (an officer's event), it reads as a time with no offset: the ledger
+    writes none such (until 2026-11-29 it was left to a checkpoint, and the commands reading
+    the event refused the store, sending the inspector to verify)."""
     copy = tmp_path / "copy.db"
     rows = fresh_copy(plain.path, copy)
     officer = next(i for i, r in enumerate(rows) if r[2].endswith("OfficerRegistered") and i)
     naive = _time(rows[officer]).replace(tzinfo=None) - timedelta(days=365)
     rewrite_rows(copy, lambda rs: [*rs[:officer], _retimed(rs[officer], naive), *rs[officer + 1 :]])
 
-    without = verify_file(copy)
-    with_checkpoint = verify_file(copy, [plain.first])
+    report = verify_file(copy)
 
-    assert without.ok, without.problems
-    assert [p.event for p in with_checkpoint.problems] == ["checkpoint cp0"]
+    assert [p.position for p in report.problems] == [officer]
+    assert f"its recording time {naive.isoformat()} has no offset (UTC)" in (
+        report.problems[0].reason
+    )
 
 
 # -- 4. where to look when a checkpoint differs --------------------------------------------------
