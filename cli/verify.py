@@ -14,7 +14,7 @@ import typer
 from ledger.bundles import prove_household
 from ledger.errors import InputError
 from ledger.keys import load_private_key
-from ledger.transparency import Checkpoint, record_checkpoint
+from ledger.transparency import Checkpoint, pinned_log_key, record_checkpoint
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
 from rich.progress import Progress
 from rich.text import Text
@@ -48,7 +48,10 @@ def read_checkpoint(path: Path) -> Checkpoint:
         raise InputError("checkpoint", f"cannot read {path}: {exc.strerror}") from None
     except orjson.JSONDecodeError:
         raise InputError("checkpoint", f"{path} is not JSON") from None
-    return Checkpoint.from_json(data)
+    try:
+        return Checkpoint.from_json(data)
+    except InputError as exc:  # which file, then which of its fields
+        raise InputError("checkpoint", f"{path}: {exc.rule}") from None
 
 
 def write_json(path: Path, value: object) -> None:
@@ -61,17 +64,30 @@ def write_json(path: Path, value: object) -> None:
 def verify(
     checkpoints: CheckpointFiles = None,
     require_signatures: Annotated[
-        bool, typer.Option("--require-signatures", help="Unsigned events are failures too.")
+        bool,
+        typer.Option(
+            "--require-signatures",
+            help="Unsigned events are failures too, but the bootstrap no key can sign: the "
+            "first admin's init and, right after it, their own first key registration.",
+        ),
     ] = False,
     log_key: Annotated[
         list[str] | None,
         typer.Option(
             "--log-key",
-            help="Log key id you trust, pinned out of band (repeatable); then only these count.",
+            help="Log key you trust, pinned out of band: its key id or public key "
+            "(repeatable); then only checkpoints signed by these count. Needs --checkpoint.",
         ),
     ] = None,
 ) -> None:
     """Recompute everything 全面核验: signatures, roles, the Merkle root, every checkpoint."""
+    if log_key and not checkpoints:
+        raise InputError(
+            "log-key",
+            "it pins the key that signed the --checkpoint files, and none is given: "
+            "add --checkpoint FILE (alone it would check nothing)",
+        )
+    pinned = [pinned_log_key(text) for text in log_key or []]
     given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
     with ledger_session() as app, Progress(console=err_console, transient=True) as bar:
         total = app.recorder.max_notification_id() or 0
@@ -81,13 +97,13 @@ def verify(
             app.mapper,
             given,
             require_signatures=require_signatures,
-            trusted_log_keys=log_key or [],
+            trusted_log_keys=pinned,
             progress=lambda n: bar.advance(task, n),
         )
     if not report.ok:
         _render_failure(report)
         raise typer.Exit(FAILED)
-    _render_success(report)
+    _render_success(report, require_signatures)
 
 
 def _where(problem: Problem) -> str:
@@ -96,17 +112,22 @@ def _where(problem: Problem) -> str:
     return "checkpoint file" if problem.position < 0 else f"position {problem.position}"
 
 
+def _event(problem: Problem) -> str:
+    """The event, with the store's own id for it when known: what `fupin log` finds it by."""
+    return problem.event if problem.log_id is None else f"{problem.event} (log id {problem.log_id})"
+
+
 def _render_failure(report: VerifyReport) -> None:
     first = report.problems[0]
     err_console.print(
-        Text.assemble(("FAILED", "red"), f" at {_where(first)}: {first.event}: {first.reason}"),
+        Text.assemble(("FAILED", "red"), f" at {_where(first)}: {_event(first)}: {first.reason}"),
         highlight=False,
         soft_wrap=True,
     )
     for problem in report.problems[1:10]:
         where = problem.position if problem.position >= 0 else _where(problem)
         err_console.print(
-            f"  also at {where}: {problem.event}: {problem.reason}",
+            f"  also at {where}: {_event(problem)}: {problem.reason}",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -114,16 +135,26 @@ def _render_failure(report: VerifyReport) -> None:
     err_console.print(
         f"{report.problem_count} problem(s) in {report.size} events", markup=False, soft_wrap=True
     )
+    positions = (
+        "positions count the events from 0 (the Merkle leaf index of checkpoints and proofs)"
+    )
+    shown = next((p.log_id for p in report.problems if p.log_id is not None), None)
+    if shown is not None:
+        positions += (
+            "; a log id is the store's own number for the event, which `fupin log` prints as "
+            'its "position" and which deleted rows leave gaps in: `fupin log --since ID-1 '
+            f"--limit 1` shows the event of log id ID (the first: `fupin log --since {shown - 1} "
+            "--limit 1`)"
+        )
     err_console.print(
-        "positions count from 0 (Merkle leaf index): position P is the (P+1)-th event of "
-        "`fupin log` (docs/audit-guide.md)",
+        f"{positions} (docs/audit-guide.md §5)",
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
 
 
-def _render_success(report: VerifyReport) -> None:
+def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
     # stays whole on its line for whoever copies or greps it.
     say = partial(console.print, soft_wrap=True)
@@ -132,6 +163,12 @@ def _render_success(report: VerifyReport) -> None:
         f"signatures: {report.seals} seals over {report.signed} signed events, "
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
+    if require_signatures:
+        say(
+            f"--require-signatures: every event is signed but the bootstrap, which it exempts "
+            f"({report.bootstrap} events): the first admin's `fupin init` (position 0) and, "
+            "right after it, that admin's own first key registration (position 1)"
+        )
     say("roles: every event's recorder was an active officer allowed to record it")
     if report.erased_keys is not None:
         say(

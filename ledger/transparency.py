@@ -18,9 +18,13 @@ first argument, authorise the actor like every other command, and save one event
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator
+import binascii
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -47,6 +51,7 @@ __all__ = [
     "TransparencyLog",
     "checkpoint_note",
     "erased_households",
+    "pinned_log_key",
     "record_checkpoint",
     "register_log_key",
     "register_signing_key",
@@ -82,33 +87,147 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, data: Any) -> Checkpoint:
-        """Parse a checkpoint file's JSON, refusing anything malformed."""
-        try:
-            checkpoint = cls(**data)
-            ok = (
-                checkpoint.version == CHECKPOINT_VERSION
-                and isinstance(checkpoint.size, int)
-                and len(bytes.fromhex(checkpoint.root)) == HASH_SIZE
-            )
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise InputError("checkpoint", f"not a version {CHECKPOINT_VERSION} checkpoint")
-        return checkpoint
+        """Parse a checkpoint file's JSON, refusing anything malformed: an ``InputError`` on
+        field ``checkpoint`` whose rule names the checkpoint's field and what it must be."""
+        problem = _checkpoint_problem(data)
+        if problem is not None:
+            raise InputError("checkpoint", problem)
+        return cls(**data)
 
     @property
     def root_bytes(self) -> bytes:
         return bytes.fromhex(self.root)
 
     def signature_valid(self) -> bool:
-        """Whether the signature is the embedded public key's over the pinned note."""
+        """Whether the signature is the embedded public key's over the pinned note. Never
+        raises: a checkpoint with a malformed field (made without ``from_json``) is not
+        validly signed."""
+        if _checkpoint_problem(asdict(self)) is not None:
+            return False
         try:
             public = parse_public_key(self.public_key)
             signature = base64.b64decode(self.signature, validate=True)
-        except (InputError, ValueError):
+            note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
+        except (InputError, ValueError):  # a point of small order: it proves nothing
             return False
-        note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
         return key_id(public) == self.key_id and signature_valid(public, signature, note)
+
+
+#: The fields of a version 1 checkpoint file, in their order.
+CHECKPOINT_FIELDS = tuple(f.name for f in fields(Checkpoint))
+
+_HEX_ROOT = re.compile(f"[0-9a-fA-F]{{{2 * HASH_SIZE}}}")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+_ANY_CASE_KEY_ID = re.compile(r"[0-9a-fA-F]{16}")
+
+
+def _base64_of(value: str, size: int) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == size
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _iso_time(value: str) -> bool:
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+#: Each field of a checkpoint file: (its type, what else it must satisfy, the rule).
+_CHECKPOINT_RULES: dict[str, tuple[type, Callable[[Any], bool], str]] = {
+    "version": (int, lambda v: v == CHECKPOINT_VERSION, f"{CHECKPOINT_VERSION}"),
+    "log": (str, lambda v: v == LOG_NAME, f"{LOG_NAME} (the log this ledger keeps)"),
+    "size": (int, lambda v: v >= 1, "at least 1 (the number of events it covers)"),
+    "root": (
+        str,
+        lambda v: bool(_HEX_ROOT.fullmatch(v)),
+        f"{2 * HASH_SIZE} hex digits (the Merkle root)",
+    ),
+    "time": (
+        str,
+        _iso_time,
+        "an ISO 8601 time with its UTC offset (2018-12-31T09:00:00+00:00)",
+    ),
+    "key_id": (str, lambda v: bool(_KEY_ID.fullmatch(v)), "16 hex digits in lower case"),
+    "public_key": (
+        str,
+        lambda v: _base64_of(v, 32),
+        "base64 of the 32 bytes of an Ed25519 public key",
+    ),
+    "signature": (
+        str,
+        lambda v: _base64_of(v, 64),
+        "base64 of the 64 bytes of an Ed25519 signature",
+    ),
+}
+
+
+_KIND_NAMES = {int: "a whole number", str: "text"}
+
+
+def _shown(value: Any) -> str:
+    """A value of the file as JSON writes it, cut short."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate shown
+
+
+def _checkpoint_problem(data: Any) -> str | None:
+    """What is wrong with a checkpoint file's JSON, naming the field and the rule; None when
+    every field is as a version 1 checkpoint has it."""
+    expected = f"a version {CHECKPOINT_VERSION} checkpoint has {', '.join(CHECKPOINT_FIELDS)}"
+    if not isinstance(data, dict):
+        return f"not a checkpoint: a JSON object was expected ({expected}), not {_shown(data)}"
+    if "version" in data and not _field_valid("version", data["version"]):
+        version = _shown(data["version"])
+        return f"not a version {CHECKPOINT_VERSION} checkpoint: its version is {version}"
+    missing = [name for name in CHECKPOINT_FIELDS if name not in data]
+    if missing:
+        return f"{_fields(missing)} missing ({expected})"
+    unknown = sorted(str(name) for name in data if name not in _CHECKPOINT_RULES)
+    if unknown:
+        return f"{_fields(unknown)} not a checkpoint's ({expected})"
+    for name in CHECKPOINT_FIELDS:
+        if not _field_valid(name, data[name]):
+            kind, _, rule = _CHECKPOINT_RULES[name]
+            what = rule if name == "log" else f"{_KIND_NAMES[kind]}, {rule}"
+            return f"its {name} must be {what}, not {_shown(data[name])}"
+    return None
+
+
+def _fields(names: list[str]) -> str:
+    """``its field log is`` / ``its fields log, size are``."""
+    return f"its field {names[0]} is" if len(names) == 1 else f"its fields {', '.join(names)} are"
+
+
+def _field_valid(name: str, value: Any) -> bool:
+    kind, valid, _ = _CHECKPOINT_RULES[name]
+    # a JSON true is an int to Python, never to a checkpoint
+    return isinstance(value, kind) and not isinstance(value, bool) and valid(value)
+
+
+def pinned_log_key(text: str) -> str:
+    """A log key pinned out of band (``--log-key``), as the key id checkpoints name: a key id
+    in any case, or the public key (base64 of its 32 bytes, as ``fupin keys new`` and
+    ``keys register-log`` print it), which becomes its key id. Anything else is refused."""
+    given = text.strip()
+    if _ANY_CASE_KEY_ID.fullmatch(given):
+        return given.lower()
+    if _base64_of(given, 32):
+        try:
+            return key_id(parse_public_key(given))
+        except InputError as exc:  # a point of small order: no key at all
+            raise InputError("log-key", f"{_shown(text)}: {exc.rule}") from None
+    raise InputError(
+        "log-key",
+        f"{_shown(text)} is neither a key id (16 hex digits) nor a public key (base64 of 32 "
+        "bytes), as `fupin keys new` prints them",
+    )
 
 
 def checkpoint_note(log: str, size: int, root: bytes, time: str) -> bytes:

@@ -8,7 +8,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
 3. if a seal announced it, its leaf hash matches the seal's mark, its actor is the signer, and
    once the run is complete the digest matches what the signer signed;
 4. otherwise it is *unsigned*: a failure if its actor had a key in force (or always, with
-   ``require_signatures``);
+   ``require_signatures``, but for the bootstrap no key can sign: the first admin's
+   registration at position 0 and, at position 1, that admin's own first key registration;
+   ``_bootstrap``);
 5. its provenance names a registered, active officer, in the role that officer had at that
    point, and ``ledger.authority`` lets that role record that event;
 6. each seal's Ed25519 signature verifies against the key registered for its signer at that
@@ -26,9 +28,13 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    before it (that time only raises the bar): a clock set back files an event among those
    recorded earlier and changes every "as known at" answer. The events of one signed save are
    compared with the save before it, not with their own seal (made after them);
-9. for each checkpoint given, its signature verifies with a log key the ledger registered (or
-   one the inspector pinned) and the root of the first ``size`` leaves equals its root: the
-   ledger is an append-only extension of what the checkpoint saw.
+9. for each checkpoint given, its signature verifies with the log key in force at its size (the
+   last registered or rotated to in its first ``size`` events; pinned too, when the inspector
+   pinned keys) and the root of the first ``size`` leaves equals its root: the ledger is an
+   append-only extension of what the checkpoint saw; and for each checkpoint the ledger
+   recorded (``CheckpointRecorded``, read by the log aggregate's id before the pass), the root
+   of the first ``size`` leaves equals the recorded one, compared as the pass reaches that
+   size (a file of the same size and root is that comparison already).
 10. the key table agrees with the erasures (``check_household_keys``): every household key
    destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, every
    household with that event has no wrapped key left, and every household whose personal data
@@ -40,15 +46,19 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    households without a row (``ledger.privacy.missing_key_rows``), and one read of the key
    table's destroyed rows.
 
-Problems are sorted by position; the first is the first bad position.
+Problems are sorted by position; the first is the first bad position. Each problem at an event
+gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
+id, what ``fupin log`` finds it by), from the gaps in those ids the pass notes (one comparison
+a row; memory: one entry per gap).
 
 How (issue 8: verify at the speed of reading the rows). The log is read as plain rows
-(``ledger.transparency.stored_rows``), never as ``Notification`` or domain event objects, and
-personal data is never decrypted: proofs and seals cover the ciphertext. Most events are checked
-from the row itself: the leaf hash from the stored bytes; the state parsed with
-``orjson.loads``, and "canonical" is ``orjson.dumps(tree, OPT_SORT_KEYS) == state`` (the
-transcoder writes exactly that: sorted keys, tagged values as one-key objects); actor and role
-read from the tagged ``Provenance`` in the tree, whose shape and types are checked. Events whose
+(``numbered_rows``: as ``ledger.transparency.stored_rows``, each with the store's id), never
+as ``Notification`` or domain event objects, and personal data is never decrypted: proofs and
+seals cover the ciphertext. Most events are checked from the row itself: the leaf hash from
+the stored bytes; the state parsed with ``orjson.loads``, and "canonical" is
+``orjson.dumps(tree, OPT_SORT_KEYS) == state`` (the transcoder writes exactly that: sorted
+keys, tagged values as one-key objects); actor and role read from the tagged ``Provenance`` in
+the tree, whose shape and types are checked. Events whose
 typed fields the verifier needs (seals; officer, signing key, log key and checkpoint events),
 and any event the raw check cannot vouch for (a malformed provenance, non-canonical bytes, a
 reserved key, a topic that does not name a ledger event, personal data in clear...), are decoded
@@ -72,8 +82,10 @@ import dataclasses
 import hashlib
 import re
 import struct
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -82,6 +94,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
 from ledger.authority import roles_recording
@@ -94,22 +107,29 @@ from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among, missing_key_rows
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
+    LOG_NAME,
     Checkpoint,
     StoredRow,
     broken_versions,
     erased_households,
-    stored_rows,
+    stored_events,
 )
 
 __all__ = [
     "KEY_TABLE_POSITION",
     "Frontier",
+    "NumberedRow",
     "Problem",
     "Verifier",
     "VerifyReport",
     "event_label",
+    "numbered_rows",
     "verify_ledger",
 ]
+
+#: A stored row with the store's own id for it first (SQLite's rowid, PostgreSQL's
+#: notification id: what ``fupin log`` prints as "position"), then ``StoredRow``'s fields.
+NumberedRow = tuple[int, Any, Any, Any, Any]
 
 #: The position of a problem in the household key table (not in the log): reported after the
 #: log's problems, before the checkpoint files' (-1).
@@ -123,6 +143,10 @@ _KEEP = 50
 _SUSPECTS = 10
 
 _SEAL_TOPIC = "ledger.sealing:Seal.Sealed"
+_CHECKPOINT_TOPIC = "ledger.transparency:TransparencyLog.CheckpointRecorded"
+#: Gaps in the store's ids remembered (two 8-byte integers each); past these, the store's id of
+#: a later position is not given (a store with that many gaps has had rows deleted en masse).
+_GAPS_KEPT = 1 << 20
 #: Events whose typed fields the verifier reads (it replays officers, keys and log keys): they
 #: are decoded in full, like seals. There are as many as officers and key changes.
 _TYPED = frozenset(
@@ -154,16 +178,29 @@ _DATES_KEPT = 8192
 #: A recording time as the ledger's clock writes it (UTC): such texts sort as the times run.
 _UNREADABLE = "(unreadable row)"
 _MOVED = "its versions must follow the log's order (an event or a save was moved)"
+_UNSIGNED_REQUIRED = (
+    "unsigned (--require-signatures: only the bootstrap may be, the first admin's `fupin init` "
+    "at position 0 and their own first key registration at position 1)"
+)
+_HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
 _A_SAVE = "a whole signed save removed, inserted or moved"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One failed check: where (position in the log; -1 for a checkpoint file), what, why."""
+    """One failed check: where (position in the log; -1 for a checkpoint file), what, why.
+
+    ``log_id`` is the store's own id of the event at ``position`` (SQLite's rowid, PostgreSQL's
+    notification id), which ``fupin log`` prints as its "position": ``fupin log --since
+    log_id-1 --limit 1`` shows the event. Positions count the log's events from 0 (the Merkle
+    leaf index); the store's ids have gaps where rows were deleted (and on PostgreSQL where a
+    save failed). None when the problem is not an event's (a checkpoint's, the key table's,
+    the end of the ledger) or the id is not known."""
 
     position: int
     event: str
     reason: str
+    log_id: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -183,6 +220,14 @@ class VerifyReport:
     #: How many of ``problem_count`` are the household key table's (position -2), not the
     #: log's: a restore counts only the log's (more than the problems kept can be either).
     key_table_problems: int = 0
+    #: Of ``unsigned``, the ledger's bootstrap, which no key can sign and
+    #: ``require_signatures`` exempts: the first admin's registration (``fupin init``, position
+    #: 0) and, right after it (position 1), that admin's registration of their own first key.
+    bootstrap: int = 0
+    #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
+    #: root was compared with the log's (those a checkpoint file of the same size and root
+    #: covered are not counted: the file's comparison is the same).
+    recorded_checkpoints: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -314,6 +359,12 @@ class Verifier:
         self.require_signatures = require_signatures
         self.trusted_log_keys = set(trusted_log_keys)
         self.report = VerifyReport()
+        # The store's id of each position: position + the offset in force there. Where the
+        # offset changes (a gap), (position, offset); ``_ids_until``: past it, not known.
+        self._numbered = False
+        self._gap_at = array("q")
+        self._gap_offset = array("q")
+        self._ids_until: int | None = None
         # A checkpoint whose signature fails says nothing about the ledger: refuse the file,
         # and do not compare the ledger with it.
         self.given: list[tuple[str, Checkpoint]] = []
@@ -328,6 +379,17 @@ class Verifier:
         self.officers: dict[str, _Officer] = {}
         self.officer_ids: dict[UUID | str, str] = {}
         self.log_keys: set[str] = set()
+        # The log key in force (the last LogKeyRegistered or LogKeyRotated read; "" before
+        # any), each change as (position, key), and the key in force at each checkpoint size
+        # reached: a checkpoint is judged by the log key in force at its size.
+        self.log_key = ""
+        self._log_key_changes: list[tuple[int, str]] = []
+        self._key_at_size: dict[int, str] = {}
+        # The checkpoints the ledger itself recorded, not reached yet: (size, root, label),
+        # sorted by size (``read_recorded_checkpoints``).
+        self.recorded: list[tuple[int, bytes, str]] = []
+        # The first admin (``fupin init``), once position 0 is read as their registration.
+        self._founder: str | None = None
         self.span: _Span | None = None
         self.suspects: list[int] = []
         self._kinds: dict[str, _Kind] = {}
@@ -349,11 +411,69 @@ class Verifier:
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
     ) -> VerifyReport:
         """Check every row of ``log`` (as ``ledger.transparency.stored_rows`` gives them), then
-        what can only be checked at the end."""
+        what can only be checked at the end. The store's ids are not known: the problems
+        give none (``run_numbered`` does)."""
+        self._numbered = False
+        return self._run(((n, *row) for n, row in enumerate(log, 1)), progress)
+
+    def run_numbered(
+        self, log: Iterable[NumberedRow], progress: Callable[[int], None] | None = None
+    ) -> VerifyReport:
+        """As ``run``, each row with the store's own id for it first (``numbered_rows``):
+        each problem at an event gives that id (``Problem.log_id``)."""
+        self._numbered = True
+        return self._run(log, progress)
+
+    def _run(
+        self, log: Iterable[NumberedRow], progress: Callable[[int], None] | None
+    ) -> VerifyReport:
         self._read(iter(log), progress)
         if progress is not None:
             progress(self.frontier.size % 1000)
         return self.finish()
+
+    # -- the checkpoints the ledger recorded --------------------------------------------------
+
+    def read_recorded_checkpoints(self, recorder: ApplicationRecorder) -> None:
+        """The size and root of each checkpoint the ledger recorded (``CheckpointRecorded``,
+        the log aggregate's events, looked up by its id: no scan of the log), compared with
+        the log's root as the pass reaches each size (``_check_checkpoints_at``). A checkpoint
+        file given with the same size and root is that comparison already. One that cannot be
+        read here is left to the pass, which reads its event like any other (and reports it).
+        Memory: one size and root per checkpoint recorded."""
+        files = {(c.size, c.root_bytes) for _, c in self.given}
+        found: list[tuple[int, bytes, str]] = []
+        log = natural_id("log", LOG_NAME)
+        after = 0
+        try:
+            while True:
+                page = recorder.select_events(log, gt=after, limit=1000)
+                if not page:
+                    break
+                for stored in page:
+                    if stored.topic == _CHECKPOINT_TOPIC:
+                        self._recorded_checkpoint(stored, files, found)
+                after = page[-1].originator_version
+        except Exception:  # the store cannot answer: the pass reports what is wrong
+            pass
+        self.recorded = sorted(found)
+        self.report.recorded_checkpoints = [size for size, _, _ in self.recorded]
+
+    def _recorded_checkpoint(
+        self,
+        stored: StoredEvent,
+        files: set[tuple[int, bytes]],
+        found: list[tuple[int, bytes, str]],
+    ) -> None:
+        try:
+            event: Any = self.mapper.to_domain_event(stored)
+            size, root = event.size, bytes.fromhex(event.root)
+        except Exception:  # not readable: reported where the pass reads it
+            return
+        if type(size) is int and size >= 1 and len(root) == 32 and (size, root) not in files:
+            label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
+            label += f" v{stored.originator_version}"
+            found.append((size, root, label))
 
     # -- the household key table ------------------------------------------------------------
 
@@ -418,7 +538,7 @@ class Verifier:
 
     # -- per event ---------------------------------------------------------------------------
 
-    def _read(self, rows: Iterator[StoredRow], progress: Callable[[int], None] | None) -> None:
+    def _read(self, rows: Iterator[NumberedRow], progress: Callable[[int], None] | None) -> None:
         # The hot loop: one row at a time, locals only; anything out of the ordinary (a problem,
         # a seal or officer event, a state the raw check cannot vouch for) calls out.
         kinds, officers, frontier = self._kinds, self.officers, self.frontier
@@ -429,6 +549,7 @@ class Verifier:
         broken = self.broken_versions
         times, canonical = self._times, canonical_time
         position = signed = 0
+        offset = 1  # the store's id of the row at ``position`` is position + offset (no gap)
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
         last_who: tuple[str, str] | None = None
@@ -438,11 +559,13 @@ class Verifier:
                     row = next(rows, None)
                 except Exception as exc:  # a row the store itself cannot read
                     self._stopped = position
-                    self._problem(position, _UNREADABLE, _one_line(exc))
+                    self._problem(position, _UNREADABLE, _one_line(exc), at_event=False)
                     return
                 if row is None:
                     return
-                originator, version, topic, state = row
+                log_id, originator, version, topic, state = row
+                if log_id != position + offset:  # a gap in the store's ids
+                    offset = self._gap(position, log_id)
                 try:
                     kind = kinds.get(topic) or self._kind(topic)
                     # SQLite keeps the id as its 32 lowercase hex digits; another spelling
@@ -460,7 +583,7 @@ class Verifier:
                     header = pack_header(0, ENCODING_VERSION, uid, version)
                 except Exception:  # an id, version or topic that is no such thing
                     self._stopped = position
-                    self._problem(position, *_unreadable(row))
+                    self._problem(position, *_unreadable(row[1:]))
                     return
                 if spelled:
                     self._misspelled(position, (topic, uid, version), originator)
@@ -563,8 +686,34 @@ class Verifier:
             self.report.signed += signed
 
     def _due(self) -> int:
-        """The size of the next checkpoint to compare with (-1: none left)."""
-        return self.checkpoints[0][1].size if self.checkpoints else -1
+        """The size of the next checkpoint (a file's or one the ledger recorded) to compare
+        with (-1: none left)."""
+        due = self.checkpoints[0][1].size if self.checkpoints else -1
+        if self.recorded and (due < 0 or self.recorded[0][0] < due):
+            due = self.recorded[0][0]
+        return due
+
+    # -- the store's ids ---------------------------------------------------------------------
+
+    def _gap(self, position: int, log_id: Any) -> int:
+        """The store's id of the row at ``position`` is not the one after the row before's: a
+        gap (rows deleted; on PostgreSQL a save that failed). Returns the new offset."""
+        offset = int(log_id) - position
+        if len(self._gap_at) < _GAPS_KEPT:
+            self._gap_at.append(position)
+            self._gap_offset.append(offset)
+        elif self._ids_until is None:
+            self._ids_until = position
+        return offset
+
+    def log_id(self, position: int) -> int | None:
+        """The store's id of the event at ``position`` (read already), when known."""
+        if not self._numbered or position < 0:
+            return None
+        if self._ids_until is not None and position >= self._ids_until:
+            return None
+        i = bisect_right(self._gap_at, position) - 1
+        return position + (self._gap_offset[i] if i >= 0 else 1)
 
     def _check_version(self, position: int, where: _Where) -> None:
         """An event of an aggregate ``broken_versions`` named: the first break in its versions
@@ -752,7 +901,8 @@ class Verifier:
         if self.span is not None:
             self._take(position, where, h, actor)
         elif not is_seal:
-            self._unsigned(position, where, actor)
+            bootstrap = event is not None and self._bootstrap(position, stored, event)
+            self._unsigned(position, where, actor, bootstrap)
         if event is None:
             return
         try:
@@ -765,17 +915,38 @@ class Verifier:
                 prov: Provenance = event.prov
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
-                self._apply(stored.originator_id, event)
+                self._apply(stored.originator_id, event, position)
             if type(event).__name__ == "CheckpointRecorded":
-                # the time the log key signed: no event after it may be earlier either
-                # (it only ever raises the bar: a signed time altered to the past must not
-                # let the next save be set back, and verify does not check that signature)
-                signed_at = _parse_time(event.time)
-                latest = self._times.when()
-                if signed_at is not None and (latest is None or signed_at > latest):
-                    self._later(signed_at.astimezone(UTC).isoformat(), position)
+                self._check_recorded_checkpoint(position, where, event)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
+
+    def _check_recorded_checkpoint(self, position: int, where: _Where, event: Any) -> None:
+        """A checkpoint the ledger recorded: its size and root are what one recorded here can
+        have (its root is compared with the log's when the pass reaches its size, from
+        ``read_recorded_checkpoints``, which skips one that is not); its signed time raises the
+        bar for the events after it."""
+        size, root = event.size, event.root
+        if type(size) is not int or size < 1:
+            self._problem(
+                position,
+                _label(where),
+                f"its size {size!r} is not a number of events (a whole number, at least 1): "
+                "the value was altered",
+            )
+        elif type(root) is not str or not _HEX_ROOT(root):
+            self._problem(
+                position,
+                _label(where),
+                f"its root {root!r} is not a Merkle root (64 hex digits): the value was altered",
+            )
+        # the time the log key signed: no event after it may be earlier either (it only ever
+        # raises the bar: a signed time altered to the past must not let the next save be set
+        # back, and verify does not check that signature)
+        signed_at = _parse_time(event.time)
+        latest = self._times.when()
+        if signed_at is not None and (latest is None or signed_at > latest):
+            self._later(signed_at.astimezone(UTC).isoformat(), position)
 
     def _kind(self, topic: Any) -> _Kind:
         encoded = topic.encode("utf-8")
@@ -915,8 +1086,11 @@ class Verifier:
         self.span = None
         self._end_of_save(span)
 
-    def _unsigned(self, position: int, where: _Where, actor: object) -> None:
-        """An event no seal announced; ``actor`` None when it could not be decoded."""
+    def _unsigned(
+        self, position: int, where: _Where, actor: object, bootstrap: bool = False
+    ) -> None:
+        """An event no seal announced; ``actor`` None when it could not be decoded;
+        ``bootstrap``: the ledger's bootstrap, which no key can sign (``_bootstrap``)."""
         self.report.unsigned += 1
         if len(self.suspects) < _SUSPECTS:
             self.suspects.append(position)
@@ -928,8 +1102,32 @@ class Verifier:
                 f"unsigned, but {actor}'s key {officer.key_id} "
                 "was in force (a seal was removed or never made)",
             )
+        elif bootstrap:
+            self.report.bootstrap += 1
         elif self.require_signatures:
-            self._problem(position, _label(where), "unsigned (--require-signatures)")
+            self._problem(position, _label(where), _UNSIGNED_REQUIRED)
+
+    def _bootstrap(self, position: int, stored: StoredEvent, event: Any) -> bool:
+        """Whether an unsigned event is the ledger's bootstrap, which no key can sign: the
+        first admin's registration of themself (``fupin init``) at position 0, and at position
+        1, right after it, that admin's registration of their own first key (a key is in force
+        from the next save). Nothing else is, not even that registration made later: a ledger
+        signed from its first possible save has exactly these two unsigned events."""
+        try:
+            if position == 0:
+                if self._first_admin(event):
+                    self._founder = event.officer_id
+                    return True
+                return False
+            return (
+                position == 1
+                and self._founder is not None
+                and type(event).__name__ == "SigningKeyRegistered"
+                and event.prov.actor == self._founder
+                and self.officer_ids.get(stored.originator_id) == self._founder
+            )
+        except AttributeError:  # fields missing: reported as a malformed event
+            return False
 
     def _officer(self, actor: object) -> _Officer | None:
         return self.officers.get(actor) if isinstance(actor, str) else None
@@ -966,7 +1164,7 @@ class Verifier:
             and event.role == prov.role == "admin"
         )
 
-    def _apply(self, originator: UUID | str, event: Any) -> None:
+    def _apply(self, originator: UUID | str, event: Any, position: int) -> None:
         name = type(event).__name__
         if name == "OfficerRegistered":
             self.officer_ids[originator] = event.officer_id
@@ -974,6 +1172,8 @@ class Verifier:
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             self.log_keys.add(event.key_id)
+            self.log_key = event.key_id
+            self._log_key_changes.append((position, event.key_id))
             return
         officer = self.officers.get(self.officer_ids.get(originator, ""))
         if officer is None:
@@ -990,21 +1190,41 @@ class Verifier:
     # -- checkpoints and the end -------------------------------------------------------------
 
     def _check_checkpoints_at(self, size: int) -> None:
+        """The log has ``size`` events: compare its root with the checkpoint files of that size,
+        then with the checkpoints the ledger recorded of that size; note the log key in force
+        (a checkpoint file is judged by it, ``_check_checkpoint_files``)."""
+        self._key_at_size[size] = self.log_key
+        root = self.frontier.root() if self.checkpoints or self.recorded else b""
         while self.checkpoints and self.checkpoints[0][1].size == size:
             name, checkpoint = self.checkpoints.pop(0)
-            if self.frontier.root() != checkpoint.root_bytes:
-                self._problem(size - 1, f"checkpoint {name}", self._root_mismatch(size))
+            if root != checkpoint.root_bytes:
+                self._problem(
+                    size - 1, f"checkpoint {name}", self._root_mismatch(size), at_event=False
+                )
             elif self._trusted(checkpoint):
                 # the first ``size`` events are as it saw them: a later change lies after them
                 self._matched = (size, name)
                 self._unsigned_at_match = self.report.unsigned
                 self.suspects.clear()
+        while self.recorded and self.recorded[0][0] == size:
+            _, recorded_root, label = self.recorded.pop(0)
+            if root != recorded_root:
+                # never narrows where to look (``_matched``): the store holds both the events
+                # and this root, and whoever altered the one could alter the other
+                said = f"the ledger's own checkpoint at size {size} no longer matches the events"
+                self._problem(
+                    size - 1,
+                    label,
+                    f"{said} before it: {self._root_mismatch(size)}",
+                    at_event=False,
+                )
 
     def _trusted(self, checkpoint: Checkpoint) -> bool:
-        """Whether a checkpoint is signed by a log key that counts (``_check_checkpoint_files``
-        reports the others at the end)."""
-        keys = self.trusted_log_keys or self.log_keys
-        return checkpoint.key_id in keys
+        """Whether a checkpoint is signed by a log key that counts: the log key in force at its
+        size, and pinned when keys are (``_check_checkpoint_files`` reports the others at the
+        end). Called when the log reaches its size."""
+        pinned = self.trusted_log_keys
+        return checkpoint.key_id == self.log_key and (not pinned or checkpoint.key_id in pinned)
 
     def _root_mismatch(self, size: int) -> str:
         """Why a checkpoint's root differs, with where to look when the verifier knows: when
@@ -1044,6 +1264,38 @@ class Verifier:
                         f" registered before position {self._stopped}, where the check stopped"
                     )
                 self._problem(-1, f"checkpoint {name}", reason)
+            elif checkpoint.size in self._key_at_size:  # its size reached: judged there
+                in_force = self._key_at_size[checkpoint.size]
+                if checkpoint.key_id != in_force:
+                    reason = self._not_in_force(checkpoint.key_id, checkpoint.size, in_force)
+                    self._problem(-1, f"checkpoint {name}", reason)
+
+    def _not_in_force(self, key: str, size: int, in_force: str) -> str:
+        """Why a checkpoint of ``size`` signed by ``key`` does not count: the log key in force
+        at its size (the last one registered or rotated to in its first ``size`` events) was
+        ``in_force`` ("": none). ``fupin checkpoint`` signs with the log key in force when it
+        is made, over every event recorded then: one made before a rotation keeps the old key,
+        one made after it covers the rotation and carries the new key."""
+        said = f"key {key} is not the log key in force at the checkpoint's size {size}"
+        changes = self._log_key_changes
+        first = next((p for p, k in changes if k == key), None)
+        if not in_force:
+            said += f": no log key was registered in the first {size} events"
+            later = f" ({key} became the log key at position {first})" if first is not None else ""
+            return said + later
+        if first is not None and first < size:
+            since = max(p for p, _ in changes if p < size)
+            return (
+                f"{said}: the log key was rotated to {in_force} at position {since}, inside the "
+                f"{size} events it covers; a checkpoint that covers the rotation must be signed "
+                f"by {in_force} (a retired key may have leaked)"
+            )
+        if first is not None:
+            return (
+                f"{said}, which was {in_force}: {key} became the log key only at position "
+                f"{first}, after the {size} events it covers"
+            )
+        return f"{said}, which was {in_force}"
 
     def finish(self) -> VerifyReport:
         size = self.frontier.size
@@ -1056,6 +1308,7 @@ class Verifier:
                     "(end of the ledger)",
                     f"it ends after {span.seen} of the {span.count} events sealed at position "
                     f"{span.position} (truncated)",
+                    at_event=False,
                 )
             else:
                 self._problem(
@@ -1063,6 +1316,7 @@ class Verifier:
                     "(end of the check)",
                     f"the check stopped at position {stopped}, after {span.seen} of the "
                     f"{span.count} events sealed at position {span.position}",
+                    at_event=False,
                 )
         for name, checkpoint in self.checkpoints:  # sizes never reached
             if stopped is None:
@@ -1070,8 +1324,20 @@ class Verifier:
             else:
                 ended = f"the check stopped at position {stopped}"
             self._problem(
-                size, f"checkpoint {name}", f"it covers {checkpoint.size} events; {ended}"
+                size,
+                f"checkpoint {name}",
+                f"it covers {checkpoint.size} events; {ended}",
+                at_event=False,
             )
+        for recorded_size, _, label in self.recorded:  # the ledger's own, never reached
+            if stopped is None:
+                self._problem(
+                    size,
+                    label,
+                    f"the ledger's own checkpoint covers {recorded_size} events; the ledger has "
+                    f"only {size} (events were removed, or its size was altered)",
+                    at_event=False,
+                )
         self._unread_versions()
         self._check_checkpoint_files()
         self.report.size = size
@@ -1081,12 +1347,15 @@ class Verifier:
         self.report.problems.sort(key=lambda p: (p.position < 0, p))
         return self.report
 
-    def _problem(self, position: int, event: str, reason: str) -> None:
+    def _problem(self, position: int, event: str, reason: str, *, at_event: bool = True) -> None:
+        """A problem at ``position``; ``at_event``: about the event there (read already), whose
+        store id it gives (not a checkpoint's, at the last position it covers, or the end's)."""
         self.report.problem_count += 1
         if position == KEY_TABLE_POSITION:
             self.report.key_table_problems += 1
         if len(self.report.problems) < _KEEP:
-            self.report.problems.append(Problem(position, event, reason))
+            log_id = self.log_id(position) if at_event else None
+            self.report.problems.append(Problem(position, event, reason, log_id))
 
 
 _UNRECORDED = (
@@ -1207,5 +1476,45 @@ def verify_ledger(
     )
     verifier.broken_versions = broken_versions(recorder)
     verifier.check_household_keys(recorder)
-    with stored_rows(recorder) as rows:
-        return verifier.run(rows, progress)
+    verifier.read_recorded_checkpoints(recorder)
+    with numbered_rows(recorder) as rows:
+        return verifier.run_numbered(rows, progress)
+
+
+@contextmanager
+def numbered_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[NumberedRow]]:
+    """Every stored event in application order as a plain row, the store's own id for it
+    first (``NumberedRow``), as ``ledger.transparency.stored_rows`` reads them: SQLite, one
+    read transaction straight from the cursor (O(1) memory); other stores, pages of
+    ``select_notifications``. A store that cannot be read at all raises on the first row."""
+    if not isinstance(recorder, SQLiteApplicationRecorder):
+        yield (
+            (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            for n in stored_events(recorder)
+        )
+        return
+    with ExitStack() as stack:
+        rows: Iterator[NumberedRow]
+        try:
+            rows = stack.enter_context(_sqlite_numbered(recorder))
+        except Exception as exc:  # the reader reports it as the first row it cannot read
+            rows = _failing(exc)
+        yield rows
+
+
+@contextmanager
+def _sqlite_numbered(recorder: SQLiteApplicationRecorder) -> Iterator[Iterator[NumberedRow]]:
+    # The table's name is the recorder's own (eventsourcing checks it), never user input.
+    statement = (
+        "SELECT rowid, originator_id, originator_version, topic, state "
+        f"FROM {recorder.events_table_name} ORDER BY rowid"
+    )
+    with recorder.datastore.transaction(commit=False) as cursor:
+        rows = cursor.sqlite_cursor
+        rows.row_factory = None  # plain tuples, not the connection's sqlite3.Row
+        yield rows.execute(statement)
+
+
+def _failing(exc: Exception) -> Iterator[NumberedRow]:
+    yield from ()
+    raise exc

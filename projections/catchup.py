@@ -96,11 +96,58 @@ SCHEMA_VERSION = 11
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 
 
-def _catch_up(db: Database, ledger: Ledger, pages_per_transaction: int = 1) -> int:
+class AlteredReadModels(InputError):
+    """The read models hold more than their tracked positions say: ``pj_tracking`` was moved
+    back (or rows were added), and catching up would apply events a second time."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "store",
+            f"the read models were changed behind the ledger's back ({what}): reports cannot "
+            "read them. `fupin projections rebuild` makes them anew from the events; then find "
+            "out who changed them",
+        )
+
+
+def _catch_up(
+    db: Database, ledger: Ledger, pages_per_transaction: int = 1, *, fresh: bool = False
+) -> int:
     if _prepare(db):
         return _rebuild(db, ledger)
     tracked = positions(db)
     start = min(tracked.get(m.name, 0) for m in MODELS)
+    if not fresh:
+        _check_counted(db)
+    try:
+        return _apply_after(db, ledger, start, pages_per_transaction)
+    except Exception as exc:
+        table = None if fresh else db.duplicate_in(exc)
+        if table is None:
+            raise
+        raise AlteredReadModels(
+            f"catching up from the positions in pj_tracking met rows {table} already holds"
+        ) from None
+
+
+def _check_counted(db: Database) -> None:
+    """Refuse read models whose clock counted more events than its tracked position: every
+    event counts once and positions start at 1, so ``pj_tracking`` was moved back. One
+    statement (one snapshot: a catch-up elsewhere moves both together), once a catch-up."""
+    found = db.one(
+        "SELECT (SELECT events FROM pj_clock WHERE id = 1), "
+        "(SELECT position FROM pj_tracking WHERE projection = ?)",
+        (reference.CLOCK.name,),
+    )
+    if found is None or found[0] is None or found[1] is None:
+        return
+    counted, position = int(found[0]), int(found[1])
+    if counted > position:
+        raise AlteredReadModels(
+            f"pj_tracking puts them at event {position}, but pj_clock has counted {counted}"
+        )
+
+
+def _apply_after(db: Database, ledger: Ledger, start: int, pages_per_transaction: int) -> int:
     applied = 0
     with closing(facts(ledger, after=start)) as stream:
         paged = pages(stream)
@@ -150,7 +197,7 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
         # Emptied and made again in one transaction: a reader never finds them half there
         # (only at position 0, behind), and a catch-up meanwhile finds every model tracked.
         create_tables(db)
-    return _catch_up(db, ledger, REBUILD_PAGES)
+    return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
 
 
 #: What to do when this connection may not write the read models (docs/operations.md).
@@ -288,7 +335,11 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
                 "was removed: there is nothing to compare. `fupin projections rebuild` makes "
                 "them anew from the events",
             )
-        _catch_up(db, ledger)
+        try:
+            _catch_up(db, ledger)
+            altered = False
+        except AlteredReadModels:  # compared as they are: what they hold beyond their position
+            altered = True
         for _ in range(_CHECK_ATTEMPTS):
             upto = positions(db)
             stored = {t: _multiset(db.stream(f"SELECT * FROM {t}"), key) for t in _CHECKED}
@@ -306,7 +357,9 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
         rebuilt = {t: _multiset(fresh.stream(f"SELECT * FROM {t}"), key) for t in _CHECKED}
     finally:
         fresh.close()
-    return [
+    # Positions moved back: the table that says so leads (a rebuild makes one row a model).
+    tracking = {"table": "pj_tracking", "stored_rows": len(upto), "rebuilt_rows": len(MODELS)}
+    return ([{**tracking, "same": False}] if altered else []) + [
         {
             "table": table,
             "stored_rows": stored[table][0],

@@ -180,6 +180,11 @@ class PgDatabase(Database):
         self._analysts_sql = False
         self._forget()
 
+    def duplicate_in(self, exc: BaseException) -> str | None:
+        if isinstance(exc, psycopg.errors.UniqueViolation):
+            return exc.diag.table_name or "a read model"
+        return None
+
     def _waits(self) -> AbstractContextManager[None]:
         # A read refused for want of a grant is named (not in a write transaction, whose
         # refusals name what to write; not in analysts' SQL, whose errors are the query's).

@@ -246,6 +246,16 @@ class Database:
         role) or a role without the right to update them."""
         return None
 
+    def duplicate_in(self, exc: BaseException) -> str | None:
+        """The table in which ``exc`` met a row already there (a UNIQUE or PRIMARY KEY
+        constraint), or None for any other error: a catch-up writing again what the read
+        models hold (``projections.catchup``)."""
+        if isinstance(exc, sqlite3.IntegrityError):
+            found = _UNIQUE_FAILED.match(str(exc))
+            if found is not None:
+                return found[1]
+        return None
+
     def clear_tables(self, tables: Iterable[str]) -> None:
         """Empty ``tables`` for a rebuild (inside a transaction). SQLite drops them (faster
         than deleting every row); the schema then makes them again."""
@@ -270,6 +280,7 @@ class Database:
         self._conn.close()
 
 
+_UNIQUE_FAILED = re.compile(r"UNIQUE constraint failed: (\w+)\.")
 _SIMPLE_WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE)\s+(\w+)\s", re.IGNORECASE)
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 

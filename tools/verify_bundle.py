@@ -10,8 +10,10 @@
 4. the household's versions run 1, 2, 3, ... with no gap.
 
 Then it prints the verified timeline, decoded from the proven bytes (never from ``summary``).
-Exit code 0 when everything verifies, 1 otherwise. Deliberately one file that imports nothing
-from the ledger, so an inspector can read all of it.
+Exit code 0 when everything verifies; 1 otherwise, with one line ``NOT VERIFIED: ...`` on
+stderr (a bundle that is malformed in any way included); 2 for a usage error (``--log-key``
+neither a key id nor a public key). Deliberately one file that imports nothing from the
+ledger, so an inspector can read all of it.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import struct
 import sys
+import unicodedata
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -67,23 +71,100 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], roo
         raise BundleError(f"inclusion proof of leaf {index} does not lead to the root")
 
 
-# --- the checkpoint ---
+# --- the shapes of the JSON read: a bundle comes from someone else ---
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message: ``a JSON string``, ``null``..."""
+    if value is None:
+        return "null"
+    names = {bool: "true or false", dict: "a JSON object", list: "a JSON array", str: "a string"}
+    return names.get(type(value), "a JSON number")
+
+
+def _member(holder: dict[str, Any], name: str, what: str) -> Any:
+    if name not in holder:
+        raise BundleError(f"{what} has no {name}")
+    return holder[name]
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BundleError(f"{what} is {_kind(value)}, not a JSON object")
+    return value
+
+
+def _text(holder: dict[str, Any], name: str, what: str) -> str:
+    value = _member(holder, name, what)
+    if not isinstance(value, str):
+        raise BundleError(f"{what}: its {name} is {_kind(value)}, not a string")
+    return value
+
+
+def _whole(holder: dict[str, Any], name: str, what: str) -> int:
+    value = _member(holder, name, what)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        shown = value if isinstance(value, int) and not isinstance(value, bool) else _kind(value)
+        raise BundleError(f"{what}: its {name} is {shown}, not a whole number 0 or more")
+    return value
+
+
+def _base64(holder: dict[str, Any], name: str, what: str, size: int | None = None) -> bytes:
+    text = _text(holder, name, what)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error
+        raise BundleError(f"{what}: its {name} is not base64") from None
+    if size is not None and len(data) != size:
+        raise BundleError(f"{what}: its {name} is {len(data)} bytes, not {size}")
+    return data
+
+
+# --- the checkpoint and the pinned log key ---
+
+
+def key_id_of(raw_public_key: bytes) -> str:
+    """A key id, as the ledger names a key: the first 16 hex digits of SHA-256 of its 32 bytes."""
+    return hashlib.sha256(raw_public_key).hexdigest()[:16]
+
+
+def pinned_key_id(text: str) -> str:
+    """``--log-key``: a key id in any case, or the public key (base64 of its 32 bytes, as
+    ``fupin keys new`` and ``keys register-log`` print it), as the key id checkpoints name."""
+    given = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{16}", given):
+        return given.lower()
+    try:
+        raw = base64.b64decode(given, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) == 32:
+        return key_id_of(raw)
+    raise argparse.ArgumentTypeError(
+        f"{_safe(repr(text))} is neither a key id (16 hex digits) nor a public key (base64 of "
+        "32 bytes), as `fupin keys new` prints them"
+    )
 
 
 def check_checkpoint(cp: dict[str, Any], pinned: str | None) -> bytes:
     """Verify the checkpoint's signature; return its root."""
-    raw = base64.b64decode(cp["public_key"], validate=True)
-    key_id = hashlib.sha256(raw).hexdigest()[:16]
-    if key_id != cp["key_id"]:
+    what = "the checkpoint"
+    cp = _object(cp, what)
+    raw = _base64(cp, "public_key", what, 32)
+    key_id = key_id_of(raw)
+    if key_id != _text(cp, "key_id", what):
         raise BundleError("the checkpoint's key id does not match its public key")
     if pinned is not None and pinned != key_id:
         raise BundleError(f"checkpoint signed by key {key_id}, not the pinned log key {pinned}")
-    root = bytes.fromhex(cp["root"])
-    note = f"{cp['log']}\n{cp['size']}\n{base64.b64encode(root).decode()}\n{cp['time']}\n"
+    root_text = _text(cp, "root", what)
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", root_text):
+        raise BundleError("the checkpoint's root is not 64 hex digits")
+    root = bytes.fromhex(root_text)
+    log, size, time = _text(cp, "log", what), _whole(cp, "size", what), _text(cp, "time", what)
+    signature = _base64(cp, "signature", what)
+    note = f"{log}\n{size}\n{base64.b64encode(root).decode()}\n{time}\n"
     try:
-        Ed25519PublicKey.from_public_bytes(raw).verify(
-            base64.b64decode(cp["signature"], validate=True), note.encode()
-        )
+        Ed25519PublicKey.from_public_bytes(raw).verify(signature, note.encode())
     except InvalidSignature:
         raise BundleError("the checkpoint's signature does not verify") from None
     return root
@@ -105,7 +186,10 @@ def decode_leaf(leaf: bytes) -> tuple[UUID, int, str, dict[str, Any]]:
     state = leaf[offset + 4 : offset + 4 + state_len]
     if offset + 4 + state_len != len(leaf):
         raise BundleError("leaf bytes have trailing data")
-    return UUID(bytes=uuid_bytes), originator_version, topic, json.loads(state)
+    decoded = json.loads(state)
+    if not isinstance(decoded, dict):
+        raise BundleError(f"the event's state is {_kind(decoded)}, not a JSON object")
+    return UUID(bytes=uuid_bytes), originator_version, topic, decoded
 
 
 def plain(value: Any) -> Any:
@@ -123,35 +207,44 @@ def plain(value: Any) -> Any:
 
 def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
     """Verify everything; return the timeline lines."""
-    cp = bundle["checkpoint"]
+    bundle = _object(bundle, "the bundle")
+    cp = _member(bundle, "checkpoint", "the bundle")
     root = check_checkpoint(cp, pinned)
-    expected = uuid5(LEDGER_NAMESPACE, f"household:{bundle['household']}")
-    lines = []
-    if not bundle["events"]:
+    expected = uuid5(LEDGER_NAMESPACE, f"household:{_text(bundle, 'household', 'the bundle')}")
+    events = _member(bundle, "events", "the bundle")
+    if not isinstance(events, list):
+        raise BundleError(f"the bundle: its events is {_kind(events)}, not a JSON array")
+    if not events:
         raise BundleError("the bundle proves no event of the household")
-    for n, item in enumerate(bundle["events"], start=1):
-        leaf = base64.b64decode(item["leaf"], validate=True)
-        proof = [base64.b64decode(h, validate=True) for h in item["proof"]]
-        verify_inclusion(leaf_hash(leaf), item["index"], cp["size"], proof, root)
-        aggregate, version, topic, state = decode_leaf(leaf)
+    # every entry's shape first: ``_gap`` looks at the entries after the one it explains
+    items = [_event_item(item, n) for n, item in enumerate(events, start=1)]
+    lines = []
+    for n, (index, leaf, proof) in enumerate(items, start=1):
+        verify_inclusion(leaf_hash(leaf), index, cp["size"], proof, root)
+        try:
+            aggregate, version, topic, state = decode_leaf(leaf)
+        except BundleError as exc:
+            raise BundleError(f"leaf {index}: {exc}") from None
         if aggregate != expected:
-            raise BundleError(f"leaf {item['index']} belongs to another aggregate")
+            raise BundleError(f"leaf {index} belongs to another aggregate")
         if version != n:
             raise BundleError(
                 f"version {version} where {n} was expected: {_gap(bundle, n, version)}"
             )
         prov = plain(state.get("prov", {}))
+        if not isinstance(prov, dict):
+            raise BundleError(f"leaf {index}: its prov is {_kind(prov)}, not a JSON object")
         when = plain(state.get("timestamp", ""))
         name = topic.rsplit(".", 1)[-1]
         voids = (
             f"  voids #{state.get('corrects', '?')}: {state.get('reason', '')}"
             if name == "Corrected"
-            else f"  restates {_restated(state)}: {state.get('reason', '')}"
+            else f"  restates {_restated(state, index)}: {state.get('reason', '')}"
             if name == "Amended"
             else ""
         )
         lines.append(
-            f"#{version:<3} leaf {item['index']:<7} {name:<20} "
+            f"#{version:<3} leaf {index:<7} {name:<20} "
             f"effective {prov.get('effective', '?')}  by {prov.get('actor', '?')} "
             f"({prov.get('role', '?')})  recorded {str(when)[:19]}  [{prov.get('document', '')}]"
             f"{voids}"
@@ -159,9 +252,25 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
     return lines
 
 
-def _restated(state: dict[str, Any]) -> str:
+def _event_item(item: Any, n: int) -> tuple[int, bytes, list[bytes]]:
+    """The ``n``-th entry of ``events``: (leaf index, leaf bytes, inclusion proof)."""
+    what = f"event {n} of the bundle"
+    item = _object(item, what)
+    index = _whole(item, "index", what)
+    leaf = _base64(item, "leaf", what)
+    proof = _member(item, "proof", what)
+    if not isinstance(proof, list):
+        raise BundleError(f"{what}: its proof is {_kind(proof)}, not a JSON array")
+    hashes = {f"hash {k}": value for k, value in enumerate(proof, start=1)}
+    return index, leaf, [_base64(hashes, k, f"{what}'s proof", 32) for k in hashes]
+
+
+def _restated(state: dict[str, Any], index: int) -> str:
     """``labour true → false, area 'rural' → 'urban'``: an amendment's fields, old and new."""
     was, changes = state.get("was", {}), state.get("changes", {})
+    for name, value in (("was", was), ("changes", changes)):
+        if not isinstance(value, dict):
+            raise BundleError(f"leaf {index}: its {name} is {_kind(value)}, not a JSON object")
     return ", ".join(
         f"{field} {_json(was.get(field))} → {_json(value)}" for field, value in changes.items()
     )
@@ -181,7 +290,7 @@ def _gap(bundle: dict[str, Any], n: int, version: int) -> str:
     for item in bundle["events"][n:]:
         try:
             later.add(decode_leaf(base64.b64decode(item["leaf"]))[1])
-        except (BundleError, ValueError, struct.error):
+        except (BundleError, KeyError, TypeError, ValueError, struct.error, RecursionError):
             continue
     if n in later:
         return "the events are out of order"
@@ -190,24 +299,52 @@ def _gap(bundle: dict[str, Any], n: int, version: int) -> str:
     return f"versions {n} to {version - 1} are missing"
 
 
+#: What is escaped in the output: control characters (a bundle's text could move the cursor
+#: or start a line of its own), lone surrogates, line and paragraph separators, and the
+#: bidirectional controls that make a line read otherwise than it is stored.
+_UNSAFE = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _safe(text: str) -> str:
+    """``text`` with what ``_UNSAFE`` and ``_BIDI`` name written as escapes (``\\n``)."""
+    return "".join(
+        ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if ch in _BIDI or unicodedata.category(ch) in _UNSAFE
+        else ch
+        for ch in text
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a fupin proof bundle offline.")
     parser.add_argument("bundle", help="bundle file written by `fupin prove`")
-    parser.add_argument("--log-key", help="the log key id you trust (from the district office)")
+    parser.add_argument(
+        "--log-key",
+        type=pinned_key_id,
+        help="the log key you trust (from the district office): its key id or public key",
+    )
     args = parser.parse_args(argv)
     try:
         with open(args.bundle, encoding="utf-8") as handle:
             bundle = json.load(handle)
         lines = check_bundle(bundle, args.log_key)
+        cp = bundle["checkpoint"]
+        output = [
+            f"household {bundle['household']}: {len(lines)} events proven in checkpoint",
+            f"  log {cp['log']}, size {cp['size']}, root {cp['root']}, time {cp['time']}",
+            f"  signed by log key {cp['key_id']}" + ("" if args.log_key else " (not pinned)"),
+            *("  " + line for line in lines),
+        ]
     except (BundleError, KeyError, TypeError, ValueError, OSError, struct.error) as exc:
-        print(f"NOT VERIFIED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(_safe(f"NOT VERIFIED: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
-    cp = bundle["checkpoint"]
-    print(f"household {bundle['household']}: {len(lines)} events proven in checkpoint")
-    print(f"  log {cp['log']}, size {cp['size']}, root {cp['root']}, time {cp['time']}")
-    print(f"  signed by log key {cp['key_id']}" + ("" if args.log_key else " (not pinned)"))
-    for line in lines:
-        print("  " + line)
+    except Exception as exc:  # the last resort: a bundle never gives a traceback
+        problem = f"{type(exc).__name__}: {exc}"
+        print(_safe(f"NOT VERIFIED: the bundle could not be read ({problem})"), file=sys.stderr)
+        return 1
+    for line in output:
+        print(_safe(line))
     return 0
 
 
