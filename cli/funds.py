@@ -80,15 +80,27 @@ def disburse(
         ),
     ],
     document: DocumentOption,
-    household: Annotated[str, typer.Option("--household", help="Household number 户号.")] = "",
-    measure: Annotated[str, typer.Option("--measure", help="The household's measure id.")] = "",
-    street: Annotated[str, typer.Option("--street", help="Street 街道 of a village project.")] = "",
+    household: Annotated[
+        str, typer.Option("--household", help="Household number 户号 (purpose household only).")
+    ] = "",
+    measure: Annotated[
+        str, typer.Option("--measure", help="The household's measure id (purpose household only).")
+    ] = "",
+    street: Annotated[
+        str,
+        typer.Option("--street", help="Street 街道 of a village project (purpose village only)."),
+    ] = "",
     village: Annotated[
-        str, typer.Option("--village", help="Relatively poor village 相对贫困村.")
+        str,
+        typer.Option(
+            "--village", help="Relatively poor village 相对贫困村 (purpose village only)."
+        ),
     ] = "",
     effective: EffectiveOption = None,
 ) -> None:
-    """Pay out of an account 支出, never beyond its balance."""
+    """Pay out of an account 支出, never beyond its balance. Give only the options the purpose
+    uses: --household and --measure for household, --street and --village for village, none
+    for organisation and working; a household is paid for a day it was assisted (-e)."""
     payment = Disbursement(
         money(amount, "amount"), category, purpose, household, measure, street, village
     )

@@ -406,7 +406,7 @@ def notice(
     document: DocumentOption,
     effective: EffectiveOption = None,
 ) -> None:
-    """Public notice 张榜公示, at least 7 days."""
+    """Public notice 张榜公示, 7 to 30 days: -e is its --start, the day it is posted."""
     first, last = on_date(start, "start"), on_date(end, "end")
     with ledger_session() as app:
         app.post_notice(make_stamp(document, effective), number, first, last)
@@ -680,7 +680,7 @@ def exit_notice(
     document: DocumentOption,
     effective: EffectiveOption = None,
 ) -> None:
-    """The exit is publicly announced 公示, at least 7 days."""
+    """The exit is publicly announced 公示, 7 to 30 days: -e is its --start."""
     first, last = on_date(start, "start"), on_date(end, "end")
     with ledger_session() as app:
         app.post_exit_notice(make_stamp(document, effective), number, first, last)

@@ -20,9 +20,9 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import IO, Annotated, Any, BinaryIO
 from xml.parsers import expat
@@ -32,6 +32,7 @@ import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
+from ledger.store import check_path
 from rich.progress import Progress
 from typer.core import TyperGroup
 
@@ -184,6 +185,8 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         return [], [RowError(name, "file", f"is not valid CSV ({exc})")]
+    if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
+        table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
     return _table_rows(name, Path(name).stem, table, lambda n: f"{name} row {n}")
 
 
@@ -225,10 +228,12 @@ def _sheet_row(sheet: str, number: int) -> str:
 
 @dataclass(frozen=True)
 class _Hidden:
-    """What a sheet hides: rows and columns, by number (1-based)."""
+    """What a sheet hides: rows and columns, by number (1-based); and, by row, the columns
+    of its formula cells that may hold no saved value (read as empty if they hold none)."""
 
     rows: frozenset[int] = frozenset()
     columns: frozenset[int] = frozenset()
+    formulas: dict[int, list[int]] = field(default_factory=dict)  # row -> its columns
 
 
 def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
@@ -308,16 +313,42 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     read as a stream by expat, nothing kept but the answer: a row marked hidden, or zero
     high, or any row without a height of its own in a sheet whose rows are zero high by
     default (``zeroHeight``); a column range marked hidden. Rows without a number count on
-    from the one before, as the format says."""
+    from the one before, as the format says; so do cells.
+
+    And the formula cells that may hold no saved value (``data_only`` reads them as empty):
+    a formula (``<f>``) but for a text result (``t="str"``) with a ``<v>``, which may be an
+    empty text a spreadsheet saved. Workbooks written by programs (openpyxl, pandas with
+    openpyxl) save formulas without their values; a spreadsheet saves both."""
     rows: set[int] = set()
     columns: set[int] = set()
+    formulas: dict[int, list[int]] = {}
     state = {"zero_height": False, "number": 0}
+    prefix = "\0"  # the main namespace's, if it has one (x:c): a cell's <f> has it too
+    cell: dict[str, str] = {}  # the attributes of the cell being read
+    column = 0  # its column, counting on for a cell without a reference (r)
+    formula: tuple[int, int] | None = None  # (row, column) of its formula, if it has one
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal prefix, cell, column, formula
         tag = name.rsplit(":", 1)[-1]
-        if tag == "row":
+        if tag == "c":
+            cell = attributes
+            column += 1
+            formula = None
+        elif tag == "v":
+            if formula is not None and cell.get("t") in _TEXT_RESULTS:
+                formulas[formula[0]].remove(formula[1])
+                formula = None
+        elif tag == "f":
+            if name == "f" or name.startswith(prefix):  # (x14's xm:f is no cell's)
+                given = cell.get("r")
+                column = _column_of(given) if given else column
+                formula = (int(state["number"]), column)
+                formulas.setdefault(formula[0], []).append(column)
+        elif tag == "row":
             given = attributes.get("r")
             state["number"] = number = int(given) if given else int(state["number"]) + 1
+            column, formula = 0, None
             height = attributes.get("ht")
             if (
                 attributes.get("hidden") in _TRUE
@@ -331,6 +362,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
             columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
         elif tag == "sheetFormatPr":
             state["zero_height"] = attributes.get("zeroHeight") in _TRUE
+        elif tag == "worksheet":
+            prefix = name[: -len(tag)] or "\0"
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
@@ -339,7 +372,23 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     while piece := xml.read(_XML_PIECE):
         parser.Parse(piece, False)
     parser.Parse(b"", True)
-    return _Hidden(frozenset(rows), frozenset(columns))
+    found = {row: cells for row, cells in formulas.items() if cells}
+    return _Hidden(frozenset(rows), frozenset(columns), found)
+
+
+#: A formula's result type that may be saved as an empty ``<v>``: an empty text.
+_TEXT_RESULTS = frozenset({"str", "inlineStr", "s"})
+
+
+def _column_of(reference: str) -> int:
+    """The column number (1-based) of a cell reference such as ``F2`` or ``$AB$10``."""
+    number = 0
+    for letter in reference:
+        if "A" <= letter <= "Z":
+            number = number * 26 + ord(letter) - 64
+        elif letter != "$":
+            break
+    return number
 
 
 _XML_PIECE = 16 * 1024 * 1024
@@ -380,11 +429,17 @@ def _table_rows(
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
     reported: set[str] = set()  # headers said to be unknown
     for number, cells in enumerate(table[1:], 2):
-        if all(_empty(c) for c in cells):
+        # Formulas a program wrote without their values read as empty: not an empty row.
+        formulas = hidden.formulas.get(number, ())
+        unsaved = [i for i in formulas if i > len(cells) or _empty(cells[i - 1])]
+        if not unsaved and all(_empty(c) for c in cells):
             continue
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
+        for i in unsaved:
+            column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
+            errors.append(RowError(where(number), column, _UNSAVED_FORMULA))
         for i in hidden_columns:
             if i > len(cells):
                 break
@@ -415,9 +470,13 @@ def _table_rows(
         if clashes[row_spec.name]:
             continue  # which of its two columns holds the value is not known
         values, columns, unknown = _by_argument(row_spec, headers, cells)
-        for header in unknown:
-            if by_row:  # rows of several commands: a column may be another command's
-                errors.append(RowError(where(number), header, f"is no column of {row_spec.name}"))
+        for header, filled in unknown.items():
+            if by_row and header.lower() in _any_command_headers():
+                # Rows of several commands: the column is another command's, left empty on
+                # this row's (a value there is refused, never dropped).
+                if filled:
+                    rule = f"has a value, but is no column of {row_spec.name}: clear it"
+                    errors.append(RowError(where(number), header, rule))
             elif header not in reported:  # said once, at the header row (it was every row)
                 reported.add(header)
                 errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
@@ -426,6 +485,10 @@ def _table_rows(
 
 
 _COMMAND_HEADERS = ("command", "命令")
+_UNSAVED_FORMULA = (
+    "holds a formula with no saved value (a program wrote the workbook, not a spreadsheet): "
+    "open and save it in Excel or WPS, or paste the values (选择性粘贴 → 数值)"
+)
 _UNKNOWN_COLUMN = (
     "unknown column: the header row (row 1) names each column in English, Chinese or both, "
     "as `fupin import template` does"
@@ -471,22 +534,29 @@ def _clashes(spec: CommandSpec, headers: list[str], where: str) -> list[RowError
 
 def _by_argument(
     spec: CommandSpec, headers: list[str], cells: list[Any]
-) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+) -> tuple[dict[str, Any], dict[str, str], dict[str, bool]]:
+    """The row's values by argument, the header of each, and the headers that name no
+    argument of ``spec``, each with whether it holds a value on this row."""
     names = _header_names(spec)
     values: dict[str, Any] = {}
     columns: dict[str, str] = {}
-    unknown: list[str] = []
+    unknown: dict[str, bool] = {}
     for header, cell in zip(headers, cells, strict=False):
         if not header or header.lower() in _COMMAND_HEADERS:
             continue
         arg = names.get(header.lower())
         if arg is None:
-            if header not in unknown:
-                unknown.append(header)
+            unknown[header] = unknown.get(header, False) or not _empty(cell)
             continue
         values[arg] = None if isinstance(cell, str) and not cell.strip() else cell
         columns[arg] = header
     return values, columns, unknown
+
+
+@cache
+def _any_command_headers() -> frozenset[str]:
+    """Every header (lowercased) that names a column of some command."""
+    return frozenset(header for spec in _specs() for header in _header_names(spec))
 
 
 def _header_names(spec: CommandSpec) -> dict[str, str]:
@@ -598,7 +668,12 @@ def template(
     ] = TemplateFormat.xlsx,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File (xlsx) or folder (csv); default fupin-import."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (xlsx) or folder (csv: one file a command, made if missing, in a folder "
+            "that exists); default fupin-import(.xlsx).",
+        ),
     ] = None,
 ) -> None:
     """Write empty, documented import templates 导入模板 (docs/import.md)."""
@@ -606,14 +681,46 @@ def template(
         target = output or Path("fupin-import.xlsx")
         with output_file(target, "output") as handle:
             write_xlsx_template(handle)
-    else:
-        target = output or Path("fupin-import")
-        try:
-            write_csv_templates(target)
-        except OSError as exc:  # a file in the way, a folder that cannot be made
-            reason = exc.strerror or str(exc)
-            raise InputError("output", f"cannot write {str(target)!r}: {reason}") from None
-    console.print(f"template written to {target}")
+        console.print(f"template written to {target}")
+        return
+    target = output or Path("fupin-import")
+    _check_template_folder(target)
+    try:
+        write_csv_templates(target)
+    except OSError as exc:  # a folder that cannot be made or written
+        reason = exc.strerror or str(exc)
+        raise InputError("output", f"cannot write {str(target)!r}: {reason}") from None
+    console.print(f"templates written to folder {target}, one CSV file per command")
+
+
+def _check_template_folder(folder: Path) -> None:
+    """Refuse, before any work, a ``-o`` that cannot be the CSV templates' folder: a name
+    ending in a file's suffix (``identify.csv`` asked for one file and got a folder of 43),
+    a file in the way, or a folder whose own folder does not exist (it is made, its parents
+    are not: a typo in them made a tree of folders)."""
+    check_path(folder, "output")
+    suffix = folder.suffix.lower()
+    if suffix in _FILE_SUFFIXES:
+        raise InputError(
+            "output",
+            f"{str(folder)!r} names a {suffix} file, but --format csv writes one CSV file per "
+            "command into a folder: name a folder (-o templates), or use --format xlsx for "
+            "one file",
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            "output", f"cannot write {str(folder)!r}: it is a file; name a folder to write into"
+        )
+    parent = folder.absolute().parent
+    if not folder.exists() and not parent.is_dir():
+        problem = "is not a folder" if parent.exists() else "does not exist"
+        raise InputError(
+            "output", f"cannot write {str(folder)!r}: {str(folder.parent)!r} {problem}"
+        )
+
+
+#: What ``-o`` of the CSV templates may not end in: it names a folder, not a file.
+_FILE_SUFFIXES = frozenset({".csv", ".xlsx", ".xls", ".jsonl", ".txt"})
 
 
 def _specs() -> list[CommandSpec]:
@@ -679,7 +786,7 @@ def _drop_half_written_sheets(exc: OSError) -> None:
 
 
 def write_csv_templates(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)  # in a folder that exists (``_check_template_folder``)
     for spec in _specs():
         # With a BOM: Excel and WPS then open the Chinese headers as UTF-8, not as GBK.
         with (folder / f"{spec.name}.csv").open("w", encoding="utf-8-sig", newline="") as handle:

@@ -119,7 +119,14 @@ class CaseworkCommands(LedgerCore):
         number = require_text(facts.number, "household", 40)
         prov = self.authorise(stamp, "identify", facts.street)
         choice(facts.area, AREAS, "area")
-        self.load(Street, facts.street, "street").check_has_village(facts.village)
+        # Nothing of the programme takes effect before it opened, nor before the street and
+        # village the household is filed under were registered (a 1940 typed for 2016).
+        dated = f"the identification is dated {prov.effective}"
+        opened = self.programme().opened_on
+        Household.check_not_before(prov.effective, opened, f"{dated}; the programme opened")
+        self.load(Street, facts.street, "street").check_in_place(
+            facts.village, prov.effective, dated
+        )
         check_id_card(facts.personal.id_card, stamp.effective)
         personal = named(facts.personal)
         Household.check_identification(facts.members, facts.dibao, personal.member_names)

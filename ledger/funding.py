@@ -11,9 +11,9 @@ from datetime import date
 from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
-from ledger.funds import FUND_SOURCES, FUND_USES, PURPOSES, Disbursement, FundAccount
+from ledger.funds import FUND_SOURCES, FUND_USES, Disbursement, FundAccount
 from ledger.helpers import Helper
-from ledger.household import ACTIVE_STAGES, Household
+from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
 from ledger.values import choice, require_text
 
@@ -38,9 +38,19 @@ class FundCommands(LedgerCore):
         choice(source, FUND_SOURCES, "source")
         prov = self.authorise(stamp, "open_account", street)
         FundAccount.check_opening(source, street, donor.strip())
-        self.programme().check_year_in_programme(year)
+        programme = self.programme()
+        programme.check_year_in_programme(year)
+        # Nothing of the programme takes effect before it opened, nor a street's account
+        # before the street was registered (1950 typed for 2016).
+        dated = f"the account is dated {prov.effective}"
+        FundAccount.check_not_before(
+            prov.effective, programme.opened_on, f"{dated}; the programme opened"
+        )
         if street:
-            self.load(Street, street, "street")
+            place = self.load(Street, street, "street")
+            FundAccount.check_not_before(
+                prov.effective, place.registered_on, f"{dated}; street {street} was registered"
+            )
         check_new_key("fund", code)
         if self.exists(FundAccount, code):
             raise AlreadyExistsError("account", f"{code} is already open")
@@ -61,14 +71,17 @@ class FundCommands(LedgerCore):
         self.execute(attempt)
 
     def disburse(self, stamp: Stamp, code: str, payment: Disbursement) -> None:
-        """Pay out of an account, never beyond its balance."""
-        choice(payment.purpose, PURPOSES, "purpose")
+        """Pay out of an account, never beyond its balance: a household's measure, a village
+        project in a relatively poor village, a social-work organisation or working expenses,
+        each naming only what its purpose uses (``PAYMENT_OPTIONS``)."""
+        payment.check_options()
         choice(payment.category, FUND_USES, "category")
 
         def attempt() -> list[LedgerAggregate]:
             account = self.load(FundAccount, code, "account")
-            street = payment.street if payment.purpose == "village" else ""
             changed: list[LedgerAggregate] = [account]
+            household = None
+            street = payment.street  # a village payment's; "" for organisation and working
             if payment.purpose == "household":
                 household = self.household(payment.household)
                 street = household.street
@@ -77,16 +90,15 @@ class FundCommands(LedgerCore):
             prov = self.authorise(stamp, "disburse", account.street)
             if account.street and street and street != account.street:
                 raise RuleError("account", f"{code} pays only for street {account.street}")
-            if payment.purpose == "household":
-                self.check_household_payment(household, payment)
-                household.check_payment_date(payment.measure_id, prov.effective)
+            if household is not None:
+                self.check_household_payment(household, payment, prov.effective)
             elif payment.purpose == "village":
-                self.check_village_payment(payment)
+                self.check_village_payment(payment, prov.effective)
             else:
                 self.check_use(payment)
             # Every check is done before either aggregate changes (batches rely on it).
             account.disburse(payment, prov)
-            if payment.purpose == "household":
+            if household is not None:
                 household.receive_funds(
                     code, account.version, payment.measure_id, payment.amount_fen, prov
                 )
@@ -96,19 +108,24 @@ class FundCommands(LedgerCore):
         self.execute(attempt)
 
     @staticmethod
-    def check_household_payment(household: Household, payment: Disbursement) -> None:
-        if household.stage not in ACTIVE_STAGES:
+    def check_household_payment(household: Household, payment: Disbursement, paid: date) -> None:
+        """The household is on record and was assisted on the day it was paid: registered (or
+        returned) and not yet exited, or exited after that day (a payment entered late); the
+        measure is its own, planned by then, and of the payment's category."""
+        if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
             raise RuleError("household", f"{household.number} is {household.stage}, not registered")
         household.check_measure(payment.measure_id)
         planned = household.measures[payment.measure_id].category
         if payment.category != planned:
             raise RuleError("category", f"measure {payment.measure_id} is {planned}")
+        household.check_payment_date(payment.measure_id, paid)
 
-    def check_village_payment(self, payment: Disbursement) -> None:
-        """Village projects go only to the relatively poor villages 相对贫困村 [六(四)]."""
+    def check_village_payment(self, payment: Disbursement, paid: date) -> None:
+        """Village projects go only to the relatively poor villages 相对贫困村 [六(四)], on
+        record (the village in the street named) by the day they are paid."""
         self.check_use(payment)
         street = self.load(Street, payment.street, "street")
-        street.check_has_village(payment.village)
+        street.check_in_place(payment.village, paid, f"the payment is dated {paid}")
         if not street.villages[payment.village]:
             raise RuleError(
                 "village", f"{payment.village} is not a relatively poor village 相对贫困村"

@@ -16,9 +16,16 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
-from ledger.values import MAX_FEN, format_yuan
+from ledger.values import MAX_FEN, choice, format_yuan
 
-__all__ = ["FUND_SOURCES", "FUND_USES", "PURPOSES", "Disbursement", "FundAccount"]
+__all__ = [
+    "FUND_SOURCES",
+    "FUND_USES",
+    "PAYMENT_OPTIONS",
+    "PURPOSES",
+    "Disbursement",
+    "FundAccount",
+]
 
 #: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
 FUND_SOURCES = ("city", "district", "street", "donation")
@@ -44,6 +51,31 @@ FUND_USES = (
 )
 
 
+#: The options a payment of each purpose names, all of them required; any other is refused
+#: (never stored unchecked): a household payment names its household and the measure, its
+#: street and village being the household's own; a village payment the street and the
+#: relatively poor village 相对贫困村; organisation and working payments none of them.
+PAYMENT_OPTIONS: dict[str, tuple[str, ...]] = {
+    "household": ("household", "measure"),
+    "village": ("street", "village"),
+    "organisation": (),
+    "working": (),
+}
+
+_NAMES = {
+    "household": "its household and measure (its street and village are the household's)",
+    "village": "its street and village",
+    "organisation": "no household, measure, street or village",
+    "working": "no household, measure, street or village",
+}
+
+_MISSING = {
+    "household": "a household payment names the household it pays (--household)",
+    "street": "a village payment names the street of its village (--street)",
+    "village": "a village payment names its relatively poor village 相对贫困村 (--village)",
+}
+
+
 @dataclass(frozen=True)
 class Disbursement:
     """Money paid out of an account, and what for."""
@@ -55,6 +87,36 @@ class Disbursement:
     measure_id: str = ""
     street: str = ""  # with purpose "village"
     village: str = ""
+
+    def options(self) -> dict[str, str]:
+        """The payment's household, measure, street and village, by option name."""
+        return {
+            "household": self.household,
+            "measure": self.measure_id,
+            "street": self.street,
+            "village": self.village,
+        }
+
+    def check_options(self) -> None:
+        """The purpose is known and the payment names exactly the options it uses
+        (``PAYMENT_OPTIONS``): a missing one is refused, and so is one given that the
+        purpose does not use, naming the option and the purpose."""
+        choice(self.purpose, PURPOSES, "purpose")
+        uses = PAYMENT_OPTIONS[self.purpose]
+        for option, value in self.options().items():
+            if option in uses and not value.strip():
+                raise RuleError(
+                    option,
+                    _MISSING.get(
+                        option, f"name the measure of {self.household} it is for (--{option})"
+                    ),
+                )
+            if option not in uses and value:
+                raise RuleError(
+                    option,
+                    f"{value!r} given, but a payment of purpose {self.purpose} names "
+                    f"{_NAMES[self.purpose]}: leave the {option} out",
+                )
 
 
 class FundAccount(LedgerAggregate):
@@ -114,6 +176,7 @@ class FundAccount(LedgerAggregate):
         """Pay out, never beyond the balance."""
         if payment.amount_fen <= 0:
             raise RuleError("amount", "a disbursement is a positive amount")
+        payment.check_options()
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if payment.amount_fen > self.balance_fen:
             raise RuleError(

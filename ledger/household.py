@@ -18,9 +18,19 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
-from ledger.values import format_yuan
+from ledger.values import check_come, format_yuan
 
-__all__ = ["ACTIVE_STAGES", "ERASED", "SEALED", "Household", "Measure", "Personal", "Stage"]
+__all__ = [
+    "ACTIVE_STAGES",
+    "ERASED",
+    "MAX_NOTICE_DAYS",
+    "SEALED",
+    "Household",
+    "Measure",
+    "Personal",
+    "Stage",
+    "check_notice_dates",
+]
 
 #: What personal data reads as once erased 已删除 (its key destroyed), and when no master key
 #: is at hand to open it (docs/privacy.md).
@@ -56,6 +66,36 @@ EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
 
 #: The return-to-poverty procedure 返贫, in order [六(六)].
 RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")
+
+
+#: The longest public notice 公示 (identification or exit) a household's entry may record, in
+#: days, unless the programme's least is longer: a month. The plan asks for at least 7 days
+#: [四(一)]; notices run 7, sometimes 10 or 15. The registration (the exit's approval) waits for
+#: the notice's last day, and a posted notice is not voided (everything after it rests on it):
+#: an end typed a month or a year too late would hold the household up that long.
+MAX_NOTICE_DAYS = 30
+
+
+def check_notice_dates(start: date, end: date, min_days: int, effective: date) -> None:
+    """A public notice 张榜公示 / 退出公示 (whose length is at least ``min_days``, checked by the
+    caller) has begun by today (China time, as ``-e`` is judged), takes effect the day it is
+    posted, its first day (so what follows it, objections and signatures dated from its start,
+    never comes before it), and runs at most ``MAX_NOTICE_DAYS`` (or ``min_days``)."""
+    check_come(start, "start", "a notice is recorded once it is posted")
+    if start != effective:
+        raise RuleError(
+            "start",
+            f"the notice starts {start} and is dated {effective}: a public notice takes effect "
+            "the day it is posted, its first day; give the same date to both (the start and -e)",
+        )
+    days = (end - start).days + 1
+    longest = max(MAX_NOTICE_DAYS, min_days)
+    if days > longest:
+        raise RuleError(
+            "end",
+            f"the notice lasts {days} days ({start} to {end}); a public notice runs at most "
+            f"{longest} (the step after it waits for its last day): is the end typed right?",
+        )
 
 
 @dataclass(frozen=True)
@@ -158,6 +198,8 @@ class Household(LedgerAggregate):
         self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
         self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
+        self.exits_approved: list[date] = []  # effective date of every exit approved
+        self.returns_approved: list[date] = []  # effective date of every return approved
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
     # -- identification, review, notice, signature, registration -------------------------
@@ -221,15 +263,23 @@ class Household(LedgerAggregate):
         self.reviewed_on = prov.effective
 
     def post_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
-        """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)]."""
+        """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)],
+        posted after the village review, and taking effect on its first day
+        (``check_notice_dates``)."""
         self.check_stage("notice", Stage.REVIEWED)
         if self.reviewed_on is not None and start < self.reviewed_on:
             raise RuleError("start", f"the village review took effect only on {self.reviewed_on}")
+        self.check_not_before(
+            prov.effective,
+            self.reviewed_on,
+            f"the notice is dated {prov.effective}; the village review took effect",
+        )
         days = (end - start).days + 1
         if days < min_days:
             raise RuleError(
                 "end", f"the notice lasts {days} days; the plan needs {min_days} [四(一)]"
             )
+        check_notice_dates(start, end, min_days, prov.effective)
         self._notice_posted(start, end, prov)
 
     @event("NoticePosted")
@@ -467,18 +517,31 @@ class Household(LedgerAggregate):
     ) -> None:
         """Money disbursed to one of the household's measures (recorded with the disbursement,
         ``disbursement`` being the version of the ``Disbursed`` entry on the fund account)."""
-        self.check_active("disbursement")
+        if self.stage != Stage.EXITED:  # an exited one, paid late for a day before its exit
+            self.check_active("disbursement")
         self.check_measure(measure_id)
         self.check_payment_date(measure_id, prov.effective)
         self._funds_received(account, disbursement, measure_id, amount_fen, prov)
 
     def check_payment_date(self, measure_id: str, effective: date) -> None:
-        """Money reaches a household only once it is registered and the measure is planned."""
+        """Money reaches a household only once it is registered and the measure is planned,
+        and only while it is assisted: up to the day its exit was approved, or from the day
+        its return was approved (judged on the payment's date, so a payment made before the
+        exit may be entered after it: the approval stays valid, ``check_paid_before_exit``)."""
         self.check_not_before(
             effective,
             self.registered_on,
             f"the payment is dated {effective}; {self.number} was registered",
         )
+        for cycle, exited in enumerate(self.exits_approved):
+            back = self.returns_approved[cycle] if cycle < len(self.returns_approved) else None
+            if exited < effective and (back is None or effective < back):
+                returned = f", its return approved on {back}" if back else ""
+                raise RuleError(
+                    "effective",
+                    f"the payment is dated {effective}; {self.number} exited on {exited}"
+                    f"{returned}: a household is paid only while assisted",
+                )
         self.check_not_before(
             effective,
             self.measures_planned_on.get(measure_id),
@@ -657,7 +720,8 @@ class Household(LedgerAggregate):
             )
 
     def post_exit_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
-        """The exit is publicly announced 公示 for at least 7 days."""
+        """The exit is publicly announced 公示 for at least 7 days, from the verification on, and
+        taking effect on its first day (``check_notice_dates``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
         days = (end - start).days + 1
         if days < min_days:
@@ -667,6 +731,7 @@ class Household(LedgerAggregate):
             self.check_not_before(
                 start, earlier, f"the exit notice starts {start}; the exit was {when}", "start"
             )
+        check_notice_dates(start, end, min_days, prov.effective)
         self._exit_noticed(start, end, prov)
 
     @event("ExitNoticed")
@@ -683,6 +748,7 @@ class Household(LedgerAggregate):
             self.stage = Stage.EXITED
             self.return_steps = []
             self.return_dates = []
+            self.exits_approved.append(prov.effective)
 
     def advance_return(self, step: str, disaster: str, authority: str, prov: Provenance) -> None:
         """Return to poverty 返贫 by a major disaster: recognised by a department at district
@@ -707,6 +773,7 @@ class Household(LedgerAggregate):
         if step == "approved":
             self.stage = Stage.RETURNED
             self.plan_year = prov.effective.year + 1
+            self.returns_approved.append(prov.effective)
             self.exit_steps = []
 
     # -- checks and corrections ------------------------------------------------------------

@@ -124,6 +124,7 @@ class Programme(LedgerAggregate):
         self.title = title
         self.rules = rules
         self.years: dict[int, YearParameters] = {}
+        self.opened_on = prov.effective  # nothing of the programme takes effect before it
 
     def set_year(self, params: YearParameters, prov: Provenance) -> None:
         """Record a year's 低保 standard and rural income; a re-set must say why (a correction)."""

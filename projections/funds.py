@@ -3,7 +3,10 @@
 Tables: ``pj_accounts`` (one per source and year), ``pj_allocations`` and
 ``pj_disbursements`` (one row per entry; ``voided`` once corrected). A disbursement carries the
 street and village it reached: the household's for household measures, the named village for
-village projects, the account's street otherwise.
+village projects, the account's street otherwise. A row carries only what its purpose uses
+(``ledger.funds.PAYMENT_OPTIONS``): a household and measure for a household payment, a village
+for a household or village payment; anything else an older ledger stored with an event is
+left out, so a working expense never shows in a household's dossier, nor under a village.
 
 Applied after ``households``: household disbursements read the household's place.
 """
@@ -77,12 +80,13 @@ def allocation_received(db: Database, fact: Fact) -> None:
 def disbursed(db: Database, fact: Fact) -> None:
     payment = fact.record("payment")  # a ledger.funds.Disbursement
     code, source, year, street = _account(db, fact)
-    purpose, village = payment["purpose"], payment["village"]
+    purpose, household, measure, village = payment["purpose"], "", "", ""
     if purpose == "household":
-        found = place_of_number(db, payment["household"])
+        household, measure = payment["household"], payment["measure_id"]
+        found = place_of_number(db, household)
         street, village = found if found is not None else (street, village)
     elif purpose == "village":
-        street = payment["street"]
+        street, village = payment["street"], payment["village"]
     db.write(
         "INSERT INTO pj_disbursements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
@@ -94,8 +98,8 @@ def disbursed(db: Database, fact: Fact) -> None:
             payment["amount_fen"],
             payment["category"],
             purpose,
-            payment["household"],
-            payment["measure_id"],
+            household,
+            measure,
             street,
             village,
             fact.effective,

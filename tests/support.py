@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from ledger import clock
 from ledger.application import Ledger, open_ledger
+from ledger.base import Provenance
 from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import LedgerError
-from ledger.household import Personal
+from ledger.household import Household, Personal
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import id_card_check_digit
 
@@ -38,6 +39,24 @@ def id_card(serial: int, birth: str = "19800101") -> str:
     """A well-formed synthetic ID-card number in Jianghai (440704)."""
     first17 = f"440704{birth}{serial % 1000:03d}"
     return first17 + id_card_check_digit(first17)
+
+
+def bare_household(number: str, serial: int, prov: Provenance) -> Household:
+    """A rural household of 江南/雄光 of the aggregate alone (no application), one member with
+    labour capacity, willing, on 低保, identified as ``prov`` says."""
+    return Household(
+        number=number,
+        street="江南",
+        village="雄光",
+        area="rural",
+        members=1,
+        labour=True,
+        willing=True,
+        disabled=False,
+        dibao=True,
+        personal=Personal("户主", id_card(serial)),
+        prov=prov,
+    )
 
 
 def stamp(actor: str = "admin", day: date = date(2016, 8, 1), note: str = "") -> Stamp:

@@ -91,7 +91,9 @@ def seeded(fupin: Fupin) -> Fupin:
         app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0003", True)
         identify(app, "JH-0004", serial=4)
         app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0004", True)
-        app.post_notice(stamp("jn-01"), "JH-0004", date(2016, 8, 3), date(2016, 8, 9))
+        app.post_notice(
+            stamp("jn-01", date(2016, 8, 3)), "JH-0004", date(2016, 8, 3), date(2016, 8, 9)
+        )
         app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
         app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
     return fupin

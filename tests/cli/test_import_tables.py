@@ -501,18 +501,172 @@ def test_headers_as_typed_in_a_ledger_are_read_and_an_unknown_one_is_said_once()
     assert [(e.where, e.column) for e in errors] == [("register_street.csv row 1", "备注x")]
 
 
-def test_a_column_of_another_command_is_named_at_its_row_in_a_sheet_of_many() -> None:
-    # With a command column, a column may belong to another row's command: said at the row,
-    # naming the command (it was "unknown column" at row 1, twice, naming neither).
+def test_a_value_in_a_column_of_another_command_is_named_at_its_row_in_a_sheet_of_many() -> None:
+    # With a command column, a column may belong to another row's command: a value there is
+    # said at the row, naming the command (it was "unknown column" at row 1, twice, naming
+    # neither); left empty, it is that other command's (test_import_cli).
     text = (
         "command,ref,actor,effective,document,street,accepted\n"
-        "register_street,S-1,admin,2016-08-01,doc,外海,\n"
+        "register_street,S-1,admin,2016-08-01,doc,外海,yes\n"
         "register_street,S-2,admin,2016-08-01,doc,礼乐,\n"
+        "register_street,S-3,admin,2016-08-01,doc,江南,no\n"
     )
 
     _found, errors = read_bytes("mix.csv", text.encode())
 
+    rule = "has a value, but is no column of register_street: clear it"
     assert [(e.where, e.column, e.rule) for e in errors] == [
-        ("mix.csv row 2", "accepted", "is no column of register_street"),
-        ("mix.csv row 3", "accepted", "is no column of register_street"),
+        ("mix.csv row 2", "accepted", rule),
+        ("mix.csv row 4", "accepted", rule),
     ]
+
+
+# -- a command column: rows of several commands in one table ----------------------------------
+
+NOTICE_DAYS = ["2016-08-03", "2016-08-09"]
+MIXED: list[list[Any]] = [
+    ["command", "ref", "actor", "effective", "document", "household", "accepted", "start", "end"],
+    ["review", "M-1", "jn-01", "2016-08-02", "评议记录", "JH-0002", "yes", "", ""],
+    ["post_notice", "M-2", "jn-01", "2016-08-03", "公示", "JH-0003", "", *NOTICE_DAYS],
+    ["sign", "M-3", "jn-01", "2016-08-10", "签字确认表", "JH-0004", None, None, None],
+]
+
+
+def _mixed_file(folder: Path, suffix: str, table: list[list[Any]]) -> Path:
+    path = folder / f"steps{suffix}"
+    if suffix == ".csv":
+        text = "".join(",".join("" if c is None else c for c in row) + "\n" for row in table)
+        path.write_text(text, encoding="utf-8")
+    else:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "steps"
+        for row in table:
+            sheet.append(row)
+        path.write_bytes(_workbook_bytes(book))
+    return path
+
+
+# The reading is the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_of_several_commands_leaves_other_commands_columns_empty(
+    seeded: Fupin, tmp_path: Path, suffix: str
+) -> None:
+    # Each row's empty cells under the other commands' columns were refused ("row 2, start:
+    # is no column of review"): a mixed file worked only if its commands took the same
+    # arguments (docs/import.md, Formats).
+    result = seeded(f"import {_mixed_file(tmp_path, suffix, MIXED)}")
+
+    assert result.exit_code == 0, result.output
+    assert "imported 3 row(s)" in result.stdout
+    kinds = seeded.ok("history JH-0004", actor="admin").stdout
+    assert "Signed" in kinds
+
+
+# The reading is the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_of_several_commands_refuses_a_value_in_another_commands_column(
+    seeded: Fupin, tmp_path: Path, suffix: str
+) -> None:
+    table = [[*row, "" if n else "memo"] for n, row in enumerate(MIXED)]
+    table[3][6] = "yes"  # sign takes no accepted
+    table[1][9] = "a column of no command"
+    before = seeded.event_count()
+
+    result = seeded(f"import {_mixed_file(tmp_path, suffix, table)}")
+
+    assert result.exit_code == 2, result.output
+    where = f"steps{suffix}" + (" [steps]" if suffix == ".xlsx" else "")
+    assert result.stderr.splitlines()[:2] == [
+        # Said once, at the header row, as in a file of one command (not at each row).
+        f"{tmp_path / where} row 1, memo: unknown column: the header row (row 1) names each "
+        "column in English, Chinese or both, as `fupin import template` does",
+        f"{tmp_path / where} row 4, accepted: has a value, but is no column of sign: clear it",
+    ]
+    assert "refused: 2 error(s)" in result.stderr
+    assert seeded.event_count() == before
+
+
+# -- text as the spreadsheet shows it ---------------------------------------------------------
+
+
+# The reading is the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_line_break_written_cr_lf_in_a_csv_cell_is_one_line_break(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # It was refused as the control character U+000D, while the same text in XLSX passed.
+    text = f'{STREET},note\r\nS-1,admin,2016-08-01,doc,外海,"第一行\r\n第二行"\r\n'
+    path = tmp_path / "register_street.csv"
+    path.write_bytes(text.encode())
+
+    found, errors = read_bytes(path.name, path.read_bytes())
+    result = seeded(f"import {path}", actor="admin")
+
+    assert errors == []
+    assert found[0].values["note"] == "第一行\n第二行"
+    assert result.exit_code == 0, result.output
+    # A lone carriage return is no line break a spreadsheet writes: still refused, as in XLSX.
+    path.write_bytes(text.replace("\r\n第二行", "\r第二行").replace("S-1", "S-2").encode())
+    lone = seeded(f"import {path}", actor="admin")
+    assert lone.exit_code == 2
+    assert "note: contains a control character U+000D" in lone.stderr
+
+
+# -- formulas ------------------------------------------------------------------------------
+
+
+# The reading is the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_formula_without_its_saved_value_is_named_not_said_to_be_empty(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # openpyxl and pandas save a formula without its value: the import read an empty cell
+    # and said "amount: is required", of a cell that visibly holds =1000+234.5.
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount", "note"])
+    sheet.append(["R-1", "qu-01", "2016-08-20", "拨款通知", "city-2016", "=1000+234.5", None])
+    sheet.append(["R-2", "qu-01", "2016-08-20", "拨款通知", "city-2016", 10, '=""'])
+    sheet.append([None, None, None, None, None, None, "=A1"])  # nothing but a formula
+    data = _workbook_bytes(book)
+    # A spreadsheet saves a formula's value, an empty text too (t="str", <v></v>): R-2's note.
+    saved = b'<c r="G3" t="str"><f>""</f><v></v></c>'
+    data = _with_sheet_xml(data, b'<c r="G3"><f>""</f><v /></c>', saved)
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(data)
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}")
+
+    assert result.exit_code == 2, result.output
+    rule = (
+        "holds a formula with no saved value (a program wrote the workbook, not a "
+        "spreadsheet): open and save it in Excel or WPS, or paste the values (选择性粘贴 → 数值)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{path} [receive_allocation] row 2, amount: {rule}",
+        f"{path} [receive_allocation] row 4, note: {rule}",
+        "refused: 2 error(s) in 3 row(s); nothing written",
+    ]
+    assert seeded.event_count() == before
+
+
+def _with_sheet_xml(data: bytes, old: bytes, new: bytes) -> bytes:
+    """The workbook with ``old`` replaced by ``new`` in its first sheet's XML."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in content
+                content = content.replace(old, new)
+            target.writestr(item, content)
+    return out.getvalue()

@@ -96,6 +96,35 @@ def test_csv_templates_into_a_file_are_refused(fupin: Fupin, tmp_path: Path) -> 
     assert (tmp_path / "taken").read_text() == "kept\n"
 
 
+# The files are the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("target", "rule"),
+    [
+        # Asked for one file, an officer got a folder of that name holding 43 files.
+        ("identify.csv", "names a .csv file, but --format csv writes one CSV file per command"),
+        ("识别.CSV", "names a .csv file"),
+        ("模板.xlsx", "or use --format xlsx for one file"),
+        # A typo in a folder above made a tree of folders.
+        ("nodir/sub/", "cannot write '{where}/nodir/sub': '{where}/nodir' does not exist"),
+    ],
+)
+def test_csv_templates_go_into_a_folder_in_a_folder_that_exists(
+    fupin: Fupin, tmp_path: Path, target: str, rule: str
+) -> None:
+    where = tmp_path / "out"
+    where.mkdir()
+
+    refused = fupin(f"import template --format csv -o {where}/{target}")
+    made = fupin(f"import template --format csv -o {where}/templates")
+
+    assert_refused(refused, "output", rule.format(where=where))
+    assert made.exit_code == 0, made.output
+    assert "one CSV file per command" in made.stdout
+    assert _files(where) == ["templates"]
+    assert "identify.csv" in _files(where / "templates")
+
+
 PASSWORD = "s3cret-pw"
 
 

@@ -123,9 +123,11 @@ class LedgerMachine(RuleBasedStateMachine):
         start = date(2016, 8, 3)
         end = date(2016, 8, 2 + days)
         if days < 7:
-            self.refused(RuleError, lambda: self.app.post_notice(stamp(JN), number, start, end))
+            self.refused(
+                RuleError, lambda: self.app.post_notice(stamp(JN, start), number, start, end)
+            )
             return
-        self.app.post_notice(stamp(JN), number, start, end)
+        self.app.post_notice(stamp(JN, start), number, start, end)
         self.model.stages[number] = Stage.UNDER_NOTICE
         self.accepted()
 

@@ -239,16 +239,32 @@ def test_fiscal_money_paid_after_the_programmes_last_year_is_shown_apart_not_cou
     assert sum(a["disbursed_fen"] for a in report["accounts"]) == REQUIRED_FEN
 
 
-def test_fiscal_money_paid_before_the_programmes_first_year_is_shown_apart_not_counted(
-    store_ledger: Ledger,
-) -> None:
-    # The ledger lets a 2016 account be opened and paid from in December 2015.
-    early = date(2015, 12, 20)
-    account(store_ledger, "city-2016", "city", 2016, early, 10_000 * YUAN)
-    pay_working_costs(store_ledger, "city-2016", 4_000 * YUAN, early)
-    pay_working_costs(store_ledger, "city-2016", 1_000 * YUAN, date(2016, 1, 1))
+@pytest.fixture
+def opened_in_2015(store: str, ticking: TickingClock) -> Iterator[Ledger]:
+    """The 2016-2018 programme opened in December 2015, before its first year."""
+    ticking.current = datetime(2019, 3, 1, tzinfo=UTC)
+    with clock.using_clock(ticking):
+        app = open_ledger(store, create=True)
+        try:
+            day = date(2015, 12, 1)
+            app.initialise("admin", "区扶贫办", DOC, day)
+            app.open_programme(stamp(day=day), "精准扶贫", ProgrammeRules())
+            app.register_officer(stamp(day=day), QU, "区专干", "officer", "", "区扶贫办")
+            yield app
+        finally:
+            app.close()
 
-    row = per_person(store_ledger)
+
+def test_fiscal_money_paid_before_the_programmes_first_year_is_shown_apart_not_counted(
+    opened_in_2015: Ledger,
+) -> None:
+    # A programme opened in December 2015 lets a 2016 account be opened and paid from then.
+    early = date(2015, 12, 20)
+    account(opened_in_2015, "city-2016", "city", 2016, early, 10_000 * YUAN)
+    pay_working_costs(opened_in_2015, "city-2016", 4_000 * YUAN, early)
+    pay_working_costs(opened_in_2015, "city-2016", 1_000 * YUAN, date(2016, 1, 1))
+
+    row = per_person(opened_in_2015)
 
     assert (row["disbursed_fen"], row["early_disbursed_fen"], row["late_disbursed_fen"]) == (
         1_000 * YUAN,

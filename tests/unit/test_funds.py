@@ -19,6 +19,7 @@ from ledger.errors import (
 )
 from ledger.funds import Disbursement, FundAccount, lowest_balance
 from ledger.values import MAX_FEN
+from projections import api
 
 from tests.support import DOC, refuses, register, stamp
 
@@ -108,6 +109,30 @@ def test_account_of_an_unknown_street_is_refused(ledger: Ledger) -> None:
         "street",
         lambda: ledger.open_account(stamp(QU), "s", "street", 2016, street="外海"),
     )
+
+
+def test_account_dated_before_the_programme_opened_is_refused(ledger: Ledger) -> None:
+    # The programme opened on 2016-07-26: a 2016 account opened "in 1950" is a typo.
+    for day in (date(1950, 1, 1), date(2016, 7, 25)):
+        opening = partial(ledger.open_account, stamp(QU, day), "c", "city", 2016)
+        refused = refuses(ledger, RuleError, "effective", opening)
+        assert "the programme opened only on 2016-07-26" in str(refused)
+    ledger.open_account(stamp(QU, date(2016, 7, 26)), "c", "city", 2016)
+
+
+def test_street_account_dated_before_its_street_was_registered_is_refused(
+    ledger: Ledger,
+) -> None:
+    ledger.register_street(stamp(day=date(2016, 9, 1)), "外海")
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.open_account(stamp(QU, date(2016, 8, 31)), "ws", "street", 2016, "外海"),
+    )
+    assert "street 外海 was registered only on 2016-09-01" in str(refused)
+    ledger.open_account(stamp(QU, date(2016, 9, 1)), "ws", "street", 2016, "外海")
 
 
 def test_account_code_is_opened_only_once(ledger: Ledger) -> None:
@@ -312,17 +337,140 @@ def test_a_household_payment_without_its_measure_says_to_name_it(ledger: Ledger)
     assert "name the measure of JH-1 it is for (--measure)" in str(refused)
 
 
-def test_disbursement_to_an_exited_household_is_refused(ledger: Ledger) -> None:
+EXITED_ON = date(2016, 11, 8)
+
+
+def exit_household(app: Ledger, number: str = "JH-1") -> None:
+    """Assess, propose, verify, notice and approve the exit of ``number`` (on ``EXITED_ON``)."""
+    assessed = date(2016, 11, 1)
+    app.assess_income(stamp(JN, assessed), number, 2016, 900_000)
+    app.propose_exit(stamp(JN, assessed), number, 2016)
+    app.verify_exit(stamp(JN, assessed), number)
+    app.post_exit_notice(stamp(JN, assessed), number, assessed, date(2016, 11, 7))
+    app.approve_exit(stamp(QU, EXITED_ON), number)
+
+
+def test_disbursement_dated_after_the_exit_is_refused(ledger: Ledger) -> None:
     city_account(ledger)
     household_with_measure(ledger)
-    assessed = date(2016, 11, 1)
-    ledger.assess_income(stamp(JN, assessed), "JH-1", 2016, 900_000)
-    ledger.propose_exit(stamp(JN, assessed), "JH-1", 2016)
-    ledger.verify_exit(stamp(JN, assessed), "JH-1")
-    ledger.post_exit_notice(stamp(JN, assessed), "JH-1", assessed, date(2016, 11, 7))
-    ledger.approve_exit(stamp(QU, date(2016, 11, 8)), "JH-1")
+    exit_household(ledger)
 
-    refuses(ledger, RuleError, "household", lambda: ledger.disburse(stamp(QU), "city-2016", pay(1)))
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.disburse(stamp(QU, date(2016, 11, 9)), "city-2016", pay(1)),
+    )
+
+    assert "JH-1 exited on 2016-11-08" in str(refused)
+
+
+@pytest.mark.parametrize("paid", [PAID, date(2016, 10, 15), EXITED_ON])
+def test_a_payment_made_before_the_exit_is_entered_after_its_approval(
+    ledger: Ledger, paid: date
+) -> None:
+    # Judged on the payment's date, as the approval judges payments: the approval stays valid.
+    city_account(ledger)
+    household_with_measure(ledger)
+    exit_household(ledger)
+
+    ledger.disburse(stamp(QU, paid), "city-2016", pay(300))
+
+    household = ledger.household("JH-1")
+    assert (household.stage, household.received_fen) == ("exited", 300)
+    assert account(ledger).disbursed_fen == 300
+
+
+def test_a_returned_household_is_not_paid_for_the_days_it_was_out(ledger: Ledger) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+    exit_household(ledger)
+    for step, actor, day in (
+        ("recognised", JN, date(2017, 8, 1)),
+        ("applied", JN, date(2017, 8, 5)),
+        ("reviewed", QU, date(2017, 8, 9)),
+        ("approved", QU, date(2017, 9, 1)),
+    ):
+        ledger.advance_return(stamp(actor, day), "JH-1", step, "台风", "区气象局")
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.disburse(stamp(QU, date(2017, 8, 31)), "city-2016", pay(1)),
+    )
+    assert "its return approved on 2017-09-01" in str(refused)
+    for paid in (date(2016, 11, 1), date(2017, 9, 1)):
+        ledger.disburse(stamp(QU, paid), "city-2016", pay(1))
+    assert ledger.household("JH-1").received_fen == 2
+
+
+# -- what each purpose names ----------------------------------------------------------------
+
+_PLACE = {"street": "江南", "village": "雄光"}
+_MEASURE = {"household": "JH-1", "measure_id": "m1"}
+
+
+@pytest.mark.parametrize(
+    ("payment", "option"),
+    [
+        # Finding: a working expense "paid" to JH-1 showed in its dossier as money received.
+        (Disbursement(800, "working", "working", household="JH-1"), "household"),
+        (Disbursement(700, "social-work", "organisation", household="NOPE-1"), "household"),
+        (Disbursement(700, "social-work", "organisation", measure_id="zz"), "measure"),
+        (Disbursement(700, "social-work", "organisation", street="礼乐"), "street"),
+        (Disbursement(700, "working", "working", village="新创"), "village"),
+        (Disbursement(700, "industry", "household", **_MEASURE, street="礼乐"), "street"),
+        (Disbursement(700, "industry", "household", **_MEASURE, village="雄光"), "village"),
+        (Disbursement(700, "facilities", "village", **_PLACE, household="JH-1"), "household"),
+        (Disbursement(700, "facilities", "village", **_PLACE, measure_id="m1"), "measure"),
+    ],
+)
+def test_an_option_the_purpose_does_not_use_is_refused_not_stored(
+    ledger: Ledger, payment: Disbursement, option: str
+) -> None:
+    city_account(ledger)
+    household_with_measure(ledger)
+
+    refused = refuses(
+        ledger, RuleError, option, lambda: ledger.disburse(stamp(QU, PAID), "city-2016", payment)
+    )
+
+    assert f"a payment of purpose {payment.purpose} names" in str(refused)
+    assert ledger.household("JH-1").received_fen == 0
+
+
+@pytest.mark.parametrize(
+    ("payment", "option"),
+    [
+        (Disbursement(1, "industry", "household", measure_id="m1"), "household"),
+        (Disbursement(1, "facilities", "village", village="雄光"), "street"),
+        (Disbursement(1, "facilities", "village", street="江南"), "village"),
+    ],
+)
+def test_an_option_the_purpose_needs_is_required(
+    ledger: Ledger, payment: Disbursement, option: str
+) -> None:
+    city_account(ledger)
+    refused = refuses(
+        ledger, RuleError, option, lambda: ledger.disburse(stamp(QU, PAID), "city-2016", payment)
+    )
+    assert f"(--{option})" in str(refused)
+
+
+def test_a_village_project_is_not_paid_before_its_village_was_added(ledger: Ledger) -> None:
+    city_account(ledger)
+    ledger.add_village(stamp(day=date(2016, 9, 1)), "江南", "新村", relatively_poor=True)
+    payment = Disbursement(100, "facilities", "village", street="江南", village="新村")
+
+    refused = refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.disburse(stamp(QU, date(2016, 8, 31)), "city-2016", payment),
+    )
+    assert "village 新村 was added to 江南 only on 2016-09-01" in str(refused)
+    ledger.disburse(stamp(QU, date(2016, 9, 1)), "city-2016", payment)
 
 
 def test_street_account_pays_only_for_its_own_street(ledger: Ledger) -> None:
@@ -497,3 +645,25 @@ def test_a_payment_is_accepted_exactly_when_no_day_goes_below_zero(
         else:
             assert allowed
             flows.append((day, -amount))
+
+
+def test_the_read_models_keep_only_what_a_payments_purpose_uses(ledger: Ledger) -> None:
+    """A store written before the rule may hold a working expense naming a household, or a
+    street account's organisation payment naming another street's village: the dossier and
+    the funds report read only what each purpose uses."""
+    ledger.open_account(stamp(JN), "jn-2016", "street", 2016, street="江南")
+    ledger.receive_allocation(stamp(JN), "jn-2016", 10_000)
+    household_with_measure(ledger)
+    older = account(ledger, "jn-2016")
+    prov = Provenance(JN, "officer", date(2016, 9, 2), DOC)
+    older._disbursed(Disbursement(800, "working", "working", household="JH-1"), prov)
+    stray = Disbursement(700, "social-work", "organisation", "NOPE-1", "zz", "礼乐", "新创")
+    older._disbursed(stray, prov)
+    ledger.save(older)
+
+    assert api.household(ledger, "JH-1")["funds"] == []
+    rows = api.funds(ledger)["disbursements"]
+    assert {(row["purpose"], row["street"], row["village"]) for row in rows} == {
+        ("working", "江南", ""),
+        ("organisation", "江南", ""),
+    }

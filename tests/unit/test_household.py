@@ -21,7 +21,7 @@ from ledger.errors import (
 )
 from ledger.household import MAX_MEMBERS, Household, Personal, Stage
 
-from tests.support import DOC, id_card, identify, refuses, register, stamp
+from tests.support import DOC, bare_household, id_card, identify, refuses, register, stamp
 
 JN = "jn-01"
 #: Realistic dates for the steps the tests take: a household signs during its notice (3-9 August
@@ -225,7 +225,9 @@ def test_notice_before_review_is_refused(ledger: Ledger) -> None:
         ledger,
         RuleError,
         "stage",
-        lambda: ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 9)),
+        lambda: ledger.post_notice(
+            stamp(JN, date(2016, 8, 3)), "JH-1", date(2016, 8, 3), date(2016, 8, 9)
+        ),
     )
 
 
@@ -237,7 +239,9 @@ def test_notice_shorter_than_seven_days_is_refused(ledger: Ledger) -> None:
         ledger,
         RuleError,
         "end",
-        lambda: ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 8)),
+        lambda: ledger.post_notice(
+            stamp(JN, date(2016, 8, 3)), "JH-1", date(2016, 8, 3), date(2016, 8, 8)
+        ),
     )
     assert "6 days" in error.rule
 
@@ -246,7 +250,7 @@ def test_notice_of_exactly_seven_days_puts_the_household_under_notice(ledger: Le
     identify(ledger, "JH-1")
     ledger.review(stamp(JN), "JH-1", True)
 
-    ledger.post_notice(stamp(JN), "JH-1", date(2016, 8, 3), date(2016, 8, 9))
+    ledger.post_notice(stamp(JN, date(2016, 8, 3)), "JH-1", date(2016, 8, 3), date(2016, 8, 9))
 
     assert stage(ledger, "JH-1") == Stage.UNDER_NOTICE
     assert ledger.household("JH-1").notice == (date(2016, 8, 3), date(2016, 8, 9))
@@ -363,7 +367,7 @@ def test_registration_without_the_household_signature_is_refused(ledger: Ledger)
 def test_key_target_without_labour_capacity_is_refused(ledger: Ledger) -> None:
     ledger.identify(stamp(JN), facts(labour=False))
     ledger.review(stamp(JN), "JH-9", True)
-    ledger.post_notice(stamp(JN), "JH-9", date(2016, 8, 3), date(2016, 8, 9))
+    ledger.post_notice(stamp(JN, date(2016, 8, 3)), "JH-9", date(2016, 8, 3), date(2016, 8, 9))
     ledger.sign(stamp(JN, SIGNED), "JH-9")
 
     refuses(
@@ -964,19 +968,7 @@ PROV = Provenance(JN, "officer", date(2016, 8, 1), DOC)
 
 
 def test_exit_notice_cannot_be_advanced_without_its_dates() -> None:
-    household = Household(
-        number="JH-1",
-        street="江南",
-        village="雄光",
-        area="rural",
-        members=1,
-        labour=True,
-        willing=True,
-        disabled=False,
-        dibao=True,
-        personal=Personal("户主", id_card(1)),
-        prov=PROV,
-    )
+    household = bare_household("JH-1", 1, PROV)
     household.stage = Stage.REGISTERED
     household.exit_steps = ["proposed", "verified"]
 

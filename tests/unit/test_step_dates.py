@@ -18,9 +18,9 @@ from ledger.base import Provenance
 from ledger.core import Stamp
 from ledger.errors import RuleError
 from ledger.funds import Disbursement
-from ledger.household import Household, Personal, Stage
+from ledger.household import Household, Stage
 
-from tests.support import DOC, id_card, identify, refuses, register, stamp
+from tests.support import DOC, bare_household, identify, refuses, register, stamp
 
 JN, QU = "jn-01", "qu-01"
 #: The household of ``register`` signs on 5 August 2016 and is registered on 10 August.
@@ -244,19 +244,7 @@ def test_an_exit_proposed_before_the_assessment_it_rests_on_is_refused(ledger: L
 
 
 def a_household(**state: object) -> Household:
-    household = Household(
-        number="JH-7",
-        street="江南",
-        village="雄光",
-        area="rural",
-        members=1,
-        labour=True,
-        willing=True,
-        disabled=False,
-        dibao=True,
-        personal=Personal("户主", id_card(7)),
-        prov=Provenance(JN, "officer", d("2016-08-01"), DOC),
-    )
+    household = bare_household("JH-7", 7, Provenance(JN, "officer", d("2016-08-01"), DOC))
     for name, value in state.items():
         setattr(household, name, value)
     return household

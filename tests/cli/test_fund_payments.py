@@ -1,0 +1,132 @@
+"""``fupin fund``: what a payment names, and when accounts and payments may be dated [六(四)].
+
+A payment names only what its purpose uses (a household and measure, or a street and village);
+an option given to another purpose is refused, never stored: it would show a working expense in
+a household's dossier, or file money under another street's village. An account takes effect no
+earlier than the programme opened; a household is paid for the days it was assisted, whenever
+the payment is entered.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ledger.application import open_ledger
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.support import stamp
+
+WORKING = "fund disburse city-2016 --amount 8 --category working --purpose working"
+HOUSEHOLD = (
+    "fund disburse city-2016 --amount 100 --category education --purpose household "
+    "--household JH-0001 --measure m-1"
+)
+
+
+def funds_of(fupin: Fupin, number: str) -> list[dict[str, object]]:
+    shown = fupin.ok(f"household show {number} --format json", actor="admin")
+    funds: list[dict[str, object]] = json.loads(shown.stdout)["funds"]
+    return funds
+
+
+def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
+    before = fupin.event_count()
+    assert_refused(fupin(line, actor=actor), field, rule)
+    assert fupin.event_count() == before
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "rule"),
+    [
+        (
+            f"{WORKING} --household JH-0001",
+            "household",
+            "'JH-0001' given, but a payment of purpose working names no household",
+        ),
+        (
+            "fund disburse city-2016 --amount 7 --category social-work --purpose organisation "
+            "--street 礼乐 --village 新创",
+            "street",
+            "'礼乐' given, but a payment of purpose organisation names no household",
+        ),
+        (
+            f"{HOUSEHOLD} --street 礼乐 --village 新创",
+            "street",
+            "a payment of purpose household names its household and measure (its street and "
+            "village are the household's)",
+        ),
+    ],
+)
+def test_an_option_the_purpose_does_not_use_is_refused(
+    seeded: Fupin, line: str, field: str, rule: str
+) -> None:
+    refused(seeded, f"{line} {doc('2016-09-02')}", "qu-01", field, rule)
+
+    assert funds_of(seeded, "JH-0001") == []
+
+
+def test_an_account_dated_before_the_programme_opened_is_refused(seeded: Fupin) -> None:
+    refused(
+        seeded,
+        f"fund open city-1950 --source city --year 2016 {doc('1950-01-01')}",
+        "qu-01",
+        "effective",
+        "the account is dated 1950-01-01; the programme opened only on 2016-07-26",
+    )
+
+
+def exit_jh_0001(fupin: Fupin) -> None:
+    """JH-0001 exits: its approval takes effect on 2016-12-20."""
+    app = open_ledger(fupin.store)
+    try:
+        day = date(2016, 12, 1)
+        app.assess_income(stamp("jn-01", day), "JH-0001", 2016, 900_000)
+        app.propose_exit(stamp("jn-01", day), "JH-0001", 2016)
+        app.verify_exit(stamp("jn-01", day), "JH-0001")
+        app.post_exit_notice(stamp("jn-01", day), "JH-0001", day, date(2016, 12, 7))
+        app.approve_exit(stamp("qu-01", date(2016, 12, 20)), "JH-0001")
+    finally:
+        app.close()
+
+
+def test_a_payment_made_before_the_exit_is_entered_after_its_approval(seeded: Fupin) -> None:
+    exit_jh_0001(seeded)
+
+    seeded.ok(f"{HOUSEHOLD} {doc('2016-11-15')}", actor="qu-01")
+
+    assert [f["paid_on"] for f in funds_of(seeded, "JH-0001")] == ["2016-11-15"]
+    refused(
+        seeded,
+        f"{HOUSEHOLD} {doc('2016-12-21')}",
+        "qu-01",
+        "effective",
+        "the payment is dated 2016-12-21; JH-0001 exited on 2016-12-20",
+    )
+
+
+DISBURSE_CSV = "ref,actor,effective,document,account,amount,category,purpose,household,measure\n"
+
+
+def test_an_imported_payment_naming_what_its_purpose_does_not_use_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    rows = (
+        "P-1,qu-01,2016-09-02,凭证1,city-2016,8,working,working,,\n"
+        "P-2,qu-01,2016-09-02,凭证2,city-2016,7,social-work,organisation,NOPE-1,zz\n"
+    )
+    sheet = tmp_path / "disburse.csv"
+    sheet.write_text(DISBURSE_CSV + rows)
+    before = seeded.event_count()
+
+    result = seeded(f"import {sheet}", actor="qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        "disburse.csv row 3, household: 'NOPE-1' given, but a payment of purpose organisation"
+        in result.output
+    )
+    assert "Traceback" not in result.output
+    assert seeded.event_count() == before
