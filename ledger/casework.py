@@ -119,14 +119,14 @@ class CaseworkCommands(LedgerCore):
         number = require_text(facts.number, "household", 40)
         prov = self.authorise(stamp, "identify", facts.street)
         choice(facts.area, AREAS, "area")
-        # Nothing of the programme takes effect before it opened, nor before the street and
-        # village the household is filed under were registered (a 1940 typed for 2016).
-        dated = f"the identification is dated {prov.effective}"
-        opened = self.programme().opened_on
-        Household.check_not_before(prov.effective, opened, f"{dated}; the programme opened")
-        self.load(Street, facts.street, "street").check_in_place(
-            facts.village, prov.effective, dated
+        # Nothing of the programme takes effect before it opened (a 1940 typed for 2016). The
+        # street's and village's own dates bound nothing (ledger.funding.open_account).
+        Household.check_not_before(
+            prov.effective,
+            self.programme().opened_on,
+            f"the identification is dated {prov.effective}; the programme opened",
         )
+        self.load(Street, facts.street, "street").check_has_village(facts.village)
         check_id_card(facts.personal.id_card, stamp.effective)
         personal = named(facts.personal)
         Household.check_identification(facts.members, facts.dibao, personal.member_names)

@@ -40,17 +40,16 @@ class FundCommands(LedgerCore):
         FundAccount.check_opening(source, street, donor.strip())
         programme = self.programme()
         programme.check_year_in_programme(year)
-        # Nothing of the programme takes effect before it opened, nor a street's account
-        # before the street was registered (1950 typed for 2016).
-        dated = f"the account is dated {prov.effective}"
+        # Nothing of the programme takes effect before it opened (1950 typed for 2016). A
+        # street's or village's own date bounds nothing: added late (by default today) they
+        # would shut out the earlier entries made late, and their dates are not amended.
         FundAccount.check_not_before(
-            prov.effective, programme.opened_on, f"{dated}; the programme opened"
+            prov.effective,
+            programme.opened_on,
+            f"the account is dated {prov.effective}; the programme opened",
         )
         if street:
-            place = self.load(Street, street, "street")
-            FundAccount.check_not_before(
-                prov.effective, place.registered_on, f"{dated}; street {street} was registered"
-            )
+            self.load(Street, street, "street")
         check_new_key("fund", code)
         if self.exists(FundAccount, code):
             raise AlreadyExistsError("account", f"{code} is already open")
@@ -121,11 +120,11 @@ class FundCommands(LedgerCore):
         household.check_payment_date(payment.measure_id, paid)
 
     def check_village_payment(self, payment: Disbursement, paid: date) -> None:
-        """Village projects go only to the relatively poor villages 相对贫困村 [六(四)], on
-        record (the village in the street named) by the day they are paid."""
+        """Village projects go only to the relatively poor villages 相对贫困村 [六(四)], a
+        village of the street named."""
         self.check_use(payment)
         street = self.load(Street, payment.street, "street")
-        street.check_in_place(payment.village, paid, f"the payment is dated {paid}")
+        street.check_has_village(payment.village)
         if not street.villages[payment.village]:
             raise RuleError(
                 "village", f"{payment.village} is not a relatively poor village 相对贫困村"

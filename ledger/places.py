@@ -6,7 +6,6 @@ receive village-level funding [六(四)].
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -28,8 +27,6 @@ class Street(LedgerAggregate):
     def __init__(self, name: str, prov: Provenance) -> None:
         self.name = name
         self.villages: dict[str, bool] = {}  # village name -> relatively poor 相对贫困村
-        self.registered_on = prov.effective
-        self.village_added_on: dict[str, date] = {}  # village name -> effective date added
 
     def add_village(self, name: str, relatively_poor: bool, prov: Provenance) -> None:
         """Add a village or community 村（社区）; a relatively poor one 相对贫困村 if flagged."""
@@ -46,21 +43,7 @@ class Street(LedgerAggregate):
     @event("VillageAdded")
     def _village_added(self, name: str, relatively_poor: bool, prov: Provenance) -> None:
         self.villages[name] = relatively_poor
-        self.village_added_on[name] = prov.effective
 
     def check_has_village(self, village: str) -> None:
         if village not in self.villages:
             raise NotFoundError("village", f"{village!r} is not a village of street {self.name}")
-
-    def check_in_place(self, village: str, effective: date, what: str) -> None:
-        """``what`` (dated ``effective``) names this street and its ``village``: it takes
-        effect no earlier than the street was registered and the village added."""
-        self.check_has_village(village)
-        self.check_not_before(
-            effective, self.registered_on, f"{what}; street {self.name} was registered"
-        )
-        self.check_not_before(
-            effective,
-            self.village_added_on.get(village),
-            f"{what}; village {village} was added to {self.name}",
-        )

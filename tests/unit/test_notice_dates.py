@@ -18,7 +18,6 @@ from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import InputError, RuleError
 from ledger.household import MAX_NOTICE_DAYS, Household, Personal, Stage
-from ledger.places import Street
 
 from tests.support import DOC, bare_household, id_card, identify, refuses, register, stamp
 
@@ -225,41 +224,15 @@ def test_an_identification_before_the_programme_opened_is_refused(ledger: Ledger
     assert ledger.household("JH-1").identified_on == date(2016, 7, 26)
 
 
-def test_an_identification_before_its_village_was_added_is_refused(ledger: Ledger) -> None:
-    ledger.add_village(on(date(2016, 9, 1), "admin"), "江南", "新村", False)
-
-    refused = refuses(
-        ledger,
-        RuleError,
-        "effective",
-        lambda: ledger.identify(on(date(2016, 8, 31)), facts("JH-1", village="新村")),
-    )
-
-    assert "village 新村 was added to 江南 only on 2016-09-01" in str(refused)
-    ledger.identify(on(date(2016, 9, 1)), facts("JH-1", village="新村"))
-
-
-def test_an_identification_before_its_street_was_registered_is_refused(ledger: Ledger) -> None:
+def test_a_street_and_village_added_late_do_not_shut_out_earlier_identifications(
+    ledger: Ledger,
+) -> None:
+    # Added with the default date (today), they bounded every earlier identification entered
+    # late, for good (their dates are not amended): only the programme's opening bounds it.
     admin = on(date(2016, 9, 1), "admin")
     ledger.register_street(admin, "外海")
     ledger.add_village(admin, "外海", "外海社区", False)
 
-    refused = refuses(
-        ledger,
-        RuleError,
-        "effective",
-        lambda: ledger.identify(on(date(2016, 8, 15), QU), facts("WH-1", "外海", "外海社区")),
-    )
+    ledger.identify(on(date(2016, 8, 15), QU), facts("WH-1", "外海", "外海社区"))
 
-    assert "street 外海 was registered only on 2016-09-01" in str(refused)
-
-
-def test_a_street_knows_when_it_and_its_villages_were_registered() -> None:
-    street = Street(name="外海", prov=prov(date(2016, 9, 1)))
-    street.add_village("外海社区", False, prov(date(2016, 9, 5)))
-
-    with pytest.raises(RuleError) as refused:
-        street.check_in_place("外海社区", date(2016, 9, 4), "the identification")
-    street.check_in_place("外海社区", date(2016, 9, 5), "the identification")
-
-    assert "village 外海社区 was added to 外海 only on 2016-09-05" in str(refused.value)
+    assert ledger.household("WH-1").identified_on == date(2016, 8, 15)
