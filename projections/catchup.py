@@ -91,7 +91,9 @@ REBUILD_PAGES = 50
 #: later is not ``before_exit``.
 #: 11: casework's ``pj_agreements`` (every agreement, not the latest) and ``pj_exit_bases``
 #: (the income each exit proposal carries: the assessment it rests on).
-SCHEMA_VERSION = 11
+#: 12: a payment's row keeps only what its purpose uses (a working expense stored naming a
+#: household, under rules before 2026-11-30, showed in that household's dossier).
+SCHEMA_VERSION = 12
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 
