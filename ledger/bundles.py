@@ -24,7 +24,16 @@ from ledger.errors import NotFoundError, RuleError
 from ledger.merkle import MerkleTree
 from ledger.reading import describe
 from ledger.sealing import canonical_bytes
-from ledger.transparency import Checkpoint, TransparencyLog, stored_events
+from ledger.transparency import (
+    LOG_KEY_TOPICS,
+    Checkpoint,
+    LogKeyChange,
+    TransparencyLog,
+    key_in_force_fault,
+    log_history,
+    log_key_change,
+    stored_events,
+)
 
 __all__ = ["BUNDLE_VERSION", "prove_household"]
 
@@ -33,11 +42,16 @@ BUNDLE_VERSION = 1
 
 def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dict[str, Any]:
     """The bundle of household ``number``'s events up to ``checkpoint``, refusing a checkpoint
-    that is not the log's or that this ledger no longer matches."""
+    that is not the log's, that this ledger no longer matches, or that is not signed by the
+    log key in force at its size before that key was rotated out (as ``fupin verify`` judges
+    it: ``ledger.transparency.key_in_force_fault``)."""
     _check_checkpoint(app, checkpoint)
     target = natural_id("household", number)
+    log_id = natural_id("log", checkpoint.log)
     tree = MerkleTree()
     found: list[tuple[int, bytes, dict[str, Any]]] = []
+    changes: list[LogKeyChange] = []  # the log key's changes, in the events read
+    log_version = 0  # the log's last event among them
     for notification in stored_events(app.recorder):
         if tree.size == checkpoint.size:
             break
@@ -45,8 +59,18 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
         index = tree.append(leaf)
         if notification.originator_id == target:
             found.append((index, leaf, _summary(app, notification)))
+        elif notification.originator_id == log_id:
+            log_version = notification.originator_version
+            if notification.topic in LOG_KEY_TOPICS:
+                changes.append(log_key_change(app.mapper.to_domain_event(notification), index))
     if tree.size < checkpoint.size or tree.root() != checkpoint.root_bytes:
         raise RuleError("checkpoint", "this ledger does not match the checkpoint; run fupin verify")
+    # the changes after its size, by the log's id: when its key was rotated out, if it was
+    later = (e for e in log_history(app.recorder, log_version) if e.topic in LOG_KEY_TOPICS)
+    changes += [log_key_change(app.mapper.to_domain_event(e), None) for e in later]
+    fault = key_in_force_fault(checkpoint.key_id, checkpoint.size, checkpoint.time, changes)
+    if fault is not None:
+        raise RuleError("checkpoint", fault)
     if not found:
         raise NotFoundError("household", f"no event of {number!r} within the checkpoint")
     return {
@@ -71,7 +95,8 @@ def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
         raise RuleError("checkpoint", "its signature does not verify")
     log = app.get_by_id(natural_id("log", checkpoint.log))
     # A checkpoint signed before the log key was rotated still vouches for its tree
-    # (audit-guide.md: keep old checkpoints); whether the tree is this ledger's is checked next.
+    # (audit-guide.md: keep old checkpoints); whether the tree is this ledger's, and whether
+    # its key was the one in force then, is checked next.
     if not isinstance(log, TransparencyLog) or checkpoint.key_id not in log.keys_held:
         raise RuleError("checkpoint", f"key {checkpoint.key_id} was never this ledger's log key")
 

@@ -21,16 +21,16 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.domain import event
-from eventsourcing.persistence import ApplicationRecorder, Notification
+from eventsourcing.persistence import ApplicationRecorder, Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger import clock
@@ -46,11 +46,16 @@ from ledger.sealing import canonical_bytes
 __all__ = [
     "CHECKPOINT_VERSION",
     "ERASURE_TOPIC",
+    "LOG_KEY_TOPICS",
     "LOG_NAME",
     "Checkpoint",
+    "LogKeyChange",
     "TransparencyLog",
     "checkpoint_note",
     "erased_households",
+    "key_in_force_fault",
+    "log_history",
+    "log_key_change",
     "pinned_log_key",
     "record_checkpoint",
     "register_log_key",
@@ -272,6 +277,109 @@ class TransparencyLog(LedgerAggregate):
         self, size: int, root: str, time: str, signature: str, prov: Provenance
     ) -> None:
         self.size = size
+
+
+#: The topics of the events that make a key the log key: its registration and each rotation.
+LOG_KEY_TOPICS = frozenset(
+    f"{__name__}:TransparencyLog.{name}" for name in ("LogKeyRegistered", "LogKeyRotated")
+)
+
+
+@dataclass(frozen=True)
+class LogKeyChange:
+    """A key made the log key (``LogKeyRegistered`` or ``LogKeyRotated``): where in the log
+    (its position; None for one after the events the reader went through), which key, and
+    when it was recorded (None when its recording time is no time: ``fupin verify`` reports
+    that event)."""
+
+    position: int | None
+    key_id: str
+    recorded: datetime | None
+
+
+def log_key_change(event: Any, position: int | None) -> LogKeyChange:
+    """The ``LogKeyChange`` of a decoded ``LogKeyRegistered`` or ``LogKeyRotated``."""
+    stamp = getattr(event, "timestamp", None)
+    aware = isinstance(stamp, datetime) and stamp.utcoffset() is not None
+    return LogKeyChange(position, event.key_id, stamp if aware else None)
+
+
+def key_in_force_fault(
+    key: str, size: int, time: str, changes: Sequence[LogKeyChange]
+) -> str | None:
+    """Why a checkpoint of ``size`` events signed by ``key`` at ``time`` does not count, given
+    every change of the log key in log order (those of position None after the others); None
+    when it counts. ``fupin checkpoint`` signs with the log key in force when it is made, over
+    every event recorded then, and the key is rotated out only after it: so
+
+    1. ``key`` is the log key in force at its size, the last one registered or rotated to in
+       its first ``size`` events: one made before a rotation keeps the old key, one made after
+       it covers the rotation and carries the new key;
+    2. if ``key`` was rotated out later, the checkpoint was signed before that rotation was
+       recorded. A retired key may have leaked: whoever holds it could sign an old size of a
+       rewritten log. They can also date the signature before the rotation: only a checkpoint
+       kept outside the ledger before the leak proves anything then (docs/audit-guide.md §6).
+       The times are compared as they are, with no allowance for machines' clocks (the ledger
+       allows 10 minutes, ``clock.CLOCK_TOLERANCE``): a checkpoint made on a machine whose
+       clock ran ahead, minutes before another machine rotated the key, fails too.
+
+    ``fupin verify`` and ``fupin prove`` judge a checkpoint by these rules alike."""
+    inside = [c for c in changes if c.position is not None and c.position < size]
+    in_force = inside[-1].key_id if inside else ""
+    if key != in_force:
+        return _not_in_force(key, size, in_force, changes)
+    retired = next((c for c in changes[len(inside) :] if c.key_id != key), None)
+    if retired is None or retired.recorded is None:  # never rotated out (or when is no time)
+        return None
+    try:
+        if datetime.fromisoformat(time) < retired.recorded:
+            return None
+    except (TypeError, ValueError):  # no time, or none with its offset: not signed before it
+        pass
+    at = f" at position {retired.position}" if retired.position is not None else ""
+    return (
+        f"key {key} was retired at {retired.recorded.astimezone(UTC).isoformat()} (the log key "
+        f"was rotated to {retired.key_id}{at}), and this checkpoint is signed at {time}, not "
+        "before: a retired key signs no checkpoint (a retired key may have leaked)"
+    )
+
+
+def _not_in_force(key: str, size: int, in_force: str, changes: Sequence[LogKeyChange]) -> str:
+    """Why ``key`` is not ``in_force`` ("": none), the log key in force at the size."""
+    said = f"key {key} is not the log key in force at the checkpoint's size {size}"
+    became = next((c for c in changes if c.key_id == key), None)
+    first = "later"  # after the events the reader went through
+    if became is not None and became.position is not None:
+        first = f"at position {became.position}"
+    if not in_force:
+        said += f": no log key was registered in the first {size} events"
+        return said + (f" ({key} became the log key {first})" if became is not None else "")
+    if became is not None and became.position is not None and became.position < size:
+        since = max(c.position for c in changes if c.position is not None and c.position < size)
+        return (
+            f"{said}: the log key was rotated to {in_force} at position {since}, inside the "
+            f"{size} events it covers; a checkpoint that covers the rotation must be signed "
+            f"by {in_force} (a retired key may have leaked)"
+        )
+    if became is not None:
+        return (
+            f"{said}, which was {in_force}: {key} became the log key only {first}, after the "
+            f"{size} events it covers"
+        )
+    return f"{said}, which was {in_force}"
+
+
+def log_history(recorder: ApplicationRecorder, after: int = 0) -> Iterator[StoredEvent]:
+    """The stored events of the district's log (its key changes and recorded checkpoints)
+    after version ``after``, in version order: looked up by the log's id, in pages (no scan of
+    the whole log)."""
+    log = natural_id("log", LOG_NAME)
+    while True:
+        page = recorder.select_events(log, gt=after, limit=1000)
+        if not page:
+            return
+        yield from page
+        after = page[-1].originator_version
 
 
 def stored_events(recorder: ApplicationRecorder) -> Iterator[Notification]:

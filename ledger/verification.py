@@ -30,11 +30,15 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    compared with the save before it, not with their own seal (made after them);
 9. for each checkpoint given, its signature verifies with the log key in force at its size (the
    last registered or rotated to in its first ``size`` events; pinned too, when the inspector
-   pinned keys) and the root of the first ``size`` leaves equals its root: the ledger is an
-   append-only extension of what the checkpoint saw; and for each checkpoint the ledger
-   recorded (``CheckpointRecorded``, read by the log aggregate's id before the pass), the root
-   of the first ``size`` leaves equals the recorded one, compared as the pass reaches that
-   size (a file of the same size and root is that comparison already).
+   pinned keys), signed before that key was rotated out if it was
+   (``ledger.transparency.key_in_force_fault``, which ``fupin prove`` applies too), and the
+   root of the first ``size`` leaves equals its root: the ledger is an append-only extension
+   of what the checkpoint saw; and for each checkpoint the ledger recorded
+   (``CheckpointRecorded``, read by the log aggregate's id before the pass), its signature
+   verifies with the log key in force when it was recorded (else it is reported at its event,
+   altered) and the root of the first ``size`` leaves equals the recorded one, compared as the
+   pass reaches that size and reported at its event (a file of the same size and root is that
+   comparison already).
 10. the key table agrees with the erasures (``check_household_keys``): every household key
    destroyed (or marked destroyed) has the household's ``PersonalDataErased`` event, every
    household with that event has no wrapped key left, and every household whose personal data
@@ -107,11 +111,17 @@ from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among, missing_key_rows
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
+    CHECKPOINT_VERSION,
+    LOG_KEY_TOPICS,
     LOG_NAME,
     Checkpoint,
+    LogKeyChange,
     StoredRow,
     broken_versions,
     erased_households,
+    key_in_force_fault,
+    log_history,
+    log_key_change,
     stored_events,
 )
 
@@ -268,6 +278,8 @@ def event_label(notification: StoredEvent) -> str:
 
 #: Where a problem lies, for its label: (topic, the id's 16 bytes, version) as stored.
 _Where = tuple[str, bytes, int]
+#: A checkpoint the ledger recorded: its event's id (16 bytes) and version.
+_Recorded = tuple[bytes, int]
 
 
 def _label(where: _Where) -> str:
@@ -380,14 +392,21 @@ class Verifier:
         self.officer_ids: dict[UUID | str, str] = {}
         self.log_keys: set[str] = set()
         # The log key in force (the last LogKeyRegistered or LogKeyRotated read; "" before
-        # any), each change as (position, key), and the key in force at each checkpoint size
-        # reached: a checkpoint is judged by the log key in force at its size.
+        # any), each change (``LogKeyChange``: where, which key, when), and the key in force at
+        # each checkpoint size reached: a checkpoint is judged by the log key in force at its
+        # size, and by when that key was rotated out (``key_in_force_fault``).
         self.log_key = ""
-        self._log_key_changes: list[tuple[int, str]] = []
+        self._log_key_changes: list[LogKeyChange] = []
         self._key_at_size: dict[int, str] = {}
-        # The checkpoints the ledger itself recorded, not reached yet: (size, root, label),
-        # sorted by size (``read_recorded_checkpoints``).
-        self.recorded: list[tuple[int, bytes, str]] = []
+        # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
+        # where: its event's id and version), sorted by size (``read_recorded_checkpoints``).
+        self.recorded: list[tuple[int, bytes, str, _Recorded]] = []
+        # Those whose signature does not verify with the log key in force when they were
+        # recorded, with that key: reported at their event (``_check_recorded_checkpoint``).
+        self._altered: dict[_Recorded, str] = {}
+        # A recorded checkpoint whose root differed, reported when the pass reached its size
+        # (at the last position it covers), moved to its own event once the pass reads it.
+        self._differed: dict[_Recorded, Problem | None] = {}
         # The first admin (``fupin init``), once position 0 is read as their registration.
         self._founder: str | None = None
         self.span: _Span | None = None
@@ -437,43 +456,65 @@ class Verifier:
     def read_recorded_checkpoints(self, recorder: ApplicationRecorder) -> None:
         """The size and root of each checkpoint the ledger recorded (``CheckpointRecorded``,
         the log aggregate's events, looked up by its id: no scan of the log), compared with
-        the log's root as the pass reaches each size (``_check_checkpoints_at``). A checkpoint
-        file given with the same size and root is that comparison already. One that cannot be
-        read here is left to the pass, which reads its event like any other (and reports it).
-        Memory: one size and root per checkpoint recorded."""
+        the log's root as the pass reaches each size (``_check_checkpoints_at``). Each one's
+        signature is checked here, with the log key in force when it was recorded (the last
+        ``LogKeyRegistered`` or ``LogKeyRotated`` before it: ``TransparencyLog.record`` takes
+        no other): one that does not verify was altered in the store, and is reported at its
+        own event, not compared (its root says nothing of the events). A checkpoint file given
+        with the same size and root is that comparison already. One that cannot be read here
+        is left to the pass, which reads its event like any other (and reports it). Memory:
+        one size and root per checkpoint recorded; one signature check each."""
         files = {(c.size, c.root_bytes) for _, c in self.given}
-        found: list[tuple[int, bytes, str]] = []
-        log = natural_id("log", LOG_NAME)
-        after = 0
+        found: list[tuple[int, bytes, str, _Recorded]] = []
+        key: tuple[str, str] | None = None  # the log key in force: (key id, public key)
         try:
-            while True:
-                page = recorder.select_events(log, gt=after, limit=1000)
-                if not page:
-                    break
-                for stored in page:
-                    if stored.topic == _CHECKPOINT_TOPIC:
-                        self._recorded_checkpoint(stored, files, found)
-                after = page[-1].originator_version
+            for stored in log_history(recorder):
+                if stored.topic in LOG_KEY_TOPICS:
+                    key = self._log_key_of(stored)
+                elif stored.topic == _CHECKPOINT_TOPIC:
+                    self._recorded_checkpoint(stored, key, files, found)
         except Exception:  # the store cannot answer: the pass reports what is wrong
             pass
         self.recorded = sorted(found)
-        self.report.recorded_checkpoints = [size for size, _, _ in self.recorded]
+        self.report.recorded_checkpoints = [size for size, _, _, _ in self.recorded]
+
+    def _log_key_of(self, stored: StoredEvent) -> tuple[str, str] | None:
+        """(key id, public key) of a log key event; None when it cannot be read (the pass
+        reports it, and the checkpoints after it are only compared)."""
+        try:
+            event: Any = self.mapper.to_domain_event(stored)
+            key_id, public_key = event.key_id, event.public_key
+        except Exception:
+            return None
+        return (key_id, public_key) if type(key_id) is str and type(public_key) is str else None
 
     def _recorded_checkpoint(
         self,
         stored: StoredEvent,
+        key: tuple[str, str] | None,
         files: set[tuple[int, bytes]],
-        found: list[tuple[int, bytes, str]],
+        found: list[tuple[int, bytes, str, _Recorded]],
     ) -> None:
         try:
             event: Any = self.mapper.to_domain_event(stored)
             size, root = event.size, bytes.fromhex(event.root)
+            time, signature = event.time, event.signature
         except Exception:  # not readable: reported where the pass reads it
             return
-        if type(size) is int and size >= 1 and len(root) == 32 and (size, root) not in files:
+        if not (type(size) is int and size >= 1 and len(root) == 32):
+            return  # not a checkpoint: reported where the pass reads it
+        where = (_uuid_bytes(stored.originator_id), stored.originator_version)
+        if key is not None:
+            signed = Checkpoint(
+                CHECKPOINT_VERSION, LOG_NAME, size, event.root, time, *key, signature
+            )
+            if not signed.signature_valid():
+                self._altered[where] = key[0]
+                return
+        if (size, root) not in files:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
-            found.append((size, root, label))
+            found.append((size, root, label, where))
 
     # -- the household key table ------------------------------------------------------------
 
@@ -633,7 +674,13 @@ class Verifier:
                     span = self.span
                     # 8. no earlier than the save before it: compared as text while in order
                     try:
-                        text = tree["timestamp"]["__datetime__"]
+                        stamp = tree["timestamp"]
+                        # a time only as the transcoder reads one: its tag alone in its
+                        # object (beside another key it stays an object), as ``_provenance``
+                        # reads ``effective``
+                        if len(stamp) != 1:
+                            raise KeyError("timestamp")
+                        text = stamp["__datetime__"]
                         # as text only when written as the ledger writes it: '20260101T…'
                         # or a week date sorts after every '2026-…' and would pass unread
                         in_order = text >= times.latest and canonical(text) is not None
@@ -924,8 +971,10 @@ class Verifier:
     def _check_recorded_checkpoint(self, position: int, where: _Where, event: Any) -> None:
         """A checkpoint the ledger recorded: its size and root are what one recorded here can
         have (its root is compared with the log's when the pass reaches its size, from
-        ``read_recorded_checkpoints``, which skips one that is not); its signed time raises the
-        bar for the events after it."""
+        ``read_recorded_checkpoints``, which skips one that is not, and a mismatch found there
+        is moved here, to its own event); one whose signature did not verify there is
+        reported here; the signed time of one that did raises the bar for the events after
+        it."""
         size, root = event.size, event.root
         if type(size) is not int or size < 1:
             self._problem(
@@ -940,13 +989,37 @@ class Verifier:
                 _label(where),
                 f"its root {root!r} is not a Merkle root (64 hex digits): the value was altered",
             )
+        recorded = (where[1], where[2])
+        if recorded in self._differed:  # reported at its size: now where its event is
+            self._moved_to_event(self._differed.pop(recorded), position)
+        if recorded in self._altered:
+            key = self._altered.pop(recorded)
+            self._problem(
+                position,
+                _label(where),
+                f"the ledger's own checkpoint at position {position} was altered (its signature "
+                f"does not verify): it is not what {key}, the log key in force when it was "
+                "recorded, signed (its size, root, time or signature was changed)",
+            )
         # the time the log key signed: no event after it may be earlier either (it only ever
         # raises the bar: a signed time altered to the past must not let the next save be set
-        # back, and verify does not check that signature)
+        # back; one altered forward is reported above, and the next save too, like a clock set
+        # forward)
         signed_at = _parse_time(event.time)
         latest = self._times.when()
         if signed_at is not None and (latest is None or signed_at > latest):
             self._later(signed_at.astimezone(UTC).isoformat(), position)
+
+    def _moved_to_event(self, problem: Problem | None, position: int) -> None:
+        """A problem kept at the last position a recorded checkpoint covers (its size was
+        reached first), moved to its own event at ``position``, with that event's store id."""
+        problems = self.report.problems
+        for i, kept in enumerate(problems):
+            if kept is problem:
+                problems[i] = dataclasses.replace(
+                    kept, position=position, log_id=self.log_id(position)
+                )
+                return
 
     def _kind(self, topic: Any) -> _Kind:
         encoded = topic.encode("utf-8")
@@ -1173,7 +1246,7 @@ class Verifier:
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             self.log_keys.add(event.key_id)
             self.log_key = event.key_id
-            self._log_key_changes.append((position, event.key_id))
+            self._log_key_changes.append(log_key_change(event, position))
             return
         officer = self.officers.get(self.officer_ids.get(originator, ""))
         if officer is None:
@@ -1207,12 +1280,14 @@ class Verifier:
                 self._unsigned_at_match = self.report.unsigned
                 self.suspects.clear()
         while self.recorded and self.recorded[0][0] == size:
-            _, recorded_root, label = self.recorded.pop(0)
+            _, recorded_root, label, where = self.recorded.pop(0)
             if root != recorded_root:
-                # never narrows where to look (``_matched``): the store holds both the events
-                # and this root, and whoever altered the one could alter the other
+                # its signature verified (``read_recorded_checkpoints``): the events changed.
+                # Never narrows where to look (``_matched``): the store holds both the events
+                # and this root, and whoever holds the log key could sign another. Kept at
+                # the last position it covers until the pass reads its event.
                 said = f"the ledger's own checkpoint at size {size} no longer matches the events"
-                self._problem(
+                self._differed[where] = self._problem(
                     size - 1,
                     label,
                     f"{said} before it: {self._root_mismatch(size)}",
@@ -1265,37 +1340,11 @@ class Verifier:
                     )
                 self._problem(-1, f"checkpoint {name}", reason)
             elif checkpoint.size in self._key_at_size:  # its size reached: judged there
-                in_force = self._key_at_size[checkpoint.size]
-                if checkpoint.key_id != in_force:
-                    reason = self._not_in_force(checkpoint.key_id, checkpoint.size, in_force)
-                    self._problem(-1, f"checkpoint {name}", reason)
-
-    def _not_in_force(self, key: str, size: int, in_force: str) -> str:
-        """Why a checkpoint of ``size`` signed by ``key`` does not count: the log key in force
-        at its size (the last one registered or rotated to in its first ``size`` events) was
-        ``in_force`` ("": none). ``fupin checkpoint`` signs with the log key in force when it
-        is made, over every event recorded then: one made before a rotation keeps the old key,
-        one made after it covers the rotation and carries the new key."""
-        said = f"key {key} is not the log key in force at the checkpoint's size {size}"
-        changes = self._log_key_changes
-        first = next((p for p, k in changes if k == key), None)
-        if not in_force:
-            said += f": no log key was registered in the first {size} events"
-            later = f" ({key} became the log key at position {first})" if first is not None else ""
-            return said + later
-        if first is not None and first < size:
-            since = max(p for p, _ in changes if p < size)
-            return (
-                f"{said}: the log key was rotated to {in_force} at position {since}, inside the "
-                f"{size} events it covers; a checkpoint that covers the rotation must be signed "
-                f"by {in_force} (a retired key may have leaked)"
-            )
-        if first is not None:
-            return (
-                f"{said}, which was {in_force}: {key} became the log key only at position "
-                f"{first}, after the {size} events it covers"
-            )
-        return f"{said}, which was {in_force}"
+                fault = key_in_force_fault(
+                    checkpoint.key_id, checkpoint.size, checkpoint.time, self._log_key_changes
+                )
+                if fault is not None:
+                    self._problem(-1, f"checkpoint {name}", fault)
 
     def finish(self) -> VerifyReport:
         size = self.frontier.size
@@ -1329,7 +1378,7 @@ class Verifier:
                 f"it covers {checkpoint.size} events; {ended}",
                 at_event=False,
             )
-        for recorded_size, _, label in self.recorded:  # the ledger's own, never reached
+        for recorded_size, _, label, _ in self.recorded:  # the ledger's own, never reached
             if stopped is None:
                 self._problem(
                     size,
@@ -1347,15 +1396,21 @@ class Verifier:
         self.report.problems.sort(key=lambda p: (p.position < 0, p))
         return self.report
 
-    def _problem(self, position: int, event: str, reason: str, *, at_event: bool = True) -> None:
+    def _problem(
+        self, position: int, event: str, reason: str, *, at_event: bool = True
+    ) -> Problem | None:
         """A problem at ``position``; ``at_event``: about the event there (read already), whose
-        store id it gives (not a checkpoint's, at the last position it covers, or the end's)."""
+        store id it gives (not a checkpoint's, at the last position it covers, or the end's).
+        Returns it when kept (the first ``_KEEP`` are)."""
         self.report.problem_count += 1
         if position == KEY_TABLE_POSITION:
             self.report.key_table_problems += 1
-        if len(self.report.problems) < _KEEP:
-            log_id = self.log_id(position) if at_event else None
-            self.report.problems.append(Problem(position, event, reason, log_id))
+        if len(self.report.problems) >= _KEEP:
+            return None
+        log_id = self.log_id(position) if at_event else None
+        problem = Problem(position, event, reason, log_id)
+        self.report.problems.append(problem)
+        return problem
 
 
 _UNRECORDED = (

@@ -4,7 +4,8 @@
     python tools/verify_bundle.py BUNDLE [--log-key KEY_ID]
 
 1. the checkpoint's Ed25519 signature over its pinned note (and, with ``--log-key``, that it
-   was signed by the log key you obtained elsewhere: a bundle's own key proves nothing alone);
+   was signed by the log key you obtained elsewhere, the district's current one: a bundle's
+   own key proves nothing alone, and this tool cannot know when a key was rotated out);
 2. every event's RFC 9162 inclusion proof against the checkpoint's root;
 3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER");
 4. the household's versions run 1, 2, 3, ... with no gap.
@@ -12,8 +13,9 @@
 Then it prints the verified timeline, decoded from the proven bytes (never from ``summary``).
 Exit code 0 when everything verifies; 1 otherwise, with one line ``NOT VERIFIED: ...`` on
 stderr (a bundle that is malformed in any way included); 2 for a usage error (``--log-key``
-neither a key id nor a public key). Deliberately one file that imports nothing from the
-ledger, so an inspector can read all of it.
+neither a key id nor a public key). Output cut short by its reader (``| head -3``) ends
+quietly, the exit code still saying whether the bundle verified. Deliberately one file that
+imports nothing from the ledger, so an inspector can read all of it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import re
 import struct
 import sys
@@ -343,8 +346,13 @@ def main(argv: list[str] | None = None) -> int:
         problem = f"{type(exc).__name__}: {exc}"
         print(_safe(f"NOT VERIFIED: the bundle could not be read ({problem})"), file=sys.stderr)
         return 1
-    for line in output:
-        print(_safe(line))
+    try:
+        for line in output:
+            print(_safe(line))
+        sys.stdout.flush()  # here, not at exit: a pipe closed early is seen now
+    except BrokenPipeError:  # the reader stopped reading (`| head -3`): nothing more to say
+        # what is still buffered goes nowhere, instead of failing again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import importlib.util
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -326,3 +327,23 @@ def test_a_log_key_that_is_no_key_is_a_usage_error(
     assert exit_.value.code == 2
     assert "argument --log-key: " in err
     assert "is neither a key id (16 hex digits) nor a public key (base64 of 32 bytes)" in err
+
+
+def test_output_its_reader_stopped_reading_ends_quietly(tmp_path: Path) -> None:
+    # `verify_bundle.py b.json | head -3` printed a BrokenPipeError traceback (review, 6)
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(good()), encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the tool writes a line, as `head` once done
+    try:
+        result = subprocess.run(
+            [sys.executable, str(TOOL), str(path)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+    assert (result.returncode, result.stderr) == (0, "")  # it verified: only the reader left

@@ -2,17 +2,23 @@
 rotated to in the first ``size`` events. ``fupin checkpoint`` signs with the log key in force
 over every event recorded then, so one made before a rotation keeps the old key, and one made
 after it covers the rotation and carries the new key (inspector's finding F6: a checkpoint
-signed after the rotation by the retired key was accepted)."""
+signed after the rotation by the retired key was accepted); and a key rotated out signed its
+checkpoints before the rotation was recorded (review, 2: a retired key that leaked could still
+sign a size from before the rotation). ``fupin prove`` judges a checkpoint alike (review, 3)."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ledger.application import open_ledger
+from ledger.bundles import prove_household
+from ledger.errors import RuleError
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
 from ledger.sealing import canonical_bytes
@@ -42,6 +48,12 @@ class Rotated:
     before: Checkpoint
     after: Checkpoint
     rotation: int
+
+    @property
+    def retired_at(self) -> datetime:
+        """When the rotation was recorded: when ``old`` was retired."""
+        state = orjson.loads(read_rows(self.path)[self.rotation][3])
+        return datetime.fromisoformat(state["timestamp"]["__datetime__"])
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +141,72 @@ def test_a_checkpoint_of_the_log_before_any_log_key_is_not_one_of_its_keys(
         f"{size}: no log key was registered in the first {size} events ({old_id} became the "
         f"log key at position {registered})"
     ]
+
+
+def signed_at(checkpoint: Checkpoint, key: Ed25519PrivateKey, when: datetime) -> Checkpoint:
+    """``checkpoint`` (its size and root) signed by ``key`` with the time ``when``."""
+    return signed_by(replace(checkpoint, time=when.isoformat()), key)
+
+
+def test_a_retired_key_signs_no_checkpoint_after_its_rotation(rotated: Rotated) -> None:
+    # the size from before the rotation, as `fupin checkpoint` made it then, but signed later
+    old_id, new_id = key_id(rotated.old), key_id(rotated.new)
+    retired = rotated.retired_at
+    late = signed_at(rotated.before, rotated.old, retired + timedelta(milliseconds=1))
+    said = (
+        f"checkpoint cp0: key {old_id} was retired at {retired.isoformat()} (the log key was "
+        f"rotated to {new_id} at position {rotated.rotation}), and this checkpoint is signed at "
+        f"{late.time}, not before: a retired key signs no checkpoint (a retired key may have "
+        "leaked)"
+    )
+
+    assert late.signature_valid()
+    assert reasons(rotated, late) == [said]
+    assert reasons(rotated, late, pinned=(old_id, new_id)) == [said]
+    at_once = signed_at(rotated.before, rotated.old, retired)
+    assert reasons(rotated, at_once) == [said.replace(late.time, at_once.time)]
+    # signed before it, it counts (a leaked key can date it so: audit-guide §6)
+    early = signed_at(rotated.before, rotated.old, retired - timedelta(milliseconds=1))
+    assert reasons(rotated, early) == []
+    # the key in force, never rotated out, signs at any time
+    assert (
+        reasons(rotated, signed_at(rotated.after, rotated.new, retired + timedelta(days=400))) == []
+    )
+
+
+def prove_refusal(rotated: Rotated, checkpoint: Checkpoint, household: str = "JH-0001") -> str:
+    app = open_ledger(str(rotated.path))
+    try:
+        with pytest.raises(RuleError) as refused:
+            prove_household(app, household, checkpoint)
+    finally:
+        app.close()
+    return f"checkpoint cp0: {refused.value.rule}"
+
+
+def test_prove_judges_a_checkpoint_by_the_log_key_in_force_as_verify_does(
+    rotated: Rotated,
+) -> None:
+    # until 2026-11-30 prove took a checkpoint signed by any key the log ever held: a bundle
+    # verified offline from a checkpoint verify rejected
+    covering = signed_by(rotated.after, rotated.old)
+    late = signed_at(rotated.before, rotated.old, rotated.retired_at + timedelta(hours=1))
+
+    assert [prove_refusal(rotated, covering)] == reasons(rotated, covering)
+    # a change after the size: prove has not read that far, and does not name its position
+    at = f" at position {rotated.rotation}"
+    assert [prove_refusal(rotated, late)] == [r.replace(at, "") for r in reasons(rotated, late)]
+    early = signed_by(rotated.before, rotated.new)
+    assert prove_refusal(rotated, early) == (
+        f"checkpoint cp0: key {key_id(rotated.new)} is not the log key in force at the "
+        f"checkpoint's size {early.size}, which was {key_id(rotated.old)}: "
+        f"{key_id(rotated.new)} became the log key only later, after the {early.size} events "
+        "it covers"
+    )
+    # what `fupin checkpoint` made on either side of the rotation proves
+    app = open_ledger(str(rotated.path))
+    try:
+        assert prove_household(app, "JH-0001", rotated.before)["events"]
+        assert prove_household(app, "JH-0002", rotated.after)["events"]
+    finally:
+        app.close()

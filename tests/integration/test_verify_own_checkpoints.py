@@ -1,7 +1,10 @@
 """``fupin verify`` compares the log with the checkpoints the ledger itself recorded
 (``CheckpointRecorded``) as it reaches each one's size: an unsigned event altered in the store
 no longer passes unless the inspector brings a checkpoint file (inspector's note). A
-checkpoint file of the same size and root is that comparison already: it is reported once."""
+checkpoint file of the same size and root is that comparison already: it is reported once.
+Each recorded checkpoint's signature is checked with the log key in force when it was
+recorded: one altered in the store is reported at its own event, not blamed on the events
+(review of the inspector's findings, 4)."""
 
 from __future__ import annotations
 
@@ -87,16 +90,18 @@ def test_an_unsigned_event_altered_no_longer_matches_the_ledgers_own_checkpoints
 
     first, second = plain.first.size, plain.second.size
     assert first > 10
-    assert [(p.position, p.event) for p in report.problems] == [
-        (first - 1, own(2)),
-        (second - 1, own(3)),
+    # each where its event is, with its store id (until 2026-11-30 at the last position it
+    # covers, one before, and with none)
+    own_first, own_second = recorded_at(copy)
+    assert [(p.position, p.event, p.log_id) for p in report.problems] == [
+        (own_first, own(2), own_first + 1),
+        (own_second, own(3), own_second + 1),
     ]
     assert report.problems[0].reason.startswith(
         f"the ledger's own checkpoint at size {first} no longer matches the events before it: "
         f"the first {first} events do not hash to its root; every signed event matched its "
         f"seal, so look at the {first} unsigned: 0, 1, 2"
     )
-    assert report.problems[0].log_id is None  # not the event at that position's problem
     # the files of the same sizes and roots say it, once
     assert [(p.position, p.event) for p in with_files.problems] == [
         (first - 1, "checkpoint cp0"),
@@ -116,25 +121,51 @@ def test_the_ledgers_own_checkpoints_are_compared_when_no_file_covers_them(
     assert with_files.recorded_checkpoints == []
 
 
-def test_a_recorded_root_altered_no_longer_matches_the_log(plain: Plain, tmp_path: Path) -> None:
+def altered(position: int) -> str:
+    said = "was altered (its signature does not verify)"
+    return f"the ledger's own checkpoint at position {position} {said}"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("root", "0" * 64),
+        ("size", -1),  # one fewer: the first N - 1 events, which have another root
+        ("time", "2000-01-01T00:00:00+00:00"),  # earlier: it raises no bar
+        ("signature", None),  # another checkpoint's signature
+    ],
+    ids=["root", "size", "time", "signature"],
+)
+def test_a_recorded_checkpoint_altered_is_reported_at_its_event_not_blamed_on_the_events(
+    plain: Plain, tmp_path: Path, field: str, value: object
+) -> None:
+    # Until 2026-11-30 a root or size edited was "the first N events no longer match", at the
+    # position before the checkpoint's own, with no log id: the inspector was sent to events
+    # nobody had touched.
     copy = tmp_path / "copy.db"
     fresh_copy(plain.path, copy)
-    first = recorded_at(copy)[0]
+    first, second = recorded_at(copy)
 
-    def other_root(tree: dict[str, Any]) -> None:
-        tree["root"] = "0" * 64
+    def edited(tree: dict[str, Any]) -> None:
+        if field == "size":
+            tree["size"] += value
+        elif field == "signature":
+            tree["signature"] = plain.second.signature
+        else:
+            tree[field] = value
 
-    rewrite_state(copy, first, other_root)
+    rewrite_state(copy, first, edited)
 
     report = verify_file(copy)
 
-    # the second covers the first's event: it no longer matches either
-    assert [(p.position, p.event) for p in report.problems] == [
-        (plain.first.size - 1, own(2)),
-        (plain.second.size - 1, own(3)),
+    # the second covers the first's event: its root no longer matches, rightly
+    assert [(p.position, p.event, p.log_id) for p in report.problems] == [
+        (first, own(2), first + 1),
+        (second, own(3), second + 1),
     ]
-    assert report.problems[0].reason.startswith(
-        f"the ledger's own checkpoint at size {plain.first.size} no longer matches the events "
+    assert report.problems[0].reason.startswith(altered(first))
+    assert report.problems[1].reason.startswith(
+        f"the ledger's own checkpoint at size {plain.second.size} no longer matches the events "
         "before it"
     )
 
@@ -163,7 +194,7 @@ def test_a_recorded_checkpoint_that_is_none_is_reported_where_it_sits(
 
     assert [(p.position, p.event) for p in report.problems] == [
         (first, own(2)),
-        (plain.second.size - 1, own(3)),  # it covers the altered event
+        (recorded_at(copy)[1], own(3)),  # it covers the altered event
     ]
     assert report.problems[0].reason.startswith(said)
     assert report.problems[0].log_id == first + 1
@@ -174,11 +205,15 @@ def test_a_recorded_checkpoint_larger_than_the_ledger_is_reported(
 ) -> None:
     copy = tmp_path / "copy.db"
     fresh_copy(plain.path, copy)
-
-    def larger(tree: dict[str, Any]) -> None:
-        tree["size"] = 10_000
-
-    rewrite_state(copy, recorded_at(copy)[1], larger)
+    last = recorded_at(copy)[1]
+    # JH-0002's last two events, right before it: no version gap is left
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "DELETE FROM stored_events WHERE rowid IN (SELECT rowid FROM stored_events "
+            "ORDER BY rowid LIMIT 2 OFFSET ?)",
+            (last - 2,),
+        )
+    db.close()
 
     report = verify_file(copy)
 
@@ -187,7 +222,7 @@ def test_a_recorded_checkpoint_larger_than_the_ledger_is_reported(
         (
             size,
             own(3),
-            f"the ledger's own checkpoint covers 10000 events; the ledger has only {size} "
-            "(events were removed, or its size was altered)",
+            f"the ledger's own checkpoint covers {plain.second.size} events; the ledger has "
+            f"only {size} (events were removed, or its size was altered)",
         )
     ]

@@ -549,6 +549,14 @@ def test_a_recording_time_written_otherwise_is_reported_not_compared_as_text(
 _GONE = object()
 
 
+@dataclass(frozen=True)
+class _Beside:
+    """The event's own recording time, tagged, with another key ``key`` beside its tag: the
+    transcoder reads a tag only alone in its object, so this is an object, not a time."""
+
+    key: str
+
+
 @pytest.mark.parametrize(
     ("stored", "said"),
     [
@@ -558,8 +566,11 @@ _GONE = object()
         ("2019-01-01T00:00:00+00:00", "its recording time '2019-01-01T00:00:00+00:00' is not a"),
         ({"__date__": "2019-01-01"}, "its recording time {'__date__': '2019-01-01'} is not a"),
         ({"__datetime__": 5}, "its recording time {'__datetime__': 5} is not a time"),
+        # in order and canonical (sorted keys): until 2026-11-30 these passed verify
+        (_Beside("x"), "', 'x': 1} is not a time the ledger can read"),
+        (_Beside("A"), "its recording time {'A': 1, '__datetime__': '"),
     ],
-    ids=["removed", "null", "number", "untagged", "a date", "tagged number"],
+    ids=["removed", "null", "number", "untagged", "a date", "tagged number", "beside", "before"],
 )
 def test_an_unsigned_event_without_a_recording_time_is_reported(
     plain: PlainLedger, tmp_path: Path, stored: object, said: str
@@ -572,6 +583,8 @@ def test_an_unsigned_event_without_a_recording_time_is_reported(
     tree = orjson.loads(rows[v5][3])
     if stored is _GONE:
         del tree["timestamp"]
+    elif isinstance(stored, _Beside):
+        tree["timestamp"][stored.key] = 1
     else:
         tree["timestamp"] = stored
     changed = (*rows[v5][:3], orjson.dumps(tree, option=orjson.OPT_SORT_KEYS))
