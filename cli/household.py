@@ -10,13 +10,15 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from ledger.casework import Identification, PersonalChange
-from ledger.errors import InputError
+from ledger.errors import InputError, LedgerError
 from ledger.household import Personal
 from ledger.keys import NOT_OWNER_ONLY
 from ledger.values import check_text
@@ -38,11 +40,33 @@ household_app = typer.Typer(
     help="Households 贫困户: identification 识别 to exit 退出 and return 返贫."
 )
 
+
+@contextmanager
+def dated_by_start(effective: str | None) -> Iterator[None]:
+    """Without -e a notice is dated its --start (it takes effect on its first day): a refusal
+    of that date names --start, the date the officer typed."""
+    try:
+        yield
+    except LedgerError as exc:
+        if effective is None and exc.field == "effective":
+            raise type(exc)("start", exc.rule) from None
+        raise
+
+
 Number = Annotated[str, typer.Argument(help="Household number 户号, e.g. JH-0001.")]
 HelperArg = Annotated[str, typer.Argument(help="Helper id 帮扶责任人.")]
 Year = Annotated[int, typer.Argument(help="Assessment year 年度.")]
 Start = Annotated[str, typer.Option("--start", help="First day of the notice 公示 (YYYY-MM-DD).")]
 End = Annotated[str, typer.Option("--end", help="Last day of the notice, inclusive (YYYY-MM-DD).")]
+NoticeEffective = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        "-e",
+        help="Date it took effect 生效日期 (YYYY-MM-DD); default: --start (a notice takes "
+        "effect on its first day, and a date other than --start is refused).",
+    ),
+]
 Members = Annotated[int, typer.Option("--members", help="Number of members 人口.")]
 HeadName = Annotated[
     str | None,
@@ -404,12 +428,15 @@ def notice(
     start: Start,
     end: End,
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: NoticeEffective = None,
 ) -> None:
-    """Public notice 张榜公示, 7 to 30 days: -e is its --start, the day it is posted."""
+    """Public notice 张榜公示, 7 to 30 days: -e is its --start, the day it is posted (without
+    -e, the notice is dated its --start)."""
     first, last = on_date(start, "start"), on_date(end, "end")
-    with ledger_session() as app:
-        app.post_notice(make_stamp(document, effective), number, first, last)
+    with dated_by_start(effective), ledger_session() as app:
+        app.post_notice(
+            make_stamp(document, start if effective is None else effective), number, first, last
+        )
     console.print(f"household {number} under notice {first} to {last}")
 
 
@@ -678,12 +705,15 @@ def exit_notice(
     start: Start,
     end: End,
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: NoticeEffective = None,
 ) -> None:
-    """The exit is publicly announced 公示, 7 to 30 days: -e is its --start."""
+    """The exit is publicly announced 公示, 7 to 30 days: -e is its --start (without -e, the
+    notice is dated its --start)."""
     first, last = on_date(start, "start"), on_date(end, "end")
-    with ledger_session() as app:
-        app.post_exit_notice(make_stamp(document, effective), number, first, last)
+    with dated_by_start(effective), ledger_session() as app:
+        app.post_exit_notice(
+            make_stamp(document, start if effective is None else effective), number, first, last
+        )
     console.print(f"exit of household {number} announced {first} to {last}")
 
 

@@ -12,6 +12,7 @@ import csv
 import gc
 import hashlib
 import io
+import os
 import re
 import stat
 import sys
@@ -672,7 +673,8 @@ def template(
             "--output",
             "-o",
             help="File (xlsx) or folder (csv: one file a command, made if missing, in a folder "
-            "that exists); default fupin-import(.xlsx).",
+            "that exists; a folder already holding a file named like a template, such as "
+            "identify.csv, is refused, never overwritten); default fupin-import(.xlsx).",
         ),
     ] = None,
 ) -> None:
@@ -687,6 +689,12 @@ def template(
     _check_template_folder(target)
     try:
         write_csv_templates(target)
+    except FileExistsError as exc:
+        clash = Path(str(exc.filename))
+        if clash.parent != target:  # the folder itself, made a file meanwhile
+            raise InputError("output", f"cannot write {str(target)!r}: it is a file") from None
+        # A file of a template's name made meanwhile, after the check: still never replaced.
+        raise _template_in_the_way(target, clash.name) from None
     except OSError as exc:  # a folder that cannot be made or written
         reason = exc.strerror or str(exc)
         raise InputError("output", f"cannot write {str(target)!r}: {reason}") from None
@@ -696,8 +704,10 @@ def template(
 def _check_template_folder(folder: Path) -> None:
     """Refuse, before any work, a ``-o`` that cannot be the CSV templates' folder: a name
     ending in a file's suffix (``identify.csv`` asked for one file and got a folder of 43),
-    a file in the way, or a folder whose own folder does not exist (it is made, its parents
-    are not: a typo in them made a tree of folders)."""
+    a file in the way, a folder whose own folder does not exist (it is made, its parents
+    are not: a typo in them made a tree of folders), or a folder already holding a file of a
+    template's name: import files are named for their commands, like the templates, so an
+    officer's data folder is a natural ``-o``, and its filled files must not be replaced."""
     check_path(folder, "output")
     suffix = folder.suffix.lower()
     if suffix in _FILE_SUFFIXES:
@@ -717,6 +727,19 @@ def _check_template_folder(folder: Path) -> None:
         raise InputError(
             "output", f"cannot write {str(folder)!r}: {str(folder.parent)!r} {problem}"
         )
+    if folder.is_dir():
+        for name in _template_names():
+            # lexists: a link of that name, even a broken one, is in the way too.
+            if os.path.lexists(folder / name):
+                raise _template_in_the_way(folder, name)
+
+
+def _template_in_the_way(folder: Path, name: str) -> InputError:
+    return InputError(
+        "output",
+        f"folder {str(folder)!r} already holds {name}, which a template would replace: "
+        "choose a new or empty folder for the templates",
+    )
 
 
 #: What ``-o`` of the CSV templates may not end in: it names a folder, not a file.
@@ -785,9 +808,34 @@ def _drop_half_written_sheets(exc: OSError) -> None:
         sys.unraisablehook = hook
 
 
+def _template_names() -> list[str]:
+    """The files the CSV templates are, in the order they are written."""
+    return [f"{spec.name}.csv" for spec in _specs()]
+
+
 def write_csv_templates(folder: Path) -> None:
-    folder.mkdir(exist_ok=True)  # in a folder that exists (``_check_template_folder``)
-    for spec in _specs():
-        # With a BOM: Excel and WPS then open the Chinese headers as UTF-8, not as GBK.
-        with (folder / f"{spec.name}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerow(_headers(spec))
+    """One CSV file a command in ``folder`` (made if missing, in a folder that exists:
+    ``_check_template_folder``), all or none: each file is created only if no file of its
+    name is there (never replacing one), and a failure half-way (a full disk, a file made
+    meanwhile) removes the files written and the folder if it was made here."""
+    made = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    written: list[Path] = []
+    try:
+        for spec, name in zip(_specs(), _template_names(), strict=True):
+            text = io.StringIO()
+            csv.writer(text).writerow(_headers(spec))
+            path = folder / name
+            # "x": created here, or refused (FileExistsError) if a file of the name appeared.
+            # With a BOM: Excel and WPS then open the Chinese headers as UTF-8, not as GBK.
+            with path.open("x", encoding="utf-8-sig", newline="") as handle:
+                written.append(path)
+                handle.write(text.getvalue())
+    except BaseException:
+        for path in reversed(written):
+            with suppress(OSError):
+                path.unlink()
+        if made:
+            with suppress(OSError):  # not empty: someone else wrote into it meanwhile
+                folder.rmdir()
+        raise

@@ -201,7 +201,12 @@ class FundAccount(LedgerAggregate):
 
     @event("Disbursed")
     def _disbursed(self, payment: Disbursement, prov: Provenance) -> None:
-        version = self.remember_entry("Disbursed", (payment.amount_fen, payment.household))
+        # Only a household payment has a receipt on a household. A ledger written before the
+        # payment options were checked may hold a working or organisation payment naming a
+        # household (even one never on record): its key names none, so voiding it voids the
+        # payment on the account only (the key is rebuilt from the event on every replay).
+        paid = payment.household if payment.purpose == "household" else ""
+        version = self.remember_entry("Disbursed", (payment.amount_fen, paid))
         self.flows[version] = (prov.effective, -payment.amount_fen)
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
@@ -214,7 +219,9 @@ class FundAccount(LedgerAggregate):
             self.latest_flow = day
 
     def household_paid_by(self, version: int) -> str:
-        """The household a ``Disbursed`` entry paid ("" for other purposes or entries)."""
+        """The household a ``Disbursed`` entry paid, whose receipt a correction voids too;
+        "" for other entries and for payments of any other purpose, even one an older ledger
+        stored naming a household."""
         kind, key = self.entries.get(version, ("", None))
         return str(key[1]) if kind == "Disbursed" else ""
 

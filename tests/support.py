@@ -15,6 +15,7 @@ from ledger.base import Provenance
 from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import LedgerError
+from ledger.funds import Disbursement, FundAccount
 from ledger.household import Household, Personal
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import id_card_check_digit
@@ -169,3 +170,18 @@ def reopen(app: Ledger, env: dict[str, str] | None = None) -> Ledger:
     from projections.pg import store_url
 
     return open_ledger(store_url(location), extra_env=env)
+
+
+def record_stray_payments(app: Ledger, code: str, actor: str, household: str) -> tuple[int, int]:
+    """As rules before 2026-11-30 let them be stored, on account ``code`` dated 2016-09-02: a
+    working expense of 8 yuan naming ``household``, and an organisation payment of 7 yuan
+    naming NOPE-1 (never on record), measure zz and 礼乐's 新创; their versions."""
+
+    older = app.load(FundAccount, code, "account")
+    prov = Provenance(actor, "officer", date(2016, 9, 2), DOC)
+    older._disbursed(Disbursement(800, "working", "working", household=household), prov)
+    working = older.version
+    stray = Disbursement(700, "social-work", "organisation", "NOPE-1", "zz", "礼乐", "新创")
+    older._disbursed(stray, prov)
+    app.save(older)
+    return working, older.version

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from ledger.application import open_ledger
+from ledger.funds import FundAccount
 
 from tests.cli.conftest import Fupin, assert_refused, doc
-from tests.support import stamp
+from tests.support import record_stray_payments, stamp
 
 WORKING = "fund disburse city-2016 --amount 8 --category working --purpose working"
 HOUSEHOLD = (
@@ -130,3 +131,29 @@ def test_an_imported_payment_naming_what_its_purpose_does_not_use_is_refused(
     )
     assert "Traceback" not in result.output
     assert seeded.event_count() == before
+
+
+def test_a_payment_an_older_ledger_stored_with_a_stray_household_is_corrected(
+    seeded: Fupin,
+) -> None:
+    """An older ledger may hold a working payment naming JH-0001 and an organisation payment
+    naming NOPE-1 (never on record): ``correct fund`` voids each on the account alone."""
+    app = open_ledger(seeded.store)
+    try:
+        working, organisation = record_stray_payments(app, "city-2016", "qu-01", "JH-0001")
+    finally:
+        app.close()
+    before = seeded.event_count()
+
+    for version in (organisation, working):
+        seeded.ok(f"correct fund city-2016 {version} --reason 录错 {doc('2016-09-03')}", "qu-01")
+
+    assert seeded.event_count() == before + 2
+    app = open_ledger(seeded.store)
+    try:
+        fund = app.load(FundAccount, "city-2016", "account")
+        assert (fund.balance_fen, set(fund.voided)) == (100_000, {working, organisation})
+        assert app.household("JH-0001").received_fen == 0
+    finally:
+        app.close()
+    assert funds_of(seeded, "JH-0001") == []

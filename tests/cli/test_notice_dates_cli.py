@@ -3,6 +3,10 @@ one line naming the field and the rule, nothing written (docs/cli.md, docs/event
 
 from __future__ import annotations
 
+from typing import Any
+
+from ledger.application import open_ledger
+
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
@@ -87,3 +91,53 @@ def test_an_identification_in_1940_is_refused(seeded: Fupin) -> None:
         "effective",
         "the identification is dated 1940-01-01; the programme opened only on 2016-07-26",
     )
+
+
+def history_dates(fupin: Fupin, number: str, event: str) -> list[str]:
+    """The effective dates of ``number``'s ``event`` entries, as ``history`` shows them."""
+    app = open_ledger(fupin.store)
+    try:
+        found: list[Any] = list(app.events.get(app.household(number).id))
+        return [e.prov.effective.isoformat() for e in found if type(e).__name__ == event]
+    finally:
+        app.close()
+
+
+def test_a_notice_without_effective_is_dated_its_start(seeded: Fupin) -> None:
+    # A notice takes effect on its first day: -e defaults to --start, not to today.
+    result = seeded.ok(
+        "household notice JH-0003 --start 2016-08-03 --end 2016-08-09 -d 雄光村公示〔2016〕1号",
+        actor="jn-01",
+    )
+
+    assert "under notice 2016-08-03 to 2016-08-09" in result.output
+    assert history_dates(seeded, "JH-0003", "NoticePosted") == ["2016-08-03"]
+
+
+def test_an_exit_notice_without_effective_is_dated_its_start(seeded: Fupin) -> None:
+    for line in (
+        f"household assess JH-0001 2016 --income 9000 {doc('2016-11-20')}",
+        f"household propose-exit JH-0001 2016 {doc('2016-12-01')}",
+        f"household verify-exit JH-0001 {doc('2016-12-05')}",
+    ):
+        seeded.ok(line, actor="jn-01")
+
+    seeded.ok(
+        "household exit-notice JH-0001 --start 2016-12-06 --end 2016-12-12 -d 退出公示",
+        actor="jn-01",
+    )
+
+    assert history_dates(seeded, "JH-0001", "ExitNoticed") == ["2016-12-06"]
+
+
+def test_a_notice_without_effective_is_checked_as_dated_its_start(seeded: Fupin) -> None:
+    # Dated its --start, the notice meets the rules of its dates, not "-e is today"; a
+    # refusal of that date names --start, the option typed.
+    notice = "household notice JH-0003 --start {} --end {} -d 雄光村公示〔2016〕1号"
+    refused(
+        seeded,
+        notice.format("2016-08-03", "2017-08-09"),
+        "end",
+        "the notice lasts 372 days (2016-08-03 to 2017-08-09); a public notice runs at most 30",
+    )
+    refused(seeded, notice.format("2099-01-01", "2099-01-07"), "start", "2099-01-01 is after")

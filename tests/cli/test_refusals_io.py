@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli.main import app
+from ledger.commands import CommandSpec
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
@@ -123,6 +124,78 @@ def test_csv_templates_go_into_a_folder_in_a_folder_that_exists(
     assert "one CSV file per command" in made.stdout
     assert _files(where) == ["templates"]
     assert "identify.csv" in _files(where / "templates")
+
+
+FILLED = "ref,actor,effective,document,household\nS-1,jn-01,2016-08-02,评议,JH-0003\n"
+
+
+# The files are the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("target", ["台账", "."])
+def test_csv_templates_never_replace_an_officers_files(
+    fupin: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    # Import files are named for their commands, like the templates: a data folder (or the
+    # current one, -o .) holding a filled review.csv is refused before anything is written.
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / target
+    folder.mkdir(exist_ok=True)
+    (folder / "review.csv").write_text(FILLED)
+    (folder / "notes.txt").write_text("kept\n")
+
+    result = fupin(f"import template --format csv -o {target}")
+
+    assert_refused(
+        result,
+        "output",
+        f"folder '{target}' already holds review.csv, which a template would replace: "
+        "choose a new or empty folder for the templates",
+    )
+    assert _files(folder) == ["notes.txt", "review.csv"]
+    assert (folder / "review.csv").read_text() == FILLED
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_csv_templates_are_written_all_or_none(
+    fupin: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file of a template's name made after the check (here: the check skipped) is still
+    # never replaced, and the templates written before it are removed: nothing half-written.
+    from cli import importing
+
+    monkeypatch.setattr(importing, "_check_template_folder", lambda folder: None)
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    (folder / "sign.csv").write_text(FILLED)
+
+    result = fupin(f"import template --format csv -o {folder}")
+
+    assert_refused(result, "output", f"folder '{folder}' already holds sign.csv")
+    assert _files(folder) == ["sign.csv"]
+    assert (folder / "sign.csv").read_text() == FILLED
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_csv_templates_failing_half_way_leave_no_folder(
+    fupin: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli import importing
+
+    real = importing._headers
+    written: list[str] = []
+
+    def failing(spec: CommandSpec) -> list[str]:
+        written.append(spec.name)
+        if len(written) == 5:
+            raise OSError(28, "No space left on device")
+        return real(spec)
+
+    monkeypatch.setattr(importing, "_headers", failing)
+
+    result = fupin(f"import template --format csv -o {tmp_path / 'templates'}")
+
+    assert_refused(result, "output", "No space left on device")
+    assert _files(tmp_path) == []
 
 
 PASSWORD = "s3cret-pw"

@@ -21,7 +21,7 @@ from ledger.funds import Disbursement, FundAccount, lowest_balance
 from ledger.values import MAX_FEN
 from projections import api
 
-from tests.support import DOC, refuses, register, stamp
+from tests.support import DOC, record_stray_payments, refuses, register, stamp
 
 QU = "qu-01"
 JN = "jn-01"
@@ -644,12 +644,7 @@ def test_the_read_models_keep_only_what_a_payments_purpose_uses(ledger: Ledger) 
     ledger.open_account(stamp(JN), "jn-2016", "street", 2016, street="江南")
     ledger.receive_allocation(stamp(JN), "jn-2016", 10_000)
     household_with_measure(ledger)
-    older = account(ledger, "jn-2016")
-    prov = Provenance(JN, "officer", date(2016, 9, 2), DOC)
-    older._disbursed(Disbursement(800, "working", "working", household="JH-1"), prov)
-    stray = Disbursement(700, "social-work", "organisation", "NOPE-1", "zz", "礼乐", "新创")
-    older._disbursed(stray, prov)
-    ledger.save(older)
+    record_stray_payments(ledger, "jn-2016", JN, "JH-1")
 
     assert api.household(ledger, "JH-1")["funds"] == []
     rows = api.funds(ledger)["disbursements"]
@@ -657,3 +652,27 @@ def test_the_read_models_keep_only_what_a_payments_purpose_uses(ledger: Ledger) 
         ("working", "江南", ""),
         ("organisation", "江南", ""),
     }
+
+
+def test_a_payment_stored_with_a_stray_household_is_voided_on_the_account_only(
+    ledger: Ledger,
+) -> None:
+    """Only a household payment has a receipt on a household: a working or organisation
+    payment an older ledger stored naming a household (on record or not) is voided on its
+    account alone, and the household's record is left as it was."""
+    ledger.open_account(stamp(JN), "jn-2016", "street", 2016, street="江南")
+    ledger.receive_allocation(stamp(JN), "jn-2016", 10_000)
+    household_with_measure(ledger)
+    working, organisation = record_stray_payments(ledger, "jn-2016", JN, "JH-1")
+    household_events = len(list(ledger.events.get(ledger.household("JH-1").id)))
+    before = ledger.event_count()
+
+    ledger.correct(stamp(JN, date(2016, 9, 3)), "fund", "jn-2016", organisation, "录错")
+    ledger.correct(stamp(JN, date(2016, 9, 3)), "fund", "jn-2016", working, "录错")
+
+    assert ledger.event_count() == before + 2  # one Corrected each, nothing on a household
+    fund = account(ledger, "jn-2016")
+    assert (fund.balance_fen, fund.disbursed_fen) == (10_000, 0)
+    assert set(fund.voided) == {working, organisation}
+    assert len(list(ledger.events.get(ledger.household("JH-1").id))) == household_events
+    assert ledger.household("JH-1").received_fen == 0
