@@ -58,6 +58,10 @@ def demo(
                 "a demo on PostgreSQL needs a master key: make one (fupin keys new-master "
                 "--out demo.key) and set LEDGER_MASTER_KEY_FILE=demo.key",
             )
+        from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only
+
+        # The server's reason in one line, and a database not in UTF8 refused, before a write.
+        preflight(settings.store, create=True)
         result, figures = _record(settings.store, seed, scale, {})
     else:
         # A SQLite store must be new; checked before anything is written, the key included.

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -445,11 +445,13 @@ class LedgerCore(Application[UUID]):
         datastore = getattr(self.recorder, "datastore", None)
         if datastore is None or type(datastore).__module__ == "eventsourcing.sqlite":
             return None
+        # Read as seconds since the epoch, a number: now() as text follows the session's
+        # DateStyle (a DBA's display setting, or PGDATESTYLE), and the driver parses ISO only.
         with datastore.transaction(commit=False) as cursor:
-            cursor.execute("SELECT now() AS now")
+            cursor.execute("SELECT extract(epoch FROM now())::float8 AS now")
             row = cursor.fetchone()
         value = row["now"] if isinstance(row, dict) else row[0]
-        return value if isinstance(value, datetime) else None
+        return datetime.fromtimestamp(value, UTC) if isinstance(value, float) else None
 
     def _last_stored_time(self) -> datetime | None:
         last = self.recorder.max_notification_id()

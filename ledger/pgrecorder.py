@@ -8,21 +8,29 @@ server waiting on ClientRead, the client polling for results (the round-trip imp
 about one run in four; psycopg issue #685 reports the same symptom). Here the same statements
 run in the same order in one ordinary transaction, where psycopg sends each message whole
 before it waits: two more round trips per save, which a save's own cost dwarfs.
+
+A save's lock waits are bounded by one deadline, ``LEDGER_LOCK_TIMEOUT`` after the save began
+(docs/operations.md "Bounded waits"). eventsourcing sets ``lock_timeout`` to the whole setting
+before its table lock and tries a failed save up to 10 times, so a held lock made a save wait
+about ten times the setting; here each try may wait only what is left of the deadline.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import retry
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
 
 __all__ = ["LedgerPostgresRecorder"]
+
+#: PostgreSQL's SQLSTATE for a lock wait past ``lock_timeout`` (lock_not_available).
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
@@ -30,6 +38,22 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     household keys inserted in its transaction, before its events (``ledger.privacy``)."""
 
     writes_household_keys = True
+
+    #: How many times a save is tried (eventsourcing's number) when it fails on a dropped
+    #: connection or a conflict, and the pause between tries (seconds).
+    attempts = 10
+    pause = 0.2
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        # The lock timeout is set once per try, for the whole transaction (insert_events);
+        # eventsourcing's own ``SET LOCAL lock_timeout`` before the table lock would reset
+        # it to the whole LEDGER_LOCK_TIMEOUT on every try.
+        self.lock_table_statements = [
+            statement
+            for statement in self.lock_table_statements
+            if "lock_timeout" not in str(statement)
+        ]
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -52,15 +76,39 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 raise IntegrityError(NOT_EMPTY)
         super()._insert_stored_events(curs, stored_events, **kwargs)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        """Insert a save, tried again after a dropped connection or a conflict, its lock
+        waits together ending ``LEDGER_LOCK_TIMEOUT`` after it began."""
+        deadline = time.monotonic() + max(self.datastore.lock_timeout, 1)
+        tried = 0
+        while True:
+            tried += 1
+            try:
+                return self._insert_once(stored_events, deadline, **kwargs)
+            except (InterfaceError, OperationalError) as exc:
+                # The driver's LockNotAvailable (SQLSTATE 55P03), seen through eventsourcing.
+                cause = exc.__cause__
+                waited_out = getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+                if tried >= self.attempts or (waited_out and time.monotonic() >= deadline):
+                    raise
+                if not waited_out:
+                    time.sleep(self.pause)
+
+    def _insert_once(
+        self, stored_events: Sequence[StoredEvent], deadline: float, **kwargs: Any
+    ) -> Sequence[int] | None:
+        # What is left of the deadline, at least a millisecond (0 would mean forever).
+        left = max(int((deadline - time.monotonic()) * 1000), 1)
         with (
             self.datastore.get_connection() as conn,
             conn.transaction(),
             conn.cursor() as curs,
         ):
+            # For every statement of the save (the household keys, the table lock, the
+            # insert): libpq's PGOPTIONS tenth is for reads, tried again on their own.
+            curs.execute(f"SET LOCAL lock_timeout = '{left}ms'")
             self._insert_events(curs, stored_events, **kwargs)
             if not stored_events:
                 return None

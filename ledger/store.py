@@ -44,8 +44,20 @@ class StoreLocation:
 def parse_store(text: str | None) -> StoreLocation:
     """Parse ``--store`` (or ``LEDGER_STORE``, or the default ``fupin.db``)."""
     value = (text or os.environ.get("LEDGER_STORE") or DEFAULT_STORE).strip()
-    if value.startswith(("postgresql://", "postgres://")):
-        return _postgres(value)
+    scheme = _SCHEME.match(value)
+    if scheme is not None:
+        # A scheme is case-insensitive (RFC 3986). Any other was taken for a SQLite path and
+        # quoted whole, password and all ("PostgreSQL:/postgres:pw@host... does not exist").
+        name = scheme.group(1).lower()
+        value = f"{name}://{value[scheme.end() :]}"
+        if name in ("postgresql", "postgres"):
+            return _postgres(value)
+        if name != "sqlite":
+            raise InputError(
+                "store",
+                f"{name}:// is not a store's scheme (the rest is not shown: it may hold a "
+                f"password); {_STORE_FORMS}",
+            )
     if value.startswith("sqlite://"):
         rest = value.removeprefix("sqlite://")
         if rest and not rest.startswith("/"):
@@ -60,6 +72,16 @@ def parse_store(text: str | None) -> StoreLocation:
     check_path(path, "store")
     _check_room_beside(path)
     return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
+
+
+#: What looks like a URL's scheme: letters, digits, '+', '-' or '.', then '://'.
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+#: What a store may be, said when its scheme is none of them.
+_STORE_FORMS = (
+    "a store is postgresql://user:pass@host:port/db (or postgres://...), a SQLite URL "
+    "(sqlite:///path.db) or a SQLite file's path"
+)
 
 
 #: The longest suffix of a file SQLite keeps beside a database, named after it.

@@ -40,7 +40,14 @@ from ledger.keys import guard_household_keys
 from ledger.store import StoreLocation, lock_timeout, parse_store
 from psycopg.conninfo import make_conninfo
 
-from projections.storage import HIDDEN_TABLES, QUERY_SECONDS, Database, Row
+from projections.storage import _TOO_LONG as TOO_LONG
+from projections.storage import (
+    HIDDEN_TABLES,
+    QUERY_SECONDS,
+    Database,
+    QueryError,
+    Row,
+)
 
 __all__ = [
     "PgDatabase",
@@ -69,7 +76,7 @@ def _refusing(seconds: int, reader: str = "", *, analysts_sql: bool = False) -> 
     ``ConflictError``: the driver's own message quotes the statement. With ``reader`` (a role
     reading the read models, outside a write transaction and outside analysts' SQL), a read
     it may not make is refused too, naming the grant. In analysts' SQL a statement timeout
-    stays the query's own error (``storage.run_readonly`` words it)."""
+    stays the query's own error (``PgDatabase.read_only`` words a timeout, as on SQLite)."""
     try:
         yield
     except psycopg.errors.InsufficientPrivilege as exc:
@@ -132,10 +139,28 @@ def preflight(store: str | None, *, create: bool = False) -> None:
     if location.kind != "postgres":
         return
     with _connect(location) as connection:
+        _refuse_other_encodings(connection, location)
         initialised = _table_exists(connection, events_table(location))
     if not create and not initialised:
         raise LedgerError(
             "store", f"{location.display} holds no ledger yet; run `fupin init` first"
+        )
+
+
+def _refuse_other_encodings(connection: psycopg.Connection[Any], location: StoreLocation) -> None:
+    """Refuse a database not encoded in UTF8 (SQL_ASCII is initdb's default under the C
+    locale): psycopg hands its text back as bytes (SQL_ASCII) or cannot encode Chinese in it
+    (LATIN1), and the ledger failed long after ``init`` with messages that blamed the events
+    or the master key."""
+    # As the server reported it at connection (a query's text would come back as bytes).
+    encoding = connection.info.parameter_status("server_encoding") or "unknown"
+    if encoding.upper() != "UTF8":
+        name = location.env.get("POSTGRES_DBNAME", "")
+        raise LedgerError(
+            "store",
+            f"database {name} is encoded {encoding}, not UTF8, and cannot hold the ledger's "
+            f"text; nothing was written: use a UTF8 database (createdb -E UTF8 -T template0 "
+            f"{name}_utf8, then point --store at it)",
         )
 
 
@@ -322,6 +347,11 @@ class PgDatabase(Database):
                 self._pg.execute(f"SET LOCAL statement_timeout = {QUERY_TIMEOUT_MS}")
                 self._refuse_hidden_tables(sql)
                 return self.query(sql)
+        except psycopg.errors.QueryCanceled as exc:
+            if "statement timeout" not in str(exc):
+                raise  # an administrator's cancel: the server's words
+            # Worded as on SQLite (docs/reports.md), not the server's "canceling statement".
+            raise QueryError("sql", TOO_LONG) from None
         finally:
             self._analysts_sql = False
 
