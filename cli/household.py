@@ -755,3 +755,18 @@ def return_to_poverty(
     with ledger_session() as app:
         app.advance_return(make_stamp(document, effective), number, step, disaster, authority)
     console.print(f"return of household {number}: {step}")
+
+
+@household_app.command("withdraw-return")
+@refusals
+def withdraw_return(
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="Why the return is withdrawn 原因.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Withdraw a return under way 撤回返贫 (the district's review or the city's approval
+    turned it down, or it was recognised for the wrong household), saying why."""
+    with ledger_session() as app:
+        app.withdraw_return(make_stamp(document, effective), number, reason)
+    console.print(f"return of household {number} withdrawn")

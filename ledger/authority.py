@@ -66,6 +66,7 @@ PERMISSIONS: dict[str, Permission] = {
     "apply_return": Permission(_CASE, "street"),
     "review_return": Permission(_CASE, "district"),
     "approve_return": Permission(_CASE, "district"),
+    "withdraw_return": Permission(_CASE, "street"),
     # funds: the district for city, district and donation accounts, a street for its own
     "open_account": Permission(_CASE, "street"),
     "receive_allocation": Permission(_CASE, "street"),
@@ -143,6 +144,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "ExitAdvanced": ("verify_exit", "approve_exit"),
     "ExitWithdrawn": ("withdraw_exit",),
     "ReturnAdvanced": ("recognise_return", "apply_return", "review_return", "approve_return"),
+    "ReturnWithdrawn": ("withdraw_return",),
     "AccountOpened": ("open_account",),
     "AllocationReceived": ("receive_allocation",),
     "Disbursed": ("disburse",),

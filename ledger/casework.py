@@ -480,8 +480,36 @@ class CaseworkCommands(LedgerCore):
         if step == "recognised":
             require_text(disaster, "disaster")
             check_recognising_authority(require_text(authority, "authority"))
+        else:  # never stored unchecked: only the recognition names them (RETURN_OPTIONS)
+            for option, value in (("disaster", disaster), ("authority", authority)):
+                if value.strip():
+                    raise RuleError(
+                        option,
+                        f"{value!r} given, but only the recognised step of a return names "
+                        f"{RETURN_OPTIONS[option]}: leave --{option} out of return {step}",
+                    )
+        last = self.programme().rules.last_year
+
+        def act(household: Household, prov: Provenance) -> None:
+            # A return joins next year's plan [六(六)]: a step dated after the programme's last
+            # year leads to an approval whose plan (last + 2 or later) the ledger cannot reach.
+            if prov.effective.year > last:
+                raise RuleError(
+                    "effective",
+                    f"return {step} is dated {prov.effective}: a return approved in "
+                    f"{prov.effective.year} joins the {prov.effective.year + 1} plan [六(六)], "
+                    f"after the programme's years (to {last}, and {last + 1} for the plan of "
+                    f"a return approved in {last}); a return is approved by {last}-12-31",
+                )
+            household.advance_return(step, disaster, authority, prov)
+
+        self.on_household(stamp, command, number, act)
+
+    def withdraw_return(self, stamp: Stamp, number: str, reason: str) -> None:
+        """A return under way is withdrawn 撤回返贫 (the district's review or the city's
+        approval turned it down, or it was recognised for the wrong household), saying why."""
         self.on_household(
-            stamp, command, number, lambda h, p: h.advance_return(step, disaster, authority, p)
+            stamp, "withdraw_return", number, lambda h, p: h.withdraw_return(reason, p)
         )
 
 
@@ -560,6 +588,12 @@ _NOT_MINISTRIES = ("指挥部", "武装部", "支部", "工作部", "项目部")
 #: own level follows within this many characters (镇江市, 镇龙村); alone it is the level
 #: (江海区镇人民政府, 江海区村委会).
 _NAME_BEFORE_LEVEL = 3
+
+#: What a return's recognition names, and no later step: the disaster and the department.
+RETURN_OPTIONS = {
+    "disaster": "the major natural disaster 重大自然灾害",
+    "authority": "the department at district level or higher 区级以上 that recognised it",
+}
 
 
 def check_recognising_authority(authority: str) -> None:

@@ -523,6 +523,12 @@ _SPECS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        "withdraw_return",
+        "撤回返贫",
+        (_HOUSEHOLD, _a("reason", "原因")),
+        lambda app, s, a: app.withdraw_return(s, a["household"], a["reason"]),
+    ),
+    CommandSpec(
         "open_account",
         "开设资金账户",
         (

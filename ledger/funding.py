@@ -137,14 +137,27 @@ class FundCommands(LedgerCore):
             raise RuleError("category", f"{payment.purpose} payments are for {', '.join(allowed)}")
 
     def employ_worker(self, stamp: Stamp, enterprise: str, number: str, since: date) -> None:
-        """An enterprise or cooperative employs a registered poor worker [四(十一)]."""
+        """An enterprise or cooperative employs a registered poor worker [四(十一)]: one of a
+        household registered by the employment's date and assisted on it (judged on that date,
+        as a payment is: one dated before an exit is entered after it)."""
 
         def attempt() -> list[LedgerAggregate]:
             household = self.household(number)
             prov = self.authorise(stamp, "employ_worker", household.street)
-            if household.stage not in ACTIVE_STAGES:
-                raise RuleError("household", f"{number} is {household.stage}, not registered")
             helper = self.load(Helper, enterprise, "enterprise")
+            helper.check_employer()
+            if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
+                raise RuleError("household", f"{number} is {household.stage}, not registered")
+            household.check_not_before(
+                prov.effective,
+                household.registered_on,
+                f"the employment is dated {prov.effective}; {number} was registered",
+            )
+            household.check_assisted_on(
+                prov.effective,
+                "the employment",
+                "a registered poor worker is employed while assisted",
+            )
             helper.employ(number, since, prov)
             return [helper]
 

@@ -8,6 +8,7 @@ three for the hardest cases), one enterprise 企业 or cooperative 合作社, on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from ledger.errors import RuleError
 
 __all__ = [
     "CADRE_RANKS",
+    "FIELD_OF_KIND",
     "HELPER_KINDS",
     "ROLE_OF_KIND",
     "EnterprisePairings",
@@ -47,6 +49,11 @@ CADRE_RANKS = (
     "deputy-bureau",  # 副厅级
     "bureau",  # 正厅级
 )
+
+
+#: The kind that has each of these registration fields, and the field's value when not given
+#: (``helper add`` and ``register_helper`` default to it; any other kind is refused a value).
+FIELD_OF_KIND = {"rank": ("cadre", ""), "team_size": ("volunteer-team", 0)}
 
 
 #: The most members a volunteer team may list (bounded like every count the reports sum).
@@ -90,12 +97,37 @@ class Helper(LedgerAggregate):
         self.registered_on = prov.effective
         self.workers: dict[str, date] = {}  # household number -> employed since
         self.employment_entry: dict[str, int] = {}  # household -> version of the live entry
+        #: household -> (version of the entry, the day it ended) of each employment ended here
+        self.employments_ended: dict[str, list[tuple[int, date]]] = {}
 
     @staticmethod
     def check_registration(kind: str, rank: str, team_size: int, min_team: int) -> None:
-        """A cadre must be deputy-section or above; a volunteer team must have 10 members."""
-        if kind == "cadre" and rank not in CADRE_RANKS:
-            raise RuleError("rank", "a paired cadre must be deputy-section level 副科级 or above")
+        """A cadre must be deputy-section or above; a volunteer team must have 10 members; a
+        rank is a cadre's only, a team size a volunteer team's only."""
+        Helper.check_fields(kind, {"rank": rank, "team_size": team_size}, min_team)
+
+    @staticmethod
+    def check_fields(kind: str, values: Mapping[str, Any], min_team: int) -> None:
+        """The registration's rules on the fields in ``values`` (all of them at registration,
+        those amended at an amendment: what was recorded before these rules stays as it is).
+        A rank or team size on a kind that has none is refused unless blank (``''``, ``0``:
+        not given, as the import's defaults and the exports write them)."""
+        for field, (owner, unset) in FIELD_OF_KIND.items():
+            if field in values and kind != owner and values[field] != unset:
+                raise RuleError(
+                    field,
+                    f"{values[field]!r} given, but {_a(kind)} has no {field.replace('_', ' ')}"
+                    f" (only {_a(owner)} has one): leave it out",
+                )
+        if kind == "cadre" and "rank" in values and values["rank"] not in CADRE_RANKS:
+            raise RuleError(
+                "rank",
+                f"{values['rank']!r}: a paired cadre must be deputy-section level 副科级 or "
+                f"above, one of {', '.join(CADRE_RANKS)}",
+            )
+        if "team_size" not in values:
+            return
+        team_size = values["team_size"]
         if kind == "volunteer-team" and team_size < min_team:
             raise RuleError("team_size", f"a volunteer team needs at least {min_team} members")
         if not 0 <= team_size <= MAX_TEAM:
@@ -111,9 +143,9 @@ class Helper(LedgerAggregate):
     def employ(self, household: str, since: date, prov: Provenance) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)], since a day
         not after the day the employment takes effect (it may be before the programme: a worker
-        employed already is recorded with the day the job began)."""
-        if ROLE_OF_KIND[self.kind] != "enterprise":
-            raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
+        employed already is recorded with the day the job began), and not since a day before
+        the same worker's last employment here ended (two would count one period twice)."""
+        self.check_employer()
         if household in self.workers:
             raise RuleError("household", f"{household!r} is already employed by {self.helper_id}")
         if since > prov.effective:
@@ -123,7 +155,22 @@ class Helper(LedgerAggregate):
             )
         if since < EARLIEST_SINCE:  # 0016-09-01 typed for 2016-09-01
             raise RuleError("since", f"employed since {since}: not a date of anyone's working life")
+        ended = [
+            until
+            for version, until in self.employments_ended.get(household, [])
+            if version not in self.voided
+        ]
+        self.check_not_before(
+            since,
+            max(ended, default=None),
+            f"employed since {since}; {household}'s last employment by {self.helper_id} ended",
+            "since",
+        )
         self._employed(household, since, prov)
+
+    def check_employer(self) -> None:
+        if ROLE_OF_KIND[self.kind] != "enterprise":
+            raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
 
     @event("WorkerEmployed")
     def _employed(self, household: str, since: date, prov: Provenance) -> None:
@@ -143,7 +190,9 @@ class Helper(LedgerAggregate):
     @event("EmploymentEnded")
     def _employment_ended(self, household: str, prov: Provenance) -> None:
         del self.workers[household]
-        self.employment_entry.pop(household, None)
+        version = self.employment_entry.pop(household, None)
+        if version is not None:
+            self.employments_ended.setdefault(household, []).append((version, prov.effective))
 
     def undo_entry(self, kind: str, key: Any) -> None:
         # Only the live employment goes: voiding an earlier, ended one changes nothing now.
@@ -221,6 +270,10 @@ class EnterprisePairings(LedgerAggregate):
         for n, (other, since, running) in enumerate(self.pairings):
             if other == household and running is None:
                 self.pairings[n] = (other, since, until)
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def paired_elsewhere(field: str, helper: str, household: str) -> RuleError:

@@ -186,6 +186,7 @@ class Household(LedgerAggregate):
         self.exits_on_record = 0  # exits proposed and not withdrawn (approved ones included)
         self.return_steps: list[str] = []
         self.return_dates: list[date] = []  # effective date of each return step so far
+        self.return_withdrawn_on: date | None = None  # the last return withdrawal's date
         self.plan_year: int | None = None
         self.received_fen = 0
         self.paired_on: dict[str, date] = {}  # helper id -> effective date of the pairing
@@ -380,8 +381,9 @@ class Household(LedgerAggregate):
     # -- pairing, agreement, visits, measures, funds ---------------------------------------
 
     def pair(self, helper: str, role: str, max_cadres: int, prov: Provenance) -> None:
-        """Pair a helper 结对帮扶 in a role of the 4+1 model."""
-        self.check_active("pairing")
+        """Pair a helper 结对帮扶 in a role of the 4+1 model, while the household is assisted on
+        the pairing's date (``check_assisted_on``: one dated before an exit enters late)."""
+        self.check_casework_stage("pairing")
         if helper in self.helpers:
             raise RuleError("helper", f"{helper!r} is already paired with {self.number}")
         taken = list(self.helpers.values()).count(role)
@@ -389,6 +391,7 @@ class Household(LedgerAggregate):
         if taken >= limit:
             raise RuleError("helper", f"the household already has {taken} {role} helper(s)")
         self.check_not_before(prov.effective, self.registered_on, f"{self.number} was registered")
+        self.check_assisted_on(prov.effective, "the pairing", "a helper is paired while assisted")
         self.check_not_before(
             prov.effective, self.unpaired_on.get(helper), f"{helper}'s last pairing with it ended"
         )
@@ -401,14 +404,17 @@ class Household(LedgerAggregate):
         self._first_pairing(prov.effective)
 
     def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
-        """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over."""
+        """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over.
+        "Before exit" counts by the unpairing's date (``exit_in_force``): on or after an exit's
+        approval and before the next return's approval, whatever the stage is today."""
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
         if replacement and replacement in self.helpers:
             raise RuleError("replacement", f"{replacement!r} is already paired with {self.number}")
         if not reason.strip():
             raise RuleError("reason", "ending a pairing must say why")
-        if self.stage != Stage.EXITED and not replacement:
+        out = self.exit_in_force(prov.effective)
+        if out is None and not replacement and not self.exits_approved:
             raise RuleError("helper", "no unpairing before exit 不脱贫不脱钩, except a replacement")
         self.check_not_before(prov.effective, self.paired_on.get(helper), f"{helper} was paired")
         if replacement:
@@ -417,11 +423,17 @@ class Household(LedgerAggregate):
                 self.unpaired_on.get(replacement),
                 f"{replacement}'s last pairing with it ended",
             )
-        if self.stage == Stage.EXITED and not replacement and prov.effective < self.exit_dates[-1]:
+        if out is None and not replacement:
+            later = [exited for exited in self.exits_approved if exited > prov.effective]
+            when = (
+                f"exited only on {later[0]}"
+                if later
+                else f"returned (approved on {self.returns_approved[-1]}) and has not exited again"
+            )
             raise RuleError(
                 "effective",
-                f"{self.number} exited only on {self.exit_dates[-1]}: no unpairing before exit "
-                "不脱贫不脱钩, except a replacement",
+                f"the unpairing is dated {prov.effective}; {self.number} {when}: no unpairing "
+                "before exit 不脱贫不脱钩, except a replacement",
             )
         self._unpaired(helper, replacement, reason, prov)
 
@@ -441,12 +453,14 @@ class Household(LedgerAggregate):
             self.first_paired_on = day
 
     def sign_agreement(self, prov: Provenance) -> None:
-        """The two-way assistance agreement 扶贫协议 with the paired helpers."""
-        self.check_active("agreement")
-        if not self.helpers:
+        """The two-way assistance agreement 扶贫协议 with the paired helpers, while the household
+        is assisted on the agreement's date (one dated before an exit enters late)."""
+        self.check_casework_stage("agreement")
+        if self.first_paired_on is None:  # (all unpaired since, after an exit: it was paired)
             raise RuleError("agreement", "pair at least one helper before the agreement")
         # The first pairing of all: an agreement signed with a helper since replaced stands.
         self.check_not_before(prov.effective, self.first_paired_on, "its first helper was paired")
+        self.check_assisted_on(prov.effective, "the agreement", "it is signed while assisted")
         self._agreement_signed(prov)
 
     @event("AgreementSigned")
@@ -474,14 +488,18 @@ class Household(LedgerAggregate):
         self.visits[version] = (helper, prov.effective)
 
     def plan_measure(self, measure: Measure, prov: Provenance) -> None:
-        """A measure of the household's plan 一户一策 [四(三)–(十一)]."""
-        self.check_active("measure")
+        """A measure of the household's plan 一户一策 [四(三)–(十一)], while the household is
+        assisted on the measure's date (one dated before an exit enters late)."""
+        self.check_casework_stage("measure")
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_before(
             prov.effective,
             self.registered_on,
             f"measure {measure.measure_id} is dated {prov.effective}; {self.number} was registered",
+        )
+        self.check_assisted_on(
+            prov.effective, f"measure {measure.measure_id}", "a measure is planned while assisted"
         )
         self._measure_planned(measure, prov)
 
@@ -533,15 +551,7 @@ class Household(LedgerAggregate):
             self.registered_on,
             f"the payment is dated {effective}; {self.number} was registered",
         )
-        for cycle, exited in enumerate(self.exits_approved):
-            back = self.returns_approved[cycle] if cycle < len(self.returns_approved) else None
-            if exited < effective and (back is None or effective < back):
-                returned = f", its return approved on {back}" if back else ""
-                raise RuleError(
-                    "effective",
-                    f"the payment is dated {effective}; {self.number} exited on {exited}"
-                    f"{returned}: a household is paid only while assisted",
-                )
+        self.check_assisted_on(effective, "the payment", "a household is paid only while assisted")
         self.check_not_before(
             effective,
             self.measures_planned_on.get(measure_id),
@@ -764,6 +774,12 @@ class Household(LedgerAggregate):
         self.check_not_before(
             prov.effective, earliest, f"return {step} is dated {prov.effective}; {after}"
         )
+        if not self.return_dates:  # a return recognised anew after a withdrawal starts from it
+            self.check_not_before(
+                prov.effective,
+                self.return_withdrawn_on,
+                f"return {step} is dated {prov.effective}; the return before it was withdrawn",
+            )
         self._return_advanced(step, disaster, authority, prov)
 
     @event("ReturnAdvanced")
@@ -776,6 +792,28 @@ class Household(LedgerAggregate):
             self.returns_approved.append(prov.effective)
             self.exit_steps = []
 
+    def withdraw_return(self, reason: str, prov: Provenance) -> None:
+        """A return under way (recognised, applied or reviewed; not approved) is withdrawn 撤回:
+        the district's review 审核 or the city's approval 审批 turned it down, or it was
+        recognised against the wrong household. The household stays exited; a later return is
+        recognised anew."""
+        if self.stage != Stage.EXITED or not self.return_steps:
+            raise RuleError("return", f"{self.number} has no return under way to withdraw")
+        if not reason.strip():
+            raise RuleError("reason", "a withdrawn return must say why")
+        self.check_not_before(
+            prov.effective,
+            self.return_dates[-1],
+            f"the withdrawal is dated {prov.effective}; return {self.return_steps[-1]} took effect",
+        )
+        self._return_withdrawn(reason.strip(), prov)
+
+    @event("ReturnWithdrawn")
+    def _return_withdrawn(self, reason: str, prov: Provenance) -> None:
+        self.return_steps = []
+        self.return_dates = []
+        self.return_withdrawn_on = prov.effective
+
     # -- checks and corrections ------------------------------------------------------------
 
     def check_stage(self, what: str, expected: str) -> None:
@@ -783,6 +821,36 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "stage", f"{what} needs a household {expected}; {self.number} is {self.stage}"
             )
+
+    def exit_in_force(self, day: date) -> tuple[date, date | None] | None:
+        """The approved exit the household was out under on ``day``, by effective date and
+        not by today's stage: (its approval, the next return's approval or None) with approval
+        <= ``day`` < return; None while it was not (yet, or again) exited on ``day``."""
+        for cycle, exited in enumerate(self.exits_approved):
+            back = self.returns_approved[cycle] if cycle < len(self.returns_approved) else None
+            if exited <= day and (back is None or day < back):
+                return exited, back
+        return None
+
+    def check_assisted_on(self, day: date, entry: str, rule: str) -> None:
+        """Was the household assisted on ``day``? An entry dated then (a payment, a pairing, an
+        agreement, a measure, an employment) is refused on ``effective`` when the household
+        had exited by then and not yet returned: assisted up to and on its exit's approval
+        day, again from its return's approval. Judged on the entry's date, not today's stage,
+        so one dated before an exit is entered after it (the caller checks the registration)."""
+        out = self.exit_in_force(day)
+        if out is not None and out[0] < day:
+            exited, back = out
+            returned = f", its return approved on {back}" if back else ""
+            raise RuleError(
+                "effective",
+                f"{entry} is dated {day}; {self.number} exited on {exited}{returned}: {rule}",
+            )
+
+    def check_casework_stage(self, what: str) -> None:
+        """Registered, returned or exited (then ``check_assisted_on`` judges the date)."""
+        if self.stage != Stage.EXITED:
+            self.check_active(what)
 
     def check_active(self, what: str) -> None:
         if self.stage not in ACTIVE_STAGES:

@@ -679,6 +679,19 @@ def _payment(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _return_advanced(k: str, f: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A return step. Only the recognition names the disaster and the department; a later
+    step recorded before they were refused there (2026-11-29) may carry them, unchecked: they
+    are left out of its row, which the import would refuse (``advance_return``)."""
+    named = f["step"] == "recognised"
+    return "advance_return", {
+        "household": k,
+        "step": f["step"],
+        "disaster": f["disaster"] if named else "",
+        "authority": f["authority"] if named else "",
+    }
+
+
 _BUILDERS: dict[tuple[str, str], Builder] = {
     ("programme", "Opened"): lambda k, f: ("open_programme", _rules(f)),
     ("programme", "YearParametersSet"): lambda k, f: (
@@ -817,9 +830,10 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "withdraw_exit",
         {"household": k, "reason": f["reason"]},
     ),
-    ("household", "ReturnAdvanced"): lambda k, f: (
-        "advance_return",
-        {"household": k, "step": f["step"], "disaster": f["disaster"], "authority": f["authority"]},
+    ("household", "ReturnAdvanced"): _return_advanced,
+    ("household", "ReturnWithdrawn"): lambda k, f: (
+        "withdraw_return",
+        {"household": k, "reason": f["reason"]},
     ),
     ("fund", "AccountOpened"): lambda k, f: (
         "open_account",

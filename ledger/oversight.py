@@ -252,12 +252,8 @@ class OversightCommands(LedgerCore):
             helper = self.load(Helper, key, "helper")
             prov = self.authorise(stamp, "amend_helper")
             values = _helper_changes(changes)
-            Helper.check_registration(
-                helper.kind,
-                values.get("rank", helper.rank),
-                values.get("team_size", helper.team_size),
-                self.programme().rules.volunteer_team_min_size,
-            )
+            # The amended fields only: the others stay as registered (under its day's rules).
+            Helper.check_fields(helper.kind, values, self.programme().rules.volunteer_team_min_size)
             before = {field: getattr(helper, field, None) for field in values}
             helper.amend(values, reason, prov)
             restated.update({f: (before[f], values[f]) for f in sorted(values)})
@@ -286,6 +282,8 @@ def _helper_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     for field, value in changes.items():
         if field == "name":
             values[field] = clean_name(str(value), "name")
+        elif field == "rank" and not str(value).strip():
+            values[field] = ""  # a rank given to no cadre, cleared (a cadre's is refused)
         elif field in ("unit", "rank"):
             values[field] = require_text(str(value), field)
         elif field == "team_size":

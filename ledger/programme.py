@@ -158,8 +158,9 @@ class Programme(LedgerAggregate):
         if not self.rules.first_year <= year <= self.rules.last_year + 1:
             raise RuleError(
                 "year",
-                f"{year} is outside the programme "
-                f"({self.rules.first_year}-{self.rules.last_year + 1})",
+                f"{year} is outside the programme: its years are {self.rules.first_year}-"
+                f"{self.rules.last_year}, and {self.rules.last_year + 1} only for the plan of "
+                f"households that returned to poverty in {self.rules.last_year} [六(六)]",
             )
 
     def exit_threshold(self, year: int, area: str) -> int:

@@ -54,6 +54,15 @@ def doc(effective: str) -> str:
     return f"-d {DOC} -e {effective}"
 
 
+def reimported(fupin: Fupin, folder: Path) -> Result:
+    """The ledger exported as events (by admin) and imported into a fresh SQLite store,
+    ``folder / "fresh.db"``."""
+    log = folder / "events.jsonl"
+    fupin.ok(f"export events -o {log}", actor="admin")
+    fresh = folder / "fresh.db"
+    return fupin.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+
+
 def assert_refused(result: Result, field: str, rule: str) -> None:
     """Exit code 2, then one line on stderr naming the field and the rule, and no traceback."""
     assert result.exit_code == 2, result.output

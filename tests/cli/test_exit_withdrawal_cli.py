@@ -9,7 +9,7 @@ import orjson
 import pytest
 from cli.main import app
 
-from tests.cli.conftest import Fupin, doc
+from tests.cli.conftest import Fupin, doc, reimported
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -24,10 +24,7 @@ def test_a_withdrawn_exit_is_recorded_exported_and_imported_again(
     )
     history = orjson.loads(seeded.ok("history JH-0001 --format json").stdout)
     verified = seeded("verify")  # the officer's role may record it (ledger.authority)
-    log = tmp_path / "events.jsonl"
-    seeded.ok(f"export events -o {log}", actor="admin")
-    fresh = tmp_path / "fresh.db"
-    imported = seeded.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+    imported = reimported(seeded, tmp_path)
 
     assert "exit of household JH-0001 withdrawn" in withdrawn.stdout
     assert verified.exit_code == 0, verified.output
@@ -36,7 +33,8 @@ def test_a_withdrawn_exit_is_recorded_exported_and_imported_again(
     assert imported.exit_code == 0, imported.output
     show = ["household", "show", "JH-0001", "--format", "json"]
     before = orjson.loads(seeded.ok("household show JH-0001 --format json").stdout)
-    after = orjson.loads(seeded.runner.invoke(app, ["--store", str(fresh), *show]).stdout)
+    fresh = str(tmp_path / "fresh.db")
+    after = orjson.loads(seeded.runner.invoke(app, ["--store", fresh, *show]).stdout)
     assert [s["step"] for s in before["exit_steps"]] == ["proposed", "withdrawn"]
     assert after["exit_steps"] == before["exit_steps"]
     assert after["household"]["exit_year"] is None

@@ -211,6 +211,13 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.propose_exit(on(12), "IMP-0001", 2018)
         app.withdraw_exit(on(13), "IMP-0001", "核实未通过")
         app.amend(on(14), "household", "IMP-0001", {"disabled": True}, "漏填残疾")
+        # Exited, then a return recognised and withdrawn (the district's review refused it).
+        app.propose_exit(on(15), "IMP-0001", 2018)
+        app.verify_exit(on(16), "IMP-0001")
+        app.post_exit_notice(on(17), "IMP-0001", date(2018, 12, 17), date(2018, 12, 23))
+        app.approve_exit(on(24), "IMP-0001")
+        app.advance_return(on(25), "IMP-0001", "recognised", "台风山竹", "江海区民政局")
+        app.withdraw_return(on(26), "IMP-0001", "区审核不通过")
         # The master key rotated to ``master_key``: the module's later opens give it.
         app.rotate_master(at("admin"), master_key)
         # A batch as an older fupin recorded it (references only, no marks).

@@ -326,7 +326,8 @@ class _Run:
         if household.stage == Stage.EXITED:
             step = RETURN_STEPS[len(household.return_steps) % len(RETURN_STEPS)]
             officer = STREET if step in ("recognised", "applied") else DISTRICT
-            self.app.advance_return(self.by(officer), number, step, "台风", "区应急管理局")
+            named = ("台风", "区应急管理局") if step == "recognised" else ()
+            self.app.advance_return(self.by(officer), number, step, *named)
             return
         done = household.exit_steps
         step = EXIT_STEPS[len(done)] if len(done) < len(EXIT_STEPS) else "proposed"
@@ -343,10 +344,14 @@ class _Run:
             self.app.approve_exit(self.by(DISTRICT), number)
 
     def do_withdraw(self, number: str, count: int) -> None:
-        """The next ``count`` steps of the exit, then its withdrawal."""
+        """The next ``count`` steps of the exit, then its withdrawal; once the household has
+        exited, of its return to poverty, then the return's withdrawal."""
 
         def withdraw() -> None:
-            self.app.withdraw_exit(self.by(STREET), number, "核实未通过")
+            if self.app.household(number).stage == Stage.EXITED:
+                self.app.withdraw_return(self.by(STREET), number, "区审核不通过")
+            else:
+                self.app.withdraw_exit(self.by(STREET), number, "核实未通过")
 
         self.in_steps([*[lambda: self.next_step(number)] * count, withdraw])
 
@@ -529,7 +534,8 @@ TOUR: list[Step] = [
     (("withdraw", "JH-1", 1), 1),  # proposed, withdrawn a week later
     (("exit", "JH-1", 4), 14),  # proposed, verified, noticed, approved
     (("unpair", "JH-1", 0, False), 35),  # after the exit, with no replacement
-    (("exit", "JH-1", 4), 1),  # return recognised, applied, reviewed, approved
+    (("withdraw", "JH-1", 2), 1),  # return recognised, applied, withdrawn two weeks on
+    (("exit", "JH-1", 4), 15),  # return recognised, applied, reviewed, approved
     (("talk", "I-QU", 2016), 70),  # in 2017
     (("income", "JH-2", 0, 950_000), 1),
     (("visit", "JH-2", 1), -40),  # by sw-2, entered late: dated before the talk

@@ -164,6 +164,7 @@ def test_the_tour_compares_corrections_payments_handovers_and_exits() -> None:
         "HelperUnpaired",
         "ExitAdvanced",
         "ReturnAdvanced",
+        "ReturnWithdrawn",
         "WorkerEmployed",
         "FindingClosed",
         "OfficerRetired",

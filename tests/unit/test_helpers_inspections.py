@@ -68,6 +68,45 @@ def test_volunteer_team_of_more_than_any_has_is_refused(ledger: Ledger) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "rank", "team_size", "field"),
+    [
+        ("enterprise", "whatever", 50, "rank"),
+        ("cooperative", "section", 0, "rank"),
+        ("social-worker", "", 12, "team_size"),
+        ("cadre", "section", 50, "team_size"),
+        ("volunteer-team", "bureau", 12, "rank"),
+    ],
+)
+def test_a_rank_is_a_cadres_only_and_a_team_size_a_volunteer_teams_only(
+    ledger: Ledger, kind: str, rank: str, team_size: int, field: str
+) -> None:
+    refused = refuses(
+        ledger,
+        RuleError,
+        field,
+        lambda: ledger.register_helper(
+            stamp(JN), "h-9", kind, "某", rank=rank, team_size=team_size
+        ),
+    )
+
+    assert kind in refused.rule
+    assert "leave it out" in refused.rule
+
+
+def test_an_unknown_rank_is_refused_with_the_ranks(ledger: Ledger) -> None:
+    refused = refuses(
+        ledger,
+        RuleError,
+        "rank",
+        lambda: ledger.register_helper(stamp(JN), "c-9", "cadre", "赵", rank="whatever"),
+    )
+
+    assert "deputy-section, section, deputy-division, division, deputy-bureau, bureau" in str(
+        refused
+    )
+
+
 def test_helper_of_an_unknown_kind_is_refused(ledger: Ledger) -> None:
     refuses(
         ledger,

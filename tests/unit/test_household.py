@@ -885,13 +885,14 @@ def test_income_is_still_assessed_after_exit(ledger: Ledger) -> None:
 
 
 def test_exited_household_receives_no_new_measures(ledger: Ledger) -> None:
-    exited(ledger, "JH-1")
-    refuses(
+    exited(ledger, "JH-1")  # approved 20 January 2017: a measure dated after it is refused
+    refused = refuses(
         ledger,
         RuleError,
-        "stage",
-        lambda: ledger.plan_measure(stamp(JN), "JH-1", "m1", "industry", "养鸡"),
+        "effective",
+        lambda: ledger.plan_measure(stamp(JN, date(2017, 1, 21)), "JH-1", "m1", "industry", "养鸡"),
     )
+    assert "JH-1 exited on 2017-01-20" in str(refused)
 
 
 def test_return_of_a_household_that_has_not_exited_is_refused(ledger: Ledger) -> None:
@@ -954,7 +955,8 @@ def test_returned_household_may_exit_again(ledger: Ledger) -> None:
         ("reviewed", "qu-01"),
         ("approved", "qu-01"),
     ):
-        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, "台风", "区气象局")
+        named = ("台风", "区气象局") if step == "recognised" else ()
+        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, *named)
     ledger.assess_income(stamp(JN, date(2018, 11, 1)), "JH-1", 2018, 900_000)
 
     ledger.propose_exit(stamp(JN, date(2018, 11, 2)), "JH-1", 2018)
@@ -1153,7 +1155,8 @@ def test_the_assessment_an_earlier_exit_rested_on_stands_after_a_return(ledger: 
         ("reviewed", "qu-01"),
         ("approved", "qu-01"),
     ):
-        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, "台风", "区气象局")
+        named = ("台风", "区气象局") if step == "recognised" else ()
+        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, *named)
     ledger.assess_income(stamp(JN, date(2018, 12, 20)), "JH-1", 2018, 900_000)
     ledger.propose_exit(stamp(JN, date(2018, 12, 21)), "JH-1", 2018)
     second = version_of_last(ledger, "JH-1", "IncomeAssessed")
