@@ -163,9 +163,11 @@ class LedgerMachine(RuleBasedStateMachine):
         paired = self.model.pairings.get(number)
         # An enterprise pairs one household 一对一 (ledger.casework.check_enterprise_free).
         elsewhere = any(helper in p for n, p in self.model.pairings.items() if n != number)
+        # Judged on its date: dated (PAIRED) before an exit's approval (8 November), it is
+        # accepted after the exit too (ledger.household.check_assisted_on).
         if (
             paired is None
-            or self.model.stages[number] != Stage.REGISTERED
+            or self.model.stages[number] not in (Stage.REGISTERED, Stage.EXITED)
             or helper in paired
             or (role == "enterprise" and elsewhere)
         ):
