@@ -708,7 +708,6 @@ class Household(LedgerAggregate):
             raise RuleError("effective", f"the exit notice runs until {self.exit_notice_end}")
         if step == "approved":
             self.check_paid_before_exit(prov.effective)
-            self.check_casework_before_exit(prov.effective)
         self._exit_advanced(step, prov)
 
     def check_paid_before_exit(self, effective: date) -> None:
@@ -721,24 +720,6 @@ class Household(LedgerAggregate):
                 "effective",
                 f"the exit approval is dated {effective}; {self.number} received a payment "
                 f"dated {paid} ({account} #{version}): no exit before a payment it received",
-            )
-
-    def check_casework_before_exit(self, effective: date) -> None:
-        """No exit before a measure planned, a pairing or the agreement recorded for the
-        household: each is judged on its date after an exit (``check_assisted_on``), so one
-        entered before the approval but dated after it is refused here, whatever the order."""
-        dated = [(on, f"measure {m} planned") for m, on in self.measures_planned_on.items()]
-        dated += [(on, f"the pairing of {h}") for h, on in self.paired_on.items()]
-        if self.agreement_on is not None:
-            dated.append((self.agreement_on, "the assistance agreement 扶贫协议"))
-        if not dated:
-            return
-        latest, what = max(dated)
-        if effective < latest:
-            raise RuleError(
-                "effective",
-                f"the exit approval is dated {effective}; {what} is dated {latest}: no exit "
-                "before the casework recorded for it",
             )
 
     def check_after_last_step(self, effective: date) -> None:

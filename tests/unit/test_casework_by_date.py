@@ -23,16 +23,11 @@ RETURNED = date(2017, 9, 20)
 
 def exit_2016(app: Ledger, number: str = "JH-1") -> None:
     """Exit approved 10 December 2016 (rural threshold 2016)."""
-    exit_noticed_2016(app, number)
-    app.approve_exit(stamp(QU, EXITED), number)
-
-
-def exit_noticed_2016(app: Ledger, number: str = "JH-1") -> None:
-    """Exit assessed, proposed, verified and noticed 3-9 December 2016, not yet approved."""
     app.assess_income(stamp(JN, date(2016, 11, 30)), number, 2016, 900_000)
     app.propose_exit(stamp(JN, date(2016, 12, 1)), number, 2016)
     app.verify_exit(stamp(JN, date(2016, 12, 2)), number)
     app.post_exit_notice(stamp(JN, date(2016, 12, 3)), number, date(2016, 12, 3), date(2016, 12, 9))
+    app.approve_exit(stamp(QU, EXITED), number)
 
 
 def return_2017(app: Ledger, number: str = "JH-1") -> None:
@@ -164,20 +159,3 @@ def test_an_employment_since_a_day_before_the_last_one_there_ended_is_refused(
     ledger.correct(stamp(JN), "helper", "e-1", first, "the contract was never signed")
     ledger.employ_worker(stamp(JN, date(2016, 10, 15)), "e-1", "JH-1", date(2016, 9, 15))
     assert ledger.load(Helper, "e-1", "helper").workers == {"JH-1": date(2016, 9, 15)}
-
-
-def test_an_exit_is_not_approved_before_casework_entered_ahead_of_it(ledger: Ledger) -> None:
-    # Entered after the approval, a measure or pairing dated after it is refused; entered
-    # before it, it let the approval through, and the order of the rows decided.
-    register(ledger, "JH-1")
-    ledger.pair(stamp(JN, date(2016, 8, 11)), "JH-1", "c-1")
-    later = date(2017, 1, 10)
-    ledger.plan_measure(stamp(JN, later), "JH-1", "m-1", "employment", "就业")
-
-    exit_noticed_2016(ledger)
-
-    refused = refuses(
-        ledger, RuleError, "effective", lambda: ledger.approve_exit(stamp(QU, EXITED), "JH-1")
-    )
-
-    assert f"measure m-1 planned is dated {later}: no exit before the casework" in str(refused)
