@@ -49,11 +49,11 @@ def rows_after(recorder: ApplicationRecorder, after: int, size: int) -> Iterator
 
 
 @contextmanager
-def whole_log(recorder: SQLiteApplicationRecorder) -> Iterator[Iterator[tuple[Any, ...]]]:
-    """Every stored row of a SQLite store, without its position, in one read transaction: a
+def whole_log(recorder: SQLiteApplicationRecorder) -> Iterator[Iterator[Row]]:
+    """Every stored row of a SQLite store, its rowid first, in one read transaction: a
     consistent snapshot read in O(1) memory (WAL lets writers go on meanwhile)."""
     statement = (
-        "SELECT originator_id, originator_version, topic, state "
+        "SELECT rowid, originator_id, originator_version, topic, state "
         f"FROM {recorder.events_table_name} ORDER BY rowid"
     )
     with recorder.datastore.transaction(commit=False) as cursor:

@@ -56,6 +56,7 @@ __all__ = [
     "key_in_force_fault",
     "log_history",
     "log_key_change",
+    "numbered_rows",
     "pinned_log_key",
     "record_checkpoint",
     "register_log_key",
@@ -72,6 +73,9 @@ _PAGE = 2_000
 #: One stored event as the store keeps it: (originator id, version, topic, state). The id is a
 #: ``UUID`` (PostgreSQL) or its 32 hex digits (SQLite); nothing in the row is checked here.
 StoredRow = tuple[Any, Any, Any, Any]
+#: A stored row with the store's own id for it first (SQLite's rowid, PostgreSQL's
+#: notification id), as ``fupin log`` numbers events.
+NumberedRow = tuple[int, Any, Any, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -396,25 +400,36 @@ def stored_events(recorder: ApplicationRecorder) -> Iterator[Notification]:
 
 
 @contextmanager
-def stored_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[StoredRow]]:
-    """Every stored event in application order as a plain row (index = position here), for a
-    reader that touches each row once (``fupin verify``): no ``Notification`` objects and
-    nothing converted, so a malformed row reaches the reader as it is stored.
+def numbered_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[NumberedRow]]:
+    """Every stored event in application order as a plain row, the store's own id for it
+    first (``ledger.rows.Row``), for a reader that touches each row once (``fupin verify``):
+    no ``Notification`` objects and nothing converted, so a malformed row reaches the reader
+    as it is stored.
 
     SQLite: the rows of one read transaction (a consistent snapshot; WAL lets writers go on),
     straight from the database cursor, in O(1) memory; the transaction ends with the block.
     Other stores: pages of ``select_notifications``. A store that cannot be read at all raises
     on the first row, as a row that cannot be read would."""
     if not isinstance(recorder, SQLiteApplicationRecorder):
-        yield _paged_rows(recorder)
+        yield (
+            (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            for n in stored_events(recorder)
+        )
         return
     with ExitStack() as stack:
-        rows: Iterator[StoredRow]
+        rows: Iterator[NumberedRow]
         try:
             rows = stack.enter_context(whole_log(recorder))
         except Exception as exc:  # the reader reports it as the first row it cannot read
             rows = _failing(exc)
         yield rows
+
+
+@contextmanager
+def stored_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[StoredRow]]:
+    """``numbered_rows`` without the store's ids (index = position here)."""
+    with numbered_rows(recorder) as rows:
+        yield (row[1:] for row in rows)
 
 
 #: Every aggregate with an event whose predecessor (its version - 1) is missing, or stored
@@ -524,19 +539,9 @@ def erased_households(
     return found
 
 
-def _failing(exc: Exception) -> Iterator[StoredRow]:
+def _failing(exc: Exception) -> Iterator[NumberedRow]:
     yield from ()
     raise exc
-
-
-def _paged_rows(recorder: ApplicationRecorder) -> Iterator[StoredRow]:
-    for notification in stored_events(recorder):
-        yield (
-            notification.originator_id,
-            notification.originator_version,
-            notification.topic,
-            notification.state,
-        )
 
 
 def _alone(app: LedgerCore, what: str) -> None:

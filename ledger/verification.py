@@ -89,7 +89,6 @@ import struct
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -98,7 +97,6 @@ from uuid import UUID
 import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
 from ledger.authority import roles_recording
@@ -116,13 +114,14 @@ from ledger.transparency import (
     LOG_NAME,
     Checkpoint,
     LogKeyChange,
+    NumberedRow,
     StoredRow,
     broken_versions,
     erased_households,
     key_in_force_fault,
     log_history,
     log_key_change,
-    stored_events,
+    numbered_rows,
 )
 
 __all__ = [
@@ -137,9 +136,6 @@ __all__ = [
     "verify_ledger",
 ]
 
-#: A stored row with the store's own id for it first (SQLite's rowid, PostgreSQL's
-#: notification id: what ``fupin log`` prints as "position"), then ``StoredRow``'s fields.
-NumberedRow = tuple[int, Any, Any, Any, Any]
 
 #: The position of a problem in the household key table (not in the log): reported after the
 #: log's problems, before the checkpoint files' (-1).
@@ -1534,42 +1530,3 @@ def verify_ledger(
     verifier.read_recorded_checkpoints(recorder)
     with numbered_rows(recorder) as rows:
         return verifier.run_numbered(rows, progress)
-
-
-@contextmanager
-def numbered_rows(recorder: ApplicationRecorder) -> Iterator[Iterator[NumberedRow]]:
-    """Every stored event in application order as a plain row, the store's own id for it
-    first (``NumberedRow``), as ``ledger.transparency.stored_rows`` reads them: SQLite, one
-    read transaction straight from the cursor (O(1) memory); other stores, pages of
-    ``select_notifications``. A store that cannot be read at all raises on the first row."""
-    if not isinstance(recorder, SQLiteApplicationRecorder):
-        yield (
-            (n.id, n.originator_id, n.originator_version, n.topic, n.state)
-            for n in stored_events(recorder)
-        )
-        return
-    with ExitStack() as stack:
-        rows: Iterator[NumberedRow]
-        try:
-            rows = stack.enter_context(_sqlite_numbered(recorder))
-        except Exception as exc:  # the reader reports it as the first row it cannot read
-            rows = _failing(exc)
-        yield rows
-
-
-@contextmanager
-def _sqlite_numbered(recorder: SQLiteApplicationRecorder) -> Iterator[Iterator[NumberedRow]]:
-    # The table's name is the recorder's own (eventsourcing checks it), never user input.
-    statement = (
-        "SELECT rowid, originator_id, originator_version, topic, state "
-        f"FROM {recorder.events_table_name} ORDER BY rowid"
-    )
-    with recorder.datastore.transaction(commit=False) as cursor:
-        rows = cursor.sqlite_cursor
-        rows.row_factory = None  # plain tuples, not the connection's sqlite3.Row
-        yield rows.execute(statement)
-
-
-def _failing(exc: Exception) -> Iterator[NumberedRow]:
-    yield from ()
-    raise exc
