@@ -58,6 +58,15 @@ def parse_store(text: str | None) -> StoreLocation:
                 f"{name}:// is not a store's scheme (the rest is not shown: it may hold a "
                 f"password); {_STORE_FORMS}",
             )
+    near = _NEAR_POSTGRES.match(value)
+    if near is not None:
+        # postgresql:/user:pw@host/db (a slash short) was taken for a SQLite path and quoted
+        # whole, password and all.
+        raise InputError(
+            "store",
+            f"{near.group(1)}: must be followed by '//' (the rest is not shown: it may hold a "
+            f"password); {_STORE_FORMS}",
+        )
     if value.startswith("sqlite://"):
         rest = value.removeprefix("sqlite://")
         if rest and not rest.startswith("/"):
@@ -76,6 +85,10 @@ def parse_store(text: str | None) -> StoreLocation:
 
 #: What looks like a URL's scheme: letters, digits, '+', '-' or '.', then '://'.
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+#: A PostgreSQL scheme without its '//' (``postgresql:/u:pw@h/db``, ``postgres:u@h``): never
+#: a SQLite file a user means, and quoting it would show the password.
+_NEAR_POSTGRES = re.compile(r"(postgres(?:ql)?):(?!//)", re.IGNORECASE)
 
 #: What a store may be, said when its scheme is none of them.
 _STORE_FORMS = (

@@ -64,3 +64,30 @@ def test_a_sqlite_scheme_in_capitals_is_a_sqlite_url() -> None:
     with pytest.raises(InputError) as refused:
         parse_store(f"Psql://u:{PASSWORD}@h/db")
     assert PASSWORD not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        f"postgresql:/postgres:{PASSWORD}@127.0.0.1:55433/fupin",
+        f"PostgreSQL:/postgres:{PASSWORD}@127.0.0.1/fupin",
+        f"postgres:postgres:{PASSWORD}@127.0.0.1/fupin",
+        f"postgresql:///postgres:{PASSWORD}@h/db",
+    ],
+)
+def test_a_postgresql_scheme_short_of_its_slashes_is_refused_without_its_password(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "postgresql:/…" (one slash) was taken for a SQLite path and quoted whole: "refused
+    # store: folder postgresql:/postgres:S3cretPW@127.0.0.1:55433 does not exist".
+    monkeypatch.chdir(tmp_path)
+
+    result = runner.invoke(app, ["--store", store, "--as", "admin", *INIT])
+
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("refused store: "), lines[0]
+    assert PASSWORD not in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written
