@@ -403,6 +403,9 @@ class Verifier:
         # A recorded checkpoint whose root differed, reported when the pass reached its size
         # (at the last position it covers), moved to its own event once the pass reads it.
         self._differed: dict[_Recorded, Problem | None] = {}
+        # Where the pass read each recorded checkpoint's event: one read before the log reaches
+        # its size (a row before it deleted) is reported at its event straight away.
+        self._read_at: dict[_Recorded, int] = {}
         # The first admin (``fupin init``), once position 0 is read as their registration.
         self._founder: str | None = None
         self.span: _Span | None = None
@@ -986,6 +989,7 @@ class Verifier:
                 f"its root {root!r} is not a Merkle root (64 hex digits): the value was altered",
             )
         recorded = (where[1], where[2])
+        self._read_at[recorded] = position
         if recorded in self._differed:  # reported at its size: now where its event is
             self._moved_to_event(self._differed.pop(recorded), position)
         if recorded in self._altered:
@@ -1283,12 +1287,12 @@ class Verifier:
                 # and this root, and whoever holds the log key could sign another. Kept at
                 # the last position it covers until the pass reads its event.
                 said = f"the ledger's own checkpoint at size {size} no longer matches the events"
-                self._differed[where] = self._problem(
-                    size - 1,
-                    label,
-                    f"{said} before it: {self._root_mismatch(size)}",
-                    at_event=False,
-                )
+                reason = f"{said} before it: {self._root_mismatch(size)}"
+                read_at = self._read_at.get(where)
+                if read_at is not None:  # its event lies among them now: rows were deleted
+                    self._problem(read_at, label, reason)
+                else:
+                    self._differed[where] = self._problem(size - 1, label, reason, at_event=False)
 
     def _trusted(self, checkpoint: Checkpoint) -> bool:
         """Whether a checkpoint is signed by a log key that counts: the log key in force at its

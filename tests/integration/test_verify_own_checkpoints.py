@@ -226,3 +226,24 @@ def test_a_recorded_checkpoint_larger_than_the_ledger_is_reported(
             f"only {size} (events were removed, or its size was altered)",
         )
     ]
+
+
+def test_a_row_deleted_before_a_recorded_checkpoint_is_reported_at_its_event_with_its_log_id(
+    plain: Plain, tmp_path: Path
+) -> None:
+    # Inspector's round, 2026-11-29: with a row before it deleted, the checkpoint's event is
+    # read before the log reaches its size; the mismatch was then kept where the size ends
+    # (its own position, by chance) with no store id, against docs/audit-guide.md §5.
+    copy = tmp_path / "copy.db"
+    fresh_copy(plain.path, copy)
+    with sqlite3.connect(copy) as db:
+        (rowid,) = db.execute("SELECT rowid FROM stored_events ORDER BY rowid LIMIT 1 OFFSET 5")
+        db.execute("DELETE FROM stored_events WHERE rowid = ?", rowid)
+    db.close()
+
+    report = verify_file(copy)
+
+    own_first, _ = recorded_at(copy)  # one position earlier than it was stored at
+    found = [(p.position, p.log_id) for p in report.problems if p.event == own(2)]
+    assert found == [(own_first, own_first + 2)]  # its store id: the deleted row's is gone
+    assert not report.ok
