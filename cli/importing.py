@@ -19,6 +19,7 @@ import sys
 import traceback
 import warnings
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -235,6 +236,21 @@ class _Hidden:
     rows: frozenset[int] = frozenset()
     columns: frozenset[int] = frozenset()
     formulas: dict[int, list[int]] = field(default_factory=dict)  # row -> its columns
+    #: Merged ranges, by each column they span: (first row, last row, ``D2:D5``), by first row.
+    merged: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def merge_over(self, row: int, column: int) -> str | None:
+        """The merged range whose top-left cell is not (``row``, ``column``) but that covers
+        it (``D2:D5``): such a cell holds no value of its own, whatever the sheet shows."""
+        spans = self.merged.get(column)
+        if not spans:
+            return None
+        at = bisect_right(spans, (row, _MAX_ROW + 1)) - 1  # merges never overlap
+        if at < 0:
+            return None
+        first, last, ref = spans[at]
+        top_left = first == row and _column_of(ref) == column
+        return ref if first <= row <= last and not top_left else None
 
 
 def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
@@ -323,6 +339,7 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     rows: set[int] = set()
     columns: set[int] = set()
     formulas: dict[int, list[int]] = {}
+    merged: dict[int, list[tuple[int, int, str]]] = {}
     state = {"zero_height": False, "number": 0}
     prefix = "\0"  # the main namespace's, if it has one (x:c): a cell's <f> has it too
     cell: dict[str, str] = {}  # the attributes of the cell being read
@@ -361,6 +378,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
             low = max(int(attributes.get("min", "1")), 1)
             high = min(int(attributes.get("max", "1")), _MAX_COLUMN)
             columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
+        elif tag == "mergeCell":
+            _note_merge(merged, attributes.get("ref", ""))
         elif tag == "sheetFormatPr":
             state["zero_height"] = attributes.get("zeroHeight") in _TRUE
         elif tag == "worksheet":
@@ -374,7 +393,27 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
         parser.Parse(piece, False)
     parser.Parse(b"", True)
     found = {row: cells for row, cells in formulas.items() if cells}
-    return _Hidden(frozenset(rows), frozenset(columns), found)
+    for spans in merged.values():
+        spans.sort()
+    return _Hidden(frozenset(rows), frozenset(columns), found, merged)
+
+
+def _note_merge(merged: dict[int, list[tuple[int, int, str]]], ref: str) -> None:
+    """Note merged range ``ref`` (``D2:D5``) under each column it spans. The sheet's XML names
+    its merges (``<mergeCell ref=…>``), which openpyxl's read-only mode does not read: they come
+    with the same streamed parse, at no cost for a large sheet."""
+    found = _RANGE.fullmatch(ref.replace("$", "").upper())
+    if found is None:
+        return
+    first_column, last_column = _column_of(found[1]), _column_of(found[3])
+    first_row, last_row = int(found[2]), int(found[4])
+    for column in range(first_column, min(last_column, _MAX_COLUMN) + 1):
+        merged.setdefault(column, []).append((first_row, last_row, f"{found[0]}"))
+
+
+_RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})")
+#: The last row a sheet may have.
+_MAX_ROW = 1_048_576
 
 
 #: A formula's result type that may be saved as an empty ``<v>``: an empty text.
@@ -471,6 +510,7 @@ def _table_rows(
         if clashes[row_spec.name]:
             continue  # which of its two columns holds the value is not known
         values, columns, unknown = _by_argument(row_spec, headers, cells)
+        merged = _under_merges(hidden, number, columns, values, headers) if hidden.merged else {}
         for header, filled in unknown.items():
             if by_row and header.lower() in _any_command_headers():
                 # Rows of several commands: the column is another command's, left empty on
@@ -481,8 +521,26 @@ def _table_rows(
             elif header not in reported:  # said once, at the header row (it was every row)
                 reported.add(header)
                 errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
-        rows.append(Row(where(number), row_spec.name, values, columns))
+        rows.append(Row(where(number), row_spec.name, values, columns, merged))
     return rows, errors
+
+
+def _under_merges(
+    hidden: _Hidden,
+    number: int,
+    columns: dict[str, str],
+    values: dict[str, Any],
+    headers: list[str],
+) -> dict[str, str]:
+    """The row's empty values that lie under a merged range, by argument: the range."""
+    at = {header: i + 1 for i, header in enumerate(headers) if header}
+    found = {}
+    for arg, header in columns.items():
+        if values.get(arg) is None:
+            ref = hidden.merge_over(number, at[header])
+            if ref is not None:
+                found[arg] = ref
+    return found
 
 
 _COMMAND_HEADERS = ("command", "命令")
@@ -542,7 +600,11 @@ def _by_argument(
     values: dict[str, Any] = {}
     columns: dict[str, str] = {}
     unknown: dict[str, bool] = {}
-    for header, cell in zip(headers, cells, strict=False):
+    # A workbook's row stops at its last cell that holds anything (openpyxl reads no more):
+    # the headers past it are read as empty cells, as CSV's are (an unknown one is refused
+    # at row 1 alike; before 2026-11-29 an XLSX column left empty passed unnoticed).
+    padded = [*cells, *([None] * (len(headers) - len(cells)))]
+    for header, cell in zip(headers, padded, strict=False):
         if not header or header.lower() in _COMMAND_HEADERS:
             continue
         arg = names.get(header.lower())

@@ -27,8 +27,8 @@ def add_street(
 ) -> None:
     """Register a street 街道."""
     with ledger_session() as app:
-        app.register_street(make_stamp(document, effective), name)
-    console.print(f"street {name} registered")
+        recorded = app.register_street(make_stamp(document, effective), name)
+    console.print(f"street {recorded} registered")  # as recorded: trimmed
 
 
 @place_app.command("add-village")
@@ -44,5 +44,6 @@ def add_village(
 ) -> None:
     """Add a village / community 村（社区） to a street."""
     with ledger_session() as app:
-        app.add_village(make_stamp(document, effective), street, village, relatively_poor)
-    console.print(f"village {village} added to {street}")
+        stamp = make_stamp(document, effective)
+        recorded = app.add_village(stamp, street, village, relatively_poor)
+    console.print(f"village {recorded} added to {street}")  # as recorded: trimmed

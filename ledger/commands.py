@@ -31,7 +31,7 @@ from ledger.values import (
     parse_yuan,
 )
 
-__all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value"]
+__all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value", "trimmed_keys"]
 
 _MAX_INT = 10**12
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
@@ -49,6 +49,9 @@ class Arg:
     required: bool = True
     default: Any = None
     help: str = ""
+    #: A key officers type (a household number, a street...): read as typed, spaces and all,
+    #: so the ledger refuses what the command line refuses (``parse_value``).
+    key: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,22 @@ def parse_value(arg: Arg, value: Any) -> Any:
         if arg.required:
             raise InputError(arg.name, "is required")
         return arg.default
+    if arg.key and isinstance(value, str):
+        # Not trimmed: `` 江南`` is refused by the ledger as on the command line (a new key
+        # holds no space; one looked up is not found, with a hint). Before 2026-11-29 an
+        # import trimmed it and recorded ``江南``.
+        check_text(arg.name, value)
+        return value
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
+
+
+def trimmed_keys(args: dict[str, Any], spec: CommandSpec) -> dict[str, Any]:
+    """``args`` with its keys trimmed, as an import read them before 2026-11-29: a row's
+    mark (``ledger.imports.row_mark``) is of these, so a file imported then is still
+    skipped as imported when it is imported again."""
+    keys = {a.name for a in spec.args if a.key}
+    return {k: v.strip() if k in keys and isinstance(v, str) else v for k, v in args.items()}
 
 
 def _text(field: str, value: Any) -> str:
@@ -177,7 +194,14 @@ def _names(field: str, value: Any) -> tuple[str, ...]:
     text = _text(field, value)
     for separator in "、;；,，":
         text = text.replace(separator, "、")
-    return tuple(part.strip() for part in text.split("、") if part.strip())
+    # A blank name between separators (``甲, ,乙``) is kept: the ledger refuses it as it
+    # refuses a blank --member-name ("the name of member 2 of 3 is blank"); before 2026-11-29
+    # an import dropped it. One separator at the end (``甲、乙、``) ends the list, as in a
+    # written one.
+    parts = text.split("、")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+    return tuple(part.strip() for part in parts)
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
@@ -190,7 +214,17 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 
+#: Arguments that name a key officers type (``Arg.key``).
+_KEYS = frozenset(
+    {
+        "household", "helper", "account", "officer", "street", "village", "inspection",
+        "measure", "objection", "finding", "enterprise", "replacement", "key",
+    }
+)  # fmt: skip
+
+
 def _a(name: str, zh: str, kind: str = "text", default: Any = None, **kw: Any) -> Arg:
+    kw.setdefault("key", name in _KEYS and kind == "text")
     return Arg(name, zh, kind, required=default is None, default=default, **kw)
 
 

@@ -222,6 +222,9 @@ class LedgerCore(Application[UUID]):
             ) from None
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")
+        if street and street != officer.street and typed_hint(street):
+            # `` 江南`` is no street, not another street: say so (with the hint) first.
+            self.load(Street, street, "street")
         check_permission(command, stamp.actor, officer.role, officer.street, street)
         return self.provenance(stamp, officer.role)
 

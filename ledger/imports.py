@@ -28,7 +28,7 @@ from eventsourcing.utils import get_topic
 from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value
+from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, trimmed_keys
 from ledger.core import AGGREGATE_KINDS, Stamp
 from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
 from ledger.household import Personal
@@ -227,13 +227,15 @@ def register_at(app: Ledger, version: int) -> ImportLedger | None:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a file: where it is, which command, its raw values by argument name, and the
-    column each argument was read from (for error messages)."""
+    """One row of a file: where it is, which command, its raw values by argument name, the
+    column each argument was read from (for error messages), and the merged range each empty
+    value lies under, if any (``D2:D5``: only its top-left cell holds the value)."""
 
     where: str
     command: str
     values: dict[str, Any]
     columns: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,14 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
         try:
             typed[arg.name] = parse_value(arg, row.values.get(arg.name))
         except LedgerError as exc:
-            errors.append(RowError(row.where, row.columns.get(arg.name, arg.name), exc.rule))
+            rule = exc.rule
+            if arg.name in row.merged:  # the sheet shows a value there, the cell has none
+                ref = row.merged[arg.name]
+                rule += (
+                    f" (the cell is in merged range {ref}, whose value only its top-left cell "
+                    f"{ref.split(':')[0]} holds: unmerge the range and fill each cell)"
+                )
+            errors.append(RowError(row.where, row.columns.get(arg.name, arg.name), rule))
     if typed.get("ref") == "":
         # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
         # not be looked up in the register, so every re-import would apply the row again.
@@ -316,7 +325,9 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     actor = typed["actor"] or default_actor
     stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
     args = {a.name: typed[a.name] for a in spec.args}
-    return _Parsed(typed["ref"], stamp, spec, args, row_mark(spec.name, stamp, args))
+    # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
+    mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
+    return _Parsed(typed["ref"], stamp, spec, args, mark)
 
 
 #: Runs of an import whose save lost a race to another writer's save on its records (an

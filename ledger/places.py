@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id
+from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id, typed_hint
 from ledger.errors import AlreadyExistsError, NotFoundError
 
 __all__ = ["Street"]
@@ -46,4 +46,7 @@ class Street(LedgerAggregate):
 
     def check_has_village(self, village: str) -> None:
         if village not in self.villages:
-            raise NotFoundError("village", f"{village!r} is not a village of street {self.name}")
+            raise NotFoundError(
+                "village",
+                f"{village!r} is not a village of street {self.name}{typed_hint(village)}",
+            )

@@ -110,9 +110,12 @@ def mask_name(name: str) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***: the first character only (a surname or its first half).
 
     Compound surnames lose their second character on purpose: the rule stays one line and
-    shows less, never more."""
+    shows less, never more. A name of one character (王, a surname typed alone) is ``*``: its
+    first character is all of it (before 2026-11-29 it was shown whole)."""
     if name in (ERASED, SEALED):
         return name
+    if len(name) <= 1:
+        return "*" * len(name)
     return name[:1] + "*" * (len(name) - 1)
 
 

@@ -127,7 +127,13 @@ class Programme(LedgerAggregate):
         self.opened_on = prov.effective  # nothing of the programme takes effect before it
 
     def set_year(self, params: YearParameters, prov: Provenance) -> None:
-        """Record a year's 低保 standard and rural income; a re-set must say why (a correction)."""
+        """Record a year's 低保 standard and rural income; a re-set must say why (a correction).
+        Not dated before the programme opened (as every entry of it; refused since 2026-11-29)."""
+        self.check_not_before(
+            prov.effective,
+            self.opened_on,
+            f"the year parameters are dated {prov.effective}; the programme opened",
+        )
         self.check_year_in_programme(params.year)
         if params.urban_dibao_standard_fen <= 0 or params.rural_income_fen <= 0:
             raise InputError("parameters", "standards must be positive amounts")

@@ -74,8 +74,8 @@ class ReferenceCommands(LedgerCore):
 
         self.execute(attempt)
 
-    def register_street(self, stamp: Stamp, name: str) -> None:
-        """Register a street 街道."""
+    def register_street(self, stamp: Stamp, name: str) -> str:
+        """Register a street 街道; returns its name as recorded (trimmed)."""
         prov = self.authorise(stamp, "register_street")
         name = require_text(name, "street")
         check_new_key("street", name)
@@ -84,9 +84,10 @@ class ReferenceCommands(LedgerCore):
         self.check_no_lookalike(Street, name, "street")
         street = Street(name=name, prov=prov)
         self.execute(lambda: [street])
+        return name
 
-    def add_village(self, stamp: Stamp, street: str, village: str, relatively_poor: bool) -> None:
-        """Add a village / community 村（社区） to a street."""
+    def add_village(self, stamp: Stamp, street: str, village: str, relatively_poor: bool) -> str:
+        """Add a village / community 村（社区） to a street; returns its name as recorded."""
         prov = self.authorise(stamp, "add_village")
 
         village = require_text(village, "village")
@@ -98,6 +99,7 @@ class ReferenceCommands(LedgerCore):
             return [place]
 
         self.execute(attempt)
+        return village
 
     def register_officer(
         self, stamp: Stamp, officer_id: str, name: str, role: str, street: str, unit: str
