@@ -43,7 +43,7 @@ def open_account(
     """Open a fund account 开设资金账户 for one source and one year."""
     with ledger_session() as app:
         app.open_account(make_stamp(document, effective), code, source, year, street, donor)
-    console.print(f"account {code} opened ({source}, {year})")
+    console.print(f"account {code.strip()} opened ({source}, {year})")
 
 
 @fund_app.command("allocate")

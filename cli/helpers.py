@@ -62,7 +62,7 @@ def add_helper(
         app.register_helper(
             make_stamp(document, effective), helper_id, kind, name, unit, rank, team_size
         )
-    console.print(f"helper {helper_id} registered as {kind}")
+    console.print(f"helper {helper_id.strip()} registered as {kind}")
 
 
 @helper_app.command("amend")

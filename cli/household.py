@@ -299,7 +299,7 @@ def identify(
     )
     with ledger_session() as app:
         app.identify(make_stamp(document, effective), facts)
-    console.print(f"household {number} identified in {street} {village}")
+    console.print(f"household {number.strip()} identified in {street} {village}")
 
 
 KeptPhone = Annotated[
@@ -452,7 +452,7 @@ def raise_objection(
     """An objection 异议 to the public notice (the public, 两代表一委员)."""
     with ledger_session() as app:
         app.raise_objection(make_stamp(document, effective), number, objection, summary)
-    console.print(f"objection {objection} to household {number} recorded")
+    console.print(f"objection {objection.strip()} to household {number} recorded")
 
 
 @household_app.command("resolve")
@@ -626,7 +626,7 @@ def plan_measure(
         app.plan_measure(
             make_stamp(document, effective), number, measure, category, description, budget_fen
         )
-    console.print(f"measure {measure} planned for household {number}")
+    console.print(f"measure {measure.strip()} planned for household {number}")
 
 
 @household_app.command("complete-measure")

@@ -42,7 +42,7 @@ def open_inspection(
     """Open an inspection 督查."""
     with ledger_session() as app:
         app.open_inspection(make_stamp(document, effective), code, level, year, street, scope)
-    console.print(f"inspection {code} opened ({level}, {year})")
+    console.print(f"inspection {code.strip()} opened ({level}, {year})")
 
 
 @inspection_app.command("find")
@@ -70,7 +70,7 @@ def find(
         app.record_finding(
             make_stamp(document, effective), code, finding, subject_kind, subject, description, due
         )
-    console.print(f"finding {finding} of {code} recorded, rectify by {due}")
+    console.print(f"finding {finding.strip()} of {code} recorded, rectify by {due}")
 
 
 @inspection_app.command("rectify")

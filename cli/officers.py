@@ -47,7 +47,7 @@ def add_officer(
     """Register an officer 登记记录人 with a role and, for a street office, a street."""
     with ledger_session() as app:
         app.register_officer(make_stamp(document, effective), officer_id, name, role, street, unit)
-    console.print(f"officer {officer_id} registered as {role}")
+    console.print(f"officer {officer_id.strip()} registered as {role}")
 
 
 @officer_app.command("change")

@@ -63,3 +63,39 @@ def test_a_one_character_name_is_masked_whole(seeded: Fupin) -> None:
     assert '"*"' in shown
     assert '"王"' not in shown
     assert '"李"' not in shown
+
+
+@pytest.mark.parametrize(
+    ("command", "actor", "said"),
+    [
+        (
+            "household identify ' JH-0302 ' --street 江南 --village 雄光 --members 1 "
+            "--head-name 甲 --id-card 440704196001010044",
+            "jn-01",
+            "household JH-0302 identified in 江南 雄光",
+        ),
+        (
+            "officer add ' jn-09 ' --name 江南专干 --role officer --street 江南",
+            "admin",
+            "officer jn-09 registered as officer",
+        ),
+        (
+            "helper add ' c-99 ' --kind cadre --name 王干部 --rank section",
+            "admin",
+            "helper c-99 registered as cadre",
+        ),
+        (
+            "fund open ' jn-2016b ' --source street --year 2016 --street 江南",
+            "admin",
+            "account jn-2016b opened (street, 2016)",
+        ),
+    ],
+)
+def test_a_new_key_typed_with_spaces_is_said_as_recorded(
+    seeded: Fupin, command: str, actor: str, said: str
+) -> None:
+    # The ledger trims a new key (spaces inside are refused); the confirmation echoed it as
+    # typed, spaces and all (officer's round, 2026-11-29).
+    result = seeded.ok(f"{command} {doc('2016-08-02')}", actor=actor)
+
+    assert result.output.strip() == said
