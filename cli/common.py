@@ -28,7 +28,7 @@ from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
-from ledger.store import DEFAULT_STORE, check_path, parse_store
+from ledger.store import DEFAULT_STORE, check_path, lost_server, parse_store, server_gone_message
 from ledger.values import parse_date, parse_yuan, today
 from rich.console import Console
 from rich.measure import Measurement
@@ -201,7 +201,17 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(REFUSED) from None
         except PersistenceError as exc:  # the store is locked, busy, gone or damaged
-            err_console.print(f"refused store: {_store_problem(exc)}", markup=False, soft_wrap=True)
+            gone = lost_server(exc)
+            problem = server_gone_message(gone) if gone else _store_problem(exc)
+            err_console.print(f"refused store: {problem}", markup=False, soft_wrap=True)
+            raise typer.Exit(REFUSED) from None
+        except Exception as exc:  # psycopg's own, from the read models' connection
+            gone = lost_server(exc)
+            if gone is None:
+                raise  # a defect: cli.main.run says "internal error"
+            err_console.print(
+                f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
+            )
             raise typer.Exit(REFUSED) from None
 
     return wrapper

@@ -377,8 +377,16 @@ def run() -> None:
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):
             raise
+        from ledger.store import lost_server, server_gone_message
+
         from cli import common
 
+        gone = lost_server(exc)  # not a defect: the PostgreSQL server went away mid-command
+        if gone is not None:
+            common.err_console.print(
+                f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
+            )
+            sys.exit(common.REFUSED)
         common.err_console.print(
             f"internal error: {type(exc).__name__}: {exc} (set FUPIN_DEBUG=1 for details)",
             markup=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from projections import api
+from projections.catchup import counted
 
 from cli.common import console, emit_json, err_console, ledger_session, refusals, render_rows
 from cli.reports import FormatOption, OutputFormat
@@ -17,7 +18,25 @@ def rebuild() -> None:
     """Rebuild the read models 重建读模型: drop them all and replay from the first event."""
     with ledger_session() as app:
         applied = api.rebuild(app)
-    console.print(f"read models rebuilt from {applied} events")
+        held = counted(app)
+    console.print(rebuilt_message(applied, held))
+
+
+def rebuilt_message(applied: int, held: int) -> str:
+    """What a rebuild says it did: the events it applied, and those another process applied
+    meanwhile (a second rebuild at once, a report's catch-up): "rebuilt from 0 events" was
+    printed by the one of two rebuilds at once whose pages the other had applied."""
+    if held <= applied:
+        return f"read models rebuilt from {applied} events"
+    if applied == 0:
+        return (
+            f"read models rebuilt from {held} events, all applied by another process meanwhile "
+            "(another rebuild, or a report catching up)"
+        )
+    return (
+        f"read models rebuilt from {held} events: {applied} applied by this rebuild, "
+        f"{held - applied} by another process meanwhile (another rebuild, or a report catching up)"
+    )
 
 
 @projections_app.command("status")

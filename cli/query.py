@@ -26,7 +26,15 @@ MAX_CELL_CHARS = 16 * 1024 * 1024
 #: read model of a 10 M-event ledger fits many times over.
 MAX_RESULT_CHARS = 512 * 1024 * 1024
 
+#: The most cells a whole answer may hold (4 M; a row of no columns counts as one), whatever
+#: they hold: 5 M one-integer rows took 930 MB (PostgreSQL) and 20 M ended in a MemoryError,
+#: as only characters were counted. The biggest read model of a 1 M-event ledger, pj_visits,
+#: is ~2.6 M cells; an answer is measured as it is fetched and refused at the bound.
+MAX_RESULT_CELLS = 4_000_000
+
 _BLOBS = frozenset({bytes, bytearray, memoryview})
+
+_ASK_FOR_LESS = "ask for less (a WHERE, a LIMIT, fewer columns, or count()/sum() ... GROUP BY)"
 
 
 @refusals
@@ -37,7 +45,7 @@ def query(
     """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md)."""
     with ledger_session() as app:
         api.catch_up(app)
-        columns, rows = run_query(app, sql)
+        columns, rows = run_query(app, sql, Bounds())
     shown = shown_rows(columns, rows)
     if output is OutputFormat.json:
         answer = {"columns": columns, "rows": _json_cells(shown)}
@@ -52,37 +60,68 @@ def query(
         render_rows("query", columns, shown)
 
 
-def shown_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
-    """The cells as every format shows them: a BLOB (PostgreSQL's bytea) as its bytes in
-    lowercase hex. A cell past ``MAX_CELL_CHARS``, or an answer past ``MAX_RESULT_CHARS``,
-    is refused before anything is shown. (Each check is a pass in C over every cell: a
-    million rows take a fraction of a second; the row and column are looked for only once
-    a bound is crossed.)"""
-    if not _BLOBS.isdisjoint(map(type, chain.from_iterable(rows))):  # no read model holds one
-        rows = [_hexed(columns, number, row) for number, row in enumerate(rows, 1)]
+class Bounds:
+    """An answer's bounds, measured batch by batch as its rows are fetched (``run_query``):
+    past ``MAX_RESULT_CELLS`` cells, a cell past ``MAX_CELL_CHARS`` or the text and BLOB cells
+    past ``MAX_RESULT_CHARS``, the query is refused before the next batch is fetched and
+    before anything is shown, so memory stays bounded. (Each check is a pass in C over a
+    batch's cells; the row and column are looked for only once a bound is crossed.)"""
 
-    def texts() -> Iterator[str]:
-        return filter(str.__instancecheck__, chain.from_iterable(rows))
+    def __init__(self) -> None:
+        self.rows = 0
+        self.cells = 0
+        self.chars = 0
 
-    if max(map(len, texts()), default=0) > MAX_CELL_CHARS:
-        for number, row in enumerate(rows, 1):
-            for column, cell in zip(columns, row, strict=True):
-                if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+    def __call__(self, columns: Sequence[str], batch: Sequence[Sequence[Any]]) -> None:
+        width = max(len(columns), 1)
+        self.cells += width * len(batch)
+        if self.cells > MAX_RESULT_CELLS:
+            raise QueryError(
+                "sql",
+                f"the result is larger than {MAX_RESULT_CELLS:,} cells by row "
+                f"{MAX_RESULT_CELLS // width + 1:,}; {_ASK_FOR_LESS}",
+            )
+        blobs = not _BLOBS.isdisjoint(map(type, chain.from_iterable(batch)))
+        if blobs:  # no read model holds one
+            for number, row in enumerate(batch, self.rows + 1):
+                for column, cell in zip(columns, row, strict=True):
+                    if type(cell) in _BLOBS:
+                        _check_blob(column, number, cell)
+
+        def sizes() -> Iterator[int]:
+            texts = map(len, filter(str.__instancecheck__, chain.from_iterable(batch)))
+            if not blobs:
+                return texts
+            cells = chain.from_iterable(batch)
+            return chain(texts, (2 * _size(cell) for cell in cells if type(cell) in _BLOBS))
+
+        if max(sizes(), default=0) > MAX_CELL_CHARS:
+            for number, row in enumerate(batch, self.rows + 1):
+                for column, cell in zip(columns, row, strict=True):
+                    if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                        raise QueryError(
+                            "sql",
+                            f"row {number}, column {column!r} holds {len(cell):,} characters; "
+                            f"{_cell_limit()}",
+                        )
+        if self.chars + sum(sizes()) > MAX_RESULT_CHARS:
+            for number, row in enumerate(batch, self.rows + 1):
+                self.chars += sum(_shown_size(cell) for cell in row)
+                if self.chars > MAX_RESULT_CHARS:
                     raise QueryError(
                         "sql",
-                        f"row {number}, column {column!r} holds {len(cell):,} characters; "
-                        f"{_cell_limit()}",
+                        f"the result is larger than {MAX_RESULT_CHARS:,} characters by row "
+                        f"{number:,}; {_ASK_FOR_LESS}",
                     )
-    if sum(map(len, texts())) > MAX_RESULT_CHARS:
-        total = 0
-        for number, row in enumerate(rows, 1):
-            total += sum(len(cell) for cell in row if isinstance(cell, str))
-            if total > MAX_RESULT_CHARS:
-                raise QueryError(
-                    "sql",
-                    f"the result is larger than {MAX_RESULT_CHARS:,} characters by row "
-                    f"{number}; ask for less (a WHERE, a LIMIT, fewer columns)",
-                )
+        self.chars += sum(sizes())
+        self.rows += len(batch)
+
+
+def shown_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The cells as every format shows them: a BLOB (PostgreSQL's bytea) as its bytes in
+    lowercase hex (its size was bounded as it was fetched: ``Bounds``)."""
+    if not _BLOBS.isdisjoint(map(type, chain.from_iterable(rows))):  # no read model holds one
+        rows = [_hexed(columns, number, row) for number, row in enumerate(rows, 1)]
     return rows
 
 
@@ -112,13 +151,29 @@ def _cell_limit() -> str:
     )
 
 
+def _size(cell: Any) -> int:
+    """A BLOB's bytes."""
+    return int(cell.nbytes) if isinstance(cell, memoryview) else len(cell)
+
+
+def _shown_size(cell: Any) -> int:
+    """The characters a text or BLOB cell shows (0 for any other)."""
+    if isinstance(cell, str):
+        return len(cell)
+    return 2 * _size(cell) if type(cell) in _BLOBS else 0
+
+
 def _hex(column: str, number: int, cell: Any) -> str:
-    """A BLOB cell as hex, or a refusal if its hex would be past ``MAX_CELL_CHARS``."""
-    size = cell.nbytes if isinstance(cell, memoryview) else len(cell)
+    """A BLOB cell as hex (a refusal if its hex would be past ``MAX_CELL_CHARS``)."""
+    _check_blob(column, number, cell)
+    return bytes(cell).hex()
+
+
+def _check_blob(column: str, number: int, cell: Any) -> None:
+    size = _size(cell)
     if 2 * size > MAX_CELL_CHARS:
         raise QueryError(
             "sql",
             f"row {number}, column {column!r} is a BLOB of {size:,} bytes, "
             f"{2 * size:,} hex digits; {_cell_limit()}",
         )
-    return bytes(cell).hex()

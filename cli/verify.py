@@ -132,6 +132,8 @@ def _render_failure(report: VerifyReport) -> None:
             highlight=False,
             soft_wrap=True,
         )
+    if report.key_table_unchecked is not None:
+        err_console.print(_unchecked(report.key_table_unchecked), markup=False, soft_wrap=True)
     err_console.print(
         f"{report.problem_count} problem(s) in {report.size} events", markup=False, soft_wrap=True
     )
@@ -152,6 +154,11 @@ def _render_failure(report: VerifyReport) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _unchecked(why: str) -> str:
+    """The line saying the key table check was not made (not a problem: exit code 0)."""
+    return f"household key table: not checked: {why}"
 
 
 def _render_success(report: VerifyReport, require_signatures: bool) -> None:
@@ -175,6 +182,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             f"household keys: {report.erased_keys} destroyed, each by a recorded erasure; "
             "every erasure's key destroyed; every household with personal data has its key row"
         )
+    if report.key_table_unchecked is not None:
+        say(_unchecked(report.key_table_unchecked), markup=False, highlight=False)
     for size in report.checkpoints:
         say(f"checkpoint of size {size}: signature valid, ledger extends it")
 

@@ -14,7 +14,10 @@ under the operator's master key (``LEDGER_MASTER_KEY``: base64 of 32 bytes, or
 wrapped key: the household's personal data is then unreadable everywhere, for good.
 
 Reading without a master key (an analyst's machine) works: personal data reads as ``[sealed]``;
-counts and money never depend on it. See docs/privacy.md.
+counts and money never depend on it. So does reading as a PostgreSQL role that may not read the
+key table (the analysts', docs/operations.md: ``HouseholdKeys.denied``), with the master key or
+not; what needs the keys (a save, an erasure, ``require_master``) is then refused, naming the
+role. See docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -73,9 +76,11 @@ __all__ = [
     "SealedPersonal",
     "UnreadableEventError",
     "check_live_keys",
+    "denied_role",
     "destroyed_key_rows",
     "event_class",
     "generate_master_key",
+    "key_table_denied",
     "live_keys_among",
     "load_master_key",
     "mask_id_card",
@@ -87,6 +92,38 @@ __all__ = [
 ]
 
 KEY_TABLE = "household_keys"
+
+#: PostgreSQL's SQLSTATE insufficient_privilege: a role without SELECT on the key table (the
+#: analysts', docs/operations.md) reading it.
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def key_table_denied(exc: BaseException) -> bool:
+    """Whether ``exc``, raised by a read of the key table, is PostgreSQL's refusal to let this
+    role read it (SQLSTATE 42501, ``psycopg.errors.InsufficientPrivilege``), as psycopg raises
+    it or as eventsourcing wraps it (``ProgrammingError`` from it), naming the key table (a
+    statement that joins it with the events table may be refused the events table: that is
+    not this). Nothing else is: a store unreachable, busy or damaged is not "no key"."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if getattr(current, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+            return KEY_TABLE in str(current)
+        seen.add(id(current))
+        current = current.__cause__
+    return False
+
+
+def denied_role(datastore: Any) -> str:
+    """The role this connection reads as (``current_user``), to name it in a message; "this
+    role" if the store cannot say."""
+    try:
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT current_user AS who")
+            row = cursor.fetchone()
+    except Exception:  # only a name for a message: never a second error
+        return "this role"
+    return str(row["who"]) if row is not None and row["who"] else "this role"
 
 
 class SealBrokenError(LedgerError):
@@ -300,6 +337,9 @@ HOUSEHOLD_KEYS = "household_keys"
 #: What ``HouseholdKeys.key`` answers for a household whose key was destroyed.
 DESTROYED = b""
 
+#: What a save needs the key table for (``HouseholdKeys.refuse_denied``).
+_SAVE = "recording reads and writes the household keys"
+
 
 class ScrubUnfinishedError(Exception):
     """SQLite: a household's wrapped key is gone from the key table, but the store's
@@ -351,6 +391,11 @@ class HouseholdKeys:
         self._pending: dict[str, tuple[_Row, bytes]] = {}
         #: The rotation the next save makes, in its transaction (``rotating``).
         self._rotation: _Rotation | None = None
+        #: PostgreSQL: the role this connection reads as, once the database refused it a read
+        #: of the key table (no SELECT on it: the analysts', docs/operations.md). Reading then
+        #: goes on as without a master key (personal data ``[sealed]``); writing is refused.
+        self.denied: str | None = None
+        self._probed = False  # whether ``_check_readable`` has read the table once
 
     @property
     def master(self) -> bytes | None:
@@ -360,13 +405,22 @@ class HouseholdKeys:
         return self._master
 
     def key(self, household: UUID) -> bytes | None:
-        """The household's key; ``DESTROYED`` if erased; None if absent or no master key."""
+        """The household's key; ``DESTROYED`` if erased; None if absent, no master key, or
+        the key table may not be read by this role (PostgreSQL: ``denied``; the household
+        then reads as without a master key, ``[sealed]``)."""
         hid = str(household)
         if hid in self._keys:
             return self._keys[hid]
         if hid in self._pending:
             return self._pending[hid][1]
-        row = self._row(hid)
+        if self.denied is not None:
+            return None
+        try:
+            row = self._row(hid)
+        except Exception as exc:
+            if not self._denied_by(exc):
+                raise
+            return None
         if row is None:
             return None
         if row.destroyed_at is not None or row.wrapped_key is None:
@@ -378,13 +432,61 @@ class HouseholdKeys:
         return key
 
     def require_master(self, why: str) -> bytes:
-        """The master key, or a refusal saying ``why`` it is needed and how to give it."""
+        """The master key, or a refusal saying ``why`` it is needed and how to give it; also
+        refused when this role may not read the key table (``refuse_denied``): whatever needs
+        the master key needs the keys."""
         if self.master is None:
             raise InputError(
                 "master_key",
                 f"{why}: set LEDGER_MASTER_KEY or LEDGER_MASTER_KEY_FILE (see docs/privacy.md)",
             )
+        self._check_readable(why)
         return self.master
+
+    def refuse_denied(self, why: str) -> None:
+        """Refuse (``InputError`` on ``store``) if this role was found unable to read the key
+        table: ``why`` says what needs it (a save, an erasure, a rotation)."""
+        if self.denied is not None:
+            raise InputError(
+                "store",
+                f"{why}, and role {self.denied} may not read the household key table "
+                f"{KEY_TABLE} (no SELECT on it): run it as the officers' role or the owner "
+                "(docs/operations.md, Roles and grants)",
+            )
+
+    def _check_readable(self, why: str) -> None:
+        """PostgreSQL: read the key table once (one row at most), so that a role that may not
+        read it is refused (``refuse_denied``) before anything needing a key goes on as if the
+        household had none."""
+        if not self._probed and self.denied is None and not self._is_sqlite():
+            self._probed = True
+            with self._reading(why), self._datastore().transaction(commit=False) as cursor:
+                if _key_table_exists(self._datastore(), cursor):
+                    cursor.execute(f"SELECT household_id FROM {KEY_TABLE} LIMIT 1")
+                    cursor.fetchall()
+        self.refuse_denied(why)
+
+    def _denied_by(self, exc: BaseException) -> bool:
+        """Whether ``exc``, from a read of the key table, is PostgreSQL's refusal of this
+        role's read (``key_table_denied``); if so, remember the role (``denied``)."""
+        if self._is_sqlite() or not key_table_denied(exc):
+            return False
+        if self.denied is None:
+            self.denied = denied_role(self._datastore())
+        return True
+
+    @contextmanager
+    def _reading(self, why: str) -> Iterator[None]:
+        """Around a read of the key table by a writer: this role's refusal to read it becomes
+        one clear refusal saying ``why`` the keys are needed (``refuse_denied``)."""
+        self.refuse_denied(why)
+        try:
+            yield
+        except Exception as exc:
+            if not self._denied_by(exc):
+                raise
+            self.refuse_denied(why)
+            raise  # not reached: ``denied`` is set
 
     def key_for_writing(self, household: UUID) -> bytes:
         """The household's key; refused without a master key or once destroyed. A save has
@@ -419,6 +521,10 @@ class HouseholdKeys:
         A key another writer has stored since this process last read the table is read, not
         made again; one stored meanwhile by a racing writer makes the save's insert fail,
         and the save is retried or refused like any lost race (``Ledger.execute``)."""
+        # A save after households were read without their keys (this role may not read the
+        # key table, ``denied``) is refused whatever it records: it would go on from their
+        # personal data read as [sealed].
+        self.refuse_denied(_SAVE)
         rotation = self._rotation
         if rotation is not None and not rotation.done:
             assert not list(households), "a rotation's save records no personal data"
@@ -431,7 +537,8 @@ class HouseholdKeys:
         missing = [h for h in wanted if h not in rows and h not in self._pending]
         if not missing:
             return None
-        self._read_rows(missing)  # stored before, or by another process meanwhile
+        with self._reading(_SAVE):
+            self._read_rows(missing)  # stored before, or by another process meanwhile
         master_id = master_key_id(master)
         made: list[tuple[str, str, str]] = []
         for hid in missing:
@@ -522,6 +629,7 @@ class HouseholdKeys:
         keeping the log from being checkpointed is waited for as long (``_scrub``); past that
         ``ScrubUnfinishedError``: the key is gone from the table, a copy may be in the file,
         and ``destroy`` again (``fupin erase`` again) finishes it."""
+        self.refuse_denied("an erasure destroys the household's key")
         hid = str(household)
         sqlite = self._is_sqlite()
         tries = 1 if sqlite else _DESTROY_TRIES
@@ -577,7 +685,8 @@ class HouseholdKeys:
         destroyed, its wrapped key still there, is not: ``destroy`` finishes it), nor, on
         SQLite, any copy of it in the file (``destroyed_at`` is set once the file is
         scrubbed: a row whose wrapped key is NULL without it is finished by ``destroy``)."""
-        row = self._row(str(household))
+        with self._reading("an erasure destroys the household's key"):
+            row = self._row(str(household))
         if row is None or row.wrapped_key is not None:
             return False
         return row.destroyed_at is not None or not self._is_sqlite()
@@ -585,7 +694,10 @@ class HouseholdKeys:
     def live_count(self) -> int:
         """How many live (not destroyed) keys the table holds now."""
         self._ensure_table()
-        with self._datastore().transaction(commit=False) as cursor:
+        with (
+            self._reading("re-wrapping reads every household key"),
+            self._datastore().transaction(commit=False) as cursor,
+        ):
             cursor.execute(_LIVE_COUNT)
             return int(cursor.fetchall()[0]["n"])
 
@@ -1267,7 +1379,9 @@ class PersonalDataMapper(Mapper[UUID]):
         if key == DESTROYED:
             return placeholder(ERASED)
         if key is None:
-            if self.keys.master is None:
+            if self.keys.master is None or self.keys.denied is not None:
+                # No master key, or a role that may not read the key table (PostgreSQL's
+                # analysts, docs/operations.md): the same for a reader, [sealed].
                 return placeholder(SEALED)
             # With the master key, no key means no key row: the household's sealed data
             # opens under no key now. Said, not shown as [sealed] (which asks for the master

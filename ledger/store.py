@@ -24,8 +24,10 @@ __all__ = [
     "check_path",
     "connect_timeout",
     "lock_timeout",
+    "lost_server",
     "parse_store",
     "path_problem",
+    "server_gone_message",
 ]
 
 DEFAULT_STORE = "fupin.db"
@@ -255,15 +257,21 @@ def _postgres(url: str) -> StoreLocation:
     if not parts.hostname or not dbname:
         raise InputError("store", _PG_FORM)
     port = port or 5432
+    # Decoded, each part is looked at again: libpq ends a value at a NUL ('anapw%00' was cut
+    # to 'anapw' and connected; 'ana%00' asked for no password) and quotes a line feed back
+    # over two lines. Named by its part alone, never shown: it may be the password.
+    user = _decoded("user name", parts.username or "")
+    password = _decoded("password", parts.password or "")
+    _decoded("host", parts.hostname)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         # eventsourcing's recorder, inserting outside pipeline mode (ledger/pgrecorder.py).
         "APPLICATION_RECORDER_TOPIC": "ledger.pgrecorder:LedgerPostgresRecorder",
-        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_DBNAME": _decoded("database name", dbname),
         "POSTGRES_HOST": parts.hostname,
         "POSTGRES_PORT": str(port),
-        "POSTGRES_USER": unquote(parts.username or ""),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_USER": user,
+        "POSTGRES_PASSWORD": password,
         # Never wait forever: a held lock or a dead server becomes a clear error.
         "POSTGRES_LOCK_TIMEOUT": lock_timeout("5"),
         "POSTGRES_CONNECT_TIMEOUT": connect_timeout("5"),
@@ -272,3 +280,62 @@ def _postgres(url: str) -> StoreLocation:
     }
     shown = f"postgresql://{parts.username or ''}@{parts.hostname}:{port}/{dbname}"
     return StoreLocation("postgres", shown, env, None)
+
+
+def _decoded(part: str, text: str) -> str:
+    """``text`` percent-decoded, refused (naming only ``part``) if it holds a control
+    character or bytes that are not UTF-8 (``unquote`` would make them U+FFFD unsaid)."""
+    value = unquote(text, errors="surrogateescape")
+    if _NOT_URL_TEXT.search(value):
+        raise InputError(
+            "store",
+            f"the {part} holds a control character or bytes that are not UTF-8 once "
+            f"percent-decoded (%00-%1F, %7F, an invalid UTF-8 sequence); {_PG_FORM}",
+        )
+    return value
+
+
+#: SQLSTATEs of a server that ended the session: an administrator's or a shutdown's
+#: termination (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now) and
+#: the connection-exception class (08xxx).
+_SERVER_GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+#: How libpq says the connection went away with no SQLSTATE (the server killed, the network
+#: cut): "consuming input failed: server closed the connection unexpectedly", "the connection
+#: is lost", "connection is closed", "SSL SYSCALL error: EOF detected".
+_SERVER_GONE_WORDS = re.compile(
+    r"server closed the connection|connection (?:is|was) lost|"
+    r"consuming input failed|sending query failed|SSL SYSCALL error|no connection to the server",
+    re.IGNORECASE,
+)
+
+
+def lost_server(exc: BaseException) -> str | None:
+    """If ``exc`` (or what it was raised from, e.g. eventsourcing's wrapping of psycopg's
+    error) says the PostgreSQL server closed the connection mid-command, its first line; None
+    for any other error (a defect, a refusal: never mapped)."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        if type(found).__module__.startswith("psycopg") and isinstance(found, Exception):
+            state = getattr(found, "sqlstate", None) or ""
+            text = str(found).strip()
+            operational = any(c.__name__ == "OperationalError" for c in type(found).__mro__)
+            if (
+                state in _SERVER_GONE_STATES
+                or state.startswith("08")
+                or (operational and not state and _SERVER_GONE_WORDS.search(text))
+            ):
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                return lines[0] if lines else type(found).__name__
+        found = found.__cause__ or found.__context__
+    return None
+
+
+def server_gone_message(reason: str) -> str:
+    """The refusal (field ``store``) of a command whose server closed the connection."""
+    return (
+        f"the server closed the connection ({reason}); the transaction in progress was rolled "
+        "back, so nothing of it was written; try again once the server is back"
+    )

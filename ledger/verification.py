@@ -48,7 +48,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    unfinished. No master key is needed: one scan of the events by topic, in which the database
    looks each identified household up among the key rows and returns the erasures and the
    households without a row (``ledger.privacy.missing_key_rows``), and one read of the key
-   table's destroyed rows.
+   table's destroyed rows. A PostgreSQL role that may not read the table (the analysts',
+   SQLSTATE 42501 on it) does not check it: ``VerifyReport.key_table_unchecked`` says why,
+   and it is no problem; any other failure to read it is one.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -96,7 +98,15 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    Mapper,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.utils import resolve_topic
 
 from ledger.authority import roles_recording
@@ -106,7 +116,14 @@ from ledger.errors import InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
-from ledger.privacy import KEY_TABLE, destroyed_key_rows, live_keys_among, missing_key_rows
+from ledger.privacy import (
+    KEY_TABLE,
+    denied_role,
+    destroyed_key_rows,
+    key_table_denied,
+    live_keys_among,
+    missing_key_rows,
+)
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
     CHECKPOINT_VERSION,
@@ -223,6 +240,9 @@ class VerifyReport:
     problem_count: int = 0
     #: Erasures whose key is destroyed, as the key table check found them (None: not checked).
     erased_keys: int | None = None
+    #: Why the key table was not checked, when this connection's role may not read it
+    #: (PostgreSQL's analysts, docs/operations.md): not a problem, said beside the result.
+    key_table_unchecked: str | None = None
     #: How many of ``problem_count`` are the household key table's (position -2), not the
     #: log's: a restore counts only the log's (more than the problems kept can be either).
     key_table_problems: int = 0
@@ -527,8 +547,20 @@ class Verifier:
         try:
             found = self._household_keys(recorder)
         except Exception as exc:  # the store cannot answer: nothing vouches for the table
+            datastore = getattr(recorder, "datastore", None)
+            sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+            if not sqlite and key_table_denied(exc):
+                # This role may not read the table (PostgreSQL's analysts): the check was not
+                # made, which says nothing about the ledger; its first statement reads the
+                # table, so nothing of it was reported either.
+                role = denied_role(datastore)
+                self.report.key_table_unchecked = (
+                    f"role {role} may not read {KEY_TABLE} (verify as the owner or an officer "
+                    "to check it)"
+                )
+                return
             text = (str(exc).strip().splitlines() or [""])[0]
-            reason = f"could not be checked against the erasures: {type(exc).__name__}: {text}"
+            reason = f"could not be checked against the erasures: {_store_said(exc)}: {text}"
             self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
             return
         self.report.erased_keys = found
@@ -1446,6 +1478,17 @@ _ERASED_NO_ROW = (
     "no key row: its erasure is recorded, but its row was deleted from the key table outside "
     "the ledger (`fupin erase` destroys a key and keeps its row)"
 )
+
+
+def _store_said(exc: Exception) -> str:
+    """What kind of failure ``exc`` is, in words (not a Python class name)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return "the store could not be reached or was busy"
+    if isinstance(exc, ProgrammingError):
+        return "the store refused the query"
+    if isinstance(exc, PersistenceError):
+        return "the store could not read it"
+    return "the check failed"
 
 
 def _key_label(hid: str) -> str:

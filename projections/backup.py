@@ -101,6 +101,7 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
     if location.kind == "postgres":
+        _check_pg_backup(source)
         return _restore_pg(location, source, checkpoints)
     _check_sqlite_backup(source)
     target = _sqlite_file(location, must_exist=False)
@@ -125,10 +126,47 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
     return report
 
 
+#: How every SQLite database file begins (a SQLite store's backup is one).
+SQLITE_HEADER = b"SQLite format 3\0"
+#: How pg_dump's custom archive begins (a PostgreSQL store's backup is one).
+PG_DUMP_HEADER = b"PGDMP"
+
+
+def _header(source: Path) -> bytes:
+    """The first bytes of ``source`` (none if it cannot be read: the restore says why)."""
+    try:
+        with source.open("rb") as file:
+            return file.read(len(SQLITE_HEADER))
+    except OSError:
+        return b""
+
+
+def _check_pg_backup(source: Path) -> None:
+    """Refuse, naming the file, what cannot be a PostgreSQL store's backup and is known for
+    what it is: pg_restore only said "input file does not appear to be a valid archive"."""
+    if source.stat().st_size == 0:
+        raise InputError("file", f"{source} is empty, not a backup of a ledger")
+    if _header(source) == SQLITE_HEADER:
+        raise InputError(
+            "file",
+            f"{source} is not pg_dump's archive but a SQLite database, a backup of a SQLite "
+            "ledger: it is restored into a SQLite store (--store path/to/new.db, a path that "
+            "does not exist yet), not into a PostgreSQL store; nothing was restored",
+        )
+
+
 def _check_sqlite_backup(source: Path) -> None:
     """A SQLite backup of a ledger, looked at read-only; else a refusal naming the file."""
     if source.stat().st_size == 0:
         raise InputError("file", f"{source} is empty, not a backup of a ledger")
+    if _header(source).startswith(PG_DUMP_HEADER):
+        raise InputError(
+            "file",
+            f"{source} is not a SQLite database but pg_dump's archive, a backup of a "
+            "PostgreSQL ledger: it is restored into a PostgreSQL store (--store "
+            "postgresql://user:pass@host:port/db, an empty database), not into a SQLite "
+            "store; nothing was restored",
+        )
     held = holds_events(source)
     if held is None:
         raise InputError(

@@ -41,6 +41,7 @@ __all__ = [
     "View",
     "catch_up",
     "check",
+    "counted",
     "create_tables",
     "open_view",
     "rebuild",
@@ -149,18 +150,56 @@ def _check_counted(db: Database) -> None:
         )
 
 
+class _Reset(Exception):
+    """The read models' positions went back behind this catch-up's (a rebuild began
+    meanwhile and emptied them): go on from where they are now."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
 def _apply_after(db: Database, ledger: Ledger, start: int, pages_per_transaction: int) -> int:
+    """Apply the events after ``start``; returns how many this process applied to the read
+    models as they stand at the end. While a rebuild is under way (``_REBUILDING``), a
+    writer finishes it and clears the mark in a transaction that finds them at the head; a
+    reader that cannot write is refused instead of reading them half made."""
     applied = 0
+    while True:
+        try:
+            applied += _apply_pages(db, ledger, start, pages_per_transaction)
+        except _Reset as reset:  # emptied by a rebuild: its pages and ours now build them anew
+            start, applied = reset.position, 0
+            continue
+        if not _rebuilding(db) or db.cannot_write() is not None:
+            return applied
+        with db.transaction():
+            at = _lowest(db)
+            with closing(facts(ledger, after=at)) as ahead:
+                at_head = next(ahead, None) is None
+            if at_head:  # in this transaction: whoever commits it finished the rebuild
+                db.execute("DELETE FROM pj_schema WHERE id = ?", (_REBUILDING,))
+                return applied
+        start = at  # events recorded meanwhile, or another rebuild began: go on from there
+
+
+def _apply_pages(db: Database, ledger: Ledger, start: int, pages_per_transaction: int) -> int:
+    applied = 0
+    expected = start  # positions only move forward, unless a rebuild empties them
     with closing(facts(ledger, after=start)) as stream:
         paged = pages(stream)
         page = next(paged, None)  # nothing new: no write transaction at all
         if page is not None:
             cannot = db.cannot_write()
             if cannot is not None:  # a replica, an analysts' role: read them as they are
+                _refuse_mid_rebuild(db, ledger, cannot)
                 _note_behind(ledger, start, cannot)
                 return 0
         while page is not None:
             with db.transaction():
+                now = _lowest(db)
+                if now < expected:
+                    raise _Reset(now)
                 for taken in range(1, pages_per_transaction + 1):
                     applied += apply_facts(db, MODELS, page)
                     if taken == pages_per_transaction:
@@ -168,6 +207,7 @@ def _apply_after(db: Database, ledger: Ledger, start: int, pages_per_transaction
                     page = next(paged, None)
                     if page is None:
                         break
+                expected = _lowest(db)
             if page is not None:
                 # The next page is read once this transaction is committed: no read of the
                 # events is open when it commits, so SQLite can checkpoint its write-ahead log
@@ -175,6 +215,43 @@ def _apply_after(db: Database, ledger: Ledger, start: int, pages_per_transaction
                 # a million events).
                 page = next(paged, None)
     return applied
+
+
+def _lowest(db: Database) -> int:
+    """The lowest position of any read model (inside a transaction: as this one sees it)."""
+    tracked = positions(db)
+    return min(tracked.get(m.name, 0) for m in MODELS)
+
+
+#: ``pj_schema``'s row that says a rebuild is under way: written by the rebuild's first
+#: transaction (the one that empties the tables), deleted by the transaction that brings the
+#: read models to the head (the rebuild's, or a later catch-up's once a rebuild died). Its
+#: ``version`` is the schema being built. A row, not a column: no table changes its shape
+#: (``SCHEMA_VERSION`` stays), and every role that reads or keeps ``pj_schema`` already may.
+_REBUILDING = 2
+
+
+def _rebuilding(db: Database) -> bool:
+    """Whether a rebuild of the read models is under way (or was stopped before the head)."""
+    return db.one("SELECT 1 FROM pj_schema WHERE id = ?", (_REBUILDING,)) is not None
+
+
+def _refuse_mid_rebuild(db: Database, ledger: Ledger, cannot: str) -> None:
+    """Refuse a reader that cannot write read models a rebuild has not finished: they hold
+    only the events it has applied so far (none at first), not the ledger's figures. Looked
+    at once the reader knows it is behind: the mark and the positions are committed together,
+    so positions read before a rebuild's first commit and the mark read after it are seen
+    together here."""
+    if not _rebuilding(db):
+        return
+    at = _lowest(db)
+    last = ledger.recorder.max_notification_id() or 0
+    raise InputError(
+        "store",
+        f"the read models are being rebuilt (at event {at} of the ledger's {last}) and this "
+        f"connection cannot finish the rebuild ({cannot}): try again when `fupin projections "
+        "rebuild` has finished (or, if it was stopped, ask the store's owner to run it again)",
+    )
 
 
 def rebuild(ledger: Ledger) -> int:
@@ -186,12 +263,30 @@ def rebuild(ledger: Ledger) -> int:
         db.close()
 
 
+def counted(ledger: Ledger) -> int:
+    """How many events the read models hold, as their clock counted them (every event once,
+    whoever applied it): after a rebuild, what it was rebuilt from, though another process
+    applied some of them meanwhile (a second rebuild at once, a report's catch-up)."""
+    db = open_database(ledger.location)
+    try:
+        found = db.one("SELECT events FROM pj_clock WHERE id = 1")
+    finally:
+        db.close()
+    return 0 if found is None or found[0] is None else int(found[0])
+
+
 def _rebuild(db: Database, ledger: Ledger) -> int:
     cannot = db.cannot_write()
     if cannot is not None:
         raise InputError(
             "store", f"this connection cannot rebuild the read models ({cannot}){_ASK}"
         )
+    _begin_rebuild(db)
+    return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
+
+
+def _begin_rebuild(db: Database) -> None:
+    """A rebuild's first transaction: every read model emptied, made again and marked."""
     with db.transaction():
         tables = [table for model in MODELS for table in model.tables]
         db.clear_tables([*tables, "pj_tracking", "pj_schema"])
@@ -199,7 +294,12 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
         # Emptied and made again in one transaction: a reader never finds them half there
         # (only at position 0, behind), and a catch-up meanwhile finds every model tracked.
         create_tables(db)
-    return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
+        # Marked in the same transaction: until the transaction that brings them to the head
+        # clears the mark, a reader that cannot finish the rebuild is refused, never shown
+        # the emptied or half-filled tables as the ledger's figures (docs/operations.md).
+        db.execute(
+            "INSERT INTO pj_schema (id, version) VALUES (?, ?)", (_REBUILDING, SCHEMA_VERSION)
+        )
 
 
 #: What to do when this connection may not write the read models (docs/operations.md).
@@ -407,16 +507,43 @@ def open_view(
 ) -> Iterator[View]:
     """The persistent read models (caught up) when neither time is given; otherwise the same
     models folded in memory from the events effective by ``as_of`` / recorded by ``known_at``."""
+    seen: tuple[bool, dict[str, int]] | None = None
     if as_of is None and known_at is None:
         db = open_database(ledger.location)
-        _catch_up(db, ledger)
+        try:
+            _catch_up(db, ledger)
+            seen = _rebuild_state(db)
+        except BaseException:
+            db.close()
+            raise
     else:
         with closing(facts(ledger)) as stream:
             db = fold(filter_facts(stream, as_of, known_at), MODELS)
     try:
         yield View(db, as_of or _latest_effective(db))
+        if seen is not None:
+            _unmoved(db, seen)
     finally:
         db.close()
+
+
+def _rebuild_state(db: Database) -> tuple[bool, dict[str, int]]:
+    """Whether a rebuild is under way, and every model's position: read once a report is
+    caught up, and again once it has read them (``_unmoved``)."""
+    return _rebuilding(db), positions(db)
+
+
+def _unmoved(db: Database, before: tuple[bool, dict[str, int]]) -> None:
+    """Refuse a report whose read models a rebuild emptied while it read them (its first
+    transaction committed after the report's catch-up): what it read may be partly empty."""
+    marked, tracked = _rebuild_state(db)
+    moved_back = any(tracked.get(name, 0) < at for name, at in before[1].items())
+    if moved_back or (marked and not before[0]):
+        raise ConflictError(
+            "store",
+            "a rebuild of the read models began while this report read them, and what it read "
+            "may be partly empty: try again (once `fupin projections rebuild` has finished)",
+        )
 
 
 def _latest_effective(db: Database) -> date | None:

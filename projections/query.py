@@ -11,13 +11,17 @@ from typing import Any
 
 from ledger.application import Ledger
 
-from projections.storage import QueryError, open_readonly, run_readonly
+from projections.storage import Measure, QueryError, open_readonly, run_readonly
 
-__all__ = ["QueryError", "run_query"]
+__all__ = ["Measure", "QueryError", "run_query"]
 
 
-def run_query(ledger: Ledger, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of ``sql``; refuses anything but a single SELECT/WITH."""
+def run_query(
+    ledger: Ledger, sql: str, measure: Measure | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of ``sql``; refuses anything but a single SELECT/WITH. Its rows
+    are fetched a batch at a time, each given to ``measure`` (which refuses an answer past
+    its bounds: ``cli.query.Bounds``) before the next is fetched."""
     statement = sql.strip().rstrip(";").strip()
     if not statement:
         raise QueryError("sql", "give one SELECT statement")
@@ -27,6 +31,6 @@ def run_query(ledger: Ledger, sql: str) -> tuple[list[str], list[tuple[Any, ...]
         raise QueryError("sql", "read-only: only a SELECT (or WITH ... SELECT) statement runs")
     db = open_readonly(ledger.location)
     try:
-        return run_readonly(db, statement)
+        return run_readonly(db, statement, measure)
     finally:
         db.close()

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ledger.errors import ConflictError, InputError, LedgerError
-from ledger.store import StoreLocation, lock_timeout
+from ledger.store import StoreLocation, lock_timeout, lost_server
 
 __all__ = ["Database", "QueryError", "memory_database", "open_database", "open_readonly"]
 
@@ -51,6 +51,13 @@ _TOO_LONG = f"ran past the limit of {QUERY_SECONDS} s; ask for less (a WHERE, a 
 
 #: Rows queued for one statement at most, then sent (``Database.write``).
 QUEUED_ROWS = 1000
+
+#: Rows of an analyst's answer fetched at a time (``fupin query``), each batch measured
+#: (``Measure``: cells, characters) before the next is fetched.
+FETCH_ROWS = 10_000
+
+#: Looks at a batch of an answer's rows (its columns, the rows) and raises past a bound.
+Measure = Callable[[Sequence[str], Sequence[Row]], None]
 
 
 class Database:
@@ -262,13 +269,17 @@ class Database:
         for table in tables:
             self.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def read_only(self, sql: str) -> tuple[list[str], list[Row]]:
+    def read_only(self, sql: str, measure: Measure | None = None) -> tuple[list[str], list[Row]]:
         """Run an analyst's query (the connection itself is read-only here), stopped after
-        ``QUERY_SECONDS`` (a recursive query could otherwise run for ever)."""
+        ``QUERY_SECONDS`` (a recursive query could otherwise run for ever). Its rows are
+        fetched ``FETCH_ROWS`` at a time, each batch given to ``measure`` before the next is
+        fetched: an answer past its bounds is refused there, with no more rows in memory."""
         deadline = time.monotonic() + QUERY_SECONDS
         self._conn.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
         try:
-            return self.query(sql)
+            cursor = self._conn.execute(sql)
+            columns = [d[0] for d in cursor.description or ()]
+            return columns, fetched_in_batches(cursor.fetchmany, columns, measure)
         except sqlite3.OperationalError:
             if time.monotonic() > deadline:
                 raise QueryError("sql", _TOO_LONG) from None
@@ -399,11 +410,28 @@ def _sqlite_path(location: StoreLocation | None) -> Any:
     return location.path
 
 
-def run_readonly(db: Database, sql: str) -> tuple[list[str], list[Row]]:
-    """Run an analyst's query; driver errors become one-line ``QueryError``s."""
+def fetched_in_batches(
+    fetch: Callable[[int], list[Any]], columns: Sequence[str], measure: Measure | None
+) -> list[Row]:
+    """Every row ``fetch`` gives, ``FETCH_ROWS`` at a time, each batch measured first."""
+    rows: list[Row] = []
+    while batch := [tuple(row) for row in fetch(FETCH_ROWS)]:
+        if measure is not None:
+            measure(columns, batch)
+        rows += batch
+    return rows
+
+
+def run_readonly(
+    db: Database, sql: str, measure: Measure | None = None
+) -> tuple[list[str], list[Row]]:
+    """Run an analyst's query; driver errors become one-line ``QueryError``s (``measure``
+    sees each batch of rows as it is fetched: ``Database.read_only``)."""
     try:
-        return db.read_only(sql)
+        return db.read_only(sql, measure)
     except db.errors as exc:
+        if lost_server(exc):
+            raise  # the server went away: not the query's fault (cli.common.refusals)
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         if lines[0] == "string or blob too big":
             raise QueryError(

@@ -1,0 +1,98 @@
+"""A PostgreSQL server that closes the connection mid-command is refused in one line under
+``store``, exit 2, "try again": a ``query`` whose session an administrator terminated said
+"refused sql: terminating connection due to administrator command" (blaming the analyst's
+SQL), and a ``projections rebuild`` whose server died printed a three-line "internal error:
+OperationalError: consuming input failed: server closed the connection unexpectedly …", exit 1.
+An error that is a defect is still not mapped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+import pytest
+from cli.main import app
+from projections.pg import PgDatabase
+from typer.testing import CliRunner
+
+from tests.pgserver import PgConnInfo
+
+INIT = ["--as", "admin", "init", "--admin", "admin", "--name", "x", "-d", "d", "-e", "2016-07-26"]
+
+
+@pytest.fixture
+def runner(pg_database: PgConnInfo) -> CliRunner:
+    runner = CliRunner(env={"LEDGER_STORE": pg_database.dsn, "LEDGER_ACTOR": None})
+    made = runner.invoke(app, INIT)
+    assert made.exit_code == 0, made.output
+    return runner
+
+
+def _assert_server_gone(output: str, stderr: str, exit_code: int, password: str) -> None:
+    assert exit_code == 2, output
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("refused store: the server closed the connection ("), lines[0]
+    assert "nothing of it was written; try again" in lines[0]
+    assert "internal error" not in output
+    assert "Traceback" not in output
+    assert password not in output
+
+
+def test_a_query_whose_session_is_terminated_is_refused_as_the_server_gone(
+    pg_database: PgConnInfo, runner: CliRunner
+) -> None:
+    def terminate() -> None:
+        with psycopg.connect(pg_database.dsn, autocommit=True) as admin:
+            for _ in range(100):
+                time.sleep(0.1)
+                found = admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'"
+                ).fetchall()
+                if found:
+                    return
+
+    killer = threading.Thread(target=terminate)
+    killer.start()
+    try:
+        result = runner.invoke(app, ["--as", "ana-1", "query", "SELECT pg_sleep(20) AS s"])
+    finally:
+        killer.join()
+
+    _assert_server_gone(result.output, result.stderr, result.exit_code, pg_database.password)
+    assert "administrator command" in result.stderr
+    assert "refused sql" not in result.stderr
+
+
+def test_a_rebuild_whose_server_dies_is_refused_as_the_server_gone(
+    pg_database: PgConnInfo, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies(self: PgDatabase, tables: object) -> None:
+        raise psycopg.OperationalError(
+            "consuming input failed: server closed the connection unexpectedly\n\tThis "
+            "probably means the server terminated abnormally\n\tbefore or while processing "
+            "the request."
+        )
+
+    monkeypatch.setattr(PgDatabase, "clear_tables", dies)
+
+    result = runner.invoke(app, ["projections", "rebuild"])
+
+    _assert_server_gone(result.output, result.stderr, result.exit_code, pg_database.password)
+    assert "consuming input failed: server closed the connection unexpectedly)" in result.stderr
+
+
+def test_an_error_that_is_a_defect_is_not_taken_for_the_server_gone(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(self: PgDatabase, tables: object) -> None:
+        raise psycopg.OperationalError("the connection is closed")  # used after close()
+
+    monkeypatch.setattr(PgDatabase, "clear_tables", fails)
+
+    result = runner.invoke(app, ["projections", "rebuild"])
+
+    assert "server closed the connection" not in result.output
+    assert isinstance(result.exception, psycopg.OperationalError)
