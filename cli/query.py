@@ -6,6 +6,7 @@ import csv
 import math
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date, time
 from itertools import chain
 from typing import Annotated, Any
 
@@ -55,9 +56,9 @@ def query(
     elif output is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(shown)
+        writer.writerows(as_text(shown))
     else:
-        render_rows("query", columns, shown)
+        render_rows("query", columns, as_text(shown))
 
 
 class Bounds:
@@ -123,6 +124,33 @@ def shown_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Sequenc
     if not _BLOBS.isdisjoint(map(type, chain.from_iterable(rows))):  # no read model holds one
         rows = [_hexed(columns, number, row) for number, row in enumerate(rows, 1)]
     return rows
+
+
+#: The types a cell of either store holds as the table, CSV and JSON all write it alike.
+_PLAIN = frozenset({int, float, str, type(None)})
+
+
+def as_text(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The cells as the table and CSV show them: what PostgreSQL gives as other Python values
+    (json and arrays, booleans, timestamps) written as the JSON format writes them, so every
+    format shows the same cell (they showed Python's ``{'k': 1}``, ``True`` and
+    ``2026-11-29 21:00:00`` where JSON has ``{"k":1}``, ``true`` and ``2026-11-29T21:00:00``)."""
+    if _PLAIN.issuperset(map(type, chain.from_iterable(rows))):
+        return rows
+    return [[c if type(c) in _PLAIN else _text(c) for c in row] for row in rows]
+
+
+def _text(cell: Any) -> str:
+    # orjson writes json, arrays, booleans, dates and times as the JSON format does (a date's
+    # text without its quotes); what it has no type for (numeric, interval) the JSON format
+    # writes with ``str``, as here.
+    if isinstance(cell, _AS_JSON):
+        return orjson.dumps(cell, default=str).decode().strip('"')
+    return str(cell)
+
+
+#: PostgreSQL's values that orjson writes (datetime is a date).
+_AS_JSON = (dict, list, tuple, bool, date, time)
 
 
 def _json_cells(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:

@@ -134,3 +134,31 @@ def test_sqlite_makes_no_value_larger_than_a_query_may_show(seeded: Fupin) -> No
     result = seeded.runner.invoke(app, ["query", "SELECT randomblob(1000000000) AS b"])
 
     assert_refused(result, "sql", "a value of more than 64 MiB: query less")
+
+
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_postgresqls_json_arrays_booleans_and_times_show_the_same_in_every_format(
+    seeded: Fupin,
+) -> None:
+    # Analyst's round, 2026-11-29: the table and CSV showed Python's {'k': 1}, [1, 2], True
+    # and "2016-08-01 09:30:00+00:00" where JSON had {"k":1}, [1,2], true and "...T09:30...".
+    sql = (
+        "SELECT json_build_object('k', 1, 'z', '江南') AS h, array[1, 2] AS g, true AS j, "
+        "timestamptz '2016-08-01 09:30:00+00' AS f, date '2016-08-01' AS d"
+    )
+
+    shown = orjson.loads(_run(seeded, sql, "--format", "json"))
+    as_csv = list(csv.reader(io.StringIO(_run(seeded, sql, "--format", "csv"))))
+    table = _run(seeded, sql)
+
+    when = shown["rows"][0][3]  # in the session's time zone, whichever the server's is
+    assert shown["rows"] == [[{"k": 1, "z": "江南"}, [1, 2], True, when, "2016-08-01"]]
+    assert "T" in when
+    texts = ['{"k":1,"z":"江南"}', "[1,2]", "true", when, "2016-08-01"]
+    assert as_csv[1] == texts
+    assert orjson.loads(as_csv[1][0]) == {"k": 1, "z": "江南"}  # a json column is JSON in CSV
+    for text in texts[1:]:
+        assert text in table
+    assert "True" not in table
