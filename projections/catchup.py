@@ -365,8 +365,9 @@ def _note_behind(ledger: Ledger, position: int, cannot: str) -> None:
     the ``projections`` logger, which the command line prints as a note on stderr."""
     last = ledger.recorder.max_notification_id() or 0
     log.warning(
-        "the read models are up to %d events behind the ledger (at %d of %d) and this "
-        "connection cannot update them (%s): read as they are",
+        "the read models are up to %d events behind the ledger (at notification %d; the "
+        "ledger's last is %d, and ids may skip numbers) and this connection cannot update them "
+        "(%s): read as they are",
         max(last - position, 1),
         position,
         last,
