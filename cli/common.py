@@ -205,6 +205,8 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             problem = server_gone_message(gone) if gone else _store_problem(exc)
             err_console.print(f"refused store: {problem}", markup=False, soft_wrap=True)
             raise typer.Exit(REFUSED) from None
+        except typer.Exit:
+            raise  # a command's own exit code (an unfinished erasure's 3): never remapped
         except Exception as exc:  # psycopg's own, from the read models' connection
             gone = lost_server(exc)
             if gone is None:

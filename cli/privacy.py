@@ -20,8 +20,9 @@ from ledger.notice import ErasureUnfinishedError, NoticeEntry
 from ledger.privacy import (
     Reader,
     generate_master_key,
-    load_master_key,
     master_key_id,
+    parse_master_key,
+    read_master_key_file,
     write_master_key,
 )
 
@@ -118,6 +119,7 @@ def notice(
     if out is not None:
         check_output(out, "output")
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as household show (docs/privacy.md)
         entries = app.notice_list(street, first, last)
     text = (
         notice_csv(entries)
@@ -182,12 +184,13 @@ def rotate_master(
     effective: EffectiveOption = None,
 ) -> None:
     """Re-wrap every household key under a new master key 轮换主密钥 (admin; needs the old one)."""
-    new = load_master_key({"LEDGER_MASTER_KEY_FILE": str(new_key_file)})
-    assert new is not None, "a key file was named"
+    # Refused on new_key, one line, before the ledger is opened: a file that cannot be read,
+    # a folder, one the group or others may read, an empty one (before 2026-11-29: "internal
+    # error: AssertionError", exit 1), or one that is not a master key.
+    text = read_master_key_file(new_key_file, "new_key")
+    new = parse_master_key(text, "new_key")
     with ledger_session() as app:
-        count = app.rotate_master(
-            make_stamp(document, effective), new_key_file.read_text("ascii").strip()
-        )
+        count = app.rotate_master(make_stamp(document, effective), text)
     console.print(
         f"{count} household keys re-wrapped under master key {master_key_id(new)} "
         f"(recorded: MasterKeyRotated); from now on set "
@@ -229,6 +232,4 @@ def check_keys() -> None:
 
 
 def _parsed(text: str) -> bytes:
-    key = load_master_key({"LEDGER_MASTER_KEY": text})
-    assert key is not None
-    return key
+    return parse_master_key(text)

@@ -44,8 +44,7 @@ def query(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md)."""
-    with ledger_session() as app:
-        api.catch_up(app)
+    with ledger_session() as app, api.steady(app, "query"):  # refused if a rebuild began
         columns, rows = run_query(app, sql, Bounds())
     shown = shown_rows(columns, rows)
     if output is OutputFormat.json:

@@ -35,7 +35,10 @@ def html(
     check_output(out, "out")
     with ledger_session() as app:
         inputs = gather(app, day, moment, settings.actor)
-        page = render(inputs)
+        keys = app.household_keys
+        # Without the master key (or a role that may not read the keys) every personal field
+        # reads [sealed]: the header says so rather than "in full".
+        page = render(inputs, sealed=keys.denied is not None or keys.master is None)
     # Dossiers in clear (an admin's, an inspector's, a district officer's report) are personal
     # data: the file is readable by its owner only, as `export events -o` is.
     with output_file(out, "out", private=not inputs.masked) as handle:

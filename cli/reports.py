@@ -2,7 +2,9 @@
 
 Each takes ``--as-of DATE`` (what was true then, as best known now), ``--known-at TIMESTAMP``
 (only what was recorded by then) and ``--format table|json|csv``. The rendering helpers here
-are shared by ``fupin query`` and ``fupin household show``.
+are shared by ``fupin query`` and ``fupin household show``. A report holds no personal data,
+yet ``--as`` is checked as every reader's is: an id that is no active officer is refused (a typo
+or a retired officer's id is not read as an anonymous reader).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
 from cli.common import emit_json, ledger_session, refusals, render_rows
+from cli.privacy import reader_of
 
 __all__ = [
     "AsOfOption",
@@ -126,6 +129,7 @@ def caseload(
     """Caseload 扶贫对象: households and people by status, street, village; exits per year."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.caseload(app, day, moment)
     emit(report, CASELOAD_SECTIONS, output, CASELOAD_COLUMNS)
 
@@ -140,6 +144,7 @@ def funds(
     """Funds 资金: allocations, disbursements, balances; per-person rule; yearly splits."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.funds(app, day, moment)
     emit(report, FUNDS_SECTIONS, output, FUNDS_COLUMNS)
 
@@ -155,5 +160,6 @@ def accountability(
     约谈, overdue rectifications 限期整改, pairings ended before exit."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.accountability(app, day, moment)
     emit(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)

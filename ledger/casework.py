@@ -7,6 +7,7 @@ street, lets the aggregate check the plan's rules, and saves.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,11 +26,19 @@ from ledger.helpers import (
     paired_elsewhere,
     paired_elsewhere_until,
 )
-from ledger.household import MAX_MEMBERS, SEALED, Household, Measure, Personal
+from ledger.household import (
+    MAX_MEMBERS,
+    PLACEHOLDERS,
+    SEALED,
+    Household,
+    Measure,
+    Personal,
+)
 from ledger.places import Street
 from ledger.values import (
     AREAS,
     MEASURE_CATEGORIES,
+    check_phone,
     choice,
     clean_name,
     id_card_problem,
@@ -520,7 +529,10 @@ def named(personal: PersonalChange) -> PersonalChange: ...
 def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
     """``personal`` with its names checked and as recorded (``clean_name``): the head of
     household's, and each member's when names are given. No names at all is allowed (an empty
-    tuple: none recorded); a blank one among the others is not."""
+    tuple: none recorded); a blank one among the others is not. No field is a placeholder
+    readers are shown instead of personal data (``check_not_placeholder``), and a phone given
+    is a phone number (``check_phone``)."""
+    check_not_placeholder("head_name", personal.head_name)
     head = clean_name(personal.head_name, "head_name")
     names = personal.member_names
     for place, name in enumerate(names or (), start=1):
@@ -530,11 +542,35 @@ def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
                 f"the name of member {place} of {len(names or ())} is blank: give every "
                 "member's name",
             )
+        check_not_placeholder("member_names", name, f"the name of member {place}")
+    for field, value in (("phone", personal.phone), ("address", personal.address)):
+        if value is not None:
+            check_not_placeholder(field, value)
+    if personal.phone is not None:
+        check_phone(personal.phone)
     if names:
         names = tuple(clean_name(name, "member_names") for name in names)
     if isinstance(personal, PersonalChange):
         return replace(personal, head_name=head, member_names=names)
     return replace(personal, head_name=head, member_names=names or ())
+
+
+#: The placeholders as ``check_not_placeholder`` compares them.
+_PLACEHOLDERS = frozenset(mark.casefold() for mark in PLACEHOLDERS)
+
+
+def check_not_placeholder(field: str, value: str, what: str = "") -> None:
+    """Refuse a personal field typed as one of the placeholders readers are shown instead of
+    personal data (``[erased]``, ``[sealed]``, ``[masked]``: ``ledger.household.PLACEHOLDERS``),
+    compared trimmed, in any case and width (``[Sealed]``, ``［erased］``): recorded, it would
+    make the household look erased or sealed when it is not."""
+    if unicodedata.normalize("NFKC", value).strip().casefold() in _PLACEHOLDERS:
+        shown = ", ".join(PLACEHOLDERS)
+        raise InputError(
+            field,
+            f"{what + ' ' if what else ''}is a placeholder the ledger shows instead of personal "
+            f"data it cannot show ({shown}), not a value: give the real one",
+        )
 
 
 def check_id_card(number: str, effective: date) -> None:

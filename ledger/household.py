@@ -24,6 +24,7 @@ __all__ = [
     "ACTIVE_STAGES",
     "ERASED",
     "MAX_NOTICE_DAYS",
+    "PLACEHOLDERS",
     "SEALED",
     "Household",
     "Measure",
@@ -36,6 +37,11 @@ __all__ = [
 #: is at hand to open it (docs/privacy.md).
 ERASED = "[erased]"
 SEALED = "[sealed]"
+#: Every placeholder a reader is shown instead of personal data: ``ERASED``, ``SEALED``,
+#: ``[unreadable]`` (a household whose key is damaged, ``ledger.reading.UNREADABLE``) and
+#: ``[masked]`` (an unreadable event's personal data, ``ledger.reading.raw_entry``). None is
+#: recorded as a value (``ledger.casework.named``): a household would then look erased.
+PLACEHOLDERS = (ERASED, SEALED, "[unreadable]", "[masked]")
 
 
 #: The most members a household may have: far above any real one, low enough that no report's
@@ -245,6 +251,9 @@ class Household(LedgerAggregate):
         self.check_not_erased()
         if not reason.strip():
             raise RuleError("reason", "an erasure must say why")
+        # The erasure's date is its only account of when it took effect, and it cannot be
+        # corrected: not dated before the household existed (as other casework is refused).
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._personal_data_erased(reason.strip(), prov)
 
     @event("PersonalDataErased")

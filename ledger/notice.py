@@ -52,13 +52,15 @@ from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
     ScrubUnfinishedError,
+    SealBrokenError,
     check_live_keys,
     mask_id_card,
     mask_name,
     master_key_id,
     parse_master_key,
 )
-from ledger.reading import ReadingQueries
+from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
+from ledger.verification import household_number
 
 __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
 
@@ -219,12 +221,27 @@ class PrivacyCommands(ReadingQueries):
         if role != "admin":
             raise PermissionRefusedError("as", f"{actor} is {role}; keys check needs admin")
         master = self.household_keys.require_master("keys check unwraps every household key")
-        return check_live_keys(
+        # Each household named by its number too (what `fupin erase` takes), looked up once
+        # the table's read is over (not within its transaction): the first ``_NAMED_KEYS``
+        # problems are held until then, any further one is said at once, by its id only.
+        held: list[tuple[str, str]] = []
+
+        def hold(household: str, what: str) -> None:
+            if len(held) < _NAMED_KEYS:
+                held.append((household, what))
+            else:
+                problem(household, what)
+
+        count = check_live_keys(
             self.recorder.datastore,  # type: ignore[attr-defined]
             master,
-            problem,
+            hold,
             self.recorder.events_table_name,  # type: ignore[attr-defined]
         )
+        for household, what in held:
+            number = household_number(self.recorder, household)
+            problem(household, f"{what} (household {number})" if number else what)
+        return count
 
     def _masters_made_current(self) -> set[str]:
         """The ids of every master key a recorded rotation names, as the new one or the one
@@ -248,7 +265,14 @@ class PrivacyCommands(ReadingQueries):
                 continue
             # The household as the notice posted it: a later change of members or of its
             # head must not rewrite a past notice (privacy.md: a notice is reprinted as posted).
-            household = self._stored(fields["originator_id"], fields["originator_version"])
+            try:
+                household = self._stored(fields["originator_id"], fields["originator_version"])
+            except SealBrokenError as exc:  # this household's key only: the list goes on
+                if not household_unreadable(exc):
+                    raise
+                household = self.replay_unreadable(
+                    fields["originator_id"], fields["originator_version"]
+                )
             if isinstance(household, Household) and household.street == street:
                 kind = _NOTICE_KINDS[type(event).__qualname__.rsplit(".", 1)[-1]]
                 entries.append(_entry(household, kind, fields))
@@ -274,13 +298,22 @@ def _entry(household: Household, kind: str, fields: dict[str, Any]) -> NoticeEnt
         household.village,
         household.number,
         kind,
-        mask_name(household.personal.head_name),
-        mask_id_card(household.personal.id_card),
+        _masked(household.personal.head_name, mask_name),
+        _masked(household.personal.id_card, mask_id_card),
         household.members,
         household.area,
         fields["start"],
         fields["end"],
     )
+
+
+#: How many of ``keys check``'s problems are named by household number too.
+_NAMED_KEYS = 1000
+
+
+def _masked(value: str, mask: Callable[[str], str]) -> str:
+    """``value`` masked for the public; ``[unreadable]`` (its key is damaged) as it is."""
+    return value if value == UNREADABLE else mask(value)
 
 
 def _why_not_destroyed(exc: Exception) -> str:

@@ -54,7 +54,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from ledger import clock
-from ledger.base import LedgerAggregate, Provenance
+from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
 from ledger.keys import NOT_OWNER_ONLY
@@ -67,6 +67,7 @@ __all__ = [
     "HOUSEHOLD_KEYS",
     "KEY_TABLE",
     "NOT_OWNER_ONLY",
+    "DamagedKeyError",
     "HouseholdKeys",
     "KeysChangedError",
     "PersonalDataMapper",
@@ -81,6 +82,7 @@ __all__ = [
     "event_class",
     "generate_master_key",
     "key_table_denied",
+    "keys_off_current_master",
     "live_keys_among",
     "load_master_key",
     "mask_id_card",
@@ -89,6 +91,8 @@ __all__ = [
     "mask_phone",
     "master_key_id",
     "missing_key_rows",
+    "parse_master_key",
+    "read_master_key_file",
 ]
 
 KEY_TABLE = "household_keys"
@@ -131,6 +135,17 @@ class SealBrokenError(LedgerError):
     the master key is not the one the household keys were wrapped under."""
 
 
+class DamagedKeyError(SealBrokenError):
+    """One household's wrapped key fails authentication under the master key its row names
+    (the row altered, or copied from another household's): that household cannot be read,
+    the others can. Whole-ledger readers (``fupin log``, ``notice``, ``household
+    duplicates``) go on without it (docs/privacy.md); ``household`` is its id."""
+
+    def __init__(self, field: str, rule: str, household: str) -> None:
+        super().__init__(field, rule)
+        self.household = household
+
+
 @dataclass(frozen=True)
 class SealedPersonal:
     """Personal data as stored: AES-256-GCM ciphertext under the household's key (base64)."""
@@ -156,20 +171,34 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1)
 
 
+#: The shortest ID-card number whose region code and last four are shown (a 15-digit card of
+#: the first generation hides its five digits of birth date and serial; anything shorter is
+#: masked whole: ten shown characters of an 11-character value would leave one hidden).
+_ID_CARD_SHOWN_FROM = 15
+
+#: How many characters of a phone ``mask_phone`` always hides.
+_PHONE_HIDDEN = 4
+
+
 def mask_id_card(number: str) -> str:
-    """440704198001011234 → 440704********1234: the region code and the last four only."""
+    """440704198001011234 → 440704********1234: the region code and the last four only, of a
+    number of 15 characters or more; a shorter one (an old register's odd value) is masked
+    whole (before 2026-11-29 an 11-character value showed ten of them)."""
     if number in (ERASED, SEALED):
         return number
-    if len(number) <= 10:
+    if len(number) < _ID_CARD_SHOWN_FROM:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 def mask_phone(phone: str) -> str:
-    """13800001234 → *******1234: the last four digits only."""
+    """13800001234 → *******1234: the last four digits, and always at least four hidden: a
+    phone of eight characters or fewer shows only what is left after hiding four (12345 →
+    ****5), one of four or fewer nothing (5678 → ****; before 2026-11-29 it was shown whole)."""
     if phone in (ERASED, SEALED):
         return phone
-    return "*" * max(len(phone) - 4, 0) + phone[-4:]
+    shown = min(4, max(len(phone) - _PHONE_HIDDEN, 0))
+    return "*" * (len(phone) - shown) + (phone[len(phone) - shown :] if shown else "")
 
 
 def mask_personal(personal: Personal) -> Personal:
@@ -196,44 +225,82 @@ def master_key_id(master: bytes) -> str:
     return hashlib.sha256(master).hexdigest()[:16]
 
 
+#: The two variables that give the master key (docs/privacy.md, the master key).
+_KEY_VAR, _FILE_VAR = "LEDGER_MASTER_KEY", "LEDGER_MASTER_KEY_FILE"
+
+
 def load_master_key(env: Mapping[str, str]) -> bytes | None:
-    """The master key from ``LEDGER_MASTER_KEY`` or ``LEDGER_MASTER_KEY_FILE`` (None if neither)."""
-    text = env.get("LEDGER_MASTER_KEY", "").strip()
-    path = env.get("LEDGER_MASTER_KEY_FILE", "").strip()
-    if not text and path:
-        text = _read_key_file(Path(path))
-    if not text:
-        return None
-    return parse_master_key(text)
+    """The master key from ``LEDGER_MASTER_KEY`` or ``LEDGER_MASTER_KEY_FILE`` (None if neither).
+
+    A variable set to the empty string is as unset (``LEDGER_MASTER_KEY= fupin …`` runs one
+    command without it). One set to blanks only, a file that is empty or blank, and both
+    variables set to different keys are refused (``InputError`` on ``master_key``, naming the
+    variable and, for two keys, their ids, never a key): before 2026-11-29 the first two read
+    as "no master key" (personal data ``[sealed]``, writes asking for a variable that was set)
+    and the variable silently won over the file."""
+    text = env.get(_KEY_VAR) or ""
+    path = env.get(_FILE_VAR) or ""
+    if text and not text.strip():
+        raise InputError(
+            "master_key",
+            f"{_KEY_VAR} is set but blank: it holds no master key (unset it, or give one: "
+            f"`fupin keys new-master --out FILE`, then {_FILE_VAR}=FILE)",
+        )
+    if path and not path.strip():
+        raise InputError(
+            "master_key",
+            f"{_FILE_VAR} is set but blank: it names no master key file (unset it, or name "
+            "the file)",
+        )
+    from_var = parse_master_key(text) if text else None
+    from_file = parse_master_key(read_master_key_file(Path(path.strip()))) if path else None
+    if from_var is not None and from_file is not None and from_var != from_file:
+        raise InputError(
+            "master_key",
+            f"{_KEY_VAR} and {_FILE_VAR} ({path.strip()}) are both set and hold different "
+            f"master keys ({master_key_id(from_var)} and {master_key_id(from_file)}): unset "
+            f"one of them ({_FILE_VAR} is the safer: docs/privacy.md)",
+        )
+    return from_var if from_var is not None else from_file
 
 
-def parse_master_key(text: str) -> bytes:
-    """Base64 of 32 bytes; the key itself never appears in the refusal."""
+def parse_master_key(text: str, field: str = "master_key") -> bytes:
+    """Base64 of 32 bytes; the key itself never appears in the refusal (on ``field``)."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise InputError("master_key", "a master key is base64 of 32 bytes") from None
+        raise InputError(field, "a master key is base64 of 32 bytes") from None
     if len(raw) != 32:
-        raise InputError("master_key", f"a master key is 32 bytes, this one is {len(raw)}")
+        raise InputError(field, f"a master key is 32 bytes, this one is {len(raw)}")
     return raw
 
 
-def _read_key_file(path: Path) -> str:
+def read_master_key_file(path: Path, field: str = "master_key") -> str:
+    """The text of a master key file (stripped), refused on ``field`` when it cannot be read,
+    is a folder, may be read by the group or others, or is empty or blank (a key file
+    truncated by a failed copy is not "no master key")."""
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
             raise InputError(
-                "master_key", f"{path} is a folder, not a master key file: name the key file in it"
+                field, f"{path} is a folder, not a master key file: name the key file in it"
             )
         if mode & NOT_OWNER_ONLY:
             raise InputError(
-                "master_key",
+                field,
                 f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
                 f"run `chmod 600 {path}`",
             )
-        return path.read_text(encoding="ascii").strip()
+        text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("master_key", f"cannot read master key file {path}: {exc}") from None
+        raise InputError(field, f"cannot read master key file {path}: {exc}") from None
+    if not text:
+        raise InputError(
+            field,
+            f"{path} is empty: it holds no master key (make one with `fupin keys new-master "
+            "--out FILE`, or restore the file from its copy)",
+        )
+    return text
 
 
 def write_master_key(path: Path, text: str) -> None:
@@ -396,6 +463,9 @@ class HouseholdKeys:
         #: goes on as without a master key (personal data ``[sealed]``); writing is refused.
         self.denied: str | None = None
         self._probed = False  # whether ``_check_readable`` has read the table once
+        #: The events table's name (the recorder's ``events_table_name``), where the recorded
+        #: rotations are read (``_check_master``); None: the ledger's default by store kind.
+        self.events_table: str | None = None
 
     @property
     def master(self) -> bytes | None:
@@ -565,9 +635,32 @@ class HouseholdKeys:
         if not made:
             return
         self._lock(cursor, "ROW EXCLUSIVE")
-        _check_master(cursor, made[0][1])
+        self._check_master(cursor, made[0][1])
         for params in made:
             cursor.execute(insert, params)
+
+    def _check_master(self, cursor: Any, master_id: str) -> None:
+        """With the key table's write lock held, before keys are wrapped under ``master_id``
+        (new keys, or a rotation's re-wrapping): the stored keys must be under it
+        (``_check_master``); a table with no row at all (a new ledger) says nothing, so then
+        the latest recorded ``MasterKeyRotated`` must name it as its new key (``_recorded``):
+        a retired master key, or one never recorded, wraps nothing once a rotation is on
+        record (before 2026-11-29 it wrapped a new ledger's first keys, which the current
+        master then could not read). With no rotation recorded either, any master key starts
+        the ledger. Read under the lock, in the save's transaction: a rotation committed
+        meanwhile is seen. Only a table with no row reads the events (a ledger with no
+        household yet, so few events): every other save pays one indexed row."""
+        if _check_master(cursor, master_id):
+            return
+        recorded = _recorded(cursor, self._is_sqlite(), self.events_table)
+        if recorded is not None and not recorded.names(master_id):
+            raise InputError(
+                "master_key",
+                f"master key {master_id} is not the current one: the ledger records master key "
+                f"{recorded.shown} as current (its latest MasterKeyRotated), and a retired or "
+                "unrecorded master key wraps no household key: give the current master key "
+                f"({_FILE_VAR}, docs/privacy.md)",
+            )
 
     def _lock(self, cursor: Any, mode: str) -> None:
         """The key table's write lock: on PostgreSQL in ``mode`` (a save's ROW EXCLUSIVE and a
@@ -728,7 +821,7 @@ class HouseholdKeys:
             # re-wrap), then the check that no other rotation went first, then every live key
             # read and re-wrapped: no key committed meanwhile stays under the old master.
             self._lock(cursor, "SHARE ROW EXCLUSIVE")
-            _check_master(cursor, master_key_id(rotation.old))
+            self._check_master(cursor, master_key_id(rotation.old))
             cursor.execute(f"{_SELECT} WHERE wrapped_key IS NOT NULL")
             rows = [_row(record) for record in cursor.fetchall()]
             if len(rows) != rotation.expected:
@@ -803,19 +896,22 @@ class HouseholdKeys:
             )
         key, problem = _unwrapped(row, master)
         if key is None:
-            raise SealBrokenError(
-                "master_key", f"the key of household {row.household_id} {problem}"
+            raise DamagedKeyError(
+                "master_key",
+                f"the key of household {row.household_id} {problem}",
+                row.household_id,
             )
         return key
 
 
-def _check_master(cursor: Any, master_id: str) -> None:
+def _check_master(cursor: Any, master_id: str) -> bool:
     """With the key table's write lock held, before new keys are inserted: refuse if the
     stored keys are under another master (re-wrapped since this process read its master
     key), so no key is stored under a master that is being retired. Rotation re-wraps every
     live key and marks every destroyed one in one transaction, so one row tells (a live one
     first: a destroyed row of a store rotated before destroyed rows were marked may still
-    name an older master). An empty table has no master yet."""
+    name an older master). An empty table has no master yet: False (``HouseholdKeys.
+    _check_master`` then asks the recorded rotations)."""
     cursor.execute(_LIVE_MASTER)
     found = cursor.fetchall()
     if not found:
@@ -827,6 +923,67 @@ def _check_master(cursor: Any, master_id: str) -> None:
             f"the household keys are wrapped under master key {found[0]['master_id']}, not "
             f"{master_id}: they were re-wrapped meanwhile; run again with the new master key",
         )
+    return bool(found)
+
+
+#: The topic of ``ledger.notice``'s ``MasterKeyRotated`` (that module imports this one).
+_ROTATED = "ledger.notice:MasterKeyRotation.MasterKeyRotated"
+#: The latest recorded rotation, by log position: SQLite's rowid, PostgreSQL's notification
+#: id (``{table}`` the events table, ``{position}`` that column).
+_LATEST_ROTATION = (
+    "SELECT originator_id, state FROM {table} WHERE topic = {mark} ORDER BY {position} DESC LIMIT 1"
+)
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """The current master key as the ledger records it: the latest ``MasterKeyRotated``'s
+    aggregate id (``uuid5`` of "master key:" and its new master id, ``MasterKeyRotation.
+    create_id``) and that id as its state says it (None if the state does not decode to one
+    matching the aggregate id: ``fupin verify`` reports an altered event)."""
+
+    aggregate_id: UUID
+    master_id: str | None
+
+    def names(self, master_id: str) -> bool:
+        """Whether ``master_id`` is the master key this rotation made current."""
+        return natural_id("master key", master_id) == self.aggregate_id
+
+    @property
+    def shown(self) -> str:
+        return self.master_id or f"(unreadable: the event of rotation {self.aggregate_id})"
+
+
+def _recorded(cursor: Any, sqlite: bool, events_table: str | None) -> _Recorded | None:
+    """The latest recorded ``MasterKeyRotated`` (``_Recorded``), or None if no rotation is
+    on record (a new ledger, or one rotated only before rotations were recorded). One scan
+    of the events table from its end (no index by topic): callers read it where the ledger
+    is small (no household key stored yet) or where they scan anyway (``keys check``)."""
+    table = events_table or _EVENTS_TABLES[sqlite]
+    cursor.execute(
+        _LATEST_ROTATION.format(
+            table=table,
+            mark="?" if sqlite else "%s",
+            position="rowid" if sqlite else ("notification_id"),
+        ),
+        (_ROTATED,),
+    )
+    found = cursor.fetchall()
+    if not found:
+        return None
+    try:
+        aggregate_id = UUID(str(found[0]["originator_id"]))
+    except ValueError:
+        return None  # not an id the ledger writes: ``fupin verify`` reports the row
+    master_id: str | None = None
+    try:
+        state = orjson.loads(bytes(found[0]["state"]))
+    except (orjson.JSONDecodeError, TypeError):
+        state = None
+    said = state.get("master_id") if isinstance(state, dict) else None
+    if isinstance(said, str) and natural_id("master key", said) == aggregate_id:
+        master_id = said
+    return _Recorded(aggregate_id, master_id)
 
 
 def _unwrapped(row: _Row, master: bytes) -> tuple[bytes | None, str]:
@@ -869,13 +1026,18 @@ def check_live_keys(
     that does not unwrap: it needs no master key and never unwraps one.
 
     Refused (``InputError``) when no live key at all is under ``master`` while some are under
-    another: the wrong master key was given, and one line says so rather than one a key.
+    another: the wrong master key was given, and one line says so rather than one a key. When
+    a rotation is recorded, ``master`` must be the latest one's new key (else refused in one
+    line), and every live key under another master is a problem: it was wrapped under a
+    retired or unrecorded master (before 2026-11-29 a new ledger's first keys could be), and
+    the current master key cannot unwrap it.
     ``events_table``: the recorder's ``events_table_name`` (by default the ledger's)."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     count = 0
     with datastore.transaction(commit=False) as cursor:
         if _key_table_exists(datastore, cursor):
-            count = _check_live_rows(cursor, sqlite, master, problem)
+            current = _recorded(cursor, sqlite, events_table)
+            count = _check_live_rows(cursor, sqlite, master, problem, current)
     for household, _ in missing_key_rows(datastore, events_table or _EVENTS_TABLES[sqlite]):
         count += 1
         problem(household, _NO_KEY_ROW)
@@ -891,11 +1053,26 @@ _NO_KEY_ROW = (
 
 
 def _check_live_rows(
-    cursor: Any, sqlite: bool, master: bytes, problem: Callable[[str, str], None]
+    cursor: Any,
+    sqlite: bool,
+    master: bytes,
+    problem: Callable[[str, str], None],
+    current: _Recorded | None = None,
 ) -> int:
     given = master_key_id(master)
-    cursor.execute(_LIVE_UNDER if sqlite else _LIVE_UNDER.replace("?", "%s"), (given,))
-    if not cursor.fetchall():
+    if current is not None and not current.names(given):
+        raise InputError(
+            "master_key",
+            f"master key {given} is not the current one: the ledger records master key "
+            f"{current.shown} as current (its latest MasterKeyRotated): give the current "
+            "master key",
+        )
+    if current is None:  # no rotation on record: the table's keys say which master is current
+        cursor.execute(_LIVE_UNDER if sqlite else _LIVE_UNDER.replace("?", "%s"), (given,))
+        under_given = bool(cursor.fetchall())
+    else:
+        under_given = True  # the recorded master: each key under another is reported
+    if not under_given:
         cursor.execute(_LIVE_MASTER)
         other = cursor.fetchall()
         if other:
@@ -910,6 +1087,14 @@ def _check_live_rows(
     for record in rows:
         count += 1
         row = _row(record)
+        if row.master_id != given and current is not None:
+            problem(
+                row.household_id,
+                f"is wrapped under master key {row.master_id}, not {given}, the current one "
+                "(the ledger's latest MasterKeyRotated): it was stored under a retired or "
+                "unrecorded master key, and the current master key cannot unwrap it",
+            )
+            continue
         if row.master_id != given:
             problem(
                 row.household_id,
@@ -935,6 +1120,30 @@ def _key_table_exists(datastore: Any, cursor: Any) -> bool:
     cursor.execute("SELECT to_regclass(%s) AS found", (KEY_TABLE,))
     row = cursor.fetchone()
     return row is not None and row["found"] is not None
+
+
+def keys_off_current_master(
+    datastore: Any, events_table: str | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """Every live household key wrapped under another master than the one the latest recorded
+    ``MasterKeyRotated`` made current, as (household id, its master id, the current one): a
+    key the current master key cannot unwrap, stored under a retired or unrecorded master (a
+    fupin from before 2026-11-29 let one wrap a new ledger's first keys). No master key is
+    needed (for ``fupin verify``); nothing if no rotation is on record or the store has no key
+    table. One backward scan of the events for the rotation, then the live keys streamed."""
+    sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    with datastore.transaction(commit=False) as cursor:
+        if not _key_table_exists(datastore, cursor):
+            return
+        current = _recorded(cursor, sqlite, events_table)
+        if current is None:
+            return
+        live = f"SELECT household_id, master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL"
+        rows: Iterable[Any] = cursor.sqlite_cursor.execute(live) if sqlite else cursor.stream(live)
+        for row in rows:
+            master_id = str(row["master_id"])
+            if master_id != current.master_id and not current.names(master_id):
+                yield str(row["household_id"]), master_id, current.shown
 
 
 def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:

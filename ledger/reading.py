@@ -7,14 +7,14 @@ money as integer fen, so that JSON output is exact and stable.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.domain import DomainEventProtocol, OriginatorVersionError
-from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.persistence import Mapper, Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
@@ -25,24 +25,46 @@ from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
 from ledger.privacy import (
     ANONYMOUS,
+    DamagedKeyError,
     PersonalDataMapper,
     Reader,
     SealBrokenError,
+    SealedPersonal,
     UnreadableEventError,
     event_class,
     mask_id_card,
+    placeholder,
 )
 from ledger.rows import rows_after
+from ledger.verification import household_number
 
-__all__ = ["ReadingQueries", "event_name", "plain", "raw_entry"]
+__all__ = [
+    "UNREADABLE",
+    "ReadingQueries",
+    "event_name",
+    "household_unreadable",
+    "plain",
+    "raw_entry",
+]
 
 _SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
 
 
 #: Household events read per query by ``shared_id_cards``.
 _PERSONAL_PAGE = 1000
-#: ID cards that are no ID card: sealed (no master key) or erased.
-_NOT_READ = frozenset({SEALED, ERASED})
+#: What a whole-ledger reader (``notice``, ``household duplicates``) shows of the personal
+#: data of a household whose key fails authentication or has no row: it goes on without it.
+UNREADABLE = "[unreadable]"
+#: ID cards that are no ID card: sealed (no master key), erased, or unreadable.
+_NOT_READ = frozenset({SEALED, ERASED, UNREADABLE})
+
+
+def household_unreadable(exc: SealBrokenError) -> bool:
+    """Whether ``exc`` is about one household's personal data only, which a reader of the whole
+    ledger goes on without: its key fails authentication (``DamagedKeyError``), it has no key
+    row, or one event's ciphertext fails authentication (field ``personal``). Any other
+    ``SealBrokenError`` is about the master key: nothing can be read, and it is refused."""
+    return isinstance(exc, DamagedKeyError) or exc.field == "personal"
 
 
 def plain(value: Any) -> Any:
@@ -243,7 +265,12 @@ class ReadingQueries(LedgerCore):
         if kind not in AGGREGATE_KINDS:
             raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
         aggregate_id = natural_id(kind, number)
-        events = list(self.events.get(aggregate_id))
+        try:
+            events = list(self.events.get(aggregate_id))
+        except SealBrokenError as exc:
+            if kind != "household" or not household_unreadable(exc):
+                raise
+            raise self.household_unreadable_refusal(number, exc) from None
         if not events:
             raise NotFoundError(kind, f"no {kind} {number!r} on record{typed_hint(number)}")
         for expected, event in enumerate(events, start=1):
@@ -265,7 +292,12 @@ class ReadingQueries(LedgerCore):
         as of an effective date and as known at a recording time (the identification's, or
         the latest change of members within both; empty before the identification). Erased
         data reads erased at any date: its key is gone."""
-        household = self._replayed(number)
+        try:
+            household = self._replayed(number)
+        except SealBrokenError as exc:
+            if not household_unreadable(exc):
+                raise
+            raise self.household_unreadable_refusal(number, exc) from None
         personal: Personal | None = household.personal
         if (as_of is not None or known_at is not None) and not household.erased:
             personal = None
@@ -291,14 +323,21 @@ class ReadingQueries(LedgerCore):
         shown: dict[str, Any] = plain(personal)
         return shown
 
-    def shared_id_cards(self, reader: Reader | None = None) -> list[dict[str, Any]]:
+    def shared_id_cards(
+        self,
+        reader: Reader | None = None,
+        unreadable: Callable[[str, str], None] | None = None,
+    ) -> list[dict[str, Any]]:
         """Heads of household whose ID card is the head's ID card of another household too
         (one person counted twice: a typing slip, or a household split without its change of
         members, or a fraud): each such ID card, as ``reader`` may see it, with the households
         and their streets. Read from the events (identifications and changes of members, by
         topic, a page at a time), through each household's key: personal data is not in the
         read models. Erased households are left out (their data is gone); so is this check
-        without the master key (every ID card then reads sealed).
+        without the master key (every ID card then reads sealed). A household whose personal
+        data cannot be read (its key fails authentication, or has no row) is left out of the
+        comparison too, and the check goes on: ``unreadable(number, what is wrong)`` is called
+        once for each (``fupin household duplicates`` says it on stderr and exits 1).
 
         Memory: one entry a household (its id, number, street and head's ID card)."""
         self.household_keys.require_master("comparing ID cards reads them")
@@ -309,7 +348,7 @@ class ReadingQueries(LedgerCore):
         places: dict[object, tuple[str, str]] = {}  # household -> (number, street)
         # household -> the head's ID card now, and the effective date it holds from
         heads: dict[object, tuple[str, date]] = {}
-        for household, event in self.events_by_topic(topics, _PERSONAL_PAGE):
+        for household, event in self._events_going_on(topics, unreadable):
             fields = vars(event)
             if type(event).__name__ == "PersonalDataErased":
                 places.pop(household, None)
@@ -349,6 +388,47 @@ class ReadingQueries(LedgerCore):
             )
         return shared
 
+    def _events_going_on(
+        self, topics: list[str], unreadable: Callable[[str, str], None] | None
+    ) -> Iterator[tuple[Any, DomainEventProtocol[Any]]]:
+        """``events_by_topic``, a household whose personal data cannot be read given with it
+        ``UNREADABLE`` (``unreadable(number, what is wrong)`` called once for each) rather than
+        stopping the whole read; a master key that opens nothing is still refused."""
+        told: set[object] = set()  # the households said unreadable: only those
+        start: int | None = None
+        while True:
+            found = self.recorder.select_notifications(
+                start=start, limit=_PERSONAL_PAGE, topics=topics, inclusive_of_start=start is None
+            )
+            for notification in found:
+                household = notification.originator_id
+                try:
+                    event = self.mapper.to_domain_event(notification)
+                except SealBrokenError as exc:
+                    if not household_unreadable(exc):
+                        raise
+                    event = self._unopened(notification)
+                    if household not in told:
+                        told.add(household)
+                        if unreadable is not None:
+                            number = household_number(self.recorder, household)
+                            unreadable(number or str(household), exc.rule)
+                yield household, event
+            if len(found) < _PERSONAL_PAGE:
+                return
+            start = found[-1].id
+
+    def _unopened(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
+        """A stored household event decoded without opening its personal data, which reads
+        ``UNREADABLE`` (everything else of the event is stored in clear)."""
+        mapper = self.mapper
+        assert isinstance(mapper, PersonalDataMapper)
+        event = mapper._decoded(stored)
+        state = vars(event)
+        if isinstance(state.get("personal"), SealedPersonal):
+            state["personal"] = placeholder(UNREADABLE)
+        return event
+
     def event_stream(
         self, since: int = 0, limit: int | None = None, reader: Reader | None = None
     ) -> Iterator[dict[str, Any]]:
@@ -360,6 +440,7 @@ class ReadingQueries(LedgerCore):
         what an inspector reads such a row with (docs/audit-guide.md)."""
         streets: dict[UUID | str, str] = {}
         kinds: dict[UUID, str] = {}
+        numbers: dict[object, str | None] = {}  # of households whose key is damaged only
         start, served = since, 0
         while limit is None or served < limit:
             page = self._stored_page(start, 1000)
@@ -369,9 +450,12 @@ class ReadingQueries(LedgerCore):
                 try:
                     event = self.mapper.to_domain_event(notification)
                 except (UnreadableEventError, SealBrokenError) as exc:
-                    if isinstance(exc, SealBrokenError) and exc.field != "personal":
+                    if isinstance(exc, UnreadableEventError):
+                        problem = exc.problem
+                    elif household_unreadable(exc):  # this household's key: the rest reads
+                        problem = self._key_problem(notification.originator_id, exc, numbers)
+                    else:
                         raise  # the master key, not this event: nothing can be read
-                    problem = exc.problem if isinstance(exc, UnreadableEventError) else exc.rule
                     yield raw_entry(notification, problem, reader)
                 else:
                     household = vars(event)["originator_id"]
@@ -384,6 +468,35 @@ class ReadingQueries(LedgerCore):
                 if limit is not None and served >= limit:
                     return
             start = page[-1].id
+
+    def _key_problem(
+        self, household: object, exc: SealBrokenError, numbers: dict[object, str | None]
+    ) -> str:
+        """What is wrong with a household's key, naming its number when it is known (looked up
+        once a household whose key is damaged: the dict holds only those)."""
+        if household not in numbers:
+            numbers[household] = household_number(self.recorder, household)
+        number = numbers[household]
+        return exc.rule if number is None else f"household {number}: {exc.rule}"
+
+    def household_unreadable_refusal(self, number: str, exc: SealBrokenError) -> SealBrokenError:
+        """The refusal to read household ``number`` whose key is damaged or missing, naming the
+        number (the error names its id only) and what to do."""
+        return SealBrokenError(
+            exc.field,
+            f"household {number} cannot be read: {exc.rule}; `fupin keys check` lists every "
+            "such key, and the key row is restored from a backup (docs/privacy.md)",
+        )
+
+    def replay_unreadable(self, aggregate_id: UUID, version: int) -> Household | None:
+        """The household ``aggregate_id`` at ``version`` with its personal data ``UNREADABLE``:
+        for a whole-ledger reader (the notice list) that goes on without a household whose key
+        fails authentication or has no row. Its events are decoded without opening the sealed
+        personal data (everything else is stored in clear); None if it is not a household."""
+        aggregate: Any = None
+        for stored in self.recorder.select_events(aggregate_id, lte=version):
+            aggregate = self._unopened(stored).mutate(aggregate)  # type: ignore[attr-defined]
+        return aggregate if isinstance(aggregate, Household) else None
 
     def _stored_page(self, after: int, size: int) -> list[Notification]:
         """The stored events after notification ``after``, as stored. On SQLite read as plain

@@ -324,18 +324,26 @@ def lost_server(exc: BaseException) -> str | None:
             operational = any(c.__name__ == "OperationalError" for c in type(found).__mro__)
             if (
                 state in _SERVER_GONE_STATES
-                or state.startswith("08")
+                or (state.startswith("08") and state != _PROTOCOL_VIOLATION)
                 or (operational and not state and _SERVER_GONE_WORDS.search(text))
             ):
                 lines = [line.strip() for line in text.splitlines() if line.strip()]
                 return lines[0] if lines else type(found).__name__
-        found = found.__cause__ or found.__context__
+        # What it was raised from; what it was raised while handling only if not suppressed
+        # (``raise … from None``: a command's own answer to the error, e.g. its exit code).
+        found = found.__cause__ or (None if found.__suppress_context__ else found.__context__)
     return None
+
+
+#: SQLSTATE 08P01 protocol_violation: in class 08, but a client's defect, not a lost server.
+_PROTOCOL_VIOLATION = "08P01"
 
 
 def server_gone_message(reason: str) -> str:
     """The refusal (field ``store``) of a command whose server closed the connection."""
     return (
-        f"the server closed the connection ({reason}); the transaction in progress was rolled "
-        "back, so nothing of it was written; try again once the server is back"
+        f"the server closed the connection ({reason}); a transaction it had not committed was "
+        "rolled back, but one lost while committing may have been recorded: if this command "
+        "records something, look with `fupin log` (or `history`) before trying again once the "
+        "server is back; after `projections rebuild`, run it again"
     )

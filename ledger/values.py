@@ -21,6 +21,8 @@ __all__ = [
     "CHINA",
     "MAX_FEN",
     "MEASURE_CATEGORIES",
+    "PHONE_DIGITS",
+    "check_phone",
     "check_text",
     "check_whole_number",
     "choice",
@@ -225,6 +227,35 @@ def clean_name(value: str, field: str, max_length: int = 200) -> str:
     """A person's or a unit's name as recorded: not blank, stripped, and composed (NFC), so
     that ``Zoë`` typed with its accent apart is recorded as the same name typed whole."""
     return unicodedata.normalize("NFC", require_text(value, field, max_length))
+
+
+#: The digits a phone number 电话 holds: a Chinese mobile has 11, a Jiangmen landline with its
+#: area code 0750-xxxxxxx has 11 too, a local landline 7 or 8; ITU-T E.164 allows at most 15.
+PHONE_DIGITS = (7, 15)
+#: ASCII digits with an optional leading ``+``, spaces, hyphens and parentheses.
+_PHONE_SHAPE = re.compile(r"\+?[0-9 ()-]+", re.ASCII)
+_PHONE_RULE = (
+    f"a phone number is {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits 0-9, with an optional "
+    "leading +, spaces, hyphens and parentheses (13800000000, 0750-3123456)"
+)
+
+
+def check_phone(phone: str, field: str = "phone") -> None:
+    """Refuse a phone number 电话 that is none (``abc``, ``139-xx``): see ``PHONE_DIGITS`` and
+    ``_PHONE_RULE``. An empty (or blank) phone is allowed: it records none. Full-width digits
+    are refused as an ID card's are. The refusal quotes nothing of the number (personal data).
+    Checked where a phone is recorded, never where one is read: old events stay readable."""
+    if not phone.strip():
+        return
+    if any(c.isdigit() and not c.isascii() for c in phone):
+        raise InputError(
+            field, "holds full-width or other non-ASCII digits: type 0-9 (half-width 半角)"
+        )
+    if not _PHONE_SHAPE.fullmatch(phone.strip()):
+        raise InputError(field, f"holds characters no phone number has: {_PHONE_RULE}")
+    digits = sum(c.isdigit() for c in phone)
+    if not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise InputError(field, f"has {digits} digits: {_PHONE_RULE}")
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

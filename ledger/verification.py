@@ -564,6 +564,24 @@ class Verifier:
             self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
             return
         self.report.erased_keys = found
+        self._name_households(recorder)
+
+    def _name_households(self, recorder: ApplicationRecorder) -> None:
+        """Say the household number beside the id in the key table's problems kept (at most
+        ``_KEEP``, so the look-ups are bounded by them, never by the ledger): the number is
+        what ``fupin erase`` and ``household show`` take. Looked up after the pass, from each
+        household's ``Identified`` event (its number is stored in clear)."""
+        problems = self.report.problems
+        for index, problem in enumerate(problems):
+            if problem.position != KEY_TABLE_POSITION:
+                continue
+            hid = problem.event.rpartition(" ")[2]
+            number = household_number(recorder, hid)
+            if number is None:
+                continue
+            problems[index] = dataclasses.replace(
+                problem, reason=named_reason(problem.reason, number)
+            )
 
     def _household_keys(self, recorder: ApplicationRecorder) -> int:
         datastore = recorder.datastore  # type: ignore[attr-defined]
@@ -1489,6 +1507,32 @@ def _store_said(exc: Exception) -> str:
     if isinstance(exc, PersistenceError):
         return "the store could not read it"
     return "the check failed"
+
+
+def named_reason(reason: str, number: str) -> str:
+    """``reason`` naming household ``number`` (what ``fupin erase`` takes) after it."""
+    return f"{reason} (household {number})"
+
+
+#: The topic of the event that records a household's number (in clear: only ``personal`` is
+#: sealed).
+_IDENTIFIED_TOPIC = "ledger.household:Household.Identified"
+
+
+def household_number(recorder: ApplicationRecorder, household: object) -> str | None:
+    """The number 户号 of ``household`` (its aggregate id, a UUID or its text), read from its
+    first event without any key; None if it has none that says so (not a household, or its
+    first event is damaged). One indexed read: for the few households a problem names."""
+    try:
+        aggregate = household if isinstance(household, UUID) else UUID(str(household))
+        first = recorder.select_events(aggregate, lte=1, limit=1)
+        if not first or first[0].topic != _IDENTIFIED_TOPIC:
+            return None
+        state = orjson.loads(first[0].state)
+    except Exception:  # damaged or not a household: the id alone names it, as before
+        return None
+    number = state.get("number") if isinstance(state, dict) else None
+    return number if isinstance(number, str) and number else None
 
 
 def _key_label(hid: str) -> str:

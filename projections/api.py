@@ -33,6 +33,7 @@ __all__ = [
     "household",
     "rebuild",
     "status",
+    "steady",
     "summary",
 ]
 
@@ -40,6 +41,9 @@ catch_up = catchup.catch_up
 check = catchup.check
 rebuild = catchup.rebuild
 status = catchup.status
+#: ``with steady(ledger, "query"):`` the read models caught up for a reader on another
+#: connection, refused if a rebuild began while it read them (``catchup.Seen.unmoved``).
+steady = catchup.steady
 
 
 def _report(

@@ -46,6 +46,7 @@ __all__ = [
     "open_view",
     "rebuild",
     "status",
+    "steady",
 ]
 
 MODELS: tuple[ReadModel, ...] = (
@@ -117,8 +118,14 @@ def _catch_up(
 ) -> int:
     if _prepare(db):
         return _rebuild(db, ledger)
-    tracked = positions(db)
-    start = min(tracked.get(m.name, 0) for m in MODELS)
+    return _catch_up_from(db, ledger, _lowest(db), pages_per_transaction, fresh=fresh)
+
+
+def _catch_up_from(
+    db: Database, ledger: Ledger, start: int, pages_per_transaction: int = 1, *, fresh: bool = False
+) -> int:
+    """``_catch_up`` of read models that are there and current, from ``start`` (the lowest
+    position, as read by the caller)."""
     if not fresh:
         _check_counted(db)
     try:
@@ -231,21 +238,34 @@ def _lowest(db: Database) -> int:
 _REBUILDING = 2
 
 
+#: ``pj_schema``'s row that counts the rebuilds begun (in ``version``): one more in every
+#: rebuild's first transaction, never fewer, never deleted (a rebuild empties every other row
+#: and keeps this one). A reader reads it as it begins and again once it has read (``Seen``):
+#: a rebuild that began meanwhile, even one that has finished since, changed it. Written only
+#: by roles that rebuild, which may already write ``pj_schema``: no new grant, no new shape.
+_REBUILDS = 3
+
+
 def _rebuilding(db: Database) -> bool:
     """Whether a rebuild of the read models is under way (or was stopped before the head)."""
     return db.one("SELECT 1 FROM pj_schema WHERE id = ?", (_REBUILDING,)) is not None
 
 
-def _refuse_mid_rebuild(db: Database, ledger: Ledger, cannot: str) -> None:
+def _refuse_mid_rebuild(
+    db: Database, ledger: Ledger, cannot: str, seen: Seen | None = None
+) -> None:
     """Refuse a reader that cannot write read models a rebuild has not finished: they hold
     only the events it has applied so far (none at first), not the ledger's figures. Looked
-    at once the reader knows it is behind: the mark and the positions are committed together,
+    at once the reader knows it is behind (the mark and the positions are committed together,
     so positions read before a rebuild's first commit and the mark read after it are seen
-    together here."""
-    if not _rebuilding(db):
+    together here), or with ``seen``, the mark and positions read in one statement: refused
+    if they lie behind the ledger's head (a mark left at the head is read)."""
+    if seen is None and not _rebuilding(db):
         return
-    at = _lowest(db)
+    at = _lowest(db) if seen is None else seen.lowest
     last = ledger.recorder.max_notification_id() or 0
+    if seen is not None and (not seen.marked or at >= last):
+        return
     raise InputError(
         "store",
         f"the read models are being rebuilt (at event {at} of the ledger's {last}) and this "
@@ -288,18 +308,37 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
 def _begin_rebuild(db: Database) -> None:
     """A rebuild's first transaction: every read model emptied, made again and marked."""
     with db.transaction():
+        # Counted first, and the count kept: a reader that read the count before this
+        # transaction commits finds it changed once it has read (``Seen``), whatever this
+        # rebuild has done by then. On PostgreSQL the row's lock makes two rebuilds' first
+        # transactions run one after the other, each counted (never a count lost).
+        kept = not db.missing_relations(["pj_schema"])
+        if kept:
+            _count_rebuild(db)
         tables = [table for model in MODELS for table in model.tables]
-        db.clear_tables([*tables, "pj_tracking", "pj_schema"])
+        db.clear_tables([*tables, "pj_tracking"])
+        if kept:  # emptied but for the count (its shape never changes: kept, not remade)
+            db.execute("DELETE FROM pj_schema WHERE id <> ?", (_REBUILDS,))
         db.memo("engine.positions").clear()
         # Emptied and made again in one transaction: a reader never finds them half there
         # (only at position 0, behind), and a catch-up meanwhile finds every model tracked.
         create_tables(db)
+        if not kept:
+            _count_rebuild(db)
         # Marked in the same transaction: until the transaction that brings them to the head
         # clears the mark, a reader that cannot finish the rebuild is refused, never shown
         # the emptied or half-filled tables as the ledger's figures (docs/operations.md).
         db.execute(
             "INSERT INTO pj_schema (id, version) VALUES (?, ?)", (_REBUILDING, SCHEMA_VERSION)
         )
+
+
+def _count_rebuild(db: Database) -> None:
+    db.execute(
+        "INSERT INTO pj_schema (id, version) VALUES (?, 1) "
+        "ON CONFLICT (id) DO UPDATE SET version = pj_schema.version + 1",
+        (_REBUILDS,),
+    )
 
 
 #: What to do when this connection may not write the read models (docs/operations.md).
@@ -438,8 +477,9 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
                 "was removed: there is nothing to compare. `fupin projections rebuild` makes "
                 "them anew from the events",
             )
+        seen = _seen(db, ledger)
         try:
-            _catch_up(db, ledger)
+            _catch_up_from(db, ledger, seen.lowest)
             altered = False
         except AlteredReadModels:  # compared as they are: what they hold beyond their position
             altered = True
@@ -450,6 +490,7 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
                 break
         else:
             raise ConflictError("store", "the read models kept moving; try again")
+        seen.unmoved(db, ledger, "check")
     finally:
         db.close()
     last = min(upto[model.name] for model in MODELS)
@@ -495,6 +536,98 @@ _MASK = (1 << 128) - 1
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What a reader of the persistent read models saw of rebuilds as it began (read in one
+    statement, one snapshot on PostgreSQL as on SQLite): how many had begun (``_REBUILDS``),
+    whether one is under way (``_REBUILDING``), and the lowest position."""
+
+    rebuilds: int
+    marked: bool
+    lowest: int
+
+    def unmoved(self, db: Database, ledger: Ledger, reader: str) -> None:
+        """Refuse, once the reader has read, what it read while a rebuild began (its count
+        changed: it emptied the tables, though it may have finished since) or the positions
+        moved back; and a reader that cannot write that now finds the read models marked
+        and behind the ledger's head. One statement when nothing is amiss."""
+        now = _seen(db)
+        if now.rebuilds != self.rebuilds or now.lowest < self.lowest:
+            raise ConflictError(
+                "store",
+                f"a rebuild of the read models began while this {reader} read them, and what "
+                "it read may be partly empty: try again (once `fupin projections rebuild` has "
+                "finished)",
+            )
+        _refuse_unfinished(db, ledger, now)
+
+
+def _seen(db: Database, ledger: Ledger | None = None) -> Seen:
+    """The rebuilds' count and mark and the lowest position, in one statement; with
+    ``ledger``, a reader that cannot write is refused read models marked and behind."""
+    names = [model.name for model in MODELS]
+    marks = ", ".join("?" for _ in names)
+    found = db.one(
+        "SELECT (SELECT version FROM pj_schema WHERE id = ?), "
+        "(SELECT COUNT(*) FROM pj_schema WHERE id = ?), "
+        f"(SELECT COUNT(*) FROM pj_tracking WHERE projection IN ({marks})), "
+        f"(SELECT MIN(position) FROM pj_tracking WHERE projection IN ({marks}))",
+        (_REBUILDS, _REBUILDING, *names, *names),
+    )
+    rebuilds, marked, tracked, lowest = found if found is not None else (None, 0, 0, None)
+    seen = Seen(
+        rebuilds=_count(rebuilds),
+        marked=bool(marked),
+        lowest=int(lowest) if tracked == len(names) and lowest is not None else 0,
+    )
+    if ledger is not None:
+        _refuse_unfinished(db, ledger, seen)
+    return seen
+
+
+def _count(found: Any) -> int:
+    try:
+        return int(found)
+    except (TypeError, ValueError):
+        return 0  # no rebuild counted (a store from before the count, or read models new)
+
+
+def _refuse_unfinished(db: Database, ledger: Ledger, seen: Seen) -> None:
+    if not seen.marked:
+        return  # the usual case: nothing more is read
+    cannot = db.cannot_write()
+    if cannot is not None:
+        _refuse_mid_rebuild(db, ledger, cannot, seen)
+
+
+def _start_reading(db: Database, ledger: Ledger) -> Seen:
+    """Bring the read models up to date (made, rebuilt after an upgrade, caught up) for a
+    reader, and return what it saw of rebuilds before it caught up (``Seen.unmoved``)."""
+    if _prepare(db):
+        _rebuild(db, ledger)  # this reader's own rebuild: counted before the reader looks
+    seen = _seen(db, ledger)
+    _catch_up_from(db, ledger, seen.lowest)
+    return seen
+
+
+@contextmanager
+def steady(ledger: Ledger, reader: str) -> Iterator[None]:
+    """The persistent read models caught up, for a reader that reads them on another
+    connection inside the ``with`` (``fupin query``): refused as ``Seen.unmoved`` says once
+    it has read (also when what it read failed: a rebuild meanwhile is the cause named)."""
+    db = open_database(ledger.location)
+    try:
+        seen = _start_reading(db, ledger)
+        try:
+            yield
+        except Exception:
+            seen.unmoved(db, ledger, reader)
+            raise
+        seen.unmoved(db, ledger, reader)
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
 class View:
     """Read models to report from, and the day the report speaks of."""
 
@@ -507,13 +640,14 @@ def open_view(
     ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
 ) -> Iterator[View]:
     """The persistent read models (caught up) when neither time is given; otherwise the same
-    models folded in memory from the events effective by ``as_of`` / recorded by ``known_at``."""
-    seen: tuple[bool, dict[str, int]] | None = None
+    models folded in memory from the events effective by ``as_of`` / recorded by ``known_at``.
+    A report from the persistent read models is refused if a rebuild began while it read
+    them (``Seen.unmoved``)."""
+    seen: Seen | None = None
     if as_of is None and known_at is None:
         db = open_database(ledger.location)
         try:
-            _catch_up(db, ledger)
-            seen = _rebuild_state(db)
+            seen = _start_reading(db, ledger)
         except BaseException:
             db.close()
             raise
@@ -521,30 +655,16 @@ def open_view(
         with closing(facts(ledger)) as stream:
             db = fold(filter_facts(stream, as_of, known_at), MODELS)
     try:
-        yield View(db, as_of or _latest_effective(db))
+        try:
+            yield View(db, as_of or _latest_effective(db))
+        except Exception:
+            if seen is not None:  # a household not found in emptied tables: the rebuild's doing
+                seen.unmoved(db, ledger, "report")
+            raise
         if seen is not None:
-            _unmoved(db, seen)
+            seen.unmoved(db, ledger, "report")
     finally:
         db.close()
-
-
-def _rebuild_state(db: Database) -> tuple[bool, dict[str, int]]:
-    """Whether a rebuild is under way, and every model's position: read once a report is
-    caught up, and again once it has read them (``_unmoved``)."""
-    return _rebuilding(db), positions(db)
-
-
-def _unmoved(db: Database, before: tuple[bool, dict[str, int]]) -> None:
-    """Refuse a report whose read models a rebuild emptied while it read them (its first
-    transaction committed after the report's catch-up): what it read may be partly empty."""
-    marked, tracked = _rebuild_state(db)
-    moved_back = any(tracked.get(name, 0) < at for name, at in before[1].items())
-    if moved_back or (marked and not before[0]):
-        raise ConflictError(
-            "store",
-            "a rebuild of the read models began while this report read them, and what it read "
-            "may be partly empty: try again (once `fupin projections rebuild` has finished)",
-        )
 
 
 def _latest_effective(db: Database) -> date | None:

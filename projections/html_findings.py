@@ -65,9 +65,12 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
 # -- dossiers ----------------------------------------------------------------------------------
 
 
-def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool) -> str:
+def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool, sealed: bool = False) -> str:
+    """``sealed``: made without the master key, every personal field reads ``[sealed]``."""
     note = (
-        "names and ID numbers masked 已脱敏 (only admin and inspectors see them in full)"
+        "personal data sealed 未解密 (no master key: every personal field reads [sealed])"
+        if sealed
+        else "names and ID numbers masked 已脱敏 (only admin and inspectors see them in full)"
         if masked
         else "personal data in full 个人信息未脱敏: handle as confidential"
     )

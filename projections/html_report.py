@@ -56,17 +56,18 @@ SOURCE_COLOURS = {
 }
 
 
-def render(inputs: ReportInputs) -> str:
-    """The whole page as one string (UTF-8 HTML5)."""
+def render(inputs: ReportInputs, sealed: bool = False) -> str:
+    """The whole page as one string (UTF-8 HTML5); ``sealed``: made without the master key,
+    so every personal field reads ``[sealed]`` (the header says so)."""
     body = "".join(
         (
-            _header(inputs),
+            _header(inputs, sealed),
             _caseload_section(inputs.series),
             _exits_section(inputs.accountability["plan"]),
             _funds_section(inputs.funds),
             _visits_section(inputs.coverage),
             accountability_section(inputs.accountability),
-            dossiers_section(inputs.dossiers, inputs.masked),
+            dossiers_section(inputs.dossiers, inputs.masked, sealed),
         )
     )
     return (
@@ -80,7 +81,7 @@ def render(inputs: ReportInputs) -> str:
 # -- header and headline figures ---------------------------------------------------------------
 
 
-def _header(inputs: ReportInputs) -> str:
+def _header(inputs: ReportInputs, sealed: bool = False) -> str:
     cases, money = inputs.caseload, inputs.funds
     allocated = sum(a["allocated_fen"] for a in money["accounts"])
     disbursed = sum(a["disbursed_fen"] for a in money["accounts"])
@@ -98,7 +99,13 @@ def _header(inputs: ReportInputs) -> str:
         for name, value, label, fmt in kpis
     )
     reader = escape(inputs.reader or "(no --as)")
-    masking = "masked 已脱敏" if inputs.masked else "in full 未脱敏"
+    masking = (
+        "sealed 未解密 (no master key: every personal field reads [sealed])"
+        if sealed
+        else "masked 已脱敏"
+        if inputs.masked
+        else "in full 未脱敏"
+    )
     today = cases["today"]
     times = (
         f"as of 截至 {escape(str(today))}"

@@ -40,6 +40,7 @@ from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
 from ledger.store import StoreLocation, lock_timeout, parse_store
 from psycopg.conninfo import make_conninfo
+from psycopg.types.string import TextLoader
 
 from projections.storage import _TOO_LONG as TOO_LONG
 from projections.storage import (
@@ -367,6 +368,7 @@ class PgDatabase(Database):
         # Chunked rows need libpq 17 (psycopg's binary wheel has it); else row by row.
         size = FETCH_ROWS if psycopg.pq.version() >= 170000 else 1
         with self._pg.cursor() as cursor:
+            _as_text(cursor)
             # A generator (typed an iterator): closing it cancels what is left of the query.
             stream = cast(Generator[Any, None, None], cursor.stream(sql, size=size))
 
@@ -379,7 +381,19 @@ class PgDatabase(Database):
                 rows = fetched_in_batches(fetch, columns, measure)
             finally:
                 stream.close()  # a refused answer: the query cancelled, the rest not read
+        if not rows:  # a stream of no rows leaves no description: the columns, unexecuted
+            columns[:] = self._columns_of(sql)
         return columns, rows
+
+    def _columns_of(self, sql: str) -> list[str]:
+        """The names of the columns ``sql`` answers with, from the server's description of it
+        prepared (nothing runs)."""
+        pgconn, encoding = self._pg.pgconn, self._pg.info.encoding
+        prepared = pgconn.prepare(b"", sql.encode(encoding))
+        if prepared.status != psycopg.pq.ExecStatus.COMMAND_OK:
+            return []  # it ran a moment ago: nothing to say but that it has no rows
+        described = pgconn.describe_prepared(b"")
+        return [(described.fname(i) or b"").decode(encoding) for i in range(described.nfields)]
 
     def _refuse_hidden_tables(self, sql: str) -> None:
         # PostgreSQL has no per-statement authorizer: ask the planner which tables the query
@@ -388,6 +402,10 @@ class PgDatabase(Database):
         # (query_to_xml('select ... from household_keys', ...)), reads what the plan does not
         # show: refused whatever it reads. The verbose plan names each function as resolved,
         # however the query quoted or escaped it.
+        # The plan leaves out what LIMIT, OFFSET and FETCH compute (``LIMIT CASE WHEN
+        # pg_try_advisory_xact_lock(…) THEN 1 END`` took the lock): the query's own words
+        # are read too, with its constants and comments taken out.
+        _refuse_named_calls(spoken_words(sql))
         plan = self._pg.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}").fetchone()
         tree = plan[0] if plan else []
         # The planner's statistics hold sample values of every column (pg_stats showed 101
@@ -399,20 +417,7 @@ class PgDatabase(Database):
             )
         # Calls, not constants: a string literal that reads like a call ('see lo_open(x)')
         # is taken out first (the plan writes constants as '...'::type, quotes doubled).
-        text = _LITERAL.sub("''", json.dumps(tree, ensure_ascii=False).lower())
-        dynamic = _DYNAMIC_SQL.search(text)
-        if dynamic:
-            raise psycopg.errors.InsufficientPrivilege(
-                f"permission denied for function {dynamic.group(1)}: it reads tables named by "
-                "text, which the query's check cannot see"
-            )
-        lock = _ADVISORY_LOCKS.search(text)
-        if lock:
-            raise psycopg.errors.InsufficientPrivilege(
-                f"permission denied for function {lock.group(1)}: advisory locks are the "
-                "ledger's own (an analyst's could hold the read models' lock and stall every "
-                "officer's report)"
-            )
+        _refuse_named_calls(_LITERAL.sub("''", json.dumps(tree, ensure_ascii=False).lower()))
 
     def close(self) -> None:
         self._pg.close()
@@ -502,7 +507,111 @@ _DYNAMIC_SQL = re.compile(
 )
 #: Advisory locks: the read models' writers serialise on one (``READ_MODEL_LOCK``), which a
 #: read-only transaction may still take and hold for the whole ``QUERY_SECONDS``.
-_ADVISORY_LOCKS = re.compile(r"\b(pg_(?:try_)?advisory_\w+)\s*\(")
+_ADVISORY_LOCKS = re.compile(r"\b(pg_(?:try_)?advisory_\w+)\b")
+
+
+def _as_text(cursor: psycopg.Cursor[Any]) -> None:
+    """Have ``cursor`` read json, jsonb and every array in PostgreSQL's own text form: the same
+    cell in every format, and measured as text as it arrives (``cli.query.Bounds``); as Python
+    lists and dicts, ``array_agg`` of 20 M integers took 1.1 GB, counted as one cell."""
+    adapters = cursor.adapters
+    for info in psycopg.postgres.types:
+        if info.array_oid:
+            adapters.register_loader(info.array_oid, TextLoader)
+    for name in ("json", "jsonb"):
+        adapters.register_loader(name, TextLoader)
+
+
+def _refuse_named_calls(text: str) -> None:
+    """Refuse the functions analysts may not call, named in ``text`` (lower case, constants
+    taken out): the plan's, and the query's own words."""
+    dynamic = _DYNAMIC_SQL.search(text)
+    if dynamic:
+        raise psycopg.errors.InsufficientPrivilege(
+            f"permission denied for function {dynamic.group(1)}: it reads tables named by "
+            "text, which the query's check cannot see"
+        )
+    lock = _ADVISORY_LOCKS.search(text)
+    if lock:
+        raise psycopg.errors.InsufficientPrivilege(
+            f"permission denied for function {lock.group(1)}: advisory locks are the "
+            "ledger's own (an analyst's could hold the read models' lock and stall every "
+            "officer's report)"
+        )
+
+
+def spoken_words(sql: str) -> str:
+    """``sql`` in lower case without its string constants ('…', E'…', $tag$…$tag$) and
+    comments (-- …, /* … */), each replaced by a space, and with a quoted name's quotes
+    dropped (``"pg_advisory_lock"`` is that function): what it calls, however spelled. A name
+    spelled with Unicode escapes (``U&"…"``) could hide what it calls: refused."""
+    words: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        found = _SKIPPED.search(sql, i)
+        if found is None:
+            words.append(sql[i:])
+            break
+        words.append(sql[i : found.start()])
+        start = found.start()
+        token = found.group(0)
+        if token[:2].lower() == "u&":
+            raise psycopg.errors.InsufficientPrivilege(
+                "permission denied for Unicode-escaped names and strings (U&'…', U&\"…\"): "
+                "spell them plainly"
+            )
+        if token == '"':
+            end = sql.find('"', start + 1)
+            while end != -1 and sql[end + 1 : end + 2] == '"':
+                end = sql.find('"', end + 2)
+            end = n if end == -1 else end + 1
+            words.append(sql[start + 1 : end - 1].replace('""', '"'))
+        else:
+            end = _skip(sql, start, token)
+            words.append(" ")
+        i = end
+    return "".join(words).lower()
+
+
+def _skip(sql: str, start: int, token: str) -> int:
+    """Where the constant or comment starting at ``start`` with ``token`` ends."""
+    if token == "--":
+        end = sql.find("\n", start)
+        return len(sql) if end == -1 else end + 1
+    if token == "/*":  # they nest in PostgreSQL
+        depth, i = 1, start + 2
+        while depth and i < len(sql):
+            if sql.startswith("/*", i):
+                depth, i = depth + 1, i + 2
+            elif sql.startswith("*/", i):
+                depth, i = depth - 1, i + 2
+            else:
+                i += 1
+        return i
+    if token.startswith("$"):
+        end = sql.find(token, start + len(token))
+        return len(sql) if end == -1 else end + len(token)
+    backslashes = token[0] in "eE"  # E'…' takes \' as a quote
+    i = start + len(token)
+    while i < len(sql):
+        if backslashes and sql[i] == "\\":
+            i += 2
+        elif sql[i] == "'":
+            if sql[i + 1 : i + 2] == "'":
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    return i
+
+
+#: Where a constant, a comment or a quoted name begins (an E'…' only after no letter: ``name'``
+#: is no E-string; ``$1`` is a parameter, not a dollar quote).
+_SKIPPED = re.compile(
+    r"[uU]&['\"]|(?<![\w$])[eE]'|'|\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$|--|/\*|\"",
+)
+
 #: A string constant as the verbose plan writes it: '...' with quotes doubled inside.
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 #: The catalogs of the planner's column statistics (sample values of every column).

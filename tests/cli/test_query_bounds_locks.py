@@ -54,3 +54,52 @@ def test_a_lock_named_in_a_text_is_no_call(seeded: Fupin) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.stdout == "t\nsee pg_advisory_lock(1)\n"
+
+
+@pytest.mark.parametrize(
+    ("sql", "rule"),
+    [
+        # Review of the analyst round: the plan leaves out what LIMIT/OFFSET/FETCH compute.
+        (
+            "SELECT number FROM pj_households LIMIT CASE WHEN "
+            f"pg_try_advisory_xact_lock({READ_MODEL_LOCK}) THEN 1 ELSE 1 END",
+            "advisory locks are the ledger's own",
+        ),
+        (
+            f"SELECT 1 AS a OFFSET (SELECT 0 WHERE pg_try_advisory_xact_lock({READ_MODEL_LOCK}))",
+            "advisory locks are the ledger's own",
+        ),
+        (
+            f'SELECT 1 AS a FETCH FIRST (SELECT 1 WHERE "pg_advisory_lock"({READ_MODEL_LOCK})) '
+            "ROWS ONLY",
+            "advisory locks are the ledger's own",
+        ),
+        (
+            "SELECT 1 AS a LIMIT length(query_to_xml('select 1', true, false, '')::text)",
+            "permission denied for function query_to_xml",
+        ),
+        (
+            'SELECT 1 AS a LIMIT CASE WHEN U&"pg\\005fadvisory_xact_lock"(1) THEN 1 END',
+            "permission denied for Unicode-escaped names",
+        ),
+    ],
+)
+def test_a_call_the_plan_does_not_show_is_refused_by_its_name(
+    seeded: Fupin, sql: str, rule: str
+) -> None:
+    result = seeded.runner.invoke(app, ["query", sql])
+
+    assert_refused(result, "sql", rule)
+    assert result.stdout == ""
+
+
+def test_a_lock_named_in_a_comment_or_a_dollar_quoted_text_is_no_call(seeded: Fupin) -> None:
+    sql = (
+        "SELECT $q$pg_advisory_lock(1)$q$ AS t, E'it''s \\' pg_advisory_lock(2)' AS u "
+        "-- pg_advisory_lock(3)\n/* pg_advisory_lock(4) /* nested */ still */"
+    )
+
+    result = seeded.runner.invoke(app, ["query", sql, "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "t,u\npg_advisory_lock(1),it's ' pg_advisory_lock(2)\n"

@@ -11,8 +11,12 @@ import threading
 import time
 
 import psycopg
+import psycopg.errors
 import pytest
+import typer
+from cli.common import refusals
 from cli.main import app
+from ledger.store import lost_server
 from projections.pg import PgDatabase
 from typer.testing import CliRunner
 
@@ -34,7 +38,10 @@ def _assert_server_gone(output: str, stderr: str, exit_code: int, password: str)
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith("refused store: the server closed the connection ("), lines[0]
-    assert "nothing of it was written; try again" in lines[0]
+    # it does not say nothing was written: a save lost while committing may be on record
+    assert "may have been recorded" in lines[0]
+    assert "look with `fupin log`" in lines[0]
+    assert "nothing of it was written" not in lines[0]
     assert "internal error" not in output
     assert "Traceback" not in output
     assert password not in output
@@ -96,3 +103,49 @@ def test_an_error_that_is_a_defect_is_not_taken_for_the_server_gone(
 
     assert "server closed the connection" not in result.output
     assert isinstance(result.exception, psycopg.OperationalError)
+
+
+def _gone() -> psycopg.OperationalError:
+    return psycopg.OperationalError("consuming input failed: server closed the connection")
+
+
+def test_a_lost_server_that_a_command_answered_with_its_own_exit_code_keeps_it() -> None:
+    # Review of the analyst round: refusals caught typer.Exit (click's Exit is a RuntimeError)
+    # and lost_server followed __context__ through `raise ... from None`, so an erasure left
+    # unfinished (exit 3) said "refused store: ... nothing of it was written", exit 2.
+    @refusals
+    def erase_like() -> None:
+        try:
+            raise _gone()
+        except psycopg.OperationalError:
+            raise typer.Exit(3) from None
+
+    with pytest.raises(typer.Exit) as exited:
+        erase_like()
+    assert exited.value.exit_code == 3
+
+
+def _defect_while_handling() -> None:
+    try:
+        raise _gone()
+    except psycopg.OperationalError:
+        raise ValueError("a defect while handling it") from None
+
+
+def test_what_an_error_was_raised_from_counts_and_a_suppressed_context_does_not() -> None:
+    with pytest.raises(ValueError, match="a defect") as suppressed:
+        _defect_while_handling()
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = _gone()
+
+    assert lost_server(suppressed.value) is None
+    assert lost_server(wrapped) == "consuming input failed: server closed the connection"
+
+
+def test_a_protocol_violation_is_a_defect_not_a_lost_server() -> None:
+    violation = psycopg.errors.ProtocolViolation("invalid frontend message type")
+    failure = psycopg.errors.ConnectionFailure("connection failure")
+
+    assert (violation.sqlstate, failure.sqlstate) == ("08P01", "08006")
+    assert lost_server(violation) is None
+    assert lost_server(failure) == "connection failure"

@@ -21,7 +21,7 @@ import pytest
 from ledger.application import open_ledger
 from ledger.store import parse_store
 from projections import api, catchup, engine
-from projections.catchup import MODELS, SCHEMA_VERSION, create_tables
+from projections.catchup import SCHEMA_VERSION
 from projections.storage import open_database
 
 from tests.integration import test_pg_readers
@@ -164,14 +164,11 @@ def test_read_models_behind_without_a_rebuild_are_still_read_as_they_are(roles: 
 
 
 def begin_another_rebuild(location: object) -> None:
-    """Another process's rebuild, its first transaction only (empties, remakes, marks)."""
+    """Another process's rebuild, its first transaction only (empties, remakes, counts,
+    marks)."""
     db = open_database(location)  # type: ignore[arg-type]
     try:
-        with db.transaction():
-            tables = [table for model in MODELS for table in model.tables]
-            db.clear_tables([*tables, "pj_tracking", "pj_schema"])
-            create_tables(db)
-            db.execute("INSERT INTO pj_schema (id, version) VALUES (2, ?)", (SCHEMA_VERSION,))
+        catchup._begin_rebuild(db)
     finally:
         db.close()
 
