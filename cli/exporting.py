@@ -125,8 +125,8 @@ def _refuse_unreadable(app: Ledger) -> None:
         "household_keys",
         f"the personal data of {count} household(s) cannot be read ({named}{more}): their key "
         "fails authentication or has no key row, and an export would lose it; nothing was "
-        "written. `fupin keys check` lists them; restore each key row from a backup, or "
-        "record the loss with `fupin erase NUMBER` (docs/privacy.md)",
+        "written. `fupin keys check` lists them; restore each key row from a backup, then "
+        "export (docs/privacy.md)",
     )
 
 
@@ -155,6 +155,7 @@ def export_report(
             "output into a file or a pipe)",
         )
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = build[name.value](app, day, moment)
     if output_format is ReportFormat.xlsx:
         buffer = io.BytesIO()

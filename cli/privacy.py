@@ -25,6 +25,7 @@ from ledger.privacy import (
     read_master_key_file,
     write_master_key,
 )
+from ledger.reading import UNREADABLE
 
 from cli.common import (
     DocumentOption,
@@ -132,6 +133,17 @@ def notice(
         with output_file(out, "output") as handle:
             handle.write(text.encode("utf-8"))
         console.print(f"{len(entries)} households written to {out}")
+    unreadable = sorted({e.household for e in entries if e.head_name == UNREADABLE})
+    for number in unreadable:  # the list is written, but a person on it is blank: say so
+        err_console.print(
+            f"household {number} is listed {UNREADABLE}: its personal data cannot be read (its "
+            "key fails authentication); `fupin keys check` lists every such key (docs/privacy.md)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if unreadable:
+        raise typer.Exit(1)
 
 
 def notice_csv(entries: list[NoticeEntry]) -> str:

@@ -463,6 +463,7 @@ class HouseholdKeys:
         #: goes on as without a master key (personal data ``[sealed]``); writing is refused.
         self.denied: str | None = None
         self._probed = False  # whether ``_check_readable`` has read the table once
+        self._masters_in_use: dict[str, bool] = {}  # master id -> any live key under it
         #: The events table's name (the recorder's ``events_table_name``), where the recorded
         #: rotations are read (``_check_master``); None: the ledger's default by store kind.
         self.events_table: str | None = None
@@ -880,6 +881,15 @@ class HouseholdKeys:
         with self._datastore().transaction(commit=True) as cursor:
             cursor.execute(self._sql(sql), params)
 
+    def _in_use(self, master_id: str) -> bool:
+        """Whether any live key is stored under ``master_id`` (asked once a process)."""
+        found = self._masters_in_use.get(master_id)
+        if found is None:
+            with self._datastore().transaction(commit=False) as cursor:
+                cursor.execute(self._sql(_LIVE_UNDER), (master_id,))
+                found = self._masters_in_use[master_id] = bool(cursor.fetchall())
+        return found
+
     def _is_sqlite(self) -> bool:
         return type(self._datastore()).__module__ == "eventsourcing.sqlite"
 
@@ -889,6 +899,17 @@ class HouseholdKeys:
 
     def _unwrap(self, row: _Row, master: bytes) -> bytes:
         if row.master_id != master_key_id(master):
+            if self._in_use(master_key_id(master)):
+                # Other keys are under the master given: this one row is the odd one (its
+                # master id altered, or left under a retired master), not the master given.
+                raise DamagedKeyError(
+                    "master_key",
+                    f"the key of household {row.household_id} is wrapped under master key "
+                    f"{row.master_id}, not the one the other keys are under "
+                    f"({master_key_id(master)}): its row was altered or left behind by a "
+                    "rotation (`fupin keys check`)",
+                    row.household_id,
+                )
             raise SealBrokenError(
                 "master_key",
                 f"household keys are wrapped under master key {row.master_id}; "

@@ -61,9 +61,13 @@ def test_log_goes_on_past_a_damaged_key(damaged: tuple[Fupin, str], actor: str) 
 
 def test_notice_lists_the_household_unreadable(damaged: tuple[Fupin, str]) -> None:
     fupin, _ = damaged
-    result = fupin.ok(NOTICE, actor="admin")
+    result = fupin(NOTICE, actor="admin")
     row = next(line for line in result.stdout.splitlines() if "JH-0004" in line)
     assert "[unreadable]" in row
+    # the list is written, but the damage is not hidden (review: exit 0, nothing on stderr)
+    assert result.exit_code == 1, result.output
+    assert "household JH-0004 is listed [unreadable]" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_duplicates_leave_the_household_out_and_say_so(damaged: tuple[Fupin, str]) -> None:
@@ -115,3 +119,29 @@ def test_keys_check_and_verify_name_the_household_number(damaged: tuple[Fupin, s
     assert verified.exit_code == 1, verified.output
     assert f"household_keys {gone}: no key row" in verified.stderr
     assert "(household JH-0002)" in verified.stderr
+
+
+def test_one_row_under_another_master_id_stops_no_whole_ledger_reader(seeded: Fupin) -> None:
+    # Review of the privacy round: a row whose master id alone differs (altered, or left under
+    # a retired master by the old rotation bug) still made log, notice and duplicates refuse
+    # everything: "household keys are wrapped under master key …; the one given is …".
+    victim = str(natural_id("household", "JH-0004"))
+    with sqlite3.connect(seeded.path) as db:
+        db.execute(
+            "UPDATE household_keys SET master_id = '0123456789abcdef' WHERE household_id = ?",
+            (victim,),
+        )
+
+    logged = seeded("log", actor="admin")
+    listed = seeded(NOTICE, actor="admin")
+    compared = seeded("household duplicates --format json", actor="admin")
+
+    assert logged.exit_code == 1, logged.output
+    broken = {orjson.loads(line)["id"] for line in logged.stdout.splitlines() if "problem" in line}
+    assert broken == {victim}
+    assert listed.exit_code == 1, listed.output
+    assert "household JH-0004 is listed [unreadable]" in listed.stderr
+    assert compared.exit_code == 1, compared.output
+    assert "household JH-0004 left out" in compared.stderr
+    shown = seeded("household show JH-0001", actor="admin")
+    assert shown.exit_code == 0, shown.output  # every other household reads as before

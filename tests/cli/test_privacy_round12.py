@@ -205,7 +205,13 @@ def test_household_members_refuses_a_phone_that_is_none_and_keeps_an_empty_one(
 # -- 10: notice and the reports check --as; the report's label without the master key ----------
 
 NOTICE = "notice --street 江南 --from 2016-08-01 --to 2016-08-31"
-REPORTS = ["report caseload", "report funds", "report accountability", f"{NOTICE}"]
+REPORTS = [
+    "report caseload",
+    "report funds",
+    "report accountability",
+    f"{NOTICE}",
+    "export report funds --format json",  # review of the privacy round: it took any --as
+]
 
 
 @pytest.mark.parametrize("command", REPORTS)
