@@ -19,11 +19,8 @@ from typing import Annotated, Any, BinaryIO
 
 import orjson
 import typer
-from ledger.application import Ledger
-from ledger.errors import InputError, RuleError
+from ledger.errors import InputError
 from ledger.imports import export_commands
-from ledger.privacy import check_live_keys
-from ledger.verification import household_number
 from projections import accountability, api, caseload, fund_report
 
 from cli.common import check_output, console, ledger_session, output_file, refusals
@@ -81,8 +78,8 @@ def export_events(
     if output is not None:
         check_output(output, "output")
     with ledger_session() as app:
-        commands = export_commands(app, reader_of(app))  # who may export, and the master key
-        _refuse_unreadable(app)
+        # who may export, the master key, and every household's key readable
+        commands = export_commands(app, reader_of(app))
         lines = (orjson.dumps(line) + b"\n" for line in commands)
         if output is None:
             for line in lines:
@@ -92,42 +89,6 @@ def export_events(
         with output_file(output, "output", private=True) as handle:  # names in clear
             handle.writelines(lines)
     console.print(f"events written to {output}")
-
-
-#: How many unreadable households an export's refusal names (the rest are counted).
-_NAMED = 5
-
-
-def _refuse_unreadable(app: Ledger) -> None:
-    """Refuse the export, before a byte is written, if any household's personal data cannot
-    be read (its key fails authentication or has no key row). An export is a full copy to
-    re-import: written without that household's personal data (or with it as stored, sealed
-    under a key the new store does not have) it would lose it without a word. One pass over
-    the key table and one scan of the events by topic (``check_live_keys``, as `fupin keys
-    check`), memory flat; the households are named by number (docs/cli.md)."""
-    found: list[str] = []
-    count = 0
-
-    def problem(household: str, what: str) -> None:
-        nonlocal count
-        count += 1
-        if len(found) < _NAMED:
-            found.append(household)
-
-    master = app.household_keys.require_master("the export carries personal data in clear")
-    recorder: Any = app.recorder
-    check_live_keys(recorder.datastore, master, problem, recorder.events_table_name)
-    if not count:
-        return
-    named = ", ".join(household_number(app.recorder, h) or h for h in found)
-    more = f" and {count - len(found)} more" if count > len(found) else ""
-    raise RuleError(
-        "household_keys",
-        f"the personal data of {count} household(s) cannot be read ({named}{more}): their key "
-        "fails authentication or has no key row, and an export would lose it; nothing was "
-        "written. `fupin keys check` lists them; restore each key row from a backup, then "
-        "export (docs/privacy.md)",
-    )
 
 
 @export_app.command("report")

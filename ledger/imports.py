@@ -30,10 +30,11 @@ from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, trimmed_keys
 from ledger.core import AGGREGATE_KINDS, Stamp
-from ledger.errors import ConflictError, LedgerError, PermissionRefusedError
+from ledger.errors import ConflictError, LedgerError, PermissionRefusedError, RuleError
 from ledger.household import Personal
-from ledger.privacy import Reader
+from ledger.privacy import Reader, check_live_keys
 from ledger.values import format_yuan
+from ledger.verification import household_number
 
 __all__ = [
     "ImportLedger",
@@ -563,8 +564,44 @@ def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[
             "carries personal data in clear (admin, inspector or a district officer)",
         )
     # Without it every household would export as [sealed]: a file no store re-imports.
-    app.household_keys.require_master("the export carries personal data in clear")
+    master = app.household_keys.require_master("the export carries personal data in clear")
+    _refuse_unreadable(app, master)
     return _export_commands(app)
+
+
+#: How many unreadable households an export's refusal names (the rest are counted).
+_NAMED = 5
+
+
+def _refuse_unreadable(app: Ledger, master: bytes) -> None:
+    """Refuse the export, before a byte is written, if any household's personal data cannot
+    be read (its key fails authentication or has no key row). An export is a full copy to
+    re-import: written without that household's personal data (or with it as stored, sealed
+    under a key the new store does not have) it would lose it without a word. One pass over
+    the key table and one scan of the events by topic (``check_live_keys``, as `fupin keys
+    check`), memory flat; the households are named by number (docs/cli.md)."""
+    found: list[str] = []
+    count = 0
+
+    def problem(household: str, what: str) -> None:
+        nonlocal count
+        count += 1
+        if len(found) < _NAMED:
+            found.append(household)
+
+    recorder: Any = app.recorder
+    check_live_keys(recorder.datastore, master, problem, recorder.events_table_name)
+    if not count:
+        return
+    named = ", ".join(household_number(app.recorder, h) or h for h in found)
+    more = f" and {count - len(found)} more" if count > len(found) else ""
+    raise RuleError(
+        "household_keys",
+        f"the personal data of {count} household(s) cannot be read ({named}{more}): their key "
+        "fails authentication or has no key row, and an export would lose it; nothing was "
+        "written. `fupin keys check` lists them; restore each key row from a backup, then "
+        "export (docs/privacy.md)",
+    )
 
 
 def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
