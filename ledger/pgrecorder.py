@@ -26,6 +26,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
+from ledger.store import schema_options
 
 __all__ = ["LedgerPostgresRecorder"]
 
@@ -45,6 +46,14 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     pause = 0.2
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        # A ledger in its own schema (POSTGRES_SCHEMA) searches that schema alone on every
+        # connection: eventsourcing names it in its own statements, and the ledger's
+        # (household keys, read models) then find and make their tables there too, never in
+        # ``public`` beside another ledger's. Set before the pool opens its first connection.
+        options = schema_options({"POSTGRES_SCHEMA": datastore.schema})
+        if options is not None:
+            pool: Any = datastore.pool
+            pool.kwargs = {**(pool.kwargs or {}), "options": options}
         super().__init__(datastore, **kwargs)
         # The lock timeout is set once per try, for the whole transaction (insert_events);
         # eventsourcing's own ``SET LOCAL lock_timeout`` before the table lock would reset

@@ -27,6 +27,7 @@ __all__ = [
     "lost_server",
     "parse_store",
     "path_problem",
+    "schema_options",
     "server_gone_message",
 ]
 
@@ -279,7 +280,44 @@ def _postgres(url: str) -> StoreLocation:
         "CREATE_TABLE": "y",
     }
     shown = f"postgresql://{parts.username or ''}@{parts.hostname}:{port}/{dbname}"
+    schema = _schema()
+    if schema is not None:
+        env["POSTGRES_SCHEMA"] = schema
+        shown = f"{shown} (schema {schema})"
     return StoreLocation("postgres", shown, env, None)
+
+
+#: A schema's name as ``POSTGRES_SCHEMA`` may give it: an unquoted PostgreSQL identifier in
+#: lower case (what the server folds a name to), so that it is written as it is everywhere.
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def _schema() -> str | None:
+    """The schema of a ledger that shares its database with others (``POSTGRES_SCHEMA``,
+    docs/operations.md), or None for ``public``: every table of the ledger (its events, the
+    household keys, the read models) lives there, and every connection searches it alone
+    (``schema_options``)."""
+    value = os.environ.get("POSTGRES_SCHEMA", "").strip()
+    if value in ("", "public"):
+        return None
+    if not _SCHEMA_NAME.fullmatch(value) or value.startswith("pg_"):
+        raise InputError(
+            "POSTGRES_SCHEMA",
+            f"{value!r} is not a schema fupin can use: write it in lower case, with letters a-z, "
+            "digits and '_' (not first a digit, at most 63, not starting pg_)",
+        )
+    return value
+
+
+def schema_options(env: dict[str, str]) -> str | None:
+    """libpq's ``options`` for a connection to the store of ``env`` (its eventsourcing
+    settings): the ledger's schema as the only one searched, after whatever ``PGOPTIONS``
+    sets (the lock timeout, ``ledger.application.bound_every_lock_wait``), which an
+    ``options`` given to a connection replaces. None when the ledger is in ``public``."""
+    schema = env.get("POSTGRES_SCHEMA", "").strip()
+    if schema in ("", "public"):
+        return None
+    return f"{os.environ.get('PGOPTIONS', '')} -c search_path={schema}".strip()
 
 
 def _decoded(part: str, text: str) -> str:

@@ -291,6 +291,8 @@ def _pg_dump(location: StoreLocation, staging: Path, target: Path) -> None:
             "--no-owner",
             f"--lock-wait-timeout={seconds}s",
             f"--file={staging}",
+            # A ledger in its own schema: that schema alone, never the other ledgers beside it.
+            *_only_schema(location),
         )
     except LedgerError as exc:
         rule = exc.rule.replace(str(staging), str(target))
@@ -310,14 +312,23 @@ def _restore_pg(
 ) -> VerifyReport | None:
     from ledger.application import CREATING_MEANWHILE, creating_meanwhile
 
-    from projections.pg import _connect, _table_exists, events_table, store_url
+    from projections.pg import _connect, _schema_exists, _table_exists, events_table, store_url
 
+    schema = _schema(location)
+    _check_archive_schema(source, schema, events_table(location).split(".", 1)[1])
     with _connect(location) as connection:
         if _table_exists(connection, events_table(location)):
             raise InputError(
                 "store", f"{location.display} holds a ledger; restore into an empty database"
             )
-        before = _objects(connection)
+        if not _schema_exists(connection, schema):
+            raise InputError(
+                "store",
+                f"schema {schema} does not exist in {location.display}: the database's owner "
+                f"makes it first (CREATE SCHEMA {schema}), as for `fupin init`; nothing was "
+                "restored",
+            )
+        before = _objects(connection, schema)
     try:
         _pg_tool(
             location,
@@ -326,6 +337,8 @@ def _restore_pg(
             "--exit-on-error",
             "--no-owner",
             f"--dbname={location.env['POSTGRES_DBNAME']}",
+            # Into the schema the operator made (the archive's CREATE SCHEMA is left out).
+            *_only_schema(location),
             str(source),
         )
     except LedgerError as exc:
@@ -357,13 +370,47 @@ def _restore_pg(
         raise
 
 
-def _objects(connection: psycopg.Connection[Any]) -> set[tuple[str, str]]:
-    # Tables, sequences, composite types (pg_class 'c') and functions of the public schema.
+def _schema(location: StoreLocation) -> str:
+    """The schema the ledger of ``location`` lives in (``POSTGRES_SCHEMA``; ``public``)."""
+    return location.env.get("POSTGRES_SCHEMA") or "public"
+
+
+def _only_schema(location: StoreLocation) -> list[str]:
+    """pg_dump's and pg_restore's option for a ledger in its own schema (none for public)."""
+    schema = _schema(location)
+    return [] if schema == "public" else [f"--schema={schema}"]
+
+
+def _check_archive_schema(source: Path, schema: str, table: str) -> None:
+    """Refuse a backup of a ledger kept in another schema than ``schema``: restoring it here
+    would restore nothing (into a schema) or write beside another ledger (into public)."""
+    result = subprocess.run(
+        [_find("pg_restore"), "--list", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # A line of the archive's contents naming the events table: its schema, then its name.
+    listed = re.compile(rf"^\d+; \d+ \d+ TABLE (\S+) {re.escape(table)} ", re.MULTILINE)
+    found = listed.search(result.stdout) if result.returncode == 0 else None
+    if found is None or found[1] == schema:
+        return  # not a ledger's backup: said once it is restored, as ever
+    where = "unset POSTGRES_SCHEMA" if found[1] == "public" else f"POSTGRES_SCHEMA={found[1]}"
+    raise InputError(
+        "store",
+        f"{source} is a backup of the ledger kept in schema {found[1]}, and this store is "
+        f"schema {schema}: restore it with {where} (docs/operations.md); nothing was restored",
+    )
+
+
+def _objects(connection: psycopg.Connection[Any], schema: str) -> set[tuple[str, str]]:
+    # Tables, sequences, composite types (pg_class 'c') and functions of the ledger's schema.
     rows = connection.execute(
         "SELECT c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n "
-        "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'c') "
+        "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'S', 'c') "
         "UNION SELECT p.proname, 'f' FROM pg_proc p JOIN pg_namespace n "
-        "ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+        "ON n.oid = p.pronamespace WHERE n.nspname = %s",
+        (schema, schema),
     ).fetchall()
     return {(str(name), str(kind)) for name, kind in rows}
 
@@ -374,11 +421,12 @@ def _drop_new_objects(location: StoreLocation, before: set[tuple[str, str]]) -> 
     from projections.pg import _connect
 
     kinds = {"r": "TABLE", "S": "SEQUENCE", "c": "TYPE", "f": "FUNCTION"}
+    schema = _schema(location)
     with _connect(location) as connection, connection.transaction():
-        for name, kind in sorted(_objects(connection) - before, key=lambda o: o[1] != "r"):
+        for name, kind in sorted(_objects(connection, schema) - before, key=lambda o: o[1] != "r"):
             connection.execute(
                 sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
-                    sql.SQL(kinds[kind]), sql.Identifier("public", name)
+                    sql.SQL(kinds[kind]), sql.Identifier(schema, name)
                 )
             )
 

@@ -38,7 +38,7 @@ import psycopg
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
-from ledger.store import StoreLocation, lock_timeout, parse_store
+from ledger.store import StoreLocation, lock_timeout, parse_store, schema_options
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
 
@@ -116,6 +116,7 @@ def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> 
     """A libpq connection string for the store's database, from eventsourcing's settings."""
     env = location.env
     timeout = connect_timeout or int(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))
+    options = schema_options(env)  # the ledger's schema, alone searched (POSTGRES_SCHEMA)
     return make_conninfo(
         host=env["POSTGRES_HOST"],
         port=env["POSTGRES_PORT"],
@@ -124,6 +125,7 @@ def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> 
         password=env["POSTGRES_PASSWORD"],
         connect_timeout=str(max(timeout, 1)),
         application_name="fupin",
+        **({} if options is None else {"options": options}),
     )
 
 
@@ -145,7 +147,25 @@ def preflight(store: str | None, *, create: bool = False) -> None:
         return
     with _connect(location) as connection:
         _refuse_other_encodings(connection, location)
-        initialised = _table_exists(connection, events_table(location))
+        schema = location.env.get("POSTGRES_SCHEMA")
+        if schema and not _schema_exists(connection, schema):
+            raise LedgerError(
+                "store",
+                f"schema {schema} does not exist in {location.display}: the database's owner "
+                f"makes it first (CREATE SCHEMA {schema}), or POSTGRES_SCHEMA is misspelt; "
+                "nothing was written",
+            )
+        try:
+            initialised = _table_exists(connection, events_table(location))
+        except psycopg.errors.InsufficientPrivilege as exc:  # no USAGE on the ledger's schema
+            reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
+            raise LedgerError(
+                "store",
+                f"role {location.env['POSTGRES_USER']} may not use {location.display} "
+                f"({reason}): the store's owner grants it USAGE on the schema (protect_events "
+                "for the officers' role, docs/operations.md), or POSTGRES_SCHEMA names another "
+                "ledger's",
+            ) from None
     if not create and not initialised:
         raise LedgerError(
             "store", f"{location.display} holds no ledger yet; run `fupin init` first"
@@ -709,6 +729,11 @@ def protect_events(location: StoreLocation, officers: str) -> None:
                 )
             )
             guard_household_keys(connection, schema, events_table(location).split(".", 1)[1])
+
+
+def _schema_exists(connection: psycopg.Connection[Any], schema: str) -> bool:
+    found = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,))
+    return found.fetchone() is not None
 
 
 def _table_exists(connection: psycopg.Connection[Any], name: str) -> bool:
