@@ -181,6 +181,11 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(
             f"household keys: {report.erased_keys} destroyed, each by a recorded erasure; "
             "every erasure's key destroyed; every household with personal data has its key row"
+            + (
+                ""
+                if report.current_master is None
+                else f"; every live key under master key {report.current_master}, the current one"
+            )
         )
     if report.key_table_unchecked is not None:
         say(_unchecked(report.key_table_unchecked), markup=False, highlight=False)

@@ -82,8 +82,9 @@ __all__ = [
     "event_class",
     "generate_master_key",
     "key_table_denied",
-    "keys_off_current_master",
+    "latest_master",
     "live_keys_among",
+    "live_keys_off",
     "load_master_key",
     "mask_id_card",
     "mask_name",
@@ -1143,28 +1144,41 @@ def _key_table_exists(datastore: Any, cursor: Any) -> bool:
     return row is not None and row["found"] is not None
 
 
-def keys_off_current_master(
-    datastore: Any, events_table: str | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """Every live household key wrapped under another master than the one the latest recorded
-    ``MasterKeyRotated`` made current, as (household id, its master id, the current one): a
-    key the current master key cannot unwrap, stored under a retired or unrecorded master (a
-    fupin from before 2026-11-29 let one wrap a new ledger's first keys). No master key is
-    needed (for ``fupin verify``); nothing if no rotation is on record or the store has no key
-    table. One backward scan of the events for the rotation, then the live keys streamed."""
+def live_keys_off(
+    datastore: Any, master_id: str, limit: int | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every live household key wrapped under another master than ``master_id`` (the first
+    ``limit``), as (household id, its master id): filtered by the database in one read of the
+    table and streamed (``fupin verify``, with the master its pass found current: no master
+    key needed, no search of the events). Nothing when the store has no key table. Read it
+    to its end: a PostgreSQL stream left half read holds its connection."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    query = (
+        f"SELECT household_id, master_id FROM {KEY_TABLE} "
+        "WHERE wrapped_key IS NOT NULL AND master_id <> " + ("?" if sqlite else "%s")
+    )
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
     with datastore.transaction(commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return
-        current = _recorded(cursor, sqlite, events_table)
-        if current is None:
-            return
-        live = f"SELECT household_id, master_id FROM {KEY_TABLE} WHERE wrapped_key IS NOT NULL"
-        rows: Iterable[Any] = cursor.sqlite_cursor.execute(live) if sqlite else cursor.stream(live)
+        rows: Iterable[Any] = (
+            cursor.sqlite_cursor.execute(query, (master_id,))
+            if sqlite
+            else cursor.stream(query, (master_id,))
+        )
         for row in rows:
-            master_id = str(row["master_id"])
-            if master_id != current.master_id and not current.names(master_id):
-                yield str(row["household_id"]), master_id, current.shown
+            yield str(row["household_id"]), str(row["master_id"])
+
+
+def latest_master(datastore: Any, events_table: str | None = None) -> str | None:
+    """The master id the latest recorded ``MasterKeyRotated`` made current; None if no
+    rotation is on record, or its event does not say one (``fupin verify`` reports it). One
+    search of the events from their end (no index by topic)."""
+    sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+    with datastore.transaction(commit=False) as cursor:
+        current = _recorded(cursor, sqlite, events_table)
+    return None if current is None else current.master_id
 
 
 def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:

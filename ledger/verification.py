@@ -51,6 +51,13 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    table's destroyed rows. A PostgreSQL role that may not read the table (the analysts',
    SQLSTATE 42501 on it) does not check it: ``VerifyReport.key_table_unchecked`` says why,
    and it is no problem; any other failure to read it is one.
+11. every live household key is wrapped under the master the latest ``MasterKeyRotated`` the
+   pass read made current (``check_key_masters``, after the pass: the database filters the
+   key table by that master id; no master key is needed and none is unwrapped). A key under
+   another master, retired or never recorded, cannot be unwrapped with the current master
+   key: a fupin from before 2026-11-29 let one wrap a new ledger's first keys. With no
+   rotation on record nothing says which master is current; ``fupin keys check`` does, with
+   the master key.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -121,7 +128,9 @@ from ledger.privacy import (
     denied_role,
     destroyed_key_rows,
     key_table_denied,
+    latest_master,
     live_keys_among,
+    live_keys_off,
     missing_key_rows,
 )
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
@@ -182,6 +191,7 @@ _TYPED = frozenset(
         "LogKeyRegistered",
         "LogKeyRotated",
         "CheckpointRecorded",  # its signed time: no event after it may be earlier
+        "MasterKeyRotated",  # the master every live household key must be under (step 11)
     }
 )
 #: Keys the mapper owns: in a stored state they are not what the ledger wrote.
@@ -254,6 +264,10 @@ class VerifyReport:
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
     recorded_checkpoints: list[int] = field(default_factory=list)
+    #: The master id every live household key was checked to be wrapped under: the one the
+    #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
+    #: key table not read).
+    current_master: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -444,6 +458,8 @@ class Verifier:
         self._matched: tuple[int, str] = (0, "")
         self._unsigned_at_match = 0
         self._stopped: int | None = None  # where a row that cannot be read ended the check
+        # The master id the latest ``MasterKeyRotated`` read made current (step 11).
+        self._master: str | None = None
 
     def run(
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
@@ -566,14 +582,48 @@ class Verifier:
         self.report.erased_keys = found
         self._name_households(recorder)
 
-    def _name_households(self, recorder: ApplicationRecorder) -> None:
+    def check_key_masters(self, recorder: ApplicationRecorder) -> None:
+        """Step 11 of the module docstring, after the pass: every live household key is
+        wrapped under the master the latest recorded ``MasterKeyRotated`` made current (read by
+        the pass, no search of the events); one under another (retired or never recorded: a
+        fupin from before 2026-11-29 let one wrap a new ledger's first keys) cannot be
+        unwrapped with the current master key. The database filters the table; nothing when no
+        rotation is on record (then ``keys check``, with the master key, says which is current)
+        or this role may not read the table. Keys found under another master are looked at
+        again against the latest rotation on record, in case one was saved after the pass read
+        past it."""
+        master = self._master
+        if master is None or self.report.key_table_unchecked is not None:
+            return
+        datastore = recorder.datastore  # type: ignore[attr-defined]
+        kept = len(self.report.problems)
+        try:
+            if list(live_keys_off(datastore, master, limit=1)):
+                latest = latest_master(datastore, getattr(recorder, "events_table_name", None))
+                if latest is not None:  # rotated again since the pass read past the rotation?
+                    master = latest
+                for hid, under in live_keys_off(datastore, master):
+                    self._problem(KEY_TABLE_POSITION, _key_label(hid), _off_master(under, master))
+            self.report.current_master = master
+        except Exception as exc:  # the store cannot answer: nothing vouches for the keys
+            text = (str(exc).strip().splitlines() or [""])[0]
+            reason = (
+                f"could not be checked against the current master key: {_store_said(exc)}: {text}"
+            )
+            self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
+        if len(self.report.problems) > kept:
+            self._name_households(recorder, kept)
+            self.report.problems.sort(key=lambda p: (p.position < 0, p))
+
+    def _name_households(self, recorder: ApplicationRecorder, start: int = 0) -> None:
         """Say the household number beside the id in the key table's problems kept (at most
         ``_KEEP``, so the look-ups are bounded by them, never by the ledger): the number is
         what ``fupin erase`` and ``household show`` take. Looked up after the pass, from each
-        household's ``Identified`` event (its number is stored in clear)."""
+        household's ``Identified`` event (its number is stored in clear). From the problem at
+        ``start`` (those before it are named already)."""
         problems = self.report.problems
         for index, problem in enumerate(problems):
-            if problem.position != KEY_TABLE_POSITION:
+            if index < start or problem.position != KEY_TABLE_POSITION:
                 continue
             hid = problem.event.rpartition(" ")[2]
             number = household_number(recorder, hid)
@@ -1289,6 +1339,13 @@ class Verifier:
 
     def _apply(self, originator: UUID | str, event: Any, position: int) -> None:
         name = type(event).__name__
+        if name == "MasterKeyRotated":
+            # As the ledger records a rotation: its aggregate's id names the new master (one
+            # that does not was altered, and its seal or a checkpoint says so).
+            master = event.master_id
+            if type(master) is str and str(natural_id("master key", master)) == str(originator):
+                self._master = master
+            return
         if name == "OfficerRegistered":
             self.officer_ids[originator] = event.officer_id
             self.officers[event.officer_id] = _Officer(event.role)
@@ -1492,6 +1549,17 @@ _NO_ROW = (
     "keeps its row), and no PersonalDataErased event records an erasure of this household: "
     "its personal data can no longer be read"
 )
+
+
+def _off_master(under: str, current: str) -> str:
+    return (
+        f"its key is wrapped under master key {under}, not {current}, the one the ledger's "
+        "latest MasterKeyRotated made current: it was stored under a retired or unrecorded "
+        "master key, and the current master key cannot unwrap it (the repair, with that key: "
+        "docs/privacy.md)"
+    )
+
+
 _ERASED_NO_ROW = (
     "no key row: its erasure is recorded, but its row was deleted from the key table outside "
     "the ledger (`fupin erase` destroys a key and keeps its row)"
@@ -1620,4 +1688,6 @@ def verify_ledger(
     verifier.check_household_keys(recorder)
     verifier.read_recorded_checkpoints(recorder)
     with numbered_rows(recorder) as rows:
-        return verifier.run_numbered(rows, progress)
+        report = verifier.run_numbered(rows, progress)
+    verifier.check_key_masters(recorder)
+    return report

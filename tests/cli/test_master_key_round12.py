@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from cli.main import app
-from ledger.application import open_ledger
 from ledger.base import natural_id
-from ledger.privacy import keys_off_current_master, master_key_id, parse_master_key
+from ledger.privacy import master_key_id, parse_master_key
 from typer.testing import CliRunner, Result
 
 from tests.cli.conftest import assert_refused
@@ -165,13 +164,15 @@ def test_keys_check_reports_a_live_key_under_a_retired_master_and_refuses_the_re
     assert f"not {m2_id}, the current one" in failed[0]
     assert "1 of 2 live household keys" in with_m2.stderr
     assert_refused(with_m1, "master_key", "is not the current one")
-    # What `fupin verify` can say without the master key (ledger.privacy, for verify).
-    ledger = open_ledger(store)
-    try:
-        off = list(keys_off_current_master(ledger.recorder.datastore))  # type: ignore[attr-defined]
-    finally:
-        ledger.close()
-    assert off == [(hid, old_row[0], m2_id)]
+    # What `fupin verify` says without the master key: the key under the retired master
+    # (it passed before 2026-11-30: verify did not look at which master wraps a key).
+    verified = run(store, "verify", LEDGER_MASTER_KEY="")
+    assert verified.exit_code == 1, verified.output
+    said = [line for line in verified.output.splitlines() if hid in line]
+    assert len(said) == 1, verified.output
+    assert f"wrapped under master key {old_row[0]}, not {m2_id}" in said[0]
+    assert "latest MasterKeyRotated" in said[0]
+    assert "JH-0002" in said[0]  # the household's number, as erase and show take it
 
 
 # -- 3. an empty key file or a blank variable is no "no master key" -------------------------
