@@ -8,14 +8,15 @@ signed, by effective date: ``pj_households`` keeps the latest only), ``pj_exit_b
 exit proposal's year and the income its event carries: the assessment the exit rests on,
 ``ledger.household``).
 
-Applied after ``households`` in the same transaction: pairings read the household's number,
-street and stage from ``pj_households``.
+Applied after ``households`` in the same transaction: pairings read the household's number
+and street from ``pj_households``, and whether an unpairing came before the exit from its
+assisted periods in ``pj_periods`` (by effective date: ``households.out_on``).
 """
 
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
-from projections.households import before_exit, place
+from projections.households import assisted_periods, before_exit, out_on, place
 from projections.reference import helper_of
 from projections.storage import Database
 
@@ -61,13 +62,40 @@ def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
 
 def exit_approved(db: Database, fact: Fact) -> None:
     """An exit approval entered after an unpairing dated on or after it: that pairing did not
-    end before the exit (不脱贫不脱钩 is judged by effective date, however late either came)."""
+    end before the exit (不脱贫不脱钩 is judged by effective date, however late either came).
+    The latest exit, with no return after it yet, is in force on every day from its own."""
     if fact["step"] == "approved":
         db.write(
             "UPDATE pj_pairings SET before_exit = 0 WHERE aggregate_id = ? AND before_exit = 1 "
             "AND unpaired_on >= ?",
             (fact.aggregate_id, fact.effective),
         )
+
+
+def return_approved(db: Database, fact: Fact) -> None:
+    """A return approval entered after an unpairing dated on or after it: the household was
+    assisted again that day, so the pairing ended before its next exit. Only unpairings dated
+    from the return on can change; each is judged again as ``before_exit`` judges it, so one
+    dated while the exit was still in force stays out (the return ends that exit, not an
+    earlier one)."""
+    if fact["step"] != "approved":
+        return
+    ended = db.rows(
+        "SELECT version, helper, unpaired_on, before_exit FROM pj_pairings "
+        "WHERE aggregate_id = ? AND unpaired_on >= ?",
+        (fact.aggregate_id, fact.effective),
+    )
+    if not ended:
+        return
+    periods = assisted_periods(db, fact.aggregate_id)
+    for version, helper, unpaired_on, was in ended:
+        early = int(not out_on(periods, str(unpaired_on)))
+        if early != was:
+            db.write(
+                "UPDATE pj_pairings SET before_exit = ? WHERE aggregate_id = ? AND version = ? "
+                "AND helper = ?",
+                (early, fact.aggregate_id, version, helper),
+            )
 
 
 def agreement_signed(db: Database, fact: Fact) -> None:
@@ -201,6 +229,7 @@ MODEL = ReadModel(
         "AgreementSigned": agreement_signed,
         "ExitProposed": exit_proposed,
         "ExitAdvanced": exit_approved,
+        "ReturnAdvanced": return_approved,
         "VisitRecorded": visit_recorded,
         "MeasurePlanned": measure_planned,
         "MeasureCompleted": measure_completed,

@@ -95,7 +95,13 @@ REBUILD_PAGES = 50
 #: (the income each exit proposal carries: the assessment it rests on).
 #: 12: a payment's row keeps only what its purpose uses (a working expense stored naming a
 #: household, under rules before 2026-11-30, showed in that household's dossier).
-SCHEMA_VERSION = 12
+#: 13: the clock counts the programme's events per day (``pj_days``) and a correction takes
+#: the entry it voids off its day: a voided entry no longer moves ``pj_clock``'s latest
+#: effective date (a visit typed 2026 for 2016, voided, made 2026 every report's "today").
+#: 14: an unpairing is ``before_exit`` unless an exit approved by its date was in force, by
+#: effective date (``households.out_on``): one dated during an exit but entered after the
+#: return was early, one dated after a return entered later was not.
+SCHEMA_VERSION = 14
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

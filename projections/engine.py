@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
 
@@ -54,12 +54,18 @@ PAGE = 1000
 
 @dataclass
 class Tally:
-    """A page of events in three figures: how many, the latest effective date among them, and
-    when the last of them was recorded (ISO text, as ``Fact.effective`` and ``.recorded``)."""
+    """A page of events in three figures: how many, how many of the programme's own events
+    (not ``NOT_PROGRAMME_TIME``) took effect on each day, and when the last of them was
+    recorded (ISO text, as ``Fact.effective`` and ``.recorded``)."""
 
     events: int = 0
-    latest_effective: str = ""
+    days: dict[str, int] = field(default_factory=dict)
     last_recorded: str = ""
+
+    @property
+    def latest_effective(self) -> str:
+        """The latest of ``days`` ("" if none)."""
+        return max(self.days, default="")
 
 
 Handler = Callable[[Database, Fact], None]
@@ -178,7 +184,7 @@ def _apply_to_all(
     # Event name -> what every model does with it, in model order (None: nothing).
     routes: dict[str, Handler | None] = {}
     count = 0
-    latest = ""
+    days: dict[str, int] = {}
     for fact in page:
         try:
             handler = routes.get(fact.name, _UNSEEN)
@@ -186,13 +192,13 @@ def _apply_to_all(
                 handler = routes[fact.name] = _together(h for _, h in _route(fact.name, models, {}))
             if handler is not None:
                 handler(db, fact)
-            effective = fact.effective
-            if effective > latest and fact.name not in NOT_PROGRAMME_TIME:  # no max(): a call less
-                latest = effective
+            if fact.name not in NOT_PROGRAMME_TIME:
+                effective = fact.effective
+                days[effective] = days.get(effective, 0) + 1
         except _MALFORMED as exc:
             raise _unreadable(exc, fact) from exc
         count += 1
-    tally = Tally(count, latest, _recorded(fact))
+    tally = Tally(count, days, _recorded(fact))
     for model in models:
         if model.tally is not None:
             model.tally(db, tally)
@@ -218,7 +224,8 @@ def _apply_past_positions(
                 if fact.position > seen:
                     tally.events += 1
                     if fact.name not in NOT_PROGRAMME_TIME:
-                        tally.latest_effective = max(tally.latest_effective, fact.effective)
+                        days = tally.days
+                        days[fact.effective] = days.get(fact.effective, 0) + 1
                     tally.last_recorded = _recorded(fact)
         except _MALFORMED as exc:
             raise _unreadable(exc, fact) from exc

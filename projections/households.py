@@ -20,7 +20,18 @@ from typing import Any
 from projections.engine import Fact, ReadModel
 from projections.storage import Database
 
-__all__ = ["COLUMNS", "MODEL", "NOWHERE", "Held", "place", "place_of_number", "stage"]
+__all__ = [
+    "COLUMNS",
+    "MODEL",
+    "NOWHERE",
+    "Held",
+    "assisted_periods",
+    "before_exit",
+    "out_on",
+    "place",
+    "place_of_number",
+    "stage",
+]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_households (aggregate_id TEXT PRIMARY KEY, "
@@ -226,11 +237,31 @@ def stage(db: Database, aggregate_id: str) -> str:
 
 def before_exit(db: Database, aggregate_id: str, effective: str) -> bool:
     """Whether a pairing ending on ``effective`` (ISO) ends before the household's exit
-    (不脱贫不脱钩): it has not exited, or its exit took effect after that day."""
-    row = db.held("households", Held).row(db, aggregate_id)
-    if row is None or row["stage"] != "exited":
-        return True
-    return bool(row["exited_on"] and effective < str(row["exited_on"]))
+    (不脱贫不脱钩): no exit approved by then was in force that day (``out_on``)."""
+    return not out_on(assisted_periods(db, aggregate_id), effective)
+
+
+def assisted_periods(db: Database, aggregate_id: str) -> list[tuple[str, str | None]]:
+    """The household's ``pj_periods`` in the order they were recorded: (registration or
+    return approval, the exit approval that ended it or None)."""
+    rows = db.rows(
+        "SELECT started_on, ended_on FROM pj_periods WHERE aggregate_id = ? ORDER BY version",
+        (aggregate_id,),
+    )
+    return [(str(started), None if ended is None else str(ended)) for started, ended in rows]
+
+
+def out_on(periods: list[tuple[str, str | None]], day: str) -> bool:
+    """Whether an approved exit was in force on ``day`` (ISO), by effective date and not by the
+    stage now, as ``ledger.household.Household.exit_in_force``: on or after an exit's approval
+    (a period's end) and before the next return's approval (the next period's start), in
+    whichever order the exit, the return and the entry dated ``day`` were recorded."""
+    returns = [started for started, _ in periods[1:]]
+    for cycle, (_, exited) in enumerate(periods):
+        back = returns[cycle] if cycle < len(returns) else None
+        if exited is not None and exited <= day and (back is None or day < back):
+            return True
+    return False
 
 
 def _number(db: Database, fact: Fact) -> str:

@@ -3,7 +3,7 @@ officers and helpers, and the ledger's latest dates.
 
 Tables (columns documented in docs/reports.md):
 ``pj_programme``, ``pj_years``, ``pj_streets``, ``pj_villages``, ``pj_officers``,
-``pj_helpers``; and read model ``clock``: ``pj_clock``.
+``pj_helpers``; and read model ``clock``: ``pj_clock``, ``pj_days``, ``pj_employment_days``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ SCHEMA = (
 CLOCK_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_clock (id INTEGER PRIMARY KEY, latest_effective TEXT, "
     "latest_recorded TEXT, events INTEGER)",
+    # The programme's events in force on each day they took effect (a voided one no longer
+    # counts): ``pj_clock.latest_effective`` is the latest day that still has one.
+    "CREATE TABLE IF NOT EXISTS pj_days (effective TEXT PRIMARY KEY, events INTEGER)",
+    # The day each employment took effect, which its row (``pj_employment.since``, the day the
+    # job began) does not say: what a correction voiding it takes off ``pj_days``. The
+    # other correctable entries keep their day in their own rows (``_VOIDED_DAY``).
+    "CREATE TABLE IF NOT EXISTS pj_employment_days (aggregate_id TEXT, version INTEGER, "
+    "effective TEXT, PRIMARY KEY (aggregate_id, version))",
 )
 
 #: The 4+1 role each kind of helper fills (as ledger.helpers.ROLE_OF_KIND).
@@ -163,16 +171,79 @@ def helper_amended(db: Database, fact: Fact) -> None:
 
 
 def clock_advanced(db: Database, tally: Tally) -> None:
-    """Every event moves the ledger's latest effective date and recording time forward: one
-    statement a page (ISO dates sort as dates)."""
+    """Every event is counted and moves the latest recording time forward; the programme's
+    own are counted on the days they took effect (``pj_days``), and the latest effective date
+    is the latest day with one in force: a few statements a page (ISO dates sort as dates)."""
+    for day, events in tally.days.items():
+        db.write(_COUNT_DAY, (day, events))
     db.write(
-        "INSERT INTO pj_clock VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "INSERT INTO pj_clock VALUES (1, NULL, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         "events = pj_clock.events + excluded.events, "
-        "latest_recorded = excluded.latest_recorded, latest_effective = CASE "
-        "WHEN pj_clock.latest_effective < excluded.latest_effective "
-        "THEN excluded.latest_effective ELSE pj_clock.latest_effective END",
-        (tally.latest_effective, tally.last_recorded, tally.events),
+        "latest_recorded = excluded.latest_recorded",
+        (tally.last_recorded, tally.events),
     )
+    if tally.days:
+        db.write(_LATEST_DAY)
+
+
+_COUNT_DAY = (
+    "INSERT INTO pj_days VALUES (?, ?) ON CONFLICT (effective) DO UPDATE SET "
+    "events = pj_days.events + excluded.events"
+)
+_LATEST_DAY = (
+    "UPDATE pj_clock SET latest_effective = "
+    "(SELECT MAX(effective) FROM pj_days WHERE events > 0) WHERE id = 1"
+)
+
+#: The day a correctable entry took effect, from the row its own model keeps of it (every
+#: model's tables are there: ``fold`` and ``catch_up`` make them all), by the entry's
+#: aggregate and version. The clock's handlers run first, so a voided row still says it.
+_VOIDED_DAY = (
+    "SELECT visited_on FROM pj_visits WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT assessed_on FROM pj_incomes WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT signed_on FROM pj_households WHERE aggregate_id = ? AND signed_version = ? "
+    "UNION ALL SELECT completed_on FROM pj_measures "
+    "WHERE aggregate_id = ? AND completed_version = ? "
+    "UNION ALL SELECT received_on FROM pj_allocations WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT paid_on FROM pj_disbursements WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT effective FROM pj_employment_days WHERE aggregate_id = ? AND version = ?"
+)
+
+
+#: The day of the payment behind a household's voided receipt (``ReceiptVoided`` names its
+#: account's code and the payment's version there): its ``FundsReceived`` took effect then.
+_RECEIPT_DAY = (
+    "SELECT d.paid_on FROM pj_disbursements d JOIN pj_accounts a "
+    "ON a.aggregate_id = d.aggregate_id WHERE a.code = ? AND d.version = ?"
+)
+
+
+def employment_dated(db: Database, fact: Fact) -> None:
+    db.write(
+        "INSERT INTO pj_employment_days VALUES (?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact.effective),
+    )
+
+
+def entry_voided(db: Database, fact: Fact) -> None:
+    """A correction takes the entry it voids off the day it took effect: a visit typed 2026
+    for 2016 and voided no longer makes 2026 every report's "today" (every quarter up to it
+    ended, each with its missed visits)."""
+    key = (fact.aggregate_id, fact["corrects"])
+    _take_off(db, db.one(_VOIDED_DAY, key * 7))
+
+
+def receipt_voided(db: Database, fact: Fact) -> None:
+    """The household's side of a voided payment: its receipt (``FundsReceived``, dated the
+    payment's day) is taken off that day too."""
+    _take_off(db, db.one(_RECEIPT_DAY, (fact["account"], fact["disbursement"])))
+
+
+def _take_off(db: Database, found: tuple[object, ...] | None) -> None:
+    if found is None or found[0] is None:
+        return  # nothing dated voided (not an entry the programme's days count)
+    db.write(_COUNT_DAY, (found[0], -1))
+    db.write(_LATEST_DAY)
 
 
 MODEL = ReadModel(
@@ -202,8 +273,12 @@ MODEL = ReadModel(
 #: The ledger's latest effective date: the "today" of reports that are not as of a date.
 CLOCK = ReadModel(
     name="clock",
-    tables=("pj_clock",),
+    tables=("pj_clock", "pj_days", "pj_employment_days"),
     schema=CLOCK_SCHEMA,
-    handlers={},
+    handlers={
+        "WorkerEmployed": employment_dated,
+        "Corrected": entry_voided,
+        "ReceiptVoided": receipt_voided,
+    },
     tally=clock_advanced,
 )
