@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger import clock
 from ledger.errors import InputError, RuleError
+from ledger.values import check_says
 
 __all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "lookalikes", "natural_id"]
 
@@ -242,6 +243,7 @@ class LedgerAggregate(Aggregate):
         super().__base_init__(originator_id, originator_version, timestamp)
         self.voided: dict[int, str] = {}  # version -> reason
         self.entries: dict[int, tuple[str, Any]] = {}  # version -> (event name, key)
+        self.entry_dates: dict[int, date] = {}  # version -> the entry's effective date
 
     @staticmethod
     def check_not_before(
@@ -252,20 +254,35 @@ class LedgerAggregate(Aggregate):
         if earliest is not None and effective < earliest:
             raise RuleError(field, f"{what} only on {earliest}")
 
-    def remember_entry(self, kind: str, key: Any = None) -> int:
-        """Note that the event being applied now is a voidable entry; returns its version.
+    def remember_entry(self, kind: str, prov: Provenance, key: Any = None) -> int:
+        """Note that the event being applied now, recorded with ``prov``, is a voidable entry;
+        returns its version.
 
         ``key`` is what ``undo_entry`` needs to take the entry's effect back out.
         """
         version = self.version + 1
         self.entries[version] = (kind, key)
+        self.entry_dates[version] = prov.effective
         return version
 
-    def correct(self, version: int, reason: str, prov: Provenance) -> None:
-        """Void the entry recorded at ``version`` (a compensating event, never an edit)."""
+    def correct(
+        self, version: int, reason: str, prov: Provenance, opened: date | None = None
+    ) -> None:
+        """Void the entry recorded at ``version`` (a compensating event, never an edit), not
+        dated before the entry took effect (it would void the entry before it happened), nor
+        before the programme ``opened`` (as every entry of it)."""
         self.check_correctable(version)
-        if not reason.strip():
-            raise RuleError("reason", "a correction must say why")
+        check_says("reason", reason, "a correction must say why")
+        self.check_not_before(
+            prov.effective,
+            self.entry_dates.get(version),
+            f"the correction is dated {prov.effective}; entry {version} took effect",
+        )
+        self.check_not_before(
+            prov.effective,
+            opened,
+            f"the correction is dated {prov.effective}; the programme opened",
+        )
         self._corrected(version, reason.strip(), prov)
 
     def check_correctable(self, version: int) -> None:
@@ -287,9 +304,17 @@ class LedgerAggregate(Aggregate):
         """Take the voided entry's effect back out; each aggregate knows its own entries."""
         raise RuleError("version", f"{kind} entries cannot be corrected")
 
-    def amend(self, changes: dict[str, Any], reason: str, prov: Provenance) -> None:
+    def amend(
+        self,
+        changes: dict[str, Any],
+        reason: str,
+        prov: Provenance,
+        opened: date | None = None,
+    ) -> None:
         """Restate fields of the record's registration typed wrong 更正登记事项: they were
-        ``changes`` from the start. The event keeps what they were; nothing is edited."""
+        ``changes`` from the start. The event keeps what they were; nothing is edited. Not
+        dated before the entry it restates (``check_amendment``), nor before the programme
+        ``opened`` (a helper registered before it is amended from its opening on)."""
         amendable = ", ".join(sorted(self.AMENDABLE)) or "none"
         if not changes:
             raise RuleError("changes", f"an amendment restates at least one of: {amendable}")
@@ -299,9 +324,13 @@ class LedgerAggregate(Aggregate):
             if getattr(self, field) == value:
                 shown = ("yes" if value else "no") if isinstance(value, bool) else repr(value)
                 raise RuleError(field, f"is already {shown}: nothing to amend")
-        if not reason.strip():
-            raise RuleError("reason", "an amendment must say why")
+        check_says("reason", reason, "an amendment must say why")
         self.check_amendment(changes, prov)
+        self.check_not_before(
+            prov.effective,
+            opened,
+            f"the amendment is dated {prov.effective}; the programme opened",
+        )
         was = {field: getattr(self, field) for field in sorted(changes)}
         self._amended(dict(sorted(changes.items())), was, reason.strip(), prov)
 

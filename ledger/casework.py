@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import overload
@@ -488,7 +488,8 @@ class CaseworkCommands(LedgerCore):
             )
         if step == "recognised":
             require_text(disaster, "disaster")
-            check_recognising_authority(require_text(authority, "authority"))
+            named = require_text(authority, "authority")
+            check_recognising_authority(named, self.registered_streets())
         else:  # never stored unchecked: only the recognition names them (RETURN_OPTIONS)
             for option, value in (("disaster", disaster), ("authority", authority)):
                 if value.strip():
@@ -584,8 +585,12 @@ def check_id_card(number: str, effective: date) -> None:
 _PAIRINGS_PAGE = 1000
 
 #: Traditional characters of the levels and words below, read as their simplified forms
-#: (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州 and 部 are written alike).
-_SIMPLIFIED = str.maketrans("區縣鎮鄉辦處國華農興員會總場務", "区县镇乡办处国华农兴员会总场务")
+#: (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州 and 部 are written alike), then those
+#: of the department words an office's name begins with (``_DEPARTMENT_STEMS``: 農業, 扶貧).
+_SIMPLIFIED = str.maketrans(
+    "區縣鎮鄉辦處國華農興員會總場務業貧氣災資劃測環衛財計黨應規設態監",
+    "区县镇乡办处国华农兴员会总场务业贫气灾资划测环卫财计党应规设态监",
+)
 
 #: Words of department names that hold a character of a place's level without naming that
 #: level: 农业农村局 (村), 乡村振兴局 (乡, 村), 住房和城乡建设局 (乡), 市场监督管理局 (市),
@@ -625,6 +630,24 @@ _NOT_MINISTRIES = ("指挥部", "武装部", "支部", "工作部", "项目部")
 #: (江海区镇人民政府, 江海区村委会).
 _NAME_BEFORE_LEVEL = 3
 
+#: The higher places a street's name may be the name of too (a district 江南区 of Nanning is no
+#: street 江南 of the ledger): the street's name read as that place's when one of these follows.
+_HIGHER_AFTER = ("区", "市", "县", "省", "州")
+#: A street's name shorter than this is found inside too many departments' names (东 in 广东省).
+_SHORTEST_STREET = 2
+
+#: How a street's or town's office ends: a station 站 (农业站, 水利站), an office 所 (民政所,
+#: 国土所, 财政所) or a 办 (街道办); a district's bureaus are 局, its offices 办 (扶贫办, 三防办).
+_OFFICE_ENDINGS = ("所", "站", "办")
+#: The words a department's own name begins with (民政所, 农业服务站, 扶贫办): what stands
+#: before the first of them in a name ending in ``_OFFICE_ENDINGS``, after the district or
+#: city, is a place below it (江海区外海民政所: 外海). ``·`` marks ``_DEPARTMENT_WORDS``.
+_DEPARTMENT_STEMS = re.compile(
+    "·|民政|农业|农技|农机|农林|农办|水利|水务|水文|林业|畜牧|兽医|渔业|气象|国土|自然资源|"
+    "规划|测绘|地质|应急|三防|防汛|防灾|减灾|救灾|扶贫|财政|司法|地震|环保|环境|生态|城建|"
+    "建设|文化|卫生|计生|社保|人社|劳动|政府|党委|人大|政协"
+)
+
 #: What a return's recognition names, and no later step: the disaster and the department.
 RETURN_OPTIONS = {
     "disaster": "the major natural disaster 重大自然灾害",
@@ -632,7 +655,7 @@ RETURN_OPTIONS = {
 }
 
 
-def check_recognising_authority(authority: str) -> None:
+def check_recognising_authority(authority: str, streets: Iterable[str] = ()) -> None:
     """A return to poverty through a major natural disaster is recognised by a department at
     district level or higher 区级以上 (agriculture, weather, civil affairs, land...) [六(六)].
 
@@ -641,11 +664,47 @@ def check_recognising_authority(authority: str) -> None:
     community (江南街道办事处, 江海区雄光村委会, 外海镇人民政府) the body is that place's, and a
     区 or 市 after it is a word of the department, not a higher place (外海街道工业区管理办公室,
     礼乐街道市政服务中心): it is refused. A 镇, 乡 or 村 that begins a place's name is not that
-    place's level (镇江市气象局, 江苏省镇江市气象局, 江海区镇龙村: the village 镇龙). A name
-    with no place is refused (民政局), unless a ministry's (民政部, 海关总署, 国家…总局: the
-    state's); so is a place with no department (江海区). Traditional characters read as
-    simplified (江海區民政局)."""
-    name = _DEPARTMENT_WORDS.sub("·", authority.translate(_SIMPLIFIED))
+    place's level (镇江市气象局, 江苏省镇江市气象局, 江海区镇龙村: the village 镇龙). So is a name
+    that holds one of the ``streets`` on record (江海区礼乐, 江门市江海区外海), unless a
+    district or city of that name follows it (江南区), and an office 所, 站 or 办 named after a
+    place below the district or city (江海区外海民政所: a district has bureaus 局, and offices
+    of its own, 江海区扶贫办). A name with no place is refused (民政局), unless a ministry's
+    (民政部, 海关总署, 国家…总局: the state's); so is a place with no department (江海区).
+    Traditional characters read as simplified (江海區民政局)."""
+    simplified = authority.translate(_SIMPLIFIED)
+    name = _DEPARTMENT_WORDS.sub("·", simplified)
+    levels, start = _levels(name)
+    below = next((_BELOW_DISTRICT[lv] for lv in levels if lv in _BELOW_DISTRICT), None)
+    if below is not None:
+        raise _below_district(f"{authority!r} is a {below} body")
+    street = _street_named(simplified, streets)
+    if street is not None:
+        raise _below_district(f"{authority!r} names {street}, a street 街道 on record")
+    place = _place_before_office(name[start:]) if levels else ""
+    if place:
+        raise _below_district(
+            f"{authority!r} is an office of {place!r}, a street or town 街道/镇 "
+            "(a 所, 站 or 办 named after a place below the district)"
+        )
+    if not levels and (not name.endswith(_NATIONAL) or name.endswith(_NOT_MINISTRIES)):
+        raise RuleError(
+            "authority",
+            f"{authority!r} names no level: a return is recognised by a department at district "
+            "level or higher 区级以上, named with its district, city, province or 国家 "
+            "(江海区民政局, 江门市气象局, 广东省民政厅; a ministry: 民政部) [六(六)]",
+        )
+    if levels and start == len(name) and levels[-1] in _PLACES:
+        raise RuleError(
+            "authority",
+            f"{authority!r} names a place, not its department: a return is recognised by a "
+            "department at district level or higher 区级以上 (江海区民政局, 江门市气象局) "
+            "[六(六)]",
+        )
+
+
+def _levels(name: str) -> tuple[list[str], int]:
+    """The levels ``name`` reaches, in order, and where the name after the last one begins
+    (a 镇, 乡 or 村 that begins a place's name is no level: ``_NAME_BEFORE_LEVEL``)."""
     levels: list[str] = []
     start = 0  # where the current place's name begins
     matches = list(_LEVELS.finditer(name))
@@ -663,25 +722,40 @@ def check_recognising_authority(authority: str) -> None:
         if not begins_a_name:
             levels.append(level)
         start = found.end()
-    below = next((_BELOW_DISTRICT[lv] for lv in levels if lv in _BELOW_DISTRICT), None)
-    if below is not None:
-        raise RuleError(
-            "authority",
-            f"{authority!r} is a {below} body, below the district: a return is "
-            "recognised by a department at district level or higher 区级以上 (农业、气象、"
-            "民政、国土…) [六(六)]",
-        )
-    if not levels and (not name.endswith(_NATIONAL) or name.endswith(_NOT_MINISTRIES)):
-        raise RuleError(
-            "authority",
-            f"{authority!r} names no level: a return is recognised by a department at district "
-            "level or higher 区级以上, named with its district, city, province or 国家 "
-            "(江海区民政局, 江门市气象局, 广东省民政厅; a ministry: 民政部) [六(六)]",
-        )
-    if levels and start == len(name) and levels[-1] in _PLACES:
-        raise RuleError(
-            "authority",
-            f"{authority!r} names a place, not its department: a return is recognised by a "
-            "department at district level or higher 区级以上 (江海区民政局, 江门市气象局) "
-            "[六(六)]",
-        )
+    return levels, start
+
+
+def _below_district(what: str) -> RuleError:
+    return RuleError(
+        "authority",
+        f"{what}, below the district: a return is recognised by a department at district "
+        "level or higher 区级以上 (农业、气象、民政、国土…) [六(六)]",
+    )
+
+
+def _street_named(name: str, streets: Iterable[str]) -> str | None:
+    """The first of ``streets`` (the longest first) whose name ``name`` holds, other than as
+    the name of a higher place it begins (a street 江海 beside 江海区); None if none."""
+    for street in sorted(set(streets), key=lambda s: (-len(s), s)):
+        plain = street.translate(_SIMPLIFIED)
+        if len(plain) < _SHORTEST_STREET:
+            continue
+        at = name.find(plain)
+        while at != -1:
+            if not name.startswith(_HIGHER_AFTER, at + len(plain)):
+                return street
+            at = name.find(plain, at + 1)
+    return None
+
+
+def _place_before_office(office: str) -> str:
+    """In what follows a name's last district or higher level: the place an office 所, 站 or
+    办 is named after (外海 in 外海民政所, 荷塘 in 荷塘农业服务站); "" when the office's name
+    begins with its department's (民政所, 扶贫办: the district's own), or holds no department
+    word this knows (it is then judged as before)."""
+    if not office.endswith(_OFFICE_ENDINGS):
+        return ""
+    stem = _DEPARTMENT_STEMS.search(office)
+    if stem is None or stem.start() < _SHORTEST_STREET:
+        return ""
+    return office[: stem.start()]

@@ -166,7 +166,7 @@ class FundAccount(LedgerAggregate):
 
     @event("AllocationReceived")
     def _received(self, amount_fen: int, prov: Provenance) -> None:
-        version = self.remember_entry("AllocationReceived", amount_fen)
+        version = self.remember_entry("AllocationReceived", prov, amount_fen)
         self.flows[version] = (prov.effective, amount_fen)
         self._latest(prov.effective)
         self.balance_fen += amount_fen
@@ -206,7 +206,7 @@ class FundAccount(LedgerAggregate):
         # household (even one never on record): its key names none, so voiding it voids the
         # payment on the account only (the key is rebuilt from the event on every replay).
         paid = payment.household if payment.purpose == "household" else ""
-        version = self.remember_entry("Disbursed", (payment.amount_fen, paid))
+        version = self.remember_entry("Disbursed", prov, (payment.amount_fen, paid))
         self.flows[version] = (prov.effective, -payment.amount_fen)
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen

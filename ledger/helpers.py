@@ -174,7 +174,7 @@ class Helper(LedgerAggregate):
 
     @event("WorkerEmployed")
     def _employed(self, household: str, since: date, prov: Provenance) -> None:
-        version = self.remember_entry("WorkerEmployed", household)
+        version = self.remember_entry("WorkerEmployed", prov, household)
         self.workers[household] = since
         self.employment_entry[household] = version
 
@@ -237,10 +237,11 @@ class EnterprisePairings(LedgerAggregate):
         By effective date: a pairing from ``day`` runs on (none has ended yet), so it overlaps
         any other household's pairing here that has not ended, or that ended after ``day`` (one
         that ended on ``day`` hands over). Judged on the pairings this record keeps (all of
-        them when ``tracked``)."""
+        them when ``tracked``); one released the day it began covers no day (a voided pairing,
+        ``void_pairing``) and overlaps nothing."""
         ended: dict[str, date] = {}
-        for other, _, until in self.pairings:
-            if other == household:
+        for other, since, until in self.pairings:
+            if other == household or (until is not None and until <= since):
                 continue
             if until is None:
                 raise paired_elsewhere(field, self.helper_id, other)
@@ -263,6 +264,25 @@ class EnterprisePairings(LedgerAggregate):
     def release_pairing(self, household: str, prov: Provenance) -> None:
         """The pairing with ``household`` ends on the day the unpairing takes effect."""
         self._pairing_released(household, prov.effective, prov)
+
+    def running_since(self, household: str) -> date | None:
+        """The day this record's running pairing with ``household`` began; None if it holds
+        none (one taken before this record was opened is in the log only)."""
+        for other, since, until in self.pairings:
+            if other == household and until is None:
+                return since
+        return None
+
+    def void_pairing(self, household: str, prov: Provenance) -> None:
+        """The household's ``HelperPaired`` of this enterprise is voided (a correction 更正,
+        saved with it): the pairing never happened. Its side here is released on the day it
+        began (``PairingReleased`` with ``until`` its ``since``), a pairing that covers no day
+        and holds up no other household's (``check_pairing_free``). The caller records it only
+        when ``running_since`` finds the pairing here."""
+        since = self.running_since(household)
+        if since is None:
+            raise RuleError("version", f"{self.helper_id} holds no pairing with {household}")
+        self._pairing_released(household, since, prov)
 
     @event("PairingReleased")
     def _pairing_released(self, household: str, until: date, prov: Provenance) -> None:

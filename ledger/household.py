@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
-from ledger.values import check_come, format_yuan
+from ledger.values import check_come, check_says, format_yuan
 
 __all__ = [
     "ACTIVE_STAGES",
@@ -128,7 +128,9 @@ class Measure:
 class Household(LedgerAggregate):
     """A low-income household 低保户 in the programme, identified by its household number."""
 
-    VOIDABLE = frozenset({"VisitRecorded", "IncomeAssessed", "MeasureCompleted", "Signed"})
+    VOIDABLE = frozenset(
+        {"VisitRecorded", "IncomeAssessed", "MeasureCompleted", "Signed", "HelperPaired"}
+    )
     #: What ``Amended`` may restate: the identification's area and flags, the registration's
     #: key-target mark. Not the number, street or village (where the household stands, what its
     #: payments and reports are filed under), nor members and personal data (``MembersChanged``).
@@ -175,7 +177,11 @@ class Household(LedgerAggregate):
         self.last_answered = ""  # the objection answered then
         self.signed_on: date | None = None
         self.helpers: dict[str, str] = {}  # helper id -> 4+1 role
+        #: helper id -> version of the ``HelperPaired`` entry of its current pairing here (none
+        #: for a replacement's: ``HelperUnpaired`` is no voidable entry)
+        self.pairing_entries: dict[str, int] = {}
         self.agreement_on: date | None = None
+        self.agreements: list[date] = []  # effective date of every agreement signed
         self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
         self.measures: dict[str, Measure] = {}
         self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
@@ -225,8 +231,7 @@ class Household(LedgerAggregate):
         """The household's members changed (birth, death, marriage...); the note says how."""
         self.check_not_erased()
         self.check_identification(members, True, personal.member_names)
-        if not prov.note.strip():
-            raise RuleError("note", "a change of members must say what changed")
+        check_says("note", prov.note, "a change of members must say what changed")
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._members_changed(members, personal, prov)
 
@@ -249,8 +254,7 @@ class Household(LedgerAggregate):
         """Erasure 删除个人信息: the household's key is destroyed right after this event is saved;
         its counts, money and history stay, its personal data reads ``[erased]`` for good."""
         self.check_not_erased()
-        if not reason.strip():
-            raise RuleError("reason", "an erasure must say why")
+        check_says("reason", reason, "an erasure must say why")
         # The erasure's date is its only account of when it took effect, and it cannot be
         # corrected: not dated before the household existed (as other casework is refused).
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
@@ -299,16 +303,24 @@ class Household(LedgerAggregate):
 
     def raise_objection(self, objection_id: str, summary: str, prov: Provenance) -> None:
         """Someone objects during the notice (the public, "两代表一委员"): not dated before the
-        notice began."""
+        notice began, nor after its last day (an objection dated later would hold up a
+        registration the notice's end had already let through)."""
         self.check_stage("objection", Stage.UNDER_NOTICE)
         if objection_id in self.objections:
             raise RuleError("objection", f"{objection_id!r} was already raised")
         assert self.notice is not None
+        start, end = self.notice
         self.check_not_before(
             prov.effective,
-            self.notice[0],
+            start,
             f"the objection is dated {prov.effective}; the notice it objects to began",
         )
+        if prov.effective > end:
+            raise RuleError(
+                "effective",
+                f"the objection is dated {prov.effective}; the notice it objects to ended on "
+                f"{end}: an objection is raised during the notice [四(一)]",
+            )
         self._objection_raised(objection_id, summary, prov)
 
     @event("ObjectionRaised")
@@ -353,7 +365,7 @@ class Household(LedgerAggregate):
 
     @event("Signed")
     def _signed(self, prov: Provenance) -> None:
-        self.remember_entry("Signed")
+        self.remember_entry("Signed", prov)
         self.signed_on = prov.effective
 
     def register(self, key_target: bool, prov: Provenance) -> None:
@@ -408,6 +420,7 @@ class Household(LedgerAggregate):
 
     @event("HelperPaired")
     def _paired(self, helper: str, role: str, prov: Provenance) -> None:
+        self.pairing_entries[helper] = self.remember_entry("HelperPaired", prov, (helper, role))
         self.helpers[helper] = role
         self.paired_on[helper] = prov.effective
         self._first_pairing(prov.effective)
@@ -420,8 +433,7 @@ class Household(LedgerAggregate):
             raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
         if replacement and replacement in self.helpers:
             raise RuleError("replacement", f"{replacement!r} is already paired with {self.number}")
-        if not reason.strip():
-            raise RuleError("reason", "ending a pairing must say why")
+        check_says("reason", reason, "ending a pairing must say why")
         out = self.exit_in_force(prov.effective)
         if out is None and not replacement and not self.exits_approved:
             raise RuleError("helper", "no unpairing before exit 不脱贫不脱钩, except a replacement")
@@ -450,6 +462,7 @@ class Household(LedgerAggregate):
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         role = self.helpers.pop(helper)
         began = self.paired_on.pop(helper, date.min)
+        self.pairing_entries.pop(helper, None)  # ended: no longer voidable
         self.unpaired_on[helper] = prov.effective
         self.past_pairings.setdefault(helper, []).append((began, prov.effective))
         if replacement:
@@ -475,6 +488,7 @@ class Household(LedgerAggregate):
     @event("AgreementSigned")
     def _agreement_signed(self, prov: Provenance) -> None:
         self.agreement_on = prov.effective
+        self.agreements.append(prov.effective)
 
     def record_visit(self, helper: str, summary: str, prov: Provenance) -> None:
         """A paired helper meets the household (at least once a quarter [四(二)]); a visit
@@ -493,7 +507,7 @@ class Household(LedgerAggregate):
 
     @event("VisitRecorded")
     def _visit_recorded(self, helper: str, summary: str, prov: Provenance) -> None:
-        version = self.remember_entry("VisitRecorded", None)
+        version = self.remember_entry("VisitRecorded", prov)
         self.visits[version] = (helper, prov.effective)
 
     def plan_measure(self, measure: Measure, prov: Provenance) -> None:
@@ -531,7 +545,7 @@ class Household(LedgerAggregate):
 
     @event("MeasureCompleted")
     def _measure_completed(self, measure_id: str, outcome: str, prov: Provenance) -> None:
-        self.completed[measure_id] = self.remember_entry("MeasureCompleted", measure_id)
+        self.completed[measure_id] = self.remember_entry("MeasureCompleted", prov, measure_id)
 
     def check_measure(self, measure_id: str) -> None:
         if not measure_id:
@@ -619,7 +633,7 @@ class Household(LedgerAggregate):
 
     @event("IncomeAssessed")
     def _income_assessed(self, year: int, income_fen: int, prov: Provenance) -> None:
-        version = self.remember_entry("IncomeAssessed", (year, income_fen))
+        version = self.remember_entry("IncomeAssessed", prov, (year, income_fen))
         self.assessed_on[version] = prov.effective
         entries = self.income_entries.setdefault(year, [])
         entries.append(version)
@@ -689,8 +703,7 @@ class Household(LedgerAggregate):
         raised what stops it. The household stays assisted; a later exit is proposed anew."""
         if self.stage == Stage.EXITED or not self.exit_steps:
             raise RuleError("exit", f"{self.number} has no exit under way to withdraw")
-        if not reason.strip():
-            raise RuleError("reason", "a withdrawn exit must say why")
+        check_says("reason", reason, "a withdrawn exit must say why")
         self.check_after_last_step(prov.effective)
         self._exit_withdrawn(reason.strip(), prov)
 
@@ -808,8 +821,7 @@ class Household(LedgerAggregate):
         recognised anew."""
         if self.stage != Stage.EXITED or not self.return_steps:
             raise RuleError("return", f"{self.number} has no return under way to withdraw")
-        if not reason.strip():
-            raise RuleError("reason", "a withdrawn return must say why")
+        check_says("reason", reason, "a withdrawn return must say why")
         self.check_not_before(
             prov.effective,
             self.return_dates[-1],
@@ -919,11 +931,57 @@ class Household(LedgerAggregate):
         proposed on stands, for that exit and for any earlier one (a later, lower assessment
         is recorded instead, and the report flags the exit); any other assessment may be
         voided. A voided signature may be given again, and the report flags the registration
-        meanwhile."""
+        meanwhile. A pairing is voided on the terms of ``check_pairing_voidable``."""
         super().check_correctable(version)
         kind, key = self.entries[version]
         if kind == "IncomeAssessed" and version in self.exit_assessments:
             raise RuleError("version", f"the {key[0]} exit rests on this assessment")
+        if kind == "HelperPaired":
+            self.check_pairing_voidable(version, key[0])
+
+    def check_pairing_voidable(self, version: int, helper: str) -> None:
+        """A pairing typed in error (the wrong helper, the wrong household) is voided: it never
+        happened. "不脱贫不脱钩" is about real helpers leaving, so this is no unpairing, and
+        nothing may rest on it: it is the helper's current pairing here (not ended, not
+        replaced since), no visit of the helper under it is in force (they are corrected
+        first), and no agreement was signed while it was the household's only pairing in
+        force (the agreement rests on it)."""
+        if self.pairing_entries.get(helper) != version:
+            raise RuleError(
+                "version",
+                f"entry {version} paired {helper}, a pairing with {self.number} that has ended "
+                "since (unpaired or replaced): only a helper's current pairing is voided",
+            )
+        since = self.paired_on[helper]
+        visits = sorted(
+            (day, v) for v, (by, day) in self.visits.items() if by == helper and day >= since
+        )
+        if visits:
+            day, visit = visits[0]
+            raise RuleError(
+                "version",
+                f"{helper} visited {self.number} under this pairing (entry {visit}, {day}): "
+                "correct its visits first, then the pairing",
+            )
+        for signed in sorted(self.agreements):
+            if signed >= since and not self.paired_besides(helper, signed):
+                raise RuleError(
+                    "version",
+                    f"the agreement of {signed} rests on this pairing, the only one "
+                    f"{self.number} had in force then: it is not voided",
+                )
+
+    def paired_besides(self, helper: str, day: date) -> bool:
+        """Whether a pairing other than ``helper``'s current one was in force here on ``day``
+        (begun by then and not ended before it)."""
+        running = (began for other, began in self.paired_on.items() if other != helper)
+        ended = (
+            began
+            for periods in self.past_pairings.values()
+            for began, until in periods
+            if day <= until
+        )
+        return any(began <= day for began in (*running, *ended))
 
     def undo_entry(self, kind: str, key: Any) -> None:
         if kind == "VisitRecorded":
@@ -934,6 +992,22 @@ class Household(LedgerAggregate):
             self.completed.pop(key, None)
         elif kind == "IncomeAssessed":
             self.undo_income(key[0])
+        elif kind == "HelperPaired":
+            self.undo_pairing(key[0])
+
+    def undo_pairing(self, helper: str) -> None:
+        """The pairing never happened: the helper's place (a cadre's among the three, the one
+        of each other role) is free again, and the household's first pairing is the earliest
+        of those left (every pairing, running or ended, began on a day in ``paired_on`` or
+        ``past_pairings``)."""
+        self.helpers.pop(helper, None)
+        self.paired_on.pop(helper, None)
+        self.pairing_entries.pop(helper, None)
+        began = [
+            *self.paired_on.values(),
+            *(start for periods in self.past_pairings.values() for start, _ in periods),
+        ]
+        self.first_paired_on = min(began, default=None)
 
     def undo_income(self, year: int) -> None:
         live = [v for v in self.income_entries[year] if v not in self.voided]

@@ -214,6 +214,7 @@ def register_at(app: Ledger, version: int) -> ImportLedger | None:
         "_modified_on": latest.timestamp,  # type: ignore[attr-defined]
         "voided": {},  # it has no correctable entries (LedgerAggregate)
         "entries": {},
+        "entry_dates": {},
     }
     register = Snapshot(
         originator_id=register_id,

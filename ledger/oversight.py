@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
+from ledger.authority import roles_recording
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
@@ -19,10 +18,11 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.funds import FundAccount
-from ledger.helpers import Helper
+from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import Household
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
 from ledger.places import Street
+from ledger.programme import PROGRAMME_CODE, Programme
 from ledger.values import AREAS, choice, clean_name, require_text
 
 __all__ = ["OversightCommands"]
@@ -103,20 +103,6 @@ class OversightCommands(LedgerCore):
         place = subject if kind == "street" else getattr(found, "street", "")
         if street and kind in ("street", "household") and place != street:
             raise RuleError("subject", f"{subject} is in {place}, not the inspected {street}")
-
-    #: The registered streets read from the log, for this application's life (a command).
-    _streets: list[str] | None = None
-
-    def registered_streets(self, *, fresh: bool = False) -> list[str]:
-        """Every registered street: those of the batch under way (an import that registers
-        them before they are saved), and those read from the log once (by topic: a scan of
-        the events table, ~2 s at 10 M events) or again when ``fresh``."""
-        if self._streets is None or fresh:
-            topic = get_topic(Street.StreetRegistered)  # type: ignore[attr-defined]  # @event
-            registered = self.events_by_topic([topic], _STREETS_PAGE)
-            self._streets = [str(vars(event)["name"]) for _, event in registered]
-        batch = self._batch or {}
-        return [a.name for a in batch.values() if isinstance(a, Street)] + self._streets
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified: reported by an officer of the street the finding
@@ -199,6 +185,12 @@ class OversightCommands(LedgerCore):
             stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, reason, p)
         )
 
+    def opened_on(self) -> date | None:
+        """The day the programme opened (nothing of it takes effect before); None before it."""
+        if not self.exists(Programme, PROGRAMME_CODE):
+            return None
+        return self.programme().opened_on
+
     def street_of_entry(self, aggregate: LedgerAggregate, version: int) -> str:
         """The street an entry concerns: its aggregate's, or for an employment entry on an
         enterprise, the employed household's (street officers record those)."""
@@ -216,7 +208,13 @@ class OversightCommands(LedgerCore):
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, kind)
             prov = self.authorise(stamp, "correct", self.street_of_entry(aggregate, version))
-            aggregate.correct(version, reason, prov)
+            pairings = self.enterprise_side(aggregate, version, prov)
+            aggregate.correct(version, reason, prov, self.opened_on())
+            if pairings is not None and isinstance(aggregate, Household):
+                # A voided pairing of an enterprise or cooperative gives it back to the
+                # enterprise in the same save: it pairs another household 一对一 again.
+                pairings.void_pairing(aggregate.number, prov)
+                return [aggregate, pairings]
             if isinstance(aggregate, FundAccount):
                 # A voided payment to a household leaves the household's record too, in the
                 # same save, so its money and the fund's always agree.
@@ -228,6 +226,37 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+
+    def enterprise_side(
+        self, aggregate: LedgerAggregate, version: int, prov: Provenance
+    ) -> EnterprisePairings | None:
+        """The record of its pairings (``EnterprisePairings``) of the enterprise or cooperative
+        whose ``HelperPaired`` entry ``version`` of a household is, when it holds that pairing:
+        voiding it releases the enterprise's side in the same save. None for any other entry
+        (and for a pairing made before the enterprise's record was kept: the household's own
+        record is then the one the 一对一 check reads). The side is an unpairing's event
+        (``PairingReleased``): the correction is refused, before anything changes, to a role
+        that may not record it."""
+        if not isinstance(aggregate, Household):
+            return None
+        kind, key = aggregate.entries.get(version, ("", None))
+        if kind != "HelperPaired" or key[1] != "enterprise":
+            return None
+        aggregate.check_correctable(version)  # its rules before the role's
+        found = self.get_by_id(EnterprisePairings.create_id(key[0]))
+        if not isinstance(found, EnterprisePairings):
+            return None
+        if found.running_since(aggregate.number) is None:
+            return None
+        roles = roles_recording("PairingReleased") or frozenset()
+        if prov.role not in roles:
+            raise PermissionRefusedError(
+                "as",
+                f"{prov.actor} is {prov.role}; voiding {key[0]}'s pairing releases the "
+                f"enterprise's side too (PairingReleased), recorded by "
+                f"{' or '.join(sorted(roles))}",
+            )
+        return found
 
     def amend(
         self, stamp: Stamp, kind: str, key: str, changes: Mapping[str, Any], reason: str
@@ -246,7 +275,7 @@ class OversightCommands(LedgerCore):
                 prov = self.authorise(stamp, "amend", household.street)
                 values = _household_changes(changes)
                 before = {field: getattr(household, field, None) for field in values}
-                household.amend(values, reason, prov)
+                household.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [household]
             helper = self.load(Helper, key, "helper")
@@ -255,7 +284,7 @@ class OversightCommands(LedgerCore):
             # The amended fields only: the others stay as registered (under its day's rules).
             Helper.check_fields(helper.kind, values, self.programme().rules.volunteer_team_min_size)
             before = {field: getattr(helper, field, None) for field in values}
-            helper.amend(values, reason, prov)
+            helper.amend(values, reason, prov, self.opened_on())
             restated.update({f: (before[f], values[f]) for f in sorted(values)})
             return [helper]
 
@@ -293,7 +322,3 @@ def _helper_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             values[field] = value
     return values
-
-
-#: Streets read from the log a page at a time (a district has a handful).
-_STREETS_PAGE = 100

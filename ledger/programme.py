@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, RuleError
-from ledger.values import MAX_FEN, format_yuan
+from ledger.values import MAX_FEN, check_says, format_yuan
 
 __all__ = [
     "MIN_RURAL_INCOME_FEN",
@@ -151,8 +151,10 @@ class Programme(LedgerAggregate):
                 "per-capita disposable income 农村居民人均可支配收入: it is recorded per person "
                 f"per year, at least {format_yuan(MIN_RURAL_INCOME_FEN)} yuan",
             )
-        if params.year in self.years and not prov.note.strip():
-            raise RuleError("note", f"{params.year} is already set: a correction must say why")
+        if params.year in self.years:
+            check_says(
+                "note", prov.note, f"{params.year} is already set: a correction must say why"
+            )
         self._year_set(params, prov)
 
     @event("YearParametersSet")

@@ -84,6 +84,7 @@ class ReferenceCommands(LedgerCore):
         self.check_no_lookalike(Street, name, "street")
         street = Street(name=name, prov=prov)
         self.execute(lambda: [street])
+        self._streets = None  # read again from the log, this one with them
         return name
 
     def add_village(self, stamp: Stamp, street: str, village: str, relatively_poor: bool) -> str:

@@ -42,6 +42,7 @@ from ledger.merkle import HASH_SIZE, leaf_hash, root_of
 from ledger.officers import Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
+from ledger.values import check_says
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -570,8 +571,7 @@ def revoke_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, reason: s
     """Withdraw an officer's key 吊销签名密钥 (lost or leaked)."""
     prov = app.authorise(stamp, "revoke_key")
     _alone(app, "revoking a key")
-    if not reason.strip():
-        raise InputError("reason", "say why the key is revoked")
+    check_says("reason", reason, "say why the key is revoked", InputError)
 
     def attempt() -> list[Officer]:
         officer = app.load(Officer, officer_id, "officer")

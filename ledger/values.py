@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from ledger import clock
-from ledger.errors import InputError
+from ledger.errors import InputError, LedgerError, RuleError
 
 __all__ = [
     "AREAS",
@@ -23,6 +23,7 @@ __all__ = [
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
     "check_phone",
+    "check_says",
     "check_text",
     "check_whole_number",
     "choice",
@@ -36,6 +37,7 @@ __all__ = [
     "parse_yuan",
     "require_text",
     "valid_id_card",
+    "visible",
     "yuan_to_fen",
 ]
 
@@ -213,11 +215,32 @@ def choice(value: str, options: Iterable[str], field: str) -> str:
     return value
 
 
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces, controls and invisible format
+    characters (a zero-width space U+200B is no document number, and says no reason)."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def _shows_nothing(text: str) -> str:
+    """Why a text that is not blank to ``str.strip`` still says nothing; "" for a blank one."""
+    if not text.strip():
+        return ""
+    return f": {text!r} shows nothing (spaces or invisible characters alone are refused)"
+
+
+def check_says(field: str, text: str, rule: str, error: type[LedgerError] = RuleError) -> None:
+    """Refuse a text that must say something (a correction's reason, the note of a re-set
+    year) when it shows nothing (``visible``): blank, or spaces and invisible characters alone,
+    as a document is refused. The refusal is ``rule`` (``a correction must say why``)."""
+    if not visible(text):
+        raise error(field, rule + _shows_nothing(text))
+
+
 def require_text(value: str, field: str, max_length: int = 200) -> str:
-    """A non-blank text of reasonable length, stripped."""
+    """A text of reasonable length that shows something (``visible``), stripped."""
     cleaned = value.strip()
-    if not cleaned:
-        raise InputError(field, "must not be empty")
+    if not visible(cleaned):
+        raise InputError(field, "must not be empty" + _shows_nothing(cleaned))
     if len(cleaned) > max_length:
         raise InputError(field, f"must be at most {max_length} characters")
     return cleaned

@@ -1,6 +1,7 @@
 """Read model ``casework``: pairings with the 4+1 helpers, visits, measures, employment.
 
-Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends), ``pj_visits``
+Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends; none for one
+voided by a correction), ``pj_visits``
 (one row per visit; ``voided`` once corrected), ``pj_measures`` (one row per planned measure;
 completion cleared when corrected), ``pj_employment`` (registered poor workers employed by an
 enterprise or cooperative [四(十一)]), ``pj_agreements`` (every assistance agreement 扶贫协议
@@ -204,9 +205,14 @@ def employment_ended(db: Database, fact: Fact) -> None:
 
 
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a visit, a measure's completion or an employment."""
+    """A correction voids a visit, a measure's completion, an employment or a pairing. A
+    voided pairing never happened: its row goes (missed visits, missing roles and the caseload's
+    ``paired`` read the rows there are). Only a ``HelperPaired`` row has the version a
+    correction names: a replacement's row has its ``HelperUnpaired``'s, which is no voidable
+    entry."""
     version = fact["corrects"]
     key = (fact.aggregate_id, version)
+    db.write("DELETE FROM pj_pairings WHERE aggregate_id = ? AND version = ?", key)
     db.write("UPDATE pj_visits SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
     db.write(
         "UPDATE pj_measures SET completed_on = NULL, completed_version = NULL "

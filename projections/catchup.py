@@ -101,7 +101,9 @@ REBUILD_PAGES = 50
 #: 14: an unpairing is ``before_exit`` unless an exit approved by its date was in force, by
 #: effective date (``households.out_on``): one dated during an exit but entered after the
 #: return was early, one dated after a return entered later was not.
-SCHEMA_VERSION = 14
+#: 15: a correction may void a household's pairing typed in error (``HelperPaired``): its
+#: ``pj_pairings`` row is deleted, and its day comes off ``pj_days``.
+SCHEMA_VERSION = 15
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

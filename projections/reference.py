@@ -206,7 +206,8 @@ _VOIDED_DAY = (
     "WHERE aggregate_id = ? AND completed_version = ? "
     "UNION ALL SELECT received_on FROM pj_allocations WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT paid_on FROM pj_disbursements WHERE aggregate_id = ? AND version = ? "
-    "UNION ALL SELECT effective FROM pj_employment_days WHERE aggregate_id = ? AND version = ?"
+    "UNION ALL SELECT effective FROM pj_employment_days WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT paired_on FROM pj_pairings WHERE aggregate_id = ? AND version = ?"
 )
 
 
@@ -230,7 +231,7 @@ def entry_voided(db: Database, fact: Fact) -> None:
     for 2016 and voided no longer makes 2026 every report's "today" (every quarter up to it
     ended, each with its missed visits)."""
     key = (fact.aggregate_id, fact["corrects"])
-    _take_off(db, db.one(_VOIDED_DAY, key * 7))
+    _take_off(db, db.one(_VOIDED_DAY, key * (_VOIDED_DAY.count("?") // 2)))
 
 
 def receipt_voided(db: Database, fact: Fact) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -458,7 +458,7 @@ def test_a_signed_save_recorded_with_a_clock_set_back_is_reported(
     monkeypatch.setattr(LedgerCore, "_check_clock", lambda self, events: None, raising=False)
     back = TickingClock(datetime(2017, 1, 1, tzinfo=UTC))
     with _reopened(signed.signed, back, copy) as app:
-        app.correct(stamp(), "household", HOUSEHOLD, 4, "录入错误")
+        app.correct(stamp(day=date(2016, 8, 10)), "household", HOUSEHOLD, 4, "录入错误")
     rows = read_rows(copy)
 
     report = verify_file(copy)

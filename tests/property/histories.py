@@ -203,15 +203,17 @@ def dated(history: list[Step]) -> list[tuple[Command, date]]:
 def prepare(app: Ledger) -> None:
     """On a ledger with ``seed_reference``'s data: two registered households, each paired with
     a helper who has an unpaired one of the same kind and with a measure planned, the first
-    with its 2016 income above the exit threshold; a candidate under notice; the city account, with
-    money; a street and a district inspection. Histories start from there, so that a few steps
-    reach visits, handovers, payments, exits, findings."""
+    with its 2016 income above the exit threshold; a candidate under notice (to 2016-09-01); the
+    city account, with money; a street and a district inspection. Histories start from there,
+    so that a few steps reach visits, handovers, payments, exits, findings."""
     app.register_helper(stamp(ADMIN, date(2016, 7, 26)), "sw-2", "social-worker", "李社工")
     for serial, number in enumerate(HOUSEHOLDS, start=1):
         register(app, number, serial=serial)
     identify(app, CANDIDATE, serial=3)
     app.review(stamp(STREET, date(2016, 8, 2)), CANDIDATE, True)
-    app.post_notice(stamp(STREET, date(2016, 8, 3)), CANDIDATE, date(2016, 8, 3), date(2016, 8, 9))
+    # The longest notice a household's entry may record (30 days): an objection is raised during
+    # the notice, and the histories' objections come weeks after ``prepare``.
+    app.post_notice(stamp(STREET, date(2016, 8, 3)), CANDIDATE, date(2016, 8, 3), date(2016, 9, 1))
     day = date(2016, 8, 10)
     app.pair(stamp(STREET, day), HOUSEHOLDS[0], "c-1")
     app.pair(stamp(STREET, day), HOUSEHOLDS[1], "sw-1")
@@ -516,7 +518,9 @@ TOUR: list[Step] = [
     (("disburse", "JH-1", 0, 50_000), 1),  # to m1
     (("pay-working", 10_000), 1),
     (("correct", "fund", ACCOUNT, 1), 1),  # voids the payment to JH-1 (and its receipt)
-    (("correct", "household", "JH-1", 3), 1),  # voids its signature
+    # voids its signature (entry 4 of JH-1's voidable ones: its pairing with c-1, a
+    # correctable entry since 2026-11-30, comes before)
+    (("correct", "household", "JH-1", 4), 1),
     (("sign", "JH-1"), 1),  # signed again
     (("members", "JH-2", 4, True), 1),
     (("unpair", "JH-2", 0, True), 1),  # sw-1 hands over to sw-2

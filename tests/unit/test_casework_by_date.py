@@ -156,6 +156,8 @@ def test_an_employment_since_a_day_before_the_last_one_there_ended_is_refused(
     )
     assert "last employment by e-1 ended only on 2016-10-01" in str(refused)
     # once the ended employment is voided (never was), it bounds the next one no more
-    ledger.correct(stamp(JN), "helper", "e-1", first, "the contract was never signed")
+    ledger.correct(
+        stamp(JN, date(2016, 10, 15)), "helper", "e-1", first, "the contract was never signed"
+    )
     ledger.employ_worker(stamp(JN, date(2016, 10, 15)), "e-1", "JH-1", date(2016, 9, 15))
     assert ledger.load(Helper, "e-1", "helper").workers == {"JH-1": date(2016, 9, 15)}

@@ -239,7 +239,7 @@ def test_voiding_a_household_payment_takes_it_out_of_the_household_too(ledger: L
     paid = version_of_last(ledger, "city-2016", "Disbursed")
     before = ledger.event_count()
 
-    ledger.correct(stamp(QU), "fund", "city-2016", paid, "paid to the wrong household")
+    ledger.correct(stamp(QU, PAID), "fund", "city-2016", paid, "paid to the wrong household")
 
     assert ledger.event_count() == before + 2  # Corrected and ReceiptVoided, saved together
     assert account(ledger).balance_fen == 1_000_000

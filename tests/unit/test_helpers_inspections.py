@@ -221,7 +221,7 @@ def test_voiding_an_employment_removes_the_worker(ledger: Ledger) -> None:
     ledger.employ_worker(HIRED, "e-1", "JH-1", date(2016, 9, 1))
 
     # Helpers belong to no street, so a district-level officer corrects them (see authority).
-    ledger.correct(stamp("qu-01"), "helper", "e-1", 2, "employed by e-2, not e-1")
+    ledger.correct(stamp("qu-01", HIRED.effective), "helper", "e-1", 2, "employed by e-2, not e-1")
 
     assert helper(ledger, "e-1").workers == {}
     assert helper(ledger, "e-1").voided == {2: "employed by e-2, not e-1"}

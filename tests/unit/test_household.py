@@ -1000,7 +1000,7 @@ def test_voiding_a_visit_removes_it(ledger: Ledger) -> None:
     ledger.record_visit(stamp(JN, date(2016, 9, 2)), "JH-1", "c-1")
     wrong = version_of_last(ledger, "JH-1", "VisitRecorded")
 
-    ledger.correct(stamp(JN), "household", "JH-1", wrong, "entered twice")
+    ledger.correct(stamp(JN, date(2016, 9, 2)), "household", "JH-1", wrong, "entered twice")
 
     household = ledger.household("JH-1")
     assert list(household.visits.values()) == [("c-1", date(2016, 9, 1))]
@@ -1049,7 +1049,7 @@ def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> No
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, date(2016, 8, 4)), "JH-1")
 
-    ledger.correct(stamp(JN), "household", "JH-1", 4, "signed by a neighbour")
+    ledger.correct(stamp(JN, date(2016, 8, 4)), "household", "JH-1", 4, "signed by a neighbour")
 
     assert ledger.household("JH-1").signed_on is None
     ledger.sign(stamp(JN, date(2016, 8, 6)), "JH-1")

@@ -79,7 +79,9 @@ def test_a_household_whose_signature_was_voided_signs_again(ledger: Ledger) -> N
     signed = next(
         v for v, (kind, _) in ledger.household("JH-1").entries.items() if kind == "Signed"
     )
-    ledger.correct(stamp(JN), "household", "JH-1", signed, "signed by a neighbour")
+    ledger.correct(
+        stamp(JN, date(2016, 8, 20)), "household", "JH-1", signed, "signed by a neighbour"
+    )
 
     ledger.sign(stamp(JN, date(2016, 8, 20)), "JH-1")
 
@@ -126,7 +128,9 @@ def test_voiding_an_ended_employment_leaves_the_live_one(ledger: Ledger) -> None
     ledger.end_employment(stamp(JN, date(2016, 10, 1)), "e-1", "JH-1")
     ledger.employ_worker(stamp(JN, date(2016, 11, 1)), "e-1", "JH-1", date(2016, 11, 1))
 
-    ledger.correct(stamp(JN), "helper", "e-1", first, "the first contract was never signed")
+    ledger.correct(
+        stamp(JN, date(2016, 11, 1)), "helper", "e-1", first, "the first contract was never signed"
+    )
 
     assert ledger.load(Helper, "e-1", "helper").workers == {"JH-1": date(2016, 11, 1)}
 
