@@ -173,27 +173,37 @@ def helper_amended(db: Database, fact: Fact) -> None:
 def clock_advanced(db: Database, tally: Tally) -> None:
     """Every event is counted and moves the latest recording time forward; the programme's
     own are counted on the days they took effect (``pj_days``), and the latest effective date
-    is the latest day with one in force: a few statements a page (ISO dates sort as dates)."""
+    is the latest day with one in force: a few statements a page (ISO dates sort as dates),
+    none of which waits for the other tables' queued writes. After a page in which a
+    correction took an entry off its day (``entry_voided``), the latest day is read again."""
     for day, events in tally.days.items():
         db.write(_COUNT_DAY, (day, events))
-    db.write(
-        "INSERT INTO pj_clock VALUES (1, NULL, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "events = pj_clock.events + excluded.events, "
-        "latest_recorded = excluded.latest_recorded",
-        (tally.last_recorded, tally.events),
-    )
-    if tally.days:
+    voided = db.memo(_VOIDED)
+    if voided:
+        voided.clear()
+        db.write(_COUNTED, (None, tally.last_recorded, tally.events))
         db.write(_LATEST_DAY)
+    else:
+        db.write(_COUNTED, (max(tally.days, default=None), tally.last_recorded, tally.events))
 
 
 _COUNT_DAY = (
     "INSERT INTO pj_days VALUES (?, ?) ON CONFLICT (effective) DO UPDATE SET "
     "events = pj_days.events + excluded.events"
 )
+_COUNTED = (
+    "INSERT INTO pj_clock VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "events = pj_clock.events + excluded.events, "
+    "latest_recorded = excluded.latest_recorded, latest_effective = CASE "
+    "WHEN pj_clock.latest_effective IS NULL OR pj_clock.latest_effective < "
+    "excluded.latest_effective THEN excluded.latest_effective ELSE pj_clock.latest_effective END"
+)
 _LATEST_DAY = (
     "UPDATE pj_clock SET latest_effective = "
     "(SELECT MAX(effective) FROM pj_days WHERE events > 0) WHERE id = 1"
 )
+#: The memo that says a correction in this page took an entry off its day.
+_VOIDED = "clock.voided"
 
 #: The day a correctable entry took effect, from the row its own model keeps of it (every
 #: model's tables are there: ``fold`` and ``catch_up`` make them all), by the entry's
@@ -244,7 +254,7 @@ def _take_off(db: Database, found: tuple[object, ...] | None) -> None:
     if found is None or found[0] is None:
         return  # nothing dated voided (not an entry the programme's days count)
     db.write(_COUNT_DAY, (found[0], -1))
-    db.write(_LATEST_DAY)
+    db.memo(_VOIDED)["day"] = found[0]  # the page's tally reads the latest day again
 
 
 MODEL = ReadModel(
