@@ -444,6 +444,10 @@ class Household(LedgerAggregate):
                 self.unpaired_on.get(replacement),
                 f"{replacement}'s last pairing with it ended",
             )
+            # The replacement is paired that day: as ``pair`` does, only while assisted.
+            self.check_assisted_on(
+                prov.effective, "the replacement", "a helper is paired while assisted"
+            )
         if out is None and not replacement:
             later = [exited for exited in self.exits_approved if exited > prov.effective]
             when = (

@@ -17,6 +17,10 @@ __all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
 
 #: District inspections 区级督查 reach streets and villages; street inspections reach households.
 LEVELS = ("district", "street")
+#: The latest a rectification deadline 限期整改 may fall after its finding: within a year (an
+#: inspection is the year's; a deadline typed 2071 for 2017 hid its finding from the overdue
+#: list for good, and no entry of an inspection can be corrected).
+LONGEST_RECTIFICATION_DAYS = 366
 
 SUBJECT_KINDS = ("street", "village", "household", "helper", "officer", "account")
 
@@ -70,6 +74,13 @@ class Inspection(LedgerAggregate):
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if deadline < prov.effective:
             raise RuleError("deadline", "the rectification deadline is before the finding")
+        if (deadline - prov.effective).days > LONGEST_RECTIFICATION_DAYS:
+            raise RuleError(
+                "deadline",
+                f"the rectification deadline {deadline} is more than a year after the finding "
+                f"({prov.effective}): a deadline 限期整改 falls within the year (one typed a "
+                "year or decades late would keep the finding off the overdue list until then)",
+            )
         self._finding_recorded(finding_id, subject_kind, subject, description, deadline, prov)
 
     @event("FindingRecorded")

@@ -165,13 +165,19 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.correct(at("admin"), "fund", code, version, "重复支付")
         enterprise, _, fields = entry("WorkerEmployed")
         app.end_employment(at("admin"), enterprise, fields["household"])
+        # A replacement is paired that day, so on a day the household was assisted: the day
+        # of its first pairing (every household of the demo has exited by 2018-12-31).
         originator, _, fields = first["HelperPaired"]
+        paired = date.fromisoformat(fields["prov"]["__Provenance__"]["effective"]["__date__"])
         spare = next(c for c in cadres if c not in pairs[originator])
-        app.unpair(at("admin"), keys[originator], fields["helper"], "调岗", spare)
+        handover = Stamp("admin", paired, "江高发〔2018〕9号", "")
+        app.unpair(handover, keys[originator], fields["helper"], "调岗", spare)
         # An enterprise replaced by another: PairingReleased (and PairingTaken) on their records.
         enterprise, _, taken = entry("PairingTaken")
         app.register_helper(at("admin"), "e-spare", "enterprise", "备用企业")
-        app.unpair(at("admin"), taken["household"], enterprise, "企业搬迁", "e-spare")
+        began = date.fromisoformat(taken["prov"]["__Provenance__"]["effective"]["__date__"])
+        moved = Stamp("admin", began, "江高发〔2018〕9号", "")
+        app.unpair(moved, taken["household"], enterprise, "企业搬迁", "e-spare")
         number, _, _ = entry("Identified")
         members = Personal("户主", id_card(9), "", "", ("甲", "乙", "丙", "丁"))
         app.change_members(at("admin", "新生儿"), number, 4, members)
