@@ -9,9 +9,10 @@ approved → (after a major disaster) return 返贫 recognised, applied for, rev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -31,7 +32,29 @@ __all__ = [
     "Personal",
     "Stage",
     "check_notice_dates",
+    "exit_in_force_on",
 ]
+
+#: A day as the ledger keeps it (``date``) or as the read models do (ISO text, which sorts as
+#: dates do).
+Day = TypeVar("Day", date, str)
+
+
+def exit_in_force_on(
+    exits: Sequence[Day], returns: Sequence[Day], day: Day
+) -> tuple[Day, Day | None] | None:
+    """The approved exit a household was out under on ``day``, by effective date and not by
+    its stage now: ``exits`` are its exit approvals, ``returns`` its return approvals, in the
+    order they follow one another (each return ends the exit before it); (that exit's
+    approval, the next return's approval or None) with approval <= ``day`` < return, else
+    None. The ledger's rule (``Household.exit_in_force``) and the read models'
+    (``projections.households.out_on``) both."""
+    for cycle, exited in enumerate(exits):
+        back = returns[cycle] if cycle < len(returns) else None
+        if exited <= day and (back is None or day < back):
+            return exited, back
+    return None
+
 
 #: What personal data reads as once erased 已删除 (its key destroyed), and when no master key
 #: is at hand to open it (docs/privacy.md).
@@ -851,11 +874,7 @@ class Household(LedgerAggregate):
         """The approved exit the household was out under on ``day``, by effective date and
         not by today's stage: (its approval, the next return's approval or None) with approval
         <= ``day`` < return; None while it was not (yet, or again) exited on ``day``."""
-        for cycle, exited in enumerate(self.exits_approved):
-            back = self.returns_approved[cycle] if cycle < len(self.returns_approved) else None
-            if exited <= day and (back is None or day < back):
-                return exited, back
-        return None
+        return exit_in_force_on(self.exits_approved, self.returns_approved, day)
 
     def check_assisted_on(self, day: date, entry: str, rule: str) -> None:
         """Was the household assisted on ``day``? An entry dated then (a payment, a pairing, an

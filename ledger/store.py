@@ -43,6 +43,12 @@ class StoreLocation:
     env: dict[str, str]
     path: Path | None = None  # the SQLite file, if any
 
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema the ledger's tables live in (``POSTGRES_SCHEMA``, else
+        ``public``)."""
+        return self.env.get("POSTGRES_SCHEMA") or "public"
+
 
 def parse_store(text: str | None) -> StoreLocation:
     """Parse ``--store`` (or ``LEDGER_STORE``, or the default ``fupin.db``)."""

@@ -312,21 +312,14 @@ def _restore_pg(
 ) -> VerifyReport | None:
     from ledger.application import CREATING_MEANWHILE, creating_meanwhile
 
-    from projections.pg import _connect, _schema_exists, _table_exists, events_table, store_url
+    from projections.pg import _connect, _table_exists, events_table, store_url
 
-    schema = _schema(location)
+    schema = location.schema
     _check_archive_schema(source, schema, events_table(location).split(".", 1)[1])
     with _connect(location) as connection:
         if _table_exists(connection, events_table(location)):
             raise InputError(
                 "store", f"{location.display} holds a ledger; restore into an empty database"
-            )
-        if not _schema_exists(connection, schema):
-            raise InputError(
-                "store",
-                f"schema {schema} does not exist in {location.display}: the database's owner "
-                f"makes it first (CREATE SCHEMA {schema}), as for `fupin init`; nothing was "
-                "restored",
             )
         before = _objects(connection, schema)
     try:
@@ -370,14 +363,9 @@ def _restore_pg(
         raise
 
 
-def _schema(location: StoreLocation) -> str:
-    """The schema the ledger of ``location`` lives in (``POSTGRES_SCHEMA``; ``public``)."""
-    return location.env.get("POSTGRES_SCHEMA") or "public"
-
-
 def _only_schema(location: StoreLocation) -> list[str]:
     """pg_dump's and pg_restore's option for a ledger in its own schema (none for public)."""
-    schema = _schema(location)
+    schema = location.schema
     return [] if schema == "public" else [f"--schema={schema}"]
 
 
@@ -421,7 +409,7 @@ def _drop_new_objects(location: StoreLocation, before: set[tuple[str, str]]) -> 
     from projections.pg import _connect
 
     kinds = {"r": "TABLE", "S": "SEQUENCE", "c": "TYPE", "f": "FUNCTION"}
-    schema = _schema(location)
+    schema = location.schema
     with _connect(location) as connection, connection.transaction():
         for name, kind in sorted(_objects(connection, schema) - before, key=lambda o: o[1] != "r"):
             connection.execute(

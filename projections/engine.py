@@ -62,11 +62,6 @@ class Tally:
     days: dict[str, int] = field(default_factory=dict)
     last_recorded: str = ""
 
-    @property
-    def latest_effective(self) -> str:
-        """The latest of ``days`` ("" if none)."""
-        return max(self.days, default="")
-
 
 Handler = Callable[[Database, Fact], None]
 TallyHandler = Callable[[Database, Tally], None]

@@ -17,6 +17,8 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
+from ledger.household import exit_in_force_on
+
 from projections.engine import Fact, ReadModel
 from projections.storage import Database
 
@@ -256,12 +258,9 @@ def out_on(periods: list[tuple[str, str | None]], day: str) -> bool:
     stage now, as ``ledger.household.Household.exit_in_force``: on or after an exit's approval
     (a period's end) and before the next return's approval (the next period's start), in
     whichever order the exit, the return and the entry dated ``day`` were recorded."""
+    exits = [ended for _, ended in periods if ended is not None]  # only the last runs on
     returns = [started for started, _ in periods[1:]]
-    for cycle, (_, exited) in enumerate(periods):
-        back = returns[cycle] if cycle < len(returns) else None
-        if exited is not None and exited <= day and (back is None or day < back):
-            return True
-    return False
+    return exit_in_force_on(exits, returns, day) is not None
 
 
 def _number(db: Database, fact: Fact) -> str:

@@ -147,8 +147,8 @@ def preflight(store: str | None, *, create: bool = False) -> None:
         return
     with _connect(location) as connection:
         _refuse_other_encodings(connection, location)
-        schema = location.env.get("POSTGRES_SCHEMA")
-        if schema and not _schema_exists(connection, schema):
+        schema = location.schema
+        if schema != "public" and not _schema_exists(connection, schema):
             raise LedgerError(
                 "store",
                 f"schema {schema} does not exist in {location.display}: the database's owner "
@@ -191,7 +191,7 @@ def _refuse_other_encodings(connection: psycopg.Connection[Any], location: Store
 
 def events_table(location: StoreLocation) -> str:
     """The qualified name of the table eventsourcing stores the ledger's events in."""
-    schema = location.env.get("POSTGRES_SCHEMA") or "public"
+    schema = location.schema
     return f"{schema}.{Ledger.name.lower()}_events"
 
 
@@ -695,7 +695,7 @@ def protect_events(location: StoreLocation, officers: str) -> None:
     finally:
         db.close()
     _create_key_table(location)
-    schema = location.env.get("POSTGRES_SCHEMA") or "public"
+    schema = location.schema
     table = sql.Identifier(schema, events_table(location).split(".", 1)[1])
     role = sql.Identifier(officers)
     statements = [

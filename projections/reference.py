@@ -229,6 +229,10 @@ _RECEIPT_DAY = (
 )
 
 
+#: How many tables ``_VOIDED_DAY`` reads, each by (aggregate id, version).
+_VOIDED_TABLES = _VOIDED_DAY.count("?") // 2
+
+
 def employment_dated(db: Database, fact: Fact) -> None:
     db.write(
         "INSERT INTO pj_employment_days VALUES (?, ?, ?)",
@@ -241,7 +245,7 @@ def entry_voided(db: Database, fact: Fact) -> None:
     for 2016 and voided no longer makes 2026 every report's "today" (every quarter up to it
     ended, each with its missed visits)."""
     key = (fact.aggregate_id, fact["corrects"])
-    _take_off(db, db.one(_VOIDED_DAY, key * (_VOIDED_DAY.count("?") // 2)))
+    _take_off(db, db.one(_VOIDED_DAY, key * _VOIDED_TABLES))
 
 
 def receipt_voided(db: Database, fact: Fact) -> None:
