@@ -12,6 +12,7 @@ import csv
 import gc
 import hashlib
 import io
+import json
 import os
 import re
 import stat
@@ -140,6 +141,8 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     "args": {...}}``; blank lines and an export's closing ``{"skipped": ...}`` are ignored."""
     rows: list[Row] = []
     errors: list[RowError] = []
+    if data.startswith(_BOM):  # Windows Notepad writes one; refused before session 14
+        data = data[len(_BOM) :]
     for number, line in enumerate(data.split(b"\n"), 1):
         where = f"{name} line {number}"
         if not line.strip():
@@ -149,6 +152,10 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         except orjson.JSONDecodeError as exc:
             errors.append(RowError(where, "json", f"not valid JSON ({str(exc)[:80]})"))
             continue
+        twice = _given_twice(line, item)
+        if twice is not None:
+            errors.append(RowError(where, twice, "is given twice: keep one"))
+            continue
         if isinstance(item, dict) and set(item) == {"skipped"}:
             continue
         row = _jsonl_row(where, item)
@@ -157,6 +164,63 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         else:
             rows.append(row)
     return rows, errors
+
+
+_BOM = b"\xef\xbb\xbf"
+#: What ends each key of a JSON object (and may end a string value too): ``"``, then ``:``.
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')
+
+
+class _Twice(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Twice(key)
+            seen.add(key)
+    return found
+
+
+def _given_twice(line: bytes, item: Any) -> str | None:
+    """A key given twice in one object of ``line`` (``item``, as orjson read it, keeping the
+    last value): refused, as an option given twice is. Every key ends ``":``, so a line with
+    no more of those than ``item`` holds keys gives none twice; only another line (one with
+    such text in a value, or a key twice) is read again, by the stdlib's parser, to tell."""
+    ends = line.count(b'":')
+    if b" :" in line or b"\t" in line or b"\r:" in line:  # ("a" : 1, typed by hand)
+        ends = len(_KEY_END.findall(line))
+    if ends <= _keys(item):
+        return None
+    try:
+        json.loads(line, object_pairs_hook=_once)
+    except _Twice as twice:
+        return twice.key
+    except (ValueError, RecursionError):  # orjson read it: nothing else is wrong with it
+        pass
+    return None
+
+
+def _keys(item: Any) -> int:
+    """How many keys the objects of ``item`` hold, nested ones too."""
+    count, stack = 0, [item]
+    while stack:  # (plain loops: a line's ~16 keys cost ~1 µs)
+        value = stack.pop()
+        if type(value) is dict:
+            count += len(value)
+            for inner in value.values():
+                if type(inner) is dict or type(inner) is list:
+                    stack.append(inner)
+        elif type(value) is list:
+            for inner in value:
+                if type(inner) is dict or type(inner) is list:
+                    stack.append(inner)
+    return count
 
 
 def _jsonl_row(where: str, item: Any) -> Row | RowError:
@@ -183,13 +247,82 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
+    # Strict: an unclosed quote read the rest of the file into one cell, and text after a
+    # closing quote ("ab"c) lost the quotes, without a word (refused since session 14).
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    table: list[list[str]] = []
+    line = 1  # where the row being read starts
     try:
-        table = list(csv.reader(io.StringIO(text, newline="")))
+        for cells in reader:
+            table.append(cells)
+            line = reader.line_num + 1
     except csv.Error as exc:
-        return [], [RowError(name, "file", f"is not valid CSV ({exc})")]
+        return [], [_bad_csv(name, text, table, line, exc)]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
     return _table_rows(name, Path(name).stem, table, lambda n: f"{name} row {n}")
+
+
+def _bad_csv(name: str, text: str, table: list[list[str]], line: int, exc: csv.Error) -> RowError:
+    """The row (and line) that broke the CSV, and the cell whose quotes broke it."""
+    where = f"{name} row {len(table) + 1}"
+    record = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
+    fault = _quote_fault(record)
+    if fault is None:
+        return RowError(where, "file", f"is not valid CSV on line {line} ({exc})")
+    index, at, begun, unclosed = fault
+    headers = table[0] if table else []
+    header = " ".join(headers[index].split()) if index < len(headers) else ""
+    column = header or _position(index)
+    line += len(_LINE_BREAK.findall(record, 0, at))
+    if unclosed:
+        rule = (
+            f'opens a quote (") on line {line} that is never closed, so every later line '
+            "would be read into this cell: close the quote, or remove it"
+        )
+    else:
+        cell = _CELL_END.split(record[begun:], maxsplit=1)[0]
+        quoted = '"' + cell.replace('"', '""') + '"'
+        rule = (
+            f'has text after its closing quote (") on line {line}: quote the whole cell '
+            f"and double each quote inside it ({quoted}), or remove the quotes"
+        )
+    return RowError(where, column, rule)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CELL_END = re.compile(r"[,\r\n]")
+
+
+def _quote_fault(record: str) -> tuple[int, int, int, bool] | None:
+    """The cell (index) of the first CSV record in ``record`` whose quotes break it, where
+    its quote is, where the cell begins, and whether that quote is never closed (else text
+    follows its closing quote); None if no quote breaks it."""
+    index, start, quoted, opened, begun, i = 0, True, False, 0, 0, 0
+    while i < len(record):
+        char = record[i]
+        if quoted:
+            i = record.find('"', i)  # (a quoted cell may run over many lines: found fast)
+            if i < 0:
+                break
+            if record[i + 1 : i + 2] == '"':  # a quote doubled inside the cell
+                i += 2
+                continue
+            quoted = False
+            if record[i + 1 : i + 2] not in (",", "\r", "\n", ""):
+                return index, i, begun, False
+        elif char == '"' and start:
+            quoted, opened = True, i
+        elif char == ",":
+            index += 1
+            start, begun = True, i + 1
+            i += 1
+            continue
+        elif char in "\r\n":
+            return None
+        start = False
+        i += 1
+    return (index, opened, begun, True) if quoted else None
 
 
 #: Chinese Excel and WPS save "CSV (逗号分隔)" as GBK: say how to save it readably.
@@ -211,7 +344,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     errors: list[RowError] = []
     for title, hidden, concealed, table in sheets:
-        if title in _README_SHEETS:
+        if title in _README_SHEETS or " ".join(title.split()).lower() in _README_SHEETS:
             continue
         if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
             # (a hidden sheet with its header only, an unused template sheet, is fine)
@@ -457,7 +590,7 @@ def _table_rows(
     headers = ["" if h is None else " ".join(str(h).split()) for h in table[0]]
     at_command = [i for i, h in enumerate(headers) if h.lower() in _COMMAND_HEADERS]
     by_row = bool(at_command)
-    spec = None if by_row else COMMANDS.get(command)
+    spec = None if by_row else _command(command)
     if not by_row and spec is None:
         return [], [RowError(name, "file", f"{command!r} is not a command: {_NAME_IT}")]
     if len(at_command) > 1:
@@ -500,7 +633,7 @@ def _table_rows(
             row_command = str(cell or "")
         else:
             row_command = command
-        row_spec = spec or COMMANDS.get(row_command)
+        row_spec = spec or _command(row_command)
         if row_spec is None:
             errors.append(RowError(where(number), "command", f"{row_command!r} is not a command"))
             continue
@@ -523,6 +656,13 @@ def _table_rows(
                 errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
         rows.append(Row(where(number), row_spec.name, values, columns, merged))
     return rows, errors
+
+
+def _command(name: str) -> CommandSpec | None:
+    """The command a sheet, a file or a ``command`` cell names: as typed, or trimmed and in
+    any case (`` Identify``, ``识别 ``), as headers are read (since session 14; the names are
+    lowercase, so no two commands read alike)."""
+    return COMMANDS.get(name) or COMMANDS.get(" ".join(name.split()).lower())
 
 
 def _under_merges(

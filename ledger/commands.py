@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from ledger.casework import Identification
@@ -106,8 +106,6 @@ def trimmed_keys(args: dict[str, Any], spec: CommandSpec) -> dict[str, Any]:
 
 
 def _text(field: str, value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
     if isinstance(value, float):
         # A spreadsheet cell formatted "General" turns a long number (an ID card, a phone)
         # into a float that has lost digits: only the cell's format can keep it whole.
@@ -116,10 +114,35 @@ def _text(field: str, value: Any) -> str:
             "is a number in the spreadsheet, not text: format the column as text (文本) "
             "and type it again (a long number such as an ID card loses its last digits)",
         )
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A whole number lost its leading zeros (a landline 07503123456, a household 0001
+        # typed as 1) before it was read: refused, not read as text, since session 14.
+        raise InputError(
+            field,
+            "is a number in the spreadsheet, not text: format the column as text (文本) "
+            "and type it again (a number such as a phone or 0001 loses its leading zeros)",
+        )
     if not isinstance(value, str):
-        raise InputError(field, f"expects text, not {type(value).__name__}")
+        raise InputError(field, f"expects text, not {_kind_of(value)}")
     check_text(field, value)
     return value.strip()
+
+
+def _kind_of(value: Any) -> str:
+    """What a value that is not text is, in the user's words."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, date | datetime):
+        return "a date cell: format the column as text (文本) and type it again"
+    if isinstance(value, time):
+        return "a time cell: format the column as text (文本) and type it again"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a JSON object"
+    return "a value of another kind"
 
 
 def _int(field: str, value: Any) -> int:
