@@ -68,9 +68,15 @@ class Officer(LedgerAggregate):
     #: The registered Ed25519 key: its id and base64 public key ("" when none is in force).
     signing_key_id = ""
     signing_public_key = ""
+    #: The key last revoked and the effective date of its revocation ("" when none was): what
+    #: a save given ``--key`` with no key in force says (``ledger.sealing``).
+    revoked_key_id = ""
+    revoked_on = ""
 
     def register_signing_key(self, key_id: str, public_key: str, prov: Provenance) -> None:
-        """Register (or replace) the public key that signs this officer's saves from now on."""
+        """Register (or replace) the public key that signs this officer's saves from now on.
+        A key revoked, or ever held by another officer or as the log key, is refused before
+        (``ledger.transparency.register_signing_key``): it needs the whole log's key events."""
         self.check_active()
         if key_id == self.signing_key_id:
             raise RuleError("key", f"{self.officer_id} already has key {key_id}")
@@ -91,6 +97,8 @@ class Officer(LedgerAggregate):
     def _signing_key_revoked(self, key_id: str, reason: str, prov: Provenance) -> None:
         self.signing_key_id = ""
         self.signing_public_key = ""
+        self.revoked_key_id = key_id
+        self.revoked_on = prov.effective.isoformat()
 
     def check_active(self) -> None:
         if not self.active:

@@ -135,11 +135,13 @@ OfficerLookup = Callable[[str], Officer | None]
 class Sealer:
     """Signs saves in the application's save path (``LedgerCore._record``).
 
-    Private keys come from the file named by ``LEDGER_KEY`` (read on the first signed save)
-    and from ``add_key``. A save by an officer whose key is in force is refused, with nothing
-    written, unless the matching private key is at hand; officers without a key (a ledger
-    that does not use signatures, or before an admin registers one) save unsigned, and
-    ``fupin verify`` reports their events as unsigned.
+    Private keys come from the file named by ``LEDGER_KEY`` (read, and its mode and content
+    checked, on the first save, whoever saves) and from ``add_key``. A save by an officer whose
+    key is in force is refused, with nothing written, unless the matching private key is at
+    hand; officers without a key (a ledger that does not use signatures, or before an admin
+    registers one) save unsigned, and ``fupin verify`` reports their events as unsigned — but
+    not with a key file given (``--key``): a save it signs nothing of is refused, rather than
+    recorded unsigned with the file ignored.
     """
 
     def __init__(self, key_path: str = "") -> None:
@@ -158,16 +160,28 @@ class Sealer:
         officer: OfficerLookup,
     ) -> list[DomainEventProtocol[UUID]]:
         """The save's events with a ``Sealed`` event before each run by a keyed officer."""
+        self._load()  # a key file given is checked whether or not a key is in force
         sealed: list[DomainEventProtocol[UUID]] = []
         holders: dict[str, Officer | None] = {}  # one lookup per actor: a save changes no key
+        unsigned = ""  # the first actor of the save with no key in force
         for actor, run in _runs(events):
             if actor not in holders:
                 holders[actor] = officer(actor) if actor else None
             holder = holders[actor]
             if holder is not None and holder.signing_key_id:
                 sealed.append(self._seal_event(holder, run, mapper))
+            elif actor and not unsigned:
+                unsigned = actor
             sealed.extend(run)
+        if self._key_path and unsigned and len(sealed) == len(events):
+            # --key given, and it signs nothing of this save: refused rather than ignored
+            raise InputError("key", _no_key_in_force(unsigned, holders[unsigned]))
         return sealed
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self.add_key(load_private_key(Path(self._key_path)))
+            self._loaded = True
 
     def _seal_event(
         self, holder: Officer, run: Sequence[DomainEventProtocol[UUID]], mapper: Mapper[UUID]
@@ -203,9 +217,7 @@ class Sealer:
         return sealed
 
     def _private_key(self, holder: Officer) -> Ed25519PrivateKey:
-        if not self._loaded:
-            self.add_key(load_private_key(Path(self._key_path)))
-            self._loaded = True
+        self._load()
         private = self._keys.get(holder.signing_key_id)
         if private is None:
             raise InputError(
@@ -214,6 +226,18 @@ class Sealer:
                 "key file with --key or LEDGER_KEY (nothing was written)",
             )
         return private
+
+
+def _no_key_in_force(actor: str, holder: Officer | None) -> str:
+    """The refusal of a save given a key file (``--key``, ``LEDGER_KEY``) by an officer with no
+    key in force: it would be recorded unsigned, the key file ignored."""
+    why = "none was registered"
+    if holder is not None and holder.revoked_key_id:
+        why = f"its key {holder.revoked_key_id} was revoked on {holder.revoked_on}"
+    return (
+        f"{actor} has no signing key in force ({why}): a save made with --key would not be "
+        "signed; leave --key out or register a key (fupin keys register; nothing was written)"
+    )
 
 
 def _runs(

@@ -54,6 +54,7 @@ __all__ = [
     "TransparencyLog",
     "checkpoint_note",
     "erased_households",
+    "key_holder_fault",
     "key_in_force_fault",
     "log_history",
     "log_key_change",
@@ -552,14 +553,85 @@ def _alone(app: LedgerCore, what: str) -> None:
         raise RuleError("key", f"{what} is saved on its own, not inside a batch")
 
 
+#: The topics read to know who ever held a key: officers (their ids), their keys registered
+#: and revoked, and the log key registered and rotated.
+_KEY_TOPICS = (
+    *(
+        f"{Officer.__module__}:Officer.{name}"
+        for name in ("OfficerRegistered", "SigningKeyRegistered", "SigningKeyRevoked")
+    ),
+    *sorted(LOG_KEY_TOPICS),
+)
+_LOG_HOLDER = ""  # the district's log key, among holders named by officer id
+
+
+def _when(event: Any) -> str:
+    """`` on 2016-08-21 by admin, recorded 2026-11-30T02:40:00+00:00``: an event's provenance
+    and recording time."""
+    prov = getattr(event, "prov", None)
+    said = ""
+    if isinstance(prov, Provenance):
+        said = f" on {prov.effective.isoformat()} by {prov.actor}"
+    stamp = getattr(event, "timestamp", None)
+    if isinstance(stamp, datetime):
+        said += f", recorded {stamp.isoformat()}"
+    return said
+
+
+def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
+    """Why key ``kid`` may not be registered for ``holder`` (an officer id, or
+    ``_LOG_HOLDER`` for the district's log key); None when it may. A public key belongs to one
+    holder, ever: refused are a key ever revoked (for anyone: it may have leaked), and one
+    that is or was registered for another officer or as the log key (whoever holds it could
+    sign in the other's name). One scan of the events by topic (key events are few), at each
+    registration."""
+    officers: dict[str, str] = {}  # officer aggregate id -> officer id
+    current: dict[str, str] = {}  # holder -> the key in force ("" revoked)
+    held: dict[str, str] = {}  # holder of ``kid`` other than ``holder`` -> when it got it
+    for originator, found in app.events_by_topic(_KEY_TOPICS):
+        name = type(found).__name__
+        who = officers.get(str(originator), "?")
+        if name == "OfficerRegistered":
+            officers[str(originator)] = found.officer_id  # type: ignore[attr-defined]
+            continue
+        if name in ("LogKeyRegistered", "LogKeyRotated"):
+            who = _LOG_HOLDER
+        event_key = getattr(found, "key_id", "")
+        if name == "SigningKeyRevoked":
+            current[who] = ""
+            if event_key == kid:
+                reason = getattr(found, "reason", "")
+                return (
+                    f"key {kid} was revoked for {who} ({reason}){_when(found)}: a revoked key "
+                    "may have leaked and is never registered again, for anyone; make a new key "
+                    "(fupin keys new)"
+                )
+            continue
+        current[who] = event_key
+        if event_key == kid and who != holder and who not in held:
+            held[who] = _when(found)
+    for who, when in held.items():
+        now = "is" if current.get(who) == kid else "was"
+        name = "the district's log key" if who == _LOG_HOLDER else f"registered for {who}"
+        return (
+            f"key {kid} {now} {name} (registered{when}): a public key belongs to one holder, "
+            "ever (one officer, or the district's log key); make a new key (fupin keys new)"
+        )
+    return None
+
+
 def register_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, public: str) -> str:
-    """Register an officer's public key 登记签名密钥; returns its key id."""
+    """Register an officer's public key 登记签名密钥; returns its key id. A key revoked, or
+    held by anyone else, ever, is refused (``key_holder_fault``)."""
     prov = app.authorise(stamp, "register_key")
     _alone(app, "registering a key")
     key = parse_public_key(public)
 
     def attempt() -> list[Officer]:
         officer = app.load(Officer, officer_id, "officer")
+        fault = key_holder_fault(app, key_id(key), officer.officer_id)
+        if fault is not None:
+            raise RuleError("key", fault)
         officer.register_signing_key(key_id(key), public_key_text(key), prov)
         return [officer]
 
@@ -582,12 +654,16 @@ def revoke_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, reason: s
 
 
 def register_log_key(app: LedgerCore, stamp: Stamp, public: str) -> str:
-    """Register (or rotate) the district's log key that signs checkpoints; returns its id."""
+    """Register (or rotate) the district's log key that signs checkpoints; returns its id.
+    A key revoked, or an officer's, ever, is refused (``key_holder_fault``)."""
     prov = app.authorise(stamp, "register_log_key")
     _alone(app, "registering the log key")
     key = parse_public_key(public)
 
     def attempt() -> list[TransparencyLog]:
+        fault = key_holder_fault(app, key_id(key), _LOG_HOLDER)
+        if fault is not None:
+            raise RuleError("key", fault)
         log = app.get_by_id(natural_id("log", LOG_NAME))
         if log is None:
             return [TransparencyLog(LOG_NAME, key_id(key), public_key_text(key), prov)]

@@ -116,7 +116,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from ledger.authority import roles_recording
+from ledger.authority import PERMISSIONS, roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import InputError
@@ -217,6 +217,11 @@ _UNSIGNED_REQUIRED = (
 )
 _HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
 _A_SAVE = "a whole signed save removed, inserted or moved"
+
+
+#: The events ``_inspection_entry`` looks at, and who may correct an inspection's entries.
+_INSPECTION_WATCH = frozenset({"InspectionOpened", "Corrected"})
+_CORRECT_INSPECTION = PERMISSIONS["correct_inspection"].roles
 
 
 @dataclass(frozen=True, order=True)
@@ -427,6 +432,14 @@ class Verifier:
         # size, and by when that key was rotated out (``key_in_force_fault``).
         self.log_key = ""
         self._log_key_changes: list[LogKeyChange] = []
+        # Who first held each key id (an officer id; "" the district's log) and the key ids
+        # revoked: a public key belongs to one holder, ever, and a revoked one never comes
+        # back (``ledger.transparency.key_holder_fault`` refuses both since 2026-11-30).
+        self._key_holders: dict[str, str] = {}
+        # The inspections' stored ids: their entries are corrected by inspectors and admins
+        # only (``correct_inspection``), never by the officers they inspect.
+        self._inspections: set[object] = set()
+        self._revoked_keys: set[str] = set()
         self._key_at_size: dict[int, str] = {}
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
         # where: its event's id and version), sorted by size (``read_recorded_checkpoints``).
@@ -820,6 +833,9 @@ class Verifier:
                         self._check_role(
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
+                    if kind.name in _INSPECTION_WATCH:
+                        where = (topic, uid, version)
+                        self._inspection_entry(kind.name, uid, role, position, where)
                 position += 1
                 if position == due:  # 9. a checkpoint's size reached
                     frontier.size = position
@@ -1061,7 +1077,7 @@ class Verifier:
                 prov: Provenance = event.prov
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
-                self._apply(stored.originator_id, event, position)
+                self._apply(stored.originator_id, event, position, where)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
@@ -1327,6 +1343,21 @@ class Verifier:
             return
         self._problem(position, _label(where), reason)
 
+    def _inspection_entry(
+        self, name: str, uid: object, role: object, position: int, where: _Where
+    ) -> None:
+        """An inspection opened, or a correction of one's entry: by an inspector or admin only
+        (``correct_inspection``; ``Corrected`` alone allows officers, as for casework)."""
+        if name == "InspectionOpened":
+            self._inspections.add(uid)
+        elif uid in self._inspections and role not in _CORRECT_INSPECTION:
+            self._problem(
+                position,
+                _label(where),
+                f"{role} corrected an inspection's entry; correct_inspection needs "
+                f"{' or '.join(sorted(_CORRECT_INSPECTION))} (never the officers inspected)",
+            )
+
     def _first_admin(self, event: Any) -> bool:
         """The ledger's first event: the first admin registers themself (``fupin init``)."""
         prov: Provenance = event.prov
@@ -1337,7 +1368,7 @@ class Verifier:
             and event.role == prov.role == "admin"
         )
 
-    def _apply(self, originator: UUID | str, event: Any, position: int) -> None:
+    def _apply(self, originator: UUID | str, event: Any, position: int, where: _Where) -> None:
         name = type(event).__name__
         if name == "MasterKeyRotated":
             # As the ledger records a rotation: its aggregate's id names the new master (one
@@ -1351,6 +1382,7 @@ class Verifier:
             self.officers[event.officer_id] = _Officer(event.role)
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
+            self._claim(event.key_id, "", position, where)
             self.log_keys.add(event.key_id)
             self.log_key = event.key_id
             self._log_key_changes.append(log_key_change(event, position))
@@ -1363,9 +1395,34 @@ class Verifier:
         elif name == "OfficerRetired":
             officer.active = False
         elif name == "SigningKeyRegistered":
+            self._claim(event.key_id, self.officer_ids[originator], position, where)
             officer.key_id, officer.public_key = event.key_id, event.public_key
         elif name == "SigningKeyRevoked":
+            self._revoked_keys.add(event.key_id)
             officer.key_id, officer.public_key = "", ""
+
+    def _claim(self, key: str, holder: str, position: int, where: _Where) -> None:
+        """``holder`` (an officer id; "" the log) is given ``key``: a problem if the key was
+        revoked before, or held by another before (whoever holds it signs as either)."""
+
+        def named(who: str) -> str:
+            return "the district's log key" if who == "" else f"registered for {who}"
+
+        if key in self._revoked_keys:
+            self._problem(
+                position,
+                _label(where),
+                f"key {key} is {named(holder)}, but it was revoked before: a revoked key may "
+                "have leaked and is never registered again",
+            )
+        first = self._key_holders.setdefault(key, holder)
+        if first != holder and key not in self._revoked_keys:
+            self._problem(
+                position,
+                _label(where),
+                f"key {key} is {named(holder)}, but it was {named(first)} before: a public key "
+                "belongs to one holder, ever (its holder can sign as either)",
+            )
 
     # -- checkpoints and the end -------------------------------------------------------------
 
