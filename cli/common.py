@@ -123,7 +123,9 @@ def make_stamp(document: str, effective: str | None, note: str = "") -> Stamp:
     actor = settings.actor or os.environ.get("LEDGER_ACTOR", "")
     # Given but empty (-e "$DAY" with DAY unset) is a mistake, not "today".
     day = today() if effective is None else parse_date(effective, "effective")
-    return Stamp(actor=actor, effective=day, document=document, note=note)
+    return Stamp(
+        actor=actor, effective=day, document=document, note=note, dated=effective is not None
+    )
 
 
 def describe_changes(restated: dict[str, tuple[Any, Any]]) -> str:

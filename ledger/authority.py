@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from ledger.errors import PermissionRefusedError
 
-__all__ = ["EVENT_COMMANDS", "PERMISSIONS", "Permission", "check_permission", "roles_recording"]
+__all__ = [
+    "EVENT_COMMANDS",
+    "PERMISSIONS",
+    "PROGRAMME_STEPS",
+    "Permission",
+    "check_permission",
+    "roles_recording",
+]
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ PERMISSIONS: dict[str, Permission] = {
     "disburse": Permission(_CASE, "street"),
     # bulk import: the rows are each checked as their own command; the batch record is the
     # importing officer's
-    "import_batch": Permission(_CASE, "any"),
+    # the batch's record in the import register: whoever records events (each row is still
+    # judged as its own actor's); an export part may start with an inspector's rows
+    "import_batch": Permission(("admin", "officer", "inspector"), "any"),
     "employ_worker": Permission(_CASE, "street"),
     "end_employment": Permission(_CASE, "street"),
     # oversight
@@ -85,6 +94,9 @@ PERMISSIONS: dict[str, Permission] = {
     "hold_talk": Permission(_INSPECT, "district"),
     # corrections: admins, or whoever may record entries in that street
     "correct": Permission(("admin", "officer", "inspector"), "street"),
+    # an inspection's own entries (a finding, a talk, a notice): the inspectors, never the
+    # officers they inspect
+    "correct_inspection": Permission(_INSPECT, "street"),
     # amendments of a registration: whoever may record it (a household's street, any officer
     # for a helper)
     "amend": Permission(_CASE, "street"),
@@ -119,7 +131,8 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     # An enterprise's or cooperative's side of its registration and of a household's pairing.
     "PairingsOpened": ("register_helper", "pair", "unpair"),
     "PairingTaken": ("pair", "unpair"),
-    "PairingReleased": ("unpair",),
+    # an unpairing's side, or a correction's: a voided pairing gives the enterprise back
+    "PairingReleased": ("unpair", "correct"),
     "WorkerEmployed": ("employ_worker",),
     "EmploymentEnded": ("end_employment",),
     "Identified": ("identify",),
@@ -154,7 +167,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "FindingClosed": ("close_finding",),
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
-    "Corrected": ("correct",),
+    "Corrected": ("correct", "correct_inspection"),
     "Amended": ("amend", "amend_helper"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
@@ -162,6 +175,52 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "PersonalDataErased": ("erase",),
     "MasterKeyRotated": ("rotate_master",),
 }
+
+
+#: Commands whose events are the programme's own steps (casework, money, oversight), dated the
+#: day each took effect: after the programme, one is dated today only when the officer says so
+#: (``LedgerCore.authorise``). Reference data, keys, corrections and amendments take effect the
+#: day they are done.
+PROGRAMME_STEPS = frozenset(
+    {
+        "identify",
+        "change_members",
+        "review",
+        "post_notice",
+        "raise_objection",
+        "resolve_objection",
+        "sign",
+        "register",
+        "pair",
+        "unpair",
+        "sign_agreement",
+        "record_visit",
+        "plan_measure",
+        "complete_measure",
+        "assess_income",
+        "propose_exit",
+        "verify_exit",
+        "withdraw_exit",
+        "post_exit_notice",
+        "approve_exit",
+        "recognise_return",
+        "apply_return",
+        "review_return",
+        "approve_return",
+        "withdraw_return",
+        "open_account",
+        "receive_allocation",
+        "disburse",
+        "employ_worker",
+        "end_employment",
+        "open_inspection",
+        "record_finding",
+        "report_rectification",
+        "close_finding",
+        "notice_criticism",
+        "hold_talk",
+    }
+)
 
 
 def roles_recording(event: str) -> frozenset[str] | None:

@@ -35,6 +35,7 @@ from ledger.household import (
     Personal,
 )
 from ledger.places import Street
+from ledger.programme import Programme
 from ledger.values import (
     AREAS,
     MEASURE_CATEGORIES,
@@ -242,6 +243,7 @@ class CaseworkCommands(LedgerCore):
             helper = self.load(Helper, helper_id, "helper")
             household = self.household(number)
             prov = self.authorise(stamp, "pair", household.street)
+            helper.check_serving_on(prov.effective, "effective")
             role = ROLE_OF_KIND[helper.kind]
             if role != "enterprise":
                 household.pair(helper_id, role, limit, prov)
@@ -278,6 +280,8 @@ class CaseworkCommands(LedgerCore):
                 old = self.load(Helper, helper_id, "helper")
             household = self.household(number)
             prov = self.authorise(stamp, "unpair", household.street)
+            if new is not None:
+                new.check_serving_on(prov.effective, "replacement")
             if old is None or ROLE_OF_KIND[old.kind] != "enterprise":
                 household.unpair(helper_id, replacement, reason, prov)
                 return [household]
@@ -437,10 +441,14 @@ class CaseworkCommands(LedgerCore):
 
     def assess_income(self, stamp: Stamp, number: str, year: int, income_fen: int) -> None:
         """The yearly per-capita disposable income assessment."""
-        self.programme().check_year_in_programme(year)
-        self.on_household(
-            stamp, "assess_income", number, lambda h, p: h.assess_income(year, income_fen, p)
-        )
+        programme = self.programme()
+        programme.check_year_in_programme(year)
+
+        def act(household: Household, prov: Provenance) -> None:
+            _check_plan_year(programme, household, year)
+            household.assess_income(year, income_fen, prov)
+
+        self.on_household(stamp, "assess_income", number, act)
 
     def propose_exit(self, stamp: Stamp, number: str, year: int) -> None:
         """Exit proposed 拟退出 for an assessment year."""
@@ -448,6 +456,7 @@ class CaseworkCommands(LedgerCore):
         programme.check_year_in_programme(year)
 
         def act(household: Household, prov: Provenance) -> None:
+            _check_plan_year(programme, household, year)
             threshold = programme.exit_threshold(year, household.area)
             household.propose_exit(year, threshold, prov)
 
@@ -759,3 +768,16 @@ def _place_before_office(office: str) -> str:
     if stem is None or stem.start() < _SHORTEST_STREET:
         return ""
     return office[: stem.start()]
+
+
+def _check_plan_year(programme: Programme, household: Household, year: int) -> None:
+    """The year after the plan's last is only for households that returned to poverty in that
+    last year or since: they join the next year's plan [六(六)]. Any other household's exit
+    for it was counted by the caseload and by no year of the 2:3:5 plan."""
+    last = programme.rules.last_year
+    if year > last and not any(day.year >= last for day in household.returns_approved):
+        raise RuleError(
+            "year",
+            f"{year} is only for the plan of households that returned to poverty in {last} "
+            f"[六(六)]: {household.number} has no return approved since {last}-01-01",
+        )

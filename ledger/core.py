@@ -29,7 +29,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from ledger import clock
-from ledger.authority import check_permission
+from ledger.authority import PROGRAMME_STEPS, check_permission
 from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id, typed_hint
 from ledger.errors import (
     AlreadyExistsError,
@@ -101,6 +101,8 @@ class Stamp:
     effective: date
     document: str
     note: str = ""
+    #: Whether the officer gave the effective date (``-e``); False: today, by default.
+    dated: bool = True
 
 
 class LedgerCore(Application[UUID]):
@@ -242,7 +244,25 @@ class LedgerCore(Application[UUID]):
             # `` 江南`` is no street, not another street: say so (with the hint) first.
             self.load(Street, street, "street")
         check_permission(command, stamp.actor, officer.role, officer.street, street)
+        if not stamp.dated and command in PROGRAMME_STEPS:
+            self._check_today_in_programme(stamp.effective)
         return self.provenance(stamp, officer.role)
+
+    def _check_today_in_programme(self, today: date) -> None:
+        """A step of the programme dated today by default (no ``-e``) only while the programme
+        runs (its years, and the next for the plan of the last year's returns): after it, an
+        officer entering its records late would date a 2017 visit 2026 and end every quarter up
+        to 2026 in the reports, with no way to tell it from a typo."""
+        if not self.exists(Programme, PROGRAMME_CODE):
+            return
+        rules = self.programme().rules
+        if today.year > rules.last_year + 1:
+            raise RuleError(
+                "effective",
+                f"no date given (-e), and today, {today}, is after the programme "
+                f"({rules.first_year}-{rules.last_year}): say when this step took effect "
+                f"(-e YYYY-MM-DD; -e {today} if it took effect today)",
+            )
 
     @staticmethod
     def provenance(stamp: Stamp, role: str) -> Provenance:

@@ -140,12 +140,24 @@ class Helper(LedgerAggregate):
             prov.effective, self.registered_on, f"{self.helper_id} was registered"
         )
 
+    def check_serving_on(self, day: date, field: str, what: str = "paired") -> None:
+        """A helper serves the programme (is paired, employs a worker) only from the day it was
+        registered: a pairing dated before that would owe visits of a helper not yet on record,
+        and fill a place of the 4+1 with no one."""
+        if day < self.registered_on:
+            raise RuleError(
+                field,
+                f"{self.helper_id} was registered on {self.registered_on}: it cannot be {what} "
+                f"on {day}, before its registration",
+            )
+
     def employ(self, household: str, since: date, prov: Provenance) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)], since a day
         not after the day the employment takes effect (it may be before the programme: a worker
         employed already is recorded with the day the job began), and not since a day before
         the same worker's last employment here ended (two would count one period twice)."""
         self.check_employer()
+        self.check_serving_on(prov.effective, "effective", "recorded as employing a worker")
         if household in self.workers:
             raise RuleError("household", f"{household!r} is already employed by {self.helper_id}")
         if since > prov.effective:

@@ -6,6 +6,7 @@ to households. Findings carry a rectification deadline 限期整改; slow units 
 from __future__ import annotations
 
 from datetime import MAXYEAR, date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -19,7 +20,7 @@ __all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
 LEVELS = ("district", "street")
 #: The latest a rectification deadline 限期整改 may fall after its finding: within a year (an
 #: inspection is the year's; a deadline typed 2071 for 2017 hid its finding from the overdue
-#: list for good, and no entry of an inspection can be corrected).
+#: list for good, before a finding could be voided).
 LONGEST_RECTIFICATION_DAYS = 366
 
 SUBJECT_KINDS = ("street", "village", "household", "helper", "officer", "account")
@@ -27,6 +28,11 @@ SUBJECT_KINDS = ("street", "village", "household", "helper", "officer", "account
 
 class Inspection(LedgerAggregate):
     """One inspection, its findings and what came of them."""
+
+    #: Entries an inspector or admin may void with a correction (``fupin correct inspection``):
+    #: a finding recorded in error, before any rectification was reported against it; a talk
+    #: 约谈; a notice 通报 naming a unit. Each then never happened, in every report.
+    VOIDABLE = frozenset({"FindingRecorded", "LeadershipTalkHeld", "CriticismNoticed"})
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -49,6 +55,7 @@ class Inspection(LedgerAggregate):
         self.closed: set[str] = set()
         self.criticised: list[str] = []
         self.talks: list[tuple[str, int]] = []
+        self.voided_findings: set[str] = set()  # finding ids whose entry was voided
 
     @staticmethod
     def check_subject(level: str, subject_kind: str) -> None:
@@ -71,6 +78,12 @@ class Inspection(LedgerAggregate):
         self.check_subject(self.level, subject_kind)
         if finding_id in self.findings:
             raise RuleError("finding", f"{finding_id!r} is already recorded")
+        if finding_id in self.voided_findings:
+            raise RuleError(
+                "finding",
+                f"{finding_id!r} was recorded and voided: give the finding a new id (the voided "
+                "one keeps its own in the history)",
+            )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if deadline < prov.effective:
             raise RuleError("deadline", "the rectification deadline is before the finding")
@@ -93,6 +106,7 @@ class Inspection(LedgerAggregate):
         deadline: date,
         prov: Provenance,
     ) -> None:
+        self.remember_entry("FindingRecorded", prov, finding_id)
         self.findings[finding_id] = deadline
         self.found_on[finding_id] = prov.effective
         self.subjects[finding_id] = (subject_kind, subject)
@@ -138,6 +152,7 @@ class Inspection(LedgerAggregate):
 
     @event("CriticismNoticed")
     def _criticism_noticed(self, unit: str, reason: str, prov: Provenance) -> None:
+        self.remember_entry("CriticismNoticed", prov, unit)
         self.criticised.append(unit)
 
     def hold_talk(self, street: str, year: int, reason: str, prov: Provenance) -> None:
@@ -159,4 +174,29 @@ class Inspection(LedgerAggregate):
 
     @event("LeadershipTalkHeld")
     def _talk_held(self, street: str, year: int, reason: str, prov: Provenance) -> None:
+        self.remember_entry("LeadershipTalkHeld", prov, (street, year))
         self.talks.append((street, year))
+
+    def check_correctable(self, version: int) -> None:
+        """A finding is voided only before anything was reported against it: a rectification
+        reported (or the finding closed) stays on record, and so does the finding it answers."""
+        super().check_correctable(version)
+        kind, key = self.entries[version]
+        if kind == "FindingRecorded" and key in self.rectified:
+            raise RuleError(
+                "version",
+                f"a rectification of {key} was reported on {self.rectified[key]}: a finding "
+                "acted on stays on record (record a new finding, or close this one)",
+            )
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        if kind == "FindingRecorded":
+            for held in (self.findings, self.found_on, self.subjects):
+                held.pop(key, None)
+            self.voided_findings.add(key)
+        elif kind == "LeadershipTalkHeld":
+            self.talks.remove(tuple(key))
+        elif kind == "CriticismNoticed":
+            self.criticised.remove(key)
+        else:
+            super().undo_entry(kind, key)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from ledger.authority import roles_recording
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
@@ -207,7 +206,8 @@ class OversightCommands(LedgerCore):
 
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, kind)
-            prov = self.authorise(stamp, "correct", self.street_of_entry(aggregate, version))
+            command = "correct_inspection" if isinstance(aggregate, Inspection) else "correct"
+            prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
             if pairings is not None and isinstance(aggregate, Household):
@@ -234,28 +234,19 @@ class OversightCommands(LedgerCore):
         whose ``HelperPaired`` entry ``version`` of a household is, when it holds that pairing:
         voiding it releases the enterprise's side in the same save. None for any other entry
         (and for a pairing made before the enterprise's record was kept: the household's own
-        record is then the one the 一对一 check reads). The side is an unpairing's event
-        (``PairingReleased``): the correction is refused, before anything changes, to a role
-        that may not record it."""
+        record is then the one the 一对一 check reads). The side is ``PairingReleased``, which
+        whoever may ``correct`` may record (``ledger.authority``)."""
         if not isinstance(aggregate, Household):
             return None
         kind, key = aggregate.entries.get(version, ("", None))
         if kind != "HelperPaired" or key[1] != "enterprise":
             return None
-        aggregate.check_correctable(version)  # its rules before the role's
+        aggregate.check_correctable(version)  # its rules first
         found = self.get_by_id(EnterprisePairings.create_id(key[0]))
         if not isinstance(found, EnterprisePairings):
             return None
         if found.running_since(aggregate.number) is None:
             return None
-        roles = roles_recording("PairingReleased") or frozenset()
-        if prov.role not in roles:
-            raise PermissionRefusedError(
-                "as",
-                f"{prov.actor} is {prov.role}; voiding {key[0]}'s pairing releases the "
-                f"enterprise's side too (PairingReleased), recorded by "
-                f"{' or '.join(sorted(roles))}",
-            )
         return found
 
     def amend(

@@ -103,9 +103,25 @@ REBUILD_PAGES = 50
 #: return was early, one dated after a return entered later was not.
 #: 15: a correction may void a household's pairing typed in error (``HelperPaired``): its
 #: ``pj_pairings`` row is deleted, and its day comes off ``pj_days``.
-SCHEMA_VERSION = 15
+#: 16: a correction may void an inspection's finding, talk or notice: its row is deleted
+#: (``pj_finding_entries`` names a finding's entry), and its day comes off ``pj_days``.
+SCHEMA_VERSION = 16
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
+
+#: The schema version a restore leaves (``distrust``): a backup's read models are not what its
+#: verified events say until rebuilt from them.
+RESTORED = 0
+
+
+def distrust(db: Database) -> None:
+    """Have the next catch-up rebuild the read models from the events, whatever they hold:
+    a restored backup's read models were never verified (a ``pj_households`` row edited in the
+    backup file served its figures until someone ran ``projections check``)."""
+    if db.missing_relations(["pj_schema"]):
+        return  # nothing built: the first catch-up builds them from the events
+    with db.transaction():
+        db.execute("UPDATE pj_schema SET version = ? WHERE id = 1", (RESTORED,))
 
 
 class AlteredReadModels(InputError):
@@ -387,6 +403,8 @@ def _unready(db: Database) -> str | None:
     version = _version(found[0])
     if version is None:
         return "keep a schema row that is no version"
+    if version == RESTORED:
+        return "came with a restored backup and are rebuilt from its events before any report"
     if version < SCHEMA_VERSION:
         return f"were built by an older fupin (schema {version}, this one reads {SCHEMA_VERSION})"
     return None

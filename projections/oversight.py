@@ -2,7 +2,9 @@
 限期整改, notices 通报 and leadership talks 约谈 [六(三)、(七)].
 
 Tables: ``pj_inspections``, ``pj_findings`` (one row per finding, with when it was
-rectified and closed), ``pj_talks``, ``pj_criticisms``.
+rectified and closed), ``pj_talks``, ``pj_criticisms``; ``pj_finding_entries`` names the entry
+(version) that recorded each finding, with its day. A correction voiding a finding, talk or
+notice takes its row out: it never happened (the log keeps both entries).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_criticisms (aggregate_id TEXT, version INTEGER, "
     "inspection TEXT, unit TEXT, reason TEXT, noticed_on TEXT, noticed_by TEXT, "
     "PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_finding_entries (aggregate_id TEXT, version INTEGER, "
+    "finding_id TEXT, recorded_on TEXT, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -91,6 +95,10 @@ def finding_recorded(db: Database, fact: Fact) -> None:
             fact.actor,
         ),
     )
+    db.write(
+        "INSERT INTO pj_finding_entries VALUES (?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact["finding_id"], fact.effective),
+    )
 
 
 def rectification_reported(db: Database, fact: Fact) -> None:
@@ -141,9 +149,23 @@ def criticism_noticed(db: Database, fact: Fact) -> None:
     )
 
 
+def entry_voided(db: Database, fact: Fact) -> None:
+    """A correction of an inspection's entry (``Inspection.VOIDABLE``) takes its row out: by
+    (aggregate id, version), unique across every kind (a ``Corrected`` fact's kind is the base
+    class's, whatever the aggregate's)."""
+    key = (fact.aggregate_id, fact["corrects"])
+    db.write(
+        "DELETE FROM pj_findings WHERE aggregate_id = ? AND finding_id IN (SELECT finding_id "
+        "FROM pj_finding_entries WHERE aggregate_id = ? AND version = ?)",
+        (fact.aggregate_id, *key),
+    )
+    db.write("DELETE FROM pj_talks WHERE aggregate_id = ? AND version = ?", key)
+    db.write("DELETE FROM pj_criticisms WHERE aggregate_id = ? AND version = ?", key)
+
+
 MODEL = ReadModel(
     name="oversight",
-    tables=("pj_inspections", "pj_findings", "pj_talks", "pj_criticisms"),
+    tables=("pj_inspections", "pj_findings", "pj_talks", "pj_criticisms", "pj_finding_entries"),
     schema=SCHEMA,
     handlers={
         "InspectionOpened": inspection_opened,
@@ -152,5 +174,6 @@ MODEL = ReadModel(
         "FindingClosed": finding_closed,
         "LeadershipTalkHeld": talk_held,
         "CriticismNoticed": criticism_noticed,
+        "Corrected": entry_voided,
     },
 )

@@ -16,7 +16,6 @@ from typing import Any
 import orjson
 import pytest
 from cli.main import app
-from ledger.authority import roles_recording
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
@@ -296,21 +295,17 @@ def test_a_voided_enterprise_pairing_gives_the_enterprise_back(seeded: Fupin) ->
     assert seeded.ok("verify").exit_code == 0
 
 
-def test_an_inspector_voids_an_enterprise_pairing_only_where_its_side_may_be_recorded(
-    seeded: Fupin,
-) -> None:
-    # The enterprise's side is ``PairingReleased``, which the permission table lets ``unpair``
-    # record (admin, officer); an inspector's correction is refused on ``as``, before anything
-    # is written, unless the table lets ``correct`` record it too.
+def test_an_inspector_voids_an_enterprise_pairing_and_its_side(seeded: Fupin) -> None:
+    # The enterprise's side is ``PairingReleased``, which ``correct`` records too (since
+    # session 14; before, only ``unpair``'s admins and officers could, so an inspector's
+    # correction of an enterprise pairing was refused on ``as``).
     pair(seeded, "e-1", "2016-09-01")
     line = f"correct household JH-0001 {version_of(seeded, 'HelperPaired', helper='e-1')} {VOID}"
-    line += " -e 2016-09-02"
 
-    if "inspector" in (roles_recording("PairingReleased") or frozenset()):
-        seeded.ok(line, "insp-1")
-        assert seeded.ok("verify").exit_code == 0
-    else:
-        refused(seeded, line, "as", "releases the enterprise's side too", actor="insp-1")
+    seeded.ok(line + " -e 2016-09-02", "insp-1")
+
+    assert seeded.ok("verify").exit_code == 0
+    pair(seeded, "e-1", "2016-09-03")  # the household's place and the enterprise are free
 
 
 # -- rebuild and verify --------------------------------------------------------------------------

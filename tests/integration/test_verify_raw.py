@@ -174,9 +174,9 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.unpair(handover, keys[originator], fields["helper"], "调岗", spare)
         # An enterprise replaced by another: PairingReleased (and PairingTaken) on their records.
         enterprise, _, taken = entry("PairingTaken")
-        app.register_helper(at("admin"), "e-spare", "enterprise", "备用企业")
         began = date.fromisoformat(taken["prov"]["__Provenance__"]["effective"]["__date__"])
         moved = Stamp("admin", began, "江高发〔2018〕9号", "")
+        app.register_helper(moved, "e-spare", "enterprise", "备用企业")  # serves from that day
         app.unpair(moved, taken["household"], enterprise, "企业搬迁", "e-spare")
         number, _, _ = entry("Identified")
         members = Personal("户主", id_card(9), "", "", ("甲", "乙", "丙", "丁"))

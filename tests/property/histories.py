@@ -160,6 +160,8 @@ _corrections = [
     st.tuples(st.just("correct"), st.just("fund"), st.just(ACCOUNT), _pick),
     st.tuples(st.just("correct"), st.just("fund"), st.just(ACCOUNT), _pick),
     st.tuples(st.just("correct"), st.just("helper"), st.just(EMPLOYER), _pick),
+    # A finding (not yet acted on), a talk or a notice recorded in error.
+    st.tuples(st.just("correct"), st.just("inspection"), _inspections, _pick),
     # Amendments of a registration (an empty one, a value already held: refused).
     st.tuples(st.just("amend"), st.just("household"), _households, _household_amendment),
     st.tuples(st.just("amend"), st.just("helper"), st.sampled_from(HELPERS), _helper_amendment),
@@ -418,7 +420,7 @@ class _Run:
         aggregate = self.aggregate(kind, key)
         live = sorted((v for v in aggregate.entries if v not in aggregate.voided), reverse=True)
         version = live[pick % len(live)] if live and pick < _RAW else pick
-        officer = DISTRICT if kind == "fund" else STREET
+        officer = {"fund": DISTRICT, "inspection": INSPECTOR}.get(kind, STREET)
         self.app.correct(self.by(officer), kind, key, version, "录入错误")
 
     def do_amend(self, kind: str, key: str, changes: dict[str, Any]) -> None:
@@ -431,6 +433,8 @@ class _Run:
             return self.app.household(key)
         if kind == "fund":
             return self.app.load(FundAccount, key, "account")
+        if kind == "inspection":
+            return self.app.load(Inspection, key, "inspection")
         return self.app.load(Helper, key, "helper")
 
     # -- oversight and officers -----------------------------------------------------------
@@ -457,7 +461,8 @@ class _Run:
         """A finding recorded, then (``count`` 2 or 3) its rectification reported, then it is
         closed."""
         inspection = self.inspection(code)
-        finding = f"{code}-F{len(inspection.findings) + 1 if inspection else 1}"
+        held = len(inspection.findings) + len(inspection.voided_findings) if inspection else 0
+        finding = f"{code}-F{held + 1}"  # a voided finding keeps its id
         steps = [
             lambda: self.record_finding(code, finding, pick, days),
             lambda: self.rectify(code, finding),
@@ -534,6 +539,8 @@ TOUR: list[Step] = [
     (("finding", "I-JN", 0, 30, 3), 1),  # recorded, rectified, closed
     (("finding", "I-QU", 0, 30, 1), 1),
     (("criticise", "I-QU"), 1),
+    (("correct", "inspection", "I-QU", 0), 0),  # voids the notice, that day
+    (("correct", "inspection", "I-QU", 0), 0),  # voids the finding (not acted on)
     (("officer", "inspector", False, 2), 1),  # changed, retired a week later
     (("withdraw", "JH-1", 1), 1),  # proposed, withdrawn a week later
     (("exit", "JH-1", 4), 14),  # proposed, verified, noticed, approved

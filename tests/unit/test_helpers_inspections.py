@@ -484,16 +484,49 @@ def test_command_on_an_unknown_inspection_is_refused(ledger: Ledger) -> None:
     )
 
 
-def test_inspection_entries_cannot_be_voided(ledger: Ledger) -> None:
+def test_an_inspections_opening_cannot_be_voided(ledger: Ledger) -> None:
     open_district(ledger)
     finding(ledger)
     error = refuses(
         ledger,
         RuleError,
         "version",
-        lambda: ledger.correct(stamp(INSP), "inspection", "insp-2016", 2, "typo"),
+        lambda: ledger.correct(stamp(INSP), "inspection", "insp-2016", 1, "typo"),
     )
-    assert "correctable: none" in error.rule
+    assert "correctable: CriticismNoticed, FindingRecorded, LeadershipTalkHeld" in error.rule
+
+
+def test_a_voided_finding_leaves_the_inspection(ledger: Ledger) -> None:
+    open_district(ledger)
+    finding(ledger, "f1")
+    finding(ledger, "f2", subject="新创")
+
+    ledger.correct(stamp(INSP, date(2016, 12, 3)), "inspection", "insp-2016", 2, "录错村")
+
+    held = inspection(ledger)
+    assert (held.findings, held.voided_findings) == ({"f2": date(2017, 1, 31)}, {"f1"})
+    assert list(held.subjects) == list(held.found_on) == ["f2"]
+    refuses(ledger, RuleError, "finding", lambda: finding(ledger, "f1"))  # its id stays used
+    refuses(
+        ledger,
+        RuleError,
+        "finding",
+        lambda: ledger.report_rectification(stamp(JN, date(2017, 1, 5)), "insp-2016", "f1", "x"),
+    )
+
+
+def test_one_of_two_talks_about_a_year_is_voided(ledger: Ledger) -> None:
+    open_district(ledger)
+    talk = partial(ledger.hold_talk, stamp(INSP, date(2017, 1, 5)), "insp-2016")
+    talk("礼乐", 2016, "未完成年度减贫任务")
+    talk("礼乐", 2016, "再次约谈")
+    ledger.notice_criticism(stamp(INSP, date(2017, 1, 6)), "insp-2016", "礼乐街道", "进度缓慢")
+
+    ledger.correct(stamp(INSP, date(2017, 1, 7)), "inspection", "insp-2016", 3, "重复录入")
+    ledger.correct(stamp(INSP, date(2017, 1, 7)), "inspection", "insp-2016", 4, "录错单位")
+
+    held = inspection(ledger)
+    assert (held.talks, held.criticised, sorted(held.voided)) == ([("礼乐", 2016)], [], [3, 4])
 
 
 @pytest.mark.parametrize(

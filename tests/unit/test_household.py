@@ -820,15 +820,20 @@ def test_urban_exit_needs_150_percent_of_the_urban_dibao_standard(ledger: Ledger
 
 
 def test_exit_in_a_year_without_parameters_is_refused(ledger: Ledger) -> None:
-    register(ledger, "JH-1")
+    exited(ledger, "JH-1")  # 2019 is for the plan of a household returned in 2018 [六(六)]
+    ledger.advance_return(stamp(JN, date(2018, 8, 1)), "JH-1", "recognised", "台风", "区气象局")
+    ledger.advance_return(stamp(JN, date(2018, 8, 5)), "JH-1", "applied")
+    ledger.advance_return(stamp("qu-01", date(2018, 8, 9)), "JH-1", "reviewed")
+    ledger.advance_return(stamp("qu-01", date(2018, 9, 1)), "JH-1", "approved")
     ledger.assess_income(stamp(JN, date(2019, 1, 1)), "JH-1", 2019, 9_900_000)
 
-    refuses(
+    error = refuses(
         ledger,
         RuleError,
         "year",
         lambda: ledger.propose_exit(stamp(JN, date(2019, 1, 1)), "JH-1", 2019),
     )
+    assert "the parameters for 2019 are not recorded yet" in error.rule
 
 
 def test_exit_is_proposed_only_once(ledger: Ledger) -> None:
