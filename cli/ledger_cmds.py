@@ -8,6 +8,7 @@ from typing import Annotated
 
 import orjson
 import typer
+from ledger.errors import InputError
 
 from cli.common import (
     DocumentOption,
@@ -110,6 +111,11 @@ def log(
     An event that cannot be read (its topic names no ledger event, or its id, version or state
     is damaged) is written as it is stored, with a "problem" field, and named on stderr; the
     stream goes on, and the command then exits 1 (docs/audit-guide.md §5)."""
+    # An empty stream must mean no events, never a bound typed wrong (`--limit -5`).
+    if since < 0:
+        raise InputError("since", f"{since}: a position is 0 (the start) or more")
+    if limit is not None and limit < 1:
+        raise InputError("limit", f"{limit}: at most 1 event or more (leave it out for all)")
     damaged = False
     with ledger_session() as app:
         for entry in app.event_stream(since=since, limit=limit, reader=reader_of(app)):

@@ -31,7 +31,8 @@ from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport, verify_ledger
 
-from projections.storage import holds_events
+from projections.catchup import distrust
+from projections.storage import holds_events, open_database
 
 __all__ = ["backup", "check_target", "restore"]
 
@@ -115,6 +116,7 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
         _sqlite_copy(source, staging, target)
         try:
             report = _verify(str(staging), checkpoints)
+            _distrust_read_models(str(staging))
         except StoreError as exc:  # said of the hidden copy: said of the backup instead
             raise InputError("file", exc.rule.replace(str(staging), str(source))) from None
         try:
@@ -202,6 +204,20 @@ def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
             f"the restored ledger does not match the checkpoint ({why}); it was not put in place",
         )
     return report
+
+
+def _distrust_read_models(store: str) -> None:
+    """The restored read models are rebuilt from the restored events by the next report
+    (``catchup.distrust``): only the events are verified, never the tables made from them."""
+    app = open_ledger(store)
+    try:
+        db = open_database(app.location)
+        try:
+            distrust(db)
+        finally:
+            db.close()
+    finally:
+        app.close()
 
 
 # -- SQLite --------------------------------------------------------------------------------
@@ -357,7 +373,9 @@ def _restore_pg(
                     f"{source} is not a backup of a fupin ledger (no events table); "
                     "nothing was restored",
                 )
-        return _verify(store_url(location), checkpoints)
+        report = _verify(store_url(location), checkpoints)
+        _distrust_read_models(store_url(location))
+        return report
     except BaseException:
         _drop_new_objects(location, before)
         raise

@@ -166,7 +166,8 @@ def _per_person(
         "per_person_fen": disbursed // key_people if key_people else 0,
         "per_person_min_fen": rules.per_person_min_fen,
         "required_fen": required,
-        "meets_rule": disbursed >= required,
+        # No key-target person yet keeps no rule: 0 >= 0 read as kept (as city_local_ok did).
+        "meets_rule": key_people > 0 and disbursed >= required,
     }
 
 

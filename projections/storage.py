@@ -437,4 +437,15 @@ def run_readonly(
             raise QueryError(
                 "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
             ) from None
+        if lines[0] == "not authorized":  # a hidden table read with no column (COUNT(*))
+            raise QueryError("sql", f"not authorized: {_HIDDEN_SAID}") from None
+        if lines[0].startswith("access to ") and lines[0].endswith(" is prohibited"):
+            raise QueryError("sql", f"{lines[0]}: {_HIDDEN_SAID}") from None
         raise QueryError("sql", lines[0]) from None
+
+
+#: What an analyst is told of a read of ``HIDDEN_TABLES`` refused on SQLite.
+_HIDDEN_SAID = (
+    f"no query may read {', '.join(sorted(HIDDEN_TABLES))} (the wrapped household keys are "
+    "the ledger's alone, docs/privacy.md)"
+)

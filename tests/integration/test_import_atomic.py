@@ -455,7 +455,10 @@ def test_only_an_exports_own_refs_are_spared_the_same_row_check(ledger: Ledger) 
     run(ledger, [allocation_row("1")])
 
     typed = run(ledger, [allocation_row("x:y@1")])  # looks like an export's ref, is not one
-    exported = run(ledger, [allocation_row("fund:city-2016@2")])
+    held = run(ledger, [allocation_row("fund:city-2016@2")])  # entry 2: the ledger holds it
+    exported = run(ledger, [allocation_row("fund:city-2016@3")])  # the account's next entry
 
     assert [e.column for e in typed.errors] == ["ref"]
+    assert [e.column for e in held.errors] == ["ref"]
+    assert "names entry 2 of fund city-2016, which this ledger holds already" in str(held.errors)
     assert (exported.errors, exported.applied) == ([], 1)

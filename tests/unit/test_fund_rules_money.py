@@ -74,6 +74,13 @@ def split(report: dict[str, Any], year: int) -> dict[str, Any]:
 # -- 人均 2 万元: fiscal money only ------------------------------------------------------------
 
 
+def test_no_key_target_person_keeps_no_per_person_rule(store_ledger: Ledger) -> None:
+    row = per_person(store_ledger)  # nobody registered yet, no money: 0 >= 0 is no rule kept
+
+    assert (row["key_target_people"], row["required_fen"], row["disbursed_fen"]) == (0, 0, 0)
+    assert row["meets_rule"] is False
+
+
 def test_a_donation_alone_does_not_keep_the_per_person_rule(store_ledger: Ledger) -> None:
     key_target_with_measure(store_ledger)
     who = account(store_ledger, "gift-2016", "donation", 2016, OPENED, 300_000 * YUAN)
