@@ -179,10 +179,12 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
 
 #: Commands whose events are the programme's own steps (casework, money, oversight), dated the
 #: day each took effect: after the programme, one is dated today only when the officer says so
-#: (``LedgerCore.authorise``). Reference data, keys, corrections and amendments take effect the
-#: day they are done.
+#: (``LedgerCore.authorise``). A helper's registration is one: it serves from that day, so one
+#: dated today after the programme could never be paired for its years. Other reference data,
+#: keys, corrections and amendments take effect the day they are done.
 PROGRAMME_STEPS = frozenset(
     {
+        "register_helper",
         "identify",
         "change_members",
         "review",

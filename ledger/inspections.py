@@ -140,6 +140,10 @@ class Inspection(LedgerAggregate):
         self.closed.add(finding_id)
 
     def check_open_finding(self, finding_id: str) -> None:
+        if finding_id in self.voided_findings:
+            raise RuleError(
+                "finding", f"{finding_id!r} of {self.code} was voided by a correction: it never was"
+            )
         if finding_id not in self.findings:
             raise RuleError("finding", f"{finding_id!r} is not a finding of {self.code}")
         if finding_id in self.closed:

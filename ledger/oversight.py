@@ -112,7 +112,7 @@ class OversightCommands(LedgerCore):
         def attempt() -> list[LedgerAggregate]:
             inspection = self.load(Inspection, code, "inspection")
             if finding_id not in inspection.findings:
-                raise RuleError("finding", f"{finding_id!r} is not a finding of {code}")
+                inspection.check_open_finding(finding_id)  # says why: voided, or never one
             shared = ""  # a village of several streets: the district's
             street = inspection.street
             if not street:

@@ -173,7 +173,12 @@ class Sealer:
             elif actor and not unsigned:
                 unsigned = actor
             sealed.extend(run)
-        if self._key_path and unsigned and len(sealed) == len(events):
+        if (
+            self._key_path
+            and unsigned
+            and len(sealed) == len(events)
+            and not _keys_itself(events, unsigned)
+        ):
             # --key given, and it signs nothing of this save: refused rather than ignored
             raise InputError("key", _no_key_in_force(unsigned, holders[unsigned]))
         return sealed
@@ -226,6 +231,18 @@ class Sealer:
                 "key file with --key or LEDGER_KEY (nothing was written)",
             )
         return private
+
+
+def _keys_itself(events: Sequence[DomainEventProtocol[UUID]], actor: str) -> bool:
+    """Whether the save registers ``actor`` (``fupin init``) or a key for ``actor`` (an admin's
+    own first key): the key file given is then theirs for the saves that follow, and a
+    ``LEDGER_KEY`` set from the first day is no mistake."""
+    own = Officer.create_id(actor)
+    return any(
+        event.originator_id == own
+        and type(event).__name__ in ("OfficerRegistered", "SigningKeyRegistered")
+        for event in events
+    )
 
 
 def _no_key_in_force(actor: str, holder: Officer | None) -> str:

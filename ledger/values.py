@@ -86,6 +86,8 @@ _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
     re.ASCII,
 )
+#: A time's fraction of a second finer than a microsecond (``…:00.9137170Z``).
+_TOO_FINE = re.compile(r":\d{2}\.\d{7,}(?:Z|[+-]\d{2}:\d{2})?$", re.ASCII)
 #: The longest text a field holds (a document number, a summary, a reason).
 MAX_TEXT = 2000
 #: What no text of an event may hold: Unicode categories Cc (controls) and Cs (surrogates,
@@ -190,6 +192,12 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     one meaning."""
     cleaned = text.strip()
     if not _TIMESTAMP.fullmatch(cleaned) or cleaned[:4] < "1970":
+        if _TOO_FINE.search(cleaned):  # valid ISO 8601, finer than the ledger records
+            raise InputError(
+                field,
+                f"{text!r}: the ledger records times to the microsecond; give at most 6 digits "
+                "after the seconds' point (as fupin history and log print them)",
+            )
         raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp from 1970 on")
     try:
         if len(cleaned) == 10:

@@ -1078,6 +1078,9 @@ class Verifier:
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
                 self._apply(stored.originator_id, event, position, where)
+                if type(event).__name__ in _INSPECTION_WATCH:  # as the raw pass does
+                    name = type(event).__name__
+                    self._inspection_entry(name, where[1], event.prov.role, position, where)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped

@@ -34,11 +34,20 @@ def test_a_programme_step_with_no_date_is_refused_after_the_programme(seeded: Fu
     seeded.ok(f"{VISIT} -e {today().isoformat()}", "jn-01")  # today, said
 
 
+def test_a_helper_added_with_no_date_is_refused_after_the_programme(seeded: Fupin) -> None:
+    # A helper serves from its registration: dated today, it could never be paired for the
+    # programme's years (and its registration date cannot be amended).
+    cadre = f"helper add c-9 --kind cadre --name 新干部 --unit 区民政局 --rank section -d {DOC}"
+    before = seeded.event_count()
+
+    assert_refused(seeded(cadre, "qu-01"), "effective", "no date given (-e)")
+    assert seeded.event_count() == before
+    seeded.ok(f"{cadre} -e 2016-08-20", "qu-01")
+    seeded.ok(f"household pair JH-0001 c-9 -d {DOC} -e 2016-09-01", "jn-01")
+
+
 def test_reference_data_and_corrections_are_still_dated_today(seeded: Fupin) -> None:
-    seeded.ok(
-        f"helper add c-9 --kind cadre --name 新干部 --unit 区民政局 --rank section -d {DOC}",
-        "qu-01",
-    )
+    seeded.ok(f"place add-street 外海 -d {DOC}", "admin")
     seeded.ok(f"{VISIT} -e 2016-09-01", "jn-01")
     visit = orjson.loads(seeded.ok("history JH-0001 --format json").stdout)[-1]
     assert visit["event"] == "VisitRecorded"

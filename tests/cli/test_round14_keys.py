@@ -132,3 +132,19 @@ def test_key_file_checks_hold_for_an_officer_with_no_key_in_force(
     # without --key the keyless officer saves unsigned, as before; reading with --key is fine
     seeded.ok(VISIT, "jn-01")
     seeded.ok(f"--key {tmp_path / 'jn-01.key'} household show JH-0001", "jn-01")
+
+
+def test_an_admins_own_first_key_registers_with_that_key_file_given(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # LEDGER_KEY set in the profile from the first day: the save that registers the admin's
+    # own key signs nothing (no key was in force), and is no mistake; the next save is signed.
+    admin = new_key(seeded, tmp_path / "admin.key")
+    with_key = f"--key {tmp_path / 'admin.key'}"
+
+    seeded.ok(f"{with_key} keys register admin {admin} {doc('2016-08-20')}", "admin")
+
+    seeded.ok(f"{with_key} place add-street 外海 {doc('2016-08-21')}", "admin")
+    assert seeded.ok("verify").exit_code == 0
+    refused = seeded(f"place add-street 礼乐二 {doc('2016-08-21')}", "admin")  # its key now due
+    assert_refused(refused, "key", "admin signs with key ")

@@ -6,10 +6,13 @@ a ledger in which one key signs as two officers (or as the district's log, whose
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from ledger.application import Ledger
+import orjson
+from ledger.application import Ledger, open_ledger
 from ledger.inspections import Inspection
 from ledger.keys import generate_key, key_id, parse_public_key, public_key_text
 from ledger.officers import Officer
@@ -125,3 +128,27 @@ def test_an_inspectors_correction_of_an_inspections_entry_verifies(tmp_path: Pat
     with ledger_at(tmp_path / "l.db") as app:
         _finding_voided_by(app, "insp-1")
         assert _reasons(app) == []
+
+
+def test_the_check_holds_where_verify_decodes_the_opening_in_full(tmp_path: Path) -> None:
+    # A row not in the canonical encoding is decoded in full, off the raw pass: the
+    # inspection it opens is still known, and the officer's correction still named.
+    with ledger_at(tmp_path / "l.db") as app:
+        _finding_voided_by(app, "qu-01")
+    with closing(sqlite3.connect(tmp_path / "l.db")) as db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%InspectionOpened'"
+        ).fetchone()
+        reordered = dict(reversed(list(orjson.loads(state).items())))  # same content
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(reordered), rowid)
+        )
+        db.commit()
+    app = open_ledger(str(tmp_path / "l.db"))
+    try:
+        reasons = _reasons(app)
+    finally:
+        app.close()
+
+    assert any("not the canonical encoding" in reason for reason in reasons)
+    assert any("officer corrected an inspection's entry" in reason for reason in reasons)

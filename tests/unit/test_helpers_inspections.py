@@ -507,12 +507,13 @@ def test_a_voided_finding_leaves_the_inspection(ledger: Ledger) -> None:
     assert (held.findings, held.voided_findings) == ({"f2": date(2017, 1, 31)}, {"f1"})
     assert list(held.subjects) == list(held.found_on) == ["f2"]
     refuses(ledger, RuleError, "finding", lambda: finding(ledger, "f1"))  # its id stays used
-    refuses(
+    error = refuses(
         ledger,
         RuleError,
         "finding",
         lambda: ledger.report_rectification(stamp(JN, date(2017, 1, 5)), "insp-2016", "f1", "x"),
     )
+    assert "'f1' of insp-2016 was voided by a correction" in error.rule
 
 
 def test_one_of_two_talks_about_a_year_is_voided(ledger: Ledger) -> None:

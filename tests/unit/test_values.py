@@ -311,3 +311,12 @@ def test_blank_required_text_is_missing_and_blank_optional_text_is_kept(blank: s
 
     assert refused.value.rule == "is required"
     assert parse_value(Arg("note", "备注", required=False, default=""), blank) == ""
+
+
+def test_a_time_finer_than_a_microsecond_is_refused_saying_so() -> None:
+    # Valid ISO 8601; the ledger records microseconds: "is not ISO 8601" was not true.
+    with pytest.raises(InputError) as refused:
+        parse_timestamp("2026-11-30T02:15:00.9137170Z", "known_at")
+    assert refused.value.field == "known_at"
+    assert "records times to the microsecond; give at most 6 digits" in refused.value.rule
+    assert parse_timestamp("2026-11-30T02:15:00.913717Z").microsecond == 913717
