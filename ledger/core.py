@@ -217,10 +217,15 @@ class LedgerCore(Application[UUID]):
         return [a.name for a in batch.values() if isinstance(a, Street)] + self._streets
 
     def programme(self) -> Programme:
-        aggregate = self.get_by_id(natural_id("programme", PROGRAMME_CODE))
+        aggregate = self.opened_programme()
         if aggregate is None:
             raise NotFoundError("programme", "the programme is not opened yet")
-        assert isinstance(aggregate, Programme)
+        return aggregate
+
+    def opened_programme(self) -> Programme | None:
+        """The programme, or None before it is opened (one load)."""
+        aggregate = self.get_by_id(natural_id("programme", PROGRAMME_CODE))
+        assert aggregate is None or isinstance(aggregate, Programme)
         return aggregate
 
     def household(self, number: str) -> Household:
@@ -253,9 +258,10 @@ class LedgerCore(Application[UUID]):
         runs (its years, and the next for the plan of the last year's returns): after it, an
         officer entering its records late would date a 2017 visit 2026 and end every quarter up
         to 2026 in the reports, with no way to tell it from a typo."""
-        if not self.exists(Programme, PROGRAMME_CODE):
+        programme = self.opened_programme()
+        if programme is None:
             return
-        rules = self.programme().rules
+        rules = programme.rules
         if today.year > rules.last_year + 1:
             raise RuleError(
                 "effective",

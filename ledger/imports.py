@@ -458,13 +458,13 @@ class IncreasingClock:
 _EXPORTED = re.compile(rf"({'|'.join(AGGREGATE_KINDS)}):(.+)@([1-9][0-9]*)")
 
 
-def _held_already(app: Ledger, ref: str) -> str | None:
-    """Why a row ``export_commands`` wrote cannot be applied here, if the event its ref names
-    is one this ledger already holds (None: it may be). Replayed into a new store, every row
+def _held_already(app: Ledger, found: re.Match[str] | None) -> str | None:
+    """Why a row ``export_commands`` wrote (``found``: its ref matched by ``_EXPORTED``) cannot
+    be applied here, if the event its ref names is one this ledger already holds (None: it may
+    be). Replayed into a new store, every row
     makes its aggregate's next entry, the one its ref names; the ledger it was exported from
     (or a copy) holds that entry, and applying the row again would record it twice (three
     allocations lines of an export re-imported by mistake added 1.2 M yuan to an account)."""
-    found = _EXPORTED.fullmatch(ref)
     if found is None or found[3] == "1":
         # A record's first entry is its creation, which its command refuses for a record on
         # file (an identification of a number on record): no store lookup for a record that
@@ -520,11 +520,12 @@ def _apply(
             "name), and correct a recorded row with the correct command"
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
-    held = _held_already(app, ref)
+    exported = _EXPORTED.fullmatch(ref)
+    held = _held_already(app, exported)
     if held is not None:
         return [RowError(row.where, row.columns.get("ref", "ref"), held)]
     twin = None
-    if not _EXPORTED.fullmatch(ref):
+    if exported is None:
         twin = seen.marks.get(mark)
         if twin is None and mark in marks:
             twin = f"ref {marks[mark]!r} of an earlier import"

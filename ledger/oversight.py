@@ -21,7 +21,6 @@ from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import Household
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
 from ledger.places import Street
-from ledger.programme import PROGRAMME_CODE, Programme
 from ledger.values import AREAS, choice, clean_name, require_text
 
 __all__ = ["OversightCommands"]
@@ -186,9 +185,8 @@ class OversightCommands(LedgerCore):
 
     def opened_on(self) -> date | None:
         """The day the programme opened (nothing of it takes effect before); None before it."""
-        if not self.exists(Programme, PROGRAMME_CODE):
-            return None
-        return self.programme().opened_on
+        programme = self.opened_programme()
+        return None if programme is None else programme.opened_on
 
     def street_of_entry(self, aggregate: LedgerAggregate, version: int) -> str:
         """The street an entry concerns: its aggregate's, or for an employment entry on an

@@ -152,7 +152,11 @@ def criticism_noticed(db: Database, fact: Fact) -> None:
 def entry_voided(db: Database, fact: Fact) -> None:
     """A correction of an inspection's entry (``Inspection.VOIDABLE``) takes its row out: by
     (aggregate id, version), unique across every kind (a ``Corrected`` fact's kind is the base
-    class's, whatever the aggregate's)."""
+    class's, whatever the aggregate's). Another record's correction writes nothing here: its
+    id is no inspection's (``_inspection``, remembered or one indexed read), so the queued
+    writes of a page with a household's correction still go out in batches."""
+    if not _inspection(db, fact)[0]:
+        return
     key = (fact.aggregate_id, fact["corrects"])
     db.write(
         "DELETE FROM pj_findings WHERE aggregate_id = ? AND finding_id IN (SELECT finding_id "
