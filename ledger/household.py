@@ -152,7 +152,10 @@ class Household(LedgerAggregate):
     """A low-income household 低保户 in the programme, identified by its household number."""
 
     VOIDABLE = frozenset(
-        {"VisitRecorded", "IncomeAssessed", "MeasureCompleted", "Signed", "HelperPaired"}
+        {
+            *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
+            *("Signed", "HelperPaired"),
+        }
     )
     #: What ``Amended`` may restate: the identification's area and flags, the registration's
     #: key-target mark. Not the number, street or village (where the household stands, what its
@@ -208,6 +211,10 @@ class Household(LedgerAggregate):
         self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
         self.measures: dict[str, Measure] = {}
         self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
+        self.measure_entries: dict[str, int] = {}  # measure id -> version of its planning
+        #: measure id -> version of the voided planning: the id stays used (a payment, a
+        #: completion or a report that named it names that entry)
+        self.voided_measures: dict[str, int] = {}
         self.completed: dict[str, int] = {}  # measure id -> version of completion
         self.incomes: dict[int, int] = {}  # year -> per-capita income, fen
         self.income_entries: dict[int, list[int]] = {}  # year -> versions, latest (by date) last
@@ -234,6 +241,7 @@ class Household(LedgerAggregate):
         self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
         self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
+        self.receipt_measures: dict[tuple[str, int], str] = {}  # same key -> measure id paid
         self.exits_approved: list[date] = []  # effective date of every exit approved
         self.returns_approved: list[date] = []  # effective date of every return approved
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
@@ -543,6 +551,7 @@ class Household(LedgerAggregate):
         self.check_casework_stage("measure")
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
+        self.check_not_voided_measure(measure.measure_id)
         self.check_not_before(
             prov.effective,
             self.registered_on,
@@ -557,6 +566,9 @@ class Household(LedgerAggregate):
     def _measure_planned(self, measure: Measure, prov: Provenance) -> None:
         self.measures[measure.measure_id] = measure
         self.measures_planned_on[measure.measure_id] = prov.effective
+        self.measure_entries[measure.measure_id] = self.remember_entry(
+            "MeasurePlanned", prov, measure.measure_id
+        )
 
     def complete_measure(self, measure_id: str, outcome: str, prov: Provenance) -> None:
         """The measure was carried out."""
@@ -577,8 +589,18 @@ class Household(LedgerAggregate):
     def check_measure(self, measure_id: str) -> None:
         if not measure_id:
             raise RuleError("measure", f"name the measure of {self.number} it is for (--measure)")
+        self.check_not_voided_measure(measure_id)
         if measure_id not in self.measures:
             raise RuleError("measure", f"{measure_id!r} is not a measure of {self.number}")
+
+    def check_not_voided_measure(self, measure_id: str) -> None:
+        """A voided measure's id stays used: it is neither paid, completed nor planned again."""
+        if measure_id in self.voided_measures:
+            raise RuleError(
+                "measure",
+                f"{measure_id!r} of {self.number} was voided (entry "
+                f"{self.voided_measures[measure_id]}): plan the measure under another id",
+            )
 
     def receive_funds(
         self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance
@@ -614,6 +636,7 @@ class Household(LedgerAggregate):
     ) -> None:
         self.receipts[(account, disbursement)] = amount_fen
         self.receipt_dates[(account, disbursement)] = prov.effective
+        self.receipt_measures[(account, disbursement)] = measure_id
         self.received_fen += amount_fen
 
     def void_receipt(self, account: str, disbursement: int, reason: str, prov: Provenance) -> None:
@@ -629,6 +652,7 @@ class Household(LedgerAggregate):
     ) -> None:
         self.received_fen -= self.receipts.pop((account, disbursement))
         self.receipt_dates.pop((account, disbursement), None)
+        self.receipt_measures.pop((account, disbursement), None)
 
     # -- income, exit and return -----------------------------------------------------------
 
@@ -961,6 +985,30 @@ class Household(LedgerAggregate):
             raise RuleError("version", f"the {key[0]} exit rests on this assessment")
         if kind == "HelperPaired":
             self.check_pairing_voidable(version, key[0])
+        if kind == "MeasurePlanned":
+            self.check_measure_voidable(key)
+
+    def check_measure_voidable(self, measure_id: str) -> None:
+        """A measure planned in error (the wrong category, budget or household) is voided: it
+        never was part of the plan 一户一策, so nothing may rest on it. Its completion is voided
+        first, and every payment made to it is voided on its fund account first (the money and
+        the plan always agree)."""
+        if measure_id in self.completed:
+            raise RuleError(
+                "version",
+                f"measure {measure_id} was completed (entry {self.completed[measure_id]}): "
+                "correct its completion first, then the measure",
+            )
+        paid = sorted(
+            key for key, measure in self.receipt_measures.items() if measure == measure_id
+        )
+        if paid:
+            account, disbursement = paid[0]
+            raise RuleError(
+                "version",
+                f"{account} #{disbursement} paid measure {measure_id}: void that payment "
+                f"(fupin correct fund {account} {disbursement}) first, then the measure",
+            )
 
     def check_pairing_voidable(self, version: int, helper: str) -> None:
         """A pairing typed in error (the wrong helper, the wrong household) is voided: it never
@@ -1013,6 +1061,10 @@ class Household(LedgerAggregate):
             self.signed_on = None
         elif kind == "MeasureCompleted":
             self.completed.pop(key, None)
+        elif kind == "MeasurePlanned":
+            self.measures.pop(key, None)
+            self.measures_planned_on.pop(key, None)
+            self.voided_measures[key] = self.measure_entries.pop(key)
         elif kind == "IncomeAssessed":
             self.undo_income(key[0])
         elif kind == "HelperPaired":

@@ -3,7 +3,9 @@
 Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends; none for one
 voided by a correction), ``pj_visits``
 (one row per visit; ``voided`` once corrected), ``pj_measures`` (one row per planned measure;
-completion cleared when corrected), ``pj_employment`` (registered poor workers employed by an
+completion cleared when corrected; none for one voided by a correction), ``pj_measure_entries``
+(the entry that planned each measure and its day, for a correction that voids it),
+``pj_employment`` (registered poor workers employed by an
 enterprise or cooperative [四(十一)]), ``pj_agreements`` (every assistance agreement 扶贫协议
 signed, by effective date: ``pj_households`` keeps the latest only), ``pj_exit_bases`` (each
 exit proposal's year and the income its event carries: the assessment the exit rests on,
@@ -34,6 +36,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_measures (aggregate_id TEXT, measure_id TEXT, "
     "household TEXT, category TEXT, description TEXT, budget_fen INTEGER, planned_on TEXT, "
     "completed_on TEXT, completed_version INTEGER, PRIMARY KEY (aggregate_id, measure_id))",
+    "CREATE TABLE IF NOT EXISTS pj_measure_entries (aggregate_id TEXT, version INTEGER, "
+    "measure_id TEXT, planned_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_employment (aggregate_id TEXT, version INTEGER, "
     "enterprise TEXT, household TEXT, since TEXT, ended_on TEXT, voided INTEGER, "
     "PRIMARY KEY (aggregate_id, version))",
@@ -173,6 +177,10 @@ def measure_planned(db: Database, fact: Fact) -> None:
             fact.effective,
         ),
     )
+    db.write(
+        "INSERT INTO pj_measure_entries VALUES (?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, measure["measure_id"], fact.effective),
+    )
 
 
 def measure_completed(db: Database, fact: Fact) -> None:
@@ -205,11 +213,12 @@ def employment_ended(db: Database, fact: Fact) -> None:
 
 
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a visit, a measure's completion, an employment or a pairing. A
+    """A correction voids a visit, a measure or its completion, an employment or a pairing. A
     voided pairing never happened: its row goes (missed visits, missing roles and the caseload's
-    ``paired`` read the rows there are). Only a ``HelperPaired`` row has the version a
-    correction names: a replacement's row has its ``HelperUnpaired``'s, which is no voidable
-    entry."""
+    ``paired`` read the rows there are); so does a voided measure's (the accountability
+    report's "no measure" reads them; ``pj_measure_entries`` names the measure an entry
+    planned). Only a ``HelperPaired`` row has the version a correction names: a replacement's
+    row has its ``HelperUnpaired``'s, which is no voidable entry."""
     version = fact["corrects"]
     key = (fact.aggregate_id, version)
     db.write("DELETE FROM pj_pairings WHERE aggregate_id = ? AND version = ?", key)
@@ -220,12 +229,17 @@ def corrected(db: Database, fact: Fact) -> None:
         key,
     )
     db.write("UPDATE pj_employment SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    db.write(
+        "DELETE FROM pj_measures WHERE aggregate_id = ? AND measure_id IN (SELECT measure_id "
+        "FROM pj_measure_entries WHERE aggregate_id = ? AND version = ?)",
+        (fact.aggregate_id, *key),
+    )
 
 
 MODEL = ReadModel(
     name="casework",
     tables=(
-        *("pj_pairings", "pj_visits", "pj_measures", "pj_employment"),
+        *("pj_pairings", "pj_visits", "pj_measures", "pj_measure_entries", "pj_employment"),
         *("pj_agreements", "pj_exit_bases"),
     ),
     schema=SCHEMA,

@@ -105,7 +105,10 @@ REBUILD_PAGES = 50
 #: ``pj_pairings`` row is deleted, and its day comes off ``pj_days``.
 #: 16: a correction may void an inspection's finding, talk or notice: its row is deleted
 #: (``pj_finding_entries`` names a finding's entry), and its day comes off ``pj_days``.
-SCHEMA_VERSION = 16
+#: 17: a correction may void a measure planned in error (``MeasurePlanned``): its row leaves
+#: ``pj_measures`` (``pj_measure_entries`` names a measure's entry), and its day comes off
+#: ``pj_days``.
+SCHEMA_VERSION = 17
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

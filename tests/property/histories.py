@@ -523,9 +523,11 @@ TOUR: list[Step] = [
     (("disburse", "JH-1", 0, 50_000), 1),  # to m1
     (("pay-working", 10_000), 1),
     (("correct", "fund", ACCOUNT, 1), 1),  # voids the payment to JH-1 (and its receipt)
-    # voids its signature (entry 4 of JH-1's voidable ones: its pairing with c-1, a
-    # correctable entry since 2026-11-30, comes before)
+    # voids m1's planning (entry 4 of JH-1's voidable ones, the latest first: m2's completion
+    # and planning, the visit, the assessment; correctable since session 15), its payment
+    # voided just before, then its signature (entry 5 then: its pairing with c-1 comes before)
     (("correct", "household", "JH-1", 4), 1),
+    (("correct", "household", "JH-1", 5), 0),
     (("sign", "JH-1"), 1),  # signed again
     (("members", "JH-2", 4, True), 1),
     (("unpair", "JH-2", 0, True), 1),  # sw-1 hands over to sw-2

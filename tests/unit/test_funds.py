@@ -677,3 +677,28 @@ def test_a_payment_stored_with_a_stray_household_is_voided_on_the_account_only(
     assert set(fund.voided) == {working, organisation}
     assert len(list(ledger.events.get(ledger.household("JH-1").id))) == household_events
     assert ledger.household("JH-1").received_fen == 0
+
+
+def test_a_paid_measure_is_voided_only_after_its_payments(ledger: Ledger) -> None:
+    """A measure planned in error is voided once nothing rests on it: every payment to it is
+    voided on its fund account first, so the money and the plan agree."""
+    city_account(ledger)
+    household_with_measure(ledger)
+    planned = next(
+        int(e["version"]) for e in ledger.history("JH-1") if e["event"] == "MeasurePlanned"
+    )
+    ledger.disburse(stamp(QU, PAID), "city-2016", pay(50_000))
+    paid = version_of_last(ledger, "city-2016", "Disbursed")
+
+    def void_measure() -> None:
+        ledger.correct(stamp(JN, PAID), "household", "JH-1", planned, "wrong category")
+
+    refused = refuses(ledger, RuleError, "version", void_measure)
+    assert f"city-2016 #{paid} paid measure m1: void that payment" in str(refused)
+    ledger.correct(stamp(QU, PAID), "fund", "city-2016", paid, "paid to the wrong measure")
+    void_measure()
+    assert ledger.household("JH-1").measures == {}
+    refused = refuses(
+        ledger, RuleError, "measure", lambda: ledger.disburse(stamp(QU, PAID), "city-2016", pay(1))
+    )
+    assert "'m1' of JH-1 was voided" in str(refused)

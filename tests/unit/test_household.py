@@ -1050,6 +1050,43 @@ def test_voiding_a_completion_lets_the_measure_be_completed_again(ledger: Ledger
     assert list(ledger.household("JH-1").completed) == ["m1"]
 
 
+def test_voiding_a_planned_measure_removes_it_and_keeps_its_id_used(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "industry", "养鸡", 300_000)
+    wrong = version_of_last(ledger, "JH-1", "MeasurePlanned")
+
+    ledger.correct(stamp(JN, LATER), "household", "JH-1", wrong, "category typed wrong")
+
+    household = ledger.household("JH-1")
+    assert household.measures == {}
+    assert household.voided_measures == {"m1": wrong}
+    for step in (
+        lambda: ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "education", "学费"),
+        lambda: ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "done"),
+    ):
+        refused = refuses(ledger, RuleError, "measure", step)
+        assert f"'m1' of JH-1 was voided (entry {wrong})" in str(refused)
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m2", "education", "学费", 100_000)
+    assert list(ledger.household("JH-1").measures) == ["m2"]
+
+
+def test_a_completed_measure_is_voided_only_after_its_completion(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.plan_measure(stamp(JN, LATER), "JH-1", "m1", "industry", "养鸡")
+    planned = version_of_last(ledger, "JH-1", "MeasurePlanned")
+    ledger.complete_measure(stamp(JN, LATER), "JH-1", "m1", "done")
+    completed = version_of_last(ledger, "JH-1", "MeasureCompleted")
+
+    def void(version: int) -> None:
+        ledger.correct(stamp(JN, LATER), "household", "JH-1", version, "wrong household")
+
+    refused = refuses(ledger, RuleError, "version", partial(void, planned))
+    assert f"measure m1 was completed (entry {completed}): correct its completion" in str(refused)
+    void(completed)
+    void(planned)
+    assert ledger.household("JH-1").measures == {}
+
+
 def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, date(2016, 8, 4)), "JH-1")
