@@ -97,6 +97,8 @@ PERMISSIONS: dict[str, Permission] = {
     # an inspection's own entries (a finding, a talk, a notice): the inspectors, never the
     # officers they inspect
     "correct_inspection": Permission(_INSPECT, "street"),
+    # an exit's approval: the district's, as the approval is (a street cannot undo it)
+    "correct_exit": Permission(_CASE, "district"),
     # amendments of a registration: whoever may record it (a household's street, any officer
     # for a helper)
     "amend": Permission(_CASE, "street"),
@@ -167,7 +169,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "FindingClosed": ("close_finding",),
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
-    "Corrected": ("correct", "correct_inspection"),
+    "Corrected": ("correct", "correct_inspection", "correct_exit"),
     "Amended": ("amend", "amend_helper"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),

@@ -154,7 +154,7 @@ class Household(LedgerAggregate):
     VOIDABLE = frozenset(
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
-            *("Signed", "HelperPaired"),
+            *("Signed", "HelperPaired", "ExitAdvanced"),
         }
     )
     #: What ``Amended`` may restate: the identification's area and flags, the registration's
@@ -243,6 +243,7 @@ class Household(LedgerAggregate):
         self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
         self.receipt_measures: dict[tuple[str, int], str] = {}  # same key -> measure id paid
         self.exits_approved: list[date] = []  # effective date of every exit approved
+        self.approval_entry: int | None = None  # version of the latest exit approval
         self.returns_approved: list[date] = []  # effective date of every return approved
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
@@ -828,6 +829,10 @@ class Household(LedgerAggregate):
         self.exit_steps.append(step)
         self.exit_dates.append(prov.effective)
         if step == "approved":
+            # An approval recorded in error is voided (``check_approval_voidable``): what it
+            # replaced comes back then.
+            was = (self.stage, tuple(self.return_steps), tuple(self.return_dates))
+            self.approval_entry = self.remember_entry("ExitAdvanced", prov, was)
             self.stage = Stage.EXITED
             self.return_steps = []
             self.return_dates = []
@@ -987,6 +992,41 @@ class Household(LedgerAggregate):
             self.check_pairing_voidable(version, key[0])
         if kind == "MeasurePlanned":
             self.check_measure_voidable(key)
+        if kind == "ExitAdvanced":
+            self.check_approval_voidable(version)
+
+    def check_approval_voidable(self, version: int) -> None:
+        """An exit approved in error (the wrong household, a notice that had not ended) is
+        voided: the exit is back at its notice 公示, to be withdrawn or approved again on the
+        right day. Only the exit in force, and only while nothing rests on it: no return is
+        under way or approved since, and no helper's pairing ended on or after the approval
+        (an unpairing after an exit needs no replacement: 不脱贫不脱钩)."""
+        if self.stage != Stage.EXITED or version != self.approval_entry:
+            raise RuleError(
+                "version",
+                f"entry {version} approved an exit of {self.number} that a return has ended "
+                "since: only the exit in force is voided",
+            )
+        if self.return_steps:
+            raise RuleError(
+                "version",
+                f"a return of {self.number} is {self.return_steps[-1]} "
+                f"({self.return_dates[-1]}): withdraw it first, then void the exit's approval",
+            )
+        approved = self.entry_dates[version]
+        ended = sorted(
+            (end, helper)
+            for helper, periods in self.past_pairings.items()
+            for _start, end in periods
+            if end >= approved
+        )
+        if ended:
+            end, helper = ended[0]
+            raise RuleError(
+                "version",
+                f"{helper}'s pairing with {self.number} ended on {end}, after the exit approved "
+                f"on {approved}: an unpairing with no replacement rests on the exit",
+            )
 
     def check_measure_voidable(self, measure_id: str) -> None:
         """A measure planned in error (the wrong category, budget or household) is voided: it
@@ -1061,6 +1101,8 @@ class Household(LedgerAggregate):
             self.signed_on = None
         elif kind == "MeasureCompleted":
             self.completed.pop(key, None)
+        elif kind == "ExitAdvanced":
+            self.undo_approval(key)
         elif kind == "MeasurePlanned":
             self.measures.pop(key, None)
             self.measures_planned_on.pop(key, None)
@@ -1069,6 +1111,16 @@ class Household(LedgerAggregate):
             self.undo_income(key[0])
         elif kind == "HelperPaired":
             self.undo_pairing(key[0])
+
+    def undo_approval(self, was: tuple[str, tuple[str, ...], tuple[date, ...]]) -> None:
+        """The exit approved in error is back at the step before its approval, and the
+        household where it stood then (registered, or returned and in a later year's plan)."""
+        self.stage = was[0]
+        self.return_steps, self.return_dates = list(was[1]), list(was[2])
+        self.exit_steps.pop()
+        self.exit_dates.pop()
+        self.exits_approved.pop()
+        self.approval_entry = None
 
     def undo_pairing(self, helper: str) -> None:
         """The pairing never happened: the helper's place (a cadre's among the three, the one

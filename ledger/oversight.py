@@ -204,7 +204,7 @@ class OversightCommands(LedgerCore):
 
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, kind)
-            command = "correct_inspection" if isinstance(aggregate, Inspection) else "correct"
+            command = _correcting(aggregate, version)
             prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
@@ -279,6 +279,17 @@ class OversightCommands(LedgerCore):
 
         self.execute(attempt)
         return restated
+
+
+def _correcting(aggregate: LedgerAggregate, version: int) -> str:
+    """The permission a correction of entry ``version`` needs: an inspection's entries are
+    the inspectors' (``correct_inspection``), an exit's approval the district's
+    (``correct_exit``), any other entry whoever may record in its street (``correct``)."""
+    if isinstance(aggregate, Inspection):
+        return "correct_inspection"
+    if aggregate.entries.get(version, ("", None))[0] == "ExitAdvanced":
+        return "correct_exit"
+    return "correct"
 
 
 def _household_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -106,8 +106,9 @@ REBUILD_PAGES = 50
 #: 16: a correction may void an inspection's finding, talk or notice: its row is deleted
 #: (``pj_finding_entries`` names a finding's entry), and its day comes off ``pj_days``.
 #: 17: a correction may void a measure planned in error (``MeasurePlanned``): its row leaves
-#: ``pj_measures`` (``pj_measure_entries`` names a measure's entry), and its day comes off
-#: ``pj_days``.
+#: ``pj_measures`` (``pj_measure_entries`` names a measure's entry); or an exit's approval
+#: (``ExitAdvanced``): its row leaves ``pj_exit_steps`` and the household's stands as before;
+#: either's day comes off ``pj_days``.
 SCHEMA_VERSION = 17
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"

@@ -422,6 +422,7 @@ def exit_noticed(db: Database, fact: Fact) -> None:
 def exit_advanced(db: Database, fact: Fact) -> None:
     _exit_step(db, fact, fact["step"], None, None)
     if fact["step"] == "approved":
+        db.memo(_APPROVALS)[(fact.aggregate_id, fact.version)] = fact.effective
         _set(db, fact, stage="exited", exited_on=fact.effective)
         db.write(
             "UPDATE pj_periods SET ended_on = ? WHERE aggregate_id = ? AND ended_on IS NULL",
@@ -456,16 +457,55 @@ def return_advanced(db: Database, fact: Fact) -> None:
     _open_period(db, fact)
 
 
+#: The memo of the exit approvals this transaction wrote: (aggregate id, version) -> day.
+_APPROVALS = "households.approvals"
+_APPROVAL_DAY = (
+    "SELECT effective FROM pj_exit_steps WHERE aggregate_id = ? AND version = ? "
+    "AND step = 'approved'"
+)
+
+
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a signature or an income assessment of this household."""
+    """A correction voids a signature, an income assessment or an exit's approval of this
+    household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
         (fact.aggregate_id, version),
     )
     row = db.held("households", Held).row(db, fact.aggregate_id)
-    if row is not None and row["signed_version"] == version:
+    if row is None:
+        return  # another record's correction
+    if row["signed_version"] == version:
         _set(db, fact, signed_on=None)
+    key = (fact.aggregate_id, version)
+    # An approval of this transaction is remembered (its row may wait in the queue); one of
+    # an earlier transaction is stored: no read waits for the queued writes.
+    approved = db.memo(_APPROVALS).get(key)
+    if approved is None:
+        found = db.peek(_APPROVAL_DAY, key)
+        approved = None if found is None else str(found[0])
+    if approved is not None:
+        _approval_voided(db, fact, row, approved)
+
+
+def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
+    """An exit approved in error never was: its step leaves ``pj_exit_steps``, the assisted
+    period it ended runs on, and the household stands where it stood before (registered, or
+    returned; ``exited_on`` the exit approved before, if any)."""
+    key = (fact.aggregate_id, fact["corrects"])
+    db.write("DELETE FROM pj_exit_steps WHERE aggregate_id = ? AND version = ?", key)
+    db.write(
+        "UPDATE pj_periods SET ended_on = NULL WHERE aggregate_id = ? AND ended_on = ? AND "
+        "version = (SELECT MAX(version) FROM pj_periods WHERE aggregate_id = ?)",
+        (fact.aggregate_id, approved, fact.aggregate_id),
+    )
+    before = db.one(
+        "SELECT MAX(effective) FROM pj_exit_steps WHERE aggregate_id = ? AND step = 'approved'",
+        (fact.aggregate_id,),
+    )
+    stage = "registered" if row["returned_on"] is None else "returned"
+    _set(db, fact, stage=stage, exited_on=None if before is None else before[0])
 
 
 #: The household columns an ``Amended`` event restates (``Household.AMENDABLE``), and how.

@@ -421,6 +421,8 @@ class _Run:
         live = sorted((v for v in aggregate.entries if v not in aggregate.voided), reverse=True)
         version = live[pick % len(live)] if live and pick < _RAW else pick
         officer = {"fund": DISTRICT, "inspection": INSPECTOR}.get(kind, STREET)
+        if aggregate.entries.get(version, ("", None))[0] == "ExitAdvanced":
+            officer = DISTRICT  # an exit's approval is the district's to void (correct_exit)
         self.app.correct(self.by(officer), kind, key, version, "录入错误")
 
     def do_amend(self, kind: str, key: str, changes: dict[str, Any]) -> None:
@@ -546,7 +548,11 @@ TOUR: list[Step] = [
     (("officer", "inspector", False, 2), 1),  # changed, retired a week later
     (("withdraw", "JH-1", 1), 1),  # proposed, withdrawn a week later
     (("exit", "JH-1", 4), 14),  # proposed, verified, noticed, approved
-    (("unpair", "JH-1", 0, False), 35),  # after the exit, with no replacement
+    # the approval came three weeks on: voided the day after (JH-1's latest entry), then
+    # approved again the next day
+    (("correct", "household", "JH-1", 0), 22),
+    (("exit", "JH-1", 1), 1),
+    (("unpair", "JH-1", 0, False), 12),  # after the exit, with no replacement
     (("withdraw", "JH-1", 2), 1),  # return recognised, applied, withdrawn two weeks on
     (("exit", "JH-1", 4), 15),  # return recognised, applied, reviewed, approved
     (("talk", "I-QU", 2016), 70),  # in 2017

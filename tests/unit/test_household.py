@@ -17,6 +17,7 @@ from ledger.errors import (
     AlreadyExistsError,
     InputError,
     NotFoundError,
+    PermissionRefusedError,
     RuleError,
 )
 from ledger.household import MAX_MEMBERS, Household, Personal, Stage
@@ -69,6 +70,19 @@ def exit_registered(app: Ledger, number: str) -> None:
     app.verify_exit(stamp(JN, date(2017, 1, 12)), number)
     app.post_exit_notice(stamp(JN, date(2017, 1, 13)), number, date(2017, 1, 13), date(2017, 1, 19))
     app.approve_exit(stamp("qu-01", date(2017, 1, 20)), number)
+
+
+def returned(app: Ledger, number: str) -> None:
+    """Exited (``exited``), then returned to poverty 返贫 on 1 September 2017."""
+    exited(app, number)
+    for step, actor in (
+        ("recognised", JN),
+        ("applied", JN),
+        ("reviewed", "qu-01"),
+        ("approved", "qu-01"),
+    ):
+        named = ("台风", "区气象局") if step == "recognised" else ()
+        app.advance_return(stamp(actor, date(2017, 9, 1)), number, step, *named)
 
 
 def stage(app: Ledger, number: str) -> str:
@@ -953,15 +967,7 @@ def test_approved_return_puts_the_household_in_next_years_plan(ledger: Ledger) -
 
 
 def test_returned_household_may_exit_again(ledger: Ledger) -> None:
-    exited(ledger, "JH-1")
-    for step, actor in (
-        ("recognised", JN),
-        ("applied", JN),
-        ("reviewed", "qu-01"),
-        ("approved", "qu-01"),
-    ):
-        named = ("台风", "区气象局") if step == "recognised" else ()
-        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, *named)
+    returned(ledger, "JH-1")
     ledger.assess_income(stamp(JN, date(2018, 11, 1)), "JH-1", 2018, 900_000)
 
     ledger.propose_exit(stamp(JN, date(2018, 11, 2)), "JH-1", 2018)
@@ -1087,6 +1093,88 @@ def test_a_completed_measure_is_voided_only_after_its_completion(ledger: Ledger)
     assert ledger.household("JH-1").measures == {}
 
 
+def test_voiding_an_exit_approval_puts_the_exit_back_at_its_notice(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")  # approved 2017-01-20 by qu-01
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+
+    ledger.correct(stamp("qu-01", date(2017, 2, 1)), "household", "JH-1", approval, "wrong one")
+
+    household = ledger.household("JH-1")
+    assert household.stage == Stage.REGISTERED
+    assert household.exit_steps == ["proposed", "verified", "noticed"]
+    assert household.exits_approved == []
+    # Back under way: withdrawn, or approved again on the right day.
+    ledger.approve_exit(stamp("qu-01", date(2017, 2, 2)), "JH-1")
+    assert ledger.household("JH-1").exits_approved == [date(2017, 2, 2)]
+
+
+def test_an_exit_approval_is_voided_by_the_district_only(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+
+    refused = refuses(
+        ledger,
+        PermissionRefusedError,
+        "as",
+        lambda: ledger.correct(stamp(JN, date(2017, 2, 1)), "household", "JH-1", approval, "错"),
+    )
+
+    assert "correct_exit is for the district" in str(refused)
+
+
+def test_an_exit_approval_something_rests_on_is_not_voided(ledger: Ledger) -> None:
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    exit_registered(ledger, "JH-1")
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+    ledger.unpair(stamp(JN, date(2017, 1, 21)), "JH-1", "c-1", "household exited")
+
+    def void() -> None:
+        ledger.correct(stamp("qu-01", date(2017, 2, 1)), "household", "JH-1", approval, "错")
+
+    refused = refuses(ledger, RuleError, "version", void)
+    assert "c-1's pairing with JH-1 ended on 2017-01-21, after the exit approved" in str(refused)
+
+
+def test_an_exit_approval_with_a_return_since_is_not_voided(ledger: Ledger) -> None:
+    exited(ledger, "JH-1")
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+    ledger.advance_return(stamp(JN, date(2017, 8, 1)), "JH-1", "recognised", "台风", "区气象局")
+
+    def void() -> None:
+        ledger.correct(stamp("qu-01", date(2017, 8, 2)), "household", "JH-1", approval, "错")
+
+    refused = refuses(ledger, RuleError, "version", void)
+    assert "a return of JH-1 is recognised (2017-08-01): withdraw it first" in str(refused)
+    for step, actor in (("applied", JN), ("reviewed", "qu-01"), ("approved", "qu-01")):
+        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step)
+    refused = refuses(ledger, RuleError, "version", void)
+    assert "a return has ended since: only the exit in force is voided" in str(refused)
+
+
+def test_a_returned_households_second_exit_approval_voided_leaves_it_returned(
+    ledger: Ledger,
+) -> None:
+    returned(ledger, "JH-1")
+    ledger.assess_income(stamp(JN, date(2018, 11, 1)), "JH-1", 2018, 900_000)
+    ledger.propose_exit(stamp(JN, date(2018, 11, 2)), "JH-1", 2018)
+    ledger.verify_exit(stamp(JN, date(2018, 11, 3)), "JH-1")
+    ledger.post_exit_notice(
+        stamp(JN, date(2018, 11, 4)), "JH-1", date(2018, 11, 4), date(2018, 11, 10)
+    )
+    ledger.approve_exit(stamp("qu-01", date(2018, 11, 20)), "JH-1")
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+
+    ledger.correct(stamp("qu-01", date(2018, 11, 21)), "household", "JH-1", approval, "错")
+
+    household = ledger.household("JH-1")
+    assert household.stage == Stage.RETURNED
+    assert household.exits_approved == [date(2017, 1, 20)]
+    assert household.return_steps == ["recognised", "applied", "reviewed", "approved"]
+    ledger.withdraw_exit(stamp(JN, date(2018, 11, 22)), "JH-1", "核实有误")
+    assert ledger.household("JH-1").exit_steps == []
+
+
 def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, date(2016, 8, 4)), "JH-1")
@@ -1189,16 +1277,8 @@ def test_an_assessment_recorded_after_the_exit_was_proposed_may_be_voided(ledger
 
 
 def test_the_assessment_an_earlier_exit_rested_on_stands_after_a_return(ledger: Ledger) -> None:
-    exited(ledger, "JH-1")
-    first = version_of_last(ledger, "JH-1", "IncomeAssessed")
-    for step, actor in (
-        ("recognised", JN),
-        ("applied", JN),
-        ("reviewed", "qu-01"),
-        ("approved", "qu-01"),
-    ):
-        named = ("台风", "区气象局") if step == "recognised" else ()
-        ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step, *named)
+    returned(ledger, "JH-1")
+    first = version_of_last(ledger, "JH-1", "IncomeAssessed")  # the exit's, before the return
     ledger.assess_income(stamp(JN, date(2018, 12, 20)), "JH-1", 2018, 900_000)
     ledger.propose_exit(stamp(JN, date(2018, 12, 21)), "JH-1", 2018)
     second = version_of_last(ledger, "JH-1", "IncomeAssessed")
