@@ -21,7 +21,9 @@ from projections.pg import preflight
 from cli.common import console, err_console, ledger_session, refusals, settings
 from cli.verify import CheckpointFiles, read_checkpoint
 
-FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件.")]
+# Not typer's own check of a readable path (a boxed usage error): restore refuses a backup it
+# cannot read in one line, as every refusal (projections.backup.restore).
+FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件.", readable=False)]
 
 
 @refusals

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3  # noqa: TID251 - only to recognise the driver's errors when opening a store
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,8 @@ def open_ledger(
             )
     if location.path is not None and create and not _exists(location.path.parent):
         raise StoreError("store", f"folder {location.path.parent} does not exist")
+    if location.path is not None:
+        _check_sqlite_file(location.path, location.display, create)
     env: dict[str, Any] = {**location.env, **(extra_env or {})}
     if not create:
         # Only `fupin init` creates tables: officers' roles hold no DDL rights (operations.md),
@@ -93,8 +96,45 @@ def open_ledger(
             ledger.close()
             if "no such table" in str(exc):
                 raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
+            if "readonly" in str(exc) and location.path is not None:
+                folder = location.path.parent
+                if not os.access(folder, os.W_OK):
+                    raise StoreError(
+                        "store",
+                        f"cannot read {location.display}: its folder {folder} is read-only, and "
+                        "SQLite writes its -wal and -shm files beside the store: make the "
+                        "folder writable, or copy the store to one that is",
+                    ) from None
             raise StoreError("store", f"cannot read {location.display}: {_one_line(exc)}") from None
     return ledger
+
+
+def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
+    """Refuse a folder given as the store, and (``fupin init``) a SQLite file that another
+    program's tables fill: ``init`` made its events table beside them, and the first report
+    thirty read-model tables (a tester's ``crm.db``)."""
+    if path.is_dir():
+        raise StoreError("store", f"{shown} is a folder, not a store: name the ledger's file")
+    if not create or not _exists(path) or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            tables = [name for (name,) in db.execute(_TABLES)]
+    except sqlite3.Error:
+        return  # not a SQLite file: opening it says so
+    if tables and _EVENTS_TABLE not in tables:
+        others = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+        raise StoreError(
+            "store",
+            f"{shown} holds another program's tables ({others}), not a ledger: `fupin init` "
+            "makes a ledger in a new file",
+        )
+
+
+#: The tables of a SQLite file, by name.
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+#: eventsourcing's events table in a SQLite store (``SQLiteApplicationRecorder``'s default).
+_EVENTS_TABLE = "stored_events"
 
 
 #: Said when another process made the ledger's tables while this one was making them too.

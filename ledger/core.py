@@ -305,6 +305,11 @@ class LedgerCore(Application[UUID]):
                     [e for a in aggregates for e in a.collect_events()], aggregates
                 )
             except OperationalError as exc:  # locked past the timeout, or the server is gone
+                if "readonly" in str(exc):  # SQLite's "attempt to write a readonly database"
+                    shown = "the store" if self.location is None else self.location.display
+                    raise ConflictError(
+                        "store", f"{shown} is read-only ({exc}): nothing was written"
+                    ) from None
                 raise ConflictError(
                     "store", f"the store is busy or unreachable ({exc}); try again"
                 ) from None

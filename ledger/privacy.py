@@ -652,9 +652,13 @@ class HouseholdKeys:
         the ledger. Read under the lock, in the save's transaction: a rotation committed
         meanwhile is seen. Only a table with no row reads the events (a ledger with no
         household yet, so few events): every other save pays one indexed row."""
-        if _check_master(cursor, master_id):
+
+        def latest() -> _Recorded | None:
+            return _recorded(cursor, self._is_sqlite(), self.events_table)
+
+        if _check_master(cursor, master_id, latest):
             return
-        recorded = _recorded(cursor, self._is_sqlite(), self.events_table)
+        recorded = latest()
         if recorded is not None and not recorded.names(master_id):
             raise InputError(
                 "master_key",
@@ -926,10 +930,15 @@ class HouseholdKeys:
         return key
 
 
-def _check_master(cursor: Any, master_id: str) -> bool:
+def _check_master(
+    cursor: Any, master_id: str, latest: Callable[[], _Recorded | None] | None = None
+) -> bool:
     """With the key table's write lock held, before new keys are inserted: refuse if the
-    stored keys are under another master (re-wrapped since this process read its master
-    key), so no key is stored under a master that is being retired. Rotation re-wraps every
+    stored keys are under another master, so no key is stored under a master that is being
+    retired. Said as a rotation meanwhile only when one is on record that retired
+    ``master_id`` for the stored keys' master (``latest``, the latest recorded
+    ``MasterKeyRotated``, read only then); else the master given is just not theirs (a wrong
+    key file), said as every reader says it (``HouseholdKeys._unwrap``). Rotation re-wraps every
     live key and marks every destroyed one in one transaction, so one row tells (a live one
     first: a destroyed row of a store rotated before destroyed rows were marked may still
     name an older master). An empty table has no master yet: False (``HouseholdKeys.
@@ -940,10 +949,18 @@ def _check_master(cursor: Any, master_id: str) -> bool:
         cursor.execute(_ANY_MASTER)
         found = cursor.fetchall()
     if found and found[0]["master_id"] != master_id:
+        stored = found[0]["master_id"]
+        rotation = latest() if latest is not None else None
+        if rotation is not None and rotation.previous == master_id and rotation.names(stored):
+            raise InputError(
+                "master_key",
+                f"the household keys are wrapped under master key {stored}, not {master_id}: "
+                f"they were re-wrapped meanwhile (the ledger's latest MasterKeyRotated retired "
+                f"{master_id}); run again with the new master key",
+            )
         raise InputError(
             "master_key",
-            f"the household keys are wrapped under master key {found[0]['master_id']}, not "
-            f"{master_id}: they were re-wrapped meanwhile; run again with the new master key",
+            f"household keys are wrapped under master key {stored}; the one given is {master_id}",
         )
     return bool(found)
 
@@ -966,6 +983,8 @@ class _Recorded:
 
     aggregate_id: UUID
     master_id: str | None
+    #: The master key it retired, as its state says it (None if unreadable).
+    previous: str | None = None
 
     def names(self, master_id: str) -> bool:
         """Whether ``master_id`` is the master key this rotation made current."""
@@ -1005,7 +1024,8 @@ def _recorded(cursor: Any, sqlite: bool, events_table: str | None) -> _Recorded 
     said = state.get("master_id") if isinstance(state, dict) else None
     if isinstance(said, str) and natural_id("master key", said) == aggregate_id:
         master_id = said
-    return _Recorded(aggregate_id, master_id)
+    retired = state.get("previous_master_id") if isinstance(state, dict) else None
+    return _Recorded(aggregate_id, master_id, retired if isinstance(retired, str) else None)
 
 
 def _unwrapped(row: _Row, master: bytes) -> tuple[bytes | None, str]:

@@ -89,7 +89,10 @@ def parse_store(text: str | None) -> StoreLocation:
     # long, a loop of links) is refused now, not as an OSError of whoever touches it first.
     check_path(path, "store")
     _check_room_beside(path)
-    return StoreLocation("sqlite", str(path), _sqlite_env(str(path)), path)
+    # Shown as typed, or quoted where it holds a line break or another control character
+    # (a refusal naming it was split over two lines).
+    shown = str(path) if str(path).isprintable() else repr(str(path))
+    return StoreLocation("sqlite", shown, _sqlite_env(str(path)), path)
 
 
 #: What looks like a URL's scheme: letters, digits, '+', '-' or '.', then '://'.

@@ -397,7 +397,11 @@ class Verifier:
         *,
         require_signatures: bool = False,
         trusted_log_keys: Iterable[str] = (),
+        backup: bool = False,
     ) -> None:
+        #: The log is a backup's, restored to be checked (``fupin restore --checkpoint``): a
+        #: checkpoint past its end may be one taken after the backup, not events removed.
+        self.backup = backup
         # The application's own transcoder, in eventsourcing's plain mapper: personal data
         # stays the ciphertext that was signed (the ledger's mapper would decrypt it).
         self.mapper: Mapper[UUID] = Mapper(mapper.transcoder, mapper.compressor, mapper.cipher)
@@ -1535,7 +1539,13 @@ class Verifier:
                     at_event=False,
                 )
         for name, checkpoint in self.checkpoints:  # sizes never reached
-            if stopped is None:
+            if stopped is None and self.backup:
+                ended = (
+                    f"the backup holds only {size}: it was taken before the checkpoint "
+                    "(restore a later backup, or check this one against a checkpoint taken "
+                    "before it), or events were removed"
+                )
+            elif stopped is None:
                 ended = f"the ledger has only {size} (events were removed)"
             else:
                 ended = f"the check stopped at position {stopped}"
@@ -1736,13 +1746,16 @@ def verify_ledger(
     require_signatures: bool = False,
     trusted_log_keys: Iterable[str] = (),
     progress: Callable[[int], None] | None = None,
+    backup: bool = False,
 ) -> VerifyReport:
-    """Check the whole stored log (see the module docstring) and report what was found."""
+    """Check the whole stored log (see the module docstring) and report what was found.
+    ``backup``: the log is a backup's, restored to be checked (``Verifier.backup``)."""
     verifier = Verifier(
         mapper,
         checkpoints,
         require_signatures=require_signatures,
         trusted_log_keys=trusted_log_keys,
+        backup=backup,
     )
     verifier.broken_versions = broken_versions(recorder)
     verifier.check_household_keys(recorder)

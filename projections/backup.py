@@ -101,6 +101,11 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
     The backup must hold a ledger: anything else is refused, and nothing is restored."""
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
+    try:  # one that exists but cannot be read (its mode): said before anything is made
+        with source.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError("file", f"cannot read {source}: {exc.strerror or exc}") from None
     if location.kind == "postgres":
         _check_pg_backup(source)
         return _restore_pg(location, source, checkpoints)
@@ -185,7 +190,7 @@ def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
         return None
     app = open_ledger(store)
     try:
-        report = verify_ledger(app.recorder, app.mapper, checkpoints)
+        report = verify_ledger(app.recorder, app.mapper, checkpoints, backup=True)
     finally:
         app.close()
     # The household key table is not what a checkpoint covers: an erasure left unfinished

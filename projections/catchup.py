@@ -327,7 +327,8 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
     cannot = db.cannot_write()
     if cannot is not None:
         raise InputError(
-            "store", f"this connection cannot rebuild the read models ({cannot}){_ASK}"
+            "store",
+            f"this connection cannot rebuild the read models ({cannot}){db.read_only_advice}",
         )
     _begin_rebuild(db)
     return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
@@ -369,13 +370,6 @@ def _count_rebuild(db: Database) -> None:
     )
 
 
-#: What to do when this connection may not write the read models (docs/operations.md).
-_ASK = (
-    ": the store's owner runs a report or `fupin projections rebuild` on the primary (an "
-    "officer's report too, unless the upgrade added a table), then try again"
-)
-
-
 def _prepare(db: Database) -> bool:
     """Make the read models' tables if they are not all there, and say whether they were
     built by an older ``fupin`` and need a rebuild. Looks first: read models that are there
@@ -390,7 +384,7 @@ def _prepare(db: Database) -> bool:
         raise InputError(
             "store",
             f"the read models {unready} and this connection cannot bring them up to date "
-            f"({cannot}){_ASK}",
+            f"({cannot}){db.read_only_advice}",
         )
     with db.transaction():
         return create_tables(db)

@@ -220,6 +220,11 @@ class PgDatabase(Database):
     """``Database`` over a psycopg connection: ``?`` parameters, explicit transactions."""
 
     errors: tuple[type[Exception], ...] = (psycopg.Error,)
+    #: What to do when this connection may not write the read models (docs/operations.md).
+    read_only_advice = (
+        ": the store's owner runs a report or `fupin projections rebuild` on the primary (an "
+        "officer's report too, unless the upgrade added a table), then try again"
+    )
 
     def __init__(self, connection: psycopg.Connection[Any], lock_seconds: int = 5) -> None:
         self._pg = connection

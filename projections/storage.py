@@ -19,6 +19,7 @@ transaction, and ``peek`` reads what no queued write can change without running 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -66,8 +67,9 @@ class Database:
     #: The driver's errors, which an analyst's bad query raises.
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
         self._conn = connection
+        self.path = path  # the SQLite file, when there is one
         self._depth = 0
         self._lasting: dict[str, dict[Any, Any]] = {}
         self._forget()
@@ -247,10 +249,16 @@ class Database:
         }
         return [name for name in wanted if name not in found]
 
+    #: What to do when ``cannot_write`` says why not, after the reason (docs/operations.md).
+    read_only_advice = ": make the file writable (or read a copy of it), then try again"
+
     def cannot_write(self) -> str | None:
-        """Why this connection may not update the read models (None: it may). The ledger's
-        SQLite file is opened read-write; PostgreSQL says read-only (a replica, an analysts'
-        role) or a role without the right to update them."""
+        """Why this connection may not update the read models (None: it may). A SQLite file
+        the user may not write (an inspector's read-only copy: its read models are read as
+        they are, with a note); PostgreSQL says read-only (a replica, an analysts' role) or a
+        role without the right to update them."""
+        if self.path is not None and not os.access(self.path, os.W_OK):
+            return f"{self.path} is read-only"
         return None
 
     def duplicate_in(self, exc: BaseException) -> str | None:
@@ -326,7 +334,7 @@ def open_database(location: StoreLocation | None) -> Database:
         # A page cache of 64 MiB (SQLite's default is 2 MiB): at a million events the read
         # models' indexes outgrow the default, and every household lookup went to the OS.
         connection.execute(f"PRAGMA cache_size=-{READ_MODEL_CACHE_KIB}")
-        return Database(connection)
+        return Database(connection, path)
     except sqlite3.Error as exc:
         raise LedgerError("store", f"cannot open {path}: {exc}") from None
 

@@ -13,6 +13,7 @@ from ledger.application import open_ledger
 from typer.testing import CliRunner, Result
 
 from cli import common
+from tests.pgserver import ThrowawayPostgres
 from tests.support import DOC, identify, ledger_at, register, stamp
 
 
@@ -106,3 +107,14 @@ def seeded(fupin: Fupin) -> Fupin:
         app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
         app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
     return fupin
+
+
+@pytest.fixture
+def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A second, empty store of the same kind as ``seeded``'s, to restore into."""
+    if not seeded.store.startswith("postgresql://"):
+        return str(tmp_path / "restored.db")
+    server: ThrowawayPostgres = request.getfixturevalue("pg_server")
+    name = f"restored_{abs(hash(request.node.nodeid)) % 10**9}"
+    server.drop_database(name)
+    return server.create_database(name).dsn

@@ -18,17 +18,6 @@ from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.pgserver import ThrowawayPostgres
 
 
-@pytest.fixture
-def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A second, empty store of the same kind as ``seeded``'s, to restore into."""
-    if not seeded.store.startswith("postgresql://"):
-        return str(tmp_path / "restored.db")
-    server: ThrowawayPostgres = request.getfixturevalue("pg_server")
-    name = f"restored_{abs(hash(request.node.nodeid)) % 10**9}"
-    server.drop_database(name)
-    return server.create_database(name).dsn
-
-
 def has_ledger(store: str) -> bool:
     if not store.startswith("postgresql://"):
         return Path(store).exists()
