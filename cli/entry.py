@@ -62,6 +62,7 @@ PROJECT_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def run() -> None:
     """Console entry point (``[project.scripts]``): the cached help, or ``cli.main.run``."""
+    stop_on_closed_pipe()
     args = tuple(sys.argv[1:])
     expected = CACHED_ARGS.get(args)
     if expected is not None and cacheable(os.environ):
@@ -81,6 +82,17 @@ def run() -> None:
     from cli import main
 
     main.run()
+
+
+def stop_on_closed_pipe() -> None:
+    """A reader that stops reading (``fupin log | head -1``) stops ``fupin`` as it stops any
+    Unix tool: by ``SIGPIPE`` (the shell's status 141), with nothing said. Python ignores the
+    signal, and rich and click then exit 1, which the docs give to a defect or a problem found
+    (a monitoring script's alarm). Sockets are not affected: libpq sends without the signal."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def cacheable(environ: Mapping[str, str]) -> bool:

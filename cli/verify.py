@@ -224,4 +224,10 @@ def prove(
         bundle = prove_household(app, household, signed)
     write_json(out, bundle)
     console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
-    console.print("check it offline: python tools/verify_bundle.py " + str(out), soft_wrap=True)
+    # The recipient pins the log key obtained from the district office (docs/audit-guide.md
+    # §7), never the one the bundle carries: the hint names the key to expect, not a value.
+    console.print(
+        f"check it offline: python tools/verify_bundle.py {out} --log-key <the district's log "
+        f"key, obtained from the district office: this checkpoint is signed by {signed.key_id}>",
+        soft_wrap=True,
+    )

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -47,7 +48,7 @@ def test_keys_sign_saves_and_verify_checkpoint_and_prove_work_end_to_end(
 
     verified = seeded.ok(f"verify --checkpoint {checkpoint}")
     bundle = tmp_path / "bundle.json"
-    seeded.ok(f"prove JH-0001 --checkpoint {checkpoint} --out {bundle}")
+    proved = seeded.ok(f"prove JH-0001 --checkpoint {checkpoint} --out {bundle}")
     offline = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "verify_bundle.py"), str(bundle)],
         capture_output=True,
@@ -61,6 +62,10 @@ def test_keys_sign_saves_and_verify_checkpoint_and_prove_work_end_to_end(
     assert "VisitRecorded" in offline.stdout
     assert "Amended" in offline.stdout
     assert "restates disabled false → true: 漏填残疾" in offline.stdout
+    # The hint pins the log key (audit-guide §7), naming the one that signed, not giving it.
+    key = orjson.loads(checkpoint.read_bytes())["key_id"]
+    assert f"verify_bundle.py {bundle} --log-key <the district's log key" in proved.stdout
+    assert f"this checkpoint is signed by {key}>" in proved.stdout
 
 
 def test_a_keyed_officer_saving_without_the_key_is_refused_and_nothing_is_written(
