@@ -27,6 +27,7 @@ from ledger.helpers import (
     paired_elsewhere_until,
 )
 from ledger.household import (
+    ERASED,
     MAX_MEMBERS,
     PLACEHOLDERS,
     SEALED,
@@ -137,8 +138,7 @@ class CaseworkCommands(LedgerCore):
             f"the identification is dated {prov.effective}; the programme opened",
         )
         self.load(Street, facts.street, "street").check_has_village(facts.village)
-        check_id_card(facts.personal.id_card, stamp.effective)
-        personal = named(facts.personal)
+        personal = named(facts.personal, stamp.effective)
         Household.check_identification(facts.members, facts.dibao, personal.member_names)
         check_new_key("household", number)
         if self.exists(Household, number):
@@ -166,8 +166,7 @@ class CaseworkCommands(LedgerCore):
         record, or a ``PersonalChange`` whose fields not given keep the current record's.
         Returns the members in force after it and since when: a change dated before the one in
         force is history, and leaves the household's members as they were."""
-        check_id_card(personal.id_card, stamp.effective)
-        personal = named(personal)
+        personal = named(personal, stamp.effective)
         in_force: list[tuple[int, date]] = []
 
         def change(household: Household, prov: Provenance) -> None:
@@ -533,16 +532,19 @@ class CaseworkCommands(LedgerCore):
 
 
 @overload
-def named(personal: Personal) -> Personal: ...
+def named(personal: Personal, effective: date) -> Personal: ...
 @overload
-def named(personal: PersonalChange) -> PersonalChange: ...
-def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
-    """``personal`` with its names checked and as recorded (``clean_name``): the head of
-    household's, and each member's when names are given. No names at all is allowed (an empty
-    tuple: none recorded); a blank one among the others is not. No field is a placeholder
-    readers are shown instead of personal data (``check_not_placeholder``), and a phone given
+def named(personal: PersonalChange, effective: date) -> PersonalChange: ...
+def named(personal: Personal | PersonalChange, effective: date) -> Personal | PersonalChange:
+    """``personal`` checked, with its names as recorded (``clean_name``): first that no field
+    is a placeholder readers are shown instead of personal data (``check_no_placeholders``:
+    an erased household's exported identification reads ``[erased]`` throughout, refused as
+    that, not as a malformed ID card), then the ID card as of ``effective`` (``check_id_card``),
+    the head of household's name, and each member's when names are given. No names at all is
+    allowed (an empty tuple: none recorded); a blank one among the others is not. A phone given
     is a phone number (``check_phone``)."""
-    check_not_placeholder("head_name", personal.head_name)
+    check_no_placeholders(personal)
+    check_id_card(personal.id_card, effective)
     head = clean_name(personal.head_name, "head_name")
     names = personal.member_names
     for place, name in enumerate(names or (), start=1):
@@ -552,10 +554,6 @@ def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
                 f"the name of member {place} of {len(names or ())} is blank: give every "
                 "member's name",
             )
-        check_not_placeholder("member_names", name, f"the name of member {place}")
-    for field, value in (("phone", personal.phone), ("address", personal.address)):
-        if value is not None:
-            check_not_placeholder(field, value)
     if personal.phone is not None:
         check_phone(personal.phone)
     if names:
@@ -563,6 +561,20 @@ def named(personal: Personal | PersonalChange) -> Personal | PersonalChange:
     if isinstance(personal, PersonalChange):
         return replace(personal, head_name=head, member_names=names)
     return replace(personal, head_name=head, member_names=names or ())
+
+
+def check_no_placeholders(personal: Personal | PersonalChange) -> None:
+    """Refuse personal data with a field typed as a placeholder (``check_not_placeholder``):
+    the head's name, the ID card, each member's name, the phone and the address, in that
+    order. Checked before any field's form, so that a row exported from an erased household
+    (``[erased]`` throughout) is refused as erased data, naming ``head_name``."""
+    check_not_placeholder("head_name", personal.head_name)
+    check_not_placeholder("id_card", personal.id_card)
+    for place, name in enumerate(personal.member_names or (), start=1):
+        check_not_placeholder("member_names", name, f"the name of member {place}")
+    for field, value in (("phone", personal.phone), ("address", personal.address)):
+        if value is not None:
+            check_not_placeholder(field, value)
 
 
 #: The placeholders as ``check_not_placeholder`` compares them.
@@ -574,12 +586,20 @@ def check_not_placeholder(field: str, value: str, what: str = "") -> None:
     personal data (``[erased]``, ``[sealed]``, ``[masked]``: ``ledger.household.PLACEHOLDERS``),
     compared trimmed, in any case and width (``[Sealed]``, ``［erased］``): recorded, it would
     make the household look erased or sealed when it is not."""
-    if unicodedata.normalize("NFKC", value).strip().casefold() in _PLACEHOLDERS:
+    typed = unicodedata.normalize("NFKC", value).strip().casefold()
+    if typed in _PLACEHOLDERS:
         shown = ", ".join(PLACEHOLDERS)
+        erased = (
+            f" ({ERASED} is what a household's personal data reads once erased 已删除: an "
+            "export of a ledger with an erased household does not replay; move such a ledger "
+            "with fupin backup and restore)"
+            if typed == ERASED
+            else ""
+        )
         raise InputError(
             field,
             f"{what + ' ' if what else ''}is a placeholder the ledger shows instead of personal "
-            f"data it cannot show ({shown}), not a value: give the real one",
+            f"data it cannot show ({shown}), not a value: give the real one{erased}",
         )
 
 

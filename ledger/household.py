@@ -492,7 +492,27 @@ class Household(LedgerAggregate):
                 f"the unpairing is dated {prov.effective}; {self.number} {when}: no unpairing "
                 "before exit 不脱贫不脱钩, except a replacement",
             )
+        self.check_no_visit_after(helper, prov.effective)
         self._unpaired(helper, replacement, reason, prov)
+
+    def check_no_visit_after(self, helper: str, ended: date) -> None:
+        """A pairing ends on or after the last visit on record under it: a visit entered before
+        an unpairing dated earlier would stand on record outside any pairing (``record_visit``
+        refuses it entered the other way round), and an unpairing is never voided."""
+        since = self.paired_on.get(helper, date.min)
+        later = sorted(
+            (day, version)
+            for version, (by, day) in self.visits.items()
+            if by == helper and since <= day and day > ended
+        )
+        if later:
+            day, version = later[-1]
+            raise RuleError(
+                "effective",
+                f"the unpairing is dated {ended}; {helper} visited {self.number} on {day} under "
+                f"this pairing (entry {version}): date it on or after the last visit, or correct "
+                "the visit first",
+            )
 
     @event("HelperUnpaired")
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:

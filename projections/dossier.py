@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.base import typed_hint
 from ledger.errors import NotFoundError
 
 from projections.storage import Database
@@ -39,7 +40,8 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
     """The household's dossier; see docs/reports.md for the JSON shape."""
     rows = db.dicts(_HOUSEHOLD, (number,))
     if not rows:
-        raise NotFoundError("household", f"no household {number!r} on record")
+        # Hinted as the casework commands' lookups are (``LedgerCore.load``): 'JN-P1 ' is JN-P1.
+        raise NotFoundError("household", f"no household {number!r} on record{typed_hint(number)}")
     household = rows[0]
     key = (household.pop("aggregate_id"),)
     for flag in _FLAGS:

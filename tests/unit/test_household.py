@@ -525,6 +525,24 @@ def test_unpairing_without_a_reason_is_refused(ledger: Ledger) -> None:
     )
 
 
+def test_an_unpairing_dated_before_a_visit_under_the_pairing_is_refused(ledger: Ledger) -> None:
+    """A visit on record by then stands within a pairing: tester A of round 15 ended sw-0001's
+    pairing three weeks before a visit of theirs already recorded, leaving the visit outside
+    any pairing, and an unpairing cannot be voided."""
+    register(ledger, "JH-1")
+    ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
+    ledger.record_visit(stamp(JN, date(2016, 12, 10)), "JH-1", "c-1")
+    visit = version_of_last(ledger, "JH-1", "VisitRecorded")
+
+    def unpair(day: date) -> None:
+        ledger.unpair(stamp(JN, day), "JH-1", "c-1", "调离", replacement="c-2")
+
+    refused = refuses(ledger, RuleError, "effective", partial(unpair, date(2016, 11, 21)))
+    assert f"c-1 visited JH-1 on 2016-12-10 under this pairing (entry {visit})" in str(refused)
+    unpair(date(2016, 12, 10))  # on the day of the last visit
+    assert ledger.household("JH-1").helpers == {"c-2": "cadre"}
+
+
 def test_helper_is_unpaired_without_replacement_after_exit(ledger: Ledger) -> None:
     register(ledger, "JH-1")
     ledger.pair(stamp(JN, PAIRED), "JH-1", "c-1")
