@@ -229,6 +229,8 @@ class LedgerAggregate(Aggregate):
 
     #: Event class names whose entries a ``Corrected`` event may void.
     VOIDABLE: ClassVar[frozenset[str]] = frozenset()
+    #: The correctable kinds as a refusal lists them (``VOIDABLE``, sorted, by default).
+    VOIDABLE_SHOWN: ClassVar[tuple[str, ...]] = ()
     #: Fields of the record's registration an ``Amended`` event may restate.
     AMENDABLE: ClassVar[frozenset[str]] = frozenset()
 
@@ -289,13 +291,20 @@ class LedgerAggregate(Aggregate):
         if version in self.voided:
             raise RuleError("version", f"entry {version} was already corrected")
         if version not in self.entries:
-            kinds = ", ".join(sorted(self.VOIDABLE)) or "none"
+            kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
             raise RuleError(
                 "version", f"{version} is not a correctable entry here (correctable: {kinds})"
             )
 
     @event("Corrected")
     def _corrected(self, corrects: int, reason: str, prov: Provenance) -> None:
+        if corrects not in self.entries:  # never saved so: written into the store by hand
+            raise InputError(
+                "store",
+                f"{type(self).__name__} {getattr(self, 'number', None) or self.id} holds a "
+                f"correction of entry {corrects}, which is no correctable entry: the ledger "
+                "was altered (fupin verify names the event)",
+            )
         self.voided[corrects] = reason
         kind, key = self.entries[corrects]
         self.undo_entry(kind, key)

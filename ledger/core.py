@@ -308,7 +308,9 @@ class LedgerCore(Application[UUID]):
                 if "readonly" in str(exc):  # SQLite's "attempt to write a readonly database"
                     shown = "the store" if self.location is None else self.location.display
                     raise ConflictError(
-                        "store", f"{shown} is read-only ({exc}): nothing was written"
+                        "store",
+                        f"{shown} cannot be written (the file, or the -wal or -shm file beside "
+                        "it, is read-only): nothing was written",
                     ) from None
                 raise ConflictError(
                     "store", f"the store is busy or unreachable ({exc}); try again"

@@ -157,6 +157,11 @@ class Household(LedgerAggregate):
             *("Signed", "HelperPaired", "ExitAdvanced"),
         }
     )
+    #: Of an exit's steps, only its approval is an entry a correction voids.
+    VOIDABLE_SHOWN = (
+        *sorted(VOIDABLE - {"ExitAdvanced"}),
+        "ExitAdvanced (an exit's approval only)",
+    )
     #: What ``Amended`` may restate: the identification's area and flags, the registration's
     #: key-target mark. Not the number, street or village (where the household stands, what its
     #: payments and reports are filed under), nor members and personal data (``MembersChanged``).
@@ -1034,6 +1039,12 @@ class Household(LedgerAggregate):
                 f"({self.return_dates[-1]}): withdraw it first, then void the exit's approval",
             )
         approved = self.entry_dates[version]
+        if self.return_withdrawn_on is not None and self.return_withdrawn_on >= approved:
+            raise RuleError(
+                "version",
+                f"a return of {self.number} was withdrawn on {self.return_withdrawn_on}, after "
+                f"the exit approved on {approved}: the return it withdrew rests on the exit",
+            )
         ended = sorted(
             (end, helper)
             for helper, periods in self.past_pairings.items()

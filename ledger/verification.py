@@ -222,6 +222,24 @@ _A_SAVE = "a whole signed save removed, inserted or moved"
 #: The events ``_inspection_entry`` looks at, and who may correct an inspection's entries.
 _INSPECTION_WATCH = frozenset({"InspectionOpened", "Corrected"})
 _CORRECT_INSPECTION = PERMISSIONS["correct_inspection"].roles
+_CORRECT_EXIT = PERMISSIONS["correct_exit"].roles
+_APPROVAL_TOPIC = "ledger.household:Household.ExitAdvanced"
+
+
+def _voidable_topics() -> frozenset[str]:
+    """The topics of every entry a correction may void (each record's ``VOIDABLE``)."""
+    from eventsourcing.utils import get_topic
+
+    from ledger.funds import FundAccount
+    from ledger.helpers import Helper
+    from ledger.household import Household
+    from ledger.inspections import Inspection
+
+    return frozenset(
+        get_topic(getattr(cls, name))
+        for cls in (Household, FundAccount, Helper, Inspection)
+        for name in cls.VOIDABLE
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -336,6 +354,7 @@ class _Kind:
 class _Officer:
     role: str
     active: bool = True
+    street: str = ""  # "" for a district-level officer
     key_id: str = ""
     public_key: str = ""
 
@@ -443,6 +462,9 @@ class Verifier:
         # The inspections' stored ids: their entries are corrected by inspectors and admins
         # only (``correct_inspection``), never by the officers they inspect.
         self._inspections: set[object] = set()
+        # Every correction read: (position, where, the version it voids, its recorder's role
+        # and street then), checked after the pass (``check_corrections``).
+        self._corrections: list[tuple[int, _Where, object, str, str | None]] = []
         self._revoked_keys: set[str] = set()
         self._key_at_size: dict[int, str] = {}
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
@@ -840,6 +862,8 @@ class Verifier:
                     if kind.name in _INSPECTION_WATCH:
                         where = (topic, uid, version)
                         self._inspection_entry(kind.name, uid, role, position, where)
+                        if kind.name == "Corrected":
+                            self._correction(position, where, tree.get("corrects"), actor, role)
                 position += 1
                 if position == due:  # 9. a checkpoint's size reached
                     frontier.size = position
@@ -1085,6 +1109,10 @@ class Verifier:
                 if type(event).__name__ in _INSPECTION_WATCH:  # as the raw pass does
                     name = type(event).__name__
                     self._inspection_entry(name, where[1], event.prov.role, position, where)
+                    if name == "Corrected":
+                        corrects = getattr(event, "corrects", None)
+                        who = event.prov
+                        self._correction(position, where, corrects, who.actor, who.role)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
@@ -1365,6 +1393,72 @@ class Verifier:
                 f"{' or '.join(sorted(_CORRECT_INSPECTION))} (never the officers inspected)",
             )
 
+    def _correction(
+        self, position: int, where: _Where, corrects: object, actor: str, role: str
+    ) -> None:
+        """A correction, checked once the pass is over (``check_corrections``): with the
+        street its recorder worked for then."""
+        officer = self.officers.get(actor)
+        street = None if officer is None else officer.street
+        self._corrections.append((position, where, corrects, role, street))
+
+    def check_corrections(self, recorder: ApplicationRecorder) -> None:
+        """Each correction voids an entry its record may void (``VOIDABLE``: a registration,
+        say, never; of an exit's steps, only its approval), recorded by someone who may void
+        it: an exit's approval by the district (``correct_exit``: an admin, or an officer of
+        no street), as the command line refuses anyone else. A correction forged into the
+        file otherwise passed, and a household it named could no longer be loaded. One read
+        of the voided entry each, after the pass (corrections are few)."""
+        voidable = _voidable_topics()
+        for position, where, corrects, role, street in self._corrections:
+            said = _label(where)
+            if type(corrects) is not int or corrects < 1:
+                self._problem(position, said, f"it voids {corrects!r}, no entry's version")
+                continue
+            found = recorder.select_events(
+                UUID(bytes=where[1]), gt=corrects - 1, lte=corrects, limit=1
+            )
+            if not found:
+                self._problem(position, said, f"it voids entry {corrects}, which is not on record")
+                continue
+            target = found[0]
+            name = target.topic.rsplit(".", 1)[-1]
+            if target.topic not in voidable:
+                self._problem(
+                    position, said, f"it voids entry {corrects}, a {name}: no correctable entry"
+                )
+            elif target.topic == _APPROVAL_TOPIC:
+                self._check_approval_voided(position, said, corrects, target, role, street)
+
+    def _check_approval_voided(
+        self,
+        position: int,
+        said: str,
+        corrects: int,
+        target: StoredEvent,
+        role: str,
+        street: str | None,
+    ) -> None:
+        try:
+            step = getattr(self.mapper.to_domain_event(target), "step", None)
+        except Exception:  # the voided entry is unreadable: its own position says so
+            return
+        if step != "approved":
+            reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
+        elif role not in _CORRECT_EXIT:
+            reason = (
+                f"{role} voided an exit's approval; correct_exit needs "
+                f"{' or '.join(sorted(_CORRECT_EXIT))} of the district"
+            )
+        elif role != "admin" and street:
+            reason = (
+                f"an officer of street {street!r} voided an exit's approval; correct_exit is "
+                "for the district"
+            )
+        else:
+            return
+        self._problem(position, said, reason)
+
     def _first_admin(self, event: Any) -> bool:
         """The ledger's first event: the first admin registers themself (``fupin init``)."""
         prov: Provenance = event.prov
@@ -1386,7 +1480,7 @@ class Verifier:
             return
         if name == "OfficerRegistered":
             self.officer_ids[originator] = event.officer_id
-            self.officers[event.officer_id] = _Officer(event.role)
+            self.officers[event.officer_id] = _Officer(event.role, street=event.street)
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             self._claim(event.key_id, "", position, where)
@@ -1398,7 +1492,7 @@ class Verifier:
         if officer is None:
             return
         if name == "OfficerRoleChanged":
-            officer.role = event.role
+            officer.role, officer.street = event.role, event.street
         elif name == "OfficerRetired":
             officer.active = False
         elif name == "SigningKeyRegistered":
@@ -1762,5 +1856,6 @@ def verify_ledger(
     verifier.read_recorded_checkpoints(recorder)
     with numbered_rows(recorder) as rows:
         report = verifier.run_numbered(rows, progress)
+    verifier.check_corrections(recorder)
     verifier.check_key_masters(recorder)
     return report

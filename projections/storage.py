@@ -220,6 +220,10 @@ class Database:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:  # locked or busy past the timeout
+            if "readonly" in str(exc):  # a file beside the store (-wal, -shm) not writable
+                raise InputError(
+                    "store", f"this connection cannot write ({exc}){self.read_only_advice}"
+                ) from None
             raise ConflictError("store", f"another process is writing; try again ({exc})") from None
         self._depth = 1
         self._forget()
@@ -257,8 +261,12 @@ class Database:
         the user may not write (an inspector's read-only copy: its read models are read as
         they are, with a note); PostgreSQL says read-only (a replica, an analysts' role) or a
         role without the right to update them."""
-        if self.path is not None and not os.access(self.path, os.W_OK):
-            return f"{self.path} is read-only"
+        if self.path is None:
+            return None
+        # SQLite writes the store and the -wal and -shm files beside it (when they are there).
+        for path in (self.path, *(self.path.with_name(self.path.name + s) for s in _SIDE)):
+            if not os.access(path, os.W_OK) and (path == self.path or path.exists()):
+                return f"{path} is read-only"
         return None
 
     def duplicate_in(self, exc: BaseException) -> str | None:
@@ -316,6 +324,10 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     connection = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=timeout)
     connection.execute("PRAGMA foreign_keys=OFF")
     return connection
+
+
+#: The files SQLite keeps beside a store in WAL mode.
+_SIDE = ("-wal", "-shm")
 
 
 def open_database(location: StoreLocation | None) -> Database:

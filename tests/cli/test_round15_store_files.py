@@ -60,7 +60,7 @@ def test_a_save_to_a_read_only_store_says_so(
 
     result = seeded(VISIT, "jn-01")
 
-    assert_refused(result, "store", f"{seeded.path} is read-only (attempt to write a readonly")
+    assert_refused(result, "store", f"{seeded.path} cannot be written (the file, or the -wal")
     assert "try again" not in result.stderr
 
 

@@ -1154,6 +1154,21 @@ def test_an_exit_approval_something_rests_on_is_not_voided(ledger: Ledger) -> No
     assert "c-1's pairing with JH-1 ended on 2017-01-21, after the exit approved" in str(refused)
 
 
+def test_an_exit_approval_a_withdrawn_return_rests_on_is_not_voided(ledger: Ledger) -> None:
+    """A return recognised and withdrawn after the exit stands on record: voiding the exit
+    would leave a return withdrawn with no exit to return from (the reviewer of round 15)."""
+    exited(ledger, "JH-1")
+    approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
+    ledger.advance_return(stamp(JN, date(2017, 8, 25)), "JH-1", "recognised", "台风", "区气象局")
+    ledger.withdraw_return(stamp(JN, date(2017, 8, 30)), "JH-1", "区审核不通过")
+
+    def void() -> None:
+        ledger.correct(stamp("qu-01", date(2017, 9, 1)), "household", "JH-1", approval, "错")
+
+    refused = refuses(ledger, RuleError, "version", void)
+    assert "a return of JH-1 was withdrawn on 2017-08-30, after the exit approved" in str(refused)
+
+
 def test_an_exit_approval_with_a_return_since_is_not_voided(ledger: Ledger) -> None:
     exited(ledger, "JH-1")
     approval = version_of_last(ledger, "JH-1", "ExitAdvanced")
