@@ -1055,8 +1055,8 @@ class Household(LedgerAggregate):
             end, helper = ended[0]
             raise RuleError(
                 "version",
-                f"{helper}'s pairing with {self.number} ended on {end}, after the exit approved "
-                f"on {approved}: an unpairing with no replacement rests on the exit",
+                f"{helper}'s pairing with {self.number} ended on {end}, on or after the day the "
+                f"exit was approved ({approved}): an unpairing with no replacement rests on it",
             )
 
     def check_measure_voidable(self, measure_id: str) -> None:

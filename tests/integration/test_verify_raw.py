@@ -138,6 +138,7 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
     first: dict[str, tuple[str, int, dict[str, Any]]] = {}
     keys: dict[str, str] = {}  # aggregate id -> household number, helper id or fund code
     pairs: dict[str, set[str]] = {}
+    visited: dict[tuple[str, str], date] = {}  # (household's id, helper) -> its last visit
     cadres: list[str] = []
     with stored_rows(app.recorder) as rows:
         for originator, version, topic, state in rows:
@@ -146,6 +147,10 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
                 keys[originator] = fields.get("number") or fields.get("helper_id") or fields["code"]
             if name == "HelperPaired":
                 pairs.setdefault(originator, set()).add(fields["helper"])
+            if name == "VisitRecorded":
+                day = date.fromisoformat(fields["prov"]["__Provenance__"]["effective"]["__date__"])
+                pair = (originator, fields["helper"])
+                visited[pair] = max(day, visited.get(pair, day))
             if name == "HelperRegistered" and fields["kind"] == "cadre":
                 cadres.append(fields["helper_id"])
             if name != "Disbursed" or fields["payment"]["__Disbursement__"]["household"]:
@@ -166,15 +171,19 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         enterprise, _, fields = entry("WorkerEmployed")
         app.end_employment(at("admin"), enterprise, fields["household"])
         # A replacement is paired that day, so on a day the household was assisted: the day
-        # of its first pairing (every household of the demo has exited by 2018-12-31).
+        # of its helper's last visit there, or of the pairing if it made none (every household
+        # of the demo has exited by 2018-12-31; a pairing ends on or after its last visit).
         originator, _, fields = first["HelperPaired"]
         paired = date.fromisoformat(fields["prov"]["__Provenance__"]["effective"]["__date__"])
+        paired = max(paired, visited.get((originator, fields["helper"]), paired))
         spare = next(c for c in cadres if c not in pairs[originator])
         handover = Stamp("admin", paired, "江高发〔2018〕9号", "")
         app.unpair(handover, keys[originator], fields["helper"], "调岗", spare)
         # An enterprise replaced by another: PairingReleased (and PairingTaken) on their records.
         enterprise, _, taken = entry("PairingTaken")
         began = date.fromisoformat(taken["prov"]["__Provenance__"]["effective"]["__date__"])
+        household = next(o for o, key in keys.items() if key == taken["household"])
+        began = max(began, visited.get((household, enterprise), began))
         moved = Stamp("admin", began, "江高发〔2018〕9号", "")
         app.register_helper(moved, "e-spare", "enterprise", "备用企业")  # serves from that day
         app.unpair(moved, taken["household"], enterprise, "企业搬迁", "e-spare")

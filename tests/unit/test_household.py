@@ -1151,7 +1151,9 @@ def test_an_exit_approval_something_rests_on_is_not_voided(ledger: Ledger) -> No
         ledger.correct(stamp("qu-01", date(2017, 2, 1)), "household", "JH-1", approval, "错")
 
     refused = refuses(ledger, RuleError, "version", void)
-    assert "c-1's pairing with JH-1 ended on 2017-01-21, after the exit approved" in str(refused)
+    assert "c-1's pairing with JH-1 ended on 2017-01-21, on or after the day the exit" in str(
+        refused
+    )
 
 
 def test_an_exit_approval_a_withdrawn_return_rests_on_is_not_voided(ledger: Ledger) -> None:
