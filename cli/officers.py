@@ -12,6 +12,7 @@ from cli.common import (
     EffectiveOption,
     NoteOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     refusals,
@@ -78,3 +79,26 @@ def retire_officer(
     with ledger_session() as app:
         app.retire_officer(make_stamp(document, effective), officer_id, reason)
     console.print(f"officer {officer_id} retired")
+
+
+@officer_app.command("amend")
+@refusals
+def amend_officer(
+    officer_id: OfficerArgument,
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    name: Annotated[str | None, typer.Option("--name", help="Name 姓名, as it really is.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit 单位.")] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend their registration 更正登记事项: a name or unit typed wrong (the district office).
+
+    Only what is given changes; the id, role and street stay (a transfer is `officer change`).
+    The event keeps what each field was."""
+    given = {"name": name, "unit": unit}
+    changes = {field: value for field, value in given.items() if value is not None}
+    with ledger_session() as app:
+        restated = app.amend(
+            make_stamp(document, effective), "officer", officer_id, changes, reason
+        )
+    console.print(f"officer {officer_id} amended: {describe_changes(restated)}")

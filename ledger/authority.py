@@ -103,6 +103,8 @@ PERMISSIONS: dict[str, Permission] = {
     # for a helper)
     "amend": Permission(_CASE, "street"),
     "amend_helper": Permission(_CASE, "any"),
+    # an officer's name or unit typed wrong: the district office, which registers them
+    "amend_officer": Permission(_ADMIN, "district"),
     # tamper evidence: signing keys and the log's checkpoints (docs/audit-guide.md)
     "register_key": Permission(_ADMIN, "district"),
     "revoke_key": Permission(_ADMIN, "district"),
@@ -170,7 +172,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
     "Corrected": ("correct", "correct_inspection", "correct_exit"),
-    "Amended": ("amend", "amend_helper"),
+    "Amended": ("amend", "amend_helper", "amend_officer"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),

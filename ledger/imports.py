@@ -971,7 +971,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
 }
 
-for _kind in ("household", "helper"):
+for _kind in ("household", "helper", "officer"):
     _BUILDERS[(_kind, "Amended")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
         "amend",
         {"kind": kind, "key": k, **f["changes"], "reason": f["reason"]},

@@ -29,6 +29,10 @@ ROLES = ("admin", "officer", "inspector", "analyst")
 class Officer(LedgerAggregate):
     """A person who records events, with a role and an optional street scope."""
 
+    #: What ``Amended`` may restate: a name or unit typed wrong. Never the id (every event
+    #: they recorded names it), nor the role or street (``change_role``: a transfer is news).
+    AMENDABLE = frozenset({"name", "unit"})
+
     @staticmethod
     def create_id(officer_id: str) -> UUID:
         return natural_id("officer", officer_id)

@@ -20,6 +20,7 @@ from ledger.funds import FundAccount
 from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import Household
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
+from ledger.officers import Officer
 from ledger.places import Street
 from ledger.values import AREAS, choice, clean_name, require_text
 
@@ -252,9 +253,10 @@ class OversightCommands(LedgerCore):
     ) -> dict[str, tuple[Any, Any]]:
         """Restate fields of a household's or helper's registration typed wrong 更正登记事项,
         saying why; returns each field's old and new value, as recorded."""
-        if kind not in ("household", "helper"):
+        if kind not in ("household", "helper", "officer"):
             raise InputError(
-                "kind", f"{kind!r}: only a household's or a helper's registration is amended"
+                "kind",
+                f"{kind!r}: only a household's, a helper's or an officer's registration is amended",
             )
         restated: dict[str, tuple[Any, Any]] = {}
 
@@ -267,6 +269,14 @@ class OversightCommands(LedgerCore):
                 household.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [household]
+            if kind == "officer":
+                officer = self.load(Officer, key, "officer")
+                prov = self.authorise(stamp, "amend_officer")
+                values = _helper_changes(changes)  # a name and a unit, read as a helper's
+                before = {field: getattr(officer, field, None) for field in values}
+                officer.amend(values, reason, prov, self.opened_on())
+                restated.update({f: (before[f], values[f]) for f in sorted(values)})
+                return [officer]
             helper = self.load(Helper, key, "helper")
             prov = self.authorise(stamp, "amend_helper")
             values = _helper_changes(changes)

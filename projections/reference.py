@@ -159,15 +159,22 @@ _HELPER_FIELDS = ("name", "unit", "rank", "team_size")
 
 
 def helper_amended(db: Database, fact: Fact) -> None:
-    """An amendment restates a helper's name, unit, rank or team size (a household's
-    amendment changes no helper row)."""
+    """An amendment restates a helper's name, unit, rank or team size, or an officer's name or
+    unit (a household's amendment changes neither row; each statement matches one record's row
+    or none)."""
     changes = fact["changes"]
-    fields = [field for field in _HELPER_FIELDS if field in changes]
-    if fields:
-        db.write(
-            f"UPDATE pj_helpers SET {', '.join(f'{f} = ?' for f in fields)} WHERE aggregate_id = ?",
-            (*(changes[f] for f in fields), fact.aggregate_id),
-        )
+    for table, names in (("pj_helpers", _HELPER_FIELDS), ("pj_officers", _OFFICER_FIELDS)):
+        fields = [field for field in names if field in changes]
+        if fields:
+            db.write(
+                f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in fields)} "
+                "WHERE aggregate_id = ?",
+                (*(changes[f] for f in fields), fact.aggregate_id),
+            )
+
+
+#: The officer columns an ``Amended`` event restates (``Officer.AMENDABLE``).
+_OFFICER_FIELDS = ("name", "unit")
 
 
 def clock_advanced(db: Database, tally: Tally) -> None:
