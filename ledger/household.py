@@ -154,7 +154,7 @@ class Household(LedgerAggregate):
     VOIDABLE = frozenset(
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
-            *("Signed", "HelperPaired", "ExitAdvanced"),
+            *("NoticePosted", "Signed", "HelperPaired", "ExitAdvanced"),
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids.
@@ -335,8 +335,34 @@ class Household(LedgerAggregate):
 
     @event("NoticePosted")
     def _notice_posted(self, start: date, end: date, prov: Provenance) -> None:
+        self.remember_entry("NoticePosted", prov)
         self.notice = (start, end)
         self.stage = Stage.UNDER_NOTICE
+
+    def check_notice_voidable(self) -> None:
+        """A notice posted in error (the wrong household, dates typed wrong) is voided while
+        nothing rests on it: the household is still under that notice (not registered, not
+        rejected), no objection was raised during it, and it has not signed to confirm it (a
+        signature is voided first). The household is back at its village review, to be
+        noticed again on the right dates."""
+        if self.stage != Stage.UNDER_NOTICE:
+            raise RuleError(
+                "version",
+                f"{self.number} is {self.stage}: only a notice it is still under is voided",
+            )
+        if self.objections:
+            first = min(self.objected_on.items(), key=lambda item: item[1])
+            raise RuleError(
+                "version",
+                f"objection {first[0]!r} was raised during this notice ({first[1]}): a notice "
+                "objected to stands",
+            )
+        if self.signed_on is not None:
+            raise RuleError(
+                "version",
+                f"{self.number} signed to confirm it ({self.signed_on}): correct the signature "
+                "first, then the notice",
+            )
 
     def raise_objection(self, objection_id: str, summary: str, prov: Provenance) -> None:
         """Someone objects during the notice (the public, "两代表一委员"): not dated before the
@@ -1019,6 +1045,8 @@ class Household(LedgerAggregate):
             self.check_measure_voidable(key)
         if kind == "ExitAdvanced":
             self.check_approval_voidable(version)
+        if kind == "NoticePosted":
+            self.check_notice_voidable()
 
     def check_approval_voidable(self, version: int) -> None:
         """An exit approved in error (the wrong household, a notice that had not ended) is
@@ -1134,6 +1162,8 @@ class Household(LedgerAggregate):
             self.completed.pop(key, None)
         elif kind == "ExitAdvanced":
             self.undo_approval(key)
+        elif kind == "NoticePosted":
+            self.stage, self.notice = Stage.REVIEWED, None
         elif kind == "MeasurePlanned":
             self.measures.pop(key, None)
             self.measures_planned_on.pop(key, None)

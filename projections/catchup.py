@@ -108,7 +108,8 @@ REBUILD_PAGES = 50
 #: 17: a correction may void a measure planned in error (``MeasurePlanned``): its row leaves
 #: ``pj_measures`` (``pj_measure_entries`` names a measure's entry); or an exit's approval
 #: (``ExitAdvanced``): its row leaves ``pj_exit_steps`` and the household's stands as before;
-#: either's day comes off ``pj_days``.
+#: either's day comes off ``pj_days``; or an identification notice (``NoticePosted``): the
+#: household is back at its review (``pj_notice_entries`` names a notice's entry).
 SCHEMA_VERSION = 17
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"

@@ -56,6 +56,10 @@ SCHEMA = (
     # late either was recorded. Households never changed have no rows (pj_households has it).
     "CREATE TABLE IF NOT EXISTS pj_members (aggregate_id TEXT, version INTEGER, "
     "effective TEXT, members INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # The entry that posted each identification notice and its first day (its effective
+    # date), for a correction that voids it.
+    "CREATE TABLE IF NOT EXISTS pj_notice_entries (aggregate_id TEXT, version INTEGER, "
+    "start TEXT, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -332,6 +336,11 @@ def reviewed(db: Database, fact: Fact) -> None:
 
 
 def notice_posted(db: Database, fact: Fact) -> None:
+    db.memo(_NOTICES)[(fact.aggregate_id, fact.version)] = fact.effective
+    db.write(
+        "INSERT INTO pj_notice_entries VALUES (?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact.effective),
+    )
     _set(
         db,
         fact,
@@ -459,6 +468,9 @@ def return_advanced(db: Database, fact: Fact) -> None:
 
 #: The memo of the exit approvals this transaction wrote: (aggregate id, version) -> day.
 _APPROVALS = "households.approvals"
+#: The memo of the identification notices this transaction wrote: (aggregate id, version) -> day.
+_NOTICES = "households.notices"
+_NOTICE_DAY = "SELECT start FROM pj_notice_entries WHERE aggregate_id = ? AND version = ?"
 _APPROVAL_DAY = (
     "SELECT effective FROM pj_exit_steps WHERE aggregate_id = ? AND version = ? "
     "AND step = 'approved'"
@@ -466,8 +478,8 @@ _APPROVAL_DAY = (
 
 
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a signature, an income assessment or an exit's approval of this
-    household."""
+    """A correction voids a signature, an income assessment, an identification notice or an
+    exit's approval of this household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
@@ -479,14 +491,24 @@ def corrected(db: Database, fact: Fact) -> None:
     if row["signed_version"] == version:
         _set(db, fact, signed_on=None)
     key = (fact.aggregate_id, version)
-    # An approval of this transaction is remembered (its row may wait in the queue); one of
-    # an earlier transaction is stored: no read waits for the queued writes.
-    approved = db.memo(_APPROVALS).get(key)
-    if approved is None:
-        found = db.peek(_APPROVAL_DAY, key)
-        approved = None if found is None else str(found[0])
+    approved = _entry_day(db, _APPROVALS, _APPROVAL_DAY, key)
     if approved is not None:
         _approval_voided(db, fact, row, approved)
+    elif _entry_day(db, _NOTICES, _NOTICE_DAY, key) is not None:
+        # A notice voided: the household is back at its village review (nothing rested on
+        # the notice: no objection, no signature, no registration).
+        _set(db, fact, stage="reviewed", notice_start=None, notice_end=None)
+
+
+def _entry_day(db: Database, memo: str, sql: str, key: tuple[str, int]) -> str | None:
+    """The day of the entry ``key`` names, if it is one ``sql`` finds (None if not): written
+    in this transaction (``memo``: its row may wait in the queue) or stored before, read
+    without waiting for the queued writes."""
+    day = db.memo(memo).get(key)
+    if day is None:
+        found = db.peek(sql, key)
+        day = None if found is None else str(found[0])
+    return day
 
 
 def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
@@ -530,7 +552,10 @@ def amended(db: Database, fact: Fact) -> None:
 
 MODEL = ReadModel(
     name="households",
-    tables=("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
+    tables=(
+        *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
+        "pj_notice_entries",
+    ),
     schema=SCHEMA,
     handlers={
         "Identified": identified,

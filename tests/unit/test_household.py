@@ -1210,6 +1210,17 @@ def test_a_returned_households_second_exit_approval_voided_leaves_it_returned(
     assert ledger.household("JH-1").exit_steps == []
 
 
+def test_the_notice_of_a_registered_household_is_not_voided(ledger: Ledger) -> None:
+    register(ledger, "JH-1")  # its notice is entry 3
+    refused = refuses(
+        ledger,
+        RuleError,
+        "version",
+        lambda: ledger.correct(stamp(JN, LATER), "household", "JH-1", 3, "公示录错"),
+    )
+    assert "JH-1 is registered: only a notice it is still under is voided" in str(refused)
+
+
 def test_voiding_a_signature_lets_the_household_sign_again(ledger: Ledger) -> None:
     under_notice(ledger, "JH-1")
     ledger.sign(stamp(JN, date(2016, 8, 4)), "JH-1")
