@@ -154,7 +154,7 @@ class Household(LedgerAggregate):
     VOIDABLE = frozenset(
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
-            *("NoticePosted", "Signed", "HelperPaired", "ExitAdvanced"),
+            *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids.
@@ -213,6 +213,7 @@ class Household(LedgerAggregate):
         self.pairing_entries: dict[str, int] = {}
         self.agreement_on: date | None = None
         self.agreements: list[date] = []  # effective date of every agreement signed
+        self.agreement_entries: dict[int, date] = {}  # version -> its date, in recorded order
         self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
         self.measures: dict[str, Measure] = {}
         self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
@@ -574,8 +575,18 @@ class Household(LedgerAggregate):
 
     @event("AgreementSigned")
     def _agreement_signed(self, prov: Provenance) -> None:
+        version = self.remember_entry("AgreementSigned", prov, self.version + 1)
+        self.agreement_entries[version] = prov.effective
         self.agreement_on = prov.effective
         self.agreements.append(prov.effective)
+
+    def undo_agreement(self, version: int) -> None:
+        """An agreement recorded in error (twice, or for the wrong household) never was: the
+        household's agreement is the one recorded last of those left (nothing rests on an
+        agreement but the accountability report, which reads the ones there are)."""
+        self.agreement_entries.pop(version, None)
+        self.agreements = list(self.agreement_entries.values())
+        self.agreement_on = self.agreements[-1] if self.agreements else None
 
     def record_visit(self, helper: str, summary: str, prov: Provenance) -> None:
         """A paired helper meets the household (at least once a quarter [四(二)]); a visit
@@ -1164,6 +1175,8 @@ class Household(LedgerAggregate):
             self.undo_approval(key)
         elif kind == "NoticePosted":
             self.stage, self.notice = Stage.REVIEWED, None
+        elif kind == "AgreementSigned":
+            self.undo_agreement(key)
         elif kind == "MeasurePlanned":
             self.measures.pop(key, None)
             self.measures_planned_on.pop(key, None)

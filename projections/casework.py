@@ -213,12 +213,13 @@ def employment_ended(db: Database, fact: Fact) -> None:
 
 
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a visit, a measure or its completion, an employment or a pairing. A
-    voided pairing never happened: its row goes (missed visits, missing roles and the caseload's
-    ``paired`` read the rows there are); so does a voided measure's (the accountability
-    report's "no measure" reads them; ``pj_measure_entries`` names the measure an entry
-    planned). Only a ``HelperPaired`` row has the version a correction names: a replacement's
-    row has its ``HelperUnpaired``'s, which is no voidable entry."""
+    """A correction voids a visit, a measure or its completion, an agreement, an employment or a
+    pairing. A voided pairing never happened: its row goes (missed visits, missing roles and the
+    caseload's ``paired`` read the rows there are); so do a voided measure's and agreement's
+    (the accountability report's "no measure" and "no agreement" read them;
+    ``pj_measure_entries`` names the measure an entry planned). Only a ``HelperPaired`` row
+    has the version a correction names: a replacement's row has its ``HelperUnpaired``'s,
+    which is no voidable entry."""
     version = fact["corrects"]
     key = (fact.aggregate_id, version)
     db.write("DELETE FROM pj_pairings WHERE aggregate_id = ? AND version = ?", key)
@@ -234,6 +235,7 @@ def corrected(db: Database, fact: Fact) -> None:
         "FROM pj_measure_entries WHERE aggregate_id = ? AND version = ?)",
         (fact.aggregate_id, *key),
     )
+    db.write("DELETE FROM pj_agreements WHERE aggregate_id = ? AND version = ?", key)
 
 
 MODEL = ReadModel(

@@ -379,6 +379,7 @@ def _open_period(db: Database, fact: Fact) -> None:
 
 
 def agreement_signed(db: Database, fact: Fact) -> None:
+    db.memo(_AGREEMENTS)[(fact.aggregate_id, fact.version)] = fact.effective
     _set(db, fact, agreement_on=fact.effective)
 
 
@@ -470,6 +471,10 @@ def return_advanced(db: Database, fact: Fact) -> None:
 _APPROVALS = "households.approvals"
 #: The memo of the identification notices this transaction wrote: (aggregate id, version) -> day.
 _NOTICES = "households.notices"
+#: The memo of the agreements this transaction wrote, as ``_NOTICES`` (``pj_agreements`` is
+#: the casework model's).
+_AGREEMENTS = "households.agreements"
+_AGREEMENT_DAY = "SELECT signed_on FROM pj_agreements WHERE aggregate_id = ? AND version = ?"
 _NOTICE_DAY = "SELECT start FROM pj_notice_entries WHERE aggregate_id = ? AND version = ?"
 _APPROVAL_DAY = (
     "SELECT effective FROM pj_exit_steps WHERE aggregate_id = ? AND version = ? "
@@ -478,8 +483,8 @@ _APPROVAL_DAY = (
 
 
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids a signature, an income assessment, an identification notice or an
-    exit's approval of this household."""
+    """A correction voids a signature, an income assessment, an identification notice, an
+    agreement or an exit's approval of this household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
@@ -494,6 +499,15 @@ def corrected(db: Database, fact: Fact) -> None:
     approved = _entry_day(db, _APPROVALS, _APPROVAL_DAY, key)
     if approved is not None:
         _approval_voided(db, fact, row, approved)
+    elif _entry_day(db, _AGREEMENTS, _AGREEMENT_DAY, key) is not None:
+        # An agreement voided: the household's is the one recorded last of those left (the
+        # casework model deletes the voided one's row after this, hence ``version <> ?``).
+        latest = db.one(
+            "SELECT signed_on FROM pj_agreements WHERE aggregate_id = ? AND version <> ? "
+            "ORDER BY version DESC LIMIT 1",
+            key,
+        )
+        _set(db, fact, agreement_on=None if latest is None else latest[0])
     elif _entry_day(db, _NOTICES, _NOTICE_DAY, key) is not None:
         # A notice voided: the household is back at its village review (nothing rested on
         # the notice: no objection, no signature, no registration).
