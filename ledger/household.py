@@ -1045,7 +1045,10 @@ class Household(LedgerAggregate):
         proposed on stands, for that exit and for any earlier one (a later, lower assessment
         is recorded instead, and the report flags the exit); any other assessment may be
         voided. A voided signature may be given again, and the report flags the registration
-        meanwhile. A pairing is voided on the terms of ``check_pairing_voidable``."""
+        meanwhile. A pairing, a measure, an exit's approval and a notice are voided on the
+        terms of ``check_pairing_voidable``, ``check_measure_voidable``,
+        ``check_approval_voidable`` and ``check_notice_voidable``; an agreement always (the
+        accountability report then judges an exit on the agreements left)."""
         super().check_correctable(version)
         kind, key = self.entries[version]
         if kind == "IncomeAssessed" and version in self.exit_assessments:
@@ -1075,7 +1078,8 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "version",
                 f"a return of {self.number} is {self.return_steps[-1]} "
-                f"({self.return_dates[-1]}): withdraw it first, then void the exit's approval",
+                f"({self.return_dates[-1]}): an exit a return was raised against stays on "
+                "record, the return withdrawn or not",
             )
         approved = self.entry_dates[version]
         if self.return_withdrawn_on is not None and self.return_withdrawn_on >= approved:

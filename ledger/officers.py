@@ -14,6 +14,7 @@ force every save of theirs must be signed with it (``ledger.sealing``).
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -47,6 +48,13 @@ class Officer(LedgerAggregate):
         self.street = street  # "" for district level
         self.unit = unit
         self.active = True
+        self.registered_on = prov.effective
+
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
+        """Not dated before the registration it restates."""
+        self.check_not_before(
+            prov.effective, self.registered_on, f"{self.officer_id} was registered"
+        )
 
     def change_role(self, role: str, street: str, prov: Provenance) -> None:
         """Give the officer another role or street (a transfer); history keeps the old one."""

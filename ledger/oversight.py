@@ -204,7 +204,7 @@ class OversightCommands(LedgerCore):
             raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
 
         def attempt() -> list[LedgerAggregate]:
-            aggregate = self.load(cls, key, kind)
+            aggregate = self.load(cls, key, "key")  # the KEY of ``correct KIND KEY VERSION``
             command = _correcting(aggregate, version)
             prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)
@@ -251,7 +251,8 @@ class OversightCommands(LedgerCore):
     def amend(
         self, stamp: Stamp, kind: str, key: str, changes: Mapping[str, Any], reason: str
     ) -> dict[str, tuple[Any, Any]]:
-        """Restate fields of a household's or helper's registration typed wrong 更正登记事项,
+        """Restate fields of a household's, helper's or officer's registration typed wrong
+        更正登记事项,
         saying why; returns each field's old and new value, as recorded."""
         if kind not in ("household", "helper", "officer"):
             raise InputError(
@@ -262,7 +263,7 @@ class OversightCommands(LedgerCore):
 
         def attempt() -> list[LedgerAggregate]:
             if kind == "household":
-                household = self.load(Household, key, "household")
+                household = self.load(Household, key, "key")
                 prov = self.authorise(stamp, "amend", household.street)
                 values = _household_changes(changes)
                 before = {field: getattr(household, field, None) for field in values}
@@ -270,14 +271,14 @@ class OversightCommands(LedgerCore):
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [household]
             if kind == "officer":
-                officer = self.load(Officer, key, "officer")
+                officer = self.load(Officer, key, "key")
                 prov = self.authorise(stamp, "amend_officer")
                 values = _helper_changes(changes)  # a name and a unit, read as a helper's
                 before = {field: getattr(officer, field, None) for field in values}
                 officer.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [officer]
-            helper = self.load(Helper, key, "helper")
+            helper = self.load(Helper, key, "key")
             prov = self.authorise(stamp, "amend_helper")
             values = _helper_changes(changes)
             # The amended fields only: the others stay as registered (under its day's rules).

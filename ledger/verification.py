@@ -220,9 +220,12 @@ _A_SAVE = "a whole signed save removed, inserted or moved"
 
 
 #: The events ``_inspection_entry`` looks at, and who may correct an inspection's entries.
-_INSPECTION_WATCH = frozenset({"InspectionOpened", "Corrected"})
+_INSPECTION_WATCH = frozenset({"InspectionOpened", "Corrected", "Amended"})
 _CORRECT_INSPECTION = PERMISSIONS["correct_inspection"].roles
 _CORRECT_EXIT = PERMISSIONS["correct_exit"].roles
+#: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
+#: households and helpers).
+_AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
 _APPROVAL_TOPIC = "ledger.household:Household.ExitAdvanced"
 
 
@@ -462,6 +465,8 @@ class Verifier:
         # The inspections' stored ids: their entries are corrected by inspectors and admins
         # only (``correct_inspection``), never by the officers they inspect.
         self._inspections: set[object] = set()
+        # The officers' stored ids: their registrations are amended by admins only.
+        self._officer_uids: set[object] = set()
         # Every correction read: (position, where, the version it voids, its recorder's role
         # and street then), checked after the pass (``check_corrections``).
         self._corrections: list[tuple[int, _Where, object, str, str | None]] = []
@@ -1382,8 +1387,17 @@ class Verifier:
         self, name: str, uid: object, role: object, position: int, where: _Where
     ) -> None:
         """An inspection opened, or a correction of one's entry: by an inspector or admin only
-        (``correct_inspection``; ``Corrected`` alone allows officers, as for casework)."""
-        if name == "InspectionOpened":
+        (``correct_inspection``; ``Corrected`` alone allows officers, as for casework). And an
+        officer's registration amended: by an admin only (``amend_officer``)."""
+        if name == "Amended":
+            if uid in self._officer_uids and role not in _AMEND_OFFICER:
+                self._problem(
+                    position,
+                    _label(where),
+                    f"{role} amended an officer's registration; amend_officer needs "
+                    f"{' or '.join(sorted(_AMEND_OFFICER))}",
+                )
+        elif name == "InspectionOpened":
             self._inspections.add(uid)
         elif uid in self._inspections and role not in _CORRECT_INSPECTION:
             self._problem(
@@ -1479,6 +1493,7 @@ class Verifier:
                 self._master = master
             return
         if name == "OfficerRegistered":
+            self._officer_uids.add(where[1])
             self.officer_ids[originator] = event.officer_id
             self.officers[event.officer_id] = _Officer(event.role, street=event.street)
             return

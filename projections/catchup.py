@@ -108,9 +108,12 @@ REBUILD_PAGES = 50
 #: 17: a correction may void a measure planned in error (``MeasurePlanned``): its row leaves
 #: ``pj_measures`` (``pj_measure_entries`` names a measure's entry); or an exit's approval
 #: (``ExitAdvanced``): its row leaves ``pj_exit_steps`` and the household's stands as before;
-#: either's day comes off ``pj_days``; or an identification notice (``NoticePosted``): the
-#: household is back at its review (``pj_notice_entries`` names a notice's entry).
-SCHEMA_VERSION = 17
+#: either's day comes off ``pj_days``.
+#: 18: a correction may void an identification notice (``NoticePosted``: the household is back
+#: at its review; ``pj_notice_entries`` names a notice's entry) or an agreement
+#: (``AgreementSigned``: its ``pj_agreements`` row goes, ``agreement_on`` is the one recorded
+#: last of those left); either's day comes off ``pj_days``.
+SCHEMA_VERSION = 18
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

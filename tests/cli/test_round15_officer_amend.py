@@ -61,3 +61,26 @@ def test_an_officers_amendment_is_exported_and_imported_again(
         "陈专干",
         "江南街道办",
     ]
+
+
+def test_an_officers_amendment_is_not_dated_before_the_registration(seeded: Fupin) -> None:
+    """Tester F: one dated 17 months before the registration it restates was recorded (a
+    helper's and a household's were refused)."""
+    before = seeded.event_count()
+    early = AMEND.replace(doc("2016-08-20"), doc("2016-07-01"))
+
+    refused = seeded(early, "admin")
+
+    assert_refused(refused, "effective", "jn-01 was registered only on")
+    assert seeded.event_count() == before
+
+
+def test_a_record_not_on_file_is_refused_on_its_key(seeded: Fupin) -> None:
+    """Tester F: an import's correct or amend row naming no record was refused on a column the
+    file does not have (``household``, ``fund``, ``officer``): the record is the row's key."""
+    for line in (
+        f"correct household JH-9999 3 --reason 录错 {doc('2016-08-20')}",
+        f"correct fund nope-2016 1 --reason 录错 {doc('2016-08-20')}",
+        f"officer amend nobody --name 某 --reason 录错 {doc('2016-08-20')}",
+    ):
+        assert_refused(seeded(line, "admin"), "key", "on record")

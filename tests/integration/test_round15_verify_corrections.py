@@ -16,6 +16,7 @@ import pytest
 from ledger.application import Ledger, open_ledger
 from ledger.errors import InputError
 from ledger.household import Household
+from ledger.officers import Officer
 from ledger.verification import verify_ledger
 
 from tests.support import ledger_at, register, stamp
@@ -139,3 +140,18 @@ def test_a_correction_of_an_entry_no_correction_voids_is_reported(
         f"it voids entry {verified}, an exit's 'verified' step: only an approval is",
     ]
     assert "holds a correction of entry 5, which is no correctable entry" in str(refused.value)
+
+
+def test_an_officers_amendment_by_anyone_but_an_admin_is_reported(tmp_path: Path) -> None:
+    """The reviewer of round 15: ``Amended`` is recorded by officers for a household or a
+    helper, so an officer's ``Amended`` written by a street officer passed the roles check;
+    the command line refuses it (``amend_officer``: admins only)."""
+    with ledger_at(tmp_path / "l.db") as app:
+        prov = app.authorise(stamp(JN, date(2016, 8, 20)), "amend", "江南")
+        officer = app.load(Officer, "qu-01", "officer")
+        officer.amend({"name": "冒名"}, "录错", prov)
+        app.save(officer)
+
+        reasons = _reasons(app)
+
+    assert reasons == ["officer amended an officer's registration; amend_officer needs admin"]

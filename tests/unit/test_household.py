@@ -1180,7 +1180,7 @@ def test_an_exit_approval_with_a_return_since_is_not_voided(ledger: Ledger) -> N
         ledger.correct(stamp("qu-01", date(2017, 8, 2)), "household", "JH-1", approval, "错")
 
     refused = refuses(ledger, RuleError, "version", void)
-    assert "a return of JH-1 is recognised (2017-08-01): withdraw it first" in str(refused)
+    assert "a return of JH-1 is recognised (2017-08-01): an exit a return was" in str(refused)
     for step, actor in (("applied", JN), ("reviewed", "qu-01"), ("approved", "qu-01")):
         ledger.advance_return(stamp(actor, date(2017, 9, 1)), "JH-1", step)
     refused = refuses(ledger, RuleError, "version", void)
