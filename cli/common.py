@@ -235,6 +235,16 @@ def _store_problem(exc: PersistenceError) -> str:
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if _DAMAGED.search(reason):
         return f"cannot read {_store_shown()}: {reason}"
+    if "lock timeout" in reason:  # PostgreSQL's lock_timeout: another session's lock
+        return (
+            f"another session held a lock this command needs past LEDGER_LOCK_TIMEOUT "
+            f"({reason}); try again"
+        )
+    if "permission denied for table" in reason:  # a role that may not record (analysts)
+        return (
+            f"{reason}: this role may not record (an analysts' role only reads): run it as "
+            "the officers' role or the owner"
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         return f"{reason}; try again"
     return reason

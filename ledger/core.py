@@ -312,8 +312,9 @@ class LedgerCore(Application[UUID]):
                         f"{shown} cannot be written (the file, or the -wal or -shm file beside "
                         "it, is read-only): nothing was written",
                     ) from None
+                said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise ConflictError(
-                    "store", f"the store is busy or unreachable ({exc}); try again"
+                    "store", f"the store is busy or unreachable ({said}); try again"
                 ) from None
             except IntegrityError:
                 # Another writer got there first. A creation whose id is now taken is refused;

@@ -46,7 +46,6 @@ from eventsourcing.domain import CanInitAggregate, DomainEventProtocol
 from eventsourcing.persistence import (
     Mapper,
     Notification,
-    OperationalError,
     StoredEvent,
     Transcoder,
     find_id_convertor,
@@ -119,11 +118,25 @@ def key_table_denied(exc: BaseException) -> bool:
     return False
 
 
+@contextmanager
+def key_transaction(datastore: Any, *, commit: bool) -> Iterator[Any]:
+    """``datastore.transaction`` for the key table. On PostgreSQL its lock waits last the
+    whole ``LEDGER_LOCK_TIMEOUT``: libpq's ``PGOPTIONS`` gives each statement a tenth of it
+    (``ledger.application``), for eventsourcing's statements, which it tries ten times; the
+    key table's are tried once, and a save, a read or ``fupin verify`` behind another
+    session's lock on it gave up after a tenth of the wait (tester G of session 15)."""
+    with datastore.transaction(commit=commit) as cursor:
+        seconds = getattr(datastore, "lock_timeout", None)
+        if type(datastore).__module__ != "eventsourcing.sqlite" and seconds:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds) * 1000}ms'")
+        yield cursor
+
+
 def denied_role(datastore: Any) -> str:
     """The role this connection reads as (``current_user``), to name it in a message; "this
     role" if the store cannot say."""
     try:
-        with datastore.transaction(commit=False) as cursor:
+        with key_transaction(datastore, commit=False) as cursor:
             cursor.execute("SELECT current_user AS who")
             row = cursor.fetchone()
     except Exception:  # only a name for a message: never a second error
@@ -386,11 +399,8 @@ _SQLITE_NO_ROW = f"lower(replace(originator_id, '-', '')) NOT IN ({_SQLITE_KEYED
 #: The default names of the ledger's events tables (``events_table_name``): eventsourcing's
 #: on SQLite; on PostgreSQL named after the application (``ledger.application.Ledger``).
 _EVENTS_TABLES = {True: "stored_events", False: "ledger_events"}
-#: Tries of a key's destruction on PostgreSQL, where each statement waits a tenth of
-#: ``LEDGER_LOCK_TIMEOUT`` for a lock (ledger.application): together about the lock timeout,
-#: as eventsourcing's own statements. SQLite's one try already waits the whole timeout.
-_DESTROY_TRIES = 10
-_DESTROY_PAUSE = 0.05
+#: The pause between two checkpoints of ``_scrub`` (seconds).
+_SCRUB_PAUSE = 0.05
 _REWRAP = f"UPDATE {KEY_TABLE} SET master_id = ?, wrapped_key = ? WHERE household_id = ?"
 
 #: Keys read one at a time before the whole key table is read (``HouseholdKeys._row``).
@@ -532,7 +542,7 @@ class HouseholdKeys:
         household had none."""
         if not self._probed and self.denied is None and not self._is_sqlite():
             self._probed = True
-            with self._reading(why), self._datastore().transaction(commit=False) as cursor:
+            with self._reading(why), key_transaction(self._datastore(), commit=False) as cursor:
                 if _key_table_exists(self._datastore(), cursor):
                     cursor.execute(f"SELECT household_id FROM {KEY_TABLE} LIMIT 1")
                     cursor.fetchall()
@@ -575,7 +585,7 @@ class HouseholdKeys:
         fresh = secrets.token_bytes(32)
         hid = str(household)
         made = [(hid, master_key_id(master), _wrap(master, hid, 1, fresh))]
-        with self._datastore().transaction(commit=True) as cursor:
+        with key_transaction(self._datastore(), commit=True) as cursor:
             self._insert_keys(cursor, made, self._sql(_INSERT))
         key = self.key(household)  # another writer may have won: use what is stored
         assert key, "a household key was just stored"
@@ -690,7 +700,7 @@ class HouseholdKeys:
         made = [
             (hid, row.master_id, row.wrapped_key or "") for hid, (row, _) in self._pending.items()
         ]
-        with self._datastore().transaction(commit=True) as cursor:
+        with key_transaction(self._datastore(), commit=True) as cursor:
             self._insert_keys(cursor, made, self._sql(_INSERT))
         self._pending.clear()
         self._read_rows([hid for hid, _, _ in made])
@@ -712,7 +722,7 @@ class HouseholdKeys:
         self._ensure_table()
         rows = self._rows
         mark = "?" if self._is_sqlite() else "%s"
-        with self._datastore().transaction(commit=False) as cursor:
+        with key_transaction(self._datastore(), commit=False) as cursor:
             for record in select_in(cursor, f"{_SELECT} WHERE household_id", hids, mark):
                 rows[str(record["household_id"])] = _row(record)
 
@@ -722,8 +732,7 @@ class HouseholdKeys:
         truncated, so that no copy lingers in the file; only then is ``destroyed_at`` set.
 
         A lock held by another writer (a rotation re-wrapping every key) is waited for up to
-        about ``LEDGER_LOCK_TIMEOUT``: on PostgreSQL each statement waits a tenth of it, so
-        the update is tried again; SQLite's one try waits the whole of it. Past that the
+        ``LEDGER_LOCK_TIMEOUT`` (``key_transaction``). Past that the
         store's error is raised and nothing is changed. On SQLite a reader's transaction
         keeping the log from being checkpointed is waited for as long (``_scrub``); past that
         ``ScrubUnfinishedError``: the key is gone from the table, a copy may be in the file,
@@ -731,24 +740,16 @@ class HouseholdKeys:
         self.refuse_denied("an erasure destroys the household's key")
         hid = str(household)
         sqlite = self._is_sqlite()
-        tries = 1 if sqlite else _DESTROY_TRIES
         try:
-            for attempt in range(tries):
-                try:
-                    with self._datastore().transaction(commit=True) as cursor:
-                        if sqlite:
-                            cursor.execute("PRAGMA secure_delete = ON")
-                            cursor.execute(_DESTROY_KEY, (hid,))
-                        else:
-                            cursor.execute(self._sql(_DESTROY), (clock.now().isoformat(), hid))
-                    break
-                except OperationalError:
-                    if attempt + 1 == tries:
-                        raise
-                    time.sleep(_DESTROY_PAUSE)
+            with key_transaction(self._datastore(), commit=True) as cursor:
+                if sqlite:
+                    cursor.execute("PRAGMA secure_delete = ON")
+                    cursor.execute(_DESTROY_KEY, (hid,))
+                else:
+                    cursor.execute(self._sql(_DESTROY), (clock.now().isoformat(), hid))
             if sqlite:
                 self._scrub()
-                with self._datastore().transaction(commit=True) as cursor:
+                with key_transaction(self._datastore(), commit=True) as cursor:
                     cursor.execute(_SCRUBBED, (clock.now().isoformat(), hid))
         finally:
             self._keys.pop(hid, None)
@@ -777,7 +778,7 @@ class HouseholdKeys:
                     "could not be checkpointed and emptied, and the file may still hold a copy "
                     "of the wrapped key"
                 )
-            time.sleep(_DESTROY_PAUSE)
+            time.sleep(_SCRUB_PAUSE)
 
     def is_destroyed(self, household: UUID) -> bool:
         """Whether no wrapped key of the household is stored any more (a row only marked
@@ -795,7 +796,7 @@ class HouseholdKeys:
         self._ensure_table()
         with (
             self._reading("re-wrapping reads every household key"),
-            self._datastore().transaction(commit=False) as cursor,
+            key_transaction(self._datastore(), commit=False) as cursor,
         ):
             cursor.execute(_LIVE_COUNT)
             return int(cursor.fetchall()[0]["n"])
@@ -863,7 +864,7 @@ class HouseholdKeys:
 
     def _read_all(self) -> None:
         self._ensure_table()
-        with self._datastore().transaction(commit=False) as cursor:
+        with key_transaction(self._datastore(), commit=False) as cursor:
             cursor.execute(_SELECT)
             self._rows.update((r["household_id"], _row(r)) for r in cursor.fetchall())
         self._whole = True
@@ -877,20 +878,20 @@ class HouseholdKeys:
             self._table_ready = True
 
     def _pg_table_exists(self) -> bool:
-        with self._datastore().transaction(commit=False) as cursor:
+        with key_transaction(self._datastore(), commit=False) as cursor:
             cursor.execute("SELECT to_regclass(%s) AS found", (KEY_TABLE,))
             row = cursor.fetchone()
         return row is not None and row["found"] is not None
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
-        with self._datastore().transaction(commit=True) as cursor:
+        with key_transaction(self._datastore(), commit=True) as cursor:
             cursor.execute(self._sql(sql), params)
 
     def _in_use(self, master_id: str) -> bool:
         """Whether any live key is stored under ``master_id`` (asked once a process)."""
         found = self._masters_in_use.get(master_id)
         if found is None:
-            with self._datastore().transaction(commit=False) as cursor:
+            with key_transaction(self._datastore(), commit=False) as cursor:
                 cursor.execute(self._sql(_LIVE_UNDER), (master_id,))
                 found = self._masters_in_use[master_id] = bool(cursor.fetchall())
         return found
@@ -1076,7 +1077,7 @@ def check_live_keys(
     ``events_table``: the recorder's ``events_table_name`` (by default the ledger's)."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     count = 0
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         if _key_table_exists(datastore, cursor):
             current = _recorded(cursor, sqlite, events_table)
             count = _check_live_rows(cursor, sqlite, master, problem, current)
@@ -1179,7 +1180,7 @@ def live_keys_off(
     )
     if limit is not None:
         query += f" LIMIT {int(limit)}"
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return
         rows: Iterable[Any] = (
@@ -1196,7 +1197,7 @@ def latest_master(datastore: Any, events_table: str | None = None) -> str | None
     rotation is on record, or its event does not say one (``fupin verify`` reports it). One
     search of the events from their end (no index by topic)."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         current = _recorded(cursor, sqlite, events_table)
     return None if current is None else current.master_id
 
@@ -1207,7 +1208,7 @@ def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:
     not scrubbed yet, ``HouseholdKeys.destroy``), in one read of the table; nothing else of a
     row is read and no master key is needed (``fupin verify``). Streamed: memory stays flat
     whatever the table holds. A store without the table (no household yet) gives nothing."""
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return
         if type(datastore).__module__ == "eventsourcing.sqlite":
@@ -1236,7 +1237,7 @@ def missing_key_rows(
     UUID is passed over (``fupin verify`` reports that row)."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     mark = "?" if sqlite else "%s"
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         source = events_table
         no_row = f"topic = {mark}"  # without the key table, every household has none
         if _key_table_exists(datastore, cursor):
@@ -1277,7 +1278,7 @@ def live_keys_among(datastore: Any, hids: Iterable[str]) -> set[str]:
         return found
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     mark = "?" if sqlite else "%s"
-    with datastore.transaction(commit=False) as cursor:
+    with key_transaction(datastore, commit=False) as cursor:
         if not _key_table_exists(datastore, cursor):
             return found
         head = (

@@ -119,7 +119,7 @@ from eventsourcing.utils import resolve_topic
 from ledger.authority import PERMISSIONS, roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.errors import InputError
+from ledger.errors import ConflictError, InputError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
@@ -619,6 +619,7 @@ class Verifier:
                     "to check it)"
                 )
                 return
+            _refuse_if_busy(exc)
             text = (str(exc).strip().splitlines() or [""])[0]
             reason = f"could not be checked against the erasures: {_store_said(exc)}: {text}"
             self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
@@ -650,6 +651,7 @@ class Verifier:
                     self._problem(KEY_TABLE_POSITION, _key_label(hid), _off_master(under, master))
             self.report.current_master = master
         except Exception as exc:  # the store cannot answer: nothing vouches for the keys
+            _refuse_if_busy(exc)
             text = (str(exc).strip().splitlines() or [""])[0]
             reason = (
                 f"could not be checked against the current master key: {_store_said(exc)}: {text}"
@@ -1743,6 +1745,25 @@ _ERASED_NO_ROW = (
     "no key row: its erasure is recorded, but its row was deleted from the key table outside "
     "the ledger (`fupin erase` destroys a key and keeps its row)"
 )
+
+
+def _refuse_if_busy(exc: Exception) -> None:
+    """A lock another session held on the key table past ``LEDGER_LOCK_TIMEOUT`` is a store
+    that could not be read (exit code 2: try again), not a problem found in the ledger (exit
+    code 1, an alarm): ``fupin verify`` said the table "could not be checked" as a failure
+    (tester G of session 15)."""
+    text = " ".join(str(exc).split())
+    causes = [exc, exc.__cause__, exc.__context__]
+    if (
+        "lock timeout" in text
+        or "database is locked" in text
+        or any(getattr(cause, "sqlstate", None) == "55P03" for cause in causes)
+    ):
+        raise ConflictError(
+            "store",
+            f"the household key table was locked by another session past LEDGER_LOCK_TIMEOUT "
+            f"({text.split(' LINE ')[0]}): nothing was checked; try again",
+        ) from None
 
 
 def _store_said(exc: Exception) -> str:

@@ -300,7 +300,8 @@ def _refuse_mid_rebuild(
         return
     raise InputError(
         "store",
-        f"the read models are being rebuilt (at event {at} of the ledger's {last}) and this "
+        f"the read models are being rebuilt (at notification {at}; the ledger's last is {last}, "
+        "and ids may skip numbers) and this "
         f"connection cannot finish the rebuild ({cannot}): try again when `fupin projections "
         "rebuild` has finished (or, if it was stopped, ask the store's owner to run it again)",
     )
