@@ -74,11 +74,13 @@ def test_a_damaged_store_is_said_to_be_unreadable_not_busy(seeded: Fupin) -> Non
         (OperationalError("database is locked"), "refused store: database is locked; try again"),
         (
             OperationalError("canceling statement due to lock timeout"),
-            "refused store: canceling statement due to lock timeout; try again",
+            "refused store: another session held a lock this command needs past "
+            "LEDGER_LOCK_TIMEOUT (canceling statement due to lock timeout); try again",
         ),
         (
             ProgrammingError("permission denied for table ledger_events"),
-            "refused store: permission denied for table ledger_events",
+            "refused store: permission denied for table ledger_events: this role may not "
+            "record (an analysts' role only reads): run it as the officers' role or the owner",
         ),
     ],
 )

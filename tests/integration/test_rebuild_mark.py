@@ -96,7 +96,7 @@ def test_a_stopped_rebuild_is_refused_to_readers_until_a_writer_finishes_it(
         result = fupin(store, *command)
 
         assert_refused(result, "the read models are being rebuilt")
-        assert f"(at event {at} of the ledger's " in result.stderr
+        assert f"(at notification {at}; the ledger's last is " in result.stderr
         assert "try again when `fupin projections rebuild` has finished" in result.stderr
         assert "ask the store's owner to run it again" in result.stderr
         assert result.stdout == ""
