@@ -20,7 +20,7 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import parse_store, path_problem
+from ledger.store import parse_store, path_problem, read_only
 
 __all__ = [
     "CREATING_MEANWHILE",
@@ -96,7 +96,7 @@ def open_ledger(
             ledger.close()
             if "no such table" in str(exc):
                 raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
-            if "readonly" in str(exc) and location.path is not None:
+            if read_only(exc) and location.path is not None:
                 folder = location.path.parent
                 if not os.access(folder, os.W_OK):
                     raise StoreError(

@@ -229,6 +229,19 @@ PROGRAMME_STEPS = frozenset(
 )
 
 
+def correction_command(record: str, entry: str) -> str:
+    """The permission a correction of an ``entry`` (its event's class name) of a ``record``
+    (its aggregate's class name) needs: an inspection's entries are the inspectors'
+    (``correct_inspection``, never the officers inspected), an exit's approval the district's
+    (``correct_exit``), any other entry whoever may record in its street (``correct``). The
+    command asks it of the record it loads; ``fupin verify`` of the entry a correction voids."""
+    if record == "Inspection":
+        return "correct_inspection"
+    if entry == "ExitAdvanced":
+        return "correct_exit"
+    return "correct"
+
+
 def roles_recording(event: str) -> frozenset[str] | None:
     """The roles that may record ``event`` (None if the event is not in ``EVENT_COMMANDS``)."""
     commands = EVENT_COMMANDS.get(event)

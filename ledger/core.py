@@ -49,7 +49,7 @@ from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, Se
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer
 from ledger.sqliterecorder import FIRST_SAVE
-from ledger.store import StoreLocation
+from ledger.store import StoreLocation, read_only
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
 
@@ -305,7 +305,7 @@ class LedgerCore(Application[UUID]):
                     [e for a in aggregates for e in a.collect_events()], aggregates
                 )
             except OperationalError as exc:  # locked past the timeout, or the server is gone
-                if "readonly" in str(exc):  # SQLite's "attempt to write a readonly database"
+                if read_only(exc):
                     shown = "the store" if self.location is None else self.location.display
                     raise ConflictError(
                         "store",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from ledger.authority import correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
@@ -293,14 +294,9 @@ class OversightCommands(LedgerCore):
 
 
 def _correcting(aggregate: LedgerAggregate, version: int) -> str:
-    """The permission a correction of entry ``version`` needs: an inspection's entries are
-    the inspectors' (``correct_inspection``), an exit's approval the district's
-    (``correct_exit``), any other entry whoever may record in its street (``correct``)."""
-    if isinstance(aggregate, Inspection):
-        return "correct_inspection"
-    if aggregate.entries.get(version, ("", None))[0] == "ExitAdvanced":
-        return "correct_exit"
-    return "correct"
+    """The permission a correction of entry ``version`` needs (``correction_command``)."""
+    entry = aggregate.entries.get(version, ("", None))[0]
+    return correction_command(type(aggregate).__name__, entry)
 
 
 def _household_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ __all__ = [
     "lost_server",
     "parse_store",
     "path_problem",
+    "read_only",
     "schema_options",
     "server_gone_message",
 ]
@@ -127,6 +128,13 @@ def _check_room_beside(path: Path) -> None:
             f"keeps files named after it beside it (NAME-wal, NAME-journal), so it takes at "
             f"most {limit} (UTF-8: a Chinese character takes 3)",
         )
+
+
+def read_only(exc: BaseException) -> bool:
+    """Whether SQLite refused to write because a file may not be written (the store, or the
+    ``-wal`` or ``-shm`` beside it): "attempt to write a readonly database", whichever layer
+    wrapped it. Never worth trying again, unlike a lock."""
+    return "readonly database" in str(exc)
 
 
 def check_path(path: Path, field: str) -> None:

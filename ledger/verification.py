@@ -116,7 +116,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from ledger.authority import PERMISSIONS, roles_recording
+from ledger.authority import PERMISSIONS, correction_command, roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import ConflictError, InputError
@@ -219,14 +219,19 @@ _HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
 _A_SAVE = "a whole signed save removed, inserted or moved"
 
 
-#: The events ``_inspection_entry`` looks at, and who may correct an inspection's entries.
-_INSPECTION_WATCH = frozenset({"InspectionOpened", "Corrected", "Amended"})
-_CORRECT_INSPECTION = PERMISSIONS["correct_inspection"].roles
-_CORRECT_EXIT = PERMISSIONS["correct_exit"].roles
+#: Events whose permission depends on the record they concern, not on their name alone
+#: (``_watched``): a correction's on the entry it voids, an amendment's on its record.
+_WATCHED = frozenset({"Corrected", "Amended"})
 #: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
 _APPROVAL_TOPIC = "ledger.household:Household.ExitAdvanced"
+#: How a refusal of each correction permission names what was done, and what it adds.
+_CORRECTED = {
+    "correct_inspection": ("corrected an inspection's entry", " (never the officers inspected)"),
+    "correct_exit": ("voided an exit's approval", " of the district"),
+    "correct": ("corrected an entry", ""),
+}
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -462,9 +467,6 @@ class Verifier:
         # revoked: a public key belongs to one holder, ever, and a revoked one never comes
         # back (``ledger.transparency.key_holder_fault`` refuses both since 2026-11-30).
         self._key_holders: dict[str, str] = {}
-        # The inspections' stored ids: their entries are corrected by inspectors and admins
-        # only (``correct_inspection``), never by the officers they inspect.
-        self._inspections: set[object] = set()
         # The officers' stored ids: their registrations are amended by admins only.
         self._officer_uids: set[object] = set()
         # Every correction read: (position, where, the version it voids, its recorder's role
@@ -866,11 +868,10 @@ class Verifier:
                         self._check_role(
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
-                    if kind.name in _INSPECTION_WATCH:
+                    if kind.name in _WATCHED:
                         where = (topic, uid, version)
-                        self._inspection_entry(kind.name, uid, role, position, where)
-                        if kind.name == "Corrected":
-                            self._correction(position, where, tree.get("corrects"), actor, role)
+                        corrects = tree.get("corrects")
+                        self._watched(kind.name, position, where, corrects, actor, role)
                 position += 1
                 if position == due:  # 9. a checkpoint's size reached
                     frontier.size = position
@@ -1113,13 +1114,11 @@ class Verifier:
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
                 self._apply(stored.originator_id, event, position, where)
-                if type(event).__name__ in _INSPECTION_WATCH:  # as the raw pass does
+                if type(event).__name__ in _WATCHED:  # as the raw pass does
+                    corrects = getattr(event, "corrects", None)
+                    who = event.prov
                     name = type(event).__name__
-                    self._inspection_entry(name, where[1], event.prov.role, position, where)
-                    if name == "Corrected":
-                        corrects = getattr(event, "corrects", None)
-                        who = event.prov
-                        self._correction(position, where, corrects, who.actor, who.role)
+                    self._watched(name, position, where, corrects, who.actor, who.role)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
@@ -1385,47 +1384,35 @@ class Verifier:
             return
         self._problem(position, _label(where), reason)
 
-    def _inspection_entry(
-        self, name: str, uid: object, role: object, position: int, where: _Where
+    def _watched(
+        self, name: str, position: int, where: _Where, corrects: object, actor: str, role: str
     ) -> None:
-        """An inspection opened, or a correction of one's entry: by an inspector or admin only
-        (``correct_inspection``; ``Corrected`` alone allows officers, as for casework). And an
-        officer's registration amended: by an admin only (``amend_officer``)."""
+        """An officer's registration amended: by an admin only (``amend_officer``). A
+        correction: kept, with the street its recorder worked for then, to be checked once
+        the pass is over against the entry it voids (``check_corrections``)."""
         if name == "Amended":
-            if uid in self._officer_uids and role not in _AMEND_OFFICER:
+            if where[1] in self._officer_uids and role not in _AMEND_OFFICER:
                 self._problem(
                     position,
                     _label(where),
                     f"{role} amended an officer's registration; amend_officer needs "
                     f"{' or '.join(sorted(_AMEND_OFFICER))}",
                 )
-        elif name == "InspectionOpened":
-            self._inspections.add(uid)
-        elif uid in self._inspections and role not in _CORRECT_INSPECTION:
-            self._problem(
-                position,
-                _label(where),
-                f"{role} corrected an inspection's entry; correct_inspection needs "
-                f"{' or '.join(sorted(_CORRECT_INSPECTION))} (never the officers inspected)",
-            )
-
-    def _correction(
-        self, position: int, where: _Where, corrects: object, actor: str, role: str
-    ) -> None:
-        """A correction, checked once the pass is over (``check_corrections``): with the
-        street its recorder worked for then."""
+            return
         officer = self.officers.get(actor)
         street = None if officer is None else officer.street
         self._corrections.append((position, where, corrects, role, street))
 
     def check_corrections(self, recorder: ApplicationRecorder) -> None:
         """Each correction voids an entry its record may void (``VOIDABLE``: a registration,
-        say, never; of an exit's steps, only its approval), recorded by someone who may void
-        it: an exit's approval by the district (``correct_exit``: an admin, or an officer of
-        no street), as the command line refuses anyone else. A correction forged into the
-        file otherwise passed, and a household it named could no longer be loaded. One read
-        of the voided entry each, after the pass (corrections are few)."""
+        say, never; of an exit's steps, only its approval), recorded by someone the entry's
+        permission lets void it (``correction_command``, as the command asks it): an
+        inspection's entry by an inspector or admin, an exit's approval by the district (an
+        admin, or an officer of no street). A correction forged into the file otherwise
+        passed, and a household it named could no longer be loaded. One read of the voided
+        entry each, after the pass (corrections are few)."""
         voidable = _voidable_topics()
+        kept = len(self.report.problems)
         for position, where, corrects, role, street in self._corrections:
             said = _label(where)
             if type(corrects) is not int or corrects < 1:
@@ -1438,42 +1425,19 @@ class Verifier:
                 self._problem(position, said, f"it voids entry {corrects}, which is not on record")
                 continue
             target = found[0]
-            name = target.topic.rsplit(".", 1)[-1]
+            record, entry = target.topic.rsplit(":", 1)[-1].rsplit(".", 1)
+            # Of an exit's steps only its approval is an entry (the others are not voidable).
+            step = _step(self.mapper, target) if target.topic == _APPROVAL_TOPIC else "approved"
             if target.topic not in voidable:
-                self._problem(
-                    position, said, f"it voids entry {corrects}, a {name}: no correctable entry"
-                )
-            elif target.topic == _APPROVAL_TOPIC:
-                self._check_approval_voided(position, said, corrects, target, role, street)
-
-    def _check_approval_voided(
-        self,
-        position: int,
-        said: str,
-        corrects: int,
-        target: StoredEvent,
-        role: str,
-        street: str | None,
-    ) -> None:
-        try:
-            step = getattr(self.mapper.to_domain_event(target), "step", None)
-        except Exception:  # the voided entry is unreadable: its own position says so
-            return
-        if step != "approved":
-            reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
-        elif role not in _CORRECT_EXIT:
-            reason = (
-                f"{role} voided an exit's approval; correct_exit needs "
-                f"{' or '.join(sorted(_CORRECT_EXIT))} of the district"
-            )
-        elif role != "admin" and street:
-            reason = (
-                f"an officer of street {street!r} voided an exit's approval; correct_exit is "
-                "for the district"
-            )
-        else:
-            return
-        self._problem(position, said, reason)
+                reason = f"it voids entry {corrects}, a {entry}: no correctable entry"
+            elif step != "approved":
+                reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
+            else:
+                reason = _not_permitted(correction_command(record, entry), role, street)
+            if reason:
+                self._problem(position, said, reason)
+        if len(self.report.problems) > kept:
+            self.report.problems.sort(key=lambda p: (p.position < 0, p))
 
     def _first_admin(self, event: Any) -> bool:
         """The ledger's first event: the first admin registers themself (``fupin init``)."""
@@ -1745,6 +1709,26 @@ _ERASED_NO_ROW = (
     "no key row: its erasure is recorded, but its row was deleted from the key table outside "
     "the ledger (`fupin erase` destroys a key and keeps its row)"
 )
+
+
+def _step(mapper: Mapper[UUID], stored: StoredEvent) -> object:
+    """An exit step's ``step`` ("approved"…); None if unreadable (its own position says so)."""
+    try:
+        return getattr(mapper.to_domain_event(stored), "step", None)
+    except Exception:
+        return None
+
+
+def _not_permitted(command: str, role: str, street: str | None) -> str:
+    """Why a correction recorded in ``role`` by an officer of ``street`` breaks ``command``'s
+    permission ("" if it does not): its roles, and a district permission's scope."""
+    permission = PERMISSIONS[command]
+    done, needs = _CORRECTED[command]
+    if role not in permission.roles:
+        return f"{role} {done}; {command} needs {' or '.join(sorted(permission.roles))}{needs}"
+    if permission.scope == "district" and role != "admin" and street:
+        return f"an officer of street {street!r} {done}; {command} is for the district"
+    return ""
 
 
 def _refuse_if_busy(exc: Exception) -> None:

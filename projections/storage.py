@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ledger.errors import ConflictError, InputError, LedgerError
-from ledger.store import StoreLocation, lock_timeout, lost_server
+from ledger.store import StoreLocation, lock_timeout, lost_server, read_only
 
 __all__ = ["Database", "QueryError", "memory_database", "open_database", "open_readonly"]
 
@@ -220,7 +220,7 @@ class Database:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:  # locked or busy past the timeout
-            if "readonly" in str(exc):  # a file beside the store (-wal, -shm) not writable
+            if read_only(exc):  # a file beside the store (-wal, -shm) not writable
                 raise InputError(
                     "store", f"this connection cannot write ({exc}){self.read_only_advice}"
                 ) from None
