@@ -45,14 +45,17 @@ def status(output: FormatOption = OutputFormat.table) -> None:
     """Read model status 读模型状态: tracked position, and how far behind the ledger."""
     with ledger_session() as app:
         rows = api.status(app)
+        note = api.readiness(app)
     if output is OutputFormat.json:
         emit_json(rows)
-        return
-    render_rows(
-        "projections",
-        ("projection", "position", "behind", "tables"),
-        [(r["projection"], r["position"], r["behind"], ", ".join(r["tables"])) for r in rows],
-    )
+    else:
+        render_rows(
+            "projections",
+            ("projection", "position", "behind", "tables"),
+            [(r["projection"], r["position"], r["behind"], ", ".join(r["tables"])) for r in rows],
+        )
+    if note is not None:  # on stderr: the JSON on stdout stays the list it was
+        err_console.print(note, markup=False, highlight=False, soft_wrap=True)
 
 
 @projections_app.command("check")

@@ -31,6 +31,7 @@ __all__ = [
     "check",
     "funds",
     "household",
+    "readiness",
     "rebuild",
     "status",
     "steady",
@@ -39,6 +40,7 @@ __all__ = [
 
 catch_up = catchup.catch_up
 check = catchup.check
+readiness = catchup.readiness
 rebuild = catchup.rebuild
 status = catchup.status
 #: ``with steady(ledger, "query"):`` the read models caught up for a reader on another

@@ -488,6 +488,31 @@ def status(ledger: Ledger) -> list[dict[str, Any]]:
     ]
 
 
+def readiness(ledger: Ledger) -> str | None:
+    """What a report will do before it reads the read models, beyond catching up (None:
+    nothing): build them, rebuild them (another version of ``fupin`` built them, a restored
+    backup brought them), or finish a rebuild under way or stopped before the head (a
+    reader that may not write is refused until then). ``fupin projections status`` says it
+    under the positions, which alone read as an ordinary catch-up. Only looks."""
+    db = open_database(ledger.location)
+    try:
+        unready = _unready(db)
+        if unready is not None:
+            return (
+                f"the read models {unready}: the next report (or `fupin projections rebuild`) "
+                "builds them anew from the events"
+            )
+        if _rebuilding(db):
+            return (
+                "a rebuild of the read models is under way, or was stopped before it reached "
+                "the ledger's head: the next report (or `fupin projections rebuild`) finishes "
+                "it; until then a reader that may not write is refused"
+            )
+        return None
+    finally:
+        db.close()
+
+
 def check(ledger: Ledger) -> list[dict[str, Any]]:
     """Whether the stored read models are what the events make (``fupin projections check``):
     each table's rows, as stored and as folded afresh from the events up to the same position,

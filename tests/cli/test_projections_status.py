@@ -1,0 +1,65 @@
+"""``fupin projections status`` says what the next report will do beyond catching up.
+
+Its positions alone read as an ordinary catch-up: after a rebuild stopped half way, the
+positions are those of the half, and nothing said that a reader that may not write is
+refused until it is finished; after an upgrade, nothing said the next report rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import closing
+
+from ledger.application import open_ledger
+from projections import catchup
+from projections.storage import open_database
+
+from tests.cli.conftest import Fupin
+
+
+def _note(seeded: Fupin, output: str = "table") -> tuple[str, str]:
+    result = seeded.ok(f"projections status --format {output}")
+    return result.stdout, result.stderr
+
+
+def test_caught_up_read_models_need_no_note(seeded: Fupin) -> None:
+    seeded.ok("projections rebuild")
+
+    stdout, stderr = _note(seeded, "json")
+
+    assert stderr == ""
+    assert {row["behind"] for row in json.loads(stdout)} == {0}
+
+
+def test_a_rebuild_stopped_half_way_is_named_with_what_finishes_it(seeded: Fupin) -> None:
+    seeded.ok("projections rebuild")
+    with (
+        closing(open_ledger(seeded.store)) as ledger,
+        closing(open_database(ledger.location)) as db,
+    ):
+        catchup._begin_rebuild(db)  # its first transaction, then the process died
+
+    for output in ("table", "json"):
+        stdout, stderr = _note(seeded, output)
+        assert "a rebuild of the read models is under way, or was stopped before" in stderr
+        assert "the next report (or `fupin projections rebuild`) finishes it" in stderr
+    assert json.loads(stdout)[0]["position"] == 0  # stdout is still the list alone
+
+    seeded.ok("report caseload")  # finishes it
+    assert _note(seeded)[1] == ""
+
+
+def test_read_models_of_an_older_fupin_are_named(seeded: Fupin) -> None:
+    seeded.ok("projections rebuild")
+    with (
+        closing(open_ledger(seeded.store)) as ledger,
+        closing(open_database(ledger.location)) as db,
+    ):
+        db.execute("UPDATE pj_schema SET version = ? WHERE id = 1", (catchup.SCHEMA_VERSION - 1,))
+
+    stderr = _note(seeded)[1]
+
+    assert f"were built by an older fupin (schema {catchup.SCHEMA_VERSION - 1}" in stderr
+    assert "the next report (or `fupin projections rebuild`) builds them anew" in stderr
+    seeded.ok("report caseload")
+    assert _note(seeded)[1] == ""
