@@ -47,10 +47,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    ``fupin erase``, or a row deleted, is tampering and an erasure whose key survived is
    unfinished. No master key is needed: one scan of the events by topic, in which the database
    looks each identified household up among the key rows and returns the erasures and the
-   households without a row (``ledger.privacy.missing_key_rows``), and one read of the key
-   table's destroyed rows. A PostgreSQL role that may not read the table (the analysts',
-   SQLSTATE 42501 on it) does not check it: ``VerifyReport.key_table_unchecked`` says why,
-   and it is no problem; any other failure to read it is one.
+   households without a row (``ledger.privacy.missing_key_rows``; on a SQLite file it runs on
+   a thread of its own while the pass reads the log, ``_KeyScan``), and, after the pass, one
+   read of the key table's destroyed rows. A PostgreSQL role that may not read the table (the
+   analysts', SQLSTATE 42501 on it) does not check it: ``VerifyReport.key_table_unchecked``
+   says why, and it is no problem; any other failure to read it is one.
 11. every live household key is wrapped under the master the latest ``MasterKeyRotated`` the
    pass read made current (``check_key_masters``, after the pass: the database filters the
    key table by that master id; no master key is needed and none is unwrapped). A key under
@@ -95,6 +96,7 @@ import dataclasses
 import hashlib
 import re
 import struct
+import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -166,6 +168,9 @@ __all__ = [
 #: The position of a problem in the household key table (not in the log): reported after the
 #: log's problems, before the checkpoint files' (-1).
 KEY_TABLE_POSITION = -2
+#: Rows of the key-table scan (``_KeyScan``) kept while the pass reads the log; past these the
+#: scan stops, and the check reads them again itself, after the pass, as a stream.
+_SCAN_KEPT = 10_000
 #: Keys destroyed with no erasure found on the first read, looked up again after the key table
 #: is read (an erasure saved meanwhile); past these, reported as found.
 _RECHECK = 1000
@@ -599,15 +604,19 @@ class Verifier:
 
     # -- the household key table ------------------------------------------------------------
 
-    def check_household_keys(self, recorder: ApplicationRecorder) -> None:
+    def check_household_keys(
+        self, recorder: ApplicationRecorder, scan: _KeyScan | None = None
+    ) -> None:
         """Check that the key table agrees with the erasures (step 10 of the module docstring).
 
         The erasures are read first, then the table: ``erase`` saves its event before it
         destroys the key, so a key found destroyed with no erasure on the first read is looked
         up again (an erasure saved in between); an erasure whose key was live is looked at
-        again after the table was read (a key destroyed in between)."""
+        again after the table was read (a key destroyed in between). ``scan``: the erasures
+        and the households without a key row, read already (beside the pass); else read
+        here."""
         try:
-            found = self._household_keys(recorder)
+            found = self._household_keys(recorder, scan)
         except Exception as exc:  # the store cannot answer: nothing vouches for the table
             datastore = getattr(recorder, "datastore", None)
             sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
@@ -661,7 +670,7 @@ class Verifier:
             self._problem(KEY_TABLE_POSITION, KEY_TABLE, reason)
         if len(self.report.problems) > kept:
             self._name_households(recorder, kept)
-            self.report.problems.sort(key=lambda p: (p.position < 0, p))
+            self.report.problems.sort(key=_problem_order)
 
     def _name_households(self, recorder: ApplicationRecorder, start: int = 0) -> None:
         """Say the household number beside the id in the key table's problems kept (at most
@@ -681,15 +690,14 @@ class Verifier:
                 problem, reason=named_reason(problem.reason, number)
             )
 
-    def _household_keys(self, recorder: ApplicationRecorder) -> int:
+    def _household_keys(self, recorder: ApplicationRecorder, scan: _KeyScan | None) -> int:
         datastore = recorder.datastore  # type: ignore[attr-defined]
         # The erasures, and the households with no key row at all, in one scan of the events
         # (``missing_key_rows``: the erasures come first, so each such household is known
         # erased or not when it is read).
         erased: set[str] = set()
         rowless = 0  # erasures whose key row is gone: no key of theirs is destroyed
-        table = getattr(recorder, "events_table_name", "stored_events")
-        for hid, erasure in missing_key_rows(datastore, table, erasures=True):
+        for hid, erasure in (scan or _KeyScan(recorder)).rows():
             if erasure:
                 erased.add(hid)
             elif hid in erased:
@@ -1437,7 +1445,7 @@ class Verifier:
             if reason:
                 self._problem(position, said, reason)
         if len(self.report.problems) > kept:
-            self.report.problems.sort(key=lambda p: (p.position < 0, p))
+            self.report.problems.sort(key=_problem_order)
 
     def _first_admin(self, event: Any) -> bool:
         """The ledger's first event: the first admin registers themself (``fupin init``)."""
@@ -1645,7 +1653,7 @@ class Verifier:
         self.report.root = self.frontier.root()
         # Positions in the ledger first, then the checkpoint files (-1): a file's key that the
         # ledger no longer lists is a consequence of the first bad position, not its cause.
-        self.report.problems.sort(key=lambda p: (p.position < 0, p))
+        self.report.problems.sort(key=_problem_order)
         return self.report
 
     def _problem(
@@ -1694,6 +1702,67 @@ _NO_ROW = (
     "keeps its row), and no PersonalDataErased event records an erasure of this household: "
     "its personal data can no longer be read"
 )
+
+
+def _problem_order(problem: Problem) -> tuple[bool, Problem]:
+    """How problems are listed: positions in the ledger first, then the key table's (-2) and
+    the checkpoint files' (-1)."""
+    return problem.position < 0, problem
+
+
+class _KeyScan:
+    """``missing_key_rows`` (the erasures, and the households without a key row): one scan of
+    the events by topic, which the database does. On a SQLite file it runs on a thread of its
+    own while the pass reads the log (issue 8): ``sqlite3`` lets go of the interpreter while
+    a statement runs, so the scan takes the machine's other core, and the pass no longer
+    waits for it (on the 1 M-household bench ledger it took about a third of ``verify``).
+    What it finds is kept, ``_SCAN_KEPT`` rows at most: past them it stops, and ``rows``
+    reads them again, as a stream. Elsewhere (PostgreSQL, whose pool may hold one connection;
+    an in-memory store) ``rows`` reads them when asked, as before. Begun before the pass, as
+    the check was: the erasures are still read before the key table (read after the pass)."""
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self._datastore = recorder.datastore  # type: ignore[attr-defined]
+        self._table = getattr(recorder, "events_table_name", "stored_events")
+        self._found: list[tuple[str, bool]] | None = None
+        self._failed: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> _KeyScan:
+        """Begin the scan on a thread, where that helps (a SQLite file)."""
+        pool = getattr(self._datastore, "pool", None)
+        if type(self._datastore).__module__ == "eventsourcing.sqlite" and not getattr(
+            pool, "is_sqlite_memory_mode", True
+        ):
+            # A daemon: an inspector's Ctrl-C ends verify without waiting for the scan.
+            self._thread = threading.Thread(target=self._read, name="key-scan", daemon=True)
+            self._thread.start()
+        return self
+
+    def _read(self) -> None:
+        found: list[tuple[str, bool]] = []
+        try:
+            for row in missing_key_rows(self._datastore, self._table, erasures=True):
+                if len(found) == _SCAN_KEPT:
+                    return  # too many to keep: ``rows`` streams them after the pass
+                found.append(row)
+            self._found = found
+        except BaseException as exc:  # raised where the rows are read, as the stream's would
+            self._failed = exc
+
+    def rows(self) -> Iterable[tuple[str, bool]]:
+        """What the scan found (waiting for it, if it runs on its thread)."""
+        self.wait()
+        if self._failed is not None:
+            raise self._failed
+        if self._found is not None:
+            return self._found
+        return missing_key_rows(self._datastore, self._table, erasures=True)
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
 
 def _off_master(under: str, current: str) -> str:
@@ -1872,10 +1941,17 @@ def verify_ledger(
         backup=backup,
     )
     verifier.broken_versions = broken_versions(recorder)
-    verifier.check_household_keys(recorder)
-    verifier.read_recorded_checkpoints(recorder)
-    with numbered_rows(recorder) as rows:
-        report = verifier.run_numbered(rows, progress)
+    scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
+    try:
+        verifier.read_recorded_checkpoints(recorder)
+        with numbered_rows(recorder) as rows:
+            report = verifier.run_numbered(rows, progress)
+    finally:
+        scan.wait()  # never left reading once verify has returned or raised
+    kept = len(report.problems)
+    verifier.check_household_keys(recorder, scan)
+    if len(report.problems) > kept:  # after the pass's: sorted as ``finish`` sorts them
+        report.problems.sort(key=_problem_order)
     verifier.check_corrections(recorder)
     verifier.check_key_masters(recorder)
     return report
