@@ -112,6 +112,10 @@ class MasterKeyRotation(LedgerAggregate):
 _ROTATED = get_topic(vars(MasterKeyRotation)["MasterKeyRotated"])
 
 _NOTICE_KINDS = {"NoticePosted": "identification 识别公示", "ExitNoticed": "exit 退出公示"}
+#: The event voiding an entry (``LedgerAggregate.correct``): of the notices, only an
+#: identification notice is ever voided (``Household.VOIDABLE``); an exit notice is not (voiding
+#: an exit's approval puts the exit back at its notice, which stands).
+_CORRECTED = "Corrected"
 
 
 @dataclass(frozen=True)
@@ -254,13 +258,24 @@ class PrivacyCommands(ReadingQueries):
         return named
 
     def notice_list(self, street: str, start: date, end: date) -> list[NoticeEntry]:
-        """Households of ``street`` whose notice runs at some day from ``start`` to ``end``."""
+        """Households of ``street`` whose notice runs at some day from ``start`` to ``end``.
+
+        A notice a ``Corrected`` event voided (its ``corrects``: the notice's version, on the
+        same household) is not listed: it never was a notice. The log is read once; a
+        correction always comes after the entry it voids, so it takes the notice back off the
+        list found so far. Only the corrections of a household with a notice on the list are
+        decoded, and memory holds the list (what is printed), never the log."""
         if end < start:
             raise InputError("to", f"{end} is before {start}")
         self.load(Street, street, "street")
-        entries: list[NoticeEntry] = []
-        for event in self._notice_events():
+        # (household id, the notice's version) -> its line: what a correction may void.
+        entries: dict[tuple[str, int], NoticeEntry] = {}
+        listed: set[str] = set()  # the households on the list (a correction of others: skipped)
+        for event in self._notice_events(listed):
             fields = vars(event)
+            if _kind_of(event) == _CORRECTED:
+                entries.pop((str(fields["originator_id"]), fields["corrects"]), None)
+                continue
             if fields["start"] > end or fields["end"] < start:
                 continue
             # The household as the notice posted it: a later change of members or of its
@@ -274,11 +289,15 @@ class PrivacyCommands(ReadingQueries):
                     fields["originator_id"], fields["originator_version"]
                 )
             if isinstance(household, Household) and household.street == street:
-                kind = _NOTICE_KINDS[type(event).__qualname__.rsplit(".", 1)[-1]]
-                entries.append(_entry(household, kind, fields))
-        return sorted(entries, key=lambda e: (e.start, e.village, e.household, e.kind))
+                kind = _NOTICE_KINDS[_kind_of(event)]
+                key = (str(fields["originator_id"]), fields["originator_version"])
+                entries[key] = _entry(household, kind, fields)
+                listed.add(key[0])
+        return sorted(entries.values(), key=lambda e: (e.start, e.village, e.household, e.kind))
 
-    def _notice_events(self) -> Iterator[DomainEventProtocol[UUID]]:
+    def _notice_events(self, listed: set[str]) -> Iterator[DomainEventProtocol[UUID]]:
+        """Every notice event in log order, and every correction of a household in ``listed``
+        (the caller's set, read as it grows)."""
         start: int | None = None
         while True:
             page = self.recorder.select_notifications(
@@ -287,9 +306,17 @@ class PrivacyCommands(ReadingQueries):
             if not page:
                 return
             for notification in page:
-                if notification.topic.rsplit(".", 1)[-1] in _NOTICE_KINDS:
+                kind = notification.topic.rsplit(".", 1)[-1]
+                if kind in _NOTICE_KINDS or (
+                    kind == _CORRECTED and str(notification.originator_id) in listed
+                ):
                     yield self.mapper.to_domain_event(notification)
             start = page[-1].id
+
+
+def _kind_of(event: DomainEventProtocol[UUID]) -> str:
+    """The event's class name: ``NoticePosted``, ``ExitNoticed``, ``Corrected``."""
+    return type(event).__qualname__.rsplit(".", 1)[-1]
 
 
 def _entry(household: Household, kind: str, fields: dict[str, Any]) -> NoticeEntry:
