@@ -4,17 +4,20 @@ SQLite: an online copy (officers may keep writing), checked with ``PRAGMA quick_
 PostgreSQL: ``pg_dump`` (its lock waits bounded by LEDGER_LOCK_TIMEOUT) / ``pg_restore``. A
 backup is written beside FILE and given its name only once whole: a failed or killed one
 leaves nothing under it.
-A restore never overwrites a ledger, and with ``--checkpoint`` the restored ledger is verified
-against the checkpoints before it is put in place.
+A restore never overwrites a ledger, and the restored ledger is verified before it is put in
+place: against every ``--checkpoint``, or, with none, against the backup's own recorded
+checkpoints only (a checkpoint file kept apart proves more, and the output says so).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from ledger.store import parse_store
+from ledger.verification import VerifyReport
 from projections import backup as store_backup
 from projections.pg import preflight
 
@@ -43,23 +46,39 @@ def backup(file: FileArgument) -> None:
 def restore(file: FileArgument, checkpoints: CheckpointFiles = None) -> None:
     """Restore FILE 恢复 into an empty store, verified against every --checkpoint first.
 
-    The store is a SQLite path that does not exist yet, or an empty PostgreSQL database."""
+    Verified as fupin verify does, against the backup's own recorded checkpoints only when no
+    --checkpoint is given; a backup that does not verify is refused, nothing restored. The
+    store is a SQLite path that does not exist yet, or an empty PostgreSQL database."""
     given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
     preflight(settings.store, create=True)
     location = parse_store(settings.store)
     report = store_backup.restore(location, file, given)
-    console.print(f"restored {file} into {location.display}", soft_wrap=True)
-    if report is not None:
-        console.print(
-            f"verified {report.size} events against {len(given)} checkpoint(s); "
-            f"Merkle root {report.root.hex()}",
-            soft_wrap=True,  # a hash is never wrapped, whatever the width (a pipe: 80)
+    say = partial(console.print, soft_wrap=True)  # a hash is never wrapped (a pipe: 80)
+    say(f"restored {file} into {location.display}")
+    root = f"Merkle root {report.root.hex()}"
+    if given:
+        say(f"verified {report.size} events against {len(given)} checkpoint(s); {root}")
+    else:
+        say(f"verified {report.size} events against {_own(report)} only; {root}")
+        say(
+            "a checkpoint file you kept proves more (restore --checkpoint FILE): the backup's "
+            "own checkpoints are in the backup, and whoever holds the log key can sign new ones",
+            markup=False,
+            highlight=False,
         )
-        # What the checkpoints do not cover, as the backup holds it (an erasure left
-        # unfinished): said, not refused; `fupin verify` reports it until it is mended.
-        for problem in report.problems:
-            err_console.print(
-                f"note: the household key table: {problem.event}: {problem.reason}",
-                markup=False,
-                soft_wrap=True,
-            )
+    # What the checkpoints do not cover, as the backup holds it (an erasure left
+    # unfinished): said, not refused; `fupin verify` reports it until it is mended.
+    for problem in report.problems:
+        err_console.print(
+            f"note: the household key table: {problem.event}: {problem.reason}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _own(report: VerifyReport) -> str:
+    """The backup's own recorded checkpoints its log was compared with, counted."""
+    count = len(report.recorded_checkpoints)
+    if count == 0:
+        return "no checkpoint (the backup records none of its own: signatures, roles, versions)"
+    return f"the backup's own {count} recorded checkpoint{'s' if count > 1 else ''}"

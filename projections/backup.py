@@ -6,9 +6,11 @@
   least the server's major version (``LEDGER_PG_BIN`` names their folder if not on ``PATH``).
 
 A restore never overwrites a ledger: the target must be a SQLite path that does not exist, or
-a PostgreSQL database that holds no ledger. With checkpoints, the restored ledger is verified
-against them before it is put in place (SQLite: it is written beside the target and renamed
-only when it verifies) or kept (PostgreSQL: what the restore created is dropped again).
+a PostgreSQL database that holds no ledger. The restored log is verified as ``fupin verify``
+verifies it (signatures, roles, versions, the Merkle root against the backup's own recorded
+checkpoints and every checkpoint file given) before it is put in place (SQLite: it is written
+beside the target and renamed only when it verifies) or kept (PostgreSQL: what the restore
+created is dropped again).
 """
 
 from __future__ import annotations
@@ -96,9 +98,10 @@ def _appeared(target: Path) -> InputError:
     )
 
 
-def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport | None:
-    """Restore ``source`` into the (empty) store; verify it against ``checkpoints`` if any.
-    The backup must hold a ledger: anything else is refused, and nothing is restored."""
+def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport:
+    """Restore ``source`` into the (empty) store once its log verifies (``_verify``): against
+    ``checkpoints`` if any, else against its own recorded checkpoints only. The backup must
+    hold a ledger that verifies: anything else is refused, and nothing is restored."""
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
     try:  # one that exists but cannot be read (its mode): said before anything is made
@@ -120,7 +123,7 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
     with staged(target) as staging:
         _sqlite_copy(source, staging, target)
         try:
-            report = _verify(str(staging), checkpoints)
+            report = _verify(str(staging), checkpoints, source)
             _distrust_read_models(str(staging))
         except StoreError as exc:  # said of the hidden copy: said of the backup instead
             raise InputError("file", exc.rule.replace(str(staging), str(source))) from None
@@ -185,9 +188,11 @@ def _check_sqlite_backup(source: Path) -> None:
         raise InputError("file", f"{source} is not a backup of a fupin ledger (no events table)")
 
 
-def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
-    if not checkpoints:
-        return None
+def _verify(store: str, checkpoints: Checkpoints, source: Path) -> VerifyReport:
+    """Verify the restored log as ``fupin verify`` does (``backup=True``): against
+    ``checkpoints`` when given, else against the backup's own recorded checkpoints only (a
+    backup altered in its events, roles or versions is refused all the same: before
+    2026-11-30 a restore without ``--checkpoint`` put it in place unchecked)."""
     app = open_ledger(store)
     try:
         report = verify_ledger(app.recorder, app.mapper, checkpoints, backup=True)
@@ -197,8 +202,10 @@ def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
     # (`fupin erase` exit 3) is the backup's true state, and `fupin erase` finishes it once
     # restored. Only the log itself decides whether the backup is the checkpointed ledger.
     in_log = report.problem_count - report.key_table_problems
-    if in_log:
-        first = next((p for p in report.problems if p.position != KEY_TABLE_POSITION), None)
+    if not in_log:
+        return report
+    first = next((p for p in report.problems if p.position != KEY_TABLE_POSITION), None)
+    if checkpoints:
         why = (
             f"{first.event}: {first.reason}"
             if first is not None
@@ -208,7 +215,18 @@ def _verify(store: str, checkpoints: Checkpoints) -> VerifyReport | None:
             "checkpoint",
             f"the restored ledger does not match the checkpoint ({why}); it was not put in place",
         )
-    return report
+    if first is None:
+        where = f"{in_log} problem(s) in its log, past the ones kept"
+    else:
+        event = first.event if first.log_id is None else f"{first.event} (log id {first.log_id})"
+        where = f"at position {first.position}: {event}: {first.reason}"
+        if in_log > 1:
+            where += f" (and {in_log - 1} more problem(s) in its log)"
+    raise RuleError(
+        "file",
+        f"{source} does not verify, checked as fupin verify checks a ledger (its own recorded "
+        f"checkpoints, signatures, roles, versions): {where}; nothing was restored",
+    )
 
 
 def _distrust_read_models(store: str) -> None:
@@ -328,9 +346,7 @@ def _pg_dump(location: StoreLocation, staging: Path, target: Path) -> None:
         raise type(exc)(exc.field, f"{rule}; nothing was backed up") from None
 
 
-def _restore_pg(
-    location: StoreLocation, source: Path, checkpoints: Checkpoints
-) -> VerifyReport | None:
+def _restore_pg(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport:
     from ledger.application import CREATING_MEANWHILE, creating_meanwhile
 
     from projections.pg import _connect, _table_exists, events_table, store_url
@@ -378,7 +394,7 @@ def _restore_pg(
                     f"{source} is not a backup of a fupin ledger (no events table); "
                     "nothing was restored",
                 )
-        report = _verify(store_url(location), checkpoints)
+        report = _verify(store_url(location), checkpoints, source)
         _distrust_read_models(store_url(location))
         return report
     except BaseException:

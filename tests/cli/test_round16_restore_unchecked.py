@@ -1,0 +1,141 @@
+"""``fupin restore`` without ``--checkpoint`` verifies the backup's log as ``fupin verify`` does
+(its own recorded checkpoints, roles, versions) and refuses one that does not verify, as it
+refuses one that fails a given checkpoint: exit 2, nothing restored, the first problem named.
+Before 2026-11-30 it put a tampered backup in place silently (exit 0), and only a later
+``fupin verify`` of the restored store failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledger.application import open_ledger
+from ledger.base import natural_id
+from ledger.store import parse_store
+
+from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.test_backup_cli import checkpoint, has_ledger
+
+
+def tamper(store: str, sqlite: str, postgres: str, *params: object) -> None:
+    """Run one statement (``?`` placeholders) on the store's events table (``stored_events``
+    in it is the store's own), behind the ledger: SQLite's ``sqlite`` or PostgreSQL's
+    ``postgres``."""
+    app = open_ledger(store)
+    try:
+        recorder = app.recorder
+        table = recorder.events_table_name  # type: ignore[attr-defined]
+        pg = parse_store(store).kind == "postgres"
+        statement = (postgres.replace("?", "%s") if pg else sqlite).replace("stored_events", table)
+        with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(statement, params)
+    finally:
+        app.close()
+
+
+def nothing_restored(empty: str, tmp_path: Path) -> None:
+    assert not has_ledger(empty)
+    if not empty.startswith("postgresql://"):  # nor the hidden copy it was verified in
+        assert [p.name for p in tmp_path.iterdir() if "restored" in p.name] == []
+
+
+def test_a_backup_altered_under_its_own_checkpoint_is_refused_without_a_checkpoint_file(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    # The tester's case: an amount rewritten in the backup; the ledger's own recorded
+    # checkpoint (CheckpointRecorded) no longer matches the events before it.
+    checkpoint(seeded, tmp_path, "cp.json")
+    amount, altered = '"amount_fen":100000,', '"amount_fen":900000,'
+    tamper(
+        seeded.store,
+        "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), ?, ?) AS BLOB) "
+        "WHERE instr(CAST(state AS TEXT), ?) > 0",
+        "UPDATE stored_events SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+        "?, ?), 'UTF8') WHERE strpos(convert_from(state, 'UTF8'), ?) > 0",
+        amount,
+        altered,
+        amount,
+    )
+    file = tmp_path / "tampered.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file}")
+
+    assert_refused(restored, "file", f"{file} does not verify")
+    said = restored.stderr
+    assert "at position " in said
+    assert "TransparencyLog.CheckpointRecorded" in said
+    assert "the ledger's own checkpoint at size" in said
+    assert "no longer matches the events before it" in said
+    assert "nothing was restored" in said
+    nothing_restored(empty, tmp_path)
+
+
+def test_a_backup_missing_an_event_is_refused_without_any_checkpoint(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    # No checkpoint at all, recorded or kept: the versions alone show a row deleted.
+    hid = natural_id("household", "JH-0001")
+    statement = "DELETE FROM stored_events WHERE originator_id = {} AND originator_version = 3"
+    stored = hid if seeded.store.startswith("postgresql://") else hid.hex  # SQLite: its hex
+    tamper(seeded.store, statement.format("?"), statement.format("%s"), stored)
+    file = tmp_path / "cut.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file}")
+
+    assert_refused(restored, "file", f"{file} does not verify")
+    assert "version 3 of this aggregate is missing" in restored.stderr
+    assert "(log id " in restored.stderr
+    nothing_restored(empty, tmp_path)
+
+
+def test_a_sound_backup_restored_without_a_checkpoint_says_what_it_was_checked_against(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    cp = checkpoint(seeded, tmp_path, "cp.json")
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file}")
+
+    assert restored.exit_code == 0, restored.output
+    lines = restored.stdout.splitlines()
+    assert lines[0].startswith(f"restored {file} into ")
+    assert lines[1].startswith(
+        f"verified {seeded.event_count()} events against the backup's own 1 recorded "
+        "checkpoint only; Merkle root "
+    )
+    assert lines[2].startswith("a checkpoint file you kept proves more (restore --checkpoint")
+    assert len(lines) == 3
+    assert has_ledger(empty)
+    verified = seeded(f"--store {empty} verify --checkpoint {cp}")
+    assert verified.exit_code == 0, verified.output
+
+
+def test_a_backup_with_no_checkpoint_of_its_own_says_so(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file}")
+
+    assert restored.exit_code == 0, restored.output
+    assert "against no checkpoint (the backup records none of its own" in restored.stdout
+    assert "a checkpoint file you kept proves more" in restored.stdout
+    assert has_ledger(empty)
+
+
+def test_with_a_checkpoint_file_the_output_is_as_before(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    cp = checkpoint(seeded, tmp_path, "cp.json")
+    file = tmp_path / "ledger.backup"
+    seeded.ok(f"backup {file}")
+
+    restored = seeded(f"--store {empty} restore {file} --checkpoint {cp}")
+
+    assert restored.exit_code == 0, restored.output
+    lines = restored.stdout.splitlines()
+    assert len(lines) == 2, restored.stdout
+    assert lines[1].startswith(f"verified {seeded.event_count()} events against 1 checkpoint(s)")
