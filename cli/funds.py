@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from ledger.funds import Disbursement
+from ledger.values import format_yuan
 
 from cli.common import (
     DocumentOption,
@@ -55,7 +56,7 @@ def allocate(
     amount_fen = money(amount, "amount")
     with ledger_session() as app:
         app.receive_allocation(make_stamp(document, effective), code, amount_fen)
-    console.print(f"{amount} yuan allocated to {code}")
+    console.print(f"{format_yuan(amount_fen)} yuan allocated to {code}")  # as recorded
 
 
 @fund_app.command("disburse")
@@ -106,4 +107,5 @@ def disburse(
     )
     with ledger_session() as app:
         app.disburse(make_stamp(document, effective), code, payment)
-    console.print(f"{amount} yuan disbursed from {code} ({purpose}, {category})")
+    shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")
+    console.print(f"{shown} yuan disbursed from {code} ({purpose}, {category})")

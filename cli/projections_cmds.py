@@ -79,8 +79,11 @@ def check(output: FormatOption = OutputFormat.table) -> None:
     differ = [r["table"] for r in rows if not r["same"]]
     if differ:
         err_console.print(
-            f"read models differ from the events: {', '.join(differ)}; reports read them, so "
-            "rebuild them (fupin projections rebuild) and find out who changed them",
+            f"read models differ from the events: {', '.join(differ)}. Either the read models "
+            "were changed, or the events themselves were (altered, removed): run `fupin verify` "
+            "first, since a rebuild from altered events puts the alteration into every report; "
+            "if it passes, rebuild them (fupin projections rebuild) and find out who changed "
+            "them",
             markup=False,
             highlight=False,
             soft_wrap=True,

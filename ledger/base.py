@@ -291,6 +291,12 @@ class LedgerAggregate(Aggregate):
         if version in self.voided:
             raise RuleError("version", f"entry {version} was already corrected")
         if version not in self.entries:
+            if version < 1 or version > self.version:  # no such entry at all
+                raise RuleError(
+                    "version",
+                    f"there is no entry {version}: this record's entries run from 1 to "
+                    f"{self.version} (`fupin history` lists a household's)",
+                )
             kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
             raise RuleError(
                 "version", f"{version} is not a correctable entry here (correctable: {kinds})"

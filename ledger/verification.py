@@ -111,6 +111,7 @@ from eventsourcing.persistence import (
     ApplicationRecorder,
     InterfaceError,
     Mapper,
+    MapperDeserialisationError,
     OperationalError,
     PersistenceError,
     ProgrammingError,
@@ -1219,7 +1220,7 @@ class Verifier:
         try:
             event = self.mapper.to_domain_event(stored)
         except Exception as exc:  # any corruption of the stored bytes lands here
-            self._problem(position, _label(where), f"cannot be decoded ({type(exc).__name__})")
+            self._problem(position, _label(where), f"cannot be decoded ({_cause(exc)})")
             return None
         if not isinstance(getattr(event, "prov", None), Provenance):
             self._problem(position, _label(where), "carries no provenance")
@@ -1421,10 +1422,22 @@ class Verifier:
         entry each, after the pass (corrections are few)."""
         voidable = _voidable_topics()
         kept = len(self.report.problems)
+        voided: dict[tuple[bytes, int], int] = {}  # (record, entry) -> the correction's position
         for position, where, corrects, role, street in self._corrections:
             said = _label(where)
             if type(corrects) is not int or corrects < 1:
                 self._problem(position, said, f"it voids {corrects!r}, no entry's version")
+                continue
+            if corrects >= where[2]:  # the entry would come after its own correction
+                self._problem(position, said, f"it voids entry {corrects}, which comes after it")
+                continue
+            earlier = voided.setdefault((where[1], corrects), position)
+            if earlier != position:  # the command refuses it: ``entry N was already corrected``
+                reason = (
+                    f"it voids entry {corrects}, which the correction at position {earlier} "
+                    "voided already"
+                )
+                self._problem(position, said, reason)
                 continue
             found = recorder.select_events(
                 UUID(bytes=where[1]), gt=corrects - 1, lte=corrects, limit=1
@@ -1914,6 +1927,15 @@ def _parse_time(value: object) -> datetime | None:
 
 def _minutes(span: timedelta) -> str:
     return f"{int(span.total_seconds() // 60)} minutes"
+
+
+def _cause(exc: BaseException) -> str:
+    """What made decoding fail, in one line: the mapper's own error wraps it (``fupin log``
+    names the cause too: "JSONDecodeError: str is not valid UTF-8")."""
+    cause = exc.__cause__ if isinstance(exc, MapperDeserialisationError) else None
+    cause = cause or exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__
 
 
 def _one_line(exc: Exception) -> str:

@@ -160,6 +160,7 @@ def _catch_up_from(
     position, as read by the caller)."""
     if not fresh:
         _check_counted(db)
+        _check_not_ahead(db, ledger)
     try:
         return _apply_after(db, ledger, start, pages_per_transaction)
     except Exception as exc:
@@ -169,6 +170,28 @@ def _catch_up_from(
         raise AlteredReadModels(
             f"catching up from the positions in pj_tracking met rows {table} already holds"
         ) from None
+
+
+def _check_not_ahead(db: Database, ledger: Ledger) -> None:
+    """Refuse read models that hold events the ledger no longer has: a tracked position past
+    the ledger's last notification id. The ledger never removes an event, and positions are
+    ids of events read, so the log lost its last events (deleted from the end of the file: a
+    truncation ``fupin verify`` sees only against a checkpoint), or the read models came
+    from a longer copy of it. Reports went on serving figures from the missing events.
+    Positions are read first: the last id only grows meanwhile."""
+    highest = max(positions(db).values(), default=0)
+    if highest <= 0:
+        return
+    last = ledger.recorder.max_notification_id() or 0
+    if highest > last:
+        raise InputError(
+            "store",
+            f"the read models hold events up to notification {highest}, but the ledger's "
+            f"last is {last}: events were removed from the end of the ledger (`fupin verify "
+            "--checkpoint` with a checkpoint taken before says what is missing), or the read "
+            "models came from another copy of it. Reports cannot read them; `fupin "
+            "projections rebuild` makes them anew from the events that are there",
+        )
 
 
 def _check_counted(db: Database) -> None:

@@ -433,17 +433,22 @@ def _reserved(row: Row) -> Row:
 TAMPERINGS: dict[str, tuple[Callable[[Row], AnyRow], str]] = {
     "invalid JSON": (
         lambda r: (*r[:3], b"{not json"),
-        "cannot be decoded (MapperDeserialisationError)",
+        "cannot be decoded (JSONDecodeError: unexpected character, expected a string key: line "
+        "1 column 2 (char 1))",
     ),
-    "not an object": (lambda r: (*r[:3], b"[1,2]"), "cannot be decoded (TypeError)"),
+    "not an object": (
+        lambda r: (*r[:3], b"[1,2]"),
+        "cannot be decoded (TypeError: list indices must be integers or slices, not str)",
+    ),
     "no provenance": (_without_prov, "carries no provenance"),
     "a provenance field too many": (
         lambda r: _prov(r, extra="x"),
-        "cannot be decoded (MapperDeserialisationError)",
+        "cannot be decoded (TypeError: Provenance.__init__() got an unexpected keyword argument "
+        "'extra')",
     ),
     "an impossible effective date": (
         lambda r: _prov(r, effective={"__date__": "2016-02-30"}),
-        "cannot be decoded (MapperDeserialisationError)",
+        "cannot be decoded (ValueError: day is out of range for month)",
     ),
     "an effective date written otherwise": (
         lambda r: _prov(r, effective={"__date__": "20160801"}),
@@ -462,11 +467,14 @@ TAMPERINGS: dict[str, tuple[Callable[[Row], AnyRow], str]] = {
     ),
     "a ledger topic that names nothing": (
         lambda r: (r[0], r[1], "ledger.household:Household.Vanished", r[3]),
-        "cannot be decoded (TopicError)",
+        "cannot be decoded (TopicError: Failed to resolve topic "
+        "'ledger.household:Household.Vanished': type object 'Household' has no attribute "
+        "'Vanished')",
     ),
     "a topic naming an aggregate, not an event": (
         lambda r: (r[0], r[1], "ledger.household:Household", r[3]),
-        "cannot be decoded (TypeError)",
+        "cannot be decoded (TypeError: Neither event class <class 'ledger.household.Household'>"
+        "nor its bases have an originator_id annotation)",
     ),
     "state stored as text": (
         lambda r: (*r[:3], r[3].decode()),

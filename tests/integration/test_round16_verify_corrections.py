@@ -1,0 +1,51 @@
+"""Session 16 (tester C, an inspector): ``fupin verify`` passed a correction of an entry that
+an earlier correction had voided already, written into the file by hand (``correct`` refuses
+it: "entry N was already corrected"), and a correction of an entry recorded after it. Each is
+now reported at the correction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledger.application import open_ledger
+
+from tests.integration.test_round15_verify_corrections import _exited, _forged, _reasons, _voided_by
+from tests.support import ledger_at
+
+
+def test_a_second_correction_of_the_same_entry_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)
+        _voided_by(app, "qu-01", approval)  # the approval voided by the district: sound
+        voiding = app.event_count() - 1  # its position in the log
+    _forged(path, approval)  # the same approval voided again, by hand
+
+    app = open_ledger(str(path))
+    try:
+        reasons = _reasons(app)
+    finally:
+        app.close()
+
+    assert reasons == [
+        f"it voids entry {approval}, which the correction at position {voiding} voided already"
+    ]
+
+
+def test_a_correction_of_an_entry_after_it_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)
+    _forged(path, approval + 1)  # its own version: no entry precedes it there
+    _forged(path, approval + 5)
+
+    app = open_ledger(str(path))
+    try:
+        reasons = [r for r in _reasons(app) if r.startswith("it voids")]
+    finally:
+        app.close()
+
+    assert reasons == [
+        f"it voids entry {approval + 1}, which comes after it",
+        f"it voids entry {approval + 5}, which comes after it",
+    ]
