@@ -38,7 +38,7 @@ from eventsourcing.domain import event as event_of
 from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance
 from ledger.core import Stamp
 from ledger.errors import (
     AlreadyExistsError,
@@ -58,6 +58,7 @@ from ledger.privacy import (
     mask_name,
     master_key_id,
     parse_master_key,
+    rotation_id,
 )
 from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
 from ledger.verification import household_number
@@ -97,7 +98,7 @@ class MasterKeyRotation(LedgerAggregate):
 
     @staticmethod
     def create_id(master_id: str) -> UUID:
-        return natural_id("master key", master_id)
+        return rotation_id(master_id)
 
     @event_of("MasterKeyRotated")
     def __init__(

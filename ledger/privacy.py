@@ -239,6 +239,12 @@ def master_key_id(master: bytes) -> str:
     return hashlib.sha256(master).hexdigest()[:16]
 
 
+def rotation_id(master_id: str) -> UUID:
+    """The id of the ``MasterKeyRotation`` that made master key ``master_id`` current (one
+    per key: ``ledger.notice``); the verifier and the key table's readers find it by it."""
+    return natural_id("master key", master_id)
+
+
 #: The two variables that give the master key (docs/privacy.md, the master key).
 _KEY_VAR, _FILE_VAR = "LEDGER_MASTER_KEY", "LEDGER_MASTER_KEY_FILE"
 
@@ -989,7 +995,7 @@ class _Recorded:
 
     def names(self, master_id: str) -> bool:
         """Whether ``master_id`` is the master key this rotation made current."""
-        return natural_id("master key", master_id) == self.aggregate_id
+        return rotation_id(master_id) == self.aggregate_id
 
     @property
     def shown(self) -> str:
@@ -1023,7 +1029,7 @@ def _recorded(cursor: Any, sqlite: bool, events_table: str | None) -> _Recorded 
     except (orjson.JSONDecodeError, TypeError):
         state = None
     said = state.get("master_id") if isinstance(state, dict) else None
-    if isinstance(said, str) and natural_id("master key", said) == aggregate_id:
+    if isinstance(said, str) and rotation_id(said) == aggregate_id:
         master_id = said
     retired = state.get("previous_master_id") if isinstance(state, dict) else None
     return _Recorded(aggregate_id, master_id, retired if isinstance(retired, str) else None)

@@ -135,6 +135,7 @@ from ledger.privacy import (
     live_keys_among,
     live_keys_off,
     missing_key_rows,
+    rotation_id,
 )
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
@@ -1476,7 +1477,7 @@ class Verifier:
             # As the ledger records a rotation: its aggregate's id names the new master (one
             # that does not was altered, and its seal or a checkpoint says so).
             master = event.master_id
-            if type(master) is str and str(natural_id("master key", master)) == str(originator):
+            if type(master) is str and str(rotation_id(master)) == str(originator):
                 self._master = master
             return
         if name == "OfficerRegistered":
