@@ -240,7 +240,10 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
 
 def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     """A header row, then one row per command; the command is the file's name (``identify.csv``
-    or ``识别.csv``) unless a ``command`` / ``命令`` column names it on each row."""
+    or ``识别.csv``) unless a ``command`` / ``命令`` (or ``命令 command``) column names it on
+    each row. A UTF-16 file, or one separated by tabs or semicolons, is refused saying so."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本", iconv -t utf-16
+        return [], [RowError(name, "file", _UTF16)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -258,6 +261,9 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             line = reader.line_num + 1
     except csv.Error as exc:
         return [], [_bad_csv(name, text, table, line, exc)]
+    separator = _other_separator(table)
+    if separator is not None:
+        return [], [RowError(name, "file", _not_comma_separated(separator))]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
     return _table_rows(name, Path(name).stem, table, lambda n: f"{name} row {n}")
@@ -325,6 +331,31 @@ def _quote_fault(record: str) -> tuple[int, int, int, bool] | None:
     return (index, opened, begun, True) if quoted else None
 
 
+def _other_separator(table: list[list[str]]) -> str | None:
+    """The separator of a CSV file whose cells are not separated by commas: its header row is
+    one cell holding tabs (a spreadsheet's "文本文件 (制表符分隔)", a copy of a sheet pasted
+    into a text editor) or semicolons (Excel in a locale whose lists use them), and no column's
+    name. None for a comma-separated file."""
+    headers = [cell for cell in table[0] if cell.strip()] if table else []
+    if len(headers) != 1 or " ".join(headers[0].split()).lower() in _known_headers():
+        return None
+    return next((sep for sep in ("\t", ";") if sep in headers[0]), None)
+
+
+def _not_comma_separated(separator: str) -> str:
+    named = "tabs" if separator == "\t" else "semicolons (;)"
+    return (
+        f"is not comma-separated: its header row is one cell holding {named} between the "
+        "column names. Save it from Excel or WPS as 'CSV UTF-8 (逗号分隔)', or import the "
+        "workbook itself (.xlsx)"
+    )
+
+
+#: Excel's "Unicode 文本" (and ``iconv -t utf-16``) is UTF-16, with a BOM: say how to save it.
+_UTF16 = (
+    "is UTF-16 text (Excel's and WPS's 'Unicode 文本'), not UTF-8: save it as 'CSV UTF-8 "
+    "(逗号分隔)', or import the workbook itself (.xlsx)"
+)
 #: Chinese Excel and WPS save "CSV (逗号分隔)" as GBK: say how to save it readably.
 _NOT_UTF8 = (
     "is not UTF-8 text (Excel's and WPS's plain 'CSV (逗号分隔)' is GBK): save it as "
@@ -588,6 +619,9 @@ def _table_rows(
     # Whitespace as typed in a 台账 (Alt+Enter between 户号 and household, two spaces, a
     # full-width space) is one space; English names in any case.
     headers = ["" if h is None else " ".join(str(h).split()) for h in table[0]]
+    header_row = _header_row_below_title(headers, table)
+    if header_row is not None:
+        return [], [RowError(where(1), "header row", _title_rule(headers, header_row))]
     at_command = [i for i, h in enumerate(headers) if h.lower() in _COMMAND_HEADERS]
     by_row = bool(at_command)
     spec = None if by_row else _command(command)
@@ -658,6 +692,42 @@ def _table_rows(
     return rows, errors
 
 
+#: How many rows below a title row are looked at for the header row.
+_TITLE_ROWS = 10
+
+
+def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int | None:
+    """The header row of a table whose row 1 is a title (one cell, a 台账's merged title, that
+    names no column) above it: a later row of which at least two cells, and half its filled
+    ones, name columns. Only row 1 is read as headers, so the import would refuse the title
+    as an unknown column and each header below as a value. None for another table."""
+    filled = [h for h in headers if h]
+    if len(filled) != 1 or filled[0].lower() in _known_headers():
+        return None
+    for number, cells in enumerate(table[1 : _TITLE_ROWS + 1], 2):
+        names = [" ".join(str(c).split()).lower() for c in cells if not _empty(c)]
+        known = sum(name in _known_headers() for name in names)
+        if known >= 2 and 2 * known >= len(names):
+            return number
+    return None
+
+
+def _title_rule(headers: list[str], header_row: int) -> str:
+    title = next(h for h in headers if h)
+    title = title if len(title) <= 40 else f"{title[:40]}…"
+    return (
+        f"holds one cell, {title!r}, a title, and the headers are in row {header_row}: row 1 "
+        "must hold the headers (a title row above them is not read); delete the rows above "
+        f"row {header_row}"
+    )
+
+
+@cache
+def _known_headers() -> frozenset[str]:
+    """Every header (lowercased) that names a column: some command's, or the command's."""
+    return _any_command_headers() | _COMMAND_HEADERS
+
+
 def _command(name: str) -> CommandSpec | None:
     """The command a sheet, a file or a ``command`` cell names: as typed, or trimmed and in
     any case (`` Identify``, ``识别 ``), as headers are read (since session 14; the names are
@@ -683,7 +753,9 @@ def _under_merges(
     return found
 
 
-_COMMAND_HEADERS = ("command", "命令")
+#: The command column's headers, lowercased: either name or both, as every column's
+#: (``命令 command``; before session 16 both names in one header were an unknown column).
+_COMMAND_HEADERS = frozenset({"command", "命令", "命令 command", "command 命令"})
 _UNSAVED_FORMULA = (
     "holds a formula with no saved value (a program wrote the workbook, not a spreadsheet): "
     "open and save it in Excel or WPS, or paste the values (选择性粘贴 → 数值)"
@@ -788,6 +860,7 @@ def import_files(
     ] = False,
 ) -> None:
     """Bulk import 批量导入 FILE(s): every row or none; every bad row named (row, column, rule)."""
+    _refuse_named_twice(files)
     rows: list[Row] = []
     errors: list[RowError] = []
     digest = hashlib.sha256()  # of the files' bytes, one after the other
@@ -824,6 +897,30 @@ def import_files(
         )
         done.append(result)
     _report(result)
+
+
+def _refuse_named_twice(files: list[Path]) -> None:
+    """Refuse, before a file is read, a file named twice (``a.csv a.csv``, ``./r3/a.csv
+    r3/a.csv``, or through a link): each of its rows would be refused as having the ref of
+    itself. Compared by resolved path, then by the file itself (a hard link)."""
+    seen: dict[object, int] = {}  # a resolved path, or a file's (device, inode): its index
+    for at, path in enumerate(files):
+        try:
+            place: object = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: refused by load_file, naming it
+            place = path.absolute()
+        first = seen.setdefault(place, at)
+        if first == at:
+            with suppress(OSError):  # (unreadable: refused by load_file, naming it)
+                status = path.stat()
+                first = seen.setdefault((status.st_dev, status.st_ino), at)
+        if first != at:
+            named = str(files[first])
+            also = "" if named == str(path) else f" (also as {named!r})"
+            raise InputError(
+                "files",
+                f"{str(path)!r} is given twice{also}: name each file once; nothing was written",
+            )
 
 
 def _refuse(errors: list[RowError], rows: int) -> None:

@@ -388,6 +388,11 @@ class LedgerCore(Application[UUID]):
 
     # -- tamper evidence (ledger.sealing, docs/audit-guide.md) -------------------------------
 
+    #: True while a row of an export (``fupin export events``) is applied (``ledger.imports``):
+    #: it names one recorded event, and a ledger may hold two alike, so an allocation or
+    #: payment like one on record is not refused then (``FundAccount.check_not_alike``).
+    replaying_export = False
+
     #: Signs saves of officers with a registered key; built on first save from ``LEDGER_KEY``.
     _sealer: Sealer | None = None
 
@@ -437,7 +442,7 @@ class LedgerCore(Application[UUID]):
                     keys.commit_pending()
             with mapper.remembering():  # the seal hashes the bytes that are then stored
                 processing_event.events[:] = self.sealer.seal(
-                    processing_event.events, mapper, self._stored_officer
+                    processing_event.events, mapper, self.stored_officer
                 )
                 recordings = super()._record(processing_event)
             saved = True
@@ -518,9 +523,9 @@ class LedgerCore(Application[UUID]):
         event = self.mapper.to_domain_event(found[0])
         return _recorded_at(event)
 
-    def _stored_officer(self, officer_id: str) -> Officer | None:
-        # The stored officer, never a batch's copy: a key is in force from the save after the
-        # one that registers it, which is what ``fupin verify`` replays.
+    def stored_officer(self, officer_id: str) -> Officer | None:
+        """The officer as stored, never a batch's copy: a key is in force from the save after
+        the one that registers it, which is what ``fupin verify`` replays."""
         officer = self._stored(natural_id("officer", officer_id))
         return officer if isinstance(officer, Officer) else None
 

@@ -64,7 +64,7 @@ class FundCommands(LedgerCore):
         def attempt() -> list[LedgerAggregate]:
             account = self.load(FundAccount, code, "account")
             prov = self.authorise(stamp, "receive_allocation", account.street)
-            account.receive(amount_fen, prov)
+            account.receive(amount_fen, prov, alike_ok=self.replaying_export)
             return [account]
 
         self.execute(attempt)
@@ -96,7 +96,7 @@ class FundCommands(LedgerCore):
             else:
                 self.check_use(payment)
             # Every check is done before either aggregate changes (batches rely on it).
-            account.disburse(payment, prov)
+            account.disburse(payment, prov, alike_ok=self.replaying_export)
             if household is not None:
                 household.receive_funds(
                     code, account.version, payment.measure_id, payment.amount_fen, prov

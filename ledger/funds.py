@@ -143,6 +143,9 @@ class FundAccount(LedgerAggregate):
         self.disbursed_fen = 0
         self.flows: dict[int, tuple[date, int]] = {}  # version -> (effective date, signed fen)
         self.latest_flow: date | None = None  # the latest effective date among flows, or later
+        # What each flow says (kind, day, document, note, amount or payment) -> its versions,
+        # voided ones too (``check_not_alike`` leaves those out): one recorded twice.
+        self.said: dict[tuple[Any, ...], list[int]] = {}
 
     @staticmethod
     def check_opening(source: str, street: str, donor: str) -> None:
@@ -151,10 +154,17 @@ class FundAccount(LedgerAggregate):
         if source == "donation" and not donor:
             raise RuleError("donor", "a donation account names its donor")
 
-    def receive(self, amount_fen: int, prov: Provenance) -> None:
-        """An allocation 拨付 reaches the account."""
+    def receive(self, amount_fen: int, prov: Provenance, *, alike_ok: bool = False) -> None:
+        """An allocation 拨付 reaches the account. One like an allocation on record (the same
+        day, document and amount) is refused unless ``alike_ok`` (an export replayed: it
+        names one recorded event each)."""
         if amount_fen <= 0:
             raise RuleError("amount", "an allocation is a positive amount")
+        if not alike_ok:
+            self.check_not_alike(
+                ("AllocationReceived", prov.effective, prov.document, prov.note, amount_fen),
+                f"received {format_yuan(amount_fen)} yuan on {prov.effective}",
+            )
         if self.received_fen + amount_fen > MAX_FEN:
             raise RuleError(
                 "amount",
@@ -164,19 +174,44 @@ class FundAccount(LedgerAggregate):
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         self._received(amount_fen, prov)
 
+    def check_not_alike(self, said: tuple[Any, ...], what: str) -> None:
+        """Refuse a flow that says what one on record says (not voided): the same allocation
+        or payment typed in by one officer and imported from the 台账 by another was recorded
+        twice, money and all (tester B, session 16). A second one for real has a document
+        of its own (拨款通知1号 and 拨款通知2号), or a note saying what sets it apart (as
+        an import's rows: docs/import.md)."""
+        same = [version for version in self.said.get(said, ()) if version not in self.voided]
+        if same:
+            raise RuleError(
+                "document",
+                f"{self.code} already {what} under document {said[2]!r} (entry {same[0]}): "
+                "the same one recorded twice? A second one has a document of its own, or a "
+                "note saying what sets it apart; a wrong one is corrected (fupin correct "
+                "fund …)",
+            )
+
     @event("AllocationReceived")
     def _received(self, amount_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("AllocationReceived", prov, amount_fen)
+        said = ("AllocationReceived", prov.effective, prov.document, prov.note, amount_fen)
+        self.said.setdefault(said, []).append(version)
         self.flows[version] = (prov.effective, amount_fen)
         self._latest(prov.effective)
         self.balance_fen += amount_fen
         self.received_fen += amount_fen
 
-    def disburse(self, payment: Disbursement, prov: Provenance) -> None:
-        """Pay out, never beyond the balance."""
+    def disburse(self, payment: Disbursement, prov: Provenance, *, alike_ok: bool = False) -> None:
+        """Pay out, never beyond the balance; a payment like one on record (the same day,
+        document and payment) is refused unless ``alike_ok`` (see ``receive``)."""
         if payment.amount_fen <= 0:
             raise RuleError("amount", "a disbursement is a positive amount")
         payment.check_options()
+        if not alike_ok:
+            self.check_not_alike(
+                ("Disbursed", prov.effective, prov.document, prov.note, payment),
+                f"paid {format_yuan(payment.amount_fen)} yuan on {prov.effective} "
+                f"({_paid_to(payment)})",
+            )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if payment.amount_fen > self.balance_fen:
             raise RuleError(
@@ -207,6 +242,9 @@ class FundAccount(LedgerAggregate):
         # payment on the account only (the key is rebuilt from the event on every replay).
         paid = payment.household if payment.purpose == "household" else ""
         version = self.remember_entry("Disbursed", prov, (payment.amount_fen, paid))
+        self.said.setdefault(
+            ("Disbursed", prov.effective, prov.document, prov.note, payment), []
+        ).append(version)
         self.flows[version] = (prov.effective, -payment.amount_fen)
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
@@ -242,6 +280,15 @@ class FundAccount(LedgerAggregate):
             amount, _household = key
             self.balance_fen += amount
             self.disbursed_fen -= amount
+
+
+def _paid_to(payment: Disbursement) -> str:
+    """Whom or what a payment was for, in a few words."""
+    if payment.purpose == "household":
+        return f"household {payment.household}, measure {payment.measure_id}"
+    if payment.purpose == "village":
+        return f"village {payment.village} of {payment.street}"
+    return payment.purpose
 
 
 def lowest_balance(flows: list[tuple[date, int]]) -> tuple[date, int] | None:

@@ -28,12 +28,17 @@ from eventsourcing.utils import get_topic
 from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.commands import COMMANDS, PROVENANCE, CommandSpec, parse_value, trimmed_keys
+from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec, parse_value, trimmed_keys
 from ledger.core import AGGREGATE_KINDS, Stamp
-from ledger.errors import ConflictError, LedgerError, PermissionRefusedError, RuleError
+from ledger.errors import (
+    ConflictError,
+    LedgerError,
+    PermissionRefusedError,
+    RuleError,
+)
 from ledger.household import Personal
 from ledger.privacy import Reader, check_live_keys
-from ledger.values import format_yuan
+from ledger.values import check_text, format_yuan
 from ledger.verification import household_number
 
 __all__ = [
@@ -308,7 +313,7 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
             errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
     for arg in every.values():
         try:
-            typed[arg.name] = parse_value(arg, row.values.get(arg.name))
+            typed[arg.name] = _parse_cell(arg, row.values.get(arg.name))
         except LedgerError as exc:
             rule = exc.rule
             if arg.name in row.merged:  # the sheet shows a value there, the cell has none
@@ -330,6 +335,16 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
     mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
     return _Parsed(typed["ref"], stamp, spec, args, mark)
+
+
+def _parse_cell(arg: Arg, value: Any) -> Any:
+    """``parse_value``, but the ``actor`` cell read as typed, spaces included, as ``--as`` is
+    (`` jn-01`` is no registered officer there, and so not here: refused naming the column).
+    Before session 16 the cell was trimmed. A blank one is no officer: ``--as`` then."""
+    if arg.name == "actor" and isinstance(value, str) and value.strip():
+        check_text(arg.name, value)
+        return value
+    return parse_value(arg, value)
 
 
 #: Runs of an import whose save lost a race to another writer's save on its records (an
@@ -422,6 +437,8 @@ def _import_once(
                 # Who may record the batch, judged before a dry run ends too: a dry run
                 # refuses what the import would.
                 app.authorise(batch, "import_batch")
+                if dry_run:  # the save signs: its refusals too (the real save's, in _record)
+                    _check_signing(app, applied, batch.actor)
             if result.errors or dry_run:
                 app.discard_batch()
             elif applied:
@@ -433,6 +450,24 @@ def _import_once(
             raise
         raise _LostRace from None
     return result
+
+
+def _check_signing(app: Ledger, applied: list[_Parsed], importer: str) -> None:
+    """Refuse a dry run as its save would be refused when it signs (``Sealer.seal``, run by
+    the save a dry run never makes): a row's officer or the importer has a signing key in
+    force and its private key is not at hand (``--key``, ``LEDGER_KEY``); or a key file is
+    given and signs nothing of the batch, whose officers have no key in force. Before
+    session 16 a dry run passed both, and the import was then refused."""
+    registering = {
+        p.stamp.actor if p.spec.name == "initialise" else p.args.get("officer")
+        for p in applied
+        if p.spec.name in ("initialise", "register_officer")
+    }
+    app.sealer.check_signers(
+        [*(p.stamp.actor for p in applied), importer],
+        app.stored_officer,
+        {str(actor) for actor in registering if actor},
+    )
 
 
 @dataclass
@@ -537,12 +572,17 @@ def _apply(
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
     seen.marks[mark] = row.where
+    # A row of an export names one recorded event: an allocation or payment like one on record
+    # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
+    app.replaying_export = exported is not None
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
         return [RowError(row.where, row.columns.get(field, field), exc.rule)]
+    finally:
+        app.replaying_export = False
     return parsed
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -182,6 +182,24 @@ class Sealer:
             # --key given, and it signs nothing of this save: refused rather than ignored
             raise InputError("key", _no_key_in_force(unsigned, holders[unsigned]))
         return sealed
+
+    def check_signers(
+        self, actors: Sequence[str], officer: OfficerLookup, registering: Collection[str] = ()
+    ) -> None:
+        """Refuse, without signing anything, what ``seal`` would refuse of a save whose events
+        are recorded by ``actors`` (an import's dry run, which makes no save): an officer with
+        a key in force whose private key is not at hand, or a key file given that signs none
+        of them (unless the save registers the officer it names: ``registering``)."""
+        self._load()  # a key file given is checked whether or not a key is in force, as there
+        holders = {actor: officer(actor) for actor in dict.fromkeys(actors) if actor}
+        signed = False
+        for holder in holders.values():
+            if holder is not None and holder.signing_key_id:
+                self._private_key(holder)  # ``seal``'s own refusal, if the key is not at hand
+                signed = True
+        unsigned = next(iter(holders), "")
+        if self._key_path and not signed and unsigned and unsigned not in registering:
+            raise InputError("key", _no_key_in_force(unsigned, holders[unsigned]))
 
     def _load(self) -> None:
         if not self._loaded:

@@ -619,9 +619,10 @@ def test_a_payment_is_accepted_exactly_when_no_day_goes_below_zero(
     opened = Provenance(QU, "officer", date(2016, 7, 1), DOC)
     fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=opened)
     flows: list[tuple[date, int]] = []
-    for incoming, amount, offset in moves:
+    for n, (incoming, amount, offset) in enumerate(moves):
         day = date(2016, 7, 1) + timedelta(days=offset)
-        prov = Provenance("qu-01", "officer", day, DOC)
+        # each on a document of its own: two alike on one are refused (``check_not_alike``)
+        prov = Provenance("qu-01", "officer", day, f"{DOC}-{n}")
         if incoming:
             fund.receive(amount, prov)
             flows.append((day, amount))
@@ -702,3 +703,83 @@ def test_a_paid_measure_is_voided_only_after_its_payments(ledger: Ledger) -> Non
         ledger, RuleError, "measure", lambda: ledger.disburse(stamp(QU, PAID), "city-2016", pay(1))
     )
     assert "'m1' of JH-1 was voided" in str(refused)
+
+
+# -- the same allocation or payment recorded twice (tester B, session 16) ---------------------
+
+
+def _account() -> FundAccount:
+    opened = Provenance(QU, "officer", date(2016, 7, 1), DOC)
+    return FundAccount(code="c", source="city", year=2016, street="", donor="", prov=opened)
+
+
+def _on(day: int, document: str = "拨款通知1号") -> Provenance:
+    return Provenance(QU, "officer", date(2016, 7, day), document)
+
+
+def test_an_allocation_like_one_on_record_is_refused_naming_the_entry() -> None:
+    fund = _account()
+    fund.receive(100_000, _on(2))
+
+    with pytest.raises(RuleError) as refused:
+        fund.receive(100_000, _on(2))
+
+    assert refused.value.field == "document"
+    assert refused.value.rule.startswith(
+        "c already received 1000.00 yuan on 2016-07-02 under document '拨款通知1号' (entry 2): "
+        "the same one recorded twice?"
+    )
+    assert (fund.balance_fen, fund.version) == (100_000, 2)
+    fund.receive(100_000, _on(2, "拨款通知2号"))  # another document: another allocation
+    fund.receive(100_000, _on(3))  # another day
+    fund.receive(99_999, _on(2))  # another amount
+    fund.receive(100_000, _on(2), alike_ok=True)  # an export replayed: as recorded
+    assert fund.balance_fen == 499_999
+
+
+def test_a_payment_like_one_on_record_is_refused_until_that_one_is_voided() -> None:
+    fund = _account()
+    fund.receive(100_000, _on(2))
+    payment = Disbursement(30_000, "working", "working")
+    fund.disburse(payment, _on(3, "支出凭证7号"))
+
+    with pytest.raises(RuleError) as refused:
+        fund.disburse(payment, _on(3, "支出凭证7号"))
+
+    assert refused.value.field == "document"
+    assert "c already paid 300.00 yuan on 2016-07-03 (working) under document '支出凭证7号'" in (
+        refused.value.rule
+    )
+    fund.correct(3, "录错", _on(4, "更正单"))
+    fund.disburse(payment, _on(3, "支出凭证7号"))  # the first one voided: this one stands
+    assert fund.balance_fen == 70_000
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 3), st.sampled_from(["甲", "乙"]), st.integers(1, 2)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sets(st.integers(0, 29)),
+)
+def test_a_flow_is_refused_exactly_when_one_alike_stands(
+    flows: list[tuple[int, str, int]], voids: set[int]
+) -> None:
+    # Allocations of a few days, documents and amounts; some voided as they go. Each is
+    # refused exactly when an earlier one with the same day, document and amount stands.
+    fund = _account()
+    standing: list[tuple[int, str, int, int]] = []  # (day, document, amount, version)
+    for n, (day, document, amount) in enumerate(flows):
+        if [s for s in standing if s[:3] == (day, document, amount)]:
+            with pytest.raises(RuleError) as refused:
+                fund.receive(amount, _on(day, document))
+            assert refused.value.field == "document"
+            continue
+        fund.receive(amount, _on(day, document))
+        standing.append((day, document, amount, fund.version))
+        if n in voids:
+            fund.correct(fund.version, "录错", _on(day, "更正单"))
+            standing.pop()
+    assert fund.balance_fen == sum(s[2] for s in standing)
