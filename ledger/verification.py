@@ -94,6 +94,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import queue
 import re
 import struct
 import threading
@@ -170,8 +171,8 @@ __all__ = [
 #: The position of a problem in the household key table (not in the log): reported after the
 #: log's problems, before the checkpoint files' (-1).
 KEY_TABLE_POSITION = -2
-#: Rows of the key-table scan (``_KeyScan``) kept while the pass reads the log; past these the
-#: scan stops, and the check reads them again itself, after the pass, as a stream.
+#: Rows of the key-table scan (``_KeyScan``) queued while the pass reads the log; past these
+#: the scan waits for the check to read them, after the pass.
 _SCAN_KEPT = 10_000
 #: Keys destroyed with no erasure found on the first read, looked up again after the key table
 #: is read (an erasure saved meanwhile); past these, reported as found.
@@ -1730,16 +1731,17 @@ class _KeyScan:
     own while the pass reads the log (issue 8): ``sqlite3`` lets go of the interpreter while
     a statement runs, so the scan takes the machine's other core, and the pass no longer
     waits for it (on the 1 M-household bench ledger it took about a third of ``verify``).
-    What it finds is kept, ``_SCAN_KEPT`` rows at most: past them it stops, and ``rows``
-    reads them again, as a stream. Elsewhere (PostgreSQL, whose pool may hold one connection;
-    an in-memory store) ``rows`` reads them when asked, as before. Begun before the pass, as
-    the check was: the erasures are still read before the key table (read after the pass)."""
+    What it finds waits in a queue of ``_SCAN_KEPT`` rows at most (memory stays flat: past
+    them the scan waits for the check to read them, after the pass). Elsewhere (PostgreSQL,
+    whose pool may hold one connection; an in-memory store) ``rows`` reads them when asked,
+    as before. Begun before the pass, as the check was: the erasures are still read before
+    the key table (read after the pass)."""
 
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self._datastore = recorder.datastore  # type: ignore[attr-defined]
         self._table = getattr(recorder, "events_table_name", "stored_events")
-        self._found: list[tuple[str, bool]] | None = None
-        self._failed: BaseException | None = None
+        self._queue: queue.Queue[tuple[str, bool] | _ScanEnd] = queue.Queue(_SCAN_KEPT)
+        self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> _KeyScan:
@@ -1748,35 +1750,59 @@ class _KeyScan:
         if type(self._datastore).__module__ == "eventsourcing.sqlite" and not getattr(
             pool, "is_sqlite_memory_mode", True
         ):
-            # A daemon: an inspector's Ctrl-C ends verify without waiting for the scan.
+            # A daemon: a verify that ends (Ctrl-C) leaves without it (``stop``).
             self._thread = threading.Thread(target=self._read, name="key-scan", daemon=True)
             self._thread.start()
         return self
 
     def _read(self) -> None:
-        found: list[tuple[str, bool]] = []
         try:
             for row in missing_key_rows(self._datastore, self._table, erasures=True):
-                if len(found) == _SCAN_KEPT:
-                    return  # too many to keep: ``rows`` streams them after the pass
-                found.append(row)
-            self._found = found
+                if not self._put(row):
+                    return
+            self._put(_ScanEnd(None))
         except BaseException as exc:  # raised where the rows are read, as the stream's would
-            self._failed = exc
+            self._put(_ScanEnd(exc))
 
-    def rows(self) -> Iterable[tuple[str, bool]]:
-        """What the scan found (waiting for it, if it runs on its thread)."""
-        self.wait()
-        if self._failed is not None:
-            raise self._failed
-        if self._found is not None:
-            return self._found
-        return missing_key_rows(self._datastore, self._table, erasures=True)
+    def _put(self, item: tuple[str, bool] | _ScanEnd) -> bool:
+        """Queue ``item`` once there is room; False if verify stopped reading meanwhile."""
+        while not self._stopped.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
-    def wait(self) -> None:
+    def rows(self) -> Iterator[tuple[str, bool]]:
+        """What the scan finds, as it finds it (read from its queue, if it runs on a thread);
+        raises what the scan raised."""
+        if self._thread is None:
+            yield from missing_key_rows(self._datastore, self._table, erasures=True)
+            return
+        while True:
+            item = self._queue.get()
+            if isinstance(item, _ScanEnd):
+                if item.failed is not None:
+                    raise item.failed
+                return
+            yield item
+
+    def stop(self) -> None:
+        """Verify is over, or ended early (a refusal, Ctrl-C): the thread puts nothing more
+        and ends once its statement does; verify waits a moment for it, never the scan's
+        whole length."""
+        self._stopped.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout=1.0)
             self._thread = None
+
+
+@dataclass(frozen=True)
+class _ScanEnd:
+    """The end of ``_KeyScan``'s rows: ``failed``, what the scan raised, or None."""
+
+    failed: BaseException | None
 
 
 def _off_master(under: str, current: str) -> str:
@@ -1969,12 +1995,14 @@ def verify_ledger(
         verifier.read_recorded_checkpoints(recorder)
         with numbered_rows(recorder) as rows:
             report = verifier.run_numbered(rows, progress)
+        # The log's own problems are kept first (the first ``_KEEP``): the corrections', then
+        # the key table's, whose problems can be as many as households.
+        verifier.check_corrections(recorder)
+        kept = len(report.problems)
+        verifier.check_household_keys(recorder, scan)
+        if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them
+            report.problems.sort(key=_problem_order)
     finally:
-        scan.wait()  # never left reading once verify has returned or raised
-    kept = len(report.problems)
-    verifier.check_household_keys(recorder, scan)
-    if len(report.problems) > kept:  # after the pass's: sorted as ``finish`` sorts them
-        report.problems.sort(key=_problem_order)
-    verifier.check_corrections(recorder)
+        scan.stop()  # never left reading once verify has returned or raised
     verifier.check_key_masters(recorder)
     return report

@@ -173,25 +173,59 @@ def _catch_up_from(
 
 
 def _check_not_ahead(db: Database, ledger: Ledger) -> None:
-    """Refuse read models that hold events the ledger no longer has: a tracked position past
-    the ledger's last notification id. The ledger never removes an event, and positions are
-    ids of events read, so the log lost its last events (deleted from the end of the file: a
-    truncation ``fupin verify`` sees only against a checkpoint), or the read models came
-    from a longer copy of it. Reports went on serving figures from the missing events.
-    Positions are read first: the last id only grows meanwhile."""
-    highest = max(positions(db).values(), default=0)
-    if highest <= 0:
+    """Refuse read models that hold events the ledger no longer has. The clock's position is
+    the id of the last event they counted, and ``pj_clock.latest_recorded`` that event's
+    recording time: the ledger must still hold an event at that id, recorded then. The
+    ledger never removes an event, so when it does not, the log lost its last events
+    (deleted from the end of the file: a truncation ``fupin verify`` sees only against a
+    checkpoint), or the read models came from a longer copy of it. Reports went on serving
+    figures from the missing events; and once new events were recorded, SQLite gave them
+    the deleted events' ids, and the read models skipped them as counted. One read of one
+    event, by its id."""
+    found = db.one(
+        "SELECT (SELECT latest_recorded FROM pj_clock WHERE id = 1), "
+        "(SELECT position FROM pj_tracking WHERE projection = ?)",
+        (reference.CLOCK.name,),
+    )
+    if found is None or found[1] is None or int(found[1]) <= 0:
         return
-    last = ledger.recorder.max_notification_id() or 0
-    if highest > last:
-        raise InputError(
-            "store",
-            f"the read models hold events up to notification {highest}, but the ledger's "
-            f"last is {last}: events were removed from the end of the ledger (`fupin verify "
-            "--checkpoint` with a checkpoint taken before says what is missing), or the read "
-            "models came from another copy of it. Reports cannot read them; `fupin "
-            "projections rebuild` makes them anew from the events that are there",
+    counted, position = found[0], int(found[1])
+    page = ledger.recorder.select_notifications(start=position, limit=1)
+    held = page[0] if page and page[0].id == position else None
+    if held is None:
+        last = ledger.recorder.max_notification_id() or 0
+        gone = (
+            f"the ledger's last is {last}"
+            if last < position
+            else f"the ledger holds no event {position} (deleted)"
         )
+        raise _lost(f"the read models hold events up to notification {position}, but {gone}")
+    recorded = _recorded_text(held.state)
+    if counted is not None and recorded is not None and recorded != counted:
+        raise _lost(
+            f"the event the ledger holds at notification {position} (recorded {recorded}) is "
+            f"not the one the read models counted there (recorded {counted})"
+        )
+
+
+def _lost(what: str) -> InputError:
+    return InputError(
+        "store",
+        f"{what}: events were removed from the end of the ledger (and others may have been "
+        "recorded since, under the removed ones' ids; `fupin verify --checkpoint` with a "
+        "checkpoint taken before says what is missing), or the read models came from another "
+        "copy of it. Reports cannot read them; `fupin projections rebuild` makes them anew "
+        "from the events that are there",
+    )
+
+
+def _recorded_text(state: bytes) -> str | None:
+    """An event's recording time as stored (ISO text), or None if its state does not say."""
+    try:
+        found = orjson.loads(state)["timestamp"]["__datetime__"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _check_counted(db: Database) -> None:
@@ -515,15 +549,18 @@ def readiness(ledger: Ledger) -> str | None:
     """What a report will do before it reads the read models, beyond catching up (None:
     nothing): build them, rebuild them (another version of ``fupin`` built them, a restored
     backup brought them), or finish a rebuild under way or stopped before the head (a
-    reader that may not write is refused until then). ``fupin projections status`` says it
-    under the positions, which alone read as an ordinary catch-up. Only looks."""
+    reader that may not write is refused until then); or that every report is refused (read
+    models a newer ``fupin`` built, positions moved back, or past the events there are).
+    ``fupin projections status`` says it under the positions, which alone read as an
+    ordinary catch-up. Only looks."""
     db = open_database(ledger.location)
     try:
         unready = _unready(db)
         if unready is not None:
             return (
                 f"the read models {unready}: the next report (or `fupin projections rebuild`) "
-                "builds them anew from the events"
+                "builds them anew from the events; until then a reader that may not write is "
+                "refused"
             )
         if _rebuilding(db):
             return (
@@ -531,7 +568,12 @@ def readiness(ledger: Ledger) -> str | None:
                 "the ledger's head: the next report (or `fupin projections rebuild`) finishes "
                 "it; until then a reader that may not write is refused"
             )
+        # What refuses every report: positions moved back, or past the events there are.
+        _check_counted(db)
+        _check_not_ahead(db, ledger)
         return None
+    except InputError as exc:  # read models a newer fupin built, or changed: said, not refused
+        return f"every report is refused: {exc.rule}"
     finally:
         db.close()
 

@@ -8,8 +8,10 @@ refused until it is finished; after an upgrade, nothing said the next report reb
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import closing
 
+import pytest
 from ledger.application import open_ledger
 from projections import catchup
 from projections.storage import open_database
@@ -63,3 +65,30 @@ def test_read_models_of_an_older_fupin_are_named(seeded: Fupin) -> None:
     assert "the next report (or `fupin projections rebuild`) builds them anew" in stderr
     seeded.ok("report caseload")
     assert _note(seeded)[1] == ""
+
+
+def test_read_models_a_newer_fupin_built_are_named_not_refused(seeded: Fupin) -> None:
+    # ``status`` was refused (exit 2) there once it said what a report would do.
+    seeded.ok("projections rebuild")
+    with (
+        closing(open_ledger(seeded.store)) as ledger,
+        closing(open_database(ledger.location)) as db,
+    ):
+        db.execute("UPDATE pj_schema SET version = ? WHERE id = 1", (catchup.SCHEMA_VERSION + 1,))
+
+    stdout, stderr = _note(seeded, "json")
+
+    assert json.loads(stdout)[0]["behind"] == 0
+    assert stderr.startswith("every report is refused: ")
+    assert "newer" in stderr
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # rows deleted from the file
+def test_read_models_ahead_of_the_log_are_named(seeded: Fupin) -> None:
+    seeded.ok("report caseload")
+    with closing(sqlite3.connect(seeded.path)) as db, db:
+        db.execute("DELETE FROM stored_events WHERE rowid = (SELECT MAX(rowid) FROM stored_events)")
+
+    stderr = _note(seeded)[1]
+
+    assert stderr.startswith("every report is refused: the read models hold events up to ")
