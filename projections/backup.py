@@ -10,7 +10,8 @@ a PostgreSQL database that holds no ledger. The restored log is verified as ``fu
 verifies it (signatures, roles, versions, the Merkle root against the backup's own recorded
 checkpoints and every checkpoint file given) before it is put in place (SQLite: it is written
 beside the target and renamed only when it verifies) or kept (PostgreSQL: what the restore
-created is dropped again).
+created is dropped again). ``unverified`` (``restore --unverified``) puts in place, to be
+examined, one whose log does not verify; the report returned says what fails.
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
 from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
-from ledger.verification import KEY_TABLE_POSITION, VerifyReport, verify_ledger
+from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
 
 from projections.catchup import distrust
 from projections.storage import holds_events, open_database
 
-__all__ = ["backup", "check_target", "restore"]
+__all__ = ["backup", "check_target", "log_problems", "restore", "where_in_log"]
 
 Checkpoints = Sequence[tuple[str, Checkpoint]]
 
@@ -98,10 +99,16 @@ def _appeared(target: Path) -> InputError:
     )
 
 
-def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport:
+def restore(
+    location: StoreLocation, source: Path, checkpoints: Checkpoints, *, unverified: bool = False
+) -> VerifyReport:
     """Restore ``source`` into the (empty) store once its log verifies (``_verify``): against
     ``checkpoints`` if any, else against its own recorded checkpoints only. The backup must
-    hold a ledger that verifies: anything else is refused, and nothing is restored."""
+    hold a ledger that verifies: anything else is refused, and nothing is restored.
+
+    ``unverified`` (``restore --unverified``, to examine a damaged or tampered backup): a log
+    that does not verify is put in place all the same, and the report returned says what
+    fails (``log_problems``, ``where_in_log``); a backup that holds no ledger is still refused."""
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
     try:  # one that exists but cannot be read (its mode): said before anything is made
@@ -111,7 +118,7 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
         raise InputError("file", f"cannot read {source}: {exc.strerror or exc}") from None
     if location.kind == "postgres":
         _check_pg_backup(source)
-        return _restore_pg(location, source, checkpoints)
+        return _restore_pg(location, source, checkpoints, unverified)
     _check_sqlite_backup(source)
     target = _sqlite_file(location, must_exist=False)
     if target.exists() or target.is_symlink():
@@ -123,7 +130,7 @@ def restore(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> 
     with staged(target) as staging:
         _sqlite_copy(source, staging, target)
         try:
-            report = _verify(str(staging), checkpoints, source)
+            report = _verify(str(staging), checkpoints, source, unverified)
             _distrust_read_models(str(staging))
         except StoreError as exc:  # said of the hidden copy: said of the backup instead
             raise InputError("file", exc.rule.replace(str(staging), str(source))) from None
@@ -188,11 +195,12 @@ def _check_sqlite_backup(source: Path) -> None:
         raise InputError("file", f"{source} is not a backup of a fupin ledger (no events table)")
 
 
-def _verify(store: str, checkpoints: Checkpoints, source: Path) -> VerifyReport:
+def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool) -> VerifyReport:
     """Verify the restored log as ``fupin verify`` does (``backup=True``): against
     ``checkpoints`` when given, else against the backup's own recorded checkpoints only (a
     backup altered in its events, roles or versions is refused all the same: before
-    2026-11-30 a restore without ``--checkpoint`` put it in place unchecked)."""
+    2026-11-30 a restore without ``--checkpoint`` put it in place unchecked). ``unverified``
+    (``restore --unverified``): not refused, the report says what fails (``log_problems``)."""
     app = open_ledger(store)
     try:
         report = verify_ledger(app.recorder, app.mapper, checkpoints, backup=True)
@@ -201,32 +209,55 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path) -> VerifyReport:
     # The household key table is not what a checkpoint covers: an erasure left unfinished
     # (`fupin erase` exit 3) is the backup's true state, and `fupin erase` finishes it once
     # restored. Only the log itself decides whether the backup is the checkpointed ledger.
-    in_log = report.problem_count - report.key_table_problems
-    if not in_log:
+    if not log_problems(report) or unverified:
         return report
-    first = next((p for p in report.problems if p.position != KEY_TABLE_POSITION), None)
     if checkpoints:
+        first = _first_in_log(report)
         why = (
             f"{first.event}: {first.reason}"
             if first is not None
-            else f"{in_log} problem(s) in the log, past the ones kept: run fupin verify on it"
+            else f"{log_problems(report)} problem(s) in the log, past the ones kept: run fupin "
+            "verify on it"
         )
         raise RuleError(
             "checkpoint",
-            f"the restored ledger does not match the checkpoint ({why}); it was not put in place",
+            f"the restored ledger does not match the checkpoint ({why}); it was not put in "
+            f"place ({_EXAMINE})",
         )
-    if first is None:
-        where = f"{in_log} problem(s) in its log, past the ones kept"
-    else:
-        event = first.event if first.log_id is None else f"{first.event} (log id {first.log_id})"
-        where = f"at position {first.position}: {event}: {first.reason}"
-        if in_log > 1:
-            where += f" (and {in_log - 1} more problem(s) in its log)"
     raise RuleError(
         "file",
         f"{source} does not verify, checked as fupin verify checks a ledger (its own recorded "
-        f"checkpoints, signatures, roles, versions): {where}; nothing was restored",
+        f"checkpoints, signatures, roles, versions): {where_in_log(report)}; nothing was "
+        f"restored ({_EXAMINE})",
     )
+
+
+#: How a backup refused for its log is restored all the same, to be examined.
+_EXAMINE = "restore --unverified puts it in place to examine it with fupin verify and fupin log"
+
+
+def log_problems(report: VerifyReport) -> int:
+    """How many problems the restored log has (the household key table's not counted)."""
+    return report.problem_count - report.key_table_problems
+
+
+def _first_in_log(report: VerifyReport) -> Problem | None:
+    return next((p for p in report.problems if p.position != KEY_TABLE_POSITION), None)
+
+
+def where_in_log(report: VerifyReport) -> str:
+    """Where the restored log first fails to verify, and how many more problems it has."""
+    count = log_problems(report)
+    first = _first_in_log(report)
+    if first is None:  # past the problems verify keeps: all of those were the key table's
+        return f"{count} problem(s) in its log, past the ones kept"
+    event = first.event if first.log_id is None else f"{first.event} (log id {first.log_id})"
+    where = f"{event}: {first.reason}"
+    if first.position >= 0:  # not a checkpoint file's
+        where = f"at position {first.position}: {where}"
+    if count > 1:
+        where += f" (and {count - 1} more problem(s) in its log)"
+    return where
 
 
 def _distrust_read_models(store: str) -> None:
@@ -346,7 +377,9 @@ def _pg_dump(location: StoreLocation, staging: Path, target: Path) -> None:
         raise type(exc)(exc.field, f"{rule}; nothing was backed up") from None
 
 
-def _restore_pg(location: StoreLocation, source: Path, checkpoints: Checkpoints) -> VerifyReport:
+def _restore_pg(
+    location: StoreLocation, source: Path, checkpoints: Checkpoints, unverified: bool
+) -> VerifyReport:
     from ledger.application import CREATING_MEANWHILE, creating_meanwhile
 
     from projections.pg import _connect, _table_exists, events_table, store_url
@@ -394,7 +427,7 @@ def _restore_pg(location: StoreLocation, source: Path, checkpoints: Checkpoints)
                     f"{source} is not a backup of a fupin ledger (no events table); "
                     "nothing was restored",
                 )
-        report = _verify(store_url(location), checkpoints, source)
+        report = _verify(store_url(location), checkpoints, source, unverified)
         _distrust_read_models(store_url(location))
         return report
     except BaseException:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ledger.application import open_ledger
 from ledger.base import natural_id
+from ledger.privacy import KEY_TABLE
 from ledger.store import parse_store
+from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused
 from tests.cli.test_backup_cli import checkpoint, has_ledger
@@ -38,12 +40,8 @@ def nothing_restored(empty: str, tmp_path: Path) -> None:
         assert [p.name for p in tmp_path.iterdir() if "restored" in p.name] == []
 
 
-def test_a_backup_altered_under_its_own_checkpoint_is_refused_without_a_checkpoint_file(
-    seeded: Fupin, empty: str, tmp_path: Path
-) -> None:
-    # The tester's case: an amount rewritten in the backup; the ledger's own recorded
-    # checkpoint (CheckpointRecorded) no longer matches the events before it.
-    checkpoint(seeded, tmp_path, "cp.json")
+def rewrite_an_amount(seeded: Fupin) -> None:
+    """An amount rewritten in the store: its own recorded checkpoint no longer matches."""
     amount, altered = '"amount_fen":100000,', '"amount_fen":900000,'
     tamper(
         seeded.store,
@@ -55,6 +53,52 @@ def test_a_backup_altered_under_its_own_checkpoint_is_refused_without_a_checkpoi
         altered,
         amount,
     )
+
+
+def delete_an_event(seeded: Fupin) -> None:
+    """Version 3 of JH-0001 deleted: the versions alone show it (no checkpoint needed)."""
+    hid = natural_id("household", "JH-0001")
+    statement = "DELETE FROM stored_events WHERE originator_id = {} AND originator_version = 3"
+    stored = hid if seeded.store.startswith("postgresql://") else hid.hex  # SQLite: its hex
+    tamper(seeded.store, statement.format("?"), statement.format("%s"), stored)
+
+
+def delete_a_key_row(store: str, number: str) -> str:
+    """The household's key row deleted behind the ledger (as its owner); its id returned."""
+    household = str(natural_id("household", number))
+    app = open_ledger(store)
+    try:
+        mark = "%s" if parse_store(store).kind == "postgres" else "?"
+        with app.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE household_id = {mark}", (household,))
+    finally:
+        app.close()
+    return household
+
+
+def assert_restored_unverified(restored: Result, file: Path, empty: str) -> str:
+    """Exit 1, nothing on stdout, one line on stderr saying it is restored and does not
+    verify; the restored store is in place. The line returned."""
+    assert restored.exit_code == 1, restored.output
+    assert "Traceback" not in restored.output
+    assert restored.stdout == ""
+    lines = restored.stderr.strip().splitlines()
+    assert len(lines) == 1, restored.stderr
+    line = lines[0]
+    assert line.startswith(f"restored {file} into "), line
+    assert ", which does NOT verify: " in line
+    assert line.endswith("; examine it with fupin verify and fupin log; do not record in it")
+    assert has_ledger(empty)
+    return line
+
+
+def test_a_backup_altered_under_its_own_checkpoint_is_refused_without_a_checkpoint_file(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    # The tester's case: an amount rewritten in the backup; the ledger's own recorded
+    # checkpoint (CheckpointRecorded) no longer matches the events before it.
+    checkpoint(seeded, tmp_path, "cp.json")
+    rewrite_an_amount(seeded)
     file = tmp_path / "tampered.backup"
     seeded.ok(f"backup {file}")
 
@@ -120,9 +164,16 @@ def test_a_backup_with_no_checkpoint_of_its_own_says_so(
 
     restored = seeded(f"--store {empty} restore {file}")
 
+    # It said "verified N events against no checkpoint (the backup records none of its own:
+    # signatures, roles, versions) only", as if it recorded no signatures, roles or versions.
     assert restored.exit_code == 0, restored.output
-    assert "against no checkpoint (the backup records none of its own" in restored.stdout
-    assert "a checkpoint file you kept proves more" in restored.stdout
+    lines = restored.stdout.splitlines()
+    assert lines[1].startswith(
+        f"verified {seeded.event_count()} events (signatures, roles, versions); the backup "
+        "records no checkpoint of its own; Merkle root "
+    )
+    assert "against no checkpoint" not in restored.stdout
+    assert lines[2].startswith("a checkpoint file you kept proves more (restore --checkpoint")
     assert has_ledger(empty)
 
 
