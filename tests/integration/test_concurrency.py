@@ -50,30 +50,33 @@ def work(store: str, worker: int) -> tuple[Accepted, list[str]]:
     refused: list[str] = []
     app = open_ledger(store)
     try:
-        for _ in range(ROUNDS):
+        for n in range(ROUNDS):
             for number in (SHARED, f"JH-{worker + 2}"):
                 attempt(app, accepted, refused, ("visit", number))
-            attempt(app, accepted, refused, ("pay", "city-2016"))
+            # each payment on a voucher of its own: alike ones are refused as recorded twice
+            attempt(app, accepted, refused, ("pay", "city-2016"), f"凭证 {worker}-{n}")
     finally:
         app.close()
     return accepted, refused
 
 
-def attempt(app: Ledger, accepted: Accepted, refused: list[str], command: tuple[str, str]) -> None:
+def attempt(
+    app: Ledger, accepted: Accepted, refused: list[str], command: tuple[str, str], note: str = ""
+) -> None:
     try:
-        run(app, command)
+        run(app, command, note)
     except (RuleError, ConflictError) as exc:
         refused.append(str(exc))
     else:
         accepted.append(command)
 
 
-def run(app: Ledger, command: tuple[str, str]) -> None:
+def run(app: Ledger, command: tuple[str, str], note: str = "") -> None:
     kind, key = command
     if kind == "visit":
         app.record_visit(stamp("jn-01", date(2016, 9, 1)), key, "c-1")
     else:
-        app.disburse(stamp("qu-01", date(2016, 9, 2)), key, PAYMENT)
+        app.disburse(stamp("qu-01", date(2016, 9, 2), note), key, PAYMENT)
 
 
 def catch_up(store: str) -> int:
@@ -128,8 +131,8 @@ def test_concurrent_writers_lose_nothing_and_equal_a_serial_replay(
     replay = open_ledger(str(serial))
     app = open_ledger(store)
     try:
-        for command in accepted:
-            run(replay, command)
+        for n, command in enumerate(accepted):
+            run(replay, command, f"凭证 {n}")
         assert app.event_count() == replay.event_count()
         for number in [SHARED] + [f"JH-{w + 2}" for w in range(WORKERS)]:
             assert len(app.household(number).visits) == counted[("visit", number)]

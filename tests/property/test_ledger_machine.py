@@ -5,6 +5,7 @@ balances and the number of stored events agree with the model."""
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,10 @@ class Model:
     exit_steps: dict[str, list[str]] = field(default_factory=dict)
     received: dict[str, int] = field(default_factory=dict)
     disbursed: dict[str, int] = field(default_factory=dict)
+    # The amounts of the allocations and payments standing, each on the same day, document
+    # and note (``stamp``): one alike is refused as recorded twice (``check_not_alike``).
+    allocated: set[tuple[str, int]] = field(default_factory=set)
+    paid: Counter[tuple[str, int]] = field(default_factory=Counter)
     events: int = 0
 
     def balance(self, code: str) -> int:
@@ -234,24 +239,26 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data(), amount=st.integers(-10, 500_000))
     def allocate(self, data: st.DataObject, amount: int) -> None:
         code = data.draw(st.sampled_from(sorted(self.model.received)))
-        if amount <= 0:
+        if amount <= 0 or (code, amount) in self.model.allocated:
             self.refused(
                 RuleError, lambda: self.app.receive_allocation(stamp("qu-01"), code, amount)
             )
             return
         self.app.receive_allocation(stamp("qu-01"), code, amount)
         self.model.received[code] += amount
+        self.model.allocated.add((code, amount))
         self.accepted()
 
     @rule(target=disbursements, data=st.data(), amount=st.integers(1, 600_000))
     def disburse(self, data: st.DataObject, amount: int) -> tuple[str, int, int]:
         code = data.draw(st.sampled_from(sorted(self.model.received)))
         payment = Disbursement(amount, "working", "working")
-        if amount > self.model.balance(code):
+        if amount > self.model.balance(code) or self.model.paid[code, amount]:
             self.refused(RuleError, lambda: self.app.disburse(stamp("qu-01"), code, payment))
             return (code, 0, 0)  # nothing paid: a version no correction will find
         self.app.disburse(stamp("qu-01"), code, payment)
         self.model.disbursed[code] += amount
+        self.model.paid[code, amount] += 1
         self.accepted()
         return (code, self.account(code).version, amount)
 
@@ -265,6 +272,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self.app.correct(stamp("qu-01"), "fund", code, version, "误录")
         self.model.disbursed[code] -= amount
+        self.model.paid[code, amount] -= 1  # voided: one alike may be paid again
         self.accepted()
         event("a disbursement was voided")
 
