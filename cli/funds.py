@@ -12,6 +12,7 @@ from ledger.values import format_yuan
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    NoteOption,
     console,
     ledger_session,
     make_stamp,
@@ -50,12 +51,18 @@ def open_account(
 @fund_app.command("allocate")
 @refusals
 def allocate(
-    code: Account, amount: Amount, document: DocumentOption, effective: EffectiveOption = None
+    code: Account,
+    amount: Amount,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
-    """An allocation 拨付 reaches the account."""
+    """An allocation 拨付 reaches the account. One like an allocation on record (the same day,
+    document, note and amount) is refused as recorded twice: a second one has a document of
+    its own, or a note saying what sets it apart."""
     amount_fen = money(amount, "amount")
     with ledger_session() as app:
-        app.receive_allocation(make_stamp(document, effective), code, amount_fen)
+        app.receive_allocation(make_stamp(document, effective, note), code, amount_fen)
     console.print(f"{format_yuan(amount_fen)} yuan allocated to {code}")  # as recorded
 
 
@@ -98,14 +105,17 @@ def disburse(
         ),
     ] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Pay out of an account 支出, never beyond its balance. Give only the options the purpose
     uses: --household and --measure for household, --street and --village for village, none
-    for organisation and working; a household is paid for a day it was assisted (-e)."""
+    for organisation and working; a household is paid for a day it was assisted (-e). A
+    payment like one on record (the same day, document, note and payment) is refused as
+    recorded twice, as an allocation is."""
     payment = Disbursement(
         money(amount, "amount"), category, purpose, household, measure, street, village
     )
     with ledger_session() as app:
-        app.disburse(make_stamp(document, effective), code, payment)
+        app.disburse(make_stamp(document, effective, note), code, payment)
     shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")
     console.print(f"{shown} yuan disbursed from {code} ({purpose}, {category})")

@@ -68,6 +68,8 @@ def test_the_same_command_twice_is_refused_and_another_document_is_not(seeded: F
     assert seeded.event_count() == before
     seeded.ok(ALLOCATE.replace("拨款通知9号", "拨款通知10号"), "qu-01")
     seeded.ok(PAY.replace("支出凭证3号", "支出凭证4号"), "qu-01")
+    seeded.ok(f"{ALLOCATE} --note 第二笔", "qu-01")  # a note says what sets it apart
+    seeded.ok(f"{PAY} --note 第二笔", "qu-01")
 
 
 def test_a_voided_allocation_may_be_recorded_again(seeded: Fupin) -> None:
