@@ -242,8 +242,8 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     """A header row, then one row per command; the command is the file's name (``identify.csv``
     or ``识别.csv``) unless a ``command`` / ``命令`` (or ``命令 command``) column names it on
     each row. A UTF-16 file, or one separated by tabs or semicolons, is refused saying so."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本", iconv -t utf-16
-        return [], [RowError(name, "file", _UTF16)]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_unmarked(data):
+        return [], [RowError(name, "file", _UTF16)]  # Excel's "Unicode 文本", iconv -t utf-16
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -329,6 +329,15 @@ def _quote_fault(record: str) -> tuple[int, int, int, bool] | None:
         start = False
         i += 1
     return (index, opened, begun, True) if quoted else None
+
+
+def _utf16_unmarked(data: bytes) -> bool:
+    """UTF-16 without its byte-order mark (``iconv -t utf-16le``): ASCII text of it has a NUL
+    byte in every other place, which no UTF-8 or GBK text holds."""
+    head = data[:200]
+    return len(head) >= 4 and (
+        head[1::2].count(0) * 2 >= len(head) // 2 or head[0::2].count(0) * 2 >= len(head) // 2
+    )
 
 
 def _other_separator(table: list[list[str]]) -> str | None:
@@ -702,7 +711,8 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
     ones, name columns. Only row 1 is read as headers, so the import would refuse the title
     as an unknown column and each header below as a value. None for another table."""
     filled = [h for h in headers if h]
-    if len(filled) != 1 or filled[0].lower() in _known_headers():
+    # A title, and perhaps a cell beside it (制表日期 2016-09-30, 单位: 元): none names a column.
+    if not filled or len(filled) > 3 or any(h.lower() in _known_headers() for h in filled):
         return None
     for number, cells in enumerate(table[1 : _TITLE_ROWS + 1], 2):
         names = [" ".join(str(c).split()).lower() for c in cells if not _empty(c)]
@@ -715,8 +725,10 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
 def _title_rule(headers: list[str], header_row: int) -> str:
     title = next(h for h in headers if h)
     title = title if len(title) <= 40 else f"{title[:40]}…"
+    cells = sum(1 for h in headers if h)
+    holds = f"one cell, {title!r}" if cells == 1 else f"{cells} cells, the first {title!r}"
     return (
-        f"holds one cell, {title!r}, a title, and the headers are in row {header_row}: row 1 "
+        f"holds {holds}, a title, and the headers are in row {header_row}: row 1 "
         "must hold the headers (a title row above them is not read); delete the rows above "
         f"row {header_row}"
     )

@@ -7,6 +7,7 @@ or working expenses — never beyond the balance [六(四)].
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -146,6 +147,7 @@ class FundAccount(LedgerAggregate):
         # What each flow says (kind, day, document, note, amount or payment) -> its versions,
         # voided ones too (``check_not_alike`` leaves those out): one recorded twice.
         self.said: dict[tuple[Any, ...], list[int]] = {}
+        self.documents: dict[int, str] = {}  # version -> its document as recorded
 
     @staticmethod
     def check_opening(source: str, street: str, donor: str) -> None:
@@ -162,7 +164,7 @@ class FundAccount(LedgerAggregate):
             raise RuleError("amount", "an allocation is a positive amount")
         if not alike_ok:
             self.check_not_alike(
-                ("AllocationReceived", prov.effective, prov.document, prov.note, amount_fen),
+                ("AllocationReceived", prov.effective, *_said(prov), amount_fen),
                 f"received {format_yuan(amount_fen)} yuan on {prov.effective}",
             )
         if self.received_fen + amount_fen > MAX_FEN:
@@ -184,7 +186,8 @@ class FundAccount(LedgerAggregate):
         if same:
             raise RuleError(
                 "document",
-                f"{self.code} already {what} under document {said[2]!r} (entry {same[0]}): "
+                f"{self.code} already {what} under document {self.documents[same[0]]!r} "
+                f"(entry {same[0]}): "
                 "the same one recorded twice? A second one has a document of its own, or a "
                 "note saying what sets it apart; a wrong one is corrected (fupin correct "
                 "fund …)",
@@ -193,8 +196,9 @@ class FundAccount(LedgerAggregate):
     @event("AllocationReceived")
     def _received(self, amount_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("AllocationReceived", prov, amount_fen)
-        said = ("AllocationReceived", prov.effective, prov.document, prov.note, amount_fen)
+        said = ("AllocationReceived", prov.effective, *_said(prov), amount_fen)
         self.said.setdefault(said, []).append(version)
+        self.documents[version] = prov.document
         self.flows[version] = (prov.effective, amount_fen)
         self._latest(prov.effective)
         self.balance_fen += amount_fen
@@ -208,7 +212,7 @@ class FundAccount(LedgerAggregate):
         payment.check_options()
         if not alike_ok:
             self.check_not_alike(
-                ("Disbursed", prov.effective, prov.document, prov.note, payment),
+                ("Disbursed", prov.effective, *_said(prov), payment),
                 f"paid {format_yuan(payment.amount_fen)} yuan on {prov.effective} "
                 f"({_paid_to(payment)})",
             )
@@ -242,9 +246,10 @@ class FundAccount(LedgerAggregate):
         # payment on the account only (the key is rebuilt from the event on every replay).
         paid = payment.household if payment.purpose == "household" else ""
         version = self.remember_entry("Disbursed", prov, (payment.amount_fen, paid))
-        self.said.setdefault(
-            ("Disbursed", prov.effective, prov.document, prov.note, payment), []
-        ).append(version)
+        self.said.setdefault(("Disbursed", prov.effective, *_said(prov), payment), []).append(
+            version
+        )
+        self.documents[version] = prov.document
         self.flows[version] = (prov.effective, -payment.amount_fen)
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
@@ -265,11 +270,17 @@ class FundAccount(LedgerAggregate):
 
     def check_correctable(self, version: int) -> None:
         super().check_correctable(version)
-        kind, amount = self.entries[version]
+        kind, _amount = self.entries[version]
         if kind == "AllocationReceived":
             rest = [flow for v, flow in self.flows.items() if v != version]
-            if amount > self.balance_fen or lowest_balance(rest) is not None:
-                raise RuleError("version", "voiding this allocation would leave a negative balance")
+            short = lowest_balance(rest)
+            if short is not None:  # (it is, too, when the amount exceeds the balance)
+                raise RuleError(
+                    "version",
+                    f"voiding this allocation would leave {self.code} "
+                    f"{format_yuan(-short[1])} yuan short on {short[0]}: payments made from "
+                    "it by then rest on it (void those first)",
+                )
 
     def undo_entry(self, kind: str, key: Any) -> None:
         self.flows = {v: flow for v, flow in self.flows.items() if v not in self.voided}
@@ -280,6 +291,20 @@ class FundAccount(LedgerAggregate):
             amount, _household = key
             self.balance_fen += amount
             self.disbursed_fen -= amount
+
+
+def _said(prov: Provenance) -> tuple[str, str]:
+    """A flow's document and note as compared for "recorded twice": what a reader sees as the
+    same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
+    zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
+    folded, and spaces and invisible characters (format characters: zero-width spaces,
+    marks of direction) left out (tester D, session 16)."""
+    return _plain(prov.document), _plain(prov.note)
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def _paid_to(payment: Disbursement) -> str:

@@ -508,7 +508,7 @@ def _held_already(app: Ledger, found: re.Match[str] | None) -> str | None:
     kind, key, version = found[1], found[2], int(found[3])
     aggregate = app.get_by_id(natural_id(kind, key))
     if aggregate is None or aggregate.version < version:
-        return None
+        return None  # the row must then make that entry (``_not_made``, once applied)
     return (
         f"names entry {version} of {kind} {key}, which this ledger holds already (it is at "
         f"entry {aggregate.version}): the row was exported from this ledger or a copy of it, "
@@ -583,7 +583,30 @@ def _apply(
         return [RowError(row.where, row.columns.get(field, field), exc.rule)]
     finally:
         app.replaying_export = False
+    made = _not_made(app, exported)
+    if made is not None:  # the batch is discarded: nothing of the row is written
+        return [RowError(row.where, row.columns.get("ref", "ref"), made)]
     return parsed
+
+
+def _not_made(app: Ledger, found: re.Match[str] | None) -> str | None:
+    """Why a row whose ref has an export's form (``found``) is no row of an export, once
+    applied: it did not make the entry its ref names (None: it did). An export's row makes
+    its record's next entry, the one its ref names; a row that only borrows the form
+    (``fund:nosuch@1`` on an allocation to city-2016) would be spared the checks of rows
+    imported twice and of money recorded twice (tester D, session 16). Read from the batch,
+    where the row's record now is: no store lookup."""
+    if found is None:
+        return None
+    kind, key, version = found[1], found[2], int(found[3])
+    aggregate = app.get_by_id(natural_id(kind, key))
+    if aggregate is not None and aggregate.version >= version:
+        return None
+    return (
+        f"has the form of an export's ref (kind:key@entry), but this row made no entry "
+        f"{version} of {kind} {key}: an export's row makes the entry its ref names. Give a "
+        "row of your own a ref of another form"
+    )
 
 
 def _record_batch(app: Ledger, stamp: Stamp, rows: list[_Parsed], version: int) -> None:

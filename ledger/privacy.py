@@ -31,7 +31,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -1226,8 +1226,12 @@ def destroyed_key_rows(datastore: Any) -> Iterator[tuple[str, bool, bool]]:
 
 
 def missing_key_rows(
-    datastore: Any, events_table: str, *, erasures: bool = False
-) -> Iterator[tuple[str, bool]]:
+    datastore: Any,
+    events_table: str,
+    *,
+    erasures: bool = False,
+    running: Callable[[Any], None] | None = None,
+) -> Generator[tuple[str, bool], None, None]:
     """Every household whose personal data is recorded (its ``Identified`` event) but which
     has no row in the key table, as (household id, False): a row deleted (or the table
     dropped) outside the ledger, which never deletes one (``destroy`` overwrites the key and
@@ -1240,7 +1244,8 @@ def missing_key_rows(
     temporary index of them, ``_SQLITE_KEYED``; PostgreSQL: a hash join, ``uuid::text``
     spelling ids as ``str(UUID)`` does); only what it finds is read, as a stream: memory
     stays flat whatever the ledger holds. No master key is needed. An event id that is no
-    UUID is passed over (``fupin verify`` reports that row)."""
+    UUID is passed over (``fupin verify`` reports that row). ``running`` (SQLite) is given
+    the connection the scan runs on, before it runs, to interrupt it from another thread."""
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     mark = "?" if sqlite else "%s"
     with key_transaction(datastore, commit=False) as cursor:
@@ -1262,6 +1267,8 @@ def missing_key_rows(
         else:
             statement = f"SELECT originator_id, FALSE AS erased FROM {source} WHERE {no_row}"
             params = (_IDENTIFIED,)
+        if sqlite and running is not None:  # who may interrupt the scan (``fupin verify``)
+            running(cursor.sqlite_cursor.connection)
         rows: Iterable[Any] = (
             cursor.sqlite_cursor.execute(statement, params)
             if sqlite

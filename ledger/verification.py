@@ -1227,9 +1227,17 @@ class Verifier:
         if not isinstance(getattr(event, "prov", None), Provenance):
             self._problem(position, _label(where), "carries no provenance")
             return None
-        if self.mapper.to_stored_event(event).state != stored.state or isinstance(
-            vars(event).get("personal"), Personal
-        ):
+        try:
+            again = self.mapper.to_stored_event(event).state
+        except Exception as exc:  # a value no ledger writes (1e3 for an amount: a float)
+            self._problem(
+                position,
+                _label(where),
+                f"its stored bytes are not the canonical encoding: it holds a value the ledger "
+                f"never writes ({_cause(exc)})",
+            )
+            return None
+        if again != stored.state or isinstance(vars(event).get("personal"), Personal):
             # Same values, other bytes (spacing, key order, escapes): not what was written.
             # Personal data in clear is not what the ledger writes either: it seals it.
             self._problem(
@@ -1743,6 +1751,7 @@ class _KeyScan:
         self._queue: queue.Queue[tuple[str, bool] | _ScanEnd] = queue.Queue(_SCAN_KEPT)
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._connection: Any = None  # the scan's sqlite3 connection, while it runs
 
     def start(self) -> _KeyScan:
         """Begin the scan on a thread, where that helps (a SQLite file)."""
@@ -1756,13 +1765,20 @@ class _KeyScan:
         return self
 
     def _read(self) -> None:
+        scan = missing_key_rows(self._datastore, self._table, erasures=True, running=self._runs)
         try:
-            for row in missing_key_rows(self._datastore, self._table, erasures=True):
+            for row in scan:
                 if not self._put(row):
                     return
             self._put(_ScanEnd(None))
         except BaseException as exc:  # raised where the rows are read, as the stream's would
             self._put(_ScanEnd(exc))
+        finally:
+            self._connection = None
+            scan.close()  # its transaction ends, its connection goes back to the pool
+
+    def _runs(self, connection: Any) -> None:
+        self._connection = connection
 
     def _put(self, item: tuple[str, bool] | _ScanEnd) -> bool:
         """Queue ``item`` once there is room; False if verify stopped reading meanwhile."""
@@ -1789,13 +1805,19 @@ class _KeyScan:
             yield item
 
     def stop(self) -> None:
-        """Verify is over, or ended early (a refusal, Ctrl-C): the thread puts nothing more
-        and ends once its statement does; verify waits a moment for it, never the scan's
-        whole length."""
+        """Verify is over, or ended early (a refusal, Ctrl-C): the thread puts nothing more,
+        its statement is interrupted (``sqlite3``'s one call meant for another thread), and
+        it is waited for: its connection goes back to the pool before verify returns. (Left
+        running, the pool was closed under the statement, and the interpreter crashed.) An
+        interrupt that comes before the statement runs does nothing: it is repeated until the
+        thread ends."""
         self._stopped.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        while thread is not None and thread.is_alive():
+            connection = self._connection
+            if connection is not None:
+                connection.interrupt()
+            thread.join(timeout=0.05)
 
 
 @dataclass(frozen=True)

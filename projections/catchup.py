@@ -172,6 +172,28 @@ def _catch_up_from(
         ) from None
 
 
+def _disagreeing(db: Database) -> str | None:
+    """Say which read models are behind the others (None: all at one position). Every
+    catch-up moves them together; only a model added since they were built (it catches up
+    alone, from 0) or a ``pj_tracking`` row changed behind the ledger's back leaves one
+    behind, and then the next catch-up applies events to it a second time: refused when it
+    meets rows the model already holds (tester E, session 16: ``status`` said nothing while
+    every report was refused)."""
+    tracked = positions(db)
+    at = {model.name: tracked.get(model.name, 0) for model in MODELS}
+    head = max(at.values(), default=0)
+    behind = [f"{name} at {position}" for name, position in at.items() if position < head]
+    if not behind:
+        return None
+    return (
+        f"the read models' tracked positions disagree ({', '.join(behind)}; the others at "
+        f"{head}): a model added since they were built catches up alone, but otherwise "
+        "pj_tracking was changed behind the ledger's back, and catching up applies events a "
+        "second time (refused where it meets rows already there): `fupin projections "
+        "rebuild` makes them anew"
+    )
+
+
 def _check_not_ahead(db: Database, ledger: Ledger) -> None:
     """Refuse read models that hold events the ledger no longer has. The clock's position is
     the id of the last event they counted, and ``pj_clock.latest_recorded`` that event's
@@ -571,7 +593,7 @@ def readiness(ledger: Ledger) -> str | None:
         # What refuses every report: positions moved back, or past the events there are.
         _check_counted(db)
         _check_not_ahead(db, ledger)
-        return None
+        return _disagreeing(db)
     except InputError as exc:  # read models a newer fupin built, or changed: said, not refused
         return f"every report is refused: {exc.rule}"
     finally:

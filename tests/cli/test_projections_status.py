@@ -92,3 +92,20 @@ def test_read_models_ahead_of_the_log_are_named(seeded: Fupin) -> None:
     stderr = _note(seeded)[1]
 
     assert stderr.startswith("every report is refused: the read models hold events up to ")
+
+
+def test_a_model_moved_back_alone_is_named(seeded: Fupin) -> None:
+    # Every report was refused (a catch-up met rows already there) and status said nothing.
+    seeded.ok("report caseload")
+    with (
+        closing(open_ledger(seeded.store)) as ledger,
+        closing(open_database(ledger.location)) as db,
+    ):
+        db.execute("UPDATE pj_tracking SET position = position - 3 WHERE projection = 'funds'")
+        head = db.one("SELECT MAX(position) FROM pj_tracking")[0]  # type: ignore[index]
+
+    stderr = _note(seeded)[1]
+
+    assert stderr.startswith(
+        f"the read models' tracked positions disagree (funds at {head - 3}; the others at {head}): "
+    )

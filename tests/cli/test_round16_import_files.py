@@ -104,11 +104,13 @@ def test_a_file_named_twice_through_a_link_is_refused(seeded: Fupin, tmp_path: P
 # -- 5. common export mistakes -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le", "le-unmarked"])
 def test_a_utf16_csv_is_refused_as_utf16(seeded: Fupin, tmp_path: Path, encoding: str) -> None:
+    # le-unmarked: ``iconv -t utf-16le`` writes no byte-order mark (tester D: "GBK")
     path = tmp_path / "record_visit.csv"
     text = "".join(",".join(row) + "\n" for row in (COLUMNS, VISIT))
-    bom = {"utf-16": "", "utf-16-be": "\ufeff", "utf-16-le": "\ufeff"}[encoding]
+    bom = {"utf-16": "", "utf-16-be": "\ufeff", "utf-16-le": "\ufeff"}.get(encoding, "")
+    encoding = "utf-16-le" if encoding == "le-unmarked" else encoding
     path.write_bytes((bom + text).encode(encoding))  # FF FE or FE FF first
     before = seeded.event_count()
 
@@ -159,6 +161,21 @@ def test_a_title_row_above_the_csv_headers_is_refused_in_one_line(
         "not read)",
     )
     assert seeded.event_count() == before
+
+
+def test_a_title_row_with_a_date_beside_it_is_refused_in_one_line(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # A 台账's title often has its 制表日期 beside it (tester D: twelve errors).
+    title = ["江南街道2016年走访台账", "", "", "", "制表日期 2016-09-30", ""]
+    path = _csv(tmp_path / "record_visit.csv", [title, COLUMNS, VISIT])
+
+    refused = seeded(f"import --dry-run {path}", "jn-01")
+    _refused_once(
+        refused,
+        f"{path} row 1, header row: holds 2 cells, the first '江南街道2016年走访台账', a title",
+        "the headers are in row 2: row 1 must hold the headers",
+    )
 
 
 def test_a_merged_title_row_above_the_sheets_headers_is_refused_in_one_line(

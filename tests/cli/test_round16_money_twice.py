@@ -104,3 +104,28 @@ def test_an_export_replays_two_alike_a_ledger_holds(seeded: Fupin, tmp_path: Pat
         account = fresh.get_by_id(FundAccount.create_id("city-2016"))
         assert isinstance(account, FundAccount)
         assert account.balance_fen == balance
+
+
+def test_a_row_borrowing_an_exports_ref_form_is_not_spared(seeded: Fupin, tmp_path: Path) -> None:
+    # An export's rows are spared the checks of rows imported twice and of money recorded
+    # twice: a row that only borrowed the form of their refs was spared too (tester D).
+    seeded.ok(ALLOCATE, "qu-01")
+    with closing(open_ledger(seeded.store)) as app:
+        next_entry = app.get_by_id(FundAccount.create_id("city-2016")).version + 1  # type: ignore[union-attr]
+    sheet = tmp_path / "receive_allocation.csv"
+    line = "2016-09-01,拨款通知9号,city-2016,500"
+    for ref, named in [
+        ("fund:nosuch@1", "entry 1 of fund nosuch"),
+        (f"fund:city-2016@{next_entry + 3}", f"entry {next_entry + 3} of fund city-2016"),
+    ]:
+        sheet.write_text(f"ref,effective,document,account,amount\n{ref},{line}\n", encoding="utf-8")
+        before, balance = seeded.event_count(), _balance(seeded)
+
+        result = seeded(f"import {sheet}", "qu-01")
+
+        assert result.exit_code == 2, result.output
+        assert (
+            f"row 2, ref: has the form of an export's ref (kind:key@entry), but this row made "
+            f"no {named}" in result.stderr
+        )
+        assert (seeded.event_count(), _balance(seeded)) == (before, balance)

@@ -98,8 +98,15 @@ def test_a_verify_that_ends_early_does_not_wait_for_the_scan(
     app = households
     release = threading.Event()
 
-    def slow(*args: Any, **kwargs: Any) -> Iterator[tuple[str, bool]]:
-        release.wait(timeout=60)  # a long statement
+    class Statement:  # a long statement on a connection: ``interrupt`` ends it
+        def interrupt(self) -> None:
+            release.set()
+
+    def slow(*args: Any, running: Any = None, **kwargs: Any) -> Iterator[tuple[str, bool]]:
+        if running is not None:
+            running(Statement())
+        if release.wait(timeout=60):
+            raise sqlite3.OperationalError("interrupted")
         yield from ()
 
     def interrupted(count: int) -> None:
@@ -118,11 +125,15 @@ def test_a_verify_that_ends_early_does_not_wait_for_the_scan(
     worker.start()
     worker.join(timeout=20)
     ended = not worker.is_alive()
-    release.set()  # the scan's statement ends
+    scanning = [t for t in threading.enumerate() if t.name == "key-scan"]
+    release.set()  # the scan's statement ends, if nothing interrupted it
     worker.join()
 
     assert ended
     assert [type(exc) for exc in raised] == [KeyboardInterrupt]
+    # its statement interrupted and its thread ended before verify returned: the connection
+    # was back in the pool when the CLI closed it (closed under the statement, it crashed)
+    assert scanning == []
 
 
 def test_a_scan_that_fails_on_its_thread_is_reported_as_one_that_failed_before(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -475,6 +476,11 @@ TAMPERINGS: dict[str, tuple[Callable[[Row], AnyRow], str]] = {
         lambda r: (r[0], r[1], "ledger.household:Household", r[3]),
         "cannot be decoded (TypeError: Neither event class <class 'ledger.household.Household'>"
         "nor its bases have an originator_id annotation)",
+    ),
+    "a number no ledger writes (1e0: a float)": (
+        lambda r: (*r[:3], re.sub(rb'"members":([0-9]+)', rb'"members":\1e0', r[3], count=1)),
+        "its stored bytes are not the canonical encoding: it holds a value the ledger never "
+        "writes (TranscodingError: cannot store a value of type float: 3.0)",
     ),
     "state stored as text": (
         lambda r: (*r[:3], r[3].decode()),

@@ -783,3 +783,44 @@ def test_a_flow_is_refused_exactly_when_one_alike_stands(
             fund.correct(fund.version, "录错", _on(day, "更正单"))
             standing.pop()
     assert fund.balance_fen == sum(s[2] for s in standing)
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["拨款通知 9号", "拨款通知９号", "拨款通知9号\u200b", "拨款\u00a0通知9号", "拨款通知9号 "],
+)
+def test_a_document_written_otherwise_is_the_same_document(document: str) -> None:
+    # Spaces, full-width digits and invisible characters let the same allocation in twice
+    # (tester D, session 16): compared as a reader sees them.
+    fund = _account()
+    fund.receive(100_000, _on(2, "拨款通知9号"))
+
+    with pytest.raises(RuleError) as refused:
+        fund.receive(100_000, _on(2, document))
+
+    assert refused.value.field == "document"
+    assert "under document '拨款通知9号' (entry 2)" in refused.value.rule
+
+
+def test_a_document_in_another_case_is_the_same_document() -> None:
+    fund = _account()
+    fund.receive(100_000, _on(2, "PZ-001"))
+
+    with pytest.raises(RuleError):
+        fund.receive(100_000, _on(2, "pz-001"))
+
+
+def test_an_allocation_a_payment_rests_on_names_the_shortfall() -> None:
+    # "would leave a negative balance", though the balance at the end would be positive.
+    fund = _account()
+    fund.receive(100_000, _on(1))
+    fund.disburse(Disbursement(80_000, "working", "working"), _on(2, "支出凭证1号"))
+    fund.receive(100_000, _on(10, "拨款通知10号"))
+
+    with pytest.raises(RuleError) as refused:
+        fund.check_correctable(2)
+
+    assert refused.value.rule.startswith(
+        "voiding this allocation would leave c 800.00 yuan short on 2016-07-02: payments made "
+        "from it by then rest on it"
+    )
