@@ -247,7 +247,8 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowError(name, "file", _NOT_UTF8)]
+        # UTF-16 with no mark, Chinese at its start: NUL bytes, which GBK never holds.
+        return [], [RowError(name, "file", _UTF16 if b"\x00" in data else _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
     # Strict: an unclosed quote read the rest of the file into one cell, and text after a

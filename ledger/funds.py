@@ -144,10 +144,10 @@ class FundAccount(LedgerAggregate):
         self.disbursed_fen = 0
         self.flows: dict[int, tuple[date, int]] = {}  # version -> (effective date, signed fen)
         self.latest_flow: date | None = None  # the latest effective date among flows, or later
-        # What each flow says (kind, day, document, note, amount or payment) -> its versions,
-        # voided ones too (``check_not_alike`` leaves those out): one recorded twice.
-        self.said: dict[tuple[Any, ...], list[int]] = {}
-        self.documents: dict[int, str] = {}  # version -> its document as recorded
+        # Each flow by what it moved (kind, day, amount or payment) -> (version, document,
+        # note) as recorded, voided ones too: ``check_not_alike`` compares the few that moved
+        # the same money on the same day (their documents read as a reader reads them).
+        self.said: dict[tuple[Any, ...], list[tuple[int, str, str]]] = {}
 
     @staticmethod
     def check_opening(source: str, street: str, donor: str) -> None:
@@ -164,7 +164,8 @@ class FundAccount(LedgerAggregate):
             raise RuleError("amount", "an allocation is a positive amount")
         if not alike_ok:
             self.check_not_alike(
-                ("AllocationReceived", prov.effective, *_said(prov), amount_fen),
+                ("AllocationReceived", prov.effective, amount_fen),
+                prov,
                 f"received {format_yuan(amount_fen)} yuan on {prov.effective}",
             )
         if self.received_fen + amount_fen > MAX_FEN:
@@ -176,18 +177,23 @@ class FundAccount(LedgerAggregate):
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         self._received(amount_fen, prov)
 
-    def check_not_alike(self, said: tuple[Any, ...], what: str) -> None:
+    def check_not_alike(self, moved: tuple[Any, ...], prov: Provenance, what: str) -> None:
         """Refuse a flow that says what one on record says (not voided): the same allocation
         or payment typed in by one officer and imported from the 台账 by another was recorded
         twice, money and all (tester B, session 16). A second one for real has a document
         of its own (拨款通知1号 and 拨款通知2号), or a note saying what sets it apart (as
         an import's rows: docs/import.md)."""
-        same = [version for version in self.said.get(said, ()) if version not in self.voided]
+        said = _said(prov.document, prov.note)
+        same = [
+            (version, document)
+            for version, document, note in self.said.get(moved, ())
+            if version not in self.voided and _said(document, note) == said
+        ]
         if same:
+            version, document = same[0]
             raise RuleError(
                 "document",
-                f"{self.code} already {what} under document {self.documents[same[0]]!r} "
-                f"(entry {same[0]}): "
+                f"{self.code} already {what} under document {document!r} (entry {version}): "
                 "the same one recorded twice? A second one has a document of its own, or a "
                 "note saying what sets it apart; a wrong one is corrected (fupin correct "
                 "fund …)",
@@ -196,9 +202,8 @@ class FundAccount(LedgerAggregate):
     @event("AllocationReceived")
     def _received(self, amount_fen: int, prov: Provenance) -> None:
         version = self.remember_entry("AllocationReceived", prov, amount_fen)
-        said = ("AllocationReceived", prov.effective, *_said(prov), amount_fen)
-        self.said.setdefault(said, []).append(version)
-        self.documents[version] = prov.document
+        moved = ("AllocationReceived", prov.effective, amount_fen)
+        self.said.setdefault(moved, []).append((version, prov.document, prov.note))
         self.flows[version] = (prov.effective, amount_fen)
         self._latest(prov.effective)
         self.balance_fen += amount_fen
@@ -212,7 +217,8 @@ class FundAccount(LedgerAggregate):
         payment.check_options()
         if not alike_ok:
             self.check_not_alike(
-                ("Disbursed", prov.effective, *_said(prov), payment),
+                ("Disbursed", prov.effective, payment),
+                prov,
                 f"paid {format_yuan(payment.amount_fen)} yuan on {prov.effective} "
                 f"({_paid_to(payment)})",
             )
@@ -246,10 +252,8 @@ class FundAccount(LedgerAggregate):
         # payment on the account only (the key is rebuilt from the event on every replay).
         paid = payment.household if payment.purpose == "household" else ""
         version = self.remember_entry("Disbursed", prov, (payment.amount_fen, paid))
-        self.said.setdefault(("Disbursed", prov.effective, *_said(prov), payment), []).append(
-            version
-        )
-        self.documents[version] = prov.document
+        moved = ("Disbursed", prov.effective, payment)
+        self.said.setdefault(moved, []).append((version, prov.document, prov.note))
         self.flows[version] = (prov.effective, -payment.amount_fen)
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
@@ -293,13 +297,13 @@ class FundAccount(LedgerAggregate):
             self.disbursed_fen -= amount
 
 
-def _said(prov: Provenance) -> tuple[str, str]:
+def _said(document: str, note: str) -> tuple[str, str]:
     """A flow's document and note as compared for "recorded twice": what a reader sees as the
     same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
     zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
     folded, and spaces and invisible characters (format characters: zero-width spaces,
     marks of direction) left out (tester D, session 16)."""
-    return _plain(prov.document), _plain(prov.note)
+    return _plain(document), _plain(note)
 
 
 def _plain(text: str) -> str:

@@ -508,7 +508,7 @@ def _held_already(app: Ledger, found: re.Match[str] | None) -> str | None:
     kind, key, version = found[1], found[2], int(found[3])
     aggregate = app.get_by_id(natural_id(kind, key))
     if aggregate is None or aggregate.version < version:
-        return None  # the row must then make that entry (``_not_made``, once applied)
+        return None
     return (
         f"names entry {version} of {kind} {key}, which this ledger holds already (it is at "
         f"entry {aggregate.version}): the row was exported from this ledger or a copy of it, "
@@ -574,7 +574,7 @@ def _apply(
     seen.marks[mark] = row.where
     # A row of an export names one recorded event: an allocation or payment like one on record
     # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
-    app.replaying_export = exported is not None
+    app.replaying_export = _replays_flow(app, exported, parsed)
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
@@ -583,30 +583,28 @@ def _apply(
         return [RowError(row.where, row.columns.get(field, field), exc.rule)]
     finally:
         app.replaying_export = False
-    made = _not_made(app, exported)
-    if made is not None:  # the batch is discarded: nothing of the row is written
-        return [RowError(row.where, row.columns.get("ref", "ref"), made)]
     return parsed
 
 
-def _not_made(app: Ledger, found: re.Match[str] | None) -> str | None:
-    """Why a row whose ref has an export's form (``found``) is no row of an export, once
-    applied: it did not make the entry its ref names (None: it did). An export's row makes
-    its record's next entry, the one its ref names; a row that only borrows the form
-    (``fund:nosuch@1`` on an allocation to city-2016) would be spared the checks of rows
-    imported twice and of money recorded twice (tester D, session 16). Read from the batch,
-    where the row's record now is: no store lookup."""
-    if found is None:
-        return None
-    kind, key, version = found[1], found[2], int(found[3])
-    aggregate = app.get_by_id(natural_id(kind, key))
-    if aggregate is not None and aggregate.version >= version:
-        return None
-    return (
-        f"has the form of an export's ref (kind:key@entry), but this row made no entry "
-        f"{version} of {kind} {key}: an export's row makes the entry its ref names. Give a "
-        "row of your own a ref of another form"
-    )
+def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> bool:
+    """Whether the row is an export's allocation or payment, replayed: its ref (``found``)
+    names the account the row pays into or out of, at the entry the row makes there (the
+    account is at the one before). Only then may it be like one on record (a ledger may hold
+    two alike). A row that only borrowed an export's ref form (``fund:nosuch@1``, or another
+    record the payment touches: ``household:H@N``) was spared the check of money recorded
+    twice (tester D and the reviewer, session 16); an account's entries are all exported, so
+    a genuine row's ref always names the next one."""
+    if found is None or found[1] != "fund" or parsed.spec.name not in _FLOWS:
+        return False
+    account = parsed.args.get("account")
+    if not isinstance(account, str) or found[2] != account:
+        return False
+    held = app.get_by_id(natural_id("fund", account))
+    return held is not None and held.version == int(found[3]) - 1
+
+
+#: The commands whose rows ``FundAccount.check_not_alike`` spares when an export replays them.
+_FLOWS = frozenset({"receive_allocation", "disburse"})
 
 
 def _record_batch(app: Ledger, stamp: Stamp, rows: list[_Parsed], version: int) -> None:

@@ -98,6 +98,7 @@ import queue
 import re
 import struct
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -174,6 +175,9 @@ KEY_TABLE_POSITION = -2
 #: Rows of the key-table scan (``_KeyScan``) queued while the pass reads the log; past these
 #: the scan waits for the check to read them, after the pass.
 _SCAN_KEPT = 10_000
+#: How long ``_KeyScan.stop`` waits for the scan's thread at most (it ends at once once its
+#: statement is interrupted; a thread still waiting for a connection is not held up for ever).
+_SCAN_STOP_SECONDS = 10.0
 #: Keys destroyed with no erasure found on the first read, looked up again after the key table
 #: is read (an erasure saved meanwhile); past these, reported as found.
 _RECHECK = 1000
@@ -1813,7 +1817,8 @@ class _KeyScan:
         thread ends."""
         self._stopped.set()
         thread, self._thread = self._thread, None
-        while thread is not None and thread.is_alive():
+        deadline = time.monotonic() + _SCAN_STOP_SECONDS
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
             connection = self._connection
             if connection is not None:
                 connection.interrupt()

@@ -104,11 +104,18 @@ def test_a_file_named_twice_through_a_link_is_refused(seeded: Fupin, tmp_path: P
 # -- 5. common export mistakes -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le", "le-unmarked"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-be", "utf-16-le", "le-unmarked", "le-unmarked-chinese"]
+)
 def test_a_utf16_csv_is_refused_as_utf16(seeded: Fupin, tmp_path: Path, encoding: str) -> None:
-    # le-unmarked: ``iconv -t utf-16le`` writes no byte-order mark (tester D: "GBK")
+    # le-unmarked: ``iconv -t utf-16le`` writes no byte-order mark (tester D: "GBK"), also
+    # when Chinese headers fill its first bytes (the reviewer)
     path = tmp_path / "record_visit.csv"
-    text = "".join(",".join(row) + "\n" for row in (COLUMNS, VISIT))
+    rows = (COLUMNS, VISIT)
+    if encoding.endswith("chinese"):
+        rows = (["编号", "生效日期", "文件", "户号", "帮扶责任人", "走访摘要"], VISIT)
+        encoding = "le-unmarked"
+    text = "".join(",".join(row) + "\n" for row in rows)
     bom = {"utf-16": "", "utf-16-be": "\ufeff", "utf-16-le": "\ufeff"}.get(encoding, "")
     encoding = "utf-16-le" if encoding == "le-unmarked" else encoding
     path.write_bytes((bom + text).encode(encoding))  # FF FE or FE FF first
