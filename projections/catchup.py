@@ -159,8 +159,7 @@ def _catch_up_from(
     """``_catch_up`` of read models that are there and current, from ``start`` (the lowest
     position, as read by the caller)."""
     if not fresh:
-        _check_counted(db)
-        _check_not_ahead(db, ledger)
+        _check_clock(db, ledger)
     try:
         return _apply_after(db, ledger, start, pages_per_transaction)
     except Exception as exc:
@@ -194,7 +193,7 @@ def _disagreeing(db: Database) -> str | None:
     )
 
 
-def _check_not_ahead(db: Database, ledger: Ledger) -> None:
+def _check_not_ahead(ledger: Ledger, position: int, counted: str | None) -> None:
     """Refuse read models that hold events the ledger no longer has. The clock's position is
     the id of the last event they counted, and ``pj_clock.latest_recorded`` that event's
     recording time: the ledger must still hold an event at that id, recorded then. The
@@ -203,15 +202,9 @@ def _check_not_ahead(db: Database, ledger: Ledger) -> None:
     checkpoint), or the read models came from a longer copy of it. Reports went on serving
     figures from the missing events; and once new events were recorded, SQLite gave them
     the deleted events' ids, and the read models skipped them as counted. One read of one
-    event, by its id."""
-    found = db.one(
-        "SELECT (SELECT latest_recorded FROM pj_clock WHERE id = 1), "
-        "(SELECT position FROM pj_tracking WHERE projection = ?)",
-        (reference.CLOCK.name,),
-    )
-    if found is None or found[1] is None or int(found[1]) <= 0:
+    event, by its id (``position``: the clock's; ``counted``: its ``latest_recorded``)."""
+    if position <= 0:
         return
-    counted, position = found[0], int(found[1])
     page = ledger.recorder.select_notifications(start=position, limit=1)
     held = page[0] if page and page[0].id == position else None
     if held is None:
@@ -250,22 +243,26 @@ def _recorded_text(state: bytes) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def _check_counted(db: Database) -> None:
-    """Refuse read models whose clock counted more events than its tracked position: every
-    event counts once and positions start at 1, so ``pj_tracking`` was moved back. One
-    statement (one snapshot: a catch-up elsewhere moves both together), once a catch-up."""
+def _check_clock(db: Database, ledger: Ledger) -> None:
+    """Refuse read models whose clock disagrees with its tracked position or with the log:
+    it counted more events than its position (every event counts once and positions start
+    at 1, so ``pj_tracking`` was moved back), or the log no longer holds the event it counted
+    last (``_check_not_ahead``). One statement (one snapshot: a catch-up elsewhere moves
+    both together), once a catch-up."""
     found = db.one(
         "SELECT (SELECT events FROM pj_clock WHERE id = 1), "
+        "(SELECT latest_recorded FROM pj_clock WHERE id = 1), "
         "(SELECT position FROM pj_tracking WHERE projection = ?)",
         (reference.CLOCK.name,),
     )
-    if found is None or found[0] is None or found[1] is None:
+    if found is None or found[2] is None:
         return
-    counted, position = int(found[0]), int(found[1])
-    if counted > position:
+    events, recorded, position = found[0], found[1], int(found[2])
+    if events is not None and int(events) > position:
         raise AlteredReadModels(
-            f"pj_tracking puts them at event {position}, but pj_clock has counted {counted}"
+            f"pj_tracking puts them at event {position}, but pj_clock has counted {events}"
         )
+    _check_not_ahead(ledger, position, recorded)
 
 
 class _Reset(Exception):
@@ -591,8 +588,7 @@ def readiness(ledger: Ledger) -> str | None:
                 "it; until then a reader that may not write is refused"
             )
         # What refuses every report: positions moved back, or past the events there are.
-        _check_counted(db)
-        _check_not_ahead(db, ledger)
+        _check_clock(db, ledger)
         return _disagreeing(db)
     except InputError as exc:  # read models a newer fupin built, or changed: said, not refused
         return f"every report is refused: {exc.rule}"

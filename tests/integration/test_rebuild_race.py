@@ -48,16 +48,16 @@ READERS = [
 def rebuild_begins_after_check_counted(monkeypatch: pytest.MonkeyPatch, location: object) -> None:
     """The rebuild's first transaction commits right after the reader's catch-up has read the
     positions (and checked them against the clock), before it looks at the mark."""
-    real = catchup._check_counted
+    real = catchup._check_clock
     done: list[bool] = []
 
-    def check_then_rebuild_begins(db: Database) -> None:
-        real(db)
+    def check_then_rebuild_begins(db: Database, ledger: Ledger) -> None:
+        real(db, ledger)
         if not done:
             done.append(True)
             begin_another_rebuild(location)
 
-    monkeypatch.setattr(catchup, "_check_counted", check_then_rebuild_begins)
+    monkeypatch.setattr(catchup, "_check_clock", check_then_rebuild_begins)
 
 
 @pytest.mark.parametrize("reader", ["analysts", "selecting"])
