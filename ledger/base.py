@@ -273,6 +273,14 @@ class LedgerAggregate(Aggregate):
         """Void the entry recorded at ``version`` (a compensating event, never an edit), not
         dated before the entry took effect (it would void the entry before it happened), nor
         before the programme ``opened`` (as every entry of it)."""
+        self.check_correction(version, reason, prov, opened)
+        self._corrected(version, reason.strip(), prov)
+
+    def check_correction(
+        self, version: int, reason: str, prov: Provenance, opened: date | None = None
+    ) -> None:
+        """Refuse the correction ``correct`` would refuse, changing nothing (``fupin verify``
+        replays each correction of the log by it)."""
         self.check_correctable(version)
         check_says("reason", reason, "a correction must say why")
         self.check_not_before(
@@ -285,7 +293,6 @@ class LedgerAggregate(Aggregate):
             opened,
             f"the correction is dated {prov.effective}; the programme opened",
         )
-        self._corrected(version, reason.strip(), prov)
 
     def check_correctable(self, version: int) -> None:
         if version in self.voided:
@@ -330,6 +337,19 @@ class LedgerAggregate(Aggregate):
         ``changes`` from the start. The event keeps what they were; nothing is edited. Not
         dated before the entry it restates (``check_amendment``), nor before the programme
         ``opened`` (a helper registered before it is amended from its opening on)."""
+        self.check_amend(changes, reason, prov, opened)
+        was = {field: getattr(self, field) for field in sorted(changes)}
+        self._amended(dict(sorted(changes.items())), was, reason.strip(), prov)
+
+    def check_amend(
+        self,
+        changes: dict[str, Any],
+        reason: str,
+        prov: Provenance,
+        opened: date | None = None,
+    ) -> None:
+        """Refuse the amendment ``amend`` would refuse, changing nothing (``fupin verify``
+        replays each amendment of the log by it)."""
         amendable = ", ".join(sorted(self.AMENDABLE)) or "none"
         if not changes:
             raise RuleError("changes", f"an amendment restates at least one of: {amendable}")
@@ -346,8 +366,6 @@ class LedgerAggregate(Aggregate):
             opened,
             f"the amendment is dated {prov.effective}; the programme opened",
         )
-        was = {field: getattr(self, field) for field in sorted(changes)}
-        self._amended(dict(sorted(changes.items())), was, reason.strip(), prov)
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
         """Refuse ``changes`` that break the record's own rules or what rests on it, or an

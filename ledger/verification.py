@@ -124,7 +124,7 @@ from eventsourcing.utils import resolve_topic
 from ledger.authority import PERMISSIONS, correction_command, roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.errors import ConflictError, InputError
+from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.household import Personal
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
@@ -139,6 +139,7 @@ from ledger.privacy import (
     missing_key_rows,
     rotation_id,
 )
+from ledger.programme import PROGRAMME_CODE
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.transparency import (
     CHECKPOINT_VERSION,
@@ -484,6 +485,9 @@ class Verifier:
         # Every correction read: (position, where, the version it voids, its recorder's role
         # and street then), checked after the pass (``check_corrections``).
         self._corrections: list[tuple[int, _Where, object, str, str | None]] = []
+        # Every amendment read (position, where): its record's own rules are replayed on it
+        # after the pass, as corrections' are (``check_corrections``).
+        self._amendments: list[tuple[int, _Where]] = []
         self._revoked_keys: set[str] = set()
         self._key_at_size: dict[int, str] = {}
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
@@ -1414,6 +1418,7 @@ class Verifier:
         correction: kept, with the street its recorder worked for then, to be checked once
         the pass is over against the entry it voids (``check_corrections``)."""
         if name == "Amended":
+            self._amendments.append((position, where))
             if where[1] in self._officer_uids and role not in _AMEND_OFFICER:
                 self._problem(
                     position,
@@ -1435,6 +1440,8 @@ class Verifier:
         passed, and a household it named could no longer be loaded. One read of the voided
         entry each, after the pass (corrections are few)."""
         voidable = _voidable_topics()
+        rules = _RecordRules(self.mapper, recorder)
+        replayed: list[tuple[int, _Where]] = []
         kept = len(self.report.problems)
         voided: dict[tuple[bytes, int], int] = {}  # (record, entry) -> the correction's position
         for position, where, corrects, role, street in self._corrections:
@@ -1471,6 +1478,11 @@ class Verifier:
                 reason = _not_permitted(correction_command(record, entry), role, street)
             if reason:
                 self._problem(position, said, reason)
+            else:  # its form and recorder are sound: would its record's rules allow it?
+                replayed.append((position, where))
+        replayed += self._amendments
+        for position, where, reason in rules.refusals(replayed):
+            self._problem(position, _label(where), reason)
         if len(self.report.problems) > kept:
             self.report.problems.sort(key=_problem_order)
 
@@ -1995,6 +2007,84 @@ def _cause(exc: BaseException) -> str:
 def _one_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return f"the store cannot read the next row: {type(exc).__name__}: {text[0] if text else ''}"
+
+
+#: What reading a field of an altered event raises (one missing, or of another type).
+_MISREAD = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+class _RecordRules:
+    """A correction or an amendment replayed on its record as it stood just before it, by the
+    very check its command runs (``LedgerAggregate.check_correction``, ``.check_amend``: every
+    rule of the record, those of what rests on the entry included). One written into the file
+    by hand, or by another program, that the command refuses (a voided income assessment an
+    exit rests on, a correction dated before its entry took effect, an amendment to what it
+    already was) passed before. One read of each record's events up to its last correction or
+    amendment, and one of the programme's for the day it opened."""
+
+    def __init__(self, mapper: Mapper[UUID], recorder: ApplicationRecorder) -> None:
+        self.mapper = mapper
+        self.recorder = recorder
+        self._opened: tuple[date | None] | None = None
+
+    def refusals(self, marks: Iterable[tuple[int, _Where]]) -> list[tuple[int, _Where, str]]:
+        """(position, where, what the rules say) for each event at ``marks`` they refuse. Each
+        record is read once, however many of its events are replayed."""
+        by_record: dict[bytes, dict[int, tuple[int, _Where]]] = {}
+        for position, where in marks:
+            by_record.setdefault(where[1], {})[where[2]] = (position, where)
+        found: list[tuple[int, _Where, str]] = []
+        for record_id, marked in by_record.items():
+            found += self._replay(UUID(bytes=record_id), marked)
+        return sorted(found)
+
+    def _replay(
+        self, uid: UUID, marked: dict[int, tuple[int, _Where]]
+    ) -> list[tuple[int, _Where, str]]:
+        """The record's events up to its last marked one, applied in order; each marked event
+        checked by its command's own check on the record as it stood just before.
+        Stops at an event that cannot be read or applied (the pass reports it)."""
+        last = max(marked)
+        stored = self.recorder.select_events(uid, lte=last)
+        found: list[tuple[int, _Where, str]] = []
+        if len(stored) != last:  # a gap: ``broken_versions`` reports it
+            return found
+        record: Any = None
+        for item in stored:
+            try:
+                event: Any = self.mapper.to_domain_event(item)
+                mark = marked.get(item.originator_version)
+                if mark is not None and isinstance(record, LedgerAggregate):
+                    reason = self._refusal(record, event)
+                    if reason:
+                        found.append((*mark, reason))
+                record = event.mutate(record)
+            except (LedgerError, MapperDeserialisationError, *_MISREAD):
+                return found
+        return found
+
+    def _refusal(self, record: LedgerAggregate, event: Any) -> str:
+        """What the record's rules say of ``event`` ("" if they allow it)."""
+        name = type(event).__name__
+        try:
+            if name == "Corrected":
+                record.check_correction(event.corrects, event.reason, event.prov, self.opened())
+            elif name == "Amended":
+                record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
+        except LedgerError as exc:
+            return f"its record's rules refuse it ({exc})"
+        return ""
+
+    def opened(self) -> date | None:
+        """The day the programme opened (as ``opened_on`` reads it for the commands)."""
+        if self._opened is None:
+            uid = natural_id("programme", PROGRAMME_CODE)
+            programme: Any = None
+            for item in self.recorder.select_events(uid):
+                event: Any = self.mapper.to_domain_event(item)
+                programme = event.mutate(programme)
+            self._opened = (None if programme is None else programme.opened_on,)
+        return self._opened[0]
 
 
 def verify_ledger(

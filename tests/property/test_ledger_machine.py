@@ -28,10 +28,12 @@ from ledger.errors import LedgerError, PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import ROLE_OF_KIND
 from ledger.household import Stage
+from ledger.verification import verify_ledger
 
 from tests.support import TickingClock, identify, ledger_at, stamp
 
 NUMBERS = ("JH-1", "JH-2")
+REGISTERED_AT_START = "JH-3"
 MOSTLY_YES = st.sampled_from((True, True, True, False))
 HELPER_KINDS = {"c-1": "cadre", "c-2": "cadre", "e-1": "enterprise", "sw-1": "social-worker"}
 ACCOUNTS = ("city-2016", "district-2016")
@@ -55,6 +57,10 @@ class Model:
     key_target: dict[str, bool] = field(default_factory=dict)
     pairings: dict[str, dict[str, str]] = field(default_factory=dict)  # number -> helper -> role
     income: dict[str, int] = field(default_factory=dict)  # 2016 income
+    # Each household's 2016 assessments standing (version, income), in the order recorded
+    # (all on one day: the last is the income), and those an exit was proposed on.
+    assessments: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    rested: set[tuple[str, int]] = field(default_factory=set)
     exit_steps: dict[str, list[str]] = field(default_factory=dict)
     received: dict[str, int] = field(default_factory=dict)
     disbursed: dict[str, int] = field(default_factory=dict)
@@ -84,7 +90,13 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model = Model(events=self.app.event_count())
 
     def teardown(self) -> None:
-        self.resources.close()
+        try:
+            # Whatever the commands accepted verifies: each correction replayed by its
+            # record's rules, each role and permission as recorded (``fupin verify``).
+            problems = verify_ledger(self.app.recorder, self.app.mapper).problems
+            assert [problem.reason for problem in problems] == []
+        finally:
+            self.resources.close()
 
     def accepted(self, events: int = 1) -> None:
         self.model.events += events
@@ -109,6 +121,19 @@ class LedgerMachine(RuleBasedStateMachine):
             self.app.open_account(stamp("qu-01"), code, code.split("-")[0], 2016)
             self.model.received[code] = self.model.disbursed[code] = 0
         self.accepted(len(NUMBERS) + len(ACCOUNTS))
+        # One more household registered from the start (a key target, signed): the later
+        # steps (assessments, exits, their corrections) are reached in a short run too.
+        identify(self.app, REGISTERED_AT_START, serial=len(NUMBERS) + 1)
+        self.app.review(stamp(JN), REGISTERED_AT_START, True)
+        start = date(2016, 8, 3)
+        self.app.post_notice(stamp(JN, start), REGISTERED_AT_START, start, date(2016, 8, 9))
+        self.app.sign(stamp(JN, SIGNED), REGISTERED_AT_START)
+        self.app.register(stamp(JN, REGISTERED), REGISTERED_AT_START, True)
+        self.model.stages[REGISTERED_AT_START] = Stage.REGISTERED
+        self.model.signed.add(REGISTERED_AT_START)
+        self.model.key_target[REGISTERED_AT_START] = True
+        self.model.pairings[REGISTERED_AT_START] = {}
+        self.accepted(5)
 
     def numbers_in(self, *stages: str) -> list[str]:
         return sorted(n for n, s in self.model.stages.items() if s in stages)
@@ -190,7 +215,33 @@ class LedgerMachine(RuleBasedStateMachine):
         number = data.draw(st.sampled_from(self.numbers_in(Stage.REGISTERED)))
         self.app.assess_income(stamp(JN, ASSESSED), number, 2016, income)
         self.model.income[number] = income
+        version = self.app.household(number).version
+        self.model.assessments.setdefault(number, []).append((version, income))
         self.accepted()
+
+    @precondition(lambda self: any(self.model.assessments.values()))
+    @rule(data=st.data())
+    def void_assessment(self, data: st.DataObject) -> None:
+        number = data.draw(
+            st.sampled_from(sorted(n for n, a in self.model.assessments.items() if a))
+        )
+        standing = self.model.assessments[number]
+        version = standing[-1][0]
+
+        def correct() -> None:
+            self.app.correct(stamp(JN, ASSESSED), "household", number, version, "核算有误")
+
+        if (number, version) in self.model.rested:  # an exit was proposed on it
+            self.refused(RuleError, correct)
+            return
+        correct()
+        standing.pop()
+        if standing:
+            self.model.income[number] = standing[-1][1]
+        else:
+            del self.model.income[number]
+        self.accepted()
+        event("an assessment was voided")
 
     @precondition(lambda self: self.numbers_in(Stage.REGISTERED))
     @rule(data=st.data())
@@ -208,6 +259,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self.app.propose_exit(stamp(JN, ASSESSED), number, 2016)
         self.model.exit_steps[number] = ["proposed"]
+        self.model.rested.add((number, self.model.assessments[number][-1][0]))
         self.accepted()
 
     def exits_at(self, step: str) -> list[str]:

@@ -1,0 +1,132 @@
+"""Session 17: ``fupin verify`` checked a correction's form and its recorder's permission, not
+the rules of the record it voids. A correction written into the file by hand that voids the
+income assessment an exit rests on, or dated before the entry it voids, passed; so did an
+amendment that restates a field as it already was. Each is now replayed on its record as it
+stood just before it, by the very method its command runs, and reported when refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from ledger.application import open_ledger
+from ledger.household import Household
+from ledger.verification import verify_ledger
+
+from tests.integration.test_round15_verify_corrections import _exited, _voided_by
+from tests.support import ledger_at, register, stamp
+
+
+def _forge(path: Path, topic: str, effective: str, **fields: Any) -> None:
+    """An event of JH-1 by qu-01 (an officer of the district), inserted into the file by hand
+    with the ledger's own encoding (keys sorted)."""
+    uid = Household.create_id("JH-1").hex
+    state = {
+        **fields,
+        "prov": {
+            "__Provenance__": {
+                "actor": "qu-01",
+                "document": "更正单",
+                "effective": {"__date__": effective},
+                "note": "",
+                "role": "officer",
+            }
+        },
+        "timestamp": {"__datetime__": "2026-11-30T05:17:58.868784+00:00"},
+    }
+    with closing(sqlite3.connect(path)) as db, db:
+        (last,) = db.execute(
+            "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (uid,)
+        ).fetchone()
+        db.execute(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+            (
+                uid,
+                last + 1,
+                f"ledger.base:LedgerAggregate.{topic}",
+                orjson.dumps(state, option=orjson.OPT_SORT_KEYS),
+            ),
+        )
+
+
+def _problems(path: Path) -> list[tuple[int, str]]:
+    app = open_ledger(str(path))
+    try:
+        report = verify_ledger(app.recorder, app.mapper)
+    finally:
+        app.close()
+    return [(problem.position, problem.reason) for problem in report.problems]
+
+
+def _last_position(path: Path) -> int:
+    """The last event's position in the log, counted from 0 as ``fupin verify`` counts."""
+    with closing(sqlite3.connect(path)) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+    return int(count) - 1
+
+
+def test_a_voided_assessment_an_exit_rests_on_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)
+        assessed = approval - 4  # assessed, proposed, verified, noticed, approved
+        assert app.household("JH-1").entries[assessed][0] == "IncomeAssessed"
+    _forge(path, "Corrected", "2017-02-01", corrects=assessed, reason="收入核算有误")
+
+    assert _problems(path) == [
+        (
+            _last_position(path),
+            "its record's rules refuse it (version: the 2016 exit rests on this assessment)",
+        )
+    ]
+
+
+def test_a_correction_dated_before_its_entry_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)  # approved on 2017-01-20
+    _forge(path, "Corrected", "2017-01-05", corrects=approval, reason="批错")
+
+    assert _problems(path) == [
+        (
+            _last_position(path),
+            "its record's rules refuse it (effective: the correction is dated 2017-01-05; "
+            f"entry {approval} took effect only on 2017-01-20)",
+        )
+    ]
+
+
+def test_an_amendment_the_command_refuses_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        register(app, "JH-1")  # rural, as identified
+    _forge(
+        path, "Amended", "2016-09-01", changes={"area": "rural"}, was={"area": "rural"}, reason="x"
+    )
+    restated = _last_position(path)
+    _forge(path, "Amended", "2016-09-01", changes={"street": "外海"}, was={}, reason="x")
+
+    assert _problems(path) == [
+        (restated, "its record's rules refuse it (area: is already 'rural': nothing to amend)"),
+        (
+            restated + 1,
+            "its record's rules refuse it (street: is not amendable here (amendable: area, "
+            "disabled, key_target, labour, willing))",
+        ),
+    ]
+
+
+def test_sound_corrections_and_amendments_verify(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        _voided_by(app, "qu-01", _exited(app))  # the approval voided by the district
+        register(app, "JH-2", serial=2)
+        app.amend(
+            stamp("qu-01", date(2017, 3, 1)), "household", "JH-2", {"disabled": True}, "核实有误"
+        )
+
+    assert _problems(path) == []
