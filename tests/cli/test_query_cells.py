@@ -84,8 +84,11 @@ def test_an_infinite_number_is_not_shown_as_a_null_in_json(seeded: Fupin) -> Non
 def test_a_blob_too_large_to_show_is_refused(seeded: Fupin) -> None:
     size = query_command.MAX_CELL_CHARS // 2 + 1  # one byte more than its hex may hold
     blob = f"decode(repeat('00', {size}), 'hex')" if _postgres(seeded) else f"zeroblob({size})"
+    # Each output on SQLite; on PostgreSQL (6 s each: 8 MiB made and sent) the table only.
+    # The bound is checked before any output is written, the same code for either store.
+    outputs = ("table",) if _postgres(seeded) else ("table", "json", "csv")
 
-    for output in ("table", "json", "csv"):
+    for output in outputs:
         result = seeded.runner.invoke(
             app, ["query", f"SELECT 1 AS n, {blob} AS b", "--format", output]
         )
