@@ -2009,6 +2009,8 @@ def _one_line(exc: Exception) -> str:
     return f"the store cannot read the next row: {type(exc).__name__}: {text[0] if text else ''}"
 
 
+#: Events of one record read a query when a correction or amendment of it is replayed.
+_REPLAY_PAGE = 1000
 #: What reading a field of an altered event raises (one missing, or of another type).
 _MISREAD = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -2045,21 +2047,26 @@ class _RecordRules:
         checked by its command's own check on the record as it stood just before.
         Stops at an event that cannot be read or applied (the pass reports it)."""
         last = max(marked)
-        stored = self.recorder.select_events(uid, lte=last)
         found: list[tuple[int, _Where, str]] = []
-        if len(stored) != last:  # a gap: ``broken_versions`` reports it
-            return found
         record: Any = None
-        for item in stored:
-            try:
-                event: Any = self.mapper.to_domain_event(item)
-                mark = marked.get(item.originator_version)
-                if mark is not None and isinstance(record, LedgerAggregate):
-                    reason = self._refusal(record, event)
-                    if reason:
-                        found.append((*mark, reason))
-                record = event.mutate(record)
-            except (LedgerError, MapperDeserialisationError, *_MISREAD):
+        version = 0
+        while version < last:  # a page at a time: an account may hold a million payments
+            page = self.recorder.select_events(uid, gt=version, lte=last, limit=_REPLAY_PAGE)
+            for item in page:
+                if item.originator_version != version + 1:  # ``broken_versions`` reports it
+                    return found
+                version = item.originator_version
+                try:
+                    event: Any = self.mapper.to_domain_event(item)
+                    mark = marked.get(version)
+                    if mark is not None and isinstance(record, LedgerAggregate):
+                        reason = self._refusal(record, event)
+                        if reason:
+                            found.append((*mark, reason))
+                    record = event.mutate(record)
+                except (LedgerError, MapperDeserialisationError, *_MISREAD):
+                    return found
+            if not page:
                 return found
         return found
 

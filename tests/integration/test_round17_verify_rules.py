@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
+from ledger import verification
 from ledger.application import open_ledger
 from ledger.household import Household
 from ledger.verification import verify_ledger
@@ -69,7 +71,11 @@ def _last_position(path: Path) -> int:
     return int(count) - 1
 
 
-def test_a_voided_assessment_an_exit_rests_on_is_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", [1000, 2])  # a record read a page at a time
+def test_a_voided_assessment_an_exit_rests_on_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int
+) -> None:
+    monkeypatch.setattr(verification, "_REPLAY_PAGE", page)
     path = tmp_path / "l.db"
     with ledger_at(path) as app:
         approval = _exited(app)
