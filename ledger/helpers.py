@@ -16,7 +16,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
-from ledger.errors import RuleError
+from ledger.errors import InputError, RuleError
+from ledger.values import check_as_recorded, clean_name, require_text
 
 __all__ = [
     "CADRE_RANKS",
@@ -134,8 +135,18 @@ class Helper(LedgerAggregate):
             raise RuleError("team_size", f"a team has 0 to {MAX_TEAM} members")
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
-        """Not dated before the registration it restates (the registration's own rules on the
-        amended values need the programme's: ``OversightCommands.amend`` checks them)."""
+        """Not dated before the registration it restates; each value as the command records
+        it (a name stripped and composed, a unit or rank stripped, a rank cleared as ``''``, a
+        team size a whole number), and within the registration's rules for the helper's kind
+        (``check_fields``; a volunteer team's least size is the programme's:
+        ``OversightCommands.amend`` checks it)."""
+        for field, value in changes.items():
+            if field == "team_size":
+                if type(value) is not int:
+                    raise InputError(field, "expects a whole number")
+            elif not (field == "rank" and value == ""):
+                check_as_recorded(field, value, clean_name if field == "name" else require_text)
+        Helper.check_fields(self.kind, changes, 0)
         self.check_not_before(
             prov.effective, self.registered_on, f"{self.helper_id} was registered"
         )

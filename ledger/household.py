@@ -19,7 +19,15 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
-from ledger.values import check_come, check_says, format_yuan
+from ledger.values import (
+    AREAS,
+    check_as_recorded,
+    check_come,
+    check_flag,
+    check_says,
+    choice,
+    format_yuan,
+)
 
 __all__ = [
     "ACTIVE_STAGES",
@@ -1009,7 +1017,13 @@ class Household(LedgerAggregate):
         """A key-target mark is the registration's; a key target has labour capacity and is
         willing [三], amended or not; and an exit's threshold and eligibility were judged on the
         area and the mark, so neither is restated once an exit is on record (one under way is
-        withdrawn first). Not dated before the entry it restates."""
+        withdrawn first). Not dated before the entry it restates. Each value as the command
+        records it: an area of ``AREAS``, a mark true or false."""
+        for field, value in changes.items():
+            if field == "area":
+                check_as_recorded(field, value, lambda text, name: choice(text, AREAS, name))
+            else:
+                check_flag(field, value)
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         if "key_target" in changes:
             if self.registered_on is None:

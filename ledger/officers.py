@@ -21,6 +21,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.values import check_as_recorded, clean_name, require_text
 
 __all__ = ["ROLES", "Officer"]
 
@@ -51,7 +52,10 @@ class Officer(LedgerAggregate):
         self.registered_on = prov.effective
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
-        """Not dated before the registration it restates."""
+        """Not dated before the registration it restates; a name stripped and composed, a
+        unit stripped, as the command records them."""
+        for field, value in changes.items():
+            check_as_recorded(field, value, clean_name if field == "name" else require_text)
         self.check_not_before(
             prov.effective, self.registered_on, f"{self.officer_id} was registered"
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -252,6 +252,24 @@ def require_text(value: str, field: str, max_length: int = 200) -> str:
     if len(cleaned) > max_length:
         raise InputError(field, f"must be at most {max_length} characters")
     return cleaned
+
+
+def check_as_recorded(field: str, value: object, clean: Callable[[str, str], str]) -> None:
+    """Refuse a text value that is not as the commands record it: text, and what ``clean``
+    (``require_text``, ``clean_name``) makes of it. An amendment's values are cleaned by its
+    command before they reach the record; one written into the file otherwise (``fupin
+    verify`` replays every amendment) is refused here, naming the field."""
+    if type(value) is not str:
+        raise InputError(field, f"expects text, not {type(value).__name__}")
+    cleaned = clean(value, field)
+    if cleaned != value:
+        raise InputError(field, f"{value!r} is recorded as {cleaned!r} (stripped, composed)")
+
+
+def check_flag(field: str, value: object) -> None:
+    """Refuse a yes/no field's value that is not true or false."""
+    if type(value) is not bool:
+        raise InputError(field, "expects true/false (是/否)")
 
 
 def clean_name(value: str, field: str, max_length: int = 200) -> str:

@@ -108,7 +108,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import DomainEventProtocol, OriginatorIDError, OriginatorVersionError
 from eventsourcing.persistence import (
     ApplicationRecorder,
     InterfaceError,
@@ -1232,8 +1232,13 @@ class Verifier:
         except Exception as exc:  # any corruption of the stored bytes lands here
             self._problem(position, _label(where), f"cannot be decoded ({_cause(exc)})")
             return None
-        if not isinstance(getattr(event, "prov", None), Provenance):
+        prov = getattr(event, "prov", None)
+        if not isinstance(prov, Provenance):
             self._problem(position, _label(where), "carries no provenance")
+            return None
+        fault = _provenance_fault(prov)
+        if fault:  # the transcoder builds a provenance of whatever its fields hold
+            self._problem(position, _label(where), fault)
             return None
         try:
             again = self.mapper.to_stored_event(event).state
@@ -1995,6 +2000,21 @@ def _minutes(span: timedelta) -> str:
     return f"{int(span.total_seconds() // 60)} minutes"
 
 
+def _provenance_fault(prov: Provenance) -> str:
+    """What is wrong with a decoded provenance's document, note or effective date ("" if
+    nothing): two texts and a date, as the ledger records them (an effective date written
+    untagged, "2016-09-24", decodes as a text, and the read models and ``fupin history``
+    cannot read it). Its actor and role are judged by the roles replay ("5 was not an active
+    officer")."""
+    for name in ("document", "note"):
+        value = getattr(prov, name)
+        if type(value) is not str:
+            return f"its provenance's {name} is {type(value).__name__}, not text"
+    if type(prov.effective) is not date:
+        return f"its provenance's effective date is {type(prov.effective).__name__}, not a date"
+    return ""
+
+
 def _cause(exc: BaseException) -> str:
     """What made decoding fail, in one line: the mapper's own error wraps it (``fupin log``
     names the cause too: "JSONDecodeError: str is not valid UTF-8")."""
@@ -2011,8 +2031,18 @@ def _one_line(exc: Exception) -> str:
 
 #: Events of one record read a query when a correction or amendment of it is replayed.
 _REPLAY_PAGE = 1000
+#: The fields a correction's and an amendment's commands write, and their types (a
+#: correction's ``corrects`` is checked first, with its entry: ``check_corrections``).
+_REPLAYED_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
+    "Corrected": (("reason", str),),
+    "Amended": (("changes", dict), ("was", dict), ("reason", str)),
+}
+
+
 #: What reading a field of an altered event raises (one missing, or of another type).
 _MISREAD = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+#: What applying such an event to its record raises.
+_UNTAKEN = (*_MISREAD, OriginatorVersionError, OriginatorIDError)
 
 
 class _RecordRules:
@@ -2044,35 +2074,54 @@ class _RecordRules:
         self, uid: UUID, marked: dict[int, tuple[int, _Where]]
     ) -> list[tuple[int, _Where, str]]:
         """The record's events up to its last marked one, applied in order; each marked event
-        checked by its command's own check on the record as it stood just before.
-        Stops at an event that cannot be read or applied (the pass reports it)."""
+        checked by its command's own check on the record as it stood just before, and
+        reported if the record cannot take it. Once an event of the record cannot be read or
+        applied (the application cannot load the record either), each marked event after it
+        is reported as not replayed: its rules would be judged on a record the log does not
+        make."""
         last = max(marked)
         found: list[tuple[int, _Where, str]] = []
         record: Any = None
         version = 0
+        stuck = ""  # why an event of the record could not be taken: the rest is not known
         while version < last:  # a page at a time: an account may hold a million payments
             page = self.recorder.select_events(uid, gt=version, lte=last, limit=_REPLAY_PAGE)
+            if not page:
+                return found
             for item in page:
                 if item.originator_version != version + 1:  # ``broken_versions`` reports it
                     return found
                 version = item.originator_version
-                try:
-                    event: Any = self.mapper.to_domain_event(item)
-                    mark = marked.get(version)
-                    if mark is not None and isinstance(record, LedgerAggregate):
-                        reason = self._refusal(record, event)
-                        if reason:
-                            found.append((*mark, reason))
-                    record = event.mutate(record)
-                except (LedgerError, MapperDeserialisationError, *_MISREAD):
-                    return found
-            if not page:
-                return found
+                mark = marked.get(version)
+                reason = ""
+                if stuck:
+                    reason = f"its record's rules were not replayed on it: {stuck}"
+                else:
+                    try:
+                        event: Any = self.mapper.to_domain_event(item)
+                        if mark is not None:
+                            reason = self._refusal(record, event)
+                        record = event.mutate(record)
+                    except (LedgerError, MapperDeserialisationError, *_UNTAKEN) as exc:
+                        said = str(exc) if isinstance(exc, LedgerError) else _cause(exc)
+                        stuck = f"its entry {version} cannot be applied ({said})"
+                        reason = reason or f"its record cannot take it ({said})"
+                if mark is not None and reason:
+                    found.append((*mark, reason))
         return found
 
-    def _refusal(self, record: LedgerAggregate, event: Any) -> str:
-        """What the record's rules say of ``event`` ("" if they allow it)."""
+    def _refusal(self, record: Any, event: Any) -> str:
+        """What the record's rules say of ``event`` ("" if they allow it): first that it holds
+        the fields its command writes, of their types."""
         name = type(event).__name__
+        held = vars(event)
+        for needed, kind in _REPLAYED_FIELDS.get(name, ()):
+            if needed not in held:
+                return f"it lacks its {needed!r}"
+            if type(held[needed]) is not kind:
+                return f"its {needed!r} is {type(held[needed]).__name__}, not {kind.__name__}"
+        if not isinstance(record, LedgerAggregate):
+            return ""
         try:
             if name == "Corrected":
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
@@ -2080,6 +2129,8 @@ class _RecordRules:
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
         except LedgerError as exc:
             return f"its record's rules refuse it ({exc})"
+        except _MISREAD as exc:
+            return f"its record cannot take it ({_cause(exc)})"
         return ""
 
     def opened(self) -> date | None:

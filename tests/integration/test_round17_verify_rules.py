@@ -7,6 +7,7 @@ stood just before it, by the very method its command runs, and reported when ref
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import orjson
 import pytest
 from ledger import verification
 from ledger.application import open_ledger
+from ledger.base import natural_id
 from ledger.household import Household
 from ledger.verification import verify_ledger
 
@@ -23,19 +25,27 @@ from tests.integration.test_round15_verify_corrections import _exited, _voided_b
 from tests.support import ledger_at, register, stamp
 
 
-def _forge(path: Path, topic: str, effective: str, **fields: Any) -> None:
-    """An event of JH-1 by qu-01 (an officer of the district), inserted into the file by hand
-    with the ledger's own encoding (keys sorted)."""
-    uid = Household.create_id("JH-1").hex
+def _forge(
+    path: Path,
+    topic: str,
+    effective: str,
+    *,
+    uid: str = Household.create_id("JH-1").hex,
+    actor: str = "qu-01",
+    role: str = "officer",
+    **fields: Any,
+) -> None:
+    """An event of record ``uid`` (JH-1) by ``actor`` (qu-01, an officer of the district),
+    inserted into the file by hand with the ledger's own encoding (keys sorted)."""
     state = {
         **fields,
         "prov": {
             "__Provenance__": {
-                "actor": "qu-01",
+                "actor": actor,
                 "document": "更正单",
                 "effective": {"__date__": effective},
                 "note": "",
-                "role": "officer",
+                "role": role,
             }
         },
         "timestamp": {"__datetime__": "2026-11-30T05:17:58.868784+00:00"},
@@ -136,3 +146,134 @@ def test_sound_corrections_and_amendments_verify(tmp_path: Path) -> None:
         )
 
     assert _problems(path) == []
+
+
+# -- tester A, session 17: an event the replay could not take was passed in silence ---------
+
+
+def _rewrite(
+    path: Path, record: str, version: int, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """Household ``record``'s stored event at ``version``, changed by hand (keys kept sorted)."""
+    uid = Household.create_id(record).hex
+    with closing(sqlite3.connect(path)) as db, db:
+        (state,) = db.execute(
+            "SELECT state FROM stored_events WHERE originator_id = ? AND originator_version = ?",
+            (uid, version),
+        ).fetchone()
+        tree = orjson.loads(state)
+        change(tree)
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = ?",
+            (orjson.dumps(tree, option=orjson.OPT_SORT_KEYS), uid, version),
+        )
+
+
+@pytest.mark.parametrize(
+    ("topic", "fields", "reason"),
+    [
+        ("Corrected", {"corrects": 4}, "it lacks its 'reason'"),  # its signature
+        ("Corrected", {"corrects": 4, "reason": 5}, "its 'reason' is int, not str"),
+        (
+            "Amended",
+            {"changes": ["area"], "was": {}, "reason": "x"},
+            "its 'changes' is list, not dict",
+        ),
+        (
+            "Amended",
+            {"changes": {"disabled": "yes"}, "was": {"disabled": False}, "reason": "x"},
+            "its record's rules refuse it (disabled: expects true/false (是/否))",
+        ),
+        (
+            "Amended",
+            {"changes": {"area": "mars"}, "was": {"area": "rural"}, "reason": "x"},
+            "its record's rules refuse it (area: 'mars' is not one of rural, urban)",
+        ),
+    ],
+)
+def test_a_correction_or_amendment_its_command_never_writes_is_reported(
+    tmp_path: Path, topic: str, fields: dict[str, Any], reason: str
+) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        register(app, "JH-1")
+    _forge(path, topic, "2016-09-01", **fields)
+
+    assert _problems(path) == [(_last_position(path), reason)]
+
+
+def test_a_malformed_correction_hides_no_later_one(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)
+    _forge(path, "Corrected", "2017-02-01", corrects=approval)  # no reason
+    _forge(path, "Corrected", "2017-02-01", corrects=approval - 4, reason="收入核算有误")
+    last = _last_position(path)
+
+    # The record cannot be loaded past the first (nor by the application): the second is
+    # reported as not checked, never passed in silence.
+    problems = _problems(path)
+    assert problems[0] == (last - 1, "it lacks its 'reason'")
+    assert problems[1][0] == last
+    assert problems[1][1].startswith(
+        "its record's rules were not replayed on it: its entry "
+        f"{approval + 1} cannot be applied (TypeError: "
+    )
+    assert len(problems) == 2
+
+
+def test_a_correction_after_an_entry_its_record_cannot_take_is_reported_unchecked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        approval = _exited(app)
+    _rewrite(path, "JH-1", 2, lambda tree: tree.pop("accepted"))  # its review, read by no one
+    _forge(path, "Corrected", "2017-02-01", corrects=approval, reason="批错")
+
+    reasons = dict(_problems(path))
+    assert reasons[_last_position(path)].startswith(
+        "its record's rules were not replayed on it: its entry 2 cannot be applied (TypeError"
+    )
+
+
+def test_a_provenance_whose_effective_date_is_untagged_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        register(app, "JH-1")
+        position = app.event_count() - 4  # JH-1's review (version 2)
+
+    def untag(tree: dict[str, Any]) -> None:
+        tree["prov"]["__Provenance__"]["effective"] = "2016-08-02"
+
+    _rewrite(path, "JH-1", 2, untag)
+
+    assert _problems(path) == [(position, "its provenance's effective date is str, not a date")]
+
+
+def test_a_helper_amendment_outside_its_kinds_rules_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path):
+        pass
+    for helper, changes in (("sw-1", {"rank": "section"}), ("c-1", {"name": " 王干部"})):
+        uid = natural_id("helper", helper).hex
+        _forge(
+            path,
+            "Amended",
+            "2016-09-01",
+            uid=uid,
+            actor="admin",
+            role="admin",
+            changes=changes,
+            was={},
+            reason="x",
+        )
+    last = _last_position(path)
+
+    assert [reason for _, reason in _problems(path)] == [
+        "its record's rules refuse it (rank: 'section' given, but a social-worker has no rank "
+        "(only a cadre has one): leave it out)",
+        "its record's rules refuse it (name: ' 王干部' is recorded as '王干部' (stripped, "
+        "composed))",
+    ]
+    assert [position for position, _ in _problems(path)] == [last - 1, last]

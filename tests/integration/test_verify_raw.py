@@ -456,6 +456,14 @@ TAMPERINGS: dict[str, tuple[Callable[[Row], AnyRow], str]] = {
         NOT_CANONICAL,
     ),
     "an actor that is not text": (lambda r: _prov(r, actor=5), "5 was not an active officer"),
+    "an effective date untagged": (  # session 17: passed, and no reader could read it
+        lambda r: _prov(r, effective="2016-08-01"),
+        "its provenance's effective date is str, not a date",
+    ),
+    "a document that is not text": (
+        lambda r: _prov(r, document=7),
+        "its provenance's document is int, not text",
+    ),
     "a role the officer did not have": (
         lambda r: _prov(r, role="admin"),
         "recorded as admin, but jn-01 was officer",
