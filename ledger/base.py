@@ -113,6 +113,11 @@ def _dash(char: str) -> bool:
     return char in _MINUS_SIGNS or (char != "-" and unicodedata.category(char) == "Pd")
 
 
+#: Whether a character is a dash or minus sign other than the hyphen-minus ``-`` (an en dash
+#: ``–`` Excel and WPS put in its place, a minus sign ``−``).
+is_dash = _dash
+
+
 def _odd_character(key: str) -> tuple[str, str] | None:
     """What no new key may hold, and the first character of it in ``key``: ``full-width``
     letters or digits, ``invisible`` (white space, format and other ignorable characters),

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, is_dash, natural_id
 from ledger.errors import RuleError
 from ledger.values import MAX_FEN, choice, format_yuan
 
@@ -302,13 +302,25 @@ def _said(document: str, note: str) -> tuple[str, str]:
     same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
     zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
     folded, and spaces and invisible characters (format characters: zero-width spaces,
-    marks of direction) left out (tester D, session 16)."""
+    marks of direction) left out (tester D, session 16); every dash and minus sign read as
+    ``-`` (``江财–2018–7``: Excel and WPS put an en dash in place of a typed ``-``), and every
+    bracket as a round one (``江财〔2018〕7号``, ``江财[2018]7号``, ``江财(2018)7号``: the
+    document's year bracket 〔〕 typed as a keyboard has it; tester C, session 17)."""
     return _plain(document), _plain(note)
 
 
+#: Brackets a document's year is written in, read as round ones (after NFKC: ［］（） are
+#: [] ()).
+_BRACKETS = str.maketrans("〔【〖[〘〚", "((((((", "") | str.maketrans("〕】〗]〙〛", "))))))", "")
+
+
 def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_BRACKETS)
+    return "".join(
+        "-" if is_dash(c) else c
+        for c in folded
+        if not c.isspace() and unicodedata.category(c) != "Cf"
+    )
 
 
 def _paid_to(payment: Disbursement) -> str:

@@ -802,6 +802,41 @@ def test_a_document_written_otherwise_is_the_same_document(document: str) -> Non
     assert "under document '拨款通知9号' (entry 2)" in refused.value.rule
 
 
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        ("江财-2018-7", "江财–2018–7"),  # an en dash, as Excel and WPS put in place of '-'
+        ("江财-2018-7", "江财−2018−7"),  # a minus sign
+        ("江财〔2018〕7号", "江财[2018]7号"),  # the year's bracket, as a keyboard has it
+        ("江财〔2018〕7号", "江财(2018)7号"),
+        ("江财〔2018〕7号", "江财（2018）7号"),
+        ("江财〔2018〕7号", "江财【2018】7号"),
+    ],
+)
+def test_a_document_with_other_dashes_or_brackets_is_the_same_document(
+    recorded: str, typed: str
+) -> None:
+    # The same bank advice typed by hand and imported from a spreadsheet went in twice
+    # (tester C, session 17).
+    fund = _account()
+    fund.receive(100_000, _on(2, recorded))
+
+    with pytest.raises(RuleError) as refused:
+        fund.receive(100_000, _on(2, typed))
+
+    assert refused.value.field == "document"
+    assert f"under document '{recorded}' (entry 2)" in refused.value.rule
+
+
+def test_a_document_of_another_number_is_another_document() -> None:
+    fund = _account()
+    fund.receive(100_000, _on(2, "江财〔2018〕7号"))
+    fund.receive(100_000, _on(2, "江财〔2018〕8号"))
+    fund.receive(100_000, _on(2, "江财2018-7号"))  # no bracket: not read as one
+
+    assert fund.balance_fen == 300_000
+
+
 def test_a_document_in_another_case_is_the_same_document() -> None:
     fund = _account()
     fund.receive(100_000, _on(2, "PZ-001"))
