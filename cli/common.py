@@ -245,6 +245,9 @@ def _store_problem(exc: PersistenceError) -> str:
             f"{reason}: this role may not record (an analysts' role only reads): run it as "
             "the officers' role or the owner"
         )
+    if "couldn't get a connection" in reason:  # the pool's: the server stopped or restarted
+        # mid-command (tester E, session 17: the pool's words alone, no store, no warning)
+        return server_gone_message(reason, f"{_store_shown()} could not be reached")
     if isinstance(exc, OperationalError | InterfaceError):
         return f"{reason}; try again"
     return reason

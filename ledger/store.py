@@ -394,10 +394,11 @@ def lost_server(exc: BaseException) -> str | None:
 _PROTOCOL_VIOLATION = "08P01"
 
 
-def server_gone_message(reason: str) -> str:
-    """The refusal (field ``store``) of a command whose server closed the connection."""
+def server_gone_message(reason: str, lead: str = "the server closed the connection") -> str:
+    """The refusal (field ``store``) of a command whose server closed the connection (or,
+    ``lead``, could no longer be reached)."""
     return (
-        f"the server closed the connection ({reason}); a transaction it had not committed was "
+        f"{lead} ({reason}); a transaction it had not committed was "
         "rolled back, but one lost while committing may have been recorded: if this command "
         "records something, look with `fupin log` (or `history`) before trying again once the "
         "server is back; after `projections rebuild`, run it again"

@@ -141,6 +141,7 @@ from ledger.privacy import (
 )
 from ledger.programme import PROGRAMME_CODE
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
+from ledger.store import lost_server
 from ledger.transparency import (
     CHECKPOINT_VERSION,
     LOG_KEY_TOPICS,
@@ -765,6 +766,7 @@ class Verifier:
                 try:
                     row = next(rows, None)
                 except Exception as exc:  # a row the store itself cannot read
+                    _refuse_unreachable(exc, position)
                     self._stopped = position
                     self._problem(position, _UNREADABLE, _one_line(exc), at_event=False)
                     return
@@ -1901,6 +1903,34 @@ def _refuse_if_busy(exc: Exception) -> None:
             f"the household key table was locked by another session past LEDGER_LOCK_TIMEOUT "
             f"({text.split(' LINE ')[0]}): nothing was checked; try again",
         ) from None
+
+
+def _refuse_unreachable(exc: Exception, position: int) -> None:
+    """Refuse (``store``) when reading the log stopped because the store could not be reached
+    or was busy (a PostgreSQL server stopped or restarted mid-run, its pool getting no
+    connection, a SQLite file locked past its timeout): nothing is known of the rows past
+    ``position``, and nothing was found wrong (exit 2, as for a store that cannot be read at
+    all). A row the store read but cannot make sense of, or a damaged file, stays a finding.
+    Before session 17, a server restarted during the nightly run reported a sound ledger as
+    failed at the position it had reached."""
+    reason = lost_server(exc)
+    if reason is None and isinstance(exc, OperationalError | InterfaceError):
+        text = str(exc).strip()
+        if not _DAMAGED_WORDS.search(text):
+            reason = (text.splitlines() or [type(exc).__name__])[0]
+    if reason is not None:
+        raise ConflictError(
+            "store",
+            f"the store could not be read past position {position} ({reason}): nothing was "
+            "found wrong before it, and nothing is known of what follows; run `fupin verify` "
+            "again once the store is back",
+        ) from None
+
+
+#: How a store says a file or page is damaged (a finding, not a store out of reach).
+_DAMAGED_WORDS = re.compile(
+    r"malformed|file is not a database|invalid page in block|could not read block", re.IGNORECASE
+)
 
 
 def _store_said(exc: Exception) -> str:

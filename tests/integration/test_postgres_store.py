@@ -8,7 +8,7 @@ import time
 import psycopg
 import pytest
 from cli.main import app
-from ledger.application import Ledger
+from ledger.application import Ledger, open_ledger
 from ledger.pgrecorder import LedgerPostgresRecorder
 from typer.testing import CliRunner, Result
 
@@ -66,6 +66,26 @@ def test_a_database_that_holds_no_ledger_is_refused_until_init(pg_database: PgCo
 
 INIT = ("init", "--admin", "admin", "--name", "区扶贫办", "-d", "文", "-e", "2016-07-26")
 COUNT = "SELECT COUNT(*) AS n FROM ledger_events"
+
+
+def test_a_ledger_start_that_never_finished_is_refused_until_run_again(
+    pg_database: PgConnInfo,
+) -> None:
+    # An ``import --create`` killed before it recorded anything left the events table empty:
+    # every command read it as an empty ledger (verify passed, backups were taken) (tester E,
+    # session 17).
+    open_ledger(pg_database.dsn, create=True).close()  # its tables made, nothing recorded
+
+    refused = [fupin(pg_database.dsn, *command) for command in (("log",), ("verify",))]
+    init = fupin(pg_database.dsn, *INIT)
+
+    for result in refused:
+        assert_one_line_refusal(
+            result,
+            "holds no ledger yet: its events table is there but empty (an `init` or `import "
+            "--create` stopped before it recorded anything); run that command again",
+        )
+    assert init.exit_code == 0, init.output
 
 
 def test_init_then_commands_run_on_postgresql(pg_database: PgConnInfo) -> None:
