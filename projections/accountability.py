@@ -26,7 +26,7 @@ from projections.rules import (
 )
 from projections.storage import Database, Row
 
-__all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability"]
+__all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability", "visits_until"]
 
 SECTIONS = (
     "missed_visits",
@@ -78,7 +78,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
     rules = read_rules(db) or ProgrammeRules()
     plan = _plan(db, rules, today)
     return {
-        "missed_visits": _missed_visits(db, today),
+        "missed_visits": _missed_visits(db, visits_until(rules, today)),
         "missing_roles": _missing_roles(db),
         "registration_faults": _registration_faults(db, rules),
         "exit_faults": _exit_faults(db, rules),
@@ -112,6 +112,17 @@ def _spans(db: Database, table: str) -> Iterator[tuple[str, str]]:
         if len(ids) < VISIT_SLICE:
             return
         after = ids[-1][0]
+
+
+def visits_until(rules: ProgrammeRules, today: date | None) -> date | None:
+    """The last day whose quarter can owe a visit: ``today``, but no later than the end of the
+    year after the programme's last (the ledger records steps of the programme until then:
+    the plan of the last year's returns, 2019 for a 2016-2018 programme). A report as of a day
+    after the programme (today, 2026) counted every quarter up to it as missed visits of
+    households still assisted when it ended (tester D, session 17)."""
+    if today is None:
+        return None
+    return min(today, date(min(rules.last_year + 1, MAXYEAR), 12, 31))
 
 
 def _missed_visits(db: Database, today: date | None) -> list[dict[str, Any]]:

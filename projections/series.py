@@ -17,14 +17,15 @@ from typing import Any
 from ledger.application import Ledger
 from ledger.household import Personal
 from ledger.privacy import mask_id_card, mask_name  # keeps [erased] and [sealed] as they are
+from ledger.programme import ProgrammeRules
 
 from projections import api
-from projections.accountability import _quarters_due
+from projections.accountability import _quarters_due, visits_until
 from projections.caseload import caseload
 from projections.catchup import MODELS, open_view
 from projections.dossier import dossier
 from projections.engine import Fact, facts, filter_facts, fold
-from projections.rules import quarter_bounds, quarter_of
+from projections.rules import quarter_bounds, quarter_of, read_rules
 from projections.storage import Database
 
 __all__ = [
@@ -147,7 +148,9 @@ def visit_coverage(
     db: Database, today: date | None, missed_visits: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Per street and ended quarter: visits owed (one per active pairing, as the
-    accountability report counts them) and missed (the report's ``missed_visits`` rows)."""
+    accountability report counts them, up to the same day: ``visits_until``) and missed (the
+    report's ``missed_visits`` rows)."""
+    today = visits_until(read_rules(db) or ProgrammeRules(), today)
     if today is None:
         return []
     periods = defaultdict(list)

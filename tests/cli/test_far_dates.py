@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ledger.application import open_ledger
 from ledger.values import CHINA
-from projections import api
+from projections import accountability, api
 from projections.rules import quarter_bounds
 
 from tests.cli.conftest import Fupin, assert_refused
@@ -71,11 +71,18 @@ def test_the_last_quarter_of_the_calendar_has_its_bounds() -> None:
 
 @SQLITE
 def test_the_accountability_report_reaches_the_last_day_of_the_calendar(seeded: Fupin) -> None:
-    # The Python API takes any date: its quarters stop at 9999Q4 instead of failing past it.
+    # The Python API takes any date. Visits are owed no later than the year after the
+    # programme's last (session 17): 2019Q4 for 2016-2018, as of the calendar's last day too.
     app = open_ledger(seeded.store)
     try:
         report = api.accountability(app, as_of=date.max)
     finally:
         app.close()
 
-    assert report["missed_visits"][-1]["quarter"] == "9999Q4"
+    assert report["missed_visits"][-1]["quarter"] == "2019Q4"
+
+
+def test_the_quarters_owed_stop_at_the_last_quarter_of_the_calendar() -> None:
+    due = accountability._quarters_due("9999-01-01", None, [("9999-01-01", None)], date.max)
+
+    assert due == [(9999, 1), (9999, 2), (9999, 3), (9999, 4)]
