@@ -474,9 +474,93 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
                     # (no date Excel can show: the number stays, refused where a date is due)
                     with suppress(OverflowError, ValueError):
                         value = from_excel(value, workbook.epoch)
+                else:
+                    change = shown_otherwise(value, str(getattr(cell, "number_format", "")))
+                    if change:
+                        value = _ShownOtherwise(value, change)
             values.append(value)
         table.append(values)
     return table
+
+
+class _ShownOtherwise(float):
+    """A number whose cell's format shows another number (``5`` shown ``5.00万元``): read as
+    the number, and its row refused (``_table_rows``) with what the format does."""
+
+    change: str
+
+    def __new__(cls, value: float, change: str) -> _ShownOtherwise:
+        made = super().__new__(cls, value)
+        made.change = change
+        return made
+
+
+def _shown_rule(cell: _ShownOtherwise) -> str:
+    number = int(cell) if float(cell).is_integer() else float(cell)
+    return (
+        f"holds {number}, but its number format {cell.change}: what it shows is not what it "
+        "holds; type the number as it is meant (yuan, not 万元) and format the cell General"
+    )
+
+
+#: What a format's literal text (in quotes, or escaped) may say and still show the number as
+#: it is: a currency's sign or name, spaces.
+_PLAIN_LITERALS = frozenset("元¥￥$ RMBCNY人民币")
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_COLOURS = frozenset(
+    {"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow", "黑色", "红色"}
+)
+
+
+def shown_otherwise(value: float, number_format: str) -> str:
+    """What ``number_format`` does to ``value`` that makes the cell show another number
+    ("shows a percentage", "scales by 万", "rounds it to 0 decimals"…), or "" if it shows
+    the number as it is (General, text, plain digits with enough decimals, thousands
+    separators, a currency sign, colours). Only the positive section is read (amounts are
+    never negative). openpyxl reads the value, not what the format shows, and no maintained
+    library renders Excel's number formats; this reads the few things that change a number.
+    """
+    section = number_format.split(";", 1)[0].strip()
+    if section.lower() in ("", "general", "@"):
+        return ""
+    literals = "".join(
+        part[1:-1] if part.startswith('"') else part[1:] for part in _QUOTED.findall(section)
+    )
+    bare = _QUOTED.sub("", section)
+    for bracket in _BRACKETED.findall(bare):
+        inner = bracket[1:-1]
+        if not (
+            inner.startswith("$") or inner.lower() in _COLOURS or inner.lower().startswith("color")
+        ):
+            return f"has a condition or code {bracket}"
+    bare = _BRACKETED.sub("", bare)
+    if "%" in bare:
+        return "shows a percentage (x100)"
+    if "E+" in bare.upper() or "E-" in bare.upper():
+        return "shows an exponent"
+    if "/" in bare:
+        return "shows a fraction"
+    if any(char not in _PLAIN_LITERALS for char in literals) or any(
+        char in "万亿千百" for char in bare
+    ):
+        return f"adds the words {literals or bare!r}, which may scale it (万元)"
+    digits = re.sub(r"[^0#?.,]", "", bare)
+    if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
+        return "scales it by thousands (a trailing comma)"
+    shown = len(digits.split(".", 1)[1]) if "." in digits else 0
+    kept = _decimals(value)
+    if kept > shown:
+        return f"rounds it to {shown} decimal{'' if shown == 1 else 's'}"
+    return ""
+
+
+def _decimals(value: float) -> int:
+    """How many decimals ``value`` has as typed (``repr``: 1234.56 has 2)."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        return 0 if abs(value) >= 1 else 16
+    return len(text.split(".", 1)[1].rstrip("0")) if "." in text else 0
 
 
 def _unescaped(text: str) -> str:
@@ -668,6 +752,9 @@ def _table_rows(
                 beyond = "beyond the header row" if i >= width else "under an empty header"
                 rule = f"has a value {beyond}; give the column a header or clear it"
                 errors.append(RowError(where(number), _position(i), rule))
+            elif isinstance(cell, _ShownOtherwise):
+                column = headers[i] if i < width and headers[i] else _position(i)
+                errors.append(RowError(where(number), column, _shown_rule(cell)))
             elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
                 column = headers[i] if i < width and headers[i] else _position(i)
                 rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"
