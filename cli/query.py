@@ -16,6 +16,7 @@ from projections import api
 from projections.query import QueryError, run_query
 
 from cli.common import ledger_session, refusals, render_rows
+from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
 
 #: The most characters one cell may show (16 MiB); a BLOB shows two hex digits a byte.
@@ -44,8 +45,10 @@ def query(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md)."""
-    with ledger_session() as app, api.steady(app, "query"):  # refused if a rebuild began
-        columns, rows = run_query(app, sql, Bounds())
+    with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
+        with api.steady(app, "query"):  # refused if a rebuild began
+            columns, rows = run_query(app, sql, Bounds())
     shown = shown_rows(columns, rows)
     if output is OutputFormat.json:
         answer = {"columns": columns, "rows": _json_cells(shown)}

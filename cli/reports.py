@@ -105,6 +105,28 @@ def emit(
             render_rows(section, names, [[cell(row[c]) for c in names] for row in rows])
 
 
+def emit_report(
+    report: dict[str, Any],
+    sections: Sequence[str],
+    output: OutputFormat,
+    columns: Mapping[str, Sequence[str]],
+) -> None:
+    """A report as ``emit`` writes it, its tables and CSV led by a ``report`` section: which
+    report, as of and as known at what, the day it judges quarters and deadlines by
+    (``today``) and its totals, as JSON and ``fupin export report`` give them. Before session
+    17 a table or CSV said none of these: a leader could not tell a report as of 2017 from
+    today's, nor what day "overdue" was judged on."""
+    if output is OutputFormat.json:
+        emit(report, sections, output, columns)
+        return
+    heading = {key: report.get(key) for key in ("report", "as_of", "known_at", "today")}
+    for key, value in report.items():
+        if isinstance(value, dict):  # the caseload's totals
+            heading.update({f"{key}.{name}": figure for name, figure in value.items()})
+    shown = {**report, "report": [heading]}
+    emit(shown, ("report", *sections), output, {"report": list(heading), **columns})
+
+
 def joined(value: Any) -> Any:
     """A list as one cell: its items joined with 、 (anything else as it is)."""
     if isinstance(value, list | tuple):
@@ -131,7 +153,7 @@ def caseload(
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.caseload(app, day, moment)
-    emit(report, CASELOAD_SECTIONS, output, CASELOAD_COLUMNS)
+    emit_report(report, CASELOAD_SECTIONS, output, CASELOAD_COLUMNS)
 
 
 @report_app.command("funds")
@@ -146,7 +168,7 @@ def funds(
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.funds(app, day, moment)
-    emit(report, FUNDS_SECTIONS, output, FUNDS_COLUMNS)
+    emit_report(report, FUNDS_SECTIONS, output, FUNDS_COLUMNS)
 
 
 @report_app.command("accountability")
@@ -162,4 +184,4 @@ def accountability(
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.accountability(app, day, moment)
-    emit(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)
+    emit_report(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)

@@ -113,6 +113,21 @@ RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")
 MAX_NOTICE_DAYS = 30
 
 
+def check_notice_length(start: date, end: date, min_days: int, cited: str = "") -> None:
+    """A public notice ends on or after its start and lasts at least ``min_days``, both its
+    days included (``cited``: the plan's article, after the rule). An end before the start is
+    refused as such, not as a notice of so many days, "-5" of them."""
+    if end < start:
+        raise RuleError(
+            "end",
+            f"the notice ends {end}, before its start {start}: a notice runs from its start to "
+            f"its end, both included, at least {min_days} days{cited}",
+        )
+    days = (end - start).days + 1
+    if days < min_days:
+        raise RuleError("end", f"the notice lasts {days} days; the plan needs {min_days}{cited}")
+
+
 def check_notice_dates(start: date, end: date, min_days: int, effective: date) -> None:
     """A public notice 张榜公示 / 退出公示 (whose length is at least ``min_days``, checked by the
     caller) has begun by today (China time, as ``-e`` is judged), takes effect the day it is
@@ -334,11 +349,7 @@ class Household(LedgerAggregate):
             self.reviewed_on,
             f"the notice is dated {prov.effective}; the village review took effect",
         )
-        days = (end - start).days + 1
-        if days < min_days:
-            raise RuleError(
-                "end", f"the notice lasts {days} days; the plan needs {min_days} [四(一)]"
-            )
+        check_notice_length(start, end, min_days, " [四(一)]")
         check_notice_dates(start, end, min_days, prov.effective)
         self._notice_posted(start, end, prov)
 
@@ -877,9 +888,7 @@ class Household(LedgerAggregate):
         """The exit is publicly announced 公示 for at least 7 days, from the verification on, and
         taking effect on its first day (``check_notice_dates``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
-        days = (end - start).days + 1
-        if days < min_days:
-            raise RuleError("end", f"the notice lasts {days} days; the plan needs {min_days}")
+        check_notice_length(start, end, min_days)
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):
             self.check_not_before(
@@ -1066,7 +1075,9 @@ class Household(LedgerAggregate):
         super().check_correctable(version)
         kind, key = self.entries[version]
         if kind == "IncomeAssessed" and version in self.exit_assessments:
-            raise RuleError("version", f"the {key[0]} exit rests on this assessment")
+            raise RuleError(
+                "version", f"the {key[0]} exit rests on this assessment{self.way_out(version)}"
+            )
         if kind == "HelperPaired":
             self.check_pairing_voidable(version, key[0])
         if kind == "MeasurePlanned":
@@ -1075,6 +1086,29 @@ class Household(LedgerAggregate):
             self.check_approval_voidable(version)
         if kind == "NoticePosted":
             self.check_notice_voidable()
+
+    def way_out(self, assessment: int) -> str:
+        """What frees the ``assessment`` an exit rests on, said after the refusal: the exit under
+        way is withdrawn first; an approved one's approval is voided first, by the district
+        (``check_approval_voidable``, unless something rests on it: then that is said), and the
+        exit then withdrawn. The assessment of an exit a return ended stays."""
+        number = self.number
+        withdraw = f"fupin household withdraw-exit {number}"
+        if assessment != self.proposal_assessment or not self.exit_steps:
+            return ": a return ended that exit, which stays on record, and so does its assessment"
+        if self.stage != Stage.EXITED:
+            return f": withdraw the exit under way first ({withdraw}), then correct the assessment"
+        approval = self.approval_entry
+        if approval is None:  # every approval is remembered; no way out to name otherwise
+            return ""
+        try:
+            self.check_approval_voidable(approval)
+        except RuleError as refused:
+            return f"; its approval (entry {approval}) stands: {refused.rule}"
+        return (
+            f": the district voids its approval first (fupin correct household {number} "
+            f"{approval}), then the exit is withdrawn ({withdraw})"
+        )
 
     def check_approval_voidable(self, version: int) -> None:
         """An exit approved in error (the wrong household, a notice that had not ended) is

@@ -206,6 +206,11 @@ class OversightCommands(LedgerCore):
 
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, "key")  # the KEY of ``correct KIND KEY VERSION``
+            if version not in aggregate.entries:
+                # No entry, or none a correction voids: refused on ``version`` for anyone,
+                # before who may correct it (the permission and the street are an entry's:
+                # a helper's employment is its household's street's; none is the district's).
+                aggregate.check_correctable(version)
             command = _correcting(aggregate, version)
             prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)

@@ -1916,7 +1916,7 @@ def _refuse_unreachable(exc: Exception, position: int) -> None:
     reason = lost_server(exc)
     if reason is None and isinstance(exc, OperationalError | InterfaceError):
         text = str(exc).strip()
-        if not _DAMAGED_WORDS.search(text):
+        if _OUT_OF_REACH.search(text):
             reason = (text.splitlines() or [type(exc).__name__])[0]
     if reason is not None:
         raise ConflictError(
@@ -1927,9 +1927,13 @@ def _refuse_unreachable(exc: Exception, position: int) -> None:
         ) from None
 
 
-#: How a store says a file or page is damaged (a finding, not a store out of reach).
-_DAMAGED_WORDS = re.compile(
-    r"malformed|file is not a database|invalid page in block|could not read block", re.IGNORECASE
+#: How a store says it could not be reached or used for now (anything else it says, a table
+#: missing, a page damaged, is a finding): a pool that got no connection, a file locked or
+#: busy past its timeout, a connection refused or timed out.
+_OUT_OF_REACH = re.compile(
+    r"couldn't get a connection|is locked|busy|timed? ?out|could not connect|"
+    r"connection (?:refused|failed)|unable to open database",
+    re.IGNORECASE,
 )
 
 

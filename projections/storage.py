@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -379,10 +380,47 @@ QUERY_VALUE_BYTES = 64 * 1024 * 1024
 HIDDEN_TABLES = frozenset({"household_keys"})
 
 
-def _hide_key_table(action: int, table: str | None, *_: str | None) -> int:
-    if action == sqlite3.SQLITE_READ and table in HIDDEN_TABLES:
-        return sqlite3.SQLITE_DENY
-    return sqlite3.SQLITE_OK
+#: Functions no query may call on SQLite, and why (``refused sql: not authorized: no query
+#: may call fts3_tokenizer(): …``). SQLite's other built-in functions compute values only:
+#: ``readfile``/``writefile``/``edit`` are its shell's, not the library's.
+DENIED_FUNCTIONS = {
+    "load_extension": "extensions cannot be loaded (a query runs SQLite's own functions only)",
+    "fts3_tokenizer": (
+        "it shows a full-text tokenizer's address in the process's memory, and replaces it "
+        "given a value"
+    ),
+    "rtreenode": (
+        "an r-tree debugging function that decodes a value as raw node bytes (it read past "
+        "the value's end before SQLite 3.28, CVE-2019-8457)"
+    ),
+}
+
+
+class _Denial(threading.local):
+    """What the authorizer last refused in this thread (``run_readonly`` names it): a read of
+    ``HIDDEN_TABLES`` or a call of one of ``DENIED_FUNCTIONS``, each as its refusal reads."""
+
+    said: str | None = None
+
+
+_DENIAL = _Denial()
+
+
+def _hide_key_table(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+    """The read-only connection's authorizer: no read of ``HIDDEN_TABLES`` (``arg1``, the
+    table), no call of ``DENIED_FUNCTIONS`` (``arg2``, the function's name). The first
+    refusal of a statement is kept for its message."""
+    said = None
+    if action == sqlite3.SQLITE_READ and arg1 in HIDDEN_TABLES:
+        said = _HIDDEN_SAID
+    elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        name = (arg2 or "").lower()
+        said = f"no query may call {name}(): {DENIED_FUNCTIONS[name]}"
+    if said is None:
+        return sqlite3.SQLITE_OK
+    if _DENIAL.said is None:
+        _DENIAL.said = said
+    return sqlite3.SQLITE_DENY
 
 
 def holds_events(path: Path) -> bool | None:
@@ -447,6 +485,7 @@ def run_readonly(
 ) -> tuple[list[str], list[Row]]:
     """Run an analyst's query; driver errors become one-line ``QueryError``s (``measure``
     sees each batch of rows as it is fetched: ``Database.read_only``)."""
+    _DENIAL.said = None
     try:
         return db.read_only(sql, measure)
     except db.errors as exc:
@@ -457,11 +496,17 @@ def run_readonly(
             raise QueryError(
                 "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
             ) from None
-        if lines[0] == "not authorized":  # a hidden table read with no column (COUNT(*))
-            raise QueryError("sql", f"not authorized: {_HIDDEN_SAID}") from None
         if lines[0].startswith("access to ") and lines[0].endswith(" is prohibited"):
-            raise QueryError("sql", f"{lines[0]}: {_HIDDEN_SAID}") from None
+            raise QueryError("sql", f"{lines[0]}: {_HIDDEN_SAID}") from None  # a column of one
+        # Any other refusal of the authorizer SQLite says only as "not authorized" (a hidden
+        # table read with no column, COUNT(*)) or "not authorized to use function: X" (3.39
+        # on): it is named as the authorizer noted it.
+        denied = _DENIAL.said
+        if denied is not None and lines[0].startswith("not authorized"):
+            raise QueryError("sql", f"not authorized: {denied}") from None
         raise QueryError("sql", lines[0]) from None
+    finally:
+        _DENIAL.said = None
 
 
 #: What an analyst is told of a read of ``HIDDEN_TABLES`` refused on SQLite.

@@ -64,7 +64,7 @@ def test_a_query_whose_session_is_terminated_is_refused_as_the_server_gone(
     killer = threading.Thread(target=terminate)
     killer.start()
     try:
-        result = runner.invoke(app, ["--as", "ana-1", "query", "SELECT pg_sleep(20) AS s"])
+        result = runner.invoke(app, ["--as", "admin", "query", "SELECT pg_sleep(20) AS s"])
     finally:
         killer.join()
 
