@@ -30,7 +30,7 @@ def html(
 ) -> None:
     """Charts 图表报告 in one HTML file: caseload over time, exits against the 2:3:5 plan,
     funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
-    admin or inspector)."""
+    admin, an inspector or a district officer: one who sees every street)."""
     day, moment = times(as_of, known_at)
     check_output(out, "out")
     with ledger_session() as app:

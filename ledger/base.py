@@ -307,7 +307,8 @@ class LedgerAggregate(Aggregate):
                 raise RuleError(
                     "version",
                     f"there is no entry {version}: this record's entries run from 1 to "
-                    f"{self.version} (`fupin history` lists a household's)",
+                    f"{self.version} (`fupin history NUMBER` lists a household's, `fupin "
+                    "history --kind KIND KEY` another record's: --kind fund CODE)",
                 )
             kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
             raise RuleError(

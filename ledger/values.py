@@ -176,12 +176,12 @@ def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
 
 def parse_date(text: str, field: str = "date") -> date:
     """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``)."""
+    if not _DATE.fullmatch(text.strip()):
+        raise InputError(field, f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)")
     try:
-        if not _DATE.fullmatch(text.strip()):
-            raise ValueError(text)
         return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(field, f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+    except ValueError as exc:  # written right, but no day of the calendar: 2017-02-30
+        raise InputError(field, f"{text!r} is no day of the calendar ({exc})") from None
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:

@@ -70,7 +70,8 @@ def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool, sealed: b
     note = (
         "personal data sealed 未解密 (no master key: every personal field reads [sealed])"
         if sealed
-        else "names and ID numbers masked 已脱敏 (only admin and inspectors see them in full)"
+        else "names and ID numbers masked 已脱敏 (admins, inspectors and district officers see "
+        "them in full)"
         if masked
         else "personal data in full 个人信息未脱敏: handle as confidential"
     )

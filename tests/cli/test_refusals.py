@@ -90,18 +90,30 @@ NOTICE = "household notice JH-0003"
 FINDING = "inspection find DC-1 f-1 --subject-kind village --subject 雄光"
 
 
+NOT_ISO = "is not an ISO 8601 date (YYYY-MM-DD)"
+
+
 @pytest.mark.parametrize(
-    ("line", "field"),
+    ("line", "field", "rule"),
     [
-        (f"{NOTICE} --start 2016-13-01 --end 2016-08-20 {doc('2016-08-03')}", "start"),
-        (f"{NOTICE} --start 2016-08-03 --end 20.8.2016 {doc('2016-08-03')}", "end"),
-        (f"helper employ e-1 JH-0001 --since yesterday {doc('2016-09-01')}", "since"),
-        ("household sign JH-0004 -d 签字确认表 -e 2016/08/05", "effective"),
-        (f"{FINDING} --deadline 2017-02-30 {doc('2016-12-01')}", "deadline"),
+        (
+            f"{NOTICE} --start 2016-13-01 --end 2016-08-20 {doc('2016-08-03')}",
+            "start",
+            "'2016-13-01' is no day of the calendar (month must be in 1..12)",
+        ),
+        (f"{NOTICE} --start 2016-08-03 --end 20.8.2016 {doc('2016-08-03')}", "end", NOT_ISO),
+        (f"helper employ e-1 JH-0001 --since yesterday {doc('2016-09-01')}", "since", NOT_ISO),
+        ("household sign JH-0004 -d 签字确认表 -e 2016/08/05", "effective", NOT_ISO),
+        (
+            f"{FINDING} --deadline 2017-02-30 {doc('2016-12-01')}",
+            "deadline",
+            # written right, but no day (session 17: it was said to be no ISO date)
+            "'2017-02-30' is no day of the calendar (day is out of range for month)",
+        ),
     ],
 )
-def test_refuses_malformed_dates(seeded: Fupin, line: str, field: str) -> None:
-    refused(seeded, line, "jn-01", field, "is not an ISO 8601 date (YYYY-MM-DD)")
+def test_refuses_malformed_dates(seeded: Fupin, line: str, field: str, rule: str) -> None:
+    refused(seeded, line, "jn-01", field, rule)
 
 
 def test_refuses_an_effective_date_in_the_future(seeded: Fupin) -> None:

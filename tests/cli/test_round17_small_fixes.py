@@ -1,0 +1,31 @@
+"""Session 17, testers C and D: messages that sent a reader the wrong way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused
+
+SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+
+def test_a_correction_of_no_entry_of_an_account_says_how_to_list_its_entries(
+    seeded: Fupin,
+) -> None:
+    # It said "(`fupin history` lists a household's)" for an account too (tester C).
+    result = seeded("correct fund city-2016 99 --reason 录错 -d 更正单 -e 2016-09-01", "qu-01")
+
+    assert_refused(result, "version", "there is no entry 99")
+    assert "`fupin history --kind KIND KEY` another record's: --kind fund CODE" in result.stderr
+
+
+@SQLITE
+def test_the_html_report_says_who_sees_names_in_full(seeded: Fupin, tmp_path: Path) -> None:
+    # District officers see them in full too; the report said only admins and inspectors
+    # (tester D).
+    out = tmp_path / "r.html"
+    seeded.ok(f"report html --out {out}", actor="ana-1")
+
+    assert "admins, inspectors and district officers see them in full" in out.read_text()
