@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import RuleError
 from ledger.values import (
     AREAS,
@@ -673,7 +673,10 @@ class Household(LedgerAggregate):
             raise RuleError("measure", f"name the measure of {self.number} it is for (--measure)")
         self.check_not_voided_measure(measure_id)
         if measure_id not in self.measures:
-            raise RuleError("measure", f"{measure_id!r} is not a measure of {self.number}")
+            raise RuleError(
+                "measure",
+                f"{measure_id!r} is not a measure of {self.number}{typed_hint(measure_id)}",
+            )
 
     def check_not_voided_measure(self, measure_id: str) -> None:
         """A voided measure's id stays used: it is neither paid, completed nor planned again."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused
 
@@ -29,3 +30,19 @@ def test_the_html_report_says_who_sees_names_in_full(seeded: Fupin, tmp_path: Pa
     seeded.ok(f"report html --out {out}", actor="ana-1")
 
     assert "admins, inspectors and district officers see them in full" in out.read_text()
+
+
+@pytest.mark.parametrize("typed", ["m-1 ", "ｍ-1", "m–1"])
+def test_a_measure_typed_otherwise_says_how_it_is_typed(seeded: Fupin, typed: str) -> None:
+    # The household, village and account lookups said it; the measure's did not (tester C).
+    result = seeded.runner.invoke(
+        app,
+        [
+            "--as", "qu-01", "fund", "disburse", "city-2016", "--amount", "10",
+            "--category", "education", "--purpose", "household", "--household", "JH-0001",
+            "--measure", typed, "-d", "支出凭证", "-e", "2016-09-02",
+        ],
+    )  # fmt: skip
+
+    assert_refused(result, "measure", f"{typed!r} is not a measure of JH-0001 (it holds")
+    assert "'m-1'?)" in result.stderr
