@@ -78,7 +78,7 @@ def funds(
     ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
 ) -> dict[str, Any]:
     """Allocations, disbursements, balances; per-person investment; yearly splits."""
-    return _report("funds", ledger, as_of, known_at, lambda v: _funds(v.db))
+    return _report("funds", ledger, as_of, known_at, lambda v: _funds(v.db, v.today))
 
 
 def accountability(

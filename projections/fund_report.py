@@ -16,6 +16,7 @@ Voided (corrected) entries count nowhere.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ledger.funds import FUND_SOURCES
@@ -44,10 +45,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "per_person": (
         *("key_target_people", "registered_people", "disbursed_fen", "early_disbursed_fen"),
         *("late_disbursed_fen", "donation_disbursed_fen", "per_person_fen"),
-        *("per_person_min_fen", "required_fen", "meets_rule"),
+        *("per_person_min_fen", "required_fen", "meets_rule", "programme_over"),
     ),
     "splits": (
-        *("year", "city_fen", "district_fen", "street_fen", "local_fen", "local_min_fen"),
+        *("year", "year_over", "city_fen", "district_fen", "street_fen", "local_fen"),
+        "local_min_fen",
         *("city_local_ok", "district_ok", "street_ok", "local_total_ok"),
         *("city_late_fen", "district_late_fen", "street_late_fen"),
     ),
@@ -86,8 +88,10 @@ _RECEIVED = (
 )
 
 
-def funds(db: Database) -> dict[str, Any]:
-    """The funds sections; see docs/reports.md for the JSON shape."""
+def funds(db: Database, today: date | None = None) -> dict[str, Any]:
+    """The funds sections; see docs/reports.md for the JSON shape. ``today``: the day the
+    report speaks of, by which a year (``year_over``) or the programme (``programme_over``)
+    is over or not: a rule not met yet is due, not failed, until then."""
     accounts = [
         {
             "account": code,
@@ -120,8 +124,8 @@ def funds(db: Database) -> dict[str, Any]:
                 _DISBURSEMENTS
             )
         ],
-        "per_person": [] if rules is None else [_per_person(db, rules, accounts)],
-        "splits": [] if rules is None else _splits(db, rules),
+        "per_person": [] if rules is None else [_per_person(db, rules, accounts, today)],
+        "splits": [] if rules is None else _splits(db, rules, today),
     }
 
 
@@ -141,7 +145,7 @@ def _by_source_year(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _per_person(
-    db: Database, rules: ProgrammeRules, accounts: list[dict[str, Any]]
+    db: Database, rules: ProgrammeRules, accounts: list[dict[str, Any]], today: date | None
 ) -> dict[str, Any]:
     """Fiscal investment per key-target person within the programme's years against the
     per-person minimum; fiscal money paid outside the years and donations beside it, not
@@ -168,10 +172,16 @@ def _per_person(
         "required_fen": required,
         # No key-target person yet keeps no rule: 0 >= 0 read as kept (as city_local_ok did).
         "meets_rule": key_people > 0 and disbursed >= required,
+        "programme_over": _over(today, rules.last_year),
     }
 
 
-def _splits(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+def _over(today: date | None, year: int) -> bool:
+    """Whether ``year`` is over by ``today`` (its 31 December come), as the plan reads it."""
+    return today is not None and today >= date(year, 12, 31)
+
+
+def _splits(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[str, Any]]:
     """Each year's fiscal allocations received by its 31 December: city against local (6:4),
     district against street (50:50), local against the yearly minimum; later money beside.
     A year with no fiscal allocation in time keeps no 6:4 split: a ratio of nothing is not kept."""
@@ -190,6 +200,7 @@ def _splits(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
         rows.append(
             {
                 "year": year,
+                "year_over": _over(today, year),
                 "city_fen": got["city"],
                 "district_fen": got["district"],
                 "street_fen": got["street"],

@@ -270,6 +270,15 @@ def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
     )
 
 
+def _rule_td(met: bool, over: bool, year: int | None) -> str:
+    """A money rule's cell: met, failed, or (not met, its year not over yet) still due. On the
+    day the programme opened every rule read ✗ no (tester D, session 17)."""
+    if met or over:
+        return td(met)
+    by = f" by 31 Dec {year}" if year else ""
+    return f'<td class="due">… due{by}</td>'
+
+
 def _rules_tables(money: dict[str, Any]) -> str:
     per_person = [
         [
@@ -279,7 +288,7 @@ def _rules_tables(money: dict[str, Any]) -> str:
             _money_td("per-person-donations", row["donation_disbursed_fen"]),
             _money_td("per-person", row["per_person_fen"]),
             _money_td("per-person-min", row["per_person_min_fen"]),
-            td(row["meets_rule"]),
+            _rule_td(row["meets_rule"], row["programme_over"], None),
         ]
         for row in money["per_person"]
     ]
@@ -291,10 +300,10 @@ def _rules_tables(money: dict[str, Any]) -> str:
             _money_td(f"split-{row['year']}-street", row["street_fen"]),
             _money_td(f"split-{row['year']}-local", row["local_fen"]),
             _money_td(f"split-{row['year']}-local-min", row["local_min_fen"]),
-            td(row["city_local_ok"]),
-            td(row["district_ok"]),
-            td(row["street_ok"]),
-            td(row["local_total_ok"]),
+            *(
+                _rule_td(row[flag], row["year_over"], row["year"])
+                for flag in ("city_local_ok", "district_ok", "street_ok", "local_total_ok")
+            ),
         ]
         for row in money["splits"]
     ]

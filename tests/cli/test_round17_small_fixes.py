@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,22 @@ def test_a_measure_typed_otherwise_says_how_it_is_typed(seeded: Fupin, typed: st
 
     assert_refused(result, "measure", f"{typed!r} is not a measure of JH-0001 (it holds")
     assert "'m-1'?)" in result.stderr
+
+
+@SQLITE
+def test_a_money_rule_of_a_year_not_over_is_due_not_failed(seeded: Fupin, tmp_path: Path) -> None:
+    # The funds flags and the HTML marked 2017 and 2018 as failed in a report as of 2016, and
+    # every rule on the day the programme opened (tester D).
+    report = json.loads(seeded.ok("report funds --as-of 2016-12-31 --format json").stdout)
+    out = tmp_path / "r.html"
+    seeded.ok(f"report html --as-of 2016-12-31 --out {out}", actor="ana-1")
+    page = out.read_text()
+
+    assert [(row["year"], row["year_over"]) for row in report["splits"]] == [
+        (2016, True),
+        (2017, False),
+        (2018, False),
+    ]
+    assert report["per_person"][0]["programme_over"] is False
+    assert "… due by 31 Dec 2017" in page
+    assert "… due by 31 Dec 2016" not in page  # 2016 is over: met or failed
