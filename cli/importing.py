@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import IO, Annotated, Any, BinaryIO
 from xml.parsers import expat
@@ -503,56 +503,70 @@ def _shown_rule(cell: _ShownOtherwise) -> str:
     )
 
 
-#: What a format's literal text (in quotes, or escaped) may say and still show the number as
-#: it is: a currency's sign or name, spaces.
-_PLAIN_LITERALS = frozenset("元¥￥$ RMBCNY人民币")
-_QUOTED = re.compile(r'"[^"]*"|\\.')
+#: A format's literal text: quoted, or one character escaped (``\\x``, ``!x``), shown as it is;
+#: and ``_x`` (a space as wide as x) and ``*x`` (x repeated to fill the cell), which show no
+#: text that could be read as part of the number.
+_QUOTED = re.compile(r'"[^"]*"|[\\!].')
+_SPACING = re.compile(r"[_*].")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _COLOURS = frozenset(
     {"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow", "黑色", "红色"}
 )
+#: Words that call a number a multiple of what it is (``0.00"万元"`` shows 5 as 5.00万元).
+_SCALES = frozenset("万亿千百")
 
 
 def shown_otherwise(value: float, number_format: str) -> str:
     """What ``number_format`` does to ``value`` that makes the cell show another number
-    ("shows a percentage", "scales by 万", "rounds it to 0 decimals"…), or "" if it shows
-    the number as it is (General, text, plain digits with enough decimals, thousands
-    separators, a currency sign, colours). Only the positive section is read (amounts are
-    never negative). openpyxl reads the value, not what the format shows, and no maintained
-    library renders Excel's number formats; this reads the few things that change a number.
-    """
+    ("shows a percentage", "rounds it to 0 decimals"…), or "" if it shows the number as it
+    is (General, text, digits with enough decimals, thousands separators, a currency sign or
+    a unit's word, colours, Chinese numerals). Only the positive section is read (amounts
+    are never negative). openpyxl reads the value, not what the format shows, and no
+    maintained library renders Excel's number formats; this reads the few things that change
+    a number. Each format is read once (``_format_rule``); a cell costs a lookup and, for a
+    number with decimals, counting them."""
+    rule, shown = _format_rule(number_format)
+    if rule or type(value) is int:
+        return rule
+    kept = _decimals(value)
+    if kept > shown:
+        return f"rounds it to {shown} decimal{'' if shown == 1 else 's'}"
+    return ""
+
+
+@lru_cache(maxsize=512)
+def _format_rule(number_format: str) -> tuple[str, int]:
+    """What ``number_format`` does to any number ("" if nothing), and how many decimals it
+    shows (for ``shown_otherwise``)."""
     section = number_format.split(";", 1)[0].strip()
     if section.lower() in ("", "general", "@"):
-        return ""
+        return "", 99
+    section = _SPACING.sub("", section)
     literals = "".join(
         part[1:-1] if part.startswith('"') else part[1:] for part in _QUOTED.findall(section)
     )
     bare = _QUOTED.sub("", section)
     for bracket in _BRACKETED.findall(bare):
-        inner = bracket[1:-1]
-        if not (
-            inner.startswith("$") or inner.lower() in _COLOURS or inner.lower().startswith("color")
-        ):
-            return f"has a condition or code {bracket}"
+        inner = bracket[1:-1].lower()
+        if not (inner.startswith(("$", "color", "dbnum")) or inner in _COLOURS):
+            return f"has a condition or code {bracket}", 0
     bare = _BRACKETED.sub("", bare)
     if "%" in bare:
-        return "shows a percentage (x100)"
+        return "shows a percentage (x100)", 0
     if "E+" in bare.upper() or "E-" in bare.upper():
-        return "shows an exponent"
+        return "shows an exponent", 0
     if "/" in bare:
-        return "shows a fraction"
-    if any(char not in _PLAIN_LITERALS for char in literals) or any(
-        char in "万亿千百" for char in bare
+        return "shows a fraction", 0
+    words = literals + "".join(char for char in bare if char not in "0#?.,")
+    if any(char in _SCALES for char in words) or any(
+        char.isdigit() or char in ".,"
+        for char in literals  # 0!.0000 shows 12345 as 1.2345
     ):
-        return f"adds the words {literals or bare!r}, which may scale it (万元)"
+        return f"adds the text {literals or bare!r}, which makes it read as another number", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
     if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
-        return "scales it by thousands (a trailing comma)"
-    shown = len(digits.split(".", 1)[1]) if "." in digits else 0
-    kept = _decimals(value)
-    if kept > shown:
-        return f"rounds it to {shown} decimal{'' if shown == 1 else 's'}"
-    return ""
+        return "scales it by thousands (a trailing comma)", 0
+    return "", len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
 def _decimals(value: float) -> int:

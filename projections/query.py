@@ -72,15 +72,16 @@ def run_query(
 def after_comments(sql: str, *, nested: bool) -> str:
     """``sql`` from its first token on: past the whitespace and comments it begins with
     (``-- …`` to the end of its line, ``/* … */``; ``nested``: as in PostgreSQL, where a
-    ``/*`` inside a comment opens another). An unclosed comment runs to the end, as both
-    stores read it."""
+    ``/*`` inside a comment opens another and a carriage return ends a line). An unclosed
+    comment runs to the end, as both stores read it."""
     i, n = 0, len(sql)
     while True:
         while i < n and sql[i] in _SPACE:
             i += 1
         if sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end == -1 else end + 1
+            # SQLite ends it at a line feed only; PostgreSQL at a carriage return too.
+            ends = [e for e in (sql.find("\n", i), sql.find("\r", i) if nested else -1) if e >= 0]
+            i = min(ends) + 1 if ends else n
         elif sql.startswith("/*", i):
             depth, i = 1, i + 2
             while depth and i < n:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 from cli.main import app
+from projections.query import after_comments
 from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused
@@ -172,3 +173,12 @@ def test_comments_nest_on_postgresql(seeded: Fupin) -> None:
     # What PostgreSQL runs after a nested comment is what is checked: a write is refused.
     refused = _query(seeded, "/* a /* */ select */ delete from pj_households")
     assert_refused(refused, "sql", "read-only: only a SELECT (or WITH ... SELECT) statement runs")
+
+
+def test_a_line_comment_ends_where_each_store_ends_it() -> None:
+    # PostgreSQL ends a -- comment at a carriage return too; SQLite at a line feed only (the
+    # reviewer, session 17): what follows the CR is a statement to PostgreSQL.
+    text = "-- note\rWITH d AS (SELECT 1) SELECT 2\nSELECT 3"
+
+    assert after_comments(text, nested=True) == "WITH d AS (SELECT 1) SELECT 2\nSELECT 3"
+    assert after_comments(text, nested=False) == "SELECT 3"

@@ -47,7 +47,7 @@ def test_an_amount_shown_otherwise_than_it_is_held_is_refused_naming_the_cell() 
     )
     assert errors == [
         "money.xlsx [receive_allocation] row 2, amount: holds 5, but its number format adds "
-        f"the words '万元', which may scale it (万元){tail}",
+        f"the text '万元', which makes it read as another number{tail}",
         "money.xlsx [receive_allocation] row 3, amount: holds 100.5, but its number format "
         f"rounds it to 0 decimals{tail}",
         "money.xlsx [receive_allocation] row 4, amount: holds 1234.56, but its number format "
@@ -84,6 +84,12 @@ def test_an_amount_shown_as_it_is_is_read() -> None:
         (0.5, "# ?/?", "shows a fraction"),
         (2016, "0", ""),
         (3, "@", ""),
+        (12345, "0!.0000", "adds the text '.', which makes it read as another number"),
+        (5, '0"000"', "adds the text '000', which makes it read as another number"),
+        (3, '0"户"', ""),  # a unit's word
+        (3.5, '0.0"亩"', ""),
+        (5, "[DBNum1]General", ""),  # Chinese numerals: the same number
+        (12.5, "0.00_0", ""),  # a space as wide as 0, no digit
     ],
 )
 def test_what_a_number_format_does_to_a_number(

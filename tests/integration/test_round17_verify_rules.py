@@ -279,3 +279,26 @@ def test_a_helper_amendment_outside_its_kinds_rules_is_reported(tmp_path: Path) 
         "composed))",
     ]
     assert [position for position, _ in _problems(path)] == [last - 1, last]
+
+
+def test_a_corrected_record_with_an_event_of_no_known_topic_is_reported(tmp_path: Path) -> None:
+    # The replay let eventsourcing's TopicError out: "internal error" where the pass reports
+    # the event (the reviewer, session 17).
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        _voided_by(app, "qu-01", _exited(app))  # a sound correction, replayed
+    uid = Household.create_id("JH-1").hex
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "UPDATE stored_events SET topic = 'ledger.household:Gone' "
+            "WHERE originator_id = ? AND originator_version = 2",
+            (uid,),
+        )
+
+    reasons = [reason for _, reason in _problems(path)]
+
+    assert any(r.startswith("cannot be decoded (TopicError") for r in reasons), reasons
+    assert any(
+        r.startswith("its record's rules were not replayed on it: its entry 2 cannot be applied")
+        for r in reasons
+    ), reasons
