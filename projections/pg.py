@@ -755,8 +755,11 @@ def _schema_exists(connection: psycopg.Connection[Any], schema: str) -> bool:
 
 def _holds_events(connection: psycopg.Connection[Any], location: StoreLocation) -> bool:
     """Whether the events table holds an event; yes if another session's lock keeps it from
-    being read (the command then meets the lock itself, and is refused as for any lock)."""
+    being read past ``LEDGER_LOCK_TIMEOUT`` (the command then meets the lock itself, and is
+    refused as for any lock): never a wait without end."""
     table = sql.SQL(".").join(sql.Identifier(part) for part in events_table(location).split("."))
+    seconds = int(location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5"))
+    connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{seconds}s",))
     try:
         row = connection.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(table))
         found = row.fetchone()
