@@ -182,7 +182,7 @@ def reports_of_read_models(app: Ledger, cutoff: date) -> dict[str, Any]:
     with open_view(app) as view:
         return {
             "caseload": caseload(view.db),
-            "funds": funds(view.db),
+            "funds": funds(view.db, cutoff),
             "accountability": accountability(view.db, cutoff),
             **{n: dossier(view.db, n) for n in (*HOUSEHOLDS, CANDIDATE)},
         }
