@@ -291,6 +291,12 @@ def check_output(path: Path, field: str) -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
     the option): one the system cannot look up (a name too long, a loop of links), a folder,
     or a file in a folder that does not exist or cannot be written."""
+    if str(path) == "-":  # the usual name of standard output: never a file named "-" here
+        raise InputError(
+            field,
+            "'-' names no file: name the file to write (./- for one so named); where the "
+            "output may go to standard output, leave the option out",
+        )
     check_path(path, field)
     if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")

@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from ledger.values import check_come, parse_date, parse_timestamp
+from ledger.errors import InputError
+from ledger.values import CHINA, check_come, parse_date, parse_timestamp, today
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -73,7 +74,15 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     day = None if as_of is None else parse_date(as_of, "as-of")
     if day is not None:
         check_come(day, "as-of", "a report is as of a day that has come")
-    return day, None if known_at is None else parse_timestamp(known_at, "known-at")
+    moment = None if known_at is None else parse_timestamp(known_at, "known-at")
+    if moment is not None and moment.astimezone(CHINA).date() > today():
+        # (``9999-12-31`` read as the ledger now, as if a time to come were known: session 17)
+        raise InputError(
+            "known-at",
+            f"{known_at!r} has not come yet: a report is as known at a time that has come "
+            "(leave --known-at out for what is known now)",
+        )
+    return day, moment
 
 
 def emit(

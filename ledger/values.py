@@ -141,17 +141,28 @@ def parse_yuan(text: str, field: str = "amount") -> int:
     decimals, NaN, floats, commas that do not group thousands."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
+        negative = _MONEY.fullmatch(text.strip()[1:]) if text.strip()[:1] in "-−" else None
         raise InputError(
             field,
             f"{text!r} is not an amount in yuan with at most 2 decimals "
-            "(commas only between thousands)",
+            "(commas only between thousands)"
+            + (
+                "; an amount is never negative (money paid out is recorded with fund disburse, "
+                "an entry typed wrong voided with fupin correct)"
+                if negative is not None
+                else ""
+            ),
         )
     digits = match["yuan"].replace(",", "").lstrip("0")
     # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
     fen = 10**20 if len(digits) > 18 else int(digits or "0") * 100
     fen += int((match["fen"] or "0").ljust(2, "0"))
     if fen > MAX_FEN:
-        raise InputError(field, f"{text!r} exceeds the largest amount the ledger accepts")
+        raise InputError(
+            field,
+            f"{text!r} exceeds the largest amount the ledger accepts "
+            f"({format_yuan(MAX_FEN, grouped=True)} yuan)",
+        )
     return fen
 
 

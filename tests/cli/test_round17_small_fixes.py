@@ -66,3 +66,26 @@ def test_a_money_rule_of_a_year_not_over_is_due_not_failed(seeded: Fupin, tmp_pa
     assert report["per_person"][0]["programme_over"] is False
     assert "… due by 31 Dec 2017" in page
     assert "… due by 31 Dec 2016" not in page  # 2016 is over: met or failed
+
+
+@SQLITE
+def test_a_dash_names_no_output_file(seeded: Fupin, tmp_path: Path) -> None:
+    # report html --out - wrote a file named "-" in the current folder (tester D).
+    result = seeded("report html --out -", "ana-1")
+
+    assert_refused(result, "out", "'-' names no file: name the file to write (./- for one")
+    assert not Path("-").exists()
+
+
+@pytest.mark.parametrize("when", ["9999-12-31", "2999-01-01T00:00+08:00"])
+def test_a_known_at_time_to_come_is_refused_as_an_as_of_day_is(seeded: Fupin, when: str) -> None:
+    result = seeded(f"report caseload --known-at {when}", "ana-1")
+
+    assert_refused(result, "known-at", f"'{when}' has not come yet")
+
+
+def test_a_negative_amount_says_amounts_are_never_negative(seeded: Fupin) -> None:
+    # It said only "not an amount in yuan with at most 2 decimals" (tester C).
+    result = seeded("fund allocate city-2016 --amount -5 -d 拨款 -e 2016-09-01", "qu-01")
+
+    assert_refused(result, "amount", "an amount is never negative")
