@@ -532,9 +532,15 @@ def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -
     # This connection retries nothing: each statement may wait the whole LEDGER_LOCK_TIMEOUT
     # (PGOPTIONS gives eventsourcing's connections a tenth, for each of its ten tries), so a
     # report waits out a rebuild's transaction instead of failing after 0.5 s.
+    return PgDatabase(connection, _bound_lock_waits(connection, location))
+
+
+def _bound_lock_waits(connection: psycopg.Connection[Any], location: StoreLocation) -> int:
+    """Have each statement of ``connection`` wait for a lock no longer than
+    ``LEDGER_LOCK_TIMEOUT``; returns those seconds."""
     seconds = int(location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5"))
     connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{seconds}s",))
-    return PgDatabase(connection, seconds)
+    return seconds
 
 
 #: Functions that run SQL given as text, or read a table or schema named by a value.
@@ -758,8 +764,7 @@ def _holds_events(connection: psycopg.Connection[Any], location: StoreLocation) 
     being read past ``LEDGER_LOCK_TIMEOUT`` (the command then meets the lock itself, and is
     refused as for any lock): never a wait without end."""
     table = sql.SQL(".").join(sql.Identifier(part) for part in events_table(location).split("."))
-    seconds = int(location.env.get("POSTGRES_LOCK_TIMEOUT") or lock_timeout("5"))
-    connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{seconds}s",))
+    _bound_lock_waits(connection, location)
     try:
         row = connection.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(table))
         found = row.fetchone()
