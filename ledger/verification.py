@@ -27,7 +27,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    the ledger writes a time, and no earlier than the signed time of any checkpoint recorded
    before it (that time only raises the bar): a clock set back files an event among those
    recorded earlier and changes every "as known at" answer. The events of one signed save are
-   compared with the save before it, not with their own seal (made after them);
+   compared with the save before it, not with their own seal (made after them). And it took
+   effect no later than the day it was recorded, in China (``ledger.values.check_come``:
+   every command refuses an effective date after today), compared as text with the UTC date
+   first (one comparison; the China date only when that one is earlier), unless its recording
+   time was itself reported as set back;
 9. for each checkpoint given, its signature verifies with the log key in force at its size (the
    last registered or rotated to in its first ``size`` events; pinned too, when the inspector
    pinned keys), signed before that key was rotated out if it was
@@ -157,6 +161,7 @@ from ledger.transparency import (
     log_key_change,
     numbered_rows,
 )
+from ledger.values import CHINA
 
 __all__ = [
     "KEY_TABLE_POSITION",
@@ -521,6 +526,8 @@ class Verifier:
         self._matched: tuple[int, str] = (0, "")
         self._unsigned_at_match = 0
         self._stopped: int | None = None  # where a row that cannot be read ended the check
+        # The last position whose recording time was reported as set back (``_check_time``).
+        self._time_fault = -1
         # The master id the latest ``MasterKeyRotated`` read made current (step 11).
         self._master: str | None = None
 
@@ -760,7 +767,7 @@ class Verifier:
         offset = 1  # the store's id of the row at ``position`` is position + offset (no gap)
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
-        last_who: tuple[str, str] | None = None
+        last_who: tuple[str, str, str] | None = None
         try:
             while True:
                 try:
@@ -838,7 +845,7 @@ class Verifier:
                 if who is None:
                     self._check_decoded(position, (topic, uid, version), h, state)
                 else:
-                    actor, role = who
+                    actor, role, day = who
                     span = self.span
                     # 8. no earlier than the save before it: compared as text while in order
                     try:
@@ -859,10 +866,16 @@ class Verifier:
                             times.latest, times.position = text, position
                         elif text > span.latest:
                             span.latest, span.latest_position = text, position
+                        if day > text[:10]:  # after the UTC day: is it after China's?
+                            self._effective_after(position, (topic, uid, version), day, text)
                     else:
                         recorded = self._check_time(position, (topic, uid, version), text)
                         if recorded:
                             self._later(recorded, position)
+                            if day > recorded[:10] and self._time_fault != position:
+                                self._effective_after(
+                                    position, (topic, uid, version), day, recorded
+                                )
                     # 3./4. signed where a seal announced it, else unsigned
                     if span is None:
                         self._unsigned(position, (topic, uid, version), actor)
@@ -1038,6 +1051,7 @@ class Verifier:
         times = self._times
         latest = times.when()
         if latest is not None and when < latest - CLOCK_TOLERANCE:
+            self._time_fault = position  # its effective date is not judged by this time
             self._problem(
                 position,
                 _label(where),
@@ -1066,11 +1080,11 @@ class Verifier:
         self._problem(position, _label(where), "its stored state is not bytes")
         return str(state).encode()
 
-    def _provenance(self, fields: Any) -> tuple[str, str] | None:
-        """(actor, role) of the value of a state's ``{"prov": {"__Provenance__": ...}}`` when it
-        is exactly what the transcoder writes for a ``Provenance``: its five fields, text, and
-        a canonical date; None for anything else (the transcoder then decodes the event in
-        full and reports what it finds)."""
+    def _provenance(self, fields: Any) -> tuple[str, str, str] | None:
+        """(actor, role, effective date) of the value of a state's ``{"prov":
+        {"__Provenance__": ...}}`` when it is exactly what the transcoder writes for a
+        ``Provenance``: its five fields, text, and a canonical date; None for anything else
+        (the transcoder then decodes the event in full and reports what it finds)."""
         if type(fields) is not dict or fields.keys() != _PROVENANCE_FIELDS:
             return None
         actor, role, effective = fields["actor"], fields["role"], fields["effective"]
@@ -1086,7 +1100,26 @@ class Verifier:
         day = effective.get("__date__")
         if type(day) is not str or (day not in self._dates and not self._canonical_date(day)):
             return None
-        return actor, role
+        return actor, role, day
+
+    def _effective_after(self, position: int, where: _Where, day: str, recorded: str) -> None:
+        """An event whose effective date ``day`` is after the UTC date of its recording time
+        ``recorded`` (ISO 8601): reported when it is after the China date too."""
+        try:
+            when = datetime.fromisoformat(recorded)
+        except ValueError:  # not a time: ``_check_time`` reports it
+            return
+        if when.utcoffset() is None:
+            return
+        local = when.astimezone(CHINA).date().isoformat()
+        if day > local:
+            self._problem(
+                position,
+                _label(where),
+                f"it took effect on {day}, after the day it was recorded ({local} in China, "
+                f"{recorded}): no command records a step dated after its day (-e after today "
+                "is refused): the value was altered",
+            )
 
     def _canonical_date(self, text: str) -> bool:
         """Whether ``text`` is a date the transcoder reads and writes back as it is."""
@@ -1116,6 +1149,11 @@ class Verifier:
             recorded = self._check_time(position, where, stamp)
             if recorded and not is_seal:
                 self._later(recorded, position)
+            effective = getattr(getattr(event, "prov", None), "effective", None)
+            if recorded and isinstance(effective, date) and self._time_fault != position:
+                day = effective.isoformat()
+                if day > recorded[:10]:
+                    self._effective_after(position, where, day, recorded)
         actor = event.prov.actor if event is not None else None
         if self.span is not None:
             self._take(position, where, h, actor)

@@ -1,0 +1,84 @@
+"""Session 18: every command refuses an effective date after today (``check_come``), but
+``fupin verify`` did not check it: an event altered to take effect after the day it was recorded
+passed, and moved every as-of answer. It is now reported, judged by the day in China (a time
+recorded in the evening UTC is the next day there)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from ledger.household import Household
+from ledger.officers import Officer
+
+from tests.integration.test_round17_verify_rules import _problems
+from tests.support import TickingClock, identify, ledger_at
+
+#: 20:00 UTC on 1 January 2019 is 04:00 on 2 January in China: every event of these ledgers
+#: is recorded on 2019-01-02 there, on 2019-01-01 by the UTC date.
+EVENING = datetime(2019, 1, 1, 20, 0, tzinfo=UTC)
+
+
+def _ledger(path: Path) -> None:
+    with ledger_at(path, TickingClock(EVENING)) as app:
+        identify(app, "JH-1")
+
+
+def _dated(path: Path, uid: str, version: int, effective: str) -> int:
+    """Rewrite the effective date of event ``version`` of record ``uid`` as the ledger encodes
+    it (keys sorted); return its position in the log."""
+    with closing(sqlite3.connect(path)) as db, db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE originator_id = ? "
+            "AND originator_version = ?",
+            (uid, version),
+        ).fetchone()
+        tree = orjson.loads(state)
+        tree["prov"]["__Provenance__"]["effective"] = {"__date__": effective}
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            (orjson.dumps(tree, option=orjson.OPT_SORT_KEYS), rowid),
+        )
+        (position,) = db.execute(
+            "SELECT COUNT(*) FROM stored_events WHERE rowid < ?", (rowid,)
+        ).fetchone()
+    return int(position)
+
+
+def test_an_event_dated_after_the_day_it_was_recorded_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    _ledger(path)
+    position = _dated(path, Household.create_id("JH-1").hex, 1, "2019-01-03")
+
+    [(at, reason)] = _problems(path)
+
+    assert at == position
+    assert reason.startswith(
+        "it took effect on 2019-01-03, after the day it was recorded (2019-01-02 in China, "
+        "2019-01-01T20:"
+    )
+    assert "-e after today is refused" in reason
+
+
+def test_the_day_in_china_is_the_day_it_was_recorded(tmp_path: Path) -> None:
+    # After the UTC date (2019-01-01), on the day in China: what the command accepted.
+    path = tmp_path / "l.db"
+    _ledger(path)
+    _dated(path, Household.create_id("JH-1").hex, 1, "2019-01-02")
+
+    assert _problems(path) == []
+
+
+def test_an_event_decoded_in_full_is_judged_the_same(tmp_path: Path) -> None:
+    # An officer's registration is read by the transcoder, not from the raw row.
+    path = tmp_path / "l.db"
+    _ledger(path)
+    position = _dated(path, Officer.create_id("jn-01").hex, 1, "2019-01-05")
+
+    [(at, reason)] = _problems(path)
+
+    assert at == position
+    assert reason.startswith("it took effect on 2019-01-05, after the day it was recorded")
