@@ -36,6 +36,7 @@ from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
 from ledger.store import check_path
+from ledger.values import quoted
 from rich.progress import Progress
 from typer.core import TyperGroup
 
@@ -461,13 +462,23 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
     from openpyxl.utils.datetime import from_excel
 
     formats = [style.numFmtId for style in workbook._cell_styles]
+    text_rules: dict[int, str] = {}  # a style's rule for text cells (``hidden_text``)
     table = []
     for row in sheet.iter_rows():
         values = []
         for cell in row:
             value = cell.value
-            if type(value) is str and "_x" in value:
-                value = _unescaped(value)
+            if type(value) is str:
+                if "_x" in value:
+                    value = _unescaped(value)
+                style = getattr(cell, "_style_id", 0)
+                if style:
+                    rule = text_rules.get(style)
+                    if rule is None:
+                        number_format = str(getattr(cell, "number_format", ""))
+                        text_rules[style] = rule = hidden_text(number_format)
+                    if rule:
+                        value = _HiddenText(value, rule)
             elif type(value) in (int, float):
                 style = getattr(cell, "_style_id", 0)
                 if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
@@ -539,8 +550,10 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     """What ``number_format`` does to any number ("" if nothing), and how many decimals it
     shows (for ``shown_otherwise``)."""
     section = number_format.split(";", 1)[0].strip()
-    if section.lower() in ("", "general", "@"):
+    if not number_format.strip() or section.lower() in ("general", "@"):
         return "", 99
+    if not section:  # ``;;;``: Excel's way to hide a value
+        return f"shows nothing (the format {number_format!r} hides it)", 0
     section = _SPACING.sub("", section)
     literals = "".join(
         part[1:-1] if part.startswith('"') else part[1:] for part in _QUOTED.findall(section)
@@ -551,6 +564,8 @@ def _format_rule(number_format: str) -> tuple[str, int]:
         if not (inner.startswith(("$", "color", "dbnum")) or inner in _COLOURS):
             return f"has a condition or code {bracket}", 0
     bare = _BRACKETED.sub("", bare)
+    if bare.strip().lower() == "general":  # [Red]General
+        return "", 99
     if "%" in bare:
         return "shows a percentage (x100)", 0
     if "E+" in bare.upper() or "E-" in bare.upper():
@@ -564,9 +579,45 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     ):
         return f"adds the text {literals or bare!r}, which makes it read as another number", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
+    if not re.search(r"[0#?]", digits):  # ``""`` or ``"元"``: text alone, no digit
+        return f"shows no digit of it (the format {number_format!r})", 0
     if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
         return "scales it by thousands (a trailing comma)", 0
     return "", len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+@lru_cache(maxsize=512)
+def hidden_text(number_format: str) -> str:
+    """What ``number_format`` shows of a text cell in place of its text ("" if the text):
+    Excel shows text by the format's fourth section, when it has one; without ``@`` there, the
+    text is not shown (``;;;`` hides it, ``;;;"N/A"`` shows N/A)."""
+    sections = number_format.split(";")
+    if len(sections) < 4 or "@" in _QUOTED.sub("", sections[3]):
+        return ""
+    literals = "".join(
+        part[1:-1] if part.startswith('"') else part[1:] for part in _QUOTED.findall(sections[3])
+    )
+    shows = f"shows {literals!r}" if literals else "shows nothing"
+    return f"{shows} in place of it (the format {number_format!r})"
+
+
+class _HiddenText(str):
+    """A text cell whose format does not show its text (``;;;``): its row is refused
+    (``_table_rows``) with what the format shows instead."""
+
+    change: str
+
+    def __new__(cls, value: str, change: str) -> _HiddenText:
+        made = super().__new__(cls, value)
+        made.change = change
+        return made
+
+
+def _hidden_rule(cell: _HiddenText) -> str:
+    return (
+        f"holds {quoted(str(cell))}, but its number format {cell.change}: what it shows is not "
+        "what it holds; format the cell General or Text (文本)"
+    )
 
 
 def _decimals(value: float) -> int:
@@ -769,6 +820,9 @@ def _table_rows(
             elif isinstance(cell, _ShownOtherwise):
                 column = headers[i] if i < width and headers[i] else _position(i)
                 errors.append(RowError(where(number), column, _shown_rule(cell)))
+            elif isinstance(cell, _HiddenText):
+                column = headers[i] if i < width and headers[i] else _position(i)
+                errors.append(RowError(where(number), column, _hidden_rule(cell)))
             elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
                 column = headers[i] if i < width and headers[i] else _position(i)
                 rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"

@@ -29,11 +29,14 @@ from ledger.values import (
     parse_date,
     parse_shares,
     parse_yuan,
+    quoted,
 )
 
 __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value", "trimmed_keys"]
 
 _MAX_INT = 10**12
+_MAX_DIGITS = len(str(_MAX_INT))
+_RANGE = "whole numbers are at most 10^12"
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
@@ -151,12 +154,15 @@ def _int(field: str, value: Any) -> int:
     if isinstance(value, str):
         # ASCII digits: int() would also read full-width ２０１８.
         if not _WHOLE.fullmatch(value.strip()):
-            raise InputError(field, f"{value!r} is not a whole number")
+            raise InputError(field, f"{quoted(value)} is not a whole number")
+        if len(value.strip().lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+            # int() of more than 4,300 digits raises (CPython's limit): out of range first.
+            raise InputError(field, f"{quoted(value)} is out of range ({_RANGE})")
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(field, "expects a whole number")
     if abs(value) > _MAX_INT:
-        raise InputError(field, "is out of range")
+        raise InputError(field, f"is out of range ({_RANGE})")
     return value
 
 

@@ -567,8 +567,9 @@ def _apply(
     if twin is not None:
         rule = (
             f"the same row (command, date, document, note and values) as {twin}: "
-            "importing it again would record it twice. If it is another one, say what "
-            "sets it apart in its note or document"
+            "importing it again would record it twice. If it is another one, or enters "
+            "again an entry voided with fupin correct (a row's mark leaves out its officer), "
+            "say what sets it apart in its note or document (e.g. 重新录入)"
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
     seen.marks[mark] = row.where

@@ -125,6 +125,18 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
         )
 
 
+#: How much of a value typed wrong a refusal quotes: a cell of 32,000 characters is not
+#: echoed whole (tester F, session 18: its refusal was one line of 32,083 characters).
+QUOTED_CHARS = 60
+
+
+def quoted(text: str) -> str:
+    """``text`` as a refusal quotes it: whole, or its first ``QUOTED_CHARS`` characters."""
+    if len(text) <= QUOTED_CHARS:
+        return repr(text)
+    return f"{text[:QUOTED_CHARS]!r}… ({len(text):,} characters)"
+
+
 def check_whole_number(field: str, number: int) -> None:
     """Refuse a whole number no event or query can hold (each command's own rules then bound
     it far closer: 1 to 100 members, a programme year...)."""
@@ -144,7 +156,7 @@ def parse_yuan(text: str, field: str = "amount") -> int:
         negative = _MONEY.fullmatch(text.strip()[1:]) if text.strip()[:1] in "-−" else None
         raise InputError(
             field,
-            f"{text!r} is not an amount in yuan with at most 2 decimals "
+            f"{quoted(text)} is not an amount in yuan with at most 2 decimals "
             "(commas only between thousands)"
             + (
                 "; an amount is never negative (money paid out is recorded with fund disburse, "
@@ -160,7 +172,7 @@ def parse_yuan(text: str, field: str = "amount") -> int:
     if fen > MAX_FEN:
         raise InputError(
             field,
-            f"{text!r} exceeds the largest amount the ledger accepts "
+            f"{quoted(text)} exceeds the largest amount the ledger accepts "
             f"({format_yuan(MAX_FEN, grouped=True)} yuan)",
         )
     return fen
@@ -188,11 +200,11 @@ def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
 def parse_date(text: str, field: str = "date") -> date:
     """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``)."""
     if not _DATE.fullmatch(text.strip()):
-        raise InputError(field, f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)")
+        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:  # written right, but no day of the calendar: 2017-02-30
-        raise InputError(field, f"{text!r} is no day of the calendar ({exc})") from None
+        raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
@@ -206,23 +218,23 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         if _TOO_FINE.search(cleaned):  # valid ISO 8601, finer than the ledger records
             raise InputError(
                 field,
-                f"{text!r}: the ledger records times to the microsecond; give at most 6 digits "
-                "after the seconds' point (as fupin history and log print them)",
+                f"{quoted(text)}: the ledger records times to the microsecond; give at most 6 "
+                "digits after the seconds' point (as fupin history and log print them)",
             )
-        raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp from 1970 on")
+        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date or timestamp from 1970 on")
     try:
         if len(cleaned) == 10:
             return datetime.combine(date.fromisoformat(cleaned), time.max, CHINA)
         value = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise InputError(field, f"{text!r} is not an ISO 8601 date or timestamp") from None
+        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date or timestamp") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
 
 
 def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:
     """Yearly shares written like ``2:3:5`` (the plan's annual reduction plan 减贫计划)."""
     if not _SHARES.fullmatch(text.strip()):
-        raise InputError(field, f"{text!r} is not like 2:3:5")
+        raise InputError(field, f"{quoted(text)} is not like 2:3:5")
     return tuple(int(part) for part in text.strip().split(":"))
 
 
