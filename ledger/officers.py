@@ -88,6 +88,10 @@ class Officer(LedgerAggregate):
     #: a save given ``--key`` with no key in force says (``ledger.sealing``).
     revoked_key_id = ""
     revoked_on = ""
+    #: Every key that was in force and is no longer, oldest first, each with how it left
+    #: (``rotated out on 2016-08-22``, ``revoked on 2016-08-21``): what a save given the key
+    #: file of one of them says (``ledger.sealing``).
+    former_keys: tuple[tuple[str, str], ...] = ()
 
     def register_signing_key(self, key_id: str, public_key: str, prov: Provenance) -> None:
         """Register (or replace) the public key that signs this officer's saves from now on.
@@ -100,11 +104,20 @@ class Officer(LedgerAggregate):
 
     @event("SigningKeyRegistered")
     def _signing_key_registered(self, key_id: str, public_key: str, prov: Provenance) -> None:
+        if self.signing_key_id:
+            left = f"rotated out on {prov.effective.isoformat()}"
+            self.former_keys = (*self.former_keys, (self.signing_key_id, left))
         self.signing_key_id = key_id
         self.signing_public_key = public_key
 
     def revoke_signing_key(self, reason: str, prov: Provenance) -> None:
         """Withdraw the key (lost, leaked): it signs nothing after this event."""
+        if not self.signing_key_id and self.revoked_key_id:
+            raise RuleError(
+                "key",
+                f"{self.officer_id}'s key {self.revoked_key_id} was already revoked on "
+                f"{self.revoked_on}: {self.officer_id} has no key in force to revoke",
+            )
         if not self.signing_key_id:
             raise RuleError("key", f"{self.officer_id} has no registered key")
         self._signing_key_revoked(self.signing_key_id, reason, prov)
@@ -115,6 +128,7 @@ class Officer(LedgerAggregate):
         self.signing_public_key = ""
         self.revoked_key_id = key_id
         self.revoked_on = prov.effective.isoformat()
+        self.former_keys = (*self.former_keys, (key_id, f"revoked on {self.revoked_on}"))
 
     def check_active(self) -> None:
         if not self.active:

@@ -148,6 +148,7 @@ class Sealer:
         self._key_path = key_path
         self._keys: dict[str, Ed25519PrivateKey] = {}
         self._loaded = not key_path
+        self._file_key = ""  # the id of the key in the file given, once read
 
     def add_key(self, key: Ed25519PrivateKey) -> None:
         """Make ``key`` available to sign saves of the officer it is registered to."""
@@ -203,7 +204,9 @@ class Sealer:
 
     def _load(self) -> None:
         if not self._loaded:
-            self.add_key(load_private_key(Path(self._key_path)))
+            private = load_private_key(Path(self._key_path))
+            self.add_key(private)
+            self._file_key = key_id(private)
             self._loaded = True
 
     def _seal_event(
@@ -243,11 +246,7 @@ class Sealer:
         self._load()
         private = self._keys.get(holder.signing_key_id)
         if private is None:
-            raise InputError(
-                "key",
-                f"{holder.officer_id} signs with key {holder.signing_key_id}; give its private "
-                "key file with --key or LEDGER_KEY (nothing was written)",
-            )
+            raise InputError("key", _not_at_hand(holder, self._file_key))
         return private
 
 
@@ -260,6 +259,24 @@ def _keys_itself(events: Sequence[DomainEventProtocol[UUID]], actor: str) -> boo
         event.originator_id == own
         and type(event).__name__ in ("OfficerRegistered", "SigningKeyRegistered")
         for event in events
+    )
+
+
+def _not_at_hand(holder: Officer, file_key: str) -> str:
+    """The refusal of a save by an officer with a key in force whose private key is not at
+    hand: no key file given, or one holding another key (named, and said to be a key the
+    officer held before when it is one)."""
+    officer, key = holder.officer_id, holder.signing_key_id
+    if not file_key:
+        return (
+            f"{officer} signs with key {key}; give its private key file with --key or "
+            "LEDGER_KEY (nothing was written)"
+        )
+    former = dict(holder.former_keys).get(file_key)
+    whose = f"{officer}'s former key, {former}" if former else f"a key {officer} never held"
+    return (
+        f"the key file given holds key {file_key}, not {officer}'s key {key} ({whose}); give "
+        f"the private key file of {key} with --key or LEDGER_KEY (nothing was written)"
     )
 
 
