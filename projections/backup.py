@@ -11,7 +11,9 @@ verifies it (signatures, roles, versions, the Merkle root against the backup's o
 checkpoints and every checkpoint file given) before it is put in place (SQLite: it is written
 beside the target and renamed only when it verifies) or kept (PostgreSQL: what the restore
 created is dropped again). ``unverified`` (``restore --unverified``) puts in place, to be
-examined, one whose log does not verify; the report returned says what fails.
+examined, one whose log does not verify; the report returned says what fails. A SQLite backup
+that is damaged or truncated (``PRAGMA quick_check``, or shorter than its header says) is
+refused with or without it, as ``backup`` refuses a damaged store.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def restore(
 
     ``unverified`` (``restore --unverified``, to examine a damaged or tampered backup): a log
     that does not verify is put in place all the same, and the report returned says what
-    fails (``log_problems``, ``where_in_log``); a backup that holds no ledger is still refused."""
+    fails (``log_problems``, ``where_in_log``); a backup that holds no ledger is still refused,
+    and so is a SQLite file that is damaged or truncated (``_check_sqlite_backup``)."""
     if not source.is_file():
         raise InputError("file", f"{source} is not a file")
     try:  # one that exists but cannot be read (its mode): said before anything is made
@@ -173,10 +176,13 @@ def _check_pg_backup(source: Path) -> None:
 
 
 def _check_sqlite_backup(source: Path) -> None:
-    """A SQLite backup of a ledger, looked at read-only; else a refusal naming the file."""
+    """A SQLite backup of a ledger, looked at read-only; else a refusal naming the file: one
+    that is no SQLite database (its first bytes), one that is SQLite but damaged or truncated
+    (``_damage``: never restored, with ``--unverified`` or without), one without events."""
     if source.stat().st_size == 0:
         raise InputError("file", f"{source} is empty, not a backup of a ledger")
-    if _header(source).startswith(PG_DUMP_HEADER):
+    header = _header(source)
+    if header.startswith(PG_DUMP_HEADER):
         raise InputError(
             "file",
             f"{source} is not a SQLite database but pg_dump's archive, a backup of a "
@@ -184,15 +190,85 @@ def _check_sqlite_backup(source: Path) -> None:
             "postgresql://user:pass@host:port/db, an empty database), not into a SQLite "
             "store; nothing was restored",
         )
-    held = holds_events(source)
-    if held is None:
+    if header != SQLITE_HEADER:
         raise InputError(
             "file",
             f"{source} is not a SQLite database, so not a backup of a SQLite ledger (a "
             "PostgreSQL backup is restored into a PostgreSQL store)",
         )
+    damage = _damage(source)
+    held = holds_events(source) if damage is None else None
+    if held is None:
+        raise InputError(
+            "file",
+            f"{source} is a SQLite file, but damaged{damage or ' (SQLite cannot open it)'}; "
+            "nothing was restored, not with --unverified either (that puts in place a backup "
+            "whose log does not verify, never a file SQLite cannot read whole): copy it again "
+            "from where it was made, or restore an earlier backup",
+        )
     if not held:
         raise InputError("file", f"{source} is not a backup of a fupin ledger (no events table)")
+
+
+#: The SQLite header's first 100 bytes hold the page size (at 16), the change counter (24),
+#: the page count (28) and the change counter the page count is valid for (92).
+_SQLITE_HEADER_SIZE = 100
+
+
+def _damage(source: Path) -> str | None:
+    """What is wrong with the SQLite file ``source`` (its header read by ``_check_sqlite_backup``)
+    as said after "damaged", or None when it is whole and ``PRAGMA quick_check`` finds it
+    sound. Read-only: immutable (no lock, no ``-shm`` made) unless it has a write-ahead log."""
+    size = source.stat().st_size
+    if size < _SQLITE_HEADER_SIZE:
+        return (
+            f": it is {size} bytes, shorter than a SQLite file's header "
+            f"({_SQLITE_HEADER_SIZE} bytes; a backup copied in part?)"
+        )
+    wal = Path(f"{source}-wal")
+    logged = wal.is_file() and wal.stat().st_size > 0
+    if not logged:  # with a write-ahead log the pages may be in it, not in the file yet
+        short = _shorter_than_its_header(source, size)
+        if short is not None:
+            return short
+    uri = f"{source.resolve().as_uri()}?mode=ro{'' if logged else '&immutable=1'}"
+    rows: list[Any] = []
+    try:
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            rows.extend(db.execute("PRAGMA quick_check"))  # the problems found before an error
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ConflictError("file", f"{source} is in use; try again") from None
+        if not rows:
+            return f" (SQLite: {exc}; a backup copied in part, or written into?)"
+        rows.append((str(exc),))
+    found = _problems(rows)
+    if found == ["ok"]:
+        return None
+    return f" (PRAGMA quick_check: {_shown(found)}; a backup copied in part, or written into?)"
+
+
+def _shorter_than_its_header(source: Path, size: int) -> str | None:
+    """Said of a SQLite file shorter than the pages its header counts (a copy cut short);
+    None when its header counts none or not validly (SQLite then goes by the file's size)."""
+    with source.open("rb") as file:
+        header = file.read(_SQLITE_HEADER_SIZE)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    changes, pages = int.from_bytes(header[24:28], "big"), int.from_bytes(header[28:32], "big")
+    valid_for = int.from_bytes(header[92:96], "big")
+    if not pages or valid_for != changes or page_size < 512 or page_size & (page_size - 1):
+        return None
+    missing = pages * page_size - size
+    if missing <= 0:
+        return None
+    return (
+        f": it is {missing} bytes shorter than its header says ({pages} pages of {page_size} "
+        "bytes: a backup copied in part?)"
+    )
 
 
 def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool) -> VerifyReport:
@@ -323,17 +399,10 @@ def _check_sound(copy: Path, source: Path) -> None:
             db.close()
     except sqlite3.Error as exc:
         rows = [(str(exc),)]
-    found = [
-        line.strip()
-        for row in rows
-        for line in str(row[0]).splitlines()
-        if line.strip() and not line.startswith("*** in database")
-    ]
+    found = _problems(rows)
     if found == ["ok"]:
         return
-    shown = "; ".join(found[:_DAMAGE_SHOWN])
-    if len(found) > _DAMAGE_SHOWN:
-        shown += f"; and {len(found) - _DAMAGE_SHOWN} more"
+    shown = _shown(found)
     raise InputError(
         "store",
         f"{source} is damaged (PRAGMA quick_check: {shown}); nothing was backed up: a copy "
@@ -341,7 +410,25 @@ def _check_sound(copy: Path, source: Path) -> None:
     )
 
 
-#: Problems of ``PRAGMA quick_check`` named in a refused backup.
+def _problems(rows: list[Any]) -> list[str]:
+    """The lines of ``PRAGMA quick_check``'s rows (``["ok"]`` when it finds none)."""
+    return [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+
+
+def _shown(found: list[str]) -> str:
+    """The first problems of ``PRAGMA quick_check``, and how many more."""
+    shown = "; ".join(found[:_DAMAGE_SHOWN])
+    if len(found) > _DAMAGE_SHOWN:
+        shown += f"; and {len(found) - _DAMAGE_SHOWN} more"
+    return shown
+
+
+#: Problems of ``PRAGMA quick_check`` named in a refused backup or restore.
 _DAMAGE_SHOWN = 3
 
 
