@@ -374,15 +374,26 @@ def change_members(
     (--phone '') to record none. In --personal-file, a field left out is kept, "" or []
     records none."""
     given = read_personal_file(personal_file)
-    personal = PersonalChange(
-        _required("head_name", _either("head_name", given.head_name, head_name)),
-        _required("id_card", _either("id_card", given.id_card, id_card)).strip().upper(),
-        _given(_either("phone", given.phone, phone)),
-        _given(_either("address", given.address, address)),
-        _kept_member_names(given.member_names, member_name),
+    head = _either("head_name", given.head_name, head_name)
+    card = _either("id_card", given.id_card, id_card)
+    phone, address = (
+        _either("phone", given.phone, phone),
+        _either("address", given.address, address),
     )
+    names = _kept_member_names(given.member_names, member_name)
     stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
+        if head is None or card is None:
+            # An erased household takes no change of members: say so before asking for the
+            # head's name and ID card it would refuse (tester H, session 18).
+            app.household(number).check_not_erased()
+        personal = PersonalChange(
+            _required("head_name", head),
+            _required("id_card", card).strip().upper(),
+            _given(phone),
+            _given(address),
+            names,
+        )
         in_force, since = app.change_members(stamp, number, members, personal)
     if since != stamp.effective:  # dated before the record in force: history
         console.print(

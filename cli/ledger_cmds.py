@@ -116,6 +116,8 @@ def log(
         raise InputError("since", f"{since}: a position is 0 (the start) or more")
     if limit is not None and limit < 1:
         raise InputError("limit", f"{limit}: at most 1 event or more (leave it out for all)")
+    from ledger.reading import KEYS_CHECK_HINT
+
     damaged = False
     with ledger_session() as app:
         for entry in app.event_stream(since=since, limit=limit, reader=reader_of(app)):
@@ -123,10 +125,16 @@ def log(
             if "problem" in entry:  # one line each on stderr; the stream goes on
                 damaged = True
                 sys.stdout.flush()
+                # a damaged key says which check finds it; any other damage, verify's
+                checked = (
+                    ""
+                    if entry["problem"].endswith(KEYS_CHECK_HINT)
+                    else " (`fupin verify` reports every such event)"
+                )
                 err_console.print(
                     f"the event at position {entry['position']} ({entry['id']} "
                     f"v{entry['version']}) cannot be read: {entry['problem']}; written as "
-                    'stored, with "problem" (`fupin verify` reports every such event)',
+                    f'stored, with "problem"{checked}',
                     markup=False,
                     highlight=False,
                     soft_wrap=True,

@@ -16,8 +16,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from ledger import clock
 from ledger.errors import InputError
-from ledger.values import CHINA, check_come, parse_date, parse_timestamp, today
+from ledger.values import CHINA, check_come, parse_date, parse_timestamp, quoted, today
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -75,12 +76,17 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     if day is not None:
         check_come(day, "as-of", "a report is as of a day that has come")
     moment = None if known_at is None else parse_timestamp(known_at, "known-at")
-    if moment is not None and moment.astimezone(CHINA).date() > today():
-        # (``9999-12-31`` read as the ledger now, as if a time to come were known: session 17)
+    if known_at is not None and moment is not None and moment > (now := clock.now()):
+        if len(known_at.strip()) == 10 and moment.astimezone(CHINA).date() == today():
+            return day, now  # today, whose end has not come: what is known now
+        # (``9999-12-31`` read as the ledger now, as if a time to come were known: session
+        # 17; a time later today was taken, and the report labelled with it, until session
+        # 18: run again at that time, the same label showed other figures)
         raise InputError(
             "known-at",
-            f"{known_at!r} has not come yet: a report is as known at a time that has come "
-            "(leave --known-at out for what is known now)",
+            f"{quoted(known_at)} has not come yet (it is {now.astimezone(CHINA).isoformat()} "
+            "now): a report is as known at a time that has come (leave --known-at out for "
+            "what is known now)",
         )
     return day, moment
 

@@ -287,13 +287,13 @@ class LedgerCore(Application[UUID]):
         Returns the notification id of the last event saved (None inside a batch).
         """
         if self._batch is not None:
-            for aggregate in attempt():
+            for aggregate in _at_one_time(attempt):
                 self._batch[aggregate.id] = aggregate
                 # Keep the commands' order: the log must show them as they happened.
                 self._batch_events.extend(aggregate.collect_events())
             return None
         for _ in range(_MAX_ATTEMPTS):
-            aggregates = attempt()
+            aggregates = _at_one_time(attempt)
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")
@@ -348,9 +348,11 @@ class LedgerCore(Application[UUID]):
         caller may go on (to report every bad row of an import) or give up.
 
         ``stamped_at_save``: the events are recorded at the time they are saved (one reading
-        of the clock each, in order), not when each command ran. An import is known to the
-        ledger when it commits; stamped as it ran, a long one would be filed minutes before
-        entries other officers saved meanwhile (and refused by ``_check_clock``).
+        of the clock for all the events of one flush), not when each command ran. An import
+        is known to the ledger when it commits; stamped as it ran, a long one would be filed
+        minutes before entries other officers saved meanwhile (and refused by
+        ``_check_clock``); stamped one reading each, an "as known at" time between two of
+        them would see half of one save.
         """
         if self._batch is not None:
             raise RuntimeError("batches do not nest")
@@ -372,8 +374,9 @@ class LedgerCore(Application[UUID]):
         if not events:
             return
         if self._stamped_at_save:
+            at = clock.now()
             for event in events:  # frozen: stamped as the store receives it
-                object.__setattr__(event, "timestamp", clock.now())
+                object.__setattr__(event, "timestamp", at)
         try:
             self._save_events(events)
         except IntegrityError:
@@ -593,3 +596,13 @@ def _project(
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def _at_one_time(attempt: Callable[[], Sequence[LedgerAggregate]]) -> Sequence[LedgerAggregate]:
+    """Run one command's ``attempt`` with the recording clock read once: every event it makes
+    (a payment's on the account and on the household) carries one recording time, so an "as
+    known at" time sees all of a save or none of it (tester G, session 18: the two events of
+    one payment were 1 ms apart, a correction's 12 ms)."""
+    at = clock.now()
+    with clock.using_clock(lambda: at):
+        return attempt()

@@ -157,6 +157,14 @@ def raw_entry(stored: Notification, problem: str, reader: Reader | None = None) 
 
 _SEALED_TAG = "__SealedPersonal__"
 
+#: What ends the problem of an event whose household key is damaged or missing: ``fupin
+#: verify`` reads no key, so ``fupin keys check`` is the check that finds them (tester H,
+#: session 18: ``log`` sent the operator to verify, which passed).
+KEYS_CHECK_HINT = (
+    "`fupin keys check` lists every such household (`fupin verify` opens no key); the key "
+    "row is restored from a backup (docs/privacy.md)"
+)
+
 
 def _raw_id(originator_id: Any) -> Any:
     """A stored aggregate id as ``fupin log`` shows every id (a UUID's usual form), or as it is
@@ -477,7 +485,8 @@ class ReadingQueries(LedgerCore):
         if household not in numbers:
             numbers[household] = household_number(self.recorder, household)
         number = numbers[household]
-        return exc.rule if number is None else f"household {number}: {exc.rule}"
+        problem = exc.rule if number is None else f"household {number}: {exc.rule}"
+        return f"{problem}; {KEYS_CHECK_HINT}"
 
     def household_unreadable_refusal(self, number: str, exc: SealBrokenError) -> SealBrokenError:
         """The refusal to read household ``number`` whose key is damaged or missing, naming the

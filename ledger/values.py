@@ -212,22 +212,33 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     ``2016-07-26 10:00:00+08:00``, ``…Z``), from 1970; without an offset it is read as China
     Standard Time (UTC+8); a bare date means the end of that day. Python would also read the
     basic form (``20160726``: the start of the day) or week dates: refused, so one spelling has
-    one meaning."""
+    one meaning. A date or time written right but not on the calendar or the clock is said to
+    be that, as ``parse_date`` says it (tester G, session 18)."""
     cleaned = text.strip()
-    if not _TIMESTAMP.fullmatch(cleaned) or cleaned[:4] < "1970":
+    if not _TIMESTAMP.fullmatch(cleaned):
         if _TOO_FINE.search(cleaned):  # valid ISO 8601, finer than the ledger records
             raise InputError(
                 field,
                 f"{quoted(text)}: the ledger records times to the microsecond; give at most 6 "
                 "digits after the seconds' point (as fupin history and log print them)",
             )
-        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date or timestamp from 1970 on")
+        raise InputError(
+            field,
+            f"{quoted(text)} is not an ISO 8601 date or timestamp (YYYY-MM-DD, or "
+            "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+08:00])",
+        )
     try:
-        if len(cleaned) == 10:
-            return datetime.combine(date.fromisoformat(cleaned), time.max, CHINA)
+        day = date.fromisoformat(cleaned[:10])
+    except ValueError as exc:  # 2017-02-29
+        raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
+    if day.year < 1970:
+        raise InputError(field, f"{quoted(text)} is before 1970: give a time from 1970 on")
+    if len(cleaned) == 10:
+        return datetime.combine(day, time.max, CHINA)
+    try:
         value = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date or timestamp") from None
+    except ValueError as exc:  # 24:00, 10:61, an offset of +25:00
+        raise InputError(field, f"{quoted(text)} is no time of the clock ({exc})") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
 
 
