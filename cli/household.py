@@ -385,8 +385,11 @@ def change_members(
     with ledger_session() as app:
         if head is None or card is None:
             # An erased household takes no change of members: say so before asking for the
-            # head's name and ID card it would refuse (tester H, session 18).
-            app.household(number).check_not_erased()
+            # head's name and ID card it would refuse (tester H, session 18), to whoever may
+            # change them (the reviewer: the erasure was said to anyone at all).
+            household = app.household(number)
+            app.authorise(stamp, "change_members", household.street)
+            household.check_not_erased()
         personal = PersonalChange(
             _required("head_name", head),
             _required("id_card", card).strip().upper(),

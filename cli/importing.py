@@ -549,7 +549,8 @@ def shown_otherwise(value: float, number_format: str) -> str:
 def _format_rule(number_format: str) -> tuple[str, int]:
     """What ``number_format`` does to any number ("" if nothing), and how many decimals it
     shows (for ``shown_otherwise``)."""
-    section = number_format.split(";", 1)[0].strip()
+    sections = _sections(number_format)
+    section = sections[0].strip()
     if not number_format.strip() or section.lower() in ("general", "@"):
         return "", 99
     if not section:  # ``;;;``: Excel's way to hide a value
@@ -564,7 +565,14 @@ def _format_rule(number_format: str) -> tuple[str, int]:
         if not (inner.startswith(("$", "color", "dbnum")) or inner in _COLOURS):
             return f"has a condition or code {bracket}", 0
     bare = _BRACKETED.sub("", bare)
-    if bare.strip().lower() == "general":  # [Red]General
+    scaled = any(char in _SCALES for char in literals) or any(
+        char.isdigit() or char in ".," for char in literals
+    )
+    # General (``[Red]General``; Chinese Excel and WPS write ``G/通用格式``), or a format of a
+    # text section alone (``"x"@``): a number is shown as General shows it, with any words
+    if bare.strip().lower() in _GENERAL or (len(sections) == 1 and "@" in bare):
+        if scaled:  # ``G/通用格式"万元"``
+            return f"adds the text {literals!r}, which makes it read as another number", 0
         return "", 99
     if "%" in bare:
         return "shows a percentage (x100)", 0
@@ -586,12 +594,38 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     return "", len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
+#: General as Excel writes it, and as Chinese Excel and WPS do.
+_GENERAL = frozenset({"general", "g/通用格式"})
+
+
+def _sections(number_format: str) -> list[str]:
+    """``number_format``'s sections (positive; negative; zero; text): split at each ``;``
+    outside quotes and not escaped (``"编号;"0`` is one section)."""
+    sections: list[str] = []
+    part: list[str] = []
+    quoted = escaped = False
+    for char in number_format:
+        if escaped:
+            escaped = False
+        elif char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\\!":
+            escaped = True
+        elif not quoted and char == ";":
+            sections.append("".join(part))
+            part = []
+            continue
+        part.append(char)
+    sections.append("".join(part))
+    return sections
+
+
 @lru_cache(maxsize=512)
 def hidden_text(number_format: str) -> str:
     """What ``number_format`` shows of a text cell in place of its text ("" if the text):
     Excel shows text by the format's fourth section, when it has one; without ``@`` there, the
     text is not shown (``;;;`` hides it, ``;;;"N/A"`` shows N/A)."""
-    sections = number_format.split(";")
+    sections = _sections(number_format)
     if len(sections) < 4 or "@" in _QUOTED.sub("", sections[3]):
         return ""
     literals = "".join(

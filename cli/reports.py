@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from ledger import clock
 from ledger.errors import InputError
-from ledger.values import CHINA, check_come, parse_date, parse_timestamp, quoted, today
+from ledger.values import CHINA, check_come, parse_date, parse_timestamp, quoted
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -76,8 +76,14 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     if day is not None:
         check_come(day, "as-of", "a report is as of a day that has come")
     moment = None if known_at is None else parse_timestamp(known_at, "known-at")
-    if known_at is not None and moment is not None and moment > (now := clock.now()):
-        if len(known_at.strip()) == 10 and moment.astimezone(CHINA).date() == today():
+    now = clock.now()
+    # A recording time pasted from ``history`` may be a little ahead of this machine's clock:
+    # officers' machines differ by up to ``CLOCK_TOLERANCE`` (the reviewer, session 18).
+    if known_at is not None and moment is not None and moment > now + clock.CLOCK_TOLERANCE:
+        if (
+            len(known_at.strip()) == 10
+            and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date()
+        ):
             return day, now  # today, whose end has not come: what is known now
         # (``9999-12-31`` read as the ledger now, as if a time to come were known: session
         # 17; a time later today was taken, and the report labelled with it, until session

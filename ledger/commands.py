@@ -155,10 +155,12 @@ def _int(field: str, value: Any) -> int:
         # ASCII digits: int() would also read full-width ２０１８.
         if not _WHOLE.fullmatch(value.strip()):
             raise InputError(field, f"{quoted(value)} is not a whole number")
-        if len(value.strip().lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > _MAX_DIGITS:
             # int() of more than 4,300 digits raises (CPython's limit): out of range first.
             raise InputError(field, f"{quoted(value)} is out of range ({_RANGE})")
-        value = int(value.strip())
+        # the zeros left out: they too count towards that limit (the reviewer, session 18)
+        value = int(digits or "0") * (-1 if value.strip()[:1] == "-" else 1)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(field, "expects a whole number")
     if abs(value) > _MAX_INT:

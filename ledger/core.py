@@ -287,13 +287,14 @@ class LedgerCore(Application[UUID]):
         Returns the notification id of the last event saved (None inside a batch).
         """
         if self._batch is not None:
-            for aggregate in _at_one_time(attempt):
+            made = [(aggregate, aggregate.collect_events()) for aggregate in attempt()]
+            for aggregate, _ in made:
                 self._batch[aggregate.id] = aggregate
-                # Keep the commands' order: the log must show them as they happened.
-                self._batch_events.extend(aggregate.collect_events())
+            # Keep the commands' order: the log must show them as they happened.
+            self._batch_events.extend(_at_one_time(made))
             return None
         for _ in range(_MAX_ATTEMPTS):
-            aggregates = _at_one_time(attempt)
+            aggregates = attempt()
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")
@@ -302,7 +303,7 @@ class LedgerCore(Application[UUID]):
             ]
             try:
                 recordings = self._save_events(
-                    [e for a in aggregates for e in a.collect_events()], aggregates
+                    _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                 )
             except OperationalError as exc:  # locked past the timeout, or the server is gone
                 if read_only(exc):
@@ -598,11 +599,25 @@ def _project(
     return aggregate
 
 
-def _at_one_time(attempt: Callable[[], Sequence[LedgerAggregate]]) -> Sequence[LedgerAggregate]:
-    """Run one command's ``attempt`` with the recording clock read once: every event it makes
-    (a payment's on the account and on the household) carries one recording time, so an "as
-    known at" time sees all of a save or none of it (tester G, session 18: the two events of
-    one payment were 1 ms apart, a correction's 12 ms)."""
-    at = clock.now()
-    with clock.using_clock(lambda: at):
-        return attempt()
+def _at_one_time(
+    made: Sequence[tuple[LedgerAggregate, Sequence[DomainEventProtocol[UUID]]]],
+) -> list[DomainEventProtocol[UUID]]:
+    """The events of one command (``made``: each aggregate's), all at one recording time: the
+    latest of theirs (a command may make an aggregate before its save, the helper of an
+    enterprise and its pairings record), and the aggregates as replaying them makes them. A
+    payment's two events, on the account and on the household, then carry one time, so an "as
+    known at" time sees all of a save or none of it (tester G, session 18: they were 1 ms
+    apart, a correction's and its ``ReceiptVoided`` 12 ms). The seal of a signed save is made
+    after them, when the save is stored."""
+    events = [event for _, made_by in made for event in made_by]
+    if len(events) < 2:
+        return events
+    at = max(_recorded_at(event) for event in events)
+    for event in events:  # frozen: stamped as one save
+        object.__setattr__(event, "timestamp", at)
+    for aggregate, made_by in made:
+        if made_by:
+            aggregate._modified_on = at  # as its last event now says
+            if made_by[0].originator_version == 1:
+                aggregate._created_on = at  # as its first event now says
+    return events

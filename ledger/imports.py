@@ -473,8 +473,9 @@ def _check_signing(app: Ledger, applied: list[_Parsed], importer: str) -> None:
 @dataclass
 class IncreasingClock:
     """The clock in force (the system's, unless a test or the demo set one), made strictly
-    increasing: every event of a batch gets its own recording time, so "as known at" never
-    has to break a tie inside an import."""
+    increasing while the import's commands run (their checks of today). The events are
+    recorded at one time, the save's (``Ledger.batch(stamped_at_save=True)``), so "as known
+    at" sees all of an import's save or none of it."""
 
     source: clock.Clock = field(default_factory=clock.current)
     last: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))

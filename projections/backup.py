@@ -242,6 +242,13 @@ def _damage(source: Path) -> str | None:
     except sqlite3.Error as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise ConflictError("file", f"{source} is in use; try again") from None
+        if "unable to open" in str(exc):  # not damage: a folder it cannot write a -shm in
+            raise InputError(
+                "file",
+                f"{source} cannot be opened by SQLite ({exc}; its write-ahead log needs a "
+                "-shm file beside it: copy the backup and its -wal into a folder you may "
+                "write); nothing was restored",
+            ) from None
         if not rows:
             return f" (SQLite: {exc}; a backup copied in part, or written into?)"
         rows.append((str(exc),))

@@ -26,7 +26,8 @@ DOC = "江高发〔2016〕4号"
 @dataclass
 class TickingClock:
     """A recording clock that starts in 2019 (after every effective date used in tests) and
-    moves one second per reading, so recorded times are distinct and increasing."""
+    moves one second per reading, so the recording times of saves are distinct and increasing
+    (the events of one save share one: ``ledger.core._at_one_time``)."""
 
     current: datetime = field(default_factory=lambda: datetime(2019, 1, 1, tzinfo=UTC))
     step: timedelta = timedelta(seconds=1)

@@ -79,21 +79,35 @@ def test_formats_that_show_the_value_are_read() -> None:
             (100, "[Red]General", "@"),
             (200, "0", '0;-0;0;"文件"@'),
             (300, "#,##0", "0.00"),  # a text cell shows its text whatever its number section
+            # a ';' in quotes is no section's end (the reviewer)
+            (400, '"编号;"0', '0;-0;0;"a;b"@'),
+            # General as Chinese Excel and WPS write it
+            (500.5, "G/通用格式", "G/通用格式"),
+            (600.25, 'G/通用格式"元"', "@"),
+            (700.75, "[DBNum1][$-804]G/通用格式", "@"),
+            (800.5, '"x"@', "@"),  # a text section alone: a number shows as General
         ]
     )
 
-    assert (rows, errors) == (3, [])
+    assert (rows, errors) == (8, [])
     assert shown_otherwise(1.5, "[Red]General") == ""
+
+
+def test_general_with_a_scale_is_still_refused() -> None:
+    assert shown_otherwise(5.0, 'G/通用格式"万元"') == (
+        "adds the text '万元', which makes it read as another number"
+    )
 
 
 _SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the CLI's own reading
 
 
 @_SQLITE
+@pytest.mark.parametrize("zeros", [0, 4400])  # zeros count towards int()'s limit (reviewer)
 def test_a_whole_number_too_long_for_int_is_refused_as_out_of_range(
-    seeded: Fupin, tmp_path: Path
+    seeded: Fupin, tmp_path: Path, zeros: int
 ) -> None:
-    year = "2" * 5000
+    year = "0" * zeros + "2" * 5000
     sheet = tmp_path / "assess_income.csv"
     sheet.write_text(
         f"ref,actor,effective,document,household,year,income\nA-1,jn-01,2016-12-20,核查,"
@@ -107,8 +121,8 @@ def test_a_whole_number_too_long_for_int_is_refused_as_out_of_range(
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output
     assert (
-        f"row 2, year: '{'2' * 60}'… (5,000 characters) is out of range (whole numbers are at "
-        "most 10^12)"
+        f"row 2, year: '{year[:60]}'… ({len(year):,} characters) is out of range (whole "
+        "numbers are at most 10^12)"
     ) in result.stderr
     assert seeded.event_count() == before
 
@@ -119,3 +133,9 @@ def test_a_huge_value_refused_is_quoted_to_its_first_characters(seeded: Fupin) -
 
     assert_refused(result, "effective", f"'{'2' * 60}'… (1,500 characters) is not an ISO 8601 date")
     assert len(result.stderr) < 300
+
+
+def test_a_year_with_thousands_of_leading_zeros_is_read_as_its_number() -> None:
+    from ledger.commands import _int
+
+    assert _int("year", "0" * 4400 + "2016") == 2016
