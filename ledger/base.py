@@ -236,6 +236,9 @@ class LedgerAggregate(Aggregate):
     VOIDABLE: ClassVar[frozenset[str]] = frozenset()
     #: The correctable kinds as a refusal lists them (``VOIDABLE``, sorted, by default).
     VOIDABLE_SHOWN: ClassVar[tuple[str, ...]] = ()
+    #: What to do instead of voiding the record's first entry (its creation), said when one
+    #: tries ("" for nothing more to say).
+    FIRST_ENTRY_INSTEAD: ClassVar[str] = ""
     #: Fields of the record's registration an ``Amended`` event may restate.
     AMENDABLE: ClassVar[frozenset[str]] = frozenset()
 
@@ -311,8 +314,12 @@ class LedgerAggregate(Aggregate):
                     "history --kind KIND KEY` another record's: --kind fund CODE)",
                 )
             kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
+            instead = (
+                f"; {self.FIRST_ENTRY_INSTEAD}" if version == 1 and self.FIRST_ENTRY_INSTEAD else ""
+            )
             raise RuleError(
-                "version", f"{version} is not a correctable entry here (correctable: {kinds})"
+                "version",
+                f"{version} is not a correctable entry here (correctable: {kinds}){instead}",
             )
 
     @event("Corrected")

@@ -160,8 +160,10 @@ class FundAccount(LedgerAggregate):
     def check_opening(source: str, street: str, donor: str) -> None:
         if (source == "street") != bool(street):
             raise RuleError("street", "a street account names its street; no other account does")
-        if source == "donation" and not donor:
-            raise RuleError("donor", "a donation account names its donor")
+        if (source == "donation") != bool(donor):
+            # a fiscal account opened with a donor showed it in every report for good, an
+            # opening being neither correctable nor amendable (tester J, session 18)
+            raise RuleError("donor", "a donation account names its donor; no other account does")
 
     def receive(self, amount_fen: int, prov: Provenance, *, alike_ok: bool = False) -> None:
         """An allocation 拨付 reaches the account. One like an allocation on record (the same

@@ -181,6 +181,14 @@ class Household(LedgerAggregate):
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids.
+    # (tester K, session 18: a newcomer was not told what to do instead)
+    FIRST_ENTRY_INSTEAD = (
+        "an identification is never voided: a field typed wrong is amended (fupin household "
+        "amend NUMBER: "
+        "area, labour, willing, disabled, key target), the head, ID card and members recorded "
+        "anew from a date (fupin household members NUMBER), and a household identified in "
+        "error is turned down at the village review (fupin household review NUMBER --rejected)"
+    )
     VOIDABLE_SHOWN = (
         *sorted(VOIDABLE - {"ExitAdvanced"}),
         "ExitAdvanced (an exit's approval only)",
@@ -924,6 +932,15 @@ class Household(LedgerAggregate):
         """Return to poverty 返贫 by a major disaster: recognised by a department at district
         level or higher, applied for by the street, reviewed by the district, approved by the
         city; the household joins next year's plan [六(六)]."""
+        if self.stage == Stage.RETURNED and self.return_steps and step in self.return_steps:
+            # a step of the return approved run again (tester K, session 18: it was said
+            # not to have exited)
+            raise RuleError(
+                "step",
+                f"return {step} of {self.number} is already done (the return was approved on "
+                f"{self.returns_approved[-1]}); the household is back in the plan of "
+                f"{self.plan_year}",
+            )
         if self.stage != Stage.EXITED:
             raise RuleError("stage", f"{self.number} has not exited; no return to record")
         self.check_next_step("return", self.return_steps, RETURN_STEPS, step)

@@ -86,6 +86,8 @@ _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
     re.ASCII,
 )
+#: A time's offset from UTC, as ``_TIMESTAMP`` reads one: sign, hours, minutes.
+_OFFSET = re.compile(r"T?\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?([+-])(\d{2}):(\d{2})$", re.ASCII)
 #: A time's fraction of a second finer than a microsecond (``…:00.9137170Z``).
 _TOO_FINE = re.compile(r":\d{2}\.\d{7,}(?:Z|[+-]\d{2}:\d{2})?$", re.ASCII)
 #: The longest text a field holds (a document number, a summary, a reason).
@@ -235,9 +237,16 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         raise InputError(field, f"{quoted(text)} is before 1970: give a time from 1970 on")
     if len(cleaned) == 10:
         return datetime.combine(day, time.max, CHINA)
+    offset = _OFFSET.search(cleaned)
+    if offset is not None and (int(offset[2]) > 23 or int(offset[3]) > 59):
+        raise InputError(
+            field,
+            f"{quoted(text)}: {offset[1]}{offset[2]}:{offset[3]} is no offset from UTC (at most "
+            "±23:59; China's is +08:00)",
+        )
     try:
         value = datetime.fromisoformat(cleaned)
-    except ValueError as exc:  # 24:00, 10:61, an offset of +25:00
+    except ValueError as exc:  # 24:00, 10:61
         raise InputError(field, f"{quoted(text)} is no time of the clock ({exc})") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
 

@@ -1,0 +1,71 @@
+"""Session 18, testers J (a finance auditor) and K (a new street officer):
+
+- a city, district or street account opened with a donor was recorded, and showed the donor
+  in every report for good (an opening is neither correctable nor amendable);
+- an offset from UTC past ±23:59 in ``--known-at`` was refused in Python's words;
+- ``correct household N 1`` (the identification) said only which entries are correctable,
+  not what to do about a field typed wrong at identification;
+- a return's approval run again was refused as "has not exited; no return to record"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.test_round13_unpairings import EXIT, RETURN
+
+SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the rules' own words
+
+
+@SQLITE
+@pytest.mark.parametrize("source", ["city", "district"])
+def test_a_fiscal_account_naming_a_donor_is_refused(seeded: Fupin, source: str) -> None:
+    before = seeded.event_count()
+
+    result = seeded(
+        f"fund open {source}-x --source {source} --year 2016 --donor 某爱心企业 "
+        f"{doc('2016-08-01')}",
+        "qu-01",
+    )
+
+    assert_refused(result, "donor", "a donation account names its donor; no other account does")
+    assert seeded.event_count() == before
+
+
+@SQLITE
+def test_an_offset_past_a_day_says_so(seeded: Fupin) -> None:
+    result = seeded("report funds --known-at 2016-08-05T10:00+25:00", "ana-1")
+
+    assert_refused(
+        result,
+        "known-at",
+        "'2016-08-05T10:00+25:00': +25:00 is no offset from UTC (at most ±23:59; China's is "
+        "+08:00)",
+    )
+
+
+@SQLITE
+def test_voiding_an_identification_says_what_to_do_instead(seeded: Fupin) -> None:
+    result = seeded(f"correct household JH-0002 1 --reason 村录错 {doc('2016-08-20')}", "jn-01")
+
+    assert_refused(result, "version", "1 is not a correctable entry here (correctable: ")
+    assert "fupin household amend NUMBER" in result.stderr
+    assert "fupin household members NUMBER" in result.stderr
+    assert "fupin household review NUMBER --rejected" in result.stderr
+
+
+@SQLITE
+def test_a_return_approved_again_is_said_to_be_done(seeded: Fupin) -> None:
+    for actor, line in [*EXIT, *RETURN]:
+        seeded.ok(line, actor)
+    before = seeded.event_count()
+
+    result = seeded(RETURN[-1][1], RETURN[-1][0])
+
+    assert_refused(
+        result,
+        "step",
+        "return approved of JH-0001 is already done (the return was approved on 2017-09-20); "
+        "the household is back in the plan of 2018",
+    )
+    assert seeded.event_count() == before
