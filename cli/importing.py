@@ -565,14 +565,16 @@ def _format_rule(number_format: str) -> tuple[str, int]:
         if not (inner.startswith(("$", "color", "dbnum")) or inner in _COLOURS):
             return f"has a condition or code {bracket}", 0
     bare = _BRACKETED.sub("", bare)
-    scaled = any(char in _SCALES for char in literals) or any(
-        char.isdigit() or char in ".," for char in literals
-    )
-    # General (``[Red]General``; Chinese Excel and WPS write ``G/通用格式``), or a format of a
-    # text section alone (``"x"@``): a number is shown as General shows it, with any words
-    if bare.strip().lower() in _GENERAL or (len(sections) == 1 and "@" in bare):
-        if scaled:  # ``G/通用格式"万元"``
-            return f"adds the text {literals!r}, which makes it read as another number", 0
+    # General (``[Red]General``; Chinese Excel and WPS write ``G/通用格式``, a word after it
+    # quoted or not), or a format of a text section alone (``"x"@``): a number is shown as
+    # General shows it. Words that hold a digit or a scale are refused all the same (whether
+    # Excel shows them beside the number is not known here: refused, nothing is misread).
+    general = bare.strip().lower()
+    after = next((general[len(g) :] for g in _GENERAL if general.startswith(g)), None)
+    if after is not None or (len(sections) == 1 and "@" in bare):
+        words = literals + (after or "")
+        if any(char in _SCALES or char.isdigit() or char in ".," for char in words):
+            return f"adds the text {words!r}, which makes it read as another number", 0
         return "", 99
     if "%" in bare:
         return "shows a percentage (x100)", 0
@@ -609,7 +611,7 @@ def _sections(number_format: str) -> list[str]:
             escaped = False
         elif char == '"':
             quoted = not quoted
-        elif not quoted and char in "\\!":
+        elif not quoted and char in "\\!_*":  # ``_x``, ``*x``: x is no section's end
             escaped = True
         elif not quoted and char == ";":
             sections.append("".join(part))

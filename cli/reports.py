@@ -79,12 +79,14 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     now = clock.now()
     # A recording time pasted from ``history`` may be a little ahead of this machine's clock:
     # officers' machines differ by up to ``CLOCK_TOLERANCE`` (the reviewer, session 18).
-    if known_at is not None and moment is not None and moment > now + clock.CLOCK_TOLERANCE:
-        if (
-            len(known_at.strip()) == 10
-            and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date()
-        ):
-            return day, now  # today, whose end has not come: what is known now
+    if known_at is None or moment is None:
+        return day, moment
+    if (
+        len(known_at.strip()) == 10
+        and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date()
+    ):
+        return day, now  # today, whose end has not come: what is known now
+    if moment > now + clock.CLOCK_TOLERANCE:
         # (``9999-12-31`` read as the ledger now, as if a time to come were known: session
         # 17; a time later today was taken, and the report labelled with it, until session
         # 18: run again at that time, the same label showed other figures)

@@ -37,7 +37,9 @@ class FundCommands(LedgerCore):
         code = require_text(code, "account", 60)
         choice(source, FUND_SOURCES, "source")
         prov = self.authorise(stamp, "open_account", street)
-        FundAccount.check_opening(source, street, donor.strip())
+        FundAccount.check_opening(
+            source, street, donor.strip(), donor_anywhere=self.replaying_export
+        )
         programme = self.programme()
         programme.check_year_in_programme(year)
         # Nothing of the programme takes effect before it opened (1950 typed for 2016). A

@@ -157,10 +157,16 @@ class FundAccount(LedgerAggregate):
         ] = {}
 
     @staticmethod
-    def check_opening(source: str, street: str, donor: str) -> None:
+    def check_opening(
+        source: str, street: str, donor: str, *, donor_anywhere: bool = False
+    ) -> None:
+        """``donor_anywhere``: an export replayed, which may hold an account of another kind
+        naming a donor (recorded before session 18): as recorded."""
         if (source == "street") != bool(street):
             raise RuleError("street", "a street account names its street; no other account does")
-        if (source == "donation") != bool(donor):
+        if source == "donation" and not donor:
+            raise RuleError("donor", "a donation account names its donor")
+        if source != "donation" and donor and not donor_anywhere:
             # a fiscal account opened with a donor showed it in every report for good, an
             # opening being neither correctable nor amendable (tester J, session 18)
             raise RuleError("donor", "a donation account names its donor; no other account does")

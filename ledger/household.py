@@ -187,7 +187,8 @@ class Household(LedgerAggregate):
         "amend NUMBER: "
         "area, labour, willing, disabled, key target), the head, ID card and members recorded "
         "anew from a date (fupin household members NUMBER), and a household identified in "
-        "error is turned down at the village review (fupin household review NUMBER --rejected)"
+        "error is turned down at the village review while it awaits one (fupin household "
+        "review NUMBER --rejected)"
     )
     VOIDABLE_SHOWN = (
         *sorted(VOIDABLE - {"ExitAdvanced"}),

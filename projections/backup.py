@@ -243,11 +243,15 @@ def _damage(source: Path) -> str | None:
         if "locked" in str(exc) or "busy" in str(exc):
             raise ConflictError("file", f"{source} is in use; try again") from None
         if "unable to open" in str(exc):  # not damage: a folder it cannot write a -shm in
+            needs = (
+                "; its write-ahead log needs a -shm file beside it: copy the backup and its "
+                "-wal into a folder you may write"
+                if logged
+                else ""
+            )
             raise InputError(
                 "file",
-                f"{source} cannot be opened by SQLite ({exc}; its write-ahead log needs a "
-                "-shm file beside it: copy the backup and its -wal into a folder you may "
-                "write); nothing was restored",
+                f"{source} cannot be opened by SQLite ({exc}{needs}); nothing was restored",
             ) from None
         if not rows:
             return f" (SQLite: {exc}; a backup copied in part, or written into?)"

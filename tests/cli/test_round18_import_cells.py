@@ -86,10 +86,11 @@ def test_formats_that_show_the_value_are_read() -> None:
             (600.25, 'G/通用格式"元"', "@"),
             (700.75, "[DBNum1][$-804]G/通用格式", "@"),
             (800.5, '"x"@', "@"),  # a text section alone: a number shows as General
+            (900.5, "G/通用格式元", "@"),  # a word unquoted after it (no fraction)
         ]
     )
 
-    assert (rows, errors) == (8, [])
+    assert (rows, errors) == (9, [])
     assert shown_otherwise(1.5, "[Red]General") == ""
 
 

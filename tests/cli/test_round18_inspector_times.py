@@ -39,8 +39,9 @@ def test_a_known_at_time_later_today_is_refused(seeded: Fupin) -> None:
 
 
 @SQLITE
-def test_today_as_a_bare_date_is_what_is_known_now(seeded: Fupin) -> None:
-    fixed = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
+@pytest.mark.parametrize("hour", [4, 15])  # 15:55 UTC: the last 10 minutes of the day in China
+def test_today_as_a_bare_date_is_what_is_known_now(seeded: Fupin, hour: int) -> None:
+    fixed = datetime(2026, 11, 30, hour, 55, tzinfo=UTC)
     with clock.using_clock(lambda: fixed):
         result = seeded(
             f"report caseload --known-at {fixed.astimezone(CHINA).date()} --format json", "ana-1"

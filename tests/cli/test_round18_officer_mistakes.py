@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+import pytest
+from ledger.funds import FundAccount
+
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.cli.test_round13_unpairings import EXIT, RETURN
 
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the rules' own words
@@ -69,3 +72,22 @@ def test_a_return_approved_again_is_said_to_be_done(seeded: Fupin) -> None:
         "the household is back in the plan of 2018",
     )
     assert seeded.event_count() == before
+
+
+@SQLITE
+def test_an_export_holding_a_fiscal_account_with_a_donor_replays_as_recorded(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A ledger written before session 18 may hold one: its export must still re-import.
+    checked = FundAccount.check_opening
+    monkeypatch.setattr(
+        FundAccount, "check_opening", staticmethod(lambda source, street, donor, **_: None)
+    )
+    seeded.ok(
+        f"fund open city-x --source city --year 2016 --donor 某企业 {doc('2016-08-01')}", "qu-01"
+    )
+    monkeypatch.setattr(FundAccount, "check_opening", staticmethod(checked))
+
+    result = reimported(seeded, tmp_path)
+
+    assert result.exit_code == 0, result.output
