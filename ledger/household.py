@@ -467,7 +467,12 @@ class Household(LedgerAggregate):
         if prov.effective <= self.notice[1]:
             raise RuleError("effective", f"the notice runs until {self.notice[1]}")
         if not all(self.objections.values()):
-            raise RuleError("objection", "an objection is still open")
+            open_ = ", ".join(repr(o) for o, answered in self.objections.items() if not answered)
+            raise RuleError(
+                "objection",
+                f"objection {open_} to the notice of {self.number} is still open: answer it "
+                f"first (fupin household resolve {self.number} OBJECTION_ID)",
+            )
         self.check_not_before(
             prov.effective,
             self.answered_on,

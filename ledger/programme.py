@@ -175,7 +175,11 @@ class Programme(LedgerAggregate):
         """The per-capita yearly income (fen) a household must reach to exit in ``year``."""
         params = self.years.get(year)
         if params is None:
-            raise RuleError("year", f"the parameters for {year} are not recorded yet")
+            raise RuleError(
+                "year",
+                f"the parameters for {year} are not recorded yet: an admin records them with "
+                f"fupin programme set-year {year}",
+            )
         return exit_threshold_fen(self.rules, params, area)
 
 

@@ -42,7 +42,9 @@ def test_an_objection_on_the_notice_s_last_day_is_recorded(seeded: Fupin) -> Non
     assert_refused(
         seeded(f"household register JH-0004 {doc('2016-08-10')}", actor="jn-01"),
         "objection",
-        "an objection is still open",
+        "objection 'o-1' to the notice of JH-0004 is still open: answer it first (fupin "
+        "household resolve "
+        "JH-0004 OBJECTION_ID)",
     )
 
 
