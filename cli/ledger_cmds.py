@@ -73,7 +73,7 @@ def history(
         (
             e["version"],
             e["effective"],
-            e["event"],
+            e["event"] + (f" (voided by #{e['voided_by']})" if "voided_by" in e else ""),
             f"{e['actor']} ({e['role']})",
             # In full: pasted into --known-at it must include this very event (cut to the
             # second, and read as China time without its zone, it fell before it).

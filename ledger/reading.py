@@ -287,7 +287,14 @@ class ReadingQueries(LedgerCore):
                 raise self._missing(kind, number, aggregate_id, found, expected)
         street = str(vars(events[0]).get("street", "")) if kind == "household" else ""
         aggregate = aggregate_class(type(events[0]).__qualname__)
-        return [_shown(describe(event, aggregate), reader, street) for event in events]
+        entries = [_shown(describe(event, aggregate), reader, street) for event in events]
+        # An entry voided says by which correction (tester K, session 18: only the later
+        # ``Corrected`` said which entry it voids)
+        for entry in entries:
+            voids = entry["details"].get("corrects") if entry["event"] == "Corrected" else None
+            if type(voids) is int and 1 <= voids < entry["version"]:
+                entries[voids - 1]["voided_by"] = entry["version"]
+        return entries
 
     def personal_data(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 from ledger.funds import FundAccount
 
@@ -91,3 +92,18 @@ def test_an_export_holding_a_fiscal_account_with_a_donor_replays_as_recorded(
     result = reimported(seeded, tmp_path)
 
     assert result.exit_code == 0, result.output
+
+
+def test_history_says_which_correction_voided_an_entry(seeded: Fupin) -> None:
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    entries = orjson.loads(seeded.ok("history JH-0001 --format json", "admin").stdout)
+    visit = entries[-1]["version"]
+    seeded.ok(f"correct household JH-0001 {visit} --reason 重复录入 {doc('2016-09-02')}", "jn-01")
+
+    entries = orjson.loads(seeded.ok("history JH-0001 --format json", "admin").stdout)
+    table = seeded.ok("history JH-0001", "admin").stdout
+
+    correction = entries[-1]["version"]
+    assert entries[visit - 1]["voided_by"] == correction
+    assert [e["version"] for e in entries if "voided_by" in e] == [visit]
+    assert f"VisitRecorded (voided by #{correction})" in table
