@@ -13,6 +13,10 @@ from cli.main import app
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import DOC, id_card, ledger_at
 
+#: Input refused as it is parsed, before the store is read: the same code for either store, so
+#: run on SQLite only (the suite's time: session 18).
+PARSED_FIRST = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
 
 def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
     """Run ``line`` as ``actor`` and check it is refused for ``field`` and ``rule``."""
@@ -75,6 +79,7 @@ def test_refuses_a_disbursement_beyond_the_account_balance(seeded: Fupin) -> Non
     )
 
 
+@PARSED_FIRST
 @pytest.mark.parametrize("amount", ["12.345", "-5", "NaN", "abc", "1e3", "''"])
 def test_refuses_malformed_money(seeded: Fupin, amount: str) -> None:
     refused(
@@ -93,6 +98,7 @@ FINDING = "inspection find DC-1 f-1 --subject-kind village --subject 雄光"
 NOT_ISO = "is not an ISO 8601 date (YYYY-MM-DD)"
 
 
+@PARSED_FIRST
 @pytest.mark.parametrize(
     ("line", "field", "rule"),
     [
@@ -281,6 +287,7 @@ def _refused_args(seeded: Fupin, args: list[str], field: str, rule: str) -> None
 # An argument that is not UTF-8 (``-d "$(printf 'a\xffb')"``) reaches Python as text with a
 # lone surrogate, which no event can be encoded with; a control character is text that
 # `fupin import` refuses, so an export holding one would never import again.
+@PARSED_FIRST
 @pytest.mark.parametrize(
     ("args", "field", "rule"),
     [
@@ -335,6 +342,7 @@ def test_refuses_text_that_is_not_utf8_or_holds_control_characters(
 
 # A whole number past 64 bits cannot be stored or queried (orjson and SQLite stop at 2^63):
 # refused naming the option, not an internal error.
+@PARSED_FIRST
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -400,6 +408,7 @@ def test_refuses_to_read_an_empty_file_or_another_database_as_a_ledger(
 
 
 # Given but empty (an unset shell variable: -e "$DAY") is a mistake, not "today" or "no filter".
+@PARSED_FIRST
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -434,6 +443,7 @@ def test_a_damaged_ledger_is_reported_as_damaged_not_as_no_ledger(
     assert_refused(result, "store", "database disk image is malformed")
 
 
+@PARSED_FIRST
 def test_refuses_an_amount_given_twice(seeded: Fupin) -> None:
     # click keeps the last value of an option given twice: this paid 1,000 yuan.
     refused(
@@ -456,6 +466,7 @@ def test_refuses_a_store_given_twice(seeded: Fupin, tmp_path: Path) -> None:
     # An option that takes many values stays repeatable (--member-name: test_narrative.py).
 
 
+@PARSED_FIRST
 def test_refuses_both_sides_of_a_switch(seeded: Fupin) -> None:
     # --accepted --rejected recorded a rejection, as silently as a value given twice.
     refused(
@@ -467,6 +478,7 @@ def test_refuses_both_sides_of_a_switch(seeded: Fupin) -> None:
     )
 
 
+@PARSED_FIRST
 def test_help_given_as_a_value_does_not_lift_the_check(seeded: Fupin) -> None:
     # "--help" as --note's value turned the check off: the last switch won again.
     refused(
