@@ -2111,6 +2111,11 @@ _REPLAYED_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
 }
 
 
+def _shown_fields(fields: dict[str, Any]) -> str:
+    """``{'area': 'rural'}`` as ``area='rural'``, in the order of the names."""
+    return ", ".join(f"{name}={value!r}" for name, value in sorted(fields.items())) or "nothing"
+
+
 #: What reading a field of an altered event raises (one missing, or of another type).
 _MISREAD = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -2197,6 +2202,14 @@ class _RecordRules:
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
+                # what it says the fields were is what the record held (``amend`` writes it
+                # so): a history, an HTML report shows it (session 18: it was not checked)
+                held_then = {field: getattr(record, field) for field in sorted(event.changes)}
+                if dict(event.was) != held_then:
+                    return (
+                        f"its 'was' says {_shown_fields(dict(event.was))}, but the record held "
+                        f"{_shown_fields(held_then)}: what it replaced is misstated"
+                    )
         except LedgerError as exc:
             return f"its record's rules refuse it ({exc})"
         except _MISREAD as exc:

@@ -14,8 +14,8 @@ import orjson
 from ledger.household import Household
 from ledger.officers import Officer
 
-from tests.integration.test_round17_verify_rules import _problems
-from tests.support import TickingClock, identify, ledger_at
+from tests.integration.test_round17_verify_rules import _forge, _last_position, _problems
+from tests.support import TickingClock, identify, ledger_at, register
 
 #: 20:00 UTC on 1 January 2019 is 04:00 on 2 January in China: every event of these ledgers
 #: is recorded on 2019-01-02 there, on 2019-01-01 by the UTC date.
@@ -82,3 +82,20 @@ def test_an_event_decoded_in_full_is_judged_the_same(tmp_path: Path) -> None:
 
     assert at == position
     assert reason.startswith("it took effect on 2019-01-05, after the day it was recorded")
+
+
+def test_an_amendment_misstating_what_it_replaced_is_reported(tmp_path: Path) -> None:
+    # ``was`` is what a history and the HTML report show as the value before: amend writes
+    # the record's own; one written by hand that misstates it passed verify.
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        register(app, "JH-1")  # rural, as identified
+    _forge(path, "Amended", "2016-09-01", changes={"area": "urban"}, was={"area": "x"}, reason="r")
+
+    assert _problems(path) == [
+        (
+            _last_position(path),
+            "its 'was' says area='x', but the record held area='rural': what it replaced is "
+            "misstated",
+        )
+    ]
