@@ -245,6 +245,10 @@ _WATCHED = frozenset({"Corrected", "Amended"})
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
 _APPROVAL_TOPIC = "ledger.household:Household.ExitAdvanced"
+#: A payment out of a fund account, and a household's receipt of one voided.
+_PAYMENT_TOPIC = "ledger.funds:FundAccount.Disbursed"
+_RECEIPT_VOIDED_TOPIC = "ledger.household:Household.ReceiptVoided"
+_RECEIPT_TOPIC = "ledger.household:Household.FundsReceived"
 #: How a refusal of each correction permission names what was done, and what it adds.
 _CORRECTED = {
     "correct_inspection": ("corrected an inspection's entry", " (never the officers inspected)"),
@@ -1521,6 +1525,8 @@ class Verifier:
                 reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
             else:
                 reason = _not_permitted(correction_command(record, entry), role, street)
+            if not reason and target.topic == _PAYMENT_TOPIC:
+                reason = self._receipt_left(recorder, where[1], corrects, target)
             if reason:
                 self._problem(position, said, reason)
             else:  # its form and recorder are sound: would its record's rules allow it?
@@ -1530,6 +1536,46 @@ class Verifier:
             self._problem(position, _label(where), reason)
         if len(self.report.problems) > kept:
             self.report.problems.sort(key=_problem_order)
+
+    def _receipt_left(
+        self, recorder: ApplicationRecorder, account: bytes, version: int, stored: StoredEvent
+    ) -> str:
+        """What is wrong when a correction voids a payment to a household (``stored``, entry
+        ``version`` of the account whose id is ``account``) but the household's receipt of it
+        stands: ``fupin correct`` voids both in one save (``ReceiptVoided``); one written by
+        hand without it left the money in the household's funds (session 18: not checked).
+        "" when the receipt is voided, the payment was to no household, or the household
+        holds no receipt of it (a payment recorded before receipts were)."""
+        try:
+            payment = self.mapper.to_domain_event(stored).payment  # type: ignore[attr-defined]
+            number = payment.household if payment.purpose == "household" else ""
+        except Exception:  # an altered payment: the pass reports it
+            return ""
+        if not isinstance(number, str) or not number:
+            return ""
+        household = natural_id("household", number)
+        received = False  # a ledger may hold payments from before receipts were recorded
+        for item in recorder.select_events(household):
+            if item.topic not in (_RECEIPT_TOPIC, _RECEIPT_VOIDED_TOPIC):
+                continue
+            try:
+                receipt: Any = self.mapper.to_domain_event(item)
+                this = (
+                    receipt.disbursement == version
+                    and natural_id("fund", str(receipt.account)).bytes == account
+                )
+            except Exception:  # reported by the pass
+                continue
+            if this and item.topic == _RECEIPT_VOIDED_TOPIC:
+                return ""
+            received = received or this
+        if not received:
+            return ""
+        return (
+            f"it voids entry {version}, a payment to household {number}, whose receipt of it "
+            "is not voided (no ReceiptVoided on the household): the household still counts "
+            "the money"
+        )
 
     def _first_admin(self, event: Any) -> bool:
         """The ledger's first event: the first admin registers themself (``fupin init``)."""

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
+from ledger.funds import Disbursement, FundAccount
 from ledger.household import Household
 from ledger.officers import Officer
 
 from tests.integration.test_round17_verify_rules import _forge, _last_position, _problems
-from tests.support import TickingClock, identify, ledger_at, register
+from tests.support import TickingClock, identify, ledger_at, register, stamp
 
 #: 20:00 UTC on 1 January 2019 is 04:00 on 2 January in China: every event of these ledgers
 #: is recorded on 2019-01-02 there, on 2019-01-01 by the UTC date.
@@ -97,5 +98,32 @@ def test_an_amendment_misstating_what_it_replaced_is_reported(tmp_path: Path) ->
             _last_position(path),
             "its 'was' says area='x', but the record held area='rural': what it replaced is "
             "misstated",
+        )
+    ]
+
+
+def test_a_payment_voided_without_the_households_receipt_is_reported(tmp_path: Path) -> None:
+    # ``fupin correct fund`` voids a payment to a household and the household's receipt of it
+    # in one save; a correction written by hand without the receipt left the money counted.
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        register(app, "JH-1")
+        app.pair(stamp("jn-01", date(2016, 8, 11)), "JH-1", "c-1")
+        app.plan_measure(stamp("jn-01", date(2016, 8, 12)), "JH-1", "m-1", "education", "学费")
+        app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
+        app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
+        paid = Disbursement(10_000, "education", "household", "JH-1", "m-1")
+        app.disburse(stamp("qu-01", date(2016, 9, 1)), "city-2016", paid)
+        app.disburse(stamp("qu-01", date(2016, 9, 2)), "city-2016", paid)
+        app.correct(stamp("qu-01", date(2016, 9, 3)), "fund", "city-2016", 4, "录重")
+    assert _problems(path) == []  # voided by the command: the receipt with it
+    fund = FundAccount.create_id("city-2016").hex
+    _forge(path, "Corrected", "2016-09-04", uid=fund, actor="qu-01", corrects=3, reason="录错")
+
+    assert _problems(path) == [
+        (
+            _last_position(path),
+            "it voids entry 3, a payment to household JH-1, whose receipt of it is not voided "
+            "(no ReceiptVoided on the household): the household still counts the money",
         )
     ]
