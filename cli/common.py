@@ -28,7 +28,14 @@ from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
-from ledger.store import DEFAULT_STORE, check_path, lost_server, parse_store, server_gone_message
+from ledger.store import (
+    DEFAULT_STORE,
+    check_path,
+    lost_server,
+    parse_store,
+    pool_exhausted,
+    server_gone_message,
+)
 from ledger.values import parse_date, parse_yuan, today
 from rich.console import Console
 from rich.measure import Measurement
@@ -245,7 +252,7 @@ def _store_problem(exc: PersistenceError) -> str:
             f"{reason}: this role may not record (an analysts' role only reads): run it as "
             "the officers' role or the owner"
         )
-    if "couldn't get a connection" in reason:  # the pool's: the server stopped or restarted
+    if pool_exhausted(reason):  # the pool's: the server stopped or restarted
         # mid-command (tester E, session 17: the pool's words alone, no store, no warning)
         return server_gone_message(reason, f"{_store_shown()} could not be reached")
     if isinstance(exc, OperationalError | InterfaceError):

@@ -27,6 +27,7 @@ __all__ = [
     "lost_server",
     "parse_store",
     "path_problem",
+    "pool_exhausted",
     "read_only",
     "schema_options",
     "server_gone_message",
@@ -363,6 +364,13 @@ _SERVER_GONE_WORDS = re.compile(
     r"consuming input failed|sending query failed|SSL SYSCALL error|no connection to the server",
     re.IGNORECASE,
 )
+
+
+def pool_exhausted(text: str) -> bool:
+    """Whether ``text`` (an error's message) is psycopg's pool giving up on a connection: the
+    server stopped or restarted mid-command. ``fupin`` names the store and warns of a commit
+    lost on the way (``cli.common``); verify stops as out of reach, not as a finding."""
+    return "couldn't get a connection" in text
 
 
 def lost_server(exc: BaseException) -> str | None:

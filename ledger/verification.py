@@ -145,7 +145,7 @@ from ledger.privacy import (
 )
 from ledger.programme import PROGRAMME_CODE
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
-from ledger.store import lost_server
+from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
     CHECKPOINT_VERSION,
     LOG_KEY_TOPICS,
@@ -2000,7 +2000,7 @@ def _refuse_unreachable(exc: Exception, position: int) -> None:
     reason = lost_server(exc)
     if reason is None and isinstance(exc, OperationalError | InterfaceError):
         text = str(exc).strip()
-        if _OUT_OF_REACH.search(text):
+        if pool_exhausted(text) or _OUT_OF_REACH.search(text):
             reason = (text.splitlines() or [type(exc).__name__])[0]
     if reason is not None:
         raise ConflictError(
@@ -2015,7 +2015,7 @@ def _refuse_unreachable(exc: Exception, position: int) -> None:
 #: missing, a page damaged, is a finding): a pool that got no connection, a file locked or
 #: busy past its timeout, a connection refused or timed out.
 _OUT_OF_REACH = re.compile(
-    r"couldn't get a connection|is locked|busy|timed? ?out|could not connect|"
+    r"is locked|busy|timed? ?out|could not connect|"
     r"connection (?:refused|failed)|unable to open database",
     re.IGNORECASE,
 )
