@@ -57,9 +57,11 @@ def allocate(
     effective: EffectiveOption = None,
     note: NoteOption = "",
 ) -> None:
-    """An allocation 拨付 reaches the account. One like an allocation on record (the same day,
-    document, note and amount) is refused as recorded twice: a second one has a document of
-    its own, or a note saying what sets it apart."""
+    """An allocation 拨付 reaches the account.
+
+    One like an allocation on record (the same day, document, note and amount) is refused as
+    recorded twice: a second one has a document of its own, or a note saying what sets it
+    apart."""
     amount_fen = money(amount, "amount")
     with ledger_session() as app:
         app.receive_allocation(make_stamp(document, effective, note), code, amount_fen)
@@ -107,11 +109,12 @@ def disburse(
     effective: EffectiveOption = None,
     note: NoteOption = "",
 ) -> None:
-    """Pay out of an account 支出, never beyond its balance. Give only the options the purpose
-    uses: --household and --measure for household, --street and --village for village, none
-    for organisation and working; a household is paid for a day it was assisted (-e). A
-    payment like one on record (the same day, document, note and payment) is refused as
-    recorded twice, as an allocation is."""
+    """Pay out of an account 支出, never beyond its balance.
+
+    Give only the options the purpose uses: --household and --measure for household,
+    --street and --village for village, none for organisation and working; a household is
+    paid for a day it was assisted (-e). A payment like one on record (the same day,
+    document, note and payment) is refused as recorded twice, as an allocation is."""
     payment = Disbursement(
         money(amount, "amount"), category, purpose, household, measure, street, village
     )

@@ -177,7 +177,28 @@ def load_command(name: str) -> Command:
     command = group.commands[name]
     check_typed_text(command)
     refuse_repeated_options(command)
+    reflow_help(command)
     return command
+
+
+def reflow_help(command: Command) -> None:
+    """Join the lines of each paragraph of ``command``'s help (and its subcommands'): typer's
+    rich mode keeps a docstring's line breaks, so a help read at 80 columns broke each line
+    of the source twice, once where the source did and once where the screen did (tester,
+    session 17: ``fund --help`` wrapped mid-sentence). A paragraph of indented lines, list
+    items or one marked ``\\b`` keeps its lines."""
+    if isinstance(command, TyperGroup):
+        for subcommand in command.commands.values():
+            reflow_help(subcommand)
+    if command.help:
+        command.help = "\n\n".join(_joined(part) for part in command.help.split("\n\n"))
+
+
+def _joined(paragraph: str) -> str:
+    lines = paragraph.splitlines()
+    if paragraph.startswith("\b") or any(line.startswith((" ", "- ", "* ")) for line in lines[1:]):
+        return paragraph
+    return " ".join(line.strip() for line in lines)
 
 
 def refuse_repeated_options(command: Command) -> None:
