@@ -7,19 +7,20 @@ No rule of the programme lives here.
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, ParamSpec, TypeVar
+from typing import IO, Annotated, Any, BinaryIO, ParamSpec, TypeVar
 
 import orjson
 import typer
@@ -291,6 +292,45 @@ def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     Console(markup=False, emoji=False, width=max(needed, console.width)).print(table)
 
 
+# -- spreadsheets --------------------------------------------------------------------------
+
+
+#: A text cell a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``; a tab or a
+#: carriage return first), unless it is a number written as text (``-12.50``).
+_FORMULA_START = tuple("=+-@\t\r")
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
+
+
+def inert(value: object) -> object:
+    """``value`` as a CSV cell Excel and WPS show as written: a text they would take for a
+    formula (``=cmd|'/C calc'!A0``, ``=1+2`` typed as a village) gets a ``'`` in front, as a
+    spreadsheet's own user types it (tester M, session 18: formula injection). Numbers, and
+    texts that are numbers, are left as they are."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    if formula and not _NUMBER_TEXT.fullmatch(str(value)):
+        return f"'{value}"
+    return value
+
+
+class SpreadsheetCSV:
+    """``csv.writer`` whose text cells are ``inert``: every CSV ``fupin`` writes."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([inert(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+#: What a CSV file starts with: Excel and WPS on Chinese Windows read a file without it as
+#: GBK, and its Chinese as mojibake (tester M, session 18). Standard output gets none.
+CSV_BOM = "\ufeff"
+
+
 # -- files the user names ------------------------------------------------------------------
 
 
@@ -307,6 +347,14 @@ def check_output(path: Path, field: str) -> None:
     check_path(path, field)
     if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
+    needed = _needed_file(path)
+    if needed:
+        # (tester M, session 18: `export report funds -o demo.db` replaced the whole ledger with
+        # a CSV, `-o demo.db.master-key` the master key with JSON, both "written", exit 0)
+        raise InputError(
+            field,
+            f"{str(path)!r} is {needed}: writing there would destroy it; name another file",
+        )
     if _written_in_place(path):
         return  # a device, a pipe, a link: written through as it is
     folder = path.parent
@@ -315,6 +363,47 @@ def check_output(path: Path, field: str) -> None:
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
+
+
+def _needed_file(path: Path) -> str:
+    """What ``path`` is if it is a file the ledger needs ("" if none): the store's SQLite file
+    or its -wal, -shm or -journal beside it, the master key file (``LEDGER_MASTER_KEY_FILE``,
+    or the demo's beside the store) or the signing key file (``--key``)."""
+    needed: list[tuple[str, str]] = []
+    try:
+        store = parse_store(settings.store).path
+    except LedgerError:
+        store = None
+    if store is not None:
+        needed.append((str(store), "the ledger's store"))
+        needed += [(f"{store}-{part}", f"the store's -{part} file") for part in _STORE_PARTS]
+        needed.append((f"{store}.master-key", "the store's master key file"))
+    key_file = os.environ.get("LEDGER_MASTER_KEY_FILE", "").strip()
+    if key_file:
+        needed.append((key_file, "the master key file (LEDGER_MASTER_KEY_FILE)"))
+    signing = settings.key or os.environ.get("LEDGER_KEY", "")
+    if signing:
+        needed.append((signing, "your signing key file (--key)"))
+    for other, what in needed:
+        if _same_file(path, Path(other)):
+            return what
+    return ""
+
+
+#: The files SQLite keeps beside a store (its write-ahead log and shared memory, a rollback
+#: journal).
+_STORE_PARTS = ("wal", "shm", "journal")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether ``path`` and ``other`` name one file (the same file through links, or the same
+    name once resolved when one does not exist yet); never raises."""
+    try:
+        if path.exists() and other.exists():
+            return os.path.samefile(path, other)
+        return os.path.realpath(path) == os.path.realpath(other)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_folder(path: Path) -> bool:

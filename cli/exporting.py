@@ -10,7 +10,6 @@ Files are written with ``cli.common.output_file``: whole or not at all.
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from enum import StrEnum
@@ -23,7 +22,15 @@ from ledger.errors import InputError
 from ledger.imports import export_commands
 from projections import accountability, api, caseload, fund_report
 
-from cli.common import check_output, console, ledger_session, output_file, refusals
+from cli.common import (
+    CSV_BOM,
+    SpreadsheetCSV,
+    check_output,
+    console,
+    ledger_session,
+    output_file,
+    refusals,
+)
 from cli.privacy import reader_of
 from cli.reports import AsOfOption, KnownAtOption, cell, joined, times
 
@@ -124,8 +131,8 @@ def export_report(
         data = buffer.getvalue()
     elif output_format is ReportFormat.json:
         data = orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
-    else:
-        data = to_csv(report).encode()
+    else:  # a file for Excel and WPS to open: with the BOM that says UTF-8
+        data = ("" if output is None else CSV_BOM).encode() + to_csv(report).encode()
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -180,7 +187,7 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def to_csv(report: dict[str, Any]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SpreadsheetCSV(buffer)
     for index, (title, columns, rows) in enumerate(sections(report)):
         if index:
             buffer.write("\n")
@@ -204,4 +211,7 @@ def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
         sheet.append(columns)
         for row in rows:
             sheet.append([row.get(c) for c in columns])
+            for written in sheet[sheet.max_row]:
+                if written.data_type == "f":  # a text openpyxl took for a formula: text
+                    written.data_type = "s"  # (``=1+2`` typed as a village: tester M)
     workbook.save(path)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import os
@@ -28,8 +27,10 @@ from ledger.privacy import (
 from ledger.reading import UNREADABLE
 
 from cli.common import (
+    CSV_BOM,
     DocumentOption,
     EffectiveOption,
+    SpreadsheetCSV,
     check_output,
     console,
     err_console,
@@ -130,8 +131,9 @@ def notice(
     if out is None:
         sys.stdout.write(text)
     else:
+        bom = CSV_BOM if output is NoticeFormat.csv else ""  # for Excel and WPS
         with output_file(out, "output") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write((bom + text).encode("utf-8"))
         console.print(f"{len(entries)} households written to {out}")
     unreadable = sorted({e.household for e in entries if e.head_name == UNREADABLE})
     for number in unreadable:  # the list is written, but a person on it is blank: say so
@@ -148,7 +150,7 @@ def notice(
 
 def notice_csv(entries: list[NoticeEntry]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SpreadsheetCSV(buffer)
     writer.writerow(name for name, _ in _COLUMNS)
     for entry in entries:
         row = asdict(entry)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,7 +14,7 @@ import typer
 from projections import api
 from projections.query import QueryError, run_query
 
-from cli.common import ledger_session, refusals, render_rows
+from cli.common import SpreadsheetCSV, ledger_session, refusals, render_rows
 from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
 
@@ -56,7 +55,7 @@ def query(
         text = orjson.dumps(answer, default=str, option=orjson.OPT_INDENT_2)
         sys.stdout.write(text.decode() + "\n")
     elif output is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = SpreadsheetCSV(sys.stdout)
         writer.writerow(columns)
         writer.writerows(as_text(shown))
     else:

@@ -9,7 +9,6 @@ or a retired officer's id is not read as an anonymous reader).
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -27,7 +26,7 @@ from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
-from cli.common import emit_json, ledger_session, refusals, render_rows
+from cli.common import SpreadsheetCSV, emit_json, ledger_session, refusals, render_rows
 from cli.privacy import reader_of
 
 __all__ = [
@@ -111,7 +110,7 @@ def emit(
     if output is OutputFormat.json:
         emit_json(report)
         return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = SpreadsheetCSV(sys.stdout)
     for index, section in enumerate(sections):
         rows = report[section]
         if isinstance(columns, Mapping):
