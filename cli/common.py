@@ -32,6 +32,7 @@ from ledger.newstore import publish, staged, umask
 from ledger.store import (
     DEFAULT_STORE,
     check_path,
+    held_lock,
     lost_server,
     parse_store,
     pool_exhausted,
@@ -243,11 +244,9 @@ def _store_problem(exc: PersistenceError) -> str:
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if _DAMAGED.search(reason):
         return f"cannot read {_store_shown()}: {reason}"
-    if "lock timeout" in reason:  # PostgreSQL's lock_timeout: another session's lock
-        return (
-            f"another session held a lock this command needs past LEDGER_LOCK_TIMEOUT "
-            f"({reason}); try again"
-        )
+    locked = held_lock(reason)  # PostgreSQL's lock_timeout: another session's lock
+    if locked is not None:
+        return locked
     if "permission denied for table" in reason:  # a role that may not record (analysts)
         return (
             f"{reason}: this role may not record (an analysts' role only reads): run it as "

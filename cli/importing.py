@@ -1159,7 +1159,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
     if total <= 1000 or not sys.stderr.isatty():
         yield None
         return
-    with Progress(console=err_console, transient=True) as bar:
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("importing", total=total)
         yield lambda done, _total: bar.update(task, completed=done)
 

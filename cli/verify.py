@@ -89,7 +89,10 @@ def verify(
         )
     pinned = [pinned_log_key(text) for text in log_key or []]
     given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
-    with ledger_session() as app, Progress(console=err_console, transient=True) as bar:
+    with (
+        ledger_session() as app,
+        Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
+    ):
         total = app.recorder.max_notification_id() or 0
         task = bar.add_task("verifying", total=total)
         report = verify_ledger(

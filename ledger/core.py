@@ -49,7 +49,7 @@ from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, Se
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer
 from ledger.sqliterecorder import FIRST_SAVE
-from ledger.store import StoreLocation, read_only
+from ledger.store import StoreLocation, held_lock, read_only
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
 
@@ -315,7 +315,8 @@ class LedgerCore(Application[UUID]):
                     ) from None
                 said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise ConflictError(
-                    "store", f"the store is busy or unreachable ({said}); try again"
+                    "store",
+                    held_lock(said) or f"the store is busy or unreachable ({said}); try again",
                 ) from None
             except IntegrityError:
                 # Another writer got there first. A creation whose id is now taken is refused;

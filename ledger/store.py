@@ -23,6 +23,7 @@ __all__ = [
     "StoreLocation",
     "check_path",
     "connect_timeout",
+    "held_lock",
     "lock_timeout",
     "lost_server",
     "parse_store",
@@ -364,6 +365,19 @@ _SERVER_GONE_WORDS = re.compile(
     r"consuming input failed|sending query failed|SSL SYSCALL error|no connection to the server",
     re.IGNORECASE,
 )
+
+
+def held_lock(reason: str) -> str | None:
+    """The refusal of a statement PostgreSQL cancelled behind another session's lock
+    (``lock_timeout``), or None for any other reason: the server is reachable, and the
+    operator looks in ``pg_stat_activity``, not at the network (tester L, session 18: a save
+    said the store was "busy or unreachable")."""
+    if "lock timeout" not in reason:
+        return None
+    return (
+        f"another session held a lock this command needs past LEDGER_LOCK_TIMEOUT ({reason}); "
+        "try again"
+    )
 
 
 def pool_exhausted(text: str) -> bool:

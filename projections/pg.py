@@ -38,7 +38,7 @@ import psycopg
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
-from ledger.store import StoreLocation, lock_timeout, parse_store, schema_options
+from ledger.store import StoreLocation, held_lock, lock_timeout, parse_store, schema_options
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
@@ -760,16 +760,18 @@ def _schema_exists(connection: psycopg.Connection[Any], schema: str) -> bool:
 
 
 def _holds_events(connection: psycopg.Connection[Any], location: StoreLocation) -> bool:
-    """Whether the events table holds an event; yes if another session's lock keeps it from
-    being read past ``LEDGER_LOCK_TIMEOUT`` (the command then meets the lock itself, and is
-    refused as for any lock): never a wait without end."""
+    """Whether the events table holds an event. Another session's lock that keeps it from
+    being read past ``LEDGER_LOCK_TIMEOUT`` refuses the command here, as any lock does: never
+    a wait without end, and not a second wait (tester L, session 18: answered "yes" here, the
+    command met the lock again and waited twice the setting)."""
     table = sql.SQL(".").join(sql.Identifier(part) for part in events_table(location).split("."))
     _bound_lock_waits(connection, location)
     try:
         row = connection.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(table))
         found = row.fetchone()
-    except psycopg.errors.LockNotAvailable:
-        return True
+    except psycopg.errors.LockNotAvailable as exc:
+        said = (str(exc).strip().splitlines() or ["lock timeout"])[0]
+        raise ConflictError("store", held_lock(said) or said) from None
     return bool(found and found[0])
 
 

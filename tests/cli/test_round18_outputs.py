@@ -129,3 +129,12 @@ def test_a_csv_file_starts_with_the_bom_excel_reads_as_utf8(seeded: Fupin, tmp_p
     assert not printed.startswith("\ufeff")
     assert io.StringIO(report.read_text(encoding="utf-8-sig")).readline().startswith("# ")
     assert os.path.getsize(report) > 3
+
+
+def test_verify_that_passes_writes_nothing_on_stderr(seeded: Fupin) -> None:
+    # A nightly job alarms on any output on stderr: the progress bar left a blank line there
+    # when stderr was no terminal (tester L, session 18).
+    result = seeded("verify", "admin")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""

@@ -44,7 +44,10 @@ def test_a_save_behind_the_insert_lock_is_refused_near_the_lock_timeout(
         holder.rollback()
         holder.close()
 
-    assert_one_line_refusal(result, "refused store: the store is busy or unreachable")
+    # the server is reachable: another session's lock is named (tester L, session 18)
+    assert_one_line_refusal(
+        result, "refused store: another session held a lock this command needs past"
+    )
     assert "lock timeout" in result.stderr
     assert 1.5 < waited < 3.0, waited  # within 1.5 x LEDGER_LOCK_TIMEOUT
     assert events(pg_database.dsn) == before

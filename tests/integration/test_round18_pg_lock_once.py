@@ -1,0 +1,40 @@
+"""Session 18, tester L (the district's operator on PostgreSQL): behind an ``ACCESS EXCLUSIVE``
+lock on the events table every command waited about twice ``LEDGER_LOCK_TIMEOUT``: the check
+that the table holds a ledger waited once, answered "yes", and the command met the lock again.
+It is refused at the first wait, naming the lock; and a save refused behind a lock says so,
+not that the store is "busy or unreachable"."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from tests.integration.test_pg_operator_findings import STREET, events
+from tests.integration.test_postgres_store import INIT, assert_one_line_refusal, fupin
+from tests.pgserver import PgConnInfo
+
+
+@pytest.mark.parametrize("command", [STREET, ("report", "caseload"), ("verify",)])
+def test_a_command_behind_an_exclusive_lock_is_refused_after_one_wait(
+    pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    assert fupin(pg_database.dsn, *INIT).exit_code == 0
+    before = events(pg_database.dsn)
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
+    holder = psycopg.connect(pg_database.dsn, autocommit=False)
+    try:
+        holder.execute("LOCK TABLE ledger_events IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        result = fupin(pg_database.dsn, *command)
+        waited = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert_one_line_refusal(
+        result, "refused store: another session held a lock this command needs past"
+    )
+    assert waited < 3.0, waited  # within 1.5 x LEDGER_LOCK_TIMEOUT, not twice it
+    assert events(pg_database.dsn) == before
