@@ -383,13 +383,8 @@ def change_members(
     names = _kept_member_names(given.member_names, member_name)
     stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
-        if head is None or card is None:
-            # An erased household takes no change of members: say so before asking for the
-            # head's name and ID card it would refuse (tester H, session 18), to whoever may
-            # change them (the reviewer: the erasure was said to anyone at all).
-            household = app.household(number)
-            app.authorise(stamp, "change_members", household.street)
-            household.check_not_erased()
+        if head is None or card is None:  # an erased household: said before asking for them
+            app.check_members_change(stamp, number)
         personal = PersonalChange(
             _required("head_name", head),
             _required("id_card", card).strip().upper(),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import IO, Annotated, Any, BinaryIO
+from typing import IO, Annotated, Any, BinaryIO, TypeVar
 from xml.parsers import expat
 
 import orjson
@@ -478,7 +478,7 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
                         number_format = str(getattr(cell, "number_format", ""))
                         text_rules[style] = rule = hidden_text(number_format)
                     if rule:
-                        value = _HiddenText(value, rule)
+                        value = _refused(_HiddenText(value), _hidden_rule(value, rule))
             elif type(value) in (int, float):
                 style = getattr(cell, "_style_id", 0)
                 if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
@@ -488,7 +488,7 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
                 else:
                     change = shown_otherwise(value, str(getattr(cell, "number_format", "")))
                     if change:
-                        value = _ShownOtherwise(value, change)
+                        value = _refused(_ShownOtherwise(value), _shown_rule(value, change))
             values.append(value)
         table.append(values)
     return table
@@ -496,20 +496,31 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
 
 class _ShownOtherwise(float):
     """A number whose cell's format shows another number (``5`` shown ``5.00万元``): read as
-    the number, and its row refused (``_table_rows``) with what the format does."""
+    the number, and its row refused (``_table_rows``) with its ``refusal``."""
 
-    change: str
-
-    def __new__(cls, value: float, change: str) -> _ShownOtherwise:
-        made = super().__new__(cls, value)
-        made.change = change
-        return made
+    refusal: str
 
 
-def _shown_rule(cell: _ShownOtherwise) -> str:
-    number = int(cell) if float(cell).is_integer() else float(cell)
+class _HiddenText(str):
+    """A text cell whose format does not show its text (``;;;``): read as the text, and its
+    row refused (``_table_rows``) with its ``refusal``."""
+
+    refusal: str
+
+
+_Refused = TypeVar("_Refused", _ShownOtherwise, _HiddenText)
+
+
+def _refused(cell: _Refused, refusal: str) -> _Refused:
+    """``cell`` (a value its format shows otherwise) with what its row's refusal says of it."""
+    cell.refusal = refusal
+    return cell
+
+
+def _shown_rule(value: float, change: str) -> str:
+    number = int(value) if float(value).is_integer() else float(value)
     return (
-        f"holds {number}, but its number format {cell.change}: what it shows is not what it "
+        f"holds {number}, but its number format {change}: what it shows is not what it "
         "holds; type the number as it is meant (yuan, not 万元) and format the cell General"
     )
 
@@ -637,22 +648,10 @@ def hidden_text(number_format: str) -> str:
     return f"{shows} in place of it (the format {number_format!r})"
 
 
-class _HiddenText(str):
-    """A text cell whose format does not show its text (``;;;``): its row is refused
-    (``_table_rows``) with what the format shows instead."""
-
-    change: str
-
-    def __new__(cls, value: str, change: str) -> _HiddenText:
-        made = super().__new__(cls, value)
-        made.change = change
-        return made
-
-
-def _hidden_rule(cell: _HiddenText) -> str:
+def _hidden_rule(text: str, change: str) -> str:
     return (
-        f"holds {quoted(str(cell))}, but its number format {cell.change}: what it shows is not "
-        "what it holds; format the cell General or Text (文本)"
+        f"holds {quoted(text)}, but its number format {change}: what it shows is not what it "
+        "holds; format the cell General or Text (文本)"
     )
 
 
@@ -853,12 +852,9 @@ def _table_rows(
                 beyond = "beyond the header row" if i >= width else "under an empty header"
                 rule = f"has a value {beyond}; give the column a header or clear it"
                 errors.append(RowError(where(number), _position(i), rule))
-            elif isinstance(cell, _ShownOtherwise):
+            elif isinstance(cell, _ShownOtherwise | _HiddenText):
                 column = headers[i] if i < width and headers[i] else _position(i)
-                errors.append(RowError(where(number), column, _shown_rule(cell)))
-            elif isinstance(cell, _HiddenText):
-                column = headers[i] if i < width and headers[i] else _position(i)
-                errors.append(RowError(where(number), column, _hidden_rule(cell)))
+                errors.append(RowError(where(number), column, cell.refusal))
             elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
                 column = headers[i] if i < width and headers[i] else _position(i)
                 rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"

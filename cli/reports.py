@@ -15,9 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from ledger import clock
-from ledger.errors import InputError
-from ledger.values import CHINA, check_come, parse_date, parse_timestamp, quoted
+from ledger.values import check_come, known_at_moment, parse_date
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
@@ -74,28 +72,7 @@ def times(as_of: str | None, known_at: str | None) -> tuple[Any, Any]:
     day = None if as_of is None else parse_date(as_of, "as-of")
     if day is not None:
         check_come(day, "as-of", "a report is as of a day that has come")
-    moment = None if known_at is None else parse_timestamp(known_at, "known-at")
-    now = clock.now()
-    # A recording time pasted from ``history`` may be a little ahead of this machine's clock:
-    # officers' machines differ by up to ``CLOCK_TOLERANCE`` (the reviewer, session 18).
-    if known_at is None or moment is None:
-        return day, moment
-    if (
-        len(known_at.strip()) == 10
-        and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date()
-    ):
-        return day, now  # today, whose end has not come: what is known now
-    if moment > now + clock.CLOCK_TOLERANCE:
-        # (``9999-12-31`` read as the ledger now, as if a time to come were known: session
-        # 17; a time later today was taken, and the report labelled with it, until session
-        # 18: run again at that time, the same label showed other figures)
-        raise InputError(
-            "known-at",
-            f"{quoted(known_at)} has not come yet (it is {now.astimezone(CHINA).isoformat()} "
-            "now): a report is as known at a time that has come (leave --known-at out for "
-            "what is known now)",
-        )
-    return day, moment
+    return day, None if known_at is None else known_at_moment(known_at)
 
 
 def emit(

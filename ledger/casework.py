@@ -159,6 +159,15 @@ class CaseworkCommands(LedgerCore):
         )
         self.execute(lambda: [household])
 
+    def check_members_change(self, stamp: Stamp, number: str) -> None:
+        """Refuse what refuses any change of members of ``number``, whatever its fields: who
+        may record it, then a household whose personal data was erased (said before the
+        head's name and ID card the change would need: tester H, session 18; to whoever may
+        change them: the reviewer)."""
+        household = self.household(number)
+        self.authorise(stamp, "change_members", household.street)
+        household.check_not_erased()
+
     def change_members(
         self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange
     ) -> tuple[int, date]:

@@ -376,9 +376,7 @@ class LedgerCore(Application[UUID]):
         if not events:
             return
         if self._stamped_at_save:
-            at = clock.now()
-            for event in events:  # frozen: stamped as the store receives it
-                object.__setattr__(event, "timestamp", at)
+            _stamp(events, clock.now())
         try:
             self._save_events(events)
         except IntegrityError:
@@ -614,11 +612,16 @@ def _at_one_time(
     if len(events) < 2:
         return events
     at = max(_recorded_at(event) for event in events)
-    for event in events:  # frozen: stamped as one save
-        object.__setattr__(event, "timestamp", at)
+    _stamp(events, at)
     for aggregate, made_by in made:
         if made_by:
             aggregate._modified_on = at  # as its last event now says
             if made_by[0].originator_version == 1:
                 aggregate._created_on = at  # as its first event now says
     return events
+
+
+def _stamp(events: Sequence[DomainEventProtocol[UUID]], at: datetime) -> None:
+    """Record ``events`` (frozen dataclasses) at ``at``: the one time of their save."""
+    for event in events:
+        object.__setattr__(event, "timestamp", at)

@@ -31,6 +31,7 @@ __all__ = [
     "format_yuan",
     "id_card_check_digit",
     "id_card_problem",
+    "known_at_moment",
     "parse_date",
     "parse_shares",
     "parse_timestamp",
@@ -249,6 +250,27 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     except ValueError as exc:  # 24:00, 10:61
         raise InputError(field, f"{quoted(text)} is no time of the clock ({exc})") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
+
+
+def known_at_moment(text: str, field: str = "known-at") -> datetime:
+    """``text`` (``--known-at``) as the recording time a report is as known at: a time that
+    has come. One up to ``CLOCK_TOLERANCE`` ahead of this machine's clock is taken (a
+    recording time pasted from ``history``, made on a machine a little ahead); today's date
+    alone, whose end has not come, is now. Before session 18 any time later today was taken
+    and labelled the report, which showed other figures when run again at that time
+    (``9999-12-31`` was read as now until session 17)."""
+    moment = parse_timestamp(text, field)
+    now = clock.now()
+    if len(text.strip()) == 10 and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date():
+        return now
+    if moment > now + clock.CLOCK_TOLERANCE:
+        raise InputError(
+            field,
+            f"{quoted(text)} has not come yet (it is {now.astimezone(CHINA).isoformat()} now): "
+            "a report is as known at a time that has come (leave --known-at out for what is "
+            "known now)",
+        )
+    return moment
 
 
 def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:

@@ -11,6 +11,7 @@ import pytest
 from ledger.application import open_ledger
 from projections import pg
 from psycopg import sql
+from typer.testing import Result
 
 from tests.integration.test_postgres_store import COUNT, INIT, assert_one_line_refusal, fupin
 from tests.pgserver import PgConnInfo, ThrowawayPostgres
@@ -25,6 +26,21 @@ def events(dsn: str) -> int:
     return int(row[0])
 
 
+def run_behind_lock(dsn: str, mode: str, command: tuple[str, ...]) -> tuple[Result, float]:
+    """Run ``command`` while another session holds ``LOCK TABLE ledger_events IN {mode}
+    MODE``: its result and how long it took (the lock released after)."""
+    holder = psycopg.connect(dsn, autocommit=False)
+    try:
+        # As maintenance or a stuck writer would.
+        holder.execute(sql.SQL("LOCK TABLE ledger_events IN {} MODE").format(sql.SQL(mode)))
+        started = time.monotonic()
+        result = fupin(dsn, *command)
+        return result, time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 def test_a_save_behind_the_insert_lock_is_refused_near_the_lock_timeout(
     pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -33,16 +49,8 @@ def test_a_save_behind_the_insert_lock_is_refused_near_the_lock_timeout(
     assert fupin(pg_database.dsn, *INIT).exit_code == 0
     before = events(pg_database.dsn)
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
-    holder = psycopg.connect(pg_database.dsn, autocommit=False)
-    try:
-        # As maintenance or a stuck writer would: reads go on, inserts wait.
-        holder.execute("LOCK TABLE ledger_events IN EXCLUSIVE MODE")
-        started = time.monotonic()
-        result = fupin(pg_database.dsn, *STREET)
-        waited = time.monotonic() - started
-    finally:
-        holder.rollback()
-        holder.close()
+    # reads go on, inserts wait
+    result, waited = run_behind_lock(pg_database.dsn, "EXCLUSIVE", STREET)
 
     # the server is reachable: another session's lock is named (tester L, session 18)
     assert_one_line_refusal(

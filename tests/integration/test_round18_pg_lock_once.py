@@ -6,12 +6,9 @@ not that the store is "busy or unreachable"."""
 
 from __future__ import annotations
 
-import time
-
-import psycopg
 import pytest
 
-from tests.integration.test_pg_operator_findings import STREET, events
+from tests.integration.test_pg_operator_findings import STREET, events, run_behind_lock
 from tests.integration.test_postgres_store import INIT, assert_one_line_refusal, fupin
 from tests.pgserver import PgConnInfo
 
@@ -23,15 +20,7 @@ def test_a_command_behind_an_exclusive_lock_is_refused_after_one_wait(
     assert fupin(pg_database.dsn, *INIT).exit_code == 0
     before = events(pg_database.dsn)
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
-    holder = psycopg.connect(pg_database.dsn, autocommit=False)
-    try:
-        holder.execute("LOCK TABLE ledger_events IN ACCESS EXCLUSIVE MODE")
-        started = time.monotonic()
-        result = fupin(pg_database.dsn, *command)
-        waited = time.monotonic() - started
-    finally:
-        holder.rollback()
-        holder.close()
+    result, waited = run_behind_lock(pg_database.dsn, "ACCESS EXCLUSIVE", command)
 
     assert_one_line_refusal(
         result, "refused store: another session held a lock this command needs past"
