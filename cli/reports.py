@@ -118,7 +118,8 @@ def emit_report(
     if output is OutputFormat.json:
         emit(report, sections, output, columns)
         return
-    heading = {key: report.get(key) for key in ("report", "as_of", "known_at", "today")}
+    keys = ("report", "as_of", "known_at", "today", "events", "recorded_through")
+    heading = {key: report.get(key) for key in keys}
     for key, value in report.items():
         if isinstance(value, dict):  # the caseload's totals
             heading.update({f"{key}.{name}": figure for name, figure in value.items()})

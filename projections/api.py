@@ -58,11 +58,18 @@ def _report(
     with open_view(ledger, as_of, known_at) as view:
         body = build(view)
         today = view.today
+        counted = view.db.one("SELECT events, latest_recorded FROM pj_clock WHERE id = 1")
+    events, recorded = counted if counted is not None else (0, None)
     return {
         "report": name,
         "as_of": as_of.isoformat() if as_of else None,
         "known_at": known_at.isoformat() if known_at else None,
         "today": today.isoformat() if today else None,
+        # What the report reflects, so that it can be told from another and made again: how
+        # many of the ledger's events it read, and when the last of them was recorded
+        # (tester M, session 18: a report without --known-at did not say how current it was).
+        "events": int(events or 0),
+        "recorded_through": str(recorded) if recorded else None,
         **body,
     }
 

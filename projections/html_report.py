@@ -114,6 +114,11 @@ def _header(inputs: ReportInputs, sealed: bool = False) -> str:
     )
     if cases["known_at"]:
         times += f" · as known at {escape(str(cases['known_at']))}"
+    if cases.get("recorded_through"):
+        times += (
+            f" · {cases['events']:,} events 条记录, the last recorded "
+            f"{escape(str(cases['recorded_through']))}"
+        )
     return (
         "<h1>江海区精准扶贫 2016–2018 图表报告</h1>"
         f'<p class="meta">Jianghai District targeted poverty alleviation · {times} · reader '

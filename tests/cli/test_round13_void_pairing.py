@@ -356,4 +356,7 @@ def test_a_voided_pairing_is_exported_and_imported_again(seeded: Fupin, tmp_path
     fresh = ["--store", str(tmp_path / "fresh.db"), "--as", "admin"]
     shown = seeded.runner.invoke(app, [*fresh, "report", "accountability", "--format", "json"])
     assert shown.exit_code == 0, shown.output
-    assert orjson.loads(shown.stdout) == before
+    after = orjson.loads(shown.stdout)
+    for ledgers_own in ("events", "recorded_through"):  # another ledger: its own count and time
+        del after[ledgers_own], before[ledgers_own]
+    assert after == before

@@ -173,7 +173,7 @@ def as_of_reports(app: Ledger, cutoff: date) -> dict[str, Any]:
     }
     for report in found.values():
         assert (report.pop("as_of"), report.pop("today")) == (cutoff.isoformat(),) * 2
-        del report["report"], report["known_at"]
+        del report["report"], report["known_at"], report["events"], report["recorded_through"]
     return found
 
 
