@@ -20,6 +20,28 @@ pytest_plugins = ["tests.conftest_pg"]
 os.environ.setdefault("LEDGER_MASTER_KEY", generate_master_key())
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module that sets ``STORE_INDEPENDENT`` (to why) runs its tests on the SQLite store alone,
+    but for a test that chooses its stores itself. For tests of the commands' own rules and
+    messages, the same code on either store: the PostgreSQL recorder, its locks, key table and
+    SQL are tested in tests/integration and in the CLI tests that keep both (the suite's time,
+    session 19: 795 s in CI, of which the CLI's PostgreSQL duplicates took a third)."""
+    why = getattr(metafunc.module, "STORE_INDEPENDENT", None)
+    if "store" not in metafunc.fixturenames or not isinstance(why, str):
+        return
+    if not any(
+        "store" in _names(m.args[0]) for m in metafunc.definition.iter_markers("parametrize")
+    ):
+        metafunc.definition.add_marker(pytest.mark.parametrize("store", ["sqlite"], indirect=True))
+
+
+def _names(argnames: object) -> list[str]:
+    if isinstance(argnames, str):
+        return [name.strip() for name in argnames.split(",")]
+    return [str(name) for name in argnames]  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def ticking() -> TickingClock:
     return TickingClock()

@@ -7,6 +7,8 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 AMEND = "household amend JH-0001"
 
 

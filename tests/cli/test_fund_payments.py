@@ -20,6 +20,8 @@ from ledger.funds import FundAccount
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import record_stray_payments, stamp
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 WORKING = "fund disburse city-2016 --amount 8 --category working --purpose working"
 HOUSEHOLD = (
     "fund disburse city-2016 --amount 100 --category education --purpose household "

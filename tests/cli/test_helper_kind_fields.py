@@ -11,6 +11,8 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 def test_helper_add_and_amend_refuse_a_field_the_kind_has_not(seeded: Fupin) -> None:
     before = seeded.event_count()

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from cli import importing
 from tests.cli.conftest import Fupin
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 STREET = "ref,actor,effective,document,street"
 ALLOCATION = "ref,actor,effective,document,account"
 

@@ -10,6 +10,8 @@ from cli.main import app
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 def refused(fupin: Fupin, args: list[str], actor: str, field: str, rule: str) -> None:
     """Run ``args`` (split already: they hold line breaks) and check the one-line refusal."""

@@ -8,6 +8,8 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 SUMMARY = "[/x] 走访 [red]annex[/red] :warning:"
 DOCUMENT = "[/doc]"
 

@@ -11,6 +11,8 @@ import orjson
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 IDENTIFY = (
     "household identify JH-0050 --street 江南 --village 雄光 --area rural --members 2 "
     f"--head-name 张三 --id-card {id_card(50)} --phone 13800000000 --address 江海区雄光村1号 "

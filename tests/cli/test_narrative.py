@@ -8,6 +8,8 @@ import orjson
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 #: (who records it, the command line after ``fupin --as WHO``), in the order they happened.
 District = list[tuple[str, str]]
 

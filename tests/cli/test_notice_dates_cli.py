@@ -10,6 +10,8 @@ from ledger.application import open_ledger
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 #: ``seeded``: JH-0003 reviewed on 2 August 2016; the programme opened on 26 July 2016.
 NOTICE = "household notice JH-0003 --start {start} --end {end} -d 雄光村公示〔2016〕1号 -e {on}"
 

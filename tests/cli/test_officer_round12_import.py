@@ -13,6 +13,8 @@ from openpyxl import Workbook
 
 from tests.cli.conftest import Fupin
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 REVIEW = ["ref", "actor", "effective", "document", "note", "household", "accepted"]
 
 

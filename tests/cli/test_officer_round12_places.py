@@ -7,6 +7,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 @pytest.mark.parametrize("effective", ["1901-01-01", "2016-02-29", "2016-07-25"])
 def test_year_parameters_dated_before_the_programme_opened_are_refused(

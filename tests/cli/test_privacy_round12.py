@@ -16,6 +16,8 @@ from cli.main import app
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 PLACE = "--street 江南 --village 雄光 --area rural"
 IDENTIFY = f"household identify JH-0070 {PLACE} {doc('2016-08-01')}"
 HEAD = f"--head-name 王五 --id-card {id_card(70)}"

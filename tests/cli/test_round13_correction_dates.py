@@ -9,6 +9,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 def refused(fupin: Fupin, line: str, actor: str, rule: str) -> None:
     before = fupin.event_count()

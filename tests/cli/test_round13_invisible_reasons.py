@@ -9,6 +9,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 #: What shows nothing once typed: format characters (Cf) alone, or with spaces about them.
 INVISIBLE = {
     "zero-width space": "\u200b",

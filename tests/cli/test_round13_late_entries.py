@@ -8,6 +8,8 @@ from __future__ import annotations
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_round13_unpairings import EXIT
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 REPLACE = "household unpair JH-0001 c-1 --replacement c-2 --reason 调岗 {}"
 
 

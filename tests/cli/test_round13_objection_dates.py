@@ -8,6 +8,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 # JH-0004 of the ``seeded`` ledger is under notice from 2016-08-03 to 2016-08-09, unsigned.
 OBJECT = "household object JH-0004 o-1 --summary 家有轿车 -d 异议登记 -e {}"
 

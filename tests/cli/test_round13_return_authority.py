@@ -8,6 +8,8 @@ from __future__ import annotations
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_seed_rules_cli import exited
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 RULE = "below the district: a return is recognised by a department at district level or higher"
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.cli.conftest import Fupin
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 EXIT = [
     ("jn-01", "household assess JH-0001 2016 --income 9000 -d 收入核算表 -e 2016-11-30"),
     ("jn-01", "household propose-exit JH-0001 2016 -d 江南扶贫〔2016〕30号 -e 2016-12-01"),

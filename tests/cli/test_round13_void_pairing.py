@@ -19,6 +19,8 @@ from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 PAIRING = "江南扶贫〔2016〕9号"
 VOID = "--reason 录错户 -d 更正单"
 

@@ -19,6 +19,8 @@ from ledger.values import today
 from tests.cli.conftest import Fupin, assert_refused
 from tests.support import DOC, TickingClock, ledger_at, register
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 VISIT = f"household visit JH-0001 --helper c-1 --summary 走访 -d {DOC}"
 
 

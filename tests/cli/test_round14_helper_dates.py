@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 LATE_CADRE = "helper add c-9 --kind cadre --name 迟干部 --unit 区民政局 --rank section " + doc(
     "2017-03-01"
 )

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 
 from tests.cli.conftest import Fupin
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 ALLOCATION = (
     "command,ref,effective,document,account,source,year,amount,note\n"
     "open_account,Z-1,2016-08-15,账户,city-2017,city,2017,,\n"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from tests.cli.conftest import Fupin, assert_refused
 from tests.cli.test_round13_unpairings import EXIT, RETURN
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 ASSESS_2019 = "household assess JH-0001 2019 --income 12000 -d 收入核算表 -e 2019-10-10"
 PROPOSE_2019 = "household propose-exit JH-0001 2019 -d 江南扶贫〔2019〕3号 -e 2019-10-11"
 YEAR_2019 = (

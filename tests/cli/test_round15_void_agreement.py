@@ -9,6 +9,8 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 AGREE = "household agree JH-0001 " + doc("{}")
 
 

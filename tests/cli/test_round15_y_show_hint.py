@@ -9,6 +9,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 HINT = "(it holds spaces, invisible or full-width characters: 'JH-0070'?)"
 IDENTIFY = (
     "household identify 'JH-0070 ' --street 江南 --village 雄光 --members 1 --head-name 李四 "

@@ -14,6 +14,8 @@ from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 COLUMNS = ["ref", "effective", "document", "household", "helper", "summary"]
 VISIT = ["V16-1", "2016-09-01", "走访记录", "JH-0001", "c-1", "入户走访"]
 

@@ -11,6 +11,8 @@ import pytest
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_verify_cli import new_key
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 COLUMNS = "ref,effective,document,household,helper,summary\n"
 VISIT = "V16-1,2016-09-01,走访记录,JH-0001,c-1,入户走访\n"
 

@@ -20,6 +20,8 @@ from ledger.funds import Disbursement, FundAccount
 from tests.cli.conftest import Fupin, assert_refused, reimported
 from tests.support import stamp
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 ALLOCATE = "fund allocate city-2016 --amount 500 -d 拨款通知9号 -e 2016-09-01"
 PAY = (
     "fund disburse city-2016 --amount 120 --category education --purpose household "

@@ -21,6 +21,8 @@ from ledger.application import open_ledger
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 def _last_version(fupin: Fupin, number: str) -> int:
     with closing(open_ledger(fupin.store)) as app:

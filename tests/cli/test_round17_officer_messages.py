@@ -19,6 +19,8 @@ import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 ASSESSED = "the 2016 exit rests on this assessment"
 
 

@@ -10,6 +10,8 @@ from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
 

@@ -23,6 +23,8 @@ from ledger.values import CHINA
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_damaged_key_round12 import damage
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the CLI's own checks
 
 

@@ -18,6 +18,8 @@ from ledger.funds import FundAccount
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.cli.test_round13_unpairings import EXIT, RETURN
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the rules' own words
 
 

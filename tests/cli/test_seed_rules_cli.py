@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
 
 def refused(fupin: Fupin, line: str, actor: str, field: str, rule: str) -> None:
     before = fupin.event_count()
