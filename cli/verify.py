@@ -194,6 +194,30 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(_unchecked(report.key_table_unchecked), markup=False, highlight=False)
     for size in report.checkpoints:
         say(f"checkpoint of size {size}: signature valid, ledger extends it")
+    if report.recorded_checkpoints:
+        say(
+            f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "
+            f"(the last of size {max(report.recorded_checkpoints)})"
+        )
+    # What a clean result does not cover, said with it (tester N, session 19: a store whose
+    # unsigned events and recorded checkpoints were edited and removed, or whose read models
+    # were edited, passed with nothing said; docs/audit-guide.md §6).
+    if not report.checkpoints and report.recorded_checkpoints:
+        say(
+            "checkpoint files: none given: unsigned events were checked against the ledger's "
+            "own checkpoints alone, which whoever can write the store can remove too; give the "
+            "ones kept outside it with --checkpoint"
+        )
+    elif not report.checkpoints:
+        say(
+            "checkpoint files: none given, and the ledger records none: a figure of an "
+            "unsigned event altered where it stands would not be seen; keep checkpoints "
+            "(`fupin checkpoint`) outside the ledger and give them with --checkpoint"
+        )
+    say(
+        "read models: not compared with the events (the reports read them): `fupin projections "
+        "check` compares them"
+    )
 
 
 @refusals

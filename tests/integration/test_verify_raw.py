@@ -766,3 +766,27 @@ def test_altered_events_of_a_long_save_are_located_as_the_full_decoding_locates_
         (positions[0], f"differs from what jn-01 signed (seal at position {seal})")
     ]
     assert raw == verify_file(copy, full=True)
+
+
+def test_a_seal_whose_count_misstates_its_marks_blames_no_event_after_its_save(
+    signed: SignedLedger, tmp_path: Path
+) -> None:
+    """Tester N, session 19: a seal's count raised by one was reported, and then the event
+    after the save it sealed, never signed by that officer, as "differs from what jn-01
+    signed". The marks say which events the officer signed: those are still checked."""
+    copy = tmp_path / "copy.db"
+    rows = fresh_copy(signed.path, copy)
+    position = next(i for i, r in enumerate(rows) if is_seal(r))
+    tree = _tree(rows[position])
+    sealed = tree["count"]
+    tree["count"] = sealed + 1
+    rewrite_rows(copy, lambda rs: [*rs[:position], _with(rs[position], tree), *rs[position + 1 :]])
+
+    raw = verify_file(copy)
+
+    assert (raw.problems[0].position, raw.problems[0].reason) == (
+        position,
+        "seal covers no events or its marks do not match its count",
+    )
+    assert all(p.position <= position + sealed for p in raw.problems), raw.problems
+    assert raw == verify_file(copy, full=True)
