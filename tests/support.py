@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ledger import clock
@@ -35,6 +36,15 @@ class TickingClock:
     def __call__(self) -> datetime:
         self.current += self.step
         return self.current
+
+
+def figures(report: dict[str, Any]) -> dict[str, Any]:
+    """A report less what it says of the ledger it was read from (``events``, its count, and
+    ``recorded_through``, the last one's recording time): another ledger holding the same
+    history, an export imported again, has its own."""
+    return {
+        key: value for key, value in report.items() if key not in ("events", "recorded_through")
+    }
 
 
 def id_card(serial: int, birth: str = "19800101") -> str:

@@ -11,6 +11,8 @@ from ledger.demo import CACHE_ENV, run_demo
 from ledger.imports import Row, export_commands, import_rows
 from projections import api
 
+from tests.support import figures
+
 
 def _rows(lines: list[dict[str, object]]) -> list[Row]:
     rows = []
@@ -25,7 +27,7 @@ def _rows(lines: list[dict[str, object]]) -> list[Row]:
 
 
 def _reports(app: Ledger) -> list[dict[str, Any]]:
-    return [api.caseload(app), api.funds(app), api.accountability(app)]
+    return [figures(api.caseload(app)), figures(api.funds(app)), figures(api.accountability(app))]
 
 
 @pytest.fixture(scope="module")
