@@ -150,12 +150,14 @@ def _per_person(
     """Fiscal investment per key-target person within the programme's years against the
     per-person minimum; fiscal money paid outside the years and donations beside it, not
     counted."""
-    row = db.one(
-        "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN members ELSE 0 END), 0), "
-        "COALESCE(SUM(members), 0) FROM pj_households WHERE registered_on IS NOT NULL"
-    )
-    key_people, registered_people = (int(row[0]), int(row[1])) if row else (0, 0)
     first, last = f"{rules.first_year:04d}-01-01", f"{rules.last_year:04d}-12-31"
+    # The people the rule is judged by: those of the households registered by the day, as the
+    # members stood that day, and the day no later than the programme's last (tester P,
+    # session 19: a change of members dated 2019 re-judged the closed 2016-2018 rule, which
+    # then read otherwise than --as-of its last day).
+    day = last if today is None else min(today.isoformat(), last)
+    row = db.one(_PEOPLE, (day, day))
+    key_people, registered_people = (int(row[0]), int(row[1])) if row else (0, 0)
     paid = {int(period): int(fen) for period, fen in db.rows(_FISCAL_PAID, (first, last))}
     disbursed = paid.get(0, 0)
     donated = sum(a["disbursed_fen"] for a in accounts if a["source"] not in FISCAL_SOURCES)
@@ -174,6 +176,18 @@ def _per_person(
         "meets_rule": key_people > 0 and disbursed >= required,
         "programme_over": _over(today, rules.last_year),
     }
+
+
+#: Key-target and all registered people on a day: each household registered by then with its
+#: members in force that day, by effective date (a household never changed has its count in
+#: pj_households, as ``caseload``'s exits read it).
+_PEOPLE = (
+    "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
+    "COALESCE(SUM(people), 0) FROM (SELECT h.key_target, COALESCE((SELECT m.members "
+    "FROM pj_members m WHERE m.aggregate_id = h.aggregate_id AND m.effective <= ? "
+    "ORDER BY m.effective DESC, m.version DESC LIMIT 1), h.members) AS people "
+    "FROM pj_households h WHERE h.registered_on IS NOT NULL AND h.registered_on <= ?) p"
+)
 
 
 def _over(today: date | None, year: int) -> bool:
