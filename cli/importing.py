@@ -268,7 +268,7 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", _not_comma_separated(separator))]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
-    return _table_rows(name, Path(name).stem, table, lambda n: f"{name} row {n}")
+    return _table_rows((name, "file"), Path(name).stem, table, lambda n: f"{name} row {n}")
 
 
 def _bad_csv(name: str, text: str, table: list[list[str]], line: int, exc: csv.Error) -> RowError:
@@ -393,7 +393,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             errors.append(RowError(f"{name} [{title}]", "sheet", _HIDDEN))
             continue
         where = partial(_sheet_row, f"{name} [{title}]")
-        found, bad = _table_rows(name, title, table, where, concealed)
+        found, bad = _table_rows((f"{name} [{title}]", "sheet"), title, table, where, concealed)
         rows += found
         errors += bad
     return rows, errors
@@ -797,13 +797,14 @@ _MAX_COLUMN = 16_384
 
 
 def _table_rows(
-    name: str,
+    named: tuple[str, str],
     command: str,
     table: list[list[Any]],
     where: Callable[[int], str],
     hidden: _Hidden = _Hidden(),
 ) -> tuple[list[Row], list[RowError]]:
-    """Rows of a table whose first row holds the headers (English or Chinese).
+    """Rows of a table whose first row holds the headers (English or Chinese); ``named`` says
+    where a table no command names is (the file, or ``FILE [sheet]``) and which it is.
 
     Every value has exactly one header: a file with two columns for the same argument (``ref``
     twice, or ``金额`` and ``amount``) is refused, and so is a value in a column with no header
@@ -820,7 +821,7 @@ def _table_rows(
     by_row = bool(at_command)
     spec = None if by_row else _command(command)
     if not by_row and spec is None:
-        return [], [RowError(name, "file", f"{command!r} is not a command: {_NAME_IT}")]
+        return [], [RowError(*named, f"{command!r} is not a command: {_NAME_IT}")]
     if len(at_command) > 1:
         return [], [_twice(where(1), "command", headers, at_command)]
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)  # a workbook pads

@@ -813,13 +813,20 @@ class Household(LedgerAggregate):
             )
         self.check_year(year, prov.effective, "exit proposal")
         income = self.incomes.get(year)
+        # The household and its assessment are named: an import's propose_exit sheet has no
+        # income column to look in (tester O, session 19).
         if income is None:
-            raise RuleError("income", f"no income assessment for {year}")
+            raise RuleError(
+                "income",
+                f"{self.number} has no income assessment for {year} (fupin household assess "
+                "records it)",
+            )
         if income < threshold_fen:
             raise RuleError(
                 "income",
-                f"{format_yuan(income)} yuan is below the {year} threshold "
-                f"{format_yuan(threshold_fen)} yuan",
+                f"{self.number}'s {year} income (assessed) of {format_yuan(income)} yuan is below "
+                f"the {year} threshold {format_yuan(threshold_fen)} yuan: an exit needs the "
+                "year's income at the threshold or above",
             )
         live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
         self.check_not_before(

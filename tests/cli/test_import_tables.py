@@ -315,8 +315,11 @@ def test_a_sheet_not_named_for_a_command_says_how_to_name_it() -> None:
 
     _found, errors = read_bytes("资金到账.xlsx", _workbook_bytes(book))
 
+    # The sheet is named, as every place in a workbook is (tester O, session 19: it said
+    # "资金到账.xlsx, file: 'Sheet' …").
     assert [str(e) for e in errors] == [
-        "资金到账.xlsx, file: 'Sheet' is not a command: name each sheet (XLSX) or file (CSV) "
+        "资金到账.xlsx [Sheet], sheet: 'Sheet' is not a command: name each sheet (XLSX) or file "
+        "(CSV) "
         "for its command, in English or Chinese (identify or 识别, as in `fupin import "
         "template`), or give each row a command (命令) column"
     ]

@@ -1,0 +1,51 @@
+"""Session 19, tester O (a street clerk doing the year's work from spreadsheets):
+
+- ``--as`` a name no officer has imported a file whose rows were all on record: exit 0, and
+  the name was told which rows of it the ledger holds (every reader refuses it);
+- a propose_exit row refused for its income named the household's income without saying
+  whose, or that it is the year's assessment (the sheet has no income column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the import's own check of who runs it: SQLite is enough (tests/conftest.py)"
+
+ALLOCATION = (
+    "编号,记录人,生效日期,文件,备注,账户,金额\nAL-A,qu-01,2016-10-01,追加拨款A,,city-2016,100.00\n"
+)
+
+
+@pytest.mark.parametrize("dry", ["", "--dry-run "])
+def test_an_import_by_no_officer_is_refused_even_with_nothing_new(
+    seeded: Fupin, tmp_path: Path, dry: str
+) -> None:
+    sheet = tmp_path / "资金到账.csv"
+    sheet.write_text(ALLOCATION, encoding="utf-8")
+    seeded.ok(f"import {sheet}", "qu-01")
+    before = seeded.event_count()
+
+    result = seeded(f"import {dry}{sheet}", "nobody")
+
+    assert_refused(result, "as", "'nobody' is not a registered officer")
+    assert "already imported" not in result.output
+    assert seeded.event_count() == before
+    again = seeded(f"import {dry}{sheet}", "qu-01")
+    assert again.exit_code == 0, again.output
+    assert ("1 already imported" if dry else "skipped 1 already imported (of 1)") in again.stdout
+
+
+def test_an_exit_refused_for_its_income_names_the_household_and_the_assessment(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(f"household assess JH-0001 2016 --income 6050.00 {doc('2016-11-20')}", "jn-01")
+
+    result = seeded(f"household propose-exit JH-0001 2016 {doc('2016-12-01')}", "jn-01")
+    missing = seeded(f"household propose-exit JH-0001 2017 {doc('2017-12-01')}", "jn-01")
+
+    assert_refused(result, "income", "JH-0001's 2016 income (assessed) of 6050.00 yuan is below")
+    assert_refused(missing, "income", "JH-0001 has no income assessment for 2017")
