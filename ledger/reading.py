@@ -290,10 +290,20 @@ class ReadingQueries(LedgerCore):
         entries = [_shown(describe(event, aggregate), reader, street) for event in events]
         # An entry voided says by which correction (tester K, session 18: only the later
         # ``Corrected`` said which entry it voids)
+        # and a household's receipt of a payment voided on its account, by the household's
+        # ``ReceiptVoided`` (tester P, session 19: its receipts summed from history counted it).
+        received: dict[tuple[Any, Any], dict[str, Any]] = {}
         for entry in entries:
-            voids = entry["details"].get("corrects") if entry["event"] == "Corrected" else None
+            details = entry["details"]
+            voids = details.get("corrects") if entry["event"] == "Corrected" else None
             if type(voids) is int and 1 <= voids < entry["version"]:
                 entries[voids - 1]["voided_by"] = entry["version"]
+            if entry["event"] in ("FundsReceived", "ReceiptVoided"):
+                paid = (details.get("account"), details.get("disbursement"))
+                if entry["event"] == "FundsReceived":
+                    received[paid] = entry
+                elif paid in received:
+                    received.pop(paid)["voided_by"] = entry["version"]
         return entries
 
     def personal_data(

@@ -3,12 +3,16 @@
 - ``--as`` a name no officer has imported a file whose rows were all on record: exit 0, and
   the name was told which rows of it the ledger holds (every reader refuses it);
 - a propose_exit row refused for its income named the household's income without saying
-  whose, or that it is the year's assessment (the sheet has no income column)."""
+  whose, or that it is the year's assessment (the sheet has no income column);
+
+and tester P (a provincial auditor): a household's receipt of a payment voided on its account
+was not marked voided in the household's history."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -49,3 +53,27 @@ def test_an_exit_refused_for_its_income_names_the_household_and_the_assessment(
 
     assert_refused(result, "income", "JH-0001's 2016 income (assessed) of 6050.00 yuan is below")
     assert_refused(missing, "income", "JH-0001 has no income assessment for 2017")
+
+
+def test_a_households_receipt_of_a_voided_payment_is_marked_voided_in_its_history(
+    seeded: Fupin,
+) -> None:
+    """Tester P, session 19: the account's history marked the payment voided, the household's
+    did not mark its receipt, so its receipts summed from history counted the money."""
+    seeded.ok(
+        "fund disburse city-2016 --amount 100 --category education --purpose household "
+        f"--household JH-0001 --measure m-1 {doc('2016-09-01')}",
+        "qu-01",
+    )
+    account = orjson.loads(seeded.ok("history city-2016 --kind fund --format json", "admin").stdout)
+    paid = account[-1]["version"]
+    seeded.ok(f"correct fund city-2016 {paid} --reason 金额录错 {doc('2016-09-02')}", "qu-01")
+
+    entries = orjson.loads(seeded.ok("history JH-0001 --format json", "admin").stdout)
+    table = seeded.ok("history JH-0001", "admin").stdout
+
+    receipt = next(e for e in entries if e["event"] == "FundsReceived")
+    voided = next(e for e in entries if e["event"] == "ReceiptVoided")
+    assert receipt["voided_by"] == voided["version"]
+    assert [e["version"] for e in entries if "voided_by" in e] == [receipt["version"]]
+    assert f"FundsReceived (voided by #{voided['version']})" in table
