@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import CSS, figure, legend, panel, table, td, wan, yuan
 from projections.series import ReportInputs
@@ -90,7 +91,7 @@ def _header(inputs: ReportInputs, sealed: bool = False) -> str:
     kpis = (
         ("households", cases["totals"]["households"], "Households 贫困户", str),
         ("people", cases["totals"]["people"], "People 人", str),
-        ("exits", exited, "Exited 已脱贫退出 (households, now)", str),
+        ("exits", exited, "Exited 已脱贫退出 (households out, not returned)", str),
         ("allocated", allocated, "Allocated 到位资金", yuan),
         ("disbursed", disbursed, "Disbursed 已拨付", yuan),
     )
@@ -107,10 +108,14 @@ def _header(inputs: ReportInputs, sealed: bool = False) -> str:
         else "in full 未脱敏"
     )
     today = cases["today"]
+    # Without --as-of the day is the latest effective date on record, and says so (tester P,
+    # session 19: it read "as of 2018-12-21", as if that day had been asked for).
     times = (
-        f"as of 截至 {escape(str(today))}"
-        if today
-        else "no casework recorded yet 尚无扶贫业务记录"  # it said "as of None"
+        "no casework recorded yet 尚无扶贫业务记录"  # it said "as of None"
+        if not today
+        else f"as of 截至 {escape(str(today))}"
+        if cases["as_of"]
+        else f"up to the latest day on record 截至最新业务日 {escape(str(today))}"
     )
     if cases["known_at"]:
         times += f" · as known at {escape(str(cases['known_at']))}"
@@ -305,6 +310,13 @@ def _rules_tables(money: dict[str, Any]) -> str:
             _money_td(f"split-{row['year']}-street", row["street_fen"]),
             _money_td(f"split-{row['year']}-local", row["local_fen"]),
             _money_td(f"split-{row['year']}-local-min", row["local_min_fen"]),
+            # Money of the year received after its 31 December is shown, as the per-person
+            # table shows money outside the years (tester P, session 19: the chart above
+            # counted it, this table said nothing of it).
+            _money_td(
+                f"split-{row['year']}-late",
+                sum(row[f"{source}_late_fen"] for source in FISCAL_SOURCES),
+            ),
             *(
                 _rule_td(row[flag], row["year_over"], row["year"])
                 for flag in ("city_local_ok", "district_ok", "street_ok", "local_total_ok")
@@ -331,6 +343,7 @@ def _rules_tables(money: dict[str, Any]) -> str:
             "street 街道",
             "local 地方",
             "local minimum 地方最低",
+            "received after 31 Dec, not counted",
             "city:local share 市:地方",
             "district share 区",
             "street share 街道",

@@ -69,3 +69,27 @@ def test_a_table_and_the_html_report_say_it_too(seeded: Fupin, tmp_path: Any) ->
     assert (
         f"{stamp['events']:,} events 条记录, the last recorded {stamp['recorded_through']}" in text
     )
+
+
+@SQLITE
+def test_the_html_report_says_which_day_and_shows_a_years_late_money(
+    seeded: Fupin, tmp_path: Any
+) -> None:
+    """Tester P, session 19: the splits table said nothing of a year's money received after
+    its 31 December (the chart above it counted it), the heading said "as of" the latest day
+    when no --as-of was given, and the exits card said "now" of a report as of a past day."""
+    seeded.ok(f"fund allocate city-2016 --amount 10.01 {doc('2017-01-05')}", "qu-01")
+    now, then = tmp_path / "now.html", tmp_path / "then.html"
+
+    seeded.ok(f"report html --out {now}", "ana-1")
+    seeded.ok(f"report html --out {then} --as-of 2016-12-31", "ana-1")
+
+    page, past = now.read_text(encoding="utf-8"), then.read_text(encoding="utf-8")
+    assert 'data-figure="split-2016-late" data-value="1001"' in page
+    assert 'data-figure="split-2016-late" data-value="0"' in past
+    assert "received after 31 Dec, not counted" in page
+    assert "up to the latest day on record 截至最新业务日 2017-01-05" in page
+    assert "as of 截至 2016-12-31" in past
+    assert "as of 截至" not in page
+    assert "Exited 已脱贫退出 (households out, not returned)" in past
+    assert "(households, now)" not in past
