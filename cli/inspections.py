@@ -10,6 +10,7 @@ import typer
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    NoteOption,
     console,
     ledger_session,
     make_stamp,
@@ -81,10 +82,12 @@ def rectify(
     summary: Annotated[str, typer.Option("--summary", help="What was rectified 整改情况.")],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
-    """The inspected unit reports its rectification 整改."""
+    """The inspected unit reports its rectification 整改. One dated before the first on record
+    (made then, entered late) says why in --note."""
     with ledger_session() as app:
-        app.report_rectification(make_stamp(document, effective), code, finding, summary)
+        app.report_rectification(make_stamp(document, effective, note), code, finding, summary)
     console.print(f"rectification of {finding} reported")
 
 

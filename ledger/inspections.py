@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.values import check_says
 
 __all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
 
@@ -117,6 +118,22 @@ class Inspection(LedgerAggregate):
         self.check_not_before(
             prov.effective, self.found_on[finding_id], f"{finding_id} was recorded"
         )
+        # A later report (a supplement) is dated from the first on: dated before it, it took
+        # the first's place, and a report made after the deadline left the overdue list
+        # (tester V, session 19).
+        # A report dated before the first on record takes its place as the day the finding was
+        # rectified, and may take it off the overdue list: a report made earlier and entered
+        # late is taken, but says so (tester V, session 19: a "supplement" backdated by the
+        # street itself took a missed deadline off the list, saying nothing).
+        first = self.rectified.get(finding_id)
+        if first is not None and prov.effective < first:
+            check_says(
+                "note",
+                prov.note,
+                f"{finding_id}'s first rectification on record is dated {first}: a report dated "
+                f"{prov.effective}, before it, takes its place (and may take the finding off the "
+                "overdue list), so it says why in --note (a report made then and entered late)",
+            )
         self._rectification_reported(finding_id, summary, prov)
 
     @event("RectificationReported")
@@ -164,6 +181,14 @@ class Inspection(LedgerAggregate):
         about a yearly target missed, so only once that year is over [六(七)]."""
         if not 1 <= year < MAXYEAR:
             raise RuleError("year", f"{year} is not a year")
+        if self.street and street != self.street:
+            # A street inspection reaches its own street (tester U, session 19: 江南's
+            # inspection summoned 礼乐's leaders, whose households it may not name).
+            raise RuleError(
+                "street",
+                f"{self.code} inspects {self.street}: a talk with {street}'s leaders is held "
+                "under a district inspection",
+            )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         # The year's last day, as the accountability report counts a year over (`due_talk`
         # from `today` >= 31 December): one definition for the report and the ledger.

@@ -23,9 +23,22 @@ from ledger.household import Household
 from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.values import AREAS, choice, clean_name, require_text
+from ledger.values import AREAS, choice, clean_name, require_text, visible
 
 __all__ = ["OversightCommands"]
+
+#: The longest summary, reason or description an inspection's entries take.
+_LONG_TEXT = 2_000
+
+
+def _optional_text(value: str, field: str) -> str:
+    """An optional text: none (""), or one that shows something, stripped (tester V, session
+    19: a description, summary or reason of spaces or a zero-width space alone was recorded)."""
+    if value == "":
+        return ""
+    if not visible(value):
+        raise InputError(field, f"{value!r} shows nothing: leave --{field} out, or say what it is")
+    return require_text(value, field, _LONG_TEXT)
 
 
 class OversightCommands(LedgerCore):
@@ -39,16 +52,45 @@ class OversightCommands(LedgerCore):
         choice(level, LEVELS, "level")
         if level == "street" and not street:
             raise InputError("street", "a street inspection names its street")
+        if level == "district" and street:
+            # Kept, it made the inspection look like the street's, and its village findings
+            # were looked for in that street alone (tester V, session 19).
+            raise InputError(
+                "street",
+                f"a district inspection covers every street: give no --street, or open a "
+                f"street inspection of {street} (--level street)",
+            )
         if street:
             self.load(Street, street, "street")
         # A street inspector cannot open a district inspection: authorise refuses them for
         # the district (street "") before anything else [六(七)].
         prov = self.authorise(stamp, "open_inspection", street)
+        # The programme's year, begun by the day, and nothing before the programme opened
+        # (tester V, session 19: --year 1999, -5 and 2019 in March 2017 were taken, and an
+        # inspection is not corrected).
+        programme = self.programme()
+        programme.check_year_in_programme(year)
+        if year > prov.effective.year:
+            raise RuleError(
+                "year",
+                f"an inspection of {year}'s work is opened in {year} or later, not on "
+                f"{prov.effective}",
+            )
+        Inspection.check_not_before(
+            prov.effective,
+            programme.opened_on,
+            f"the inspection is dated {prov.effective}; the programme opened",
+        )
         check_new_key("inspection", code)
         if self.exists(Inspection, code):
             raise AlreadyExistsError("inspection", f"{code} is already open")
         inspection = Inspection(
-            code=code, level=level, year=year, street=street, scope=scope.strip(), prov=prov
+            code=code,
+            level=level,
+            year=year,
+            street=street,
+            scope=_optional_text(scope, "scope"),
+            prov=prov,
         )
         self.execute(lambda: [inspection])
 
@@ -77,38 +119,67 @@ class OversightCommands(LedgerCore):
         fid = require_text(finding_id, "finding")
         check_new_key("finding", fid)
         named = require_text(subject, "subject")
+        problem = _optional_text(description, "description")
 
         def act(inspection: Inspection, prov: Provenance) -> None:
             inspection.check_subject(inspection.level, subject_kind)  # its rule first
-            self.check_subject_on_record(subject_kind, named, inspection.street)
-            inspection.record_finding(fid, subject_kind, named, description, deadline, prov)
+            self.check_subject_on_record(subject_kind, named, inspection.street, prov.effective)
+            inspection.record_finding(fid, subject_kind, named, problem, deadline, prov)
 
         self.on_inspection(stamp, "record_finding", code, act)
 
-    def check_subject_on_record(self, kind: str, subject: str, street: str) -> None:
+    def check_subject_on_record(
+        self, kind: str, subject: str, street: str, effective: date | None = None
+    ) -> None:
         """A finding's subject exists, within the inspected street if there is one: the street,
-        household, helper, officer or account it names; a village of the inspected street, or
-        of any street for a district-wide inspection."""
+        household, officer or account it names (a helper: any); a village of the inspected
+        street, or of any street for a district-wide inspection. A household, account,
+        officer or helper is on record by the finding's day (``effective``)."""
         if kind == "village":
             for fresh in (False, True):  # streets remembered, then read again if not found
-                for name in [street] if street else self.registered_streets(fresh=fresh):
+                for name in self.registered_streets(fresh=fresh):
                     if subject in self.load(Street, name, "street").villages:
-                        return
-                if street:
-                    break
+                        if not street or name == street:
+                            return
+                        raise RuleError(
+                            "subject",
+                            f"{subject} is a village of {name}, not of the inspected {street}",
+                        )
             raise NotFoundError("subject", f"no village {subject!r} on record")
         found = self.load(
             AGGREGATE_KINDS["fund" if kind == "account" else kind], subject, "subject"
         )
-        place = subject if kind == "street" else getattr(found, "street", "")
-        if street and kind in ("street", "household") and place != street:
-            raise RuleError("subject", f"{subject} is in {place}, not the inspected {street}")
+        place = subject if kind == "street" else str(getattr(found, "street", "") or "")
+        # An account's or officer's street too (tester V, session 19: a street inspection
+        # took findings about another street's account, which its own officers then answered).
+        if street and kind != "helper" and place != street:
+            if kind == "street":
+                said = f"{subject} is not the inspected {street}"
+            elif place:
+                said = f"{subject} is in {place}, not the inspected {street}"
+            else:
+                said = f"{subject} is the district's, not the inspected {street}'s"
+            raise RuleError("subject", said)
+        since = next(
+            (
+                getattr(found, name)
+                for name in ("identified_on", "opened_on", "registered_on")
+                if isinstance(getattr(found, name, None), date)
+            ),
+            None,
+        )
+        if effective is not None:
+            # Not before its subject came on record (tester V, session 19).
+            LedgerAggregate.check_not_before(
+                effective, since, f"the finding is dated {effective}; {subject} came on record"
+            )
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified: reported by an officer of the street the finding
         concerns (a street inspection's street; for a district inspection, its subject's), or
         by the district. The finding is looked for first: an unknown one is named as such,
         whoever reports it."""
+        said = require_text(summary, "summary", _LONG_TEXT)
 
         def attempt() -> list[LedgerAggregate]:
             inspection = self.load(Inspection, code, "inspection")
@@ -126,7 +197,7 @@ class OversightCommands(LedgerCore):
                 raise PermissionRefusedError(
                     "as", f"{refused.rule}: {shared}, the district reports its rectification"
                 ) from None
-            inspection.report_rectification(finding_id, summary, prov)
+            inspection.report_rectification(finding_id, said, prov)
             return [inspection]
 
         self.execute(attempt)
@@ -174,16 +245,25 @@ class OversightCommands(LedgerCore):
             stamp,
             "notice_criticism",
             code,
-            lambda i, p: i.notice_criticism(require_text(unit, "unit"), reason, p),
+            lambda i, p: i.notice_criticism(
+                require_text(unit, "unit"), require_text(reason, "reason", _LONG_TEXT), p
+            ),
         )
 
     def hold_talk(self, stamp: Stamp, code: str, street: str, year: int, reason: str) -> None:
         """A leadership talk 约谈 with a street that missed its yearly target."""
         self.load(Street, street, "street")
-        self.programme().check_year_in_programme(year)
-        self.on_inspection(
-            stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, reason, p)
-        )
+        rules = self.programme().rules
+        if not rules.first_year <= year <= rules.last_year:
+            # The year after the plan has returns to plan but no reduction target to miss
+            # (tester U, session 19: a talk about 2019 was refused "only from 2019-12-31").
+            raise RuleError(
+                "year",
+                f"{year} has no yearly reduction target to miss: the plan's targets are "
+                f"{rules.first_year}-{rules.last_year} [六(七)]",
+            )
+        why = require_text(reason, "reason", _LONG_TEXT)
+        self.on_inspection(stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, why, p))
 
     def opened_on(self) -> date | None:
         """The day the programme opened (nothing of it takes effect before); None before it."""

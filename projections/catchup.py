@@ -113,7 +113,9 @@ REBUILD_PAGES = 50
 #: at its review; ``pj_notice_entries`` names a notice's entry) or an agreement
 #: (``AgreementSigned``: its ``pj_agreements`` row goes, ``agreement_on`` is the one recorded
 #: last of those left); either's day comes off ``pj_days``.
-SCHEMA_VERSION = 18
+#: 19: a district inspection's finding about a street's account or officer has that street
+#: (``pj_findings.street`` was blank, and the overdue list named no street).
+SCHEMA_VERSION = 19
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 
