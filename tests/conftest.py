@@ -26,20 +26,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     but for a test that chooses its stores itself. For tests of the commands' own rules and
     messages, the same code on either store: the PostgreSQL recorder, its locks, key table and
     SQL are tested in tests/integration and in the CLI tests that keep both (the suite's time,
-    session 19: 795 s in CI, of which the CLI's PostgreSQL duplicates took a third)."""
+    session 19: 795 s in CI, of which the CLI's PostgreSQL duplicates took a third). A module
+    whose tests run SQL of the read models no integration test runs on PostgreSQL (voiding an
+    entry, amending an officer) keeps both stores."""
     why = getattr(metafunc.module, "STORE_INDEPENDENT", None)
-    if "store" not in metafunc.fixturenames or not isinstance(why, str):
+    if why is None or "store" not in metafunc.fixturenames:
         return
-    if not any(
-        "store" in _names(m.args[0]) for m in metafunc.definition.iter_markers("parametrize")
-    ):
+    if not isinstance(why, str) or not why.strip():
+        raise TypeError(f"{metafunc.module.__name__}.STORE_INDEPENDENT must say why, as text")
+    chosen = (_names(m) for m in metafunc.definition.iter_markers("parametrize"))
+    if not any("store" in names for names in chosen):
         metafunc.definition.add_marker(pytest.mark.parametrize("store", ["sqlite"], indirect=True))
 
 
-def _names(argnames: object) -> list[str]:
+def _names(mark: pytest.Mark) -> list[str]:
+    """The argument names a ``parametrize`` mark gives, positionally or by keyword."""
+    argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
     if isinstance(argnames, str):
         return [name.strip() for name in argnames.split(",")]
-    return [str(name) for name in argnames]  # type: ignore[attr-defined]
+    return [str(name) for name in argnames]
 
 
 @pytest.fixture

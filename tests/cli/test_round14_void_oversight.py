@@ -10,8 +10,6 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 OPEN = f"inspection open DC-2016 --level district --year 2016 {doc('2016-12-10')}"
 FIND = "inspection find DC-2016 {} --subject-kind village --subject 雄光 --deadline {} "
 TALK = f"inspection talk DC-2016 --street 江南 --year 2016 --reason 未完成 {doc('2017-02-01')}"

@@ -13,8 +13,6 @@ from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 AMEND = f"officer amend jn-01 --name 陈专干 --unit 江南街道办 --reason 姓名录错 {doc('2016-08-20')}"
 
 

@@ -15,8 +15,6 @@ from cli.main import app
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.cli.test_return_withdrawal_cli import EXIT_AND_RECOGNISE
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 #: JH-0001's exit, approved by the district on 2016-12-20.
 EXIT = EXIT_AND_RECOGNISE[:5]
 VOID = "correct household JH-0001 {} --reason 审批对象录错 " + doc("2016-12-28")

@@ -14,8 +14,6 @@ from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 VOID = "correct household JH-0001 {} --reason 类别录错 " + doc("2016-09-01")
 PLAN_M2 = f"household plan-measure JH-0001 m-2 --category industry {doc('2016-09-02')}"
 PAY = (

@@ -10,8 +10,6 @@ import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 VOID = "correct household JH-0004 {} --reason 公示日期录错 " + doc("2016-08-05")
 
 

@@ -11,8 +11,6 @@ import orjson
 from tests.cli.conftest import Fupin, doc
 from tests.cli.test_round15_void_approval import EXIT
 
-STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
 AUGUST = "notice --street 江南 --from 2016-08-01 --to 2016-08-31"
 
 

@@ -14,8 +14,6 @@ import orjson
 from tests.cli.conftest import Fupin, doc
 from tests.support import id_card
 
-STORE_INDEPENDENT = "the report's own query, alike on either store: SQLite is enough"
-
 
 def per_person(fupin: Fupin, view: str = "") -> dict[str, Any]:
     result = fupin.ok(f"report funds --format json {view}", "ana-1")

@@ -22,8 +22,7 @@ def report(fupin: Fupin, line: str) -> dict[str, Any]:
     return found
 
 
-@SQLITE
-@pytest.mark.parametrize("name", ["caseload", "funds", "accountability"])
+@pytest.mark.parametrize("name", ["caseload", "funds", "accountability"])  # on both stores
 def test_a_report_says_how_many_events_it_read_and_the_last_ones_recording(
     seeded: Fupin, name: str
 ) -> None:
