@@ -201,18 +201,28 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         )
     # What a clean result does not cover, said with it (tester N, session 19: a store whose
     # unsigned events and recorded checkpoints were edited and removed, or whose read models
-    # were edited, passed with nothing said; docs/audit-guide.md §6).
-    if not report.checkpoints and report.recorded_checkpoints:
+    # were edited, passed with nothing said; docs/audit-guide.md §6). Only a checkpoint
+    # covers an unsigned event; the bootstrap (init, the first key) is the only one a signed
+    # ledger has.
+    loose = report.unsigned - report.bootstrap
+    if loose and not report.checkpoints and report.recorded_checkpoints:
         say(
-            "checkpoint files: none given: unsigned events were checked against the ledger's "
-            "own checkpoints alone, which whoever can write the store can remove too; give the "
-            "ones kept outside it with --checkpoint"
+            f"checkpoint files: none given: the {loose} unsigned events were checked against "
+            "the ledger's own checkpoints alone, which whoever can write the store can remove "
+            "too; give the ones kept outside it with --checkpoint"
         )
-    elif not report.checkpoints:
+    elif loose and not report.checkpoints:
         say(
-            "checkpoint files: none given, and the ledger records none: a figure of an "
-            "unsigned event altered where it stands would not be seen; keep checkpoints "
-            "(`fupin checkpoint`) outside the ledger and give them with --checkpoint"
+            f"checkpoint files: none given, and the ledger records none: a figure of one of the "
+            f"{loose} unsigned events altered where it stands would not be seen; keep "
+            "checkpoints (`fupin checkpoint`) outside the ledger and give them with --checkpoint"
+        )
+    covered = max([*report.checkpoints, *report.recorded_checkpoints], default=0)
+    if covered and report.size > covered:
+        say(
+            f"after the last checkpoint (of size {covered}): {report.size - covered} event(s), "
+            "which their seals alone cover (an unsigned one, nothing): a checkpoint taken now "
+            "covers them"
         )
     say(
         "read models: not compared with the events (the reports read them): `fupin projections "

@@ -1310,13 +1310,20 @@ class Verifier:
         digest = bytes.fromhex(seal.digest)
         marks = bytes.fromhex(seal.marks)
         signature = bytes.fromhex(seal.signature)
-        count = seal.count
+        count, broken = seal.count, False
         if count < 1 or len(marks) != MARK_SIZE * count:
-            # A count that misstates its marks (the seal's fault, reported below): the marks
+            # A count that misstates its marks (the seal's fault, reported below): whole marks
             # say which events the officer signed, not the events after them (tester N,
-            # session 19: the next event, never in that save, was blamed as altered).
-            count = len(marks) // MARK_SIZE
-        self.span = _Span(position, seal.signer, count, digest, marks) if count else None
+            # session 19: the next event, never in that save, was blamed as altered). Marks
+            # broken too (none, or cut mid-mark): the count stands, and the save's events are
+            # taken without blame (the reviewer: each was called unsigned, "a seal removed").
+            if len(marks) >= MARK_SIZE and len(marks) % MARK_SIZE == 0:
+                count = len(marks) // MARK_SIZE
+            else:
+                broken = True
+        self.span = None
+        if count >= 1:
+            self.span = _Span(position, seal.signer, count, digest, marks, marked=broken)
         reason = self._seal_fault(seal, digest, marks, signature)
         if not reason and (
             stored.originator_id != natural_id("seal", seal.digest)

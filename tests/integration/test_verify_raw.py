@@ -33,7 +33,7 @@ from ledger.imports import ImportLedger, import_rows
 from ledger.imports import Row as ImportRow
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
-from ledger.sealing import canonical_bytes
+from ledger.sealing import MARK_SIZE, canonical_bytes
 from ledger.transparency import (
     CHECKPOINT_VERSION,
     LOG_NAME,
@@ -768,25 +768,48 @@ def test_altered_events_of_a_long_save_are_located_as_the_full_decoding_locates_
     assert raw == verify_file(copy, full=True)
 
 
-def test_a_seal_whose_count_misstates_its_marks_blames_no_event_after_its_save(
-    signed: SignedLedger, tmp_path: Path
+def _batch_seal(rows: list[Row]) -> int:
+    """The position of the seal over the ledger's one save of many events (JH-0900's)."""
+    return next(i for i, r in enumerate(rows) if is_seal(r) and _tree(r)["count"] > 3)
+
+
+@pytest.mark.parametrize("tamper", ["count", "no marks", "marks cut"])
+def test_a_seal_whose_count_or_marks_are_broken_blames_no_event_outside_its_save(
+    signed: SignedLedger, tmp_path: Path, tamper: str
 ) -> None:
     """Tester N, session 19: a seal's count raised by one was reported, and then the event
     after the save it sealed, never signed by that officer, as "differs from what jn-01
-    signed". The marks say which events the officer signed: those are still checked."""
+    signed". Whole marks say which events the officer signed, and those are still checked
+    (an event of the save altered is named); marks broken too (none, or cut mid-mark) leave
+    the count, and the save's events are taken without blame (the reviewer: each was called
+    unsigned, "a seal was removed or never made")."""
     copy = tmp_path / "copy.db"
     rows = fresh_copy(signed.path, copy)
-    position = next(i for i, r in enumerate(rows) if is_seal(r))
+    position = _batch_seal(rows)
     tree = _tree(rows[position])
     sealed = tree["count"]
-    tree["count"] = sealed + 1
-    rewrite_rows(copy, lambda rs: [*rs[:position], _with(rs[position], tree), *rs[position + 1 :]])
+    altered = position + 2  # an event of the save
+    if tamper == "count":
+        tree["count"] = sealed + 1
+    else:
+        tree["marks"] = "" if tamper == "no marks" else tree["marks"][: 2 * MARK_SIZE + 2]
+    rewrite_rows(
+        copy,
+        lambda rs: [
+            *rs[:position],
+            _with(rs[position], tree),
+            *rs[position + 1 : altered],
+            _prov(rs[altered], document="伪造的文件") if tamper == "count" else rs[altered],
+            *rs[altered + 1 :],
+        ],
+    )
 
     raw = verify_file(copy)
 
-    assert (raw.problems[0].position, raw.problems[0].reason) == (
-        position,
-        "seal covers no events or its marks do not match its count",
-    )
+    assert raw.problems[0].position == position
+    assert raw.problems[0].reason == "seal covers no events or its marks do not match its count"
     assert all(p.position <= position + sealed for p in raw.problems), raw.problems
+    assert not any("unsigned" in p.reason for p in raw.problems), raw.problems
+    blamed = [p.position for p in raw.problems if p.reason.startswith("differs from what")]
+    assert blamed == ([altered] if tamper == "count" else [])
     assert raw == verify_file(copy, full=True)
