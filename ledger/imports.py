@@ -451,8 +451,16 @@ def _import_once(
     except ConflictError:
         # The batch's save failed on a version: another import's (the register moved on) is
         # a refusal (docs/import.md); an officer's save on one of its records is run again.
-        if pinned is None or register_version(app) != pinned:
+        if pinned is None:
             raise
+        if register_version(app) != pinned:
+            # Said with what to do (tester S, session 19: "another writer changed the same
+            # records; nothing of the batch was written", and no word of trying again).
+            raise ConflictError(
+                "store",
+                "another import recorded its batch meanwhile; nothing of the batch was written: "
+                "run it again, and what the other recorded is skipped",
+            ) from None
         raise _LostRace from None
     return result
 

@@ -107,7 +107,9 @@ def test_an_import_another_import_overtakes_is_still_refused_not_run_again(
         return found
 
     monkeypatch.setattr(imports, "recorded_rows", overtaken)
-    with pytest.raises(ConflictError, match="nothing of the batch was written"):
+    # Said with what to do (tester S, session 19: no word of running it again).
+    said = "another import recorded its batch meanwhile; nothing of the batch was written: run it"
+    with pytest.raises(ConflictError, match=said):
         run(ledger, [visit_row(1)])
     monkeypatch.undo()
 
