@@ -20,7 +20,7 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import parse_store, path_problem, read_only
+from ledger.store import busy_hint, parse_store, path_problem, read_only
 
 __all__ = [
     "CREATING_MEANWHILE",
@@ -87,7 +87,10 @@ def open_ledger(
             # Two inits, demos or restores at once into one empty database: both saw no
             # table, and the server refused the second CREATE TABLE of the same name.
             raise StoreError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
-        raise StoreError("store", f"cannot open {location.display}: {_one_line(exc)}") from None
+        reason = _one_line(exc)
+        raise StoreError(
+            "store", f"cannot open {location.display}: {reason}{busy_hint(reason)}"
+        ) from None
     ledger.location = location
     if location.kind == "sqlite" and not create:
         try:

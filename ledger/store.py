@@ -21,6 +21,7 @@ from ledger.errors import InputError
 __all__ = [
     "DEFAULT_STORE",
     "StoreLocation",
+    "busy_hint",
     "check_path",
     "connect_timeout",
     "held_lock",
@@ -414,6 +415,21 @@ def lost_server(exc: BaseException) -> str | None:
 
 #: SQLSTATE 08P01 protocol_violation: in class 08, but a client's defect, not a lost server.
 _PROTOCOL_VIOLATION = "08P01"
+
+
+def busy_hint(reason: str) -> str:
+    """What to add to a refusal to open a PostgreSQL store whose server turned the connection
+    away for now: every connection in use (``max_connections``), or none to be had from the
+    pool in time. "" for any other reason (tester S, session 19: thirty commands at once met
+    "sorry, too many clients already", said without a word of trying again)."""
+    if "too many clients" in reason or "remaining connection slots" in reason:
+        return (
+            ": the server's connections are all in use (PostgreSQL's max_connections); try "
+            "again in a moment (docs/operations.md says how many a command takes)"
+        )
+    if pool_exhausted(reason):
+        return "; try again"
+    return ""
 
 
 def server_gone_message(reason: str, lead: str = "the server closed the connection") -> str:

@@ -38,7 +38,14 @@ import psycopg
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
-from ledger.store import StoreLocation, held_lock, lock_timeout, parse_store, schema_options
+from ledger.store import (
+    StoreLocation,
+    busy_hint,
+    held_lock,
+    lock_timeout,
+    parse_store,
+    schema_options,
+)
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
@@ -519,7 +526,8 @@ def _connect(location: StoreLocation) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(conninfo(location), autocommit=True)
     except psycopg.Error as exc:
-        message = f"cannot connect to {location.display}: {_reason(exc)}"
+        reason = _reason(exc)
+        message = f"cannot connect to {location.display}: {reason}{busy_hint(reason)}"
         raise LedgerError("store", message) from None
 
 
