@@ -55,11 +55,14 @@ def _report(
     known_at: datetime | None,
     build: Callable[[View], dict[str, Any]],
 ) -> dict[str, Any]:
-    with open_view(ledger, as_of, known_at) as view:
-        body = build(view)
-        today = view.today
-        counted = view.db.one("SELECT events, latest_recorded FROM pj_clock WHERE id = 1")
-    events, recorded = counted if counted is not None else (0, None)
+    with open_view(ledger, as_of, known_at) as opened, opened.db.snapshot():
+        # One state of the read models for the figures, their day and what they reflect.
+        counted = opened.db.one(
+            "SELECT events, latest_recorded, latest_effective FROM pj_clock WHERE id = 1"
+        )
+        events, recorded, latest = counted if counted is not None else (0, None, None)
+        today = as_of or (date.fromisoformat(str(latest)) if latest else None)
+        body = build(View(opened.db, today))
     return {
         "report": name,
         "as_of": as_of.isoformat() if as_of else None,

@@ -363,6 +363,21 @@ class PgDatabase(Database):
         return None
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """``Database.snapshot`` on PostgreSQL: a read-only transaction in REPEATABLE READ,
+        rolled back (the read models' connection is in autocommit: each statement otherwise
+        sees what was committed before it)."""
+        if self._depth:
+            yield
+            return
+        self.flush()
+        self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        finally:
+            self._pg.execute("ROLLBACK")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction, serialised with every other read-model writer (it waits
         ``lock_seconds`` for the one before it, then is refused: "try again")."""

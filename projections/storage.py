@@ -210,6 +210,24 @@ class Database:
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see the tables as they stood at the first of them, whatever another
+        process commits meanwhile (a deferred read transaction: WAL keeps the snapshot),
+        then it is ended: a report's figures and what it says it reflects (``pj_clock``) are
+        read from one state (the reviewer, session 19: a catch-up by another process between
+        them made a report claim events its figures did not count). Within a transaction,
+        the transaction's own state."""
+        if self._depth:
+            yield
+            return
+        self.flush()
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("ROLLBACK")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: everything inside is committed together or not at all.
 
