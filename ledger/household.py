@@ -889,6 +889,30 @@ class Household(LedgerAggregate):
             self.check_paid_before_exit(prov.effective)
         self._exit_advanced(step, prov)
 
+    def check_exit_income(self, threshold_fen: int) -> None:
+        """An exit goes on only while the year it is for has its latest assessment (by
+        effective date) at the threshold: one assessed anew below it after the proposal stops
+        the exit until it is withdrawn or the year assessed again (tester U, session 19: the
+        exit was verified and approved, and only the accountability report said
+        ``income-below``)."""
+        year = self.exit_year
+        if year is None:
+            return
+        income = self.incomes.get(year)
+        if income is not None and income >= threshold_fen:
+            return
+        now = (
+            "has no assessment"
+            if income is None
+            else f"is now assessed at {format_yuan(income)} yuan"
+        )
+        raise RuleError(
+            "income",
+            f"{self.number}'s {year} income {now}, below the {year} threshold "
+            f"{format_yuan(threshold_fen)} yuan: an exit rests on the year's latest assessment; "
+            "withdraw the exit (fupin household withdraw-exit) or assess the year again",
+        )
+
     def check_paid_before_exit(self, effective: date) -> None:
         """No exit before a payment the household received: it is paid only until it exits."""
         if not self.receipt_dates:

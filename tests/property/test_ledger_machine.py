@@ -270,6 +270,13 @@ class LedgerMachine(RuleBasedStateMachine):
     def advance_exit(self, data: st.DataObject) -> None:
         number = data.draw(st.sampled_from(self.exits_at("proposed") + self.exits_at("noticed")))
         steps = self.model.exit_steps[number]
+        # An exit goes on only while the year's latest assessment reaches the threshold
+        # (session 19): one assessed anew below it, or voided, stops it.
+        below = self.model.income.get(number, 0) < RURAL_2016_THRESHOLD
+        if steps[-1] == "proposed" and below:
+            self.refused(RuleError, lambda: self.app.verify_exit(stamp(JN, ASSESSED), number))
+            event("an exit stopped by its year's latest assessment")
+            return
         if steps[-1] == "proposed":
             self.app.verify_exit(stamp(JN, ASSESSED), number)
             self.app.post_exit_notice(stamp(JN, ASSESSED), number, ASSESSED, date(2016, 11, 7))
@@ -280,6 +287,12 @@ class LedgerMachine(RuleBasedStateMachine):
         self.refused(
             PermissionRefusedError, lambda: self.app.approve_exit(stamp(JN, after_notice), number)
         )
+        if below:
+            self.refused(
+                RuleError, lambda: self.app.approve_exit(stamp("qu-01", after_notice), number)
+            )
+            event("an exit stopped by its year's latest assessment")
+            return
         self.app.approve_exit(stamp("qu-01", after_notice), number)
         steps.append("approved")
         self.model.stages[number] = Stage.EXITED
