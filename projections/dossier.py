@@ -25,6 +25,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "incomes": ("year", "income_fen", "assessed_on", "recorded_by"),
     "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by"),
     "funds": ("account", "measure_id", "category", "amount_fen", "paid_on"),
+    # An inspection's findings about the household (tester V, session 19: an inspector had to
+    # query pj_findings to see them); a finding voided by a correction has no row.
+    "findings": (
+        *("inspection", "finding", "description", "deadline", "recorded_on", "recorded_by"),
+        *("rectified_on", "closed_on"),
+    ),
 }
 
 _HOUSEHOLD = (
@@ -76,6 +82,13 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
         "funds": db.dicts(
             "SELECT account, measure_id, category, amount_fen, paid_on FROM pj_disbursements "
             "WHERE household = ? AND voided = 0 ORDER BY paid_on, version",
+            (number,),
+        ),
+        "findings": db.dicts(
+            "SELECT inspection, finding_id AS finding, description, deadline, recorded_on, "
+            "recorded_by, rectified_on, closed_on FROM pj_findings "
+            "WHERE subject_kind = 'household' AND subject = ? "
+            "ORDER BY recorded_on, inspection, finding_id",
             (number,),
         ),
     }

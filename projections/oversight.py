@@ -23,6 +23,8 @@ SCHEMA = (
     "inspection TEXT, street TEXT, subject_kind TEXT, subject TEXT, description TEXT, "
     "deadline TEXT, recorded_on TEXT, recorded_by TEXT, rectified_on TEXT, closed_on TEXT, "
     "PRIMARY KEY (aggregate_id, finding_id))",
+    # A household's findings (its dossier, session 19) without a scan of every finding.
+    "CREATE INDEX IF NOT EXISTS pj_findings_subject ON pj_findings (subject_kind, subject)",
     "CREATE TABLE IF NOT EXISTS pj_talks (aggregate_id TEXT, version INTEGER, "
     "inspection TEXT, street TEXT, year INTEGER, reason TEXT, held_on TEXT, held_by TEXT, "
     "PRIMARY KEY (aggregate_id, version))",

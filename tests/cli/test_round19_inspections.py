@@ -202,3 +202,39 @@ def test_a_talk_is_held_by_a_district_inspection_about_a_target_year(seeded: Fup
         "year",
         "2019 has no yearly reduction target to miss: the plan's targets are 2016-2018",
     )
+
+
+def test_a_households_dossier_lists_the_findings_about_it(seeded: Fupin) -> None:
+    """Tester V: an inspector had to query pj_findings to see a household's findings."""
+    seeded.ok(
+        f"inspection open SI-2 --level street --street 江南 --year 2016 {doc('2016-09-01')}",
+        "insp-1",
+    )
+    seeded.ok(
+        finding("SI-2", "h1", "household", "JH-0001", "2016-09-02", "--description 台账不全"),
+        "insp-1",
+    )
+    seeded.ok(finding("SI-2", "h2", "household", "JH-0001", "2016-09-03"), "insp-1")
+    seeded.ok(f"inspection rectify SI-2 h1 --summary 已补齐 {doc('2016-09-10')}", "jn-01")
+    voided = orjson.loads(
+        seeded.ok("history SI-2 --kind inspection --format json", "insp-1").stdout
+    )
+    version = next(e["version"] for e in voided if e["details"].get("finding_id") == "h2")
+    seeded.ok(f"correct inspection SI-2 {version} --reason 录错户 {doc('2016-09-04')}", "insp-1")
+
+    shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "insp-1").stdout)
+    table = seeded.ok("household show JH-0001", "insp-1").stdout
+
+    assert shown["findings"] == [
+        {
+            "inspection": "SI-2",
+            "finding": "h1",
+            "description": "台账不全",
+            "deadline": "2016-12-31",
+            "recorded_on": "2016-09-02",
+            "recorded_by": "insp-1",
+            "rectified_on": "2016-09-10",
+            "closed_on": None,
+        }
+    ]
+    assert "findings" in table
