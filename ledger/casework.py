@@ -28,7 +28,6 @@ from ledger.helpers import (
 )
 from ledger.household import (
     ERASED,
-    EXIT_STEPS,
     MAX_MEMBERS,
     PLACEHOLDERS,
     SEALED,
@@ -477,37 +476,26 @@ class CaseworkCommands(LedgerCore):
 
     def verify_exit(self, stamp: Stamp, number: str) -> None:
         """Exit verified 核实."""
-        self.on_household(stamp, "verify_exit", number, self._exit_step("verified"))
+        self._exit_step(stamp, "verify_exit", number, "verified")
 
     def post_exit_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
         """Exit announced 公示."""
-        days = self.programme().rules.notice_min_days
-
-        def act(household: Household, prov: Provenance) -> None:
-            household.post_exit_notice(start, end, days, prov)
-            self._check_exit_income(household)
-
-        self.on_household(stamp, "post_exit_notice", number, act)
+        programme = self.programme()
+        days = programme.rules.notice_min_days
+        self.on_household(
+            stamp,
+            "post_exit_notice",
+            number,
+            lambda h, p: h.post_exit_notice(start, end, days, p, programme.exit_threshold),
+        )
 
     def approve_exit(self, stamp: Stamp, number: str) -> None:
         """Exit approved by the district: the household leaves the programme."""
-        self.on_household(stamp, "approve_exit", number, self._exit_step("approved"))
+        self._exit_step(stamp, "approve_exit", number, "approved")
 
-    def _exit_step(self, step: str) -> Callable[[Household, Provenance], None]:
-        """An exit's verification or approval: its order and dates first (the step's own
-        rules), then the year's income as now assessed."""
-
-        def act(household: Household, prov: Provenance) -> None:
-            household.check_next_step("exit", household.exit_steps, EXIT_STEPS, step)
-            self._check_exit_income(household)
-            household.advance_exit(step, prov)
-
-        return act
-
-    def _check_exit_income(self, household: Household) -> None:
-        if household.exit_year is not None:
-            area = household.area
-            household.check_exit_income(self.programme().exit_threshold(household.exit_year, area))
+    def _exit_step(self, stamp: Stamp, command: str, number: str, step: str) -> None:
+        threshold = self.programme().exit_threshold
+        self.on_household(stamp, command, number, lambda h, p: h.advance_exit(step, p, threshold))
 
     def advance_return(
         self, stamp: Stamp, number: str, step: str, disaster: str = "", authority: str = ""

@@ -9,7 +9,7 @@ approved → (after a major disaster) return 返贫 recognised, applied for, rev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -877,9 +877,14 @@ class Household(LedgerAggregate):
         self.exit_dates = []
         self.exit_notice_end = None
 
-    def advance_exit(self, step: str, prov: Provenance) -> None:
-        """Exit verified 核实, noticed 公示, approved: each only after the step before it."""
+    def advance_exit(
+        self, step: str, prov: Provenance, threshold: Callable[[int, str], int]
+    ) -> None:
+        """Exit verified 核实, noticed 公示, approved: each only after the step before it, and
+        while the year's latest assessment reaches ``threshold(year, area)``
+        (``Programme.exit_threshold``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
+        self.check_exit_income(threshold)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
         self.check_after_last_step(prov.effective)
@@ -889,7 +894,7 @@ class Household(LedgerAggregate):
             self.check_paid_before_exit(prov.effective)
         self._exit_advanced(step, prov)
 
-    def check_exit_income(self, threshold_fen: int) -> None:
+    def check_exit_income(self, threshold: Callable[[int, str], int]) -> None:
         """An exit goes on only while the year it is for has its latest assessment (by
         effective date) at the threshold: one assessed anew below it after the proposal stops
         the exit until it is withdrawn or the year assessed again (tester U, session 19: the
@@ -898,6 +903,7 @@ class Household(LedgerAggregate):
         year = self.exit_year
         if year is None:
             return
+        threshold_fen = threshold(year, self.area)
         income = self.incomes.get(year)
         if income is not None and income >= threshold_fen:
             return
@@ -932,10 +938,19 @@ class Household(LedgerAggregate):
                 "effective", f"the previous exit step took effect {self.exit_dates[-1]}"
             )
 
-    def post_exit_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
+    def post_exit_notice(
+        self,
+        start: date,
+        end: date,
+        min_days: int,
+        prov: Provenance,
+        threshold: Callable[[int, str], int],
+    ) -> None:
         """The exit is publicly announced 公示 for at least 7 days, from the verification on, and
-        taking effect on its first day (``check_notice_dates``)."""
+        taking effect on its first day (``check_notice_dates``), while the year's latest
+        assessment reaches ``threshold`` (``advance_exit``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
+        self.check_exit_income(threshold)
         check_notice_length(start, end, min_days)
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):

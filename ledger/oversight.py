@@ -129,7 +129,7 @@ class OversightCommands(LedgerCore):
         self.on_inspection(stamp, "record_finding", code, act)
 
     def check_subject_on_record(
-        self, kind: str, subject: str, street: str, effective: date | None = None
+        self, kind: str, subject: str, street: str, effective: date
     ) -> None:
         """A finding's subject exists, within the inspected street if there is one: the street,
         household, officer or account it names (a helper: any); a village of the inspected
@@ -160,6 +160,7 @@ class OversightCommands(LedgerCore):
             else:
                 said = f"{subject} is the district's, not the inspected {street}'s"
             raise RuleError("subject", said)
+        # Not before its subject came on record (tester V, session 19).
         since = next(
             (
                 getattr(found, name)
@@ -168,11 +169,9 @@ class OversightCommands(LedgerCore):
             ),
             None,
         )
-        if effective is not None:
-            # Not before its subject came on record (tester V, session 19).
-            LedgerAggregate.check_not_before(
-                effective, since, f"the finding is dated {effective}; {subject} came on record"
-            )
+        LedgerAggregate.check_not_before(
+            effective, since, f"the finding is dated {effective}; {subject} came on record"
+        )
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified: reported by an officer of the street the finding

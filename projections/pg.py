@@ -362,20 +362,13 @@ class PgDatabase(Database):
             return f"role {user} may only read them"
         return None
 
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """``Database.snapshot`` on PostgreSQL: a read-only transaction in REPEATABLE READ,
-        rolled back (the read models' connection is in autocommit: each statement otherwise
-        sees what was committed before it)."""
-        if self._depth:
-            yield
-            return
-        self.flush()
-        self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try:
-            yield
-        finally:
-            self._pg.execute("ROLLBACK")
+    #: ``Database.snapshot`` on PostgreSQL: a read-only transaction in REPEATABLE READ (the
+    #: read models' connection is in autocommit: each statement otherwise sees what was
+    #: committed before it).
+    SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+    def _statement(self, sql: str) -> None:
+        self._pg.execute(sql)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

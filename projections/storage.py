@@ -221,11 +221,19 @@ class Database:
             yield
             return
         self.flush()
-        self._conn.execute("BEGIN")
+        self._statement(self.SNAPSHOT)
         try:
             yield
         finally:
-            self._conn.execute("ROLLBACK")
+            self._statement("ROLLBACK")
+
+    #: What begins ``snapshot``'s transaction (SQLite's deferred ``BEGIN`` keeps one state of a
+    #: WAL store from its first read).
+    SNAPSHOT = "BEGIN"
+
+    def _statement(self, sql: str) -> None:
+        """Run a statement of transaction control on the connection."""
+        self._conn.execute(sql)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
