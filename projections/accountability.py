@@ -35,6 +35,7 @@ SECTIONS = (
     "exit_faults",
     "plan",
     "talks_due",
+    "talks_not_due",
     "overdue_findings",
     "early_unpairings",
 )
@@ -56,6 +57,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "talks_due": (
         *("street", "year", "target", "exits", "late_exits"),
         *("cumulative_target", "cumulative_exits", "talk_held"),
+    ),
+    "talks_not_due": (
+        *("street", "year", "cumulative_target", "cumulative_exits", "year_over"),
+        *("inspection", "reason", "held_on", "held_by"),
     ),
     "overdue_findings": (
         *("inspection", "finding", "street", "subject_kind", "subject"),
@@ -84,6 +89,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "exit_faults": _exit_faults(db, rules),
         "plan": plan,
         "talks_due": [{k: row[k] for k in COLUMNS["talks_due"]} for row in plan if row["due_talk"]],
+        "talks_not_due": _talks_not_due(db, plan, today),
         "overdue_findings": _overdue_findings(db, today),
         "early_unpairings": _early_unpairings(db),
     }
@@ -588,6 +594,44 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
                 }
             )
     return rows
+
+
+def _talks_not_due(
+    db: Database, plan: list[dict[str, Any]], today: date | None
+) -> list[dict[str, Any]]:
+    """Talks 约谈 held about a street and year the plan does not show due [六(七)]: the street
+    had its cumulative target out by the year's closing day, has no key target registered, or
+    the year is not over on the report's day. The ledger cannot refuse such a talk when it is
+    recorded (the targets are worked out here, from every registration), so the report names
+    it; a talk stays listed until its street's figures, or a correction that voids it, say
+    otherwise."""
+    rows = {(row["street"], row["year"]): row for row in plan}
+    listed = []
+    for inspection, street, year, reason, held_on, held_by in db.rows(
+        "SELECT inspection, street, year, reason, held_on, held_by FROM pj_talks "
+        "ORDER BY street, year, held_on, aggregate_id, version"
+    ):
+        row = rows.get((street, int(year))) or {
+            "street": street,
+            "year": int(year),
+            "cumulative_target": 0,
+            "cumulative_exits": 0,
+            "year_over": today is not None and today >= date(int(year), 12, 31),
+            "due_talk": False,
+        }
+        if row["due_talk"]:
+            continue
+        listed.append(
+            {
+                **{k: row[k] for k in ("street", "year", "cumulative_target")},
+                **{k: row[k] for k in ("cumulative_exits", "year_over")},
+                "inspection": inspection,
+                "reason": reason,
+                "held_on": held_on,
+                "held_by": held_by,
+            }
+        )
+    return listed
 
 
 def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:

@@ -310,6 +310,48 @@ def test_a_street_meeting_its_target_is_not_due_a_talk(ledger: Ledger) -> None:
     assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
 
 
+def test_a_talk_with_a_street_that_met_its_target_is_listed_as_not_due(ledger: Ledger) -> None:
+    for n in range(1, 6):
+        register(ledger, f"JH-{n}", serial=n)
+    exit_household(ledger, "JH-1")  # 江南 met 2016's target of 1
+    s = stamp("insp-1", date(2017, 1, 20))
+    ledger.open_inspection(s, "D-2016", "district", 2016)
+    ledger.hold_talk(s, "D-2016", "江南", 2016, "未完成年度减贫任务")
+    ledger.hold_talk(s, "D-2016", "礼乐", 2016, "未完成年度减贫任务")  # no key target at all
+
+    not_due = section(ledger, "talks_not_due", as_of=date(2017, 1, 31))
+
+    assert [
+        (t["street"], t["year"], t["cumulative_target"], t["cumulative_exits"]) for t in not_due
+    ] == [
+        ("江南", 2016, 1, 1),
+        ("礼乐", 2016, 0, 0),
+    ]
+    assert not_due[0] == {
+        "street": "江南",
+        "year": 2016,
+        "cumulative_target": 1,
+        "cumulative_exits": 1,
+        "year_over": True,
+        "inspection": "D-2016",
+        "reason": "未完成年度减贫任务",
+        "held_on": "2017-01-20",
+        "held_by": "insp-1",
+    }
+    assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
+
+
+def test_a_talk_held_with_a_street_due_one_is_not_listed_as_not_due(ledger: Ledger) -> None:
+    for n in range(1, 6):
+        register(ledger, f"JH-{n}", serial=n)
+    s = stamp("insp-1", date(2017, 1, 20))
+    ledger.open_inspection(s, "D-2016", "district", 2016)
+    ledger.hold_talk(s, "D-2016", "江南", 2016, "未完成年度减贫任务")
+
+    assert section(ledger, "talks_not_due", as_of=date(2017, 1, 31)) == []
+    assert [t["talk_held"] for t in section(ledger, "talks_due", as_of=date(2017, 1, 31))] == [True]
+
+
 def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_plan(
     ledger: Ledger,
 ) -> None:
