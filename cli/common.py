@@ -141,7 +141,9 @@ def describe_changes(restated: dict[str, tuple[Any, Any]]) -> str:
     """``labour yes → no, name 王 → 黄``: what an amendment restated, old and new, as recorded."""
 
     def shown(value: Any) -> str:
-        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value) if value != "" else "(none)"  # a unit or scope left out
 
     return ", ".join(
         f"{field} {shown(was)} → {shown(now)}" for field, (was, now) in restated.items()

@@ -12,6 +12,7 @@ from cli.common import (
     EffectiveOption,
     NoteOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     on_date,
@@ -131,3 +132,30 @@ def talk(
     with ledger_session() as app:
         app.hold_talk(make_stamp(document, effective), code, street, year, reason)
     console.print(f"leaders of {street} summoned for a talk about {year}")
+
+
+@inspection_app.command("amend")
+@refusals
+def amend(
+    code: Code,
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year inspected 年度, as it really is.")
+    ] = None,
+    street: Annotated[
+        str | None, typer.Option("--street", help="Street 街道 of a street inspection.")
+    ] = None,
+    scope: Annotated[str | None, typer.Option("--scope", help="Scope 督查范围.")] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend an inspection opened with its year, street or scope typed wrong 更正登记事项.
+
+    Only what is given changes; the code and level stay (open another inspection for those).
+    A street inspection's street only while no finding, talk or notice stands under it (void
+    them first with `fupin correct inspection`). The event keeps what each field was."""
+    given = {"year": year, "street": street, "scope": scope}
+    changes = {field: value for field, value in given.items() if value is not None}
+    with ledger_session() as app:
+        restated = app.amend(make_stamp(document, effective), "inspection", code, changes, reason)
+    console.print(f"inspection {code.strip()} amended: {describe_changes(restated)}")

@@ -105,6 +105,9 @@ PERMISSIONS: dict[str, Permission] = {
     "amend_helper": Permission(_CASE, "any"),
     # an officer's name or unit typed wrong: the district office, which registers them
     "amend_officer": Permission(_ADMIN, "district"),
+    # an inspection opened with its year, street or scope typed wrong: whoever may open it
+    # (the inspectors, never the street inspected)
+    "amend_inspection": Permission(_INSPECT, "street"),
     # tamper evidence: signing keys and the log's checkpoints (docs/audit-guide.md)
     "register_key": Permission(_ADMIN, "district"),
     "revoke_key": Permission(_ADMIN, "district"),
@@ -172,7 +175,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
     "Corrected": ("correct", "correct_inspection", "correct_exit"),
-    "Amended": ("amend", "amend_helper", "amend_officer"),
+    "Amended": ("amend", "amend_helper", "amend_officer", "amend_inspection"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),

@@ -296,6 +296,9 @@ _AMENDABLE = (
     Arg("unit", "单位", required=False),
     Arg("rank", "职级", required=False),
     Arg("team_size", "队员人数", "int", required=False),
+    Arg("year", "年度", "int", required=False),
+    Arg("street", "街道", required=False),
+    Arg("scope", "范围", required=False),
 )
 
 

@@ -1052,7 +1052,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
 }
 
-for _kind in ("household", "helper", "officer"):
+for _kind in ("household", "helper", "officer", "inspection"):
     _BUILDERS[(_kind, "Amended")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
         "amend",
         {"kind": kind, "key": k, **f["changes"], "reason": f["reason"]},

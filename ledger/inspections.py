@@ -13,7 +13,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
-from ledger.values import check_says
+from ledger.values import check_as_recorded, check_says, require_text
 
 __all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
 
@@ -23,6 +23,14 @@ LEVELS = ("district", "street")
 #: inspection is the year's; a deadline typed 2071 for 2017 hid its finding from the overdue
 #: list for good, before a finding could be voided).
 LONGEST_RECTIFICATION_DAYS = 366
+
+#: The longest text an inspection's scope, a finding's description or a reason may hold.
+LONG_TEXT = 2_000
+
+
+def _long_text(value: str, field: str) -> str:
+    return require_text(value, field, LONG_TEXT)
+
 
 SUBJECT_KINDS = ("street", "village", "household", "helper", "officer", "account")
 
@@ -34,6 +42,12 @@ class Inspection(LedgerAggregate):
     #: a finding recorded in error, before any rectification was reported against it; a talk
     #: 约谈; a notice 通报 naming a unit. Each then never happened, in every report.
     VOIDABLE = frozenset({"FindingRecorded", "LeadershipTalkHeld", "CriticismNoticed"})
+    #: What ``Amended`` may restate of an inspection opened with a field typed wrong
+    #: (``fupin inspection amend``): the year of the work inspected, the scope, and a street
+    #: inspection's street while nothing stands under it (its findings, talks and notices
+    #: were judged against that street). Never the code (every entry names it) nor the level
+    #: (district and street inspections reach different subjects: open another).
+    AMENDABLE = frozenset({"year", "street", "scope"})
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -217,6 +231,50 @@ class Inspection(LedgerAggregate):
                 f"a rectification of {key} was reported on {self.rectified[key]}: a finding "
                 "acted on stays on record (record a new finding, or close this one)",
             )
+
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
+        """Not dated before the inspection was opened; a year in which or after which it was
+        opened; a street only of a street inspection, with no finding, talk or notice
+        standing under it (voided ones are gone: their subjects no longer count)."""
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
+        for field, value in sorted(changes.items()):
+            if field == "year":
+                if type(value) is not int or not 1 <= value < MAXYEAR:
+                    raise RuleError("year", f"{value!r} is not a year")
+                if value > self.opened_on.year:
+                    raise RuleError(
+                        "year",
+                        f"an inspection of {value}'s work is opened in {value} or later, not "
+                        f"on {self.opened_on}",
+                    )
+            elif field == "street":
+                check_as_recorded("street", value, require_text)
+                if self.level != "street":
+                    raise RuleError(
+                        "street",
+                        f"{self.code} is a district inspection, which covers every street: "
+                        "it names none (open a street inspection instead)",
+                    )
+                standing = self.standing_entries()
+                if standing:
+                    raise RuleError(
+                        "street",
+                        f"{self.code} holds {standing} about {self.street}, judged against "
+                        "that street: void them first (fupin correct inspection CODE "
+                        "VERSION), or open an inspection of the other street",
+                    )
+            elif field == "scope":
+                check_as_recorded("scope", value, _long_text)
+
+    def standing_entries(self) -> str:
+        """What stands under the inspection, in words ("" for nothing): its findings not
+        voided, its talks and its notices."""
+        counts = (
+            (len(self.findings), "finding"),
+            (len(self.talks), "talk"),
+            (len(self.criticised), "notice"),
+        )
+        return ", ".join(f"{n} {what}{'s' if n > 1 else ''}" for n, what in counts if n)
 
     def undo_entry(self, kind: str, key: Any) -> None:
         if kind == "FindingRecorded":

@@ -20,7 +20,7 @@ from ledger.errors import (
 from ledger.funds import FundAccount
 from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import Household
-from ledger.inspections import LEVELS, SUBJECT_KINDS, Inspection
+from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
 from ledger.values import AREAS, choice, clean_name, require_text, visible
@@ -28,7 +28,7 @@ from ledger.values import AREAS, choice, clean_name, require_text, visible
 __all__ = ["OversightCommands"]
 
 #: The longest summary, reason or description an inspection's entries take.
-_LONG_TEXT = 2_000
+_LONG_TEXT = LONG_TEXT
 
 
 def _optional_text(value: str, field: str) -> str:
@@ -67,7 +67,7 @@ class OversightCommands(LedgerCore):
         prov = self.authorise(stamp, "open_inspection", street)
         # The programme's year, begun by the day, and nothing before the programme opened
         # (tester V, session 19: --year 1999, -5 and 2019 in March 2017 were taken, and an
-        # inspection is not corrected).
+        # inspection was not corrected; `amend_inspection` restates these since session 20).
         programme = self.programme()
         programme.check_year_in_programme(year)
         if year > prov.effective.year:
@@ -339,14 +339,27 @@ class OversightCommands(LedgerCore):
         """Restate fields of a household's, helper's or officer's registration typed wrong
         更正登记事项,
         saying why; returns each field's old and new value, as recorded."""
-        if kind not in ("household", "helper", "officer"):
+        if kind not in ("household", "helper", "officer", "inspection"):
             raise InputError(
                 "kind",
-                f"{kind!r}: only a household's, a helper's or an officer's registration is amended",
+                f"{kind!r}: only a household's, a helper's, an officer's or an inspection's "
+                "registration is amended",
             )
         restated: dict[str, tuple[Any, Any]] = {}
 
         def attempt() -> list[LedgerAggregate]:
+            if kind == "inspection":
+                inspection = self.load(Inspection, key, "key")
+                values = self._inspection_changes(changes)
+                # Whoever may open it: before (the street it names) and after (the street it
+                # would name): a street inspector moves no inspection out of their street.
+                prov = self.authorise(stamp, "amend_inspection", inspection.street)
+                if values.get("street"):
+                    self.authorise(stamp, "amend_inspection", values["street"])
+                before = {field: getattr(inspection, field, None) for field in values}
+                inspection.amend(values, reason, prov, self.opened_on())
+                restated.update({f: (before[f], values[f]) for f in sorted(values)})
+                return [inspection]
             if kind == "household":
                 household = self.load(Household, key, "key")
                 prov = self.authorise(stamp, "amend", household.street)
@@ -375,6 +388,28 @@ class OversightCommands(LedgerCore):
 
         self.execute(attempt)
         return restated
+
+    def _inspection_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """An inspection's fields as ``open_inspection`` takes them: a year of the programme,
+        a street on record, a scope that shows something (or none)."""
+        values: dict[str, Any] = {}
+        for field, value in changes.items():
+            if field == "year":
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise InputError("year", f"expects a year, not {value!r}")
+                self.programme().check_year_in_programme(value)
+                values[field] = value
+            elif field == "street":
+                street = require_text(str(value), "street")
+                self.load(Street, street, "street")
+                values[field] = street
+            elif field == "scope":  # restated, not cleared (an export says what it became)
+                values[field] = _optional_text(str(value), "scope")
+                if not values[field]:
+                    raise InputError("scope", "an amended scope says what the inspection covers")
+            else:
+                values[field] = value  # refused by name, with the list, by ``amend``
+        return values
 
 
 def _correcting(aggregate: LedgerAggregate, version: int) -> str:

@@ -254,7 +254,10 @@ _CORRECTED = {
     "correct_inspection": ("corrected an inspection's entry", " (never the officers inspected)"),
     "correct_exit": ("voided an exit's approval", " of the district"),
     "correct": ("corrected an entry", ""),
+    "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
 }
+#: The first event of an inspection: an amendment of the record it opens is the inspectors'.
+_INSPECTION_TOPIC = "ledger.inspections:Inspection.InspectionOpened"
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -492,6 +495,7 @@ class Verifier:
         self._key_holders: dict[str, str] = {}
         # The officers' stored ids: their registrations are amended by admins only.
         self._officer_uids: set[object] = set()
+        self._amenders: dict[int, str] = {}  # an amendment's position -> its recorder's role
         # Every correction read: (position, where, the version it voids, its recorder's role
         # and street then), checked after the pass (``check_corrections``).
         self._corrections: list[tuple[int, _Where, object, str, str | None]] = []
@@ -1481,6 +1485,7 @@ class Verifier:
         the pass is over against the entry it voids (``check_corrections``)."""
         if name == "Amended":
             self._amendments.append((position, where))
+            self._amenders[position] = role
             if where[1] in self._officer_uids and role not in _AMEND_OFFICER:
                 self._problem(
                     position,
@@ -1544,6 +1549,14 @@ class Verifier:
                 self._problem(position, said, reason)
             else:  # its form and recorder are sound: would its record's rules allow it?
                 replayed.append((position, where))
+        for position, where in self._amendments:  # an inspection's: by its inspectors only
+            if where[1] in self._officer_uids:
+                continue  # an officer's (``_watched``)
+            first = recorder.select_events(UUID(bytes=where[1]), lte=1, limit=1)
+            if first and first[0].topic == _INSPECTION_TOPIC:
+                reason = _not_permitted("amend_inspection", self._amenders[position], None)
+                if reason:
+                    self._problem(position, _label(where), reason)
         replayed += self._amendments
         for position, where, reason in rules.refusals(replayed):
             self._problem(position, _label(where), reason)

@@ -183,6 +183,29 @@ def entry_voided(db: Database, fact: Fact) -> None:
     db.write("DELETE FROM pj_criticisms WHERE aggregate_id = ? AND version = ?", key)
 
 
+#: The inspection columns an ``Amended`` event restates (``Inspection.AMENDABLE``).
+_INSPECTION_FIELDS = ("year", "street", "scope")
+
+
+def inspection_amended(db: Database, fact: Fact) -> None:
+    """An amendment restates an inspection's year, street or scope, from its opening on (a
+    street only while nothing stands under it: no finding, talk or notice row to move).
+    Another record's amendment matches no row here."""
+    code = _inspection(db, fact)[0]
+    if not code:
+        return
+    changes = fact["changes"]
+    fields = [field for field in _INSPECTION_FIELDS if field in changes]
+    if not fields:
+        return
+    db.write(
+        f"UPDATE pj_inspections SET {', '.join(f'{f} = ?' for f in fields)} WHERE aggregate_id = ?",
+        (*(changes[f] for f in fields), fact.aggregate_id),
+    )
+    if "street" in changes:
+        db.memo("oversight.inspection")[fact.aggregate_id] = (code, changes["street"])
+
+
 MODEL = ReadModel(
     name="oversight",
     tables=("pj_inspections", "pj_findings", "pj_talks", "pj_criticisms", "pj_finding_entries"),
@@ -195,5 +218,6 @@ MODEL = ReadModel(
         "LeadershipTalkHeld": talk_held,
         "CriticismNoticed": criticism_noticed,
         "Corrected": entry_voided,
+        "Amended": inspection_amended,
     },
 )

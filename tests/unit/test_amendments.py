@@ -194,12 +194,14 @@ def test_an_amendment_is_not_dated_before_the_entry_it_restates(ledger: Ledger) 
     )
 
 
-def test_only_households_helpers_and_officers_are_amended(ledger: Ledger) -> None:
+def test_only_households_helpers_officers_and_inspections_are_amended(ledger: Ledger) -> None:
     ledger.open_account(stamp(QU), "city-2016", "city", 2016)
     refused = refuses(
         ledger, InputError, "kind", lambda: amend(ledger, "fund", "city-2016", donor="某")
     )
-    assert "only a household's, a helper's or an officer's registration" in str(refused)
+    assert "only a household's, a helper's, an officer's or an inspection's registration" in str(
+        refused
+    )
 
 
 def test_a_household_is_amended_by_its_own_street_or_the_district(ledger: Ledger) -> None:

@@ -1,0 +1,212 @@
+"""Session 20 (a medium left from session 19, testers V and U): an inspection opened with its
+year, street or scope typed wrong could not be corrected, and nothing under it could be moved
+to the right one. ``fupin inspection amend CODE [--year] [--street] [--scope] --reason``
+restates them, as a helper's or an officer's registration is amended: the event keeps what
+each was; the code and level stay; a street inspection's street only while nothing stands
+under it; by the inspectors (or an admin), never the street inspected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from cli.main import app
+from ledger.application import open_ledger
+from ledger.base import Provenance
+from ledger.inspections import Inspection
+
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+
+STREET = f"inspection open SI-1 --level street --street 江南 --year 2016 {doc('2016-07-27')}"
+DISTRICT = f"inspection open DI-1 --level district --year 2016 {doc('2016-12-01')}"
+
+
+def _inspection(fupin: Fupin, code: str, *options: str) -> list[object]:
+    sql = f"SELECT level, year, street, scope FROM pj_inspections WHERE code = '{code}'"
+    found = fupin.runner.invoke(app, [*options, "query", sql, "--format", "json"])
+    assert found.exit_code == 0, found.output
+    rows: list[list[object]] = orjson.loads(found.stdout)["rows"]
+    return rows[0]
+
+
+def test_an_inspector_amends_the_street_and_scope_of_an_empty_street_inspection(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(STREET, "insp-1")
+
+    amended = seeded.ok(
+        f"inspection amend SI-1 --street 礼乐 --scope 走访 --reason 街道录错 {doc('2016-07-28')}",
+        "insp-1",
+    )
+
+    assert "inspection SI-1 amended: scope (none) → 走访, street 江南 → 礼乐" in amended.stdout
+    assert _inspection(seeded, "SI-1") == ["street", 2016, "礼乐", "走访"]
+    history = seeded.ok("history --kind inspection SI-1 --format json", "admin").stdout
+    last = orjson.loads(history)[-1]
+    assert (last["event"], last["details"]["was"]) == ("Amended", {"scope": "", "street": "江南"})
+    # the findings now belong to the street it inspects
+    seeded.ok(
+        "inspection find SI-1 f1 --subject-kind village --subject 新创 "
+        f"--deadline 2016-12-31 {doc('2016-08-01')}",
+        "insp-1",
+    )
+    assert seeded("verify", "admin").exit_code == 0
+    assert seeded("projections check", "admin").exit_code == 0
+
+
+def test_the_year_of_an_inspection_with_findings_is_amended(seeded: Fupin) -> None:
+    seeded.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
+    seeded.ok(
+        "inspection find DI-1 f1 --subject-kind village --subject 雄光 "
+        f"--deadline 2017-03-31 {doc('2017-01-06')}",
+        "insp-1",
+    )
+
+    seeded.ok(f"inspection amend DI-1 --year 2017 --reason 年度录错 {doc('2017-01-07')}", "admin")
+
+    assert _inspection(seeded, "DI-1")[:2] == ["district", 2017]
+    assert seeded("verify", "admin").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "actor", "field", "rule"),
+    [
+        (
+            f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}",
+            "ll-01",
+            "as",
+            "amend_inspection needs admin or inspector",
+        ),
+        (
+            f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}",
+            "jn-01",
+            "as",
+            "amend_inspection needs admin or inspector",
+        ),
+        (
+            f"inspection amend SI-1 --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "changes",
+            "an amendment restates at least one of: scope, street, year",
+        ),
+        (
+            f"inspection amend SI-1 --year 2017 --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "year",
+            "an inspection of 2017's work is opened in 2017 or later, not on 2016-07-27",
+        ),
+        (
+            f"inspection amend SI-1 --year 1999 --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "year",
+            "1999 is outside the programme",
+        ),
+        (
+            f"inspection amend SI-1 --street 江南 --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "street",
+            "is already '江南': nothing to amend",
+        ),
+        (
+            f"inspection amend SI-1 --street 东海 --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "street",
+            "东海",
+        ),
+        (
+            f"inspection amend SI-1 --scope ' ' --reason 录错 {doc('2016-07-28')}",
+            "insp-1",
+            "scope",
+            "shows nothing",
+        ),
+        (
+            f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-20')}",
+            "insp-1",
+            "effective",
+            "SI-1 was opened only on 2016-07-27",
+        ),
+        (
+            f"inspection amend SI-1 --street 礼乐 --reason ' ' {doc('2016-07-28')}",
+            "insp-1",
+            "reason",
+            "an amendment must say why",
+        ),
+        (
+            f"inspection amend DI-1 --street 礼乐 --reason 录错 {doc('2016-12-02')}",
+            "insp-1",
+            "street",
+            "DI-1 is a district inspection, which covers every street: it names none",
+        ),
+    ],
+)
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the command's rules: no SQL
+def test_an_amendment_the_rules_refuse_writes_nothing(
+    seeded: Fupin, line: str, actor: str, field: str, rule: str
+) -> None:
+    seeded.ok(STREET, "insp-1")
+    seeded.ok(DISTRICT, "insp-1")
+    before = seeded.event_count()
+
+    assert_refused(seeded(line, actor), field, rule)
+    assert seeded.event_count() == before
+
+
+def test_a_street_is_amended_only_once_what_stands_under_it_is_voided(seeded: Fupin) -> None:
+    seeded.ok(STREET, "insp-1")
+    seeded.ok(
+        "inspection find SI-1 f1 --subject-kind household --subject JH-0001 "
+        f"--deadline 2016-12-31 {doc('2016-08-20')}",
+        "insp-1",
+    )
+    line = f"inspection amend SI-1 --street 礼乐 --reason 街道录错 {doc('2016-08-21')}"
+    before = seeded.event_count()
+
+    refused = seeded(line, "insp-1")
+
+    assert_refused(
+        refused,
+        "street",
+        "SI-1 holds 1 finding about 江南, judged against that street: void them first",
+    )
+    assert seeded.event_count() == before
+    seeded.ok(f"correct inspection SI-1 2 --reason 录错 {doc('2016-08-21')}", "insp-1")
+    seeded.ok(line, "insp-1")
+    assert _inspection(seeded, "SI-1")[2] == "礼乐"
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_an_inspections_amendment_is_exported_and_imported_again(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(STREET, "insp-1")
+    seeded.ok(
+        f"inspection amend SI-1 --street 礼乐 --scope 走访 --reason 录错 {doc('2016-07-28')}",
+        "insp-1",
+    )
+
+    imported = reimported(seeded, tmp_path)
+
+    assert imported.exit_code == 0, imported.output
+    fresh = ("--store", str(tmp_path / "fresh.db"))
+    assert _inspection(seeded, "SI-1", *fresh) == ["street", 2016, "礼乐", "走访"]
+
+
+def test_verify_reports_an_inspections_amendment_by_an_officer(seeded: Fupin) -> None:
+    """The command refuses it; one written into the store otherwise is found."""
+    seeded.ok(STREET, "insp-1")
+    ledger = open_ledger(seeded.store)
+    try:
+        inspection = ledger.load(Inspection, "SI-1", "inspection")
+        prov = Provenance("jn-01", "officer", inspection.opened_on, "伪造", "")
+        inspection.amend({"scope": "自查"}, "改范围", prov)
+        ledger.save(inspection)
+    finally:
+        ledger.close()
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 1, found.output
+    assert "officer amended an inspection; amend_inspection needs admin or inspector" in (
+        found.output
+    )
