@@ -113,7 +113,10 @@ EffectiveOption = Annotated[
     typer.Option(
         "--effective",
         "-e",
-        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China.",
+        # Tester X, session 20: the help said "today" where a step of the programme, after
+        # it, is refused without -e.
+        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, while the "
+        "programme runs (after it, a step of the programme needs -e).",
     ),
 ]
 NoteOption = Annotated[

@@ -21,7 +21,7 @@ from ledger.casework import Identification, PersonalChange
 from ledger.errors import InputError, LedgerError
 from ledger.household import Personal
 from ledger.keys import NOT_OWNER_ONLY
-from ledger.values import check_text
+from ledger.values import check_text, format_yuan
 
 from cli.common import (
     DocumentOption,
@@ -584,7 +584,8 @@ def unpair(
     """End a pairing 脱钩: 不脱贫不脱钩 — before exit only with a replacement."""
     with ledger_session() as app:
         app.unpair(make_stamp(document, effective), number, helper, reason, replacement)
-    console.print(f"helper {helper} unpaired from household {number}")
+    taking_over = f"; {replacement.strip()} paired in its place" if replacement.strip() else ""
+    console.print(f"helper {helper} unpaired from household {number}{taking_over}")
 
 
 @household_app.command("agree")
@@ -668,7 +669,8 @@ def assess(
     income_fen = money(income, "income")
     with ledger_session() as app:
         app.assess_income(make_stamp(document, effective), number, year, income_fen)
-    console.print(f"household {number}: {year} income {income} yuan per person recorded")
+    shown = format_yuan(income_fen)  # as recorded, not as typed ("1,000.5")
+    console.print(f"household {number}: {year} income {shown} yuan per person recorded")
 
 
 @household_app.command("propose-exit")

@@ -10,7 +10,6 @@ import typer
 from cli.common import (
     DocumentOption,
     EffectiveOption,
-    NoteOption,
     console,
     describe_changes,
     ledger_session,
@@ -83,7 +82,14 @@ def rectify(
     summary: Annotated[str, typer.Option("--summary", help="What was rectified 整改情况.")],
     document: DocumentOption,
     effective: EffectiveOption = None,
-    note: NoteOption = "",
+    note: Annotated[
+        str,
+        typer.Option(
+            "--note",
+            help="Note 备注; needed for a report dated before the first on record: why it "
+            "was entered late.",
+        ),
+    ] = "",
 ) -> None:
     """The inspected unit reports its rectification 整改. One dated before the first on record
     (made then, entered late) says why in --note."""

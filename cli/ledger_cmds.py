@@ -115,7 +115,7 @@ def log(
     if since < 0:
         raise InputError("since", f"{since}: a position is 0 (the start) or more")
     if limit is not None and limit < 1:
-        raise InputError("limit", f"{limit}: at most 1 event or more (leave it out for all)")
+        raise InputError("limit", f"{limit}: at least 1 event (leave it out for all)")
     from ledger.reading import KEYS_CHECK_HINT
 
     damaged = False

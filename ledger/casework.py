@@ -586,9 +586,11 @@ def check_no_placeholders(personal: Personal | PersonalChange) -> None:
     order. Checked before any field's form, so that a row exported from an erased household
     (``[erased]`` throughout) is refused as erased data, naming ``head_name``."""
     check_not_placeholder("head_name", personal.head_name)
+    check_not_masked("head_name", personal.head_name, "the head's name")
     check_not_placeholder("id_card", personal.id_card)
     for place, name in enumerate(personal.member_names or (), start=1):
         check_not_placeholder("member_names", name, f"the name of member {place}")
+        check_not_masked("member_names", name, f"the name of member {place}")
     for field, value in (("phone", personal.phone), ("address", personal.address)):
         if value is not None:
             check_not_placeholder(field, value)
@@ -617,6 +619,19 @@ def check_not_placeholder(field: str, value: str, what: str = "") -> None:
             field,
             f"{what + ' ' if what else ''}is a placeholder the ledger shows instead of personal "
             f"data it cannot show ({shown}), not a value: give the real one{erased}",
+        )
+
+
+def check_not_masked(field: str, name: str, what: str) -> None:
+    """Refuse a name with an asterisk (``*``, ``＊``): it reads as a masked name, as analysts
+    are shown one (卢**), and an analyst's masked output imported back would be recorded as
+    real names shown to an admin as if masked (tester W, session 20). The name itself is
+    not quoted: a refusal names no personal data."""
+    if "*" in unicodedata.normalize("NFKC", name):
+        raise InputError(
+            field,
+            f"{what} holds '*', as a masked name reads (王**: what analysts are shown), not a "
+            "name: give the real one",
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -465,7 +465,12 @@ class Household(LedgerAggregate):
         self.check_stage("registration", Stage.UNDER_NOTICE)
         assert self.notice is not None
         if prov.effective <= self.notice[1]:
-            raise RuleError("effective", f"the notice runs until {self.notice[1]}")
+            # Say the first day it may be dated (tester X, session 20).
+            raise RuleError(
+                "effective",
+                f"the notice runs until {self.notice[1]}: a registration is dated from "
+                f"{self.notice[1] + timedelta(days=1)}",
+            )
         if not all(self.objections.values()):
             open_ = ", ".join(repr(o) for o, answered in self.objections.items() if not answered)
             raise RuleError(
@@ -487,7 +492,14 @@ class Household(LedgerAggregate):
             f"the registration is dated {prov.effective}; {self.number} signed to confirm 签字确认",
         )
         if key_target and not (self.labour and self.willing):
-            raise RuleError("key_target", KEY_TARGET_RULE)
+            # A registration is a key target unless it says otherwise: say so, and how (tester
+            # X, session 20: an officer who never typed --key-target could not tell why).
+            lacks = "has no labour capacity" if not self.labour else "is not willing"
+            raise RuleError(
+                "key_target",
+                f"{KEY_TARGET_RULE}, and {self.number} {lacks}: register it as no key target "
+                "(--not-key-target; a registration is a key target unless it says otherwise)",
+            )
         self._registered(key_target, prov)
 
     @event("Registered")
@@ -889,7 +901,11 @@ class Household(LedgerAggregate):
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
         self.check_after_last_step(prov.effective)
         if step == "approved" and self.exit_notice_end and prov.effective <= self.exit_notice_end:
-            raise RuleError("effective", f"the exit notice runs until {self.exit_notice_end}")
+            raise RuleError(
+                "effective",
+                f"the exit notice runs until {self.exit_notice_end}: an approval is dated from "
+                f"{self.exit_notice_end + timedelta(days=1)}",
+            )
         if step == "approved":
             self.check_paid_before_exit(prov.effective)
         self._exit_advanced(step, prov)

@@ -86,6 +86,36 @@ def test_identify_refuses_a_placeholder_as_personal_data(
     assert seeded.event_count() == before
 
 
+@pytest.mark.parametrize(
+    ("options", "field", "what"),
+    [
+        ("--head-name '卢**' --id-card {card}", "head_name", "the head's name"),
+        ("--head-name '卢＊＊' --id-card {card}", "head_name", "the head's name"),
+        (
+            "--head-name 王五 --id-card {card} --member-name 王五 --member-name '李*'",
+            "member_names",
+            "the name of member 2",
+        ),
+    ],
+)
+def test_identify_refuses_a_name_that_reads_masked(
+    seeded: Fupin, options: str, field: str, what: str
+) -> None:
+    """Tester W, session 20: 卢** was recorded, and shown to an admin as if masked (an
+    analyst's masked output imported back would be recorded as names)."""
+    before = seeded.event_count()
+    members = 2 if "--member-name" in options else 1
+
+    result = seeded(
+        f"{IDENTIFY} --members {members} {options.format(card=id_card(70))}", actor="jn-01"
+    )
+
+    assert_refused(result, field, f"{what} holds '*', as a masked name reads")
+    assert "卢" not in result.output  # no personal data said
+    assert "李*" not in result.output
+    assert seeded.event_count() == before
+
+
 def test_a_personal_file_cannot_give_a_placeholder(seeded: Fupin, tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_bytes(

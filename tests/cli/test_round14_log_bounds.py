@@ -12,8 +12,8 @@ from tests.cli.conftest import Fupin, assert_refused
 @pytest.mark.parametrize(
     ("options", "field", "rule"),
     [
-        ("--limit -5", "limit", "-5: at most 1 event or more"),
-        ("--limit 0", "limit", "0: at most 1 event or more"),
+        ("--limit -5", "limit", "-5: at least 1 event (leave it out for all)"),
+        ("--limit 0", "limit", "0: at least 1 event (leave it out for all)"),
         ("--since -1", "since", "-1: a position is 0 (the start) or more"),
     ],
 )

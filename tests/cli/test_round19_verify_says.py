@@ -41,6 +41,10 @@ def test_unsigned_events_without_checkpoints_are_said_to_rest_on_none(seeded: Fu
     assert NONE_AT_ALL in result.stdout
     assert READ_MODELS in result.stdout
     assert "after the last checkpoint" not in result.stdout
+    # one count of unsigned events, wherever it is said (testers X and Z, session 20)
+    unsigned = re.search(r"(\d+) unsigned events \(their officers", result.stdout)
+    assert unsigned is not None
+    assert f"one of the {unsigned[1]} unsigned events altered" in result.stdout
 
 
 def test_unsigned_events_with_the_ledgers_own_checkpoint_alone_are_said_so(

@@ -1,0 +1,86 @@
+"""Session 20, tester X (a newly posted street officer who learns the tool from the docs alone):
+
+- ``household register`` registers a key target unless told otherwise, and refused a household
+  without labour capacity naming a rule the officer never invoked;
+- a registration or approval dated on a notice's last day said when the notice ran, not from
+  which day the step may be dated;
+- ``household unpair --replacement`` did not say the replacement was paired, and
+  ``household assess`` echoed the income as typed (``1,000.5``), not as recorded;
+- ``fupin log --limit 0`` said "at most 1 event or more";
+- ``-e``'s help said "default: today", where a step of the programme after it needs ``-e``."""
+
+from __future__ import annotations
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+
+def test_a_household_without_labour_capacity_is_told_to_register_as_no_key_target(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(f"household amend JH-0004 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01")
+    seeded.ok(f"household sign JH-0004 {doc('2016-08-05')}", "jn-01")
+    before = seeded.event_count()
+
+    refused = seeded(f"household register JH-0004 {doc('2016-08-10')}", "jn-01")
+
+    assert_refused(
+        refused,
+        "key_target",
+        "key targets have labour capacity and are willing [三], and JH-0004 has no labour "
+        "capacity: register it as no key target (--not-key-target; a registration is a key "
+        "target unless it says otherwise)",
+    )
+    assert seeded.event_count() == before
+    registered = seeded.ok(
+        f"household register JH-0004 --not-key-target {doc('2016-08-10')}", "jn-01"
+    )
+    assert registered.stdout.strip() == "household JH-0004 registered"
+
+
+def test_a_registration_on_the_notices_last_day_is_told_its_first_day(seeded: Fupin) -> None:
+    seeded.ok(f"household sign JH-0004 {doc('2016-08-05')}", "jn-01")
+
+    refused = seeded(f"household register JH-0004 {doc('2016-08-09')}", "jn-01")
+
+    assert_refused(
+        refused,
+        "effective",
+        "the notice runs until 2016-08-09: a registration is dated from 2016-08-10",
+    )
+
+
+def test_an_unpairing_says_who_took_over_and_an_assessment_what_was_recorded(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(
+        f"helper add c-3 --kind cadre --name 李干部 --rank section {doc('2016-08-01')}", "jn-01"
+    )
+
+    unpaired = seeded.ok(
+        f"household unpair JH-0001 c-1 --reason 调岗 --replacement c-3 {doc('2016-09-01')}",
+        "jn-01",
+    )
+    assessed = seeded.ok(
+        f"household assess JH-0001 2016 --income 1,000.5 {doc('2016-12-01')}", "jn-01"
+    )
+
+    assert unpaired.stdout.strip() == (
+        "helper c-1 unpaired from household JH-0001; c-3 paired in its place"
+    )
+    assert assessed.stdout.strip() == (
+        "household JH-0001: 2016 income 1000.50 yuan per person recorded"
+    )
+
+
+def test_a_log_limit_below_one_is_refused_saying_at_least_one(seeded: Fupin) -> None:
+    assert_refused(seeded("log --limit 0"), "limit", "0: at least 1 event (leave it out for all)")
+
+
+def test_the_effective_dates_help_says_a_step_after_the_programme_needs_it(
+    seeded: Fupin,
+) -> None:
+    shown = " ".join(seeded.ok("household visit --help").stdout.split())
+
+    assert "default: today in China, while the programme runs (after it, a step of the" in shown
