@@ -63,6 +63,8 @@ def backup(location: StoreLocation, target: Path) -> None:
     leaves nothing under the name (a killed one leaves its hidden ``.NAME.*.new`` file)."""
     check_target(target)
     source = None if location.kind == "postgres" else _sqlite_file(location)
+    if source is None:
+        _found("pg_dump", "backed up")  # before the hidden file is made
     try:
         with staged(target, "file") as staging:
             if source is None:
@@ -482,6 +484,7 @@ def _restore_pg(
 
     from projections.pg import _connect, _table_exists, events_table, store_url
 
+    _found("pg_restore", "restored")  # before the archive is read or the database looked at
     schema = location.schema
     _check_archive_schema(source, schema, events_table(location).split(".", 1)[1])
     with _connect(location) as connection:
@@ -533,6 +536,14 @@ def _restore_pg(
         raise
 
 
+def _found(tool: str, done: str) -> None:
+    """Refuse, before any work, a command whose client tool ``_find`` does not find."""
+    try:
+        _find(tool)
+    except LedgerError as exc:
+        raise type(exc)(exc.field, f"{exc.rule}; nothing was {done}") from None
+
+
 def _only_schema(location: StoreLocation) -> list[str]:
     """pg_dump's and pg_restore's option for a ledger in its own schema (none for public)."""
     schema = location.schema
@@ -542,12 +553,7 @@ def _only_schema(location: StoreLocation) -> list[str]:
 def _check_archive_schema(source: Path, schema: str, table: str) -> None:
     """Refuse a backup of a ledger kept in another schema than ``schema``: restoring it here
     would restore nothing (into a schema) or write beside another ledger (into public)."""
-    result = subprocess.run(
-        [_find("pg_restore"), "--list", str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run([_find("pg_restore"), "--list", str(source)])
     # A line of the archive's contents naming the events table: its schema, then its name.
     listed = re.compile(rf"^\d+; \d+ \d+ TABLE (\S+) {re.escape(table)} ", re.MULTILINE)
     found = listed.search(result.stdout) if result.returncode == 0 else None
@@ -601,12 +607,9 @@ def _pg_tool(location: StoreLocation, tool: str, *args: str) -> None:
     ]
     if tool == "pg_dump":
         command.append(env["POSTGRES_DBNAME"])
-    result = subprocess.run(
+    result = _run(
         command,
-        env={**os.environ, "PGPASSWORD": env["POSTGRES_PASSWORD"], "PGCONNECT_TIMEOUT": "5"},
-        capture_output=True,
-        text=True,
-        check=False,
+        {**os.environ, "PGPASSWORD": env["POSTGRES_PASSWORD"], "PGCONNECT_TIMEOUT": "5"},
     )
     if result.returncode != 0:
         missing = _MISSING_ROLE.search(result.stderr)
@@ -628,12 +631,44 @@ _MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
 
 
 def _find(tool: str) -> str:
+    """The path of PostgreSQL's client tool ``tool``: in ``LEDGER_PG_BIN`` when it is set,
+    else on ``PATH``, else the newest under ``/usr/lib/postgresql``. Checked here, before it is
+    run: a LEDGER_PG_BIN without it was an internal error (restore's FileNotFoundError) or
+    blamed on the backup file ("cannot write x.dump: No such file or directory") until
+    2026-11-30."""
     folder = os.environ.get("LEDGER_PG_BIN")
     if folder:
-        return str(Path(folder) / tool)
+        path = Path(folder) / tool
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+        where = "" if Path(folder).is_dir() else ", a folder that does not exist"
+        raise InputError(
+            "store",
+            f"{tool} not found in LEDGER_PG_BIN ({folder}{where}): set LEDGER_PG_BIN to the "
+            "folder that holds PostgreSQL's client tools (pg_dump, pg_restore), or unset it to "
+            "use those on PATH",
+        )
     found = shutil.which(tool)
     if found:
         return found
     for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"), reverse=True):
         return candidate
-    raise LedgerError("store", f"{tool} not found: install the PostgreSQL client tools")
+    raise InputError(
+        "store",
+        f"{tool} not found on PATH: install PostgreSQL's client tools (at least the server's "
+        "major version), or set LEDGER_PG_BIN to the folder that holds them",
+    )
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a client tool ``_find`` found; one it cannot start (not an executable for this
+    machine, removed meanwhile) is refused naming it, never taken for the backup file's
+    fault by ``backup``'s ``OSError`` (the folder, the disk)."""
+    try:
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise InputError(
+            "store",
+            f"cannot run {command[0]}: {exc.strerror or exc}: set LEDGER_PG_BIN to the folder "
+            "that holds PostgreSQL's client tools",
+        ) from None

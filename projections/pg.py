@@ -215,10 +215,26 @@ def events_table(location: StoreLocation) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    # libpq puts the useful part last: 'connection to server at ... failed: <reason>'.
-    text = lines[-1] if lines else type(exc).__name__
-    return text.split("failed: ")[-1]
+    """libpq's reason for refusing a connection, on one line: what follows the last attempt's
+    'connection to server at ... failed: ', with the lines libpq continues it on (a hint, or
+    the rest of its sentence). Before 2026-11-30 the last line alone was kept: a server that
+    closed the connection during start-up (crashing, restarting; a proxy dropping it) was
+    said as "before or while processing the request.", and a closed port lost "Connection
+    refused"."""
+    # psycopg, having tried several addresses, adds each attempt's error after the last's.
+    last = str(exc).split("\nMultiple connection attempts failed", 1)[0]
+    text = last.strip().rsplit("failed: ", 1)[-1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    first, rest = lines[0], " ".join(lines[1:])
+    if first.startswith(_CLOSED):  # libpq's rest guesses at a crash: say what to do instead
+        return f"{_CLOSED} (it may have stopped or restarted): try again once it is back"
+    return f"{first} ({rest})" if rest else first
+
+
+#: How libpq says the server (or something between) closed the connection before answering.
+_CLOSED = "server closed the connection unexpectedly"
 
 
 #: Whether the connection is read-only, its role, and whether that role may update the read

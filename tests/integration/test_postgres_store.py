@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
 from cli.main import app
 from ledger.application import Ledger, open_ledger
 from ledger.pgrecorder import LedgerPostgresRecorder
+from projections.pg import _reason
 from typer.testing import CliRunner, Result
 
 from tests.pgserver import PgConnInfo
@@ -150,3 +154,83 @@ def test_a_postgresql_store_inserts_through_the_ledgers_recorder(store_ledger: L
         assert isinstance(recorder, LedgerPostgresRecorder)
     else:
         assert not isinstance(recorder, LedgerPostgresRecorder)
+
+
+@contextmanager
+def closing_server() -> Iterator[int]:
+    """A fake server on loopback that accepts, reads the start-up packet and closes: as a
+    PostgreSQL server crashing or restarting, or a proxy dropping the connection, does."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with client:
+                client.recv(1024)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        done.set()
+        thread.join()
+        listener.close()
+
+
+def test_a_server_closing_the_connection_at_start_up_is_said_in_full() -> None:
+    # libpq says it on three lines; only the last was kept ("cannot connect to …: before or
+    # while processing the request.") before 2026-11-30.
+    with closing_server() as port:
+        result = fupin(f"postgresql://u:S3cretPW@127.0.0.1:{port}/fupin", "report", "caseload")
+
+    assert_one_line_refusal(
+        result,
+        f"refused store: cannot connect to postgresql://u@127.0.0.1:{port}/fupin: server closed "
+        "the connection unexpectedly (it may have stopped or restarted): try again once it is "
+        "back",
+    )
+    assert "before or while processing" not in result.stderr
+    assert "S3cretPW" not in result.output
+
+
+def test_a_closed_port_keeps_libpqs_reason_and_hint() -> None:
+    port = closed_port()
+
+    result = fupin(f"postgresql://u:S3cretPW@127.0.0.1:{port}/db", "projections", "status")
+
+    assert_one_line_refusal(
+        result,
+        f"cannot connect to postgresql://u@127.0.0.1:{port}/db: Connection refused (Is the server "
+        "running on that host and accepting TCP/IP connections?)",
+    )
+    assert "S3cretPW" not in result.output
+
+
+def test_after_several_addresses_the_last_attempts_reason_is_said() -> None:
+    # psycopg's wording when a host name gave several addresses and each refused.
+    error = psycopg.OperationalError(
+        'connection failed: connection to server at "127.0.0.1", port 1 failed: server closed '
+        "the connection unexpectedly\n\tThis probably means the server terminated abnormally\n"
+        "\tbefore or while processing the request.\n"
+        "Multiple connection attempts failed. All failures were:\n"
+        "- host: 'db', port: '1', hostaddr: '::1': connection to server at \"::1\", port 1 "
+        "failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP "
+        "connections?\n"
+        "- host: 'db', port: '1', hostaddr: '127.0.0.1': connection to server at "
+        '"127.0.0.1", port 1 failed: server closed the connection unexpectedly\n\tThis '
+        "probably means the server terminated abnormally\n\tbefore or while processing the "
+        "request."
+    )
+
+    assert _reason(error) == (
+        "server closed the connection unexpectedly (it may have stopped or restarted): try "
+        "again once it is back"
+    )
