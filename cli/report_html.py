@@ -2,7 +2,10 @@
 
 Thin adapter: parse the times, gather the figures (``projections.series.gather``, which also
 decides from ``--as`` whether personal data is masked), render (``projections.html_report``),
-write the file (readable by its owner only when the personal data is not masked).
+write the file (readable by its owner only when the personal data is not masked). A
+household whose key is damaged does not stop the report: its dossier reads ``[unreadable]``,
+one line on stderr names it by number, and the command exits 1 once the file is written, as
+``notice`` and ``log`` do (docs/html-report.md).
 """
 
 from __future__ import annotations
@@ -11,10 +14,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from ledger.reading import UNREADABLE
 from projections.html_report import render
 from projections.series import gather
 
-from cli.common import check_output, console, ledger_session, output_file, refusals, settings
+from cli.common import (
+    check_output,
+    console,
+    err_console,
+    ledger_session,
+    output_file,
+    refusals,
+    settings,
+)
 from cli.reports import AsOfOption, KnownAtOption, times
 
 __all__ = ["html"]
@@ -44,3 +56,14 @@ def html(
     with output_file(out, "out", private=not inputs.masked) as handle:
         handle.write(page.encode("utf-8"))
     console.print(f"wrote {out} ({len(page.encode()):,} bytes)", markup=False)
+    for number, why in inputs.unreadable.items():  # the report is written, a dossier blank
+        err_console.print(
+            f"warning: household {number}'s personal data cannot be read ({why}): its dossier "
+            f"shows {UNREADABLE}; `fupin keys check` lists every such key, and the key row is "
+            "restored from a backup (docs/privacy.md)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if inputs.unreadable:
+        raise typer.Exit(1)  # as `notice` and `log`: written, but not all of it could be read

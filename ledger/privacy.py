@@ -272,8 +272,17 @@ def load_master_key(env: Mapping[str, str]) -> bytes | None:
             f"{_FILE_VAR} is set but blank: it names no master key file (unset it, or name "
             "the file)",
         )
-    from_var = parse_master_key(text) if text else None
-    from_file = parse_master_key(read_master_key_file(Path(path.strip()))) if path else None
+    # A malformed key names where it was read (the variable, or the file and its variable),
+    # never the value: before session 20 both said only "a master key is base64 of 32 bytes".
+    from_var = parse_master_key(text, source=_KEY_VAR) if text else None
+    from_file = (
+        parse_master_key(
+            read_master_key_file(Path(path.strip())),
+            source=f"{path.strip()} ({_FILE_VAR})",
+        )
+        if path
+        else None
+    )
     if from_var is not None and from_file is not None and from_var != from_file:
         raise InputError(
             "master_key",
@@ -284,14 +293,17 @@ def load_master_key(env: Mapping[str, str]) -> bytes | None:
     return from_var if from_var is not None else from_file
 
 
-def parse_master_key(text: str, field: str = "master_key") -> bytes:
-    """Base64 of 32 bytes; the key itself never appears in the refusal (on ``field``)."""
+def parse_master_key(text: str, field: str = "master_key", source: str | None = None) -> bytes:
+    """Base64 of 32 bytes; the key itself never appears in the refusal (on ``field``), which
+    names ``source``, where the text was read (``LEDGER_MASTER_KEY``, or a key file and the
+    variable that named it), when it is given."""
+    where = f"{source} holds no master key: " if source else ""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise InputError(field, "a master key is base64 of 32 bytes") from None
+        raise InputError(field, f"{where}a master key is base64 of 32 bytes") from None
     if len(raw) != 32:
-        raise InputError(field, f"a master key is 32 bytes, this one is {len(raw)}")
+        raise InputError(field, f"{where}a master key is 32 bytes, this one is {len(raw)}")
     return raw
 
 

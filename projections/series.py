@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from ledger.application import Ledger
 from ledger.household import Personal
-from ledger.privacy import mask_id_card, mask_name  # keeps [erased] and [sealed] as they are
+from ledger.privacy import (  # the masks keep [erased] and [sealed] as they are
+    DamagedKeyError,
+    SealBrokenError,
+    mask_id_card,
+    mask_name,
+)
 from ledger.programme import ProgrammeRules
+from ledger.reading import UNREADABLE, household_unreadable
 
 from projections import api
 from projections.accountability import _quarters_due, visits_until
@@ -58,6 +64,9 @@ class ReportInputs:
     dossiers: list[dict[str, Any]]
     masked: bool
     reader: str | None
+    #: the households whose dossier reads ``[unreadable]`` (their key is damaged or gone), by
+    #: number, each with what is wrong in a few words (never a key, nor the household's id)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def gather(
@@ -74,7 +83,11 @@ def gather(
     with open_view(ledger, as_of, known_at) as view:
         coverage = visit_coverage(view.db, today, duty["missed_visits"])
         first = _first_identified(view.db)
-        dossiers = [_dossier(ledger, view.db, number, masked) for number in named_households(duty)]
+        unreadable: dict[str, str] = {}
+        dossiers = [
+            _dossier(ledger, view.db, number, masked, unreadable)
+            for number in named_households(duty)
+        ]
     days = report_days(first, today) if first and today else []
     return ReportInputs(
         caseload=cases,
@@ -85,6 +98,7 @@ def gather(
         dossiers=dossiers,
         masked=masked,
         reader=reader,
+        unreadable=unreadable,
     )
 
 
@@ -200,10 +214,41 @@ def named_households(duty: dict[str, Any]) -> list[str]:
     return sorted(numbers)
 
 
-def _dossier(ledger: Ledger, db: Database, number: str, masked: bool) -> dict[str, Any]:
+def _dossier(
+    ledger: Ledger, db: Database, number: str, masked: bool, unreadable: dict[str, str]
+) -> dict[str, Any]:
+    """The household's dossier with its personal data. One whose key fails authentication or
+    has no row (``household_unreadable``) reads ``[unreadable]`` in every personal field, and
+    is added to ``unreadable``: the report goes on for every other household, as the other
+    readers of the whole ledger do (``notice``, ``log``; docs/privacy.md). Before, it
+    refused the whole report, naming the household by its id only. A master key that opens
+    nothing is still refused."""
     record = dossier(db, number)
-    record["personal"] = _personal(ledger.household(number).personal, masked)
+    try:
+        personal = ledger.household(number).personal
+    except SealBrokenError as exc:
+        if not household_unreadable(exc):
+            raise
+        unreadable[number] = _what_is_wrong(exc)
+        record["personal"] = {
+            **dict.fromkeys(("head_name", "id_card"), UNREADABLE),
+            # masked, the phone and the address are left out, as for every household
+            **dict.fromkeys(("phone", "address"), "" if masked else UNREADABLE),
+            "member_names": [UNREADABLE],  # not "no members": its names cannot be read
+        }
+        return record
+    record["personal"] = _personal(personal, masked)
     return record
+
+
+def _what_is_wrong(exc: SealBrokenError) -> str:
+    """Why a household's personal data cannot be read, in a few words: the error's own rule
+    names the household by id, which a reader has no use for."""
+    if isinstance(exc, DamagedKeyError):
+        return "its key fails authentication"
+    if "no key row" in exc.rule:
+        return "it has no key row"
+    return "its stored personal data fails authentication"
 
 
 def _personal(personal: Personal, masked: bool) -> dict[str, Any]:
