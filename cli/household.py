@@ -517,6 +517,10 @@ def amend(
     number: Number,
     reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
     document: DocumentOption,
+    village: Annotated[
+        str | None,
+        typer.Option("--village", help="Village 村（社区）, of its street, as it really is."),
+    ] = None,
     area: Annotated[
         str | None, typer.Option("--area", help="rural 农村 | urban 城镇, as it really is.")
     ] = None,
@@ -546,6 +550,7 @@ def amend(
     Only what is given changes; the rest stays. The amendment holds from the start (reports
     as of any date read it), and the event keeps what each field was."""
     given = {
+        "village": village,
         "area": area,
         "labour": labour,
         "willing": willing,

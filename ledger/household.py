@@ -27,6 +27,7 @@ from ledger.values import (
     check_says,
     choice,
     format_yuan,
+    require_text,
 )
 
 __all__ = [
@@ -184,20 +185,21 @@ class Household(LedgerAggregate):
     # (tester K, session 18: a newcomer was not told what to do instead)
     FIRST_ENTRY_INSTEAD = (
         "an identification is never voided: a field typed wrong is amended (fupin household "
-        "amend NUMBER: "
-        "area, labour, willing, disabled, key target), the head, ID card and members recorded "
-        "anew from a date (fupin household members NUMBER), and a household identified in "
-        "error is turned down at the village review while it awaits one (fupin household "
-        "review NUMBER --rejected)"
+        "amend NUMBER: village, area, labour, willing, disabled, key target), the head, ID "
+        "card and members recorded anew from a date (fupin household members NUMBER), and a "
+        "household identified in error is turned down at the village review while it awaits "
+        "one (fupin household review NUMBER --rejected)"
     )
     VOIDABLE_SHOWN = (
         *sorted(VOIDABLE - {"ExitAdvanced"}),
         "ExitAdvanced (an exit's approval only)",
     )
-    #: What ``Amended`` may restate: the identification's area and flags, the registration's
-    #: key-target mark. Not the number, street or village (where the household stands, what its
-    #: payments and reports are filed under), nor members and personal data (``MembersChanged``).
-    AMENDABLE = frozenset({"area", "labour", "willing", "disabled", "key_target"})
+    #: What ``Amended`` may restate: the identification's village (one of its street's: the
+    #: command checks it against the street; tester X, session 20: a household entered in the
+    #: wrong village stayed filed there for good), area and flags, the registration's
+    #: key-target mark. Not the number or street (its accounts, officers and inspections are
+    #: the street's), nor members and personal data (``MembersChanged``).
+    AMENDABLE = frozenset({"village", "area", "labour", "willing", "disabled", "key_target"})
 
     @staticmethod
     def create_id(number: str) -> UUID:
@@ -1119,6 +1121,8 @@ class Household(LedgerAggregate):
         for field, value in changes.items():
             if field == "area":
                 check_as_recorded(field, value, lambda text, name: choice(text, AREAS, name))
+            elif field == "village":
+                check_as_recorded(field, value, require_text)
             else:
                 check_flag(field, value)
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")

@@ -364,6 +364,9 @@ class OversightCommands(LedgerCore):
                 household = self.load(Household, key, "key")
                 prov = self.authorise(stamp, "amend", household.street)
                 values = _household_changes(changes)
+                if "village" in values:  # a village of the household's own street
+                    street = self.load(Street, household.street, "street")
+                    street.check_has_village(values["village"])
                 before = {field: getattr(household, field, None) for field in values}
                 household.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
@@ -423,6 +426,8 @@ def _household_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     for field, value in changes.items():
         if field == "area":
             values[field] = choice(value, AREAS, "area")
+        elif field == "village":
+            values[field] = require_text(str(value), "village")
         elif field in Household.AMENDABLE:
             if not isinstance(value, bool):
                 raise InputError(field, "expects true/false (是/否)")

@@ -14,7 +14,7 @@ Applied after ``households``: household disbursements read the household's place
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
-from projections.households import place_of_number
+from projections.households import place, place_of_number
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -77,6 +77,23 @@ def allocation_received(db: Database, fact: Fact) -> None:
     )
 
 
+def household_amended(db: Database, fact: Fact) -> None:
+    """A household's village amended (session 20) holds from the start: its payments were
+    made to that village's household, so their rows say the village (a household payment's
+    row takes the household's village, ``disbursed``). Another record's amendment, or one of
+    another field, writes nothing."""
+    changes = fact["changes"]
+    if "village" not in changes:
+        return
+    number = place(db, fact.aggregate_id)[0]
+    if not number:
+        return
+    db.write(
+        "UPDATE pj_disbursements SET village = ? WHERE household = ? AND purpose = 'household'",
+        (changes["village"], number),
+    )
+
+
 def disbursed(db: Database, fact: Fact) -> None:
     payment = fact.record("payment")  # a ledger.funds.Disbursement
     code, source, year, street = _account(db, fact)
@@ -124,5 +141,6 @@ MODEL = ReadModel(
         "AllocationReceived": allocation_received,
         "Disbursed": disbursed,
         "Corrected": corrected,
+        "Amended": household_amended,
     },
 )

@@ -115,7 +115,8 @@ class Held:
         # Changes to rows not read (most events only set columns): the new values alone, for
         # the UPDATE; merged into the stored row if a handler reads the row after all.
         self.pending: dict[str, Row] = {}
-        # Number, street and village never change once identified:
+        # Number and street never change once identified; a village only by an amendment
+        # (``amended`` restates them here):
         self.places: dict[str, Place] = {}  # by aggregate id (NOWHERE: none)
         self.numbers: dict[str, tuple[str, str] | None] = {}  # number -> street, village
 
@@ -193,7 +194,8 @@ _PLACES_KEPT = 100_000
 
 def place(db: Database, aggregate_id: str) -> Place:
     """The household's number, street and village (``NOWHERE`` if there is none)."""
-    lasting: dict[str, Place] = db.lasting("households.places")  # fixed once identified
+    # fixed once identified, but for a village amended (``amended`` restates it here)
+    lasting: dict[str, Place] = db.lasting("households.places")
     found = lasting.get(aggregate_id)
     if found is not None:
         return found
@@ -545,7 +547,14 @@ def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
 
 
 #: The household columns an ``Amended`` event restates (``Household.AMENDABLE``), and how.
-_AMENDED = {"area": str, "labour": int, "willing": int, "disabled": int, "key_target": int}
+_AMENDED = {
+    "village": str,
+    "area": str,
+    "labour": int,
+    "willing": int,
+    "disabled": int,
+    "key_target": int,
+}
 
 
 def amended(db: Database, fact: Fact) -> None:
@@ -562,6 +571,20 @@ def amended(db: Database, fact: Fact) -> None:
     }
     if values:
         _set(db, fact, **values)
+    if "village" in values:  # where the household stands, as remembered, restated too
+        _replace_village(db, fact.aggregate_id, row, values["village"])
+
+
+def _replace_village(db: Database, aggregate_id: str, row: Row, village: str) -> None:
+    """A village amended (session 20): the places this connection remembers of the household
+    (``place``, ``place_of_number``) say the new village from now on."""
+    number, street = str(row["number"]), str(row["street"])
+    held = db.held("households", Held)
+    held.places[aggregate_id] = (number, street, village)
+    held.numbers[number] = (street, village)
+    lasting: dict[str, Place] = db.lasting("households.places")
+    if aggregate_id in lasting:
+        lasting[aggregate_id] = (number, street, village)
 
 
 MODEL = ReadModel(

@@ -12,7 +12,7 @@ import pytest
 from ledger.application import Ledger
 from ledger.base import natural_id
 from ledger.core import Stamp
-from ledger.errors import InputError, PermissionRefusedError, RuleError
+from ledger.errors import InputError, NotFoundError, PermissionRefusedError, RuleError
 from ledger.helpers import Helper
 from ledger.household import Household
 
@@ -67,7 +67,9 @@ def test_an_amendment_replays_to_the_same_state_from_a_fresh_load(ledger: Ledger
     ("changes", "field", "rule"),
     [
         ({"dibao": False}, "dibao", "is not amendable here"),
-        ({"village": "江南社区"}, "village", "is not amendable here"),
+        ({"street": "礼乐"}, "street", "is not amendable here"),
+        # a village since session 20, of the household's own street
+        ({"village": "新创"}, "village", "'新创' is not a village of street 江南"),
         ({"members": 4}, "members", "is not amendable here"),
         ({}, "changes", "at least one of"),
         ({"labour": True}, "labour", "is already yes: nothing to amend"),
@@ -84,7 +86,7 @@ def test_an_amendment_breaking_a_rule_is_refused_naming_the_field(
 
     refused = refuses(
         ledger,
-        (RuleError, InputError),  # type: ignore[arg-type]
+        (RuleError, InputError, NotFoundError),  # type: ignore[arg-type]
         field,
         lambda: ledger.amend(by(), "household", "JH-1", changes, "录入错误"),
     )
