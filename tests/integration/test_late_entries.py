@@ -12,7 +12,7 @@ from ledger.household import Personal
 from projections import api
 
 from tests.integration.test_projections_accountability import exit_household, section
-from tests.support import id_card, refuses, register, stamp
+from tests.support import id_card, identify, refuses, register, stamp
 
 
 @pytest.fixture
@@ -101,6 +101,26 @@ def test_a_head_entered_late_dated_earlier_is_not_compared_as_the_head_now(
     assert ledger.shared_id_cards() == []
     change(ledger, date(2018, 4, 1), 2, card=55)  # now JH-2's head heads JH-1 too
     assert [s["households"] for s in ledger.shared_id_cards()] == [["JH-1", "JH-2"]]
+
+
+def test_a_household_turned_down_shares_its_heads_id_card_with_none(ledger: Ledger) -> None:
+    """Tester X, session 20: a household identified in error, turned down at its review as
+    the refusal of a correction advises, and identified again under another number was
+    listed as one person heading two households."""
+    identify(ledger, "JH-1", serial=7)
+    ledger.review(stamp("jn-01", date(2016, 8, 2)), "JH-1", False)
+    identify(ledger, "JH-2", serial=7)
+    identify(ledger, "JH-3", serial=8)
+    ledger.review(stamp("jn-01", date(2016, 8, 2)), "JH-3", True)
+    notice = (date(2016, 8, 3), date(2016, 8, 9))
+    ledger.post_notice(stamp("jn-01", date(2016, 8, 3)), "JH-3", *notice)
+    ledger.raise_objection(stamp("jn-01", date(2016, 8, 4)), "JH-3", "o-1", "收入不符")
+    ledger.resolve_objection(stamp("jn-01", date(2016, 8, 5)), "JH-3", "o-1", True)
+    identify(ledger, "JH-4", serial=8)
+
+    assert ledger.shared_id_cards() == []
+    identify(ledger, "JH-5", serial=7)  # not turned down: one person, two households
+    assert [s["households"] for s in ledger.shared_id_cards()] == [["JH-2", "JH-5"]]
 
 
 def test_a_change_of_members_before_the_identification_is_refused(ledger: Ledger) -> None:
