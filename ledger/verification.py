@@ -2175,6 +2175,8 @@ def _one_line(exc: Exception) -> str:
 
 #: Events of one record read a query when a correction or amendment of it is replayed.
 _REPLAY_PAGE = 1000
+#: A record ``_RecordRules._record`` has not read yet.
+_UNREAD = object()
 #: The fields a correction's and an amendment's commands write, and their types (a
 #: correction's ``corrects`` is checked first, with its entry: ``check_corrections``).
 _REPLAYED_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
@@ -2204,7 +2206,7 @@ class _RecordRules:
     def __init__(self, mapper: Mapper[UUID], recorder: ApplicationRecorder) -> None:
         self.mapper = mapper
         self.recorder = recorder
-        self._opened: tuple[date | None] | None = None
+        self._records: dict[tuple[str, str], Any] = {}  # (kind, key) -> record or None
 
     def refusals(self, marks: Iterable[tuple[int, _Where]]) -> list[tuple[int, _Where, str]]:
         """(position, where, what the rules say) for each event at ``marks`` they refuse. Each
@@ -2274,6 +2276,7 @@ class _RecordRules:
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
+                self._reference_rules(record, dict(event.changes))
                 # what it says the fields were is what the record held (``amend`` writes it
                 # so): a history, an HTML report shows it (session 18: it was not checked)
                 held_then = {field: getattr(record, field) for field in sorted(event.changes)}
@@ -2290,17 +2293,42 @@ class _RecordRules:
 
     def opened(self) -> date | None:
         """The day the programme opened (as ``opened_on`` reads it for the commands)."""
-        if self._opened is None:
-            uid = natural_id("programme", PROGRAMME_CODE)
-            programme: Any = None
-            try:
-                for item in self.recorder.select_events(uid):
-                    event: Any = self.mapper.to_domain_event(item)
-                    programme = event.mutate(programme)
-            except Exception:  # an event of it altered: the pass reports it; no day known
-                programme = None
-            self._opened = (getattr(programme, "opened_on", None),)
-        return self._opened[0]
+        return getattr(self._record("programme", PROGRAMME_CODE), "opened_on", None)
+
+    def _record(self, kind: str, key: str) -> Any:
+        """A reference record (the programme, a street) as its events make it now, read once
+        (None: there is none, or an event of it is altered, which the pass reports)."""
+        found = self._records.get((kind, key), _UNREAD)
+        if found is not _UNREAD:
+            return found
+        record: Any = None
+        try:
+            for item in self.recorder.select_events(natural_id(kind, key)):
+                event: Any = self.mapper.to_domain_event(item)
+                record = event.mutate(record)
+        except Exception:  # an event of it altered: the pass reports it
+            record = None
+        self._records[(kind, key)] = record
+        return record
+
+    def _reference_rules(self, record: Any, changes: dict[str, Any]) -> None:
+        """The rules an amendment's command checks against other records, which its own
+        record cannot (tester A, session 20: a household's village amended to another
+        street's, written into the file, passed): a household's village is one of its
+        street's; an inspection's street is on record, its year one of the programme's."""
+        kind = type(record).__name__
+        if kind == "Household" and "village" in changes:
+            street = self._record("street", str(record.street))
+            if street is None:
+                raise InputError("street", f"no street {record.street!r} on record")
+            street.check_has_village(changes["village"])
+        street_given = kind == "Inspection" and "street" in changes
+        if street_given and self._record("street", str(changes["street"])) is None:
+            raise InputError("street", f"no street {changes['street']!r} on record")
+        if kind == "Inspection" and "year" in changes:
+            programme = self._record("programme", PROGRAMME_CODE)
+            if programme is not None:
+                programme.check_year_in_programme(changes["year"])
 
 
 def verify_ledger(

@@ -210,3 +210,22 @@ def test_verify_reports_an_inspections_amendment_by_an_officer(seeded: Fupin) ->
     assert "officer amended an inspection; amend_inspection needs admin or inspector" in (
         found.output
     )
+
+
+def test_verify_reports_an_inspection_amended_to_a_street_not_on_record(seeded: Fupin) -> None:
+    seeded.ok(STREET, "insp-1")
+    ledger = open_ledger(seeded.store)
+    try:
+        inspection = ledger.load(Inspection, "SI-1", "inspection")
+        prov = Provenance("insp-1", "inspector", inspection.opened_on, "伪造", "")
+        inspection.amend({"street": "东海"}, "改街道", prov)
+        ledger.save(inspection)
+    finally:
+        ledger.close()
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 1, found.output
+    assert "its record's rules refuse it (street: no street '东海' on record)" in " ".join(
+        found.output.split()
+    )

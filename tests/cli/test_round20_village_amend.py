@@ -6,11 +6,15 @@ within the household's own street: its row, and the rows of the payments made to
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import orjson
 import pytest
 from cli.main import app
+from ledger.application import open_ledger
+from ledger.base import Provenance
+from ledger.household import Household
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
@@ -92,3 +96,26 @@ def test_a_village_amendment_is_exported_and_imported_again(seeded: Fupin, tmp_p
     fresh = ("--store", str(tmp_path / "fresh.db"))
     sql = "SELECT village FROM pj_households WHERE number = 'JH-0001'"
     assert _rows(seeded, sql, *fresh) == [["江南社区"]]
+
+
+def test_verify_reports_a_village_of_another_street_written_into_the_store(
+    seeded: Fupin,
+) -> None:
+    """Tester A, session 20: the command refuses it (the street's villages are another
+    record's), but one written into the file otherwise passed verify, and the reports filed
+    the household's money under another street's village."""
+    ledger = open_ledger(seeded.store)
+    try:
+        household = ledger.load(Household, "JH-0001", "household")
+        prov = Provenance("jn-01", "officer", date(2016, 8, 20), "伪造", "")
+        household.amend({"village": "新创"}, "改村", prov)  # 礼乐's
+        ledger.save(household)
+    finally:
+        ledger.close()
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 1, found.output
+    assert "its record's rules refuse it (village: '新创' is not a village of street 江南)" in (
+        " ".join(found.output.split())
+    )
