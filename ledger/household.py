@@ -280,6 +280,8 @@ class Household(LedgerAggregate):
         self.exit_dates: list[date] = []  # effective date of each exit step so far
         self.exit_notice_end: date | None = None
         self.receipts: dict[tuple[str, int], int] = {}  # (account, disbursement version) -> fen
+        # version of a FundsReceived -> (account, disbursement version): what voids it
+        self.receipt_entries: dict[int, tuple[str, int]] = {}
         self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
         self.receipt_measures: dict[tuple[str, int], str] = {}  # same key -> measure id paid
         self.exits_approved: list[date] = []  # effective date of every exit approved
@@ -748,6 +750,7 @@ class Household(LedgerAggregate):
         self, account: str, disbursement: int, measure_id: str, amount_fen: int, prov: Provenance
     ) -> None:
         self.receipts[(account, disbursement)] = amount_fen
+        self.receipt_entries[self.version + 1] = (account, disbursement)
         self.receipt_dates[(account, disbursement)] = prov.effective
         self.receipt_measures[(account, disbursement)] = measure_id
         self.received_fen += amount_fen
@@ -1164,6 +1167,16 @@ class Household(LedgerAggregate):
         terms of ``check_pairing_voidable``, ``check_measure_voidable``,
         ``check_approval_voidable`` and ``check_notice_voidable``; an agreement always (the
         accountability report then judges an exit on the agreements left)."""
+        receipt = self.receipt_entries.get(version)
+        if receipt is not None and receipt in self.receipts:  # not voided yet
+            # Tester F, session 20: the refusal listed the correctable kinds, not the way.
+            account, payment = receipt
+            raise RuleError(
+                "version",
+                f"entry {version} is the receipt of payment {payment} of fund {account}: a "
+                f"payment is voided on its account, and its receipt with it (fupin correct "
+                f"fund {account} {payment})",
+            )
         super().check_correctable(version)
         kind, key = self.entries[version]
         if kind == "IncomeAssessed" and version in self.exit_assessments:

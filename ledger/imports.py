@@ -408,6 +408,7 @@ def _import_once(
     race to a save that was not another import's."""
     result = ImportResult(rows=len(parsed), dry_run=dry_run)
     applied: list[_Parsed] = []
+    applied_rows: list[Row] = []  # the file's row of each applied one, to name it
     first_actor = ""
     latest = date.min
     pinned: int | None = None
@@ -430,6 +431,7 @@ def _import_once(
                     result.skipped += 1
                 else:
                     applied.append(outcome)
+                    applied_rows.append(row)
                     first_actor = first_actor or outcome.stamp.actor
                     latest = max(latest, outcome.stamp.effective)
                 if progress is not None and (done % 200 == 0 or done == len(parsed)):
@@ -441,8 +443,11 @@ def _import_once(
             if applied and not result.errors:
                 # Who may record the batch, judged before a dry run ends too: a dry run
                 # refuses what the import would.
-                app.authorise(batch, "import_batch")
-                if dry_run:  # the save signs: its refusals too (the real save's, in _record)
+                importer = app.authorise(batch, "import_batch")
+                if importer.role != "admin":
+                    result.errors.extend(_others_rows(applied, applied_rows, importer))
+                # the save signs: its refusals too (the real save's, in _record)
+                if dry_run and not result.errors:
                     _check_signing(app, applied, batch.actor)
             if result.errors or dry_run:
                 app.discard_batch()
@@ -463,6 +468,26 @@ def _import_once(
             ) from None
         raise _LostRace from None
     return result
+
+
+def _others_rows(applied: list[_Parsed], rows: list[Row], importer: Provenance) -> list[RowError]:
+    """The rows an importer who is no admin may not bring in: those recorded by another
+    officer. An officer imports their own sheet; the district office (an admin) imports
+    others' (a migration, the streets' sheets collected). Tester F, session 20: a street
+    officer's import recorded district money as the district officer's, whose own command
+    refused it (``Permissions are those of the officer named on the row``, and the batch's
+    record alone named who brought it in)."""
+    return [
+        RowError(
+            row.where,
+            row.columns.get("actor", "actor"),
+            f"recorded by {parsed.stamp.actor}, but the import is run by {importer.actor} "
+            f"({importer.role}): an officer imports their own rows; only an admin imports rows "
+            "of other officers",
+        )
+        for parsed, row in zip(applied, rows, strict=True)
+        if parsed.stamp.actor != importer.actor
+    ]
 
 
 def _check_signing(app: Ledger, applied: list[_Parsed], importer: str) -> None:

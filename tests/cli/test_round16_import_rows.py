@@ -44,13 +44,14 @@ def test_a_dry_run_refuses_an_officer_whose_key_is_not_given(seeded: Fupin, tmp_
 def test_a_dry_run_refuses_a_rows_keyed_officer_imported_by_another(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    # the row is jn-01's (its actor column), the batch qu-01's: jn-01's key is still due
+    # the row is jn-01's (its actor column), the batch the admin's: jn-01's key is still due
+    # (since session 20 only an admin imports another officer's rows)
     public = new_key(seeded, tmp_path / "jn-01.key")
     seeded.ok(f"keys register jn-01 {public} {doc('2016-08-20')}", "admin")
     rows = _visits(tmp_path, "actor," + COLUMNS + "jn-01," + VISIT)
 
     for line in (f"import --dry-run {rows}", f"import {rows}"):
-        assert_refused(seeded(line, "qu-01"), "key", "jn-01 signs with key")
+        assert_refused(seeded(line, "admin"), "key", "jn-01 signs with key")
 
 
 def test_a_dry_run_refuses_a_key_that_would_sign_nothing(seeded: Fupin, tmp_path: Path) -> None:

@@ -11,6 +11,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
+
 from tests.cli.conftest import Fupin, assert_refused, doc
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
@@ -84,3 +88,55 @@ def test_the_effective_dates_help_says_a_step_after_the_programme_needs_it(
     shown = " ".join(seeded.ok("household visit --help").stdout.split())
 
     assert "default: today in China, while the programme runs (after it, a step of the" in shown
+
+
+def test_a_households_receipt_is_refused_naming_the_payment_to_void(seeded: Fupin) -> None:
+    """Tester F: the refusal listed the household's correctable kinds, not the way."""
+    seeded.ok(
+        "fund disburse city-2016 --amount 100 --category education --purpose household "
+        f"--household JH-0001 --measure m-1 {doc('2016-08-15')}",
+        "qu-01",
+    )
+    history = orjson.loads(seeded.ok("history JH-0001 --format json", "admin").stdout)
+    receipt = next(e["version"] for e in history if e["event"] == "FundsReceived")
+    payment = orjson.loads(
+        seeded.ok("history --kind fund city-2016 --format json", "admin").stdout
+    )[-1]["version"]
+    line = f"correct household JH-0001 {receipt} --reason 错 {doc('2016-08-16')}"
+
+    assert_refused(
+        seeded(line, "qu-01"),
+        "version",
+        f"entry {receipt} is the receipt of payment {payment} of fund city-2016: a payment is "
+        f"voided on its account, and its receipt with it (fupin correct fund city-2016 "
+        f"{payment})",
+    )
+    seeded.ok(f"correct fund city-2016 {payment} --reason 错 {doc('2016-08-16')}", "qu-01")
+    assert_refused(seeded(line, "qu-01"), "version", "is not a correctable entry here")
+
+
+def test_an_officer_imports_only_their_own_rows(seeded: Fupin, tmp_path: Path) -> None:
+    """Tester F: a street officer's import recorded an allocation to a district account as
+    the district officer's, whose own command (and the street officer's) refused it."""
+    line = {
+        "command": "receive_allocation",
+        "ref": "imp-1",
+        "actor": "qu-01",
+        "effective": "2016-09-01",
+        "document": "拨款通知",
+        "note": "",
+        "args": {"account": "city-2016", "amount": "999"},
+    }
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(orjson.dumps(line) + b"\n")
+    before = seeded.event_count()
+
+    for command in (f"import --dry-run {path}", f"import {path}"):
+        refused = seeded(command, "jn-01")
+        assert refused.exit_code == 2, refused.output
+        assert (
+            "line 1, actor: recorded by qu-01, but the import is run by jn-01 (officer): an "
+            "officer imports their own rows; only an admin imports rows of other officers"
+        ) in refused.stderr
+    assert seeded.event_count() == before
+    assert "imported 1 row(s)" in seeded.ok(f"import {path}", "qu-01").output

@@ -133,7 +133,7 @@ def test_an_amendment_the_command_refuses_is_reported(tmp_path: Path) -> None:
         (
             restated + 1,
             "its record's rules refuse it (street: is not amendable here (amendable: area, "
-            "disabled, key_target, labour, willing))",
+            "disabled, key_target, labour, village, willing))",
         ),
     ]
 
