@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -159,6 +160,10 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             continue
         if isinstance(item, dict) and set(item) == {"skipped"}:
             continue
+        inexact = _inexact_number(line, item)
+        if inexact is not None:
+            errors.append(inexact.at(where))
+            continue
         row = _jsonl_row(where, item)
         if isinstance(row, RowError):
             errors.append(row)
@@ -222,6 +227,39 @@ def _keys(item: Any) -> int:
                 if type(inner) is dict or type(inner) is list:
                     stack.append(inner)
     return count
+
+
+@dataclass(frozen=True)
+class _Inexact:
+    key: str
+    literal: str
+
+    def at(self, where: str) -> RowError:
+        return RowError(
+            where,
+            self.key,
+            f"the number {self.literal} is more exact than a JSON reader holds it (it reads "
+            f'{float(self.literal)!r}): write it as text ("{self.literal}"), and it is '
+            "judged as written",
+        )
+
+
+def _inexact_number(line: bytes, item: Any) -> _Inexact | None:
+    """A number of a row's arguments written with more digits than a float keeps (tester F,
+    session 20: ``1234.560000000000000001`` was read as 1234.56 and recorded, where the same
+    amount typed is refused for its decimals). Only a line whose arguments hold a float is
+    read again, by the stdlib, with each number's literal kept."""
+    args = item.get("args") if isinstance(item, dict) else None
+    if not isinstance(args, dict) or not any(type(v) is float for v in args.values()):
+        return None
+    literals = json.loads(line, parse_float=str).get("args", {})
+    for key, value in args.items():
+        literal = literals.get(key)
+        if type(value) is float and isinstance(literal, str):
+            with suppress(ArithmeticError):
+                if Decimal(literal) != Decimal(repr(value)):
+                    return _Inexact(key, literal)
+    return None
 
 
 def _jsonl_row(where: str, item: Any) -> Row | RowError:

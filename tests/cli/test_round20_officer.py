@@ -140,3 +140,29 @@ def test_an_officer_imports_only_their_own_rows(seeded: Fupin, tmp_path: Path) -
         ) in refused.stderr
     assert seeded.event_count() == before
     assert "imported 1 row(s)" in seeded.ok(f"import {path}", "qu-01").output
+
+
+def test_a_json_amount_more_exact_than_a_float_is_refused_as_written(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester F: 1234.560000000000000001 was read as 1234.56 and recorded; typed, the same
+    amount is refused for its decimals."""
+    row = (
+        b'{"command":"receive_allocation","ref":"fp-1","actor":"qu-01","effective":"2016-10-08",'
+        b'"document":"FP1","note":"","args":{"account":"city-2016","amount":%s}}\n'
+    )
+    path = tmp_path / "rows.jsonl"
+    before = seeded.event_count()
+
+    path.write_bytes(row % b"1234.560000000000000001")
+    refused = seeded(f"import {path}", "qu-01")
+
+    assert refused.exit_code == 2, refused.output
+    assert (
+        "line 1, amount: the number 1234.560000000000000001 is more exact than a JSON reader "
+        'holds it (it reads 1234.56): write it as text ("1234.560000000000000001"), and it is '
+        "judged as written"
+    ) in " ".join(refused.stderr.split())
+    assert seeded.event_count() == before
+    path.write_bytes(row % b"1234.50")  # as exact as written: taken
+    assert "imported 1 row(s)" in seeded.ok(f"import {path}", "qu-01").output
