@@ -119,3 +119,31 @@ def test_verify_reports_a_village_of_another_street_written_into_the_store(
     assert "its record's rules refuse it (village: '新创' is not a village of street 江南)" in (
         " ".join(found.output.split())
     )
+
+
+def test_verify_reports_an_amendment_and_a_correction_by_another_streets_officer(
+    seeded: Fupin,
+) -> None:
+    """Tester A, session 20: written into the file, a 礼乐 officer's amendment and
+    correction of a 江南 household passed verify ("every event's recorder was an active
+    officer allowed to record it"); the commands refuse both."""
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    ledger = open_ledger(seeded.store)
+    try:
+        household = ledger.load(Household, "JH-0001", "household")
+        visit = household.version  # the visit just recorded
+        prov = Provenance("ll-01", "officer", date(2016, 9, 2), "伪造", "")
+        household.amend({"disabled": True}, "改", prov)
+        household.correct(visit, "作废", prov)
+        ledger.save(household)
+    finally:
+        ledger.close()
+
+    found = " ".join(seeded("verify", "admin").output.split())
+
+    assert "an officer of street '礼乐' amended a record of street '江南', beyond their own" in (
+        found
+    )
+    assert "an officer of street '礼乐' corrected an entry of street '江南', beyond their own" in (
+        found
+    )
