@@ -252,7 +252,12 @@ def _inexact_number(line: bytes, item: Any) -> _Inexact | None:
     args = item.get("args") if isinstance(item, dict) else None
     if not isinstance(args, dict) or not any(type(v) is float for v in args.values()):
         return None
-    literals = json.loads(line, parse_float=str).get("args", {})
+    try:  # orjson read it; the stdlib's limits differ (its nesting depth): then as read
+        literals = json.loads(line, parse_float=str).get("args", {})
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    if not isinstance(literals, dict):
+        return None
     for key, value in args.items():
         literal = literals.get(key)
         if type(value) is float and isinstance(literal, str):

@@ -27,9 +27,6 @@ from ledger.values import AREAS, choice, clean_name, require_text, visible
 
 __all__ = ["OversightCommands"]
 
-#: The longest summary, reason or description an inspection's entries take.
-_LONG_TEXT = LONG_TEXT
-
 
 def _optional_text(value: str, field: str) -> str:
     """An optional text: none (""), or one that shows something, stripped (tester V, session
@@ -38,7 +35,7 @@ def _optional_text(value: str, field: str) -> str:
         return ""
     if not visible(value):
         raise InputError(field, f"{value!r} shows nothing: leave --{field} out, or say what it is")
-    return require_text(value, field, _LONG_TEXT)
+    return require_text(value, field, LONG_TEXT)
 
 
 class OversightCommands(LedgerCore):
@@ -178,7 +175,7 @@ class OversightCommands(LedgerCore):
         concerns (a street inspection's street; for a district inspection, its subject's), or
         by the district. The finding is looked for first: an unknown one is named as such,
         whoever reports it."""
-        said = require_text(summary, "summary", _LONG_TEXT)
+        said = require_text(summary, "summary", LONG_TEXT)
 
         def attempt() -> list[LedgerAggregate]:
             inspection = self.load(Inspection, code, "inspection")
@@ -245,7 +242,7 @@ class OversightCommands(LedgerCore):
             "notice_criticism",
             code,
             lambda i, p: i.notice_criticism(
-                require_text(unit, "unit"), require_text(reason, "reason", _LONG_TEXT), p
+                require_text(unit, "unit"), require_text(reason, "reason", LONG_TEXT), p
             ),
         )
 
@@ -261,7 +258,7 @@ class OversightCommands(LedgerCore):
                 f"{year} has no yearly reduction target to miss: the plan's targets are "
                 f"{rules.first_year}-{rules.last_year} [六(七)]",
             )
-        why = require_text(reason, "reason", _LONG_TEXT)
+        why = require_text(reason, "reason", LONG_TEXT)
         self.on_inspection(stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, why, p))
 
     def opened_on(self) -> date | None:

@@ -255,9 +255,21 @@ _CORRECTED = {
     "correct_exit": ("voided an exit's approval", " of the district"),
     "correct": ("corrected an entry", ""),
     "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
+    "amend": ("amended a household", ""),
+    "amend_helper": ("amended a helper", ""),
 }
 #: The first event of an inspection: an amendment of the record it opens is the inspectors'.
 _INSPECTION_TOPIC = "ledger.inspections:Inspection.InspectionOpened"
+#: The permission an amendment needs, by its record's first event (an officer's: ``_watched``).
+#: One list of every ``Amended`` event's roles let an inspector's amendment of a household
+#: pass once inspectors could amend inspections (the reviewer, session 20).
+_AMEND_COMMANDS = {
+    "ledger.household:Household.Identified": "amend",
+    "ledger.helpers:Helper.HelperRegistered": "amend_helper",
+    _INSPECTION_TOPIC: "amend_inspection",
+}
+#: An amendment's topic (defined on the base class, whatever its record).
+_AMENDED_TOPIC = "ledger.base:LedgerAggregate.Amended"
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -1545,23 +1557,22 @@ class Verifier:
             else:
                 reason = _not_permitted(correction_command(record, entry), role, street)
             if not reason:
-                reason = _beyond_street(recorder, where[1], role, street, "corrected an entry")
+                reason = _beyond_street(recorder, where, role, street, "corrected an entry")
             if not reason and target.topic == _PAYMENT_TOPIC:
                 reason = self._receipt_left(recorder, where[1], corrects, target)
             if reason:
                 self._problem(position, said, reason)
             else:  # its form and recorder are sound: would its record's rules allow it?
                 replayed.append((position, where))
-        for position, where in self._amendments:  # an inspection's: by its inspectors only
+        for position, where in self._amendments:  # each kind by its own command's roles
             if where[1] in self._officer_uids:
                 continue  # an officer's (``_watched``)
             role, street = self._amenders[position]
             first = recorder.select_events(UUID(bytes=where[1]), lte=1, limit=1)
-            reason = ""
-            if first and first[0].topic == _INSPECTION_TOPIC:
-                reason = _not_permitted("amend_inspection", role, None)
+            command = _AMEND_COMMANDS.get(first[0].topic) if first else None
+            reason = "" if command is None else _not_permitted(command, role, None)
             if not reason:
-                reason = _beyond_street(recorder, where[1], role, street, "amended a record")
+                reason = _beyond_street(recorder, where, role, street, "amended a record")
             if reason:
                 self._problem(position, _label(where), reason)
         replayed += self._amendments
@@ -2003,25 +2014,39 @@ _STREET_RECORDS = frozenset(
 
 
 def _beyond_street(
-    recorder: ApplicationRecorder, record: bytes, role: str, street: str | None, done: str
+    recorder: ApplicationRecorder, where: _Where, role: str, street: str | None, done: str
 ) -> str:
     """Why a correction or amendment recorded by an officer of ``street`` reaches past it ("" if
-    it does not): the record is another street's (tester A, session 20: a 外海 officer's
-    amendment of a 江南 household, written into the file, passed; the commands refuse it).
-    An admin and a district-level holder reach every street. One read of the record's first
-    event, for each correction or amendment (they are few)."""
+    it does not): the record (``where``: topic, id, version) is another street's (tester A,
+    session 20: a 外海 officer's amendment of a 江南 household, written into the file,
+    passed; the commands refuse it). An admin and a district-level holder reach every
+    street. The record's street is its first event's, or an inspection's as amended before
+    ``where``: one read of the record's first event (an inspection's events up to there)."""
     if role == "admin" or not street:
         return ""
-    first = recorder.select_events(UUID(bytes=record), lte=1, limit=1)
+    uid = UUID(bytes=where[1])
+    first = recorder.select_events(uid, lte=1, limit=1)
     if not first or first[0].topic not in _STREET_RECORDS:
         return ""
-    try:
-        theirs = orjson.loads(first[0].state).get("street")
-    except (orjson.JSONDecodeError, AttributeError):  # the pass reports an altered state
-        return ""
+    theirs = _said(first[0].state, "street")
+    if first[0].topic == _INSPECTION_TOPIC:  # its street may have been amended since
+        for item in recorder.select_events(uid, gt=1, lte=where[2] - 1):
+            if item.topic == _AMENDED_TOPIC:
+                changes = _said(item.state, "changes")
+                if isinstance(changes, dict) and isinstance(changes.get("street"), str):
+                    theirs = changes["street"]
     if not isinstance(theirs, str) or not theirs or theirs == street:
         return ""
     return f"an officer of street {street!r} {done} of street {theirs!r}, beyond their own"
+
+
+def _said(state: bytes, field: str) -> object:
+    """A field of a stored state, as stored (None if unreadable: the pass reports it)."""
+    try:
+        tree = orjson.loads(state)
+    except orjson.JSONDecodeError:
+        return None
+    return tree.get(field) if isinstance(tree, dict) else None
 
 
 def _not_permitted(command: str, role: str, street: str | None) -> str:

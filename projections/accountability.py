@@ -600,8 +600,9 @@ def _talks_not_due(
     db: Database, plan: list[dict[str, Any]], today: date | None
 ) -> list[dict[str, Any]]:
     """Talks 约谈 held about a street and year the plan does not show due [六(七)]: the street
-    had its cumulative target out by the year's closing day, has no key target registered, or
-    the year is not over on the report's day. The ledger cannot refuse such a talk when it is
+    had its cumulative target out by the year's closing day, or has no key target registered
+    (a talk is dated from the year's last day on: ``Inspection.hold_talk``). The ledger cannot
+    refuse such a talk when it is
     recorded (the targets are worked out here, from every registration), so the report names
     it; a talk stays listed until its street's figures, or a correction that voids it, say
     otherwise."""

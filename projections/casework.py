@@ -49,7 +49,7 @@ SCHEMA = (
 
 
 def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
-    number, street, _ = place(db, fact.aggregate_id)
+    number, street = place(db, fact.aggregate_id)
     db.write(
         "INSERT INTO pj_pairings VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
         (
@@ -148,7 +148,7 @@ def helper_unpaired(db: Database, fact: Fact) -> None:
 
 
 def visit_recorded(db: Database, fact: Fact) -> None:
-    number, street, _ = place(db, fact.aggregate_id)
+    number, street = place(db, fact.aggregate_id)
     db.write(
         "INSERT INTO pj_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
         (

@@ -98,7 +98,7 @@ _INSERT_ROW = (
 )
 
 Row = dict[str, Any]
-Place = tuple[str, str, str]  # number, street, village
+Place = tuple[str, str]  # number, street: never change once identified
 
 _in_order = itemgetter(*COLUMNS)  # a row's values in column order
 
@@ -115,8 +115,8 @@ class Held:
         # Changes to rows not read (most events only set columns): the new values alone, for
         # the UPDATE; merged into the stored row if a handler reads the row after all.
         self.pending: dict[str, Row] = {}
-        # Number and street never change once identified; a village only by an amendment
-        # (``amended`` restates them here):
+        # Number and street never change once identified (a village may be amended: it is
+        # read from the row, or from ``numbers``, which ``amended`` restates):
         self.places: dict[str, Place] = {}  # by aggregate id (NOWHERE: none)
         self.numbers: dict[str, tuple[str, str] | None] = {}  # number -> street, village
 
@@ -144,7 +144,7 @@ class Held:
         self.rows[aggregate_id] = self.new[aggregate_id] = row
         self.pending.pop(aggregate_id, None)  # changes before it was identified change nothing
         self.changed.pop(aggregate_id, None)
-        found = self.places[aggregate_id] = (row["number"], row["street"], row["village"])
+        found = self.places[aggregate_id] = (row["number"], row["street"])
         _keep_place(db, aggregate_id, found)
         self.numbers[row["number"]] = (row["street"], row["village"])
         db.before_flush("households", self.write_back)
@@ -185,7 +185,7 @@ class Held:
 
 
 #: What ``place`` answers for a household there is none of.
-NOWHERE: Place = ("", "", "")
+NOWHERE: Place = ("", "")
 
 
 #: Places remembered across transactions (``Database.lasting``), at most.
@@ -193,8 +193,9 @@ _PLACES_KEPT = 100_000
 
 
 def place(db: Database, aggregate_id: str) -> Place:
-    """The household's number, street and village (``NOWHERE`` if there is none)."""
-    # fixed once identified, but for a village amended (``amended`` restates it here)
+    """The household's number and street (``NOWHERE`` if there is none): fixed once
+    identified, so kept past the transaction (``Database.lasting``). Not its village, which
+    an amendment may restate (``place_of_number``, the row)."""
     lasting: dict[str, Place] = db.lasting("households.places")
     found = lasting.get(aggregate_id)
     if found is not None:
@@ -204,9 +205,7 @@ def place(db: Database, aggregate_id: str) -> Place:
     if found is None:
         row = mine.row(db, aggregate_id)
         found = mine.places[aggregate_id] = (
-            NOWHERE
-            if row is None
-            else (str(row["number"]), str(row["street"]), str(row["village"]))
+            NOWHERE if row is None else (str(row["number"]), str(row["street"]))
         )
     if found is not NOWHERE:  # "none yet" may change: never kept past the transaction
         _keep_place(db, aggregate_id, found)
@@ -572,19 +571,15 @@ def amended(db: Database, fact: Fact) -> None:
     if values:
         _set(db, fact, **values)
     if "village" in values:  # where the household stands, as remembered, restated too
-        _replace_village(db, fact.aggregate_id, row, values["village"])
+        _replace_village(db, row, values["village"])
 
 
-def _replace_village(db: Database, aggregate_id: str, row: Row, village: str) -> None:
-    """A village amended (session 20): the places this connection remembers of the household
-    (``place``, ``place_of_number``) say the new village from now on."""
+def _replace_village(db: Database, row: Row, village: str) -> None:
+    """A village amended (session 20): what the transaction remembers of the household's
+    street and village (``place_of_number``) says the new village from now on (``place``
+    keeps no village: nothing kept past a transaction can go stale)."""
     number, street = str(row["number"]), str(row["street"])
-    held = db.held("households", Held)
-    held.places[aggregate_id] = (number, street, village)
-    held.numbers[number] = (street, village)
-    lasting: dict[str, Place] = db.lasting("households.places")
-    if aggregate_id in lasting:
-        lasting[aggregate_id] = (number, street, village)
+    db.held("households", Held).numbers[number] = (street, village)
 
 
 MODEL = ReadModel(

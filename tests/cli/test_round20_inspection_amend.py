@@ -7,6 +7,7 @@ under it; by the inspectors (or an admin), never the street inspected."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import orjson
@@ -14,12 +15,30 @@ import pytest
 from cli.main import app
 from ledger.application import open_ledger
 from ledger.base import Provenance
+from ledger.core import Stamp
+from ledger.helpers import Helper
+from ledger.household import Household
 from ledger.inspections import Inspection
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
 STREET = f"inspection open SI-1 --level street --street 江南 --year 2016 {doc('2016-07-27')}"
 DISTRICT = f"inspection open DI-1 --level district --year 2016 {doc('2016-12-01')}"
+
+
+def forge_amendment(
+    fupin: Fupin, code: str, changes: dict[str, object], actor: str, role: str
+) -> None:
+    """An amendment of inspection ``code`` written into the store past its command's rules
+    (through the aggregate), dated the day the inspection opened."""
+    ledger = open_ledger(fupin.store)
+    try:
+        inspection = ledger.load(Inspection, code, "inspection")
+        prov = Provenance(actor, role, inspection.opened_on, "伪造", "")
+        inspection.amend(changes, "伪造", prov)
+        ledger.save(inspection)
+    finally:
+        ledger.close()
 
 
 def _inspection(fupin: Fupin, code: str, *options: str) -> list[object]:
@@ -195,14 +214,7 @@ def test_an_inspections_amendment_is_exported_and_imported_again(
 def test_verify_reports_an_inspections_amendment_by_an_officer(seeded: Fupin) -> None:
     """The command refuses it; one written into the store otherwise is found."""
     seeded.ok(STREET, "insp-1")
-    ledger = open_ledger(seeded.store)
-    try:
-        inspection = ledger.load(Inspection, "SI-1", "inspection")
-        prov = Provenance("jn-01", "officer", inspection.opened_on, "伪造", "")
-        inspection.amend({"scope": "自查"}, "改范围", prov)
-        ledger.save(inspection)
-    finally:
-        ledger.close()
+    forge_amendment(seeded, "SI-1", {"scope": "自查"}, "jn-01", "officer")
 
     found = seeded("verify", "admin")
 
@@ -214,14 +226,7 @@ def test_verify_reports_an_inspections_amendment_by_an_officer(seeded: Fupin) ->
 
 def test_verify_reports_an_inspection_amended_to_a_street_not_on_record(seeded: Fupin) -> None:
     seeded.ok(STREET, "insp-1")
-    ledger = open_ledger(seeded.store)
-    try:
-        inspection = ledger.load(Inspection, "SI-1", "inspection")
-        prov = Provenance("insp-1", "inspector", inspection.opened_on, "伪造", "")
-        inspection.amend({"street": "东海"}, "改街道", prov)
-        ledger.save(inspection)
-    finally:
-        ledger.close()
+    forge_amendment(seeded, "SI-1", {"street": "东海"}, "insp-1", "inspector")
 
     found = seeded("verify", "admin")
 
@@ -229,3 +234,56 @@ def test_verify_reports_an_inspection_amended_to_a_street_not_on_record(seeded: 
     assert "its record's rules refuse it (street: no street '东海' on record)" in " ".join(
         found.output.split()
     )
+
+
+def test_verify_takes_a_moved_inspection_as_its_new_streets(seeded: Fupin) -> None:
+    """The reviewer, session 20: once SI-1 was moved from 江南 to 礼乐, 礼乐's own inspector
+    amended it and voided a finding under it, as the commands let them, and verify said
+    they reached beyond their street (it read the street the inspection was opened with)."""
+    ledger = open_ledger(seeded.store)
+    try:
+        ledger.register_officer(
+            Stamp("admin", date(2016, 7, 27), "任命", ""), "insp-ll", "礼乐督查", "inspector",
+            "礼乐", "礼乐督查组",
+        )  # fmt: skip
+    finally:
+        ledger.close()
+    seeded.ok(STREET, "insp-1")
+    seeded.ok(f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}", "insp-1")
+    seeded.ok(f"inspection amend SI-1 --scope 走访 --reason 补 {doc('2016-07-29')}", "insp-ll")
+    seeded.ok(
+        "inspection find SI-1 f1 --subject-kind village --subject 新创 "
+        f"--deadline 2016-12-31 {doc('2016-08-01')}",
+        "insp-ll",
+    )
+    seeded.ok(f"correct inspection SI-1 4 --reason 错 {doc('2016-08-02')}", "insp-ll")
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 0, found.output
+
+
+def test_verify_reports_an_inspectors_amendment_of_a_household_or_a_helper(
+    seeded: Fupin,
+) -> None:
+    """The reviewer, session 20: with inspectors allowed to amend an inspection, one list of
+    the roles any amendment may have let an inspector's amendment of a household or a helper
+    pass (the commands refuse both)."""
+    forged = Provenance("insp-1", "inspector", date(2016, 9, 2), "伪造", "")
+    ledger = open_ledger(seeded.store)
+    try:
+        household = ledger.load(Household, "JH-0001", "household")
+        household.amend({"disabled": True}, "改", forged)
+        ledger.save(household)
+        helper = ledger.load(Helper, "c-1", "helper")
+        helper.amend({"unit": "某局"}, "改", forged)
+        ledger.save(helper)
+    finally:
+        ledger.close()
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 1, found.output
+    said = " ".join(found.output.split())
+    assert "inspector amended a household; amend needs admin or officer" in said
+    assert "inspector amended a helper; amend_helper needs admin or officer" in said
