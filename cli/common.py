@@ -349,6 +349,10 @@ def check_output(path: Path, field: str) -> None:
             "output may go to standard output, leave the option out",
         )
     check_path(path, field)
+    if str(path) == ".":  # also what an empty value becomes (tester L, session 20)
+        raise InputError(
+            field, "names no file ('' or '.', the current folder): name a file to write"
+        )
     if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
     needed = _needed_file(path)

@@ -166,3 +166,13 @@ def test_a_json_amount_more_exact_than_a_float_is_refused_as_written(
     assert seeded.event_count() == before
     path.write_bytes(row % b"1234.50")  # as exact as written: taken
     assert "imported 1 row(s)" in seeded.ok(f"import {path}", "qu-01").output
+
+
+def test_an_empty_out_is_refused_as_naming_no_file(seeded: Fupin) -> None:
+    """Tester L: ``--out ""`` was refused as "'.' is a folder", a folder nobody named."""
+    for line in ('report html --out ""', "report html --out ."):
+        assert_refused(
+            seeded(line, "ana-1"),
+            "out",
+            "names no file ('' or '.', the current folder): name a file to write",
+        )
