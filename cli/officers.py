@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from projections import api
 
 from cli.common import (
     DocumentOption,
@@ -16,6 +17,15 @@ from cli.common import (
     ledger_session,
     make_stamp,
     refusals,
+)
+from cli.privacy import reader_of
+from cli.reports import (
+    AsOfOption,
+    FormatOption,
+    KnownAtOption,
+    OutputFormat,
+    emit_report,
+    times,
 )
 
 officer_app = typer.Typer(help="Officers 记录人: who may record what, and for which street 街道.")
@@ -102,3 +112,20 @@ def amend_officer(
             make_stamp(document, effective), "officer", officer_id, changes, reason
         )
     console.print(f"officer {officer_id} amended: {describe_changes(restated)}")
+
+
+@officer_app.command("list")
+@refusals
+def list_officers(
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Every officer registered 记录人: id, name, role, street, unit, still active or retired.
+
+    From the read models, as the reports (--as-of, --known-at); for any reader."""
+    day, moment = times(as_of, known_at)
+    with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader
+        report = api.officers(app, day, moment)
+    emit_report(report, ("officers",), output, {"officers": api.OFFICER_COLUMNS})

@@ -121,6 +121,29 @@ def household(
         ) from None
 
 
+#: ``officers``' columns, in order.
+OFFICER_COLUMNS = ("officer", "name", "role", "street", "unit", "active")
+
+
+def officers(
+    ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
+) -> dict[str, Any]:
+    """Every officer registered 记录人, by id: their name, role, street ("" for the district),
+    unit and whether they may still record (not retired), as of a date and as known at a
+    time, as the reports are."""
+
+    def build(view: View) -> dict[str, Any]:
+        rows = view.db.rows(
+            f"SELECT {', '.join(OFFICER_COLUMNS)} FROM pj_officers ORDER BY officer"
+        )
+        listed = [dict(zip(OFFICER_COLUMNS, row, strict=True)) for row in rows]
+        for row in listed:
+            row["active"] = bool(row["active"])
+        return {"officers": listed}
+
+    return _report("officers", ledger, as_of, known_at, build)
+
+
 def summary(ledger: Ledger) -> dict[str, Any]:
     """The headline figures of the three reports (the end of ``fupin demo``): scope, key
     targets, exits per year against the key targets, money against the plan's rules, and the

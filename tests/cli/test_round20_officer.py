@@ -176,3 +176,26 @@ def test_an_empty_out_is_refused_as_naming_no_file(seeded: Fupin) -> None:
             "out",
             "names no file ('' or '.', the current folder): name a file to write",
         )
+
+
+def test_officer_list_shows_every_officer_as_of_a_day(seeded: Fupin) -> None:
+    """Earlier sessions' testers: there was no way but SQL to see who may record what."""
+    seeded.ok(f"officer retire ana-1 --reason 调离 {doc('2017-01-10')}", "admin")
+
+    now = orjson.loads(seeded.ok("officer list --format json", "insp-1").stdout)
+    then = orjson.loads(seeded.ok("officer list --format json --as-of 2016-12-31").stdout)
+    table = seeded.ok("officer list").stdout
+
+    assert now["report"] == "officers"
+    listed = {row["officer"]: row for row in now["officers"]}
+    assert listed["jn-01"] == {
+        "officer": "jn-01",
+        "name": "江南专干",
+        "role": "officer",
+        "street": "江南",
+        "unit": "江南街道扶贫办",
+        "active": True,
+    }
+    assert listed["ana-1"]["active"] is False
+    assert {row["officer"]: row["active"] for row in then["officers"]}["ana-1"] is True
+    assert "江南街道扶贫办" in table
