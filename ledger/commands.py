@@ -287,7 +287,7 @@ def _disburse(app: Any, s: Stamp, a: dict[str, Any]) -> None:
 #: The fields an amendment 更正登记 may restate, each optional: a blank cell or a missing key
 #: leaves the field as it is (``Household.AMENDABLE``, ``Helper.AMENDABLE``).
 _AMENDABLE = (
-    Arg("village", "村", required=False),
+    Arg("village", "村（社区）", required=False),  # as identify's (tester G, session 20)
     Arg("area", "城乡", required=False),
     Arg("labour", "有劳动能力", "bool", required=False),
     Arg("willing", "有意愿", "bool", required=False),

@@ -37,6 +37,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.household import Personal
+from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
 from ledger.values import check_text, format_yuan
 from ledger.verification import household_number
@@ -445,10 +446,16 @@ def _import_once(
                 # refuses what the import would.
                 importer = app.authorise(batch, "import_batch")
                 if importer.role != "admin":
-                    result.errors.extend(_others_rows(applied, applied_rows, importer))
+                    result.errors.extend(
+                        _others_rows(applied, applied_rows, importer.actor, importer.role)
+                    )
                 # the save signs: its refusals too (the real save's, in _record)
                 if dry_run and not result.errors:
                     _check_signing(app, applied, batch.actor)
+            elif applied:  # named with the other bad rows (tester G), when the importer is known
+                role = _active_role(app, batch.actor)
+                if role is not None and role != "admin":
+                    result.errors.extend(_others_rows(applied, applied_rows, batch.actor, role))
             if result.errors or dry_run:
                 app.discard_batch()
             elif applied:
@@ -470,7 +477,15 @@ def _import_once(
     return result
 
 
-def _others_rows(applied: list[_Parsed], rows: list[Row], importer: Provenance) -> list[RowError]:
+def _active_role(app: Ledger, officer_id: str) -> str | None:
+    """The role of active officer ``officer_id`` (None: there is none on record)."""
+    found = app.get_by_id(natural_id("officer", officer_id))
+    return found.role if isinstance(found, Officer) and found.active else None
+
+
+def _others_rows(
+    applied: list[_Parsed], rows: list[Row], importer: str, role: str
+) -> list[RowError]:
     """The rows an importer who is no admin may not bring in: those recorded by another
     officer. An officer imports their own sheet; the district office (an admin) imports
     others' (a migration, the streets' sheets collected). Tester F, session 20: a street
@@ -481,12 +496,12 @@ def _others_rows(applied: list[_Parsed], rows: list[Row], importer: Provenance) 
         RowError(
             row.where,
             row.columns.get("actor", "actor"),
-            f"recorded by {parsed.stamp.actor}, but the import is run by {importer.actor} "
-            f"({importer.role}): an officer imports their own rows; only an admin imports rows "
+            f"recorded by {parsed.stamp.actor}, but the import is run by {importer} "
+            f"({role}): an officer imports their own rows; only an admin imports rows "
             "of other officers",
         )
         for parsed, row in zip(applied, rows, strict=True)
-        if parsed.stamp.actor != importer.actor
+        if parsed.stamp.actor != importer
     ]
 
 

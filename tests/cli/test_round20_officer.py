@@ -199,3 +199,40 @@ def test_officer_list_shows_every_officer_as_of_a_day(seeded: Fupin) -> None:
     assert listed["ana-1"]["active"] is False
     assert {row["officer"]: row["active"] for row in then["officers"]}["ana-1"] is True
     assert "江南街道扶贫办" in table
+
+
+def test_a_colleagues_row_is_named_with_the_other_bad_rows(seeded: Fupin, tmp_path: Path) -> None:
+    """Tester G: the own-rows rule was judged only once every other row passed, so a file
+    took one more round of fixing than its first refusal said."""
+    path = tmp_path / "record_visit.csv"
+    path.write_text(
+        "ref,actor,effective,document,note,household,helper,summary\n"
+        "V-1,,2016-09-01,走访,,JH-0001,c-9,x\n"  # c-9 is not paired with JH-0001
+        "V-2,qu-01,2016-09-01,走访,,JH-0001,c-1,x\n",
+        encoding="utf-8",
+    )
+
+    refused = seeded(f"import --dry-run {path}", "jn-01")
+
+    said = " ".join(refused.stderr.split())
+    assert "row 2, helper:" in said
+    assert "row 3, actor: recorded by qu-01, but the import is run by jn-01 (officer)" in said
+
+
+def test_a_typed_summary_or_outcome_is_recorded_trimmed_as_an_imported_one(
+    seeded: Fupin,
+) -> None:
+    """Tester G: " 入户 " typed was recorded with its spaces; the same cell imported, without."""
+    seeded.ok(
+        f"household visit JH-0001 --helper c-1 --summary ' 入户 ' {doc('2016-09-01')}", "jn-01"
+    )
+    seeded.ok(
+        f"household complete-measure JH-0001 m-1 --outcome ' 已落实 ' {doc('2016-09-02')}",
+        "jn-01",
+    )
+
+    history = orjson.loads(seeded.ok("history JH-0001 --format json", "admin").stdout)
+    said = {e["event"]: e["details"] for e in history}
+
+    assert said["VisitRecorded"]["summary"] == "入户"
+    assert said["MeasureCompleted"]["outcome"] == "已落实"

@@ -147,3 +147,23 @@ def test_verify_reports_an_amendment_and_a_correction_by_another_streets_officer
     assert "an officer of street '礼乐' corrected an entry of street '江南', beyond their own" in (
         found
     )
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_an_amend_sheet_takes_the_village_under_identifys_header(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester G: amend's village column was headed 村, every other village column
+    村（社区）: a sheet with one village column could not serve both commands."""
+    path = tmp_path / "amend.csv"
+    path.write_text(
+        "ref,actor,effective,document,note,kind,key,村（社区） village,reason\n"
+        "A-1,,2016-08-20,更正登记,,household,JH-0001,江南社区,村名录错\n",
+        encoding="utf-8",
+    )
+
+    seeded.ok(f"import {path}", "jn-01")
+
+    assert _rows(seeded, "SELECT village FROM pj_households WHERE number = 'JH-0001'") == [
+        ["江南社区"]
+    ]
