@@ -268,8 +268,16 @@ _AMEND_COMMANDS = {
     "ledger.helpers:Helper.HelperRegistered": "amend_helper",
     _INSPECTION_TOPIC: "amend_inspection",
 }
-#: An amendment's topic (defined on the base class, whatever its record).
-_AMENDED_TOPIC = "ledger.base:LedgerAggregate.Amended"
+#: The permission an amendment of each kind of record needs (``OversightCommands.amend``).
+_AMEND_OF = {
+    "Household": "amend",
+    "Helper": "amend_helper",
+    "Officer": "amend_officer",
+    "Inspection": "amend_inspection",
+}
+#: The records whose entries a street reaches, or not: their own street's (a helper's
+#: employment: its household's street's).
+_STREET_KINDS = frozenset({"Household", "FundAccount", "Inspection", "Helper"})
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -1556,14 +1564,13 @@ class Verifier:
                 reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
             else:
                 reason = _not_permitted(correction_command(record, entry), role, street)
-            if not reason:
-                reason = _beyond_street(recorder, where, role, street, "corrected an entry")
             if not reason and target.topic == _PAYMENT_TOPIC:
                 reason = self._receipt_left(recorder, where[1], corrects, target)
             if reason:
                 self._problem(position, said, reason)
             else:  # its form and recorder are sound: would its record's rules allow it?
                 replayed.append((position, where))
+                rules.recorded_by[position] = (role, street)
         for position, where in self._amendments:  # each kind by its own command's roles
             if where[1] in self._officer_uids:
                 continue  # an officer's (``_watched``)
@@ -1571,10 +1578,9 @@ class Verifier:
             first = recorder.select_events(UUID(bytes=where[1]), lte=1, limit=1)
             command = _AMEND_COMMANDS.get(first[0].topic) if first else None
             reason = "" if command is None else _not_permitted(command, role, None)
-            if not reason:
-                reason = _beyond_street(recorder, where, role, street, "amended a record")
             if reason:
                 self._problem(position, _label(where), reason)
+            rules.recorded_by[position] = (role, street)
         replayed += self._amendments
         for position, where, reason in rules.refusals(replayed):
             self._problem(position, _label(where), reason)
@@ -2002,53 +2008,6 @@ def _step(mapper: Mapper[UUID], stored: StoredEvent) -> object:
         return None
 
 
-#: The first events of the records a street reaches: a household, a fund account and an
-#: inspection name their street (in clear: a household's personal data is sealed apart).
-_STREET_RECORDS = frozenset(
-    {
-        "ledger.household:Household.Identified",
-        "ledger.funds:FundAccount.AccountOpened",
-        _INSPECTION_TOPIC,
-    }
-)
-
-
-def _beyond_street(
-    recorder: ApplicationRecorder, where: _Where, role: str, street: str | None, done: str
-) -> str:
-    """Why a correction or amendment recorded by an officer of ``street`` reaches past it ("" if
-    it does not): the record (``where``: topic, id, version) is another street's (tester A,
-    session 20: a 外海 officer's amendment of a 江南 household, written into the file,
-    passed; the commands refuse it). An admin and a district-level holder reach every
-    street. The record's street is its first event's, or an inspection's as amended before
-    ``where``: one read of the record's first event (an inspection's events up to there)."""
-    if role == "admin" or not street:
-        return ""
-    uid = UUID(bytes=where[1])
-    first = recorder.select_events(uid, lte=1, limit=1)
-    if not first or first[0].topic not in _STREET_RECORDS:
-        return ""
-    theirs = _said(first[0].state, "street")
-    if first[0].topic == _INSPECTION_TOPIC:  # its street may have been amended since
-        for item in recorder.select_events(uid, gt=1, lte=where[2] - 1):
-            if item.topic == _AMENDED_TOPIC:
-                changes = _said(item.state, "changes")
-                if isinstance(changes, dict) and isinstance(changes.get("street"), str):
-                    theirs = changes["street"]
-    if not isinstance(theirs, str) or not theirs or theirs == street:
-        return ""
-    return f"an officer of street {street!r} {done} of street {theirs!r}, beyond their own"
-
-
-def _said(state: bytes, field: str) -> object:
-    """A field of a stored state, as stored (None if unreadable: the pass reports it)."""
-    try:
-        tree = orjson.loads(state)
-    except orjson.JSONDecodeError:
-        return None
-    return tree.get(field) if isinstance(tree, dict) else None
-
-
 def _not_permitted(command: str, role: str, street: str | None) -> str:
     """Why a correction recorded in ``role`` by an officer of ``street`` breaks ``command``'s
     permission ("" if it does not): its roles, and a district permission's scope."""
@@ -2272,6 +2231,9 @@ class _RecordRules:
         self.mapper = mapper
         self.recorder = recorder
         self._records: dict[tuple[str, str], Any] = {}  # (kind, key) -> record or None
+        #: a marked event's position -> its recorder's role, and the street they worked for
+        #: then (None: unknown), for the street its command reaches (``_beyond``)
+        self.recorded_by: dict[int, tuple[str, str | None]] = {}
 
     def refusals(self, marks: Iterable[tuple[int, _Where]]) -> list[tuple[int, _Where, str]]:
         """(position, where, what the rules say) for each event at ``marks`` they refuse. Each
@@ -2314,7 +2276,9 @@ class _RecordRules:
                     try:
                         event: Any = self.mapper.to_domain_event(item)
                         if mark is not None:
-                            reason = self._refusal(record, event)
+                            reason = self._refusal(record, event) or self._beyond(
+                                record, event, self.recorded_by.get(mark[0])
+                            )
                         record = event.mutate(record)
                     except Exception as exc:  # an altered event may raise anything (TopicError)
                         said = str(exc) if isinstance(exc, LedgerError) else _cause(exc)
@@ -2341,7 +2305,7 @@ class _RecordRules:
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
-                self._reference_rules(record, dict(event.changes))
+                self._reference_rules(record, dict(event.changes), event.timestamp)
                 # what it says the fields were is what the record held (``amend`` writes it
                 # so): a history, an HTML report shows it (session 18: it was not checked)
                 held_then = {field: getattr(record, field) for field in sorted(event.changes)}
@@ -2356,42 +2320,87 @@ class _RecordRules:
             return f"its record cannot take it ({_cause(exc)})"
         return ""
 
+    def _beyond(self, record: Any, event: Any, who: tuple[str, str | None] | None) -> str:
+        """Why a correction or amendment recorded by an officer of a street reaches past it,
+        as its command's ``check_permission`` would refuse ("" if it does not): the street
+        of the record as it stood just before (an inspection's as amended by then), of an
+        employment entry its household's, "" (the district) for a city or district account
+        or a district inspection, and an inspection's new street too. Tester A, then tester
+        T (session 20): written into the file, a street officer's correction of a district
+        account's entry, a street inspector's of the district's talk, a move of an
+        inspection out of their street and a correction of another street's employment
+        passed. An admin and a district-level holder reach every street."""
+        if who is None or not isinstance(record, LedgerAggregate):
+            return ""
+        role, street = who
+        kind = type(record).__name__
+        if role == "admin" or not street or kind not in _STREET_KINDS:
+            return ""
+        changes: dict[str, Any] = {}
+        if type(event).__name__ == "Corrected":
+            entry = record.entries.get(event.corrects, ("", None))
+            command, done = correction_command(kind, entry[0]), "corrected an entry"
+            if kind == "Helper":  # an employment: its household's street
+                household = self._record("household", str(entry[1] or ""))
+                targets = [str(getattr(household, "street", "") or "")]
+            else:
+                targets = [str(getattr(record, "street", "") or "")]
+        else:
+            changes = dict(event.changes)
+            command, done = _AMEND_OF.get(kind, ""), "amended a record"
+            targets = [str(getattr(record, "street", "") or "")]
+            if kind == "Inspection" and isinstance(changes.get("street"), str):
+                targets.append(changes["street"])
+        if not command or PERMISSIONS[command].scope != "street":
+            return ""  # a helper's registration: any officer's; the district's: checked above
+        for target in targets:
+            if target != street:
+                theirs = f"of street {target!r}" if target else "of the district"
+                return f"an officer of street {street!r} {done} {theirs}, beyond their own"
+        return ""
+
     def opened(self) -> date | None:
         """The day the programme opened (as ``opened_on`` reads it for the commands)."""
         return getattr(self._record("programme", PROGRAMME_CODE), "opened_on", None)
 
-    def _record(self, kind: str, key: str) -> Any:
-        """A reference record (the programme, a street) as its events make it now, read once
-        (None: there is none, or an event of it is altered, which the pass reports)."""
-        found = self._records.get((kind, key), _UNREAD)
+    def _record(self, kind: str, key: str, until: datetime | None = None) -> Any:
+        """A record (the programme, a street, a household) as its events make it now, read
+        once, or as recorded by ``until`` (None: there is none, or an event of it is
+        altered, which the pass reports)."""
+        found = self._records.get((kind, key), _UNREAD) if until is None else _UNREAD
         if found is not _UNREAD:
             return found
         record: Any = None
         try:
             for item in self.recorder.select_events(natural_id(kind, key)):
                 event: Any = self.mapper.to_domain_event(item)
+                if until is not None and event.timestamp > until:
+                    break
                 record = event.mutate(record)
         except Exception:  # an event of it altered: the pass reports it
             record = None
-        self._records[(kind, key)] = record
+        if until is None:
+            self._records[(kind, key)] = record
         return record
 
-    def _reference_rules(self, record: Any, changes: dict[str, Any]) -> None:
+    def _reference_rules(self, record: Any, changes: dict[str, Any], until: datetime) -> None:
         """The rules an amendment's command checks against other records, which its own
         record cannot (tester A, session 20: a household's village amended to another
         street's, written into the file, passed): a household's village is one of its
-        street's; an inspection's street is on record, its year one of the programme's."""
+        street's; an inspection's street is on record, its year one of the programme's; each
+        as recorded by the amendment's time (``until``: tester T, a village added afterwards
+        made an amendment to it before pass)."""
         kind = type(record).__name__
         if kind == "Household" and "village" in changes:
-            street = self._record("street", str(record.street))
+            street = self._record("street", str(record.street), until)
             if street is None:
                 raise InputError("street", f"no street {record.street!r} on record")
             street.check_has_village(changes["village"])
         street_given = kind == "Inspection" and "street" in changes
-        if street_given and self._record("street", str(changes["street"])) is None:
+        if street_given and self._record("street", str(changes["street"]), until) is None:
             raise InputError("street", f"no street {changes['street']!r} on record")
         if kind == "Inspection" and "year" in changes:
-            programme = self._record("programme", PROGRAMME_CODE)
+            programme = self._record("programme", PROGRAMME_CODE, until)
             if programme is not None:
                 programme.check_year_in_programme(changes["year"])
 

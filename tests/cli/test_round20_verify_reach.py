@@ -1,0 +1,144 @@
+"""Session 20, tester T (a verifiable-log expert hired to break ``fupin verify``): corrections
+and amendments the commands refuse for the street they reach passed verify when written into
+the file otherwise: a street inspector's correction of the district's talk, a street officer's
+of a city account's entry, a street inspector's move of their inspection to another street,
+another street's correction of an employment; and an amendment to a village added only
+afterwards. Verify judges each as its command's ``check_permission`` does, on the record as it
+stood just before it, and the other records as they stood when it was recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from ledger.application import Ledger, open_ledger
+from ledger.base import LedgerAggregate, Provenance
+from ledger.core import Stamp
+from ledger.funds import FundAccount
+from ledger.helpers import Helper
+from ledger.household import Household
+from ledger.inspections import Inspection
+
+from tests.cli.conftest import Fupin, doc
+
+STREET_INSPECTOR = Provenance("insp-ll", "inspector", date(2017, 2, 1), "伪造", "")
+
+
+def _with_street_inspector(fupin: Fupin) -> None:
+    """insp-ll, an inspector of 礼乐; a district inspection with a talk with 礼乐's leaders,
+    and 礼乐's own street inspection, each recorded through the commands."""
+    ledger = open_ledger(fupin.store)
+    try:
+        ledger.register_officer(
+            Stamp("admin", date(2016, 7, 27), "任命", ""), "insp-ll", "礼乐督查", "inspector",
+            "礼乐", "礼乐督查组",
+        )  # fmt: skip
+    finally:
+        ledger.close()
+    fupin.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
+    fupin.ok(
+        f"inspection talk DI-1 --street 礼乐 --year 2016 --reason 未完成 {doc('2017-01-06')}",
+        "insp-1",
+    )
+    fupin.ok(
+        f"inspection open SI-LL --level street --street 礼乐 --year 2016 {doc('2017-01-05')}",
+        "insp-ll",
+    )
+
+
+def _forge(fupin: Fupin, change: Callable[[Ledger], LedgerAggregate]) -> None:
+    """An event written past its command's permission: through the aggregate, then saved."""
+    ledger = open_ledger(fupin.store)
+    try:
+        ledger.save(change(ledger))
+    finally:
+        ledger.close()
+
+
+def _verified(fupin: Fupin) -> str:
+    found = fupin("verify", "admin")
+    assert found.exit_code == 1, found.output
+    return " ".join(found.output.split())
+
+
+def test_a_street_inspectors_correction_of_the_districts_talk_is_reported(
+    seeded: Fupin,
+) -> None:
+    _with_street_inspector(seeded)
+
+    def void_talk(ledger: Ledger) -> LedgerAggregate:
+        inspection = ledger.load(Inspection, "DI-1", "inspection")
+        inspection.correct(2, "撤销", STREET_INSPECTOR)
+        return inspection
+
+    _forge(seeded, void_talk)
+
+    assert "an officer of street '礼乐' corrected an entry of the district, beyond their own" in (
+        _verified(seeded)
+    )
+
+
+def test_a_street_inspectors_move_of_their_inspection_to_another_street_is_reported(
+    seeded: Fupin,
+) -> None:
+    _with_street_inspector(seeded)
+
+    def move(ledger: Ledger) -> LedgerAggregate:
+        inspection = ledger.load(Inspection, "SI-LL", "inspection")
+        inspection.amend({"street": "江南"}, "改街道", STREET_INSPECTOR)
+        return inspection
+
+    _forge(seeded, move)
+
+    assert "an officer of street '礼乐' amended a record of street '江南', beyond their own" in (
+        _verified(seeded)
+    )
+
+
+def test_a_street_officers_correction_of_a_city_accounts_entry_is_reported(
+    seeded: Fupin,
+) -> None:
+    def void_allocation(ledger: Ledger) -> LedgerAggregate:
+        account = ledger.load(FundAccount, "city-2016", "fund")
+        account.correct(2, "撤销", Provenance("jn-01", "officer", date(2016, 9, 1), "伪造", ""))
+        return account
+
+    _forge(seeded, void_allocation)
+
+    assert "an officer of street '江南' corrected an entry of the district, beyond their own" in (
+        _verified(seeded)
+    )
+
+
+def test_another_streets_correction_of_an_employment_is_reported(seeded: Fupin) -> None:
+    seeded.ok(f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}", "jn-01")
+
+    def void_employment(ledger: Ledger) -> LedgerAggregate:
+        enterprise = ledger.load(Helper, "e-1", "helper")
+        employment = max(enterprise.entries)
+        prov = Provenance("ll-01", "officer", date(2016, 9, 2), "伪造", "")
+        enterprise.correct(employment, "撤销", prov)
+        return enterprise
+
+    _forge(seeded, void_employment)
+
+    assert "an officer of street '礼乐' corrected an entry of street '江南', beyond their own" in (
+        _verified(seeded)
+    )
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the rules' own replay
+def test_an_amendment_to_a_village_added_afterwards_stays_reported(seeded: Fupin) -> None:
+    def to_new_village(ledger: Ledger) -> LedgerAggregate:
+        household = ledger.load(Household, "JH-0001", "household")
+        prov = Provenance("jn-01", "officer", date(2016, 8, 20), "伪造", "")
+        household.amend({"village": "新村"}, "改村", prov)
+        return household
+
+    _forge(seeded, to_new_village)
+    seeded.ok(f"place add-village 江南 新村 {doc('2016-08-21')}", "admin")
+
+    assert "its record's rules refuse it (village: '新村' is not a village of street 江南)" in (
+        _verified(seeded)
+    )
