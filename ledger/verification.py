@@ -2305,7 +2305,10 @@ class _RecordRules:
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
-                self._reference_rules(record, dict(event.changes), event.timestamp)
+                # the other records as recorded by then, give or take the officers' clocks
+                # (a village added just before, by a clock ahead, is taken)
+                until = event.timestamp + CLOCK_TOLERANCE
+                self._reference_rules(record, dict(event.changes), until)
                 # what it says the fields were is what the record held (``amend`` writes it
                 # so): a history, an HTML report shows it (session 18: it was not checked)
                 held_then = {field: getattr(record, field) for field in sorted(event.changes)}

@@ -9,9 +9,10 @@ stood just before it, and the other records as they stood when it was recorded."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from ledger import clock
 from ledger.application import Ledger, open_ledger
 from ledger.base import LedgerAggregate, Provenance
 from ledger.core import Stamp
@@ -21,6 +22,7 @@ from ledger.household import Household
 from ledger.inspections import Inspection
 
 from tests.cli.conftest import Fupin, doc
+from tests.support import TickingClock
 
 STREET_INSPECTOR = Provenance("insp-ll", "inspector", date(2017, 2, 1), "伪造", "")
 
@@ -47,11 +49,18 @@ def _with_street_inspector(fupin: Fupin) -> None:
     )
 
 
-def _forge(fupin: Fupin, change: Callable[[Ledger], LedgerAggregate]) -> None:
-    """An event written past its command's permission: through the aggregate, then saved."""
+def _forge(
+    fupin: Fupin, change: Callable[[Ledger], LedgerAggregate], at: datetime | None = None
+) -> None:
+    """An event written past its command's permission: through the aggregate, then saved
+    (recorded ``at`` a time of a ticking clock, if given)."""
     ledger = open_ledger(fupin.store)
     try:
-        ledger.save(change(ledger))
+        if at is None:
+            ledger.save(change(ledger))
+        else:
+            with clock.using_clock(TickingClock(at)):
+                ledger.save(change(ledger))
     finally:
         ledger.close()
 
@@ -130,13 +139,15 @@ def test_another_streets_correction_of_an_employment_is_reported(seeded: Fupin) 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the rules' own replay
 def test_an_amendment_to_a_village_added_afterwards_stays_reported(seeded: Fupin) -> None:
+    """Added years after (past the officers' clocks' tolerance of 10 minutes)."""
+
     def to_new_village(ledger: Ledger) -> LedgerAggregate:
         household = ledger.load(Household, "JH-0001", "household")
         prov = Provenance("jn-01", "officer", date(2016, 8, 20), "伪造", "")
         household.amend({"village": "新村"}, "改村", prov)
         return household
 
-    _forge(seeded, to_new_village)
+    _forge(seeded, to_new_village, datetime(2020, 1, 1, tzinfo=UTC))  # before the commands
     seeded.ok(f"place add-village 江南 新村 {doc('2016-08-21')}", "admin")
 
     assert "its record's rules refuse it (village: '新村' is not a village of street 江南)" in (
