@@ -278,6 +278,9 @@ _AMEND_OF = {
 #: The records whose entries a street reaches, or not: their own street's (a helper's
 #: employment: its household's street's).
 _STREET_KINDS = frozenset({"Household", "FundAccount", "Inspection", "Helper"})
+#: The events of the records an amendment's rules read (``_RecordRules._reference_rules``):
+#: the pass notes each one's position in the log.
+_REFERENCE_EVENTS = frozenset({"StreetRegistered", "VillageAdded", "Opened", "YearParametersSet"})
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -517,6 +520,10 @@ class Verifier:
         self._officer_uids: set[object] = set()
         # an amendment's position -> its recorder's role, and the street they worked for then
         self._amenders: dict[int, tuple[str, str | None]] = {}
+        # (record id, version) -> position in the log of each event of the records an
+        # amendment's rules read (streets, the programme): judged as of the amendment's
+        # position, not by recording times that officers' clocks may skew (the reviewer)
+        self._reference_at: dict[tuple[bytes, int], int] = {}
         # Every correction read: (position, where, the version it voids, its recorder's role
         # and street then), checked after the pass (``check_corrections``).
         self._corrections: list[tuple[int, _Where, object, str, str | None]] = []
@@ -832,6 +839,8 @@ class Verifier:
                     return
                 if spelled:
                     self._misspelled(position, (topic, uid, version), originator)
+                if kind.name in _REFERENCE_EVENTS:
+                    self._reference_at[(uid, version)] = position
                 if not isinstance(state, bytes):  # e.g. rewritten as TEXT in SQLite
                     state = self._not_bytes(position, (topic, uid, version), state)
                 if broken and uid in broken:
@@ -1528,7 +1537,7 @@ class Verifier:
         passed, and a household it named could no longer be loaded. One read of the voided
         entry each, after the pass (corrections are few)."""
         voidable = _voidable_topics()
-        rules = _RecordRules(self.mapper, recorder)
+        rules = _RecordRules(self.mapper, recorder, self._reference_at)
         replayed: list[tuple[int, _Where]] = []
         kept = len(self.report.problems)
         voided: dict[tuple[bytes, int], int] = {}  # (record, entry) -> the correction's position
@@ -1578,9 +1587,10 @@ class Verifier:
             first = recorder.select_events(UUID(bytes=where[1]), lte=1, limit=1)
             command = _AMEND_COMMANDS.get(first[0].topic) if first else None
             reason = "" if command is None else _not_permitted(command, role, None)
-            if reason:
+            if reason:  # said once: its street is not judged too
                 self._problem(position, _label(where), reason)
-            rules.recorded_by[position] = (role, street)
+            else:
+                rules.recorded_by[position] = (role, street)
         replayed += self._amendments
         for position, where, reason in rules.refusals(replayed):
             self._problem(position, _label(where), reason)
@@ -2227,9 +2237,15 @@ class _RecordRules:
     already was) passed before. One read of each record's events up to its last correction or
     amendment, and one of the programme's for the day it opened."""
 
-    def __init__(self, mapper: Mapper[UUID], recorder: ApplicationRecorder) -> None:
+    def __init__(
+        self,
+        mapper: Mapper[UUID],
+        recorder: ApplicationRecorder,
+        reference_at: dict[tuple[bytes, int], int] | None = None,
+    ) -> None:
         self.mapper = mapper
         self.recorder = recorder
+        self._reference_at = reference_at or {}
         self._records: dict[tuple[str, str], Any] = {}  # (kind, key) -> record or None
         #: a marked event's position -> its recorder's role, and the street they worked for
         #: then (None: unknown), for the street its command reaches (``_beyond``)
@@ -2276,7 +2292,7 @@ class _RecordRules:
                     try:
                         event: Any = self.mapper.to_domain_event(item)
                         if mark is not None:
-                            reason = self._refusal(record, event) or self._beyond(
+                            reason = self._refusal(record, event, mark[0]) or self._beyond(
                                 record, event, self.recorded_by.get(mark[0])
                             )
                         record = event.mutate(record)
@@ -2288,7 +2304,7 @@ class _RecordRules:
                     found.append((*mark, reason))
         return found
 
-    def _refusal(self, record: Any, event: Any) -> str:
+    def _refusal(self, record: Any, event: Any, position: int) -> str:
         """What the record's rules say of ``event`` ("" if they allow it): first that it holds
         the fields its command writes, of their types."""
         name = type(event).__name__
@@ -2305,10 +2321,8 @@ class _RecordRules:
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
-                # the other records as recorded by then, give or take the officers' clocks
-                # (a village added just before, by a clock ahead, is taken)
-                until = event.timestamp + CLOCK_TOLERANCE
-                self._reference_rules(record, dict(event.changes), until)
+                # the other records as they stood at its place in the log
+                self._reference_rules(record, dict(event.changes), position)
                 # what it says the fields were is what the record held (``amend`` writes it
                 # so): a history, an HTML report shows it (session 18: it was not checked)
                 held_then = {field: getattr(record, field) for field in sorted(event.changes)}
@@ -2345,6 +2359,8 @@ class _RecordRules:
             command, done = correction_command(kind, entry[0]), "corrected an entry"
             if kind == "Helper":  # an employment: its household's street
                 household = self._record("household", str(entry[1] or ""))
+                if household is None:  # not readable: the pass reports the altered event
+                    return ""
                 targets = [str(getattr(household, "street", "") or "")]
             else:
                 targets = [str(getattr(record, "street", "") or "")]
@@ -2366,33 +2382,38 @@ class _RecordRules:
         """The day the programme opened (as ``opened_on`` reads it for the commands)."""
         return getattr(self._record("programme", PROGRAMME_CODE), "opened_on", None)
 
-    def _record(self, kind: str, key: str, until: datetime | None = None) -> Any:
+    def _record(self, kind: str, key: str, before: int | None = None) -> Any:
         """A record (the programme, a street, a household) as its events make it now, read
-        once, or as recorded by ``until`` (None: there is none, or an event of it is
-        altered, which the pass reports)."""
-        found = self._records.get((kind, key), _UNREAD) if until is None else _UNREAD
+        once, or as its events before position ``before`` of the log made it (a street's or
+        the programme's: the pass noted where each of their events stands; None: there is
+        none, or an event of it is altered, which the pass reports)."""
+        found = self._records.get((kind, key), _UNREAD) if before is None else _UNREAD
         if found is not _UNREAD:
             return found
         record: Any = None
+        uid = natural_id(kind, key)
         try:
-            for item in self.recorder.select_events(natural_id(kind, key)):
+            for item in self.recorder.select_events(uid):
+                if before is not None:
+                    at = self._reference_at.get((uid.bytes, item.originator_version))
+                    if at is None or at >= before:
+                        break
                 event: Any = self.mapper.to_domain_event(item)
-                if until is not None and event.timestamp > until:
-                    break
                 record = event.mutate(record)
         except Exception:  # an event of it altered: the pass reports it
             record = None
-        if until is None:
+        if before is None:
             self._records[(kind, key)] = record
         return record
 
-    def _reference_rules(self, record: Any, changes: dict[str, Any], until: datetime) -> None:
+    def _reference_rules(self, record: Any, changes: dict[str, Any], until: int) -> None:
         """The rules an amendment's command checks against other records, which its own
         record cannot (tester A, session 20: a household's village amended to another
         street's, written into the file, passed): a household's village is one of its
         street's; an inspection's street is on record, its year one of the programme's; each
-        as recorded by the amendment's time (``until``: tester T, a village added afterwards
-        made an amendment to it before pass)."""
+        as the log stood at the amendment's position ``until`` (tester T: a village added
+        afterwards made an amendment to it before pass; by position, not by recording time,
+        which officers' clocks may skew: the reviewer)."""
         kind = type(record).__name__
         if kind == "Household" and "village" in changes:
             street = self._record("street", str(record.street), until)

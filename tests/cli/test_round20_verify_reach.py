@@ -9,7 +9,7 @@ stood just before it, and the other records as they stood when it was recorded."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from ledger import clock
@@ -153,3 +153,24 @@ def test_an_amendment_to_a_village_added_afterwards_stays_reported(seeded: Fupin
     assert "its record's rules refuse it (village: '新村' is not a village of street 江南)" in (
         _verified(seeded)
     )
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_lawful_amendment_to_a_village_added_by_a_clock_ahead_verifies(seeded: Fupin) -> None:
+    """The reviewer: judged by recording times, a village added by an officer whose clock ran
+    5 minutes ahead was missing to an amendment made a minute later on a right clock (the
+    ledger takes a save up to 10 minutes behind the last). Judged by place in the log now."""
+    ledger = open_ledger(seeded.store)
+    try:
+        ahead = datetime.now(UTC) + timedelta(minutes=5)
+        with clock.using_clock(TickingClock(ahead)):
+            ledger.add_village(Stamp("admin", date(2016, 8, 19), "增村", ""), "江南", "新村", False)
+    finally:
+        ledger.close()
+    seeded.ok(
+        f"household amend JH-0001 --village 新村 --reason 村录错 {doc('2016-08-20')}", "jn-01"
+    )
+
+    found = seeded("verify", "admin")
+
+    assert found.exit_code == 0, found.output
