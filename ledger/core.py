@@ -37,6 +37,7 @@ from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
     InputError,
+    LedgerError,
     NotFoundError,
     PermissionRefusedError,
     RuleError,
@@ -604,7 +605,20 @@ def _project(
     """eventsourcing's ``project_aggregate`` less its ``isinstance`` check of each event
     against a runtime Protocol (~20 µs an event: a tenth of a single command's time)."""
     for event in events:
-        aggregate = event.mutate(aggregate)
+        try:
+            aggregate = event.mutate(aggregate)
+        except LedgerError:
+            raise  # the record's own words (a correction of no entry: "the ledger was altered")
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # An event its record cannot take (tester T, session 20: an ``Amended`` stored
+            # under ``Inspection.Amended``, not the base class's topic the ledger writes, made
+            # every command on the record an internal error): refused, naming it.
+            raise InputError(
+                "store",
+                f"{type(event).__qualname__} at version {event.originator_version} of record "
+                f"{event.originator_id} cannot be applied ({type(exc).__name__}): the ledger "
+                "was altered or damaged there; `fupin verify` names the event",
+            ) from None
     return aggregate
 
 

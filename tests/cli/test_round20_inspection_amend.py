@@ -7,8 +7,10 @@ under it; by the inspectors (or an admin), never the street inspected."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 import orjson
 import pytest
@@ -287,3 +289,36 @@ def test_verify_reports_an_inspectors_amendment_of_a_household_or_a_helper(
     said = " ".join(found.output.split())
     assert "inspector amended a household; amend needs admin or officer" in said
     assert "inspector amended a helper; amend_helper needs admin or officer" in said
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # a row written into the file
+def test_a_record_holding_an_event_it_cannot_take_is_refused_not_an_internal_error(
+    seeded: Fupin,
+) -> None:
+    """Tester T: an ``Amended`` stored under ``Inspection.Amended`` (not the base class's topic
+    the ledger writes) made every command on the inspection an internal error, exit 1."""
+    seeded.ok(STREET, "insp-1")
+    ledger = open_ledger(seeded.store)
+    try:
+        stored = ledger.recorder.select_events(Inspection.create_id("SI-1"))[-1]
+        state = stored.state
+    finally:
+        ledger.close()
+    with sqlite3.connect(seeded.store) as db:
+        db.execute(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+            (
+                UUID(str(stored.originator_id)).hex,
+                stored.originator_version + 1,
+                "ledger.inspections:Inspection.Amended",
+                state,
+            ),
+        )
+
+    refused = seeded(
+        f"inspection amend SI-1 --scope 走访 --reason 补 {doc('2016-07-28')}", "insp-1"
+    )
+
+    assert refused.exit_code == 2, refused.output
+    assert "Inspection.Amended at version 2 of record" in refused.stderr
+    assert "`fupin verify` names the event" in " ".join(refused.stderr.split())
