@@ -23,6 +23,7 @@ __all__ = [
     "PERMISSIONS",
     "PROGRAMME_STEPS",
     "Permission",
+    "amend_command",
     "check_permission",
     "roles_recording",
 ]
@@ -243,6 +244,23 @@ def correction_command(record: str, entry: str) -> str:
     if entry == "ExitAdvanced":
         return "correct_exit"
     return "correct"
+
+
+#: The permission an amendment of each kind of record needs (by its aggregate's class name).
+_AMEND_COMMANDS = {
+    "Household": "amend",
+    "Helper": "amend_helper",
+    "Officer": "amend_officer",
+    "Inspection": "amend_inspection",
+}
+
+
+def amend_command(record: str) -> str:
+    """The permission an amendment of a ``record`` (its aggregate's class name) needs ("" for
+    a record none may amend): the command asks it of the record it loads; ``fupin verify``
+    of the record an ``Amended`` event replays on (one list of every amendment's roles let
+    an inspector's amendment of a household pass: the reviewer, session 20)."""
+    return _AMEND_COMMANDS.get(record, "")
 
 
 def roles_recording(event: str) -> frozenset[str] | None:

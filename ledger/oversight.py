@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from ledger.authority import correction_command
+from ledger.authority import amend_command, correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
@@ -350,16 +350,17 @@ class OversightCommands(LedgerCore):
                 values = self._inspection_changes(changes)
                 # Whoever may open it: before (the street it names) and after (the street it
                 # would name): a street inspector moves no inspection out of their street.
-                prov = self.authorise(stamp, "amend_inspection", inspection.street)
+                command = amend_command("Inspection")
+                prov = self.authorise(stamp, command, inspection.street)
                 if values.get("street"):
-                    self.authorise(stamp, "amend_inspection", values["street"])
+                    self.authorise(stamp, command, values["street"])
                 before = {field: getattr(inspection, field, None) for field in values}
                 inspection.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [inspection]
             if kind == "household":
                 household = self.load(Household, key, "key")
-                prov = self.authorise(stamp, "amend", household.street)
+                prov = self.authorise(stamp, amend_command("Household"), household.street)
                 values = _household_changes(changes)
                 if "village" in values:  # a village of the household's own street
                     street = self.load(Street, household.street, "street")
@@ -370,14 +371,14 @@ class OversightCommands(LedgerCore):
                 return [household]
             if kind == "officer":
                 officer = self.load(Officer, key, "key")
-                prov = self.authorise(stamp, "amend_officer")
+                prov = self.authorise(stamp, amend_command("Officer"))
                 values = _helper_changes(changes)  # a name and a unit, read as a helper's
                 before = {field: getattr(officer, field, None) for field in values}
                 officer.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})
                 return [officer]
             helper = self.load(Helper, key, "key")
-            prov = self.authorise(stamp, "amend_helper")
+            prov = self.authorise(stamp, amend_command("Helper"))
             values = _helper_changes(changes)
             # The amended fields only: the others stay as registered (under its day's rules).
             Helper.check_fields(helper.kind, values, self.programme().rules.volunteer_team_min_size)

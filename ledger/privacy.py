@@ -69,6 +69,7 @@ __all__ = [
     "DamagedKeyError",
     "HouseholdKeys",
     "KeysChangedError",
+    "MissingKeyError",
     "PersonalDataMapper",
     "Reader",
     "ScrubUnfinishedError",
@@ -147,6 +148,11 @@ def denied_role(datastore: Any) -> str:
 class SealBrokenError(LedgerError):
     """Stored personal data or a wrapped key fails authentication: the store was altered, or
     the master key is not the one the household keys were wrapped under."""
+
+
+class MissingKeyError(SealBrokenError):
+    """One household's personal data is recorded but its key row is gone (deleted outside
+    the ledger): that household cannot be read, the others can."""
 
 
 class DamagedKeyError(SealBrokenError):
@@ -1677,7 +1683,7 @@ class PersonalDataMapper(Mapper[UUID]):
             # opens under no key now. Said, not shown as [sealed] (which asks for the master
             # key that is set), and the household is not loaded: a change of its personal
             # data would make it a new key, under which its earlier events never open.
-            raise SealBrokenError(
+            raise MissingKeyError(
                 "personal",
                 f"the personal data of household {household} cannot be read: it has no key "
                 f"row in {KEY_TABLE} (deleted outside the ledger?); `fupin verify` reports "

@@ -125,7 +125,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from ledger.authority import PERMISSIONS, correction_command, roles_recording
+from ledger.authority import PERMISSIONS, amend_command, correction_command, roles_recording
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import ConflictError, InputError, LedgerError
@@ -257,23 +257,6 @@ _CORRECTED = {
     "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
     "amend": ("amended a household", ""),
     "amend_helper": ("amended a helper", ""),
-}
-#: The first event of an inspection: an amendment of the record it opens is the inspectors'.
-_INSPECTION_TOPIC = "ledger.inspections:Inspection.InspectionOpened"
-#: The permission an amendment needs, by its record's first event (an officer's: ``_watched``).
-#: One list of every ``Amended`` event's roles let an inspector's amendment of a household
-#: pass once inspectors could amend inspections (the reviewer, session 20).
-_AMEND_COMMANDS = {
-    "ledger.household:Household.Identified": "amend",
-    "ledger.helpers:Helper.HelperRegistered": "amend_helper",
-    _INSPECTION_TOPIC: "amend_inspection",
-}
-#: The permission an amendment of each kind of record needs (``OversightCommands.amend``).
-_AMEND_OF = {
-    "Household": "amend",
-    "Helper": "amend_helper",
-    "Officer": "amend_officer",
-    "Inspection": "amend_inspection",
 }
 #: The records whose entries a street reaches, or not: their own street's (a helper's
 #: employment: its household's street's).
@@ -1580,17 +1563,9 @@ class Verifier:
             else:  # its form and recorder are sound: would its record's rules allow it?
                 replayed.append((position, where))
                 rules.recorded_by[position] = (role, street)
-        for position, where in self._amendments:  # each kind by its own command's roles
-            if where[1] in self._officer_uids:
-                continue  # an officer's (``_watched``)
-            role, street = self._amenders[position]
-            first = recorder.select_events(UUID(bytes=where[1]), lte=1, limit=1)
-            command = _AMEND_COMMANDS.get(first[0].topic) if first else None
-            reason = "" if command is None else _not_permitted(command, role, None)
-            if reason:  # said once: its street is not judged too
-                self._problem(position, _label(where), reason)
-            else:
-                rules.recorded_by[position] = (role, street)
+        for position, where in self._amendments:  # judged by its record's command, replayed
+            if where[1] not in self._officer_uids:  # an officer's: ``_watched``
+                rules.recorded_by[position] = self._amenders[position]
         replayed += self._amendments
         for position, where, reason in rules.refusals(replayed):
             self._problem(position, _label(where), reason)
@@ -2248,7 +2223,7 @@ class _RecordRules:
         self._reference_at = reference_at or {}
         self._records: dict[tuple[str, str], Any] = {}  # (kind, key) -> record or None
         #: a marked event's position -> its recorder's role, and the street they worked for
-        #: then (None: unknown), for the street its command reaches (``_beyond``)
+        #: then (None: unknown), for the street its command reaches (``_recorder_refused``)
         self.recorded_by: dict[int, tuple[str, str | None]] = {}
 
     def refusals(self, marks: Iterable[tuple[int, _Where]]) -> list[tuple[int, _Where, str]]:
@@ -2292,7 +2267,9 @@ class _RecordRules:
                     try:
                         event: Any = self.mapper.to_domain_event(item)
                         if mark is not None:
-                            reason = self._refusal(record, event, mark[0]) or self._beyond(
+                            reason = self._refusal(
+                                record, event, mark[0]
+                            ) or self._recorder_refused(
                                 record, event, self.recorded_by.get(mark[0])
                             )
                         record = event.mutate(record)
@@ -2337,8 +2314,9 @@ class _RecordRules:
             return f"its record cannot take it ({_cause(exc)})"
         return ""
 
-    def _beyond(self, record: Any, event: Any, who: tuple[str, str | None] | None) -> str:
-        """Why a correction or amendment recorded by an officer of a street reaches past it,
+    def _recorder_refused(self, record: Any, event: Any, who: tuple[str, str | None] | None) -> str:
+        """Why an amendment's recorder may not amend its record (its command's roles), or a
+        correction or amendment recorded by an officer of a street reaches past it,
         as its command's ``check_permission`` would refuse ("" if it does not): the street
         of the record as it stood just before (an inspection's as amended by then), of an
         employment entry its household's, "" (the district) for a city or district account
@@ -2351,10 +2329,16 @@ class _RecordRules:
             return ""
         role, street = who
         kind = type(record).__name__
+        amended = type(event).__name__ == "Amended"
+        if amended:  # its roles first (a correction's are checked before the replay)
+            command = amend_command(kind)
+            refused = _not_permitted(command, role, None) if command else ""
+            if refused:
+                return refused
         if role == "admin" or not street or kind not in _STREET_KINDS:
             return ""
         changes: dict[str, Any] = {}
-        if type(event).__name__ == "Corrected":
+        if not amended:
             entry = record.entries.get(event.corrects, ("", None))
             command, done = correction_command(kind, entry[0]), "corrected an entry"
             if kind == "Helper":  # an employment: its household's street
@@ -2366,7 +2350,7 @@ class _RecordRules:
                 targets = [str(getattr(record, "street", "") or "")]
         else:
             changes = dict(event.changes)
-            command, done = _AMEND_OF.get(kind, ""), "amended a record"
+            command, done = amend_command(kind), "amended a record"
             targets = [str(getattr(record, "street", "") or "")]
             if kind == "Inspection" and isinstance(changes.get("street"), str):
                 targets.append(changes["street"])

@@ -576,7 +576,7 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
                     late += count
                 else:
                     exits += count
-            over = today is not None and today >= date(year, 12, 31)
+            over = _year_over(today, year)
             done = out.get((street, year), 0)
             rows.append(
                 {
@@ -594,6 +594,12 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
                 }
             )
     return rows
+
+
+def _year_over(today: date | None, year: int) -> bool:
+    """Whether ``year`` is over on the report's day: from its 31 December, as the ledger lets
+    a talk about it be held (``Inspection.hold_talk``)."""
+    return today is not None and today >= date(year, 12, 31)
 
 
 def _talks_not_due(
@@ -617,7 +623,7 @@ def _talks_not_due(
             "year": int(year),
             "cumulative_target": 0,
             "cumulative_exits": 0,
-            "year_over": today is not None and today >= date(int(year), 12, 31),
+            "year_over": _year_over(today, int(year)),
             "due_talk": False,
         }
         if row["due_talk"]:

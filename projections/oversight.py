@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
 from projections.households import place_of_number
+from projections.reference import restate
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -192,18 +193,10 @@ def inspection_amended(db: Database, fact: Fact) -> None:
     street only while nothing stands under it: no finding, talk or notice row to move).
     Another record's amendment matches no row here."""
     code = _inspection(db, fact)[0]
-    if not code:
-        return
-    changes = fact["changes"]
-    fields = [field for field in _INSPECTION_FIELDS if field in changes]
-    if not fields:
-        return
-    db.write(
-        f"UPDATE pj_inspections SET {', '.join(f'{f} = ?' for f in fields)} WHERE aggregate_id = ?",
-        (*(changes[f] for f in fields), fact.aggregate_id),
-    )
-    if "street" in changes:
-        db.memo("oversight.inspection")[fact.aggregate_id] = (code, changes["street"])
+    if code and restate(db, "pj_inspections", _INSPECTION_FIELDS, fact):
+        street = fact["changes"].get("street")
+        if street is not None:
+            db.memo("oversight.inspection")[fact.aggregate_id] = (code, street)
 
 
 MODEL = ReadModel(

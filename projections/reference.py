@@ -11,7 +11,7 @@ from __future__ import annotations
 from projections.engine import Fact, ReadModel, Tally
 from projections.storage import Database
 
-__all__ = ["CLOCK", "MODEL", "helper_of"]
+__all__ = ["CLOCK", "MODEL", "helper_of", "restate"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_programme (code TEXT PRIMARY KEY, title TEXT, "
@@ -162,15 +162,21 @@ def helper_amended(db: Database, fact: Fact) -> None:
     """An amendment restates a helper's name, unit, rank or team size, or an officer's name or
     unit (a household's amendment changes neither row; each statement matches one record's row
     or none)."""
-    changes = fact["changes"]
     for table, names in (("pj_helpers", _HELPER_FIELDS), ("pj_officers", _OFFICER_FIELDS)):
-        fields = [field for field in names if field in changes]
-        if fields:
-            db.write(
-                f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in fields)} "
-                "WHERE aggregate_id = ?",
-                (*(changes[f] for f in fields), fact.aggregate_id),
-            )
+        restate(db, table, names, fact)
+
+
+def restate(db: Database, table: str, names: tuple[str, ...], fact: Fact) -> bool:
+    """Write an ``Amended`` fact's new values of columns ``names`` to its record's row of
+    ``table`` (keyed by ``aggregate_id``); whether any of them was amended."""
+    changes = fact["changes"]
+    fields = [field for field in names if field in changes]
+    if fields:
+        db.write(
+            f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in fields)} WHERE aggregate_id = ?",
+            (*(changes[f] for f in fields), fact.aggregate_id),
+        )
+    return bool(fields)
 
 
 #: The officer columns an ``Amended`` event restates (``Officer.AMENDABLE``).

@@ -18,6 +18,7 @@ from ledger.application import Ledger
 from ledger.household import Personal
 from ledger.privacy import (  # the masks keep [erased] and [sealed] as they are
     DamagedKeyError,
+    MissingKeyError,
     SealBrokenError,
     mask_id_card,
     mask_name,
@@ -246,7 +247,7 @@ def _what_is_wrong(exc: SealBrokenError) -> str:
     names the household by id, which a reader has no use for."""
     if isinstance(exc, DamagedKeyError):
         return "its key fails authentication"
-    if "no key row" in exc.rule:
+    if isinstance(exc, MissingKeyError):
         return "it has no key row"
     return "its stored personal data fails authentication"
 

@@ -17,7 +17,6 @@ import pytest
 from cli.main import app
 from ledger.application import open_ledger
 from ledger.base import Provenance
-from ledger.core import Stamp
 from ledger.helpers import Helper
 from ledger.household import Household
 from ledger.inspections import Inspection
@@ -26,6 +25,12 @@ from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
 STREET = f"inspection open SI-1 --level street --street 江南 --year 2016 {doc('2016-07-27')}"
 DISTRICT = f"inspection open DI-1 --level district --year 2016 {doc('2016-12-01')}"
+
+#: insp-ll, an inspector of 礼乐 (the seeded store has district inspectors only).
+STREET_INSPECTOR_ADDED = (
+    "officer add insp-ll --name 礼乐督查 --role inspector --street 礼乐 --unit 礼乐督查组 "
+    "-d 任命 -e 2016-07-27"
+)
 
 
 def forge_amendment(
@@ -242,14 +247,7 @@ def test_verify_takes_a_moved_inspection_as_its_new_streets(seeded: Fupin) -> No
     """The reviewer, session 20: once SI-1 was moved from 江南 to 礼乐, 礼乐's own inspector
     amended it and voided a finding under it, as the commands let them, and verify said
     they reached beyond their street (it read the street the inspection was opened with)."""
-    ledger = open_ledger(seeded.store)
-    try:
-        ledger.register_officer(
-            Stamp("admin", date(2016, 7, 27), "任命", ""), "insp-ll", "礼乐督查", "inspector",
-            "礼乐", "礼乐督查组",
-        )  # fmt: skip
-    finally:
-        ledger.close()
+    seeded.ok(STREET_INSPECTOR_ADDED, "admin")
     seeded.ok(STREET, "insp-1")
     seeded.ok(f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}", "insp-1")
     seeded.ok(f"inspection amend SI-1 --scope 走访 --reason 补 {doc('2016-07-29')}", "insp-ll")

@@ -22,6 +22,7 @@ from ledger.household import Household
 from ledger.inspections import Inspection
 
 from tests.cli.conftest import Fupin, doc
+from tests.cli.test_round20_inspection_amend import STREET_INSPECTOR_ADDED
 from tests.support import TickingClock
 
 STREET_INSPECTOR = Provenance("insp-ll", "inspector", date(2017, 2, 1), "伪造", "")
@@ -30,14 +31,7 @@ STREET_INSPECTOR = Provenance("insp-ll", "inspector", date(2017, 2, 1), "伪造"
 def _with_street_inspector(fupin: Fupin) -> None:
     """insp-ll, an inspector of 礼乐; a district inspection with a talk with 礼乐's leaders,
     and 礼乐's own street inspection, each recorded through the commands."""
-    ledger = open_ledger(fupin.store)
-    try:
-        ledger.register_officer(
-            Stamp("admin", date(2016, 7, 27), "任命", ""), "insp-ll", "礼乐督查", "inspector",
-            "礼乐", "礼乐督查组",
-        )  # fmt: skip
-    finally:
-        ledger.close()
+    fupin.ok(STREET_INSPECTOR_ADDED, "admin")
     fupin.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
     fupin.ok(
         f"inspection talk DI-1 --street 礼乐 --year 2016 --reason 未完成 {doc('2017-01-06')}",
