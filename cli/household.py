@@ -683,7 +683,8 @@ def assess(
 def propose_exit(
     number: Number, year: Year, document: DocumentOption, effective: EffectiveOption = None
 ) -> None:
-    """Propose exit 拟退出 for an assessment year (income at the threshold)."""
+    """Propose exit 拟退出 for an assessment year (income at the threshold), by the year's
+    closing day, 31 January of the next year."""
     with ledger_session() as app:
         app.propose_exit(make_stamp(document, effective), number, year)
     console.print(f"exit of household {number} proposed for {year}")
@@ -738,7 +739,8 @@ def exit_notice(
 def approve_exit(
     number: Number, document: DocumentOption, effective: EffectiveOption = None
 ) -> None:
-    """The district approves the exit 退出: the household leaves the programme."""
+    """The district approves the exit 退出: the household leaves the programme (by the
+    programme's last closing day, 31 January after its last year)."""
     with ledger_session() as app:
         app.approve_exit(make_stamp(document, effective), number)
     console.print(f"household {number} exited")

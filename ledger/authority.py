@@ -100,6 +100,8 @@ PERMISSIONS: dict[str, Permission] = {
     "correct_inspection": Permission(_INSPECT, "street"),
     # an exit's approval: the district's, as the approval is (a street cannot undo it)
     "correct_exit": Permission(_CASE, "district"),
+    # an officer's retirement recorded in error: the district office, which retires them
+    "correct_officer": Permission(_ADMIN, "district"),
     # amendments of a registration: whoever may record it (a household's street, any officer
     # for a helper)
     "amend": Permission(_CASE, "street"),
@@ -138,7 +140,8 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "HelperRegistered": ("register_helper",),
     # An enterprise's or cooperative's side of its registration and of a household's pairing.
     "PairingsOpened": ("register_helper", "pair", "unpair"),
-    "PairingTaken": ("pair", "unpair"),
+    # (or a correction's: a voided unpairing's enterprise takes its pairing again)
+    "PairingTaken": ("pair", "unpair", "correct"),
     # an unpairing's side, or a correction's: a voided pairing gives the enterprise back
     "PairingReleased": ("unpair", "correct"),
     "WorkerEmployed": ("employ_worker",),
@@ -175,7 +178,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "FindingClosed": ("close_finding",),
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
-    "Corrected": ("correct", "correct_inspection", "correct_exit"),
+    "Corrected": ("correct", "correct_inspection", "correct_exit", "correct_officer"),
     "Amended": ("amend", "amend_helper", "amend_officer", "amend_inspection"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
@@ -237,10 +240,13 @@ def correction_command(record: str, entry: str) -> str:
     """The permission a correction of an ``entry`` (its event's class name) of a ``record``
     (its aggregate's class name) needs: an inspection's entries are the inspectors'
     (``correct_inspection``, never the officers inspected), an exit's approval the district's
-    (``correct_exit``), any other entry whoever may record in its street (``correct``). The
+    (``correct_exit``), an officer's retirement the district office's (``correct_officer``, as
+    ``retire_officer``), any other entry whoever may record in its street (``correct``). The
     command asks it of the record it loads; ``fupin verify`` of the entry a correction voids."""
     if record == "Inspection":
         return "correct_inspection"
+    if record == "Officer":
+        return "correct_officer"
     if entry == "ExitAdvanced":
         return "correct_exit"
     return "correct"

@@ -15,7 +15,7 @@ from ledger.funds import FUND_SOURCES, FUND_USES, Disbursement, FundAccount
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
-from ledger.values import choice, require_text
+from ledger.values import choice, optional_text, require_text
 
 __all__ = ["FundCommands"]
 
@@ -37,9 +37,8 @@ class FundCommands(LedgerCore):
         code = require_text(code, "account", 60)
         choice(source, FUND_SOURCES, "source")
         prov = self.authorise(stamp, "open_account", street)
-        FundAccount.check_opening(
-            source, street, donor.strip(), donor_anywhere=self.replaying_export
-        )
+        donor = optional_text(donor, "donor")  # a donor of spaces alone names no one
+        FundAccount.check_opening(source, street, donor, donor_anywhere=self.replaying_export)
         programme = self.programme()
         programme.check_year_in_programme(year)
         # Nothing of the programme takes effect before it opened (1950 typed for 2016). A
@@ -56,7 +55,7 @@ class FundCommands(LedgerCore):
         if self.exists(FundAccount, code):
             raise AlreadyExistsError("account", f"{code} is already open")
         account = FundAccount(
-            code=code, source=source, year=year, street=street, donor=donor.strip(), prov=prov
+            code=code, source=source, year=year, street=street, donor=donor, prov=prov
         )
         self.execute(lambda: [account])
 

@@ -28,6 +28,7 @@ __all__ = [
     "Helper",
     "paired_elsewhere",
     "paired_elsewhere_until",
+    "taken_elsewhere",
 ]
 
 HELPER_KINDS = ("cadre", "enterprise", "cooperative", "social-worker", "volunteer-team")
@@ -262,16 +263,28 @@ class EnterprisePairings(LedgerAggregate):
         that ended on ``day`` hands over). Judged on the pairings this record keeps (all of
         them when ``tracked``); one released the day it began covers no day (a voided pairing,
         ``void_pairing``) and overlaps nothing."""
+        found = self.pairing_elsewhere(household, day)
+        if found is not None:
+            other, until = found
+            if until is None:
+                raise paired_elsewhere(field, self.helper_id, other)
+            raise paired_elsewhere_until(field, self.helper_id, other, until, day)
+
+    def pairing_elsewhere(self, household: str, day: date) -> tuple[str, date | None] | None:
+        """Another household's pairing here that a pairing from ``day`` would overlap, as
+        ``check_pairing_free`` judges it: (its household, None while it runs, or the day it
+        ended, after ``day``); None if there is none."""
         ended: dict[str, date] = {}
         for other, since, until in self.pairings:
             if other == household or (until is not None and until <= since):
                 continue
             if until is None:
-                raise paired_elsewhere(field, self.helper_id, other)
+                return other, None
             ended[other] = max(until, ended.get(other, until))
         for other, until in ended.items():
             if until > day:
-                raise paired_elsewhere_until(field, self.helper_id, other, until, day)
+                return other, until
+        return None
 
     def take_pairing(self, household: str, prov: Provenance) -> None:
         """Household ``household`` pairs the enterprise or cooperative from the day the
@@ -279,6 +292,13 @@ class EnterprisePairings(LedgerAggregate):
         ``HelperPaired`` or ``HelperUnpaired``, saved with it. Checked by the caller
         (``check_pairing_free``) before the household's side is recorded."""
         self._pairing_taken(household, prov.effective, prov)
+
+    def retake_pairing(self, household: str, since: date, prov: Provenance) -> None:
+        """The household's unpairing of this enterprise is voided (a correction 更正, saved
+        with it): its pairing there runs again from the day it began, ``since``, as if never
+        ended. The caller checks first that no other household's pairing here overlaps it
+        (``pairing_elsewhere`` from the unpairing's day)."""
+        self._pairing_taken(household, since, prov)
 
     @event("PairingTaken")
     def _pairing_taken(self, household: str, since: date, prov: Provenance) -> None:
@@ -335,4 +355,19 @@ def paired_elsewhere_until(
         f"{helper} was paired with household {household} until {ended}, after {day}: an "
         "enterprise or cooperative pairs one household 一对一 [四(二)、四(十一)]; its pairing "
         f"here is dated {ended} or later",
+    )
+
+
+def taken_elsewhere(
+    version: int, helper: str, ended: date, number: str, other: str, until: date | None
+) -> RuleError:
+    """The refusal of a correction voiding household ``number``'s unpairing ``version`` of
+    ``helper`` (an enterprise or cooperative) on ``ended``, paired with household ``other``
+    since (``until``: None while that pairing runs): it cannot take its place again 一对一."""
+    paired = "is paired" if until is None else f"was paired until {until}"
+    return RuleError(
+        "version",
+        f"{helper} {paired} with household {other}, after entry {version} unpaired it from "
+        f"{number} on {ended}: an enterprise or cooperative pairs one household 一对一 "
+        f"[四(二)、四(十一)], so it cannot take its place at {number} again",
     )

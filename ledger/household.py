@@ -9,7 +9,7 @@ approved → (after a major disaster) return 返贫 recognised, applied for, rev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import RuleError
+from ledger.programme import closing_day, last_exit_day
 from ledger.values import (
     AREAS,
     check_as_recorded,
@@ -40,6 +41,7 @@ __all__ = [
     "Measure",
     "Personal",
     "Stage",
+    "Unpairing",
     "check_notice_dates",
     "exit_in_force_on",
 ]
@@ -163,6 +165,23 @@ class Personal:
 
 
 @dataclass(frozen=True)
+class Unpairing:
+    """What an unpairing 脱钩 (``HelperUnpaired``) ended and began, for a correction that voids
+    it: ``helper``'s pairing in ``role`` from ``began`` to ``ended``, begun by entry ``entry``
+    (its ``HelperPaired``, or the unpairing that named it a replacement; None: neither is on
+    record), the day its pairing before it here had ended (``ended_before``: None if none),
+    and the ``replacement`` paired in its place that day ("" for none)."""
+
+    helper: str
+    replacement: str
+    role: str
+    began: date
+    ended: date
+    entry: int | None
+    ended_before: date | None
+
+
+@dataclass(frozen=True)
 class Measure:
     """One measure of the household's plan 一户一策."""
 
@@ -179,6 +198,7 @@ class Household(LedgerAggregate):
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
+            "HelperUnpaired",
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids.
@@ -242,8 +262,8 @@ class Household(LedgerAggregate):
         self.last_answered = ""  # the objection answered then
         self.signed_on: date | None = None
         self.helpers: dict[str, str] = {}  # helper id -> 4+1 role
-        #: helper id -> version of the ``HelperPaired`` entry of its current pairing here (none
-        #: for a replacement's: ``HelperUnpaired`` is no voidable entry)
+        #: helper id -> version of the entry that began its current pairing here: its
+        #: ``HelperPaired``, or the ``HelperUnpaired`` that named it the replacement
         self.pairing_entries: dict[str, int] = {}
         self.agreement_on: date | None = None
         self.agreements: list[date] = []  # effective date of every agreement signed
@@ -400,7 +420,16 @@ class Household(LedgerAggregate):
     def raise_objection(self, objection_id: str, summary: str, prov: Provenance) -> None:
         """Someone objects during the notice (the public, "两代表一委员"): not dated before the
         notice began, nor after its last day (an objection dated later would hold up a
-        registration the notice's end had already let through)."""
+        registration the notice's end had already let through). An exit notice takes none:
+        what it raises stops the exit, which is withdrawn (docs/cli.md; session 21)."""
+        if self.stage != Stage.UNDER_NOTICE and self.exit_steps[-1:] == ["noticed"]:
+            raise RuleError(
+                "stage",
+                f"{self.number}'s exit notice 公示 (to {self.exit_notice_end}) takes no "
+                "objection, only an identification notice does [四(一)]: what the exit notice "
+                f"raised stops the exit, withdrawn saying why (fupin household withdraw-exit "
+                f"{self.number} --reason …)",
+            )
         self.check_stage("objection", Stage.UNDER_NOTICE)
         if objection_id in self.objections:
             raise RuleError("objection", f"{objection_id!r} was already raised")
@@ -579,7 +608,7 @@ class Household(LedgerAggregate):
     def check_no_visit_after(self, helper: str, ended: date) -> None:
         """A pairing ends on or after the last visit on record under it: a visit entered before
         an unpairing dated earlier would stand on record outside any pairing (``record_visit``
-        refuses it entered the other way round), and an unpairing is never voided."""
+        refuses it entered the other way round), and a visit is voided before its pairing."""
         since = self.paired_on.get(helper, date.min)
         later = sorted(
             (day, version)
@@ -599,12 +628,22 @@ class Household(LedgerAggregate):
     def _unpaired(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
         role = self.helpers.pop(helper)
         began = self.paired_on.pop(helper, date.min)
-        self.pairing_entries.pop(helper, None)  # ended: no longer voidable
+        ended = Unpairing(
+            helper,
+            replacement,
+            role,
+            began,
+            prov.effective,
+            self.pairing_entries.pop(helper, None),  # ended: no longer voidable
+            self.unpaired_on.get(helper),
+        )
+        version = self.remember_entry("HelperUnpaired", prov, ended)
         self.unpaired_on[helper] = prov.effective
         self.past_pairings.setdefault(helper, []).append((began, prov.effective))
         if replacement:
             self.helpers[replacement] = role
             self.paired_on[replacement] = prov.effective
+            self.pairing_entries[replacement] = version
             self._first_pairing(prov.effective)
 
     def _first_pairing(self, day: date) -> None:
@@ -810,8 +849,12 @@ class Household(LedgerAggregate):
         entries.sort(key=lambda v: (self.assessed_on[v], v))
         self.incomes[year] = self.entries[entries[-1]][1][1]
 
-    def propose_exit(self, year: int, threshold_fen: int, prov: Provenance) -> None:
-        """Exit proposed 拟退出 for an assessment year, with that year's income at the threshold."""
+    def propose_exit(
+        self, year: int, threshold_fen: int, prov: Provenance, later: Mapping[int, int]
+    ) -> None:
+        """Exit proposed 拟退出 for an assessment year, by its closing day, on the year's income
+        as assessed by the proposal's date at the threshold, while no later year's income as
+        assessed by then is below its own (``later``: each later year's threshold)."""
         self.check_active("exit")
         if not self.key_target:
             raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
@@ -829,15 +872,9 @@ class Household(LedgerAggregate):
                 "year", f"after its return {self.number} is in the {self.plan_year} plan [六(六)]"
             )
         self.check_year(year, prov.effective, "exit proposal")
-        income = self.incomes.get(year)
-        # The household and its assessment are named: an import's propose_exit sheet has no
-        # income column to look in (tester O, session 19).
-        if income is None:
-            raise RuleError(
-                "income",
-                f"{self.number} has no income assessment for {year} (fupin household assess "
-                "records it)",
-            )
+        self.check_proposed_by_closing_day(year, prov.effective)
+        basis = self.assessment_standing(year, prov.effective)
+        income = self.entries[basis][1][1]
         if income < threshold_fen:
             raise RuleError(
                 "income",
@@ -845,13 +882,69 @@ class Household(LedgerAggregate):
                 f"the {year} threshold {format_yuan(threshold_fen)} yuan: an exit needs the "
                 "year's income at the threshold or above",
             )
-        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-        self.check_not_before(
-            prov.effective,
-            self.assessed_on.get(live[-1]) if live else None,
-            f"the exit proposal is dated {prov.effective}; its {year} income was assessed",
-        )
+        self.check_later_years_reached(year, prov.effective, later)
         self._exit_proposed(year, income, threshold_fen, prov)
+
+    def check_proposed_by_closing_day(self, year: int, effective: date) -> None:
+        """A year's exit is proposed by the year's closing day (``closing_day``), 31 January of
+        the next: each assessment year the streets verify, announce and exit those who reached
+        the standard that year [六(六)], and after the closing day the year's result is fixed.
+        A later exit rests on a later year's income (tester, session 21: a 2016 exit proposed
+        in 2020 was counted as a 2016 exit)."""
+        closes = closing_day(year)
+        if effective > closes:
+            raise RuleError(
+                "effective",
+                f"the {year} exit proposal is dated {effective}, after {closes}, the {year} "
+                f"closing day: a year's exit is proposed by 31 January of the next year "
+                f"[六(六)]; an exit proposed later rests on a later year's income",
+            )
+
+    def assessment_standing(self, year: int, day: date) -> int:
+        """The assessment (version) of ``year`` an exit proposed on ``day`` rests on: the
+        year's latest live one (by effective date) dated on or before ``day``. One dated
+        later, even if recorded first, had not been made when the proposal was (before session
+        21 the proposal was refused while a later-dated one stood, though an earlier one stood
+        on its day)."""
+        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        if not live:
+            raise RuleError(
+                "income",
+                f"{self.number} has no income assessment for {year} (fupin household assess "
+                "records it)",
+            )
+        standing = [v for v in live if self.assessed_on[v] <= day]
+        if not standing:
+            raise RuleError(
+                "effective",
+                f"the exit proposal is dated {day}; its {year} income was first assessed only "
+                f"on {self.assessed_on[live[0]]}: an exit rests on an assessment dated by its "
+                "proposal",
+            )
+        return standing[-1]
+
+    def check_later_years_reached(
+        self, year: int, day: date, thresholds: Mapping[int, int]
+    ) -> None:
+        """No exit on a year's income while a later year's income, as assessed by the
+        proposal's date, is below that year's threshold (``thresholds``): the household is
+        poor again by the latest measure (tester, session 21: a 2016 exit proposed on the 2016
+        income while 2017 was assessed below its threshold went through, no fault listed)."""
+        for later in sorted(y for y in self.income_entries if y > year):
+            threshold_fen = thresholds.get(later)
+            live = [v for v in self.income_entries[later] if v not in self.voided]
+            standing = [v for v in live if self.assessed_on[v] <= day]
+            if threshold_fen is None or not standing:
+                continue
+            income = self.entries[standing[-1]][1][1]
+            if income < threshold_fen:
+                raise RuleError(
+                    "income",
+                    f"{self.number}'s {later} income was assessed at {format_yuan(income)} yuan "
+                    f"on {self.assessed_on[standing[-1]]} (entry {standing[-1]}), below the "
+                    f"{later} threshold {format_yuan(threshold_fen)} yuan: no exit for {year} "
+                    f"while a later year's income is below its threshold",
+                )
 
     @event("ExitProposed")
     def _exit_proposed(
@@ -860,26 +953,60 @@ class Household(LedgerAggregate):
         self.exit_steps = ["proposed"]
         self.exit_year = year
         self.exits_on_record += 1
-        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-        # The assessment ``propose_exit`` read: the year's latest live one, the one whose
-        # income the event carries. A ledger recorded before "latest" meant "by effective
-        # date" (2026-11-29) proposed on the latest entered: its income says which that was.
-        same = [v for v in live if self.entries[v][1][1] == income_fen]
-        basis = same[-1] if same else live[-1] if live else None
-        self.proposal_assessment = basis
+        self.proposal_assessment = basis = self.proposal_basis(year, income_fen, prov.effective)
         if basis is not None:
             self.exit_assessments.add(basis)
         self.exit_dates = [prov.effective]
         self.exit_notice_end = None
 
+    def proposal_basis(self, year: int, income_fen: int, day: date) -> int | None:
+        """The assessment ``propose_exit`` read (``assessment_standing``): of the year's live
+        ones dated by the proposal's ``day``, the latest whose income the event carries. An
+        older ledger may hold another: until session 21 the proposal read the year's latest
+        live one, whatever its date, and before "latest" meant "by effective date" (2026-11-29)
+        the latest entered: its income says which that was."""
+        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        dated = [v for v in live if self.assessed_on[v] <= day]
+        for among in (dated, live):
+            same = [v for v in among if self.entries[v][1][1] == income_fen]
+            if same:
+                return same[-1]
+        return dated[-1] if dated else live[-1] if live else None
+
     def withdraw_exit(self, reason: str, prov: Provenance) -> None:
         """An exit under way is withdrawn 撤回: its verification 核实 failed, or the notice 公示
         raised what stops it. The household stays assisted; a later exit is proposed anew."""
-        if self.stage == Stage.EXITED or not self.exit_steps:
+        if self.stage == Stage.EXITED:
+            self.refuse_withdrawing_approved()
+        if not self.exit_steps:
             raise RuleError("exit", f"{self.number} has no exit under way to withdraw")
         check_says("reason", reason, "a withdrawn exit must say why")
         self.check_after_last_step(prov.effective)
         self._exit_withdrawn(reason.strip(), prov)
+
+    def refuse_withdrawing_approved(self) -> None:
+        """An approved exit is not withdrawn: an approval recorded in error is voided by the
+        district (``check_approval_voidable``), and the exit, back at its notice, is withdrawn
+        then; the refusal says so, or why the approval stands (session 21: it said there was
+        no exit under way)."""
+        approval = self.approval_entry
+        approved = f"{self.number}'s exit was approved on {self.exits_approved[-1]}"
+        if approval is None:  # every approval is remembered; no way to name otherwise
+            raise RuleError("exit", f"{approved}: an approved exit is not withdrawn")
+        try:
+            self.check_approval_voidable(approval)
+        except RuleError as refused:
+            raise RuleError(
+                "exit",
+                f"{approved} (entry {approval}): an approved exit is not withdrawn, and its "
+                f"approval stands: {refused.rule}",
+            ) from None
+        raise RuleError(
+            "exit",
+            f"{approved} (entry {approval}): an approved exit is not withdrawn; the district "
+            f"voids an approval recorded in error (fupin correct household {self.number} "
+            f"{approval}), and the exit, back at its notice, is withdrawn then",
+        )
 
     @event("ExitWithdrawn")
     def _exit_withdrawn(self, reason: str, prov: Provenance) -> None:
@@ -895,12 +1022,13 @@ class Household(LedgerAggregate):
         self.exit_notice_end = None
 
     def advance_exit(
-        self, step: str, prov: Provenance, threshold: Callable[[int, str], int]
+        self, step: str, prov: Provenance, threshold: Callable[[int, str], int], last_year: int
     ) -> None:
-        """Exit verified 核实, noticed 公示, approved: each only after the step before it, and
-        while the year's latest assessment reaches ``threshold(year, area)``
-        (``Programme.exit_threshold``)."""
+        """Exit verified 核实, noticed 公示, approved: each only after the step before it, by
+        the programme's last exit day (``check_exit_in_programme``), and while the year's
+        latest assessment reaches ``threshold(year, area)`` (``Programme.exit_threshold``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
+        self.check_exit_in_programme(step, prov.effective, last_year)
         self.check_exit_income(threshold)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
@@ -914,6 +1042,36 @@ class Household(LedgerAggregate):
         if step == "approved":
             self.check_paid_before_exit(prov.effective)
         self._exit_advanced(step, prov)
+
+    def check_exit_in_programme(
+        self, step: str, effective: date, last_year: int, ends: date | None = None
+    ) -> None:
+        """An exit's verification, notice (taking effect on ``effective``, ending on ``ends``)
+        and approval are dated by ``last_exit_day``: the last closing day of the programme,
+        whose years end with ``last_year``. An exit approved later counts for no year of the
+        plan (tester, session 21: a 2016 exit verified and approved in 2025 was counted as a
+        2016 exit, as a return after the programme's years is refused). A notice ends before
+        it, so that the approval after the notice can still be dated by it."""
+        year = self.exit_year
+        if year is None:
+            return
+        last = last_exit_day(year, last_year)
+        what = {"verified": "verification 核实", "noticed": "notice 公示"}.get(step, "approval")
+        when = f"of the programme's last year {last_year}" if year <= last_year else f"of {year}"
+        bound = (
+            f"a {year} exit is verified, noticed and approved by {last}, the closing day {when} "
+            f"[三、六(六)]: withdraw the exit (fupin household withdraw-exit {self.number})"
+        )
+        if effective > last:
+            raise RuleError(
+                "effective", f"the {year} exit's {what} is dated {effective}, after {last}: {bound}"
+            )
+        if ends is not None and ends >= last:
+            raise RuleError(
+                "end",
+                f"the {year} exit's notice ends {ends}, leaving no day by {last} for the "
+                f"approval after it: {bound}",
+            )
 
     def check_exit_income(self, threshold: Callable[[int, str], int]) -> None:
         """An exit goes on only while the year it is for has its latest assessment (by
@@ -966,10 +1124,12 @@ class Household(LedgerAggregate):
         min_days: int,
         prov: Provenance,
         threshold: Callable[[int, str], int],
+        last_year: int,
     ) -> None:
         """The exit is publicly announced 公示 for at least 7 days, from the verification on, and
         taking effect on its first day (``check_notice_dates``), while the year's latest
-        assessment reaches ``threshold`` (``advance_exit``)."""
+        assessment reaches ``threshold``, ending before the programme's last exit day
+        (``advance_exit``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
         self.check_exit_income(threshold)
         check_notice_length(start, end, min_days)
@@ -979,6 +1139,7 @@ class Household(LedgerAggregate):
                 start, earlier, f"the exit notice starts {start}; the exit was {when}", "start"
             )
         check_notice_dates(start, end, min_days, prov.effective)
+        self.check_exit_in_programme("noticed", prov.effective, last_year, end)
         self._exit_noticed(start, end, prov)
 
     @event("ExitNoticed")
@@ -1163,9 +1324,10 @@ class Household(LedgerAggregate):
         proposed on stands, for that exit and for any earlier one (a later, lower assessment
         is recorded instead, and the report flags the exit); any other assessment may be
         voided. A voided signature may be given again, and the report flags the registration
-        meanwhile. A pairing, a measure, an exit's approval and a notice are voided on the
-        terms of ``check_pairing_voidable``, ``check_measure_voidable``,
-        ``check_approval_voidable`` and ``check_notice_voidable``; an agreement always (the
+        meanwhile. A pairing, an unpairing, a measure, an exit's approval and a notice are
+        voided on the terms of ``check_pairing_voidable``, ``check_unpairing_voidable`` (and
+        ``check_place_again``), ``check_measure_voidable``, ``check_approval_voidable`` and
+        ``check_notice_voidable``; an agreement always (the
         accountability report then judges an exit on the agreements left)."""
         receipt = self.receipt_entries.get(version)
         if receipt is not None and receipt in self.receipts:  # not voided yet
@@ -1185,6 +1347,8 @@ class Household(LedgerAggregate):
             )
         if kind == "HelperPaired":
             self.check_pairing_voidable(version, key[0])
+        if kind == "HelperUnpaired":
+            self.check_unpairing_voidable(version, key)
         if kind == "MeasurePlanned":
             self.check_measure_voidable(key)
         if kind == "ExitAdvanced":
@@ -1342,6 +1506,8 @@ class Household(LedgerAggregate):
             self.undo_income(key[0])
         elif kind == "HelperPaired":
             self.undo_pairing(key[0])
+        elif kind == "HelperUnpaired":
+            self.undo_unpairing(key)
 
     def undo_approval(self, was: tuple[str, tuple[str, ...], tuple[date, ...]]) -> None:
         """The exit approved in error is back at the step before its approval, and the
@@ -1361,11 +1527,110 @@ class Household(LedgerAggregate):
         self.helpers.pop(helper, None)
         self.paired_on.pop(helper, None)
         self.pairing_entries.pop(helper, None)
+        self.first_paired_on = self._earliest_pairing()
+
+    def _earliest_pairing(self) -> date | None:
         began = [
             *self.paired_on.values(),
             *(start for periods in self.past_pairings.values() for start, _ in periods),
         ]
-        self.first_paired_on = min(began, default=None)
+        return min(began, default=None)
+
+    def check_unpairing_voidable(self, version: int, ended: Unpairing) -> None:
+        """An unpairing typed in error (the wrong helper, the wrong household) is voided: it
+        never happened (since session 21). The helper's pairing is in force again as if never
+        ended, and the replacement's, if any, never was. Only the latest change of that place
+        (the helper not paired here again since, the replacement not unpaired or replaced
+        since), and only while nothing rests on the replacement's pairing: no visit of the
+        replacement under it is in force (corrected first), and no agreement was signed
+        while it was the household's only pairing in force. Whether the helper may take its
+        place again (the 4+1 count, an enterprise's 一对一) is judged by the caller, which
+        knows the programme and the enterprise (``check_place_again``)."""
+        helper, replacement = ended.helper, ended.replacement
+        later = [
+            v
+            for v, (kind, key) in self.entries.items()
+            if kind == "HelperUnpaired" and v > version and v not in self.voided
+            if key.helper == helper
+        ]
+        if helper in self.helpers or later:
+            again = f"unpaired again (entry {later[-1]})" if later else "is paired here again"
+            raise RuleError(
+                "version",
+                f"entry {version} unpaired {helper} from {self.number} on {ended.ended}, and "
+                f"{helper} {again} since: only a helper's latest unpairing is voided",
+            )
+        if not replacement:
+            return
+        if self.pairing_entries.get(replacement) != version:
+            raise RuleError(
+                "version",
+                f"entry {version} paired {replacement} in place of {helper}, a pairing with "
+                f"{self.number} that has ended since (unpaired or replaced): only the latest "
+                "change of a place is voided",
+            )
+        visits = sorted(
+            (day, v)
+            for v, (by, day) in self.visits.items()
+            if by == replacement and day >= ended.ended
+        )
+        if visits:
+            day, visit = visits[0]
+            raise RuleError(
+                "version",
+                f"{replacement} visited {self.number} under the pairing entry {version} began "
+                f"(entry {visit}, {day}): correct its visits first, then the unpairing",
+            )
+        for signed in sorted(self.agreements):
+            if signed >= ended.ended and not self.paired_besides(replacement, signed):
+                raise RuleError(
+                    "version",
+                    f"the agreement of {signed} rests on {replacement}'s pairing (entry "
+                    f"{version}), the only one {self.number} had in force then: it is not voided",
+                )
+
+    def check_place_again(self, version: int, max_cadres: int) -> None:
+        """The helper an unpairing ``version`` ended takes its place again when the unpairing
+        is voided: a replacement gives it back; with none (an unpairing after an exit), the
+        place must still be free, at most ``max_cadres`` cadres and one of each other role
+        (a helper of its role paired here since, after a return, holds it)."""
+        kind, ended = self.entries.get(version, ("", None))
+        if kind != "HelperUnpaired" or not isinstance(ended, Unpairing) or ended.replacement:
+            return
+        limit = max_cadres if ended.role == "cadre" else 1
+        taken = sorted(h for h, role in self.helpers.items() if role == ended.role)
+        if len(taken) >= limit:
+            raise RuleError(
+                "version",
+                f"{self.number} has {len(taken)} {ended.role} helper(s) paired since "
+                f"{ended.helper} was unpaired (entry {version}: {', '.join(taken)}), the most "
+                f"it may have: {ended.helper} cannot take its place again",
+            )
+
+    def undo_unpairing(self, ended: Unpairing) -> None:
+        """The unpairing never happened: the helper is paired from the day its pairing began,
+        as if never ended (its last pairing before, if any, ended when it did), and the
+        replacement's pairing never was; the household's first pairing is the earliest left."""
+        if ended.replacement:
+            self.helpers.pop(ended.replacement, None)
+            self.paired_on.pop(ended.replacement, None)
+            self.pairing_entries.pop(ended.replacement, None)
+        self.helpers[ended.helper] = ended.role
+        self.paired_on[ended.helper] = ended.began
+        if ended.entry is not None:
+            self.pairing_entries[ended.helper] = ended.entry
+        periods = self.past_pairings.get(ended.helper, [])
+        if (ended.began, ended.ended) in periods:
+            periods.reverse()
+            periods.remove((ended.began, ended.ended))  # the latest of them
+            periods.reverse()
+        if not periods:
+            self.past_pairings.pop(ended.helper, None)
+        if ended.ended_before is None:
+            self.unpaired_on.pop(ended.helper, None)
+        else:
+            self.unpaired_on[ended.helper] = ended.ended_before
+        self.first_paired_on = self._earliest_pairing()
 
     def undo_income(self, year: int) -> None:
         live = [v for v in self.income_entries[year] if v not in self.voided]

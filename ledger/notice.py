@@ -61,6 +61,7 @@ from ledger.privacy import (
     rotation_id,
 )
 from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
+from ledger.store import SQLITE_LOCKED, sqlite_lock_held
 from ledger.verification import household_number
 
 __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
@@ -209,10 +210,12 @@ class PrivacyCommands(ReadingQueries):
                     raise
                 raise refusal from None
             except OperationalError as exc:  # locked past the timeout, or the server is gone
-                raise ConflictError(
-                    "store",
-                    f"the store is busy or unreachable ({exc}); nothing was rotated; try again",
-                ) from None
+                busy = (
+                    sqlite_lock_held()
+                    if SQLITE_LOCKED in str(exc)
+                    else f"the store is busy or unreachable ({exc})"
+                )
+                raise ConflictError("store", f"{busy}; nothing was rotated; try again") from None
             return expected
         raise ConflictError("store", "household keys kept changing; nothing was rotated; try again")
 

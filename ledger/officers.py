@@ -14,6 +14,7 @@ force every save of theirs must be signed with it (``ledger.sealing``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +35,11 @@ class Officer(LedgerAggregate):
     #: What ``Amended`` may restate: a name or unit typed wrong. Never the id (every event
     #: they recorded names it), nor the role or street (``change_role``: a transfer is news).
     AMENDABLE = frozenset({"name", "unit"})
+    #: What ``Corrected`` may void (since session 21): a retirement recorded in error (the
+    #: wrong officer, a date typed wrong); the officer is active again, and may be retired
+    #: anew on the right day. A transfer is not voided: the next one restates it.
+    VOIDABLE = frozenset({"OfficerRetired"})
+    FIRST_ENTRY_INSTEAD = "a name or unit typed wrong is amended (`fupin officer amend`)"
 
     @staticmethod
     def create_id(officer_id: str) -> UUID:
@@ -50,6 +56,9 @@ class Officer(LedgerAggregate):
         self.unit = unit
         self.active = True
         self.registered_on = prov.effective
+        #: The latest effective date of a transfer on record (the registration's if none):
+        #: no transfer or retirement is dated before it (``check_dated``).
+        self.changed_on = prov.effective
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
         """Not dated before the registration it restates; a name stripped and composed, a
@@ -61,23 +70,53 @@ class Officer(LedgerAggregate):
         )
 
     def change_role(self, role: str, street: str, prov: Provenance) -> None:
-        """Give the officer another role or street (a transfer); history keeps the old one."""
+        """Give the officer another role or street (a transfer); history keeps the old one.
+        Not the role and street they hold (nothing would change), nor dated before their
+        registration or their latest transfer (``check_dated``)."""
         self.check_active()
+        if (role, street) == (self.role, self.street):
+            raise RuleError(
+                "role", f"{self.officer_id} is already {_post(role, street)}: nothing to change"
+            )
+        self.check_dated(prov.effective)
         self._role_changed(role, street, prov)
 
     @event("OfficerRoleChanged")
     def _role_changed(self, role: str, street: str, prov: Provenance) -> None:
+        # Applied in recording order, as ``fupin verify`` replays who held which role when they
+        # recorded; a transfer dated before an earlier-recorded one is refused since session 21
+        # (the read models order a ledger's older ones by effective date: projections.reference).
         self.role = role
         self.street = street
+        self.changed_on = max(self.changed_on, prov.effective)
 
     def retire(self, reason: str, prov: Provenance) -> None:
-        """The officer leaves; they can record nothing more."""
+        """The officer leaves; they can record nothing more. Not dated before their
+        registration or their latest transfer (``check_dated``)."""
         self.check_active()
+        self.check_dated(prov.effective)
         self._retired(reason, prov)
 
     @event("OfficerRetired")
     def _retired(self, reason: str, prov: Provenance) -> None:
+        self.remember_entry("OfficerRetired", prov)
         self.active = False
+
+    def undo_entry(self, kind: str, key: Any) -> None:
+        """A retirement voided: the officer is active again."""
+        self.active = True
+
+    def check_dated(self, effective: date) -> None:
+        """A transfer or retirement takes effect neither before the officer was registered nor
+        before their latest transfer on record (since session 21: a retirement dated 2016-01-01
+        of an officer registered on 2016-07-28 made every report as of 2017 show them retired,
+        beside their 2017 events; a transfer entered after a later-dated one read as the one in
+        force)."""
+        self.check_not_before(effective, self.registered_on, f"{self.officer_id} was registered")
+        if self.changed_on > self.registered_on:
+            self.check_not_before(
+                effective, self.changed_on, f"{self.officer_id}'s latest transfer took effect"
+            )
 
     # -- signing keys 签名密钥 (tamper evidence, docs/audit-guide.md) ------------------------
 
@@ -133,3 +172,8 @@ class Officer(LedgerAggregate):
     def check_active(self) -> None:
         if not self.active:
             raise RuleError("officer", f"{self.officer_id} has retired")
+
+
+def _post(role: str, street: str) -> str:
+    """``officer of 江南``, ``inspector of the district``."""
+    return f"{role} of {street}" if street else f"{role} of the district"

@@ -9,6 +9,7 @@ from typing import Any
 
 from ledger.authority import amend_command, correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
+from ledger.casework import CaseworkCommands
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
     AlreadyExistsError,
@@ -23,19 +24,15 @@ from ledger.household import Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.values import AREAS, choice, clean_name, require_text, visible
+from ledger.values import AREAS, choice, clean_name, optional_text, require_text
 
 __all__ = ["OversightCommands"]
 
 
 def _optional_text(value: str, field: str) -> str:
-    """An optional text: none (""), or one that shows something, stripped (tester V, session
-    19: a description, summary or reason of spaces or a zero-width space alone was recorded)."""
-    if value == "":
-        return ""
-    if not visible(value):
-        raise InputError(field, f"{value!r} shows nothing: leave --{field} out, or say what it is")
-    return require_text(value, field, LONG_TEXT)
+    """An optional long text (``optional_text``; tester V, session 19: a description, summary
+    or reason of spaces or a zero-width space alone was recorded)."""
+    return optional_text(value, field, LONG_TEXT)
 
 
 class OversightCommands(LedgerCore):
@@ -290,7 +287,10 @@ class OversightCommands(LedgerCore):
             command = _correcting(aggregate, version)
             prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)
+            sides = self.unpairing_corrected(aggregate, version, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
+            if sides is not None:  # a voided unpairing: its enterprises' sides, same save
+                return [aggregate, *sides()]
             if pairings is not None and isinstance(aggregate, Household):
                 # A voided pairing of an enterprise or cooperative gives it back to the
                 # enterprise in the same save: it pairs another household 一对一 again.
@@ -307,6 +307,16 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+
+    def unpairing_corrected(
+        self, aggregate: LedgerAggregate, version: int, prov: Provenance
+    ) -> Callable[[], list[LedgerAggregate]] | None:
+        """A voided unpairing's rules and its enterprises' sides
+        (``CaseworkCommands.unpairing_sides``, whose 一对一 check reads the log's pairings as
+        ``pair`` does, so it lives there); None for any other entry."""
+        if not isinstance(aggregate, Household) or not isinstance(self, CaseworkCommands):
+            return None
+        return self.unpairing_sides(aggregate, version, prov)
 
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance

@@ -10,6 +10,7 @@ recorded each year with ``YearParametersSet``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import MAXYEAR, date
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -25,7 +26,9 @@ __all__ = [
     "Programme",
     "ProgrammeRules",
     "YearParameters",
+    "closing_day",
     "exit_threshold_fen",
+    "last_exit_day",
 ]
 
 #: The one programme this ledger records (document 江高发〔2016〕4号).
@@ -189,3 +192,24 @@ def exit_threshold_fen(rules: ProgrammeRules, params: YearParameters, area: str)
     if area == "urban":
         return -(-params.urban_dibao_standard_fen * rules.urban_exit_percent // 100)
     return -(-params.rural_income_fen * rules.rural_exit_percent // 100)
+
+
+def closing_day(year: int) -> date:
+    """The last day on which an exit of assessment year ``year`` counts for that year's
+    target: 31 January of the next year. A year's income may be assessed early in the next
+    (``ledger.household.Household.check_year``), and January leaves time for the proposal,
+    verification 核实, the 7-day notice 公示 and the approval [六(六)]; an exit of the year
+    approved later is late (the year's result, and its talk 约谈 [六(七)], are fixed by then).
+    The ledger refuses a proposal of the year dated after it (``Household.propose_exit``)."""
+    return date(year + 1, 1, 31) if year < MAXYEAR else date.max
+
+
+def last_exit_day(year: int, last_year: int) -> date:
+    """The last day a step of an exit of assessment ``year`` (its verification 核实, notice
+    公示 or approval) may be dated, the programme's years ending with ``last_year``
+    (``ProgrammeRules.last_year``): the closing day of the programme's last year, the last on
+    which an exit counts for the 2:3:5 plan (a late exit of an earlier year counts towards the
+    cumulative exits of the year whose closing day it precedes: docs/reports.md), or for an
+    exit of the year after it, the plan of a household that returned to poverty in the last
+    year [六(六)], that year's own closing day."""
+    return closing_day(max(year, last_year))

@@ -12,7 +12,7 @@ from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helpe
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
-from ledger.values import choice, clean_name, require_text
+from ledger.values import choice, clean_name, optional_text, require_text
 
 __all__ = ["ReferenceCommands"]
 
@@ -117,7 +117,7 @@ class ReferenceCommands(LedgerCore):
             name=clean_name(name, "name"),
             role=role,
             street=street,
-            unit=unit.strip(),
+            unit=optional_text(unit, "unit"),
             prov=prov,
         )
         self.execute(lambda: [officer])
@@ -180,7 +180,7 @@ class ReferenceCommands(LedgerCore):
             helper_id=helper_id,
             kind=kind,
             name=clean_name(name, "name"),
-            unit=unit.strip(),
+            unit=optional_text(unit, "unit"),
             rank=rank,
             team_size=team_size,
             prov=prov,

@@ -33,6 +33,7 @@ __all__ = [
     "read_only",
     "schema_options",
     "server_gone_message",
+    "sqlite_lock_held",
 ]
 
 DEFAULT_STORE = "fupin.db"
@@ -368,11 +369,32 @@ _SERVER_GONE_WORDS = re.compile(
 )
 
 
+#: How SQLite says a connection gave up waiting for another's write lock (its busy timeout,
+#: ``LEDGER_LOCK_TIMEOUT``): the words of ``SQLITE_BUSY``.
+SQLITE_LOCKED = "database is locked"
+
+
+def sqlite_lock_held() -> str:
+    """What a SQLite write refused behind another process's write lock says first, wherever
+    it was refused (a save, an import, the read models' update: since session 21, before
+    which each said it otherwise, and a save that the store was "busy or unreachable"). The
+    wait is the one ``LEDGER_LOCK_TIMEOUT`` set (``lock_timeout``, read as the store was)."""
+    try:
+        waited = f" ({lock_timeout()} s)"
+    except InputError:  # unreadable now: the store was opened with it read, so say no number
+        waited = ""
+    return f"another process held the store's write lock past LEDGER_LOCK_TIMEOUT{waited}"
+
+
 def held_lock(reason: str) -> str | None:
     """The refusal of a statement PostgreSQL cancelled behind another session's lock
-    (``lock_timeout``), or None for any other reason: the server is reachable, and the
-    operator looks in ``pg_stat_activity``, not at the network (tester L, session 18: a save
-    said the store was "busy or unreachable")."""
+    (``lock_timeout``), or of a SQLite write that waited its busy timeout out behind another
+    process's write lock (``database is locked``); None for any other reason: the server is
+    reachable, and the operator looks in ``pg_stat_activity``, not at the network (tester L,
+    session 18: a save said the store was "busy or unreachable"). A write refused so rolled
+    back all it had done (a save, an import: one transaction)."""
+    if SQLITE_LOCKED in reason:
+        return f"{sqlite_lock_held()}; nothing was written: try again"
     if "lock timeout" not in reason:
         return None
     return (

@@ -32,6 +32,7 @@ __all__ = [
     "id_card_check_digit",
     "id_card_problem",
     "known_at_moment",
+    "optional_text",
     "parse_date",
     "parse_shares",
     "parse_timestamp",
@@ -317,6 +318,19 @@ def require_text(value: str, field: str, max_length: int = 200) -> str:
     if len(cleaned) > max_length:
         raise InputError(field, f"must be at most {max_length} characters")
     return cleaned
+
+
+def optional_text(value: str, field: str, max_length: int = 200) -> str:
+    """An optional text: none (``""``, not given), or one that shows something (``visible``),
+    stripped. One given that shows nothing (spaces, a zero-width space alone) is refused as a
+    text that must say something is, not recorded as none nor as text no one sees (tester V,
+    session 19, an inspection's scope; since session 21 a helper's or officer's unit, a
+    donor, an address)."""
+    if value == "":
+        return ""
+    if not visible(value):
+        raise InputError(field, f"{value!r} shows nothing: leave --{field} out, or say what it is")
+    return require_text(value, field, max_length)
 
 
 def check_as_recorded(field: str, value: object, clean: Callable[[str, str], str]) -> None:

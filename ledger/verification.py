@@ -129,7 +129,8 @@ from ledger.authority import PERMISSIONS, amend_command, correction_command, rol
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import ConflictError, InputError, LedgerError
-from ledger.household import Personal
+from ledger.helpers import taken_elsewhere
+from ledger.household import Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.privacy import (
@@ -253,6 +254,7 @@ _RECEIPT_TOPIC = "ledger.household:Household.FundsReceived"
 _CORRECTED = {
     "correct_inspection": ("corrected an inspection's entry", " (never the officers inspected)"),
     "correct_exit": ("voided an exit's approval", " of the district"),
+    "correct_officer": ("voided an officer's retirement", " (the district office)"),
     "correct": ("corrected an entry", ""),
     "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
     "amend": ("amended a household", ""),
@@ -263,7 +265,13 @@ _CORRECTED = {
 _STREET_KINDS = frozenset({"Household", "FundAccount", "Inspection", "Helper"})
 #: The events of the records an amendment's rules read (``_RecordRules._reference_rules``):
 #: the pass notes each one's position in the log.
-_REFERENCE_EVENTS = frozenset({"StreetRegistered", "VillageAdded", "Opened", "YearParametersSet"})
+_REFERENCE_EVENTS = frozenset(
+    {
+        *("StreetRegistered", "VillageAdded", "Opened", "YearParametersSet"),
+        # an enterprise's record of its pairings, which a voided unpairing's rules read
+        *("PairingsOpened", "PairingTaken", "PairingReleased"),
+    }
+)
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -274,10 +282,11 @@ def _voidable_topics() -> frozenset[str]:
     from ledger.helpers import Helper
     from ledger.household import Household
     from ledger.inspections import Inspection
+    from ledger.officers import Officer
 
     return frozenset(
         get_topic(getattr(cls, name))
-        for cls in (Household, FundAccount, Helper, Inspection)
+        for cls in (Household, FundAccount, Helper, Inspection, Officer)
         for name in cls.VOIDABLE
     )
 
@@ -395,6 +404,9 @@ class _Officer:
     role: str
     active: bool = True
     street: str = ""  # "" for a district-level officer
+    #: The version of the retirement in force (0: none): a correction voiding it makes the
+    #: officer active again (since session 21), as the command does.
+    retired_at: int = 0
     key_id: str = ""
     public_key: str = ""
 
@@ -1498,6 +1510,8 @@ class Verifier:
         the pass is over against the entry it voids (``check_corrections``)."""
         officer = self.officers.get(actor)
         street = None if officer is None else officer.street
+        if name == "Corrected" and where[1] in self._officer_uids:
+            self._reinstated(where, corrects)
         if name == "Amended":
             self._amendments.append((position, where))
             self._amenders[position] = (role, street)
@@ -1510,6 +1524,14 @@ class Verifier:
                 )
             return
         self._corrections.append((position, where, corrects, role, street))
+
+    def _reinstated(self, where: _Where, corrects: object) -> None:
+        """A correction of an officer's record voiding their retirement in force: they are
+        active again from it on, as the command makes them (whether the correction may void it,
+        and who may record it, is judged with every correction once the pass is over)."""
+        officer = self.officers.get(self.officer_ids.get(UUID(bytes=where[1]), ""))
+        if officer is not None and not officer.active and corrects == officer.retired_at:
+            officer.active, officer.retired_at = True, 0
 
     def check_corrections(self, recorder: ApplicationRecorder) -> None:
         """Each correction voids an entry its record may void (``VOIDABLE``: a registration,
@@ -1648,7 +1670,7 @@ class Verifier:
         if name == "OfficerRoleChanged":
             officer.role, officer.street = event.role, event.street
         elif name == "OfficerRetired":
-            officer.active = False
+            officer.active, officer.retired_at = False, where[2]
         elif name == "SigningKeyRegistered":
             self._claim(event.key_id, self.officer_ids[originator], position, where)
             officer.key_id, officer.public_key = event.key_id, event.public_key
@@ -2296,6 +2318,7 @@ class _RecordRules:
         try:
             if name == "Corrected":
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
+                self._unpairing_rules(record, event.corrects, position)
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
                 # the other records as they stood at its place in the log
@@ -2389,6 +2412,27 @@ class _RecordRules:
         if before is None:
             self._records[(kind, key)] = record
         return record
+
+    def _unpairing_rules(self, record: Any, version: int, until: int) -> None:
+        """The rules a voided unpairing's command checks against other records, which its own
+        record cannot (``CaseworkCommands.unpairing_sides``): the helper takes its place
+        again within the programme's count of cadres; an enterprise or cooperative is not
+        paired with another household since the unpairing's day 一对一, as its record of its
+        pairings says (none: its pairings are older than such records, and the households'
+        own records, which the command reads, are not replayed here). Each as the log stood
+        at the correction's position ``until``."""
+        kind, ended = record.entries.get(version, ("", None))
+        if kind != "HelperUnpaired" or not isinstance(ended, Unpairing):
+            return
+        programme = self._record("programme", PROGRAMME_CODE, until)
+        if programme is not None:
+            record.check_place_again(version, programme.rules.max_cadres_per_household)
+        if ended.role != "enterprise":
+            return
+        pairings = self._record("pairings", ended.helper, until)
+        found = None if pairings is None else pairings.pairing_elsewhere(record.number, ended.ended)
+        if found is not None:
+            raise taken_elsewhere(version, ended.helper, ended.ended, record.number, *found)
 
     def _reference_rules(self, record: Any, changes: dict[str, Any], until: int) -> None:
         """The rules an amendment's command checks against other records, which its own

@@ -482,19 +482,24 @@ def _basis(
     incomes: list[tuple[str, int, int]], proposal: int | None, carried: int | None, proposed_on: str
 ) -> str | None:
     """The effective date of the assessment an exit rests on (None: none). As the ledger has
-    it (``ledger.household``, ``ExitProposed``): of the year's assessments recorded before the
-    proposal (``proposal``, its version), the latest by effective date whose income the
-    proposal carries (``carried``), else the latest. An assessment recorded after the
-    proposal, whatever its date, is not what the exit was decided on. Without the proposal
-    step (a skipped step): the latest dated by the day the exit began."""
+    it (``ledger.household.Household.proposal_basis``): of the year's assessments recorded
+    before the proposal (``proposal``, its version) and dated by it (``proposed_on``), the
+    latest by effective date whose income the proposal carries (``carried``), else the
+    latest (an older ledger's proposal may rest on one dated after it: then among those
+    recorded before it). An assessment recorded after the proposal, whatever its date, is not
+    what the exit was decided on, nor one dated after the proposal (since session 21). Without
+    the proposal step (a skipped step): the latest dated by the day the exit began."""
     if proposal is None:
-        dated = [day for day, _, _ in incomes if day <= proposed_on]
-        return dated[-1] if dated else None
+        dated_days = [day for day, _, _ in incomes if day <= proposed_on]
+        return dated_days[-1] if dated_days else None
     before = [(day, income) for day, income, version in incomes if version < proposal]
-    same = [day for day, income in before if income == carried]
-    if same:
-        return same[-1]
-    return before[-1][0] if before else None
+    dated = [(day, income) for day, income in before if day <= proposed_on]
+    for among in (dated, before):
+        same = [day for day, income in among if income == carried]
+        if same:
+            return same[-1]
+    chosen = dated or before
+    return chosen[-1][0] if chosen else None
 
 
 def _assessed_early(year: int | None, basis: str | None) -> str:

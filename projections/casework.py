@@ -1,7 +1,9 @@
 """Read model ``casework``: pairings with the 4+1 helpers, visits, measures, employment.
 
-Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends; none for one
-voided by a correction), ``pj_visits``
+Tables: ``pj_pairings`` (one row per pairing; ``unpaired_on`` once it ends, cleared again when
+the unpairing is voided; none for one voided by a correction, nor for a replacement whose
+unpairing was), ``pj_unpairings`` (the entry of each unpairing, the pairing row it ended and
+its day, for a correction that voids it), ``pj_visits``
 (one row per visit; ``voided`` once corrected), ``pj_measures`` (one row per planned measure;
 completion cleared when corrected; none for one voided by a correction), ``pj_measure_entries``
 (the entry that planned each measure and its day, for a correction that voids it),
@@ -30,6 +32,9 @@ SCHEMA = (
     "household TEXT, street TEXT, helper TEXT, role TEXT, paired_on TEXT, paired_by TEXT, "
     "unpaired_on TEXT, unpaired_by TEXT, reason TEXT, replacement TEXT, before_exit INTEGER, "
     "PRIMARY KEY (aggregate_id, version, helper))",
+    "CREATE TABLE IF NOT EXISTS pj_unpairings (aggregate_id TEXT, version INTEGER, "
+    "helper TEXT, pairing_version INTEGER, unpaired_on TEXT, "
+    "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_visits (aggregate_id TEXT, version INTEGER, "
     "household TEXT, street TEXT, helper TEXT, visited_on TEXT, recorded_by TEXT, "
     "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
@@ -126,9 +131,19 @@ def helper_paired(db: Database, fact: Fact) -> None:
 def helper_unpaired(db: Database, fact: Fact) -> None:
     early = before_exit(db, fact.aggregate_id, fact.effective)
     row = db.one(
-        "SELECT role FROM pj_pairings WHERE aggregate_id = ? AND helper = ? "
+        "SELECT role, version FROM pj_pairings WHERE aggregate_id = ? AND helper = ? "
         "AND unpaired_on IS NULL",
         (fact.aggregate_id, fact["helper"]),
+    )
+    db.write(
+        "INSERT INTO pj_unpairings VALUES (?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            fact["helper"],
+            None if row is None else row[1],
+            fact.effective,
+        ),
     )
     db.write(
         "UPDATE pj_pairings SET unpaired_on = ?, unpaired_by = ?, reason = ?, replacement = ?, "
@@ -217,12 +232,22 @@ def corrected(db: Database, fact: Fact) -> None:
     pairing. A voided pairing never happened: its row goes (missed visits, missing roles and the
     caseload's ``paired`` read the rows there are); so do a voided measure's and agreement's
     (the accountability report's "no measure" and "no agreement" read them;
-    ``pj_measure_entries`` names the measure an entry planned). Only a ``HelperPaired`` row
-    has the version a correction names: a replacement's row has its ``HelperUnpaired``'s,
-    which is no voidable entry."""
+    ``pj_measure_entries`` names the measure an entry planned). A pairing's row has the
+    version of the entry that began it: its ``HelperPaired``, or the ``HelperUnpaired`` that
+    named a replacement. A voided unpairing never happened either (since session 21): the
+    replacement's row goes, and the row of the pairing it ended (``pj_unpairings``) runs
+    again, as if never ended (no early unpairing; visits owed as before)."""
     version = fact["corrects"]
     key = (fact.aggregate_id, version)
     db.write("DELETE FROM pj_pairings WHERE aggregate_id = ? AND version = ?", key)
+    db.write(
+        "UPDATE pj_pairings SET unpaired_on = NULL, unpaired_by = NULL, reason = NULL, "
+        "replacement = NULL, before_exit = NULL WHERE EXISTS (SELECT 1 FROM pj_unpairings u "
+        "WHERE u.aggregate_id = ? AND u.version = ? AND u.aggregate_id = pj_pairings.aggregate_id "
+        "AND u.pairing_version = pj_pairings.version AND u.helper = pj_pairings.helper)",
+        key,
+    )
+    db.write("DELETE FROM pj_unpairings WHERE aggregate_id = ? AND version = ?", key)
     db.write("UPDATE pj_visits SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
     db.write(
         "UPDATE pj_measures SET completed_on = NULL, completed_version = NULL "
@@ -242,7 +267,7 @@ MODEL = ReadModel(
     name="casework",
     tables=(
         *("pj_pairings", "pj_visits", "pj_measures", "pj_measure_entries", "pj_employment"),
-        *("pj_agreements", "pj_exit_bases"),
+        *("pj_agreements", "pj_exit_bases", "pj_unpairings"),
     ),
     schema=SCHEMA,
     handlers={

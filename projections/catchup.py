@@ -115,7 +115,13 @@ REBUILD_PAGES = 50
 #: last of those left); either's day comes off ``pj_days``.
 #: 19: a district inspection's finding about a street's account or officer has that street
 #: (``pj_findings.street`` was blank, and the overdue list named no street).
-SCHEMA_VERSION = 19
+#: 20: an officer's row keeps the day their role and street took effect (``role_since``):
+#: a transfer dated before the one in force does not replace it (a back-dated transfer entered
+#: after a later one read as the officer's role, today and as of any date); a correction may
+#: void an officer's retirement (the row is active again); a correction may void an unpairing
+#: (``HelperUnpaired``): a new table, ``pj_unpairings``, names the pairing each ended, whose
+#: row runs again (the replacement's goes), and its day comes off ``pj_days``.
+SCHEMA_VERSION = 20
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

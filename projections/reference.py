@@ -26,7 +26,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_villages (street TEXT, village TEXT, "
     "relatively_poor INTEGER, added_on TEXT, PRIMARY KEY (street, village))",
     "CREATE TABLE IF NOT EXISTS pj_officers (officer TEXT PRIMARY KEY, aggregate_id TEXT, "
-    "name TEXT, role TEXT, street TEXT, unit TEXT, active INTEGER)",
+    "name TEXT, role TEXT, street TEXT, unit TEXT, active INTEGER, role_since TEXT)",
     "CREATE TABLE IF NOT EXISTS pj_helpers (helper TEXT PRIMARY KEY, aggregate_id TEXT, "
     "kind TEXT, role TEXT, name TEXT, unit TEXT, rank TEXT, team_size INTEGER)",
     # ``helper_of`` looks helpers up by aggregate: without it, each lookup read the whole
@@ -100,7 +100,7 @@ def village_added(db: Database, fact: Fact) -> None:
 
 def officer_registered(db: Database, fact: Fact) -> None:
     db.write(
-        "INSERT INTO pj_officers VALUES (?, ?, ?, ?, ?, ?, 1)",
+        "INSERT INTO pj_officers VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
         (
             fact["officer_id"],
             fact.aggregate_id,
@@ -108,19 +108,32 @@ def officer_registered(db: Database, fact: Fact) -> None:
             fact["role"],
             fact["street"],
             fact["unit"],
+            fact.effective,
         ),
     )
 
 
 def officer_changed(db: Database, fact: Fact) -> None:
+    """A transfer 调岗 is the officer's role and street from its effective date: one dated
+    before the transfer in force (entered after a later-dated one, as a ledger could before
+    session 21) does not replace it, today or as of any date after both (ISO dates sort as
+    dates; on the same day, the one recorded last stands)."""
     db.write(
-        "UPDATE pj_officers SET role = ?, street = ? WHERE aggregate_id = ?",
-        (fact["role"], fact["street"], fact.aggregate_id),
+        "UPDATE pj_officers SET role = ?, street = ?, role_since = ? "
+        "WHERE aggregate_id = ? AND role_since <= ?",
+        (fact["role"], fact["street"], fact.effective, fact.aggregate_id, fact.effective),
     )
 
 
 def officer_retired(db: Database, fact: Fact) -> None:
     db.write("UPDATE pj_officers SET active = 0 WHERE aggregate_id = ?", (fact.aggregate_id,))
+
+
+def officer_reinstated(db: Database, fact: Fact) -> None:
+    """A correction of an officer's record voids their retirement (the only entry of it a
+    correction voids, since session 21): they are active again. A correction of any other
+    record matches no officer's row."""
+    db.write("UPDATE pj_officers SET active = 1 WHERE aggregate_id = ?", (fact.aggregate_id,))
 
 
 def helper_of(db: Database, aggregate_id: str) -> str:
@@ -235,6 +248,7 @@ _VOIDED_DAY = (
     "UNION ALL SELECT paid_on FROM pj_disbursements WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT effective FROM pj_employment_days WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT paired_on FROM pj_pairings WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT unpaired_on FROM pj_unpairings WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT recorded_on FROM pj_finding_entries WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT held_on FROM pj_talks WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT noticed_on FROM pj_criticisms WHERE aggregate_id = ? AND version = ?"
@@ -300,6 +314,7 @@ MODEL = ReadModel(
         "OfficerRegistered": officer_registered,
         "OfficerRoleChanged": officer_changed,
         "OfficerRetired": officer_retired,
+        "Corrected": officer_reinstated,
         "HelperRegistered": helper_registered,
         "Amended": helper_amended,
     },

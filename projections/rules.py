@@ -6,9 +6,9 @@ from ``YearParametersSet`` (both kept in ``pj_programme`` / ``pj_years``).
 
 from __future__ import annotations
 
-from datetime import MAXYEAR, date
+from datetime import date
 
-from ledger.programme import ProgrammeRules, YearParameters, exit_threshold_fen
+from ledger.programme import ProgrammeRules, YearParameters, closing_day, exit_threshold_fen
 
 from projections.storage import Database
 
@@ -74,15 +74,6 @@ def cumulative_targets(rules: ProgrammeRules, key_targets: dict[int, int]) -> di
         k = key_targets.get(year, 0)
         targets[year] = (2 * k * running + total) // (2 * total) if total else 0
     return targets
-
-
-def closing_day(year: int) -> date:
-    """The last day on which an exit of assessment year ``year`` counts for that year's
-    target: 31 January of the next year. A year's income may be assessed early in the next
-    (``ledger.household.Household.check_year``), and January leaves time for the proposal,
-    verification 核实, the 7-day notice 公示 and the approval [六(六)]; an exit of the year
-    approved later is late (the year's result, and its talk 约谈 [六(七)], are fixed by then)."""
-    return date(year + 1, 1, 31) if year < MAXYEAR else date.max
 
 
 def income_known_from(year: int) -> date:

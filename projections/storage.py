@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ledger.errors import ConflictError, InputError, LedgerError
-from ledger.store import StoreLocation, lock_timeout, lost_server, read_only
+from ledger.store import (
+    SQLITE_LOCKED,
+    StoreLocation,
+    lock_timeout,
+    lost_server,
+    read_only,
+    sqlite_lock_held,
+)
 
 __all__ = ["Database", "QueryError", "memory_database", "open_database", "open_readonly"]
 
@@ -251,6 +258,8 @@ class Database:
                 raise InputError(
                     "store", f"this connection cannot write ({exc}){self.read_only_advice}"
                 ) from None
+            if SQLITE_LOCKED in str(exc):  # as a save says it (since session 21)
+                raise ConflictError("store", f"{sqlite_lock_held()}; try again") from None
             raise ConflictError("store", f"another process is writing; try again ({exc})") from None
         self._depth = 1
         self._forget()

@@ -10,7 +10,9 @@
 3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER");
 4. the household's versions run 1, 2, 3, ... with no gap.
 
-Then it prints the verified timeline, decoded from the proven bytes (never from ``summary``).
+Then it prints the verified timeline, decoded from the proven bytes (never from ``summary``):
+each event's recording time in UTC to the microsecond, with its ``Z`` (as ``fupin history``
+prints it), a correction's or a voided receipt's entry voided and why.
 Exit code 0 when everything verifies; 1 otherwise, with one line ``NOT VERIFIED: ...`` on
 stderr (a bundle that is malformed in any way included); 2 for a usage error (``--log-key``
 neither a key id nor a public key). Output cut short by its reader (``| head -3``) ends
@@ -29,6 +31,7 @@ import re
 import struct
 import sys
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -222,6 +225,7 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
     # every entry's shape first: ``_gap`` looks at the entries after the one it explains
     items = [_event_item(item, n) for n, item in enumerate(events, start=1)]
     lines = []
+    receipts: dict[tuple[str, str], int] = {}  # (account, disbursement) -> its FundsReceived
     for n, (index, leaf, proof) in enumerate(items, start=1):
         verify_inclusion(leaf_hash(leaf), index, cp["size"], proof, root)
         try:
@@ -239,20 +243,54 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
             raise BundleError(f"leaf {index}: its prov is {_kind(prov)}, not a JSON object")
         when = plain(state.get("timestamp", ""))
         name = topic.rsplit(".", 1)[-1]
-        voids = (
-            f"  voids #{state.get('corrects', '?')}: {state.get('reason', '')}"
-            if name == "Corrected"
-            else f"  restates {_restated(state, index)}: {state.get('reason', '')}"
-            if name == "Amended"
-            else ""
-        )
         lines.append(
             f"#{version:<3} leaf {index:<7} {name:<20} "
             f"effective {prov.get('effective', '?')}  by {prov.get('actor', '?')} "
-            f"({prov.get('role', '?')})  recorded {str(when)[:19]}  [{prov.get('document', '')}]"
-            f"{voids}"
+            f"({prov.get('role', '?')})  recorded {_recorded(when)}  "
+            f"[{prov.get('document', '')}]{_what_it_did(name, state, index, version, receipts)}"
         )
     return lines
+
+
+def _what_it_did(
+    name: str, state: dict[str, Any], index: int, version: int, receipts: dict[tuple[str, str], int]
+) -> str:
+    """What a correction, an amendment or a voided receipt did, and why; "" for any other
+    event. A household's ``FundsReceived`` is remembered by its account and disbursement (the
+    payment's entry on the account), which its ``ReceiptVoided`` names: one receipt of them
+    stands at a time, as the household's record keeps it."""
+    reason = state.get("reason", "")
+    if name == "Corrected":
+        return f"  voids #{state.get('corrects', '?')}: {reason}"
+    if name == "Amended":
+        return f"  restates {_restated(state, index)}: {reason}"
+    if name not in ("FundsReceived", "ReceiptVoided"):
+        return ""
+    account, disbursement = plain(state.get("account")), plain(state.get("disbursement"))
+    payment = (_json(account), _json(disbursement))
+    if name == "FundsReceived":
+        receipts[payment] = version
+        return ""
+    voided = receipts.pop(payment, None)
+    return (
+        f"  voids #{'?' if voided is None else voided} (the receipt of {account} "
+        f"disbursement {disbursement}): {reason}"
+    )
+
+
+def _recorded(value: Any) -> str:
+    """An event's recording time in UTC with its ``Z``, to the microsecond (none shown when
+    it is 0), as ``fupin history`` prints it (pasted into ``--known-at`` it includes the
+    event): never cut to seconds without a zone, which reads as China time, eight hours off.
+    A time that is none (no ISO 8601 text, or without a zone) is shown as it is, said so."""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return f"{text!r} (not a time)"
+    if moment.tzinfo is None:
+        return f"{text} (no time zone)"
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _event_item(item: Any, n: int) -> tuple[int, bytes, list[bytes]]:

@@ -87,7 +87,8 @@ def test_blank_names_are_refused(seeded: Fupin) -> None:
         (
             ["household", "visit", "JH-0001", "--helper", "c-1\n"],
             "helper",
-            "'c-1\\n' is not paired with household JH-0001",
+            "no helper 'c-1\\n' on record (it holds spaces, invisible or full-width characters: "
+            "'c-1'?)",
         ),
         (
             ["household", "unpair", "JH-0001", "c-1\n", "--reason", "调岗"],

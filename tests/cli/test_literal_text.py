@@ -47,5 +47,5 @@ def test_a_refusal_names_a_value_with_brackets_as_typed(seeded: Fupin) -> None:
 
     result = seeded(f"household visit JH-0001 --helper '[/c]' {doc('2016-09-01')}", actor="jn-01")
 
-    assert_refused(result, "helper", "'[/c]' is not paired with household JH-0001")
+    assert_refused(result, "helper", "no helper '[/c]' on record")
     assert seeded.event_count() == before

@@ -64,4 +64,6 @@ def test_an_exit_notice_takes_no_objection(seeded: Fupin) -> None:
         "household object JH-0001 o-1 --summary 有车 -d 异议登记 -e 2016-12-07", actor="jn-01"
     )
 
-    assert_refused(result, "stage", "objection needs a household under-notice")
+    # since session 21 the refusal says why, and what to do instead
+    assert_refused(result, "stage", "JH-0001's exit notice 公示 (to 2016-12-12) takes no objection")
+    assert "fupin household withdraw-exit JH-0001" in result.stderr

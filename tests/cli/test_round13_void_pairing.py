@@ -209,7 +209,7 @@ def test_a_pairing_with_visits_in_force_is_voided_only_after_them(seeded: Fupin)
     assert missed(seeded) == []
 
 
-def test_a_pairing_replaced_since_is_not_voided_nor_its_replacement(seeded: Fupin) -> None:
+def test_a_pairing_replaced_since_is_voided_only_once_its_unpairing_is(seeded: Fupin) -> None:
     paired = version_of(seeded, "HelperPaired", helper="c-1")
     seeded.ok(
         "household unpair JH-0001 c-1 --replacement c-2 --reason 调岗 "
@@ -224,12 +224,10 @@ def test_a_pairing_replaced_since_is_not_voided_nor_its_replacement(seeded: Fupi
         "version",
         f"entry {paired} paired c-1, a pairing with JH-0001 that has ended since",
     )
-    refused(
-        seeded,
-        f"correct household JH-0001 {replaced} {VOID} -e 2016-10-01",
-        "version",
-        f"{replaced} is not a correctable entry here",
-    )
+    # Since session 21 the unpairing is voided (it never happened: c-2's pairing neither),
+    # and c-1's pairing is its current one again (tests/cli/test_round21_unpair_correct.py).
+    seeded.ok(f"correct household JH-0001 {replaced} {VOID} -e 2016-10-01", "jn-01")
+    seeded.ok(f"correct household JH-0001 {paired} {VOID} -e 2016-10-01", "jn-01")
 
 
 def test_a_pairing_an_agreement_rests_on_is_not_voided(seeded: Fupin) -> None:

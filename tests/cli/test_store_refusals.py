@@ -71,7 +71,11 @@ def test_a_damaged_store_is_said_to_be_unreadable_not_busy(seeded: Fupin) -> Non
             DatabaseError("file is not a database"),
             "refused store: cannot read s.db: file is not a database",
         ),
-        (OperationalError("database is locked"), "refused store: database is locked; try again"),
+        (
+            OperationalError("database is locked"),  # SQLite's, as a save says it (session 21)
+            "refused store: another process held the store's write lock past "
+            "LEDGER_LOCK_TIMEOUT (10 s); nothing was written: try again",
+        ),
         (
             OperationalError("canceling statement due to lock timeout"),
             "refused store: another session held a lock this command needs past "
@@ -88,6 +92,7 @@ def test_only_a_busy_or_unreachable_store_is_told_to_try_again(
     error: Exception, line: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(common.settings, "store", "s.db")
+    monkeypatch.delenv("LEDGER_LOCK_TIMEOUT", raising=False)  # SQLite's 10 s, in the message
 
     def failing() -> None:
         raise error

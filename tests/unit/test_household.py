@@ -818,7 +818,7 @@ def test_exit_without_that_years_income_assessment_is_refused(ledger: Ledger) ->
         ledger,
         RuleError,
         "income",
-        lambda: ledger.propose_exit(stamp(JN, date(2017, 11, 2)), "JH-1", 2016),
+        lambda: ledger.propose_exit(stamp(JN, date(2017, 1, 2)), "JH-1", 2016),
     )
 
 
@@ -1004,7 +1004,7 @@ def test_exit_notice_cannot_be_advanced_without_its_dates() -> None:
     household.exit_steps = ["proposed", "verified"]
 
     with pytest.raises(RuleError) as refused:
-        household.advance_exit("noticed", PROV, lambda year, area: 0)
+        household.advance_exit("noticed", PROV, lambda year, area: 0, 2018)
 
     assert refused.value.field == "step"
     assert household.exit_steps == ["proposed", "verified"]

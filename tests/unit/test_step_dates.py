@@ -240,7 +240,7 @@ def test_an_exit_proposed_before_the_assessment_it_rests_on_is_refused(ledger: L
         ledger, RuleError, "effective", lambda: ledger.propose_exit(on("2016-12-20"), "JH-1", 2016)
     )
 
-    assert "its 2016 income was assessed only on 2017-01-10" in str(refused)
+    assert "its 2016 income was first assessed only on 2017-01-10" in str(refused)
     ledger.propose_exit(on("2017-01-10"), "JH-1", 2016)
 
 
@@ -261,7 +261,9 @@ def test_an_exit_for_a_year_before_the_registration_is_refused() -> None:
     )
 
     with pytest.raises(RuleError) as refused:
-        household.propose_exit(2016, 810_000, Provenance(JN, "officer", d("2017-03-20"), DOC))
+        household.propose_exit(
+            2016, 810_000, Provenance(JN, "officer", d("2017-03-20"), DOC), later={}
+        )
 
     assert refused.value.field == "year"
     assert "registered on 2017-03-10: no exit proposal for 2016" in str(refused.value)
