@@ -45,6 +45,7 @@ from rich.table import Table
 from rich.text import Text
 
 __all__ = [
+    "FILE_KINDS",
     "ActorOption",
     "DocumentOption",
     "EffectiveOption",
@@ -58,6 +59,7 @@ __all__ = [
     "make_stamp",
     "money",
     "on_date",
+    "output_format",
     "refusals",
     "render_rows",
     "settings",
@@ -336,6 +338,53 @@ CSV_BOM = "\ufeff"
 
 
 # -- files the user names ------------------------------------------------------------------
+
+
+#: What a file's name says it holds, by its extension: a spreadsheet opens a file, and the
+#: import reads it back, by what its name says (``.xls``: an old workbook, never written).
+FILE_KINDS = {
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_KIND_NAMES = {
+    "xlsx": "an XLSX workbook",
+    "xls": "an Excel 97-2003 workbook",
+    "csv": "CSV",
+    "json": "JSON",
+    "jsonl": "JSONL (one JSON object a line)",
+}
+
+
+def output_format(
+    output: Path | None, given: str | None, formats: Sequence[str], writer: str, hint: str = ""
+) -> str:
+    """The format ``writer`` (``export events``) writes ``output`` in: ``given`` (its
+    ``--format``), else the one of ``formats`` the file's extension names, else the first of
+    ``formats``. A known extension (``FILE_KINDS``) naming another format than the one
+    written is refused, before any work (since session 21: ``-o funds.xlsx`` got JSON, which
+    Excel would not open and the import misread); an unknown one, or none, is as typed."""
+    named = FILE_KINDS.get(output.suffix.lower()) if output is not None else None
+    if given is None and named in formats:
+        return str(named)
+    chosen = given or formats[0]
+    if output is None or named is None or named == chosen:
+        return chosen
+    by = f"--format {given}" if given else writer
+    kinds = [_KIND_NAMES[chosen]] if given else [_KIND_NAMES[f] for f in formats]
+    writes = " or ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+    other = f", or give --format {named}" if named in formats else ""
+    if named == "xls" and "xlsx" in formats:  # an old workbook's name: a new one's is meant
+        chosen = "xlsx" if given is None else chosen
+        other = "" if given in (None, "xlsx") else ", or give --format xlsx with a .xlsx name"
+    raise InputError(
+        "output",
+        f"{str(output)!r} is named {output.suffix}, but {by} writes {writes}: "
+        f"name it {output.stem}.{chosen}{other}{hint}",
+    )
 
 
 def check_output(path: Path, field: str) -> None:

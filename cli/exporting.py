@@ -31,6 +31,7 @@ from cli.common import (
     output_file,
     refusals,
 )
+from cli.common import output_format as output_format_of
 from cli.privacy import reader_of
 from cli.reports import AsOfOption, KnownAtOption, cell, joined, times
 
@@ -76,14 +77,16 @@ def stdout_is_terminal() -> bool:
 @export_app.command("events")
 @refusals
 def export_events(
-    output_format: Annotated[EventFormat, typer.Option("--format", help="jsonl.")] = (
-        EventFormat.jsonl
-    ),
+    output_format: Annotated[
+        EventFormat | None, typer.Option("--format", help="jsonl (the only one).")
+    ] = None,
     output: OutputOption = None,
 ) -> None:
     """Export the event log 导出事件 as JSONL commands with provenance (re-importable)."""
     if output is not None:
         check_output(output, "output")
+    given = None if output_format is None else output_format.value
+    output_format_of(output, given, ["jsonl"], "export events")  # never JSONL as .csv, .xlsx
     with ledger_session() as app:
         # who may export, the master key, and every household's key readable
         commands = export_commands(app, reader_of(app))
@@ -102,9 +105,12 @@ def export_events(
 @refusals
 def export_report(
     name: Annotated[ReportName, typer.Argument(help="caseload, funds or accountability.")],
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="json, csv or xlsx.")] = (
-        ReportFormat.json
-    ),
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format", help="json, csv or xlsx; default: as -o's extension says, else json."
+        ),
+    ] = None,
     output: ReportOutputOption = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
@@ -114,7 +120,9 @@ def export_report(
     day, moment = times(as_of, known_at)
     if output is not None:
         check_output(output, "output")
-    elif output_format is ReportFormat.xlsx and stdout_is_terminal():
+    given = None if output_format is None else output_format.value
+    chosen = ReportFormat(output_format_of(output, given, _REPORT_FORMATS, "export report"))
+    if output is None and chosen is ReportFormat.xlsx and stdout_is_terminal():
         # A workbook is bytes no terminal shows (before, it went to ./NAME.xlsx, replacing
         # a file there, while --help said standard output).
         raise InputError(
@@ -125,11 +133,11 @@ def export_report(
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = build[name.value](app, day, moment)
-    if output_format is ReportFormat.xlsx:
+    if chosen is ReportFormat.xlsx:
         buffer = io.BytesIO()
         write_xlsx(report, buffer)
         data = buffer.getvalue()
-    elif output_format is ReportFormat.json:
+    elif chosen is ReportFormat.json:
         data = orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
     else:  # a file for Excel and WPS to open: with the BOM that says UTF-8
         data = ("" if output is None else CSV_BOM).encode() + to_csv(report).encode()
@@ -140,6 +148,11 @@ def export_report(
         with output_file(output, "output") as handle:
             handle.write(data)
         console.print(f"report written to {output}")
+
+
+#: What ``export report`` writes, the default first (``-o``'s extension chooses, since
+#: session 21).
+_REPORT_FORMATS = [f.value for f in ReportFormat]
 
 
 #: Each report's sections' columns: the header of a section with no rows.

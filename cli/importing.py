@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache, lru_cache, partial
@@ -43,6 +44,7 @@ from typer.core import TyperGroup
 
 from cli.common import (
     REFUSED,
+    check_output,
     console,
     err_console,
     ledger_session,
@@ -50,6 +52,7 @@ from cli.common import (
     refusals,
     settings,
 )
+from cli.common import output_format as output_format_of
 
 __all__ = ["MAX_FILE_BYTES", "import_app", "load_file", "read_bytes", "read_file"]
 
@@ -123,6 +126,13 @@ def _too_large() -> str:
 
 def read_bytes(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     suffix = Path(name).suffix.lower()
+    if not data and suffix in _READ_SUFFIXES:  # (imported as 0 rows before session 21)
+        return [], [RowError(name, "file", _EMPTY)]
+    if data == _BOM and suffix in _READ_SUFFIXES:
+        # what Excel's "CSV UTF-8" writes of an empty sheet (tester N, session 21: 0 rows)
+        return [], [RowError(name, "file", _BOM_ONLY)]
+    if suffix in (".xls", ".et"):  # an old workbook: saved as .xlsx, it is read
+        return [], [RowError(name, "file", _OLD_WORKBOOK)]
     try:
         if suffix in (".jsonl", ".ndjson", ".json"):
             return read_jsonl(name, data)
@@ -135,6 +145,17 @@ def read_bytes(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     return [], [RowError(name, "file", "is not .jsonl, .csv or .xlsx")]
 
 
+_READ_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv", ".xlsx"})
+_EMPTY = "is empty (0 bytes): it holds nothing to import; name the file that holds the rows"
+_OLD_WORKBOOK = (
+    "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "
+    "or WPS as 'Excel 工作簿 (*.xlsx)' (or 'CSV UTF-8') and import that"
+)
+_BOM = b"\xef\xbb\xbf"
+_BOM_ONLY = (
+    "holds nothing but a byte-order mark (an empty sheet saved as CSV UTF-8): nothing to "
+    "import; name the file that holds the rows"
+)
 _NO_MEMORY = "is too large to read in the memory available; split it into several files"
 
 
@@ -172,6 +193,10 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
+_OLD_WORKBOOK = (
+    "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "
+    "or WPS as 'Excel 工作簿 (*.xlsx)' (or 'CSV UTF-8') and import that"
+)
 _BOM = b"\xef\xbb\xbf"
 #: What ends each key of a JSON object (and may end a string value too): ``"``, then ``:``.
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')
@@ -309,9 +334,36 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     separator = _other_separator(table)
     if separator is not None:
         return [], [RowError(name, "file", _not_comma_separated(separator))]
+    fused = _full_width_rows(table)
+    if fused:
+        return [], [
+            RowError(f"{name} row {n}", "row", _not_comma_separated_row(count))
+            for n, count in fused
+        ]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
     return _table_rows((name, "file"), Path(name).stem, table, lambda n: f"{name} row {n}")
+
+
+def _full_width_rows(table: list[list[str]]) -> list[tuple[int, int]]:
+    """The data rows (row number, full-width commas) typed with full-width commas (，) where
+    commas are due: one cell holding them and every other cell empty, under a header row of
+    several columns (tester N, session 21: each column was "required", and the whole line was
+    the first cell)."""
+    columns = sum(1 for cell in table[0] if cell.strip()) if table else 0
+    found = []
+    for n, cells in enumerate(table[1:], start=2):
+        filled = [cell for cell in cells if cell.strip()]
+        if columns > 1 and len(filled) == 1 and filled[0].count("，") >= 2:
+            found.append((n, filled[0].count("，")))
+    return found
+
+
+def _not_comma_separated_row(count: int) -> str:
+    return (
+        f"is one cell holding {count} full-width commas (，) where the columns' commas are "
+        "due: type commas (,) in English input mode between the cells"
+    )
 
 
 def _bad_csv(name: str, text: str, table: list[list[str]], line: int, exc: csv.Error) -> RowError:
@@ -393,15 +445,28 @@ def _other_separator(table: list[list[str]]) -> str | None:
     headers = [cell for cell in table[0] if cell.strip()] if table else []
     if len(headers) != 1 or " ".join(headers[0].split()).lower() in _known_headers():
         return None
-    return next((sep for sep in ("\t", ";") if sep in headers[0]), None)
+    found = next((sep for sep in ("\t", ";") if sep in headers[0]), None)
+    if found is None and any(_names_a_column(name) for name in headers[0].split("，")[1:]):
+        # Full-width commas typed with a Chinese input method (since session 21, before which
+        # the row was one unknown column); a title holding one names no column after it.
+        return "，"
+    return found
+
+
+def _names_a_column(header: str) -> bool:
+    return " ".join(header.split()).lower() in _known_headers()
 
 
 def _not_comma_separated(separator: str) -> str:
-    named = "tabs" if separator == "\t" else "semicolons (;)"
+    named = {"\t": "tabs", ";": "semicolons (;)"}.get(separator, "full-width commas (，)")
+    mend = (
+        "Save it from Excel or WPS as 'CSV UTF-8 (逗号分隔)', or import the workbook itself (.xlsx)"
+    )
+    if separator == "，":
+        mend = f"Type commas (,) in English input mode between the cells, or s{mend[1:]}"
     return (
         f"is not comma-separated: its header row is one cell holding {named} between the "
-        "column names. Save it from Excel or WPS as 'CSV UTF-8 (逗号分隔)', or import the "
-        "workbook itself (.xlsx)"
+        f"column names. {mend}"
     )
 
 
@@ -424,8 +489,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     except MemoryError:
         raise  # too large, not damaged (read_bytes)
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
-        reason = "truncated" if isinstance(exc, zipfile.BadZipFile | EOFError) else "damaged"
-        return [], [RowError(name, "file", f"is not a readable XLSX workbook ({reason})")]
+        return [], [RowError(name, "file", _unreadable_xlsx(data, exc))]
     rows: list[Row] = []
     errors: list[RowError] = []
     for title, hidden, concealed, table in sheets:
@@ -440,6 +504,47 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         rows += found
         errors += bad
     return rows, errors
+
+
+def _unreadable_xlsx(data: bytes, exc: Exception) -> str:
+    """Why a workbook cannot be read, by what the file is (since session 21, before which
+    every one was "truncated"): an OLE file (an old .xls, WPS's .et, or any workbook saved
+    with a password, which Excel encrypts into one), text (a CSV file named .xlsx), or a
+    zip archive cut short or damaged."""
+    if data.startswith(_OLE_MAGIC):
+        return (
+            "is not an XLSX workbook but an OLE file: an Excel 97-2003 .xls, a WPS .et, or a "
+            "workbook saved with a password; save it in Excel or WPS as 'Excel 工作簿 (*.xlsx)' "
+            "without a password"
+        )
+    if not data.startswith(b"PK") and _is_text(data[:4096]):
+        return (
+            "is text, not an XLSX workbook (a CSV file named .xlsx?): name it .csv if it is "
+            "one, or save it in Excel or WPS as 'Excel 工作簿 (*.xlsx)'"
+        )
+    reason = "truncated" if isinstance(exc, zipfile.BadZipFile | EOFError) else "damaged"
+    return f"is not a readable XLSX workbook ({reason})"
+
+
+#: How every OLE compound file begins (an .xls, an .et, an encrypted .xlsx).
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) is text: UTF-16 with its mark, or UTF-8 or
+    GBK with no control character but line ends and tabs (a character cut at the end is
+    fine)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 3:
+                continue
+            text = head[: exc.start].decode(encoding)
+        return not any(ord(c) < 32 and c not in "\t\r\n" for c in text)
+    return False
 
 
 def _sheet_row(sheet: str, number: int) -> str:
@@ -506,6 +611,7 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
 
     formats = [style.numFmtId for style in workbook._cell_styles]
     text_rules: dict[int, str] = {}  # a style's rule for text cells (``hidden_text``)
+    date_rules: dict[int, str] = {}  # a style's part of a date hidden (``hidden_date_part``)
     table = []
     for row in sheet.iter_rows():
         values = []
@@ -522,12 +628,26 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
                         text_rules[style] = rule = hidden_text(number_format)
                     if rule:
                         value = _refused(_HiddenText(value), _hidden_rule(value, rule))
+            elif isinstance(value, datetime):  # a format openpyxl knows for a date's
+                style = getattr(cell, "_style_id", 0)
+                hides = date_rules.get(style)
+                if hides is None:
+                    number_format = str(getattr(cell, "number_format", ""))
+                    date_rules[style] = hides = hidden_date_part(number_format)
+                if hides:
+                    value = _refused(
+                        _PartDate.combine(value.date(), value.time()),
+                        f"holds {value:%Y-%m-%d}, but its number format "
+                        f"({getattr(cell, 'number_format', '')}) shows {hides}, not the whole "
+                        "date: type the full date, in a cell that shows it (2018-12-06, "
+                        "2018年12月6日)",
+                    )
             elif type(value) in (int, float):
                 style = getattr(cell, "_style_id", 0)
                 if 0 <= style < len(formats) and formats[style] in _CHINESE_DATES:
                     # (no date Excel can show: the number stays, refused where a date is due)
                     with suppress(OverflowError, ValueError):
-                        value = from_excel(value, workbook.epoch)
+                        value = _part_date(from_excel(value, workbook.epoch), formats[style])
                 else:
                     change = shown_otherwise(value, str(getattr(cell, "number_format", "")))
                     if change:
@@ -544,6 +664,54 @@ class _ShownOtherwise(float):
     refusal: str
 
 
+class _PartDate(datetime):
+    """A date cell whose format shows part of it (``2018年12月``, ``12月6日``): read as the
+    date, and its row refused (``_table_rows``) with its ``refusal``."""
+
+    refusal: str
+
+
+def _part_date(value: Any, format_id: int) -> Any:
+    """``value`` (a date cell's) as it is, or refused if its Chinese built-in format hides its
+    day or its year (since session 21, before which the date the sheet never shows was read)."""
+    if not isinstance(value, datetime) or format_id not in _NO_DAY | _NO_YEAR:
+        return value
+    shown = (
+        f"{value.year}年{value.month}月"
+        if format_id in _NO_DAY
+        else f"{value.month}月{value.day}日"
+    )
+    rule = (
+        f"holds {value:%Y-%m-%d}, but its number format shows {shown}, not the whole date: "
+        "type the full date, in a cell that shows it (2018-12-06, 2018年12月6日)"
+    )
+    return _refused(_PartDate.combine(value.date(), value.time()), rule)
+
+
+def hidden_date_part(number_format: str) -> str:
+    """What a date cell's ``number_format`` (a format code openpyxl reads as a date's) leaves
+    out of the date it holds: "no day", "no year", both (a time alone), or "" if it shows
+    the whole date. Quoted text (``"年"``), escaped characters and bracketed parts
+    (``[$-804]``, ``[Red]``) are no part of the date; ``d``/``dd`` show the day (``ddd`` and
+    ``aaa`` a weekday's name), ``y`` or ``e`` the year (tester N, session 21: ``mmm-yy``,
+    ``yyyy-mm`` and a custom ``yyyy"年"m"月"`` were read as the whole date they hide)."""
+    code = number_format.split(";", 1)[0]
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].', "", code).lower()
+    day = any(len(run) <= 2 for run in re.findall(r"d+", code))
+    year = "y" in code or "e" in code
+    if day and year:
+        return ""
+    if not day and not year:
+        return "no day and no year"
+    return "no day" if not day else "no year"
+
+
+#: Chinese Excel's built-in date formats that show no day (``yyyy"年"m"月"``) or no year
+#: (``m"月"d"日"``) of the date they hold.
+_NO_DAY = frozenset({27, 36, 50, 52, 57})
+_NO_YEAR = frozenset({28, 29, 51, 53, 54, 58})
+
+
 class _HiddenText(str):
     """A text cell whose format does not show its text (``;;;``): read as the text, and its
     row refused (``_table_rows``) with its ``refusal``."""
@@ -551,7 +719,7 @@ class _HiddenText(str):
     refusal: str
 
 
-_Refused = TypeVar("_Refused", _ShownOtherwise, _HiddenText)
+_Refused = TypeVar("_Refused", _ShownOtherwise, _HiddenText, _PartDate)
 
 
 def _refused(cell: _Refused, refusal: str) -> _Refused:
@@ -896,7 +1064,7 @@ def _table_rows(
                 beyond = "beyond the header row" if i >= width else "under an empty header"
                 rule = f"has a value {beyond}; give the column a header or clear it"
                 errors.append(RowError(where(number), _position(i), rule))
-            elif isinstance(cell, _ShownOtherwise | _HiddenText):
+            elif isinstance(cell, _ShownOtherwise | _HiddenText | _PartDate):
                 column = headers[i] if i < width and headers[i] else _position(i)
                 errors.append(RowError(where(number), column, cell.refusal))
             elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
@@ -943,8 +1111,10 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
     ones, name columns. Only row 1 is read as headers, so the import would refuse the title
     as an unknown column and each header below as a value. None for another table."""
     filled = [h for h in headers if h]
-    # A title, and perhaps a cell beside it (制表日期 2016-09-30, 单位: 元): none names a column.
-    if not filled or len(filled) > 3 or any(h.lower() in _known_headers() for h in filled):
+    # A title, and perhaps a cell beside it (制表日期 2016-09-30, 单位: 元): none names a column;
+    # or nothing (a blank row 1, or commas only, above the headers: since session 21, before
+    # which each header below was refused as a value beyond the header row).
+    if len(filled) > 3 or any(h.lower() in _known_headers() for h in filled):
         return None
     for number, cells in enumerate(table[1 : _TITLE_ROWS + 1], 2):
         names = [" ".join(str(c).split()).lower() for c in cells if not _empty(c)]
@@ -955,6 +1125,11 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
 
 
 def _title_rule(headers: list[str], header_row: int) -> str:
+    if not any(headers):
+        return (
+            f"is empty, and the headers are in row {header_row}: row 1 must hold the headers; "
+            f"delete the rows above row {header_row}"
+        )
     title = next(h for h in headers if h)
     title = title if len(title) <= 40 else f"{title[:40]}…"
     cells = sum(1 for h in headers if h)
@@ -1208,8 +1383,9 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
 @refusals
 def template(
     output_format: Annotated[
-        TemplateFormat, typer.Option("--format", help="xlsx (one sheet a command) or csv.")
-    ] = TemplateFormat.xlsx,
+        TemplateFormat | None,
+        typer.Option("--format", help="xlsx (one sheet a command; the default) or csv."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -1222,7 +1398,12 @@ def template(
     ] = None,
 ) -> None:
     """Write empty, documented import templates 导入模板 (docs/import.md)."""
-    if output_format is TemplateFormat.xlsx:
+    if output_format is not TemplateFormat.csv:  # the CSV files' folder is checked below
+        if output is not None:
+            check_output(output, "output")  # a path no file can be written to first
+        given = None if output_format is None else output_format.value
+        hint = _CSV_TEMPLATES if output is not None and output.suffix.lower() == ".csv" else ""
+        output_format_of(output, given, ["xlsx"], "import template", hint)
         target = output or Path("fupin-import.xlsx")
         with output_file(target, "output") as handle:
             write_xlsx_template(handle)
@@ -1284,6 +1465,8 @@ def _template_in_the_way(folder: Path, name: str) -> InputError:
         "choose a new or empty folder for the templates",
     )
 
+
+_CSV_TEMPLATES = " (--format csv writes one CSV file a command, into a folder: -o FOLDER)"
 
 #: What ``-o`` of the CSV templates may not end in: it names a folder, not a file.
 _FILE_SUFFIXES = frozenset({".csv", ".xlsx", ".xls", ".jsonl", ".txt"})

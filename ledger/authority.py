@@ -140,8 +140,9 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "HelperRegistered": ("register_helper",),
     # An enterprise's or cooperative's side of its registration and of a household's pairing.
     "PairingsOpened": ("register_helper", "pair", "unpair"),
-    # (or a correction's: a voided unpairing's enterprise takes its pairing again)
-    "PairingTaken": ("pair", "unpair", "correct"),
+    "PairingTaken": ("pair", "unpair"),
+    # a correction's side: a voided unpairing's enterprise takes its pairing again (session 21)
+    "PairingRetaken": ("correct",),
     # an unpairing's side, or a correction's: a voided pairing gives the enterprise back
     "PairingReleased": ("unpair", "correct"),
     "WorkerEmployed": ("employ_worker",),

@@ -461,7 +461,7 @@ class CaseworkCommands(LedgerCore):
         def record_sides() -> list[LedgerAggregate]:
             sides: list[LedgerAggregate] = []
             if leaving is not None:
-                leaving.retake_pairing(number, ended.began, prov)
+                leaving.retake_pairing(number, ended.began, ended.ended, prov)
                 sides.append(leaving)
             if taking is not None:
                 taking.void_pairing(number, prov)
@@ -486,7 +486,7 @@ class CaseworkCommands(LedgerCore):
                 self.load(Helper, helper_id, "helper")
             # trimmed, as an import's cell is (tester G, session 20: " 入户 " typed was
             # recorded with its spaces, imported without)
-            household.record_visit(helper_id, summary.strip(), prov)
+            household.record_visit(helper_id, summary.strip(), prov, alike_ok=self.replaying_export)
 
         self.on_household(stamp, "record_visit", number, visit)
 

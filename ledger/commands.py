@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from ledger.casework import Identification
@@ -201,18 +202,25 @@ def _yuan(field: str, value: Any) -> int:
             raise InputError(field, f"{value!r} exceeds the largest amount the ledger accepts")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
         if not _MONEY_TEXT.fullmatch(value):
-            # Float leftovers of a formula (1234.5600000000002), not a sign or an exponent.
-            hint = (
-                ""
-                if "e" in value or "-" in value
-                else ": round the cell's formula with ROUND(…, 2)"
-            )
+            hint = "" if "e" in value or "-" in value else _too_fine(value)
             raise InputError(
                 field, f"{value} is not an amount in yuan with at most 2 decimals{hint}"
             )
     if not isinstance(value, str):
         raise InputError(field, "expects an amount in yuan")
     return parse_yuan(value, field)
+
+
+def _too_fine(value: str) -> str:
+    """Why a spreadsheet number (``repr``) with more than 2 decimals is no amount: a formula's
+    result (binary leftovers, 1234.5600000000002, or a long fraction) is to be rounded; a
+    number typed with 3 or more decimals (1234.565) is typed finer than a fen (since session
+    21, before which it too was told to use ROUND)."""
+    decimals = len(value.split(".", 1)[1])
+    leftover = abs(Decimal(value) - round(Decimal(value), 2)) < Decimal("0.000001")
+    if leftover or decimals >= 10:
+        return ": round the cell's formula with ROUND(…, 2)"
+    return f": it has {decimals} decimals, and amounts are to the fen (0.01 yuan)"
 
 
 #: What ``repr`` of a spreadsheet number that is an amount looks like: at most 2 decimals.

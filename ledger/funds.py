@@ -148,7 +148,7 @@ class FundAccount(LedgerAggregate):
         # note) as recorded, voided ones too: ``check_not_alike`` compares the few that moved
         # the same money on the same day (their documents read as a reader reads them).
         self.said: dict[tuple[Any, ...], list[tuple[int, str, str]]] = {}
-        # The same, by what each says as compared (``_said``), filled as ``check_not_alike``
+        # The same, by what each says as compared (``said_as_read``), filled as ``check_not_alike``
         # needs it: how many of ``said[moved]`` are indexed, and the index. Without it each
         # check read every earlier flow's text again, and an import of n allocations alike
         # but for their documents took n² (tester I, session 18: 3,000 rows, 35 s).
@@ -203,11 +203,11 @@ class FundAccount(LedgerAggregate):
             return
         done, index = self._said_index.setdefault(moved, ([0], {}))
         for version, document, note in entries[done[0] :]:
-            index.setdefault(_said(document, note), []).append((version, document))
+            index.setdefault(said_as_read(document, note), []).append((version, document))
         done[0] = len(entries)
         same = [
             (version, document)
-            for version, document in index.get(_said(prov.document, prov.note), ())
+            for version, document in index.get(said_as_read(prov.document, prov.note), ())
             if version not in self.voided
         ]
         if same:
@@ -318,9 +318,9 @@ class FundAccount(LedgerAggregate):
             self.disbursed_fen -= amount
 
 
-def _said(document: str, note: str) -> tuple[str, str]:
-    """A flow's document and note as compared for "recorded twice": what a reader sees as the
-    same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
+def said_as_read(document: str, note: str) -> tuple[str, str]:
+    """A flow's (a visit's) document and note as compared for "recorded twice": what a reader
+    sees as the same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
     zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
     folded, and spaces and invisible characters (format characters: zero-width spaces,
     marks of direction) left out (tester D, session 16); every dash and minus sign read as

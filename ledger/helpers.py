@@ -293,15 +293,26 @@ class EnterprisePairings(LedgerAggregate):
         (``check_pairing_free``) before the household's side is recorded."""
         self._pairing_taken(household, prov.effective, prov)
 
-    def retake_pairing(self, household: str, since: date, prov: Provenance) -> None:
-        """The household's unpairing of this enterprise is voided (a correction 更正, saved
-        with it): its pairing there runs again from the day it began, ``since``, as if never
-        ended. The caller checks first that no other household's pairing here overlaps it
-        (``pairing_elsewhere`` from the unpairing's day)."""
-        self._pairing_taken(household, since, prov)
+    def retake_pairing(self, household: str, since: date, until: date, prov: Provenance) -> None:
+        """The household's unpairing of this enterprise on ``until`` is voided (a correction
+        更正, saved with it): its pairing there, from ``since``, runs again as if never ended
+        (``PairingRetaken``, since session 21). The caller checks first that no other
+        household's pairing here overlaps it (``pairing_elsewhere`` from ``until``)."""
+        self._pairing_retaken(household, since, until, prov)
 
     @event("PairingTaken")
     def _pairing_taken(self, household: str, since: date, prov: Provenance) -> None:
+        self.pairings.append((household, since, None))
+
+    @event("PairingRetaken")
+    def _pairing_retaken(self, household: str, since: date, until: date, prov: Provenance) -> None:
+        # The entry the voided unpairing closed is open again, not a second one beside it: a
+        # closed one left behind held up every other household until ``until`` (reviewer,
+        # session 21). None closed (a record opened after the pairing): it runs from here.
+        for n in reversed(range(len(self.pairings))):
+            if self.pairings[n] == (household, since, until):
+                self.pairings[n] = (household, since, None)
+                return
         self.pairings.append((household, since, None))
 
     def release_pairing(self, household: str, prov: Provenance) -> None:

@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import RuleError
+from ledger.funds import said_as_read
 from ledger.programme import closing_day, last_exit_day
 from ledger.values import (
     AREAS,
@@ -181,6 +182,12 @@ class Unpairing:
     ended_before: date | None
 
 
+def _held(role: str, helpers: list[str], day: date) -> str:
+    """Who holds the places of ``role`` on ``day`` (``Household.places_held``), as refusals
+    say it: ``3 cadre helper(s) in force on 2016-12-01 (c-1, c-2, c-3)``."""
+    return f"{len(helpers)} {role} helper(s) in force on {day} ({', '.join(helpers)})"
+
+
 @dataclass(frozen=True)
 class Measure:
     """One measure of the household's plan 一户一策."""
@@ -269,6 +276,9 @@ class Household(LedgerAggregate):
         self.agreements: list[date] = []  # effective date of every agreement signed
         self.agreement_entries: dict[int, date] = {}  # version -> its date, in recorded order
         self.visits: dict[int, tuple[str, date]] = {}  # version -> (helper, date)
+        #: (helper, date) -> (version, document, note, summary) of each visit recorded then,
+        #: voided ones too (``check_visit_not_alike`` keeps to those in ``visits``)
+        self.visits_said: dict[tuple[str, date], list[tuple[int, str, str, str]]] = {}
         self.measures: dict[str, Measure] = {}
         self.measures_planned_on: dict[str, date] = {}  # measure id -> effective date planned
         self.measure_entries: dict[str, int] = {}  # measure id -> version of its planning
@@ -549,10 +559,13 @@ class Household(LedgerAggregate):
         self.check_casework_stage("pairing")
         if helper in self.helpers:
             raise RuleError("helper", f"{helper!r} is already paired with {self.number}")
-        taken = list(self.helpers.values()).count(role)
         limit = max_cadres if role == "cadre" else 1
-        if taken >= limit:
-            raise RuleError("helper", f"the household already has {taken} {role} helper(s)")
+        day, held = self.places_held(role, prov.effective)
+        if len(held) >= limit:
+            raise RuleError(
+                "helper",
+                f"the household already has {_held(role, held, day)}, the most it may have",
+            )
         self.check_not_before(prov.effective, self.registered_on, f"{self.number} was registered")
         self.check_assisted_on(prov.effective, "the pairing", "a helper is paired while assisted")
         self.check_not_before(
@@ -646,6 +659,30 @@ class Household(LedgerAggregate):
             self.pairing_entries[replacement] = version
             self._first_pairing(prov.effective)
 
+    def places_held(
+        self, role: str, day: date, voiding: int | None = None
+    ) -> tuple[date, list[str]]:
+        """The places of ``role`` held on the busiest day from ``day`` on, by effective date
+        (since session 21): (that day, the helpers holding them). A pairing from ``day``
+        runs on, so it overlaps every pairing of the role in force on ``day`` or begun since:
+        a helper paired now, or one whose pairing ended after ``day`` (tester K: a cadre
+        paired from a day before three others were unpaired made four at once). A pairing
+        ended on a day hands over that day. ``voiding``: the unpairing a correction voids,
+        whose pairing is the one that runs again, not another's."""
+        spans = [(began, date.max, h) for h, began in self.paired_on.items()]
+        spans = [span for span in spans if self.helpers.get(span[2]) == role]
+        for version, (kind, ended) in self.entries.items():
+            if kind != "HelperUnpaired" or version in self.voided or version == voiding:
+                continue
+            if ended.role == role and ended.ended > max(day, ended.began):
+                spans.append((ended.began, ended.ended, ended.helper))
+        busiest: tuple[date, list[str]] = (day, [])
+        for start in sorted({day, *(began for began, _, _ in spans if began > day)}):
+            held = sorted(h for began, end, h in spans if began <= start < end)
+            if len(held) > len(busiest[1]):
+                busiest = (start, held)
+        return busiest
+
     def _first_pairing(self, day: date) -> None:
         if self.first_paired_on is None or day < self.first_paired_on:
             self.first_paired_on = day
@@ -676,9 +713,13 @@ class Household(LedgerAggregate):
         self.agreements = list(self.agreement_entries.values())
         self.agreement_on = self.agreements[-1] if self.agreements else None
 
-    def record_visit(self, helper: str, summary: str, prov: Provenance) -> None:
+    def record_visit(
+        self, helper: str, summary: str, prov: Provenance, *, alike_ok: bool = False
+    ) -> None:
         """A paired helper meets the household (at least once a quarter [四(二)]); a visit
-        entered late may be by a helper whose pairing has ended since, within that pairing."""
+        entered late may be by a helper whose pairing has ended since, within that pairing.
+        One like a visit in force (``check_visit_not_alike``) is refused unless ``alike_ok``
+        (an export replayed: a ledger may hold two alike)."""
         day = prov.effective
         past = self.past_pairings.get(helper, [])
         if not any(start <= day <= end for start, end in past):
@@ -689,12 +730,42 @@ class Household(LedgerAggregate):
                     "helper", f"{helper!r} is not paired with household {self.number}{during}"
                 )
             self.check_not_before(day, self.paired_on.get(helper), f"{helper} was paired")
+        if not alike_ok:
+            self.check_visit_not_alike(helper, summary, prov)
         self._visit_recorded(helper, summary, prov)
+
+    def check_visit_not_alike(self, helper: str, summary: str, prov: Provenance) -> None:
+        """Refuse a visit that says what one in force says: the same helper on the same day,
+        under the same document, note and summary as a reader reads them (``said_as_read``).
+        The same visit typed in by one officer and imported from the 走访台账 by another
+        counted twice toward the quarter's visits (tester H, session 21), as an allocation
+        recorded twice did (``FundAccount.check_not_alike``). A second visit that day for
+        real has a document of its own, or a summary or note saying what sets it apart."""
+        said = self.visits_said.get((helper, prov.effective))
+        if not said:
+            return
+        wanted = (*said_as_read(prov.document, prov.note), said_as_read(summary, "")[0])
+        for version, document, note, told in said:
+            alike = (*said_as_read(document, note), said_as_read(told, "")[0]) == wanted
+            if version in self.visits and alike:
+                raise RuleError(
+                    "document",
+                    f"{helper}'s visit to {self.number} on {prov.effective} is on record under "
+                    f"document {document!r} (entry {version}): the same visit recorded twice? "
+                    "A second visit that day has a document of its own, or a summary (an "
+                    "import row: a note) saying what sets it apart; a wrong one is corrected "
+                    "(fupin correct "
+                    f"household {self.number} {version})",
+                )
 
     @event("VisitRecorded")
     def _visit_recorded(self, helper: str, summary: str, prov: Provenance) -> None:
         version = self.remember_entry("VisitRecorded", prov)
         self.visits[version] = (helper, prov.effective)
+        # as recorded: compared (``said_as_read``) only against a visit of that helper and day
+        self.visits_said.setdefault((helper, prov.effective), []).append(
+            (version, prov.document, prov.note, summary)
+        )
 
     def plan_measure(self, measure: Measure, prov: Provenance) -> None:
         """A measure of the household's plan 一户一策 [四(三)–(十一)], while the household is
@@ -883,7 +954,7 @@ class Household(LedgerAggregate):
                 "year's income at the threshold or above",
             )
         self.check_later_years_reached(year, prov.effective, later)
-        self._exit_proposed(year, income, threshold_fen, prov)
+        self._exit_proposed(year, income, threshold_fen, prov, basis)
 
     def check_proposed_by_closing_day(self, year: int, effective: date) -> None:
         """A year's exit is proposed by the year's closing day (``closing_day``), 31 January of
@@ -924,7 +995,7 @@ class Household(LedgerAggregate):
         return standing[-1]
 
     def check_later_years_reached(
-        self, year: int, day: date, thresholds: Mapping[int, int]
+        self, year: int, day: date, thresholds: Mapping[int, int], then: str = ""
     ) -> None:
         """No exit on a year's income while a later year's income, as assessed by the
         proposal's date, is below that year's threshold (``thresholds``): the household is
@@ -943,35 +1014,55 @@ class Household(LedgerAggregate):
                     f"{self.number}'s {later} income was assessed at {format_yuan(income)} yuan "
                     f"on {self.assessed_on[standing[-1]]} (entry {standing[-1]}), below the "
                     f"{later} threshold {format_yuan(threshold_fen)} yuan: no exit for {year} "
-                    f"while a later year's income is below its threshold",
+                    f"while a later year's income is below its threshold"
+                    + (f": {then} (fupin household withdraw-exit {self.number})" if then else ""),
                 )
+
+    def check_later_years_still(self, day: date, threshold: Callable[[int, str], int]) -> None:
+        """``check_later_years_reached`` again at each later step of the exit, on its date: a
+        later year's income assessed below its threshold after the proposal was recorded, or
+        dated after it, stops the exit as it would have stopped the proposal (tester E and a
+        reviewer, session 21: entered in that order, the exit went through, no fault listed).
+        A later year whose standard is not set has no threshold to be below."""
+        year = self.exit_year
+        if year is None:
+            return
+        later: dict[int, int] = {}
+        for other in self.income_entries:
+            if other > year:
+                try:
+                    later[other] = threshold(other, self.area)
+                except RuleError:
+                    continue
+        self.check_later_years_reached(year, day, later, "withdraw the exit")
 
     @event("ExitProposed")
     def _exit_proposed(
-        self, year: int, income_fen: int, threshold_fen: int, prov: Provenance
+        self, year: int, income_fen: int, threshold_fen: int, prov: Provenance, basis: int = 0
     ) -> None:
+        # ``basis``: the assessment (version) the proposal rests on (``assessment_standing``),
+        # carried by the event since session 21; 0 in an older event (``proposal_basis``).
         self.exit_steps = ["proposed"]
         self.exit_year = year
         self.exits_on_record += 1
-        self.proposal_assessment = basis = self.proposal_basis(year, income_fen, prov.effective)
-        if basis is not None:
-            self.exit_assessments.add(basis)
+        rests_on = basis or self.proposal_basis(year, income_fen)
+        self.proposal_assessment = rests_on
+        if rests_on is not None:
+            self.exit_assessments.add(rests_on)
         self.exit_dates = [prov.effective]
         self.exit_notice_end = None
 
-    def proposal_basis(self, year: int, income_fen: int, day: date) -> int | None:
-        """The assessment ``propose_exit`` read (``assessment_standing``): of the year's live
-        ones dated by the proposal's ``day``, the latest whose income the event carries. An
-        older ledger may hold another: until session 21 the proposal read the year's latest
-        live one, whatever its date, and before "latest" meant "by effective date" (2026-11-29)
-        the latest entered: its income says which that was."""
+    def proposal_basis(self, year: int, income_fen: int) -> int | None:
+        """The assessment an exit proposal recorded before session 21 rested on, its event
+        naming none: the year's latest live one whose income the event carries (else the
+        latest), as the ledger read it then (before 2026-11-29 "latest" meant the latest
+        entered: the income says which that was). A proposal recorded since names its own
+        (``assessment_standing``: dated by the proposal), which an older ledger's may not be
+        (a reviewer, session 21: read by the new rule, an old proposal rested on another
+        assessment, and ``fupin verify`` failed a correction the ledger had taken)."""
         live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-        dated = [v for v in live if self.assessed_on[v] <= day]
-        for among in (dated, live):
-            same = [v for v in among if self.entries[v][1][1] == income_fen]
-            if same:
-                return same[-1]
-        return dated[-1] if dated else live[-1] if live else None
+        same = [v for v in live if self.entries[v][1][1] == income_fen]
+        return same[-1] if same else live[-1] if live else None
 
     def withdraw_exit(self, reason: str, prov: Provenance) -> None:
         """An exit under way is withdrawn 撤回: its verification 核实 failed, or the notice 公示
@@ -1030,6 +1121,7 @@ class Household(LedgerAggregate):
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
         self.check_exit_in_programme(step, prov.effective, last_year)
         self.check_exit_income(threshold)
+        self.check_later_years_still(prov.effective, threshold)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
         self.check_after_last_step(prov.effective)
@@ -1132,6 +1224,7 @@ class Household(LedgerAggregate):
         (``advance_exit``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
         self.check_exit_income(threshold)
+        self.check_later_years_still(prov.effective, threshold)
         check_notice_length(start, end, min_days)
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):
@@ -1455,9 +1548,7 @@ class Household(LedgerAggregate):
                 "since (unpaired or replaced): only a helper's current pairing is voided",
             )
         since = self.paired_on[helper]
-        visits = sorted(
-            (day, v) for v, (by, day) in self.visits.items() if by == helper and day >= since
-        )
+        visits = self.visits_under(helper, since)
         if visits:
             day, visit = visits[0]
             raise RuleError(
@@ -1542,8 +1633,9 @@ class Household(LedgerAggregate):
         ended, and the replacement's, if any, never was. Only the latest change of that place
         (the helper not paired here again since, the replacement not unpaired or replaced
         since), and only while nothing rests on the replacement's pairing: no visit of the
-        replacement under it is in force (corrected first), and no agreement was signed
-        while it was the household's only pairing in force. Whether the helper may take its
+        replacement under it is in force (corrected first). An agreement signed since rests
+        on no pairing of theirs alone: the helper's, in force again from the day it began,
+        covers it (session 21: such a correction was refused). Whether the helper may take its
         place again (the 4+1 count, an enterprise's 一对一) is judged by the caller, which
         knows the programme and the enterprise (``check_place_again``)."""
         helper, replacement = ended.helper, ended.replacement
@@ -1569,11 +1661,7 @@ class Household(LedgerAggregate):
                 f"{self.number} that has ended since (unpaired or replaced): only the latest "
                 "change of a place is voided",
             )
-        visits = sorted(
-            (day, v)
-            for v, (by, day) in self.visits.items()
-            if by == replacement and day >= ended.ended
-        )
+        visits = self.visits_under(replacement, ended.ended)
         if visits:
             day, visit = visits[0]
             raise RuleError(
@@ -1581,13 +1669,19 @@ class Household(LedgerAggregate):
                 f"{replacement} visited {self.number} under the pairing entry {version} began "
                 f"(entry {visit}, {day}): correct its visits first, then the unpairing",
             )
-        for signed in sorted(self.agreements):
-            if signed >= ended.ended and not self.paired_besides(replacement, signed):
-                raise RuleError(
-                    "version",
-                    f"the agreement of {signed} rests on {replacement}'s pairing (entry "
-                    f"{version}), the only one {self.number} had in force then: it is not voided",
-                )
+
+    def visits_under(self, helper: str, since: date) -> list[tuple[date, int]]:
+        """(day, version) of each visit in force by ``helper`` under its current pairing here,
+        begun on ``since``, earliest first: not one on that day under its earlier pairing
+        here that ended then (session 21: it held up the correction of an unpairing that
+        named it a replacement the day it had left another place of the household)."""
+        earlier = self.past_pairings.get(helper, [])
+        return sorted(
+            (day, v)
+            for v, (by, day) in self.visits.items()
+            if by == helper and day >= since
+            if not any(start <= day <= end for start, end in earlier)
+        )
 
     def check_place_again(self, version: int, max_cadres: int) -> None:
         """The helper an unpairing ``version`` ended takes its place again when the unpairing
@@ -1598,13 +1692,15 @@ class Household(LedgerAggregate):
         if kind != "HelperUnpaired" or not isinstance(ended, Unpairing) or ended.replacement:
             return
         limit = max_cadres if ended.role == "cadre" else 1
-        taken = sorted(h for h, role in self.helpers.items() if role == ended.role)
-        if len(taken) >= limit:
+        day, held = self.places_held(ended.role, ended.began, version)
+        if len(held) >= limit:
+            # which helpers hold the places, and on what day (session 21: "paired since" the
+            # unpairing named helpers paired long before it)
             raise RuleError(
                 "version",
-                f"{self.number} has {len(taken)} {ended.role} helper(s) paired since "
-                f"{ended.helper} was unpaired (entry {version}: {', '.join(taken)}), the most "
-                f"it may have: {ended.helper} cannot take its place again",
+                f"{self.number} has {_held(ended.role, held, day)}, the most it may have: "
+                f"{ended.helper}, unpaired by entry {version}, cannot take its place again "
+                f"from {ended.began}",
             )
 
     def undo_unpairing(self, ended: Unpairing) -> None:

@@ -642,13 +642,21 @@ def _apply(
 
 
 def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> bool:
-    """Whether the row is an export's allocation or payment, replayed: its ref (``found``)
-    names the account the row pays into or out of, at the entry the row makes there (the
-    account is at the one before). Only then may it be like one on record (a ledger may hold
-    two alike). A row that only borrowed an export's ref form (``fund:nosuch@1``, or another
-    record the payment touches: ``household:H@N``) was spared the check of money recorded
-    twice (tester D and the reviewer, session 16); an account's entries are all exported, so
-    a genuine row's ref always names the next one."""
+    """Whether the row is an export's allocation or payment (or a household's visit), replayed: its
+    ref (``found``) names the account the row pays into or out of, at the entry the row makes
+    there (the account is at the one before). Only then may it be like one on record (a ledger
+    may hold two alike). A row that only borrowed an export's ref form (``fund:nosuch@1``, or
+    another record the payment touches: ``household:H@N``) was spared the check of money
+    recorded twice (tester D and the reviewer, session 16); an account's entries are all
+    exported, so a genuine row's ref always names the next one."""
+    if found is not None and found[1] == "household" and parsed.spec.name == "record_visit":
+        # A visit like one in force (``Household.check_visit_not_alike``), replayed at the
+        # household's next entry, as an account's flows are (since session 21).
+        number = parsed.args.get("household")
+        if not isinstance(number, str) or found[2] != number:
+            return False
+        household = app.get_by_id(natural_id("household", number))
+        return household is not None and household.version == int(found[3]) - 1
     if found is None or found[1] != "fund" or parsed.spec.name not in _FLOWS:
         return False
     account = parsed.args.get("account")
@@ -663,7 +671,8 @@ def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> 
 
 
 #: The commands whose rows an export replays as recorded: ``FundAccount.check_not_alike``
-#: spares an allocation or payment, ``FundAccount.check_opening`` an opening's donor.
+#: spares an allocation or payment, ``FundAccount.check_opening`` an opening's donor (and
+#: ``Household.check_visit_not_alike`` a visit, above).
 _FLOWS = frozenset({"receive_allocation", "disburse", "open_account"})
 
 
@@ -701,6 +710,7 @@ _SILENT = frozenset(
         # An enterprise's side of its registration and pairings (register_helper, pair, unpair).
         "PairingsOpened",
         "PairingTaken",
+        "PairingRetaken",
         "PairingReleased",
         "ImportsStarted",
         "BatchImported",

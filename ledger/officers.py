@@ -37,8 +37,11 @@ class Officer(LedgerAggregate):
     AMENDABLE = frozenset({"name", "unit"})
     #: What ``Corrected`` may void (since session 21): a retirement recorded in error (the
     #: wrong officer, a date typed wrong); the officer is active again, and may be retired
-    #: anew on the right day. A transfer is not voided: the next one restates it.
-    VOIDABLE = frozenset({"OfficerRetired"})
+    #: anew on the right day. And their latest transfer in force (``OfficerRoleChanged``, not
+    #: followed by a retirement in force): they hold the post they held before it again, from
+    #: the day they took it (a transfer dated today by mistake otherwise barred every transfer
+    #: or retirement dated before it, and a second transfer to the same post was a no-op).
+    VOIDABLE = frozenset({"OfficerRetired", "OfficerRoleChanged"})
     FIRST_ENTRY_INSTEAD = "a name or unit typed wrong is amended (`fupin officer amend`)"
 
     @staticmethod
@@ -59,6 +62,10 @@ class Officer(LedgerAggregate):
         #: The latest effective date of a transfer on record (the registration's if none):
         #: no transfer or retirement is dated before it (``check_dated``).
         self.changed_on = prov.effective
+        #: The versions of the transfers in force, oldest first: only the last may be voided.
+        self.transfers: tuple[int, ...] = ()
+        #: The version of the retirement in force (0: none): no transfer is voided under it.
+        self.retired_at = 0
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
         """Not dated before the registration it restates; a name stripped and composed, a
@@ -86,6 +93,9 @@ class Officer(LedgerAggregate):
         # Applied in recording order, as ``fupin verify`` replays who held which role when they
         # recorded; a transfer dated before an earlier-recorded one is refused since session 21
         # (the read models order a ledger's older ones by effective date: projections.reference).
+        # What it replaced: a correction voiding it puts the officer back in that post.
+        was = (self.version + 1, self.role, self.street, self.changed_on)
+        self.transfers = (*self.transfers, self.remember_entry("OfficerRoleChanged", prov, was))
         self.role = role
         self.street = street
         self.changed_on = max(self.changed_on, prov.effective)
@@ -99,12 +109,54 @@ class Officer(LedgerAggregate):
 
     @event("OfficerRetired")
     def _retired(self, reason: str, prov: Provenance) -> None:
-        self.remember_entry("OfficerRetired", prov)
+        self.retired_at = self.remember_entry("OfficerRetired", prov)
         self.active = False
 
+    def check_correctable(self, version: int) -> None:
+        """Of the transfers, only the latest in force is voided, while the officer is not
+        retired (since session 21): an earlier one is restated by the later ones, and the
+        post an officer retired from stands until the retirement is voided."""
+        super().check_correctable(version)
+        if self.entries[version][0] != "OfficerRoleChanged":
+            return
+        if version != self.transfers[-1]:
+            raise RuleError(
+                "version",
+                f"entry {version} is not {self.officer_id}'s latest transfer (entry "
+                f"{self.transfers[-1]} is): only the latest in force is voided (void that "
+                "one first, or record a transfer to the right post)",
+            )
+        if self.retired_at:
+            raise RuleError(
+                "version",
+                f"{self.officer_id} retired at entry {self.retired_at}: their transfer "
+                f"{version} is voided only once the retirement is (fupin correct officer "
+                f"{self.officer_id} {self.retired_at})",
+            )
+
+    def check_correction(
+        self, version: int, reason: str, prov: Provenance, opened: date | None = None
+    ) -> None:
+        """As every record's (``LedgerAggregate.check_correction``), and an admin does not
+        void their own transfer to admin (as ``change_officer``: an admin always remains)."""
+        super().check_correction(version, reason, prov, opened)
+        kind, key = self.entries[version]
+        if kind == "OfficerRoleChanged" and prov.actor == self.officer_id and key[1] != "admin":
+            raise RuleError(
+                "officer",
+                "an admin does not give up their own admin role: another admin records it, "
+                "so an admin always remains",
+            )
+
     def undo_entry(self, kind: str, key: Any) -> None:
-        """A retirement voided: the officer is active again."""
-        self.active = True
+        """A retirement voided: the officer is active again. Their latest transfer voided:
+        they hold the post it replaced again, and the latest transfer left is the one that
+        bounds their next steps (``check_dated``)."""
+        if kind == "OfficerRoleChanged":
+            version, self.role, self.street, self.changed_on = key
+            self.transfers = tuple(v for v in self.transfers if v != version)
+            return
+        self.active, self.retired_at = True, 0
 
     def check_dated(self, effective: date) -> None:
         """A transfer or retirement takes effect neither before the officer was registered nor

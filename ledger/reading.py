@@ -485,7 +485,7 @@ class ReadingQueries(LedgerCore):
         numbers: dict[object, str | None] = {}  # of households whose key is damaged only
         start, served = since, 0
         while limit is None or served < limit:
-            page = self._stored_page(start, 1000)
+            page = self.stored_page(start, 1000)
             if not page:
                 return
             for notification in page:
@@ -541,7 +541,7 @@ class ReadingQueries(LedgerCore):
             aggregate = self._unopened(stored).mutate(aggregate)  # type: ignore[attr-defined]
         return aggregate if isinstance(aggregate, Household) else None
 
-    def _stored_page(self, after: int, size: int) -> list[Notification]:
+    def stored_page(self, after: int, size: int) -> list[Notification]:
         """The stored events after notification ``after``, as stored. On SQLite read as plain
         rows: the recorder would make a UUID of each id, and one id that is none would fail
         the whole page (the mapper says what is wrong with that one row instead)."""

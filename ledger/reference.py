@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.base import check_new_key
+from ledger.base import Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helper
@@ -51,6 +51,17 @@ class ReferenceCommands(LedgerCore):
             raise
         finally:
             self._first_save = False
+
+    def founded_on(self) -> date | None:
+        """The day the ledger was founded: the effective date of its first event, the first
+        admin's registration (``initialise``); of an import's first, not yet saved, when the
+        store holds none (``import --create``). None for an empty ledger. One event read."""
+        found = self.recorder.select_notifications(start=None, limit=1)
+        first = self.mapper.to_domain_event(found[0]) if found else None
+        if first is None and self._batch_events:
+            first = self._batch_events[0]
+        prov = getattr(first, "prov", None)
+        return prov.effective if isinstance(prov, Provenance) else None
 
     def open_programme(self, stamp: Stamp, title: str, rules: ProgrammeRules) -> None:
         """Open the programme with its rules (defaults: those of 江高发〔2016〕4号)."""
@@ -112,6 +123,15 @@ class ReferenceCommands(LedgerCore):
         check_new_key("officer", officer_id)
         if self.exists(Officer, officer_id):
             raise AlreadyExistsError("officer", f"{officer_id} is already registered")
+        founded = self.founded_on()
+        if founded is not None and prov.effective < founded:
+            # Since session 21: ``-e 0001-01-01`` was taken, and the officer's steps, bounded
+            # by their registration (``Officer.check_dated``), by nothing.
+            raise RuleError(
+                "effective",
+                f"{officer_id}'s registration is dated {prov.effective}, before the ledger "
+                f"was founded on {founded} (fupin init registered its first admin)",
+            )
         officer = Officer(
             officer_id=officer_id,
             name=clean_name(name, "name"),

@@ -254,7 +254,7 @@ _RECEIPT_TOPIC = "ledger.household:Household.FundsReceived"
 _CORRECTED = {
     "correct_inspection": ("corrected an inspection's entry", " (never the officers inspected)"),
     "correct_exit": ("voided an exit's approval", " of the district"),
-    "correct_officer": ("voided an officer's retirement", " (the district office)"),
+    "correct_officer": ("voided an officer's retirement or transfer", " (the district office)"),
     "correct": ("corrected an entry", ""),
     "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
     "amend": ("amended a household", ""),
@@ -269,7 +269,7 @@ _REFERENCE_EVENTS = frozenset(
     {
         *("StreetRegistered", "VillageAdded", "Opened", "YearParametersSet"),
         # an enterprise's record of its pairings, which a voided unpairing's rules read
-        *("PairingsOpened", "PairingTaken", "PairingReleased"),
+        *("PairingsOpened", "PairingTaken", "PairingRetaken", "PairingReleased"),
     }
 )
 
@@ -407,6 +407,10 @@ class _Officer:
     #: The version of the retirement in force (0: none): a correction voiding it makes the
     #: officer active again (since session 21), as the command does.
     retired_at: int = 0
+    #: The posts held, oldest first, each (version, role, street): the registration's, then
+    #: each transfer's in force; a correction voiding the last transfer restores the post
+    #: before it (since session 21), as the command does.
+    posts: list[tuple[int, str, str]] = field(default_factory=list)
     key_id: str = ""
     public_key: str = ""
 
@@ -1527,11 +1531,18 @@ class Verifier:
 
     def _reinstated(self, where: _Where, corrects: object) -> None:
         """A correction of an officer's record voiding their retirement in force: they are
-        active again from it on, as the command makes them (whether the correction may void it,
-        and who may record it, is judged with every correction once the pass is over)."""
+        active again from it on, as the command makes them; voiding their latest transfer
+        in force (since session 21): they hold the post before it again, by which their
+        later events are judged (whether the correction may void it, and who may record it,
+        is judged with every correction once the pass is over)."""
         officer = self.officers.get(self.officer_ids.get(UUID(bytes=where[1]), ""))
-        if officer is not None and not officer.active and corrects == officer.retired_at:
+        if officer is None:
+            return
+        if not officer.active and corrects == officer.retired_at:
             officer.active, officer.retired_at = True, 0
+        elif officer.active and len(officer.posts) > 1 and corrects == officer.posts[-1][0]:
+            officer.posts.pop()
+            _version, officer.role, officer.street = officer.posts[-1]
 
     def check_corrections(self, recorder: ApplicationRecorder) -> None:
         """Each correction voids an entry its record may void (``VOIDABLE``: a registration,
@@ -1656,7 +1667,9 @@ class Verifier:
         if name == "OfficerRegistered":
             self._officer_uids.add(where[1])
             self.officer_ids[originator] = event.officer_id
-            self.officers[event.officer_id] = _Officer(event.role, street=event.street)
+            self.officers[event.officer_id] = _Officer(
+                event.role, street=event.street, posts=[(where[2], event.role, event.street)]
+            )
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             self._claim(event.key_id, "", position, where)
@@ -1669,6 +1682,7 @@ class Verifier:
             return
         if name == "OfficerRoleChanged":
             officer.role, officer.street = event.role, event.street
+            officer.posts.append((where[2], event.role, event.street))
         elif name == "OfficerRetired":
             officer.active, officer.retired_at = False, where[2]
         elif name == "SigningKeyRegistered":
@@ -2319,6 +2333,9 @@ class _RecordRules:
             if name == "Corrected":
                 record.check_correction(event.corrects, event.reason, event.prov, self.opened())
                 self._unpairing_rules(record, event.corrects, position)
+                missing = self._sides_missing(record, event.corrects, position, event.timestamp)
+                if missing:
+                    return missing
             elif name == "Amended":
                 record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
                 # the other records as they stood at its place in the log
@@ -2433,6 +2450,61 @@ class _RecordRules:
         found = None if pairings is None else pairings.pairing_elsewhere(record.number, ended.ended)
         if found is not None:
             raise taken_elsewhere(version, ended.helper, ended.ended, record.number, *found)
+
+    def _sides_missing(self, record: Any, version: int, at: int, saved: Any) -> str:
+        """What is wrong when the correction at position ``at`` voids an enterprise's or
+        cooperative's unpairing ``version`` but its enterprises' sides are not saved with it,
+        right after it (since session 21: one written by hand without them passed, and left
+        the enterprise free to pair a second household while the first held it again): a
+        ``PairingRetaken`` on the leaving enterprise's record of its pairings, when it had
+        one, and a ``PairingReleased`` on the replacement's, when it held the pairing
+        (``CaseworkCommands.unpairing_sides`` records them so). "" when nothing is missing."""
+        kind, ended = record.entries.get(version, ("", None))
+        if kind != "HelperUnpaired" or not isinstance(ended, Unpairing):
+            return ""
+        if ended.role != "enterprise":
+            return ""
+        number = record.number
+        wanted: list[tuple[str, str, dict[str, Any]]] = []
+        if self._record("pairings", ended.helper, at) is not None:
+            taken = {"household": number, "since": ended.began, "until": ended.ended}
+            wanted.append((ended.helper, "PairingRetaken", taken))
+        taking = self._record("pairings", ended.replacement, at) if ended.replacement else None
+        since = None if taking is None else taking.running_since(number)
+        if since is not None:
+            wanted.append((ended.replacement, "PairingReleased", {"household": number}))
+        for helper, name, fields in wanted:
+            if not self._saved_after(helper, name, fields, at, saved):
+                return (
+                    f"it voids entry {version}, {ended.helper}'s unpairing from {number}, "
+                    f"without the {name} of {number} on {helper}'s record of its pairings saved "
+                    "with it: the enterprise's pairings and the household's disagree"
+                )
+        return ""
+
+    def _saved_after(
+        self, helper: str, name: str, fields: dict[str, Any], at: int, saved: Any
+    ) -> bool:
+        """Whether ``helper``'s record of its pairings holds a ``name`` event with ``fields``
+        after position ``at`` in the same save: recorded at the correction's own time
+        ``saved`` (every event of one save carries one recording time; positions are not
+        counted, PostgreSQL's notification ids may have gaps)."""
+        uid = natural_id("pairings", helper)
+        try:
+            for item in self.recorder.select_events(uid):
+                position = self._reference_at.get((uid.bytes, item.originator_version))
+                if position is None or position <= at:
+                    continue
+                event: Any = self.mapper.to_domain_event(item)
+                if event.timestamp != saved:
+                    continue
+                if type(event).__name__ == name and all(
+                    getattr(event, field, None) == value for field, value in fields.items()
+                ):
+                    return True
+        except Exception:  # an event of it altered: the pass reports it
+            return True
+        return False
 
     def _reference_rules(self, record: Any, changes: dict[str, Any], until: int) -> None:
         """The rules an amendment's command checks against other records, which its own

@@ -362,9 +362,9 @@ def _exit_faults_in(
     ):
         assessed[(aggregate_id, year)].append((day, income, version))
     carried = {
-        (aggregate_id, version): income
-        for aggregate_id, version, income in db.rows(
-            "SELECT aggregate_id, version, income_fen FROM pj_exit_bases "
+        (aggregate_id, version): (income, named)
+        for aggregate_id, version, income, named in db.rows(
+            "SELECT aggregate_id, version, income_fen, basis FROM pj_exit_bases "
             "WHERE aggregate_id BETWEEN ? AND ?",
             span,
         )
@@ -389,7 +389,8 @@ def _exit_faults_in(
             detail = f"latest {year} income {income} fen; threshold {threshold} fen"
             faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
         proposal = done[0][5] if done[0][0] == "proposed" else None
-        basis = _basis(incomes, proposal, carried.get((aggregate_id, proposal)), proposed_on)
+        income_carried, named = carried.get((aggregate_id, proposal), (None, None))
+        basis = _basis(incomes, proposal, income_carried, proposed_on, named)
         early = _assessed_early(year, basis)
         if early:
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
@@ -479,27 +480,33 @@ def _assistance_in(db: Database, span: tuple[str, str]) -> _Assistance:
 
 
 def _basis(
-    incomes: list[tuple[str, int, int]], proposal: int | None, carried: int | None, proposed_on: str
+    incomes: list[tuple[str, int, int]],
+    proposal: int | None,
+    carried: int | None,
+    proposed_on: str,
+    named: int | None = None,
 ) -> str | None:
     """The effective date of the assessment an exit rests on (None: none). As the ledger has
-    it (``ledger.household.Household.proposal_basis``): of the year's assessments recorded
-    before the proposal (``proposal``, its version) and dated by it (``proposed_on``), the
-    latest by effective date whose income the proposal carries (``carried``), else the
-    latest (an older ledger's proposal may rest on one dated after it: then among those
-    recorded before it). An assessment recorded after the proposal, whatever its date, is not
-    what the exit was decided on, nor one dated after the proposal (since session 21). Without
-    the proposal step (a skipped step): the latest dated by the day the exit began."""
+    it: the assessment the proposal names (``named``, its version: since session 21,
+    ``Household.assessment_standing``, the year's latest dated by the proposal); in a proposal
+    recorded before, which names none (``Household.proposal_basis``), of the year's
+    assessments recorded before the proposal (``proposal``, its version), the latest by
+    effective date whose income the proposal carries (``carried``), else the latest. An
+    assessment recorded after the proposal, whatever its date, is not what the exit was
+    decided on. Without the proposal step (a skipped step): the latest dated by the day the
+    exit began."""
     if proposal is None:
-        dated_days = [day for day, _, _ in incomes if day <= proposed_on]
-        return dated_days[-1] if dated_days else None
+        dated = [day for day, _, _ in incomes if day <= proposed_on]
+        return dated[-1] if dated else None
+    if named is not None:
+        for day, _, version in incomes:
+            if version == named:
+                return day
     before = [(day, income) for day, income, version in incomes if version < proposal]
-    dated = [(day, income) for day, income in before if day <= proposed_on]
-    for among in (dated, before):
-        same = [day for day, income in among if income == carried]
-        if same:
-            return same[-1]
-    chosen = dated or before
-    return chosen[-1][0] if chosen else None
+    same = [day for day, income in before if income == carried]
+    if same:
+        return same[-1]
+    return before[-1][0] if before else None
 
 
 def _assessed_early(year: int | None, basis: str | None) -> str:

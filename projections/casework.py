@@ -49,7 +49,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_agreements (aggregate_id TEXT, version INTEGER, "
     "signed_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_exit_bases (aggregate_id TEXT, version INTEGER, "
-    "year INTEGER, income_fen INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "year INTEGER, income_fen INTEGER, basis INTEGER, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -116,11 +116,18 @@ def agreement_signed(db: Database, fact: Fact) -> None:
 
 
 def exit_proposed(db: Database, fact: Fact) -> None:
-    """The proposal's year and the income its event carries: with the assessments recorded
-    before it, they say which assessment the exit rests on, as the ledger does."""
+    """The proposal's year, the income its event carries and the assessment it rests on (its
+    version: None in an event recorded before session 21, whose income and the assessments
+    recorded before it say which, as the ledger reads it)."""
     db.write(
-        "INSERT INTO pj_exit_bases VALUES (?, ?, ?, ?)",
-        (fact.aggregate_id, fact.version, fact["year"], fact["income_fen"]),
+        "INSERT INTO pj_exit_bases VALUES (?, ?, ?, ?, ?)",
+        (
+            fact.aggregate_id,
+            fact.version,
+            fact["year"],
+            fact["income_fen"],
+            fact.get("basis") or None,
+        ),
     )
 
 

@@ -120,7 +120,9 @@ REBUILD_PAGES = 50
 #: after a later one read as the officer's role, today and as of any date); a correction may
 #: void an officer's retirement (the row is active again); a correction may void an unpairing
 #: (``HelperUnpaired``): a new table, ``pj_unpairings``, names the pairing each ended, whose
-#: row runs again (the replacement's goes), and its day comes off ``pj_days``.
+#: row runs again (the replacement's goes), and its day comes off ``pj_days``. A correction
+#: may void an officer's latest transfer: a new table, ``pj_officer_posts``, keeps each
+#: officer's posts (registration and transfers), from which the row is restored.
 SCHEMA_VERSION = 20
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"

@@ -354,6 +354,7 @@ NOT_PROGRAMME_TIME = frozenset(
         # household's HelperPaired / HelperUnpaired is the programme's event.
         "PairingsOpened",
         "PairingTaken",
+        "PairingRetaken",
         "PairingReleased",
     }
 )

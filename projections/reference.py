@@ -3,7 +3,8 @@ officers and helpers, and the ledger's latest dates.
 
 Tables (columns documented in docs/reports.md):
 ``pj_programme``, ``pj_years``, ``pj_streets``, ``pj_villages``, ``pj_officers``,
-``pj_helpers``; and read model ``clock``: ``pj_clock``, ``pj_days``, ``pj_employment_days``.
+``pj_officer_posts``, ``pj_helpers``; and read model ``clock``: ``pj_clock``, ``pj_days``,
+``pj_employment_days``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ SCHEMA = (
     "relatively_poor INTEGER, added_on TEXT, PRIMARY KEY (street, village))",
     "CREATE TABLE IF NOT EXISTS pj_officers (officer TEXT PRIMARY KEY, aggregate_id TEXT, "
     "name TEXT, role TEXT, street TEXT, unit TEXT, active INTEGER, role_since TEXT)",
+    # Each officer's posts (their registration's and each transfer's, since session 21): the
+    # post an officer's row goes back to when a correction voids their latest transfer.
+    "CREATE TABLE IF NOT EXISTS pj_officer_posts (aggregate_id TEXT, version INTEGER, "
+    "role TEXT, street TEXT, since TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_helpers (helper TEXT PRIMARY KEY, aggregate_id TEXT, "
     "kind TEXT, role TEXT, name TEXT, unit TEXT, rank TEXT, team_size INTEGER)",
     # ``helper_of`` looks helpers up by aggregate: without it, each lookup read the whole
@@ -111,6 +116,14 @@ def officer_registered(db: Database, fact: Fact) -> None:
             fact.effective,
         ),
     )
+    _post_taken(db, fact)
+
+
+def _post_taken(db: Database, fact: Fact) -> None:
+    db.write(
+        "INSERT INTO pj_officer_posts VALUES (?, ?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact["role"], fact["street"], fact.effective),
+    )
 
 
 def officer_changed(db: Database, fact: Fact) -> None:
@@ -123,16 +136,46 @@ def officer_changed(db: Database, fact: Fact) -> None:
         "WHERE aggregate_id = ? AND role_since <= ?",
         (fact["role"], fact["street"], fact.effective, fact.aggregate_id, fact.effective),
     )
+    _post_taken(db, fact)
 
 
 def officer_retired(db: Database, fact: Fact) -> None:
     db.write("UPDATE pj_officers SET active = 0 WHERE aggregate_id = ?", (fact.aggregate_id,))
 
 
+def officer_corrected(db: Database, fact: Fact) -> None:
+    """A correction of an officer's record (since session 21) voids their latest transfer
+    (``officer_transfer_voided``) or their retirement (``officer_reinstated``). A correction
+    of any other record matches no officer's post nor row."""
+    key = (fact.aggregate_id, fact["corrects"])
+    if db.one(_VOIDED_POST, key) is not None:
+        officer_transfer_voided(db, fact)
+    else:
+        officer_reinstated(db, fact)
+
+
+_VOIDED_POST = "SELECT 1 FROM pj_officer_posts WHERE aggregate_id = ? AND version = ?"
+
+
+def officer_transfer_voided(db: Database, fact: Fact) -> None:
+    """The officer's transfer voided: its post goes, and their row holds the latest post left
+    by effective date (on the same day, the one recorded last), as ``officer_changed`` chose
+    it: the one the transfer replaced."""
+    db.write(
+        "DELETE FROM pj_officer_posts WHERE aggregate_id = ? AND version = ?",
+        (fact.aggregate_id, fact["corrects"]),
+    )
+    db.write(
+        "UPDATE pj_officers SET (role, street, role_since) = (SELECT role, street, since "
+        "FROM pj_officer_posts p WHERE p.aggregate_id = pj_officers.aggregate_id "
+        "ORDER BY since DESC, version DESC LIMIT 1) WHERE aggregate_id = ? AND EXISTS "
+        "(SELECT 1 FROM pj_officer_posts p WHERE p.aggregate_id = pj_officers.aggregate_id)",
+        (fact.aggregate_id,),
+    )
+
+
 def officer_reinstated(db: Database, fact: Fact) -> None:
-    """A correction of an officer's record voids their retirement (the only entry of it a
-    correction voids, since session 21): they are active again. A correction of any other
-    record matches no officer's row."""
+    """A correction of an officer's record voiding their retirement: they are active again."""
     db.write("UPDATE pj_officers SET active = 1 WHERE aggregate_id = ?", (fact.aggregate_id,))
 
 
@@ -303,6 +346,7 @@ MODEL = ReadModel(
         "pj_streets",
         "pj_villages",
         "pj_officers",
+        "pj_officer_posts",
         "pj_helpers",
     ),
     schema=SCHEMA,
@@ -314,7 +358,7 @@ MODEL = ReadModel(
         "OfficerRegistered": officer_registered,
         "OfficerRoleChanged": officer_changed,
         "OfficerRetired": officer_retired,
-        "Corrected": officer_reinstated,
+        "Corrected": officer_corrected,
         "HelperRegistered": helper_registered,
         "Amended": helper_amended,
     },

@@ -145,6 +145,11 @@ class Fact:
         value = self._state[key]
         return value if type(value) in _PLAIN else self._decoder.value(value)
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """Field ``key``, or ``default`` if the event carries none (a field added to its class
+        since older events were recorded)."""
+        return self[key] if key in self._state else default
+
     def record(self, key: str) -> Mapping[str, Any]:
         """The fields of value-dataclass field ``key`` (a payment, a measure) by name, decoded:
         ``vars(fact[key])`` without building the dataclass. Read it, never change it."""

@@ -413,7 +413,7 @@ def _with_number_format(data: bytes, number_format: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("number_format", [31, 57])
+@pytest.mark.parametrize("number_format", [30, 31])  # 57 shows no day: refused (session 21)
 def test_a_date_in_a_chinese_excel_date_format_is_read_as_the_date_it_shows(
     number_format: int,
 ) -> None:

@@ -78,7 +78,9 @@ HELP_THE_HOUSEHOLD: District = [
     ("jn-01", "household agree JH-0001 -d 扶贫协议JH-0001 -e 2016-08-15"),
     ("jn-01", "household visit JH-0001 --helper c-1 --summary 入户走访 -d 走访记录 -e 2016-09-01"),
     ("jn-01", "household visit JH-0001 --helper sw-1 --summary 心理疏导 -d 走访记录 -e 2016-10-10"),
-    ("jn-01", "household visit JH-0001 --helper sw-1 --summary 心理疏导 -d 走访记录 -e 2016-10-10"),
+    # the same visit entered again, its summary worded otherwise (typed the same, it is refused
+    # as recorded twice since session 21): voided below as 重复录入
+    ("jn-01", "household visit JH-0001 --helper sw-1 --summary 心理辅导 -d 走访记录 -e 2016-10-10"),
     (
         "jn-01",
         "household plan-measure JH-0001 m-1 --category employment --description 电子厂就业 "

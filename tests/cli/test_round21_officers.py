@@ -5,7 +5,11 @@
 - a transfer dated before the registration (and the programme) was recorded;
 - ``officer list --as-of`` took transfers in recording order: one back-dated, entered after a
   later-dated one, read as the transfer in force;
-- a transfer to the role and street the officer holds was recorded."""
+- a transfer to the role and street the officer holds was recorded;
+- (tester, later in session 21) a transfer recorded on the wrong day could never be fixed: a
+  second one to the same post was a no-op, a retirement dated before it was refused, and a
+  correction of it was refused (only a retirement was correctable); an officer's registration
+  dated 0001-01-01, before the ledger was founded, was recorded."""
 
 from __future__ import annotations
 
@@ -183,7 +187,133 @@ def test_verify_reports_a_retirement_voided_by_anyone_but_the_district_office(
         reasons = [p.reason for p in verify_ledger(app.recorder, app.mapper).problems]
 
     assert reasons == [
-        "officer voided an officer's retirement; correct_officer needs admin (the district office)",
+        "officer voided an officer's retirement or transfer; correct_officer needs admin (the "
+        "district office)",
         "its record's rules refuse it (effective: the correction is dated 2016-12-31; entry 2 "
         "took effect only on 2017-01-01)",
     ]
+
+
+# -- a transfer recorded in error voided (the latest in force only) ------------------------------
+
+
+def test_a_transfer_on_the_wrong_day_is_voided_and_recorded_again_on_its_day(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(f"officer change jn-01 --role officer --street 礼乐 {doc('2018-06-01')}", "admin")
+    refused = seeded(f"officer retire jn-01 --reason 调离 {doc('2017-12-31')}", "admin")
+    assert_refused(refused, "effective", "jn-01's latest transfer took effect only on 2018-06-01")
+    line = f"correct officer jn-01 2 --reason 日期录错 {doc('2018-06-01')}"
+
+    assert_refused(seeded(line, "qu-01"), "as", "qu-01 is officer; correct_officer needs admin")
+    assert seeded.ok(line, "admin").stdout.strip() == "officer jn-01 entry 2 corrected"
+
+    for day in ("", "2018-06-15"):
+        row = _listed(seeded, day)["jn-01"]
+        assert (row["role"], row["street"]) == ("officer", "江南")
+    seeded.ok(f"officer change jn-01 --role officer --street 礼乐 {doc('2017-03-01')}", "admin")
+    assert _listed(seeded, "2017-06-01")["jn-01"]["street"] == "礼乐"
+    assert _listed(seeded, "2017-02-01")["jn-01"]["street"] == "江南"
+    seeded.ok(f"officer retire jn-01 --reason 调离 {doc('2017-12-31')}", "admin")
+    assert seeded("verify").exit_code == 0
+    assert reimported(seeded, tmp_path).exit_code == 0
+
+
+def test_only_the_latest_transfer_is_voided_and_not_under_a_retirement(seeded: Fupin) -> None:
+    seeded.ok(f"officer change jn-01 --role officer --street 礼乐 {doc('2017-01-01')}", "admin")
+    seeded.ok(f"officer change jn-01 --role inspector {doc('2017-02-01')}", "admin")
+    seeded.ok(f"officer retire jn-01 --reason 调离 {doc('2017-03-01')}", "admin")
+    before = seeded.event_count()
+
+    earlier = seeded(f"correct officer jn-01 2 --reason 录错 {doc('2017-03-01')}", "admin")
+    retired = seeded(f"correct officer jn-01 3 --reason 录错 {doc('2017-03-01')}", "admin")
+
+    assert_refused(earlier, "version", "entry 2 is not jn-01's latest transfer (entry 3 is)")
+    assert_refused(retired, "version", "jn-01 retired at entry 4: their transfer 3 is voided")
+    assert seeded.event_count() == before
+    seeded.ok(f"correct officer jn-01 4 --reason 录错 {doc('2017-03-01')}", "admin")
+    seeded.ok(f"correct officer jn-01 3 --reason 录错 {doc('2017-03-01')}", "admin")
+    seeded.ok(f"correct officer jn-01 2 --reason 录错 {doc('2017-03-01')}", "admin")
+    row = _listed(seeded)["jn-01"]
+    assert (row["role"], row["street"], row["active"]) == ("officer", "江南", True)
+
+
+def test_an_admin_does_not_void_their_own_transfer_to_admin(seeded: Fupin) -> None:
+    seeded.ok(f"officer change qu-01 --role admin {doc('2017-01-01')}", "admin")
+    before = seeded.event_count()
+
+    refused = seeded(f"correct officer qu-01 2 --reason 录错 {doc('2017-01-02')}", "qu-01")
+
+    assert_refused(refused, "officer", "an admin does not give up their own admin role")
+    assert seeded.event_count() == before
+    seeded.ok(f"correct officer qu-01 2 --reason 录错 {doc('2017-01-02')}", "admin")
+    assert _listed(seeded)["qu-01"]["role"] == "officer"
+
+
+def test_verify_judges_an_officers_later_events_by_the_post_a_voided_transfer_restores(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(f"officer change jn-01 --role inspector {doc('2016-09-01')}", "admin")
+    seeded.ok(f"correct officer jn-01 2 --reason 录错 {doc('2016-09-01')}", "admin")
+
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-02')}", "jn-01")
+
+    assert seeded("verify").exit_code == 0
+
+
+def test_verify_reports_a_voided_transfer_that_was_not_the_latest(seeded: Fupin) -> None:
+    """Written into the file by hand: a correction of jn-01's first transfer, the second in
+    force; the command refuses it."""
+    seeded.ok(f"officer change jn-01 --role officer --street 礼乐 {doc('2017-01-01')}", "admin")
+    seeded.ok(f"officer change jn-01 --role officer --street 江南 {doc('2017-02-01')}", "admin")
+    with _opened(seeded) as app:
+        officer = app.load(Officer, "jn-01", "key")
+        prov = app.authorise(stamp("admin", date(2017, 3, 1)), "correct_officer")
+        officer._corrected(2, "录错", prov)
+        app.save(officer)
+
+        reasons = [p.reason for p in verify_ledger(app.recorder, app.mapper).problems]
+
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        "its record's rules refuse it (version: entry 2 is not jn-01's latest transfer"
+    )
+
+
+# -- an officer registered before the ledger was founded ------------------------------------------
+
+
+def test_an_officer_registered_before_the_ledger_was_founded_is_refused(seeded: Fupin) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(f"officer add jn-10 --name 新专干 --role analyst {doc('0001-01-01')}", "admin")
+
+    assert_refused(
+        refused,
+        "effective",
+        "jn-10's registration is dated 0001-01-01, before the ledger was founded on "
+        "2016-07-26 (fupin init registered its first admin)",
+    )
+    assert seeded.event_count() == before
+    seeded.ok(f"officer add jn-10 --name 新专干 --role analyst {doc('2016-07-26')}", "admin")
+
+
+def test_a_transfer_the_officer_acted_under_is_not_voided(seeded: Fupin) -> None:
+    # tester M, session 21: voided after the officer had recorded as an inspector, every view
+    # of the officers said they never were one, beside the inspection they opened as one
+    seeded.ok(f"officer change jn-01 --role inspector {doc('2018-06-01')}", "admin")
+    seeded.ok(f"inspection open IX-1 --level district --year 2018 {doc('2018-07-01')}", "jn-01")
+    before = seeded.event_count()
+
+    refused = seeded(f"correct officer jn-01 2 --reason 调错 {doc('2018-07-02')}", "admin")
+
+    assert_refused(
+        refused,
+        "version",
+        "jn-01 recorded InspectionOpened (log position ",
+    )
+    assert "after this transfer, under the post it gave them: a transfer they acted" in (
+        refused.stderr
+    )
+    assert seeded.event_count() == before
+    assert _listed(seeded)["jn-01"]["role"] == "inspector"

@@ -9,13 +9,15 @@ take its place again). ``fupin verify`` replays those rules on a correction in t
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 
 import orjson
 from ledger.application import Ledger, open_ledger
+from ledger.helpers import EnterprisePairings
 from ledger.household import Household
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -171,17 +173,38 @@ def test_refused_once_the_helper_is_paired_here_again(seeded: Fupin) -> None:
     )
 
 
-def test_refused_when_an_agreement_rests_on_the_replacement_alone(seeded: Fupin) -> None:
+def test_an_agreement_signed_after_the_unpairing_does_not_hold_it_up(seeded: Fupin) -> None:
+    # Reviewer, session 21: the void was refused, "the agreement rests on c-3's pairing", but
+    # c-1's pairing, in force again from 2016-08-11, covers the agreement's day.
     _helpers(seeded, "c-3")
     wrong = _unpair(seeded, "c-1", "c-3", "2016-09-01")
     seeded.ok(f"household agree JH-0001 {doc('2016-09-05')}", JN)  # c-3 its only helper then
 
-    assert_refused(
-        seeded(CORRECT.format("JH-0001", wrong, "2016-09-06"), "admin"),
-        "version",
-        f"the agreement of 2016-09-05 rests on c-3's pairing (entry {wrong}), the only one "
-        "JH-0001 had in force then",
-    )
+    seeded.ok(CORRECT.format("JH-0001", wrong, "2016-09-06"), "admin")
+
+    assert _pairings(seeded) == [["c-1", "2016-08-11", None, None]]
+    assert seeded("verify", "admin").exit_code == 0
+
+
+def test_a_visit_under_the_replacements_earlier_pairing_does_not_hold_it_up(
+    seeded: Fupin,
+) -> None:
+    # c-3's visit on 2016-09-01 was under its own pairing that ended that day, not under the
+    # one the wrong unpairing began.
+    _helpers(seeded, "c-3")
+    seeded.ok(f"household pair JH-0001 c-3 {doc('2016-08-11')}", JN)
+    seeded.ok(f"household visit JH-0001 --helper c-3 {doc('2016-09-01')}", JN)
+    _unpair(seeded, "c-3", "c-2", "2016-09-01")
+    wrong = _unpair(seeded, "c-1", "c-3", "2016-09-01")
+
+    seeded.ok(CORRECT.format("JH-0001", wrong, "2016-09-06"), "admin")
+
+    assert _pairings(seeded) == [
+        ["c-1", "2016-08-11", None, None],
+        ["c-2", "2016-09-01", None, None],
+        ["c-3", "2016-08-11", "2016-09-01", "c-2"],
+    ]
+    assert seeded("verify", "admin").exit_code == 0
 
 
 def test_an_enterprise_paired_elsewhere_since_cannot_take_its_place_again(seeded: Fupin) -> None:
@@ -258,20 +281,28 @@ def test_an_unpairing_after_the_exit_is_voided_while_its_place_is_free(seeded: F
     assert seeded("verify", "admin").exit_code == 0
 
 
+def _returned(app: Ledger, number: str) -> None:
+    """A return to poverty 返贫 of ``number`` recognised on 2017-06-01, approved on 06-02."""
+    app.advance_return(stamp("qu-01", date(2017, 6, 1)), number, "recognised", "洪灾", "区应急局")
+    for step in ("applied", "reviewed", "approved"):
+        app.advance_return(stamp("admin", date(2017, 6, 2)), number, step)
+
+
 def test_refused_once_a_helper_of_its_role_holds_the_place(seeded: Fupin) -> None:
     _helpers(seeded, "c-3")
     seeded.ok(f"helper add sw-2 --kind social-worker --name 社工 {doc('2016-07-28')}", JN)
     _exited_with(seeded, "c-1", "sw-1")
     wrong = _unpair(seeded, "sw-1", "", "2017-02-01", "JH-1")
-    # entered late, dated before the exit's approval: the household was assisted then
-    seeded.ok(f"household pair JH-1 sw-2 {doc('2017-01-15')}", JN)
+    with _opened(seeded.store) as app:
+        _returned(app, "JH-1")
+    seeded.ok(f"household pair JH-1 sw-2 {doc('2017-06-10')}", JN)
     before = seeded.event_count()
 
     assert_refused(
-        seeded(CORRECT.format("JH-1", wrong, "2017-02-02"), "admin"),
+        seeded(CORRECT.format("JH-1", wrong, "2017-06-12"), "admin"),
         "version",
-        f"JH-1 has 1 social-worker helper(s) paired since sw-1 was unpaired (entry {wrong}: "
-        "sw-2), the most it may have: sw-1 cannot take its place again",
+        "JH-1 has 1 social-worker helper(s) in force on 2017-06-10 (sw-2), the most it may "
+        f"have: sw-1, unpaired by entry {wrong}, cannot take its place again from 2016-08-11",
     )
     assert seeded.event_count() == before
 
@@ -343,14 +374,210 @@ def test_verify_reports_a_voided_unpairing_whose_place_is_taken(tmp_path: Path) 
         app.approve_exit(stamp("qu-01", date(2017, 1, 20)), "JH-1")
         app.unpair(stamp(JN, date(2017, 2, 1)), "JH-1", "sw-1", "退出后脱钩")
         unpairing = app.household("JH-1").version
-        app.pair(stamp(JN, date(2017, 1, 15)), "JH-1", "sw-2")
-    _forge(path, "Corrected", "2017-02-02", corrects=unpairing, reason="录错人")
+        _returned(app, "JH-1")
+        app.pair(stamp(JN, date(2017, 6, 10)), "JH-1", "sw-2")
+    _forge(path, "Corrected", "2017-06-12", corrects=unpairing, reason="录错人")
 
     assert _problems(path) == [
         (
             _last_position(path),
-            "its record's rules refuse it (version: JH-1 has 1 social-worker helper(s) paired "
-            f"since sw-1 was unpaired (entry {unpairing}: sw-2), the most it may have: sw-1 "
-            "cannot take its place again)",
+            "its record's rules refuse it (version: JH-1 has 1 social-worker helper(s) in "
+            "force on 2017-06-10 (sw-2), the most it may have: sw-1, unpaired by entry "
+            f"{unpairing}, cannot take its place again from 2016-08-11)",
+        )
+    ]
+
+
+def test_an_enterprise_whose_unpairing_and_pairing_are_voided_pairs_anyone(seeded: Fupin) -> None:
+    # Reviewer, session 21: the voided unpairing's enterprise took its pairing again beside the
+    # entry the unpairing had closed, which held up every other household until 2016-09-01.
+    _helpers(seeded, "e-2")
+    with _opened(seeded.store) as app:
+        register(app, "JH-0005", serial=5)
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-08-11')}", JN)
+    paired = _versions(seeded, "HelperPaired")[-1]
+    wrong = _unpair(seeded, "e-1", "e-2", "2016-09-01")
+    seeded.ok(CORRECT.format("JH-0001", wrong, "2016-09-05"), "admin")
+    seeded.ok(CORRECT.format("JH-0001", paired, "2016-09-05"), "admin")
+
+    seeded.ok(f"household pair JH-0005 e-1 {doc('2016-08-11')}", JN)
+    assert seeded("projections check", "admin").exit_code == 0
+    assert seeded("verify", "admin").exit_code == 0
+
+
+def test_a_chain_of_replacements_voided_in_reverse_leaves_every_enterprise_free(
+    seeded: Fupin,
+) -> None:
+    _helpers(seeded, "e-2", "e-3")
+    with _opened(seeded.store) as app:
+        register(app, "JH-0005", serial=5)
+        register(app, "JH-0006", serial=6)
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-08-11')}", JN)
+    paired = _versions(seeded, "HelperPaired")[-1]
+    first = _unpair(seeded, "e-1", "e-2", "2016-09-01")
+    second = _unpair(seeded, "e-2", "e-3", "2016-10-01")
+    seeded.ok(CORRECT.format("JH-0001", second, "2016-10-02"), "admin")
+    seeded.ok(CORRECT.format("JH-0001", first, "2016-10-02"), "admin")
+    seeded.ok(CORRECT.format("JH-0001", paired, "2016-10-03"), "admin")
+
+    # None of them ever paired JH-0001: each pairs another household from any day.
+    seeded.ok(f"household pair JH-0005 e-1 {doc('2016-08-20')}", JN)
+    seeded.ok(f"household pair JH-0006 e-2 {doc('2016-08-20')}", JN)
+    seeded.ok(f"household pair JH-0001 e-3 {doc('2016-10-05')}", JN)
+    assert seeded("projections check", "admin").exit_code == 0
+    assert seeded("verify", "admin").exit_code == 0
+
+
+def test_a_real_unpairing_after_a_voided_one_hands_the_enterprise_over_on_its_day(
+    tmp_path: Path,
+) -> None:
+    with ledger_at(tmp_path / "l.db") as app:
+        app.register_helper(stamp(JN, date(2016, 7, 28)), "e-2", "cooperative", "合作社")
+        app.register_helper(stamp(JN, date(2016, 7, 28)), "e-3", "cooperative", "合作社三")
+        register(app, "JH-1")
+        register(app, "JH-2", serial=2)
+        app.pair(stamp(JN, date(2016, 8, 11)), "JH-1", "e-1")
+        app.unpair(stamp(JN, date(2016, 9, 1)), "JH-1", "e-1", "调岗", "e-2")  # typed wrong
+        wrong = app.household("JH-1").version
+        app.correct(stamp("admin", date(2016, 9, 5)), "household", "JH-1", wrong, "录错")
+        app.unpair(stamp(JN, date(2016, 8, 20)), "JH-1", "e-1", "调岗", "e-3")  # the real one
+
+        app.pair(stamp(JN, date(2016, 8, 25)), "JH-2", "e-1")
+
+        assert app.household("JH-2").helpers == {"e-1": "enterprise"}
+
+
+def _forge_on(path: Path, uid: str, topic: str, actor: str, role: str, **fields: object) -> None:
+    """An event of record ``uid`` under ``topic``, inserted into the file by hand."""
+    state = {
+        **fields,
+        "prov": {
+            "__Provenance__": {
+                "actor": actor,
+                "document": "更正单",
+                "effective": {"__date__": "2016-09-12"},
+                "note": "",
+                "role": role,
+            }
+        },
+        "timestamp": {"__datetime__": "2026-11-30T05:17:58.868784+00:00"},
+    }
+    with closing(sqlite3.connect(path)) as db, db:
+        (last,) = db.execute(
+            "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (uid,)
+        ).fetchone()
+        db.execute(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+            (uid, last + 1, topic, orjson.dumps(state, option=orjson.OPT_SORT_KEYS)),
+        )
+
+
+def test_verify_reports_an_enterprises_pairing_taken_by_a_correction(tmp_path: Path) -> None:
+    # Reviewer, session 21: with ``correct`` among PairingTaken's commands, one forged by
+    # anyone who may correct passed; a voided unpairing's side is PairingRetaken.
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        app.register_helper(stamp(JN, date(2016, 7, 28)), "e-2", "cooperative", "合作社")
+        register(app, "JH-1")
+    _forge_on(
+        path,
+        EnterprisePairings.create_id("e-2").hex,
+        "ledger.helpers:EnterprisePairings.PairingTaken",
+        "insp-1",
+        "inspector",
+        household="JH-1",
+        since={"__date__": "2016-09-12"},
+    )
+
+    assert [reason for _, reason in _problems(path)] == [
+        "insp-1 is inspector; PairingTaken needs admin or officer"
+    ]
+
+
+def test_a_cadre_paired_from_a_day_three_others_were_in_force_is_refused(seeded: Fupin) -> None:
+    # Tester K, session 21: after the exit c-3 was unpaired on 2017-02-01; c-4 paired from
+    # 2017-01-15 was accepted, four cadres at once while c-1, c-2 and c-3 were in force.
+    _helpers(seeded, "c-3", "c-4")
+    _exited_with(seeded, "c-1", "c-2", "c-3")
+    _unpair(seeded, "c-3", "", "2017-02-01", "JH-1")
+    before = seeded.event_count()
+
+    assert_refused(
+        seeded(f"household pair JH-1 c-4 {doc('2017-01-15')}", JN),
+        "helper",
+        "the household already has 3 cadre helper(s) in force on 2017-01-15 (c-1, c-2, c-3), "
+        "the most it may have",
+    )
+    assert seeded.event_count() == before
+
+
+def test_a_place_counts_the_helpers_in_force_on_one_day_not_all_since(seeded: Fupin) -> None:
+    # c-2 handed over to c-3 on 2016-09-01: never three cadres at once, so c-5 from 08-20 is
+    # paired; then c-4 from 08-25 would make four (c-1, c-2, c-5 and it).
+    _helpers(seeded, "c-3", "c-4", "c-5")
+    seeded.ok(f"household pair JH-0001 c-2 {doc('2016-08-11')}", JN)
+    _unpair(seeded, "c-2", "c-3", "2016-09-01")
+    seeded.ok(f"household pair JH-0001 c-5 {doc('2016-08-20')}", JN)
+
+    assert_refused(
+        seeded(f"household pair JH-0001 c-4 {doc('2016-08-25')}", JN),
+        "helper",
+        "the household already has 3 cadre helper(s) in force on 2016-08-25 (c-1, c-2, c-5)",
+    )
+
+
+def test_verify_reports_a_voided_unpairing_saved_without_its_enterprises_sides(
+    tmp_path: Path,
+) -> None:
+    # Reviewer, session 21: a Corrected written by hand without them passed, and e-1 then
+    # paired JH-2 while JH-1 held it again.
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        app.register_helper(stamp(JN, date(2016, 7, 28)), "e-2", "cooperative", "合作社")
+        register(app, "JH-1")
+        app.pair(stamp(JN, date(2016, 8, 11)), "JH-1", "e-1")
+        app.unpair(stamp(JN, date(2016, 9, 1)), "JH-1", "e-1", "调岗", "e-2")
+        unpairing = app.household("JH-1").version
+    _forge(path, "Corrected", "2016-09-12", corrects=unpairing, reason="录错人")
+
+    assert _problems(path) == [
+        (
+            _last_position(path),
+            f"it voids entry {unpairing}, e-1's unpairing from JH-1, without the PairingRetaken "
+            "of JH-1 on e-1's record of its pairings saved with it: the enterprise's pairings "
+            "and the household's disagree",
+        )
+    ]
+
+
+def test_verify_reports_a_voided_unpairing_saved_without_the_replacements_side(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        app.register_helper(stamp(JN, date(2016, 7, 28)), "e-2", "cooperative", "合作社")
+        register(app, "JH-1")
+        app.pair(stamp(JN, date(2016, 8, 11)), "JH-1", "e-1")
+        app.unpair(stamp(JN, date(2016, 9, 1)), "JH-1", "e-1", "调岗", "e-2")
+        unpairing = app.household("JH-1").version
+    _forge(path, "Corrected", "2016-09-12", corrects=unpairing, reason="录错人")
+    corrected = _last_position(path)
+    _forge_on(
+        path,
+        EnterprisePairings.create_id("e-1").hex,
+        "ledger.helpers:EnterprisePairings.PairingRetaken",
+        "qu-01",
+        "officer",
+        household="JH-1",
+        since={"__date__": "2016-08-11"},
+        until={"__date__": "2016-09-01"},
+    )
+
+    assert _problems(path) == [
+        (
+            corrected,
+            f"it voids entry {unpairing}, e-1's unpairing from JH-1, without the PairingReleased "
+            "of JH-1 on e-2's record of its pairings saved with it: the enterprise's pairings "
+            "and the household's disagree",
         )
     ]

@@ -52,7 +52,8 @@ def work(store: str, worker: int) -> tuple[Accepted, list[str]]:
     try:
         for n in range(ROUNDS):
             for number in (SHARED, f"JH-{worker + 2}"):
-                attempt(app, accepted, refused, ("visit", number))
+                # each visit saying what it was: alike ones are refused as recorded twice
+                attempt(app, accepted, refused, ("visit", number), f"走访 {worker}-{n}")
             # each payment on a voucher of its own: alike ones are refused as recorded twice
             attempt(app, accepted, refused, ("pay", "city-2016"), f"凭证 {worker}-{n}")
     finally:
@@ -74,7 +75,7 @@ def attempt(
 def run(app: Ledger, command: tuple[str, str], note: str = "") -> None:
     kind, key = command
     if kind == "visit":
-        app.record_visit(stamp("jn-01", date(2016, 9, 1)), key, "c-1")
+        app.record_visit(stamp("jn-01", date(2016, 9, 1)), key, "c-1", note)
     else:
         app.disburse(stamp("qu-01", date(2016, 9, 2), note), key, PAYMENT)
 

@@ -53,7 +53,9 @@ class OfficerVisits:
             return
         self.left -= 1
         with reopened(self.ledger) as other:
-            other.record_visit(stamp("jn-01", date(2016, 10, 8)), "JH-0001", "c-1", "柜台")
+            # each visit its own: alike ones are refused as recorded twice
+            summary = f"柜台 {self.made + 1}"
+            other.record_visit(stamp("jn-01", date(2016, 10, 8)), "JH-0001", "c-1", summary)
         self.made += 1
 
 

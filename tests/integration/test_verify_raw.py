@@ -188,6 +188,9 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         moved = Stamp("admin", began, "江高发〔2018〕9号", "")
         app.register_helper(moved, "e-spare", "enterprise", "备用企业")  # serves from that day
         app.unpair(moved, taken["household"], enterprise, "企业搬迁", "e-spare")
+        # ... and that unpairing voided: PairingRetaken (and PairingReleased) on their records.
+        wrong = app.household(taken["household"]).version
+        app.correct(at("admin"), "household", taken["household"], wrong, "录错企业")
         number, _, _ = entry("Identified")
         members = Personal("户主", id_card(9), "", "", ("甲", "乙", "丙", "丁"))
         app.change_members(at("admin", "新生儿"), number, 4, members)

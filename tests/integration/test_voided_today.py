@@ -81,7 +81,7 @@ def test_what_was_known_before_the_correction_still_shows_the_typo(
 def test_a_second_entry_on_the_same_day_keeps_that_day(ledger: Ledger) -> None:
     # Two visits on 2016-12-01, one voided: the day still has one in force.
     visited(ledger)
-    ledger.record_visit(stamp("jn-01", date(2016, 12, 1)), "JH-1", "c-1")
+    ledger.record_visit(stamp("jn-01", date(2016, 12, 1)), "JH-1", "c-1", "复访")
     ledger.correct(
         stamp("jn-01", date(2016, 12, 2)), "household", "JH-1", last_version(ledger), "重复"
     )

@@ -17,14 +17,14 @@ from ledger.funds import FundAccount
 
 def test_each_flow_is_compared_by_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
-    said = funds._said
+    said = funds.said_as_read
 
     def counted(document: str, note: str) -> tuple[str, str]:
         nonlocal calls
         calls += 1
         return said(document, note)
 
-    monkeypatch.setattr(funds, "_said", counted)
+    monkeypatch.setattr(funds, "said_as_read", counted)
     opened = Provenance("qu-01", "officer", date(2016, 7, 1), "开户")
     fund = FundAccount(code="c", source="city", year=2016, street="", donor="", prov=opened)
     rows = 400
