@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import Ledger, open_ledger
 from ledger.helpers import EnterprisePairings
 from ledger.household import Household
@@ -581,3 +582,24 @@ def test_verify_reports_a_voided_unpairing_saved_without_the_replacements_side(
             "and the household's disagree",
         )
     ]
+
+
+def test_verify_takes_a_voided_unpairing_saved_as_the_sessions_first_commit_saved_it(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a reviewer, session 21: d7c5a38 took the enterprise's pairing again as a PairingTaken
+    # from its first day; the PairingRetaken that replaced it made verify fail such ledgers
+    _helpers(seeded, "e-2")
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-08-11')}", JN)
+    wrong = _unpair(seeded, "e-1", "e-2", "2016-09-01")
+
+    def as_then(
+        self: EnterprisePairings, household: str, since: date, until: date, prov: object
+    ) -> None:
+        self._pairing_taken(household, since, prov)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EnterprisePairings, "retake_pairing", as_then)
+        seeded.ok(CORRECT.format("JH-0001", wrong, "2016-09-06"), JN)
+
+    assert seeded("verify", "admin").exit_code == 0
