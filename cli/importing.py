@@ -151,6 +151,10 @@ _OLD_WORKBOOK = (
     "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "
     "or WPS as 'Excel 工作簿 (*.xlsx)' (or 'CSV UTF-8') and import that"
 )
+_A_REPORT = (
+    "is a report written by fupin export report (its first line is '# report'), not rows to "
+    "import: an import file has one header row of a command's columns (fupin import template)"
+)
 _BOM = b"\xef\xbb\xbf"
 _BOM_ONLY = (
     "holds nothing but a byte-order mark (an empty sheet saved as CSV UTF-8): nothing to "
@@ -196,6 +200,10 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
 _OLD_WORKBOOK = (
     "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "
     "or WPS as 'Excel 工作簿 (*.xlsx)' (or 'CSV UTF-8') and import that"
+)
+_A_REPORT = (
+    "is a report written by fupin export report (its first line is '# report'), not rows to "
+    "import: an import file has one header row of a command's columns (fupin import template)"
 )
 _BOM = b"\xef\xbb\xbf"
 #: What ends each key of a JSON object (and may end a string value too): ``"``, then ``:``.
@@ -331,6 +339,8 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             line = reader.line_num + 1
     except csv.Error as exc:
         return [], [_bad_csv(name, text, table, line, exc)]
+    if table and table[0][:1] == ["# report"]:  # (tester N, session 21: told of a title row)
+        return [], [RowError(name, "file", _A_REPORT)]
     separator = _other_separator(table)
     if separator is not None:
         return [], [RowError(name, "file", _not_comma_separated(separator))]

@@ -152,11 +152,22 @@ def check_whole_number(field: str, number: int) -> None:
 _SHARES = re.compile(r"\d{1,6}(?::\d{1,6})*", re.ASCII)
 
 
+#: A plain amount typed with more than 2 decimals (``1234.565``), ASCII digits only.
+_TOO_FINE = re.compile(r"\d{1,3}(?:,?\d{3})*\.(?P<decimals>\d{3,})", re.ASCII)
+
+
 def parse_yuan(text: str, field: str = "amount") -> int:
     """Parse ``1234.56`` or ``1,234.56`` (yuan) into integer fen; refuse negatives, 3+
     decimals, NaN, floats, commas that do not group thousands."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
+        fine = _TOO_FINE.fullmatch(text.strip())
+        if fine is not None:  # tester N, session 21: said as vaguely as any other text
+            raise InputError(
+                field,
+                f"{quoted(text)} has {len(fine['decimals'])} decimals, and amounts are to the "
+                "fen (0.01 yuan): give at most 2",
+            )
         negative = _MONEY.fullmatch(text.strip()[1:]) if text.strip()[:1] in "-−" else None
         raise InputError(
             field,

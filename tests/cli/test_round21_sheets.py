@@ -331,3 +331,17 @@ def test_a_data_row_typed_with_full_width_commas_says_so() -> None:
             "type commas (,) in English input mode between the cells",
         )
     ]
+
+
+@SQLITE
+def test_a_report_exported_as_csv_is_not_read_as_rows_to_import(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # tester N, session 21: told it had a title row and headers in row 6
+    seeded.ok(f"export report funds -o {tmp_path}/f.csv", "admin")
+
+    _, errors = read_bytes("f.csv", (tmp_path / "f.csv").read_bytes())
+
+    assert [(e.column, e.rule[:45]) for e in errors] == [
+        ("file", "is a report written by fupin export report (i")
+    ]

@@ -320,3 +320,17 @@ def test_a_time_finer_than_a_microsecond_is_refused_saying_so() -> None:
     assert refused.value.field == "known_at"
     assert "records times to the microsecond; give at most 6 digits" in refused.value.rule
     assert parse_timestamp("2026-11-30T02:15:00.913717Z").microsecond == 913717
+
+
+@pytest.mark.parametrize(
+    ("text", "decimals"), [("1234.565", 3), ("12345.600", 3), ("1,234.5678", 4), ("0.001", 3)]
+)
+def test_an_amount_typed_finer_than_a_fen_says_how_many_decimals(text: str, decimals: int) -> None:
+    # tester N, session 21: said as "not an amount … (commas only between thousands)"
+    with pytest.raises(InputError) as refused:
+        parse_yuan(text, "income")
+
+    assert refused.value.field == "income"
+    assert refused.value.rule == (
+        f"{text!r} has {decimals} decimals, and amounts are to the fen (0.01 yuan): give at most 2"
+    )
