@@ -155,7 +155,6 @@ _A_REPORT = (
     "is a report written by fupin export report (its first line is '# report'), not rows to "
     "import: an import file has one header row of a command's columns (fupin import template)"
 )
-_BOM = b"\xef\xbb\xbf"
 _BOM_ONLY = (
     "holds nothing but a byte-order mark (an empty sheet saved as CSV UTF-8): nothing to "
     "import; name the file that holds the rows"
@@ -197,14 +196,6 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-_OLD_WORKBOOK = (
-    "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "
-    "or WPS as 'Excel 工作簿 (*.xlsx)' (or 'CSV UTF-8') and import that"
-)
-_A_REPORT = (
-    "is a report written by fupin export report (its first line is '# report'), not rows to "
-    "import: an import file has one header row of a command's columns (fupin import template)"
-)
 _BOM = b"\xef\xbb\xbf"
 #: What ends each key of a JSON object (and may end a string value too): ``"``, then ``:``.
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')

@@ -538,10 +538,7 @@ class CaseworkCommands(LedgerCore):
         def act(household: Household, prov: Provenance) -> None:
             _check_plan_year(programme, household, year)
             threshold = programme.exit_threshold(year, household.area)
-            later = {
-                y: programme.exit_threshold(y, household.area) for y in programme.years if y > year
-            }
-            household.propose_exit(year, threshold, prov, later)
+            household.propose_exit(year, threshold, prov, programme.exit_threshold)
 
         self.on_household(stamp, "propose_exit", number, act)
 

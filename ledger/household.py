@@ -9,7 +9,7 @@ approved → (after a major disaster) return 返贫 recognised, applied for, rev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -921,11 +921,12 @@ class Household(LedgerAggregate):
         self.incomes[year] = self.entries[entries[-1]][1][1]
 
     def propose_exit(
-        self, year: int, threshold_fen: int, prov: Provenance, later: Mapping[int, int]
+        self, year: int, threshold_fen: int, prov: Provenance, threshold: Callable[[int, str], int]
     ) -> None:
         """Exit proposed 拟退出 for an assessment year, by its closing day, on the year's income
         as assessed by the proposal's date at the threshold, while no later year's income as
-        assessed by then is below its own (``later``: each later year's threshold)."""
+        assessed by then is below its own (``threshold(year, area)``:
+        ``Programme.exit_threshold``)."""
         self.check_active("exit")
         if not self.key_target:
             raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
@@ -953,7 +954,7 @@ class Household(LedgerAggregate):
                 f"the {year} threshold {format_yuan(threshold_fen)} yuan: an exit needs the "
                 "year's income at the threshold or above",
             )
-        self.check_later_years_reached(year, prov.effective, later)
+        self.check_later_years_reached(year, prov.effective, threshold)
         self._exit_proposed(year, income, threshold_fen, prov, basis)
 
     def check_proposed_by_closing_day(self, year: int, effective: date) -> None:
@@ -995,17 +996,21 @@ class Household(LedgerAggregate):
         return standing[-1]
 
     def check_later_years_reached(
-        self, year: int, day: date, thresholds: Mapping[int, int], then: str = ""
+        self, year: int, day: date, threshold: Callable[[int, str], int], then: str = ""
     ) -> None:
         """No exit on a year's income while a later year's income, as assessed by the
         proposal's date, is below that year's threshold (``thresholds``): the household is
         poor again by the latest measure (tester, session 21: a 2016 exit proposed on the 2016
-        income while 2017 was assessed below its threshold went through, no fault listed)."""
+        income while 2017 was assessed below its threshold went through, no fault listed). A
+        later year whose standard is not set has no threshold to be below."""
         for later in sorted(y for y in self.income_entries if y > year):
-            threshold_fen = thresholds.get(later)
             live = [v for v in self.income_entries[later] if v not in self.voided]
             standing = [v for v in live if self.assessed_on[v] <= day]
-            if threshold_fen is None or not standing:
+            if not standing:
+                continue
+            try:
+                threshold_fen = threshold(later, self.area)
+            except RuleError:
                 continue
             income = self.entries[standing[-1]][1][1]
             if income < threshold_fen:
@@ -1022,19 +1027,9 @@ class Household(LedgerAggregate):
         """``check_later_years_reached`` again at each later step of the exit, on its date: a
         later year's income assessed below its threshold after the proposal was recorded, or
         dated after it, stops the exit as it would have stopped the proposal (tester E and a
-        reviewer, session 21: entered in that order, the exit went through, no fault listed).
-        A later year whose standard is not set has no threshold to be below."""
-        year = self.exit_year
-        if year is None:
-            return
-        later: dict[int, int] = {}
-        for other in self.income_entries:
-            if other > year:
-                try:
-                    later[other] = threshold(other, self.area)
-                except RuleError:
-                    continue
-        self.check_later_years_reached(year, day, later, "withdraw the exit")
+        reviewer, session 21: entered in that order, the exit went through, no fault listed)."""
+        if self.exit_year is not None:
+            self.check_later_years_reached(self.exit_year, day, threshold, "withdraw the exit")
 
     @event("ExitProposed")
     def _exit_proposed(

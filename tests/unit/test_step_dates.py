@@ -262,7 +262,10 @@ def test_an_exit_for_a_year_before_the_registration_is_refused() -> None:
 
     with pytest.raises(RuleError) as refused:
         household.propose_exit(
-            2016, 810_000, Provenance(JN, "officer", d("2017-03-20"), DOC), later={}
+            2016,
+            810_000,
+            Provenance(JN, "officer", d("2017-03-20"), DOC),
+            threshold=lambda year, area: 810_000,
         )
 
     assert refused.value.field == "year"
