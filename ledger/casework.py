@@ -431,6 +431,15 @@ class CaseworkCommands(LedgerCore):
                 return other.number, ended
         return None
 
+    def unpairing_corrected(
+        self, aggregate: LedgerAggregate, version: int, prov: Provenance
+    ) -> Callable[[], list[LedgerAggregate]] | None:
+        """A voided unpairing's rules and its enterprises' sides (``unpairing_sides``, whose
+        一对一 check reads the log's pairings as ``pair`` does); None for any other entry."""
+        if not isinstance(aggregate, Household):
+            return None
+        return self.unpairing_sides(aggregate, version, prov)
+
     def unpairing_sides(
         self, household: Household, version: int, prov: Provenance
     ) -> Callable[[], list[LedgerAggregate]] | None:

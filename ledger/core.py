@@ -240,6 +240,21 @@ class LedgerCore(Application[UUID]):
     def household(self, number: str) -> Household:
         return self.load(Household, number, "household")
 
+    # -- what a correction asks of other parts of the ledger --------------------------------
+
+    def unpairing_corrected(
+        self, aggregate: LedgerAggregate, version: int, prov: Provenance
+    ) -> Callable[[], list[LedgerAggregate]] | None:
+        """For a correction voiding entry ``version`` of ``aggregate``: when it is a
+        household's unpairing, its rules and what records its enterprises' sides in the same
+        save (``CaseworkCommands`` answers); None for any other entry, and here."""
+        return None
+
+    def check_post_unused(self, aggregate: LedgerAggregate, version: int) -> None:
+        """For a correction voiding entry ``version`` of ``aggregate``: refuse to void an
+        officer's transfer they have acted under (``ReadingQueries`` reads the log for it);
+        nothing to check here."""
+
     # -- permission and provenance ---------------------------------------------------------
 
     def authorise(self, stamp: Stamp, command: str, street: str = "") -> Provenance:

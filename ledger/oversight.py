@@ -7,11 +7,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-import orjson
-
 from ledger.authority import amend_command, correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
-from ledger.casework import CaseworkCommands
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
     AlreadyExistsError,
@@ -26,7 +23,6 @@ from ledger.household import Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.reading import ReadingQueries, event_name
 from ledger.values import AREAS, choice, clean_name, optional_text, require_text
 
 __all__ = ["OversightCommands"]
@@ -311,51 +307,6 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
-
-    def check_post_unused(self, aggregate: LedgerAggregate, version: int) -> None:
-        """A transfer 调岗 (``OfficerRoleChanged``) is voided only while its officer has
-        recorded nothing since it was recorded (tester M, session 21: a transfer to inspector
-        was voided after the officer had opened an inspection as one, and every view of the
-        officers then said they never were). Read from the log after the transfer's place, a
-        page at a time: an officer's id is looked for in a row's bytes, and a row holding it
-        is parsed for its recorder. A transfer they acted under stands; the next one restates
-        it (``fupin officer change``)."""
-        if not isinstance(aggregate, Officer) or not isinstance(self, ReadingQueries):
-            return
-        if aggregate.entries.get(version, ("", None))[0] != "OfficerRoleChanged":
-            return
-        after = self.position_of(aggregate.id, version)
-        officer = aggregate.officer_id
-        needle = orjson.dumps(officer)
-        while after is not None:
-            page = self.stored_page(after, 1000)
-            for row in page:
-                state = row.state
-                if needle not in state:
-                    continue
-                try:
-                    actor = orjson.loads(state)["prov"]["__Provenance__"]["actor"]
-                except (orjson.JSONDecodeError, KeyError, TypeError):
-                    continue  # a row altered: fupin verify reports it
-                if actor == officer:
-                    raise RuleError(
-                        "version",
-                        f"{officer} recorded {event_name(row.topic)} (log position {row.id}) "
-                        f"after this transfer, under the post it gave them: a transfer they "
-                        "acted under stands; the next transfer restates it (fupin officer "
-                        "change)",
-                    )
-            after = page[-1].id if len(page) == 1000 else None
-
-    def unpairing_corrected(
-        self, aggregate: LedgerAggregate, version: int, prov: Provenance
-    ) -> Callable[[], list[LedgerAggregate]] | None:
-        """A voided unpairing's rules and its enterprises' sides
-        (``CaseworkCommands.unpairing_sides``, whose 一对一 check reads the log's pairings as
-        ``pair`` does, so it lives there); None for any other entry."""
-        if not isinstance(aggregate, Household) or not isinstance(self, CaseworkCommands):
-            return None
-        return self.unpairing_sides(aggregate, version, prov)
 
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance

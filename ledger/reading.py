@@ -20,7 +20,13 @@ from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.core import AGGREGATE_KINDS, LedgerCore
-from ledger.errors import InputError, LedgerError, NotFoundError, PermissionRefusedError
+from ledger.errors import (
+    InputError,
+    LedgerError,
+    NotFoundError,
+    PermissionRefusedError,
+    RuleError,
+)
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.officers import Officer
 from ledger.privacy import (
@@ -205,6 +211,41 @@ class ReadingQueries(LedgerCore):
         if not officer.active:
             raise PermissionRefusedError("as", f"{actor} has retired")
         return Reader(actor, officer.role, officer.street)
+
+    def check_post_unused(self, aggregate: LedgerAggregate, version: int) -> None:
+        """A transfer 调岗 (``OfficerRoleChanged``) is voided only while its officer has
+        recorded nothing since it was recorded (tester M, session 21: a transfer to inspector
+        was voided after the officer had opened an inspection as one, and every view of the
+        officers then said they never were). Read from the log after the transfer's place, a
+        page at a time: an officer's id is looked for in a row's bytes, and a row holding it
+        is parsed for its recorder. A transfer they acted under stands; the next one restates
+        it (``fupin officer change``)."""
+        if not isinstance(aggregate, Officer):
+            return
+        if aggregate.entries.get(version, ("", None))[0] != "OfficerRoleChanged":
+            return
+        after = self.position_of(aggregate.id, version)
+        officer = aggregate.officer_id
+        needle = orjson.dumps(officer)
+        while after is not None:
+            page = self.stored_page(after, 1000)
+            for row in page:
+                state = row.state
+                if needle not in state:
+                    continue
+                try:
+                    actor = orjson.loads(state)["prov"]["__Provenance__"]["actor"]
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    continue  # a row altered: fupin verify reports it
+                if actor == officer:
+                    raise RuleError(
+                        "version",
+                        f"{officer} recorded {event_name(row.topic)} (log position {row.id}) "
+                        f"after this transfer, under the post it gave them: a transfer they "
+                        "acted under stands; the next transfer restates it (fupin officer "
+                        "change)",
+                    )
+            after = page[-1].id if len(page) == 1000 else None
 
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()
