@@ -657,6 +657,15 @@ def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> 
             return False
         household = app.get_by_id(natural_id("household", number))
         return household is not None and household.version == int(found[3]) - 1
+    if found is not None and found[1] == "inspection" and parsed.spec.name == _RECTIFY:
+        # A rectification report entered after its finding's deadline, dated by it, says why
+        # (``Inspection.report_rectification``): judged when entered, not when an export
+        # replays it at the inspection's next entry (since session 22).
+        code = parsed.args.get("inspection")
+        if not isinstance(code, str) or found[2] != code:
+            return False
+        inspection = app.get_by_id(natural_id("inspection", code))
+        return inspection is not None and inspection.version == int(found[3]) - 1
     if found is None or found[1] != "fund" or parsed.spec.name not in _FLOWS:
         return False
     account = parsed.args.get("account")
@@ -674,6 +683,8 @@ def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> 
 #: spares an allocation or payment, ``FundAccount.check_opening`` an opening's donor (and
 #: ``Household.check_visit_not_alike`` a visit, above).
 _FLOWS = frozenset({"receive_allocation", "disburse", "open_account"})
+#: The command of a rectification report, replayed from an export as recorded.
+_RECTIFY = "report_rectification"
 
 
 def _record_batch(app: Ledger, stamp: Stamp, rows: list[_Parsed], version: int) -> None:

@@ -39,9 +39,20 @@ class Inspection(LedgerAggregate):
     """One inspection, its findings and what came of them."""
 
     #: Entries an inspector or admin may void with a correction (``fupin correct inspection``):
-    #: a finding recorded in error, before any rectification was reported against it; a talk
-    #: 约谈; a notice 通报 naming a unit. Each then never happened, in every report.
-    VOIDABLE = frozenset({"FindingRecorded", "LeadershipTalkHeld", "CriticismNoticed"})
+    #: a finding recorded in error, before any rectification was reported against it; a
+    #: rectification report 整改 (one given to the wrong finding, say) while the finding is
+    #: not closed; a close 销号; a talk 约谈; a notice 通报 naming a unit. Each then never
+    #: happened, in every report (tester D, session 22: a rectification or a close entered in
+    #: error could never be taken back, and kept its finding off the overdue list for good).
+    VOIDABLE = frozenset(
+        {
+            "FindingRecorded",
+            "RectificationReported",
+            "FindingClosed",
+            "LeadershipTalkHeld",
+            "CriticismNoticed",
+        }
+    )
     #: What ``Amended`` may restate of an inspection opened with a field typed wrong
     #: (``fupin inspection amend``): the year of the work inspected, the scope, and a street
     #: inspection's street while nothing stands under it (its findings, talks and notices
@@ -67,6 +78,7 @@ class Inspection(LedgerAggregate):
         self.found_on: dict[str, date] = {}  # finding id -> effective date of the finding
         self.subjects: dict[str, tuple[str, str]] = {}  # finding id -> (subject kind, subject)
         self.rectified: dict[str, date] = {}  # finding id -> first rectification reported
+        self.reports: dict[str, dict[int, date]] = {}  # finding id -> its reports in force
         self.closed: set[str] = set()
         self.criticised: list[str] = []
         self.talks: list[tuple[str, int]] = []
@@ -126,12 +138,30 @@ class Inspection(LedgerAggregate):
         self.found_on[finding_id] = prov.effective
         self.subjects[finding_id] = (subject_kind, subject)
 
-    def report_rectification(self, finding_id: str, summary: str, prov: Provenance) -> None:
-        """The inspected unit reports what it rectified 整改."""
+    def report_rectification(
+        self, finding_id: str, summary: str, prov: Provenance, entered_on: date | None = None
+    ) -> None:
+        """The inspected unit reports what it rectified 整改 (``entered_on``: the day it is
+        recorded, when the report is entered now, not replayed from an export)."""
         self.check_open_finding(finding_id)
         self.check_not_before(
             prov.effective, self.found_on[finding_id], f"{finding_id} was recorded"
         )
+        deadline = self.findings[finding_id]
+        first = self.rectified.get(finding_id)
+        # A report entered after the deadline but dated by it takes the finding off the overdue
+        # list as of every day: made then and entered late, it says so (tester D, session 22:
+        # a street entered in 2026 a first report dated 2019, inside its deadline, and a
+        # finding eight years overdue left the report, saying nothing).
+        if first is None and entered_on is not None and prov.effective <= deadline < entered_on:
+            check_says(
+                "note",
+                prov.note,
+                f"{finding_id}'s rectification deadline was {deadline}: a report entered on "
+                f"{entered_on}, after it, dated {prov.effective}, by it, takes the finding off "
+                "the overdue list, so it says why in --note (a report made then and entered "
+                "late)",
+            )
         # A later report (a supplement) is dated from the first on: dated before it, it took
         # the first's place, and a report made after the deadline left the overdue list
         # (tester V, session 19).
@@ -153,6 +183,9 @@ class Inspection(LedgerAggregate):
     @event("RectificationReported")
     def _rectification_reported(self, finding_id: str, summary: str, prov: Provenance) -> None:
         # A finding may take several reports; it may close once the first was made.
+        version = self.version + 1  # this event's (``remember_entry`` notes it so)
+        self.remember_entry("RectificationReported", prov, (finding_id, version))
+        self.reports.setdefault(finding_id, {})[version] = prov.effective
         first = self.rectified.get(finding_id, prov.effective)
         self.rectified[finding_id] = min(first, prov.effective)
 
@@ -168,6 +201,7 @@ class Inspection(LedgerAggregate):
 
     @event("FindingClosed")
     def _finding_closed(self, finding_id: str, prov: Provenance) -> None:
+        self.remember_entry("FindingClosed", prov, finding_id)
         self.closed.add(finding_id)
 
     def check_open_finding(self, finding_id: str) -> None:
@@ -221,15 +255,30 @@ class Inspection(LedgerAggregate):
         self.talks.append((street, year))
 
     def check_correctable(self, version: int) -> None:
-        """A finding is voided only before anything was reported against it: a rectification
-        reported (or the finding closed) stays on record, and so does the finding it answers."""
+        """A finding is voided only while no rectification report of it stands, and a report
+        only while its finding is not closed: what answers an entry goes first (its own
+        correction), so no report or close is left answering nothing."""
         super().check_correctable(version)
         kind, key = self.entries[version]
-        if kind == "FindingRecorded" and key in self.rectified:
+        if kind == "FindingRecorded" and self.reports.get(key):
+            versions = ", ".join(str(v) for v in sorted(self.reports[key]))
             raise RuleError(
                 "version",
-                f"a rectification of {key} was reported on {self.rectified[key]}: a finding "
-                "acted on stays on record (record a new finding, or close this one)",
+                f"a rectification of {key} was reported on {self.rectified[key]} (entry "
+                f"{versions}): a finding acted on stays on record while that stands (void the "
+                "report first if it was entered in error: fupin correct inspection "
+                f"{self.code} VERSION)",
+            )
+        if kind == "RectificationReported" and key[0] in self.closed:
+            closing = max(
+                v
+                for v, entry in self.entries.items()
+                if entry == ("FindingClosed", key[0]) and v not in self.voided
+            )
+            raise RuleError(
+                "version",
+                f"{key[0]} was closed (entry {closing}) on its rectification: void the close "
+                f"first (fupin correct inspection {self.code} {closing})",
             )
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
@@ -285,5 +334,15 @@ class Inspection(LedgerAggregate):
             self.talks.remove(tuple(key))
         elif kind == "CriticismNoticed":
             self.criticised.remove(key)
+        elif kind == "RectificationReported":
+            finding_id, version = key
+            reports = self.reports[finding_id]
+            reports.pop(version)
+            if reports:
+                self.rectified[finding_id] = min(reports.values())
+            else:
+                self.rectified.pop(finding_id, None)
+        elif kind == "FindingClosed":
+            self.closed.discard(key)
         else:
             super().undo_entry(kind, key)

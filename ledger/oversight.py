@@ -23,7 +23,7 @@ from ledger.household import Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.values import AREAS, choice, clean_name, optional_text, require_text
+from ledger.values import AREAS, choice, clean_name, optional_text, require_text, today
 
 __all__ = ["OversightCommands"]
 
@@ -189,7 +189,10 @@ class OversightCommands(LedgerCore):
                 raise PermissionRefusedError(
                     "as", f"{refused.rule}: {shared}, the district reports its rectification"
                 ) from None
-            inspection.report_rectification(finding_id, said, prov)
+            # Entered now (not an export's report replayed: ``ledger.imports``), it is
+            # judged by the day it is recorded too.
+            entered = None if self.replaying_export else today()
+            inspection.report_rectification(finding_id, said, prov, entered)
             return [inspection]
 
         self.execute(attempt)

@@ -123,7 +123,11 @@ REBUILD_PAGES = 50
 #: row runs again (the replacement's goes), and its day comes off ``pj_days``. A correction
 #: may void an officer's latest transfer: a new table, ``pj_officer_posts``, keeps each
 #: officer's posts (registration and transfers), from which the row is restored.
-SCHEMA_VERSION = 20
+#: 21: a correction may void an inspection's rectification report or close (tester D, session
+#: 22): a new table, ``pj_finding_steps``, keeps each report and close in force by entry, from
+#: which the finding's ``rectified_on`` and ``closed_on`` are restated; its day comes off
+#: ``pj_days``.
+SCHEMA_VERSION = 21
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

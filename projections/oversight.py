@@ -3,8 +3,11 @@
 
 Tables: ``pj_inspections``, ``pj_findings`` (one row per finding, with when it was
 rectified and closed), ``pj_talks``, ``pj_criticisms``; ``pj_finding_entries`` names the entry
-(version) that recorded each finding, with its day. A correction voiding a finding, talk or
-notice takes its row out: it never happened (the log keeps both entries).
+(version) that recorded each finding, with its day; ``pj_finding_steps`` each rectification
+report 整改 and close 销号 in force, by entry. A correction voiding a finding, talk or notice
+takes its row out: it never happened (the log keeps both entries). One voiding a report or a
+close takes its step out, and the finding's ``rectified_on`` (its first report left) and
+``closed_on`` follow.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ SCHEMA = (
     "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_finding_entries (aggregate_id TEXT, version INTEGER, "
     "finding_id TEXT, recorded_on TEXT, PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_finding_steps (aggregate_id TEXT, version INTEGER, "
+    "finding_id TEXT, step TEXT, step_on TEXT, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -118,9 +123,17 @@ def finding_recorded(db: Database, fact: Fact) -> None:
     )
 
 
+def _step(db: Database, fact: Fact, step: str) -> None:
+    db.write(
+        "INSERT INTO pj_finding_steps VALUES (?, ?, ?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact["finding_id"], step, fact.effective),
+    )
+
+
 def rectification_reported(db: Database, fact: Fact) -> None:
     # The first report dates the rectification, as the inspection itself counts it (a later
     # supplement moved it past the deadline: a finding rectified in time was listed overdue).
+    _step(db, fact, "rectified")
     db.write(
         "UPDATE pj_findings SET rectified_on = ? WHERE aggregate_id = ? AND finding_id = ? "
         "AND (rectified_on IS NULL OR rectified_on > ?)",
@@ -129,6 +142,7 @@ def rectification_reported(db: Database, fact: Fact) -> None:
 
 
 def finding_closed(db: Database, fact: Fact) -> None:
+    _step(db, fact, "closed")
     db.write(
         "UPDATE pj_findings SET closed_on = ? WHERE aggregate_id = ? AND finding_id = ?",
         (fact.effective, fact.aggregate_id, fact["finding_id"]),
@@ -182,6 +196,24 @@ def entry_voided(db: Database, fact: Fact) -> None:
     )
     db.write("DELETE FROM pj_talks WHERE aggregate_id = ? AND version = ?", key)
     db.write("DELETE FROM pj_criticisms WHERE aggregate_id = ? AND version = ?", key)
+    # A voided report or close: its finding's first report and close are those left.
+    db.write(_STEPS_LEFT, (fact["corrects"], fact["corrects"], fact.aggregate_id, *key))
+    db.write("DELETE FROM pj_finding_steps WHERE aggregate_id = ? AND version = ?", key)
+
+
+#: A finding's rectification day and close day from its steps in force but the one a
+#: correction voids (its version, twice), for the finding whose step that is.
+_STEPS_LEFT = (
+    "UPDATE pj_findings SET "
+    "rectified_on = (SELECT MIN(s.step_on) FROM pj_finding_steps s WHERE s.aggregate_id = "
+    "pj_findings.aggregate_id AND s.finding_id = pj_findings.finding_id "
+    "AND s.step = 'rectified' AND s.version <> ?), "
+    "closed_on = (SELECT MAX(s.step_on) FROM pj_finding_steps s WHERE s.aggregate_id = "
+    "pj_findings.aggregate_id AND s.finding_id = pj_findings.finding_id "
+    "AND s.step = 'closed' AND s.version <> ?) "
+    "WHERE aggregate_id = ? AND finding_id = "
+    "(SELECT finding_id FROM pj_finding_steps WHERE aggregate_id = ? AND version = ?)"
+)
 
 
 #: The inspection columns an ``Amended`` event restates (``Inspection.AMENDABLE``).
@@ -201,7 +233,14 @@ def inspection_amended(db: Database, fact: Fact) -> None:
 
 MODEL = ReadModel(
     name="oversight",
-    tables=("pj_inspections", "pj_findings", "pj_talks", "pj_criticisms", "pj_finding_entries"),
+    tables=(
+        "pj_inspections",
+        "pj_findings",
+        "pj_talks",
+        "pj_criticisms",
+        "pj_finding_entries",
+        "pj_finding_steps",
+    ),
     schema=SCHEMA,
     handlers={
         "InspectionOpened": inspection_opened,

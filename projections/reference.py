@@ -293,6 +293,7 @@ _VOIDED_DAY = (
     "UNION ALL SELECT paired_on FROM pj_pairings WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT unpaired_on FROM pj_unpairings WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT recorded_on FROM pj_finding_entries WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT step_on FROM pj_finding_steps WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT held_on FROM pj_talks WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT noticed_on FROM pj_criticisms WHERE aggregate_id = ? AND version = ?"
 )

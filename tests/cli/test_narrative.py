@@ -198,7 +198,8 @@ def test_an_inspection_runs_from_finding_to_rectification_notice_and_talk(seeded
         ),
         (
             "qu-01",
-            "inspection rectify DC-2016-1 f-1 --summary 已补齐台账 -d 整改报告 -e 2017-01-20",
+            "inspection rectify DC-2016-1 f-1 --summary 已补齐台账 --note 补录 "
+            "-d 整改报告 -e 2017-01-20",
         ),
         ("insp-1", "inspection close DC-2016-1 f-1 -d 销号单 -e 2017-01-25"),
         (

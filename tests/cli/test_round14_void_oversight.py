@@ -81,7 +81,9 @@ def test_a_voided_finding_keeps_its_id(seeded: Fupin) -> None:
 
 def test_a_finding_acted_on_is_not_voided(seeded: Fupin) -> None:
     _inspected(seeded)
-    seeded.ok(f"inspection rectify DC-2016 f-1 --summary 已补齐 {doc('2017-01-20')}", "jn-01")
+    seeded.ok(
+        f"inspection rectify DC-2016 f-1 --summary 已补齐 --note 补录 {doc('2017-01-20')}", "jn-01"
+    )
     before = seeded.event_count()
 
     refused = seeded(VOID.format(2), "insp-1")

@@ -215,7 +215,9 @@ def test_a_households_dossier_lists_the_findings_about_it(seeded: Fupin) -> None
         "insp-1",
     )
     seeded.ok(finding("SI-2", "h2", "household", "JH-0001", "2016-09-03"), "insp-1")
-    seeded.ok(f"inspection rectify SI-2 h1 --summary 已补齐 {doc('2016-09-10')}", "jn-01")
+    seeded.ok(
+        f"inspection rectify SI-2 h1 --summary 已补齐 --note 补录 {doc('2016-09-10')}", "jn-01"
+    )
     voided = orjson.loads(
         seeded.ok("history SI-2 --kind inspection --format json", "insp-1").stdout
     )

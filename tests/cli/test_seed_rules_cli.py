@@ -99,12 +99,15 @@ def test_the_villages_street_reports_the_rectification_of_a_district_finding(
 
     refused(
         seeded,
-        f"inspection rectify DC-2016 f-1 --summary 已补齐台账 {doc('2017-01-20')}",
+        f"inspection rectify DC-2016 f-1 --summary 已补齐台账 --note 补录 {doc('2017-01-20')}",
         "ll-01",
         "as",
         "ll-01 works for street '礼乐', not '江南'",
     )
-    seeded.ok(f"inspection rectify DC-2016 f-1 --summary 已补齐台账 {doc('2017-01-20')}", "jn-01")
+    seeded.ok(
+        f"inspection rectify DC-2016 f-1 --summary 已补齐台账 --note 补录 {doc('2017-01-20')}",
+        "jn-01",
+    )
     seeded.ok(f"inspection close DC-2016 f-1 {doc('2017-01-25')}", "insp-1")
 
 

@@ -548,9 +548,13 @@ def test_a_finding_rectified_late_stays_listed_once_closed(ledger: Ledger) -> No
     ledger.open_inspection(s, "D-2017", "district", 2017)
     ledger.record_finding(s, "D-2017", "F1", "street", "江南", "slow", date(2017, 4, 1))
     ledger.record_finding(s, "D-2017", "F2", "street", "礼乐", "slow", date(2017, 4, 1))
-    ledger.report_rectification(stamp("qu-01", date(2017, 7, 19)), "D-2017", "F1", "109 days late")
+    ledger.report_rectification(
+        stamp("qu-01", date(2017, 7, 19), "补录"), "D-2017", "F1", "109 days late"
+    )
     ledger.close_finding(stamp("insp-1", date(2017, 7, 20)), "D-2017", "F1")
-    ledger.report_rectification(stamp("qu-01", date(2017, 4, 1)), "D-2017", "F2", "on the day")
+    ledger.report_rectification(
+        stamp("qu-01", date(2017, 4, 1), "补录"), "D-2017", "F2", "on the day"
+    )
     ledger.close_finding(stamp("insp-1", date(2017, 4, 2)), "D-2017", "F2")
 
     overdue = api.accountability(ledger, as_of=date(2018, 12, 31))["overdue_findings"]

@@ -455,7 +455,7 @@ def test_a_finding_past_its_deadline_is_reported_and_stays_once_rectified_late(
     ledger.record_finding(s, "D-2017", "F1", "street", "江南", "slow", date(2017, 4, 1))
 
     overdue = section(ledger, "overdue_findings", as_of=date(2017, 4, 2))
-    ledger.report_rectification(stamp("qu-01", date(2017, 4, 3)), "D-2017", "F1", "done")
+    ledger.report_rectification(stamp("qu-01", date(2017, 4, 3), "补录"), "D-2017", "F1", "done")
     ledger.close_finding(stamp("insp-1", date(2017, 4, 4)), "D-2017", "F1")
 
     assert [(f["finding"], f["street"], f["recorded_by"], f["rectified_on"]) for f in overdue] == [
@@ -474,9 +474,9 @@ def test_a_finding_rectified_by_its_deadline_is_not_overdue_while_it_awaits_clos
     ledger.open_inspection(s, "DC-1", "district", 2017)
     ledger.record_finding(s, "DC-1", "F1", "village", "雄光", "slow", date(2018, 1, 31))
     ledger.record_finding(s, "DC-1", "F2", "village", "新创", "slow", date(2018, 1, 31))
-    ledger.report_rectification(stamp("qu-01", date(2018, 1, 20)), "DC-1", "F1", "done")
-    ledger.report_rectification(stamp("qu-01", date(2018, 2, 5)), "DC-1", "F2", "late")
-    ledger.report_rectification(stamp("qu-01", date(2018, 2, 6)), "DC-1", "F1", "补充材料")
+    ledger.report_rectification(stamp("qu-01", date(2018, 1, 20), "补录"), "DC-1", "F1", "done")
+    ledger.report_rectification(stamp("qu-01", date(2018, 2, 5), "补录"), "DC-1", "F2", "late")
+    ledger.report_rectification(stamp("qu-01", date(2018, 2, 6), "补录"), "DC-1", "F1", "补充材料")
 
     overdue = section(ledger, "overdue_findings", as_of=date(2018, 2, 15))
 

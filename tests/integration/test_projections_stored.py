@@ -100,7 +100,7 @@ def history(app: Ledger) -> None:
     app.record_finding(
         stamp(insp, date(2017, 1, 6)), "D-2016", "F2", "street", "江南", "慢", deadline
     )
-    app.report_rectification(stamp(jn, date(2017, 2, 1)), "S-2016", "F1", "已补访")
+    app.report_rectification(stamp(jn, date(2017, 2, 1), "补录"), "S-2016", "F1", "已补访")
     app.close_finding(stamp(insp, date(2017, 2, 2)), "S-2016", "F1")
     app.notice_criticism(stamp(insp, date(2017, 2, 3)), "D-2016", "江南街道", "进度缓慢")
     app.hold_talk(stamp(insp, date(2017, 2, 4)), "D-2016", "江南", 2016, "未完成目标")

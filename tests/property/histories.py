@@ -484,7 +484,9 @@ class _Run:
 
     def rectify(self, code: str, finding: str) -> None:
         officer = STREET if INSPECTIONS[code] else DISTRICT
-        self.app.report_rectification(self.by(officer), code, finding, "已整改")
+        # Entered after its deadline, by the test's clock, as every entry here: it says so
+        # (since session 22).
+        self.app.report_rectification(self.by(officer, "补录"), code, finding, "已整改")
 
     def do_close(self, code: str, pick: int) -> None:
         finding = _nth(self.open_findings(code, rectified=True), pick, f"{code}-F{pick}")
@@ -556,6 +558,12 @@ TOUR: list[Step] = [
     (("withdraw", "JH-1", 2), 1),  # return recognised, applied, withdrawn two weeks on
     (("exit", "JH-1", 4), 15),  # return recognised, applied, reviewed, approved
     (("talk", "I-QU", 2016), 70),  # in 2017
+    # months on, the close voided, then the rectification (correctable since session 22):
+    # the finding is open and unrectified again, then rectified and closed anew
+    (("correct", "inspection", "I-JN", 0), 0),
+    (("correct", "inspection", "I-JN", 0), 0),
+    (("rectify", "I-JN", 0), 2),
+    (("close", "I-JN", 0), 1),
     (("income", "JH-2", 0, 950_000), 1),
     (("visit", "JH-2", 1), -40),  # by sw-2, entered late: dated before the talk
     (("income", "JH-1", 0, 700_000), -10),  # JH-1's 2016 income, entered late

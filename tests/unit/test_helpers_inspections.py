@@ -248,7 +248,7 @@ def open_street(app: Ledger, code: str = "insp-2016") -> None:
 
 
 #: A rectification reported, then the finding closed, after the finding of 2016-12-02.
-RECTIFIED = stamp("qu-01", date(2017, 1, 20))
+RECTIFIED = stamp("qu-01", date(2017, 1, 20), "补录")  # entered after its deadline, so says
 CLOSED = stamp(INSP, date(2017, 1, 25))
 
 
@@ -493,7 +493,8 @@ def test_an_inspections_opening_cannot_be_voided(ledger: Ledger) -> None:
         "version",
         lambda: ledger.correct(stamp(INSP), "inspection", "insp-2016", 1, "typo"),
     )
-    assert "correctable: CriticismNoticed, FindingRecorded, LeadershipTalkHeld" in error.rule
+    kinds = "CriticismNoticed, FindingClosed, FindingRecorded, LeadershipTalkHeld"
+    assert f"correctable: {kinds}, RectificationReported" in error.rule
 
 
 def test_a_voided_finding_leaves_the_inspection(ledger: Ledger) -> None:
@@ -511,7 +512,9 @@ def test_a_voided_finding_leaves_the_inspection(ledger: Ledger) -> None:
         ledger,
         RuleError,
         "finding",
-        lambda: ledger.report_rectification(stamp(JN, date(2017, 1, 5)), "insp-2016", "f1", "x"),
+        lambda: ledger.report_rectification(
+            stamp(JN, date(2017, 1, 5), "补录"), "insp-2016", "f1", "x"
+        ),
     )
     assert "'f1' of insp-2016 was voided by a correction" in error.rule
 

@@ -224,7 +224,7 @@ def test_sub_keys_recorded_before_the_rule_are_still_reachable(ledger: Ledger) -
     ledger.save(inspection)
 
     ledger.complete_measure(stamp(JN, LATER), "JH-1", "m\u20131", "已完成")
-    ledger.report_rectification(stamp("qu-01", date(2017, 1, 20)), "DC-1", "ｆ1", "已整改")
+    ledger.report_rectification(stamp("qu-01", date(2017, 1, 20), "补录"), "DC-1", "ｆ1", "已整改")
 
     assert "m\u20131" in ledger.household("JH-1").completed
     assert "ｆ1" in ledger.load(Inspection, "DC-1", "inspection").rectified

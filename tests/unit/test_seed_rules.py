@@ -416,7 +416,9 @@ def test_the_street_of_a_district_findings_subject_reports_its_rectification(
 ) -> None:
     district_finding(ledger, "DC-2016", kind, subject)
 
-    ledger.report_rectification(stamp(JN, date(2017, 1, 20)), "DC-2016", "f-1", "已补齐台账")
+    ledger.report_rectification(
+        stamp(JN, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "已补齐台账"
+    )
 
     assert rectified(ledger, "DC-2016")
 
@@ -432,7 +434,7 @@ def test_another_street_cannot_report_the_rectification(
         PermissionRefusedError,
         "as",
         lambda: ledger.report_rectification(
-            stamp(LL, date(2017, 1, 20)), "DC-2016", "f-1", "已补齐台账"
+            stamp(LL, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "已补齐台账"
         ),
     )
 
@@ -450,7 +452,9 @@ def test_the_rectification_of_an_unknown_finding_names_the_finding(
         ledger,
         RuleError,
         "finding",
-        lambda: ledger.report_rectification(stamp(actor, date(2017, 1, 20)), "DC-2016", "f9", "x"),
+        lambda: ledger.report_rectification(
+            stamp(actor, date(2017, 1, 20), "补录"), "DC-2016", "f9", "x"
+        ),
     )
 
     assert error.rule == "'f9' is not a finding of DC-2016"
@@ -475,7 +479,7 @@ def test_a_finding_about_a_village_of_two_streets_is_rectified_by_the_district(
         )
         assert "village '雄光' is in streets 江南 and 礼乐" in error.rule
         assert "the district reports" in error.rule
-    ledger.report_rectification(stamp(QU, date(2017, 1, 20)), "DC-2016", "f-1", "已整改")
+    ledger.report_rectification(stamp(QU, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "已整改")
 
     assert rectified(ledger, "DC-2016")
 
@@ -487,9 +491,11 @@ def test_a_district_finding_about_a_helper_is_rectified_by_the_district(ledger: 
         ledger,
         PermissionRefusedError,
         "as",
-        lambda: ledger.report_rectification(stamp(JN, date(2017, 1, 20)), "DC-2016", "f-1", "x"),
+        lambda: ledger.report_rectification(
+            stamp(JN, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "x"
+        ),
     )
-    ledger.report_rectification(stamp(QU, date(2017, 1, 20)), "DC-2016", "f-1", "已整改")
+    ledger.report_rectification(stamp(QU, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "已整改")
 
     assert rectified(ledger, "DC-2016")
 
@@ -500,7 +506,7 @@ def test_a_finding_recorded_in_the_same_batch_is_rectified_by_its_street(
     with store_ledger.batch():
         district_finding(store_ledger, "DC-2016", "village", "雄光")
         store_ledger.report_rectification(
-            stamp(JN, date(2017, 1, 20)), "DC-2016", "f-1", "已补齐台账"
+            stamp(JN, date(2017, 1, 20), "补录"), "DC-2016", "f-1", "已补齐台账"
         )
 
     assert rectified(store_ledger, "DC-2016")
@@ -523,6 +529,8 @@ def test_a_street_inspection_is_still_rectified_by_its_street(ledger: Ledger) ->
         ledger,
         PermissionRefusedError,
         "as",
-        lambda: ledger.report_rectification(stamp(JN, date(2017, 1, 20)), "SI-1", "f-1", "x"),
+        lambda: ledger.report_rectification(
+            stamp(JN, date(2017, 1, 20), "补录"), "SI-1", "f-1", "x"
+        ),
     )
-    ledger.report_rectification(stamp(LL, date(2017, 1, 20)), "SI-1", "f-1", "已整改")
+    ledger.report_rectification(stamp(LL, date(2017, 1, 20), "补录"), "SI-1", "f-1", "已整改")

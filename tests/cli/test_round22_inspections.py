@@ -1,0 +1,173 @@
+"""Round 22, tester D (the district inspection team):
+
+- a rectification report 整改 or a close 销号 entered in error could never be taken back: no
+  correction voided it, a report kept its finding off the overdue list for good, and the only
+  advice ("close this one") had the inspector sign off work never done. Both are now voided
+  with ``fupin correct inspection CODE VERSION`` (a report only while its finding is not
+  closed), by an inspector or admin;
+- a street entered in 2026 a first report dated 2019, inside its deadline, and a finding eight
+  years overdue left the report, saying nothing: a first report entered after the deadline
+  but dated by it now says why in ``--note`` (an export's report replayed is judged as it was
+  entered: ``tests/integration/test_import_roundtrip.py``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import orjson
+from ledger.errors import RuleError
+from ledger.inspections import Inspection
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.test_round14_void_oversight import FIND, OPEN, VOID
+from tests.support import TickingClock, ledger_at, refuses, stamp
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+RECTIFY = "inspection rectify DC-2016 {} --summary 已补齐 --note 补录 " + doc("{}")
+CLOSE = "inspection close DC-2016 {} " + doc("{}")
+
+
+def _found(fupin: Fupin) -> None:
+    """DC-2016: findings f-1 (entry 2) and f-2 (entry 3), both due by 2017-01-31."""
+    fupin.ok(OPEN, "insp-1")
+    fupin.ok(FIND.format("f-1", "2017-01-31") + doc("2016-12-12"), "insp-1")
+    fupin.ok(FIND.format("f-2", "2017-01-31") + doc("2016-12-12"), "insp-1")
+
+
+def _overdue(fupin: Fupin, as_of: str = "2017-06-30") -> list[tuple[str, object]]:
+    line = f"report accountability --as-of {as_of} --format json"
+    report = orjson.loads(fupin.ok(line, "ana-1").output)
+    return [(row["finding"], row["rectified_on"]) for row in report["overdue_findings"]]
+
+
+def _finding_row(fupin: Fupin, finding: str) -> list[object]:
+    sql = f"SELECT rectified_on, closed_on FROM pj_findings WHERE finding_id = '{finding}'"
+    rows: list[list[object]] = orjson.loads(
+        fupin.ok(f'query "{sql}" --format json', "ana-1").output
+    )["rows"]
+    return rows[0]
+
+
+def test_a_rectification_given_to_the_wrong_finding_is_voided(seeded: Fupin) -> None:
+    _found(seeded)
+    seeded.ok(RECTIFY.format("f-2", "2017-01-20"), "jn-01")  # meant f-1: entry 4
+    assert _overdue(seeded) == [("f-1", None)]
+
+    seeded.ok(VOID.format(4), "insp-1")
+
+    # f-2 was never rectified: overdue since its deadline, and voidable itself now.
+    assert _overdue(seeded) == [("f-1", None), ("f-2", None)]
+    assert _finding_row(seeded, "f-2") == [None, None]
+    seeded.ok(RECTIFY.format("f-1", "2017-01-20"), "jn-01")
+    assert _overdue(seeded) == [("f-2", None)]
+    seeded.ok(VOID.format(3), "insp-1")  # f-2 itself recorded in error
+    assert _overdue(seeded) == []
+    seeded.ok("verify", "ana-1")
+
+
+def test_a_findings_first_report_left_dates_its_rectification(seeded: Fupin) -> None:
+    _found(seeded)
+    seeded.ok(RECTIFY.format("f-1", "2017-01-20"), "jn-01")  # entry 4, in time
+    seeded.ok(RECTIFY.format("f-1", "2017-03-01"), "jn-01")  # entry 5, a supplement
+
+    seeded.ok(VOID.format(4), "insp-1")
+
+    assert _finding_row(seeded, "f-1") == ["2017-03-01", None]
+    assert ("f-1", "2017-03-01") in _overdue(seeded)  # rectified late, as the report left says
+
+
+def test_a_close_given_in_error_is_voided_and_the_finding_is_open_again(seeded: Fupin) -> None:
+    _found(seeded)
+    seeded.ok(RECTIFY.format("f-1", "2017-01-20"), "jn-01")  # entry 4
+    seeded.ok(CLOSE.format("f-1", "2017-01-25"), "insp-1")  # entry 5
+    before = seeded.event_count()
+
+    refused = seeded(VOID.format(4), "insp-1")
+
+    assert_refused(refused, "version", "f-1 was closed (entry 5) on its rectification")
+    assert "void the close first (fupin correct inspection DC-2016 5)" in refused.stderr
+    assert seeded.event_count() == before
+    refused = seeded(VOID.format(2), "insp-1")
+    assert_refused(refused, "version", "void the report first if it was entered in error")
+
+    seeded.ok(VOID.format(5), "insp-1")
+
+    assert _finding_row(seeded, "f-1") == ["2017-01-20", None]
+    seeded.ok(VOID.format(4), "insp-1")  # then its report
+    assert _finding_row(seeded, "f-1") == [None, None]
+    seeded.ok(RECTIFY.format("f-1", "2017-02-01"), "jn-01")
+    seeded.ok(CLOSE.format("f-1", "2017-02-05"), "insp-1")
+    assert _finding_row(seeded, "f-1") == ["2017-02-01", "2017-02-05"]
+    seeded.ok("verify", "ana-1")
+    history = seeded.ok("history --kind inspection DC-2016 --format json", "insp-1").output
+    assert [row["event"] for row in orjson.loads(history)].count("Corrected") == 2
+
+
+def test_the_street_inspected_cannot_void_its_report(seeded: Fupin) -> None:
+    _found(seeded)
+    seeded.ok(RECTIFY.format("f-1", "2017-01-20"), "jn-01")
+    before = seeded.event_count()
+
+    refused = seeded(VOID.format(4), "jn-01")
+
+    assert_refused(refused, "as", "correct_inspection needs admin or inspector")
+    assert seeded.event_count() == before
+
+
+def test_a_first_report_entered_after_the_deadline_but_dated_by_it_says_why(
+    seeded: Fupin,
+) -> None:
+    _found(seeded)
+    before = seeded.event_count()
+    backdated = "inspection rectify DC-2016 f-1 --summary 项目已完工 " + doc("2017-01-20")
+
+    refused = seeded(backdated, "jn-01")
+
+    assert_refused(
+        refused,
+        "note",
+        "f-1's rectification deadline was 2017-01-31: a report entered on 20",
+    )
+    assert "dated 2017-01-20, by it, takes the finding off the overdue list" in refused.stderr
+    assert seeded.event_count() == before
+    assert _overdue(seeded, "2026-11-30")[0] == ("f-1", None)
+    seeded.ok(backdated + " --note 1月20日已报送纸质报告，补录", "jn-01")
+    assert _overdue(seeded, "2026-11-30") == [("f-2", None)]
+    # A report dated after the deadline leaves the finding listed: it needs no word.
+    seeded.ok("inspection rectify DC-2016 f-2 --summary 逾期整改 " + doc("2017-02-10"), "jn-01")
+
+
+def test_a_report_entered_by_its_deadline_needs_no_word(tmp_path: Path) -> None:
+    """Judged by the recording clock: entered by the deadline, a report says nothing more;
+    entered the day after, it says why."""
+    ticking = TickingClock(datetime(2016, 12, 31, tzinfo=UTC))
+    with ledger_at(tmp_path / "l.db", ticking) as app:
+        app.open_inspection(
+            stamp("insp-1", date(2016, 12, 10)), "DC", "district", 2016, scope="年度"
+        )
+        for finding in ("f1", "f2"):
+            app.record_finding(
+                stamp("insp-1", date(2016, 12, 12)),
+                "DC",
+                finding,
+                "village",
+                "雄光",
+                "台账不全",
+                date(2017, 1, 31),
+            )
+        ticking.current = datetime(2017, 1, 31, 15, tzinfo=UTC)  # 23:00 in China: by it
+        app.report_rectification(stamp("jn-01", date(2017, 1, 20)), "DC", "f1", "已补齐")
+        ticking.current = datetime(2017, 1, 31, 17, tzinfo=UTC)  # 1 February in China
+
+        refuses(
+            app,
+            RuleError,
+            "note",
+            lambda: app.report_rectification(
+                stamp("jn-01", date(2017, 1, 31)), "DC", "f2", "已补齐"
+            ),
+        )
+
+        assert app.load(Inspection, "DC", "inspection").rectified == {"f1": date(2017, 1, 20)}
