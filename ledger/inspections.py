@@ -215,7 +215,15 @@ class Inspection(LedgerAggregate):
             raise RuleError("finding", f"{finding_id!r} is already closed")
 
     def notice_criticism(self, unit: str, reason: str, prov: Provenance) -> None:
-        """A district notice 通报 names a unit with slow progress [六(七)]."""
+        """A district notice 通报 names a unit with slow progress [六(七)]: under a district
+        inspection (tester D, session 22: a street inspection of 外海 took a notice naming
+        礼乐街道, which the accountability of 外海 then held)."""
+        if self.level != "district":
+            raise RuleError(
+                "inspection",
+                f"{self.code} is a street inspection of {self.street}: a notice 通报 is the "
+                "district's, recorded under a district inspection [六(七)]",
+            )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         self._criticism_noticed(unit, reason, prov)
 

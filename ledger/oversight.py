@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from eventsourcing.utils import get_topic
+
 from ledger.authority import amend_command, correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
@@ -139,9 +141,19 @@ class OversightCommands(LedgerCore):
                             f"{subject} is a village of {name}, not of the inspected {street}",
                         )
             raise NotFoundError("subject", f"no village {subject!r} on record")
-        found = self.load(
-            AGGREGATE_KINDS["fund" if kind == "account" else kind], subject, "subject"
-        )
+        try:
+            found = self.load(
+                AGGREGATE_KINDS["fund" if kind == "account" else kind], subject, "subject"
+            )
+        except NotFoundError as missing:
+            if kind != "account":
+                raise
+            # Named as typed (``--subject-kind account``), not as the ledger's record is.
+            raise NotFoundError(
+                "subject", missing.rule.replace("no fund ", "no account ", 1)
+            ) from None
+        if street and kind == "helper":
+            self.check_helper_of_street(subject, street, effective)
         place = subject if kind == "street" else str(getattr(found, "street", "") or "")
         # An account's or officer's street too (tester V, session 19: a street inspection
         # took findings about another street's account, which its own officers then answered).
@@ -164,6 +176,31 @@ class OversightCommands(LedgerCore):
         )
         LedgerAggregate.check_not_before(
             effective, since, f"the finding is dated {effective}; {subject} came on record"
+        )
+
+    def check_helper_of_street(self, helper_id: str, street: str, effective: date) -> None:
+        """A street inspection's finding about a helper: one paired with a household of the
+        inspected street by the finding's day (tester D, session 22: 外海's inspection took a
+        finding about a cadre paired only in 江南 and 礼乐, which only 外海 could then answer
+        and which its overdue list held). Read from the log's pairings (by topic: one scan of
+        the events table; a finding is rare)."""
+        topics = [
+            get_topic(Household.HelperPaired),  # type: ignore[attr-defined]  # @event
+            get_topic(Household.HelperUnpaired),  # type: ignore[attr-defined]
+        ]
+        for household_id, event in self.events_by_topic(topics):
+            fields = vars(event)
+            paired = fields.get("replacement") if "replacement" in fields else fields["helper"]
+            if paired != helper_id or fields["prov"].effective > effective:
+                continue
+            household = self.get_by_id(household_id)
+            if isinstance(household, Household) and household.street == street:
+                return
+        raise RuleError(
+            "subject",
+            f"{helper_id} was paired with no household of the inspected {street} by "
+            f"{effective}: a finding about a helper of another street's households is that "
+            "street's inspection's, or the district's",
         )
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:

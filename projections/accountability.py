@@ -36,6 +36,7 @@ SECTIONS = (
     "plan",
     "talks_due",
     "talks_not_due",
+    "notices",
     "overdue_findings",
     "early_unpairings",
 )
@@ -62,6 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("street", "year", "cumulative_target", "cumulative_exits", "year_over"),
         *("inspection", "reason", "held_on", "held_by"),
     ),
+    "notices": ("inspection", "unit", "reason", "noticed_on", "noticed_by"),
     "overdue_findings": (
         *("inspection", "finding", "street", "subject_kind", "subject"),
         *("deadline", "recorded_by", "rectified_on"),
@@ -90,6 +92,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "plan": plan,
         "talks_due": [{k: row[k] for k in COLUMNS["talks_due"]} for row in plan if row["due_talk"]],
         "talks_not_due": _talks_not_due(db, plan, today),
+        "notices": _notices(db, today),
         "overdue_findings": _overdue_findings(db, today),
         "early_unpairings": _early_unpairings(db),
     }
@@ -714,20 +717,36 @@ def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:
 # -- findings past their deadline 限期整改, and pairings ended early 不脱贫不脱钩 ----------------
 
 
+def _notices(db: Database, today: date | None) -> list[dict[str, Any]]:
+    """The district's notices 通报 naming slow units [六(七)], in force, by the report's day
+    (tester D, session 22: they were in no report, only in an inspection's history)."""
+    return _rows_by(
+        db,
+        "notices",
+        today,
+        "SELECT inspection, unit, reason, noticed_on, noticed_by FROM pj_criticisms "
+        "WHERE noticed_on <= ? ORDER BY noticed_on, inspection, version",
+    )
+
+
 def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
+    return _rows_by(
+        db,
+        "overdue_findings",
+        today,
+        "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
+        "recorded_by, rectified_on FROM pj_findings WHERE deadline < ? "
+        "AND (rectified_on IS NULL OR rectified_on > deadline) "
+        "ORDER BY deadline, inspection, finding_id",
+    )
+
+
+def _rows_by(db: Database, section: str, today: date | None, sql: str) -> list[dict[str, Any]]:
+    """``section``'s rows, read by ``sql`` with the report's day (none without one)."""
     if today is None:
         return []
-    columns = COLUMNS["overdue_findings"]
-    return [
-        dict(zip(columns, row, strict=True))
-        for row in db.rows(
-            "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
-            "recorded_by, rectified_on FROM pj_findings WHERE deadline < ? "
-            "AND (rectified_on IS NULL OR rectified_on > deadline) "
-            "ORDER BY deadline, inspection, finding_id",
-            (today.isoformat(),),
-        )
-    ]
+    columns = COLUMNS[section]
+    return [dict(zip(columns, row, strict=True)) for row in db.rows(sql, (today.isoformat(),))]
 
 
 def _early_unpairings(db: Database) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ SECTION_NAMES = {
     "exit_faults": "Exit faults 退出违规 [六(六)]",
     "talks_due": "Leadership talks due 约谈 [六(七)]",
     "talks_not_due": "Talks held though not due 约谈 [六(七)]",
+    "notices": "District notices naming slow units 通报 [六(七)]",
     "overdue_findings": "Overdue rectifications 逾期未整改 [六(七)]",
     "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
 }

@@ -171,3 +171,64 @@ def test_a_report_entered_by_its_deadline_needs_no_word(tmp_path: Path) -> None:
         )
 
         assert app.load(Inspection, "DC", "inspection").rectified == {"f1": date(2017, 1, 20)}
+
+
+STREET_OPEN = "inspection open SI-{0} --level street --street {1} --year 2016 " + doc("2016-08-05")
+HELPER_FINDING = (
+    "inspection find SI-{0} h1 --subject-kind helper --subject c-1 --deadline 2016-12-31 "
+    + doc("{1}")
+)
+
+
+def test_a_street_inspections_helper_finding_is_about_a_helper_of_its_households(
+    seeded: Fupin,
+) -> None:
+    """c-1 is paired with JH-0001 of 江南 from 2016-08-11 (tester D, session 22: a helper of
+    other streets' households was held against the inspected street)."""
+    seeded.ok(STREET_OPEN.format("LL", "礼乐"), "insp-1")
+    seeded.ok(STREET_OPEN.format("JN", "江南"), "insp-1")
+    before = seeded.event_count()
+
+    elsewhere = seeded(HELPER_FINDING.format("LL", "2016-09-01"), "insp-1")
+    too_early = seeded(HELPER_FINDING.format("JN", "2016-08-10"), "insp-1")
+
+    assert_refused(
+        elsewhere, "subject", "c-1 was paired with no household of the inspected 礼乐 by 2016-09-01"
+    )
+    assert_refused(too_early, "subject", "no household of the inspected 江南 by 2016-08-10")
+    assert seeded.event_count() == before
+    seeded.ok(HELPER_FINDING.format("JN", "2016-09-01"), "insp-1")
+
+
+def test_a_notice_is_the_districts_and_is_in_the_accountability_report(seeded: Fupin) -> None:
+    seeded.ok(STREET_OPEN.format("JN", "江南"), "insp-1")
+    seeded.ok(OPEN, "insp-1")  # DC-2016, district
+    before = seeded.event_count()
+    notice = "inspection criticise {} --unit 江南街道 --reason 进度滞后 " + doc("2017-02-01")
+
+    refused = seeded(notice.format("SI-JN"), "insp-1")
+
+    assert_refused(refused, "inspection", "SI-JN is a street inspection of 江南: a notice 通报")
+    assert seeded.event_count() == before
+    seeded.ok(notice.format("DC-2016"), "insp-1")  # entry 2
+
+    def notices(as_of: str) -> list[tuple[object, ...]]:
+        line = f"report accountability --as-of {as_of} --format json"
+        rows = orjson.loads(seeded.ok(line, "ana-1").output)["notices"]
+        return [(r["inspection"], r["unit"], r["noticed_on"], r["noticed_by"]) for r in rows]
+
+    assert notices("2017-01-31") == []
+    assert notices("2017-06-30") == [("DC-2016", "江南街道", "2017-02-01", "insp-1")]
+    csv = seeded.ok("report accountability --as-of 2017-06-30 --format csv", "ana-1").output
+    assert "# notices" in csv
+    seeded.ok(VOID.format(2), "insp-1")
+    assert notices("2017-06-30") == []
+
+
+def test_an_unknown_account_subject_is_named_an_account(seeded: Fupin) -> None:
+    seeded.ok(OPEN, "insp-1")
+    line = "inspection find DC-2016 f9 --subject-kind account --subject nope --deadline 2017-01-31 "
+
+    refused = seeded(line + doc("2016-12-12"), "insp-1")
+
+    assert_refused(refused, "subject", "no account 'nope' on record")

@@ -612,6 +612,7 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
     ledger.open_inspection(s, "D-2017", "district", 2017)
     ledger.record_finding(s, "D-2017", "F1", "street", "江南", "slow", date(2017, 4, 1))
     ledger.hold_talk(s, "D-2017", "礼乐", 2016, "未完成任务")  # 礼乐 has no key target: not due
+    ledger.notice_criticism(s, "D-2017", "江南街道", "进度滞后")
 
     report = api.accountability(ledger, as_of=date(2018, 12, 31))
 
