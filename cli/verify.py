@@ -15,7 +15,13 @@ from ledger.bundles import prove_household
 from ledger.errors import InputError
 from ledger.keys import load_private_key
 from ledger.transparency import Checkpoint, pinned_log_key, record_checkpoint
-from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
+from ledger.verification import (
+    KEY_TABLE_POSITION,
+    SCHEMA_POSITION,
+    Problem,
+    VerifyReport,
+    verify_ledger,
+)
 from rich.progress import Progress
 from rich.text import Text
 
@@ -112,6 +118,8 @@ def verify(
 def _where(problem: Problem) -> str:
     if problem.position == KEY_TABLE_POSITION:
         return "the household key table"
+    if problem.position == SCHEMA_POSITION:
+        return "the store's schema"
     return "checkpoint file" if problem.position < 0 else f"position {problem.position}"
 
 

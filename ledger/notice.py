@@ -61,6 +61,7 @@ from ledger.privacy import (
     rotation_id,
 )
 from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
+from ledger.schema import StoreAlteredError
 from ledger.store import SQLITE_LOCKED, sqlite_lock_held
 from ledger.verification import household_number
 
@@ -170,6 +171,8 @@ class PrivacyCommands(ReadingQueries):
             raise ErasureUnfinishedError(
                 number, str(exc), what="its key is not scrubbed from the store's file yet"
             ) from exc
+        except StoreAlteredError:  # a trigger in the file: nothing written (ledger.schema)
+            raise
         except Exception as exc:  # whatever stopped it, the erasure itself is on record
             raise ErasureUnfinishedError(number, _why_not_destroyed(exc)) from exc
 

@@ -58,6 +58,7 @@ from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
 from ledger.keys import NOT_OWNER_ONLY
 from ledger.rows import select_in
+from ledger.schema import refuse_triggers
 
 __all__ = [
     "ANONYMOUS",
@@ -128,9 +129,15 @@ def key_transaction(datastore: Any, *, commit: bool) -> Iterator[Any]:
     session's lock on it gave up after a tenth of the wait (tester G of session 15)."""
     with datastore.transaction(commit=commit) as cursor:
         seconds = getattr(datastore, "lock_timeout", None)
-        if type(datastore).__module__ != "eventsourcing.sqlite" and seconds:
+        sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
+        if not sqlite and seconds:
             cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds) * 1000}ms'")
         yield cursor
+        if sqlite and commit:
+            # A write is rolled back while the file holds a trigger (ledger.schema). Looked for
+            # after the writes, which took the write lock: a transaction that has read first
+            # cannot wait for it (a rotation's, or another erasure's).
+            refuse_triggers(cursor)
 
 
 def denied_role(datastore: Any) -> str:

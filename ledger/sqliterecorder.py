@@ -7,6 +7,9 @@ trips buy nothing; they were half the cost of a load (36 µs → 19 µs a lookup
 ledger). Every command loads three or four aggregates, and an import checks each new
 household, helper and account against the store. The statement is eventsourcing's own.
 
+A save is refused while the file holds a trigger (``ledger.schema``): the ledger creates
+none, and one can rewrite every row as it is inserted.
+
 A save's new household keys are inserted through the save's cursor before its events
 (``ledger.privacy.HOUSEHOLD_KEYS``): a key and the events it opens commit together, in one
 durable commit instead of two.
@@ -22,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
 from ledger.privacy import HOUSEHOLD_KEYS
+from ledger.schema import refuse_triggers
 
 __all__ = ["FIRST_SAVE", "NOT_EMPTY", "LedgerSQLiteRecorder"]
 
@@ -42,14 +46,16 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        # The write lock first, by a write that changes nothing (a transaction that has read
+        # cannot wait for it: it fails at once, "database is locked"). Then, holding it: a
+        # trigger (the ledger makes none) would rewrite the rows as they are inserted, so the
+        # save is refused (ledger.schema); and of two inits the second finds the first's
+        # events and is refused as such.
+        c.execute(
+            f"UPDATE {self.events_table_name} SET originator_version = originator_version WHERE 0"
+        )
+        refuse_triggers(c)
         if kwargs.get(FIRST_SAVE):
-            # The write lock first, by a write that changes nothing (a transaction that has
-            # read cannot wait for it: it fails at once, "database is locked"); then of two
-            # inits the second waits, finds the first's events and is refused as such.
-            c.execute(
-                f"UPDATE {self.events_table_name} SET originator_version = originator_version "
-                "WHERE 0"
-            )
             c.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
             if c.fetchone() is not None:
                 raise IntegrityError(NOT_EMPTY)

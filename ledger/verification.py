@@ -63,6 +63,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    key: a fupin from before 2026-11-29 let one wrap a new ledger's first keys. With no
    rotation on record nothing says which master is current; ``fupin keys check`` does, with
    the master key.
+12. the store holds no schema object the ledger never creates (``ledger.schema``, since session
+   22): on a SQLite file no trigger and no view (the ledger creates none; a trigger rewrote
+   every save as it was written, and every hash and seal was computed over the rewritten
+   bytes); on PostgreSQL no trigger on the events or key table but the ledger's own. One read
+   of the catalogue, before the pass; reported first (``SCHEMA_POSITION``).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -145,6 +150,7 @@ from ledger.privacy import (
     rotation_id,
 )
 from ledger.programme import PROGRAMME_CODE
+from ledger.schema import foreign_objects, foreign_reason
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
@@ -166,6 +172,7 @@ from ledger.values import CHINA
 
 __all__ = [
     "KEY_TABLE_POSITION",
+    "SCHEMA_POSITION",
     "Frontier",
     "NumberedRow",
     "Problem",
@@ -180,6 +187,8 @@ __all__ = [
 #: The position of a problem in the household key table (not in the log): reported after the
 #: log's problems, before the checkpoint files' (-1).
 KEY_TABLE_POSITION = -2
+#: The position of a schema object the ledger never creates (step 12): listed first.
+SCHEMA_POSITION = -3
 #: Rows of the key-table scan (``_KeyScan``) queued while the pass reads the log; past these
 #: the scan waits for the check to read them, after the pass.
 _SCAN_KEPT = 10_000
@@ -655,6 +664,23 @@ class Verifier:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
             found.append((size, root, label, where))
+
+    # -- the store's schema (step 12) -----------------------------------------------------------
+
+    def check_schema(self, recorder: ApplicationRecorder) -> None:
+        """Report each schema object of the store the ledger never creates (a trigger that
+        rewrites saves as they are written): one read of the catalogue."""
+        try:
+            found = foreign_objects(recorder)
+        except Exception as exc:  # the store cannot answer: the pass reports what is wrong
+            _refuse_if_busy(exc)
+            reason = f"the store's schema could not be read: {_one_line(exc)}"
+            self._problem(SCHEMA_POSITION, "schema", reason, at_event=False)
+            return
+        for kind, name, table in found:
+            self._problem(
+                SCHEMA_POSITION, f"{kind} {name}", foreign_reason(kind, table), at_event=False
+            )
 
     # -- the household key table ------------------------------------------------------------
 
@@ -1906,9 +1932,9 @@ _NO_ROW = (
 
 
 def _problem_order(problem: Problem) -> tuple[bool, Problem]:
-    """How problems are listed: positions in the ledger first, then the key table's (-2) and
-    the checkpoint files' (-1)."""
-    return problem.position < 0, problem
+    """How problems are listed: the store's schema's (-3, the cause of what follows), then
+    positions in the ledger, then the key table's (-2) and the checkpoint files' (-1)."""
+    return SCHEMA_POSITION < problem.position < 0, problem
 
 
 class _KeyScan:
@@ -2557,6 +2583,7 @@ def verify_ledger(
         backup=backup,
     )
     verifier.broken_versions = broken_versions(recorder)
+    verifier.check_schema(recorder)  # first: kept whatever the pass finds after it
     scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
     try:
         verifier.read_recorded_checkpoints(recorder)

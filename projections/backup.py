@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import psycopg
 from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
+from ledger.schema import SQLITE_FOREIGN
 from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
@@ -210,6 +212,30 @@ def _check_sqlite_backup(source: Path) -> None:
         )
     if not held:
         raise InputError("file", f"{source} is not a backup of a fupin ledger (no events table)")
+    _refuse_foreign_schema(source)
+
+
+def _refuse_foreign_schema(source: Path) -> None:
+    """Refuse a SQLite backup holding a trigger or a view, which the ledger never creates
+    (``ledger.schema``): the file was altered, and a restore carried the trigger into the
+    new store, where it rewrote what was saved. Refused with ``--unverified`` too."""
+    try:
+        with closing(sqlite3.connect(_read_only(source), uri=True)) as db:
+            found = [(str(kind), str(name)) for kind, name, _ in db.execute(SQLITE_FOREIGN)]
+    except sqlite3.Error:
+        return  # read whole by quick_check already: the restore says what else is wrong
+    if not found:
+        return
+    named = ", ".join(f"{kind} {name!r}" for kind, name in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    raise InputError(
+        "file",
+        f"{source} holds {named}{more}, which fupin never creates: the backup was altered "
+        "outside the ledger (a trigger rewrites what is saved, and a restore would carry it "
+        "into the new store); nothing was restored, not with --unverified either. Examine a "
+        "copy of it, remove what fupin never creates from that copy (DROP TRIGGER, DROP "
+        "VIEW), then restore the copy: fupin verify checks what the trigger rewrote",
+    )
 
 
 #: The SQLite header's first 100 bytes hold the page size (at 16), the change counter (24),
@@ -227,13 +253,12 @@ def _damage(source: Path) -> str | None:
             f": it is {size} bytes, shorter than a SQLite file's header "
             f"({_SQLITE_HEADER_SIZE} bytes; a backup copied in part?)"
         )
-    wal = Path(f"{source}-wal")
-    logged = wal.is_file() and wal.stat().st_size > 0
+    logged = _logged(source)
     if not logged:  # with a write-ahead log the pages may be in it, not in the file yet
         short = _shorter_than_its_header(source, size)
         if short is not None:
             return short
-    uri = f"{source.resolve().as_uri()}?mode=ro{'' if logged else '&immutable=1'}"
+    uri = _read_only(source)
     rows: list[Any] = []
     try:
         db = sqlite3.connect(uri, uri=True)
@@ -262,6 +287,18 @@ def _damage(source: Path) -> str | None:
     if found == ["ok"]:
         return None
     return f" (PRAGMA quick_check: {_shown(found)}; a backup copied in part, or written into?)"
+
+
+def _logged(source: Path) -> bool:
+    """Whether the SQLite file ``source`` has a write-ahead log beside it, not empty."""
+    wal = Path(f"{source}-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
+def _read_only(source: Path) -> str:
+    """The URI that reads ``source`` read-only: immutable (no lock, no ``-shm`` made beside a
+    backup) unless it has a write-ahead log, whose pages must be read too."""
+    return f"{source.resolve().as_uri()}?mode=ro{'' if _logged(source) else '&immutable=1'}"
 
 
 def _shorter_than_its_header(source: Path, size: int) -> str | None:
