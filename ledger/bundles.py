@@ -32,6 +32,7 @@ from ledger.transparency import (
     key_in_force_fault,
     log_history,
     log_key_change,
+    recorded_checkpoints,
     stored_events,
 )
 
@@ -65,6 +66,7 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
                 changes.append(log_key_change(app.mapper.to_domain_event(notification), index))
     if tree.size < checkpoint.size or tree.root() != checkpoint.root_bytes:
         raise RuleError("checkpoint", "this ledger does not match the checkpoint; run fupin verify")
+    _check_recorded_within(app, tree, checkpoint.size)
     # the changes after its size, by the log's id: when its key was rotated out, if it was
     later = (e for e in log_history(app.recorder, log_version) if e.topic in LOG_KEY_TOPICS)
     changes += [log_key_change(app.mapper.to_domain_event(e), None) for e in later]
@@ -88,6 +90,20 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
             for index, leaf, summary in found
         ],
     }
+
+
+def _check_recorded_within(app: LedgerCore, tree: MerkleTree, size: int) -> None:
+    """Refuse a checkpoint signed over a log that no longer extended one the ledger had
+    recorded at a smaller size (a fupin before session 22 signed one; ``record_checkpoint``
+    refuses to since): the tree built for the proofs answers each root, no second pass."""
+    for at, root in sorted(recorded_checkpoints(app).items()):
+        if at <= size and tree.root(at).hex() != root:
+            raise RuleError(
+                "checkpoint",
+                f"its first {at} events do not hash to the root of the checkpoint the ledger "
+                f"recorded at size {at} (root {root[:16]}…): it was signed over a log changed "
+                "since that one; nothing was proven; run fupin verify",
+            )
 
 
 def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:

@@ -8,7 +8,8 @@ Hashing (§2.1.1)::
 
 ``MerkleTree`` appends leaves and answers, for its current size or any earlier one, the root,
 the inclusion proof of a leaf (PATH, §2.1.3.1) and the consistency proof between two sizes
-(SUBPROOF, §2.1.4.1). ``root_of`` folds a stream of leaf hashes in O(log n) memory.
+(SUBPROOF, §2.1.4.1). ``root_of`` folds a stream of leaf hashes in O(log n) memory
+(``roots_of``: with the roots of chosen prefixes on the way).
 ``verify_inclusion`` and ``verify_consistency`` follow §2.1.3.2 and §2.1.4.2 step by step, with the
 argument checks of transparency-dev/merkle's ``proof`` package: every hash is 32 bytes, a leaf
 index must be below the tree size, there is no consistency proof from the empty tree, equal sizes
@@ -30,7 +31,7 @@ Ten million leaves thus take ~325 MiB, 305 of them the leaf hashes. A tree is no
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 __all__ = [
     "EMPTY_ROOT",
@@ -42,6 +43,7 @@ __all__ = [
     "leaf_hash",
     "node_hash",
     "root_of",
+    "roots_of",
     "verify_consistency",
     "verify_inclusion",
 ]
@@ -125,13 +127,26 @@ def root_of(leaf_hashes: Iterable[bytes]) -> tuple[int, bytes]:
 
     For a verifier that recomputes a published root from a stream of leaves it cannot keep.
     """
+    size, root, _ = roots_of(leaf_hashes, ())
+    return size, root
+
+
+def roots_of(
+    leaf_hashes: Iterable[bytes], sizes: Collection[int]
+) -> tuple[int, bytes, dict[int, bytes]]:
+    """As ``root_of``, and the root of the first n leaves for each n of ``sizes`` that the
+    stream reaches (a size past its end is left out): in the same pass, O(log n) memory."""
     stack: list[bytes] = []
     size = 0
+    wanted = set(sizes)
+    found: dict[int, bytes] = {0: EMPTY_ROOT} if 0 in wanted else {}
     for h in leaf_hashes:
         _require_tree_hash(h, f"leaf hash #{size}")
         _push(stack, size, bytes(h))
         size += 1
-    return size, _fold(stack)
+        if size in wanted:
+            found[size] = _fold(stack)
+    return size, _fold(stack), found
 
 
 # --- the tree ------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import InputError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
-from ledger.merkle import HASH_SIZE, leaf_hash, root_of
+from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
 from ledger.officers import Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
@@ -61,6 +61,7 @@ __all__ = [
     "numbered_rows",
     "pinned_log_key",
     "record_checkpoint",
+    "recorded_checkpoints",
     "register_log_key",
     "register_signing_key",
     "revoke_signing_key",
@@ -676,7 +677,9 @@ def register_log_key(app: LedgerCore, stamp: Stamp, public: str) -> str:
 
 
 def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey) -> Checkpoint:
-    """Sign the current tree head with the log key and record it in the ledger."""
+    """Sign the current tree head with the log key and record it in the ledger, once the log
+    is found to extend every checkpoint the ledger recorded before (``_check_extends``, in the
+    same pass over the log that computes the root)."""
     prov = app.authorise(stamp, "record_checkpoint")
     _alone(app, "a checkpoint")
     log = app.get_by_id(natural_id("log", LOG_NAME))
@@ -684,9 +687,12 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
         raise RuleError("key", "no log key is registered (fupin keys register-log)")
     if key_id(log_key) != log.key_id:
         raise InputError("log-key", f"this is key {key_id(log_key)}; the log key is {log.key_id}")
-    size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    recorded = recorded_checkpoints(app)
+    leaves = (leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    size, root, earlier = roots_of(leaves, recorded)
     if size == 0:
         raise RuleError("store", "the ledger is empty; nothing to checkpoint")
+    _check_extends(recorded, size, earlier)
     time = clock.now().isoformat()
     signature = log_key.sign(checkpoint_note(LOG_NAME, size, root, time))
     checkpoint = Checkpoint(
@@ -708,3 +714,49 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
 
     app.execute(attempt)
     return checkpoint
+
+
+#: The topic of a checkpoint the ledger recorded.
+_CHECKPOINT_TOPIC = f"{__name__}:TransparencyLog.CheckpointRecorded"
+
+
+def recorded_checkpoints(app: LedgerCore) -> dict[int, str]:
+    """The size and root (hex) of every checkpoint the ledger recorded, by the log's id (no
+    scan of the log); one that cannot be read is refused: ``fupin verify`` says why."""
+    found: dict[int, str] = {}
+    for stored in log_history(app.recorder):
+        if stored.topic != _CHECKPOINT_TOPIC:
+            continue
+        try:
+            event: Any = app.mapper.to_domain_event(stored)
+            size, root = int(event.size), str(event.root)
+        except Exception:
+            raise RuleError(
+                "checkpoint",
+                f"the checkpoint the ledger recorded as version {stored.originator_version} of "
+                "the log cannot be read: nothing was signed; run fupin verify",
+            ) from None
+        found[size] = root
+    return found
+
+
+def _check_extends(recorded: dict[int, str], size: int, roots: dict[int, bytes]) -> None:
+    """Refuse to sign a log that does not extend a checkpoint the ledger recorded: its first
+    ``size`` events were altered, removed, inserted or moved since (a tree head signed over
+    them would vouch for the change)."""
+    for at, root in sorted(recorded.items()):
+        if at not in roots:
+            raise RuleError(
+                "checkpoint",
+                f"the log holds {size} events, fewer than the {at} of a checkpoint the ledger "
+                "recorded: events were removed since; nothing was signed or written; run "
+                "fupin verify",
+            )
+        if roots[at].hex() != root:
+            raise RuleError(
+                "checkpoint",
+                f"the log no longer extends the checkpoint the ledger recorded at size {at} "
+                f"(root {root[:16]}…): its first {at} events hash to {roots[at].hex()[:16]}…, "
+                "so one of them was altered, removed, inserted or moved since; nothing was "
+                "signed or written; run fupin verify to find it",
+            )

@@ -1,0 +1,118 @@
+"""Session 22, an auditor's finding: ``fupin checkpoint`` signed a tree head over a log that no
+longer matched a checkpoint the ledger itself had recorded (an unsigned event rewritten in the
+file between the two), and ``fupin prove`` against it made a bundle that
+``tools/verify_bundle.py`` passed. ``checkpoint`` now refuses, writing nothing, when the log
+does not extend every checkpoint the ledger recorded; ``prove`` refuses a checkpoint signed
+over such a log."""
+
+from __future__ import annotations
+
+import base64
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import orjson
+from ledger.application import open_ledger
+from ledger.keys import load_private_key
+from ledger.merkle import leaf_hash, root_of
+from ledger.sealing import canonical_bytes
+from ledger.transparency import (
+    CHECKPOINT_VERSION,
+    LOG_NAME,
+    Checkpoint,
+    checkpoint_note,
+    stored_events,
+)
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the checkpoint's own rule, over rows a test rewrites in the SQLite file"
+
+#: The auditor's change: the allocation city-2016 received, unsigned, made nine times larger.
+REWRITE = (
+    "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '\"amount_fen\":100000', "
+    "'\"amount_fen\":900000') AS BLOB) WHERE topic LIKE '%AllocationReceived'"
+)
+
+
+def _checkpointed(fupin: Fupin, folder: Path) -> tuple[Path, Path]:
+    """A log key registered and a first checkpoint taken: (the key's file, the checkpoint)."""
+    key = folder / "log.key"
+    made = fupin.ok(f"keys new --out {key}")
+    found = re.search(r"public key:\s+(\S+)", made.stdout)
+    assert found is not None, made.stdout
+    fupin.ok(f"keys register-log {found.group(1)} {doc('2016-08-20')}", "admin")
+    first = folder / "cp1.json"
+    fupin.ok(f"checkpoint --out {first} --log-key {key} -d 检查点", "admin")
+    return key, first
+
+
+def _rewrite(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute(REWRITE).rowcount == 1
+        db.commit()
+
+
+def test_a_checkpoint_over_a_log_that_no_longer_extends_the_recorded_one_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, first = _checkpointed(seeded, tmp_path)
+    size = orjson.loads(first.read_bytes())["size"]
+    _rewrite(seeded.path)
+    before = seeded.event_count()
+
+    result = seeded(f"checkpoint --out {tmp_path / 'cp2.json'} --log-key {key} -d 检查点", "admin")
+
+    assert_refused(
+        result,
+        "checkpoint",
+        f"the log no longer extends the checkpoint the ledger recorded at size {size}",
+    )
+    assert "nothing was signed or written" in result.stderr
+    assert not (tmp_path / "cp2.json").exists()
+    assert seeded.event_count() == before
+
+
+def test_a_checkpoint_over_a_log_that_extends_the_recorded_ones_is_signed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, _ = _checkpointed(seeded, tmp_path)
+    seeded.ok(f"checkpoint --out {tmp_path / 'cp2.json'} --log-key {key} -d 检查点", "admin")
+
+    seeded.ok(f"checkpoint --out {tmp_path / 'cp3.json'} --log-key {key} -d 检查点", "admin")
+
+
+def test_prove_refuses_a_checkpoint_signed_over_a_log_changed_since_a_recorded_one(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, first = _checkpointed(seeded, tmp_path)
+    recorded = orjson.loads(first.read_bytes())
+    _rewrite(seeded.path)
+    # As a fupin before session 22 signed it: the changed log's own tree head.
+    app = open_ledger(str(seeded.path))
+    try:
+        size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    finally:
+        app.close()
+    private = load_private_key(key)
+    time = "2016-08-25T00:00:00+00:00"
+    signature = private.sign(checkpoint_note(LOG_NAME, size, root, time))
+    made = Checkpoint(
+        CHECKPOINT_VERSION,
+        LOG_NAME,
+        size,
+        root.hex(),
+        time,
+        recorded["key_id"],
+        recorded["public_key"],
+        base64.b64encode(signature).decode(),
+    )
+    second = tmp_path / "cp2.json"
+    second.write_bytes(orjson.dumps(made.to_json()))
+
+    result = seeded(f"prove JH-0001 --checkpoint {second} --out {tmp_path / 'b.json'}", "insp-1")
+
+    assert_refused(result, "checkpoint", "do not hash to the root of the checkpoint the ledger")
+    assert not (tmp_path / "b.json").exists()
