@@ -46,10 +46,16 @@ CheckpointFiles = Annotated[
 ]
 
 
+#: The UTF-8 byte order mark a Windows editor puts in front of a file it saves.
+_BOM = b"\xef\xbb\xbf"
+
+
 def read_checkpoint(path: Path) -> Checkpoint:
     """A checkpoint file, or a refusal naming it."""
     try:
-        data = orjson.loads(path.read_bytes())
+        # A leading UTF-8 BOM (a file re-saved by a Windows editor) is not part of the JSON:
+        # the signed fields are the same after it (since session 22; refused as not JSON).
+        data = orjson.loads(path.read_bytes().removeprefix(_BOM))
     except OSError as exc:
         raise InputError("checkpoint", f"cannot read {path}: {exc.strerror}") from None
     except orjson.JSONDecodeError:

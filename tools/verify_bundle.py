@@ -367,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        with open(args.bundle, encoding="utf-8") as handle:
+        # utf-8-sig: a leading BOM (a file re-saved on Windows) is read past, not refused
+        with open(args.bundle, encoding="utf-8-sig") as handle:
             bundle = json.load(handle)
         lines = check_bundle(bundle, args.log_key)
         cp = bundle["checkpoint"]

@@ -1,0 +1,90 @@
+"""Session 22, an auditor's findings on the files an inspector keeps: a checkpoint or a bundle
+re-saved with a UTF-8 BOM (a Windows editor) was refused as ``not JSON`` (``verify
+--checkpoint``) or with a raw ``JSONDecodeError`` (``tools/verify_bundle.py``); the signed
+content is the same bytes after it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from cli.main import app
+from typer.testing import CliRunner, Result
+
+from tests.integration.test_verify_support import build_signed_ledger
+
+ROOT = Path(__file__).resolve().parents[2]
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Proven:
+    """A signed SQLite ledger, its checkpoint file and a bundle of JH-0001 against it."""
+
+    store: Path
+    checkpoint: Path
+    bundle: dict[str, Any]
+    folder: Path
+
+    def fupin(self, *args: str) -> Result:
+        env = {"LEDGER_STORE": str(self.store), "LEDGER_ACTOR": None, "LEDGER_KEY": None}
+        return CliRunner(env=env).invoke(app, list(args))
+
+    def file(self, name: str, content: bytes) -> str:
+        path = self.folder / name
+        path.write_bytes(content)
+        return str(path)
+
+
+@pytest.fixture(scope="module")
+def proven(tmp_path_factory: pytest.TempPathFactory) -> Proven:
+    folder = tmp_path_factory.mktemp("bundle-files")
+    ledger = build_signed_ledger(folder / "signed.db")
+    checkpoint = folder / "cp.json"
+    checkpoint.write_text(json.dumps(ledger.checkpoint.to_json()), encoding="utf-8")
+    made = Proven(folder / "signed.db", checkpoint, {}, folder)
+    bundle = folder / "b.json"
+    result = made.fupin(
+        "--as", "insp-1", "prove", "JH-0001", "--checkpoint", str(checkpoint), "--out", str(bundle)
+    )
+    assert result.exit_code == 0, result.output
+    return Proven(made.store, checkpoint, json.loads(bundle.read_bytes()), folder)
+
+
+def _tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "verify_bundle", ROOT / "tools" / "verify_bundle.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check(path: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = _tool().main([path])
+    return code, capsys.readouterr().err
+
+
+def test_a_checkpoint_file_saved_with_a_bom_is_read_past_it(proven: Proven) -> None:
+    path = proven.file("bom-cp.json", BOM + proven.checkpoint.read_bytes())
+
+    result = proven.fupin("verify", "--checkpoint", path)
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_bundle_saved_with_a_bom_is_read_past_it(
+    proven: Proven, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = proven.file("bom-b.json", BOM + json.dumps(proven.bundle).encode())
+
+    code, err = _check(path, capsys)
+
+    assert code == 0, err
