@@ -7,7 +7,8 @@
    was signed by the log key you obtained elsewhere, the district's current one: a bundle's
    own key proves nothing alone, and this tool cannot know when a key was rotated out);
 2. every event's RFC 9162 inclusion proof against the checkpoint's root;
-3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER");
+3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER"), and
+   so does the bundle's ``aggregate_id``; a bundle whose ``version`` is not 1 is refused;
 4. the household's versions run 1, 2, 3, ... with no gap.
 
 Then it prints the verified timeline, decoded from the proven bytes (never from ``summary``):
@@ -211,12 +212,45 @@ def plain(value: Any) -> Any:
     return value
 
 
+#: The bundle format this tool reads (``ledger.bundles.BUNDLE_VERSION``).
+BUNDLE_VERSION = 1
+
+
+def _check_version(bundle: dict[str, Any]) -> None:
+    """A bundle of another version may mean its fields otherwise: refused, never guessed."""
+    version = _member(bundle, "version", "the bundle")
+    if type(version) is not int or version != BUNDLE_VERSION:
+        shown = version if type(version) is int else _kind(version)
+        raise BundleError(
+            f"the bundle: its version is {shown}, not {BUNDLE_VERSION}, the only bundle version "
+            "this tool reads (a newer fupin's bundle: check it with that fupin's "
+            "tools/verify_bundle.py)"
+        )
+
+
+def _check_aggregate_id(bundle: dict[str, Any], household: str, expected: UUID) -> None:
+    """The bundle's aggregate_id is the household's (the id every event proven must have)."""
+    claimed = _text(bundle, "aggregate_id", "the bundle")
+    try:
+        same = UUID(claimed) == expected
+    except ValueError:
+        raise BundleError(f"the bundle: its aggregate_id {claimed!r} is not a UUID") from None
+    if not same:
+        raise BundleError(
+            f"the bundle: its aggregate_id is {claimed}, but household {household}'s is "
+            f"{expected}: the bundle does not say one thing of whose events it proves"
+        )
+
+
 def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
     """Verify everything; return the timeline lines."""
     bundle = _object(bundle, "the bundle")
+    _check_version(bundle)
     cp = _member(bundle, "checkpoint", "the bundle")
     root = check_checkpoint(cp, pinned)
-    expected = uuid5(LEDGER_NAMESPACE, f"household:{_text(bundle, 'household', 'the bundle')}")
+    household = _text(bundle, "household", "the bundle")
+    expected = uuid5(LEDGER_NAMESPACE, f"household:{household}")
+    _check_aggregate_id(bundle, household, expected)
     events = _member(bundle, "events", "the bundle")
     if not isinstance(events, list):
         raise BundleError(f"the bundle: its events is {_kind(events)}, not a JSON array")

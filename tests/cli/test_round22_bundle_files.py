@@ -1,7 +1,9 @@
 """Session 22, an auditor's findings on the files an inspector keeps: a checkpoint or a bundle
 re-saved with a UTF-8 BOM (a Windows editor) was refused as ``not JSON`` (``verify
 --checkpoint``) or with a raw ``JSONDecodeError`` (``tools/verify_bundle.py``); the signed
-content is the same bytes after it."""
+content is the same bytes after it; and ``tools/verify_bundle.py`` ignored the bundle's
+``version`` and ``aggregate_id``: one of another version, or whose ``aggregate_id`` is not the
+household's (the id of every event it proves), is refused."""
 
 from __future__ import annotations
 
@@ -84,6 +86,55 @@ def test_a_bundle_saved_with_a_bom_is_read_past_it(
     proven: Proven, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = proven.file("bom-b.json", BOM + json.dumps(proven.bundle).encode())
+
+    code, err = _check(path, capsys)
+
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"version": 2}, "its version is 2, not 1, the only bundle version this tool reads"),
+        ({"version": "1"}, "its version is a string, not 1"),
+        ({"version": None}, "its version is null, not 1"),
+        (
+            {"aggregate_id": "5a0e3f2c-0000-5000-8000-000000000000"},
+            "its aggregate_id is 5a0e3f2c-0000-5000-8000-000000000000, but household JH-0001's",
+        ),
+        ({"aggregate_id": "JH-0001"}, "its aggregate_id 'JH-0001' is not a UUID"),
+        ({"aggregate_id": None}, "its aggregate_id is null, not a string"),
+    ],
+)
+def test_a_bundle_of_another_version_or_another_aggregate_id_is_refused(
+    proven: Proven, capsys: pytest.CaptureFixture[str], change: dict[str, Any], said: str
+) -> None:
+    path = proven.file("changed.json", json.dumps({**proven.bundle, **change}).encode())
+
+    code, err = _check(path, capsys)
+
+    assert code == 1
+    assert err.startswith("NOT VERIFIED: BundleError: the bundle: "), err
+    assert said in err
+
+
+@pytest.mark.parametrize("field", ["version", "aggregate_id"])
+def test_a_bundle_without_its_version_or_aggregate_id_is_refused(
+    proven: Proven, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    bundle = {name: value for name, value in proven.bundle.items() if name != field}
+    path = proven.file("without.json", json.dumps(bundle).encode())
+
+    code, err = _check(path, capsys)
+
+    assert code == 1
+    assert f"the bundle has no {field}" in err
+
+
+def test_a_bundle_as_fupin_writes_it_verifies(
+    proven: Proven, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = proven.file("as-written.json", json.dumps(proven.bundle).encode())
 
     code, err = _check(path, capsys)
 

@@ -76,7 +76,14 @@ def bundle_of(data: bytes) -> dict[str, Any]:
         "signature": base64.b64encode(KEY.sign(note)).decode(),
     }
     event = {"index": 0, "leaf": base64.b64encode(data).decode(), "proof": []}
-    return {"version": 1, "household": HOUSEHOLD, "checkpoint": checkpoint, "events": [event]}
+    household = str(uuid5(vb.LEDGER_NAMESPACE, f"household:{HOUSEHOLD}"))
+    return {
+        "version": 1,
+        "household": HOUSEHOLD,
+        "aggregate_id": household,
+        "checkpoint": checkpoint,
+        "events": [event],
+    }
 
 
 def event_bundle(topic: str, state: Any) -> dict[str, Any]:
