@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import string
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -412,6 +413,7 @@ def open_readonly(location: StoreLocation | None) -> Database:
 QUERY_VALUE_BYTES = 64 * 1024 * 1024
 
 #: Tables no query may read: wrapped household keys are nobody's business but the ledger's.
+#: Written in lower case: SQLite's names are compared so (``_hidden``).
 HIDDEN_TABLES = frozenset({"household_keys"})
 
 
@@ -446,7 +448,7 @@ def _hide_key_table(action: int, arg1: str | None, arg2: str | None, *_: str | N
     table), no call of ``DENIED_FUNCTIONS`` (``arg2``, the function's name). The first
     refusal of a statement is kept for its message."""
     said = None
-    if action == sqlite3.SQLITE_READ and arg1 in HIDDEN_TABLES:
+    if action == sqlite3.SQLITE_READ and _hidden(arg1):
         said = _HIDDEN_SAID
     elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         name = (arg2 or "").lower()
@@ -456,6 +458,18 @@ def _hide_key_table(action: int, arg1: str | None, arg2: str | None, *_: str | N
     if _DENIAL.said is None:
         _DENIAL.said = said
     return sqlite3.SQLITE_DENY
+
+
+def _hidden(table: str | None) -> bool:
+    """Whether ``table``, as the authorizer names it, is one of ``HIDDEN_TABLES``. SQLite
+    names a table read for a column as it was created, but one read for no column
+    (``COUNT(*)``) as the query spelled it (``Household_Keys``, ``main.HOUSEHOLD_KEYS``):
+    its names ignore case (ASCII letters only), so the comparison does too. Before session
+    22 it did not, and ``SELECT count(*) FROM Household_Keys`` ran."""
+    return table is not None and table.translate(_ASCII_LOWER) in HIDDEN_TABLES
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def holds_events(path: Path) -> bool | None:
