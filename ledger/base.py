@@ -109,6 +109,26 @@ def _invisible(char: str) -> bool:
     )
 
 
+def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
+    """Refuse a text typed on one line (a person's name, an address: ``kind``) that holds a
+    character a key refuses as invisible (``_invisible``: a line break, a tab, a format
+    character, Cf: zero-width spaces and joiners, bidi controls such as U+202E, or another
+    default ignorable one), the ordinary spaces (Zs) excepted: ``张三`` and ``\u200b张三``
+    would be two names that look one, a masked name would show an invisible first character
+    (``\u200b**``), and a bidi override shows the text in another order. The refusal names
+    the character and its place in ``text`` (``what``: "the head's name"), never the text
+    itself (personal data). Checked where such a text is recorded, never where one is read:
+    one recorded before session 22 stays readable."""
+    for place, char in enumerate(text, start=1):
+        if _invisible(char) and unicodedata.category(char) != "Zs":
+            raise InputError(
+                field,
+                f"{what} holds {_named(char)} at character {place}: {kind} has no line "
+                "breaks, tabs, nor invisible or format characters (zero-width, bidi "
+                "controls); type it on one line with visible characters only",
+            )
+
+
 def _dash(char: str) -> bool:
     return char in _MINUS_SIGNS or (char != "-" and unicodedata.category(char) == "Pd")
 
@@ -187,8 +207,20 @@ def _as_typed(key: str) -> str:
 
 
 def _named(char: str) -> str:
-    """``U+2013 EN DASH``."""
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+    """``U+2013 EN DASH``; a control character Unicode gives no name by its alias
+    (``U+000A LINE FEED``)."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, _CONTROLS.get(char, 'UNNAMED'))}"
+
+
+#: The aliases of the control characters a text typed on one line may hold by mistake.
+_CONTROLS = {
+    "\t": "CHARACTER TABULATION",
+    "\n": "LINE FEED",
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x85": "NEXT LINE",
+}
 
 
 def _key_problem(kind: str, key: str, what: str, char: str) -> str:

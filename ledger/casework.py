@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance, check_new_key
+from ledger.base import LedgerAggregate, Provenance, check_new_key, check_shown_whole
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import (
@@ -663,9 +663,30 @@ def named(personal: Personal | PersonalChange, effective: date) -> Personal | Pe
     address = personal.address
     if address is not None:
         address = optional_text(address, "address", MAX_TEXT)
+    check_lines(personal)
     if isinstance(personal, PersonalChange):
         return replace(personal, head_name=head, member_names=names, address=address)
     return replace(personal, head_name=head, member_names=names or (), address=address or "")
+
+
+def check_lines(personal: Personal | PersonalChange) -> None:
+    """Refuse a name (the head's, each member's) or an address holding a line break, a tab or
+    an invisible or format character (``check_shown_whole``; since session 22). Each is
+    checked as typed but for the spaces ``clean_name`` and ``optional_text`` strip from its
+    ends, so that the place named is the one typed."""
+    check_shown_whole("head_name", _stripped(personal.head_name), "the head's name", "a name")
+    for place, name in enumerate(personal.member_names or (), start=1):
+        what = f"the name of member {place}"
+        check_shown_whole("member_names", _stripped(name), what, "a name")
+    if personal.address is not None:
+        check_shown_whole("address", _stripped(personal.address), "the address", "an address")
+
+
+def _stripped(text: str) -> str:
+    """``text`` without the white space at its end, and with that at its start made plain
+    spaces (the places of what follows kept as typed)."""
+    kept = text.rstrip()
+    return " " * (len(kept) - len(kept.lstrip())) + kept.lstrip()
 
 
 def check_no_placeholders(personal: Personal | PersonalChange) -> None:
