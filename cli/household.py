@@ -20,7 +20,7 @@ import typer
 from ledger.casework import Identification, PersonalChange
 from ledger.errors import InputError, LedgerError
 from ledger.household import Personal
-from ledger.keys import NOT_OWNER_ONLY
+from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.values import check_text, format_yuan
 
 from cli.common import (
@@ -211,9 +211,8 @@ def _check_owner_only(stream: Any, shown: str, path: Path | None) -> None:
         fix = "that file" if device else str(path)  # chmod on /dev/stdin acts on the terminal
         raise InputError(
             "personal_file",
-            f"{'the file given on standard input' if device else shown} is open to the group "
-            f"or others (mode {stat.S_IMODE(mode):04o}): personal data goes in a file only its "
-            f"owner may read; run `chmod 600 {fix}`",
+            f"{open_to('the file given on standard input' if device else shown, mode)}: "
+            f"personal data goes in a file only its owner may read; run `chmod 600 {fix}`",
         )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "guard_household_keys",
     "key_id",
     "load_private_key",
+    "open_to",
     "parse_public_key",
     "public_key_text",
     "raw_public_key",
@@ -48,6 +49,20 @@ __all__ = [
 #: Permission bits a file of secrets may not have (a private key, the master key, a
 #: ``--personal-file``): anything for the group or for others.
 NOT_OWNER_ONLY = stat.S_IRWXG | stat.S_IRWXO
+
+
+def open_to(shown: str, mode: int) -> str:
+    """How a refusal says a file of secrets is not its owner's only: ``'k' is open to the
+    group (mode 0640)``, ``… to others (mode 0604)``, ``… to the group and others (mode
+    0644)``: who besides the owner may read, write or run it (``NOT_OWNER_ONLY``). Every
+    such refusal says it so (the master key file, a private key, ``--personal-file``): before
+    session 22 a file only the group could read was called "readable by others"."""
+    who = [
+        name
+        for name, bits in (("the group", stat.S_IRWXG), ("others", stat.S_IRWXO))
+        if mode & bits
+    ]
+    return f"{shown} is open to {' and '.join(who)} (mode {stat.S_IMODE(mode):04o})"
 
 
 def generate_key() -> Ed25519PrivateKey:
@@ -143,10 +158,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     if stat.S_ISDIR(mode):
         raise InputError("key", f"{path} is a folder, not a key file: name the key file in it")
     if mode & NOT_OWNER_ONLY:
-        raise InputError(
-            "key",
-            f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); run `chmod 600 {path}`",
-        )
+        raise InputError("key", f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
     try:
         key = load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError, OSError):

@@ -56,7 +56,7 @@ from ledger import clock
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import ERASED, SEALED, Personal
-from ledger.keys import NOT_OWNER_ONLY
+from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.rows import select_in
 from ledger.schema import refuse_triggers
 
@@ -331,11 +331,7 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
                 field, f"{path} is a folder, not a master key file: name the key file in it"
             )
         if mode & NOT_OWNER_ONLY:
-            raise InputError(
-                field,
-                f"{path} is readable by others (mode {stat.S_IMODE(mode):04o}); "
-                f"run `chmod 600 {path}`",
-            )
+            raise InputError(field, f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(field, f"cannot read master key file {path}: {exc}") from None

@@ -257,7 +257,7 @@ def test_rotating_to_a_key_file_others_may_read_is_refused_on_new_key(
 
     result = run(identified, f"keys rotate-master --new-key-file {path} -d {DOC}")
 
-    assert_refused(result, "new_key", "is readable by others")
+    assert_refused(result, "new_key", "is open to the group and others (mode 0644)")
 
 
 # -- 8. both variables set -----------------------------------------------------------------
