@@ -37,6 +37,7 @@ import typer
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
+from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.store import check_path
 from ledger.values import quoted
 from rich.progress import Progress
@@ -116,6 +117,36 @@ def load_file(path: Path) -> bytes | RowError:
     if len(data) != status.st_size:
         return RowError(str(path), "file", "changed while it was read; try again")
     return data
+
+
+#: The arguments that hold personal data (``ledger.casework.Personal``'s fields).
+_PERSONAL = ("head_name", "id_card", "phone", "address", "member_names")
+
+
+def _personal_exposed(path: Path, rows: list[Row]) -> list[RowError]:
+    """A refusal of a file that holds personal data (a row with a name, an ID card, a phone
+    or an address) and that the group or others may read, as ``--personal-file`` is refused
+    (docs/privacy.md; since session 22); nothing for any other file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return []
+    if not stat.S_ISREG(mode) or not mode & NOT_OWNER_ONLY:
+        return []
+    for row in rows:
+        field = next((f for f in _PERSONAL if row.values.get(f)), None)
+        if field is not None:
+            place = row.where.removeprefix(str(path)).strip(" ,")
+            return [
+                RowError(
+                    str(path),
+                    "file",
+                    f"{open_to('the file', mode)} and holds personal data ({place}, {field}): "
+                    f"personal data goes in a file only its owner may read; run "
+                    f"`chmod 600 {path}`",
+                )
+            ]
+    return []
 
 
 def _too_large() -> str:
@@ -1293,7 +1324,7 @@ def import_files(
         # The path as typed: two streets' folders hold files of the same name.
         found, bad = read_bytes(str(path), data)
         rows += found
-        errors += bad
+        errors += _personal_exposed(path, found) + bad
         del data
     if errors:
         _refuse(errors, len(rows))

@@ -253,6 +253,8 @@ def test_an_export_split_in_two_files_reimports_events_alike_but_for_their_versi
     first, second = tmp_path / "part-1.jsonl", tmp_path / "part-2.jsonl"
     first.write_bytes(b"".join(lines[: visits[1]]))
     second.write_bytes(b"".join(lines[visits[1] :]))
+    first.chmod(0o600)  # personal data: its owner's only, as the export was (docs/privacy.md)
+    second.chmod(0o600)
     fresh = str(tmp_path / "fresh.db")
 
     one = runner.invoke(app, ["--store", fresh, "import", "--create", str(first)])

@@ -124,6 +124,7 @@ def test_an_import_row_is_the_whole_new_record(seeded: Fupin, tmp_path: Path) ->
     }
     path = tmp_path / "rows.jsonl"
     path.write_bytes(orjson.dumps(row) + b"\n")
+    path.chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
 
     seeded.ok(f"import {path}", actor="jn-01")
 

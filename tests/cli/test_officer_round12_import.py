@@ -77,6 +77,7 @@ def test_an_import_refuses_a_blank_member_name_as_the_command_line_does(
         f"440704196001010044,{names}\n",
         encoding="utf-8",
     )
+    (tmp_path / "identify.csv").chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
 
     result = seeded(f"import --dry-run {tmp_path / 'identify.csv'}", actor="jn-01")
 
@@ -91,6 +92,7 @@ def test_member_names_given_whole_are_still_imported(seeded: Fupin, tmp_path: Pa
         '440704196001010044,"甲, 乙、"\n',
         encoding="utf-8",
     )
+    (tmp_path / "identify.csv").chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
 
     result = seeded(f"import {tmp_path / 'identify.csv'}", actor="jn-01")
 

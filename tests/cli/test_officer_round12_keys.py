@@ -23,6 +23,7 @@ VILLAGE = f"'雄光 ' is not a village of street 江南 {SPACES}'雄光'?)"
 def _import(fupin: Fupin, folder: Path, name: str, text: str, actor: str) -> Result:
     folder.mkdir(exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
+    (folder / name).chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
     return fupin(f"import {folder / name}", actor=actor)
 
 

@@ -170,6 +170,7 @@ def test_an_import_refuses_a_placeholder_or_a_phone_that_is_none(
         f"{id_card(71)},{phone},{head}\n",
         encoding="utf-8",
     )
+    csv.chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
     before = seeded.event_count()
 
     result = seeded(f"import {csv}", actor="jn-01")

@@ -55,6 +55,7 @@ def write_rows(path: Path) -> Path:
         for n in range(ROWS)
     ]
     path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    path.chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
     return path
 
 
