@@ -118,15 +118,23 @@ def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
     (``\u200b**``), and a bidi override shows the text in another order. The refusal names
     the character and its place in ``text`` (``what``: "the head's name"), never the text
     itself (personal data). Checked where such a text is recorded, never where one is read:
-    one recorded before session 22 stays readable."""
+    one recorded before session 22 stays readable. A variation selector is kept: an
+    ideographic variation sequence (``葛`` + U+E0100) writes a rare name character 生僻字 in the
+    form its holder's ID card shows."""
     for place, char in enumerate(text, start=1):
-        if _invisible(char) and unicodedata.category(char) != "Zs":
+        if _invisible(char) and unicodedata.category(char) != "Zs" and not _selects(char):
             raise InputError(
                 field,
                 f"{what} holds {_named(char)} at character {place}: {kind} has no line "
                 "breaks, tabs, nor invisible or format characters (zero-width, bidi "
                 "controls); type it on one line with visible characters only",
             )
+
+
+def _selects(char: str) -> bool:
+    """A variation selector (U+FE00–FE0F, U+E0100–E01EF): it picks a glyph of the character
+    before it, as a rare name character's ideographic variation sequence does."""
+    return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
 
 
 def _dash(char: str) -> bool:

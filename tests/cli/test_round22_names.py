@@ -124,6 +124,24 @@ def test_spaces_within_a_name_and_at_its_ends_are_kept_as_before(seeded: Fupin) 
     assert "阿依 古丽" in shown.stdout
 
 
+def test_a_rare_name_character_written_with_a_variation_selector_is_kept(seeded: Fupin) -> None:
+    """葛 + U+E0100: an ideographic variation sequence, as a rare name character 生僻字 may be
+    written; the selector is invisible but part of the name (the reviewer, session 22)."""
+    result = _identify(
+        seeded,
+        "--head-name",
+        "葛\U000e0100亮",
+        "--member-name",
+        "葛\U000e0100亮",
+        "--member-name",
+        "李\ufe00四",
+    )
+
+    assert result.exit_code == 0, result.output
+    shown = seeded.ok("household show JH-0009 --format json", "admin")
+    assert "葛\U000e0100亮" in shown.stdout
+
+
 def test_a_name_recorded_before_with_an_invisible_character_is_still_read(
     seeded: Fupin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
