@@ -49,6 +49,8 @@ class FundCommands(LedgerCore):
             programme.opened_on,
             f"the account is dated {prov.effective}; the programme opened",
         )
+        if not self.replaying_export:  # an export replays an opening as recorded (before 22)
+            FundAccount.check_opened_by(year, prov.effective)
         if street:
             self.load(Street, street, "street")
         check_new_key("fund", code)

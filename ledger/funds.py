@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +26,7 @@ __all__ = [
     "PURPOSES",
     "Disbursement",
     "FundAccount",
+    "last_opening_day",
 ]
 
 #: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
@@ -170,6 +171,20 @@ class FundAccount(LedgerAggregate):
             # a fiscal account opened with a donor showed it in every report for good, an
             # opening being neither correctable nor amendable (tester J, session 18)
             raise RuleError("donor", "a donation account names its donor; no other account does")
+
+    @staticmethod
+    def check_opened_by(year: int, effective: date) -> None:
+        """An account of ``year`` is opened by the end of the next year (``last_opening_day``):
+        its money comes in that year, or early in the next. An account of 2019 opened in 2026
+        is a typo (tester, session 22: ``-e 2026-06-30`` for 2018-06-30 was recorded, for good,
+        and shut out every allocation dated before it)."""
+        last = last_opening_day(year)
+        if effective > last:
+            raise RuleError(
+                "effective",
+                f"the {year} account is dated {effective}, after {last}: an account of a year is "
+                f"opened by the end of the next year ({year + 1})",
+            )
 
     def receive(self, amount_fen: int, prov: Provenance, *, alike_ok: bool = False) -> None:
         """An allocation 拨付 reaches the account. One like an allocation on record (the same
@@ -342,6 +357,11 @@ def _plain(text: str) -> str:
         for c in folded
         if not c.isspace() and unicodedata.category(c) != "Cf"
     )
+
+
+def last_opening_day(year: int) -> date:
+    """The last day an account of ``year`` may be opened: 31 December of the next year."""
+    return date(year + 1, 12, 31) if year < MAXYEAR else date.max
 
 
 def _paid_to(payment: Disbursement) -> str:

@@ -673,7 +673,8 @@ def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> 
         return False
     if parsed.spec.name == "open_account":
         # An opening a ledger holds with a donor on another kind of account (refused since
-        # session 18, recorded for good before) replays as recorded (the reviewer).
+        # session 18, recorded for good before) replays as recorded (the reviewer), and so
+        # does one dated after the end of the year after its account's (since session 22).
         return found[3] == "1"
     held = app.get_by_id(natural_id("fund", account))
     return held is not None and held.version == int(found[3]) - 1

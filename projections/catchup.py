@@ -127,7 +127,10 @@ REBUILD_PAGES = 50
 #: 22): a new table, ``pj_finding_steps``, keeps each report and close in force by entry, from
 #: which the finding's ``rectified_on`` and ``closed_on`` are restated; its day comes off
 #: ``pj_days``.
-SCHEMA_VERSION = 21
+#: 22 (21 is another change of session 22): an account's opening (``AccountOpened``) does not
+#: move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``): ``pj_days`` counts it no
+#: more (an account typed as opened in 2026 made 2026 every report's "today").
+SCHEMA_VERSION = 22
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

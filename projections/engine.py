@@ -321,10 +321,10 @@ WHATEVER_THEIR_DATE = frozenset({"Corrected", "Amended", "YearParametersSet"})
 #: Events that do not move a view's ``today`` (the latest effective date read): all but the
 #: programme's own casework, funds and oversight. The ledger's bookkeeping (seals, keys,
 #: checkpoints, the import register), its reference data (officers, streets, villages,
-#: helpers, the programme and its years), corrections and erasures take effect the day they
-#: are done, whatever the dates of the entries they concern: an officer registered, a key
-#: given or an entry corrected in 2026 on a 2016-2018 ledger would end every quarter and year
-#: up to 2026.
+#: helpers, fund accounts, the programme and its years), corrections and erasures take effect
+#: the day they are done, whatever the dates of the entries they concern: an officer
+#: registered, a key given or an entry corrected in 2026 on a 2016-2018 ledger would end every
+#: quarter and year up to 2026.
 NOT_PROGRAMME_TIME = frozenset(
     {
         "Sealed",
@@ -342,6 +342,9 @@ NOT_PROGRAMME_TIME = frozenset(
         "StreetRegistered",
         "VillageAdded",
         "HelperRegistered",
+        # An account's opening carries no money: reference data, as a village (since session
+        # 22: ``-e 2026-06-30`` typed for 2018 made 2026 every report's "today", for good).
+        "AccountOpened",
         "Opened",
         "YearParametersSet",
         "Corrected",

@@ -10,9 +10,12 @@ from ledger.authority import EVENT_COMMANDS, PERMISSIONS, PROGRAMME_STEPS
 from projections.engine import NOT_PROGRAMME_TIME
 
 #: Recorded by programme steps, yet no step of the programme's calendar: a helper's
-#: registration (it needs its date, since pairings are judged by it) and an enterprise's side
-#: of its pairings (the household's own event is the step).
-SIDES = frozenset({"HelperRegistered", "PairingsOpened", "PairingTaken", "PairingReleased"})
+#: registration (it needs its date, since pairings are judged by it), an account's opening
+#: (allocations are judged by its date; it carries no money: since session 22) and an
+#: enterprise's side of its pairings (the household's own event is the step).
+SIDES = frozenset(
+    {"HelperRegistered", "AccountOpened", "PairingsOpened", "PairingTaken", "PairingReleased"}
+)
 
 
 def test_every_event_that_moves_today_is_recorded_by_programme_steps_only() -> None:
