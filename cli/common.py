@@ -155,9 +155,10 @@ def describe_changes(restated: dict[str, tuple[Any, Any]]) -> str:
     )
 
 
-def money(text: str, field: str) -> int:
-    """Yuan typed by an officer (``1234.56``) into fen."""
-    return parse_yuan(text, field)
+def money(text: str, field: str, negative: str = "") -> int:
+    """Yuan typed by an officer (``1234.56``) into fen; ``negative`` as ``parse_yuan`` takes
+    it."""
+    return parse_yuan(text, field, negative)
 
 
 def on_date(text: str, field: str) -> date:

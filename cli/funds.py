@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from ledger.funds import Disbursement
+from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
 from ledger.values import format_yuan
 
 from cli.common import (
@@ -62,7 +62,7 @@ def allocate(
     One like an allocation on record (the same day, document, note and amount) is refused as
     recorded twice: a second one has a document of its own, or a note saying what sets it
     apart."""
-    amount_fen = money(amount, "amount")
+    amount_fen = money(amount, "amount", ALLOCATION_SIGN)
     with ledger_session() as app:
         app.receive_allocation(make_stamp(document, effective, note), code, amount_fen)
     console.print(f"{format_yuan(amount_fen)} yuan allocated to {code}")  # as recorded
@@ -115,9 +115,8 @@ def disburse(
     --street and --village for village, none for organisation and working; a household is
     paid for a day it was assisted (-e). A payment like one on record (the same day,
     document, note and payment) is refused as recorded twice, as an allocation is."""
-    payment = Disbursement(
-        money(amount, "amount"), category, purpose, household, measure, street, village
-    )
+    paid = money(amount, "amount", PAYMENT_SIGN)
+    payment = Disbursement(paid, category, purpose, household, measure, street, village)
     with ledger_session() as app:
         app.disburse(make_stamp(document, effective, note), code, payment)
     shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")

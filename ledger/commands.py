@@ -21,7 +21,7 @@ from typing import Any
 from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import InputError
-from ledger.funds import Disbursement
+from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
 from ledger.household import Personal
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import (
@@ -56,6 +56,8 @@ class Arg:
     #: A key officers type (a household number, a street...): read as typed, spaces and all,
     #: so the ledger refuses what the command line refuses (``parse_value``).
     key: bool = False
+    #: An amount's: what the refusal of a negative one advises (``parse_yuan``).
+    negative: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def parse_value(arg: Arg, value: Any) -> Any:
         # import trimmed it and recorded ``江南``.
         check_text(arg.name, value)
         return value
+    if arg.kind == "yuan":
+        return _yuan(arg.name, value, arg.negative)
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
 
@@ -189,15 +193,19 @@ def _date(field: str, value: Any) -> date:
     return parse_date(value, field)
 
 
-def _yuan(field: str, value: Any) -> int:
-    """Yuan as text (``1234.56``), a whole number of yuan, or a spreadsheet number."""
+def _yuan(field: str, value: Any, negative: str = "") -> int:
+    """Yuan as text (``1234.56``), a whole number of yuan, or a spreadsheet number;
+    ``negative`` as ``parse_yuan`` takes it."""
     if isinstance(value, bool):
         raise InputError(field, "expects an amount in yuan")
     if isinstance(value, int):
-        return parse_yuan(str(value), field)  # refused as typed text is (too large, negative)
+        # refused as typed text is (too large, negative)
+        return parse_yuan(str(value), field, negative)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(field, "is not a finite amount")
+        if value < 0:  # -5.5: refused as typed text is, saying amounts are never negative
+            return parse_yuan(repr(value), field, negative)
         if value * 100 > MAX_FEN:  # a cell of 5e+16: too large, as the same text is
             raise InputError(field, f"{value!r} exceeds the largest amount the ledger accepts")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
@@ -208,7 +216,7 @@ def _yuan(field: str, value: Any) -> int:
             )
     if not isinstance(value, str):
         raise InputError(field, "expects an amount in yuan")
-    return parse_yuan(value, field)
+    return parse_yuan(value, field, negative)
 
 
 def _too_fine(value: str) -> str:
@@ -622,7 +630,7 @@ _SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "receive_allocation",
         "资金到账",
-        (_a("account", "账户"), _a("amount", "金额", "yuan")),
+        (_a("account", "账户"), _a("amount", "金额", "yuan", negative=ALLOCATION_SIGN)),
         lambda app, s, a: app.receive_allocation(s, a["account"], a["amount"]),
     ),
     CommandSpec(
@@ -630,7 +638,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "资金支出",
         (
             _a("account", "账户"),
-            _a("amount", "金额", "yuan"),
+            _a("amount", "金额", "yuan", negative=PAYMENT_SIGN),
             _a("category", "类别"),
             _a("purpose", "用途"),
             _a("household", "户号", default=""),

@@ -20,9 +20,11 @@ from ledger.errors import RuleError
 from ledger.values import MAX_FEN, choice, format_yuan
 
 __all__ = [
+    "ALLOCATION_SIGN",
     "FUND_SOURCES",
     "FUND_USES",
     "PAYMENT_OPTIONS",
+    "PAYMENT_SIGN",
     "PURPOSES",
     "Disbursement",
     "FundAccount",
@@ -31,6 +33,16 @@ __all__ = [
 
 #: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
 FUND_SOURCES = ("city", "district", "street", "donation")
+
+#: What the refusal of a negative allocation (``fund allocate --amount -5``) advises.
+ALLOCATION_SIGN = (
+    "money paid out is recorded with fund disburse, an entry typed wrong voided with fupin correct"
+)
+#: What the refusal of a negative payment advises (since session 22: it was told that money
+#: paid out is recorded with fund disburse, the very command it ran).
+PAYMENT_SIGN = (
+    "a payment is typed as the amount paid out; one typed wrong is voided with fupin correct"
+)
 
 #: What a disbursement is for.
 PURPOSES = ("household", "village", "organisation", "working")

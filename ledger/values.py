@@ -156,9 +156,11 @@ _SHARES = re.compile(r"\d{1,6}(?::\d{1,6})*", re.ASCII)
 _TOO_FINE = re.compile(r"\d{1,3}(?:,?\d{3})*\.(?P<decimals>\d{3,})", re.ASCII)
 
 
-def parse_yuan(text: str, field: str = "amount") -> int:
+def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     """Parse ``1234.56`` or ``1,234.56`` (yuan) into integer fen; refuse negatives, 3+
-    decimals, NaN, floats, commas that do not group thousands."""
+    decimals, NaN, floats, commas that do not group thousands. ``negative``: what the refusal
+    of a negative amount advises, as fits the command (``ALLOCATION_SIGN``, ``PAYMENT_SIGN``
+    of ``ledger.funds``); by default only that an amount is never negative."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
         fine = _TOO_FINE.fullmatch(text.strip())
@@ -168,17 +170,10 @@ def parse_yuan(text: str, field: str = "amount") -> int:
                 f"{quoted(text)} has {len(fine['decimals'])} decimals, and amounts are to the "
                 "fen (0.01 yuan): give at most 2",
             )
-        negative = _MONEY.fullmatch(text.strip()[1:]) if text.strip()[:1] in "-−" else None
         raise InputError(
             field,
             f"{quoted(text)} is not an amount in yuan with at most 2 decimals "
-            "(commas only between thousands)"
-            + (
-                "; an amount is never negative (money paid out is recorded with fund disburse, "
-                "an entry typed wrong voided with fupin correct)"
-                if negative is not None
-                else ""
-            ),
+            f"(commas only between thousands){_sign_hint(text, negative)}",
         )
     digits = match["yuan"].replace(",", "").lstrip("0")
     # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
@@ -191,6 +186,16 @@ def parse_yuan(text: str, field: str = "amount") -> int:
             f"({format_yuan(MAX_FEN, grouped=True)} yuan)",
         )
     return fen
+
+
+def _sign_hint(text: str, negative: str) -> str:
+    """What a refusal of ``text`` adds if it is an amount with a minus sign: amounts are never
+    negative, and ``negative`` if given (since session 22 as fits the command: a payment of
+    -5 was told that money paid out is recorded with fund disburse)."""
+    plain = text.strip()
+    if plain[:1] not in "-−" or _MONEY.fullmatch(plain[1:]) is None:
+        return ""
+    return "; an amount is never negative" + (f" ({negative})" if negative else "")
 
 
 def format_yuan(fen: int, grouped: bool = False) -> str:

@@ -1,0 +1,99 @@
+"""Session 22, a finance officer's small findings on amounts:
+
+- ``fund disburse … --amount -5`` (and an import's ``disburse`` row) was told that money paid
+  out is recorded with fund disburse, the advice for ``fund allocate``: each says what fits it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+PAY = "--category education --purpose household --household JH-0001 --measure m-1"
+PAYMENT_SIGN = (
+    "an amount is never negative (a payment is typed as the amount paid out; one typed wrong "
+    "is voided with fupin correct)"
+)
+ALLOCATION_SIGN = "an amount is never negative (money paid out is recorded with fund disburse"
+
+
+def _import_jsonl(fupin: Fupin, path: Path, command: str, args: dict[str, object]) -> str:
+    row = {
+        "command": command,
+        "ref": "r-1",
+        "actor": "qu-01",
+        "effective": "2016-09-01",
+        "document": "拨款",
+        "args": {"account": "city-2016", **args},
+    }
+    path.write_bytes(orjson.dumps(row) + b"\n")
+    before = fupin.event_count()
+    result = fupin(f"import {path}", "qu-01")
+    assert result.exit_code == 2, result.output
+    assert fupin.event_count() == before
+    return result.stderr
+
+
+# -- a negative amount: the advice of its own command ----------------------------------------
+
+
+def test_a_negative_payment_is_not_told_to_use_fund_disburse(seeded: Fupin) -> None:
+    result = seeded(f"fund disburse city-2016 --amount -5 {PAY} {doc('2016-09-01')}", "qu-01")
+
+    assert_refused(result, "amount", PAYMENT_SIGN)
+    assert "recorded with fund disburse" not in result.stderr
+
+
+def test_a_negative_allocation_is_still_told_to_use_fund_disburse(seeded: Fupin) -> None:
+    result = seeded(f"fund allocate city-2016 --amount -5 {doc('2016-09-01')}", "qu-01")
+
+    assert_refused(result, "amount", ALLOCATION_SIGN)
+
+
+def test_a_negative_income_is_told_only_that_amounts_are_never_negative(seeded: Fupin) -> None:
+    result = seeded(f"household assess JH-0001 2016 --income -5 {doc('2016-12-01')}", "jn-01")
+
+    assert_refused(result, "income", "an amount is never negative")
+    assert "fund disburse" not in result.stderr
+
+
+@pytest.mark.parametrize("amount", [-5, -5.5, "-5"])
+def test_an_import_rows_negative_payment_gets_the_payments_advice(
+    seeded: Fupin, tmp_path: Path, amount: object
+) -> None:
+    args = {"amount": amount, "category": "education", "purpose": "household"}
+    args |= {"household": "JH-0001", "measure": "m-1"}
+
+    stderr = _import_jsonl(seeded, tmp_path / "pay.jsonl", "disburse", args)
+
+    assert f"line 1, amount: '{amount}' is not an amount" in stderr
+    assert PAYMENT_SIGN in stderr
+
+
+def test_an_import_csv_rows_negative_payment_gets_the_payments_advice(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "disburse.csv"
+    sheet.write_text(
+        "ref,actor,effective,document,note,account,amount,category,purpose,household,measure\n"
+        "r1,qu-01,2016-09-01,拨款,,city-2016,-5,education,household,JH-0001,m-1\n",
+        encoding="utf-8",
+    )
+
+    result = seeded(f"import {sheet}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert PAYMENT_SIGN in result.stderr
+
+
+def test_an_import_rows_negative_allocation_gets_the_allocations_advice(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    stderr = _import_jsonl(seeded, tmp_path / "in.jsonl", "receive_allocation", {"amount": -5})
+
+    assert ALLOCATION_SIGN in stderr
