@@ -334,7 +334,7 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     if not isinstance(args, dict):
         return RowError(where, "args", "is a JSON object of arguments")
     values = {k: item.get(k) for k in ("ref", "actor", "effective", "document", "note")}
-    return Row(where, command, {**values, **args})
+    return Row(where, command, {**values, **args}, cells=False)
 
 
 def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:

@@ -85,8 +85,9 @@ PROVENANCE = (
 )
 
 
-def parse_value(arg: Arg, value: Any) -> Any:
-    """The domain value of ``value`` (a JSON value or a spreadsheet cell) for ``arg``."""
+def parse_value(arg: Arg, value: Any, *, cells: bool = True) -> Any:
+    """The domain value of ``value`` (a spreadsheet cell, or a JSON value if not ``cells``)
+    for ``arg``."""
     blank = isinstance(value, str) and not value.strip()
     if value is None or (blank and (arg.kind != "text" or arg.required)):
         # Blank required text is missing too, from JSONL as from an empty cell.
@@ -100,7 +101,7 @@ def parse_value(arg: Arg, value: Any) -> Any:
         check_text(arg.name, value)
         return value
     if arg.kind == "yuan":
-        return _yuan(arg.name, value, arg.negative)
+        return _yuan(arg.name, value, arg.negative, cells=cells)
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
 
@@ -193,9 +194,9 @@ def _date(field: str, value: Any) -> date:
     return parse_date(value, field)
 
 
-def _yuan(field: str, value: Any, negative: str = "") -> int:
-    """Yuan as text (``1234.56``), a whole number of yuan, or a spreadsheet number;
-    ``negative`` as ``parse_yuan`` takes it."""
+def _yuan(field: str, value: Any, negative: str = "", *, cells: bool = True) -> int:
+    """Yuan as text (``1234.56``), a whole number of yuan, or a number: a spreadsheet cell's,
+    or a JSON one's if not ``cells``; ``negative`` as ``parse_yuan`` takes it."""
     if isinstance(value, bool):
         raise InputError(field, "expects an amount in yuan")
     if isinstance(value, int):
@@ -206,11 +207,15 @@ def _yuan(field: str, value: Any, negative: str = "") -> int:
             raise InputError(field, "is not a finite amount")
         if value < 0:  # -5.5: refused as typed text is, saying amounts are never negative
             return parse_yuan(repr(value), field, negative)
+        # -0.0 (a JSON writer's, or a formula's) is 0, refused or taken as 0 is (since
+        # session 22: it was "not an amount in yuan with at most 2 decimals", and a payment
+        # of 0 is told that a disbursement is a positive amount).
+        value = abs(value)
         if value * 100 > MAX_FEN:  # a cell of 5e+16: too large, as the same text is
             raise InputError(field, f"{value!r} exceeds the largest amount the ledger accepts")
         value = repr(value)  # the shortest exact decimal of the cell, e.g. 1234.5
         if not _MONEY_TEXT.fullmatch(value):
-            hint = "" if "e" in value or "-" in value else _too_fine(value)
+            hint = "" if "e" in value or "-" in value else _too_fine(value, cells=cells)
             raise InputError(
                 field, f"{value} is not an amount in yuan with at most 2 decimals{hint}"
             )
@@ -219,16 +224,25 @@ def _yuan(field: str, value: Any, negative: str = "") -> int:
     return parse_yuan(value, field, negative)
 
 
-def _too_fine(value: str) -> str:
+def _too_fine(value: str, *, cells: bool = True) -> str:
     """Why a spreadsheet number (``repr``) with more than 2 decimals is no amount: a formula's
     result (binary leftovers, 1234.5600000000002, or a long fraction) is to be rounded; a
     number typed with 3 or more decimals (1234.565) is typed finer than a fen (since session
-    21, before which it too was told to use ROUND)."""
+    21, before which it too was told to use ROUND). A JSON number (not ``cells``) has no
+    formula: one with leftovers (0.1 + 0.2 written as 0.30000000000000004) is rounded where
+    the file is written, or written as text (since session 22)."""
     decimals = len(value.split(".", 1)[1])
     leftover = abs(Decimal(value) - round(Decimal(value), 2)) < Decimal("0.000001")
-    if leftover or decimals >= 10:
+    if (leftover or decimals >= 10) and cells:
         return ": round the cell's formula with ROUND(…, 2)"
-    return f": it has {decimals} decimals, and amounts are to the fen (0.01 yuan)"
+    fine = f": it has {decimals} decimals, and amounts are to the fen (0.01 yuan)"
+    if leftover and not cells:
+        rounded = round(Decimal(value), 2)
+        return (
+            f"{fine}; a sum of binary floats leaves such digits: round the amount to 2 "
+            f'decimals where the file is written, or write it as text ("{rounded}")'
+        )
+    return fine
 
 
 #: What ``repr`` of a spreadsheet number that is an amount looks like: at most 2 decimals.

@@ -244,6 +244,9 @@ class Row:
     values: dict[str, Any]
     columns: dict[str, str] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)
+    #: Read from a spreadsheet's cells (CSV, XLSX), or else a JSONL line's JSON values: a
+    #: number's refusal advises what fits (a cell's formula, or the program writing the file).
+    cells: bool = True
 
 
 @dataclass(frozen=True)
@@ -314,7 +317,7 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
             errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
     for arg in every.values():
         try:
-            typed[arg.name] = _parse_cell(arg, row.values.get(arg.name))
+            typed[arg.name] = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
         except LedgerError as exc:
             rule = exc.rule
             if arg.name in row.merged:  # the sheet shows a value there, the cell has none
@@ -338,14 +341,14 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     return _Parsed(typed["ref"], stamp, spec, args, mark)
 
 
-def _parse_cell(arg: Arg, value: Any) -> Any:
+def _parse_cell(arg: Arg, value: Any, *, cells: bool = True) -> Any:
     """``parse_value``, but the ``actor`` cell read as typed, spaces included, as ``--as`` is
     (`` jn-01`` is no registered officer there, and so not here: refused naming the column).
     Before session 16 the cell was trimmed. A blank one is no officer: ``--as`` then."""
     if arg.name == "actor" and isinstance(value, str) and value.strip():
         check_text(arg.name, value)
         return value
-    return parse_value(arg, value)
+    return parse_value(arg, value, cells=cells)
 
 
 #: Runs of an import whose save lost a race to another writer's save on its records (an

@@ -1,7 +1,10 @@
 """Session 22, a finance officer's small findings on amounts:
 
 - ``fund disburse … --amount -5`` (and an import's ``disburse`` row) was told that money paid
-  out is recorded with fund disburse, the advice for ``fund allocate``: each says what fits it."""
+  out is recorded with fund disburse, the advice for ``fund allocate``: each says what fits it;
+- a JSONL line's ``"amount": 0.30000000000000004`` was told to round "the cell's formula" (a
+  JSON number has neither), and ``-0.0`` that it is no amount with at most 2 decimals, where
+  0 is told that a payment is a positive amount."""
 
 from __future__ import annotations
 
@@ -97,3 +100,44 @@ def test_an_import_rows_negative_allocation_gets_the_allocations_advice(
     stderr = _import_jsonl(seeded, tmp_path / "in.jsonl", "receive_allocation", {"amount": -5})
 
     assert ALLOCATION_SIGN in stderr
+
+
+# -- a JSON number: no cell, no formula ---------------------------------------------------------
+
+
+def test_a_json_amount_with_binary_leftovers_is_not_told_of_a_cells_formula(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    stderr = _import_jsonl(
+        seeded, tmp_path / "in.jsonl", "receive_allocation", {"amount": 0.1 + 0.2}
+    )
+
+    assert (
+        "line 1, amount: 0.30000000000000004 is not an amount in yuan with at most 2 decimals: "
+        "it has 17 decimals, and amounts are to the fen (0.01 yuan); a sum of binary floats "
+        "leaves such digits: round the amount to 2 decimals where the file is written, or "
+        'write it as text ("0.30")'
+    ) in stderr
+    assert "cell" not in stderr
+    assert "ROUND" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "rule"),
+    [
+        ("receive_allocation", {}, "an allocation is a positive amount"),
+        (
+            "disburse",
+            {"category": "education", "purpose": "household", "household": "JH-0001"}
+            | {"measure": "m-1"},
+            "a disbursement is a positive amount",
+        ),
+    ],
+)
+@pytest.mark.parametrize("zero", [-0.0, 0.0, 0])
+def test_a_json_amount_of_minus_zero_is_refused_as_zero_is(
+    seeded: Fupin, tmp_path: Path, command: str, args: dict[str, object], rule: str, zero: float
+) -> None:
+    stderr = _import_jsonl(seeded, tmp_path / "in.jsonl", command, {"amount": zero, **args})
+
+    assert f"line 1, amount: {rule}" in stderr
