@@ -14,7 +14,6 @@ wrong (a household's labour capacity, a helper's name) is restated by an ``Amend
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,9 +25,19 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger import clock
 from ledger.errors import InputError, RuleError
+from ledger.typed import as_typed, is_dash, is_invisible, named_char, odd_character, typed_hint
 from ledger.values import check_says
 
-__all__ = ["LEDGER_NAMESPACE", "LedgerAggregate", "Provenance", "lookalikes", "natural_id"]
+__all__ = [
+    "LEDGER_NAMESPACE",
+    "LedgerAggregate",
+    "Provenance",
+    "check_shown_whole",
+    "is_dash",
+    "lookalikes",
+    "natural_id",
+    "typed_hint",
+]
 
 #: Namespace of the deterministic aggregate ids (uuid5 of "kind:natural key").
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://jianghai.gov.cn/fupin/ledger")
@@ -49,7 +58,7 @@ def check_new_key(kind: str, key: str) -> None:
     apart). Each would be another household, street, measure... that looks the same, found by
     nobody who types the key. Checked where a key is created, never where one is looked up: a
     key recorded before this rule stays reachable (to be corrected, erased or exported)."""
-    found = _odd_character(key)
+    found = odd_character(key)
     if found is not None:
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
     narrow = next((char for char in key if char in _WIDE), None)
@@ -76,42 +85,11 @@ KEYED = {
     "objection": "objection",
     "finding": "finding",
 }
-#: Invisible characters besides white space and the format characters (Cf): the rest of
-#: Unicode's default ignorable code points (combining grapheme joiner, Hangul fillers,
-#: variation selectors, Mongolian free variation selectors...).
-_IGNORABLE = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u2800\u3164\ufe00-\ufe0f\uffa0"
-    "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
-#: Full-width forms of ASCII letters and digits (the message names them as such).
-_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-#: Minus signs that look like the hyphen-minus; dashes are Unicode's category Pd.
-_MINUS_SIGNS = frozenset("\u2212\u02d7\u2796")
-_SPACE = re.compile(r"\s")
-#: What Chinese is typed with and NFKC would still rewrite: full-width punctuation 全角标点
-#: (``（社区）``, ``：``, ``～``; not the full-width ``－ ． ／ ＿``, which keys such as
-#: ``m-1.2/3_a`` hold in their plain form) and enclosed numbers (``①``, ``⑴``, ``㈠``; not
-#: Roman numerals: ``Ⅹ`` is the letter ``X`` to the eye). Kept in keys as typed: a village is
-#: ``雄光村（社区）``; ``lookalikes`` finds the key that differs from one only by them.
-_CJK_FORMS = re.compile(
-    "[\uff01-\uff0c\uff1a-\uff20\uff3b-\uff3e\uff40\uff5b-\uff65\u2460-\u24ff\u3200-\u32ff]"
-)
-
-
-def _plain(char: str) -> str:
-    """``char`` in its plain form: NFKC, except for what Chinese is typed with (_CJK_FORMS)."""
-    return char if _CJK_FORMS.match(char) else unicodedata.normalize("NFKC", char)
-
-
-def _invisible(char: str) -> bool:
-    return (
-        char.isspace() or unicodedata.category(char) == "Cf" or _IGNORABLE.match(char) is not None
-    )
 
 
 def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
     """Refuse a text typed on one line (a person's name, an address: ``kind``) that holds a
-    character a key refuses as invisible (``_invisible``: a line break, a tab, a format
+    character a key refuses as invisible (``is_invisible``: a line break, a tab, a format
     character, Cf: zero-width spaces and joiners, bidi controls such as U+202E, or another
     default ignorable one), the ordinary spaces (Zs) excepted: ``张三`` and ``\u200b张三``
     would be two names that look one, a masked name would show an invisible first character
@@ -122,10 +100,10 @@ def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
     ideographic variation sequence (``葛`` + U+E0100) writes a rare name character 生僻字 in the
     form its holder's ID card shows."""
     for place, char in enumerate(text, start=1):
-        if _invisible(char) and unicodedata.category(char) != "Zs" and not _selects(char):
+        if is_invisible(char) and unicodedata.category(char) != "Zs" and not _selects(char):
             raise InputError(
                 field,
-                f"{what} holds {_named(char)} at character {place}: {kind} has no line "
+                f"{what} holds {named_char(char)} at character {place}: {kind} has no line "
                 "breaks, tabs, nor invisible or format characters (zero-width, bidi "
                 "controls); type it on one line with visible characters only",
             )
@@ -137,44 +115,7 @@ def _selects(char: str) -> bool:
     return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
 
 
-def _dash(char: str) -> bool:
-    return char in _MINUS_SIGNS or (char != "-" and unicodedata.category(char) == "Pd")
-
-
-#: Whether a character is a dash or minus sign other than the hyphen-minus ``-`` (an en dash
-#: ``–`` Excel and WPS put in its place, a minus sign ``−``).
-is_dash = _dash
-
-
-def _odd_character(key: str) -> tuple[str, str] | None:
-    """What no new key may hold, and the first character of it in ``key``: ``full-width``
-    letters or digits, ``invisible`` (white space, format and other ignorable characters),
-    a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
-    typed apart from the letter it composes with (``composed``); None for a plain key."""
-    if key.isascii():  # most keys: only a space or a control character can be wrong
-        space = _SPACE.search(key)
-        return None if space is None else ("invisible", space[0])
-    wide = _FULL_WIDTH.search(key)
-    if wide is not None:
-        return "full-width", wide[0]
-    for test, what in ((_invisible, "invisible"), (_dash, "dash")):
-        for char in key:
-            if test(char):
-                return what, char
-    if unicodedata.is_normalized("NFKC", key):
-        return None
-    for char in key:
-        if _plain(char) != char:
-            return "form", char
-    if unicodedata.is_normalized("NFC", key):
-        return None  # only Chinese punctuation or numerals, kept as typed
-    for char in key:
-        if unicodedata.combining(char):
-            return "composed", char
-    return "form", ""
-
-
-#: ASCII punctuation whose full-width form Chinese is typed with (_CJK_FORMS), and that form.
+#: ASCII punctuation whose full-width form Chinese is typed with (``ledger.typed``), and that form.
 _WIDE = {c: chr(ord(c) + 0xFEE0) for c in "!\"#$%&'()*+,:;<=>?@[\\]^`{|}~"}
 
 
@@ -192,47 +133,8 @@ def lookalikes(key: str) -> set[str]:
     return {plain, wide} - {key}
 
 
-def typed_hint(key: str) -> str:
-    """For a key looked up and not found: how it is typed, if it holds what no new key may
-    (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing."""
-    found = _odd_character(key)
-    if found is None:
-        return ""
-    what, char = found
-    if what in ("full-width", "invisible"):
-        return f" (it holds spaces, invisible or full-width characters: {_as_typed(key)!r}?)"
-    if not char:
-        return f" (it is written otherwise than plainly: {_as_typed(key)!r}?)"
-    return f" (it holds {_named(char)}, a look-alike character: {_as_typed(key)!r}?)"
-
-
-def _as_typed(key: str) -> str:
-    """``key`` as typed plainly: without spaces and invisible characters, full-width and other
-    compatibility forms made plain (NFKC), dashes and minus signs made ``-``."""
-    plain = "".join(_plain(char) for char in unicodedata.normalize("NFC", key))
-    kept = "".join("-" if _dash(char) else char for char in plain if not _invisible(char))
-    return "".join(_plain(char) for char in kept)
-
-
-def _named(char: str) -> str:
-    """``U+2013 EN DASH``; a control character Unicode gives no name by its alias
-    (``U+000A LINE FEED``)."""
-    return f"U+{ord(char):04X} {unicodedata.name(char, _CONTROLS.get(char, 'UNNAMED'))}"
-
-
-#: The aliases of the control characters a text typed on one line may hold by mistake.
-_CONTROLS = {
-    "\t": "CHARACTER TABULATION",
-    "\n": "LINE FEED",
-    "\x0b": "LINE TABULATION",
-    "\x0c": "FORM FEED",
-    "\r": "CARRIAGE RETURN",
-    "\x85": "NEXT LINE",
-}
-
-
 def _key_problem(kind: str, key: str, what: str, char: str) -> str:
-    typed = _as_typed(key)
+    typed = as_typed(key)
     if what == "full-width":
         return f"{key!r} has full-width letters or digits; a {kind} key is half-width ({typed!r})"
     if what == "invisible":
@@ -241,19 +143,19 @@ def _key_problem(kind: str, key: str, what: str, char: str) -> str:
         )
     if what == "dash":
         return (
-            f"{key!r} holds {_named(char)}, which only looks like the hyphen-minus '-'; "
+            f"{key!r} holds {named_char(char)}, which only looks like the hyphen-minus '-'; "
             f"a {kind} key uses '-' ({typed!r}?)"
         )
     if what == "composed":
         return (
-            f"{key!r} holds {_named(char)} apart from the letter before it; "
+            f"{key!r} holds {named_char(char)} apart from the letter before it; "
             f"a {kind} key is typed in its composed form ({typed!r}?)"
         )
     if not char:  # characters that compose only together (Hangul jamo...)
         return f"{key!r} is written otherwise than plainly; a {kind} key is typed {typed!r}"
     plain = unicodedata.normalize("NFKC", char)
     return (
-        f"{key!r} holds {_named(char)}, another form of {plain!r}; "
+        f"{key!r} holds {named_char(char)}, another form of {plain!r}; "
         f"a {kind} key is typed in its plain form ({typed!r}?)"
     )
 

@@ -1,0 +1,128 @@
+"""How a key or a value is typed: spaces, invisible characters, full-width letters and
+digits (a Chinese input method's), dashes and other forms that only look like the plain
+character (``ledger.base.check_new_key`` refuses them in a new key; ``typed_hint`` tells of
+them where a key looked up, or a value, is not found). Depends on nothing else of the
+ledger, so ``ledger.values`` may use it as ``ledger.base`` does."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "as_typed",
+    "is_dash",
+    "is_invisible",
+    "named_char",
+    "odd_character",
+    "plain_char",
+    "typed_hint",
+]
+
+#: Invisible characters besides white space and the format characters (Cf): the rest of
+#: Unicode's default ignorable code points (combining grapheme joiner, Hangul fillers,
+#: variation selectors, Mongolian free variation selectors...).
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2065\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+#: Full-width forms of ASCII letters and digits (the message names them as such).
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+#: Minus signs that look like the hyphen-minus; dashes are Unicode's category Pd.
+_MINUS_SIGNS = frozenset("\u2212\u02d7\u2796")
+_SPACE = re.compile(r"\s")
+#: What Chinese is typed with and NFKC would still rewrite: full-width punctuation 全角标点
+#: (``（社区）``, ``：``, ``～``; not the full-width ``－ ． ／ ＿``, which keys such as
+#: ``m-1.2/3_a`` hold in their plain form) and enclosed numbers (``①``, ``⑴``, ``㈠``; not
+#: Roman numerals: ``Ⅹ`` is the letter ``X`` to the eye). Kept in keys as typed: a village is
+#: ``雄光村（社区）``; ``lookalikes`` finds the key that differs from one only by them.
+_CJK_FORMS = re.compile(
+    "[\uff01-\uff0c\uff1a-\uff20\uff3b-\uff3e\uff40\uff5b-\uff65\u2460-\u24ff\u3200-\u32ff]"
+)
+
+
+def plain_char(char: str) -> str:
+    """``char`` in its plain form: NFKC, except for what Chinese is typed with (_CJK_FORMS)."""
+    return char if _CJK_FORMS.match(char) else unicodedata.normalize("NFKC", char)
+
+
+def is_invisible(char: str) -> bool:
+    return (
+        char.isspace() or unicodedata.category(char) == "Cf" or _IGNORABLE.match(char) is not None
+    )
+
+
+def _dash(char: str) -> bool:
+    return char in _MINUS_SIGNS or (char != "-" and unicodedata.category(char) == "Pd")
+
+
+#: Whether a character is a dash or minus sign other than the hyphen-minus ``-`` (an en dash
+#: ``–`` Excel and WPS put in its place, a minus sign ``−``).
+is_dash = _dash
+
+
+def odd_character(key: str) -> tuple[str, str] | None:
+    """What no new key may hold, and the first character of it in ``key``: ``full-width``
+    letters or digits, ``invisible`` (white space, format and other ignorable characters),
+    a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
+    typed apart from the letter it composes with (``composed``); None for a plain key."""
+    if key.isascii():  # most keys: only a space or a control character can be wrong
+        space = _SPACE.search(key)
+        return None if space is None else ("invisible", space[0])
+    wide = _FULL_WIDTH.search(key)
+    if wide is not None:
+        return "full-width", wide[0]
+    for test, what in ((is_invisible, "invisible"), (_dash, "dash")):
+        for char in key:
+            if test(char):
+                return what, char
+    if unicodedata.is_normalized("NFKC", key):
+        return None
+    for char in key:
+        if plain_char(char) != char:
+            return "form", char
+    if unicodedata.is_normalized("NFC", key):
+        return None  # only Chinese punctuation or numerals, kept as typed
+    for char in key:
+        if unicodedata.combining(char):
+            return "composed", char
+    return "form", ""
+
+
+def typed_hint(key: str) -> str:
+    """For a key looked up and not found: how it is typed, if it holds what no new key may
+    (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing."""
+    found = odd_character(key)
+    if found is None:
+        return ""
+    what, char = found
+    if what in ("full-width", "invisible"):
+        return f" (it holds spaces, invisible or full-width characters: {as_typed(key)!r}?)"
+    if not char:
+        return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
+    return f" (it holds {named_char(char)}, a look-alike character: {as_typed(key)!r}?)"
+
+
+def as_typed(key: str) -> str:
+    """``key`` as typed plainly: without spaces and invisible characters, full-width and other
+    compatibility forms made plain (NFKC), dashes and minus signs made ``-``."""
+    plain = "".join(plain_char(char) for char in unicodedata.normalize("NFC", key))
+    kept = "".join("-" if _dash(char) else char for char in plain if not is_invisible(char))
+    return "".join(plain_char(char) for char in kept)
+
+
+def named_char(char: str) -> str:
+    """``U+2013 EN DASH``; a control character Unicode gives no name by its alias
+    (``U+000A LINE FEED``)."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, _CONTROLS.get(char, 'UNNAMED'))}"
+
+
+#: The aliases of the control characters a text typed on one line may hold by mistake.
+_CONTROLS = {
+    "\t": "CHARACTER TABULATION",
+    "\n": "LINE FEED",
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x85": "NEXT LINE",
+}
