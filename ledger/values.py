@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ledger import clock
 from ledger.errors import InputError, LedgerError, RuleError
+from ledger.typed import typed_hint
 
 __all__ = [
     "AREAS",
@@ -160,7 +161,9 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     """Parse ``1234.56`` or ``1,234.56`` (yuan) into integer fen; refuse negatives, 3+
     decimals, NaN, floats, commas that do not group thousands. ``negative``: what the refusal
     of a negative amount advises, as fits the command (``ALLOCATION_SIGN``, ``PAYMENT_SIGN``
-    of ``ledger.funds``); by default only that an amount is never negative."""
+    of ``ledger.funds``); by default only that an amount is never negative. An amount holding
+    full-width digits (``５``, a Chinese input method's) or an invisible character is refused
+    saying so (``typed_hint``; since session 22)."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
         fine = _TOO_FINE.fullmatch(text.strip())
@@ -173,7 +176,8 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
         raise InputError(
             field,
             f"{quoted(text)} is not an amount in yuan with at most 2 decimals "
-            f"(commas only between thousands){_sign_hint(text, negative)}",
+            f"(commas only between thousands)"
+            f"{_sign_hint(text, negative) or typed_hint(text.strip())}",
         )
     digits = match["yuan"].replace(",", "").lstrip("0")
     # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
@@ -298,10 +302,12 @@ def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:
 
 
 def choice(value: str, options: Iterable[str], field: str) -> str:
-    """``value`` if it is one of ``options``; otherwise a refusal listing them."""
+    """``value`` if it is one of ``options``; otherwise a refusal listing them, and saying
+    what it holds that no option does (``typed_hint``: `` working`` is not taken as
+    ``working``, but the refusal says why; since session 22)."""
     allowed = tuple(options)
     if value not in allowed:
-        raise InputError(field, f"{value!r} is not one of {', '.join(allowed)}")
+        raise InputError(field, f"{value!r} is not one of {', '.join(allowed)}{typed_hint(value)}")
     return value
 
 

@@ -4,7 +4,10 @@
   out is recorded with fund disburse, the advice for ``fund allocate``: each says what fits it;
 - a JSONL line's ``"amount": 0.30000000000000004`` was told to round "the cell's formula" (a
   JSON number has neither), and ``-0.0`` that it is no amount with at most 2 decimals, where
-  0 is told that a payment is a positive amount."""
+  0 is told that a payment is a positive amount;
+- ``--amount ５`` (a full-width digit) and ``--category " working"`` were told only that they
+  are no amount, or not one of the choices: each says what it holds, as a key does (not taken
+  as the plain value)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
@@ -141,3 +145,65 @@ def test_a_json_amount_of_minus_zero_is_refused_as_zero_is(
     stderr = _import_jsonl(seeded, tmp_path / "in.jsonl", command, {"amount": zero, **args})
 
     assert f"line 1, amount: {rule}" in stderr
+
+
+# -- full-width digits and spaces in amounts and choices -----------------------------------------
+
+STAMP = ("-d", "拨款", "-e", "2016-09-01")
+STAMPED = " ".join(STAMP)
+HINT = "(it holds spaces, invisible or full-width characters: {!r}?)"
+
+
+@pytest.mark.parametrize(("amount", "plain"), [("５", "5"), ("1２.50", "12.50"), ("5\u200b", "5")])
+def test_an_amount_typed_with_full_width_or_invisible_characters_says_so(
+    seeded: Fupin, amount: str, plain: str
+) -> None:
+    before = seeded.event_count()
+
+    result = seeded.runner.invoke(
+        app,
+        ["--as", "qu-01", "fund", "allocate", "city-2016", "--amount", amount, *STAMP],
+    )
+
+    assert_refused(result, "amount", f"{amount!r} is not an amount in yuan with at most 2 decimals")
+    assert HINT.format(plain) in result.stderr
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "plain"),
+    [
+        ("--category", " working", "working"),
+        ("--purpose", "working ", "working"),
+        ("--purpose", "ｗｏｒｋｉｎｇ", "working"),
+    ],
+)
+def test_a_choice_typed_with_spaces_or_full_width_letters_says_so(
+    seeded: Fupin, option: str, value: str, plain: str
+) -> None:
+    given = {"--category": "working", "--purpose": "working", option: value}
+    args = [arg for name, choice in given.items() for arg in (name, choice)]
+
+    result = seeded.runner.invoke(
+        app,
+        ["--as", "qu-01", "fund", "disburse", "city-2016", "--amount", "5", *args, *STAMP],
+    )
+
+    field = option.removeprefix("--")
+    assert_refused(result, field, f"{value!r} is not one of")
+    assert HINT.format(plain) in result.stderr
+
+
+def test_a_choice_merely_misspelt_gets_no_hint(seeded: Fupin) -> None:
+    result = seeded(
+        f"fund disburse city-2016 --amount 5 --category working --purpose workng {STAMPED}", "qu-01"
+    )
+
+    assert_refused(result, "purpose", "'workng' is not one of household, village")
+    assert "holds" not in result.stderr
+
+
+def test_an_import_rows_full_width_amount_says_so(seeded: Fupin, tmp_path: Path) -> None:
+    stderr = _import_jsonl(seeded, tmp_path / "in.jsonl", "receive_allocation", {"amount": "５"})
+
+    assert HINT.format("5") in stderr
