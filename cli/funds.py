@@ -14,6 +14,7 @@ from cli.common import (
     EffectiveOption,
     NoteOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     money,
@@ -121,3 +122,33 @@ def disburse(
         app.disburse(make_stamp(document, effective, note), code, payment)
     shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")
     console.print(f"{shown} yuan disbursed from {code} ({purpose}, {category})")
+
+
+@fund_app.command("amend")
+@refusals
+def amend(
+    code: Account,
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source 来源, as it really is.")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year 年度 of the account.")] = None,
+    street: Annotated[
+        str | None, typer.Option("--street", help="Street 街道 of a street account.")
+    ] = None,
+    donor: Annotated[
+        str | None, typer.Option("--donor", help="Donor 捐赠方 of a donation account.")
+    ] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend an account opened with its source, year, street or donor typed wrong 更正登记事项.
+
+    Only what is given changes (a source that names no street or donor clears the account's);
+    the code stays. Only while no allocation or payment stands on the account (void them
+    first with `fupin correct fund`). The event keeps what each field was."""
+    given = {"source": source, "year": year, "street": street, "donor": donor}
+    changes = {field: value for field, value in given.items() if value is not None}
+    with ledger_session() as app:
+        restated = app.amend(make_stamp(document, effective), "fund", code, changes, reason)
+    console.print(f"account {code.strip()} amended: {describe_changes(restated)}")

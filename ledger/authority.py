@@ -111,6 +111,9 @@ PERMISSIONS: dict[str, Permission] = {
     # an inspection opened with its year, street or scope typed wrong: whoever may open it
     # (the inspectors, never the street inspected)
     "amend_inspection": Permission(_INSPECT, "street"),
+    # an account opened with its source, year, street or donor typed wrong: whoever may open
+    # it (a street officer their street's account, before and after; since session 22)
+    "amend_account": Permission(_CASE, "street"),
     # tamper evidence: signing keys and the log's checkpoints (docs/audit-guide.md)
     "register_key": Permission(_ADMIN, "district"),
     "revoke_key": Permission(_ADMIN, "district"),
@@ -180,7 +183,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "CriticismNoticed": ("notice_criticism",),
     "LeadershipTalkHeld": ("hold_talk",),
     "Corrected": ("correct", "correct_inspection", "correct_exit", "correct_officer"),
-    "Amended": ("amend", "amend_helper", "amend_officer", "amend_inspection"),
+    "Amended": ("amend", "amend_helper", "amend_officer", "amend_inspection", "amend_account"),
     "LogKeyRegistered": ("register_log_key",),
     "LogKeyRotated": ("register_log_key",),
     "CheckpointRecorded": ("record_checkpoint",),
@@ -259,6 +262,7 @@ _AMEND_COMMANDS = {
     "Helper": "amend_helper",
     "Officer": "amend_officer",
     "Inspection": "amend_inspection",
+    "FundAccount": "amend_account",
 }
 
 

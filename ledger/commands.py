@@ -330,6 +330,8 @@ _AMENDABLE = (
     Arg("year", "年度", "int", required=False),
     Arg("street", "街道", required=False),
     Arg("scope", "范围", required=False),
+    Arg("source", "来源", required=False),  # an account's (since session 22)
+    Arg("donor", "捐赠方", required=False),
 )
 
 

@@ -17,7 +17,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, is_dash, natural_id
 from ledger.errors import RuleError
-from ledger.values import MAX_FEN, choice, format_yuan
+from ledger.values import MAX_FEN, check_as_recorded, choice, format_yuan, visible
 
 __all__ = [
     "ALLOCATION_SIGN",
@@ -137,6 +137,12 @@ class FundAccount(LedgerAggregate):
     """One source's account for one year; its balance never goes below zero."""
 
     VOIDABLE = frozenset({"AllocationReceived", "Disbursed"})
+    #: What ``Amended`` may restate of an account opened with a field typed wrong (``fupin
+    #: fund amend``, since session 22: an opening is not correctable, and a wrong source,
+    #: year, street or donor stood for good): only while no allocation or payment stands on
+    #: it, each having been judged against them (a street account pays only its street; the
+    #: funds report sums by source and year). Never the code (every entry names it).
+    AMENDABLE = frozenset({"source", "year", "street", "donor"})
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -185,7 +191,7 @@ class FundAccount(LedgerAggregate):
             raise RuleError("donor", "a donation account names its donor; no other account does")
 
     @staticmethod
-    def check_opened_by(year: int, effective: date) -> None:
+    def check_opened_by(year: int, effective: date, field: str = "effective") -> None:
         """An account of ``year`` is opened by the end of the next year (``last_opening_day``):
         its money comes in that year, or early in the next. An account of 2019 opened in 2026
         is a typo (tester, session 22: ``-e 2026-06-30`` for 2018-06-30 was recorded, for good,
@@ -193,10 +199,34 @@ class FundAccount(LedgerAggregate):
         last = last_opening_day(year)
         if effective > last:
             raise RuleError(
-                "effective",
+                field,
                 f"the {year} account is dated {effective}, after {last}: an account of a year is "
                 f"opened by the end of the next year ({year + 1})",
             )
+
+    def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
+        """Not dated before the account was opened; no allocation or payment in force (void
+        them first); the account as amended is one ``open_account`` would open: its source
+        one of ``FUND_SOURCES``, a street only on a street account, a donor only on a donation
+        account, and a year by whose next year's end it was opened (``check_opened_by``)."""
+        self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
+        if self.flows:  # those in force (``undo_entry`` keeps only them)
+            raise RuleError(
+                sorted(changes)[0],
+                f"{self.code} holds {len(self.flows)} allocation(s) or payment(s) in force, "
+                "each judged against its source, year and street: void them first (fupin "
+                "correct fund CODE VERSION), or open another account",
+            )
+        after = {field: changes.get(field, getattr(self, field)) for field in self.AMENDABLE}
+        for field in ("source", "street", "donor"):
+            if field in changes:
+                check_as_recorded(field, changes[field], _as_text)
+        choice(after["source"], FUND_SOURCES, "source")
+        self.check_opening(after["source"], after["street"], after["donor"])
+        if "year" in changes:
+            if type(after["year"]) is not int or not 1 <= after["year"] < MAXYEAR:
+                raise RuleError("year", f"{after['year']!r} is not a year")
+            self.check_opened_by(after["year"], self.opened_on, "year")
 
     def receive(self, amount_fen: int, prov: Provenance, *, alike_ok: bool = False) -> None:
         """An allocation 拨付 reaches the account. One like an allocation on record (the same
@@ -369,6 +399,12 @@ def _plain(text: str) -> str:
         for c in folded
         if not c.isspace() and unicodedata.category(c) != "Cf"
     )
+
+
+def _as_text(value: str, field: str) -> str:
+    """An account's source, street or donor as ``open_account`` records it: trimmed (the
+    street and donor; "" for none)."""
+    return value.strip() if visible(value) else ""
 
 
 def last_opening_day(year: int) -> date:

@@ -1117,7 +1117,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
     ),
 }
 
-for _kind in ("household", "helper", "officer", "inspection"):
+for _kind in ("household", "helper", "officer", "inspection", "fund"):
     _BUILDERS[(_kind, "Amended")] = lambda k, f, kind=_kind: (  # type: ignore[misc]
         "amend",
         {"kind": kind, "key": k, **f["changes"], "reason": f["reason"]},

@@ -19,7 +19,7 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.funds import FundAccount
+from ledger.funds import FUND_SOURCES, FundAccount
 from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
@@ -373,18 +373,20 @@ class OversightCommands(LedgerCore):
     def amend(
         self, stamp: Stamp, kind: str, key: str, changes: Mapping[str, Any], reason: str
     ) -> dict[str, tuple[Any, Any]]:
-        """Restate fields of a household's, helper's or officer's registration typed wrong
-        更正登记事项,
-        saying why; returns each field's old and new value, as recorded."""
-        if kind not in ("household", "helper", "officer", "inspection"):
+        """Restate fields of a household's, helper's, officer's, inspection's or account's
+        registration typed wrong 更正登记事项, saying why; returns each field's old and new
+        value, as recorded."""
+        if kind not in ("household", "helper", "officer", "inspection", "fund"):
             raise InputError(
                 "kind",
-                f"{kind!r}: only a household's, a helper's, an officer's or an inspection's "
-                "registration is amended",
+                f"{kind!r}: only a household's, a helper's, an officer's, an inspection's or "
+                "an account's (fund) registration is amended",
             )
         restated: dict[str, tuple[Any, Any]] = {}
 
         def attempt() -> list[LedgerAggregate]:
+            if kind == "fund":
+                return [self._amend_account(stamp, key, changes, reason, restated)]
             if kind == "inspection":
                 inspection = self.load(Inspection, key, "key")
                 values = self._inspection_changes(changes)
@@ -429,6 +431,56 @@ class OversightCommands(LedgerCore):
 
         self.execute(attempt)
         return restated
+
+    def _amend_account(
+        self,
+        stamp: Stamp,
+        code: str,
+        changes: Mapping[str, Any],
+        reason: str,
+        restated: dict[str, tuple[Any, Any]],
+    ) -> FundAccount:
+        """An account's source, year, street or donor restated (since session 22), by whoever
+        may open it: before (its street) and after (the street it would name)."""
+        account = self.load(FundAccount, code, "key")
+        values = self._account_changes(account, changes)
+        command = amend_command("FundAccount")
+        prov = self.authorise(stamp, command, account.street)
+        if "street" in values:
+            self.authorise(stamp, command, values["street"])
+        before = {field: getattr(account, field, None) for field in values}
+        account.amend(values, reason, prov, self.opened_on())
+        restated.update({f: (before[f], values[f]) for f in sorted(values)})
+        return account
+
+    def _account_changes(self, account: FundAccount, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """An account's fields as ``open_account`` takes them: a source of ``FUND_SOURCES``, a
+        year of the programme, a street on record, a donor that shows something. A source
+        that names no street (or donor) clears the one the account held, unless given."""
+        values: dict[str, Any] = {}
+        for field, value in changes.items():
+            if field == "source":
+                values[field] = choice(str(value), FUND_SOURCES, "source")
+            elif field == "year":
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise InputError("year", f"expects a year, not {value!r}")
+                self.programme().check_year_in_programme(value)
+                values[field] = value
+            elif field == "street":
+                street = require_text(str(value), "street")
+                values[field] = self.load(Street, street, "street").name
+            elif field == "donor":
+                values[field] = _optional_text(str(value), "donor")
+                if not values[field]:
+                    raise InputError("donor", "an amended donor names who gave")
+            else:
+                values[field] = value  # refused by name, with the list, by ``amend``
+        source = values.get("source", account.source)
+        if source != "street" and account.street and "street" not in values:
+            values["street"] = ""
+        if source != "donation" and account.donor and "donor" not in values:
+            values["donor"] = ""
+        return values
 
     def _inspection_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """An inspection's fields as ``open_inspection`` takes them: a year of the programme,

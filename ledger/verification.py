@@ -268,6 +268,7 @@ _CORRECTED = {
     "amend_inspection": ("amended an inspection", " (never the officers inspected)"),
     "amend": ("amended a household", ""),
     "amend_helper": ("amended a helper", ""),
+    "amend_account": ("amended an account", ""),
 }
 #: The records whose entries a street reaches, or not: their own street's (a helper's
 #: employment: its household's street's).
@@ -2418,7 +2419,7 @@ class _RecordRules:
             changes = dict(event.changes)
             command, done = amend_command(kind), "amended a record"
             targets = [str(getattr(record, "street", "") or "")]
-            if kind == "Inspection" and isinstance(changes.get("street"), str):
+            if kind in ("Inspection", "FundAccount") and isinstance(changes.get("street"), str):
                 targets.append(changes["street"])
         if not command or PERMISSIONS[command].scope != "street":
             return ""  # a helper's registration: any officer's; the district's: checked above
@@ -2544,20 +2545,20 @@ class _RecordRules:
         """The rules an amendment's command checks against other records, which its own
         record cannot (tester A, session 20: a household's village amended to another
         street's, written into the file, passed): a household's village is one of its
-        street's; an inspection's street is on record, its year one of the programme's; each
-        as the log stood at the amendment's position ``until`` (tester T: a village added
-        afterwards made an amendment to it before pass; by position, not by recording time,
-        which officers' clocks may skew: the reviewer)."""
+        street's; an inspection's (since session 22, an account's too) street is on record,
+        its year one of the programme's; each as the log stood at the amendment's position
+        ``until`` (tester T: a village added afterwards made an amendment to it before pass;
+        by position, not by recording time, which officers' clocks may skew: the reviewer)."""
         kind = type(record).__name__
         if kind == "Household" and "village" in changes:
             street = self._record("street", str(record.street), until)
             if street is None:
                 raise InputError("street", f"no street {record.street!r} on record")
             street.check_has_village(changes["village"])
-        street_given = kind == "Inspection" and "street" in changes
+        street_given = kind in ("Inspection", "FundAccount") and changes.get("street")
         if street_given and self._record("street", str(changes["street"]), until) is None:
             raise InputError("street", f"no street {changes['street']!r} on record")
-        if kind == "Inspection" and "year" in changes:
+        if kind in ("Inspection", "FundAccount") and "year" in changes:
             programme = self._record("programme", PROGRAMME_CODE, until)
             if programme is not None:
                 programme.check_year_in_programme(changes["year"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
 from projections.households import place, place_of_number
+from projections.reference import restate
 from projections.storage import Database
 
 __all__ = ["MODEL"]
@@ -39,8 +40,8 @@ Account = tuple[str, str, int, str]  # code, source, year, street
 
 
 def _account(db: Database, fact: Fact) -> Account:
-    """The account's code, source, year and street (empty if unknown); they never change
-    once opened, so they are remembered for the rest of the transaction."""
+    """The account's code, source, year and street (empty if unknown), remembered for the
+    rest of the transaction (an amendment restates them: ``account_amended``)."""
     accounts = db.memo("funds.account")
     found: Account | None = accounts.get(fact.aggregate_id)
     if found is None:
@@ -75,6 +76,44 @@ def allocation_received(db: Database, fact: Fact) -> None:
             fact.actor,
         ),
     )
+
+
+def amended(db: Database, fact: Fact) -> None:
+    """A household's amendment (``household_amended``) or an account's
+    (``account_amended``); another record's matches no row here."""
+    household_amended(db, fact)
+    account_amended(db, fact)
+
+
+#: The account columns an ``Amended`` event restates (``FundAccount.AMENDABLE``).
+_ACCOUNT_FIELDS = ("source", "year", "street", "donor")
+
+
+def account_amended(db: Database, fact: Fact) -> None:
+    """An account's source, year, street or donor restated (since session 22) holds from its
+    opening on: only while no allocation or payment stands on it, so only voided rows, which
+    count nowhere, carry what it was; they are restated too, for one account to read one
+    way."""
+    code, source, year, street = _account(db, fact)
+    if not code or not restate(db, "pj_accounts", _ACCOUNT_FIELDS, fact):
+        return
+    changes = fact["changes"]
+    db.memo("funds.account")[fact.aggregate_id] = (
+        code,
+        changes.get("source", source),
+        changes.get("year", year),
+        changes.get("street", street),
+    )
+    for table in ("pj_allocations", "pj_disbursements"):
+        fields = [f for f in ("source", "year") if f in changes]
+        if table == "pj_allocations" and "street" in changes:
+            fields.append("street")  # a payment's street is the one it reached
+        if fields:
+            db.write(
+                f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in fields)} "
+                "WHERE aggregate_id = ?",
+                (*(changes[f] for f in fields), fact.aggregate_id),
+            )
 
 
 def household_amended(db: Database, fact: Fact) -> None:
@@ -141,6 +180,6 @@ MODEL = ReadModel(
         "AllocationReceived": allocation_received,
         "Disbursed": disbursed,
         "Corrected": corrected,
-        "Amended": household_amended,
+        "Amended": amended,
     },
 )

@@ -196,13 +196,16 @@ def test_an_amendment_is_not_dated_before_the_entry_it_restates(ledger: Ledger) 
     )
 
 
-def test_only_households_helpers_officers_and_inspections_are_amended(ledger: Ledger) -> None:
-    ledger.open_account(stamp(QU), "city-2016", "city", 2016)
+def test_only_households_helpers_officers_inspections_and_accounts_are_amended(
+    ledger: Ledger,
+) -> None:
+    # An account since session 22 (fupin fund amend); a street is not.
     refused = refuses(
-        ledger, InputError, "kind", lambda: amend(ledger, "fund", "city-2016", donor="某")
+        ledger, InputError, "kind", lambda: amend(ledger, "street", "江南", name="某")
     )
-    assert "only a household's, a helper's, an officer's or an inspection's registration" in str(
-        refused
+    assert (
+        "only a household's, a helper's, an officer's, an inspection's or an account's (fund) "
+        "registration" in str(refused)
     )
 
 
