@@ -426,7 +426,7 @@ def _import_once(
             recorded = recorded_rows(
                 app, {p.ref for p in rows_read}, {p.mark for p in rows_read}, upto=pinned
             )
-            seen = _Seen()
+            seen = _Seen(into_empty=not app.recorder.max_notification_id())
             for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
                 outcome = read if isinstance(read, list) else _apply(app, row, read, recorded, seen)
                 if isinstance(outcome, list):
@@ -580,6 +580,8 @@ class _Seen:
 
     refs: dict[str, str] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
+    #: Whether the import began on an empty store: an export replayed whole (``--create``).
+    into_empty: bool = False
 
 
 def _apply(
@@ -632,7 +634,7 @@ def _apply(
     seen.marks[mark] = row.where
     # A row of an export names one recorded event: an allocation or payment like one on record
     # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
-    app.replaying_export = _replays_flow(app, exported, parsed)
+    app.replaying_export = _replays_flow(app, exported, parsed, seen.into_empty)
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
@@ -644,7 +646,9 @@ def _apply(
     return parsed
 
 
-def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> bool:
+def _replays_flow(
+    app: Ledger, found: re.Match[str] | None, parsed: _Parsed, into_empty: bool = False
+) -> bool:
     """Whether the row is an export's allocation or payment (or a household's visit), replayed: its
     ref (``found``) names the account the row pays into or out of, at the entry the row makes
     there (the account is at the one before). Only then may it be like one on record (a ledger
@@ -663,7 +667,11 @@ def _replays_flow(app: Ledger, found: re.Match[str] | None, parsed: _Parsed) -> 
     if found is not None and found[1] == "inspection" and parsed.spec.name == _RECTIFY:
         # A rectification report entered after its finding's deadline, dated by it, says why
         # (``Inspection.report_rectification``): judged when entered, not when an export
-        # replays it at the inspection's next entry (since session 22).
+        # replays it at the inspection's next entry (since session 22), into the empty store
+        # it rebuilds (``import --create``): a row of an existing ledger's import that
+        # borrows the export's ref form is entered now (tester E, session 22).
+        if not into_empty:
+            return False
         code = parsed.args.get("inspection")
         if not isinstance(code, str) or found[2] != code:
             return False

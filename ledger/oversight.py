@@ -4,7 +4,7 @@ and corrections 更正 of mistaken entries."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -25,7 +25,15 @@ from ledger.household import Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
-from ledger.values import AREAS, choice, clean_name, optional_text, require_text, today
+from ledger.values import (
+    AREAS,
+    CHINA,
+    choice,
+    clean_name,
+    optional_text,
+    require_text,
+    today,
+)
 
 __all__ = ["OversightCommands"]
 
@@ -178,24 +186,80 @@ class OversightCommands(LedgerCore):
             effective, since, f"the finding is dated {effective}; {subject} came on record"
         )
 
+    def check_report_left(self, aggregate: LedgerAggregate, version: int) -> None:
+        """Refuse to void an inspection's rectification report (entry ``version``) when the
+        finding's first report left would be one dated by its deadline, entered after it,
+        that says no why: entered while an earlier report stood, it needed no word, and it
+        would now take the finding off the overdue list (tester E, session 22: void the
+        close, enter a note-less "supplement" dated by the deadline, void the first report).
+        Read from the log: the recording time and note of each report left of that day.
+        ``fupin verify`` does not replay this rule (it rests on recording times)."""
+        if not isinstance(aggregate, Inspection):
+            return
+        kind, key = aggregate.entries.get(version, ("", None))
+        if kind != "RectificationReported":
+            return
+        finding = key[0]
+        reports = aggregate.reports.get(finding, {})
+        left = {entry: day for entry, day in reports.items() if entry != version}
+        deadline = aggregate.findings[finding]
+        if not left or min(left.values()) <= reports[version] or min(left.values()) > deadline:
+            return  # the first report stays, none is left, or the one left is late
+        first = min(left.values())
+        unsaid: list[tuple[int, date]] = []
+        for entry in sorted(e for e, day in left.items() if day == first):
+            (event,) = self.repository.event_store.get(aggregate.id, gt=entry - 1, lte=entry)
+            recorded: datetime = event.timestamp  # type: ignore[attr-defined]  # a ledger event
+            entered = recorded.astimezone(CHINA).date()
+            if entered <= deadline or vars(event)["prov"].note.strip():
+                return
+            unsaid.append((entry, entered))
+        entry, entered = unsaid[0]
+        raise RuleError(
+            "version",
+            f"{finding}'s first report left would be entry {entry}, dated {first}, by its "
+            f"deadline {deadline}, but entered on {entered}, after it, saying no why: it "
+            "would take the finding off the overdue list. Void it first (fupin correct "
+            f"inspection {aggregate.code} {entry}) and enter it again saying why in --note",
+        )
+
     def check_helper_of_street(self, helper_id: str, street: str, effective: date) -> None:
         """A street inspection's finding about a helper: one paired with a household of the
         inspected street by the finding's day (tester D, session 22: 外海's inspection took a
         finding about a cadre paired only in 江南 and 礼乐, which only 外海 could then answer
-        and which its overdue list held). Read from the log's pairings (by topic: one scan of
-        the events table; a finding is rare)."""
+        and which its overdue list held). Judged on the households' records of their
+        pairings in force (a pairing voided never was: tester E), those the log's pairings
+        name (by topic: one scan of the events table; a finding is rare) and those of the
+        batch under way (an import that pairs, then finds)."""
         topics = [
             get_topic(Household.HelperPaired),  # type: ignore[attr-defined]  # @event
             get_topic(Household.HelperUnpaired),  # type: ignore[attr-defined]
         ]
-        for household_id, event in self.events_by_topic(topics):
-            fields = vars(event)
-            paired = fields.get("replacement") if "replacement" in fields else fields["helper"]
-            if paired != helper_id or fields["prov"].effective > effective:
-                continue
+        named = {
+            household_id
+            for household_id, event in self.events_by_topic(topics)
+            if helper_id in (vars(event).get("helper"), vars(event).get("replacement"))
+        }
+        named.update(a.id for a in (self._batch or {}).values() if isinstance(a, Household))
+        anywhere = False
+        for household_id in sorted(named, key=str):
             household = self.get_by_id(household_id)
-            if isinstance(household, Household) and household.street == street:
+            if not isinstance(household, Household):
+                continue
+            began = [start for start, _ in household.past_pairings.get(helper_id, [])]
+            if helper_id in household.helpers:
+                began.append(household.paired_on.get(helper_id, date.min))
+            if not any(start <= effective for start in began):
+                continue
+            if household.street == street:
                 return
+            anywhere = True
+        if not anywhere:
+            raise RuleError(
+                "subject",
+                f"{helper_id} was paired with no household by {effective}: a street "
+                f"inspection of {street} finds about the helpers of its households",
+            )
         raise RuleError(
             "subject",
             f"{helper_id} was paired with no household of the inspected {street} by "
@@ -328,6 +392,7 @@ class OversightCommands(LedgerCore):
             pairings = self.enterprise_side(aggregate, version, prov)
             sides = self.unpairing_corrected(aggregate, version, prov)
             self.check_post_unused(aggregate, version)
+            self.check_report_left(aggregate, version)
             aggregate.correct(version, reason, prov, self.opened_on())
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
                 return [aggregate, *sides()]

@@ -177,6 +177,7 @@ def summary(ledger: Ledger) -> dict[str, Any]:
             # A talk due is listed whether or not it was held: say how many were.
             "talks_held": sum(1 for talk in duty["talks_due"] if talk["talk_held"]),
             "talks_not_due": len(duty["talks_not_due"]),
+            "notices": len(duty["notices"]),
             "overdue_findings": len(duty["overdue_findings"]),
             "early_unpairings": len(duty["early_unpairings"]),
         },

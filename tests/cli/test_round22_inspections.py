@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import orjson
 from ledger.errors import RuleError
 from ledger.inspections import Inspection
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.cli.test_round14_void_oversight import FIND, OPEN, VOID
 from tests.support import TickingClock, ledger_at, refuses, stamp
 
@@ -195,7 +196,7 @@ def test_a_street_inspections_helper_finding_is_about_a_helper_of_its_households
     assert_refused(
         elsewhere, "subject", "c-1 was paired with no household of the inspected 礼乐 by 2016-09-01"
     )
-    assert_refused(too_early, "subject", "no household of the inspected 江南 by 2016-08-10")
+    assert_refused(too_early, "subject", "c-1 was paired with no household by 2016-08-10")
     assert seeded.event_count() == before
     seeded.ok(HELPER_FINDING.format("JN", "2016-09-01"), "insp-1")
 
@@ -232,3 +233,106 @@ def test_an_unknown_account_subject_is_named_an_account(seeded: Fupin) -> None:
     refused = seeded(line + doc("2016-12-12"), "insp-1")
 
     assert_refused(refused, "subject", "no account 'nope' on record")
+
+
+def _jsonl(path: Path, *rows: Mapping[str, object]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    return path
+
+
+def test_an_import_that_pairs_then_finds_about_the_helper_is_accepted(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester E, session 22: the pairing of the same import was not seen (nor, therefore,
+    could an export holding such a finding be imported into a new store)."""
+    seeded.ok(STREET_OPEN.format("JN", "江南"), "insp-1")
+    rows = _jsonl(
+        tmp_path / "pair-find.jsonl",
+        {
+            "command": "pair",
+            "ref": "t-1",
+            "actor": "jn-01",
+            "effective": "2016-08-20",
+            "document": "结对",
+            "args": {"household": "JH-0001", "helper": "c-2"},
+        },
+        {
+            "command": "record_finding",
+            "ref": "t-2",
+            "actor": "insp-1",
+            "effective": "2016-09-01",
+            "document": "督查",
+            "args": {
+                "inspection": "SI-JN",
+                "finding": "h2",
+                "subject_kind": "helper",
+                "subject": "c-2",
+                "deadline": "2016-12-31",
+            },
+        },
+    )
+
+    seeded.ok(f"import file {rows}", "admin")
+
+    assert reimported(seeded, tmp_path).exit_code == 0
+
+
+def test_a_helper_whose_only_pairing_there_was_voided_was_never_paired_there(
+    seeded: Fupin,
+) -> None:
+    seeded.ok("household pair JH-0001 c-2 " + doc("2016-08-20"), "jn-01")
+    history = seeded.ok("history JH-0001 --format json", "jn-01").output
+    paired = next(
+        row["version"]
+        for row in orjson.loads(history)
+        if row["event"] == "HelperPaired" and "c-2" in str(row)
+    )
+    seeded.ok(f"correct household JH-0001 {paired} --reason 结错 " + doc("2016-08-21"), "jn-01")
+    seeded.ok(STREET_OPEN.format("JN", "江南"), "insp-1")
+
+    refused = seeded(HELPER_FINDING.format("JN", "2016-09-01").replace("c-1", "c-2"), "insp-1")
+
+    assert_refused(refused, "subject", "c-2 was paired with no household by 2016-09-01")
+
+
+def test_a_row_borrowing_an_exports_ref_form_is_judged_as_entered(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester E, session 22: ``inspection:CODE@N`` at the next entry skipped the note rule in
+    an existing ledger: only an export replayed into an empty store is judged as entered."""
+    _found(seeded)  # DC-2016 at version 3
+    row = {
+        "command": "report_rectification",
+        "ref": "inspection:DC-2016@4",
+        "actor": "jn-01",
+        "effective": "2017-01-20",
+        "document": "整改报告",
+        "note": "",
+        "args": {"inspection": "DC-2016", "finding": "f-1", "summary": "已整改"},
+    }
+    before = seeded.event_count()
+
+    refused = seeded(f"import file {_jsonl(tmp_path / 'r.jsonl', row)}", "jn-01")
+
+    assert refused.exit_code == 2, refused.output
+    assert "f-1's rectification deadline was 2017-01-31" in refused.stderr
+    assert seeded.event_count() == before
+
+
+def test_voiding_the_first_report_leaves_no_unsaid_late_one_first(seeded: Fupin) -> None:
+    """Tester E, session 22: a supplement entered late, dated by the deadline, needed no note
+    while the first report stood; voiding the first made it date the rectification."""
+    _found(seeded)
+    seeded.ok(RECTIFY.format("f-1", "2017-01-20"), "jn-01")  # entry 4, says why
+    supplement = "inspection rectify DC-2016 f-1 --summary 补充材料 " + doc("2017-01-25")
+    seeded.ok(supplement, "jn-01")  # entry 5: no note needed, the first stands
+    before = seeded.event_count()
+
+    refused = seeded(VOID.format(4), "insp-1")
+
+    assert_refused(refused, "version", "f-1's first report left would be entry 5, dated 2017-01-25")
+    assert "Void it first (fupin correct inspection DC-2016 5)" in refused.stderr
+    assert seeded.event_count() == before
+    seeded.ok(VOID.format(5), "insp-1")
+    seeded.ok(VOID.format(4), "insp-1")  # none left: overdue again
+    assert ("f-1", None) in _overdue(seeded)
