@@ -646,6 +646,7 @@ def named(personal: Personal | PersonalChange, effective: date) -> Personal | Pe
     is a phone number (``check_phone``); an address given shows something (``optional_text``:
     ``''`` records none; since session 21, spaces or a zero-width space alone are refused)."""
     check_no_placeholders(personal)
+    check_lines(personal)  # first: a control character in a name is told a name's rule
     check_id_card(personal.id_card, effective)
     head = clean_name(personal.head_name, "head_name")
     names = personal.member_names
@@ -663,7 +664,6 @@ def named(personal: Personal | PersonalChange, effective: date) -> Personal | Pe
     address = personal.address
     if address is not None:
         address = optional_text(address, "address", MAX_TEXT)
-    check_lines(personal)
     if isinstance(personal, PersonalChange):
         return replace(personal, head_name=head, member_names=names, address=address)
     return replace(personal, head_name=head, member_names=names or (), address=address or "")

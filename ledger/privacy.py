@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import importlib
 import os
+import re
 import secrets
 import stat
 import time
@@ -185,6 +186,12 @@ class SealedPersonal:
 # -- masking -------------------------------------------------------------------------------
 
 
+#: A variation selector (U+FE00–FE0F, U+E0100–E01EF), and a name's first character with
+#: the selector after it, if any.
+_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_SELECTED = re.compile(".[\ufe00-\ufe0f\U000e0100-\U000e01ef]?", re.S)
+
+
 def mask_name(name: str) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***: the first character only (a surname or its first half).
 
@@ -193,9 +200,13 @@ def mask_name(name: str) -> str:
     first character is all of it (before 2026-11-29 it was shown whole)."""
     if name in (ERASED, SEALED):
         return name
-    if len(name) <= 1:
-        return "*" * len(name)
-    return name[:1] + "*" * (len(name) - 1)
+    # A variation selector is part of the character before it (a rare character 生僻字
+    # written as the ID card shows it): shown with it, never counted (tester I, session 22).
+    shown = [c for c in name if not _SELECTOR.match(c)]
+    if len(shown) <= 1:
+        return "*" * len(shown)
+    first = _SELECTED.match(name)
+    return (first[0] if first else name[:1]) + "*" * (len(shown) - 1)
 
 
 #: The shortest ID-card number whose region code and last four are shown (a 15-digit card of

@@ -124,10 +124,17 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
     if 0xD800 <= code <= 0xDFFF:
         raise InputError(field, f"contains a lone surrogate U+{code:04X} {where}")
     if recorded:
-        raise InputError(
-            field,
-            f"contains a control character U+{code:04X} {where}; only tab and newline are allowed",
+        allowed = (
+            "a name or an address has none, nor tabs or line breaks"
+            if field in _ONE_LINE
+            else "only tab and newline are allowed"
         )
+        raise InputError(field, f"contains a control character U+{code:04X} {where}; {allowed}")
+
+
+#: Fields typed on one line, which hold no tab or line break either (``check_shown_whole``):
+#: a control character in one is told their rule (tester I, session 22).
+_ONE_LINE = frozenset({"head_name", "member_names", "address"})
 
 
 #: How much of a value typed wrong a refusal quotes: a cell of 32,000 characters is not

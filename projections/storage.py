@@ -450,6 +450,10 @@ def _hide_key_table(action: int, arg1: str | None, arg2: str | None, *_: str | N
     said = None
     if action == sqlite3.SQLITE_READ and _hidden(arg1):
         said = _HIDDEN_SAID
+    elif action == sqlite3.SQLITE_READ and (arg1 or "").translate(_ASCII_LOWER) == "dbstat":
+        # SQLite's page statistics: the key table's pages, rows per page and their sizes
+        # (tester I, session 22).
+        said = "no query may read dbstat: it shows every table's pages, the key table's too"
     elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         name = (arg2 or "").lower()
         said = f"no query may call {name}(): {DENIED_FUNCTIONS[name]}"
@@ -546,7 +550,8 @@ def run_readonly(
                 "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
             ) from None
         if lines[0].startswith("access to ") and lines[0].endswith(" is prohibited"):
-            raise QueryError("sql", f"{lines[0]}: {_HIDDEN_SAID}") from None  # a column of one
+            # a column of one: named by what the authorizer refused first
+            raise QueryError("sql", f"{lines[0]}: {_DENIAL.said or _HIDDEN_SAID}") from None
         # Any other refusal of the authorizer SQLite says only as "not authorized" (a hidden
         # table read with no column, COUNT(*)) or "not authorized to use function: X" (3.39
         # on): it is named as the authorizer noted it.

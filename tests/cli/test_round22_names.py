@@ -33,7 +33,7 @@ ODD = [
     ("张\u2028三", "U+2028 LINE SEPARATOR", 2),
     ("张三\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE", 3),
 ]
-RULE = "has no line breaks, tabs, nor invisible or format characters"
+RULE = "has no control characters, line breaks, tabs, nor invisible or format characters"
 
 
 def _identify(fupin: Fupin, *args: str) -> Result:
@@ -152,3 +152,46 @@ def test_a_name_recorded_before_with_an_invisible_character_is_still_read(
     shown = seeded.ok("household show JH-0009", "admin")
 
     assert "\u200b李四" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("\ufe00陈大明", "U+FE00 VARIATION SELECTOR-1 at character 1, not straight after"),
+        ("\U000e0100", "U+E0100 VARIATION SELECTOR-17 at character 1, not straight after"),
+        ("陈\ufe0f\ufe0f大明", "U+FE0F VARIATION SELECTOR-16 at character 3, not straight after"),
+        ("Li\ufe00 Ming", "U+FE00 VARIATION SELECTOR-1 at character 3, not straight after"),
+        ("陈\x1b[31m大明", "U+001B at character 2; a name or an address has none, nor tabs"),
+        ("陈\ufffd明", "U+FFFD REPLACEMENT CHARACTER at character 2: text damaged on its way"),
+        ("陈\u0378明", "U+0378 UNNAMED at character 2: a name has no control characters"),
+        ("李\uf92c", "U+F92C CJK COMPATIBILITY IDEOGRAPH-F92C at character 2, which Unicode"),
+        ("\u0301", "holds no letter: a name is written with letters"),
+    ],
+)
+def test_a_name_a_reader_cannot_see_as_recorded_is_refused(
+    seeded: Fupin, name: str, said: str
+) -> None:
+    """Tester I, session 22: variation selectors anywhere, a control character told 'only tab
+    and newline are allowed', compatibility ideographs recorded as other characters, a name
+    of a lone combining mark, damaged text."""
+    before = seeded.event_count()
+
+    result = _identify(seeded, "--head-name", name, "--member-name", "李四")
+
+    assert_refused(result, "head_name", said)
+    assert seeded.event_count() == before
+
+
+def test_a_masked_rare_character_keeps_its_selector_and_counts_once(seeded: Fupin) -> None:
+    names = ("--member-name", "葛\U000e0100亮", "--member-name", "李四")
+    assert _identify(seeded, "--head-name", "葛\U000e0100亮", *names).exit_code == 0
+    shown = seeded.ok("household show JH-0009 --format json", "ana-1").stdout
+
+    assert "葛\U000e0100*" in shown
+    assert "葛\U000e0100**" not in shown
+
+
+def test_a_query_of_dbstat_is_refused(seeded: Fupin) -> None:
+    refused = seeded("query \"SELECT * FROM dbstat WHERE name = 'household_keys'\"", "ana-1")
+
+    assert_refused(refused, "sql", "no query may read dbstat: it shows every table's pages")
