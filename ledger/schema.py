@@ -15,6 +15,7 @@ the key table.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ledger.errors import LedgerError
@@ -26,14 +27,20 @@ __all__ = [
     "foreign_objects",
     "foreign_reason",
     "refuse_triggers",
+    "sqlite_foreign",
 ]
 
-#: Every schema object of a SQLite file the ledger never creates: (type, name, table).
+#: Every schema object of a SQLite file the ledger never creates: (type, name, table, sql).
+#: Told by the type in any case and by the text SQLite builds the schema from (``sql``, which
+#: ``PRAGMA writable_schema`` can leave disagreeing with ``type``: a trigger whose type reads
+#: 'TRIGGER' still runs); anything not plainly a table or an index is one.
 SQLITE_FOREIGN = (
-    "SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('trigger', 'view') "
-    "ORDER BY type, name"
+    "SELECT type, name, tbl_name, sql FROM sqlite_master "
+    "WHERE lower(type) NOT IN ('table', 'index') OR (sql IS NOT NULL "
+    "AND upper(sql) NOT GLOB 'CREATE TABLE *' AND upper(sql) NOT GLOB 'CREATE INDEX *' "
+    "AND upper(sql) NOT GLOB 'CREATE UNIQUE INDEX *') ORDER BY name"
 )
-_SQLITE_TRIGGERS = "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+_CREATES = re.compile(r"\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?(TRIGGER|VIEW)\b", re.IGNORECASE)
 
 #: The triggers the ledger itself creates on PostgreSQL (events table, household key table).
 LEDGER_PG_TRIGGERS = frozenset(
@@ -54,19 +61,34 @@ class StoreAlteredError(LedgerError):
 
 def foreign_objects(recorder: Any) -> list[tuple[str, str, str]]:
     """(type, name, table) of each schema object of the store the ledger did not create: a
-    SQLite file's triggers and views; a PostgreSQL store's triggers on its events and key
-    tables other than the ledger's own (``LEDGER_PG_TRIGGERS``)."""
+    SQLite file's triggers and views (``sqlite_foreign``); a PostgreSQL store's triggers on
+    its events and key tables other than the ledger's own (``LEDGER_PG_TRIGGERS``)."""
     datastore = recorder.datastore
     sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
     with datastore.transaction(commit=False) as cursor:
         if sqlite:
-            cursor.execute(SQLITE_FOREIGN)
-        else:
-            schema = _quoted(getattr(datastore, "schema", "") or "public")
-            tables = (f"{schema}.{_quoted(recorder.events_table_name)}", f"{schema}.household_keys")
-            cursor.execute(_PG_TRIGGERS, tables)
+            return sqlite_foreign(cursor)
+        schema = _quoted(getattr(datastore, "schema", "") or "public")
+        tables = (f"{schema}.{_quoted(recorder.events_table_name)}", f"{schema}.household_keys")
+        cursor.execute(_PG_TRIGGERS, tables)
         rows = [_triple(row) for row in cursor.fetchall()]
-    return [row for row in rows if sqlite or row[1] not in LEDGER_PG_TRIGGERS]
+    return [row for row in rows if row[1] not in LEDGER_PG_TRIGGERS]
+
+
+def sqlite_foreign(cursor: Any) -> list[tuple[str, str, str]]:
+    """(kind, name, table) of each object of a SQLite file the ledger never creates, by a
+    cursor (``sqlite3`` or the recorder's): one read of ``sqlite_master``. The kind is
+    'trigger' or 'view' when its type or its text says so, else 'schema object'."""
+    cursor.execute(SQLITE_FOREIGN)
+    found = [(_kind(str(row[0]), row[3]), str(row[1]), str(row[2])) for row in cursor.fetchall()]
+    return sorted(found, key=lambda row: (row[0], row[1]))
+
+
+def _kind(kind: str, sql: object) -> str:
+    said = _CREATES.match(sql) if isinstance(sql, str) else None
+    if said is not None:
+        return said.group(1).lower()
+    return kind.lower() if kind.lower() in ("trigger", "view") else "schema object"
 
 
 def _quoted(name: str) -> str:
@@ -88,14 +110,21 @@ def foreign_reason(kind: str, table: str) -> str:
             "that writes is refused while it is there: examine what it did, then remove it "
             "(DROP TRIGGER)"
         )
-    return f"a {kind} that fupin never creates: the store was altered outside the ledger"
+    if kind == "view":
+        return "a view that fupin never creates: the store was altered outside the ledger"
+    return (
+        f"an object on {table} that is neither a table, an index nor a view as SQLite reads "
+        "it (its type or text in sqlite_master was altered; it may be a trigger), which "
+        "fupin never creates: every command that writes is refused while it is there"
+    )
 
 
 def refuse_triggers(cursor: Any) -> None:
     """In a write's own transaction on a SQLite store: refuse it while the file holds a
-    trigger (the ledger creates none). One read of ``sqlite_master``, a few microseconds."""
-    cursor.execute(_SQLITE_TRIGGERS)
-    found = [(str(row[0]), str(row[1])) for row in cursor.fetchall()]
+    trigger (the ledger creates none), or an object that is neither a table, an index nor a
+    view (its type or text altered: it may be a trigger). One read of ``sqlite_master``, a few
+    microseconds."""
+    found = [(name, table) for kind, name, table in sqlite_foreign(cursor) if kind != "view"]
     if not found:
         return
     names = ", ".join(f"{name!r} on {table}" for name, table in found[:3])

@@ -33,7 +33,7 @@ import psycopg
 from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
-from ledger.schema import SQLITE_FOREIGN
+from ledger.schema import sqlite_foreign
 from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
@@ -221,7 +221,7 @@ def _refuse_foreign_schema(source: Path) -> None:
     new store, where it rewrote what was saved. Refused with ``--unverified`` too."""
     try:
         with closing(sqlite3.connect(_read_only(source), uri=True)) as db:
-            found = [(str(kind), str(name)) for kind, name, _ in db.execute(SQLITE_FOREIGN)]
+            found = [(kind, name) for kind, name, _ in sqlite_foreign(db.cursor())]
     except sqlite3.Error:
         return  # read whole by quick_check already: the restore says what else is wrong
     if not found:

@@ -94,3 +94,50 @@ def test_restore_unverified_refuses_it_too(seeded: Fupin, tmp_path: Path) -> Non
 
     assert_refused(result, "file", "which fupin never creates")
     assert not target.exists()
+
+
+def _retype(path: Path, name: str, kind: str) -> None:
+    """Tester F's trick: the object's type in sqlite_master written in another case (SQLite
+    builds the schema from its text, so the trigger still runs)."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET type = ? WHERE name = ?", (kind, name))
+        db.commit()
+
+
+def test_a_trigger_typed_in_capitals_is_reported_and_refuses_saves(seeded: Fupin) -> None:
+    _alter(seeded.path, TRIGGER)
+    _retype(seeded.path, "t", "TRIGGER")
+    before = seeded.event_count()
+
+    saved = seeded(ADD_OFFICER, "admin")
+    verified = seeded("verify")
+
+    assert_refused(saved, "store", "the store holds trigger 't' on stored_events")
+    assert seeded.event_count() == before
+    assert verified.exit_code == 1, verified.output
+    assert verified.stderr.startswith("FAILED at the store's schema: trigger t: a trigger on")
+
+
+def test_restore_refuses_a_backup_holding_a_trigger_typed_otherwise(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _alter(seeded.path, TRIGGER)
+    _retype(seeded.path, "t", "Trigger")
+    copy, target = tmp_path / "b.db", tmp_path / "r.db"
+    seeded.ok(f"backup {copy}")
+
+    result = seeded(f"--store {target} restore --unverified {copy}")
+
+    assert_refused(result, "file", f"{copy} holds trigger 't', which fupin never creates")
+    assert not target.exists()
+
+
+def test_a_view_typed_in_capitals_is_reported(seeded: Fupin) -> None:
+    _alter(seeded.path, "CREATE VIEW v AS SELECT * FROM stored_events")
+    _retype(seeded.path, "v", "VIEW")
+
+    result = seeded("verify")
+
+    assert result.exit_code == 1, result.output
+    assert "FAILED at the store's schema: view v:" in result.stderr
