@@ -62,6 +62,8 @@ __all__ = [
     "pinned_log_key",
     "record_checkpoint",
     "recorded_checkpoints",
+    "recorded_signed",
+    "recorded_with_keys",
     "register_log_key",
     "register_signing_key",
     "revoke_signing_key",
@@ -720,24 +722,72 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
 _CHECKPOINT_TOPIC = f"{__name__}:TransparencyLog.CheckpointRecorded"
 
 
-def recorded_checkpoints(app: LedgerCore) -> dict[int, str]:
+def recorded_checkpoints(app: LedgerCore, nothing: str = "nothing was signed") -> dict[int, str]:
     """The size and root (hex) of every checkpoint the ledger recorded, by the log's id (no
-    scan of the log); one that cannot be read is refused: ``fupin verify`` says why."""
+    scan of the log); one that cannot be read, or whose signature does not verify with the
+    log key in force when it was recorded (``recorded_signed``, as ``fupin verify`` checks
+    it), is refused: its root was altered or says nothing, and ``fupin verify`` says why.
+    ``nothing``: what the caller did not do, for the refusal."""
     found: dict[int, str] = {}
-    for stored in log_history(app.recorder):
-        if stored.topic != _CHECKPOINT_TOPIC:
-            continue
+    for stored, key in recorded_with_keys(app.recorder, app.mapper):
+        where = (
+            f"the checkpoint the ledger recorded as version {stored.originator_version} of the log"
+        )
         try:
             event: Any = app.mapper.to_domain_event(stored)
             size, root = int(event.size), str(event.root)
         except Exception:
             raise RuleError(
-                "checkpoint",
-                f"the checkpoint the ledger recorded as version {stored.originator_version} of "
-                "the log cannot be read: nothing was signed; run fupin verify",
+                "checkpoint", f"{where} cannot be read: {nothing}; run fupin verify"
             ) from None
+        if key is None or not recorded_signed(event, key):
+            whose = (
+                "the log key in force then cannot be read"
+                if key is None
+                else (f"it is not what {key[0]}, the log key in force when it was recorded, signed")
+            )
+            raise RuleError(
+                "checkpoint",
+                f"{where} (size {size}) does not verify ({whose}): it was altered in the "
+                f"store, and its root is not trusted; {nothing}; run fupin verify",
+            )
         found[size] = root
     return found
+
+
+def recorded_with_keys(
+    recorder: ApplicationRecorder, mapper: Any
+) -> Iterator[tuple[StoredEvent, tuple[str, str] | None]]:
+    """Each checkpoint the ledger recorded (``CheckpointRecorded``, by the log's id: no scan
+    of the log) with the log key in force when it was recorded, (key id, public key): the last
+    ``LogKeyRegistered`` or ``LogKeyRotated`` before it (``TransparencyLog.record`` takes no
+    other); None when that event cannot be read."""
+    key: tuple[str, str] | None = None
+    for stored in log_history(recorder):
+        if stored.topic in LOG_KEY_TOPICS:
+            key = _log_key_of(mapper, stored)
+        elif stored.topic == _CHECKPOINT_TOPIC:
+            yield stored, key
+
+
+def _log_key_of(mapper: Any, stored: StoredEvent) -> tuple[str, str] | None:
+    try:
+        event: Any = mapper.to_domain_event(stored)
+        kid, public_key = event.key_id, event.public_key
+    except Exception:
+        return None
+    return (kid, public_key) if type(kid) is str and type(public_key) is str else None
+
+
+def recorded_signed(event: Any, key: tuple[str, str]) -> bool:
+    """Whether a recorded checkpoint (its event) is what ``key``, (key id, public key), signed
+    (never raises: a malformed field is not signed)."""
+    try:
+        fields = (event.size, event.root, event.time)
+        signed = Checkpoint(CHECKPOINT_VERSION, LOG_NAME, *fields, *key, event.signature)
+    except AttributeError:
+        return False
+    return signed.signature_valid()
 
 
 def _check_extends(recorded: dict[int, str], size: int, roots: dict[int, bytes]) -> None:

@@ -154,9 +154,6 @@ from ledger.schema import foreign_objects, foreign_reason
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
-    CHECKPOINT_VERSION,
-    LOG_KEY_TOPICS,
-    LOG_NAME,
     Checkpoint,
     LogKeyChange,
     NumberedRow,
@@ -164,9 +161,10 @@ from ledger.transparency import (
     broken_versions,
     erased_households,
     key_in_force_fault,
-    log_history,
     log_key_change,
     numbered_rows,
+    recorded_signed,
+    recorded_with_keys,
 )
 from ledger.values import CHINA
 
@@ -616,27 +614,13 @@ class Verifier:
         one size and root per checkpoint recorded; one signature check each."""
         files = {(c.size, c.root_bytes) for _, c in self.given}
         found: list[tuple[int, bytes, str, _Recorded]] = []
-        key: tuple[str, str] | None = None  # the log key in force: (key id, public key)
         try:
-            for stored in log_history(recorder):
-                if stored.topic in LOG_KEY_TOPICS:
-                    key = self._log_key_of(stored)
-                elif stored.topic == _CHECKPOINT_TOPIC:
-                    self._recorded_checkpoint(stored, key, files, found)
+            for stored, key in recorded_with_keys(recorder, self.mapper):
+                self._recorded_checkpoint(stored, key, files, found)
         except Exception:  # the store cannot answer: the pass reports what is wrong
             pass
         self.recorded = sorted(found)
         self.report.recorded_checkpoints = [size for size, _, _, _ in self.recorded]
-
-    def _log_key_of(self, stored: StoredEvent) -> tuple[str, str] | None:
-        """(key id, public key) of a log key event; None when it cannot be read (the pass
-        reports it, and the checkpoints after it are only compared)."""
-        try:
-            event: Any = self.mapper.to_domain_event(stored)
-            key_id, public_key = event.key_id, event.public_key
-        except Exception:
-            return None
-        return (key_id, public_key) if type(key_id) is str and type(public_key) is str else None
 
     def _recorded_checkpoint(
         self,
@@ -648,19 +632,15 @@ class Verifier:
         try:
             event: Any = self.mapper.to_domain_event(stored)
             size, root = event.size, bytes.fromhex(event.root)
-            time, signature = event.time, event.signature
+            _signed = (event.time, event.signature)  # present, or left to the pass
         except Exception:  # not readable: reported where the pass reads it
             return
         if not (type(size) is int and size >= 1 and len(root) == 32):
             return  # not a checkpoint: reported where the pass reads it
         where = (_uuid_bytes(stored.originator_id), stored.originator_version)
-        if key is not None:
-            signed = Checkpoint(
-                CHECKPOINT_VERSION, LOG_NAME, size, event.root, time, *key, signature
-            )
-            if not signed.signature_valid():
-                self._altered[where] = key[0]
-                return
+        if key is not None and not recorded_signed(event, key):
+            self._altered[where] = key[0]
+            return
         if (size, root) not in files:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 from ledger.application import open_ledger
 from ledger.keys import load_private_key
-from ledger.merkle import leaf_hash, root_of
+from ledger.merkle import leaf_hash, root_of, roots_of
 from ledger.sealing import canonical_bytes
 from ledger.transparency import (
     CHECKPOINT_VERSION,
@@ -115,4 +115,76 @@ def test_prove_refuses_a_checkpoint_signed_over_a_log_changed_since_a_recorded_o
     result = seeded(f"prove JH-0001 --checkpoint {second} --out {tmp_path / 'b.json'}", "insp-1")
 
     assert_refused(result, "checkpoint", "do not hash to the root of the checkpoint the ledger")
+    assert not (tmp_path / "b.json").exists()
+
+
+def _forge_recorded_root(path: Path, recorded: str) -> None:
+    """Tester F's second step: the root the ledger recorded at that size rewritten to the
+    changed log's (the recorded checkpoint's signature is left as it was)."""
+    app = open_ledger(str(path))
+    try:
+        leaves = (leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+        size = int(orjson.loads(Path(recorded).read_bytes())["size"])
+        _, _, roots = roots_of(leaves, {size})
+    finally:
+        app.close()
+    old = orjson.loads(Path(recorded).read_bytes())["root"]
+    with closing(sqlite3.connect(path)) as db:
+        forged = db.execute(
+            "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB) "
+            "WHERE topic LIKE '%CheckpointRecorded'",
+            (old, roots[size].hex()),
+        )
+        assert forged.rowcount == 1
+        db.commit()
+
+
+def test_a_checkpoint_is_refused_when_a_recorded_ones_signature_does_not_verify(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, first = _checkpointed(seeded, tmp_path)
+    _rewrite(seeded.path)
+    _forge_recorded_root(seeded.path, str(first))
+    before = seeded.event_count()
+
+    result = seeded(f"checkpoint --out {tmp_path / 'cp2.json'} --log-key {key} -d 检查点", "admin")
+
+    assert_refused(result, "checkpoint", "the checkpoint the ledger recorded as version 2 of the")
+    assert "does not verify" in result.stderr
+    assert "nothing was signed; run fupin verify" in result.stderr
+    assert not (tmp_path / "cp2.json").exists()
+    assert seeded.event_count() == before
+
+
+def test_prove_is_refused_when_a_recorded_checkpoints_signature_does_not_verify(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, first = _checkpointed(seeded, tmp_path)
+    recorded = orjson.loads(first.read_bytes())
+    _rewrite(seeded.path)
+    _forge_recorded_root(seeded.path, str(first))
+    app = open_ledger(str(seeded.path))
+    try:
+        size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    finally:
+        app.close()
+    time = "2016-08-25T00:00:00+00:00"
+    signature = load_private_key(key).sign(checkpoint_note(LOG_NAME, size, root, time))
+    made = Checkpoint(
+        CHECKPOINT_VERSION,
+        LOG_NAME,
+        size,
+        root.hex(),
+        time,
+        recorded["key_id"],
+        recorded["public_key"],
+        base64.b64encode(signature).decode(),
+    )
+    second = tmp_path / "cp2.json"
+    second.write_bytes(orjson.dumps(made.to_json()))
+
+    result = seeded(f"prove JH-0001 --checkpoint {second} --out {tmp_path / 'b.json'}", "insp-1")
+
+    assert_refused(result, "checkpoint", "does not verify")
+    assert "nothing was proven; run fupin verify" in result.stderr
     assert not (tmp_path / "b.json").exists()
