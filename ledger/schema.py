@@ -42,14 +42,32 @@ SQLITE_FOREIGN = (
 )
 _CREATES = re.compile(r"\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?(TRIGGER|VIEW)\b", re.IGNORECASE)
 
-#: The triggers the ledger itself creates on PostgreSQL (events table, household key table).
-LEDGER_PG_TRIGGERS = frozenset(
-    {"fupin_append_only", "fupin_no_truncate", "fupin_keys_erased_only", "fupin_keys_no_truncate"}
-)
-#: The user triggers on the events table and the key table of a PostgreSQL store.
+#: pg_trigger.tgtype's bits: FOR EACH ROW, BEFORE, and the events it fires on.
+_ROW, _BEFORE, _INSERT, _DELETE, _UPDATE, _TRUNCATE = 1, 2, 4, 8, 16, 32
+
+#: The triggers the ledger itself creates on PostgreSQL, by name: the table they are on
+#: ('events' or 'keys'), the function they run (in the ledger's schema) and their type
+#: (pg_trigger.tgtype: timing, level and events), as ``projections.pg.protect_events`` and
+#: ``ledger.keys.KEY_TABLE_GUARD`` create them. A trigger with one of these names is the
+#: ledger's only when all three agree (since session 22).
+LEDGER_PG_TRIGGERS: dict[str, tuple[str, str, int]] = {
+    "fupin_append_only": ("events", "fupin_events_append_only", _ROW | _BEFORE | _UPDATE | _DELETE),
+    "fupin_no_truncate": ("events", "fupin_events_append_only", _BEFORE | _TRUNCATE),
+    "fupin_keys_erased_only": (
+        "keys",
+        "fupin_household_keys_guard",
+        _ROW | _BEFORE | _INSERT | _UPDATE | _DELETE,
+    ),
+    "fupin_keys_no_truncate": ("keys", "fupin_household_keys_guard", _BEFORE | _TRUNCATE),
+}
+#: The user triggers on the events table and the key table of a PostgreSQL store, with what
+#: tells the ledger's own: its table, its function's schema and name, its type.
 _PG_TRIGGERS = (
-    "SELECT 'trigger' AS type, t.tgname AS name, c.relname AS tbl_name "
+    "SELECT 'trigger' AS type, t.tgname AS name, c.relname AS tbl_name, "
+    "CASE WHEN t.tgrelid = to_regclass(%s) THEN 'events' ELSE 'keys' END AS role, "
+    "n.nspname AS function_schema, p.proname AS function, t.tgtype AS tgtype "
     "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+    "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace "
     "WHERE NOT t.tgisinternal AND t.tgrelid IN (to_regclass(%s), to_regclass(%s)) "
     "ORDER BY t.tgname"
 )
@@ -68,11 +86,22 @@ def foreign_objects(recorder: Any) -> list[tuple[str, str, str]]:
     with datastore.transaction(commit=False) as cursor:
         if sqlite:
             return sqlite_foreign(cursor)
-        schema = _quoted(getattr(datastore, "schema", "") or "public")
-        tables = (f"{schema}.{_quoted(recorder.events_table_name)}", f"{schema}.household_keys")
-        cursor.execute(_PG_TRIGGERS, tables)
-        rows = [_triple(row) for row in cursor.fetchall()]
-    return [row for row in rows if row[1] not in LEDGER_PG_TRIGGERS]
+        schema = getattr(datastore, "schema", "") or "public"
+        events = f"{_quoted(schema)}.{_quoted(recorder.events_table_name)}"
+        cursor.execute(_PG_TRIGGERS, (events, events, f"{_quoted(schema)}.household_keys"))
+        rows = [(_triple(row), _ledgers(row, schema)) for row in cursor.fetchall()]
+    return [row for row, own in rows if not own]
+
+
+def _ledgers(row: Any, schema: str) -> bool:
+    """Whether a trigger found on PostgreSQL is one the ledger created: its name, table,
+    function (in the ledger's schema) and type all as the ledger makes them."""
+    name, role, where, function, tgtype = (
+        (row["name"], row["role"], row["function_schema"], row["function"], row["tgtype"])
+        if isinstance(row, dict)
+        else (row[1], row[3], row[4], row[5], row[6])
+    )
+    return LEDGER_PG_TRIGGERS.get(str(name)) == (role, function, int(tgtype)) and where == schema
 
 
 def sqlite_foreign(cursor: Any) -> list[tuple[str, str, str]]:
@@ -101,12 +130,18 @@ def _triple(row: Any) -> tuple[str, str, str]:
     return str(row[0]), str(row[1]), str(row[2])
 
 
-def foreign_reason(kind: str, table: str) -> str:
+def foreign_reason(kind: str, table: str, name: str = "") -> str:
     """Why ``fupin verify`` reports a schema object of ``kind`` the ledger did not create."""
     if kind == "trigger":
+        namesake = (
+            " (named as one of the ledger's own, on another table, running another function "
+            "or firing otherwise)"
+            if name in LEDGER_PG_TRIGGERS
+            else ""
+        )
         return (
-            f"a trigger on {table} that fupin never creates: the store was altered outside "
-            "the ledger, and a trigger can rewrite what every save writes; every command "
+            f"a trigger on {table} that fupin never creates{namesake}: the store was altered "
+            "outside the ledger, and a trigger can rewrite what every save writes; every command "
             "that writes is refused while it is there: examine what it did, then remove it "
             "(DROP TRIGGER)"
         )

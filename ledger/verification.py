@@ -660,7 +660,7 @@ class Verifier:
             return
         for kind, name, table in found:
             self._problem(
-                SCHEMA_POSITION, f"{kind} {name}", foreign_reason(kind, table), at_event=False
+                SCHEMA_POSITION, f"{kind} {name}", foreign_reason(kind, table, name), at_event=False
             )
 
     # -- the household key table ------------------------------------------------------------

@@ -223,3 +223,18 @@ def test_query_reads_the_read_models_of_its_own_schema(
         counts[schema] = json.loads(out)["rows"]
 
     assert counts == {"county_a": [[1]], "county_b": [[2]]}
+
+
+def test_verify_knows_the_ledgers_own_triggers_in_its_schema(
+    two_ledgers: PgConnInfo, pg_server: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their functions are in the ledger's schema (ledger.schema.LEDGER_PG_TRIGGERS, session
+    22: a trigger is the ledger's by its name, table, function and type)."""
+    name = f"officers_{two_ledgers.dbname}"[:63]
+    pg_server.create_role(name, dbname=two_ledgers.dbname)
+    monkeypatch.setenv("POSTGRES_SCHEMA", "county_a")
+    protect_events(parse_store(two_ledgers.dsn), name)
+
+    code, out, err = fupin(monkeypatch, "county_a", "--store", two_ledgers.dsn, "verify")
+
+    assert code == 0, out + err
