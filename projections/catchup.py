@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError
+from ledger.schema import StoreAlteredError
 
 from projections import casework, funds, households, oversight, reference
 from projections.engine import (
@@ -63,6 +64,7 @@ def catch_up(ledger: Ledger) -> int:
     """Bring every read model up to date; returns how many events were applied."""
     db = open_database(ledger.location)
     try:
+        refuse_foreign_schema(db)
         return _catch_up(db, ledger)
     finally:
         db.close()
@@ -160,6 +162,29 @@ class AlteredReadModels(InputError):
             "read them. `fupin projections rebuild` makes them anew from the events; then find "
             "out who changed them",
         )
+
+
+def refuse_foreign_schema(db: Database) -> None:
+    """Refuse to catch up, rebuild or read the read models of a SQLite file holding a trigger
+    or a view, which the ledger never creates (``ledger.schema``): a trigger on a read model's
+    table runs in the catch-up's own transaction (one on ``pj_schema`` rewrote an event during
+    a rebuild), and a view named as a read model's table stands in for it in every report (one
+    left out a tenth of the households). One read of ``sqlite_master``, before anything is
+    written; ``fupin verify`` still runs and names each (since session 22)."""
+    found = db.foreign_schema()
+    if not found:
+        return
+    named = ", ".join(f"{kind} {name!r} on {table}" for kind, name, table in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    raise StoreAlteredError(
+        "store",
+        f"the store holds {named}{more}, which fupin never creates: the file was altered "
+        "outside the ledger, and a trigger runs in what the read models write, a view stands "
+        "in for what they read; the read models were not caught up, nothing was written and no "
+        "report is made from them. Run fupin verify, examine what it changed, remove it (DROP "
+        "TRIGGER, DROP VIEW; a read model's table it stood for comes back with fupin "
+        "projections rebuild), then try again",
+    )
 
 
 def _catch_up(
@@ -404,6 +429,7 @@ def rebuild(ledger: Ledger) -> int:
     """Drop every read model's tables and rebuild them from the first event."""
     db = open_database(ledger.location)
     try:
+        refuse_foreign_schema(db)
         return _rebuild(db, ledger)
     finally:
         db.close()
@@ -623,6 +649,7 @@ def check(ledger: Ledger) -> list[dict[str, Any]]:
     key = os.urandom(32)  # the rows' hash is keyed anew each run: no change can be made ahead
     db = open_database(ledger.location)
     try:
+        refuse_foreign_schema(db)
         if _prepare(db):
             # Caught up, they would be rebuilt, and whatever was changed would be gone.
             raise InputError(
@@ -756,6 +783,7 @@ def _refuse_unfinished(db: Database, ledger: Ledger, seen: Seen) -> None:
 def _start_reading(db: Database, ledger: Ledger) -> Seen:
     """Bring the read models up to date (made, rebuilt after an upgrade, caught up) for a
     reader, and return what it saw of rebuilds before it caught up (``Seen.unmoved``)."""
+    refuse_foreign_schema(db)
     if _prepare(db):
         _rebuild(db, ledger)  # this reader's own rebuild: counted before the reader looks
     seen = _seen(db, ledger)

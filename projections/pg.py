@@ -354,6 +354,11 @@ class PgDatabase(Database):
             return False
         return _table_exists(self._pg, found[1])
 
+    def foreign_schema(self) -> list[tuple[str, str, str]]:
+        """None looked for: on PostgreSQL roles decide who may create a trigger, and
+        ``fupin verify`` reports one on the events or key table (``ledger.schema``)."""
+        return []
+
     def missing_relations(self, names: Iterable[str]) -> list[str]:
         wanted = list(dict.fromkeys(names))
         with self._waits():

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.schema import sqlite_foreign
 from ledger.store import (
     SQLITE_LOCKED,
     StoreLocation,
@@ -289,6 +290,11 @@ class Database:
             )
         }
         return [name for name in wanted if name not in found]
+
+    def foreign_schema(self) -> list[tuple[str, str, str]]:
+        """(kind, name, table) of each trigger or view of the SQLite file, which the ledger
+        never creates (``ledger.schema.sqlite_foreign``): one read of ``sqlite_master``."""
+        return sqlite_foreign(self._conn.cursor())
 
     #: What to do when ``cannot_write`` says why not, after the reason (docs/operations.md).
     read_only_advice = ": make the file writable (or read a copy of it), then try again"
