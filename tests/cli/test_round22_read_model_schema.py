@@ -103,3 +103,21 @@ def test_reports_are_made_again_once_the_view_is_gone_and_the_models_rebuilt(
     seeded.ok("projections rebuild")
 
     seeded.ok("report caseload")
+
+
+def test_rebuild_with_a_view_named_as_a_read_model_table_is_refused_not_an_error(
+    seeded: Fupin,
+) -> None:
+    """Tester F's LOW 5: ``internal error: OperationalError: use DROP VIEW to delete view
+    pj_households``, exit 1; its type written 'VIEW' (PRAGMA writable_schema) as well."""
+    seeded.ok("report caseload")
+    _alter(seeded.path, *SHADOW)
+    with closing(sqlite3.connect(seeded.path)) as db:
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET type = 'VIEW' WHERE name = 'pj_households'")
+        db.commit()
+
+    result = seeded("projections rebuild")
+
+    assert_refused(result, "store", "the store holds view 'pj_households' on pj_households")
+    assert "internal error" not in result.output
