@@ -23,12 +23,12 @@ from ledger.core import LedgerCore
 from ledger.errors import NotFoundError, RuleError
 from ledger.merkle import MerkleTree
 from ledger.reading import describe
-from ledger.sealing import canonical_bytes
 from ledger.transparency import (
     LOG_KEY_TOPICS,
     Checkpoint,
     LogKeyChange,
     TransparencyLog,
+    event_bytes,
     key_in_force_fault,
     log_history,
     log_key_change,
@@ -56,7 +56,7 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
     for notification in stored_events(app.recorder):
         if tree.size == checkpoint.size:
             break
-        leaf = canonical_bytes(notification)
+        leaf = event_bytes(notification, tree.size, "nothing was proven")
         index = tree.append(leaf)
         if notification.originator_id == target:
             found.append((index, leaf, _summary(app, notification)))

@@ -21,6 +21,7 @@ import base64
 import binascii
 import json
 import re
+import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -54,6 +55,7 @@ __all__ = [
     "TransparencyLog",
     "checkpoint_note",
     "erased_households",
+    "event_bytes",
     "key_holder_fault",
     "key_in_force_fault",
     "log_history",
@@ -690,7 +692,7 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
     if key_id(log_key) != log.key_id:
         raise InputError("log-key", f"this is key {key_id(log_key)}; the log key is {log.key_id}")
     recorded = recorded_checkpoints(app)
-    leaves = (leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    leaves = (leaf_hash(event_bytes(n, i)) for i, n in enumerate(stored_events(app.recorder)))
     size, root, earlier = roots_of(leaves, recorded)
     if size == 0:
         raise RuleError("store", "the ledger is empty; nothing to checkpoint")
@@ -716,6 +718,24 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
 
     app.execute(attempt)
     return checkpoint
+
+
+def event_bytes(stored: Notification, position: int, nothing: str = "nothing was signed") -> bytes:
+    """The canonical bytes of the event at ``position`` (its leaf), or a refusal naming it
+    when its stored row cannot be encoded (a state stored as TEXT by an edit in the store:
+    ``fupin verify`` reports it). ``nothing``: what the caller did not do."""
+    if type(stored.state) is not bytes:
+        said = "its stored state is not bytes"
+    else:
+        try:
+            return canonical_bytes(stored)
+        except (TypeError, ValueError, AttributeError, struct.error) as exc:
+            said = f"its stored row cannot be encoded ({type(exc).__name__}: {exc})"
+    raise RuleError(
+        "store",
+        f"the event at position {position} (log id {stored.id}): {said}, so the store was "
+        f"altered outside the ledger; {nothing}; run fupin verify",
+    )
 
 
 #: The topic of a checkpoint the ledger recorded.

@@ -188,3 +188,44 @@ def test_prove_is_refused_when_a_recorded_checkpoints_signature_does_not_verify(
     assert_refused(result, "checkpoint", "does not verify")
     assert "nothing was proven; run fupin verify" in result.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def _state_as_text(path: Path) -> int:
+    """Tester F's LOW 6: an allocation's state stored as TEXT (as ``sqlite3``'s replace() on
+    it leaves it); returns its log id."""
+    with closing(sqlite3.connect(path)) as db:
+        (rowid,) = db.execute(
+            "SELECT rowid FROM stored_events WHERE topic LIKE '%AllocationReceived'"
+        ).fetchone()
+        db.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = ?", (rowid,))
+        db.commit()
+    return int(rowid)
+
+
+def test_a_checkpoint_over_an_event_stored_as_text_is_refused_naming_it(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key, _ = _checkpointed(seeded, tmp_path)
+    log_id = _state_as_text(seeded.path)
+    before = seeded.event_count()
+
+    result = seeded(f"checkpoint --out {tmp_path / 'cp2.json'} --log-key {key} -d 检查点", "admin")
+
+    assert_refused(result, "store", f"the event at position {log_id - 1} (log id {log_id})")
+    assert "its stored state is not bytes" in result.stderr
+    assert "nothing was signed; run fupin verify" in result.stderr
+    assert not (tmp_path / "cp2.json").exists()
+    assert seeded.event_count() == before
+
+
+def test_prove_over_an_event_stored_as_text_is_refused_naming_it(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _, first = _checkpointed(seeded, tmp_path)
+    log_id = _state_as_text(seeded.path)
+
+    result = seeded(f"prove JH-0001 --checkpoint {first} --out {tmp_path / 'b.json'}", "insp-1")
+
+    assert_refused(result, "store", f"(log id {log_id}): its stored state is not bytes")
+    assert "nothing was proven; run fupin verify" in result.stderr
+    assert not (tmp_path / "b.json").exists()
