@@ -173,7 +173,8 @@ def ledger_session(
 
     ``create``: a SQLite store that does not exist is made beside its path and takes its name
     only if the command ends without an error and ``keep()`` (``ledger.newstore``): a refused
-    or tried command leaves no store behind."""
+    or tried command leaves no store behind. A PostgreSQL database without a ledger gets its
+    tables dropped again in those cases (``projections.pg.undone_unless_kept``)."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
     location = parse_store(settings.store)  # a path the system cannot look up is refused
     if create and location.path is not None and not os.path.lexists(location.path):
@@ -190,9 +191,20 @@ def ledger_session(
         return
     # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
     if location.kind == "postgres":
-        from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only
+        # psycopg is loaded for PostgreSQL stores only
+        from projections.pg import preflight, undone_unless_kept
 
-        preflight(settings.store, create=create)
+        if not preflight(settings.store, create=create) and create:
+            # A new ledger: what the command made is dropped unless it ends well and keep()
+            # (a dry run, or a refused row, leaves the database as it found it).
+            with undone_unless_kept(settings.store, keep) as made:
+                app = open_ledger(settings.store, create=create, extra_env=extra)
+                made.opened = True
+                try:
+                    yield app
+                finally:
+                    app.close()
+            return
     elif not create and location.path is not None:
         # Looked at read-only first: opening it as a ledger would already switch another
         # SQLite database to WAL journaling.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from ledger.application import StoreError, open_ledger
@@ -30,6 +30,9 @@ from rich.progress import (
 )
 
 from cli.common import console, emit_json, refusals, render_rows, settings
+
+if TYPE_CHECKING:
+    from projections.pg import NewLedger
 
 __all__ = ["demo"]
 
@@ -58,11 +61,19 @@ def demo(
                 "a demo on PostgreSQL needs a master key: make one (fupin keys new-master "
                 "--out demo.key) and set LEDGER_MASTER_KEY_FILE=demo.key",
             )
-        from projections.pg import preflight  # psycopg is loaded for PostgreSQL stores only
+        # psycopg is loaded for PostgreSQL stores only
+        from projections.pg import preflight, undone_unless_kept
 
         # The server's reason in one line, and a database not in UTF8 refused, before a write.
-        preflight(settings.store, create=True)
-        result, figures = _record(settings.store, seed, scale, {})
+        if preflight(settings.store, create=True):
+            result, figures = _record(settings.store, seed, scale, {})  # initialise refuses
+        else:
+            # A demo refused or interrupted midway leaves the database as it found it: every
+            # event there is the demo's once its initialise is recorded (another's init
+            # would have made it refused).
+            mine: list[bool] = []
+            with undone_unless_kept(settings.store, mine=lambda: bool(mine)) as new:
+                result, figures = _record(settings.store, seed, scale, {}, new, mine)
     else:
         # A SQLite store must be new; checked before anything is written, the key included.
         # Then it is made in a hidden file beside its path and takes its name only once the
@@ -107,13 +118,27 @@ def demo(
 
 
 def _record(
-    store: str | None, seed: int, scale: int, key: dict[str, str]
+    store: str | None,
+    seed: int,
+    scale: int,
+    key: dict[str, str],
+    made: NewLedger | None = None,
+    initialised: list[bool] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
-    """Record the demo's history into ``store``; its result and the plan's figures."""
+    """Record the demo's history into ``store``; its result and the plan's figures. ``made``
+    is told once the ledger is open, ``initialised`` once its initialise is recorded."""
     app = open_ledger(store, create=True, extra_env={**CACHE_ENV, **key})
+    if made is not None:
+        made.opened = True
     try:
         with _bar(scale) as progress:
-            result = run_demo(app, seed=seed, scale=scale, progress=progress)
+            result = run_demo(
+                app,
+                seed=seed,
+                scale=scale,
+                progress=progress,
+                started=None if initialised is None else lambda: initialised.append(True),
+            )
         return result, api.summary(app)
     finally:
         app.close()

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -63,6 +64,7 @@ from projections.storage import (
 )
 
 __all__ = [
+    "NewLedger",
     "PgDatabase",
     "conninfo",
     "open_pg",
@@ -70,6 +72,7 @@ __all__ = [
     "protect_events",
     "read_only_pg",
     "store_url",
+    "undone_unless_kept",
 ]
 
 #: Key of the advisory lock every read-model write transaction holds (any fixed bigint).
@@ -147,12 +150,13 @@ def store_url(location: StoreLocation) -> str:
     return f"postgresql://{user}:{password}@{where}"
 
 
-def preflight(store: str | None, *, create: bool = False) -> None:
+def preflight(store: str | None, *, create: bool = False) -> bool:
     """For a PostgreSQL store, connect once and fail fast with the server's reason; unless
-    ``create`` (``fupin init``), refuse a database that holds no ledger yet."""
+    ``create`` (``fupin init``), refuse a database that holds no ledger yet. Whether the
+    ledger's events table was there (``undone_unless_kept`` when it was not)."""
     location = parse_store(store)
     if location.kind != "postgres":
-        return
+        return True
     with _connect(location) as connection:
         _refuse_other_encodings(connection, location)
         schema = location.schema
@@ -189,6 +193,97 @@ def preflight(store: str | None, *, create: bool = False) -> None:
             "`init` or `import --create` stopped before it recorded anything); run that "
             "command again",
         )
+    return initialised
+
+
+@dataclass
+class NewLedger:
+    """Whether the new ledger was opened (``undone_unless_kept``)."""
+
+    opened: bool = False
+
+
+@contextmanager
+def undone_unless_kept(
+    store: str | None,
+    keep: Callable[[], bool] = lambda: True,
+    mine: Callable[[], bool] = lambda: False,
+) -> Iterator[NewLedger]:
+    """Around a command that makes a new ledger in a database without one (``init``,
+    ``import --create``, ``demo``): if it fails, or ends and ``keep()`` is false (a dry run),
+    every table, sequence, type and function it made in the ledger's schema is dropped, so the
+    database is left as it was found, as a SQLite store made beside its path is never linked
+    into place (``ledger.newstore``). Before 2026-12, a dry run left an empty events table that
+    reports took for "no ledger yet" and ``restore`` for a ledger.
+
+    The ledger's tables are dropped only while their events table holds no event, under a
+    lock that keeps any other process from appending meanwhile (another process's ``init``
+    may have used the same tables), or when ``mine()`` says every event there is this
+    command's (the demo, once its own ``initialise`` is recorded). The block opens the ledger,
+    sets ``opened`` once it has, and closes it before the block ends: a ledger that failed to
+    open made nothing to drop (two processes creating one ledger at once: the tables are the
+    other's)."""
+    location = parse_store(store)
+    with _connect(location) as connection:
+        before = _objects(connection, location.schema)
+    made = NewLedger()
+    try:
+        yield made
+    except BaseException:
+        if made.opened:
+            with suppress(Exception):  # a server gone: its reason is the command's refusal
+                _undo(location, before, mine())
+        raise
+    if not keep():
+        try:
+            _undo(location, before, mine())
+        except psycopg.Error as exc:
+            raise LedgerError(
+                "store",
+                f"cannot remove the empty ledger tables this command made in "
+                f"{location.display}: {_reason(exc)}; the database's owner drops them (DROP "
+                f"TABLE {events_table(location)})",
+            ) from None
+
+
+#: What a schema holds that a command may have made: relations (tables, views, sequences,
+#: composite types; indexes go with their tables) and functions, by kind and qualified name.
+_OBJECTS = """
+SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+        WHEN 'S' THEN 'SEQUENCE' WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END,
+    format('%%I.%%I', n.nspname, c.relname)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f')
+UNION ALL
+SELECT 'FUNCTION', p.oid::regprocedure::text
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s
+"""
+#: The order they are dropped in: what depends on a table first, functions last.
+_DROP_ORDER = ("VIEW", "MATERIALIZED VIEW", "TABLE", "SEQUENCE", "TYPE", "FUNCTION")
+
+
+def _objects(connection: psycopg.Connection[Any], schema: str) -> set[tuple[str, str]]:
+    rows = connection.execute(_OBJECTS, (schema, schema)).fetchall()
+    return {(str(kind), str(name)) for kind, name in rows}
+
+
+def _undo(location: StoreLocation, before: set[tuple[str, str]], mine: bool) -> None:
+    """Drop what the schema holds now and did not hold ``before`` (``undone_unless_kept``)."""
+    with _connect(location) as connection, connection.transaction():
+        _bound_lock_waits(connection, location)
+        if _table_exists(connection, events_table(location)):
+            table = sql.SQL(".").join(
+                sql.Identifier(part) for part in events_table(location).split(".")
+            )
+            connection.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(table))
+            if not mine and _holds_events(connection, location):
+                return  # another process's ledger by now: never touched
+        made = _objects(connection, location.schema) - before
+        for kind in _DROP_ORDER:
+            for name in sorted(name for what, name in made if what == kind):
+                connection.execute(
+                    sql.SQL("DROP {} IF EXISTS {} CASCADE").format(sql.SQL(kind), sql.SQL(name))
+                )
 
 
 def _refuse_other_encodings(connection: psycopg.Connection[Any], location: StoreLocation) -> None:

@@ -66,9 +66,14 @@ class DemoError(LedgerError):
 
 
 def run_demo(
-    app: Ledger, seed: int = 2016, scale: int = 1, progress: Progress | None = None
+    app: Ledger,
+    seed: int = 2016,
+    scale: int = 1,
+    progress: Progress | None = None,
+    started: Callable[[], None] | None = None,
 ) -> DemoResult:
-    """Record the synthetic history into an empty ledger ``app``; deterministic per seed."""
+    """Record the synthetic history into an empty ledger ``app``; deterministic per seed.
+    ``started`` is called once the ledger's initialise is recorded."""
     if scale < 1:
         raise DemoError("scale", "must be at least 1")
     rng = random.Random(seed)
@@ -79,6 +84,8 @@ def run_demo(
     with clock.using_clock(simulated):
         simulated.record_after(date(2016, 7, 26))
         app.initialise("admin", "江海区扶贫办", PLAN_DOC, date(2016, 7, 26))
+        if started is not None:
+            started()
         script.reference()
         script.identification()
         script.pairing()
