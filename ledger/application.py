@@ -78,6 +78,10 @@ def open_ledger(
         env["CREATE_TABLE"] = "n"
     if location.kind == "postgres":
         bound_every_lock_wait(location.env["POSTGRES_LOCK_TIMEOUT"])
+        if not env["POSTGRES_PASSWORD"]:
+            # eventsourcing always passes a password, and an empty one would override libpq's
+            # PGPASSWORD (~/.pgpass is still read when it is empty).
+            env["POSTGRES_PASSWORD"] = os.environ.get("PGPASSWORD", "")
     try:
         ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:

@@ -644,10 +644,9 @@ def _pg_tool(location: StoreLocation, tool: str, *args: str) -> None:
     ]
     if tool == "pg_dump":
         command.append(env["POSTGRES_DBNAME"])
-    result = _run(
-        command,
-        {**os.environ, "PGPASSWORD": env["POSTGRES_PASSWORD"], "PGCONNECT_TIMEOUT": "5"},
-    )
+    # The URL's password, if it has one; else libpq's own PGPASSWORD or ~/.pgpass, untouched.
+    password = {"PGPASSWORD": env["POSTGRES_PASSWORD"]} if env["POSTGRES_PASSWORD"] else {}
+    result = _run(command, {**os.environ, **password, "PGCONNECT_TIMEOUT": "5"})
     if result.returncode != 0:
         missing = _MISSING_ROLE.search(result.stderr)
         if tool == "pg_restore" and missing is not None:

@@ -133,7 +133,8 @@ def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> 
         port=env["POSTGRES_PORT"],
         dbname=env["POSTGRES_DBNAME"],
         user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
+        # Only the URL's own: an empty one would override libpq's PGPASSWORD (since session 22).
+        **({"password": env["POSTGRES_PASSWORD"]} if env["POSTGRES_PASSWORD"] else {}),
         connect_timeout=str(max(timeout, 1)),
         application_name="fupin",
         **({} if options is None else {"options": options}),
