@@ -34,6 +34,7 @@ __all__ = [
     "schema_options",
     "server_gone_message",
     "sqlite_lock_held",
+    "url_host",
 ]
 
 DEFAULT_STORE = "fupin.db"
@@ -300,12 +301,18 @@ def _postgres(url: str) -> StoreLocation:
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         "CREATE_TABLE": "y",
     }
-    shown = f"postgresql://{parts.username or ''}@{parts.hostname}:{port}/{dbname}"
+    shown = f"postgresql://{parts.username or ''}@{url_host(parts.hostname)}:{port}/{dbname}"
     schema = _schema()
     if schema is not None:
         env["POSTGRES_SCHEMA"] = schema
         shown = f"{shown} (schema {schema})"
     return StoreLocation("postgres", shown, env, None)
+
+
+def url_host(host: str) -> str:
+    """``host`` as a URL writes it: an IPv6 address in brackets (``[::1]``), so the port
+    after it reads as one (since session 22: ``postgresql://off2@::1:55432/fupin``)."""
+    return f"[{host}]" if ":" in host else host
 
 
 #: A schema's name as ``POSTGRES_SCHEMA`` may give it: an unquoted PostgreSQL identifier in

@@ -46,6 +46,7 @@ from ledger.store import (
     lock_timeout,
     parse_store,
     schema_options,
+    url_host,
 )
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
@@ -146,7 +147,8 @@ def store_url(location: StoreLocation) -> str:
     env = location.env
     user, password = quote(env["POSTGRES_USER"], safe=""), quote(env["POSTGRES_PASSWORD"], safe="")
     where = (
-        f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{quote(env['POSTGRES_DBNAME'], safe='')}"
+        f"{url_host(env['POSTGRES_HOST'])}:{env['POSTGRES_PORT']}/"
+        f"{quote(env['POSTGRES_DBNAME'], safe='')}"
     )
     return f"postgresql://{user}:{password}@{where}"
 
