@@ -719,8 +719,9 @@ def check_not_placeholder(field: str, value: str, what: str = "") -> None:
         shown = ", ".join(PLACEHOLDERS)
         erased = (
             f" ({ERASED} is what a household's personal data reads once erased 已删除: an "
-            "export of a ledger with an erased household does not replay; move such a ledger "
-            "with fupin backup and restore)"
+            "export of a ledger with an erased household does not replay; fupin backup and "
+            "restore move such a ledger within SQLite or within PostgreSQL, never from one to "
+            "the other: keep it on the store it is on, docs/import.md)"
             if typed == ERASED
             else ""
         )
