@@ -155,7 +155,12 @@ class LedgerCore(Application[UUID]):
         """The aggregate of kind ``cls`` with natural key ``key``, or a refusal naming ``field``."""
         aggregate = self.get_by_id(natural_id(_kind(cls), key))
         if aggregate is None:
-            raise NotFoundError(field, f"no {_kind(cls)} {key!r} on record{typed_hint(key)}")
+            # A fund account asked for as an account (``fund allocate CODE``, ``fund amend``,
+            # ``--subject-kind account``) is named so, not by its record's kind.
+            what = "account" if cls is FundAccount and field in ("account", "subject") else None
+            raise NotFoundError(
+                field, f"no {what or _kind(cls)} {key!r} on record{typed_hint(key)}"
+            )
         assert isinstance(aggregate, cls)
         return aggregate
 

@@ -182,7 +182,12 @@ class FundAccount(LedgerAggregate):
         """``donor_anywhere``: an export replayed, which may hold an account of another kind
         naming a donor (recorded before session 18): as recorded."""
         if (source == "street") != bool(street):
-            raise RuleError("street", "a street account names its street; no other account does")
+            raise RuleError(
+                "street",
+                "a street account names its street: give --street"
+                if source == "street"
+                else f"a {source} account names no street; only a street account does",
+            )
         if source == "donation" and not donor:
             raise RuleError("donor", "a donation account names its donor")
         if source != "donation" and donor and not donor_anywhere:

@@ -104,8 +104,12 @@ def test_an_account_holding_an_allocation_is_amended_only_once_it_is_voided(
 @pytest.mark.parametrize(
     ("options", "field", "rule"),
     [
-        ("--street 江南", "street", "a street account names its street; no other account does"),
-        ("--source street", "street", "a street account names its street"),
+        (
+            "--street 江南",
+            "street",
+            "a district account names no street; only a street account does",
+        ),
+        ("--source street", "street", "a street account names its street: give --street"),
         ("--donor 某企业", "donor", "a donation account names its donor; no other account does"),
         ("--source nowhere", "source", "'nowhere' is not one of city, district, street, donation"),
         ("--year 2030", "year", "2030 is outside the programme"),
@@ -172,8 +176,8 @@ def test_an_accounts_amendment_is_exported_and_imported_again(
         (
             {"street": "江南"},
             {"street": ""},
-            "its record's rules refuse it (street: a street account names its street; no "
-            "other account does)",
+            "its record's rules refuse it (street: a district account names no street; only a "
+            "street account does)",
         ),
         (
             {"year": 2017},
@@ -200,3 +204,31 @@ def test_verify_reports_an_account_amended_past_its_rules(
 
     assert found.exit_code == 1, found.output
     assert said in " ".join(found.output.split())
+
+
+def test_an_accounts_street_is_not_restated_under_a_finding_about_it(seeded: Fupin) -> None:
+    """Tester H, session 22: moved to 外海 under a finding recorded as 江南's, the finding
+    stayed 江南's in the overdue list but only 外海 could answer it."""
+    seeded.ok(
+        f"fund open jn-s --source street --street 江南 --year 2016 {doc('2016-08-01')}", "qu-01"
+    )
+    seeded.ok(f"inspection open DI-5 --level district --year 2016 {doc('2016-12-01')}", "insp-1")
+    find = "inspection find DI-5 F5 --subject-kind account --subject jn-s --deadline 2017-01-31 "
+    seeded.ok(find + doc("2016-12-02"), "insp-1")  # entry 2
+    before = seeded.event_count()
+
+    for options in ("--street 礼乐", "--source district"):
+        refused = seeded(f"fund amend jn-s {options} --reason 录错 {doc('2016-12-03')}", "qu-01")
+        assert_refused(refused, options[2:8], "finding F5 of DI-5 is about jn-s")
+    assert seeded.event_count() == before
+    seeded.ok(f"fund amend jn-s --year 2017 --reason 录错 {doc('2016-12-03')}", "qu-01")
+    seeded.ok(f"correct inspection DI-5 2 --reason 录错 {doc('2016-12-04')}", "insp-1")
+    seeded.ok(f"fund amend jn-s --street 礼乐 --reason 录错 {doc('2016-12-05')}", "qu-01")
+
+
+def test_an_unknown_account_is_named_an_account(seeded: Fupin) -> None:
+    amend = seeded(f"fund amend nosuch --year 2017 --reason r {doc('2016-12-03')}", "qu-01")
+    allocate = seeded(f"fund allocate x1 --amount 1 {doc('2016-12-03')}", "qu-01")
+
+    assert_refused(amend, "account", "no account 'nosuch' on record")
+    assert_refused(allocate, "account", "no account 'x1' on record")
