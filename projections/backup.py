@@ -24,6 +24,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
@@ -565,6 +566,7 @@ def _restore_pg(
                     f"{source} is not a backup of a fupin ledger (no events table); "
                     "nothing was restored",
                 )
+        _restore_schema_grants(location, source)
         report = _verify(store_url(location), checkpoints, source, unverified)
         _distrust_read_models(store_url(location))
         return report
@@ -585,6 +587,35 @@ def _only_schema(location: StoreLocation) -> list[str]:
     """pg_dump's and pg_restore's option for a ledger in its own schema (none for public)."""
     schema = location.schema
     return [] if schema == "public" else [f"--schema={schema}"]
+
+
+def _restore_schema_grants(location: StoreLocation, source: Path) -> None:
+    """The grants on a ledger's own schema (``USAGE`` for the officers' and analysts' roles),
+    restored from the archive: ``pg_restore --schema`` leaves out the archive's ``CREATE
+    SCHEMA`` and with it the schema's ACL, so after a restore that said it succeeded every
+    role but the owner was refused (the IT administrator, session 22). The archive's ACL
+    entry of that schema alone is restored (``--use-list``); none for ``public``."""
+    schema = location.schema
+    if schema == "public":
+        return
+    result = _run([_find("pg_restore"), "--list", str(source)])
+    entry = re.compile(rf"^\d+; \d+ \d+ ACL - SCHEMA {re.escape(schema)} ")
+    wanted = [line for line in result.stdout.splitlines() if entry.match(line)]
+    if result.returncode != 0 or not wanted:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        listing = Path(folder) / "schema-grants.list"
+        listing.write_text("\n".join(wanted) + "\n", encoding="utf-8")
+        _pg_tool(
+            location,
+            "pg_restore",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            f"--use-list={listing}",
+            f"--dbname={location.env['POSTGRES_DBNAME']}",
+            str(source),
+        )
 
 
 def _check_archive_schema(source: Path, schema: str, table: str) -> None:

@@ -238,3 +238,36 @@ def test_verify_knows_the_ledgers_own_triggers_in_its_schema(
     code, out, err = fupin(monkeypatch, "county_a", "--store", two_ledgers.dsn, "verify")
 
     assert code == 0, out + err
+
+
+def test_a_restore_into_a_schema_keeps_the_roles_use_of_it(
+    two_ledgers: PgConnInfo,
+    pg_server: ThrowawayPostgres,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The IT administrator, session 22: ``pg_restore --schema`` left out the schema's grants
+    with its ``CREATE SCHEMA``, and after a restore that said it succeeded the officers' and
+    analysts' roles were refused the schema."""
+    name = f"officers_{two_ledgers.dbname}"[:63]
+    officers = pg_server.create_role(name, dbname=two_ledgers.dbname)
+    monkeypatch.setenv("POSTGRES_SCHEMA", "county_a")
+    protect_events(parse_store(two_ledgers.dsn), name)
+    dump = tmp_path / "county_a.dump"
+    target = pg_server.create_database(f"g_{two_ledgers.dbname}"[:63])
+    with psycopg.connect(target.dsn, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA county_a")
+    code, out, err = fupin(monkeypatch, "county_a", "--store", two_ledgers.dsn, "backup", str(dump))
+    assert code == 0, out + err
+
+    code, out, err = fupin(monkeypatch, "county_a", "--store", target.dsn, "restore", str(dump))
+
+    assert code == 0, out + err
+    with psycopg.connect(target.dsn) as conn:
+        row = conn.execute(
+            "SELECT has_schema_privilege(%s, 'county_a', 'USAGE')", (name,)
+        ).fetchone()
+    assert row == (True,)
+    moved = officers.dsn.replace(f"/{two_ledgers.dbname}", f"/{target.dbname}")
+    code, out, err = fupin(monkeypatch, "county_a", "--store", moved, "report", "caseload")
+    assert code == 0, out + err
