@@ -532,17 +532,8 @@ def _restore_pg(
             )
         before = _objects(connection, schema)
     try:
-        _pg_tool(
-            location,
-            "pg_restore",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-owner",
-            f"--dbname={location.env['POSTGRES_DBNAME']}",
-            # Into the schema the operator made (the archive's CREATE SCHEMA is left out).
-            *_only_schema(location),
-            str(source),
-        )
+        # Into the schema the operator made (the archive's CREATE SCHEMA is left out).
+        _pg_restore(location, source, *_only_schema(location))
     except LedgerError as exc:
         # Two restores (or a restore and an init) at once: both found the database empty,
         # and the server refused the second CREATE TABLE of the same name. Its transaction
@@ -606,16 +597,22 @@ def _restore_schema_grants(location: StoreLocation, source: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         listing = Path(folder) / "schema-grants.list"
         listing.write_text("\n".join(wanted) + "\n", encoding="utf-8")
-        _pg_tool(
-            location,
-            "pg_restore",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-owner",
-            f"--use-list={listing}",
-            f"--dbname={location.env['POSTGRES_DBNAME']}",
-            str(source),
-        )
+        _pg_restore(location, source, f"--use-list={listing}")
+
+
+def _pg_restore(location: StoreLocation, source: Path, *options: str) -> None:
+    """``pg_restore`` of ``source`` into the store, in one transaction, stopping at the first
+    error, owned by whoever restores (``options``: what of the archive)."""
+    _pg_tool(
+        location,
+        "pg_restore",
+        "--single-transaction",
+        "--exit-on-error",
+        "--no-owner",
+        f"--dbname={location.env['POSTGRES_DBNAME']}",
+        *options,
+        str(source),
+    )
 
 
 def _check_archive_schema(source: Path, schema: str, table: str) -> None:
