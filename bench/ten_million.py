@@ -103,6 +103,10 @@ def is_reference(item: dict[str, Any]) -> bool:
     return command in REFERENCE_COMMANDS
 
 
+#: The note of a tiled rectification report whose source row had none.
+LATE_NOTE = "补录：按源账本所记录入"
+
+
 def suffix(copy: int) -> str:
     """What copy ``copy`` (0 is the source's own names) appends to every tiled name."""
     return f"-c{copy + 1}"
@@ -110,7 +114,12 @@ def suffix(copy: int) -> str:
 
 def rename(item: dict[str, Any], copy: int) -> dict[str, Any]:
     """Row ``item`` of copy ``copy`` (not a reference row): every tiled name and the ref get
-    the copy's suffix; copy 0 is the row as it is."""
+    the copy's suffix; copy 0 is the row as it is, but that a rectification report says why it
+    is entered now, long after the deadline it is dated by (``Inspection.report_rectification``,
+    since session 22: the tiles are imported into a ledger that is not empty, so not replayed
+    as an export's rows are)."""
+    if command_of(item) == "report_rectification" and not str(item.get("note") or "").strip():
+        item = {**item, "note": LATE_NOTE}
     if copy == 0:
         return item
     end = suffix(copy)
@@ -176,7 +185,9 @@ class Tiling:
     def _copies(self, pending: list[tuple[bytes, dict[str, Any]]]) -> Iterator[bytes]:
         for copy in range(self.copies):
             for line, item in pending:
-                yield line if copy == 0 else orjson.dumps(rename(item, copy))
+                late = command_of(item) == "report_rectification"
+                kept = copy == 0 and not late
+                yield line if kept else orjson.dumps(rename(item, copy))
         pending.clear()
 
 

@@ -49,6 +49,7 @@ from ledger.values import (
     id_card_problem,
     optional_text,
     require_text,
+    visible,
 )
 
 __all__ = ["CaseworkCommands", "Identification", "PersonalChange"]
@@ -674,12 +675,18 @@ def check_lines(personal: Personal | PersonalChange) -> None:
     an invisible or format character (``check_shown_whole``; since session 22). Each is
     checked as typed but for the spaces ``clean_name`` and ``optional_text`` strip from its
     ends, so that the place named is the one typed."""
-    check_shown_whole("head_name", _stripped(personal.head_name), "the head's name", "a name")
-    for place, name in enumerate(personal.member_names or (), start=1):
-        what = f"the name of member {place}"
-        check_shown_whole("member_names", _stripped(name), what, "a name")
+    # A text that shows nothing at all is told so where it is read (``require_text``,
+    # ``optional_text``: "shows nothing: leave --address out").
+    texts = [("head_name", personal.head_name, "the head's name", "a name")]
+    texts += [
+        ("member_names", name, f"the name of member {place}", "a name")
+        for place, name in enumerate(personal.member_names or (), start=1)
+    ]
     if personal.address is not None:
-        check_shown_whole("address", _stripped(personal.address), "the address", "an address")
+        texts.append(("address", personal.address, "the address", "an address"))
+    for field, text, what, kind in texts:
+        if visible(text):
+            check_shown_whole(field, _stripped(text), what, kind)
 
 
 def _stripped(text: str) -> str:

@@ -227,26 +227,37 @@ def undone_unless_kept(
     open made nothing to drop (two processes creating one ledger at once: the tables are the
     other's)."""
     location = parse_store(store)
-    with _connect(location) as connection:
-        before = _objects(connection, location.schema)
-    made = NewLedger()
-    try:
-        yield made
-    except BaseException:
-        if made.opened:
-            with suppress(Exception):  # a server gone: its reason is the command's refusal
-                _undo(location, before, mine())
-        raise
-    if not keep():
-        try:
-            _undo(location, before, mine())
-        except psycopg.Error as exc:
-            raise LedgerError(
+    with _connect(location) as creating:
+        # One command makes a ledger in a schema at a time (tester L, session 22: a dry run
+        # dropped, as its own, the tables a real import --create had opened beside it and
+        # not yet written to): held for the command's life, on a connection of its own.
+        key = f"fupin creates {location.env['POSTGRES_DBNAME']}.{location.schema}"
+        row = creating.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+        if not (row and row[0]):
+            raise ConflictError(
                 "store",
-                f"cannot remove the empty ledger tables this command made in "
-                f"{location.display}: {_reason(exc)}; the database's owner drops them (DROP "
-                f"TABLE {events_table(location)})",
-            ) from None
+                f"another fupin command is making a ledger in {location.display} now (init, "
+                "import --create or demo); nothing was written: run this one once it ends",
+            )
+        before = _objects(creating, location.schema)
+        made = NewLedger()
+        try:
+            yield made
+        except BaseException:
+            if made.opened:
+                with suppress(Exception):  # a server gone: its reason is the command's refusal
+                    _undo(location, before, mine())
+            raise
+        if not keep():
+            try:
+                _undo(location, before, mine())
+            except psycopg.Error as exc:
+                raise LedgerError(
+                    "store",
+                    f"cannot remove the empty ledger tables this command made in "
+                    f"{location.display}: {_reason(exc)}; the database's owner drops them "
+                    f"(DROP TABLE {events_table(location)})",
+                ) from None
 
 
 #: What a schema holds that a command may have made: relations (tables, views, sequences,
@@ -265,13 +276,30 @@ SELECT 'FUNCTION', p.oid::regprocedure::text
 _DROP_ORDER = ("VIEW", "MATERIALIZED VIEW", "TABLE", "SEQUENCE", "TYPE", "FUNCTION")
 
 
+def _ledgers(location: StoreLocation) -> re.Pattern[str]:
+    """The names the ledger gives what it makes in its schema: the events table and what
+    eventsourcing makes with it (its sequence, indexes, ``stored_event_uuid`` type and
+    ``es_`` functions), the household key table, the read models (``pj_``), and the
+    ``fupin_`` functions and triggers of ``protect_events``."""
+    events = re.escape(events_table(location).rsplit(".", 1)[-1].strip('"'))
+    return re.compile(rf"({events}|pj_|household_keys|stored_event|es_|fupin_)")
+
+
+def _bare(name: str) -> str:
+    """An object's name without its schema, quotes or a function's arguments."""
+    return name.split("(", 1)[0].rsplit(".", 1)[-1].strip('"')
+
+
 def _objects(connection: psycopg.Connection[Any], schema: str) -> set[tuple[str, str]]:
     rows = connection.execute(_OBJECTS, (schema, schema)).fetchall()
     return {(str(kind), str(name)) for kind, name in rows}
 
 
 def _undo(location: StoreLocation, before: set[tuple[str, str]], mine: bool) -> None:
-    """Drop what the schema holds now and did not hold ``before`` (``undone_unless_kept``)."""
+    """Drop the ledger's objects the schema holds now and did not hold ``before``
+    (``undone_unless_kept``): those named as the ledger names its own (``_ledgers``), never
+    another's made meanwhile (tester L, session 22: a table the owner made during a dry run
+    was dropped with it, its rows and all)."""
     with _connect(location) as connection, connection.transaction():
         _bound_lock_waits(connection, location)
         if _table_exists(connection, events_table(location)):
@@ -281,7 +309,9 @@ def _undo(location: StoreLocation, before: set[tuple[str, str]], mine: bool) -> 
             connection.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(table))
             if not mine and _holds_events(connection, location):
                 return  # another process's ledger by now: never touched
-        made = _objects(connection, location.schema) - before
+        ours = _ledgers(location)
+        made = {(what, name) for what, name in _objects(connection, location.schema) - before}
+        made = {(what, name) for what, name in made if ours.match(_bare(name))}
         for kind in _DROP_ORDER:
             for name in sorted(name for what, name in made if what == kind):
                 connection.execute(

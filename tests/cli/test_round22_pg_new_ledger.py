@@ -136,3 +136,40 @@ def test_a_dry_run_into_a_ledger_keeps_it(pg_database: PgConnInfo, tmp_path: Pat
 
     assert code == 0, output
     assert _objects(pg_database.dsn) == before
+
+
+def test_only_the_ledgers_own_objects_are_dropped(pg_database: PgConnInfo) -> None:
+    """Tester L, session 22: a table the owner made while a dry run ran (after its list of
+    what the schema held) was dropped with the dry run's tables, its rows and all."""
+    from ledger.application import open_ledger
+    from projections.pg import undone_unless_kept
+
+    with undone_unless_kept(pg_database.dsn, keep=lambda: False) as made:
+        open_ledger(pg_database.dsn, create=True).close()
+        made.opened = True
+        with psycopg.connect(pg_database.dsn) as conn:
+            conn.execute("CREATE TABLE payroll (id int)")
+            conn.execute("INSERT INTO payroll VALUES (42)")
+
+    assert "ledger_events" not in _objects(pg_database.dsn)
+    with psycopg.connect(pg_database.dsn) as conn:
+        assert conn.execute("SELECT id FROM payroll").fetchall() == [(42,)]
+
+
+def test_one_command_at_a_time_makes_a_ledger_in_a_schema(pg_database: PgConnInfo) -> None:
+    """Tester L, session 22: a dry run dropped the tables a real ``import --create`` beside it
+    had opened and not yet written to; the import failed with PostgreSQL's own words."""
+    from ledger.errors import ConflictError
+    from projections.pg import undone_unless_kept
+
+    with (
+        undone_unless_kept(pg_database.dsn, keep=lambda: False),
+        pytest.raises(ConflictError) as second,
+        undone_unless_kept(pg_database.dsn),
+    ):
+        pass
+
+    assert second.value.field == "store"
+    assert "another fupin command is making a ledger in" in second.value.rule
+    with undone_unless_kept(pg_database.dsn, keep=lambda: False):  # released once it ended
+        pass

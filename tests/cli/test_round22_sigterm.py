@@ -1,0 +1,36 @@
+"""Tester L, session 22: ``SIGTERM`` (``kill``, ``timeout``, systemd, a cancelled job) ended
+``fupin`` without its clean-up: a demo killed so left its staged SQLite file beside the path
+(and on PostgreSQL 97 % of its history, read as a finished ledger). ``SIGTERM`` now stops a
+command as Ctrl-C does, through its own clean-up, with the shell's status for the signal."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STORE_INDEPENDENT = "a SQLite store shows the clean-up; PostgreSQL's is tested on its own"
+
+RUN = "import sys; from cli.entry import run; sys.argv[0] = 'fupin'; run()"
+
+
+def test_a_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = tmp_path / "demo.db"
+    demo = subprocess.Popen(
+        [sys.executable, "-c", RUN, "--store", str(store), "demo"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # Once the demo records (its staged file is there), stop it.
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.glob(".demo.db.*.new")) and time.monotonic() < deadline:
+        assert demo.poll() is None, demo.stderr.read() if demo.stderr else ""
+        time.sleep(0.05)
+    demo.send_signal(signal.SIGTERM)
+    _, err = demo.communicate(timeout=60)
+
+    assert demo.returncode == 128 + signal.SIGTERM, err
+    assert b"Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
