@@ -164,17 +164,22 @@ REPORT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
-    """The report's tables (title, columns, rows): the header values as one section, then
-    each list of rows (an empty one with the columns the report names for it)."""
+    """The report's tables (title, columns, rows): the header values (and the figures of a
+    dict, ``totals.people``) as one section, then each list of rows (an empty one with the
+    columns the report names for it)."""
     header = {k: v for k, v in report.items() if not isinstance(v, list | dict)}
+    # The caseload's totals in the report's own row (``totals.households``), as ``fupin report
+    # --format csv`` writes them (tester J, session 22: the export gave them a section of
+    # their own, so a sheet built on one layout broke on the other).
+    for key, value in report.items():
+        if isinstance(value, dict):
+            header.update(_flat(value, f"{key}."))
     named = REPORT_COLUMNS.get(str(report.get("report")), {})
     tables = [("report", list(header), [header])]
     for key, value in report.items():
         if isinstance(value, list):
             rows = [_flat(row) for row in value]
             tables.append((key, _columns(rows) or list(named.get(key, ())), rows))
-        elif isinstance(value, dict):
-            tables.append((key, list(_flat(value)), [_flat(value)]))
     return tables
 
 

@@ -364,6 +364,19 @@ class ReadingQueries(LedgerCore):
             if not household_unreadable(exc):
                 raise
             raise self.household_unreadable_refusal(number, exc) from None
+        personal = self.personal_as_of(household, as_of, known_at)
+        if personal is None:
+            return {}
+        if reader is not None:
+            personal = reader.personal(personal, household.street)
+        shown: dict[str, Any] = plain(personal)
+        return shown
+
+    def personal_as_of(
+        self, household: Household, as_of: date | None = None, known_at: datetime | None = None
+    ) -> Personal | None:
+        """``household``'s personal data as it is now, or as of an effective date and as
+        known at a recording time (``personal_data``); None before its identification."""
         personal: Personal | None = household.personal
         if (as_of is not None or known_at is not None) and not household.erased:
             personal = None
@@ -381,13 +394,7 @@ class ReadingQueries(LedgerCore):
                     and (since is None or effective >= since)
                 ):
                     personal, since = held, effective
-            if personal is None:
-                return {}
-        assert personal is not None
-        if reader is not None:
-            personal = reader.personal(personal, household.street)
-        shown: dict[str, Any] = plain(personal)
-        return shown
+        return personal
 
     def shared_id_cards(
         self,

@@ -86,7 +86,7 @@ def gather(
         first = _first_identified(view.db)
         unreadable: dict[str, str] = {}
         dossiers = [
-            _dossier(ledger, view.db, number, masked, unreadable)
+            _dossier(ledger, view.db, number, masked, unreadable, (as_of, known_at))
             for number in named_households(duty)
         ]
     days = report_days(first, today) if first and today else []
@@ -216,7 +216,12 @@ def named_households(duty: dict[str, Any]) -> list[str]:
 
 
 def _dossier(
-    ledger: Ledger, db: Database, number: str, masked: bool, unreadable: dict[str, str]
+    ledger: Ledger,
+    db: Database,
+    number: str,
+    masked: bool,
+    unreadable: dict[str, str],
+    when: tuple[date | None, datetime | None] = (None, None),
 ) -> dict[str, Any]:
     """The household's dossier with its personal data. One whose key fails authentication or
     has no row (``household_unreadable``) reads ``[unreadable]`` in every personal field, and
@@ -226,7 +231,9 @@ def _dossier(
     nothing is still refused."""
     record = dossier(db, number)
     try:
-        personal = ledger.household(number).personal
+        # As of the report's date and as known at its time, as ``household show`` reads it
+        # (tester J, session 22: a report as of 2016 named the head recorded in 2017).
+        personal = ledger.personal_as_of(ledger.household(number), *when)
     except SealBrokenError as exc:
         if not household_unreadable(exc):
             raise
@@ -236,6 +243,13 @@ def _dossier(
             # masked, the phone and the address are left out, as for every household
             **dict.fromkeys(("phone", "address"), "" if masked else UNREADABLE),
             "member_names": [UNREADABLE],  # not "no members": its names cannot be read
+        }
+        return record
+    if personal is None:  # not identified yet as of the report's date: nothing on record
+        record["personal"] = {
+            **dict.fromkeys(("head_name", "id_card"), "–"),
+            **dict.fromkeys(("phone", "address"), ""),
+            "member_names": [],
         }
         return record
     record["personal"] = _personal(personal, masked)
