@@ -545,10 +545,7 @@ class OversightCommands(LedgerCore):
             if field == "source":
                 values[field] = choice(str(value), FUND_SOURCES, "source")
             elif field == "year":
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise InputError("year", f"expects a year, not {value!r}")
-                self.programme().check_year_in_programme(value)
-                values[field] = value
+                values[field] = self._programme_year(value)
             elif field == "street":
                 street = require_text(str(value), "street")
                 values[field] = self.load(Street, street, "street").name
@@ -565,16 +562,20 @@ class OversightCommands(LedgerCore):
             values["donor"] = ""
         return values
 
+    def _programme_year(self, value: object) -> int:
+        """An amended year: a whole number, a year of the programme."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError("year", f"expects a year, not {value!r}")
+        self.programme().check_year_in_programme(value)
+        return value
+
     def _inspection_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """An inspection's fields as ``open_inspection`` takes them: a year of the programme,
         a street on record, a scope that shows something (or none)."""
         values: dict[str, Any] = {}
         for field, value in changes.items():
             if field == "year":
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise InputError("year", f"expects a year, not {value!r}")
-                self.programme().check_year_in_programme(value)
-                values[field] = value
+                values[field] = self._programme_year(value)
             elif field == "street":
                 street = require_text(str(value), "street")
                 self.load(Street, street, "street")

@@ -26,6 +26,7 @@ __all__ = [
     "StoreAlteredError",
     "foreign_objects",
     "foreign_reason",
+    "listed",
     "refuse_triggers",
     "sqlite_foreign",
 ]
@@ -162,12 +163,17 @@ def refuse_triggers(cursor: Any) -> None:
     found = [(name, table) for kind, name, table in sqlite_foreign(cursor) if kind != "view"]
     if not found:
         return
-    names = ", ".join(f"{name!r} on {table}" for name, table in found[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    names = listed([f"{name!r} on {table}" for name, table in found])
     raise StoreAlteredError(
         "store",
-        f"the store holds trigger {names}{more}, which fupin never creates: the file was "
+        f"the store holds trigger {names}, which fupin never creates: the file was "
         "altered outside the ledger, and a trigger can rewrite what a save writes; nothing was "
         "written. Run fupin verify, examine what it changed, remove the trigger (DROP "
         "TRIGGER), then try again",
     )
+
+
+def listed(items: list[str], shown: int = 3) -> str:
+    """The first ``shown`` of ``items`` joined, and how many more (``'t' on x and 2 more``)."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more

@@ -34,7 +34,7 @@ import psycopg
 from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
-from ledger.schema import sqlite_foreign
+from ledger.schema import listed, sqlite_foreign
 from ledger.store import StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
@@ -227,11 +227,10 @@ def _refuse_foreign_schema(source: Path) -> None:
         return  # read whole by quick_check already: the restore says what else is wrong
     if not found:
         return
-    named = ", ".join(f"{kind} {name!r}" for kind, name in found[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    named = listed([f"{kind} {name!r}" for kind, name in found])
     raise InputError(
         "file",
-        f"{source} holds {named}{more}, which fupin never creates: the backup was altered "
+        f"{source} holds {named}, which fupin never creates: the backup was altered "
         "outside the ledger (a trigger rewrites what is saved, and a restore would carry it "
         "into the new store); nothing was restored, not with --unverified either. Examine a "
         "copy of it, remove what fupin never creates from that copy (DROP TRIGGER, DROP "
