@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from ledger.application import Ledger
 from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import parse_shares
 
@@ -93,5 +94,24 @@ def set_year(
         year, money(urban_dibao, "urban_dibao"), money(rural_income, "rural_income")
     )
     with ledger_session() as app:
+        programme = app.opened_programme()
+        again = programme is not None and year in programme.years
         app.set_year(make_stamp(document, effective, note), params)
+        below = _exits_below(app, year) if again else 0
     console.print(f"parameters for {year} recorded")
+    if below:
+        # A correction of a year's standards judges its exits again (the district
+        # administrator, session 22: 46 approved exits turned faults, and nothing said so).
+        console.print(
+            f"{below} exit(s) of {year} now rest on an income below the corrected threshold: "
+            "fupin report accountability lists them (exit_faults, income-below)"
+        )
+
+
+def _exits_below(app: Ledger, year: int) -> int:
+    """How many of ``year``'s exits the accountability report finds on an income below its
+    threshold, as the ledger stands."""
+    from projections import api
+
+    faults = api.accountability(app)["exit_faults"]
+    return sum(1 for f in faults if f["year"] == year and f["fault"] == "income-below")

@@ -177,30 +177,36 @@ def lookalikes(key: str) -> set[str]:
     return {plain, wide} - {key}
 
 
+def _an(kind: str) -> str:
+    """``an officer``, ``a household``: the kind of key with its article."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
 def _key_problem(kind: str, key: str, what: str, char: str) -> str:
     typed = as_typed(key)
     if what == "full-width":
-        return f"{key!r} has full-width letters or digits; a {kind} key is half-width ({typed!r})"
-    if what == "invisible":
         return (
-            f"{key!r} holds a space or an invisible character; a {kind} key has none ({typed!r}?)"
+            f"{key!r} has full-width letters or digits; {_an(kind)} key is half-width ({typed!r})"
         )
+    if what == "invisible":
+        said = f"{key!r} holds a space or an invisible character"
+        return f"{said}; {_an(kind)} key has none ({typed!r}?)"
     if what == "dash":
         return (
             f"{key!r} holds {named_char(char)}, which only looks like the hyphen-minus '-'; "
-            f"a {kind} key uses '-' ({typed!r}?)"
+            f"{_an(kind)} key uses '-' ({typed!r}?)"
         )
     if what == "composed":
         return (
             f"{key!r} holds {named_char(char)} apart from the letter before it; "
-            f"a {kind} key is typed in its composed form ({typed!r}?)"
+            f"{_an(kind)} key is typed in its composed form ({typed!r}?)"
         )
     if not char:  # characters that compose only together (Hangul jamo...)
-        return f"{key!r} is written otherwise than plainly; a {kind} key is typed {typed!r}"
+        return f"{key!r} is written otherwise than plainly; {_an(kind)} key is typed {typed!r}"
     plain = unicodedata.normalize("NFKC", char)
     return (
         f"{key!r} holds {named_char(char)}, another form of {plain!r}; "
-        f"a {kind} key is typed in its plain form ({typed!r}?)"
+        f"{_an(kind)} key is typed in its plain form ({typed!r}?)"
     )
 
 

@@ -96,6 +96,18 @@ MIN_URBAN_DIBAO_FEN = 300_000
 #: figure is not always caught: one of a district earning over 20,000 a year is above it.
 MIN_RURAL_INCOME_FEN = 500_000
 
+#: The most a year's urban 低保 standard may be, per person per year: 50,000 yuan (4,167 a
+#: month, four times the highest city's of 2018, Shanghai's ~1,070 a month). The mirror of the
+#: least above: a yearly figure typed in fen where yuan are asked (×100), or with digits too
+#: many, would let no urban household exit that year (the district administrator, session 22:
+#: 99,999,999,999 was taken).
+MAX_URBAN_DIBAO_FEN = 5_000_000
+
+#: The most a year's district rural per-capita disposable income may be, per person per year:
+#: 200,000 yuan, six times the highest province's of 2018 (Shanghai's ~30,400; Guangdong's
+#: ~17,200): a figure in fen typed as yuan (1,800,000 for 18,000) is far above it.
+MAX_RURAL_INCOME_FEN = 20_000_000
+
 #: The largest share of a ratio (2:3:5, 6:4, 50:50; a district may write household counts).
 _MAX_SHARE = 100_000
 
@@ -154,6 +166,22 @@ class Programme(LedgerAggregate):
                 "per-capita disposable income 农村居民人均可支配收入: it is recorded per person "
                 f"per year, at least {format_yuan(MIN_RURAL_INCOME_FEN)} yuan",
             )
+        for field, value, most, what in (
+            (
+                "urban_dibao",
+                params.urban_dibao_standard_fen,
+                MAX_URBAN_DIBAO_FEN,
+                "urban 低保 standard",
+            ),
+            ("rural_income", params.rural_income_fen, MAX_RURAL_INCOME_FEN, "rural income"),
+        ):
+            if value > most:
+                raise RuleError(
+                    field,
+                    f"{format_yuan(value)} yuan cannot be a year's {what}: at most "
+                    f"{format_yuan(most)} yuan per person per year (is it in fen, or does it "
+                    "have a digit too many?)",
+                )
         if params.year in self.years:
             check_says(
                 "note", prov.note, f"{params.year} is already set: a correction must say why"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from eventsourcing.utils import get_topic
+
 from ledger.base import Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
@@ -123,6 +125,7 @@ class ReferenceCommands(LedgerCore):
         check_new_key("officer", officer_id)
         if self.exists(Officer, officer_id):
             raise AlreadyExistsError("officer", f"{officer_id} is already registered")
+        self.check_no_other_case(officer_id)
         founded = self.founded_on()
         if founded is not None and prov.effective < founded:
             # Since session 21: ``-e 0001-01-01`` was taken, and the officer's steps, bounded
@@ -141,6 +144,22 @@ class ReferenceCommands(LedgerCore):
             prov=prov,
         )
         self.execute(lambda: [officer])
+
+    def check_no_other_case(self, officer_id: str) -> None:
+        """Refuse an officer id that differs from one on record only in the case of its
+        letters (``JN-01`` beside ``jn-01``: two recorders who read as one in every history;
+        the district administrator, session 22). Read from the log's registrations (by
+        topic; a registration is rare)."""
+        topic = get_topic(Officer.OfficerRegistered)  # type: ignore[attr-defined]  # @event
+        folded = officer_id.casefold()
+        for _, event in self.events_by_topic([topic]):
+            other = str(vars(event)["officer_id"])
+            if other.casefold() == folded and other != officer_id:
+                raise AlreadyExistsError(
+                    "officer",
+                    f"{officer_id!r} differs from {other!r}, on record, only in the case of "
+                    f"its letters: use {other!r}, or another id",
+                )
 
     def change_officer(self, stamp: Stamp, officer_id: str, role: str, street: str) -> None:
         """Give an officer another role or street."""
@@ -174,6 +193,8 @@ class ReferenceCommands(LedgerCore):
         if street:
             if role == "admin":
                 raise InputError("street", "an admin works for the district, not a street")
+            if role == "analyst":  # the district administrator, session 22: one was taken
+                raise InputError("street", "an analyst reads for the district, not a street")
             self.load(Street, street, "street")
 
     def register_helper(

@@ -1,0 +1,78 @@
+"""Session 22, the district office's administrator: a year's standard typed in fen where yuan
+are asked was taken (99,999,999,999 yuan of urban 低保 a person a year); a correction of a
+year's standards turned 46 approved exits into faults and said nothing; ``JN-01`` was
+registered beside ``jn-01``; an analyst was registered with a street; and a key's refusal read
+"a officer key"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.test_round13_unpairings import EXIT
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+SET_2017 = "programme set-year 2017 --urban-dibao {} --rural-income {} --note 更正 " + doc(
+    "2017-01-10"
+)
+
+
+@pytest.mark.parametrize(
+    ("urban", "rural", "field", "said"),
+    [
+        ("99999999999", "18000", "urban_dibao", "at most 50000.00 yuan per person per year"),
+        ("7400", "4000000", "rural_income", "at most 200000.00 yuan per person per year"),
+    ],
+)
+def test_a_years_standard_typed_in_fen_is_refused(
+    seeded: Fupin, urban: str, rural: str, field: str, said: str
+) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(SET_2017.format(urban, rural), "admin")
+
+    assert_refused(refused, field, said)
+    assert "is it in fen, or does it have a digit too many?" in refused.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_corrected_standard_says_how_many_exits_it_finds_below(seeded: Fupin) -> None:
+    for actor, line in EXIT:  # JH-0001 exits for 2016 on 9,000 yuan
+        seeded.ok(line, actor)
+    set_2016 = "programme set-year 2016 --urban-dibao 7200 --rural-income {} --note 更正 "
+
+    kept = seeded.ok(set_2016.format("18000") + doc("2016-08-01"), "admin")
+    raised = seeded.ok(set_2016.format("30000") + doc("2016-08-01"), "admin")
+
+    assert "now rest on an income below" not in kept.stdout
+    assert "1 exit(s) of 2016 now rest on an income below the corrected threshold" in " ".join(
+        raised.stdout.split()
+    )
+
+
+def test_an_officer_id_in_another_case_is_refused(seeded: Fupin) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(
+        f"officer add JN-01 --name 另一人 --role officer --street 江南 {doc('2016-08-01')}", "admin"
+    )
+
+    assert_refused(refused, "officer", "'JN-01' differs from 'jn-01', on record, only in the case")
+    assert seeded.event_count() == before
+
+
+def test_an_analyst_has_no_street(seeded: Fupin) -> None:
+    refused = seeded(
+        f"officer add ana-9 --name 分析 --role analyst --street 江南 {doc('2016-08-01')}", "admin"
+    )
+
+    assert_refused(refused, "street", "an analyst reads for the district, not a street")
+
+
+def test_a_key_refusal_reads_an_officer(seeded: Fupin) -> None:
+    refused = seeded(
+        f"officer add 'jn 02' --name 某 --role officer --street 江南 {doc('2016-08-01')}", "admin"
+    )
+
+    assert_refused(refused, "officer", "an officer key has none")
