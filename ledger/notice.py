@@ -47,7 +47,7 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.household import Household
+from ledger.household import Household, Personal
 from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
@@ -298,9 +298,33 @@ class PrivacyCommands(ReadingQueries):
             if isinstance(household, Household) and household.street == street:
                 kind = _NOTICE_KINDS[_kind_of(event)]
                 key = (str(fields["originator_id"]), fields["originator_version"])
-                entries[key] = _entry(household, kind, fields)
+                posted = self._as_posted(household, fields["start"], fields["originator_version"])
+                entries[key] = _entry(household, kind, fields, posted)
                 listed.add(key[0])
         return sorted(entries.values(), key=lambda e: (e.start, e.village, e.household, e.kind))
+
+    def _as_posted(self, household: Household, start: date, version: int) -> tuple[int, Personal]:
+        """The household's members and personal data on the notice's first day, as known when
+        the notice was posted (its ``version``): the identification's, or the latest change
+        of members dated by then (tester K, session 22: a change dated two months after the
+        notice, entered before it, named a head who was not head yet on the reprinted list).
+        An erased household reads erased, as ever."""
+        members, personal = household.members, household.personal
+        if household.erased:
+            return members, personal
+        since: date | None = None
+        try:
+            history = list(self.events.get(household.id, lte=version))
+        except SealBrokenError:  # its key is unreadable: the list shows it as replayed
+            return members, personal
+        for event in history:
+            fields = vars(event)
+            held = fields.get("personal")
+            effective: date = event.prov.effective  # type: ignore[attr-defined]
+            dated = effective <= start and (since is None or effective >= since)
+            if isinstance(held, Personal) and "members" in fields and dated:
+                members, personal, since = int(fields["members"]), held, effective
+        return members, personal
 
     def _notice_events(self, listed: set[str]) -> Iterator[DomainEventProtocol[UUID]]:
         """Every notice event in log order, and every correction of a household in ``listed``
@@ -326,15 +350,18 @@ def _kind_of(event: DomainEventProtocol[UUID]) -> str:
     return type(event).__qualname__.rsplit(".", 1)[-1]
 
 
-def _entry(household: Household, kind: str, fields: dict[str, Any]) -> NoticeEntry:
+def _entry(
+    household: Household, kind: str, fields: dict[str, Any], posted: tuple[int, Personal]
+) -> NoticeEntry:
+    members, personal = posted
     return NoticeEntry(
         household.street,
         household.village,
         household.number,
         kind,
-        _masked(household.personal.head_name, mask_name),
-        _masked(household.personal.id_card, mask_id_card),
-        household.members,
+        _masked(personal.head_name, mask_name),
+        _masked(personal.id_card, mask_id_card),
+        members,
         household.area,
         fields["start"],
         fields["end"],
