@@ -110,6 +110,9 @@ def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
     session 22 stays readable."""
     before = ""
     for place, char in enumerate(text, start=1):
+        if "\u4e00" <= char <= "\u9fff" or (char.isascii() and char.isalnum()):
+            before = char  # most of a name: a unified ideograph, an ASCII letter or digit
+            continue
         category = unicodedata.category(char)
         if _selects(char):
             if not _ideograph(before):

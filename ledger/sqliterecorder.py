@@ -43,26 +43,45 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     writes_household_keys = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Each connection's schema version its last trigger check found clean.
+        self._schema_read: dict[int, tuple[Any, int]] = {}
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # The write lock first, by a write that changes nothing (a transaction that has read
-        # cannot wait for it: it fails at once, "database is locked"). Then, holding it: a
-        # trigger (the ledger makes none) would rewrite the rows as they are inserted, so the
-        # save is refused (ledger.schema); and of two inits the second finds the first's
-        # events and is refused as such.
-        c.execute(
-            f"UPDATE {self.events_table_name} SET originator_version = originator_version WHERE 0"
-        )
-        refuse_triggers(c)
         if kwargs.get(FIRST_SAVE):
+            # The write lock first, by a write that changes nothing (a transaction that has
+            # read cannot wait for it: it fails at once, "database is locked"); then of two
+            # inits the second waits, finds the first's events and is refused as such.
+            c.execute(
+                f"UPDATE {self.events_table_name} SET originator_version = originator_version "
+                "WHERE 0"
+            )
             c.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
             if c.fetchone() is not None:
                 raise IntegrityError(NOT_EMPTY)
         write_keys = kwargs.get(HOUSEHOLD_KEYS)
         if write_keys is not None:
             write_keys(c)
-        return super()._insert_events(c, stored_events, **kwargs)
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        # Then, in the same transaction: a trigger (the ledger makes none) has rewritten the
+        # rows as they were inserted, so the save is refused and rolled back, the trigger's
+        # writes with it (ledger.schema). Read once the rows are in, so the save holds the
+        # write lock already (a read first would make it fail at once on a busy store, not
+        # wait). The schema is read whole by a connection's first save, and again only once
+        # its version moved (a trigger made since: ``PRAGMA schema_version`` counts every
+        # change a connection loads its schema by; one a process makes behind that count is
+        # not loaded by this connection either, and the next process reads the schema whole).
+        connection = c.sqlite_cursor.connection
+        c.execute("PRAGMA schema_version")
+        (version,) = c.fetchone()
+        if self._schema_read.get(id(connection)) != (connection, version):
+            refuse_triggers(c)
+            # The connection is kept with its version, so that its id names no other.
+            self._schema_read[id(connection)] = (connection, version)
+        return ids
 
     def select_events(
         self,

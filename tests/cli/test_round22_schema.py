@@ -11,6 +11,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Fupin, assert_refused, doc
 
 STORE_INDEPENDENT = "a SQLite file's own schema (PostgreSQL: tests/integration)"
@@ -141,3 +143,23 @@ def test_a_view_typed_in_capitals_is_reported(seeded: Fupin) -> None:
 
     assert result.exit_code == 1, result.output
     assert "FAILED at the store's schema: view v:" in result.stderr
+
+
+def test_a_trigger_made_while_a_ledger_is_open_refuses_its_next_save(tmp_path: Path) -> None:
+    """A connection reads the schema whole at its first save, then only once its version
+    moves (``PRAGMA schema_version``): a trigger another process makes meanwhile moves it."""
+    from ledger.schema import StoreAlteredError
+
+    from tests.support import identify, ledger_at
+
+    with ledger_at(tmp_path / "l.db") as app:
+        identify(app, "JH-0001", serial=1)  # a save: the schema read and found clean
+        with closing(sqlite3.connect(tmp_path / "l.db")) as other:
+            other.execute("CREATE TRIGGER t AFTER INSERT ON stored_events BEGIN SELECT 1; END")
+            other.commit()
+        before = app.event_count()
+
+        with pytest.raises(StoreAlteredError):
+            identify(app, "JH-0002", serial=2)
+
+        assert app.event_count() == before
