@@ -47,3 +47,32 @@ def add_village(
         stamp = make_stamp(document, effective)
         recorded = app.add_village(stamp, street, village, relatively_poor)
     console.print(f"village {recorded} added to {street}")  # as recorded: trimmed
+
+
+@place_app.command("amend-village")
+@refusals
+def amend_village(
+    street: Annotated[str, typer.Argument(help="Street 街道.")],
+    village: Annotated[str, typer.Argument(help="Village or community 村（社区）.")],
+    relatively_poor: Annotated[
+        bool,
+        typer.Option(
+            "--relatively-poor/--not-relatively-poor",
+            help="What the village really is: relatively poor 相对贫困村, or not.",
+            show_default=False,
+        ),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+) -> None:
+    """Amend a village added with its relatively-poor flag 相对贫困村 typed wrong 更正登记事项.
+
+    The flag holds from the village's addition on; the event keeps what it was. Not to
+    --not-relatively-poor while a village payment to it stands (void it first with `fupin
+    correct fund`). A village's name is not amended: households and payments name it."""
+    with ledger_session() as app:
+        stamp = make_stamp(document, effective)
+        app.amend_village(stamp, street, village, relatively_poor, reason)
+    shown = "relatively poor" if relatively_poor else "not relatively poor"
+    console.print(f"village {village.strip()} of {street.strip()} amended: {shown}")

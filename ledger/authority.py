@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, Permission] = {
     "set_year": Permission(_ADMIN, "district"),
     "register_street": Permission(_ADMIN, "district"),
     "add_village": Permission(_ADMIN, "district"),
+    # a village's relatively-poor flag typed wrong: whoever may add it (since session 22)
+    "amend_village": Permission(_ADMIN, "district"),
     "register_officer": Permission(_ADMIN, "district"),
     "change_officer": Permission(_ADMIN, "district"),
     "retire_officer": Permission(_ADMIN, "district"),
@@ -135,6 +137,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "YearParametersSet": ("set_year",),
     "StreetRegistered": ("register_street",),
     "VillageAdded": ("add_village",),
+    "VillageAmended": ("amend_village",),
     "OfficerRegistered": ("register_officer",),
     "OfficerRoleChanged": ("change_officer",),
     "OfficerRetired": ("retire_officer",),

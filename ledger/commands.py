@@ -406,6 +406,19 @@ _SPECS: tuple[CommandSpec, ...] = (
         ),
         lambda app, s, a: app.add_village(s, a["street"], a["village"], a["relatively_poor"]),
     ),
+    CommandSpec(  # since session 22
+        "amend_village",
+        "更正村居",
+        (
+            _a("street", "街道"),
+            _a("village", "村（社区）"),
+            _a("relatively_poor", "相对贫困村", "bool"),
+            _a("reason", "原因"),
+        ),
+        lambda app, s, a: app.amend_village(
+            s, a["street"], a["village"], a["relatively_poor"], a["reason"]
+        ),
+    ),
     CommandSpec(
         "register_officer",
         "登记人员",

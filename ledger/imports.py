@@ -943,6 +943,15 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "add_village",
         {"street": k, "village": f["name"], "relatively_poor": f["relatively_poor"]},
     ),
+    ("street", "VillageAmended"): lambda k, f: (
+        "amend_village",
+        {
+            "street": k,
+            "village": f["name"],
+            "relatively_poor": f["relatively_poor"],
+            "reason": f["reason"],
+        },
+    ),
     ("officer", "OfficerRegistered"): lambda k, f: (
         "register_officer",
         {

@@ -10,6 +10,7 @@ from eventsourcing.utils import get_topic
 from ledger.base import Provenance, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
+from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helper
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
@@ -114,6 +115,48 @@ class ReferenceCommands(LedgerCore):
 
         self.execute(attempt)
         return village
+
+    def amend_village(
+        self, stamp: Stamp, street: str, village: str, relatively_poor: bool, reason: str
+    ) -> None:
+        """Restate a village's relatively-poor flag 相对贫困村 typed wrong at its addition
+        (since session 22), by whoever may add one. Never to "not relatively poor" while a
+        village payment to it stands: it was judged by the flag (void it first)."""
+        prov = self.authorise(stamp, "amend_village")
+        village = require_text(village, "village")
+
+        def attempt() -> list[Street]:
+            place = self.load(Street, street, "street")
+            programme = self.opened_programme()
+            opened = None if programme is None else programme.opened_on
+            place.check_amend_village(village, relatively_poor, reason, prov, opened)
+            if not relatively_poor:
+                self.check_no_village_payment(place.name, village)
+            place.amend_village(village, relatively_poor, reason, prov, opened)
+            return [place]
+
+        self.execute(attempt)
+
+    def check_no_village_payment(self, street: str, village: str) -> None:
+        """Refuse while a village payment to ``village`` of ``street`` stands (one voided
+        no longer counts): it was made because the village was relatively poor. Read from
+        the log's payments (by topic: one scan; an amendment is rare)."""
+        topic = get_topic(FundAccount.Disbursed)  # type: ignore[attr-defined]  # @event
+        for account_id, event in self.events_by_topic([topic]):
+            payment = getattr(event, "payment", None)
+            if not isinstance(payment, Disbursement) or payment.purpose != "village":
+                continue
+            if (payment.street, payment.village) != (street, village):
+                continue
+            account = self.get_by_id(account_id)
+            version = event.originator_version
+            if isinstance(account, FundAccount) and version in account.flows:
+                raise RuleError(
+                    "relatively_poor",
+                    f"payment {version} of {account.code} to {village} stands, made to a "
+                    "relatively poor village: void it first if the village never was one "
+                    f"(fupin correct fund {account.code} {version})",
+                )
 
     def register_officer(
         self, stamp: Stamp, officer_id: str, name: str, role: str, street: str, unit: str

@@ -138,6 +138,7 @@ from ledger.helpers import taken_elsewhere
 from ledger.household import Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
+from ledger.places import Street
 from ledger.privacy import (
     KEY_TABLE,
     denied_role,
@@ -248,7 +249,7 @@ _A_SAVE = "a whole signed save removed, inserted or moved"
 
 #: Events whose permission depends on the record they concern, not on their name alone
 #: (``_watched``): a correction's on the entry it voids, an amendment's on its record.
-_WATCHED = frozenset({"Corrected", "Amended"})
+_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended"})
 #: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
@@ -1523,7 +1524,7 @@ class Verifier:
         street = None if officer is None else officer.street
         if name == "Corrected" and where[1] in self._officer_uids:
             self._reinstated(where, corrects)
-        if name == "Amended":
+        if name in ("Amended", "VillageAmended"):
             self._amendments.append((position, where))
             self._amenders[position] = (role, street)
             if where[1] in self._officer_uids and role not in _AMEND_OFFICER:
@@ -2234,6 +2235,7 @@ _UNREAD = object()
 _REPLAYED_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
     "Corrected": (("reason", str),),
     "Amended": (("changes", dict), ("was", dict), ("reason", str)),
+    "VillageAmended": (("name", str), ("relatively_poor", bool), ("was", bool), ("reason", str)),
 }
 
 
@@ -2355,10 +2357,24 @@ class _RecordRules:
                         f"its 'was' says {_shown_fields(dict(event.was))}, but the record held "
                         f"{_shown_fields(held_then)}: what it replaced is misstated"
                     )
+            elif name == "VillageAmended" and isinstance(record, Street):
+                return self._village_rules(record, event)
         except LedgerError as exc:
             return f"its record's rules refuse it ({exc})"
         except _MISREAD as exc:
             return f"its record cannot take it ({_cause(exc)})"
+        return ""
+
+    def _village_rules(self, street: Street, event: Any) -> str:
+        """A village's flag restated (since session 22) by ``Street.check_amend_village``,
+        the rules of ``fupin place amend-village``; its 'was' the flag the village held."""
+        name, poor = event.name, event.relatively_poor
+        street.check_amend_village(name, poor, event.reason, event.prov, self.opened())
+        if event.was != street.villages[name]:
+            return (
+                f"its 'was' says relatively_poor={event.was!r}, but {name} was "
+                f"{street.villages[name]!r}: what it replaced is misstated"
+            )
         return ""
 
     def _recorder_refused(self, record: Any, event: Any, who: tuple[str, str | None] | None) -> str:

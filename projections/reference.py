@@ -103,6 +103,16 @@ def village_added(db: Database, fact: Fact) -> None:
     )
 
 
+def village_amended(db: Database, fact: Fact) -> None:
+    """A village's relatively-poor flag restated (since session 22): so from its addition
+    on (``added_on`` stays)."""
+    db.write(
+        "UPDATE pj_villages SET relatively_poor = ? WHERE village = ? AND street = "
+        "(SELECT street FROM pj_streets WHERE aggregate_id = ?)",
+        (int(fact["relatively_poor"]), fact["name"], fact.aggregate_id),
+    )
+
+
 def officer_registered(db: Database, fact: Fact) -> None:
     db.write(
         "INSERT INTO pj_officers VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
@@ -356,6 +366,7 @@ MODEL = ReadModel(
         "YearParametersSet": year_set,
         "StreetRegistered": street_registered,
         "VillageAdded": village_added,
+        "VillageAmended": village_amended,
         "OfficerRegistered": officer_registered,
         "OfficerRoleChanged": officer_changed,
         "OfficerRetired": officer_retired,
