@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 from ledger.application import Ledger
 from ledger.programme import ProgrammeRules, YearParameters
-from ledger.values import parse_shares
+from ledger.values import format_yuan, parse_shares
 
 from cli.common import (
     DocumentOption,
     EffectiveOption,
     NoteOption,
     console,
+    describe_changes,
     ledger_session,
     make_stamp,
     money,
@@ -115,3 +116,62 @@ def _exits_below(app: Ledger, year: int) -> int:
 
     faults = api.accountability(app)["exit_faults"]
     return sum(1 for f in faults if f["year"] == year and f["fault"] == "income-below")
+
+
+@programme_app.command("amend")
+@refusals
+def amend(
+    reason: Annotated[str, typer.Option("--reason", help="Why the rules were wrong 更正原因.")],
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    shares: Annotated[
+        str | None, typer.Option(help="Yearly exit shares 减贫计划, e.g. 2:3:5.")
+    ] = None,
+    per_person_min: Annotated[
+        str | None, typer.Option(help="Minimum funding per key-target person, yuan.")
+    ] = None,
+    local_yearly_min: Annotated[
+        str | None, typer.Option(help="Local funding minimum per year, yuan.")
+    ] = None,
+    urban_exit_percent: Annotated[
+        int | None, typer.Option(help="Urban exit: % of the urban 低保 standard.")
+    ] = None,
+    rural_exit_percent: Annotated[
+        int | None, typer.Option(help="Rural exit: % of district rural per-capita income.")
+    ] = None,
+    notice_days: Annotated[
+        int | None, typer.Option(help="Minimum public notice 公示 days.")
+    ] = None,
+) -> None:
+    """Amend rules typed wrong at `programme open` 更正登记事项, from the opening on.
+
+    Only what is given changes; the event keeps what each rule was. The shares and funding
+    minimums (read by reports only) always; the exit percentages only while no exit was
+    ever proposed, the notice days only while no notice was ever posted (each judged by
+    them). The years are not amended."""
+    changes: dict[str, object] = {}
+    if shares is not None:
+        changes["reduction_shares"] = parse_shares(shares)
+    if per_person_min is not None:
+        changes["per_person_min_fen"] = money(per_person_min, "per_person_min")
+    if local_yearly_min is not None:
+        changes["local_yearly_min_fen"] = money(local_yearly_min, "local_yearly_min")
+    given = {
+        "urban_exit_percent": urban_exit_percent,
+        "rural_exit_percent": rural_exit_percent,
+        "notice_min_days": notice_days,
+    }
+    changes.update({name: value for name, value in given.items() if value is not None})
+    with ledger_session() as app:
+        restated = app.amend_rules(make_stamp(document, effective), changes, reason)
+    shown = {name: (_rule(name, was), _rule(name, now)) for name, (was, now) in restated.items()}
+    console.print(f"programme rules amended: {describe_changes(shown)}")
+
+
+def _rule(name: str, value: object) -> str:
+    """A rule as `programme open` takes it: shares as 2:3:5, sums in yuan."""
+    if isinstance(value, tuple):
+        return ":".join(str(share) for share in value)
+    if name.endswith("_fen") and isinstance(value, int):
+        return format_yuan(value)
+    return str(value)

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, Permission] = {
     # reference data: the district office
     "open_programme": Permission(_ADMIN, "district"),
     "set_year": Permission(_ADMIN, "district"),
+    # rules typed wrong at the opening: whoever may open it (since session 22)
+    "amend_rules": Permission(_ADMIN, "district"),
     "register_street": Permission(_ADMIN, "district"),
     "add_village": Permission(_ADMIN, "district"),
     # a village's relatively-poor flag typed wrong: whoever may add it (since session 22)
@@ -135,6 +137,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "BatchRecorded": ("import_batch",),
     "Opened": ("open_programme",),
     "YearParametersSet": ("set_year",),
+    "RulesAmended": ("amend_rules",),
     "StreetRegistered": ("register_street",),
     "VillageAdded": ("add_village",),
     "VillageAmended": ("amend_village",),

@@ -23,7 +23,7 @@ from ledger.core import Stamp
 from ledger.errors import InputError
 from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
 from ledger.household import Personal
-from ledger.programme import ProgrammeRules, YearParameters
+from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
     MAX_FEN,
     check_text,
@@ -306,6 +306,14 @@ def _open_programme(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     app.open_programme(s, a["title"], ProgrammeRules(reduction_shares=parsed, **values))
 
 
+def _amend_rules(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    """``programme amend`` (since session 22): the rules given (a blank cell leaves one)."""
+    changes = {f: a[f] for f in AMENDABLE_RULES if a[f] is not None and a[f] != ""}
+    if "reduction_shares" in changes:
+        changes["reduction_shares"] = parse_shares(str(changes["reduction_shares"]))
+    app.amend_rules(s, changes, a["reason"])
+
+
 def _disburse(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     payment = Disbursement(
         a["amount"], a["category"], a["purpose"], a["household"], a["measure"],
@@ -389,6 +397,16 @@ _SPECS: tuple[CommandSpec, ...] = (
         lambda app, s, a: app.set_year(
             s, YearParameters(a["year"], a["urban_dibao"], a["rural_income"])
         ),
+    ),
+    CommandSpec(  # since session 22
+        "amend_rules",
+        "更正方案规则",
+        (
+            Arg("reduction_shares", "减贫比例", required=False),
+            *(Arg(f, f, "int", required=False) for f in AMENDABLE_RULES if f != "reduction_shares"),
+            _a("reason", "原因"),
+        ),
+        _amend_rules,
     ),
     CommandSpec(
         "register_street",

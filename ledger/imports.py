@@ -902,6 +902,15 @@ def _rules(f: dict[str, Any]) -> dict[str, Any]:
     return {"title": f["title"], **values}
 
 
+def _rules_amended(f: dict[str, Any]) -> dict[str, Any]:
+    """The rules an amendment restated (since session 22), as ``amend_rules`` takes them."""
+    now, was = asdict(f["rules"]), asdict(f["was"])
+    values = {name: value for name, value in now.items() if value != was[name]}
+    if "reduction_shares" in values:
+        values["reduction_shares"] = ":".join(str(s) for s in values["reduction_shares"])
+    return {**values, "reason": f["reason"]}
+
+
 def _payment(f: dict[str, Any]) -> dict[str, Any]:
     p = f["payment"]
     return {
@@ -938,6 +947,7 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
             "rural_income": format_yuan(f["params"].rural_income_fen),
         },
     ),
+    ("programme", "RulesAmended"): lambda k, f: ("amend_rules", _rules_amended(f)),
     ("street", "StreetRegistered"): lambda k, f: ("register_street", {"street": k}),
     ("street", "VillageAdded"): lambda k, f: (
         "add_village",

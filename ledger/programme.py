@@ -9,7 +9,7 @@ recorded each year with ``YearParametersSet``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import MAXYEAR, date
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from ledger.errors import InputError, RuleError
 from ledger.values import MAX_FEN, check_says, format_yuan
 
 __all__ = [
+    "AMENDABLE_RULES",
     "MIN_RURAL_INCOME_FEN",
     "MIN_URBAN_DIBAO_FEN",
     "PROGRAMME_CODE",
@@ -77,6 +78,20 @@ class ProgrammeRules:
             _within(name, getattr(self, name), 1, 1000)
         _within("max_cadres_per_household", self.max_cadres_per_household, 1, 10)
         _within("volunteer_team_min_size", self.volunteer_team_min_size, 1, 1000)
+
+
+#: The rules ``programme amend`` may restate (since session 22), and what must not be on record
+#: for each (the log's events judged by it; "" for a rule only reports read: always). The
+#: years are not (``set-year`` and every year check rest on them), nor the pairing and
+#: volunteer-team bounds, nor the city:local and district:street splits (no command sets them).
+AMENDABLE_RULES: dict[str, tuple[str, ...]] = {
+    "reduction_shares": (),
+    "per_person_min_fen": (),
+    "local_yearly_min_fen": (),
+    "urban_exit_percent": ("ExitProposed",),
+    "rural_exit_percent": ("ExitProposed",),
+    "notice_min_days": ("NoticePosted", "ExitNoticed"),
+}
 
 
 #: The least urban 低保 standard a year may record, per person per year: 3,000 yuan (250 a
@@ -191,6 +206,44 @@ class Programme(LedgerAggregate):
     @event("YearParametersSet")
     def _year_set(self, params: YearParameters, prov: Provenance) -> None:
         self.years[params.year] = params
+
+    def amend_rules(self, rules: ProgrammeRules, reason: str, prov: Provenance) -> None:
+        """Restate rules typed wrong at ``programme open`` 更正登记事项 (since session 22): they
+        were ``rules`` from the opening on. The event keeps what they were. Whether anything
+        judged by a rule is on record is the command's to check (``AMENDABLE_RULES``)."""
+        self.check_amend_rules(rules, reason, prov)
+        self._rules_amended(rules, self.rules, reason.strip(), prov)
+
+    def check_amend_rules(self, rules: ProgrammeRules, reason: str, prov: Provenance) -> None:
+        """Refuse the amendment ``amend_rules`` would refuse, changing nothing (``fupin
+        verify`` replays each by it): at least one rule changed, only amendable ones, rules
+        ``programme open`` takes, a reason, not dated before the programme opened."""
+        changed = self.changed_rules(rules)
+        if not changed:
+            listed = ", ".join(AMENDABLE_RULES)
+            raise RuleError("rules", f"an amendment restates at least one of: {listed}")
+        for name in changed:
+            if name not in AMENDABLE_RULES:
+                raise RuleError(name, f"is not amendable (amendable: {', '.join(AMENDABLE_RULES)})")
+        rules.check()
+        check_says("reason", reason, "an amendment must say why")
+        self.check_not_before(
+            prov.effective,
+            self.opened_on,
+            f"the amendment is dated {prov.effective}; the programme opened",
+        )
+
+    def changed_rules(self, rules: ProgrammeRules) -> list[str]:
+        """The names of the rules ``rules`` states otherwise than the programme holds."""
+        return [
+            f.name for f in fields(rules) if getattr(rules, f.name) != getattr(self.rules, f.name)
+        ]
+
+    @event("RulesAmended")
+    def _rules_amended(
+        self, rules: ProgrammeRules, was: ProgrammeRules, reason: str, prov: Provenance
+    ) -> None:
+        self.rules = rules
 
     def check_year_in_programme(self, year: int) -> None:
         # Returns to poverty join "next year's plan", so one year past the plan is accepted.

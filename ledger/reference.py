@@ -3,7 +3,9 @@ parameters, streets and villages, officers and helpers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from eventsourcing.utils import get_topic
 
@@ -12,9 +14,16 @@ from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helper
+from ledger.household import Household
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
-from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
+from ledger.programme import (
+    AMENDABLE_RULES,
+    PROGRAMME_CODE,
+    Programme,
+    ProgrammeRules,
+    YearParameters,
+)
 from ledger.values import choice, clean_name, optional_text, require_text
 
 __all__ = ["ReferenceCommands"]
@@ -76,6 +85,58 @@ class ReferenceCommands(LedgerCore):
             code=PROGRAMME_CODE, title=require_text(title, "title"), rules=rules, prov=prov
         )
         self.execute(lambda: [programme])
+
+    def amend_rules(
+        self, stamp: Stamp, changes: dict[str, Any], reason: str
+    ) -> dict[str, tuple[Any, Any]]:
+        """Restate rules typed wrong at ``programme open`` 更正登记事项 (since session 22),
+        by whoever may open it: each only while nothing judged by it is on record
+        (``AMENDABLE_RULES``: the exit percentages before any exit proposal, the notice days
+        before any notice; the shares and funding minimums, which only reports read, always).
+        Returns each rule's old and new value."""
+        prov = self.authorise(stamp, "amend_rules")
+        for name in changes:
+            if name not in AMENDABLE_RULES:
+                listed = ", ".join(AMENDABLE_RULES)
+                raise InputError(name, f"is not amendable (amendable: {listed})")
+        restated: dict[str, tuple[Any, Any]] = {}
+
+        def attempt() -> list[Programme]:
+            programme = self.programme()
+            rules = replace(programme.rules, **changes)
+            for name in sorted(changes):
+                if changes[name] == getattr(programme.rules, name):
+                    raise RuleError(
+                        name, f"is already {_rule_shown(changes[name])}: nothing to amend"
+                    )
+            programme.check_amend_rules(rules, reason, prov)
+            for name in programme.changed_rules(rules):
+                self.check_nothing_judged_by(name)
+            restated.clear()
+            for name in programme.changed_rules(rules):
+                restated[name] = (getattr(programme.rules, name), getattr(rules, name))
+            programme.amend_rules(rules, reason, prov)
+            return [programme]
+
+        self.execute(attempt)
+        return restated
+
+    def check_nothing_judged_by(self, rule: str) -> None:
+        """Refuse while an event judged by ``rule`` is on record (voided or withdrawn ones too:
+        each was judged by the rule as it stood). One scan of the events of those topics."""
+        names = AMENDABLE_RULES[rule]
+        if not names:
+            return
+        topics = [get_topic(getattr(Household, name)) for name in names]
+        for household_id, event in self.events_by_topic(topics, page=1):
+            household = self.get_by_id(household_id)
+            number = getattr(household, "number", household_id)
+            raise RuleError(
+                rule,
+                f"{number}'s {type(event).__name__} (entry {event.originator_version}) was "
+                f"judged by this rule: it is amended only while no {' or '.join(names)} is on "
+                "record (a voided or withdrawn one too)",
+            )
 
     def set_year(self, stamp: Stamp, params: YearParameters) -> None:
         """Record a year's urban 低保 standard and district rural per-capita income."""
@@ -275,3 +336,10 @@ class ReferenceCommands(LedgerCore):
         # Its pairings 一对一 are kept from its registration on, in the same save.
         pairings = EnterprisePairings(helper_id=helper_id, tracked=True, prov=prov)
         self.execute(lambda: [helper, pairings])
+
+
+def _rule_shown(value: object) -> str:
+    """A rule's value as ``programme open`` takes it: shares as 2:3:5."""
+    if isinstance(value, tuple):
+        return ":".join(str(share) for share in value)
+    return str(value)

@@ -150,7 +150,7 @@ from ledger.privacy import (
     missing_key_rows,
     rotation_id,
 )
-from ledger.programme import PROGRAMME_CODE
+from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules
 from ledger.schema import foreign_objects, foreign_reason
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
@@ -249,7 +249,7 @@ _A_SAVE = "a whole signed save removed, inserted or moved"
 
 #: Events whose permission depends on the record they concern, not on their name alone
 #: (``_watched``): a correction's on the entry it voids, an amendment's on its record.
-_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended"})
+_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended", "RulesAmended"})
 #: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
@@ -1524,7 +1524,7 @@ class Verifier:
         street = None if officer is None else officer.street
         if name == "Corrected" and where[1] in self._officer_uids:
             self._reinstated(where, corrects)
-        if name in ("Amended", "VillageAmended"):
+        if name in ("Amended", "VillageAmended", "RulesAmended"):
             self._amendments.append((position, where))
             self._amenders[position] = (role, street)
             if where[1] in self._officer_uids and role not in _AMEND_OFFICER:
@@ -2236,6 +2236,7 @@ _REPLAYED_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
     "Corrected": (("reason", str),),
     "Amended": (("changes", dict), ("was", dict), ("reason", str)),
     "VillageAmended": (("name", str), ("relatively_poor", bool), ("was", bool), ("reason", str)),
+    "RulesAmended": (("rules", ProgrammeRules), ("was", ProgrammeRules), ("reason", str)),
 }
 
 
@@ -2359,6 +2360,13 @@ class _RecordRules:
                     )
             elif name == "VillageAmended" and isinstance(record, Street):
                 return self._village_rules(record, event)
+            elif name == "RulesAmended" and isinstance(record, Programme):
+                record.check_amend_rules(event.rules, event.reason, event.prov)
+                if event.was != record.rules:
+                    return (
+                        "its 'was' is not the rules the programme held: what it replaced is "
+                        "misstated"
+                    )
         except LedgerError as exc:
             return f"its record's rules refuse it ({exc})"
         except _MISREAD as exc:

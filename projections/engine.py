@@ -316,7 +316,9 @@ def filter_facts(
 #: from the start. A year's standards (``YearParametersSet``) are that year's whenever they
 #: were set, and setting a year again corrects them (docs/cli.md): a view as of 2016-12-31
 #: judges 2016's exits by the 2016 standards as best known, as the current one does.
-WHATEVER_THEIR_DATE = frozenset({"Corrected", "Amended", "VillageAmended", "YearParametersSet"})
+WHATEVER_THEIR_DATE = frozenset(
+    {"Corrected", "Amended", "VillageAmended", "RulesAmended", "YearParametersSet"}
+)
 
 #: Events that do not move a view's ``today`` (the latest effective date read): all but the
 #: programme's own casework, funds and oversight. The ledger's bookkeeping (seals, keys,
@@ -347,6 +349,7 @@ NOT_PROGRAMME_TIME = frozenset(
         # 22: ``-e 2026-06-30`` typed for 2018 made 2026 every report's "today", for good).
         "AccountOpened",
         "Opened",
+        "RulesAmended",
         "YearParametersSet",
         "Corrected",
         "Amended",

@@ -80,6 +80,28 @@ def programme_opened(db: Database, fact: Fact) -> None:
     )
 
 
+def rules_amended(db: Database, fact: Fact) -> None:
+    """Rules restated (since session 22): so from the opening on (``opened_on`` stays)."""
+    rules = fact["rules"]
+    db.write(
+        "UPDATE pj_programme SET per_person_min_fen = ?, reduction_shares = ?, city_share = ?, "
+        "local_share = ?, district_share = ?, street_share = ?, local_yearly_min_fen = ?, "
+        "urban_exit_percent = ?, rural_exit_percent = ?, notice_min_days = ?",
+        (
+            rules.per_person_min_fen,
+            ":".join(str(s) for s in rules.reduction_shares),
+            rules.city_share,
+            rules.local_share,
+            rules.district_share,
+            rules.street_share,
+            rules.local_yearly_min_fen,
+            rules.urban_exit_percent,
+            rules.rural_exit_percent,
+            rules.notice_min_days,
+        ),
+    )
+
+
 def year_set(db: Database, fact: Fact) -> None:
     params = fact["params"]
     db.write(
@@ -364,6 +386,7 @@ MODEL = ReadModel(
     handlers={
         "Opened": programme_opened,
         "YearParametersSet": year_set,
+        "RulesAmended": rules_amended,
         "StreetRegistered": street_registered,
         "VillageAdded": village_added,
         "VillageAmended": village_amended,

@@ -231,6 +231,7 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.withdraw_exit(on(13), "IMP-0001", "核实未通过")
         app.amend(on(14), "household", "IMP-0001", {"disabled": True}, "漏填残疾")
         app.amend_village(on(14), "江南", "白石", True, "漏标相对贫困村")  # since session 22
+        app.amend_rules(on(14), {"per_person_min_fen": 2_100_000}, "录错")  # since session 22
         # Exited, then a return recognised and withdrawn (the district's review refused it).
         app.propose_exit(on(15), "IMP-0001", 2018)
         app.verify_exit(on(16), "IMP-0001")
