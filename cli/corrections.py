@@ -22,8 +22,10 @@ def correct(
     kind: Annotated[
         str,
         typer.Argument(
-            help="household 贫困户 | fund 资金账户 | helper 帮扶责任人 | programme | street | "
-            "officer | inspection."
+            help="household 贫困户 | fund 资金账户 | helper 帮扶责任人 | officer 工作人员 | "
+            "inspection 督查. Never street or programme: a village's flag is restated by place "
+            "amend-village, the rules by programme amend, a year's standards by programme "
+            "set-year --note."
         ),
     ],
     key: Annotated[

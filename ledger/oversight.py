@@ -369,8 +369,10 @@ class OversightCommands(LedgerCore):
     def correct(self, stamp: Stamp, kind: str, key: str, version: int, reason: str) -> None:
         """Void the entry at ``version`` of aggregate ``kind`` ``key``, saying why 更正."""
         cls = AGGREGATE_KINDS.get(kind)
+        if kind in _NOT_CORRECTED:
+            raise InputError("kind", f"{kind!r}: {_NOT_CORRECTED[kind]}")
         if cls is None:
-            raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
+            raise InputError("kind", f"{kind!r} is not one of {', '.join(CORRECTED_KINDS)}")
 
         def attempt() -> list[LedgerAggregate]:
             aggregate = self.load(cls, key, "key")  # the KEY of ``correct KIND KEY VERSION``
@@ -587,6 +589,24 @@ class OversightCommands(LedgerCore):
             else:
                 values[field] = value  # refused by name, with the list, by ``amend``
         return values
+
+
+#: The kinds of record ``correct`` voids entries of (since session 22: a street's and the
+#: programme's were offered, and said "correctable: none" of every entry).
+CORRECTED_KINDS = tuple(kind for kind, cls in AGGREGATE_KINDS.items() if cls.VOIDABLE)
+#: What to use instead for the kinds of record that hold no correctable entry.
+_NOT_CORRECTED = {
+    "street": (
+        "a street's entries are not voided; a village's relatively-poor flag typed wrong is "
+        "restated by fupin place amend-village STREET VILLAGE --relatively-poor|"
+        "--not-relatively-poor --reason WHY"
+    ),
+    "programme": (
+        "the programme's entries are not voided; rules typed wrong at its opening are restated "
+        "by fupin programme amend --reason WHY, a year's standards set again by fupin "
+        "programme set-year YEAR ... --note WHY"
+    ),
+}
 
 
 def _correcting(aggregate: LedgerAggregate, version: int) -> str:
