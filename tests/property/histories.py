@@ -165,6 +165,9 @@ _corrections = [
     # Amendments of a registration (an empty one, a value already held: refused).
     st.tuples(st.just("amend"), st.just("household"), _households, _household_amendment),
     st.tuples(st.just("amend"), st.just("helper"), st.sampled_from(HELPERS), _helper_amendment),
+    # A village's flag or the plan's shares restated (since session 22).
+    st.tuples(st.just("amend-village"), st.booleans()),
+    st.tuples(st.just("amend-shares"), st.sampled_from(((2, 3, 5), (2, 3, 4), (1, 1, 1)))),
 ]
 _oversight = [
     st.tuples(st.just("inspect"), st.sampled_from(sorted(INSPECTIONS))),
@@ -412,6 +415,16 @@ class _Run:
         number = _nth(workers, pick, (*HOUSEHOLDS, CANDIDATE)[pick % 3])
         self.app.end_employment(self.by(STREET), EMPLOYER, number)
 
+    # -- the district office's restatements (since session 22) ------------------------------
+
+    def do_amend_village(self, poor: bool) -> None:
+        """江南社区's relatively-poor flag restated (refused when it is so already)."""
+        self.app.amend_village(self.by(ADMIN), "江南", "江南社区", poor, "录入错误")
+
+    def do_amend_shares(self, shares: tuple[int, ...]) -> None:
+        """The plan's yearly shares restated (only reports read them)."""
+        self.app.amend_rules(self.by(ADMIN), {"reduction_shares": shares}, "录入错误")
+
     # -- corrections -------------------------------------------------------------------------
 
     def do_correct(self, kind: str, key: str, pick: int) -> None:
@@ -558,6 +571,8 @@ TOUR: list[Step] = [
     (("withdraw", "JH-1", 2), 1),  # return recognised, applied, withdrawn two weeks on
     (("exit", "JH-1", 4), 15),  # return recognised, applied, reviewed, approved
     (("talk", "I-QU", 2016), 70),  # in 2017
+    (("amend-village", True), 0),  # 江南社区 relatively poor after all (since session 22)
+    (("amend-shares", (2, 3, 4)), 0),  # the plan's shares restated
     # months on, the close voided, then the rectification (correctable since session 22):
     # the finding is open and unrectified again, then rectified and closed anew
     (("correct", "inspection", "I-JN", 0), 0),
