@@ -253,11 +253,15 @@ class ReferenceCommands(LedgerCore):
         """Refuse an officer id that differs from one on record only in the case of its
         letters (``JN-01`` beside ``jn-01``: two recorders who read as one in every history;
         the district administrator, session 22). Read from the log's registrations (by
-        topic; a registration is rare)."""
+        topic; a registration is rare) and the batch's. Two registrations saved at the same
+        moment by two processes are not seen by each other: the check is not in the save's
+        transaction (documented in docs/cli.md)."""
         topic = get_topic(Officer.OfficerRegistered)  # type: ignore[attr-defined]  # @event
         folded = officer_id.casefold()
-        for _, event in self.events_by_topic([topic]):
-            other = str(vars(event)["officer_id"])
+        logged = (str(vars(event)["officer_id"]) for _, event in self.events_by_topic([topic]))
+        # and those of the batch under way (tester Q: one import registered both)
+        batch = (a.officer_id for a in (self._batch or {}).values() if isinstance(a, Officer))
+        for other in (*batch, *logged):
             if other.casefold() == folded and other != officer_id:
                 raise AlreadyExistsError(
                     "officer",

@@ -6,6 +6,11 @@ registered beside ``jn-01``; an analyst was registered with a street; and a key'
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import orjson
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -76,3 +81,48 @@ def test_a_key_refusal_reads_an_officer(seeded: Fupin) -> None:
     )
 
     assert_refused(refused, "officer", "an officer key has none")
+
+
+def test_a_correction_recorded_says_so_when_its_exits_cannot_be_counted(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester Q, session 22: the count after the save failed (read models refused by a view
+    in the file), and the command said "nothing was written", exit 2, over a correction it had
+    recorded; run again, it recorded it twice."""
+    with closing(sqlite3.connect(seeded.store)) as db:
+        db.execute("CREATE VIEW v AS SELECT 1")
+        db.commit()
+    before = seeded.event_count()
+
+    result = seeded(SET_2017.format("7800", "19500"), "admin")
+
+    assert result.exit_code == 0, result.output
+    assert "parameters for 2017 recorded" in result.stdout
+    assert "note: the correction is recorded, but its exits could not be counted" in result.stderr
+    assert seeded.event_count() == before + 1
+
+
+def test_an_import_registering_two_ids_alike_but_for_case_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    rows = tmp_path / "officers.jsonl"
+    args = {"name": "专干", "role": "officer", "street": "江南", "unit": ""}
+    row = {
+        "command": "register_officer",
+        "actor": "admin",
+        "effective": "2016-08-01",
+        "document": "人员",
+    }
+    rows.write_bytes(
+        b"".join(
+            orjson.dumps({**row, "ref": f"o-{n}", "args": {**args, "officer": officer}}) + b"\n"
+            for n, officer in enumerate(("jn-05", "JN-05"))
+        )
+    )
+    before = seeded.event_count()
+
+    refused = seeded(f"import file {rows}", "admin")
+
+    assert refused.exit_code == 2, refused.output
+    assert "'JN-05' differs from 'jn-05', on record, only in the case" in refused.stderr
+    assert seeded.event_count() == before
