@@ -438,7 +438,8 @@ def notice(
     document: DocumentOption,
     effective: NoticeEffective = None,
 ) -> None:
-    """Public notice 张榜公示, 7 to 30 days: -e is its --start, the day it is posted (without
+    """Public notice 张榜公示, as long as the programme's rules say (7 to 30 days by default):
+    -e is its --start, the day it is posted (without
     -e, the notice is dated its --start)."""
     first, last = on_date(start, "start"), on_date(end, "end")
     with dated_by_start(effective), ledger_session() as app:
@@ -723,7 +724,8 @@ def exit_notice(
     document: DocumentOption,
     effective: NoticeEffective = None,
 ) -> None:
-    """The exit is publicly announced 公示, 7 to 30 days: -e is its --start (without -e, the
+    """The exit is publicly announced 公示, as long as the programme's rules say (7 to 30 days
+    by default): -e is its --start (without -e, the
     notice is dated its --start)."""
     first, last = on_date(start, "start"), on_date(end, "end")
     with dated_by_start(effective), ledger_session() as app:

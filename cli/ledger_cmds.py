@@ -59,7 +59,8 @@ def history(
         typer.Option(
             "--kind",
             help="household, or fund | helper | programme | street | officer | inspection: "
-            "the timeline whose # column `fupin correct KIND KEY VERSION` takes.",
+            "the timeline whose # column `fupin correct KIND KEY VERSION` takes (a "
+            "programme's or street's: none; they are amended).",
         ),
     ] = "household",
 ) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from ledger.application import Ledger
 from ledger.errors import LedgerError
-from ledger.programme import ProgrammeRules, YearParameters
-from ledger.values import format_yuan, parse_shares
+from ledger.programme import ProgrammeRules, YearParameters, rule_field, rule_shown
+from ledger.values import parse_shares
 
 from cli.common import (
     DocumentOption,
@@ -180,14 +180,8 @@ def amend(
     changes.update({name: value for name, value in given.items() if value is not None})
     with ledger_session() as app:
         restated = app.amend_rules(make_stamp(document, effective), changes, reason)
-    shown = {name: (_rule(name, was), _rule(name, now)) for name, (was, now) in restated.items()}
+    shown = {
+        rule_field(name): (rule_shown(name, was), rule_shown(name, now))
+        for name, (was, now) in restated.items()
+    }
     console.print(f"programme rules amended: {describe_changes(shown)}")
-
-
-def _rule(name: str, value: object) -> str:
-    """A rule as `programme open` takes it: shares as 2:3:5, sums in yuan."""
-    if isinstance(value, tuple):
-        return ":".join(str(share) for share in value)
-    if name.endswith("_fen") and isinstance(value, int):
-        return format_yuan(value)
-    return str(value)

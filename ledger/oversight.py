@@ -229,7 +229,7 @@ class OversightCommands(LedgerCore):
         ]
         named = {
             household_id
-            for household_id, event in self.events_by_topic(topics)
+            for household_id, event in self.events_so_far(topics)
             if helper_id in (vars(event).get("helper"), vars(event).get("replacement"))
         }
         named.update(a.id for a in (self._batch or {}).values() if isinstance(a, Household))
@@ -523,7 +523,7 @@ class OversightCommands(LedgerCore):
         if not {"street", "source"} & set(changes):
             return
         topic = get_topic(Inspection.FindingRecorded)  # type: ignore[attr-defined]  # @event
-        for inspection_id, event in self.events_by_topic([topic]):
+        for inspection_id, event in self.events_so_far([topic]):
             fields = vars(event)
             if (fields["subject_kind"], fields["subject"]) != ("account", account.code):
                 continue

@@ -30,6 +30,8 @@ __all__ = [
     "closing_day",
     "exit_threshold_fen",
     "last_exit_day",
+    "rule_field",
+    "rule_shown",
 ]
 
 #: The one programme this ledger records (document 江高发〔2016〕4号).
@@ -84,6 +86,20 @@ class ProgrammeRules:
 #: for each (the log's events judged by it; "" for a rule only reports read: always). The
 #: years are not (``set-year`` and every year check rest on them), nor the pairing and
 #: volunteer-team bounds, nor the city:local and district:street splits (no command sets them).
+def rule_shown(name: str, value: object) -> str:
+    """A rule as ``programme open`` takes it: shares as 2:3:5, sums in yuan."""
+    if isinstance(value, tuple):
+        return ":".join(str(share) for share in value)
+    if name.endswith("_fen") and isinstance(value, int):
+        return format_yuan(value)
+    return str(value)
+
+
+def rule_field(name: str) -> str:
+    """A rule's name as its option says it (``per_person_min``, not ``per_person_min_fen``)."""
+    return name.removesuffix("_fen")
+
+
 AMENDABLE_RULES: dict[str, tuple[str, ...]] = {
     "reduction_shares": (),
     "per_person_min_fen": (),

@@ -23,6 +23,8 @@ from ledger.programme import (
     Programme,
     ProgrammeRules,
     YearParameters,
+    rule_field,
+    rule_shown,
 )
 from ledger.values import choice, clean_name, optional_text, require_text
 
@@ -107,7 +109,8 @@ class ReferenceCommands(LedgerCore):
             for name in sorted(changes):
                 if changes[name] == getattr(programme.rules, name):
                     raise RuleError(
-                        name, f"is already {_rule_shown(changes[name])}: nothing to amend"
+                        rule_field(name),
+                        f"is already {rule_shown(name, changes[name])}: nothing to amend",
                     )
             programme.check_amend_rules(rules, reason, prov)
             for name in programme.changed_rules(rules):
@@ -128,7 +131,7 @@ class ReferenceCommands(LedgerCore):
         if not names:
             return
         topics = [get_topic(getattr(Household, name)) for name in names]
-        for household_id, event in self.events_by_topic(topics, page=1):
+        for household_id, event in self.events_so_far(topics, page=1):
             household = self.get_by_id(household_id)
             number = getattr(household, "number", household_id)
             raise RuleError(
@@ -203,7 +206,7 @@ class ReferenceCommands(LedgerCore):
         no longer counts): it was made because the village was relatively poor. Read from
         the log's payments (by topic: one scan; an amendment is rare)."""
         topic = get_topic(FundAccount.Disbursed)  # type: ignore[attr-defined]  # @event
-        for account_id, event in self.events_by_topic([topic]):
+        for account_id, event in self.events_so_far([topic]):
             payment = getattr(event, "payment", None)
             if not isinstance(payment, Disbursement) or payment.purpose != "village":
                 continue
@@ -340,10 +343,3 @@ class ReferenceCommands(LedgerCore):
         # Its pairings 一对一 are kept from its registration on, in the same save.
         pairings = EnterprisePairings(helper_id=helper_id, tracked=True, prov=prov)
         self.execute(lambda: [helper, pairings])
-
-
-def _rule_shown(value: object) -> str:
-    """A rule's value as ``programme open`` takes it: shares as 2:3:5."""
-    if isinstance(value, tuple):
-        return ":".join(str(share) for share in value)
-    return str(value)

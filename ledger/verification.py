@@ -2341,13 +2341,15 @@ class _RecordRules:
             return ""
         try:
             if name == "Corrected":
-                record.check_correction(event.corrects, event.reason, event.prov, self.opened())
+                opened = self.opened(position)
+                record.check_correction(event.corrects, event.reason, event.prov, opened)
                 self._unpairing_rules(record, event.corrects, position)
                 missing = self._sides_missing(record, event.corrects, position, event.timestamp)
                 if missing:
                     return missing
             elif name == "Amended":
-                record.check_amend(dict(event.changes), event.reason, event.prov, self.opened())
+                opened = self.opened(position)
+                record.check_amend(dict(event.changes), event.reason, event.prov, opened)
                 # the other records as they stood at its place in the log
                 self._reference_rules(record, dict(event.changes), position)
                 # what it says the fields were is what the record held (``amend`` writes it
@@ -2359,7 +2361,7 @@ class _RecordRules:
                         f"{_shown_fields(held_then)}: what it replaced is misstated"
                     )
             elif name == "VillageAmended" and isinstance(record, Street):
-                return self._village_rules(record, event)
+                return self._village_rules(record, event, position)
             elif name == "RulesAmended" and isinstance(record, Programme):
                 record.check_amend_rules(event.rules, event.reason, event.prov)
                 if event.was != record.rules:
@@ -2373,11 +2375,11 @@ class _RecordRules:
             return f"its record cannot take it ({_cause(exc)})"
         return ""
 
-    def _village_rules(self, street: Street, event: Any) -> str:
+    def _village_rules(self, street: Street, event: Any, position: int) -> str:
         """A village's flag restated (since session 22) by ``Street.check_amend_village``,
         the rules of ``fupin place amend-village``; its 'was' the flag the village held."""
         name, poor = event.name, event.relatively_poor
-        street.check_amend_village(name, poor, event.reason, event.prov, self.opened())
+        street.check_amend_village(name, poor, event.reason, event.prov, self.opened(position))
         if event.was != street.villages[name]:
             return (
                 f"its 'was' says relatively_poor={event.was!r}, but {name} was "
@@ -2433,9 +2435,16 @@ class _RecordRules:
                 return f"an officer of street {street!r} {done} {theirs}, beyond their own"
         return ""
 
-    def opened(self) -> date | None:
-        """The day the programme opened (as ``opened_on`` reads it for the commands)."""
-        return getattr(self._record("programme", PROGRAMME_CODE), "opened_on", None)
+    def opened(self, position: int | None = None) -> date | None:
+        """The day the programme opened (as ``opened_on`` reads it for the commands); for an
+        entry at ``position``, None if the programme was opened only after it, as the command
+        found it then (tester R, session 22: a village amended before the opening, which the
+        command bounds by nothing then, failed verify against the opening recorded later)."""
+        day = getattr(self._record("programme", PROGRAMME_CODE), "opened_on", None)
+        if day is None or position is None:
+            return day
+        at = self._reference_at.get((natural_id("programme", PROGRAMME_CODE).bytes, 1))
+        return day if at is None or at < position else None
 
     def _record(self, kind: str, key: str, before: int | None = None) -> Any:
         """A record (the programme, a street, a household) as its events make it now, read

@@ -177,3 +177,62 @@ def test_verify_reports_a_forged_amendment(
 
     assert found.exit_code == 1, found.output
     assert said in " ".join(found.output.split())
+
+
+def test_an_import_paying_a_village_then_unflagging_it_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester R, session 22: the payment of an earlier row of the same file was not seen (the
+    check read the log alone), and the village was unflagged under it."""
+    stamp = {"effective": "2016-09-01", "document": "拨付", "note": ""}
+    rows = [
+        {
+            **stamp,
+            "command": "disburse",
+            "ref": "v-1",
+            "actor": "qu-01",
+            "args": {
+                "account": "city-2016",
+                "amount": "100",
+                "category": "facilities",
+                "purpose": "village",
+                "street": "江南",
+                "village": "雄光",
+            },
+        },
+        {
+            **stamp,
+            "command": "amend_village",
+            "ref": "v-2",
+            "actor": "admin",
+            "args": {
+                "street": "江南",
+                "village": "雄光",
+                "relatively_poor": False,
+                "reason": "误标",
+            },
+        },
+    ]
+    path = tmp_path / "pay-unflag.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    before = seeded.event_count()
+
+    refused = seeded(f"import file {path}", "admin")
+
+    assert refused.exit_code == 2, refused.output
+    assert "payment 3 of city-2016 to 雄光 stands" in refused.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_village_amended_before_the_programme_opened_verifies(fupin: Fupin) -> None:
+    """Tester R, session 22: the command bounds such an amendment by nothing (no programme
+    yet), and verify judged it against the opening recorded after it: FAILED."""
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-07-01')}")
+    fupin.ok(f"place add-street 江南 {doc('2016-07-01')}", "admin")
+    fupin.ok(f"place add-village 江南 甲 {doc('2016-07-01')}", "admin")
+    fupin.ok(
+        f"place amend-village 江南 甲 --relatively-poor --reason 漏标 {doc('2016-07-05')}", "admin"
+    )
+    fupin.ok(f"programme open {doc('2016-07-26')}", "admin")
+
+    assert fupin.ok("verify", "admin").stdout.startswith("verified ")

@@ -50,9 +50,15 @@ PREPARED = date(2016, 8, 10)
 #: Events that count whatever their effective date, as docs/reports.md says of ``--as-of``: a
 #: correction says an entry was wrong from the start (with the household's side of a voided
 #: payment, saved with it), and so does an amendment of a registration; a year's standards are
-#: that year's whenever they were set.
+#: that year's whenever they were set; a village's flag and the programme's rules restated
+#: hold from the start too (since session 22).
 #: Written out here, not imported: the property checks ``projections.engine`` against it.
-WHATEVER_THEIR_DATE = frozenset({"Corrected", "ReceiptVoided", "Amended", "YearParametersSet"})
+WHATEVER_THEIR_DATE = frozenset(
+    {
+        *("Corrected", "ReceiptVoided", "Amended", "YearParametersSet"),
+        *("VillageAmended", "RulesAmended"),
+    }
+)
 
 
 def run(app: Ledger, commands: list[tuple[Command, date]]) -> list[str]:
