@@ -41,8 +41,8 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
-def run(command: list[str]) -> None:
-    result = subprocess.run(command, cwd=ROOT, check=False)
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, cwd=ROOT, check=False, env=env)
     if result.returncode != 0:
         print(f"FAILED ({result.returncode}): {' '.join(command)}", flush=True)
         sys.exit(result.returncode)
@@ -53,7 +53,15 @@ def demo(args: list[str]) -> None:
     # The demo builds its history in a new store: a previous run's demo.db is replaced.
     for old in ROOT.glob("demo.db*"):
         old.unlink()
-    run([str(BIN / "fupin"), "--store", str(store), "demo", *args])
+    # The demo makes its own master key beside the new store: a key or store the README's
+    # `export LEDGER_STORE=demo.db LEDGER_MASTER_KEY_FILE=demo.db.master-key` left set names
+    # the files just replaced (a second run was refused on the key it had deleted).
+    env = {k: v for k, v in os.environ.items() if k not in _LEDGER_FILES}
+    run([str(BIN / "fupin"), "--store", str(store), "demo", *args], env)
+
+
+#: The variables that name a ledger's store or master key: not passed to the demo.
+_LEDGER_FILES = ("LEDGER_STORE", "LEDGER_MASTER_KEY", "LEDGER_MASTER_KEY_FILE")
 
 
 def test(args: list[str]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from ledger.application import Ledger
 from ledger.errors import LedgerError
-from ledger.programme import ProgrammeRules, YearParameters, rule_field, rule_shown
+from ledger.programme import ProgrammeRules, YearParameters, rule_shown
 from ledger.values import parse_shares
 
 from cli.common import (
@@ -113,7 +113,8 @@ def set_year(
         except LedgerError as exc:
             err_console.print(
                 f"note: the correction is recorded, but its exits could not be counted "
-                f"({exc.field}: {exc.rule}); fupin report accountability lists them",
+                f"({exc.field}: {exc.rule}); once that is put right, fupin report "
+                "accountability lists them",
                 markup=False,
                 soft_wrap=True,
             )
@@ -181,7 +182,7 @@ def amend(
     with ledger_session() as app:
         restated = app.amend_rules(make_stamp(document, effective), changes, reason)
     shown = {
-        rule_field(name): (rule_shown(name, was), rule_shown(name, now))
+        name: (rule_shown(name, was), rule_shown(name, now))
         for name, (was, now) in restated.items()
     }
     console.print(f"programme rules amended: {describe_changes(shown)}")

@@ -1220,7 +1220,7 @@ class Household(LedgerAggregate):
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
-        check_notice_length(start, end, min_days)
+        check_notice_length(start, end, min_days, " [六(六)]")
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):
             self.check_not_before(

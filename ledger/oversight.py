@@ -223,6 +223,14 @@ class OversightCommands(LedgerCore):
         pairings in force (a pairing voided never was: tester E), those the log's pairings
         name (by topic: one scan of the events table; a finding is rare) and those of the
         batch under way (an import that pairs, then finds)."""
+        said = self.unpaired_in(helper_id, street, effective)
+        if said:
+            raise RuleError("subject", said)
+
+    def unpaired_in(self, helper_id: str, street: str, effective: date, skip: object = None) -> str:
+        """Why ``helper_id`` was paired with no household of ``street`` by ``effective`` (""
+        if it was), not counting the current pairing of the household whose id is ``skip``
+        (one a correction is about to void)."""
         topics = [
             get_topic(Household.HelperPaired),  # type: ignore[attr-defined]  # @event
             get_topic(Household.HelperUnpaired),  # type: ignore[attr-defined]
@@ -239,25 +247,55 @@ class OversightCommands(LedgerCore):
             if not isinstance(household, Household):
                 continue
             began = [start for start, _ in household.past_pairings.get(helper_id, [])]
-            if helper_id in household.helpers:
+            if helper_id in household.helpers and household.id != skip:
                 began.append(household.paired_on.get(helper_id, date.min))
             if not any(start <= effective for start in began):
                 continue
             if household.street == street:
-                return
+                return ""
             anywhere = True
         if not anywhere:
-            raise RuleError(
-                "subject",
+            return (
                 f"{helper_id} was paired with no household by {effective}: a street "
-                f"inspection of {street} finds about the helpers of its households",
+                f"inspection of {street} finds about the helpers of its households"
             )
-        raise RuleError(
-            "subject",
+        return (
             f"{helper_id} was paired with no household of the inspected {street} by "
             f"{effective}: a finding about a helper of another street's households is that "
-            "street's inspection's, or the district's",
+            "street's inspection's, or the district's"
         )
+
+    def check_findings_on_pairing(self, aggregate: LedgerAggregate, version: int) -> None:
+        """Refuse to void a household's pairing (entry ``version``) that a street inspection's
+        finding about its helper rests on: the one pairing of that helper in the inspected
+        street by the finding's day (tester S, session 22: voided, it left the finding about
+        a helper the street never had on 外海's overdue list; the finding is voided first)."""
+        if not isinstance(aggregate, Household):
+            return
+        kind, key = aggregate.entries.get(version, ("", None))
+        if kind != "HelperPaired":
+            return
+        helper = key[0]
+        topic = get_topic(Inspection.FindingRecorded)  # type: ignore[attr-defined]  # @event
+        for inspection_id, event in self.events_so_far([topic]):
+            fields = vars(event)
+            if (fields["subject_kind"], fields["subject"]) != ("helper", helper):
+                continue
+            inspection = self.get_by_id(inspection_id)
+            finding = fields["finding_id"]
+            if not isinstance(inspection, Inspection) or finding not in inspection.findings:
+                continue
+            if inspection.street != aggregate.street:
+                continue  # a district inspection's, or another street's: not on this pairing
+            day: date = fields["prov"].effective
+            if self.unpaired_in(helper, inspection.street, day, skip=aggregate.id):
+                raise RuleError(
+                    "version",
+                    f"finding {finding} of {inspection.code} (entry {event.originator_version}) "
+                    f"is about {helper}, whose only pairing in {inspection.street} by {day} "
+                    f"this is: void the finding first if it rests on a pairing that never was "
+                    f"(fupin correct inspection {inspection.code} {event.originator_version})",
+                )
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
         """What the inspected unit rectified: reported by an officer of the street the finding
@@ -387,6 +425,7 @@ class OversightCommands(LedgerCore):
             sides = self.unpairing_corrected(aggregate, version, prov)
             self.check_post_unused(aggregate, version)
             self.check_report_left(aggregate, version)
+            self.check_findings_on_pairing(aggregate, version)
             aggregate.correct(version, reason, prov, self.opened_on())
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
                 return [aggregate, *sides()]
@@ -535,7 +574,8 @@ class OversightCommands(LedgerCore):
                     f"finding {finding} of {inspection.code} is about {account.code}, judged "
                     "against the street it had: its street or source is restated only with "
                     "no finding about it standing (void the finding first if it was recorded "
-                    f"in error: fupin correct inspection {inspection.code} VERSION)",
+                    f"in error: fupin correct inspection {inspection.code} "
+                    f"{event.originator_version})",
                 )
 
     def _account_changes(self, account: FundAccount, changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,6 @@ __all__ = [
     "closing_day",
     "exit_threshold_fen",
     "last_exit_day",
-    "rule_field",
     "rule_shown",
 ]
 
@@ -91,13 +90,8 @@ def rule_shown(name: str, value: object) -> str:
     if isinstance(value, tuple):
         return ":".join(str(share) for share in value)
     if name.endswith("_fen") and isinstance(value, int):
-        return format_yuan(value)
+        return f"{format_yuan(value)} yuan"
     return str(value)
-
-
-def rule_field(name: str) -> str:
-    """A rule's name as its option says it (``per_person_min``, not ``per_person_min_fen``)."""
-    return name.removesuffix("_fen")
 
 
 AMENDABLE_RULES: dict[str, tuple[str, ...]] = {

@@ -23,7 +23,6 @@ from ledger.programme import (
     Programme,
     ProgrammeRules,
     YearParameters,
-    rule_field,
     rule_shown,
 )
 from ledger.values import choice, clean_name, optional_text, require_text
@@ -109,7 +108,7 @@ class ReferenceCommands(LedgerCore):
             for name in sorted(changes):
                 if changes[name] == getattr(programme.rules, name):
                     raise RuleError(
-                        rule_field(name),
+                        name,
                         f"is already {rule_shown(name, changes[name])}: nothing to amend",
                     )
             programme.check_amend_rules(rules, reason, prov)
@@ -264,11 +263,12 @@ class ReferenceCommands(LedgerCore):
         logged = (str(vars(event)["officer_id"]) for _, event in self.events_by_topic([topic]))
         # and those of the batch under way (tester Q: one import registered both)
         batch = (a.officer_id for a in (self._batch or {}).values() if isinstance(a, Officer))
-        for other in (*batch, *logged):
+        earlier = [(other, "earlier in this import") for other in batch]
+        for other, where in (*earlier, *((other, "on record") for other in logged)):
             if other.casefold() == folded and other != officer_id:
                 raise AlreadyExistsError(
                     "officer",
-                    f"{officer_id!r} differs from {other!r}, on record, only in the case of "
+                    f"{officer_id!r} differs from {other!r}, {where}, only in the case of "
                     f"its letters: use {other!r}, or another id",
                 )
 

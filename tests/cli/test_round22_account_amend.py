@@ -220,6 +220,7 @@ def test_an_accounts_street_is_not_restated_under_a_finding_about_it(seeded: Fup
     for options in ("--street 礼乐", "--source district"):
         refused = seeded(f"fund amend jn-s {options} --reason 录错 {doc('2016-12-03')}", "qu-01")
         assert_refused(refused, options[2:8], "finding F5 of DI-5 is about jn-s")
+        assert "fupin correct inspection DI-5 2)" in refused.stderr  # its entry, not VERSION
     assert seeded.event_count() == before
     seeded.ok(f"fund amend jn-s --year 2017 --reason 录错 {doc('2016-12-03')}", "qu-01")
     seeded.ok(f"correct inspection DI-5 2 --reason 录错 {doc('2016-12-04')}", "insp-1")

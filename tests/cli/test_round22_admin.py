@@ -124,5 +124,7 @@ def test_an_import_registering_two_ids_alike_but_for_case_is_refused(
     refused = seeded(f"import file {rows}", "admin")
 
     assert refused.exit_code == 2, refused.output
-    assert "'JN-05' differs from 'jn-05', on record, only in the case" in refused.stderr
+    assert "'JN-05' differs from 'jn-05', earlier in this import, only in the case" in (
+        refused.stderr
+    )
     assert seeded.event_count() == before

@@ -336,3 +336,22 @@ def test_voiding_the_first_report_leaves_no_unsaid_late_one_first(seeded: Fupin)
     seeded.ok(VOID.format(5), "insp-1")
     seeded.ok(VOID.format(4), "insp-1")  # none left: overdue again
     assert ("f-1", None) in _overdue(seeded)
+
+
+def test_a_pairing_a_street_finding_rests_on_is_voided_only_after_it(seeded: Fupin) -> None:
+    """Tester S, session 22: voiding c-1's only pairing in 江南 left the street inspection's
+    finding about c-1, a helper the street then never had, on its overdue list."""
+    seeded.ok(STREET_OPEN.format("JN", "江南"), "insp-1")
+    seeded.ok(HELPER_FINDING.format("JN", "2016-09-01"), "insp-1")  # SI-JN entry 2
+    history = orjson.loads(seeded.ok("history JH-0001 --format json", "jn-01").output)
+    paired = next(row["version"] for row in history if row["event"] == "HelperPaired")
+    void = f"correct household JH-0001 {paired} --reason 结错 " + doc("2016-09-02")
+    before = seeded.event_count()
+
+    refused = seeded(void, "jn-01")
+
+    assert_refused(refused, "version", "finding h1 of SI-JN (entry 2) is about c-1, whose only")
+    assert "(fupin correct inspection SI-JN 2)" in refused.stderr
+    assert seeded.event_count() == before
+    seeded.ok("correct inspection SI-JN 2 --reason 录错 " + doc("2016-09-02"), "insp-1")
+    seeded.ok(void, "jn-01")

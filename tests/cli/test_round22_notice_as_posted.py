@@ -37,3 +37,18 @@ def test_a_notice_lists_the_household_as_it_stood_on_its_first_day(seeded: Fupin
     assert id_card(81)[-4:] in row
     assert ",3," in row
     assert "李**" not in row
+
+
+def test_a_short_exit_notice_cites_the_exit_procedure(seeded: Fupin) -> None:
+    """Tester T, session 22: the identification notice's refusal cited [四(一)], the exit
+    notice's nothing (the exit procedure is [六(六)])."""
+    from tests.cli.conftest import assert_refused
+    from tests.cli.test_round13_unpairings import EXIT
+
+    for actor, line in EXIT[:3]:  # assessed, proposed, verified
+        seeded.ok(line, actor)
+    short = "household exit-notice JH-0001 --start 2016-12-06 --end 2016-12-11 "
+
+    refused = seeded(short + doc("2016-12-06"), "jn-01")
+
+    assert_refused(refused, "end", "the notice lasts 6 days; the plan needs 7 [六(六)]")

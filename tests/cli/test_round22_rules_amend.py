@@ -41,7 +41,8 @@ def test_shares_typed_wrong_are_amended_from_the_opening_on(seeded: Fupin) -> No
     )
 
     assert (
-        "programme rules amended: per_person_min 20000.00 → 25000.00, reduction_shares "
+        "programme rules amended: per_person_min_fen 20000.00 yuan → 25000.00 yuan, "
+        "reduction_shares "
         "2:3:5 → 2:3:4" in amended.stdout
     )
     assert _rules(seeded) == ["2:3:4", 2_500_000, 150, 7, "2016-07-26"]
@@ -89,9 +90,13 @@ def test_notice_days_are_not_amended_once_a_notice_is_posted(seeded: Fupin) -> N
     ("options", "field", "rule"),
     [
         ("--shares 2:3:5", "reduction_shares", "is already 2:3:5: nothing to amend"),
-        # in yuan, named as the option (tester R, session 22: 'per_person_min_fen: is already
-        # 2000000')
-        ("--per-person-min 20000", "per_person_min", "is already 20000.00: nothing to amend"),
+        # in yuan, said so (tester R, session 22: 'per_person_min_fen: is already 2000000'),
+        # named as the rule, the column of an import's row (tester S)
+        (
+            "--per-person-min 20000",
+            "per_person_min_fen",
+            "is already 20000.00 yuan: nothing to amend",
+        ),
         ("--shares 2:3", "reduction_shares", "needs one non-negative share per year (3)"),
         ("--urban-exit-percent 0", "urban_exit_percent", "0 is not between 1 and 1000"),
         ("", "rules", "an amendment restates at least one of: reduction_shares"),
