@@ -9,6 +9,8 @@ Tables (columns documented in docs/reports.md):
 
 from __future__ import annotations
 
+from typing import Any
+
 from projections.engine import Fact, ReadModel, Tally
 from projections.storage import Database
 
@@ -65,16 +67,7 @@ def programme_opened(db: Database, fact: Fact) -> None:
             fact["title"],
             rules.first_year,
             rules.last_year,
-            rules.per_person_min_fen,
-            ":".join(str(s) for s in rules.reduction_shares),
-            rules.city_share,
-            rules.local_share,
-            rules.district_share,
-            rules.street_share,
-            rules.local_yearly_min_fen,
-            rules.urban_exit_percent,
-            rules.rural_exit_percent,
-            rules.notice_min_days,
+            *_restatable(rules),
             fact.effective,
         ),
     )
@@ -87,18 +80,23 @@ def rules_amended(db: Database, fact: Fact) -> None:
         "UPDATE pj_programme SET per_person_min_fen = ?, reduction_shares = ?, city_share = ?, "
         "local_share = ?, district_share = ?, street_share = ?, local_yearly_min_fen = ?, "
         "urban_exit_percent = ?, rural_exit_percent = ?, notice_min_days = ?",
-        (
-            rules.per_person_min_fen,
-            ":".join(str(s) for s in rules.reduction_shares),
-            rules.city_share,
-            rules.local_share,
-            rules.district_share,
-            rules.street_share,
-            rules.local_yearly_min_fen,
-            rules.urban_exit_percent,
-            rules.rural_exit_percent,
-            rules.notice_min_days,
-        ),
+        _restatable(rules),
+    )
+
+
+def _restatable(rules: Any) -> tuple[Any, ...]:
+    """``pj_programme``'s columns of the rules a ``RulesAmended`` restates, in order."""
+    return (
+        rules.per_person_min_fen,
+        ":".join(str(s) for s in rules.reduction_shares),
+        rules.city_share,
+        rules.local_share,
+        rules.district_share,
+        rules.street_share,
+        rules.local_yearly_min_fen,
+        rules.urban_exit_percent,
+        rules.rural_exit_percent,
+        rules.notice_min_days,
     )
 
 

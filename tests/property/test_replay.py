@@ -92,9 +92,16 @@ def seeded(path: Path) -> Iterator[SavingLedger]:
         app.close()
 
 
+#: What an aggregate keeps besides what its events say: eventsourcing's pending-event buffer,
+#: and an account's index of what its flows say (``FundAccount._said_index``), filled from its
+#: ``said`` only when a check asks (a live account that checked a payment alike holds it, one
+#: replayed does not yet: Hypothesis found such a history in session 22).
+NOT_STATE = frozenset({"_pending_events", "_said_index"})
+
+
 def state(aggregate: LedgerAggregate) -> dict[str, Any]:
-    """Everything an aggregate knows, without eventsourcing's pending-event buffer."""
-    return {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
+    """Everything an aggregate knows, but ``NOT_STATE``."""
+    return {k: v for k, v in vars(aggregate).items() if k not in NOT_STATE}
 
 
 def replayed(path: Path, ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
@@ -123,6 +130,16 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(histories(min_size=5, max_size=25))
 @example(TOUR)
+# A payment like one voided, checked against the account's index of what its flows say.
+@example(
+    [
+        (("pair", "JH-1", 0), 0),
+        (("pay-working", 1), 0),
+        (("correct", "fund", "city-2016", 0), 0),
+        (("candidate",), 0),
+        (("pay-working", 1), 0),
+    ]
+)
 def test_replayed_aggregates_equal_those_built_live(history: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as folder, clock.using_clock(TickingClock()):
         path = Path(folder) / "ledger.db"
