@@ -159,10 +159,22 @@ class LedgerCore(Application[UUID]):
             # ``--subject-kind account``) is named so, not by its record's kind.
             what = "account" if cls is FundAccount and field in ("account", "subject") else None
             raise NotFoundError(
-                field, f"no {what or _kind(cls)} {key!r} on record{typed_hint(key)}"
+                field, f"no {what or _kind(cls)} {key!r} on record{self._hint(cls, key)}"
             )
         assert isinstance(aggregate, cls)
         return aggregate
+
+    def _hint(self, cls: type[LedgerAggregate], key: str) -> str:
+        """How a key not found is typed (``typed_hint``), or the key on record in the other
+        case, as Caps Lock types it (`` ('JH-0001'?)``; tester U, session 22): one read
+        each, on the way to a refusal only."""
+        hint = typed_hint(key)
+        if hint:
+            return hint
+        for other in sorted({key.upper(), key.lower()} - {key}):
+            if self.get_by_id(natural_id(_kind(cls), other)) is not None:
+                return f" ({other!r}?)"
+        return ""
 
     def get_by_id(self, aggregate_id: UUID) -> LedgerAggregate | None:
         """The aggregate, from the open batch if it holds it, else from the store."""
@@ -213,13 +225,23 @@ class LedgerCore(Application[UUID]):
 
     def check_no_lookalike(self, cls: type[LedgerAggregate], key: str, field: str) -> None:
         """Refuse a new ``key`` that differs from one on record only in the width of its
-        punctuation (``雄光村(社区)`` beside ``雄光村（社区）``): found by nobody who types it."""
+        punctuation (``雄光村(社区)`` beside ``雄光村（社区）``): found by nobody who types it;
+        or only in the case of its letters, as Caps Lock types it (``jh-0001`` beside
+        ``JH-0001``, ``C-1`` beside ``c-1``: tester U, session 22), its letters all upper or
+        all lower case."""
         for other in sorted(lookalikes(key)):
             if self.exists(cls, other):
                 raise AlreadyExistsError(
                     field,
                     f"{key!r} looks the same as {other!r}, on record (they differ only in "
                     "half- and full-width punctuation): use that one",
+                )
+        for other in sorted({key.upper(), key.lower()} - {key}):
+            if self.exists(cls, other):
+                raise AlreadyExistsError(
+                    field,
+                    f"{key!r} differs from {other!r}, on record, only in the case of its "
+                    f"letters: use {other!r}, or another {field}",
                 )
 
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:

@@ -151,6 +151,15 @@ class FundCommands(LedgerCore):
             helper.check_employer()
             if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
                 raise RuleError("household", f"{number} is {household.stage}, not registered")
+            if not household.labour:
+                # Employment 就业 is of poor workers [四(十一)]; a household without labour
+                # capacity stays under 低保 (tester U, session 22: one was employed, twice).
+                raise RuleError(
+                    "household",
+                    f"{number} has no labour capacity 无劳动能力 on record: no worker of it is "
+                    "employed (amend its labour first if that was typed wrong: fupin household "
+                    f"amend {number} --labour)",
+                )
             household.check_not_before(
                 prov.effective,
                 household.registered_on,

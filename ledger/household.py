@@ -20,7 +20,7 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import RuleError
 from ledger.funds import said_as_read
-from ledger.programme import closing_day, last_exit_day
+from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
 from ledger.values import (
     AREAS,
     check_as_recorded,
@@ -892,6 +892,16 @@ class Household(LedgerAggregate):
             f"the assessment is dated {prov.effective}; {self.number} was registered",
         )
         self.check_year(year, prov.effective, "income assessment")
+        if income_fen > MAX_RURAL_INCOME_FEN:
+            # As a year's standard is bounded (``programme set-year``): an income in fen typed
+            # as yuan, as history shows it (income_fen=535275), cleared every threshold and an
+            # exit went ahead on it (tester V, session 22).
+            raise RuleError(
+                "income",
+                f"{format_yuan(income_fen)} yuan cannot be a household's per-capita income: "
+                f"at most {format_yuan(MAX_RURAL_INCOME_FEN)} yuan per person per year, as a "
+                "district's rural income (is it in fen, or does it have a digit too many?)",
+            )
         self._income_assessed(year, income_fen, prov)
 
     def check_year(self, year: int, effective: date, what: str) -> None:

@@ -21,6 +21,7 @@ from ledger.values import MAX_FEN, check_says, format_yuan
 
 __all__ = [
     "AMENDABLE_RULES",
+    "MAX_RURAL_INCOME_FEN",
     "MIN_RURAL_INCOME_FEN",
     "MIN_URBAN_DIBAO_FEN",
     "PROGRAMME_CODE",

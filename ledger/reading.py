@@ -18,7 +18,7 @@ from eventsourcing.persistence import Mapper, Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
+from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore
 from ledger.errors import (
     InputError,
@@ -321,7 +321,9 @@ class ReadingQueries(LedgerCore):
                 raise
             raise self.household_unreadable_refusal(number, exc) from None
         if not events:
-            raise NotFoundError(kind, f"no {kind} {number!r} on record{typed_hint(number)}")
+            raise NotFoundError(
+                kind, f"no {kind} {number!r} on record{self._hint(AGGREGATE_KINDS[kind], number)}"
+            )
         for expected, event in enumerate(events, start=1):
             found = vars(event)["originator_version"]
             if found != expected:  # read by id and version: an event gone from its place

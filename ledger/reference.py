@@ -328,6 +328,7 @@ class ReferenceCommands(LedgerCore):
         check_new_key("helper", helper_id)
         if self.exists(Helper, helper_id):
             raise AlreadyExistsError("helper", f"{helper_id} is already registered")
+        self.check_no_lookalike(Helper, helper_id, "helper")
         helper = Helper(
             helper_id=helper_id,
             kind=kind,

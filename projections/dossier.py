@@ -46,8 +46,13 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
     """The household's dossier; see docs/reports.md for the JSON shape."""
     rows = db.dicts(_HOUSEHOLD, (number,))
     if not rows:
-        # Hinted as the casework commands' lookups are (``LedgerCore.load``): 'JN-P1 ' is JN-P1.
-        raise NotFoundError("household", f"no household {number!r} on record{typed_hint(number)}")
+        # Hinted as the casework commands' lookups are (``LedgerCore.load``): 'JN-P1 ' is JN-P1,
+        # and 'jn-p1' typed with Caps Lock is JN-P1 on record (tester U, session 22).
+        hint = typed_hint(number)
+        for other in sorted({number.upper(), number.lower()} - {number}):
+            if not hint and db.dicts("SELECT number FROM pj_households WHERE number = ?", (other,)):
+                hint = f" ({other!r}?)"
+        raise NotFoundError("household", f"no household {number!r} on record{hint}")
     household = rows[0]
     key = (household.pop("aggregate_id"),)
     for flag in _FLAGS:

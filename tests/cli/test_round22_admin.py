@@ -128,3 +128,15 @@ def test_an_import_registering_two_ids_alike_but_for_case_is_refused(
         refused.stderr
     )
     assert seeded.event_count() == before
+
+
+def test_a_households_income_typed_in_fen_is_refused(seeded: Fupin) -> None:
+    """Tester V, session 22: 800,000 yuan a person (fen typed as yuan, as history shows
+    incomes) was recorded and an exit proposed on it."""
+    before = seeded.event_count()
+
+    refused = seeded("household assess JH-0001 2016 --income 800000 " + doc("2016-11-30"), "jn-01")
+
+    assert_refused(refused, "income", "800000.00 yuan cannot be a household's per-capita income")
+    assert seeded.event_count() == before
+    seeded.ok("household assess JH-0001 2016 --income 200000 " + doc("2016-11-30"), "jn-01")
