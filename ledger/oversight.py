@@ -240,7 +240,6 @@ class OversightCommands(LedgerCore):
             for household_id, event in self.events_so_far(topics)
             if helper_id in (vars(event).get("helper"), vars(event).get("replacement"))
         }
-        named.update(a.id for a in (self._batch or {}).values() if isinstance(a, Household))
         anywhere = False
         for household_id in sorted(named, key=str):
             household = self.get_by_id(household_id)

@@ -9,9 +9,8 @@ take its place again). ``fupin verify`` replays those rules on a correction in t
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -450,27 +449,7 @@ def test_a_real_unpairing_after_a_voided_one_hands_the_enterprise_over_on_its_da
 
 def _forge_on(path: Path, uid: str, topic: str, actor: str, role: str, **fields: object) -> None:
     """An event of record ``uid`` under ``topic``, inserted into the file by hand."""
-    state = {
-        **fields,
-        "prov": {
-            "__Provenance__": {
-                "actor": actor,
-                "document": "更正单",
-                "effective": {"__date__": "2016-09-12"},
-                "note": "",
-                "role": role,
-            }
-        },
-        "timestamp": {"__datetime__": "2026-11-30T05:17:58.868784+00:00"},
-    }
-    with closing(sqlite3.connect(path)) as db, db:
-        (last,) = db.execute(
-            "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (uid,)
-        ).fetchone()
-        db.execute(
-            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
-            (uid, last + 1, topic, orjson.dumps(state, option=orjson.OPT_SORT_KEYS)),
-        )
+    _forge(path, topic, "2016-09-12", uid=uid, actor=actor, role=role, **fields)
 
 
 def test_verify_reports_an_enterprises_pairing_taken_by_a_correction(tmp_path: Path) -> None:

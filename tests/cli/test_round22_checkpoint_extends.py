@@ -75,6 +75,30 @@ def test_a_checkpoint_over_a_log_that_no_longer_extends_the_recorded_one_is_refu
     assert seeded.event_count() == before
 
 
+def _signed_tree_head(seeded: Fupin, key: Path, recorded: dict[str, str], out: Path) -> Path:
+    """A checkpoint of the store's log as it is now, signed with the log key ``key`` (as a
+    fupin before session 22 signed one whatever the checkpoints recorded), written to ``out``."""
+    app = open_ledger(str(seeded.path))
+    try:
+        size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
+    finally:
+        app.close()
+    time = "2016-08-25T00:00:00+00:00"
+    signature = load_private_key(key).sign(checkpoint_note(LOG_NAME, size, root, time))
+    made = Checkpoint(
+        CHECKPOINT_VERSION,
+        LOG_NAME,
+        size,
+        root.hex(),
+        time,
+        recorded["key_id"],
+        recorded["public_key"],
+        base64.b64encode(signature).decode(),
+    )
+    out.write_bytes(orjson.dumps(made.to_json()))
+    return out
+
+
 def test_a_checkpoint_over_a_log_that_extends_the_recorded_ones_is_signed(
     seeded: Fupin, tmp_path: Path
 ) -> None:
@@ -91,26 +115,7 @@ def test_prove_refuses_a_checkpoint_signed_over_a_log_changed_since_a_recorded_o
     recorded = orjson.loads(first.read_bytes())
     _rewrite(seeded.path)
     # As a fupin before session 22 signed it: the changed log's own tree head.
-    app = open_ledger(str(seeded.path))
-    try:
-        size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
-    finally:
-        app.close()
-    private = load_private_key(key)
-    time = "2016-08-25T00:00:00+00:00"
-    signature = private.sign(checkpoint_note(LOG_NAME, size, root, time))
-    made = Checkpoint(
-        CHECKPOINT_VERSION,
-        LOG_NAME,
-        size,
-        root.hex(),
-        time,
-        recorded["key_id"],
-        recorded["public_key"],
-        base64.b64encode(signature).decode(),
-    )
-    second = tmp_path / "cp2.json"
-    second.write_bytes(orjson.dumps(made.to_json()))
+    second = _signed_tree_head(seeded, key, recorded, tmp_path / "cp2.json")
 
     result = seeded(f"prove JH-0001 --checkpoint {second} --out {tmp_path / 'b.json'}", "insp-1")
 
@@ -163,25 +168,7 @@ def test_prove_is_refused_when_a_recorded_checkpoints_signature_does_not_verify(
     recorded = orjson.loads(first.read_bytes())
     _rewrite(seeded.path)
     _forge_recorded_root(seeded.path, str(first))
-    app = open_ledger(str(seeded.path))
-    try:
-        size, root = root_of(leaf_hash(canonical_bytes(n)) for n in stored_events(app.recorder))
-    finally:
-        app.close()
-    time = "2016-08-25T00:00:00+00:00"
-    signature = load_private_key(key).sign(checkpoint_note(LOG_NAME, size, root, time))
-    made = Checkpoint(
-        CHECKPOINT_VERSION,
-        LOG_NAME,
-        size,
-        root.hex(),
-        time,
-        recorded["key_id"],
-        recorded["public_key"],
-        base64.b64encode(signature).decode(),
-    )
-    second = tmp_path / "cp2.json"
-    second.write_bytes(orjson.dumps(made.to_json()))
+    second = _signed_tree_head(seeded, key, recorded, tmp_path / "cp2.json")
 
     result = seeded(f"prove JH-0001 --checkpoint {second} --out {tmp_path / 'b.json'}", "insp-1")
 

@@ -36,7 +36,8 @@ def _forge(
     **fields: Any,
 ) -> None:
     """An event of record ``uid`` (JH-1) by ``actor`` (qu-01, an officer of the district),
-    inserted into the file by hand with the ledger's own encoding (keys sorted)."""
+    inserted into the file by hand with the ledger's own encoding (keys sorted); ``topic`` an
+    event of the base class (``Corrected``) or a whole topic (``module:Class.Event``)."""
     state = {
         **fields,
         "prov": {
@@ -59,7 +60,7 @@ def _forge(
             (
                 uid,
                 last + 1,
-                f"ledger.base:LedgerAggregate.{topic}",
+                topic if ":" in topic else f"ledger.base:LedgerAggregate.{topic}",
                 orjson.dumps(state, option=orjson.OPT_SORT_KEYS),
             ),
         )
