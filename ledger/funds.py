@@ -7,7 +7,6 @@ or working expenses — never beyond the balance [六(四)].
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import MAXYEAR, date
 from typing import Any
@@ -15,8 +14,9 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, is_dash, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.typed import said_as_read
 from ledger.values import MAX_FEN, check_as_recorded, choice, format_yuan, visible
 
 __all__ = [
@@ -378,32 +378,6 @@ class FundAccount(LedgerAggregate):
             amount, _household = key
             self.balance_fen += amount
             self.disbursed_fen -= amount
-
-
-def said_as_read(document: str, note: str) -> tuple[str, str]:
-    """A flow's (a visit's) document and note as compared for "recorded twice": what a reader
-    sees as the same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
-    zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
-    folded, and spaces and invisible characters (format characters: zero-width spaces,
-    marks of direction) left out (tester D, session 16); every dash and minus sign read as
-    ``-`` (``江财–2018–7``: Excel and WPS put an en dash in place of a typed ``-``), and every
-    bracket as a round one (``江财〔2018〕7号``, ``江财[2018]7号``, ``江财(2018)7号``: the
-    document's year bracket 〔〕 typed as a keyboard has it; tester C, session 17)."""
-    return _plain(document), _plain(note)
-
-
-#: Brackets a document's year is written in, read as round ones (after NFKC: ［］（） are
-#: [] ()).
-_BRACKETS = str.maketrans("〔【〖[〘〚", "((((((", "") | str.maketrans("〕】〗]〙〛", "))))))", "")
-
-
-def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_BRACKETS)
-    return "".join(
-        "-" if is_dash(c) else c
-        for c in folded
-        if not c.isspace() and unicodedata.category(c) != "Cf"
-    )
 
 
 def _as_text(value: str, field: str) -> str:

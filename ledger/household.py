@@ -19,8 +19,8 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
 from ledger.errors import RuleError
-from ledger.funds import said_as_read
 from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
+from ledger.typed import said_as_read
 from ledger.values import (
     AREAS,
     check_as_recorded,

@@ -16,6 +16,7 @@ __all__ = [
     "named_char",
     "odd_character",
     "plain_char",
+    "said_as_read",
     "typed_hint",
 ]
 
@@ -126,3 +127,29 @@ _CONTROLS = {
     "\r": "CARRIAGE RETURN",
     "\x85": "NEXT LINE",
 }
+
+
+def said_as_read(document: str, note: str) -> tuple[str, str]:
+    """A flow's (a visit's) document and note as compared for "recorded twice": what a reader
+    sees as the same text is the same (``拨款通知 9号``, ``拨款通知９号`` and ``拨款通知9号`` with a
+    zero-width space are one document): Unicode's compatibility forms folded (NFKC), case
+    folded, and spaces and invisible characters (format characters: zero-width spaces,
+    marks of direction) left out (tester D, session 16); every dash and minus sign read as
+    ``-`` (``江财–2018–7``: Excel and WPS put an en dash in place of a typed ``-``), and every
+    bracket as a round one (``江财〔2018〕7号``, ``江财[2018]7号``, ``江财(2018)7号``: the
+    document's year bracket 〔〕 typed as a keyboard has it; tester C, session 17)."""
+    return _plain(document), _plain(note)
+
+
+#: Brackets a document's year is written in, read as round ones (after NFKC: ［］（） are
+#: [] ()).
+_BRACKETS = str.maketrans("〔【〖[〘〚", "((((((", "") | str.maketrans("〕】〗]〙〛", "))))))", "")
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_BRACKETS)
+    return "".join(
+        "-" if is_dash(c) else c
+        for c in folded
+        if not c.isspace() and unicodedata.category(c) != "Cf"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ledger import funds
+from ledger import funds, typed
 from ledger.base import Provenance
 from ledger.errors import RuleError
 from ledger.funds import FundAccount
@@ -17,7 +17,7 @@ from ledger.funds import FundAccount
 
 def test_each_flow_is_compared_by_its_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
-    said = funds.said_as_read
+    said = typed.said_as_read
 
     def counted(document: str, note: str) -> tuple[str, str]:
         nonlocal calls
