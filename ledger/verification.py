@@ -134,6 +134,7 @@ from ledger.authority import PERMISSIONS, amend_command, correction_command, rol
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
@@ -150,7 +151,7 @@ from ledger.privacy import (
     missing_key_rows,
     rotation_id,
 )
-from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules
+from ledger.programme import AMENDABLE_RULES, PROGRAMME_CODE, Programme, ProgrammeRules
 from ledger.schema import foreign_objects, foreign_reason
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
@@ -249,7 +250,15 @@ _A_SAVE = "a whole signed save removed, inserted or moved"
 
 #: Events whose permission depends on the record they concern, not on their name alone
 #: (``_watched``): a correction's on the entry it voids, an amendment's on its record.
-_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended", "RulesAmended"})
+#: Events a rule of the programme judged (``AMENDABLE_RULES``: an exit proposal by the exit
+#: percentages, a notice by the notice days): the first place of each in the log is noted, so
+#: a rule amended after one (``RulesAmended``) is reported, as the command refuses it.
+_JUDGED = frozenset(name for names in AMENDABLE_RULES.values() for name in names)
+#: Events noted as the pass reads them, for the rules of amendments checked after it: those
+#: above, and a payment (``Disbursed``), which a village's flag amended to "not relatively
+#: poor" may not stand under while it is in force (since session 23).
+_NOTED = frozenset({"Disbursed", *_JUDGED})
+_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended", "RulesAmended", *_NOTED})
 #: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
@@ -538,6 +547,8 @@ class Verifier:
         # Every amendment read (position, where): its record's own rules are replayed on it
         # after the pass, as corrections' are (``check_corrections``).
         self._amendments: list[tuple[int, _Where]] = []
+        # What the rules of amendments read of the log besides their records (``_note``).
+        self.standing = _Standing()
         self._revoked_keys: set[str] = set()
         self._key_at_size: dict[int, str] = {}
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
@@ -949,8 +960,11 @@ class Verifier:
                         )
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
-                        corrects = tree.get("corrects")
-                        self._watched(kind.name, position, where, corrects, actor, role)
+                        if kind.name in _NOTED:
+                            self._note(kind.name, position, where, tree.get("payment"))
+                        else:
+                            corrects = tree.get("corrects")
+                            self._watched(kind.name, position, where, corrects, actor, role)
                 position += 1
                 if position == due:  # 9. a checkpoint's size reached
                     frontier.size = position
@@ -1218,10 +1232,12 @@ class Verifier:
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
             if not is_seal:
                 self._apply(stored.originator_id, event, position, where)
-                if type(event).__name__ in _WATCHED:  # as the raw pass does
+                name = type(event).__name__
+                if name in _NOTED:  # as the raw pass does
+                    self._note(name, position, where, getattr(event, "payment", None))
+                elif name in _WATCHED:
                     corrects = getattr(event, "corrects", None)
                     who = event.prov
-                    name = type(event).__name__
                     self._watched(name, position, where, corrects, who.actor, who.role)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
@@ -1537,6 +1553,27 @@ class Verifier:
             return
         self._corrections.append((position, where, corrects, role, street))
 
+    def _note(self, name: str, position: int, where: _Where, payment: object) -> None:
+        """An event an amendment's rules read (``_NOTED``): the first place of each kind a
+        rule judged, and a payment to a village, from its fields as stored (a dict, on the
+        raw pass) or as decoded (a ``Disbursement``). One altered so that it is neither is
+        reported by the pass, not here."""
+        if name != "Disbursed":
+            self.standing.judged.setdefault(name, position)
+            return
+        if isinstance(payment, dict):
+            payment = payment.get("__Disbursement__")
+        said: Any = vars(payment) if isinstance(payment, Disbursement) else payment
+        if not isinstance(said, dict):
+            return
+        street, village = said.get("street"), said.get("village")
+        if (
+            said.get("purpose") == "village"
+            and isinstance(street, str)
+            and isinstance(village, str)
+        ):
+            self.standing.village_payments.append((position, where[1], where[2], street, village))
+
     def _reinstated(self, where: _Where, corrects: object) -> None:
         """A correction of an officer's record voiding their retirement in force: they are
         active again from it on, as the command makes them; voiding their latest transfer
@@ -1561,7 +1598,10 @@ class Verifier:
         passed, and a household it named could no longer be loaded. One read of the voided
         entry each, after the pass (corrections are few)."""
         voidable = _voidable_topics()
-        rules = _RecordRules(self.mapper, recorder, self._reference_at)
+        self.standing.voids = [
+            (at, where[1], corrects) for at, where, corrects, *_ in self._corrections
+        ]
+        rules = _RecordRules(self.mapper, recorder, self._reference_at, self.standing)
         replayed: list[tuple[int, _Where]] = []
         kept = len(self.report.problems)
         voided: dict[tuple[bytes, int], int] = {}  # (record, entry) -> the correction's position
@@ -2249,6 +2289,57 @@ def _shown_fields(fields: dict[str, Any]) -> str:
 _MISREAD = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
+@dataclass
+class _Standing:
+    """What an amendment's rules read of the log besides its record, noted by the pass
+    (``Verifier._note``) and judged at the amendment's position (since session 23): the first
+    position of each event a rule judged (``_JUDGED``), each payment to a village (position,
+    its account's id, its version, street, village), and each correction (position, the id
+    of its record, the version it voids)."""
+
+    judged: dict[str, int] = dataclasses.field(default_factory=dict)
+    village_payments: list[tuple[int, bytes, int, str, str]] = dataclasses.field(
+        default_factory=list
+    )
+    voids: list[tuple[int, bytes, object]] = dataclasses.field(default_factory=list)
+
+    def village_paid(self, street: str, village: str, until: int) -> str:
+        """Why a village's flag may not be amended to "not relatively poor" at position
+        ``until`` ("" if it may): a payment to it recorded before, and not voided before, that
+        place, as ``fupin place amend-village`` refuses (``check_no_village_payment``)."""
+        voided = {
+            (record, corrects) for position, record, corrects in self.voids if position < until
+        }
+        for position, account, version, paid_street, paid_village in self.village_payments:
+            if position >= until:
+                break
+            if (paid_street, paid_village) == (street, village) and (
+                account,
+                version,
+            ) not in voided:
+                return (
+                    f"a payment to {village} (entry {version} of its account, log position "
+                    f"{position}) stood, made to a relatively poor village: the command refuses "
+                    "to amend the flag to false until it is voided"
+                )
+        return ""
+
+    def judged_before(self, rules: list[str], until: int) -> str:
+        """Why rules amended at position ``until`` may not be ("" if they may): an event one
+        of them judged was recorded before it (``AMENDABLE_RULES``; a voided or withdrawn one
+        too), as ``fupin programme amend`` refuses (``check_nothing_judged_by``)."""
+        for rule in rules:
+            for judged in AMENDABLE_RULES.get(rule, ()):
+                first = self.judged.get(judged)
+                if first is not None and first < until:
+                    return (
+                        f"it amends {rule}, which judged the {judged} at log position {first}, "
+                        f"recorded before it: the command refuses to amend {rule} while a "
+                        f"{' or '.join(AMENDABLE_RULES[rule])} is on record"
+                    )
+        return ""
+
+
 class _RecordRules:
     """A correction or an amendment replayed on its record as it stood just before it, by the
     very check its command runs (``LedgerAggregate.check_correction``, ``.check_amend``: every
@@ -2263,8 +2354,10 @@ class _RecordRules:
         mapper: Mapper[UUID],
         recorder: ApplicationRecorder,
         reference_at: dict[tuple[bytes, int], int] | None = None,
+        standing: _Standing | None = None,
     ) -> None:
         self.mapper = mapper
+        self._standing = standing or _Standing()
         self.recorder = recorder
         self._reference_at = reference_at or {}
         self._records: dict[tuple[str, str], Any] = {}  # (kind, key) -> record or None
@@ -2364,6 +2457,9 @@ class _RecordRules:
                 return self._village_rules(record, event, position)
             elif name == "RulesAmended" and isinstance(record, Programme):
                 record.check_amend_rules(event.rules, event.reason, event.prov)
+                judged = self._standing.judged_before(record.changed_rules(event.rules), position)
+                if judged:
+                    return judged
                 if event.was != record.rules:
                     return (
                         "its 'was' is not the rules the programme held: what it replaced is "
@@ -2380,6 +2476,10 @@ class _RecordRules:
         the rules of ``fupin place amend-village``; its 'was' the flag the village held."""
         name, poor = event.name, event.relatively_poor
         street.check_amend_village(name, poor, event.reason, event.prov, self.opened(position))
+        if not poor:
+            paid = self._standing.village_paid(street.name, name, position)
+            if paid:
+                return paid
         if event.was != street.villages[name]:
             return (
                 f"its 'was' says relatively_poor={event.was!r}, but {name} was "
