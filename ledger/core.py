@@ -10,6 +10,7 @@ is no longer valid the retry raises the rule it now breaks.
 from __future__ import annotations
 
 import gc
+import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +29,7 @@ from eventsourcing.persistence import (
     Recording,
     Transcoder,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, EnvType, get_topic
 
 from ledger import clock
 from ledger.authority import PROGRAMME_STEPS, check_permission
@@ -137,6 +138,25 @@ class LedgerCore(Application[UUID]):
 
     #: The recording time of the last save this instance read or made (``_check_clock``).
     _latest_recorded: datetime | None = None
+
+    #: What the ledger reads of the process's environment through the library's settings:
+    #: its own documented variables (a signing key, the master key), and nothing else.
+    #: eventsourcing merges the whole environment by default, and reads a setting prefixed
+    #: with the application's name (``Ledger``) first: ``LEDGER_SQLITE_DBNAME`` sent every
+    #: save to another file than ``LEDGER_STORE`` named, and ``LEDGER_CREATE_TABLE`` made
+    #: tables in it (tester D, session 23). The store's settings come from ``open_ledger``.
+    FROM_ENVIRON: ClassVar[tuple[str, ...]] = (
+        "LEDGER_KEY",
+        "LEDGER_MASTER_KEY",
+        "LEDGER_MASTER_KEY_FILE",
+    )
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        settings = dict(type(self).env)
+        settings.update({key: os.environ[key] for key in self.FROM_ENVIRON if key in os.environ})
+        if env is not None:
+            settings.update(env)
+        return Environment(name, settings)
 
     def construct_mapper(self) -> Mapper[UUID]:
         # Personal data is sealed per household before it is transcoded (ledger.privacy).
