@@ -334,7 +334,11 @@ class LedgerCore(Application[UUID]):
         check_permission(command, stamp.actor, officer.role, officer.street, street)
         if not stamp.dated and command in PROGRAMME_STEPS:
             self._check_today_in_programme(stamp.effective)
-        return self.provenance(stamp, officer.role)
+        prov = self.provenance(stamp, officer.role)
+        self._unsaid_late = None
+        if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
+            self._unsaid_late = self._unsaid_after_programme(stamp)
+        return prov
 
     def _check_today_in_programme(self, today: date) -> None:
         """A step of the programme dated today by default (no ``-e``) only while the programme
@@ -350,8 +354,30 @@ class LedgerCore(Application[UUID]):
                 "effective",
                 f"no date given (-e), and today, {today}, is after the programme "
                 f"({rules.first_year}-{rules.last_year}): say when this step took effect "
-                f"(-e YYYY-MM-DD; -e {today} if it took effect today)",
+                f"(-e YYYY-MM-DD; -e {today} with a --note saying why, if it took effect today)",
             )
+
+    def _unsaid_after_programme(self, stamp: Stamp) -> RuleError | None:
+        """A step of the programme dated after it (its years, and the next for the plan of
+        the last year's returns) says why in its note (since session 23; tester B: a year
+        typed wrong in a spreadsheet, 2025 for 2018, was taken, and moved every report's
+        "today" seven years on, every quarter up to it ending with its missed visits). The
+        refusal, if any, is raised once the command's own rules passed (``execute``): a
+        rule of the step's own (a 2016 exit proposed in 2020, after its closing day) says
+        more of such a date."""
+        programme = self.opened_programme()
+        if programme is None or visible(stamp.note):
+            return None
+        rules = programme.rules
+        if stamp.effective.year <= rules.last_year + 1:
+            return None
+        return RuleError(
+            "effective",
+            f"{stamp.effective} is after the programme ({rules.first_year}-"
+            f"{rules.last_year}, and {rules.last_year + 1} for the plan of the last year's "
+            "returns): a step dated after it says why in its note (--note); a year typed "
+            f"wrong would make {stamp.effective} every report's today",
+        )
 
     @staticmethod
     def provenance(stamp: Stamp, role: str) -> Provenance:
@@ -370,7 +396,9 @@ class LedgerCore(Application[UUID]):
         Returns the notification id of the last event saved (None inside a batch).
         """
         if self._batch is not None:
-            made = [(aggregate, aggregate.collect_events()) for aggregate in attempt()]
+            changed = attempt()
+            self.refuse_unsaid_late()
+            made = [(aggregate, aggregate.collect_events()) for aggregate in changed]
             for aggregate, _ in made:
                 self._batch[aggregate.id] = aggregate
             # Keep the commands' order: the log must show them as they happened.
@@ -380,6 +408,7 @@ class LedgerCore(Application[UUID]):
             if tried:  # a race lost: the others' saves go first, at random, then this again
                 time.sleep(_JITTER.uniform(0, _BACKOFF_SECONDS * 2**tried))
             aggregates = attempt()
+            self.refuse_unsaid_late()
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")
@@ -411,6 +440,18 @@ class LedgerCore(Application[UUID]):
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    def refuse_unsaid_late(self) -> None:
+        """Raise the refusal ``authorise`` made of a step dated after the programme with no
+        note (``_unsaid_after_programme``), now that the command's own rules passed."""
+        late, self._unsaid_late = self._unsaid_late, None
+        if late is not None:
+            raise late
+
+    def forget_unsaid_late(self) -> None:
+        """Drop a refusal ``authorise`` made for a command that failed before it saved (an
+        import's row), so that it is not raised for the next."""
+        self._unsaid_late = None
 
     def refuse_lost_creations(self, created: Sequence[LedgerAggregate]) -> None:
         """Refuse the command if another writer created one of the records it creates; a
@@ -480,6 +521,13 @@ class LedgerCore(Application[UUID]):
     #: it names one recorded event, and a ledger may hold two alike, so an allocation or
     #: payment like one on record is not refused then (``FundAccount.check_not_alike``).
     replaying_export = False
+    #: True while a row of an export is applied to the empty store it rebuilds (``fupin
+    #: import --create``): what the ledger recorded before a rule is replayed as recorded
+    #: (a step dated after the programme with no note, ``_check_said_after_programme``).
+    rebuilding_export = False
+    #: The refusal of a step dated after the programme with no note, made by ``authorise``
+    #: and raised by ``execute`` once the command's own rules passed.
+    _unsaid_late: RuleError | None = None
 
     #: Signs saves of officers with a registered key; built on first save from ``LEDGER_KEY``.
     _sealer: Sealer | None = None

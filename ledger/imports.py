@@ -635,6 +635,7 @@ def _apply(
     # A row of an export names one recorded event: an allocation or payment like one on record
     # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
     app.replaying_export = _replays_flow(app, exported, parsed, seen.into_empty)
+    app.rebuilding_export = seen.into_empty and exported is not None
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
@@ -642,7 +643,8 @@ def _apply(
         field = "actor" if exc.field == "as" else exc.field
         return [RowError(row.where, row.columns.get(field, field), exc.rule)]
     finally:
-        app.replaying_export = False
+        app.replaying_export = app.rebuilding_export = False
+        app.forget_unsaid_late()
     return parsed
 
 
