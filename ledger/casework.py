@@ -144,7 +144,9 @@ class CaseworkCommands(LedgerCore):
         )
         self.load(Street, facts.street, "street").check_has_village(facts.village)
         personal = named(facts.personal, stamp.effective)
-        Household.check_identification(facts.members, facts.dibao, personal.member_names)
+        Household.check_identification(
+            facts.members, facts.dibao, personal.member_names, personal.head_name
+        )
         check_new_key("household", number)
         if self.exists(Household, number):
             raise AlreadyExistsError("household", f"{number} is already identified")

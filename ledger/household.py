@@ -322,19 +322,30 @@ class Household(LedgerAggregate):
     # -- identification, review, notice, signature, registration -------------------------
 
     @staticmethod
-    def check_identification(members: int, dibao: bool, names: tuple[str, ...]) -> None:
-        """The plan takes households from the 低保 roll [三]; a household has people in it."""
+    def check_identification(
+        members: int, dibao: bool, names: tuple[str, ...], head: str = ""
+    ) -> None:
+        """The plan takes households from the 低保 roll [三]; a household has people in it;
+        its members' names, when given, are every member's, the head of household's among
+        them (since session 23; tester B: a register whose head was not among its members
+        was taken). Names are never quoted: they are personal data."""
         if not dibao:
             raise RuleError("dibao", "households are identified from the 低保 roll [三]")
         if not 1 <= members <= MAX_MEMBERS:
             raise RuleError("members", f"a household has 1 to {MAX_MEMBERS} members")
         if names and len(names) != members:
             raise RuleError("member_names", f"{len(names)} names given for {members} members")
+        if names and head and head not in names:
+            raise RuleError(
+                "member_names",
+                "the head of household's name is not among the members' names: the head is a "
+                "member; give every member's name, the head's as on the ID card",
+            )
 
     def change_members(self, members: int, personal: Personal, prov: Provenance) -> None:
         """The household's members changed (birth, death, marriage...); the note says how."""
         self.check_not_erased()
-        self.check_identification(members, True, personal.member_names)
+        self.check_identification(members, True, personal.member_names, personal.head_name)
         check_says("note", prov.note, "a change of members must say what changed")
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._members_changed(members, personal, prov)

@@ -153,9 +153,9 @@ def test_a_change_dated_before_the_one_in_force_says_what_is_in_force(seeded: Fu
     (docs/events.md, MembersChanged), but the command said "now has 4 members" while the
     household, and every report, kept 6."""
     seeded.ok(IDENTIFY, actor="jn-01")
-    six = " ".join(f"--member-name 成员{n}" for n in range(6))
+    six = " ".join(["--member-name 张三", *(f"--member-name 成员{n}" for n in range(5))])
     seeded.ok(f"{MEMBERS} --members 6 {six} {doc('2017-06-01')}", actor="jn-01")
-    four = " ".join(f"--member-name 成员{n}" for n in range(4))
+    four = " ".join(["--member-name 张三", *(f"--member-name 成员{n}" for n in range(3))])
 
     result = seeded.ok(
         f"{MEMBERS} --members 4 {four} --phone '' --address '' {doc('2016-12-01')}",

@@ -79,7 +79,7 @@ def test_household_show_gives_the_dossier(store: str) -> None:
 def test_household_show_as_csv_joins_the_member_names(store: str) -> None:
     with ledger_at(store) as ledger:
         identify(ledger, "JH-1")
-        members = Personal("户主1", id_card(1), "13800000000", "江海区", ("张三", "李四"))
+        members = Personal("张三", id_card(1), "13800000000", "江海区", ("张三", "李四"))
         ledger.change_members(stamp("jn-01", date(2016, 8, 2), "分户"), "JH-1", 2, members)
 
     shown = runner.invoke(app, ["--store", store, "household", "show", "JH-1", "--format", "csv"])

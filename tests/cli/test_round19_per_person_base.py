@@ -22,7 +22,7 @@ def per_person(fupin: Fupin, view: str = "") -> dict[str, Any]:
 
 
 def members(fupin: Fupin, count: int, effective: str) -> None:
-    names = " ".join(f"--member-name 成员{n}" for n in range(count))
+    names = " ".join(["--member-name 户主1", *(f"--member-name 成员{n}" for n in range(1, count))])
     fupin.ok(
         f"household members JH-0001 --members {count} --head-name 户主1 --id-card {id_card(1)} "
         f"{names} --note 婚育迁入 {doc(effective)}",

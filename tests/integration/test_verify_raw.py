@@ -192,7 +192,7 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         wrong = app.household(taken["household"]).version
         app.correct(at("admin"), "household", taken["household"], wrong, "录错企业")
         number, _, _ = entry("Identified")
-        members = Personal("户主", id_card(9), "", "", ("甲", "乙", "丙", "丁"))
+        members = Personal("户主", id_card(9), "", "", ("户主", "乙", "丙", "丁"))
         app.change_members(at("admin", "新生儿"), number, 4, members)
         number, _, _ = entry("Registered")
         app.erase(at("admin"), number, "本人申请")

@@ -46,7 +46,7 @@ def facts(number: str = "JH-9", **changes: object) -> Identification:
         "willing": True,
         "disabled": False,
         "dibao": True,
-        "personal": Personal("户主", id_card(9), member_names=("甲", "乙")),
+        "personal": Personal("甲", id_card(9), member_names=("甲", "乙")),
     }
     values.update(changes)
     return Identification(**values)  # type: ignore[arg-type]
@@ -124,14 +124,14 @@ def test_member_names_must_match_the_member_count(ledger: Ledger) -> None:
 
 
 def test_invalid_id_card_number_is_refused(ledger: Ledger) -> None:
-    personal = Personal("户主", id_card(9)[:17] + "Y", member_names=("甲", "乙"))
+    personal = Personal("甲", id_card(9)[:17] + "Y", member_names=("甲", "乙"))
     refuses(
         ledger, InputError, "id_card", lambda: ledger.identify(stamp(JN), facts(personal=personal))
     )
 
 
 def test_a_head_of_household_born_after_the_identification_is_refused(ledger: Ledger) -> None:
-    personal = Personal("户主", id_card(9, birth="20170101"), member_names=("甲", "乙"))
+    personal = Personal("甲", id_card(9, birth="20170101"), member_names=("甲", "乙"))
 
     refused = refuses(
         ledger,
@@ -166,7 +166,7 @@ def test_command_on_an_unknown_household_is_refused(ledger: Ledger) -> None:
 
 def test_change_of_members_is_recorded_with_its_note(ledger: Ledger) -> None:
     identify(ledger, "JH-1")
-    personal = Personal("户主", id_card(1), member_names=("甲", "乙", "丙", "丁"))
+    personal = Personal("甲", id_card(1), member_names=("甲", "乙", "丙", "丁"))
 
     ledger.change_members(stamp(JN, date(2016, 9, 1), "a birth"), "JH-1", 4, personal)
 
