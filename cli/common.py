@@ -426,8 +426,8 @@ def check_output(path: Path, field: str) -> None:
             f"{str(path)!r} is {needed}: writing there would destroy it; name another file",
         )
     if _written_in_place(path):
-        return  # a device, a pipe, a link: written through as it is
-    folder = path.parent
+        return  # a descriptor, a device, a pipe: written through as it is
+    folder = _file_written(path).parent  # a link's target is replaced in its own folder
     if not _is_folder(folder):
         problem = "is not a folder" if os.path.exists(folder) else "does not exist"
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
@@ -486,14 +486,43 @@ def _is_folder(path: Path) -> bool:
 
 
 def _written_in_place(path: Path) -> bool:
-    """Whether ``path`` is written through rather than replaced: a link (``/dev/stdout``, a
-    link to a file kept elsewhere) or anything but a regular file (a pipe, ``>(gzip)``)."""
+    """Whether ``path`` is written through rather than replaced: a descriptor (``/dev/stdout``,
+    ``/dev/fd/63``, ``/proc/self/fd/1``) or what is not a regular file once links are followed
+    (a pipe, ``>(gzip)``, a device)."""
     try:
-        if stat.S_ISLNK(os.lstat(path).st_mode):
+        if _through_descriptor(path):
             return True
         return not stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):  # missing (a new file), or a path the system cannot use
+    except (OSError, ValueError):  # missing (a new file, a link to one), or a path unusable
         return False
+
+
+def _through_descriptor(path: Path) -> bool:
+    """Whether ``path`` or a link on its way names a descriptor: ``-o /dev/stdout`` is the
+    descriptor the shell opened (``> out.txt``), written through as its ``>``
+    would be, even where it leads on to a regular file. Raises ``OSError``."""
+    hop = os.path.abspath(path)
+    for _ in range(_MOST_HOPS):  # a loop of links is refused before (check_path)
+        hop = os.path.join(os.path.realpath(os.path.dirname(hop)), os.path.basename(hop))
+        if hop.startswith(_DESCRIPTOR_FOLDERS):
+            return True
+        if not os.path.islink(hop):
+            return False
+        hop = os.path.join(os.path.dirname(hop), os.readlink(hop))
+    return False
+
+
+#: Names of descriptors rather than files of their own (on Linux ``/dev/stdout`` and
+#: ``/dev/fd`` lead to ``/proc/self/fd``; a file in ``/dev/shm`` is a file); and how many
+#: links deep a name is followed (Linux's own limit).
+_DESCRIPTOR_FOLDERS = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+_MOST_HOPS = 40
+
+
+def _file_written(path: Path) -> Path:
+    """The file whose bytes ``path`` becomes: itself, or, for a symbolic link, the file it
+    leads to (which may not exist yet), replaced there so that the link stays."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 @contextmanager
@@ -505,9 +534,12 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     leaves it as it was; an existing file keeps its permissions. A ``private`` one (personal
     data in clear) is readable by its owner only: new, it is made 0600; existing, its group's
     and others' permissions are taken away (its owner's are kept: a 0644 file becomes 0600, a
-    0400 one stays 0400). A link or a device (``/dev/stdout``, ``>(gpg -e)``) is written
-    through, never replaced: what it leads to keeps its permissions, as with a shell's ``>``.
-    An ``OSError`` is refused naming ``field``."""
+    0400 one stays 0400). A symbolic link is followed: the file it leads to is written so (a
+    temporary file beside it, renamed onto it; the link stays), as a private file given by
+    its own name would be (a reviewer, session 23: through a link, personal data in clear kept
+    the target's 0664, or a new target got 0644). A descriptor, a pipe or a device
+    (``/dev/stdout``, ``>(gpg -e)``) is written through, never replaced, as with a shell's
+    ``>``. An ``OSError`` is refused naming ``field``."""
     check_output(path, field)
     if _written_in_place(path):
         try:
@@ -516,9 +548,10 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
         except OSError as exc:
             raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
         return
+    target = _file_written(path)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-        descriptor, name = tempfile.mkstemp(prefix=".fupin-", suffix=".part", dir=path.parent)
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        descriptor, name = tempfile.mkstemp(prefix=".fupin-", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     temporary = Path(name)
@@ -530,7 +563,7 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             yield handle
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None

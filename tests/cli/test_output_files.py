@@ -1,7 +1,8 @@
 """Files a command writes where the user says (``-o``/``--out``): a regular file is written
 whole or not at all and keeps its permissions; an export of personal data in clear is made
-readable by its owner only; a link or a pipe is written through, never replaced (``-o
-/dev/stdout``, ``-o >(gpg -e)``, a link to a file kept elsewhere)."""
+readable by its owner only; a symbolic link's target is written so and the link stays (since
+session 23, tests/cli/test_round23_outputs.py); a pipe or a descriptor is written through,
+never replaced (``-o /dev/stdout``, ``-o >(gpg -e)``)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_an_existing_file_keeps_its_permissions(seeded: Fupin, tmp_path: Path) -
     assert target.read_text().startswith("{")
 
 
-def test_a_link_is_written_through_not_replaced(seeded: Fupin, tmp_path: Path) -> None:
+def test_a_link_stays_and_its_target_is_written(seeded: Fupin, tmp_path: Path) -> None:
     kept = tmp_path / "secure"
     kept.mkdir()
     real = kept / "funds.json"
