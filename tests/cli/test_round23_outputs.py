@@ -133,3 +133,36 @@ def test_a_link_to_the_master_key_is_still_refused(
 
     assert_refused(result, "output", "is the master key file (LEDGER_MASTER_KEY_FILE)")
     assert key.read_text() == "k"
+
+
+def test_a_csv_leaves_an_exponent_number_as_it_is_and_guards_a_formula(seeded: Fupin) -> None:
+    # Before: '-1e5,'-2+3,-12.50 (the number in exponent form made a text).
+    line = "query \"SELECT '-1e5' a, '-2+3' b, '-12.50' c\" --format csv"
+
+    result = seeded.ok(line, actor="admin")
+
+    assert result.stdout.splitlines() == ["a,b,c", "-1e5,'-2+3,-12.50"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("-1e5", "-1e5"),  # before: '-1e5
+        ("+2.5E-03", "+2.5E-03"),  # before: '+2.5E-03
+        ("-.5", "-.5"),  # before: '-.5
+        ("-12.50", "-12.50"),
+        ("-1,234.5", '"-1,234.5"'),  # quoted for its commas, not guarded
+        ("-2+3", "'-2+3"),
+        ("-1e5+1", "'-1e5+1"),
+        ("-e5", "'-e5"),
+        ("-12.", "'-12."),
+        ("-5%", "'-5%"),
+        ("=1+2", "'=1+2"),
+    ],
+)
+def test_a_csv_cell_is_left_as_it_is_only_in_the_forms_of_a_number(
+    seeded: Fupin, cell: str, written: str
+) -> None:
+    result = seeded.ok(f"query \"SELECT '{cell}' AS a\" --format csv", actor="admin")
+
+    assert result.stdout.splitlines() == ["a", written]
