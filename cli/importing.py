@@ -930,8 +930,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     """The rows and columns a sheet's XML hides (openpyxl's read-only mode does not say),
     read as a stream by expat, nothing kept but the answer: a row marked hidden, or zero
     high, or any row without a height of its own in a sheet whose rows are zero high by
-    default (``zeroHeight``); a column range marked hidden. Rows without a number count on
-    from the one before, as the format says; so do cells.
+    default (``zeroHeight``); a column range marked hidden, or zero wide. Rows without a
+    number count on from the one before, as the format says; so do cells.
 
     And the formula cells that may hold no saved value (``data_only`` reads them as empty):
     a formula (``<f>``) but for a text result (``t="str"``) with a ``<v>``, which may be an
@@ -975,7 +975,9 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
                 or (state["zero_height"] and height is None)
             ):
                 rows.add(number)
-        elif tag == "col" and attributes.get("hidden") in _TRUE:
+        elif tag == "col" and (attributes.get("hidden") in _TRUE or _zero(attributes.get("width"))):
+            # A column shrunk to a width of 0 shows nothing either: Excel shows it as hidden
+            # (since session 23; before, its values were read).
             low = max(int(attributes.get("min", "1")), 1)
             high = min(int(attributes.get("max", "1")), _MAX_COLUMN)
             columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
@@ -997,6 +999,14 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     for spans in merged.values():
         spans.sort()
     return _Hidden(frozenset(rows), frozenset(columns), found, merged)
+
+
+def _zero(size: str | None) -> bool:
+    """Whether a column's width, as the sheet's XML gives it, is 0 (an unreadable one is not)."""
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
 
 
 def _note_merge(merged: dict[int, list[tuple[int, int, str]]], ref: str) -> None:

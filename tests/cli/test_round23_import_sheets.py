@@ -1,0 +1,107 @@
+"""Session 23 (a street office clerk importing 台账):
+
+- a column shrunk to a width of 0 (Excel shows it as hidden) was read; a value in it is
+  refused as one in a hidden column is;
+- an area typed in Chinese (农村, 城镇, 城市) was refused;
+- a date Excel's CSV writes in the Chinese locale (``2018/12/15``) was refused, and a date
+  cell holding a plain number (a date serial in General format) was told only that it
+  expects a date."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from cli.importing import read_bytes
+from openpyxl import Workbook
+
+from tests.cli.conftest import Fupin
+
+SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+ALLOCATION = ["编号 ref", "记录人 actor", "生效日期 effective", "文件 document", "备注 note"]
+
+
+def _saved(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_columns(data: bytes, cols: str) -> bytes:
+    """The workbook with ``cols`` (``<cols>…</cols>``) put in its first sheet's XML before
+    ``<sheetData>``, as a spreadsheet saves a column's width."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<cols>.*?</cols>", b"", content, flags=re.S)
+                content = content.replace(b"<sheetData", cols.encode() + b"<sheetData", 1)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+# -- 1. a column of width 0 -------------------------------------------------------------------
+
+
+def _allocations(note: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append([*ALLOCATION, "账户 account", "金额 amount"])
+    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", note, "city-2016", 500])
+    return _saved(book)
+
+
+ZERO_WIDE = '<cols><col min="5" max="5" width="0" customWidth="1"/></cols>'
+
+
+@SQLITE
+def test_a_value_in_a_column_of_width_0_is_refused_as_in_a_hidden_column(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(_with_columns(_allocations("作废"), ZERO_WIDE))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path} [receive_allocation] row 2, 备注 note: column is hidden: unhide it to import "
+        "it, or delete it"
+    ) in result.stderr
+    assert "Traceback" not in result.output
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(
+    "cols",
+    [
+        '<cols><col min="5" max="5" width="0"/></cols>',
+        '<cols><col min="4" max="6" width="0.0" customWidth="1"/></cols>',
+    ],
+)
+def test_any_column_range_of_width_0_is_hidden(cols: str) -> None:
+    _found, errors = read_bytes("book.xlsx", _with_columns(_allocations("作废"), cols))
+
+    assert ("book.xlsx [receive_allocation] row 2", "备注 note") in [
+        (e.where, e.column) for e in errors
+    ]
+
+
+def test_an_empty_column_of_width_0_and_a_narrow_one_are_read() -> None:
+    cols = (
+        '<cols><col min="5" max="5" width="0" customWidth="1"/>'
+        '<col min="6" max="6" width="0.5"/></cols>'
+    )
+
+    found, errors = read_bytes("book.xlsx", _with_columns(_allocations(""), cols))
+
+    assert errors == []
+    assert found[0].values["account"] == "city-2016"
