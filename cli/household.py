@@ -21,7 +21,7 @@ from ledger.casework import Identification, PersonalChange
 from ledger.errors import InputError, LedgerError
 from ledger.household import Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
-from ledger.values import check_text, format_yuan
+from ledger.values import check_text, format_yuan, parse_area
 
 from cli.common import (
     DocumentOption,
@@ -262,7 +262,7 @@ def identify(
     document: DocumentOption,
     head_name: HeadName = None,
     id_card: IdCard = None,
-    area: Annotated[str, typer.Option("--area", help="rural 农村 | urban 城镇.")] = "rural",
+    area: Annotated[str, typer.Option("--area", help="rural 农村 | urban 城镇 (城市).")] = "rural",
     labour: Annotated[
         bool, typer.Option("--labour/--no-labour", help="With labour capacity 有劳动能力.")
     ] = True,
@@ -294,8 +294,9 @@ def identify(
         _either("member_names", given.member_names, member_name),
     )
     facts = Identification(
-        number, street, village, area, members, labour, willing, disabled, dibao, personal
-    )
+        number, street, village, parse_area(area), members, labour, willing, disabled, dibao,
+        personal,
+    )  # fmt: skip
     with ledger_session() as app:
         app.identify(make_stamp(document, effective), facts)
     console.print(f"household {number.strip()} identified in {street} {village}")
@@ -522,7 +523,7 @@ def amend(
         typer.Option("--village", help="Village 村（社区）, of its street, as it really is."),
     ] = None,
     area: Annotated[
-        str | None, typer.Option("--area", help="rural 农村 | urban 城镇, as it really is.")
+        str | None, typer.Option("--area", help="rural 农村 | urban 城镇 (城市), as it really is.")
     ] = None,
     labour: Annotated[
         bool | None,
@@ -551,7 +552,7 @@ def amend(
     as of any date read it), and the event keeps what each field was."""
     given = {
         "village": village,
-        "area": area,
+        "area": None if area is None else parse_area(area),
         "labour": labour,
         "willing": willing,
         "disabled": disabled,

@@ -1549,7 +1549,7 @@ def write_xlsx_template(handle: BinaryIO) -> None:
         for cell, arg in zip(sheet[1], (*PROVENANCE, *spec.args), strict=True):
             cell.comment = Comment(f"{arg.zh}: {_describe(arg)}", "fupin")
             readme.append([spec.name, spec.zh, arg.name, arg.zh, _describe(arg)])
-            if arg.kind in ("text", "names"):
+            if arg.kind in ("text", "names", "area"):
                 # The column's own format: what a spreadsheet gives each new cell in it.
                 sheet.column_dimensions[cell.column_letter].number_format = "@"
     buffer = io.BytesIO()

@@ -27,6 +27,7 @@ from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
     MAX_FEN,
     check_text,
+    parse_area,
     parse_date,
     parse_shares,
     parse_yuan,
@@ -265,8 +266,14 @@ def _names(field: str, value: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts)
 
 
+def _area(field: str, value: Any) -> str:
+    """``rural`` or ``urban``, or 农村, 城镇 or 城市 (``parse_area``; since session 23)."""
+    return parse_area(_text(field, value), field)
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "text": _text,
+    "area": _area,
     "int": _int,
     "bool": _bool,
     "date": _date,
@@ -326,7 +333,7 @@ def _disburse(app: Any, s: Stamp, a: dict[str, Any]) -> None:
 #: leaves the field as it is (``Household.AMENDABLE``, ``Helper.AMENDABLE``).
 _AMENDABLE = (
     Arg("village", "村（社区）", required=False),  # as identify's (tester G, session 20)
-    Arg("area", "城乡", required=False),
+    Arg("area", "城乡", "area", required=False),
     Arg("labour", "有劳动能力", "bool", required=False),
     Arg("willing", "有意愿", "bool", required=False),
     Arg("disabled", "残疾", "bool", required=False),
@@ -489,7 +496,7 @@ _SPECS: tuple[CommandSpec, ...] = (
             _HOUSEHOLD,
             _a("street", "街道"),
             _a("village", "村（社区）"),
-            _a("area", "城乡"),
+            _a("area", "城乡", "area"),
             _a("members", "人口", "int"),
             _a("labour", "有劳动能力", "bool"),
             _a("willing", "有意愿", "bool"),

@@ -34,6 +34,7 @@ __all__ = [
     "id_card_problem",
     "known_at_moment",
     "optional_text",
+    "parse_area",
     "parse_date",
     "parse_shares",
     "parse_timestamp",
@@ -63,6 +64,9 @@ def check_come(day: date, field: str, why: str = "") -> None:
 
 #: Rural 农村 or urban 城镇.
 AREAS = ("rural", "urban")
+#: The area as officers write it in Chinese, read as its English name where an area is typed
+#: (``parse_area``; since session 23). 城市 (city) is what some 台账 say for 城镇.
+AREA_WORDS = {"农村": "rural", "城镇": "urban", "城市": "urban"}
 
 #: The plan's categories of assistance measures 帮扶措施 [四(三)–(十一)].
 MEASURE_CATEGORIES = (
@@ -316,6 +320,21 @@ def choice(value: str, options: Iterable[str], field: str) -> str:
     if value not in allowed:
         raise InputError(field, f"{value!r} is not one of {', '.join(allowed)}{typed_hint(value)}")
     return value
+
+
+def parse_area(value: str, field: str = "area") -> str:
+    """An area as typed on the command line or in an import: ``rural`` or ``urban``, or its
+    Chinese word (``AREA_WORDS``: 农村, 城镇, 城市), read as the English name it records; as
+    ``是/否`` are read for a yes/no. Anything else is refused, naming both."""
+    area = AREA_WORDS.get(value.strip(), value)
+    if area not in AREAS:
+        words = ", ".join(f"{name} ({'/'.join(_chinese(name))})" for name in AREAS)
+        raise InputError(field, f"{value!r} is not one of {words}{typed_hint(value)}")
+    return area
+
+
+def _chinese(area: str) -> list[str]:
+    return [word for word, name in AREA_WORDS.items() if name == area]
 
 
 def visible(text: str) -> bool:

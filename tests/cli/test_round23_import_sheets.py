@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from cli.importing import read_bytes
 from openpyxl import Workbook
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, doc
 
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
@@ -105,3 +106,77 @@ def test_an_empty_column_of_width_0_and_a_narrow_one_are_read() -> None:
 
     assert errors == []
     assert found[0].values["account"] == "city-2016"
+
+
+# -- 2. an area in Chinese --------------------------------------------------------------------
+
+IDENTIFY = (
+    "编号 ref,生效日期 effective,文件 document,户号 household,街道 street,村（社区） village,"
+    "城乡 area,人口 members,有劳动能力 labour,有意愿 willing,户主姓名 head_name,"
+    "身份证号 id_card\n"
+)
+
+
+def _area_of(seeded: Fupin, household: str) -> str:
+    shown = json.loads(seeded.ok(f"household show {household} --format json", "admin").output)
+    return str(shown["household"]["area"])
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    ("word", "area"), [("农村", "rural"), ("城镇", "urban"), ("城市", "urban")]
+)
+def test_an_area_typed_in_chinese_is_imported_as_its_english_name(
+    seeded: Fupin, tmp_path: Path, word: str, area: str
+) -> None:
+    path = tmp_path / "identify.csv"
+    path.write_text(
+        IDENTIFY + f"I-1,2016-08-01,台账X,JH-0301,江南,雄光,{word},3,是,是,甲,440704196001010044\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)  # personal data: its owner's only (docs/privacy.md)
+
+    seeded.ok(f"import {path}", "jn-01")
+
+    assert _area_of(seeded, "JH-0301") == area
+
+
+@SQLITE
+def test_an_amendment_imported_and_the_command_line_read_an_area_in_chinese(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "amend.csv"
+    path.write_text(
+        "ref,effective,document,kind,key,area,reason\n"
+        "A-1,2016-08-11,更正1,household,JH-0002,城镇,台账录错\n",
+        encoding="utf-8",
+    )
+    seeded.ok(f"import {path}", "jn-01")
+    assert _area_of(seeded, "JH-0002") == "urban"
+
+    seeded.ok(f"household amend JH-0002 --area 农村 --reason 录错 {doc('2016-08-12')}", "jn-01")
+    assert _area_of(seeded, "JH-0002") == "rural"
+
+    seeded.ok(
+        f"household identify JH-0305 --street 江南 --village 雄光 --area 城市 --members 1 "
+        f"--head-name 乙 --id-card 440704196001010052 {doc('2016-08-01')}",
+        "jn-01",
+    )
+    assert _area_of(seeded, "JH-0305") == "urban"
+
+
+@SQLITE
+def test_another_area_word_is_refused_naming_the_words_read(seeded: Fupin, tmp_path: Path) -> None:
+    path = tmp_path / "identify.csv"
+    path.write_text(
+        IDENTIFY + "I-1,2016-08-01,台账X,JH-0301,江南,雄光,乡下,3,是,是,甲,440704196001010044\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    assert "城乡 area: '乡下' is not one of rural (农村), urban (城镇/城市)" in result.stderr
+    assert seeded.event_count() == before
