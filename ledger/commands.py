@@ -28,6 +28,7 @@ from ledger.values import (
     MAX_FEN,
     check_text,
     parse_area,
+    parse_cell_date,
     parse_date,
     parse_shares,
     parse_yuan,
@@ -103,6 +104,8 @@ def parse_value(arg: Arg, value: Any, *, cells: bool = True) -> Any:
         return value
     if arg.kind == "yuan":
         return _yuan(arg.name, value, arg.negative, cells=cells)
+    if arg.kind == "date":
+        return _date(arg.name, value, cells=cells)
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
 
@@ -185,14 +188,22 @@ def _bool(field: str, value: Any) -> bool:
     raise InputError(field, "expects true/false (是/否)")
 
 
-def _date(field: str, value: Any) -> date:
+def _date(field: str, value: Any, *, cells: bool = True) -> date:
+    """A date cell, or text: in a spreadsheet's cells (``cells``) ISO 8601 or ``2018/3/5``
+    (``parse_cell_date``), in JSONL ISO 8601 only. A number in a cell is refused saying so:
+    a date serial (43458) in a column formatted General, not as a date (since session 23)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if cells and isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value) if isinstance(value, float) and value.is_integer() else value
+        raise InputError(
+            field, f"holds the number {number}, not a date: format the column as a date (日期)"
+        )
     if not isinstance(value, str):
         raise InputError(field, "expects a date YYYY-MM-DD")
-    return parse_date(value, field)
+    return parse_cell_date(value, field) if cells else parse_date(value, field)
 
 
 def _yuan(field: str, value: Any, negative: str = "", *, cells: bool = True) -> int:

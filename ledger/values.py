@@ -35,6 +35,7 @@ __all__ = [
     "known_at_moment",
     "optional_text",
     "parse_area",
+    "parse_cell_date",
     "parse_date",
     "parse_shares",
     "parse_timestamp",
@@ -88,6 +89,9 @@ MAX_FEN = 100_000_000_000_000
 #: refused (``1,00`` is a decimal comma elsewhere, not one hundred yuan).
 _MONEY = re.compile(r"(?P<yuan>\d+|\d{1,3}(?:,\d{3})+)(?:\.(?P<fen>\d{1,2}))?", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: A date year first with slashes and one or two digits of month and day, as Excel's CSV
+#: writes a date cell in the Chinese locale (``2018/12/15``, ``2018/3/5``): ``parse_cell_date``.
+_SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII)
 #: An ISO 8601 date, or date and time, in the extended form, with an optional offset.
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
@@ -240,6 +244,28 @@ def parse_date(text: str, field: str = "date") -> date:
         return date.fromisoformat(text.strip())
     except ValueError as exc:  # written right, but no day of the calendar: 2017-02-30
         raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
+
+
+def parse_cell_date(text: str, field: str = "date") -> date:
+    """A date typed in a spreadsheet's cell (an import's CSV or workbook, not JSONL nor the
+    command line): ISO 8601 (``2018-12-15``), or year first with slashes and one or two
+    digits of month and day (``2018/12/15``, ``2018/3/5``), as Excel's CSV writes a date cell
+    in the Chinese locale (since session 23). Nothing else: ``15/12/2018`` (day first) and
+    ``12/15/18`` (which?) are refused, as are dots and 年月日 typed as text."""
+    cleaned = text.strip()
+    slashed = _SLASHED_DATE.fullmatch(cleaned)
+    if slashed is None:
+        if not _DATE.fullmatch(cleaned):
+            raise InputError(field, f"{quoted(text)} is not a date {CELL_DATES}")
+        return parse_date(text, field)
+    try:
+        return date(*(int(part) for part in slashed.groups()))
+    except ValueError as exc:  # 2017/2/30
+        raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
+
+
+#: The dates a spreadsheet's cell may be typed as (``parse_cell_date``).
+CELL_DATES = "YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first, as Excel's CSV writes it)"
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:

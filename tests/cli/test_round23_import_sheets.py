@@ -180,3 +180,108 @@ def test_another_area_word_is_refused_naming_the_words_read(seeded: Fupin, tmp_p
     assert result.exit_code == 2, result.output
     assert "城乡 area: '乡下' is not one of rural (农村), urban (城镇/城市)" in result.stderr
     assert seeded.event_count() == before
+
+
+# -- 3. dates as Excel's CSV writes them; a number in a date column ---------------------------
+
+
+def _effective_dates(seeded: Fupin, account: str) -> list[str]:
+    shown = json.loads(seeded.ok(f"history {account} --kind fund --format json", "admin").output)
+    return [entry["effective"] for entry in shown]
+
+
+@SQLITE
+def test_a_year_first_date_with_slashes_is_read_in_a_csv_and_a_workbook(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    csv = tmp_path / "receive_allocation.csv"
+    csv.write_text(
+        "ref,actor,effective,document,account,amount\n"
+        "R-1,qu-01,2016/9/1,拨款1,city-2016,100\n"
+        "R-2,qu-01,2016/09/12,拨款2,city-2016,100\n",
+        encoding="utf-8",
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    sheet.append(["R-3", "qu-01", "2016/10/5", "拨款3", "city-2016", 100])  # a text cell
+    workbook = tmp_path / "more.xlsx"
+    workbook.write_bytes(_saved(book))
+
+    seeded.ok(f"import {csv}", "qu-01")
+    seeded.ok(f"import {workbook}", "qu-01")
+
+    assert _effective_dates(seeded, "city-2016")[-3:] == ["2016-09-01", "2016-09-12", "2016-10-05"]
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [
+        ("1/9/2016", "'1/9/2016' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first"),
+        ("9/1/16", "'9/1/16' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D"),
+        ("2016.9.1", "'2016.9.1' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D"),
+        ("2016/9/31", "'2016/9/31' is no day of the calendar (day is out of range for month)"),
+        ("2016/13/1", "'2016/13/1' is no day of the calendar (month must be in 1..12)"),
+    ],
+)
+def test_a_day_first_or_ambiguous_date_is_still_refused_naming_the_forms_read(
+    seeded: Fupin, tmp_path: Path, typed: str, rule: str
+) -> None:
+    csv = tmp_path / "receive_allocation.csv"
+    csv.write_text(
+        f"ref,actor,effective,document,account,amount\nR-1,qu-01,{typed},拨款1,city-2016,100\n",
+        encoding="utf-8",
+    )
+    before = seeded.event_count()
+
+    result = seeded(f"import {csv}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert f"receive_allocation.csv row 2, effective: {rule}" in result.stderr
+    assert seeded.event_count() == before
+
+
+@SQLITE
+def test_a_slashed_date_in_jsonl_is_still_refused(seeded: Fupin, tmp_path: Path) -> None:
+    line = {
+        "command": "receive_allocation",
+        "ref": "R-1",
+        "actor": "qu-01",
+        "effective": "2016/9/1",
+        "document": "拨款1",
+        "args": {"account": "city-2016", "amount": "100"},
+    }
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert "effective: '2016/9/1' is not an ISO 8601 date (YYYY-MM-DD)" in result.stderr
+
+
+@SQLITE
+def test_a_number_in_a_workbooks_date_column_is_refused_saying_it_is_a_number(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    sheet.append(["R-1", "qu-01", 43458, "拨款1", "city-2016", 100])  # General, not a date
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(_saved(book))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path} [receive_allocation] row 2, effective: holds the number 43458, not a date: "
+        "format the column as a date (日期)"
+    ) in result.stderr
+    assert seeded.event_count() == before
