@@ -22,10 +22,12 @@ __all__ = [
     "EVENT_COMMANDS",
     "PERMISSIONS",
     "PROGRAMME_STEPS",
+    "TYPED_COMMANDS",
     "Permission",
     "amend_command",
     "check_permission",
     "roles_recording",
+    "typed_command",
 ]
 
 
@@ -127,6 +129,84 @@ PERMISSIONS: dict[str, Permission] = {
     "erase": Permission(_ADMIN, "district"),
     "rotate_master": Permission(_ADMIN, "district"),
 }
+
+#: The command an officer types for each permission, as (its words after ``fupin``, what
+#: follows them where one command serves several permissions): a refusal names the command
+#: as typed, not the permission's internal name (testers, session 22: ``review_return is for
+#: the district``). Every permission has one, and each names a command of the CLI
+#: (tests/unit/test_authority.py, tests/cli/test_round23_command_names.py).
+TYPED_COMMANDS: dict[str, tuple[str, str]] = {
+    "open_programme": ("programme open", ""),
+    "set_year": ("programme set-year", ""),
+    "amend_rules": ("programme amend", ""),
+    "register_street": ("place add-street", ""),
+    "add_village": ("place add-village", ""),
+    "amend_village": ("place amend-village", ""),
+    "register_officer": ("officer add", ""),
+    "change_officer": ("officer change", ""),
+    "retire_officer": ("officer retire", ""),
+    "register_helper": ("helper add", ""),
+    "identify": ("household identify", ""),
+    "change_members": ("household members", ""),
+    "review": ("household review", ""),
+    "post_notice": ("household notice", ""),
+    "raise_objection": ("household object", ""),
+    "resolve_objection": ("household resolve", ""),
+    "sign": ("household sign", ""),
+    "register": ("household register", ""),
+    "pair": ("household pair", ""),
+    "unpair": ("household unpair", ""),
+    "sign_agreement": ("household agree", ""),
+    "record_visit": ("household visit", ""),
+    "plan_measure": ("household plan-measure", ""),
+    "complete_measure": ("household complete-measure", ""),
+    "assess_income": ("household assess", ""),
+    "propose_exit": ("household propose-exit", ""),
+    "verify_exit": ("household verify-exit", ""),
+    "withdraw_exit": ("household withdraw-exit", ""),
+    "post_exit_notice": ("household exit-notice", ""),
+    "approve_exit": ("household approve-exit", ""),
+    "recognise_return": ("household return", "… recognised"),
+    "apply_return": ("household return", "… applied"),
+    "review_return": ("household return", "… reviewed"),
+    "approve_return": ("household return", "… approved"),
+    "withdraw_return": ("household withdraw-return", ""),
+    "open_account": ("fund open", ""),
+    "receive_allocation": ("fund allocate", ""),
+    "disburse": ("fund disburse", ""),
+    "import_batch": ("import", ""),
+    "employ_worker": ("helper employ", ""),
+    "end_employment": ("helper end-employment", ""),
+    "open_inspection": ("inspection open", ""),
+    "record_finding": ("inspection find", ""),
+    "report_rectification": ("inspection rectify", ""),
+    "close_finding": ("inspection close", ""),
+    "notice_criticism": ("inspection criticise", ""),
+    "hold_talk": ("inspection talk", ""),
+    "correct": ("correct", ""),
+    "correct_inspection": ("correct", "of an inspection's entry"),
+    "correct_exit": ("correct", "of an exit's approval"),
+    "correct_officer": ("correct", "of an officer's retirement or transfer"),
+    "amend": ("household amend", ""),
+    "amend_helper": ("helper amend", ""),
+    "amend_officer": ("officer amend", ""),
+    "amend_inspection": ("inspection amend", ""),
+    "amend_account": ("fund amend", ""),
+    "register_key": ("keys register", ""),
+    "revoke_key": ("keys revoke", ""),
+    "register_log_key": ("keys register-log", ""),
+    "record_checkpoint": ("checkpoint", ""),
+    "erase": ("erase", ""),
+    "rotate_master": ("keys rotate-master", ""),
+}
+
+
+def typed_command(permission: str) -> str:
+    """The command an officer types for ``permission``, as a refusal names it
+    (``fupin household return … reviewed``; the permission's own name if it has none)."""
+    words, rest = TYPED_COMMANDS.get(permission, (permission, ""))
+    return " ".join(part for part in ("fupin", words, rest) if part)
+
 
 #: Which commands record each stored event (by event class name), so that ``fupin verify`` can
 #: re-check the role in every event's provenance. An event added to an aggregate needs a line
@@ -294,15 +374,16 @@ def check_permission(command: str, actor: str, role: str, actor_street: str, str
     ``street`` is the street the command touches ("" when it touches none, e.g. a city account).
     """
     permission = PERMISSIONS[command]
+    typed = typed_command(command)  # as the officer typed it (since session 23)
     if role not in permission.roles:
         raise PermissionRefusedError(
-            "as", f"{actor} is {role}; {command} needs {' or '.join(permission.roles)}"
+            "as", f"{actor} is {role}; {typed} needs {' or '.join(permission.roles)}"
         )
     if role == "admin" or permission.scope == "any" or not actor_street:
         return
     if permission.scope == "district":
         raise PermissionRefusedError(
-            "as", f"{actor} works for street {actor_street!r}; {command} is for the district"
+            "as", f"{actor} works for street {actor_street!r}; {typed} is for the district"
         )
     if street != actor_street:
         raise PermissionRefusedError(

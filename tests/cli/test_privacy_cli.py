@@ -43,7 +43,7 @@ def test_an_admin_erases_and_history_then_shows_erased(store: str) -> None:
 def test_an_officer_erasing_is_refused_in_one_line(store: str) -> None:
     result = fupin(store, "--as", "jn-01", "erase", "JH-0001", "--reason", "x", "-d", DOC)
 
-    assert_refused(result, "as", "erase needs admin")
+    assert_refused(result, "as", "fupin erase needs admin")
 
 
 def test_an_unknown_reader_is_refused_in_one_line(store: str) -> None:

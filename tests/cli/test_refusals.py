@@ -177,7 +177,7 @@ def test_refuses_an_analyst_appending_an_event(seeded: Fupin) -> None:
         f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}",
         "ana-1",
         "as",
-        "ana-1 is analyst; record_visit needs admin or officer",
+        "ana-1 is analyst; fupin household visit needs admin or officer",
     )
 
 

@@ -53,5 +53,5 @@ def test_a_dry_run_refuses_a_batch_its_importer_may_not_record(
     before = seeded.event_count()
     for line in (f"import --dry-run {rows}", f"import {rows}"):
         refused = seeded(line, "ana-1")
-        assert_refused(refused, "as", "ana-1 is analyst; import_batch needs")
+        assert_refused(refused, "as", "ana-1 is analyst; fupin import needs")
     assert seeded.event_count() == before

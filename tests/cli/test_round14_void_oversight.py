@@ -97,7 +97,9 @@ def test_the_officers_inspected_cannot_void_an_inspections_entries(seeded: Fupin
     before = seeded.event_count()
     for officer in ("jn-01", "qu-01"):
         refused = seeded(VOID.format(3), officer)
-        assert_refused(refused, "as", "correct_inspection needs admin or inspector")
+        assert_refused(
+            refused, "as", "fupin correct of an inspection's entry needs admin or inspector"
+        )
     assert seeded.event_count() == before
 
 

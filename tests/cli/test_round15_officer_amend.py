@@ -42,7 +42,7 @@ def test_only_the_district_office_amends_an_officer(seeded: Fupin) -> None:
     before = seeded.event_count()
     for actor in ("jn-01", "qu-01", "insp-1"):
         refused = seeded(AMEND, actor)
-        assert_refused(refused, "as", "amend_officer needs admin")
+        assert_refused(refused, "as", "fupin officer amend needs admin")
     refused = seeded(f"officer amend jn-01 --reason 无 {doc('2016-08-20')}", "admin")
     assert_refused(refused, "changes", "an amendment restates at least one of: name, unit")
     assert seeded.event_count() == before

@@ -102,13 +102,13 @@ def test_the_year_of_an_inspection_with_findings_is_amended(seeded: Fupin) -> No
             f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}",
             "ll-01",
             "as",
-            "amend_inspection needs admin or inspector",
+            "fupin inspection amend needs admin or inspector",
         ),
         (
             f"inspection amend SI-1 --street 礼乐 --reason 录错 {doc('2016-07-28')}",
             "jn-01",
             "as",
-            "amend_inspection needs admin or inspector",
+            "fupin inspection amend needs admin or inspector",
         ),
         (
             f"inspection amend SI-1 --reason 录错 {doc('2016-07-28')}",

@@ -151,7 +151,11 @@ def test_a_retirement_recorded_in_error_is_corrected_and_the_officer_records_aga
     seeded.ok(f"officer retire ll-01 --reason 调离 {doc('2017-01-01')}", "admin")
     line = f"correct officer ll-01 2 --reason 录错人员 {doc('2017-01-02')}"
 
-    assert_refused(seeded(line, "jn-01"), "as", "jn-01 is officer; correct_officer needs admin")
+    assert_refused(
+        seeded(line, "jn-01"),
+        "as",
+        "jn-01 is officer; fupin correct of an officer's retirement or transfer needs admin",
+    )
     assert_refused(
         seeded(f"correct officer ll-01 2 --reason 录错人员 {doc('2016-12-31')}", "admin"),
         "effective",
@@ -205,7 +209,11 @@ def test_a_transfer_on_the_wrong_day_is_voided_and_recorded_again_on_its_day(
     assert_refused(refused, "effective", "jn-01's latest transfer took effect only on 2018-06-01")
     line = f"correct officer jn-01 2 --reason 日期录错 {doc('2018-06-01')}"
 
-    assert_refused(seeded(line, "qu-01"), "as", "qu-01 is officer; correct_officer needs admin")
+    assert_refused(
+        seeded(line, "qu-01"),
+        "as",
+        "qu-01 is officer; fupin correct of an officer's retirement or transfer needs admin",
+    )
     assert seeded.ok(line, "admin").stdout.strip() == "officer jn-01 entry 2 corrected"
 
     for day in ("", "2018-06-15"):

@@ -113,7 +113,7 @@ def test_the_street_inspected_cannot_void_its_report(seeded: Fupin) -> None:
 
     refused = seeded(VOID.format(4), "jn-01")
 
-    assert_refused(refused, "as", "correct_inspection needs admin or inspector")
+    assert_refused(refused, "as", "fupin correct of an inspection's entry needs admin or inspector")
     assert seeded.event_count() == before
 
 

@@ -117,7 +117,7 @@ def test_only_whoever_may_open_the_programme_amends_it(seeded: Fupin) -> None:
     result = seeded(AMEND + f"--shares 2:3:4 {doc('2016-08-20')}", "qu-01")
 
     assert result.exit_code == 2, result.output
-    assert "amend_rules needs admin" in result.stderr
+    assert "fupin programme amend needs admin" in result.stderr
     assert _rules(seeded)[0] == "2:3:5"
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from ledger.application import Ledger
-from ledger.authority import PERMISSIONS, check_permission
+from ledger.authority import PERMISSIONS, TYPED_COMMANDS, check_permission, typed_command
 from ledger.core import Stamp
 from ledger.errors import InputError, PermissionRefusedError
 from ledger.officers import ROLES
@@ -84,6 +84,29 @@ def test_inspector_records_no_casework_and_officer_no_findings() -> None:
         check_permission("record_visit", "insp-1", "inspector", "", "江南")
     with pytest.raises(PermissionRefusedError, match="needs admin or inspector"):
         check_permission("record_finding", "qu-01", "officer", "", "江南")
+
+
+def test_every_permission_has_the_command_an_officer_types() -> None:
+    # Since session 23 a refusal names the command as typed; one missing would name the
+    # permission's internal name again (tests/cli/test_round23_command_names.py checks each
+    # names a command of the CLI).
+    assert set(TYPED_COMMANDS) == set(PERMISSIONS)
+    assert typed_command("review_return") == "fupin household return … reviewed"
+    assert typed_command("approve_exit") == "fupin household approve-exit"
+
+
+def test_refusals_name_the_command_as_typed() -> None:
+    with pytest.raises(PermissionRefusedError) as by_role:
+        check_permission("approve_exit", "insp-1", "inspector", "", "江南")
+    with pytest.raises(PermissionRefusedError) as by_street:
+        check_permission("review_return", "ll-01", "officer", "礼乐", "礼乐")
+
+    assert by_role.value.rule == (
+        "insp-1 is inspector; fupin household approve-exit needs admin or officer"
+    )
+    assert by_street.value.rule == (
+        "ll-01 works for street '礼乐'; fupin household return … reviewed is for the district"
+    )
 
 
 def test_every_permission_names_known_roles_and_a_known_scope() -> None:
