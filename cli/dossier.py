@@ -22,7 +22,8 @@ def show(
     known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """The household's current state 一户一档: facts, helpers, visits, measures, incomes, exit."""
+    """The household's current state 一户一档: facts, helpers, visits, measures, incomes,
+    exit, return to poverty 返贫 (since session 23), payments, findings."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.household(app, household, day, moment)

@@ -132,7 +132,10 @@ REBUILD_PAGES = 50
 #: 22 (21 is another change of session 22): an account's opening (``AccountOpened``) does not
 #: move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``): ``pj_days`` counts it no
 #: more (an account typed as opened in 2026 made 2026 every report's "today").
-SCHEMA_VERSION = 22
+#: 23: the households model keeps each step of a return to poverty and each withdrawal of one
+#: (``pj_return_steps``: its disaster, recognising authority, reason), for the dossier (only
+#: ``fupin history`` showed them, testers of session 22).
+SCHEMA_VERSION = 23
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -24,6 +24,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "incomes": ("year", "income_fen", "assessed_on", "recorded_by"),
     "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by"),
+    # A return to poverty 返贫, step by step, and a withdrawal with its reason (since session
+    # 23: only ``fupin history`` showed them).
+    "return_steps": (
+        *("return_cycle", "step", "effective", "disaster", "authority", "reason", "recorded_by"),
+    ),
     "funds": ("account", "measure_id", "category", "amount_fen", "paid_on"),
     # An inspection's findings about the household (tester V, session 19: an inspector had to
     # query pj_findings to see them); a finding voided by a correction has no row.
@@ -82,6 +87,11 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
         "exit_steps": db.dicts(
             "SELECT exit_cycle, step, effective, year, recorded_by FROM pj_exit_steps "
             "WHERE aggregate_id = ? ORDER BY version",
+            key,
+        ),
+        "return_steps": db.dicts(
+            "SELECT return_cycle, step, effective, disaster, authority, reason, recorded_by "
+            "FROM pj_return_steps WHERE aggregate_id = ? ORDER BY version",
             key,
         ),
         "funds": db.dicts(

@@ -3,7 +3,9 @@ income assessments.
 
 Tables: ``pj_households`` (one row per household), ``pj_periods`` (from registration or
 return to exit: when the household is assisted), ``pj_exit_steps`` (one row per exit step, by
-exit cycle), ``pj_incomes`` (one row per assessment; ``voided`` once corrected).
+exit cycle), ``pj_return_steps`` (one row per step of a return to poverty 返贫 and per
+withdrawal, by return cycle; since session 23), ``pj_incomes`` (one row per assessment;
+``voided`` once corrected).
 
 A household's row changes many times (reviewed, noticed, signed, registered...). Within a
 transaction the rows a handler touches are held in memory (``Held``), changed there, and
@@ -48,6 +50,13 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_exit_steps (aggregate_id TEXT, version INTEGER, "
     "household TEXT, exit_cycle INTEGER, step TEXT, effective TEXT, notice_start TEXT, "
     "notice_end TEXT, recorded_by TEXT, year INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # Each step of a return to poverty 返贫 (recognised, applied, reviewed, approved) with what
+    # it said of the disaster and the recognising authority, and each withdrawal with its
+    # reason (step ``withdrawn``); a return's steps share a cycle, the next return starts the
+    # next. Since session 23: only ``fupin history`` showed them (testers, session 22).
+    "CREATE TABLE IF NOT EXISTS pj_return_steps (aggregate_id TEXT, version INTEGER, "
+    "household TEXT, return_cycle INTEGER, step TEXT, effective TEXT, disaster TEXT, "
+    "authority TEXT, reason TEXT, recorded_by TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_incomes (aggregate_id TEXT, version INTEGER, "
     "household TEXT, year INTEGER, income_fen INTEGER, assessed_on TEXT, recorded_by TEXT, "
     "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
@@ -450,7 +459,36 @@ def exit_withdrawn(db: Database, fact: Fact) -> None:
         _set(db, fact, exit_year=None, exit_cycle=None if cycle is None else cycle + 1)
 
 
+def _return_step(db: Database, fact: Fact, step: str, said: dict[str, str]) -> None:
+    """One row per step of a return or withdrawal, numbered by the returns ended before it
+    (approved or withdrawn)."""
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is None:
+        return
+    ended = db.one(_RETURNS_ENDED, (fact.aggregate_id,))
+    db.write(
+        "INSERT INTO pj_return_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            *(fact.aggregate_id, fact.version, row["number"], 1 + int((ended or (0,))[0])),
+            *(step, fact.effective, said.get("disaster", ""), said.get("authority", "")),
+            *(said.get("reason", ""), fact.actor),
+        ),
+    )
+
+
+_RETURNS_ENDED = (
+    "SELECT COUNT(*) FROM pj_return_steps WHERE aggregate_id = ? "
+    "AND step IN ('approved', 'withdrawn')"
+)
+
+
+def return_withdrawn(db: Database, fact: Fact) -> None:
+    _return_step(db, fact, "withdrawn", {"reason": str(fact["reason"])})
+
+
 def return_advanced(db: Database, fact: Fact) -> None:
+    said = {"disaster": str(fact["disaster"]), "authority": str(fact["authority"])}
+    _return_step(db, fact, str(fact["step"]), said)
     if fact["step"] != "approved":
         return
     row = db.held("households", Held).row(db, fact.aggregate_id)
@@ -586,7 +624,7 @@ MODEL = ReadModel(
     name="households",
     tables=(
         *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
-        "pj_notice_entries",
+        *("pj_notice_entries", "pj_return_steps"),
     ),
     schema=SCHEMA,
     handlers={
@@ -604,6 +642,7 @@ MODEL = ReadModel(
         "ExitAdvanced": exit_advanced,
         "ExitWithdrawn": exit_withdrawn,
         "ReturnAdvanced": return_advanced,
+        "ReturnWithdrawn": return_withdrawn,
         "Corrected": corrected,
         "Amended": amended,
     },
