@@ -23,7 +23,7 @@ def show(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """The household's current state 一户一档: facts, helpers, visits, measures, incomes,
-    exit, return to poverty 返贫 (since session 23), payments, findings."""
+    exit, return to poverty 返贫, payments, employment 就业 (both since session 23), findings."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         report = api.household(app, household, day, moment)

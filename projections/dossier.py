@@ -30,6 +30,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("return_cycle", "step", "effective", "disaster", "authority", "reason", "recorded_by"),
     ),
     "funds": ("account", "measure_id", "category", "amount_fen", "paid_on"),
+    # Its workers' jobs 就业 with an enterprise or cooperative [四(十一)], one a row: since when,
+    # ended when (none: still employed); a voided one has none (since session 23: no report
+    # or dossier showed employment, testers of session 22).
+    "employment": ("enterprise", "name", "since", "ended_on"),
     # An inspection's findings about the household (tester V, session 19: an inspector had to
     # query pj_findings to see them); a finding voided by a correction has no row.
     "findings": (
@@ -97,6 +101,12 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
         "funds": db.dicts(
             "SELECT account, measure_id, category, amount_fen, paid_on FROM pj_disbursements "
             "WHERE household = ? AND voided = 0 ORDER BY paid_on, version",
+            (number,),
+        ),
+        "employment": db.dicts(
+            "SELECT e.enterprise, COALESCE(h.name, '') AS name, e.since, e.ended_on "
+            "FROM pj_employment e LEFT JOIN pj_helpers h ON h.helper = e.enterprise "
+            "WHERE e.household = ? AND e.voided = 0 ORDER BY e.since, e.version",
             (number,),
         ),
         "findings": db.dicts(

@@ -2,7 +2,8 @@
 household's return to poverty 返贫 (recognised, applied, reviewed, approved; the disaster, the
 recognising authority, a withdrawal and its reason): only ``fupin history`` did. Since
 session 23 it has a ``return_steps`` section, in every format, from the read model
-``pj_return_steps``."""
+``pj_return_steps``. Nor did any report or dossier show a worker's employment 就业 by an
+enterprise (``helper employ``): since session 23 the dossier has an ``employment`` section."""
 
 from __future__ import annotations
 
@@ -90,3 +91,42 @@ def test_a_household_that_never_returned_has_no_return_steps(seeded: Fupin) -> N
 
     assert dossier["return_steps"] == []
     assert "return_cycle,step,effective,disaster,authority,reason,recorded_by" in csv
+
+
+def test_the_dossier_shows_each_employment_of_its_workers(seeded: Fupin) -> None:
+    for line in (
+        f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}",
+        f"helper end-employment e-1 JH-0001 {doc('2016-11-01')}",
+        f"helper employ e-1 JH-0001 --since 2017-03-01 {doc('2017-03-01')}",
+    ):
+        seeded.ok(line, actor="jn-01")
+
+    jobs = _dossier(seeded)["employment"]
+    before = _dossier(seeded, "--as-of 2016-10-01")["employment"]
+    table = seeded.ok("household show JH-0001").stdout
+    csv = seeded.ok("household show JH-0001 --format csv").stdout
+
+    assert jobs == [
+        {
+            "enterprise": "e-1",
+            "name": "江海电子厂",
+            "since": "2016-09-01",
+            "ended_on": "2016-11-01",
+        },
+        {"enterprise": "e-1", "name": "江海电子厂", "since": "2017-03-01", "ended_on": None},
+    ]
+    assert before == [
+        {"enterprise": "e-1", "name": "江海电子厂", "since": "2016-09-01", "ended_on": None}
+    ]
+    for said in ("employment", "江海电子厂", "2016-11-01", "2017-03-01"):
+        assert said in table
+    assert "enterprise,name,since,ended_on" in csv
+    assert "e-1,江海电子厂,2017-03-01," in csv
+
+
+def test_a_household_employed_by_none_has_an_empty_employment_section(seeded: Fupin) -> None:
+    seeded.ok(f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}", actor="jn-01")
+
+    shown = orjson.loads(seeded.ok("household show JH-0002 --format json").stdout)
+
+    assert shown["employment"] == []
