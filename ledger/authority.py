@@ -329,15 +329,16 @@ PROGRAMME_STEPS = frozenset(
 def correction_command(record: str, entry: str) -> str:
     """The permission a correction of an ``entry`` (its event's class name) of a ``record``
     (its aggregate's class name) needs: an inspection's entries are the inspectors'
-    (``correct_inspection``, never the officers inspected), an exit's approval the district's
-    (``correct_exit``), an officer's retirement the district office's (``correct_officer``, as
-    ``retire_officer``), any other entry whoever may record in its street (``correct``). The
-    command asks it of the record it loads; ``fupin verify`` of the entry a correction voids."""
+    (``correct_inspection``, never the officers inspected), an exit's or a return's approval
+    the district's (``correct_exit``), an officer's retirement the district office's
+    (``correct_officer``, as ``retire_officer``), any other entry whoever may record in its
+    street (``correct``). The command asks it of the record it loads; ``fupin verify`` of the
+    entry a correction voids."""
     if record == "Inspection":
         return "correct_inspection"
     if record == "Officer":
         return "correct_officer"
-    if entry == "ExitAdvanced":
+    if entry in ("ExitAdvanced", "ReturnAdvanced"):  # a return's since session 23
         return "correct_exit"
     return "correct"
 

@@ -109,6 +109,16 @@ EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
 RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")
 
 
+#: The entries a return in force may hold up (``Household.check_return_voidable``), as a
+#: refusal names them: only a household assisted on their date records them.
+_RESTING_ON_RETURN = {
+    "HelperPaired": "a pairing",
+    "HelperUnpaired": "a replacement's pairing",
+    "AgreementSigned": "an agreement",
+    "MeasurePlanned": "a measure",
+}
+
+
 #: The longest public notice 公示 (identification or exit) a household's entry may record, in
 #: days, unless the programme's least is longer: a month. The plan asks for at least 7 days
 #: [四(一)]; notices run 7, sometimes 10 or 15. The registration (the exit's approval) waits for
@@ -205,10 +215,11 @@ class Household(LedgerAggregate):
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
-            "HelperUnpaired",
+            *("HelperUnpaired", "ReturnAdvanced"),
         }
     )
-    #: Of an exit's steps, only its approval is an entry a correction voids.
+    #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
+    #: only its approval too (since session 23).
     # (tester K, session 18: a newcomer was not told what to do instead)
     FIRST_ENTRY_INSTEAD = (
         "an identification is never voided: a field typed wrong is amended (fupin household "
@@ -218,8 +229,9 @@ class Household(LedgerAggregate):
         "one (fupin household review NUMBER --rejected)"
     )
     VOIDABLE_SHOWN = (
-        *sorted(VOIDABLE - {"ExitAdvanced"}),
+        *sorted(VOIDABLE - {"ExitAdvanced", "ReturnAdvanced"}),
         "ExitAdvanced (an exit's approval only)",
+        "ReturnAdvanced (a return's approval only)",
     )
     #: What ``Amended`` may restate: the identification's village (one of its street's: the
     #: command checks it against the street; tester X, session 20: a household entered in the
@@ -317,6 +329,8 @@ class Household(LedgerAggregate):
         self.exits_approved: list[date] = []  # effective date of every exit approved
         self.approval_entry: int | None = None  # version of the latest exit approval
         self.returns_approved: list[date] = []  # effective date of every return approved
+        self.return_entry: int | None = None  # version of the approval of the return in force
+        self.proposal_entry: int | None = None  # version of the latest exit proposal
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
 
     # -- identification, review, notice, signature, registration -------------------------
@@ -1059,6 +1073,7 @@ class Household(LedgerAggregate):
         # ``basis``: the assessment (version) the proposal rests on (``assessment_standing``),
         # carried by the event since session 21; 0 in an older event (``proposal_basis``).
         self.exit_steps = ["proposed"]
+        self.proposal_entry = self.version + 1
         self.exit_year = year
         self.exits_on_record += 1
         rests_on = basis or self.proposal_basis(year, income_fen)
@@ -1307,6 +1322,10 @@ class Household(LedgerAggregate):
         self.return_steps.append(step)
         self.return_dates.append(prov.effective)
         if step == "approved":
+            # An approval recorded in error is voided (``check_return_voidable``, since
+            # session 23): the exit it ended and the plan year before it come back then.
+            was = (tuple(self.exit_steps), self.plan_year)
+            self.return_entry = self.remember_entry("ReturnAdvanced", prov, was)
             self.stage = Stage.RETURNED
             self.plan_year = prov.effective.year + 1
             self.returns_approved.append(prov.effective)
@@ -1462,6 +1481,8 @@ class Household(LedgerAggregate):
             self.check_measure_voidable(key)
         if kind == "ExitAdvanced":
             self.check_approval_voidable(version)
+        if kind == "ReturnAdvanced":
+            self.check_return_voidable(version)
         if kind == "NoticePosted":
             self.check_notice_voidable()
 
@@ -1526,6 +1547,92 @@ class Household(LedgerAggregate):
                 "version",
                 f"{helper}'s pairing with {self.number} ended on {end}, on or after the day the "
                 f"exit was approved ({approved}): an unpairing with no replacement rests on it",
+            )
+
+    def check_return_voidable(self, version: int) -> None:
+        """A return to poverty 返贫 approved in error (the wrong household, the wrong day) is
+        voided (since session 23): the household is exited again, its return back at its
+        review 审核, to be withdrawn or approved again on the right day, its exit and plan year
+        as before. Only the return in force (the household not exited again since), and only
+        while nothing rests on it: what a returned household may have and an exited one may
+        not. That is an exit proposed since (under way, approved or withdrawn: only a household
+        assisted proposes one), and an entry dated after the day the exit it ended was
+        approved, which only the return lets be assisted on (``check_assisted_on``): a pairing
+        (or a replacement named by an unpairing), an agreement, a measure, a payment received.
+        A visit, a measure's completion, an income assessment and an unpairing are recorded
+        for an exited household too, and rest on nothing here (an assessment of the year after
+        the programme's last, which only a return in that year allows, is judged by the
+        caller, who knows the programme: ``check_plan_year_kept``); an unpairing dated after
+        the return, from before it was approved, is an early one while the return stands."""
+        if self.stage != Stage.RETURNED or version != self.return_entry:
+            raise RuleError(
+                "version",
+                f"entry {version} approved a return of {self.number} that a later exit has "
+                "ended since: only the return in force is voided",
+            )
+        if self.proposal_entry is not None and self.proposal_entry > version:
+            now = self.exit_steps[-1] if self.exit_steps else "withdrawn"
+            raise RuleError(
+                "version",
+                f"an exit of {self.number} was proposed since the return (entry "
+                f"{self.proposal_entry}, {now} now): it rests on the return, and stays on record",
+            )
+        resting = self.resting_on_return()
+        if resting:
+            entry, day, what, way = resting[0]
+            raise RuleError(
+                "version",
+                f"entry {entry}, {what} dated {day}, rests on the return: {self.number} had "
+                f"exited on {self.exits_approved[-1]} and is assisted that day only as returned; "
+                f"{way}, then the return",
+            )
+
+    def resting_on_return(self) -> list[tuple[int, date, str, str]]:
+        """(entry, its date, what it is, how it is undone) of each live entry the return in
+        force holds up (``check_return_voidable``), earliest entry first."""
+        exited = self.exits_approved[-1]
+        found: list[tuple[int, date, str, str]] = []
+        correct = f"correct it first (fupin correct household {self.number} "
+        for version, (kind, key) in self.entries.items():
+            what = _RESTING_ON_RETURN.get(kind)
+            if what is None or version in self.voided or self.entry_dates[version] <= exited:
+                continue
+            if kind == "HelperUnpaired" and not key.replacement:
+                continue
+            found.append((version, self.entry_dates[version], what, f"{correct}{version})"))
+        for version, (account, paid) in self.receipt_entries.items():
+            day = self.receipt_dates.get((account, paid))
+            if day is not None and day > exited:
+                way = f"void that payment first (fupin correct fund {account} {paid})"
+                found.append((version, day, f"a payment received ({account} #{paid})", way))
+        return sorted(found)
+
+    def check_plan_year_kept(self, version: int, last_year: int) -> None:
+        """A return approval ``version`` voided takes the household out of the year after the
+        programme's ``last_year`` (the plan of the last year's returns [六(六)]) unless another
+        of its returns was approved in that year or since: then no income assessment of that
+        year is left in force (``_check_plan_year`` of ``ledger.casework`` allows it only so)."""
+        kind = self.entries.get(version, ("", None))[0]
+        if kind != "ReturnAdvanced" or version != self.return_entry:
+            return
+        others = self.returns_approved[:-1]
+        if any(day.year >= last_year for day in others):
+            return
+        late = sorted(
+            (v, year)
+            for year, versions in self.income_entries.items()
+            if year > last_year
+            for v in versions
+            if v not in self.voided
+        )
+        if late:
+            entry, year = late[0]
+            raise RuleError(
+                "version",
+                f"entry {entry}, the {year} income assessment, rests on the return: {year} is "
+                f"only for the plan of households that returned to poverty in {last_year} "
+                f"[六(六)]; correct it first (fupin correct household {self.number} {entry}), "
+                "then the return",
             )
 
     def check_measure_voidable(self, measure_id: str) -> None:
@@ -1601,6 +1708,8 @@ class Household(LedgerAggregate):
             self.completed.pop(key, None)
         elif kind == "ExitAdvanced":
             self.undo_approval(key)
+        elif kind == "ReturnAdvanced":
+            self.undo_return(key)
         elif kind == "NoticePosted":
             self.stage, self.notice = Stage.REVIEWED, None
         elif kind == "AgreementSigned":
@@ -1625,6 +1734,17 @@ class Household(LedgerAggregate):
         self.exit_dates.pop()
         self.exits_approved.pop()
         self.approval_entry = None
+
+    def undo_return(self, was: tuple[tuple[str, ...], int | None]) -> None:
+        """The return approved in error never was: the household is exited again, its return
+        back at the step before its approval, its exit's steps and plan year as before."""
+        self.stage = Stage.EXITED
+        self.return_steps.pop()
+        self.return_dates.pop()
+        self.returns_approved.pop()
+        self.exit_steps = list(was[0])
+        self.plan_year = was[1]
+        self.return_entry = None
 
     def undo_pairing(self, helper: str) -> None:
         """The pairing never happened: the helper's place (a cadre's among the three, the one

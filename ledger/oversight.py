@@ -422,6 +422,7 @@ class OversightCommands(LedgerCore):
             prov = self.authorise(stamp, command, self.street_of_entry(aggregate, version))
             pairings = self.enterprise_side(aggregate, version, prov)
             sides = self.unpairing_corrected(aggregate, version, prov)
+            self.check_return_left(aggregate, version)
             self.check_post_unused(aggregate, version)
             self.check_report_left(aggregate, version)
             self.check_findings_on_pairing(aggregate, version)
@@ -444,6 +445,17 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+
+    def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
+        """A household's return approval voided (since session 23) by its own rules first
+        (``Household.check_return_voidable``), then by the programme's: no assessment of the
+        year after its last is left that only this return allowed (``check_plan_year_kept``)."""
+        if not isinstance(aggregate, Household):
+            return
+        if aggregate.entries.get(version, ("", None))[0] != "ReturnAdvanced":
+            return
+        aggregate.check_correctable(version)
+        aggregate.check_plan_year_kept(version, self.programme().rules.last_year)
 
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance

@@ -136,7 +136,7 @@ from ledger.clock import CLOCK_TOLERANCE
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
-from ledger.household import Personal, Unpairing
+from ledger.household import Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.places import Street
@@ -2437,6 +2437,7 @@ class _RecordRules:
                 opened = self.opened(position)
                 record.check_correction(event.corrects, event.reason, event.prov, opened)
                 self._unpairing_rules(record, event.corrects, position)
+                self._return_rules(record, event.corrects, position)
                 missing = self._sides_missing(record, event.corrects, position, event.timestamp)
                 if missing:
                     return missing
@@ -2590,6 +2591,17 @@ class _RecordRules:
         found = None if pairings is None else pairings.pairing_elsewhere(record.number, ended.ended)
         if found is not None:
             raise taken_elsewhere(version, ended.helper, ended.ended, record.number, *found)
+
+    def _return_rules(self, record: Any, version: int, until: int) -> None:
+        """The rule a voided return approval's command checks against the programme, which its
+        own record cannot (``OversightCommands.check_return_left``, since session 23): no
+        assessment of the year after the programme's last is left that only this return
+        allowed; as the programme stood at the correction's position ``until``."""
+        if not isinstance(record, Household):
+            return
+        programme = self._record("programme", PROGRAMME_CODE, until)
+        if programme is not None:
+            record.check_plan_year_kept(version, programme.rules.last_year)
 
     def _sides_missing(self, record: Any, version: int, at: int, saved: Any) -> str:
         """What is wrong when the correction at position ``at`` voids an enterprise's or

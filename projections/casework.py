@@ -21,7 +21,7 @@ assisted periods in ``pj_periods`` (by effective date: ``households.out_on``).
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
-from projections.households import assisted_periods, before_exit, out_on, place
+from projections.households import assisted_periods, before_exit, out_on, place, voided_return
 from projections.reference import helper_of
 from projections.storage import Database
 
@@ -88,23 +88,29 @@ def return_approved(db: Database, fact: Fact) -> None:
     from the return on can change; each is judged again as ``before_exit`` judges it, so one
     dated while the exit was still in force stays out (the return ends that exit, not an
     earlier one)."""
-    if fact["step"] != "approved":
-        return
+    if fact["step"] == "approved":
+        _judge_unpairings(db, fact.aggregate_id, fact.effective)
+
+
+def _judge_unpairings(db: Database, aggregate_id: str, since: str) -> None:
+    """Each unpairing dated on or after ``since`` judged again as ``before_exit`` judges it,
+    after a return approved (or, since session 23, its approval voided: an unpairing dated
+    after it, entered before it, is no early one again)."""
     ended = db.rows(
         "SELECT version, helper, unpaired_on, before_exit FROM pj_pairings "
         "WHERE aggregate_id = ? AND unpaired_on >= ?",
-        (fact.aggregate_id, fact.effective),
+        (aggregate_id, since),
     )
     if not ended:
         return
-    periods = assisted_periods(db, fact.aggregate_id)
+    periods = assisted_periods(db, aggregate_id)
     for version, helper, unpaired_on, was in ended:
         early = int(not out_on(periods, str(unpaired_on)))
         if early != was:
             db.write(
                 "UPDATE pj_pairings SET before_exit = ? WHERE aggregate_id = ? AND version = ? "
                 "AND helper = ?",
-                (early, fact.aggregate_id, version, helper),
+                (early, aggregate_id, version, helper),
             )
 
 
@@ -268,6 +274,9 @@ def corrected(db: Database, fact: Fact) -> None:
         (fact.aggregate_id, *key),
     )
     db.write("DELETE FROM pj_agreements WHERE aggregate_id = ? AND version = ?", key)
+    returned = voided_return(db, fact.aggregate_id, version)
+    if returned is not None:
+        _judge_unpairings(db, fact.aggregate_id, returned)
 
 
 MODEL = ReadModel(

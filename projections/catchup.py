@@ -135,7 +135,11 @@ REBUILD_PAGES = 50
 #: 23: the households model keeps each step of a return to poverty and each withdrawal of one
 #: (``pj_return_steps``: its disaster, recognising authority, reason), for the dossier (only
 #: ``fupin history`` showed them, testers of session 22).
-SCHEMA_VERSION = 23
+#: 24 (session 23 too): a correction may void a return's approval (``ReturnAdvanced``): the
+#: period it opened leaves ``pj_periods``, the household stands exited again (its exit cycle,
+#: exit year, ``returned_on`` and ``plan_year`` as before), unpairings dated since are judged
+#: again, and its day comes off ``pj_days``.
+SCHEMA_VERSION = 24
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -35,6 +35,7 @@ __all__ = [
     "place",
     "place_of_number",
     "stage",
+    "voided_return",
 ]
 
 SCHEMA = (
@@ -503,11 +504,20 @@ def return_advanced(db: Database, fact: Fact) -> None:
             exit_cycle=None if cycle is None else cycle + 1,
             exit_year=None,
         )
+    db.memo(_RETURNS)[(fact.aggregate_id, fact.version)] = fact.effective
     _open_period(db, fact)
 
 
 #: The memo of the exit approvals this transaction wrote: (aggregate id, version) -> day.
 _APPROVALS = "households.approvals"
+#: The memo of the return approvals this transaction wrote, as ``_APPROVALS``; and of those it
+#: voided (``voided_return``: the casework model judges the unpairings since again).
+_RETURNS = "households.returns"
+_RETURNS_VOIDED = "households.returns_voided"
+_RETURN_DAY = (
+    "SELECT started_on FROM pj_periods WHERE aggregate_id = ? AND version = ? AND version > "
+    "(SELECT MIN(q.version) FROM pj_periods q WHERE q.aggregate_id = pj_periods.aggregate_id)"
+)
 #: The memo of the identification notices this transaction wrote: (aggregate id, version) -> day.
 _NOTICES = "households.notices"
 #: The memo of the agreements this transaction wrote, as ``_NOTICES`` (``pj_agreements`` is
@@ -523,7 +533,8 @@ _APPROVAL_DAY = (
 
 def corrected(db: Database, fact: Fact) -> None:
     """A correction voids a signature, an income assessment, an identification notice, an
-    agreement or an exit's approval of this household."""
+    agreement, an exit's approval or a return's approval (since session 23) of this
+    household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
@@ -536,8 +547,11 @@ def corrected(db: Database, fact: Fact) -> None:
         _set(db, fact, signed_on=None)
     key = (fact.aggregate_id, version)
     approved = _entry_day(db, _APPROVALS, _APPROVAL_DAY, key)
+    returned = None if approved is not None else _entry_day(db, _RETURNS, _RETURN_DAY, key)
     if approved is not None:
         _approval_voided(db, fact, row, approved)
+    elif returned is not None:
+        _return_voided(db, fact, row, returned)
     elif _entry_day(db, _AGREEMENTS, _AGREEMENT_DAY, key) is not None:
         # An agreement voided: the household's is the one recorded last of those left (the
         # casework model deletes the voided one's row after this, hence ``version <> ?``).
@@ -581,6 +595,43 @@ def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
     )
     stage = "registered" if row["returned_on"] is None else "returned"
     _set(db, fact, stage=stage, exited_on=None if before is None else before[0])
+
+
+def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
+    """A return approved in error never was (since session 23): the assisted period it opened
+    goes, and the household stands exited again, in the exit cycle the return ended (its exit
+    year that exit's), ``returned_on`` and ``plan_year`` those of the return before, if any."""
+    key = (fact.aggregate_id, fact["corrects"])
+    db.memo(_RETURNS_VOIDED)[key] = returned
+    db.write("DELETE FROM pj_periods WHERE aggregate_id = ? AND version = ?", key)
+    before = db.one(
+        "SELECT started_on FROM pj_periods WHERE aggregate_id = ? AND version <> ? AND version > "
+        "(SELECT MIN(q.version) FROM pj_periods q WHERE q.aggregate_id = ?) "
+        "ORDER BY version DESC LIMIT 1",
+        (*key, fact.aggregate_id),
+    )
+    year = db.one(
+        "SELECT year FROM pj_exit_steps WHERE aggregate_id = ? AND step = 'approved' "
+        "ORDER BY version DESC LIMIT 1",
+        (fact.aggregate_id,),
+    )
+    cycle = row["exit_cycle"]
+    _set(
+        db,
+        fact,
+        stage="exited",
+        returned_on=None if before is None else before[0],
+        plan_year=None if before is None else int(str(before[0])[:4]) + 1,
+        exit_cycle=None if cycle is None else cycle - 1,
+        exit_year=None if year is None else year[0],
+    )
+
+
+def voided_return(db: Database, aggregate_id: str, version: int) -> str | None:
+    """The day of the return approval ``version`` a correction of this transaction voided
+    (``_return_voided``), None if it voided no return's approval."""
+    found = db.memo(_RETURNS_VOIDED).get((aggregate_id, version))
+    return None if found is None else str(found)
 
 
 #: The household columns an ``Amended`` event restates (``Household.AMENDABLE``), and how.

@@ -325,7 +325,10 @@ _VOIDED_DAY = (
     "UNION ALL SELECT recorded_on FROM pj_finding_entries WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT step_on FROM pj_finding_steps WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT held_on FROM pj_talks WHERE aggregate_id = ? AND version = ? "
-    "UNION ALL SELECT noticed_on FROM pj_criticisms WHERE aggregate_id = ? AND version = ?"
+    "UNION ALL SELECT noticed_on FROM pj_criticisms WHERE aggregate_id = ? AND version = ? "
+    # a return's approval (since session 23): the period it opened (a registration's is
+    # never voided)
+    "UNION ALL SELECT started_on FROM pj_periods WHERE aggregate_id = ? AND version = ?"
 )
 
 

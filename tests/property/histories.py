@@ -434,8 +434,10 @@ class _Run:
         live = sorted((v for v in aggregate.entries if v not in aggregate.voided), reverse=True)
         version = live[pick % len(live)] if live and pick < _RAW else pick
         officer = {"fund": DISTRICT, "inspection": INSPECTOR}.get(kind, STREET)
-        if aggregate.entries.get(version, ("", None))[0] == "ExitAdvanced":
-            officer = DISTRICT  # an exit's approval is the district's to void (correct_exit)
+        if aggregate.entries.get(version, ("", None))[0] in ("ExitAdvanced", "ReturnAdvanced"):
+            # an exit's or (since session 23) a return's approval is the district's to void
+            # (correct_exit)
+            officer = DISTRICT
         self.app.correct(self.by(officer), kind, key, version, "录入错误")
 
     def do_amend(self, kind: str, key: str, changes: dict[str, Any]) -> None:
@@ -570,6 +572,10 @@ TOUR: list[Step] = [
     (("unpair", "JH-1", 0, False), 12),  # after the exit, with no replacement
     (("withdraw", "JH-1", 2), 1),  # return recognised, applied, withdrawn two weeks on
     (("exit", "JH-1", 4), 15),  # return recognised, applied, reviewed, approved
+    # the return's approval (three weeks on) voided the day after (JH-1's latest entry; since
+    # session 23), then approved again the next day
+    (("correct", "household", "JH-1", 0), 22),
+    (("exit", "JH-1", 1), 1),
     (("talk", "I-QU", 2016), 70),  # in 2017
     (("amend-village", True), 0),  # 江南社区 relatively poor after all (since session 22)
     (("amend-shares", (2, 3, 4)), 0),  # the plan's shares restated

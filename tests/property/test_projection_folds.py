@@ -137,7 +137,7 @@ cutoffs = st.one_of(
 @given(histories(), cutoffs)
 @example(TOUR, ("step", 4))  # after a payment, before its correction: voided all the same
 @example(TOUR, ("step", 25))  # the exit proposed that day: its next steps, a week apart, after
-@example(TOUR, ("day", 150))  # the last steps: late entries, an assessment on the day itself
+@example(TOUR, ("day", 173))  # the last steps: late entries, an assessment on the day itself
 def test_as_of_equals_a_ledger_of_only_the_events_effective_by_then(
     history: list[Step], cut: tuple[str, int]
 ) -> None:
