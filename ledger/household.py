@@ -1335,7 +1335,9 @@ class Household(LedgerAggregate):
         """A return under way (recognised, applied or reviewed; not approved) is withdrawn 撤回:
         the district's review 审核 or the city's approval 审批 turned it down, or it was
         recognised against the wrong household. The household stays exited; a later return is
-        recognised anew."""
+        recognised anew. An approved return is not withdrawn (``refuse_withdrawing_return``)."""
+        if self.stage == Stage.RETURNED and self.return_entry is not None:
+            self.refuse_withdrawing_return(self.return_entry)
         if self.stage != Stage.EXITED or not self.return_steps:
             raise RuleError("return", f"{self.number} has no return under way to withdraw")
         check_says("reason", reason, "a withdrawn return must say why")
@@ -1345,6 +1347,27 @@ class Household(LedgerAggregate):
             f"the withdrawal is dated {prov.effective}; return {self.return_steps[-1]} took effect",
         )
         self._return_withdrawn(reason.strip(), prov)
+
+    def refuse_withdrawing_return(self, approval: int) -> None:
+        """An approved return is not withdrawn: one approved in error has its approval
+        ``approval`` voided by the district (``check_return_voidable``), and the return, back at
+        its review, is withdrawn then; the refusal says so, or why the approval stands (since
+        session 23: it said there was no return under way)."""
+        approved = f"{self.number}'s return was approved on {self.returns_approved[-1]}"
+        try:
+            self.check_return_voidable(approval)
+        except RuleError as refused:
+            raise RuleError(
+                "return",
+                f"{approved} (entry {approval}): an approved return is not withdrawn, and its "
+                f"approval stands: {refused.rule}",
+            ) from None
+        raise RuleError(
+            "return",
+            f"{approved} (entry {approval}): an approved return is not withdrawn; the district "
+            f"voids an approval recorded in error (fupin correct household {self.number} "
+            f"{approval}), and the return, back at its review, is withdrawn then",
+        )
 
     @event("ReturnWithdrawn")
     def _return_withdrawn(self, reason: str, prov: Provenance) -> None:

@@ -128,6 +128,30 @@ def test_an_unpairing_after_a_voided_return_is_no_early_one_again(seeded: Fupin)
     assert seeded("projections check", "admin").exit_code == 0
 
 
+def test_withdrawing_an_approved_return_names_the_correction(seeded: Fupin) -> None:
+    approval, _ = _returned(seeded)
+    withdraw = f"household withdraw-return JH-0001 --reason 非本户 {doc('2017-06-29')}"
+    before = seeded.event_count()
+
+    refused = seeded(withdraw, "qu-01")
+
+    assert_refused(
+        refused,
+        "return",
+        f"JH-0001's return was approved on 2017-06-20 (entry {approval}): an approved return is "
+        "not withdrawn; the district voids an approval recorded in error (fupin correct "
+        f"household JH-0001 {approval}), and the return, back at its review, is withdrawn then",
+    )
+    seeded.ok(f"household pair JH-0001 sw-1 {doc('2017-06-25')}", "jn-01")
+    assert_refused(
+        seeded(withdraw, "qu-01"),
+        "return",
+        f"an approved return is not withdrawn, and its approval stands: entry {approval + 1}, "
+        "a pairing dated 2017-06-25, rests on the return",
+    )
+    assert seeded.event_count() == before + 1
+
+
 def test_a_street_officer_cannot_void_the_districts_return_approval(seeded: Fupin) -> None:
     approval, _ = _returned(seeded)
     before = seeded.event_count()
