@@ -185,7 +185,7 @@ TYPED_COMMANDS: dict[str, tuple[str, str]] = {
     "hold_talk": ("inspection talk", ""),
     "correct": ("correct", ""),
     "correct_inspection": ("correct", "of an inspection's entry"),
-    "correct_exit": ("correct", "of an exit's approval"),
+    "correct_exit": ("correct", "of an exit's or a return's approval"),
     "correct_officer": ("correct", "of an officer's retirement or transfer"),
     "amend": ("household amend", ""),
     "amend_helper": ("helper amend", ""),

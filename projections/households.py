@@ -599,11 +599,14 @@ def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
 
 def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
     """A return approved in error never was (since session 23): the assisted period it opened
-    goes, and the household stands exited again, in the exit cycle the return ended (its exit
+    goes, and its step leaves ``pj_return_steps``, and the household stands exited again, in the exit cycle the return ended (its exit
     year that exit's), ``returned_on`` and ``plan_year`` those of the return before, if any."""
     key = (fact.aggregate_id, fact["corrects"])
     db.memo(_RETURNS_VOIDED)[key] = returned
     db.write("DELETE FROM pj_periods WHERE aggregate_id = ? AND version = ?", key)
+    # Its step leaves the dossier's return steps: the return is back at its review, in the
+    # same cycle (a withdrawal or an approval again follows it there).
+    db.write("DELETE FROM pj_return_steps WHERE aggregate_id = ? AND version = ?", key)
     before = db.one(
         "SELECT started_on FROM pj_periods WHERE aggregate_id = ? AND version <> ? AND version > "
         "(SELECT MIN(q.version) FROM pj_periods q WHERE q.aggregate_id = ?) "

@@ -69,7 +69,9 @@ def test_a_street_officer_cannot_void_the_districts_approval(seeded: Fupin) -> N
 
     refused = seeded(VOID.format(approval), "jn-01")
 
-    assert_refused(refused, "as", "fupin correct of an exit's approval is for the district")
+    assert_refused(
+        refused, "as", "fupin correct of an exit's or a return's approval is for the district"
+    )
     assert seeded.event_count() == before
 
 

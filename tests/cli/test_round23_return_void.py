@@ -158,7 +158,9 @@ def test_a_street_officer_cannot_void_the_districts_return_approval(seeded: Fupi
 
     refused = seeded(VOID.format(approval), "jn-01")
 
-    assert_refused(refused, "as", "correct_exit is for the district")
+    assert_refused(
+        refused, "as", "fupin correct of an exit's or a return's approval is for the district"
+    )
     assert seeded.event_count() == before
 
 
@@ -322,3 +324,19 @@ def test_verify_reports_a_voided_return_the_next_years_assessment_rests_on(
             f"JH-1 {approval + 1}), then the return)",
         )
     ]
+
+
+def test_a_voided_approval_leaves_the_dossiers_return_steps(seeded: Fupin) -> None:
+    """The two session-23 changes together: the dossier's return steps (``pj_return_steps``)
+    lose an approval voided by a correction, and a withdrawal after it ends the same return."""
+    approval, _ = _returned(seeded)
+    seeded.ok(VOID.format(approval), "qu-01")
+
+    def steps() -> list[tuple[object, object]]:
+        shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "qu-01").stdout)
+        return [(s["return_cycle"], s["step"]) for s in shown["return_steps"]]
+
+    assert steps()[-2:] == [(1, "applied"), (1, "reviewed")]
+    seeded.ok(f"household withdraw-return JH-0001 --reason 非本户 {doc('2017-06-29')}", "qu-01")
+    assert steps()[-1] == (1, "withdrawn")
+    assert seeded("projections check", "admin").exit_code == 0

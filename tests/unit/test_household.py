@@ -1137,7 +1137,7 @@ def test_an_exit_approval_is_voided_by_the_district_only(ledger: Ledger) -> None
         lambda: ledger.correct(stamp(JN, date(2017, 2, 1)), "household", "JH-1", approval, "错"),
     )
 
-    assert "fupin correct of an exit's approval is for the district" in str(refused)
+    assert "fupin correct of an exit's or a return's approval is for the district" in str(refused)
 
 
 def test_an_exit_approval_something_rests_on_is_not_voided(ledger: Ledger) -> None:
