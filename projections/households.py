@@ -599,8 +599,9 @@ def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
 
 def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
     """A return approved in error never was (since session 23): the assisted period it opened
-    goes, and its step leaves ``pj_return_steps``, and the household stands exited again, in the exit cycle the return ended (its exit
-    year that exit's), ``returned_on`` and ``plan_year`` those of the return before, if any."""
+    goes, its step leaves ``pj_return_steps``, and the household stands exited again, in the
+    exit cycle the return ended (its exit year that exit's), ``returned_on`` and
+    ``plan_year`` those of the return before, if any."""
     key = (fact.aggregate_id, fact["corrects"])
     db.memo(_RETURNS_VOIDED)[key] = returned
     db.write("DELETE FROM pj_periods WHERE aggregate_id = ? AND version = ?", key)
