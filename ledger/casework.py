@@ -224,11 +224,9 @@ class CaseworkCommands(LedgerCore):
         """An objection to the notice."""
         oid = require_text(objection_id, "objection")
         check_new_key("objection", oid)
+        said = optional_text(summary, "summary", MAX_TEXT)
         self.on_household(
-            stamp,
-            "raise_objection",
-            number,
-            lambda h, p: h.raise_objection(oid, summary.strip(), p),
+            stamp, "raise_objection", number, lambda h, p: h.raise_objection(oid, said, p)
         )
 
     def resolve_objection(self, stamp: Stamp, number: str, objection_id: str, upheld: bool) -> None:
@@ -487,7 +485,11 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "sign_agreement", number, lambda h, p: h.sign_agreement(p))
 
     def record_visit(self, stamp: Stamp, number: str, helper_id: str, summary: str = "") -> None:
-        """A visit by a paired helper (at least one a quarter)."""
+        """A visit by a paired helper (at least one a quarter). Its summary is an optional
+        text (``optional_text``): trimmed, as an import's cell is (tester G, session 20: " 入户 "
+        typed was recorded with its spaces, imported without); one that shows nothing is
+        refused, not recorded as none or as a zero-width space (session 23)."""
+        said = optional_text(summary, "summary", MAX_TEXT)
 
         def visit(household: Household, prov: Provenance) -> None:
             if helper_id not in household.helpers and helper_id not in household.past_pairings:
@@ -496,9 +498,7 @@ class CaseworkCommands(LedgerCore):
                 # paired" (tester, session 21). Looked up only then: a visit is mostly by a
                 # paired helper, and an import records thousands.
                 self.load(Helper, helper_id, "helper")
-            # trimmed, as an import's cell is (tester G, session 20: " 入户 " typed was
-            # recorded with its spaces, imported without)
-            household.record_visit(helper_id, summary.strip(), prov, alike_ok=self.replaying_export)
+            household.record_visit(helper_id, said, prov, alike_ok=self.replaying_export)
 
         self.on_household(stamp, "record_visit", number, visit)
 
@@ -511,24 +511,26 @@ class CaseworkCommands(LedgerCore):
         description: str,
         budget_fen: int = 0,
     ) -> None:
-        """A measure of the household's plan 一户一策."""
+        """A measure of the household's plan 一户一策. Its description, like a completed
+        measure's outcome, is an optional text (``optional_text``, since session 23)."""
         mid = require_text(measure_id, "measure")
         check_new_key("measure", mid)
         measure = Measure(
             mid,
             choice(category, MEASURE_CATEGORIES, "category"),
-            description.strip(),
+            optional_text(description, "description", MAX_TEXT),
             budget_fen,
         )
         self.on_household(stamp, "plan_measure", number, lambda h, p: h.plan_measure(measure, p))
 
     def complete_measure(self, stamp: Stamp, number: str, measure_id: str, outcome: str) -> None:
         """A measure carried out."""
+        said = optional_text(outcome, "outcome", MAX_TEXT)
         self.on_household(
             stamp,
             "complete_measure",
             number,
-            lambda h, p: h.complete_measure(measure_id, outcome.strip(), p),
+            lambda h, p: h.complete_measure(measure_id, said, p),
         )
 
     def assess_income(self, stamp: Stamp, number: str, year: int, income_fen: int) -> None:

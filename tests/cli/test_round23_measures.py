@@ -1,0 +1,133 @@
+"""Session 23, three defects the village work team 驻村工作队 found:
+
+- a measure's description, a completed measure's outcome, a visit's summary and an objection's
+  summary that show nothing were recorded (a zero-width space as typed, spaces as none), where
+  docs/cli.md refuses an optional text given that shows nothing (``--unit``, ``--donor``…);
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+from cli.main import app
+from ledger.application import open_ledger
+from ledger.base import Provenance
+from ledger.household import Household
+from typer.testing import Result
+
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+
+STORE_INDEPENDENT = "the commands' own rules, reports and messages: SQLite is enough"
+
+ZWSP = "\u200b"
+
+
+def _run(fupin: Fupin, args: list[str], actor: str = "jn-01") -> Result:
+    """``fupin --as actor ARGS``, the arguments as given (a zero-width space kept whole)."""
+    return fupin.runner.invoke(app, ["--as", actor, *args])
+
+
+def _import_jsonl(fupin: Fupin, path: Path, rows: Sequence[Mapping[str, object]]) -> Result:
+    path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    return fupin(f"import {path}", actor="jn-01")
+
+
+def _rows(fupin: Fupin, sql: str) -> list[list[object]]:
+    found = fupin.ok(f'query "{sql}" --format json')
+    rows: list[list[object]] = orjson.loads(found.stdout)["rows"]
+    return rows
+
+
+# -- 1. a text given that shows nothing ----------------------------------------------------------
+
+_TEXTS = [
+    (["household", "plan-measure", "JH-0001", "m-7", "--category", "relief"], "description"),
+    (["household", "complete-measure", "JH-0001", "m-1"], "outcome"),
+    (["household", "visit", "JH-0001", "--helper", "c-1"], "summary"),
+    (["household", "object", "JH-0004", "o-1"], "summary"),
+]
+
+
+@pytest.mark.parametrize("text", [ZWSP, "  ", f" {ZWSP} "])
+@pytest.mark.parametrize(("args", "field"), _TEXTS)
+def test_a_casework_text_that_shows_nothing_is_refused(
+    seeded: Fupin, args: list[str], field: str, text: str
+) -> None:
+    before = seeded.event_count()
+
+    result = _run(seeded, [*args, f"--{field}", text, "-d", "x", "-e", "2016-09-01"])
+
+    assert_refused(result, field, f"{text!r} shows nothing: leave --{field} out, or say what")
+    assert seeded.event_count() == before
+
+
+def test_a_casework_text_left_out_records_none_and_one_given_is_trimmed(seeded: Fupin) -> None:
+    seeded.ok(f"household plan-measure JH-0001 m-7 --category relief {doc('2016-09-01')}", "jn-01")
+    seeded.ok(
+        f"household plan-measure JH-0001 m-8 --category relief --description ' 修房 ' "
+        f"{doc('2016-09-01')}",
+        "jn-01",
+    )
+    seeded.ok(f"household complete-measure JH-0001 m-7 --outcome '' {doc('2016-09-02')}", "jn-01")
+
+    found = _rows(
+        seeded,
+        "SELECT measure_id, description, completed_on FROM pj_measures "
+        "WHERE measure_id IN ('m-7', 'm-8') ORDER BY measure_id",
+    )
+
+    assert found == [["m-7", "", "2016-09-02"], ["m-8", "修房", None]]
+
+
+_ROWS = [
+    ("plan_measure", {"measure": "m-7", "category": "relief"}, "description"),
+    ("complete_measure", {"measure": "m-1"}, "outcome"),
+    ("record_visit", {"helper": "c-1"}, "summary"),
+]
+
+
+@pytest.mark.parametrize(("command", "args", "field"), _ROWS)
+def test_an_import_row_whose_casework_text_shows_nothing_is_refused(
+    seeded: Fupin, tmp_path: Path, command: str, args: dict[str, object], field: str
+) -> None:
+    before = seeded.event_count()
+    row = {"command": command, "ref": "R-1", "effective": "2016-09-01", "document": "x"}
+    args = {"household": "JH-0001", **args, field: ZWSP}
+
+    result = _import_jsonl(seeded, tmp_path / "rows.jsonl", [{**row, "args": args}])
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert f"line 1, {field}: '\\u200b' shows nothing: leave --{field} out" in said
+    assert seeded.event_count() == before
+
+
+def test_an_export_holding_an_invisible_visit_summary_is_refused_naming_its_row(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """A ledger recorded before session 23 may hold a summary of a zero-width space: its
+    export is refused on import (docs/import.md, "Rules of today"), the row named."""
+    seeded.ok(f"household visit JH-0001 --helper c-1 --summary 入户 {doc('2016-09-01')}", "jn-01")
+    _visit_recorded_by_hand(seeded, ZWSP)
+
+    result = reimported(seeded, tmp_path)
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "summary: '\\u200b' shows nothing: leave --summary out" in said
+
+
+def _visit_recorded_by_hand(fupin: Fupin, summary: str) -> None:
+    """A visit whose summary shows nothing, as a ledger before session 23 recorded it."""
+    ledger = open_ledger(fupin.store)
+    try:
+        household = ledger.load(Household, "JH-0001", "household")
+        prov = Provenance("jn-01", "officer", date(2016, 9, 2), "走访表", "")
+        household._visit_recorded("c-1", summary, prov)
+        ledger.save(household)
+    finally:
+        ledger.close()
