@@ -749,8 +749,7 @@ class Household(LedgerAggregate):
         past = self.past_pairings.get(helper, [])
         if not any(start <= day <= end for start, end in past):
             if helper not in self.helpers:
-                periods = ", ".join(f"{start} to {end}" for start, end in past)
-                during = f" (paired {periods})" if periods else ""
+                during = _paired_during(past)
                 raise RuleError(
                     "helper", f"{helper!r} is not paired with household {self.number}{during}"
                 )
@@ -1894,3 +1893,15 @@ class Household(LedgerAggregate):
             self.incomes[year] = self.entries[live[-1]][1][1]
         else:
             self.incomes.pop(year, None)
+
+
+def _paired_during(past: list[tuple[date, date]]) -> str:
+    """A refused visit's helper's past pairings here, each to its unpairing day, which is the
+    pairing's last: a handover visit that day is accepted under it (the quarters it owes end
+    before that day, docs/reports.md). Since session 23 the refusal says so: "paired
+    2016-08-11 to 2016-11-15" read as a visit on the 15th refused, the 15th accepted."""
+    if not past:
+        return ""
+    periods = ", ".join(f"{start} to {end}" for start, end in past)
+    last = "its last day" if len(past) == 1 else "each end the pairing's last day"
+    return f" (paired {periods}, {last})"

@@ -3,6 +3,9 @@
 - a measure's description, a completed measure's outcome, a visit's summary and an objection's
   summary that show nothing were recorded (a zero-width space as typed, spaces as none), where
   docs/cli.md refuses an optional text given that shows nothing (``--unit``, ``--donor``…);
+- a visit after a pairing's unpairing day was refused "paired 2016-08-11 to 2016-11-15", which
+  reads as if the 15th were refused too: a handover visit that day is accepted, the refusal now
+  says the end is the pairing's last day.
 """
 
 from __future__ import annotations
@@ -131,3 +134,33 @@ def _visit_recorded_by_hand(fupin: Fupin, summary: str) -> None:
         ledger.save(household)
     finally:
         ledger.close()
+
+
+# -- 3. a visit on the unpairing day -------------------------------------------------------------
+
+UNPAIR = "household unpair JH-0001 c-1 --replacement c-2 --reason 调岗 " + doc("2016-11-15")
+
+
+def test_a_handover_visit_on_the_unpairing_day_is_accepted_under_the_pairing(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(UNPAIR, "jn-01")
+
+    seeded.ok(f"household visit JH-0001 --helper c-1 --summary 交接 {doc('2016-11-15')}", "jn-01")
+
+    assert _rows(seeded, "SELECT helper, visited_on FROM pj_visits") == [["c-1", "2016-11-15"]]
+
+
+def test_a_visit_after_the_unpairing_is_refused_saying_the_end_is_the_last_day(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(UNPAIR, "jn-01")
+
+    refused = seeded(f"household visit JH-0001 --helper c-1 {doc('2016-11-20')}", "jn-01")
+
+    assert_refused(
+        refused,
+        "helper",
+        "'c-1' is not paired with household JH-0001 "
+        "(paired 2016-08-11 to 2016-11-15, its last day)",
+    )

@@ -1306,7 +1306,7 @@ def test_a_visit_entered_late_by_a_helper_since_replaced_counts_within_the_pairi
     )
 
     assert [h for h, _ in ledger.household("JH-1").visits.values()] == ["c-1"]
-    assert "(paired 2016-08-11 to 2016-12-01)" in str(refused)
+    assert "(paired 2016-08-11 to 2016-12-01, its last day)" in str(refused)
 
 
 # -- the assessment an exit rests on -----------------------------------------------------------
