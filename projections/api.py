@@ -180,6 +180,7 @@ def summary(ledger: Ledger) -> dict[str, Any]:
             "notices": len(duty["notices"]),
             "overdue_findings": len(duty["overdue_findings"]),
             "early_unpairings": len(duty["early_unpairings"]),
+            "over_budget": len(duty["over_budget"]),
         },
     }
 

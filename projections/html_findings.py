@@ -22,6 +22,7 @@ SECTION_NAMES = {
     "notices": "District notices naming slow units 通报 [六(七)]",
     "overdue_findings": "Overdue rectifications 逾期未整改 [六(七)]",
     "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
+    "over_budget": "Measures paid above their budget 超预算支付 [六(四)]",
 }
 #: Longer tables start folded, so the page opens on the charts.
 OPEN_ROWS = 20
@@ -61,6 +62,8 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
         section == "overdue_findings" and column == "subject" and row["subject_kind"] == "household"
     ):
         return household_td(str(row[column]))
+    if column.endswith("_fen"):  # money in yuan, as the funds tables show it
+        return f'<td class="num">{yuan(int(row[column]))}</td>'
     return td(row[column])
 
 

@@ -206,6 +206,7 @@ def named_households(duty: dict[str, Any]) -> list[str]:
             "registration_faults",
             "exit_faults",
             "early_unpairings",
+            "over_budget",  # since session 23: its households link to their dossiers too
         )
         for row in duty[section]
     }

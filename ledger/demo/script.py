@@ -321,6 +321,7 @@ class Script:
             self.add(
                 tranches[1], who, f"拨款通知〔{year}〕2号", "receive_allocation", code, total - half
             )
+        budgets = self.budgets(year, active)
         for i, h in enumerate(active):
             category = MEASURE_CATEGORIES[(i + year) % len(MEASURE_CATEGORIES)]
             self.categories[(h.number, year)] = category
@@ -334,7 +335,7 @@ class Script:
                 f"M{year}",
                 category,
                 f"{year}年{category}帮扶",
-                0,
+                budgets[h.number],
             )
             if category == "employment" and h.number not in self.employed:
                 self.employed.add(h.number)
@@ -343,18 +344,9 @@ class Script:
             self.add(
                 done, who, f"{h.number} 验收", "complete_measure", h.number, f"M{year}", "已落实"
             )
-        self.pay_households(
-            year, paying, f"city-{year}", "qu-01", active, CITY_FEN * k - 400_000 * _YUAN * k
-        )
-        reserve = RELIEF_FEN * k if year == 2018 else 0
-        self.pay_households(
-            year,
-            paying,
-            f"district-{year}",
-            "qu-01",
-            active,
-            DISTRICT_FEN * k - 80_000 * _YUAN * k - reserve,
-        )
+        city, district, streets = self.pools(year, active)
+        self.pay_households(year, paying, f"city-{year}", "qu-01", active, city)
+        self.pay_households(year, paying, f"district-{year}", "qu-01", active, district)
         for village_street in STREETS:
             for village in village_street.poor:
                 self.disburse(
@@ -381,9 +373,8 @@ class Script:
             f"district-{year}",
             Disbursement(20_000 * _YUAN * k, "working", "working"),
         )
-        for s in STREETS:
+        for s, (own, pool) in zip(STREETS, streets, strict=True):
             who, code = f"{s.code.lower()}-01", f"street-{s.code}-{year}"
-            fixed = 10_000 * _YUAN * k + 20_000 * _YUAN * k * len(s.poor)
             for village in s.poor:
                 self.disburse(
                     paying,
@@ -398,8 +389,33 @@ class Script:
                     ),
                 )
             self.disburse(paying, who, code, Disbursement(10_000 * _YUAN * k, "working", "working"))
+            self.pay_households(year, paying, code, who, own, pool)
+
+    def pools(
+        self, year: int, active: list[HouseholdPlan]
+    ) -> tuple[int, int, list[tuple[list[HouseholdPlan], int]]]:
+        """What the city's, the district's and each street's account of ``year`` pay to the
+        households' measures (``pay_households``): each street's with its own households."""
+        k = self.scale
+        reserve = RELIEF_FEN * k if year == 2018 else 0
+        streets = []
+        for s in STREETS:
+            fixed = 10_000 * _YUAN * k + 20_000 * _YUAN * k * len(s.poor)
             own = [h for h in active if h.street is s]
-            self.pay_households(year, paying, code, who, own, STREET_FEN[s.name] * k - fixed)
+            streets.append((own, STREET_FEN[s.name] * k - fixed))
+        city = CITY_FEN * k - 400_000 * _YUAN * k
+        return city, DISTRICT_FEN * k - 80_000 * _YUAN * k - reserve, streets
+
+    def budgets(self, year: int, active: list[HouseholdPlan]) -> dict[str, int]:
+        """Each household's measure of ``year`` budgeted 预算 at what the three accounts pay
+        it, so that the accountability report's ``over_budget`` lists none (session 23:
+        planned at 0, every measure of the demo was paid above its budget)."""
+        city, district, streets = self.pools(year, active)
+        budgets = dict.fromkeys((h.number for h in active), 0)
+        for paid, pool in ((active, city), (active, district), *streets):
+            for h, amount in zip(paid, _shares(pool, len(paid)), strict=True):
+                budgets[h.number] += amount
+        return budgets
 
     def disburse(self, day: date, who: str, code: str, payment: Disbursement) -> None:
         self.add(day, who, f"支付凭证 {code}", "disburse", code, payment)
@@ -408,9 +424,7 @@ class Script:
         self, year: int, start: date, code: str, who: str, paid: list[HouseholdPlan], pool: int
     ) -> None:
         """Share ``pool`` fen among the households' measures of the year, to the last fen."""
-        share, rest = divmod(pool, len(paid))
-        for i, h in enumerate(paid):
-            amount = share + (rest if i == len(paid) - 1 else 0)
+        for i, (h, amount) in enumerate(zip(paid, _shares(pool, len(paid)), strict=True)):
             day = start + timedelta(days=i * 40 // len(paid))
             self.disburse(
                 day,
@@ -731,3 +745,9 @@ class Script:
             "生产设施项目进度滞后",
             date(2019, 1, 31),
         )
+
+
+def _shares(pool: int, count: int) -> list[int]:
+    """``pool`` fen shared among ``count`` measures, the last taking what does not divide."""
+    share, rest = divmod(pool, count)
+    return [share + (rest if i == count - 1 else 0) for i in range(count)]

@@ -3,6 +3,9 @@
 - a measure's description, a completed measure's outcome, a visit's summary and an objection's
   summary that show nothing were recorded (a zero-width space as typed, spaces as none), where
   docs/cli.md refuses an optional text given that shows nothing (``--unit``, ``--donor``…);
+- a measure's budget 预算 was never compared with what was paid for it: 5,000 yuan paid against
+  a 3,000-yuan measure, 100 against one budgeted 0, and nothing said so. The accountability
+  report lists them (``over_budget``), not refused (a budget raised later is legitimate);
 - a visit after a pairing's unpairing day was refused "paired 2016-08-11 to 2016-11-15", which
   reads as if the 15th were refused too: a handover visit that day is accepted, the refusal now
   says the end is the pairing's last day.
@@ -11,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
@@ -134,6 +137,97 @@ def _visit_recorded_by_hand(fupin: Fupin, summary: str) -> None:
         ledger.save(household)
     finally:
         ledger.close()
+
+
+# -- 2. measures paid above their budget ---------------------------------------------------------
+
+ALLOCATE = "fund allocate city-2016 --amount 10000 " + doc("2016-08-20")
+PLAN = "household plan-measure JH-0001 {} --category relief --budget {} " + doc("2016-08-20")
+PAY = (
+    "fund disburse city-2016 --amount {} --category {} --purpose household --household JH-0001 "
+    "--measure {} -d 支付凭证 -e {}"
+)
+
+
+def _over_budget(fupin: Fupin, options: str = "") -> list[tuple[object, ...]]:
+    found = fupin.ok(f"report accountability --format json {options}", "ana-1")
+    rows = orjson.loads(found.stdout)["over_budget"]
+    return [
+        (r["household"], r["street"], r["measure"], r["budget_fen"], r["paid_fen"], r["over_fen"])
+        for r in rows
+    ]
+
+
+def _paid_over(seeded: Fupin) -> None:
+    """m-7 budgeted 3,000 yuan and paid 2,000 + 3,000 (over by 2,000); m-8 budgeted 3,000 and
+    paid 3,000 (at its budget); m-1 budgeted 0 and paid 100 on 2016-10-01."""
+    seeded.ok(ALLOCATE, "qu-01")
+    seeded.ok(PLAN.format("m-7", 3000), "jn-01")
+    seeded.ok(PLAN.format("m-8", 3000), "jn-01")
+    seeded.ok(PAY.format(2000, "relief", "m-7", "2016-09-01"), "qu-01")
+    seeded.ok(PAY.format(3000, "relief", "m-7", "2016-09-15"), "qu-01")
+    seeded.ok(PAY.format(3000, "relief", "m-8", "2016-09-15"), "qu-01")
+    seeded.ok(PAY.format(100, "education", "m-1", "2016-10-01"), "qu-01")
+
+
+def test_measures_paid_above_their_budget_are_listed_and_not_refused(seeded: Fupin) -> None:
+    _paid_over(seeded)
+
+    listed = _over_budget(seeded)
+
+    assert listed == [
+        ("JH-0001", "江南", "m-1", 0, 10_000, 10_000),
+        ("JH-0001", "江南", "m-7", 300_000, 500_000, 200_000),
+    ]
+
+
+def test_a_measure_over_budget_is_listed_as_of_its_payments_and_as_known_then(
+    seeded: Fupin,
+) -> None:
+    _paid_over(seeded)
+    before = datetime.now(UTC).isoformat()
+    seeded.ok(PAY.format(1, "relief", "m-8", "2016-09-20"), "qu-01")
+
+    def over(options: str) -> list[object]:
+        return [row[2] for row in _over_budget(seeded, options)]
+
+    assert over("--as-of 2016-09-10") == []
+    assert over("--as-of 2016-09-20") == ["m-7", "m-8"]
+    assert over("--as-of 2016-09-30") == ["m-7", "m-8"]
+    assert over("") == ["m-1", "m-7", "m-8"]
+    assert over(f"--known-at {before}") == ["m-1", "m-7"]
+
+
+def test_a_voided_payment_takes_its_measure_off_the_list(seeded: Fupin) -> None:
+    _paid_over(seeded)
+    entries = _rows(
+        seeded,
+        "SELECT version FROM pj_disbursements WHERE measure_id = 'm-7' ORDER BY version DESC",
+    )
+
+    seeded.ok(
+        f"correct fund city-2016 {entries[0][0]} --reason 重复支付 {doc('2016-09-16')}", "qu-01"
+    )
+
+    assert [row[2] for row in _over_budget(seeded)] == ["m-1"]
+
+
+def test_the_over_budget_section_is_in_every_format_and_the_html_report(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _paid_over(seeded)
+    page = tmp_path / "report.html"
+
+    csv = seeded.ok("report accountability --format csv", "ana-1").stdout
+    table = seeded.ok("report accountability", "ana-1").stdout
+    seeded.ok(f"report html --out {page}", "ana-1")
+
+    assert "# over_budget" in csv
+    assert "JH-0001,江南,m-7,relief,300000,500000,200000,2,2016-09-15" in csv
+    assert "over_budget" in table
+    html = page.read_text(encoding="utf-8")
+    assert "Measures paid above their budget 超预算支付 [六(四)]" in html
+    assert "¥2,000.00" in html
 
 
 # -- 3. a visit on the unpairing day -------------------------------------------------------------

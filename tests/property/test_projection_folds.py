@@ -88,6 +88,14 @@ def reports(app: Ledger, **times: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: JH-2's measure m1, budgeted 1,000 yuan, paid 800 then 800 more: above its budget from the
+#: second payment (the accountability report's ``over_budget``, session 23), which a drawn
+#: history seldom reaches.
+PAID_OVER: list[Step] = [
+    (("disburse", "JH-2", 0, 80_000), 1),
+    (("disburse", "JH-2", 0, 80_000), 5),
+]
+
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -138,6 +146,8 @@ cutoffs = st.one_of(
 @example(TOUR, ("step", 4))  # after a payment, before its correction: voided all the same
 @example(TOUR, ("step", 25))  # the exit proposed that day: its next steps, a week apart, after
 @example(TOUR, ("day", 173))  # the last steps: late entries, an assessment on the day itself
+@example(PAID_OVER, ("step", 0))  # JH-2's m1 paid within its budget by then
+@example(PAID_OVER, ("day", 150))  # and above it (over_budget, session 23)
 def test_as_of_equals_a_ledger_of_only_the_events_effective_by_then(
     history: list[Step], cut: tuple[str, int]
 ) -> None:
@@ -158,6 +168,9 @@ def test_as_of_equals_a_ledger_of_only_the_events_effective_by_then(
         api.rebuild(app)  # from what is left
         expected = reports_of_read_models(app, cutoff)
     event(f"events effective after the cutoff: {'some' if dropped else 'none'}")
+    # the accountability report's over_budget (session 23) is judged too: say it is reached
+    over = past["accountability"]["over_budget"]
+    event(f"measures paid above their budget by the cutoff: {'some' if over else 'none'}")
     target(float(dropped), label="events effective after the cutoff")
     target(float(len(set(accepted))), label="kinds of command accepted")
     assert past == expected
@@ -222,6 +235,7 @@ def delete_events_effective_after(app: Ledger, cutoff: date) -> int:
 @SETTINGS
 @given(histories(), st.integers(0, 30))
 @example(TOUR, 25)
+@example(PAID_OVER, 1)  # known before the payment that took JH-2's m1 above its budget
 def test_known_at_equals_the_ledger_as_it_stood_then(history: list[Step], stop: int) -> None:
     ticking = TickingClock()
     with tempfile.TemporaryDirectory() as folder, ledger_at(Path(folder) / "l.db", ticking) as app:
