@@ -383,6 +383,13 @@ class LedgerCore(Application[UUID]):
     def provenance(stamp: Stamp, role: str) -> Provenance:
         if not visible(stamp.document):
             raise InputError("document", "every event names its source document 文件")
+        if stamp.note and not visible(stamp.note):
+            # Since session 23 (the village work team's tester): a note of a zero-width space
+            # was recorded as typed, one of spaces as none, and either passed for a note that
+            # says why (a late first report, a step dated after the programme).
+            raise InputError(
+                "note", f"{stamp.note!r} shows nothing: leave --note out, or say what it is"
+            )
         check_come(stamp.effective, "effective")
         return Provenance(
             stamp.actor, role, stamp.effective, stamp.document.strip(), stamp.note.strip()
