@@ -42,10 +42,11 @@ def open_account(
     street: Annotated[str, typer.Option("--street", help="Street 街道 of a street account.")] = "",
     donor: Annotated[str, typer.Option("--donor", help="Donor 捐赠方 of a donation account.")] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Open a fund account 开设资金账户 for one source and one year."""
     with ledger_session() as app:
-        app.open_account(make_stamp(document, effective), code, source, year, street, donor)
+        app.open_account(make_stamp(document, effective, note), code, source, year, street, donor)
     console.print(f"account {code.strip()} opened ({source}, {year})")
 
 

@@ -11,6 +11,7 @@ import typer
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    NoteOption,
     console,
     describe_changes,
     ledger_session,
@@ -56,11 +57,12 @@ def add_helper(
         int, typer.Option("--team-size", help="A volunteer team's members 人数 (at least 10).")
     ] = 0,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Register a helper 帮扶责任人 of the 4+1 model."""
     with ledger_session() as app:
         app.register_helper(
-            make_stamp(document, effective), helper_id, kind, name, unit, rank, team_size
+            make_stamp(document, effective, note), helper_id, kind, name, unit, rank, team_size
         )
     console.print(f"helper {helper_id.strip()} registered as {kind}")
 
@@ -97,11 +99,12 @@ def employ(
     since: Annotated[str, typer.Option("--since", help="Employed since 入职日期 (YYYY-MM-DD).")],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """An enterprise or cooperative employs a registered poor worker 吸纳贫困劳动力就业."""
     start = on_date(since, "since")
     with ledger_session() as app:
-        app.employ_worker(make_stamp(document, effective), enterprise, household, start)
+        app.employ_worker(make_stamp(document, effective, note), enterprise, household, start)
     console.print(f"{enterprise} employs a worker of household {household} since {start}")
 
 
@@ -112,8 +115,9 @@ def end_employment(
     household: HouseholdArgument,
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The registered worker leaves the enterprise 离职."""
     with ledger_session() as app:
-        app.end_employment(make_stamp(document, effective), enterprise, household)
+        app.end_employment(make_stamp(document, effective, note), enterprise, household)
     console.print(f"employment of household {household} by {enterprise} ended")

@@ -280,6 +280,7 @@ def identify(
     member_name: MemberNames = None,
     personal_file: PersonalFile = None,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Identify a household 识别 from the 低保 roll.
 
@@ -298,7 +299,7 @@ def identify(
         personal,
     )  # fmt: skip
     with ledger_session() as app:
-        app.identify(make_stamp(document, effective), facts)
+        app.identify(make_stamp(document, effective, note), facts)
     console.print(f"household {number.strip()} identified in {street} {village}")
 
 
@@ -438,6 +439,7 @@ def notice(
     end: End,
     document: DocumentOption,
     effective: NoticeEffective = None,
+    note: NoteOption = "",
 ) -> None:
     """Public notice 张榜公示, as long as the programme's rules say (7 to 30 days by default):
     -e is its --start, the day it is posted (without
@@ -445,7 +447,10 @@ def notice(
     first, last = on_date(start, "start"), on_date(end, "end")
     with dated_by_start(effective), ledger_session() as app:
         app.post_notice(
-            make_stamp(document, start if effective is None else effective), number, first, last
+            make_stamp(document, start if effective is None else effective, note),
+            number,
+            first,
+            last,
         )
     console.print(f"household {number} under notice {first} to {last}")
 
@@ -458,10 +463,11 @@ def raise_objection(
     summary: Annotated[str, typer.Option("--summary", help="What the objection says 异议内容.")],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """An objection 异议 to the public notice (the public, 两代表一委员)."""
     with ledger_session() as app:
-        app.raise_objection(make_stamp(document, effective), number, objection, summary)
+        app.raise_objection(make_stamp(document, effective, note), number, objection, summary)
     console.print(f"objection {objection.strip()} to household {number} recorded")
 
 
@@ -486,10 +492,15 @@ def resolve_objection(
 
 @household_app.command("sign")
 @refusals
-def sign(number: Number, document: DocumentOption, effective: EffectiveOption = None) -> None:
+def sign(
+    number: Number,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
+) -> None:
     """The household signs to confirm 逐户签字确认."""
     with ledger_session() as app:
-        app.sign(make_stamp(document, effective), number)
+        app.sign(make_stamp(document, effective, note), number)
     console.print(f"household {number} signed")
 
 
@@ -505,10 +516,11 @@ def register(
         ),
     ] = True,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Registration 建档立卡, one file per household 一户一档."""
     with ledger_session() as app:
-        app.register(make_stamp(document, effective), number, key_target)
+        app.register(make_stamp(document, effective, note), number, key_target)
     console.print(f"household {number} registered" + (" as a key target" if key_target else ""))
 
 
@@ -567,11 +579,15 @@ def amend(
 @household_app.command("pair")
 @refusals
 def pair(
-    number: Number, helper: HelperArg, document: DocumentOption, effective: EffectiveOption = None
+    number: Number,
+    helper: HelperArg,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Pair a helper 结对帮扶 (4+1: cadres, enterprise, social worker, volunteer team)."""
     with ledger_session() as app:
-        app.pair(make_stamp(document, effective), number, helper)
+        app.pair(make_stamp(document, effective, note), number, helper)
     console.print(f"helper {helper} paired with household {number}")
 
 
@@ -586,20 +602,26 @@ def unpair(
         str, typer.Option("--replacement", help="Helper of the same kind taking over 接替人.")
     ] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """End a pairing 脱钩: 不脱贫不脱钩 — before exit only with a replacement."""
     with ledger_session() as app:
-        app.unpair(make_stamp(document, effective), number, helper, reason, replacement)
+        app.unpair(make_stamp(document, effective, note), number, helper, reason, replacement)
     taking_over = f"; {replacement.strip()} paired in its place" if replacement.strip() else ""
     console.print(f"helper {helper} unpaired from household {number}{taking_over}")
 
 
 @household_app.command("agree")
 @refusals
-def agree(number: Number, document: DocumentOption, effective: EffectiveOption = None) -> None:
+def agree(
+    number: Number,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
+) -> None:
     """The two-way assistance agreement 扶贫协议 is signed."""
     with ledger_session() as app:
-        app.sign_agreement(make_stamp(document, effective), number)
+        app.sign_agreement(make_stamp(document, effective, note), number)
     console.print(f"agreement signed with household {number}")
 
 
@@ -611,10 +633,11 @@ def visit(
     document: DocumentOption,
     summary: Annotated[str, typer.Option("--summary", help="What was done 走访情况.")] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """A visit 走访 by a paired helper (at least once a quarter)."""
     with ledger_session() as app:
-        app.record_visit(make_stamp(document, effective), number, helper, summary)
+        app.record_visit(make_stamp(document, effective, note), number, helper, summary)
     console.print(f"visit by {helper} to household {number} recorded")
 
 
@@ -635,12 +658,18 @@ def plan_measure(
     description: Annotated[str, typer.Option("--description", help="What 措施内容.")] = "",
     budget: Annotated[str, typer.Option("--budget", help="Budget 预算, yuan.")] = "0",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Plan a measure 帮扶措施 of the household's plan 一户一策."""
     budget_fen = money(budget, "budget")
     with ledger_session() as app:
         app.plan_measure(
-            make_stamp(document, effective), number, measure, category, description, budget_fen
+            make_stamp(document, effective, note),
+            number,
+            measure,
+            category,
+            description,
+            budget_fen,
         )
     console.print(f"measure {measure.strip()} planned for household {number}")
 
@@ -653,10 +682,11 @@ def complete_measure(
     document: DocumentOption,
     outcome: Annotated[str, typer.Option("--outcome", help="What came of it 成效.")] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """A measure was carried out 措施落实."""
     with ledger_session() as app:
-        app.complete_measure(make_stamp(document, effective), number, measure, outcome)
+        app.complete_measure(make_stamp(document, effective, note), number, measure, outcome)
     console.print(f"measure {measure} of household {number} completed")
 
 
@@ -670,11 +700,12 @@ def assess(
     ],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The yearly income assessment 收入核算."""
     income_fen = money(income, "income")
     with ledger_session() as app:
-        app.assess_income(make_stamp(document, effective), number, year, income_fen)
+        app.assess_income(make_stamp(document, effective, note), number, year, income_fen)
     shown = format_yuan(income_fen)  # as recorded, not as typed ("1,000.5")
     console.print(f"household {number}: {year} income {shown} yuan per person recorded")
 
@@ -682,23 +713,30 @@ def assess(
 @household_app.command("propose-exit")
 @refusals
 def propose_exit(
-    number: Number, year: Year, document: DocumentOption, effective: EffectiveOption = None
+    number: Number,
+    year: Year,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Propose exit 拟退出 for an assessment year (income at the threshold), by the year's
     closing day, 31 January of the next year."""
     with ledger_session() as app:
-        app.propose_exit(make_stamp(document, effective), number, year)
+        app.propose_exit(make_stamp(document, effective, note), number, year)
     console.print(f"exit of household {number} proposed for {year}")
 
 
 @household_app.command("verify-exit")
 @refusals
 def verify_exit(
-    number: Number, document: DocumentOption, effective: EffectiveOption = None
+    number: Number,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The street verifies the exit 核实."""
     with ledger_session() as app:
-        app.verify_exit(make_stamp(document, effective), number)
+        app.verify_exit(make_stamp(document, effective, note), number)
     console.print(f"exit of household {number} verified")
 
 
@@ -709,10 +747,11 @@ def withdraw_exit(
     reason: Annotated[str, typer.Option("--reason", help="Why the exit is withdrawn 原因.")],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Withdraw an exit under way 撤回退出 (its verification 核实 failed...), saying why."""
     with ledger_session() as app:
-        app.withdraw_exit(make_stamp(document, effective), number, reason)
+        app.withdraw_exit(make_stamp(document, effective, note), number, reason)
     console.print(f"exit of household {number} withdrawn")
 
 
@@ -724,6 +763,7 @@ def exit_notice(
     end: End,
     document: DocumentOption,
     effective: NoticeEffective = None,
+    note: NoteOption = "",
 ) -> None:
     """The exit is publicly announced 公示, as long as the programme's rules say (7 to 30 days
     by default): -e is its --start (without -e, the
@@ -731,7 +771,10 @@ def exit_notice(
     first, last = on_date(start, "start"), on_date(end, "end")
     with dated_by_start(effective), ledger_session() as app:
         app.post_exit_notice(
-            make_stamp(document, start if effective is None else effective), number, first, last
+            make_stamp(document, start if effective is None else effective, note),
+            number,
+            first,
+            last,
         )
     console.print(f"exit of household {number} announced {first} to {last}")
 
@@ -739,12 +782,15 @@ def exit_notice(
 @household_app.command("approve-exit")
 @refusals
 def approve_exit(
-    number: Number, document: DocumentOption, effective: EffectiveOption = None
+    number: Number,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The district approves the exit 退出: the household leaves the programme (by the
     programme's last closing day, 31 January after its last year)."""
     with ledger_session() as app:
-        app.approve_exit(make_stamp(document, effective), number)
+        app.approve_exit(make_stamp(document, effective, note), number)
     console.print(f"household {number} exited")
 
 
@@ -770,10 +816,11 @@ def return_to_poverty(
         ),
     ] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Return to poverty 返贫 after a major disaster, one step at a time."""
     with ledger_session() as app:
-        app.advance_return(make_stamp(document, effective), number, step, disaster, authority)
+        app.advance_return(make_stamp(document, effective, note), number, step, disaster, authority)
     console.print(f"return of household {number}: {step}")
 
 
@@ -784,9 +831,10 @@ def withdraw_return(
     reason: Annotated[str, typer.Option("--reason", help="Why the return is withdrawn 原因.")],
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Withdraw a return under way 撤回返贫 (the district's review or the city's approval
     turned it down, or it was recognised for the wrong household), saying why."""
     with ledger_session() as app:
-        app.withdraw_return(make_stamp(document, effective), number, reason)
+        app.withdraw_return(make_stamp(document, effective, note), number, reason)
     console.print(f"return of household {number} withdrawn")

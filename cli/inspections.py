@@ -10,6 +10,7 @@ import typer
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    NoteOption,
     console,
     describe_changes,
     ledger_session,
@@ -39,10 +40,11 @@ def open_inspection(
     street: Annotated[str, typer.Option("--street", help="Street 街道 inspected.")] = "",
     scope: Annotated[str, typer.Option("--scope", help="Scope 督查范围.")] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Open an inspection 督查."""
     with ledger_session() as app:
-        app.open_inspection(make_stamp(document, effective), code, level, year, street, scope)
+        app.open_inspection(make_stamp(document, effective, note), code, level, year, street, scope)
     console.print(f"inspection {code.strip()} opened ({level}, {year})")
 
 
@@ -64,12 +66,19 @@ def find(
     document: DocumentOption,
     description: Annotated[str, typer.Option("--description", help="The problem 问题.")] = "",
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """Record a finding 问题 with its rectification deadline 限期整改."""
     due = on_date(deadline, "deadline")
     with ledger_session() as app:
         app.record_finding(
-            make_stamp(document, effective), code, finding, subject_kind, subject, description, due
+            make_stamp(document, effective, note),
+            code,
+            finding,
+            subject_kind,
+            subject,
+            description,
+            due,
         )
     console.print(f"finding {finding.strip()} of {code} recorded, rectify by {due}")
 
@@ -101,11 +110,15 @@ def rectify(
 @inspection_app.command("close")
 @refusals
 def close(
-    code: Code, finding: Finding, document: DocumentOption, effective: EffectiveOption = None
+    code: Code,
+    finding: Finding,
+    document: DocumentOption,
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The inspector accepts the rectification and closes the finding 销号."""
     with ledger_session() as app:
-        app.close_finding(make_stamp(document, effective), code, finding)
+        app.close_finding(make_stamp(document, effective, note), code, finding)
     console.print(f"finding {finding} of {code} closed")
 
 
@@ -117,10 +130,11 @@ def criticise(
     reason: Reason,
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """A district notice 通报 names a unit with slow progress."""
     with ledger_session() as app:
-        app.notice_criticism(make_stamp(document, effective), code, unit, reason)
+        app.notice_criticism(make_stamp(document, effective, note), code, unit, reason)
     console.print(f"{unit} named in a notice under {code}")
 
 
@@ -133,10 +147,11 @@ def talk(
     reason: Reason,
     document: DocumentOption,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """A street that missed its yearly target has its leaders summoned for a talk 约谈."""
     with ledger_session() as app:
-        app.hold_talk(make_stamp(document, effective), code, street, year, reason)
+        app.hold_talk(make_stamp(document, effective, note), code, street, year, reason)
     console.print(f"leaders of {street} summoned for a talk about {year}")
 
 

@@ -358,8 +358,9 @@ class LedgerCore(Application[UUID]):
             )
 
     def _unsaid_after_programme(self, stamp: Stamp) -> RuleError | None:
-        """A step of the programme dated after it (its years, and the next for the plan of
-        the last year's returns) says why in its note (since session 23; tester B: a year
+        """A step of the programme dated after it (its years; the next, for the plan of the
+        last year's returns; and the one after, by whose 31 January that plan's exits are
+        approved and by whose end its accounts are opened) says why in its note (since session 23; tester B: a year
         typed wrong in a spreadsheet, 2025 for 2018, was taken, and moved every report's
         "today" seven years on, every quarter up to it ending with its missed visits). The
         refusal, if any, is raised once the command's own rules passed (``execute``): a
@@ -369,14 +370,15 @@ class LedgerCore(Application[UUID]):
         if programme is None or visible(stamp.note):
             return None
         rules = programme.rules
-        if stamp.effective.year <= rules.last_year + 1:
+        last = rules.last_year
+        if stamp.effective.year <= last + 2:
             return None
         return RuleError(
             "effective",
-            f"{stamp.effective} is after the programme ({rules.first_year}-"
-            f"{rules.last_year}, and {rules.last_year + 1} for the plan of the last year's "
-            "returns): a step dated after it says why in its note (--note); a year typed "
-            f"wrong would make {stamp.effective} every report's today",
+            f"{stamp.effective} is after the programme ({rules.first_year}-{last}; {last + 1} "
+            f"for the plan of the last year's returns, {last + 2} for that plan's closing day "
+            f"and accounts): a step dated after it says why in its note (--note); a year "
+            f"typed wrong would make {stamp.effective} every report's today",
         )
 
     @staticmethod

@@ -33,7 +33,11 @@ def test_a_programme_step_with_no_date_is_refused_after_the_programme(seeded: Fu
     assert "is after the programme (2016-2018): say when this step took effect" in refused.stderr
     assert seeded.event_count() == before
     seeded.ok(f"{VISIT} -e 2016-09-01", "jn-01")
-    seeded.ok(f"{VISIT} -e {today().isoformat()}", "jn-01")  # today, said
+    # today, said: with a note saying why, as every step dated after the programme (since
+    # session 23)
+    refused = seeded(f"{VISIT} -e {today().isoformat()}", "jn-01")
+    assert_refused(refused, "effective", "a step dated after it says why in its note (--note)")
+    seeded.ok(f"{VISIT} -e {today().isoformat()} --note 项目结束后回访", "jn-01")
 
 
 def test_a_helper_added_with_no_date_is_refused_after_the_programme(seeded: Fupin) -> None:
@@ -84,4 +88,5 @@ def test_today_is_a_steps_date_while_the_programme_runs(
             with pytest.raises(RuleError) as refused:
                 app.record_visit(undated, "JH-0001", "c-1")
             assert refused.value.field == "effective"
-            app.record_visit(Stamp("jn-01", day, DOC), "JH-0001", "c-1")  # said: recorded
+            # said, with why (since session 23): recorded
+            app.record_visit(Stamp("jn-01", day, DOC, "项目结束后回访"), "JH-0001", "c-1")

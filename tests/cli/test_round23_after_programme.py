@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-from cli.main import app
+import pytest
+from cli.main import app, load_command
+from ledger.authority import PROGRAMME_STEPS, TYPED_COMMANDS
+from typer._click.core import Command
+from typer.core import TyperGroup
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
@@ -18,8 +22,9 @@ STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tes
 
 ALLOCATE = "fund allocate city-2016 --amount 500 "
 RULE = (
-    "2025-12-20 is after the programme (2016-2018, and 2019 for the plan of the last year's "
-    "returns): a step dated after it says why in its note (--note)"
+    "2025-12-20 is after the programme (2016-2018; 2019 for the plan of the last year's "
+    "returns, 2020 for that plan's closing day and accounts): a step dated after it says why "
+    "in its note (--note)"
 )
 
 
@@ -45,9 +50,13 @@ def test_one_that_says_why_is_recorded(seeded: Fupin) -> None:
     assert _today(seeded) == "2025-12-20"
 
 
-def test_the_year_after_the_programme_needs_no_note(seeded: Fupin) -> None:
-    """2019: the plan of the returns approved in 2018, and the last closing day."""
+def test_the_two_years_after_the_programme_need_no_note(seeded: Fupin) -> None:
+    """2019: the plan of the returns approved in 2018; 2020: its closing day (31 January)
+    and the last day its accounts are opened (31 December)."""
     seeded.ok(ALLOCATE + doc("2019-12-31"), "qu-01")
+    seeded.ok(ALLOCATE + doc("2020-12-31"), "qu-01")
+    refused = seeded(ALLOCATE + doc("2021-01-01"), "qu-01")
+    assert_refused(refused, "effective", "2021-01-01 is after the programme (2016-2018;")
 
 
 def test_reference_data_is_not_a_step(seeded: Fupin) -> None:
@@ -99,3 +108,24 @@ def test_the_same_row_imported_into_an_existing_ledger_is_judged_now(
     assert refused.exit_code == 2, refused.output
     assert RULE in " ".join(refused.stderr.split())
     assert seeded.event_count() == before
+
+
+def _command(words: str) -> Command:
+    """The click command ``fupin WORDS`` (``household visit``)."""
+    first, *rest = words.split()
+    command: Command = load_command(first)
+    for word in rest:
+        assert isinstance(command, TyperGroup), words
+        command = command.commands[word]
+    return command
+
+
+@pytest.mark.parametrize("step", sorted(PROGRAMME_STEPS))
+def test_every_step_of_the_programme_takes_a_note(step: str) -> None:
+    """A step dated after 2020 needs a note: every such command offers ``--note`` (before
+    session 23, ``household visit``, ``pair``, ``assess`` and most others took none)."""
+    words, _rest = TYPED_COMMANDS[step]
+
+    options = {name for param in _command(words).params for name in param.opts}
+
+    assert "--note" in options, words
