@@ -360,12 +360,12 @@ class LedgerCore(Application[UUID]):
     def _unsaid_after_programme(self, stamp: Stamp) -> RuleError | None:
         """A step of the programme dated after it (its years; the next, for the plan of the
         last year's returns; and the one after, by whose 31 January that plan's exits are
-        approved and by whose end its accounts are opened) says why in its note (since session 23; tester B: a year
-        typed wrong in a spreadsheet, 2025 for 2018, was taken, and moved every report's
-        "today" seven years on, every quarter up to it ending with its missed visits). The
-        refusal, if any, is raised once the command's own rules passed (``execute``): a
-        rule of the step's own (a 2016 exit proposed in 2020, after its closing day) says
-        more of such a date."""
+        approved and by whose end its accounts are opened) says why in its note (since
+        session 23; tester B: a year typed wrong in a spreadsheet, 2025 for 2018, was taken,
+        and moved every report's "today" seven years on, every quarter up to it ending with
+        its missed visits). The refusal, if any, is raised once the command's own rules
+        passed (``execute``): a rule of the step's own (a 2016 exit proposed in 2026, after
+        its closing day) says more of such a date."""
         programme = self.opened_programme()
         if programme is None or visible(stamp.note):
             return None
