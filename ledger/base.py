@@ -50,17 +50,27 @@ def natural_id(kind: str, key: str) -> UUID:
 
 
 def check_new_key(kind: str, key: str) -> None:
-    """Refuse a new key officers type (``KEYED``) that only looks like another: one holding a
-    space or an invisible character (Unicode's format characters, Cf, and the other default
-    ignorable ones), a dash or minus sign that is not the ASCII hyphen-minus (``JH–0001`` from a
-    spreadsheet's auto-correct), or anything its NFKC form writes otherwise (full-width
-    ``ＪＮ－９００００６`` typed with a Chinese input method, ``Café`` with its accent typed
-    apart). Each would be another household, street, measure... that looks the same, found by
-    nobody who types the key. Checked where a key is created, never where one is looked up: a
-    key recorded before this rule stays reachable (to be corrected, erased or exported)."""
+    """Refuse a new key officers type (``KEYED``) that only looks like another: one holding a space
+    or an invisible character (Unicode's format characters, Cf, and the other default
+    ignorable ones), a dash or minus sign that is not the ASCII hyphen-minus (``JH–0001``
+    from a spreadsheet's auto-correct), or anything its NFKC form writes otherwise (full
+    width ``ＪＮ－９００００６`` typed with a Chinese input method, ``Café`` with its accent typed
+    apart). Each would be another household, street, measure... that looks the same, found
+    by nobody who types the key. A key begins with a letter or a digit (since session 23).
+    Checked where a key is created, never where one is looked up: a key recorded before this
+    rule stays reachable (to be corrected, erased or exported)."""
     found = odd_character(key)
     if found is not None:
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
+    if key[:1] and not key[0].isalnum():
+        # Since session 23 (a security reviewer registered officer '=cmd|x'): every CSV shows a
+        # key, and a spreadsheet reads a cell that begins with = + - @ as a formula; guarded
+        # with a ', the key copied back from it is another.
+        raise InputError(
+            KEYED[kind],
+            f"{key!r} begins with {key[0]!r}: {_an(kind)} key begins with a letter or a digit "
+            "(a spreadsheet reads a cell beginning with = + - or @ as a formula)",
+        )
     narrow = next((char for char in key if char in _WIDE), None)
     wide = next((char for char in key if char in _NARROW), None)
     if narrow is not None and wide is not None:
