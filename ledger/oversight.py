@@ -456,6 +456,32 @@ class OversightCommands(LedgerCore):
             return
         aggregate.check_correctable(version)
         aggregate.check_plan_year_kept(version, self.programme().rules.last_year)
+        self.check_no_employment_since(aggregate)
+
+    def check_no_employment_since(self, household: Household) -> None:
+        """Refuse to void the household's return approval while a worker of it is employed by
+        an employment dated after the exit the return ended was approved (assisted then only
+        as returned: ``employ_worker`` judges it so), not voided. Employment is kept on the
+        enterprise's record, so read from the log's employments (by topic, the batch's too;
+        a return voided is rare): the helper of session 23's return void left it out."""
+        exited = household.exits_approved[-1]
+        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
+        for helper_id, event in self.events_so_far([topic]):
+            said: Any = event
+            if said.household != household.number or said.prov.effective <= exited:
+                continue
+            helper = self.get_by_id(helper_id)
+            version = event.originator_version
+            if not isinstance(helper, Helper) or version in helper.voided:
+                continue
+            raise RuleError(
+                "version",
+                f"{helper.helper_id}'s employment of a worker of {household.number} (entry "
+                f"{version}, dated {said.prov.effective}) rests on the return: "
+                f"{household.number} had exited on {exited} and is assisted that day only as "
+                f"returned; correct it first (fupin correct helper {helper.helper_id} "
+                f"{version}), then the return",
+            )
 
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance

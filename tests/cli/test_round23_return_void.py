@@ -340,3 +340,24 @@ def test_a_voided_approval_leaves_the_dossiers_return_steps(seeded: Fupin) -> No
     seeded.ok(f"household withdraw-return JH-0001 --reason 非本户 {doc('2017-06-29')}", "qu-01")
     assert steps()[-1] == (1, "withdrawn")
     assert seeded("projections check", "admin").exit_code == 0
+
+
+def test_a_return_an_employment_since_rests_on_is_not_voided(seeded: Fupin) -> None:
+    """The helper of session 23 left it out: an employment dated after the exit is allowed
+    only because of the return, and is kept on the enterprise's record."""
+    approval, _ = _returned(seeded)
+    seeded.ok(f"helper employ e-1 JH-0001 --since 2017-07-01 {doc('2017-07-01')}", "jn-01")
+    before = seeded.event_count()
+
+    refused = seeded(VOID.format(approval), "qu-01")
+
+    assert_refused(
+        refused,
+        "version",
+        "e-1's employment of a worker of JH-0001 (entry 2, dated 2017-07-01) rests on the "
+        "return: JH-0001 had exited on 2016-12-20 and is assisted that day only as returned; "
+        "correct it first (fupin correct helper e-1 2), then the return",
+    )
+    assert seeded.event_count() == before
+    seeded.ok(f"correct helper e-1 2 --reason 录错 {doc('2017-07-02')}", "jn-01")
+    seeded.ok(VOID.format(approval), "qu-01")
