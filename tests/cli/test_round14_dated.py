@@ -36,8 +36,8 @@ def test_a_programme_step_with_no_date_is_refused_after_the_programme(seeded: Fu
     # today, said: with a note saying why, as every step dated after the programme (since
     # session 23)
     refused = seeded(f"{VISIT} -e {today().isoformat()}", "jn-01")
-    assert_refused(refused, "effective", "a step dated after it says why in its note (--note)")
-    seeded.ok(f"{VISIT} -e {today().isoformat()} --note 项目结束后回访", "jn-01")
+    assert_refused(refused, "effective", "a step dated after it says why in its note, naming")
+    seeded.ok(f"{VISIT} -e {today().isoformat()} --note {today().year}年项目结束后回访", "jn-01")
 
 
 def test_a_helper_added_with_no_date_is_refused_after_the_programme(seeded: Fupin) -> None:

@@ -106,7 +106,7 @@ def test_the_officers_inspected_cannot_void_an_inspections_entries(seeded: Fupin
 def test_a_voided_finding_no_longer_sets_the_reports_today(seeded: Fupin) -> None:
     _inspected(seeded)  # the latest day of the programme: the notice's, 2017-02-01
     # 2026 for 2016, with a note (since session 23 a step after the programme says why)
-    seeded.ok(FIND.format("f-9", "2026-04-01") + doc("2026-03-01") + " --note 补录", "insp-1")
+    seeded.ok(FIND.format("f-9", "2026-04-01") + doc("2026-03-01") + " --note 2026年补录", "insp-1")
 
     def today() -> str:
         found = seeded.ok("report accountability --format json", "ana-1").output

@@ -103,7 +103,8 @@ def test_a_voided_measure_no_longer_sets_the_reports_today(seeded: Fupin) -> Non
         return str(orjson.loads(found)["today"])
 
     was = today()
-    plan = f"household plan-measure JH-0001 m-9 --category industry {doc('2026-03-01')} --note 补录"
+    plan = "household plan-measure JH-0001 m-9 --category industry --note 2026年补录 "
+    plan += doc("2026-03-01")
     seeded.ok(plan, "jn-01")  # typed 2026 for 2016
     assert today() == "2026-03-01"
     seeded.ok(

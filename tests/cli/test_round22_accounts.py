@@ -102,7 +102,7 @@ def test_an_export_holding_an_account_opened_late_replays_as_recorded(
     checked = FundAccount.check_opened_by
     monkeypatch.setattr(FundAccount, "check_opened_by", staticmethod(lambda year, day: None))
     opened = f"fund open district-2019 --source district --year 2019 {doc('2026-06-30')}"
-    seeded.ok(opened + " --note 补录", "qu-01")  # a step after the programme says why (s. 23)
+    seeded.ok(opened + " --note 2026年补录", "qu-01")  # a step after the programme says why (s. 23)
     monkeypatch.setattr(FundAccount, "check_opened_by", staticmethod(checked))
 
     result = reimported(seeded, tmp_path)

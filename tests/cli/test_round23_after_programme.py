@@ -24,7 +24,7 @@ ALLOCATE = "fund allocate city-2016 --amount 500 "
 RULE = (
     "2025-12-20 is after the programme (2016-2018; 2019 for the plan of the last year's "
     "returns, 2020 for that plan's closing day and accounts): a step dated after it says why "
-    "in its note (--note)"
+    "in its note, naming its year 2025 (--note)"
 )
 
 
@@ -45,9 +45,21 @@ def test_a_step_dated_after_the_programme_without_a_note_is_refused(seeded: Fupi
 
 
 def test_one_that_says_why_is_recorded(seeded: Fupin) -> None:
-    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 补拨：审计整改后拨付", "qu-01")
+    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 2025年审计整改后补拨", "qu-01")
 
     assert _today(seeded) == "2025-12-20"
+
+
+def test_a_note_that_does_not_name_the_year_is_refused_too(seeded: Fupin) -> None:
+    """Re-test E, session 23: a note there for another reason (a change of members always
+    says what changed; a spreadsheet's remark column) let a year typed wrong through."""
+    before = seeded.event_count()
+
+    refused = seeded(ALLOCATE + doc("2025-12-20") + " --note 拨款", "qu-01")
+
+    assert_refused(refused, "effective", RULE)
+    assert seeded.event_count() == before
+    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 二〇二五年补拨，２０２５", "qu-01")
 
 
 def test_the_two_years_after_the_programme_need_no_note(seeded: Fupin) -> None:
@@ -80,7 +92,7 @@ def _export(fupin: Fupin, tmp_path: Path, *, strip_note: bool) -> Path:
 def test_an_export_holding_such_a_step_is_replayed_into_an_empty_store(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 补拨", "qu-01")
+    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 2025年补拨", "qu-01")
     log = _export(seeded, tmp_path, strip_note=True)
     fresh = ("--store", str(tmp_path / "fresh.db"))
 
@@ -93,7 +105,7 @@ def test_an_export_holding_such_a_step_is_replayed_into_an_empty_store(
 def test_the_same_row_imported_into_an_existing_ledger_is_judged_now(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 补拨", "qu-01")
+    seeded.ok(ALLOCATE + doc("2025-12-20") + " --note 2025年补拨", "qu-01")
     log = _export(seeded, tmp_path, strip_note=True)
     late = [row for row in log.read_bytes().splitlines() if b'"2025-12-20"' in row]
     assert len(late) == 1
