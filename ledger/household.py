@@ -326,6 +326,8 @@ class Household(LedgerAggregate):
         self.receipt_entries: dict[int, tuple[str, int]] = {}
         self.receipt_dates: dict[tuple[str, int], date] = {}  # same key -> effective date paid
         self.receipt_measures: dict[tuple[str, int], str] = {}  # same key -> measure id paid
+        # same key -> (version, effective date) of the ReceiptVoided that took it back out
+        self.receipts_voided: dict[tuple[str, int], tuple[int, date]] = {}
         self.exits_approved: list[date] = []  # effective date of every exit approved
         self.approval_entry: int | None = None  # version of the latest exit approval
         self.returns_approved: list[date] = []  # effective date of every return approved
@@ -901,6 +903,7 @@ class Household(LedgerAggregate):
         self, account: str, disbursement: int, reason: str, prov: Provenance
     ) -> None:
         self.received_fen -= self.receipts.pop((account, disbursement))
+        self.receipts_voided[(account, disbursement)] = (self.version + 1, prov.effective)
         self.receipt_dates.pop((account, disbursement), None)
         self.receipt_measures.pop((account, disbursement), None)
 
@@ -1480,15 +1483,10 @@ class Household(LedgerAggregate):
         ``check_notice_voidable``; an agreement always (the
         accountability report then judges an exit on the agreements left)."""
         receipt = self.receipt_entries.get(version)
-        if receipt is not None and receipt in self.receipts:  # not voided yet
-            # Tester F, session 20: the refusal listed the correctable kinds, not the way.
-            account, payment = receipt
-            raise RuleError(
-                "version",
-                f"entry {version} is the receipt of payment {payment} of fund {account}: a "
-                f"payment is voided on its account, and its receipt with it (fupin correct "
-                f"fund {account} {payment})",
-            )
+        if receipt is not None:
+            # Tester F, session 20: the refusal listed the correctable kinds, not the way; and
+            # tester C, session 23: it still did once the payment was voided on its account.
+            raise RuleError("version", self.receipt_refusal(version, *receipt))
         super().check_correctable(version)
         kind, key = self.entries[version]
         if kind == "IncomeAssessed" and version in self.exit_assessments:
@@ -1608,6 +1606,22 @@ class Household(LedgerAggregate):
                 f"exited on {self.exits_approved[-1]} and is assisted that day only as returned; "
                 f"{way}, then the return",
             )
+
+    def receipt_refusal(self, version: int, account: str, payment: int) -> str:
+        """Why the household's ``FundsReceived`` entry ``version`` (payment ``payment`` of
+        fund ``account``) is not corrected here: on the account, unless that was done."""
+        said = f"entry {version} is the receipt of payment {payment} of fund {account}: "
+        voided = self.receipts_voided.get((account, payment))
+        if voided is None:
+            return (
+                f"{said}a payment is voided on its account, and its receipt with it (fupin "
+                f"correct fund {account} {payment})"
+            )
+        entry, day = voided
+        return (
+            f"{said}that payment was already voided on its account, and this receipt with it "
+            f"(entry {entry}, ReceiptVoided, dated {day}): nothing is left to correct"
+        )
 
     def resting_on_return(self) -> list[tuple[int, date, str, str]]:
         """(entry, its date, what it is, how it is undone) of each live entry the return in

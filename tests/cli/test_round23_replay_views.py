@@ -1,0 +1,67 @@
+"""Session 23 (tester C, a provincial inspector replaying history): what a correction's
+refusal, ``history`` and the dossier say of what an entry replaced or lost to.
+
+- A household's ``FundsReceived`` is voided on its account: the refusal names that payment
+  whether or not it was voided already (once it was, it listed the correctable kinds).
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+PAY = (
+    "fund disburse city-2016 --amount 100 --category education --purpose household "
+    f"--household JH-0001 --measure m-1 {doc('2016-08-21')}"
+)
+
+
+def _entry_of(fupin: Fupin, event: str, line: str = "history JH-0001") -> int:
+    """The version of the one ``event`` of the timeline ``line`` names."""
+    entries = json.loads(fupin.ok(f"{line} --format json", "admin").stdout)
+    found = [e["version"] for e in entries if e["event"] == event]
+    assert len(found) == 1, found
+    return int(found[0])
+
+
+def test_correcting_a_receipt_names_the_payment_to_void_on_its_account(seeded: Fupin) -> None:
+    seeded.ok(PAY, "qu-01")
+    receipt = _entry_of(seeded, "FundsReceived")
+    before = seeded.event_count()
+
+    refused = seeded(
+        f"correct household JH-0001 {receipt} --reason 重复 {doc('2016-09-01')}", "admin"
+    )
+
+    assert_refused(
+        refused,
+        "version",
+        f"entry {receipt} is the receipt of payment 3 of fund city-2016: a payment is voided "
+        "on its account, and its receipt with it (fupin correct fund city-2016 3)",
+    )
+    assert seeded.event_count() == before
+
+
+def test_correcting_a_receipt_whose_payment_was_voided_says_so(seeded: Fupin) -> None:
+    seeded.ok(PAY, "qu-01")
+    seeded.ok(f"correct fund city-2016 3 --reason 重复支付 {doc('2016-08-23')}", "qu-01")
+    receipt = _entry_of(seeded, "FundsReceived")
+    voided = _entry_of(seeded, "ReceiptVoided")
+    before = seeded.event_count()
+
+    refused = seeded(
+        f"correct household JH-0001 {receipt} --reason 重复 {doc('2016-09-01')}", "admin"
+    )
+
+    assert_refused(
+        refused,
+        "version",
+        f"entry {receipt} is the receipt of payment 3 of fund city-2016: that payment was "
+        f"already voided on its account, and this receipt with it (entry {voided}, "
+        "ReceiptVoided, dated 2016-08-23): nothing is left to correct",
+    )
+    assert "not a correctable entry" not in refused.stderr
+    assert seeded.event_count() == before
