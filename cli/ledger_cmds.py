@@ -9,6 +9,7 @@ from typing import Annotated
 import orjson
 import typer
 from ledger.errors import InputError
+from ledger.programme import PROGRAMME_CODE
 
 from cli.common import (
     DocumentOption,
@@ -51,7 +52,12 @@ def init(
 @refusals
 def history(
     household: Annotated[
-        str, typer.Argument(help="Household number 户号 (or the key of --kind: account code...).")
+        str,
+        typer.Argument(
+            help="Household number 户号, or the key of --kind: an account's code, a helper's "
+            "or officer's id, a street's name, an inspection's code; the programme's is "
+            f"{PROGRAMME_CODE} (there is one).",
+        ),
     ],
     output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     kind: Annotated[

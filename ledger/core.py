@@ -187,11 +187,15 @@ class LedgerCore(Application[UUID]):
 
     def _hint(self, cls: type[LedgerAggregate], key: str) -> str:
         """How a key not found is typed (``typed_hint``), or the key on record in the other
-        case, as Caps Lock types it (`` ('JH-0001'?)``; tester U, session 22): one read
-        each, on the way to a refusal only."""
+        case, as Caps Lock types it (`` ('JH-0001'?)``; tester U, session 22), or for the
+        programme, its one key (`` ('jianghai-2016'?)``; since session 23): one read each, on
+        the way to a refusal only."""
         hint = typed_hint(key)
         if hint:
             return hint
+        if cls is Programme and key != PROGRAMME_CODE and self.opened_programme() is not None:
+            # One programme, whose key nothing but a query showed (tester C, session 23).
+            return f" ({PROGRAMME_CODE!r}?)"
         for other in sorted({key.upper(), key.lower()} - {key}):
             if self.get_by_id(natural_id(_kind(cls), other)) is not None:
                 return f" ({other!r}?)"

@@ -3,6 +3,8 @@ refusal, ``history`` and the dossier say of what an entry replaced or lost to.
 
 - A household's ``FundsReceived`` is voided on its account: the refusal names that payment
   whether or not it was voided already (once it was, it listed the correctable kinds).
+- ``history --kind programme KEY`` refused a key not on record without naming the one
+  programme's key, ``jianghai-2016``, which only a query showed.
 """
 
 from __future__ import annotations
@@ -65,3 +67,18 @@ def test_correcting_a_receipt_whose_payment_was_voided_says_so(seeded: Fupin) ->
     )
     assert "not a correctable entry" not in refused.stderr
     assert seeded.event_count() == before
+
+
+def test_a_programme_key_not_on_record_is_refused_naming_the_one_on_record(
+    seeded: Fupin,
+) -> None:
+    refused = seeded("history --kind programme JH", "admin")
+
+    assert_refused(refused, "programme", "no programme 'JH' on record ('jianghai-2016'?)")
+    seeded.ok("history --kind programme jianghai-2016", "admin")
+
+
+def test_history_help_says_the_programme_key(seeded: Fupin) -> None:
+    shown = " ".join(seeded.ok("history --help").stdout.split())
+
+    assert "the programme's is jianghai-2016" in shown
