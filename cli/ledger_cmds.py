@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -86,7 +86,7 @@ def history(
             # second, and read as China time without its zone, it fell before it).
             e["recorded_at"].replace("+00:00", "Z"),
             e["document"],
-            _summary(e["details"]) + (f" — {e['note']}" if e["note"] else ""),
+            _summary(e["details"]) + _replaced(e) + (f" — {e['note']}" if e["note"] else ""),
         )
         for e in entries
     ]
@@ -106,6 +106,18 @@ def _summary(details: dict[str, object]) -> str:
         if k != "personal" and not (restated and k in ("changes", "was"))
     )
     return "; ".join(part for part in (restated, rest) if part)
+
+
+def _replaced(entry: dict[str, Any]) -> str:
+    """``; replaces entry 2: rural_income_fen 1800000 → 2010000``: a year's standards set
+    again, and what they replace (``Ledger.history``'s ``replaces``)."""
+    replaces = entry.get("replaces")
+    if not isinstance(replaces, dict):
+        return ""
+    now = entry["details"].get("params", {})
+    changed = {f: (was, now.get(f)) for f, was in replaces["was"].items() if now.get(f) != was}
+    said = describe_changes(changed) if changed else "no value changed"
+    return f"; replaces entry {replaces['entry']}: {said}"
 
 
 @refusals

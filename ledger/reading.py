@@ -113,6 +113,26 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
     }
 
 
+def _mark_replaced(entries: list[dict[str, Any]]) -> None:
+    """A year's standards set again (a ``YearParametersSet`` of a year set before) say which
+    entry they replace and what it held, ``"replaces": {"entry": 2, "was": {...}}``: read from
+    the timeline's earlier entries, as the event records the new values alone (tester C,
+    session 23: history showed the new values and the note, nothing of the old)."""
+    last: dict[Any, dict[str, Any]] = {}  # year -> the entry of its standards in force
+    for entry in entries:
+        params = entry["details"].get("params")
+        if entry["event"] != "YearParametersSet" or not isinstance(params, dict):
+            continue
+        before = last.get(params.get("year"))
+        if before is not None:
+            was = before["details"]["params"]
+            entry["replaces"] = {
+                "entry": before["version"],
+                "was": {k: v for k, v in was.items() if k != "year"},
+            }
+        last[params.get("year")] = entry
+
+
 def aggregate_class(qualname: str) -> str:
     """``Household.Identified`` -> ``Household``."""
     return qualname.split(".", 1)[0]
@@ -347,6 +367,7 @@ class ReadingQueries(LedgerCore):
                     received[paid] = entry
                 elif paid in received:
                     received.pop(paid)["voided_by"] = entry["version"]
+        _mark_replaced(entries)
         return entries
 
     def personal_data(

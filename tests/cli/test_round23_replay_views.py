@@ -5,6 +5,8 @@ refusal, ``history`` and the dossier say of what an entry replaced or lost to.
   whether or not it was voided already (once it was, it listed the correctable kinds).
 - ``history --kind programme KEY`` refused a key not on record without naming the one
   programme's key, ``jianghai-2016``, which only a query showed.
+- A year's standards set again showed in ``history`` the new values alone, nothing of the
+  entry they replace.
 """
 
 from __future__ import annotations
@@ -82,3 +84,39 @@ def test_history_help_says_the_programme_key(seeded: Fupin) -> None:
     shown = " ".join(seeded.ok("history --help").stdout.split())
 
     assert "the programme's is jianghai-2016" in shown
+
+
+SET_AGAIN = (
+    "programme set-year 2016 --urban-dibao 7200 --rural-income 20100 -d 江财〔2017〕9号 "
+    "-e 2017-03-01 --note 农村收入统计口径更正"
+)
+
+
+def test_history_says_what_a_years_standards_set_again_replace(seeded: Fupin) -> None:
+    seeded.ok(SET_AGAIN, "admin")
+
+    table = seeded.ok("history --kind programme jianghai-2016", "admin").stdout
+    entries = json.loads(
+        seeded.ok("history --kind programme jianghai-2016 --format json", "admin").stdout
+    )
+
+    assert "replaces entry 2: rural_income_fen 1800000 → 2010000 — 农村收入统计口径更正" in table
+    assert entries[-1]["replaces"] == {
+        "entry": 2,
+        "was": {"urban_dibao_standard_fen": 720000, "rural_income_fen": 1800000},
+    }
+    assert [e["version"] for e in entries if "replaces" in e] == [len(entries)]
+
+
+def test_a_year_set_again_unchanged_says_no_value_changed_and_the_event_is_as_stored(
+    seeded: Fupin,
+) -> None:
+    seeded.ok(SET_AGAIN.replace("20100", "18000"), "admin")
+
+    table = seeded.ok("history --kind programme jianghai-2016", "admin").stdout
+    logged = [json.loads(line) for line in seeded.ok("log", "admin").stdout.splitlines()]
+
+    assert "replaces entry 2: no value changed" in table
+    stored = json.dumps(logged[-1], ensure_ascii=False)
+    assert "YearParametersSet" in stored
+    assert "replaces" not in stored
