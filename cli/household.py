@@ -704,9 +704,18 @@ def assess(
 ) -> None:
     """The yearly income assessment 收入核算."""
     income_fen = money(income, "income")
+    stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
-        app.assess_income(make_stamp(document, effective, note), number, year, income_fen)
+        in_force, since = app.assess_income(stamp, number, year, income_fen)
     shown = format_yuan(income_fen)  # as recorded, not as typed ("1,000.5")
+    if since != stamp.effective:  # dated before the year's assessment in force: history
+        console.print(
+            f"household {number}: recorded {year} income {shown} yuan per person, dated "
+            f"{stamp.effective}; {format_yuan(in_force)} yuan is in force since {since} (an "
+            "assessment dated later)",
+            soft_wrap=True,
+        )
+        return
     console.print(f"household {number}: {year} income {shown} yuan per person recorded")
 
 

@@ -533,16 +533,23 @@ class CaseworkCommands(LedgerCore):
             lambda h, p: h.complete_measure(measure_id, said, p),
         )
 
-    def assess_income(self, stamp: Stamp, number: str, year: int, income_fen: int) -> None:
-        """The yearly per-capita disposable income assessment."""
+    def assess_income(
+        self, stamp: Stamp, number: str, year: int, income_fen: int
+    ) -> tuple[int, date]:
+        """The yearly per-capita disposable income assessment. Returns the year's income in
+        force after it and the date of its assessment: one dated before an assessment of the
+        year on record is history, and leaves that one in force (docs/events.md)."""
         programme = self.programme()
         programme.check_year_in_programme(year)
+        in_force: list[tuple[int, date]] = []
 
         def act(household: Household, prov: Provenance) -> None:
             _check_plan_year(programme, household, year)
             household.assess_income(year, income_fen, prov)
+            in_force[:] = [household.income_in_force(year)]
 
         self.on_household(stamp, "assess_income", number, act)
+        return in_force[0]
 
     def propose_exit(self, stamp: Stamp, number: str, year: int) -> None:
         """Exit proposed 拟退出 for an assessment year."""

@@ -957,6 +957,12 @@ class Household(LedgerAggregate):
         entries.sort(key=lambda v: (self.assessed_on[v], v))
         self.incomes[year] = self.entries[entries[-1]][1][1]
 
+    def income_in_force(self, year: int) -> tuple[int, date]:
+        """The income (fen) of ``year`` in force and the date of its assessment: the year's
+        latest live one by effective date, then by version (``_income_assessed``)."""
+        version = self.income_entries[year][-1]
+        return self.entries[version][1][1], self.assessed_on[version]
+
     def propose_exit(
         self, year: int, threshold_fen: int, prov: Provenance, threshold: Callable[[int, str], int]
     ) -> None:

@@ -22,7 +22,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "measures": (
         *("measure_id", "category", "description", "budget_fen", "planned_on", "completed_on"),
     ),
-    "incomes": ("year", "income_fen", "assessed_on", "recorded_by"),
+    # ``in_force``: the year's assessment in force as of the view's day, its latest by date
+    # (since session 23: one entered late, dated earlier, was listed like the one in force).
+    "incomes": ("year", "income_fen", "assessed_on", "recorded_by", "in_force"),
     "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by"),
     # A return to poverty 返贫, step by step, and a withdrawal with its reason (since session
     # 23: only ``fupin history`` showed them).
@@ -83,11 +85,7 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
             "FROM pj_measures WHERE aggregate_id = ? ORDER BY planned_on, measure_id",
             key,
         ),
-        "incomes": db.dicts(
-            "SELECT year, income_fen, assessed_on, recorded_by FROM pj_incomes "
-            "WHERE aggregate_id = ? AND voided = 0 ORDER BY year, assessed_on, version",
-            key,
-        ),
+        "incomes": _incomes(db, key),
         "exit_steps": db.dicts(
             "SELECT exit_cycle, step, effective, year, recorded_by FROM pj_exit_steps "
             "WHERE aggregate_id = ? ORDER BY version",
@@ -117,3 +115,23 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
             (number,),
         ),
     }
+
+
+#: A household's live assessments; one is in force when no live assessment of its year is
+#: dated later, or on its day and entered after it (``Household._income_assessed``). The view
+#: holds the assessments effective by its day, so it is the one in force as of that day.
+_INCOMES = (
+    "SELECT year, income_fen, assessed_on, recorded_by, NOT EXISTS (SELECT 1 FROM pj_incomes o "
+    "WHERE o.aggregate_id = i.aggregate_id AND o.year = i.year AND o.voided = 0 AND "
+    "(o.assessed_on > i.assessed_on OR (o.assessed_on = i.assessed_on AND o.version > i.version)))"
+    " AS in_force FROM pj_incomes i WHERE i.aggregate_id = ? AND i.voided = 0 "
+    "ORDER BY year, assessed_on, version"
+)
+
+
+def _incomes(db: Database, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """The household's income assessments, each saying whether it is its year's in force."""
+    rows = db.dicts(_INCOMES, key)
+    for row in rows:
+        row["in_force"] = bool(row["in_force"])
+    return rows

@@ -117,4 +117,13 @@ def _dossier(record: dict[str, Any]) -> str:
 
 
 def _incomes(rows: Sequence[dict[str, Any]]) -> str:
-    return ", ".join(f"{r['year']}: {yuan(r['income_fen'])}" for r in rows) or "–"
+    """Each assessment, one not in force (its year's assessed later) marked so (since
+    session 23: two of a year read as two incomes)."""
+    return (
+        ", ".join(
+            f"{r['year']}: {yuan(r['income_fen'])}"
+            + ("" if r.get("in_force", True) else " (superseded)")
+            for r in rows
+        )
+        or "–"
+    )

@@ -7,6 +7,8 @@ refusal, ``history`` and the dossier say of what an entry replaced or lost to.
   programme's key, ``jianghai-2016``, which only a query showed.
 - A year's standards set again showed in ``history`` the new values alone, nothing of the
   entry they replace.
+- An income assessment dated before one of its year on record was recorded as if in force,
+  and the dossier listed both unmarked.
 """
 
 from __future__ import annotations
@@ -120,3 +122,53 @@ def test_a_year_set_again_unchanged_says_no_value_changed_and_the_event_is_as_st
     stored = json.dumps(logged[-1], ensure_ascii=False)
     assert "YearParametersSet" in stored
     assert "replaces" not in stored
+
+
+def _assess(fupin: Fupin, income: str, day: str) -> str:
+    return fupin.ok(
+        f"household assess JH-0001 2016 --income {income} -d 收入核查 -e {day}", "jn-01"
+    ).stdout
+
+
+def test_an_assessment_dated_before_the_one_in_force_says_which_is_in_force(
+    seeded: Fupin,
+) -> None:
+    said = _assess(seeded, "8200", "2017-01-12")
+    assert said.strip() == "household JH-0001: 2016 income 8200.00 yuan per person recorded"
+
+    late = " ".join(_assess(seeded, "8300", "2016-11-20").split())
+
+    assert late == (
+        "household JH-0001: recorded 2016 income 8300.00 yuan per person, dated 2016-11-20; "
+        "8200.00 yuan is in force since 2017-01-12 (an assessment dated later)"
+    )
+
+
+def test_an_assessment_on_the_same_day_as_the_one_before_is_in_force(seeded: Fupin) -> None:
+    _assess(seeded, "8200", "2017-01-12")
+
+    said = _assess(seeded, "8300", "2017-01-12")
+
+    assert said.strip() == "household JH-0001: 2016 income 8300.00 yuan per person recorded"
+
+
+def _incomes(fupin: Fupin, extra: str = "") -> list[dict[str, object]]:
+    shown = json.loads(fupin.ok(f"household show JH-0001 --format json {extra}", "admin").stdout)
+    return list(shown["incomes"])
+
+
+def test_the_dossier_marks_each_years_assessment_in_force_as_of_its_day(seeded: Fupin) -> None:
+    _assess(seeded, "8200", "2017-01-12")
+    _assess(seeded, "8300", "2016-11-20")
+
+    now = _incomes(seeded)
+    then = _incomes(seeded, "--as-of 2016-12-31")
+    table = seeded.ok("household show JH-0001", "admin").stdout
+    csv = seeded.ok("household show JH-0001 --format csv", "admin").stdout
+
+    assert [(r["income_fen"], r["in_force"]) for r in now] == [(830000, False), (820000, True)]
+    assert [(r["income_fen"], r["in_force"]) for r in then] == [(830000, True)]
+    assert "year,income_fen,assessed_on,recorded_by,in_force" in csv
+    assert "2016,830000,2016-11-20,jn-01,no" in csv
+    assert "2016,820000,2017-01-12,jn-01,yes" in csv
+    assert "in_force" in table
