@@ -130,7 +130,7 @@ def test_only_whoever_may_add_a_village_amends_one(seeded: Fupin) -> None:
     result = seeded(AMEND + "--relatively-poor " + doc("2016-08-20"), "qu-01")
 
     assert result.exit_code == 2, result.output
-    assert "amend_village" in result.stderr
+    assert "fupin place amend-village needs admin" in result.stderr
     assert _flag(seeded, "江南社区") == [0, "2016-07-26"]
 
 

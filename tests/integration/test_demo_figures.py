@@ -232,6 +232,8 @@ def test_every_report_section_has_the_columns_it_names_for_an_empty_one(
     dossier = api.household(demo_ledger, "JN-000003")  # exited, then returned: every section
     # but the findings (session 19): the demo's street inspection found about WH-000001.
     dossier["findings"] = api.household(demo_ledger, "WH-000001")["findings"]
+    # and its workers' employment (session 23): JN-000004's worker is employed by ent-00004.
+    dossier["employment"] = api.household(demo_ledger, "JN-000004")["employment"]
     for report, module in (
         (reports["caseload"], caseload),
         (reports["funds"], fund_report),

@@ -391,7 +391,7 @@ def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_pla
 def test_an_exits_people_are_the_members_when_it_was_approved(ledger: Ledger) -> None:
     register(ledger, "JH-1", serial=1, members=2)
     exit_household(ledger, "JH-1")  # for 2016, approved 2017-01-20
-    members = Personal("户主1", id_card(1), "", "", ("甲", "乙", "丙", "丁", "戊", "己"))
+    members = Personal("户主1", id_card(1), "", "", ("户主1", "乙", "丙", "丁", "戊", "己"))
     ledger.change_members(stamp("jn-01", date(2018, 3, 1), "新增人口"), "JH-1", 6, members)
 
     now = api.caseload(ledger)["exits"]
@@ -416,7 +416,7 @@ def test_an_exits_people_go_by_effective_date_whatever_was_entered_first(
     ledger.post_exit_notice(
         stamp("jn-01", date(2017, 1, 13)), "JH-1", date(2017, 1, 13), date(2017, 1, 19)
     )
-    members = Personal("户主1", id_card(1), "", "", ("甲", "乙", "丙", "丁", "戊", "己"))
+    members = Personal("户主1", id_card(1), "", "", ("户主1", "乙", "丙", "丁", "戊", "己"))
     change = stamp("jn-01", changed_on, "新增人口")
     if changed_on > date(2017, 1, 20):
         ledger.change_members(change, "JH-1", 6, members)

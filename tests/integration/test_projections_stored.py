@@ -42,7 +42,7 @@ def history(app: Ledger) -> None:
     app.resolve_objection(stamp(ll, date(2016, 8, 6)), "LL-1", "O-1", True)
     identify(app, "JH-3", serial=4)
     app.review(stamp(jn, date(2016, 8, 2)), "JH-3", False)
-    members = Personal("户主1", id_card(1), "13800000000", "江海区", ("甲", "乙", "丙", "丁"))
+    members = Personal("户主1", id_card(1), "13800000000", "江海区", ("户主1", "乙", "丙", "丁"))
     app.change_members(stamp(jn, date(2016, 8, 12), "新生儿"), "JH-1", 4, members)
     for helper in ("c-1", "e-1", "sw-1", "v-1"):
         app.pair(stamp(jn, date(2016, 8, 11)), "JH-1", helper)

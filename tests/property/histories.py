@@ -303,7 +303,8 @@ class _Run:
 
     def do_members(self, number: str, members: int, named: bool) -> None:
         serial = 10 + members
-        names = tuple(f"成员{i}" for i in range(members)) if named else ()
+        # the head among them (since session 23)
+        names = (f"户主{serial}", *(f"成员{i}" for i in range(1, members))) if named else ()
         personal = Personal(f"户主{serial}", id_card(serial), "13900000000", "江海区", names)
         self.app.change_members(self.by(STREET, note="人口变更"), number, members, personal)
 
