@@ -29,6 +29,7 @@ from cli.common import (
     NoteOption,
     console,
     describe_changes,
+    err_console,
     ledger_session,
     make_stamp,
     money,
@@ -829,8 +830,19 @@ def return_to_poverty(
 ) -> None:
     """Return to poverty 返贫 after a major disaster, one step at a time."""
     with ledger_session() as app:
-        app.advance_return(make_stamp(document, effective, note), number, step, disaster, authority)
+        stamp = make_stamp(document, effective, note)
+        app.advance_return(stamp, number, step, disaster, authority)
+        early = app.household(number).unpaired_since(stamp.effective) if step == "approved" else []
     console.print(f"return of household {number}: {step}")
+    for helper, ended in early:
+        err_console.print(
+            f"note: {helper}'s pairing with {number} ended on {ended} with no replacement, on "
+            f"or after this return's approval: the household is assisted again, so the "
+            "accountability report lists it as an early unpairing 不脱贫不脱钩; pair a helper of "
+            f"its role again (fupin household pair {number} HELPER)",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @household_app.command("withdraw-return")

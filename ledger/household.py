@@ -1629,6 +1629,22 @@ class Household(LedgerAggregate):
             f"(entry {entry}, ReceiptVoided, dated {day}): nothing is left to correct"
         )
 
+    def unpaired_since(self, day: date) -> list[tuple[str, date]]:
+        """(helper, the day its pairing ended) of each pairing ended with no replacement on or
+        after ``day``, not voided: after a return approved that day, each is an early
+        unpairing 不脱贫不脱钩 (the accountability report lists it), which the unpairing's own
+        command refuses when it is entered after the approval (re-test F, session 23: an
+        approval dated before an unpairing on record made it one, and said nothing)."""
+        return sorted(
+            (key.helper, key.ended)
+            for version, (kind, key) in self.entries.items()
+            if kind == "HelperUnpaired"
+            and isinstance(key, Unpairing)
+            and not key.replacement
+            and version not in self.voided
+            and key.ended >= day
+        )
+
     def resting_on_return(self) -> list[tuple[int, date, str, str]]:
         """(entry, its date, what it is, how it is undone) of each live entry the return in
         force holds up (``check_return_voidable``), earliest entry first."""

@@ -361,3 +361,23 @@ def test_a_return_an_employment_since_rests_on_is_not_voided(seeded: Fupin) -> N
     assert seeded.event_count() == before
     seeded.ok(f"correct helper e-1 2 --reason 录错 {doc('2017-07-02')}", "jn-01")
     seeded.ok(VOID.format(approval), "qu-01")
+
+
+def test_a_return_approved_before_an_unpairing_on_record_says_it_makes_it_early(
+    seeded: Fupin,
+) -> None:
+    """Re-test F, session 23: entered after the approval, an unpairing with no replacement
+    dated after it is refused; an approval entered late, dated before such an unpairing on
+    record, made it an early one and said nothing. The approval is a fact and stands: the
+    command says what it makes of the unpairing (the accountability report lists it)."""
+    for actor, line in RETURNED[:-1]:
+        seeded.ok(line, actor)
+    seeded.ok(f"household unpair JH-0001 c-1 --reason 调离 {doc('2017-06-25')}", "jn-01")
+
+    approved = seeded.ok(RETURNED[-1][1], RETURNED[-1][0])
+
+    assert "note: c-1's pairing with JH-0001 ended on 2017-06-25 with no replacement" in (
+        " ".join(approved.stderr.split())
+    )
+    report = orjson.loads(seeded.ok("report accountability --format json", "ana-1").stdout)
+    assert [row["helper"] for row in report["early_unpairings"]] == ["c-1"]
