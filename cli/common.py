@@ -441,7 +441,8 @@ def check_output(path: Path, field: str) -> None:
 
 def _needed_file(path: Path) -> str:
     """What ``path`` is if it is a file the ledger needs ("" if none): the store's SQLite file
-    or its -wal, -shm or -journal beside it, the master key file (``LEDGER_MASTER_KEY_FILE``,
+    or its -wal, -shm or -journal beside it (beside the file a link leads to, too), the
+    master key file (``LEDGER_MASTER_KEY_FILE``,
     or the demo's beside the store) or the signing key file (``--key``)."""
     needed: list[tuple[str, str]] = []
     try:
@@ -449,9 +450,14 @@ def _needed_file(path: Path) -> str:
     except LedgerError:
         store = None
     if store is not None:
-        needed.append((str(store), "the ledger's store"))
-        needed += [(f"{store}-{part}", f"the store's -{part} file") for part in _STORE_PARTS]
-        needed.append((f"{store}.master-key", "the store's master key file"))
+        # SQLite keeps its -wal, -shm and -journal beside the file the store's name leads to:
+        # a store named through a link (cur.db -> n.db) has n.db-wal, never cur.db-wal (a
+        # security re-tester, session 23: `-o n.db-wal` replaced the live WAL, and a saved
+        # event was lost). Both spellings are protected, the master key beside either too.
+        for spelling in dict.fromkeys([str(store), os.path.realpath(store)]):
+            needed.append((spelling, "the ledger's store"))
+            needed += [(f"{spelling}-{part}", f"the store's -{part} file") for part in _STORE_PARTS]
+            needed.append((f"{spelling}.master-key", "the store's master key file"))
     key_file = os.environ.get("LEDGER_MASTER_KEY_FILE", "").strip()
     if key_file:
         needed.append((key_file, "the master key file (LEDGER_MASTER_KEY_FILE)"))
