@@ -404,9 +404,14 @@ def output_format(
     )
 
 
-def check_output(path: Path, field: str) -> None:
+#: Files a command reads, each as (its option, the file): none may be the file it writes.
+Inputs = Sequence[tuple[str, Path]]
+
+
+def check_output(path: Path, field: str, *, inputs: Inputs = ()) -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
     the option): one the system cannot look up (a name too long, a loop of links), a folder,
+    a file the ledger needs or one of the command's ``inputs`` (its own name or a link to it),
     or a file in a folder that does not exist or cannot be written."""
     if str(path) == "-":  # the usual name of standard output: never a file named "-" here
         raise InputError(
@@ -421,7 +426,7 @@ def check_output(path: Path, field: str) -> None:
         )
     if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
-    needed = _needed_file(path)
+    needed = _needed_file(path, inputs)
     if needed:
         # (tester M, session 18: `export report funds -o demo.db` replaced the whole ledger with
         # a CSV, `-o demo.db.master-key` the master key with JSON, both "written", exit 0)
@@ -439,11 +444,14 @@ def check_output(path: Path, field: str) -> None:
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
 
 
-def _needed_file(path: Path) -> str:
+def _needed_file(path: Path, inputs: Inputs = ()) -> str:
     """What ``path`` is if it is a file the ledger needs ("" if none): the store's SQLite file
     or its -wal, -shm or -journal beside it (beside the file a link leads to, too), the
     master key file (``LEDGER_MASTER_KEY_FILE``,
-    or the demo's beside the store) or the signing key file (``--key``)."""
+    or the demo's beside the store), the signing key file (``--key``) or a file the command
+    reads (``inputs``: a security re-tester, session 23: `checkpoint --log-key dlog.key --out
+    dlog.key` replaced the log private key with the checkpoint, `prove --checkpoint cp.json
+    --out cp.json` the kept checkpoint with the bundle)."""
     needed: list[tuple[str, str]] = []
     try:
         store = parse_store(settings.store).path
@@ -464,6 +472,7 @@ def _needed_file(path: Path) -> str:
     signing = settings.key or os.environ.get("LEDGER_KEY", "")
     if signing:
         needed.append((signing, "your signing key file (--key)"))
+    needed += [(str(read), f"the {option} file this command reads") for option, read in inputs]
     for other, what in needed:
         if _same_file(path, Path(other)):
             return what
@@ -536,7 +545,9 @@ def _file_written(path: Path) -> Path:
 
 
 @contextmanager
-def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[BinaryIO]:
+def output_file(
+    path: Path, field: str, *, private: bool = False, inputs: Inputs = ()
+) -> Iterator[BinaryIO]:
     """A binary handle whose bytes become the file ``path``.
 
     A regular file (or a new one) is written whole or not at all: the bytes go to a temporary
@@ -549,8 +560,9 @@ def output_file(path: Path, field: str, *, private: bool = False) -> Iterator[Bi
     its own name would be (a reviewer, session 23: through a link, personal data in clear kept
     the target's 0664, or a new target got 0644). A descriptor, a pipe or a device
     (``/dev/stdout``, ``>(gpg -e)``) is written through, never replaced, as with a shell's
-    ``>``. An ``OSError`` is refused naming ``field``."""
-    check_output(path, field)
+    ``>``. An ``OSError`` is refused naming ``field``; so is a file ``check_output`` refuses
+    (``inputs``: the files the command reads)."""
+    check_output(path, field, inputs=inputs)
     if _written_in_place(path):
         try:
             with path.open("wb") as handle:

@@ -28,6 +28,7 @@ from rich.text import Text
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    Inputs,
     check_output,
     console,
     err_console,
@@ -66,9 +67,9 @@ def read_checkpoint(path: Path) -> Checkpoint:
         raise InputError("checkpoint", f"{path}: {exc.rule}") from None
 
 
-def write_json(path: Path, value: object) -> None:
-    """``value`` as a JSON file, written whole or not at all."""
-    with output_file(path, "out") as handle:
+def write_json(path: Path, value: object, inputs: Inputs) -> None:
+    """``value`` as a JSON file, written whole or not at all, never over one of ``inputs``."""
+    with output_file(path, "out", inputs=inputs) as handle:
         handle.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
 
 
@@ -259,10 +260,12 @@ def checkpoint(
 ) -> None:
     """Sign the current tree head 签发检查点 with the log key; write it and record it."""
     key = load_private_key(log_key_file)
-    check_output(out, "out")  # before the checkpoint is recorded: a bad --out writes nothing
+    inputs = [("--log-key", log_key_file)]
+    # before the checkpoint is recorded: a bad --out writes nothing
+    check_output(out, "out", inputs=inputs)
     with ledger_session() as app:
         signed = record_checkpoint(app, make_stamp(document, effective), key)
-    write_json(out, signed.to_json())
+    write_json(out, signed.to_json(), inputs)
     console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
 
 
@@ -274,10 +277,11 @@ def prove(
 ) -> None:
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)
-    check_output(out, "out")
+    inputs = [("--checkpoint", checkpoint_file)]
+    check_output(out, "out", inputs=inputs)
     with ledger_session() as app:
         bundle = prove_household(app, household, signed)
-    write_json(out, bundle)
+    write_json(out, bundle, inputs)
     console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
     # The recipient pins the log key obtained from the district office (docs/audit-guide.md
     # §7), never the one the bundle carries: the hint names the key to expect, not a value.

@@ -4,10 +4,15 @@ A store named through a symbolic link (``LEDGER_STORE=cur.db``, a link to ``n.db
 ``-wal``, ``-shm``, ``-journal`` and ``.master-key`` protected by the link's name only, where
 SQLite keeps them beside ``n.db``: ``-o n.db-wal`` replaced the live write-ahead log and a
 saved event was lost.
+
+``checkpoint --log-key dlog.key --out dlog.key`` replaced the log private key with the
+checkpoint; ``prove --checkpoint cp.json --out cp.json`` (or ``--out`` a link to it) the kept
+checkpoint with the bundle. A file the command reads is never its output.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, assert_refused, doc
 
 STORE_INDEPENDENT = "files the CLI must not write over: SQLite is enough (tests/conftest.py)"
 
@@ -68,3 +73,57 @@ def test_the_wal_by_the_link_s_own_name_is_still_refused(
     result = through_link(f"{REPORT} {tmp_path / 'cur.db-wal'}")
 
     assert_refused(result, "output", "is the store's -wal file")
+
+
+def _log_key(fupin: Fupin, folder: Path) -> Path:
+    """A log key made and registered: its private key's file."""
+    key = folder / "dlog.key"
+    made = fupin.ok(f"keys new --out {key}")
+    found = re.search(r"public key:\s+(\S+)", made.stdout)
+    assert found is not None, made.stdout
+    fupin.ok(f"keys register-log {found.group(1)} {doc('2016-08-20')}", "admin")
+    return key
+
+
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_checkpoint_is_never_written_over_its_log_key(
+    seeded: Fupin, tmp_path: Path, through_a_link: bool
+) -> None:
+    # Before, written (exit 0): the log private key was gone, the checkpoint in its place.
+    key = _log_key(seeded, tmp_path)
+    before = key.read_bytes()
+    out = key
+    if through_a_link:
+        out = tmp_path / "l_key"
+        out.symlink_to(key.name)
+    count = seeded.event_count()
+
+    result = seeded(f"checkpoint --log-key {key} --out {out} -d 检查点", "admin")
+
+    assert_refused(
+        result,
+        "out",
+        f"{str(out)!r} is the --log-key file this command reads: writing there would destroy it",
+    )
+    assert key.read_bytes() == before
+    assert seeded.event_count() == count  # nothing recorded either
+
+
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_bundle_is_never_written_over_the_checkpoint_it_proves_against(
+    seeded: Fupin, tmp_path: Path, through_a_link: bool
+) -> None:
+    # Before, written (exit 0): the kept checkpoint became the bundle.
+    key = _log_key(seeded, tmp_path)
+    checkpoint = tmp_path / "cp.json"
+    seeded.ok(f"checkpoint --log-key {key} --out {checkpoint} -d 检查点", "admin")
+    before = checkpoint.read_bytes()
+    out = checkpoint
+    if through_a_link:
+        out = tmp_path / "l_cp"
+        out.symlink_to(checkpoint.name)
+
+    result = seeded(f"prove JH-0001 --checkpoint {checkpoint} --out {out}")
+
+    assert_refused(result, "out", "is the --checkpoint file this command reads")
+    assert checkpoint.read_bytes() == before
