@@ -8,6 +8,7 @@ No rule of the programme lives here.
 from __future__ import annotations
 
 import csv
+import errno
 import logging
 import os
 import re
@@ -408,11 +409,12 @@ def output_format(
 Inputs = Sequence[tuple[str, Path]]
 
 
-def check_output(path: Path, field: str, *, inputs: Inputs = ()) -> None:
+def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
     the option): one the system cannot look up (a name too long, a loop of links), a folder,
     a file the ledger needs or one of the command's ``inputs`` (its own name or a link to it),
-    or a file in a folder that does not exist or cannot be written."""
+    or a file in a folder that does not exist or cannot be written. With ``new`` (the rule, as
+    "a checkpoint file is never overwritten"), an existing file too (a link's target)."""
     if str(path) == "-":  # the usual name of standard output: never a file named "-" here
         raise InputError(
             field,
@@ -436,6 +438,8 @@ def check_output(path: Path, field: str, *, inputs: Inputs = ()) -> None:
         )
     if _written_in_place(path):
         return  # a descriptor, a device, a pipe: written through as it is
+    if new and os.path.lexists(_file_written(path)):
+        raise _exists(path, field, new)
     folder = _file_written(path).parent  # a link's target is replaced in its own folder
     if not _is_folder(folder):
         problem = "is not a folder" if os.path.exists(folder) else "does not exist"
@@ -477,6 +481,11 @@ def _needed_file(path: Path, inputs: Inputs = ()) -> str:
         if _same_file(path, Path(other)):
             return what
     return ""
+
+
+def _exists(path: Path, field: str, rule: str) -> InputError:
+    """The refusal of an existing ``path`` that is written only as a new file."""
+    return InputError(field, f"{str(path)!r} exists; {rule}: name a new file")
 
 
 #: The files SQLite keeps beside a store (its write-ahead log and shared memory, a rollback
@@ -546,7 +555,7 @@ def _file_written(path: Path) -> Path:
 
 @contextmanager
 def output_file(
-    path: Path, field: str, *, private: bool = False, inputs: Inputs = ()
+    path: Path, field: str, *, private: bool = False, inputs: Inputs = (), new: str = ""
 ) -> Iterator[BinaryIO]:
     """A binary handle whose bytes become the file ``path``.
 
@@ -561,8 +570,10 @@ def output_file(
     the target's 0664, or a new target got 0644). A descriptor, a pipe or a device
     (``/dev/stdout``, ``>(gpg -e)``) is written through, never replaced, as with a shell's
     ``>``. An ``OSError`` is refused naming ``field``; so is a file ``check_output`` refuses
-    (``inputs``: the files the command reads)."""
-    check_output(path, field, inputs=inputs)
+    (``inputs``: the files the command reads). With ``new`` (the rule, as "a checkpoint file
+    is never overwritten") the file is created only where none is, even one made meanwhile:
+    the temporary file is linked to its name, which fails where a file is."""
+    check_output(path, field, inputs=inputs, new=new)
     if _written_in_place(path):
         try:
             with path.open("wb") as handle:
@@ -585,10 +596,34 @@ def output_file(
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             yield handle
-        os.replace(temporary, target)
+        if new:
+            _link_new(temporary, target)
+        else:
+            os.replace(temporary, target)
+    except FileExistsError:
+        temporary.unlink(missing_ok=True)
+        raise _exists(path, field, new) from None
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _link_new(temporary: Path, target: Path) -> None:
+    """``temporary`` renamed ``target``, which must not exist: ``FileExistsError`` if it does
+    (a hard link fails where a name is; a file system without them is checked, then
+    renamed onto)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+        os.replace(temporary, target)
+        return
+    temporary.unlink()

@@ -67,9 +67,10 @@ def read_checkpoint(path: Path) -> Checkpoint:
         raise InputError("checkpoint", f"{path}: {exc.rule}") from None
 
 
-def write_json(path: Path, value: object, inputs: Inputs) -> None:
-    """``value`` as a JSON file, written whole or not at all, never over one of ``inputs``."""
-    with output_file(path, "out", inputs=inputs) as handle:
+def write_json(path: Path, value: object, inputs: Inputs, new: str = "") -> None:
+    """``value`` as a JSON file, written whole or not at all, never over one of ``inputs``
+    (nor over any file, with ``new``: the rule)."""
+    with output_file(path, "out", inputs=inputs, new=new) as handle:
         handle.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
 
 
@@ -249,6 +250,12 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     )
 
 
+#: Why ``checkpoint --out`` writes only a new file (since session 23: a second checkpoint
+#: replaced the first one kept under its name): a kept checkpoint is what proves the log
+#: (docs/audit-guide.md), like a backup or a key file, never overwritten.
+_KEPT = "a checkpoint file is never overwritten (a kept checkpoint is what proves the log)"
+
+
 @refusals
 def checkpoint(
     out: Annotated[Path, typer.Option("--out", help="Checkpoint file to write (JSON).")],
@@ -262,10 +269,10 @@ def checkpoint(
     key = load_private_key(log_key_file)
     inputs = [("--log-key", log_key_file)]
     # before the checkpoint is recorded: a bad --out writes nothing
-    check_output(out, "out", inputs=inputs)
+    check_output(out, "out", inputs=inputs, new=_KEPT)
     with ledger_session() as app:
         signed = record_checkpoint(app, make_stamp(document, effective), key)
-    write_json(out, signed.to_json(), inputs)
+    write_json(out, signed.to_json(), inputs, _KEPT)
     console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
 
 

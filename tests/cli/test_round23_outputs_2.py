@@ -7,7 +7,9 @@ saved event was lost.
 
 ``checkpoint --log-key dlog.key --out dlog.key`` replaced the log private key with the
 checkpoint; ``prove --checkpoint cp.json --out cp.json`` (or ``--out`` a link to it) the kept
-checkpoint with the bundle. A file the command reads is never its output.
+checkpoint with the bundle. A file the command reads is never its output. A second
+``checkpoint --out cp.json`` replaced the checkpoint kept there: a checkpoint file, like a
+backup or a key file, is now only ever a new file.
 """
 
 from __future__ import annotations
@@ -127,3 +129,40 @@ def test_a_bundle_is_never_written_over_the_checkpoint_it_proves_against(
 
     assert_refused(result, "out", "is the --checkpoint file this command reads")
     assert checkpoint.read_bytes() == before
+
+
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_checkpoint_is_never_written_over_a_kept_checkpoint(
+    seeded: Fupin, tmp_path: Path, through_a_link: bool
+) -> None:
+    # Before, the second checkpoint replaced the first one without a word (exit 0).
+    key = _log_key(seeded, tmp_path)
+    kept = tmp_path / "cp.json"
+    seeded.ok(f"checkpoint --log-key {key} --out {kept} -d 检查点", "admin")
+    before = kept.read_bytes()
+    out = kept
+    if through_a_link:
+        out = tmp_path / "l_cp"
+        out.symlink_to(kept.name)
+    count = seeded.event_count()
+
+    result = seeded(f"checkpoint --log-key {key} --out {out} -d 检查点", "admin")
+
+    assert_refused(result, "out", f"{str(out)!r} exists; a checkpoint file is never overwritten")
+    assert kept.read_bytes() == before
+    assert seeded.event_count() == count  # refused before it is recorded
+    assert not list(tmp_path.glob(".fupin-*"))
+
+
+def test_a_checkpoint_through_a_link_to_a_new_file_is_written(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key = _log_key(seeded, tmp_path)
+    out = tmp_path / "l_cp"
+    out.symlink_to("cp-new.json")
+
+    seeded.ok(f"checkpoint --log-key {key} --out {out} -d 检查点", "admin")
+
+    assert out.is_symlink()
+    assert '"signature"' in (tmp_path / "cp-new.json").read_text()
+    assert not list(tmp_path.glob(".fupin-*"))
