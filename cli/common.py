@@ -436,6 +436,9 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
             field,
             f"{str(path)!r} is {needed}: writing there would destroy it; name another file",
         )
+    planted = _planted_link(path)
+    if planted:
+        raise InputError(field, f"{str(path)!r} {planted}: name another file")
     if _written_in_place(path):
         return  # a descriptor, a device, a pipe: written through as it is
     if new and os.path.lexists(_file_written(path)):
@@ -480,6 +483,49 @@ def _needed_file(path: Path, inputs: Inputs = ()) -> str:
     for other, what in needed:
         if _same_file(path, Path(other)):
             return what
+    return ""
+
+
+def _planted_link(path: Path) -> str:
+    """Why ``path`` is not followed ("" if it may be): a symbolic link on its way sits in a
+    sticky, world-writable folder (``/tmp``) and belongs neither to the caller (euid) nor to
+    the folder's owner, the kernel's fs.protected_symlinks rule. The file written is found
+    by following links here (``os.path.realpath``), never by an ``open`` of the name, so the
+    kernel's own check never applies (a security re-tester, session 23: a link another user
+    planted in /tmp made an officer's ``-o /tmp/x.csv`` replace a file of the officer's).
+    Never raises: a name that cannot be looked up is left to what writes it."""
+    caller = os.geteuid()
+    parts = list(reversed(Path(os.path.join(os.getcwd(), path)).parts))
+    here = "/"
+    hops = 0
+    try:
+        while parts:
+            name = parts.pop()
+            if name.startswith("/"):  # the root, of the path or of an absolute link
+                here = "/"
+                continue
+            if name == "..":
+                here = os.path.dirname(here)
+                continue
+            step = os.path.join(here, name)
+            link = os.lstat(step)
+            if not stat.S_ISLNK(link.st_mode):
+                here = step
+                continue
+            folder = os.stat(here)
+            shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+            if shared and link.st_uid not in (caller, folder.st_uid):
+                return (
+                    f"leads through the symbolic link {step!r}, which another user (uid "
+                    f"{link.st_uid}) made in the sticky, world-writable folder {here!r}: such a "
+                    "link is never followed (the kernel's fs.protected_symlinks rule)"
+                )
+            hops += 1
+            if hops > _MOST_HOPS:
+                return ""
+            parts.extend(reversed(Path(os.readlink(step)).parts))
+    except (OSError, ValueError):  # a name not there yet (a new file), or one unusable
+        return ""
     return ""
 
 

@@ -10,10 +10,16 @@ checkpoint; ``prove --checkpoint cp.json --out cp.json`` (or ``--out`` a link to
 checkpoint with the bundle. A file the command reads is never its output. A second
 ``checkpoint --out cp.json`` replaced the checkpoint kept there: a checkpoint file, like a
 backup or a key file, is now only ever a new file.
+
+A link is followed in Python (realpath, then a rename onto its target), so the kernel's
+fs.protected_symlinks never applied: a link another user planted in a sticky, world-writable
+folder (``/tmp``) made an officer's ``-o /tmp/x.csv`` replace any file the officer can write.
+Such a link is now refused, by the kernel's own rule.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -166,3 +172,77 @@ def test_a_checkpoint_through_a_link_to_a_new_file_is_written(
     assert out.is_symlink()
     assert '"signature"' in (tmp_path / "cp-new.json").read_text()
     assert not list(tmp_path.glob(".fupin-*"))
+
+
+#: Another user's uid ("nobody"), to own a link planted in a shared folder.
+OTHER = 65534
+as_root = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="a link owned by another user is made with os.lchown, which only root may do",
+)
+
+
+def _planted(tmp_path: Path, owner: int = OTHER, folder_owner: int | None = None) -> Path:
+    """A sticky, world-writable folder ``shared`` (like /tmp) holding ``caseload.csv``, a link
+    owned by ``owner`` to ``victim/notes.txt``, a file of the caller's."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "notes.txt").write_text("officer's notes\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    if folder_owner is not None:
+        os.chown(shared, folder_owner, -1)
+    link = shared / "caseload.csv"
+    link.symlink_to(victim / "notes.txt")
+    os.lchown(link, owner, -1)
+    return link
+
+
+@as_root
+def test_a_link_another_user_planted_in_a_sticky_world_writable_folder_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Before, written (exit 0): the officer's notes replaced by the report.
+    link = _planted(tmp_path)
+
+    result = seeded(f"{REPORT} {link}")
+
+    assert_refused(
+        result,
+        "output",
+        f"which another user (uid {OTHER}) made in the sticky, world-writable folder "
+        f"{str(link.parent)!r}: such a link is never followed (the kernel's "
+        "fs.protected_symlinks rule)",
+    )
+    assert (tmp_path / "victim" / "notes.txt").read_text() == "officer's notes\n"
+
+
+@as_root
+def test_a_planted_link_to_a_folder_on_the_way_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    link = _planted(tmp_path)
+    into = link.parent / "into"
+    into.symlink_to(tmp_path / "victim")
+    os.lchown(into, OTHER, -1)
+
+    result = seeded(f"{REPORT} {into / 'notes.txt'}")
+
+    assert_refused(result, "output", "fs.protected_symlinks")
+    assert (tmp_path / "victim" / "notes.txt").read_text() == "officer's notes\n"
+
+
+@as_root
+@pytest.mark.parametrize(
+    ("owner", "folder_owner"),
+    [(0, None), (OTHER, OTHER)],
+    ids=["the caller's own link", "the folder owner's link"],
+)
+def test_a_link_the_kernel_would_follow_is_followed(
+    seeded: Fupin, tmp_path: Path, owner: int, folder_owner: int | None
+) -> None:
+    link = _planted(tmp_path, owner, folder_owner)
+
+    seeded.ok(f"{REPORT} {link}")
+
+    assert link.is_symlink()
+    assert "officer's notes" not in (tmp_path / "victim" / "notes.txt").read_text()
