@@ -1421,6 +1421,12 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, _total: bar.update(task, completed=done)
 
 
+#: Why the workbook template is written only as a new file, as the CSV templates are
+#: (since session 23: a second `import template` replaced a filled fupin-import.xlsx, its
+#: officers' rows lost, exit 0).
+_NO_TEMPLATE_OVER = "a template never replaces a file (a filled workbook would lose its rows)"
+
+
 @import_app.command("template")
 @refusals
 def template(
@@ -1433,21 +1439,22 @@ def template(
         typer.Option(
             "--output",
             "-o",
-            help="File (xlsx) or folder (csv: one file a command, made if missing, in a folder "
-            "that exists; a folder already holding a file named like a template, such as "
-            "identify.csv, is refused, never overwritten); default fupin-import(.xlsx).",
+            help="File (xlsx: a new one, never overwritten) or folder (csv: one file a "
+            "command, made if missing, in a folder that exists; a folder already holding a "
+            "file named like a template, such as identify.csv, is refused, never "
+            "overwritten); default fupin-import(.xlsx).",
         ),
     ] = None,
 ) -> None:
     """Write empty, documented import templates 导入模板 (docs/import.md)."""
     if output_format is not TemplateFormat.csv:  # the CSV files' folder is checked below
-        if output is not None:
-            check_output(output, "output")  # a path no file can be written to first
+        if output is not None:  # a path no file can be written to first
+            check_output(output, "output", new=_NO_TEMPLATE_OVER)
         given = None if output_format is None else output_format.value
         hint = _CSV_TEMPLATES if output is not None and output.suffix.lower() == ".csv" else ""
         output_format_of(output, given, ["xlsx"], "import template", hint)
         target = output or Path("fupin-import.xlsx")
-        with output_file(target, "output") as handle:
+        with output_file(target, "output", new=_NO_TEMPLATE_OVER) as handle:
             write_xlsx_template(handle)
         console.print(f"template written to {target}")
         return

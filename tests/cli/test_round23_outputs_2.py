@@ -15,6 +15,9 @@ A link is followed in Python (realpath, then a rename onto its target), so the k
 fs.protected_symlinks never applied: a link another user planted in a sticky, world-writable
 folder (``/tmp``) made an officer's ``-o /tmp/x.csv`` replace any file the officer can write.
 Such a link is now refused, by the kernel's own rule.
+
+``import template`` (the workbook) replaced a filled ``fupin-import.xlsx`` without a word,
+where the CSV form refuses a folder already holding a template's file: it is refused too.
 """
 
 from __future__ import annotations
@@ -246,3 +249,51 @@ def test_a_link_the_kernel_would_follow_is_followed(
 
     assert link.is_symlink()
     assert "officer's notes" not in (tmp_path / "victim" / "notes.txt").read_text()
+
+
+TEMPLATE_RULE = "exists; a template never replaces a file (a filled workbook would lose its rows)"
+
+
+def _filled(path: Path) -> bytes:
+    """``path``: a workbook with a row an officer typed."""
+    path.write_bytes(b"PK officer's rows")
+    return path.read_bytes()
+
+
+def test_the_default_workbook_template_is_never_written_over_a_filled_one(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, written (exit 0): the officer's rows gone.
+    monkeypatch.chdir(tmp_path)
+    before = _filled(tmp_path / "fupin-import.xlsx")
+
+    result = seeded("import template")
+
+    assert_refused(result, "output", f"'fupin-import.xlsx' {TEMPLATE_RULE}: name a new file")
+    assert (tmp_path / "fupin-import.xlsx").read_bytes() == before
+
+
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_workbook_template_is_never_written_over_an_existing_file(
+    seeded: Fupin, tmp_path: Path, through_a_link: bool
+) -> None:
+    filled = tmp_path / "台账.xlsx"
+    before = _filled(filled)
+    out = filled
+    if through_a_link:
+        out = tmp_path / "link.xlsx"
+        out.symlink_to(filled.name)
+
+    result = seeded(f"import template -o {out}")
+
+    assert_refused(result, "output", TEMPLATE_RULE)
+    assert filled.read_bytes() == before
+    assert not list(tmp_path.glob(".fupin-*"))
+
+
+def test_a_workbook_template_is_written_as_a_new_file(seeded: Fupin, tmp_path: Path) -> None:
+    out = tmp_path / "模板.xlsx"
+
+    seeded.ok(f"import template -o {out}")
+
+    assert out.read_bytes().startswith(b"PK")
