@@ -18,6 +18,9 @@ Such a link is now refused, by the kernel's own rule.
 
 ``import template`` (the workbook) replaced a filled ``fupin-import.xlsx`` without a word,
 where the CSV form refuses a folder already holding a template's file: it is refused too.
+
+docs/cli.md leaves a number written as text unguarded, "thousands commas allowed", but any run
+of digits and commas passed (``-1,,,``): only real thousands groups do now.
 """
 
 from __future__ import annotations
@@ -297,3 +300,23 @@ def test_a_workbook_template_is_written_as_a_new_file(seeded: Fupin, tmp_path: P
     seeded.ok(f"import template -o {out}")
 
     assert out.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("-1,,,", '"\'-1,,,"'),  # before: "-1,,,", unguarded
+        ("-12,34", '"\'-12,34"'),  # before: unguarded
+        ("-1,234,5", '"\'-1,234,5"'),  # before: unguarded
+        ("-1,2345", '"\'-1,2345"'),  # before: unguarded
+        ("-1,234,567.5", '"-1,234,567.5"'),  # quoted for its commas, not guarded
+        ("+999,999", '"+999,999"'),
+        ("-1234567", "-1234567"),
+    ],
+)
+def test_only_thousands_groups_pass_for_a_number_in_a_csv(
+    seeded: Fupin, cell: str, written: str
+) -> None:
+    result = seeded.ok(f"query \"SELECT '{cell}' AS a\" --format csv", actor="admin")
+
+    assert result.stdout.splitlines() == ["a", written]
