@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli.common import inert
+from ledger import reference
 from openpyxl import load_workbook
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -81,8 +82,12 @@ def test_a_text_a_spreadsheet_would_take_for_a_formula_is_made_inert(
     assert inert(value) == shown
 
 
-def _village_named_a_formula(seeded: Fupin) -> None:
-    seeded.ok(f"place add-village 江南 =1+2 --relatively-poor {doc('2016-07-26')}", "admin")
+def _village_named_a_formula(seeded: Fupin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A village whose key a spreadsheet reads as a formula: refused as a new key since
+    session 23 (a key begins with a letter or a digit), recorded before that."""
+    with monkeypatch.context() as patched:
+        patched.setattr(reference, "check_new_key", lambda kind, key: None)
+        seeded.ok(f"place add-village 江南 =1+2 --relatively-poor {doc('2016-07-26')}", "admin")
     seeded.ok(
         "fund disburse city-2016 --amount 1 --category facilities --purpose village "
         f"--street 江南 --village =1+2 {doc('2016-09-01')}",
@@ -91,8 +96,10 @@ def _village_named_a_formula(seeded: Fupin) -> None:
 
 
 @SQLITE
-def test_a_village_named_a_formula_is_text_in_every_output(seeded: Fupin, tmp_path: Path) -> None:
-    _village_named_a_formula(seeded)
+def test_a_village_named_a_formula_is_text_in_every_output(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _village_named_a_formula(seeded, monkeypatch)
     book = tmp_path / "funds.xlsx"
     sheet = tmp_path / "funds.csv"
     seeded.ok(f"export report funds --format xlsx -o {book}", "ana-1")
