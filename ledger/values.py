@@ -351,8 +351,11 @@ def choice(value: str, options: Iterable[str], field: str) -> str:
 def parse_area(value: str, field: str = "area") -> str:
     """An area as typed on the command line or in an import: ``rural`` or ``urban``, or its
     Chinese word (``AREA_WORDS``: 农村, 城镇, 城市), read as the English name it records; as
-    ``是/否`` are read for a yes/no. Anything else is refused, naming both."""
-    area = AREA_WORDS.get(value.strip(), value)
+    ``是/否`` are read for a yes/no. Spaces around it are no part of it, in English as in
+    Chinese, as around a yes/no (since session 23: `` 农村`` was read, `` rural`` refused).
+    Anything else is refused, naming both."""
+    typed = value.strip()
+    area = AREA_WORDS.get(typed, typed)
     if area not in AREAS:
         words = ", ".join(f"{name} ({'/'.join(_chinese(name))})" for name in AREAS)
         raise InputError(field, f"{value!r} is not one of {words}{typed_hint(value)}")
