@@ -237,9 +237,12 @@ def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``)."""
+    """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``). A
+    refusal says what else the text holds (``_date_hint``)."""
     if not _DATE.fullmatch(text.strip()):
-        raise InputError(field, f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD)")
+        raise InputError(
+            field, f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD){_date_hint(text)}"
+        )
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:  # written right, but no day of the calendar: 2017-02-30
@@ -251,13 +254,22 @@ def parse_cell_date(text: str, field: str = "date") -> date:
     command line): ISO 8601 (``2018-12-15``), or year first with slashes and one or two
     digits of month and day (``2018/12/15``, ``2018/3/5``), as Excel's CSV writes a date cell
     in the Chinese locale (since session 23). Nothing else: ``15/12/2018`` (day first) and
-    ``12/15/18`` (which?) are refused, as are dots and 年月日 typed as text."""
+    ``12/15/18`` (which?) are refused, as are dots and 年月日 typed as text.
+
+    Since session 23 a time of midnight after it (``2018/12/15 0:00``, ``2018-12-15
+    00:00:00``) is no part of it: Excel's CSV writes so a date cell formatted with a time,
+    whose day the workbook's cell is read as (``ledger.commands._date``). Another time is
+    refused saying so: a time typed is no day's midnight, and the ledger records the day
+    alone. A refusal says what else the text holds (``_date_hint``)."""
     cleaned = text.strip()
+    midnight = _MIDNIGHT.fullmatch(cleaned)
+    if midnight is not None:
+        cleaned = midnight[1]
     slashed = _SLASHED_DATE.fullmatch(cleaned)
     if slashed is None:
         if not _DATE.fullmatch(cleaned):
-            raise InputError(field, f"{quoted(text)} is not a date {CELL_DATES}")
-        return parse_date(text, field)
+            raise InputError(field, f"{quoted(text)} is not a date {CELL_DATES}{_date_hint(text)}")
+        return parse_date(cleaned, field)
     try:
         return date(*(int(part) for part in slashed.groups()))
     except ValueError as exc:  # 2017/2/30
@@ -266,6 +278,23 @@ def parse_cell_date(text: str, field: str = "date") -> date:
 
 #: The dates a spreadsheet's cell may be typed as (``parse_cell_date``).
 CELL_DATES = "YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first, as Excel's CSV writes it)"
+#: A cell's date followed by a time of midnight, as Excel's CSV writes a date-time cell
+#: (``2018/12/15 0:00``): ``parse_cell_date`` reads the date.
+_MIDNIGHT = re.compile(r"(\S+) +0?0:00(?::00)?", re.ASCII)
+#: A date followed by a time of day (``2018/12/15 14:30``, ``2018-12-15T08:00:00``).
+_TIMED = re.compile(
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?: +|T)(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)", re.ASCII
+)
+
+
+def _date_hint(text: str) -> str:
+    """What a refusal of ``text`` as a date adds: that it holds a time, or spaces, invisible
+    or full-width characters (``typed_hint``, as an amount's or a key's refusal says; since
+    session 23 a date's too: ``２０１９-12-30`` was told only the forms read)."""
+    timed = _TIMED.fullmatch(text.strip())
+    if timed is not None:
+        return f"; it holds a time ({timed[1]}): give the date alone"
+    return typed_hint(text.strip())
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:

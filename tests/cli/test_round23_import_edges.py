@@ -2,7 +2,10 @@
 
 - an area with spaces around it was read in Chinese (``--area ' 农村'``) and refused in
   English (``--area ' rural'``) on the command line: both are read, as a yes/no is, and as an
-  import reads them."""
+  import reads them;
+- a date holding invisible or full-width characters was not told so, as an amount is; one
+  with a time (``2019/12/30 0:00``, Excel's CSV's date-time) was not told that the time is
+  why: a time of midnight is now read as the date in a CSV, another is refused saying so."""
 
 from __future__ import annotations
 
@@ -56,3 +59,82 @@ def test_an_imported_area_in_english_with_spaces_around_it_is_read_still(
     seeded.ok(f"import {path}", "jn-01")
 
     assert _area_of(seeded, "JH-0301") == "urban"
+
+
+# -- 2. a date typed with a time, invisible or full-width characters --------------------------
+
+ALLOCATIONS = "ref,actor,effective,document,account,amount\n"
+
+
+def _allocation_csv(tmp_path: Path, effective: str) -> Path:
+    path = tmp_path / "receive_allocation.csv"
+    path.write_text(ALLOCATIONS + f"R-1,qu-01,{effective},拨款1,city-2016,100\n", encoding="utf-8")
+    return path
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("\u200b2016/12/30", "2016/12/30"),
+        ("2016/１2/30", "2016/12/30"),
+        ("２０１６-12-30", "2016-12-30"),
+    ],
+)
+def test_an_imported_date_with_invisible_or_full_width_characters_is_told_so(
+    seeded: Fupin, tmp_path: Path, typed: str, plain: str
+) -> None:
+    before = seeded.event_count()
+
+    result = seeded(f"import {_allocation_csv(tmp_path, typed)}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"effective: {typed!r} is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first, as "
+        f"Excel's CSV writes it) (it holds spaces, invisible or full-width characters: "
+        f"{plain!r}?)"
+    ) in result.stderr
+    assert seeded.event_count() == before
+
+
+@SQLITE
+def test_a_date_given_on_the_command_line_with_full_width_digits_is_told_so(
+    seeded: Fupin,
+) -> None:
+    result = seeded(
+        "household amend JH-0002 --area urban --reason 录错 -d 更正1 -e ２０１６-08-12", "jn-01"
+    )
+
+    assert result.exit_code != 0
+    assert (
+        "effective: '２０１６-08-12' is not an ISO 8601 date (YYYY-MM-DD) (it holds spaces, "
+        "invisible or full-width characters: '2016-08-12'?)"
+    ) in result.output
+    assert "Traceback" not in result.output
+
+
+@SQLITE
+@pytest.mark.parametrize("typed", ["2016/12/30 0:00", "2016-12-30 00:00:00", "2016/12/30 00:00"])
+def test_a_csv_date_with_a_time_of_midnight_is_read_as_the_date(
+    seeded: Fupin, tmp_path: Path, typed: str
+) -> None:
+    seeded.ok(f"import {_allocation_csv(tmp_path, typed)}", "qu-01")
+
+    shown = json.loads(seeded.ok("history city-2016 --kind fund --format json", "admin").output)
+    assert shown[-1]["effective"] == "2016-12-30"
+
+
+@SQLITE
+def test_a_csv_date_with_another_time_is_refused_saying_the_time_is_why(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    before = seeded.event_count()
+
+    result = seeded(f"import {_allocation_csv(tmp_path, '2016/12/30 14:30')}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        "effective: '2016/12/30 14:30' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year "
+        "first, as Excel's CSV writes it); it holds a time (14:30): give the date alone"
+    ) in result.stderr
+    assert seeded.event_count() == before
