@@ -326,7 +326,9 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
                     f" (the cell is in merged range {ref}, whose value only its top-left cell "
                     f"{ref.split(':')[0]} holds: unmerge the range and fill each cell)"
                 )
-            errors.append(RowError(row.where, row.columns.get(arg.name, arg.name), rule))
+            errors.append(
+                RowError(row.where, row.columns.get(arg.name, arg.name), _in_columns(rule, row))
+            )
     if typed.get("ref") == "":
         # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
         # not be looked up in the register, so every re-import would apply the row again.
@@ -339,6 +341,43 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
     mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
     return _Parsed(typed["ref"], stamp, spec, args, mark)
+
+
+#: A command-line option in a rule (``--note``, ``--not-key-target``).
+_OPTION = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
+#: Where a part of a rule ends: a command line it suggests (``fupin household amend X
+#: --labour``) runs from ``fupin`` to the first of them.
+_PART_ENDS = re.compile(r"[(),;`]")
+
+
+def _in_columns(rule: str, row: Row) -> str:
+    """``rule`` as said of an import row: an option of the command line (``--note``) that is
+    one of the row's columns, named as the row names it (``备注 note``; in JSONL ``note``); a
+    flag's negative (``--not-key-target``) as that column false. A command line the rule
+    suggests (``fupin household amend X --labour``) is left as it is. The command line's
+    ``--as`` is the row's ``actor``. Since session 23 (the import re-tester: a row was told to
+    say why ``(--note)``, an option no spreadsheet has)."""
+    if "--" not in rule:
+        return rule
+    every = _EVERY_ARG.get(row.command, {})
+
+    def column(found: re.Match[str]) -> str:
+        before = rule[: found.start()]
+        part = _PART_ENDS.split(before)[-1]
+        if "fupin " in part:
+            return found[0]
+        name = found[1].replace("-", "_")
+        if name == "as":
+            name = "actor"
+        if name in every:
+            return _printable(row.columns.get(name, name))
+        for negative in ("not_", "no_"):
+            flag = every.get(name.removeprefix(negative))
+            if name.startswith(negative) and flag is not None and flag.kind == "bool":
+                return f"{_printable(row.columns.get(flag.name, flag.name))}: false"
+        return found[0]
+
+    return _OPTION.sub(column, rule)
 
 
 def _parse_cell(arg: Arg, value: Any, *, cells: bool = True) -> Any:
@@ -641,7 +680,7 @@ def _apply(
     except LedgerError as exc:
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
-        return [RowError(row.where, row.columns.get(field, field), exc.rule)]
+        return [RowError(row.where, row.columns.get(field, field), _in_columns(exc.rule, row))]
     finally:
         app.replaying_export = app.rebuilding_export = False
         app.forget_unsaid_late()

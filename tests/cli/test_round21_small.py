@@ -110,7 +110,7 @@ def test_an_import_row_whose_text_shows_nothing_is_refused(
 
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
-    assert f"line 1, {field}: '\\u200b' shows nothing: leave --{field} out" in said
+    assert f"line 1, {field}: '\\u200b' shows nothing: leave {field} out" in said
     assert seeded.event_count() == before
 
 

@@ -118,7 +118,8 @@ def test_the_same_row_imported_into_an_existing_ledger_is_judged_now(
     refused = seeded(f"import file {one}", "admin")
 
     assert refused.exit_code == 2, refused.output
-    assert RULE in " ".join(refused.stderr.split())
+    # The row is told of its note (its column), not of the command line's --note.
+    assert RULE.replace("(--note)", "(note)") in " ".join(refused.stderr.split())
     assert seeded.event_count() == before
 
 

@@ -5,7 +5,9 @@
   import reads them;
 - a date holding invisible or full-width characters was not told so, as an amount is; one
   with a time (``2019/12/30 0:00``, Excel's CSV's date-time) was not told that the time is
-  why: a time of midnight is now read as the date in a CSV, another is refused saying so."""
+  why: a time of midnight is now read as the date in a CSV, another is refused saying so;
+- an import row was told of command-line options it has no way to give (``says why in its
+  note (--note)``): a rule names the row's column instead."""
 
 from __future__ import annotations
 
@@ -138,3 +140,46 @@ def test_a_csv_date_with_another_time_is_refused_saying_the_time_is_why(
         "first, as Excel's CSV writes it); it holds a time (14:30): give the date alone"
     ) in result.stderr
     assert seeded.event_count() == before
+
+
+# -- 3. an import row's refusal names its columns, not the command line's options ------------
+
+
+@SQLITE
+def test_a_row_dated_after_the_programme_is_told_to_say_why_in_its_note_column(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "receive_allocation.csv"
+    path.write_text(
+        "编号 ref,记录人 actor,生效日期 effective,文件 document,备注 note,账户 account,"
+        "金额 amount\n"
+        "R-1,qu-01,2025-12-20,拨款1,,city-2016,100\n",
+        encoding="utf-8",
+    )
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "row 2, 生效日期 effective: 2025-12-20 is after the programme" in said
+    assert "a step dated after it says why in its note (备注 note); a year typed wrong" in said
+    assert "--note" not in said
+    assert seeded.event_count() == before
+
+
+def test_a_command_line_a_rule_suggests_is_left_as_it_is() -> None:
+    from ledger.imports import Row, _in_columns
+
+    row = Row("f.csv row 2", "register", {}, {"key_target": "重点帮扶对象 key_target"})
+    rule = (
+        "register it as no key target (--not-key-target; a registration is a key target "
+        "unless it says otherwise); else amend it (fupin household amend JH-1 --labour), "
+        "say who (--as), see --store"
+    )
+
+    assert _in_columns(rule, row) == (
+        "register it as no key target (重点帮扶对象 key_target: false; a registration is a key "
+        "target unless it says otherwise); else amend it (fupin household amend JH-1 --labour), "
+        "say who (actor), see --store"
+    )

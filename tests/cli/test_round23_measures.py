@@ -108,7 +108,7 @@ def test_an_import_row_whose_casework_text_shows_nothing_is_refused(
 
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
-    assert f"line 1, {field}: '\\u200b' shows nothing: leave --{field} out" in said
+    assert f"line 1, {field}: '\\u200b' shows nothing: leave {field} out" in said
     assert seeded.event_count() == before
 
 
@@ -124,7 +124,7 @@ def test_an_export_holding_an_invisible_visit_summary_is_refused_naming_its_row(
 
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
-    assert "summary: '\\u200b' shows nothing: leave --summary out" in said
+    assert "summary: '\\u200b' shows nothing: leave summary out" in said
 
 
 def _visit_recorded_by_hand(fupin: Fupin, summary: str) -> None:
