@@ -13,6 +13,7 @@ import gc
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -941,7 +942,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     columns: set[int] = set()
     formulas: dict[int, list[int]] = {}
     merged: dict[int, list[tuple[int, int, str]]] = {}
-    state = {"zero_height": False, "number": 0}
+    state = {"zero_height": False, "number": 0, "zero_wide": False}
+    sized: set[int] = set()  # the columns a <col> gives a width of their own
     prefix = "\0"  # the main namespace's, if it has one (x:c): a cell's <f> has it too
     cell: dict[str, str] = {}  # the attributes of the cell being read
     column = 0  # its column, counting on for a cell without a reference (r)
@@ -975,16 +977,23 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
                 or (state["zero_height"] and height is None)
             ):
                 rows.add(number)
-        elif tag == "col" and (attributes.get("hidden") in _TRUE or _zero(attributes.get("width"))):
+        elif tag == "col":
             # A column shrunk to a width of 0 shows nothing either: Excel shows it as hidden
-            # (since session 23; before, its values were read).
+            # (since session 23; before, its values were read); so does one narrower than a
+            # pixel (``_zero``), and one without a width of its own in a sheet whose columns
+            # are that narrow by default (``defaultColWidth``).
             low = max(int(attributes.get("min", "1")), 1)
             high = min(int(attributes.get("max", "1")), _MAX_COLUMN)
-            columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
+            width = attributes.get("width")
+            if attributes.get("hidden") in _TRUE or _zero(width):
+                columns.update(range(low, high + 1))  # at most the sheet's 16,384 columns
+            if width is not None and state["zero_wide"]:
+                sized.update(range(low, high + 1))
         elif tag == "mergeCell":
             _note_merge(merged, attributes.get("ref", ""))
         elif tag == "sheetFormatPr":
             state["zero_height"] = attributes.get("zeroHeight") in _TRUE
+            state["zero_wide"] = _zero(attributes.get("defaultColWidth"))
         elif tag == "worksheet":
             prefix = name[: -len(tag)] or "\0"
 
@@ -995,6 +1004,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     while piece := xml.read(_XML_PIECE):
         parser.Parse(piece, False)
     parser.Parse(b"", True)
+    if state["zero_wide"]:
+        columns.update(set(range(1, _MAX_COLUMN + 1)) - sized)
     found = {row: cells for row, cells in formulas.items() if cells}
     for spans in merged.values():
         spans.sort()
@@ -1002,11 +1013,24 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
 
 
 def _zero(size: str | None) -> bool:
-    """Whether a column's width, as the sheet's XML gives it, is 0 (an unreadable one is not)."""
+    """Whether a column of this width, as the sheet's XML gives it (a ``<col>``'s ``width``,
+    a ``<sheetFormatPr>``'s ``defaultColWidth``), shows nothing: Excel draws it 0 pixels wide
+    (``_pixels``), as it does a width of 0 (since session 23: 0.01 was read, Excel showing
+    nothing of it). An unreadable width is not."""
     try:
-        return size is not None and float(size) == 0
+        width = float(size) if size is not None else math.nan
     except ValueError:
         return False
+    return math.isfinite(width) and _pixels(width) <= 0
+
+
+def _pixels(width: float) -> int:
+    """The pixels Excel draws a column of ``width`` (characters, padding included, as the XML
+    gives it) in, with the default font (Calibri 11, whose widest digit is 7 pixels):
+    trunc(((256 * width + trunc(128 / 7)) / 256) * 7), ECMA-376 Part 1, 18.3.1.13. Under
+    about 0.0725 it is 0; 0.5 is 3 pixels."""
+    digit = 7
+    return math.trunc(((256 * width + math.trunc(128 / digit)) / 256) * digit)
 
 
 def _note_merge(merged: dict[int, list[tuple[int, int, str]]], ref: str) -> None:

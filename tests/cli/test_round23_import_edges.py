@@ -7,18 +7,117 @@
   with a time (``2019/12/30 0:00``, Excel's CSV's date-time) was not told that the time is
   why: a time of midnight is now read as the date in a CSV, another is refused saying so;
 - an import row was told of command-line options it has no way to give (``says why in its
-  note (--note)``): a rule names the row's column instead."""
+  note (--note)``): a rule names the row's column instead;
+- a column narrower than a pixel (width 0.01), or one without a width of its own in a sheet
+  whose columns are 0 wide by default (``defaultColWidth="0"``), shows nothing, as one of
+  width 0 does: a value in it was read; it is refused as in a hidden column."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from cli.importing import read_bytes
+from openpyxl import Workbook
 
 from tests.cli.conftest import Fupin, doc
 
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+
+# -- 1. a column that shows nothing: narrower than a pixel, or 0 wide by default ----------------
+
+ALLOCATION = ["编号 ref", "记录人 actor", "生效日期 effective", "文件 document", "备注 note"]
+NOTE_HIDDEN = ("book.xlsx [receive_allocation] row 2", "备注 note")
+
+
+def _allocations(note: str, cols: str = "", sheet_format: str = "") -> bytes:
+    """A sheet of one allocation, its note in column E, with ``cols`` (``<cols>…</cols>``)
+    and ``sheet_format`` (``<sheetFormatPr …/>``) put in its XML as a spreadsheet saves them."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append([*ALLOCATION, "账户 account", "金额 amount"])
+    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", note, "city-2016", 500])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                if sheet_format:
+                    content = re.sub(rb"<sheetFormatPr[^>]*>", sheet_format.encode(), content)
+                content = content.replace(b"<sheetData", cols.encode() + b"<sheetData", 1)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@SQLITE
+def test_a_value_in_a_column_narrower_than_a_pixel_is_refused_as_in_a_hidden_column(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "allocations.xlsx"
+    cols = '<cols><col min="5" max="5" width="0.01" customWidth="1"/></cols>'
+    path.write_bytes(_allocations("作废", cols))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path} [receive_allocation] row 2, 备注 note: column is hidden: unhide it to import "
+        "it, or delete it"
+    ) in result.stderr
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(("width", "hidden"), [("0.07", True), ("0.08", False), ("0.5", False)])
+def test_a_column_is_hidden_when_excel_draws_it_0_pixels_wide(width: str, hidden: bool) -> None:
+    """Excel draws a width w in trunc(((256 w + trunc(128/7)) / 256) * 7) pixels: 0.07 in 0,
+    0.08 in 1."""
+    cols = f'<cols><col min="5" max="5" width="{width}" customWidth="1"/></cols>'
+
+    _found, errors = read_bytes("book.xlsx", _allocations("作废", cols))
+
+    assert (NOTE_HIDDEN in [(e.where, e.column) for e in errors]) is hidden
+
+
+def test_every_column_of_a_sheet_0_wide_by_default_is_hidden() -> None:
+    zero = '<sheetFormatPr baseColWidth="8" defaultColWidth="0" defaultRowHeight="15"/>'
+
+    _found, errors = read_bytes("book.xlsx", _allocations("作废", sheet_format=zero))
+
+    refused = [(e.where, e.column) for e in errors if "column is hidden" in e.rule]
+    assert NOTE_HIDDEN in refused
+    assert ("book.xlsx [receive_allocation] row 2", "编号 ref") in refused
+
+
+def test_in_a_sheet_0_wide_by_default_only_the_columns_without_a_width_are_hidden() -> None:
+    zero = '<sheetFormatPr defaultColWidth="0" defaultRowHeight="15" zeroHeight="0"/>'
+    cols = '<cols><col min="1" max="4" width="12"/><col min="6" max="7" width="9"/></cols>'
+
+    found, errors = read_bytes("book.xlsx", _allocations("", cols, zero))
+    assert errors == []
+    assert found[0].values["account"] == "city-2016"
+
+    _found, errors = read_bytes("book.xlsx", _allocations("作废", cols, zero))
+    assert [(e.where, e.column) for e in errors] == [NOTE_HIDDEN]
+
+
+def test_a_sheet_with_a_base_width_of_0_and_no_default_width_is_read() -> None:
+    """Without defaultColWidth a column is its base width plus 5 pixels of padding: shown."""
+    base = '<sheetFormatPr baseColWidth="0" defaultRowHeight="15"/>'
+
+    found, errors = read_bytes("book.xlsx", _allocations("作废", sheet_format=base))
+
+    assert errors == []
+    assert found[0].values["note"] == "作废"
 
 
 # -- 4. an area with spaces around it ---------------------------------------------------------
