@@ -262,7 +262,7 @@ def test_a_row_dated_after_the_programme_is_told_to_say_why_in_its_note_column(
     assert result.exit_code == 2, result.output
     said = " ".join(result.stderr.split())
     assert "row 2, 生效日期 effective: 2025-12-20 is after the programme" in said
-    assert "a step dated after it says why in its note (备注 note); a year typed wrong" in said
+    assert "a step dated after it says why in its note, naming its year 2025 (备注 note)," in said
     assert "--note" not in said
     assert seeded.event_count() == before
 
