@@ -391,10 +391,36 @@ def main(
     common.settings.key = key
 
 
+def say_committed() -> None:
+    """After Ctrl-C or ``SIGTERM``: what the command had committed before it was stopped, if
+    anything (``ledger.core.SAVES_COMMITTED``), which stands (since session 23: it exited
+    saying nothing, and a rotation of the master key stopped after its commit looked
+    undone)."""
+    from ledger.core import SAVES_COMMITTED
+
+    if not SAVES_COMMITTED:
+        return
+    from cli import common
+
+    events = sum(SAVES_COMMITTED)
+    common.err_console.print(
+        f"interrupted after {len(SAVES_COMMITTED)} save(s) of {events} event(s) were "
+        "committed: what they recorded stands (fupin log shows it last); look at the ledger "
+        "before running the command again, and if it rotated the master key, the new key is "
+        "the one in force",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def run() -> None:
     """Console entry point: no traceback ever reaches a user."""
     try:
         app()
+    except SystemExit as exc:
+        if exc.code in (130, 143):  # Ctrl-C, SIGTERM (cli.entry.stop_on_term)
+            say_committed()
+        raise
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):
             raise

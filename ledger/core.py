@@ -116,6 +116,13 @@ class Stamp:
     dated: bool = True
 
 
+#: The number of events of each save this process committed, in order: a command stopped by
+#: Ctrl-C or ``SIGTERM`` after its work was committed says so (``cli.main.run``; tester J,
+#: session 23: a master-key rotation interrupted just after its commit exited 130 saying
+#: nothing, and its admin could have thrown the new key away).
+SAVES_COMMITTED: list[int] = []
+
+
 class LedgerCore(Application[UUID]):
     """Storage, permissions and the load-check-save loop shared by every command."""
 
@@ -567,6 +574,7 @@ class LedgerCore(Application[UUID]):
         processing_event.events.extend(events)
         processing_event.aggregates.update((a.id, a) for a in aggregates)
         recordings = self._record(processing_event)
+        SAVES_COMMITTED.append(len(recordings))
         self._notify(recordings)
         return recordings
 
