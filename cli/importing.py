@@ -39,6 +39,7 @@ from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.errors import InputError
 from ledger.imports import ImportResult, Row, RowError, import_rows
 from ledger.keys import NOT_OWNER_ONLY, open_to
+from ledger.moves import ExportEnd, check_whole_export, export_end, is_export_end
 from ledger.store import check_path
 from ledger.values import quoted
 from rich.progress import Progress
@@ -214,7 +215,7 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         if twice is not None:
             errors.append(RowError(where, twice, "is given twice: keep one"))
             continue
-        if isinstance(item, dict) and set(item) == {"skipped"}:
+        if is_export_end(item):
             continue
         inexact = _inexact_number(line, item)
         if inexact is not None:
@@ -335,7 +336,9 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     if not isinstance(args, dict):
         return RowError(where, "args", "is a JSON object of arguments")
     values = {k: item.get(k) for k in ("ref", "actor", "effective", "document", "note")}
-    return Row(where, command, {**values, **args}, cells=False)
+    position = item.get("position")
+    at = position if isinstance(position, int) and not isinstance(position, bool) else None
+    return Row(where, command, {**values, **args}, cells=False, position=at)
 
 
 def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
@@ -1349,6 +1352,7 @@ def import_files(
     rows: list[Row] = []
     errors: list[RowError] = []
     digest = hashlib.sha256()  # of the files' bytes, one after the other
+    end: ExportEnd | None = None  # the last file's closing line, if an export's
     for path in files:
         data = load_file(path)
         if isinstance(data, RowError):
@@ -1359,7 +1363,10 @@ def import_files(
         found, bad = read_bytes(str(path), data)
         rows += found
         errors += _personal_exposed(path, found) + bad
+        end = export_end(data)
         del data
+    if create and not errors:
+        errors += _cut_export(files, rows, end)
     if errors:
         _refuse(errors, len(rows))
     # The batch's record keeps the files' names (a folder's name is no fact of the ledger,
@@ -1382,6 +1389,16 @@ def import_files(
         )
         done.append(result)
     _report(result)
+
+
+def _cut_export(files: list[Path], rows: list[Row], end: ExportEnd | None) -> list[RowError]:
+    """An export read by ``import --create`` that is not whole (cut at a line, rows missing):
+    the rest could never be added to the new store, whose later imports judge rows by
+    today's rules (docs/import.md, since session 23). The files of one command are read as
+    one export, in order: a large export split into parts is given whole, its parts in
+    order (``import --create part-1.jsonl part-2.jsonl``), its closing line in the last."""
+    whole = check_whole_export(str(files[-1]), rows, end)
+    return [] if whole is None else [whole]
 
 
 def _refuse_named_twice(files: list[Path]) -> None:

@@ -247,6 +247,8 @@ class Row:
     #: Read from a spreadsheet's cells (CSV, XLSX), or else a JSONL line's JSON values: a
     #: number's refusal advises what fits (a cell's formula, or the program writing the file).
     cells: bool = True
+    #: A JSONL line's ``position`` (written by ``fupin export events``), if it has one.
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -844,6 +846,7 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
     """
     keys: dict[UUID, tuple[str, str]] = {}
     skipped: dict[str, int] = {}
+    rows = last = 0
     for position, stored in _events(app):
         name = type(stored).__qualname__.rsplit(".", 1)[-1]
         fields = vars(stored)
@@ -854,6 +857,7 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
             continue
         prov: Provenance = fields["prov"]
         command, args = line
+        rows, last = rows + 1, position
         yield {
             "command": command,
             "ref": f"{_ref(keys, stored.originator_id)}@{stored.originator_version}",
@@ -866,8 +870,9 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
             "recorded_at": stored.timestamp.isoformat(),
             "position": position,
         }
-    if skipped:
-        yield {"skipped": dict(sorted(skipped.items()))}
+    # Always written, last (since session 23): what an import of the file into a new store
+    # checks to know it has the whole export, not one cut at a line (``check_whole_export``).
+    yield {"skipped": dict(sorted(skipped.items())), "rows": rows, "last_position": last}
 
 
 def _events(app: Ledger) -> Iterable[tuple[int, Any]]:

@@ -258,10 +258,10 @@ def test_an_export_split_in_two_files_reimports_events_alike_but_for_their_versi
     second.chmod(0o600)
     fresh = str(tmp_path / "fresh.db")
 
-    one = runner.invoke(app, ["--store", fresh, "import", "--create", str(first)])
-    two = runner.invoke(app, ["--store", fresh, "import", str(second)])
+    # One command, the parts in order (since session 23 a new store takes an export whole:
+    # its first part alone, with no closing line, is refused as cut short).
+    both = runner.invoke(app, ["--store", fresh, "import", "--create", str(first), str(second)])
 
-    assert one.exit_code == 0, one.output
-    assert two.exit_code == 0, two.output
-    # plus the imports' own record: the register's first event and one batch per import
-    assert events(fresh) == events(str(path)) + 3
+    assert both.exit_code == 0, both.output
+    # plus the import's own record: the register's first event and its batch
+    assert events(fresh) == events(str(path)) + 2

@@ -1,0 +1,100 @@
+"""Session 23, a data-migration tester: a ledger moved to a new store with ``fupin export
+events`` and ``fupin import --create`` (docs/import.md "Exporting"). An export cut at a line
+imported into the new store as if whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from cli.main import app
+from typer.testing import Result
+
+from tests.cli.conftest import Fupin
+
+STORE_INDEPENDENT = "an export and its import into a new SQLite file: the move's own rules"
+
+
+def _export(fupin: Fupin, folder: Path) -> Path:
+    log = folder / "ev.jsonl"
+    fupin.ok(f"export events -o {log}", actor="admin")
+    return log
+
+
+def _create(fupin: Fupin, store: Path, log: Path, actor: str = "admin") -> Result:
+    return fupin.runner.invoke(
+        app, ["--store", str(store), "--as", actor, "import", "--create", str(log)]
+    )
+
+
+def test_an_export_ends_with_a_line_that_counts_its_rows(seeded: Fupin, tmp_path: Path) -> None:
+    lines = _export(seeded, tmp_path).read_bytes().splitlines()
+
+    end = orjson.loads(lines[-1])
+    rows = [orjson.loads(line) for line in lines[:-1]]
+    assert (end["rows"], end["last_position"]) == (len(rows), rows[-1]["position"])
+
+
+def test_an_export_cut_at_a_line_is_refused_by_a_new_store(seeded: Fupin, tmp_path: Path) -> None:
+    log = _export(seeded, tmp_path)
+    lines = log.read_bytes().splitlines(keepends=True)
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(b"".join(lines[:20]))
+    cut.chmod(0o600)
+    last = orjson.loads(lines[19])["position"]
+
+    refused = _create(seeded, tmp_path / "new.db", cut)
+
+    assert refused.exit_code == 2, refused.output
+    assert f"{cut}, file: has no export's closing line" in refused.stderr
+    assert f"the last row read is position {last} ({cut} line 20)" in refused.stderr
+    assert "export again (fupin export events)" in refused.stderr
+    assert "nothing written" in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_an_export_missing_rows_before_its_closing_line_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    log = _export(seeded, tmp_path)
+    lines = log.read_bytes().splitlines(keepends=True)
+    holed = tmp_path / "holed.jsonl"
+    holed.write_bytes(b"".join([*lines[:-3], lines[-1]]))
+    holed.chmod(0o600)
+
+    refused = _create(seeded, tmp_path / "new.db", holed)
+
+    assert refused.exit_code == 2, refused.output
+    assert f"holds {len(lines) - 3} row(s)" in refused.stderr
+    assert f"says the export wrote {len(lines) - 1}" in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_whole_export_still_moves(seeded: Fupin, tmp_path: Path) -> None:
+    log = _export(seeded, tmp_path)
+
+    moved = _create(seeded, tmp_path / "new.db", log)
+
+    assert moved.exit_code == 0, moved.output
+    rows = len(log.read_bytes().splitlines()) - 1
+    assert f"imported {rows} row(s)" in moved.stdout
+
+
+def test_an_export_split_in_parts_moves_in_one_command_but_not_its_first_part_alone(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    lines = _export(seeded, tmp_path).read_bytes().splitlines(keepends=True)
+    first, second = tmp_path / "part-1.jsonl", tmp_path / "part-2.jsonl"
+    first.write_bytes(b"".join(lines[:15]))
+    second.write_bytes(b"".join(lines[15:]))
+    first.chmod(0o600)
+    second.chmod(0o600)
+
+    alone = _create(seeded, tmp_path / "alone.db", first)
+    new = ["--store", str(tmp_path / "new.db"), "--as", "admin"]
+    both = seeded.runner.invoke(app, [*new, "import", "--create", str(first), str(second)])
+
+    assert alone.exit_code == 2, alone.output
+    assert "has no export's closing line" in alone.stderr
+    assert both.exit_code == 0, both.output
+    assert f"imported {len(lines) - 1} row(s)" in both.stdout
