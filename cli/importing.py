@@ -35,11 +35,22 @@ from xml.parsers import expat
 
 import orjson
 import typer
+from ledger.application import Ledger
+from ledger.carried import CarriedKeys
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
+from ledger.core import Stamp
 from ledger.errors import InputError
-from ledger.imports import ImportResult, Row, RowError, import_rows
+from ledger.imports import ImportResult, Rebuild, Row, RowError, import_rows
 from ledger.keys import NOT_OWNER_ONLY, open_to
-from ledger.moves import ExportEnd, check_whole_export, export_end, is_export_end
+from ledger.moves import (
+    ExportEnd,
+    Rebuilt,
+    check_whole_export,
+    export_end,
+    is_export_end,
+    last_effective,
+    rebuild,
+)
 from ledger.store import check_path
 from ledger.values import quoted
 from rich.progress import Progress
@@ -1377,7 +1388,12 @@ def import_files(
     def applied() -> bool:  # a new store (--create) takes its name only then
         return bool(done) and done[0].applied > 0 and not done[0].errors and not done[0].dry_run
 
+    moved: list[Rebuilt] = []
     with ledger_session(create=create, keep=applied) as app, _progress(len(rows)) as advance:
+        # An export replayed by --create into an empty store: a move (ledger.moves)
+        move = create and not app.recorder.max_notification_id() and _an_export(rows)
+        if move and end is not None:
+            end.carried()  # its keys checked before a row is written
         result = import_rows(
             app,
             rows,
@@ -1388,7 +1404,62 @@ def import_files(
             progress=advance,
         )
         done.append(result)
+        if move and result.written:
+            moved.append(_rebuild(app, rows, source, digest.hexdigest(), end))
     _report(result)
+    for rebuilt in moved:
+        _report_move(rebuilt)
+
+
+def _an_export(rows: list[Row]) -> bool:
+    """Whether ``rows`` are an export's (written by ``fupin export events``: a position each)."""
+    return bool(rows) and all(row.position is not None for row in rows)
+
+
+def _rebuild(
+    app: Ledger, rows: list[Row], source: str, digest: str, end: ExportEnd | None
+) -> Rebuilt:
+    """Record the move and register the keys the export carries again (``ledger.moves``),
+    recorded by the importing admin (``--as``, else the export's first officer, who
+    initialised it), dated the export's last effective day."""
+    keys = CarriedKeys() if end is None else end.carried()
+    actor = settings.actor or str(rows[0].values.get("actor") or "")
+    stamp = Stamp(
+        actor,
+        last_effective(rows),
+        f"import {source}"[:200],
+        "keys in force at the export, registered again by import --create",
+    )
+    move = Rebuild(source, digest, len(rows), tuple(keys.revoked), tuple(sorted(keys.held.items())))
+    return rebuild(app, stamp, move, keys)
+
+
+def _report_move(done: Rebuilt) -> None:
+    """What the move registered again, and that the old store's checkpoints do not apply."""
+    said = [f"{officer} (key {kid})" for officer, kid in done.officers]
+    if done.log:
+        said.append(f"the log key {done.log}")
+    console.print(
+        "keys in force at the export registered again: "
+        + (", ".join(said) if said else "none (the export carries none)"),
+        soft_wrap=True,
+    )
+    if done.revoked:
+        console.print(
+            f"{done.revoked} key(s) revoked in the old store recorded as revoked here: never "
+            "registered again",
+            soft_wrap=True,
+        )
+    if done.retired:
+        console.print(
+            f"not registered (retired, they record nothing more): {', '.join(done.retired)}",
+            soft_wrap=True,
+        )
+    console.print(
+        "this store is a new log: checkpoints of the store the export came from do not apply "
+        "to it (verify them against that store); take a new checkpoint here (fupin checkpoint)",
+        soft_wrap=True,
+    )
 
 
 def _cut_export(files: list[Path], rows: list[Row], end: ExportEnd | None) -> list[RowError]:

@@ -215,6 +215,8 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "ImportsStarted": ("import_batch",),
     "BatchImported": ("import_batch",),
     "BatchRecorded": ("import_batch",),
+    # an export replayed by import --create: the keys it carries are the admin's to register
+    "RebuiltFromExport": ("register_key",),
     "Opened": ("open_programme",),
     "YearParametersSet": ("set_year",),
     "RulesAmended": ("amend_rules",),

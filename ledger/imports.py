@@ -28,6 +28,7 @@ from eventsourcing.utils import get_topic
 from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.carried import KeyTrail
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec, parse_value, trimmed_keys
 from ledger.core import AGGREGATE_KINDS, Stamp
 from ledger.errors import (
@@ -65,6 +66,19 @@ _IMPORTS_KEY = "imports"
 
 #: References recorded per ``BatchImported`` event.
 REFS_PER_EVENT = 10_000
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What ``ImportLedger.record_rebuild`` records of an export replayed into a new store:
+    its files, their SHA-256, how many rows, the key ids the old store had revoked, and each
+    key id it had given a holder (an officer id, or "" for the district's log key)."""
+
+    source: str
+    sha256: str
+    rows: int
+    revoked: tuple[str, ...]
+    held: tuple[tuple[str, str], ...]
 
 
 class ImportLedger(LedgerAggregate):
@@ -110,6 +124,35 @@ class ImportLedger(LedgerAggregate):
         prov: Provenance,
     ) -> None:
         pass  # the references and marks stay in the event (``recorded_rows``)
+
+    def record_rebuild(self, rebuild: Rebuild, prov: Provenance) -> None:
+        """This ledger was rebuilt by ``import --create`` from an export of another store 迁移
+        (``ledger.moves``): a new log, which that store's checkpoints do not cover, carrying
+        the signing keys that store had revoked and every key it had given a holder, so that
+        a key revoked there is never registered here, nor a key held there for another holder
+        (``ledger.transparency.key_holder_fault``). Since session 23."""
+        self._rebuilt_from_export(
+            rebuild.source,
+            rebuild.sha256,
+            rebuild.rows,
+            rebuild.revoked,
+            tuple(key for key, _holder in rebuild.held),
+            tuple(holder for _key, holder in rebuild.held),
+            prov,
+        )
+
+    @event("RebuiltFromExport")
+    def _rebuilt_from_export(
+        self,
+        source: str,
+        sha256: str,
+        rows: int,
+        revoked: tuple[str, ...],
+        held_keys: tuple[str, ...],
+        held_by: tuple[str, ...],
+        prov: Provenance,
+    ) -> None:
+        pass  # a record of the move, read by topic (``ledger.moves.rebuilt_from``)
 
     @event("BatchImported")
     def _batch_imported(
@@ -780,6 +823,7 @@ _SILENT = frozenset(
         "PairingReleased",
         "ImportsStarted",
         "BatchImported",
+        "RebuiltFromExport",
     }
 )
 
@@ -842,15 +886,19 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
     Re-importing the lines into an empty store replays the same commands in the same order, so
     aggregates get the same versions (corrections name versions) and reports are identical;
     only the recording times are new. Events that no officer command produces (signing keys,
-    seals, import records) are skipped and counted in the last line.
+    seals, import records) are skipped and counted in the last line, which carries the keys
+    (``ledger.carried``).
     """
     keys: dict[UUID, tuple[str, str]] = {}
     skipped: dict[str, int] = {}
     rows = last = 0
+    trail = KeyTrail()
     for position, stored in _events(app):
         name = type(stored).__qualname__.rsplit(".", 1)[-1]
         fields = vars(stored)
         _remember_key(keys, stored.originator_id, name, fields)
+        kind, holder = keys.get(stored.originator_id, ("", ""))
+        trail.observe(name, holder if kind == "officer" else None, fields)
         line = _command_line(name, fields, keys.get(stored.originator_id), position)
         if line is None:
             skipped[name] = skipped.get(name, 0) + 1
@@ -872,7 +920,13 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
         }
     # Always written, last (since session 23): what an import of the file into a new store
     # checks to know it has the whole export, not one cut at a line (``check_whole_export``).
-    yield {"skipped": dict(sorted(skipped.items())), "rows": rows, "last_position": last}
+    # and the keys, which a new store registers again (ledger.carried; since session 23)
+    yield {
+        "skipped": dict(sorted(skipped.items())),
+        "rows": rows,
+        "last_position": last,
+        "keys": trail.keys.to_json(),
+    }
 
 
 def _events(app: Ledger) -> Iterable[tuple[int, Any]]:

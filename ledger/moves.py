@@ -7,17 +7,32 @@ to know it has the whole export, not a file cut at a line (``check_whole_export`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import orjson
 
-from ledger.imports import Row, RowError
+from ledger.application import Ledger
+from ledger.carried import CarriedKeys, read_carried
+from ledger.core import Stamp
+from ledger.imports import Rebuild, Row, RowError, register_at, register_version
+from ledger.officers import Officer
+from ledger.transparency import register_log_key, register_signing_key
 
-__all__ = ["ExportEnd", "check_whole_export", "export_end", "is_export_end"]
+__all__ = [
+    "ExportEnd",
+    "Rebuilt",
+    "check_whole_export",
+    "export_end",
+    "is_export_end",
+    "last_effective",
+    "rebuild",
+]
 
-#: The keys of an export's closing line (``rows`` and ``last_position`` since session 23).
-_END_KEYS = frozenset({"skipped", "rows", "last_position"})
+#: The keys of an export's closing line (``rows``, ``last_position`` and ``keys`` since
+#: session 23).
+_END_KEYS = frozenset({"skipped", "rows", "last_position", "keys"})
 
 
 def is_export_end(item: Any) -> bool:
@@ -32,6 +47,13 @@ class ExportEnd:
 
     rows: int | None
     last_position: int | None
+    #: Its ``keys`` as written (``ledger.carried``; None before session 23), read when used:
+    #: a plain import ignores the closing line.
+    keys: Any = None
+
+    def carried(self) -> CarriedKeys:
+        """The keys the export carries (none, for an export written before session 23)."""
+        return CarriedKeys() if self.keys is None else read_carried(self.keys)
 
 
 def export_end(data: bytes) -> ExportEnd | None:
@@ -47,7 +69,7 @@ def export_end(data: bytes) -> ExportEnd | None:
         return None
     if not is_export_end(item):
         return None
-    return ExportEnd(_count(item.get("rows")), _count(item.get("last_position")))
+    return ExportEnd(_count(item.get("rows")), _count(item.get("last_position")), item.get("keys"))
 
 
 def _count(value: Any) -> int | None:
@@ -97,3 +119,50 @@ def check_whole_export(name: str, rows: list[Row], end: ExportEnd | None) -> Row
             f"{end.rows}, the last at position {end.last_position}: rows are missing; {_AGAIN}",
         )
     return None
+
+
+def last_effective(rows: list[Row]) -> date:
+    """The latest effective date of an export's rows (checked by the import that applied
+    them): what the record of the move and the keys registered again are dated, as an import's
+    batch is (the move adds no later fact to the programme)."""
+    found = [row.values.get("effective") for row in rows]
+    return max(date.fromisoformat(value) for value in found if isinstance(value, str))
+
+
+@dataclass
+class Rebuilt:
+    """What ``rebuild`` registered again: each officer's key (officer id, key id), the log
+    key's id ("" none), how many revoked key ids it recorded, and the officers whose key it
+    did not register (retired: they save nothing more)."""
+
+    officers: list[tuple[str, str]] = field(default_factory=list)
+    log: str = ""
+    revoked: int = 0
+    retired: list[str] = field(default_factory=list)
+
+
+def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebuilt:
+    """Record that this new store was rebuilt from an export (``ImportLedger.record_rebuild``,
+    with the revoked and held key ids), then register again the log key and each officer's
+    key in force at the export, each on its own save, recorded by ``stamp``'s admin; the
+    admin's own key last, as a key is in force from the save after it. Since session 23:
+    before, a move dropped every key, and an officer who had to sign saved unsigned."""
+    prov = app.authorise(stamp, "register_key")
+
+    def attempt() -> list[Any]:
+        register = register_at(app, register_version(app))
+        assert register is not None, "called after the export's rows are imported"
+        register.record_rebuild(move, prov)
+        return [register]
+
+    app.execute(attempt)
+    done = Rebuilt(revoked=len(move.revoked))
+    if keys.log:
+        done.log = register_log_key(app, stamp, keys.log)
+    for officer, public in sorted(keys.officers.items(), key=lambda o: o[0] == stamp.actor):
+        holder = app.get_by_id(Officer.create_id(officer))
+        if isinstance(holder, Officer) and not holder.active:
+            done.retired.append(officer)
+            continue
+        done.officers.append((officer, register_signing_key(app, stamp, officer, public)))
+    return done

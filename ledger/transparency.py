@@ -558,6 +558,8 @@ def _alone(app: LedgerCore, what: str) -> None:
         raise RuleError("key", f"{what} is saved on its own, not inside a batch")
 
 
+_REBUILT = "ledger.imports:ImportLedger.RebuiltFromExport"
+
 #: The topics read to know who ever held a key: officers (their ids), their keys registered
 #: and revoked, and the log key registered and rotated.
 _KEY_TOPICS = (
@@ -566,6 +568,9 @@ _KEY_TOPICS = (
         for name in ("OfficerRegistered", "SigningKeyRegistered", "SigningKeyRevoked")
     ),
     *sorted(LOG_KEY_TOPICS),
+    # A ledger rebuilt from an export: the keys the old store revoked and gave holders
+    # (ledger.imports.ImportLedger.record_rebuild; named, not imported: imports reads this).
+    _REBUILT,
 )
 _LOG_HOLDER = ""  # the district's log key, among holders named by officer id
 
@@ -599,6 +604,11 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
         if name == "OfficerRegistered":
             officers[str(originator)] = found.officer_id  # type: ignore[attr-defined]
             continue
+        if name == "RebuiltFromExport":
+            fault = _carried_fault(found, kid, holder)
+            if fault is not None:
+                return fault
+            continue
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             who = _LOG_HOLDER
         event_key = getattr(found, "key_id", "")
@@ -622,6 +632,25 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
             f"key {kid} {now} {name} (registered{when}): a public key belongs to one holder, "
             "ever (one officer, or the district's log key); make a new key (fupin keys new)"
         )
+    return None
+
+
+def _carried_fault(rebuilt: Any, kid: str, holder: str) -> str | None:
+    """Why key ``kid`` may not be registered for ``holder`` by what the store this ledger was
+    rebuilt from knew of it (``key_holder_fault``; since session 23)."""
+    came = f"in the store this ledger was rebuilt from (import --create{_when(rebuilt)})"
+    if kid in rebuilt.revoked:
+        return (
+            f"key {kid} was revoked {came}: a revoked key may have leaked and is never "
+            "registered again, for anyone; make a new key (fupin keys new)"
+        )
+    for held, who in zip(rebuilt.held_keys, rebuilt.held_by, strict=True):
+        if held == kid and who != holder:
+            name = "the district's log key" if who == _LOG_HOLDER else f"registered for {who}"
+            return (
+                f"key {kid} was {name} {came}: a public key belongs to one holder, ever (one "
+                "officer, or the district's log key); make a new key (fupin keys new)"
+            )
     return None
 
 

@@ -338,6 +338,7 @@ NOT_PROGRAMME_TIME = frozenset(
         "ImportsStarted",
         "BatchImported",
         "BatchRecorded",
+        "RebuiltFromExport",
         "OfficerRegistered",
         "OfficerRoleChanged",
         "OfficerRetired",

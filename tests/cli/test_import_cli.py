@@ -131,7 +131,8 @@ def test_exported_events_reimport_into_a_new_store(tmp_path: Path) -> None:
 
     assert exported.exit_code == 0, exported.output
     assert result.exit_code == 0, result.output
-    assert events(fresh) == events(db) + 2  # plus the import's own record
+    # plus the import's own record, and the record of the move (RebuiltFromExport, session 23)
+    assert events(fresh) == events(db) + 3
 
 
 def test_a_refused_row_is_named_with_its_files_path(tmp_path: Path) -> None:
@@ -263,5 +264,5 @@ def test_an_export_split_in_two_files_reimports_events_alike_but_for_their_versi
     both = runner.invoke(app, ["--store", fresh, "import", "--create", str(first), str(second)])
 
     assert both.exit_code == 0, both.output
-    # plus the import's own record: the register's first event and its batch
-    assert events(fresh) == events(str(path)) + 2
+    # plus the import's own record: the register's first event, its batch, the move's record
+    assert events(fresh) == events(str(path)) + 3

@@ -100,8 +100,9 @@ def test_an_applied_import_with_create_makes_the_whole_store(tmp_path: Path) -> 
 
     assert result.exit_code == 0, result.output
     assert folder_listing(target.parent) == ["fresh.db"]
-    # the source's events, plus the import's own record: the register's first event, a batch
-    assert events(target) == events(tmp_path / "source.db") + 2
+    # the source's events, plus the import's own record: the register's first event, a batch,
+    # and the move's record (RebuiltFromExport, since session 23)
+    assert events(target) == events(tmp_path / "source.db") + 3
     verified = runner.invoke(app, ["--store", str(target), "verify"])
     assert verified.exit_code == 0, verified.output
 

@@ -4,13 +4,16 @@ imported into the new store as if whole."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
 from cli.main import app
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, doc
+
+VISIT = f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}"
 
 STORE_INDEPENDENT = "an export and its import into a new SQLite file: the move's own rules"
 
@@ -98,3 +101,79 @@ def test_an_export_split_in_parts_moves_in_one_command_but_not_its_first_part_al
     assert "has no export's closing line" in alone.stderr
     assert both.exit_code == 0, both.output
     assert f"imported {len(lines) - 1} row(s)" in both.stdout
+
+
+def _key(fupin: Fupin, path: Path) -> str:
+    """Make a key pair; its public key, as ``keys new`` printed it."""
+    public = re.search(r"public key:\s+(\S+)", fupin.ok(f"keys new --out {path}").stdout)
+    assert public is not None
+    return public.group(1)
+
+
+def _in(store: Path, fupin: Fupin, line: str, actor: str = "admin") -> Result:
+    return fupin.runner.invoke(app, ["--store", str(store), "--as", actor, *line.split()])
+
+
+def _keyed(fupin: Fupin, folder: Path) -> str:
+    """jn-01 signs; the log key is registered; a key of qu-01's was revoked (returned)."""
+    revoked = _key(fupin, folder / "qu01.key")
+    for line in (
+        f"keys register jn-01 {_key(fupin, folder / 'jn01.key')} {doc('2016-08-20')}",
+        f"keys register-log {_key(fupin, folder / 'log.key')} {doc('2016-08-20')}",
+        f"keys register qu-01 {revoked} {doc('2016-08-20')}",
+        f"keys revoke qu-01 {doc('2016-08-21')} --note 遗失",
+    ):
+        fupin.ok(line, "admin")
+    return revoked
+
+
+def test_a_move_keeps_who_must_sign(seeded: Fupin, tmp_path: Path) -> None:
+    _keyed(seeded, tmp_path)
+    new = tmp_path / "new.db"
+
+    moved = _create(seeded, new, _export(seeded, tmp_path))
+
+    assert moved.exit_code == 0, moved.output
+    assert "keys in force at the export registered again: jn-01 (key " in moved.stdout
+    assert "the log key " in moved.stdout
+    assert "1 key(s) revoked in the old store recorded as revoked here" in moved.stdout
+    assert "take a new checkpoint here (fupin checkpoint)" in moved.stdout
+    unsigned = _in(new, seeded, VISIT, "jn-01")
+    assert unsigned.exit_code == 2, unsigned.output
+    assert "key" in unsigned.stderr
+    signed = _in(new, seeded, f"--key {tmp_path / 'jn01.key'} {VISIT}", "jn-01")
+    assert signed.exit_code == 0, signed.output
+    checkpoint = f"checkpoint --log-key {tmp_path / 'log.key'} --out {tmp_path / 'cp.json'}"
+    taken = _in(new, seeded, f"{checkpoint} {doc('2018-12-30')}")
+    assert taken.exit_code == 0, taken.output
+    checked = _in(new, seeded, f"verify --checkpoint {tmp_path / 'cp.json'}")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_key_revoked_before_a_move_is_never_registered_again(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    revoked = _keyed(seeded, tmp_path)
+    new = tmp_path / "new.db"
+    assert _create(seeded, new, _export(seeded, tmp_path)).exit_code == 0
+
+    again = _in(new, seeded, f"keys register jn-01 {revoked} {doc('2017-01-01')}")
+
+    assert again.exit_code == 2, again.output
+    assert "was revoked in the store this ledger was rebuilt from" in again.stderr
+    assert "never registered again, for anyone" in again.stderr
+
+
+def test_a_second_move_keeps_the_keys_of_the_first(seeded: Fupin, tmp_path: Path) -> None:
+    _keyed(seeded, tmp_path)
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert _create(seeded, first, _export(seeded, tmp_path)).exit_code == 0
+    log = tmp_path / "again.jsonl"
+    assert _in(first, seeded, f"export events -o {log}").exit_code == 0
+
+    moved = _create(seeded, second, log)
+
+    assert moved.exit_code == 0, moved.output
+    assert "jn-01 (key " in moved.stdout
+    assert "1 key(s) revoked in the old store" in moved.stdout
+    assert _in(second, seeded, VISIT, "jn-01").exit_code == 2

@@ -1,0 +1,104 @@
+"""The signing keys an export carries 迁移密钥, in its closing line (since session 23).
+
+A new store replaying an export makes no key events of its own from its rows (no officer
+command is a key event), so an officer who had to sign in the old store saved unsigned in the
+new one, and nothing said so (the migration tester, session 23). The export's closing line
+therefore carries, public halves only::
+
+    "keys": {"officers": {"jn-01": "<base64 public key>"}, "log": "<base64>" or "",
+             "revoked": ["<key id>", ...], "held": {"<key id>": "<officer id, or '' for the
+             log key>", ...}}
+
+the keys in force at the export, every key id revoked, and every key id ever given a holder.
+``import --create`` registers the keys in force again and records the others
+(``ledger.moves``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger.errors import InputError
+from ledger.keys import key_id, parse_public_key
+
+__all__ = ["CarriedKeys", "KeyTrail", "read_carried"]
+
+#: The key events an export follows, by event name.
+_OFFICER_KEYS = ("SigningKeyRegistered", "SigningKeyRevoked")
+_LOG_KEYS = ("LogKeyRegistered", "LogKeyRotated")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+
+
+@dataclass
+class CarriedKeys:
+    """The keys of a ledger as an export carries them (see the module)."""
+
+    officers: dict[str, str] = field(default_factory=dict)  # officer id -> public key in force
+    log: str = ""  # the log key in force ("" none)
+    revoked: list[str] = field(default_factory=list)  # key ids, in the order revoked
+    held: dict[str, str] = field(default_factory=dict)  # key id -> its holder ("" the log)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "officers": dict(sorted(self.officers.items())),
+            "log": self.log,
+            "revoked": list(self.revoked),
+            "held": dict(self.held),
+        }
+
+
+class KeyTrail:
+    """Follows the key events of a log being exported (and the key record of a ledger itself
+    rebuilt from an export, so a second move carries what the first did)."""
+
+    def __init__(self) -> None:
+        self.keys = CarriedKeys()
+
+    def observe(self, name: str, holder: str | None, fields: dict[str, Any]) -> None:
+        """Note event ``name`` of officer ``holder`` (None: not an officer's)."""
+        keys = self.keys
+        if name in _OFFICER_KEYS and holder is not None:
+            kid = str(fields["key_id"])
+            if name == "SigningKeyRegistered":
+                keys.officers[holder] = str(fields["public_key"])
+                keys.held.setdefault(kid, holder)
+            else:
+                keys.officers.pop(holder, None)
+                keys.revoked.append(kid)
+        elif name in _LOG_KEYS:
+            keys.log = str(fields["public_key"])
+            keys.held.setdefault(str(fields["key_id"]), "")
+        elif name == "RebuiltFromExport":
+            keys.revoked.extend(k for k in fields["revoked"] if k not in keys.revoked)
+            for kid, who in zip(fields["held_keys"], fields["held_by"], strict=True):
+                keys.held.setdefault(kid, who)
+
+
+def read_carried(value: Any) -> CarriedKeys:
+    """The ``keys`` of an export's closing line, checked: an ``InputError`` on ``keys``
+    naming what is wrong (a key that is no public key, one given to two holders, one both in
+    force and revoked)."""
+    if not isinstance(value, dict) or set(value) != {"officers", "log", "revoked", "held"}:
+        raise InputError("keys", "is an object of officers, log, revoked and held")
+    officers, log, revoked, held = (value[k] for k in ("officers", "log", "revoked", "held"))
+    if not (
+        isinstance(officers, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in officers.items())
+        and isinstance(log, str)
+        and isinstance(revoked, list)
+        and all(isinstance(k, str) and _KEY_ID.fullmatch(k) for k in revoked)
+        and isinstance(held, dict)
+        and all(_KEY_ID.fullmatch(k) and isinstance(v, str) for k, v in held.items())
+    ):
+        raise InputError("keys", "holds public keys by officer, key ids and holders as text")
+    carried = CarriedKeys(dict(officers), log, list(revoked), dict(held))
+    for holder, public in [*officers.items(), *([("", log)] if log else [])]:
+        kid = key_id(parse_public_key(public))
+        named = f"the key of {holder}" if holder else "the log key"
+        if kid in carried.revoked:
+            raise InputError("keys", f"{named} ({kid}) is in force and revoked too")
+        if carried.held.setdefault(kid, holder) != holder:
+            raise InputError("keys", f"{named} ({kid}) is held by {carried.held[kid]!r} too")
+    return carried
