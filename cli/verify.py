@@ -14,7 +14,12 @@ import typer
 from ledger.bundles import prove_household
 from ledger.errors import InputError
 from ledger.keys import load_private_key
-from ledger.transparency import Checkpoint, pinned_log_key, record_checkpoint
+from ledger.transparency import (
+    Checkpoint,
+    pinned_log_key,
+    rebuilt_from_export,
+    record_checkpoint,
+)
 from ledger.verification import (
     KEY_TABLE_POSITION,
     SCHEMA_POSITION,
@@ -117,8 +122,13 @@ def verify(
             trusted_log_keys=pinned,
             progress=lambda n: bar.advance(task, n),
         )
+        files = {f"checkpoint {name}" for name, _checkpoint in given}
+        failed = any(problem.event in files for problem in report.problems)
+        moved = rebuilt_from_export(app) if failed else None
     if not report.ok:
         _render_failure(report)
+        if moved is not None:  # a move looks like tampering to the old store's checkpoints
+            err_console.print(moved, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(FAILED)
     _render_success(report, require_signatures)
 

@@ -32,6 +32,7 @@ from ledger.transparency import (
     key_in_force_fault,
     log_history,
     log_key_change,
+    rebuilt_from_export,
     recorded_checkpoints,
     stored_events,
 )
@@ -65,7 +66,9 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
             if notification.topic in LOG_KEY_TOPICS:
                 changes.append(log_key_change(app.mapper.to_domain_event(notification), index))
     if tree.size < checkpoint.size or tree.root() != checkpoint.root_bytes:
-        raise RuleError("checkpoint", "this ledger does not match the checkpoint; run fupin verify")
+        moved = rebuilt_from_export(app)
+        said = "this ledger does not match the checkpoint"
+        raise RuleError("checkpoint", f"{said}: {moved}" if moved else f"{said}; run fupin verify")
     _check_recorded_within(app, tree, checkpoint.size)
     # the changes after its size, by the log's id: when its key was rotated out, if it was
     later = (e for e in log_history(app.recorder, log_version) if e.topic in LOG_KEY_TOPICS)

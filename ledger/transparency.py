@@ -654,6 +654,38 @@ def _carried_fault(rebuilt: Any, kid: str, holder: str) -> str | None:
     return None
 
 
+#: An import's batch, by topic (the register's, ``ledger.imports``; named, not imported).
+_BATCHES = (
+    "ledger.imports:ImportLedger.BatchRecorded",
+    "ledger.imports:ImportLedger.BatchImported",
+)
+#: The ref of an export's first row (its ``initialise``): an officer's registration, version 1.
+_INITIALISED = re.compile(r"officer:[^@]+@1")
+
+
+def rebuilt_from_export(app: LedgerCore) -> str | None:
+    """Why a checkpoint of another store fails here, when this ledger was rebuilt by
+    ``import --create`` from an export (None: it was not): it is a new log, whose events were
+    replayed and recorded anew, without that store's seals, keys and checkpoints. Known by the
+    move's record (since session 23), or, for a move made before, by its first import starting
+    with an export's ``initialise`` (ref ``officer:ID@1``: a ledger holding events refuses
+    such a row, so that import made the ledger). The migration tester, session 23: after a
+    move every event was "suspect", as if the log had been rewritten."""
+    event: Any = next((e for _id, e in app.events_by_topic([_REBUILT])), None)
+    if event is None:
+        event = next((e for _id, e in app.events_by_topic(_BATCHES, page=1)), None)
+        refs = getattr(event, "refs", ())
+        if not refs or not _INITIALISED.fullmatch(str(refs[0])):
+            return None
+    return (
+        f"this ledger was rebuilt from an export ({event.source}) by import --create on "
+        f"{event.timestamp.date().isoformat()}: checkpoints of the store it came from do not "
+        "apply to it (a new log: its events were replayed and recorded anew, without that "
+        "store's seals and keys); verify such a checkpoint against that store (or a backup "
+        "of it), or take a new checkpoint here (fupin checkpoint)"
+    )
+
+
 def register_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, public: str) -> str:
     """Register an officer's public key 登记签名密钥; returns its key id. A key revoked, or
     held by anyone else, ever, is refused (``key_holder_fault``)."""

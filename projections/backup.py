@@ -36,7 +36,7 @@ from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
 from ledger.schema import listed, sqlite_foreign
 from ledger.store import StoreLocation, lock_timeout
-from ledger.transparency import Checkpoint
+from ledger.transparency import Checkpoint, rebuilt_from_export
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
 
 from projections.catchup import distrust
@@ -330,6 +330,8 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool
     app = open_ledger(store)
     try:
         report = verify_ledger(app.recorder, app.mapper, checkpoints, backup=True)
+        # a backup of a ledger moved by import --create: the old store's checkpoints fail
+        moved = rebuilt_from_export(app) if checkpoints and log_problems(report) else None
     finally:
         app.close()
     # The household key table is not what a checkpoint covers: an erasure left unfinished
@@ -348,7 +350,7 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool
         raise RuleError(
             "checkpoint",
             f"the restored ledger does not match the checkpoint ({why}); it was not put in "
-            f"place ({_EXAMINE})",
+            f"place ({_EXAMINE})" + (f"; {moved}" if moved else ""),
         )
     raise RuleError(
         "file",

@@ -177,3 +177,63 @@ def test_a_second_move_keeps_the_keys_of_the_first(seeded: Fupin, tmp_path: Path
     assert "jn-01 (key " in moved.stdout
     assert "1 key(s) revoked in the old store" in moved.stdout
     assert _in(second, seeded, VISIT, "jn-01").exit_code == 2
+
+
+MOVED = "this ledger was rebuilt from an export (ev.jsonl) by import --create on "
+ELSEWHERE = "checkpoints of the store it came from do not apply to it"
+
+
+def _moved_with_old_checkpoint(fupin: Fupin, folder: Path) -> tuple[Path, Path]:
+    """The ledger checkpointed, then moved to ``new.db``; the new store and the checkpoint."""
+    _keyed(fupin, folder)
+    old = folder / "old.json"
+    fupin.ok(f"checkpoint --log-key {folder / 'log.key'} --out {old} {doc('2018-12-30')}", "admin")
+    new = folder / "new.db"
+    assert _create(fupin, new, _export(fupin, folder)).exit_code == 0
+    return new, old
+
+
+def test_verify_says_a_checkpoint_of_the_old_store_fails_because_of_the_move(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    new, old = _moved_with_old_checkpoint(seeded, tmp_path)
+
+    checked = _in(new, seeded, f"verify --checkpoint {old}")
+
+    assert checked.exit_code == 1, checked.output
+    assert "do not hash to its root" in checked.stderr
+    assert MOVED in checked.stderr
+    assert ELSEWHERE in checked.stderr
+    assert "take a new checkpoint here (fupin checkpoint)" in checked.stderr
+
+
+def test_prove_and_restore_say_so_too(seeded: Fupin, tmp_path: Path) -> None:
+    new, old = _moved_with_old_checkpoint(seeded, tmp_path)
+    backup = tmp_path / "new.backup"
+    assert _in(new, seeded, f"backup {backup}").exit_code == 0
+
+    proved = _in(new, seeded, f"prove JH-0001 --checkpoint {old} --out {tmp_path / 'b.json'}")
+    restored = _in(tmp_path / "r.db", seeded, f"restore {backup} --checkpoint {old}")
+
+    assert proved.exit_code == 2, proved.output
+    assert MOVED in proved.stderr
+    assert restored.exit_code == 2, restored.output
+    assert MOVED in restored.stderr
+
+
+def test_a_checkpoint_of_a_ledger_never_moved_fails_with_no_word_of_a_move(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _keyed(seeded, tmp_path)
+    old = tmp_path / "old.json"
+    seeded.ok(
+        f"checkpoint --log-key {tmp_path / 'log.key'} --out {old} {doc('2018-12-30')}", "admin"
+    )
+    data = orjson.loads(old.read_bytes())
+    data["root"] = "00" * 32
+    old.write_bytes(orjson.dumps(data))
+
+    checked = seeded("verify --checkpoint " + str(old), "admin")
+
+    assert checked.exit_code == 1, checked.output
+    assert "rebuilt from an export" not in checked.output
