@@ -151,12 +151,13 @@ def _per_person(
     per-person minimum; fiscal money paid outside the years and donations beside it, not
     counted."""
     first, last = f"{rules.first_year:04d}-01-01", f"{rules.last_year:04d}-12-31"
-    # The people the rule is judged by: those of the households registered by the day, as the
-    # members stood that day, and the day no later than the programme's last (tester P,
-    # session 19: a change of members dated 2019 re-judged the closed 2016-2018 rule, which
-    # then read otherwise than --as-of its last day).
+    # The people the rule is judged by: those of the households registered by the day, at latest
+    # the programme's last (tester P, session 19: a change dated 2019 re-judged the closed
+    # 2016-2018 rule), each as its members stood on the day its exit in force then was
+    # approved, else on the day (session 23: births in a household long out of poverty moved
+    # the base; people who joined after its exit were never the programme's poor).
     day = last if today is None else min(today.isoformat(), last)
-    row = db.one(_PEOPLE, (day, day))
+    row = db.one(_PEOPLE, (day,))
     key_people, registered_people = (int(row[0]), int(row[1])) if row else (0, 0)
     paid = {int(period): int(fen) for period, fen in db.rows(_FISCAL_PAID, (first, last))}
     disbursed = paid.get(0, 0)
@@ -178,15 +179,28 @@ def _per_person(
     }
 
 
+#: The approval of the exit in force on ``d.day`` of household ``h`` (by effective date, as
+#: ``ledger.household.exit_in_force_on`` reads its assisted periods, ``pj_periods``: a period's
+#: end is an exit approved, the next period's start the return that ended that exit), or none.
+_EXIT_IN_FORCE = (
+    "SELECT p.ended_on FROM pj_periods p WHERE p.aggregate_id = h.aggregate_id "
+    "AND p.ended_on <= d.day AND NOT EXISTS (SELECT 1 FROM (SELECT n.started_on "
+    "FROM pj_periods n WHERE n.aggregate_id = p.aggregate_id AND n.version > p.version "
+    "ORDER BY n.version LIMIT 1) back WHERE back.started_on <= d.day) ORDER BY p.version LIMIT 1"
+)
 #: Key-target and all registered people on a day: each household registered by then with its
-#: members in force that day, by effective date (a household never changed has its count in
-#: pj_households, as ``caseload``'s exits read it).
+#: members in force on the day its exit in force that day was approved, or on the day if none
+#: was, by effective date (a household never changed has its count in pj_households, as
+#: ``caseload``'s exits read it).
 _PEOPLE = (
+    "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
+    "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
+    f"COALESCE(({_EXIT_IN_FORCE}), d.day) AS counted_on FROM pj_households h, d "
+    "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
-    "COALESCE(SUM(people), 0) FROM (SELECT h.key_target, COALESCE((SELECT m.members "
-    "FROM pj_members m WHERE m.aggregate_id = h.aggregate_id AND m.effective <= ? "
-    "ORDER BY m.effective DESC, m.version DESC LIMIT 1), h.members) AS people "
-    "FROM pj_households h WHERE h.registered_on IS NOT NULL AND h.registered_on <= ?) p"
+    "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
+    "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "
+    "ORDER BY m.effective DESC, m.version DESC LIMIT 1), c.members) AS people FROM c) p"
 )
 
 

@@ -1,0 +1,121 @@
+"""Session 23, the city's programme evaluator (a tester) on a copy of the demo.
+
+1. The per-person rule's base (the key-target people, 以愿意接受帮扶的贫困人口为基数) counted
+   each household's members as they stood on the programme's last day, so births in a
+   household long out of poverty moved it (597 → 603, and the rule read broken). A household
+   out under an exit in force on the day counted is now counted as its members stood on that
+   exit's approval; one assisted (never out, or returned) as on the day.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.cli.conftest import Fupin, doc
+from tests.cli.test_return_withdrawal_cli import EXIT_AND_RECOGNISE
+from tests.support import id_card
+
+STORE_INDEPENDENT = "the reports' and the demo's own code; the per-person SQL runs on both stores"
+
+BOTH_STORES = pytest.mark.parametrize(
+    "store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+# -- 1. the per-person base: the people as they stood when their household left poverty --------
+
+#: JH-0001 (3 members, key target) exited on 2016-12-20.
+EXITED = EXIT_AND_RECOGNISE[:5]
+#: ... its return to poverty recognised 2017-06-01, approved on 2017-06-20.
+RETURNED = [
+    *EXIT_AND_RECOGNISE,
+    ("qu-01", f"household return JH-0001 reviewed {doc('2017-06-10')}"),
+    ("qu-01", f"household return JH-0001 approved {doc('2017-06-20')}"),
+]
+
+
+def per_person(fupin: Fupin, view: str = "") -> dict[str, Any]:
+    result = fupin.ok(f"report funds --format json {view}", "ana-1")
+    found: dict[str, Any] = orjson.loads(result.stdout)["per_person"][0]
+    return found
+
+
+def people(fupin: Fupin, view: str = "") -> tuple[int, int]:
+    """(key-target people, registered people) of the per-person rule."""
+    found = per_person(fupin, view)
+    return found["key_target_people"], found["registered_people"]
+
+
+def members(fupin: Fupin, count: int, effective: str) -> None:
+    """JH-0001's members become ``count``, from ``effective`` (births 新生儿)."""
+    names = " ".join(["--member-name 户主1", *(f"--member-name 成员{n}" for n in range(1, count))])
+    fupin.ok(
+        f"household members JH-0001 --members {count} --head-name 户主1 --id-card {id_card(1)} "
+        f"{names} --note births {doc(effective)}",
+        "jn-01",
+    )
+
+
+def run(fupin: Fupin, lines: list[tuple[str, str]]) -> None:
+    for actor, line in lines:
+        fupin.ok(line, actor)
+
+
+@BOTH_STORES
+def test_births_after_a_households_exit_leave_the_per_person_base(seeded: Fupin) -> None:
+    run(seeded, EXITED)
+    before = per_person(seeded)
+
+    members(seeded, 7, "2018-06-01")  # 3 → 7, a year and a half after the exit
+
+    assert per_person(seeded) == before
+    assert people(seeded, "--as-of 2018-06-01") == (before["key_target_people"],) * 2
+
+
+@BOTH_STORES
+def test_members_who_joined_before_the_exit_count(seeded: Fupin) -> None:
+    base = people(seeded)
+    members(seeded, 5, "2016-10-01")
+    run(seeded, EXITED)
+
+    members(seeded, 9, "2016-12-21")  # the day after the exit's approval
+
+    assert people(seeded) == (base[0] + 2, base[1] + 2)
+    assert people(seeded, "--as-of 2016-12-19") == (base[0] + 2, base[1] + 2)
+
+
+@BOTH_STORES
+def test_a_household_back_in_poverty_counts_its_members_as_they_stand(seeded: Fupin) -> None:
+    base = people(seeded)
+    run(seeded, RETURNED)
+
+    members(seeded, 4, "2017-03-01")  # while out of poverty
+    members(seeded, 6, "2017-08-01")  # after the return: poor again
+
+    assert people(seeded) == (base[0] + 3, base[1] + 3)
+    # as the report read each day: out until the return, counted as at the exit
+    assert people(seeded, "--as-of 2017-06-19") == base
+    assert people(seeded, "--as-of 2017-07-01") == (base[0] + 1, base[1] + 1)
+
+
+@BOTH_STORES
+def test_a_household_out_again_counts_as_at_its_latest_exit(seeded: Fupin) -> None:
+    base = people(seeded)
+    run(seeded, RETURNED)
+    members(seeded, 6, "2017-08-01")  # poor again
+    run(
+        seeded,
+        [
+            ("jn-01", f"household assess JH-0001 2018 --income 12000 {doc('2018-11-01')}"),
+            ("jn-01", f"household propose-exit JH-0001 2018 {doc('2018-11-05')}"),
+            ("jn-01", f"household verify-exit JH-0001 {doc('2018-11-06')}"),
+            ("jn-01", "household exit-notice JH-0001 --start 2018-11-07 --end 2018-11-13 -d 公示"),
+            ("qu-01", f"household approve-exit JH-0001 {doc('2018-11-20')}"),
+        ],
+    )
+
+    members(seeded, 8, "2018-12-01")  # after its second exit, within the programme
+
+    assert people(seeded) == (base[0] + 3, base[1] + 3)
