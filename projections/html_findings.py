@@ -31,7 +31,9 @@ OPEN_ROWS = 20
 # -- accountability ----------------------------------------------------------------------------
 
 
-def accountability_section(duty: dict[str, Any]) -> str:
+def accountability_section(duty: dict[str, Any], shares: str) -> str:
+    """The accountability findings; ``shares``: the yearly exit shares in force, named in the
+    plan's heading (since session 23: it said 2:3:5 whatever ``programme amend`` made them)."""
     plan = table(
         (
             *("street", "year", "key targets", "target", "exits", "late exits, not counted"),
@@ -39,7 +41,8 @@ def accountability_section(duty: dict[str, Any]) -> str:
         ),
         ([td(r[c]) for c in COLUMNS["plan"]] for r in duty["plan"]),
     )
-    parts = [f"<h3>The 2:3:5 plan by street 分街道减贫计划</h3>{plan}"]
+    named = escape(shares or "no programme")
+    parts = [f"<h3>The {named} plan by street 分街道减贫计划</h3>{plan}"]
     parts.extend(
         _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
     )

@@ -1,6 +1,7 @@
 """The HTML report 图表报告: one self-contained page a district leader would rather look at than
-read — caseload over time, exits against the 2:3:5 plan, funds against the plan's rules, visit
-coverage as a heat map, accountability findings linking to the households' dossiers 一户一档.
+read — caseload over time, exits against the reduction plan (2:3:5, or as amended), funds
+against the plan's rules, visit coverage as a heat map, accountability findings linking to the
+households' dossiers 一户一档.
 
 ``render(inputs)`` is pure: it takes the ``ReportInputs`` of ``projections.series.gather`` (the
 JSON reports' dicts and a few series) and returns the page. No network, no script, no CDN:
@@ -64,10 +65,10 @@ def render(inputs: ReportInputs, sealed: bool = False) -> str:
         (
             _header(inputs, sealed),
             _caseload_section(inputs.series),
-            _exits_section(inputs.accountability["plan"]),
+            _exits_section(inputs.accountability["plan"], inputs.shares),
             _funds_section(inputs.funds),
             _visits_section(inputs.coverage),
-            accountability_section(inputs.accountability),
+            accountability_section(inputs.accountability, inputs.shares),
             dossiers_section(inputs.dossiers, inputs.masked, sealed),
         )
     )
@@ -175,10 +176,14 @@ def _day_label(day: str) -> str:
     return f"{day[:4]}Q{quarter}" if quarter else day
 
 
-# -- exits against the 2:3:5 plan --------------------------------------------------------------
+# -- exits against the reduction plan (2:3:5) --------------------------------------------------
 
 
-def _exits_section(plan: Sequence[dict[str, Any]]) -> str:
+def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
+    """Exits against each street's plan; ``shares``: the yearly shares in force (2:3:5 unless
+    ``programme amend --shares`` restated them: the targets follow them, so do the words)."""
+    plain = shares or "no programme"
+    named = escape(plain)
     categories = [
         (
             f"{row['street']} {row['year']}",
@@ -192,13 +197,13 @@ def _exits_section(plan: Sequence[dict[str, Any]]) -> str:
         )
         for row in sorted(plan, key=lambda r: (r["street"], r["year"]))
     ]
-    chart = bar_chart("Exits against the 2:3:5 plan", categories, {"exits": "#16a34a"})
+    chart = bar_chart(f"Exits against the {plain} plan", categories, {"exits": "#16a34a"})
     legend = (
         '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
-        'approved)<i style="background:#111827;height:3px"></i>plan target 计划 (2:3:5)</div>'
+        f'approved)<i style="background:#111827;height:3px"></i>plan target 计划 ({named})</div>'
     )
     return (
-        "<h2>Exits per year against the 2:3:5 plan 年度减贫计划 [三]</h2>"
+        f"<h2>Exits per year against the {named} plan 年度减贫计划 [三]</h2>"
         f'<div class="grid">{panel("Key-target exits by street and year", chart, legend)}</div>'
     )
 

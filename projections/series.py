@@ -68,6 +68,9 @@ class ReportInputs:
     #: the households whose dossier reads ``[unreadable]`` (their key is damaged or gone), by
     #: number, each with what is wrong in a few words (never a key, nor the household's id)
     unreadable: dict[str, str] = field(default_factory=dict)
+    #: the yearly exit shares 减贫计划 in force in the report's view (``2:3:5`` as the plan has
+    #: them, or as ``programme amend --shares`` restated them), for the headings that name them
+    shares: str = "2:3:5"
 
 
 def gather(
@@ -84,6 +87,7 @@ def gather(
     with open_view(ledger, as_of, known_at) as view:
         coverage = visit_coverage(view.db, today, duty["missed_visits"])
         first = _first_identified(view.db)
+        rules = read_rules(view.db)
         unreadable: dict[str, str] = {}
         dossiers = [
             _dossier(ledger, view.db, number, masked, unreadable, (as_of, known_at))
@@ -100,6 +104,7 @@ def gather(
         masked=masked,
         reader=reader,
         unreadable=unreadable,
+        shares="" if rules is None else ":".join(str(s) for s in rules.reduction_shares),
     )
 
 

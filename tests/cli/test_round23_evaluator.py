@@ -5,10 +5,14 @@
    household long out of poverty moved it (597 → 603, and the rule read broken). A household
    out under an exit in force on the day counted is now counted as its members stood on that
    exit's approval; one assisted (never out, or returned) as on the day.
+2. The HTML report said "2:3:5" in the exits' heading, chart title and legend and the plan
+   table's heading while its targets followed ``programme amend --shares 3:3:4``: it names the
+   shares in force in its view.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -119,3 +123,27 @@ def test_a_household_out_again_counts_as_at_its_latest_exit(seeded: Fupin) -> No
     members(seeded, 8, "2018-12-01")  # after its second exit, within the programme
 
     assert people(seeded) == (base[0] + 3, base[1] + 3)
+
+
+# -- 2. the HTML report names the reduction shares in force -------------------------------------
+
+AMEND_SHARES = f"programme amend --shares 3:3:4 --reason x {doc('2018-12-20')}"
+
+
+def test_the_html_report_names_the_shares_in_force(seeded: Fupin, tmp_path: Path) -> None:
+    seeded.ok(AMEND_SHARES, "admin")
+    out, before = tmp_path / "b.html", tmp_path / "before.html"
+
+    seeded.ok(f"report html --out {out}", "ana-1")
+    # as known before the amendment was recorded (the seeded ledger's clock: 2019)
+    seeded.ok(f"report html --known-at 2020-01-01T00:00:00+00:00 --out {before}", "ana-1")
+
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Exits per year against the 3:3:4 plan 年度减贫计划 [三]</h2>" in page
+    assert "<title>Exits against the 3:3:4 plan</title>" in page
+    assert "plan target 计划 (3:3:4)</div>" in page
+    assert "<h3>The 3:3:4 plan by street 分街道减贫计划</h3>" in page
+    assert "2:3:5" not in page
+    then = before.read_text(encoding="utf-8")
+    assert "<h2>Exits per year against the 2:3:5 plan 年度减贫计划 [三]</h2>" in then
+    assert "3:3:4" not in then
