@@ -189,11 +189,12 @@ def render_summary(figures: dict[str, Any]) -> None:
         share = 100 * done["households"] / all_key["households"] if all_key["households"] else 0
         rows.append((f"exits 退出 {year}", f"{done['households']} households ({share:.0f} %)"))
     for rule in figures["per_person"]:
+        word = _said(rule["meets_rule"], rule["programme_over"], "the programme's last day")
         rows.append(
             (
                 "fiscal money per key-target person",
                 f"{format_yuan(rule['per_person_fen'])} yuan (rule ≥ "
-                f"{format_yuan(rule['per_person_min_fen'])}: {_ok(rule['meets_rule'])})",
+                f"{format_yuan(rule['per_person_min_fen'])}: {word})",
             )
         )
     for split in figures["splits"]:
@@ -201,8 +202,7 @@ def render_summary(figures: dict[str, Any]) -> None:
             (
                 f"funds {split['year']} city : district : street",
                 f"{format_yuan(split['city_fen'])} : {format_yuan(split['district_fen'])} : "
-                f"{format_yuan(split['street_fen'])} (local ≥ {format_yuan(split['local_min_fen'])}"
-                f": {_ok(split['local_total_ok'])})",
+                f"{format_yuan(split['street_fen'])} ({_split_rules(split)})",
             )
         )
     for section, count in figures["accountability"].items():
@@ -210,8 +210,28 @@ def render_summary(figures: dict[str, Any]) -> None:
     render_rows(f"the programme as of {figures['today']}", ("figure", "value"), rows)
 
 
-def _ok(flag: bool) -> str:
-    return "kept" if flag else "NOT kept"
+def _said(met: bool, over: bool, by: str) -> str:
+    """A money rule's word, as the funds report's flags say it (the HTML report's ✓, ✗ or
+    "… due"): kept; not kept once its day is over; until then not met yet, due, not failed."""
+    if met:
+        return "kept"
+    return "NOT kept" if over else f"not met yet, due by {by}"
+
+
+def _split_rules(split: dict[str, Any]) -> str:
+    """Each of a year's money rules (funds report ``splits``): the city against the local side
+    (6:4), the district's and the streets' shares of the local minimum (50:50) and the local
+    total. Before session 23 the line said only the local total's, "kept" beside a broken 6:4."""
+    over, by = split["year_over"], f"31 Dec {split['year']}"
+    rules = (
+        ("city : local", split["city_local_ok"]),
+        ("district share", split["district_ok"]),
+        ("street share", split["street_ok"]),
+        (f"local ≥ {format_yuan(split['local_min_fen'])}", split["local_total_ok"]),
+    )
+    if all(met for _, met in rules):
+        return ", ".join(name for name, _ in rules) + ": all kept"
+    return "; ".join(f"{name}: {_said(met, over, by)}" for name, met in rules)
 
 
 class _bar:  # a progress bar only when it helps: large scales on a terminal

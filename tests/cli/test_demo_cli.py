@@ -28,6 +28,9 @@ def test_demo_summary_shows_the_plans_figures(runner: CliRunner, tmp_path: Path)
     assert "88 households (50 %)" in result.output
     # The per-person rule counts fiscal money 财政资金 only, and the line says so.
     assert "fiscal money per key-target person" in result.output
+    # Each year's money rules, each as the funds report's flags say it (since session 23).
+    assert "(rule ≥ 20000.00: kept)" in result.output
+    assert result.output.count("street share, local ≥ 1592000.00: all kept)") == 3
 
 
 def test_demo_summary_as_json_carries_the_same_figures(runner: CliRunner, tmp_path: Path) -> None:

@@ -8,19 +8,26 @@
 2. The HTML report said "2:3:5" in the exits' heading, chart title and legend and the plan
    table's heading while its targets followed ``programme amend --shares 3:3:4``: it names the
    shares in force in its view.
+3. The demo's summary said a year's money "kept" by the local total alone, beside a broken
+   6:4, and "NOT kept" of a per-person rule the report called not due yet: it says each rule's
+   word as the report's flags give it.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from cli.demo import render_summary
+from ledger.application import open_ledger
+from projections import api
 
 from tests.cli.conftest import Fupin, doc
 from tests.cli.test_return_withdrawal_cli import EXIT_AND_RECOGNISE
-from tests.support import id_card
+from tests.support import id_card, stamp
 
 STORE_INDEPENDENT = "the reports' and the demo's own code; the per-person SQL runs on both stores"
 
@@ -147,3 +154,53 @@ def test_the_html_report_names_the_shares_in_force(seeded: Fupin, tmp_path: Path
     then = before.read_text(encoding="utf-8")
     assert "<h2>Exits per year against the 2:3:5 plan 年度减贫计划 [三]</h2>" in then
     assert "3:3:4" not in then
+
+
+# -- 3. the demo's summary says each money rule as the report does ------------------------------
+
+
+def summary_of(fupin: Fupin, capsys: pytest.CaptureFixture[str]) -> str:
+    """The demo's summary table of the ledger in ``fupin``'s store, as ``fupin demo`` prints
+    it."""
+    app = open_ledger(fupin.store)
+    try:
+        figures = api.summary(app)
+    finally:
+        app.close()
+    capsys.readouterr()
+    render_summary(figures)
+    return capsys.readouterr().out
+
+
+def test_the_demo_summary_says_each_money_rule_as_the_report_does(
+    seeded: Fupin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 2016: city 3 M against local 1.6 M (6:4 broken: 1.6 × 6 < 3 × 4), the local total and
+    # each half of it kept; the report's day 2017-03-01: 2016 over, 2017 and 2018 not yet.
+    app = open_ledger(seeded.store)
+    try:
+        app.receive_allocation(stamp("qu-01"), "city-2016", 300_000_000 - 100_000)
+        app.open_account(stamp("qu-01"), "district-2016", "district", 2016)
+        app.receive_allocation(stamp("qu-01"), "district-2016", 80_000_000)
+        app.open_account(stamp("jn-01"), "street-2016", "street", 2016, street="江南")
+        app.receive_allocation(stamp("jn-01"), "street-2016", 80_000_000)
+        app.open_account(stamp("qu-01"), "city-2017", "city", 2017)
+        app.receive_allocation(stamp("qu-01", date(2017, 3, 1)), "city-2017", 100_000)
+    finally:
+        app.close()
+    flags = orjson.loads(seeded.ok("report funds --format json", "ana-1").stdout)
+    assert [s["city_local_ok"] for s in flags["splits"]] == [False, False, False]
+    assert flags["splits"][0]["local_total_ok"] is True
+    assert flags["per_person"][0]["programme_over"] is False
+
+    shown = summary_of(seeded, capsys)
+
+    assert "the programme as of 2017-03-01" in shown
+    assert (
+        "3000000.00 : 800000.00 : 800000.00 (city : local: NOT kept; district share: kept; "
+        "street share: kept; local ≥ 1592000.00: kept)"
+    ) in shown
+    due = "not met yet, due by 31 Dec 2017"
+    assert f"(city : local: {due}; district share: {due}; street share: {due}; " in shown
+    assert "(rule ≥ 20000.00: not met yet, due by the programme's last day)" in shown
+    assert "NOT kept" not in shown.replace("city : local: NOT kept", "")
