@@ -49,6 +49,11 @@ def natural_id(kind: str, key: str) -> UUID:
     return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")
 
 
+#: The first characters of a cell a spreadsheet reads as a formula: no new key begins with one
+#: (``check_new_key``).
+_FORMULA_START = frozenset("=+-@")
+
+
 def check_new_key(kind: str, key: str) -> None:
     """Refuse a new key officers type (``KEYED``) that only looks like another: one holding a space
     or an invisible character (Unicode's format characters, Cf, and the other default
@@ -56,20 +61,20 @@ def check_new_key(kind: str, key: str) -> None:
     from a spreadsheet's auto-correct), or anything its NFKC form writes otherwise (full
     width ``ＪＮ－９００００６`` typed with a Chinese input method, ``Café`` with its accent typed
     apart). Each would be another household, street, measure... that looks the same, found
-    by nobody who types the key. A key begins with a letter or a digit (since session 23).
+    by nobody who types the key. A key does not begin with = + - or @ (since session 23).
     Checked where a key is created, never where one is looked up: a key recorded before this
     rule stays reachable (to be corrected, erased or exported)."""
     found = odd_character(key)
     if found is not None:
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
-    if key[:1] and not key[0].isalnum():
+    if key[:1] in _FORMULA_START:
         # Since session 23 (a security reviewer registered officer '=cmd|x'): every CSV shows a
         # key, and a spreadsheet reads a cell that begins with = + - @ as a formula; guarded
         # with a ', the key copied back from it is another.
         raise InputError(
             KEYED[kind],
-            f"{key!r} begins with {key[0]!r}: {_an(kind)} key begins with a letter or a digit "
-            "(a spreadsheet reads a cell beginning with = + - or @ as a formula)",
+            f"{key!r} begins with {key[0]!r}: {_an(kind)} key does not begin with = + - or @, "
+            "which a spreadsheet reads as a formula",
         )
     narrow = next((char for char in key if char in _WIDE), None)
     wide = next((char for char in key if char in _NARROW), None)

@@ -84,7 +84,7 @@ def test_a_text_a_spreadsheet_would_take_for_a_formula_is_made_inert(
 
 def _village_named_a_formula(seeded: Fupin, monkeypatch: pytest.MonkeyPatch) -> None:
     """A village whose key a spreadsheet reads as a formula: refused as a new key since
-    session 23 (a key begins with a letter or a digit), recorded before that."""
+    session 23 (a key does not begin with = + - or @), recorded before that."""
     with monkeypatch.context() as patched:
         patched.setattr(reference, "check_new_key", lambda kind, key: None)
         seeded.ok(f"place add-village 江南 =1+2 --relatively-poor {doc('2016-07-26')}", "admin")
