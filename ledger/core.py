@@ -380,16 +380,20 @@ class LedgerCore(Application[UUID]):
         year typed wrong all the same (re-test E). The refusal, if any, is raised once the
         command's own rules passed (``execute``): a rule of the step's own (a 2016 exit
         proposed in 2026, after its closing day) says more of such a date."""
-        programme = self.opened_programme()
-        if programme is None:
-            return None
-        rules = programme.rules
-        last, year = rules.last_year, stamp.effective.year
+        years = self._programme_years
+        if years is None:
+            programme = self.opened_programme()
+            if programme is None:
+                return None
+            # The programme's years are never amended (``AMENDABLE_RULES``): read once.
+            years = self._programme_years = (programme.rules.first_year, programme.rules.last_year)
+        first, last = years
+        year = stamp.effective.year
         if year <= last + 2 or str(year) in unicodedata.normalize("NFKC", stamp.note):
             return None
         return RuleError(
             "effective",
-            f"{stamp.effective} is after the programme ({rules.first_year}-{last}; {last + 1} "
+            f"{stamp.effective} is after the programme ({first}-{last}; {last + 1} "
             f"for the plan of the last year's returns, {last + 2} for that plan's closing day "
             f"and accounts): a step dated after it says why in its note, naming its year "
             f"{year} (--note), so that a year typed wrong is not taken: it would make "
@@ -552,6 +556,8 @@ class LedgerCore(Application[UUID]):
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.
     _unsaid_late: RuleError | None = None
+    #: The programme's first and last years once it is opened (``_unsaid_after_programme``).
+    _programme_years: tuple[int, int] | None = None
 
     #: Signs saves of officers with a registered key; built on first save from ``LEDGER_KEY``.
     _sealer: Sealer | None = None
