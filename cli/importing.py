@@ -349,7 +349,15 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     values = {k: item.get(k) for k in ("ref", "actor", "effective", "document", "note")}
     position = item.get("position")
     at = position if isinstance(position, int) and not isinstance(position, bool) else None
-    return Row(where, command, {**values, **args}, cells=False, position=at)
+    recorded = item.get("recorded_at")
+    return Row(
+        where,
+        command,
+        {**values, **args},
+        cells=False,
+        position=at,
+        recorded_at=recorded if isinstance(recorded, str) else None,
+    )
 
 
 def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -114,6 +115,18 @@ class Stamp:
     note: str = ""
     #: Whether the officer gave the effective date (``-e``); False: today, by default.
     dated: bool = True
+
+
+#: Chinese numerals read as digits where a note names a year (``二〇二五年`` is 2025).
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def names_year(note: str, year: int) -> bool:
+    """Whether ``note`` names ``year`` as a year of its own: its four digits not run into
+    other digits (``原表第20251行`` or ``12022元`` names no 2025 or 2022: re-test M, session
+    23), in full-width digits or Chinese numerals too (``２０２５``, ``二〇二五年``)."""
+    text = unicodedata.normalize("NFKC", note).translate(_CHINESE_DIGITS)
+    return re.search(rf"(?<!\d){year}(?!\d)", text) is not None
 
 
 #: The number of events of each save this process committed, in order: a command stopped by
@@ -389,7 +402,7 @@ class LedgerCore(Application[UUID]):
             years = self._programme_years = (programme.rules.first_year, programme.rules.last_year)
         first, last = years
         year = stamp.effective.year
-        if year <= last + 2 or str(year) in unicodedata.normalize("NFKC", stamp.note):
+        if year <= last + 2 or names_year(stamp.note, year):
             return None
         return RuleError(
             "effective",

@@ -40,7 +40,7 @@ from ledger.errors import (
 from ledger.household import Personal
 from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
-from ledger.values import check_text, format_yuan
+from ledger.values import CHINA, check_text, format_yuan
 from ledger.verification import household_number
 
 __all__ = [
@@ -292,6 +292,8 @@ class Row:
     cells: bool = True
     #: A JSONL line's ``position`` (written by ``fupin export events``), if it has one.
     position: int | None = None
+    #: A JSONL line's ``recorded_at`` (written by ``fupin export events``), if it has one.
+    recorded_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -720,6 +722,11 @@ def _apply(
     # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
     app.replaying_export = _replays_flow(app, exported, parsed, seen.into_empty)
     app.rebuilding_export = seen.into_empty and exported is not None
+    if app.rebuilding_export:
+        late = _after_its_recording(parsed.stamp.effective, row.recorded_at)
+        if late:
+            app.replaying_export = app.rebuilding_export = False
+            return [RowError(row.where, row.columns.get("effective", "effective"), late)]
     try:
         parsed.spec.call(app, parsed.stamp, parsed.args)
     except LedgerError as exc:
@@ -730,6 +737,27 @@ def _apply(
         app.replaying_export = app.rebuilding_export = False
         app.forget_unsaid_late()
     return parsed
+
+
+def _after_its_recording(effective: date, recorded_at: str | None) -> str:
+    """Why an export's row replayed into the empty store it rebuilds may not be (""
+    if it may): it takes effect after the day it was recorded (in China). Such a row is judged
+    as it was entered then, by the rules of that day, and then no entry took effect after
+    the day it was entered (``-e`` is never after today): an export edited by hand (re-test
+    M, session 23: a 2018 visit redated 2025 was replayed, and moved every report's today)."""
+    if recorded_at is None:
+        return ""
+    try:
+        day = datetime.fromisoformat(recorded_at).astimezone(CHINA).date()
+    except (ValueError, TypeError):
+        return f"recorded_at {recorded_at!r} is not a time as fupin export events writes one"
+    if effective <= day:
+        return ""
+    return (
+        f"{effective} is after the day this row was recorded ({day}, recorded_at "
+        f"{recorded_at}): an entry never takes effect after the day it is entered, so the "
+        "export was altered; export it again from its store"
+    )
 
 
 def _replays_flow(

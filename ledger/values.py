@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ledger import clock
 from ledger.errors import InputError, LedgerError, RuleError
-from ledger.typed import typed_hint
+from ledger.typed import is_invisible, typed_hint
 
 __all__ = [
     "AREAS",
@@ -397,8 +397,24 @@ def _chinese(area: str) -> list[str]:
 
 def visible(text: str) -> bool:
     """Whether ``text`` shows anything: not only spaces, controls and invisible format
-    characters (a zero-width space U+200B is no document number, and says no reason)."""
-    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+    characters (a zero-width space U+200B is no document number, and says no reason), nor
+    the other characters that draw nothing (since session 23, re-test M: a Hangul filler
+    U+3164, a blank Braille pattern U+2800, a combining mark with nothing to mark, U+1D159
+    passed for a note, a document and a correction's reason): Unicode's default ignorable
+    code points (``ledger.typed.is_invisible``), marks alone, and blank symbols."""
+    return any(_draws(ch) for ch in text)
+
+
+#: Symbols that draw nothing, beside the default ignorable code points.
+_BLANK_SYMBOLS = frozenset("\U0001d159")
+
+
+def _draws(ch: str) -> bool:
+    return (
+        unicodedata.category(ch)[0] not in "CZM"
+        and not is_invisible(ch)
+        and ch not in _BLANK_SYMBOLS
+    )
 
 
 def _shows_nothing(text: str) -> str:

@@ -1,0 +1,104 @@
+"""Session 23, re-test M of the day's rules on notes and dates:
+
+* a note, a document or a reason of characters that draw nothing but are no format or space
+  characters (a Hangul filler U+3164, a blank Braille pattern U+2800, a combining mark alone)
+  passed for text that says something;
+* a step dated after 2020 passed when its note held the year's four digits inside another
+  number (``原表第20251行``), and was refused when it named the year in Chinese numerals;
+* an export edited by hand, a 2018 visit redated 2025, was replayed by ``import --create``
+  as the ledger had recorded it, though no entry takes effect after the day it is entered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from cli.main import app
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+ALLOCATE = ["--as", "qu-01", "fund", "allocate", "city-2016", "--amount", "10"]
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u2800", "\u115f", "\u034f", "\U0001d159"])
+@pytest.mark.parametrize("field", ["note", "document"])
+def test_text_that_draws_nothing_says_nothing(seeded: Fupin, blank: str, field: str) -> None:
+    before = seeded.event_count()
+    given = {"note": ["-d", "拨款", "--note", blank], "document": ["-d", blank]}[field]
+
+    refused = seeded.runner.invoke(app, [*ALLOCATE, *given, "-e", "2016-09-01"])
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith(f"refused {field}: ")
+    assert seeded.event_count() == before
+
+
+def test_a_reason_that_draws_nothing_is_refused(seeded: Fupin) -> None:
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    refused = seeded.runner.invoke(
+        app,
+        [
+            "--as",
+            "jn-01",
+            "correct",
+            "household",
+            "JH-0001",
+            "8",
+            "--reason",
+            "\u3164",
+            "-d",
+            "更正单",
+            "-e",
+            "2016-09-02",
+        ],
+    )
+    assert_refused(refused, "reason", "a correction must say why")
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        ("补录，原表第20251行", False),
+        ("2018年补录 金额12022元", False),
+        ("二〇二五年补录", True),
+        ("２０２５年审计整改", True),
+        ("审计 2025", True),
+    ],
+)
+def test_the_note_names_the_year_as_a_year(seeded: Fupin, note: str, ok: bool) -> None:
+    result = seeded.runner.invoke(
+        app, [*ALLOCATE, "-d", "拨款", "-e", "2025-12-20", "--note", note]
+    )
+    if ok:
+        assert result.exit_code == 0, result.output
+    else:
+        assert_refused(result, "effective", "naming its year 2025")
+
+
+def test_an_export_row_redated_after_its_recording_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    log = tmp_path / "events.jsonl"
+    seeded.ok(f"export events -o {log}", "admin")
+    lines = log.read_bytes().splitlines()
+    edited = []
+    for line in lines:
+        row = orjson.loads(line)
+        if row.get("command") == "record_visit":
+            # as the demo records it: entered the day after; then redated by hand
+            row["recorded_at"] = "2016-09-02T01:00:00+00:00"
+            row["effective"] = "2016-09-05"
+        edited.append(orjson.dumps(row))
+    log.write_bytes(b"\n".join(edited) + b"\n")
+    fresh = tmp_path / "fresh.db"
+
+    refused = seeded.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.stderr.split())
+    assert "effective: 2016-09-05 is after the day this row was recorded (2016-09-02" in said
+    assert "the export was altered; export it again from its store" in said
