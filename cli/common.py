@@ -123,7 +123,14 @@ EffectiveOption = Annotated[
     ),
 ]
 NoteOption = Annotated[
-    str, typer.Option("--note", help="Optional note 备注; a reason for corrections.")
+    str,
+    typer.Option(
+        "--note",
+        help=(
+            "Optional note 备注; a reason for corrections. A step of the programme dated "
+            "after 2020 says why here, naming its year (2025年…)."
+        ),
+    ),
 ]
 ActorOption = Annotated[
     str | None,

@@ -40,7 +40,8 @@ def html(
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
 ) -> None:
-    """Charts 图表报告 in one HTML file: caseload over time, exits against the 2:3:5 plan,
+    """Charts 图表报告 in one HTML file: caseload over time, exits against the plan (the reduction
+    shares in force, 2:3:5 unless amended),
     funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
     admin, an inspector or a district officer: one who sees every street)."""
     day, moment = times(as_of, known_at)

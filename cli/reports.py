@@ -178,9 +178,9 @@ def accountability(
     known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Accountability 责任追究: visits, 4+1 roles, registrations, exits, 2:3:5 plan and talks
-    约谈, notices 通报, overdue rectifications 限期整改, pairings ended before exit, measures
-    paid above their budget 预算."""
+    """Accountability 责任追究: visits, 4+1 roles, registrations, exits, the reduction plan
+    (2:3:5 unless amended) and talks 约谈, notices 通报, overdue rectifications 限期整改,
+    pairings ended before exit, measures paid above their budget 预算."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
