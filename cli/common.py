@@ -27,7 +27,7 @@ import orjson
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
-from ledger.core import Stamp
+from ledger.core import Stamp, discard_saves
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
 from ledger.store import (
@@ -189,13 +189,19 @@ def ledger_session(
         if not _is_folder(location.path.parent):
             raise StoreError("store", f"folder {location.path.parent} does not exist")
         with staged(location.path) as temp:
-            app = open_ledger(str(temp), create=True, extra_env=extra)
+            kept = False
             try:
-                yield app
+                app = open_ledger(str(temp), create=True, extra_env=extra)
+                try:
+                    yield app
+                finally:
+                    app.close()
+                if keep():
+                    publish(temp, location.path)
+                    kept = True
             finally:
-                app.close()
-            if keep():
-                publish(temp, location.path)
+                if not kept:  # the new store is removed: what was saved in it stands nowhere
+                    discard_saves()
         return
     # A PostgreSQL store: fail in milliseconds with the server's reason, not after a timeout.
     if location.kind == "postgres":

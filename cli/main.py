@@ -391,26 +391,39 @@ def main(
     common.settings.key = key
 
 
+def ignore_stop_signals() -> None:
+    """Ctrl-C and ``SIGTERM`` once the command is done and has said so: caught during
+    Python's own exit they ended the process by the signal (a status of -15 to its parent)
+    after its success was printed (re-test N, session 23)."""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
 def say_committed() -> None:
     """After Ctrl-C or ``SIGTERM``: what the command had committed before it was stopped, if
     anything (``ledger.core.SAVES_COMMITTED``), which stands (since session 23: it exited
     saying nothing, and a rotation of the master key stopped after its commit looked
     undone)."""
-    from ledger.core import SAVES_COMMITTED
+    from ledger.core import SAVES_COMMITTED, SAVES_DISCARDED
 
-    if not SAVES_COMMITTED:
-        return
     from cli import common
 
-    events = sum(SAVES_COMMITTED)
-    common.err_console.print(
-        f"interrupted after {len(SAVES_COMMITTED)} save(s) of {events} event(s) were "
-        "committed: what they recorded stands (fupin log shows it last); look at the ledger "
-        "before running the command again, and if it rotated the master key, the new key is "
-        "the one in force",
-        markup=False,
-        soft_wrap=True,
-    )
+    if SAVES_COMMITTED:
+        events = sum(SAVES_COMMITTED)
+        said = (
+            f"interrupted after {len(SAVES_COMMITTED)} save(s) of {events} event(s) were "
+            "committed: what they recorded stands (fupin log shows it last); look at the "
+            "ledger before running the command again, and if it rotated the master key, the "
+            "new key is the one in force"
+        )
+    elif SAVES_DISCARDED:
+        said = "interrupted: the new store was not put in place, and nothing of it was kept"
+    else:  # re-test N: silence was also what a save unsaid looked like
+        said = "interrupted: nothing was committed"
+    common.err_console.print(said, markup=False, soft_wrap=True)
 
 
 def run() -> None:
@@ -420,6 +433,8 @@ def run() -> None:
     except SystemExit as exc:
         if exc.code in (130, 143):  # Ctrl-C, SIGTERM (cli.entry.stop_on_term)
             say_committed()
+        else:  # done and said: a signal now would kill the process mid-exit (re-test N)
+            ignore_stop_signals()
         raise
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):

@@ -6,6 +6,7 @@ was committed before it was stopped; stopped before, it says nothing more."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,5 +58,36 @@ def test_ctrl_c_before_the_commit_says_nothing_more(
     monkeypatch.setattr(core.LedgerCore, "_record", interrupted)
 
     assert _run(seeded, monkeypatch) == 130
-    assert "interrupted after" not in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "interrupted after" not in said
+    assert "interrupted: nothing was committed" in said
     assert seeded.event_count() == before
+
+
+def test_a_new_store_stopped_before_it_is_put_in_place_says_nothing_was_kept(
+    seeded: Fupin,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Re-test N: an ``import --create`` stopped after its save, before its store was put in
+    place, said its events stood; the store was removed."""
+    log = tmp_path / "events.jsonl"
+    seeded.ok(f"export events -o {log}", "admin")
+    fresh = tmp_path / "fresh.db"
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> None:
+        raise KeyboardInterrupt  # after the import's saves, before the store takes its name
+
+    monkeypatch.setattr(common, "publish", interrupted)
+    monkeypatch.setattr(core, "SAVES_COMMITTED", [])
+    monkeypatch.setattr(core, "SAVES_DISCARDED", [])
+    argv = ["fupin", "--store", str(fresh), "--as", "admin", "import", "--create", str(log)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        main.run()
+
+    assert stopped.value.code == 130
+    said = " ".join(capsys.readouterr().err.split())
+    assert "interrupted: the new store was not put in place, and nothing of it was kept" in said
+    assert not fresh.exists()
