@@ -248,6 +248,10 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         prov = app.authorise(batch, "import_batch")
         legacy._batch_imported("x", "old.csv", ("JN-OLD-1",), prov)
         app.save(legacy)
+        # A move's record (import --create of an export, since session 23), here as a kind.
+        rebuilt = app.authorise(at("admin"), "register_key")
+        legacy._rebuilt_from_export("ev.jsonl", "0" * 64, 1, ("0" * 16,), (), (), rebuilt)
+        app.save(legacy)
         key = generate_key()
         register_signing_key(app, at("admin"), "admin", public_key_text(key))
         app.sealer.add_key(key)
