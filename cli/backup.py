@@ -22,7 +22,14 @@ from ledger.verification import KEY_TABLE_POSITION, VerifyReport
 from projections import backup as store_backup
 from projections.pg import preflight
 
-from cli.common import console, err_console, ledger_session, refusals, settings
+from cli.common import (
+    check_protected,
+    console,
+    err_console,
+    ledger_session,
+    refusals,
+    settings,
+)
 from cli.verify import FAILED, CheckpointFiles, read_checkpoint
 
 # Not typer's own check of a readable path (a boxed usage error): restore refuses a backup it
@@ -34,6 +41,7 @@ FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件
 def backup(file: FileArgument) -> None:
     """Copy the whole store 备份 (events, read models, keys) into FILE, which must not exist."""
     location = parse_store(settings.store)
+    check_protected(file, "file")  # not a file the ledger needs, nor through a planted link
     store_backup.check_target(file)
     # The store must be a ledger, as for every command but init, import --create, demo and
     # restore: an empty file or another database is refused, looked at read-only.

@@ -445,6 +445,26 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
         )
     if _is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
+    check_protected(path, field, inputs)
+    if _written_in_place(path):
+        return  # a descriptor, a device, a pipe: written through as it is
+    if new and os.path.lexists(_file_written(path)):
+        raise _exists(path, field, new)
+    folder = _file_written(path).parent  # a link's target is replaced in its own folder
+    if not _is_folder(folder):
+        problem = "is not a folder" if os.path.exists(folder) else "does not exist"
+        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
+
+
+def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
+    """Refuse a ``path`` no command may write, whatever it writes (``check_output``'s core):
+    a file the ledger needs or one of the command's ``inputs`` (``_needed_file``), or a name
+    that leads through a link another user planted in a shared folder (``_planted_link``).
+    Since session 23 every file fupin writes goes through it, ``keys new``, ``keys
+    new-master``, ``backup`` and the CSV templates too (a security re-tester: `keys
+    new-master --out r.db-wal` wrote the master key where SQLite then deleted it)."""
     needed = _needed_file(path, inputs)
     if needed:
         # (tester M, session 18: `export report funds -o demo.db` replaced the whole ledger with
@@ -456,16 +476,6 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
     planted = _planted_link(path)
     if planted:
         raise InputError(field, f"{str(path)!r} {planted}: name another file")
-    if _written_in_place(path):
-        return  # a descriptor, a device, a pipe: written through as it is
-    if new and os.path.lexists(_file_written(path)):
-        raise _exists(path, field, new)
-    folder = _file_written(path).parent  # a link's target is replaced in its own folder
-    if not _is_folder(folder):
-        problem = "is not a folder" if os.path.exists(folder) else "does not exist"
-        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
 
 
 def _needed_file(path: Path, inputs: Inputs = ()) -> str:

@@ -59,6 +59,7 @@ from typer.core import TyperGroup
 from cli.common import (
     REFUSED,
     check_output,
+    check_protected,
     console,
     err_console,
     ledger_session,
@@ -1620,11 +1621,12 @@ def _check_template_folder(folder: Path) -> None:
         raise InputError(
             "output", f"cannot write {str(folder)!r}: {str(folder.parent)!r} {problem}"
         )
-    if folder.is_dir():
-        for name in _template_names():
-            # lexists: a link of that name, even a broken one, is in the way too.
-            if os.path.lexists(folder / name):
-                raise _template_in_the_way(folder, name)
+    check_protected(folder, "output")  # never into a folder a planted link leads to
+    for name in _template_names():
+        # lexists: a link of that name, even a broken one, is in the way too.
+        if os.path.lexists(folder / name):
+            raise _template_in_the_way(folder, name)
+        check_protected(folder / name, "output")
 
 
 def _template_in_the_way(folder: Path, name: str) -> InputError:

@@ -13,6 +13,7 @@ from cli.common import (
     DocumentOption,
     EffectiveOption,
     NoteOption,
+    check_protected,
     console,
     ledger_session,
     make_stamp,
@@ -32,6 +33,7 @@ def new_key(
     out: Annotated[Path, typer.Option("--out", help="Private key file to write (mode 0600).")],
 ) -> None:
     """Make an Ed25519 key pair 生成密钥: the private key stays in OUT, only you may read it."""
+    check_protected(out, "out")  # not a file the ledger needs, nor through a planted link
     key = generate_key()
     write_private_key(out, key)
     console.print(f"private key: {out} (mode 0600; keep it, never share it)")

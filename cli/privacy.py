@@ -32,6 +32,7 @@ from cli.common import (
     EffectiveOption,
     SpreadsheetCSV,
     check_output,
+    check_protected,
     console,
     err_console,
     ledger_session,
@@ -184,6 +185,7 @@ def new_master(
     out: Annotated[Path, typer.Option("--out", help="Master key file to write (mode 0600).")],
 ) -> None:
     """Make a master key 主密钥 file; point LEDGER_MASTER_KEY_FILE at it. Keep a safe copy."""
+    check_protected(out, "out")  # not a file the ledger needs, nor through a planted link
     text = generate_master_key()
     write_master_key(out, text)
     console.print(f"master key: {out} (mode 0600); id {master_key_id(_parsed(text))}")

@@ -5,6 +5,11 @@
    replayed the stale write-ahead log onto the restored file (100 events and a foreign
    table); ``init`` made a malformed store. Every command that makes a new SQLite store
    refuses while one is there, names it, writes nothing and leaves it as it is.
+2. ``keys new-master --out r.db-wal``, ``keys new --out a.db-journal``, ``backup a.db-journal``
+   wrote to the store's own side files (not refused, unlike ``-o``), which SQLite then
+   deleted: a master key written there and rotated to was lost. 5. Nor did they, or the CSV
+   templates' folder, refuse a link another user planted in a sticky folder. Every file fupin
+   writes now goes through ``check_output``'s rule.
 """
 
 from __future__ import annotations
@@ -101,3 +106,101 @@ def test_a_backup_beside_a_stale_wal_is_refused(seeded: Fupin, tmp_path: Path) -
 
     assert_refused(result, "file", _side_rule(backup, "-wal"))
     _left_as_it_was(backup, side)
+
+
+# -- 2. every writer refuses the store's side files ------------------------------------------
+
+PROTECTED = "writing there would destroy it; name another file"
+
+
+@pytest.mark.parametrize(
+    ("command", "field", "suffix"),
+    [
+        ("keys new --out", "out", "-journal"),
+        ("keys new-master --out", "out", "-wal"),
+        ("keys new-master --out", "out", "-shm"),
+        ("backup", "file", "-journal"),
+    ],
+)
+def test_a_key_or_a_backup_is_never_written_to_the_store_s_side_files(
+    seeded: Fupin, command: str, field: str, suffix: str
+) -> None:
+    # Before, written (exit 0), then deleted by SQLite: a master key rotated to was lost.
+    side = Path(f"{seeded.path}{suffix}")
+    assert not side.exists()
+
+    result = seeded(f"{command} {side}", actor="admin")
+
+    assert_refused(result, field, f"{str(side)!r} is the store's {suffix} file: {PROTECTED}")
+    assert not side.exists()
+
+
+def test_a_new_key_is_never_written_over_the_master_key_file_named_by_the_environment(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "master.key"  # not made yet: the key a command is about to read
+    runner = CliRunner(env={**seeded.runner.env, "LEDGER_MASTER_KEY_FILE": str(key_file)})
+
+    result = Fupin(seeded.store, runner)(f"keys new --out {key_file}")
+
+    assert_refused(result, "out", f"{str(key_file)!r} is the master key file")
+    assert not key_file.exists()
+
+
+# -- 5. nor through a link another user planted ------------------------------------------------
+
+#: Another user's uid ("nobody"), to own what is planted in a shared folder.
+OTHER = 65534
+as_root = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="a file or link owned by another user is made with os.chown, which only root may do",
+)
+PLANTED = "such a link is never followed (the kernel's fs.protected_symlinks rule)"
+
+
+def _planted_folder(tmp_path: Path) -> Path:
+    """A sticky, world-writable folder ``shared`` (like /tmp) holding ``into``, a link owned by
+    another user to ``victim``, a folder of the caller's."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    into = shared / "into"
+    into.symlink_to(victim)
+    os.lchown(into, OTHER, -1)
+    return into
+
+
+@as_root
+@pytest.mark.parametrize(
+    ("command", "field", "name"),
+    [
+        ("keys new --out", "out", "k.pem"),
+        ("keys new-master --out", "out", "m.key"),
+        ("backup", "file", "ledger.backup"),
+        ("import template --format csv -o", "output", "templates"),
+    ],
+)
+def test_no_writer_follows_a_link_planted_in_a_sticky_folder(
+    seeded: Fupin, tmp_path: Path, command: str, field: str, name: str
+) -> None:
+    # Before, written into the victim's folder (exit 0).
+    into = _planted_folder(tmp_path)
+
+    result = seeded(f"{command} {into / name}", actor="admin")
+
+    assert_refused(result, field, PLANTED)
+    assert not list((tmp_path / "victim").iterdir())
+
+
+@as_root
+def test_csv_templates_are_never_written_into_a_planted_link_to_a_folder(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    into = _planted_folder(tmp_path)
+
+    result = seeded(f"import template --format csv -o {into}")
+
+    assert_refused(result, "output", PLANTED)
+    assert not list((tmp_path / "victim").iterdir())
