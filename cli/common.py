@@ -16,7 +16,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
@@ -681,6 +681,41 @@ def output_file(
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def claimed_output(path: Path, field: str, *, inputs: Inputs = (), new: str) -> Iterator[None]:
+    """Claim the name of a new output file before the work that makes its content (the
+    checkpoint recorded): ``check_output``, then the file (a link's target) created empty and
+    exclusively, so that a refusal ("exists", ``new`` the rule) means nothing was done. The
+    content is then written over the claim (``output_file`` without ``new``, inside the
+    ``with``); if anything fails in it, the claim is removed, unless another file has taken
+    its place. A killed process leaves the empty claim. (A security re-tester, session 23:
+    two `checkpoint --out cp.json` at once both recorded their checkpoint, and one was then
+    refused, "'cp.json' exists": two CheckpointRecorded events, one file.)"""
+    check_output(path, field, inputs=inputs, new=new)
+    if _written_in_place(path):  # a descriptor or a pipe: nothing to claim
+        yield
+        return
+    target = _file_written(path)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise _exists(path, field, new) from None
+    except OSError as exc:
+        raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        claim = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    try:
+        yield
+    except BaseException:
+        with suppress(OSError):
+            now = os.lstat(target)
+            if (now.st_dev, now.st_ino) == (claim.st_dev, claim.st_ino) and now.st_size == 0:
+                os.unlink(target)
         raise
 
 

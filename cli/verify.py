@@ -35,6 +35,7 @@ from cli.common import (
     EffectiveOption,
     Inputs,
     check_output,
+    claimed_output,
     console,
     err_console,
     ledger_session,
@@ -278,11 +279,12 @@ def checkpoint(
     """Sign the current tree head 签发检查点 with the log key; write it and record it."""
     key = load_private_key(log_key_file)
     inputs = [("--log-key", log_key_file)]
-    # before the checkpoint is recorded: a bad --out writes nothing
-    check_output(out, "out", inputs=inputs, new=_KEPT)
-    with ledger_session() as app:
-        signed = record_checkpoint(app, make_stamp(document, effective), key)
-    write_json(out, signed.to_json(), inputs, _KEPT)
+    # The name is claimed before the checkpoint is recorded: a bad --out, or one another
+    # checkpoint took meanwhile, records nothing; the claim is written over, or removed.
+    with claimed_output(out, "out", inputs=inputs, new=_KEPT):
+        with ledger_session() as app:
+            signed = record_checkpoint(app, make_stamp(document, effective), key)
+        write_json(out, signed.to_json(), inputs)
     console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
 
 

@@ -10,16 +10,23 @@
    deleted: a master key written there and rotated to was lost. 5. Nor did they, or the CSV
    templates' folder, refuse a link another user planted in a sticky folder. Every file fupin
    writes now goes through ``check_output``'s rule.
+3. Two ``checkpoint --out cp.json`` at once: one was refused ("'cp.json' exists") after its
+   checkpoint was recorded, two CheckpointRecorded events for one file. The name is now
+   claimed before the checkpoint is recorded.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from ledger.errors import RuleError
+from typer.testing import CliRunner, Result
 
+from cli import verify
 from tests.cli.conftest import Fupin, assert_refused, doc
 
 STORE_INDEPENDENT = "files the CLI writes, SQLite stores: SQLite is enough (tests/conftest.py)"
@@ -204,3 +211,60 @@ def test_csv_templates_are_never_written_into_a_planted_link_to_a_folder(
 
     assert_refused(result, "output", PLANTED)
     assert not list((tmp_path / "victim").iterdir())
+
+
+# -- 3. a checkpoint's file is claimed before it is recorded -----------------------------------
+
+KEPT = "exists; a checkpoint file is never overwritten (a kept checkpoint is what proves the log)"
+
+
+def _log_key(fupin: Fupin, folder: Path) -> Path:
+    """A log key made and registered: its private key's file."""
+    key = folder / "dlog.key"
+    made = fupin.ok(f"keys new --out {key}")
+    found = re.search(r"public key:\s+(\S+)", made.stdout)
+    assert found is not None, made.stdout
+    fupin.ok(f"keys register-log {found.group(1)} {doc('2016-08-20')}", "admin")
+    return key
+
+
+def test_of_two_checkpoints_at_once_to_one_file_the_refused_one_records_nothing(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the second was refused after recording: two checkpoints recorded, one file.
+    key, out = _log_key(seeded, tmp_path), tmp_path / "cp.json"
+    line = f"checkpoint --log-key {key} --out {out} -d 检查点"
+    record = getattr(verify, "record_checkpoint")  # noqa: B009 - imported there, not exported
+    meanwhile: list[Result] = []
+
+    def record_while_another_runs(*args: Any) -> Any:
+        if not meanwhile:  # the other checkpoint starts while this one records
+            meanwhile.append(seeded(line, "admin"))
+        return record(*args)
+
+    monkeypatch.setattr(verify, "record_checkpoint", record_while_another_runs)
+    count = seeded.event_count()
+
+    first = seeded.ok(line, "admin")
+
+    assert_refused(meanwhile[0], "out", f"{str(out)!r} {KEPT}")
+    assert seeded.event_count() == count + 1  # the refused one recorded nothing
+    assert f"-> {out}" in first.stdout
+    assert b'"root"' in out.read_bytes()
+
+
+def test_a_checkpoint_that_is_not_recorded_leaves_no_file(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, out = _log_key(seeded, tmp_path), tmp_path / "cp.json"
+
+    def refused(*_: Any) -> Any:
+        raise RuleError("checkpoint", "refused while it was recorded")
+
+    monkeypatch.setattr(verify, "record_checkpoint", refused)
+
+    result = seeded(f"checkpoint --log-key {key} --out {out} -d 检查点", "admin")
+
+    assert_refused(result, "checkpoint", "refused while it was recorded")
+    assert not out.exists()
+    assert not list(tmp_path.glob(".fupin-*"))
