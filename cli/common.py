@@ -473,9 +473,33 @@ def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
             field,
             f"{str(path)!r} is {needed}: writing there would destroy it; name another file",
         )
-    planted = _planted_link(path)
+    planted = _planted_link(path) or _foreign_file(path)
     if planted:
         raise InputError(field, f"{str(path)!r} {planted}: name another file")
+
+
+def _foreign_file(path: Path) -> str:
+    """Why the existing regular file ``path`` leads to is not replaced ("" if it may be): it
+    belongs neither to the caller (euid) nor to its folder's owner, in a sticky,
+    world-writable folder (``/tmp``), the kernel's fs.protected_regular rule (a security
+    re-tester, session 23: root replaced another user's 6777 file in a sticky folder, and
+    kept its mode: a setuid report of root's). Never raises."""
+    try:
+        target = _file_written(path)
+        found = os.lstat(target)
+        folder = os.stat(target.parent)
+    except (OSError, ValueError):  # a new file, or a name unusable: left to what writes it
+        return ""
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if not stat.S_ISREG(found.st_mode) or not shared:
+        return ""
+    if found.st_uid in (os.geteuid(), folder.st_uid):
+        return ""
+    return (
+        f"is a file another user (uid {found.st_uid}) owns in the sticky, world-writable "
+        f"folder {str(target.parent)!r}: it is never replaced (the kernel's "
+        "fs.protected_regular rule)"
+    )
 
 
 def _needed_file(path: Path, inputs: Inputs = ()) -> str:
@@ -634,18 +658,18 @@ def output_file(
 
     A regular file (or a new one) is written whole or not at all: the bytes go to a temporary
     file in its folder, renamed over it once complete, so a refusal or a full disk half-way
-    leaves it as it was; an existing file keeps its permissions. A ``private`` one (personal
-    data in clear) is readable by its owner only: new, it is made 0600; existing, its group's
-    and others' permissions are taken away (its owner's are kept: a 0644 file becomes 0600, a
-    0400 one stays 0400). A symbolic link is followed: the file it leads to is written so (a
-    temporary file beside it, renamed onto it; the link stays), as a private file given by
-    its own name would be (a reviewer, session 23: through a link, personal data in clear kept
-    the target's 0664, or a new target got 0644). A descriptor, a pipe or a device
-    (``/dev/stdout``, ``>(gpg -e)``) is written through, never replaced, as with a shell's
-    ``>``. An ``OSError`` is refused naming ``field``; so is a file ``check_output`` refuses
-    (``inputs``: the files the command reads). With ``new`` (the rule, as "a checkpoint file
-    is never overwritten") the file is created only where none is, even one made meanwhile:
-    the temporary file is linked to its name, which fails where a file is."""
+    leaves it as it was; an existing file keeps its permissions (never setuid, setgid or
+    sticky). A ``private`` one (personal data in clear) is readable by its owner only: new, it
+    is made 0600; existing, its group's and others' permissions are taken away (its owner's are
+    kept: a 0644 file becomes 0600, a 0400 one stays 0400). A symbolic link is followed: the
+    file it leads to is written so (a temporary file beside it, renamed onto it; the link
+    stays), as a private file given by its own name would be (a reviewer, session 23: through a
+    link, personal data in clear kept the target's 0664, or a new target got 0644). A
+    descriptor, a pipe or a device (``/dev/stdout``, ``>(gpg -e)``) is written through, never
+    replaced, as with a shell's ``>``. An ``OSError`` is refused naming ``field``; so is a file
+    ``check_output`` refuses (``inputs``: the files the command reads). With ``new`` (the rule,
+    as "a checkpoint file is never overwritten") the file is created only where none is, even
+    one made meanwhile: the temporary file is linked to its name, which fails where a file is."""
     check_output(path, field, inputs=inputs, new=new)
     if _written_in_place(path):
         try:
@@ -656,7 +680,9 @@ def output_file(
         return
     target = _file_written(path)
     try:
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        # Never setuid, setgid or sticky: an output is data (a replaced 6777 file gave root's
+        # report -rwsrwsrwx; a security re-tester, session 23).
+        mode = target.stat().st_mode & _PERMISSIONS if target.exists() else None
         descriptor, name = tempfile.mkstemp(prefix=".fupin-", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
@@ -717,6 +743,11 @@ def claimed_output(path: Path, field: str, *, inputs: Inputs = (), new: str) -> 
             if (now.st_dev, now.st_ino) == (claim.st_dev, claim.st_ino) and now.st_size == 0:
                 os.unlink(target)
         raise
+
+
+#: The permission bits an output file may have: read, write and run for its owner, group and
+#: others, never setuid, setgid or sticky.
+_PERMISSIONS = 0o777
 
 
 def _link_new(temporary: Path, target: Path) -> None:

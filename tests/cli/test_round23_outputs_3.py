@@ -13,12 +13,17 @@
 3. Two ``checkpoint --out cp.json`` at once: one was refused ("'cp.json' exists") after its
    checkpoint was recorded, two CheckpointRecorded events for one file. The name is now
    claimed before the checkpoint is recorded.
+4. Replacing an output kept its mode with the setuid, setgid and sticky bits: root replacing
+   another user's 6777 file in a sticky folder made a ``-rwsrwsrwx`` report of root's. An
+   output never has them, and another user's file in a sticky, world-writable folder is
+   never replaced (the kernel's fs.protected_regular rule).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +273,74 @@ def test_a_checkpoint_that_is_not_recorded_leaves_no_file(
     assert_refused(result, "checkpoint", "refused while it was recorded")
     assert not out.exists()
     assert not list(tmp_path.glob(".fupin-*"))
+
+
+# -- 4. never setuid, setgid or sticky; another user's file in /tmp is not replaced ------------
+
+REPORT = "export report caseload --format csv -o"
+
+
+def test_a_replaced_output_loses_its_setuid_setgid_and_sticky_bits(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Before, the report kept the 6755 (or 4755) of the file it replaced.
+    out = tmp_path / "caseload.csv"
+    out.write_text("the old file\n")
+    special = stat.S_ISUID | stat.S_ISVTX | (stat.S_ISGID if os.geteuid() == 0 else 0)
+    out.chmod(0o755 | special)
+    assert stat.S_IMODE(out.stat().st_mode) & special == special
+
+    seeded.ok(f"{REPORT} {out}")
+
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert "the old file" not in out.read_text()
+
+
+def _sticky_shared(tmp_path: Path, owner: int, folder_owner: int | None = None) -> Path:
+    """``shared/caseload.csv``, a 6777 file owned by ``owner`` in a sticky, world-writable
+    folder (owned by ``folder_owner``, else the caller)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    if folder_owner is not None:
+        os.chown(shared, folder_owner, -1)
+    out = shared / "caseload.csv"
+    out.write_text("another user's\n")
+    os.chown(out, owner, -1)
+    out.chmod(0o6777)
+    return out
+
+
+@as_root
+def test_another_user_s_file_in_a_sticky_world_writable_folder_is_never_replaced(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Before, replaced (exit 0): root's report, -rwsrwsrwx.
+    out = _sticky_shared(tmp_path, OTHER)
+
+    result = seeded(f"{REPORT} {out}")
+
+    assert_refused(
+        result,
+        "output",
+        f"{str(out)!r} is a file another user (uid {OTHER}) owns in the sticky, world-writable "
+        f"folder {str(out.parent)!r}: it is never replaced (the kernel's fs.protected_regular "
+        "rule): name another file",
+    )
+    assert out.read_text() == "another user's\n"
+    assert out.stat().st_uid == OTHER
+
+
+@as_root
+@pytest.mark.parametrize(
+    ("owner", "folder_owner"), [(0, None), (OTHER, OTHER)], ids=["own file", "folder owner's"]
+)
+def test_a_file_the_kernel_would_let_be_replaced_is_replaced_without_special_bits(
+    seeded: Fupin, tmp_path: Path, owner: int, folder_owner: int | None
+) -> None:
+    out = _sticky_shared(tmp_path, owner, folder_owner)
+
+    seeded.ok(f"{REPORT} {out}")
+
+    assert "another user's" not in out.read_text()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777
