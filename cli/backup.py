@@ -27,6 +27,7 @@ from cli.common import (
     console,
     err_console,
     ledger_session,
+    output_path,
     refusals,
     settings,
 )
@@ -34,7 +35,10 @@ from cli.verify import FAILED, CheckpointFiles, read_checkpoint
 
 # Not typer's own check of a readable path (a boxed usage error): restore refuses a backup it
 # cannot read in one line, as every refusal (projections.backup.restore).
-FileArgument = Annotated[Path, typer.Argument(help="The backup file 备份文件.", readable=False)]
+FileArgument = Annotated[
+    Path,
+    typer.Argument(help="The backup file 备份文件.", readable=False, parser=output_path),
+]
 
 
 @refusals

@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from pathlib import Path
+from pathlib import Path, PosixPath
 from typing import IO, Annotated, Any, BinaryIO, ParamSpec, TypeVar
 
 import orjson
@@ -422,6 +422,25 @@ def output_format(
     )
 
 
+class FolderNamed(PosixPath):
+    """A name typed with a trailing slash (``-o keep.csv/``, ``backup bk/``): pathlib drops
+    the slash, but whoever typed it named a folder. ``typed`` is the name as typed."""
+
+    typed: str
+
+
+def output_path(text: str) -> Path:
+    """The parser of an option or argument naming a file fupin writes (``parser=output_path``): a
+    name ending in a slash is kept as ``FolderNamed``, which ``check_protected`` refuses
+    (since session 23: ``-o keep.csv/`` wrote the file ``keep.csv``) where a file is written;
+    the CSV templates' ``-o`` names a folder, and takes it."""
+    if not text.endswith("/") or not text.strip("/"):  # "/" alone: refused as a folder
+        return Path(text)
+    named = FolderNamed(text)
+    named.typed = text
+    return named
+
+
 #: Files a command reads, each as (its option, the file): none may be the file it writes.
 Inputs = Sequence[tuple[str, Path]]
 
@@ -464,7 +483,14 @@ def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
     that leads through a link another user planted in a shared folder (``_planted_link``).
     Since session 23 every file fupin writes goes through it, ``keys new``, ``keys
     new-master``, ``backup`` and the CSV templates too (a security re-tester: `keys
-    new-master --out r.db-wal` wrote the master key where SQLite then deleted it)."""
+    new-master --out r.db-wal` wrote the master key where SQLite then deleted it). A name
+    typed with a trailing slash (``FolderNamed``) names a folder, never a file to write."""
+    if isinstance(path, FolderNamed):
+        raise InputError(
+            field,
+            f"{path.typed!r} ends in a slash, so it names a folder, not a file: name a file to "
+            "write (without the slash)",
+        )
     needed = _needed_file(path, inputs)
     if needed:
         # (tester M, session 18: `export report funds -o demo.db` replaced the whole ledger with

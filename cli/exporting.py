@@ -29,6 +29,7 @@ from cli.common import (
     console,
     ledger_session,
     output_file,
+    output_path,
     refusals,
 )
 from cli.common import output_format as output_format_of
@@ -57,7 +58,14 @@ class ReportFormat(StrEnum):
 
 
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="File to write; default: standard output.",
+        parser=output_path,
+        metavar="<path>",
+    ),
 ]
 ReportOutputOption = Annotated[
     Path | None,
@@ -65,6 +73,8 @@ ReportOutputOption = Annotated[
         "--output",
         "-o",
         help="File to write; default: standard output (XLSX: never a terminal; give -o).",
+        parser=output_path,
+        metavar="<path>",
     ),
 ]
 

@@ -64,6 +64,7 @@ from cli.common import (
     err_console,
     ledger_session,
     output_file,
+    output_path,
     refusals,
     settings,
 )
@@ -1564,6 +1565,8 @@ def template(
             "command, made if missing, in a folder that exists; a folder already holding a "
             "file named like a template, such as identify.csv, is refused, never "
             "overwritten); default fupin-import(.xlsx).",
+            parser=output_path,
+            metavar="<path>",
         ),
     ] = None,
 ) -> None:
@@ -1579,7 +1582,8 @@ def template(
             write_xlsx_template(handle)
         console.print(f"template written to {target}")
         return
-    target = output or Path("fupin-import")
+    # -o DIR/ names the folder written into (Path(): its trailing slash taken as typed)
+    target = Path(output) if output is not None else Path("fupin-import")
     _check_template_folder(target)
     try:
         write_csv_templates(target)

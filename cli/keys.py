@@ -17,6 +17,7 @@ from cli.common import (
     console,
     ledger_session,
     make_stamp,
+    output_path,
     refusals,
 )
 
@@ -30,7 +31,15 @@ PublicKeyArgument = Annotated[
 @keys_app.command("new")
 @refusals
 def new_key(
-    out: Annotated[Path, typer.Option("--out", help="Private key file to write (mode 0600).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Private key file to write (mode 0600).",
+            parser=output_path,
+            metavar="<path>",
+        ),
+    ],
 ) -> None:
     """Make an Ed25519 key pair 生成密钥: the private key stays in OUT, only you may read it."""
     check_protected(out, "out")  # not a file the ledger needs, nor through a planted link

@@ -39,6 +39,7 @@ from cli.common import (
     make_stamp,
     on_date,
     output_file,
+    output_path,
     refusals,
     settings,
 )
@@ -114,7 +115,10 @@ def notice(
     output: Annotated[NoticeFormat, typer.Option("--format", help="csv or html.")] = (
         NoticeFormat.csv
     ),
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write.", parser=output_path, metavar="<path>"),
+    ] = None,
 ) -> None:
     """Public notice list 公示名单 of a street for a period, names and ID numbers masked."""
 
@@ -182,7 +186,15 @@ def notice_html(street: str, first: date, last: date, entries: list[NoticeEntry]
 
 @refusals
 def new_master(
-    out: Annotated[Path, typer.Option("--out", help="Master key file to write (mode 0600).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Master key file to write (mode 0600).",
+            parser=output_path,
+            metavar="<path>",
+        ),
+    ],
 ) -> None:
     """Make a master key 主密钥 file; point LEDGER_MASTER_KEY_FILE at it. Keep a safe copy."""
     check_protected(out, "out")  # not a file the ledger needs, nor through a planted link

@@ -24,6 +24,7 @@ from cli.common import (
     err_console,
     ledger_session,
     output_file,
+    output_path,
     refusals,
     settings,
 )
@@ -34,9 +35,10 @@ __all__ = ["html"]
 
 @refusals
 def html(
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The HTML file to write.", parser=output_path, metavar="<path>"),
+    ] = Path("report.html"),
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
 ) -> None:

@@ -41,6 +41,7 @@ from cli.common import (
     ledger_session,
     make_stamp,
     output_file,
+    output_path,
     refusals,
 )
 
@@ -269,7 +270,12 @@ _KEPT = "a checkpoint file is never overwritten (a kept checkpoint is what prove
 
 @refusals
 def checkpoint(
-    out: Annotated[Path, typer.Option("--out", help="Checkpoint file to write (JSON).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Checkpoint file to write (JSON).", parser=output_path, metavar="<path>"
+        ),
+    ],
     log_key_file: Annotated[
         Path, typer.Option("--log-key", help="The district's log private key file (0600).")
     ],
@@ -292,7 +298,12 @@ def checkpoint(
 def prove(
     household: Annotated[str, typer.Argument(help="Household number 户号.")],
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint", help="Checkpoint file.")],
-    out: Annotated[Path, typer.Option("--out", help="Bundle file to write (JSON).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Bundle file to write (JSON).", parser=output_path, metavar="<path>"
+        ),
+    ],
 ) -> None:
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)

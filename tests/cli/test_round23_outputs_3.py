@@ -17,6 +17,8 @@
    another user's 6777 file in a sticky folder made a ``-rwsrwsrwx`` report of root's. An
    output never has them, and another user's file in a sticky, world-writable folder is
    never replaced (the kernel's fs.protected_regular rule).
+6. An output name ending in a slash (``-o keep.csv/``, ``backup bk/``) became a file, pathlib
+   dropping the slash: it names a folder, and is refused naming the option.
 """
 
 from __future__ import annotations
@@ -344,3 +346,63 @@ def test_a_file_the_kernel_would_let_be_replaced_is_replaced_without_special_bit
 
     assert "another user's" not in out.read_text()
     assert stat.S_IMODE(out.stat().st_mode) == 0o777
+
+
+# -- 6. a name ending in a slash names a folder ------------------------------------------------
+
+
+def _slash_rule(typed: str) -> str:
+    return (
+        f"{typed!r} ends in a slash, so it names a folder, not a file: name a file to write "
+        "(without the slash)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "field", "name"),
+    [
+        (REPORT, "output", "keep.csv/"),
+        ("export events -o", "output", "newdir/"),
+        ("notice --street 江南 --from 2016-08-01 --to 2016-08-31 -o", "output", "n.csv/"),
+        ("report html --out", "out", "r.html/"),
+        ("import template -o", "output", "t.xlsx/"),
+        ("keys new --out", "out", "k.pem/"),
+        ("keys new-master --out", "out", "m.key/"),
+        ("backup", "file", "bk/"),
+    ],
+)
+def test_an_output_name_ending_in_a_slash_is_refused(
+    seeded: Fupin,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    field: str,
+    name: str,
+) -> None:
+    # Before, written as the file keep.csv (bk, ...), exit 0: the slash was dropped.
+    monkeypatch.chdir(tmp_path)
+
+    result = seeded(f"{command} {name}", actor="admin")
+
+    assert_refused(result, field, _slash_rule(name))
+    assert not os.path.lexists(tmp_path / name.rstrip("/"))
+
+
+def test_a_checkpoint_name_ending_in_a_slash_records_nothing(seeded: Fupin, tmp_path: Path) -> None:
+    key = _log_key(seeded, tmp_path)
+    count = seeded.event_count()
+    typed = f"{tmp_path / 'cp.json'}/"
+
+    result = seeded(f"checkpoint --log-key {key} --out {typed} -d 检查点", "admin")
+
+    assert_refused(result, "out", _slash_rule(typed))
+    assert not (tmp_path / "cp.json").exists()
+    assert seeded.event_count() == count
+
+
+def test_the_csv_templates_folder_may_end_in_a_slash(seeded: Fupin, tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+
+    seeded.ok(f"import template --format csv -o {folder}/")
+
+    assert (folder / "identify.csv").is_file()
