@@ -320,8 +320,7 @@ class LedgerAggregate(Aggregate):
                 raise RuleError(
                     "version",
                     f"there is no entry {version}: this record's entries run from 1 to "
-                    f"{self.version} (`fupin history NUMBER` lists a household's, `fupin "
-                    "history --kind KIND KEY` another record's: --kind fund CODE)",
+                    f"{self.version} ({self._history_hint()} lists them)",
                 )
             kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
             instead = (
@@ -331,6 +330,18 @@ class LedgerAggregate(Aggregate):
                 "version",
                 f"{version} is not a correctable entry here (correctable: {kinds}){instead}",
             )
+
+    def _history_hint(self) -> str:
+        """The history command that lists this record's entries, named by its own kind
+        (``fupin history --kind officer ID``; a household's ``fupin history NUMBER``): it
+        said ``--kind fund CODE`` of every record (the migration tester, session 23)."""
+        from ledger.core import AGGREGATE_KINDS  # (ledger.core imports this module)
+
+        kind = next((k for k, cls in AGGREGATE_KINDS.items() if isinstance(self, cls)), "")
+        key = getattr(self, _KEY_FIELDS.get(kind, ""), None)
+        if kind == "household":
+            return f"`fupin history {key or 'NUMBER'}`"
+        return f"`fupin history --kind {kind} {key or 'KEY'}`"
 
     @event("Corrected")
     def _corrected(self, corrects: int, reason: str, prov: Provenance) -> None:
@@ -400,3 +411,15 @@ class LedgerAggregate(Aggregate):
     ) -> None:
         for field, value in changes.items():
             setattr(self, field, value)
+
+
+#: The field holding each kind of record's key (what ``fupin history --kind KIND`` takes).
+_KEY_FIELDS = {
+    "programme": "code",
+    "street": "name",
+    "officer": "officer_id",
+    "helper": "helper_id",
+    "household": "number",
+    "fund": "code",
+    "inspection": "code",
+}

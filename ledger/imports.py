@@ -668,6 +668,11 @@ class _Seen:
     marks: dict[str, str] = field(default_factory=dict)
     #: Whether the import began on an empty store: an export replayed whole (``--create``).
     into_empty: bool = False
+    #: Replaying an export into an empty store: for each officer's record (kind, key), the
+    #: entry each exported row made in the old store (its ref's ``@N``) -> the one it made
+    #: here (``_renumbered``). They differ: an officer's key registrations and revocations are
+    #: no command, not exported, and numbered entries of the officer's record there.
+    versions: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
 
 
 def _apply(
@@ -727,8 +732,16 @@ def _apply(
         if late:
             app.replaying_export = app.rebuilding_export = False
             return [RowError(row.where, row.columns.get("effective", "effective"), late)]
+    args = parsed.args
     try:
-        parsed.spec.call(app, parsed.stamp, parsed.args)
+        if app.rebuilding_export and parsed.spec.name == "correct":
+            args = _renumbered(parsed.args, seen.versions)
+        parsed.spec.call(app, parsed.stamp, args)
+        if app.rebuilding_export and exported is not None and exported[1] == "officer":
+            officer = app.get_by_id(natural_id("officer", exported[2]))
+            if officer is not None:
+                kept = seen.versions.setdefault(("officer", exported[2]), {})
+                kept[int(exported[3])] = officer.version
     except LedgerError as exc:
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
@@ -758,6 +771,30 @@ def _after_its_recording(effective: date, recorded_at: str | None) -> str:
         f"{recorded_at}): an entry never takes effect after the day it is entered, so the "
         "export was altered; export it again from its store"
     )
+
+
+def _renumbered(
+    args: dict[str, Any], versions: dict[tuple[str, str], dict[int, int]]
+) -> dict[str, Any]:
+    """A ``correct`` row of an export replayed into an empty store, naming the entry of the
+    new store that the entry it names in the old one became (since session 23). An officer's
+    record held there its key registrations and revocations, which no command makes and the
+    export leaves out (the move registers the keys in force again, after the rows): each of its
+    later entries is numbered lower here, and ``correct officer ID N`` named a wrong entry or
+    none (the migration tester, session 23). Other records' entries are numbered alike in both
+    stores (every entry of theirs is a row, or made by one), and their rows are not changed."""
+    kind, key, version = args.get("kind"), args.get("key"), args.get("version")
+    found = versions.get((str(kind), str(key)))
+    if found is None or not isinstance(version, int):
+        return args
+    if version not in found:
+        raise RuleError(
+            "version",
+            f"names entry {version} of {kind} {key} in the store the export came from, which "
+            "is no entry of the export (a key registration or revocation, which no command "
+            "makes): a correction of it was never recorded there; the export was altered",
+        )
+    return {**args, "version": found[version]}
 
 
 def _replays_flow(

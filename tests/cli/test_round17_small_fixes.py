@@ -22,7 +22,7 @@ def test_a_correction_of_no_entry_of_an_account_says_how_to_list_its_entries(
     result = seeded("correct fund city-2016 99 --reason 录错 -d 更正单 -e 2016-09-01", "qu-01")
 
     assert_refused(result, "version", "there is no entry 99")
-    assert "`fupin history --kind KIND KEY` another record's: --kind fund CODE" in result.stderr
+    assert "(`fupin history --kind fund city-2016` lists them)" in result.stderr
 
 
 @SQLITE

@@ -1,0 +1,112 @@
+"""Session 23, a re-test of moves (``fupin export events``, then ``fupin import --create``:
+docs/import.md "Exporting", docs/audit-guide.md §1): an officer's entries renumbered by the
+move, a moved ledger that no longer passed ``verify --require-signatures``, an export's
+closing line trusted as written, and what the refusals named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cli.main import app
+from typer.testing import Result
+
+from tests.cli.conftest import Fupin, doc
+
+STORE_INDEPENDENT = "an export and its import into a new SQLite file: the move's own rules"
+
+
+def _key(fupin: Fupin, path: Path) -> str:
+    public = re.search(r"public key:\s+(\S+)", fupin.ok(f"keys new --out {path}").stdout)
+    assert public is not None
+    return public.group(1)
+
+
+def _in(store: Path, fupin: Fupin, *args: str, actor: str | None = "admin") -> Result:
+    who = ["--as", actor] if actor else []
+    return fupin.runner.invoke(app, ["--store", str(store), *who, *args])
+
+
+def _export(fupin: Fupin, folder: Path, store: Path | None = None) -> Path:
+    log = folder / ("ev.jsonl" if store is None else f"{store.stem}.jsonl")
+    if store is None:
+        fupin.ok(f"export events -o {log}", actor="admin")
+    else:
+        done = _in(store, fupin, "export", "events", "-o", str(log))
+        assert done.exit_code == 0, done.output
+    return log
+
+
+def _create(fupin: Fupin, store: Path, *files: Path, actor: str | None = "admin") -> Result:
+    return _in(store, fupin, "import", "--create", *map(str, files), actor=actor)
+
+
+def _history(fupin: Fupin, store: Path, officer: str) -> list[dict[str, Any]]:
+    shown = _in(store, fupin, "history", "--kind", "officer", officer, "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    found: list[dict[str, Any]] = orjson.loads(shown.stdout)
+    return found
+
+
+# -- 1. an officer's entries in a move --------------------------------------------------------
+
+
+def _keyed_retired_corrected(fupin: Fupin, folder: Path) -> None:
+    """qu-01's key registered, then qu-01 retired (entry 3), and the retirement corrected."""
+    fupin.ok(f"keys register qu-01 {_key(fupin, folder / 'q.key')} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"officer retire qu-01 --reason 调离 {doc('2016-08-21')}", "admin")
+    fupin.ok(f"correct officer qu-01 3 --reason 误录 {doc('2016-08-22')}", "admin")
+
+
+def test_a_correction_of_a_keyed_officers_entry_moves_naming_the_same_entry(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _keyed_retired_corrected(seeded, tmp_path)
+    new = tmp_path / "new.db"
+
+    moved = _create(seeded, new, _export(seeded, tmp_path))
+
+    assert moved.exit_code == 0, moved.output
+    entries = _history(seeded, new, "qu-01")
+    retired = [e["version"] for e in entries if e["event"] == "OfficerRetired"]
+    corrected = [e["details"] for e in entries if e["event"] == "Corrected"]
+    assert corrected == [{"corrects": retired[0], "reason": "误录"}]
+    shown = _in(new, seeded, "officer", "list", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    qu01 = [o for o in orjson.loads(shown.stdout)["officers"] if o["officer"] == "qu-01"]
+    assert qu01[0]["active"] is True
+
+
+def test_a_ledger_moved_twice_keeps_an_officers_correction(seeded: Fupin, tmp_path: Path) -> None:
+    # Moved once (its keys registered again at the end of the officer's record), then the
+    # officer retired and the retirement corrected, then moved again.
+    seeded.ok(
+        f"keys register qu-01 {_key(seeded, tmp_path / 'q.key')} {doc('2016-08-20')}", "admin"
+    )
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert _create(seeded, first, _export(seeded, tmp_path)).exit_code == 0
+    entries = _history(seeded, first, "qu-01")
+    retiring = len(entries) + 1
+    for line in (
+        f"officer retire qu-01 --reason 调离 {doc('2016-08-21')}",
+        f"correct officer qu-01 {retiring} --reason 误录 {doc('2016-08-22')}",
+    ):
+        assert _in(first, seeded, *line.split()).exit_code == 0
+
+    moved = _create(seeded, second, _export(seeded, tmp_path, first))
+
+    assert moved.exit_code == 0, moved.output
+    after = _history(seeded, second, "qu-01")
+    retired = [e["version"] for e in after if e["event"] == "OfficerRetired"]
+    assert [e["details"]["corrects"] for e in after if e["event"] == "Corrected"] == retired
+
+
+def test_a_correction_of_no_entry_names_the_records_own_kind(seeded: Fupin) -> None:
+    refused = seeded(f"correct officer qu-01 9 --reason 误录 {doc('2016-08-22')}", "admin")
+
+    assert refused.exit_code == 2, refused.output
+    assert "there is no entry 9: this record's entries run from 1 to 1" in refused.stderr
+    assert "(`fupin history --kind officer qu-01` lists them)" in refused.stderr
+    assert "fund CODE" not in refused.stderr
