@@ -129,6 +129,8 @@ def verify(
         moved = rebuilt_from_export(app) if failed else None
     if not report.ok:
         _render_failure(report)
+        if require_signatures and report.moved:
+            err_console.print(_moved(report), markup=False, highlight=False, soft_wrap=True)
         if moved is not None:  # a move looks like tampering to the old store's checkpoints
             err_console.print(moved, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(FAILED)
@@ -192,6 +194,17 @@ def _unchecked(why: str) -> str:
     return f"household key table: not checked: {why}"
 
 
+def _moved(report: VerifyReport) -> str:
+    """What ``--require-signatures`` exempts of a ledger made by a move (since session 23)."""
+    return (
+        f"--require-signatures: {report.moved} events replayed from an export by import "
+        f"--create on {report.moved_on} are not signed (the export's rows, the import's "
+        "record, its RebuiltFromExport and the keys it registered again): the store they came "
+        "from holds their signatures (verify it there); events after the move are judged as "
+        "usual"
+    )
+
+
 def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
     # stays whole on its line for whoever copies or greps it.
@@ -207,6 +220,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             f"({report.bootstrap} events): the first admin's `fupin init` (position 0) and, "
             "right after it, that admin's own first key registration (position 1)"
         )
+        if report.moved:
+            say(_moved(report))
     say("roles: every event's recorder was an active officer allowed to record it")
     if report.erased_keys is not None:
         say(

@@ -48,6 +48,7 @@ from ledger.values import check_says
 __all__ = [
     "CHECKPOINT_VERSION",
     "ERASURE_TOPIC",
+    "EXPORT_INITIALISED",
     "LOG_KEY_TOPICS",
     "LOG_NAME",
     "Checkpoint",
@@ -660,7 +661,7 @@ _BATCHES = (
     "ledger.imports:ImportLedger.BatchImported",
 )
 #: The ref of an export's first row (its ``initialise``): an officer's registration, version 1.
-_INITIALISED = re.compile(r"officer:[^@]+@1")
+EXPORT_INITIALISED = re.compile(r"officer:[^@]+@1")
 
 
 def rebuilt_from_export(app: LedgerCore) -> str | None:
@@ -675,7 +676,7 @@ def rebuilt_from_export(app: LedgerCore) -> str | None:
     if event is None:
         event = next((e for _id, e in app.events_by_topic(_BATCHES, page=1)), None)
         refs = getattr(event, "refs", ())
-        if not refs or not _INITIALISED.fullmatch(str(refs[0])):
+        if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
             return None
     return (
         f"this ledger was rebuilt from an export ({event.source}) by import --create on "

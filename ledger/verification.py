@@ -156,6 +156,7 @@ from ledger.schema import foreign_objects, foreign_reason
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
+    EXPORT_INITIALISED,
     Checkpoint,
     LogKeyChange,
     NumberedRow,
@@ -245,6 +246,10 @@ _UNSIGNED_REQUIRED = (
     "at position 0 and their own first key registration at position 1)"
 )
 _HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
+#: The phases of the pass over a ledger made by a move (``Verifier.read_move``): past the move
+#: (or none), before its ``RebuiltFromExport`` (included), and in the keys registered after it.
+_MOVE_DONE, _MOVE_PREFIX, _MOVE_KEYS = 0, 1, 2
+_MOVE_KEY_EVENTS = frozenset({"SigningKeyRegistered", "LogKeyRegistered"})
 _A_SAVE = "a whole signed save removed, inserted or moved"
 
 
@@ -350,6 +355,13 @@ class VerifyReport:
     #: ``require_signatures`` exempts: the first admin's registration (``fupin init``, position
     #: 0) and, right after it (position 1), that admin's registration of their own first key.
     bootstrap: int = 0
+    #: Of ``unsigned``, a move's (``Verifier.read_move``): the export's rows replayed by
+    #: ``import --create``, its import record, its ``RebuiltFromExport`` and the keys it
+    #: registered again, which ``require_signatures`` exempts (their signatures are the old
+    #: store's); ``moved_on``: the day the move was run (its ``RebuiltFromExport``'s recording
+    #: day, UTC; "" no move). Since session 23.
+    moved: int = 0
+    moved_on: str = ""
     #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
@@ -565,6 +577,12 @@ class Verifier:
         self._read_at: dict[_Recorded, int] = {}
         # The first admin (``fupin init``), once position 0 is read as their registration.
         self._founder: str | None = None
+        # A move this ledger was made by (``read_move``): its RebuiltFromExport (id, version)
+        # and the importing admin; the phase the pass is in (``_MOVE_*``); whether the event
+        # being read is the move's.
+        self._move: tuple[bytes, int, str] | None = None
+        self._move_phase = _MOVE_DONE
+        self._in_move = False
         self.span: _Span | None = None
         self.suspects: list[int] = []
         self._kinds: dict[str, _Kind] = {}
@@ -657,6 +675,68 @@ class Verifier:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
             found.append((size, root, label, where))
+
+    # -- a move (import --create of an export) -------------------------------------------------
+
+    def read_move(self, recorder: ApplicationRecorder) -> None:
+        """Whether this ledger was made by a move 迁移 (``import --create`` of an export into an
+        empty store, ``ledger.moves``), read from the import register's first events (no
+        scan of the log): its first import's batch, whose first row is an export's
+        ``initialise`` (``officer:ID@1``), followed by the ``RebuiltFromExport`` of the same
+        file (its SHA-256). Then the pass counts as the move's, not as missing signatures under
+        ``require_signatures``, every unsigned event up to that record and it, and the
+        unsigned key registrations by the importing admin that follow it at once (the keys
+        the move registered again): the export's rows were signed, if at all, in the store
+        they came from, and the new store has no key at first (since session 23: a fully
+        signed ledger, moved, failed ``--require-signatures`` forever). Events after are
+        judged as usual."""
+        register = natural_id("imports", "imports")
+        first: str | None = None
+        digests: set[str] = set()
+        after: int | None = None
+        try:
+            while True:
+                page = recorder.select_events(register, gt=after, limit=4)
+                if not page:
+                    return
+                for stored in page:
+                    name = stored.topic.rsplit(".", 1)[-1]
+                    if name == "ImportsStarted" and stored.originator_version == 1:
+                        continue
+                    event: Any = self.mapper.to_domain_event(stored)
+                    if name == "RebuiltFromExport":
+                        if (
+                            first
+                            and EXPORT_INITIALISED.fullmatch(first)
+                            and digests == {event.sha256}
+                        ):
+                            uid = _uuid_bytes(stored.originator_id)
+                            self._move = (uid, stored.originator_version, event.prov.actor)
+                            self._move_phase = _MOVE_PREFIX
+                            self.report.moved_on = event.timestamp.date().isoformat()
+                        return
+                    if name != "BatchRecorded":
+                        return
+                    if first is None:
+                        first = str(event.refs[0]) if event.refs else ""
+                    digests.add(event.sha256)
+                    if len(digests) > 1:  # a second import: no move came after the first
+                        return
+                after = page[-1].originator_version
+        except Exception:  # the store cannot answer, or an event not as written: the pass says
+            self._move, self._move_phase = None, _MOVE_DONE
+
+    def _move_step(self, uid: bytes, version: int, topic: str) -> None:
+        """Note whether the event the pass reads now is the move's (``read_move``)."""
+        if self._move_phase == _MOVE_PREFIX:
+            assert self._move is not None
+            self._in_move = True
+            if (uid, version) == self._move[:2]:
+                self._move_phase = _MOVE_KEYS
+        elif topic.rsplit(".", 1)[-1] in _MOVE_KEY_EVENTS:
+            self._in_move = True
+        else:
+            self._in_move, self._move_phase = False, _MOVE_DONE
 
     # -- the store's schema (step 12) -----------------------------------------------------------
 
@@ -859,6 +939,8 @@ class Verifier:
                     self._misspelled(position, (topic, uid, version), originator)
                 if kind.name in _REFERENCE_EVENTS:
                     self._reference_at[(uid, version)] = position
+                if self._move_phase:
+                    self._move_step(uid, version, str(topic))
                 if not isinstance(state, bytes):  # e.g. rewritten as TEXT in SQLite
                     state = self._not_bytes(position, (topic, uid, version), state)
                 if broken and uid in broken:
@@ -1480,8 +1562,21 @@ class Verifier:
             )
         elif bootstrap:
             self.report.bootstrap += 1
+        elif self._in_move and self._moving(actor):
+            self.report.moved += 1
         elif self.require_signatures:
             self._problem(position, _label(where), _UNSIGNED_REQUIRED)
+
+    def _moving(self, actor: object) -> bool:
+        """Whether an unsigned event read in the move (``_move_step``) is the move's: any
+        before its record, and after it the key registrations of its importing admin."""
+        if self._move_phase != _MOVE_KEYS:
+            return True
+        assert self._move is not None
+        if actor == self._move[2]:
+            return True
+        self._in_move, self._move_phase = False, _MOVE_DONE
+        return False
 
     def _bootstrap(self, position: int, stored: StoredEvent, event: Any) -> bool:
         """Whether an unsigned event is the ledger's bootstrap, which no key can sign: the
@@ -2713,6 +2808,7 @@ def verify_ledger(
     scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
     try:
         verifier.read_recorded_checkpoints(recorder)
+        verifier.read_move(recorder)
         with numbered_rows(recorder) as rows:
             report = verifier.run_numbered(rows, progress)
         # The log's own problems are kept first (the first ``_KEEP``): the corrections', then

@@ -110,3 +110,68 @@ def test_a_correction_of_no_entry_names_the_records_own_kind(seeded: Fupin) -> N
     assert "there is no entry 9: this record's entries run from 1 to 1" in refused.stderr
     assert "(`fupin history --kind officer qu-01` lists them)" in refused.stderr
     assert "fund CODE" not in refused.stderr
+
+
+# -- 2. verify --require-signatures after a move -----------------------------------------------
+
+
+def _signed_ledger(fupin: Fupin, folder: Path) -> Path:
+    """A ledger signed from its first possible save: admin's key at position 1."""
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-06-01')}", "admin")
+    fupin.ok(f"keys register admin {_key(fupin, folder / 'admin')} {doc('2016-06-01')}", "admin")
+    key = folder / "admin"
+    for line in (
+        f"officer add qu-01 --name 区专干 --role officer {doc('2016-06-02')}",
+        f"officer amend qu-01 --name 区专干一 --reason 错字 {doc('2016-06-03')}",
+    ):
+        fupin.ok(f"--key {key} {line}", "admin")
+    assert (
+        "every event is signed but the bootstrap" in fupin.ok("verify --require-signatures").stdout
+    )
+    return key
+
+
+def test_a_signed_ledger_moved_passes_require_signatures_saying_what_the_move_holds(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    key = _signed_ledger(fupin, tmp_path)
+    new = tmp_path / "new.db"
+    assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
+
+    checked = _in(new, fupin, "verify", "--require-signatures", actor=None)
+
+    assert checked.exit_code == 0, checked.output
+    # 3 rows but the first (init: the bootstrap), ImportsStarted, BatchRecorded, the
+    # RebuiltFromExport and admin's key registered again
+    assert "--require-signatures: 6 events replayed from an export by import --create on " in (
+        checked.stdout
+    )
+    assert "the store they came from holds their signatures" in checked.stdout
+    assert "events after the move are judged as usual" in checked.stdout
+    # after the move, as usual: a signed save passes, and an unsigned one fails
+    add = f"officer add jn-09 --name 街专干 --role officer {doc('2016-06-05')}".split()
+    assert _in(new, fupin, "--key", str(key), *add).exit_code == 0
+    assert _in(new, fupin, "verify", "--require-signatures", actor=None).exit_code == 0
+
+
+def test_an_unsigned_event_after_a_move_still_fails_require_signatures(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _signed_ledger(fupin, tmp_path)
+    new = tmp_path / "new.db"
+    log = _export(fupin, tmp_path)
+    # an export without the admin's key: after the move, admin saves unsigned
+    lines = log.read_bytes().splitlines()
+    end = orjson.loads(lines[-1])
+    end["keys"]["officers"] = {}
+    log.write_bytes(b"\n".join([*lines[:-1], orjson.dumps(end)]) + b"\n")
+    assert _create(fupin, new, log).exit_code == 0
+    add = f"officer add jn-09 --name 街专干 --role officer {doc('2016-06-05')}".split()
+    assert _in(new, fupin, *add).exit_code == 0
+
+    checked = _in(new, fupin, "verify", "--require-signatures", actor=None)
+
+    assert checked.exit_code == 1, checked.output
+    assert "1 problem(s)" in checked.stderr
+    assert "Officer.OfficerRegistered" in checked.stderr
+    assert "events replayed from an export by import --create on " in checked.stderr
