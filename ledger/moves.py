@@ -50,6 +50,10 @@ class ExportEnd:
     #: Its ``keys`` as written (``ledger.carried``; None before session 23), read when used:
     #: a plain import ignores the closing line.
     keys: Any = None
+    #: Its ``rows`` and ``last_position`` as written, when they are no count (a text "7",
+    #: null, missing) in a closing line that must count: one of an export written since
+    #: session 23 (it carries ``keys``) or one giving either (``check_whole_export``).
+    uncounted: dict[str, Any] = field(default_factory=dict)
 
     def carried(self) -> CarriedKeys:
         """The keys the export carries (none, for an export written before session 23)."""
@@ -69,7 +73,19 @@ def export_end(data: bytes) -> ExportEnd | None:
         return None
     if not is_export_end(item):
         return None
-    return ExportEnd(_count(item.get("rows")), _count(item.get("last_position")), item.get("keys"))
+    counts = {"rows", "last_position", "keys"} & set(item)
+    uncounted = {
+        name: item.get(name, _MISSING)
+        for name in ("rows", "last_position")
+        if counts and _count(item.get(name)) is None
+    }
+    return ExportEnd(
+        _count(item.get("rows")), _count(item.get("last_position")), item.get("keys"), uncounted
+    )
+
+
+#: A key the closing line lacks (``ExportEnd.uncounted``).
+_MISSING = object()
 
 
 def _count(value: Any) -> int | None:
@@ -110,6 +126,17 @@ def check_whole_export(name: str, rows: list[Row], end: ExportEnd | None) -> Row
             "file",
             f'has no export\'s closing line ({{"skipped": …}}), which every export ends with: '
             f"it was cut short, and {last}; {_AGAIN}",
+        )
+    for count, value in end.uncounted.items():
+        written = "is missing" if value is _MISSING else f"is {orjson.dumps(value).decode()}"
+        return RowError(
+            name,
+            count,
+            f"{written} in the export's closing line, which counts the export's rows (rows: how "
+            "many, last_position: the last one's position, each a whole number, as every export "
+            "since session 23 writes them): the file was altered, and whether it is whole "
+            "cannot be told; export again (fupin export events) and import that file; nothing "
+            "was written",
         )
     if end.rows is not None and (end.rows, end.last_position) != (len(rows), position):
         return RowError(

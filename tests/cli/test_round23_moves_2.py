@@ -175,3 +175,45 @@ def test_an_unsigned_event_after_a_move_still_fails_require_signatures(
     assert "1 problem(s)" in checked.stderr
     assert "Officer.OfficerRegistered" in checked.stderr
     assert "events replayed from an export by import --create on " in checked.stderr
+
+
+# -- 4. a closing line's counts ------------------------------------------------------------
+
+
+def _closing(log: Path, **changes: object) -> None:
+    lines = log.read_bytes().splitlines()
+    end = orjson.loads(lines[-1])
+    for name, value in changes.items():
+        if value is _DROP:
+            del end[name]
+        else:
+            end[name] = value
+    log.write_bytes(b"\n".join([*lines[:-1], orjson.dumps(end)]) + b"\n")
+
+
+_DROP = object()
+
+
+def test_a_closing_line_whose_counts_are_no_whole_numbers_is_refused_naming_the_field(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    log = _export(seeded, tmp_path)
+    rows = len(log.read_bytes().splitlines()) - 1
+    # five rows dropped and the count written as text: it passed as an old export
+    lines = log.read_bytes().splitlines()
+    log.write_bytes(b"\n".join([*lines[:-6], lines[-1]]) + b"\n")
+    _closing(log, rows=str(rows))
+
+    refused = _create(seeded, tmp_path / "new.db", log)
+
+    assert refused.exit_code == 2, refused.output
+    assert f'{log}, rows: is "{rows}" in the export\'s closing line' in refused.stderr
+    assert "each a whole number" in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+    _closing(log, rows=rows - 5, last_position=_DROP)
+    missing = _create(seeded, tmp_path / "new.db", log)
+    assert missing.exit_code == 2, missing.output
+    assert f"{log}, last_position: is missing in the export's closing line" in missing.stderr
+    _closing(log, last_position=None)
+    null = _create(seeded, tmp_path / "new.db", log)
+    assert f"{log}, last_position: is null in the export's closing line" in null.stderr
