@@ -1374,6 +1374,7 @@ def import_files(
     errors: list[RowError] = []
     digest = hashlib.sha256()  # of the files' bytes, one after the other
     end: ExportEnd | None = None  # the last file's closing line, if an export's
+    parts: list[tuple[Path, bool]] = []  # each file read, and whether it is an export's part
     for path in files:
         data = load_file(path)
         if isinstance(data, RowError):
@@ -1385,9 +1386,10 @@ def import_files(
         rows += found
         errors += _personal_exposed(path, found) + bad
         end = export_end(data)
+        parts.append((path, end is not None or any(row.position is not None for row in found)))
         del data
     if create and not errors:
-        errors += _cut_export(files, rows, end)
+        errors += _no_part(parts) or _cut_export(files, rows, end)
     if errors:
         _refuse(errors, len(rows))
     # The batch's record keeps the files' names (a folder's name is no fact of the ledger,
@@ -1480,6 +1482,29 @@ def _cut_export(files: list[Path], rows: list[Row], end: ExportEnd | None) -> li
     order (``import --create part-1.jsonl part-2.jsonl``), its closing line in the last."""
     whole = check_whole_export(str(files[-1]), rows, end)
     return [] if whole is None else [whole]
+
+
+def _no_part(parts: list[tuple[Path, bool]]) -> list[RowError]:
+    """The files of an ``import --create`` of an export that are no part of it: no row of an
+    export (a ``position``) and no closing line (a sheet of an office's given with the export).
+    The files of one ``--create`` are read as one export (``_cut_export``), and such a file
+    was blamed as the export cut short (the re-tester of moves, session 23)."""
+    exports = [path for path, part in parts if part]
+    if not exports:
+        return []
+    return [
+        RowError(
+            str(path),
+            "file",
+            "is no part of the export: the files of one import --create are read as one "
+            f"export, in order (a split export's parts), and it holds no export row and no "
+            f"export's closing line; move the ledger with the export alone (import --create "
+            f"{' '.join(str(p) for p in exports)}), then import this file (fupin import); "
+            "nothing was written",
+        )
+        for path, part in parts
+        if not part
+    ]
 
 
 def _refuse_named_twice(files: list[Path]) -> None:

@@ -217,3 +217,26 @@ def test_a_closing_line_whose_counts_are_no_whole_numbers_is_refused_naming_the_
     _closing(log, last_position=None)
     null = _create(seeded, tmp_path / "new.db", log)
     assert f"{log}, last_position: is null in the export's closing line" in null.stderr
+
+
+# -- 5. a file that is no part of the export -----------------------------------------------
+
+
+def test_a_file_given_with_an_export_to_create_is_named_as_no_part_of_it(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    log = _export(seeded, tmp_path)
+    extra = tmp_path / "extra.csv"
+    extra.write_text("command,ref,household\nsign,x-1,JH-0004\n", encoding="utf-8")
+    extra.chmod(0o600)
+
+    refused = _create(seeded, tmp_path / "new.db", log, extra)
+
+    assert refused.exit_code == 2, refused.output
+    assert f"{extra}, file: is no part of the export: the files of one import --create are " in (
+        refused.stderr
+    )
+    assert "it holds no export row and no export's closing line" in refused.stderr
+    assert f"(import --create {log})" in refused.stderr
+    assert "cut short" not in refused.stderr
+    assert not (tmp_path / "new.db").exists()
