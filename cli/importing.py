@@ -39,7 +39,7 @@ from ledger.application import Ledger
 from ledger.carried import CarriedKeys
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
 from ledger.core import Stamp
-from ledger.errors import InputError
+from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.imports import ImportResult, Rebuild, Row, RowError, import_rows
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.moves import (
@@ -1405,22 +1405,68 @@ def import_files(
         # An export replayed by --create into an empty store: a move (ledger.moves)
         move = create and not app.recorder.max_notification_id() and _an_export(rows)
         if move and end is not None:
-            end.carried()  # its keys checked before a row is written
-        result = import_rows(
-            app,
-            rows,
-            source=source,
-            digest=digest.hexdigest(),
-            default_actor=settings.actor or "",
-            dry_run=dry_run,
-            progress=advance,
-        )
+            _check_carried(rows, end)  # its keys checked before a row is written
+        try:
+            result = import_rows(
+                app,
+                rows,
+                source=source,
+                digest=digest.hexdigest(),
+                default_actor=settings.actor or "",
+                dry_run=dry_run,
+                progress=advance,
+            )
+        except PermissionRefusedError as exc:
+            raise _importer_retired(exc, rows) if move and not settings.actor else exc from None
         done.append(result)
         if move and result.written:
             moved.append(_rebuild(app, rows, source, digest.hexdigest(), end))
     _report(result)
     for rebuilt in moved:
         _report_move(rebuilt)
+
+
+_CLOSING = "the export's closing line"
+
+
+def _check_carried(rows: list[Row], end: ExportEnd) -> None:
+    """Refuse, before a row is written, the keys of an export's closing line that cannot be
+    registered again (``ExportEnd.carried``; a key for an officer no row registers), saying
+    the refusal comes from the closing line (since session 23: ``refused officer: no officer
+    'ghost' on record`` named no file and no line)."""
+    try:
+        carried = end.carried()
+    except InputError as exc:
+        raise InputError("keys", f"{_CLOSING}: {exc.rule}") from None
+    registered = {
+        str(row.values.get("actor" if row.command == "initialise" else "officer"))
+        for row in rows
+        if row.command in ("initialise", "register_officer")
+    }
+    for officer in sorted(carried.officers):
+        if officer not in registered:
+            raise InputError(
+                "keys",
+                f"{_CLOSING} names a key for officer {officer!r}, who is not in its rows (no "
+                "row registers them): the file was altered, and the move would register a key "
+                "for no officer; export again (fupin export events); nothing was written",
+            )
+
+
+def _importer_retired(exc: PermissionRefusedError, rows: list[Row]) -> LedgerError:
+    """A move without ``--as`` whose importing admin, by default the export's first officer
+    (who initialised it), has retired in its rows: say so, and ask for an active admin (since
+    session 23: ``refused as: admin has retired``, of an --as nobody typed)."""
+    first = str(rows[0].values.get("actor") or "") if rows else ""
+    if exc.field != "as" or not exc.rule.endswith("has retired") or not first:
+        return exc
+    return PermissionRefusedError(
+        "as",
+        f"the importing admin of an import --create without --as is the export's first "
+        f"officer, {first}, who initialised it, and {first} has retired by the end of its "
+        "rows: name an admin active at the end of the export with --as (fupin --as ADMIN "
+        "import --create …); nothing was written",
+    )
 
 
 def _an_export(rows: list[Row]) -> bool:

@@ -61,6 +61,7 @@ __all__ = [
     "key_in_force_fault",
     "log_history",
     "log_key_change",
+    "moved_on",
     "numbered_rows",
     "pinned_log_key",
     "record_checkpoint",
@@ -639,7 +640,7 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
 def _carried_fault(rebuilt: Any, kid: str, holder: str) -> str | None:
     """Why key ``kid`` may not be registered for ``holder`` by what the store this ledger was
     rebuilt from knew of it (``key_holder_fault``; since session 23)."""
-    came = f"in the store this ledger was rebuilt from (import --create{_when(rebuilt)})"
+    came = f"in the store this ledger was rebuilt from ({moved_on(rebuilt)})"
     if kid in rebuilt.revoked:
         return (
             f"key {kid} was revoked {came}: a revoked key may have leaked and is never "
@@ -664,6 +665,16 @@ _BATCHES = (
 EXPORT_INITIALISED = re.compile(r"officer:[^@]+@1")
 
 
+def moved_on(rebuilt: Any) -> str:
+    """``import --create on 2026-12-01``: a move, by its ``RebuiltFromExport``, dated by the
+    day it was run (its recording day, UTC), as every message naming a move says it (since
+    session 23: one said the export's last effective day, which its records are dated by, and
+    another the recording day)."""
+    stamp = getattr(rebuilt, "timestamp", None)
+    day = stamp.date().isoformat() if isinstance(stamp, datetime) else "?"
+    return f"import --create on {day}"
+
+
 def rebuilt_from_export(app: LedgerCore) -> str | None:
     """Why a checkpoint of another store fails here, when this ledger was rebuilt by
     ``import --create`` from an export (None: it was not): it is a new log, whose events were
@@ -679,8 +690,8 @@ def rebuilt_from_export(app: LedgerCore) -> str | None:
         if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
             return None
     return (
-        f"this ledger was rebuilt from an export ({event.source}) by import --create on "
-        f"{event.timestamp.date().isoformat()}: checkpoints of the store it came from do not "
+        f"this ledger was rebuilt from an export ({event.source}) by {moved_on(event)}: "
+        "checkpoints of the store it came from do not "
         "apply to it (a new log: its events were replayed and recorded anew, without that "
         "store's seals and keys); verify such a checkpoint against that store (or a backup "
         "of it), or take a new checkpoint here (fupin checkpoint)"

@@ -240,3 +240,71 @@ def test_a_file_given_with_an_export_to_create_is_named_as_no_part_of_it(
     assert f"(import --create {log})" in refused.stderr
     assert "cut short" not in refused.stderr
     assert not (tmp_path / "new.db").exists()
+
+
+# -- 6. what a move's refusals name ------------------------------------------------------------
+
+
+def test_a_key_in_the_closing_line_for_an_officer_in_no_row_is_refused_as_the_closing_lines(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    log = _export(seeded, tmp_path)
+    _closing(
+        log,
+        keys={
+            "officers": {"ghost": _key(seeded, tmp_path / "g")},
+            "log": "",
+            "revoked": [],
+            "held": {},
+        },
+    )
+
+    refused = _create(seeded, tmp_path / "new.db", log)
+
+    assert refused.exit_code == 2, refused.output
+    assert (
+        "refused keys: the export's closing line names a key for officer 'ghost', who is not "
+        "in its rows"
+    ) in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+    _closing(log, keys={"officers": {}, "log": "", "revoked": ["nothex"], "held": {}})
+    bad = _create(seeded, tmp_path / "new.db", log)
+    assert "refused keys: the export's closing line: holds public keys" in bad.stderr
+
+
+def test_a_move_whose_default_importer_has_retired_asks_for_an_active_admin(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-06-01')}", "admin")
+    fupin.ok(f"officer add ad-2 --name 二 --role admin {doc('2016-06-02')}", "admin")
+    fupin.ok(f"officer retire admin --reason 调离 {doc('2016-06-06')}", "ad-2")
+    log = tmp_path / "ev.jsonl"
+    fupin.ok(f"export events -o {log}", "ad-2")
+
+    refused = _create(fupin, tmp_path / "new.db", log, actor=None)
+
+    assert refused.exit_code == 2, refused.output
+    assert "the importing admin of an import --create without --as is the export's first " in (
+        refused.stderr
+    )
+    assert "admin, who initialised it, and admin has retired" in refused.stderr
+    assert "name an admin active at the end of the export with --as" in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+    assert _create(fupin, tmp_path / "new.db", log, actor="ad-2").exit_code == 0
+
+
+def test_the_move_is_dated_alike_in_every_message(seeded: Fupin, tmp_path: Path) -> None:
+    revoked = _key(seeded, tmp_path / "r")
+    seeded.ok(f"keys register jn-01 {revoked} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"keys revoke jn-01 {doc('2016-08-21')} --note 遗失", "admin")
+    seeded.ok(f"officer add qu-09 --name 九 --role officer {doc('2016-08-21')}", "admin")
+    new = tmp_path / "new.db"
+    assert _create(seeded, new, _export(seeded, tmp_path)).exit_code == 0
+
+    again = _in(new, seeded, "keys", "register", "jn-01", revoked, *doc("2017-01-01").split())
+    checked = _in(new, seeded, "verify", "--require-signatures", actor=None)
+
+    said = re.findall(r"import --create on ([0-9-]{10})", again.stderr + checked.output)
+    assert len(said) == 2, (again.stderr, checked.output)
+    assert said[0] == said[1]
+    assert "2016-08-21" not in said
