@@ -1504,8 +1504,8 @@ def _report_move(done: Rebuilt) -> None:
     )
     if done.revoked:
         console.print(
-            f"{done.revoked} key(s) revoked in the old store recorded as revoked here: never "
-            "registered again",
+            f"{len(done.revoked)} key(s) revoked in the old store recorded as revoked here "
+            f"(never registered again): {', '.join(done.revoked)}",
             soft_wrap=True,
         )
     if done.retired:
@@ -1513,6 +1513,15 @@ def _report_move(done: Rebuilt) -> None:
             f"not registered (retired, they record nothing more): {', '.join(done.retired)}",
             soft_wrap=True,
         )
+    # An export is not evidence (docs/import.md): what the admin can compare with the old
+    # store (since session 23, the re-tester of moves: an edited closing line was trusted).
+    console.print(
+        f"the export's SHA-256, recorded with the move (RebuiltFromExport): {done.sha256}; an "
+        "export is no evidence of the old store (its rows and keys are as the file says): "
+        "export the old store again (fupin export events) and compare its SHA-256 (sha256sum), "
+        "the same while nothing was recorded there since (docs/import.md)",
+        soft_wrap=True,
+    )
     console.print(
         "this store is a new log: checkpoints of the store the export came from do not apply "
         "to it (verify them against that store); take a new checkpoint here (fupin checkpoint)",

@@ -159,13 +159,14 @@ def last_effective(rows: list[Row]) -> date:
 @dataclass
 class Rebuilt:
     """What ``rebuild`` registered again: each officer's key (officer id, key id), the log
-    key's id ("" none), how many revoked key ids it recorded, and the officers whose key it
-    did not register (retired: they save nothing more)."""
+    key's id ("" none), the revoked key ids it recorded, the officers whose key it did not
+    register (retired: they save nothing more), and the export's SHA-256 it recorded."""
 
     officers: list[tuple[str, str]] = field(default_factory=list)
     log: str = ""
-    revoked: int = 0
+    revoked: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    sha256: str = ""
 
 
 def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebuilt:
@@ -183,7 +184,7 @@ def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebu
         return [register]
 
     app.execute(attempt)
-    done = Rebuilt(revoked=len(move.revoked))
+    done = Rebuilt(revoked=list(move.revoked), sha256=move.sha256)
     if keys.log:
         done.log = register_log_key(app, stamp, keys.log)
     for officer, public in sorted(keys.officers.items(), key=lambda o: o[0] == stamp.actor):

@@ -5,6 +5,7 @@ closing line trusted as written, and what the refusals named."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,31 @@ def test_the_move_is_dated_alike_in_every_message(seeded: Fupin, tmp_path: Path)
     assert len(said) == 2, (again.stderr, checked.output)
     assert said[0] == said[1]
     assert "2016-08-21" not in said
+
+
+# -- 3. what a move prints to check it against the old store -----------------------------------
+
+
+def test_a_move_prints_the_revoked_ids_and_the_digest_an_export_made_again_matches(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    revoked = _key(seeded, tmp_path / "r")
+    seeded.ok(f"keys register jn-01 {revoked} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"keys revoke jn-01 {doc('2016-08-21')} --note 遗失", "admin")
+    log = _export(seeded, tmp_path)
+    kid = orjson.loads(log.read_bytes().splitlines()[-1])["keys"]["revoked"][0]
+
+    moved = _create(seeded, tmp_path / "new.db", log)
+
+    assert moved.exit_code == 0, moved.output
+    assert (
+        f"1 key(s) revoked in the old store recorded as revoked here (never registered again): "
+        f"{kid}"
+    ) in moved.stdout
+    again = tmp_path / "again.jsonl"
+    seeded.ok(f"export events -o {again}", "admin")
+    digest = hashlib.sha256(again.read_bytes()).hexdigest()
+    assert f"the export's SHA-256, recorded with the move (RebuiltFromExport): {digest}" in (
+        moved.stdout
+    )
+    assert "an export is no evidence of the old store" in moved.stdout
