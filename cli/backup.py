@@ -23,6 +23,7 @@ from projections import backup as store_backup
 from projections.pg import preflight
 
 from cli.common import (
+    check_new_store,
     check_protected,
     console,
     err_console,
@@ -80,6 +81,7 @@ def restore(
     given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
     preflight(settings.store, create=True)
     location = parse_store(settings.store)
+    check_new_store(location)
     report = store_backup.restore(location, file, given, unverified=unverified)
     if store_backup.log_problems(report):  # --unverified: put in place, not verified
         err_console.print(

@@ -32,6 +32,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
 from ledger.store import (
     DEFAULT_STORE,
+    StoreLocation,
     check_path,
     held_lock,
     lost_server,
@@ -185,6 +186,8 @@ def ledger_session(
     tables dropped again in those cases (``projections.pg.undone_unless_kept``)."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
     location = parse_store(settings.store)  # a path the system cannot look up is refused
+    if create:
+        check_new_store(location)
     if create and location.path is not None and not os.path.lexists(location.path):
         if not _is_folder(location.path.parent):
             raise StoreError("store", f"folder {location.path.parent} does not exist")
@@ -434,7 +437,9 @@ def output_path(text: str) -> Path:
     name ending in a slash is kept as ``FolderNamed``, which ``check_protected`` refuses
     (since session 23: ``-o keep.csv/`` wrote the file ``keep.csv``) where a file is written;
     the CSV templates' ``-o`` names a folder, and takes it."""
-    if not text.endswith("/") or not text.strip("/"):  # "/" alone: refused as a folder
+    # A name ending in "/" or "/." (re-test O: pathlib drops a last "." too, and
+    # `-o keep.csv/.` wrote the file keep.csv); "/" alone is refused as a folder.
+    if not text.endswith(("/", "/.")) or not text.strip("/."):
         return Path(text)
     named = FolderNamed(text)
     named.typed = text
@@ -488,8 +493,8 @@ def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
     if isinstance(path, FolderNamed):
         raise InputError(
             field,
-            f"{path.typed!r} ends in a slash, so it names a folder, not a file: name a file to "
-            "write (without the slash)",
+            f"{path.typed!r} ends in a slash{'' if path.typed.endswith('/') else ' and a dot'}, "
+            "so it names a folder, not a file: name a file to write (without the slash)",
         )
     needed = _needed_file(path, inputs)
     if needed:
@@ -502,6 +507,19 @@ def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
     planted = _planted_link(path) or _foreign_file(path)
     if planted:
         raise InputError(field, f"{str(path)!r} {planted}: name another file")
+
+
+def check_new_store(location: StoreLocation) -> None:
+    """Refuse a new SQLite store's path (``init``, ``import --create``, ``demo``, ``restore``)
+    that leads through a link another user planted in a shared folder (``_planted_link``):
+    the store, with every household's wrapped key, would be made where they chose (re-test O,
+    session 23: ``init`` and ``restore`` into ``/tmp/dirlink/new.db`` made it in another
+    folder, and a dangling link made any file root may write)."""
+    if location.path is None:
+        return
+    planted = _planted_link(location.path)
+    if planted:
+        raise StoreError("store", f"{location.display} {planted}: name another path")
 
 
 def _foreign_file(path: Path) -> str:
@@ -517,14 +535,23 @@ def _foreign_file(path: Path) -> str:
     except (OSError, ValueError):  # a new file, or a name unusable: left to what writes it
         return ""
     shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
-    if not stat.S_ISREG(found.st_mode) or not shared:
+    mode = found.st_mode
+    if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or not shared:
         return ""
     if found.st_uid in (os.geteuid(), folder.st_uid):
         return ""
+    if stat.S_ISREG(mode):
+        return (
+            f"is a file another user (uid {found.st_uid}) owns in the sticky, world-writable "
+            f"folder {str(target.parent)!r}: it is never replaced (the kernel's "
+            "fs.protected_regular rule)"
+        )
+    # A pipe, a socket or a device (re-test O: a FIFO another user left in /tmp received
+    # every household's personal data in clear from `export events`).
     return (
-        f"is a file another user (uid {found.st_uid}) owns in the sticky, world-writable "
-        f"folder {str(target.parent)!r}: it is never replaced (the kernel's "
-        "fs.protected_regular rule)"
+        f"is a pipe or device another user (uid {found.st_uid}) owns in the sticky, "
+        f"world-writable folder {str(target.parent)!r}: nothing is written into it (the "
+        "kernel's fs.protected_fifos rule)"
     )
 
 

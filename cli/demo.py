@@ -29,7 +29,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from cli.common import console, emit_json, refusals, render_rows, settings
+from cli.common import check_new_store, console, emit_json, refusals, render_rows, settings
 
 if TYPE_CHECKING:
     from projections.pg import NewLedger
@@ -80,6 +80,7 @@ def demo(
         # whole history is recorded (ledger.newstore): a refused or interrupted demo leaves
         # neither a store nor a key behind.
         path = location.path
+        check_new_store(location)
         if os.path.lexists(path):
             raise StoreError(
                 "store",
