@@ -119,15 +119,21 @@ class Stamp:
     dated: bool = True
 
 
-#: Chinese numerals read as digits where a note names a year (``二〇二五年`` is 2025).
-_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+#: Chinese numerals read as digits where a note names a year (``二〇二五年`` is 2025), the
+#: zero typed as ○ (U+25CB WHITE CIRCLE) too, as many input methods do (re-test P).
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: A run of two Chinese numerals or more: a number written so (``二〇二五``); one alone is a
+#: word (``2025一季度``, ``补录2025三户`` name 2025: re-test P).
+_CHINESE_NUMBER = re.compile("[〇○零一二三四五六七八九]{2,}")
 
 
 def names_year(note: str, year: int) -> bool:
     """Whether ``note`` names ``year`` as a year of its own: its four digits not run into
     other digits (``原表第20251行`` or ``12022元`` names no 2025 or 2022: re-test M, session
     23), in full-width digits or Chinese numerals too (``２０２５``, ``二〇二五年``)."""
-    text = unicodedata.normalize("NFKC", note).translate(_CHINESE_DIGITS)
+    text = _CHINESE_NUMBER.sub(
+        lambda run: run.group().translate(_CHINESE_DIGITS), unicodedata.normalize("NFKC", note)
+    )
     return re.search(rf"(?<!\d){year}(?!\d)", text) is not None
 
 

@@ -29,6 +29,7 @@ from ledger import clock
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.carried import KeyTrail
+from ledger.clock import CLOCK_TOLERANCE
 from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec, parse_value, trimmed_keys
 from ledger.core import AGGREGATE_KINDS, Stamp
 from ledger.errors import (
@@ -673,6 +674,8 @@ class _Seen:
     #: here (``_renumbered``). They differ: an officer's key registrations and revocations are
     #: no command, not exported, and numbered entries of the officer's record there.
     versions: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
+    #: Replaying an export: the latest ``recorded_at`` read so far, and the row that had it.
+    recorded: tuple[datetime, str] | None = None
 
 
 def _apply(
@@ -728,7 +731,7 @@ def _apply(
     app.replaying_export = _replays_flow(app, exported, parsed, seen.into_empty)
     app.rebuilding_export = seen.into_empty and exported is not None
     if app.rebuilding_export:
-        late = _after_its_recording(parsed.stamp.effective, row.recorded_at)
+        late = _after_its_recording(parsed.stamp.effective, row, seen)
         if late:
             app.replaying_export = app.rebuilding_export = False
             return [RowError(row.where, row.columns.get("effective", "effective"), late)]
@@ -752,18 +755,38 @@ def _apply(
     return parsed
 
 
-def _after_its_recording(effective: date, recorded_at: str | None) -> str:
+def _after_its_recording(effective: date, row: Row, seen: _Seen) -> str:
     """Why an export's row replayed into the empty store it rebuilds may not be (""
     if it may): it takes effect after the day it was recorded (in China). Such a row is judged
     as it was entered then, by the rules of that day, and then no entry took effect after
     the day it was entered (``-e`` is never after today): an export edited by hand (re-test
-    M, session 23: a 2018 visit redated 2025 was replayed, and moved every report's today)."""
+    M, session 23: a 2018 visit redated 2025 was replayed, and moved every report's today).
+    Its ``recorded_at`` is there, as the export writes it (a time with its offset), and no
+    earlier than the rows' before it by more than the clocks' tolerance: an export is written
+    in recording order (re-test P: a row without it, or given a later one, passed)."""
+    recorded_at = row.recorded_at
     if recorded_at is None:
-        return ""
+        return (
+            "an export's row carries its recorded_at, as fupin export events writes it: this "
+            "one has none, so the export was altered; export it again from its store"
+        )
     try:
-        day = datetime.fromisoformat(recorded_at).astimezone(CHINA).date()
+        moment = datetime.fromisoformat(recorded_at)
     except (ValueError, TypeError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
         return f"recorded_at {recorded_at!r} is not a time as fupin export events writes one"
+    before = seen.recorded
+    if before is not None and moment < before[0] - CLOCK_TOLERANCE:
+        return (
+            f"recorded_at {recorded_at} is before {before[1]}'s ({before[0].isoformat()}) by "
+            f"more than the {CLOCK_TOLERANCE.seconds // 60} minutes officers' clocks may "
+            "differ: an export is written in recording order, so the export was altered; "
+            "export it again from its store"
+        )
+    if before is None or moment > before[0]:
+        seen.recorded = (moment, row.where)
+    day = moment.astimezone(CHINA).date()
     if effective <= day:
         return ""
     return (

@@ -406,7 +406,7 @@ def visible(text: str) -> bool:
 
 
 #: Symbols that draw nothing, beside the default ignorable code points.
-_BLANK_SYMBOLS = frozenset("\U0001d159")
+_BLANK_SYMBOLS = frozenset("\U0001d159\u303f")  # a null notehead, the half fill space
 
 
 def _draws(ch: str) -> bool:

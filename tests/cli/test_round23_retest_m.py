@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -88,10 +89,10 @@ def test_an_export_row_redated_after_its_recording_is_refused(
     edited = []
     for line in lines:
         row = orjson.loads(line)
+        if "recorded_at" in row:  # as a ledger entered in 2016 has them, in order
+            row["recorded_at"] = "2016-12-31T01:00:00+00:00"
         if row.get("command") == "record_visit":
-            # as the demo records it: entered the day after; then redated by hand
-            row["recorded_at"] = "2016-09-02T01:00:00+00:00"
-            row["effective"] = "2016-09-05"
+            row["effective"] = "2017-01-05"  # redated by hand after the day it was entered
         edited.append(orjson.dumps(row))
     log.write_bytes(b"\n".join(edited) + b"\n")
     fresh = tmp_path / "fresh.db"
@@ -100,5 +101,72 @@ def test_an_export_row_redated_after_its_recording_is_refused(
 
     assert refused.exit_code == 2, refused.output
     said = " ".join(refused.stderr.split())
-    assert "effective: 2016-09-05 is after the day this row was recorded (2016-09-02" in said
+    assert "effective: 2017-01-05 is after the day this row was recorded (2016-12-31" in said
     assert "the export was altered; export it again from its store" in said
+
+
+# -- re-test P (the same session) -------------------------------------------------------------
+
+
+def _export_with_visit(seeded: Fupin, tmp_path: Path, edit: Any) -> Path:
+    """The seeded ledger's export, its visit row passed to ``edit`` (and a second visit after
+    it, so that a row follows the edited one)."""
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    seeded.ok("household visit JH-0001 --helper c-1 -d 走访二 -e 2016-09-02", "jn-01")
+    log = tmp_path / "events.jsonl"
+    seeded.ok(f"export events -o {log}", "admin")
+    rows = [orjson.loads(line) for line in log.read_bytes().splitlines()]
+    first = next(row for row in rows if row.get("command") == "record_visit")
+    edit(first)
+    log.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    return log
+
+
+def _create(seeded: Fupin, tmp_path: Path, log: Path) -> str:
+    fresh = tmp_path / "fresh.db"
+    refused = seeded.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+    assert refused.exit_code == 2, refused.output
+    assert not fresh.exists()
+    return " ".join(refused.stderr.split())
+
+
+@pytest.mark.parametrize("recorded", [None, 0])
+def test_an_export_row_without_its_recording_time_is_refused(
+    seeded: Fupin, tmp_path: Path, recorded: Any
+) -> None:
+    def edit(row: dict[str, Any]) -> None:
+        row["effective"] = "2016-09-05"
+        if recorded is None:
+            del row["recorded_at"]
+        else:
+            row["recorded_at"] = recorded
+
+    said = _create(seeded, tmp_path, _export_with_visit(seeded, tmp_path, edit))
+
+    assert "an export's row carries its recorded_at, as fupin export events writes it" in said
+
+
+def test_an_export_row_recorded_out_of_order_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    def edit(row: dict[str, Any]) -> None:
+        row["recorded_at"] = "2099-01-01T00:00:00+00:00"  # and every row after it is earlier
+
+    said = _create(seeded, tmp_path, _export_with_visit(seeded, tmp_path, edit))
+
+    assert "by more than the 10 minutes officers' clocks may differ" in said
+    assert "an export is written in recording order, so the export was altered" in said
+
+
+@pytest.mark.parametrize("note", ["二○二五年补录", "审计2025一季度补拨", "补录2025三户"])
+def test_the_year_in_other_forms_of_the_chinese_zero_and_next_to_a_word(
+    seeded: Fupin, note: str
+) -> None:
+    seeded.ok(f"fund allocate city-2016 --amount 10 -d 拨款 -e 2025-12-20 --note {note}", "qu-01")
+
+
+def test_the_half_fill_space_says_nothing(seeded: Fupin) -> None:
+    refused = seeded.runner.invoke(
+        app, ["--as", "admin", "place", "add-street", "\u303f", "-d", "设立", "-e", "2016-08-20"]
+    )
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith("refused street: ")
