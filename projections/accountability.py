@@ -773,10 +773,12 @@ def _early_unpairings(db: Database) -> list[dict[str, Any]]:
 
 def _over_budget(db: Database, today: date | None) -> list[dict[str, Any]]:
     """Measures 帮扶措施 whose payments standing by the report's day add up to more than the
-    budget 预算 they were planned with (a measure budgeted 0 and paid anything included).
-    Not refused when paid: a budget raised later in the street's own papers is legitimate,
-    so the report names them (session 23: 5,000 yuan paid against 3,000 said nothing).
-    A voided payment or measure leaves it."""
+    budget 预算 they were planned with. Not refused when paid: a budget raised later in the
+    street's own papers is legitimate, so the report names them (session 23: 5,000 yuan paid
+    against 3,000 said nothing). A voided payment or measure leaves it. A measure planned
+    with no budget (0: ``--budget`` left out, as every one a ledger before session 23
+    planned, the demo's included) has none to be over, and is not listed (re-test R: an
+    upgraded ledger listed all 405 of its measures)."""
     return _rows_by(
         db,
         "over_budget",
@@ -787,7 +789,7 @@ def _over_budget(db: Database, today: date | None) -> list[dict[str, Any]]:
         "ON h.aggregate_id = m.aggregate_id JOIN pj_disbursements d "
         "ON d.household = m.household AND d.measure_id = m.measure_id "
         "AND d.purpose = 'household' AND d.voided = 0 AND d.paid_on <= ? "
-        "WHERE m.planned_on <= ? GROUP BY m.aggregate_id, m.measure_id, m.household, h.street, "
-        "m.category, m.budget_fen HAVING SUM(d.amount_fen) > m.budget_fen "
+        "WHERE m.planned_on <= ? AND m.budget_fen > 0 GROUP BY m.aggregate_id, m.measure_id, "
+        "m.household, h.street, m.category, m.budget_fen HAVING SUM(d.amount_fen) > m.budget_fen "
         "ORDER BY m.household, m.measure_id",
     )

@@ -616,8 +616,8 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
     ledger.notice_criticism(s, "D-2017", "江南街道", "进度滞后")
     ledger.open_account(stamp("qu-01", date(2016, 8, 15)), "city-2016", "city", 2016)
     ledger.receive_allocation(stamp("qu-01", date(2016, 8, 15)), "city-2016", 100_000)
-    ledger.plan_measure(stamp("jn-01", date(2016, 8, 20)), "JH-1", "m-9", "relief", "救助", 0)
-    paid = Disbursement(100, "relief", "household", "JH-1", "m-9")  # above its budget 0
+    ledger.plan_measure(stamp("jn-01", date(2016, 8, 20)), "JH-1", "m-9", "relief", "救助", 50)
+    paid = Disbursement(100, "relief", "household", "JH-1", "m-9")  # above its budget
     ledger.disburse(stamp("qu-01", date(2016, 8, 21)), "city-2016", paid)
 
     report = api.accountability(ledger, as_of=date(2018, 12, 31))
