@@ -158,14 +158,15 @@ def test_a_name_recorded_before_with_an_invisible_character_is_still_read(
     ("name", "said"),
     [
         ("\ufe00陈大明", "U+FE00 VARIATION SELECTOR-1 at character 1, not straight after"),
-        ("\U000e0100", "U+E0100 VARIATION SELECTOR-17 at character 1, not straight after"),
+        # a selector or a mark alone draws nothing (since session 23, re-test M)
+        ("\U000e0100", "must not be empty: '\U000e0100' shows nothing"),
         ("陈\ufe0f\ufe0f大明", "U+FE0F VARIATION SELECTOR-16 at character 3, not straight after"),
         ("Li\ufe00 Ming", "U+FE00 VARIATION SELECTOR-1 at character 3, not straight after"),
         ("陈\x1b[31m大明", "U+001B at character 2; a name or an address has none, nor tabs"),
         ("陈\ufffd明", "U+FFFD REPLACEMENT CHARACTER at character 2: text damaged on its way"),
         ("陈\u0378明", "U+0378 UNNAMED at character 2: a name has no control characters"),
         ("李\uf92c", "U+F92C CJK COMPATIBILITY IDEOGRAPH-F92C at character 2, which Unicode"),
-        ("\u0301", "holds no letter: a name is written with letters"),
+        ("\u0301", "must not be empty: '\u0301' shows nothing"),
     ],
 )
 def test_a_name_a_reader_cannot_see_as_recorded_is_refused(

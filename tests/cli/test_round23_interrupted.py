@@ -23,6 +23,7 @@ ADD = ["--as", "admin", "place", "add-village", "江南", "新村", *doc("2016-0
 def _run(fupin: Fupin, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(sys, "argv", ["fupin", "--store", fupin.store, *ADD])
     monkeypatch.setattr(core, "SAVES_COMMITTED", [])
+    monkeypatch.setattr(core, "SAVES_DISCARDED", [])
     with pytest.raises(SystemExit) as stopped:
         main.run()
     return int(stopped.value.code or 0)
