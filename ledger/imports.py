@@ -73,13 +73,15 @@ REFS_PER_EVENT = 10_000
 class Rebuild:
     """What ``ImportLedger.record_rebuild`` records of an export replayed into a new store:
     its files, their SHA-256, how many rows, the key ids the old store had revoked, and each
-    key id it had given a holder (an officer id, or "" for the district's log key)."""
+    key id it had given a holder (an officer id, or "" for the district's log key); and the
+    key ids the move registers again right after it, in order (``ledger.moves.rebuild``)."""
 
     source: str
     sha256: str
     rows: int
     revoked: tuple[str, ...]
     held: tuple[tuple[str, str], ...]
+    registers: tuple[str, ...] = ()
 
 
 class ImportLedger(LedgerAggregate):
@@ -140,6 +142,7 @@ class ImportLedger(LedgerAggregate):
             tuple(key for key, _holder in rebuild.held),
             tuple(holder for _key, holder in rebuild.held),
             prov,
+            rebuild.registers,
         )
 
     @event("RebuiltFromExport")
@@ -152,8 +155,11 @@ class ImportLedger(LedgerAggregate):
         held_keys: tuple[str, ...],
         held_by: tuple[str, ...],
         prov: Provenance,
+        registers: tuple[str, ...] = (),
     ) -> None:
-        pass  # a record of the move, read by topic (``ledger.moves.rebuilt_from``)
+        """``registers``: the key ids the move registers again after it, in order, which
+        ``fupin verify --require-signatures`` exempts, each once (since session 23; a record
+        without it was made before, earlier the same session)."""
 
     @event("BatchImported")
     def _batch_imported(

@@ -579,8 +579,10 @@ class Verifier:
         self._founder: str | None = None
         # A move this ledger was made by (``read_move``): its RebuiltFromExport (id, version)
         # and the importing admin; the phase the pass is in (``_MOVE_*``); whether the event
-        # being read is the move's.
+        # being read is the move's; the key ids it registered again not yet read, in order
+        # (its RebuiltFromExport's ``registers``; None for a record made without them).
         self._move: tuple[bytes, int, str] | None = None
+        self._move_keys: list[str] | None = None
         self._move_phase = _MOVE_DONE
         self._in_move = False
         self.span: _Span | None = None
@@ -685,11 +687,12 @@ class Verifier:
         ``initialise`` (``officer:ID@1``), followed by the ``RebuiltFromExport`` of the same
         file (its SHA-256). Then the pass counts as the move's, not as missing signatures under
         ``require_signatures``, every unsigned event up to that record and it, and the
-        unsigned key registrations by the importing admin that follow it at once (the keys
-        the move registered again): the export's rows were signed, if at all, in the store
-        they came from, and the new store has no key at first (since session 23: a fully
-        signed ledger, moved, failed ``--require-signatures`` forever). Events after are
-        judged as usual."""
+        unsigned key registrations by the importing admin that follow it at once, as its
+        ``registers`` lists them (the keys the move registered again, each once, in order;
+        a record made before it listed them: any such registration): the export's rows were
+        signed, if at all, in the store they came from, and the new store has no key at first
+        (since session 23: a fully signed ledger, moved, failed ``--require-signatures``
+        forever). Events after are judged as usual."""
         register = natural_id("imports", "imports")
         first: str | None = None
         digests: set[str] = set()
@@ -713,6 +716,8 @@ class Verifier:
                             uid = _uuid_bytes(stored.originator_id)
                             self._move = (uid, stored.originator_version, event.prov.actor)
                             self._move_phase = _MOVE_PREFIX
+                            again = getattr(event, "registers", None)
+                            self._move_keys = None if again is None else list(again)[::-1]
                             self.report.moved_on = event.timestamp.date().isoformat()
                         return
                     if name != "BatchRecorded":
@@ -733,7 +738,7 @@ class Verifier:
             self._in_move = True
             if (uid, version) == self._move[:2]:
                 self._move_phase = _MOVE_KEYS
-        elif topic.rsplit(".", 1)[-1] in _MOVE_KEY_EVENTS:
+        elif topic.rsplit(".", 1)[-1] in _MOVE_KEY_EVENTS and self._move_keys != []:
             self._in_move = True
         else:
             self._in_move, self._move_phase = False, _MOVE_DONE
@@ -1300,7 +1305,7 @@ class Verifier:
             self._take(position, where, h, actor)
         elif not is_seal:
             bootstrap = event is not None and self._bootstrap(position, stored, event)
-            self._unsigned(position, where, actor, bootstrap)
+            self._unsigned(position, where, actor, bootstrap, getattr(event, "key_id", None))
         if event is None:
             return
         try:
@@ -1545,10 +1550,16 @@ class Verifier:
         self._end_of_save(span)
 
     def _unsigned(
-        self, position: int, where: _Where, actor: object, bootstrap: bool = False
+        self,
+        position: int,
+        where: _Where,
+        actor: object,
+        bootstrap: bool = False,
+        key: object = None,
     ) -> None:
         """An event no seal announced; ``actor`` None when it could not be decoded;
-        ``bootstrap``: the ledger's bootstrap, which no key can sign (``_bootstrap``)."""
+        ``bootstrap``: the ledger's bootstrap, which no key can sign (``_bootstrap``);
+        ``key``: the key id a key registration registers."""
         self.report.unsigned += 1
         if len(self.suspects) < _SUSPECTS:
             self.suspects.append(position)
@@ -1562,18 +1573,23 @@ class Verifier:
             )
         elif bootstrap:
             self.report.bootstrap += 1
-        elif self._in_move and self._moving(actor):
+        elif self._in_move and self._moving(actor, key):
             self.report.moved += 1
         elif self.require_signatures:
             self._problem(position, _label(where), _UNSIGNED_REQUIRED)
 
-    def _moving(self, actor: object) -> bool:
+    def _moving(self, actor: object, key: object) -> bool:
         """Whether an unsigned event read in the move (``_move_step``) is the move's: any
-        before its record, and after it the key registrations of its importing admin."""
-        if self._move_phase != _MOVE_KEYS:
+        before its record, and after it the key registrations of its importing admin of the
+        keys its record lists, each once, in order (since session 23: any registration of
+        that admin's, one made by hand after the move too; a record without the list: any)."""
+        if self._move_phase != _MOVE_KEYS or key is None:  # before it, or the record itself
             return True
         assert self._move is not None
-        if actor == self._move[2]:
+        keys = self._move_keys
+        if actor == self._move[2] and (keys is None or (keys and keys[-1] == key)):
+            if keys:
+                keys.pop()
             return True
         self._in_move, self._move_phase = False, _MOVE_DONE
         return False

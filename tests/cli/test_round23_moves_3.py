@@ -1,0 +1,105 @@
+"""Session 23, a second re-test of moves (``fupin export events``, then ``fupin import
+--create``: docs/import.md "Exporting", docs/audit-guide.md §1): key registrations made by
+hand after a move exempted as the move's, closing-line refusals that named no field, and what
+verify and the import said of a move."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cli.main import app
+from typer.testing import Result
+
+from tests.cli.conftest import Fupin, doc
+
+STORE_INDEPENDENT = "an export and its import into a new SQLite file: the move's own rules"
+
+
+def _key(fupin: Fupin, path: Path) -> str:
+    public = re.search(r"public key:\s+(\S+)", fupin.ok(f"keys new --out {path}").stdout)
+    assert public is not None
+    return public.group(1)
+
+
+def _in(store: Path, fupin: Fupin, *args: str, actor: str | None = "admin") -> Result:
+    who = ["--as", actor] if actor else []
+    return fupin.runner.invoke(app, ["--store", str(store), *who, *args])
+
+
+def _export(fupin: Fupin, folder: Path) -> Path:
+    log = folder / "ev.jsonl"
+    fupin.ok(f"export events -o {log}", actor="admin")
+    return log
+
+
+def _create(fupin: Fupin, store: Path, *files: Path) -> Result:
+    return _in(store, fupin, "import", "--create", *map(str, files))
+
+
+def _verify(fupin: Fupin, store: Path) -> Result:
+    return _in(store, fupin, "verify", "--require-signatures", actor=None)
+
+
+def _init(fupin: Fupin) -> None:
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-07-26')}", "admin")
+
+
+# -- 1. only the keys the move registered again are the move's --------------------------------
+
+
+def test_a_key_registered_by_hand_after_a_move_that_registered_none_fails_require_signatures(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    public = _key(fupin, tmp_path / "log.pem")
+    _init(fupin)
+    new = tmp_path / "new.db"
+    moved = _create(fupin, new, _export(fupin, tmp_path))
+    assert moved.exit_code == 0, moved.output
+    assert "registered again: none" in moved.stdout
+    register = f"keys register-log {public} {doc('2016-07-26')}".split()
+    assert _in(new, fupin, *register).exit_code == 0
+
+    checked = _verify(fupin, new)
+
+    assert checked.exit_code == 1, checked.output
+    assert "1 problem(s)" in checked.stderr
+    assert "LogKeyRegistered" in checked.stderr
+    assert "unsigned (--require-signatures" in checked.stderr
+
+
+def test_a_key_registered_by_hand_after_the_moves_own_keys_fails_require_signatures(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    fupin.ok(f"keys register-log {_key(fupin, tmp_path / 'log.pem')} {doc('2016-07-26')}", "admin")
+    new = tmp_path / "new.db"
+    assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
+    # the move registered the log key again; admin's own key, by hand, unsigned after it
+    mine = f"keys register admin {_key(fupin, tmp_path / 'a.pem')} {doc('2016-07-26')}".split()
+    assert _in(new, fupin, *mine).exit_code == 0
+
+    checked = _verify(fupin, new)
+
+    assert checked.exit_code == 1, checked.output
+    assert "1 problem(s)" in checked.stderr
+    assert "SigningKeyRegistered" in checked.stderr
+    assert "4 events replayed from an export" in checked.stderr
+
+
+def test_a_move_exempts_the_keys_it_registered_again_and_no_key_registered_after_them(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    fupin.ok(f"keys register-log {_key(fupin, tmp_path / 'log.pem')} {doc('2016-07-26')}", "admin")
+    fupin.ok(f"keys register admin {_key(fupin, tmp_path / 'a.pem')} {doc('2016-07-26')}", "admin")
+    new = tmp_path / "new.db"
+    assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
+    honest = _verify(fupin, new)
+    assert honest.exit_code == 0, honest.output
+    # ImportsStarted, BatchRecorded, RebuiltFromExport and the two keys (init: the bootstrap)
+    assert "--require-signatures: 5 events replayed from an export" in honest.stdout
+    # admin's key is in force now: a key registered after the move must be signed
+    qu = f"officer add qu-01 --name 区专干 --role officer {doc('2016-07-27')}".split()
+    assert _in(new, fupin, "--key", str(tmp_path / "a.pem"), *qu).exit_code == 0
+    assert _verify(fupin, new).exit_code == 0
