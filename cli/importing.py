@@ -1451,6 +1451,16 @@ def _check_carried(rows: list[Row], end: ExportEnd) -> None:
                 "row registers them): the file was altered, and the move would register a key "
                 "for no officer; export again (fupin export events); nothing was written",
             )
+    # A key held by an officer no row registers: as altered (since session 23, it passed).
+    for kid, holder in sorted(carried.held.items()):
+        if holder and holder not in registered:
+            raise InputError(
+                "keys",
+                f"{_CLOSING} names, in held, key {kid} held by officer {holder!r}, who is not "
+                "in its rows (no row registers them): the file was altered, and the move would "
+                "record a key as held by no officer; export again (fupin export events); "
+                "nothing was written",
+            )
 
 
 def _importer_retired(exc: PermissionRefusedError, rows: list[Row]) -> LedgerError:

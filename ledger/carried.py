@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from ledger.errors import InputError
 from ledger.keys import key_id, parse_public_key
 
@@ -78,21 +80,13 @@ class KeyTrail:
 
 def read_carried(value: Any) -> CarriedKeys:
     """The ``keys`` of an export's closing line, checked: an ``InputError`` on ``keys``
-    naming what is wrong (a key that is no public key, one given to two holders, one both in
-    force and revoked)."""
+    naming what is wrong, which of its officers, log, revoked and held and which value or
+    key id (since session 23: one message named none), a key that is no public key, one
+    given to two holders, one both in force and revoked."""
     if not isinstance(value, dict) or set(value) != {"officers", "log", "revoked", "held"}:
         raise InputError("keys", "is an object of officers, log, revoked and held")
     officers, log, revoked, held = (value[k] for k in ("officers", "log", "revoked", "held"))
-    if not (
-        isinstance(officers, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in officers.items())
-        and isinstance(log, str)
-        and isinstance(revoked, list)
-        and all(isinstance(k, str) and _KEY_ID.fullmatch(k) for k in revoked)
-        and isinstance(held, dict)
-        and all(_KEY_ID.fullmatch(k) and isinstance(v, str) for k, v in held.items())
-    ):
-        raise InputError("keys", "holds public keys by officer, key ids and holders as text")
+    _check_shape(officers, log, revoked, held)
     carried = CarriedKeys(dict(officers), log, list(revoked), dict(held))
     for holder, public in [*officers.items(), *([("", log)] if log else [])]:
         kid = key_id(parse_public_key(public))
@@ -102,3 +96,45 @@ def read_carried(value: Any) -> CarriedKeys:
         if carried.held.setdefault(kid, holder) != holder:
             raise InputError("keys", f"{named} ({kid}) is held by {carried.held[kid]!r} too")
     return carried
+
+
+_A_KEY_ID = "a key id (16 hex digits, as fupin keys list shows them)"
+
+
+def _shown(value: Any) -> str:
+    """A value of the closing line as written (JSON), cut to a readable length."""
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
+def _check_shape(officers: Any, log: Any, revoked: Any, held: Any) -> None:
+    """Refuse the first part of ``keys`` not written as an export writes it, naming it."""
+    if not isinstance(officers, dict):
+        raise InputError(
+            "keys",
+            f"its officers is {_shown(officers)}: not an object of "
+            "public keys (text) by officer id",
+        )
+    for officer, public in officers.items():
+        if not isinstance(public, str):
+            raise InputError(
+                "keys", f"its officers gives {officer!r} {_shown(public)}: not a public key (text)"
+            )
+    if not isinstance(log, str):
+        raise InputError("keys", f'its log is {_shown(log)}: not a public key (text, "" none)')
+    if not isinstance(revoked, list):
+        raise InputError("keys", f"its revoked is {_shown(revoked)}: not a list of key ids")
+    for kid in revoked:
+        if not (isinstance(kid, str) and _KEY_ID.fullmatch(kid)):
+            raise InputError("keys", f"its revoked holds {_shown(kid)}: not {_A_KEY_ID}")
+    if not isinstance(held, dict):
+        raise InputError("keys", f"its held is {_shown(held)}: not an object of holders by key id")
+    for kid, holder in held.items():
+        if not _KEY_ID.fullmatch(kid):
+            raise InputError("keys", f"its held names {_shown(kid)}: not {_A_KEY_ID}")
+        if not isinstance(holder, str):
+            raise InputError(
+                "keys",
+                f"its held gives key {kid} the holder {_shown(holder)}: "
+                'not an officer id (text, "" the log key)',
+            )

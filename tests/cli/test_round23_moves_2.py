@@ -270,7 +270,7 @@ def test_a_key_in_the_closing_line_for_an_officer_in_no_row_is_refused_as_the_cl
     assert not (tmp_path / "new.db").exists()
     _closing(log, keys={"officers": {}, "log": "", "revoked": ["nothex"], "held": {}})
     bad = _create(seeded, tmp_path / "new.db", log)
-    assert "refused keys: the export's closing line: holds public keys" in bad.stderr
+    assert 'refused keys: the export\'s closing line: its revoked holds "nothex"' in bad.stderr
 
 
 def test_a_move_whose_default_importer_has_retired_asks_for_an_active_admin(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+import orjson
 from cli.main import app
 from typer.testing import Result
 
@@ -103,3 +105,57 @@ def test_a_move_exempts_the_keys_it_registered_again_and_no_key_registered_after
     qu = f"officer add qu-01 --name 区专干 --role officer {doc('2016-07-27')}".split()
     assert _in(new, fupin, "--key", str(tmp_path / "a.pem"), *qu).exit_code == 0
     assert _verify(fupin, new).exit_code == 0
+
+
+# -- 2. a closing line's keys refused naming the part and the value ----------------------------
+
+
+def _keys(export: Path, **parts: Any) -> None:
+    lines = export.read_bytes().splitlines()
+    end = orjson.loads(lines[-1])
+    end["keys"] = {"officers": {}, "log": "", "revoked": [], "held": {}, **parts}
+    export.write_bytes(b"\n".join([*lines[:-1], orjson.dumps(end)]) + b"\n")
+
+
+def test_a_closing_lines_keys_not_as_written_are_refused_naming_the_part_and_the_value(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    log = _export(fupin, tmp_path)
+    new = tmp_path / "new.db"
+    said = "refused keys: the export's closing line: its "
+    for parts, told in (
+        ({"revoked": "0123456789abcdef"}, 'revoked is "0123456789abcdef": not a list of key ids'),
+        ({"revoked": ["xyz"]}, 'revoked holds "xyz": not a key id (16 hex digits'),
+        ({"held": {"0123456789ABCDEF": "admin"}}, 'held names "0123456789ABCDEF": not a key id'),
+        ({"held": {"0123456789abcdef": 7}}, "held gives key 0123456789abcdef the holder 7: "),
+        ({"officers": ["admin"]}, 'officers is ["admin"]: not an object of public keys'),
+        ({"officers": {"admin": 5}}, "officers gives 'admin' 5: not a public key (text)"),
+        ({"log": None}, "log is null: not a public key"),
+    ):
+        _keys(log, **parts)
+
+        refused = _create(fupin, new, log)
+
+        assert refused.exit_code == 2, refused.output
+        assert said + told in refused.stderr, parts
+        assert not new.exists()
+
+
+def test_a_key_held_by_an_officer_in_no_row_is_refused_as_one_in_force_for_them_is(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    log = _export(fupin, tmp_path)
+    _keys(log, held={"0123456789abcdef": "ghost"})
+
+    refused = _create(fupin, tmp_path / "new.db", log)
+
+    assert refused.exit_code == 2, refused.output
+    assert (
+        "refused keys: the export's closing line names, in held, key 0123456789abcdef held by "
+        "officer 'ghost', who is not in its rows"
+    ) in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+    _keys(log, held={"0123456789abcdef": "admin", "fedcba9876543210": ""})
+    assert _create(fupin, tmp_path / "new.db", log).exit_code == 0
