@@ -170,7 +170,11 @@ def _too_large() -> str:
     return f"is larger than the import limit of {size}; split it into several files"
 
 
-def read_bytes(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
+def read_bytes(
+    name: str, data: bytes, ends: list[str] | None = None
+) -> tuple[list[Row], list[RowError]]:
+    """The rows of file ``name``, and its bad rows; ``ends``, if given, gets where each
+    export's closing line in it is (``read_jsonl``)."""
     suffix = Path(name).suffix.lower()
     if not data and suffix in _READ_SUFFIXES:  # (imported as 0 rows before session 21)
         return [], [RowError(name, "file", _EMPTY)]
@@ -181,7 +185,7 @@ def read_bytes(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", _OLD_WORKBOOK)]
     try:
         if suffix in (".jsonl", ".ndjson", ".json"):
-            return read_jsonl(name, data)
+            return read_jsonl(name, data, ends)
         if suffix == ".csv":
             return read_csv(name, data)
         if suffix == ".xlsx":
@@ -208,9 +212,12 @@ _BOM_ONLY = (
 _NO_MEMORY = "is too large to read in the memory available; split it into several files"
 
 
-def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
+def read_jsonl(
+    name: str, data: bytes, ends: list[str] | None = None
+) -> tuple[list[Row], list[RowError]]:
     """One JSON object a line: ``{"command", "ref", "actor", "effective", "document", "note",
-    "args": {...}}``; blank lines and an export's closing ``{"skipped": ...}`` are ignored."""
+    "args": {...}}``; blank lines and an export's closing ``{"skipped": ...}`` are ignored
+    (where each closing line is goes in ``ends``, if given: ``_early_ends``)."""
     rows: list[Row] = []
     errors: list[RowError] = []
     if data.startswith(_BOM):  # Windows Notepad writes one; refused before session 14
@@ -229,6 +236,8 @@ def read_jsonl(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             errors.append(RowError(where, twice, "is given twice: keep one"))
             continue
         if is_export_end(item):
+            if ends is not None:
+                ends.append(where)
             continue
         inexact = _inexact_number(line, item)
         if inexact is not None:
@@ -1375,6 +1384,7 @@ def import_files(
     digest = hashlib.sha256()  # of the files' bytes, one after the other
     end: ExportEnd | None = None  # the last file's closing line, if an export's
     parts: list[tuple[Path, bool]] = []  # each file read, and whether it is an export's part
+    closings: list[str] = []  # where each export's closing line is, in the files' order
     for path in files:
         data = load_file(path)
         if isinstance(data, RowError):
@@ -1382,14 +1392,14 @@ def import_files(
             continue
         digest.update(data)
         # The path as typed: two streets' folders hold files of the same name.
-        found, bad = read_bytes(str(path), data)
+        found, bad = read_bytes(str(path), data, closings)
         rows += found
         errors += _personal_exposed(path, found) + bad
         end = export_end(data)
         parts.append((path, end is not None or any(row.position is not None for row in found)))
         del data
     if create and not errors:
-        errors += _no_part(parts) or _cut_export(files, rows, end)
+        errors += _no_part(parts) or _early_ends(closings, end) or _cut_export(files, rows, end)
     if errors:
         _refuse(errors, len(rows))
     # The batch's record keeps the files' names (a folder's name is no fact of the ledger,
@@ -1547,6 +1557,26 @@ def _cut_export(files: list[Path], rows: list[Row], end: ExportEnd | None) -> li
     order (``import --create part-1.jsonl part-2.jsonl``), its closing line in the last."""
     whole = check_whole_export(str(files[-1]), rows, end)
     return [] if whole is None else [whole]
+
+
+def _early_ends(closings: list[str], end: ExportEnd | None) -> list[RowError]:
+    """An export's closing line that is not the last line of the last file of an ``import
+    --create`` (``end``: that line, if it is one): the closing line ends an export, and rows
+    follow it (since session 23: a whole export followed by more rows in a later file was
+    imported with them, exit 0, the closing line ignored)."""
+    early = closings[:-1] if end is not None else closings
+    return [
+        RowError(
+            where,
+            "file",
+            "is an export's closing line, which ends an export, and rows follow it (in this "
+            "file or a later one of this import --create): the files of one import --create "
+            "are read as one export, in order, its closing line at the end of the last; move "
+            "the ledger with one export whole, then import other rows after it (fupin "
+            "import); nothing was written",
+        )
+        for where in early[:1]
+    ]
 
 
 def _no_part(parts: list[tuple[Path, bool]]) -> list[RowError]:

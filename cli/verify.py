@@ -215,11 +215,15 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
     if require_signatures:
-        say(
-            f"--require-signatures: every event is signed but the bootstrap, which it exempts "
-            f"({report.bootstrap} events): the first admin's `fupin init` (position 0) and, "
-            "right after it, that admin's own first key registration (position 1)"
-        )
+        # A moved ledger has no bootstrap: its first events are the move's (since session 23
+        # this line named a fupin init the ledger never ran).
+        if report.bootstrap or not report.moved:
+            say(
+                f"--require-signatures: every event is signed but the bootstrap, which it "
+                f"exempts ({report.bootstrap} events): the first admin's `fupin init` "
+                "(position 0) and, right after it, that admin's own first key registration "
+                "(position 1)"
+            )
         if report.moved:
             say(_moved(report))
     say("roles: every event's recorder was an active officer allowed to record it")

@@ -90,7 +90,10 @@ _MISSING = object()
 
 
 def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A whole count (an int, not below 0), or None (since session 23: -40 passed as a count,
+    and the export was refused as missing rows)."""
+    whole = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value if whole else None
 
 
 _AGAIN = (
@@ -130,6 +133,9 @@ def check_whole_export(name: str, rows: list[Row], end: ExportEnd | None) -> Row
         )
     for count, value in end.uncounted.items():
         written = "is missing" if value is _MISSING else f"is {orjson.dumps(value).decode()}"
+        if isinstance(value, int) and not isinstance(value, bool):  # below 0
+            what = "a whole count of rows" if count == "rows" else "a position in the log"
+            written += f" (a negative number, not {what})"
         return RowError(
             name,
             count,

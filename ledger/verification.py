@@ -1304,7 +1304,11 @@ class Verifier:
         if self.span is not None:
             self._take(position, where, h, actor)
         elif not is_seal:
-            bootstrap = event is not None and self._bootstrap(position, stored, event)
+            # A moved ledger's first event is the export's initialise, replayed: the move's
+            # (its exemption says so), not a fupin init (since session 23, said as one).
+            bootstrap = (
+                event is not None and not self._in_move and self._bootstrap(position, stored, event)
+            )
             self._unsigned(position, where, actor, bootstrap, getattr(event, "key_id", None))
         if event is None:
             return

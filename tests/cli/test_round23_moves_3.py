@@ -86,7 +86,7 @@ def test_a_key_registered_by_hand_after_the_moves_own_keys_fails_require_signatu
     assert checked.exit_code == 1, checked.output
     assert "1 problem(s)" in checked.stderr
     assert "SigningKeyRegistered" in checked.stderr
-    assert "4 events replayed from an export" in checked.stderr
+    assert "5 events replayed from an export" in checked.stderr
 
 
 def test_a_move_exempts_the_keys_it_registered_again_and_no_key_registered_after_them(
@@ -99,8 +99,8 @@ def test_a_move_exempts_the_keys_it_registered_again_and_no_key_registered_after
     assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
     honest = _verify(fupin, new)
     assert honest.exit_code == 0, honest.output
-    # ImportsStarted, BatchRecorded, RebuiltFromExport and the two keys (init: the bootstrap)
-    assert "--require-signatures: 5 events replayed from an export" in honest.stdout
+    # init, ImportsStarted, BatchRecorded, RebuiltFromExport and the two keys
+    assert "--require-signatures: 6 events replayed from an export" in honest.stdout
     # admin's key is in force now: a key registered after the move must be signed
     qu = f"officer add qu-01 --name 区专干 --role officer {doc('2016-07-27')}".split()
     assert _in(new, fupin, "--key", str(tmp_path / "a.pem"), *qu).exit_code == 0
@@ -159,3 +159,79 @@ def test_a_key_held_by_an_officer_in_no_row_is_refused_as_one_in_force_for_them_
     assert not (tmp_path / "new.db").exists()
     _keys(log, held={"0123456789abcdef": "admin", "fedcba9876543210": ""})
     assert _create(fupin, tmp_path / "new.db", log).exit_code == 0
+
+
+# -- 3. what verify and the import say of a move -----------------------------------------------
+
+
+def test_verify_of_a_moved_ledger_names_no_fupin_init_it_never_ran(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    new = tmp_path / "new.db"
+    assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
+
+    checked = _verify(fupin, new)
+
+    assert checked.exit_code == 0, checked.output
+    assert "bootstrap" not in checked.stdout
+    assert "fupin init" not in checked.stdout
+    # the replayed initialise, ImportsStarted, BatchRecorded and the RebuiltFromExport
+    assert "--require-signatures: 4 events replayed from an export" in checked.stdout
+    assert (
+        "bootstrap, which it exempts (1 events)" in fupin.ok("verify --require-signatures").stdout
+    )
+
+
+def test_a_negative_count_of_rows_is_refused_as_no_whole_count(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    log = _export(fupin, tmp_path)
+    lines = log.read_bytes().splitlines()
+    end = orjson.loads(lines[-1])
+    end["rows"] = -40
+    log.write_bytes(b"\n".join([*lines[:-1], orjson.dumps(end)]) + b"\n")
+
+    refused = _create(fupin, tmp_path / "new.db", log)
+
+    assert refused.exit_code == 2, refused.output
+    assert (
+        f"{log}, rows: is -40 (a negative number, not a whole count of rows) in the export's "
+        "closing line"
+    ) in refused.stderr
+    assert "rows are missing" not in refused.stderr
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_closing_line_before_the_end_of_the_last_file_is_refused_naming_its_line(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    _init(fupin)
+    for number in range(1, 5):
+        add = f"officer add qu-0{number} --name 区专干{number} --role officer"
+        fupin.ok(f"{add} {doc('2016-07-27')}", "admin")
+    lines = _export(fupin, tmp_path).read_bytes().splitlines()
+    rows, end = lines[:-1], orjson.loads(lines[-1])
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    # a whole export of the first three rows, then the last two and the real closing line
+    whole = {**end, "rows": 3, "last_position": orjson.loads(rows[2])["position"]}
+    first.write_bytes(b"\n".join([*rows[:3], orjson.dumps(whole)]) + b"\n")
+    second.write_bytes(b"\n".join([*rows[3:], lines[-1]]) + b"\n")
+    for path in (first, second):
+        path.chmod(0o600)
+    new = tmp_path / "new.db"
+
+    refused = _create(fupin, new, first, second)
+
+    assert refused.exit_code == 2, refused.output
+    assert f"{first} line 4, file: is an export's closing line, which ends an export, and " in (
+        refused.stderr
+    )
+    assert not new.exists()
+    # in one file, rows after a closing line too
+    first.write_bytes(b"\n".join([*rows[:3], orjson.dumps(whole), *rows[3:], lines[-1]]) + b"\n")
+    again = _create(fupin, new, first)
+    assert again.exit_code == 2, again.output
+    assert f"{first} line 4, file: is an export's closing line" in again.stderr
+    assert _create(fupin, new, _export(fupin, tmp_path)).exit_code == 0
