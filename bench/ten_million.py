@@ -117,7 +117,11 @@ def rename(item: dict[str, Any], copy: int) -> dict[str, Any]:
     the copy's suffix; copy 0 is the row as it is, but that a rectification report says why it
     is entered now, long after the deadline it is dated by (``Inspection.report_rectification``,
     since session 22: the tiles are imported into a ledger that is not empty, so not replayed
-    as an export's rows are)."""
+    as an export's rows are). A row written anew here carries no ``recorded_at``: a copy is
+    written after the rows of later blocks, out of the export's recording order, and is
+    judged by today's rules, as any row (since session 23)."""
+    if "recorded_at" in item:
+        item = {key: value for key, value in item.items() if key != "recorded_at"}
     if command_of(item) == "report_rectification" and not str(item.get("note") or "").strip():
         item = {**item, "note": LATE_NOTE}
     if copy == 0:

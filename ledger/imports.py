@@ -735,7 +735,9 @@ def _apply(
     # A row of an export names one recorded event: an allocation or payment like one on record
     # is then one the ledger held twice, replayed as it was (``FundAccount.check_not_alike``).
     app.replaying_export = _replays_flow(app, exported, parsed, seen.into_empty)
-    app.rebuilding_export = seen.into_empty and exported is not None
+    # Judged as entered then only with the time it was entered (re-test P: a row whose
+    # recorded_at was deleted passed the rules of today unjudged): without one, by today's.
+    app.rebuilding_export = seen.into_empty and exported is not None and row.recorded_at is not None
     if app.rebuilding_export:
         late = _after_its_recording(parsed.stamp.effective, row, seen)
         if late:
@@ -767,15 +769,13 @@ def _after_its_recording(effective: date, row: Row, seen: _Seen) -> str:
     as it was entered then, by the rules of that day, and then no entry took effect after
     the day it was entered (``-e`` is never after today): an export edited by hand (re-test
     M, session 23: a 2018 visit redated 2025 was replayed, and moved every report's today).
-    Its ``recorded_at`` is there, as the export writes it (a time with its offset), and no
-    earlier than the rows' before it by more than the clocks' tolerance: an export is written
-    in recording order (re-test P: a row without it, or given a later one, passed)."""
+    Its ``recorded_at`` is a time with its offset, as the export writes it, and no earlier
+    than the rows' before it by more than the clocks' tolerance: an export is written in
+    recording order (re-test P: a row given a later one passed). A row without one is judged
+    by today's rules, as any row (``_apply``)."""
     recorded_at = row.recorded_at
-    if recorded_at is None:
-        return (
-            "an export's row carries its recorded_at, as fupin export events writes it: this "
-            "one has none, so the export was altered; export it again from its store"
-        )
+    if recorded_at is None:  # judged by today's rules instead (``_apply``)
+        return ""
     try:
         moment = datetime.fromisoformat(recorded_at)
     except (ValueError, TypeError):

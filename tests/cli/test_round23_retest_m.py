@@ -131,11 +131,14 @@ def _create(seeded: Fupin, tmp_path: Path, log: Path) -> str:
 
 
 @pytest.mark.parametrize("recorded", [None, 0])
-def test_an_export_row_without_its_recording_time_is_refused(
+def test_an_export_row_without_its_recording_time_is_judged_by_todays_rules(
     seeded: Fupin, tmp_path: Path, recorded: Any
 ) -> None:
+    """Re-test P: a row redated 2025 whose recorded_at was deleted (or made no time) was
+    replayed as entered then, so neither the after-2020 rule nor its recording day held it."""
+
     def edit(row: dict[str, Any]) -> None:
-        row["effective"] = "2016-09-05"
+        row["effective"] = "2025-12-20"
         if recorded is None:
             del row["recorded_at"]
         else:
@@ -143,7 +146,7 @@ def test_an_export_row_without_its_recording_time_is_refused(
 
     said = _create(seeded, tmp_path, _export_with_visit(seeded, tmp_path, edit))
 
-    assert "an export's row carries its recorded_at, as fupin export events writes it" in said
+    assert "says why in its note, naming its year 2025" in said
 
 
 def test_an_export_row_recorded_out_of_order_is_refused(seeded: Fupin, tmp_path: Path) -> None:
