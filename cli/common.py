@@ -482,14 +482,19 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
 
 
-def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
+def check_protected(
+    path: Path, field: str, inputs: Inputs = (), *, master_key: bool = False
+) -> None:
     """Refuse a ``path`` no command may write, whatever it writes (``check_output``'s core):
     a file the ledger needs or one of the command's ``inputs`` (``_needed_file``), or a name
     that leads through a link another user planted in a shared folder (``_planted_link``).
     Since session 23 every file fupin writes goes through it, ``keys new``, ``keys
     new-master``, ``backup`` and the CSV templates too (a security re-tester: `keys
     new-master --out r.db-wal` wrote the master key where SQLite then deleted it). A name
-    typed with a trailing slash (``FolderNamed``) names a folder, never a file to write."""
+    typed with a trailing slash (``FolderNamed``) names a folder, never a file to write.
+    ``master_key``: the command makes a master key (``keys new-master``), which may be the
+    master key file the ledger reads while it does not exist yet (it is made exclusively,
+    never over one): the README's recipe names it first (tester S, session 23)."""
     if isinstance(path, FolderNamed):
         raise InputError(
             field,
@@ -497,6 +502,8 @@ def check_protected(path: Path, field: str, inputs: Inputs = ()) -> None:
             "so it names a folder, not a file: name a file to write (without the slash)",
         )
     needed = _needed_file(path, inputs)
+    if needed and master_key and "master key file" in needed and not os.path.lexists(path):
+        needed = ""
     if needed:
         # (tester M, session 18: `export report funds -o demo.db` replaced the whole ledger with
         # a CSV, `-o demo.db.master-key` the master key with JSON, both "written", exit 0)

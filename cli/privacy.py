@@ -197,7 +197,9 @@ def new_master(
     ],
 ) -> None:
     """Make a master key 主密钥 file; point LEDGER_MASTER_KEY_FILE at it. Keep a safe copy."""
-    check_protected(out, "out")  # not a file the ledger needs, nor through a planted link
+    # not a file the ledger needs (but the master key file it names, not made yet), nor
+    # through a planted link
+    check_protected(out, "out", master_key=True)
     text = generate_master_key()
     write_master_key(out, text)
     console.print(f"master key: {out} (mode 0600); id {master_key_id(_parsed(text))}")

@@ -419,7 +419,8 @@ class LedgerCore(Application[UUID]):
                 "effective",
                 f"no date given (-e), and today, {today}, is after the programme "
                 f"({rules.first_year}-{rules.last_year}): say when this step took effect "
-                f"(-e YYYY-MM-DD; -e {today} with a --note saying why, if it took effect today)",
+                f"(-e YYYY-MM-DD; -e {today} with a --note naming {today.year} that says why, if "
+                "it took effect today)",
             )
 
     def _unsaid_after_programme(self, stamp: Stamp) -> RuleError | None:
