@@ -344,6 +344,13 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
         if mode & NOT_OWNER_ONLY:
             raise InputError(field, f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
         text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        # Tester S, session 23: a newcomer was told "[Errno 2] No such file or directory".
+        raise InputError(
+            field,
+            f"master key file {path} does not exist: make it (fupin keys new-master --out "
+            f"{path}), or name the key file you have",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(field, f"cannot read master key file {path}: {exc}") from None
     if not text:

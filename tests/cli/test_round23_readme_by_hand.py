@@ -60,3 +60,18 @@ def test_an_existing_master_key_file_is_still_never_overwritten(
 
     assert refused.exit_code == 2, refused.output
     assert key.read_bytes() == kept
+
+
+def test_a_master_key_file_not_made_yet_says_how_to_make_it(
+    fupin: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tester S: the refusal was ``cannot read master key file master.key: [Errno 2] …``."""
+    missing = tmp_path / "master.key"
+    monkeypatch.delenv("LEDGER_MASTER_KEY", raising=False)
+    monkeypatch.setenv("LEDGER_MASTER_KEY_FILE", str(missing))
+
+    refused = fupin("init --admin admin --name 区扶贫办 -d 江高发〔2016〕4号 -e 2016-07-26")
+
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.stderr.split())
+    assert f"master key file {missing} does not exist: make it (fupin keys new-master" in said
