@@ -82,7 +82,12 @@ def run() -> None:
             return
     from cli import main
 
-    main.run()
+    try:
+        main.run()
+    except SystemExit as exc:
+        if exc.code not in main.INTERRUPTED:  # done and said, or refused, or failed
+            main.ignore_stop_signals()  # a signal now would kill it mid-exit (re-test N)
+        raise
 
 
 def stop_on_term() -> None:

@@ -426,15 +426,24 @@ def say_committed() -> None:
     common.err_console.print(said, markup=False, soft_wrap=True)
 
 
+#: The exit statuses of a command stopped by Ctrl-C (typer's 130) or ``SIGTERM``
+#: (``cli.entry.stop_on_term``: 143); no refusal or failure uses them.
+INTERRUPTED = (130, 143)
+
+
 def run() -> None:
-    """Console entry point: no traceback ever reaches a user."""
+    """Console entry point: no traceback ever reaches a user. What a command committed is
+    counted from its start (the reviewer: the counts of an earlier command run in the same
+    process were said too)."""
+    from ledger.core import SAVES_COMMITTED, SAVES_DISCARDED
+
+    SAVES_COMMITTED.clear()
+    SAVES_DISCARDED.clear()
     try:
         app()
     except SystemExit as exc:
-        if exc.code in (130, 143):  # Ctrl-C, SIGTERM (cli.entry.stop_on_term)
+        if exc.code in INTERRUPTED:
             say_committed()
-        else:  # done and said: a signal now would kill the process mid-exit (re-test N)
-            ignore_stop_signals()
         raise
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):

@@ -478,8 +478,7 @@ class LedgerCore(Application[UUID]):
         Returns the notification id of the last event saved (None inside a batch).
         """
         if self._batch is not None:
-            changed = attempt()
-            self.refuse_unsaid_late()
+            changed = self._attempted(attempt)
             made = [(aggregate, aggregate.collect_events()) for aggregate in changed]
             for aggregate, _ in made:
                 self._batch[aggregate.id] = aggregate
@@ -489,8 +488,7 @@ class LedgerCore(Application[UUID]):
         for tried in range(_MAX_ATTEMPTS):
             if tried:  # a race lost: the others' saves go first, at random, then this again
                 time.sleep(_JITTER.uniform(0, _BACKOFF_SECONDS * 2**tried))
-            aggregates = attempt()
-            self.refuse_unsaid_late()
+            aggregates = self._attempted(attempt)
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")
@@ -522,6 +520,20 @@ class LedgerCore(Application[UUID]):
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    def _attempted(
+        self, attempt: Callable[[], Sequence[LedgerAggregate]]
+    ) -> Sequence[LedgerAggregate]:
+        """``attempt()``, then the refusal ``authorise`` made of a step dated after the
+        programme with no note (``refuse_unsaid_late``); that refusal never outlives the
+        attempt, which may fail before it is raised (the reviewer: a stale one was raised
+        about the next command on the same application)."""
+        try:
+            changed = attempt()
+            self.refuse_unsaid_late()
+            return changed
+        finally:
+            self._unsaid_late = None
 
     def refuse_unsaid_late(self) -> None:
         """Raise the refusal ``authorise`` made of a step dated after the programme with no
@@ -605,7 +617,7 @@ class LedgerCore(Application[UUID]):
     replaying_export = False
     #: True while a row of an export is applied to the empty store it rebuilds (``fupin
     #: import --create``): what the ledger recorded before a rule is replayed as recorded
-    #: (a step dated after the programme with no note, ``_check_said_after_programme``).
+    #: (a step dated after the programme with no note, ``_unsaid_after_programme``).
     rebuilding_export = False
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.

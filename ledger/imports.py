@@ -744,11 +744,15 @@ def _apply(
             app.replaying_export = app.rebuilding_export = False
             return [RowError(row.where, row.columns.get("effective", "effective"), late)]
     args = parsed.args
+    # An export's rows replayed into the empty store they rebuild: officers' entries mapped,
+    # with or without their recording time (the reviewer: a row without one was applied with
+    # the old store's entry number).
+    replayed = seen.into_empty and exported is not None
     try:
-        if app.rebuilding_export and parsed.spec.name == "correct":
+        if replayed and parsed.spec.name == "correct":
             args = _renumbered(parsed.args, seen.versions)
         parsed.spec.call(app, parsed.stamp, args)
-        if app.rebuilding_export and exported is not None and exported[1] == "officer":
+        if replayed and exported is not None and exported[1] == "officer":
             officer = app.get_by_id(natural_id("officer", exported[2]))
             if officer is not None:
                 kept = seen.versions.setdefault(("officer", exported[2]), {})
@@ -1013,8 +1017,8 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
             "position": position,
         }
     # Always written, last (since session 23): what an import of the file into a new store
-    # checks to know it has the whole export, not one cut at a line (``check_whole_export``).
-    # and the keys, which a new store registers again (ledger.carried; since session 23)
+    # checks to know it has the whole export, not one cut at a line (``check_whole_export``),
+    # and the keys, which a new store registers again (``ledger.carried``).
     yield {
         "skipped": dict(sorted(skipped.items())),
         "rows": rows,

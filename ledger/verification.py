@@ -582,7 +582,7 @@ class Verifier:
         # being read is the move's; the key ids it registered again not yet read, in order
         # (its RebuiltFromExport's ``registers``; None for a record made without them).
         self._move: tuple[bytes, int, str] | None = None
-        self._move_keys: list[str] | None = None
+        self._move_keys: list[str] = []
         self._move_phase = _MOVE_DONE
         self._in_move = False
         self.span: _Span | None = None
@@ -716,8 +716,10 @@ class Verifier:
                             uid = _uuid_bytes(stored.originator_id)
                             self._move = (uid, stored.originator_version, event.prov.actor)
                             self._move_phase = _MOVE_PREFIX
-                            again = getattr(event, "registers", None)
-                            self._move_keys = None if again is None else list(again)[::-1]
+                            # A record without the list exempts none after it (the
+                            # reviewer: any registration of the admin's passed then).
+                            again = getattr(event, "registers", None) or ()
+                            self._move_keys = list(again)[::-1]
                             self.report.moved_on = event.timestamp.date().isoformat()
                         return
                     if name != "BatchRecorded":
@@ -1586,14 +1588,13 @@ class Verifier:
         """Whether an unsigned event read in the move (``_move_step``) is the move's: any
         before its record, and after it the key registrations of its importing admin of the
         keys its record lists, each once, in order (since session 23: any registration of
-        that admin's, one made by hand after the move too; a record without the list: any)."""
+        that admin's, one made by hand after the move too; a record without the list: none)."""
         if self._move_phase != _MOVE_KEYS or key is None:  # before it, or the record itself
             return True
         assert self._move is not None
         keys = self._move_keys
-        if actor == self._move[2] and (keys is None or (keys and keys[-1] == key)):
-            if keys:
-                keys.pop()
+        if actor == self._move[2] and keys and keys[-1] == key:
+            keys.pop()
             return True
         self._in_move, self._move_phase = False, _MOVE_DONE
         return False
