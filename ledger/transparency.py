@@ -675,6 +675,37 @@ def moved_on(rebuilt: Any) -> str:
     return f"import --create on {day}"
 
 
+def _move_record(app: LedgerCore) -> Any:
+    """The record of the move this ledger was rebuilt by (its ``RebuiltFromExport``, or for a
+    move made before that record, its first import starting with an export's ``initialise``),
+    None if it was not."""
+    event: Any = next((e for _id, e in app.events_by_topic([_REBUILT])), None)
+    if event is None:
+        event = next((e for _id, e in app.events_by_topic(_BATCHES, page=1)), None)
+        refs = getattr(event, "refs", ())
+        if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
+            return None
+    return event
+
+
+def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
+    """Refuse a view as known at a time before this ledger was rebuilt from an export: the
+    move recorded every event anew, so the ledger holds no recording time before it, and the
+    view would be empty, not what was known then (the external auditor, session 23: after a
+    move, ``report caseload --known-at 2017-07-01`` said 0 households, exit 0)."""
+    event = _move_record(app)
+    moved = getattr(event, "timestamp", None)
+    if not isinstance(moved, datetime) or known_at >= moved:
+        return
+    raise InputError(
+        "known_at",
+        f"{known_at.isoformat()} is before this ledger was rebuilt from an export by "
+        f"{moved_on(event)} ({moved.isoformat()}): the move recorded every event anew, so it "
+        "holds no recording time before then; ask the store it came from (or a backup of it) "
+        "what was known then, or give a time after the move",
+    )
+
+
 def rebuilt_from_export(app: LedgerCore) -> str | None:
     """Why a checkpoint of another store fails here, when this ledger was rebuilt by
     ``import --create`` from an export (None: it was not): it is a new log, whose events were
@@ -683,12 +714,9 @@ def rebuilt_from_export(app: LedgerCore) -> str | None:
     with an export's ``initialise`` (ref ``officer:ID@1``: a ledger holding events refuses
     such a row, so that import made the ledger). The migration tester, session 23: after a
     move every event was "suspect", as if the log had been rewritten."""
-    event: Any = next((e for _id, e in app.events_by_topic([_REBUILT])), None)
+    event = _move_record(app)
     if event is None:
-        event = next((e for _id, e in app.events_by_topic(_BATCHES, page=1)), None)
-        refs = getattr(event, "refs", ())
-        if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
-            return None
+        return None
     return (
         f"this ledger was rebuilt from an export ({event.source}) by {moved_on(event)}: "
         "checkpoints of the store it came from do not "

@@ -20,6 +20,7 @@ import orjson
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError
 from ledger.schema import StoreAlteredError
+from ledger.transparency import check_known_at_after_move
 
 from projections import casework, funds, households, oversight, reference
 from projections.engine import (
@@ -841,6 +842,8 @@ def open_view(
     A report from the persistent read models is refused if a rebuild began while it read
     them (``Seen.unmoved``)."""
     seen: Seen | None = None
+    if known_at is not None:
+        check_known_at_after_move(ledger, known_at)
     if as_of is None and known_at is None:
         db = open_database(ledger.location)
         try:
