@@ -12,7 +12,7 @@ from typing import Annotated
 import orjson
 import typer
 from ledger.bundles import prove_household
-from ledger.errors import InputError
+from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
 from ledger.transparency import (
     Checkpoint,
@@ -309,7 +309,20 @@ def checkpoint(
     with claimed_output(out, "out", inputs=inputs, new=_KEPT):
         with ledger_session() as app:
             signed = record_checkpoint(app, make_stamp(document, effective), key)
-        write_json(out, signed.to_json(), inputs)
+        try:
+            write_json(out, signed.to_json(), inputs)
+        except LedgerError as exc:
+            # Recorded, not written (a full disk): never "refused", which says nothing was
+            # (the external auditor, session 23). The signed head is in the log.
+            err_console.print(
+                f"the checkpoint was recorded (size {signed.size}, root {signed.root}), but its "
+                f"file could not be written ({exc}): the signed tree head stands in the log "
+                "(fupin log shows its CheckpointRecorded); free the space or name another "
+                "file, then take a new checkpoint to keep one outside the ledger",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(FAILED) from None
     console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
 
 
