@@ -474,12 +474,42 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
         return  # a descriptor, a device, a pipe: written through as it is
     if new and os.path.lexists(_file_written(path)):
         raise _exists(path, field, new)
+    kept = _kept_file(_file_written(path))
+    if kept:
+        raise InputError(
+            field, f"{str(path)!r} is {kept}: never replaced by an output; name another file"
+        )
     folder = _file_written(path).parent  # a link's target is replaced in its own folder
     if not _is_folder(folder):
         problem = "is not a folder" if os.path.exists(folder) else "does not exist"
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} {problem}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(field, f"cannot write {str(path)!r}: {str(folder)!r} is read-only")
+
+
+def _kept_file(path: Path) -> str:
+    """What the existing file ``path`` is, if it is one an output never replaces ("" if not):
+    a SQLite database (a backup, another store), a private key (PEM), a checkpoint or a proof
+    bundle (the external auditor, session 23: ``prove --out`` replaced a kept checkpoint,
+    ``export report -o`` the log's private key and a backup, exit 0). Read from its first
+    bytes; a file that cannot be read is left to what writes it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFFED)
+    except OSError:
+        return ""
+    if head.startswith(b"SQLite format 3\x00"):
+        return "a SQLite database (a backup or a store)"
+    if b"-----BEGIN" in head and b"PRIVATE KEY-----" in head:
+        return "a private key file"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{") and b'"signature"' in head and b'"root"' in head:
+        return "a checkpoint or a proof bundle (a kept one is what proves the log)"
+    return ""
+
+
+#: How much of an existing output is read to know what it is (``_kept_file``).
+_SNIFFED = 4096
 
 
 def check_protected(

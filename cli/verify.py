@@ -285,6 +285,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
 #: replaced the first one kept under its name): a kept checkpoint is what proves the log
 #: (docs/audit-guide.md), like a backup or a key file, never overwritten.
 _KEPT = "a checkpoint file is never overwritten (a kept checkpoint is what proves the log)"
+#: ``prove --out``: a bundle is evidence as a checkpoint is (the external auditor, session 23:
+#: it replaced a kept checkpoint, and an earlier bundle, exit 0).
+_BUNDLE_KEPT = "a proof bundle is written only as a new file (a kept one is evidence)"
 
 
 @refusals
@@ -340,10 +343,10 @@ def prove(
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)
     inputs = [("--checkpoint", checkpoint_file)]
-    check_output(out, "out", inputs=inputs)
+    check_output(out, "out", inputs=inputs, new=_BUNDLE_KEPT)
     with ledger_session() as app:
         bundle = prove_household(app, household, signed)
-    write_json(out, bundle, inputs)
+    write_json(out, bundle, inputs, new=_BUNDLE_KEPT)
     console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
     # The recipient pins the log key obtained from the district office (docs/audit-guide.md
     # §7), never the one the bundle carries: the hint names the key to expect, not a value.
