@@ -307,10 +307,17 @@ class FundAccount(LedgerAggregate):
             )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
         if payment.amount_fen > self.balance_fen:
+            dated = self.latest_flow is not None and prov.effective < self.latest_flow
+            later = (
+                f", what the flows on record leave, those dated after {prov.effective} included"
+                if dated
+                else ""
+            )
             raise RuleError(
                 "amount",
                 f"{format_yuan(payment.amount_fen)} yuan exceeds the balance of {self.code} "
-                f"({format_yuan(self.balance_fen)} yuan)",
+                f"({format_yuan(self.balance_fen)} yuan{later}): pay it from another account, "
+                "or once an allocation covers it",
             )
         # Paid on or after every flow so far, it comes last (or among that day's payments,
         # after the day's money arrived): the balance just checked is the lowest it reaches.
@@ -322,8 +329,9 @@ class FundAccount(LedgerAggregate):
             raise RuleError(
                 "effective",
                 f"paid on {prov.effective}, {self.code} would be {format_yuan(-short[1])} "
-                f"yuan short "
-                f"on {short[0]}: the money had not arrived by then",
+                f"yuan short on {short[0]}: the money on record by then, less the payments "
+                "on record up to that day, does not cover it; date it after an allocation "
+                "that covers it, or pay it from another account",
             )
         self._disbursed(payment, prov)
 

@@ -43,3 +43,25 @@ def test_an_ordinary_output_is_still_replaced(seeded: Fupin, tmp_path: Path) -> 
     seeded.ok(f"{REPORT} {out}", "ana-1")
 
     assert "last week's" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_back_dated_payment_beyond_the_balance_says_later_payments_spent_it(
+    seeded: Fupin,
+) -> None:
+    """Tester X (a street officer): a payment dated back to a day the account held enough
+    was refused as exceeding "the balance (0.00 yuan)", a balance never true that day."""
+    pay = (
+        "fund disburse city-2016 --category education --purpose household --household "
+        "JH-0001 --measure m-1 -d 支付 "
+    )
+    seeded.ok(pay + "--amount 1000 -e 2016-09-10", "qu-01")  # spends it all
+
+    refused = seeded(pay.replace("-d 支付", "-d 支付二") + "--amount 10 -e 2016-09-01", "qu-01")
+
+    assert_refused(
+        refused,
+        "amount",
+        "10.00 yuan exceeds the balance of city-2016 (0.00 yuan, what the flows on record leave, "
+        "those dated after 2016-09-01 included): pay it from another account, or once an "
+        "allocation covers it",
+    )
