@@ -7,6 +7,8 @@ No rule of the programme lives here.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import errno
 import logging
@@ -500,6 +502,12 @@ def _kept_file(path: Path) -> str:
         return ""
     if head.startswith(b"SQLite format 3\x00"):
         return "a SQLite database (a backup or a store)"
+    if head.startswith(b"PGDMP"):  # pg_dump's custom archive: a PostgreSQL store's backup
+        return "a PostgreSQL backup (pg_dump's archive)"
+    if head.startswith(b"\x1f\x8b"):  # gzip: a compressed backup, most likely
+        return "a compressed file (a backup kept compressed?)"
+    if _master_key_text(head):
+        return "a master key (its copy: the key that opens every household's data)"
     if b"-----BEGIN" in head and b"PRIVATE KEY-----" in head:
         return "a private key file"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -510,6 +518,22 @@ def _kept_file(path: Path) -> str:
 
 #: How much of an existing output is read to know what it is (``_kept_file``).
 _SNIFFED = 4096
+
+
+def _master_key_text(head: bytes) -> bool:
+    """Whether ``head`` is a master key file's whole text: base64 of 32 bytes on one line
+    (re-test Y: a kept copy of the master key was replaced by a report, exit 0)."""
+    text = head.strip()
+    if len(text) != _MASTER_KEY_CHARS:
+        return False
+    try:
+        return len(base64.b64decode(text, validate=True)) == _MASTER_KEY_BYTES
+    except (ValueError, binascii.Error):
+        return False
+
+
+_MASTER_KEY_BYTES = 32
+_MASTER_KEY_CHARS = 44  # base64 of 32 bytes
 
 
 def check_protected(

@@ -5,6 +5,9 @@ See docs/audit-guide.md for what each check proves and what it does not.
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -284,6 +287,21 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
 #: Why ``checkpoint --out`` writes only a new file (since session 23: a second checkpoint
 #: replaced the first one kept under its name): a kept checkpoint is what proves the log
 #: (docs/audit-guide.md), like a backup or a key file, never overwritten.
+@contextmanager
+def _pipe_errors_raised() -> Iterator[None]:
+    """``SIGPIPE`` ignored while a recorded checkpoint is written: a pipe closed on it (``--out
+    /dev/stdout | ssh …`` failing) raises ``BrokenPipeError``, said as a file not written,
+    instead of ending fupin by the signal with nothing said (re-test Y, session 23)."""
+    if not hasattr(signal, "SIGPIPE"):
+        yield
+        return
+    before = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGPIPE, before)
+
+
 _KEPT = "a checkpoint file is never overwritten (a kept checkpoint is what proves the log)"
 #: ``prove --out``: a bundle is evidence as a checkpoint is (the external auditor, session 23:
 #: it replaced a kept checkpoint, and an earlier bundle, exit 0).
@@ -313,8 +331,9 @@ def checkpoint(
         with ledger_session() as app:
             signed = record_checkpoint(app, make_stamp(document, effective), key)
         try:
-            write_json(out, signed.to_json(), inputs)
-        except LedgerError as exc:
+            with _pipe_errors_raised():  # a closed pipe is an error here, not a silent 141
+                write_json(out, signed.to_json(), inputs)
+        except (LedgerError, OSError) as exc:
             # Recorded, not written (a full disk): never "refused", which says nothing was
             # (the external auditor, session 23). The signed head is in the log.
             err_console.print(

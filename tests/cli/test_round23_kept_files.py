@@ -65,3 +65,35 @@ def test_a_back_dated_payment_beyond_the_balance_says_later_payments_spent_it(
         "those dated after 2016-09-01 included): pay it from another account, or once an "
         "allocation covers it",
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"PGDMP\x01\x0e\x00\x04\x08\x01\x01\x01" + bytes(64), "a PostgreSQL backup"),
+        (b"\x1f\x8b\x08\x00" + bytes(64), "a compressed file"),
+    ],
+)
+def test_other_kept_files_are_not_replaced_either(
+    seeded: Fupin, tmp_path: Path, head: bytes, kind: str
+) -> None:
+    """Re-test Y: a pg_dump archive (a PostgreSQL store's backup) and a gzip file were."""
+    kept = tmp_path / "kept"
+    kept.write_bytes(head)
+
+    refused = seeded(f"{REPORT} {kept}", "ana-1")
+
+    assert_refused(refused, "output", f"is {kind}")
+    assert kept.read_bytes() == head
+
+
+def test_a_copy_of_the_master_key_is_not_replaced(seeded: Fupin, tmp_path: Path) -> None:
+    """Re-test Y: a kept copy of the master key (base64 on one line) was replaced."""
+    copy = tmp_path / "master-key.safe"
+    seeded.ok(f"keys new-master --out {copy}")
+    before = copy.read_bytes()
+
+    refused = seeded(f"{REPORT} {copy}", "ana-1")
+
+    assert_refused(refused, "output", "is a master key (its copy")
+    assert copy.read_bytes() == before
