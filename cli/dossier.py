@@ -10,7 +10,15 @@ from projections.dossier import COLUMNS as DOSSIER_COLUMNS
 
 from cli.common import err_console, ledger_session, refusals
 from cli.privacy import reader_of
-from cli.reports import AsOfOption, FormatOption, KnownAtOption, OutputFormat, emit, times
+from cli.reports import (
+    AsOfOption,
+    FormatOption,
+    KnownAtOption,
+    OutputFormat,
+    emit,
+    emit_report,
+    times,
+)
 
 SECTIONS = tuple(DOSSIER_COLUMNS)
 
@@ -31,6 +39,11 @@ def show(
         # As of the same date and as known at the same time as the rest of the dossier.
         report["personal"] = [app.personal_data(household, reader_of(app), day, moment)]
     report["facts"] = [report["household"]]
+    if output is not OutputFormat.json:
+        # Its table and CSV are led by the report's own section, as a report's are: which
+        # day and which moment the dossier shows (tester Z, session 23: an as-of dossier
+        # saved as CSV read like today's). The facts are the household's, shown below.
+        del report["household"]
     if output is OutputFormat.table:
         # One household's facts read better down the page than across it.
         for section in ("facts", "personal"):
@@ -39,7 +52,7 @@ def show(
                 for row in report[section]
                 for key, value in row.items()
             ]
-    emit(report, ("facts", "personal", *SECTIONS), output, DOSSIER_COLUMNS)
+    emit_report(report, ("facts", "personal", *SECTIONS), output, DOSSIER_COLUMNS)
 
 
 SHARED_COLUMNS = ("id_card", "households", "streets")

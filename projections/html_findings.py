@@ -51,7 +51,12 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
 
 def _findings(section: str, title: str, rows: Sequence[dict[str, Any]]) -> str:
     columns = list(rows[0]) if rows else []
-    rendered = table(columns, ([_cell(section, column, row) for column in columns] for row in rows))
+    # A money column's cells are yuan here: its heading says so (tester Z, session 23: the
+    # headings said budget_fen over cells of ¥38,566.55).
+    headings = [f"{c.removesuffix('_fen')} (元)" if c.endswith("_fen") else c for c in columns]
+    rendered = table(
+        headings, ([_cell(section, column, row) for column in columns] for row in rows)
+    )
     opened = " open" if len(rows) <= OPEN_ROWS else ""
     count = figure(f"rows-{section}", len(rows), str(len(rows)), "span")
     return (

@@ -1,0 +1,44 @@
+"""Session 23 (tester Z, an analyst): a dossier's table or CSV never said which day or moment
+it showed (only its JSON did), so one saved as of 2016 read like today's; and the HTML
+report's over_budget section headed its yuan cells budget_fen, paid_fen, over_fen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import Fupin, doc
+
+STORE_INDEPENDENT = "the dossier's and the HTML report's shapes: SQLite is enough"
+
+
+def test_a_dossier_table_and_csv_say_which_view_they_show(seeded: Fupin) -> None:
+    csv = seeded.ok("household show JH-0001 --as-of 2016-08-31 --format csv", "admin").stdout
+    table = seeded.ok("household show JH-0001 --as-of 2016-08-31", "admin").stdout
+
+    assert csv.splitlines()[:3] == [
+        "# report",
+        "report,as_of,known_at,today,events,recorded_through",
+        csv.splitlines()[2],
+    ]
+    assert csv.splitlines()[2].startswith("household,2016-08-31,,2016-08-31,")
+    assert "2016-08-31" in table.split("facts")[0]
+
+
+def test_the_html_over_budget_headings_say_yuan(seeded: Fupin, tmp_path: Path) -> None:
+    seeded.ok(
+        f"household plan-measure JH-0001 m-7 --category relief --budget 10 {doc('2016-08-20')}",
+        "jn-01",
+    )
+    seeded.ok(
+        "fund disburse city-2016 --amount 20 --category relief --purpose household "
+        f"--household JH-0001 --measure m-7 {doc('2016-09-01')}",
+        "qu-01",
+    )
+    out = tmp_path / "r.html"
+
+    seeded.ok(f"report html --out {out}", "admin")
+
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index("超预算支付") :]
+    assert "budget (元)" in section
+    assert "budget_fen" not in section.split("</details>")[0]
