@@ -379,6 +379,25 @@ def _exit_faults_in(
         )
     }
     assistance = _assistance_in(db, span)
+    # The days a disaster was recognised for a return approved since (a return withdrawn or
+    # voided left no approved step): what a household earns after it says nothing of the exit
+    # decided before it (tester Z, session 23: the typhoon's income made the exit a fault).
+    approved_cycles = {
+        (aggregate_id, cycle)
+        for aggregate_id, cycle in db.rows(
+            "SELECT aggregate_id, return_cycle FROM pj_return_steps WHERE step = 'approved' "
+            "AND aggregate_id BETWEEN ? AND ?",
+            span,
+        )
+    }
+    disasters: dict[str, list[str]] = defaultdict(list)
+    for aggregate_id, cycle, day in db.rows(
+        "SELECT aggregate_id, return_cycle, effective FROM pj_return_steps "
+        "WHERE step = 'recognised' AND aggregate_id BETWEEN ? AND ?",
+        span,
+    ):
+        if (aggregate_id, cycle) in approved_cycles:
+            disasters[aggregate_id].append(str(day))
     faults = []
     for (aggregate_id, _), done in sorted(steps.items()):
         if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
@@ -392,6 +411,10 @@ def _exit_faults_in(
             faults.append({**base, "year": year, "fault": "skipped-step", "detail": skipped})
         threshold = exit_threshold(rules, years, year, area) if year else None
         incomes = assessed.get((aggregate_id, year), [])
+        approved_on = next((step[1] for step in done if step[0] == "approved"), None)
+        after = [d for d in disasters.get(aggregate_id, []) if approved_on and d > approved_on]
+        if after:  # assessed after the disaster that ended this exit: not what it rested on
+            incomes = [item for item in incomes if str(item[0]) < min(after)]
         # the year's latest by effective date (an older form entered late is not it)
         income = incomes[-1][1] if incomes else None
         if threshold is not None and (income is None or income < threshold):

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
+import pytest
+
 from tests.cli.conftest import Fupin, doc
+from tests.cli.test_round23_return_void import RETURNED
 
 STORE_INDEPENDENT = "the dossier's and the HTML report's shapes: SQLite is enough"
 
@@ -42,3 +46,23 @@ def test_the_html_over_budget_headings_say_yuan(seeded: Fupin, tmp_path: Path) -
     section = page[page.index("超预算支付") :]
     assert "budget (元)" in section
     assert "budget_fen" not in section.split("</details>")[0]
+
+
+def _income_below(seeded: Fupin) -> list[object]:
+    found = orjson.loads(seeded.ok("report accountability --format json", "ana-1").stdout)
+    return [r["year"] for r in found["exit_faults"] if r["fault"] == "income-below"]
+
+
+@pytest.mark.parametrize(("assessed", "faulted"), [("2017-07-01", False), ("2017-05-01", True)])
+def test_an_income_assessed_after_the_disaster_does_not_fault_the_exit_before_it(
+    seeded: Fupin, assessed: str, faulted: bool
+) -> None:
+    """Tester Z: after a return to poverty (a typhoon recognised 2017-06-01, approved
+    2017-06-20), the household's 2016 income assessed anew, low, made its 2016 exit an
+    ``income-below`` fault; one assessed before the disaster still does."""
+    for actor, line in RETURNED:
+        seeded.ok(line, actor)
+
+    seeded.ok(f"household assess JH-0001 2016 --income 100 {doc(assessed)}", "jn-01")
+
+    assert _income_below(seeded) == ([2016] if faulted else [])
