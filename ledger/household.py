@@ -84,6 +84,11 @@ PLACEHOLDERS = (ERASED, SEALED, "[unreadable]", "[masked]")
 MAX_MEMBERS = 100
 
 
+#: The largest budget one household's measure may have: 1,000,000 yuan, far above any measure
+#: of the plan (a house rebuilt, a herd bought) and far below a budget typed in fen as yuan.
+MAX_MEASURE_BUDGET_FEN = 100_000_000
+
+
 class Stage:
     """Where a household stands in its lifecycle."""
 
@@ -808,6 +813,15 @@ class Household(LedgerAggregate):
         self.check_assisted_on(
             prov.effective, f"measure {measure.measure_id}", "a measure is planned while assisted"
         )
+        if measure.budget_fen > MAX_MEASURE_BUDGET_FEN:
+            # Tester Z, session 23: 100 billion yuan was taken, and a budget typed too large
+            # hides every payment above the real one from the report's over_budget for good.
+            raise RuleError(
+                "budget",
+                f"{format_yuan(measure.budget_fen)} yuan cannot be one household's measure: at "
+                f"most {format_yuan(MAX_MEASURE_BUDGET_FEN)} yuan (is it in fen, or does it "
+                "have a digit too many?)",
+            )
         self._measure_planned(measure, prov)
 
     @event("MeasurePlanned")

@@ -66,3 +66,21 @@ def test_an_income_assessed_after_the_disaster_does_not_fault_the_exit_before_it
     seeded.ok(f"household assess JH-0001 2016 --income 100 {doc(assessed)}", "jn-01")
 
     assert _income_below(seeded) == ([2016] if faulted else [])
+
+
+def test_a_measure_budget_beyond_any_household_s_is_refused(seeded: Fupin) -> None:
+    """Tester Z: ``--budget 99999999999`` was taken; a budget typed too large hides every
+    payment above the real one from over_budget for good (a budget is not amended)."""
+    before = seeded.event_count()
+
+    refused = seeded(
+        "household plan-measure JH-0001 m-9 --category relief --budget 99999999999 "
+        + doc("2016-08-20"),
+        "jn-01",
+    )
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.startswith("refused budget: 99999999999.00 yuan cannot be one house")
+    assert seeded.event_count() == before
+    largest = "household plan-measure JH-0001 m-9 --category relief --budget 1000000 "
+    seeded.ok(largest + doc("2016-08-20"), "jn-01")
