@@ -1195,7 +1195,7 @@ def _table_rows(
                     errors.append(RowError(where(number), header, rule))
             elif header not in reported:  # said once, at the header row (it was every row)
                 reported.add(header)
-                errors.append(RowError(where(1), header, _UNKNOWN_COLUMN))
+                errors.append(RowError(where(1), header, _unknown_column(row_spec, header)))
         rows.append(Row(where(number), row_spec.name, values, columns, merged))
     return rows, errors
 
@@ -1244,6 +1244,20 @@ def _title_rule(headers: list[str], header_row: int) -> str:
 def _known_headers() -> frozenset[str]:
     """Every header (lowercased) that names a column: some command's, or the command's."""
     return _any_command_headers() | _COMMAND_HEADERS
+
+
+def _unknown_column(spec: CommandSpec, header: str) -> str:
+    """Why ``header`` names no column of ``spec``, and, when one of its words names one (its
+    English or its Chinese half: ``落实情况 outcome``), how that column is headed (tester X,
+    session 23: the message did not say that ``outcome`` is headed ``成效``)."""
+    words = header.split()
+    for arg in (*PROVENANCE, *spec.args):
+        if any(word.lower() == arg.name or word == arg.zh for word in words):
+            return (
+                f"{_UNKNOWN_COLUMN}: its column {arg.name} is headed `{arg.zh} {arg.name}`, "
+                f"`{arg.name}` or `{arg.zh}`"
+            )
+    return _UNKNOWN_COLUMN
 
 
 def _command(name: str) -> CommandSpec | None:

@@ -84,3 +84,24 @@ def test_a_measure_budget_beyond_any_household_s_is_refused(seeded: Fupin) -> No
     assert seeded.event_count() == before
     largest = "household plan-measure JH-0001 m-9 --category relief --budget 1000000 "
     seeded.ok(largest + doc("2016-08-20"), "jn-01")
+
+
+def test_a_header_with_one_half_right_names_the_column_s_header(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester X: ``落实情况 outcome`` (the English half right) was refused as an unknown column,
+    without saying that ``outcome`` is headed ``成效``."""
+    sheet = tmp_path / "complete_measure.csv"
+    sheet.write_text(
+        "编号 ref,记录人 actor,生效日期 effective,文件 document,户号 household,"
+        "措施 measure,落实情况 outcome\n"
+        "x-1,jn-01,2016-09-01,完成单,JH-0001,m-1,已完成\n",
+        encoding="utf-8",
+    )
+
+    refused = seeded(f"import file {sheet}", "jn-01")
+
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.stderr.split())
+    assert "落实情况 outcome: unknown column" in said
+    assert "its column outcome is headed `成效 outcome`, `outcome` or `成效`" in said
