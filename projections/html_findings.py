@@ -106,6 +106,10 @@ def _dossier(record: dict[str, Any]) -> str:
         f"stage {facts['stage']} · key target {'yes' if facts['key_target'] else 'no'} · "
         f"registered {facts['registered_on'] or '–'} · exited {facts['exited_on'] or '–'}"
     )
+    if facts.get("returned_on"):
+        # A return to poverty 返贫 shown with its plan year (tester Z, session 23: a returned
+        # household's dossier said only "stage returned … exited 2018-07-23").
+        summary += f" · returned {facts['returned_on']}, in the {facts['plan_year']} plan"
     helpers = table(
         ("helper", "role", "paired", "unpaired"),
         (

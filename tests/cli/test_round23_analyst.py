@@ -105,3 +105,17 @@ def test_a_header_with_one_half_right_names_the_column_s_header(
     said = " ".join(refused.stderr.split())
     assert "落实情况 outcome: unknown column" in said
     assert "its column outcome is headed `成效 outcome`, `outcome` or `成效`" in said
+
+
+def test_the_html_dossier_of_a_returned_household_shows_its_return(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Tester Z: a returned household's HTML dossier said only "stage returned … exited"."""
+    for actor, line in RETURNED:
+        seeded.ok(line, actor)
+    seeded.ok(f"household assess JH-0001 2016 --income 100 {doc('2017-05-01')}", "jn-01")
+    out = tmp_path / "r.html"
+
+    seeded.ok(f"report html --out {out}", "admin")
+
+    assert "returned 2017-06-20, in the 2018 plan" in out.read_text(encoding="utf-8")
