@@ -7,8 +7,6 @@ No rule of the programme lives here.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import errno
 import logging
@@ -32,6 +30,7 @@ from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp, discard_saves
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged, umask
+from ledger.privacy import parse_master_key
 from ledger.store import (
     DEFAULT_STORE,
     StoreLocation,
@@ -521,19 +520,13 @@ _SNIFFED = 4096
 
 
 def _master_key_text(head: bytes) -> bool:
-    """Whether ``head`` is a master key file's whole text: base64 of 32 bytes on one line
-    (re-test Y: a kept copy of the master key was replaced by a report, exit 0)."""
-    text = head.strip()
-    if len(text) != _MASTER_KEY_CHARS:
-        return False
+    """Whether ``head`` is a master key file's whole text (``ledger.privacy.parse_master_key``
+    reads it: re-test Y, a kept copy of the master key was replaced by a report, exit 0)."""
     try:
-        return len(base64.b64decode(text, validate=True)) == _MASTER_KEY_BYTES
-    except (ValueError, binascii.Error):
+        parse_master_key(head.decode("ascii"))
+    except (InputError, UnicodeDecodeError):
         return False
-
-
-_MASTER_KEY_BYTES = 32
-_MASTER_KEY_CHARS = 44  # base64 of 32 bytes
+    return True
 
 
 def check_protected(

@@ -45,6 +45,7 @@ from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.moves import (
     ExportEnd,
     Rebuilt,
+    check_carried,
     check_whole_export,
     export_end,
     is_export_end,
@@ -1429,7 +1430,7 @@ def import_files(
         # An export replayed by --create into an empty store: a move (ledger.moves)
         move = create and not app.recorder.max_notification_id() and _an_export(rows)
         if move and end is not None:
-            _check_carried(rows, end)  # its keys checked before a row is written
+            check_carried(rows, end)  # its keys checked before a row is written
         try:
             result = import_rows(
                 app,
@@ -1448,43 +1449,6 @@ def import_files(
     _report(result)
     for rebuilt in moved:
         _report_move(rebuilt)
-
-
-_CLOSING = "the export's closing line"
-
-
-def _check_carried(rows: list[Row], end: ExportEnd) -> None:
-    """Refuse, before a row is written, the keys of an export's closing line that cannot be
-    registered again (``ExportEnd.carried``; a key for an officer no row registers), saying
-    the refusal comes from the closing line (since session 23: ``refused officer: no officer
-    'ghost' on record`` named no file and no line)."""
-    try:
-        carried = end.carried()
-    except InputError as exc:
-        raise InputError("keys", f"{_CLOSING}: {exc.rule}") from None
-    registered = {
-        str(row.values.get("actor" if row.command == "initialise" else "officer"))
-        for row in rows
-        if row.command in ("initialise", "register_officer")
-    }
-    for officer in sorted(carried.officers):
-        if officer not in registered:
-            raise InputError(
-                "keys",
-                f"{_CLOSING} names a key for officer {officer!r}, who is not in its rows (no "
-                "row registers them): the file was altered, and the move would register a key "
-                "for no officer; export again (fupin export events); nothing was written",
-            )
-    # A key held by an officer no row registers: as altered (since session 23, it passed).
-    for kid, holder in sorted(carried.held.items()):
-        if holder and holder not in registered:
-            raise InputError(
-                "keys",
-                f"{_CLOSING} names, in held, key {kid} held by officer {holder!r}, who is not "
-                "in its rows (no row registers them): the file was altered, and the move would "
-                "record a key as held by no officer; export again (fupin export events); "
-                "nothing was written",
-            )
 
 
 def _importer_retired(exc: PermissionRefusedError, rows: list[Row]) -> LedgerError:

@@ -16,6 +16,7 @@ import orjson
 from ledger.application import Ledger
 from ledger.carried import CarriedKeys, read_carried
 from ledger.core import Stamp
+from ledger.errors import InputError
 from ledger.imports import Rebuild, Row, RowError, register_at, register_version
 from ledger.keys import key_id, parse_public_key
 from ledger.officers import Officer
@@ -24,6 +25,7 @@ from ledger.transparency import register_log_key, register_signing_key
 __all__ = [
     "ExportEnd",
     "Rebuilt",
+    "check_carried",
     "check_whole_export",
     "export_end",
     "is_export_end",
@@ -153,6 +155,43 @@ def check_whole_export(name: str, rows: list[Row], end: ExportEnd | None) -> Row
             f"{end.rows}, the last at position {end.last_position}: rows are missing; {_AGAIN}",
         )
     return None
+
+
+_CLOSING = "the export's closing line"
+
+
+def check_carried(rows: list[Row], end: ExportEnd) -> None:
+    """Refuse, before a row is written, the keys of an export's closing line that cannot be
+    registered again (``ExportEnd.carried``; a key for an officer no row registers), saying
+    the refusal comes from the closing line (since session 23: ``refused officer: no officer
+    'ghost' on record`` named no file and no line)."""
+    try:
+        carried = end.carried()
+    except InputError as exc:
+        raise InputError("keys", f"{_CLOSING}: {exc.rule}") from None
+    registered = {
+        str(row.values.get("actor" if row.command == "initialise" else "officer"))
+        for row in rows
+        if row.command in ("initialise", "register_officer")
+    }
+    for officer in sorted(carried.officers):
+        if officer not in registered:
+            raise InputError(
+                "keys",
+                f"{_CLOSING} names a key for officer {officer!r}, who is not in its rows (no "
+                "row registers them): the file was altered, and the move would register a key "
+                "for no officer; export again (fupin export events); nothing was written",
+            )
+    # A key held by an officer no row registers: as altered (since session 23, it passed).
+    for kid, holder in sorted(carried.held.items()):
+        if holder and holder not in registered:
+            raise InputError(
+                "keys",
+                f"{_CLOSING} names, in held, key {kid} held by officer {holder!r}, who is not "
+                "in its rows (no row registers them): the file was altered, and the move would "
+                "record a key as held by no officer; export again (fupin export events); "
+                "nothing was written",
+            )
 
 
 def last_effective(rows: list[Row]) -> date:
