@@ -22,16 +22,8 @@ from ledger.verification import KEY_TABLE_POSITION, VerifyReport
 from projections import backup as store_backup
 from projections.pg import preflight
 
-from cli.common import (
-    check_new_store,
-    check_protected,
-    console,
-    err_console,
-    ledger_session,
-    output_path,
-    refusals,
-    settings,
-)
+from cli.common import console, err_console, ledger_session, refusals, settings
+from cli.outputs import check_new_store, check_protected, output_path
 from cli.verify import FAILED, CheckpointFiles, read_checkpoint
 
 # Not typer's own check of a readable path (a boxed usage error): restore refuses a backup it

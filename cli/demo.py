@@ -29,7 +29,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from cli.common import check_new_store, console, emit_json, refusals, render_rows, settings
+from cli.common import console, emit_json, refusals, render_rows, settings
+from cli.outputs import check_new_store
 
 if TYPE_CHECKING:
     from projections.pg import NewLedger

@@ -5,7 +5,7 @@ events, with provenance; ``fupin import`` of it into an empty store gives identi
 (recording times are new). ``fupin export report NAME --format csv|json|xlsx`` writes one of
 the three reports.
 
-Files are written with ``cli.common.output_file``: whole or not at all.
+Files are written with ``cli.outputs.output_file``: whole or not at all.
 """
 
 from __future__ import annotations
@@ -22,17 +22,9 @@ from ledger.errors import InputError
 from ledger.imports import export_commands
 from projections import accountability, api, caseload, fund_report
 
-from cli.common import (
-    CSV_BOM,
-    SpreadsheetCSV,
-    check_output,
-    console,
-    ledger_session,
-    output_file,
-    output_path,
-    refusals,
-)
-from cli.common import output_format as output_format_of
+from cli.common import console, ledger_session, refusals
+from cli.outputs import CSV_BOM, SpreadsheetCSV, check_output, output_file, output_path
+from cli.outputs import output_format as output_format_of
 from cli.privacy import reader_of
 from cli.reports import AsOfOption, KnownAtOption, cell, joined, times
 

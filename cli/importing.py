@@ -57,19 +57,9 @@ from ledger.values import quoted
 from rich.progress import Progress
 from typer.core import TyperGroup
 
-from cli.common import (
-    REFUSED,
-    check_output,
-    check_protected,
-    console,
-    err_console,
-    ledger_session,
-    output_file,
-    output_path,
-    refusals,
-    settings,
-)
-from cli.common import output_format as output_format_of
+from cli.common import REFUSED, console, err_console, ledger_session, refusals, settings
+from cli.outputs import check_output, check_protected, output_file, output_path
+from cli.outputs import output_format as output_format_of
 
 __all__ = ["MAX_FILE_BYTES", "import_app", "load_file", "read_bytes", "read_file"]
 

@@ -13,13 +13,12 @@ from cli.common import (
     DocumentOption,
     EffectiveOption,
     NoteOption,
-    check_protected,
     console,
     ledger_session,
     make_stamp,
-    output_path,
     refusals,
 )
+from cli.outputs import check_protected, output_path
 
 keys_app = typer.Typer(help="Signing keys 签名密钥: every save of a keyed officer is signed.")
 

@@ -27,21 +27,23 @@ from ledger.privacy import (
 from ledger.reading import UNREADABLE
 
 from cli.common import (
-    CSV_BOM,
     DocumentOption,
     EffectiveOption,
-    SpreadsheetCSV,
-    check_output,
-    check_protected,
     console,
     err_console,
     ledger_session,
     make_stamp,
     on_date,
-    output_file,
-    output_path,
     refusals,
     settings,
+)
+from cli.outputs import (
+    CSV_BOM,
+    SpreadsheetCSV,
+    check_output,
+    check_protected,
+    output_file,
+    output_path,
 )
 
 __all__ = [

@@ -14,7 +14,8 @@ import typer
 from projections import api
 from projections.query import QueryError, run_query
 
-from cli.common import SpreadsheetCSV, ledger_session, refusals, render_rows
+from cli.common import ledger_session, refusals, render_rows
+from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
 

@@ -18,16 +18,8 @@ from ledger.reading import UNREADABLE
 from projections.html_report import render
 from projections.series import gather
 
-from cli.common import (
-    check_output,
-    console,
-    err_console,
-    ledger_session,
-    output_file,
-    output_path,
-    refusals,
-    settings,
-)
+from cli.common import console, err_console, ledger_session, refusals, settings
+from cli.outputs import check_output, output_file, output_path
 from cli.reports import AsOfOption, KnownAtOption, times
 
 __all__ = ["html"]

@@ -24,7 +24,8 @@ from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
-from cli.common import SpreadsheetCSV, emit_json, ledger_session, refusals, render_rows
+from cli.common import emit_json, ledger_session, refusals, render_rows
+from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 
 __all__ = [

@@ -36,17 +36,13 @@ from rich.text import Text
 from cli.common import (
     DocumentOption,
     EffectiveOption,
-    Inputs,
-    check_output,
-    claimed_output,
     console,
     err_console,
     ledger_session,
     make_stamp,
-    output_file,
-    output_path,
     refusals,
 )
+from cli.outputs import Inputs, check_output, claimed_output, output_file, output_path
 
 #: Exit code when verification finds a problem (2 stays "refused": bad input, nothing checked).
 FAILED = 1

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from cli.common import inert
+from cli.outputs import inert
 from ledger import reference
 from openpyxl import load_workbook
 

@@ -11,8 +11,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from cli.common import check_output
 from cli.main import app
+from cli.outputs import check_output
 from ledger.application import open_ledger
 from ledger.errors import InputError
 from ledger.newstore import staged
