@@ -37,6 +37,7 @@ __all__ = [
     "lookalikes",
     "natural_id",
     "typed_hint",
+    "with_article",
 ]
 
 #: Namespace of the deterministic aggregate ids (uuid5 of "kind:natural key").
@@ -81,7 +82,7 @@ def check_new_key(kind: str, key: str) -> None:
     if narrow is not None and wide is not None:
         raise InputError(
             KEYED[kind],
-            f"{key!r} mixes half-width {narrow!r} and full-width {wide!r} punctuation; a {kind} "
+            f"{key!r} mixes half-width {narrow!r} and full-width {wide!r} punctuation; {_an(kind)} "
             f"key is typed in one width ({''.join(_WIDE.get(c, c) for c in key)!r}?)",
         )
 
@@ -195,9 +196,14 @@ def lookalikes(key: str) -> set[str]:
     return {plain, wide} - {key}
 
 
-def _an(kind: str) -> str:
-    """``an officer``, ``a household``: the kind of key with its article."""
+def with_article(kind: str) -> str:
+    """``an officer``, ``a household``, ``an enterprise``: a kind's name with its article, "an"
+    before a vowel (every kind's name begins with its sound's letter; since session 24 every
+    message built from a kind's name says it so: "a enterprise" was read)."""
     return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
+_an = with_article
 
 
 def _key_problem(kind: str, key: str, what: str, char: str) -> str:

@@ -16,7 +16,13 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate, Provenance, check_new_key, check_shown_whole
+from ledger.base import (
+    LedgerAggregate,
+    Provenance,
+    check_new_key,
+    check_shown_whole,
+    with_article,
+)
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, InputError, RuleError
 from ledger.helpers import (
@@ -289,7 +295,9 @@ class CaseworkCommands(LedgerCore):
                 role, other = ROLE_OF_KIND[old.kind], ROLE_OF_KIND[new.kind]
                 if role != other:
                     raise RuleError(
-                        "replacement", f"a {role} is replaced by a {role}, not a {other}"
+                        "replacement",
+                        f"{with_article(role)} is replaced by {with_article(role)}, not "
+                        f"{with_article(other)}",
                     )
             elif self.exists(Helper, helper_id):
                 # (One never registered is paired with no household: the household says so.)

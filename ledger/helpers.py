@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.errors import InputError, RuleError
 from ledger.values import check_as_recorded, clean_name, require_text
 
@@ -118,8 +118,9 @@ class Helper(LedgerAggregate):
             if field in values and kind != owner and values[field] != unset:
                 raise RuleError(
                     field,
-                    f"{values[field]!r} given, but {_a(kind)} has no {field.replace('_', ' ')}"
-                    f" (only {_a(owner)} has one): leave it out",
+                    f"{values[field]!r} given, but {with_article(kind)} has no "
+                    f"{field.replace('_', ' ')}"
+                    f" (only {with_article(owner)} has one): leave it out",
                 )
         if kind == "cadre" and "rank" in values and values["rank"] not in CADRE_RANKS:
             raise RuleError(
@@ -194,7 +195,9 @@ class Helper(LedgerAggregate):
 
     def check_employer(self) -> None:
         if ROLE_OF_KIND[self.kind] != "enterprise":
-            raise RuleError("helper", f"{self.helper_id} is a {self.kind}, not an employer")
+            raise RuleError(
+                "helper", f"{self.helper_id} is {with_article(self.kind)}, not an employer"
+            )
 
     @event("WorkerEmployed")
     def _employed(self, household: str, since: date, prov: Provenance) -> None:
@@ -344,10 +347,6 @@ class EnterprisePairings(LedgerAggregate):
         for n, (other, since, running) in enumerate(self.pairings):
             if other == household and running is None:
                 self.pairings[n] = (other, since, until)
-
-
-def _a(kind: str) -> str:
-    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def paired_elsewhere(field: str, helper: str, household: str) -> RuleError:
