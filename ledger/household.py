@@ -805,6 +805,7 @@ class Household(LedgerAggregate):
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_voided_measure(measure.measure_id)
+        self.check_measure_id_case(measure.measure_id)
         self.check_not_before(
             prov.effective,
             self.registered_on,
@@ -823,6 +824,19 @@ class Household(LedgerAggregate):
                 "have a digit too many?)",
             )
         self._measure_planned(measure, prov)
+
+    def check_measure_id_case(self, measure_id: str) -> None:
+        """Refuse a measure id that differs from one of this household's, planned or voided,
+        only in the case of its letters, all upper or all lower case (``ED-1`` beside ``ed-1``:
+        two measures that read as one in every payment and report), as a household's, helper's
+        or street's key is (``LedgerCore.check_no_lookalike``; since session 24)."""
+        for other in sorted({measure_id.upper(), measure_id.lower()} - {measure_id}):
+            if other in self.measures or other in self.voided_measures:
+                raise RuleError(
+                    "measure",
+                    f"{measure_id!r} differs from {other!r}, on record, only in the case of its "
+                    f"letters: use {other!r}, or another measure",
+                )
 
     @event("MeasurePlanned")
     def _measure_planned(self, measure: Measure, prov: Provenance) -> None:

@@ -11,7 +11,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import orjson
+from ledger.application import open_ledger
+from typer.testing import Result
+
 from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.support import register
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough"
 
@@ -35,4 +43,78 @@ def test_a_replacement_of_the_wrong_kind_says_an_before_a_vowel(seeded: Fupin) -
         f"household unpair JH-0001 c-1 --replacement e-1 --reason 调岗 {doc('2016-09-01')}", JN
     )
     assert_refused(wrong, "replacement", "a cadre is replaced by a cadre, not an enterprise")
+    assert seeded.event_count() == before
+
+
+# -- shared ----------------------------------------------------------------------------------------
+
+
+def _import_jsonl(fupin: Fupin, path: Path, rows: Sequence[Mapping[str, object]]) -> Result:
+    path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    return fupin(f"import {path}", actor=JN)
+
+
+def _row(ref: str, command: str, effective: str, **args: object) -> dict[str, object]:
+    return {"command": command, "ref": ref, "effective": effective, "document": "x", "args": args}
+
+
+def _registered(fupin: Fupin, number: str, serial: int, *, key_target: bool = True) -> None:
+    """Household ``number`` identified, noticed and registered in 江南 (by 2016-08-10)."""
+    app = open_ledger(str(fupin.store))
+    try:
+        register(app, number, key_target=key_target, serial=serial)
+    finally:
+        app.close()
+
+
+# -- 3. measure ids differing only in case ----------------------------------------------------
+
+
+def test_a_measure_id_differing_only_in_case_from_one_of_the_household_is_refused(
+    seeded: Fupin,
+) -> None:
+    before = seeded.event_count()
+
+    again = seeded(f"household plan-measure JH-0001 M-1 --category relief {doc('2016-09-01')}", JN)
+
+    assert_refused(
+        again,
+        "measure",
+        "'M-1' differs from 'm-1', on record, only in the case of its letters: use 'm-1', or "
+        "another measure",
+    )
+    assert seeded.event_count() == before
+    # another household's measure may share it: ids are a household's own
+    _registered(seeded, "JH-0006", 6)
+    seeded.ok(f"household plan-measure JH-0006 M-1 --category relief {doc('2016-09-01')}", JN)
+
+
+def test_an_import_of_measure_ids_differing_only_in_case_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    before = seeded.event_count()
+    rows = [
+        _row(
+            "R-1",
+            "plan_measure",
+            "2016-09-01",
+            household="JH-0001",
+            measure="ed-1",
+            category="education",
+        ),
+        _row(
+            "R-2",
+            "plan_measure",
+            "2016-09-01",
+            household="JH-0001",
+            measure="ED-1",
+            category="education",
+        ),
+    ]
+
+    result = _import_jsonl(seeded, tmp_path / "rows.jsonl", rows)
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "line 2, measure: 'ED-1' differs from 'ed-1', on record, only in the case" in said
     assert seeded.event_count() == before
