@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint
+from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint, with_article
 from ledger.errors import RuleError
 from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
 from ledger.typed import said_as_read
@@ -35,6 +35,7 @@ from ledger.values import (
 __all__ = [
     "ACTIVE_STAGES",
     "ERASED",
+    "LABOUR_CATEGORIES",
     "MAX_NOTICE_DAYS",
     "PLACEHOLDERS",
     "SEALED",
@@ -83,6 +84,10 @@ PLACEHOLDERS = (ERASED, SEALED, "[unreadable]", "[masked]")
 #: sum of members leaves SQLite's integers.
 MAX_MEMBERS = 100
 
+
+#: The measure categories that need labour capacity: employment 就业 and entrepreneurship 创业
+#: are for poor people able to work 有就业能力的贫困人口 [四(六)] (since session 24).
+LABOUR_CATEGORIES = frozenset({"employment", "entrepreneurship"})
 
 #: The largest budget one household's measure may have: 1,000,000 yuan, far above any measure
 #: of the plan (a house rebuilt, a herd bought) and far below a budget typed in fen as yuan.
@@ -806,6 +811,7 @@ class Household(LedgerAggregate):
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_voided_measure(measure.measure_id)
         self.check_measure_id_case(measure.measure_id)
+        self.check_labour_for(measure.category)
         self.check_not_before(
             prov.effective,
             self.registered_on,
@@ -837,6 +843,22 @@ class Household(LedgerAggregate):
                     f"{measure_id!r} differs from {other!r}, on record, only in the case of its "
                     f"letters: use {other!r}, or another measure",
                 )
+
+    def check_labour_for(self, category: str) -> None:
+        """An employment 就业 or entrepreneurship 创业 measure is for poor people able to work
+        有就业能力的贫困人口 [四(六)]: refused for a household with no labour capacity 无劳动能力
+        on record, which stays under 低保 (industry, finance, education, medical and the other
+        categories stay open to it: asset income 资产收益 needs no labour). Since session 24:
+        one was planned and paid, while ``helper employ`` refused the job."""
+        if category in LABOUR_CATEGORIES and not self.labour:
+            raise RuleError(
+                "category",
+                f"{self.number} has no labour capacity 无劳动能力 on record: "
+                f"{with_article(category)} measure is for poor people able to work "
+                "有就业能力的贫困人口 [四(六)]; a household without labour capacity stays under "
+                "低保, and measures of the other categories stay open to it (amend its labour "
+                f"first if that was typed wrong: fupin household amend {self.number} --labour)",
+            )
 
     @event("MeasurePlanned")
     def _measure_planned(self, measure: Measure, prov: Provenance) -> None:

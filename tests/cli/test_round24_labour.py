@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from typer.testing import Result
 
@@ -65,6 +66,12 @@ def _registered(fupin: Fupin, number: str, serial: int, *, key_target: bool = Tr
         register(app, number, key_target=key_target, serial=serial)
     finally:
         app.close()
+
+
+def _without_labour(fupin: Fupin) -> None:
+    """JH-0005 registered (no key target) in 江南, its labour capacity amended to none."""
+    _registered(fupin, "JH-0005", 5, key_target=False)
+    fupin.ok(f"household amend JH-0005 --no-labour --reason 录入错误 {doc('2016-08-20')}", JN)
 
 
 # -- 3. measure ids differing only in case ----------------------------------------------------
@@ -118,3 +125,52 @@ def test_an_import_of_measure_ids_differing_only_in_case_is_refused(
     said = " ".join(result.stderr.split())
     assert "line 2, measure: 'ED-1' differs from 'ed-1', on record, only in the case" in said
     assert seeded.event_count() == before
+
+
+# -- 2. employment and entrepreneurship measures need labour capacity ------------------------
+
+
+@pytest.mark.parametrize("category", ["employment", "entrepreneurship"])
+def test_a_measure_needing_labour_is_refused_for_a_household_without_it(
+    seeded: Fupin, tmp_path: Path, category: str
+) -> None:
+    _without_labour(seeded)
+    before = seeded.event_count()
+
+    planned = seeded(
+        f"household plan-measure JH-0005 w-1 --category {category} {doc('2016-09-01')}", JN
+    )
+    imported = _import_jsonl(
+        seeded,
+        tmp_path / "rows.jsonl",
+        [
+            _row(
+                "R-1",
+                "plan_measure",
+                "2016-09-01",
+                household="JH-0005",
+                measure="w-1",
+                category=category,
+            )
+        ],
+    )
+
+    assert_refused(
+        planned,
+        "category",
+        f"JH-0005 has no labour capacity 无劳动能力 on record: an {category} measure is for "
+        "poor people able to work 有就业能力的贫困人口 [四(六)]",
+    )
+    assert imported.exit_code == 2, imported.output
+    said = " ".join(imported.stderr.split())
+    assert "line 1, category: JH-0005 has no labour capacity 无劳动能力 on record" in said
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize("category", ["industry", "finance", "education", "medical", "relief"])
+def test_other_measures_stay_open_to_a_household_without_labour(
+    seeded: Fupin, category: str
+) -> None:
+    _without_labour(seeded)
+
+    seeded.ok(f"household plan-measure JH-0005 w-1 --category {category} {doc('2016-09-01')}", JN)
