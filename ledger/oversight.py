@@ -21,7 +21,7 @@ from ledger.errors import (
 )
 from ledger.funds import FUND_SOURCES, FundAccount
 from ledger.helpers import EnterprisePairings, Helper
-from ledger.household import Household
+from ledger.household import LABOUR_CATEGORIES, Household
 from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
 from ledger.officers import Officer
 from ledger.places import Street
@@ -483,6 +483,42 @@ class OversightCommands(LedgerCore):
                 f"{version}), then the return",
             )
 
+    def check_nothing_needs_labour(self, household: Household) -> None:
+        """Refuse to amend the household's labour capacity to none while an employment or
+        entrepreneurship measure of it stands, or a job of it does (ended or not: the
+        amendment holds from the start, so it would show a household without labour capacity
+        holding a job ``employ_worker`` refuses to record; since session 24), as a village
+        stays relatively poor while a village payment to it stands. The job is kept on the
+        enterprise's record: read from the log's employments (by topic, the batch's too; an
+        amendment is rare)."""
+        number = household.number
+        for measure_id, measure in sorted(household.measures.items()):
+            if measure.category in LABOUR_CATEGORIES:
+                version = household.measure_entries[measure_id]
+                raise RuleError(
+                    "labour",
+                    f"measure {measure_id} of {number} (entry {version}) is "
+                    f"{measure.category}, for poor people able to work 有就业能力的贫困人口 "
+                    "[四(六)]: void it first if the household never had labour capacity "
+                    f"(fupin correct household {number} {version})",
+                )
+        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
+        for helper_id, event in self.events_so_far([topic]):
+            said: Any = event
+            if said.household != number:
+                continue
+            helper = self.get_by_id(helper_id)
+            version = event.originator_version
+            if not isinstance(helper, Helper) or version in helper.voided:
+                continue
+            raise RuleError(
+                "labour",
+                f"{helper.helper_id}'s employment of a worker of {number} since {said.since} "
+                f"(entry {version}) stands, ended or not: a household with no labour capacity "
+                "无劳动能力 has no worker employed; void it first if the household never had "
+                f"labour capacity (fupin correct helper {helper.helper_id} {version})",
+            )
+
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance
     ) -> EnterprisePairings | None:
@@ -542,6 +578,8 @@ class OversightCommands(LedgerCore):
                 if "village" in values:  # a village of the household's own street
                     street = self.load(Street, household.street, "street")
                     street.check_has_village(values["village"])
+                if values.get("labour") is False and household.labour:
+                    self.check_nothing_needs_labour(household)
                 before = {field: getattr(household, field, None) for field in values}
                 household.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})

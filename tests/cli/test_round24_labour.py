@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -174,3 +175,75 @@ def test_other_measures_stay_open_to_a_household_without_labour(
     _without_labour(seeded)
 
     seeded.ok(f"household plan-measure JH-0005 w-1 --category {category} {doc('2016-09-01')}", JN)
+
+
+# -- 1. no labour capacity amended in while a job or a measure needs it ----------------------
+
+NO_LABOUR = f"household amend JH-0005 --no-labour --reason 录入错误 {doc('2016-12-01')}"
+
+
+def _entry(refusal: Result) -> int:
+    found = re.search(r"\(entry (\d+)\)", refusal.stderr)
+    assert found is not None, refusal.stderr
+    return int(found[1])
+
+
+@pytest.mark.parametrize("ended", [False, True])
+def test_no_labour_is_refused_while_a_job_of_the_household_stands(
+    seeded: Fupin, ended: bool
+) -> None:
+    _registered(seeded, "JH-0005", 5, key_target=False)
+    seeded.ok(f"helper employ e-1 JH-0005 --since 2016-09-01 {doc('2016-09-01')}", JN)
+    if ended:
+        seeded.ok(f"helper end-employment e-1 JH-0005 {doc('2016-10-01')}", JN)
+    before = seeded.event_count()
+
+    refused = seeded(NO_LABOUR, JN)
+
+    assert_refused(
+        refused,
+        "labour",
+        "e-1's employment of a worker of JH-0005 since 2016-09-01 (entry ",
+    )
+    version = _entry(refused)
+    said = " ".join(refused.stderr.split())
+    assert f"never had labour capacity (fupin correct helper e-1 {version})" in said
+    assert seeded.event_count() == before
+    seeded.ok(f"correct helper e-1 {version} --reason 录入错误 {doc('2016-11-01')}", JN)
+    seeded.ok(NO_LABOUR, JN)
+
+
+def test_no_labour_is_refused_while_a_measure_needing_labour_stands(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _registered(seeded, "JH-0005", 5, key_target=False)
+    seeded.ok(
+        f"household plan-measure JH-0005 w-1 --category entrepreneurship {doc('2016-09-01')}", JN
+    )
+    before = seeded.event_count()
+
+    refused = seeded(NO_LABOUR, JN)
+    imported = _import_jsonl(
+        seeded,
+        tmp_path / "rows.jsonl",
+        [
+            _row(
+                "R-1",
+                "amend",
+                "2016-12-01",
+                kind="household",
+                key="JH-0005",
+                labour=False,
+                reason="录入错误",
+            )
+        ],
+    )
+
+    assert_refused(refused, "labour", "measure w-1 of JH-0005 (entry ")
+    version = _entry(refused)
+    assert f"(fupin correct household JH-0005 {version})" in refused.stderr
+    assert imported.exit_code == 2, imported.output
+    assert "line 1, labour: measure w-1 of JH-0005" in " ".join(imported.stderr.split())
+    assert seeded.event_count() == before
+    seeded.ok(f"correct household JH-0005 {version} --reason 录入错误 {doc('2016-11-01')}", JN)
+    seeded.ok(NO_LABOUR, JN)
