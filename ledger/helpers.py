@@ -70,7 +70,8 @@ EARLIEST_SINCE = date(1900, 1, 1)
 class Helper(LedgerAggregate):
     """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""
 
-    VOIDABLE = frozenset({"WorkerEmployed"})
+    #: An employment typed in error, or (since session 24) its end: the job stands again.
+    VOIDABLE = frozenset({"WorkerEmployed", "EmploymentEnded"})
     #: What ``Amended`` may restate: the name, unit, rank and team size it was registered with
     #: (not its id, nor its kind: the 4+1 role its pairings fill).
     AMENDABLE = frozenset({"name", "unit", "rank", "team_size"})
@@ -101,6 +102,9 @@ class Helper(LedgerAggregate):
         self.employment_entry: dict[str, int] = {}  # household -> version of the live entry
         #: household -> (version of the entry, the day it ended) of each employment ended here
         self.employments_ended: dict[str, list[tuple[int, date]]] = {}
+        #: version of each ``EmploymentEnded`` in force -> (the version of the employment it
+        #: ended, its since): what voiding the end restores
+        self.ended_entries: dict[int, tuple[int | None, date]] = {}
 
     @staticmethod
     def check_registration(kind: str, rank: str, team_size: int, min_team: int) -> None:
@@ -216,17 +220,77 @@ class Helper(LedgerAggregate):
 
     @event("EmploymentEnded")
     def _employment_ended(self, household: str, prov: Provenance) -> None:
-        del self.workers[household]
+        since = self.workers.pop(household)
         version = self.employment_entry.pop(household, None)
         if version is not None:
             self.employments_ended.setdefault(household, []).append((version, prov.effective))
+        self.ended_entries[self.remember_entry("EmploymentEnded", prov, household)] = (
+            version,
+            since,
+        )
+
+    def check_correctable(self, version: int) -> None:
+        super().check_correctable(version)
+        kind, household = self.entries[version]
+        if kind == "EmploymentEnded":
+            self.check_end_voidable(version, household)
+
+    def check_end_voidable(self, version: int, household: str) -> None:
+        """An end of an employment 离职 recorded in error is voided (since session 24): the
+        job stands again from its start, as if never ended. Only while the employment it ended
+        stands (not voided since), and only the end of the household's latest employment here:
+        not once the worker is employed here again after it (not voided), which would make two
+        jobs of one worker at one employer (``employ`` refuses a second) over the same days."""
+        employed, _since = self.ended_entries.get(version, (None, None))
+        if employed is None or employed in self.voided:
+            raise RuleError(
+                "version",
+                f"entry {version} ended an employment of {household} by {self.helper_id} that "
+                f"was voided since{f' (entry {employed})' if employed else ''}: there is no "
+                "job to stand again",
+            )
+        later = [
+            other
+            for other, (kind, key) in sorted(self.entries.items())
+            if kind == "WorkerEmployed" and key == household and other > version
+            if other not in self.voided
+        ]
+        if later:
+            raise RuleError(
+                "version",
+                f"{household} was employed by {self.helper_id} again after entry {version} "
+                f"ended its employment (entry {later[0]}, dated {self.entry_dates[later[0]]}): "
+                "only the end of its latest employment here is voided; correct that employment "
+                f"first (fupin correct helper {self.helper_id} {later[0]}), then the end",
+            )
 
     def undo_entry(self, kind: str, key: Any) -> None:
+        if kind == "EmploymentEnded":
+            self._undo_end(key)
+            return
         # Only the live employment goes: voiding an earlier, ended one changes nothing now.
         live = self.employment_entry.get(key)
         if live is not None and live in self.voided:
             self.workers.pop(key, None)
             self.employment_entry.pop(key, None)
+
+    def _undo_end(self, household: str) -> None:
+        """The end just voided (the latest voided one of ``household`` whose effect is still
+        here): the employment it ended stands again, from its since."""
+        voided = [
+            version
+            for version in self.ended_entries
+            if version in self.voided and self.entries[version][1] == household
+        ]
+        if not voided:
+            return
+        employed, since = self.ended_entries.pop(max(voided))
+        if employed is None:
+            return
+        self.workers[household] = since
+        self.employment_entry[household] = employed
+        ended = self.employments_ended.get(household, [])
+        self.employments_ended[household] = [item for item in ended if item[0] != employed]
 
 
 class EnterprisePairings(LedgerAggregate):

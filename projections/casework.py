@@ -8,10 +8,12 @@ its day, for a correction that voids it), ``pj_visits``
 completion cleared when corrected; none for one voided by a correction), ``pj_measure_entries``
 (the entry that planned each measure and its day, for a correction that voids it),
 ``pj_employment`` (registered poor workers employed by an
-enterprise or cooperative [四(十一)]), ``pj_agreements`` (every assistance agreement 扶贫协议
-signed, by effective date: ``pj_households`` keeps the latest only), ``pj_exit_bases`` (each
-exit proposal's year and the income its event carries: the assessment the exit rests on,
-``ledger.household``).
+enterprise or cooperative [四(十一)]; ``ended_on`` cleared again when the end is voided),
+``pj_employment_ends`` (the entry of each end of an employment, the employment row it ended
+and its day, for a correction that voids it: since session 24), ``pj_agreements`` (every
+assistance agreement 扶贫协议 signed, by effective date: ``pj_households`` keeps the latest
+only), ``pj_exit_bases`` (each exit proposal's year and the income its event carries: the
+assessment the exit rests on, ``ledger.household``).
 
 Applied after ``households`` in the same transaction: pairings read the household's number
 and street from ``pj_households``, and whether an unpairing came before the exit from its
@@ -46,6 +48,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_employment (aggregate_id TEXT, version INTEGER, "
     "enterprise TEXT, household TEXT, since TEXT, ended_on TEXT, voided INTEGER, "
     "PRIMARY KEY (aggregate_id, version))",
+    "CREATE TABLE IF NOT EXISTS pj_employment_ends (aggregate_id TEXT, version INTEGER, "
+    "employment_version INTEGER, ended_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_agreements (aggregate_id TEXT, version INTEGER, "
     "signed_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_exit_bases (aggregate_id TEXT, version INTEGER, "
@@ -233,11 +237,22 @@ def worker_employed(db: Database, fact: Fact) -> None:
 
 
 def employment_ended(db: Database, fact: Fact) -> None:
+    running = (fact.aggregate_id, fact["household"])
+    ended = db.one(
+        "SELECT version FROM pj_employment WHERE aggregate_id = ? AND household = ? "
+        "AND ended_on IS NULL AND voided = 0 ORDER BY version DESC",
+        running,
+    )
     db.write(
         "UPDATE pj_employment SET ended_on = ? WHERE aggregate_id = ? AND household = ? "
         "AND ended_on IS NULL AND voided = 0",
-        (fact.effective, fact.aggregate_id, fact["household"]),
+        (fact.effective, *running),
     )
+    if ended is not None:
+        db.write(
+            "INSERT INTO pj_employment_ends VALUES (?, ?, ?, ?)",
+            (fact.aggregate_id, fact.version, ended[0], fact.effective),
+        )
 
 
 def corrected(db: Database, fact: Fact) -> None:
@@ -268,6 +283,15 @@ def corrected(db: Database, fact: Fact) -> None:
         key,
     )
     db.write("UPDATE pj_employment SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
+    # a voided end (since session 24): the employment it ended runs again
+    db.write(
+        "UPDATE pj_employment SET ended_on = NULL WHERE EXISTS (SELECT 1 FROM "
+        "pj_employment_ends x WHERE x.aggregate_id = ? AND x.version = ? "
+        "AND x.aggregate_id = pj_employment.aggregate_id "
+        "AND x.employment_version = pj_employment.version)",
+        key,
+    )
+    db.write("DELETE FROM pj_employment_ends WHERE aggregate_id = ? AND version = ?", key)
     db.write(
         "DELETE FROM pj_measures WHERE aggregate_id = ? AND measure_id IN (SELECT measure_id "
         "FROM pj_measure_entries WHERE aggregate_id = ? AND version = ?)",
@@ -283,6 +307,7 @@ MODEL = ReadModel(
     name="casework",
     tables=(
         *("pj_pairings", "pj_visits", "pj_measures", "pj_measure_entries", "pj_employment"),
+        "pj_employment_ends",
         *("pj_agreements", "pj_exit_bases", "pj_unpairings"),
     ),
     schema=SCHEMA,

@@ -140,7 +140,10 @@ REBUILD_PAGES = 50
 #: period it opened leaves ``pj_periods``, the household stands exited again (its exit cycle,
 #: exit year, ``returned_on`` and ``plan_year`` as before), unpairings dated since are judged
 #: again, and its day comes off ``pj_days``.
-SCHEMA_VERSION = 24
+#: 25 (session 24): a correction may void the end of an employment (``EmploymentEnded``): a
+#: new table, ``pj_employment_ends``, names the employment row each end closed, whose
+#: ``ended_on`` is cleared again, and its day comes off ``pj_days``.
+SCHEMA_VERSION = 25
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -320,6 +320,7 @@ _VOIDED_DAY = (
     "UNION ALL SELECT received_on FROM pj_allocations WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT paid_on FROM pj_disbursements WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT effective FROM pj_employment_days WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT ended_on FROM pj_employment_ends WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT paired_on FROM pj_pairings WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT unpaired_on FROM pj_unpairings WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT recorded_on FROM pj_finding_entries WHERE aggregate_id = ? AND version = ? "

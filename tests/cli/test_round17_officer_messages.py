@@ -92,7 +92,7 @@ def test_an_entry_that_is_not_correctable_is_refused_on_version_for_a_street_off
         void.format("helper", "c-1", 1),
         officer,
         "version",
-        "1 is not a correctable entry here (correctable: WorkerEmployed)",
+        "1 is not a correctable entry here (correctable: EmploymentEnded, WorkerEmployed)",
     )
     _refused_unwritten(
         seeded,
