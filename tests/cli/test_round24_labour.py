@@ -5,7 +5,7 @@
   household without labour capacity holding a job the ledger refuses to record);
 - an employment or entrepreneurship measure planned for a household with no labour capacity;
 - measure ids of one household differing only in the case of their letters;
-- a job ended by mistake that could not be corrected (``EmploymentEnded`` correctable);
+- a job ended by mistake that could not be corrected (test_round24_employment_end.py);
 - "a enterprise is replaced by a enterprise": "an" before a vowel.
 """
 
@@ -18,10 +18,9 @@ from pathlib import Path
 import orjson
 import pytest
 from ledger.application import open_ledger
-from ledger.helpers import Helper
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import register
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough"
@@ -248,94 +247,3 @@ def test_no_labour_is_refused_while_a_measure_needing_labour_stands(
     assert seeded.event_count() == before
     seeded.ok(f"correct household JH-0005 {version} --reason 录入错误 {doc('2016-11-01')}", JN)
     seeded.ok(NO_LABOUR, JN)
-
-
-# -- 4. a job ended by mistake ------------------------------------------------------------------
-
-EMPLOY = f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}"
-END = f"helper end-employment e-1 JH-0001 {doc('2016-11-01')}"
-
-
-def _jobs(fupin: Fupin, options: str = "") -> list[dict[str, object]]:
-    shown = orjson.loads(fupin.ok(f"household show JH-0001 --format json {options}").stdout)
-    jobs: list[dict[str, object]] = shown["employment"]
-    return [{"since": job["since"], "ended_on": job["ended_on"]} for job in jobs]
-
-
-def _entries(fupin: Fupin, kind: str) -> list[int]:
-    """The versions of e-1's entries of ``kind``, in order."""
-    app = open_ledger(str(fupin.store))
-    try:
-        helper = app.load(Helper, "e-1", "helper")
-        return [version for version, (k, _) in sorted(helper.entries.items()) if k == kind]
-    finally:
-        app.close()
-
-
-def _void(fupin: Fupin, version: int, day: str = "2016-12-01") -> Result:
-    return fupin(f"correct helper e-1 {version} --reason 误录离职 {doc(day)}", JN)
-
-
-def test_an_end_of_employment_entered_in_error_is_voided_and_the_job_stands_again(
-    seeded: Fupin, tmp_path: Path
-) -> None:
-    seeded.ok(EMPLOY, JN)
-    seeded.ok(END, JN)
-    [ended] = _entries(seeded, "EmploymentEnded")
-
-    voided = _void(seeded, ended)
-
-    assert voided.exit_code == 0, voided.output
-    assert _jobs(seeded) == [{"since": "2016-09-01", "ended_on": None}]
-    assert _jobs(seeded, "--as-of 2016-11-15") == [{"since": "2016-09-01", "ended_on": None}]
-    assert seeded.ok("verify", "admin").exit_code == 0
-    assert seeded.ok("projections check", "admin").exit_code == 0
-    # the job runs: employed again it is not, ended it is, on its right day
-    assert_refused(seeded(EMPLOY, JN), "household", "'JH-0001' is already employed by e-1")
-    seeded.ok(f"helper end-employment e-1 JH-0001 {doc('2017-02-01')}", JN)
-    assert _jobs(seeded) == [{"since": "2016-09-01", "ended_on": "2017-02-01"}]
-    fresh = reimported(seeded, tmp_path)
-    assert fresh.exit_code == 0, fresh.output
-
-
-def test_an_end_is_not_voided_once_the_worker_is_employed_there_again(seeded: Fupin) -> None:
-    seeded.ok(EMPLOY, JN)
-    seeded.ok(END, JN)
-    seeded.ok(f"helper employ e-1 JH-0001 --since 2016-11-20 {doc('2016-11-20')}", JN)
-    [ended] = _entries(seeded, "EmploymentEnded")
-    _first, again = _entries(seeded, "WorkerEmployed")
-    before = seeded.event_count()
-
-    refused = _void(seeded, ended)
-
-    assert_refused(
-        refused,
-        "version",
-        f"JH-0001 was employed by e-1 again after entry {ended} ended its employment (entry "
-        f"{again}, dated 2016-11-20): only the end of its latest employment here is voided; "
-        f"correct that employment first (fupin correct helper e-1 {again}), then the end",
-    )
-    assert seeded.event_count() == before
-    # the later employment voided, the end is, and the first job stands again
-    assert _void(seeded, again).exit_code == 0
-    assert _void(seeded, ended).exit_code == 0
-    assert _jobs(seeded) == [{"since": "2016-09-01", "ended_on": None}]
-    assert seeded.ok("verify", "admin").exit_code == 0
-    assert seeded.ok("projections check", "admin").exit_code == 0
-
-
-def test_an_end_of_an_employment_voided_since_is_not_voided(seeded: Fupin) -> None:
-    seeded.ok(EMPLOY, JN)
-    seeded.ok(END, JN)
-    [employed] = _entries(seeded, "WorkerEmployed")
-    [ended] = _entries(seeded, "EmploymentEnded")
-    assert _void(seeded, employed).exit_code == 0
-    before = seeded.event_count()
-
-    refused = _void(seeded, ended)
-
-    assert_refused(
-        refused, "version", f"entry {ended} ended an employment of JH-0001 by e-1 that was voided"
-    )
-    assert seeded.event_count() == before
-    assert _jobs(seeded) == []
