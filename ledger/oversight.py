@@ -579,6 +579,8 @@ class OversightCommands(LedgerCore):
                     street = self.load(Street, household.street, "street")
                     street.check_has_village(values["village"])
                 if values.get("labour") is False and household.labour:
+                    # the household's own rules first (a key target: amend key_target too)
+                    household.check_amend(values, reason, prov, self.opened_on())
                     self.check_nothing_needs_labour(household)
                 before = {field: getattr(household, field, None) for field in values}
                 household.amend(values, reason, prov, self.opened_on())

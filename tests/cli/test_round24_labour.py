@@ -247,3 +247,14 @@ def test_no_labour_is_refused_while_a_measure_needing_labour_stands(
     assert seeded.event_count() == before
     seeded.ok(f"correct household JH-0005 {version} --reason 录入错误 {doc('2016-11-01')}", JN)
     seeded.ok(NO_LABOUR, JN)
+
+
+def test_a_key_target_is_told_its_own_rule_first(seeded: Fupin) -> None:
+    """JH-0001, a key target with a job: ``--no-labour`` alone is refused by the household's
+    own rule (amend key_target too) before the job is named."""
+    seeded.ok(f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}", JN)
+    alone = f"household amend JH-0001 --no-labour --reason 录入错误 {doc('2016-12-01')}"
+
+    assert_refused(seeded(alone, JN), "labour", "amend key_target too")
+    both = alone.replace("--no-labour", "--no-labour --not-key-target")
+    assert_refused(seeded(both, JN), "labour", "e-1's employment of a worker of JH-0001")
