@@ -50,6 +50,7 @@ __all__ = [
     "Seal",
     "Sealer",
     "canonical_bytes",
+    "revoked_not_replaced",
     "seal_digest",
     "seal_message",
 ]
@@ -138,10 +139,11 @@ class Sealer:
     Private keys come from the file named by ``LEDGER_KEY`` (read, and its mode and content
     checked, on the first save, whoever saves) and from ``add_key``. A save by an officer whose
     key is in force is refused, with nothing written, unless the matching private key is at
-    hand; officers without a key (a ledger that does not use signatures, or before an admin
-    registers one) save unsigned, and ``fupin verify`` reports their events as unsigned — but
-    not with a key file given (``--key``): a save it signs nothing of is refused, rather than
-    recorded unsigned with the file ignored.
+    hand; an officer whose key was revoked, and no new key registered, saves nothing (since
+    session 24); officers who never held a key (a ledger that does not use signatures, or
+    before an admin registers one) save unsigned, and ``fupin verify`` reports their events
+    as unsigned — but not with a key file given (``--key``): a save it signs nothing of is
+    refused, rather than recorded unsigned with the file ignored.
     """
 
     def __init__(self, key_path: str = "") -> None:
@@ -171,6 +173,8 @@ class Sealer:
             holder = holders[actor]
             if holder is not None and holder.signing_key_id:
                 sealed.append(self._seal_event(holder, run, mapper))
+            elif holder is not None and holder.revoked_key_id:
+                raise InputError("key", revoked_not_replaced(holder))
             elif actor and not unsigned:
                 unsigned = actor
             sealed.extend(run)
@@ -198,6 +202,8 @@ class Sealer:
             if holder is not None and holder.signing_key_id:
                 self._private_key(holder)  # ``seal``'s own refusal, if the key is not at hand
                 signed = True
+            elif holder is not None and holder.revoked_key_id:
+                raise InputError("key", revoked_not_replaced(holder))
         unsigned = next(iter(holders), "")
         if self._key_path and not signed and unsigned and unsigned not in registering:
             raise InputError("key", _no_key_in_force(unsigned, holders[unsigned]))
@@ -281,14 +287,27 @@ def _not_at_hand(holder: Officer, file_key: str) -> str:
 
 
 def _no_key_in_force(actor: str, holder: Officer | None) -> str:
-    """The refusal of a save given a key file (``--key``, ``LEDGER_KEY``) by an officer with no
-    key in force: it would be recorded unsigned, the key file ignored."""
-    why = "none was registered"
-    if holder is not None and holder.revoked_key_id:
-        why = f"its key {holder.revoked_key_id} was revoked on {holder.revoked_on}"
+    """The refusal of a save given a key file (``--key``, ``LEDGER_KEY``) by an officer who
+    never held a key: it would be recorded unsigned, the key file ignored. (One whose key was
+    revoked records nothing at all: ``revoked_not_replaced``.)"""
     return (
-        f"{actor} has no signing key in force ({why}): a save made with --key would not be "
-        "signed; leave --key out or register a key (fupin keys register; nothing was written)"
+        f"{actor} has no signing key in force (none was registered): a save made with --key "
+        "would not be signed; leave --key out or register a key (fupin keys register; nothing "
+        "was written)"
+    )
+
+
+def revoked_not_replaced(holder: Officer) -> str:
+    """The refusal of a save by an officer whose key was revoked and no new key registered
+    (since session 24): they record nothing, with a key file or without. Revocation, the
+    remedy for a stolen key, let anyone record unsigned in their name before, and
+    ``fupin verify`` passed it as an officer with no key."""
+    officer = holder.officer_id
+    return (
+        f"{officer}'s key {holder.revoked_key_id} was revoked on {holder.revoked_on} and no new "
+        f"key is registered: {officer} records nothing until one is; have an admin with a key "
+        f"in force register a new key for {officer} (fupin keys new, then fupin keys register; "
+        "nothing was written)"
     )
 
 

@@ -7,7 +7,8 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    its stored bytes are the canonical encoding of what they decode to;
 3. if a seal announced it, its leaf hash matches the seal's mark, its actor is the signer, and
    once the run is complete the digest matches what the signer signed;
-4. otherwise it is *unsigned*: a failure if its actor had a key in force (or always, with
+4. otherwise it is *unsigned*: a failure if its actor had a key in force, or had one revoked
+   and no new key registered since (since session 24; not in a move's events) (or always, with
    ``require_signatures``, but for the bootstrap no key can sign: the first admin's
    registration at position 0 and, at position 1, that admin's own first key registration;
    ``_bootstrap``);
@@ -443,6 +444,10 @@ class _Officer:
     posts: list[tuple[int, str, str]] = field(default_factory=list)
     key_id: str = ""
     public_key: str = ""
+    #: The key revoked and not replaced since ("" none) and the effective date of its
+    #: revocation: an unsigned event of theirs is a problem (since session 24).
+    revoked: str = ""
+    revoked_on: str = ""
 
 
 @dataclass
@@ -1581,6 +1586,14 @@ class Verifier:
             self.report.bootstrap += 1
         elif self._in_move and self._moving(actor, key):
             self.report.moved += 1
+        elif officer is not None and officer.revoked:
+            self._problem(
+                position,
+                _label(where),
+                f"unsigned, but {actor}'s key {officer.revoked} was revoked on "
+                f"{officer.revoked_on} and no new key registered: {actor} records nothing "
+                "until one is (recorded in their name without their key)",
+            )
         elif self.require_signatures:
             self._problem(position, _label(where), _UNSIGNED_REQUIRED)
 
@@ -1852,8 +1865,10 @@ class Verifier:
         elif name == "SigningKeyRegistered":
             self._claim(event.key_id, self.officer_ids[originator], position, where)
             officer.key_id, officer.public_key = event.key_id, event.public_key
+            officer.revoked = officer.revoked_on = ""
         elif name == "SigningKeyRevoked":
             self._revoked_keys.add(event.key_id)
+            officer.revoked, officer.revoked_on = event.key_id, _effective_day(event)
             officer.key_id, officer.public_key = "", ""
 
     def _claim(self, key: str, holder: str, position: int, where: _Where) -> None:
@@ -2843,3 +2858,9 @@ def verify_ledger(
         scan.stop()  # never left reading once verify has returned or raised
     verifier.check_key_masters(recorder)
     return report
+
+
+def _effective_day(event: Any) -> str:
+    """An event's effective date as text ("?" when its provenance has none)."""
+    effective = getattr(getattr(event, "prov", None), "effective", None)
+    return effective.isoformat() if isinstance(effective, date) else "?"

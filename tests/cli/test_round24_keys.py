@@ -1,0 +1,119 @@
+"""Round 24: signing keys after a revocation (a tester, session 24).
+
+An officer whose key was revoked, and no new key registered, records nothing (before, anyone
+typing ``--as jn-01`` saved unsigned, and ``fupin verify`` passed it); ``verify`` reports such
+an event. None of this depends on the store: SQLite only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ledger.application import open_ledger
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.support import stamp
+
+STORE_INDEPENDENT = "the ledger's own key rules and replay, the same code on either store"
+
+VISIT = f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}"
+
+
+@dataclass
+class Keys:
+    """A signed ledger: admin and jn-01 each hold a key in force; files in ``folder``."""
+
+    fupin: Fupin
+    folder: Path
+    admin: str  # admin's key id
+    jn: str  # jn-01's key id
+
+    def key(self, name: str) -> str:
+        """``--key`` with the key file ``name`` of the folder."""
+        return f"--key {self.folder / name}"
+
+
+def _new_key(fupin: Fupin, path: Path) -> tuple[str, str]:
+    """Make a key pair; its public key and key id, as ``keys new`` printed them."""
+    out = fupin.ok(f"keys new --out {path}").stdout
+    public = re.search(r"public key:\s+(\S+)", out)
+    kid = re.search(r"key id:\s+(\S+)", out)
+    assert public is not None, out
+    assert kid is not None, out
+    return public.group(1), kid.group(1)
+
+
+@pytest.fixture
+def keys(seeded: Fupin, tmp_path: Path) -> Keys:
+    admin, admin_id = _new_key(seeded, tmp_path / "admin.key")
+    jn, jn_id = _new_key(seeded, tmp_path / "jn-01.key")
+    signed = Keys(seeded, tmp_path, admin_id, jn_id)
+    as_admin = signed.key("admin.key")
+    seeded.ok(f"{as_admin} keys register admin {admin} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"{as_admin} keys register jn-01 {jn} {doc('2016-08-20')}", "admin")
+    return signed
+
+
+def _revoke_jn(keys: Keys) -> None:
+    keys.fupin.ok(
+        f"{keys.key('admin.key')} keys revoke jn-01 {doc('2016-08-21')} --note 被盗", "admin"
+    )
+
+
+# -- 1. an officer whose key was revoked records nothing until a new key is registered ------
+
+
+def test_an_officer_whose_key_was_revoked_records_nothing(keys: Keys) -> None:
+    _revoke_jn(keys)
+    fupin = keys.fupin
+    before = fupin.event_count()
+
+    bare = fupin(VISIT, "jn-01")
+    with_old_key = fupin(f"{keys.key('jn-01.key')} {VISIT}", "jn-01")
+
+    for refused in (bare, with_old_key):
+        assert_refused(
+            refused,
+            "key",
+            f"jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key is registered: "
+            "jn-01 records nothing until one is",
+        )
+        assert "have an admin with a key in force register a new key for jn-01" in refused.stderr
+        assert "leave --key out" not in refused.stderr
+    assert fupin.event_count() == before
+    fupin.ok("verify")
+
+
+def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
+    keys: Keys,
+) -> None:
+    fupin = keys.fupin
+    _revoke_jn(keys)
+    fupin.ok("verify")
+    # as the ledger took it before session 24: an unsigned save in jn-01's name
+    app = open_ledger(str(fupin.store))
+    try:
+        app._sealer = _NoSeal()  # type: ignore[assignment]
+        app.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-0001", "c-1")
+    finally:
+        app.close()
+
+    checked = fupin("verify")
+
+    assert checked.exit_code == 1, checked.output
+    assert (
+        f"unsigned, but jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key "
+        "registered: jn-01 records nothing until one is"
+    ) in checked.output
+    assert "Traceback" not in checked.output
+
+
+class _NoSeal:
+    """A sealer that signs nothing and refuses nothing: a save as an old ledger made it."""
+
+    def seal(self, events: Any, mapper: Any, officer: Any) -> list[Any]:
+        return list(events)
