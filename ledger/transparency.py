@@ -738,6 +738,8 @@ def register_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, public:
         fault = key_holder_fault(app, key_id(key), officer.officer_id)
         if fault is not None:
             raise RuleError("key", fault)
+        if officer.revoked_key_id and not officer.signing_key_id:
+            _check_replacer(app, prov.actor, officer)
         officer.register_signing_key(key_id(key), public_key_text(key), prov)
         return [officer]
 
@@ -745,18 +747,67 @@ def register_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, public:
     return key_id(key)
 
 
+def _check_replacer(app: LedgerCore, actor: str, officer: Officer) -> None:
+    """Refuse a new key for ``officer``, whose key was revoked and none registered since,
+    unless ``actor`` is another admin with a key in force (their save is then signed): since
+    session 24. Before, after the admin's own key was revoked, anyone typing ``--as admin``
+    registered their own key as the admin's, unsigned, and signed anything as admin from
+    then on. The first key of an officer who never held one is registered as before."""
+    registrar = app.stored_officer(actor)
+    if actor == officer.officer_id:
+        why = f"{actor} may not register their own (whoever stole the key could)"
+    elif registrar is None or not registrar.signing_key_id:
+        why = f"{actor} has no key in force"
+    else:
+        return
+    oid = officer.officer_id
+    raise RuleError(
+        "key",
+        f"{oid}'s key {officer.revoked_key_id} was revoked on {officer.revoked_on}: a new key "
+        f"for {oid} is registered by another admin with a key in force, in a save signed with "
+        f"it, and {why}; nothing was written (docs/audit-guide.md §6)",
+    )
+
+
 def revoke_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, reason: str) -> None:
-    """Withdraw an officer's key 吊销签名密钥 (lost or leaked)."""
+    """Withdraw an officer's key 吊销签名密钥 (lost or leaked). The key of the last admin with
+    a key in force is not revoked (``_check_other_admin``)."""
     prov = app.authorise(stamp, "revoke_key")
     _alone(app, "revoking a key")
     check_says("reason", reason, "say why the key is revoked", InputError)
 
     def attempt() -> list[Officer]:
         officer = app.load(Officer, officer_id, "officer")
+        if officer.signing_key_id and officer.role == "admin" and officer.active:
+            _check_other_admin(app, officer.officer_id)
         officer.revoke_signing_key(reason.strip(), prov)
         return [officer]
 
     app.execute(attempt)
+
+
+_OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
+
+
+def _check_other_admin(app: LedgerCore, admin: str) -> None:
+    """Refuse to revoke the key of ``admin`` when no other active admin has a key in force:
+    once revoked, ``admin`` records nothing, and only another admin with a key in force may
+    register a new key for them (``_check_replacer``), so the ledger could not be recovered
+    (since session 24). One scan of the officers' registrations (officers are few)."""
+    for _originator, found in app.events_by_topic([_OFFICER_REGISTERED]):
+        other = getattr(found, "officer_id", "")
+        if other == admin:
+            continue
+        held = app.stored_officer(other)
+        if held is not None and held.role == "admin" and held.active and held.signing_key_id:
+            return
+    raise RuleError(
+        "officer",
+        f"{admin} is the only active admin with a key in force: once {admin}'s key is revoked, "
+        f"{admin} records nothing and no admin could register a new key for {admin}; first "
+        "register a second admin (fupin officer add … --role admin) and a key for them, then "
+        "revoke; nothing was written (docs/audit-guide.md §6)",
+    )
 
 
 def register_log_key(app: LedgerCore, stamp: Stamp, public: str) -> str:

@@ -66,8 +66,12 @@ def test_a_key_file_of_a_former_key_says_how_it_left(seeded: Fupin, tmp_path: Pa
     first, first_id = _key(seeded, tmp_path / "first.key")
     second, second_id = _key(seeded, tmp_path / "second.key")
     third, third_id = _key(seeded, tmp_path / "third.key")
-    seeded.ok(f"keys register jn-01 {first} {doc('2016-08-20')}", "admin")
-    seeded.ok(f"keys register jn-01 {second} {doc('2016-08-21')}", "admin")  # rotated
+    admin, _ = _key(seeded, tmp_path / "admin.key")
+    # since session 24 a new key after a revocation is registered by an admin with a key
+    a = f"--key {tmp_path / 'admin.key'}"
+    seeded.ok(f"{a} keys register admin {admin} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"{a} keys register jn-01 {first} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"{a} keys register jn-01 {second} {doc('2016-08-21')}", "admin")  # rotated
 
     _refused_for(
         seeded,
@@ -77,8 +81,8 @@ def test_a_key_file_of_a_former_key_says_how_it_left(seeded: Fupin, tmp_path: Pa
         "jn-01's former key, rotated out on 2016-08-21",
     )
 
-    seeded.ok(f"keys revoke jn-01 {doc('2016-08-22')} --note 遗失", "admin")
-    seeded.ok(f"keys register jn-01 {third} {doc('2016-08-23')}", "admin")
+    seeded.ok(f"{a} keys revoke jn-01 {doc('2016-08-22')} --note 遗失", "admin")
+    seeded.ok(f"{a} keys register jn-01 {third} {doc('2016-08-23')}", "admin")
     _refused_for(
         seeded,
         tmp_path / "second.key",

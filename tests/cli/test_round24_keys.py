@@ -117,3 +117,83 @@ class _NoSeal:
 
     def seal(self, events: Any, mapper: Any, officer: Any) -> list[Any]:
         return list(events)
+
+
+# -- 2. a new key after a revocation: by another admin with a key in force ------------------
+
+
+def test_the_last_admin_with_a_key_does_not_have_it_revoked(keys: Keys) -> None:
+    fupin = keys.fupin
+    before = fupin.event_count()
+
+    refused = fupin(
+        f"{keys.key('admin.key')} keys revoke admin {doc('2016-08-21')} --note 被盗", "admin"
+    )
+
+    assert_refused(
+        refused,
+        "officer",
+        "admin is the only active admin with a key in force: once admin's key is revoked",
+    )
+    assert "first register a second admin" in refused.stderr
+    assert fupin.event_count() == before
+
+
+def test_a_revoked_admins_new_key_is_registered_by_another_admin_with_a_key(keys: Keys) -> None:
+    fupin, folder = keys.fupin, keys.folder
+    as_admin = keys.key("admin.key")
+    second, _ = _new_key(fupin, folder / "adm-2.key")
+    fupin.ok(f"{as_admin} officer add adm-2 --name 二 --role admin {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register adm-2 {second} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys revoke admin {doc('2016-08-21')} --note 被盗", "admin")
+    new, _ = _new_key(fupin, folder / "admin-new.key")
+    before = fupin.event_count()
+
+    # whoever types --as admin: refused, with the new key file or none
+    by_itself = fupin(f"keys register admin {new} {doc('2016-08-22')}", "admin")
+    signed_new = fupin(
+        f"{keys.key('admin-new.key')} keys register admin {new} {doc('2016-08-22')}", "admin"
+    )
+    for refused in (by_itself, signed_new):
+        assert_refused(
+            refused,
+            "key",
+            f"admin's key {keys.admin} was revoked on 2016-08-21: a new key for admin is "
+            "registered by another admin with a key in force, in a save signed with it, and "
+            "admin may not register their own",
+        )
+    assert fupin.event_count() == before
+
+    # the second admin, signing
+    unsigned = fupin(f"keys register admin {new} {doc('2016-08-22')}", "adm-2")
+    assert_refused(unsigned, "key", "adm-2 signs with key")
+    fupin.ok(f"{keys.key('adm-2.key')} keys register admin {new} {doc('2016-08-22')}", "adm-2")
+    fupin.ok(f"{keys.key('admin-new.key')} place add-street 外海 {doc('2016-08-23')}", "admin")
+    assert fupin.ok("verify").exit_code == 0
+
+
+def test_an_admin_with_no_key_registers_no_new_key_after_a_revocation(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    old, old_id = _new_key(seeded, tmp_path / "old.key")
+    new, _ = _new_key(seeded, tmp_path / "new.key")
+    seeded.ok(f"keys register jn-01 {old} {doc('2016-08-20')}", "admin")  # first: as before
+    seeded.ok(f"keys revoke jn-01 {doc('2016-08-21')} --note 遗失", "admin")
+    before = seeded.event_count()
+
+    refused = seeded(f"keys register jn-01 {new} {doc('2016-08-22')}", "admin")
+
+    assert_refused(
+        refused,
+        "key",
+        f"jn-01's key {old_id} was revoked on 2016-08-21: a new key for jn-01 is registered by "
+        "another admin with a key in force",
+    )
+    assert "admin has no key in force" in refused.stderr
+    assert seeded.event_count() == before
+    # the admin registers their own first key, then jn-01's new one, signed
+    admin, _ = _new_key(seeded, tmp_path / "admin.key")
+    with_key = f"--key {tmp_path / 'admin.key'}"
+    seeded.ok(f"{with_key} keys register admin {admin} {doc('2016-08-22')}", "admin")
+    seeded.ok(f"{with_key} keys register jn-01 {new} {doc('2016-08-22')}", "admin")
+    seeded.ok(f"--key {tmp_path / 'new.key'} {VISIT}", "jn-01")
