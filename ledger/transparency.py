@@ -600,6 +600,7 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
     officers: dict[str, str] = {}  # officer aggregate id -> officer id
     current: dict[str, str] = {}  # holder -> the key in force ("" revoked)
     held: dict[str, str] = {}  # holder of ``kid`` other than ``holder`` -> when it got it
+    retired = ""  # when ``kid`` was rotated out as the log key (``holder`` the log's)
     for originator, found in app.events_by_topic(_KEY_TOPICS):
         name = type(found).__name__
         who = officers.get(str(originator), "?")
@@ -624,6 +625,8 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
                     "(fupin keys new)"
                 )
             continue
+        if who == holder == _LOG_HOLDER and current.get(who) == kid != event_key:
+            retired = _when(found)
         current[who] = event_key
         if event_key == kid and who != holder and who not in held:
             held[who] = _when(found)
@@ -633,6 +636,14 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
         return (
             f"key {kid} {now} {name} (registered{when}): a public key belongs to one holder, "
             "ever (one officer, or the district's log key); make a new key (fupin keys new)"
+        )
+    if retired and current.get(_LOG_HOLDER) != kid:
+        # Since session 24: ``keys register-log L1`` after L2 took L1 back, and the checkpoints
+        # it signed then passed verify, though a key rotated out may have leaked.
+        return (
+            f"key {kid} was the district's log key until it was rotated out{retired}: a log "
+            "key rotated out is never the log key again (it may have leaked, and would sign "
+            "checkpoints again); make a new key (fupin keys new)"
         )
     return None
 

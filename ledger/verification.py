@@ -1850,6 +1850,14 @@ class Verifier:
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
             self._claim(event.key_id, "", position, where)
+            if event.key_id in self.log_keys:  # since session 24 refused when registered
+                self._problem(
+                    position,
+                    _label(where),
+                    f"key {event.key_id} is the district's log key again, but it was rotated "
+                    "out before: a log key rotated out is never the log key again (it may have "
+                    "leaked)",
+                )
             self.log_keys.add(event.key_id)
             self.log_key = event.key_id
             self._log_key_changes.append(log_key_change(event, position))

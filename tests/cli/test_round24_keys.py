@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from ledger.application import open_ledger
+from ledger.keys import load_private_key
+from ledger.transparency import LOG_NAME, TransparencyLog
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import stamp
@@ -197,3 +199,51 @@ def test_an_admin_with_no_key_registers_no_new_key_after_a_revocation(
     seeded.ok(f"{with_key} keys register admin {admin} {doc('2016-08-22')}", "admin")
     seeded.ok(f"{with_key} keys register jn-01 {new} {doc('2016-08-22')}", "admin")
     seeded.ok(f"--key {tmp_path / 'new.key'} {VISIT}", "jn-01")
+
+
+# -- 3. a log key rotated out is never the log key again ------------------------------------
+
+
+def test_a_log_key_rotated_out_is_never_registered_again(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    first, first_id = _new_key(fupin, keys.folder / "l1.key")
+    second, _ = _new_key(fupin, keys.folder / "l2.key")
+    fupin.ok(f"{as_admin} keys register-log {first} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {second} {doc('2016-08-21')}", "admin")
+    before = fupin.event_count()
+
+    again = fupin(f"{as_admin} keys register-log {first} {doc('2016-08-22')}", "admin")
+
+    assert_refused(
+        again,
+        "key",
+        f"key {first_id} was the district's log key until it was rotated out on 2016-08-21 by "
+        "admin, recorded ",
+    )
+    assert "a log key rotated out is never the log key again" in again.stderr
+    assert fupin.event_count() == before
+
+
+def test_verify_reports_a_log_key_rotated_back(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    first, first_id = _new_key(fupin, keys.folder / "l1.key")
+    second, _ = _new_key(fupin, keys.folder / "l2.key")
+    fupin.ok(f"{as_admin} keys register-log {first} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {second} {doc('2016-08-21')}", "admin")
+    # as the ledger took it before session 24
+    app = open_ledger(str(fupin.store))
+    try:
+        app.sealer.add_key(load_private_key(keys.folder / "admin.key"))
+        log = app.get_by_id(TransparencyLog.create_id(LOG_NAME))
+        assert isinstance(log, TransparencyLog)
+        log.replace_key(first_id, first, app.authorise(stamp("admin"), "register_log_key"))
+        app.save(log)
+    finally:
+        app.close()
+
+    checked = fupin("verify")
+
+    assert checked.exit_code == 1, checked.output
+    assert (
+        f"key {first_id} is the district's log key again, but it was rotated out before"
+    ) in checked.output
