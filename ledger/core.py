@@ -232,6 +232,29 @@ class LedgerCore(Application[UUID]):
 
     # -- loading ---------------------------------------------------------------------------
 
+    def founded_on(self) -> date | None:
+        """The day the ledger was founded: the effective date of its first event, the first
+        admin's registration (``initialise``); of an import's first, not yet saved, when the
+        store holds none (``import --create``). None for an empty ledger. One event read."""
+        found = self.recorder.select_notifications(start=None, limit=1)
+        first = self.mapper.to_domain_event(found[0]) if found else None
+        if first is None and self._batch_events:
+            first = self._batch_events[0]
+        prov = getattr(first, "prov", None)
+        return prov.effective if isinstance(prov, Provenance) else None
+
+    def check_founded(self, effective: date, what: str) -> None:
+        """Refuse ``what`` dated ``effective`` before the ledger was founded (``founded_on``):
+        an officer's registration (since session 21), the log key's registration and a
+        checkpoint (since session 24)."""
+        founded = self.founded_on()
+        if founded is not None and effective < founded:
+            raise RuleError(
+                "effective",
+                f"{what} is dated {effective}, before the ledger was founded on {founded} "
+                "(fupin init registered its first admin)",
+            )
+
     def load(self, cls: type[A], key: str, field: str) -> A:
         """The aggregate of kind ``cls`` with natural key ``key``, or a refusal naming ``field``."""
         aggregate = self.get_by_id(natural_id(_kind(cls), key))

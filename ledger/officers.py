@@ -183,14 +183,21 @@ class Officer(LedgerAggregate):
     #: (``rotated out on 2016-08-22``, ``revoked on 2016-08-21``): what a save given the key
     #: file of one of them says (``ledger.sealing``).
     former_keys: tuple[tuple[str, str], ...] = ()
+    #: The effective date of the key in force's registration (None when none is in force):
+    #: no revocation of it is dated before it (since session 24).
+    signing_key_on: date | None = None
 
     def register_signing_key(self, key_id: str, public_key: str, prov: Provenance) -> None:
-        """Register (or replace) the public key that signs this officer's saves from now on.
+        """Register (or replace) the public key that signs this officer's saves from now on,
+        not dated before the officer's registration (as ``check_dated``; since session 24).
         A key revoked, or ever held by another officer or as the log key, is refused before
         (``ledger.transparency.register_signing_key``): it needs the whole log's key events."""
         self.check_active()
         if key_id == self.signing_key_id:
             raise RuleError("key", f"{self.officer_id} already has key {key_id}")
+        self.check_not_before(
+            prov.effective, self.registered_on, f"{self.officer_id} was registered"
+        )
         self._signing_key_registered(key_id, public_key, prov)
 
     @event("SigningKeyRegistered")
@@ -200,9 +207,11 @@ class Officer(LedgerAggregate):
             self.former_keys = (*self.former_keys, (self.signing_key_id, left))
         self.signing_key_id = key_id
         self.signing_public_key = public_key
+        self.signing_key_on = prov.effective
 
     def revoke_signing_key(self, reason: str, prov: Provenance) -> None:
-        """Withdraw the key (lost, leaked): it signs nothing after this event."""
+        """Withdraw the key (lost, leaked): it signs nothing after this event. Not dated
+        before the key's registration (since session 24)."""
         if not self.signing_key_id and self.revoked_key_id:
             raise RuleError(
                 "key",
@@ -211,12 +220,18 @@ class Officer(LedgerAggregate):
             )
         if not self.signing_key_id:
             raise RuleError("key", f"{self.officer_id} has no registered key")
+        self.check_not_before(
+            prov.effective,
+            self.signing_key_on,
+            f"{self.officer_id}'s key {self.signing_key_id} was registered",
+        )
         self._signing_key_revoked(self.signing_key_id, reason, prov)
 
     @event("SigningKeyRevoked")
     def _signing_key_revoked(self, key_id: str, reason: str, prov: Provenance) -> None:
         self.signing_key_id = ""
         self.signing_public_key = ""
+        self.signing_key_on = None
         self.revoked_key_id = key_id
         self.revoked_on = prov.effective.isoformat()
         self.former_keys = (*self.former_keys, (key_id, f"revoked on {self.revoked_on}"))

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import Provenance, check_new_key
+from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.funds import Disbursement, FundAccount
@@ -64,17 +64,6 @@ class ReferenceCommands(LedgerCore):
             raise
         finally:
             self._first_save = False
-
-    def founded_on(self) -> date | None:
-        """The day the ledger was founded: the effective date of its first event, the first
-        admin's registration (``initialise``); of an import's first, not yet saved, when the
-        store holds none (``import --create``). None for an empty ledger. One event read."""
-        found = self.recorder.select_notifications(start=None, limit=1)
-        first = self.mapper.to_domain_event(found[0]) if found else None
-        if first is None and self._batch_events:
-            first = self._batch_events[0]
-        prov = getattr(first, "prov", None)
-        return prov.effective if isinstance(prov, Provenance) else None
 
     def open_programme(self, stamp: Stamp, title: str, rules: ProgrammeRules) -> None:
         """Open the programme with its rules (defaults: those of 江高发〔2016〕4号)."""
@@ -232,15 +221,9 @@ class ReferenceCommands(LedgerCore):
         if self.exists(Officer, officer_id):
             raise AlreadyExistsError("officer", f"{officer_id} is already registered")
         self.check_no_other_case(officer_id)
-        founded = self.founded_on()
-        if founded is not None and prov.effective < founded:
-            # Since session 21: ``-e 0001-01-01`` was taken, and the officer's steps, bounded
-            # by their registration (``Officer.check_dated``), by nothing.
-            raise RuleError(
-                "effective",
-                f"{officer_id}'s registration is dated {prov.effective}, before the ledger "
-                f"was founded on {founded} (fupin init registered its first admin)",
-            )
+        # Since session 21: ``-e 0001-01-01`` was taken, and the officer's steps, bounded by
+        # their registration (``Officer.check_dated``), by nothing.
+        self.check_founded(prov.effective, f"{officer_id}'s registration")
         officer = Officer(
             officer_id=officer_id,
             name=clean_name(name, "name"),

@@ -826,6 +826,7 @@ def register_log_key(app: LedgerCore, stamp: Stamp, public: str) -> str:
     A key revoked, or an officer's, ever, is refused (``key_holder_fault``)."""
     prov = app.authorise(stamp, "register_log_key")
     _alone(app, "registering the log key")
+    app.check_founded(prov.effective, "the log key's registration")  # since session 24
     key = parse_public_key(public)
 
     def attempt() -> list[TransparencyLog]:
@@ -849,6 +850,7 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
     same pass over the log that computes the root)."""
     prov = app.authorise(stamp, "record_checkpoint")
     _alone(app, "a checkpoint")
+    app.check_founded(prov.effective, "the checkpoint")  # since session 24
     log = app.get_by_id(natural_id("log", LOG_NAME))
     if not isinstance(log, TransparencyLog):
         raise RuleError("key", "no log key is registered (fupin keys register-log)")

@@ -247,3 +247,45 @@ def test_verify_reports_a_log_key_rotated_back(keys: Keys) -> None:
     assert (
         f"key {first_id} is the district's log key again, but it was rotated out before"
     ) in checked.output
+
+
+# -- 4. key events and checkpoints dated within the ledger's life ---------------------------
+
+
+def test_key_events_and_checkpoints_are_not_dated_before_what_they_follow(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    jn_new, _ = _new_key(fupin, keys.folder / "jn-new.key")
+    log, _ = _new_key(fupin, keys.folder / "log.key")
+    fupin.ok(f"{as_admin} officer add jn-09 --name 九 --role officer {doc('2016-08-10')}", "admin")
+    before = fupin.event_count()
+
+    early_key = fupin(f"{as_admin} keys register jn-09 {jn_new} {doc('1999-01-01')}", "admin")
+    early_revoke = fupin(f"{as_admin} keys revoke jn-01 {doc('1990-01-01')} --note 遗失", "admin")
+    early_log = fupin(f"{as_admin} keys register-log {log} {doc('1999-01-01')}", "admin")
+
+    assert_refused(early_key, "effective", "jn-09 was registered only on 2016-08-10")
+    assert_refused(
+        early_revoke, "effective", f"jn-01's key {keys.jn} was registered only on 2016-08-20"
+    )
+    assert_refused(
+        early_log,
+        "effective",
+        "the log key's registration is dated 1999-01-01, before the ledger was founded on "
+        "2016-07-26 (fupin init registered its first admin)",
+    )
+    assert fupin.event_count() == before
+
+    fupin.ok(f"{as_admin} keys register-log {log} {doc('2016-08-21')}", "admin")
+    before = fupin.event_count()
+    out = keys.folder / "cp.json"
+    early_checkpoint = fupin(
+        f"{as_admin} checkpoint --log-key {keys.folder / 'log.key'} --out {out} "
+        f"{doc('1980-01-01')}",
+        "admin",
+    )
+    assert_refused(
+        early_checkpoint,
+        "effective",
+        "the checkpoint is dated 1980-01-01, before the ledger was founded on 2016-07-26",
+    )
+    assert fupin.event_count() == before
