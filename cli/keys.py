@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from ledger.keys import generate_key, key_id, public_key_text, write_private_key
 from ledger.transparency import register_log_key, register_signing_key, revoke_signing_key
+from projections import api
 
 from cli.common import (
     DocumentOption,
@@ -19,6 +20,8 @@ from cli.common import (
     refusals,
 )
 from cli.outputs import check_protected, output_path
+from cli.privacy import reader_of
+from cli.reports import FormatOption, OutputFormat, emit
 
 keys_app = typer.Typer(help="Signing keys 签名密钥: every save of a keyed officer is signed.")
 
@@ -88,3 +91,16 @@ def register_log(
     with ledger_session() as app:
         kid = register_log_key(app, make_stamp(document, effective), public_key)
     console.print(f"log key {kid} registered")
+
+
+@keys_app.command("list")
+@refusals
+def list_keys(output: FormatOption = OutputFormat.table) -> None:
+    """Every signing key registered 密钥清单: officers' keys (registered on, in force, or
+    revoked or rotated out on) and the district's log keys (current, or rotated out on).
+
+    From the ledger's key events; for any reader. Public key ids only, never a key."""
+    with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader
+        report = api.keys(app)
+    emit(report, ("officer_keys", "log_keys"), output, api.KEY_COLUMNS)

@@ -319,7 +319,7 @@ def checkpoint(
     effective: EffectiveOption = None,
 ) -> None:
     """Sign the current tree head 签发检查点 with the log key; write it and record it."""
-    key = load_private_key(log_key_file)
+    key = load_private_key(log_key_file, "log-key")
     inputs = [("--log-key", log_key_file)]
     # The name is claimed before the checkpoint is recorded: a bad --out, or one another
     # checkpoint took meanwhile, records nothing; the claim is written over, or removed.

@@ -5,7 +5,8 @@ only ever holds the public key, registered by an admin (``Officer.register_signi
 A key is named by its *key id*: the first 16 hex digits of SHA-256 of the raw 32-byte public
 key. Public keys are written as standard base64 of those 32 raw bytes.
 
-Everything refused here is an ``InputError`` on field ``key``.
+Everything refused here is an ``InputError`` on field ``key`` (a private key file's refusals
+on the option that named it: ``load_private_key``).
 """
 
 from __future__ import annotations
@@ -148,23 +149,25 @@ def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
     os.chmod(path, 0o600)  # in case the umask was stricter than needed or the fs ignores it
 
 
-def load_private_key(path: Path) -> Ed25519PrivateKey:
-    """Read an Ed25519 private key PEM, refusing files the group or others may read."""
+def load_private_key(path: Path, field: str = "key") -> Ed25519PrivateKey:
+    """Read an Ed25519 private key PEM, refusing files the group or others may read; each
+    refusal on ``field``, the option that named the file (``--key``; ``log-key`` for
+    ``checkpoint --log-key``, since session 24: it said "refused key:")."""
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise InputError("key", f"cannot read key file {path}: {exc.strerror}") from None
+        raise InputError(field, f"cannot read key file {path}: {exc.strerror}") from None
     # Said before its mode: a folder's 0755 is no key file's permission to mend.
     if stat.S_ISDIR(mode):
-        raise InputError("key", f"{path} is a folder, not a key file: name the key file in it")
+        raise InputError(field, f"{path} is a folder, not a key file: name the key file in it")
     if mode & NOT_OWNER_ONLY:
-        raise InputError("key", f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
+        raise InputError(field, f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
     try:
         key = load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError, OSError):
-        raise InputError("key", f"{path} is not an unencrypted PEM private key") from None
+        raise InputError(field, f"{path} is not an unencrypted PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError("key", f"{path} is not an Ed25519 key")
+        raise InputError(field, f"{path} is not an Ed25519 key")
     return key
 
 

@@ -49,8 +49,10 @@ __all__ = [
     "CHECKPOINT_VERSION",
     "ERASURE_TOPIC",
     "EXPORT_INITIALISED",
+    "LOG_KEY_COLUMNS",
     "LOG_KEY_TOPICS",
     "LOG_NAME",
+    "OFFICER_KEY_COLUMNS",
     "Checkpoint",
     "LogKeyChange",
     "TransparencyLog",
@@ -59,6 +61,7 @@ __all__ = [
     "event_bytes",
     "key_holder_fault",
     "key_in_force_fault",
+    "key_records",
     "log_history",
     "log_key_change",
     "moved_on",
@@ -646,6 +649,56 @@ def key_holder_fault(app: LedgerCore, kid: str, holder: str) -> str | None:
             "checkpoints again); make a new key (fupin keys new)"
         )
     return None
+
+
+#: The columns of ``key_records``'s two lists (``fupin keys list``).
+OFFICER_KEY_COLUMNS = ("officer", "key_id", "registered_on", "in_force", "ended")
+LOG_KEY_COLUMNS = ("key_id", "registered_on", "current", "ended")
+
+
+def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
+    """Every signing key the ledger registered (``fupin keys list``, since session 24): each
+    officer key (officer, key id, effective date of its registration, whether it is in force,
+    and how it ended: ``revoked on 2016-08-21`` or ``rotated out on 2016-08-22``, "" while in
+    force) and each log key (key id, registered on, whether it is the current log key, and
+    ``rotated out on …``), in the order registered. One scan of the key events by topic."""
+    officers: dict[str, str] = {}  # officer aggregate id -> officer id
+    held: dict[str, dict[str, Any]] = {}  # holder -> the row of the key in force
+    officer_keys: list[dict[str, Any]] = []
+    log_keys: list[dict[str, Any]] = []
+    for originator, found in app.events_by_topic(_KEY_TOPICS):
+        name = type(found).__name__
+        if name == "OfficerRegistered":
+            officers[str(originator)] = getattr(found, "officer_id", "?")
+            continue
+        if name == "RebuiltFromExport":
+            continue
+        day = _day(found)
+        who = _LOG_HOLDER if name in ("LogKeyRegistered", "LogKeyRotated") else None
+        holder = officers.get(str(originator), "?") if who is None else who
+        before = held.pop(holder, None)
+        if name == "SigningKeyRevoked":
+            if before is not None:
+                before.update(in_force=False, ended=f"revoked on {day}")
+            continue
+        if before is not None:
+            ended = {"current" if who is not None else "in_force": False}
+            before.update(ended, ended=f"rotated out on {day}")
+        kid = getattr(found, "key_id", "?")
+        if who is None:
+            row = {"officer": holder, "key_id": kid, "registered_on": day, "in_force": True}
+            officer_keys.append({**row, "ended": ""})
+            held[holder] = officer_keys[-1]
+        else:
+            log_keys.append({"key_id": kid, "registered_on": day, "current": True, "ended": ""})
+            held[holder] = log_keys[-1]
+    return {"officer_keys": officer_keys, "log_keys": log_keys}
+
+
+def _day(event: Any) -> str:
+    """An event's effective date as text ("?" when its provenance has none)."""
+    prov = getattr(event, "prov", None)
+    return prov.effective.isoformat() if isinstance(prov, Provenance) else "?"
 
 
 def _carried_fault(rebuilt: Any, kid: str, holder: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 from ledger.application import Ledger
 from ledger.base import natural_id
 from ledger.errors import NotFoundError
+from ledger.transparency import LOG_KEY_COLUMNS, OFFICER_KEY_COLUMNS, key_records
 
 from projections import catchup
 from projections.accountability import accountability as _accountability
@@ -142,6 +143,17 @@ def officers(
         return {"officers": listed}
 
     return _report("officers", ledger, as_of, known_at, build)
+
+
+#: The columns of each list of ``keys``.
+KEY_COLUMNS = {"officer_keys": OFFICER_KEY_COLUMNS, "log_keys": LOG_KEY_COLUMNS}
+
+
+def keys(ledger: Ledger) -> dict[str, Any]:
+    """Every signing key registered (``fupin keys list``): officers' keys and the district's
+    log keys, each with when it was registered and whether it is in force, read from the
+    ledger's key events (they are few; no read model keeps them)."""
+    return key_records(ledger)
 
 
 def summary(ledger: Ledger) -> dict[str, Any]:

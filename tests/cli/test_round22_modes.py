@@ -62,7 +62,7 @@ def test_a_log_key_says_who_may_read_it(seeded: Fupin, tmp_path: Path, mode: int
 
     result = seeded(f"checkpoint --log-key {path} --out {tmp_path / 'cp.json'} -d x", "admin")
 
-    assert_refused(result, "key", f"{path} is open to {who}; run `chmod 600 {path}`")
+    assert_refused(result, "log-key", f"{path} is open to {who}; run `chmod 600 {path}`")
 
 
 @pytest.mark.parametrize(("mode", "who"), WHO[:3])

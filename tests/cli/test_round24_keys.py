@@ -6,6 +6,7 @@ an event. None of this depends on the store: SQLite only."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -289,3 +290,75 @@ def test_key_events_and_checkpoints_are_not_dated_before_what_they_follow(keys: 
         "the checkpoint is dated 1980-01-01, before the ledger was founded on 2016-07-26",
     )
     assert fupin.event_count() == before
+
+
+# -- 5. fupin keys list; a --log-key file's refusals name log-key ---------------------------
+
+
+def test_keys_list_shows_every_officer_key_and_log_key(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    second, second_id = _new_key(fupin, keys.folder / "adm-2.key")
+    first_log, first_log_id = _new_key(fupin, keys.folder / "l1.key")
+    log, log_id = _new_key(fupin, keys.folder / "l2.key")
+    fupin.ok(f"{as_admin} officer add adm-2 --name 二 --role admin {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register adm-2 {second} {doc('2016-08-20')}", "admin")
+    _revoke_jn(keys)
+    fupin.ok(f"{as_admin} keys register-log {first_log} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {log} {doc('2016-08-22')}", "admin")
+
+    listed = json.loads(fupin.ok("keys list --format json", "insp-1").stdout)
+
+    assert listed["officer_keys"] == [
+        {
+            "officer": "admin",
+            "key_id": keys.admin,
+            "registered_on": "2016-08-20",
+            "in_force": True,
+            "ended": "",
+        },
+        {
+            "officer": "jn-01",
+            "key_id": keys.jn,
+            "registered_on": "2016-08-20",
+            "in_force": False,
+            "ended": "revoked on 2016-08-21",
+        },
+        {
+            "officer": "adm-2",
+            "key_id": second_id,
+            "registered_on": "2016-08-20",
+            "in_force": True,
+            "ended": "",
+        },
+    ]
+    assert listed["log_keys"] == [
+        {
+            "key_id": first_log_id,
+            "registered_on": "2016-08-20",
+            "current": False,
+            "ended": "rotated out on 2016-08-22",
+        },
+        {"key_id": log_id, "registered_on": "2016-08-22", "current": True, "ended": ""},
+    ]
+    table = fupin.ok("keys list").stdout
+    assert keys.jn in table
+    assert "revoked on 2016-08-21" in table
+    csv = fupin.ok("keys list --format csv").stdout
+    assert "# officer_keys" in csv
+    assert "# log_keys" in csv
+    assert f"jn-01,{keys.jn},2016-08-20,no,revoked on 2016-08-21" in csv
+
+
+def test_a_log_key_files_refusals_name_log_key(keys: Keys) -> None:
+    junk = keys.folder / "junk.key"
+    junk.write_text("junk\n")
+    junk.chmod(0o600)
+
+    refused = keys.fupin(
+        f"{keys.key('admin.key')} checkpoint --log-key {junk} --out {keys.folder / 'cp.json'} "
+        f"{doc('2016-08-22')}",
+        "admin",
+    )
+
+    assert_refused(refused, "log-key", f"{junk} is not an unencrypted PEM private key")
+    assert "refused log-key: " in refused.stderr
