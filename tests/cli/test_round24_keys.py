@@ -19,6 +19,7 @@ from ledger.keys import load_private_key
 from ledger.transparency import LOG_NAME, TransparencyLog
 
 from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.test_round16_import_rows import _visits
 from tests.support import stamp
 
 STORE_INDEPENDENT = "the ledger's own key rules and replay, the same code on either store"
@@ -89,6 +90,19 @@ def test_an_officer_whose_key_was_revoked_records_nothing(keys: Keys) -> None:
         assert "leave --key out" not in refused.stderr
     assert fupin.event_count() == before
     fupin.ok("verify")
+
+
+def test_an_import_of_an_officer_whose_key_was_revoked_is_refused_dry_run_or_not(
+    keys: Keys,
+) -> None:
+    _revoke_jn(keys)
+    rows = _visits(keys.folder)
+    before = keys.fupin.event_count()
+
+    for line in (f"import --dry-run {rows}", f"import {rows}"):
+        refused = keys.fupin(line, "jn-01")
+        assert_refused(refused, "key", "jn-01 records nothing until one is")
+    assert keys.fupin.event_count() == before
 
 
 def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
