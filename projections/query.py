@@ -46,13 +46,11 @@ def run_query(
     """Column names and rows of ``sql``; refuses anything but a single SELECT/WITH. Its rows
     are fetched a batch at a time, each given to ``measure`` (which refuses an answer past
     its bounds: ``cli.query.Bounds``) before the next is fetched."""
-    statement = sql.strip().rstrip(";").strip()
-    if not statement:
-        raise QueryError("sql", "give one SELECT statement")
-    if ";" in statement:
-        raise QueryError("sql", "one statement only: no ';' inside the query")
     location = ledger.location
     nested = location is not None and location.kind == "postgres"
+    statement = one_statement(sql, nested=nested).strip()
+    if not statement:
+        raise QueryError("sql", "give one SELECT statement")
     body = after_comments(statement, nested=nested)
     if not body:
         raise QueryError("sql", "give one SELECT statement (the query holds only comments)")
@@ -67,6 +65,73 @@ def run_query(
         return run_readonly(db, statement, measure)
     finally:
         db.close()
+
+
+def one_statement(sql: str, *, nested: bool) -> str:
+    """``sql`` up to the ``;`` that ends its statement, if any: one inside a string
+    (``'a;b'``, ``''`` its quote; on PostgreSQL ``E'…'`` and ``$tag$…$tag$`` too), a quoted
+    name (``"a;b"``; on SQLite ``[a;b]`` and backquotes too) or a comment is no end. After it
+    only blanks, comments and more ``;`` may come; anything else is a second statement,
+    refused (since session 24; before, any ``;`` was, ``group_concat(street, ';')`` too)."""
+    end = _statement_end(sql, nested=nested)
+    if end is None:
+        return sql
+    rest = sql[end:]
+    while rest.startswith(";"):
+        rest = after_comments(rest[1:], nested=nested)
+    if rest:
+        raise QueryError(
+            "sql", "one statement only: a ';' ends it, and only blanks and comments may follow"
+        )
+    return sql[:end]
+
+
+#: What opens a string, a quoted name or a comment, or ends a statement, in SQLite and in
+#: PostgreSQL: a ``'`` string or ``"`` name, ``--`` and ``/*`` comments, ``;``, and either
+#: store's own (SQLite's ``[name]`` and ``\`name\```, PostgreSQL's ``E'…'`` and ``$tag$…$tag$``).
+_OPENER = {
+    False: re.compile(r"--|/\*|[';\"`\[]"),
+    True: re.compile(r"--|/\*|(?<![\w$])[eE]'|(?<![\w$])\$(?:[^\W\d]\w*)?\$|[';\"]"),
+}
+
+
+def _statement_end(sql: str, *, nested: bool) -> int | None:
+    """Where the first ``;`` outside strings, quoted names and comments is (None: nowhere)."""
+    i = 0
+    while (found := _OPENER[nested].search(sql, i)) is not None:
+        token, start = found[0], found.start()
+        if token == ";":
+            return start
+        if token in ("--", "/*"):
+            i = len(sql) - len(after_comments(sql[start:], nested=nested))
+        else:
+            i = _quoted_end(sql, start, token)
+    return None
+
+
+#: The character that closes what each opener opens (a ``$tag$`` closes itself).
+_CLOSER = {"'": "'", "e'": "'", '"': '"', "`": "`", "[": "]"}
+
+
+def _quoted_end(sql: str, start: int, token: str) -> int:
+    """Where the string or quoted name opened by ``token`` at ``start`` ends (its end when
+    unclosed): a doubled closer is one of its characters; in ``E'…'`` a backslash escapes."""
+    if token.startswith("$"):
+        end = sql.find(token, start + len(token))
+        return len(sql) if end == -1 else end + len(token)
+    closer, backslashes = _CLOSER[token.lower()], token in ("e'", "E'")
+    i = start + len(token)
+    while i < len(sql):
+        if backslashes and sql[i] == "\\":
+            i += 2
+        elif sql[i] == closer:
+            if closer != "]" and sql[i + 1 : i + 2] == closer:
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    return len(sql)
 
 
 def after_comments(sql: str, *, nested: bool) -> str:

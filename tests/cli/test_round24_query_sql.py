@@ -1,0 +1,62 @@
+"""Session 24, a tester scripting ``fupin query``:
+
+* a ``;`` inside a string was refused as a second statement (``select group_concat(street,
+  ';') from pj_streets``: "one statement only: no ';' inside the query").
+
+Both stores: the statement is cut by each store's own reading."""
+
+from __future__ import annotations
+
+import pytest
+from cli.main import app
+
+from tests.cli.conftest import Fupin, assert_refused
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select 'a;b' as v",
+        "select 'it''s;' as v -- a comment; with a semicolon",
+        'select 1 as "v;" /* a ; in a comment */',
+        "select 'x' as v; -- a last comment after the end",
+        "select 'y' as v ;  ; /* and another */ ",
+    ],
+)
+def test_a_semicolon_inside_a_string_name_or_comment_ends_nothing(seeded: Fupin, sql: str) -> None:
+    result = seeded.runner.invoke(app, ["query", sql, "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2, result.stdout
+
+
+def test_a_group_concat_with_a_semicolon_runs(seeded: Fupin) -> None:
+    sql = "select string_agg(street, ';') as s from pj_streets"
+    if not seeded.store.startswith("postgresql://"):
+        sql = "select group_concat(street, ';') as s from pj_streets"
+
+    result = seeded.runner.invoke(app, ["query", sql, "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert ";" in result.stdout
+
+
+def test_postgresql_strings_of_its_own_end_nothing(seeded: Fupin) -> None:
+    if not seeded.store.startswith("postgresql://"):
+        pytest.skip("E'…' and $$…$$ are PostgreSQL's")
+    sql = "select E'a\\';b' as e, $$c;d$$ as d, $t$e;$$f$t$ as t"
+
+    result = seeded.runner.invoke(app, ["query", sql, "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == "a';b,c;d,e;$$f"
+
+
+@pytest.mark.parametrize(
+    "sql", ["select 1; select 2", "select ';'; delete from pj_visits", "select 1;; x"]
+)
+def test_a_second_statement_after_the_end_is_refused(seeded: Fupin, sql: str) -> None:
+    result = seeded.runner.invoke(app, ["query", sql])
+
+    assert_refused(result, "sql", "one statement only: a ';' ends it, and only blanks and")
+    assert result.stdout == ""
