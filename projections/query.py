@@ -14,11 +14,9 @@ from typing import Any
 
 from ledger.application import Ledger
 
-from projections.storage import Measure, QueryError, open_readonly, run_readonly
+from projections.storage import READ_ONLY, Measure, QueryError, open_readonly, run_readonly
 
 __all__ = ["Measure", "QueryError", "run_query"]
-
-_READ_ONLY = "read-only: only a SELECT (or WITH ... SELECT) statement runs"
 
 #: The words a statement of SQLite or PostgreSQL may begin with, other than SELECT and WITH:
 #: refused as writes (or commands) are, before anything runs. A first word not among them
@@ -59,7 +57,7 @@ def run_query(
     if word not in ("SELECT", "WITH"):
         if first is not None and word not in STATEMENT_WORDS:
             raise QueryError("sql", syntax_error(body))
-        raise QueryError("sql", _READ_ONLY)
+        raise QueryError("sql", READ_ONLY)
     db = open_readonly(location)
     try:
         return run_readonly(db, statement, measure)
@@ -173,4 +171,4 @@ def syntax_error(sql: str) -> str:
             said = (str(exc).strip().splitlines() or [""])[0]
             if "syntax error" in said or "unrecognized token" in said:
                 return said
-    return _READ_ONLY
+    return READ_ONLY

@@ -42,7 +42,14 @@ from ledger.store import (
     sqlite_lock_held,
 )
 
-__all__ = ["Database", "QueryError", "memory_database", "open_database", "open_readonly"]
+__all__ = [
+    "READ_ONLY",
+    "Database",
+    "QueryError",
+    "memory_database",
+    "open_database",
+    "open_readonly",
+]
 
 Row = tuple[Any, ...]
 T = TypeVar("T")
@@ -551,6 +558,8 @@ def run_readonly(
         if lost_server(exc):
             raise  # the server went away: not the query's fault (cli.common.refusals)
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        if _wrote(exc, lines[0]):  # a write behind a WITH (``WITH x AS (…) DELETE …``)
+            raise QueryError("sql", READ_ONLY) from None
         if lines[0] == "string or blob too big":
             raise QueryError(
                 "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
@@ -567,6 +576,18 @@ def run_readonly(
         raise QueryError("sql", lines[0]) from None
     finally:
         _DENIAL.said = None
+
+
+#: What an analyst is told of any statement that is no read, before it runs or as it runs.
+READ_ONLY = "read-only: only a SELECT (or WITH ... SELECT) statement runs"
+
+
+def _wrote(exc: Exception, said: str) -> bool:
+    """Whether the driver refused a write of the analyst's statement: SQLite's read-only
+    connection ("attempt to write a readonly database"), PostgreSQL's read-only transaction
+    (SQLSTATE 25006, "cannot execute DELETE in a read-only transaction"). Until session 24
+    their own words were shown."""
+    return said == "attempt to write a readonly database" or getattr(exc, "sqlstate", "") == "25006"
 
 
 #: What an analyst is told of a read of ``HIDDEN_TABLES`` refused on SQLite.

@@ -1,9 +1,11 @@
 """Session 24, a tester scripting ``fupin query``:
 
 * a ``;`` inside a string was refused as a second statement (``select group_concat(street,
-  ';') from pj_streets``: "one statement only: no ';' inside the query").
+  ';') from pj_streets``: "one statement only: no ';' inside the query");
+* a write behind a ``WITH`` was refused in the driver's words (SQLite's "attempt to write a
+  readonly database"), not the documented read-only refusal.
 
-Both stores: the statement is cut by each store's own reading."""
+Both stores: the statement is cut and the write refused by each store's own reading."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import pytest
 from cli.main import app
 
 from tests.cli.conftest import Fupin, assert_refused
+
+READ_ONLY = "read-only: only a SELECT (or WITH ... SELECT) statement runs"
 
 
 @pytest.mark.parametrize(
@@ -60,3 +64,30 @@ def test_a_second_statement_after_the_end_is_refused(seeded: Fupin, sql: str) ->
 
     assert_refused(result, "sql", "one statement only: a ';' ends it, and only blanks and")
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "with x as (select 1) delete from pj_visits",
+        "with x as (select 1) update pj_visits set voided = 1",
+        "with x as (select 1) insert into pj_streets select * from pj_streets",
+    ],
+)
+def test_a_write_behind_a_with_is_refused_as_read_only(seeded: Fupin, sql: str) -> None:
+    before = seeded.ok("query 'select count(*) from pj_visits' --format csv").stdout
+
+    result = seeded.runner.invoke(app, ["query", sql])
+
+    assert_refused(result, "sql", READ_ONLY)
+    assert seeded.ok("query 'select count(*) from pj_visits' --format csv").stdout == before
+
+
+def test_a_write_inside_a_with_is_refused_as_read_only_on_postgresql(seeded: Fupin) -> None:
+    if not seeded.store.startswith("postgresql://"):
+        pytest.skip("SQLite has no write inside a WITH")
+    sql = "with d as (delete from pj_visits returning 1) select count(*) from d"
+
+    result = seeded.runner.invoke(app, ["query", sql])
+
+    assert_refused(result, "sql", READ_ONLY)
