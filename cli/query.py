@@ -14,7 +14,14 @@ import typer
 from projections import api
 from projections.query import QueryError, run_query
 
-from cli.common import ledger_session, refusals, render_rows
+from cli.common import (
+    MAX_TABLE_CELLS,
+    ledger_session,
+    refusals,
+    render_rows,
+    table_cells,
+    too_large_for_table,
+)
 from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
@@ -48,7 +55,7 @@ def query(
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         with api.steady(app, "query"):  # refused if a rebuild began
-            columns, rows = run_query(app, sql, Bounds())
+            columns, rows = run_query(app, sql, Bounds(table=output is OutputFormat.table))
     shown = shown_rows(columns, rows)
     if output is OutputFormat.json:
         answer = {"columns": columns, "rows": _json_cells(shown)}
@@ -68,15 +75,20 @@ class Bounds:
     past ``MAX_RESULT_CELLS`` cells, a cell past ``MAX_CELL_CHARS`` or the text and BLOB cells
     past ``MAX_RESULT_CHARS``, the query is refused before the next batch is fetched and
     before anything is shown, so memory stays bounded. (Each check is a pass in C over a
-    batch's cells; the row and column are looked for only once a bound is crossed.)"""
+    batch's cells; the row and column are looked for only once a bound is crossed.) For the
+    ``table`` format, past ``MAX_TABLE_CELLS`` shown cells too (since session 24)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, table: bool = False) -> None:
         self.rows = 0
         self.cells = 0
         self.chars = 0
+        self.table = table
+        self.shown = 0  # the cells a table shows, its cells' lines past their first counted
 
     def __call__(self, columns: Sequence[str], batch: Sequence[Sequence[Any]]) -> None:
         width = max(len(columns), 1)
+        if self.table:
+            self._check_table(width, batch)
         self.cells += width * len(batch)
         if self.cells > MAX_RESULT_CELLS:
             raise QueryError(
@@ -118,6 +130,18 @@ class Bounds:
                     )
         self.chars += sum(sizes())
         self.rows += len(batch)
+
+    def _check_table(self, width: int, batch: Sequence[Sequence[Any]]) -> None:
+        """Refuse the table format past ``MAX_TABLE_CELLS``, naming the row that crossed it."""
+        if self.shown + table_cells(width, batch) <= MAX_TABLE_CELLS:
+            self.shown += table_cells(width, batch)
+            return
+        for number, row in enumerate(batch, self.rows + 1):
+            self.shown += table_cells(width, [row])
+            if self.shown > MAX_TABLE_CELLS:
+                raise too_large_for_table(
+                    f"this answer passes it at row {number:,}", ", or a LIMIT"
+                )
 
 
 def shown_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:

@@ -24,7 +24,7 @@ from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
-from cli.common import emit_json, ledger_session, refusals, render_rows
+from cli.common import check_tables, emit_json, ledger_session, refusals, render_rows
 from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 
@@ -88,21 +88,38 @@ def emit(
     if output is OutputFormat.json:
         emit_json(report)
         return
+    if output is OutputFormat.table:
+        tables = [(section, _names(report[section], section, columns)) for section in sections]
+        shown = [(names, _cells(report[section], names)) for section, names in tables]
+        check_tables(shown)  # the whole report, before any section is written
+        for (section, _), (names, rows) in zip(tables, shown, strict=True):
+            render_rows(section, names, rows)
+        return
     writer = SpreadsheetCSV(sys.stdout)
     for index, section in enumerate(sections):
         rows = report[section]
-        if isinstance(columns, Mapping):
-            names = list(rows[0] if rows else columns.get(section, ()))
-        else:
-            names = list(columns or (rows[0] if rows else []))
-        if output is OutputFormat.csv:
-            if index:
-                sys.stdout.write("\n")
-            writer.writerow([f"# {section}"])
-            writer.writerow(names)
-            writer.writerows([cell(row[c]) for c in names] for row in rows)
-        else:
-            render_rows(section, names, [[cell(row[c]) for c in names] for row in rows])
+        names = _names(rows, section, columns)
+        if index:
+            sys.stdout.write("\n")
+        writer.writerow([f"# {section}"])
+        writer.writerow(names)
+        writer.writerows([cell(row[c]) for c in names] for row in rows)
+
+
+def _names(
+    rows: Sequence[Mapping[str, Any]],
+    section: str,
+    columns: Sequence[str] | Mapping[str, Sequence[str]] | None,
+) -> list[str]:
+    """A section's column names, as ``emit`` takes them."""
+    if isinstance(columns, Mapping):
+        return list(rows[0] if rows else columns.get(section, ()))
+    return list(columns or (rows[0] if rows else []))
+
+
+def _cells(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[list[Any]]:
+    """A section's cells as a table shows them (``cell``)."""
+    return [[cell(row[c]) for c in names] for row in rows]
 
 
 def emit_report(
