@@ -240,6 +240,7 @@ def write_all(target: BinaryIO, data: bytes | bytearray | memoryview) -> None:
 
 def replay(out: bytes, err: bytes, code: int) -> NoReturn:
     """Write a cached rendering as it was written, and exit as it exited."""
+    stream = sys.stdout
     try:
         for stream, data in ((sys.stdout, out), (sys.stderr, err)):
             if data:
@@ -253,6 +254,12 @@ def replay(out: bytes, err: bytes, code: int) -> NoReturn:
     except OSError as exc:  # as cli.main.run does
         if os.environ.get("FUPIN_DEBUG"):
             raise
+        if stream is sys.stdout:  # a full disk, > /dev/full (cli.stdout; since session 24)
+            from cli import stdout
+
+            said, code = stdout.failed(exc)
+            print(said, file=sys.stderr)
+            sys.exit(code)
         message = f"internal error: {type(exc).__name__}: {exc} (set FUPIN_DEBUG=1 for details)"
         print(message, file=sys.stderr)
         sys.exit(1)

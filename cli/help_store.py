@@ -20,7 +20,7 @@ import os
 import sys
 import time
 
-from cli import entry
+from cli import entry, stdout
 
 #: Entries kept in the cache directory (one per terminal size, environment...).
 MAX_ENTRIES = 32
@@ -176,7 +176,9 @@ class Capture:
         self.original = getattr(sys, name)
         assert isinstance(self.original, io.TextIOWrapper)
         self.original.flush()
-        self.tee = Tee(self.original.buffer)
+        # Standard output's failed writes name it (a full disk: cli.stdout), as without the copy.
+        watched = stdout.watched(self.original) if name == "stdout" else None
+        self.tee = Tee(watched or self.original.buffer)
         self.text = io.TextIOWrapper(
             self.tee,
             encoding=self.original.encoding,

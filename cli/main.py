@@ -437,10 +437,24 @@ def run() -> None:
     process were said too)."""
     from ledger.core import SAVES_COMMITTED, SAVES_DISCARDED
 
+    from cli import stdout
+
     SAVES_COMMITTED.clear()
     SAVES_DISCARDED.clear()
+    refusal = stdout.closed()
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        sys.exit(2)
+    stdout.watch()
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # what is still buffered fails here, not in Python's exit
+    except stdout.StandardOutputError as exc:
+        said, code = stdout.failed(exc)
+        print(said, file=sys.stderr)
+        sys.exit(code)
     except SystemExit as exc:
         if exc.code in INTERRUPTED:
             say_committed()
