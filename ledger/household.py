@@ -399,6 +399,16 @@ class Household(LedgerAggregate):
         # The erasure's date is its only account of when it took effect, and it cannot be
         # corrected: not dated before the household existed (as other casework is refused).
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
+        # Nor before personal data recorded later (since session 24): the history would say it
+        # erased, then taking new data. Before erasure every change of members carries personal
+        # data, so the latest of them by date is ``members_since``.
+        if prov.effective < self.members_since:
+            raise RuleError(
+                "effective",
+                f"the erasure is dated {prov.effective}, before personal data of {self.number} "
+                f"recorded on {self.members_since} (its latest identification or change of "
+                "members): an erasure erases what is on record, so date it on or after that",
+            )
         self._personal_data_erased(reason.strip(), prov)
 
     @event("PersonalDataErased")
