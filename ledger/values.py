@@ -23,6 +23,7 @@ __all__ = [
     "MAX_FEN",
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
+    "check_no_personal_data",
     "check_phone",
     "check_says",
     "check_text",
@@ -114,7 +115,15 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
     """Refuse text no event may hold, as import and the command line both read it: longer
     than ``MAX_TEXT``, or holding a control character (tab and newline excepted) or a lone
     surrogate (how Python keeps a byte of a command-line argument that is not UTF-8). Text
-    that is never ``recorded`` (an analyst's SQL) is only checked to be UTF-8."""
+    that is never ``recorded`` (an analyst's SQL) is only checked to be UTF-8. Recorded text
+    outside the sealed personal fields holds no ID-card number nor mobile phone number
+    (``check_no_personal_data``)."""
+    _check_characters(field, text, recorded=recorded)
+    if recorded:
+        check_no_personal_data(field, text)
+
+
+def _check_characters(field: str, text: str, *, recorded: bool) -> None:
     # isprintable() is False for every character refused (and a few allowed: tab, newline,
     # U+3000): only then is the text looked at closely.
     if text.isprintable() and (len(text) <= MAX_TEXT or not recorded):
@@ -138,6 +147,47 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
             else "only tab and newline are allowed"
         )
         raise InputError(field, f"contains a control character U+{code:04X} {where}; {allowed}")
+
+
+#: The fields that hold a household's personal data (``ledger.household.Personal``), sealed
+#: under its key (docs/privacy.md): as typed on the command line (``--member-name``) and as
+#: read from a file. Every other recorded text is stored in clear, for good.
+PERSONAL_FIELDS = frozenset(
+    {"head_name", "id_card", "phone", "address", "member_names", "member_name"}
+)
+#: 18 characters that may be an ID-card number, not part of a longer run of digits.
+_ID_CARD_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
+#: A mainland mobile number: 1, then 3-9, then 9 digits, not part of a longer run of digits.
+_MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
+_IN_CLEAR = (
+    "text outside the personal fields is stored in clear for good and never erased; personal "
+    "data goes only into the sealed personal fields (--head-name, --id-card, --phone, "
+    "--address, --member-name or --personal-file); write the household number instead"
+)
+
+
+def check_no_personal_data(field: str, text: str) -> None:
+    """Refuse free text the ledger records in clear (a reason, a note, a document, a summary,
+    a scope, a description) that holds an ID-card number 身份证号 passing ``id_card_problem``
+    (checksum, birth date) or an 11-digit mainland mobile number 手机号 (since session 24:
+    an erasure's reason kept a head's ID card and phone in clear for good, shown unmasked to
+    analysts). The refusal says where, never the number."""
+    if field in PERSONAL_FIELDS:
+        return
+    for found in _ID_CARD_RUN.finditer(text):
+        if id_card_problem(found[0].upper()) is None:
+            raise InputError(
+                field,
+                f"holds an ID-card number (characters {found.start() + 1}-{found.end()}): "
+                + _IN_CLEAR,
+            )
+    mobile = _MOBILE_RUN.search(text)
+    if mobile is not None:
+        raise InputError(
+            field,
+            f"holds a mobile phone number (characters {mobile.start() + 1}-{mobile.end()}: 11 "
+            f"digits from 13… to 19…): {_IN_CLEAR}",
+        )
 
 
 #: Fields typed on one line, which hold no tab or line break either (``check_shown_whole``):

@@ -3,16 +3,23 @@ erasure of a household's personal data.
 
 - An erasure dated before personal data recorded later was taken: the history said the data
   was erased in 2017, then new personal data came in 2018. It is refused on ``effective``.
+- An erasure's reason naming the head, their ID card and phone was recorded in clear for good
+  (shown unmasked to analysts): free text holding an ID-card number or a mobile number is
+  refused, on the command line and in an import, naming the field and the rule.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
-ERASE = "erase JH-0002 --reason 本人申请 -d 删除申请2"
+ERASE = "erase JH-0002 -d 删除申请2"
 
 
 def _members_with_personal_data(fupin: Fupin, effective: str) -> None:
@@ -27,9 +34,60 @@ def test_an_erasure_dated_before_personal_data_recorded_later_is_refused(seeded:
     _members_with_personal_data(seeded, "2018-06-01")
     before = seeded.event_count()
 
-    refused = seeded(f"{ERASE} -e 2017-01-01", "admin")
+    refused = seeded(f"{ERASE} --reason 本人申请 -e 2017-01-01", "admin")
 
     assert_refused(refused, "effective", "before personal data of JH-0002 recorded on 2018-06-01")
     assert "date it on or after that" in refused.stderr
     assert seeded.event_count() == before
-    seeded.ok(f"{ERASE} -e 2018-06-01", "admin")
+    seeded.ok(f"{ERASE} --reason 本人申请 -e 2018-06-01", "admin")
+
+
+IN_CLEAR = "personal data goes only into the sealed personal fields"
+CARD = "440704198708067078"  # passes the checksum and the birth date
+
+
+def test_a_reason_holding_an_id_card_or_a_mobile_number_is_refused(seeded: Fupin) -> None:
+    before = seeded.event_count()
+
+    erase = f"{ERASE} -e 2018-12-20 --reason 户主吴伟"
+    by_card = seeded(f"{erase}（身份证{CARD}）本人申请", "admin")
+    by_phone = seeded(f"{erase}（电话15083698041）本人申请", "admin")
+
+    assert_refused(by_card, "reason", "holds an ID-card number (characters 9-26)")
+    assert IN_CLEAR in by_card.stderr
+    assert "write the household number instead" in by_card.stderr
+    assert CARD not in by_card.stderr
+    assert_refused(by_phone, "reason", "holds a mobile phone number")
+    assert "15083698041" not in by_phone.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_note_or_a_summary_holding_one_is_refused_and_other_numbers_pass(seeded: Fupin) -> None:
+    visit = f"household visit JH-0001 --helper c-1 {doc('2016-09-10')} --summary "
+
+    assert_refused(seeded(visit + f"走访{CARD.lower()[:-1]}8", "jn-01"), "summary", IN_CLEAR)
+    assert_refused(seeded(visit + "走访 --note 电话13800001234", "jn-01"), "note", IN_CLEAR)
+    # Not an ID card (check digit wrong), a longer run of digits (a bank account), a landline.
+    seeded.ok(visit + "走访440704198708067079；账号6222021380000123456；0750-3123456", "jn-01")
+
+
+def test_an_import_row_holding_one_in_its_note_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    row = {
+        "command": "record_visit",
+        "ref": "V-1",
+        "actor": "jn-01",
+        "effective": "2016-09-10",
+        "document": "走访记录",
+        "note": f"身份证{CARD}",
+        "args": {"household": "JH-0001", "helper": "c-1", "summary": "入户走访"},
+    }
+    rows = tmp_path / "rows.jsonl"
+    rows.write_bytes(orjson.dumps(row) + b"\n")
+    before = seeded.event_count()
+
+    result = seeded(f"import {rows}", "admin")
+
+    assert result.exit_code != 0, result.output
+    assert "note: holds an ID-card number" in result.stderr
+    assert CARD not in result.output
+    assert seeded.event_count() == before
