@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -355,6 +356,21 @@ def _given(value: str | None) -> str | None:
     return None if value is None else value if value.strip() else ""
 
 
+def _said_count(number: str, members: int, in_force: int, since: date, effective: date) -> None:
+    """What ``household members`` says of an erased household's count recorded alone."""
+    if since != effective:
+        console.print(
+            f"household {number}: recorded {members} members from {effective}; "
+            f"{in_force} members are in force since {since} (a change dated later)",
+            soft_wrap=True,
+        )
+        return
+    console.print(
+        f"household {number} now has {members} members (its personal data stays erased)",
+        soft_wrap=True,
+    )
+
+
 @household_app.command("members")
 @refusals
 def change_members(
@@ -384,9 +400,18 @@ def change_members(
     )
     names = _kept_member_names(given.member_names, member_name)
     stamp = make_stamp(document, effective, note)
+    given_any = personal_file is not None or any(
+        value is not None for value in (head, card, phone, address, names)
+    )
     with ledger_session() as app:
-        if head is None or card is None:  # an erased household: said before asking for them
-            app.check_members_change(stamp, number)
+        # An erased household is said before asking for the head and ID card; given nothing
+        # personal, its count alone is recorded (since session 24).
+        if (head is None or card is None) and app.check_members_change(
+            stamp, number, personal=given_any
+        ):
+            in_force, since = app.change_members(stamp, number, members, None)
+            _said_count(number, members, in_force, since, stamp.effective)
+            return
         personal = PersonalChange(
             _required("head_name", head),
             _required("id_card", card).strip().upper(),

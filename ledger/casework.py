@@ -172,29 +172,34 @@ class CaseworkCommands(LedgerCore):
         )
         self.execute(lambda: [household])
 
-    def check_members_change(self, stamp: Stamp, number: str) -> None:
+    def check_members_change(self, stamp: Stamp, number: str, personal: bool = True) -> bool:
         """Refuse what refuses any change of members of ``number``, whatever its fields: who
-        may record it, then a household whose personal data was erased (said before the
-        head's name and ID card the change would need: tester H, session 18; to whoever may
-        change them: the reviewer)."""
+        may record it, then personal data given for a household whose personal data was
+        erased (said before the head's name and ID card the change would need: tester H,
+        session 18; to whoever may change them: the reviewer). Returns whether it was erased:
+        then its count alone is recorded (``personal`` None; since session 24)."""
         household = self.household(number)
         self.authorise(stamp, "change_members", household.street)
-        household.check_not_erased()
+        if personal:
+            household.check_not_erased(household.count_alone())
+        return bool(household.erased)
 
     def change_members(
-        self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange
+        self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange | None
     ) -> tuple[int, date]:
         """The household's members changed; the note says how. ``personal`` is the whole new
-        record, or a ``PersonalChange`` whose fields not given keep the current record's.
+        record, or a ``PersonalChange`` whose fields not given keep the current record's, or
+        None for the count alone, which only an erased household records (since session 24).
         Returns the members in force after it and since when: a change dated before the one in
         force is history, and leaves the household's members as they were."""
-        personal = named(personal, stamp.effective)
+        if personal is not None:
+            personal = named(personal, stamp.effective)
         in_force: list[tuple[int, date]] = []
 
         def change(household: Household, prov: Provenance) -> None:
             new = personal
             if isinstance(new, PersonalChange):
-                household.check_not_erased()
+                household.check_not_erased(household.count_alone())
                 household.check_not_before(
                     prov.effective, household.identified_on, f"{household.number} was identified"
                 )

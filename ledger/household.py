@@ -368,28 +368,45 @@ class Household(LedgerAggregate):
                 "member; give every member's name, the head's as on the ID card",
             )
 
-    def change_members(self, members: int, personal: Personal, prov: Provenance) -> None:
-        """The household's members changed (birth, death, marriage...); the note says how."""
-        self.check_not_erased()
-        self.check_identification(members, True, personal.member_names, personal.head_name)
+    def change_members(self, members: int, personal: Personal | None, prov: Provenance) -> None:
+        """The household's members changed (birth, death, marriage...); the note says how.
+        ``personal`` None records the count alone, and only that once the household's personal
+        data is erased (since session 24: its casework goes on, and its people count with it);
+        the event then carries no personal data (``personal`` null, nothing sealed)."""
+        if personal is None:
+            if not self.erased:
+                raise RuleError("personal", "a change of members gives the head and ID card")
+        else:
+            self.check_not_erased(self.count_alone())
+        names, head = (personal.member_names, personal.head_name) if personal else ((), "")
+        self.check_identification(members, True, names, head)
         check_says("note", prov.note, "a change of members must say what changed")
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         self._members_changed(members, personal, prov)
 
     @event("MembersChanged")
-    def _members_changed(self, members: int, personal: Personal, prov: Provenance) -> None:
+    def _members_changed(self, members: int, personal: Personal | None, prov: Provenance) -> None:
         # A change entered late, dated before the one in force, is history (``--as-of``
         # shows it in its time); the household now is its latest change by effective date.
         if prov.effective >= self.members_since:
             self.members = members
-            self.personal = personal
+            if personal is not None:  # a count alone (erased) keeps the personal data's marks
+                self.personal = personal
             self.members_since = prov.effective
 
     # -- erasure of personal data (ledger.privacy, docs/privacy.md) -------------------------
 
-    def check_not_erased(self) -> None:
+    def count_alone(self) -> str:
+        """What a refused change of an erased household's personal data may record instead."""
+        return (
+            ": no personal data is recorded for it again; its count of members alone is "
+            f"(household members {self.number} --members N --note …, with no head, ID card, "
+            "phone, address, member names or --personal-file)"
+        )
+
+    def check_not_erased(self, then: str = "") -> None:
         if self.erased:
-            raise RuleError("household", f"the personal data of {self.number} was erased")
+            raise RuleError("household", f"the personal data of {self.number} was erased{then}")
 
     def erase_personal(self, reason: str, prov: Provenance) -> None:
         """Erasure 删除个人信息: the household's key is destroyed right after this event is saved;

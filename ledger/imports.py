@@ -38,9 +38,9 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.household import Personal
+from ledger.household import ERASED, Personal
 from ledger.officers import Officer
-from ledger.privacy import Reader, check_live_keys
+from ledger.privacy import Reader, check_live_keys, placeholder
 from ledger.values import CHINA, check_text, format_yuan
 from ledger.verification import household_number
 
@@ -1080,7 +1080,9 @@ def _command_line(
 
 
 def _personal(f: dict[str, Any]) -> dict[str, Any]:
-    p = f["personal"]
+    # None: an erased household's count of members recorded alone (since session 24), whose
+    # personal data reads erased as the household's does.
+    p = f["personal"] or placeholder(ERASED)
     names = list(p.member_names)
     return {
         "head_name": p.head_name,

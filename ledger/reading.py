@@ -145,8 +145,8 @@ _SHARED = LedgerAggregate.__name__
 def _shown(entry: dict[str, Any], reader: Reader | None, street: str) -> dict[str, Any]:
     """``entry`` with its personal data as ``reader`` may see it (all of it if no reader)."""
     details = entry["details"]
-    if reader is None or "personal" not in details or reader.unmasked(street):
-        return entry
+    if reader is None or details.get("personal") is None or reader.unmasked(street):
+        return entry  # None: a count of members alone, after erasure (no personal data)
     p = details["personal"]
     personal = Personal(
         p["head_name"], p["id_card"], p["phone"], p["address"], tuple(p["member_names"])

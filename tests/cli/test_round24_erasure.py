@@ -91,3 +91,58 @@ def test_an_import_row_holding_one_in_its_note_is_refused(seeded: Fupin, tmp_pat
     assert "note: holds an ID-card number" in result.stderr
     assert CARD not in result.output
     assert seeded.event_count() == before
+
+
+# -- an erased household's count of members ------------------------------------------------
+
+COUNT = f"household members JH-0002 --members 2 --note 成员死亡 {doc('2018-12-21')}"
+
+
+def _erased(fupin: Fupin) -> Fupin:
+    fupin.ok(f"{ERASE} --reason 本人申请 -e 2018-12-20", "admin")
+    return fupin
+
+
+def _shown(fupin: Fupin, line: str) -> dict[str, object]:
+    record: dict[str, object] = orjson.loads(fupin.ok(line + " --format json", "admin").stdout)
+    return record
+
+
+def test_an_erased_households_count_of_members_alone_is_recorded_and_read(seeded: Fupin) -> None:
+    fupin = _erased(seeded)
+
+    said = fupin.ok(COUNT, "jn-01").stdout
+
+    assert "JH-0002 now has 2 members (its personal data stays erased)" in said
+    shown = _shown(fupin, "household show JH-0002")
+    assert shown["facts"][0]["members"] == 2  # type: ignore[index]
+    assert shown["personal"][0]["head_name"] == "[erased]"  # type: ignore[index]
+    before = _shown(fupin, "household show JH-0002 --as-of 2018-12-20")
+    assert before["facts"][0]["members"] == 3  # type: ignore[index]
+    counted = fupin.ok("query 'SELECT members FROM pj_households WHERE number = \"JH-0002\"'")
+    assert "2" in counted.stdout
+    assert fupin.ok("projections check").exit_code == 0
+    assert fupin.ok("verify").exit_code == 0
+    history = orjson.loads(fupin.ok("history JH-0002 --format json", "ana-1").stdout)
+    assert history[-1]["event"] == "MembersChanged"
+    assert history[-1]["details"] == {"members": 2, "personal": None}
+
+
+def test_personal_data_for_an_erased_household_is_refused_saying_the_count_alone_is_taken(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    fupin = _erased(seeded)
+    given = tmp_path / "p.json"
+    given.write_bytes(orjson.dumps({"member_names": ["张三", "李四"]}))
+    given.chmod(0o600)
+    before = fupin.event_count()
+    rule = "the personal data of JH-0002 was erased: no personal data is recorded for it again"
+    alone = "its count of members alone is (household members JH-0002 --members N --note …"
+
+    for extra in ("--member-name 张三 --member-name 李四", f"--personal-file {given}"):
+        refused = fupin(f"{COUNT} {extra}", "jn-01")
+        assert_refused(refused, "household", rule)
+        assert alone in refused.stderr
+    refused = fupin(f"{COUNT} --head-name 张三 --id-card {id_card(2)}", "jn-01")
+    assert_refused(refused, "household", alone)
+    assert fupin.event_count() == before
