@@ -431,7 +431,7 @@ class Household(LedgerAggregate):
     @event("PersonalDataErased")
     def _personal_data_erased(self, reason: str, prov: Provenance) -> None:
         self.erased = True
-        self.personal = Personal(ERASED, ERASED, ERASED, ERASED, ())
+        self.personal = Personal(ERASED, ERASED, ERASED, ERASED, (ERASED,))
 
     def review(self, accepted: bool, prov: Provenance) -> None:
         """Village review 村（社区）评议 of the identification."""

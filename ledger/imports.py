@@ -1083,7 +1083,7 @@ def _personal(f: dict[str, Any]) -> dict[str, Any]:
     # None: an erased household's count of members recorded alone (since session 24), whose
     # personal data reads erased as the household's does.
     p = f["personal"] or placeholder(ERASED)
-    names = list(p.member_names)
+    names = list(p.member_names)  # ["[erased]"] once erased, never [] ("none recorded")
     return {
         "head_name": p.head_name,
         "id_card": p.id_card,

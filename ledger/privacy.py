@@ -1417,8 +1417,11 @@ def _b64(data: bytes) -> str:
 
 
 def placeholder(mark: str) -> Personal:
-    """Personal data that cannot be read: ``[erased]`` or ``[sealed]`` in every text field."""
-    return Personal(mark, mark, mark, mark, ())
+    """Personal data that cannot be read: ``[erased]`` or ``[sealed]`` in every text field,
+    the members' names too, as one mark (since session 24: ``()`` read "no names recorded",
+    was shown blank and exported as ``[]``, which an import takes for none; the HTML report
+    already wrote ``["[unreadable]"]`` so)."""
+    return Personal(mark, mark, mark, mark, (mark,))
 
 
 # -- reading stored events: only the ledger's own event classes --------------------------

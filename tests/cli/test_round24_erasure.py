@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import id_card
@@ -146,3 +147,38 @@ def test_personal_data_for_an_erased_household_is_refused_saying_the_count_alone
     refused = fupin(f"{COUNT} --head-name 张三 --id-card {id_card(2)}", "jn-01")
     assert_refused(refused, "household", alone)
     assert fupin.event_count() == before
+
+
+# -- member_names read [erased] / [sealed], as every other personal field -----------------
+
+
+def test_member_names_read_erased_or_sealed_as_the_other_personal_fields(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fupin = _erased(seeded)
+
+    erased = _shown(fupin, "household show JH-0002")["personal"][0]  # type: ignore[index]
+    monkeypatch.setenv("LEDGER_MASTER_KEY", "")
+    sealed = _shown(fupin, "household show JH-0003")["personal"][0]  # type: ignore[index]
+
+    assert (erased["head_name"], erased["member_names"]) == ("[erased]", ["[erased]"])
+    assert (sealed["head_name"], sealed["member_names"]) == ("[sealed]", ["[sealed]"])
+
+
+def test_an_erased_households_export_names_its_members_erased_and_is_not_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    fupin = _erased(seeded)
+    log = tmp_path / "events.jsonl"
+    fupin.ok(f"export events -o {log}", "admin")
+    rows = [orjson.loads(line) for line in log.read_bytes().splitlines()]
+
+    identify = next(
+        r for r in rows if r["command"] == "identify" and r["args"]["household"] == "JH-0002"
+    )
+
+    assert identify["args"]["member_names"] == ["[erased]"]  # [] would read "none recorded"
+    fresh = tmp_path / "fresh.db"
+    replayed = fupin(f"--store {fresh} import --create {log}")
+    assert replayed.exit_code == 2, replayed.output
+    assert "is a placeholder" in replayed.stderr
