@@ -45,9 +45,11 @@ def test_a_group_concat_with_a_semicolon_runs(seeded: Fupin) -> None:
     assert ";" in result.stdout
 
 
+# E'…' and $$…$$ are PostgreSQL's own strings.
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_postgresql_strings_of_its_own_end_nothing(seeded: Fupin) -> None:
-    if not seeded.store.startswith("postgresql://"):
-        pytest.skip("E'…' and $$…$$ are PostgreSQL's")
     sql = "select E'a\\';b' as e, $$c;d$$ as d, $t$e;$$f$t$ as t"
 
     result = seeded.runner.invoke(app, ["query", sql, "--format", "csv"])
@@ -83,9 +85,11 @@ def test_a_write_behind_a_with_is_refused_as_read_only(seeded: Fupin, sql: str) 
     assert seeded.ok("query 'select count(*) from pj_visits' --format csv").stdout == before
 
 
+# SQLite has no write inside a WITH.
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_write_inside_a_with_is_refused_as_read_only_on_postgresql(seeded: Fupin) -> None:
-    if not seeded.store.startswith("postgresql://"):
-        pytest.skip("SQLite has no write inside a WITH")
     sql = "with d as (delete from pj_visits returning 1) select count(*) from d"
 
     result = seeded.runner.invoke(app, ["query", sql])
