@@ -848,12 +848,14 @@ def _replays_flow(
             return False
         household = app.get_by_id(natural_id("household", number))
         return household is not None and household.version == int(found[3]) - 1
-    if found is not None and found[1] == "inspection" and parsed.spec.name == _RECTIFY:
+    if found is not None and found[1] == "inspection" and parsed.spec.name in _INSPECTION_ROWS:
         # A rectification report entered after its finding's deadline, dated by it, says why
         # (``Inspection.report_rectification``): judged when entered, not when an export
         # replays it at the inspection's next entry (since session 22), into the empty store
         # it rebuilds (``import --create``): a row of an existing ledger's import that
-        # borrows the export's ref form is entered now (tester E, session 22).
+        # borrows the export's ref form is entered now (tester E, session 22). So is a talk
+        # 约谈 dated in its year's closing month, taken before session 24
+        # (``Inspection.hold_talk``).
         if not into_empty:
             return False
         code = parsed.args.get("inspection")
@@ -879,8 +881,9 @@ def _replays_flow(
 #: spares an allocation or payment, ``FundAccount.check_opening`` an opening's donor (and
 #: ``Household.check_visit_not_alike`` a visit, above).
 _FLOWS = frozenset({"receive_allocation", "disburse", "open_account"})
-#: The command of a rectification report, replayed from an export as recorded.
-_RECTIFY = "report_rectification"
+#: The commands of an inspection replayed from an export as recorded: a rectification report
+#: and a talk 约谈.
+_INSPECTION_ROWS = frozenset({"report_rectification", "hold_talk"})
 
 
 def _record_batch(app: Ledger, stamp: Stamp, rows: list[_Parsed], version: int) -> None:

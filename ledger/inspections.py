@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
+from ledger.programme import closing_day, year_result_fixed_on
 from ledger.values import check_as_recorded, check_says, require_text
 
 __all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
@@ -232,9 +233,13 @@ class Inspection(LedgerAggregate):
         self.remember_entry("CriticismNoticed", prov, unit)
         self.criticised.append(unit)
 
-    def hold_talk(self, street: str, year: int, reason: str, prov: Provenance) -> None:
+    def hold_talk(
+        self, street: str, year: int, reason: str, prov: Provenance, as_recorded: bool = False
+    ) -> None:
         """A street that missed its yearly target has its leaders summoned for a talk 约谈:
-        about a yearly target missed, so only once that year is over [六(七)]."""
+        about a yearly target missed, so only once that year is over [六(七)]. ``as_recorded``:
+        an export replayed, whose talk may be dated by the rule of its day (from 31 December
+        of the year, before session 24)."""
         if not 1 <= year < MAXYEAR:
             raise RuleError("year", f"{year} is not a year")
         if self.street and street != self.street:
@@ -246,14 +251,18 @@ class Inspection(LedgerAggregate):
                 "under a district inspection",
             )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
-        # The year's last day, as the accountability report counts a year over (`due_talk`
-        # from `today` >= 31 December): one definition for the report and the ledger.
-        year_over = date(year, 12, 31)
+        # The day after the year's closing day, as the accountability report counts a year
+        # over (`due_talk`): one definition for the report and the ledger. Until its closing
+        # day (31 January of the next year) an exit of the year still counts for it, so the
+        # target is not yet known missed (session 24: a talk was taken from 31 December).
+        year_over = date(year, 12, 31) if as_recorded else year_result_fixed_on(year)
         if prov.effective < year_over:
             raise RuleError(
                 "effective",
-                f"a talk 约谈 about {street}'s {year} target only from {year_over}, once {year} "
-                f"is over and the target known missed [六(七)] (not {prov.effective})",
+                f"a talk 约谈 about {street}'s {year} target only from {year_over}, once {year}'s "
+                f"closing day ({closing_day(year)}: an exit of {year} approved by then counts "
+                f"for it) has passed and the target is known missed [六(七)] "
+                f"(not {prov.effective})",
             )
         self._talk_held(street, year, reason, prov)
 

@@ -388,7 +388,10 @@ class OversightCommands(LedgerCore):
                 f"{rules.first_year}-{rules.last_year} [六(七)]",
             )
         why = require_text(reason, "reason", LONG_TEXT)
-        self.on_inspection(stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, why, p))
+        replayed = self.replaying_export  # a talk recorded before session 24, as it was
+        self.on_inspection(
+            stamp, "hold_talk", code, lambda i, p: i.hold_talk(street, year, why, p, replayed)
+        )
 
     def opened_on(self) -> date | None:
         """The day the programme opened (nothing of it takes effect before); None before it."""

@@ -10,7 +10,7 @@ recorded each year with ``YearParametersSet``.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import MAXYEAR, date
+from datetime import MAXYEAR, date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -32,6 +32,7 @@ __all__ = [
     "exit_threshold_fen",
     "last_exit_day",
     "rule_shown",
+    "year_result_fixed_on",
 ]
 
 #: The one programme this ledger records (document 江高发〔2016〕4号).
@@ -294,6 +295,18 @@ def closing_day(year: int) -> date:
     approved later is late (the year's result, and its talk 约谈 [六(七)], are fixed by then).
     The ledger refuses a proposal of the year dated after it (``Household.propose_exit``)."""
     return date(year + 1, 1, 31) if year < MAXYEAR else date.max
+
+
+def year_result_fixed_on(year: int) -> date:
+    """The first day on which assessment ``year`` is over for the 2:3:5 plan: the day after its
+    closing day (``closing_day``), when no exit of the year counts for it any more, so its
+    result, and whether its street is due a talk 约谈 [六(七)], can no longer change. The
+    accountability report counts the year over (``year_over``, ``due_talk``) from it, and the
+    ledger takes a talk about the year from it (``Inspection.hold_talk``); until session 24
+    both said 31 December, and a street on target by 31 January showed a talk due for a month
+    (tester finding, session 24)."""
+    closes = closing_day(year)
+    return closes + timedelta(days=1) if closes < date.max else date.max
 
 
 def last_exit_day(year: int, last_year: int) -> date:

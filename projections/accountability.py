@@ -12,7 +12,7 @@ from functools import cache
 from itertools import chain
 from typing import Any
 
-from ledger.programme import ProgrammeRules, YearParameters
+from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
 
 from projections.rules import (
     closing_day,
@@ -641,9 +641,11 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
 
 
 def _year_over(today: date | None, year: int) -> bool:
-    """Whether ``year`` is over on the report's day: from its 31 December, as the ledger lets
-    a talk about it be held (``Inspection.hold_talk``)."""
-    return today is not None and today >= date(year, 12, 31)
+    """Whether ``year`` is over on the report's day: once its closing day has passed
+    (``year_result_fixed_on``: until then an exit of the year still counts for it), as the
+    ledger lets a talk about it be held (``Inspection.hold_talk``). Until session 24, from its
+    31 December: a street on target by 31 January showed a talk due for a month."""
+    return today is not None and today >= year_result_fixed_on(year)
 
 
 def _talks_not_due(

@@ -34,7 +34,7 @@ def _with_street_inspector(fupin: Fupin) -> None:
     fupin.ok(STREET_INSPECTOR_ADDED, "admin")
     fupin.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
     fupin.ok(
-        f"inspection talk DI-1 --street 礼乐 --year 2016 --reason 未完成 {doc('2017-01-06')}",
+        f"inspection talk DI-1 --street 礼乐 --year 2016 --reason 未完成 {doc('2017-02-01')}",
         "insp-1",
     )
     fupin.ok(

@@ -139,11 +139,11 @@ def test_exits_of_a_year_approved_after_it_closed_are_late_and_clear_no_talk(
 ) -> None:
     five_key_targets(ledger)
     exit_for(ledger, "JH-1", 2016, date(2016, 11, 1))
-    closed_2017 = plan(ledger, as_of=date(2018, 1, 31))[2017]
+    closed_2017 = plan(ledger, as_of=date(2018, 2, 1))[2017]  # its closing day passed
     for number in ("JH-2", "JH-3"):  # 2017 exits proposed in January, approved in November 2018
         late_exit_for(ledger, number, 2017, date(2018, 11, 10))
 
-    years = plan(ledger)
+    years = plan(ledger, as_of=date(2019, 2, 1))  # 2018 over: its closing day passed
 
     # 2017: target 2 (cumulative 3), one household out by 31 January 2018: still due a talk.
     assert [
@@ -152,7 +152,7 @@ def test_exits_of_a_year_approved_after_it_closed_are_late_and_clear_no_talk(
     ] == [(2016, 1, 0, 1, 1), (2017, 0, 2, 3, 1), (2018, 0, 0, 5, 3)]
     assert (years[2017]["due_talk"], years[2018]["due_talk"]) == (True, True)
     assert result(years[2017]) == result(closed_2017)
-    due = api.accountability(ledger, as_of=date(2018, 12, 31))["talks_due"]
+    due = api.accountability(ledger, as_of=date(2019, 2, 1))["talks_due"]
     assert [(t["year"], t["exits"], t["late_exits"]) for t in due] == [(2017, 0, 2), (2018, 0, 0)]
 
 
@@ -195,7 +195,7 @@ def test_key_targets_registered_after_a_year_do_not_raise_its_target(ledger: Led
         (2018, 8, 5, 8),  # the targets still add up to every key target
     ]
     assert years[2016]["due_talk"] is False
-    due = api.accountability(ledger, as_of=date(2018, 12, 31))["talks_due"]
+    due = api.accountability(ledger, as_of=date(2019, 2, 1))["talks_due"]  # 2018 over
     assert [t["year"] for t in due] == [2017, 2018]
 
 
@@ -227,7 +227,7 @@ def test_a_street_behind_the_cumulative_target_is_due_a_talk(ledger: Ledger) -> 
     exit_for(ledger, "JH-1", 2016, date(2016, 11, 1))
     exit_for(ledger, "JH-2", 2017, date(2017, 11, 1))  # 2 of 5 out: 50 % is 3
 
-    due = api.accountability(ledger, as_of=date(2017, 12, 31))["talks_due"]
+    due = api.accountability(ledger, as_of=date(2018, 2, 1))["talks_due"]  # 2017 over
 
     assert due == [
         {

@@ -280,7 +280,7 @@ def test_a_street_below_its_yearly_exit_target_is_due_a_talk(ledger: Ledger) -> 
     for n in range(1, 6):
         register(ledger, f"JH-{n}", serial=n)
 
-    due = section(ledger, "talks_due", as_of=date(2016, 12, 31))
+    due = section(ledger, "talks_due", as_of=date(2017, 2, 1))  # 2016's closing day passed
 
     assert due == [
         {
@@ -296,31 +296,50 @@ def test_a_street_below_its_yearly_exit_target_is_due_a_talk(ledger: Ledger) -> 
     ]
 
 
+def test_a_year_is_not_over_until_its_closing_day_has_passed(ledger: Ledger) -> None:
+    # An exit of 2016 approved by 31 January 2017 counts for 2016: until then the year's
+    # result is open and no talk is due (session 24: from 31 December the plan showed
+    # year_over and due_talk, then, once the January exit was approved, flipped back).
+    for n in range(1, 6):
+        register(ledger, f"JH-{n}", serial=n)
+    exit_household(ledger, "JH-1")  # approved 20 January 2017
+
+    def row(day: date) -> tuple[bool, bool, int]:
+        first = section(ledger, "plan", as_of=day)[0]
+        return first["year_over"], first["due_talk"], first["cumulative_exits"]
+
+    assert row(date(2016, 12, 31)) == (False, False, 0)
+    assert row(date(2017, 1, 19)) == (False, False, 0)
+    assert row(date(2017, 1, 31)) == (False, False, 1)
+    assert row(date(2017, 2, 1)) == (True, False, 1)
+    assert section(ledger, "talks_due", as_of=date(2016, 12, 31)) == []
+
+
 def test_a_street_meeting_its_target_is_not_due_a_talk(ledger: Ledger) -> None:
     for n in range(1, 6):
         register(ledger, f"JH-{n}", serial=n)
     exit_household(ledger, "JH-1")
 
-    plan = section(ledger, "plan", as_of=date(2017, 1, 31))
+    plan = section(ledger, "plan", as_of=date(2017, 2, 1))
 
     assert [(p["year"], p["target"], p["exits"]) for p in plan] == [
         (2016, 1, 1),
         (2017, 2, 0),
         (2018, 2, 0),
     ]
-    assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
+    assert section(ledger, "talks_due", as_of=date(2017, 2, 1)) == []
 
 
 def test_a_talk_with_a_street_that_met_its_target_is_listed_as_not_due(ledger: Ledger) -> None:
     for n in range(1, 6):
         register(ledger, f"JH-{n}", serial=n)
     exit_household(ledger, "JH-1")  # 江南 met 2016's target of 1
-    s = stamp("insp-1", date(2017, 1, 20))
+    s = stamp("insp-1", date(2017, 2, 1))
     ledger.open_inspection(s, "D-2016", "district", 2016)
     ledger.hold_talk(s, "D-2016", "江南", 2016, "未完成年度减贫任务")
     ledger.hold_talk(s, "D-2016", "礼乐", 2016, "未完成年度减贫任务")  # no key target at all
 
-    not_due = section(ledger, "talks_not_due", as_of=date(2017, 1, 31))
+    not_due = section(ledger, "talks_not_due", as_of=date(2017, 2, 1))
 
     assert [
         (t["street"], t["year"], t["cumulative_target"], t["cumulative_exits"]) for t in not_due
@@ -336,21 +355,21 @@ def test_a_talk_with_a_street_that_met_its_target_is_listed_as_not_due(ledger: L
         "year_over": True,
         "inspection": "D-2016",
         "reason": "未完成年度减贫任务",
-        "held_on": "2017-01-20",
+        "held_on": "2017-02-01",
         "held_by": "insp-1",
     }
-    assert section(ledger, "talks_due", as_of=date(2017, 1, 31)) == []
+    assert section(ledger, "talks_due", as_of=date(2017, 2, 1)) == []
 
 
 def test_a_talk_held_with_a_street_due_one_is_not_listed_as_not_due(ledger: Ledger) -> None:
     for n in range(1, 6):
         register(ledger, f"JH-{n}", serial=n)
-    s = stamp("insp-1", date(2017, 1, 20))
+    s = stamp("insp-1", date(2017, 2, 1))
     ledger.open_inspection(s, "D-2016", "district", 2016)
     ledger.hold_talk(s, "D-2016", "江南", 2016, "未完成年度减贫任务")
 
-    assert section(ledger, "talks_not_due", as_of=date(2017, 1, 31)) == []
-    assert [t["talk_held"] for t in section(ledger, "talks_due", as_of=date(2017, 1, 31))] == [True]
+    assert section(ledger, "talks_not_due", as_of=date(2017, 2, 1)) == []
+    assert [t["talk_held"] for t in section(ledger, "talks_due", as_of=date(2017, 2, 1))] == [True]
 
 
 def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_plan(
@@ -371,7 +390,7 @@ def test_a_key_target_that_returned_and_exited_again_counts_once_against_the_pla
     )
     ledger.approve_exit(stamp("qu-01", date(2018, 12, 10)), "JH-1")
 
-    plan = section(ledger, "plan", as_of=date(2018, 12, 31))
+    plan = section(ledger, "plan", as_of=date(2019, 2, 1))  # 2018's closing day passed
     exits = api.caseload(ledger)["exits"]
 
     # K = 2: one exit of JH-1 counts in ``exits``; the plan is not met while JH-2 never
@@ -620,7 +639,7 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
     paid = Disbursement(100, "relief", "household", "JH-1", "m-9")  # above its budget
     ledger.disburse(stamp("qu-01", date(2016, 8, 21)), "city-2016", paid)
 
-    report = api.accountability(ledger, as_of=date(2018, 12, 31))
+    report = api.accountability(ledger, as_of=date(2019, 2, 1))  # 2018 over: a talk due
 
     for name, columns in accountability.COLUMNS.items():
         assert report[name], name

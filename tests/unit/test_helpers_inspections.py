@@ -450,7 +450,7 @@ def test_criticism_notice_without_a_unit_is_refused(ledger: Ledger) -> None:
 def test_leadership_talk_is_held_with_a_street_for_a_year(ledger: Ledger) -> None:
     open_district(ledger)
 
-    ledger.hold_talk(stamp(INSP, date(2017, 1, 5)), "insp-2016", "礼乐", 2016, "未完成年度减贫任务")
+    ledger.hold_talk(stamp(INSP, date(2017, 2, 5)), "insp-2016", "礼乐", 2016, "未完成年度减贫任务")
 
     assert inspection(ledger).talks == [("礼乐", 2016)]
 
@@ -521,13 +521,13 @@ def test_a_voided_finding_leaves_the_inspection(ledger: Ledger) -> None:
 
 def test_one_of_two_talks_about_a_year_is_voided(ledger: Ledger) -> None:
     open_district(ledger)
-    talk = partial(ledger.hold_talk, stamp(INSP, date(2017, 1, 5)), "insp-2016")
+    talk = partial(ledger.hold_talk, stamp(INSP, date(2017, 2, 5)), "insp-2016")
     talk("礼乐", 2016, "未完成年度减贫任务")
     talk("礼乐", 2016, "再次约谈")
-    ledger.notice_criticism(stamp(INSP, date(2017, 1, 6)), "insp-2016", "礼乐街道", "进度缓慢")
+    ledger.notice_criticism(stamp(INSP, date(2017, 2, 6)), "insp-2016", "礼乐街道", "进度缓慢")
 
-    ledger.correct(stamp(INSP, date(2017, 1, 7)), "inspection", "insp-2016", 3, "重复录入")
-    ledger.correct(stamp(INSP, date(2017, 1, 7)), "inspection", "insp-2016", 4, "录错单位")
+    ledger.correct(stamp(INSP, date(2017, 2, 7)), "inspection", "insp-2016", 3, "重复录入")
+    ledger.correct(stamp(INSP, date(2017, 2, 7)), "inspection", "insp-2016", 4, "录错单位")
 
     held = inspection(ledger)
     assert (held.talks, held.criticised, sorted(held.voided)) == ([("礼乐", 2016)], [], [3, 4])

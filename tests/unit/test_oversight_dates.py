@@ -165,13 +165,22 @@ def test_the_dates_hold_for_an_inspection_read_again_from_the_store(ledger: Ledg
 
 
 # -- a leadership talk 约谈 about a year, once the year is over [六(七)] ---------------------------
+# Over once its closing day (31 January of the next year) has passed, since session 24: until
+# then an exit of the year still counts for it, and a street on target by 31 January is not
+# due a talk (before, a talk was taken from 31 December).
 
 
 @pytest.mark.parametrize(
     ("year", "day"),
-    [(2016, date(2016, 12, 30)), (2017, date(2017, 6, 30)), (2017, date(2016, 12, 31))],
+    [
+        (2016, date(2016, 12, 30)),
+        (2017, date(2017, 6, 30)),
+        (2017, date(2016, 12, 31)),
+        (2016, date(2016, 12, 31)),
+        (2016, date(2017, 1, 31)),
+    ],
 )
-def test_a_talk_about_a_year_before_the_year_is_over_is_refused(
+def test_a_talk_about_a_year_before_its_closing_day_has_passed_is_refused(
     ledger: Ledger, year: int, day: date
 ) -> None:
     opened(ledger)
@@ -184,16 +193,17 @@ def test_a_talk_about_a_year_before_the_year_is_over_is_refused(
     )
 
     assert error.rule == (
-        f"a talk 约谈 about 礼乐's {year} target only from {year}-12-31, once {year} is over "
-        f"and the target known missed [六(七)] (not {day})"
+        f"a talk 约谈 about 礼乐's {year} target only from {year + 1}-02-01, once {year}'s "
+        f"closing day ({year + 1}-01-31: an exit of {year} approved by then counts for it) has "
+        f"passed and the target is known missed [六(七)] (not {day})"
     )
 
 
-def test_a_talk_about_a_year_is_held_from_its_last_day(ledger: Ledger) -> None:
-    # The day the accountability report first lists it as due (today >= 31 December).
+def test_a_talk_about_a_year_is_held_from_the_day_after_its_closing_day(ledger: Ledger) -> None:
+    # The day the accountability report first lists it as due (today > 31 January next year).
     opened(ledger)
 
-    ledger.hold_talk(stamp(INSP, date(2016, 12, 31)), CODE, "礼乐", 2016, "未完成年度减贫任务")
+    ledger.hold_talk(stamp(INSP, date(2017, 2, 1)), CODE, "礼乐", 2016, "未完成年度减贫任务")
 
     assert inspection(ledger).talks == [("礼乐", 2016)]
 
