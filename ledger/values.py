@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from ledger.typed import is_invisible, typed_hint
 __all__ = [
     "AREAS",
     "CHINA",
+    "CHINA_STANDARD_TIME",
     "MAX_FEN",
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
@@ -47,8 +48,14 @@ __all__ = [
     "yuan_to_fen",
 ]
 
-#: The district's time zone; a timestamp typed without an offset is read in it.
+#: The district's time zone, by which a recording time is told as a day in China.
 CHINA = ZoneInfo("Asia/Shanghai")
+#: China Standard Time, UTC+8 with no summer time: a timestamp typed without an offset is read
+#: in it (since session 24: read in ``CHINA`` before, China's summer time of 1986-1991 made
+#: ``1988-06-01T00:00`` +09:00 and took ``1988-04-17T02:30``, a time that never was).
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+#: The earliest instant a timestamp may name (``parse_timestamp``).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def today() -> date:
@@ -371,10 +378,10 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         day = date.fromisoformat(cleaned[:10])
     except ValueError as exc:  # 2017-02-29
         raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
-    if day.year < 1970:
+    if day.year < 1969:  # before 1970 whatever its offset (at most ±23:59)
         raise InputError(field, f"{quoted(text)} is before 1970: give a time from 1970 on")
     if len(cleaned) == 10:
-        return datetime.combine(day, time.max, CHINA)
+        return _from_1970(text, datetime.combine(day, time.max, CHINA_STANDARD_TIME), field)
     offset = _OFFSET.search(cleaned)
     if offset is not None and (int(offset[2]) > 23 or int(offset[3]) > 59):
         raise InputError(
@@ -386,7 +393,21 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         value = datetime.fromisoformat(cleaned)
     except ValueError as exc:  # 24:00, 10:61
         raise InputError(field, f"{quoted(text)} is no time of the clock ({exc})") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=CHINA_STANDARD_TIME)
+    return _from_1970(text, value, field)
+
+
+def _from_1970(text: str, value: datetime, field: str) -> datetime:
+    """``value`` (typed as ``text``) if it is an instant from 1970-01-01T00:00Z on: judged on
+    the instant, not on the date typed (since session 24: ``1970-01-01T00:00+14:00``, which is
+    1969 in UTC, was taken, and ``1969-12-31T23:00-05:00``, 1970 in UTC, refused)."""
+    if value < _EPOCH:
+        utc = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        raise InputError(
+            field, f"{quoted(text)} is before 1970: give a time from 1970 on (it is {utc})"
+        )
+    return value
 
 
 def known_at_moment(text: str, field: str = "known-at") -> datetime:

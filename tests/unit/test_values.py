@@ -215,6 +215,36 @@ def test_timestamp_without_offset_is_read_in_china_standard_time() -> None:
     assert value == datetime(2017, 3, 1, 1, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        # China's summer time of 1986-1991 (Asia/Shanghai) read these +09:00 before session 24,
+        # and took 02:30 of 17 April 1988, which the clocks skipped: China Standard Time is
+        # UTC+8 all year.
+        ("1988-06-01T00:00", datetime(1988, 5, 31, 16, 0, tzinfo=UTC)),
+        ("1988-04-17T02:30", datetime(1988, 4, 16, 18, 30, tzinfo=UTC)),
+        ("1988-06-01", datetime(1988, 6, 1, 15, 59, 59, 999999, tzinfo=UTC)),
+    ],
+)
+def test_timestamp_without_offset_is_read_at_a_fixed_utc_plus_8(text: str, utc: datetime) -> None:
+    value = parse_timestamp(text)
+
+    assert value.utcoffset() == timedelta(hours=8)
+    assert value == utc
+
+
+def test_the_1970_bound_is_judged_on_the_instant_not_the_date_typed() -> None:
+    # 1970-01-01T00:00+14:00 is 1969-12-31T10:00Z; 1969-12-31T23:00-05:00 is 1970-01-01T04:00Z.
+    with pytest.raises(InputError) as refused:
+        parse_timestamp("1970-01-01T00:00+14:00", "known_at")
+
+    assert refused.value.rule == (
+        "'1970-01-01T00:00+14:00' is before 1970: give a time from 1970 on "
+        "(it is 1969-12-31T10:00:00Z)"
+    )
+    assert parse_timestamp("1969-12-31T23:00-05:00") == datetime(1970, 1, 1, 4, tzinfo=UTC)
+
+
 def test_timestamp_with_an_offset_keeps_it() -> None:
     value = parse_timestamp("2017-03-01T09:30:00+00:00")
 
