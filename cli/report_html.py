@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from ledger.reading import UNREADABLE
+from ledger.values import today
 from projections.html_report import render
 from projections.series import gather
 
@@ -45,7 +46,9 @@ def html(
         keys = app.household_keys
         # Without the master key (or a role that may not read the keys) every personal field
         # reads [sealed]: the header says so rather than "in full".
-        page = render(inputs, sealed=keys.denied is not None or keys.master is None)
+        page = render(
+            inputs, sealed=keys.denied is not None or keys.master is None, real_today=today()
+        )
     # Dossiers in clear (an admin's, an inspector's, a district officer's report) are personal
     # data: the file is readable by its owner only, as `export events -o` is.
     with output_file(out, "out", private=not inputs.masked) as handle:

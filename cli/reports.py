@@ -15,16 +15,25 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from ledger.values import check_come, known_at_moment, parse_date
+from ledger.values import check_come, known_at_moment, parse_date, today
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
+from projections.accountability import stale_today_note
 from projections.caseload import COLUMNS as CASELOAD_COLUMNS
 from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
-from cli.common import check_tables, emit_json, ledger_session, refusals, render_rows
+from cli.common import (
+    check_tables,
+    console,
+    emit_json,
+    err_console,
+    ledger_session,
+    refusals,
+    render_rows,
+)
 from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 
@@ -204,3 +213,8 @@ def accountability(
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.accountability(app, day, moment)
     emit_report(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)
+    note = stale_today_note(report, today())
+    if note and output is OutputFormat.table:
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
+    elif note:  # stdout stays the report alone, for a program reading it
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)

@@ -6,7 +6,7 @@ section) is described in docs/reports.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import MAXYEAR, date
 from functools import cache
 from itertools import chain
@@ -26,7 +26,7 @@ from projections.rules import (
 )
 from projections.storage import Database, Row
 
-__all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability", "visits_until"]
+__all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability", "stale_today_note", "visits_until"]
 
 SECTIONS = (
     "missed_visits",
@@ -102,6 +102,21 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "early_unpairings": _early_unpairings(db),
         "over_budget": _over_budget(db, today),
     }
+
+
+def stale_today_note(report: Mapping[str, Any], real_today: date) -> str:
+    """What a report without ``--as-of`` says when its ``today`` (the latest effective date
+    on record: a report is a function of the log, never of the wall clock) is before
+    ``real_today``, the real date in China, which the caller gives: a finding whose deadline
+    fell since shows as overdue only as of a later day (session 24: a finding nobody acted on
+    showed as overdue only once some unrelated later step moved ``today``). Empty otherwise."""
+    today = report.get("today")
+    if report.get("as_of") or not today or str(today) >= real_today.isoformat():
+        return ""
+    return (
+        f"today {today} is the last day on record, not today's date ({real_today}): findings "
+        f"whose deadline has passed since show as overdue with --as-of {real_today}"
+    )
 
 
 # -- visits: each helper at least once a quarter [四(二)] --------------------------------------

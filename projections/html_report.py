@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 from typing import Any
 
+from projections.accountability import stale_today_note
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import CSS, figure, legend, panel, table, td, wan, yuan
@@ -58,12 +60,14 @@ SOURCE_COLOURS = {
 }
 
 
-def render(inputs: ReportInputs, sealed: bool = False) -> str:
+def render(inputs: ReportInputs, sealed: bool = False, real_today: date | None = None) -> str:
     """The whole page as one string (UTF-8 HTML5); ``sealed``: made without the master key,
-    so every personal field reads ``[sealed]`` (the header says so)."""
+    so every personal field reads ``[sealed]`` (the header says so); ``real_today``: the real
+    date in China, which the page does not count by but names under the header when the
+    report's ``today`` is before it (``stale_today_note``)."""
     body = "".join(
         (
-            _header(inputs, sealed),
+            _header(inputs, sealed, real_today),
             _caseload_section(inputs.series),
             _exits_section(inputs.accountability["plan"], inputs.shares),
             _funds_section(inputs.funds),
@@ -83,7 +87,7 @@ def render(inputs: ReportInputs, sealed: bool = False) -> str:
 # -- header and headline figures ---------------------------------------------------------------
 
 
-def _header(inputs: ReportInputs, sealed: bool = False) -> str:
+def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None = None) -> str:
     cases, money = inputs.caseload, inputs.funds
     allocated = sum(a["allocated_fen"] for a in money["accounts"])
     disbursed = sum(a["disbursed_fen"] for a in money["accounts"])
@@ -129,8 +133,16 @@ def _header(inputs: ReportInputs, sealed: bool = False) -> str:
         "<h1>江海区精准扶贫 2016–2018 图表报告</h1>"
         f'<p class="meta">Jianghai District targeted poverty alleviation · {times} · reader '
         f"{reader}: personal data {masking} · 江高发〔2016〕4号</p>"
+        f"{_stale_today(inputs, real_today)}"
         f'<div class="kpis">{cards}</div>'
     )
+
+
+def _stale_today(inputs: ReportInputs, real_today: date | None) -> str:
+    """One line under the header when the report's ``today`` is the last day on record and
+    before the real date (``stale_today_note``, since session 24); nothing otherwise."""
+    note = "" if real_today is None else stale_today_note(inputs.accountability, real_today)
+    return f'<p class="meta" id="stale-today">{escape(note)}</p>' if note else ""
 
 
 # -- caseload over time ------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_a_voided_finding_no_longer_sets_the_reports_today(seeded: Fupin) -> Non
     seeded.ok(FIND.format("f-9", "2026-04-01") + doc("2026-03-01") + " --note 2026年补录", "insp-1")
 
     def today() -> str:
-        found = seeded.ok("report accountability --format json", "ana-1").output
+        found = seeded.ok("report accountability --format json", "ana-1").stdout
         return str(orjson.loads(found)["today"])
 
     assert today() == "2026-03-01"

@@ -91,7 +91,7 @@ def test_a_voided_approval_no_longer_sets_the_reports_today(seeded: Fupin) -> No
         seeded.ok(line, actor)
 
     def today() -> str:
-        found = seeded.ok("report accountability --format json", "ana-1").output
+        found = seeded.ok("report accountability --format json", "ana-1").stdout
         return str(orjson.loads(found)["today"])
 
     was = today()

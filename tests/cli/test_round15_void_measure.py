@@ -99,7 +99,7 @@ def test_an_exit_whose_only_measure_is_voided_is_flagged(seeded: Fupin) -> None:
 
 def test_a_voided_measure_no_longer_sets_the_reports_today(seeded: Fupin) -> None:
     def today() -> str:
-        found = seeded.ok("report accountability --format json", "ana-1").output
+        found = seeded.ok("report accountability --format json", "ana-1").stdout
         return str(orjson.loads(found)["today"])
 
     was = today()

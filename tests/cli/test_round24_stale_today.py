@@ -1,0 +1,84 @@
+"""Session 24, testers: ``report accountability`` without ``--as-of`` judges deadlines by its
+``today``, the last day on record, never the wall clock (a report is a function of the log):
+a finding nobody acted on showed as overdue only once some unrelated later step moved
+``today``, and nothing said so. The table and the HTML report now add one line, CSV and JSON
+a ``note:`` on stderr (stdout unchanged), when that day is before the real date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+import orjson
+from ledger import clock
+
+from tests.cli.conftest import Fupin, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+NOW = datetime(2026, 12, 1, 4, tzinfo=UTC)  # 12:00 on 1 December 2026 in China
+NOTE = (
+    "today 2017-01-05 is the last day on record, not today's date (2026-12-01): findings "
+    "whose deadline has passed since show as overdue with --as-of 2026-12-01"
+)
+
+
+def _with_a_finding(fupin: Fupin) -> None:
+    """A finding about 江南 due by 2017-03-31, recorded on 2017-01-05: the last day on record."""
+    fupin.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
+    fupin.ok(
+        "inspection find DI-1 F1 --subject-kind street --subject 江南 "
+        f"--description 进度滞后 --deadline 2017-03-31 {doc('2017-01-05')}",
+        "insp-1",
+    )
+
+
+def _report(fupin: Fupin, options: str) -> tuple[str, str]:
+    with clock.using_clock(lambda: NOW):
+        result = fupin.ok(f"report accountability {options}", "ana-1")
+    return result.stdout, result.stderr
+
+
+def test_the_table_says_its_today_is_the_last_day_on_record(seeded: Fupin) -> None:
+    _with_a_finding(seeded)
+
+    stdout, _ = _report(seeded, "")
+
+    assert " ".join(stdout.split()).endswith(NOTE)
+    overdue, _ = _report(seeded, "--as-of 2026-12-01 --format json")
+    assert [f["finding"] for f in orjson.loads(overdue)["overdue_findings"]] == ["F1"]
+
+
+def test_json_and_csv_say_it_on_stderr_and_keep_stdout(seeded: Fupin) -> None:
+    _with_a_finding(seeded)
+
+    as_json, said = _report(seeded, "--format json")
+    as_csv, said_csv = _report(seeded, "--format csv")
+
+    report = orjson.loads(as_json)
+    assert (report["today"], report["overdue_findings"]) == ("2017-01-05", [])
+    assert "note" not in report
+    assert " ".join(said.split()) == f"note: {NOTE}"
+    assert " ".join(said_csv.split()) == f"note: {NOTE}"
+    assert "last day on record" not in as_csv
+
+
+def test_a_report_as_of_a_day_says_nothing_of_it(seeded: Fupin) -> None:
+    _with_a_finding(seeded)
+
+    stdout, stderr = _report(seeded, "--as-of 2017-01-05")
+
+    assert "last day on record" not in stdout + stderr
+
+
+def test_the_html_report_says_it_under_its_header(seeded: Fupin, tmp_path: Path) -> None:
+    _with_a_finding(seeded)
+    out, dated = tmp_path / "r.html", tmp_path / "d.html"
+
+    with clock.using_clock(lambda: NOW):
+        seeded.ok(f"report html --out {out}", "ana-1")
+        seeded.ok(f"report html --out {dated} --as-of 2017-01-05", "ana-1")
+
+    assert f'<p class="meta" id="stale-today">{escape(NOTE)}</p>' in out.read_text()
+    assert "stale-today" not in dated.read_text()
