@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from ledger.authority import amend_command, correction_command
+from ledger.authority import PERMISSIONS, amend_command, correction_command
 from ledger.base import LedgerAggregate, Provenance, check_new_key, natural_id
 from ledger.core import AGGREGATE_KINDS, LedgerCore, Stamp
 from ledger.errors import (
@@ -154,6 +154,8 @@ class OversightCommands(LedgerCore):
         )
         if street and kind == "helper":
             self.check_helper_of_street(subject, street, effective)
+        if isinstance(found, Officer):
+            _check_officer_rectifies(found)
         place = subject if kind == "street" else str(getattr(found, "street", "") or "")
         # An account's or officer's street too (tester V, session 19: a street inspection
         # took findings about another street's account, which its own officers then answered).
@@ -767,3 +769,18 @@ def _helper_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             values[field] = value
     return values
+
+
+def _check_officer_rectifies(officer: Officer) -> None:
+    """A finding about an officer names one who is inspected and rectifies: a case officer or
+    admin of a street or the district, the roles that report a rectification 整改
+    (``report_rectification``), never an inspector or analyst (tester, session 24: the
+    recording inspector was taken as the finding's subject)."""
+    roles = PERMISSIONS["report_rectification"].roles
+    if officer.role not in roles:
+        raise RuleError(
+            "subject",
+            f"{officer.officer_id} is an {officer.role}: a finding about an officer names one "
+            f"inspected who rectifies 整改, of role {' or '.join(roles)} (a street or district "
+            "officer or admin)",
+        )
