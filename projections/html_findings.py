@@ -20,7 +20,7 @@ SECTION_NAMES = {
     "talks_due": "Leadership talks due 约谈 [六(七)]",
     "talks_not_due": "Talks held though not due 约谈 [六(七)]",
     "notices": "District notices naming slow units 通报 [六(七)]",
-    "overdue_findings": "Overdue rectifications 逾期未整改 [六(七)]",
+    "overdue_findings": "Deadlines missed 逾期整改 (rectified late or not yet) [六(七)]",
     "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
     "over_budget": "Measures paid above their budget 超预算支付 [六(四)]",
 }

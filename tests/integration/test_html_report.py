@@ -158,3 +158,22 @@ def test_the_plan_table_has_every_column_of_the_plan(ledger: Ledger) -> None:
         *("street", "year", "key targets", "target", "exits", "late exits, not counted"),
         *("cumulative target", "cumulative exits", "year over", "talk due", "talk held"),
     ]
+
+
+def test_a_finding_rectified_late_and_closed_is_listed_as_a_deadline_missed(
+    ledger: Ledger,
+) -> None:
+    # The section lists findings rectified after their deadline, closed or not: it was titled
+    # "Overdue rectifications 逾期未整改" (not rectified), which a closed one is not (session 24).
+    register(ledger, "JH-1")
+    s = stamp("insp-1", date(2016, 12, 1))
+    ledger.open_inspection(s, "DC-1", "district", 2016)
+    ledger.record_finding(s, "DC-1", "F1", "village", "雄光", "台账不全", date(2016, 12, 31))
+    ledger.report_rectification(stamp("qu-01", date(2017, 1, 10)), "DC-1", "F1", "已补齐")
+    ledger.close_finding(stamp("insp-1", date(2017, 1, 12)), "DC-1", "F1")
+
+    page = render(gather(ledger, as_of=date(2017, 3, 1)))
+
+    assert "逾期未整改" not in page
+    listed = page.split("Deadlines missed 逾期整改 (rectified late or not yet)", 1)[1]
+    assert ">F1<" in listed.split("</table>", 1)[0]
