@@ -1496,6 +1496,14 @@ def _report_move(done: Rebuilt) -> None:
             f"(never registered again): {', '.join(done.revoked)}",
             soft_wrap=True,
         )
+    if done.carried:
+        whose = ", ".join(f"{officer} (key {kid})" for officer, kid in done.carried)
+        console.print(
+            f"key revoked in the old store and none in force at the export, recorded so here "
+            f"(RevokedKeyCarried): {whose}; each records nothing until an admin with a key in "
+            "force registers a new key for them (fupin keys register)",
+            soft_wrap=True,
+        )
     if done.retired:
         console.print(
             f"not registered (retired, they record nothing more): {', '.join(done.retired)}",

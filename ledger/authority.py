@@ -228,6 +228,9 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "OfficerRetired": ("retire_officer",),
     "SigningKeyRegistered": ("register_key",),
     "SigningKeyRevoked": ("revoke_key",),
+    # a key revoked before a move, carried by import --create (since session 24), as the
+    # move's key registrations
+    "RevokedKeyCarried": ("register_key",),
     "HelperRegistered": ("register_helper",),
     # An enterprise's or cooperative's side of its registration and of a household's pairing.
     "PairingsOpened": ("register_helper", "pair", "unpair"),

@@ -213,6 +213,10 @@ class Rebuilt:
     revoked: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     sha256: str = ""
+    #: The active officers who held a key and had none in force at the export, with the key
+    #: of theirs last revoked (officer id, key id): the move recorded it (``RevokedKeyCarried``;
+    #: since session 24), and they record nothing until a new key is registered.
+    carried: list[tuple[str, str]] = field(default_factory=list)
 
 
 def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebuilt:
@@ -221,7 +225,9 @@ def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebu
     then register again the log key and each officer's key in force at the export, each on its
     own save, recorded by ``stamp``'s admin; the admin's own key last, as a key is in force
     from the save after it. Since session 23: before, a move dropped every key, and an officer
-    who had to sign saved unsigned."""
+    who had to sign saved unsigned. Since session 24 it also records, first, each active
+    officer's key revoked with none in force at the export (``_revoked_last``, the importing
+    admin's own after the registrations): they record nothing here, as there."""
     prov = app.authorise(stamp, "register_key")
     done = Rebuilt(revoked=list(move.revoked), sha256=move.sha256)
     again: list[tuple[str, str]] = []  # (officer id, public key) registered again
@@ -243,8 +249,47 @@ def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebu
         return [register]
 
     app.execute(attempt)
+    done.carried = _revoked_last(app, keys)
+    # The importing admin's own revocation last: they record nothing after it.
+    own = [(officer, kid) for officer, kid in done.carried if officer == stamp.actor]
+    for officer, kid in [c for c in done.carried if c[0] != stamp.actor]:
+        _carry(app, prov, officer, kid)
     if keys.log:
         done.log = register_log_key(app, stamp, keys.log)
     for officer, public in again:
         done.officers.append((officer, register_signing_key(app, stamp, officer, public)))
+    for officer, kid in own:
+        _carry(app, prov, officer, kid)
     return done
+
+
+def _revoked_last(app: Ledger, keys: CarriedKeys) -> list[tuple[str, str]]:
+    """Each active officer who held a key in the old store and had none in force at the
+    export, with the key of theirs revoked last (a rotation always leaves a key in force, so
+    their last key was revoked), in the order of ``keys.revoked``. None for an export written
+    before session 23 (no keys) or of a ledger that held none."""
+    last: dict[str, str] = {}
+    for kid in keys.revoked:
+        holder = keys.held.get(kid, "")
+        if holder and holder not in keys.officers:
+            last.pop(holder, None)  # in the order the last ones were revoked
+            last[holder] = kid
+    found = []
+    for officer, kid in last.items():
+        held = app.get_by_id(Officer.create_id(officer))
+        if isinstance(held, Officer) and held.active and not held.signing_key_id:
+            found.append((officer, kid))
+    return found
+
+
+def _carry(app: Ledger, prov: Any, officer: str, kid: str) -> None:
+    """Record, on its own save, that ``officer``'s key ``kid`` was revoked before the move
+    (``Officer.carry_revoked_key``; since session 24: the move left them free to record
+    unsigned, and anyone typing ``--as`` them could)."""
+
+    def attempt() -> list[Any]:
+        held = app.load(Officer, officer, "officer")
+        held.carry_revoked_key(kid, prov)
+        return [held]
+
+    app.execute(attempt)

@@ -24,9 +24,12 @@ from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.values import check_as_recorded, clean_name, require_text
 
-__all__ = ["ROLES", "Officer"]
+__all__ = ["CARRIED_REVOCATION", "ROLES", "Officer"]
 
 ROLES = ("admin", "officer", "inspector", "analyst")
+#: Where a key revoked before a move was revoked (``Officer.carry_revoked_key``), as the
+#: refusals naming the store a ledger was rebuilt from say it.
+CARRIED_REVOCATION = "in the store this ledger was rebuilt from"
 
 
 class Officer(LedgerAggregate):
@@ -179,6 +182,9 @@ class Officer(LedgerAggregate):
     #: a save given ``--key`` with no key in force says (``ledger.sealing``).
     revoked_key_id = ""
     revoked_on = ""
+    #: Whether that key was revoked in the store this ledger was rebuilt from, its revocation
+    #: carried by the move (``RevokedKeyCarried``; since session 24): its day is not known here.
+    revoked_carried = False
     #: Every key that was in force and is no longer, oldest first, each with how it left
     #: (``rotated out on 2016-08-22``, ``revoked on 2016-08-21``): what a save given the key
     #: file of one of them says (``ledger.sealing``).
@@ -215,8 +221,8 @@ class Officer(LedgerAggregate):
         if not self.signing_key_id and self.revoked_key_id:
             raise RuleError(
                 "key",
-                f"{self.officer_id}'s key {self.revoked_key_id} was already revoked on "
-                f"{self.revoked_on}: {self.officer_id} has no key in force to revoke",
+                f"{self.officer_id}'s key {self.revoked_key_id} was already "
+                f"{self.revocation()}: {self.officer_id} has no key in force to revoke",
             )
         if not self.signing_key_id:
             raise RuleError("key", f"{self.officer_id} has no registered key")
@@ -234,7 +240,35 @@ class Officer(LedgerAggregate):
         self.signing_key_on = None
         self.revoked_key_id = key_id
         self.revoked_on = prov.effective.isoformat()
+        self.revoked_carried = False
         self.former_keys = (*self.former_keys, (key_id, f"revoked on {self.revoked_on}"))
+
+    def revocation(self) -> str:
+        """How the key last revoked was: ``revoked on 2016-08-21``, or for one revoked before
+        a move, ``revoked in the store this ledger was rebuilt from``."""
+        if self.revoked_carried:
+            return f"revoked {CARRIED_REVOCATION}"
+        return f"revoked on {self.revoked_on}"
+
+    def carry_revoked_key(self, key_id: str, prov: Provenance) -> None:
+        """Record that this officer's key ``key_id`` was revoked in the store this ledger was
+        rebuilt from, and no key of theirs was in force at the export (``ledger.moves``; since
+        session 24): they record nothing here until an admin with a key in force registers a
+        new key, as in that store. Before, the move left them as an officer who never held a
+        key, and anyone typing ``--as`` them recorded unsigned in their name."""
+        self.check_active()
+        if self.signing_key_id:
+            raise RuleError(
+                "key", f"{self.officer_id} has key {self.signing_key_id} in force: none to carry"
+            )
+        self._revoked_key_carried(key_id, prov)
+
+    @event("RevokedKeyCarried")
+    def _revoked_key_carried(self, key_id: str, prov: Provenance) -> None:
+        self.revoked_key_id = key_id
+        self.revoked_on = ""
+        self.revoked_carried = True
+        self.former_keys = (*self.former_keys, (key_id, f"revoked {CARRIED_REVOCATION}"))
 
     def check_active(self) -> None:
         if not self.active:

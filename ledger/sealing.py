@@ -304,7 +304,7 @@ def revoked_not_replaced(holder: Officer) -> str:
     ``fupin verify`` passed it as an officer with no key."""
     officer = holder.officer_id
     return (
-        f"{officer}'s key {holder.revoked_key_id} was revoked on {holder.revoked_on} and no new "
+        f"{officer}'s key {holder.revoked_key_id} was {holder.revocation()} and no new "
         f"key is registered: {officer} records nothing until one is; have an admin with a key "
         f"in force register a new key for {officer} (fupin keys new, then fupin keys register; "
         "nothing was written)"

@@ -40,7 +40,7 @@ from ledger.core import LedgerCore, Stamp
 from ledger.errors import InputError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
 from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
-from ledger.officers import Officer
+from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
 from ledger.values import check_says
@@ -672,6 +672,7 @@ def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
             officers[str(originator)] = getattr(found, "officer_id", "?")
             continue
         if name == "RebuiltFromExport":
+            officer_keys.extend(_carried_rows(found))
             continue
         day = _day(found)
         who = _LOG_HOLDER if name in ("LogKeyRegistered", "LogKeyRotated") else None
@@ -693,6 +694,21 @@ def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
             log_keys.append({"key_id": kid, "registered_on": day, "current": True, "ended": ""})
             held[holder] = log_keys[-1]
     return {"officer_keys": officer_keys, "log_keys": log_keys}
+
+
+def _carried_rows(rebuilt: Any) -> list[dict[str, Any]]:
+    """The officer keys the store this ledger was rebuilt from had revoked (its
+    ``RebuiltFromExport``), in the order revoked, as ``key_records`` lists them (since session
+    24: a move listed none, and an officer whose key was revoked there seemed never to have
+    held one); the day each was registered and revoked is not known here."""
+    holders = dict(zip(rebuilt.held_keys, rebuilt.held_by, strict=True))
+    ended = f"revoked {CARRIED_REVOCATION} ({moved_on(rebuilt)})"
+    rows = []
+    for kid in rebuilt.revoked:
+        if holders.get(kid):
+            row = {"officer": holders[kid], "key_id": kid, "registered_on": "", "in_force": False}
+            rows.append({**row, "ended": ended})
+    return rows
 
 
 def _day(event: Any) -> str:
@@ -827,7 +843,7 @@ def _check_replacer(app: LedgerCore, actor: str, officer: Officer) -> None:
     oid = officer.officer_id
     raise RuleError(
         "key",
-        f"{oid}'s key {officer.revoked_key_id} was revoked on {officer.revoked_on}: a new key "
+        f"{oid}'s key {officer.revoked_key_id} was {officer.revocation()}: a new key "
         f"for {oid} is registered by another admin with a key in force, in a save signed with "
         f"it, and {why}; nothing was written (docs/audit-guide.md §6)",
     )

@@ -8,7 +8,8 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
 3. if a seal announced it, its leaf hash matches the seal's mark, its actor is the signer, and
    once the run is complete the digest matches what the signer signed;
 4. otherwise it is *unsigned*: a failure if its actor had a key in force, or had one revoked
-   and no new key registered since (since session 24; not in a move's events) (or always, with
+   (or one revoked before a move, ``RevokedKeyCarried``) and no new key registered since
+   (since session 24; not in a move's events) (or always, with
    ``require_signatures``, but for the bootstrap no key can sign: the first admin's
    registration at position 0 and, at position 1, that admin's own first key registration;
    ``_bootstrap``);
@@ -140,6 +141,7 @@ from ledger.helpers import taken_elsewhere
 from ledger.household import Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
+from ledger.officers import CARRIED_REVOCATION
 from ledger.places import Street
 from ledger.privacy import (
     KEY_TABLE,
@@ -219,6 +221,7 @@ _TYPED = frozenset(
         "OfficerRetired",
         "SigningKeyRegistered",
         "SigningKeyRevoked",
+        "RevokedKeyCarried",
         "LogKeyRegistered",
         "LogKeyRotated",
         "CheckpointRecorded",  # its signed time: no event after it may be earlier
@@ -251,6 +254,8 @@ _HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
 #: (or none), before its ``RebuiltFromExport`` (included), and in the keys registered after it.
 _MOVE_DONE, _MOVE_PREFIX, _MOVE_KEYS = 0, 1, 2
 _MOVE_KEY_EVENTS = frozenset({"SigningKeyRegistered", "LogKeyRegistered"})
+#: A key revoked in the store a ledger was rebuilt from, recorded by the move (since session 24).
+_CARRIED = "RevokedKeyCarried"
 _A_SAVE = "a whole signed save removed, inserted or moved"
 
 
@@ -444,8 +449,9 @@ class _Officer:
     posts: list[tuple[int, str, str]] = field(default_factory=list)
     key_id: str = ""
     public_key: str = ""
-    #: The key revoked and not replaced since ("" none) and the effective date of its
-    #: revocation: an unsigned event of theirs is a problem (since session 24).
+    #: The key revoked and not replaced since ("" none) and when it was (``on 2016-08-21``,
+    #: or ``in the store this ledger was rebuilt from``): an unsigned event of theirs is a
+    #: problem (since session 24).
     revoked: str = ""
     revoked_on: str = ""
 
@@ -588,6 +594,11 @@ class Verifier:
         # (its RebuiltFromExport's ``registers``; None for a record made without them).
         self._move: tuple[bytes, int, str] | None = None
         self._move_keys: list[str] = []
+        # The keys its record names revoked and held by an officer (key id -> officer id),
+        # whose revocation the move may record after it (``RevokedKeyCarried``), each once;
+        # and whether the event being read is one.
+        self._move_carried: dict[str, str] = {}
+        self._carrying = False
         self._move_phase = _MOVE_DONE
         self._in_move = False
         self.span: _Span | None = None
@@ -725,6 +736,16 @@ class Verifier:
                             # reviewer: any registration of the admin's passed then).
                             again = getattr(event, "registers", None) or ()
                             self._move_keys = list(again)[::-1]
+                            revoked = set(getattr(event, "revoked", ()))
+                            self._move_carried = {
+                                kid: who
+                                for kid, who in zip(
+                                    getattr(event, "held_keys", ()),
+                                    getattr(event, "held_by", ()),
+                                    strict=True,
+                                )
+                                if who and kid in revoked
+                            }
                             self.report.moved_on = event.timestamp.date().isoformat()
                         return
                     if name != "BatchRecorded":
@@ -740,13 +761,17 @@ class Verifier:
 
     def _move_step(self, uid: bytes, version: int, topic: str) -> None:
         """Note whether the event the pass reads now is the move's (``read_move``)."""
+        name = topic.rsplit(".", 1)[-1]
+        self._carrying = False
         if self._move_phase == _MOVE_PREFIX:
             assert self._move is not None
             self._in_move = True
             if (uid, version) == self._move[:2]:
                 self._move_phase = _MOVE_KEYS
-        elif topic.rsplit(".", 1)[-1] in _MOVE_KEY_EVENTS and self._move_keys != []:
+        elif name in _MOVE_KEY_EVENTS and self._move_keys != []:
             self._in_move = True
+        elif name == _CARRIED and self._move_carried:
+            self._in_move = self._carrying = True
         else:
             self._in_move, self._move_phase = False, _MOVE_DONE
 
@@ -1590,7 +1615,7 @@ class Verifier:
             self._problem(
                 position,
                 _label(where),
-                f"unsigned, but {actor}'s key {officer.revoked} was revoked on "
+                f"unsigned, but {actor}'s key {officer.revoked} was revoked "
                 f"{officer.revoked_on} and no new key registered: {actor} records nothing "
                 "until one is (recorded in their name without their key)",
             )
@@ -1605,6 +1630,11 @@ class Verifier:
         if self._move_phase != _MOVE_KEYS or key is None:  # before it, or the record itself
             return True
         assert self._move is not None
+        if self._carrying:  # a revocation its record names, each once (since session 24)
+            if actor == self._move[2] and key in self._move_carried:
+                return True  # (``_carried`` takes it from the list)
+            self._in_move, self._move_phase, self._carrying = False, _MOVE_DONE, False
+            return False
         keys = self._move_keys
         if actor == self._move[2] and keys and keys[-1] == key:
             keys.pop()
@@ -1876,8 +1906,28 @@ class Verifier:
             officer.revoked = officer.revoked_on = ""
         elif name == "SigningKeyRevoked":
             self._revoked_keys.add(event.key_id)
-            officer.revoked, officer.revoked_on = event.key_id, _effective_day(event)
+            officer.revoked, officer.revoked_on = event.key_id, f"on {_effective_day(event)}"
             officer.key_id, officer.public_key = "", ""
+        elif name == _CARRIED:
+            self._carried(officer, self.officer_ids[originator], event, position, where)
+
+    def _carried(
+        self, officer: _Officer, holder: str, event: Any, position: int, where: _Where
+    ) -> None:
+        """A key revoked before a move, recorded by the move (``RevokedKeyCarried``, since
+        session 24): the officer records nothing until a new key is registered. The move's
+        are exempt as its key registrations are (``_moving``), each once, and name a key its
+        record names revoked and held by that officer."""
+        kid = event.key_id
+        if self._carrying and self._move_carried.pop(kid, holder) != holder:
+            self._problem(
+                position,
+                _label(where),
+                f"key {kid} recorded by the move as {holder}'s, revoked before it, but the "
+                "move's record (RebuiltFromExport) names it held by another",
+            )
+        officer.revoked, officer.revoked_on = kid, CARRIED_REVOCATION
+        officer.key_id, officer.public_key = "", ""
 
     def _claim(self, key: str, holder: str, position: int, where: _Where) -> None:
         """``holder`` (an officer id; "" the log) is given ``key``: a problem if the key was

@@ -332,6 +332,7 @@ NOT_PROGRAMME_TIME = frozenset(
         "Sealed",
         "SigningKeyRegistered",
         "SigningKeyRevoked",
+        "RevokedKeyCarried",
         "LogKeyRegistered",
         "LogKeyRotated",
         "CheckpointRecorded",

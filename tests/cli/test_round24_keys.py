@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from ledger.application import open_ledger
-from ledger.keys import load_private_key
+from ledger.keys import load_private_key, public_key_text
 from ledger.transparency import LOG_NAME, TransparencyLog
+from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_round16_import_rows import _visits
@@ -376,3 +377,132 @@ def test_a_log_key_files_refusals_name_log_key(keys: Keys) -> None:
 
     assert_refused(refused, "log-key", f"{junk} is not an unencrypted PEM private key")
     assert "refused log-key: " in refused.stderr
+
+
+# -- 6. a move carries an officer's revoked key (since session 24) ---------------------------
+
+
+@dataclass
+class Moved:
+    """``keys`` with jn-01's key revoked, exported and imported into the new store ``new``."""
+
+    keys: Keys
+    new: Path
+    moved: Result
+
+    def __call__(self, line: str, actor: str | None = None) -> Result:
+        """A command line run on the new store."""
+        return self.keys.fupin(f"--store {self.new} {line}", actor)
+
+
+@pytest.fixture
+def moved(keys: Keys) -> Moved:
+    _revoke_jn(keys)
+    log = keys.folder / "ev.jsonl"
+    keys.fupin.ok(f"{keys.key('admin.key')} export events -o {log}", "admin")
+    new = keys.folder / "new.db"
+    return Moved(keys, new, keys.fupin(f"--store {new} import --create {log}", "admin"))
+
+
+CARRIED = "revoked in the store this ledger was rebuilt from"
+
+
+def test_a_move_keeps_an_officer_whose_key_was_revoked_from_recording(moved: Moved) -> None:
+    keys = moved.keys
+    assert moved.moved.exit_code == 0, moved.moved.output
+    assert f"recorded so here (RevokedKeyCarried): jn-01 (key {keys.jn})" in moved.moved.stdout
+    new = Fupin(str(moved.new), keys.fupin.runner)
+    before = new.event_count()
+
+    bare = moved(VISIT, "jn-01")
+    with_old_key = moved(f"{keys.key('jn-01.key')} {VISIT}", "jn-01")
+
+    for refused in (bare, with_old_key):
+        assert_refused(
+            refused,
+            "key",
+            f"jn-01's key {keys.jn} was {CARRIED} and no new key is registered: jn-01 records "
+            "nothing until one is",
+        )
+    assert new.event_count() == before
+    # the move's own records and registrations stay exempt
+    for line in ("verify", "verify --require-signatures"):
+        checked = moved(line)
+        assert checked.exit_code == 0, checked.output
+
+
+def test_after_a_move_an_officers_revoked_key_is_listed_and_a_new_one_is_registered(
+    moved: Moved,
+) -> None:
+    keys = moved.keys
+    listed = json.loads(moved("keys list --format json", "insp-1").stdout)
+    carried = [row for row in listed["officer_keys"] if row["officer"] == "jn-01"]
+    assert carried == [
+        {
+            "officer": "jn-01",
+            "key_id": keys.jn,
+            "registered_on": "",
+            "in_force": False,
+            "ended": f"{CARRIED} (import --create on {date.today().isoformat()})",
+        }
+    ]
+    as_admin = keys.key("admin.key")
+    # the key revoked is never registered again; an admin with a key in force registers a
+    # new one, signed, as in the old store
+    jn_public = _public(keys.folder / "jn-01.key")
+    again = moved(f"{as_admin} keys register jn-01 {jn_public} {doc('2016-09-01')}", "admin")
+    assert_refused(again, "key", f"key {keys.jn} was revoked in the store this ledger")
+    fresh, fresh_id = _new_key(keys.fupin, keys.folder / "jn-02.key")
+    registered = moved(f"{as_admin} keys register jn-01 {fresh} {doc('2016-09-01')}", "admin")
+    assert registered.exit_code == 0, registered.output
+
+    signed = moved(f"{keys.key('jn-02.key')} {VISIT}", "jn-01")
+
+    assert signed.exit_code == 0, signed.output
+    assert moved("verify").exit_code == 0
+    assert fresh_id in moved("keys list", "insp-1").stdout
+
+
+def _public(path: Path) -> str:
+    """The public key of the private key file ``path``, as ``keys register`` takes it."""
+    return public_key_text(load_private_key(path).public_key())
+
+
+def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked_before_a_move(
+    moved: Moved,
+) -> None:
+    assert moved.moved.exit_code == 0, moved.moved.output
+    # as the ledger took it before: an unsigned save in jn-01's name after the move
+    app = open_ledger(str(moved.new))
+    try:
+        app._sealer = _NoSeal()  # type: ignore[assignment]
+        app.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-0001", "c-1")
+    finally:
+        app.close()
+
+    for line in ("verify", "verify --require-signatures"):
+        checked = moved(line)
+
+        assert checked.exit_code == 1, checked.output
+        assert (
+            f"unsigned, but jn-01's key {moved.keys.jn} was {CARRIED} and no new key "
+            "registered: jn-01 records nothing until one is"
+        ) in checked.output
+        assert "Traceback" not in checked.output
+
+
+def test_a_second_move_carries_the_revoked_key_again(moved: Moved) -> None:
+    keys = moved.keys
+    log = keys.folder / "again.jsonl"
+    assert moved(f"{keys.key('admin.key')} export events -o {log}", "admin").exit_code == 0
+    second = keys.folder / "second.db"
+
+    again = keys.fupin(f"--store {second} import --create {log}", "admin")
+
+    assert again.exit_code == 0, again.output
+    assert f"(RevokedKeyCarried): jn-01 (key {keys.jn})" in again.stdout
+    refused = keys.fupin(f"--store {second} {VISIT}", "jn-01")
+    assert_refused(refused, "key", f"jn-01's key {keys.jn} was {CARRIED}")
+    for line in ("verify", "verify --require-signatures"):
+        checked = keys.fupin(f"--store {second} {line}")
+        assert checked.exit_code == 0, checked.output

@@ -33,6 +33,7 @@ from ledger.imports import ImportLedger, import_rows
 from ledger.imports import Row as ImportRow
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.merkle import leaf_hash, root_of
+from ledger.officers import Officer
 from ledger.sealing import MARK_SIZE, canonical_bytes
 from ledger.transparency import (
     CHECKPOINT_VERSION,
@@ -261,6 +262,15 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         # who could register a new one, and an officer whose key was revoked records nothing).
         register_signing_key(app, at("admin"), "qu-01", public_key_text(generate_key()))
         revoke_signing_key(app, at("admin"), "qu-01", "遗失")
+        # A key revoked before a move, as a move records it (since session 24), here as a kind.
+        carried = app.authorise(at("admin"), "register_key")
+
+        def carry() -> list[Any]:
+            officer = app.load(Officer, "qu-01", "officer")
+            officer.carry_revoked_key("0" * 16, carried)
+            return [officer]
+
+        app.execute(carry)
         for _ in range(2):  # registered, then rotated
             log_key = generate_key()
             register_log_key(app, at("admin"), public_key_text(log_key))
