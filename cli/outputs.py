@@ -132,11 +132,13 @@ class FolderNamed(PosixPath):
     typed: str
 
 
-def output_path(text: str) -> Path:
+def output_path(text: str | Path) -> Path:
     """The parser of an option or argument naming a file fupin writes (``parser=output_path``): a
     name ending in a slash is kept as ``FolderNamed``, which ``check_protected`` refuses
     (since session 23: ``-o keep.csv/`` wrote the file ``keep.csv``) where a file is written;
     the CSV templates' ``-o`` names a folder, and takes it."""
+    if isinstance(text, Path):  # a default (``report html --out``): typer passes it through
+        return text  # (tester I, session 24: 'PosixPath' object has no attribute 'endswith')
     # A name ending in "/" or "/." (re-test O: pathlib drops a last "." too, and
     # `-o keep.csv/.` wrote the file keep.csv); "/" alone is refused as a folder.
     if not text.endswith(("/", "/.")) or not text.strip("/."):

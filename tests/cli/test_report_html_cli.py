@@ -106,3 +106,19 @@ def test_a_masked_report_is_written_as_any_other_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert id_card(1) not in out.read_text(encoding="utf-8")
     assert _mode(out) == 0o666 & ~mask
+
+
+def test_report_html_without_out_writes_report_html_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tester I, session 24: the default --out, a Path, reached the option's parser, which
+    # took text: 'PosixPath' object has no attribute 'endswith', exit 1, nothing written.
+    store = make_store(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+    result = runner.invoke(app, ["--store", store, "report", "html"])
+
+    assert result.exit_code == 0, result.output
+    assert (work / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
