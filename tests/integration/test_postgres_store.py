@@ -120,7 +120,11 @@ def test_an_analysts_query_can_write_nothing_on_postgresql(
     result = fupin(pg_database.dsn, "query", sql)
 
     assert result.exit_code == 2, result.output
-    assert "read-only transaction" in result.stderr
+    # The documented refusal, not the server's words (since session 24; before, PostgreSQL's
+    # "cannot execute ... in a read-only transaction" reached the analyst as it was).
+    assert "refused sql: read-only: only a SELECT (or WITH ... SELECT) statement runs" in (
+        result.stderr
+    )
     assert fupin(pg_database.dsn, "query", COUNT, "--format", "json").stdout == before.stdout
     assert '"rows": [\n    [\n      1\n' in before.stdout
 
