@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ledger import clock
 from ledger.errors import InputError, LedgerError, RuleError
-from ledger.typed import is_invisible, typed_hint
+from ledger.typed import is_dash, is_invisible, typed_hint
 
 __all__ = [
     "AREAS",
@@ -162,10 +162,59 @@ def _check_characters(field: str, text: str, *, recorded: bool) -> None:
 PERSONAL_FIELDS = frozenset(
     {"head_name", "id_card", "phone", "address", "member_names", "member_name"}
 )
-#: 18 characters that may be an ID-card number, not part of a longer run of digits.
-_ID_CARD_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
-#: A mainland mobile number: 1, then 3-9, then 9 digits, not part of a longer run of digits.
-_MOBILE_RUN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
+#: A digit as typed: ASCII or full-width (a Chinese input method's ``１``).
+_ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
+#: What joins the digits of one number as people write it (``folded``): blanks (U+3000,
+#: U+00A0 and every other white space, made `` ``), ``-`` (dashes, minus signs and the
+#: full-width ``－`` made ``-``) and ``.`` (``．`` made ``.``); other invisible characters
+#: (zero-width space, default ignorables) are left out.
+_NUMBER_RUN = re.compile(
+    r"(?<![0-9])[0-9]+(?:[ .\-]{1,3}[0-9]+)*(?:[ .\-]{0,3}X(?![0-9]))?", re.ASCII
+)
+_GROUP = re.compile(r"[0-9]+|X", re.ASCII)
+#: An 11-digit mainland mobile number: 1, then 3-9, then 9 digits.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+#: What shows that a mobile number is a phone (``check_no_personal_data``): a cue just before
+#: it, up to three blanks, ``:`` or ``：`` between (the Latin ones in any case, not the end
+#: of a word: ``hotel`` is no ``tel``)...
+_PHONE_CUE = re.compile(
+    r"(?:电话号码|联系电话|联系方式|手机号码|手机号|电话|手机|联系人|"
+    r"(?<![A-Za-z])(?:tel|phone|mobile)\.?)[ :：]{0,3}$",
+    re.IGNORECASE,
+)
+#: ... or the country code ``+86``, ``0086`` or ``86`` before it (``(+86)`` too).
+_COUNTRY_CODE = re.compile(r"(?:\+|00)86[ .\-]{0,3}$|[(（]\+?86[)）][ .\-]{0,3}$", re.ASCII)
+#: Read as ``X``: the check character of an ID card, as typed in either width and case.
+_CHECK_X = frozenset("Xx\uff38\uff58")
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """``text`` with its numbers written plainly, as ``check_no_personal_data`` reads them:
+    full-width digits made ASCII, ``Ｘ``/``x`` made ``X``, white space made `` ``, dashes
+    ``-``, ``．`` ``.``, other invisible characters left out; and for each character kept,
+    where it was in ``text``."""
+    chars: list[str] = []
+    where: list[int] = []
+    for place, typed in enumerate(text):
+        if "\uff10" <= typed <= "\uff19":
+            char = chr(ord(typed) - 0xFF10 + 0x30)
+        elif typed in _CHECK_X:
+            char = "X"
+        elif typed.isspace():
+            char = " "
+        elif typed == "\uff0e":
+            char = "."
+        elif typed == "\uff0d" or is_dash(typed):
+            char = "-"
+        elif is_invisible(typed):
+            continue
+        else:
+            char = typed
+        chars.append(char)
+        where.append(place)
+    return "".join(chars), where
+
+
 _IN_CLEAR = (
     "text outside the personal fields is stored in clear for good and never erased; personal "
     "data goes only into the sealed personal fields (--head-name, --id-card, --phone, "
@@ -176,25 +225,61 @@ _IN_CLEAR = (
 def check_no_personal_data(field: str, text: str) -> None:
     """Refuse free text the ledger records in clear (a reason, a note, a document, a summary,
     a scope, a description) that holds an ID-card number 身份证号 passing ``id_card_problem``
-    (checksum, birth date) or an 11-digit mainland mobile number 手机号 (since session 24:
-    an erasure's reason kept a head's ID card and phone in clear for good, shown unmasked to
-    analysts). The refusal says where, never the number."""
-    if field in PERSONAL_FIELDS:
+    (checksum, birth date) or a mainland mobile number 手机号 written as a phone (since session
+    24: an erasure's reason kept a head's ID card and phone in clear for good, shown unmasked
+    to analysts). The refusal says where, never the number.
+
+    A number is read as people write it (``folded``): digits in either width, joined by up to
+    three blanks, ``-`` or ``.`` (``440704 19800101 1230``), a zero-width character anywhere.
+    An ID card is 18 of them (the last may be ``X``) made of whole groups of such a run. A
+    mobile number is 11 (``1[3-9]`` and 9 more) made of whole groups, refused only where the
+    text shows it is a phone: a cue just before it (``_PHONE_CUE``), a country code
+    (``+86``/``0086``/``86``), or grouped 3-4-4 (``138 0013 8000``). A bare 11-digit number
+    passes: an accounting voucher 记账凭证 or a contract number is often yymmdd and a serial."""
+    if field in PERSONAL_FIELDS or _ANY_DIGIT.search(text) is None:
         return
-    for found in _ID_CARD_RUN.finditer(text):
-        if id_card_problem(found[0].upper()) is None:
-            raise InputError(
-                field,
-                f"holds an ID-card number (characters {found.start() + 1}-{found.end()}): "
-                + _IN_CLEAR,
-            )
-    mobile = _MOBILE_RUN.search(text)
-    if mobile is not None:
-        raise InputError(
-            field,
-            f"holds a mobile phone number (characters {mobile.start() + 1}-{mobile.end()}: 11 "
-            f"digits from 13… to 19…): {_IN_CLEAR}",
-        )
+    plain, where = folded(text)
+    for run in _NUMBER_RUN.finditer(plain):
+        groups = list(_GROUP.finditer(run[0]))
+        for first in range(len(groups)):
+            digits = ""
+            for last in range(first, len(groups)):
+                digits += groups[last][0]
+                if len(digits) > 15 + 3:
+                    break
+                at = run.start() + groups[first].start()
+                lengths = [len(group[0]) for group in groups[first : last + 1]]
+                what = _personal_number(plain, at, digits, lengths)
+                if what is None:
+                    continue
+                start = where[at]
+                end = where[run.start() + groups[last].end() - 1] + 1
+                said = f"characters {start + 1}-{end}"
+                if what == "a mobile phone number":
+                    said += ": 11 digits from 13… to 19…, written as a phone"
+                raise InputError(field, f"holds {what} ({said}): {_IN_CLEAR}")
+
+
+def _personal_number(plain: str, at: int, digits: str, lengths: list[int]) -> str | None:
+    """What the number ``digits`` of folded text ``plain`` from ``at`` (its groups of
+    ``lengths``) is: an ID-card number, a mobile phone number, or None."""
+    if len(digits) == 18 and id_card_problem(digits) is None:
+        return "an ID-card number"
+    if "X" in digits:
+        return None
+    if len(digits) in (13, 15):  # written with the country code 86 or 0086, joined or apart
+        code = len(digits) - 11
+        return _mobile_or_none(digits[code:]) if digits[:code] in ("86", "0086") else None
+    if len(digits) != 11 or _mobile_or_none(digits) is None:
+        return None
+    before = plain[max(0, at - 16) : at]  # a cue and what may stand between are shorter
+    if lengths == [3, 4, 4] or _PHONE_CUE.search(before) or _COUNTRY_CODE.search(before):
+        return "a mobile phone number"
+    return None
+
+
+def _mobile_or_none(digits: str) -> str | None:
+    return "a mobile phone number" if _MOBILE.fullmatch(digits) else None
 
 
 #: Fields typed on one line, which hold no tab or line break either (``check_shown_whole``):
