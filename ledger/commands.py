@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from ledger.casework import Identification
 from ledger.core import Stamp
-from ledger.errors import InputError
+from ledger.errors import InputError, RequiredError
 from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
 from ledger.household import Personal
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
@@ -318,6 +318,41 @@ def _identify(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     app.identify(s, facts)
 
 
+#: What a ``change_members`` row's head and ID card need (since session 24).
+_UNLESS_ERASED = (
+    "required, unless the household's personal data was erased: then leave every personal "
+    "cell blank to record its count of members alone"
+)
+#: What a ``change_members`` row giving personal data for an erased household is told.
+_COUNT_ALONE_ROW = (
+    ": no personal data is recorded for it again; its count of members alone is a "
+    "change_members row with head_name, id_card, phone, address and member_names left blank "
+    "(empty cells; null or left out in JSONL)"
+)
+
+
+def _change_members(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+    """``household members`` as a row: the whole new personal record, or, with every personal
+    cell blank (empty cells; null or left out in JSONL), the count alone for a household whose
+    personal data was erased, as the command line records it (since session 24: such a row was
+    refused as ``head_name: is required``, and one giving them with the command line's
+    advice). For any other household the head and ID card are required, as before."""
+    number = a["household"]
+    # A lowercase check letter is read as the command line reads it (x -> X).
+    personal = Personal(
+        a["head_name"], a["id_card"].upper(), a["phone"], a["address"], a["member_names"]
+    )
+    if app.check_members_change(s, number, personal=False):
+        if any(asdict(personal).values()):
+            app.household(number).check_not_erased(_COUNT_ALONE_ROW)
+        app.change_members(s, number, a["members"], None)
+        return
+    missing = tuple(field for field in ("head_name", "id_card") if not a[field])
+    if missing:
+        raise RequiredError(missing)
+    app.change_members(s, number, a["members"], personal)
+
+
 def _open_programme(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     parsed = parse_shares(a["reduction_shares"])
     values = {k: v for k, v in a.items() if k not in ("title", "reduction_shares")}
@@ -527,21 +562,13 @@ _SPECS: tuple[CommandSpec, ...] = (
         (
             _HOUSEHOLD,
             _a("members", "人口", "int"),
-            _a("head_name", "户主姓名"),
-            _a("id_card", "身份证号"),
+            _a("head_name", "户主姓名", default="", help=_UNLESS_ERASED),
+            _a("id_card", "身份证号", default="", help=_UNLESS_ERASED),
             _a("phone", "电话", default=""),
             _a("address", "地址", default=""),
             _a("member_names", "家庭成员", "names", default=()),
         ),
-        lambda app, s, a: app.change_members(
-            s,
-            a["household"],
-            a["members"],
-            # A lowercase check letter is read as the command line reads it (x -> X).
-            Personal(
-                a["head_name"], a["id_card"].upper(), a["phone"], a["address"], a["member_names"]
-            ),
-        ),
+        _change_members,
     ),
     CommandSpec(
         "review",

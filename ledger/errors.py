@@ -20,6 +20,7 @@ __all__ = [
     "LedgerError",
     "NotFoundError",
     "PermissionRefusedError",
+    "RequiredError",
     "RuleError",
 ]
 
@@ -35,6 +36,15 @@ class LedgerError(Exception):
 
 class InputError(LedgerError):
     """A malformed value: money with three decimals, a date that is not ISO 8601..."""
+
+
+class RequiredError(InputError):
+    """Values required and not given, each ``is required``: an import row names every one of
+    ``fields`` (as its cells parsed one by one do), the command line the first."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__(fields[0], "is required")
+        self.fields = fields
 
 
 class NotFoundError(LedgerError):

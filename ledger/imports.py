@@ -36,11 +36,12 @@ from ledger.errors import (
     ConflictError,
     LedgerError,
     PermissionRefusedError,
+    RequiredError,
     RuleError,
 )
-from ledger.household import ERASED, Personal
+from ledger.household import Personal
 from ledger.officers import Officer
-from ledger.privacy import Reader, check_live_keys, placeholder
+from ledger.privacy import Reader, check_live_keys
 from ledger.values import CHINA, check_text, format_yuan
 from ledger.verification import household_number
 
@@ -757,6 +758,8 @@ def _apply(
             if officer is not None:
                 kept = seen.versions.setdefault(("officer", exported[2]), {})
                 kept[int(exported[3])] = officer.version
+    except RequiredError as exc:  # each value missing, as the cells parsed one by one say
+        return [RowError(row.where, row.columns.get(f, f), exc.rule) for f in exc.fields]
     except LedgerError as exc:
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
@@ -1083,9 +1086,12 @@ def _command_line(
 
 
 def _personal(f: dict[str, Any]) -> dict[str, Any]:
-    # None: an erased household's count of members recorded alone (since session 24), whose
-    # personal data reads erased as the household's does.
-    p = f["personal"] or placeholder(ERASED)
+    # None: an erased household's count of members recorded alone (since session 24): written
+    # with its personal fields null, as a change_members row records the count alone (before,
+    # ``[erased]``, which no import takes).
+    if f["personal"] is None:
+        return {field.name: None for field in fields(Personal)}
+    p = f["personal"]
     names = list(p.member_names)  # ["[erased]"] once erased, never [] ("none recorded")
     return {
         "head_name": p.head_name,
