@@ -860,11 +860,14 @@ class Household(LedgerAggregate):
 
     def check_measure_id_case(self, measure_id: str) -> None:
         """Refuse a measure id that differs from one of this household's, planned or voided,
-        only in the case of its letters, all upper or all lower case (``ED-1`` beside ``ed-1``:
+        only in the case of its letters (``ED-1``, ``ed-1`` or ``Ed-1`` beside one another:
         two measures that read as one in every payment and report), as a household's, helper's
-        or street's key is (``LedgerCore.check_no_lookalike``; since session 24)."""
-        for other in sorted({measure_id.upper(), measure_id.lower()} - {measure_id}):
-            if other in self.measures or other in self.voided_measures:
+        or street's key is (``LedgerCore.check_no_lookalike``; since session 24). Compared by
+        ``casefold`` against every id on record, so the order they are typed in does not
+        matter (re-test, session 24: ``ed-1`` was taken beside ``Ed-1``)."""
+        folded = measure_id.casefold()
+        for other in sorted({*self.measures, *self.voided_measures}):
+            if other != measure_id and other.casefold() == folded:
                 raise RuleError(
                     "measure",
                     f"{measure_id!r} differs from {other!r}, on record, only in the case of its "

@@ -128,6 +128,76 @@ def test_an_import_of_measure_ids_differing_only_in_case_is_refused(
     assert seeded.event_count() == before
 
 
+@pytest.mark.parametrize("typed", ["ed-1", "ED-1", "eD-1"])
+def test_a_measure_id_in_mixed_case_on_record_refuses_every_other_case(
+    seeded: Fupin, typed: str
+) -> None:
+    # re-test, session 24: with Ed-1 on record, ed-1 and ED-1 were taken (only the new id's
+    # all-upper and all-lower forms were looked up)
+    seeded.ok(f"household plan-measure JH-0001 Ed-1 --category education {doc('2016-09-01')}", JN)
+    before = seeded.event_count()
+
+    again = seeded(
+        f"household plan-measure JH-0001 {typed} --category education {doc('2016-09-02')}", JN
+    )
+
+    assert_refused(
+        again,
+        "measure",
+        f"{typed!r} differs from 'Ed-1', on record, only in the case of its letters: use "
+        "'Ed-1', or another measure",
+    )
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize("on_record", ["ed-1", "ED-1"])
+def test_a_mixed_case_measure_id_is_refused_beside_one_on_record(
+    seeded: Fupin, on_record: str
+) -> None:
+    # the other order: an all-lower or all-upper id on record, a mixed-case one typed
+    seeded.ok(
+        f"household plan-measure JH-0001 {on_record} --category education {doc('2016-09-01')}", JN
+    )
+    before = seeded.event_count()
+
+    refused = seeded(
+        f"household plan-measure JH-0001 Ed-1 --category education {doc('2016-09-02')}", JN
+    )
+
+    assert_refused(
+        refused,
+        "measure",
+        f"'Ed-1' differs from {on_record!r}, on record, only in the case of its letters: use "
+        f"{on_record!r}, or another measure",
+    )
+    assert seeded.event_count() == before
+
+
+def test_an_import_refuses_every_later_case_of_a_mixed_case_measure_id(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    before = seeded.event_count()
+    rows = [
+        _row(
+            f"R-{n}",
+            "plan_measure",
+            "2016-09-01",
+            household="JH-0001",
+            measure=measure,
+            category="relief",
+        )
+        for n, measure in enumerate(("Job-1", "JOB-1", "job-1"), 1)
+    ]
+
+    result = _import_jsonl(seeded, tmp_path / "rows.jsonl", rows)
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "line 2, measure: 'JOB-1' differs from 'Job-1', on record, only in the case" in said
+    assert "line 3, measure: 'job-1' differs from 'Job-1', on record, only in the case" in said
+    assert seeded.event_count() == before
+
+
 # -- 2. employment and entrepreneurship measures need labour capacity ------------------------
 
 
