@@ -534,7 +534,15 @@ class CaseworkCommands(LedgerCore):
             optional_text(description, "description", MAX_TEXT),
             budget_fen,
         )
-        self.on_household(stamp, "plan_measure", number, lambda h, p: h.plan_measure(measure, p))
+        # An export's row replayed into the empty store it rebuilds, as recorded (session 24's
+        # rules on the id's case and on labour capacity spare it, docs/import.md).
+        replayed = self.rebuilding_export
+        self.on_household(
+            stamp,
+            "plan_measure",
+            number,
+            lambda h, p: h.plan_measure(measure, p, as_recorded=replayed),
+        )
 
     def complete_measure(self, stamp: Stamp, number: str, measure_id: str, outcome: str) -> None:
         """A measure carried out."""

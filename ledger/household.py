@@ -830,15 +830,21 @@ class Household(LedgerAggregate):
             (version, prov.document, prov.note, summary)
         )
 
-    def plan_measure(self, measure: Measure, prov: Provenance) -> None:
+    def plan_measure(
+        self, measure: Measure, prov: Provenance, *, as_recorded: bool = False
+    ) -> None:
         """A measure of the household's plan 一户一策 [四(三)–(十一)], while the household is
-        assisted on the measure's date (one dated before an exit enters late)."""
+        assisted on the measure's date (one dated before an exit enters late). ``as_recorded``:
+        a row of an export replayed into the empty store it rebuilds, judged without the rules
+        of session 24 on the data typed (an id differing from one on record only in case, an
+        employment measure without labour capacity), which an older ledger may hold."""
         self.check_casework_stage("measure")
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_voided_measure(measure.measure_id)
-        self.check_measure_id_case(measure.measure_id)
-        self.check_labour_for(measure.category)
+        if not as_recorded:
+            self.check_measure_id_case(measure.measure_id)
+            self.check_labour_for(measure.category)
         self.check_not_before(
             prov.effective,
             self.registered_on,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -42,7 +43,13 @@ from ledger.errors import (
 from ledger.household import Personal
 from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
-from ledger.values import CHINA, check_text, format_yuan
+from ledger.values import (
+    CHINA,
+    check_no_personal_data,
+    check_text,
+    deferred_personal_data,
+    format_yuan,
+)
 from ledger.verification import household_number
 
 __all__ = [
@@ -351,6 +358,10 @@ class _Parsed:
     spec: CommandSpec
     args: dict[str, Any]
     mark: str  # ``row_mark``
+    #: An export's row: its refusals for personal data in text recorded in clear
+    #: (``check_no_personal_data``), made when it is applied unless it is replayed into the
+    #: empty store it rebuilds, as recorded (since session 24, ``_apply``).
+    in_clear: tuple[RowError, ...] = ()
 
 
 #: Per command: its provenance and own arguments, by name, in order (built once).
@@ -370,6 +381,41 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     if not row.values.keys() <= every.keys():
         for name in sorted(row.values.keys() - every.keys()):
             errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
+    # An export's row (its ref and recording time) may be replayed into the empty store it
+    # rebuilds, as recorded: its text is checked for personal data when it is applied.
+    ref = row.values.get("ref")
+    exported = (
+        isinstance(ref, str) and bool(_EXPORTED.fullmatch(ref)) and row.recorded_at is not None
+    )
+    none: list[tuple[str, str]] = []
+    with deferred_personal_data() if exported else nullcontext(none) as in_clear:
+        _parse_cells(row, every, typed, errors)
+    if typed.get("ref") == "":
+        # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
+        # not be looked up in the register, so every re-import would apply the row again.
+        errors.append(RowError(row.where, row.columns.get("ref", "ref"), "is required"))
+    if errors:
+        return errors
+    actor = typed["actor"] or default_actor
+    stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
+    args = {a.name: typed[a.name] for a in spec.args}
+    # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
+    mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
+    refused: dict[str, RowError] = {}
+    for name, text in in_clear:
+        try:
+            check_no_personal_data(name, text)
+        except LedgerError as exc:
+            where = row.columns.get(name, name)
+            refused.setdefault(name, RowError(row.where, where, _in_columns(exc.rule, row)))
+    return _Parsed(typed["ref"], stamp, spec, args, mark, tuple(refused.values()))
+
+
+def _parse_cells(
+    row: Row, every: dict[str, Arg], typed: dict[str, Any], errors: list[RowError]
+) -> None:
+    """Each cell of the row read into ``typed`` by its argument, or its refusal into
+    ``errors``."""
     for arg in every.values():
         try:
             typed[arg.name] = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
@@ -384,18 +430,6 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
             errors.append(
                 RowError(row.where, row.columns.get(arg.name, arg.name), _in_columns(rule, row))
             )
-    if typed.get("ref") == "":
-        # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
-        # not be looked up in the register, so every re-import would apply the row again.
-        errors.append(RowError(row.where, row.columns.get("ref", "ref"), "is required"))
-    if errors:
-        return errors
-    actor = typed["actor"] or default_actor
-    stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
-    args = {a.name: typed[a.name] for a in spec.args}
-    # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
-    mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
-    return _Parsed(typed["ref"], stamp, spec, args, mark)
 
 
 #: A command-line option in a rule (``--note``, ``--not-key-target``).
@@ -744,6 +778,11 @@ def _apply(
         if late:
             app.replaying_export = app.rebuilding_export = False
             return [RowError(row.where, row.columns.get("effective", "effective"), late)]
+    if parsed.in_clear and not app.rebuilding_export:
+        # Personal data in text recorded in clear: spared only for an export's row replayed
+        # into the empty store it rebuilds (the old store holds it so; since session 24).
+        app.replaying_export = False
+        return list(parsed.in_clear)
     args = parsed.args
     # An export's rows replayed into the empty store they rebuild: officers' entries mapped,
     # with or without their recording time (the reviewer: a row without one was applied with
