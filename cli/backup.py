@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 from ledger.store import parse_store
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport
+from ledger.written import note_written
 from projections import backup as store_backup
 from projections.pg import preflight
 
@@ -45,6 +46,7 @@ def backup(file: FileArgument) -> None:
     with ledger_session():
         pass
     store_backup.backup(location, file)
+    note_written(file)
     console.print(f"backed up {location.display} to {file}", soft_wrap=True)
 
 

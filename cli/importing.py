@@ -54,6 +54,7 @@ from ledger.moves import (
 )
 from ledger.store import check_path
 from ledger.values import quoted
+from ledger.written import note_written
 from rich.progress import Progress
 from typer.core import TyperGroup
 
@@ -1692,6 +1693,7 @@ def template(
     except OSError as exc:  # a folder that cannot be made or written
         reason = exc.strerror or str(exc)
         raise InputError("output", f"cannot write {str(target)!r}: {reason}") from None
+    note_written(target)
     console.print(f"templates written to folder {target}, one CSV file per command")
 
 

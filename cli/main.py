@@ -12,6 +12,7 @@ here, and calls ``run`` below for everything else.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
@@ -391,6 +392,18 @@ def main(
     common.settings.key = key
 
 
+def ignore_closed_pipe() -> None:
+    """``SIGPIPE`` ignored while the command runs (``cli.entry`` restores the default for the
+    cached help): a write to a pipe its reader closed raises, so that a command that had
+    committed something or written a file says what stands, exit 1, rather than be killed
+    silently after its commit (tester, session 24); one that had not still ends by the
+    signal (``cli.stdout.failed``). Only where standard output is watched (``cli.stdout``)."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE") and sys.stdout is not sys.__stdout__:
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+
+
 def ignore_stop_signals() -> None:
     """Ctrl-C and ``SIGTERM`` once the command is done and has said so: caught during
     Python's own exit they ended the process by the signal (a status of -15 to its parent)
@@ -436,24 +449,28 @@ def run() -> None:
     counted from its start (the reviewer: the counts of an earlier command run in the same
     process were said too)."""
     from ledger.core import SAVES_COMMITTED, SAVES_DISCARDED
+    from ledger.written import FILES_WRITTEN
 
     from cli import stdout
 
     SAVES_COMMITTED.clear()
     SAVES_DISCARDED.clear()
+    FILES_WRITTEN.clear()
     refusal = stdout.closed()
     if refusal is not None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     stdout.watch()
+    ignore_closed_pipe()
     try:
         try:
             app()
         finally:
             sys.stdout.flush()  # what is still buffered fails here, not in Python's exit
     except stdout.StandardOutputError as exc:
-        said, code = stdout.failed(exc)
-        print(said, file=sys.stderr)
+        said, code = stdout.failed(exc)  # a closed pipe after nothing done: ends by SIGPIPE
+        with contextlib.suppress(OSError):  # standard error closed too: nothing more to say
+            print(said, file=sys.stderr)
         sys.exit(code)
     except SystemExit as exc:
         if exc.code in INTERRUPTED:

@@ -25,6 +25,7 @@ from ledger.store import (
     check_path,
     parse_store,
 )
+from ledger.written import note_written
 
 from cli.settings import settings
 
@@ -486,6 +487,7 @@ def output_file(
                 yield handle
         except OSError as exc:
             raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        note_written(path)
         return
     target = _file_written(path)
     try:
@@ -508,6 +510,7 @@ def output_file(
             _link_new(temporary, target)
         else:
             os.replace(temporary, target)
+        note_written(path)
     except FileExistsError:
         temporary.unlink(missing_ok=True)
         raise _exists(path, field, new) from None

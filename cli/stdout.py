@@ -1,24 +1,33 @@
 """Standard output 标准输出 that cannot be written (a full disk, ``> /dev/full``, a descriptor
-closed or not open for writing): said in one line naming it, with the exit code of a refusal,
-or of a failure when the command had recorded something (since session 24: ``internal error:
-OSError: [Errno 28] No space left on device``, exit 1, the status of a defect). A reader that
-stops reading (``| head``) still stops ``fupin`` by ``SIGPIPE`` (``cli.entry``)."""
+closed or not open for writing, a pipe its reader closed): said in one line naming it, with
+the exit code of a refusal, or of a failure when the command had recorded something or
+written a file (since session 24: ``internal error: OSError: [Errno 28] No space left on
+device``, exit 1, the status of a defect). A reader that stops reading (``| head``) still
+stops a command that committed nothing and wrote no file as ``SIGPIPE`` does (status 141,
+nothing said); ``cli.main.run`` ignores the signal while the command runs, so that one that
+did is said (``PipeClosed``: since session 24 it was killed silently after its commit)."""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["StandardOutputError", "closed", "failed", "watch"]
+__all__ = ["PipeClosed", "StandardOutputError", "closed", "failed", "watch"]
 
 
 class StandardOutputError(OSError):
     """A write to standard output failed (the system's ``errno`` and ``strerror``)."""
+
+
+class PipeClosed(StandardOutputError):
+    """Standard output is a pipe whose reader closed it (``BrokenPipeError``). Made with no
+    ``errno``: typer and rich turn an ``EPIPE`` into exit 1 themselves, before ``cli.main.run``
+    could say what stands or end as by ``SIGPIPE``."""
 
 
 class _Descriptor(io.FileIO):
@@ -28,7 +37,7 @@ class _Descriptor(io.FileIO):
         try:
             return super().write(data)
         except BrokenPipeError:
-            raise  # SIGPIPE ends the process first; where it is ignored, as before
+            raise PipeClosed("its reader closed the pipe") from None
         except OSError as exc:
             raise StandardOutputError(exc.errno, exc.strerror) from None
 
@@ -69,13 +78,32 @@ def watched(out: object) -> io.BufferedWriter | io.FileIO | None:
 
 
 def closed() -> str | None:
-    """The refusal of a command given no standard output at all (``fupin … >&-``), or None."""
-    if sys.stdout is not None and not _closed_descriptor():
+    """The refusal of a command given no standard output at all (``fupin … >&-``), or one not
+    open for writing (``1</dev/null``, since session 24: refused only once the command had
+    run, a recording one having recorded), or None."""
+    if sys.stdout is None or _closed_descriptor():
+        how = "closed"
+    elif _read_only_descriptor():
+        how = "not open for writing"
+    else:
         return None
     return (
-        "refused output: standard output is closed: give the command somewhere to write "
+        f"refused output: standard output is {how}: give the command somewhere to write "
         "(> FILE, or > /dev/null)"
     )
+
+
+def _read_only_descriptor() -> bool:
+    """Whether standard output's descriptor is open for reading only."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return False
+    try:
+        flags = fcntl.fcntl(sys.stdout.fileno(), fcntl.F_GETFL)
+    except (OSError, ValueError):  # a stream with no descriptor (a test's)
+        return False
+    return flags & os.O_ACCMODE == os.O_RDONLY
 
 
 def _closed_descriptor() -> bool:
@@ -92,23 +120,48 @@ def _closed_descriptor() -> bool:
 
 def failed(exc: OSError) -> tuple[str, int]:
     """What to say of standard output that could not be written, and the exit code: a
-    refusal (2) if the command committed nothing; if it did, that what it recorded stands
-    (1, as a checkpoint recorded whose file could not be written: docs/cli.md). What is still
-    buffered for it is dropped (sent to ``/dev/null``), so Python's exit says nothing more."""
+    refusal (2) if the command committed nothing and wrote no file; if it did, that what it
+    recorded (``ledger.core.SAVES_COMMITTED``) and the files it wrote
+    (``ledger.written.FILES_WRITTEN``) stand (1, as a checkpoint recorded whose file could
+    not be written: docs/cli.md). A closed pipe (``PipeClosed``) after nothing of the kind
+    ends the process by ``SIGPIPE``, as before, saying nothing. What is still buffered for
+    standard output is dropped (sent to ``/dev/null``), so Python's exit says nothing more."""
     from ledger.core import SAVES_COMMITTED
+    from ledger.written import FILES_WRITTEN
 
     from cli.common import REFUSED
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
+    if not SAVES_COMMITTED and not FILES_WRITTEN:
+        if isinstance(exc, PipeClosed):
+            _end_by_closed_pipe()
+        return f"refused output: cannot write standard output: {exc.strerror or exc}", REFUSED
     reason = exc.strerror or str(exc)
-    if not SAVES_COMMITTED:
-        return f"refused output: cannot write standard output: {reason}", REFUSED
+    done: list[str] = []
+    stands: list[str] = []
+    if SAVES_COMMITTED:
+        events = sum(SAVES_COMMITTED)
+        done.append(f"{len(SAVES_COMMITTED)} save(s) of {events} event(s) were committed")
+        stands.append("what they recorded stands (fupin log shows it last)")
+    if FILES_WRITTEN:
+        names = ", ".join(repr(name) for name in FILES_WRITTEN)
+        done.append(f"the command wrote {names}")
+        stands.append(f"{'the file stands' if len(FILES_WRITTEN) == 1 else 'each stands'}, whole")
     said = (
-        f"standard output could not be written ({reason}) after {len(SAVES_COMMITTED)} "
-        f"save(s) of {sum(SAVES_COMMITTED)} event(s) were committed: what they recorded "
-        "stands (fupin log shows it last), though what the command had to say was not "
-        "written in full"
+        f"standard output could not be written ({reason}) after {' and '.join(done)}: "
+        f"{', and '.join(stands)}, though what the command had to say was not written in full"
     )
     return said, 1
+
+
+def _end_by_closed_pipe() -> NoReturn:
+    """End the process as ``SIGPIPE`` would have: by the signal (the shell's status 141)."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+        sys.exit(128 + signal.SIGPIPE)  # not reached: the signal ends the process
+    sys.exit(1)

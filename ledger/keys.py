@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from ledger.errors import InputError
+from ledger.written import note_written
 
 __all__ = [
     "KEY_TABLE_GUARD",
@@ -147,6 +148,7 @@ def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     os.chmod(path, 0o600)  # in case the umask was stricter than needed or the fs ignores it
+    note_written(path)
 
 
 def load_private_key(path: Path, field: str = "key") -> Ed25519PrivateKey:

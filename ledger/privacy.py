@@ -60,6 +60,7 @@ from ledger.household import ERASED, SEALED, Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.rows import select_in
 from ledger.schema import refuse_triggers
+from ledger.written import note_written
 
 __all__ = [
     "ANONYMOUS",
@@ -373,6 +374,7 @@ def write_master_key(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(text + "\n")
     os.chmod(path, 0o600)
+    note_written(path)
 
 
 # -- the key table -------------------------------------------------------------------------
