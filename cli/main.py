@@ -178,8 +178,39 @@ def load_command(name: str) -> Command:
     command = group.commands[name]
     check_typed_text(command)
     refuse_repeated_options(command)
+    if name == "query":
+        take_sql_that_looks_like_an_option(command)
     reflow_help(command)
     return command
+
+
+def take_sql_that_looks_like_an_option(command: Command) -> None:
+    """Make ``query`` take as its SQL an argument that begins with ``-`` but can be no option
+    (``$'-- caseload by street\nselect 1'``, a leading comment, as docs/reports.md allows):
+    one whose name, before any ``=``, holds a blank or a line break, which no option's does
+    (re-tester, session 24: "No such option: -- caseload…"). It is moved after a ``--``, so
+    click reads it as the argument; an option mistyped (``--fromat``) is still no SQL."""
+    parse = command.parse_args
+
+    def parse_args(ctx: Context, args: list[str]) -> list[str]:
+        return parse(ctx, sql_after_separator(args))
+
+    command.parse_args = parse_args  # type: ignore[method-assign]
+
+
+def sql_after_separator(args: list[str]) -> list[str]:
+    """``args`` with each one before any ``--`` that begins with ``-`` and whose name (before
+    any ``=``) holds whitespace moved after a ``--``, ahead of what followed it."""
+    cut = args.index("--") if "--" in args else len(args)
+
+    def sql(arg: str) -> bool:
+        return arg.startswith("-") and any(c.isspace() for c in arg.split("=", 1)[0])
+
+    moved = [arg for arg in args[:cut] if sql(arg)]
+    if not moved:
+        return args
+    kept = [arg for arg in args[:cut] if not sql(arg)]
+    return [*kept, "--", *moved, *args[cut + 1 :]]
 
 
 def reflow_help(command: Command) -> None:
