@@ -109,13 +109,19 @@ def stale_today_note(report: Mapping[str, Any], real_today: date) -> str:
     on record: a report is a function of the log, never of the wall clock) is before
     ``real_today``, the real date in China, which the caller gives: a finding whose deadline
     fell since shows as overdue only as of a later day (session 24: a finding nobody acted on
-    showed as overdue only once some unrelated later step moved ``today``). Empty otherwise."""
+    showed as overdue only once some unrelated later step moved ``today``). A report as known
+    at a moment (``known_at``) says so, and its advice keeps that ``--known-at`` (since session
+    24: it advised ``--as-of`` alone, a report of the ledger as it is now). Empty otherwise."""
     today = report.get("today")
     if report.get("as_of") or not today or str(today) >= real_today.isoformat():
         return ""
+    known_at = report.get("known_at")
+    known = f" as known at {known_at}" if known_at else ""
+    again = f" --known-at {known_at}" if known_at else ""
     return (
-        f"today {today} is the last day on record, not today's date ({real_today}): findings "
-        f"whose deadline has passed since show as overdue with --as-of {real_today}"
+        f"today {today} is the last day on record{known}, not today's date ({real_today}): "
+        f"findings whose deadline has passed since show as overdue with --as-of {real_today}"
+        f"{again}"
     )
 
 

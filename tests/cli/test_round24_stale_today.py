@@ -6,7 +6,7 @@ a ``note:`` on stderr (stdout unchanged), when that day is before the real date.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from tests.cli.conftest import Fupin, doc
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
+CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 1, 4, tzinfo=UTC)  # 12:00 on 1 December 2026 in China
 NOTE = (
     "today 2017-01-05 is the last day on record, not today's date (2026-12-01): findings "
@@ -82,3 +83,27 @@ def test_the_html_report_says_it_under_its_header(seeded: Fupin, tmp_path: Path)
 
     assert f'<p class="meta" id="stale-today">{escape(NOTE)}</p>' in out.read_text()
     assert "stale-today" not in dated.read_text()
+
+
+def test_with_known_at_the_advice_keeps_it(seeded: Fupin, tmp_path: Path) -> None:
+    # Re-tester, session 24: the note advised --as-of alone, dropping the reader's --known-at.
+    _with_a_finding(seeded)
+    later = datetime.now(UTC) + timedelta(days=2)  # the report's real date: after the records
+    known = (datetime.now(UTC) + timedelta(days=1)).astimezone(CHINA).replace(microsecond=0)
+    real_today = later.astimezone(CHINA).date()
+    option = f"--known-at {known.isoformat()}"
+    note = (
+        f"today 2017-01-05 is the last day on record as known at {known.isoformat()}, not "
+        f"today's date ({real_today}): findings whose deadline has passed since show as "
+        f"overdue with --as-of {real_today} --known-at {known.isoformat()}"
+    )
+    out = tmp_path / "r.html"
+
+    with clock.using_clock(lambda: later):
+        table = seeded.ok(f"report accountability {option}", "ana-1").stdout
+        said = seeded.ok(f"report accountability {option} --format json", "ana-1").stderr
+        seeded.ok(f"report html --out {out} {option}", "ana-1")
+
+    assert " ".join(table.split()).endswith(note)
+    assert " ".join(said.split()) == f"note: {note}"
+    assert f'<p class="meta" id="stale-today">{escape(note)}</p>' in out.read_text()
