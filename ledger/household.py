@@ -225,7 +225,7 @@ class Household(LedgerAggregate):
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
-            *("HelperUnpaired", "ReturnAdvanced"),
+            *("HelperUnpaired", "ReturnAdvanced", "Reviewed"),
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
@@ -441,8 +441,43 @@ class Household(LedgerAggregate):
 
     @event("Reviewed")
     def _reviewed(self, accepted: bool, prov: Provenance) -> None:
+        self.remember_entry("Reviewed", prov, accepted)
         self.stage = Stage.REVIEWED if accepted else Stage.REJECTED
         self.reviewed_on = prov.effective
+
+    def check_review_voidable(self, accepted: bool) -> None:
+        """A village review entered in error (on the wrong household, or forged with a stolen
+        key) is voided while nothing rests on it (since session 24): the household is back at
+        its identification, awaiting its review. Nothing follows a rejection (no notice,
+        objection, signature or registration takes a rejected household; a change of members,
+        an amendment or an erasure rests on the identification, not on the review). An
+        acceptance is voided while no notice 公示 rests on it: one the household is still
+        under is voided first (``check_notice_voidable``); once registered, or turned down on
+        an upheld objection, the notice and what followed it stand, and so does the review."""
+        if not accepted or self.stage == Stage.REVIEWED:
+            return
+        notice = max(
+            (
+                v
+                for v, (kind, _) in self.entries.items()
+                if kind == "NoticePosted" and v not in self.voided
+            ),
+            default=None,
+        )
+        start = "" if self.notice is None else f", from {self.notice[0]}"
+        if self.stage == Stage.UNDER_NOTICE:
+            raise RuleError(
+                "version",
+                f"the identification notice 公示 of {self.number} (entry {notice}{start}) rests "
+                f"on this review: correct it first (fupin correct household {self.number} "
+                f"{notice}), then the review",
+            )
+        raise RuleError(
+            "version",
+            f"{self.number} is {self.stage}, past the identification notice 公示 posted on this "
+            f"review (entry {notice}{start}): the notice and what followed it rest on the "
+            "review, which stands",
+        )
 
     def post_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
         """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)],
@@ -1573,7 +1608,8 @@ class Household(LedgerAggregate):
         voided on the terms of ``check_pairing_voidable``, ``check_unpairing_voidable`` (and
         ``check_place_again``), ``check_measure_voidable``, ``check_approval_voidable`` and
         ``check_notice_voidable``; an agreement always (the
-        accountability report then judges an exit on the agreements left)."""
+        accountability report then judges an exit on the agreements left); a village review
+        on the terms of ``check_review_voidable`` (since session 24)."""
         receipt = self.receipt_entries.get(version)
         if receipt is not None:
             # Tester F, session 20: the refusal listed the correctable kinds, not the way; and
@@ -1597,6 +1633,8 @@ class Household(LedgerAggregate):
             self.check_return_voidable(version)
         if kind == "NoticePosted":
             self.check_notice_voidable()
+        if kind == "Reviewed":
+            self.check_review_voidable(key)
 
     def way_out(self, assessment: int) -> str:
         """What frees the ``assessment`` an exit rests on, said after the refusal: the exit under
@@ -1856,6 +1894,8 @@ class Household(LedgerAggregate):
             self.undo_return(key)
         elif kind == "NoticePosted":
             self.stage, self.notice = Stage.REVIEWED, None
+        elif kind == "Reviewed":
+            self.stage, self.reviewed_on = Stage.IDENTIFIED, None
         elif kind == "AgreementSigned":
             self.undo_agreement(key)
         elif kind == "MeasurePlanned":

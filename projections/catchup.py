@@ -143,7 +143,10 @@ REBUILD_PAGES = 50
 #: 25 (session 24): a correction may void the end of an employment (``EmploymentEnded``): a
 #: new table, ``pj_employment_ends``, names the employment row each end closed, whose
 #: ``ended_on`` is cleared again, and its day comes off ``pj_days``.
-SCHEMA_VERSION = 25
+#: 26 (session 24): a correction may void a village review (``Reviewed``): a new table,
+#: ``pj_review_entries``, names each review's entry and day; the household is back at
+#: ``identified`` (``reviewed_on`` cleared), and the review's day comes off ``pj_days``.
+SCHEMA_VERSION = 26
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -70,6 +70,10 @@ SCHEMA = (
     # date), for a correction that voids it.
     "CREATE TABLE IF NOT EXISTS pj_notice_entries (aggregate_id TEXT, version INTEGER, "
     "start TEXT, PRIMARY KEY (aggregate_id, version))",
+    # The entry of each village review and its day, for a correction that voids it (since
+    # session 24: the household is back at its identification).
+    "CREATE TABLE IF NOT EXISTS pj_review_entries (aggregate_id TEXT, version INTEGER, "
+    "reviewed_on TEXT, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -338,6 +342,11 @@ def members_changed(db: Database, fact: Fact) -> None:
 
 
 def reviewed(db: Database, fact: Fact) -> None:
+    db.memo(_REVIEWS)[(fact.aggregate_id, fact.version)] = fact.effective
+    db.write(
+        "INSERT INTO pj_review_entries VALUES (?, ?, ?)",
+        (fact.aggregate_id, fact.version, fact.effective),
+    )
     _set(
         db,
         fact,
@@ -520,6 +529,9 @@ _RETURN_DAY = (
 )
 #: The memo of the identification notices this transaction wrote: (aggregate id, version) -> day.
 _NOTICES = "households.notices"
+#: The memo of the village reviews this transaction wrote, as ``_NOTICES``.
+_REVIEWS = "households.reviews"
+_REVIEW_DAY = "SELECT reviewed_on FROM pj_review_entries WHERE aggregate_id = ? AND version = ?"
 #: The memo of the agreements this transaction wrote, as ``_NOTICES`` (``pj_agreements`` is
 #: the casework model's).
 _AGREEMENTS = "households.agreements"
@@ -533,8 +545,8 @@ _APPROVAL_DAY = (
 
 def corrected(db: Database, fact: Fact) -> None:
     """A correction voids a signature, an income assessment, an identification notice, an
-    agreement, an exit's approval or a return's approval (since session 23) of this
-    household."""
+    agreement, an exit's approval, a return's approval (since session 23) or a village review
+    (since session 24) of this household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
@@ -565,6 +577,10 @@ def corrected(db: Database, fact: Fact) -> None:
         # A notice voided: the household is back at its village review (nothing rested on
         # the notice: no objection, no signature, no registration).
         _set(db, fact, stage="reviewed", notice_start=None, notice_end=None)
+    elif _entry_day(db, _REVIEWS, _REVIEW_DAY, key) is not None:
+        # A review voided (since session 24): the household is back at its identification,
+        # awaiting its review (nothing rested on the review: no notice in force).
+        _set(db, fact, stage="identified", reviewed_on=None)
 
 
 def _entry_day(db: Database, memo: str, sql: str, key: tuple[str, int]) -> str | None:
@@ -679,7 +695,7 @@ MODEL = ReadModel(
     name="households",
     tables=(
         *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
-        *("pj_notice_entries", "pj_return_steps"),
+        *("pj_notice_entries", "pj_return_steps", "pj_review_entries"),
     ),
     schema=SCHEMA,
     handlers={
