@@ -437,7 +437,8 @@ class ReadingQueries(LedgerCore):
         household turned down (at its village review, or by an upheld objection) is left out:
         it is no household of the programme, and its head may be identified again in another
         (tester X, session 20: the route the refusal of a correction suggests was listed as
-        one person counted twice).
+        one person counted twice); one whose rejection at review was voided (since session
+        24: ``Corrected``) is compared again, awaiting its review.
 
         Memory: one entry a household (its id, number, street and head's ID card)."""
         self.household_keys.require_master("comparing ID cards reads them")
@@ -448,20 +449,26 @@ class ReadingQueries(LedgerCore):
                 *("Reviewed", "ObjectionResolved"),
             )
         ]
+        # every record's corrections share the base's topic (they are few)
+        topics.append(get_topic(LedgerAggregate.Corrected))  # type: ignore[attr-defined]
         places: dict[object, tuple[str, str]] = {}  # household -> (number, street)
         # household -> the head's ID card now, and the effective date it holds from
         heads: dict[object, tuple[str, date]] = {}
-        turned_down: set[object] = set()
+        # household -> the version of the review that rejected it (0: an upheld objection,
+        # which is never voided); its head is followed still, and left out at the end
+        turned_down: dict[object, int] = {}
         for household, event in self._events_going_on(topics, unreadable):
             fields = vars(event)
             name = type(event).__name__
-            if name in ("Reviewed", "ObjectionResolved"):  # turned down: for good
-                if fields.get("accepted") is False or fields.get("upheld") is True:
-                    places.pop(household, None)
-                    heads.pop(household, None)
-                    turned_down.add(household)
+            if name in ("Reviewed", "ObjectionResolved"):
+                if fields.get("accepted") is False:
+                    turned_down[household] = event.originator_version
+                elif fields.get("upheld") is True:
+                    turned_down[household] = 0
                 continue
-            if household in turned_down:
+            if name == "Corrected":  # a rejection voided: the household awaits its review
+                if turned_down.get(household) == fields.get("corrects"):
+                    turned_down.pop(household)
                 continue
             if name == "PersonalDataErased":
                 places.pop(household, None)
@@ -482,6 +489,8 @@ class ReadingQueries(LedgerCore):
                 heads.pop(household, None)
         by_card: dict[str, list[tuple[str, str]]] = {}
         for household, (card, _) in heads.items():
+            if household in turned_down:
+                continue
             number, street = places[household]
             by_card.setdefault(card, []).append((number, street))
         shared = []

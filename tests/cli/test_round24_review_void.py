@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+from ledger.application import open_ledger
 from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.support import identify
 
 JN = "jn-01"
 
@@ -109,3 +111,22 @@ def test_a_registered_households_review_stands(seeded: Fupin) -> None:
         f"(entry {notice}",
     )
     assert seeded.event_count() == before
+
+
+def _shared(fupin: Fupin) -> list[object]:
+    shown = orjson.loads(fupin.ok("household duplicates --format json", "admin").stdout)
+    return [row["households"] for row in shown["shared_id_cards"]]
+
+
+def test_a_household_whose_rejection_is_voided_is_compared_again(seeded: Fupin) -> None:
+    seeded.ok(f"household review JH-0002 --rejected {doc('2016-08-02')}", JN)
+    app = open_ledger(seeded.store)
+    try:  # its head identified again under another number
+        identify(app, "JH-0009", serial=2)
+    finally:
+        app.close()
+    assert _shared(seeded) == []  # a household turned down is left out
+
+    assert _void(seeded, "JH-0002", _entry(seeded, "JH-0002", "Reviewed")).exit_code == 0
+
+    assert _shared(seeded) == [["JH-0002", "JH-0009"]]
