@@ -8,14 +8,16 @@ on PostgreSQL (tests/conftest.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import orjson
 from ledger.application import open_ledger
+from ledger.verification import verify_ledger
 from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
-from tests.support import identify
+from tests.support import identify, stamp
 
 JN = "jn-01"
 
@@ -130,3 +132,25 @@ def test_a_household_whose_rejection_is_voided_is_compared_again(seeded: Fupin) 
     assert _void(seeded, "JH-0002", _entry(seeded, "JH-0002", "Reviewed")).exit_code == 0
 
     assert _shared(seeded) == [["JH-0002", "JH-0009"]]
+
+
+def test_verify_reports_a_review_voided_under_its_notice(seeded: Fupin) -> None:
+    """Written into the file by hand: JH-0004's acceptance voided while it is under the notice
+    posted on it; the command refuses it."""
+    review = _entry(seeded, "JH-0004", "Reviewed")
+    app = open_ledger(seeded.store)
+    try:
+        household = app.household("JH-0004")
+        household._corrected(
+            review, "录错", app.authorise(stamp(JN, date(2016, 8, 10)), "correct", "江南")
+        )
+        app.save(household)
+
+        reasons = [p.reason for p in verify_ledger(app.recorder, app.mapper).problems]
+    finally:
+        app.close()
+
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        "its record's rules refuse it (version: the identification notice 公示 of JH-0004"
+    )
