@@ -726,12 +726,22 @@ def _carried_fault(rebuilt: Any, kid: str, holder: str) -> str | None:
             f"key {kid} was revoked {came}: a revoked key may have leaked and is never "
             "registered again, for anyone; make a new key (fupin keys new)"
         )
+    registers = tuple(getattr(rebuilt, "registers", ()))
     for held, who in zip(rebuilt.held_keys, rebuilt.held_by, strict=True):
         if held == kid and who != holder:
             name = "the district's log key" if who == _LOG_HOLDER else f"registered for {who}"
             return (
                 f"key {kid} was {name} {came}: a public key belongs to one holder, ever (one "
                 "officer, or the district's log key); make a new key (fupin keys new)"
+            )
+        if held == kid and who == holder == _LOG_HOLDER and registers and kid not in registers:
+            # Since session 24: the move registers again only the log key in force at the
+            # export (first of ``registers``); a log key held there and not registered again
+            # was rotated out there, and ``keys register-log`` took it back after the move.
+            return (
+                f"key {kid} was the district's log key {came} until it was rotated out there: "
+                "a log key rotated out is never the log key again (it may have leaked, and "
+                "would sign checkpoints again); make a new key (fupin keys new)"
             )
     return None
 

@@ -1,0 +1,61 @@
+"""Round 24, the re-test of the key changes (session 24): a log key rotated out before a move,
+key events dated backwards, an officer whose key was revoked refused when authorised, who can
+act, ``keys list`` for a retired officer, ``keys revoke --note``. SQLite only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.test_round24_keys import Keys, _new_key, keys
+
+STORE_INDEPENDENT = "the ledger's own key rules and replay, the same code on either store"
+
+__all__ = ["keys"]  # the fixture, used by name
+
+
+def _move(keys: Keys, name: str = "new.db") -> Path:
+    """Export ``keys``'s ledger and import it into a new store ``name``; its path."""
+    log = keys.folder / f"{name}.jsonl"
+    keys.fupin.ok(f"{keys.key('admin.key')} export events -o {log}", "admin")
+    new = keys.folder / name
+    keys.fupin.ok(f"--store {new} import --create {log}", "admin")
+    return new
+
+
+# -- 1. a log key rotated out in the old store is never the log key again after a move -------
+
+
+def test_a_log_key_rotated_out_before_a_move_is_never_registered_again(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    first, first_id = _new_key(fupin, keys.folder / "l1.key")
+    second, _ = _new_key(fupin, keys.folder / "l2.key")
+    fupin.ok(f"{as_admin} keys register-log {first} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {second} {doc('2016-08-21')}", "admin")
+    new = _move(keys)
+    moved = Fupin(str(new), fupin.runner)
+    before = moved.event_count()
+
+    again = fupin(
+        f"--store {new} {as_admin} keys register-log {first} {doc('2016-08-22')}", "admin"
+    )
+
+    assert_refused(
+        again,
+        "key",
+        f"key {first_id} was the district's log key in the store this ledger was rebuilt from "
+        "(import --create on ",
+    )
+    assert "until it was rotated out there" in again.stderr
+    assert "a log key rotated out is never the log key again" in again.stderr
+    assert moved.event_count() == before
+    # a second move still knows it
+    second_store = Path(str(new) + "-2.db")
+    log = keys.folder / "again.jsonl"
+    fupin.ok(f"--store {new} {as_admin} export events -o {log}", "admin")
+    fupin.ok(f"--store {second_store} import --create {log}", "admin")
+    twice = fupin(
+        f"--store {second_store} {as_admin} keys register-log {first} {doc('2016-08-22')}",
+        "admin",
+    )
+    assert_refused(twice, "key", "until it was rotated out there")
