@@ -204,6 +204,21 @@ class Officer(LedgerAggregate):
         self.check_not_before(
             prov.effective, self.registered_on, f"{self.officer_id} was registered"
         )
+        # Since session 24 (a re-tester dated a rotation, and a new key after a revocation,
+        # years before the key they follow): not before the key it replaces was registered,
+        # nor before the revocation it follows.
+        if self.signing_key_id:
+            self.check_not_before(
+                prov.effective,
+                self.signing_key_on,
+                f"{self.officer_id}'s key {self.signing_key_id}, which it replaces, was registered",
+            )
+        elif self.revoked_on:
+            self.check_not_before(
+                prov.effective,
+                date.fromisoformat(self.revoked_on),
+                f"{self.officer_id}'s key {self.revoked_key_id} was revoked",
+            )
         self._signing_key_registered(key_id, public_key, prov)
 
     @event("SigningKeyRegistered")

@@ -25,7 +25,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -269,10 +269,18 @@ class TransparencyLog(LedgerAggregate):
         self.key_id = key_id
         self.public_key = public_key
         self.keys_held: tuple[str, ...] = (key_id,)  # every log key, this one last
+        self.key_on: date | None = prov.effective  # the log key in force's registration
 
     def replace_key(self, key: str, public_key: str, prov: Provenance) -> None:
+        """Rotate the log key, not dated before the key it replaces was registered (since
+        session 24: a rotation was taken dated years before)."""
         if key == self.key_id:
             raise RuleError("key", f"{key} is already the log key")
+        self.check_not_before(
+            prov.effective,
+            getattr(self, "key_on", None),
+            f"the log key {self.key_id}, which it replaces, was registered",
+        )
         self._log_key_replaced(key, public_key, prov)
 
     @event("LogKeyRotated")
@@ -280,10 +288,18 @@ class TransparencyLog(LedgerAggregate):
         self.key_id = key_id
         self.public_key = public_key
         self.keys_held = (*self.keys_held, key_id)
+        self.key_on = prov.effective
 
     def record(self, checkpoint: Checkpoint, prov: Provenance) -> None:
+        """Record a checkpoint signed by the log key in force, not dated before that key was
+        registered (since session 24)."""
         if checkpoint.key_id != self.key_id:
             raise RuleError("key", f"checkpoints are signed by the log key {self.key_id}")
+        self.check_not_before(
+            prov.effective,
+            getattr(self, "key_on", None),
+            f"the log key {self.key_id}, which signs it, was registered",
+        )
         self._checkpoint_recorded(
             checkpoint.size, checkpoint.root, checkpoint.time, checkpoint.signature, prov
         )

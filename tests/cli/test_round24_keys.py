@@ -252,7 +252,8 @@ def test_verify_reports_a_log_key_rotated_back(keys: Keys) -> None:
         app.sealer.add_key(load_private_key(keys.folder / "admin.key"))
         log = app.get_by_id(TransparencyLog.create_id(LOG_NAME))
         assert isinstance(log, TransparencyLog)
-        log.replace_key(first_id, first, app.authorise(stamp("admin"), "register_log_key"))
+        at = stamp("admin", date(2016, 8, 22))
+        log.replace_key(first_id, first, app.authorise(at, "register_log_key"))
         app.save(log)
     finally:
         app.close()

@@ -59,3 +59,50 @@ def test_a_log_key_rotated_out_before_a_move_is_never_registered_again(keys: Key
         "admin",
     )
     assert_refused(twice, "key", "until it was rotated out there")
+
+
+# -- 2. key events not dated before the key they follow -------------------------------------
+
+
+def test_key_events_are_not_dated_before_the_key_they_follow(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    first, first_id = _new_key(fupin, keys.folder / "l1.key")
+    second, _ = _new_key(fupin, keys.folder / "l2.key")
+    jn_new, _ = _new_key(fupin, keys.folder / "jn-new.key")
+    fupin.ok(f"{as_admin} keys register-log {first} {doc('2018-12-10')}", "admin")
+    fupin.ok(f"{as_admin} keys revoke jn-01 {doc('2018-12-02')} --note 被盗", "admin")
+    before = fupin.event_count()
+
+    early_rotation = fupin(f"{as_admin} keys register-log {second} {doc('2017-01-01')}", "admin")
+    early_replacement = fupin(
+        f"{as_admin} keys register jn-01 {jn_new} {doc('2016-09-01')}", "admin"
+    )
+    early_own = fupin(f"{as_admin} keys register admin {jn_new} {doc('2016-08-01')}", "admin")
+    early_checkpoint = fupin(
+        f"{as_admin} checkpoint --log-key {keys.folder / 'l1.key'} "
+        f"--out {keys.folder / 'cp.json'} {doc('2018-01-01')}",
+        "admin",
+    )
+
+    assert_refused(
+        early_rotation,
+        "effective",
+        f"the log key {first_id}, which it replaces, was registered only on 2018-12-10",
+    )
+    assert_refused(
+        early_replacement, "effective", f"jn-01's key {keys.jn} was revoked only on 2018-12-02"
+    )
+    assert_refused(
+        early_own,
+        "effective",
+        f"admin's key {keys.admin}, which it replaces, was registered only on 2016-08-20",
+    )
+    assert_refused(
+        early_checkpoint,
+        "effective",
+        f"the log key {first_id}, which signs it, was registered only on 2018-12-10",
+    )
+    assert fupin.event_count() == before
+    # dated on or after: taken
+    fupin.ok(f"{as_admin} keys register jn-01 {jn_new} {doc('2018-12-02')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {second} {doc('2018-12-10')}", "admin")
