@@ -55,11 +55,14 @@ from ledger.officers import Officer
 from ledger.places import Street
 from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, SealedPersonal
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
-from ledger.sealing import Sealer
+from ledger.sealing import Sealer, revoked_not_replaced
 from ledger.sqliterecorder import FIRST_SAVE
 from ledger.store import StoreLocation, held_lock, read_only
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
+
+#: The topic of an officer's registration (``LedgerCore.admins_with_keys``).
+_OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
 
 __all__ = ["AGGREGATE_KINDS", "VALUE_TYPES", "LedgerCore", "Stamp", "ledger_transcoder"]
 
@@ -416,6 +419,13 @@ class LedgerCore(Application[UUID]):
             ) from None
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")
+        if officer.revoked_key_id and not officer.signing_key_id:
+            # Since session 24 (re-test): judged here, on the actor, before the command's own
+            # rules (an import's row names its actor column; the sealer's refusal at the save
+            # stays, the last line of defence).
+            raise PermissionRefusedError(
+                "as", revoked_not_replaced(officer, self.admins_with_keys())
+            )
         if street and street != officer.street and typed_hint(street):
             # `` 江南`` is no street, not another street: say so (with the hint) first.
             self.load(Street, street, "street")
@@ -779,6 +789,18 @@ class LedgerCore(Application[UUID]):
         # internal error on every save, or, with no time in it, turned the check off).
         event = self.mapper.to_domain_event(found[0])
         return _recorded_at(event)
+
+    def admins_with_keys(self, but: str = "") -> list[str]:
+        """The active admins with a key in force (as stored), but ``but``, in the order
+        registered: who may register a new key for an officer whose key was revoked
+        (since session 24). One scan of the officers' registrations (officers are few)."""
+        found = []
+        for _originator, registered in self.events_by_topic([_OFFICER_REGISTERED]):
+            other = getattr(registered, "officer_id", "")
+            held = self.stored_officer(other) if other != but else None
+            if held is not None and held.role == "admin" and held.active and held.signing_key_id:
+                found.append(other)
+        return found
 
     def stored_officer(self, officer_id: str) -> Officer | None:
         """The officer as stored, never a batch's copy: a key is in force from the save after

@@ -297,17 +297,34 @@ def _no_key_in_force(actor: str, holder: Officer | None) -> str:
     )
 
 
-def revoked_not_replaced(holder: Officer) -> str:
+def revoked_not_replaced(holder: Officer, admins: Sequence[str] | None = None) -> str:
     """The refusal of a save by an officer whose key was revoked and no new key registered
     (since session 24): they record nothing, with a key file or without. Revocation, the
     remedy for a stolen key, let anyone record unsigned in their name before, and
-    ``fupin verify`` passed it as an officer with no key."""
+    ``fupin verify`` passed it as an officer with no key. ``admins``: the active admins with a
+    key in force, named as who can act (since the session 24 re-test; None: not known here)."""
     officer = holder.officer_id
     return (
         f"{officer}'s key {holder.revoked_key_id} was {holder.revocation()} and no new "
-        f"key is registered: {officer} records nothing until one is; have an admin with a key "
-        f"in force register a new key for {officer} (fupin keys new, then fupin keys register; "
-        "nothing was written)"
+        f"key is registered: {officer} records nothing until one is; "
+        f"{who_can_act(officer, admins)}; nothing was written"
+    )
+
+
+def who_can_act(officer: str, admins: Sequence[str] | None) -> str:
+    """``have an admin with a key in force (adm-2) register a new key for jn-01 (…)``, and
+    when none has one, that an admin who never held a key may register their own first key
+    (docs/audit-guide.md §6; since the session 24 re-test). ``admins``: None when not known."""
+    named = f" ({', '.join(admins)})" if admins else ""
+    said = (
+        f"have an admin with a key in force{named} register a new key for {officer} "
+        "(fupin keys new, then fupin keys register)"
+    )
+    if admins is None or admins:
+        return said
+    return (
+        f"{said}; no admin has a key in force now: an admin who never held a key may register "
+        f"their own first key, then {officer}'s in a save signed with it (docs/audit-guide.md §6)"
     )
 
 

@@ -81,13 +81,17 @@ def test_an_officer_whose_key_was_revoked_records_nothing(keys: Keys) -> None:
     with_old_key = fupin(f"{keys.key('jn-01.key')} {VISIT}", "jn-01")
 
     for refused in (bare, with_old_key):
+        # since the re-test: on the actor, when authorised (it was on key, at the save)
         assert_refused(
             refused,
-            "key",
+            "as",
             f"jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key is registered: "
             "jn-01 records nothing until one is",
         )
-        assert "have an admin with a key in force register a new key for jn-01" in refused.stderr
+        assert (
+            "have an admin with a key in force (admin) register a new key for jn-01"
+            in refused.stderr
+        )
         assert "leave --key out" not in refused.stderr
     assert fupin.event_count() == before
     fupin.ok("verify")
@@ -102,7 +106,12 @@ def test_an_import_of_an_officer_whose_key_was_revoked_is_refused_dry_run_or_not
 
     for line in (f"import --dry-run {rows}", f"import {rows}"):
         refused = keys.fupin(line, "jn-01")
-        assert_refused(refused, "key", "jn-01 records nothing until one is")
+        # since the re-test: each row, on its actor (it was one line, naming no row)
+        assert refused.exit_code == 2, refused.output
+        assert (
+            f"row 2, actor: jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key is "
+            "registered: jn-01 records nothing until one is"
+        ) in refused.stderr
     assert keys.fupin.event_count() == before
 
 
@@ -115,7 +124,7 @@ def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
     # as the ledger took it before session 24: an unsigned save in jn-01's name
     app = open_ledger(str(fupin.store))
     try:
-        app._sealer = _NoSeal()  # type: ignore[assignment]
+        _as_before(app)
         app.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-0001", "c-1")
     finally:
         app.close()
@@ -128,6 +137,13 @@ def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
         "registered: jn-01 records nothing until one is"
     ) in checked.output
     assert "Traceback" not in checked.output
+
+
+def _as_before(app: Any) -> None:
+    """Save as a ledger did before session 24: unsigned, and an officer whose key was revoked
+    authorised as any other."""
+    app._sealer = _NoSeal()
+    app.authorise = lambda stamp, command, street="": app.provenance(stamp, "officer")
 
 
 class _NoSeal:
@@ -173,12 +189,13 @@ def test_a_revoked_admins_new_key_is_registered_by_another_admin_with_a_key(keys
         f"{keys.key('admin-new.key')} keys register admin {new} {doc('2016-08-22')}", "admin"
     )
     for refused in (by_itself, signed_new):
+        # since the re-test: on admin's own revocation first, naming who can act
         assert_refused(
             refused,
-            "key",
-            f"admin's key {keys.admin} was revoked on 2016-08-21: a new key for admin is "
-            "registered by another admin with a key in force, in a save signed with it, and "
-            "admin may not register their own",
+            "as",
+            f"admin's key {keys.admin} was revoked on 2016-08-21 and no new key is registered: "
+            "admin records nothing until one is; have an admin with a key in force (adm-2) "
+            "register a new key for admin",
         )
     assert fupin.event_count() == before
 
@@ -421,7 +438,7 @@ def test_a_move_keeps_an_officer_whose_key_was_revoked_from_recording(moved: Mov
     for refused in (bare, with_old_key):
         assert_refused(
             refused,
-            "key",
+            "as",
             f"jn-01's key {keys.jn} was {CARRIED} and no new key is registered: jn-01 records "
             "nothing until one is",
         )
@@ -476,7 +493,7 @@ def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked_be
     # as the ledger took it before: an unsigned save in jn-01's name after the move
     app = open_ledger(str(moved.new))
     try:
-        app._sealer = _NoSeal()  # type: ignore[assignment]
+        _as_before(app)
         app.record_visit(stamp("jn-01", date(2016, 9, 1)), "JH-0001", "c-1")
     finally:
         app.close()
@@ -503,7 +520,7 @@ def test_a_second_move_carries_the_revoked_key_again(moved: Moved) -> None:
     assert again.exit_code == 0, again.output
     assert f"(RevokedKeyCarried): jn-01 (key {keys.jn})" in again.stdout
     refused = keys.fupin(f"--store {second} {VISIT}", "jn-01")
-    assert_refused(refused, "key", f"jn-01's key {keys.jn} was {CARRIED}")
+    assert_refused(refused, "as", f"jn-01's key {keys.jn} was {CARRIED}")
     for line in ("verify", "verify --require-signatures"):
         checked = keys.fupin(f"--store {second} {line}")
         assert checked.exit_code == 0, checked.output

@@ -106,3 +106,46 @@ def test_key_events_are_not_dated_before_the_key_they_follow(keys: Keys) -> None
     # dated on or after: taken
     fupin.ok(f"{as_admin} keys register jn-01 {jn_new} {doc('2018-12-02')}", "admin")
     fupin.ok(f"{as_admin} keys register-log {second} {doc('2018-12-10')}", "admin")
+
+
+# -- 3. an officer whose key was revoked is refused when authorised -------------------------
+
+
+def test_an_officer_whose_key_was_revoked_is_refused_before_the_commands_rules(
+    keys: Keys,
+) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    fupin.ok(f"{as_admin} keys revoke jn-01 {doc('2016-08-21')} --note 被盗", "admin")
+    before = fupin.event_count()
+
+    wrong_helper = fupin(f"household visit JH-0001 --helper nobody {doc('2016-09-01')}", "jn-01")
+
+    assert_refused(
+        wrong_helper,
+        "as",
+        f"jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key is registered",
+    )
+    assert fupin.event_count() == before
+
+
+def test_an_import_names_each_row_of_an_officer_whose_key_was_revoked(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    fupin.ok(f"{as_admin} keys revoke jn-01 {doc('2016-08-21')} --note 被盗", "admin")
+    rows = keys.folder / "record_visit.csv"
+    rows.write_text(
+        "ref,actor,effective,document,household,helper,summary\n"
+        "V-1,jn-01,2016-09-01,走访记录,JH-0001,c-1,入户走访\n"
+        "V-2,admin,2016-09-01,走访记录,JH-0001,nobody,入户走访\n"
+        "V-3,jn-01,2016-09-02,走访记录,JH-0001,c-1,再次走访\n",
+        encoding="utf-8",
+    )
+    before = fupin.event_count()
+
+    refused = fupin(f"{as_admin} import {rows}", "admin")
+
+    assert refused.exit_code == 2, refused.output
+    revoked = f"actor: jn-01's key {keys.jn} was revoked on 2016-08-21"
+    assert f"{rows} row 2, {revoked}" in refused.stderr
+    assert f"{rows} row 4, {revoked}" in refused.stderr
+    assert f"{rows} row 3, helper: " in refused.stderr
+    assert fupin.event_count() == before

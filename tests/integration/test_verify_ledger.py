@@ -17,7 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from ledger.application import Ledger, open_ledger
 from ledger.base import natural_id
 from ledger.bundles import prove_household
-from ledger.errors import InputError, RuleError
+from ledger.errors import InputError, PermissionRefusedError, RuleError
 from ledger.keys import generate_key, key_id, public_key_text
 from ledger.transparency import (
     checkpoint_note,
@@ -113,7 +113,7 @@ def test_after_revocation_the_old_key_no_longer_signs(ledger: Ledger) -> None:
 
     revoke_signing_key(ledger, stamp(), "jn-01", "key file lost")
     # since session 24 jn-01 records nothing until a new key is registered
-    with pytest.raises(InputError, match="jn-01 records nothing until one is"):
+    with pytest.raises(PermissionRefusedError, match="jn-01 records nothing until one is"):
         register(ledger, "JH-0002")
 
     report = verify_ledger(ledger.recorder, ledger.mapper)
