@@ -13,7 +13,6 @@ from projections import api
 from cli.common import (
     DocumentOption,
     EffectiveOption,
-    NoteOption,
     console,
     ledger_session,
     make_stamp,
@@ -27,6 +26,18 @@ keys_app = typer.Typer(help="Signing keys 签名密钥: every save of a keyed of
 
 PublicKeyArgument = Annotated[
     str, typer.Argument(help="Public key, base64 (printed by `fupin keys new`).")
+]
+
+
+#: ``keys revoke --note``: required, the reason for revoking (since the session 24 re-test the
+#: help says so; it showed the optional note of other commands).
+RevokeNoteOption = Annotated[
+    str,
+    typer.Option(
+        "--note",
+        help="Required: the reason for revoking 吊销原因 (lost, leaked, stolen…).",
+        show_default=False,
+    ),
 ]
 
 
@@ -71,12 +82,12 @@ def register(
 def revoke(
     officer_id: Annotated[str, typer.Argument(help="Officer id 工号.")],
     document: DocumentOption,
-    note: NoteOption = "",
+    note: RevokeNoteOption = "",
     effective: EffectiveOption = None,
 ) -> None:
-    """Revoke an officer's key 吊销密钥 (lost or leaked); --note says why."""
+    """Revoke an officer's key 吊销密钥 (lost or leaked); --note (required) says why."""
     with ledger_session() as app:
-        revoke_signing_key(app, make_stamp(document, effective), officer_id, note)
+        revoke_signing_key(app, make_stamp(document, effective), officer_id, note, field="note")
     console.print(f"key of {officer_id} revoked")
 
 

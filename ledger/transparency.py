@@ -875,12 +875,15 @@ def _check_replacer(app: LedgerCore, actor: str, officer: Officer) -> None:
     )
 
 
-def revoke_signing_key(app: LedgerCore, stamp: Stamp, officer_id: str, reason: str) -> None:
+def revoke_signing_key(
+    app: LedgerCore, stamp: Stamp, officer_id: str, reason: str, field: str = "reason"
+) -> None:
     """Withdraw an officer's key 吊销签名密钥 (lost or leaked). The key of the last admin with
-    a key in force is not revoked (``_check_other_admin``)."""
+    a key in force is not revoked (``_check_other_admin``). ``field``: what a missing reason is
+    refused on (the command line's ``note``)."""
     prov = app.authorise(stamp, "revoke_key")
     _alone(app, "revoking a key")
-    check_says("reason", reason, "say why the key is revoked", InputError)
+    check_says(field, reason, "say why the key is revoked", InputError)
 
     def attempt() -> list[Officer]:
         officer = app.load(Officer, officer_id, "officer")

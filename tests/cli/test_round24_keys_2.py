@@ -149,3 +149,18 @@ def test_an_import_names_each_row_of_an_officer_whose_key_was_revoked(keys: Keys
     assert f"{rows} row 4, {revoked}" in refused.stderr
     assert f"{rows} row 3, helper: " in refused.stderr
     assert fupin.event_count() == before
+
+
+# -- 6. keys revoke --note is required, and said so -----------------------------------------
+
+
+def test_keys_revoke_note_is_required_and_said_so(keys: Keys) -> None:
+    fupin = keys.fupin
+    before = fupin.event_count()
+
+    shown = fupin.ok("keys revoke --help").stdout
+    missing = fupin(f"{keys.key('admin.key')} keys revoke jn-01 {doc('2016-08-21')}", "admin")
+
+    assert "Required: the reason for revoking" in " ".join(shown.split())
+    assert_refused(missing, "note", "say why the key is revoked")
+    assert fupin.event_count() == before
