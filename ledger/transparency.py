@@ -860,13 +860,19 @@ def _check_replacer(app: LedgerCore, actor: str, officer: Officer) -> None:
     registered their own key as the admin's, unsigned, and signed anything as admin from
     then on. The first key of an officer who never held one is registered as before."""
     registrar = app.stored_officer(actor)
+    oid = officer.officer_id
     if actor == officer.officer_id:
         why = f"{actor} may not register their own (whoever stole the key could)"
     elif registrar is None or not registrar.signing_key_id:
         why = f"{actor} has no key in force"
+        if registrar is not None and not registrar.revoked_key_id and registrar.role == "admin":
+            # since the session 24 re-test: say the way (audit-guide §6 allows it)
+            why += (
+                f"; {actor}, who never held a key, may register their own first key (fupin "
+                f"keys new, then fupin keys register {actor} …), then {oid}'s signed with it"
+            )
     else:
         return
-    oid = officer.officer_id
     raise RuleError(
         "key",
         f"{oid}'s key {officer.revoked_key_id} was {officer.revocation()}: a new key "
@@ -903,19 +909,27 @@ def _check_other_admin(app: LedgerCore, admin: str) -> None:
     once revoked, ``admin`` records nothing, and only another admin with a key in force may
     register a new key for them (``_check_replacer``), so the ledger could not be recovered
     (since session 24). One scan of the officers' registrations (officers are few)."""
+    if app.admins_with_keys(but=admin):
+        return
+    # Since the session 24 re-test: another admin whose key was revoked is named, and the
+    # way out is a new key for them, not a second admin.
+    revoked = []
     for _originator, found in app.events_by_topic([_OFFICER_REGISTERED]):
         other = getattr(found, "officer_id", "")
-        if other == admin:
-            continue
-        held = app.stored_officer(other)
-        if held is not None and held.role == "admin" and held.active and held.signing_key_id:
-            return
+        held = app.stored_officer(other) if other != admin else None
+        if held is not None and held.role == "admin" and held.active and held.revoked_key_id:
+            revoked.append(other)
+    first = (
+        "first register a second admin (fupin officer add … --role admin) and a key for them"
+        if not revoked
+        else f"first register a new key for {', '.join(revoked)} (whose key was revoked: fupin "
+        f"keys new, then fupin keys register, signed with {admin}'s key)"
+    )
     raise RuleError(
         "officer",
         f"{admin} is the only active admin with a key in force: once {admin}'s key is revoked, "
-        f"{admin} records nothing and no admin could register a new key for {admin}; first "
-        "register a second admin (fupin officer add … --role admin) and a key for them, then "
-        "revoke; nothing was written (docs/audit-guide.md §6)",
+        f"{admin} records nothing and no admin could register a new key for {admin}; {first}, "
+        "then revoke; nothing was written (docs/audit-guide.md §6)",
     )
 
 

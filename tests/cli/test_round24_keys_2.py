@@ -164,3 +164,62 @@ def test_keys_revoke_note_is_required_and_said_so(keys: Keys) -> None:
     assert "Required: the reason for revoking" in " ".join(shown.split())
     assert_refused(missing, "note", "say why the key is revoked")
     assert fupin.event_count() == before
+
+
+# -- 4. refusals say who can act --------------------------------------------------------------
+
+
+def test_refusals_say_who_can_act(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    second, second_id = _new_key(fupin, keys.folder / "adm-2.key")
+    fupin.ok(f"{as_admin} officer add adm-2 --name 二 --role admin {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register adm-2 {second} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys revoke adm-2 {doc('2016-08-21')} --note 被盗", "admin")
+    before = fupin.event_count()
+
+    last = fupin(f"{as_admin} keys revoke admin {doc('2016-08-22')} --note 遗失", "admin")
+    by_revoked = fupin(
+        f"--key {keys.folder / 'adm-2.key'} keys revoke admin {doc('2016-08-22')} --note 遗失",
+        "adm-2",
+    )
+
+    assert_refused(
+        last,
+        "officer",
+        "first register a new key for adm-2 (whose key was revoked: fupin keys new, then fupin "
+        "keys register, signed with admin's key), then revoke",
+    )
+    assert "second admin" not in last.stderr
+    assert_refused(
+        by_revoked,
+        "as",
+        f"adm-2's key {second_id} was revoked on 2016-08-21 and no new key is registered: adm-2 "
+        "records nothing until one is; have an admin with a key in force (admin) register a new "
+        "key for adm-2",
+    )
+    assert fupin.event_count() == before
+
+
+def test_an_admin_without_a_key_is_told_to_register_their_own_first(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    old, _ = _new_key(seeded, tmp_path / "old.key")
+    new, _ = _new_key(seeded, tmp_path / "new.key")
+    seeded.ok(f"keys register jn-01 {old} {doc('2016-08-20')}", "admin")
+    seeded.ok(f"keys revoke jn-01 {doc('2016-08-21')} --note 遗失", "admin")
+
+    refused = seeded(f"keys register jn-01 {new} {doc('2016-08-22')}", "admin")
+    saving = seeded(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+
+    assert_refused(
+        refused,
+        "key",
+        "admin has no key in force; admin, who never held a key, may register their own first "
+        "key (fupin keys new, then fupin keys register admin …), then jn-01's signed with it",
+    )
+    assert_refused(
+        saving,
+        "as",
+        "no admin has a key in force now: an admin who never held a key may register their own "
+        "first key, then jn-01's in a save signed with it",
+    )
