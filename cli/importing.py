@@ -46,6 +46,7 @@ from ledger.moves import (
     ExportEnd,
     Rebuilt,
     check_carried,
+    check_importer,
     check_whole_export,
     export_end,
     is_export_end,
@@ -1422,6 +1423,7 @@ def import_files(
         move = create and not app.recorder.max_notification_id() and _an_export(rows)
         if move and end is not None:
             check_carried(rows, end)  # its keys checked before a row is written
+            check_importer(rows, end, settings.actor or str(rows[0].values.get("actor") or ""))
         try:
             result = import_rows(
                 app,

@@ -26,6 +26,7 @@ __all__ = [
     "ExportEnd",
     "Rebuilt",
     "check_carried",
+    "check_importer",
     "check_whole_export",
     "export_end",
     "is_export_end",
@@ -192,6 +193,50 @@ def check_carried(rows: list[Row], end: ExportEnd) -> None:
                 "record a key as held by no officer; export again (fupin export events); "
                 "nothing was written",
             )
+
+
+def check_importer(rows: list[Row], end: ExportEnd, importer: str) -> None:
+    """Refuse, before a row is written, a move recorded by an importing admin whose key was
+    revoked and not replaced in the old store (its closing line's carried keys), when an
+    admin with a key in force at the export can run it (named): such an officer records
+    nothing there (docs/audit-guide.md §1), and the move is theirs to record here. Since the
+    session 24 re-test (it was taken). When no admin of the export holds a key in force it is
+    taken, as before: refusing it would leave the ledger with no way to move; the move then
+    records that admin's revoked key too (``RevokedKeyCarried``), and they record nothing
+    more here until another admin with a key in force registers a new key."""
+    carried = end.carried()
+    if importer in carried.officers:
+        return
+    theirs = [kid for kid, holder in carried.held.items() if holder == importer]
+    revoked = [kid for kid in carried.revoked if kid in theirs]
+    if not revoked:
+        return
+    roles: dict[str, str] = {}
+    active: dict[str, bool] = {}
+    for row in rows:
+        values = row.values
+        if row.command == "initialise":
+            roles[str(values.get("actor"))] = "admin"
+            active[str(values.get("actor"))] = True
+        elif row.command in ("register_officer", "change_officer"):
+            roles[str(values.get("officer"))] = str(values.get("role"))
+            active.setdefault(str(values.get("officer")), True)
+        elif row.command == "retire_officer":
+            active[str(values.get("officer"))] = False
+    keyed = [
+        officer
+        for officer in sorted(carried.officers)
+        if roles.get(officer) == "admin" and active.get(officer, False)
+    ]
+    if not keyed:
+        return
+    raise InputError(
+        "as",
+        f"{importer}'s key {revoked[-1]} was revoked in the store this export came from, and "
+        f"no new key was registered: {importer} records nothing there, nor this move here; run "
+        f"the move as an admin with a key in force at the export ({', '.join(keyed)}): "
+        "fupin --as ADMIN import --create …; nothing was written",
+    )
 
 
 def last_effective(rows: list[Row]) -> date:

@@ -223,3 +223,40 @@ def test_an_admin_without_a_key_is_told_to_register_their_own_first(
         "no admin has a key in force now: an admin who never held a key may register their own "
         "first key, then jn-01's in a save signed with it",
     )
+
+
+# -- 7. a move is not recorded by an admin whose key was revoked -----------------------------
+
+
+def test_a_move_by_an_admin_whose_key_was_revoked_is_refused(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    second, _ = _new_key(fupin, keys.folder / "adm-2.key")
+    as_second = keys.key("adm-2.key")
+    fupin.ok(f"{as_admin} officer add adm-2 --name 二 --role admin {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register adm-2 {second} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_second} keys revoke admin {doc('2016-08-21')} --note 被盗", "adm-2")
+    log = keys.folder / "ev.jsonl"
+    fupin.ok(f"{as_second} export events -o {log}", "adm-2")
+    new = keys.folder / "new.db"
+
+    by_default = fupin(f"--store {new} import --create {log}")
+    by_admin = fupin(f"--store {new} import --create {log}", "admin")
+
+    for refused in (by_default, by_admin):
+        assert_refused(
+            refused,
+            "as",
+            f"admin's key {keys.admin} was revoked in the store this export came from, and no "
+            "new key was registered: admin records nothing there, nor this move here; run the "
+            "move as an admin with a key in force at the export (adm-2): fupin --as ADMIN "
+            "import --create",
+        )
+        assert not new.exists() or Fupin(str(new), fupin.runner).event_count() == 0
+    moved = fupin(f"--store {new} import --create {log}", "adm-2")
+    assert moved.exit_code == 0, moved.output
+    assert fupin(f"--store {new} verify").exit_code == 0
+    assert_refused(
+        fupin(f"--store {new} household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "admin"),
+        "as",
+        f"admin's key {keys.admin} was revoked in the store this ledger was rebuilt from",
+    )
