@@ -688,7 +688,7 @@ def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
             officers[str(originator)] = getattr(found, "officer_id", "?")
             continue
         if name == "RebuiltFromExport":
-            officer_keys.extend(_carried_rows(found))
+            officer_keys.extend(_carried_rows(found, app))
             continue
         day = _day(found)
         who = _LOG_HOLDER if name in ("LogKeyRegistered", "LogKeyRotated") else None
@@ -709,14 +709,28 @@ def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
         else:
             log_keys.append({"key_id": kid, "registered_on": day, "current": True, "ended": ""})
             held[holder] = log_keys[-1]
+    # A retired officer's key signs nothing more (since the session 24 re-test: it was listed
+    # as in force). Read off the officer as stored, so a retirement voided is not one.
+    for holder, row in held.items():
+        officer = app.stored_officer(holder) if holder != _LOG_HOLDER else None
+        if officer is not None and not officer.active and row.get("in_force"):
+            row.update(in_force=False, ended=f"officer retired on {_retired_on(officer)}")
     return {"officer_keys": officer_keys, "log_keys": log_keys}
 
 
-def _carried_rows(rebuilt: Any) -> list[dict[str, Any]]:
+def _retired_on(officer: Officer) -> str:
+    """The effective date of an officer's retirement in force ("?" when not known)."""
+    day = officer.entry_dates.get(getattr(officer, "retired_at", 0) or 0)
+    return day.isoformat() if day is not None else "?"
+
+
+def _carried_rows(rebuilt: Any, app: LedgerCore) -> list[dict[str, Any]]:
     """The officer keys the store this ledger was rebuilt from had revoked (its
     ``RebuiltFromExport``), in the order revoked, as ``key_records`` lists them (since session
     24: a move listed none, and an officer whose key was revoked there seemed never to have
-    held one); the day each was registered and revoked is not known here."""
+    held one); then, since the session 24 re-test, the keys held there by officers retired here
+    and not registered again by the move (they were listed nowhere); the day each was
+    registered and revoked is not known here."""
     holders = dict(zip(rebuilt.held_keys, rebuilt.held_by, strict=True))
     ended = f"revoked {CARRIED_REVOCATION} ({moved_on(rebuilt)})"
     rows = []
@@ -724,6 +738,15 @@ def _carried_rows(rebuilt: Any) -> list[dict[str, Any]]:
         if holders.get(kid):
             row = {"officer": holders[kid], "key_id": kid, "registered_on": "", "in_force": False}
             rows.append({**row, "ended": ended})
+    again = set(getattr(rebuilt, "registers", ()))
+    for kid, holder in holders.items():
+        if not holder or kid in rebuilt.revoked or kid in again:
+            continue
+        officer = app.stored_officer(holder)
+        if officer is not None and not officer.active:
+            row = {"officer": holder, "key_id": kid, "registered_on": "", "in_force": False}
+            said = f"held {CARRIED_REVOCATION} ({moved_on(rebuilt)}); officer retired"
+            rows.append({**row, "ended": said})
     return rows
 
 

@@ -4,6 +4,8 @@ act, ``keys list`` for a retired officer, ``keys revoke --note``. SQLite only.""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -260,3 +262,41 @@ def test_a_move_by_an_admin_whose_key_was_revoked_is_refused(keys: Keys) -> None
         "as",
         f"admin's key {keys.admin} was revoked in the store this ledger was rebuilt from",
     )
+
+
+# -- 5. keys list: a retired officer's key is not in force ------------------------------------
+
+
+def test_keys_list_shows_a_retired_officers_key_ended_before_and_after_a_move(
+    keys: Keys,
+) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    fupin.ok(f"{as_admin} officer retire jn-01 --reason 退休 -d 退休通知 -e 2016-10-01", "admin")
+
+    listed = json.loads(fupin.ok("keys list --format json", "insp-1").stdout)
+    jn = [row for row in listed["officer_keys"] if row["officer"] == "jn-01"]
+
+    assert jn == [
+        {
+            "officer": "jn-01",
+            "key_id": keys.jn,
+            "registered_on": "2016-08-20",
+            "in_force": False,
+            "ended": "officer retired on 2016-10-01",
+        }
+    ]
+    new = _move(keys)
+    moved = json.loads(fupin.ok(f"--store {new} keys list --format json", "insp-1").stdout)
+    jn = [row for row in moved["officer_keys"] if row["officer"] == "jn-01"]
+    assert jn == [
+        {
+            "officer": "jn-01",
+            "key_id": keys.jn,
+            "registered_on": "",
+            "in_force": False,
+            "ended": (
+                "held in the store this ledger was rebuilt from (import --create on "
+                f"{date.today().isoformat()}); officer retired"
+            ),
+        }
+    ]
