@@ -25,6 +25,7 @@ from ledger.transparency import (
 )
 from ledger.verification import (
     KEY_TABLE_POSITION,
+    REVOKED_RECORDS_NOTHING_SINCE,
     SCHEMA_POSITION,
     Problem,
     VerifyReport,
@@ -213,6 +214,14 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         f"signatures: {report.seals} seals over {report.signed} signed events, "
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
+    if report.revoked_before_rule:
+        # since session 24: recorded by yesterday's fupin, which took them (a note, not a problem)
+        day = REVOKED_RECORDS_NOTHING_SINCE.date().isoformat()
+        say(
+            f"{report.revoked_before_rule} unsigned events by officers whose key had been "
+            f"revoked, recorded before {day} when fupin still took them (counted above; not a "
+            "problem: since then such an officer records nothing)"
+        )
     if require_signatures:
         # A moved ledger has no bootstrap: its first events are the move's (since session 23
         # this line named a fupin init the ledger never ran).

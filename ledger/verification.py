@@ -9,7 +9,8 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    once the run is complete the digest matches what the signer signed;
 4. otherwise it is *unsigned*: a failure if its actor had a key in force, or had one revoked
    (or one revoked before a move, ``RevokedKeyCarried``) and no new key registered since
-   (since session 24; not in a move's events) (or always, with
+   (since session 24; not in a move's events, nor, but as ``revoked_before_rule``, in one
+   recorded before ``REVOKED_RECORDS_NOTHING_SINCE``, when fupin still took it) (or always, with
    ``require_signatures``, but for the bootstrap no key can sign: the first admin's
    registration at position 0 and, at position 1, that admin's own first key registration;
    ``_bootstrap``);
@@ -176,6 +177,7 @@ from ledger.values import CHINA
 
 __all__ = [
     "KEY_TABLE_POSITION",
+    "REVOKED_RECORDS_NOTHING_SINCE",
     "SCHEMA_POSITION",
     "Frontier",
     "NumberedRow",
@@ -254,6 +256,17 @@ _HEX_ROOT = re.compile("[0-9a-f]{64}").fullmatch
 #: (or none), before its ``RebuiltFromExport`` (included), and in the keys registered after it.
 _MOVE_DONE, _MOVE_PREFIX, _MOVE_KEYS = 0, 1, 2
 _MOVE_KEY_EVENTS = frozenset({"SigningKeyRegistered", "LogKeyRegistered"})
+#: The day the rule came in that an officer whose key was revoked, and no new key registered,
+#: records nothing (``ledger.sealing.revoked_not_replaced``, session 24): from then on fupin
+#: refuses such a save. Before it fupin recorded one unsigned, as it did for an officer who
+#: never held a key, so an unsigned event of such an officer recorded (its ``timestamp``)
+#: before this is what the ledger then took, a note, not a problem; one recorded since is a
+#: problem. Sound because an event appended later cannot carry an earlier recording time
+#: without verify reporting it (8., the order of recording times), and the old code took such
+#: saves from the CLI anyway.
+REVOKED_RECORDS_NOTHING_SINCE = datetime(2026, 12, 1, tzinfo=CHINA)
+#: The same time as the ledger writes one (UTC ISO 8601): such texts sort as the times run.
+_RULE_UTC = REVOKED_RECORDS_NOTHING_SINCE.astimezone(UTC).isoformat()
 #: A key revoked in the store a ledger was rebuilt from, recorded by the move (since session 24).
 _CARRIED = "RevokedKeyCarried"
 _A_SAVE = "a whole signed save removed, inserted or moved"
@@ -368,6 +381,10 @@ class VerifyReport:
     #: day, UTC; "" no move). Since session 23.
     moved: int = 0
     moved_on: str = ""
+    #: Of ``unsigned``, those by an officer whose key had been revoked and no new key
+    #: registered, recorded before ``REVOKED_RECORDS_NOTHING_SINCE``, when fupin still took
+    #: them: a note, not a problem (since session 24; ``require_signatures`` lists them).
+    revoked_before_rule: int = 0
     #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
@@ -1037,6 +1054,7 @@ class Verifier:
                     except (KeyError, TypeError):  # no time, or not one: _check_time says
                         text, in_order = _Untagged(tree.get("timestamp")), False
                     if in_order:
+                        at = text
                         if span is None:
                             times.latest, times.position = text, position
                         elif text > span.latest:
@@ -1044,7 +1062,7 @@ class Verifier:
                         if day > text[:10]:  # after the UTC day: is it after China's?
                             self._effective_after(position, (topic, uid, version), day, text)
                     else:
-                        recorded = self._check_time(position, (topic, uid, version), text)
+                        recorded = at = self._check_time(position, (topic, uid, version), text)
                         if recorded:
                             self._later(recorded, position)
                             if day > recorded[:10] and self._time_fault != position:
@@ -1053,7 +1071,7 @@ class Verifier:
                                 )
                     # 3./4. signed where a seal announced it, else unsigned
                     if span is None:
-                        self._unsigned(position, (topic, uid, version), actor)
+                        self._unsigned(position, (topic, uid, version), actor, at=at)
                     elif (
                         actor == span.signer
                         and span.seen + 1 < span.count
@@ -1341,7 +1359,8 @@ class Verifier:
             bootstrap = (
                 event is not None and not self._in_move and self._bootstrap(position, stored, event)
             )
-            self._unsigned(position, where, actor, bootstrap, getattr(event, "key_id", None))
+            registers = getattr(event, "key_id", None)
+            self._unsigned(position, where, actor, bootstrap, registers, at=recorded)
         if event is None:
             return
         try:
@@ -1592,10 +1611,13 @@ class Verifier:
         actor: object,
         bootstrap: bool = False,
         key: object = None,
+        *,
+        at: str | None = None,
     ) -> None:
         """An event no seal announced; ``actor`` None when it could not be decoded;
         ``bootstrap``: the ledger's bootstrap, which no key can sign (``_bootstrap``);
-        ``key``: the key id a key registration registers."""
+        ``key``: the key id a key registration registers; ``at``: its recording time as the
+        ledger writes it (UTC ISO 8601), None when it has none the verifier could read."""
         self.report.unsigned += 1
         if len(self.suspects) < _SUSPECTS:
             self.suspects.append(position)
@@ -1611,6 +1633,12 @@ class Verifier:
             self.report.bootstrap += 1
         elif self._in_move and self._moving(actor, key):
             self.report.moved += 1
+        elif officer is not None and officer.revoked and self._before_rule(position, at):
+            # recorded when fupin still took it: what it was, an unsigned event (since session
+            # 24: yesterday's ledgers verify, and restore, as they did)
+            self.report.revoked_before_rule += 1
+            if self.require_signatures:
+                self._problem(position, _label(where), _UNSIGNED_REQUIRED)
         elif officer is not None and officer.revoked:
             self._problem(
                 position,
@@ -1621,6 +1649,11 @@ class Verifier:
             )
         elif self.require_signatures:
             self._problem(position, _label(where), _UNSIGNED_REQUIRED)
+
+    def _before_rule(self, position: int, at: str | None) -> bool:
+        """Whether an event was recorded before ``REVOKED_RECORDS_NOTHING_SINCE``: its time read
+        (``at``) and not reported as set back (a time that is could be any)."""
+        return at is not None and at < _RULE_UTC and self._time_fault != position
 
     def _moving(self, actor: object, key: object) -> bool:
         """Whether an unsigned event read in the move (``_move_step``) is the move's: any
