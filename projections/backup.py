@@ -339,7 +339,8 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool
     # restored. Only the log itself decides whether the backup is the checkpointed ledger.
     if not log_problems(report) or unverified:
         return report
-    if checkpoints:
+    mismatch = next((p for p in report.problems if p.event.startswith(_CHECKPOINT)), None)
+    if checkpoints and (mismatch is not None or len(report.problems) < report.problem_count):
         first = _first_in_log(report)
         why = (
             f"{first.event}: {first.reason}"
@@ -352,12 +353,23 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool
             f"the restored ledger does not match the checkpoint ({why}); it was not put in "
             f"place ({_EXAMINE})" + (f"; {moved}" if moved else ""),
         )
+    # With --checkpoint, a log every checkpoint given matched that fails another rule is
+    # said as that, not as a mismatch (since session 24: "does not match the checkpoint"
+    # pointed at tampering where an unsigned event was the problem)
+    given = "the checkpoint given, which it matches, "
+    if len(checkpoints) > 1:
+        given = f"the {len(checkpoints)} checkpoints given, which it matches, "
+    checked = given if checkpoints else ""
     raise RuleError(
         "file",
-        f"{source} does not verify, checked as fupin verify checks a ledger (its own recorded "
-        f"checkpoints, signatures, roles, versions): {where_in_log(report)}; nothing was "
-        f"restored ({_EXAMINE})",
+        f"{source} does not verify, checked as fupin verify checks a ledger ({checked}its own "
+        f"recorded checkpoints, signatures, roles, versions): {where_in_log(report)}; nothing "
+        f"was restored ({_EXAMINE})",
     )
+
+
+#: How a problem with a checkpoint file given is labelled (``ledger.verification``).
+_CHECKPOINT = "checkpoint "
 
 
 #: How a backup refused for its log is restored all the same, to be examined.

@@ -76,16 +76,19 @@ def old(seeded: Fupin, tmp_path: Path) -> Old:
     return made
 
 
-def _checkpoint(fupin: Fupin, folder: Path) -> None:
-    """A log key registered, and a checkpoint of the ledger as it is written to cp.json."""
-    public, _ = _new_key(fupin, folder / "log.key")
+def _checkpoint(fupin: Fupin, folder: Path, name: str = "cp.json") -> Path:
+    """A log key registered (once), and a checkpoint of the ledger as it is written to
+    ``name``."""
     as_admin = f"--key {folder / 'admin.key'}"
-    fupin.ok(f"{as_admin} keys register-log {public} {doc('2016-08-20')}", "admin")
+    if not (folder / "log.key").exists():
+        public, _ = _new_key(fupin, folder / "log.key")
+        fupin.ok(f"{as_admin} keys register-log {public} {doc('2016-08-20')}", "admin")
     fupin.ok(
-        f"{as_admin} checkpoint --out {folder / 'cp.json'} --log-key {folder / 'log.key'} "
+        f"{as_admin} checkpoint --out {folder / name} --log-key {folder / 'log.key'} "
         f"{doc('2016-08-21')}",
         "admin",
     )
+    return folder / name
 
 
 def test_yesterdays_unsigned_event_of_a_revoked_officer_is_a_note(old: Old) -> None:
@@ -178,4 +181,27 @@ def test_restore_refuses_a_backup_holding_todays_such_event(old: Old, empty: str
 
     assert_refused(refused, "file", "does not verify")
     assert REVOKED in refused.stderr
+    assert not has_ledger(empty)
+
+
+def test_restore_against_a_checkpoint_it_matches_names_the_problem_not_a_mismatch(
+    old: Old, empty: str
+) -> None:
+    # today's unsigned event of jn-01, then a checkpoint covering it: the backup is the
+    # checkpointed ledger; what fails is the revocation rule, not the checkpoint
+    fupin = old.fupin
+    _unsigned_visit(fupin, date(2016, 9, 2))
+    cp = _checkpoint(fupin, old.folder, "today.json")
+    backup = old.folder / "today.backup"
+    fupin.ok(f"backup {backup}")
+    assert fupin(f"verify --checkpoint {cp}").exit_code == 1  # the rule, as verify says
+
+    refused = fupin(f"--store {empty} restore {backup} --checkpoint {cp}")
+
+    assert_refused(refused, "file", f"{backup} does not verify")
+    said = refused.stderr
+    assert "the checkpoint given, which it matches" in said
+    assert REVOKED in said
+    assert "does not match the checkpoint" not in said
+    assert "restore --unverified puts it in place" in said
     assert not has_ledger(empty)
