@@ -18,7 +18,7 @@ from ledger.application import open_ledger
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_backup_cli import has_ledger
-from tests.cli.test_round24_keys import _new_key, _NoSeal
+from tests.cli.test_round24_keys import _as_before, _new_key
 from tests.support import TickingClock, stamp
 
 STORE_INDEPENDENT = "the verifier's rule on recording times, the same code on either store"
@@ -59,7 +59,7 @@ def _unsigned_visit(fupin: Fupin, day: date = date(2016, 9, 1)) -> None:
     recorded an officer whose key was revoked as one who never held a key)."""
     app = open_ledger(str(fupin.store))
     try:
-        app._sealer = _NoSeal()  # type: ignore[assignment]
+        _as_before(app)  # unsigned, authorised as before session 24
         app.record_visit(stamp("jn-01", day), "JH-0001", "c-1")
     finally:
         app.close()
