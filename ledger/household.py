@@ -452,8 +452,9 @@ class Household(LedgerAggregate):
         objection, signature or registration takes a rejected household; a change of members,
         an amendment or an erasure rests on the identification, not on the review). An
         acceptance is voided while no notice 公示 rests on it: one the household is still
-        under is voided first (``check_notice_voidable``); once registered, or turned down on
-        an upheld objection, the notice and what followed it stand, and so does the review."""
+        under is voided first (``check_notice_voidable``), unless an objection was raised during
+        it; once objected to, registered, or turned down on an upheld objection, the notice and
+        what followed it stand, and so does the review."""
         if not accepted or self.stage == Stage.REVIEWED:
             return
         notice = max(
@@ -465,6 +466,16 @@ class Household(LedgerAggregate):
             default=None,
         )
         start = "" if self.notice is None else f", from {self.notice[0]}"
+        if self.stage == Stage.UNDER_NOTICE and self.objections:
+            # Re-test N, session 24: the advice to void the notice first led to its own
+            # refusal, a notice objected to standing.
+            first = min(self.objected_on.items(), key=lambda item: item[1])
+            raise RuleError(
+                "version",
+                f"objection {first[0]!r} was raised during the identification notice 公示 "
+                f"posted on this review (entry {notice}{start}; objected {first[1]}): a notice "
+                "objected to stands, and so does the review it rests on",
+            )
         if self.stage == Stage.UNDER_NOTICE:
             raise RuleError(
                 "version",

@@ -154,3 +154,24 @@ def test_verify_reports_a_review_voided_under_its_notice(seeded: Fupin) -> None:
     assert reasons[0].startswith(
         "its record's rules refuse it (version: the identification notice 公示 of JH-0004"
     )
+
+
+def test_a_review_whose_notice_drew_an_objection_stands_and_says_so(seeded: Fupin) -> None:
+    # Re-test N, session 24: the refusal said to void the notice first, whose own refusal then
+    # said a notice objected to stands: advice that led nowhere.
+    seeded.ok(f"household object JH-0004 o-1 --summary 群众异议 {doc('2016-08-05')}", JN)
+    review = _entry(seeded, "JH-0004", "Reviewed")
+    notice = _entry(seeded, "JH-0004", "NoticePosted")
+    before = seeded.event_count()
+
+    refused = _void(seeded, "JH-0004", review)
+
+    assert_refused(
+        refused,
+        "version",
+        f"objection 'o-1' was raised during the identification notice 公示 posted on this "
+        f"review (entry {notice}, from 2016-08-03; objected 2016-08-05): a notice objected to "
+        "stands, and so does the review it rests on",
+    )
+    assert "correct it first" not in refused.stderr
+    assert seeded.event_count() == before
