@@ -20,6 +20,7 @@ from ledger.errors import PermissionRefusedError
 
 __all__ = [
     "EVENT_COMMANDS",
+    "KEYED_ADMIN_COMMANDS",
     "PERMISSIONS",
     "PROGRAMME_STEPS",
     "TYPED_COMMANDS",
@@ -129,6 +130,26 @@ PERMISSIONS: dict[str, Permission] = {
     "erase": Permission(_ADMIN, "district"),
     "rotate_master": Permission(_ADMIN, "district"),
 }
+
+#: The commands that manage officers and keys: once the ledger has an active admin with a key
+#: in force, only such an admin records them, in a save signed with that key
+#: (``LedgerCore.authorise``; since session 24: an admin who never held a key demoted and
+#: retired every keyed admin, unsigned, and plain verify passed). While no active admin has
+#: a key in force they are recorded as before (an admin registers their own first key).
+KEYED_ADMIN_COMMANDS = frozenset(
+    {
+        "register_officer",
+        "change_officer",
+        "retire_officer",
+        "correct_officer",
+        "amend_officer",
+        "register_key",
+        "revoke_key",
+        "register_log_key",
+        "record_checkpoint",
+        "rotate_master",
+    }
+)
 
 #: The command an officer types for each permission, as (its words after ``fupin``, what
 #: follows them where one command serves several permissions): a refusal names the command

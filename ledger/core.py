@@ -36,7 +36,13 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, EnvType, get_topic
 
 from ledger import clock
-from ledger.authority import PROGRAMME_STEPS, check_permission
+from ledger.authority import (
+    KEYED_ADMIN_COMMANDS,
+    PROGRAMME_STEPS,
+    TYPED_COMMANDS,
+    check_permission,
+    typed_command,
+)
 from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id, typed_hint
 from ledger.errors import (
     AlreadyExistsError,
@@ -430,6 +436,8 @@ class LedgerCore(Application[UUID]):
             # `` 江南`` is no street, not another street: say so (with the hint) first.
             self.load(Street, street, "street")
         check_permission(command, stamp.actor, officer.role, officer.street, street)
+        if command in KEYED_ADMIN_COMMANDS and not self.moving_keys:
+            self._check_keyed_admin(stamp.actor, command)
         if not stamp.dated and command in PROGRAMME_STEPS:
             self._check_today_in_programme(stamp.effective)
         prov = self.provenance(stamp, officer.role)
@@ -437,6 +445,27 @@ class LedgerCore(Application[UUID]):
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
             self._unsaid_late = self._unsaid_after_programme(stamp)
         return prov
+
+    def _check_keyed_admin(self, actor: str, command: str) -> None:
+        """Refuse a command that manages officers or keys (``KEYED_ADMIN_COMMANDS``) by an
+        admin with no key in force while another active admin has one (named): since session
+        24 (tester: an admin who never held a key demoted and retired, unsigned, every admin
+        who held one, and none could recover). While no active admin has a key in force, it
+        is recorded as before: an admin registers their own first key, unsigned."""
+        keyed = self.admins_with_keys()
+        if not keyed or actor in keyed:
+            return
+        named = ", ".join(keyed)
+        raise PermissionRefusedError(
+            "as",
+            f"{actor} has no key in force, and {named} "
+            f"{'has' if len(keyed) == 1 else 'have'} one: while an active admin has a key in "
+            f"force, {typed_command(command)} is recorded only by an admin with a key in "
+            f"force, in a save signed with it (fupin --as {keyed[0]} --key … "
+            f"{TYPED_COMMANDS[command][0]} …); a first key too: {keyed[0]} registers "
+            f"{actor}'s (fupin keys new, then fupin --as {keyed[0]} --key … keys register "
+            f"{actor} …); nothing was written (docs/audit-guide.md §6)",
+        )
 
     def _check_today_in_programme(self, today: date) -> None:
         """A step of the programme dated today by default (no ``-e``) only while the programme
@@ -652,6 +681,9 @@ class LedgerCore(Application[UUID]):
     #: import --create``): what the ledger recorded before a rule is replayed as recorded
     #: (a step dated after the programme with no note, ``_unsaid_after_programme``).
     rebuilding_export = False
+    #: Set while a move registers again the keys in force at the export (``ledger.moves``):
+    #: its admin registers them all, their own last (``KEYED_ADMIN_COMMANDS`` not judged).
+    moving_keys = False
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.
     _unsaid_late: RuleError | None = None

@@ -299,10 +299,14 @@ def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebu
     own = [(officer, kid) for officer, kid in done.carried if officer == stamp.actor]
     for officer, kid in [c for c in done.carried if c[0] != stamp.actor]:
         _carry(app, prov, officer, kid)
-    if keys.log:
-        done.log = register_log_key(app, stamp, keys.log)
-    for officer, public in again:
-        done.officers.append((officer, register_signing_key(app, stamp, officer, public)))
+    app.moving_keys = True  # its admin registers them all, their own last
+    try:
+        if keys.log:
+            done.log = register_log_key(app, stamp, keys.log)
+        for officer, public in again:
+            done.officers.append((officer, register_signing_key(app, stamp, officer, public)))
+    finally:
+        app.moving_keys = False
     for officer, kid in own:
         _carry(app, prov, officer, kid)
     return done

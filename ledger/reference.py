@@ -25,6 +25,7 @@ from ledger.programme import (
     YearParameters,
     rule_shown,
 )
+from ledger.transparency import check_other_admin
 from ledger.values import choice, clean_name, optional_text, require_text
 
 __all__ = ["ReferenceCommands"]
@@ -264,6 +265,8 @@ class ReferenceCommands(LedgerCore):
 
         def attempt() -> list[Officer]:
             officer = self.load(Officer, officer_id, "officer")
+            if role != "admin":
+                self._check_keyed_admin_stays(officer, "demote")
             officer.change_role(role, street, prov)
             return [officer]
 
@@ -277,10 +280,17 @@ class ReferenceCommands(LedgerCore):
 
         def attempt() -> list[Officer]:
             officer = self.load(Officer, officer_id, "officer")
+            self._check_keyed_admin_stays(officer, "retire")
             officer.retire(require_text(reason, "reason"), prov)
             return [officer]
 
         self.execute(attempt)
+
+    def _check_keyed_admin_stays(self, officer: Officer, doing: str) -> None:
+        """Refuse to retire or demote the last active admin with a key in force, as revoking
+        their key is (since session 24): no admin could manage officers or keys after."""
+        if officer.role == "admin" and officer.active and officer.signing_key_id:
+            check_other_admin(self, officer.officer_id, doing)
 
     def check_role(self, role: str, street: str) -> None:
         choice(role, ROLES, "role")

@@ -56,6 +56,7 @@ __all__ = [
     "Checkpoint",
     "LogKeyChange",
     "TransparencyLog",
+    "check_other_admin",
     "checkpoint_note",
     "erased_households",
     "event_bytes",
@@ -908,7 +909,7 @@ def revoke_signing_key(
     app: LedgerCore, stamp: Stamp, officer_id: str, reason: str, field: str = "reason"
 ) -> None:
     """Withdraw an officer's key 吊销签名密钥 (lost or leaked). The key of the last admin with
-    a key in force is not revoked (``_check_other_admin``). ``field``: what a missing reason is
+    a key in force is not revoked (``check_other_admin``). ``field``: what a missing reason is
     refused on (the command line's ``note``)."""
     prov = app.authorise(stamp, "revoke_key")
     _alone(app, "revoking a key")
@@ -917,7 +918,7 @@ def revoke_signing_key(
     def attempt() -> list[Officer]:
         officer = app.load(Officer, officer_id, "officer")
         if officer.signing_key_id and officer.role == "admin" and officer.active:
-            _check_other_admin(app, officer.officer_id)
+            check_other_admin(app, officer.officer_id)
         officer.revoke_signing_key(reason.strip(), prov)
         return [officer]
 
@@ -927,11 +928,13 @@ def revoke_signing_key(
 _OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
 
 
-def _check_other_admin(app: LedgerCore, admin: str) -> None:
+def check_other_admin(app: LedgerCore, admin: str, doing: str = "revoke") -> None:
     """Refuse to revoke the key of ``admin`` when no other active admin has a key in force:
     once revoked, ``admin`` records nothing, and only another admin with a key in force may
     register a new key for them (``_check_replacer``), so the ledger could not be recovered
-    (since session 24). One scan of the officers' registrations (officers are few)."""
+    (since session 24). ``doing``: "retire" or "demote" as well, refused alike (since session
+    24: officers and keys are managed only by an admin with a key in force). One scan of the
+    officers' registrations (officers are few)."""
     if app.admins_with_keys(but=admin):
         return
     # Since the session 24 re-test: another admin whose key was revoked is named, and the
@@ -948,11 +951,18 @@ def _check_other_admin(app: LedgerCore, admin: str) -> None:
         else f"first register a new key for {', '.join(revoked)} (whose key was revoked: fupin "
         f"keys new, then fupin keys register, signed with {admin}'s key)"
     )
+    once = {
+        "revoke": f"once {admin}'s key is revoked, {admin} records nothing and no admin could "
+        f"register a new key for {admin}",
+        "retire": f"once {admin} is retired, no admin could manage officers or keys (an admin "
+        "with a key in force records them)",
+        "demote": f"once {admin} is no longer an admin, no admin could manage officers or keys "
+        "(an admin with a key in force records them)",
+    }[doing]
     raise RuleError(
         "officer",
-        f"{admin} is the only active admin with a key in force: once {admin}'s key is revoked, "
-        f"{admin} records nothing and no admin could register a new key for {admin}; {first}, "
-        "then revoke; nothing was written (docs/audit-guide.md §6)",
+        f"{admin} is the only active admin with a key in force: {once}; {first}, "
+        f"then {doing}; nothing was written (docs/audit-guide.md §6)",
     )
 
 
