@@ -50,7 +50,7 @@ from ledger.moves import (
     check_whole_export,
     export_end,
     is_export_end,
-    last_effective,
+    move_day,
     rebuild,
 )
 from ledger.store import check_path
@@ -1470,12 +1470,13 @@ def _rebuild(
 ) -> Rebuilt:
     """Record the move and register the keys the export carries again (``ledger.moves``),
     recorded by the importing admin (``--as``, else the export's first officer, who
-    initialised it), dated the export's last effective day."""
+    initialised it), dated the export's last effective day, or its latest key event's when
+    later (``move_day``)."""
     keys = CarriedKeys() if end is None else end.carried()
     actor = settings.actor or str(rows[0].values.get("actor") or "")
     stamp = Stamp(
         actor,
-        last_effective(rows),
+        move_day(rows, keys),
         f"import {source}"[:200],
         "keys in force at the export, registered again by import --create",
     )

@@ -11,13 +11,18 @@ therefore carries, public halves only::
 
 the keys in force at the export, every key id revoked, and every key id ever given a holder.
 ``import --create`` registers the keys in force again and records the others
-(``ledger.moves``).
+(``ledger.moves``). Since session 24 it also carries ``"last_key_event": "2016-08-10"``, the
+latest effective date of the old store's key events (registrations, revocations, log keys, a
+move's record): the move's own key records are dated no earlier (``ledger.moves.move_day``),
+or the key history was backdated to the export's last row. A closing line without it (an
+export written before) is read as before.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import orjson
@@ -31,6 +36,9 @@ __all__ = ["CarriedKeys", "KeyTrail", "read_carried"]
 _OFFICER_KEYS = ("SigningKeyRegistered", "SigningKeyRevoked")
 _LOG_KEYS = ("LogKeyRegistered", "LogKeyRotated")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
+#: The key events whose effective date the closing line's ``last_key_event`` follows: a
+#: moved ledger's record of its move and of the revocations it carried too.
+_DATED = (*_OFFICER_KEYS, *_LOG_KEYS, "RebuiltFromExport", "RevokedKeyCarried")
 
 
 @dataclass
@@ -41,14 +49,20 @@ class CarriedKeys:
     log: str = ""  # the log key in force ("" none)
     revoked: list[str] = field(default_factory=list)  # key ids, in the order revoked
     held: dict[str, str] = field(default_factory=dict)  # key id -> its holder ("" the log)
+    #: the latest effective date of the old store's key events (ISO; "" none, or an export
+    #: written before session 24)
+    last_key_event: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "officers": dict(sorted(self.officers.items())),
             "log": self.log,
             "revoked": list(self.revoked),
             "held": dict(self.held),
         }
+        if self.last_key_event:
+            found["last_key_event"] = self.last_key_event
+        return found
 
 
 class KeyTrail:
@@ -61,6 +75,10 @@ class KeyTrail:
     def observe(self, name: str, holder: str | None, fields: dict[str, Any]) -> None:
         """Note event ``name`` of officer ``holder`` (None: not an officer's)."""
         keys = self.keys
+        prov = fields.get("prov")
+        effective = getattr(prov, "effective", None)
+        if name in _DATED and isinstance(effective, date):
+            keys.last_key_event = max(keys.last_key_event, effective.isoformat())
         if name in _OFFICER_KEYS and holder is not None:
             kid = str(fields["key_id"])
             if name == "SigningKeyRegistered":
@@ -83,11 +101,21 @@ def read_carried(value: Any) -> CarriedKeys:
     naming what is wrong, which of its officers, log, revoked and held and which value or
     key id (since session 23: one message named none), a key that is no public key, one
     given to two holders, one both in force and revoked."""
-    if not isinstance(value, dict) or set(value) != {"officers", "log", "revoked", "held"}:
-        raise InputError("keys", "is an object of officers, log, revoked and held")
+    if not isinstance(value, dict) or set(value) - {"last_key_event"} != {
+        "officers",
+        "log",
+        "revoked",
+        "held",
+    }:
+        raise InputError(
+            "keys", "is an object of officers, log, revoked and held (and last_key_event)"
+        )
     officers, log, revoked, held = (value[k] for k in ("officers", "log", "revoked", "held"))
     _check_shape(officers, log, revoked, held)
-    carried = CarriedKeys(dict(officers), log, list(revoked), dict(held))
+    last = value.get("last_key_event", "")
+    if last != "" and not _is_day(last):
+        raise InputError("keys", f"its last_key_event is {_shown(last)}: not a date (YYYY-MM-DD)")
+    carried = CarriedKeys(dict(officers), log, list(revoked), dict(held), last)
     for holder, public in [*officers.items(), *([("", log)] if log else [])]:
         kid = key_id(parse_public_key(public))
         named = f"the key of {holder}" if holder else "the log key"
@@ -96,6 +124,17 @@ def read_carried(value: Any) -> CarriedKeys:
         if carried.held.setdefault(kid, holder) != holder:
             raise InputError("keys", f"{named} ({kid}) is held by {carried.held[kid]!r} too")
     return carried
+
+
+def _is_day(value: Any) -> bool:
+    """Whether ``value`` is an ISO date as an export writes it (``2016-08-10``)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 _A_KEY_ID = "a key id (16 hex digits, as fupin keys list shows them)"

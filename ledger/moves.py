@@ -31,6 +31,7 @@ __all__ = [
     "export_end",
     "is_export_end",
     "last_effective",
+    "move_day",
     "rebuild",
 ]
 
@@ -245,6 +246,19 @@ def last_effective(rows: list[Row]) -> date:
     batch is (the move adds no later fact to the programme)."""
     found = [row.values.get("effective") for row in rows]
     return max(date.fromisoformat(value) for value in found if isinstance(value, str))
+
+
+def move_day(rows: list[Row], keys: CarriedKeys) -> date:
+    """What the record of a move and the keys it registers again are dated: the export's last
+    row's day (``last_effective``), or, when later, the day of the old store's latest key
+    event (its closing line's ``last_key_event``; since session 24: before, a log key
+    registered on 2016-08-07 after a last row of 2016-08-06 was 2016-08-06 here, and a
+    revocation of 2016-08-10 was lost, so a replacement key or a checkpoint dated before it
+    was taken here that the old store refused)."""
+    day = last_effective(rows)
+    if keys.last_key_event:
+        day = max(day, date.fromisoformat(keys.last_key_event))
+    return day
 
 
 @dataclass
