@@ -690,6 +690,7 @@ def key_records(app: LedgerCore) -> dict[str, list[dict[str, Any]]]:
             continue
         if name == "RebuiltFromExport":
             officer_keys.extend(_carried_rows(found, app))
+            log_keys.extend(_carried_log_rows(found))
             continue
         day = _day(found)
         who = _LOG_HOLDER if name in ("LogKeyRegistered", "LogKeyRotated") else None
@@ -749,6 +750,24 @@ def _carried_rows(rebuilt: Any, app: LedgerCore) -> list[dict[str, Any]]:
             said = f"held {CARRIED_REVOCATION} ({moved_on(rebuilt)}); officer retired"
             rows.append({**row, "ended": said})
     return rows
+
+
+def _carried_log_rows(rebuilt: Any) -> list[dict[str, Any]]:
+    """The log keys the store this ledger was rebuilt from rotated out (held there by the
+    district, and not the log key in force the move registered again, the first of its
+    ``registers``), as ``key_records`` lists log keys (since session 24: a move listed none,
+    though it listed the officer keys revoked there); the day each was registered and rotated
+    out is not known here. None for a move whose record names no key registered again (no
+    ``registers``: which log key was in force is not known)."""
+    registers = tuple(getattr(rebuilt, "registers", ()))
+    if not registers:
+        return []
+    ended = f"rotated out {CARRIED_REVOCATION} ({moved_on(rebuilt)})"
+    return [
+        {"key_id": kid, "registered_on": "", "current": False, "ended": ended}
+        for kid, holder in zip(rebuilt.held_keys, rebuilt.held_by, strict=True)
+        if holder == _LOG_HOLDER and kid not in registers
+    ]
 
 
 def _day(event: Any) -> str:

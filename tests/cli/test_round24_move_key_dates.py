@@ -82,3 +82,29 @@ def test_a_bad_last_key_event_is_refused_naming_it(keys: Keys) -> None:
     refused = fupin(f"--store {keys.folder / 'new.db'} import --create {log}", "admin")
     assert refused.exit_code == 2, refused.output
     assert 'its last_key_event is "2016-13-01": not a date (YYYY-MM-DD)' in refused.output
+
+
+def test_keys_list_shows_the_log_keys_the_old_store_rotated_out(keys: Keys) -> None:
+    fupin, as_admin = keys.fupin, keys.key("admin.key")
+    first, first_id = _new_key(fupin, keys.folder / "l1.key")
+    second, second_id = _new_key(fupin, keys.folder / "l2.key")
+    fupin.ok(f"{as_admin} keys register-log {first} {doc('2016-08-20')}", "admin")
+    fupin.ok(f"{as_admin} keys register-log {second} {doc('2016-08-21')}", "admin")
+
+    moved = _move(keys)
+
+    listed = json.loads(fupin.ok(f"{moved} keys list --format json", "admin").stdout)
+    rotated, current = listed["log_keys"]
+    assert rotated["key_id"] == first_id
+    assert rotated["registered_on"] == ""
+    assert rotated["current"] is False
+    assert rotated["ended"].startswith(
+        "rotated out in the store this ledger was rebuilt from (import --create on "
+    )
+    assert current == {
+        "key_id": second_id,
+        "registered_on": "2016-08-21",
+        "current": True,
+        "ended": "",
+    }
+    assert first_id in fupin.ok(f"{moved} keys list", "admin").stdout
