@@ -3,7 +3,7 @@ and corrections 更正 of mistaken entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -471,14 +471,8 @@ class OversightCommands(LedgerCore):
         enterprise's record, so read from the log's employments (by topic, the batch's too;
         a return voided is rare): the helper of session 23's return void left it out."""
         exited = household.exits_approved[-1]
-        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
-        for helper_id, event in self.events_so_far([topic]):
-            said: Any = event
-            if said.household != household.number or said.prov.effective <= exited:
-                continue
-            helper = self.get_by_id(helper_id)
-            version = event.originator_version
-            if not isinstance(helper, Helper) or version in helper.voided:
+        for helper, version, said in self._standing_employments(household.number):
+            if said.prov.effective <= exited:
                 continue
             raise RuleError(
                 "version",
@@ -508,15 +502,7 @@ class OversightCommands(LedgerCore):
                     "[四(六)]: void it first if the household never had labour capacity "
                     f"(fupin correct household {number} {version})",
                 )
-        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
-        for helper_id, event in self.events_so_far([topic]):
-            said: Any = event
-            if said.household != number:
-                continue
-            helper = self.get_by_id(helper_id)
-            version = event.originator_version
-            if not isinstance(helper, Helper) or version in helper.voided:
-                continue
+        for helper, version, said in self._standing_employments(number):
             raise RuleError(
                 "labour",
                 f"{helper.helper_id}'s employment of a worker of {number} since {said.since} "
@@ -524,6 +510,20 @@ class OversightCommands(LedgerCore):
                 "无劳动能力 has no worker employed; void it first if the household never had "
                 f"labour capacity (fupin correct helper {helper.helper_id} {version})",
             )
+
+    def _standing_employments(self, number: str) -> Iterator[tuple[Helper, int, Any]]:
+        """Each employment of a worker of household ``number`` not voided, in log order, as
+        (its helper, its entry, the event): kept on the enterprise's record, so read from the
+        log's employments (by topic, the batch's too; the rules that ask are rare)."""
+        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
+        for helper_id, event in self.events_so_far([topic]):
+            said: Any = event
+            if said.household != number:
+                continue
+            helper = self.get_by_id(helper_id)
+            version = event.originator_version
+            if isinstance(helper, Helper) and version not in helper.voided:
+                yield helper, version, said
 
     def enterprise_side(
         self, aggregate: LedgerAggregate, version: int, prov: Provenance
