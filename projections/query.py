@@ -52,6 +52,10 @@ def run_query(
     body = after_comments(statement, nested=nested)
     if not body:
         raise QueryError("sql", "give one SELECT statement (the query holds only comments)")
+    # A parenthesised read is a read (``(select 1)``; tester, session 24: it was refused as a
+    # write): past its opening parentheses, and any comments between them.
+    while body.startswith("("):
+        body = after_comments(body[1:], nested=nested)
     first = _FIRST_WORD.match(body)
     word = first[0].upper() if first else ""
     if word not in ("SELECT", "WITH"):
