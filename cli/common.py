@@ -233,11 +233,13 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print(
                 Text.assemble(("refused", "red"), f" {exc}"), highlight=False, soft_wrap=True
             )
+            _say_notes(exc)
             raise typer.Exit(REFUSED) from None
         except PersistenceError as exc:  # the store is locked, busy, gone or damaged
             gone = lost_server(exc)
             problem = server_gone_message(gone) if gone else _store_problem(exc)
             err_console.print(f"refused store: {problem}", markup=False, soft_wrap=True)
+            _say_notes(exc)
             raise typer.Exit(REFUSED) from None
         except typer.Exit:
             raise  # a command's own exit code (an unfinished erasure's 3): never remapped
@@ -248,9 +250,17 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print(
                 f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
             )
+            _say_notes(exc)
             raise typer.Exit(REFUSED) from None
 
     return wrapper
+
+
+def _say_notes(exc: BaseException) -> None:
+    """What a refused command left behind, after its refusal: a new PostgreSQL ledger it
+    could not drop (``projections.pg.undone_unless_kept``, since session 24)."""
+    for note in getattr(exc, "__notes__", ()):
+        err_console.print(str(note), markup=False, soft_wrap=True)
 
 
 #: How a store says it is damaged: SQLite's "database disk image is malformed" and "file is

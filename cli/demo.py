@@ -49,10 +49,34 @@ def demo(
     output: Annotated[
         str, typer.Option("--format", help="Summary as a table, or as json.")
     ] = "table",
+    drop_unfinished: Annotated[
+        bool,
+        typer.Option(
+            "--drop-unfinished",
+            help="PostgreSQL: drop the partial ledger of a demo cut short (kill -9, the "
+            "server stopping), and record nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Build a realistic synthetic history 演示数据 in a new store, then summarise the reports."""
     started = time.monotonic()
     location = parse_store(settings.store)
+    if drop_unfinished:
+        if location.path is not None:
+            raise InputError(
+                "drop-unfinished",
+                "only a PostgreSQL store keeps a demo cut short: on SQLite it is never put "
+                "in place",
+            )
+        from projections.pg import drop_unfinished_demo
+
+        events = drop_unfinished_demo(settings.store)
+        console.print(
+            f"dropped the demo cut short in {location.display} ({events:,} events and its "
+            "read models): the database holds no ledger now",
+            soft_wrap=True,
+        )
+        return
     if location.path is None:  # PostgreSQL: an empty database (a ledger refuses initialise)
         if not (os.environ.get("LEDGER_MASTER_KEY") or os.environ.get("LEDGER_MASTER_KEY_FILE")):
             # A key made here could be kept nowhere beside the store: the demo's personal
@@ -73,7 +97,8 @@ def demo(
             # event there is the demo's once its initialise is recorded (another's init
             # would have made it refused).
             mine: list[bool] = []
-            with undone_unless_kept(settings.store, mine=lambda: bool(mine)) as new:
+            # Marked unfinished until it ends (a kill -9 or a server stopped runs no clean-up).
+            with undone_unless_kept(settings.store, mine=lambda: bool(mine), marked=True) as new:
                 result, figures = _record(settings.store, seed, scale, {}, new, mine)
     else:
         # A SQLite store must be new; checked before anything is written, the key included.

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -65,9 +65,11 @@ from projections.storage import (
 )
 
 __all__ = [
+    "UNFINISHED_DEMO",
     "NewLedger",
     "PgDatabase",
     "conninfo",
+    "drop_unfinished_demo",
     "open_pg",
     "preflight",
     "protect_events",
@@ -185,6 +187,14 @@ def preflight(store: str | None, *, create: bool = False) -> bool:
         # ``import --create`` stopped before it recorded anything (tester E, session 17: every
         # command read it as an empty ledger; verify and backups passed).
         empty = initialised and not create and not _holds_events(connection, location)
+        # Only where a ledger is made: not a check on every command's way.
+        unfinished = (
+            create
+            and initialised
+            and _table_exists(connection, _marker(location).as_string(connection))
+        )
+    if unfinished:
+        raise LedgerError("store", _unfinished_demo(location))
     if not create and not initialised:
         raise LedgerError(
             "store", f"{location.display} holds no ledger yet; run `fupin init` first"
@@ -211,6 +221,8 @@ def undone_unless_kept(
     store: str | None,
     keep: Callable[[], bool] = lambda: True,
     mine: Callable[[], bool] = lambda: False,
+    *,
+    marked: bool = False,
 ) -> Iterator[NewLedger]:
     """Around a command that makes a new ledger in a database without one (``init``,
     ``import --create``, ``demo``): if it fails, or ends and ``keep()`` is false (a dry run),
@@ -225,7 +237,15 @@ def undone_unless_kept(
     command's (the demo, once its own ``initialise`` is recorded). The block opens the ledger,
     sets ``opened`` once it has, and closes it before the block ends: a ledger that failed to
     open made nothing to drop (two processes creating one ledger at once: the tables are the
-    other's)."""
+    other's).
+
+    When what it made cannot be dropped (the server stopped or was lost: tester, session 24),
+    the command's error carries a note saying what the database keeps and how to drop it
+    (``cli.common.refusals`` says it after the refusal). ``marked`` (the demo): a table
+    ``fupin_unfinished_demo`` holds what the schema held before, from before the ledger is
+    made until the block ends well, so that a demo cut short where no clean-up runs
+    (``kill -9``, a server stopped) is recognised by the commands that make a ledger
+    (``preflight`` with ``create``) and dropped by ``drop_unfinished_demo``."""
     location = parse_store(store)
     with _connect(location) as creating:
         # One command makes a ledger in a schema at a time (tester L, session 22: a dry run
@@ -239,15 +259,32 @@ def undone_unless_kept(
                 f"another fupin command is making a ledger in {location.display} now (init, "
                 "import --create or demo); nothing was written: run this one once it ends",
             )
+        marker = _marker(location)
+        if not _table_exists(creating, events_table(location)):
+            # A demo cut short before it made its ledger: the mark marks nothing.
+            creating.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(marker))
         before = _objects(creating, location.schema)
+        if marked:
+            with creating.transaction():
+                creating.execute(sql.SQL("CREATE TABLE {} (kind text, name text)").format(marker))
+                with creating.cursor() as cursor:
+                    insert = sql.SQL("INSERT INTO {} VALUES (%s, %s)").format(marker)
+                    cursor.executemany(insert, sorted(before))
         made = NewLedger()
         try:
             yield made
-        except BaseException:
-            if made.opened:
-                with suppress(Exception):  # a server gone: its reason is the command's refusal
+        except BaseException as exc:
+            try:
+                if made.opened:
                     _undo(location, before, mine())
+                if marked:
+                    creating.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(marker))
+            except Exception:  # a server gone: its reason is the command's refusal
+                if made.opened:
+                    exc.add_note(_left_behind(location, marked))
             raise
+        if marked:  # the demo ended: no longer unfinished
+            creating.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(marker))
         if not keep():
             try:
                 _undo(location, before, mine())
@@ -258,6 +295,76 @@ def undone_unless_kept(
                     f"{location.display}: {_reason(exc)}; the database's owner drops them "
                     f"(DROP TABLE {events_table(location)})",
                 ) from None
+
+
+#: The table that marks a demo not yet finished (``undone_unless_kept``), in the ledger's schema.
+UNFINISHED_DEMO = "fupin_unfinished_demo"
+
+
+def _marker(location: StoreLocation) -> sql.Identifier:
+    return sql.Identifier(location.schema, UNFINISHED_DEMO)
+
+
+def _left_behind(location: StoreLocation, demo: bool) -> str:
+    """What a command that made a new ledger and could not drop it again says it left."""
+    if demo:
+        return (
+            f"{location.display} keeps the part of the demo recorded before the store was "
+            "lost, a partial ledger that reports, verify and officers would take for a whole "
+            "one: once the server is back, drop it with `fupin demo --drop-unfinished` "
+            "before trying again"
+        )
+    return (
+        f"{location.display} keeps the tables this command made and could not drop: once "
+        "the server is back, run the command again, or have the database's owner drop them "
+        f"(DROP TABLE {events_table(location)} CASCADE) before a `restore`"
+    )
+
+
+def _unfinished_demo(location: StoreLocation) -> str:
+    """The refusal of a command that makes a ledger (``init``, ``import --create``, ``demo``,
+    ``restore``) in a database holding a demo cut short (since session 24: a ``kill -9`` or a
+    server stopped left part of a demo, every command took it for a whole ledger)."""
+    return (
+        f"{location.display} holds a demo cut short (by kill -9, a power cut or the server "
+        "stopping): a partial ledger, not a whole one; nothing was written: drop it with "
+        "`fupin demo --drop-unfinished`, then try again"
+    )
+
+
+def drop_unfinished_demo(store: str | None) -> int:
+    """Drop the ledger a demo cut short left (``unfinished_demo``), as the demo would have
+    dropped it had it been stopped by a signal; how many events it held. Refused, nothing
+    dropped, when the database holds no unfinished demo."""
+    location = parse_store(store)
+    with _connect(location) as connection:
+        key = f"fupin creates {location.env['POSTGRES_DBNAME']}.{location.schema}"
+        row = connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+        if not (row and row[0]):
+            raise ConflictError(
+                "store",
+                f"another fupin command is making a ledger in {location.display} now (init, "
+                "import --create or demo); nothing was dropped: run this one once it ends",
+            )
+        marker = _marker(location)
+        if not _table_exists(connection, marker.as_string(connection)):
+            raise LedgerError(
+                "store",
+                f"{location.display} holds no unfinished demo (no {UNFINISHED_DEMO} table); "
+                "nothing was dropped",
+            )
+        rows = connection.execute(sql.SQL("SELECT kind, name FROM {}").format(marker))
+        before = {(str(kind), str(name)) for kind, name in rows.fetchall()}
+        events = 0
+        if _table_exists(connection, events_table(location)):
+            table = sql.SQL(".").join(
+                sql.Identifier(part) for part in events_table(location).split(".")
+            )
+            counted = connection.execute(sql.SQL("SELECT count(*) FROM {}").format(table))
+            events = int((counted.fetchone() or (0,))[0])
+        _undo(location, before, True)
+        connection.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(marker))
+    return events
 
 
 #: What a schema holds that a command may have made: relations (tables, views, sequences,
