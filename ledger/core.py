@@ -63,7 +63,14 @@ from ledger.privacy import HOUSEHOLD_KEYS, HouseholdKeys, PersonalDataMapper, Se
 from ledger.programme import PROGRAMME_CODE, Programme, ProgrammeRules, YearParameters
 from ledger.sealing import Sealer, revoked_not_replaced
 from ledger.sqliterecorder import FIRST_SAVE
-from ledger.store import StoreLocation, held_lock, read_only
+from ledger.store import (
+    StoreLocation,
+    held_lock,
+    lost_server,
+    pool_exhausted,
+    read_only,
+    server_gone_message,
+)
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
 
@@ -570,6 +577,18 @@ class LedgerCore(Application[UUID]):
                         "it, is read-only): nothing was written",
                     ) from None
                 said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                shown = "the store" if self.location is None else self.location.display
+                gone = lost_server(exc)
+                if gone is not None or pool_exhausted(said):
+                    # The server stopped or was lost during the save, which may have been
+                    # committed unseen (tester, session 24: a save said "busy or unreachable",
+                    # and nothing of a payment perhaps recorded twice).
+                    raise ConflictError(
+                        "store",
+                        server_gone_message(said, f"{shown} could not be reached")
+                        if pool_exhausted(said) or gone is None
+                        else server_gone_message(gone),
+                    ) from None
                 raise ConflictError(
                     "store",
                     held_lock(said) or f"the store is busy or unreachable ({said}); try again",

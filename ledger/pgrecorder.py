@@ -26,7 +26,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
-from ledger.store import schema_options
+from ledger.store import pool_exhausted, schema_options
 
 __all__ = ["LedgerPostgresRecorder"]
 
@@ -100,7 +100,15 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 # The driver's LockNotAvailable (SQLSTATE 55P03), seen through eventsourcing.
                 cause = exc.__cause__
                 waited_out = getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE
-                if tried >= self.attempts or (waited_out and time.monotonic() >= deadline):
+                # No try begins past the deadline, whatever failed, and none after the pool
+                # gave up on a connection (the server unreachable for the connect timeout):
+                # before session 24 a save whose server stopped was tried up to 10 times, a
+                # connect timeout each (a tester: refused after ~24 s, with 5 s timeouts).
+                if (
+                    tried >= self.attempts
+                    or time.monotonic() >= deadline
+                    or pool_exhausted(str(exc))
+                ):
                     raise
                 if not waited_out:
                     time.sleep(self.pause)
