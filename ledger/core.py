@@ -844,12 +844,17 @@ class LedgerCore(Application[UUID]):
     def admins_with_keys(self, but: str = "") -> list[str]:
         """The active admins with a key in force (as stored), but ``but``, in the order
         registered: who may register a new key for an officer whose key was revoked
-        (since session 24). One scan of the officers' registrations (officers are few)."""
+        (since session 24)."""
+        return self.active_admins(lambda held: bool(held.signing_key_id), but)
+
+    def active_admins(self, keeps: Callable[[Officer], bool], but: str = "") -> list[str]:
+        """The active admins (as stored) ``keeps`` keeps, but ``but``, in the order
+        registered. One scan of the officers' registrations (officers are few)."""
         found = []
         for _originator, registered in self.events_by_topic([_OFFICER_REGISTERED]):
             other = getattr(registered, "officer_id", "")
             held = self.stored_officer(other) if other != but else None
-            if held is not None and held.role == "admin" and held.active and held.signing_key_id:
+            if held is not None and held.role == "admin" and held.active and keeps(held):
                 found.append(other)
         return found
 

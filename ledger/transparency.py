@@ -944,26 +944,17 @@ def revoke_signing_key(
     app.execute(attempt)
 
 
-_OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
-
-
 def check_other_admin(app: LedgerCore, admin: str, doing: str = "revoke") -> None:
     """Refuse to revoke the key of ``admin`` when no other active admin has a key in force:
     once revoked, ``admin`` records nothing, and only another admin with a key in force may
     register a new key for them (``_check_replacer``), so the ledger could not be recovered
     (since session 24). ``doing``: "retire" or "demote" as well, refused alike (since session
-    24: officers and keys are managed only by an admin with a key in force). One scan of the
-    officers' registrations (officers are few)."""
+    24: officers and keys are managed only by an admin with a key in force)."""
     if app.admins_with_keys(but=admin):
         return
     # Since the session 24 re-test: another admin whose key was revoked is named, and the
     # way out is a new key for them, not a second admin.
-    revoked = []
-    for _originator, found in app.events_by_topic([_OFFICER_REGISTERED]):
-        other = getattr(found, "officer_id", "")
-        held = app.stored_officer(other) if other != admin else None
-        if held is not None and held.role == "admin" and held.active and held.revoked_key_id:
-            revoked.append(other)
+    revoked = app.active_admins(lambda held: bool(held.revoked_key_id), but=admin)
     first = (
         "first register a second admin (fupin officer add … --role admin) and a key for them"
         if not revoked
