@@ -23,6 +23,7 @@ from projections.accountability import stale_today_note
 from projections.caseload import COLUMNS as CASELOAD_COLUMNS
 from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
+from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
 from cli.common import (
@@ -196,6 +197,8 @@ def funds(
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.funds(app, day, moment)
     emit_report(report, FUNDS_SECTIONS, output, FUNDS_COLUMNS)
+    # Since the re-test, session 24: years over and the programme's end move with it too.
+    _say_stale_today(stale_today_note(report, today(), FUNDS_JUDGED), output)
 
 
 @report_app.command("accountability")
@@ -213,8 +216,14 @@ def accountability(
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.accountability(app, day, moment)
     emit_report(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)
-    note = stale_today_note(report, today())
+    _say_stale_today(stale_today_note(report, today()), output)
+
+
+def _say_stale_today(note: str, output: OutputFormat) -> None:
+    """The note of a report whose ``today`` is the last day on record, before the real date
+    (``stale_today_note``): under the table; on stderr for CSV and JSON, whose stdout stays the
+    report alone, for a program reading it."""
     if note and output is OutputFormat.table:
         console.print(note, markup=False, highlight=False, soft_wrap=True)
-    elif note:  # stdout stays the report alone, for a program reading it
+    elif note:
         err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)

@@ -104,14 +104,16 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
     }
 
 
-def stale_today_note(report: Mapping[str, Any], real_today: date) -> str:
+def stale_today_note(report: Mapping[str, Any], real_today: date, judged: str = "") -> str:
     """What a report without ``--as-of`` says when its ``today`` (the latest effective date
     on record: a report is a function of the log, never of the wall clock) is before
-    ``real_today``, the real date in China, which the caller gives: a finding whose deadline
-    fell since shows as overdue only as of a later day (session 24: a finding nobody acted on
-    showed as overdue only once some unrelated later step moved ``today``). A report as known
-    at a moment (``known_at``) says so, and its advice keeps that ``--known-at`` (since session
-    24: it advised ``--as-of`` alone, a report of the ledger as it is now). Empty otherwise."""
+    ``real_today``, the real date in China, which the caller gives: what it judges by that
+    day (``judged``; by default the accountability report's: quarters ended, years over,
+    deadlines passed) is judged as of a later day only with ``--as-of`` (session 24: a finding
+    nobody acted on showed as overdue only once some unrelated later step moved ``today``;
+    the re-test: the note named findings alone, though the plan's years, talks due and missed
+    visits move too, and ``report funds`` said nothing). A report as known at a moment
+    (``known_at``) says so, and its advice keeps that ``--known-at``. Empty otherwise."""
     today = report.get("today")
     if report.get("as_of") or not today or str(today) >= real_today.isoformat():
         return ""
@@ -120,9 +122,16 @@ def stale_today_note(report: Mapping[str, Any], real_today: date) -> str:
     again = f" --known-at {known_at}" if known_at else ""
     return (
         f"today {today} is the last day on record{known}, not today's date ({real_today}): "
-        f"findings whose deadline has passed since show as overdue with --as-of {real_today}"
-        f"{again}"
+        f"{judged or ACCOUNTABILITY_JUDGED} are judged by it; to judge them by today's date, "
+        f"run with --as-of {real_today}{again}"
     )
+
+
+#: What the accountability report judges by its ``today`` (``stale_today_note``).
+ACCOUNTABILITY_JUDGED = (
+    "quarters ended (missed visits), years over (the reduction plan, talks due 约谈) and "
+    "deadlines passed (overdue findings)"
+)
 
 
 # -- visits: each helper at least once a quarter [四(二)] --------------------------------------

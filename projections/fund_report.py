@@ -25,12 +25,16 @@ from ledger.programme import ProgrammeRules
 from projections.rules import read_rules
 from projections.storage import Database
 
-__all__ = ["COLUMNS", "FISCAL_SOURCES", "SECTIONS", "funds"]
+__all__ = ["COLUMNS", "FISCAL_SOURCES", "JUDGED", "SECTIONS", "funds"]
 
 #: The sources of fiscal money 财政资金 the plan's money rules count: every source but donations.
 FISCAL_SOURCES = tuple(source for source in FUND_SOURCES if source != "donation")
 
 SECTIONS = ("accounts", "by_source_year", "disbursements", "per_person", "splits")
+#: What the funds report judges by its ``today`` (``projections.accountability.stale_today_note``):
+#: a budget year's splits are final once its 31 December has passed, the per-person rule once
+#: the programme is over.
+JUDGED = "years over (the yearly splits' rules) and the programme's end (the per-person rule)"
 
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -19,9 +19,14 @@ STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tes
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 1, 4, tzinfo=UTC)  # 12:00 on 1 December 2026 in China
+#: What the accountability report judges by its today (since the re-test: findings alone before).
+JUDGED = (
+    "quarters ended (missed visits), years over (the reduction plan, talks due 约谈) and "
+    "deadlines passed (overdue findings) are judged by it"
+)
 NOTE = (
-    "today 2017-01-05 is the last day on record, not today's date (2026-12-01): findings "
-    "whose deadline has passed since show as overdue with --as-of 2026-12-01"
+    f"today 2017-01-05 is the last day on record, not today's date (2026-12-01): {JUDGED}; "
+    "to judge them by today's date, run with --as-of 2026-12-01"
 )
 
 
@@ -94,8 +99,8 @@ def test_with_known_at_the_advice_keeps_it(seeded: Fupin, tmp_path: Path) -> Non
     option = f"--known-at {known.isoformat()}"
     note = (
         f"today 2017-01-05 is the last day on record as known at {known.isoformat()}, not "
-        f"today's date ({real_today}): findings whose deadline has passed since show as "
-        f"overdue with --as-of {real_today} --known-at {known.isoformat()}"
+        f"today's date ({real_today}): {JUDGED}; to judge them by today's date, run with "
+        f"--as-of {real_today} --known-at {known.isoformat()}"
     )
     out = tmp_path / "r.html"
 
@@ -107,3 +112,24 @@ def test_with_known_at_the_advice_keeps_it(seeded: Fupin, tmp_path: Path) -> Non
     assert " ".join(table.split()).endswith(note)
     assert " ".join(said.split()) == f"note: {note}"
     assert f'<p class="meta" id="stale-today">{escape(note)}</p>' in out.read_text()
+
+
+def test_report_funds_says_it_too(seeded: Fupin) -> None:
+    # Re-test R, session 24: report funds said 2018 and the programme were not over, eight
+    # years on, with no word that its today was the last day on record.
+    _with_a_finding(seeded)
+    note = (
+        "today 2017-01-05 is the last day on record, not today's date (2026-12-01): years over "
+        "(the yearly splits' rules) and the programme's end (the per-person rule) are judged by "
+        "it; to judge them by today's date, run with --as-of 2026-12-01"
+    )
+
+    with clock.using_clock(lambda: NOW):
+        table = seeded.ok("report funds", "ana-1").stdout
+        as_json = seeded.ok("report funds --format json", "ana-1")
+        dated = seeded.ok("report funds --as-of 2026-12-01 --format json", "ana-1")
+
+    assert " ".join(table.split()).endswith(note)
+    assert " ".join(as_json.stderr.split()) == f"note: {note}"
+    assert orjson.loads(as_json.stdout)["today"] == "2017-01-05"
+    assert dated.stderr == ""
