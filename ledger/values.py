@@ -204,14 +204,21 @@ _NUMBER_RUN = re.compile(
 _GROUP = re.compile(r"[0-9]+|X", re.ASCII)
 #: An 11-digit mainland mobile number: 1, then 3-9, then 9 digits.
 _MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
-#: What shows that a mobile number is a phone (``check_no_personal_data``): a cue just before
-#: it, up to three blanks, ``:`` or ``：`` between (the Latin ones in any case, not the end
-#: of a word: ``hotel`` is no ``tel``)...
-_PHONE_CUE = re.compile(
-    r"(?:电话号码|联系电话|联系方式|手机号码|手机号|电话|手机|联系人|"
-    r"(?<![A-Za-z])(?:tel|phone|mobile)\.?)[ :：]{0,3}$",
-    re.IGNORECASE,
+#: What shows that a mobile number is a phone (``check_no_personal_data``): a cue near it,
+#: before or after it (``_CUE_BEFORE``, ``_CUE_AFTER``), the Latin ones in any case and not
+#: part of a longer word (``hotel`` is no ``tel``). ``电话`` alone is a cue, so ``电话回访``
+#: (a phone follow-up) is one too; ``电话费`` (a phone bill, paid by a voucher) is none.
+_CUE_WORDS = (
+    r"(?:电话号码|联系电话|联系方式|手机号码|手机号|电话(?!费)|手机|联系人|"
+    r"(?<![A-Za-z])(?:tel|phone|mobile)(?:[ .]?(?:number|no))?(?![A-Za-z])\.?)"
 )
+#: How many characters may stand between a cue and the number (since session 24: a street
+#: officer's ``电话回访13640094139``, ``手机号为…``, ``…为户主手机``, ``打…电话`` passed).
+_CUE_GAP = 6
+_CUE_BEFORE = re.compile(_CUE_WORDS + rf"[^\n]{{0,{_CUE_GAP}}}$", re.IGNORECASE)
+_CUE_AFTER = re.compile(rf"[^\n]{{0,{_CUE_GAP}}}?" + _CUE_WORDS, re.IGNORECASE)
+#: How far before or after a number a cue is looked for (its longest and the gap, and more).
+_CUE_REACH = 32
 #: ... or the country code ``+86``, ``0086`` or ``86`` before it (``(+86)`` too).
 _COUNTRY_CODE = re.compile(r"(?:\+|00)86[ .\-]{0,3}$|[(（]\+?86[)）][ .\-]{0,3}$", re.ASCII)
 #: Read as ``X``: the check character of an ID card, as typed in either width and case.
@@ -263,9 +270,11 @@ def check_no_personal_data(field: str, text: str) -> None:
     three blanks, ``-`` or ``.`` (``440704 19800101 1230``), a zero-width character anywhere.
     An ID card is 18 of them (the last may be ``X``) made of whole groups of such a run. A
     mobile number is 11 (``1[3-9]`` and 9 more) made of whole groups, refused only where the
-    text shows it is a phone: a cue just before it (``_PHONE_CUE``), a country code
-    (``+86``/``0086``/``86``), or grouped 3-4-4 (``138 0013 8000``). A bare 11-digit number
-    passes: an accounting voucher 记账凭证 or a contract number is often yymmdd and a serial."""
+    text shows it is a phone: a cue within ``_CUE_GAP`` characters before or after it
+    (``_CUE_BEFORE``, ``_CUE_AFTER``: ``电话回访13640094139``, ``13640094139为户主手机``),
+    a country code (``+86``/``0086``/``86``), or grouped 3-4-4 (``138 0013 8000``). A bare
+    11-digit number passes (no cue near it): an accounting voucher 记账凭证 or a contract
+    number is often yymmdd and a serial."""
     if field in PERSONAL_FIELDS or _ANY_DIGIT.search(text) is None:
         return
     plain, where = folded(text)
@@ -279,19 +288,20 @@ def check_no_personal_data(field: str, text: str) -> None:
                     break
                 at = run.start() + groups[first].start()
                 lengths = [len(group[0]) for group in groups[first : last + 1]]
-                what = _personal_number(plain, at, digits, lengths)
+                end = run.start() + groups[last].end()
+                what = _personal_number(plain, (at, end), digits, lengths)
                 if what is None:
                     continue
-                start = where[at]
-                end = where[run.start() + groups[last].end() - 1] + 1
-                said = f"characters {start + 1}-{end}"
+                said = f"characters {where[at] + 1}-{where[end - 1] + 1}"
                 if what == "a mobile phone number":
                     said += ": 11 digits from 13… to 19…, written as a phone"
                 raise InputError(field, f"holds {what} ({said}): {_IN_CLEAR}")
 
 
-def _personal_number(plain: str, at: int, digits: str, lengths: list[int]) -> str | None:
-    """What the number ``digits`` of folded text ``plain`` from ``at`` (its groups of
+def _personal_number(
+    plain: str, span: tuple[int, int], digits: str, lengths: list[int]
+) -> str | None:
+    """What the number ``digits`` of folded text ``plain`` at ``span`` (its groups of
     ``lengths``) is: an ID-card number, a mobile phone number, or None."""
     if len(digits) == 18 and id_card_problem(digits) is None:
         return "an ID-card number"
@@ -302,8 +312,13 @@ def _personal_number(plain: str, at: int, digits: str, lengths: list[int]) -> st
         return _mobile_or_none(digits[code:]) if digits[:code] in ("86", "0086") else None
     if len(digits) != 11 or _mobile_or_none(digits) is None:
         return None
-    before = plain[max(0, at - 16) : at]  # a cue and what may stand between are shorter
-    if lengths == [3, 4, 4] or _PHONE_CUE.search(before) or _COUNTRY_CODE.search(before):
+    at, end = span
+    if (
+        lengths == [3, 4, 4]
+        or _CUE_BEFORE.search(plain, max(0, at - _CUE_REACH), at)
+        or _CUE_AFTER.match(plain, end, end + _CUE_REACH)
+        or _COUNTRY_CODE.search(plain, max(0, at - _CUE_REACH), at)
+    ):
         return "a mobile phone number"
     return None
 

@@ -8,10 +8,17 @@ ID-card or mobile number is recorded in clear read only 18 or 11 ASCII digits in
   recorded in clear: refused. But a bare 11-digit number from 13… to 19… was refused too, and
   that is an accounting voucher's or a contract's number (yymmdd and a serial) as often as a
   phone: it passes unless the text shows it is a phone.
+- Re-test (a street officer, with real spreadsheet text): phone follow-ups as officers write
+  them passed and were stored in clear (``电话回访13640094139，户主本人接听``,
+  ``户主手机号为…``, ``打…电话回访``, ``…为户主手机``): the cue had to stand right before the
+  number. A cue within six characters before or after it makes it a phone.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -84,6 +91,64 @@ def test_a_mobile_written_as_a_phone_is_refused(seeded: Fupin, note: str) -> Non
     assert seeded.event_count() == before
 
 
+PHONE = "13640094139"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        f"电话回访{PHONE}，户主本人接听",
+        f"户主手机号为{PHONE}",
+        f"联系电话是{PHONE}",
+        f"打{PHONE}电话回访",
+        f"2018年8月16日电话回访，{PHONE}为户主手机",
+        f"{PHONE}为户主手机",
+        f"tel no. {PHONE}",
+    ],
+)
+def test_a_mobile_with_a_phone_cue_near_it_before_or_after_is_refused(
+    seeded: Fupin, summary: str
+) -> None:
+    before = seeded.event_count()
+    visit = f"household visit JH-0001 --helper c-1 {doc('2018-08-16')} --summary "
+
+    refused = seeded(f"{visit}'{summary}'", "jn-01")
+
+    at = summary.index(PHONE)
+    assert_refused(
+        refused, "summary", f"holds a mobile phone number (characters {at + 1}-{at + 11}: "
+    )
+    assert "written as a phone" in refused.stderr
+    assert PHONE not in refused.output
+    assert seeded.event_count() == before
+
+
+def test_an_import_row_of_a_phone_follow_up_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    row = {
+        "command": "record_visit",
+        "ref": "WH-V-2018Q3-0101",
+        "actor": "jn-01",
+        "effective": "2016-09-14",
+        "document": "走访记录 2018Q3",
+        "note": "",
+        "args": {
+            "household": "JH-0001",
+            "helper": "c-1",
+            "summary": f"电话回访{PHONE}，户主本人接听",
+        },
+    }
+    rows = tmp_path / "rows.jsonl"
+    rows.write_bytes(orjson.dumps(row) + b"\n")
+    before = seeded.event_count()
+
+    result = seeded(f"import {rows}", "admin")
+
+    assert result.exit_code != 0, result.output
+    assert "summary: holds a mobile phone number (characters 5-15: " in result.stderr
+    assert PHONE not in result.output
+    assert seeded.event_count() == before
+
+
 @pytest.mark.parametrize(
     "note",
     [
@@ -93,6 +158,10 @@ def test_a_mobile_written_as_a_phone_is_refused(seeded: Fupin, note: str) -> Non
         "拨付15000000000分",
         "13800138000",  # bare: a voucher as often as a phone
         "hotel13800138000",
+        "凭证号13800001234",
+        "记账凭证18120300015",
+        "电话费记账凭证18120300015",  # a phone bill's voucher: 电话费 is no cue
+        "户主在家，凭证号13800001234",
     ],
 )
 def test_a_bare_eleven_digit_number_passes(seeded: Fupin, note: str) -> None:
