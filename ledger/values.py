@@ -254,8 +254,8 @@ def folded(text: str) -> tuple[str, list[int]]:
 
 _IN_CLEAR = (
     "text outside the personal fields is stored in clear for good and never erased; personal "
-    "data goes only into the sealed personal fields (--head-name, --id-card, --phone, "
-    "--address, --member-name or --personal-file); write the household number instead"
+    "data goes only into a household's sealed personal fields (head name, ID card, phone, "
+    "address, member names); refer to a household by its number and a helper by its key"
 )
 
 

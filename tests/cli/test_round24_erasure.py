@@ -43,7 +43,7 @@ def test_an_erasure_dated_before_personal_data_recorded_later_is_refused(seeded:
     seeded.ok(f"{ERASE} --reason 本人申请 -e 2018-06-01", "admin")
 
 
-IN_CLEAR = "personal data goes only into the sealed personal fields"
+IN_CLEAR = "personal data goes only into a household's sealed personal fields"
 CARD = "440704198708067078"  # passes the checksum and the birth date
 
 
@@ -56,7 +56,7 @@ def test_a_reason_holding_an_id_card_or_a_mobile_number_is_refused(seeded: Fupin
 
     assert_refused(by_card, "reason", "holds an ID-card number (characters 9-26)")
     assert IN_CLEAR in by_card.stderr
-    assert "write the household number instead" in by_card.stderr
+    assert "refer to a household by its number and a helper by its key" in by_card.stderr
     assert CARD not in by_card.stderr
     assert_refused(by_phone, "reason", "holds a mobile phone number")
     assert "15083698041" not in by_phone.stderr

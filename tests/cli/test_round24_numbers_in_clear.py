@@ -12,6 +12,9 @@ ID-card or mobile number is recorded in clear read only 18 or 11 ASCII digits in
   them passed and were stored in clear (``电话回访13640094139，户主本人接听``,
   ``户主手机号为…``, ``打…电话回访``, ``…为户主手机``): the cue had to stand right before the
   number. A cue within six characters before or after it makes it a phone.
+- The refusal named command-line options (``--head-name`` … ``--personal-file``) on an
+  import's row too, and told to "write the household number instead" of a helper's phone: its
+  advice now fits the command line and a sheet alike.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tes
 VISIT = f"household visit JH-0001 --helper c-1 {doc('2016-09-10')} --summary 入户走访 --note "
 CARD = "440704198708067078"  # passes the checksum and the birth date
 WITH_X = id_card(6)  # 44070419800101006X
-IN_CLEAR = "personal data goes only into the sealed personal fields"
+IN_CLEAR = "personal data goes only into a household's sealed personal fields"
 
 
 def _full_width(text: str) -> str:
@@ -147,6 +150,38 @@ def test_an_import_row_of_a_phone_follow_up_is_refused(seeded: Fupin, tmp_path: 
     assert "summary: holds a mobile phone number (characters 5-15: " in result.stderr
     assert PHONE not in result.output
     assert seeded.event_count() == before
+
+
+ADVICE = (
+    "personal data goes only into a household's sealed personal fields (head name, ID card, "
+    "phone, address, member names); refer to a household by its number and a helper by its key"
+)
+
+
+def test_the_refusal_advises_in_words_that_fit_a_sheet_and_the_command_line(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    row = {
+        "command": "record_visit",
+        "ref": "V-1",
+        "actor": "jn-01",
+        "effective": "2016-09-14",
+        "document": "走访记录",
+        "note": f"帮扶人手机{PHONE}",
+        "args": {"household": "JH-0001", "helper": "c-1", "summary": "入户走访"},
+    }
+    rows = tmp_path / "rows.jsonl"
+    rows.write_bytes(orjson.dumps(row) + b"\n")
+
+    by_sheet = seeded(f"import {rows}", "admin")
+    by_command = seeded(f"{VISIT}'帮扶人手机{PHONE}'", "jn-01")
+
+    for refused in (by_sheet, by_command):
+        assert refused.exit_code != 0, refused.output
+        assert "note: holds a mobile phone number" in refused.stderr
+        assert ADVICE in " ".join(refused.stderr.split())
+        assert "--head-name" not in refused.stderr
+        assert "write the household number instead" not in refused.stderr
 
 
 @pytest.mark.parametrize(
