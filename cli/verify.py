@@ -44,6 +44,7 @@ from cli.common import (
     refusals,
 )
 from cli.outputs import Inputs, check_output, claimed_output, output_file, output_path
+from cli.privacy import reader_of
 
 #: Exit code when verification finds a problem (2 stays "refused": bad input, nothing checked).
 FAILED = 1
@@ -114,6 +115,9 @@ def verify(
         ledger_session() as app,
         Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
     ):
+        # --as: an active officer or nobody, as every reader (tester S, session 24: verify
+        # ran for an unknown officer that query and keys list refuse)
+        reader_of(app)
         total = app.recorder.max_notification_id() or 0
         task = bar.add_task("verifying", total=total)
         report = verify_ledger(
