@@ -6,7 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from ledger.keys import generate_key, key_id, public_key_text, write_private_key
+from ledger.keys import (
+    generate_key,
+    key_id,
+    load_private_key,
+    public_key_text,
+    write_private_key,
+)
 from ledger.transparency import register_log_key, register_signing_key, revoke_signing_key
 from projections import api
 
@@ -59,6 +65,21 @@ def new_key(
     key = generate_key()
     write_private_key(out, key)
     console.print(f"private key: {out} (mode 0600; keep it, never share it)")
+    console.print(f"public key:  {public_key_text(key)}")
+    console.print(f"key id:      {key_id(key)}")
+
+
+@keys_app.command("public")
+@refusals
+def public_key(
+    key_file: Annotated[
+        Path, typer.Argument(help="Private key file (mode 0600), as keys new wrote it.")
+    ],
+) -> None:
+    """The public key and key id of a private key file 公钥 (what keys new printed): to register
+    it, or to find which key a file holds. Since session 24: a public key printed once and lost
+    (a full disk, a closed pipe) could not be had again."""
+    key = load_private_key(key_file, "file")
     console.print(f"public key:  {public_key_text(key)}")
     console.print(f"key id:      {key_id(key)}")
 
