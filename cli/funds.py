@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
+from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement, parse_use
 from ledger.values import format_yuan
 
 from cli.common import (
@@ -79,8 +79,9 @@ def disburse(
         str,
         typer.Option(
             "--category",
-            help="A measure category (industry, education...) for a household; facilities 生产设施 "
-            "| party-building 党建 for a village; social-work 社工组织; working 工作经费.",
+            help="A measure category (industry 产业, education 教育...) for a household; "
+            "facilities 生产设施 | party-building 党建 for a village; social-work 社工组织; "
+            "working 工作经费. In English or Chinese, recorded in English.",
         ),
     ],
     purpose: Annotated[
@@ -122,7 +123,8 @@ def disburse(
     with ledger_session() as app:
         app.disburse(make_stamp(document, effective, note), code, payment)
     shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")
-    console.print(f"{shown} yuan disbursed from {code} ({purpose}, {category})")
+    # The category as recorded: 教育 is education (since session 24).
+    console.print(f"{shown} yuan disbursed from {code} ({purpose}, {parse_use(category)})")
 
 
 @fund_app.command("amend")

@@ -677,7 +677,8 @@ def plan_measure(
         typer.Option(
             "--category",
             help="industry 产业 | finance 金融 | entrepreneurship 创业 | employment 就业 | "
-            "education 教育 | medical 医疗 | relief 救助 | internet 互联网+ | social 社会.",
+            "education 教育 | medical 医疗 | relief 救助 | internet 互联网+ | social 社会扶贫 "
+            "(社会); in English or Chinese, recorded in English.",
         ),
     ],
     document: DocumentOption,

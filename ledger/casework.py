@@ -48,12 +48,12 @@ from ledger.programme import Programme
 from ledger.values import (
     AREAS,
     MAX_TEXT,
-    MEASURE_CATEGORIES,
     check_phone,
     choice,
     clean_name,
     id_card_problem,
     optional_text,
+    parse_category,
     require_text,
     visible,
 )
@@ -530,7 +530,7 @@ class CaseworkCommands(LedgerCore):
         check_new_key("measure", mid)
         measure = Measure(
             mid,
-            choice(category, MEASURE_CATEGORIES, "category"),
+            parse_category(category),  # 医疗 … read as medical … (since session 24)
             optional_text(description, "description", MAX_TEXT),
             budget_fen,
         )

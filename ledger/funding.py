@@ -6,12 +6,13 @@ A disbursement to a household's measure is saved together with the household's o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
-from ledger.funds import FUND_SOURCES, FUND_USES, Disbursement, FundAccount
+from ledger.funds import FUND_SOURCES, Disbursement, FundAccount, parse_use
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
@@ -77,7 +78,8 @@ class FundCommands(LedgerCore):
         project in a relatively poor village, a social-work organisation or working expenses,
         each naming only what its purpose uses (``PAYMENT_OPTIONS``)."""
         payment.check_options()
-        choice(payment.category, FUND_USES, "category")
+        # Its category in English or in Chinese (教育, 工作经费 …), recorded in English.
+        payment = replace(payment, category=parse_use(payment.category))
 
         def attempt() -> list[LedgerAggregate]:
             account = self.load(FundAccount, code, "account")

@@ -17,7 +17,15 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.typed import said_as_read
-from ledger.values import MAX_FEN, check_as_recorded, choice, format_yuan, visible
+from ledger.values import (
+    CATEGORY_WORDS,
+    MAX_FEN,
+    check_as_recorded,
+    choice,
+    format_yuan,
+    parse_category,
+    visible,
+)
 
 __all__ = [
     "ALLOCATION_SIGN",
@@ -26,9 +34,11 @@ __all__ = [
     "PAYMENT_OPTIONS",
     "PAYMENT_SIGN",
     "PURPOSES",
+    "USE_WORDS",
     "Disbursement",
     "FundAccount",
     "last_opening_day",
+    "parse_use",
 ]
 
 #: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
@@ -63,6 +73,21 @@ FUND_USES = (
     "social-work",  # social-work organisations 社工组织
     "working",  # working expenses 工作经费
 )
+#: The uses as officers write them in Chinese (docs/cli.md), read as the English name where a
+#: payment's category is typed (``parse_use``; since session 24).
+USE_WORDS = {
+    **CATEGORY_WORDS,
+    "生产设施": "facilities",
+    "党建": "party-building",
+    "社工组织": "social-work",
+    "工作经费": "working",
+}
+
+
+def parse_use(value: str, field: str = "category") -> str:
+    """A payment's category: one of ``FUND_USES``, in English or in Chinese (``USE_WORDS``),
+    read as the English name (``parse_category``; since session 24)."""
+    return parse_category(value, FUND_USES, USE_WORDS, field)
 
 
 #: The options a payment of each purpose names, all of them required; any other is refused

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -21,6 +21,7 @@ from ledger.typed import is_dash, is_invisible, typed_hint
 
 __all__ = [
     "AREAS",
+    "CATEGORY_WORDS",
     "CHINA",
     "CHINA_STANDARD_TIME",
     "MAX_FEN",
@@ -38,8 +39,10 @@ __all__ = [
     "id_card_check_digit",
     "id_card_problem",
     "known_at_moment",
+    "named",
     "optional_text",
     "parse_area",
+    "parse_category",
     "parse_cell_date",
     "parse_date",
     "parse_shares",
@@ -92,6 +95,21 @@ MEASURE_CATEGORIES = (
     "internet",  # 互联网+ / e-commerce 电商
     "social",  # 社会扶贫 (volunteers, 百企扶百村, 送医送药, social-work organisations)
 )
+#: The measure categories as officers write them in Chinese (DOMAIN.md, docs/cli.md), read as
+#: the English name where a category is typed (``parse_category``; since session 24). 社会 is
+#: what the command line's help said for 社会扶贫.
+CATEGORY_WORDS = {
+    "产业": "industry",
+    "金融": "finance",
+    "创业": "entrepreneurship",
+    "就业": "employment",
+    "教育": "education",
+    "医疗": "medical",
+    "救助": "relief",
+    "互联网+": "internet",
+    "社会扶贫": "social",
+    "社会": "social",
+}
 
 #: One trillion yuan: far above any real figure, low enough that sums stay exact in SQLite.
 MAX_FEN = 100_000_000_000_000
@@ -594,6 +612,33 @@ def parse_area(value: str, field: str = "area") -> str:
 
 def _chinese(area: str) -> list[str]:
     return [word for word, name in AREA_WORDS.items() if name == area]
+
+
+def parse_category(
+    value: str,
+    names: Sequence[str] = MEASURE_CATEGORIES,
+    words: Mapping[str, str] = CATEGORY_WORDS,
+    field: str = "category",
+) -> str:
+    """A category typed on the command line or in an import, one of ``names`` (a measure's by
+    default; a payment's are ``ledger.funds.FUND_USES``): its English name or its Chinese
+    term (``words``: 医疗, 教育 …), read as the English name it records, spaces around it no
+    part of it, as an area is read (``parse_area``; since session 24: ``'医疗' is not one of
+    industry, …``). Anything else is refused, listing each with its Chinese term."""
+    typed = value.strip()
+    name = words.get(typed, typed)
+    if name not in names:
+        raise InputError(field, f"{value!r} is not one of {named(names, words)}{typed_hint(value)}")
+    return name
+
+
+def named(names: Iterable[str], words: Mapping[str, str]) -> str:
+    """Each of ``names`` with its Chinese terms (``medical 医疗, social 社会扶贫/社会``)."""
+    shown = []
+    for name in names:
+        chinese = "/".join(word for word, english in words.items() if english == name)
+        shown.append(f"{name} {chinese}" if chinese else name)
+    return ", ".join(shown)
 
 
 def visible(text: str) -> bool:

@@ -1,0 +1,171 @@
+"""Session 24, a street officer importing the office's sheets: a measure's and a payment's
+``category`` typed in Chinese, as the sheets (and DOMAIN.md, docs/cli.md) name them (医疗,
+教育, 产业, 救助 …; 生产设施, 党建, 社工组织, 工作经费 for a payment), was refused
+(``'医疗' is not one of industry, finance, …``). It is read as the English name it records,
+as an area is (农村, 城镇: since session 23); a refusal lists each value with its Chinese
+term, and the template's 说明 sheet lists them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from openpyxl import Workbook
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough"
+
+JN = "jn-01"
+QU = "qu-01"
+
+MEASURES_REFUSAL = (
+    "is not one of industry 产业, finance 金融, entrepreneurship 创业, employment 就业, "
+    "education 教育, medical 医疗, relief 救助, internet 互联网+, social 社会扶贫/社会"
+)
+USES_REFUSAL = (
+    "is not one of industry 产业, finance 金融, entrepreneurship 创业, employment 就业, "
+    "education 教育, medical 医疗, relief 救助, internet 互联网+, social 社会扶贫/社会, "
+    "facilities 生产设施, party-building 党建, social-work 社工组织, working 工作经费"
+)
+
+PLAN_MEASURE = "ref,effective,document,household,measure,category\n"
+DISBURSE = "ref,effective,document,account,amount,category,purpose\n"
+
+
+def _categories(fupin: Fupin, table: str) -> list[str]:
+    query = f"query 'SELECT category FROM {table} ORDER BY category' --format json"
+    return [row[0] for row in orjson.loads(fupin.ok(query, "admin").stdout)["rows"]]
+
+
+def _workbook(path: Path, sheet_name: str, header: str, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_name
+    sheet.append(header.strip().split(","))
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "category"),
+    [
+        ("医疗", "medical"),
+        ("产业", "industry"),
+        ("救助", "relief"),
+        ("互联网+", "internet"),
+        ("社会扶贫", "social"),
+        ("社会", "social"),
+        (" 金融 ", "finance"),
+        (" industry", "industry"),
+    ],
+)
+def test_a_measure_category_typed_in_chinese_is_recorded_as_its_english_name(
+    seeded: Fupin, word: str, category: str
+) -> None:
+    seeded.ok(f"household plan-measure JH-0001 m-2 --category '{word}' {doc('2016-08-20')}", JN)
+
+    assert sorted(_categories(seeded, "pj_measures")) == sorted(["education", category])
+
+
+def test_a_payment_category_typed_in_chinese_is_recorded_as_its_english_name(
+    seeded: Fupin,
+) -> None:
+    paid = seeded.ok(
+        "fund disburse city-2016 --amount 100 --category 教育 --purpose household "
+        f"--household JH-0001 --measure m-1 {doc('2016-08-20')}",
+        QU,
+    )
+    assert "(household, education)" in paid.stdout
+    seeded.ok(
+        f"fund disburse city-2016 --amount 50 --category 工作经费 --purpose working "
+        f"{doc('2016-08-21')}",
+        QU,
+    )
+    seeded.ok(
+        f"fund disburse city-2016 --amount 50 --category 社工组织 --purpose organisation "
+        f"{doc('2016-08-22')}",
+        QU,
+    )
+
+    assert _categories(seeded, "pj_disbursements") == ["education", "social-work", "working"]
+
+
+def test_a_category_in_no_list_is_refused_listing_each_with_its_chinese_term(
+    seeded: Fupin,
+) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(f"household plan-measure JH-0001 m-2 --category 医保 {doc('2016-08-20')}", JN)
+    assert_refused(refused, "category", f"'医保' {MEASURES_REFUSAL}")
+    refused = seeded(
+        f"fund disburse city-2016 --amount 50 --category 经费 --purpose working "
+        f"{doc('2016-08-21')}",
+        QU,
+    )
+    assert_refused(refused, "category", f"'经费' {USES_REFUSAL}")
+    # A payment's own use is not a measure's.
+    refused = seeded(f"household plan-measure JH-0001 m-2 --category 党建 {doc('2016-08-20')}", JN)
+    assert_refused(refused, "category", f"'党建' {MEASURES_REFUSAL}")
+    assert seeded.event_count() == before
+
+
+# -- imports ---------------------------------------------------------------------------------
+
+
+def test_an_imported_measure_and_payment_read_the_chinese_term_in_csv_and_xlsx(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    measures = tmp_path / "plan_measure.csv"
+    measures.write_text(PLAN_MEASURE + "M-1,2016-08-20,一户一策,JH-0001,m-2,医疗\n", "utf-8")
+    seeded.ok(f"import {measures}", JN)
+    book = _workbook(
+        tmp_path / "cat.xlsx",
+        "plan_measure",
+        PLAN_MEASURE,
+        [["M-2", "2016-08-20", "一户一策", "JH-0001", "m-3", "产业"]],
+    )
+    seeded.ok(f"import {book}", JN)
+    assert _categories(seeded, "pj_measures") == ["education", "industry", "medical"]
+
+    payments = tmp_path / "disburse.csv"
+    payments.write_text(DISBURSE + "P-1,2016-08-21,凭证1,city-2016,50,工作经费,working\n", "utf-8")
+    seeded.ok(f"import {payments}", QU)
+    book = _workbook(
+        tmp_path / "pay.xlsx",
+        "disburse",
+        DISBURSE + ",household,measure",
+        [["P-2", "2016-08-22", "凭证2", "city-2016", 100, "医疗", "household", "JH-0001", "m-2"]],
+    )
+    seeded.ok(f"import {book}", QU)
+    assert _categories(seeded, "pj_disbursements") == ["medical", "working"]
+
+
+def test_an_imported_category_in_no_list_is_refused_listing_the_chinese_terms(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    book = _workbook(
+        tmp_path / "cat.xlsx",
+        "plan_measure",
+        PLAN_MEASURE,
+        [["M-1", "2016-08-20", "一户一策", "JH-0001", "m-2", "医保"]],
+    )
+    before = seeded.event_count()
+
+    refused = seeded(f"import {book}", JN)
+
+    assert refused.exit_code == 2, refused.output
+    assert f"row 2, category: '医保' {MEASURES_REFUSAL}" in refused.stderr
+    payments = tmp_path / "disburse.csv"
+    payments.write_text(DISBURSE + "P-1,2016-08-21,凭证1,city-2016,50,经费,working\n", "utf-8")
+    refused = seeded(f"import {payments}", QU)
+    assert refused.exit_code == 2, refused.output
+    assert f"row 2, category: '经费' {USES_REFUSAL}" in refused.stderr
+    assert seeded.event_count() == before
