@@ -21,12 +21,15 @@ from typing import Any
 from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import InputError, RequiredError
-from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement
+from ledger.funds import ALLOCATION_SIGN, FUND_USES, PAYMENT_SIGN, USE_WORDS, Disbursement
 from ledger.household import Personal
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
+    CATEGORY_WORDS,
     MAX_FEN,
+    MEASURE_CATEGORIES,
     check_text,
+    named,
     parse_area,
     parse_cell_date,
     parse_date,
@@ -43,6 +46,12 @@ _RANGE = "whole numbers are at most 10^12"
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
+#: What a category column takes, as the template's 说明 sheet says (since session 24).
+_IN_EITHER = "; in English or Chinese, recorded in English"
+_MEASURE_CATEGORY = f"one of {named(MEASURE_CATEGORIES, CATEGORY_WORDS)}{_IN_EITHER}"
+_PAYMENT_CATEGORY = (
+    f"one of {named(FUND_USES, USE_WORDS)}{_IN_EITHER}; a household payment's is its measure's"
+)
 
 
 @dataclass(frozen=True)
@@ -636,7 +645,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         (
             _HOUSEHOLD,
             _a("measure", "措施编号"),
-            _a("category", "类别"),
+            _a("category", "类别", help=_MEASURE_CATEGORY),
             _a("description", "内容", default=""),
             _a("budget", "预算", "yuan", default=0),
         ),
@@ -731,7 +740,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         (
             _a("account", "账户"),
             _a("amount", "金额", "yuan", negative=PAYMENT_SIGN),
-            _a("category", "类别"),
+            _a("category", "类别", help=_PAYMENT_CATEGORY),
             _a("purpose", "用途"),
             _a("household", "户号", default=""),
             _a("measure", "措施编号", default=""),

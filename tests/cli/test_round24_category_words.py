@@ -7,11 +7,12 @@ term, and the template's 说明 sheet lists them."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import orjson
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
@@ -169,3 +170,19 @@ def test_an_imported_category_in_no_list_is_refused_listing_the_chinese_terms(
     assert refused.exit_code == 2, refused.output
     assert f"row 2, category: '经费' {USES_REFUSAL}" in refused.stderr
     assert seeded.event_count() == before
+
+
+def test_the_template_readme_lists_the_categories_with_their_chinese_terms(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    path = tmp_path / "template.xlsx"
+    fupin.ok(f"import template -o {path}")
+    readme = load_workbook(io.BytesIO(path.read_bytes()))["说明"]
+    kinds = {(row[0], row[2]): str(row[4]) for row in readme.iter_rows(min_row=2, values_only=True)}
+
+    assert "medical 医疗" in kinds[("plan_measure", "category")]
+    assert "social 社会扶贫" in kinds[("plan_measure", "category")]
+    assert "working 工作经费" not in kinds[("plan_measure", "category")]
+    assert "education 教育" in kinds[("disburse", "category")]
+    assert "facilities 生产设施" in kinds[("disburse", "category")]
+    assert "working 工作经费" in kinds[("disburse", "category")]
