@@ -225,7 +225,7 @@ class Household(LedgerAggregate):
         {
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
-            *("HelperUnpaired", "ReturnAdvanced", "Reviewed"),
+            *("HelperUnpaired", "ReturnAdvanced", "Reviewed", "MembersChanged"),
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
@@ -344,6 +344,9 @@ class Household(LedgerAggregate):
         self.return_entry: int | None = None  # version of the approval of the return in force
         self.proposal_entry: int | None = None  # version of the latest exit proposal
         self.erased = False  # personal data erased (crypto-shredded), ledger.privacy
+        self.erasure_entry: int | None = None  # version of the erasure, once erased
+        #: versions of the changes of members, in recorded order (voided ones leave it)
+        self.members_entries: list[int] = []
 
     # -- identification, review, notice, signature, registration -------------------------
 
@@ -388,6 +391,8 @@ class Household(LedgerAggregate):
     def _members_changed(self, members: int, personal: Personal | None, prov: Provenance) -> None:
         # A change entered late, dated before the one in force, is history (``--as-of``
         # shows it in its time); the household now is its latest change by effective date.
+        was = (self.members, self.personal, self.members_since)
+        self.members_entries.append(self.remember_entry("MembersChanged", prov, was))
         if prov.effective >= self.members_since:
             self.members = members
             if personal is not None:  # a count alone (erased) keeps the personal data's marks
@@ -431,6 +436,7 @@ class Household(LedgerAggregate):
     @event("PersonalDataErased")
     def _personal_data_erased(self, reason: str, prov: Provenance) -> None:
         self.erased = True
+        self.erasure_entry = self.version + 1
         self.personal = Personal(ERASED, ERASED, ERASED, ERASED, (ERASED,))
 
     def review(self, accepted: bool, prov: Provenance) -> None:
@@ -1620,7 +1626,8 @@ class Household(LedgerAggregate):
         ``check_place_again``), ``check_measure_voidable``, ``check_approval_voidable`` and
         ``check_notice_voidable``; an agreement always (the
         accountability report then judges an exit on the agreements left); a village review
-        on the terms of ``check_review_voidable`` (since session 24)."""
+        on the terms of ``check_review_voidable``, a change of members on those of
+        ``check_members_change_voidable`` (both since session 24)."""
         receipt = self.receipt_entries.get(version)
         if receipt is not None:
             # Tester F, session 20: the refusal listed the correctable kinds, not the way; and
@@ -1646,6 +1653,31 @@ class Household(LedgerAggregate):
             self.check_notice_voidable()
         if kind == "Reviewed":
             self.check_review_voidable(key)
+        if kind == "MembersChanged":
+            self.check_members_change_voidable(version)
+
+    def check_members_change_voidable(self, version: int) -> None:
+        """A change of members typed on the wrong household or with the wrong date is voided
+        (since session 24): the household's members, and its personal data, are then those
+        before it (the identification's, or the previous live change's). Only the latest live
+        change is voided, a later one having been built on it (it is voided first); and not a
+        change recorded before the personal data was erased: the data before it is gone, so
+        the change stands (a change of the count alone records the right count from a date)."""
+        latest = self.members_entries[-1]
+        if version != latest:
+            raise RuleError(
+                "version",
+                f"a later change of members of {self.number} (entry {latest}) was recorded "
+                "on it: only the latest live change of members is voided (void that one first)",
+            )
+        if self.erasure_entry is not None and version < self.erasure_entry:
+            raise RuleError(
+                "version",
+                f"the personal data of {self.number} was erased since (entry "
+                f"{self.erasure_entry}): the personal data before this change is gone, so it "
+                f"stands; record the right count of members from a date instead (household "
+                f"members {self.number} --members N --note …)",
+            )
 
     def way_out(self, assessment: int) -> str:
         """What frees the ``assessment`` an exit rests on, said after the refusal: the exit under
@@ -1919,6 +1951,16 @@ class Household(LedgerAggregate):
             self.undo_pairing(key[0])
         elif kind == "HelperUnpaired":
             self.undo_unpairing(key)
+        elif kind == "MembersChanged":
+            self.undo_members_change(key)
+
+    def undo_members_change(self, was: tuple[int, Personal, date]) -> None:
+        """The latest live change of members never was: the members, personal data and their
+        date are those before it (a count alone, after an erasure, leaves the erased marks)."""
+        self.members_entries = [v for v in self.members_entries if v not in self.voided]
+        self.members, personal, self.members_since = was
+        if not self.erased:
+            self.personal = personal
 
     def undo_approval(self, was: tuple[str, tuple[str, ...], tuple[date, ...]]) -> None:
         """The exit approved in error is back at the step before its approval, and the

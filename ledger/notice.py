@@ -317,12 +317,15 @@ class PrivacyCommands(ReadingQueries):
             history = list(self.events.get(household.id, lte=version))
         except SealBrokenError:  # its key is unreadable: the list shows it as replayed
             return members, personal
+        # changes of members voided by then (since session 24: a correction holds from the start)
+        voided = {vars(e).get("corrects") for e in history if _kind_of(e) == _CORRECTED}
         for event in history:
             fields = vars(event)
             held = fields.get("personal")
             effective: date = event.prov.effective  # type: ignore[attr-defined]
             dated = effective <= start and (since is None or effective >= since)
-            if isinstance(held, Personal) and "members" in fields and dated:
+            live = event.originator_version not in voided
+            if isinstance(held, Personal) and "members" in fields and dated and live:
                 members, personal, since = int(fields["members"]), held, effective
         return members, personal
 

@@ -404,15 +404,24 @@ class ReadingQueries(LedgerCore):
         if (as_of is not None or known_at is not None) and not household.erased:
             personal = None
             since: date | None = None  # the effective date of ``personal``
+            held_by: list[tuple[int, Personal, date]] = []  # (version, data, effective)
+            voided: set[object] = set()  # changes of members voided as known then
             for event in self.events.get(household.id):
                 if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
                     break  # recorded in version order, each save after the one before
-                held = vars(event).get("personal")
-                effective: date = event.prov.effective  # type: ignore[attr-defined]
+                fields = vars(event)
+                if type(event).__name__ == "Corrected":
+                    voided.add(fields.get("corrects"))
+                held = fields.get("personal")
+                if isinstance(held, Personal):
+                    effective: date = event.prov.effective  # type: ignore[attr-defined]
+                    held_by.append((event.originator_version, held, effective))
+            for version, held, effective in held_by:
                 # The latest by effective date, then by version (a change entered late, dated
-                # before the one in force, is not it: ledger.household).
+                # before the one in force, is not it: ledger.household), of those not voided
+                # (since session 24: a correction holds from the start).
                 if (
-                    isinstance(held, Personal)
+                    version not in voided
                     and (as_of is None or effective <= as_of)
                     and (since is None or effective >= since)
                 ):
@@ -440,7 +449,8 @@ class ReadingQueries(LedgerCore):
         one person counted twice); one whose rejection at review was voided (since session
         24: ``Corrected``) is compared again, awaiting its review.
 
-        Memory: one entry a household (its id, number, street and head's ID card)."""
+        Memory: one entry a household (its id, number, street), and one for its identification
+        and each change of members (the head's ID card then)."""
         self.household_keys.require_master("comparing ID cards reads them")
         topics = [
             get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
@@ -452,8 +462,10 @@ class ReadingQueries(LedgerCore):
         # every record's corrections share the base's topic (they are few)
         topics.append(get_topic(LedgerAggregate.Corrected))  # type: ignore[attr-defined]
         places: dict[object, tuple[str, str]] = {}  # household -> (number, street)
-        # household -> the head's ID card now, and the effective date it holds from
-        heads: dict[object, tuple[str, date]] = {}
+        # household -> its identification's and changes' (version, head's ID card, or None if
+        # not read, effective date), in recorded order, voided ones left out (since session 24:
+        # a change of members is voided, and the head before it is the household's again)
+        changes: dict[object, list[tuple[int, str | None, date]]] = {}
         # household -> the version of the review that rejected it (0: an upheld objection,
         # which is never voided); its head is followed still, and left out at the end
         turned_down: dict[object, int] = {}
@@ -466,33 +478,44 @@ class ReadingQueries(LedgerCore):
                 elif fields.get("upheld") is True:
                     turned_down[household] = 0
                 continue
-            if name == "Corrected":  # a rejection voided: the household awaits its review
-                if turned_down.get(household) == fields.get("corrects"):
-                    turned_down.pop(household)
+            if name == "Corrected":
+                corrects = fields.get("corrects")
+                if turned_down.get(household) == corrects:
+                    turned_down.pop(household)  # a rejection voided: it awaits its review
+                held_by = changes.get(household)
+                if held_by:  # a change of members voided
+                    changes[household] = [c for c in held_by if c[0] != corrects]
                 continue
             if name == "PersonalDataErased":
                 places.pop(household, None)
-                heads.pop(household, None)
+                changes.pop(household, None)
                 continue
             if "number" in fields:  # identified
                 places[household] = (str(fields["number"]), str(fields["street"]))
             elif household not in places:
                 continue  # erased already
             effective: date = event.prov.effective  # type: ignore[attr-defined]
-            held = heads.get(household)
-            if held is not None and effective < held[1]:
-                continue  # a change entered late, dated before the head in force
             personal = fields.get("personal")
-            if isinstance(personal, Personal) and personal.id_card not in _NOT_READ:
-                heads[household] = (personal.id_card, effective)
-            else:
-                heads.pop(household, None)
+            card = (
+                personal.id_card
+                if isinstance(personal, Personal) and personal.id_card not in _NOT_READ
+                else None
+            )
+            changes.setdefault(household, []).append((event.originator_version, card, effective))
         by_card: dict[str, list[tuple[str, str]]] = {}
-        for household, (card, _) in heads.items():
+        for household, held_by in changes.items():
             if household in turned_down:
                 continue
+            # the head in force: the latest by effective date, then by version (a change
+            # entered late, dated before the head in force, is history)
+            in_force: tuple[str | None, date] | None = None
+            for _, card, effective in held_by:
+                if in_force is None or effective >= in_force[1]:
+                    in_force = (card, effective)
+            if in_force is None or in_force[0] is None:
+                continue  # its head's ID card not read
             number, street = places[household]
-            by_card.setdefault(card, []).append((number, street))
+            by_card.setdefault(in_force[0], []).append((number, street))
         shared = []
         for card, households in sorted(by_card.items()):
             if len(households) < 2:

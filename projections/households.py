@@ -545,8 +545,8 @@ _APPROVAL_DAY = (
 
 def corrected(db: Database, fact: Fact) -> None:
     """A correction voids a signature, an income assessment, an identification notice, an
-    agreement, an exit's approval, a return's approval (since session 23) or a village review
-    (since session 24) of this household."""
+    agreement, an exit's approval, a return's approval (since session 23), a village review or a
+    change of members (since session 24) of this household."""
     version = fact["corrects"]
     db.write(
         "UPDATE pj_incomes SET voided = 1 WHERE aggregate_id = ? AND version = ?",
@@ -555,6 +555,8 @@ def corrected(db: Database, fact: Fact) -> None:
     row = db.held("households", Held).row(db, fact.aggregate_id)
     if row is None:
         return  # another record's correction
+    if _members_voided(db, fact):
+        return
     if row["signed_version"] == version:
         _set(db, fact, signed_on=None)
     key = (fact.aggregate_id, version)
@@ -581,6 +583,28 @@ def corrected(db: Database, fact: Fact) -> None:
         # A review voided (since session 24): the household is back at its identification,
         # awaiting its review (nothing rested on the review: no notice in force).
         _set(db, fact, stage="identified", reviewed_on=None)
+
+
+def _members_voided(db: Database, fact: Fact) -> bool:
+    """A change of members voided (since session 24): its row leaves ``pj_members`` (the
+    correction holds from the start, for every date's count) and the household's members are
+    those of its latest change left by effective date, or its identification's. False if the
+    voided entry is no change of members."""
+    key = (fact.aggregate_id, fact["corrects"])
+    if key[1] == 1 or db.one(_MEMBERS_ENTRY, key) is None:
+        return False
+    db.write("DELETE FROM pj_members WHERE aggregate_id = ? AND version = ?", key)
+    latest = db.one(
+        "SELECT members FROM pj_members WHERE aggregate_id = ? "
+        "ORDER BY effective DESC, version DESC LIMIT 1",
+        (fact.aggregate_id,),
+    )
+    if latest is not None:
+        _set(db, fact, members=latest[0])
+    return True
+
+
+_MEMBERS_ENTRY = "SELECT 1 FROM pj_members WHERE aggregate_id = ? AND version = ?"
 
 
 def _entry_day(db: Database, memo: str, sql: str, key: tuple[str, int]) -> str | None:
