@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 from cli.main import app
 from ledger.application import open_ledger
@@ -62,6 +63,20 @@ def reimported(fupin: Fupin, folder: Path) -> Result:
     fupin.ok(f"export events -o {log}", actor="admin")
     fresh = folder / "fresh.db"
     return fupin.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+
+
+def history_rows(fupin: Fupin, number: str) -> list[dict[str, object]]:
+    """A household's history as JSON rows, read by the admin."""
+    rows: list[dict[str, object]] = orjson.loads(
+        fupin.ok(f"history {number} --format json", "admin").stdout
+    )
+    return rows
+
+
+def last_entry(fupin: Fupin, number: str, event: str) -> int:
+    """The version of the household's last ``event`` entry."""
+    found = [int(str(r["version"])) for r in history_rows(fupin, number) if r["event"] == event]
+    return found[-1]
 
 
 def assert_refused(result: Result, field: str, rule: str) -> None:

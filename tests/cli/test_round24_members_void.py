@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 from typer.testing import CliRunner, Result
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, last_entry, reimported
 from tests.support import id_card
 
 JN = "jn-01"
@@ -24,19 +24,6 @@ SLIP = (
     f"household members JH-0001 --members 5 --head-name 户主2 --id-card {id_card(2)} "
     "--phone 13800000000 --address 江海区 --note 户主变更 "
 )
-
-
-def _history(fupin: Fupin, number: str) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = orjson.loads(
-        fupin.ok(f"history {number} --format json", "admin").stdout
-    )
-    return rows
-
-
-def _entry(fupin: Fupin, number: str, event: str) -> int:
-    """The version of the household's last ``event`` entry."""
-    found = [int(str(r["version"])) for r in _history(fupin, number) if r["event"] == event]
-    return found[-1]
 
 
 def _void(fupin: Fupin, number: str, version: int, day: str = "2016-09-20") -> Result:
@@ -63,11 +50,11 @@ def _people(fupin: Fupin, options: str = "") -> object:
 
 def test_a_change_typed_on_the_wrong_household_is_voided(seeded: Fupin, tmp_path: Path) -> None:
     seeded.ok(SLIP + doc("2016-09-15"), JN)
-    slip = _entry(seeded, "JH-0001", "MembersChanged")
+    slip = last_entry(seeded, "JH-0001", "MembersChanged")
     assert _shown(seeded, "JH-0001")[:2] == [5, "户主2"]
     assert _shared(seeded) == [["JH-0001", "JH-0002"]]
     assert _people(seeded) == 5
-    recorded_at = str(_history(seeded, "JH-0001")[-1]["recorded_at"])
+    recorded_at = str(history_rows(seeded, "JH-0001")[-1]["recorded_at"])
 
     voided = _void(seeded, "JH-0001", slip)
 
@@ -77,7 +64,7 @@ def test_a_change_typed_on_the_wrong_household_is_voided(seeded: Fupin, tmp_path
     assert _shared(seeded) == []
     assert _people(seeded) == 3
     assert _people(seeded, "--as-of 2016-09-16") == 3  # it holds from the start
-    rows = _history(seeded, "JH-0001")
+    rows = history_rows(seeded, "JH-0001")
     assert rows[slip - 1]["voided_by"] == rows[-1]["version"]
     # what was known before the correction still shows the change
     known = f"--known-at {recorded_at}"
@@ -94,9 +81,9 @@ def test_a_change_typed_on_the_wrong_household_is_voided(seeded: Fupin, tmp_path
 
 def test_only_the_latest_live_change_is_voided(seeded: Fupin) -> None:
     seeded.ok(SLIP + doc("2016-09-15"), JN)
-    first = _entry(seeded, "JH-0001", "MembersChanged")
+    first = last_entry(seeded, "JH-0001", "MembersChanged")
     seeded.ok(SLIP.replace("--members 5", "--members 4") + doc("2016-09-18"), JN)
-    second = _entry(seeded, "JH-0001", "MembersChanged")
+    second = last_entry(seeded, "JH-0001", "MembersChanged")
     before = seeded.event_count()
 
     refused = _void(seeded, "JH-0001", first)
@@ -117,9 +104,9 @@ def test_only_the_latest_live_change_is_voided(seeded: Fupin) -> None:
 
 def test_a_change_recorded_before_an_erasure_stands(seeded: Fupin) -> None:
     seeded.ok(SLIP + doc("2016-09-15"), JN)
-    slip = _entry(seeded, "JH-0001", "MembersChanged")
+    slip = last_entry(seeded, "JH-0001", "MembersChanged")
     seeded.ok(f"erase JH-0001 --reason 本人申请 {doc('2016-09-16')}", "admin")
-    erasure = _entry(seeded, "JH-0001", "PersonalDataErased")
+    erasure = last_entry(seeded, "JH-0001", "PersonalDataErased")
     before = seeded.event_count()
 
     refused = _void(seeded, "JH-0001", slip)
@@ -133,7 +120,7 @@ def test_a_change_recorded_before_an_erasure_stands(seeded: Fupin) -> None:
     assert seeded.event_count() == before
     # a count alone recorded after the erasure is voided
     seeded.ok(f"household members JH-0001 --members 4 --note 出生 {doc('2016-09-17')}", JN)
-    count = _entry(seeded, "JH-0001", "MembersChanged")
+    count = last_entry(seeded, "JH-0001", "MembersChanged")
     assert _void(seeded, "JH-0001", count).exit_code == 0
     assert _people(seeded) == 5
     assert seeded.ok("projections check", "admin").exit_code == 0
@@ -144,7 +131,7 @@ def test_a_notice_posted_after_the_correction_lists_the_household_without_it(
 ) -> None:
     slip = SLIP.replace("JH-0001", "JH-0003").replace("户主2", "户主九")
     seeded.ok(slip + doc("2016-08-02"), JN)
-    voided = _void(seeded, "JH-0003", _entry(seeded, "JH-0003", "MembersChanged"), "2016-08-02")
+    voided = _void(seeded, "JH-0003", last_entry(seeded, "JH-0003", "MembersChanged"), "2016-08-02")
     assert voided.exit_code == 0, voided.output
     seeded.ok(
         "household notice JH-0003 --start 2016-08-03 --end 2016-08-09 " + doc("2016-08-03"), JN

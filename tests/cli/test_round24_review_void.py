@@ -16,23 +16,10 @@ from ledger.application import open_ledger
 from ledger.verification import verify_ledger
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, last_entry, reimported
 from tests.support import identify, stamp
 
 JN = "jn-01"
-
-
-def _history(fupin: Fupin, number: str) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = orjson.loads(
-        fupin.ok(f"history {number} --format json", "admin").stdout
-    )
-    return rows
-
-
-def _entry(fupin: Fupin, number: str, event: str) -> int:
-    """The version of the household's last ``event`` entry."""
-    found = [int(str(r["version"])) for r in _history(fupin, number) if r["event"] == event]
-    return found[-1]
 
 
 def _void(fupin: Fupin, number: str, version: int) -> Result:
@@ -54,9 +41,9 @@ def test_a_rejection_entered_in_error_is_voided_and_the_household_reviewed_again
     seeded: Fupin, tmp_path: Path
 ) -> None:
     seeded.ok(f"household review JH-0002 --rejected {doc('2016-08-02')}", JN)
-    rejected = _entry(seeded, "JH-0002", "Reviewed")
+    rejected = last_entry(seeded, "JH-0002", "Reviewed")
     assert _by_status(seeded).get("rejected") == 1
-    recorded_at = str(_history(seeded, "JH-0002")[-1]["recorded_at"])
+    recorded_at = str(history_rows(seeded, "JH-0002")[-1]["recorded_at"])
 
     voided = _void(seeded, "JH-0002", rejected)
 
@@ -78,8 +65,8 @@ def test_a_rejection_entered_in_error_is_voided_and_the_household_reviewed_again
 
 
 def test_an_acceptance_is_voided_only_once_its_notice_is(seeded: Fupin) -> None:
-    review = _entry(seeded, "JH-0004", "Reviewed")
-    notice = _entry(seeded, "JH-0004", "NoticePosted")
+    review = last_entry(seeded, "JH-0004", "Reviewed")
+    notice = last_entry(seeded, "JH-0004", "NoticePosted")
     before = seeded.event_count()
 
     refused = _void(seeded, "JH-0004", review)
@@ -100,8 +87,8 @@ def test_an_acceptance_is_voided_only_once_its_notice_is(seeded: Fupin) -> None:
 
 
 def test_a_registered_households_review_stands(seeded: Fupin) -> None:
-    review = _entry(seeded, "JH-0001", "Reviewed")
-    notice = _entry(seeded, "JH-0001", "NoticePosted")
+    review = last_entry(seeded, "JH-0001", "Reviewed")
+    notice = last_entry(seeded, "JH-0001", "NoticePosted")
     before = seeded.event_count()
 
     refused = _void(seeded, "JH-0001", review)
@@ -129,7 +116,7 @@ def test_a_household_whose_rejection_is_voided_is_compared_again(seeded: Fupin) 
         app.close()
     assert _shared(seeded) == []  # a household turned down is left out
 
-    assert _void(seeded, "JH-0002", _entry(seeded, "JH-0002", "Reviewed")).exit_code == 0
+    assert _void(seeded, "JH-0002", last_entry(seeded, "JH-0002", "Reviewed")).exit_code == 0
 
     assert _shared(seeded) == [["JH-0002", "JH-0009"]]
 
@@ -137,7 +124,7 @@ def test_a_household_whose_rejection_is_voided_is_compared_again(seeded: Fupin) 
 def test_verify_reports_a_review_voided_under_its_notice(seeded: Fupin) -> None:
     """Written into the file by hand: JH-0004's acceptance voided while it is under the notice
     posted on it; the command refuses it."""
-    review = _entry(seeded, "JH-0004", "Reviewed")
+    review = last_entry(seeded, "JH-0004", "Reviewed")
     app = open_ledger(seeded.store)
     try:
         household = app.household("JH-0004")
@@ -160,8 +147,8 @@ def test_a_review_whose_notice_drew_an_objection_stands_and_says_so(seeded: Fupi
     # Re-test N, session 24: the refusal said to void the notice first, whose own refusal then
     # said a notice objected to stands: advice that led nowhere.
     seeded.ok(f"household object JH-0004 o-1 --summary 群众异议 {doc('2016-08-05')}", JN)
-    review = _entry(seeded, "JH-0004", "Reviewed")
-    notice = _entry(seeded, "JH-0004", "NoticePosted")
+    review = last_entry(seeded, "JH-0004", "Reviewed")
+    notice = last_entry(seeded, "JH-0004", "NoticePosted")
     before = seeded.event_count()
 
     refused = _void(seeded, "JH-0004", review)
