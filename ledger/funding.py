@@ -12,11 +12,11 @@ from datetime import date
 from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
-from ledger.funds import FUND_SOURCES, Disbursement, FundAccount, parse_use
+from ledger.funds import FUND_SOURCES, USE_WORDS, Disbursement, FundAccount, parse_use
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
-from ledger.values import choice, optional_text, require_text
+from ledger.values import CATEGORY_WORDS, choice, named, optional_text, require_text
 
 __all__ = ["FundCommands"]
 
@@ -121,7 +121,12 @@ class FundCommands(LedgerCore):
         household.check_measure(payment.measure_id)
         planned = household.measures[payment.measure_id].category
         if payment.category != planned:
-            raise RuleError("category", f"measure {payment.measure_id} is {planned}")
+            # Tester T, session 24: it said only "measure t1 is medical".
+            raise RuleError(
+                "category",
+                f"a household payment's category is its measure's: {payment.measure_id} is "
+                f"{_named(planned)}, not {_named(payment.category)}",
+            )
         household.check_payment_date(payment.measure_id, paid)
 
     def check_village_payment(self, payment: Disbursement, paid: date) -> None:
@@ -139,7 +144,13 @@ class FundCommands(LedgerCore):
     def check_use(payment: Disbursement) -> None:
         allowed = _USES_BY_PURPOSE[payment.purpose]
         if payment.category not in allowed:
-            raise RuleError("category", f"{payment.purpose} payments are for {', '.join(allowed)}")
+            # Tester T, session 24: it said "working payments are for working".
+            raise RuleError(
+                "category",
+                f"a {payment.purpose} payment's category is "
+                f"{'one of ' if len(allowed) > 1 else ''}{', '.join(map(_named, allowed))}, "
+                f"not {_named(payment.category)}",
+            )
 
     def employ_worker(self, stamp: Stamp, enterprise: str, number: str, since: date) -> None:
         """An enterprise or cooperative employs a registered poor worker [四(十一)]: one of a
@@ -187,3 +198,8 @@ class FundCommands(LedgerCore):
             return [helper]
 
         self.execute(attempt)
+
+
+def _named(category: str) -> str:
+    """A measure's or a payment's category with its Chinese term (``medical 医疗``)."""
+    return named([category], {**CATEGORY_WORDS, **USE_WORDS})

@@ -625,7 +625,8 @@ def parse_category(
     term (``words``: 医疗, 教育 …), read as the English name it records, spaces around it no
     part of it, as an area is read (``parse_area``; since session 24: ``'医疗' is not one of
     industry, …``). Anything else is refused, listing each with its Chinese term."""
-    typed = value.strip()
+    # 互联网＋: the full-width plus a Chinese input method types (tester T, session 24)
+    typed = value.strip().replace("＋", "+")
     name = words.get(typed, typed)
     if name not in names:
         raise InputError(field, f"{value!r} is not one of {named(names, words)}{typed_hint(value)}")

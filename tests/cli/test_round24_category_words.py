@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from cli.main import app
 from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -186,3 +187,31 @@ def test_the_template_readme_lists_the_categories_with_their_chinese_terms(
     assert "education 教育" in kinds[("disburse", "category")]
     assert "facilities 生产设施" in kinds[("disburse", "category")]
     assert "working 工作经费" in kinds[("disburse", "category")]
+
+
+def test_a_full_width_plus_and_a_mismatched_category_say_what_they_are(seeded: Fupin) -> None:
+    # Tester T, session 24: 互联网＋ (the full-width plus of a Chinese input method) was refused,
+    # and a payment of another category than its measure's said only "measure t1 is medical".
+    seeded.ok(
+        "household plan-measure JH-0001 t9 --category 互联网＋ --description 电商培训 "
+        f"--budget 100 {doc('2016-09-01')}",
+        "jn-01",
+    )
+    shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "admin").stdout)
+    assert [m["category"] for m in shown["measures"] if m["measure_id"] == "t9"] == ["internet"]
+
+    refused = seeded.runner.invoke(
+        app,
+        [
+            *("--as", "qu-01", "fund", "disburse", "city-2016", "--amount", "100"),
+            *("--category", "教育", "--purpose", "household", "--household", "JH-0001"),
+            *("--measure", "t9", "-d", "付", "-e", "2016-09-03"),
+        ],
+    )
+
+    assert_refused(
+        refused,
+        "category",
+        "a household payment's category is its measure's: t9 is internet 互联网+, not "
+        "education 教育",
+    )
