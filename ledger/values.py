@@ -217,30 +217,47 @@ _ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
 #: full-width ``－`` made ``-``) and ``.`` (``．`` made ``.``); other invisible characters
 #: (zero-width space, default ignorables) are left out.
 _NUMBER_RUN = re.compile(
-    r"(?<![0-9])[0-9]+(?:[ .\-]{1,3}[0-9]+)*(?:[ .\-]{0,3}X(?![0-9]))?", re.ASCII
+    r"(?<![0-9])[0-9]+(?:[ .\-/_]{1,3}[0-9]+)*(?:[ .\-/_]{0,3}X(?![0-9]))?", re.ASCII
 )
 _GROUP = re.compile(r"[0-9]+|X", re.ASCII)
 #: An 11-digit mainland mobile number: 1, then 3-9, then 9 digits.
 _MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 #: What shows that a mobile number is a phone (``check_no_personal_data``): a cue near it,
-#: before or after it (``_CUE_BEFORE``, ``_CUE_AFTER``), the Latin ones in any case and not
-#: part of a longer word (``hotel`` is no ``tel``). ``电话`` alone is a cue, so ``电话回访``
-#: (a phone follow-up) is one too; ``电话费`` (a phone bill, paid by a voucher) is none.
+#: before or after it (``_CUE``, ``_CUE_AFTER``), the Latin ones in any case (full-width
+#: letters read as ASCII, ``folded``) and not part of a longer word (``hotel`` is no ``tel``).
+#: ``电话`` alone is a cue, so ``电话回访`` (a phone follow-up) is one too; ``电话费`` (a phone
+#: bill, paid by a voucher) is none. Since session 24's second re-test: ``电联``, ``联系号码``,
+#: ``号码``, ``微信``, ``手提``, ``拨打``, ``致电`` and the traditional ``電話``, ``手機``.
 _CUE_WORDS = (
-    r"(?:电话号码|联系电话|联系方式|手机号码|手机号|电话(?!费)|手机|联系人|"
+    r"(?:电话号码|联系电话|联系方式|联系号码|手机号码|手机号|電話號碼|手機號碼|手機號|"
+    r"电话(?!费)|電話(?!費)|手机|手機|联系人|电联|号码|號碼|微信|手提|拨打|致电|"
     r"(?<![A-Za-z])(?:tel|phone|mobile)(?:[ .]?(?:number|no))?(?![A-Za-z])\.?)"
 )
 #: How many characters may stand between a cue and the number (since session 24: a street
 #: officer's ``电话回访13640094139``, ``手机号为…``, ``…为户主手机``, ``打…电话`` passed).
 _CUE_GAP = 6
-_CUE_BEFORE = re.compile(_CUE_WORDS + rf"[^\n]{{0,{_CUE_GAP}}}$", re.IGNORECASE)
+_CUE = re.compile(_CUE_WORDS, re.IGNORECASE)
 _CUE_AFTER = re.compile(rf"[^\n]{{0,{_CUE_GAP}}}?" + _CUE_WORDS, re.IGNORECASE)
+#: What shows that a number is a document's (since session 24's second re-test: a voucher of
+#: a phone bill or a contract to mend a phone was refused, ``手机话费记账凭证18120300015``):
+#: one of these words within ``_CUE_GAP`` characters before it, ending no further from it
+#: than the nearest cue (``发票号码…`` is a document's, its ``号码`` no cue), ``第`` right
+#: before it; or ``号`` right after it (``电话会议纪要17030100012号``).
+_DOCUMENT_WORDS = (
+    r"(?:(?:凭证|憑證|发票|發票|合同|编号|編號|单号|單號|票号|票號|文号|文號|纪要|紀要)"
+    r"(?:号码|號碼|号|號)?)"
+)
+_DOCUMENT = re.compile(_DOCUMENT_WORDS)
+_ORDINAL = re.compile(r"第 {0,3}$")
+_NUMBER_SIGN = re.compile(r" {0,3}[号號](?![码碼])")
 #: How far before or after a number a cue is looked for (its longest and the gap, and more).
 _CUE_REACH = 32
-#: ... or the country code ``+86``, ``0086`` or ``86`` before it (``(+86)`` too).
+#: ... or the country code ``+86``, ``0086``, ``(86)`` or ``(+86)`` before it (a bare ``86``
+#: apart from it counts only with a cue near: ``人数86 18120300015`` is no phone).
 _COUNTRY_CODE = re.compile(r"(?:\+|00)86[ .\-]{0,3}$|[(（]\+?86[)）][ .\-]{0,3}$", re.ASCII)
-#: Read as ``X``: the check character of an ID card, as typed in either width and case.
-_CHECK_X = frozenset("Xx\uff38\uff58")
+#: Read as ``X``: the check character of an ID card, as typed in either width and case, and
+#: ``×`` or the Cyrillic ``Х`` typed for it (since session 24's second re-test).
+_CHECK_X = frozenset("Xx\uff38\uff58\u00d7\u0425\u0445")
 
 
 def folded(text: str) -> tuple[str, list[int]]:
@@ -259,6 +276,10 @@ def folded(text: str) -> tuple[str, list[int]]:
             char = " "
         elif typed == "\uff0e":
             char = "."
+        elif typed in "\uff0f\uff3f":  # ／ ＿
+            char = chr(ord(typed) - 0xFEE0)
+        elif "\uff21" <= typed <= "\uff3a" or "\uff41" <= typed <= "\uff5a":
+            char = chr(ord(typed) - 0xFEE0)  # ＴＥＬ, Ｔｅｌ
         elif typed == "\uff0d" or is_dash(typed):
             char = "-"
         elif is_invisible(typed):
@@ -289,7 +310,7 @@ def check_no_personal_data(field: str, text: str) -> None:
     An ID card is 18 of them (the last may be ``X``) made of whole groups of such a run. A
     mobile number is 11 (``1[3-9]`` and 9 more) made of whole groups, refused only where the
     text shows it is a phone: a cue within ``_CUE_GAP`` characters before or after it
-    (``_CUE_BEFORE``, ``_CUE_AFTER``: ``电话回访13640094139``, ``13640094139为户主手机``),
+    (``_CUE``, ``_CUE_AFTER``: ``电话回访13640094139``, ``13640094139为户主手机``),
     a country code (``+86``/``0086``/``86``), or grouped 3-4-4 (``138 0013 8000``). A bare
     11-digit number passes (no cue near it): an accounting voucher 记账凭证 or a contract
     number is often yymmdd and a serial."""
@@ -325,20 +346,44 @@ def _personal_number(
         return "an ID-card number"
     if "X" in digits:
         return None
+    at = span[0]
     if len(digits) in (13, 15):  # written with the country code 86 or 0086, joined or apart
         code = len(digits) - 11
-        return _mobile_or_none(digits[code:]) if digits[:code] in ("86", "0086") else None
+        if digits[:code] not in ("86", "0086") or _MOBILE.fullmatch(digits[code:]) is None:
+            return None
+        # 0086, +86 and 86 joined to the number are a country code; a bare 86 apart from it
+        # (``人数86 18120300015``) only with a cue near (since session 24's second re-test).
+        if code == 4 or lengths[0] > 2 or plain[at - 1 : at] == "+":
+            return "a mobile phone number"
+        return "a mobile phone number" if _phone_cue(plain, span) else None
     if len(digits) != 11 or _mobile_or_none(digits) is None:
         return None
-    at, end = span
-    if (
-        lengths == [3, 4, 4]
-        or _CUE_BEFORE.search(plain, max(0, at - _CUE_REACH), at)
-        or _CUE_AFTER.match(plain, end, end + _CUE_REACH)
-        or _COUNTRY_CODE.search(plain, max(0, at - _CUE_REACH), at)
-    ):
+    if _COUNTRY_CODE.search(plain, max(0, at - _CUE_REACH), at):
+        return "a mobile phone number"
+    if lengths == [3, 4, 4] or _phone_cue(plain, span):
         return "a mobile phone number"
     return None
+
+
+def _phone_cue(plain: str, span: tuple[int, int]) -> bool:
+    """Whether a phone cue stands within ``_CUE_GAP`` characters before or after the number
+    at ``span`` of ``plain``, and no document's word or sign marks it as a document's number
+    (``_DOCUMENT``: one before it no further than the nearest cue, ``第`` right before it,
+    ``号`` right after it)."""
+    at, end = span
+    start = max(0, at - _CUE_REACH)
+    before = plain[start:at]
+    line = before.rfind("\n") + 1
+    cue = max((m.end() for m in _CUE.finditer(before, line)), default=-1)
+    document = max((m.end() for m in _DOCUMENT.finditer(before, line)), default=-1)
+    if (
+        _ORDINAL.search(before)
+        or _NUMBER_SIGN.match(plain, end)
+        or (document >= 0 and len(before) - document <= _CUE_GAP and document >= cue)
+    ):
+        return False
+    near_before = cue >= 0 and len(before) - cue <= _CUE_GAP
+    return near_before or _CUE_AFTER.match(plain, end, end + _CUE_REACH) is not None
 
 
 def _mobile_or_none(digits: str) -> str | None:

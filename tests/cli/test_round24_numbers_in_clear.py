@@ -15,6 +15,10 @@ ID-card or mobile number is recorded in clear read only 18 or 11 ASCII digits in
 - The refusal named command-line options (``--head-name`` … ``--personal-file``) on an
   import's row too, and told to "write the household number instead" of a helper's phone: its
   advice now fits the command line and a sheet alike.
+- Second re-test: a document's number near 手机/电话 (``手机话费记账凭证18120300015``) was
+  refused: a document word closer before it than any cue, or ``号`` after it, makes it pass.
+  Cues were missed (电联, 微信, 拨打, 電話, ``ＴＥＬ``…), a bare ``86`` apart was read as a
+  country code, and an ID card with ``×``/``Х`` or ``/``/``_`` in it passed.
 """
 
 from __future__ import annotations
@@ -209,3 +213,79 @@ def test_a_payment_with_a_voucher_number_as_its_document_is_recorded(seeded: Fup
         "-d 记账凭证18120300015 -e 2016-09-01",
         "admin",
     )
+
+
+# Session 24's second re-test: a document's number near 手机/电话 was refused; cues were missed.
+
+DOCUMENTS = [
+    "手机话费记账凭证18120300015",
+    "手机费记账凭证18120300015",
+    "固定电话安装费，凭证18120300016",
+    "购置手机3台，发票17120500031",
+    "手机维修合同16120100001已履行",
+    "电话线路维修合同16120100001",
+    "电话、网络费凭证18120300015",
+    "通讯费（手机）凭证18120300015",
+    "电话会议纪要17030100012号",
+    "发票号码17120500031",
+    "第86-18120300015号",
+    "人数86 18120300015",
+]
+
+
+@pytest.mark.parametrize("note", DOCUMENTS)
+def test_a_documents_number_near_a_phone_word_passes(seeded: Fupin, note: str) -> None:
+    seeded.ok(f"{VISIT}'{note}'", "jn-01")
+    assert note in seeded.ok("log", "admin").stdout
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        f"电联{PHONE}",
+        f"联系号码{PHONE}",
+        f"号码{PHONE}",
+        f"户主微信{PHONE}",
+        f"手提{PHONE}",
+        f"拨打{PHONE}回访",
+        f"{PHONE}致电户主",
+        f"電話{PHONE}",
+        f"手機{PHONE}",
+        f"ＴＥＬ：{PHONE}",
+        f"Ｔｅｌ {PHONE}",
+        f"86 {PHONE}电话回访",
+    ],
+)
+def test_a_mobile_with_a_cue_read_since_the_second_re_test_is_refused(
+    seeded: Fupin, summary: str
+) -> None:
+    before = seeded.event_count()
+    visit = f"household visit JH-0001 --helper c-1 {doc('2018-08-16')} --summary "
+
+    refused = seeded(f"{visit}'{summary}'", "jn-01")
+
+    assert_refused(refused, "summary", "holds a mobile phone number (characters ")
+    assert "written as a phone" in refused.stderr
+    assert PHONE not in refused.output
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        WITH_X[:-1] + "\u00d7",
+        WITH_X[:-1] + "\u0425",
+        f"{CARD[:6]}/{CARD[6:14]}/{CARD[14:]}",
+        f"{CARD[:6]}_{CARD[6:14]}_{CARD[14:]}",
+    ],
+    ids=["times", "cyrillic-X", "slashes", "underscores"],
+)
+def test_an_id_card_with_another_x_or_separator_is_refused(seeded: Fupin, note: str) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(f"{VISIT}'{note}'", "jn-01")
+
+    assert_refused(refused, "note", "holds an ID-card number (characters ")
+    assert WITH_X[:-1] not in refused.stderr
+    assert CARD[6:14] not in refused.stderr
+    assert seeded.event_count() == before
