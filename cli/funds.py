@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement, parse_use
+from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement, parse_purpose, parse_use
 from ledger.values import format_yuan
 
 from cli.common import (
@@ -123,8 +123,9 @@ def disburse(
     with ledger_session() as app:
         app.disburse(make_stamp(document, effective, note), code, payment)
     shown = format_yuan(payment.amount_fen)  # as recorded, not as typed (" 1,000.1 ")
-    # The category as recorded: 教育 is education (since session 24).
-    console.print(f"{shown} yuan disbursed from {code} ({purpose}, {parse_use(category)})")
+    # The purpose and category as recorded: 到户 is household, 教育 education (since session 24).
+    recorded = f"{parse_purpose(purpose)}, {parse_use(category)}"
+    console.print(f"{shown} yuan disbursed from {code} ({recorded})")
 
 
 @fund_app.command("amend")

@@ -21,7 +21,15 @@ from typing import Any
 from ledger.casework import Identification
 from ledger.core import Stamp
 from ledger.errors import InputError, RequiredError
-from ledger.funds import ALLOCATION_SIGN, FUND_USES, PAYMENT_SIGN, USE_WORDS, Disbursement
+from ledger.funds import (
+    ALLOCATION_SIGN,
+    FUND_USES,
+    PAYMENT_SIGN,
+    PURPOSE_WORDS,
+    PURPOSES,
+    USE_WORDS,
+    Disbursement,
+)
 from ledger.household import Personal
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
@@ -49,6 +57,7 @@ _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 #: What a category column takes, as the template's 说明 sheet says (since session 24).
 _IN_EITHER = "; in English or Chinese, recorded in English"
 _MEASURE_CATEGORY = f"one of {named(MEASURE_CATEGORIES, CATEGORY_WORDS)}{_IN_EITHER}"
+_PURPOSE = f"one of {named(PURPOSES, PURPOSE_WORDS)}{_IN_EITHER}"
 _PAYMENT_CATEGORY = (
     f"one of {named(FUND_USES, USE_WORDS)}{_IN_EITHER}; a household payment's is its measure's"
 )
@@ -741,7 +750,7 @@ _SPECS: tuple[CommandSpec, ...] = (
             _a("account", "账户"),
             _a("amount", "金额", "yuan", negative=PAYMENT_SIGN),
             _a("category", "类别", help=_PAYMENT_CATEGORY),
-            _a("purpose", "用途"),
+            _a("purpose", "用途", help=_PURPOSE),
             _a("household", "户号", default=""),
             _a("measure", "措施编号", default=""),
             _a("street", "街道", default=""),

@@ -12,7 +12,14 @@ from datetime import date
 from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
-from ledger.funds import FUND_SOURCES, USE_WORDS, Disbursement, FundAccount, parse_use
+from ledger.funds import (
+    FUND_SOURCES,
+    USE_WORDS,
+    Disbursement,
+    FundAccount,
+    parse_purpose,
+    parse_use,
+)
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
@@ -77,8 +84,10 @@ class FundCommands(LedgerCore):
         """Pay out of an account, never beyond its balance: a household's measure, a village
         project in a relatively poor village, a social-work organisation or working expenses,
         each naming only what its purpose uses (``PAYMENT_OPTIONS``)."""
+        # Its purpose and category in English or in Chinese (到户; 教育, 工作经费 …), recorded in
+        # English.
+        payment = replace(payment, purpose=parse_purpose(payment.purpose))
         payment.check_options()
-        # Its category in English or in Chinese (教育, 工作经费 …), recorded in English.
         payment = replace(payment, category=parse_use(payment.category))
 
         def attempt() -> list[LedgerAggregate]:

@@ -215,3 +215,27 @@ def test_a_full_width_plus_and_a_mismatched_category_say_what_they_are(seeded: F
         "a household payment's category is its measure's: t9 is internet 互联网+, not "
         "education 教育",
     )
+
+
+def test_a_payments_purpose_is_read_in_chinese_too(seeded: Fupin) -> None:
+    # Tester T, session 24: --purpose 到户 was refused beside a category read in Chinese.
+    paid = seeded.ok(
+        "fund disburse city-2016 --amount 100 --category 教育 --purpose 到户 "
+        f"--household JH-0001 --measure m-1 {doc('2016-08-20')}",
+        QU,
+    )
+
+    assert "(household, education)" in paid.stdout
+    refused = seeded.runner.invoke(
+        app,
+        [
+            *("--as", QU, "fund", "disburse", "city-2016", "--amount", "1", "--category"),
+            *("教育", "--purpose", "到组", "--household", "JH-0001", "--measure", "m-1"),
+            *("-d", "付", "-e", "2016-08-20"),
+        ],
+    )
+    assert_refused(
+        refused,
+        "purpose",
+        "'到组' is not one of household 到户, village 到村, organisation, working",
+    )
