@@ -251,14 +251,7 @@ def undone_unless_kept(
         # One command makes a ledger in a schema at a time (tester L, session 22: a dry run
         # dropped, as its own, the tables a real import --create had opened beside it and
         # not yet written to): held for the command's life, on a connection of its own.
-        key = f"fupin creates {location.env['POSTGRES_DBNAME']}.{location.schema}"
-        row = creating.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
-        if not (row and row[0]):
-            raise ConflictError(
-                "store",
-                f"another fupin command is making a ledger in {location.display} now (init, "
-                "import --create or demo); nothing was written: run this one once it ends",
-            )
+        _hold_creating_lock(creating, location, "written")
         marker = _marker(location)
         if not _table_exists(creating, events_table(location)):
             # A demo cut short before it made its ledger: the mark marks nothing.
@@ -332,20 +325,29 @@ def _unfinished_demo(location: StoreLocation) -> str:
     )
 
 
+def _hold_creating_lock(
+    connection: psycopg.Connection[Any], location: StoreLocation, undone: str
+) -> None:
+    """Take the lock that lets one command at a time make (or drop) a ledger in the schema, on
+    ``connection``, held for its life; refused at once if another holds it (nothing
+    ``undone``: "written", "dropped")."""
+    key = f"fupin creates {location.env['POSTGRES_DBNAME']}.{location.schema}"
+    row = connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+    if not (row and row[0]):
+        raise ConflictError(
+            "store",
+            f"another fupin command is making a ledger in {location.display} now (init, "
+            f"import --create or demo); nothing was {undone}: run this one once it ends",
+        )
+
+
 def drop_unfinished_demo(store: str | None) -> int:
     """Drop the ledger a demo cut short left (``unfinished_demo``), as the demo would have
     dropped it had it been stopped by a signal; how many events it held. Refused, nothing
     dropped, when the database holds no unfinished demo."""
     location = parse_store(store)
     with _connect(location) as connection:
-        key = f"fupin creates {location.env['POSTGRES_DBNAME']}.{location.schema}"
-        row = connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
-        if not (row and row[0]):
-            raise ConflictError(
-                "store",
-                f"another fupin command is making a ledger in {location.display} now (init, "
-                "import --create or demo); nothing was dropped: run this one once it ends",
-            )
+        _hold_creating_lock(connection, location, "dropped")
         marker = _marker(location)
         if not _table_exists(connection, marker.as_string(connection)):
             raise LedgerError(
