@@ -178,6 +178,7 @@ def load_command(name: str) -> Command:
     command = group.commands[name]
     check_typed_text(command)
     refuse_repeated_options(command)
+    read_whole_numbers_strictly(command)
     if name == "query":
         take_sql_that_looks_like_an_option(command)
     reflow_help(command)
@@ -275,6 +276,111 @@ def _check_given_once(command: Command, ctx: Context, args: list[str]) -> None:
 
             common.refusals(_given_twice)(param)
         seen.add(param.name or "")
+
+
+def read_whole_numbers_strictly(command: Command) -> None:
+    """Make ``command`` (and each of its subcommands) read each whole-number parameter (one
+    annotated ``int``) as ``ledger.values.parse_whole_number`` does, before it runs: typer's
+    own conversion (pydantic's, lax) read ``--members 1_0`` as 10, ``3.0`` as 3, ``+2`` as 2,
+    and refused ``２０１８`` in its usage box without a word of its digits (tester, session 25).
+    A negative number where such an argument stands (``correct household JN-000003 -1``) is
+    read as that argument's value, not as an unknown option (``negative_numbers_as_arguments``),
+    so that its own rule refuses it."""
+    if isinstance(command, TyperGroup):
+        for subcommand in command.commands.values():
+            read_whole_numbers_strictly(subcommand)
+    wholes = [param for param in command.params if _whole_annotation(_annotation(param))]
+    for param in wholes:
+        _read_strictly(param)
+    if any(param.param_type_name == "argument" for param in wholes):
+        parse = command.parse_args
+
+        def parse_args(ctx: Context, args: list[str]) -> list[str]:
+            return parse(ctx, negative_numbers_as_arguments(command, args))
+
+        command.parse_args = parse_args  # type: ignore[method-assign]
+
+
+def _annotation(param: Parameter) -> Any:
+    descriptor = getattr(param, "type_descriptor", None)
+    return None if descriptor is None else descriptor.annotation
+
+
+def _whole_annotation(annotation: Any) -> bool:
+    """Whether ``annotation`` is ``int`` (not ``bool``), or an optional one, or a list or
+    tuple of them."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kept = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return bool(kept) and all(_whole_annotation(arg) for arg in kept)
+    if origin in (list, tuple):
+        kept = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
+        return bool(kept) and all(_whole_annotation(arg) for arg in kept)
+    return annotation is int
+
+
+def _read_strictly(param: Parameter) -> None:
+    process = param.process_value
+    field = _field(param)
+
+    def process_value(ctx: Context, value: Any) -> Any:
+        if not ctx.resilient_parsing:  # shell completion reads what is typed so far
+            if isinstance(value, str):
+                value = _whole(field, value)
+            elif isinstance(value, list | tuple):
+                value = type(value)(_whole(field, v) if isinstance(v, str) else v for v in value)
+        return process(ctx, value)
+
+    param.process_value = process_value  # type: ignore[method-assign]
+
+
+def _whole(field: str, text: str) -> int:
+    from ledger.values import parse_whole_number
+
+    from cli import common
+
+    return common.refusals(parse_whole_number)(text, field)
+
+
+def negative_numbers_as_arguments(command: Command, args: list[str]) -> list[str]:
+    """``args`` with each argument before any ``--`` that is a negative number (``-1``), and
+    stands where no option takes it as its value, read as an argument: the options first,
+    then a ``--``, then the arguments in their order (click read ``-1`` as an unknown option).
+    No option of fupin is named by a ``-`` and digits."""
+    import re
+
+    takes: dict[str, int] = {}
+    for param in command.params:
+        if param.param_type_name == "option" and not (
+            getattr(param, "is_flag", False) or getattr(param, "count", False)
+        ):
+            for name in (*param.opts, *getattr(param, "secondary_opts", [])):
+                takes[name] = param.nargs
+    cut = args.index("--") if "--" in args else len(args)
+    kept: list[str] = []
+    arguments: list[str] = []
+    moved = False
+    at = 0
+    while at < cut:
+        arg = args[at]
+        if arg in takes:
+            kept.extend(args[at : at + 1 + takes[arg]])
+            at += 1 + takes[arg]
+            continue
+        if re.fullmatch(r"-[0-9]+", arg, re.ASCII):
+            arguments.append(arg)
+            moved = True
+        elif arg.startswith("-") and arg != "-":
+            kept.append(arg)
+        else:
+            arguments.append(arg)
+        at += 1
+    if not moved:
+        return args
+    return [*kept, "--", *arguments, *args[cut + 1 :]]
 
 
 def _given_twice(param: Parameter) -> None:

@@ -32,6 +32,7 @@ from ledger.funds import (
 )
 from ledger.household import Personal
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
+from ledger.typed import typed_hint
 from ledger.values import (
     CATEGORY_WORDS,
     MAX_FEN,
@@ -51,7 +52,8 @@ __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value", "trimm
 _MAX_INT = 10**12
 _MAX_DIGITS = len(str(_MAX_INT))
 _RANGE = "whole numbers are at most 10^12"
-_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+#: An optional ``-`` and ASCII digits (since session 25 no ``+``: as the command line reads it).
+_WHOLE = re.compile(r"-?[0-9]+", re.ASCII)
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 #: What a category column takes, as the template's 说明 sheet says (since session 24).
@@ -182,7 +184,11 @@ def _int(field: str, value: Any) -> int:
     if isinstance(value, str):
         # ASCII digits: int() would also read full-width ２０１８.
         if not _WHOLE.fullmatch(value.strip()):
-            raise InputError(field, f"{quoted(value)} is not a whole number")
+            raise InputError(
+                field,
+                f"{quoted(value)} is not a whole number (digits 0-9 only)"
+                f"{typed_hint(value.strip())}",
+            )
         digits = value.strip().lstrip("+-").lstrip("0")
         if len(digits) > _MAX_DIGITS:
             # int() of more than 4,300 digits raises (CPython's limit): out of range first.

@@ -1,0 +1,147 @@
+"""Whole numbers read strictly (fuzzing tester, session 25).
+
+typer's own conversion (pydantic's, lax) read ``--members 1_0`` as 10 people, ``3.0`` as 3,
+``+2`` as 2, and refused a Chinese input method's ``２０１８`` in its usage box with no word of
+its digits. Since session 25 every parameter annotated ``int`` is read before the command
+runs: blanks around it, an optional ``-``, ASCII digits 0-9 and nothing else; a negative
+number where a whole-number argument stands is that argument's value, not an unknown option.
+An import's cell is read by the same rule (a workbook's numeric 3.0 stays 3).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli.main import app
+
+from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.support import id_card
+
+STORE_INDEPENDENT = "the command line's reading of its arguments, before any store is opened"
+
+JN = "jn-01"
+RULE = "is not a whole number (digits 0-9 only)"
+
+
+def identify(members: str) -> str:
+    return (
+        f"household identify JH-0050 --street 江南 --village 雄光 --area rural --members {members} "
+        f"--head-name 张三 --id-card {id_card(50)} --phone 13800000000 --address 江海区雄光村1号 "
+        f"{doc('2016-08-01')}"
+    )
+
+
+@pytest.mark.parametrize("typed", ["1_0", "3.0", "+2", "0x3", "3e0", "٣", "三"])
+def test_members_typed_otherwise_than_in_digits_are_refused(seeded: Fupin, typed: str) -> None:
+    before = seeded.event_count()
+
+    result = seeded(identify(f"'{typed}'"), JN)
+
+    assert_refused(result, "members", f"{typed!r} {RULE}")
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "typed"),
+    [
+        (f"household assess JH-0001 2_0_1_6 --income 9000 {doc('2017-01-20')}", "year", "2_0_1_6"),
+        (f"correct household JH-0001 3.0 --reason 录错 {doc('2017-01-20')}", "version", "3.0"),
+        ("log --since 1_0", "since", "1_0"),
+        ("log --limit +2", "limit", "+2"),
+        (
+            f"helper add v-9 --kind volunteer --name 某队 --team-size +12 {doc('2016-07-28')}",
+            "team_size",
+            "+12",
+        ),
+        (f"fund open acc-9 --source city --year 2_0_1_8 {doc('2016-07-28')}", "year", "2_0_1_8"),
+        ("programme amend --notice-days 7.0 --reason 调整 -d 文件", "notice_days", "7.0"),
+    ],
+)
+def test_every_whole_number_is_read_strictly(
+    seeded: Fupin, line: str, field: str, typed: str
+) -> None:
+    before = seeded.event_count()
+
+    result = seeded(line, "admin")
+
+    assert_refused(result, field, f"{typed!r} {RULE}")
+    assert seeded.event_count() == before
+
+
+def test_full_width_digits_are_refused_saying_so(seeded: Fupin) -> None:
+    result = seeded(f"household assess JH-0001 ２０１６ --income 9000 {doc('2017-01-20')}", JN)
+
+    assert_refused(result, "year", f"'２０１６' {RULE} (it holds spaces, invisible or full-width")
+    assert "'2016'?" in result.stderr
+
+
+def test_an_invisible_character_is_refused_saying_so(seeded: Fupin) -> None:
+    result = seeded(identify("'3\u200b'"), JN)
+
+    assert_refused(result, "members", "invisible or full-width characters: '3'?")
+
+
+@pytest.mark.parametrize("typed", ["3", "' 3 '", "03"])
+def test_plain_digits_with_blanks_around_are_still_read(seeded: Fupin, typed: str) -> None:
+    seeded.ok(identify(typed), JN)
+
+    shown = seeded.ok("household show JH-0050 --format json", "admin").stdout
+    assert '"members":3' in shown.replace(" ", "")
+
+
+def test_a_negative_version_is_the_argument_refused_by_its_own_rule(seeded: Fupin) -> None:
+    before = seeded.event_count()
+
+    result = seeded(f"correct household JH-0001 -1 --reason 录错 {doc('2017-01-20')}", JN)
+
+    assert "No such option" not in result.output
+    assert_refused(result, "version", "-1")
+    assert seeded.event_count() == before
+
+
+def test_options_around_a_negative_argument_keep_their_values(seeded: Fupin) -> None:
+    # -e is an option still, and its value is the date, wherever -1 stands.
+    result = seeded("correct household JH-0001 -d 文件 -1 --reason 录错 -e 2017-01-20", JN)
+
+    assert "No such option" not in result.output
+    assert_refused(result, "version", "-1")
+
+
+def test_help_and_shell_completion_still_work(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helped = seeded("household identify --members 1_0 --help")
+    monkeypatch.setenv("_FUPIN_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "fupin log --since 1_0 --li")
+    monkeypatch.setenv("COMP_CWORD", "4")
+    completed = seeded.runner.invoke(app, [], prog_name="fupin")
+
+    assert helped.exit_code == 0, helped.output
+    assert "Usage: fupin household identify" in helped.stdout
+    assert completed.exit_code == 0, completed.output
+    assert completed.stdout.split() == ["--limit"]
+    assert completed.stderr == ""
+
+
+HEADER = "ref,actor,effective,document,note,account,source,year,street,donor\n"
+
+
+@pytest.mark.parametrize("typed", ["2_0_1_8", "+2018", "2018.0", "２０１８"])
+def test_an_import_cell_is_read_by_the_same_rule(seeded: Fupin, tmp_path: Path, typed: str) -> None:
+    sheet = tmp_path / "open_account.csv"
+    sheet.write_text(HEADER + f"A-1,qu-01,2016-09-02,文件,,acc-9,city,{typed},,\n")
+    before = seeded.event_count()
+
+    result = seeded(f"import {sheet}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert f"year: {typed!r} {RULE}" in result.output
+    assert seeded.event_count() == before
+
+
+def test_an_import_cell_of_plain_digits_is_still_read(seeded: Fupin, tmp_path: Path) -> None:
+    sheet = tmp_path / "open_account.csv"
+    sheet.write_text(HEADER + "A-1,qu-01,2016-09-02,文件,,acc-9,city, 2018 ,,\n")
+
+    seeded.ok(f"import {sheet}", "qu-01")
