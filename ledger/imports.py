@@ -45,7 +45,7 @@ from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
-    check_no_personal_data,
+    check_recorded_text,
     check_text,
     deferred_personal_data,
     format_yuan,
@@ -404,7 +404,7 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     refused: dict[str, RowError] = {}
     for name, text in in_clear:
         try:
-            check_no_personal_data(name, text)
+            check_recorded_text(name, text)
         except LedgerError as exc:
             where = row.columns.get(name, name)
             refused.setdefault(name, RowError(row.where, where, _in_columns(exc.rule, row)))

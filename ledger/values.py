@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ledger import clock
 from ledger.errors import InputError, LedgerError, RuleError
-from ledger.typed import is_dash, is_invisible, typed_hint
+from ledger.typed import is_dash, is_invisible, named_char, typed_hint
 
 __all__ = [
     "AREAS",
@@ -29,6 +29,7 @@ __all__ = [
     "PHONE_DIGITS",
     "check_no_personal_data",
     "check_phone",
+    "check_recorded_text",
     "check_says",
     "check_text",
     "check_whole_number",
@@ -151,9 +152,32 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
     if recorded:
         kept = _PERSONAL_DATA_DEFERRED.get()
         if kept is None:
-            check_no_personal_data(field, text)
+            check_recorded_text(field, text)
         else:  # checked once the row is known not to be replayed as recorded
             kept.append((field, text))
+
+
+#: Bidirectional controls (embeddings, overrides, isolates): they show a text in another order
+#: than it is recorded (``history``, ``log``, exports).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def check_recorded_text(field: str, text: str) -> None:
+    """What recorded free text may not hold beyond its characters (``check_text``): personal
+    data (``check_no_personal_data``), and since session 25 a bidirectional control
+    (U+202A-U+202E, U+2066-U+2069), which keys, names and addresses refused already (a
+    zero-width space, pasted from a web page, is still taken). An export's row replayed into
+    the empty store it rebuilds is spared both (``deferred_personal_data``)."""
+    if field not in PERSONAL_FIELDS:
+        bidi = _BIDI.search(text)
+        if bidi is not None:
+            raise InputError(
+                field,
+                f"contains {named_char(bidi[0])} at character {bidi.start() + 1}, a "
+                "bidirectional control that shows the text in another order than recorded: "
+                "type it without",
+            )
+    check_no_personal_data(field, text)
 
 
 #: While an export's row is read (``deferred_personal_data``): the recorded text whose check for

@@ -145,3 +145,52 @@ def test_an_import_cell_of_plain_digits_is_still_read(seeded: Fupin, tmp_path: P
     sheet.write_text(HEADER + "A-1,qu-01,2016-09-02,文件,,acc-9,city, 2018 ,,\n")
 
     seeded.ok(f"import {sheet}", "qu-01")
+
+
+# Bidirectional controls in recorded free text (fuzzing tester, session 25).
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_a_bidi_control_in_free_text_is_refused(seeded: Fupin, control: str) -> None:
+    before = seeded.event_count()
+
+    result = seeded.runner.invoke(
+        app,
+        [
+            "--as",
+            JN,
+            "household",
+            "visit",
+            "JH-0001",
+            "--helper",
+            "c-1",
+            "--summary",
+            f"走访{control}正常",
+            *doc("2016-09-01").split(),
+        ],
+    )
+
+    assert_refused(result, "summary", f"U+{ord(control):04X}")
+    assert "bidirectional control" in result.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_zero_width_space_in_free_text_is_still_taken(seeded: Fupin) -> None:
+    seeded.ok(
+        f"household visit JH-0001 --helper c-1 --summary 走访\u200b正常 {doc('2016-09-01')}", JN
+    )
+
+
+VISIT = "ref,actor,effective,document,note,household,helper,summary\n"
+
+
+def test_a_bidi_control_in_an_import_cell_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    sheet = tmp_path / "record_visit.csv"
+    sheet.write_text(VISIT + "V-1,jn-01,2016-09-01,文件,,JH-0001,c-1,走访\u202e正常\n")
+    before = seeded.event_count()
+
+    result = seeded(f"import {sheet}", JN)
+
+    assert result.exit_code == 2, result.output
+    assert "summary: contains U+202E RIGHT-TO-LEFT OVERRIDE" in result.output
+    assert seeded.event_count() == before
