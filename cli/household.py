@@ -637,6 +637,38 @@ def unpair(
     console.print(f"helper {helper} unpaired from household {number}{taking_over}")
 
 
+@household_app.command("close")
+@refusals
+def close(
+    number: Number,
+    because: Annotated[
+        str,
+        typer.Option(
+            "--because",
+            help="Why the record ends 注销原因: merged 合户, died-out 全户死亡, moved-away 迁出, "
+            "duplicate 重复识别 or in-error 识别错误.",
+        ),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="What happened 原因.")],
+    document: DocumentOption,
+    into: Annotated[
+        str,
+        typer.Option(
+            "--into", help="The household it went into 并入户 (merged, duplicate: required)."
+        ),
+    ] = "",
+    effective: EffectiveOption = None,
+    note: NoteOption = "",
+) -> None:
+    """Close the household's record 注销 / 自然减少 (since session 25): from that date it is
+    counted in no report and takes no further step; a closure in error is voided (fupin
+    correct)."""
+    with ledger_session() as app:
+        app.close_household(make_stamp(document, effective, note), number, because, into, reason)
+    went = f" into {into.strip()}" if into.strip() else ""
+    console.print(f"household {number} closed{went}")
+
+
 @household_app.command("agree")
 @refusals
 def agree(

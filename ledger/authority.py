@@ -59,6 +59,8 @@ PERMISSIONS: dict[str, Permission] = {
     # casework: the street poverty offices, or the district office
     "identify": Permission(_CASE, "street"),
     "change_members": Permission(_CASE, "street"),
+    # a household's record closed 注销 (since session 25): as a change of members
+    "close_household": Permission(_CASE, "street"),
     "review": Permission(_CASE, "street"),
     "post_notice": Permission(_CASE, "street"),
     "raise_objection": Permission(_CASE, "street"),
@@ -169,6 +171,7 @@ TYPED_COMMANDS: dict[str, tuple[str, str]] = {
     "register_helper": ("helper add", ""),
     "identify": ("household identify", ""),
     "change_members": ("household members", ""),
+    "close_household": ("household close", ""),
     "review": ("household review", ""),
     "post_notice": ("household notice", ""),
     "raise_objection": ("household object", ""),
@@ -264,6 +267,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "EmploymentEnded": ("end_employment",),
     "Identified": ("identify",),
     "MembersChanged": ("change_members",),
+    "Closed": ("close_household",),
     "Reviewed": ("review",),
     "NoticePosted": ("post_notice",),
     "ObjectionRaised": ("raise_objection",),
@@ -314,6 +318,7 @@ PROGRAMME_STEPS = frozenset(
         "register_helper",
         "identify",
         "change_members",
+        "close_household",
         "review",
         "post_notice",
         "raise_objection",

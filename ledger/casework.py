@@ -34,6 +34,8 @@ from ledger.helpers import (
     taken_elsewhere,
 )
 from ledger.household import (
+    CLOSURE_REASONS,
+    CLOSURE_WORDS,
     ERASED,
     MAX_MEMBERS,
     PLACEHOLDERS,
@@ -219,6 +221,28 @@ class CaseworkCommands(LedgerCore):
 
         self.on_household(stamp, "change_members", number, change)
         return in_force[0]
+
+    def close_household(
+        self, stamp: Stamp, number: str, because: str, into: str, reason: str
+    ) -> None:
+        """Close the household's record 注销 / 自然减少 (since session 25): merged into another
+        合户, died out 全户死亡, moved away 迁出, identified twice 重复识别 or in error 识别错误.
+        ``because`` is read as a category is (English or Chinese); ``into`` names another
+        household on record and not closed (merged, duplicate)."""
+        why = parse_category(because, CLOSURE_REASONS, CLOSURE_WORDS, "because")
+        other = into.strip()
+
+        def close(household: Household, prov: Provenance) -> None:
+            if other and other != household.number:
+                went = self.load(Household, other, "into")  # refused on --into if none
+                if went.closed_on is not None:
+                    raise RuleError(
+                        "into",
+                        f"{went.closure_said()}: a household closes into one still open",
+                    )
+            household.close(why, other, reason, prov)
+
+        self.on_household(stamp, "close_household", number, close)
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议."""

@@ -594,6 +594,25 @@ _SPECS: tuple[CommandSpec, ...] = (
         ),
         _change_members,
     ),
+    # A household's record closed 注销 (since session 25), as ``fupin household close``.
+    CommandSpec(
+        "close",
+        "注销",
+        (
+            _HOUSEHOLD,
+            _a(
+                "because",
+                "注销原因",
+                help="merged 合户, died-out 全户死亡, moved-away 迁出, "
+                "duplicate 重复识别 or in-error 识别错误",
+            ),
+            _a("into", "并入户", default="", help="the household it went into (merged, duplicate)"),
+            _a("reason", "原因"),
+        ),
+        lambda app, s, a: app.close_household(
+            s, a["household"], a["because"], a["into"], a["reason"]
+        ),
+    ),
     CommandSpec(
         "review",
         "村评议",

@@ -34,6 +34,9 @@ from ledger.values import (
 
 __all__ = [
     "ACTIVE_STAGES",
+    "CLOSURE_INTO",
+    "CLOSURE_REASONS",
+    "CLOSURE_WORDS",
     "ERASED",
     "LABOUR_CATEGORIES",
     "MAX_NOTICE_DAYS",
@@ -108,6 +111,42 @@ class Stage:
 
 #: Stages in which a household receives assistance (pairing, visits, measures, funds).
 ACTIVE_STAGES = (Stage.REGISTERED, Stage.RETURNED)
+
+#: Why a household's record ends 注销 / 自然减少 (since session 25): merged into another 合户,
+#: the whole household died 全户死亡, moved out of the district 迁出, identified twice 重复识别,
+#: identified in error 识别错误. Merged and duplicate name the household it went into.
+CLOSURE_REASONS = ("merged", "died-out", "moved-away", "duplicate", "in-error")
+CLOSURE_WORDS = {
+    "合户": "merged",
+    "全户死亡": "died-out",
+    "迁出": "moved-away",
+    "重复识别": "duplicate",
+    "识别错误": "in-error",
+}
+CLOSURE_INTO = frozenset({"merged", "duplicate"})
+
+#: Entries a closed household still takes, whatever their date: a correction (voiding the
+#: closure among others, or a payment's receipt), an amendment (from the start), an erasure.
+_AFTER_CLOSURE = frozenset({"Corrected", "Amended", "PersonalDataErased", "ReceiptVoided"})
+
+#: A step as a closed household's refusal names it (others by their event's name).
+_STEP_NAMES = {
+    "VisitRecorded": "a visit",
+    "MeasurePlanned": "a measure",
+    "MeasureCompleted": "a measure's completion",
+    "FundsReceived": "a payment",
+    "HelperPaired": "a pairing",
+    "HelperUnpaired": "an unpairing",
+    "AgreementSigned": "an agreement",
+    "IncomeAssessed": "an income assessment",
+    "ExitProposed": "an exit's proposal",
+    "ExitAdvanced": "an exit's step",
+    "ExitNoticed": "an exit's notice",
+    "ExitWithdrawn": "an exit's withdrawal",
+    "MembersChanged": "a change of members",
+    "ReturnAdvanced": "a return's step",
+    "Closed": "a closure",
+}
 
 #: Who may be marked a key target 重点帮扶对象 [三].
 KEY_TARGET_RULE = "key targets have labour capacity and are willing [三]"
@@ -226,6 +265,7 @@ class Household(LedgerAggregate):
             *("VisitRecorded", "IncomeAssessed", "MeasurePlanned", "MeasureCompleted"),
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
             *("HelperUnpaired", "ReturnAdvanced", "Reviewed", "MembersChanged"),
+            "Closed",
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
@@ -249,6 +289,37 @@ class Household(LedgerAggregate):
     #: key-target mark. Not the number or street (its accounts, officers and inspections are
     #: the street's), nor members and personal data (``MembersChanged``).
     AMENDABLE = frozenset({"village", "area", "labour", "willing", "disabled", "key_target"})
+    #: The closure 注销 in force (since session 25): its effective date, why, into what
+    #: household ("" for none) and its entry's version; None while the household is open.
+    closed_on: date | None = None
+    closed_because = ""
+    closed_into = ""
+    closure_entry: int | None = None
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        """Every new entry of the household passes here (a replay does not): a closed
+        household takes no step dated on or after its closure (since session 25), whichever
+        command records it; a correction, an amendment or an erasure is still taken."""
+        prov = kwargs.get("prov")
+        closed = self.closed_on
+        if (
+            closed is not None
+            and isinstance(prov, Provenance)
+            and event_class.__name__ not in _AFTER_CLOSURE
+            and prov.effective >= closed
+        ):
+            raise RuleError(
+                "effective",
+                f"{_STEP_NAMES.get(event_class.__name__, event_class.__name__)} is dated "
+                f"{prov.effective}; {self.closure_said()}: a closed household takes no step "
+                "dated on or after its closure (a closure in error is voided: fupin correct "
+                f"household {self.number} {self.closure_entry} --reason …)",
+            )
+        super().trigger_event(event_class, **kwargs)
+
+    def closure_said(self) -> str:
+        into = f" into {self.closed_into}" if self.closed_into else ""
+        return f"{self.number} was closed on {self.closed_on} ({self.closed_because}{into})"
 
     @staticmethod
     def create_id(number: str) -> UUID:
@@ -408,6 +479,71 @@ class Household(LedgerAggregate):
             f"(household members {self.number} --members N --note …, with no head, ID card, "
             "phone, address, member names or --personal-file)"
         )
+
+    # -- closure 注销 / 自然减少 (since session 25) -------------------------------------------
+
+    def check_closable(self, because: str, into: str, reason: str, prov: Provenance) -> None:
+        """A household's record ends once: merged into another 合户 or identified twice
+        重复识别 (``into`` names the other household, not itself; the command checks it is on
+        record and open), the whole household died 全户死亡, moved away 迁出 or was identified
+        in error 识别错误. Not dated before its identification, nor before a step of it on
+        record (it would stand after the closure)."""
+        if self.closed_on is not None:
+            raise RuleError(
+                "household",
+                f"{self.closure_said()}: a household is closed once (a closure in error is "
+                f"voided: fupin correct household {self.number} {self.closure_entry} --reason …)",
+            )
+        if because not in CLOSURE_REASONS:
+            raise RuleError("because", f"{because!r} is not one of {', '.join(CLOSURE_REASONS)}")
+        check_says("reason", reason, "a closure must say why")
+        if because in CLOSURE_INTO and not into:
+            raise RuleError(
+                "into",
+                f"a household closed as {because} names the household it went into (--into NUMBER)",
+            )
+        if into and because not in CLOSURE_INTO:
+            raise RuleError(
+                "into",
+                f"only a household merged or a duplicate names another (--into); {because} "
+                "names none",
+            )
+        if into == self.number:
+            raise RuleError("into", f"{self.number} cannot be closed into itself")
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
+        later = [
+            day
+            for version, day in self.entry_dates.items()
+            if version not in self.voided and day > prov.effective
+        ]
+        later += [day for day in (*self.exit_dates, *self.return_dates) if day > prov.effective]
+        later += [
+            day
+            for key, day in self.receipt_dates.items()
+            if key not in self.receipts_voided and day > prov.effective
+        ]
+        if self.members_since > prov.effective:
+            later.append(self.members_since)
+        if later:
+            raise RuleError(
+                "effective",
+                f"the closure is dated {prov.effective}; {self.number} has a step dated "
+                f"{max(later)} on record: a closed household takes no step after its closure, "
+                "so date the closure on or after its last step (or void that step first)",
+            )
+
+    def close(self, because: str, into: str, reason: str, prov: Provenance) -> None:
+        """Close the household's record 注销 (since session 25): from the closure's date it is
+        counted in no caseload, fund base or plan, and takes no further step."""
+        self.check_closable(because, into, reason, prov)
+        self._closed(because, into, reason.strip(), prov)
+
+    @event("Closed")
+    def _closed(self, because: str, into: str, reason: str, prov: Provenance) -> None:
+        self.closure_entry = self.remember_entry("Closed", prov)
+        self.closed_on = prov.effective
+        self.closed_because = because
+        self.closed_into = into
 
     def check_not_erased(self, then: str = "") -> None:
         if self.erased:
@@ -1953,6 +2089,9 @@ class Household(LedgerAggregate):
             self.undo_unpairing(key)
         elif kind == "MembersChanged":
             self.undo_members_change(key)
+        elif kind == "Closed":  # the household counts again, and takes steps again
+            self.closed_on, self.closed_because, self.closed_into = None, "", ""
+            self.closure_entry = None
 
     def undo_members_change(self, was: tuple[int, Personal, date]) -> None:
         """The latest live change of members never was: the members, personal data and their

@@ -1266,6 +1266,10 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "change_members",
         {"household": k, "members": f["members"], **_personal(f)},
     ),
+    ("household", "Closed"): lambda k, f: (
+        "close",
+        {"household": k, "because": f["because"], "into": f["into"], "reason": f["reason"]},
+    ),
     ("household", "Reviewed"): lambda k, f: ("review", {"household": k, "accepted": f["accepted"]}),
     ("household", "NoticePosted"): lambda k, f: (
         "post_notice",

@@ -456,7 +456,7 @@ class ReadingQueries(LedgerCore):
             get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
             for name in (
                 *("Identified", "MembersChanged", "PersonalDataErased"),
-                *("Reviewed", "ObjectionResolved"),
+                *("Reviewed", "ObjectionResolved", "Closed"),
             )
         ]
         # every record's corrections share the base's topic (they are few)
@@ -469,6 +469,9 @@ class ReadingQueries(LedgerCore):
         # household -> the version of the review that rejected it (0: an upheld objection,
         # which is never voided); its head is followed still, and left out at the end
         turned_down: dict[object, int] = {}
+        # household -> the version of its closure 注销 (since session 25: a duplicate is listed
+        # until it is closed; a closure voided lists it again)
+        closed: dict[object, int] = {}
         for household, event in self._events_going_on(topics, unreadable):
             fields = vars(event)
             name = type(event).__name__
@@ -478,8 +481,13 @@ class ReadingQueries(LedgerCore):
                 elif fields.get("upheld") is True:
                     turned_down[household] = 0
                 continue
+            if name == "Closed":
+                closed[household] = event.originator_version
+                continue
             if name == "Corrected":
                 corrects = fields.get("corrects")
+                if closed.get(household) == corrects:
+                    closed.pop(household)
                 if turned_down.get(household) == corrects:
                     turned_down.pop(household)  # a rejection voided: it awaits its review
                 held_by = changes.get(household)
@@ -504,7 +512,7 @@ class ReadingQueries(LedgerCore):
             changes.setdefault(household, []).append((event.originator_version, card, effective))
         by_card: dict[str, list[tuple[str, str]]] = {}
         for household, held_by in changes.items():
-            if household in turned_down:
+            if household in turned_down or household in closed:
                 continue
             # the head in force: the latest by effective date, then by version (a change
             # entered late, dated before the head in force, is history)
