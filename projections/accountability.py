@@ -200,6 +200,17 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
         span,
     ):
         periods[aggregate_id].append((start, end))
+    # A household whose record was closed 注销 (since session 25) is assisted until then: no
+    # quarter from its closure on owes a visit (as an exit's approval ends a period).
+    for aggregate_id, closed in db.rows(
+        "SELECT aggregate_id, closed_on FROM pj_households "
+        "WHERE aggregate_id BETWEEN ? AND ? AND closed_on IS NOT NULL",
+        span,
+    ):
+        periods[aggregate_id] = [
+            (begin, closed if end is None or end > closed else end)
+            for begin, end in periods[aggregate_id]
+        ]
     missed = []
     owed: set[tuple[str, str, tuple[int, int]]] = set()
     for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
@@ -272,7 +283,7 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
     for page in _households(
         db,
         "number, aggregate_id, street, village, registered_by",
-        "stage IN ('registered', 'returned') AND key_target = 1",
+        "stage IN ('registered', 'returned') AND key_target = 1 AND closed_on IS NULL",
     ):
         roles = defaultdict(set)
         for aggregate_id, role in db.rows(
@@ -385,7 +396,7 @@ def _exit_faults_in(
     households = {
         row[0]: row[1:]
         for row in db.rows(
-            "SELECT aggregate_id, number, street, area FROM pj_households "
+            "SELECT aggregate_id, number, street, area, closed_on FROM pj_households "
             "WHERE aggregate_id BETWEEN ? AND ?",
             span,
         )
@@ -432,7 +443,9 @@ def _exit_faults_in(
     for (aggregate_id, _), done in sorted(steps.items()):
         if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
             continue
-        number, street, area = households[aggregate_id]
+        number, street, area, closed = households[aggregate_id]
+        if closed is not None and not any(step[0] == "approved" for step in done):
+            continue  # an exit under way when the record was closed 注销 ends with it
         base = {"household": number, "street": street, "recorded_by": done[-1][3]}
         year = done[-1][4]
         proposed_on = done[0][1]
@@ -618,6 +631,14 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
         "GROUP BY street, substr(registered_on, 1, 4)"
     ):
         registered[street][int(year)] = count
+    # A key target whose record was closed 注销 (since session 25) is in no year's K from the
+    # year of its closure on, nor in its exits or cumulative exits from then.
+    gone: dict[str, list[tuple[int, int]]] = defaultdict(list)  # street -> (registered, closed)
+    for street, year, closed in db.rows(
+        "SELECT street, substr(registered_on, 1, 4), substr(closed_on, 1, 4) FROM pj_households "
+        "WHERE key_target = 1 AND registered_on IS NOT NULL AND closed_on IS NOT NULL"
+    ):
+        gone[street].append((int(year), int(closed)))
     # Each key target counts once in ``exits``, in the year of its first exit: one that
     # returned to poverty and exited again does not count twice against the plan's K
     # households. By month of approval: a closing day is a month's last day.
@@ -628,6 +649,7 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
         "WHERE e.step = 'approved' AND h.key_target = 1 "
         "AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f WHERE f.aggregate_id = e.aggregate_id "
         "AND f.step = 'approved' AND f.version < e.version) "
+        "AND (h.closed_on IS NULL OR e.year < CAST(substr(h.closed_on, 1, 4) AS INTEGER)) "
         "GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
     ):
         if year is not None:
@@ -638,7 +660,11 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
     rows = []
     for street in sorted(registered):
         by_year = registered[street]
-        k = {year: sum(n for y, n in by_year.items() if y <= year) for year in years}
+        k = {
+            year: sum(n for y, n in by_year.items() if y <= year)
+            - sum(1 for y, closed in gone[street] if y <= year and closed <= year)
+            for year in years
+        }
         cumulative = cumulative_targets(rules, k)
         for year in years:
             closes = closing_day(year).isoformat()[:7]
@@ -728,17 +754,20 @@ def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:
     that returned are read a page at a time."""
     out: dict[tuple[str, int], int] = defaultdict(int)
     closes = {year: closing_day(year).isoformat() for year in years}
-    for street, exit_year, month, count in db.rows(
-        "SELECT h.street, e.year, substr(e.effective, 1, 7), COUNT(*) FROM pj_exit_steps e "
+    for street, exit_year, month, closed, count in db.rows(
+        "SELECT h.street, e.year, substr(e.effective, 1, 7), substr(h.closed_on, 1, 4), "
+        "COUNT(*) FROM pj_exit_steps e "
         "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
         "AND h.key_target = 1 AND h.returned_on IS NULL "
-        "GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
+        "GROUP BY h.street, e.year, substr(e.effective, 1, 7), substr(h.closed_on, 1, 4)"
     ):
         for year in years:
+            if closed is not None and int(closed) <= year:
+                continue  # closed 注销 by then: in no year's figure from its closure's year
             if exit_year is not None and exit_year <= year and month <= closes[year][:7]:
                 out[(street, year)] += count
     for page in _households(
-        db, "number, aggregate_id, street", "key_target = 1 AND returned_on IS NOT NULL"
+        db, "number, aggregate_id, street, closed_on", "key_target = 1 AND returned_on IS NOT NULL"
     ):
         span = (page[0][0], page[-1][0])
         # (version, effective, exit year or None for a return), in the order they happened
@@ -760,9 +789,11 @@ def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:
             span,
         ):
             history[aggregate_id].append((version, started_on, None))
-        for _, aggregate_id, street in page:
+        for _, aggregate_id, street, closed in page:
             events = sorted(history.get(aggregate_id, ()))
             for year in years:
+                if closed is not None and int(str(closed)[:4]) <= year:
+                    continue
                 began = f"{year:04d}-01-01"
                 last = [
                     exit_year

@@ -3,7 +3,10 @@ urban, key target or not; exits per year.
 
 Status is the household's stage, except that a registered household with at least one
 active pairing is ``paired``: identified, reviewed, rejected, under-notice, registered,
-paired, exited, returned.
+paired, exited, returned. A household whose record was closed 注销 (merged, died out, moved
+away, a duplicate, identified in error; since session 25) is in no group or total from its
+closure's date (a view as of a day before it counts it as before); its exits of years before
+stay in ``exits``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _STATUS = (
 _GROUPS = (
     f"SELECT h.street, h.village, h.area, h.key_target, {_STATUS} AS status, "
     "COUNT(*) AS households, SUM(h.members) AS people FROM pj_households h "
+    # a household whose record was closed 注销 (since session 25) is counted in no group
+    "WHERE h.closed_on IS NULL "
     "GROUP BY h.street, h.village, h.area, h.key_target, status "
     "ORDER BY h.street, h.village, h.area, h.key_target, status"
 )

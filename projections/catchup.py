@@ -146,7 +146,11 @@ REBUILD_PAGES = 50
 #: 26 (session 24): a correction may void a village review (``Reviewed``): a new table,
 #: ``pj_review_entries``, names each review's entry and day; the household is back at
 #: ``identified`` (``reviewed_on`` cleared), and the review's day comes off ``pj_days``.
-SCHEMA_VERSION = 26
+#: 27 (session 25): a household's record may be closed 注销 (``Closed``): ``pj_households``
+#: keeps ``closed_on``, ``closed_because``, ``closed_into``, ``closed_by``,
+#: ``closed_document``, ``closed_reason`` and ``closed_version``, cleared again when a
+#: correction voids the closure; the closure's day comes off ``pj_days`` then.
+SCHEMA_VERSION = 27
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

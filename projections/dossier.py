@@ -47,7 +47,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _HOUSEHOLD = (
     "SELECT aggregate_id, number, street, village, area, members, labour, willing, disabled, "
     "key_target, stage, identified_on, reviewed_on, notice_start, notice_end, signed_on, "
-    "registered_on, agreement_on, exit_year, exited_on, returned_on, plan_year "
+    "registered_on, agreement_on, exit_year, exited_on, returned_on, plan_year, "
+    # the closure 注销 in force (since session 25): null while the household is open
+    "closed_on, closed_because, closed_into, closed_by, closed_document, closed_reason "
     "FROM pj_households WHERE number = ?"
 )
 _FLAGS = ("labour", "willing", "disabled", "key_target")

@@ -195,12 +195,14 @@ _EXIT_IN_FORCE = (
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
 #: was, by effective date (a household never changed has its count in pj_households, as
-#: ``caseload``'s exits read it).
+#: ``caseload``'s exits read it). A household whose record was closed 注销 by the day is not
+#: counted (since session 25).
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
     "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
     f"COALESCE(({_EXIT_IN_FORCE}), d.day) AS counted_on FROM pj_households h, d "
-    "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day) "
+    "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
+    "AND (h.closed_on IS NULL OR h.closed_on > d.day)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
     "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
     "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "

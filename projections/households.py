@@ -45,7 +45,9 @@ SCHEMA = (
     "identified_on TEXT, identified_by TEXT, reviewed_on TEXT, notice_start TEXT, "
     "notice_end TEXT, signed_on TEXT, signed_version INTEGER, registered_on TEXT, "
     "registered_by TEXT, agreement_on TEXT, exit_cycle INTEGER, exit_year INTEGER, "
-    "exited_on TEXT, returned_on TEXT, plan_year INTEGER)",
+    "exited_on TEXT, returned_on TEXT, plan_year INTEGER, closed_on TEXT, closed_because TEXT, "
+    "closed_into TEXT, closed_by TEXT, closed_document TEXT, closed_reason TEXT, "
+    "closed_version INTEGER)",
     "CREATE TABLE IF NOT EXISTS pj_periods (aggregate_id TEXT, version INTEGER, "
     "household TEXT, started_on TEXT, ended_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_exit_steps (aggregate_id TEXT, version INTEGER, "
@@ -105,6 +107,15 @@ COLUMNS = (
     "exited_on",
     "returned_on",
     "plan_year",
+    # The closure 注销 in force (since session 25): from ``closed_on`` the household is counted
+    # in no report (docs/reports.md); null while it is open.
+    "closed_on",
+    "closed_because",
+    "closed_into",
+    "closed_by",
+    "closed_document",
+    "closed_reason",
+    "closed_version",
 )
 _SELECT_ROW = f"SELECT {', '.join(COLUMNS)} FROM pj_households WHERE aggregate_id = ?"
 _INSERT_ROW = (
@@ -314,6 +325,13 @@ def identified(db: Database, fact: Fact) -> None:
         "exited_on": None,
         "returned_on": None,
         "plan_year": None,
+        "closed_on": None,
+        "closed_because": None,
+        "closed_into": None,
+        "closed_by": None,
+        "closed_document": None,
+        "closed_reason": None,
+        "closed_version": None,
     }
     db.held("households", Held).add(db, row)
 
@@ -339,6 +357,21 @@ def members_changed(db: Database, fact: Fact) -> None:
     # members now are those of its latest change by effective date (ledger.household).
     if latest is None or fact.effective >= str(latest):
         _set(db, fact, members=fact["members"])
+
+
+def closed(db: Database, fact: Fact) -> None:
+    """The household's record closed 注销 (since session 25)."""
+    _set(
+        db,
+        fact,
+        closed_on=fact.effective,
+        closed_because=fact["because"],
+        closed_into=fact["into"] or None,
+        closed_by=fact.actor,
+        closed_document=fact.prov.document,
+        closed_reason=fact["reason"],
+        closed_version=fact.version,
+    )
 
 
 def reviewed(db: Database, fact: Fact) -> None:
@@ -555,6 +588,19 @@ def corrected(db: Database, fact: Fact) -> None:
     row = db.held("households", Held).row(db, fact.aggregate_id)
     if row is None:
         return  # another record's correction
+    if row["closed_version"] == version:  # a closure voided: the household counts again
+        _set(
+            db,
+            fact,
+            closed_on=None,
+            closed_because=None,
+            closed_into=None,
+            closed_by=None,
+            closed_document=None,
+            closed_reason=None,
+            closed_version=None,
+        )
+        return
     if _members_voided(db, fact):
         return
     if row["signed_version"] == version:
@@ -725,6 +771,7 @@ MODEL = ReadModel(
     handlers={
         "Identified": identified,
         "MembersChanged": members_changed,
+        "Closed": closed,
         "Reviewed": reviewed,
         "NoticePosted": notice_posted,
         "ObjectionResolved": objection_resolved,

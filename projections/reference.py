@@ -311,6 +311,8 @@ _VOIDED_DAY = (
     "SELECT visited_on FROM pj_visits WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT assessed_on FROM pj_incomes WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT signed_on FROM pj_households WHERE aggregate_id = ? AND signed_version = ? "
+    # a closure's (since session 25)
+    "UNION ALL SELECT closed_on FROM pj_households WHERE aggregate_id = ? AND closed_version = ? "
     "UNION ALL SELECT completed_on FROM pj_measures "
     "WHERE aggregate_id = ? AND completed_version = ? "
     "UNION ALL SELECT planned_on FROM pj_measure_entries WHERE aggregate_id = ? AND version = ? "

@@ -1,0 +1,262 @@
+"""Session 25, a street officer: a household that stops existing could not be recorded, so its
+people were counted for good. Two households merged 合户 (the tester's JN-000007 into
+JN-000008): the one taking them in was given the people, the other could not go below one
+member and no command ended it, so the caseload's people, the key-target people and the
+per-person base grew. A household identified twice 重复识别 and registered could not be removed
+either. ``fupin household close NUMBER --because … [--into NUMBER]`` (注销 / 自然减少) closes its
+record: from that date it counts in no report and takes no further step; a correction voids
+the closure; an import row ``close`` records it too."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from ledger.application import open_ledger
+
+from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, last_entry
+from tests.support import id_card, identify, register
+
+STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
+
+JN = "jn-01"
+#: JH-0001's 3 people (a key target) join JH-0005 (a key target, 3 people) 合户
+MERGE = "household close JH-0001 --because 合户 --into JH-0005 --reason 并入JH-0005 "
+TAKEN_IN = (
+    f"household members JH-0005 --members 6 --head-name 户主5 --id-card {id_card(5)} "
+    "--note 合户迁入3人 "
+)
+
+
+def _report(fupin: Fupin, name: str, options: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = orjson.loads(
+        fupin.ok(f"report {name} --format json {options}", "admin").stdout
+    )
+    return found
+
+
+def _figures(fupin: Fupin, options: str = "") -> tuple[int, int, int, int]:
+    """Caseload households and people, key-target and registered people of the funds report."""
+    totals = _report(fupin, "caseload", options)["totals"]
+    (base,) = _report(fupin, "funds", options)["per_person"]
+    return (
+        totals["households"],
+        totals["people"],
+        base["key_target_people"],
+        base["registered_people"],
+    )
+
+
+def _with_second_key_target(fupin: Fupin) -> Fupin:
+    app = open_ledger(fupin.store)
+    try:
+        register(app, "JH-0005", serial=5)
+    finally:
+        app.close()
+    return fupin
+
+
+def _merged(fupin: Fupin) -> Fupin:
+    _with_second_key_target(fupin)
+    fupin.ok(TAKEN_IN + doc("2016-09-01"), JN)
+    fupin.ok(MERGE + doc("2016-09-01"), JN)
+    return fupin
+
+
+def test_a_merge_counts_the_people_once_from_the_closure_on(seeded: Fupin) -> None:
+    fupin = _with_second_key_target(seeded)
+    # JH-0001..JH-0005, 3 people each; two key targets registered
+    assert _figures(fupin) == (5, 15, 6, 6)
+    fupin.ok(TAKEN_IN + doc("2016-09-01"), JN)
+    assert _figures(fupin) == (5, 18, 9, 9)  # the tester's case: JH-0001's people twice
+
+    result = fupin.ok(MERGE + doc("2016-09-01"), JN)
+
+    assert "household JH-0001 closed into JH-0005" in result.stdout
+    assert _figures(fupin) == (4, 15, 6, 6)
+    shown = orjson.loads(fupin.ok("household show JH-0001 --format json", "admin").stdout)
+    facts = shown["household"]
+    assert (facts["closed_on"], facts["closed_because"], facts["closed_into"]) == (
+        "2016-09-01",
+        "merged",
+        "JH-0005",
+    )
+    assert (facts["closed_by"], facts["closed_reason"]) == (JN, "并入JH-0005")
+    assert facts["closed_document"]
+    (closed,) = [r for r in history_rows(fupin, "JH-0001") if r["event"] == "Closed"]
+    assert closed["details"] == {"because": "merged", "into": "JH-0005", "reason": "并入JH-0005"}
+
+
+def test_as_of_before_the_closure_and_known_at_before_its_recording_count_it(
+    seeded: Fupin,
+) -> None:
+    fupin = _merged(seeded)
+    (closure,) = [r for r in history_rows(fupin, "JH-0001") if r["event"] == "Closed"]
+    recorded = datetime.fromisoformat(str(closure["recorded_at"]).replace("Z", "+00:00"))
+    before = (recorded - timedelta(microseconds=1)).isoformat()
+
+    # the day before: JH-0005 had 3 people then, JH-0001 still its own 3
+    assert _figures(fupin, "--as-of 2016-08-31") == (5, 15, 6, 6)
+    assert _figures(fupin, "--as-of 2016-09-01") == (4, 15, 6, 6)
+    # known before the closure was recorded: the merge's intake counted, JH-0001 too
+    assert _figures(fupin, f"--known-at {before}") == (5, 18, 9, 9)
+    facts = orjson.loads(
+        fupin.ok("household show JH-0001 --as-of 2016-08-31 --format json", "admin").stdout
+    )["household"]
+    assert facts["closed_on"] is None
+
+
+def test_the_plan_and_missing_roles_leave_a_closed_key_target_out(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    plan = _report(fupin, "accountability", "--as-of 2018-12-31")
+    key_targets = {(r["street"], r["year"]): r["key_targets"] for r in plan["plan"]}
+    assert key_targets[("江南", 2016)] == 1  # JH-0005 alone
+    missing = {r["household"] for r in plan["missing_roles"]}
+    assert "JH-0001" not in missing
+    assert "JH-0005" in missing
+    # c-1 paired from 2016-08-11, never visiting: the quarter of the closure is owed (as an
+    # exit's), none after it
+    missed = {r["quarter"] for r in plan["missed_visits"] if r["household"] == "JH-0001"}
+    assert missed == {"2016Q3"}
+
+
+def test_no_step_dated_on_or_after_the_closure(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    before = fupin.event_count()
+    refusals = [
+        f"household visit JH-0001 --helper c-1 {doc('2016-09-05')}",
+        f"household assess JH-0001 2016 --income 9000 {doc('2016-09-01')}",
+        f"household members JH-0001 --members 1 --head-name 户主1 --id-card {id_card(1)} "
+        f"--note 变更 {doc('2016-10-01')}",
+        f"household pair JH-0001 sw-1 {doc('2016-09-02')}",
+        f"fund disburse city-2016 --amount 100 --category education --purpose household "
+        f"--household JH-0001 --measure m-1 {doc('2016-09-02')}",
+    ]
+    for line in refusals:
+        actor = "qu-01" if line.startswith("fund") else JN
+        assert_refused(fupin(line, actor), "effective", "JH-0001 was closed on 2016-09-01")
+    assert fupin.event_count() == before
+    # a visit of before the closure, entered late, is history and taken
+    fupin.ok(f"household visit JH-0001 --helper c-1 {doc('2016-08-20')}", JN)
+
+
+def test_closure_rules(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    assert_refused(fupin(MERGE + doc("2016-09-02"), JN), "household", "is closed once")
+    assert_refused(
+        fupin(f"household close JH-0002 --because merged --reason x {doc('2016-09-02')}", JN),
+        "into",
+        "names the household it went into",
+    )
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because 合户 --into JH-0002 --reason x {doc('2016-09-02')}",
+            JN,
+        ),
+        "into",
+        "cannot be closed into itself",
+    )
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because 合户 --into JH-0001 --reason x {doc('2016-09-02')}",
+            JN,
+        ),
+        "into",
+        "JH-0001 was closed on 2016-09-01",
+    )
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because 合户 --into JH-9999 --reason x {doc('2016-09-02')}",
+            JN,
+        ),
+        "into",
+        "no household 'JH-9999' on record",
+    )
+    assert_refused(
+        fupin(f"household close JH-0002 --because gone --reason x {doc('2016-09-02')}", JN),
+        "because",
+        "迁出",
+    )
+    assert_refused(
+        fupin(f"household close JH-0002 --because 迁出 --reason x {doc('2016-07-31')}", JN),
+        "effective",
+        "JH-0002 was identified only on 2016-08-01",
+    )
+    # a step on record after the date: the closure would stand before it
+    assert_refused(
+        fupin(f"household close JH-0005 --because 迁出 --reason x {doc('2016-08-31')}", JN),
+        "effective",
+        "has a step dated 2016-09-01 on record",
+    )
+    # another street's officer may not
+    result = fupin(
+        f"household close JH-0002 --because 迁出 --reason x {doc('2016-09-02')}", "ll-01"
+    )
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    fupin.ok(
+        f"household close JH-0002 --because moved-away --reason 迁往外区 {doc('2016-09-02')}", JN
+    )
+
+
+def test_a_duplicate_closed_leaves_the_duplicates_and_every_figure(seeded: Fupin) -> None:
+    fupin = seeded
+    app = open_ledger(fupin.store)
+    try:
+        identify(app, "JH-0006", serial=1)  # JH-0001's head again 重复识别
+    finally:
+        app.close()
+    listed = orjson.loads(fupin.ok("household duplicates --format json", "admin").stdout)
+    assert [r["households"] for r in listed["shared_id_cards"]] == [["JH-0001", "JH-0006"]]
+    assert _figures(fupin)[:2] == (5, 15)
+
+    fupin.ok(
+        f"household close JH-0006 --because 重复识别 --into JH-0001 --reason 同一户主 "
+        f"{doc('2016-08-20')}",
+        JN,
+    )
+
+    listed = orjson.loads(fupin.ok("household duplicates --format json", "admin").stdout)
+    assert listed["shared_id_cards"] == []
+    assert _figures(fupin)[:2] == (4, 12)
+
+
+def test_a_voided_closure_counts_the_household_again(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    version = last_entry(fupin, "JH-0001", "Closed")
+
+    fupin.ok(f"correct household JH-0001 {version} --reason 合户登记错误 {doc('2016-09-03')}", JN)
+
+    assert _figures(fupin) == (5, 18, 9, 9)
+    fupin.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-05')}", JN)
+    fupin.ok("projections rebuild", "admin")
+    assert _figures(fupin) == (5, 18, 9, 9)
+
+
+def test_an_import_row_closes_a_household_and_the_read_models_rebuild_the_same(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    fupin = _with_second_key_target(seeded)
+    fupin.ok(TAKEN_IN + doc("2016-09-01"), JN)
+    rows = tmp_path / "close.jsonl"
+    row = {
+        "command": "close",
+        "ref": "ZX-1",
+        "actor": JN,
+        "effective": "2016-09-01",
+        "document": "合户证明",
+        "args": {"household": "JH-0001", "because": "合户", "into": "JH-0005", "reason": "并入"},
+    }
+    rows.write_bytes(orjson.dumps(row) + b"\n")
+
+    fupin.ok(f"import {rows}", JN)
+
+    assert _figures(fupin) == (4, 15, 6, 6)
+    fupin.ok("projections rebuild", "admin")
+    checked = fupin.ok("projections check", "admin")
+    assert "no" not in {
+        line.split("│")[-2].strip() for line in checked.stdout.splitlines() if "pj_" in line
+    }
+    assert _figures(fupin) == (4, 15, 6, 6)
