@@ -10,13 +10,21 @@ An import's cell is read by the same rule (a workbook's numeric 3.0 stays 3).
 
 from __future__ import annotations
 
+import io
+import zipfile
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 from cli.main import app
+from ledger.application import open_ledger
+from ledger.values import deferred_personal_data
+from openpyxl import Workbook
 
-from tests.cli.conftest import Fupin, assert_refused, doc
-from tests.support import id_card
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.support import id_card, stamp
 
 STORE_INDEPENDENT = "the command line's reading of its arguments, before any store is opened"
 
@@ -193,4 +201,96 @@ def test_a_bidi_control_in_an_import_cell_is_refused(seeded: Fupin, tmp_path: Pa
 
     assert result.exit_code == 2, result.output
     assert "summary: contains U+202E RIGHT-TO-LEFT OVERRIDE" in result.output
+    assert seeded.event_count() == before
+
+
+def _visit_recorded_before_the_rule(fupin: Fupin) -> None:
+    """A visit whose summary holds U+202E, as a version before session 25 recorded it."""
+    with closing(open_ledger(fupin.store)) as ledger, deferred_personal_data():
+        ledger.record_visit(stamp(JN, date(2016, 9, 4)), "JH-0001", "c-1", "走访\u202e正常")
+
+
+def test_a_ledger_holding_a_bidi_control_still_moves(seeded: Fupin, tmp_path: Path) -> None:
+    _visit_recorded_before_the_rule(seeded)
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    fresh = str(tmp_path / "fresh.db")
+    verified = seeded.runner.invoke(app, ["--store", fresh, "--as", "admin", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_its_row_in_an_ordinary_import_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    before = tmp_path / "before.jsonl"
+    seeded.ok(f"export events -o {before}", actor="admin")
+    _visit_recorded_before_the_rule(seeded)
+    after = tmp_path / "after.jsonl"
+    seeded.ok(f"export events -o {after}", actor="admin")
+    other = str(tmp_path / "other.db")
+    rebuilt = seeded.runner.invoke(app, ["--store", other, "import", "--create", str(before)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    held = set(before.read_bytes().splitlines())
+    rows = tmp_path / "later.jsonl"
+    rows.write_bytes(
+        b"".join(
+            line + b"\n"
+            for line in after.read_bytes().splitlines()
+            if line not in held and b'"ref"' in line
+        )
+    )
+    rows.chmod(0o600)  # personal data in clear, as the export's own file
+
+    result = seeded.runner.invoke(app, ["--store", other, "--as", "admin", "import", str(rows)])
+
+    assert result.exit_code == 2, result.output
+    assert "summary: contains U+202E RIGHT-TO-LEFT OVERRIDE" in " ".join(result.stderr.split())
+
+
+def _workbook(path: Path, year: object) -> None:
+    """An open_account sheet written by openpyxl, its year cell as given; a numeric one saved
+    as ``2018.0``, as a spreadsheet that computed it may store it (openpyxl itself writes
+    ``2018``, which reads back as an int)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "open_account"
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["A-1", "qu-01", "2016-09-02", "文件", None, "acc-9", "city", year])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>2018</v>", b"<v>2018.0</v>")
+            new.writestr(item, data)
+
+
+def test_a_workbooks_numeric_cell_of_a_whole_number_is_read(seeded: Fupin, tmp_path: Path) -> None:
+    book = tmp_path / "accounts.xlsx"
+    _workbook(book, 2018.0)
+    with zipfile.ZipFile(book) as saved:
+        assert b"<v>2018.0</v>" in saved.read("xl/worksheets/sheet1.xml")
+
+    seeded.ok(f"import {book}", "qu-01")
+    log = tmp_path / "events.jsonl"
+    seeded.ok(f"export events -o {log}", actor="admin")
+    opened = [
+        row["args"]
+        for row in map(orjson.loads, log.read_bytes().splitlines())
+        if row.get("command") == "open_account" and row["args"].get("account") == "acc-9"
+    ]
+    assert [(args["year"], type(args["year"])) for args in opened] == [(2018, int)]
+
+
+def test_a_workbooks_text_cell_of_3_0_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    book = tmp_path / "accounts.xlsx"
+    _workbook(book, "2018.0")
+    before = seeded.event_count()
+
+    result = seeded(f"import {book}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert f"year: '2018.0' {RULE}" in result.output
     assert seeded.event_count() == before
