@@ -15,7 +15,10 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    registration at position 0 and, at position 1, that admin's own first key registration;
    ``_bootstrap``);
 5. its provenance names a registered, active officer, in the role that officer had at that
-   point, and ``ledger.authority`` lets that role record that event;
+   point, and ``ledger.authority`` lets that role record that event; a street officer's, in
+   the street they worked for then, what it records in (``check_permission``, since session
+   25: ``_street_rule``, by the streets the pass notes, ``_place``); and a village payment
+   goes to a village relatively poor as the log stood then (since session 25);
 6. each seal's Ed25519 signature verifies against the key registered for its signer at that
    point (officer events are replayed as the log is read);
 7. its aggregate's versions run 1, 2, ... n without a gap, each stored after the one before it
@@ -98,8 +101,9 @@ sorts as it runs), parsed only when one is earlier than the latest so far or wri
 A row whose id, version or topic the store cannot give ends the check at that row's own position
 ("the check stopped at position P"): its leaf cannot be hashed, so no later root or checkpoint
 can be compared. Memory: the frontier, the officers and the current seal's run (and the versions
-of aggregates ``broken_versions`` named); the rows stream from one cursor (SQLite) or pages
-(PostgreSQL).
+of aggregates ``broken_versions`` named), and each household's, account's and inspection's
+street as a small index (one dict entry per record); the rows stream from one cursor
+(SQLite) or pages (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -133,10 +137,17 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from ledger.authority import PERMISSIONS, amend_command, correction_command, roles_recording
+from ledger.authority import (
+    EVENT_COMMANDS,
+    PERMISSIONS,
+    amend_command,
+    check_permission,
+    correction_command,
+    roles_recording,
+)
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.errors import ConflictError, InputError, LedgerError
+from ledger.errors import ConflictError, InputError, LedgerError, PermissionRefusedError
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import Household, Personal, Unpairing
@@ -314,6 +325,33 @@ _REFERENCE_EVENTS = frozenset(
         *("PairingsOpened", "PairingTaken", "PairingRetaken", "PairingReleased"),
     }
 )
+
+
+#: Events that place a record in a street (a household's identification, an account's or an
+#: inspection's opening, an account's or inspection's street amended) or set a village's flag:
+#: the pass notes each (``Verifier._place``), to judge later events by (since session 25).
+_PLACING = frozenset(
+    {"Identified", "AccountOpened", "InspectionOpened", "Amended", "VillageAdded", "VillageAmended"}
+)
+#: Events a street officer's street is not judged on as they are read: corrections and
+#: amendments (judged after the pass, ``_RecordRules._recorder_refused``), and the sides saved
+#: with another event, which is judged itself (a payment's receipt, a voided receipt, an
+#: enterprise's pairings opened or retaken).
+_STREET_SIDES = frozenset(
+    {"Corrected", "Amended", "FundsReceived", "ReceiptVoided", "PairingsOpened", "PairingRetaken"}
+)
+#: Events naming the household whose street judges them, on another record (a helper's).
+_OF_HOUSEHOLD = frozenset({"WorkerEmployed", "EmploymentEnded", "PairingTaken", "PairingReleased"})
+#: The command of each step of an exit or a return (their events serve several commands).
+_STEP_COMMANDS = {
+    ("ExitAdvanced", "verified"): "verify_exit",
+    ("ExitAdvanced", "approved"): "approve_exit",
+    ("ReturnAdvanced", "recognised"): "recognise_return",
+    ("ReturnAdvanced", "applied"): "apply_return",
+    ("ReturnAdvanced", "reviewed"): "review_return",
+    ("ReturnAdvanced", "approved"): "approve_return",
+}
+_PLACED_RECORDS = frozenset({"Household", "FundAccount", "Inspection"})
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -638,6 +676,13 @@ class Verifier:
         self._time_fault = -1
         # The master id the latest ``MasterKeyRotated`` read made current (step 11).
         self._master: str | None = None
+        # Where records stand (since session 25, ``_place``): each street named once, by
+        # index; each household's, account's and inspection's id (16 bytes) -> its street's
+        # index; each village's flag by (its street's id, its name), as the log stood so far.
+        self._street_index: dict[str, int] = {}
+        self._street_names: list[str] = []
+        self._placed: dict[bytes, int] = {}
+        self._village_flags: dict[tuple[bytes, str], bool] = {}
 
     def run(
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
@@ -1095,6 +1140,12 @@ class Verifier:
                         self._check_role(
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
+                    elif officer.street and role != "admin":  # 5. their street's only
+                        self._street_rule(
+                            kind.name, position, (topic, uid, version), tree.get, actor, officer
+                        )
+                    if kind.name in _PLACING:
+                        self._place(kind.name, uid, tree.get)
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name in _NOTED:
@@ -1372,6 +1423,17 @@ class Verifier:
                 name = type(event).__name__
                 prov: Provenance = event.prov
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
+                officer = self._officer(prov.actor)
+                if (
+                    officer is not None
+                    and officer.active
+                    and officer.street
+                    and prov.role == officer.role != "admin"
+                ):
+                    get = lambda field: getattr(event, field, None)  # noqa: E731
+                    self._street_rule(name, position, where, get, prov.actor, officer)
+            if not is_seal and type(event).__name__ in _PLACING:
+                self._place(type(event).__name__, where[1], lambda f: getattr(event, f, None))
             if not is_seal:
                 self._apply(stored.originator_id, event, position, where)
                 name = type(event).__name__
@@ -1722,6 +1784,92 @@ class Verifier:
             return
         self._problem(position, _label(where), reason)
 
+    def _place(self, name: str, uid: bytes, get: Callable[[str], Any]) -> None:
+        """Note where a record stands (``_PLACING``), from its event's fields as stored (the raw
+        pass) or decoded: a household's, account's or inspection's street (an amendment's of
+        an account or inspection, if it gives one), a village's flag. A field altered so that
+        it is no such value is the pass's to report, not noted here."""
+        if name in ("VillageAdded", "VillageAmended"):
+            village, flag = get("name"), get("relatively_poor")
+            if isinstance(village, str) and isinstance(flag, bool):
+                self._village_flags[(uid, village)] = flag
+            return
+        if name == "Amended":
+            changes = get("changes")
+            if uid not in self._placed or not isinstance(changes, dict):
+                return
+            street = changes.get("street")
+        else:
+            street = get("street")
+        if isinstance(street, str):
+            index = self._street_index.get(street)
+            if index is None:
+                index = self._street_index[street] = len(self._street_names)
+                self._street_names.append(street)
+            self._placed[uid] = index
+
+    def _street_of(self, uid: bytes) -> str | None:
+        index = self._placed.get(uid)
+        return None if index is None else self._street_names[index]
+
+    def _street_rule(
+        self,
+        name: str,
+        position: int,
+        where: _Where,
+        get: Callable[[str], Any],
+        actor: str,
+        officer: _Officer,
+    ) -> None:
+        """A street officer's event (since session 25): ``ledger.authority.check_permission``
+        of its command, judged on the street the officer worked for as recorded last before
+        it and the street of what it records in: a household's (by its identification), an
+        account's or an inspection's (as opened or amended by then), a helper's employment's
+        or an enterprise's pairing's household's, an identification's or opening's own. A
+        record whose street is not known (altered, or never placed) is not judged here."""
+        commands = EVENT_COMMANDS.get(name)
+        if not commands or name in _STREET_SIDES:
+            return
+        if name in ("ExitAdvanced", "ReturnAdvanced"):
+            step = _STEP_COMMANDS.get((name, get("step")))
+            if step is None:
+                return
+            commands = (step,)
+        record = where[0].rsplit(":", 1)[-1].split(".", 1)[0]
+        target: str | None = None
+        if name in ("Identified", "AccountOpened", "InspectionOpened"):
+            street = get("street")
+            target = street if isinstance(street, str) else None
+        elif name in _OF_HOUSEHOLD:
+            household = get("household")
+            if isinstance(household, str):
+                target = self._street_of(natural_id("household", household).bytes)
+        elif record in _PLACED_RECORDS:
+            target = self._street_of(where[1])
+        if target == "" and name == "RectificationReported":
+            return  # a district inspection's: the street of its finding's subject
+        refused = ""
+        for command in commands:
+            permission = PERMISSIONS[command]
+            if officer.role not in permission.roles:
+                continue  # its role: ``_check_role``
+            if target is None and permission.scope == "street":
+                return  # not known here
+            try:
+                check_permission(command, actor, officer.role, officer.street, target or "")
+            except PermissionRefusedError as exc:
+                refused = refused or exc.rule
+            else:
+                return
+        if refused:
+            theirs = f"of street {target!r}" if target else "the district's"
+            self._problem(
+                position,
+                _label(where),
+                f"{actor} worked for street {officer.street!r} (as recorded last before it) and "
+                f"the entry is {theirs}: the command refuses it (refused as: {refused})",
+            )
+
     def _watched(
         self, name: str, position: int, where: _Where, corrects: object, actor: str, role: str
     ) -> None:
@@ -1765,6 +1913,16 @@ class Verifier:
             and isinstance(village, str)
         ):
             self.standing.village_payments.append((position, where[1], where[2], street, village))
+            # the payment's side of the flag (since session 25): as the log stood at it
+            if self._village_flags.get((natural_id("street", street).bytes, village)) is False:
+                self._problem(
+                    position,
+                    _label(where),
+                    f"a village payment to {village} of {street}, which was not a relatively "
+                    "poor village 相对贫困村 then (added or amended so before it): the command "
+                    f"refuses it (refused village: {village} is not a relatively poor village "
+                    "相对贫困村)",
+                )
 
     def _reinstated(self, where: _Where, corrects: object) -> None:
         """A correction of an officer's record voiding their retirement in force: they are
