@@ -352,6 +352,9 @@ _STEP_COMMANDS = {
     ("ReturnAdvanced", "approved"): "approve_return",
 }
 _PLACED_RECORDS = frozenset({"Household", "FundAccount", "Inspection"})
+#: How ``Verifier._street_rule`` finds an event's street: none; the event's own ``street``; its
+#: ``household``'s; its record's; its record's, by the command of its ``step``.
+_BY_NONE, _BY_OWN, _BY_HOUSEHOLD, _BY_RECORD, _BY_STEP = range(5)
 
 
 def _voidable_topics() -> frozenset[str]:
@@ -683,6 +686,7 @@ class Verifier:
         self._street_names: list[str] = []
         self._placed: dict[bytes, int] = {}
         self._village_flags: dict[tuple[bytes, str], bool] = {}
+        self._street_plans: dict[str, tuple[int, tuple[str, ...], bool]] = {}
 
     def run(
         self, log: Iterable[StoredRow], progress: Callable[[int], None] | None = None
@@ -990,6 +994,7 @@ class Verifier:
         # The hot loop: one row at a time, locals only; anything out of the ordinary (a problem,
         # a seal or officer event, a state the raw check cannot vouch for) calls out.
         kinds, officers, frontier = self._kinds, self.officers, self.frontier
+        plans, placed, street_index = self._street_plans, self._placed, self._street_index
         stack = frontier._stack
         sha256, fromhex, loads, dumps = hashlib.sha256, bytes.fromhex, orjson.loads, orjson.dumps
         pack_header, pack_length = _LEAF_HEADER.pack, _LENGTH.pack
@@ -1141,9 +1146,17 @@ class Verifier:
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
                     elif officer.street and role != "admin":  # 5. their street's only
-                        self._street_rule(
-                            kind.name, position, (topic, uid, version), tree.get, actor, officer
-                        )
+                        # inlined: an entry of a record of their own street passes at once
+                        plan = plans.get(topic)
+                        if (
+                            plan is None
+                            or plan[0] != _BY_RECORD
+                            or not plan[2]
+                            or placed.get(uid) != street_index.get(officer.street)
+                        ):
+                            self._street_rule(
+                                kind.name, position, (topic, uid, version), tree.get, actor, officer
+                            )
                     if kind.name in _PLACING:
                         self._place(kind.name, uid, tree.get)
                     if kind.name in _WATCHED:
@@ -1826,26 +1839,32 @@ class Verifier:
         it and the street of what it records in: a household's (by its identification), an
         account's or an inspection's (as opened or amended by then), a helper's employment's
         or an enterprise's pairing's household's, an identification's or opening's own. A
-        record whose street is not known (altered, or never placed) is not judged here."""
-        commands = EVENT_COMMANDS.get(name)
-        if not commands or name in _STREET_SIDES:
+        record whose street is not known (altered, or never placed) is not judged here. The
+        way to each topic's street is worked out once (``_street_plan``); an event in the
+        officer's own street under no district command passes without more."""
+        plan = self._street_plans.get(where[0])
+        if plan is None:
+            plan = self._street_plan(name, where[0])
+        how, commands, local = plan
+        if not commands:
             return
-        if name in ("ExitAdvanced", "ReturnAdvanced"):
+        if how == _BY_STEP:
             step = _STEP_COMMANDS.get((name, get("step")))
             if step is None:
                 return
-            commands = (step,)
-        record = where[0].rsplit(":", 1)[-1].split(".", 1)[0]
+            commands, local = (step,), PERMISSIONS[step].scope != "district"
         target: str | None = None
-        if name in ("Identified", "AccountOpened", "InspectionOpened"):
+        if how == _BY_OWN:
             street = get("street")
             target = street if isinstance(street, str) else None
-        elif name in _OF_HOUSEHOLD:
+        elif how == _BY_HOUSEHOLD:
             household = get("household")
             if isinstance(household, str):
                 target = self._street_of(natural_id("household", household).bytes)
-        elif record in _PLACED_RECORDS:
+        elif how in (_BY_RECORD, _BY_STEP):
             target = self._street_of(where[1])
+        if local and target == officer.street:
+            return
         if target == "" and name == "RectificationReported":
             return  # a district inspection's: the street of its finding's subject
         refused = ""
@@ -1869,6 +1888,30 @@ class Verifier:
                 f"{actor} worked for street {officer.street!r} (as recorded last before it) and "
                 f"the entry is {theirs}: the command refuses it (refused as: {refused})",
             )
+
+    def _street_plan(self, name: str, topic: str) -> tuple[int, tuple[str, ...], bool]:
+        """How ``_street_rule`` finds the street of an event of ``topic`` (``_BY_*``), the
+        commands that record it (none: not judged there) and whether none of them is the
+        district's; kept per topic (as many as the ledger's event classes)."""
+        commands = EVENT_COMMANDS.get(name, ())
+        record = topic.rsplit(":", 1)[-1].split(".", 1)[0]
+        if name in _STREET_SIDES:
+            commands = ()
+        if name in ("ExitAdvanced", "ReturnAdvanced"):
+            how = _BY_STEP
+        elif name in ("Identified", "AccountOpened", "InspectionOpened"):
+            how = _BY_OWN
+        elif name in _OF_HOUSEHOLD:
+            how = _BY_HOUSEHOLD
+        elif record in _PLACED_RECORDS:
+            how = _BY_RECORD
+        else:
+            how = _BY_NONE
+        local = all(PERMISSIONS[command].scope != "district" for command in commands)
+        plan = (how, tuple(commands), local)
+        if len(self._street_plans) < _TOPICS_KEPT:
+            self._street_plans[topic] = plan
+        return plan
 
     def _watched(
         self, name: str, position: int, where: _Where, corrects: object, actor: str, role: str
