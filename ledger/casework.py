@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import overload
+from typing import Any, overload
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -49,6 +49,7 @@ from ledger.places import Street
 from ledger.programme import Programme
 from ledger.values import (
     AREAS,
+    CHINA,
     MAX_TEXT,
     check_phone,
     choice,
@@ -604,9 +605,35 @@ class CaseworkCommands(LedgerCore):
         def act(household: Household, prov: Provenance) -> None:
             _check_plan_year(programme, household, year)
             threshold = programme.exit_threshold(year, household.area)
-            household.propose_exit(year, threshold, prov, programme.exit_threshold)
+            try:
+                household.propose_exit(year, threshold, prov, programme.exit_threshold)
+            except RuleError as refused:
+                # the exit under way named, as other refusals name what stands (session 25:
+                # four officers proposing one exit at once, the losers were told only
+                # "an exit is already proposed")
+                entry = household.proposal_entry
+                steps = household.exit_steps
+                if entry is None or not steps or refused.rule != f"an exit is already {steps[-1]}":
+                    raise
+                named = self._proposal_named(household, entry)
+                raise RuleError("exit", f"{refused.rule}: {named}") from None
 
         self.on_household(stamp, "propose_exit", number, act)
+
+    def _proposal_named(self, household: Household, version: int) -> str:
+        """The exit proposal at entry ``version`` of ``household``: its entry, who recorded
+        it and when (China time), its effective date and year, as read from the log."""
+        said = f"entry {version} of {household.number}"
+        found = self.recorder.select_events(household.id, gt=version - 1, lte=version, limit=1)
+        try:
+            event: Any = self.mapper.to_domain_event(found[0])
+            recorded = event.timestamp.astimezone(CHINA).isoformat(timespec="seconds")
+            return (
+                f"{said}, the {event.year} exit proposed by {event.prov.actor}, recorded "
+                f"{recorded}, effective {event.prov.effective}"
+            )
+        except Exception:  # not readable as a proposal (``fupin verify`` says why)
+            return said
 
     def withdraw_exit(self, stamp: Stamp, number: str, reason: str) -> None:
         """An exit under way is withdrawn 撤回退出 (its verification failed...), saying why."""

@@ -103,3 +103,23 @@ def test_a_village_payment_before_its_village_was_unflagged_is_the_amendments(
     _village_payment_by_hand(seeded, date(2016, 9, 2))
 
     assert seeded.ok("verify", "admin").stdout.startswith("verified ")
+
+
+def test_a_second_exit_proposal_names_the_one_under_way(seeded: Fupin) -> None:
+    """Four officers proposed one household's exit at once: the losers were told only
+    "an exit is already proposed". The refusal names the proposal that stands."""
+    for line in (
+        f"household agree JH-0001 {doc('2016-08-20')}",
+        f"household assess JH-0001 2016 --income 9000 {doc('2016-11-30')}",
+        f"household propose-exit JH-0001 2016 {doc('2016-12-01')}",
+    ):
+        seeded.ok(line, "jn-01")
+
+    refused = seeded(f"household propose-exit JH-0001 2016 {doc('2016-12-02')}", "qu-01")
+
+    assert refused.exit_code != 0
+    said = " ".join(refused.output.split())
+    assert "refused exit: an exit is already proposed: entry " in said
+    assert "of JH-0001, the 2016 exit proposed by jn-01, recorded " in said
+    assert "effective 2016-12-01" in said
+    assert "Traceback" not in refused.output
