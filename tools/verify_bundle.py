@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Check a ``fupin prove`` bundle offline 离线核验: standard library and ``cryptography`` only.
 
-    python tools/verify_bundle.py BUNDLE [--log-key KEY_ID]
+    python tools/verify_bundle.py BUNDLE [--log-key KEY_ID] [--origin LOG]
 
-1. the checkpoint's Ed25519 signature over its pinned note (and, with ``--log-key``, that it
-   was signed by the log key you obtained elsewhere, the district's current one: a bundle's
-   own key proves nothing alone, and this tool cannot know when a key was rotated out);
+1. the checkpoint's version (1), its log (``--origin``, by default ``fupin-jianghai``: a
+   ledger rebuilt by ``import --create`` is a log of its own, named by its move), its time (ISO
+   8601 with its offset), then its Ed25519 signature over its pinned note (and, with
+   ``--log-key``, that it was signed by the log key you obtained elsewhere, the district's
+   current one: a bundle's own key proves nothing alone, and this tool cannot know when a key
+   was rotated out);
 2. every event's RFC 9162 inclusion proof against the checkpoint's root;
 3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER"), and
    so does the bundle's ``aggregate_id``; a bundle whose ``version`` is not 1 is refused;
@@ -57,25 +60,61 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> None:
-    """RFC 9162 §2.1.3.2."""
-    if not 0 <= index < size:
-        raise BundleError(f"leaf index {index} outside a tree of size {size}")
-    fn, sn, r = index, size - 1, leaf
+HASH_SIZE = 32
+
+
+def verify_inclusion(
+    leaf_hash: bytes, index: int, size: int, proof: list[bytes], root: bytes
+) -> None:
+    """RFC 9162 §2.1.3.2, with ledger/merkle.py's checks (since session 25: before, a hash of
+    another length and a proof of the wrong length were not refused): every hash 32 bytes,
+    the index inside the tree, the proof exactly as long as the path to the root."""
+    _require_proof_hash(leaf_hash, "leaf hash")
+    _require_proof_hash(root, "root")
+    for i, h in enumerate(proof):
+        _require_proof_hash(h, f"proof[{i}]")
+    if not 0 <= index < size:  # §2.1.3.2 step 1
+        raise BundleError(f"leaf index {index} is outside a tree of size {size}")
+    want = _inclusion_proof_length(index, size)
+    if len(proof) != want:
+        raise BundleError(
+            f"wrong inclusion proof length {len(proof)}: leaf {index} of {size} needs {want}"
+        )
+    if _root_from_inclusion_path(leaf_hash, index, size, proof) != root:
+        raise BundleError(f"inclusion proof of leaf {index} does not lead to the root")
+
+
+def _require_proof_hash(h: bytes, what: str) -> None:
+    if len(h) != HASH_SIZE:
+        raise BundleError(f"{what} must be {HASH_SIZE} bytes, got {len(h)}")
+
+
+def _inclusion_proof_length(index: int, size: int) -> int:
+    """Hashes in PATH(index, D[size]), as transparency-dev counts them."""
+    inner = (index ^ (size - 1)).bit_length()
+    border = (index >> inner).bit_count()
+    return inner + border
+
+
+def _root_from_inclusion_path(leaf_hash: bytes, index: int, size: int, proof: list[bytes]) -> bytes:
+    """§2.1.3.2 steps 2 to 5, up to the comparison with the root."""
+    fn, sn = index, size - 1
+    r = leaf_hash
     for p in proof:
         if sn == 0:
-            raise BundleError("inclusion proof too long")
+            raise BundleError("inclusion proof is longer than the path to the root")
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            while fn and not fn & 1:
+            while fn and not fn & 1:  # on the tree's right edge: levels with no right sibling
                 fn >>= 1
                 sn >>= 1
         else:
             r = node_hash(r, p)
         fn >>= 1
         sn >>= 1
-    if sn != 0 or r != root:
-        raise BundleError(f"inclusion proof of leaf {index} does not lead to the root")
+    if sn != 0:
+        raise BundleError("inclusion proof is shorter than the path to the root")
+    return r
 
 
 # --- the shapes of the JSON read: a bundle comes from someone else ---
@@ -153,10 +192,49 @@ def pinned_key_id(text: str) -> str:
     )
 
 
-def check_checkpoint(cp: dict[str, Any], pinned: str | None) -> bytes:
-    """Verify the checkpoint's signature; return its root."""
+#: The log a bundle is checked against unless ``--origin`` names another: the district's
+#: ledger as it was never moved (a ledger rebuilt by ``import --create`` is a log of its own,
+#: ``fupin-jianghai/`` and a part of its export's SHA-256: docs/audit-guide.md §6).
+ORIGIN = "fupin-jianghai"
+#: The checkpoint format this tool reads (``ledger.transparency.CHECKPOINT_VERSION``).
+CHECKPOINT_VERSION = 1
+
+
+def _check_checkpoint_fields(cp: dict[str, Any], origin: str) -> None:
+    """Its version, its log (the origin pinned) and its time, as docs/audit-guide.md §4 says
+    and ``fupin verify`` checks them (since session 25: before, any was taken)."""
+    what = "the checkpoint"
+    version = _member(cp, "version", what)
+    if type(version) is not int or version != CHECKPOINT_VERSION:
+        shown = version if type(version) is int else _kind(version)
+        raise BundleError(
+            f"the checkpoint: its version is {shown}, not {CHECKPOINT_VERSION}, the only "
+            "checkpoint version this tool reads"
+        )
+    log = _text(cp, "log", what)
+    if log != origin:
+        raise BundleError(
+            f"the checkpoint is of the log {_safe(repr(log))}, not {origin!r}, the log checked "
+            "(--origin): a checkpoint of another log proves nothing of this one (a ledger "
+            "rebuilt by import --create is a log of its own: docs/audit-guide.md §6)"
+        )
+    time = _text(cp, "time", what)
+    try:
+        zoned = datetime.fromisoformat(time).tzinfo is not None
+    except ValueError:
+        zoned = False
+    if not zoned:
+        raise BundleError(
+            f"the checkpoint: its time {_safe(repr(time))} is not an ISO 8601 time with its "
+            "UTC offset (2018-12-31T09:00:00+00:00)"
+        )
+
+
+def check_checkpoint(cp: dict[str, Any], pinned: str | None, origin: str = ORIGIN) -> bytes:
+    """Verify the checkpoint's fields and signature; return its root."""
     what = "the checkpoint"
     cp = _object(cp, what)
+    _check_checkpoint_fields(cp, origin)
     raw = _base64(cp, "public_key", what, 32)
     key_id = key_id_of(raw)
     if key_id != _text(cp, "key_id", what):
@@ -242,12 +320,12 @@ def _check_aggregate_id(bundle: dict[str, Any], household: str, expected: UUID) 
         )
 
 
-def check_bundle(bundle: dict[str, Any], pinned: str | None) -> list[str]:
-    """Verify everything; return the timeline lines."""
+def check_bundle(bundle: dict[str, Any], pinned: str | None, origin: str = ORIGIN) -> list[str]:
+    """Verify everything against the log ``origin``; return the timeline lines."""
     bundle = _object(bundle, "the bundle")
     _check_version(bundle)
     cp = _member(bundle, "checkpoint", "the bundle")
-    root = check_checkpoint(cp, pinned)
+    root = check_checkpoint(cp, pinned, origin)
     household = _text(bundle, "household", "the bundle")
     expected = uuid5(LEDGER_NAMESPACE, f"household:{household}")
     _check_aggregate_id(bundle, household, expected)
@@ -399,16 +477,23 @@ def main(argv: list[str] | None = None) -> int:
         type=pinned_key_id,
         help="the log key you trust (from the district office): its key id or public key",
     )
+    parser.add_argument(
+        "--origin",
+        default=ORIGIN,
+        help=f"the log the checkpoint must be of (default {ORIGIN}; a moved ledger's is "
+        f"{ORIGIN}/ and 16 hex digits, which its fupin status says)",
+    )
     args = parser.parse_args(argv)
     try:
         # utf-8-sig: a leading BOM (a file re-saved on Windows) is read past, not refused
         with open(args.bundle, encoding="utf-8-sig") as handle:
             bundle = json.load(handle)
-        lines = check_bundle(bundle, args.log_key)
+        lines = check_bundle(bundle, args.log_key, args.origin)
         cp = bundle["checkpoint"]
         output = [
             f"household {bundle['household']}: {len(lines)} events proven in checkpoint",
-            f"  log {cp['log']}, size {cp['size']}, root {cp['root']}, time {cp['time']}",
+            f"  log {cp['log']} (the origin checked), size {cp['size']}, root {cp['root']}, "
+            f"time {cp['time']}",
             f"  signed by log key {cp['key_id']}" + ("" if args.log_key else " (not pinned)"),
             *("  " + line for line in lines),
         ]
