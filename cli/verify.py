@@ -18,6 +18,8 @@ from ledger.bundles import prove_household
 from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
 from ledger.transparency import (
+    LOG_NAME,
+    OWN_ORIGIN_SINCE,
     Checkpoint,
     pinned_log_key,
     rebuilt_from_export,
@@ -209,6 +211,17 @@ def _moved(report: VerifyReport) -> str:
     )
 
 
+def _origin_line(origin: str) -> str:
+    """The log the store is, which its checkpoints name (since session 25)."""
+    if origin == LOG_NAME:
+        return f"log {origin}: its checkpoints are signed under this name"
+    return (
+        f"log {origin}: a log of its own, started when this store was rebuilt by import "
+        "--create; its checkpoints are signed under this name (tools/verify_bundle.py "
+        f"--origin {origin})"
+    )
+
+
 def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
     # stays whole on its line for whoever copies or greps it.
@@ -253,6 +266,18 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(_unchecked(report.key_table_unchecked), markup=False, highlight=False)
     for size in report.checkpoints:
         say(f"checkpoint of size {size}: signature valid, ledger extends it")
+    say(_origin_line(report.origin), markup=False, highlight=False)
+    if report.recorded_under_old_origin:
+        # since session 25: signed by yesterday's fupin under the district's name (a note)
+        day = OWN_ORIGIN_SINCE.date().isoformat()
+        say(
+            f"{report.recorded_under_old_origin} of the ledger's own checkpoints are signed as "
+            f"{LOG_NAME}, recorded before {day} when fupin signed a moved store's checkpoints "
+            f"so (not a problem: since then they are signed as {report.origin}; give an "
+            "inspector a new checkpoint)",
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "
@@ -355,6 +380,7 @@ def checkpoint(
             )
             raise typer.Exit(FAILED) from None
     console.print(f"checkpoint: size {signed.size}, root {signed.root} -> {out}", soft_wrap=True)
+    console.print(_origin_line(signed.log), markup=False, highlight=False, soft_wrap=True)
 
 
 @refusals

@@ -25,6 +25,7 @@ from ledger.merkle import MerkleTree
 from ledger.reading import describe
 from ledger.transparency import (
     LOG_KEY_TOPICS,
+    LOG_NAME,
     Checkpoint,
     LogKeyChange,
     TransparencyLog,
@@ -32,6 +33,7 @@ from ledger.transparency import (
     key_in_force_fault,
     log_history,
     log_key_change,
+    origin_fault_in,
     rebuilt_from_export,
     recorded_checkpoints,
     stored_events,
@@ -49,7 +51,7 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
     it: ``ledger.transparency.key_in_force_fault``)."""
     _check_checkpoint(app, checkpoint)
     target = natural_id("household", number)
-    log_id = natural_id("log", checkpoint.log)
+    log_id = natural_id("log", LOG_NAME)
     tree = MerkleTree()
     found: list[tuple[int, bytes, dict[str, Any]]] = []
     changes: list[LogKeyChange] = []  # the log key's changes, in the events read
@@ -112,7 +114,10 @@ def _check_recorded_within(app: LedgerCore, tree: MerkleTree, size: int) -> None
 def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
     if not checkpoint.signature_valid():
         raise RuleError("checkpoint", "its signature does not verify")
-    log = app.get_by_id(natural_id("log", checkpoint.log))
+    _origin, fault = origin_fault_in(app.recorder, app.mapper, checkpoint)  # since session 25
+    if fault is not None:
+        raise RuleError("checkpoint", f"{fault}; nothing was proven")
+    log = app.get_by_id(natural_id("log", LOG_NAME))
     # A checkpoint signed before the log key was rotated still vouches for its tree
     # (audit-guide.md: keep old checkpoints); whether the tree is this ledger's, and whether
     # its key was the one in force then, is checked next.

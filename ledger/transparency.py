@@ -6,13 +6,15 @@ notification id). A *checkpoint* is a signed tree head — size, root, time — 
 district's log key; an inspector keeps the file, and the ledger records it too
 (``CheckpointRecorded``). The signed text (pinned, version 1) is::
 
-    fupin-jianghai
+    <origin>
     <size>
     <root, standard base64>
     <time, ISO 8601 UTC>
 
-each line ending in a newline. Commands here take the application (``LedgerCore``) as their
-first argument, authorise the actor like every other command, and save one event alone.
+each line ending in a newline. The origin names the log: ``fupin-jianghai``, or for a store
+rebuilt by ``import --create``, its own (``log_origin``, since session 25). Commands here
+take the application (``LedgerCore``) as their first argument, authorise the actor like every
+other command, and save one event alone.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
 from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
-from ledger.values import check_says
+from ledger.values import CHINA, check_says
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -53,6 +55,7 @@ __all__ = [
     "LOG_KEY_TOPICS",
     "LOG_NAME",
     "OFFICER_KEY_COLUMNS",
+    "OWN_ORIGIN_SINCE",
     "Checkpoint",
     "LogKeyChange",
     "TransparencyLog",
@@ -65,21 +68,35 @@ __all__ = [
     "key_records",
     "log_history",
     "log_key_change",
+    "log_origin",
+    "move_origin",
     "moved_on",
     "numbered_rows",
+    "origin_fault",
+    "origin_fault_in",
     "pinned_log_key",
     "record_checkpoint",
     "recorded_checkpoints",
+    "recorded_origin",
     "recorded_signed",
     "recorded_with_keys",
     "register_log_key",
     "register_signing_key",
     "revoke_signing_key",
+    "store_origin",
     "stored_events",
     "stored_rows",
 ]
 
+#: The origin of the district's log: the first line of every checkpoint's signed note. A
+#: ledger rebuilt by ``import --create`` is another log, signed under an origin of its own
+#: (``log_origin``, since session 25). The log's aggregate keeps this name's id in every store.
 LOG_NAME = "fupin-jianghai"
+#: Since when a moved ledger signs its checkpoints under its own origin: one it recorded
+#: before, signed under ``LOG_NAME`` by the fupin of then, is a note in ``fupin verify``; one
+#: recorded since is not its log's (session 25; the verifiable-logs expert: a forged log
+#: rebuilt from an edited export signed checkpoints indistinguishable from the real log's).
+OWN_ORIGIN_SINCE = datetime(2026, 12, 2, tzinfo=CHINA)
 CHECKPOINT_VERSION = 1
 _PAGE = 2_000
 
@@ -138,6 +155,8 @@ class Checkpoint:
 #: The fields of a version 1 checkpoint file, in their order.
 CHECKPOINT_FIELDS = tuple(f.name for f in fields(Checkpoint))
 
+#: The origin of a ledger rebuilt by ``import --create`` (``log_origin``).
+_MOVED_ORIGIN = re.compile(re.escape(LOG_NAME) + r"/[0-9a-f]{16}")
 _HEX_ROOT = re.compile(f"[0-9a-fA-F]{{{2 * HASH_SIZE}}}")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _ANY_CASE_KEY_ID = re.compile(r"[0-9a-fA-F]{16}")
@@ -160,7 +179,11 @@ def _iso_time(value: str) -> bool:
 #: Each field of a checkpoint file: (its type, what else it must satisfy, the rule).
 _CHECKPOINT_RULES: dict[str, tuple[type, Callable[[Any], bool], str]] = {
     "version": (int, lambda v: v == CHECKPOINT_VERSION, f"{CHECKPOINT_VERSION}"),
-    "log": (str, lambda v: v == LOG_NAME, f"{LOG_NAME} (the log this ledger keeps)"),
+    "log": (
+        str,
+        lambda v: v == LOG_NAME or bool(_MOVED_ORIGIN.fullmatch(v)),
+        f"{LOG_NAME}, or {LOG_NAME}/ and 16 hex digits (a ledger rebuilt by import --create)",
+    ),
     "size": (int, lambda v: v >= 1, "at least 1 (the number of events it covers)"),
     "root": (
         str,
@@ -828,13 +851,81 @@ def _move_record(app: LedgerCore) -> Any:
     """The record of the move this ledger was rebuilt by (its ``RebuiltFromExport``, or for a
     move made before that record, its first import starting with an export's ``initialise``),
     None if it was not."""
-    event: Any = next((e for _id, e in app.events_by_topic([_REBUILT])), None)
+    return _move_record_in(app.recorder, app.mapper)
+
+
+def _move_record_in(recorder: ApplicationRecorder, mapper: Any) -> Any:
+    """``_move_record`` of a store read by its recorder and mapper."""
+
+    def first(topics: Sequence[str]) -> Any:
+        found = recorder.select_notifications(start=None, limit=1, topics=topics)
+        return mapper.to_domain_event(found[0]) if found else None
+
+    event: Any = first([_REBUILT])
     if event is None:
-        event = next((e for _id, e in app.events_by_topic(_BATCHES, page=1)), None)
+        event = first(_BATCHES)
         refs = getattr(event, "refs", ())
         if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
             return None
     return event
+
+
+def move_origin(rebuilt: Any) -> str:
+    """The origin of the log a move started (its record: ``RebuiltFromExport``, or the first
+    batch of a move made before it): ``fupin-jianghai/`` and the first 16 hex digits of the
+    SHA-256 of the export it rebuilt (both records hold it), so that an export edited and
+    imported again is another log, whose checkpoints no inspector takes for the district's."""
+    sha = str(getattr(rebuilt, "sha256", "")).lower()
+    return f"{LOG_NAME}/{sha[:16]}"
+
+
+def log_origin(app: LedgerCore) -> str:
+    """The origin this store signs its checkpoints under, the first line of their note: the
+    district's log ``fupin-jianghai`` for a ledger never moved, a move's own
+    (``move_origin``) for one rebuilt by ``import --create`` (since session 25: before, a
+    rebuilt store signed as ``fupin-jianghai`` with the key the move carried, and a forged
+    log rebuilt from an edited export could not be told from the district's)."""
+    return store_origin(app.recorder, app.mapper)
+
+
+def store_origin(recorder: ApplicationRecorder, mapper: Any) -> str:
+    """``log_origin`` of a store read by its recorder and mapper."""
+    event = _move_record_in(recorder, mapper)
+    return LOG_NAME if event is None else move_origin(event)
+
+
+def origin_fault_in(
+    recorder: ApplicationRecorder, mapper: Any, checkpoint: Checkpoint
+) -> tuple[str, str | None]:
+    """The store's origin (``store_origin``) and why ``checkpoint`` is not of its log
+    (``origin_fault``; None: it is)."""
+    event = _move_record_in(recorder, mapper)
+    origin = LOG_NAME if event is None else move_origin(event)
+    return origin, origin_fault(checkpoint, origin, _rebuilt_said(event))
+
+
+def origin_fault(checkpoint: Checkpoint, origin: str, moved: str | None = None) -> str | None:
+    """Why ``checkpoint`` is not one of the log ``origin`` (None: it is): a checkpoint of
+    another log proves nothing of this one (since session 25). ``moved``: why the store is
+    a log of its own (``rebuilt_from_export``), said of a checkpoint of the district's log."""
+    if checkpoint.log == origin:
+        return None
+    theirs = (
+        "the district's log as never moved"
+        if checkpoint.log == LOG_NAME
+        else "a log rebuilt by import --create"
+    )
+    ours = (
+        "the district's log, never moved"
+        if origin == LOG_NAME
+        else "a log of its own, started when this store was rebuilt by import --create"
+    )
+    return (
+        f"it is a checkpoint of the log {checkpoint.log} ({theirs}), and this store is the log "
+        f"{origin} ({ours}): a checkpoint of another log proves nothing of this one; check it "
+        "against the store it belongs to (docs/audit-guide.md §6)"
+        + (f"; {moved}" if moved and checkpoint.log == LOG_NAME else "")
+    )
 
 
 def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
@@ -863,7 +954,11 @@ def rebuilt_from_export(app: LedgerCore) -> str | None:
     with an export's ``initialise`` (ref ``officer:ID@1``: a ledger holding events refuses
     such a row, so that import made the ledger). The migration tester, session 23: after a
     move every event was "suspect", as if the log had been rewritten."""
-    event = _move_record(app)
+    return _rebuilt_said(_move_record(app))
+
+
+def _rebuilt_said(event: Any) -> str | None:
+    """``rebuilt_from_export`` of a move's record (None: no move)."""
     if event is None:
         return None
     return (
@@ -1018,10 +1113,11 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
         raise RuleError("store", "the ledger is empty; nothing to checkpoint")
     _check_extends(recorded, size, earlier)
     time = clock.now().isoformat()
-    signature = log_key.sign(checkpoint_note(LOG_NAME, size, root, time))
+    origin = log_origin(app)  # a moved store's own (since session 25)
+    signature = log_key.sign(checkpoint_note(origin, size, root, time))
     checkpoint = Checkpoint(
         CHECKPOINT_VERSION,
-        LOG_NAME,
+        origin,
         size,
         root.hex(),
         time,
@@ -1069,6 +1165,7 @@ def recorded_checkpoints(app: LedgerCore, nothing: str = "nothing was signed") -
     it), is refused: its root was altered or says nothing, and ``fupin verify`` says why.
     ``nothing``: what the caller did not do, for the refusal."""
     found: dict[int, str] = {}
+    origin = log_origin(app)
     for stored, key in recorded_with_keys(app.recorder, app.mapper):
         where = (
             f"the checkpoint the ledger recorded as version {stored.originator_version} of the log"
@@ -1080,7 +1177,7 @@ def recorded_checkpoints(app: LedgerCore, nothing: str = "nothing was signed") -
             raise RuleError(
                 "checkpoint", f"{where} cannot be read: {nothing}; run fupin verify"
             ) from None
-        if key is None or not recorded_signed(event, key):
+        if key is None or recorded_origin(event, key, origin) is None:
             whose = (
                 "the log key in force then cannot be read"
                 if key is None
@@ -1119,15 +1216,30 @@ def _log_key_of(mapper: Any, stored: StoredEvent) -> tuple[str, str] | None:
     return (kid, public_key) if type(kid) is str and type(public_key) is str else None
 
 
-def recorded_signed(event: Any, key: tuple[str, str]) -> bool:
+def recorded_signed(event: Any, key: tuple[str, str], origin: str = LOG_NAME) -> bool:
     """Whether a recorded checkpoint (its event) is what ``key``, (key id, public key), signed
-    (never raises: a malformed field is not signed)."""
+    under the log ``origin`` (never raises: a malformed field is not signed)."""
     try:
         fields = (event.size, event.root, event.time)
-        signed = Checkpoint(CHECKPOINT_VERSION, LOG_NAME, *fields, *key, event.signature)
+        signed = Checkpoint(CHECKPOINT_VERSION, origin, *fields, *key, event.signature)
     except AttributeError:
         return False
     return signed.signature_valid()
+
+
+def recorded_origin(event: Any, key: tuple[str, str], origin: str) -> str | None:
+    """The origin a recorded checkpoint (its event) was signed under by ``key``: the store's
+    own, ``origin``; or, in a moved store, ``LOG_NAME`` for one recorded before
+    ``OWN_ORIGIN_SINCE``, when fupin signed every store's checkpoints so; None when neither
+    (it was altered, or signed under another log's name since)."""
+    if recorded_signed(event, key, origin):
+        return origin
+    stamp = getattr(event, "timestamp", None)
+    if origin == LOG_NAME or not isinstance(stamp, datetime) or stamp.utcoffset() is None:
+        return None
+    if stamp < OWN_ORIGIN_SINCE and recorded_signed(event, key, LOG_NAME):
+        return LOG_NAME
+    return None
 
 
 def _check_extends(recorded: dict[int, str], size: int, roots: dict[int, bytes]) -> None:

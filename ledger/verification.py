@@ -147,7 +147,13 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.errors import ConflictError, InputError, LedgerError, PermissionRefusedError
+from ledger.errors import (
+    ConflictError,
+    InputError,
+    LedgerError,
+    PermissionRefusedError,
+    RuleError,
+)
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import Household, Personal, Unpairing
@@ -172,6 +178,7 @@ from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
     EXPORT_INITIALISED,
+    LOG_NAME,
     Checkpoint,
     LogKeyChange,
     NumberedRow,
@@ -181,8 +188,10 @@ from ledger.transparency import (
     key_in_force_fault,
     log_key_change,
     numbered_rows,
-    recorded_signed,
+    origin_fault_in,
+    recorded_origin,
     recorded_with_keys,
+    store_origin,
 )
 from ledger.values import CHINA
 
@@ -426,6 +435,13 @@ class VerifyReport:
     #: registered, recorded before ``REVOKED_RECORDS_NOTHING_SINCE``, when fupin still took
     #: them: a note, not a problem (since session 24; ``require_signatures`` lists them).
     revoked_before_rule: int = 0
+    #: The log the store is (``ledger.transparency.store_origin``): ``fupin-jianghai``, or a
+    #: moved store's own (since session 25).
+    origin: str = "fupin-jianghai"
+    #: Of the checkpoints the ledger recorded, those of a moved store signed under
+    #: ``fupin-jianghai``, recorded before ``OWN_ORIGIN_SINCE``, when fupin signed them so: a
+    #: note, not a problem (since session 25).
+    recorded_under_old_origin: int = 0
     #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
@@ -646,6 +662,9 @@ class Verifier:
         self._read_at: dict[_Recorded, int] = {}
         # The first admin (``fupin init``), once position 0 is read as their registration.
         self._founder: str | None = None
+        # The log the store is (``verify_ledger`` sets it): a recorded checkpoint is signed
+        # under it (``read_recorded_checkpoints``).
+        self.origin = LOG_NAME
         # A move this ledger was made by (``read_move``): its RebuiltFromExport (id, version)
         # and the importing admin; the phase the pass is in (``_MOVE_*``); whether the event
         # being read is the move's; the key ids it registered again not yet read, in order
@@ -752,9 +771,13 @@ class Verifier:
         if not (type(size) is int and size >= 1 and len(root) == 32):
             return  # not a checkpoint: reported where the pass reads it
         where = (_uuid_bytes(stored.originator_id), stored.originator_version)
-        if key is not None and not recorded_signed(event, key):
-            self._altered[where] = key[0]
-            return
+        if key is not None:
+            signed_as = recorded_origin(event, key, self.origin)
+            if signed_as is None:
+                self._altered[where] = key[0]
+                return
+            if signed_as != self.origin:  # before OWN_ORIGIN_SINCE, signed as fupin did then
+                self.report.recorded_under_old_origin += 1
         if (size, root) not in files:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
@@ -3131,6 +3154,7 @@ def verify_ledger(
         trusted_log_keys=trusted_log_keys,
         backup=backup,
     )
+    verifier.origin = verifier.report.origin = _origin(recorder, mapper, verifier.given)
     verifier.broken_versions = broken_versions(recorder)
     verifier.check_schema(recorder)  # first: kept whatever the pass finds after it
     scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
@@ -3150,6 +3174,22 @@ def verify_ledger(
         scan.stop()  # never left reading once verify has returned or raised
     verifier.check_key_masters(recorder)
     return report
+
+
+def _origin(recorder: ApplicationRecorder, mapper: Mapper[UUID], given: Iterable[Any]) -> str:
+    """The store's origin (``ledger.transparency.store_origin``), refusing a checkpoint file
+    of another log (since session 25): ``fupin verify`` and ``restore --checkpoint`` judge a
+    checkpoint against the log the store is, never against a log of the same key. A store
+    that cannot say (its move's record unreadable) is the district's: the pass reports it."""
+    try:
+        origin = store_origin(recorder, mapper)
+    except Exception:  # the pass reports the record it cannot read
+        return LOG_NAME
+    for name, checkpoint in given:
+        fault = origin_fault_in(recorder, mapper, checkpoint)[1]
+        if fault is not None:
+            raise RuleError("checkpoint", f"{name}: {fault}; nothing was checked")
+    return origin
 
 
 def _effective_day(event: Any) -> str:

@@ -200,8 +200,9 @@ def test_verify_says_a_checkpoint_of_the_old_store_fails_because_of_the_move(
 
     checked = _in(new, seeded, f"verify --checkpoint {old}")
 
-    assert checked.exit_code == 1, checked.output
-    assert "do not hash to its root" in checked.stderr
+    # since session 25 refused before the pass: the moved store is a log of its own
+    assert checked.exit_code == 2, checked.output
+    assert "it is a checkpoint of the log fupin-jianghai" in checked.stderr
     assert MOVED in checked.stderr
     assert ELSEWHERE in checked.stderr
     assert "take a new checkpoint here (fupin checkpoint)" in checked.stderr
