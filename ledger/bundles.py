@@ -16,6 +16,7 @@ leaf bytes, never the summary.
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any
 
 from ledger.base import natural_id
@@ -56,9 +57,11 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
     found: list[tuple[int, bytes, dict[str, Any]]] = []
     changes: list[LogKeyChange] = []  # the log key's changes, in the events read
     log_version = 0  # the log's last event among them
+    last: Any = None  # the last event it covers
     for notification in stored_events(app.recorder):
         if tree.size == checkpoint.size:
             break
+        last = notification
         leaf = event_bytes(notification, tree.size, "nothing was proven")
         index = tree.append(leaf)
         if notification.originator_id == target:
@@ -75,7 +78,9 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
     # the changes after its size, by the log's id: when its key was rotated out, if it was
     later = (e for e in log_history(app.recorder, log_version) if e.topic in LOG_KEY_TOPICS)
     changes += [log_key_change(app.mapper.to_domain_event(e), None) for e in later]
-    fault = key_in_force_fault(checkpoint.key_id, checkpoint.size, checkpoint.time, changes)
+    fault = key_in_force_fault(
+        checkpoint.key_id, checkpoint.size, checkpoint.time, changes, _recorded(app, last)
+    )
     if fault is not None:
         raise RuleError("checkpoint", fault)
     if not found:
@@ -95,6 +100,16 @@ def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dic
             for index, leaf, summary in found
         ],
     }
+
+
+def _recorded(app: LedgerCore, notification: Any) -> datetime | None:
+    """When the stored event ``notification`` was recorded (None: no time with its offset;
+    ``fupin verify`` reports such an event)."""
+    try:
+        stamp = getattr(app.mapper.to_domain_event(notification), "timestamp", None)
+    except Exception:  # not readable: fupin verify says why
+        return None
+    return stamp if isinstance(stamp, datetime) and stamp.utcoffset() is not None else None
 
 
 def _check_recorded_within(app: LedgerCore, tree: MerkleTree, size: int) -> None:

@@ -361,7 +361,11 @@ def log_key_change(event: Any, position: int | None) -> LogKeyChange:
 
 
 def key_in_force_fault(
-    key: str, size: int, time: str, changes: Sequence[LogKeyChange]
+    key: str,
+    size: int,
+    time: str,
+    changes: Sequence[LogKeyChange],
+    last_recorded: datetime | None = None,
 ) -> str | None:
     """Why a checkpoint of ``size`` events signed by ``key`` at ``time`` does not count, given
     every change of the log key in log order (those of position None after the others); None
@@ -379,11 +383,19 @@ def key_in_force_fault(
        allows 10 minutes, ``clock.CLOCK_TOLERANCE``): a checkpoint made on a machine whose
        clock ran ahead, minutes before another machine rotated the key, fails too.
 
+    3. it is not signed before its key's registration was recorded, nor before the last event
+       it covers (recorded at ``last_recorded``, when known) less ``clock.CLOCK_TOLERANCE``:
+       ``fupin checkpoint`` signs at the time it is made, over events recorded then (since
+       session 25: a key rotated out signed a checkpoint dated 2000-01-01, which passed).
+
     ``fupin verify`` and ``fupin prove`` judge a checkpoint by these rules alike."""
     inside = [c for c in changes if c.position is not None and c.position < size]
     in_force = inside[-1].key_id if inside else ""
     if key != in_force:
         return _not_in_force(key, size, in_force, changes)
+    early = _signed_too_early(key, size, time, inside[-1], last_recorded)
+    if early is not None:
+        return early
     retired = next((c for c in changes[len(inside) :] if c.key_id != key), None)
     if retired is None or retired.recorded is None:  # never rotated out (or when is no time)
         return None
@@ -398,6 +410,38 @@ def key_in_force_fault(
         f"was rotated to {retired.key_id}{at}), and this checkpoint is signed at {time}, not "
         "before: a retired key signs no checkpoint (a retired key may have leaked)"
     )
+
+
+def _signed_too_early(
+    key: str, size: int, time: str, became: LogKeyChange, last_recorded: datetime | None
+) -> str | None:
+    """Rule 3 of ``key_in_force_fault``: a checkpoint signed at ``time`` before ``key`` was
+    registered (``became``), or before the last of its ``size`` events was recorded less the
+    clocks' tolerance."""
+    try:
+        signed = datetime.fromisoformat(time)
+        if signed.utcoffset() is None:
+            return None  # not a time with its offset: refused as a checkpoint file's field
+    except (TypeError, ValueError):
+        return None
+    rule = (
+        "a checkpoint is signed when it is made, by a key already registered, over events "
+        "already recorded (docs/audit-guide.md §5)"
+    )
+    at = f" at position {became.position}" if became.position is not None else ""
+    if became.recorded is not None and signed < became.recorded:
+        return (
+            f"it is signed at {time}, before its key {key} was registered{at} "
+            f"({became.recorded.astimezone(UTC).isoformat()}): {rule}"
+        )
+    if last_recorded is not None and signed < last_recorded - clock.CLOCK_TOLERANCE:
+        minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
+        return (
+            f"it is signed at {time}, before the last of the {size} events it covers was "
+            f"recorded ({last_recorded.astimezone(UTC).isoformat()}, position {size - 1}) by "
+            f"more than the {minutes} minutes clocks may differ: {rule}"
+        )
+    return None
 
 
 def _not_in_force(key: str, size: int, in_force: str, changes: Sequence[LogKeyChange]) -> str:

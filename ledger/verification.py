@@ -648,6 +648,11 @@ class Verifier:
         self.standing = _Standing()
         self._revoked_keys: set[str] = set()
         self._key_at_size: dict[int, str] = {}
+        # The recording time of the event last read (UTC ISO 8601; None: no time), and of the
+        # last event of each checkpoint size reached: no checkpoint is signed before it less
+        # the clocks' tolerance (``key_in_force_fault``, since session 25).
+        self._last_at: str | None = None
+        self._recorded_at_size: dict[int, str | None] = {}
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
         # where: its event's id and version), sorted by size (``read_recorded_checkpoints``).
         self.recorded: list[tuple[int, bytes, str, _Recorded]] = []
@@ -1142,6 +1147,7 @@ class Verifier:
                                 self._effective_after(
                                     position, (topic, uid, version), day, recorded
                                 )
+                    self._last_at = at
                     # 3./4. signed where a seal announced it, else unsigned
                     if span is None:
                         self._unsigned(position, (topic, uid, version), actor, at=at)
@@ -1437,6 +1443,7 @@ class Verifier:
                 day = effective.isoformat()
                 if day > recorded[:10]:
                     self._effective_after(position, where, day, recorded)
+        self._last_at = recorded
         actor = event.prov.actor if event is not None else None
         if self.span is not None:
             self._take(position, where, h, actor)
@@ -2216,6 +2223,7 @@ class Verifier:
         then with the checkpoints the ledger recorded of that size; note the log key in force
         (a checkpoint file is judged by it, ``_check_checkpoint_files``)."""
         self._key_at_size[size] = self.log_key
+        self._recorded_at_size[size] = self._last_at
         root = self.frontier.root() if self.checkpoints or self.recorded else b""
         while self.checkpoints and self.checkpoints[0][1].size == size:
             name, checkpoint = self.checkpoints.pop(0)
@@ -2289,8 +2297,13 @@ class Verifier:
                     )
                 self._problem(-1, f"checkpoint {name}", reason)
             elif checkpoint.size in self._key_at_size:  # its size reached: judged there
+                last = self._recorded_at_size.get(checkpoint.size)
                 fault = key_in_force_fault(
-                    checkpoint.key_id, checkpoint.size, checkpoint.time, self._log_key_changes
+                    checkpoint.key_id,
+                    checkpoint.size,
+                    checkpoint.time,
+                    self._log_key_changes,
+                    datetime.fromisoformat(last) if last else None,
                 )
                 if fault is not None:
                     self._problem(-1, f"checkpoint {name}", fault)
