@@ -13,7 +13,12 @@ from ledger.keys import (
     public_key_text,
     write_private_key,
 )
-from ledger.transparency import register_log_key, register_signing_key, revoke_signing_key
+from ledger.transparency import (
+    log_origin,
+    register_log_key,
+    register_signing_key,
+    revoke_signing_key,
+)
 from projections import api
 
 from cli.common import (
@@ -122,7 +127,9 @@ def register_log(
     """Register (or rotate) the district's log key 日志密钥 that signs checkpoints (admin)."""
     with ledger_session() as app:
         kid = register_log_key(app, make_stamp(document, effective), public_key)
-    console.print(f"log key {kid} registered")
+        origin = log_origin(app)
+    # the log it signs for (since session 25: a moved store is a log of its own)
+    console.print(f"log key {kid} registered; it signs the checkpoints of the log {origin}")
 
 
 @keys_app.command("list")

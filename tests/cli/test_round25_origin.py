@@ -50,10 +50,11 @@ def _moved(keys: Keys, export: Path, name: str = "new.db") -> tuple[str, str]:
 def logged(keys: Keys) -> Keys:
     """``keys`` with a log key registered, a checkpoint of the old store (old.json) and an
     export of it (old.jsonl)."""
-    public, _ = _new_key(keys.fupin, keys.folder / "log.key")
-    keys.fupin.ok(
+    public, kid = _new_key(keys.fupin, keys.folder / "log.key")
+    said = keys.fupin.ok(
         f"{keys.key('admin.key')} keys register-log {public} {doc('2016-09-07')}", "admin"
-    )
+    ).stdout
+    assert f"log key {kid} registered; it signs the checkpoints of the log fupin-jianghai" in said
     _checkpoint(keys, "", "old.json")
     keys.fupin.ok(f"{keys.key('admin.key')} export events -o {keys.folder / 'old.jsonl'}", "admin")
     return keys
@@ -72,6 +73,12 @@ def test_a_moved_store_signs_under_its_own_origin_and_says_so(logged: Keys) -> N
     assert json.loads((logged.folder / "old.json").read_text())["log"] == "fupin-jianghai"
     assert f"log {origin}: a log of its own" in verified
     assert "log fupin-jianghai: its checkpoints are signed under this name" in unmoved
+    public, kid = _new_key(fupin, logged.folder / "next.key")
+    rotated = fupin.ok(
+        f"{store} {logged.key('admin.key')} keys register-log {public} {doc('2016-09-25')}",
+        "admin",
+    ).stdout
+    assert f"log key {kid} registered; it signs the checkpoints of the log {origin}" in rotated
 
 
 def test_a_checkpoint_of_the_other_log_is_refused_naming_both(logged: Keys) -> None:
