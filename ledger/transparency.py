@@ -945,7 +945,33 @@ def origin_fault_in(
     (``origin_fault``; None: it is)."""
     event = _move_record_in(recorder, mapper)
     origin = LOG_NAME if event is None else move_origin(event)
+    if checkpoint.log == LOG_NAME and _recorded_before_own_origin(recorder, mapper, checkpoint):
+        return origin, None  # this store's own, signed as fupin did before session 25
     return origin, origin_fault(checkpoint, origin, _rebuilt_said(event))
+
+
+def _recorded_before_own_origin(
+    recorder: ApplicationRecorder, mapper: Any, checkpoint: Checkpoint
+) -> bool:
+    """Whether this store recorded ``checkpoint`` itself (the same size, root, time, key and
+    signature) before ``OWN_ORIGIN_SINCE``, when fupin signed a moved store's checkpoints as
+    ``LOG_NAME``: the file of such a checkpoint is judged against it, as before. Its own time
+    is the signer's to write, so only the store's record of it counts."""
+    for stored, key in recorded_with_keys(recorder, mapper):
+        try:
+            event: Any = mapper.to_domain_event(stored)
+            same = (event.size, event.root, event.time, event.signature) == (
+                checkpoint.size,
+                checkpoint.root,
+                checkpoint.time,
+                checkpoint.signature,
+            )
+            stamp = event.timestamp
+        except Exception:  # not readable: fupin verify says why
+            continue
+        if same and key is not None and key[0] == checkpoint.key_id:
+            return isinstance(stamp, datetime) and stamp < OWN_ORIGIN_SINCE
+    return False
 
 
 def origin_fault(checkpoint: Checkpoint, origin: str, moved: str | None = None) -> str | None:
@@ -955,7 +981,9 @@ def origin_fault(checkpoint: Checkpoint, origin: str, moved: str | None = None) 
     if checkpoint.log == origin:
         return None
     theirs = (
-        "the district's log as never moved"
+        "the district's log as never moved; this store recorded no such checkpoint of its own "
+        f"before {OWN_ORIGIN_SINCE.date().isoformat()}, when fupin signed a moved store's "
+        "checkpoints so"
         if checkpoint.log == LOG_NAME
         else "a log rebuilt by import --create"
     )

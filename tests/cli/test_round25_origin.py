@@ -95,8 +95,10 @@ def test_a_checkpoint_of_the_other_log_is_refused_naming_both(logged: Keys) -> N
         f"--store {logged.folder / 'r.db'} restore {logged.folder / 'b.db'} --checkpoint {old}"
     )
 
-    theirs = "it is a checkpoint of the log fupin-jianghai (the district's log as never moved)"
-    assert_refused(on_new, "checkpoint", f"{theirs}, and this store is the log {origin}")
+    theirs = "it is a checkpoint of the log fupin-jianghai (the district's log as never moved; "
+    assert_refused(on_new, "checkpoint", theirs)
+    assert "this store recorded no such checkpoint of its own before 2026-12-02" in on_new.stderr
+    assert f"checkpoints so), and this store is the log {origin} (a log of its own" in on_new.stderr
     assert_refused(on_old, "checkpoint", f"the log {origin} (a log rebuilt by import --create)")
     assert "this store is the log fupin-jianghai (the district's log, never moved)" in on_old.stderr
     assert_refused(proven, "checkpoint", f"this store is the log {origin}")
@@ -151,11 +153,17 @@ def test_a_moved_stores_checkpoint_recorded_before_the_change_is_a_note(
     store, origin = _moved(logged, logged.folder / "old.jsonl")
     _as_fupin_did(logged, store, monkeypatch, None)  # recorded today, before 2026-12-02
 
+    then = logged.folder / "then.json"
+
     verified = logged.fupin.ok(f"{store} verify").stdout
     _checkpoint(logged, store, "now.json")  # the ledger's own: its root is trusted
+    # its file: the store recorded it before the change, so it is judged as before
+    with_file = logged.fupin.ok(f"{store} verify --checkpoint {then}").stdout
+    logged.fupin.ok(f"{store} prove JH-0001 --checkpoint {then} --out {logged.folder / 'b.json'}")
 
     assert "1 of the ledger's own checkpoints are signed as fupin-jianghai, recorded " in verified
     assert f"not a problem: since then they are signed as {origin}" in verified
+    assert "checkpoint of size" in with_file
 
 
 def test_a_moved_stores_checkpoint_signed_as_the_districts_since_is_a_problem(
@@ -168,6 +176,10 @@ def test_a_moved_stores_checkpoint_signed_as_the_districts_since_is_a_problem(
     with clock.using_clock(lambda: later):
         failed = logged.fupin(f"{store} verify")
 
+    with clock.using_clock(lambda: later):
+        refused = logged.fupin(f"{store} verify --checkpoint {logged.folder / 'then.json'}")
+
     assert failed.exit_code == 1, failed.output
     assert "the ledger's own checkpoint at position" in failed.stderr
     assert "was altered (its signature does not verify)" in failed.stderr
+    assert_refused(refused, "checkpoint", "this store recorded no such checkpoint of its own")
