@@ -933,9 +933,21 @@ def log_origin(app: LedgerCore) -> str:
 
 
 def store_origin(recorder: ApplicationRecorder, mapper: Any) -> str:
-    """``log_origin`` of a store read by its recorder and mapper."""
-    event = _move_record_in(recorder, mapper)
-    return LOG_NAME if event is None else move_origin(event)
+    """``log_origin`` of a store read by its recorder and mapper: from the import register's
+    first batch, looked up by the register's id (no scan of the log: every checkpoint, proof
+    and verify asks). A move's first batch is an export's, starting with its ``initialise``
+    (a ledger holding events refuses such a row), and holds the SHA-256 its
+    ``RebuiltFromExport`` records (``fupin verify`` checks they agree)."""
+    register = natural_id("imports", "imports")
+    for stored in recorder.select_events(register, gt=0, limit=2):
+        if stored.topic not in _BATCHES:
+            continue  # ImportsStarted
+        batch: Any = mapper.to_domain_event(stored)
+        refs = getattr(batch, "refs", ())
+        if refs and EXPORT_INITIALISED.fullmatch(str(refs[0])):
+            return move_origin(batch)
+        return LOG_NAME
+    return LOG_NAME
 
 
 def origin_fault_in(
@@ -943,11 +955,13 @@ def origin_fault_in(
 ) -> tuple[str, str | None]:
     """The store's origin (``store_origin``) and why ``checkpoint`` is not of its log
     (``origin_fault``; None: it is)."""
-    event = _move_record_in(recorder, mapper)
-    origin = LOG_NAME if event is None else move_origin(event)
+    origin = store_origin(recorder, mapper)
+    if checkpoint.log == origin:
+        return origin, None
     if checkpoint.log == LOG_NAME and _recorded_before_own_origin(recorder, mapper, checkpoint):
         return origin, None  # this store's own, signed as fupin did before session 25
-    return origin, origin_fault(checkpoint, origin, _rebuilt_said(event))
+    moved = _rebuilt_said(_move_record_in(recorder, mapper))  # a refusal: the move said
+    return origin, origin_fault(checkpoint, origin, moved)
 
 
 def _recorded_before_own_origin(
