@@ -6,7 +6,8 @@ active pairing is ``paired``: identified, reviewed, rejected, under-notice, regi
 paired, exited, returned. A household whose record was closed 注销 (merged, died out, moved
 away, a duplicate, identified in error; since session 25) is in no group or total from its
 closure's date (a view as of a day before it counts it as before); its exits of years before
-stay in ``exits``.
+stay in ``exits``; ``closed`` counts the households closed by that date and their people, by
+reason, so that households identified = the groups' households + the closed ones.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from projections.storage import Database
 
 __all__ = ["COLUMNS", "SECTIONS", "caseload"]
 
-SECTIONS = ("by_status", "groups", "exits")
+SECTIONS = ("by_status", "groups", "exits", "closed")
 
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "by_status": ("status", "households", "people"),
     "groups": ("street", "village", "area", "key_target", "status", "households", "people"),
     "exits": ("year", "street", "households", "people"),
+    "closed": ("because", "households", "people"),
 }
 
 _STATUS = (
@@ -53,6 +55,14 @@ _EXITS = (
     "WHERE e.step = 'approved' GROUP BY e.year, h.street ORDER BY e.year, h.street"
 )
 
+# Closed households 注销 (since session 25), by reason: the households the groups leave out, with
+# their members as they stood (a closed household's members change no more).
+_CLOSED = (
+    "SELECT h.closed_because, COUNT(*) AS households, SUM(h.members) AS people "
+    "FROM pj_households h WHERE h.closed_on IS NOT NULL "
+    "GROUP BY h.closed_because ORDER BY h.closed_because"
+)
+
 
 def caseload(db: Database) -> dict[str, Any]:
     """The caseload sections; see docs/reports.md for the JSON shape."""
@@ -79,10 +89,15 @@ def caseload(db: Database) -> dict[str, Any]:
         {"year": year, "street": street, "households": households, "people": people}
         for year, street, households, people in db.rows(_EXITS)
     ]
+    closed = [
+        {"because": because, "households": households, "people": people}
+        for because, households, people in db.rows(_CLOSED)
+    ]
     return {
         "by_status": sorted(by_status.values(), key=lambda e: str(e["status"])),
         "groups": groups,
         "exits": exits,
+        "closed": closed,
         # In scope: every household on record but those rejected (at review, or on an upheld
         # objection): a rejected candidate is no 贫困户.
         "totals": {

@@ -68,7 +68,7 @@ def render(inputs: ReportInputs, sealed: bool = False, real_today: date | None =
     body = "".join(
         (
             _header(inputs, sealed, real_today),
-            _caseload_section(inputs.series),
+            _caseload_section(inputs.series, inputs.caseload["closed"]),
             _exits_section(inputs.accountability["plan"], inputs.shares),
             _funds_section(inputs.funds),
             _visits_section(inputs.coverage),
@@ -148,7 +148,12 @@ def _stale_today(inputs: ReportInputs, real_today: date | None) -> str:
 # -- caseload over time ------------------------------------------------------------------------
 
 
-def _caseload_section(series: Sequence[dict[str, Any]]) -> str:
+def _caseload_section(
+    series: Sequence[dict[str, Any]], closed: Sequence[dict[str, Any]] = ()
+) -> str:
+    """The caseload by status at each quarter end, and the households closed 注销 by the
+    report's day (since session 25), which no status counts: so the households identified are
+    the ones shown plus the ones closed."""
     days = sorted({row["day"] for row in series})
     streets = sorted({row["street"] for row in series})
     statuses = [s for s in STATUS_NAMES if any(row["status"] == s for row in series)]
@@ -178,7 +183,23 @@ def _caseload_section(series: Sequence[dict[str, Any]]) -> str:
     key = legend(STATUS_NAMES, STATUS_COLOURS, statuses)
     return (
         "<h2>Caseload over time 扶贫对象 (households at each quarter end)</h2>"
-        f'{key}<div class="grid">{"".join(panels)}</div>'
+        f'{key}<div class="grid">{"".join(panels)}</div>{_closed_line(closed)}'
+    )
+
+
+def _closed_line(closed: Sequence[dict[str, Any]]) -> str:
+    """The households closed 注销 by the report's day, by reason: counted in no figure above."""
+    households = sum(row["households"] for row in closed)
+    people = sum(row["people"] for row in closed)
+    reasons = "; ".join(
+        f"{escape(str(row['because']))} {row['households']} households, {row['people']} people"
+        for row in closed
+    )
+    shown = f"{households} households, {people} people ({reasons})" if closed else "none"
+    return (
+        f'<p class="meta" id="closed">Closed 注销 by this day (merged, died out, moved away, '
+        f"duplicate, identified in error), counted from its closure's date in no household or "
+        f"people figure: {shown}</p>"
     )
 
 

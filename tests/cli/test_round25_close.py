@@ -260,3 +260,34 @@ def test_an_import_row_closes_a_household_and_the_read_models_rebuild_the_same(
         line.split("│")[-2].strip() for line in checked.stdout.splitlines() if "pj_" in line
     }
     assert _figures(fupin) == (4, 15, 6, 6)
+
+
+def test_the_caseload_counts_the_closed_households_so_the_figures_reconcile(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """The lead, session 25: 5 households identified and 4 counted, and no figure said why."""
+    fupin = seeded
+    assert _report(fupin, "caseload")["closed"] == []
+    page = tmp_path / "before.html"
+    fupin.ok(f"report html --out {page}", "admin")
+    assert "counted from its closure's date in no household or people figure: none" in (
+        page.read_text(encoding="utf-8")
+    )
+    _merged(fupin)
+
+    report = _report(fupin, "caseload")
+
+    assert report["closed"] == [{"because": "merged", "households": 1, "people": 3}]
+    assert sum(g["households"] for g in report["groups"]) + 1 == 5  # JH-0001..JH-0005
+    assert _report(fupin, "caseload", "--as-of 2016-08-31")["closed"] == []
+    as_csv = fupin.ok("report caseload --format csv", "admin").stdout
+    assert "# closed\nbecause,households,people\nmerged,1,3\n" in as_csv.replace("\r\n", "\n")
+    table = fupin.ok("report caseload", "admin").stdout
+    assert "closed" in table
+    assert "merged" in table
+    page = tmp_path / "after.html"
+    fupin.ok(f"report html --out {page}", "admin")
+    assert (
+        "no household or people figure: 1 households, 3 people (merged 1 households, 3 people)"
+        in (page.read_text(encoding="utf-8"))
+    )
