@@ -34,6 +34,7 @@ from ledger.values import (
 
 __all__ = [
     "ACTIVE_STAGES",
+    "AFTER_CLOSURE",
     "CLOSURE_INTO",
     "CLOSURE_REASONS",
     "CLOSURE_WORDS",
@@ -127,7 +128,7 @@ CLOSURE_INTO = frozenset({"merged", "duplicate"})
 
 #: Entries a closed household still takes, whatever their date: a correction (voiding the
 #: closure among others, or a payment's receipt), an amendment (from the start), an erasure.
-_AFTER_CLOSURE = frozenset({"Corrected", "Amended", "PersonalDataErased", "ReceiptVoided"})
+AFTER_CLOSURE = frozenset({"Corrected", "Amended", "PersonalDataErased", "ReceiptVoided"})
 
 #: A step as a closed household's refusal names it (others by their event's name).
 _STEP_NAMES = {
@@ -305,7 +306,7 @@ class Household(LedgerAggregate):
         if (
             closed is not None
             and isinstance(prov, Provenance)
-            and event_class.__name__ not in _AFTER_CLOSURE
+            and event_class.__name__ not in AFTER_CLOSURE
             and prov.effective >= closed
         ):
             raise RuleError(

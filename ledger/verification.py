@@ -156,7 +156,7 @@ from ledger.errors import (
 )
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
-from ledger.household import Household, Personal, Unpairing
+from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.officers import CARRIED_REVOCATION
@@ -644,6 +644,10 @@ class Verifier:
         # Every amendment read (position, where): its record's own rules are replayed on it
         # after the pass, as corrections' are (``check_corrections``).
         self._amendments: list[tuple[int, _Where]] = []
+        # The closures 注销 in force (since session 25): a household's id -> its closure's entry,
+        # effective date, position and label; a correction voiding it takes it out
+        # (``_closure``).
+        self._closures: dict[bytes, tuple[int, str, int, str]] = {}
         # What the rules of amendments read of the log besides their records (``_note``).
         self.standing = _Standing()
         self._revoked_keys: set[str] = set()
@@ -1023,6 +1027,7 @@ class Verifier:
         # a seal or officer event, a state the raw check cannot vouch for) calls out.
         kinds, officers, frontier = self._kinds, self.officers, self.frontier
         plans, placed, street_index = self._street_plans, self._placed, self._street_index
+        closures = self._closures
         stack = frontier._stack
         sha256, fromhex, loads, dumps = hashlib.sha256, bytes.fromhex, orjson.loads, orjson.dumps
         pack_header, pack_length = _LEAF_HEADER.pack, _LENGTH.pack
@@ -1188,6 +1193,9 @@ class Verifier:
                             )
                     if kind.name in _PLACING:
                         self._place(kind.name, uid, tree.get)
+                    if kind.name == "Closed" or (closures and uid in closures):
+                        where = (topic, uid, version)
+                        self._closure(position, where, kind.name, day, tree.get("corrects"))
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name in _NOTED:
@@ -1480,6 +1488,10 @@ class Verifier:
             if not is_seal:
                 self._apply(stored.originator_id, event, position, where)
                 name = type(event).__name__
+                if name == "Closed" or where[1] in self._closures:
+                    effective = event.prov.effective
+                    day = effective.isoformat() if isinstance(effective, date) else ""
+                    self._closure(position, where, name, day, getattr(event, "corrects", None))
                 if name in _NOTED:  # as the raw pass does
                     self._note(name, position, where, getattr(event, "payment", None))
                 elif name in _WATCHED:
@@ -1965,6 +1977,35 @@ class Verifier:
                 )
             return
         self._corrections.append((position, where, corrects, role, street))
+
+    def _closure(self, position: int, where: _Where, name: str, day: str, corrects: object) -> None:
+        """The closure rule replayed (since session 25): a household closed 注销 takes no step
+        dated on or after its closure (``Household.trigger_event``; a correction, amendment,
+        erasure or voided receipt still taken), nor a second closure; a correction voiding
+        the closure opens it again from there (whether it may void it is judged with every
+        correction, ``check_corrections``). Read in recording order, so what comes after the
+        closure in the log was recorded after it."""
+        uid = where[1]
+        closure = self._closures.get(uid)
+        if closure is None:  # a closure (one with no date is malformed: the pass says so)
+            if day:
+                self._closures[uid] = (where[2], day, position, _label(where))
+            return
+        entry, closed_on, at, said = closure
+        if name == "Corrected" and corrects == entry:
+            del self._closures[uid]
+        elif name == "Closed" or (name not in AFTER_CLOSURE and day >= closed_on):
+            rule = (
+                "a household is closed once"
+                if name == "Closed"
+                else "a closed household takes no step dated on or after its closure"
+            )
+            self._problem(
+                position,
+                _label(where),
+                f"dated {day}, recorded after the household's closure {said} (position {at}, "
+                f"dated {closed_on}): {rule}",
+            )
 
     def _note(self, name: str, position: int, where: _Where, payment: object) -> None:
         """An event an amendment's rules read (``_NOTED``): the first place of each kind a

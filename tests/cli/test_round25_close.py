@@ -9,15 +9,16 @@ the closure; an import row ``close`` records it too."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 from ledger.application import open_ledger
+from ledger.verification import verify_ledger
 
 from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, last_entry
-from tests.support import id_card, identify, register
+from tests.support import id_card, identify, register, stamp
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
@@ -291,3 +292,47 @@ def test_the_caseload_counts_the_closed_households_so_the_figures_reconcile(
         "no household or people figure: 1 households, 3 people (merged 1 households, 3 people)"
         in (page.read_text(encoding="utf-8"))
     )
+
+
+def _forge_visit(fupin: Fupin, day: date) -> list[tuple[str, str]]:
+    """A visit to JH-0001 written into the file past the command's check (its closure cleared
+    in memory only), and what verify says."""
+    app = open_ledger(fupin.store)
+    try:
+        household = app.household("JH-0001")
+        household.closed_on = None
+        household._visit_recorded(
+            "c-1", "走访", app.authorise(stamp(JN, day), "record_visit", "江南")
+        )
+        app.save(household)
+        return [(p.event, p.reason) for p in verify_ledger(app.recorder, app.mapper).problems]
+    finally:
+        app.close()
+
+
+def test_verify_reports_a_step_dated_after_the_closure_recorded_after_it(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    (closure,) = [r for r in history_rows(fupin, "JH-0001") if r["event"] == "Closed"]
+
+    ((event, reason),) = _forge_visit(fupin, date(2016, 9, 5))
+
+    assert event.startswith("Household.VisitRecorded ")
+    assert reason.startswith(
+        "dated 2016-09-05, recorded after the household's closure Household.Closed "
+    )
+    assert f"v{closure['version']} (position " in reason
+    assert reason.endswith(
+        "dated 2016-09-01): a closed household takes no step dated on or after its closure"
+    )
+
+
+def test_verify_takes_a_step_dated_before_the_closure_and_one_after_its_void(
+    seeded: Fupin,
+) -> None:
+    fupin = _merged(seeded)
+    assert _forge_visit(fupin, date(2016, 8, 20)) == []  # history, entered late
+    version = last_entry(fupin, "JH-0001", "Closed")
+    fupin.ok(f"correct household JH-0001 {version} --reason 合户登记错误 {doc('2016-09-03')}", JN)
+    fupin.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-05')}", JN)
+    assert _forge_visit(fupin, date(2016, 9, 6)) == []
+    assert fupin.ok("verify", "admin").exit_code == 0
