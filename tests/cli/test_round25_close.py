@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.verification import verify_ledger
 
@@ -336,3 +337,27 @@ def test_verify_takes_a_step_dated_before_the_closure_and_one_after_its_void(
     fupin.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-05')}", JN)
     assert _forge_visit(fupin, date(2016, 9, 6)) == []
     assert fupin.ok("verify", "admin").exit_code == 0
+
+
+#: The caseload's and the per-person base's SQL on PostgreSQL (the closure's columns, the
+#: rebuild after a void): the tests above run on SQLite alone.
+ON_POSTGRES = pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@ON_POSTGRES
+def test_on_postgresql_the_caseload_after_a_closure(seeded: Fupin) -> None:
+    fupin = _merged(seeded)
+    assert _figures(fupin) == (4, 15, 6, 6)
+    assert _figures(fupin, "--as-of 2016-08-31") == (5, 15, 6, 6)
+    closed = _report(fupin, "caseload")["closed"]
+    assert closed == [{"because": "merged", "households": 1, "people": 3}]
+
+
+@ON_POSTGRES
+def test_on_postgresql_the_caseload_after_the_closure_is_voided_and_rebuilt(
+    seeded: Fupin,
+) -> None:
+    test_a_voided_closure_counts_the_household_again(seeded)
+    assert _report(seeded, "caseload")["closed"] == []
