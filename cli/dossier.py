@@ -34,6 +34,7 @@ def show(
     exit, return to poverty 返贫, payments, employment 就业 (both since session 23), findings."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
+        moment = api.settle_known_at(app, moment)  # one label for the dossier and its person
         report = api.household(app, household, day, moment)
         # Personal data comes from the events, through the key, as this reader may see it.
         # As of the same date and as known at the same time as the rest of the dossier.

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_FEN",
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
+    "ReadNow",
     "check_no_personal_data",
     "check_phone",
     "check_recorded_text",
@@ -659,17 +660,31 @@ def _from_1970(text: str, value: datetime, field: str) -> datetime:
     return value
 
 
+class ReadNow(datetime):
+    """A ``--known-at`` read as "now" (``known_at_moment``): what is on record when the ledger
+    is read, whose label is settled then (``projections.api.settle_known_at``): the moment it
+    was read, or the latest recording time on record if a machine a little ahead recorded
+    later than that. As a plain datetime it is the moment the option was read."""
+
+    @classmethod
+    def at(cls, moment: datetime) -> ReadNow:
+        m = moment
+        return cls(m.year, m.month, m.day, m.hour, m.minute, m.second, m.microsecond, m.tzinfo)
+
+
 def known_at_moment(text: str, field: str = "known-at") -> datetime:
     """``text`` (``--known-at``) as the recording time a report is as known at: a time that
     has come. One up to ``CLOCK_TOLERANCE`` ahead of this machine's clock is taken (a
     recording time pasted from ``history``, made on a machine a little ahead); today's date
-    alone, whose end has not come, is now. Before session 18 any time later today was taken
-    and labelled the report, which showed other figures when run again at that time
-    (``9999-12-31`` was read as now until session 17)."""
+    alone, whose end has not come, is now, and so is any time at or after now (since session
+    25: a time a few minutes ahead was taken as it was and labelled the report, whose figures
+    an entry recorded before then changed). Now is a ``ReadNow``. Before session 18 any time
+    later today was taken and labelled the report, which showed other figures when run again
+    at that time (``9999-12-31`` was read as now until session 17)."""
     moment = parse_timestamp(text, field)
     now = clock.now()
     if len(text.strip()) == 10 and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date():
-        return now
+        return ReadNow.at(now)
     if moment > now + clock.CLOCK_TOLERANCE:
         raise InputError(
             field,
@@ -677,7 +692,7 @@ def known_at_moment(text: str, field: str = "known-at") -> datetime:
             "a report is as known at a time that has come (leave --known-at out for what is "
             "known now)",
         )
-    return moment
+    return ReadNow.at(now) if moment >= now else moment
 
 
 def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:

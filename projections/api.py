@@ -10,19 +10,23 @@ together work. Without either, the persistent read models are caught up and read
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
+from ledger import clock
 from ledger.application import Ledger
 from ledger.base import natural_id
 from ledger.errors import NotFoundError
 from ledger.transparency import LOG_KEY_COLUMNS, OFFICER_KEY_COLUMNS, key_records
+from ledger.values import ReadNow
 
 from projections import catchup
 from projections.accountability import accountability as _accountability
 from projections.caseload import caseload as _caseload
 from projections.catchup import View, open_view
 from projections.dossier import dossier
+from projections.engine import facts, filter_facts
 from projections.fund_report import funds as _funds
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "household",
     "readiness",
     "rebuild",
+    "settle_known_at",
     "status",
     "steady",
     "summary",
@@ -49,6 +54,23 @@ status = catchup.status
 steady = catchup.steady
 
 
+def settle_known_at(ledger: Ledger, known_at: datetime | None) -> datetime | None:
+    """A ``--known-at`` read as now (``ReadNow``: today's date alone, or a time at or after
+    now) as the moment the ledger is read, or, if an event on record carries a later
+    recording time within the clock allowance (a machine a little ahead), the latest of
+    them: the label covers everything counted, and a later report with it counts the same
+    (since session 25: a time a few minutes ahead labelled figures an entry recorded before
+    then changed). Any other time is as given."""
+    if not isinstance(known_at, ReadNow):
+        return known_at
+    now = max(clock.now(), known_at)
+    latest = now
+    with closing(facts(ledger)) as stream:
+        for fact in filter_facts(stream, None, now + clock.CLOCK_TOLERANCE):
+            latest = max(latest, fact.recorded_at)
+    return datetime.fromisoformat(latest.isoformat())  # a plain datetime: settled
+
+
 def _report(
     name: str,
     ledger: Ledger,
@@ -56,6 +78,7 @@ def _report(
     known_at: datetime | None,
     build: Callable[[View], dict[str, Any]],
 ) -> dict[str, Any]:
+    known_at = settle_known_at(ledger, known_at)
     with open_view(ledger, as_of, known_at) as opened, opened.db.snapshot():
         # One state of the read models for the figures, their day and what they reflect.
         counted = opened.db.one(

@@ -81,6 +81,7 @@ def gather(
 ) -> ReportInputs:
     """Collect the report's figures; ``reader`` (an officer id) decides the masking."""
     masked = _masked_for(ledger, reader)
+    known_at = api.settle_known_at(ledger, known_at)  # one label for every part (now: settled)
     duty = api.accountability(ledger, as_of, known_at)
     cases = api.caseload(ledger, as_of, known_at)
     today = date.fromisoformat(cases["today"]) if cases["today"] else None
