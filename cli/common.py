@@ -46,6 +46,7 @@ __all__ = [
     "ActorOption",
     "DocumentOption",
     "EffectiveOption",
+    "KnownAtOption",
     "NoteOption",
     "Settings",
     "check_tables",
@@ -108,6 +109,13 @@ EffectiveOption = Annotated[
         help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, while the "
         "programme runs (after it, a step of the programme needs -e).",
     ),
+]
+#: ``--known-at``, as every command taking it has it (the reports, ``household show``,
+#: ``report html``, ``export report``, ``officer list``; ``history`` and ``notice`` since
+#: session 25), read by ``known_at_moment`` (``cli.reports.times``).
+KnownAtOption = Annotated[
+    str | None,
+    typer.Option("--known-at", help="Only what was recorded by this time (ISO 8601)."),
 ]
 NoteOption = Annotated[
     str,

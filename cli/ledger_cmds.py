@@ -10,10 +10,13 @@ import orjson
 import typer
 from ledger.errors import InputError
 from ledger.programme import PROGRAMME_CODE
+from ledger.values import known_at_moment
+from projections import api
 
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    KnownAtOption,
     console,
     describe_changes,
     emit_json,
@@ -69,10 +72,16 @@ def history(
             "programme's or street's: none; they are amended).",
         ),
     ] = "household",
+    known_at: KnownAtOption = None,
 ) -> None:
-    """A household's timeline 户档案时间线: what happened, who recorded it, when, and why."""
+    """A household's timeline 户档案时间线: what happened, who recorded it, when, and why.
+
+    With --known-at, as it stood then: the entries recorded by then, an entry voided only by
+    a correction among them (as the reports read --known-at)."""
+    moment = None if known_at is None else known_at_moment(known_at)
     with ledger_session() as app:
-        entries = app.history(household, reader_of(app), kind)
+        moment = api.settle_known_at(app, moment)
+        entries = app.history(household, reader_of(app), kind, moment)
     if output is Format.json:
         emit_json(entries)
         return

@@ -25,10 +25,13 @@ from ledger.privacy import (
     write_master_key,
 )
 from ledger.reading import UNREADABLE
+from ledger.values import known_at_moment
+from projections import api
 
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    KnownAtOption,
     console,
     err_console,
     ledger_session,
@@ -121,15 +124,21 @@ def notice(
         Path | None,
         typer.Option("--output", "-o", help="File to write.", parser=output_path, metavar="<path>"),
     ] = None,
+    known_at: KnownAtOption = None,
 ) -> None:
-    """Public notice list 公示名单 of a street for a period, names and ID numbers masked."""
+    """Public notice list 公示名单 of a street for a period, names and ID numbers masked.
+
+    With --known-at, the list as it stood then: the notices recorded by then, as they were
+    (a correction recorded later not applied; as the reports read --known-at)."""
 
     first, last = on_date(start, "from"), on_date(end, "to")
+    moment = None if known_at is None else known_at_moment(known_at)
     if out is not None:
         check_output(out, "output")
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as household show (docs/privacy.md)
-        entries = app.notice_list(street, first, last)
+        moment = api.settle_known_at(app, moment)
+        entries = app.notice_list(street, first, last, moment)
     text = (
         notice_csv(entries)
         if output is NoticeFormat.csv

@@ -27,6 +27,7 @@ from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
 
 from cli.common import (
+    KnownAtOption,
     check_tables,
     console,
     emit_json,
@@ -65,10 +66,6 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of", help="What was true on this effective date (YYYY-MM-DD), as known now."
     ),
-]
-KnownAtOption = Annotated[
-    str | None,
-    typer.Option("--known-at", help="Only what was recorded by this time (ISO 8601)."),
 ]
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -63,6 +63,7 @@ from ledger.privacy import (
 from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
 from ledger.schema import StoreAlteredError
 from ledger.store import SQLITE_LOCKED, sqlite_lock_held
+from ledger.transparency import check_known_at_after_move
 from ledger.verification import household_number
 
 __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
@@ -264,8 +265,12 @@ class PrivacyCommands(ReadingQueries):
             named.add(vars(event)["previous_master_id"])
         return named
 
-    def notice_list(self, street: str, start: date, end: date) -> list[NoticeEntry]:
-        """Households of ``street`` whose notice runs at some day from ``start`` to ``end``.
+    def notice_list(
+        self, street: str, start: date, end: date, known_at: datetime | None = None
+    ) -> list[NoticeEntry]:
+        """Households of ``street`` whose notice runs at some day from ``start`` to ``end``;
+        with ``known_at``, the notices recorded by then as they were then (a correction
+        recorded later not applied; since session 25).
 
         A notice a ``Corrected`` event voided (its ``corrects``: the notice's version, on the
         same household) is not listed: it never was a notice. The log is read once; a
@@ -275,11 +280,15 @@ class PrivacyCommands(ReadingQueries):
         if end < start:
             raise InputError("to", f"{end} is before {start}")
         self.load(Street, street, "street")
+        if known_at is not None:
+            check_known_at_after_move(self, known_at)
         # (household id, the notice's version) -> its line: what a correction may void.
         entries: dict[tuple[str, int], NoticeEntry] = {}
         listed: set[str] = set()  # the households on the list (a correction of others: skipped)
         for event in self._notice_events(listed):
             fields = vars(event)
+            if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
+                continue
             if _kind_of(event) == _CORRECTED:
                 entries.pop((str(fields["originator_id"]), fields["corrects"]), None)
                 continue

@@ -42,6 +42,7 @@ from ledger.privacy import (
     placeholder,
 )
 from ledger.rows import rows_after
+from ledger.transparency import check_known_at_after_move
 from ledger.verification import household_number
 
 __all__ = [
@@ -326,11 +327,16 @@ class ReadingQueries(LedgerCore):
         )
 
     def history(
-        self, number: str, reader: Reader | None = None, kind: str = "household"
+        self,
+        number: str,
+        reader: Reader | None = None,
+        kind: str = "household",
+        known_at: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """The timeline of a household (or of a fund account, helper... named by the kind
         ``fupin correct`` takes), oldest first, with who recorded what, when and why: its
-        versions are what a correction names."""
+        versions are what a correction names. With ``known_at``, the entries recorded by then
+        alone, an entry voided only by a correction among them (since session 25)."""
         if kind not in AGGREGATE_KINDS:
             raise InputError("kind", f"{kind!r} is not one of {', '.join(AGGREGATE_KINDS)}")
         aggregate_id = natural_id(kind, number)
@@ -350,7 +356,15 @@ class ReadingQueries(LedgerCore):
                 raise self._missing(kind, number, aggregate_id, found, expected)
         street = str(vars(events[0]).get("street", "")) if kind == "household" else ""
         aggregate = aggregate_class(type(events[0]).__qualname__)
+        if known_at is not None:
+            check_known_at_after_move(self, known_at)
+            events = [event for event in events if event.timestamp <= known_at]  # type: ignore[attr-defined]
+            if not events:
+                raise NotFoundError(
+                    kind, f"{number!r} was not on record yet as known at {known_at.isoformat()}"
+                )
         entries = [_shown(describe(event, aggregate), reader, street) for event in events]
+        by_version = {entry["version"]: entry for entry in entries}
         # An entry voided says by which correction (tester K, session 18: only the later
         # ``Corrected`` said which entry it voids)
         # and a household's receipt of a payment voided on its account, by the household's
@@ -359,8 +373,8 @@ class ReadingQueries(LedgerCore):
         for entry in entries:
             details = entry["details"]
             voids = details.get("corrects") if entry["event"] == "Corrected" else None
-            if type(voids) is int and 1 <= voids < entry["version"]:
-                entries[voids - 1]["voided_by"] = entry["version"]
+            if type(voids) is int and 1 <= voids < entry["version"] and voids in by_version:
+                by_version[voids]["voided_by"] = entry["version"]
             if entry["event"] in ("FundsReceived", "ReceiptVoided"):
                 paid = (details.get("account"), details.get("disbursement"))
                 if entry["event"] == "FundsReceived":
