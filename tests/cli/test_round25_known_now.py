@@ -87,3 +87,23 @@ def test_an_entry_recorded_ahead_of_now_is_counted_and_labels_the_report(seeded:
             report = _json(seeded, f"report caseload --format json --known-at {known_at}")
             assert report["events"] == everything["events"]
             assert report["known_at"] == everything["recorded_through"]
+
+
+@SQLITE
+def test_an_entry_ahead_far_back_in_the_log_still_labels_the_report(seeded: Fupin) -> None:
+    # The label is found from the log's end backwards, a growing page at a time (not by reading
+    # every event again): an entry recorded ahead with more than a page of entries after it,
+    # recorded on time, still labels a report as known now.
+    with clock.using_clock(TickingClock(START + timedelta(minutes=4))):
+        seeded.ok(
+            f"household amend JH-0004 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01"
+        )
+    ahead = str(_json(seeded, "report caseload --format json")["recorded_through"])
+    with clock.using_clock(TickingClock(START)):
+        for n in range(70):
+            seeded.ok(
+                f"officer add an-{n:02d} --name 分析{n} --role analyst {doc('2016-08-05')}", "admin"
+            )
+        report = _json(seeded, f"report caseload --format json --known-at {AHEAD}")
+    assert report["known_at"] == ahead
+    assert datetime.fromisoformat(ahead) > START + timedelta(minutes=3)
