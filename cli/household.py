@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from ledger.casework import Identification, PersonalChange
-from ledger.errors import InputError, LedgerError
+from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.values import check_text, format_yuan, parse_area
@@ -600,6 +600,44 @@ def amend(
     with ledger_session() as app:
         restated = app.amend(make_stamp(document, effective), "household", number, changes, reason)
     console.print(f"household {number} amended: {describe_changes(restated)}")
+
+
+#: Why ``household move --street`` is refused (since session 25).
+MOVE_STREET_RULE = (
+    "a household's street decides which street office answers for it and its 2:3:5 targets: "
+    "a move to another street is not recordable yet; household move is to another village of "
+    "its own street"
+)
+
+
+@household_app.command("move")
+@refusals
+def move(
+    number: Number,
+    village: Annotated[
+        str, typer.Option("--village", help="Village 村（社区） of its street it moved to.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why it moved 迁移原因 (required).")],
+    document: DocumentOption,
+    street: Annotated[
+        str | None,
+        typer.Option("--street", help="Refused: a move to another street is not recordable yet."),
+    ] = None,
+    effective: EffectiveOption = None,
+) -> None:
+    """The household moved to another village of its street 迁移, from the effective date on.
+
+    Reports as of an earlier date show it in its old village, later ones in the new one (its
+    payments are filed under the village it was in on their dates). A village typed wrong at
+    identification is amended instead (household amend --village: from the start)."""
+    if street is not None:
+        raise RuleError("street", MOVE_STREET_RULE)
+    stamp = make_stamp(document, effective)
+    with ledger_session() as app:
+        was = app.move(stamp, number, village, reason)
+    console.print(
+        f"household {number} moved from {was} to {village} on {stamp.effective}", soft_wrap=True
+    )
 
 
 @household_app.command("pair")

@@ -245,6 +245,19 @@ class CaseworkCommands(LedgerCore):
 
         self.on_household(stamp, "close_household", number, close)
 
+    def move(self, stamp: Stamp, number: str, village: str, reason: str) -> str:
+        """The household moved to another village of its street 迁移 (since session 25), from
+        the stamp's effective date on; returns the village it was in then."""
+        was: list[str] = []
+
+        def moved(household: Household, prov: Provenance) -> None:
+            self.load(Street, household.street, "street").check_has_village(village)
+            was.append(household.village_on(prov.effective))
+            household.move(village, reason, prov)
+
+        self.on_household(stamp, "move", number, moved)
+        return was[-1]
+
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议."""
         self.on_household(stamp, "review", number, lambda h, p: h.review(accepted, p))

@@ -580,6 +580,12 @@ _SPECS: tuple[CommandSpec, ...] = (
         ),
         _identify,
     ),
+    CommandSpec(  # since session 25: a move to another village of its street
+        "move",
+        "迁移",
+        (_HOUSEHOLD, _a("village", "村（社区）"), _a("reason", "原因")),
+        lambda app, s, a: app.move(s, a["household"], a["village"], a["reason"]),
+    ),
     CommandSpec(
         "change_members",
         "人口变更",

@@ -267,6 +267,7 @@ class Household(LedgerAggregate):
             *("NoticePosted", "Signed", "HelperPaired", "AgreementSigned", "ExitAdvanced"),
             *("HelperUnpaired", "ReturnAdvanced", "Reviewed", "MembersChanged"),
             "Closed",
+            "Moved",
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
@@ -419,6 +420,9 @@ class Household(LedgerAggregate):
         self.erasure_entry: int | None = None  # version of the erasure, once erased
         #: versions of the changes of members, in recorded order (voided ones leave it)
         self.members_entries: list[int] = []
+        #: its moves 迁移 to another village of its street (since session 25), in date order:
+        #: (effective date, village before, village after, version); voided ones leave it
+        self.moves: list[tuple[date, str, str, int]] = []
 
     # -- identification, review, notice, signature, registration -------------------------
 
@@ -470,6 +474,57 @@ class Household(LedgerAggregate):
             if personal is not None:  # a count alone (erased) keeps the personal data's marks
                 self.personal = personal
             self.members_since = prov.effective
+
+    # -- a move to another village of its street 迁移 (since session 25) --------------------
+
+    def village_on(self, day: date) -> str:
+        """The village the household was in on ``day``: its latest move dated by then, or
+        the village before its first move (the identification's, as amended)."""
+        for effective, _, after, _ in reversed(self.moves):
+            if effective <= day:
+                return after
+        return self.moves[0][1] if self.moves else self.village
+
+    def move(self, village: str, reason: str, prov: Provenance) -> None:
+        """The household moved to another village of its street 迁移, from the move's effective
+        date on (the command checks the village is one of the street's). Not dated before its
+        identification, nor before a move already on record (moves are dated in order); to
+        another village than the one it is in on that date."""
+        check_as_recorded("village", village, require_text)
+        check_says("reason", reason, "a move must say why")
+        self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
+        if self.moves and prov.effective < self.moves[-1][0]:
+            last = self.moves[-1]
+            raise RuleError(
+                "effective",
+                f"moves are dated in order: {self.number} moved to {last[2]} on {last[0]} "
+                f"(entry {last[3]}); a move is dated on or after it (a move entered there in "
+                "error is voided first: fupin correct household "
+                f"{self.number} {last[3]})",
+            )
+        was = self.village_on(prov.effective)
+        if village == was:
+            raise RuleError(
+                "village",
+                f"{self.number} is in {village} on {prov.effective}: a move is to another village",
+            )
+        self._moved(village, was, reason.strip(), prov)
+
+    @event("Moved")
+    def _moved(self, village: str, was: str, reason: str, prov: Provenance) -> None:
+        version = self.remember_entry("Moved", prov, was)
+        self.moves.append((prov.effective, was, village, version))
+        self.village = village
+
+    def check_move_voidable(self, version: int) -> None:
+        """Only the latest live move is voided (since session 25): a later one starts from it."""
+        latest = self.moves[-1][3]
+        if version != latest:
+            raise RuleError(
+                "version",
+                f"a later move of {self.number} (entry {latest}) was recorded on it: only the "
+                "latest live move is voided (void that one first)",
+            )
 
     # -- erasure of personal data (ledger.privacy, docs/privacy.md) -------------------------
 
@@ -1721,6 +1776,15 @@ class Household(LedgerAggregate):
                 check_as_recorded(field, value, lambda text, name: choice(text, AREAS, name))
             elif field == "village":
                 check_as_recorded(field, value, require_text)
+                if self.moves:
+                    moved = self.moves[-1]
+                    raise RuleError(
+                        "village",
+                        f"{self.number} moved to {moved[2]} on {moved[0]} (entry {moved[3]}): an "
+                        "amendment restates the village typed wrong from the start, before any "
+                        f"move; void the move first (fupin correct household {self.number} "
+                        f"{moved[3]}), amend, then record the move again",
+                    )
             else:
                 check_flag(field, value)
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
@@ -1792,6 +1856,8 @@ class Household(LedgerAggregate):
             self.check_review_voidable(key)
         if kind == "MembersChanged":
             self.check_members_change_voidable(version)
+        if kind == "Moved":
+            self.check_move_voidable(version)
 
     def check_members_change_voidable(self, version: int) -> None:
         """A change of members typed on the wrong household or with the wrong date is voided
@@ -2093,6 +2159,9 @@ class Household(LedgerAggregate):
         elif kind == "Closed":  # the household counts again, and takes steps again
             self.closed_on, self.closed_because, self.closed_into = None, "", ""
             self.closure_entry = None
+        elif kind == "Moved":  # the latest move never was: back in the village before it
+            self.moves = [m for m in self.moves if m[3] not in self.voided]
+            self.village = key
 
     def undo_members_change(self, was: tuple[int, Personal, date]) -> None:
         """The latest live change of members never was: the members, personal data and their

@@ -1270,6 +1270,10 @@ _BUILDERS: dict[tuple[str, str], Builder] = {
         "close",
         {"household": k, "because": f["because"], "into": f["into"], "reason": f["reason"]},
     ),
+    ("household", "Moved"): lambda k, f: (
+        "move",
+        {"household": k, "village": f["village"], "reason": f["reason"]},
+    ),
     ("household", "Reviewed"): lambda k, f: ("review", {"household": k, "accepted": f["accepted"]}),
     ("household", "NoticePosted"): lambda k, f: (
         "post_notice",

@@ -368,7 +368,9 @@ def _entry(
     members, personal = posted
     return NoticeEntry(
         household.street,
-        household.village,
+        # the village on the notice's first day, as known when it was posted (since session
+        # 25: a household moves to another village from a date)
+        household.village_on(fields["start"]),
         household.number,
         kind,
         _masked(personal.head_name, mask_name),

@@ -150,7 +150,10 @@ REBUILD_PAGES = 50
 #: keeps ``closed_on``, ``closed_because``, ``closed_into``, ``closed_by``,
 #: ``closed_document``, ``closed_reason`` and ``closed_version``, cleared again when a
 #: correction voids the closure; the closure's day comes off ``pj_days`` then.
-SCHEMA_VERSION = 27
+#: 28 (session 25): a household's move to another village of its street (``Moved``): a new
+#: table, ``pj_moves``; the household's village is its latest move's, a payment to it is filed
+#: under the village it was in on the payment's date; a voided move's day comes off ``pj_days``.
+SCHEMA_VERSION = 28
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

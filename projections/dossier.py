@@ -31,7 +31,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "return_steps": (
         *("return_cycle", "step", "effective", "disaster", "authority", "reason", "recorded_by"),
     ),
-    "funds": ("account", "measure_id", "category", "amount_fen", "paid_on"),
+    "funds": ("account", "measure_id", "category", "amount_fen", "paid_on", "village"),
+    # Its moves 迁移 to another village of its street (since session 25); a voided one has none.
+    "moves": ("effective", "from_village", "to_village", "reason", "recorded_by"),
     # Its workers' jobs 就业 with an enterprise or cooperative [四(十一)], one a row: since when,
     # ended when (none: still employed); a voided one has none (since session 23: no report
     # or dossier showed employment, testers of session 22).
@@ -99,9 +101,15 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
             key,
         ),
         "funds": db.dicts(
-            "SELECT account, measure_id, category, amount_fen, paid_on FROM pj_disbursements "
+            "SELECT account, measure_id, category, amount_fen, paid_on, village "
+            "FROM pj_disbursements "
             "WHERE household = ? AND voided = 0 ORDER BY paid_on, version",
             (number,),
+        ),
+        "moves": db.dicts(
+            "SELECT effective, from_village, to_village, reason, recorded_by FROM pj_moves "
+            "WHERE aggregate_id = ? AND voided = 0 ORDER BY effective, version",
+            key,
         ),
         "employment": db.dicts(
             "SELECT e.enterprise, COALESCE(h.name, '') AS name, e.since, e.ended_on "

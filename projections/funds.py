@@ -14,7 +14,7 @@ Applied after ``households``: household disbursements read the household's place
 from __future__ import annotations
 
 from projections.engine import Fact, ReadModel
-from projections.households import place, place_of_number
+from projections.households import moved_entry, place, place_of_number, village_on
 from projections.reference import restate
 from projections.storage import Database
 
@@ -141,6 +141,9 @@ def disbursed(db: Database, fact: Fact) -> None:
         household, measure = payment["household"], payment["measure_id"]
         found = place_of_number(db, household)
         street, village = found if found is not None else (street, village)
+        # filed under the village the household was in on the payment's date (since session
+        # 25), whatever order the payment and its moves were recorded in
+        village = village_on(db, household, fact.effective, village)
     elif purpose == "village":
         street, village = payment["street"], payment["village"]
     db.write(
@@ -164,9 +167,29 @@ def disbursed(db: Database, fact: Fact) -> None:
     )
 
 
+def moved(db: Database, fact: Fact) -> None:
+    """A household's move (since session 25): its payments dated on or after the move were
+    made in the new village (a later move, dated in order, files its own on)."""
+    number = place(db, fact.aggregate_id)[0]
+    if number:
+        _refile(db, number, fact.effective, fact["village"])
+
+
+def _refile(db: Database, number: str, since: str, village: str) -> None:
+    db.write(
+        "UPDATE pj_disbursements SET village = ? WHERE household = ? AND purpose = 'household' "
+        "AND paid_on >= ?",
+        (village, number, since),
+    )
+
+
 def corrected(db: Database, fact: Fact) -> None:
-    """A correction voids an allocation or a disbursement of this account."""
+    """A correction voids an allocation or a disbursement of this account, or a household's
+    latest move (its payments since are filed under the village before it again)."""
     key = (fact.aggregate_id, fact["corrects"])
+    move = moved_entry(db, *key)
+    if move is not None:
+        _refile(db, *move)
     db.write("UPDATE pj_allocations SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
     db.write("UPDATE pj_disbursements SET voided = 1 WHERE aggregate_id = ? AND version = ?", key)
 
@@ -179,6 +202,7 @@ MODEL = ReadModel(
         "AccountOpened": account_opened,
         "AllocationReceived": allocation_received,
         "Disbursed": disbursed,
+        "Moved": moved,
         "Corrected": corrected,
         "Amended": amended,
     },

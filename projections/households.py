@@ -31,10 +31,12 @@ __all__ = [
     "Held",
     "assisted_periods",
     "before_exit",
+    "moved_entry",
     "out_on",
     "place",
     "place_of_number",
     "stage",
+    "village_on",
     "voided_return",
 ]
 
@@ -76,6 +78,11 @@ SCHEMA = (
     # session 24: the household is back at its identification).
     "CREATE TABLE IF NOT EXISTS pj_review_entries (aggregate_id TEXT, version INTEGER, "
     "reviewed_on TEXT, PRIMARY KEY (aggregate_id, version))",
+    # Each move 迁移 to another village of its street (since session 25), by entry: the
+    # village before and after, from its effective date; ``voided`` once corrected.
+    "CREATE TABLE IF NOT EXISTS pj_moves (aggregate_id TEXT, version INTEGER, household TEXT, "
+    "effective TEXT, from_village TEXT, to_village TEXT, reason TEXT, recorded_by TEXT, "
+    "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
 )
 
 
@@ -374,6 +381,87 @@ def closed(db: Database, fact: Fact) -> None:
     )
 
 
+#: The memo of every live move by household number: (effective, from, to), in date order.
+_MOVES = "households.moves"
+
+
+def _moves(db: Database) -> dict[str, list[tuple[str, str, str]]]:
+    """Every household's live moves, read once a transaction (moves are few)."""
+    moves = db.memo(_MOVES)
+    if not moves:
+        moves[""] = []  # read: an empty table is not read again
+        for number, effective, before, after in db.rows(
+            "SELECT household, effective, from_village, to_village FROM pj_moves "
+            "WHERE voided = 0 ORDER BY effective, version"
+        ):
+            moves.setdefault(str(number), []).append((str(effective), str(before), str(after)))
+    return moves
+
+
+def village_on(db: Database, number: str, day: str, village: str) -> str:
+    """The village household ``number`` was in on ``day`` (ISO): its latest move dated by
+    then, or the village before its first move; ``village`` (where it is now) if it never
+    moved (since session 25)."""
+    found = _moves(db).get(number)
+    if not found:
+        return village
+    for effective, _, after in reversed(found):
+        if effective <= day:
+            return after
+    return found[0][1]
+
+
+def moved(db: Database, fact: Fact) -> None:
+    """A move 迁移 (since session 25): the household is in the new village from its date on;
+    moves are dated in order, so the latest recorded is the one in force now."""
+    row = db.held("households", Held).row(db, fact.aggregate_id)
+    if row is None:
+        return
+    number = str(row["number"])
+    # the memo read before the row is written (a first read would hold it already)
+    _moves(db).setdefault(number, []).append((fact.effective, fact["was"], fact["village"]))
+    db.write(
+        "INSERT INTO pj_moves VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        (
+            *(fact.aggregate_id, fact.version, number, fact.effective),
+            *(fact["was"], fact["village"], fact["reason"], fact.actor),
+        ),
+    )
+    _set(db, fact, village=fact["village"])
+    _replace_village(db, row, fact["village"])
+
+
+_MOVE_ENTRY = (
+    "SELECT household, effective, from_village FROM pj_moves WHERE aggregate_id = ? AND version = ?"
+)
+
+
+def moved_entry(db: Database, aggregate_id: str, version: int) -> tuple[str, str, str] | None:
+    """The move recorded at ``version`` (its household, date and the village before), if it
+    is one (a voided one too: the funds model reads it after the correction)."""
+    found = db.one(_MOVE_ENTRY, (aggregate_id, version))
+    return None if found is None else (str(found[0]), str(found[1]), str(found[2]))
+
+
+def _move_voided(db: Database, fact: Fact, row: Row) -> bool:
+    """A move voided (the latest live one: ``Household.check_move_voidable``): the household
+    is back in the village before it. False if the voided entry is no move."""
+    found = moved_entry(db, fact.aggregate_id, fact["corrects"])
+    if found is None:
+        return False
+    number, _, before = found
+    live = _moves(db).get(number, [])  # read before the row is marked voided
+    if live:
+        live.pop()  # the latest live move: the one voided
+    db.write(
+        "UPDATE pj_moves SET voided = 1 WHERE aggregate_id = ? AND version = ?",
+        (fact.aggregate_id, fact["corrects"]),
+    )
+    _set(db, fact, village=before)
+    _replace_village(db, row, before)
+    return True
+
+
 def reviewed(db: Database, fact: Fact) -> None:
     db.memo(_REVIEWS)[(fact.aggregate_id, fact.version)] = fact.effective
     db.write(
@@ -601,7 +689,7 @@ def corrected(db: Database, fact: Fact) -> None:
             closed_version=None,
         )
         return
-    if _members_voided(db, fact):
+    if _members_voided(db, fact) or _move_voided(db, fact, row):
         return
     if row["signed_version"] == version:
         _set(db, fact, signed_on=None)
@@ -765,13 +853,14 @@ MODEL = ReadModel(
     name="households",
     tables=(
         *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
-        *("pj_notice_entries", "pj_return_steps", "pj_review_entries"),
+        *("pj_notice_entries", "pj_return_steps", "pj_review_entries", "pj_moves"),
     ),
     schema=SCHEMA,
     handlers={
         "Identified": identified,
         "MembersChanged": members_changed,
         "Closed": closed,
+        "Moved": moved,
         "Reviewed": reviewed,
         "NoticePosted": notice_posted,
         "ObjectionResolved": objection_resolved,

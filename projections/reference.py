@@ -319,6 +319,7 @@ _VOIDED_DAY = (
     "UNION ALL SELECT effective FROM pj_exit_steps WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT start FROM pj_notice_entries WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT reviewed_on FROM pj_review_entries WHERE aggregate_id = ? AND version = ? "
+    "UNION ALL SELECT effective FROM pj_moves WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT signed_on FROM pj_agreements WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT received_on FROM pj_allocations WHERE aggregate_id = ? AND version = ? "
     "UNION ALL SELECT paid_on FROM pj_disbursements WHERE aggregate_id = ? AND version = ? "

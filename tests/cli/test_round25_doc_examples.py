@@ -44,6 +44,7 @@ EXPECTED: dict[str, str | None] = {
     "RS-2017-004": None,  # retire_officer
     "JN-CO-0001": None,  # correct
     "ZX-1": None,  # close (session 25): JN-000002 merged into JN-000006
+    "JN-MV-0001": None,  # move (session 25)
     "JN-MC-0001": None,  # change_members, with personal data
     "JN-MC-0002": "line 1, head_name: is required",  # a count alone: JN-000006 not erased
     "JN-UP-0001": "line 1, helper: 'cadre-00003' is not paired with JN-000012",
