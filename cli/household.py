@@ -599,7 +599,15 @@ def amend(
     changes = {field: value for field, value in given.items() if value is not None}
     with ledger_session() as app:
         restated = app.amend(make_stamp(document, effective), "household", number, changes, reason)
-    console.print(f"household {number} amended: {describe_changes(restated)}")
+    # Since session 25: an amended village holds from the start (a tester took it for a move).
+    moved = (
+        f" (the village from the start; a real move from a date is fupin household move {number})"
+        if "village" in changes
+        else ""
+    )
+    console.print(
+        f"household {number} amended: {describe_changes(restated)}{moved}", soft_wrap=True
+    )
 
 
 #: Why ``household move --street`` is refused (since session 25).

@@ -38,7 +38,10 @@ def test_a_village_amended_holds_for_the_household_and_its_payments(seeded: Fupi
     amended = seeded.ok(AMEND, "jn-01")
     seeded.ok(f"{PAY} {doc('2016-08-25')}", "qu-01")  # after it: the village as amended
 
-    assert amended.stdout.strip() == "household JH-0001 amended: village 雄光 → 江南社区"
+    assert amended.stdout.strip() == (
+        "household JH-0001 amended: village 雄光 → 江南社区 (the village from the start; a "
+        "real move from a date is fupin household move JH-0001)"
+    )
     households = "SELECT street, village FROM pj_households WHERE number = 'JH-0001'"
     assert _rows(seeded, households) == [["江南", "江南社区"]]
     paid = "SELECT paid_on, village FROM pj_disbursements WHERE household = 'JH-0001' ORDER BY 1"

@@ -148,6 +148,14 @@ def test_a_move_is_refused_to_its_own_village_another_streets_or_out_of_order(
     assert_refused(amend, "village", "void the move first")
 
 
+def test_an_amended_village_says_it_holds_from_the_start(seeded: Fupin) -> None:
+    amended = seeded.ok(
+        f"household amend JH-0002 --village 江南社区 --reason 录错 {doc('2016-09-01')}", JN
+    )
+    assert "from the start" in amended.stdout
+    assert "household move JH-0002" in amended.stdout
+
+
 def test_a_move_row_is_imported(seeded: Fupin, tmp_path: Path) -> None:
     rows = tmp_path / "move.csv"
     rows.write_text(
