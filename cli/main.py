@@ -346,10 +346,14 @@ def _whole(field: str, text: str) -> int:
 
 
 def negative_numbers_as_arguments(command: Command, args: list[str]) -> list[str]:
-    """``args`` with each argument before any ``--`` that is a negative number (``-1``), and
-    stands where no option takes it as its value, read as an argument: the options first,
-    then a ``--``, then the arguments in their order (click read ``-1`` as an unknown option).
-    No option of fupin is named by a ``-`` and digits."""
+    """``args`` with each argument before the separator ``--`` that is a negative number
+    (``-1``), and stands where no option takes it as its value, read as an argument: the
+    options first, then a ``--``, then the arguments in their order (click read ``-1`` as an
+    unknown option). No option of fupin is named by a ``-`` and digits. What follows an option
+    that takes a value is that value, a ``-1`` or a ``--`` alike (``-d --`` records ``--``), as
+    click reads it; an option left without its value at the end (``--reason`` last) is left
+    last, so that click says it requires one, naming it (since session 25: the ``--`` put
+    before the arguments was taken as its value)."""
     import re
 
     takes: dict[str, int] = {}
@@ -359,14 +363,17 @@ def negative_numbers_as_arguments(command: Command, args: list[str]) -> list[str
         ):
             for name in (*param.opts, *getattr(param, "secondary_opts", [])):
                 takes[name] = param.nargs
-    cut = args.index("--") if "--" in args else len(args)
     kept: list[str] = []
     arguments: list[str] = []
     moved = False
     at = 0
-    while at < cut:
+    while at < len(args):
         arg = args[at]
+        if arg == "--":
+            break
         if arg in takes:
+            if at + takes[arg] >= len(args):  # its value missing: click says so, naming it
+                return [*kept, arg] if moved else args
             kept.extend(args[at : at + 1 + takes[arg]])
             at += 1 + takes[arg]
             continue
@@ -380,7 +387,7 @@ def negative_numbers_as_arguments(command: Command, args: list[str]) -> list[str
         at += 1
     if not moved:
         return args
-    return [*kept, "--", *arguments, *args[cut + 1 :]]
+    return [*kept, "--", *arguments, *args[at + 1 :]]
 
 
 def _given_twice(param: Parameter) -> None:

@@ -32,28 +32,23 @@ from ledger.funds import (
 )
 from ledger.household import Personal
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
-from ledger.typed import typed_hint
 from ledger.values import (
     CATEGORY_WORDS,
     MAX_FEN,
     MEASURE_CATEGORIES,
     check_text,
+    check_whole_number,
     named,
     parse_area,
     parse_cell_date,
     parse_date,
     parse_shares,
+    parse_whole_number,
     parse_yuan,
-    quoted,
 )
 
 __all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value", "trimmed_keys"]
 
-_MAX_INT = 10**12
-_MAX_DIGITS = len(str(_MAX_INT))
-_RANGE = "whole numbers are at most 10^12"
-#: An optional ``-`` and ASCII digits (since session 25 no ``+``: as the command line reads it).
-_WHOLE = re.compile(r"-?[0-9]+", re.ASCII)
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 #: What a category column takes, as the template's 说明 sheet says (since session 24).
@@ -126,6 +121,8 @@ def parse_value(arg: Arg, value: Any, *, cells: bool = True) -> Any:
         return _yuan(arg.name, value, arg.negative, cells=cells)
     if arg.kind == "date":
         return _date(arg.name, value, cells=cells)
+    if arg.kind == "int":
+        return _int(arg.name, value, cells=cells)
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
 
@@ -178,27 +175,30 @@ def _kind_of(value: Any) -> str:
     return "a value of another kind"
 
 
-def _int(field: str, value: Any) -> int:
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str):
-        # ASCII digits: int() would also read full-width ２０１８.
-        if not _WHOLE.fullmatch(value.strip()):
+def _int(field: str, value: Any, *, cells: bool = True) -> int:
+    """A whole number: text as typed (``parse_whole_number``: blanks around ASCII digits), a
+    JSON integer, or a spreadsheet's numeric cell (``cells``) holding a whole value (3.0); a
+    JSON number written with a fraction or an exponent (``2.018e3``) is refused, as the same
+    text is (since session 25), and so is a cell of another kind, saying what it holds."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if not cells:
+            shown = repr(value) if math.isfinite(value) else str(value)
             raise InputError(
                 field,
-                f"{quoted(value)} is not a whole number (digits 0-9 only)"
-                f"{typed_hint(value.strip())}",
+                f"is a JSON number written with a fraction or an exponent (read as {shown}), "
+                "not a whole number: write it in digits only (2018)",
             )
-        digits = value.strip().lstrip("+-").lstrip("0")
-        if len(digits) > _MAX_DIGITS:
-            # int() of more than 4,300 digits raises (CPython's limit): out of range first.
-            raise InputError(field, f"{quoted(value)} is out of range ({_RANGE})")
-        # the zeros left out: they too count towards that limit (the reviewer, session 18)
-        value = int(digits or "0") * (-1 if value.strip()[:1] == "-" else 1)
+        if not (math.isfinite(value) and value.is_integer()):
+            raise InputError(
+                field, f"expects a whole number, not {value!r}: the cell holds a fraction"
+            )
+        value = int(value)
+    if isinstance(value, str):
+        return parse_whole_number(value, field)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(field, "expects a whole number")
-    if abs(value) > _MAX_INT:
-        raise InputError(field, f"is out of range ({_RANGE})")
+        kind = "a date cell" if isinstance(value, date | datetime | time) else _kind_of(value)
+        raise InputError(field, f"expects a whole number, not {kind}")
+    check_whole_number(field, value)
     return value
 
 

@@ -28,6 +28,8 @@ __all__ = [
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
     "ReadNow",
+    "WHOLE_BLANKS",
+    "WHOLE_RANGE",
     "check_no_personal_data",
     "check_phone",
     "check_recorded_text",
@@ -138,8 +140,16 @@ MAX_TEXT = 2000
 #: What no text of an event may hold: Unicode categories Cc (controls) and Cs (surrogates,
 #: which is how Python keeps bytes that are not UTF-8), tab and newline excepted.
 FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-#: The largest whole number an event or a query holds: SQLite's and orjson's are 64-bit.
-LARGEST_WHOLE = 2**63 - 1
+#: The largest whole number (either side of 0) an event or a query holds, typed or imported
+#: alike (since session 25: the command line's was 2^63-1, told with no bound): far above any
+#: count, year, version or position, and well within SQLite's and orjson's 64 bits.
+LARGEST_WHOLE = 10**12
+#: How a refusal of a whole number out of range names the bound.
+WHOLE_RANGE = "whole numbers are at most 10^12"
+#: What may stand around a whole number as typed or in a cell: the blanks an amount takes too
+#: (space, tab, the ideographic space U+3000 of a Chinese input method), and no other white
+#: space (since session 25: str.strip() took U+001C-U+001F and U+0085, control characters).
+WHOLE_BLANKS = " \t\u3000"
 
 
 def check_text(field: str, text: str, *, recorded: bool = True) -> None:
@@ -437,7 +447,7 @@ def check_whole_number(field: str, number: int) -> None:
     """Refuse a whole number no event or query can hold (each command's own rules then bound
     it far closer: 1 to 100 members, a programme year...)."""
     if not -LARGEST_WHOLE <= number <= LARGEST_WHOLE:
-        raise InputError(field, f"{number} is out of range")
+        raise InputError(field, f"{number} is out of range ({WHOLE_RANGE})")
 
 
 #: A whole number as typed: an optional ``-``, then ASCII digits and nothing else (no ``_``,
@@ -452,8 +462,8 @@ def parse_whole_number(text: str, field: str) -> int:
     ``-``, ASCII digits 0-9 and nothing else (since session 25: ``1_0`` was read as 10,
     ``3.0`` as 3, ``+2`` as 2, ``２０１８`` refused by typer without a word of its digits).
     One holding full-width digits or an invisible character is refused saying so
-    (``typed_hint``)."""
-    plain = text.strip()
+    (``typed_hint``). Only blanks (``WHOLE_BLANKS``) are stripped from its ends."""
+    plain = text.strip(WHOLE_BLANKS)
     if _WHOLE_TEXT.fullmatch(plain) is None:
         raise InputError(
             field, f"{quoted(text)} is not a whole number (digits 0-9 only){typed_hint(plain)}"
@@ -465,7 +475,7 @@ def parse_whole_number(text: str, field: str) -> int:
             if len(plain) <= QUOTED_CHARS
             else f"{plain[:QUOTED_CHARS]}… ({len(plain):,} digits)"
         )
-        raise InputError(field, f"{shown} is out of range")  # as check_whole_number says it
+        raise InputError(field, f"{shown} is out of range ({WHOLE_RANGE})")
     number = int(digits or "0") * (-1 if plain.startswith("-") else 1)
     check_whole_number(field, number)
     return number

@@ -122,7 +122,7 @@ def test_a_whole_number_too_long_for_int_is_refused_as_out_of_range(
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output
     assert (
-        f"row 2, year: '{year[:60]}'… ({len(year):,} characters) is out of range (whole "
+        f"row 2, year: {year[:60]}… ({len(year):,} digits) is out of range (whole "
         "numbers are at most 10^12)"
     ) in result.stderr
     assert seeded.event_count() == before

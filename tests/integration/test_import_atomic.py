@@ -400,7 +400,7 @@ def test_an_id_card_with_a_lowercase_check_letter_is_read_as_the_command_line_re
         (
             "members",
             2.5,
-            "expects a whole number",
+            "expects a whole number, not 2.5: the cell holds a fraction",
         ),
     ],
 )
