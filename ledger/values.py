@@ -168,19 +168,43 @@ def check_text(field: str, text: str, *, recorded: bool = True) -> None:
             kept.append((field, text))
 
 
-#: Bidirectional controls (embeddings, overrides, isolates): they show a text in another order
-#: than it is recorded (``history``, ``log``, exports).
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Unicode's Bidi_Control characters (the Arabic letter mark U+061C, the marks LRM U+200E and
+#: RLM U+200F, embeddings, overrides, isolates), and the zero-width no-break space U+FEFF (a
+#: byte order mark pasted inside a text): they show a text in another order than it is
+#: recorded (``history``, ``log``, exports), or hide in it.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Recorded texts that name someone or something outside a household's personal data (a
+#: helper's or an officer's name, a unit, a donor): read by a name's rule (``check_shown_whole``;
+#: since session 25's re-test, as the head's name is).
+_NAMES = {
+    "name": ("the name", "a name"),
+    "unit": ("the unit", "a unit's name"),
+    "donor": ("the donor", "a donor's name"),
+}
 
 
 def check_recorded_text(field: str, text: str) -> None:
     """What recorded free text may not hold beyond its characters (``check_text``): personal
     data (``check_no_personal_data``), and since session 25 a bidirectional control
-    (U+202A-U+202E, U+2066-U+2069), which keys, names and addresses refused already (a
-    zero-width space, pasted from a web page, is still taken). An export's row replayed into
-    the empty store it rebuilds is spared both (``deferred_personal_data``)."""
-    if field not in PERSONAL_FIELDS:
+    (``_BIDI``: the whole Bidi_Control property since its re-test, with U+FEFF), which keys,
+    names and addresses refused already (a zero-width space, pasted from a web page, is still
+    taken); and in a name outside a household's personal data (``_NAMES``) any invisible or
+    format character, as in the head's name (``check_shown_whole``). An export's row replayed
+    into the empty store it rebuilds is spared all of these (``deferred_personal_data``)."""
+    # A text that shows nothing at all is told so where it is read (``require_text``).
+    shows = visible(text)
+    if field in _NAMES and shows:
+        what, kind = _NAMES[field]
+        kept = text.rstrip()
+        check_shown_whole(field, " " * (len(kept) - len(kept.lstrip())) + kept.lstrip(), what, kind)
+    if field not in PERSONAL_FIELDS and shows:
         bidi = _BIDI.search(text)
+        if bidi is not None and bidi[0] == "\ufeff":
+            raise InputError(
+                field,
+                f"contains {named_char(bidi[0])} at character {bidi.start() + 1}, an invisible "
+                "character (a byte order mark pasted inside the text): type it without",
+            )
         if bidi is not None:
             raise InputError(
                 field,
@@ -189,6 +213,81 @@ def check_recorded_text(field: str, text: str) -> None:
                 "type it without",
             )
     check_no_personal_data(field, text)
+
+
+def check_shown_whole(field: str, text: str, what: str, kind: str) -> None:
+    """Refuse a text typed on one line (a person's name, an address: ``kind``) that holds a
+    character a reader cannot see or that would not be recorded as typed, naming it and its
+    place in ``text`` (``what``: "the head's name"), never the text itself (personal data):
+
+    - one a key refuses as invisible (``is_invisible``: a line break, a tab, a format
+      character, Cf: zero-width spaces and joiners, bidi controls such as U+202E, another
+      default ignorable one), ordinary spaces (Zs) excepted: ``张三`` and ``\u200b张三``
+      would be two names that look one, a masked name would show an invisible first
+      character (``\u200b**``), and a bidi override shows the text in another order;
+    - a variation selector anywhere but straight after an ideograph (tester I, session 22:
+      ``\ufe00陈大明``, a name of selectors alone): after one, it writes a rare name
+      character 生僻字 as its holder's ID card shows it (``葛`` + U+E0100), and is kept;
+    - a control character, an unassigned code point or noncharacter, the object and
+      replacement characters (U+FFFC, U+FFFD: text damaged on its way);
+    - a CJK compatibility ideograph (U+F92C): Unicode composes it into its unified form
+      (``郎``, U+90CE), so it would be recorded as another character than typed;
+    - and, for a name, no letter at all (a lone combining mark).
+
+    Checked where such a text is recorded, never where one is read: one recorded before
+    session 22 stays readable."""
+    before = ""
+    for place, char in enumerate(text, start=1):
+        if "\u4e00" <= char <= "\u9fff" or (char.isascii() and char.isalnum()):
+            before = char  # most of a name: a unified ideograph, an ASCII letter or digit
+            continue
+        category = unicodedata.category(char)
+        if _selects(char):
+            if not _ideograph(before):
+                raise InputError(
+                    field,
+                    f"{what} holds {named_char(char)} at character {place}, not straight after "
+                    f"an ideograph: {kind} keeps a variation selector only to write a rare "
+                    "character 生僻字 (the ideograph, then one selector)",
+                )
+        elif (is_invisible(char) and category != "Zs") or category in ("Cc", "Cn"):
+            raise InputError(
+                field,
+                f"{what} holds {named_char(char)} at character {place}: {kind} has no "
+                "control characters, line breaks, tabs, nor invisible or format characters "
+                "(zero-width, bidi controls); type it on one line with visible characters "
+                "only",
+            )
+        elif char in "\ufffc\ufffd":
+            raise InputError(
+                field,
+                f"{what} holds {named_char(char)} at character {place}: text damaged on its "
+                "way (a character that could not be read); type it again",
+            )
+        elif _ideograph(char) and unicodedata.normalize("NFC", char) != char:
+            unified = unicodedata.normalize("NFC", char)
+            raise InputError(
+                field,
+                f"{what} holds {named_char(char)} at character {place}, which Unicode "
+                f"records as {named_char(unified)} {unified}: type that one (and, for the "
+                "form an ID card shows, its variation selector after it)",
+            )
+        before = char
+    if kind == "a name" and text and not any(unicodedata.category(c)[0] == "L" for c in text):
+        raise InputError(field, f"{what} holds no letter: a name is written with letters")
+
+
+def _selects(char: str) -> bool:
+    """A variation selector (U+FE00–FE0F, U+E0100–E01EF): it picks a glyph of the character
+    before it, as a rare name character's ideographic variation sequence does."""
+    return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
+
+
+def _ideograph(char: str) -> bool:
+    """Whether ``char`` (one character, or "" for none) is a CJK ideograph."""
+    return bool(char) and unicodedata.name(char, "").startswith(
+        ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY")
+    )
 
 
 #: While an export's row is read (``deferred_personal_data``): the recorded text whose check for
