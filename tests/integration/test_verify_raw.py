@@ -123,8 +123,8 @@ class KindsLedger:
 def kinds(tmp_path_factory: pytest.TempPathFactory) -> KindsLedger:
     """The demo ledger, then one of each kind the demo does not record: corrections (one voids
     a payment to a household), two unpairings (a cadre's, an enterprise's), an end of employment,
-    a change of members, an erasure, an import, officer and key events, seals, two log keys and
-    a checkpoint."""
+    a change of members, an erasure, an import, a move and a closure, officer and key events,
+    seals, two log keys and a checkpoint."""
     path = tmp_path_factory.mktemp("kinds") / "kinds.db"
     app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     master_key = privacy.generate_master_key()
@@ -240,6 +240,9 @@ def _record_other_kinds(app: Ledger, master_key: str) -> Checkpoint:
         app.approve_exit(on(24), "IMP-0001")
         app.advance_return(on(25), "IMP-0001", "recognised", "台风山竹", "江海区民政局")
         app.withdraw_return(on(26), "IMP-0001", "区审核不通过")
+        # Moved to another village of its street, then its record closed (since session 25).
+        app.move(on(27), "IMP-0001", "白石", "搬迁")
+        app.close_household(on(28), "IMP-0001", "died-out", "", "全户死亡")
         # The master key rotated to ``master_key``: the module's later opens give it.
         app.rotate_master(at("admin"), master_key)
         # A batch as an older fupin recorded it (references only, no marks).
