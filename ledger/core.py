@@ -54,6 +54,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.funds import Disbursement, FundAccount
+from ledger.guards import READ_GUARDS, ReadGuards
 from ledger.helpers import Helper
 from ledger.household import Household, Measure, Personal
 from ledger.inspections import Inspection
@@ -206,6 +207,12 @@ class LedgerCore(Application[UUID]):
     _batch_events: list[DomainEventProtocol[UUID]] = []  # noqa: RUF012 - replaced per batch
     _stamped_at_save = False  # the open batch's (``batch``)
 
+    #: What the attempt under way (or the open batch) read and rests on, checked again inside
+    #: its save (``ledger.guards``, since session 25); None outside them.
+    _guards: ReadGuards | None = None
+    #: The last notification id the last completed ``events_by_topic`` could see.
+    _scan_end = 0
+
     #: The household keys of ledger.privacy (the key table, wrapped under the master key).
     household_keys: HouseholdKeys
 
@@ -310,30 +317,62 @@ class LedgerCore(Application[UUID]):
         return aggregate
 
     def _stored(self, aggregate_id: UUID, version: int | None = None) -> LedgerAggregate | None:
-        """The aggregate as stored (None if there is none); at ``version`` if given."""
+        """The aggregate as stored (None if there is none); at ``version`` if given. Read
+        whole during an attempt or a batch, the version read is remembered: the save checks
+        it again (``ledger.guards``; a version asked for is history, which never moves)."""
+        guards = self._guards
+        remember = (
+            guards is not None and version is None and guards.before_read(aggregate_id, self._head)
+        )
         try:
             aggregate: LedgerAggregate = self.repository.get(
                 aggregate_id, version=version, projector_func=_project
             )
         except AggregateNotFoundError:
+            if remember:
+                assert guards is not None
+                guards.read(aggregate_id, 0)
             return None
+        if remember:
+            assert guards is not None
+            guards.read(aggregate_id, aggregate.version)
         return aggregate
+
+    def _head(self) -> int:
+        """The log's last notification id (0: empty)."""
+        return self.recorder.max_notification_id() or 0
 
     def events_by_topic(
         self, topics: Sequence[str], page: int = 1000
     ) -> Iterator[tuple[Any, DomainEventProtocol[Any]]]:
         """Every stored event of ``topics`` in log order, as (aggregate id, event), read
-        ``page`` notifications a query (the store filters by topic; memory holds one page)."""
+        ``page`` notifications a query (the store filters by topic; memory holds one page).
+        A scan read to the end during an attempt or a batch is remembered with the last id it
+        could see: the save checks that no event of ``topics`` was recorded since
+        (``ledger.guards``). One stopped early rests on what it saw, which never moves."""
         start: int | None = None
+        last = 0
         while True:
+            # The head before the query: the query sees at least that far, so no event of
+            # ``topics`` lies between its last and the head (a guard bound at 0 would make
+            # the save's check read the whole log when the topics have none).
+            head = self._head()
             found = self.recorder.select_notifications(
                 start=start, limit=page, topics=topics, inclusive_of_start=start is None
             )
             for notification in found:
                 yield notification.originator_id, self.mapper.to_domain_event(notification)
+            if found:
+                last = found[-1].id
             if len(found) < page:
+                self._scanned(topics, max(last, head))
                 return
-            start = found[-1].id
+            start = last
+
+    def _scanned(self, topics: Sequence[str], last: int) -> None:
+        self._scan_end = last
+        if self._guards is not None:
+            self._guards.scanned(topics, last)
 
     def events_so_far(
         self, topics: Sequence[str], page: int = 1000
@@ -376,15 +415,19 @@ class LedgerCore(Application[UUID]):
 
     #: The registered streets read from the log, for this application's life (a command).
     _streets: list[str] | None = None
+    _streets_end = 0  # the last notification id that scan could see
 
     def registered_streets(self, *, fresh: bool = False) -> list[str]:
         """Every registered street: those of the batch under way (an import that registers
         them before they are saved), and those read from the log once (by topic: a scan of
         the events table, ~2 s at 10 M events) or again when ``fresh``."""
+        topic = get_topic(Street.StreetRegistered)  # type: ignore[attr-defined]  # @event
         if self._streets is None or fresh:
-            topic = get_topic(Street.StreetRegistered)  # type: ignore[attr-defined]  # @event
             registered = self.events_by_topic([topic], _STREETS_PAGE)
             self._streets = [str(vars(event)["name"]) for _, event in registered]
+            self._streets_end = self._scan_end
+        else:
+            self._scanned([topic], self._streets_end)  # the scan read once, guarded again
         batch = self._batch or {}
         return [a.name for a in batch.values() if isinstance(a, Street)] + self._streets
 
@@ -554,9 +597,19 @@ class LedgerCore(Application[UUID]):
             # Keep the commands' order: the log must show them as they happened.
             self._batch_events.extend(_at_one_time(made))
             return None
+        try:
+            return self._executed(attempt)
+        finally:
+            self._guards = None
+
+    def _executed(self, attempt: Callable[[], Sequence[LedgerAggregate]]) -> int | None:
         for tried in range(_MAX_ATTEMPTS):
             if tried:  # a race lost: the others' saves go first, at random, then this again
                 time.sleep(_JITTER.uniform(0, _BACKOFF_SECONDS * 2**tried))
+            # What the attempt reads is remembered and checked again in its save: a record
+            # read, not saved, that moved since, or an event of a topic scanned recorded since,
+            # is a race lost as a version clash is (``ledger.guards``, since session 25).
+            self._guards = ReadGuards()
             aggregates = self._attempted(attempt)
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
@@ -594,9 +647,11 @@ class LedgerCore(Application[UUID]):
                     held_lock(said) or f"the store is busy or unreachable ({said}); try again",
                 ) from None
             except IntegrityError:
-                # Another writer got there first. A creation whose id is now taken is refused;
-                # anything else is retried on fresh state: the next attempt reloads (the
-                # repository either has no cache or fast-forwards cached aggregates).
+                # Another writer got there first, on a record saved or one only read (the
+                # guards). A creation whose id is now taken is refused; anything else is
+                # retried on fresh state: the next attempt reloads (the repository either has
+                # no cache or fast-forwards cached aggregates).
+                self._guards = None
                 self.refuse_lost_creations(created)
                 continue
             return recordings[-1].notification.id if recordings else None
@@ -662,6 +717,9 @@ class LedgerCore(Application[UUID]):
         self._batch = {}
         self._batch_events = []
         self._stamped_at_save = stamped_at_save
+        # The batch's reads are guarded as a command's are (``ledger.guards``): its save is
+        # refused as a lost race if a record it read, or a topic it scanned, moved meanwhile.
+        self._guards = ReadGuards()
         try:
             with _collector_paused():
                 yield
@@ -669,6 +727,7 @@ class LedgerCore(Application[UUID]):
         finally:
             self._batch = None
             self._batch_events = []
+            self._guards = None
 
     def flush_batch(self) -> None:
         """Inside ``batch()``: save the events so far in one transaction, in command order, and
@@ -679,11 +738,14 @@ class LedgerCore(Application[UUID]):
         if self._stamped_at_save:
             _stamp(events, clock.now())
         try:
-            self._save_events(events)
+            recordings = self._save_events(events)
         except IntegrityError:
             raise ConflictError(
                 "store", "another writer changed the same records; nothing of the batch was written"
             ) from None
+        if self._guards is not None and recordings:
+            # What the batch holds is as of its save: guarded from there on.
+            self._guards.saved(recordings[-1].notification.id)
         cache = self.repository.cache
         if cache is not None and self._batch is not None:
             # Events saved on their own do not refresh the aggregate cache; do it here.
@@ -745,6 +807,8 @@ class LedgerCore(Application[UUID]):
         self._check_clock(processing_event.events)
         if self._first_save:
             processing_event.saved_kwargs[FIRST_SAVE] = True
+        if self._guards and getattr(self.recorder, "checks_read_guards", False):
+            processing_event.saved_kwargs[READ_GUARDS] = self._guards
         keys = self.household_keys
         mapper = self.mapper
         assert isinstance(mapper, PersonalDataMapper)
@@ -869,6 +933,7 @@ class LedgerCore(Application[UUID]):
         if self._batch is not None:
             self._batch.clear()
             self._batch_events = []
+            self._guards = ReadGuards()  # what was read is read again, guarded then
 
     def event_count(self) -> int:
         """How many events the ledger holds (counted, never read off notification ids)."""

@@ -24,6 +24,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
+from ledger.guards import MOVED, READ_GUARDS, ReadGuards
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
 from ledger.store import pool_exhausted, schema_options
@@ -39,6 +40,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     household keys inserted in its transaction, before its events (``ledger.privacy``)."""
 
     writes_household_keys = True
+    checks_read_guards = True
 
     #: How many times a save is tried (eventsourcing's number) when it fails on a dropped
     #: connection or a conflict, and the pause between tries (seconds).
@@ -83,7 +85,43 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             found = curs.fetchone()
             if found is not None and found["max"] is not None:
                 raise IntegrityError(NOT_EMPTY)
+        guards = kwargs.get(READ_GUARDS)
+        if guards:
+            # Under the same table lock: every save before this one has committed, and none
+            # after it can insert until this one ends (``ledger.guards``, since session 25).
+            self._lock_table(curs)
+            self._check_guards(curs, guards)
         super()._insert_stored_events(curs, stored_events, **kwargs)
+
+    def _check_guards(self, curs: Any, guards: ReadGuards) -> None:
+        """Refuse the save if anything its command read moved since (``ledger.guards``):
+        one query a guard, on the primary key or the notification id index."""
+        table = ".".join(
+            '"' + name.replace('"', '""') + '"'
+            for name in (self.datastore.schema, self.events_table_name)
+        )
+        as_text = self.datastore.originator_id_type == "text"
+        for aggregate_id, version in guards.versions.items():
+            curs.execute(
+                f"SELECT 1 FROM {table} WHERE originator_id=%s AND originator_version>%s LIMIT 1",
+                (str(aggregate_id) if as_text else aggregate_id, version),
+            )
+            if curs.fetchone() is not None:
+                raise IntegrityError(MOVED)
+        for topic, last in guards.topics.items():
+            curs.execute(
+                f"SELECT 1 FROM {table} WHERE notification_id>%s AND topic=%s LIMIT 1",
+                (last, topic),
+            )
+            if curs.fetchone() is not None:
+                raise IntegrityError(MOVED)
+        if guards.head is not None:
+            curs.execute(
+                f"SELECT 1 FROM {table} WHERE notification_id>%s LIMIT 1",
+                (guards.head,),
+            )
+            if curs.fetchone() is not None:
+                raise IntegrityError(MOVED)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -10,6 +10,11 @@ household, helper and account against the store. The statement is eventsourcing'
 A save is refused while the file holds a trigger (``ledger.schema``): the ledger creates
 none, and one can rewrite every row as it is inserted.
 
+A save's read guards (``ledger.guards``, since session 25) are checked in its transaction once
+it holds the write lock, before its keys and events: a record its command read and did not
+save that has a later version now, or an event of a topic it scanned recorded since the scan,
+refuses the save as a lost race (``IntegrityError``; the command runs again on fresh state).
+
 A save's new household keys are inserted through the save's cursor before its events
 (``ledger.privacy.HOUSEHOLD_KEYS``): a key and the events it opens commit together, in one
 durable commit instead of two.
@@ -24,6 +29,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
+from ledger.guards import MOVED, READ_GUARDS, ReadGuards
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.schema import refuse_triggers
 
@@ -42,6 +48,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     a save's new household keys inserted in its transaction (``ledger.privacy``)."""
 
     writes_household_keys = True
+    checks_read_guards = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,17 +58,22 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        if kwargs.get(FIRST_SAVE):
+        guards = kwargs.get(READ_GUARDS)
+        if kwargs.get(FIRST_SAVE) or guards:
             # The write lock first, by a write that changes nothing (a transaction that has
             # read cannot wait for it: it fails at once, "database is locked"); then of two
-            # inits the second waits, finds the first's events and is refused as such.
+            # inits the second waits, finds the first's events and is refused as such, and
+            # the guards read what every save before this one committed.
             c.execute(
                 f"UPDATE {self.events_table_name} SET originator_version = originator_version "
                 "WHERE 0"
             )
+        if kwargs.get(FIRST_SAVE):
             c.execute(f"SELECT 1 FROM {self.events_table_name} LIMIT 1")
             if c.fetchone() is not None:
                 raise IntegrityError(NOT_EMPTY)
+        if guards:
+            self._check_guards(c, guards)
         write_keys = kwargs.get(HOUSEHOLD_KEYS)
         if write_keys is not None:
             write_keys(c)
@@ -82,6 +94,26 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             # The connection is kept with its version, so that its id names no other.
             self._schema_read[id(connection)] = (connection, version)
         return ids
+
+    def _check_guards(self, c: SQLiteCursor, guards: ReadGuards) -> None:
+        """Refuse the save if anything its command read moved since (``ledger.guards``):
+        one query a guard, on the primary key or a range of row ids near the log's end."""
+        table = self.events_table_name
+        for aggregate_id, version in guards.versions.items():
+            c.execute(
+                f"SELECT 1 FROM {table} WHERE originator_id=? AND originator_version>? LIMIT 1",
+                (aggregate_id.hex, version),
+            )
+            if c.fetchone() is not None:
+                raise IntegrityError(MOVED)
+        for topic, last in guards.topics.items():
+            c.execute(f"SELECT 1 FROM {table} WHERE rowid>? AND topic=? LIMIT 1", (last, topic))
+            if c.fetchone() is not None:
+                raise IntegrityError(MOVED)
+        if guards.head is not None:
+            c.execute(f"SELECT 1 FROM {table} WHERE rowid>? LIMIT 1", (guards.head,))
+            if c.fetchone() is not None:
+                raise IntegrityError(MOVED)
 
     def select_events(
         self,

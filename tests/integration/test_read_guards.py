@@ -1,0 +1,220 @@
+"""Since session 25 (the event-sourcing reviewer): a command that judges itself on a record it
+only reads, or on events it scans in the log, and saves another record, is run again on fresh
+state when that read moved before its save (``ledger.guards``): two such commands at once left
+a state each refuses alone (a village payment to a village no longer relatively poor; a worker
+employed of a household with no labour capacity; a retired officer's save).
+
+Deterministic: two ledgers on one store, the second's command run inside the first's attempt
+(after its read, before its save); the first then retries and refuses by its ordinary rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from ledger.application import Ledger
+from ledger.errors import PermissionRefusedError, RuleError
+from ledger.funds import Disbursement, FundAccount
+from ledger.guards import ReadGuards
+
+from tests.support import TickingClock, ledger_at, register, reopen, stamp
+
+STORE_INDEPENDENT = "one SQLite file shared by two ledgers; PostgreSQL's table lock below"
+
+PAYMENT = Disbursement(10_000, "facilities", "village", street="江南", village="雄光")
+
+
+@pytest.fixture
+def two(store: str, ticking: TickingClock) -> Iterator[tuple[Ledger, Ledger]]:
+    """Two applications on one store, as two processes: JH-1 registered (labour capacity),
+    an account with money in it."""
+    with ledger_at(store, ticking) as first:
+        register(first, "JH-1", key_target=False)  # its labour may be amended away
+        first.open_account(stamp("qu-01"), "city-2016", "city", 2016)
+        first.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
+        second = reopen(first)
+        try:
+            yield first, second
+        finally:
+            second.close()
+
+
+def between(
+    monkeypatch: pytest.MonkeyPatch, app: Ledger, method: str, other: Callable[[], object]
+) -> list[int]:
+    """Run ``other`` (the other writer's whole command) once, right after ``app.method``
+    returns inside ``app``'s first attempt: after its read, before its save. The list
+    counts the calls of ``method``: 2 when the first attempt was run again."""
+    real = getattr(app, method)
+    calls: list[int] = []
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        found = real(*args, **kwargs)
+        if len(calls) == 1:
+            other()
+        return found
+
+    monkeypatch.setattr(app, method, wrapped)
+    return calls
+
+
+def village_payments(app: Ledger) -> int:
+    """The payments out of the account in force (its allocation is the one flow in)."""
+    account = app.load(FundAccount, "city-2016", "account")
+    return sum(1 for _, fen in account.flows.values() if fen < 0)
+
+
+def flag(app: Ledger) -> bool:
+    from ledger.places import Street
+
+    return bool(app.load(Street, "江南", "street").villages["雄光"])
+
+
+def amend_village(app: Ledger) -> None:
+    app.amend_village(stamp("admin", date(2016, 9, 1)), "江南", "雄光", False, "录入错误")
+
+
+def pay(app: Ledger) -> None:
+    app.disburse(stamp("qu-01", date(2016, 9, 2)), "city-2016", PAYMENT)
+
+
+def test_a_village_payment_judged_on_a_flag_amended_meanwhile_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    calls = between(monkeypatch, first, "check_village_payment", lambda: amend_village(second))
+
+    with pytest.raises(RuleError) as refused:
+        pay(first)
+
+    assert refused.value.field == "village"
+    assert "雄光 is not a relatively poor village" in str(refused.value)
+    assert len(calls) == 2  # judged again on fresh state
+    assert not flag(second)
+    assert village_payments(second) == 0
+
+
+def test_an_amended_flag_judged_on_payments_scanned_before_one_was_saved_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    calls = between(monkeypatch, first, "check_no_village_payment", lambda: pay(second))
+
+    with pytest.raises(RuleError) as refused:
+        amend_village(first)
+
+    assert refused.value.field == "relatively_poor"
+    assert "stands, made to a relatively poor village" in str(refused.value)
+    assert len(calls) == 2
+    assert flag(second)
+    assert village_payments(second) == 1
+
+
+def no_labour(app: Ledger) -> None:
+    app.amend(stamp("jn-01", date(2016, 9, 1)), "household", "JH-1", {"labour": False}, "录入错误")
+
+
+def employ(app: Ledger, actor: str = "jn-01") -> None:
+    app.employ_worker(stamp(actor, date(2016, 9, 2)), "e-1", "JH-1", date(2016, 9, 2))
+
+
+def labour(app: Ledger) -> bool:
+    from ledger.household import Household
+
+    return bool(app.load(Household, "JH-1", "household").labour)
+
+
+def test_an_employment_judged_on_labour_amended_away_meanwhile_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    calls = between(monkeypatch, first, "authorise", lambda: no_labour(second))
+
+    with pytest.raises(RuleError) as refused:
+        employ(first)
+
+    assert refused.value.field == "household"
+    assert "no labour capacity" in str(refused.value)
+    assert len(calls) == 2
+    assert not labour(second)
+
+
+def test_labour_amended_away_judged_on_employments_scanned_before_one_was_saved_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    calls = between(monkeypatch, first, "check_nothing_needs_labour", lambda: employ(second))
+
+    with pytest.raises(RuleError) as refused:
+        no_labour(first)
+
+    assert refused.value.field == "labour"
+    assert "employment of a worker of JH-1" in str(refused.value)
+    assert len(calls) == 2
+    assert labour(second)
+
+
+def test_a_save_by_an_officer_retired_meanwhile_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    retire = lambda: second.retire_officer(stamp("admin"), "jn-01", "调离")  # noqa: E731
+    between(monkeypatch, first, "authorise", retire)
+    before = first.event_count()
+
+    with pytest.raises(PermissionRefusedError) as refused:
+        employ(first)
+
+    assert refused.value.field == "as"
+    assert "jn-01 has retired" in str(refused.value)
+    assert first.event_count() == before + 1  # the retirement alone
+
+
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_on_postgresql_a_village_payment_judged_on_a_flag_amended_meanwhile_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test_a_village_payment_judged_on_a_flag_amended_meanwhile_is_refused(two, monkeypatch)
+
+
+def test_a_read_nothing_moved_passes_on_the_first_attempt(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    # The other writer saves elsewhere (another household's street): nothing the payment read.
+    calls = between(
+        monkeypatch,
+        first,
+        "check_village_payment",
+        lambda: register(second, "LL-1", "礼乐", village="新创", serial=2),
+    )
+
+    pay(first)
+
+    assert len(calls) == 1
+    assert village_payments(second) == 1
+
+
+def test_past_the_limit_the_guard_is_the_logs_head(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any save meanwhile then counts as a move: the attempt is run again, and passes.
+    first, second = two
+    monkeypatch.setattr(ReadGuards, "LIMIT", 1)
+    calls = between(
+        monkeypatch,
+        first,
+        "check_village_payment",
+        lambda: register(second, "LL-1", "礼乐", village="新创", serial=2),
+    )
+
+    pay(first)
+
+    assert len(calls) == 2
+    assert village_payments(second) == 1
