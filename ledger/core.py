@@ -210,6 +210,9 @@ class LedgerCore(Application[UUID]):
     #: What the attempt under way (or the open batch) read and rests on, checked again inside
     #: its save (``ledger.guards``, since session 25); None outside them.
     _guards: ReadGuards | None = None
+    #: The actor judged by ``authorise`` before the command's attempt: the officer's id and
+    #: version read, and what it was asked (judged again by a retry; ``execute``).
+    _authorised: tuple[UUID, int, tuple[Stamp, str, str]] | None = None
     #: The last notification id the last completed ``events_by_topic`` could see.
     _scan_end = 0
 
@@ -464,15 +467,24 @@ class LedgerCore(Application[UUID]):
     # -- permission and provenance ---------------------------------------------------------
 
     def authorise(self, stamp: Stamp, command: str, street: str = "") -> Provenance:
-        """Check the actor may run ``command`` for ``street``; return the event's provenance."""
+        """Check the actor may run ``command`` for ``street``; return the event's provenance.
+
+        Judged before the command's attempt (outside ``execute``), the officer's version read
+        guards each attempt's save, and a retry judges the actor again (``_authorised``)."""
         if not stamp.actor.strip():
             raise PermissionRefusedError("as", "say who records this (--as or LEDGER_ACTOR)")
+        outside = self._guards is None
+        if outside or (self._authorised is not None and self._authorised[2][0] is not stamp):
+            # Another command's (one refused before its attempt): not this one's actor.
+            self._authorised = None
         try:
             officer = self.load(Officer, stamp.actor, "as")
         except NotFoundError:
             raise PermissionRefusedError(
                 "as", f"{stamp.actor!r} is not a registered officer"
             ) from None
+        if outside:
+            self._authorised = (officer.id, officer.version, (stamp, command, street))
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")
         if officer.revoked_key_id and not officer.signing_key_id:
@@ -601,8 +613,10 @@ class LedgerCore(Application[UUID]):
             return self._executed(attempt)
         finally:
             self._guards = None
+            self._authorised = None
 
     def _executed(self, attempt: Callable[[], Sequence[LedgerAggregate]]) -> int | None:
+        authorised = self._authorised
         for tried in range(_MAX_ATTEMPTS):
             if tried:  # a race lost: the others' saves go first, at random, then this again
                 time.sleep(_JITTER.uniform(0, _BACKOFF_SECONDS * 2**tried))
@@ -610,7 +624,16 @@ class LedgerCore(Application[UUID]):
             # read, not saved, that moved since, or an event of a topic scanned recorded since,
             # is a race lost as a version clash is (``ledger.guards``, since session 25).
             self._guards = ReadGuards()
+            if authorised is not None:
+                # The actor, judged before the attempt (a command that authorises first): on
+                # the first attempt the version then read is guarded; a retry judges again.
+                if tried:
+                    self.authorise(*authorised[2])
+                else:
+                    self._guards.read(authorised[0], authorised[1])
             aggregates = self._attempted(attempt)
+            if self._authorised is not authorised:
+                authorised = None  # the attempt judged its actor itself (another stamp)
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")

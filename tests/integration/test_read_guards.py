@@ -20,7 +20,7 @@ from ledger.errors import PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.guards import ReadGuards
 
-from tests.support import TickingClock, ledger_at, register, reopen, stamp
+from tests.support import TickingClock, identify, ledger_at, register, reopen, stamp
 
 STORE_INDEPENDENT = "one SQLite file shared by two ledgers; PostgreSQL's table lock below"
 
@@ -171,6 +171,24 @@ def test_a_save_by_an_officer_retired_meanwhile_is_refused(
 
     assert refused.value.field == "as"
     assert "jn-01 has retired" in str(refused.value)
+    assert first.event_count() == before + 1  # the retirement alone
+
+
+def test_a_command_judging_its_officer_before_its_attempt_is_judged_again(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``identify`` authorises before its attempt: the officer's version then read guards the
+    # save, and the retry judges the officer again.
+    first, second = two
+    retire = lambda: second.retire_officer(stamp("admin"), "jn-01", "调离")  # noqa: E731
+    calls = between(monkeypatch, first, "authorise", retire)
+    before = first.event_count()
+
+    with pytest.raises(PermissionRefusedError) as refused:
+        identify(first, "JH-2", serial=2)
+
+    assert "jn-01 has retired" in str(refused.value)
+    assert len(calls) == 2
     assert first.event_count() == before + 1  # the retirement alone
 
 
