@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from ledger.application import Ledger
-from ledger.errors import PermissionRefusedError, RuleError
+from ledger.errors import ConflictError, PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.guards import ReadGuards
 
@@ -236,3 +236,19 @@ def test_past_the_limit_the_guard_is_the_logs_head(
 
     assert len(calls) == 2
     assert village_payments(second) == 1
+
+
+def test_a_batch_whose_read_moved_before_its_save_writes_nothing(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch (an import's rows) is guarded as a command is: it is not retried here (an
+    # import runs itself again whole, docs/import.md), and nothing of it is written.
+    first, second = two
+    between(monkeypatch, first, "check_village_payment", lambda: amend_village(second))
+
+    with pytest.raises(ConflictError) as refused, first.batch():
+        pay(first)
+
+    assert "nothing of the batch was written" in str(refused.value)
+    assert village_payments(second) == 0
+    assert not flag(second)
