@@ -210,9 +210,10 @@ class LedgerCore(Application[UUID]):
     #: What the attempt under way (or the open batch) read and rests on, checked again inside
     #: its save (``ledger.guards``, since session 25); None outside them.
     _guards: ReadGuards | None = None
-    #: The actor judged by ``authorise`` before the command's attempt: the officer's id and
-    #: version read, and what it was asked (judged again by a retry; ``execute``).
-    _authorised: tuple[UUID, int, tuple[Stamp, str, str]] | None = None
+    #: What a command read before its attempt, from an ``authorise`` outside ``execute`` on
+    #: (the actor, and what the command judged before it built its attempt), with what that
+    #: ``authorise`` was asked: guarded in each attempt's save; a retry judges the actor again.
+    _before: tuple[ReadGuards, tuple[Stamp, str, str]] | None = None
     #: The last notification id the last completed ``events_by_topic`` could see.
     _scan_end = 0
 
@@ -323,7 +324,7 @@ class LedgerCore(Application[UUID]):
         """The aggregate as stored (None if there is none); at ``version`` if given. Read
         whole during an attempt or a batch, the version read is remembered: the save checks
         it again (``ledger.guards``; a version asked for is history, which never moves)."""
-        guards = self._guards
+        guards = self._recording()
         remember = (
             guards is not None and version is None and guards.before_read(aggregate_id, self._head)
         )
@@ -340,6 +341,13 @@ class LedgerCore(Application[UUID]):
             assert guards is not None
             guards.read(aggregate_id, aggregate.version)
         return aggregate
+
+    def _recording(self) -> ReadGuards | None:
+        """Where a read is remembered: the attempt's or batch's guards, or else those of the
+        command whose actor was judged before its attempt (``_before``); None: nowhere."""
+        if self._guards is not None:
+            return self._guards
+        return None if self._before is None else self._before[0]
 
     def _head(self) -> int:
         """The log's last notification id (0: empty)."""
@@ -374,8 +382,9 @@ class LedgerCore(Application[UUID]):
 
     def _scanned(self, topics: Sequence[str], last: int) -> None:
         self._scan_end = last
-        if self._guards is not None:
-            self._guards.scanned(topics, last)
+        guards = self._recording()
+        if guards is not None:
+            guards.scanned(topics, last)
 
     def events_so_far(
         self, topics: Sequence[str], page: int = 1000
@@ -469,22 +478,22 @@ class LedgerCore(Application[UUID]):
     def authorise(self, stamp: Stamp, command: str, street: str = "") -> Provenance:
         """Check the actor may run ``command`` for ``street``; return the event's provenance.
 
-        Judged before the command's attempt (outside ``execute``), the officer's version read
-        guards each attempt's save, and a retry judges the actor again (``_authorised``)."""
+        Judged before the command's attempt (outside ``execute``), what the command reads
+        from here on guards each attempt's save too, and a retry judges the actor again
+        (``_before``, since session 25)."""
         if not stamp.actor.strip():
             raise PermissionRefusedError("as", "say who records this (--as or LEDGER_ACTOR)")
-        outside = self._guards is None
-        if outside or (self._authorised is not None and self._authorised[2][0] is not stamp):
-            # Another command's (one refused before its attempt): not this one's actor.
-            self._authorised = None
+        if self._guards is None:
+            self._before = (ReadGuards(), (stamp, command, street))
+        elif self._before is not None and self._before[1][0] is not stamp:
+            # Another command's (one refused before its attempt): not this one's reads.
+            self._before = None
         try:
             officer = self.load(Officer, stamp.actor, "as")
         except NotFoundError:
             raise PermissionRefusedError(
                 "as", f"{stamp.actor!r} is not a registered officer"
             ) from None
-        if outside:
-            self._authorised = (officer.id, officer.version, (stamp, command, street))
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")
         if officer.revoked_key_id and not officer.signing_key_id:
@@ -613,10 +622,9 @@ class LedgerCore(Application[UUID]):
             return self._executed(attempt)
         finally:
             self._guards = None
-            self._authorised = None
+            self._before = None
 
     def _executed(self, attempt: Callable[[], Sequence[LedgerAggregate]]) -> int | None:
-        authorised = self._authorised
         for tried in range(_MAX_ATTEMPTS):
             if tried:  # a race lost: the others' saves go first, at random, then this again
                 time.sleep(_JITTER.uniform(0, _BACKOFF_SECONDS * 2**tried))
@@ -624,16 +632,11 @@ class LedgerCore(Application[UUID]):
             # read, not saved, that moved since, or an event of a topic scanned recorded since,
             # is a race lost as a version clash is (``ledger.guards``, since session 25).
             self._guards = ReadGuards()
-            if authorised is not None:
-                # The actor, judged before the attempt (a command that authorises first): on
-                # the first attempt the version then read is guarded; a retry judges again.
-                if tried:
-                    self.authorise(*authorised[2])
-                else:
-                    self._guards.read(authorised[0], authorised[1])
+            if tried and self._before is not None:
+                # The actor, judged before the attempt (a command that authorises first), is
+                # judged again.
+                self.authorise(*self._before[1])
             aggregates = self._attempted(attempt)
-            if self._authorised is not authorised:
-                authorised = None  # the attempt judged its actor itself (another stamp)
             if not any(a.pending_events for a in aggregates):
                 # Only a retry can get here: a save hands its events over even when it fails.
                 raise ConflictError("store", "another writer changed the same records; try again")
@@ -676,6 +679,17 @@ class LedgerCore(Application[UUID]):
                 # no cache or fast-forwards cached aggregates).
                 self._guards = None
                 self.refuse_lost_creations(created)
+                before = self._before
+                if before is not None:
+                    # The actor is judged again by the retry: the version first read no longer
+                    # guards. Anything else read before the attempt is judged by no retry.
+                    before[0].versions.pop(natural_id("officer", before[1][0].actor), None)
+                if before is not None and self._moved(before[0]):
+                    raise ConflictError(
+                        "store",
+                        "another writer changed a record this command was judged on before "
+                        "its save; nothing was written: run it again",
+                    ) from None
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
@@ -693,6 +707,20 @@ class LedgerCore(Application[UUID]):
             return changed
         finally:
             self._unsaid_late = None
+
+    def _moved(self, guards: ReadGuards) -> bool:
+        """Whether anything ``guards`` holds moved since it was read (out of any save)."""
+        recorder = self.recorder
+        for aggregate_id, version in guards.versions.items():
+            if recorder.select_events(aggregate_id, gt=version, limit=1):
+                return True
+        for topic, last in guards.topics.items():
+            found = recorder.select_notifications(
+                start=last, limit=1, topics=[topic], inclusive_of_start=False
+            )
+            if found:
+                return True
+        return guards.head is not None and self._head() > guards.head
 
     def refuse_unsaid_late(self) -> None:
         """Raise the refusal ``authorise`` made of a step dated after the programme with no
@@ -830,8 +858,11 @@ class LedgerCore(Application[UUID]):
         self._check_clock(processing_event.events)
         if self._first_save:
             processing_event.saved_kwargs[FIRST_SAVE] = True
-        if self._guards and getattr(self.recorder, "checks_read_guards", False):
-            processing_event.saved_kwargs[READ_GUARDS] = self._guards
+        guards = self._guards
+        if guards is not None and self._batch is None and self._before is not None:
+            guards = self._before[0].merged(guards)  # what was read first is guarded first
+        if guards and getattr(self.recorder, "checks_read_guards", False):
+            processing_event.saved_kwargs[READ_GUARDS] = guards
         keys = self.household_keys
         mapper = self.mapper
         assert isinstance(mapper, PersonalDataMapper)

@@ -68,6 +68,16 @@ class ReadGuards:
             held = self.topics.get(topic)
             self.topics[topic] = last if held is None else min(held, last)
 
+    def merged(self, later: ReadGuards) -> ReadGuards:
+        """These guards and ``later``'s, read after them: a record or topic read by both keeps
+        its first reading."""
+        merged = ReadGuards({**later.versions, **self.versions}, dict(self.topics), self.head)
+        for topic, last in later.topics.items():
+            merged.scanned([topic], last)
+        if later.head is not None:
+            merged.head = later.head if merged.head is None else min(merged.head, later.head)
+        return merged
+
     def saved(self, last: int) -> None:
         """This instance saved up to notification ``last`` with nothing moved: a batch that
         goes on after a flush is guarded from there (every record it holds as of then)."""

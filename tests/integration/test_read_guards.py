@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from ledger.application import Ledger
-from ledger.errors import ConflictError, PermissionRefusedError, RuleError
+from ledger.errors import AlreadyExistsError, ConflictError, PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.guards import ReadGuards
 
@@ -252,3 +252,26 @@ def test_a_batch_whose_read_moved_before_its_save_writes_nothing(
     assert "nothing of the batch was written" in str(refused.value)
     assert village_payments(second) == 0
     assert not flag(second)
+
+
+def test_a_household_judged_before_its_attempt_on_a_lookalike_created_meanwhile_is_refused(
+    two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``identify`` judges its number against the ones on record before its attempt (jh-9
+    # beside JH-9 is refused): another writer's JH-9 saved meanwhile refuses the save, which
+    # a retry would not judge again: run again, it is refused by the rule.
+    first, second = two
+    calls = between(
+        monkeypatch, first, "check_no_lookalike", lambda: identify(second, "JH-9", serial=9)
+    )
+    before = first.event_count()
+
+    with pytest.raises(ConflictError) as refused:
+        identify(first, "jh-9", serial=10)
+
+    assert "run it again" in str(refused.value)
+    assert len(calls) == 1
+    assert first.event_count() == before + 1  # the other writer's JH-9 alone
+    with pytest.raises(AlreadyExistsError) as again:
+        identify(first, "jh-9", serial=10)
+    assert "only in the case of its letters" in str(again.value)
