@@ -147,6 +147,21 @@ _STEP_NAMES = {
     "MembersChanged": "a change of members",
     "ReturnAdvanced": "a return's step",
     "Closed": "a closure",
+    # every other event of a household has its word too (since session 25: a refusal said
+    # "ObjectionRaised is dated …")
+    "Identified": "an identification",
+    "Reviewed": "a village review",
+    "NoticePosted": "a notice",
+    "ObjectionRaised": "an objection",
+    "ObjectionResolved": "an objection's resolution",
+    "Signed": "a signature",
+    "Registered": "a registration",
+    "ReturnWithdrawn": "a return's withdrawal",
+    "Moved": "a move",
+    "Corrected": "a correction",
+    "Amended": "an amendment",
+    "PersonalDataErased": "an erasure",
+    "ReceiptVoided": "a receipt's voiding",
 }
 
 #: Who may be marked a key target 重点帮扶对象 [三].

@@ -361,3 +361,33 @@ def test_on_postgresql_the_caseload_after_the_closure_is_voided_and_rebuilt(
 ) -> None:
     test_a_voided_closure_counts_the_household_again(seeded)
     assert _report(seeded, "caseload")["closed"] == []
+
+
+# -- the re-test of household close (session 25) ----------------------------------------------
+
+
+def test_a_closed_households_refusal_names_each_step_in_words(seeded: Fupin) -> None:
+    """Re-tester, LOW: 'ObjectionRaised is dated…', 'Signed is dated…'."""
+    fupin = seeded
+    fupin.ok(
+        f"household close JH-0004 --because 识别错误 --reason 不符合条件 {doc('2016-08-04')}", JN
+    )
+    assert_refused(
+        fupin(f"household object JH-0004 o-1 --summary 有车 {doc('2016-08-05')}", JN),
+        "effective",
+        "an objection is dated 2016-08-05; JH-0004 was closed on 2016-08-04",
+    )
+    assert_refused(
+        fupin(f"household sign JH-0004 {doc('2016-08-05')}", JN),
+        "effective",
+        "a signature is dated 2016-08-05",
+    )
+    from eventsourcing.domain import DomainEvent
+    from ledger.household import _STEP_NAMES, Household
+
+    events = {
+        name
+        for name, value in vars(Household).items()
+        if isinstance(value, type) and issubclass(value, DomainEvent)
+    } - {"Event", "Created"}
+    assert events - set(_STEP_NAMES) == set()
