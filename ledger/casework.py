@@ -46,6 +46,7 @@ from ledger.household import (
     Unpairing,
 )
 from ledger.places import Street
+from ledger.privacy import mask_id_card
 from ledger.programme import Programme
 from ledger.values import (
     AREAS,
@@ -229,21 +230,62 @@ class CaseworkCommands(LedgerCore):
         """Close the household's record 注销 / 自然减少 (since session 25): merged into another
         合户, died out 全户死亡, moved away 迁出, identified twice 重复识别 or in error 识别错误.
         ``because`` is read as a category is (English or Chinese); ``into`` names another
-        household on record and not closed (merged, duplicate)."""
+        household on record, identified by the closure's date and not closed on or before it
+        (merged, duplicate). Refused while a closure of another household into this one is
+        dated on or after it, or an employment of a worker of it stands past its date. Its
+        pairings end on its date: an enterprise's or cooperative's is released on its record
+        of its pairings in the same save (``PairingReleased``), free to pair another household
+        一对一 from that day."""
         why = parse_category(because, CLOSURE_REASONS, CLOSURE_WORDS, "because")
         other = into.strip()
 
-        def close(household: Household, prov: Provenance) -> None:
+        def attempt() -> list[LedgerAggregate]:
+            household = self.household(number)
+            prov = self.authorise(stamp, "close_household", household.street)
+            day = prov.effective
+            household.check_closable(why, other, reason, prov)  # its own rules first
             if other and other != household.number:
                 went = self.load(Household, other, "into")  # refused on --into if none
-                if went.closed_on is not None:
+                if went.closed_on is not None and went.closed_on <= day:
                     raise RuleError(
                         "into",
-                        f"{went.closure_said()}: a household closes into one still open",
+                        f"the closure is dated {day}; {went.closure_said()}: a household closes "
+                        "into one still open on the closure's date",
                     )
+                if went.identified_on > day:
+                    raise RuleError(
+                        "into",
+                        f"the closure is dated {day}; {other} was identified only on "
+                        f"{went.identified_on}: a household closes into one identified by then",
+                    )
+                if why == "duplicate":
+                    _check_same_head(household, went)
+            self._check_nothing_closed_into(household.number, day)
             household.close(why, other, reason, prov)
+            return [household]
 
-        self.on_household(stamp, "close_household", number, close)
+        self.execute(attempt)
+
+    def _check_nothing_closed_into(self, number: str, day: date) -> None:
+        """No closure of another household into ``number`` dated on or after ``day`` stands
+        (since session 25): a household closed into it then would have gone into one closed."""
+        topic = get_topic(Household.Closed)  # type: ignore[attr-defined]  # @event
+        for household_id, event in self.events_so_far([topic]):
+            if getattr(event, "into", "") != number:
+                continue
+            other = self.get_by_id(household_id)
+            if (
+                isinstance(other, Household)
+                and other.closed_into == number
+                and other.closed_on is not None
+                and other.closed_on >= day
+            ):
+                raise RuleError(
+                    "effective",
+                    f"the closure is dated {day}; {other.closure_said()} (entry "
+                    f"{other.closure_entry}): a household is closed after any closure into it, "
+                    f"so date it after {other.closed_on} (or void that closure first)",
+                )
 
     def move(self, stamp: Stamp, number: str, village: str, reason: str) -> str:
         """The household moved to another village of its street 迁移 (since session 25), from
@@ -1045,4 +1087,19 @@ def _check_plan_year(programme: Programme, household: Household, year: int) -> N
             "year",
             f"{year} is only for the plan of households that returned to poverty in {last} "
             f"[六(六)]: {household.number} has no return approved since {last}-01-01",
+        )
+
+
+def _check_same_head(duplicate: Household, kept: Household) -> None:
+    """A duplicate 重复识别 is the same household identified twice (since session 25): when both
+    heads' ID cards are readable (an erased or unreadable one is not judged), they are one."""
+    ours, theirs = duplicate.personal.id_card, kept.personal.id_card
+    if ours in PLACEHOLDERS or theirs in PLACEHOLDERS:
+        return
+    if ours.strip().upper() != theirs.strip().upper():
+        raise RuleError(
+            "into",
+            f"{duplicate.number}'s head's ID card is {mask_id_card(ours)}, {kept.number}'s "
+            f"{mask_id_card(theirs)}: a duplicate 重复识别 is the same household identified "
+            "twice, with one head; another household merged into it is closed as merged 合户",
         )

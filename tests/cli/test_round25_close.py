@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 import pytest
 from ledger.application import open_ledger
+from ledger.privacy import mask_id_card
 from ledger.verification import verify_ledger
 
 from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, last_entry
@@ -366,6 +367,88 @@ def test_on_postgresql_the_caseload_after_the_closure_is_voided_and_rebuilt(
 # -- the re-test of household close (session 25) ----------------------------------------------
 
 
+def test_into_a_household_closed_by_then_or_not_yet_identified_is_refused(
+    seeded: Fupin,
+) -> None:
+    """Re-tester, MEDIUM: a merge into WH-000257 dated after WH-000257's own closure was
+    accepted, in either recording order, and one into a household identified later."""
+    fupin = _with_second_key_target(seeded)
+    fupin.ok(MERGE + doc("2016-10-01"), JN)
+    before = fupin.event_count()
+    assert_refused(
+        fupin(f"household close JH-0005 --because 迁出 --reason 迁往外区 {doc('2016-09-01')}", JN),
+        "effective",
+        "the closure is dated 2016-09-01; JH-0001 was closed on 2016-10-01 (merged into JH-0005)",
+    )
+    assert_refused(  # the same day too: JH-0001 would have gone into a closed household
+        fupin(f"household close JH-0005 --because 迁出 --reason 迁往外区 {doc('2016-10-01')}", JN),
+        "effective",
+        "a household is closed after any closure into it",
+    )
+    assert fupin.event_count() == before
+    fupin.ok(f"household close JH-0005 --because 迁出 --reason 迁往外区 {doc('2016-10-02')}", JN)
+
+    # the other order: the household taking it in closed first
+    fupin.ok(f"household close JH-0003 --because 迁出 --reason 迁往外区 {doc('2016-09-01')}", JN)
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because 合户 --into JH-0003 --reason 并入 "
+            f"{doc('2016-09-01')}",
+            JN,
+        ),
+        "into",
+        "the closure is dated 2016-09-01; JH-0003 was closed on 2016-09-01",
+    )
+    fupin.ok(
+        f"household identify JH-0060 --street 江南 --village 雄光 --area rural --members 2 "
+        f"--head-name 张六 --id-card {id_card(60)} {doc('2016-09-10')}",
+        JN,
+    )
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because 合户 --into JH-0060 --reason 并入 "
+            f"{doc('2016-09-05')}",
+            JN,
+        ),
+        "into",
+        "JH-0060 was identified only on 2016-09-10",
+    )
+    fupin.ok(
+        f"household close JH-0002 --because 合户 --into JH-0060 --reason 并入 {doc('2016-09-10')}",
+        JN,
+    )
+
+
+def test_an_import_of_both_closures_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    fupin = _with_second_key_target(seeded)
+    rows = tmp_path / "close.jsonl"
+
+    def row(ref: str, day: str, args: dict[str, str]) -> bytes:
+        return orjson.dumps(
+            {
+                "command": "close",
+                "ref": ref,
+                "actor": JN,
+                "effective": day,
+                "document": "证明",
+                "args": {"reason": "x", "into": "", **args},
+            }
+        )
+
+    rows.write_bytes(
+        row("ZX-1", "2016-10-01", {"household": "JH-0001", "because": "合户", "into": "JH-0005"})
+        + b"\n"
+        + row("ZX-2", "2016-09-01", {"household": "JH-0005", "because": "迁出"})
+        + b"\n"
+    )
+    before = fupin.event_count()
+    result = fupin(f"import {rows}", JN)
+    assert result.exit_code != 0
+    assert "JH-0001 was closed on 2016-10-01 (merged into JH-0005)" in result.output
+    assert "Traceback" not in result.output
+    assert fupin.event_count() == before
+
+
 def test_a_closed_households_refusal_names_each_step_in_words(seeded: Fupin) -> None:
     """Re-tester, LOW: 'ObjectionRaised is dated…', 'Signed is dated…'."""
     fupin = seeded
@@ -391,3 +474,25 @@ def test_a_closed_households_refusal_names_each_step_in_words(seeded: Fupin) -> 
         if isinstance(value, type) and issubclass(value, DomainEvent)
     } - {"Event", "Created"}
     assert events - set(_STEP_NAMES) == set()
+
+
+def test_a_duplicate_whose_head_differs_is_refused(seeded: Fupin) -> None:
+    """Re-tester, LOW: a duplicate 重复识别 into a household with another head was accepted."""
+    fupin = seeded
+    before = fupin.event_count()
+    assert_refused(
+        fupin(
+            f"household close JH-0002 --because duplicate --into JH-0001 --reason 同一户 "
+            f"{doc('2016-08-20')}",
+            JN,
+        ),
+        "into",
+        f"JH-0002's head's ID card is {mask_id_card(id_card(2))}, JH-0001's "
+        f"{mask_id_card(id_card(1))}",
+    )
+    assert fupin.event_count() == before
+    fupin.ok(
+        f"household close JH-0002 --because merged --into JH-0001 --reason 合户 "
+        f"{doc('2016-08-20')}",
+        JN,
+    )
