@@ -261,6 +261,7 @@ class CaseworkCommands(LedgerCore):
                 if why == "duplicate":
                     _check_same_head(household, went)
             self._check_nothing_closed_into(household.number, day)
+            self._check_no_employment_after(household.number, day)
             household.close(why, other, reason, prov)
             return [household]
 
@@ -286,6 +287,39 @@ class CaseworkCommands(LedgerCore):
                     f"{other.closure_entry}): a household is closed after any closure into it, "
                     f"so date it after {other.closed_on} (or void that closure first)",
                 )
+
+    def _check_no_employment_after(self, number: str, day: date) -> None:
+        """No employment of a worker of household ``number`` stands past ``day`` (since session
+        25): one not voided that has not ended, or ended after ``day``; it is on the
+        enterprise's record (read from the log's employments, the batch's too)."""
+        topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
+        for helper_id, event in self.events_so_far([topic]):
+            if getattr(event, "household", "") != number:
+                continue
+            helper = self.get_by_id(helper_id)
+            version = event.originator_version
+            if not isinstance(helper, Helper) or version in helper.voided:
+                continue
+            since = helper.entry_dates.get(version)
+            said = getattr(event, "since", since)
+            if helper.employment_entry.get(number) == version:
+                ended: date | None = None
+            else:
+                ended = next(
+                    (end for v, end in helper.employments_ended.get(number, []) if v == version),
+                    None,
+                )
+                if ended is None or ended <= day:
+                    continue
+            until = "" if ended is None else f", ended only on {ended}"
+            raise RuleError(
+                "household",
+                f"the closure is dated {day}; {helper.helper_id}'s employment of a worker of "
+                f"{number} since {said} (entry {version}{until}) stands past it: end it first, "
+                f"on or before the closure (fupin helper end-employment {helper.helper_id} "
+                f"{number} -e DATE), or void it if it never was (fupin correct helper "
+                f"{helper.helper_id} {version})",
+            )
 
     def move(self, stamp: Stamp, number: str, village: str, reason: str) -> str:
         """The household moved to another village of its street 迁移 (since session 25), from

@@ -192,6 +192,14 @@ class FundCommands(LedgerCore):
                 "the employment",
                 "a registered poor worker is employed while assisted",
             )
+            if household.closed_on is not None and household.closed_on <= since:
+                # (since session 25: the employment is on the enterprise's record, which the
+                # household's closure rule never sees)
+                raise RuleError(
+                    "since",
+                    f"the employment is from {since}; {household.closure_said()}: a closed "
+                    "household has no worker employed on or after its closure",
+                )
             helper.employ(number, since, prov)
             return [helper]
 

@@ -366,6 +366,8 @@ def test_on_postgresql_the_caseload_after_the_closure_is_voided_and_rebuilt(
 
 # -- the re-test of household close (session 25) ----------------------------------------------
 
+DIED_OUT = "household close JH-0001 --because 全户死亡 --reason 全户死亡 "
+
 
 def test_into_a_household_closed_by_then_or_not_yet_identified_is_refused(
     seeded: Fupin,
@@ -447,6 +449,31 @@ def test_an_import_of_both_closures_is_refused(seeded: Fupin, tmp_path: Path) ->
     assert "JH-0001 was closed on 2016-10-01 (merged into JH-0005)" in result.output
     assert "Traceback" not in result.output
     assert fupin.event_count() == before
+
+
+def test_employment_and_closure_exclude_each_other(seeded: Fupin) -> None:
+    """Re-tester, MEDIUM: e-1 employed a worker of a closed household, and a household was
+    closed before an employment of it that stood."""
+    fupin = seeded
+    employ = "helper employ e-1 JH-0001 --since {day} -d 劳动合同 -e {day}"
+    fupin.ok(employ.format(day="2016-08-20"), JN)
+    before = fupin.event_count()
+    assert_refused(
+        fupin(DIED_OUT + doc("2016-09-01"), JN),
+        "household",
+        "the closure is dated 2016-09-01; e-1's employment of a worker of JH-0001 since 2016-08-20",
+    )
+    assert "helper end-employment e-1 JH-0001" in fupin(DIED_OUT + doc("2016-09-01"), JN).stderr
+    assert fupin.event_count() == before
+    fupin.ok(f"helper end-employment e-1 JH-0001 {doc('2016-09-01')}", JN)
+    fupin.ok(DIED_OUT + doc("2016-09-01"), JN)
+
+    assert_refused(
+        fupin(employ.format(day="2016-09-05"), JN),
+        "since",
+        "the employment is from 2016-09-05; JH-0001 was closed on 2016-09-01",
+    )
+    assert fupin.event_count() == before + 2
 
 
 def test_a_closed_households_refusal_names_each_step_in_words(seeded: Fupin) -> None:
