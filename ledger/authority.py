@@ -264,7 +264,7 @@ EVENT_COMMANDS: dict[str, tuple[str, ...]] = {
     # a correction's side: a voided unpairing's enterprise takes its pairing again (session 21)
     "PairingRetaken": ("correct",),
     # an unpairing's side, or a correction's: a voided pairing gives the enterprise back
-    "PairingReleased": ("unpair", "correct"),
+    "PairingReleased": ("unpair", "correct", "close_household"),
     "WorkerEmployed": ("employ_worker",),
     "EmploymentEnded": ("end_employment",),
     "Identified": ("identify",),

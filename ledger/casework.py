@@ -263,7 +263,13 @@ class CaseworkCommands(LedgerCore):
             self._check_nothing_closed_into(household.number, day)
             self._check_no_employment_after(household.number, day)
             household.close(why, other, reason, prov)
-            return [household]
+            sides: list[LedgerAggregate] = [household]
+            for helper_id, role in sorted(household.helpers.items()):
+                record = self._pairings_of(helper_id) if role == "enterprise" else None
+                if record is not None and record.running_since(household.number) is not None:
+                    record.release_pairing(household.number, prov)
+                    sides.append(record)
+            return sides
 
         self.execute(attempt)
 
@@ -553,7 +559,11 @@ class CaseworkCommands(LedgerCore):
             if not isinstance(other, Household):
                 continue
             if helper_id in other.helpers:
-                return other.number, None
+                if other.closed_on is None:
+                    return other.number, None
+                if other.closed_on > day:  # a closure ends its pairings (since session 25)
+                    return other.number, other.closed_on
+                continue
             ended = max((end for _, end in other.past_pairings.get(helper_id, [])), default=None)
             if ended is not None and ended > day:
                 return other.number, ended
@@ -580,6 +590,8 @@ class CaseworkCommands(LedgerCore):
         there runs again (``retake_pairing``), the replacement's is voided
         (``void_pairing``), each on a record of its pairings that holds it."""
         kind, ended = household.entries.get(version, ("", None))
+        if kind == "Closed":
+            return self.closure_sides(household, version, prov)
         if kind != "HelperUnpaired" or not isinstance(ended, Unpairing):
             return None
         household.check_correctable(version)
@@ -604,6 +616,51 @@ class CaseworkCommands(LedgerCore):
                 taking.void_pairing(number, prov)
                 sides.append(taking)
             return sides
+
+        return record_sides
+
+    def closure_sides(
+        self, household: Household, version: int, prov: Provenance
+    ) -> Callable[[], list[LedgerAggregate]]:
+        """For a correction voiding the household's closure ``version`` (since session 25):
+        the pairings it ended run again, so an enterprise or cooperative it released takes
+        the pairing back (``retake_pairing``, in the same save), refused if it has paired
+        another household since the closure's day 一对一 (as a voided unpairing is)."""
+        household.check_correctable(version)
+        closed = household.closed_on
+        number = household.number
+        taken: list[tuple[EnterprisePairings, date]] = []
+        for helper_id, role in sorted(household.helpers.items()):
+            record = self._pairings_of(helper_id) if role == "enterprise" else None
+            if record is None or closed is None:
+                continue
+            released = [
+                since
+                for other, since, until in record.pairings
+                if other == number and until == closed
+            ]
+            found = self.pairing_elsewhere(helper_id, record, household, closed)
+            if found is not None:
+                other, until = found
+                held = (
+                    f"is paired with {other}"
+                    if until is None
+                    else f"was paired with {other} until {until}"
+                )
+                raise RuleError(
+                    "version",
+                    f"entry {version} closed {number} on {closed}, which ended its pairing with "
+                    f"{helper_id}; {helper_id} {held}: an enterprise or cooperative pairs one "
+                    "household 一对一 [四(二)、四(十一)]; end that pairing (or void it) first",
+                )
+            if released:
+                taken.append((record, released[-1]))
+
+        def record_sides() -> list[LedgerAggregate]:
+            assert closed is not None
+            for record, since in taken:
+                record.retake_pairing(number, since, closed, prov)
+            return [record for record, _ in taken]
 
         return record_sides
 

@@ -318,21 +318,22 @@ class Household(LedgerAggregate):
         household takes no step dated on or after its closure (since session 25), whichever
         command records it; a correction, an amendment or an erasure is still taken."""
         prov = kwargs.get("prov")
-        closed = self.closed_on
-        if (
-            closed is not None
-            and isinstance(prov, Provenance)
-            and event_class.__name__ not in AFTER_CLOSURE
-            and prov.effective >= closed
-        ):
+        if isinstance(prov, Provenance) and event_class.__name__ not in AFTER_CLOSURE:
+            self.check_open_on(prov.effective, event_class.__name__)
+        super().trigger_event(event_class, **kwargs)
+
+    def check_open_on(self, day: date, step: str) -> None:
+        """A closed household takes no step ``step`` (an event's name) dated on or after its
+        closure; a command checks it first where its own rules would say less (an unpairing:
+        since session 25, the closure is named before 不脱贫不脱钩)."""
+        if self.closed_on is not None and day >= self.closed_on:
             raise RuleError(
                 "effective",
-                f"{_STEP_NAMES.get(event_class.__name__, event_class.__name__)} is dated "
-                f"{prov.effective}; {self.closure_said()}: a closed household takes no step "
-                "dated on or after its closure (a closure in error is voided: fupin correct "
-                f"household {self.number} {self.closure_entry} --reason …)",
+                f"{_STEP_NAMES.get(step, step)} is dated {day}; {self.closure_said()}: a "
+                "closed household takes no step dated on or after its closure (a closure in "
+                f"error is voided: fupin correct household {self.number} {self.closure_entry} "
+                "--reason …)",
             )
-        super().trigger_event(event_class, **kwargs)
 
     def closure_said(self) -> str:
         into = f" into {self.closed_into}" if self.closed_into else ""
@@ -907,6 +908,7 @@ class Household(LedgerAggregate):
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over.
         "Before exit" counts by the unpairing's date (``exit_in_force``): on or after an exit's
         approval and before the next return's approval, whatever the stage is today."""
+        self.check_open_on(prov.effective, "HelperUnpaired")
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
         if replacement and replacement in self.helpers:

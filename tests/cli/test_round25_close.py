@@ -369,6 +369,54 @@ def test_on_postgresql_the_caseload_after_the_closure_is_voided_and_rebuilt(
 DIED_OUT = "household close JH-0001 --because 全户死亡 --reason 全户死亡 "
 
 
+def _enterprise_paired(fupin: Fupin) -> Fupin:
+    """JH-0001 paired with enterprise e-1 from 2016-08-12, JH-0005 registered too."""
+    _with_second_key_target(fupin)
+    fupin.ok(f"household pair JH-0001 e-1 {doc('2016-08-12')}", JN)
+    return fupin
+
+
+def test_a_closure_releases_its_enterprise_to_pair_another_household(seeded: Fupin) -> None:
+    """Re-tester, HIGH: ent-00003 stayed paired with a household closed as died out, and no
+    unpairing could end it (dated on or after the closure: refused; before: 不脱贫不脱钩)."""
+    fupin = _enterprise_paired(seeded)
+    fupin.ok(DIED_OUT + doc("2016-09-01"), JN)
+
+    assert_refused(
+        fupin(f"household pair JH-0005 e-1 {doc('2016-08-31')}", JN),
+        "helper",
+        "e-1 was paired with household JH-0001 until 2016-09-01, after 2016-08-31",
+    )
+    fupin.ok(f"household pair JH-0005 e-1 {doc('2016-09-01')}", JN)
+    # an unpairing on or after the closure names the closure, not 不脱贫不脱钩
+    assert_refused(
+        fupin(f"household unpair JH-0001 e-1 --reason 注销 {doc('2016-09-02')}", JN),
+        "effective",
+        "an unpairing is dated 2016-09-02; JH-0001 was closed on 2016-09-01 (died-out)",
+    )
+    assert fupin.ok("verify").exit_code == 0
+
+    # the closure voided takes the pairing back: refused while e-1 pairs JH-0005
+    version = last_entry(fupin, "JH-0001", "Closed")
+    before = fupin.event_count()
+    assert_refused(
+        fupin(f"correct household JH-0001 {version} --reason 登记错误 {doc('2016-09-03')}", JN),
+        "version",
+        f"entry {version} closed JH-0001 on 2016-09-01, which ended its pairing with e-1; e-1 "
+        "is paired with JH-0005",
+    )
+    assert fupin.event_count() == before
+    paired = last_entry(fupin, "JH-0005", "HelperPaired")
+    fupin.ok(f"correct household JH-0005 {paired} --reason 结对错误 {doc('2016-09-03')}", JN)
+    fupin.ok(f"correct household JH-0001 {version} --reason 登记错误 {doc('2016-09-03')}", JN)
+    assert_refused(
+        fupin(f"household pair JH-0005 e-1 {doc('2016-09-05')}", JN),
+        "helper",
+        "e-1 is paired with household JH-0001",
+    )
+    assert fupin.ok("verify").exit_code == 0
+
+
 def test_into_a_household_closed_by_then_or_not_yet_identified_is_refused(
     seeded: Fupin,
 ) -> None:
