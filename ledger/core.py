@@ -709,18 +709,22 @@ class LedgerCore(Application[UUID]):
             self._unsaid_late = None
 
     def _moved(self, guards: ReadGuards) -> bool:
-        """Whether anything ``guards`` holds moved since it was read (out of any save)."""
-        recorder = self.recorder
-        for aggregate_id, version in guards.versions.items():
-            if recorder.select_events(aggregate_id, gt=version, limit=1):
-                return True
-        for topic, last in guards.topics.items():
-            found = recorder.select_notifications(
-                start=last, limit=1, topics=[topic], inclusive_of_start=False
+        """Whether anything ``guards`` holds moved since it was read (out of any save): the
+        events recorded since its start, a page at a time."""
+        start = guards.start
+        if not guards or start is None:
+            return False
+        while True:
+            page = self.recorder.select_notifications(
+                start=start, limit=1000, inclusive_of_start=False
             )
-            if found:
+            if guards.moved_by(
+                (n.id, UUID(str(n.originator_id)), n.originator_version, n.topic) for n in page
+            ):
                 return True
-        return guards.head is not None and self._head() > guards.head
+            if len(page) < 1000:
+                return False
+            start = page[-1].id
 
     def refuse_unsaid_late(self) -> None:
         """Raise the refusal ``authorise`` made of a step dated after the programme with no
@@ -796,7 +800,10 @@ class LedgerCore(Application[UUID]):
             ) from None
         if self._guards is not None and recordings:
             # What the batch holds is as of its save: guarded from there on.
-            self._guards.saved(recordings[-1].notification.id)
+            self._guards.saved(
+                recordings[-1].notification.id,
+                ((a.id, a.version) for a in (self._batch or {}).values()),
+            )
         cache = self.repository.cache
         if cache is not None and self._batch is not None:
             # Events saved on their own do not refresh the aggregate cache; do it here.

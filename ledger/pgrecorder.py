@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -94,34 +95,40 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         super()._insert_stored_events(curs, stored_events, **kwargs)
 
     def _check_guards(self, curs: Any, guards: ReadGuards) -> None:
-        """Refuse the save if anything its command read moved since (``ledger.guards``):
-        one query a guard, on the primary key or the notification id index."""
+        """Refuse the save if anything its command read moved since (``ledger.guards``): one
+        query, the events recorded since the guards' start, a range on the notification id
+        index (normally a handful of rows).
+
+        Sound though ids have gaps and are taken before commit: every insert takes this table
+        lock first (eventsourcing's, held to its commit) and its ids from the sequence under
+        it, so saves take ids and commit one at a time, in id order. The start was the largest
+        id committed when it was read (``max(notification_id)``), before the first read; a
+        save not committed then held the lock or took it later, so all its ids are above the
+        start. Read here, under the lock, the range holds every save committed since (read
+        committed: this statement's snapshot is taken after the lock was granted), and no
+        save can commit until this one ends. An event at or below the start was committed
+        before the first read, which saw it; a gap (a rolled-back save's ids) holds nothing."""
         table = ".".join(
             '"' + name.replace('"', '""') + '"'
             for name in (self.datastore.schema, self.events_table_name)
         )
+        curs.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic FROM {table} "
+            "WHERE notification_id>%s",
+            (guards.start,),
+        )
         as_text = self.datastore.originator_id_type == "text"
-        for aggregate_id, version in guards.versions.items():
-            curs.execute(
-                f"SELECT 1 FROM {table} WHERE originator_id=%s AND originator_version>%s LIMIT 1",
-                (str(aggregate_id) if as_text else aggregate_id, version),
+        rows = (
+            (
+                row["notification_id"],
+                UUID(row["originator_id"]) if as_text else row["originator_id"],
+                row["originator_version"],
+                row["topic"],
             )
-            if curs.fetchone() is not None:
-                raise IntegrityError(MOVED)
-        for topic, last in guards.topics.items():
-            curs.execute(
-                f"SELECT 1 FROM {table} WHERE notification_id>%s AND topic=%s LIMIT 1",
-                (last, topic),
-            )
-            if curs.fetchone() is not None:
-                raise IntegrityError(MOVED)
-        if guards.head is not None:
-            curs.execute(
-                f"SELECT 1 FROM {table} WHERE notification_id>%s LIMIT 1",
-                (guards.head,),
-            )
-            if curs.fetchone() is not None:
-                raise IntegrityError(MOVED)
+            for row in curs
+        )
+        if guards.moved_by(rows):
+            raise IntegrityError(MOVED)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
