@@ -105,9 +105,10 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         id committed when it was read (``max(notification_id)``), before the first read; a
         save not committed then held the lock or took it later, so all its ids are above the
         start. Read here, under the lock, the range holds every save committed since (read
-        committed: this statement's snapshot is taken after the lock was granted), and no
-        save can commit until this one ends. An event at or below the start was committed
-        before the first read, which saw it; a gap (a rolled-back save's ids) holds nothing."""
+        committed, the server's default, which the ledger keeps: this statement's snapshot is
+        taken after the lock was granted), and no save can commit until this one ends. An
+        event at or below the start was committed before the first read, which saw it; a gap
+        (a rolled-back save's ids) holds nothing."""
         table = ".".join(
             '"' + name.replace('"', '""') + '"'
             for name in (self.datastore.schema, self.events_table_name)
