@@ -242,5 +242,7 @@ def test_every_report_section_has_the_columns_it_names_for_an_empty_one(
         for name, columns in module.COLUMNS.items():
             if report is dossier and name == "moves":
                 continue  # the demo moves no household: tests/cli/test_round25_move.py
+            if report is reports["caseload"] and name == "closed":
+                continue  # the demo closes no household: tests/cli/test_round25_close.py
             assert report[name], name
             assert {tuple(row) for row in report[name]} == {columns}, name

@@ -118,6 +118,10 @@ _helper_amendment = st.fixed_dictionaries(
 )
 
 _casework = [
+    # A move to the street's other village (and back), a household's record closed 注销 (since
+    # session 25: a closed household takes no later step, so few histories hold one).
+    st.tuples(st.just("move"), _households),
+    st.tuples(st.just("close-household"), _households, st.sampled_from(("died-out", "in-error"))),
     st.tuples(st.just("pair"), _households, _pick),
     st.tuples(st.just("pair"), _households, _pick),
     # Mostly a handover (with a replacement); without one, only after the exit.
@@ -307,6 +311,14 @@ class _Run:
         names = (f"户主{serial}", *(f"成员{i}" for i in range(1, members))) if named else ()
         personal = Personal(f"户主{serial}", id_card(serial), "13900000000", "江海区", names)
         self.app.change_members(self.by(STREET, note="人口变更"), number, members, personal)
+
+    def do_move(self, number: str) -> None:
+        """To 江南's other village: 江南社区 from 雄光, 雄光 from 江南社区."""
+        village = "雄光" if self.app.household(number).village == "江南社区" else "江南社区"
+        self.app.move(self.by(STREET), number, village, "搬迁")
+
+    def do_close_household(self, number: str, because: str) -> None:
+        self.app.close_household(self.by(STREET), number, because, "", "注销")
 
     def in_steps(self, steps: list[Callable[[], None]]) -> None:
         """Several commands, a week apart from this step's day (an exit notice lasts the 7
@@ -593,4 +605,12 @@ TOUR: list[Step] = [
     # JH-2 was no key target from the start: 2016's plan loses it, whatever the view's date.
     (("amend", "household", "JH-2", {"key_target": False, "willing": False, "area": "urban"}), 1),
     (("amend", "helper", "v-1", {"name": "江南党员义工队", "team_size": 12}), 1),
+    # JH-2 moved to 江南社区, the move voided (its latest entry), moved again; its record
+    # closed, the closure voided, then JH-1's closed for good (since session 25).
+    (("move", "JH-2"), 1),
+    (("correct", "household", "JH-2", 0), 1),
+    (("move", "JH-2"), 1),
+    (("close-household", "JH-2", "died-out"), 20),  # after its latest step
+    (("correct", "household", "JH-2", 0), 1),
+    (("close-household", "JH-1", "in-error"), 1),
 ]
