@@ -632,6 +632,7 @@ def move(
         typer.Option("--street", help="Refused: a move to another street is not recordable yet."),
     ] = None,
     effective: EffectiveOption = None,
+    note: NoteOption = "",
 ) -> None:
     """The household moved to another village of its street 迁移, from the effective date on.
 
@@ -640,7 +641,7 @@ def move(
     identification is amended instead (household amend --village: from the start)."""
     if street is not None:
         raise RuleError("street", MOVE_STREET_RULE)
-    stamp = make_stamp(document, effective)
+    stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
         was = app.move(stamp, number, village, reason)
     console.print(
