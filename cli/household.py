@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from ledger.casework import Identification, PersonalChange
+from ledger.commands import MOVE_STREET_RULE
 from ledger.errors import InputError, LedgerError, RuleError
 from ledger.household import Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
@@ -608,14 +609,6 @@ def amend(
     console.print(
         f"household {number} amended: {describe_changes(restated)}{moved}", soft_wrap=True
     )
-
-
-#: Why ``household move --street`` is refused (since session 25).
-MOVE_STREET_RULE = (
-    "a household's street decides which street office answers for it and its 2:3:5 targets: "
-    "a move to another street is not recordable yet; household move is to another village of "
-    "its own street"
-)
 
 
 @household_app.command("move")

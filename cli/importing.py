@@ -37,7 +37,7 @@ import orjson
 import typer
 from ledger.application import Ledger
 from ledger.carried import CarriedKeys
-from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec
+from ledger.commands import COMMANDS, PROVENANCE, REFUSED_COLUMNS, Arg, CommandSpec
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError, PermissionRefusedError
 from ledger.imports import ImportResult, Rebuild, Row, RowError, import_rows
@@ -1245,6 +1245,10 @@ def _unknown_column(spec: CommandSpec, header: str) -> str:
     English or its Chinese half: ``落实情况 outcome``), how that column is headed (tester X,
     session 23: the message did not say that ``outcome`` is headed ``成效``)."""
     words = header.split()
+    refused = REFUSED_COLUMNS.get(spec.name, {})
+    for word in words:
+        if word.lower() in refused:  # a move's street: the rule, as the command line says it
+            return refused[word.lower()]
     for arg in (*PROVENANCE, *spec.args):
         if any(word.lower() == arg.name or word == arg.zh for word in words):
             return (

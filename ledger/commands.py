@@ -87,6 +87,21 @@ class CommandSpec:
     call: Callable[[Any, Stamp, dict[str, Any]], None]
 
 
+#: Why a move to another street is refused: ``household move --street`` and, since the session
+#: 25 re-test, an import ``move`` row with a ``street`` column (``REFUSED_COLUMNS``).
+MOVE_STREET_RULE = (
+    "a household's street decides which street office answers for it and its 2:3:5 targets: "
+    "a move to another street is not recordable yet; household move is to another village of "
+    "its own street"
+)
+
+#: Columns an import row of a command is refused naming the rule, not as an unknown column:
+#: an argument the command line refuses the same way (a move's ``street``).
+REFUSED_COLUMNS: dict[str, dict[str, str]] = {
+    "move": {"street": MOVE_STREET_RULE, "街道": MOVE_STREET_RULE},
+}
+
+
 #: The provenance columns every row carries (ref is the row's unique reference 编号).
 PROVENANCE = (
     Arg(

@@ -31,7 +31,15 @@ from ledger.application import Ledger
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.carried import KeyTrail
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.commands import COMMANDS, PROVENANCE, Arg, CommandSpec, parse_value, trimmed_keys
+from ledger.commands import (
+    COMMANDS,
+    PROVENANCE,
+    REFUSED_COLUMNS,
+    Arg,
+    CommandSpec,
+    parse_value,
+    trimmed_keys,
+)
 from ledger.core import AGGREGATE_KINDS, Stamp
 from ledger.errors import (
     ConflictError,
@@ -380,7 +388,8 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     every = _EVERY_ARG[spec.name]
     if not row.values.keys() <= every.keys():
         for name in sorted(row.values.keys() - every.keys()):
-            errors.append(RowError(row.where, row.columns.get(name, name), "unknown column"))
+            rule = REFUSED_COLUMNS.get(spec.name, {}).get(name, "unknown column")
+            errors.append(RowError(row.where, row.columns.get(name, name), rule))
     # An export's row (its ref and recording time) may be replayed into the empty store it
     # rebuilds, as recorded: its text is checked for personal data when it is applied.
     ref = row.values.get("ref")
