@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -32,7 +32,7 @@ from ledger.store import (
     pool_exhausted,
     server_gone_message,
 )
-from ledger.values import parse_date, parse_yuan, today
+from ledger.values import ReadNow, parse_date, parse_yuan, today
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -346,6 +346,24 @@ def check_tables(tables: Iterable[tuple[Sequence[str], Sequence[Sequence[Any]]]]
     shown = sum(table_cells(len(columns), rows) for columns, rows in tables)
     if shown > MAX_TABLE_CELLS:
         raise too_large_for_table(f"this report's tables show {shown:,}", "")
+
+
+def known_at_said(typed: datetime | None, settled: datetime | None) -> str:
+    """``as known at 2026-12-01T07:35:03+00:00 (the moment read)``: the time a ``--known-at``
+    view shows (``settled``, ``projections.api.settle_known_at``), "the moment read" when the
+    time typed was read as now (``ReadNow``); "" without ``--known-at``. Since the session 25
+    re-test, ``history`` and ``notice`` say it (in a table's title, on an HTML page, on
+    standard error beside CSV and JSON), as the reports do in their ``known_at``."""
+    if settled is None:
+        return ""
+    read = " (the moment read)" if isinstance(typed, ReadNow) else ""
+    return f"as known at {settled.isoformat()}{read}"
+
+
+def say_known_at(said: str) -> None:
+    """``known_at_said`` on standard error, beside CSV or JSON whose shape scripts read."""
+    if said:
+        err_console.print(said, markup=False, highlight=False, soft_wrap=True)
 
 
 def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

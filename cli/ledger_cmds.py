@@ -21,10 +21,12 @@ from cli.common import (
     describe_changes,
     emit_json,
     err_console,
+    known_at_said,
     ledger_session,
     make_stamp,
     refusals,
     render_rows,
+    say_known_at,
 )
 from cli.privacy import reader_of
 
@@ -78,12 +80,14 @@ def history(
 
     With --known-at, as it stood then: the entries recorded by then, an entry voided only by
     a correction among them (as the reports read --known-at)."""
-    moment = None if known_at is None else known_at_moment(known_at)
+    typed = None if known_at is None else known_at_moment(known_at)
     with ledger_session() as app:
-        moment = api.settle_known_at(app, moment)
+        moment = api.settle_known_at(app, typed)
         entries = app.history(household, reader_of(app), kind, moment)
+    said = known_at_said(typed, moment)
     if output is Format.json:
         emit_json(entries)
+        say_known_at(said)
         return
     rows = [
         (
@@ -100,7 +104,7 @@ def history(
         for e in entries
     ]
     columns = ("#", "effective", "event", "recorded by", "recorded at (UTC)", "document", "details")
-    render_rows(f"{kind} {household}", columns, rows)
+    render_rows(" ".join(part for part in (kind, household, said) if part), columns, rows)
 
 
 def _summary(details: dict[str, object]) -> str:

@@ -34,10 +34,12 @@ from cli.common import (
     KnownAtOption,
     console,
     err_console,
+    known_at_said,
     ledger_session,
     make_stamp,
     on_date,
     refusals,
+    say_known_at,
     settings,
 )
 from cli.outputs import (
@@ -132,17 +134,18 @@ def notice(
     (a correction recorded later not applied; as the reports read --known-at)."""
 
     first, last = on_date(start, "from"), on_date(end, "to")
-    moment = None if known_at is None else known_at_moment(known_at)
+    typed = None if known_at is None else known_at_moment(known_at)
     if out is not None:
         check_output(out, "output")
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as household show (docs/privacy.md)
-        moment = api.settle_known_at(app, moment)
+        moment = api.settle_known_at(app, typed)
         entries = app.notice_list(street, first, last, moment)
+    said = known_at_said(typed, moment)
     text = (
         notice_csv(entries)
         if output is NoticeFormat.csv
-        else notice_html(street, first, last, entries)
+        else notice_html(street, first, last, entries, said)
     )
     if out is None:
         sys.stdout.write(text)
@@ -151,6 +154,8 @@ def notice(
         with output_file(out, "output") as handle:
             handle.write((bom + text).encode("utf-8"))
         console.print(f"{len(entries)} households written to {out}")
+    if output is NoticeFormat.csv:
+        say_known_at(said)  # the CSV's columns unchanged: scripts read them
     unreadable = sorted({e.household for e in entries if e.head_name == UNREADABLE})
     for number in unreadable:  # the list is written, but a person on it is blank: say so
         err_console.print(
@@ -174,7 +179,11 @@ def notice_csv(entries: list[NoticeEntry]) -> str:
     return buffer.getvalue()
 
 
-def notice_html(street: str, first: date, last: date, entries: list[NoticeEntry]) -> str:
+def notice_html(
+    street: str, first: date, last: date, entries: list[NoticeEntry], said: str = ""
+) -> str:
+    """The notice list as a page to print and post; ``said``: the time it shows, as known at
+    (``known_at_said``), under its title."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _COLUMNS)
     rows = "".join(
         "<tr>"
@@ -189,7 +198,8 @@ def notice_html(street: str, first: date, last: date, entries: list[NoticeEntry]
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "th,td{border:1px solid #333;padding:4px 8px}@media print{body{margin:0}}"
         f"</style></head><body><h1>{title}</h1>"
-        f"<p>共 {len(entries)} 户。姓名、身份证号已脱敏。"
+        + (f'<p class="known-at">{html.escape(said)}</p>' if said else "")
+        + f"<p>共 {len(entries)} 户。姓名、身份证号已脱敏。"
         "如有异议，请在公示期内向街道扶贫办反映。</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></body></html>\n"
     )
