@@ -194,8 +194,27 @@ def pinned_key_id(text: str) -> str:
 
 #: The log a bundle is checked against unless ``--origin`` names another: the district's
 #: ledger as it was never moved (a ledger rebuilt by ``import --create`` is a log of its own,
-#: ``fupin-jianghai/`` and a part of its export's SHA-256: docs/audit-guide.md §6).
+#: ``fupin-jianghai/`` and 16 hex digits of its move's hash: docs/audit-guide.md §6).
 ORIGIN = "fupin-jianghai"
+#: What ``--origin`` may be: the district's log, or a moved ledger's (lower-case hex digits,
+#: as fupin writes them).
+_ORIGIN = re.compile(re.escape(ORIGIN) + r"(/[0-9a-f]{16})?")
+
+
+def origin_given(text: str) -> str:
+    """``--origin``: ``fupin-jianghai``, or ``fupin-jianghai/`` and 16 lower-case hex digits,
+    as ``fupin verify``, ``fupin checkpoint`` and ``fupin import --create`` print it; anything
+    else is a usage error (since session 25: "", upper case, a trailing blank or newline were
+    taken, and every bundle then blamed)."""
+    if _ORIGIN.fullmatch(text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{_safe(repr(text))} is not a log's origin: {ORIGIN}, or {ORIGIN}/ and 16 lower-case "
+        "hex digits (a moved ledger's), as fupin verify, fupin checkpoint and fupin import "
+        "--create print it"
+    )
+
+
 #: The checkpoint format this tool reads (``ledger.transparency.CHECKPOINT_VERSION``).
 CHECKPOINT_VERSION = 1
 
@@ -480,8 +499,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--origin",
         default=ORIGIN,
+        type=origin_given,
         help=f"the log the checkpoint must be of (default {ORIGIN}; a moved ledger's is "
-        f"{ORIGIN}/ and 16 hex digits, which its fupin status says)",
+        f"{ORIGIN}/ and 16 lower-case hex digits, which fupin verify, fupin checkpoint and "
+        "fupin import --create print, and fupin prove's hint names)",
     )
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,61 @@
+"""Session 25, the re-tester of a moved store's origin and a checkpoint's time bounds:
+
+1. ``prove`` issued bundles from a moved store's own checkpoint signed as ``fupin-jianghai``
+   before the cut-over (a note in verify), and ``tools/verify_bundle.py`` took them for the
+   district's log: prove refuses a checkpoint not of the store's origin, grandfathered or not;
+2. one export moved twice gave two logs of one origin: the origin is the hash of the move's
+   first batch as stored (its time with it), and a sibling's checkpoint is another log's;
+3. prove's hint left out ``--origin`` for a moved store; the tool's help named no command;
+4. ``verify_bundle.py --origin`` took any text: a usage error (exit 2) unless an origin;
+5. wording: lower-case hex, an invisible character shown, restore of a checkpoint whose time
+   is the fault, prove naming the file, an old fupin's checkpoint after the cut-over;
+6. a checkpoint dated after now (2126) passed; the key's registration now allows the clocks'
+   10 minutes as the last event does. SQLite only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.test_round24_keys import Keys, keys
+from tests.cli.test_round25_origin import logged
+from tests.integration.test_verify_bundle_malformed import vb
+
+STORE_INDEPENDENT = "a checkpoint's origin and time: the same code on either store"
+
+__all__ = ["keys", "logged"]  # the fixtures, used by name
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "",
+        "FUPIN-JIANGHAI",
+        "fupin-jianghai ",
+        "fupin-jianghai\n",
+        "fupin-jianghai/72A8A93AEEDCCEFA",
+    ],
+)
+def test_verify_bundles_origin_is_checked_as_an_argument(
+    logged: Keys, origin: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = logged.folder / "b.json"
+    logged.fupin.ok(f"prove JH-0001 --checkpoint {logged.folder / 'old.json'} --out {bundle}")
+
+    with pytest.raises(SystemExit) as exited:
+        vb.main([str(bundle), "--origin", origin])
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --origin: {origin!r} is not a log's origin" in err
+    assert "16 lower-case hex digits" in err
+
+
+def test_verify_bundles_help_names_the_commands_that_print_an_origin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        vb.main(["--help"])
+
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "fupin status" not in shown
+    assert "fupin verify, fupin checkpoint and fupin import --create print" in shown
