@@ -54,7 +54,6 @@ from ledger.moves import (
     rebuild,
 )
 from ledger.store import check_path
-from ledger.transparency import move_origin
 from ledger.values import quoted
 from ledger.written import note_written
 from rich.progress import Progress
@@ -1528,7 +1527,7 @@ def _report_move(done: Rebuilt) -> None:
         soft_wrap=True,
     )
     console.print(
-        f"this store is a new log, {move_origin(done)}, the name its checkpoints are signed "
+        f"this store is a new log, {done.origin}, the name its checkpoints are signed "
         "under (since session 25; tools/verify_bundle.py --origin): checkpoints of the store "
         "the export came from do not apply to it (verify them against that store); take a "
         "new checkpoint here (fupin checkpoint)",

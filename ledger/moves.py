@@ -20,7 +20,7 @@ from ledger.errors import InputError
 from ledger.imports import Rebuild, Row, RowError, register_at, register_version
 from ledger.keys import key_id, parse_public_key
 from ledger.officers import Officer
-from ledger.transparency import register_log_key, register_signing_key
+from ledger.transparency import log_origin, register_log_key, register_signing_key
 
 __all__ = [
     "ExportEnd",
@@ -276,6 +276,9 @@ class Rebuilt:
     #: of theirs last revoked (officer id, key id): the move recorded it (``RevokedKeyCarried``;
     #: since session 24), and they record nothing until a new key is registered.
     carried: list[tuple[str, str]] = field(default_factory=list)
+    #: The origin the new log signs its checkpoints under (``ledger.transparency.log_origin``:
+    #: its first batch's hash, since session 25).
+    origin: str = ""
 
 
 def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebuilt:
@@ -308,6 +311,7 @@ def rebuild(app: Ledger, stamp: Stamp, move: Rebuild, keys: CarriedKeys) -> Rebu
         return [register]
 
     app.execute(attempt)
+    done.origin = log_origin(app)
     done.carried = _revoked_last(app, keys)
     # The importing admin's own revocation last: they record nothing after it.
     own = [(officer, kid) for officer, kid in done.carried if officer == stamp.actor]

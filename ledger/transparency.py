@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import struct
@@ -45,7 +46,7 @@ from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
 from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
-from ledger.values import CHINA, check_says
+from ledger.values import CHINA, check_says, quoted
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -182,7 +183,8 @@ _CHECKPOINT_RULES: dict[str, tuple[type, Callable[[Any], bool], str]] = {
     "log": (
         str,
         lambda v: v == LOG_NAME or bool(_MOVED_ORIGIN.fullmatch(v)),
-        f"{LOG_NAME}, or {LOG_NAME}/ and 16 hex digits (a ledger rebuilt by import --create)",
+        f"{LOG_NAME}, or {LOG_NAME}/ and 16 lower-case hex digits (a ledger rebuilt by "
+        "import --create)",
     ),
     "size": (int, lambda v: v >= 1, "at least 1 (the number of events it covers)"),
     "root": (
@@ -241,7 +243,10 @@ def _checkpoint_problem(data: Any) -> str | None:
         if not _field_valid(name, data[name]):
             kind, _, rule = _CHECKPOINT_RULES[name]
             what = rule if name == "log" else f"{_KIND_NAMES[kind]}, {rule}"
-            return f"its {name} must be {what}, not {_shown(data[name])}"
+            value = data[name]
+            # a log's name quoted visibly: a blank, newline or zero-width space shown escaped
+            shown = quoted(value) if name == "log" and type(value) is str else _shown(value)
+            return f"its {name} must be {what}, not {shown}"
     return None
 
 
@@ -914,13 +919,15 @@ def _move_record_in(recorder: ApplicationRecorder, mapper: Any) -> Any:
     return event
 
 
-def move_origin(rebuilt: Any) -> str:
-    """The origin of the log a move started (its record: ``RebuiltFromExport``, or the first
-    batch of a move made before it): ``fupin-jianghai/`` and the first 16 hex digits of the
-    SHA-256 of the export it rebuilt (both records hold it), so that an export edited and
-    imported again is another log, whose checkpoints no inspector takes for the district's."""
-    sha = str(getattr(rebuilt, "sha256", "")).lower()
-    return f"{LOG_NAME}/{sha[:16]}"
+def move_origin(first_batch: bytes) -> str:
+    """The origin of the log a move started: ``fupin-jianghai/`` and the first 16 hex digits
+    of the SHA-256 of the move's first batch as stored (its state: the export's SHA-256, its
+    first rows and the time the move recorded it), so that an export edited and imported
+    again is another log, and so is the same export moved twice (since session 25: the
+    re-tester's a.db and b.db, one export moved twice, were both
+    ``fupin-jianghai/72a8a93aeedccefa``, and a checkpoint of one was judged against the
+    other), whose checkpoints no inspector takes for the district's or each other's."""
+    return f"{LOG_NAME}/{hashlib.sha256(first_batch).hexdigest()[:16]}"
 
 
 def log_origin(app: LedgerCore) -> str:
@@ -937,7 +944,8 @@ def store_origin(recorder: ApplicationRecorder, mapper: Any) -> str:
     first batch, looked up by the register's id (no scan of the log: every checkpoint, proof
     and verify asks). A move's first batch is an export's, starting with its ``initialise``
     (a ledger holding events refuses such a row), and holds the SHA-256 its
-    ``RebuiltFromExport`` records (``fupin verify`` checks they agree)."""
+    ``RebuiltFromExport`` records (``fupin verify`` checks they agree) and the time the move
+    recorded it: the origin is the hash of that batch as stored (``move_origin``)."""
     register = natural_id("imports", "imports")
     for stored in recorder.select_events(register, gt=0, limit=2):
         if stored.topic not in _BATCHES:
@@ -945,7 +953,7 @@ def store_origin(recorder: ApplicationRecorder, mapper: Any) -> str:
         batch: Any = mapper.to_domain_event(stored)
         refs = getattr(batch, "refs", ())
         if refs and EXPORT_INITIALISED.fullmatch(str(refs[0])):
-            return move_origin(batch)
+            return move_origin(bytes(stored.state))
         return LOG_NAME
     return LOG_NAME
 

@@ -14,10 +14,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from tests.cli.conftest import assert_refused
 from tests.cli.test_round24_keys import Keys, keys
-from tests.cli.test_round25_origin import logged
+from tests.cli.test_round25_origin import _checkpoint, _moved, logged
 from tests.integration.test_verify_bundle_malformed import vb
 
 STORE_INDEPENDENT = "a checkpoint's origin and time: the same code on either store"
@@ -59,3 +62,41 @@ def test_verify_bundles_help_names_the_commands_that_print_an_origin(
     shown = " ".join(capsys.readouterr().out.split())
     assert "fupin status" not in shown
     assert "fupin verify, fupin checkpoint and fupin import --create print" in shown
+
+
+def test_one_export_moved_twice_is_two_logs(logged: Keys) -> None:
+    fupin, folder = logged.fupin, logged.folder
+    a, a_origin = _moved(logged, folder / "old.jsonl", "a.db")
+    b, b_origin = _moved(logged, folder / "old.jsonl", "b.db")
+    of_a = _checkpoint(logged, a, "a.json")
+    bundle = folder / "b.bundle.json"
+
+    checked = fupin(f"{b} verify --checkpoint {of_a}")
+    proven = fupin(f"{b} prove JH-0001 --checkpoint {of_a} --out {bundle}")
+    fupin.ok(f"{b} backup {folder / 'b.bak'}")
+    restored = fupin(f"--store {folder / 'r.db'} restore {folder / 'b.bak'} --checkpoint {of_a}")
+
+    assert a_origin != b_origin
+    for refused in (checked, proven, restored):
+        assert_refused(refused, "checkpoint", f"it is a checkpoint of the log {a_origin} (a log")
+        assert f"this store is the log {b_origin}" in refused.stderr
+        assert "the store it came from" not in refused.stderr
+    assert not bundle.exists()
+    assert not (folder / "r.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("log", "said"),
+    [
+        ("fupin-jianghai/72A8A93AEEDCCEFA", "16 lower-case hex digits"),
+        ("fupin-jianghai/72a8a93aeedccefa\u200b", "'fupin-jianghai/72a8a93aeedccefa\\u200b'"),
+    ],
+)
+def test_a_checkpoints_log_refused_says_lower_case_and_shows_the_invisible(
+    logged: Keys, log: str, said: str
+) -> None:
+    path = logged.folder / "bad.json"
+    data = json.loads((logged.folder / "old.json").read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "log": log}), encoding="utf-8")
+
+    assert_refused(logged.fupin(f"verify --checkpoint {path}"), "checkpoint", said)
