@@ -399,13 +399,17 @@ def prove(
     inputs = [("--checkpoint", checkpoint_file)]
     check_output(out, "out", inputs=inputs, new=_BUNDLE_KEPT)
     with ledger_session() as app:
-        bundle = prove_household(app, household, signed)
+        bundle = prove_household(app, household, signed, str(checkpoint_file))
     write_json(out, bundle, inputs, new=_BUNDLE_KEPT)
     console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
     # The recipient pins the log key obtained from the district office (docs/audit-guide.md
     # §7), never the one the bundle carries: the hint names the key to expect, not a value.
+    # A moved store's log is not fupin-jianghai, the tool's default: the hint names it, or
+    # following it fails a sound bundle (since session 25).
+    origin = "" if signed.log == LOG_NAME else f" --origin {signed.log}"
     console.print(
-        f"check it offline: python tools/verify_bundle.py {out} --log-key <the district's log "
-        f"key, obtained from the district office: this checkpoint is signed by {signed.key_id}>",
+        f"check it offline: python tools/verify_bundle.py {out}{origin} --log-key <the "
+        "district's log key, obtained from the district office: this checkpoint is signed by "
+        f"{signed.key_id}>",
         soft_wrap=True,
     )

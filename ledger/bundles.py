@@ -27,6 +27,7 @@ from ledger.reading import describe
 from ledger.transparency import (
     LOG_KEY_TOPICS,
     LOG_NAME,
+    OWN_ORIGIN_SINCE,
     Checkpoint,
     LogKeyChange,
     TransparencyLog,
@@ -45,11 +46,23 @@ __all__ = ["BUNDLE_VERSION", "prove_household"]
 BUNDLE_VERSION = 1
 
 
-def prove_household(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dict[str, Any]:
+def prove_household(
+    app: LedgerCore, number: str, checkpoint: Checkpoint, name: str = ""
+) -> dict[str, Any]:
     """The bundle of household ``number``'s events up to ``checkpoint``, refusing a checkpoint
     that is not the log's, that this ledger no longer matches, or that is not signed by the
     log key in force at its size before that key was rotated out (as ``fupin verify`` judges
-    it: ``ledger.transparency.key_in_force_fault``)."""
+    it: ``ledger.transparency.key_in_force_fault``). ``name``: the checkpoint's file, which a
+    refusal names first, as ``fupin verify``'s do (since session 25)."""
+    try:
+        return _prove(app, number, checkpoint)
+    except RuleError as exc:
+        if not name or exc.field != "checkpoint":
+            raise
+        raise RuleError("checkpoint", f"{name}: {exc.rule}") from None
+
+
+def _prove(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dict[str, Any]:
     _check_checkpoint(app, checkpoint)
     target = natural_id("household", number)
     log_id = natural_id("log", LOG_NAME)
@@ -129,9 +142,22 @@ def _check_recorded_within(app: LedgerCore, tree: MerkleTree, size: int) -> None
 def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
     if not checkpoint.signature_valid():
         raise RuleError("checkpoint", "its signature does not verify")
-    _origin, fault = origin_fault_in(app.recorder, app.mapper, checkpoint)  # since session 25
+    origin, fault = origin_fault_in(app.recorder, app.mapper, checkpoint)  # since session 25
     if fault is not None:
         raise RuleError("checkpoint", f"{fault}; nothing was proven")
+    if checkpoint.log != origin:
+        # A moved store's own checkpoint signed as fupin-jianghai before the cut-over: verify
+        # notes it, but a bundle from it would pass tools/verify_bundle.py as the district's
+        # own log (its default origin), so no proof is issued from it (since session 25).
+        raise RuleError(
+            "checkpoint",
+            f"it is signed under the log {checkpoint.log}, not this store's origin {origin}: "
+            f"this store recorded it before {OWN_ORIGIN_SINCE.date().isoformat()}, when fupin "
+            "signed a moved store's checkpoints so (fupin verify notes it), but a bundle from it "
+            f"would be taken for the log {checkpoint.log}; sign a new checkpoint (fupin "
+            f"checkpoint), which is made under {origin}, and prove against it; nothing was "
+            "proven",
+        )
     log = app.get_by_id(natural_id("log", LOG_NAME))
     # A checkpoint signed before the log key was rotated still vouches for its tree
     # (audit-guide.md: keep old checkpoints); whether the tree is this ledger's, and whether

@@ -158,7 +158,11 @@ def test_a_moved_stores_checkpoint_recorded_before_the_change_is_a_note(
     _checkpoint(logged, store, "now.json")  # the ledger's own: its root is trusted
     # its file: the store recorded it before the change, so it is judged as before
     with_file = logged.fupin.ok(f"{store} verify --checkpoint {then}").stdout
-    logged.fupin.ok(f"{store} prove JH-0001 --checkpoint {then} --out {logged.folder / 'b.json'}")
+    # but no proof is issued from it (since session 25: test_round25_retest_origin.py)
+    proven = logged.fupin(
+        f"{store} prove JH-0001 --checkpoint {then} --out {logged.folder / 'b.json'}"
+    )
+    assert_refused(proven, "checkpoint", f"not this store's origin {origin}")
 
     assert "1 of the ledger's own checkpoints are signed as fupin-jianghai, recorded " in verified
     assert f"not a problem: since then they are signed as {origin}" in verified

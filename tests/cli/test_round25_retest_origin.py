@@ -20,7 +20,7 @@ import pytest
 
 from tests.cli.conftest import assert_refused
 from tests.cli.test_round24_keys import Keys, keys
-from tests.cli.test_round25_origin import _checkpoint, _moved, logged
+from tests.cli.test_round25_origin import _as_fupin_did, _checkpoint, _moved, logged
 from tests.integration.test_verify_bundle_malformed import vb
 
 STORE_INDEPENDENT = "a checkpoint's origin and time: the same code on either store"
@@ -100,3 +100,36 @@ def test_a_checkpoints_log_refused_says_lower_case_and_shows_the_invisible(
     path.write_text(json.dumps({**data, "log": log}), encoding="utf-8")
 
     assert_refused(logged.fupin(f"verify --checkpoint {path}"), "checkpoint", said)
+
+
+def test_prove_refuses_a_moved_stores_checkpoint_signed_as_the_districts(
+    logged: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, origin = _moved(logged, logged.folder / "old.jsonl")
+    _as_fupin_did(logged, store, monkeypatch, None)  # recorded today, before the cut-over
+    then, bundle = logged.folder / "then.json", logged.folder / "b.json"
+
+    proven = logged.fupin(f"{store} prove JH-0001 --checkpoint {then} --out {bundle}")
+    verified = logged.fupin.ok(f"{store} verify --checkpoint {then}").stdout
+
+    assert_refused(proven, "checkpoint", f"{then}: it is signed under the log fupin-jianghai, ")
+    assert f"not this store's origin {origin}" in proven.stderr
+    assert f"sign a new checkpoint (fupin checkpoint), which is made under {origin}" in (
+        proven.stderr
+    )
+    assert not bundle.exists()
+    assert "checkpoint of size" in verified  # verify keeps its note
+
+
+def test_proves_hint_names_a_moved_stores_origin(logged: Keys) -> None:
+    fupin, folder = logged.fupin, logged.folder
+    store, origin = _moved(logged, folder / "old.jsonl")
+    moved, unmoved = _checkpoint(logged, store, "m.json"), folder / "old.json"
+
+    said = fupin.ok(f"{store} prove JH-0001 --checkpoint {moved} --out {folder / 'm.b'}").stdout
+    plain = fupin.ok(f"prove JH-0001 --checkpoint {unmoved} --out {folder / 'u.b'}").stdout
+
+    hint = f"python tools/verify_bundle.py {folder / 'm.b'} --origin {origin} --log-key <"
+    assert hint in said
+    assert "--origin" not in plain
+    assert vb.main([str(folder / "m.b"), "--origin", origin]) == 0  # the hint, followed
