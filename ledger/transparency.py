@@ -389,9 +389,10 @@ def key_in_force_fault(
        clock ran ahead, minutes before another machine rotated the key, fails too.
 
     3. it is not signed before its key's registration was recorded, nor before the last event
-       it covers (recorded at ``last_recorded``, when known) less ``clock.CLOCK_TOLERANCE``:
-       ``fupin checkpoint`` signs at the time it is made, over events recorded then (since
-       session 25: a key rotated out signed a checkpoint dated 2000-01-01, which passed).
+       it covers (recorded at ``last_recorded``, when known), nor after now, each by more than
+       ``clock.CLOCK_TOLERANCE`` (machines' clocks differ): ``fupin checkpoint`` signs at the
+       time it is made, over events recorded then (since session 25: a key rotated out signed
+       a checkpoint dated 2000-01-01, which passed; one dated 2126 passed too).
 
     ``fupin verify`` and ``fupin prove`` judge a checkpoint by these rules alike."""
     inside = [c for c in changes if c.position is not None and c.position < size]
@@ -421,8 +422,9 @@ def _signed_too_early(
     key: str, size: int, time: str, became: LogKeyChange, last_recorded: datetime | None
 ) -> str | None:
     """Rule 3 of ``key_in_force_fault``: a checkpoint signed at ``time`` before ``key`` was
-    registered (``became``), or before the last of its ``size`` events was recorded less the
-    clocks' tolerance."""
+    registered (``became``), after now, or before the last of its ``size`` events was
+    recorded, each by more than the clocks' tolerance (since session 25 at the registration
+    and after now too)."""
     try:
         signed = datetime.fromisoformat(time)
         if signed.utcoffset() is None:
@@ -434,17 +436,24 @@ def _signed_too_early(
         "already recorded (docs/audit-guide.md §5)"
     )
     at = f" at position {became.position}" if became.position is not None else ""
-    if became.recorded is not None and signed < became.recorded:
+    minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
+    allowed = f"by more than the {minutes} minutes clocks may differ"
+    if became.recorded is not None and signed < became.recorded - clock.CLOCK_TOLERANCE:
         return (
             f"it is signed at {time}, before its key {key} was registered{at} "
-            f"({became.recorded.astimezone(UTC).isoformat()}): {rule}"
+            f"({became.recorded.astimezone(UTC).isoformat()}) {allowed}: {rule}"
+        )
+    now = clock.now()
+    if signed > now + clock.CLOCK_TOLERANCE:
+        return (
+            f"it is signed at {time}, after now ({now.astimezone(UTC).isoformat()}) {allowed}: "
+            f"{rule}"
         )
     if last_recorded is not None and signed < last_recorded - clock.CLOCK_TOLERANCE:
-        minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
         return (
             f"it is signed at {time}, before the last of the {size} events it covers was "
-            f"recorded ({last_recorded.astimezone(UTC).isoformat()}, position {size - 1}) by "
-            f"more than the {minutes} minutes clocks may differ: {rule}"
+            f"recorded ({last_recorded.astimezone(UTC).isoformat()}, position {size - 1}) "
+            f"{allowed}: {rule}"
         )
     return None
 

@@ -179,6 +179,7 @@ from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
     EXPORT_INITIALISED,
     LOG_NAME,
+    OWN_ORIGIN_SINCE,
     Checkpoint,
     LogKeyChange,
     NumberedRow,
@@ -190,6 +191,7 @@ from ledger.transparency import (
     numbered_rows,
     origin_fault_in,
     recorded_origin,
+    recorded_signed,
     recorded_with_keys,
     store_origin,
 )
@@ -661,7 +663,7 @@ class Verifier:
         # where: its event's id and version), sorted by size (``read_recorded_checkpoints``).
         self.recorded: list[tuple[int, bytes, str, _Recorded]] = []
         # Those whose signature does not verify with the log key in force when they were
-        # recorded, with that key: reported at their event (``_check_recorded_checkpoint``).
+        # recorded, with what is wrong: reported at their event (``_check_recorded_checkpoint``).
         self._altered: dict[_Recorded, str] = {}
         # A recorded checkpoint whose root differed, reported when the pass reached its size
         # (at the last position it covers), moved to its own event once the pass reads it.
@@ -783,7 +785,7 @@ class Verifier:
         if key is not None:
             signed_as = recorded_origin(event, key, self.origin)
             if signed_as is None:
-                self._altered[where] = key[0]
+                self._altered[where] = self._not_signed(event, key)
                 return
             if signed_as != self.origin:  # before OWN_ORIGIN_SINCE, signed as fupin did then
                 self.report.recorded_under_old_origin += 1
@@ -791,6 +793,23 @@ class Verifier:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
             found.append((size, root, label, where))
+
+    def _not_signed(self, event: Any, key: tuple[str, str]) -> str:
+        """What is wrong with a recorded checkpoint ``key`` did not sign under the store's
+        origin: signed under the old name ``fupin-jianghai`` in a moved store after the
+        cut-over (a fupin of before session 25 took it), or altered."""
+        if self.origin != LOG_NAME and recorded_signed(event, key, LOG_NAME):
+            return (
+                f"is signed under the old name {LOG_NAME}, not this store's origin "
+                f"{self.origin}, and recorded after the cut-over of "
+                f"{OWN_ORIGIN_SINCE.date().isoformat()} (a fupin of before then took it?): it "
+                f"proves nothing of this log; take a new checkpoint (fupin checkpoint)"
+            )
+        return (
+            f"was altered (its signature does not verify): it is not what {key[0]}, the log key "
+            "in force when it was recorded, signed (its size, root, time or signature was "
+            "changed)"
+        )
 
     # -- a move (import --create of an export) -------------------------------------------------
 
@@ -1529,13 +1548,9 @@ class Verifier:
         if recorded in self._differed:  # reported at its size: now where its event is
             self._moved_to_event(self._differed.pop(recorded), position)
         if recorded in self._altered:
-            key = self._altered.pop(recorded)
+            why = self._altered.pop(recorded)
             self._problem(
-                position,
-                _label(where),
-                f"the ledger's own checkpoint at position {position} was altered (its signature "
-                f"does not verify): it is not what {key}, the log key in force when it was "
-                "recorded, signed (its size, root, time or signature was changed)",
+                position, _label(where), f"the ledger's own checkpoint at position {position} {why}"
             )
         # the time the log key signed: no event after it may be earlier either (it only ever
         # raises the bar: a signed time altered to the past must not let the next save be set

@@ -348,10 +348,16 @@ def _verify(store: str, checkpoints: Checkpoints, source: Path, unverified: bool
             else f"{log_problems(report)} problem(s) in the log, past the ones kept: run fupin "
             "verify on it"
         )
+        # A checkpoint file's own fault (its key, its time: position -1) is said as verify
+        # says it, not as a mismatch: the ledger may match it (since session 25)
+        said = (
+            f"the restored ledger fails at the checkpoint file ({why})"
+            if first is not None and first.position < 0
+            else f"the restored ledger does not match the checkpoint ({why})"
+        )
         raise RuleError(
             "checkpoint",
-            f"the restored ledger does not match the checkpoint ({why}); it was not put in "
-            f"place ({_EXAMINE})" + (f"; {moved}" if moved else ""),
+            f"{said}; it was not put in place ({_EXAMINE})" + (f"; {moved}" if moved else ""),
         )
     # With --checkpoint, a log every checkpoint given matched that fails another rule is
     # said as that, not as a mismatch (since session 24: "does not match the checkpoint"

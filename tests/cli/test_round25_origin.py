@@ -184,5 +184,5 @@ def test_a_moved_stores_checkpoint_signed_as_the_districts_since_is_a_problem(
 
     assert failed.exit_code == 1, failed.output
     assert "the ledger's own checkpoint at position" in failed.stderr
-    assert "was altered (its signature does not verify)" in failed.stderr
+    assert "is signed under the old name fupin-jianghai, not this store's origin" in failed.stderr
     assert_refused(refused, "checkpoint", "this store recorded no such checkpoint of its own")
