@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,10 +21,20 @@ from ledger import clock, transparency
 from tests.cli.conftest import assert_refused, doc
 from tests.cli.test_round24_keys import Keys, _new_key, keys
 from tests.integration.test_verify_bundle_malformed import vb
+from tests.support import TickingClock
 
 STORE_INDEPENDENT = "the origin a checkpoint is signed under: the same code on either store"
 
 __all__ = ["keys"]  # the fixture, used by name
+
+
+@pytest.fixture(autouse=True)
+def _before_the_cut_over() -> Iterator[None]:
+    """Each test runs on a clock before ``transparency.OWN_ORIGIN_SINCE`` (2026-12-02, China),
+    whatever the day it runs: "recorded today, before the cut-over" must not turn false on the
+    day after the session that wrote it."""
+    with clock.using_clock(TickingClock(datetime(2026, 11, 30, 2, tzinfo=UTC))):
+        yield
 
 
 def _checkpoint(keys: Keys, store: str, name: str, day: str = "2016-09-20") -> Path:

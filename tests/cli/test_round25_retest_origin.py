@@ -23,12 +23,18 @@ import pytest
 from tests.cli.conftest import assert_refused
 from tests.cli.test_round24_keys import Keys, keys
 from tests.cli.test_round25_checkpoint_time import _resigned
-from tests.cli.test_round25_origin import _as_fupin_did, _checkpoint, _moved, logged
+from tests.cli.test_round25_origin import (
+    _as_fupin_did,
+    _before_the_cut_over,
+    _checkpoint,
+    _moved,
+    logged,
+)
 from tests.integration.test_verify_bundle_malformed import vb
 
 STORE_INDEPENDENT = "a checkpoint's origin and time: the same code on either store"
 
-__all__ = ["keys", "logged"]  # the fixtures, used by name
+__all__ = ["_before_the_cut_over", "keys", "logged"]  # the fixtures, used by name
 
 
 def test_prove_refuses_a_moved_stores_checkpoint_signed_as_the_districts(
