@@ -353,6 +353,9 @@ _STREET_SIDES = frozenset(
 )
 #: Events naming the household whose street judges them, on another record (a helper's).
 _OF_HOUSEHOLD = frozenset({"WorkerEmployed", "EmploymentEnded", "PairingTaken", "PairingReleased"})
+#: An employment and its end, on the enterprise's record: a closure's other side (since session
+#: 25, ``Verifier._employment``).
+_EMPLOYMENT_EVENTS = frozenset({"WorkerEmployed", "EmploymentEnded"})
 #: The command of each step of an exit or a return (their events serve several commands).
 _STEP_COMMANDS = {
     ("ExitAdvanced", "verified"): "verify_exit",
@@ -650,6 +653,18 @@ class Verifier:
         # effective date, position and label; a correction voiding it takes it out
         # (``_closure``).
         self._closures: dict[bytes, tuple[int, str, int, str]] = {}
+        # Every closure read (position, where): its enterprises' sides are checked after the
+        # pass (``_RecordRules._closure_sides_missing``, since session 25).
+        self._closings: list[tuple[int, _Where]] = []
+        # The employments 就业 read (since session 25, ``_employment``), which live on the
+        # enterprises' records: a household's id -> (the helper's id, the entry's version) ->
+        # [since, ended (None: standing), position, label]; the standing one of each (helper,
+        # household); each end (helper, its version) -> (household, the employment it ended);
+        # the helpers that employ, whose corrections may void one.
+        self._employments: dict[bytes, dict[tuple[bytes, int], list[Any]]] = {}
+        self._employed: dict[tuple[bytes, bytes], int] = {}
+        self._ends: dict[tuple[bytes, int], tuple[bytes, int | None]] = {}
+        self._employers: set[bytes] = set()
         # What the rules of amendments read of the log besides their records (``_note``).
         self.standing = _Standing()
         self._revoked_keys: set[str] = set()
@@ -1215,6 +1230,10 @@ class Verifier:
                     if kind.name == "Closed" or (closures and uid in closures):
                         where = (topic, uid, version)
                         self._closure(position, where, kind.name, day, tree.get("corrects"))
+                    if kind.name in _EMPLOYMENT_EVENTS or (
+                        kind.name == "Corrected" and uid in self._employers
+                    ):
+                        self._employment(position, (topic, uid, version), kind.name, day, tree.get)
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name in _NOTED:
@@ -1511,6 +1530,13 @@ class Verifier:
                     effective = event.prov.effective
                     day = effective.isoformat() if isinstance(effective, date) else ""
                     self._closure(position, where, name, day, getattr(event, "corrects", None))
+                if name in _EMPLOYMENT_EVENTS or (
+                    name == "Corrected" and where[1] in self._employers
+                ):
+                    effective = event.prov.effective
+                    day = effective.isoformat() if isinstance(effective, date) else ""
+                    get = lambda field: getattr(event, field, None)  # noqa: E731
+                    self._employment(position, where, name, day, get)
                 if name in _NOTED:  # as the raw pass does
                     self._note(name, position, where, getattr(event, "payment", None))
                 elif name in _WATCHED:
@@ -2005,6 +2031,8 @@ class Verifier:
         if closure is None:  # a closure (one with no date is malformed: the pass says so)
             if day:
                 self._closures[uid] = (where[2], day, position, _label(where))
+                self._closings.append((position, where))
+                self._employment_standing(position, where, day)
             return
         entry, closed_on, at, said = closure
         if name == "Corrected" and corrects == entry:
@@ -2020,6 +2048,87 @@ class Verifier:
                 _label(where),
                 f"dated {day}, recorded after the household's closure {said} (position {at}, "
                 f"dated {closed_on}): {rule}",
+            )
+
+    def _employment_standing(self, position: int, where: _Where, day: str) -> None:
+        """A closure recorded while an employment of a worker of its household stood past its
+        date (since session 25): one read before it, not voided, not ended or ended after the
+        closure's date, as ``close_household`` refuses (``_check_no_employment_after``)."""
+        for (_helper, _version), (since, ended, at, said) in sorted(
+            self._employments.get(where[1], {}).items(), key=lambda item: item[1][2]
+        ):
+            if ended is not None and ended <= day:
+                continue
+            until = "" if ended is None else f", ended only on {ended}"
+            self._problem(
+                position,
+                _label(where),
+                f"dated {day}, recorded while the employment {said} (position {at}, since "
+                f"{since}{until}) of a worker of the household stood past it: the command "
+                "refuses a closure while an employment of the household stands past its date "
+                "(end it on or before the closure, or void it, first)",
+            )
+
+    def _employment(
+        self, position: int, where: _Where, name: str, day: str, get: Callable[[str], Any]
+    ) -> None:
+        """An employment, its end or a correction of an employer's entry, read in recording
+        order (since session 25): an employment of a worker of a household closed on or before
+        its ``since``, recorded after the closure, is refused by ``helper employ``; the
+        employments standing are what a later closure is judged by (``_employment_standing``).
+        A voided employment is taken out; a voided end lets its employment stand again."""
+        helper, version = where[1], where[2]
+        if name == "Corrected":
+            corrects = get("corrects")
+            if not isinstance(corrects, int):
+                return
+            end = self._ends.pop((helper, corrects), None)
+            if end is not None:  # an end voided: the employment it ended stands again
+                household, employed = end
+                held = self._employments.get(household, {}).get((helper, employed or 0))
+                if held is not None:
+                    held[1] = None
+                    self._employed[(helper, household)] = employed or 0
+                return
+            for household, held_of in self._employments.items():
+                if held_of.pop((helper, corrects), None) is not None:
+                    if self._employed.get((helper, household)) == corrects:
+                        del self._employed[(helper, household)]
+                    return
+            return
+        number = get("household")
+        if not isinstance(number, str):  # malformed: the pass says so
+            return
+        household = natural_id("household", number).bytes
+        if name == "EmploymentEnded":
+            employed = self._employed.pop((helper, household), None)
+            if employed is not None:
+                held = self._employments.get(household, {}).get((helper, employed))
+                if held is not None:
+                    held[1] = day
+            self._ends[(helper, version)] = (household, employed)
+            return
+        since = _iso_day(get("since"))
+        if not since:
+            return
+        said = _label(where)
+        self._employers.add(helper)
+        self._employments.setdefault(household, {})[(helper, version)] = [
+            since,
+            None,
+            position,
+            said,
+        ]
+        self._employed[(helper, household)] = version
+        closure = self._closures.get(household)
+        if closure is not None and closure[1] <= since:
+            _entry, closed_on, at, closed = closure
+            self._problem(
+                position,
+                said,
+                f"an employment of a worker of {number} since {since}, recorded after the "
+                f"household's closure {closed} (position {at}, dated {closed_on}): the command "
+                "refuses it (a closed household has no worker employed on or after its closure)",
             )
 
     def _note(self, name: str, position: int, where: _Where, payment: object) -> None:
@@ -2127,6 +2236,7 @@ class Verifier:
             if where[1] not in self._officer_uids:  # an officer's: ``_watched``
                 rules.recorded_by[position] = self._amenders[position]
         replayed += self._amendments
+        replayed += self._closings  # their enterprises' sides (since session 25)
         for position, where, reason in rules.refusals(replayed):
             self._problem(position, _label(where), reason)
         if len(self.report.problems) > kept:
@@ -2969,6 +3079,8 @@ class _RecordRules:
                         f"its 'was' says {_shown_fields(dict(event.was))}, but the record held "
                         f"{_shown_fields(held_then)}: what it replaced is misstated"
                     )
+            elif name == "Closed" and isinstance(record, Household):
+                return self._closure_sides_missing(record, event, position)
             elif name == "VillageAmended" and isinstance(record, Street):
                 return self._village_rules(record, event, position)
             elif name == "RulesAmended" and isinstance(record, Programme):
@@ -3127,6 +3239,8 @@ class _RecordRules:
         one, and a ``PairingReleased`` on the replacement's, when it held the pairing
         (``CaseworkCommands.unpairing_sides`` records them so). "" when nothing is missing."""
         kind, ended = record.entries.get(version, ("", None))
+        if kind == "Closed" and isinstance(record, Household):
+            return self._reopening_sides_missing(record, version, at, saved)
         if kind != "HelperUnpaired" or not isinstance(ended, Unpairing):
             return ""
         if ended.role != "enterprise":
@@ -3155,6 +3269,62 @@ class _RecordRules:
                 f"without the {name} of {number} on {helper}'s record of its pairings saved "
                 "with it: the enterprise's pairings and the household's disagree"
             )
+        return ""
+
+    def _closure_sides_missing(self, record: Household, event: Any, at: int) -> str:
+        """What is wrong when the closure at position ``at`` ends the household's pairing with
+        an enterprise or cooperative whose record of its pairings held it running, but no
+        ``PairingReleased`` of the household, until the closure's day, is saved with it
+        (since session 25: ``close_household`` records them so; one written without them left
+        the enterprise held by a closed household). "" when nothing is missing."""
+        day = getattr(event.prov, "effective", None)
+        if not isinstance(day, date):
+            return ""
+        number = record.number
+        for helper_id, role in sorted(record.helpers.items()):
+            if role != "enterprise":
+                continue
+            pairings = self._record("pairings", helper_id, at)
+            if pairings is None or pairings.running_since(number) is None:
+                continue
+            released = {"household": number, "until": day}
+            if not self._saved_after(helper_id, "PairingReleased", released, at, event.timestamp):
+                return (
+                    f"it closes {number} on {day} without the PairingReleased of {number} on "
+                    f"{helper_id}'s record of its pairings saved with it: the enterprise's "
+                    "pairings and the household's disagree (fupin household close releases "
+                    "them in the same save)"
+                )
+        return ""
+
+    def _reopening_sides_missing(self, record: Household, version: int, at: int, saved: Any) -> str:
+        """What is wrong when the correction at position ``at`` voids the household's closure
+        ``version`` but the pairings the closure released are not taken back with it: a
+        ``PairingRetaken`` on each enterprise's record whose pairing with the household ended
+        on the closure's day (``CaseworkCommands.closure_sides``, since session 25)."""
+        closed, number = record.closed_on, record.number
+        if closed is None:
+            return ""
+        for helper_id, role in sorted(record.helpers.items()):
+            if role != "enterprise":
+                continue
+            pairings = self._record("pairings", helper_id, at)
+            if pairings is None:
+                continue
+            released = [
+                since
+                for other, since, until in pairings.pairings
+                if (other, until) == (number, closed)
+            ]
+            if not released:
+                continue
+            taken = {"household": number, "since": released[-1], "until": closed}
+            if not self._saved_after(helper_id, "PairingRetaken", taken, at, saved):
+                return (
+                    f"it voids entry {version}, {number}'s closure on {closed}, without the "
+                    f"PairingRetaken of {number} on {helper_id}'s record of its pairings saved "
+                    "with it: the enterprise's pairings and the household's disagree"
+                )
         return ""
 
     def _saved_after(
@@ -3259,6 +3429,15 @@ def _origin(recorder: ApplicationRecorder, mapper: Mapper[UUID], given: Iterable
         if fault is not None:
             raise RuleError("checkpoint", f"{name}: {fault}; nothing was checked")
     return origin
+
+
+def _iso_day(value: object) -> str:
+    """A date as stored (``{"__date__": "2016-08-20"}``) or decoded, as ISO text ("" if none)."""
+    if isinstance(value, dict) and len(value) == 1:
+        value = value.get("__date__")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if isinstance(value, str) else ""
 
 
 def _effective_day(event: Any) -> str:
