@@ -72,13 +72,22 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
     key = (household.pop("aggregate_id"),)
     for flag in _FLAGS:
         household[flag] = bool(household[flag])
+    helpers = db.dicts(
+        "SELECT helper, role, paired_on, paired_by, unpaired_on, replacement FROM "
+        "pj_pairings WHERE aggregate_id = ? ORDER BY paired_on, helper",
+        key,
+    )
+    closed_on = household["closed_on"]
+    if closed_on is not None:
+        # A closure ends the household's pairings on its date (since session 25: a closed
+        # household's helpers were listed as still paired); the read model keeps the
+        # unpairings recorded, so the accountability reports count no closure as one.
+        for helper in helpers:
+            if helper["unpaired_on"] is None:
+                helper["unpaired_on"] = closed_on
     return {
         "household": household,
-        "helpers": db.dicts(
-            "SELECT helper, role, paired_on, paired_by, unpaired_on, replacement FROM "
-            "pj_pairings WHERE aggregate_id = ? ORDER BY paired_on, helper",
-            key,
-        ),
+        "helpers": helpers,
         "visits": db.dicts(
             "SELECT helper, visited_on, recorded_by FROM pj_visits "
             "WHERE aggregate_id = ? AND voided = 0 ORDER BY visited_on, version",

@@ -9,7 +9,9 @@ enterprise's pairing (``PairingReleased``), and a voided closure without its ret
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import orjson
 from ledger.application import open_ledger
 from ledger.base import Provenance
 from ledger.helpers import Helper
@@ -173,3 +175,25 @@ def test_a_closure_and_its_void_by_the_commands_verify(seeded: Fupin) -> None:
     seeded.ok(f"correct household JH-0001 {version} --reason 登记错误 {doc('2016-09-03')}", JN)
 
     assert seeded.ok("verify", "admin").stdout.startswith("verified ")
+
+
+def test_a_closed_households_dossier_shows_its_pairings_ended_on_the_closure(
+    seeded: Fupin,
+) -> None:
+    """A tester: ``household show`` of a closed household listed its helpers as still paired;
+    the closure ends them on its date (a voided closure: paired again)."""
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-08-12')}", JN)
+    seeded.ok(DIED_OUT + doc("2016-09-01"), JN)
+
+    def helpers() -> dict[str, Any]:
+        shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "admin").stdout)
+        return {h["helper"]: h["unpaired_on"] for h in shown["helpers"]}
+
+    assert helpers() == {"c-1": "2016-09-01", "e-1": "2016-09-01"}
+    before = orjson.loads(
+        seeded.ok("household show JH-0001 --format json --as-of 2016-08-31", "admin").stdout
+    )
+    assert {h["unpaired_on"] for h in before["helpers"]} == {None}
+    version = last_entry(seeded, "JH-0001", "Closed")
+    seeded.ok(f"correct household JH-0001 {version} --reason 登记错误 {doc('2016-09-03')}", JN)
+    assert helpers() == {"c-1": None, "e-1": None}
