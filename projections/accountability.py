@@ -14,6 +14,7 @@ from typing import Any
 
 from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
 
+from projections.households import LEAVES_ON
 from projections.rules import (
     closing_day,
     cumulative_targets,
@@ -318,7 +319,7 @@ def _households(db: Database, columns: str, where: str) -> Iterator[list[Row]]:
     after = ""
     while True:
         page = db.rows(
-            f"SELECT {columns} FROM pj_households WHERE {where} AND number > ? "
+            f"SELECT {columns} FROM pj_households h WHERE {where} AND number > ? "
             "ORDER BY number LIMIT ?",
             (after, HOUSEHOLD_PAGE),
         )
@@ -632,11 +633,14 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
     ):
         registered[street][int(year)] = count
     # A key target whose record was closed 注销 (since session 25) is in no year's K from the
-    # year of its closure on, nor in its exits or cumulative exits from then.
+    # year it leaves the plan (``LEAVES_ON``: never for one closed out of poverty by a natural
+    # decrease, every year for a duplicate or one registered in error), nor in its exits or
+    # cumulative exits from then.
     gone: dict[str, list[tuple[int, int]]] = defaultdict(list)  # street -> (registered, closed)
     for street, year, closed in db.rows(
-        "SELECT street, substr(registered_on, 1, 4), substr(closed_on, 1, 4) FROM pj_households "
-        "WHERE key_target = 1 AND registered_on IS NOT NULL AND closed_on IS NOT NULL"
+        f"SELECT street, substr(registered_on, 1, 4), substr({LEAVES_ON}, 1, 4) "
+        "FROM pj_households h WHERE key_target = 1 AND registered_on IS NOT NULL "
+        f"AND {LEAVES_ON} IS NOT NULL"
     ):
         gone[street].append((int(year), int(closed)))
     # Each key target counts once in ``exits``, in the year of its first exit: one that
@@ -649,7 +653,7 @@ def _plan(db: Database, rules: ProgrammeRules, today: date | None) -> list[dict[
         "WHERE e.step = 'approved' AND h.key_target = 1 "
         "AND NOT EXISTS (SELECT 1 FROM pj_exit_steps f WHERE f.aggregate_id = e.aggregate_id "
         "AND f.step = 'approved' AND f.version < e.version) "
-        "AND (h.closed_on IS NULL OR e.year < CAST(substr(h.closed_on, 1, 4) AS INTEGER)) "
+        f"AND ({LEAVES_ON} IS NULL OR e.year < CAST(substr({LEAVES_ON}, 1, 4) AS INTEGER)) "
         "GROUP BY h.street, e.year, substr(e.effective, 1, 7)"
     ):
         if year is not None:
@@ -755,19 +759,21 @@ def _out_by(db: Database, years: range) -> dict[tuple[str, int], int]:
     out: dict[tuple[str, int], int] = defaultdict(int)
     closes = {year: closing_day(year).isoformat() for year in years}
     for street, exit_year, month, closed, count in db.rows(
-        "SELECT h.street, e.year, substr(e.effective, 1, 7), substr(h.closed_on, 1, 4), "
+        f"SELECT h.street, e.year, substr(e.effective, 1, 7), substr({LEAVES_ON}, 1, 4) AS gone, "
         "COUNT(*) FROM pj_exit_steps e "
         "JOIN pj_households h ON h.aggregate_id = e.aggregate_id WHERE e.step = 'approved' "
         "AND h.key_target = 1 AND h.returned_on IS NULL "
-        "GROUP BY h.street, e.year, substr(e.effective, 1, 7), substr(h.closed_on, 1, 4)"
+        "GROUP BY h.street, e.year, substr(e.effective, 1, 7), gone"
     ):
         for year in years:
             if closed is not None and int(closed) <= year:
-                continue  # closed 注销 by then: in no year's figure from its closure's year
+                continue  # closed 注销 by then: in no year's figure from the year it left
             if exit_year is not None and exit_year <= year and month <= closes[year][:7]:
                 out[(street, year)] += count
     for page in _households(
-        db, "number, aggregate_id, street, closed_on", "key_target = 1 AND returned_on IS NOT NULL"
+        db,
+        f"number, aggregate_id, street, {LEAVES_ON}",
+        "key_target = 1 AND returned_on IS NOT NULL",
     ):
         span = (page[0][0], page[-1][0])
         # (version, effective, exit year or None for a return), in the order they happened

@@ -5,15 +5,19 @@ Status is the household's stage, except that a registered household with at leas
 active pairing is ``paired``: identified, reviewed, rejected, under-notice, registered,
 paired, exited, returned. A household whose record was closed 注销 (merged, died out, moved
 away, a duplicate, identified in error; since session 25) is in no group or total from its
-closure's date (a view as of a day before it counts it as before); its exits of years before
-stay in ``exits``; ``closed`` counts the households closed by that date and their people, by
-reason, so that households identified = the groups' households + the closed ones.
+closure's date (a view as of a day before it counts it as before); its exits stay in
+``exits`` as the 2:3:5 plan's do (``households.LEAVES_ON``: all of them if it was out of
+poverty when closed by a natural decrease, those of years before the closure's if not, none
+for a duplicate or one identified in error); ``closed`` counts the households closed by that
+date and their people, by reason, so that households identified = the groups' households +
+the closed ones.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from projections.households import LEAVES_ON
 from projections.storage import Database
 
 __all__ = ["COLUMNS", "SECTIONS", "caseload"]
@@ -52,7 +56,11 @@ _EXITS = (
     "AND m.effective <= e.effective ORDER BY m.effective DESC, m.version DESC LIMIT 1), "
     "h.members)) AS people "
     "FROM pj_exit_steps e JOIN pj_households h ON h.aggregate_id = e.aggregate_id "
-    "WHERE e.step = 'approved' GROUP BY e.year, h.street ORDER BY e.year, h.street"
+    # as the 2:3:5 plan's (since session 25): no exit of a year on or after the one its
+    # household left the plan in by a closure 注销 (``LEAVES_ON``; a duplicate's in no year)
+    f"WHERE e.step = 'approved' AND ({LEAVES_ON} IS NULL "
+    f"OR e.year < CAST(substr({LEAVES_ON}, 1, 4) AS INTEGER)) "
+    "GROUP BY e.year, h.street ORDER BY e.year, h.street"
 )
 
 # Closed households 注销 (since session 25), by reason: the households the groups leave out, with

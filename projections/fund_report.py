@@ -22,6 +22,7 @@ from typing import Any
 from ledger.funds import FUND_SOURCES
 from ledger.programme import ProgrammeRules
 
+from projections.households import LEAVES_ON
 from projections.rules import read_rules
 from projections.storage import Database
 
@@ -195,14 +196,16 @@ _EXIT_IN_FORCE = (
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
 #: was, by effective date (a household never changed has its count in pj_households, as
-#: ``caseload``'s exits read it). A household whose record was closed 注销 by the day is not
-#: counted (since session 25).
+#: ``caseload``'s exits read it). A household whose record was closed 注销 is not counted from
+#: the day it leaves the plan (since session 25, ``LEAVES_ON``): one closed out of poverty by
+#: a natural decrease counts its members at its exit still, a duplicate or one registered in
+#: error is counted on no day.
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
     "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
     f"COALESCE(({_EXIT_IN_FORCE}), d.day) AS counted_on FROM pj_households h, d "
     "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
-    "AND (h.closed_on IS NULL OR h.closed_on > d.day)) "
+    f"AND ({LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
     "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
     "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "

@@ -124,6 +124,22 @@ COLUMNS = (
     "closed_reason",
     "closed_version",
 )
+#: The day from which household ``h`` leaves the 2:3:5 plan's K and exits, ``caseload``'s
+#: exits and the per-person base (since session 25, docs/reports.md "Closed households"):
+#: null while it is open, and for a natural decrease 自然减少 (merged, died out, moved away)
+#: closed while an approved exit was in force (by ``pj_periods``, as ``out_on``): its exit
+#: counts in its year and its people as at its exit; ``0000-01-01`` (every year) for a
+#: ``duplicate`` or ``in-error`` closure, which says it should never have been counted;
+#: ``closed_on`` for a natural decrease of a household not out of poverty that day.
+LEAVES_ON = (
+    "(CASE WHEN h.closed_on IS NULL THEN NULL "
+    "WHEN h.closed_because IN ('duplicate', 'in-error') THEN '0000-01-01' "
+    "WHEN EXISTS (SELECT 1 FROM pj_periods p WHERE p.aggregate_id = h.aggregate_id "
+    "AND p.ended_on IS NOT NULL AND p.ended_on <= h.closed_on AND NOT EXISTS (SELECT 1 "
+    "FROM pj_periods n WHERE n.aggregate_id = p.aggregate_id AND n.version > p.version "
+    "AND n.started_on <= h.closed_on)) THEN NULL "
+    "ELSE h.closed_on END)"
+)
 _SELECT_ROW = f"SELECT {', '.join(COLUMNS)} FROM pj_households WHERE aggregate_id = ?"
 _INSERT_ROW = (
     f"INSERT INTO pj_households ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"

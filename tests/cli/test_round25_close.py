@@ -571,3 +571,93 @@ def test_a_duplicate_whose_head_differs_is_refused(seeded: Fupin) -> None:
         f"{doc('2016-08-20')}",
         JN,
     )
+
+
+# -- tester's cases, session 25: a closure after the household's exit ----------------------
+
+
+def _exited(fupin: Fupin, number: str = "JH-0001") -> Fupin:
+    """``number``'s 2016 exit approved on 2016-11-30 (a key target of 江南 registered in 2016)."""
+    for line, actor in (
+        (f"household assess {number} 2016 --income 9000 {doc('2016-11-01')}", JN),
+        (f"household propose-exit {number} 2016 {doc('2016-11-02')}", JN),
+        (f"household verify-exit {number} {doc('2016-11-05')}", JN),
+        (
+            f"household exit-notice {number} --start 2016-11-06 --end 2016-11-12 "
+            f"{doc('2016-11-06')}",
+            JN,
+        ),
+        (f"household approve-exit {number} {doc('2016-11-30')}", "qu-01"),
+    ):
+        fupin.ok(line, actor)
+    return fupin
+
+
+def _plan_2016(fupin: Fupin) -> dict[str, Any]:
+    plan = _report(fupin, "accountability", "--as-of 2018-12-31")["plan"]
+    (row,) = [r for r in plan if (r["street"], r["year"]) == ("江南", 2016)]
+    return {k: row[k] for k in ("key_targets", "exits", "cumulative_exits", "due_talk")}
+
+
+def _caseload_exits(fupin: Fupin) -> int:
+    exits = _report(fupin, "caseload", "--as-of 2018-12-31")["exits"]
+    return sum(r["households"] for r in exits if (r["street"], r["year"]) == ("江南", 2016))
+
+
+def _key_people(fupin: Fupin, day: str) -> int:
+    (base,) = _report(fupin, "funds", f"--as-of {day}")["per_person"]
+    return int(base["key_target_people"])
+
+
+@pytest.mark.parametrize("because", ["全户死亡", "moved-away"])
+def test_closing_an_exited_household_leaves_the_plan_and_the_base_alone(
+    seeded: Fupin, because: str
+) -> None:
+    fupin = _exited(seeded)
+    before = _plan_2016(fupin)
+    assert before == {"key_targets": 1, "exits": 1, "cumulative_exits": 1, "due_talk": False}
+    people = [_key_people(fupin, day) for day in ("2016-12-31", "2018-12-31")]
+    assert people == [3, 3]
+
+    fupin.ok(f"household close JH-0001 --because {because} --reason 注销 {doc('2016-12-20')}", JN)
+
+    # no talk 约谈 due: its exit counts in 2016 and it stays in K (the tester's JN-000009)
+    assert _plan_2016(fupin) == before
+    assert _caseload_exits(fupin) == 1
+    # the per-person base counts its people as at its exit
+    assert [_key_people(fupin, day) for day in ("2016-12-31", "2018-12-31")] == people
+    # the caseload's current totals leave it out, listed as closed
+    assert _report(fupin, "caseload")["totals"]["households"] == 3
+    assert fupin.ok("projections check", "admin").exit_code == 0
+
+
+def test_a_duplicates_exit_leaves_both_exit_counts_and_every_year(seeded: Fupin) -> None:
+    fupin = _exited(seeded)
+    assert _caseload_exits(fupin) == 1
+
+    fupin.ok(
+        f"household close JH-0001 --because in-error --reason 识别错误 {doc('2017-03-01')}", JN
+    )
+
+    # never to have been counted: out of K, both exit counts and the base, 2016 included
+    assert _plan_2016(fupin) == {
+        "key_targets": 0,
+        "exits": 0,
+        "cumulative_exits": 0,
+        "due_talk": False,
+    }
+    assert _caseload_exits(fupin) == 0
+    assert _key_people(fupin, "2018-12-31") == 0
+    # read from its date as any closure (not as a correction, whatever its date): a view as of
+    # a day before it counts the household as before
+    assert _key_people(fupin, "2016-12-31") == 3
+    assert fupin.ok("projections check", "admin").exit_code == 0
+
+
+def test_a_natural_decrease_before_the_exit_leaves_from_its_year(seeded: Fupin) -> None:
+    fupin = seeded
+    fupin.ok(f"household close JH-0001 --because 全户死亡 --reason 注销 {doc('2017-03-01')}", JN)
+
+    assert _plan_2016(fupin)["key_targets"] == 1
+    assert _key_people(fupin, "2016-12-31") == 3
+    assert _key_people(fupin, "2017-03-01") == 0
