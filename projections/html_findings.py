@@ -110,6 +110,14 @@ def _dossier(record: dict[str, Any]) -> str:
         # A return to poverty 返贫 shown with its plan year (tester Z, session 23: a returned
         # household's dossier said only "stage returned … exited 2018-07-23").
         summary += f" · returned {facts['returned_on']}, in the {facts['plan_year']} plan"
+    if facts.get("closed_on"):
+        # A closure 注销 (since session 25: the file read as an open household's, its stage
+        # and plan year as before the closure; household show said it).
+        into = f" into {facts['closed_into']}" if facts.get("closed_into") else ""
+        summary += (
+            f" · closed 注销 {facts['closed_on']}: {facts['closed_because']}{into}, "
+            f"{facts['closed_document']}, by {facts['closed_by']}"
+        )
     helpers = table(
         ("helper", "role", "paired", "unpaired"),
         (

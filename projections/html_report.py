@@ -187,19 +187,27 @@ def _caseload_section(
     )
 
 
+def _counted(households: int, people: int) -> str:
+    """'1 household, 1 person' and '2 households, 3 people' (since session 25: '1 households')."""
+    return (
+        f"{households} household{'' if households == 1 else 's'}, "
+        f"{people} {'person' if people == 1 else 'people'}"
+    )
+
+
 def _closed_line(closed: Sequence[dict[str, Any]]) -> str:
     """The households closed 注销 by the report's day, by reason: counted in no figure above."""
     households = sum(row["households"] for row in closed)
     people = sum(row["people"] for row in closed)
     reasons = "; ".join(
-        f"{escape(str(row['because']))} {row['households']} households, {row['people']} people"
+        f"{escape(str(row['because']))} {_counted(row['households'], row['people'])}"
         for row in closed
     )
-    shown = f"{households} households, {people} people ({reasons})" if closed else "none"
+    shown = f"{_counted(households, people)} ({reasons})" if closed else "none"
     return (
         f'<p class="meta" id="closed">Closed 注销 by this day (merged, died out, moved away, '
-        f"duplicate, identified in error), counted from its closure's date in no household or "
-        f"people figure: {shown}</p>"
+        f"duplicate, identified in error), counted from its closure's date in no caseload group "
+        f"or total: {shown}</p>"
     )
 
 

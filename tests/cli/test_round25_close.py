@@ -273,7 +273,7 @@ def test_the_caseload_counts_the_closed_households_so_the_figures_reconcile(
     assert _report(fupin, "caseload")["closed"] == []
     page = tmp_path / "before.html"
     fupin.ok(f"report html --out {page}", "admin")
-    assert "counted from its closure's date in no household or people figure: none" in (
+    assert "counted from its closure's date in no caseload group or total: none" in (
         page.read_text(encoding="utf-8")
     )
     _merged(fupin)
@@ -290,9 +290,8 @@ def test_the_caseload_counts_the_closed_households_so_the_figures_reconcile(
     assert "merged" in table
     page = tmp_path / "after.html"
     fupin.ok(f"report html --out {page}", "admin")
-    assert (
-        "no household or people figure: 1 households, 3 people (merged 1 households, 3 people)"
-        in (page.read_text(encoding="utf-8"))
+    assert "no caseload group or total: 1 household, 3 people (merged 1 household, 3 people)" in (
+        page.read_text(encoding="utf-8")
     )
 
 
@@ -661,3 +660,16 @@ def test_a_natural_decrease_before_the_exit_leaves_from_its_year(seeded: Fupin) 
     assert _plan_2016(fupin)["key_targets"] == 1
     assert _key_people(fupin, "2016-12-31") == 3
     assert _key_people(fupin, "2017-03-01") == 0
+
+
+def test_the_html_dossier_shows_the_closure(seeded: Fupin, tmp_path: Path) -> None:
+    fupin = seeded  # JH-0001 paired with c-1, never visited: named by missed visits
+    fupin.ok(f"household close JH-0001 --because 全户死亡 --reason 注销 {doc('2016-12-20')}", JN)
+
+    page = tmp_path / "report.html"
+    fupin.ok(f"report html --out {page}", "admin")
+    text = page.read_text(encoding="utf-8")
+    card = text[text.index('id="household-JH-0001"') :]
+    card = card[: card.index("</section>")]
+    assert "closed 注销 2016-12-20: died-out" in card
+    assert "2016-12-20</td></tr>" in card  # c-1's pairing ended by the closure
