@@ -630,7 +630,7 @@ def test_closing_an_exited_household_leaves_the_plan_and_the_base_alone(
     assert fupin.ok("projections check", "admin").exit_code == 0
 
 
-def test_a_duplicates_exit_leaves_both_exit_counts_and_every_year(seeded: Fupin) -> None:
+def test_a_closure_in_error_after_the_exit_leaves_every_year(seeded: Fupin) -> None:
     fupin = _exited(seeded)
     assert _caseload_exits(fupin) == 1
 
@@ -653,6 +653,34 @@ def test_a_duplicates_exit_leaves_both_exit_counts_and_every_year(seeded: Fupin)
     assert fupin.ok("projections check", "admin").exit_code == 0
 
 
+def test_a_duplicate_registered_and_exited_leaves_both_exit_counts(seeded: Fupin) -> None:
+    fupin = seeded
+    app = open_ledger(fupin.store)
+    try:
+        register(app, "JH-0006", serial=1)  # JH-0001's head again 重复识别, registered too
+    finally:
+        app.close()
+    _exited(fupin, "JH-0006")
+    assert _plan_2016(fupin)["exits"] == 1
+    assert _caseload_exits(fupin) == 1
+
+    fupin.ok(
+        f"household close JH-0006 --because 重复识别 --into JH-0001 --reason 同一户主 "
+        f"{doc('2016-12-20')}",
+        JN,
+    )
+
+    # JH-0001 alone is the street's key target (20 % of 1 rounds to no exit due)
+    assert _plan_2016(fupin) == {
+        "key_targets": 1,
+        "exits": 0,
+        "cumulative_exits": 0,
+        "due_talk": False,
+    }
+    assert _caseload_exits(fupin) == 0
+    assert _key_people(fupin, "2018-12-31") == 3
+
+
 def test_a_natural_decrease_before_the_exit_leaves_from_its_year(seeded: Fupin) -> None:
     fupin = seeded
     fupin.ok(f"household close JH-0001 --because 全户死亡 --reason 注销 {doc('2017-03-01')}", JN)
@@ -673,3 +701,15 @@ def test_the_html_dossier_shows_the_closure(seeded: Fupin, tmp_path: Path) -> No
     card = card[: card.index("</section>")]
     assert "closed 注销 2016-12-20: died-out" in card
     assert "2016-12-20</td></tr>" in card  # c-1's pairing ended by the closure
+
+
+@ON_POSTGRES
+def test_on_postgresql_the_plan_and_the_base_after_closing_an_exited_household(
+    seeded: Fupin,
+) -> None:
+    test_closing_an_exited_household_leaves_the_plan_and_the_base_alone(seeded, "全户死亡")
+
+
+@ON_POSTGRES
+def test_on_postgresql_a_closure_in_error_leaves_every_year(seeded: Fupin) -> None:
+    test_a_closure_in_error_after_the_exit_leaves_every_year(seeded)
