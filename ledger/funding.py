@@ -124,7 +124,10 @@ class FundCommands(LedgerCore):
     def check_household_payment(household: Household, payment: Disbursement, paid: date) -> None:
         """The household is on record and was assisted on the day it was paid: registered (or
         returned) and not yet exited, or exited after that day (a payment entered late); the
-        measure is its own, planned by then, and of the payment's category."""
+        measure is its own, planned by then, and of the payment's category. A closed
+        household is judged here too, before the account changes (``Household.trigger_event``
+        would refuse its receipt only after the account's payment: a batch's account kept it)."""
+        household.check_open_on(paid, "FundsReceived")
         if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
             raise RuleError("household", f"{household.number} is {household.stage}, not registered")
         household.check_measure(payment.measure_id)
