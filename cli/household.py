@@ -700,9 +700,9 @@ def close(
     effective: EffectiveOption = None,
     note: NoteOption = "",
 ) -> None:
-    """Close the household's record 注销 / 自然减少 (since session 25): from that date it is
-    counted in no report and takes no further step; a closure in error is voided (fupin
-    correct)."""
+    """Close the household's record 注销 / 自然减少 (since session 25): from that date it is in
+    no caseload total and takes no further step (an exit before it still counts: see
+    docs/reports.md, Closed households); a closure in error is voided (fupin correct)."""
     with ledger_session() as app:
         app.close_household(make_stamp(document, effective, note), number, because, into, reason)
     went = f" into {into.strip()}" if into.strip() else ""

@@ -606,7 +606,9 @@ class Household(LedgerAggregate):
 
     def close(self, because: str, into: str, reason: str, prov: Provenance) -> None:
         """Close the household's record 注销 (since session 25): from the closure's date it is
-        counted in no caseload, fund base or plan, and takes no further step."""
+        in no caseload total and takes no further step; the plan and the per-person base keep
+        a household out of poverty then, and drop a duplicate or one in error from the start
+        (``projections.households.LEAVES_ON``, docs/reports.md)."""
         self.check_closable(because, into, reason, prov)
         self._closed(because, into, reason.strip(), prov)
 
