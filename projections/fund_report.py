@@ -184,14 +184,33 @@ def _per_person(
     }
 
 
-#: The approval of the exit in force on ``d.day`` of household ``h`` (by effective date, as
-#: ``ledger.household.exit_in_force_on`` reads its assisted periods, ``pj_periods``: a period's
-#: end is an exit approved, the next period's start the return that ended that exit), or none.
-_EXIT_IN_FORCE = (
-    "SELECT p.ended_on FROM pj_periods p WHERE p.aggregate_id = h.aggregate_id "
-    "AND p.ended_on <= d.day AND NOT EXISTS (SELECT 1 FROM (SELECT n.started_on "
-    "FROM pj_periods n WHERE n.aggregate_id = p.aggregate_id AND n.version > p.version "
-    "ORDER BY n.version LIMIT 1) back WHERE back.started_on <= d.day) ORDER BY p.version LIMIT 1"
+def _exit_in_force(h: str) -> str:
+    """The approval of the exit in force on ``d.day`` of household ``h`` (an alias of
+    ``pj_households``; by effective date, as ``ledger.household.exit_in_force_on`` reads its
+    assisted periods, ``pj_periods``: a period's end is an exit approved, the next period's start
+    the return that ended that exit), or none."""
+    return (
+        f"SELECT p.ended_on FROM pj_periods p WHERE p.aggregate_id = {h}.aggregate_id "
+        "AND p.ended_on <= d.day AND NOT EXISTS (SELECT 1 FROM (SELECT n.started_on "
+        "FROM pj_periods n WHERE n.aggregate_id = p.aggregate_id AND n.version > p.version "
+        "ORDER BY n.version LIMIT 1) back WHERE back.started_on <= d.day) "
+        "ORDER BY p.version LIMIT 1"
+    )
+
+
+#: Whether on ``d.day`` the household ``h`` merged 合户 into went into counts ``h``'s people
+#: itself (since session 25, docs/reports.md "Which people the base counts"): registered by
+#: then, it counts its members as they stood on a day (its exit in force's approval, else
+#: ``d.day``) on or after the merge's, and a change of its members (the people taken in) is
+#: dated from the merge's day to that day. Then ``h`` leaves the base, whatever its own exit;
+#: otherwise (the household it went into out of poverty since before the merge, counted as at
+#: its exit; or the people taken in not recorded) ``h`` stays in it as it stood on the merge's
+#: day (as at its exit if it had exited: no step follows a closure).
+_COUNTED_BY_INTO = (
+    "EXISTS (SELECT 1 FROM pj_households i WHERE i.number = h.closed_into "
+    "AND i.registered_on IS NOT NULL AND i.registered_on <= d.day AND EXISTS (SELECT 1 "
+    "FROM pj_members t WHERE t.aggregate_id = i.aggregate_id AND t.effective >= h.closed_on "
+    f"AND t.effective <= COALESCE(({_exit_in_force('i')}), d.day)))"
 )
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
@@ -199,13 +218,15 @@ _EXIT_IN_FORCE = (
 #: ``caseload``'s exits read it). A household whose record was closed 注销 is not counted from
 #: the day it leaves the plan (since session 25, ``LEAVES_ON``): one closed out of poverty by
 #: a natural decrease counts its members at its exit still, a duplicate or one registered in
-#: error is counted on no day.
+#: error is counted on no day; one merged 合户 is counted by the day's merge rule instead
+#: (``_COUNTED_BY_INTO``: where the household it went into counts its own).
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
     "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
-    f"COALESCE(({_EXIT_IN_FORCE}), d.day) AS counted_on FROM pj_households h, d "
+    f"COALESCE(({_exit_in_force('h')}), d.day) AS counted_on FROM pj_households h, d "
     "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
-    f"AND ({LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day)) "
+    "AND (CASE WHEN h.closed_because = 'merged' AND h.closed_on <= d.day "
+    f"THEN NOT {_COUNTED_BY_INTO} ELSE ({LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day) END)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
     "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
     "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "

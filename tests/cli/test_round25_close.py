@@ -713,3 +713,71 @@ def test_on_postgresql_the_plan_and_the_base_after_closing_an_exited_household(
 @ON_POSTGRES
 def test_on_postgresql_a_closure_in_error_leaves_every_year(seeded: Fupin) -> None:
     test_a_closure_in_error_after_the_exit_leaves_every_year(seeded)
+
+
+def _merged_with_exits(fupin: Fupin, exited: str, taken_in: bool = True) -> Fupin:
+    """JH-0001 (3 people) merged 合户 into JH-0005 (3 people) on 2017-06-01, ``exited`` (one of
+    them) out of poverty since 2016-11-30; JH-0005 records the 3 taken in if ``taken_in``."""
+    _with_second_key_target(fupin)
+    _exited(fupin, exited)
+    assert _key_people(fupin, "2018-12-31") == 6
+    if taken_in:
+        fupin.ok(TAKEN_IN + doc("2017-06-01"), JN)
+    fupin.ok(MERGE + doc("2017-06-01"), JN)
+    return fupin
+
+
+def test_a_merged_exited_household_into_an_assisted_one_counts_its_people_once(
+    seeded: Fupin,
+) -> None:
+    # the re-tester's JN-000009 (exited) into JN-000003 (assisted), which took its people in:
+    # JH-0001 counted as at its exit and JH-0005's 6 read 9 (597 -> 601, meets_rule false)
+    fupin = _merged_with_exits(seeded, exited="JH-0001")
+
+    assert _key_people(fupin, "2017-05-31") == 6  # before the merge, as before
+    assert _key_people(fupin, "2017-06-01") == 6  # JH-0005's 6, JH-0001 no more
+    assert _key_people(fupin, "2018-12-31") == 6
+    # the plan keeps JH-0001's exit of 2016 (rule a): a merge does not undo it
+    assert _plan_2016(fupin) == {
+        "key_targets": 2,
+        "exits": 1,
+        "cumulative_exits": 1,
+        "due_talk": False,
+    }
+    assert _caseload_exits(fupin) == 1
+    assert fupin.ok("projections rebuild", "admin").exit_code == 0
+    assert fupin.ok("projections check", "admin").exit_code == 0
+    assert _key_people(fupin, "2018-12-31") == 6
+
+
+def test_a_merged_assisted_household_into_an_exited_one_stays_in_the_base(
+    seeded: Fupin,
+) -> None:
+    # the mirror: JN-000003 (assisted) into JN-000001 (out of poverty, counted as at its exit,
+    # without those taken in): JH-0001 left the base and its people were counted nowhere
+    fupin = _merged_with_exits(seeded, exited="JH-0005")
+
+    assert _key_people(fupin, "2017-06-01") == 6  # JH-0005 as at its exit (3) + JH-0001's 3
+    assert _key_people(fupin, "2018-12-31") == 6
+    assert fupin.ok("projections rebuild", "admin").exit_code == 0
+    assert fupin.ok("projections check", "admin").exit_code == 0
+    assert _key_people(fupin, "2018-12-31") == 6
+
+
+def test_a_merge_into_an_assisted_household_before_its_people_taken_in_are_recorded(
+    seeded: Fupin,
+) -> None:
+    # the people taken in not recorded (yet): JH-0001's stay counted where they stood
+    fupin = _merged_with_exits(seeded, exited="JH-0001", taken_in=False)
+    assert _key_people(fupin, "2018-12-31") == 6
+
+    # recorded late, dated the merge's day: counted once, in JH-0005
+    fupin.ok(TAKEN_IN + doc("2017-06-01"), JN)
+    assert _key_people(fupin, "2017-06-01") == 6
+    assert _key_people(fupin, "2018-12-31") == 6
+    assert fupin.ok("projections check", "admin").exit_code == 0
+
+
+@ON_POSTGRES
+def test_on_postgresql_a_merged_exited_household_counts_its_people_once(seeded: Fupin) -> None:
+    test_a_merged_exited_household_into_an_assisted_one_counts_its_people_once(seeded)
