@@ -108,6 +108,30 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         if guards.moved_by((row[0], UUID(row[1]), row[2], row[3]) for row in c.sqlite_cursor):
             raise IntegrityError(MOVED)
 
+    def max_notification_id(self) -> int:
+        """The log's head, read as ``select_events`` reads (one statement, no ``BEGIN`` …
+        ``ROLLBACK``): every save's read guards take it once (``ledger.guards``), and
+        eventsourcing's own transaction around it cost more than the read (session 25)."""
+        head: int = self._one_statement(self.select_max_notification_id_statement, ())[0][0]
+        return head
+
+    def _one_statement(self, statement: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of one read: the pool's reader lock as eventsourcing takes it; no BEGIN: one
+        statement, one snapshot (the connection is in autocommit mode)."""
+        with self.datastore.get_connection(commit=False) as connection:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(statement, params)
+                rows: list[Any] = cursor.fetchall()
+            except Exception as exc:
+                # Raised as eventsourcing's own transactions raise it (a store error becomes
+                # its persistence error): the same mapping, without a second copy of it.
+                SQLiteTransaction(connection, commit=False).__exit__(
+                    type(exc), exc, exc.__traceback__
+                )
+                raise
+        return rows
+
     def select_events(
         self,
         originator_id: UUID | str,
@@ -131,20 +155,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         if limit is not None:
             statement += "LIMIT ? "
             params.append(limit)
-        # The pool's reader lock as eventsourcing takes it; no BEGIN: one statement, one
-        # snapshot (the connection is in autocommit mode).
-        with self.datastore.get_connection(commit=False) as connection:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(statement, params)
-                rows = cursor.fetchall()
-            except Exception as exc:
-                # Raised as eventsourcing's own transactions raise it (a store error becomes
-                # its persistence error): the same mapping, without a second copy of it.
-                SQLiteTransaction(connection, commit=False).__exit__(
-                    type(exc), exc, exc.__traceback__
-                )
-                raise
+        rows = self._one_statement(statement, params)
         convert = self.convert_originator_id
         return [
             StoredEvent(

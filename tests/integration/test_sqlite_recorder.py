@@ -73,5 +73,23 @@ def test_a_store_error_is_eventsourcings_error(tmp_path: Path) -> None:
 
         with pytest.raises(OperationalError, match="no such table"):
             recorder.select_events(natural_id("household", "JN-1"))
+        with pytest.raises(OperationalError, match="no such table"):
+            recorder.max_notification_id()
     finally:
         app.close()
+
+
+def test_its_head_is_eventsourcings(visited: tuple[Path, str], tmp_path: Path) -> None:
+    # The log's head, read without eventsourcing's BEGIN ... ROLLBACK (session 25: every
+    # save's read guards take it): the same on a store with events and on an empty one.
+    empty = open_ledger(str(tmp_path / "empty.db"), create=True)
+    app = open_ledger(str(visited[0]))
+    try:
+        for opened in (app, empty):
+            ours = opened.recorder
+            theirs = SQLiteApplicationRecorder(datastore=ours.datastore)  # type: ignore[attr-defined]
+            assert ours.max_notification_id() == theirs.max_notification_id()
+        assert app.recorder.max_notification_id() == app.event_count() > 10
+    finally:
+        app.close()
+        empty.close()
