@@ -110,6 +110,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import queue
 import re
 import struct
@@ -266,6 +267,11 @@ _LENGTH = struct.Struct(">I")
 #: bounded whatever a tampered store holds).
 _TOPICS_KEPT = 1024
 _DATES_KEPT = 8192
+#: Households' streets remembered (``Verifier._place``, since session 25); past this many
+#: places the older half is forgotten, and a household's street is read again from its
+#: identification in the store when an event needs it (a household's street never changes
+#: once identified): memory stays bounded however many households the ledger holds.
+_PLACES_KEPT = 200_000
 #: A recording time as the ledger's clock writes it (UTC): such texts sort as the times run.
 _UNREADABLE = "(unreadable row)"
 _MOVED = "its versions must follow the log's order (an event or a save was moved)"
@@ -726,10 +732,19 @@ class Verifier:
         self._master: str | None = None
         # Where records stand (since session 25, ``_place``): each street named once, by
         # index; each household's, account's and inspection's id (16 bytes) -> its street's
-        # index; each village's flag by (its street's id, its name), as the log stood so far.
+        # index (households': at most ``_PLACES_KEPT``, the older half forgotten past it); each
+        # account's and inspection's alone, all kept (few; their streets follow amendments);
+        # whether a household was forgotten (then one missing is read from the store,
+        # ``_identified_street``); each village's flag by (its street's id, its name), as the
+        # log stood so far.
         self._street_index: dict[str, int] = {}
         self._street_names: list[str] = []
         self._placed: dict[bytes, int] = {}
+        self._kept_places: dict[bytes, int] = {}
+        self._forgot = False
+        #: The store the log is read from (``verify_ledger``): a forgotten household's
+        #: identification is read from it by id.
+        self.store: ApplicationRecorder | None = None
         self._village_flags: dict[tuple[bytes, str], bool] = {}
         self._street_plans: dict[str, tuple[int, tuple[str, ...], bool]] = {}
 
@@ -1892,8 +1907,8 @@ class Verifier:
             return
         if name == "Amended":
             changes = get("changes")
-            if uid not in self._placed or not isinstance(changes, dict):
-                return
+            if uid not in self._kept_places or not isinstance(changes, dict):
+                return  # a household's street is its identification's (not amendable)
             street = changes.get("street")
         else:
             street = get("street")
@@ -1902,11 +1917,53 @@ class Verifier:
             if index is None:
                 index = self._street_index[street] = len(self._street_names)
                 self._street_names.append(street)
+            if name != "Identified":
+                self._kept_places[uid] = index
+            elif len(self._placed) >= _PLACES_KEPT:
+                self._forget()
             self._placed[uid] = index
 
-    def _street_of(self, uid: bytes) -> str | None:
+    def _forget(self) -> None:
+        """Forget the older half of the places noted (households' and the rest); accounts'
+        and inspections' are noted again (all kept, ``_kept_places``)."""
+        placed = self._placed
+        for uid in list(itertools.islice(placed, len(placed) // 2)):
+            del placed[uid]
+        placed.update(self._kept_places)
+        self._forgot = True
+
+    def _street_of(self, uid: bytes, household: bool = False) -> str | None:
         index = self._placed.get(uid)
+        if index is None and household and self._forgot:
+            street = self._identified_street(uid)
+            if street is not None:
+                self._place("Identified", uid, {"street": street}.get)
+            return street
         return None if index is None else self._street_names[index]
+
+    def _identified_street(self, uid: bytes) -> str | None:
+        """The street of the household ``uid`` by its identification (its first event, read
+        by id in one statement), for one whose place was forgotten; None if there is no
+        readable identification (its events not judged by their street, as for a record
+        whose street verify cannot tell)."""
+        if self.store is None:
+            return None
+        try:
+            first = self.store.select_events(UUID(bytes=uid), lte=1, limit=1)
+            if not first:
+                return None
+            stored = first[0]
+            kind = self._kinds.get(stored.topic) or self._kind(stored.topic)
+            if kind.fast:
+                tree = orjson.loads(stored.state)
+                street = tree.get("street") if isinstance(tree, dict) else None
+                name = kind.name
+            else:
+                event = self.mapper.to_domain_event(stored)
+                street, name = getattr(event, "street", None), type(event).__name__
+        except Exception:  # damaged: not told here (the pass reported it when it read it)
+            return None
+        return street if name == "Identified" and isinstance(street, str) else None
 
     def _street_rule(
         self,
@@ -1943,9 +2000,9 @@ class Verifier:
         elif how == _BY_HOUSEHOLD:
             household = get("household")
             if isinstance(household, str):
-                target = self._street_of(natural_id("household", household).bytes)
+                target = self._street_of(natural_id("household", household).bytes, True)
         elif how in (_BY_RECORD, _BY_STEP):
-            target = self._street_of(where[1])
+            target = self._street_of(where[1], _record_of(where[0]) == "Household")
         if local and target == officer.street:
             return
         if target == "" and name == "RectificationReported":
@@ -1977,7 +2034,7 @@ class Verifier:
         commands that record it (none: not judged there) and whether none of them is the
         district's; kept per topic (as many as the ledger's event classes)."""
         commands = EVENT_COMMANDS.get(name, ())
-        record = topic.rsplit(":", 1)[-1].split(".", 1)[0]
+        record = _record_of(topic)
         if name in _STREET_SIDES:
             commands = ()
         if name in ("ExitAdvanced", "ReturnAdvanced"):
@@ -2806,6 +2863,11 @@ def _key_label(hid: str) -> str:
     return f"{KEY_TABLE} {hid}"
 
 
+def _record_of(topic: str) -> str:
+    """The record an event's topic is of (``Household``: ``ledger.household:Household.X``)."""
+    return topic.rsplit(":", 1)[-1].split(".", 1)[0]
+
+
 def _uuid_bytes(originator: Any) -> bytes:
     """The 16 bytes of a stored originator id, read as the recorder reads one (the hot loop
     reads SQLite's 32 hex digits itself)."""
@@ -3395,6 +3457,7 @@ def verify_ledger(
     )
     verifier.origin = verifier.report.origin = _origin(recorder, mapper, verifier.given)
     verifier.broken_versions = broken_versions(recorder)
+    verifier.store = recorder
     verifier.check_schema(recorder)  # first: kept whatever the pass finds after it
     scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
     try:
