@@ -1231,19 +1231,27 @@ class Verifier:
                             position, (topic, uid, version), kind.name, actor, role, kind.roles
                         )
                     elif officer.street and role != "admin":  # 5. their street's only
-                        # inlined: an entry of a record of their own street passes at once
+                        # inlined: an entry of a record of their own street, or an
+                        # identification or opening in it, passes at once
                         plan = plans.get(topic)
-                        if (
-                            plan is None
-                            or plan[0] != _BY_RECORD
-                            or not plan[2]
-                            or placed.get(uid) != street_index.get(officer.street)
-                        ):
+                        if plan is None or not plan[2]:
+                            own = False
+                        elif plan[0] == _BY_RECORD:
+                            own = placed.get(uid) == street_index.get(officer.street)
+                        else:
+                            own = plan[0] == _BY_OWN and tree.get("street") == officer.street
+                        if not own:
                             self._street_rule(
                                 kind.name, position, (topic, uid, version), tree.get, actor, officer
                             )
                     if kind.name in _PLACING:
-                        self._place(kind.name, uid, tree.get)
+                        # inlined: an identification in a street already noted, room left
+                        street = tree.get("street") if kind.name == "Identified" else None
+                        index = street_index.get(street) if type(street) is str else None
+                        if index is not None and len(placed) < _PLACES_KEPT:
+                            placed[uid] = index
+                        else:
+                            self._place(kind.name, uid, tree.get)
                     if kind.name == "Closed" or (closures and uid in closures):
                         where = (topic, uid, version)
                         self._closure(position, where, kind.name, day, tree.get("corrects"))

@@ -12,9 +12,10 @@ from datetime import date
 from ledger.application import open_ledger
 from ledger.base import Provenance
 from ledger.funds import Disbursement, FundAccount
-from ledger.household import Household
+from ledger.household import Household, Personal
 
 from tests.cli.conftest import Fupin, doc
+from tests.support import id_card
 
 STORE_INDEPENDENT = "verify's replay of the street rule: SQLite is enough (tests/conftest.py)"
 
@@ -38,6 +39,28 @@ def _village_payment_by_hand(fupin: Fupin, day: date) -> None:
         payment = Disbursement(10_000, "facilities", "village", street="江南", village="雄光")
         account._disbursed(payment, Provenance("qu-01", "officer", day, "拨付单", ""))
         ledger.save(account)
+    finally:
+        ledger.close()
+
+
+def _identified_by_hand(fupin: Fupin, actor: str, street: str, village: str) -> None:
+    """Household JH-0900 identified in ``street`` by ``actor``, past ``household identify``."""
+    ledger = open_ledger(fupin.store)
+    try:
+        household = Household(
+            number="JH-0900",
+            street=street,
+            village=village,
+            area="rural",
+            members=1,
+            labour=True,
+            willing=True,
+            disabled=False,
+            dibao=True,
+            personal=Personal("户主", id_card(900), "", "", ("户主",)),
+            prov=Provenance(actor, "officer", date(2016, 8, 20), "低保台账", ""),
+        )
+        ledger.save(household)
     finally:
         ledger.close()
 
@@ -123,3 +146,20 @@ def test_a_second_exit_proposal_names_the_one_under_way(seeded: Fupin) -> None:
     assert "of JH-0001, the 2016 exit proposed by jn-01, recorded " in said
     assert "effective 2016-12-01" in said
     assert "Traceback" not in refused.output
+
+
+def test_an_identification_in_another_street_is_reported(seeded: Fupin) -> None:
+    """An identification carries its own street: a 礼乐 officer's of a 江南 household is
+    reported (verify judges it without a call in its pass only when the streets agree)."""
+    _identified_by_hand(seeded, "ll-01", "江南", "雄光")
+
+    said = _said(seeded)
+
+    assert "Household.Identified" in said
+    assert "refused as: ll-01 works for street '礼乐', not '江南'" in said
+
+
+def test_an_identification_in_the_officers_own_street_verifies(seeded: Fupin) -> None:
+    _identified_by_hand(seeded, "jn-01", "江南", "雄光")
+
+    assert seeded.ok("verify", "admin").stdout.startswith("verified ")
