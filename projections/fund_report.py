@@ -198,19 +198,24 @@ def _exit_in_force(h: str) -> str:
     )
 
 
-#: Whether on ``d.day`` the household ``h`` merged 合户 into went into counts ``h``'s people
-#: itself (since session 25, docs/reports.md "Which people the base counts"): registered by
-#: then, it counts its members as they stood on a day (its exit in force's approval, else
-#: ``d.day``) on or after the merge's, and a change of its members (the people taken in) is
-#: dated from the merge's day to that day. Then ``h`` leaves the base, whatever its own exit;
-#: otherwise (the household it went into out of poverty since before the merge, counted as at
-#: its exit; or the people taken in not recorded) ``h`` stays in it as it stood on the merge's
-#: day (as at its exit if it had exited: no step follows a closure).
-_COUNTED_BY_INTO = (
-    "EXISTS (SELECT 1 FROM pj_households i WHERE i.number = h.closed_into "
-    "AND i.registered_on IS NOT NULL AND i.registered_on <= d.day AND EXISTS (SELECT 1 "
-    "FROM pj_members t WHERE t.aggregate_id = i.aggregate_id AND t.effective >= h.closed_on "
-    f"AND t.effective <= COALESCE(({_exit_in_force('i')}), d.day)))"
+#: A merge 合户 moves people: it neither adds them to the base nor takes them out of it (since
+#: session 25, docs/reports.md "Which people the base counts"). The household merged away is
+#: counted on every day from the merge as it stood on the merge's day (as at its exit if it
+#: had exited, its members that day if not), under its own key-target flag; the household it
+#: went into is counted, from its first merge on, with its members as they stood the day
+#: before (the people it took in are the merged household's, counted there). The re-testers
+#: of session 25 found every rule that guessed who was taken in from a later change of
+#: members wrong one way or another (a birth took a whole household out; two merged into one
+#: with one recorded lost the other's; a key target merged into a household that is not moved
+#: people across the flag). What this rule does not see: a birth or death in the receiving
+#: household after its first merge (counted as before the merge), and people taken in
+#: recorded before the merge's day (counted in both: date their change of members on the
+#: merge's day or after).
+_MERGED_ON = "h.closed_because = 'merged' AND h.closed_on <= d.day"
+#: The first merge into ``h`` by ``d.day`` (None: none).
+_FIRST_MERGE_INTO = (
+    "SELECT MIN(x.closed_on) FROM pj_households x WHERE x.closed_because = 'merged' "
+    "AND x.closed_into = h.number AND x.closed_on <= d.day"
 )
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
@@ -218,18 +223,19 @@ _COUNTED_BY_INTO = (
 #: ``caseload``'s exits read it). A household whose record was closed 注销 is not counted from
 #: the day it leaves the plan (since session 25, ``LEAVES_ON``): one closed out of poverty by
 #: a natural decrease counts its members at its exit still, a duplicate or one registered in
-#: error is counted on no day; one merged 合户 is counted by the day's merge rule instead
-#: (``_COUNTED_BY_INTO``: where the household it went into counts its own).
+#: error is counted on no day; a merge moves people and changes no count (above).
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
     "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
-    f"COALESCE(({_exit_in_force('h')}), d.day) AS counted_on FROM pj_households h, d "
+    f"CASE WHEN {_MERGED_ON} THEN COALESCE(({_exit_in_force('h')}), h.closed_on) "
+    f"ELSE COALESCE(({_exit_in_force('h')}), d.day) END AS counted_on, "
+    f"({_FIRST_MERGE_INTO}) AS merged_in FROM pj_households h, d "
     "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
-    "AND (CASE WHEN h.closed_because = 'merged' AND h.closed_on <= d.day "
-    f"THEN NOT {_COUNTED_BY_INTO} ELSE ({LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day) END)) "
+    f"AND (({_MERGED_ON}) OR {LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
     "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
     "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "
+    "AND (c.merged_in IS NULL OR m.effective < c.merged_in) "
     "ORDER BY m.effective DESC, m.version DESC LIMIT 1), c.members) AS people FROM c) p"
 )
 

@@ -131,8 +131,8 @@ COLUMNS = (
 #: counts in its year and its people as at its exit; ``0000-01-01`` (every year) for a
 #: ``duplicate`` or ``in-error`` closure, which says it should never have been counted;
 #: ``closed_on`` for a natural decrease of a household not out of poverty that day. The
-#: per-person base reads it for every closure but a merge 合户, which it counts where the
-#: household gone into counts its own (``projections.fund_report._COUNTED_BY_INTO``).
+#: per-person base reads it for every closure but a merge 合户, which moves people and
+#: changes no count there (``projections.fund_report._PEOPLE``).
 LEAVES_ON = (
     "(CASE WHEN h.closed_on IS NULL THEN NULL "
     "WHEN h.closed_because IN ('duplicate', 'in-error') THEN '0000-01-01' "

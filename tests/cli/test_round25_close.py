@@ -735,7 +735,8 @@ def test_a_merged_exited_household_into_an_assisted_one_counts_its_people_once(
     fupin = _merged_with_exits(seeded, exited="JH-0001")
 
     assert _key_people(fupin, "2017-05-31") == 6  # before the merge, as before
-    assert _key_people(fupin, "2017-06-01") == 6  # JH-0005's 6, JH-0001 no more
+    # JH-0001 as at its exit (3), JH-0005 as it stood the day before its merge (3)
+    assert _key_people(fupin, "2017-06-01") == 6
     assert _key_people(fupin, "2018-12-31") == 6
     # the plan keeps JH-0001's exit of 2016 (rule a): a merge does not undo it
     assert _plan_2016(fupin) == {
@@ -757,7 +758,8 @@ def test_a_merged_assisted_household_into_an_exited_one_stays_in_the_base(
     # without those taken in): JH-0001 left the base and its people were counted nowhere
     fupin = _merged_with_exits(seeded, exited="JH-0005")
 
-    assert _key_people(fupin, "2017-06-01") == 6  # JH-0005 as at its exit (3) + JH-0001's 3
+    # JH-0005 as at its exit (3) + JH-0001 as it stood on the merge's day (3)
+    assert _key_people(fupin, "2017-06-01") == 6
     assert _key_people(fupin, "2018-12-31") == 6
     assert fupin.ok("projections rebuild", "admin").exit_code == 0
     assert fupin.ok("projections check", "admin").exit_code == 0
@@ -781,3 +783,87 @@ def test_a_merge_into_an_assisted_household_before_its_people_taken_in_are_recor
 @ON_POSTGRES
 def test_on_postgresql_a_merged_exited_household_counts_its_people_once(seeded: Fupin) -> None:
     test_a_merged_exited_household_into_an_assisted_one_counts_its_people_once(seeded)
+
+
+# -- re-tester of merges, session 25: a merge moves people and changes no count of the base ----
+
+
+def _registered(fupin: Fupin, number: str, serial: int, key_target: bool) -> None:
+    app = open_ledger(fupin.store)
+    try:
+        register(app, number, serial=serial, key_target=key_target)
+    finally:
+        app.close()
+
+
+def _people(fupin: Fupin, day: str) -> tuple[int, int]:
+    (base,) = _report(fupin, "funds", f"--as-of {day}")["per_person"]
+    return int(base["key_target_people"]), int(base["registered_people"])
+
+
+def test_a_birth_after_a_merge_takes_no_merged_people_out(seeded: Fupin) -> None:
+    # the re-tester's 1a: a birth in the household merged into (no people taken in recorded)
+    # read as "the people taken in", and the merged household's people left the base
+    fupin = _with_second_key_target(seeded)
+    fupin.ok(MERGE + doc("2017-06-01"), JN)
+    fupin.ok(
+        f"household members JH-0005 --members 4 --head-name 户主5 --id-card {id_card(5)} "
+        f"--note 新生儿出生 {doc('2017-07-01')}",
+        JN,
+    )
+
+    assert _key_people(fupin, "2017-07-01") == 6  # never 3 + 4 - 3 = 4
+
+
+def test_two_merged_into_one_with_one_recorded_lose_nobody(seeded: Fupin) -> None:
+    # the re-tester's 1b: JH-0006 and JH-0007 merged into JH-0005, only JH-0006's people
+    # recorded as taken in: JH-0007's were counted nowhere
+    fupin = _with_second_key_target(seeded)
+    _registered(fupin, "JH-0006", 6, True)
+    _registered(fupin, "JH-0007", 7, True)
+    assert _key_people(fupin, "2017-05-31") == 12
+    fupin.ok(
+        f"household members JH-0005 --members 6 --head-name 户主5 --id-card {id_card(5)} "
+        f"--note 合户迁入JH-0006的3人 {doc('2017-06-01')}",
+        JN,
+    )
+    for number in ("JH-0006", "JH-0007"):
+        fupin.ok(
+            f"household close {number} --because 合户 --into JH-0005 --reason 并入 "
+            f"{doc('2017-06-01')}",
+            JN,
+        )
+
+    assert _key_people(fupin, "2017-06-01") == 12
+    assert _key_people(fupin, "2018-12-31") == 12
+
+
+@pytest.mark.parametrize(
+    ("into", "serial", "merged"),
+    [("JH-0005", 5, "JH-0006"), ("JH-0007", 7, "JH-0001")],
+    ids=["not-a-key-target-into-one", "a-key-target-into-one-not"],
+)
+def test_a_merge_across_the_key_target_flag_moves_no_key_target_people(
+    seeded: Fupin, into: str, serial: int, merged: str
+) -> None:
+    # the re-tester's 2a (a household not a key target merged into a key target: its people
+    # joined the key-target base) and 2b (a key target into one not a key target: its people
+    # left it)
+    fupin = _with_second_key_target(seeded)
+    _registered(fupin, "JH-0006", 6, False)
+    _registered(fupin, "JH-0007", 7, False)
+    assert _people(fupin, "2017-05-31") == (6, 12)
+    fupin.ok(
+        f"household members {into} --members 6 --head-name 户主{serial} "
+        f"--id-card {id_card(serial)} --note 合户迁入{merged}的3人 {doc('2017-06-01')}",
+        JN,
+    )
+    fupin.ok(
+        f"household close {merged} --because 合户 --into {into} --reason 并入 {doc('2017-06-01')}",
+        JN,
+    )
+
+    assert _people(fupin, "2017-06-01") == (6, 12)
+    assert _people(fupin, "2018-12-31") == (6, 12)
+    assert fupin.ok("projections rebuild", "admin").exit_code == 0
+    assert _people(fupin, "2018-12-31") == (6, 12)
