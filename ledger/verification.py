@@ -748,6 +748,11 @@ class Verifier:
         #: identification is read from it by id.
         self.store: ApplicationRecorder | None = None
         self._village_flags: dict[tuple[bytes, str], bool] = {}
+        # Households moved 迁移 (since session 25, ``_moved``): the village before the first
+        # move and the live moves, (date, village before, village after, version), in the
+        # log's order; at most ``_PLACES_KEPT``, the older half forgotten past it (a forgotten
+        # or unknown household's are read again from the store at its next move).
+        self._moves: dict[bytes, tuple[str | None, list[tuple[str, str, str, int]]]] = {}
         self._street_plans: dict[str, tuple[int, tuple[str, ...], bool]] = {}
 
     def run(
@@ -1259,6 +1264,8 @@ class Verifier:
                         kind.name == "Corrected" and uid in self._employers
                     ):
                         self._employment(position, (topic, uid, version), kind.name, day, tree.get)
+                    if kind.name == "Moved":
+                        self._moved(position, (topic, uid, version), day, tree.get)
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name in _NOTED:
@@ -1562,6 +1569,10 @@ class Verifier:
                     day = effective.isoformat() if isinstance(effective, date) else ""
                     get = lambda field: getattr(event, field, None)  # noqa: E731
                     self._employment(position, where, name, day, get)
+                if name == "Moved":
+                    effective = event.prov.effective
+                    day = effective.isoformat() if isinstance(effective, date) else ""
+                    self._moved(position, where, day, lambda f: getattr(event, f, None))
                 if name in _NOTED:  # as the raw pass does
                     self._note(name, position, where, getattr(event, "payment", None))
                 elif name in _WATCHED:
@@ -2073,6 +2084,8 @@ class Verifier:
         street = None if officer is None else officer.street
         if name == "Corrected" and where[1] in self._officer_uids:
             self._reinstated(where, corrects)
+        if name == "Corrected" and where[1] in self._moves:
+            self._move_voided(where[1], corrects)
         if name in ("Amended", "VillageAmended", "RulesAmended"):
             self._amendments.append((position, where))
             self._amenders[position] = (role, street)
@@ -2116,6 +2129,103 @@ class Verifier:
                 f"dated {day}, recorded after the household's closure {said} (position {at}, "
                 f"dated {closed_on}): {rule}",
             )
+
+    def _moved(self, position: int, where: _Where, day: str, get: Callable[[str], Any]) -> None:
+        """The rules of ``household move`` replayed (since session 25): to a village of the
+        household's street as the log stood at the move (``_village_flags``), other than the
+        one it was in on the move's date, which ``was`` names (by the live moves read before
+        it, or the identification's village as amended); not dated before the latest live
+        move (a voided one taken out, ``_move_voided``). Its date against the identification
+        is the pass's rule of dates."""
+        village, was = get("village"), get("was")
+        if not (day and isinstance(village, str) and isinstance(was, str)):
+            return  # malformed: the pass says so
+        uid = where[1]
+        state = self._moves.get(uid)
+        if state is None:
+            if len(self._moves) >= _PLACES_KEPT:
+                for old in list(itertools.islice(self._moves, len(self._moves) // 2)):
+                    del self._moves[old]
+            state = self._moves[uid] = self._move_history(uid, where[2])
+        first, moves = state
+        said = _label(where)
+        street = self._street_of(uid, True)
+        if street is not None and (natural_id("street", street).bytes, village) not in (
+            self._village_flags
+        ):
+            self._problem(
+                position,
+                said,
+                f"a move to {village!r}, not a village of street {street} as the log stood "
+                f"then: the command refuses it (refused village: {village!r} is not a village "
+                f"of street {street})",
+            )
+        if moves and day < moves[-1][0]:
+            last = moves[-1]
+            self._problem(
+                position,
+                said,
+                f"a move dated {day}, before the household's move to {last[2]} dated {last[0]} "
+                f"(entry {last[3]}): the command refuses it (moves are dated in order)",
+            )
+        latest = [after for effective, _, after, _ in moves if effective <= day]
+        was_then = latest[-1] if latest else (moves[0][1] if moves else first)
+        if was_then is not None and was != was_then:
+            self._problem(
+                position,
+                said,
+                f"the move says the household was in {was!r} on {day}; it was in {was_then!r} "
+                "by its identification and the moves recorded before it",
+            )
+        if was_then is not None and village == was_then:
+            self._problem(
+                position,
+                said,
+                f"a move to {village!r}, the village the household was in on {day}: the "
+                "command refuses it (a move is to another village)",
+            )
+        moves.append((day, was, village, where[2]))
+
+    def _move_voided(self, uid: bytes, corrects: object) -> None:
+        """A correction of a moved household voiding one of its live moves: taken out (whether
+        it may void it is judged with every correction, ``check_corrections``); with none left,
+        the household is forgotten here (its next move reads its village again, as amended)."""
+        first, moves = self._moves[uid]
+        kept = [move for move in moves if move[3] != corrects]
+        if not kept:
+            del self._moves[uid]
+        elif len(kept) < len(moves):
+            self._moves[uid] = (first, kept)
+
+    def _move_history(
+        self, uid: bytes, version: int
+    ) -> tuple[str | None, list[tuple[str, str, str, int]]]:
+        """The village a household was identified in (as amended) and its live moves, from its
+        events before ``version`` read from the store in one statement, at its first move
+        (or its first since it was forgotten); None for a village that cannot be read (the
+        ``was`` of its first move not judged)."""
+        first: str | None = None
+        moves: list[tuple[str, str, str, int]] = []
+        if self.store is None:
+            return first, moves
+        try:
+            for stored in self.store.select_events(UUID(bytes=uid), lte=version - 1):
+                kind = self._kinds.get(stored.topic) or self._kind(stored.topic)
+                if kind.name not in ("Identified", "Amended", "Moved", "Corrected"):
+                    continue
+                event: Any = self.mapper.to_domain_event(stored)
+                if kind.name == "Identified":
+                    first = event.village
+                elif kind.name == "Amended" and "village" in event.changes and not moves:
+                    first = event.changes["village"]
+                elif kind.name == "Moved":
+                    day = event.prov.effective.isoformat()
+                    moves.append((day, event.was, event.village, stored.originator_version))
+                elif kind.name == "Corrected":
+                    moves = [move for move in moves if move[3] != event.corrects]
+        except Exception:  # damaged: not told here (the pass reported it when it read it)
+            return None, []
+        return (first if isinstance(first, str) else None), moves
 
     def _employment_standing(self, position: int, where: _Where, day: str) -> None:
         """A closure recorded while an employment of a worker of its household stood past its
