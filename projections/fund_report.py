@@ -212,24 +212,23 @@ def _exit_in_force(h: str) -> str:
 #: recorded before the merge's day (counted in both: date their change of members on the
 #: merge's day or after).
 _MERGED_ON = "h.closed_because = 'merged' AND h.closed_on <= d.day"
-#: The first merge into ``h`` by ``d.day`` (None: none).
-_FIRST_MERGE_INTO = (
-    "SELECT MIN(x.closed_on) FROM pj_households x WHERE x.closed_because = 'merged' "
-    "AND x.closed_into = h.number AND x.closed_on <= d.day"
-)
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
 #: was, by effective date (a household never changed has its count in pj_households, as
 #: ``caseload``'s exits read it). A household whose record was closed 注销 is not counted from
 #: the day it leaves the plan (since session 25, ``LEAVES_ON``): one closed out of poverty by
 #: a natural decrease counts its members at its exit still, a duplicate or one registered in
-#: error is counted on no day; a merge moves people and changes no count (above).
+#: error is counted on no day; a merge moves people and changes no count (above): ``mi`` is
+#: each household's first merge into it by the day, grouped once (not one search of every
+#: household for each household: pj_households has no index on ``closed_into``).
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
+    "mi AS (SELECT x.closed_into AS number, MIN(x.closed_on) AS merged_in FROM pj_households x, d "
+    "WHERE x.closed_because = 'merged' AND x.closed_on <= d.day GROUP BY x.closed_into), "
     "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
-    f"CASE WHEN {_MERGED_ON} THEN COALESCE(({_exit_in_force('h')}), h.closed_on) "
-    f"ELSE COALESCE(({_exit_in_force('h')}), d.day) END AS counted_on, "
-    f"({_FIRST_MERGE_INTO}) AS merged_in FROM pj_households h, d "
+    f"COALESCE(({_exit_in_force('h')}), CASE WHEN {_MERGED_ON} THEN h.closed_on ELSE d.day END) "
+    "AS counted_on, mi.merged_in FROM pj_households h CROSS JOIN d "
+    "LEFT JOIN mi ON mi.number = h.number "
     "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
     f"AND (({_MERGED_ON}) OR {LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
