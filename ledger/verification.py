@@ -1963,28 +1963,12 @@ class Verifier:
         return None if index is None else self._street_names[index]
 
     def _identified_street(self, uid: bytes) -> str | None:
-        """The street of the household ``uid`` by its identification (its first event, read
-        by id in one statement), for one whose place was forgotten; None if there is no
-        readable identification (its events not judged by their street, as for a record
-        whose street verify cannot tell)."""
-        if self.store is None:
-            return None
-        try:
-            first = self.store.select_events(UUID(bytes=uid), lte=1, limit=1)
-            if not first:
-                return None
-            stored = first[0]
-            kind = self._kinds.get(stored.topic) or self._kind(stored.topic)
-            if kind.fast:
-                tree = orjson.loads(stored.state)
-                street = tree.get("street") if isinstance(tree, dict) else None
-                name = kind.name
-            else:
-                event = self.mapper.to_domain_event(stored)
-                street, name = getattr(event, "street", None), type(event).__name__
-        except Exception:  # damaged: not told here (the pass reported it when it read it)
-            return None
-        return street if name == "Identified" and isinstance(street, str) else None
+        """The street of the household ``uid`` by its identification (``identified_state``),
+        for one whose place was forgotten; None if there is no readable identification (its
+        events not judged by their street, as for a record whose street verify cannot tell)."""
+        state = None if self.store is None else identified_state(self.store, UUID(bytes=uid))
+        street = None if state is None else state.get("street")
+        return street if isinstance(street, str) else None
 
     def _street_rule(
         self,
@@ -2963,19 +2947,27 @@ def named_reason(reason: str, number: str) -> str:
 _IDENTIFIED_TOPIC = "ledger.household:Household.Identified"
 
 
-def household_number(recorder: ApplicationRecorder, household: object) -> str | None:
-    """The number 户号 of ``household`` (its aggregate id, a UUID or its text), read from its
-    first event without any key; None if it has none that says so (not a household, or its
-    first event is damaged). One indexed read: for the few households a problem names."""
+def identified_state(recorder: ApplicationRecorder, household: object) -> dict[str, Any] | None:
+    """The state of ``household``'s identification (its aggregate id, a UUID or its text) as
+    stored, its first event, read without any key (only ``personal`` is sealed) in one indexed
+    read; None if it has none (not a household, or its first event is damaged)."""
     try:
         aggregate = household if isinstance(household, UUID) else UUID(str(household))
         first = recorder.select_events(aggregate, lte=1, limit=1)
         if not first or first[0].topic != _IDENTIFIED_TOPIC:
             return None
         state = orjson.loads(first[0].state)
-    except Exception:  # damaged or not a household: the id alone names it, as before
+    except Exception:  # damaged or not a household
         return None
-    number = state.get("number") if isinstance(state, dict) else None
+    return state if isinstance(state, dict) else None
+
+
+def household_number(recorder: ApplicationRecorder, household: object) -> str | None:
+    """The number 户号 of ``household``, by its identification (``identified_state``); None
+    if it has none that says so: the id alone names it, as before. For the few households a
+    problem names."""
+    state = identified_state(recorder, household)
+    number = None if state is None else state.get("number")
     return number if isinstance(number, str) and number else None
 
 
