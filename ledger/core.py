@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -204,6 +204,9 @@ class LedgerCore(Application[UUID]):
 
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
+    #: Inside ``batch()``, during a command: the ids it loaded (``get_by_id``), so that a
+    #: refused one leaves the batch as it was (``_undo_refused``).
+    _attempt_loads: list[UUID] | None = None
     _batch_events: list[DomainEventProtocol[UUID]] = []  # noqa: RUF012 - replaced per batch
     _stamped_at_save = False  # the open batch's (``batch``)
 
@@ -313,6 +316,8 @@ class LedgerCore(Application[UUID]):
 
     def get_by_id(self, aggregate_id: UUID) -> LedgerAggregate | None:
         """The aggregate, from the open batch if it holds it, else from the store."""
+        if self._attempt_loads is not None:
+            self._attempt_loads.append(aggregate_id)
         if self._batch is not None and aggregate_id in self._batch:
             return self._batch[aggregate_id]
         aggregate = self._stored(aggregate_id)
@@ -611,7 +616,14 @@ class LedgerCore(Application[UUID]):
         Returns the notification id of the last event saved (None inside a batch).
         """
         if self._batch is not None:
-            changed = self._attempted(attempt)
+            self._attempt_loads = []
+            try:
+                changed = self._attempted(attempt)
+            except BaseException:
+                self._undo_refused()
+                raise
+            finally:
+                self._attempt_loads = None
             made = [(aggregate, aggregate.collect_events()) for aggregate in changed]
             for aggregate, _ in made:
                 self._batch[aggregate.id] = aggregate
@@ -708,6 +720,31 @@ class LedgerCore(Application[UUID]):
         finally:
             self._unsaid_late = None
 
+    def _undo_refused(self) -> None:
+        """Inside ``batch()``: put back, as the batch held them, the records a refused command
+        changed before it was refused (their events not collected): each is read again as
+        stored and the batch's own unsaved events are replayed on it. Commands judge their
+        rules before they change anything; a batch no longer relies on it (since session 26:
+        a payment to a closed household refused after its account had taken it was kept by
+        the batch and saved with the next command on that account, session 25)."""
+        batch, loads = self._batch, self._attempt_loads
+        if batch is None or not loads:
+            return
+        for aggregate_id in dict.fromkeys(loads):
+            held = batch.get(aggregate_id)
+            if held is None or not held.pending_events:
+                continue
+            unsaved = [
+                cast("CanMutateProtocol[LedgerAggregate]", e)
+                for e in self._batch_events
+                if e.originator_id == aggregate_id
+            ]
+            restored = _project(self._stored(aggregate_id), unsaved)
+            if restored is None:
+                del batch[aggregate_id]
+            else:
+                batch[aggregate_id] = restored
+
     def _moved(self, guards: ReadGuards) -> bool:
         """Whether anything ``guards`` holds moved since it was read (out of any save): the
         events recorded since its start, a page at a time."""
@@ -756,8 +793,8 @@ class LedgerCore(Application[UUID]):
         """Run many commands as one unit of work: their events are saved in one transaction,
         in the order the commands ran, when the block ends — or not at all if it raises.
 
-        Commands inside see each other's changes. Every command checks all its rules before
-        it changes any aggregate, so a refused command leaves the batch as it was and the
+        Commands inside see each other's changes. A refused command leaves the batch as it
+        was (``_undo_refused`` puts back any record it changed before its refusal), so the
         caller may go on (to report every bad row of an import) or give up.
 
         ``stamped_at_save``: the events are recorded at the time they are saved (one reading

@@ -125,8 +125,8 @@ class FundCommands(LedgerCore):
         """The household is on record and was assisted on the day it was paid: registered (or
         returned) and not yet exited, or exited after that day (a payment entered late); the
         measure is its own, planned by then, and of the payment's category. A closed
-        household is judged here too, before the account changes (``Household.trigger_event``
-        would refuse its receipt only after the account's payment: a batch's account kept it)."""
+        household's closure is named first, as an unpairing's is (``Household.trigger_event``
+        judges it again; a batch puts back what a refused command changed, since session 26)."""
         household.check_open_on(paid, "FundsReceived")
         if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
             raise RuleError("household", f"{household.number} is {household.stage}, not registered")
