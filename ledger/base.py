@@ -145,6 +145,12 @@ def _key_problem(kind: str, key: str, what: str, char: str) -> str:
             f"{key!r} holds {named_char(char)}, which only looks like the hyphen-minus '-'; "
             f"{_an(kind)} key uses '-' ({typed!r}?)"
         )
+    if what == "script":
+        return (
+            f"{key!r} holds {named_char(char)}, which may look like a letter or digit of "
+            f"another key; {_an(kind)} key is written in ASCII letters and digits and Chinese "
+            "characters"
+        )
     if what == "composed":
         return (
             f"{key!r} holds {named_char(char)} apart from the letter before it; "

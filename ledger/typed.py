@@ -66,7 +66,8 @@ def odd_character(key: str) -> tuple[str, str] | None:
     """What no new key may hold, and the first character of it in ``key``: ``full-width``
     letters or digits, ``invisible`` (white space, format and other ignorable characters),
     a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
-    typed apart from the letter it composes with (``composed``); None for a plain key."""
+    typed apart from the letter it composes with (``composed``), a letter or digit of another
+    ``script`` than ASCII's and Chinese (``_foreign``, since session 26); None for a plain key."""
     if key.isascii():  # most keys: only a space or a control character can be wrong
         space = _SPACE.search(key)
         return None if space is None else ("invisible", space[0])
@@ -77,6 +78,9 @@ def odd_character(key: str) -> tuple[str, str] | None:
         for char in key:
             if test(char):
                 return what, char
+    foreign = next((char for char in key if _foreign(char)), None)
+    if foreign is not None:
+        return "script", foreign
     if unicodedata.is_normalized("NFKC", key):
         return None
     for char in key:
@@ -90,6 +94,16 @@ def odd_character(key: str) -> tuple[str, str] | None:
     return "form", ""
 
 
+def _foreign(char: str) -> bool:
+    """A letter or digit of a script no key is typed in: not ASCII, not a Chinese character
+    (nor 〇). Cyrillic ``а`` and Greek ``Ο`` look exactly like ``a`` and ``O``: ``аdmin`` beside
+    ``admin``, ``JN-0О0001`` beside ``JN-000001`` (tester A, session 26). A Latin letter with an
+    accent is one too: no key of the programme is written with one."""
+    if char.isascii() or not (char.isalpha() or char.isdecimal()):
+        return False  # 〇, ①, ㈠ and Roman numerals are numbers, not letters (NFKC judges them)
+    return not unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
 def typed_hint(key: str) -> str:
     """For a key looked up and not found: how it is typed, if it holds what no new key may
     (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing."""
@@ -101,6 +115,8 @@ def typed_hint(key: str) -> str:
         return f" (it holds spaces, invisible or full-width characters: {as_typed(key)!r}?)"
     if not char:
         return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
+    if what == "script":
+        return f" (it holds {named_char(char)}, a letter of a script no key is typed in)"
     return f" (it holds {named_char(char)}, a look-alike character: {as_typed(key)!r}?)"
 
 
