@@ -8,7 +8,12 @@ key's letters and digits are ASCII or Chinese characters; a key on record before
 
 from __future__ import annotations
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from pathlib import Path
+
+import pytest
+from ledger import typed
+
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
 STORE_INDEPENDENT = "a key's characters are judged before any record is read"
 
@@ -36,3 +41,26 @@ def test_a_household_number_with_a_greek_letter_is_refused(seeded: Fupin) -> Non
 
     assert_refused(result, "household", "holds U+039F GREEK CAPITAL LETTER OMICRON")
     assert seeded.event_count() == before
+
+
+def test_a_key_recorded_before_the_rule_is_moved_as_recorded(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/import.md, Rules of today: a ledger an older fupin recorded, which verify passes,
+    # can always be moved. An officer with a Cyrillic letter recorded before session 26:
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(typed, "_foreign", lambda char: False)
+        seeded.ok("officer add \u0430dmin --name x --role admin " + doc("2016-08-01"), "admin")
+    assert seeded("verify").exit_code == 0
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    listed = seeded.ok(f"--store {tmp_path / 'fresh.db'} officer list --format csv", "admin")
+    assert "\u0430dmin" in listed.stdout
+    again = seeded(
+        f"--store {tmp_path / 'fresh.db'} officer add \u0430dmin2 --name y --role admin "
+        + doc("2016-08-01"),
+        "admin",
+    )
+    assert_refused(again, "officer", "holds U+0430 CYRILLIC SMALL LETTER A")
