@@ -361,13 +361,14 @@ def _said_count(number: str, members: int, in_force: int, since: date, effective
     """What ``household members`` says of an erased household's count recorded alone."""
     if since != effective:
         console.print(
-            f"household {number}: recorded {members} members from {effective}; "
-            f"{in_force} members are in force since {since} (a change dated later)",
+            f"household {number}: recorded {_members(members)} from {effective}; "
+            f"{_members(in_force)} {'is' if in_force == 1 else 'are'} in force since {since} "
+            "(a change dated later)",
             soft_wrap=True,
         )
         return
     console.print(
-        f"household {number} now has {members} members (its personal data stays erased)",
+        f"household {number} now has {_members(members)} (its personal data stays erased)",
         soft_wrap=True,
     )
 
@@ -438,7 +439,7 @@ def change_members(
         if value is None
     ]
     said = f" ({', '.join(kept)} as on record)" if kept else ""
-    console.print(f"household {number} now has {members} members{said}", soft_wrap=True)
+    console.print(f"household {number} now has {_members(members)}{said}", soft_wrap=True)
 
 
 @household_app.command("review")
@@ -957,3 +958,8 @@ def withdraw_return(
     with ledger_session() as app:
         app.withdraw_return(make_stamp(document, effective, note), number, reason)
     console.print(f"return of household {number} withdrawn")
+
+
+def _members(count: int) -> str:
+    """``1 member``, ``3 members`` (tester C, session 26: "now has 1 members")."""
+    return f"{count} member" if count == 1 else f"{count} members"

@@ -166,3 +166,14 @@ def test_a_change_dated_before_the_one_in_force_says_what_is_in_force(seeded: Fu
     assert "recorded 4 members from 2016-12-01" in result.stdout
     assert "6 members are in force since 2017-06-01" in result.stdout
     assert personal(seeded)["members"] == 6
+
+
+def test_one_member_is_said_in_the_singular(seeded: Fupin) -> None:
+    # Tester C, session 26: "household LL-000010 now has 1 members".
+    seeded.ok(IDENTIFY, actor="jn-01")
+
+    result = seeded.ok(
+        f"{MEMBERS} --members 1 --member-name 张三 {doc('2016-09-15')}", actor="jn-01"
+    )
+
+    assert "now has 1 member (phone, address as on record)" in result.stdout
