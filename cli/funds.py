@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from ledger.funds import ALLOCATION_SIGN, PAYMENT_SIGN, Disbursement, parse_purpose, parse_use
+from ledger.funds import (
+    ALLOCATION_SIGN,
+    PAYMENT_SIGN,
+    Disbursement,
+    parse_purpose,
+    parse_source,
+    parse_use,
+)
 from ledger.values import format_yuan
 
 from cli.common import (
@@ -34,7 +41,9 @@ def open_account(
     source: Annotated[
         str,
         typer.Option(
-            "--source", help="city 市扶贫基金 | district 区财政 | street 街道 | donation 社会捐赠."
+            "--source",
+            help="city 市扶贫基金 | district 区财政 | street 街道 | donation 社会捐赠, in "
+            "English or Chinese (市级, 区级, 街道级 too), recorded in English.",
         ),
     ],
     year: Annotated[int, typer.Option("--year", help="Year 年度 of the account.")],
@@ -47,7 +56,7 @@ def open_account(
     """Open a fund account 开设资金账户 for one source and one year."""
     with ledger_session() as app:
         app.open_account(make_stamp(document, effective, note), code, source, year, street, donor)
-    console.print(f"account {code.strip()} opened ({source}, {year})")
+    console.print(f"account {code.strip()} opened ({parse_source(source)}, {year})")
 
 
 @fund_app.command("allocate")
@@ -135,7 +144,8 @@ def amend(
     reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
     document: DocumentOption,
     source: Annotated[
-        str | None, typer.Option("--source", help="Source 来源, as it really is.")
+        str | None,
+        typer.Option("--source", help="Source 来源, as it really is, as fund open takes it."),
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Year 年度 of the account.")] = None,
     street: Annotated[

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from ledger.helpers import parse_kind
 
 from cli.common import (
     DocumentOption,
@@ -39,7 +40,7 @@ def add_helper(
         typer.Option(
             "--kind",
             help="cadre 干部 | enterprise 企业 | cooperative 合作社 | social-worker 社工 | "
-            "volunteer-team 义工团队.",
+            "volunteer-team 义工团队, in English or Chinese, recorded in English.",
         ),
     ],
     name: Annotated[str, typer.Option("--name", help="Name 名称.")],
@@ -64,7 +65,7 @@ def add_helper(
         app.register_helper(
             make_stamp(document, effective, note), helper_id, kind, name, unit, rank, team_size
         )
-    console.print(f"helper {helper_id.strip()} registered as {kind}")
+    console.print(f"helper {helper_id.strip()} registered as {parse_kind(kind)}")
 
 
 @helper_app.command("amend")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from ledger.inspections import parse_level
 
 from cli.common import (
     DocumentOption,
@@ -33,7 +34,12 @@ Reason = Annotated[str, typer.Option("--reason", help="Why 理由.")]
 def open_inspection(
     code: Code,
     level: Annotated[
-        str, typer.Option("--level", help="district 区级 (down to villages) | street 街道级.")
+        str,
+        typer.Option(
+            "--level",
+            help="district 区级 (down to villages) | street 街道级, in English or Chinese, "
+            "recorded in English.",
+        ),
     ],
     year: Annotated[int, typer.Option("--year", help="Year inspected 年度.")],
     document: DocumentOption,
@@ -45,7 +51,7 @@ def open_inspection(
     """Open an inspection 督查."""
     with ledger_session() as app:
         app.open_inspection(make_stamp(document, effective, note), code, level, year, street, scope)
-    console.print(f"inspection {code.strip()} opened ({level}, {year})")
+    console.print(f"inspection {code.strip()} opened ({parse_level(level)}, {year})")
 
 
 @inspection_app.command("find")

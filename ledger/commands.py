@@ -23,14 +23,18 @@ from ledger.core import Stamp
 from ledger.errors import InputError, RequiredError
 from ledger.funds import (
     ALLOCATION_SIGN,
+    FUND_SOURCES,
     FUND_USES,
     PAYMENT_SIGN,
     PURPOSE_WORDS,
     PURPOSES,
+    SOURCE_WORDS,
     USE_WORDS,
     Disbursement,
 )
+from ledger.helpers import HELPER_KINDS, KIND_WORDS
 from ledger.household import Personal
+from ledger.inspections import LEVEL_WORDS, LEVELS
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
     CATEGORY_WORDS,
@@ -55,6 +59,10 @@ _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
 _IN_EITHER = "; in English or Chinese, recorded in English"
 _MEASURE_CATEGORY = f"one of {named(MEASURE_CATEGORIES, CATEGORY_WORDS)}{_IN_EITHER}"
 _PURPOSE = f"one of {named(PURPOSES, PURPOSE_WORDS)}{_IN_EITHER}"
+#: What a source, a helper's kind and an inspection's level column take (since session 26).
+_SOURCE = f"one of {named(FUND_SOURCES, SOURCE_WORDS)}{_IN_EITHER}"
+_HELPER_KIND = f"one of {named(HELPER_KINDS, KIND_WORDS)}{_IN_EITHER}"
+_LEVEL = f"one of {named(LEVELS, LEVEL_WORDS)}{_IN_EITHER}"
 _PAYMENT_CATEGORY = (
     f"one of {named(FUND_USES, USE_WORDS)}{_IN_EITHER}; a household payment's is its measure's"
 )
@@ -430,7 +438,7 @@ _AMENDABLE = (
     Arg("year", "年度", "int", required=False),
     Arg("street", "街道", required=False),
     Arg("scope", "范围", required=False),
-    Arg("source", "来源", required=False),  # an account's (since session 22)
+    Arg("source", "来源", required=False, help=_SOURCE),  # an account's (since session 22)
     Arg("donor", "捐赠方", required=False),
 )
 
@@ -564,7 +572,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "登记帮扶责任人",
         (
             _a("helper", "帮扶人编号"),
-            _a("kind", "类型"),
+            _a("kind", "类型", help=_HELPER_KIND),
             _a("name", "名称"),
             _a("unit", "单位", default=""),
             _a("rank", "职级", default=""),
@@ -774,7 +782,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "开设资金账户",
         (
             _a("account", "账户"),
-            _a("source", "来源"),
+            _a("source", "来源", help=_SOURCE),
             _a("year", "年度", "int"),
             _a("street", "街道", default=""),
             _a("donor", "捐赠方", default=""),
@@ -821,7 +829,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "开展督查",
         (
             _a("inspection", "督查编号"),
-            _a("level", "层级"),
+            _a("level", "层级", help=_LEVEL),
             _a("year", "年度", "int"),
             _a("street", "街道", default=""),
             _a("scope", "范围", default=""),

@@ -13,17 +13,17 @@ from ledger.base import LedgerAggregate, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
 from ledger.funds import (
-    FUND_SOURCES,
     USE_WORDS,
     Disbursement,
     FundAccount,
     parse_purpose,
+    parse_source,
     parse_use,
 )
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
-from ledger.values import CATEGORY_WORDS, choice, named, optional_text, require_text
+from ledger.values import CATEGORY_WORDS, named, optional_text, require_text
 
 __all__ = ["FundCommands"]
 
@@ -43,7 +43,7 @@ class FundCommands(LedgerCore):
     ) -> None:
         """Open a fund account for one source and one year."""
         code = require_text(code, "account", 60)
-        choice(source, FUND_SOURCES, "source")
+        source = parse_source(source)  # 区财政 … read as district … (since session 26)
         prov = self.authorise(stamp, "open_account", street)
         donor = optional_text(donor, "donor")  # a donor of spaces alone names no one
         FundAccount.check_opening(source, street, donor, donor_anywhere=self.replaying_export)

@@ -35,16 +35,31 @@ __all__ = [
     "PAYMENT_SIGN",
     "PURPOSES",
     "PURPOSE_WORDS",
+    "SOURCE_WORDS",
     "USE_WORDS",
     "Disbursement",
     "FundAccount",
     "last_opening_day",
     "parse_purpose",
+    "parse_source",
     "parse_use",
 ]
 
 #: Where money comes from: 市扶贫基金, 区财政, 街道, 社会捐赠.
 FUND_SOURCES = ("city", "district", "street", "donation")
+#: The sources as officers write them in Chinese (docs/cli.md: 市扶贫基金, 区财政, 街道, 社会捐赠;
+#: the plan's 区级 and 街道级 财政资金 [六(四)], and 市级 beside them), read as the English name
+#: where a source is typed (``parse_source``; since session 26, tester F: ``--source 区财政``
+#: was refused beside the terms docs/cli.md lists).
+SOURCE_WORDS = {
+    "市扶贫基金": "city",
+    "市级": "city",
+    "区财政": "district",
+    "区级": "district",
+    "街道": "street",
+    "街道级": "street",
+    "社会捐赠": "donation",
+}
 
 #: What the refusal of a negative allocation (``fund allocate --amount -5``) advises.
 ALLOCATION_SIGN = (
@@ -90,6 +105,12 @@ USE_WORDS = {
 #: name where a payment's purpose is typed (``parse_purpose``; since session 24, tester T:
 #: ``--purpose 到户`` was refused beside a category read in Chinese).
 PURPOSE_WORDS = {"到户": "household", "到村": "village"}
+
+
+def parse_source(value: str, field: str = "source") -> str:
+    """An account's source: one of ``FUND_SOURCES``, in English or in Chinese
+    (``SOURCE_WORDS``), read as the English name (``parse_category``; since session 26)."""
+    return parse_category(value, FUND_SOURCES, SOURCE_WORDS, field)
 
 
 def parse_purpose(value: str, field: str = "purpose") -> str:

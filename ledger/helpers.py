@@ -17,21 +17,39 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.errors import InputError, RuleError
-from ledger.values import check_as_recorded, clean_name, require_text
+from ledger.values import check_as_recorded, clean_name, parse_category, require_text
 
 __all__ = [
     "CADRE_RANKS",
     "FIELD_OF_KIND",
     "HELPER_KINDS",
+    "KIND_WORDS",
     "ROLE_OF_KIND",
     "EnterprisePairings",
     "Helper",
     "paired_elsewhere",
     "paired_elsewhere_until",
+    "parse_kind",
     "taken_elsewhere",
 ]
 
 HELPER_KINDS = ("cadre", "enterprise", "cooperative", "social-worker", "volunteer-team")
+#: The kinds as officers write them in Chinese (DOMAIN.md, ``helper add --help``), read as the
+#: English name where a kind is typed (``parse_kind``; since session 26).
+KIND_WORDS = {
+    "干部": "cadre",
+    "企业": "enterprise",
+    "合作社": "cooperative",
+    "社工": "social-worker",
+    "义工团队": "volunteer-team",
+}
+
+
+def parse_kind(value: str, field: str = "kind") -> str:
+    """A helper's kind: one of ``HELPER_KINDS``, in English or in Chinese (``KIND_WORDS``),
+    read as the English name (``ledger.values.parse_category``; since session 26)."""
+    return parse_category(value, HELPER_KINDS, KIND_WORDS, field)
+
 
 #: The 4+1 role each kind of helper fills; an enterprise and a cooperative fill the same one.
 ROLE_OF_KIND = {

@@ -14,12 +14,24 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.programme import closing_day, year_result_fixed_on
-from ledger.values import check_as_recorded, check_says, require_text
+from ledger.values import check_as_recorded, check_says, parse_category, require_text
 
-__all__ = ["LEVELS", "SUBJECT_KINDS", "Inspection"]
+__all__ = ["LEVELS", "LEVEL_WORDS", "SUBJECT_KINDS", "Inspection", "parse_level"]
 
 #: District inspections 区级督查 reach streets and villages; street inspections reach households.
 LEVELS = ("district", "street")
+#: The levels as officers write them in Chinese (docs/cli.md: 区级督查; ``inspection open
+#: --help``: 区级, 街道级), read as the English name where a level is typed (``parse_level``;
+#: since session 26).
+LEVEL_WORDS = {"区级": "district", "街道级": "street"}
+
+
+def parse_level(value: str, field: str = "level") -> str:
+    """An inspection's level: one of ``LEVELS``, in English or in Chinese (``LEVEL_WORDS``),
+    read as the English name (``ledger.values.parse_category``; since session 26)."""
+    return parse_category(value, LEVELS, LEVEL_WORDS, field)
+
+
 #: The latest a rectification deadline 限期整改 may fall after its finding: within a year (an
 #: inspection is the year's; a deadline typed 2071 for 2017 hid its finding from the overdue
 #: list for good, before a finding could be voided).

@@ -19,10 +19,10 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.funds import FUND_SOURCES, FundAccount
+from ledger.funds import FundAccount, parse_source
 from ledger.helpers import EnterprisePairings, Helper
 from ledger.household import LABOUR_CATEGORIES, Household
-from ledger.inspections import LEVELS, LONG_TEXT, SUBJECT_KINDS, Inspection
+from ledger.inspections import LONG_TEXT, SUBJECT_KINDS, Inspection, parse_level
 from ledger.officers import Officer
 from ledger.places import Street
 from ledger.values import (
@@ -52,7 +52,7 @@ class OversightCommands(LedgerCore):
     ) -> None:
         """Open an inspection: district level (down to villages) or street level (households)."""
         code = require_text(code, "inspection", 60)
-        choice(level, LEVELS, "level")
+        level = parse_level(level)  # 区级 read as district (since session 26)
         if level == "street" and not street:
             raise InputError("street", "a street inspection names its street")
         if level == "district" and street:
@@ -668,13 +668,14 @@ class OversightCommands(LedgerCore):
                 )
 
     def _account_changes(self, account: FundAccount, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """An account's fields as ``open_account`` takes them: a source of ``FUND_SOURCES``, a
-        year of the programme, a street on record, a donor that shows something. A source
-        that names no street (or donor) clears the one the account held, unless given."""
+        """An account's fields as ``open_account`` takes them: a source of ``FUND_SOURCES`` (or
+        its Chinese term: ``parse_source``, since session 26), a year of the programme, a street
+        on record, a donor that shows something. A source that names no street (or donor)
+        clears the one the account held, unless given."""
         values: dict[str, Any] = {}
         for field, value in changes.items():
             if field == "source":
-                values[field] = choice(str(value), FUND_SOURCES, "source")
+                values[field] = parse_source(str(value))  # 区财政 … (since session 26)
             elif field == "year":
                 values[field] = self._programme_year(value)
             elif field == "street":

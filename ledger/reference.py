@@ -13,7 +13,7 @@ from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.funds import Disbursement, FundAccount
-from ledger.helpers import HELPER_KINDS, ROLE_OF_KIND, EnterprisePairings, Helper
+from ledger.helpers import ROLE_OF_KIND, EnterprisePairings, Helper, parse_kind
 from ledger.household import Household
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
@@ -314,7 +314,7 @@ class ReferenceCommands(LedgerCore):
         """Register a helper 帮扶责任人 of the 4+1 model."""
         prov = self.authorise(stamp, "register_helper")
         helper_id = require_text(helper_id, "helper")
-        choice(kind, HELPER_KINDS, "kind")
+        kind = parse_kind(kind)  # 企业 … read as enterprise … (since session 26)
         Helper.check_registration(
             kind, rank, team_size, self.programme().rules.volunteer_team_min_size
         )

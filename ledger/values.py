@@ -845,11 +845,13 @@ def parse_category(
     words: Mapping[str, str] = CATEGORY_WORDS,
     field: str = "category",
 ) -> str:
-    """A category typed on the command line or in an import, one of ``names`` (a measure's by
-    default; a payment's are ``ledger.funds.FUND_USES``): its English name or its Chinese
-    term (``words``: 医疗, 教育 …), read as the English name it records, spaces around it no
-    part of it, as an area is read (``parse_area``; since session 24: ``'医疗' is not one of
-    industry, …``). Anything else is refused, listing each with its Chinese term."""
+    """A coded value typed on the command line or in an import, one of ``names`` (a measure's
+    category by default; a payment's are ``ledger.funds.FUND_USES``, and since session 26 an
+    account's source, a helper's kind and an inspection's level are read by it too): its
+    English name or its Chinese term (``words``: 医疗, 教育 …; 区财政; 企业; 区级), read as the
+    English name it records, spaces around it no part of it, as an area is read
+    (``parse_area``; since session 24: ``'医疗' is not one of industry, …``). Anything else is
+    refused, listing each with its Chinese term."""
     # 互联网＋: the full-width plus a Chinese input method types (tester T, session 24)
     typed = value.strip().replace("＋", "+")
     name = words.get(typed, typed)

@@ -111,7 +111,12 @@ def test_an_account_holding_an_allocation_is_amended_only_once_it_is_voided(
         ),
         ("--source street", "street", "a street account names its street: give --street"),
         ("--donor 某企业", "donor", "a donation account names its donor; no other account does"),
-        ("--source nowhere", "source", "'nowhere' is not one of city, district, street, donation"),
+        (
+            "--source nowhere",
+            "source",
+            "'nowhere' is not one of city 市扶贫基金/市级, district 区财政/区级, street "
+            "街道/街道级, donation 社会捐赠",
+        ),
         ("--year 2030", "year", "2030 is outside the programme"),
         ("--year 2016", "year", "is already 2016: nothing to amend"),
         ("--street 东海", "street", "no street '东海' on record"),
