@@ -73,16 +73,18 @@ err_console = Console(stderr=True, markup=False, emoji=False)
 
 
 class _Notes(logging.Handler):
-    """The ``projections`` layer's warnings (read models read as they are...): one line each,
-    as a note on stderr."""
+    """The ``projections`` and ``ledger`` layers' warnings (read models read as they are, a
+    save waiting for a lock...): one line each, as a note on stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
         err_console.print(f"note: {record.getMessage()}", markup=False, soft_wrap=True)
 
 
-_notes = logging.getLogger("projections")
-_notes.addHandler(_Notes(logging.WARNING))
-_notes.propagate = False
+# The ledger's own notes: a save waiting for another writer's lock (``ledger.core``).
+for _layer in ("projections", "ledger"):
+    _notes = logging.getLogger(_layer)
+    _notes.addHandler(_Notes(logging.WARNING))
+    _notes.propagate = False
 #: Wide enough for any table's natural width.
 _UNBOUNDED = 100_000
 

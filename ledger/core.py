@@ -10,6 +10,7 @@ is no longer valid the retry raises the rule it now breaks.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import random
 import re
@@ -113,6 +114,33 @@ _BACKOFF_SECONDS = 0.005
 _JITTER = random.SystemRandom()
 #: Streets read from the log a page at a time (a district has a handful).
 _STREETS_PAGE = 100
+#: A single command's save still under way after this many seconds is waiting for another
+#: writer's lock (its own insert takes milliseconds): said once, as a warning of the
+#: ``ledger`` logger, which the command line prints as a note (since session 26: a save
+#: behind a bulk import waited ~5 s saying nothing, tester Q, session 25).
+SLOW_SAVE_SECONDS = 1.0
+_WAITING = logging.getLogger("ledger")
+
+
+@contextmanager
+def _said_if_waiting(location: str, seconds: str) -> Iterator[None]:
+    """Within it, a save that has not ended after ``SLOW_SAVE_SECONDS`` says it is waiting."""
+    words = _waiting_words(location, seconds)
+    timer = threading.Timer(SLOW_SAVE_SECONDS, _WAITING.warning, (words,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _waiting_words(location: str, seconds: str) -> str:
+    return (
+        f"waiting for {location}: another writer (an import?) holds its write lock; this "
+        f"command waits up to LEDGER_LOCK_TIMEOUT ({seconds} s), then saves, or is refused "
+        "with nothing written"
+    )
 
 
 def ledger_transcoder() -> OrjsonTranscoder:
@@ -655,10 +683,12 @@ class LedgerCore(Application[UUID]):
             created = [
                 a for a in aggregates if a.pending_events[:1] and a.version == len(a.pending_events)
             ]
+            shown = "the store" if self.location is None else self.location.display
             try:
-                recordings = self._save_events(
-                    _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
-                )
+                with _said_if_waiting(shown, self._lock_seconds()):
+                    recordings = self._save_events(
+                        _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
+                    )
             except OperationalError as exc:  # locked past the timeout, or the server is gone
                 if read_only(exc):
                     shown = "the store" if self.location is None else self.location.display
@@ -719,6 +749,15 @@ class LedgerCore(Application[UUID]):
             return changed
         finally:
             self._unsaid_late = None
+
+    def _lock_seconds(self) -> str:
+        """How long a save waits for another writer's lock (``LEDGER_LOCK_TIMEOUT`` as the
+        store read it; ``ledger.store``)."""
+        for name in ("SQLITE_LOCK_TIMEOUT", "POSTGRES_LOCK_TIMEOUT"):
+            seconds = self.env.get(name)
+            if seconds:
+                return str(seconds)
+        return "?"
 
     def _undo_refused(self) -> None:
         """Inside ``batch()``: put back, as the batch held them, the records a refused command
