@@ -122,17 +122,46 @@ SLOW_SAVE_SECONDS = 1.0
 _WAITING = logging.getLogger("ledger")
 
 
-@contextmanager
-def _said_if_waiting(location: str, seconds: str) -> Iterator[None]:
-    """Within it, a save that has not ended after ``SLOW_SAVE_SECONDS`` says it is waiting."""
-    words = _waiting_words(location, seconds)
-    timer = threading.Timer(SLOW_SAVE_SECONDS, _WAITING.warning, (words,))
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
+class _SaveWatch:
+    """One daemon thread for the process that says, once, of a save still under way after
+    ``SLOW_SAVE_SECONDS``, that it is waiting (``_WAITING``). A thread started for each save
+    cost ~0.1 ms, a tenth of a single command; arming this one costs a lock and a notify."""
+
+    def __init__(self) -> None:
+        self._armed: tuple[float, str] | None = None
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watching(self, words: str) -> Iterator[None]:
+        with self._changed:
+            self._armed = (time.monotonic() + SLOW_SAVE_SECONDS, words)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="save-watch", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._armed = None
+
+    def _run(self) -> None:
+        with self._changed:
+            while True:
+                armed = self._armed
+                if armed is None:
+                    self._changed.wait()
+                    continue
+                left = armed[0] - time.monotonic()
+                if left > 0:
+                    self._changed.wait(left)
+                    continue
+                self._armed = None
+                _WAITING.warning(armed[1])
+
+
+_SAVES = _SaveWatch()
 
 
 def _waiting_words(location: str, seconds: str) -> str:
@@ -685,7 +714,7 @@ class LedgerCore(Application[UUID]):
             ]
             shown = "the store" if self.location is None else self.location.display
             try:
-                with _said_if_waiting(shown, self._lock_seconds()):
+                with _SAVES.watching(_waiting_words(shown, self._lock_seconds())):
                     recordings = self._save_events(
                         _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                     )
