@@ -600,17 +600,20 @@ def run() -> None:
     SAVES_COMMITTED.clear()
     SAVES_DISCARDED.clear()
     FILES_WRITTEN.clear()
-    refusal = stdout.closed()
+    stdout.UNSHOWN.clear()
+    refusal = stdout.closed() or stdout.unreadable()
     if refusal is not None:
         print(refusal, file=sys.stderr)
         sys.exit(2)
     stdout.watch()
+    stdout.escape_unshown()
     ignore_closed_pipe()
     try:
         try:
             app()
         finally:
             sys.stdout.flush()  # what is still buffered fails here, not in Python's exit
+            stdout.say_unshown()
     except stdout.StandardOutputError as exc:
         said, code = stdout.failed(exc)  # a closed pipe after nothing done: ends by SIGPIPE
         with contextlib.suppress(OSError):  # standard error closed too: nothing more to say

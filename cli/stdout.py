@@ -5,10 +5,19 @@ written a file (since session 24: ``internal error: OSError: [Errno 28] No space
 device``, exit 1, the status of a defect). A reader that stops reading (``| head``) still
 stops a command that committed nothing and wrote no file as ``SIGPIPE`` does (status 141,
 nothing said); ``cli.main.run`` ignores the signal while the command runs, so that one that
-did is said (``PipeClosed``: since session 24 it was killed silently after its commit)."""
+did is said (``PipeClosed``: since session 24 it was killed silently after its commit).
+
+Standard output whose encoding cannot show Chinese (``PYTHONIOENCODING=ascii``, ``LC_ALL=C
+PYTHONUTF8=0``, a Latin-1 locale) is refused before any command runs (``unreadable``); one
+that can (GBK, GB18030: a Chinese Windows's files and pipes) writes the few characters it
+cannot show as ``\\uXXXX`` escapes and says so once on standard error (``escape_unshown``,
+``say_unshown``). Since session 26: a recording command saved its event, then died printing
+its confirmation (``internal error: UnicodeEncodeError``, exit 1), and reads stopped part-way."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import io
 import os
 import sys
@@ -17,7 +26,26 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["PipeClosed", "StandardOutputError", "closed", "failed", "watch"]
+__all__ = [
+    "UNSHOWN",
+    "PipeClosed",
+    "StandardOutputError",
+    "closed",
+    "escape_unshown",
+    "failed",
+    "say_unshown",
+    "unreadable",
+    "watch",
+]
+
+#: Text an encoding fit for the ledger must show: the programme's name 扶贫台账.
+_CHINESE = "\u6276\u8d2b\u53f0\u8d26"
+
+#: The characters standard output could not show, written as escapes (``escape_unshown``).
+UNSHOWN: list[str] = []
+
+#: The error handler of standard output where its encoding is not UTF-8.
+_ESCAPE = "fupin-escape"
 
 
 class StandardOutputError(OSError):
@@ -165,3 +193,70 @@ def _end_by_closed_pipe() -> NoReturn:
         os.kill(os.getpid(), signal.SIGPIPE)
         sys.exit(128 + signal.SIGPIPE)  # not reached: the signal ends the process
     sys.exit(1)
+
+
+def _escape(exc: UnicodeError) -> tuple[str | bytes, int]:
+    """Bytes undecoded at input (``surrogateescape``) written back as they came; any other
+    character the encoding cannot show written as a ``\\uXXXX`` escape, and counted."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    try:
+        return codecs.lookup_error("surrogateescape")(exc)
+    except UnicodeError:
+        UNSHOWN.extend(exc.object[exc.start : exc.end])
+        return codecs.backslashreplace_errors(exc)
+
+
+codecs.register_error(_ESCAPE, _escape)
+
+
+def _encoding(stream: object) -> str | None:
+    """The codec's name of ``stream`` (``ascii``, ``gbk``, ``iso8859-1``), None where it is
+    UTF (or the stream has none that Python knows)."""
+    try:
+        name = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    except LookupError:
+        return None
+    return None if name.startswith("utf") else name
+
+
+def unreadable() -> str | None:
+    """The refusal of a command whose standard output or error cannot show Chinese at all
+    (everything the ledger holds and says is), or None. Before the command runs: a recording
+    one had saved its event, then died saying so (tester D, session 26)."""
+    for name, stream in (("standard output", sys.stdout), ("standard error", sys.stderr)):
+        encoding = _encoding(stream)
+        if encoding is None:
+            continue
+        try:
+            _CHINESE.encode(encoding)
+        except UnicodeEncodeError:
+            return (
+                f"refused output: {name}'s encoding ({encoding}) cannot show Chinese: set "
+                "PYTHONIOENCODING=utf-8, or use a UTF-8 locale (LANG=zh_CN.UTF-8 or C.UTF-8), "
+                "and run the command again"
+            )
+    return None
+
+
+def escape_unshown() -> None:
+    """Standard output whose encoding is not UTF-8 (GBK, GB18030) writes what it cannot show
+    (✓, €, a rare name's 䶮 in GBK) as ``\\uXXXX`` escapes, never failing part-way."""
+    out = sys.stdout
+    if _encoding(out) is not None and isinstance(out, io.TextIOWrapper):
+        out.reconfigure(errors=_ESCAPE)
+
+
+def say_unshown() -> None:
+    """Once, on standard error: the characters standard output wrote as escapes, if any."""
+    if not UNSHOWN:
+        return
+    shown = "".join(sorted(set(UNSHOWN))).encode("ascii", "backslashreplace").decode()
+    said = (
+        f"note: standard output's encoding ({_encoding(sys.stdout)}) cannot show "
+        f"{len(UNSHOWN)} character(s), written as \\uXXXX escapes ({shown}): set "
+        "PYTHONIOENCODING=utf-8, or use a UTF-8 locale, to see them"
+    )
+    UNSHOWN.clear()
+    with contextlib.suppress(OSError):  # standard error closed: nothing more to say
+        print(said, file=sys.stderr)
