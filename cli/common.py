@@ -39,6 +39,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.outputs import check_new_store, is_folder
+from cli.screen import screen_widths
 from cli.settings import Settings, settings
 
 __all__ = [
@@ -369,18 +370,23 @@ def say_known_at(said: str) -> None:
 
 
 def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A rich table of plain values."""
+    """A rich table of plain values; on a screen, its values are never cut (``cli.screen``)."""
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     table = Table(title=title, show_lines=False)
     for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
-    if console.is_terminal:
-        console.print(table)
-        return
+        table.add_column(column, overflow="fold")  # never "…": a word wider than it folds
+    for row in cells:
+        table.add_row(*row)
+    if console.is_terminal and not console.is_dumb_terminal:  # TERM=dumb: 80 columns, a guess
+        widths = screen_widths(columns, cells, console.width)
+        if widths is not None:
+            for shown, width in zip(table.columns, widths, strict=True):
+                shown.width = width
+            console.print(table)
+            return
     # Into a pipe or a file (``history … | less``, ``> report.txt``) there is no screen to fit:
     # rich would squeeze the table into 80 columns and cut dates and documents ("2016-08-…").
-    # It gets the width its cells need instead.
+    # It gets the width its cells need instead, as on a screen too narrow for its values.
     # (A console prints no wider than its own width, so a wider one prints it.)
     needed = Measurement.get(console, console.options.update(width=_UNBOUNDED), table).maximum
     Console(markup=False, emoji=False, width=max(needed, console.width)).print(table)
