@@ -344,7 +344,7 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
             )
         if mode & NOT_OWNER_ONLY:
             raise InputError(field, f"{open_to(str(path), mode)}; run `chmod 600 {path}`")
-        text = path.read_text(encoding="ascii").strip()
+        text = _key_text(path.read_bytes())
     except FileNotFoundError:
         # Tester S, session 23: a newcomer was told "[Errno 2] No such file or directory".
         raise InputError(
@@ -352,7 +352,14 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
             f"master key file {path} does not exist: make it (fupin keys new-master --out "
             f"{path}), or name the key file you have",
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            field,
+            f"cannot read master key file {path}: byte 0x{exc.object[exc.start]:02X} at position "
+            f"{exc.start} is not ASCII: a master key is base64 text (a byte order mark at its "
+            "start is read past)",
+        ) from None
+    except OSError as exc:
         raise InputError(field, f"cannot read master key file {path}: {exc}") from None
     if not text:
         raise InputError(
@@ -361,6 +368,20 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
             "--out FILE`, or restore the file from its copy)",
         )
     return text
+
+
+def _key_text(data: bytes) -> str:
+    """A master key file's text, stripped, read past a UTF-8 byte order mark at its start
+    (Windows Notepad saves one: tester D, session 26, was told "'ascii' codec can't decode
+    byte 0xef"), as a checkpoint or a private key file is."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return body.decode("ascii").strip()
+    except UnicodeDecodeError as exc:  # the position in the file, its mark included
+        skipped = len(data) - len(body)
+        raise UnicodeDecodeError(
+            "ascii", data, exc.start + skipped, exc.end + skipped, exc.reason
+        ) from None
 
 
 def write_master_key(path: Path, text: str) -> None:
