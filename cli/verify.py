@@ -278,6 +278,16 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.double_pairings:
+        # since session 26: paired by a fupin that took it (834adfa), refused today (a note)
+        say(
+            f"under today's rules: {said}: an enterprise or cooperative pairs one household "
+            "一对一 [四(二)、四(十一)], which a fupin before 2026-11-29 did not check (not a "
+            "problem: recorded as it was taken; today's fupin refuses such a pairing: end one "
+            "of them with `fupin household unpair`)",
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

@@ -74,6 +74,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    every save as it was written, and every hash and seal was computed over the rewritten
    bytes); on PostgreSQL no trigger on the events or key table but the ledger's own. One read
    of the catalogue, before the pass; reported first (``SCHEMA_POSITION``).
+13. a finding under today's rules, not a problem (since session 26): each enterprise or
+   cooperative paired with two households at once 一对一, which a fupin from before 2026-11-29
+   took (``ledger.double_pairings``, after the pass: one scan by topic).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -148,6 +151,7 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
+from ledger.double_pairings import double_pairings
 from ledger.errors import (
     ConflictError,
     InputError,
@@ -455,6 +459,10 @@ class VerifyReport:
     #: ``fupin-jianghai``, recorded before ``OWN_ORIGIN_SINCE``, when fupin signed them so: a
     #: note, not a problem (since session 25).
     recorded_under_old_origin: int = 0
+    #: Each enterprise or cooperative paired with two households at once, as
+    #: ``ledger.double_pairings`` says it: a finding under today's rule 一对一, recorded by a
+    #: fupin that took it (834adfa), not a problem (since session 26).
+    double_pairings: list[str] = field(default_factory=list)
     #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
@@ -3580,6 +3588,7 @@ def verify_ledger(
         # The log's own problems are kept first (the first ``_KEEP``): the corrections', then
         # the key table's, whose problems can be as many as households.
         verifier.check_corrections(recorder)
+        report.double_pairings = double_pairings(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

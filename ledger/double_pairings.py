@@ -1,0 +1,127 @@
+"""An enterprise or cooperative paired with two households at once, against 一对一: a finding
+of ``fupin verify`` under today's rules (since session 26), not tampering.
+
+A fupin from before the enterprises' records of their pairings (``EnterprisePairings``; 834adfa,
+tester E, session 26) paired an enterprise with a second household while its first pairing
+ran, and today's replays such a pairing as recorded when an export rebuilds a store
+(``Ledger.rebuilding_export``). Verify says which enterprise, which households and since when,
+so that the district can end one of them (``fupin household unpair``): the households' own
+records say it, as they stand (a voided pairing never was; a closure ends its pairings).
+
+One scan of the log by topic (the helpers' registrations and the pairings, as
+``CaseworkCommands.enterprise_pairings`` reads them), then one read of each household of an
+enterprise that was ever paired with more than one (few: a replacement, or such a pairing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
+
+from ledger.helpers import ROLE_OF_KIND, Helper
+from ledger.household import Household
+
+_PAGE = 1000
+
+#: A pairing as the household's record holds it: (household number, since, until or None).
+_Span = tuple[str, date, date | None]
+
+
+def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+    """What verify says of each enterprise or cooperative paired with two households at once
+    (the first such overlap of each, by date), sorted by its id; [] when none was."""
+    found: list[str] = []
+    for helper_id, households in sorted(_households_paired(recorder, mapper).items()):
+        if len(households) < 2:
+            continue
+        spans: list[_Span] = []
+        for household_id in sorted(households):
+            spans += _spans_of(recorder, mapper, household_id, helper_id)
+        said = _overlap(helper_id, spans)
+        if said:
+            found.append(said)
+    return found
+
+
+def _notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator[Any]:
+    start: int | None = None
+    while True:
+        page = recorder.select_notifications(
+            start=start, limit=_PAGE, topics=topics, inclusive_of_start=start is None
+        )
+        yield from page
+        if len(page) < _PAGE:
+            return
+        start = page[-1].id
+
+
+def _households_paired(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> dict[str, set[UUID]]:
+    """Enterprise and cooperative id -> the households it was ever paired with (a replacement
+    named by an unpairing included), as ``CaseworkCommands._paired_employers`` reads them."""
+    topics = [
+        get_topic(cls)
+        for cls in (
+            Helper.HelperRegistered,  # type: ignore[attr-defined]  # @event
+            Household.HelperPaired,  # type: ignore[attr-defined]
+            Household.HelperUnpaired,  # type: ignore[attr-defined]
+        )
+    ]
+    employers: dict[str, set[UUID]] = {}
+    for notification in _notifications(recorder, topics):
+        try:
+            fields = vars(mapper.to_domain_event(notification))
+        except Exception:  # an event altered: the pass reports it
+            continue
+        name = notification.topic.rsplit(".", 1)[-1]
+        if name == "HelperRegistered":
+            if ROLE_OF_KIND.get(str(fields.get("kind"))) == "enterprise":
+                employers[str(fields.get("helper_id"))] = set()
+            continue
+        paired = str(fields.get("replacement" if name == "HelperUnpaired" else "helper"))
+        if paired in employers:
+            employers[paired].add(notification.originator_id)
+    return employers
+
+
+def _spans_of(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID, helper_id: str
+) -> list[_Span]:
+    """The household's pairings with ``helper_id`` as its record holds them now."""
+    record: Any = None
+    try:
+        for item in recorder.select_events(household_id):
+            event: Any = mapper.to_domain_event(item)
+            record = event.mutate(record)
+    except Exception:  # an event of it altered: the pass reports it
+        return []
+    if not isinstance(record, Household):
+        return []
+    spans: list[_Span] = [
+        (record.number, since, until)
+        for since, until in record.past_pairings.get(helper_id, [])
+        if until > since  # one that covers no day overlaps nothing
+    ]
+    since = record.paired_on.get(helper_id)
+    if helper_id in record.helpers and since is not None:
+        spans.append((record.number, since, record.closed_on))  # a closure ends it
+    return spans
+
+
+def _overlap(helper_id: str, spans: list[_Span]) -> str:
+    """The first pairing (by its day) that began while another household's ran, said; ""
+    if none did. A pairing ended on a day hands over that day."""
+    spans = sorted(spans, key=lambda span: (span[1], span[0]))
+    for n, (number, since, _until) in enumerate(spans):
+        for other, began, ended in spans[:n]:
+            if other != number and (ended is None or ended > since):
+                held = f"since {began}" if ended is None else f"from {began} to {ended}"
+                return (
+                    f"{helper_id} was paired with household {number} from {since} while "
+                    f"paired with {other} ({held})"
+                )
+    return ""
