@@ -109,3 +109,34 @@ def test_a_model_moved_back_alone_is_named(seeded: Fupin) -> None:
     assert stderr.startswith(
         f"the read models' tracked positions disagree (funds at {head - 3}; the others at {head}): "
     )
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # the file's tables and bytes
+def test_status_of_read_models_an_older_fupin_built_writes_nothing(seeded: Fupin) -> None:
+    # Tester E, session 26: status on a store an older fupin built made the tables this one
+    # adds (15 in a schema-4 store), changing the file, and listed them as the store's.
+    seeded.ok("report caseload")
+    with closing(sqlite3.connect(seeded.path)) as db, db:
+        db.execute("DROP TABLE pj_moves")
+        db.execute("UPDATE pj_schema SET version = 4 WHERE id = 1")
+    before = seeded.path.read_bytes()
+
+    stdout, stderr = _note(seeded, "json")
+
+    assert seeded.path.read_bytes() == before
+    with closing(sqlite3.connect(seeded.path)) as db:
+        found = db.execute("SELECT name FROM sqlite_master WHERE name = 'pj_moves'").fetchall()
+    assert found == []
+    assert all("pj_moves" not in row["tables"] for row in json.loads(stdout))
+    assert "lack a table this version of fupin adds" in stderr
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_status_of_a_store_never_reported_on_builds_nothing(seeded: Fupin) -> None:
+    stdout, stderr = _note(seeded, "json")
+
+    with closing(sqlite3.connect(seeded.path)) as db:
+        made = db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'pj_%'").fetchall()
+    assert made == []
+    assert {row["position"] for row in json.loads(stdout)} == {0}
+    assert "are not built yet" in stderr
