@@ -288,6 +288,14 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.dated_before:
+        # since session 26: recorded by a fupin before session 24, which took it (a note)
+        say(
+            f"under today's rules: {said}, which a fupin before 2026-12-01 did not check (not "
+            "a problem: recorded as it was taken; today's fupin refuses such a date)",
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

@@ -76,7 +76,10 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    of the catalogue, before the pass; reported first (``SCHEMA_POSITION``).
 13. a finding under today's rules, not a problem (since session 26): each enterprise or
    cooperative paired with two households at once 一对一, which a fupin from before 2026-11-29
-   took (``ledger.double_pairings``, after the pass: one scan by topic).
+   took (``ledger.double_pairings``, after the pass: one scan by topic); and each key
+   registered before its officer, or log key or checkpoint dated before the ledger's founding
+   (its first event's day), which a fupin before 2026-12-01 took (``_dated_before``, in the
+   pass: those events are decoded in full already).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -463,6 +466,10 @@ class VerifyReport:
     #: ``ledger.double_pairings`` says it: a finding under today's rule 一对一, recorded by a
     #: fupin that took it (834adfa), not a problem (since session 26).
     double_pairings: list[str] = field(default_factory=list)
+    #: Each key registration or recorded checkpoint dated before its officer's registration
+    #: or the ledger's founding, said: a finding under today's rules (since session 24 they
+    #: are refused), recorded by a fupin that took it, not a problem (since session 26).
+    dated_before: list[str] = field(default_factory=list)
     #: The sizes of the checkpoints the ledger itself recorded (``CheckpointRecorded``) whose
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
@@ -549,6 +556,8 @@ class _Officer:
     #: problem (since session 24).
     revoked: str = ""
     revoked_on: str = ""
+    #: The effective date of the registration (None: none the verifier could read).
+    registered_on: date | None = None
 
 
 @dataclass
@@ -639,6 +648,9 @@ class Verifier:
         self.report.checkpoints = [c.size for _, c in self.given]
         self.frontier = Frontier()
         self.officers: dict[str, _Officer] = {}
+        #: The ledger's founding: the effective date of its first event (position 0), when
+        #: that is an officer's registration (``Ledger.founded_on``).
+        self._founded: date | None = None
         self.officer_ids: dict[UUID | str, str] = {}
         self.log_keys: set[str] = set()
         # The log key in force (the last LogKeyRegistered or LogKeyRotated read; "" before
@@ -1589,8 +1601,23 @@ class Verifier:
                     self._watched(name, position, where, corrects, who.actor, who.role)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
+                self._dated_before_founding(event, f"the checkpoint of size {event.size}")
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
+
+    def _dated_before_founding(self, event: Any, what: str) -> None:
+        """``_dated_before`` the ledger's founding (``Ledger.check_founded``)."""
+        self._dated_before(
+            event, self._founded, f"{what} is dated", "the ledger was founded (fupin init)"
+        )
+
+    def _dated_before(self, event: Any, bound: date | None, what: str, since: str) -> None:
+        """A finding under today's rules, not a problem (since session 26): a key event or
+        checkpoint dated before its officer's registration or the ledger's founding, which
+        fupin has refused since session 24 and a fupin before took."""
+        day = getattr(getattr(event, "prov", None), "effective", None)
+        if bound is not None and isinstance(day, date) and day < bound:
+            self.report.dated_before.append(f"{what} {day}, before {since} on {bound}")
 
     def _check_recorded_checkpoint(self, position: int, where: _Where, event: Any) -> None:
         """A checkpoint the ledger recorded: its size and root are what one recorded here can
@@ -2473,8 +2500,15 @@ class Verifier:
         if name == "OfficerRegistered":
             self._officer_uids.add(where[1])
             self.officer_ids[originator] = event.officer_id
+            day = getattr(event.prov, "effective", None)
+            day = day if isinstance(day, date) else None
+            if position == 0:
+                self._founded = day
             self.officers[event.officer_id] = _Officer(
-                event.role, street=event.street, posts=[(where[2], event.role, event.street)]
+                event.role,
+                street=event.street,
+                posts=[(where[2], event.role, event.street)],
+                registered_on=day,
             )
             return
         if name in ("LogKeyRegistered", "LogKeyRotated"):
@@ -2489,6 +2523,8 @@ class Verifier:
                 )
             self.log_keys.add(event.key_id)
             self.log_key = event.key_id
+            if name == "LogKeyRegistered":
+                self._dated_before_founding(event, f"the log key {event.key_id}'s registration")
             self._log_key_changes.append(log_key_change(event, position))
             return
         officer = self.officers.get(self.officer_ids.get(originator, ""))
@@ -2500,7 +2536,14 @@ class Verifier:
         elif name == "OfficerRetired":
             officer.active, officer.retired_at = False, where[2]
         elif name == "SigningKeyRegistered":
-            self._claim(event.key_id, self.officer_ids[originator], position, where)
+            holder = self.officer_ids[originator]
+            self._claim(event.key_id, holder, position, where)
+            self._dated_before(
+                event,
+                officer.registered_on,
+                f"{holder}'s key {event.key_id} is registered on",
+                f"{holder} was registered",
+            )
             officer.key_id, officer.public_key = event.key_id, event.public_key
             officer.revoked = officer.revoked_on = ""
         elif name == "SigningKeyRevoked":
