@@ -24,6 +24,7 @@ __all__ = [
     "busy_hint",
     "check_path",
     "connect_timeout",
+    "disk_full",
     "held_lock",
     "lock_timeout",
     "lost_server",
@@ -408,6 +409,46 @@ def held_lock(reason: str) -> str | None:
         f"another session held a lock this command needs past LEDGER_LOCK_TIMEOUT ({reason}); "
         "try again"
     )
+
+
+#: SQLite's words for a disk that took no more (``SQLITE_FULL``), for a read or write the
+#: system failed (``SQLITE_IOERR``: also a full disk on which SQLite could not make its 32 KiB
+#: ``-shm`` file) and for a file it could not open (``SQLITE_CANTOPEN``).
+SQLITE_FULL = "database or disk is full"
+SQLITE_IOERR = "disk I/O error"
+SQLITE_CANTOPEN = "unable to open database file"
+#: Free space below which the disk holding a SQLite store counts as full: a catch-up's or an
+#: import's transaction writes its pages to the -wal (4 KiB each), the -shm takes 32 KiB.
+FULL_BELOW = 1 << 20
+
+
+def free_bytes(folder: Path) -> int | None:
+    """The bytes an unprivileged process may still write in ``folder``'s file system (None:
+    the system would not say)."""
+    try:
+        found = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs (Windows), or a folder gone
+        return None
+    return found.f_bavail * found.f_frsize
+
+
+def disk_full(reason: str, path: Path | None, shown: str) -> str | None:
+    """The start of a refusal of SQLite's ``reason`` when a full disk is the cause (since
+    session 26): "the disk holding <store> is full (<free> free; SQLite said: ...)". SQLite's
+    "database or disk is full" always; "disk I/O error" or "unable to open database file"
+    only when the store's folder has (almost) no free space (``FULL_BELOW``), for they have
+    other causes too. None for any other reason or store (the caller says it its way)."""
+    if path is None or not any(w in reason for w in (SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN)):
+        return None
+    free = free_bytes(path.parent)
+    if SQLITE_FULL not in reason and (free is None or free >= FULL_BELOW):
+        return None
+    left = "" if free is None else f"{_size(free)} free; "
+    return f"the disk holding {shown} is full ({left}SQLite said: {reason})"
+
+
+def _size(size: int) -> str:
+    return f"{size} bytes" if size < 1024 else f"{size // 1024:,} KiB"
 
 
 def pool_exhausted(text: str) -> bool:

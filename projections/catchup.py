@@ -34,7 +34,7 @@ from projections.engine import (
     positions,
     schema_built,
 )
-from projections.storage import Database, open_database, scratch_database
+from projections.storage import Database, WriteFailedError, open_database, scratch_database
 
 log = logging.getLogger(__name__)
 
@@ -476,7 +476,18 @@ def _rebuild(db: Database, ledger: Ledger) -> int:
             f"this connection cannot rebuild the read models ({cannot}){db.read_only_advice}",
         )
     _begin_rebuild(db)
-    return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
+    try:
+        return _catch_up(db, ledger, REBUILD_PAGES, fresh=True)
+    except WriteFailedError as exc:  # a full disk part way (tester B, session 26)
+        raise WriteFailedError(exc.lead, REBUILD_STOPPED, exc.after) from None
+
+
+#: What a rebuild that SQLite stopped part way leaves (``WriteFailedError``).
+REBUILD_STOPPED = (
+    "the rebuild stopped part way: the read models hold what it had committed and stay marked "
+    "as being rebuilt (`fupin projections status`), the rest was not written, and the "
+    "ledger's events are as they were"
+)
 
 
 def _begin_rebuild(db: Database) -> None:

@@ -26,7 +26,7 @@ import string
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,8 +34,10 @@ from typing import Any, TypeVar
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.schema import sqlite_foreign
 from ledger.store import (
+    SQLITE_IOERR,
     SQLITE_LOCKED,
     StoreLocation,
+    disk_full,
     lock_timeout,
     lost_server,
     read_only,
@@ -46,6 +48,7 @@ __all__ = [
     "READ_ONLY",
     "Database",
     "QueryError",
+    "WriteFailedError",
     "memory_database",
     "open_database",
     "open_readonly",
@@ -53,6 +56,16 @@ __all__ = [
 
 Row = tuple[Any, ...]
 T = TypeVar("T")
+
+
+class WriteFailedError(LedgerError):
+    """SQLite failed a read-model update, rolled back (a full disk, a failed disk): ``lead``
+    says why, ``what`` what stands, ``after`` what to do (since session 26)."""
+
+    def __init__(self, lead: str, what: str, after: str = "") -> None:
+        super().__init__("store", f"{lead}: {what}{after}")
+        self.lead = lead
+        self.after = after
 
 
 class QueryError(LedgerError):
@@ -275,15 +288,36 @@ class Database:
         try:
             yield
             self.flush()
-        except BaseException:
-            self._forget()
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
             self._conn.execute("COMMIT")
+        except BaseException as exc:
+            self._forget()
+            refusal = self._not_written(exc)
+            # A failed COMMIT may have rolled back already; a disk that failed may fail the
+            # ROLLBACK too (SQLite then rolls back from the -wal at the next open).
+            with suppress(sqlite3.Error) if refusal else nullcontext():
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+            if refusal is None:
+                raise
+            raise refusal from None
         finally:
             self._depth = 0
             self._forget()
+
+    def _not_written(self, exc: BaseException) -> WriteFailedError | None:
+        """The refusal of a write transaction SQLite failed, rolled back: a full disk (tester
+        B, session 26: every report, query and check said "internal error", exit 1, which
+        `projections check` gives a table that differs) or a failed read or write of the disk
+        (a -wal removed under it). None for any other error, raised as it was."""
+        if not isinstance(exc, sqlite3.OperationalError) or self.path is None:
+            return None
+        said = str(exc)
+        full = disk_full(said, self.path, str(self.path))
+        if full is not None:
+            return WriteFailedError(full, READ_MODELS_NOT_WRITTEN, AFTER_FREEING)
+        if SQLITE_IOERR in said:
+            return WriteFailedError(f"cannot write {self.path}: {said}", READ_MODELS_NOT_WRITTEN)
+        return None
 
     def missing_relations(self, names: Iterable[str]) -> list[str]:
         """Which of the tables and indexes ``names`` are not there (a look: nothing is
@@ -367,6 +401,16 @@ def _table_written(sql: str) -> str:
     """The one table a plain INSERT ... VALUES or UPDATE touches; "*" for anything else."""
     found = _SIMPLE_WRITE.match(sql)
     return "*" if found is None or _SELECT.search(sql) else found[1].lower()
+
+
+#: What a refused read-model update wrote (its transaction rolled back); the ledger's events
+#: are not touched by it.
+READ_MODELS_NOT_WRITTEN = (
+    "the read models were not brought up to date and nothing of this update was written "
+    "(the ledger's events are as they were)"
+)
+#: What to do about a full disk.
+AFTER_FREEING = ": free space on that disk, then run the command again"
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
