@@ -20,7 +20,7 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import busy_hint, parse_store, path_problem, read_only
+from ledger.store import busy_hint, disk_full, parse_store, path_problem, read_only
 
 __all__ = [
     "CREATING_MEANWHILE",
@@ -85,6 +85,9 @@ def open_ledger(
     try:
         ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:
+        full = disk_full(str(exc), location.path, location.display)
+        if full is not None:
+            raise StoreError("store", f"{full}: {NOT_DAMAGED_BUT_FULL}") from None
         raise StoreError("store", f"cannot open {location.display}: {exc}") from None
     except Exception as exc:  # the PostgreSQL driver's errors, without importing it here
         if create and location.kind == "postgres" and creating_meanwhile(str(exc)):
@@ -103,6 +106,9 @@ def open_ledger(
             ledger.close()
             if "no such table" in str(exc):
                 raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
+            full = disk_full(str(exc), location.path, location.display)
+            if full is not None:  # no room for the -shm: not damaged (tester B, session 26)
+                raise StoreError("store", f"{full}: {NOT_DAMAGED_BUT_FULL}") from None
             if read_only(exc) and location.path is not None:
                 folder = location.path.parent
                 if not os.access(folder, os.W_OK):
@@ -142,6 +148,15 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
 #: eventsourcing's events table in a SQLite store (``SQLiteApplicationRecorder``'s default).
 _EVENTS_TABLE = "stored_events"
+
+
+#: Said of a SQLite store that could not be opened for want of room on its disk (SQLite makes
+#: a 32 KiB -shm file beside it first): it is whole, and a backup restored would lose records.
+NOT_DAMAGED_BUT_FULL = (
+    "SQLite could not make its -shm and -wal files beside the store; the store is not damaged "
+    "(restore no backup: it would lose the records made since): free space on that disk, then "
+    "run the command again"
+)
 
 
 #: Said when another process made the ledger's tables while this one was making them too.
