@@ -26,6 +26,10 @@ from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
 from ledger.store import (
     DEFAULT_STORE,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    StoreLocation,
+    disk_full,
     held_lock,
     lost_server,
     parse_store,
@@ -256,15 +260,28 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             raise  # a command's own exit code (an unfinished erasure's 3): never remapped
         except Exception as exc:  # psycopg's own, from the read models' connection
             gone = lost_server(exc)
-            if gone is None:
+            # SQLite's own, from a read-model connection outside a write transaction (a disk
+            # that failed a read): the store's trouble, not a defect (since session 26).
+            said = _sqlite_said(exc) if gone is None else server_gone_message(gone)
+            if said is None:
                 raise  # a defect: cli.main.run says "internal error"
-            err_console.print(
-                f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
-            )
+            err_console.print(f"refused store: {said}", markup=False, soft_wrap=True)
             _say_notes(exc)
             raise typer.Exit(REFUSED) from None
 
     return wrapper
+
+
+def _sqlite_said(exc: BaseException) -> str | None:
+    """The refusal of the sqlite3 driver's ``OperationalError`` (not a lock's: those are
+    refused where they happen), or None for any other error."""
+    kind = type(exc)
+    said = str(exc)
+    if kind.__module__ != "sqlite3" or kind.__name__ != "OperationalError":
+        return None
+    if not any(words in said for words in (SQLITE_FULL, SQLITE_IOERR)):
+        return None  # "no such table", a syntax error: a defect, said as one
+    return sqlite_problem(said.strip().splitlines()[0])
 
 
 def _say_notes(exc: BaseException) -> None:
@@ -300,8 +317,44 @@ def _store_problem(exc: PersistenceError) -> str:
         # mid-command (tester E, session 17: the pool's words alone, no store, no warning)
         return server_gone_message(reason, f"{_store_shown()} could not be reached")
     if isinstance(exc, OperationalError | InterfaceError):
-        return f"{reason}; try again"
+        return sqlite_problem(reason) or f"{reason}; try again"
     return reason
+
+
+def sqlite_problem(reason: str) -> str | None:
+    """The refusal of SQLite's ``reason`` for a failed statement that was not a lock (those
+    ``held_lock`` says, "try again"): a full disk, a failed disk, a -wal gone. Trying again
+    does not help, so it is not said (tester B, session 26: "database or disk is full; try
+    again", without the store); the store is named, and what was written. None for a store
+    that is not a SQLite file (the server's errors keep "try again")."""
+    location = _sqlite_store()
+    if location is None or location.path is None:
+        return None
+    full = disk_full(reason, location.path, location.display)
+    lead = full or f"{location.display}: {reason}"
+    after = ": free space on that disk, then run the command again" if full else ""
+    return f"{lead}; {_what_stands()}{after}"
+
+
+def _sqlite_store() -> StoreLocation | None:
+    try:
+        location = parse_store(settings.store or os.environ.get("LEDGER_STORE") or DEFAULT_STORE)
+    except LedgerError:
+        return None
+    return location if location.kind == "sqlite" else None
+
+
+def _what_stands() -> str:
+    """What a command that SQLite failed had written: its failed save was rolled back, but the
+    saves it had committed before stand (``ledger.core.SAVES_COMMITTED``)."""
+    from ledger.core import SAVES_COMMITTED
+
+    if not SAVES_COMMITTED:
+        return "nothing was written"
+    return (
+        f"the {len(SAVES_COMMITTED)} save(s) it had committed before stand (fupin log shows "
+        "them last); the one that failed was not written"
+    )
 
 
 def _store_shown() -> str:

@@ -67,6 +67,7 @@ from ledger.sealing import Sealer, revoked_not_replaced
 from ledger.sqliterecorder import FIRST_SAVE
 from ledger.store import (
     StoreLocation,
+    disk_full,
     held_lock,
     lost_server,
     pool_exhausted,
@@ -739,9 +740,9 @@ class LedgerCore(Application[UUID]):
                         if pool_exhausted(said) or gone is None
                         else server_gone_message(gone),
                     ) from None
+                refusal = held_lock(said) or self._not_saved(said, shown)
                 raise ConflictError(
-                    "store",
-                    held_lock(said) or f"the store is busy or unreachable ({said}); try again",
+                    "store", refusal or f"the store is busy or unreachable ({said}); try again"
                 ) from None
             except IntegrityError:
                 # Another writer got there first, on a record saved or one only read (the
@@ -764,6 +765,19 @@ class LedgerCore(Application[UUID]):
                 continue
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
+
+    def _not_saved(self, said: str, shown: str) -> str | None:
+        """The refusal of a save SQLite failed for a reason trying again does not mend: a full
+        disk, a failed disk, a -wal gone (tester B, session 26: "database or disk is full; try
+        again", without the store). None for a PostgreSQL store: its server's errors may pass."""
+        if self.location is None or self.location.kind != "sqlite":
+            return None
+        full = disk_full(said, self.location.path, shown)
+        if full is not None:
+            return (
+                f"{full}; nothing was written: free space on that disk, then run the command again"
+            )
+        return f"{shown} could not be written ({said}); nothing was written"
 
     def _attempted(
         self, attempt: Callable[[], Sequence[LedgerAggregate]]

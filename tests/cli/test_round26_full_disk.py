@@ -6,7 +6,9 @@
   gives a table that differs): now one line naming the store and the full disk, exit 2;
 - with no room at all (SQLite could not make its -shm), every command said "cannot read …:
   disk I/O error", which docs/cli.md gives a damaged store ("restore the last backup", losing
-  the records made since): now it names the full disk and says the store is not damaged.
+  the records made since): now it names the full disk and says the store is not damaged;
+- a save on a full disk said "database or disk is full; try again", without the store or
+  that nothing was written: now it names both, and trying again is not said to help.
 
 SQLite itself reports the full disk here: the read models' connection may grow the file by no
 page (``PRAGMA max_page_count``), as on a disk with no room left."""
@@ -14,16 +16,18 @@ page (``PRAGMA max_page_count``), as on a disk with no room left."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import orjson
 import pytest
 from eventsourcing.persistence import OperationalError
-from ledger import store
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool
+from ledger import core, store
 from ledger.application import open_ledger
 from ledger.sqliterecorder import LedgerSQLiteRecorder
 from projections import storage
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.support import register
 
 STORE_INDEPENDENT = "SQLite's own full-disk error on a SQLite file (tests/conftest.py)"
@@ -79,7 +83,7 @@ def test_a_full_disk_refuses_a_reader_naming_the_store_and_writes_nothing(
     seeded.ok(line, actor="admin")
 
 
-# -- 2. a disk with no room for SQLite's -shm: not a damaged store ---------------------------------
+# -- 2. a disk with no room for SQLite's -shm: not a damaged store ---------------------------
 
 
 def _opened_on(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
@@ -112,3 +116,71 @@ def test_a_disk_io_error_with_room_on_the_disk_is_said_as_sqlite_said_it(
     result = seeded("log", actor="admin")
     assert_refused(result, "store", f"cannot read {seeded.path}: disk I/O error")
     assert "full" not in result.stderr
+
+
+# -- 4. a save on a full disk: no "try again", the store named, nothing written --------------
+
+
+def _no_room_for_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection eventsourcing opens to the store from now on may not grow the file."""
+    create = SQLiteConnectionPool._create_connection
+
+    def full(self: SQLiteConnectionPool) -> SQLiteConnection:
+        connection = create(self)
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA page_count")
+        (pages,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+        return connection
+
+    monkeypatch.setattr(SQLiteConnectionPool, "_create_connection", full)
+
+
+def test_a_save_on_a_full_disk_names_the_store_and_says_nothing_was_written(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = seeded.event_count()
+    _no_room_for_events(monkeypatch)
+    summary = "入户走访" * 475  # 5.7 kB: more than the room left in the file
+    result = seeded(
+        f"household visit JH-0001 --helper c-1 --summary {summary} {doc('2016-09-01')}", "jn-01"
+    )
+    assert_refused(result, "store", f"the disk holding {seeded.path} is full")
+    assert (
+        "SQLite said: database or disk is full); nothing was written: free space" in result.stderr
+    )
+    assert "try again" not in result.stderr
+    monkeypatch.undo()
+    assert seeded.event_count() == before
+
+
+def test_an_import_on_a_full_disk_names_the_store_and_says_nothing_was_written(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rows = "".join(f"V-{n},2016-09-01,走访{n},JH-0001,c-1,{'入户走访' * 100}\n" for n in range(40))
+    sheet = tmp_path / "record_visit.csv"
+    sheet.write_text(f"ref,effective,document,household,helper,summary\n{rows}", "utf-8")
+    before = seeded.event_count()
+    monkeypatch.setattr(core, "SAVES_COMMITTED", [])  # as a command starts (cli.main.run)
+    _no_room_for_events(monkeypatch)
+    result = seeded(f"import {sheet}", "jn-01")
+    assert_refused(result, "store", f"the disk holding {seeded.path} is full")
+    assert (
+        "SQLite said: database or disk is full); nothing was written: free space" in result.stderr
+    )
+    assert "try again" not in result.stderr
+    monkeypatch.undo()
+    assert seeded.event_count() == before
+
+
+def test_a_disk_io_error_met_while_reading_is_not_said_worth_trying_again(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failed(self: object, *args: object, **kwargs: object) -> object:
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(LedgerSQLiteRecorder, "select_events", failed)
+    monkeypatch.setattr(core, "SAVES_COMMITTED", [])
+    result = seeded("log", actor="admin")
+    assert_refused(result, "store", f"{seeded.path}: disk I/O error; nothing was written")
+    assert "try again" not in result.stderr
