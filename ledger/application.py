@@ -20,7 +20,14 @@ from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
-from ledger.store import busy_hint, disk_full, parse_store, path_problem, read_only
+from ledger.store import (
+    SQLITE_CANTOPEN,
+    busy_hint,
+    disk_full,
+    parse_store,
+    path_problem,
+    read_only,
+)
 
 __all__ = [
     "CREATING_MEANWHILE",
@@ -106,18 +113,22 @@ def open_ledger(
             ledger.close()
             if "no such table" in str(exc):
                 raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
-            full = disk_full(str(exc), location.path, location.display)
-            if full is not None:  # no room for the -shm: not damaged (tester B, session 26)
-                raise StoreError("store", f"{full}: {NOT_DAMAGED_BUT_FULL}") from None
-            if read_only(exc) and location.path is not None:
+            # A folder that may not be written: SQLite could not make its -wal and -shm
+            # ("unable to open database file" on a read-only mount, since session 26: tester B).
+            cannot = read_only(exc) or SQLITE_CANTOPEN in str(exc)
+            if cannot and location.path is not None:
                 folder = location.path.parent
                 if not os.access(folder, os.W_OK):
                     raise StoreError(
                         "store",
-                        f"cannot read {location.display}: its folder {folder} is read-only, and "
-                        "SQLite writes its -wal and -shm files beside the store: make the "
-                        "folder writable, or copy the store to one that is",
+                        f"cannot read {location.display}: its folder {folder} is read-only (a "
+                        "read-only mount or share, or the folder's mode), and SQLite writes its "
+                        "-wal and -shm files beside the store: make the folder writable, or "
+                        "copy the store to one that is",
                     ) from None
+            full = disk_full(str(exc), location.path, location.display)
+            if full is not None:  # no room for the -shm: not damaged (tester B, session 26)
+                raise StoreError("store", f"{full}: {NOT_DAMAGED_BUT_FULL}") from None
             raise StoreError("store", f"cannot read {location.display}: {_one_line(exc)}") from None
     return ledger
 

@@ -429,6 +429,8 @@ def free_bytes(folder: Path) -> int | None:
         found = os.statvfs(folder)
     except (OSError, AttributeError):  # no statvfs (Windows), or a folder gone
         return None
+    if found.f_flag & getattr(os, "ST_RDONLY", 0):
+        return None  # a read-only mount (a CD, squashfs: 0 free) is not a full disk
     return found.f_bavail * found.f_frsize
 
 

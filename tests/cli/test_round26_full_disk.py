@@ -8,13 +8,16 @@
   disk I/O error", which docs/cli.md gives a damaged store ("restore the last backup", losing
   the records made since): now it names the full disk and says the store is not damaged;
 - a save on a full disk said "database or disk is full; try again", without the store or
-  that nothing was written: now it names both, and trying again is not said to help.
+  that nothing was written: now it names both, and trying again is not said to help;
+- a store on a read-only mount said "cannot read …: unable to open database file": now the
+  read-only folder is named, as docs/operations.md says.
 
 SQLite itself reports the full disk here: the read models' connection may grow the file by no
 page (``PRAGMA max_page_count``), as on a disk with no room left."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -86,12 +89,14 @@ def test_a_full_disk_refuses_a_reader_naming_the_store_and_writes_nothing(
 # -- 2. a disk with no room for SQLite's -shm: not a damaged store ---------------------------
 
 
-def _opened_on(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
+def _opened_on(
+    monkeypatch: pytest.MonkeyPatch, free: int | None, said: str = "disk I/O error"
+) -> None:
     """Opening the store fails as on a disk with ``free`` bytes left: SQLite's "disk I/O error"
     (it could not make its 32 KiB -shm file beside the store)."""
 
     def failed(self: object) -> int:
-        raise OperationalError("disk I/O error")
+        raise OperationalError(said)
 
     monkeypatch.setattr(LedgerSQLiteRecorder, "max_notification_id", failed)
     monkeypatch.setattr(store, "free_bytes", lambda folder: free)
@@ -184,3 +189,26 @@ def test_a_disk_io_error_met_while_reading_is_not_said_worth_trying_again(
     result = seeded("log", actor="admin")
     assert_refused(result, "store", f"{seeded.path}: disk I/O error; nothing was written")
     assert "try again" not in result.stderr
+
+
+# -- 3. a store on a read-only mount -------------------------------------------------------------
+
+
+def test_a_store_on_a_read_only_mount_is_said_to_be_in_a_read_only_folder(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a read-only mount SQLite cannot make the -shm of a WAL store: "unable to open
+    database file", which the tests (run as root, that may write any folder) cannot mount."""
+    _opened_on(monkeypatch, 0, "unable to open database file")
+    folder = seeded.path.parent
+    access = os.access
+
+    def read_only_folder(path: object, mode: int) -> bool:
+        return False if path == folder and mode == os.W_OK else access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", read_only_folder)  # as ledger.application looks
+    result = seeded("report caseload", actor="admin")
+    assert_refused(result, "store", f"cannot read {seeded.path}: its folder {folder} is read-only")
+    assert "(a read-only mount or share, or the folder's mode)" in result.stderr
+    assert "copy the store to one that is" in result.stderr
+    assert "full" not in result.stderr
