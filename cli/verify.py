@@ -61,15 +61,29 @@ CheckpointFiles = Annotated[
 _BOM = b"\xef\xbb\xbf"
 
 
+#: Said of an empty checkpoint file: ``checkpoint --out`` claims its name (created empty)
+#: before it records, and writes the file after; stopped between, it leaves the file empty.
+EMPTY_CHECKPOINT = (
+    "is empty (0 bytes), not a checkpoint: probably the file a `fupin checkpoint --out` "
+    "claimed before it was stopped (killed, or its disk full); a checkpoint it recorded "
+    "stands in the log all the same (`fupin log` shows its CheckpointRecorded, the signed "
+    "tree head in its details): delete this file, and take a new checkpoint to keep one "
+    "outside the ledger"
+)
+
+
 def read_checkpoint(path: Path) -> Checkpoint:
     """A checkpoint file, or a refusal naming it."""
     try:
         # A leading UTF-8 BOM (a file re-saved by a Windows editor) is not part of the JSON:
         # the signed fields are the same after it (since session 22; refused as not JSON).
-        data = orjson.loads(path.read_bytes().removeprefix(_BOM))
+        text = path.read_bytes().removeprefix(_BOM)
+        data = orjson.loads(text)
     except OSError as exc:
         raise InputError("checkpoint", f"cannot read {path}: {exc.strerror}") from None
     except orjson.JSONDecodeError:
+        if not text:  # the name a checkpoint claimed, left by its stop (tester B, session 26)
+            raise InputError("checkpoint", f"{path} {EMPTY_CHECKPOINT}") from None
         raise InputError("checkpoint", f"{path} is not JSON") from None
     try:
         return Checkpoint.from_json(data)
