@@ -155,9 +155,9 @@ def _key_problem(kind: str, key: str, what: str, char: str) -> str:
         )
     if what == "script":
         return (
-            f"{key!r} holds {named_char(char)}, which may look like a letter or digit of "
-            f"another key; {_an(kind)} key is written in ASCII letters and digits and Chinese "
-            "characters"
+            f"{key!r} holds {named_char(char)}, which may look like another character; "
+            f"{_an(kind)} key is written in ASCII letters, digits and punctuation and Chinese "
+            "characters, punctuation and numbering"
         )
     if what == "composed":
         return (

@@ -66,7 +66,7 @@ def odd_character(key: str) -> tuple[str, str] | None:
     """What no new key may hold, and the first character of it in ``key``: ``full-width``
     letters or digits, ``invisible`` (white space, format and other ignorable characters),
     a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
-    typed apart from the letter it composes with (``composed``), a letter or digit of another
+    typed apart from the letter it composes with (``composed``), a character of another
     ``script`` than ASCII's and Chinese (``_foreign``, since session 26); None for a plain key."""
     if key.isascii():  # most keys: only a space or a control character can be wrong
         space = _SPACE.search(key)
@@ -78,30 +78,48 @@ def odd_character(key: str) -> tuple[str, str] | None:
         for char in key:
             if test(char):
                 return what, char
+    if not unicodedata.is_normalized("NFKC", key):
+        for char in key:
+            if plain_char(char) != char:
+                return "form", char
+        if not unicodedata.is_normalized("NFC", key):
+            for char in key:
+                if unicodedata.combining(char):
+                    return "composed", char
+            return "form", ""
+    # Chinese punctuation and numerals are kept as typed; anything else a key's own.
     foreign = next((char for char in key if _foreign(char)), None)
-    if foreign is not None:
-        return "script", foreign
-    if unicodedata.is_normalized("NFKC", key):
-        return None
-    for char in key:
-        if plain_char(char) != char:
-            return "form", char
-    if unicodedata.is_normalized("NFC", key):
-        return None  # only Chinese punctuation or numerals, kept as typed
-    for char in key:
-        if unicodedata.combining(char):
-            return "composed", char
-    return "form", ""
+    return None if foreign is None else ("script", foreign)
 
 
 def _foreign(char: str) -> bool:
-    """A letter or digit of a script no key is typed in: not ASCII, not a Chinese character
-    (nor 〇). Cyrillic ``а`` and Greek ``Ο`` look exactly like ``a`` and ``O``: ``аdmin`` beside
-    ``admin``, ``JN-0О0001`` beside ``JN-000001`` (tester A, session 26). A Latin letter with an
-    accent is one too: no key of the programme is written with one."""
-    if char.isascii() or not (char.isalpha() or char.isdecimal()):
-        return False  # 〇, ①, ㈠ and Roman numerals are numbers, not letters (NFKC judges them)
+    """A character no key is written in: not ASCII, not a Chinese character, not the Chinese
+    punctuation and numbering keys are typed with (``_CHINESE_MARKS``: （社区）, 〔2016〕, ①,
+    ㈠, 〇, ·). Cyrillic ``а`` and Greek ``Ο`` look exactly like ``a`` and ``O`` (``аdmin``
+    beside ``admin``, tester A, session 26); so do a combining dot on ``i`` (``admi̇n``), a
+    box-drawing line ``─`` for ``-``, a white circle ``○`` for ``0`` and a right-to-left
+    ``׀`` for ``l`` (its re-test J). A Latin letter with an accent is one too: no key of the
+    programme is written with one. A list of what keys hold, not of what they must not: the
+    look-alikes of Unicode are too many to list."""
+    if char.isascii():
+        return False
+    point = ord(char)
+    if any(low <= point <= high for low, high in _CHINESE_MARKS):
+        return False
     return not unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+#: The characters beside ASCII and Chinese characters a key may hold: the Chinese punctuation
+#: and numbering officers type keys with.
+_CHINESE_MARKS = (
+    (0x00B7, 0x00B7),  # · middle dot (a·b)
+    (0x2460, 0x24FF),  # ① enclosed alphanumerics
+    (0x3001, 0x3003),  # 、。〃
+    (0x3007, 0x3011),  # 〇 〈〉《》「」『』【】
+    (0x3014, 0x301B),  # 〔〕〖〗〘〙〚〛
+    (0x3200, 0x32FF),  # ㈠ enclosed CJK letters and months
+    (0xFF01, 0xFF5E),  # （）：，～ full-width punctuation (its letters and digits are refused)
+)
 
 
 def typed_hint(key: str) -> str:
@@ -116,7 +134,7 @@ def typed_hint(key: str) -> str:
     if not char:
         return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
     if what == "script":
-        return f" (it holds {named_char(char)}, a letter of a script no key is typed in)"
+        return f" (it holds {named_char(char)}, a character no key is written in)"
     return f" (it holds {named_char(char)}, a look-alike character: {as_typed(key)!r}?)"
 
 

@@ -17,7 +17,7 @@ from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 
 STORE_INDEPENDENT = "a key's characters are judged before any record is read"
 
-RULE = "key is written in ASCII letters and digits and Chinese characters"
+RULE = "key is written in ASCII letters, digits and punctuation and Chinese characters"
 
 
 def test_an_officer_key_with_a_cyrillic_letter_is_refused(seeded: Fupin) -> None:

@@ -142,20 +142,34 @@ def test_a_street_typed_decomposed_is_refused(ledger: Ledger) -> None:
         ("JN-\u0660\u0660\u0660001", "U+0660 ARABIC-INDIC DIGIT ZERO"),
         ("Caf\u00e9", "U+00E9 LATIN SMALL LETTER E WITH ACUTE"),
         ("\u2460\u0430dmin", "U+0430 CYRILLIC SMALL LETTER A"),
+        ("admi\u0307n", "U+0307 COMBINING DOT ABOVE"),
+        ("JN\u2500000001", "U+2500 BOX DRAWINGS LIGHT HORIZONTAL"),
+        ("JN-\u25cb00001", "U+25CB WHITE CIRCLE"),
+        ("JN-\u05c000001", "U+05C0 HEBREW PUNCTUATION PASEQ"),
+        ("JN-\ue000", "U+E000 UNNAMED"),
+        ("JN-\ufffd", "U+FFFD REPLACEMENT CHARACTER"),
     ],
-    ids=["Cyrillic a", "Cyrillic O", "Greek O", "Arabic-Indic digits", "accent", "after ①"],
+    ids=[
+        *("Cyrillic a", "Cyrillic O", "Greek O", "Arabic-Indic digits", "accent", "after ①"),
+        *("combining dot", "box drawing", "white circle", "Hebrew paseq", "private use", "FFFD"),
+    ],
 )
-def test_a_letter_or_digit_of_another_script_is_refused(key: str, held: str) -> None:
+def test_a_character_of_another_script_is_refused(key: str, held: str) -> None:
     # Tester A, session 26: 'admin' with a Cyrillic a (U+0430) was registered beside admin and
     # recorded as it; JN-000001 with a Cyrillic O beside JN-000001. Only ASCII letters and
-    # digits and Chinese characters; an accented Latin letter too (no key is written so).
+    # digits and Chinese characters; an accented Latin letter too (no key is written so). Its
+    # re-test J: a combining dot on i (admi + U+0307 + n beside admin), a box-drawing line for
+    # the hyphen, a white circle for 0 and a right-to-left Hebrew paseq for l passed.
     for kind in ("officer", "household", "helper", "fund", "street", "inspection", "village"):
         with pytest.raises(InputError) as refused:
             check_new_key(kind, key)
         said = refused.value.rule
-        assert said.startswith(f"{key!r} holds {held}, which may look like a letter or digit")
-        assert said.endswith(" key is written in ASCII letters and digits and Chinese characters")
-    assert typed_hint(key) == f" (it holds {held}, a letter of a script no key is typed in)"
+        assert said.startswith(f"{key!r} holds {held}, which may look like another character")
+        assert said.endswith(
+            " key is written in ASCII letters, digits and punctuation and Chinese characters, "
+            "punctuation and numbering"
+        )
+    assert typed_hint(key) == f" (it holds {held}, a character no key is written in)"
 
 
 def test_an_officer_with_a_cyrillic_letter_is_not_registered(ledger: Ledger) -> None:
