@@ -17,19 +17,21 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.errors import InputError, RuleError
-from ledger.values import check_as_recorded, clean_name, parse_category, require_text
+from ledger.values import check_as_recorded, clean_name, named, parse_category, require_text
 
 __all__ = [
     "CADRE_RANKS",
     "FIELD_OF_KIND",
     "HELPER_KINDS",
     "KIND_WORDS",
+    "RANK_WORDS",
     "ROLE_OF_KIND",
     "EnterprisePairings",
     "Helper",
     "paired_elsewhere",
     "paired_elsewhere_until",
     "parse_kind",
+    "read_rank",
     "taken_elsewhere",
 ]
 
@@ -69,6 +71,24 @@ CADRE_RANKS = (
     "deputy-bureau",  # 副厅级
     "bureau",  # 正厅级
 )
+
+
+#: Each rank's Chinese term, as officers type it (``--rank 正处级``; since session 26: a cadre's
+#: rank in Chinese was refused saying it must be 副科级 or above, 副科级 itself among them).
+RANK_WORDS = {
+    "副科级": "deputy-section",
+    "正科级": "section",
+    "副处级": "deputy-division",
+    "正处级": "division",
+    "副厅级": "deputy-bureau",
+    "正厅级": "bureau",
+}
+
+
+def read_rank(value: str) -> str:
+    """A cadre's rank as typed: its Chinese term (``RANK_WORDS``, spaces around it no part of
+    it) read as the English name recorded; anything else as typed, for ``check_fields``."""
+    return RANK_WORDS.get(value.strip(), value)
 
 
 #: The kind that has each of these registration fields, and the field's value when not given
@@ -148,7 +168,7 @@ class Helper(LedgerAggregate):
             raise RuleError(
                 "rank",
                 f"{values['rank']!r}: a paired cadre must be deputy-section level 副科级 or "
-                f"above, one of {', '.join(CADRE_RANKS)}",
+                f"above, one of {named(CADRE_RANKS, RANK_WORDS)}",
             )
         if "team_size" not in values:
             return

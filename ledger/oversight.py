@@ -20,7 +20,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.funds import FundAccount, parse_source
-from ledger.helpers import EnterprisePairings, Helper
+from ledger.helpers import EnterprisePairings, Helper, read_rank
 from ledger.household import LABOUR_CATEGORIES, Household
 from ledger.inspections import LONG_TEXT, SUBJECT_KINDS, Inspection, parse_level
 from ledger.officers import Officer
@@ -768,7 +768,9 @@ def _helper_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
             values[field] = clean_name(str(value), "name")
         elif field == "rank" and not str(value).strip():
             values[field] = ""  # a rank given to no cadre, cleared (a cadre's is refused)
-        elif field in ("unit", "rank"):
+        elif field == "rank":
+            values[field] = read_rank(require_text(str(value), field))  # 正处级: division
+        elif field == "unit":
             values[field] = require_text(str(value), field)
         elif field == "team_size":
             if isinstance(value, bool) or not isinstance(value, int):

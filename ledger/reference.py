@@ -13,7 +13,7 @@ from ledger.base import check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.funds import Disbursement, FundAccount
-from ledger.helpers import ROLE_OF_KIND, EnterprisePairings, Helper, parse_kind
+from ledger.helpers import ROLE_OF_KIND, EnterprisePairings, Helper, parse_kind, read_rank
 from ledger.household import Household
 from ledger.officers import ROLES, Officer
 from ledger.places import Street
@@ -315,6 +315,7 @@ class ReferenceCommands(LedgerCore):
         prov = self.authorise(stamp, "register_helper")
         helper_id = require_text(helper_id, "helper")
         kind = parse_kind(kind)  # 企业 … read as enterprise … (since session 26)
+        rank = read_rank(rank)  # 正处级 read as division (since session 26)
         Helper.check_registration(
             kind, rank, team_size, self.programme().rules.volunteer_team_min_size
         )

@@ -217,3 +217,39 @@ def test_the_template_readme_lists_the_sources_kinds_and_levels_with_their_terms
     assert "donation 社会捐赠" in kinds[("amend", "source")]
     assert "enterprise 企业" in kinds[("register_helper", "kind")]
     assert "street 街道级" in kinds[("open_inspection", "level")]
+
+
+def test_a_cadres_rank_is_read_in_chinese(seeded: Fupin, tmp_path: Path) -> None:
+    # Re-test J, session 26: `--rank 正处级` and even `--rank 副科级` were refused saying "a paired
+    # cadre must be deputy-section level 副科级 or above".
+    seeded.ok(f"helper add c-9 --kind 干部 --name 张某 --rank 正处级 {doc('2016-08-20')}", JN)
+    assert _column(seeded, "SELECT rank FROM pj_helpers WHERE helper = 'c-9'") == ["division"]
+
+    seeded.ok(f"helper amend c-9 --rank ' 副科级' --reason 职级调整 {doc('2016-09-20')}", JN)
+    assert _column(seeded, "SELECT rank FROM pj_helpers WHERE helper = 'c-9'") == ["deputy-section"]
+
+    rows = tmp_path / "register_helper.csv"
+    rows.write_text(
+        "ref,effective,document,helper,kind,name,rank\nH-1,2016-08-20,帮扶1,c-8,干部,李某,副处级\n"
+    )
+    seeded.ok(f"import {rows}", JN)
+    assert _column(seeded, "SELECT rank FROM pj_helpers WHERE helper = 'c-8'") == [
+        "deputy-division"
+    ]
+
+
+def test_a_rank_below_deputy_section_is_refused_listing_the_ranks_with_their_terms(
+    seeded: Fupin,
+) -> None:
+    before = seeded.event_count()
+
+    refused = seeded(f"helper add c-9 --kind 干部 --name 张某 --rank 科员 {doc('2016-08-20')}", JN)
+
+    assert_refused(
+        refused,
+        "rank",
+        "'科员': a paired cadre must be deputy-section level 副科级 or above, one of "
+        "deputy-section 副科级, section 正科级, deputy-division 副处级, division 正处级, "
+        "deputy-bureau 副厅级, bureau 正厅级",
+    )
+    assert seeded.event_count() == before
