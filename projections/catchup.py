@@ -24,6 +24,7 @@ from ledger.transparency import check_known_at_after_move
 
 from projections import casework, funds, households, oversight, reference
 from projections.engine import (
+    TRACKING_DDL,
     ReadModel,
     apply_facts,
     create_schema,
@@ -80,8 +81,10 @@ REBUILD_PAGES = 50
 #: same events; read models an older ``fupin`` built are then rebuilt by the next catch-up
 #: (docs/operations.md). 2 (2026-11-29): a pairing ended before the exit's effective date is
 #: ``before_exit`` even if recorded after it. A rebuild on PostgreSQL empties the tables and
-#: keeps them (and their grants): a version that changes a table's columns must also alter
-#: that table there (none has yet). 3 and 4 (2026-11-29): only the programme's casework,
+#: keeps them (and their grants); since session 26 it first makes again, grants and all, each
+#: table an older version left in another shape (``projections.pg_shape``: 27 added columns,
+#: and until then reports failed after the upgrade), refused to a role that does not own it.
+#: 3 and 4 (2026-11-29): only the programme's casework,
 #: funds and oversight move ``pj_clock``'s latest effective date (``NOT_PROGRAMME_TIME``;
 #: 3 left out seals and key events only). 5 (2026-11-29): a district inspection's finding
 #: about a village has the village's street. 6 (2026-11-29): a finding's ``rectified_on`` is
@@ -501,6 +504,9 @@ def _begin_rebuild(db: Database) -> None:
         if kept:
             _count_rebuild(db)
         tables = [table for model in MODELS for table in model.tables]
+        # In this version's shape first (an older fupin's columns, keys or indexes: on
+        # PostgreSQL the tables are kept, and CREATE TABLE IF NOT EXISTS keeps them as found).
+        db.reshape_tables([TRACKING_DDL, *(ddl for model in MODELS for ddl in model.schema)])
         db.clear_tables([*tables, "pj_tracking"])
         if kept:  # emptied but for the count (its shape never changes: kept, not remade)
             db.execute("DELETE FROM pj_schema WHERE id <> ?", (_REBUILDS,))

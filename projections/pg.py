@@ -52,6 +52,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
 
+from projections.pg_shape import reshape
 from projections.storage import _TOO_LONG as TOO_LONG
 from projections.storage import (
     FETCH_ROWS,
@@ -645,10 +646,19 @@ class PgDatabase(Database):
             self._depth = 0
             self._forget()
 
+    def reshape_tables(self, statements: Sequence[str]) -> None:
+        """Make again, with their grants, the read models' tables an older ``fupin`` left in
+        a shape other than ``statements`` make, or refuse a role that does not own them
+        (``projections.pg_shape``, since session 26): ``clear_tables`` keeps the tables, and
+        ``CREATE TABLE IF NOT EXISTS`` leaves them as they are."""
+        with self._waits():
+            reshape(self._pg, [_translate(statement, ()) for statement in statements])
+
     def clear_tables(self, tables: Iterable[str]) -> None:
         """Empty ``tables`` for a rebuild, keeping them: a table dropped and made again keeps
         none of the grants ``protect_events`` gave the officers' role (every officer's report
-        then failed), and deleting rows needs no owner."""
+        then failed), and deleting rows needs no owner. A table of an older shape was made
+        again first (``reshape_tables``)."""
         for table in tables:
             if _table_exists(self._pg, table):
                 self.execute(f"DELETE FROM {table}")

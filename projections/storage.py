@@ -363,6 +363,11 @@ class Database:
                 return found[1]
         return None
 
+    def reshape_tables(self, statements: Sequence[str]) -> None:
+        """Make again the read models' tables an older ``fupin`` left in a shape other than
+        the DDL ``statements`` make (inside the rebuild's transaction). Nothing on SQLite:
+        ``clear_tables`` drops every table, and the schema makes them as this version says."""
+
     def clear_tables(self, tables: Iterable[str]) -> None:
         """Empty ``tables`` for a rebuild (inside a transaction). SQLite drops them (faster
         than deleting every row); the schema then makes them again."""

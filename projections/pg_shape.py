@@ -1,0 +1,220 @@
+"""Read-model tables an older fupin left in another shape, made again on PostgreSQL.
+
+A rebuild on PostgreSQL empties the read models' tables and keeps them
+(``PgDatabase.clear_tables``: a table dropped and made again keeps none of the grants
+``protect_events`` gave the officers' role), and ``CREATE TABLE IF NOT EXISTS`` leaves a table
+that is there as it is. Before session 26 a version that changed a table's columns (schema 27:
+``closed_*`` in ``pj_households``) left it in the old shape, and every report after the upgrade
+failed (``UndefinedColumn``). Now the rebuild's first transaction compares each table with the
+one this version's DDL makes (columns in order with their types, nullability, collations and
+defaults; keys and other constraints; indexes), made as a temporary table and rolled back.
+A table of another shape is dropped and made again by a role that owns it, with the grants it
+held given again and its owner kept; any other role is refused, nothing changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from ledger.errors import InputError
+from psycopg import sql
+
+__all__ = ["reshape"]
+
+_CREATE_TABLE = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (\w+)\s*(\(.*)", re.I | re.S)
+_CREATE_INDEX = re.compile(
+    r"\s*CREATE (UNIQUE )?INDEX IF NOT EXISTS (\w+) ON (\w+)\s*(\(.*)", re.I | re.S
+)
+#: The name the DDL's table is made under to be measured (in a savepoint always rolled back).
+_SHAPE = "fupin_table_shape"
+
+_COLUMNS = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+    COALESCE(c.collname, ''), COALESCE(pg_get_expr(d.adbin, d.adrelid), '')
+FROM pg_attribute a
+LEFT JOIN pg_collation c ON c.oid = a.attcollation
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+_CONSTRAINTS = """
+SELECT contype::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s
+ORDER BY 1, 2
+"""
+#: Each index as what follows its name and table (``btree (household)``), and whether unique.
+_INDEXES = """
+SELECT indisunique::text, regexp_replace(pg_get_indexdef(indexrelid), '^.*? USING ', '')
+FROM pg_index WHERE indrelid = %s ORDER BY 1, 2
+"""
+#: The table's owner, whether this role may drop it (its owner, a member of the owner's role, a
+#: superuser), and each grant it holds but its owner's own.
+_OWNER = """
+SELECT c.relowner::regrole::text, pg_has_role(c.relowner, 'MEMBER'),
+    c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+FROM pg_class c WHERE c.oid = %s
+"""
+_GRANTS = """
+SELECT a.privilege_type, a.is_grantable, COALESCE(r.rolname, '')
+FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+LEFT JOIN pg_roles r ON r.oid = a.grantee
+WHERE c.oid = %s AND a.grantee <> c.relowner
+"""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A table's columns (in order), constraints and indexes, as the catalog says them."""
+
+    columns: tuple[tuple[Any, ...], ...]
+    constraints: tuple[tuple[Any, ...], ...]
+    indexes: tuple[tuple[Any, ...], ...]
+
+    def unlike(self, wanted: Shape) -> str | None:
+        """How this shape differs from ``wanted``, in a few words (None: it does not)."""
+        have = [column[0] for column in self.columns]
+        need = [column[0] for column in wanted.columns]
+        lacking = [name for name in need if name not in have]
+        if lacking:
+            return f"lacks {_columns(lacking)}"
+        extra = [name for name in have if name not in need]
+        if extra:
+            return f"has {_columns(extra)} this version no longer keeps"
+        if self.columns != wanted.columns:
+            return "has columns of other types, order, nullability or defaults"
+        if self.constraints != wanted.constraints:
+            return "has other keys or constraints"
+        if self.indexes != wanted.indexes:
+            return "has other indexes"
+        return None
+
+
+def _columns(names: list[str]) -> str:
+    return f"column{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
+@dataclass(frozen=True)
+class TableDDL:
+    """What this version's DDL makes of one table: the table, then its indexes."""
+
+    name: str
+    create: str
+    indexes: tuple[tuple[str, str, str], ...]  # ("UNIQUE " or "", its name, "(columns)")
+
+    def statements(self, name: str = "", kind: str = "TABLE") -> Iterator[str]:
+        """The DDL of the table itself, or (``name``) of one made to be measured, its indexes
+        named by the server."""
+        yield f"CREATE {kind} {name or self.name} {self.create}"
+        for unique, index, columns in self.indexes:
+            yield f"CREATE {unique}INDEX {'' if name else index} ON {name or self.name} {columns}"
+
+
+def tables_of(statements: Iterable[str]) -> list[TableDDL]:
+    """Each table the DDL ``statements`` make (as translated for PostgreSQL), with its
+    indexes."""
+    creates: dict[str, str] = {}
+    indexes: dict[str, list[tuple[str, str, str]]] = {}
+    for statement in statements:
+        table = _CREATE_TABLE.match(statement)
+        if table is not None:
+            creates[table[1]] = table[2]
+            continue
+        index = _CREATE_INDEX.match(statement)
+        if index is not None:
+            indexes.setdefault(index[3], []).append((index[1] or "", index[2], index[4]))
+    return [TableDDL(name, ddl, tuple(indexes.get(name, ()))) for name, ddl in creates.items()]
+
+
+def reshape(connection: psycopg.Connection[Any], statements: Sequence[str]) -> None:
+    """Make again each read-model table there in a shape other than ``statements`` (this
+    version's DDL, translated) make; inside the rebuild's first transaction."""
+    for table in tables_of(statements):
+        found = _oid(connection, table.name)
+        if found is None:
+            continue  # made by the schema, as it is
+        wanted = _wanted(connection, table)
+        if wanted is None:
+            continue  # this role may make no table, even a temporary one: cannot compare
+        unlike = _shape(connection, found).unlike(wanted)
+        if unlike is not None:
+            _make_again(connection, table, found, unlike)
+
+
+def _oid(connection: psycopg.Connection[Any], name: str) -> int | None:
+    row = connection.execute("SELECT to_regclass(%s)::oid", (name,)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _shape(connection: psycopg.Connection[Any], oid: int) -> Shape:
+    def rows(query: str) -> tuple[tuple[Any, ...], ...]:
+        return tuple(tuple(row) for row in connection.execute(query, (oid,)).fetchall())
+
+    return Shape(rows(_COLUMNS), rows(_CONSTRAINTS), rows(_INDEXES))
+
+
+def _wanted(connection: psycopg.Connection[Any], table: TableDDL) -> Shape | None:
+    """The shape ``table``'s DDL gives, made as a temporary table (else, for a role without
+    the TEMP right, in the ledger's schema) in a savepoint rolled back: nothing stays."""
+    for kind in ("TEMP TABLE", "TABLE"):
+        try:
+            with connection.transaction(force_rollback=True):
+                for statement in table.statements(_SHAPE, kind):
+                    connection.execute(statement)
+                oid = _oid(connection, _SHAPE)
+                assert oid is not None
+                return _shape(connection, oid)
+        except psycopg.errors.InsufficientPrivilege:
+            continue
+    return None
+
+
+def _make_again(
+    connection: psycopg.Connection[Any], table: TableDDL, oid: int, unlike: str
+) -> None:
+    """Drop ``table`` and make it as the DDL says, with its grants and owner, or refuse."""
+    row = connection.execute(_OWNER, (oid,)).fetchone()
+    assert row is not None
+    owner, may_drop, mine = str(row[0]), bool(row[1]), bool(row[2])
+    said = f"the read models' table {table.name} {unlike} (an older fupin made it)"
+    if not may_drop:
+        raise InputError(
+            "store",
+            f"{said}, and only its owner ({owner}) may make it again: the store's owner runs "
+            "`fupin projections rebuild` (docs/operations.md, upgrades); nothing was changed",
+        )
+    grants = connection.execute(_GRANTS, (oid,)).fetchall()
+    name = sql.Identifier(table.name)
+    with _no_dependents(said):
+        connection.execute(sql.SQL("DROP TABLE {}").format(name))
+    for statement in table.statements():
+        connection.execute(statement)
+    for privilege, grantable, grantee in grants:
+        connection.execute(
+            sql.SQL("GRANT {} ON {} TO {}{}").format(
+                sql.SQL(privilege),
+                name,
+                sql.Identifier(grantee) if grantee else sql.SQL("PUBLIC"),
+                sql.SQL(" WITH GRANT OPTION" if grantable else ""),
+            )
+        )
+    if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
+        connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
+
+
+@contextmanager
+def _no_dependents(said: str) -> Iterator[None]:
+    """A view (an analyst's, say) on a table to be made again, as a one-line refusal."""
+    try:
+        yield
+    except psycopg.errors.DependentObjectsStillExist as exc:
+        detail = (exc.diag.message_detail or "").splitlines()
+        which = detail[0] if detail else "another object depends on it"
+        raise InputError(
+            "store",
+            f"{said} and cannot be made again while {which}: the store's owner drops that, runs "
+            "`fupin projections rebuild`, then makes it again; nothing was changed",
+        ) from None

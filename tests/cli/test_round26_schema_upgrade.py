@@ -1,0 +1,160 @@
+"""Read models an older fupin built, whose tables lack a column this version writes, are rebuilt
+in the shape this version needs, on either store (session 26, found by a helper reading the
+rebuild: on PostgreSQL a rebuild empties the tables and keeps them, for the grants
+``protect_events`` gave, and ``CREATE TABLE IF NOT EXISTS`` then left ``pj_households`` of
+schema 26 without schema 27's ``closed_*`` columns: every report after the upgrade failed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from ledger.store import parse_store
+from projections.pg import protect_events
+from psycopg import sql
+
+from tests.cli.conftest import Fupin, assert_refused
+from tests.pgserver import PgConnInfo, ThrowawayPostgres
+
+
+def _as_schema_26(store: str) -> None:
+    """The read models as fupin of schema 26 left them: no closure columns."""
+    statements = [
+        "ALTER TABLE pj_households DROP COLUMN closed_on",
+        "ALTER TABLE pj_households DROP COLUMN closed_because",
+        "UPDATE pj_schema SET version = 26 WHERE version = 28",
+    ]
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(store, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        return
+    with sqlite3.connect(store) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def test_read_models_of_schema_26_are_rebuilt_with_the_columns_of_today(seeded: Fupin) -> None:
+    seeded.ok("report caseload --format json")
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert result.exit_code == 0, result.output
+    assert seeded.ok("projections check").exit_code == 0
+
+
+def _run(store: str, *statements: str) -> None:
+    """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN)."""
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(store, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        return
+    with sqlite3.connect(store) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _one(store: str, query: str) -> object:
+    import psycopg
+
+    with psycopg.connect(store) as conn:
+        row = conn.execute(query).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_a_column_an_older_fupin_kept_and_this_one_does_not_goes(seeded: Fupin) -> None:
+    # A NOT NULL column without a default that no insert of this version names: kept, every
+    # household's row was refused by the server during the rebuild.
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD COLUMN obsolete_flag INTEGER NOT NULL DEFAULT 0",
+        "UPDATE pj_schema SET version = 26 WHERE id = 1",
+    )
+    if seeded.store.startswith("postgresql://"):
+        _run(seeded.store, "ALTER TABLE pj_households ALTER COLUMN obsolete_flag DROP DEFAULT")
+
+    result = seeded("report caseload --format json")
+
+    assert result.exit_code == 0, result.output
+    assert seeded.ok("projections check").exit_code == 0
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_an_index_of_the_ddl_on_other_columns_is_made_again(seeded: Fupin) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "DROP INDEX pj_disbursements_household",
+        "CREATE INDEX pj_disbursements_household ON pj_disbursements (aggregate_id)",
+    )
+
+    seeded.ok("projections rebuild")
+
+    definition = _one(
+        seeded.store,
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'pj_disbursements_household'",
+    )
+    assert str(definition).endswith("USING btree (household)")
+
+
+@dataclass(frozen=True)
+class Officers:
+    name: str
+    dsn: str
+
+
+@pytest.fixture
+def officers(seeded: Fupin, request: pytest.FixtureRequest) -> Iterator[Officers]:
+    """The officers' role of docs/operations.md (``protect_events``) on ``seeded``'s store."""
+    server: ThrowawayPostgres = request.getfixturevalue("pg_server")
+    database: PgConnInfo = request.getfixturevalue("pg_database")
+    name = f"officers_{database.dbname}"[:63]
+    info = server.create_role(name, dbname=database.dbname)
+    seeded.ok("report caseload --format json")
+    protect_events(parse_store(seeded.store), name)
+    yield Officers(name, info.dsn)
+    server.drop_database(database.dbname, force=True)
+    with server.connect(dbname="postgres") as conn:
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_owners_first_report_keeps_the_officers_grants_on_a_table_made_again(
+    seeded: Fupin, officers: Officers
+) -> None:
+    _as_schema_26(seeded.store)
+
+    seeded.ok("report caseload --format json")
+
+    # No protect_events again: the table made again holds the grants the old one held.
+    result = seeded(f"--store {officers.dsn} report caseload --format json")
+    assert result.exit_code == 0, result.output
+    assert seeded.ok(f"--store {officers.dsn} household show JH-0001", "jn-01").exit_code == 0
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_officers_role_meeting_a_table_of_an_older_shape_is_refused_and_changes_nothing(
+    seeded: Fupin, officers: Officers
+) -> None:
+    _as_schema_26(seeded.store)
+    households = _one(seeded.store, "SELECT count(*) FROM pj_households")
+
+    result = seeded(f"--store {officers.dsn} report caseload --format json")
+
+    assert_refused(result, "store", "table pj_households lacks columns closed_on, closed_because")
+    assert "the store's owner runs `fupin projections rebuild`" in result.stderr
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+    assert _one(seeded.store, "SELECT count(*) FROM pj_households") == households
+    # The owner's rebuild then makes it again, and the officers read it.
+    seeded.ok("projections rebuild")
+    assert seeded(f"--store {officers.dsn} report caseload").exit_code == 0
