@@ -158,3 +158,15 @@ def test_the_officers_role_meeting_a_table_of_an_older_shape_is_refused_and_chan
     # The owner's rebuild then makes it again, and the officers read it.
     seeded.ok("projections rebuild")
     assert seeded(f"--store {officers.dsn} report caseload").exit_code == 0
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_view_on_a_table_of_an_older_shape_is_named_and_nothing_changes(seeded: Fupin) -> None:
+    seeded.ok("report caseload --format json")
+    _run(seeded.store, "CREATE VIEW analysts_households AS SELECT aggregate_id FROM pj_households")
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(result, "store", "view analysts_households depends on table pj_households")
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
