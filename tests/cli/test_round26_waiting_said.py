@@ -73,3 +73,17 @@ def test_a_save_with_nobody_in_the_way_says_nothing(seeded: Fupin) -> None:
     result = seeded.ok(f"place add-village 江南 新村丙 {doc('2016-08-01')}", "admin")
 
     assert result.stderr == ""
+
+
+def test_a_short_timeout_says_it_waits_before_the_refusal(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Re-test J, session 26: with LEDGER_LOCK_TIMEOUT=1 the note came with the refusal, after
+    # the whole wait. It comes after half of it when that is sooner than SLOW_SAVE_SECONDS.
+    monkeypatch.setattr(core, "SLOW_SAVE_SECONDS", 30.0, raising=False)
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
+
+    with locked(seeded, 1.6):
+        result = seeded.ok(f"place add-village 江南 新村丁 {doc('2016-08-01')}", "admin")
+
+    assert result.stderr.count(WAITING) == 1, result.stderr
