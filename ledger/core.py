@@ -10,7 +10,6 @@ is no longer valid the retry raises the rule it now breaks.
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import random
 import re
@@ -76,6 +75,7 @@ from ledger.store import (
 )
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
+from ledger.waiting import watching
 
 #: The topic of an officer's registration (``LedgerCore.admins_with_keys``).
 _OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
@@ -115,60 +115,6 @@ _BACKOFF_SECONDS = 0.005
 _JITTER = random.SystemRandom()
 #: Streets read from the log a page at a time (a district has a handful).
 _STREETS_PAGE = 100
-#: A single command's save still under way after this many seconds is waiting for another
-#: writer's lock (its own insert takes milliseconds): said once, as a warning of the
-#: ``ledger`` logger, which the command line prints as a note (since session 26: a save
-#: behind a bulk import waited ~5 s saying nothing, tester Q, session 25).
-SLOW_SAVE_SECONDS = 1.0
-_WAITING = logging.getLogger("ledger")
-
-
-class _SaveWatch:
-    """One daemon thread for the process that says, once, of a save still under way after
-    ``SLOW_SAVE_SECONDS``, that it is waiting (``_WAITING``). A thread started for each save
-    cost ~0.1 ms, a tenth of a single command; arming this one costs a lock and a notify."""
-
-    def __init__(self) -> None:
-        self._armed: tuple[float, str] | None = None
-        self._changed = threading.Condition()
-        self._thread: threading.Thread | None = None
-
-    @contextmanager
-    def watching(self, words: str, wait: str) -> Iterator[None]:
-        """Within it, a save says ``words`` once it has waited ``SLOW_SAVE_SECONDS``, or half
-        its longest wait ``wait`` (seconds) if that is sooner: with ``LEDGER_LOCK_TIMEOUT=1``
-        the note came with the refusal (re-test J, session 26)."""
-        after = SLOW_SAVE_SECONDS
-        if wait.isdigit():
-            after = min(after, int(wait) / 2)
-        with self._changed:
-            self._armed = (time.monotonic() + after, words)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="save-watch", daemon=True)
-                self._thread.start()
-            self._changed.notify()
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._armed = None
-
-    def _run(self) -> None:
-        with self._changed:
-            while True:
-                armed = self._armed
-                if armed is None:
-                    self._changed.wait()
-                    continue
-                left = armed[0] - time.monotonic()
-                if left > 0:
-                    self._changed.wait(left)
-                    continue
-                self._armed = None
-                _WAITING.warning(armed[1])
-
-
-_SAVES = _SaveWatch()
 
 
 def _waiting_words(location: str, seconds: str) -> str:
@@ -722,7 +668,7 @@ class LedgerCore(Application[UUID]):
             shown = "the store" if self.location is None else self.location.display
             try:
                 wait = self._lock_seconds()
-                with _SAVES.watching(_waiting_words(shown, wait), wait):
+                with watching(_waiting_words(shown, wait), wait):
                     recordings = self._save_events(
                         _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                     )

@@ -48,6 +48,7 @@ from ledger.store import (
     schema_options,
     url_host,
 )
+from ledger.waiting import watching
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
@@ -63,6 +64,7 @@ from projections.storage import (
     QueryError,
     Row,
     fetched_in_batches,
+    read_models_waiting,
 )
 
 __all__ = [
@@ -639,7 +641,10 @@ class PgDatabase(Database):
         self._forget()
         try:
             with self._waits(), _refusing_writes(), self._pg.transaction():
-                self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
+                wait = str(self.lock_seconds)
+                shown = f"database {self._pg.info.dbname}"
+                with watching(read_models_waiting(shown, wait), wait):  # since session 26
+                    self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
                 yield
                 self.flush()
         finally:

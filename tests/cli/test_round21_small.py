@@ -218,6 +218,9 @@ def test_a_save_and_an_import_behind_the_write_lock_say_so_alike(
         saved = seeded(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
         imported = seeded(f"import {rows}", "jn-01")
 
+    # The save first says it waits (since session 26, after half of LEDGER_LOCK_TIMEOUT); an
+    # import, whose own save may take longer than that, does not.
+    assert _waited_then(saved).startswith("note: waiting for ")
     for result in (saved, imported):
         assert_refused(result, "store", f"{LOCKED}; nothing was written: try again")
     assert seeded.event_count() == before
@@ -234,7 +237,16 @@ def test_a_rebuild_behind_the_write_lock_says_so_as_a_save_does(
     with _write_lock_held(seeded.path):
         result = seeded("projections rebuild")
 
+    assert _waited_then(result).startswith("note: waiting for ")  # since session 26
     assert_refused(result, "store", f"{LOCKED}; try again")
+
+
+def _waited_then(result: Result) -> str:
+    """The note a command waiting for the write lock says (its first line on stderr), taken
+    off ``result``'s stderr so that the refusal is its one line."""
+    said, _, rest = result.stderr.partition("\n")
+    result.stderr_bytes = rest.encode()
+    return said
 
 
 # -- 4. the offline bundle checker -----------------------------------------------------------------

@@ -5,44 +5,26 @@ most (``LEDGER_LOCK_TIMEOUT``); then it saves, or is refused with nothing writte
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from ledger import core
+from ledger import waiting
 
 from tests.cli.conftest import Fupin, doc
+from tests.cli.test_round26_waiting_reports import write_lock_held
 
 STORE_INDEPENDENT = "SQLite's write lock held by another connection; PostgreSQL's is the same code"
 
 WAITING = "note: waiting for "
 
 
-@contextmanager
-def locked(fupin: Fupin, seconds: float) -> Iterator[None]:
-    """Another writer holding the store's write lock for ``seconds`` (an import's transaction)."""
-    other = sqlite3.connect(fupin.path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(seconds, other.rollback)
-    release.start()
-    try:
-        yield
-    finally:
-        release.join()
-        other.close()
-
-
 @pytest.fixture(autouse=True)
 def _soon(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core, "SLOW_SAVE_SECONDS", 0.2, raising=False)
+    monkeypatch.setattr(waiting, "SLOW_SAVE_SECONDS", 0.2, raising=False)
 
 
 def test_a_save_behind_another_writer_says_it_waits_then_saves(seeded: Fupin) -> None:
     before = seeded.event_count()
 
-    with locked(seeded, 1.0):
+    with write_lock_held(seeded, 1.0):
         result = seeded.ok(f"place add-village 江南 新村甲 {doc('2016-08-01')}", "admin")
 
     assert result.stderr.count(WAITING) == 1, result.stderr
@@ -59,7 +41,7 @@ def test_a_save_that_waits_past_the_timeout_is_refused_after_saying_so(
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
     before = seeded.event_count()
 
-    with locked(seeded, 2.5):
+    with write_lock_held(seeded, 2.5):
         result = seeded(f"place add-village 江南 新村乙 {doc('2016-08-01')}", "admin")
 
     assert result.exit_code == 2, result.output
@@ -80,10 +62,10 @@ def test_a_short_timeout_says_it_waits_before_the_refusal(
 ) -> None:
     # Re-test J, session 26: with LEDGER_LOCK_TIMEOUT=1 the note came with the refusal, after
     # the whole wait. It comes after half of it when that is sooner than SLOW_SAVE_SECONDS.
-    monkeypatch.setattr(core, "SLOW_SAVE_SECONDS", 30.0, raising=False)
+    monkeypatch.setattr(waiting, "SLOW_SAVE_SECONDS", 30.0, raising=False)
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
 
-    with locked(seeded, 1.6):
+    with write_lock_held(seeded, 1.6):
         result = seeded.ok(f"place add-village 江南 新村丁 {doc('2016-08-01')}", "admin")
 
     assert result.stderr.count(WAITING) == 1, result.stderr
