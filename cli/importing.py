@@ -552,6 +552,9 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     errors: list[RowError] = []
     for title, hidden, concealed, table in sheets:
+        if concealed.past_last is not None:
+            errors.append(_past_last_row(f"{name} [{title}]", concealed.past_last))
+            continue
         if title in _README_SHEETS or " ".join(title.split()).lower() in _README_SHEETS:
             continue
         if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
@@ -563,6 +566,19 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         rows += found
         errors += bad
     return rows, errors
+
+
+def _past_last_row(sheet: str, number: int) -> RowError:
+    """A sheet refused for a row past the last a sheet may have (since session 26, before
+    which it was read: a row beyond Excel's last applied, and a row numbered 20,000,000
+    took 1.6 GB of memory); nothing of it is read."""
+    return RowError(
+        _sheet_row(sheet, number),
+        "row number",
+        f"is past the last row a sheet may have ({_MAX_ROW:,}, as in Excel and WPS): the "
+        "workbook was not saved by a spreadsheet; open it in Excel or WPS and save it, or "
+        "write it again",
+    )
 
 
 def _unreadable_xlsx(data: bytes, exc: Exception) -> str:
@@ -620,6 +636,9 @@ class _Hidden:
     formulas: dict[int, list[int]] = field(default_factory=dict)  # row -> its columns
     #: Merged ranges, by each column they span: (first row, last row, ``D2:D5``), by first row.
     merged: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    #: The first row past a sheet's last (``_MAX_ROW``) that the XML names, if any: the sheet
+    #: is refused, and read no further.
+    past_last: int | None = None
 
     def merge_over(self, row: int, column: int) -> str | None:
         """The merged range whose top-left cell is not (``row``, ``column``) but that covers
@@ -640,39 +659,82 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
     by a filter), and its cells' values (cached formula results).
 
     The size a workbook states for a sheet is not trusted: some programs write a wrong one,
-    and openpyxl's read-only mode stops there (rows beyond it were lost without a word)."""
+    and openpyxl's read-only mode stops there (rows beyond it were lost without a word).
+    Each sheet's XML is read for what it hides before openpyxl opens the workbook, which
+    reads every sheet's rows once to size it, keeping each: a sheet naming a row past the
+    last (``_MAX_ROW``) is refused then, alone, and the workbook not opened (tester H,
+    session 26: 5,000,000 ``<row/>`` in a 45 KB file took 537 MB)."""
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():  # openpyxl's warnings are no officer's business
         warnings.simplefilter("ignore")
-        yield from _sheets_of(load_workbook(io.BytesIO(data), read_only=True, data_only=True), data)
+        parts = _sheet_parts(data)
+        past = [(title, found) for title, found in parts.values() if found.past_last]
+        if past:
+            for title, found in past:
+                yield title, False, found, []
+            return
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        yield from _sheets_of(workbook, {path: found for path, (_, found) in parts.items()})
 
 
-def _sheets_of(workbook: Any, data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
+def _sheet_parts(data: bytes) -> dict[str, tuple[str, _Hidden]]:
+    """Each worksheet's part in the archive: its title and what it hides (``_hidden_parts``),
+    found as openpyxl finds them (``ExcelReader.read_worksheets``)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as parts:
-            for sheet in workbook.worksheets:
-                sheet.reset_dimensions()
-                hidden = sheet.sheet_state != "visible"
-                with parts.open(sheet._worksheet_path) as xml:
-                    concealed = _hidden_parts(xml)
-                yield sheet.title, hidden, concealed, _values(workbook, sheet)
+        reader.read_manifest()
+        reader.read_workbook()
+        found = {}
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                with reader.archive.open(rel.target) as xml:
+                    found[rel.target] = (str(sheet.name), _hidden_parts(xml))
+        return found
+    finally:
+        reader.archive.close()
+
+
+def _sheets_of(
+    workbook: Any, parts: dict[str, _Hidden]
+) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
+    try:
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()
+            hidden = sheet.sheet_state != "visible"
+            concealed = parts.get(sheet._worksheet_path, _Hidden())
+            yield sheet.title, hidden, concealed, _values(workbook, sheet, concealed)
     finally:
         workbook.close()
 
 
-def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
+def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
     """The sheet's cell values, a date cell in one of Chinese Excel's own date formats as the
     date it shows. Those formats (``2018年3月6日`` and the like, built-in ids 27-31, 36 and
     50-54, 57, 58) are the locale's, not in openpyxl's table, so it reads such a cell as the number
-    Excel keeps (43165): the date the officer sees is what is read."""
+    Excel keeps (43165): the date the officer sees is what is read.
+
+    openpyxl yields an empty row for each row number the XML skips (``<row r="1000000"/>``
+    after row 3: a million), and for each ``<row/>`` with no cell: an empty row after the
+    first is kept as the one shared ``_NO_CELLS``, and trailing ones not at all, unless a
+    formula with no saved value is there (``concealed.formulas``), so memory tracks the
+    cells a sheet holds, not the rows it claims (tester H, session 26: 1.6 GB for 5 KB)."""
     from openpyxl.utils.datetime import from_excel
 
     formats = [style.numFmtId for style in workbook._cell_styles]
     text_rules: dict[int, str] = {}  # a style's rule for text cells (``hidden_text``)
     date_rules: dict[int, str] = {}  # a style's part of a date hidden (``hidden_date_part``)
-    table = []
-    for row in sheet.iter_rows():
+    table: list[list[Any]] = []
+    empty = 0  # empty rows read since the last with a value, not yet in ``table``
+    for row in sheet.iter_rows(max_row=_MAX_ROW):
+        if table and all(cell.value is None for cell in row):
+            empty += 1
+            continue
+        if empty:
+            table += [_NO_CELLS] * empty
+            empty = 0
         values = []
         for cell in row:
             value = cell.value
@@ -713,7 +775,12 @@ def _values(workbook: Any, sheet: Any) -> list[list[Any]]:
                         value = _refused(_ShownOtherwise(value), _shown_rule(value, change))
             values.append(value)
         table.append(values)
-    return table
+    unsaved = max(concealed.formulas, default=0) - len(table)  # (a formula's row, if after)
+    return table + [_NO_CELLS] * min(max(unsaved, 0), empty)
+
+
+#: A row with no value (shared: never changed).
+_NO_CELLS: list[Any] = []
 
 
 class _ShownOtherwise(float):
@@ -982,6 +1049,9 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
             cell = attributes
             column += 1
             formula = None
+            given = attributes.get("r")
+            if given is not None and len(given) > 7 and _row_of(given) > _MAX_ROW:
+                raise _PastLastRow(_row_of(given))  # (7 characters, ``A999999``, are within it)
         elif tag == "v":
             if formula is not None and cell.get("t") in _TEXT_RESULTS:
                 formulas[formula[0]].remove(formula[1])
@@ -995,6 +1065,8 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
         elif tag == "row":
             given = attributes.get("r")
             state["number"] = number = int(given) if given else int(state["number"]) + 1
+            if number > _MAX_ROW:
+                raise _PastLastRow(number)
             column, formula = 0, None
             height = attributes.get("ht")
             if (
@@ -1027,15 +1099,31 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     parser.StartElementHandler = start
     # Fed in large pieces: expat parses a token cut by a piece's end again from its start, so
     # small pieces make one long attribute cost its length squared (CVE-2023-52425).
-    while piece := xml.read(_XML_PIECE):
-        parser.Parse(piece, False)
-    parser.Parse(b"", True)
+    try:
+        while piece := xml.read(_XML_PIECE):
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
+    except _PastLastRow as past:  # read no further: a million rows past it cost nothing
+        return _Hidden(past_last=past.row)
     if state["zero_wide"]:
         columns.update(set(range(1, _MAX_COLUMN + 1)) - sized)
     found = {row: cells for row, cells in formulas.items() if cells}
     for spans in merged.values():
         spans.sort()
     return _Hidden(frozenset(rows), frozenset(columns), found, merged)
+
+
+class _PastLastRow(Exception):
+    """A sheet's XML names row ``row``, past the last a sheet may have (``_MAX_ROW``)."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+
+def _row_of(reference: str) -> int:
+    """The row number of a cell reference such as ``F2`` or ``$AB$10`` (0 if it has none)."""
+    digits = reference.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").lstrip("$")
+    return int(digits) if digits.isdigit() else 0
 
 
 def _zero(size: str | None) -> bool:
