@@ -542,7 +542,9 @@ _NOT_UTF8 = (
 
 
 def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
-    """One sheet per command, named for it (English or Chinese); a 说明 sheet is skipped."""
+    """One sheet per command, named for it (English or Chinese); a notes sheet (说明, readme,
+    in any case and spacing) is skipped, and refused if it holds rows (since session 26);
+    a workbook that yields no row is refused as an empty file is."""
     try:
         sheets = list(_xlsx_sheets(data))
     except MemoryError:
@@ -551,11 +553,15 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [RowError(name, "file", _unreadable_xlsx(data, exc))]
     rows: list[Row] = []
     errors: list[RowError] = []
+    notes: list[str] = []  # the notes sheets skipped
     for title, hidden, concealed, table in sheets:
         if concealed.past_last is not None:
             errors.append(_past_last_row(f"{name} [{title}]", concealed.past_last))
             continue
         if title in _README_SHEETS or " ".join(title.split()).lower() in _README_SHEETS:
+            notes.append(title)
+            if _holds_rows(table):
+                errors.append(RowError(f"{name} [{title}]", "sheet", _NOTES_WITH_ROWS))
             continue
         if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
             # (a hidden sheet with its header only, an unused template sheet, is fine)
@@ -565,7 +571,41 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         found, bad = _table_rows((f"{name} [{title}]", "sheet"), title, table, where, concealed)
         rows += found
         errors += bad
+    if not rows and not errors:  # (imported as 0 rows, exit 0, before session 26)
+        errors.append(RowError(name, "file", _no_rows(notes)))
     return rows, errors
+
+
+def _holds_rows(table: list[list[Any]]) -> bool:
+    """Whether a notes sheet holds rows to import: a ``ref`` (编号) column, which every row
+    has and the template's 说明 sheet has not, with a value below its header."""
+    if not table:
+        return False
+    headers = ["" if _empty(h) else " ".join(str(h).split()).lower() for h in table[0]]
+    at = [i for i, header in enumerate(headers) if header in _REF_HEADERS]
+    return any(i < len(cells) and not _empty(cells[i]) for cells in table[1:] for i in at)
+
+
+#: The ref column's headers, lowercased (``_header_names``).
+_REF_HEADERS = frozenset(
+    header.lower()
+    for arg in PROVENANCE[:1]
+    for header in (arg.name, arg.zh, f"{arg.zh} {arg.name}", f"{arg.name} {arg.zh}")
+)
+_NOTES_WITH_ROWS = (
+    "holds rows (a ref column with values), but a sheet of this name (说明, readme) is "
+    "skipped as notes: move the rows to a sheet of their own, named for their command or "
+    "with a command column"
+)
+
+
+def _no_rows(notes: list[str]) -> str:
+    """Why a workbook that yields no row at all is refused, as an empty file is."""
+    skipped = f" (skipped as notes: {', '.join(repr(n) for n in notes)})" if notes else ""
+    return (
+        f"holds nothing to import: no sheet has a row below its header row{skipped}; name "
+        "the file that holds the rows"
+    )
 
 
 def _past_last_row(sheet: str, number: int) -> RowError:
