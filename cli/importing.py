@@ -972,16 +972,43 @@ def _format_rule(number_format: str) -> tuple[str, int]:
         return "shows a fraction", 0
     words = literals + "".join(char for char in bare if char not in "0#?.,")
     if any(char in _SCALES for char in words) or any(
-        char.isdigit() or char in ".,"
-        for char in literals  # 0!.0000 shows 12345 as 1.2345
+        char.isdigit() or char in ".,%"
+        for char in literals  # 0!.0000 shows 12345 as 1.2345; 0.00\% 100 as 100.00%
     ):
         return f"adds the text {literals or bare!r}, which makes it read as another number", 0
+    if _negative(section):
+        return "shows it as a negative number (a minus sign or parentheses)", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
     if not re.search(r"[0#?]", digits):  # ``""`` or ``"元"``: text alone, no digit
         return f"shows no digit of it (the format {number_format!r})", 0
     if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
         return "scales it by thousands (a trailing comma)", 0
     return "", len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def _negative(section: str) -> bool:
+    """Whether a format's section shows a number as negative: a minus sign before or after
+    its digits (``-0.00``, ``\\-0.00``, ``"-"0.00``, ``[Red]-0.00``, ``0.00-``), or parentheses
+    around them (``(0.00)``), as Excel shows a negative amount (since session 26, before which
+    such a cell holding 100 was read as 100, Excel showing -100.00). A dash between digits
+    (``000-0000``) and parentheses after them (``0.00"(元)"``) are not."""
+    shown = _BRACKETED.sub("", _QUOTED.sub(lambda part: _literal(part[0]), section))
+    places = [i for i, char in enumerate(shown) if char in "0#?"]
+    if not places:
+        return False
+    before, after = shown[: places[0]], shown[places[-1] + 1 :]
+    if any(char in _MINUS for char in before + after):
+        return True
+    return any(char in "(（" for char in before) and any(char in ")）" for char in after)
+
+
+def _literal(part: str) -> str:
+    """The text a format's literal (``"元"``, ``\\-``, ``!.``) shows."""
+    return part[1:-1] if part.startswith('"') else part[1:]
+
+
+#: Minus signs: ASCII, Unicode's, full-width (typed with a Chinese input method).
+_MINUS = frozenset("-−－")
 
 
 #: General as Excel writes it, and as Chinese Excel and WPS do.
