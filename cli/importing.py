@@ -54,7 +54,7 @@ from ledger.moves import (
     rebuild,
 )
 from ledger.store import check_path
-from ledger.values import quoted
+from ledger.values import MAX_FEN, format_yuan, quoted
 from ledger.written import note_written
 from rich.progress import Progress
 from typer.core import TyperGroup
@@ -222,7 +222,7 @@ def read_jsonl(
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            errors.append(RowError(where, "json", f"not valid JSON ({str(exc)[:80]})"))
+            errors.append(_too_large_number(where, line, exc) or _not_json(where, exc))
             continue
         twice = _given_twice(line, item)
         if twice is not None:
@@ -242,6 +242,44 @@ def read_jsonl(
         else:
             rows.append(row)
     return rows, errors
+
+
+def _not_json(where: str, exc: orjson.JSONDecodeError) -> RowError:
+    return RowError(where, "json", f"not valid JSON ({str(exc)[:80]})")
+
+
+def _too_large_number(where: str, line: bytes, exc: orjson.JSONDecodeError) -> RowError | None:
+    """A number too large for a double (``1e400``, an integer of 5,000 digits), refused naming
+    its key and, for an amount, the amount's rule (since session 26, before which the line was
+    "not valid JSON (number is infinity when parsed as double …)", naming neither); None for
+    another fault. orjson says where the number starts (a character's position): the key is
+    the string just before it, if it is an object's value, else the line is named."""
+    if not exc.msg.startswith("number is infinity"):
+        return None
+    before = line.decode("utf-8", "replace")[: exc.pos][-_KEY_LOOK_BACK:]
+    found = _KEY_BEFORE.search(before)
+    key = None
+    if found is not None:
+        with suppress(ValueError):
+            key = str(orjson.loads(f'"{found[1]}"'))
+    if key is None:
+        return RowError(where, "json", f"holds a number too large to read {_DOUBLE}")
+    rule = f"is a number too large to read {_DOUBLE}"
+    if key in _AMOUNT_ARGS:
+        rule += f"; an amount is at most {format_yuan(MAX_FEN, grouped=True)} yuan"
+    return RowError(where, key, rule)
+
+
+_DOUBLE = "(more than a double holds, about 1.8e308)"
+
+
+#: How far before a number its key is looked for (a longer key is not named).
+_KEY_LOOK_BACK = 400
+_KEY_BEFORE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\Z')
+#: The arguments that are amounts in yuan (``Arg.kind``).
+_AMOUNT_ARGS = frozenset(
+    arg.name for spec in COMMANDS.values() for arg in spec.args if arg.kind == "yuan"
+)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -382,12 +420,18 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     table: list[list[str]] = []
     line = 1  # where the row being read starts
+    # A cell as long as the file: one over the reader's 131,072 characters was refused as "not
+    # valid CSV … (field larger than field limit)"; read, it is refused by the rule on its
+    # length, naming its row and column, as in XLSX (since session 26).
+    limit = csv.field_size_limit(MAX_FILE_BYTES)
     try:
         for cells in reader:
             table.append(cells)
             line = reader.line_num + 1
     except csv.Error as exc:
         return [], [_bad_csv(name, text, table, line, exc)]
+    finally:
+        csv.field_size_limit(limit)
     if table and table[0][:1] == ["# report"]:  # (tester N, session 21: told of a title row)
         return [], [RowError(name, "file", _A_REPORT)]
     separator = _other_separator(table)
