@@ -32,6 +32,7 @@ __all__ = [
     "StandardOutputError",
     "closed",
     "escape_unshown",
+    "escaped",
     "failed",
     "say_unshown",
     "unreadable",
@@ -197,14 +198,26 @@ def _end_by_closed_pipe() -> NoReturn:
 
 def _escape(exc: UnicodeError) -> tuple[str | bytes, int]:
     """Bytes undecoded at input (``surrogateescape``) written back as they came; any other
-    character the encoding cannot show written as a ``\\uXXXX`` escape, and counted."""
+    character the encoding cannot show written as a JSON escape (``escaped``), and counted."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     try:
         return codecs.lookup_error("surrogateescape")(exc)
     except UnicodeError:
-        UNSHOWN.extend(exc.object[exc.start : exc.end])
-        return codecs.backslashreplace_errors(exc)
+        unshown = exc.object[exc.start : exc.end]
+        UNSHOWN.extend(unshown)
+        return "".join(escaped(char) for char in unshown), exc.end
+
+
+def escaped(char: str) -> str:
+    """``char`` as ``\\uXXXX``; one above U+FFFF (𠮷 U+20BB7, an emoji) as its UTF-16
+    surrogate pair ``\\ud842\\udfb7``, which JSON reads as the same character (Python's
+    backslashreplace wrote ``\\U00020bb7``, no JSON escape: tester J, session 26)."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 codecs.register_error(_ESCAPE, _escape)
@@ -251,7 +264,7 @@ def say_unshown() -> None:
     """Once, on standard error: the characters standard output wrote as escapes, if any."""
     if not UNSHOWN:
         return
-    shown = "".join(sorted(set(UNSHOWN))).encode("ascii", "backslashreplace").decode()
+    shown = "".join(escaped(char) for char in sorted(set(UNSHOWN)))
     said = (
         f"note: standard output's encoding ({_encoding(sys.stdout)}) cannot show "
         f"{len(UNSHOWN)} character(s), written as \\uXXXX escapes ({shown}): set "
