@@ -635,10 +635,12 @@ def run() -> None:
             common.err_console.print(
                 f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
             )
+            stdout.say_unshown()  # what that line escaped (a GBK standard error)
             sys.exit(common.REFUSED)
         common.err_console.print(
             f"internal error: {type(exc).__name__}: {exc} (set FUPIN_DEBUG=1 for details)",
             markup=False,
             soft_wrap=True,  # one line, however narrow the terminal
         )
+        stdout.say_unshown()
         sys.exit(1)

@@ -21,6 +21,7 @@ import contextlib
 import io
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -42,11 +43,12 @@ __all__ = [
 #: Text an encoding fit for the ledger must show: the programme's name 扶贫台账.
 _CHINESE = "\u6276\u8d2b\u53f0\u8d26"
 
-#: The characters standard output could not show, written as escapes (``escape_unshown``).
-UNSHOWN: list[str] = []
+#: The characters a standard stream could not show, written as escapes (``escape_unshown``):
+#: (the stream's name, the character).
+UNSHOWN: list[tuple[str, str]] = []
 
-#: The error handler of standard output where its encoding is not UTF-8.
-_ESCAPE = "fupin-escape"
+#: The error handler of each standard stream where its encoding is not UTF-8.
+_ESCAPES = {"standard output": "fupin-escape", "standard error": "fupin-escape-stderr"}
 
 
 class StandardOutputError(OSError):
@@ -196,17 +198,22 @@ def _end_by_closed_pipe() -> NoReturn:
     sys.exit(1)
 
 
-def _escape(exc: UnicodeError) -> tuple[str | bytes, int]:
-    """Bytes undecoded at input (``surrogateescape``) written back as they came; any other
-    character the encoding cannot show written as a JSON escape (``escaped``), and counted."""
-    if not isinstance(exc, UnicodeEncodeError):
-        raise exc
-    try:
-        return codecs.lookup_error("surrogateescape")(exc)
-    except UnicodeError:
-        unshown = exc.object[exc.start : exc.end]
-        UNSHOWN.extend(unshown)
-        return "".join(escaped(char) for char in unshown), exc.end
+def _escaper(name: str) -> Callable[[UnicodeError], tuple[str | bytes, int]]:
+    """The error handler of the standard stream ``name``: bytes undecoded at input
+    (``surrogateescape``) written back as they came; any other character the encoding cannot
+    show written as a JSON escape (``escaped``), and counted."""
+
+    def escape(exc: UnicodeError) -> tuple[str | bytes, int]:
+        if not isinstance(exc, UnicodeEncodeError):
+            raise exc
+        try:
+            return codecs.lookup_error("surrogateescape")(exc)
+        except UnicodeError:
+            unshown = exc.object[exc.start : exc.end]
+            UNSHOWN.extend((name, char) for char in unshown)
+            return "".join(escaped(char) for char in unshown), exc.end
+
+    return escape
 
 
 def escaped(char: str) -> str:
@@ -220,7 +227,8 @@ def escaped(char: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-codecs.register_error(_ESCAPE, _escape)
+for _name, _handler in _ESCAPES.items():
+    codecs.register_error(_handler, _escaper(_name))
 
 
 def _encoding(stream: object) -> str | None:
@@ -253,22 +261,36 @@ def unreadable() -> str | None:
 
 
 def escape_unshown() -> None:
-    """Standard output whose encoding is not UTF-8 (GBK, GB18030) writes what it cannot show
-    (✓, €, a rare name's 䶮 in GBK) as ``\\uXXXX`` escapes, never failing part-way."""
-    out = sys.stdout
-    if _encoding(out) is not None and isinstance(out, io.TextIOWrapper):
-        out.reconfigure(errors=_ESCAPE)
+    """Standard output and error whose encoding is not UTF-8 (GBK, GB18030) write what they
+    cannot show (✓, €, a rare name's 䶮 in GBK) as ``\\uXXXX`` escapes, never failing
+    part-way (standard error so since session 26's re-test: Python's own backslashreplace
+    escaped a refusal's 䶮 there without saying so)."""
+    for name, stream in _standard_streams():
+        if _encoding(stream) is not None and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=_ESCAPES[name])
+
+
+def _standard_streams() -> tuple[tuple[str, object], ...]:
+    return (("standard output", sys.stdout), ("standard error", sys.stderr))
 
 
 def say_unshown() -> None:
-    """Once, on standard error: the characters standard output wrote as escapes, if any."""
+    """Once, on standard error: the characters standard output and error wrote as escapes,
+    if any (one note for both)."""
     if not UNSHOWN:
         return
-    shown = "".join(escaped(char) for char in sorted(set(UNSHOWN)))
+    streams = _standard_streams()
+    names = [name for name, _ in streams if any(where == name for where, _ in UNSHOWN)]
+    encodings = {name: _encoding(stream) for name, stream in streams}
+    if len({encodings[name] for name in names}) == 1:
+        whose = " and ".join(f"{name}'s" for name in names) + f" encoding ({encodings[names[0]]})"
+    else:
+        whose = " and ".join(f"{name}'s ({encodings[name]})" for name in names) + " encodings"
+    chars = [char for _, char in UNSHOWN]
+    shown = "".join(escaped(char) for char in sorted(set(chars)))
     said = (
-        f"note: standard output's encoding ({_encoding(sys.stdout)}) cannot show "
-        f"{len(UNSHOWN)} character(s), written as \\uXXXX escapes ({shown}): set "
-        "PYTHONIOENCODING=utf-8, or use a UTF-8 locale, to see them"
+        f"note: {whose} cannot show {len(chars)} character(s), written as \\uXXXX escapes "
+        f"({shown}): set PYTHONIOENCODING=utf-8, or use a UTF-8 locale, to see them"
     )
     UNSHOWN.clear()
     with contextlib.suppress(OSError):  # standard error closed: nothing more to say

@@ -5,11 +5,15 @@ surrogate pair ``\\ud842\\udfb7``, which JSON reads as the same character."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 
+import pytest
+
+from cli import stdout
 from tests.cli.conftest import Fupin, doc
 
 STORE_INDEPENDENT = "standard output is the command line's: SQLite is enough"
@@ -56,4 +60,44 @@ def test_a_json_query_under_gbk_reads_back_the_characters_above_the_bmp(seeded: 
         "note: standard output's encoding (gbk) cannot show 2 character(s), written as "
         "\\uXXXX escapes (\\ud83d\\ude00\\ud842\\udfb7): set PYTHONIOENCODING=utf-8, or use a "
         "UTF-8 locale, to see them"
+    ]
+
+
+def test_a_refusal_on_a_gbk_standard_error_says_its_escape_in_the_note(seeded: Fupin) -> None:
+    line = f"--as admin place add-village 江南 䶮村 {doc('2016-07-26')}"
+    assert _run(seeded.store, line.split(), "gbk").returncode == 0
+    before = seeded.event_count()
+
+    result = _run(seeded.store, line.split(), "gbk")
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == b""
+    assert result.stderr.decode("gbk").strip().splitlines() == [
+        "refused village: '\\u4dae村' is already a village of 江南",
+        "note: standard error's encoding (gbk) cannot show 1 character(s), written as "
+        "\\uXXXX escapes (\\u4dae): set PYTHONIOENCODING=utf-8, or use a UTF-8 locale, to see "
+        "them",
+    ]
+    assert seeded.event_count() == before
+
+
+def test_one_note_says_the_escapes_of_both_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    out, err = io.BytesIO(), io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, encoding="gbk"))
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(err, encoding="gbk"))
+    monkeypatch.setattr(stdout, "UNSHOWN", [])
+
+    stdout.escape_unshown()
+    print("入户✓", file=sys.stdout)
+    print("refused village: '䶮村'", file=sys.stderr)
+    stdout.say_unshown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+    assert out.getvalue().decode("gbk") == "入户\\u2713\n"
+    assert err.getvalue().decode("gbk").splitlines() == [
+        "refused village: '\\u4dae村'",
+        "note: standard output's and standard error's encoding (gbk) cannot show 2 "
+        "character(s), written as \\uXXXX escapes (\\u2713\\u4dae): set PYTHONIOENCODING=utf-8, "
+        "or use a UTF-8 locale, to see them",
     ]
