@@ -25,6 +25,10 @@ import typer
 from typer._click.core import Command, Context, Parameter
 from typer.core import TyperCommand, TyperGroup
 
+from cli.screen import mend_rich_wrap
+
+mend_rich_wrap()  # help and tables wrap Chinese without cutting a word (cli/screen.py)
+
 #: Command name -> (module, attribute, one-line help shown by ``fupin --help``), in help order.
 #: The help must be the command's own first line (tests/cli/test_startup.py checks it).
 COMMANDS: dict[str, tuple[str, str, str]] = {

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import _wrap
+from rich import text as rich_text
 from rich.cells import cell_len
+from rich.text import Text
 
-__all__ = ["screen_widths"]
+__all__ = ["mend_rich_wrap", "screen_widths"]
 
 #: A cell's padding (rich's default: one space each side) and a column's border.
 _PADDING = 2
@@ -65,3 +68,32 @@ def _fill(natural: list[int], least: list[int], room: int) -> list[int]:
         else:
             high = cap - 1
     return [max(most, min(full, low)) for full, most in zip(natural, least, strict=True)]
+
+
+def mend_rich_wrap() -> None:
+    """Have rich strip a wrapped line's trailing spaces by its width in cells, not characters.
+
+    ``rich.text.Text.rstrip_end`` (rich 15) compares the line's length in characters with the
+    width in cells: a line of Chinese (two cells a character) whose last word ends at the
+    width keeps the space after it, one cell too many, and ``Table`` then cuts the word
+    ("读模型 (tables i…": tester J, session 26, in ``fupin --help`` and every command's help
+    at most widths, on a terminal, into a pipe or a file, and on TERM=dumb). And a word wider
+    than its column (a run of Chinese with no space, 新时期城乡精准扶贫精准脱贫实施方案; a URL)
+    is folded onto the next line, as rich's ``overflow="fold"`` does, never cut with "…": Chinese
+    breaks between any two characters, and nothing of a URL is lost. Idempotent."""
+    if getattr(Text.rstrip_end, "_fupin", False):
+        return
+
+    def rstrip_end(self: Text, size: int) -> None:
+        excess = self.cell_len - size
+        if excess > 0:
+            spaces = len(self.plain) - len(self.plain.rstrip())
+            if spaces:
+                self.right_crop(min(spaces, excess))
+
+    def divide_line(text: str, width: int, fold: bool = True) -> list[int]:  # always folds
+        return _wrap.divide_line(text, width, fold=True)
+
+    rstrip_end._fupin = True  # type: ignore[attr-defined]
+    Text.rstrip_end = rstrip_end  # type: ignore[method-assign]
+    setattr(rich_text, "divide_line", divide_line)  # noqa: B010 (not exported: mypy)
