@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,23 @@ def test_one_note_says_the_escapes_of_both_streams(monkeypatch: pytest.MonkeyPat
         "character(s), written as \\uXXXX escapes (\\u2713\\u4dae): set PYTHONIOENCODING=utf-8, "
         "or use a UTF-8 locale, to see them",
     ]
+
+
+def test_exports_to_standard_output_are_the_utf8_bytes_of_their_files_under_gbk(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(f"place add-village 江南 䶮村 {doc('2016-07-26')}", actor="admin")
+    events, report = tmp_path / "events.jsonl", tmp_path / "caseload.csv"
+    seeded.ok(f"export events -o {events}", actor="admin")
+    seeded.ok(f"export report caseload --format csv -o {report}", actor="admin")
+
+    exported = _run(seeded.store, ["--as", "admin", "export", "events"], "gbk")
+    csv = ["--as", "admin", "export", "report", "caseload", "--format", "csv"]
+    reported = _run(seeded.store, csv, "gbk")
+
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout == events.read_bytes()
+    assert "䶮村" in exported.stdout.decode("utf-8")
+    assert reported.returncode == 0, reported.stderr
+    assert reported.stdout == report.read_bytes().removeprefix("\ufeff".encode())
+    assert exported.stderr == reported.stderr == b""  # nothing escaped, so no note
