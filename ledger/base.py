@@ -26,7 +26,7 @@ from eventsourcing.domain import Aggregate, event
 
 from ledger import clock
 from ledger.errors import InputError, RuleError
-from ledger.typed import as_typed, is_dash, named_char, odd_character, typed_hint
+from ledger.typed import ASCII_TWINS, as_typed, is_dash, named_char, odd_character, typed_hint
 from ledger.values import check_says, check_shown_whole
 
 __all__ = [
@@ -74,7 +74,7 @@ def check_new_key(kind: str, key: str) -> None:
     Checked where a key is created, never where one is looked up: a key recorded before this
     rule stays reachable (to be corrected, erased or exported)."""
     found = odd_character(key)
-    if found is not None and not (found[0] == "script" and SCRIPT_SPARED.get()):
+    if found is not None and not (found[0] in ("script", "beside") and SCRIPT_SPARED.get()):
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
     if key[:1] in _FORMULA_START:
         # Since session 23 (a security reviewer registered officer '=cmd|x'): every CSV shows a
@@ -158,6 +158,13 @@ def _key_problem(kind: str, key: str, what: str, char: str) -> str:
             f"{key!r} holds {named_char(char)}, which may look like another character; "
             f"{_an(kind)} key is written in ASCII letters, digits and punctuation and Chinese "
             "characters, punctuation and numbering"
+        )
+    if what == "beside":
+        twin = ASCII_TWINS[char]
+        plain = key.replace(char, twin)
+        return (
+            f"{key!r} holds {named_char(char)} beside ASCII letters or digits, where it looks "
+            f"like {twin!r}; {_an(kind)} key written in ASCII is ASCII throughout ({plain!r}?)"
         )
     if what == "composed":
         return (

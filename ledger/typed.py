@@ -89,7 +89,13 @@ def odd_character(key: str) -> tuple[str, str] | None:
             return "form", ""
     # Chinese punctuation and numerals are kept as typed; anything else a key's own.
     foreign = next((char for char in key if _foreign(char)), None)
-    return None if foreign is None else ("script", foreign)
+    if foreign is not None:
+        return "script", foreign
+    for at, char in enumerate(key):
+        beside = key[at - 1 : at] + key[at + 1 : at + 2]  # its neighbours ('' at an end)
+        if char in ASCII_TWINS and any(n.isascii() for n in beside):
+            return "beside", char
+    return None
 
 
 def _foreign(char: str) -> bool:
@@ -108,6 +114,11 @@ def _foreign(char: str) -> bool:
         return False
     return not unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
 
+
+#: Chinese characters that look like an ASCII one: next to an ASCII character in a key they
+#: are refused (``JN-〇00001``, ``JN一000001`` beside ``JN-000001``: the code reviewer,
+#: session 26); among Chinese characters (雄光〇组, 新一村3组) they are what they are.
+ASCII_TWINS = {"〇": "0", "一": "-", "丨": "l"}
 
 #: The characters beside ASCII and Chinese characters a key may hold: the Chinese punctuation
 #: and numbering officers type keys with.
@@ -134,7 +145,10 @@ def typed_hint(key: str) -> str:
     if not char:
         return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
     if what == "script":
-        return f" (it holds {named_char(char)}, a character no key is written in)"
+        return f" (it holds {named_char(char)}, a character new keys are not written in)"
+    if what == "beside":
+        twin = ASCII_TWINS[char]
+        return f" (it holds {named_char(char)}, which looks like {twin!r} beside ASCII)"
     return f" (it holds {named_char(char)}, a look-alike character: {as_typed(key)!r}?)"
 
 

@@ -169,7 +169,7 @@ def test_a_character_of_another_script_is_refused(key: str, held: str) -> None:
             " key is written in ASCII letters, digits and punctuation and Chinese characters, "
             "punctuation and numbering"
         )
-    assert typed_hint(key) == f" (it holds {held}, a character no key is written in)"
+    assert typed_hint(key) == f" (it holds {held}, a character new keys are not written in)"
 
 
 def test_an_officer_with_a_cyrillic_letter_is_not_registered(ledger: Ledger) -> None:
@@ -375,3 +375,31 @@ def test_a_key_mixing_half_and_full_width_punctuation_is_refused() -> None:
 def test_enclosed_numbers_have_no_punctuation_twin() -> None:
     assert lookalikes("第①组") == set()
     assert lookalikes("雄光村（社区）") == {"雄光村(社区)"}
+
+
+@pytest.mark.parametrize(
+    ("key", "held", "plain"),
+    [
+        ("JN-\u300700001", "U+3007 IDEOGRAPHIC NUMBER ZERO", "JN-000001"),
+        ("JN\u4e00000001", "U+4E00 CJK UNIFIED IDEOGRAPH-4E00", "JN-000001"),
+        ("adm\u4e28n", "U+4E28 CJK UNIFIED IDEOGRAPH-4E28", "admln"),
+    ],
+    ids=["ideographic zero", "yi", "gun"],
+)
+def test_a_chinese_twin_of_an_ascii_character_beside_ascii_is_refused(
+    key: str, held: str, plain: str
+) -> None:
+    # The code reviewer, session 26: 〇 for 0, 一 for -, 丨 for l made households that look like
+    # JN-000001; among Chinese characters they are what they are.
+    with pytest.raises(InputError) as refused:
+        check_new_key("household", key)
+    assert refused.value.rule == (
+        f"{key!r} holds {held} beside ASCII letters or digits, where it looks like "
+        f"{plain[key.index(next(c for c in key if not c.isascii()))]!r}; a household key "
+        f"written in ASCII is ASCII throughout ({plain!r}?)"
+    )
+
+
+@pytest.mark.parametrize("key", ["雄光〇组", "一组", "新一村3组", "第一村"])
+def test_a_chinese_twin_among_chinese_characters_passes(key: str) -> None:
+    check_new_key("village", key)
