@@ -117,11 +117,14 @@ _JITTER = random.SystemRandom()
 _STREETS_PAGE = 100
 
 
-def _waiting_words(location: str, seconds: str) -> str:
+def _waiting_words(location: str, seconds: str, *, server: bool = False) -> str:
+    """What a save says while it waits; a server's save may wait for the server too (a pool
+    connection to a server stopped: the code reviewer, session 26)."""
+    slow = " (or the server is slow to answer)" if server else ""
     return (
-        f"waiting for {location}: another writer (an import?) holds its write lock; this "
-        f"command waits up to LEDGER_LOCK_TIMEOUT ({seconds} s), then saves, or is refused "
-        "with nothing written"
+        f"waiting for {location}: another writer (an import?) holds its write lock{slow}; "
+        f"this command waits up to LEDGER_LOCK_TIMEOUT ({seconds} s), then saves, or is "
+        "refused with nothing written"
     )
 
 
@@ -668,7 +671,8 @@ class LedgerCore(Application[UUID]):
             shown = "the store" if self.location is None else self.location.display
             try:
                 wait = self._lock_seconds()
-                with watching(_waiting_words(shown, wait), wait):
+                server = self.location is not None and self.location.kind == "postgres"
+                with watching(_waiting_words(shown, wait, server=server), wait):
                     recordings = self._save_events(
                         _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                     )

@@ -70,3 +70,28 @@ def test_a_report_with_read_models_caught_up_waits_for_nothing(
         result = seeded.ok("report caseload --format json")
 
     assert WAITING not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_save_waiting_on_a_server_says_the_server_may_be_slow_too(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The code reviewer, session 26: on PostgreSQL a save waits for a pool's connection too
+    # (a server stopped), not only for another writer's lock.
+    import psycopg
+
+    monkeypatch.setattr(waiting, "SLOW_SAVE_SECONDS", 0.2)
+    holder = psycopg.connect(seeded.store)
+    holder.execute("LOCK TABLE ledger_events IN EXCLUSIVE MODE")
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        result = seeded.ok(f"place add-village 江南 新村乙 {doc('2016-08-01')}", "admin")
+    finally:
+        release.join()
+        holder.close()
+
+    assert result.stderr.count(WAITING) == 1, result.stderr
+    assert "holds its write lock (or the server is slow to answer)" in result.stderr
