@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, overload
@@ -478,29 +478,8 @@ class CaseworkCommands(LedgerCore):
             self._enterprise_households.setdefault(helper_id, set()).add(household)
 
     def _paired_employers(self) -> dict[str, set[UUID]]:
-        topics = [
-            get_topic(cls)
-            for cls in (
-                Helper.HelperRegistered,  # type: ignore[attr-defined]  # @event
-                Household.HelperPaired,  # type: ignore[attr-defined]
-                Household.HelperUnpaired,  # type: ignore[attr-defined]
-            )
-        ]
-        employers: dict[str, set[UUID]] = {}
-        for household_id, event in self.events_by_topic(topics, _PAIRINGS_PAGE):
-            fields = vars(event)
-            match type(event).__name__:
-                case "HelperRegistered":  # before any pairing of theirs
-                    if ROLE_OF_KIND.get(str(fields["kind"])) == "enterprise":
-                        employers[str(fields["helper_id"])] = set()
-                    continue
-                case "HelperUnpaired":  # pairs its replacement, if it names one
-                    paired = str(fields["replacement"])
-                case _:
-                    paired = str(fields["helper"])
-            if paired in employers:
-                employers[paired].add(household_id)
-        return employers
+        events = self.events_by_topic(pairing_topics(), _PAIRINGS_PAGE)
+        return employers_paired((hid, type(e).__name__, vars(e)) for hid, e in events)
 
     def _pairings_of(self, helper_id: str) -> EnterprisePairings | None:
         """The enterprise's record of its pairings, opened with its registration (or by a
@@ -1198,3 +1177,36 @@ def _check_same_head(duplicate: Household, kept: Household) -> None:
             f"{mask_id_card(theirs)}: a duplicate 重复识别 is the same household identified "
             "twice, with one head; another household merged into it is closed as merged 合户",
         )
+
+
+def pairing_topics() -> list[str]:
+    """The topics ``employers_paired`` reads: helpers registered, households paired and
+    unpaired (an unpairing pairs its replacement, if it names one)."""
+    return [
+        get_topic(cls)
+        for cls in (
+            Helper.HelperRegistered,  # type: ignore[attr-defined]  # @event
+            Household.HelperPaired,  # type: ignore[attr-defined]
+            Household.HelperUnpaired,  # type: ignore[attr-defined]
+        )
+    ]
+
+
+def employers_paired(
+    events: Iterable[tuple[UUID, str, Mapping[str, Any]]],
+) -> dict[str, set[UUID]]:
+    """Enterprise and cooperative id -> the households it was ever paired with, from the
+    events of ``pairing_topics`` in log order, each (its record's id, its class's name, its
+    fields): a registration before any pairing of its helper; an unpairing pairs its
+    replacement, if it names one. The commands' 一对一 rule and ``fupin verify``'s notes
+    (``ledger.double_pairings``) read them alike."""
+    employers: dict[str, set[UUID]] = {}
+    for originator, name, fields in events:
+        if name == "HelperRegistered":
+            if ROLE_OF_KIND.get(str(fields.get("kind"))) == "enterprise":
+                employers[str(fields.get("helper_id"))] = set()
+            continue
+        paired = str(fields.get("replacement" if name == "HelperUnpaired" else "helper"))
+        if paired in employers:
+            employers[paired].add(originator)
+    return employers

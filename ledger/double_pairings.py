@@ -15,15 +15,14 @@ enterprise that was ever paired with more than one (few: a replacement, or such 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
-from eventsourcing.utils import get_topic
 
-from ledger.helpers import ROLE_OF_KIND, Helper
+from ledger.casework import employers_paired, pairing_topics
 from ledger.household import Household
 
 _PAGE = 1000
@@ -62,30 +61,18 @@ def _notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator
 
 def _households_paired(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> dict[str, set[UUID]]:
     """Enterprise and cooperative id -> the households it was ever paired with (a replacement
-    named by an unpairing included), as ``CaseworkCommands._paired_employers`` reads them."""
-    topics = [
-        get_topic(cls)
-        for cls in (
-            Helper.HelperRegistered,  # type: ignore[attr-defined]  # @event
-            Household.HelperPaired,  # type: ignore[attr-defined]
-            Household.HelperUnpaired,  # type: ignore[attr-defined]
-        )
-    ]
-    employers: dict[str, set[UUID]] = {}
-    for notification in _notifications(recorder, topics):
-        try:
-            fields = vars(mapper.to_domain_event(notification))
-        except Exception:  # an event altered: the pass reports it
-            continue
-        name = notification.topic.rsplit(".", 1)[-1]
-        if name == "HelperRegistered":
-            if ROLE_OF_KIND.get(str(fields.get("kind"))) == "enterprise":
-                employers[str(fields.get("helper_id"))] = set()
-            continue
-        paired = str(fields.get("replacement" if name == "HelperUnpaired" else "helper"))
-        if paired in employers:
-            employers[paired].add(notification.originator_id)
-    return employers
+    named by an unpairing included), as the commands read them (``employers_paired``)."""
+
+    def decoded() -> Iterator[tuple[UUID, str, Mapping[str, Any]]]:
+        for notification in _notifications(recorder, pairing_topics()):
+            try:
+                fields = vars(mapper.to_domain_event(notification))
+            except Exception:  # an event altered: the pass reports it
+                continue
+            name = notification.topic.rsplit(".", 1)[-1]
+            yield notification.originator_id, name, fields
+
+    return employers_paired(decoded())
 
 
 def _spans_of(
