@@ -302,6 +302,17 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.able_not_key_targets:
+        # since session 26: registered or amended so by a fupin that took it (a note)
+        say(
+            f"under today's rules: {said}: a 低保 household with labour capacity that is "
+            "willing is a key target 重点帮扶对象 [三; 四(一)], which a fupin before 2026-12-01 "
+            "did not check (not a problem: recorded as it was taken; today's fupin refuses it: "
+            "amend its mark with `fupin household amend NUMBER --key-target`, or the field "
+            "typed wrong)",
+            markup=False,
+            highlight=False,
+        )
     for said in report.dated_before:
         # since session 26: recorded by a fupin before session 24, which took it (a note)
         say(

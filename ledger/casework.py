@@ -374,8 +374,11 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "sign", number, lambda h, p: h.sign(p))
 
     def register(self, stamp: Stamp, number: str, key_target: bool) -> None:
-        """Registration 建档立卡, as a key target 重点帮扶对象 or not."""
-        self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p))
+        """Registration 建档立卡, as a key target 重点帮扶对象 or not (a household with labour
+        capacity that is willing is one, since session 26; an export's row replayed into the
+        empty store it rebuilds is spared, ``Ledger.rebuilding_export``)."""
+        spared = self.rebuilding_export
+        self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p, spared))
 
     def pair(self, stamp: Stamp, number: str, helper_id: str) -> None:
         """Pair a helper 结对帮扶; an enterprise or cooperative with one household only.

@@ -47,7 +47,7 @@ def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list
     return found
 
 
-def _notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator[Any]:
+def notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator[Any]:
     start: int | None = None
     while True:
         page = recorder.select_notifications(
@@ -64,7 +64,7 @@ def _households_paired(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> d
     named by an unpairing included), as the commands read them (``employers_paired``)."""
 
     def decoded() -> Iterator[tuple[UUID, str, Mapping[str, Any]]]:
-        for notification in _notifications(recorder, pairing_topics()):
+        for notification in notifications(recorder, pairing_topics()):
             try:
                 fields = vars(mapper.to_domain_event(notification))
             except Exception:  # an event altered: the pass reports it

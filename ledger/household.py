@@ -167,6 +167,14 @@ _STEP_NAMES = {
 #: Who may be marked a key target 重点帮扶对象 [三].
 KEY_TARGET_RULE = "key targets have labour capacity and are willing [三]"
 
+#: The other direction (since session 26): a registered household with labour capacity that
+#: is willing is a key target, in the seed's words below [三; 四(一)].
+ABLE_KEY_TARGET_RULE = (
+    "a 低保 household with labour capacity that is willing is a key target 重点帮扶对象 "
+    "[三「将认定有劳动能力，且愿意接受帮扶的城乡低保家庭 … 作为 … 重点帮扶对象」; "
+    "四(一)「将有劳动能力且愿意脱贫的低保户识别出来，作为本轮精准扶贫的重点帮扶对象」]"
+)
+
 #: The exit procedure 拟选对象、精准扶持、民主评议、公示公告, in order.
 EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
 
@@ -829,8 +837,11 @@ class Household(LedgerAggregate):
         self.remember_entry("Signed", prov)
         self.signed_on = prov.effective
 
-    def register(self, key_target: bool, prov: Provenance) -> None:
-        """Registration 建档立卡, one file per household 一户一档: after notice and signature."""
+    def register(self, key_target: bool, prov: Provenance, spared: bool = False) -> None:
+        """Registration 建档立卡, one file per household 一户一档: after notice and signature.
+        A household with labour capacity that is willing is registered a key target (since
+        session 26), unless ``spared``: an export's row replayed into the empty store it
+        rebuilds (``Ledger.rebuilding_export``), as an older fupin took it."""
         self.check_stage("registration", Stage.UNDER_NOTICE)
         assert self.notice is not None
         if prov.effective <= self.notice[1]:
@@ -869,7 +880,35 @@ class Household(LedgerAggregate):
                 f"{KEY_TARGET_RULE}, and {self.number} {lacks}: register it as no key target "
                 "(--not-key-target; a registration is a key target unless it says otherwise)",
             )
+        if not key_target and not spared:
+            self.check_able_is_key_target({"key_target": False}, registering=True)
         self._registered(key_target, prov)
+
+    def check_able_is_key_target(self, changes: dict[str, Any], registering: bool = False) -> None:
+        """Refuse a registered household (or one ``registering``) left with labour capacity,
+        willing and no key target by ``changes`` (since session 26: ``ABLE_KEY_TARGET_RULE``)."""
+        if self.registered_on is None and not registering:
+            return
+        labour = changes.get("labour", self.labour)
+        willing = changes.get("willing", self.willing)
+        if not (labour and willing) or changes.get("key_target", self.key_target):
+            return
+        disabled = (
+            " (and disabled: 特别是要将低保线内有劳动能力的残疾人作为重点扶持对象)"
+            if changes.get("disabled", self.disabled)
+            else ""
+        )
+        if registering:
+            how = "register it as a key target (leave out --not-key-target)"
+        elif "key_target" in changes:
+            how = "amend labour or willing too if one was typed wrong"
+        else:
+            how = "amend key_target too (--key-target)"
+        raise RuleError(
+            "key_target",
+            f"{ABLE_KEY_TARGET_RULE}, and {self.number} has labour capacity and is willing"
+            f"{disabled}: {how}",
+        )
 
     @event("Registered")
     def _registered(self, key_target: bool, prov: Provenance) -> None:

@@ -594,6 +594,11 @@ class OversightCommands(LedgerCore):
                     # the household's own rules first (a key target: amend key_target too)
                     household.check_amend(values, reason, prov, self.opened_on())
                     self.check_nothing_needs_labour(household)
+                if not self.rebuilding_export:
+                    # the household's own rules first, then: one with labour capacity that
+                    # is willing stays a key target (since session 26; spared as above)
+                    household.check_amend(values, reason, prov, self.opened_on())
+                    household.check_able_is_key_target(values)
                 before = {field: getattr(household, field, None) for field in values}
                 household.amend(values, reason, prov, self.opened_on())
                 restated.update({f: (before[f], values[f]) for f in sorted(values)})

@@ -79,7 +79,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    took (``ledger.double_pairings``, after the pass: one scan by topic); and each key
    registered before its officer, or log key or checkpoint dated before the ledger's founding
    (its first event's day), which a fupin before 2026-12-01 took (``_dated_before``, in the
-   pass: those events are decoded in full already).
+   pass: those events are decoded in full already); and each registered household with labour
+   capacity that is willing and no key target [三], which a fupin before 2026-12-01 took
+   (``ledger.able_not_key``, after the pass: one scan by topic).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -144,6 +146,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
+from ledger.able_not_key import able_not_key_targets
 from ledger.authority import (
     EVENT_COMMANDS,
     PERMISSIONS,
@@ -466,6 +469,10 @@ class VerifyReport:
     #: ``ledger.double_pairings`` says it: a finding under today's rule 一对一, recorded by a
     #: fupin that took it (834adfa), not a problem (since session 26).
     double_pairings: list[str] = field(default_factory=list)
+    #: Each registered household with labour capacity that is willing and no key target, as
+    #: ``ledger.able_not_key`` says it: a finding under today's rule [三], recorded by a fupin
+    #: before session 26 that took it, not a problem (since session 26).
+    able_not_key_targets: list[str] = field(default_factory=list)
     #: Each key registration or recorded checkpoint dated before its officer's registration
     #: or the ledger's founding, said: a finding under today's rules (since session 24 they
     #: are refused), recorded by a fupin that took it, not a problem (since session 26).
@@ -3632,6 +3639,7 @@ def verify_ledger(
         # the key table's, whose problems can be as many as households.
         verifier.check_corrections(recorder)
         report.double_pairings = double_pairings(recorder, mapper)
+        report.able_not_key_targets = able_not_key_targets(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

@@ -119,6 +119,7 @@ def identify(
     area: str = "rural",
     members: int = 3,
     serial: int = 1,
+    willing: bool = True,
 ) -> None:
     officer = "jn-01" if street == "江南" else "ll-01"
     app.identify(
@@ -130,7 +131,7 @@ def identify(
             area,
             members,
             True,
-            True,
+            willing,
             False,
             True,
             Personal(f"户主{serial}", id_card(serial), "13800000000", "江海区"),
@@ -141,7 +142,10 @@ def identify(
 def register(
     app: Ledger, number: str, street: str = "江南", key_target: bool = True, **kwargs: object
 ) -> None:
-    """Identify, review, notice (7 days), sign and register a household."""
+    """Identify, review, notice (7 days), sign and register a household. One registered as no
+    key target is identified not willing (unless ``willing`` says otherwise): since session 26
+    one with labour capacity that is willing is a key target [三]."""
+    kwargs.setdefault("willing", key_target)
     identify(app, number, street, **kwargs)  # type: ignore[arg-type]
     officer = "jn-01" if street == "江南" else "ll-01"
     app.review(stamp(officer, date(2016, 8, 2)), number, True)

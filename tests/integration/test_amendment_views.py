@@ -80,7 +80,13 @@ def test_a_mark_amended_in_is_not_read_before_the_registration(
     ledger: Ledger,
 ) -> None:
     register(ledger, "JH-1", key_target=False)  # registered 2016-08-10
-    ledger.amend(stamp(JN, date(2018, 3, 1)), "household", "JH-1", {"key_target": True}, "漏勾")
+    ledger.amend(
+        stamp(JN, date(2018, 3, 1)),
+        "household",
+        "JH-1",
+        {"willing": True, "key_target": True},
+        "漏勾",
+    )
 
     assert key_targets(ledger) == {"rural": {"households": 1, "people": 3}}
     assert key_targets(ledger, as_of=date(2016, 8, 9)) == {}

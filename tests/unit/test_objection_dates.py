@@ -80,13 +80,13 @@ def test_a_registration_dated_before_an_objection_s_answer_is_refused(ledger: Le
         ledger,
         RuleError,
         "effective",
-        lambda: ledger.register(stamp(JN, date(2016, 8, 11)), "JH-1", False),
+        lambda: ledger.register(stamp(JN, date(2016, 8, 11)), "JH-1", True),
     )
 
     assert error.rule == (
         "the registration is dated 2016-08-11; objection 'o-1' was answered only on 2016-08-12"
     )
-    ledger.register(stamp(JN, date(2016, 8, 12)), "JH-1", False)
+    ledger.register(stamp(JN, date(2016, 8, 12)), "JH-1", True)
     assert ledger.household("JH-1").stage == Stage.REGISTERED
 
 
