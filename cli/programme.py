@@ -52,7 +52,7 @@ def open_programme(
         int, typer.Option(help="Rural exit: % of district rural per-capita income.")
     ] = _DEFAULT.rural_exit_percent,
     notice_days: Annotated[
-        int, typer.Option(help="Minimum public notice 公示 days.")
+        int, typer.Option(help="Minimum public notice 公示 days (at least 7 [四(一)]).")
     ] = _DEFAULT.notice_min_days,
 ) -> None:
     """Open the programme with its rules (defaults: 江高发〔2016〕4号)."""
@@ -157,7 +157,7 @@ def amend(
         int | None, typer.Option(help="Rural exit: % of district rural per-capita income.")
     ] = None,
     notice_days: Annotated[
-        int | None, typer.Option(help="Minimum public notice 公示 days.")
+        int | None, typer.Option(help="Minimum public notice 公示 days (at least 7 [四(一)]).")
     ] = None,
 ) -> None:
     """Amend rules typed wrong at `programme open` 更正登记事项, from the opening on.
@@ -165,7 +165,10 @@ def amend(
     Only what is given changes; the event keeps what each rule was. The shares and funding
     minimums (read by reports only) always; the exit percentages only while no exit was
     ever proposed, the notice days only while no notice was ever posted (each judged by
-    them). The years are not amended."""
+    them), and never below 7 (公示期要在7天以上 [四(一)]). The years are not amended. One
+    recorded after a plan year ended restates that year after the fact (its target, a talk
+    due, a minimum met): `fupin report accountability` lists every amendment
+    (rules_amendments)."""
     changes: dict[str, object] = {}
     if shares is not None:
         changes["reduction_shares"] = parse_shares(shares)

@@ -28,6 +28,7 @@ __all__ = [
     "Programme",
     "ProgrammeRules",
     "YearParameters",
+    "check_seed_notice_days",
     "closing_day",
     "exit_threshold_fen",
     "last_exit_day",
@@ -104,6 +105,22 @@ AMENDABLE_RULES: dict[str, tuple[str, ...]] = {
     "rural_exit_percent": ("ExitProposed",),
     "notice_min_days": ("NoticePosted", "ExitNoticed"),
 }
+
+
+#: The least public notice the seed allows [四(一)「公示期要在7天以上」]: ``programme open`` and
+#: ``programme amend`` refuse fewer notice days (since session 26; an export's rows replayed
+#: into the empty store they rebuild are spared, ``Ledger.rebuilding_export``).
+SEED_NOTICE_MIN_DAYS = 7
+
+
+def check_seed_notice_days(days: int) -> None:
+    """Refuse notice days fewer than the seed's 7 [四(一)]."""
+    if days < SEED_NOTICE_MIN_DAYS:
+        raise RuleError(
+            "notice_min_days",
+            f"{days} days is shorter than the seed allows: 公示期要在7天以上, a public notice "
+            f"公示 runs at least {SEED_NOTICE_MIN_DAYS} days [四(一)]",
+        )
 
 
 #: The least urban 低保 standard a year may record, per person per year: 3,000 yuan (250 a

@@ -23,6 +23,7 @@ from ledger.programme import (
     Programme,
     ProgrammeRules,
     YearParameters,
+    check_seed_notice_days,
     rule_shown,
 )
 from ledger.transparency import check_other_admin
@@ -72,6 +73,8 @@ class ReferenceCommands(LedgerCore):
         if self.exists(Programme, PROGRAMME_CODE):
             raise AlreadyExistsError("programme", "the programme is already opened")
         rules.check()
+        if not self.rebuilding_export:  # an older ledger's opening moves as recorded
+            check_seed_notice_days(rules.notice_min_days)
         programme = Programme(
             code=PROGRAMME_CODE, title=require_text(title, "title"), rules=rules, prov=prov
         )
@@ -90,6 +93,8 @@ class ReferenceCommands(LedgerCore):
             if name not in AMENDABLE_RULES:
                 listed = ", ".join(AMENDABLE_RULES)
                 raise InputError(name, f"is not amendable (amendable: {listed})")
+        if "notice_min_days" in changes and not self.rebuilding_export:
+            check_seed_notice_days(int(changes["notice_min_days"]))
         restated: dict[str, tuple[Any, Any]] = {}
 
         def attempt() -> list[Programme]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import MAXYEAR, date
+from datetime import MAXYEAR, date, datetime
 from functools import cache
 from itertools import chain
 from typing import Any
 
 from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
+from ledger.values import CHINA
 
 from projections.households import LEAVES_ON
 from projections.rules import (
@@ -41,6 +42,7 @@ SECTIONS = (
     "overdue_findings",
     "early_unpairings",
     "over_budget",
+    "rules_amendments",
 )
 
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
@@ -78,6 +80,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("household", "street", "measure", "category"),
         *("budget_fen", "paid_fen", "over_fen", "payments", "last_paid_on"),
     ),
+    "rules_amendments": (
+        *("effective", "recorded_at", "amended_by", "document", "reason", "rule"),
+        *("before", "after", "changes_closed_years", "closed_years"),
+    ),
 }
 
 #: The four helper roles of the 4+1 model (the "+1" is the household itself) [四(二)].
@@ -102,6 +108,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "overdue_findings": _overdue_findings(db, today),
         "early_unpairings": _early_unpairings(db),
         "over_budget": _over_budget(db, today),
+        "rules_amendments": _rules_amendments(db, rules),
     }
 
 
@@ -885,3 +892,43 @@ def _over_budget(db: Database, today: date | None) -> list[dict[str, Any]]:
         "m.household, h.street, m.category, m.budget_fen HAVING SUM(d.amount_fen) > m.budget_fen "
         "ORDER BY m.household, m.measure_id",
     )
+
+
+# -- the programme's rules amended after its opening [三、六(四)、六(七)] -------------------------
+
+
+def _rules_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    """Each rule ``programme amend`` restated (since session 26), in the order recorded: its
+    effective date, recording time, who, the document, why, the rule before and after, and
+    whether a plan year was already over (``year_result_fixed_on``) on the day, in China, it
+    was recorded (``changes_closed_years``, with ``closed_years``): an amendment holds from
+    the opening on, so it restates that year's target, minimums or thresholds after the fact
+    (a talk due 约谈 [六(七)] gone, a minimum [六(四)] met). The report's figures are the
+    amended rules'; ``--known-at`` a moment before it gives the figures before it."""
+    found: list[dict[str, Any]] = []
+    for position, rule, effective, recorded, actor, document, reason, before, after in db.rows(
+        "SELECT position, rule, effective, recorded, actor, document, reason, before, after "
+        "FROM pj_rules_amendments ORDER BY position, rule"
+    ):
+        del position
+        day = datetime.fromisoformat(str(recorded)).astimezone(CHINA).date()
+        closed = [
+            year
+            for year in range(rules.first_year, rules.last_year + 1)
+            if day >= year_result_fixed_on(year)
+        ]
+        found.append(
+            {
+                "effective": effective,
+                "recorded_at": recorded,
+                "amended_by": actor,
+                "document": document,
+                "reason": reason,
+                "rule": rule,
+                "before": before,
+                "after": after,
+                "changes_closed_years": bool(closed),
+                "closed_years": ", ".join(str(year) for year in closed),
+            }
+        )
+    return found

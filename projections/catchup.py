@@ -156,7 +156,9 @@ REBUILD_PAGES = 50
 #: 28 (session 25): a household's move to another village of its street (``Moved``): a new
 #: table, ``pj_moves``; the household's village is its latest move's, a payment to it is filed
 #: under the village it was in on the payment's date; a voided move's day comes off ``pj_days``.
-SCHEMA_VERSION = 28
+#: 29 (session 26): each rule a ``RulesAmended`` restated, with who, when and why, in a new
+#: table, ``pj_rules_amendments`` (the accountability report's ``rules_amendments``).
+SCHEMA_VERSION = 29
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -23,6 +23,10 @@ SECTION_NAMES = {
     "overdue_findings": "Deadlines missed 逾期整改 (rectified late or not yet) [六(七)]",
     "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
     "over_budget": "Measures paid above their budget 超预算支付 [六(四)]",
+    "rules_amendments": (
+        "Programme rules amended after the opening 实施方案规则更正 (changes_closed_years: a plan "
+        "year already over when recorded) [三、六(四)、六(七)]"
+    ),
 }
 #: Longer tables start folded, so the page opens on the charts.
 OPEN_ROWS = 20

@@ -3,13 +3,16 @@ officers and helpers, and the ledger's latest dates.
 
 Tables (columns documented in docs/reports.md):
 ``pj_programme``, ``pj_years``, ``pj_streets``, ``pj_villages``, ``pj_officers``,
-``pj_officer_posts``, ``pj_helpers``; and read model ``clock``: ``pj_clock``, ``pj_days``,
-``pj_employment_days``.
+``pj_officer_posts``, ``pj_helpers``, ``pj_rules_amendments``; and read model ``clock``:
+``pj_clock``, ``pj_days``, ``pj_employment_days``.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
+
+from ledger.programme import rule_shown
 
 from projections.engine import Fact, ReadModel, Tally
 from projections.storage import Database
@@ -39,6 +42,11 @@ SCHEMA = (
     # ``helper_of`` looks helpers up by aggregate: without it, each lookup read the whole
     # table (3 of the 18 seconds of a 1 M-event rebuild).
     "CREATE INDEX IF NOT EXISTS pj_helpers_aggregate ON pj_helpers (aggregate_id)",
+    # Each rule a ``RulesAmended`` restated (since session 26), before and after as
+    # ``programme open`` takes it: the accountability report lists them (``rules_amendments``).
+    "CREATE TABLE IF NOT EXISTS pj_rules_amendments (position INTEGER, rule TEXT, "
+    "effective TEXT, recorded TEXT, actor TEXT, document TEXT, reason TEXT, before TEXT, "
+    "after TEXT, PRIMARY KEY (position, rule))",
 )
 
 CLOCK_SCHEMA = (
@@ -74,8 +82,27 @@ def programme_opened(db: Database, fact: Fact) -> None:
 
 
 def rules_amended(db: Database, fact: Fact) -> None:
-    """Rules restated (since session 22): so from the opening on (``opened_on`` stays)."""
-    rules = fact["rules"]
+    """Rules restated (since session 22): so from the opening on (``opened_on`` stays); each
+    rule restated is kept with who, when and why (since session 26, ``pj_rules_amendments``)."""
+    rules, was = fact["rules"], fact["was"]
+    prov = fact.prov
+    for field in fields(rules):
+        before, after = getattr(was, field.name), getattr(rules, field.name)
+        if before != after:
+            db.write(
+                "INSERT INTO pj_rules_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    fact.position,
+                    field.name,
+                    fact.effective,
+                    fact.recorded,
+                    fact.actor,
+                    prov.document,
+                    fact["reason"],
+                    rule_shown(field.name, before),
+                    rule_shown(field.name, after),
+                ),
+            )
     db.write(
         "UPDATE pj_programme SET per_person_min_fen = ?, reduction_shares = ?, city_share = ?, "
         "local_share = ?, district_share = ?, street_share = ?, local_yearly_min_fen = ?, "
@@ -387,6 +414,7 @@ MODEL = ReadModel(
         "pj_officers",
         "pj_officer_posts",
         "pj_helpers",
+        "pj_rules_amendments",
     ),
     schema=SCHEMA,
     handlers={

@@ -78,7 +78,7 @@ def test_exit_percentages_are_amended_only_before_any_exit_is_proposed(seeded: F
 def test_notice_days_are_not_amended_once_a_notice_is_posted(seeded: Fupin) -> None:
     before = seeded.event_count()
 
-    refused = seeded(AMEND + f"--notice-days 5 {doc('2016-08-20')}", "admin")
+    refused = seeded(AMEND + f"--notice-days 10 {doc('2016-08-20')}", "admin")
 
     assert_refused(
         refused, "notice_min_days", "JH-0001's NoticePosted (entry 3) was judged by this rule"

@@ -638,6 +638,7 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
     ledger.plan_measure(stamp("jn-01", date(2016, 8, 20)), "JH-1", "m-9", "relief", "救助", 50)
     paid = Disbursement(100, "relief", "household", "JH-1", "m-9")  # above its budget
     ledger.disburse(stamp("qu-01", date(2016, 8, 21)), "city-2016", paid)
+    ledger.amend_rules(stamp("admin", date(2016, 8, 22)), {"reduction_shares": (3, 3, 4)}, "x")
 
     report = api.accountability(ledger, as_of=date(2019, 2, 1))  # 2018 over: a talk due
 
