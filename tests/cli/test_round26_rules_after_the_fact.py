@@ -12,13 +12,16 @@ nothing (its figures were the old rules'). And ``programme open`` took a 1-day n
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
 from ledger import clock
+from ledger.application import open_ledger
+from ledger.programme import ProgrammeRules
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.support import TickingClock, ledger_at, stamp
 
 STORE_INDEPENDENT = "the programme's rules and a report: SQLite is enough"
@@ -115,3 +118,19 @@ def test_as_known_before_an_amendment_it_is_not_listed(fupin: Fupin) -> None:
     )
 
     assert [r["rule"] for r in report["rules_amendments"]] == ["reduction_shares"]
+
+
+def test_an_older_ledger_with_a_shorter_notice_still_moves(fupin: Fupin, tmp_path: Path) -> None:
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-07-26')}")
+    with closing(open_ledger(fupin.store)) as app:
+        app.rebuilding_export = True  # as an older fupin took it
+        app.open_programme(
+            stamp("admin", date(2016, 7, 26)), "精准扶贫", ProgrammeRules(notice_min_days=1)
+        )
+        app.rebuilding_export = False
+
+    moved = reimported(fupin, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    with closing(open_ledger(str(tmp_path / "fresh.db"))) as app:
+        assert app.programme().rules.notice_min_days == 1
