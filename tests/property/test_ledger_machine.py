@@ -33,6 +33,9 @@ from ledger.verification import verify_ledger
 from tests.support import TickingClock, identify, ledger_at, stamp
 
 NUMBERS = ("JH-1", "JH-2")
+#: Identified not willing: registered as no key target only (the others, with labour capacity
+#: and willing, as key targets only: since session 26 [三; 四(一)]).
+NOT_WILLING = frozenset({"JH-2"})
 REGISTERED_AT_START = "JH-3"
 MOSTLY_YES = st.sampled_from((True, True, True, False))
 HELPER_KINDS = {"c-1": "cadre", "c-2": "cadre", "e-1": "enterprise", "sw-1": "social-worker"}
@@ -115,7 +118,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize()
     def identify_households_and_open_accounts(self) -> None:
         for serial, number in enumerate(NUMBERS, start=1):
-            identify(self.app, number, serial=serial)
+            identify(self.app, number, serial=serial, willing=number not in NOT_WILLING)
             self.model.stages[number] = Stage.IDENTIFIED
         for code in ACCOUNTS:
             self.app.open_account(stamp("qu-01"), code, code.split("-")[0], 2016)
@@ -177,7 +180,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def register(self, data: st.DataObject, key_target: bool) -> None:
         number = data.draw(st.sampled_from(self.numbers_in(Stage.UNDER_NOTICE)))
         s = stamp(JN, REGISTERED)
-        if number not in self.model.signed:
+        # a key target is willing, and one with labour capacity that is willing is a key target
+        if number not in self.model.signed or key_target == (number in NOT_WILLING):
             self.refused(RuleError, lambda: self.app.register(s, number, key_target))
             return
         self.app.register(s, number, key_target)
