@@ -35,6 +35,7 @@ from ledger.store import (
     parse_store,
     pool_exhausted,
     server_gone_message,
+    server_short,
 )
 from ledger.values import ReadNow, parse_date, parse_yuan, today
 from rich.console import Console
@@ -263,6 +264,9 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             # SQLite's own, from a read-model connection outside a write transaction (a disk
             # that failed a read): the store's trouble, not a defect (since session 26).
             said = _sqlite_said(exc) if gone is None else server_gone_message(gone)
+            short = server_short(exc, _store_shown())  # the server's disk full (session 26)
+            if short is not None:
+                said = f"{short[0]}; {_what_stands()}{short[1]}"
             if said is None:
                 raise  # a defect: cli.main.run says "internal error"
             err_console.print(f"refused store: {said}", markup=False, soft_wrap=True)
@@ -316,6 +320,9 @@ def _store_problem(exc: PersistenceError) -> str:
     if pool_exhausted(reason):  # the pool's: the server stopped or restarted
         # mid-command (tester E, session 17: the pool's words alone, no store, no warning)
         return server_gone_message(reason, f"{_store_shown()} could not be reached")
+    short = server_short(exc, _store_shown())  # the server's disk full (since session 26)
+    if short is not None:
+        return f"{short[0]}; {_what_stands()}{short[1]}"
     if isinstance(exc, OperationalError | InterfaceError):
         return sqlite_problem(reason) or f"{reason}; try again"
     return reason
@@ -326,7 +333,7 @@ def sqlite_problem(reason: str) -> str | None:
     ``held_lock`` says, "try again"): a full disk, a failed disk, a -wal gone. Trying again
     does not help, so it is not said (tester B, session 26: "database or disk is full; try
     again", without the store); the store is named, and what was written. None for a store
-    that is not a SQLite file (the server's errors keep "try again")."""
+    that is not a SQLite file (a PostgreSQL server's disk full is `server_short`'s)."""
     location = _sqlite_store()
     if location is None or location.path is None:
         return None

@@ -72,6 +72,7 @@ from ledger.store import (
     pool_exhausted,
     read_only,
     server_gone_message,
+    server_short,
 )
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
@@ -697,7 +698,7 @@ class LedgerCore(Application[UUID]):
                         if pool_exhausted(said) or gone is None
                         else server_gone_message(gone),
                     ) from None
-                refusal = held_lock(said) or self._not_saved(said, shown)
+                refusal = held_lock(said) or self._not_saved(said, shown, exc)
                 raise ConflictError(
                     "store", refusal or f"the store is busy or unreachable ({said}); try again"
                 ) from None
@@ -723,10 +724,15 @@ class LedgerCore(Application[UUID]):
             return recordings[-1].notification.id if recordings else None
         raise ConflictError("store", "other writers kept changing the same records; try again")
 
-    def _not_saved(self, said: str, shown: str) -> str | None:
+    def _not_saved(self, said: str, shown: str, exc: BaseException) -> str | None:
         """The refusal of a save SQLite failed for a reason trying again does not mend: a full
         disk, a failed disk, a -wal gone (tester B, session 26: "database or disk is full; try
-        again", without the store). None for a PostgreSQL store: its server's errors may pass."""
+        again", without the store). On PostgreSQL, the server's disk full or its memory out
+        (SQLSTATE class 53, since session 26: "the store is busy or unreachable (could not
+        extend file …); try again"); None for its other errors, which may pass."""
+        short = server_short(exc, shown)
+        if short is not None:
+            return f"{short[0]}; nothing was written{short[1]}"
         if self.location is None or self.location.kind != "sqlite":
             return None
         full = disk_full(said, self.location.path, shown)

@@ -28,7 +28,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from ledger.guards import MOVED, READ_GUARDS, ReadGuards
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
-from ledger.store import pool_exhausted, schema_options
+from ledger.store import pool_exhausted, schema_options, server_short
 
 __all__ = ["LedgerPostgresRecorder"]
 
@@ -154,6 +154,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                     tried >= self.attempts
                     or time.monotonic() >= deadline
                     or pool_exhausted(str(exc))
+                    or server_short(exc, "") is not None  # a full disk: no try mends it
                 ):
                     raise
                 if not waited_out:

@@ -34,6 +34,7 @@ __all__ = [
     "read_only",
     "schema_options",
     "server_gone_message",
+    "server_short",
     "sqlite_lock_held",
     "url_host",
 ]
@@ -481,6 +482,56 @@ def lost_server(exc: BaseException) -> str | None:
                 return lines[0] if lines else type(found).__name__
         # What it was raised from; what it was raised while handling only if not suppressed
         # (``raise … from None``: a command's own answer to the error, e.g. its exit code).
+        found = found.__cause__ or (None if found.__suppress_context__ else found.__context__)
+    return None
+
+
+#: SQLSTATE class 53, insufficient resources: what the server says when it has no room on its
+#: disk (53100 disk_full: "could not extend file …: No space left on device"), no memory
+#: (53200) or reaches another of its limits (53000, 53400). 53300 too_many_connections is not
+#: one of them here: the next try may find a free connection (``busy_hint``).
+_SHORT_OF = {
+    "53100": (
+        "the disk of the PostgreSQL server of {shown} is full",
+        ": free space on the server's disk (its data directory, pg_wal or the tablespace "
+        "holding the ledger), then run the command again",
+    ),
+    "53200": (
+        "the PostgreSQL server of {shown} ran out of memory",
+        ": its administrator looks at the server's memory, then run the command again",
+    ),
+}
+_SHORT_OTHERWISE = (
+    "the PostgreSQL server of {shown} lacks the resources for this command",
+    ": its administrator looks at the server, then run the command again",
+)
+_TOO_MANY_CONNECTIONS = "53300"
+
+
+def server_short(exc: BaseException, shown: str) -> tuple[str, str] | None:
+    """If ``exc`` (or what it was raised from, e.g. eventsourcing's wrapping of psycopg's
+    error) is the PostgreSQL server short of a resource trying again does not give back
+    (SQLSTATE class 53 but 53300; since session 26: a full disk said "internal error", exit
+    1, or "the store is busy or unreachable (…); try again"): the start of its refusal, which
+    names the server of ``shown`` and keeps PostgreSQL's words and HINT on one line, and what
+    to do, to follow what was written. None for any other error."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        state = getattr(found, "sqlstate", None) or ""
+        if type(found).__module__.startswith("psycopg") and state.startswith("53"):
+            if state == _TOO_MANY_CONNECTIONS:
+                return None
+            diag = getattr(found, "diag", None)
+            primary = getattr(diag, "message_primary", None)
+            lines = [line.strip() for line in str(found).splitlines() if line.strip()]
+            said = primary or (lines[0] if lines else type(found).__name__)
+            hint = getattr(diag, "message_hint", None)
+            if hint:
+                said = f"{said}; HINT: {hint}"
+            lead, after = _SHORT_OF.get(state, _SHORT_OTHERWISE)
+            return f"{lead.format(shown=shown)} (PostgreSQL said: {said})", after
         found = found.__cause__ or (None if found.__suppress_context__ else found.__context__)
     return None
 

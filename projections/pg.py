@@ -46,6 +46,7 @@ from ledger.store import (
     lock_timeout,
     parse_store,
     schema_options,
+    server_short,
     url_host,
 )
 from ledger.waiting import watching
@@ -59,10 +60,12 @@ from projections.storage import (
     FETCH_ROWS,
     HIDDEN_TABLES,
     QUERY_SECONDS,
+    READ_MODELS_NOT_WRITTEN,
     Database,
     Measure,
     QueryError,
     Row,
+    WriteFailedError,
     fetched_in_batches,
     read_models_waiting,
 )
@@ -507,6 +510,8 @@ class PgDatabase(Database):
         self._lasting = {}
         #: How long a statement waits for another session's lock (``LEDGER_LOCK_TIMEOUT``).
         self.lock_seconds = lock_seconds
+        #: The store as refusals name it (``_read_models`` sets its URL, password hidden).
+        self.shown = f"database {connection.info.dbname}"
         self._analysts_sql = False
         self._forget()
 
@@ -647,6 +652,13 @@ class PgDatabase(Database):
                     self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
                 yield
                 self.flush()
+        except psycopg.Error as exc:
+            # The server's disk full, or its memory out (SQLSTATE class 53), rolled back:
+            # refused as on SQLite (since session 26: "internal error: DiskFull", exit 1).
+            short = server_short(exc, self.shown)
+            if short is None:
+                raise
+            raise WriteFailedError(short[0], READ_MODELS_NOT_WRITTEN, short[1]) from None
         finally:
             self._depth = 0
             self._forget()
@@ -821,7 +833,9 @@ def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -
     # This connection retries nothing: each statement may wait the whole LEDGER_LOCK_TIMEOUT
     # (PGOPTIONS gives eventsourcing's connections a tenth, for each of its ten tries), so a
     # report waits out a rebuild's transaction instead of failing after 0.5 s.
-    return PgDatabase(connection, _bound_lock_waits(connection, location))
+    database = PgDatabase(connection, _bound_lock_waits(connection, location))
+    database.shown = location.display
+    return database
 
 
 def _bound_lock_waits(connection: psycopg.Connection[Any], location: StoreLocation) -> int:
