@@ -21,6 +21,8 @@ from ledger.oversight import OversightCommands
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
 from ledger.store import (
+    SERVER_CLOSED,
+    SERVER_CLOSED_SAID,
     SQLITE_CANTOPEN,
     busy_hint,
     disk_full,
@@ -102,6 +104,9 @@ def open_ledger(
             # table, and the server refused the second CREATE TABLE of the same name.
             raise StoreError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
         reason = _one_line(exc)
+        if SERVER_CLOSED in reason:  # the pool's "consuming input failed: …" (since session 26)
+            said = f"cannot open {location.display}: {SERVER_CLOSED_SAID}"
+            raise StoreError("store", said) from None
         raise StoreError(
             "store", f"cannot open {location.display}: {reason}{busy_hint(reason)}"
         ) from None

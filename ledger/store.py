@@ -20,6 +20,8 @@ from ledger.errors import InputError
 
 __all__ = [
     "DEFAULT_STORE",
+    "SERVER_CLOSED",
+    "SERVER_CLOSED_SAID",
     "StoreLocation",
     "busy_hint",
     "check_path",
@@ -361,6 +363,15 @@ def _decoded(part: str, text: str) -> str:
             f"percent-decoded (%00-%1F, %7F, an invalid UTF-8 sequence); {_PG_FORM}",
         )
     return value
+
+
+#: How libpq says the server (or something between) closed the connection before answering,
+#: and how a refusal to open or connect says it (docs/operations.md: libpq's rest guesses at a
+#: crash, and the pool's "consuming input failed: " says nothing to an operator).
+SERVER_CLOSED = "server closed the connection unexpectedly"
+SERVER_CLOSED_SAID = (
+    f"{SERVER_CLOSED} (it may have stopped or restarted): try again once it is back"
+)
 
 
 #: SQLSTATEs of a server that ended the session: an administrator's or a shutdown's

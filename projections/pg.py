@@ -40,6 +40,8 @@ from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
 from ledger.store import (
+    SERVER_CLOSED,
+    SERVER_CLOSED_SAID,
     StoreLocation,
     busy_hint,
     held_lock,
@@ -471,13 +473,9 @@ def _reason(exc: BaseException) -> str:
     if not lines:
         return type(exc).__name__
     first, rest = lines[0], " ".join(lines[1:])
-    if first.startswith(_CLOSED):  # libpq's rest guesses at a crash: say what to do instead
-        return f"{_CLOSED} (it may have stopped or restarted): try again once it is back"
+    if first.startswith(SERVER_CLOSED):  # libpq's rest guesses at a crash: say what to do
+        return SERVER_CLOSED_SAID
     return f"{first} ({rest})" if rest else first
-
-
-#: How libpq says the server (or something between) closed the connection before answering.
-_CLOSED = "server closed the connection unexpectedly"
 
 
 #: Whether the connection is read-only, its role, and whether that role may update the read
