@@ -52,11 +52,13 @@ def test_a_save_behind_the_insert_lock_is_refused_near_the_lock_timeout(
     # reads go on, inserts wait
     result, waited = run_behind_lock(pg_database.dsn, "EXCLUSIVE", STREET)
 
-    # the server is reachable: another session's lock is named (tester L, session 18)
-    assert_one_line_refusal(
-        result, "refused store: another session held a lock this command needs past"
-    )
-    assert "lock timeout" in result.stderr
+    # the server is reachable: another session's lock is named (tester L, session 18), after
+    # one note that the save waits (since session 26, after half of LEDGER_LOCK_TIMEOUT)
+    said, refusal = result.stderr.strip().splitlines()
+    assert said.startswith("note: waiting for "), said
+    assert result.exit_code == 2, result.output
+    assert refusal.startswith("refused store: another session held a lock this command needs past")
+    assert "lock timeout" in refusal
     assert 1.5 < waited < 3.0, waited  # within 1.5 x LEDGER_LOCK_TIMEOUT
     assert events(pg_database.dsn) == before
     # Not reset to the whole setting before the table lock, late in a save's deadline.
