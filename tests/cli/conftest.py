@@ -79,6 +79,15 @@ def last_entry(fupin: Fupin, number: str, event: str) -> int:
     return found[-1]
 
 
+def waiting_note_taken(result: Result) -> str:
+    """The note a command waiting for another writer's lock says first on stderr (since
+    session 26), taken off ``result``'s stderr so that its refusal is its one line."""
+    said, _, rest = result.stderr.partition("\n")
+    assert said.startswith("note: waiting for "), result.stderr
+    result.stderr_bytes = rest.encode()
+    return said
+
+
 def assert_refused(result: Result, field: str, rule: str) -> None:
     """Exit code 2, then one line on stderr naming the field and the rule, and no traceback."""
     assert result.exit_code == 2, result.output

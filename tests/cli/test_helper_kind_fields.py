@@ -32,7 +32,7 @@ def test_helper_add_and_amend_refuse_a_field_the_kind_has_not(seeded: Fupin) -> 
         (
             f"helper add c-9 --kind cadre --rank clerk {add}",
             "rank",
-            "deputy-section, section, deputy-division",
+            "deputy-section 副科级, section 正科级, deputy-division 副处级",
         ),
         (
             f"helper add v-9 --kind volunteer-team --rank section --team-size 10 {add}",
@@ -42,7 +42,7 @@ def test_helper_add_and_amend_refuse_a_field_the_kind_has_not(seeded: Fupin) -> 
         (f"helper amend sw-1 --rank bureau --team-size 12 {amend}", "rank", "a social-worker"),
         (f"helper amend sw-1 --team-size 12 {amend}", "team_size", "a social-worker"),
         (f"helper amend c-1 --team-size 12 {amend}", "team_size", "a cadre"),
-        (f"helper amend c-1 --rank clerk {amend}", "rank", "deputy-section, section"),
+        (f"helper amend c-1 --rank clerk {amend}", "rank", "deputy-section 副科级, section 正科级"),
     ):
         assert_refused(seeded(line, actor="jn-01"), field, rule)
     assert seeded.event_count() == before

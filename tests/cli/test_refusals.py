@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cli.main import app
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, waiting_note_taken
 from tests.support import DOC, id_card, ledger_at
 
 #: Input refused as it is parsed, before the store is read: the same code for either store, so
@@ -280,6 +280,7 @@ def test_refuses_to_write_while_another_process_holds_the_store(
         holder.execute("ROLLBACK")
         holder.close()
 
+    waiting_note_taken(result)  # since session 26: said after half of LEDGER_LOCK_TIMEOUT
     assert_refused(result, "store", "try again")
     assert "Traceback" not in result.output
 

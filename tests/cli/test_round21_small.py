@@ -27,7 +27,7 @@ import pytest
 from cli.main import app
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, waiting_note_taken
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
@@ -220,7 +220,7 @@ def test_a_save_and_an_import_behind_the_write_lock_say_so_alike(
 
     # The save first says it waits (since session 26, after half of LEDGER_LOCK_TIMEOUT); an
     # import, whose own save may take longer than that, does not.
-    assert _waited_then(saved).startswith("note: waiting for ")
+    waiting_note_taken(saved)
     for result in (saved, imported):
         assert_refused(result, "store", f"{LOCKED}; nothing was written: try again")
     assert seeded.event_count() == before
@@ -237,16 +237,8 @@ def test_a_rebuild_behind_the_write_lock_says_so_as_a_save_does(
     with _write_lock_held(seeded.path):
         result = seeded("projections rebuild")
 
-    assert _waited_then(result).startswith("note: waiting for ")  # since session 26
+    waiting_note_taken(result)  # since session 26
     assert_refused(result, "store", f"{LOCKED}; try again")
-
-
-def _waited_then(result: Result) -> str:
-    """The note a command waiting for the write lock says (its first line on stderr), taken
-    off ``result``'s stderr so that the refusal is its one line."""
-    said, _, rest = result.stderr.partition("\n")
-    result.stderr_bytes = rest.encode()
-    return said
 
 
 # -- 4. the offline bundle checker -----------------------------------------------------------------
