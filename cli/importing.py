@@ -599,8 +599,8 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     errors: list[RowError] = []
     notes: list[str] = []  # the notes sheets skipped
     for title, hidden, concealed, table in sheets:
-        if concealed.past_last is not None:
-            errors.append(_past_last_row(f"{name} [{title}]", concealed.past_last))
+        if concealed.unsaved is not None:
+            errors.append(_not_saved(f"{name} [{title}]", concealed.unsaved))
             continue
         if title in _README_SHEETS or " ".join(title.split()).lower() in _README_SHEETS:
             notes.append(title)
@@ -652,16 +652,34 @@ def _no_rows(notes: list[str]) -> str:
     )
 
 
-def _past_last_row(sheet: str, number: int) -> RowError:
-    """A sheet refused for a row past the last a sheet may have (since session 26, before
-    which it was read: a row beyond Excel's last applied, and a row numbered 20,000,000
-    took 1.6 GB of memory); nothing of it is read."""
+def _not_saved(sheet: str, unsaved: _Unsaved) -> RowError:
+    """A sheet refused for what no spreadsheet writes (``_Unsaved``); nothing of it is read."""
     return RowError(
-        _sheet_row(sheet, number),
+        _sheet_row(sheet, unsaved.row),
+        unsaved.field,
+        f"{unsaved.rule}: the workbook was not saved by a spreadsheet; open it in Excel or "
+        "WPS and save it, or write it again",
+    )
+
+
+class _Unsaved(Exception):
+    """What a sheet's XML holds that no spreadsheet writes, found at row ``row``: a row past
+    the last a sheet may have (since session 26, before which it was read: a row beyond
+    Excel's last applied, and a row numbered 20,000,000 took 1.6 GB of memory); and (since
+    session 26) a row numbered at or below one before it, a cell whose reference names
+    another row, or a column at or left of one before it in its row, which openpyxl's
+    reader skips or overwrites without a word (tester K, session 26: rows written 1, 3, 2,
+    4 lost row 2's amount, exit 0)."""
+
+    def __init__(self, row: int, field: str, rule: str) -> None:
+        self.row, self.field, self.rule = row, field, rule
+
+
+def _past_last(number: int) -> _Unsaved:
+    return _Unsaved(
+        number,
         "row number",
-        f"is past the last row a sheet may have ({_MAX_ROW:,}, as in Excel and WPS): the "
-        "workbook was not saved by a spreadsheet; open it in Excel or WPS and save it, or "
-        "write it again",
+        f"is past the last row a sheet may have ({_MAX_ROW:,}, as in Excel and WPS)",
     )
 
 
@@ -720,9 +738,9 @@ class _Hidden:
     formulas: dict[int, list[int]] = field(default_factory=dict)  # row -> its columns
     #: Merged ranges, by each column they span: (first row, last row, ``D2:D5``), by first row.
     merged: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
-    #: The first row past a sheet's last (``_MAX_ROW``) that the XML names, if any: the sheet
-    #: is refused, and read no further.
-    past_last: int | None = None
+    #: The first thing the XML holds that no spreadsheet writes (a row past the sheet's last,
+    #: ``_MAX_ROW``; rows out of order), if any: the sheet is refused, and read no further.
+    unsaved: _Unsaved | None = None
 
     def merge_over(self, row: int, column: int) -> str | None:
         """The merged range whose top-left cell is not (``row``, ``column``) but that covers
@@ -753,7 +771,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
     with warnings.catch_warnings():  # openpyxl's warnings are no officer's business
         warnings.simplefilter("ignore")
         parts = _sheet_parts(data)
-        past = [(title, found) for title, found in parts.values() if found.past_last]
+        past = [(title, found) for title, found in parts.values() if found.unsaved]
         if past:
             for title, found in past:
                 yield title, False, found, []
@@ -1151,33 +1169,58 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     prefix = "\0"  # the main namespace's, if it has one (x:c): a cell's <f> has it too
     cell: dict[str, str] = {}  # the attributes of the cell being read
     column = 0  # its column, counting on for a cell without a reference (r)
+    numeral = ""  # the row's number as a cell's reference ends in it
     formula: tuple[int, int] | None = None  # (row, column) of its formula, if it has one
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal prefix, cell, column, formula
+        nonlocal prefix, cell, column, formula, numeral
         tag = name.rsplit(":", 1)[-1]
         if tag == "c":
             cell = attributes
-            column += 1
             formula = None
             given = attributes.get("r")
-            if given is not None and len(given) > 7 and _row_of(given) > _MAX_ROW:
-                raise _PastLastRow(_row_of(given))  # (7 characters, ``A999999``, are within it)
+            if given is None:
+                column += 1
+                return
+            if len(given) > 7 and _row_of(given) > _MAX_ROW:
+                raise _past_last(_row_of(given))  # (7 characters, ``A999999``, are within it)
+            letters = given.rstrip("0123456789")
+            if given[len(letters) :] != numeral and _row_of(given) != state["number"]:
+                raise _Unsaved(
+                    int(state["number"]),
+                    "cell reference",
+                    f"{given} names another row than its own ({state['number']})",
+                )
+            at = _column_number(letters)
+            if at <= column:
+                raise _Unsaved(
+                    int(state["number"]),
+                    "cell reference",
+                    f"{given} comes after a cell at or right of its column in the row",
+                )
+            column = at
         elif tag == "v":
             if formula is not None and cell.get("t") in _TEXT_RESULTS:
                 formulas[formula[0]].remove(formula[1])
                 formula = None
         elif tag == "f":
             if name == "f" or name.startswith(prefix):  # (x14's xm:f is no cell's)
-                given = cell.get("r")
-                column = _column_of(given) if given else column
                 formula = (int(state["number"]), column)
                 formulas.setdefault(formula[0], []).append(column)
         elif tag == "row":
             given = attributes.get("r")
-            state["number"] = number = int(given) if given else int(state["number"]) + 1
+            before = int(state["number"])
+            state["number"] = number = int(given) if given else before + 1
             if number > _MAX_ROW:
-                raise _PastLastRow(number)
+                raise _past_last(number)
+            if number <= before:  # openpyxl's reader skips it (and its cells) without a word
+                said = "is given twice" if number == before else f"comes after row {before}"
+                raise _Unsaved(
+                    number,
+                    "row number",
+                    f"{said} (a sheet's rows are numbered in order, each once)",
+                )
+            numeral = str(number)
             column, formula = 0, None
             height = attributes.get("ht")
             if (
@@ -1214,21 +1257,14 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
         while piece := xml.read(_XML_PIECE):
             parser.Parse(piece, False)
         parser.Parse(b"", True)
-    except _PastLastRow as past:  # read no further: a million rows past it cost nothing
-        return _Hidden(past_last=past.row)
+    except _Unsaved as unsaved:  # read no further: a million rows past it cost nothing
+        return _Hidden(unsaved=unsaved)
     if state["zero_wide"]:
         columns.update(set(range(1, _MAX_COLUMN + 1)) - sized)
     found = {row: cells for row, cells in formulas.items() if cells}
     for spans in merged.values():
         spans.sort()
     return _Hidden(frozenset(rows), frozenset(columns), found, merged)
-
-
-class _PastLastRow(Exception):
-    """A sheet's XML names row ``row``, past the last a sheet may have (``_MAX_ROW``)."""
-
-    def __init__(self, row: int) -> None:
-        self.row = row
 
 
 def _row_of(reference: str) -> int:
@@ -1278,6 +1314,12 @@ _MAX_ROW = 1_048_576
 
 #: A formula's result type that may be saved as an empty ``<v>``: an empty text.
 _TEXT_RESULTS = frozenset({"str", "inlineStr", "s"})
+
+
+@lru_cache(maxsize=4096)
+def _column_number(letters: str) -> int:
+    """``_column_of`` a cell reference's letters (``AB``, ``$AB$``), kept: a sheet names a few."""
+    return _column_of(letters.upper())
 
 
 def _column_of(reference: str) -> int:
