@@ -604,8 +604,8 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
             continue
         if title in _README_SHEETS or " ".join(title.split()).lower() in _README_SHEETS:
             notes.append(title)
-            if _holds_rows(table):
-                errors.append(RowError(f"{name} [{title}]", "sheet", _NOTES_WITH_ROWS))
+            if held := _holds_rows(table):
+                errors.append(RowError(f"{name} [{title}]", "sheet", _notes_with_rows(held)))
             continue
         if hidden and any(not _empty(cell) for cells in table[1:] for cell in cells):
             # (a hidden sheet with its header only, an unused template sheet, is fine)
@@ -620,14 +620,27 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-def _holds_rows(table: list[list[Any]]) -> bool:
-    """Whether a notes sheet holds rows to import: a ``ref`` (编号) column, which every row
-    has and the template's 说明 sheet has not, with a value below its header."""
+def _holds_rows(table: list[list[Any]]) -> list[str]:
+    """The headers (as typed) of a notes sheet's first row that holds rows to import, or []:
+    a value in its ``ref`` (编号) column, which every row has; or (since session 26, tester
+    K: a row typed there without a ref was dropped without a word) values in two columns
+    headed as an import column is, but for the command's, a note's and those the template's
+    说明 sheet is headed by (sheet, 命令, column, 中文表头, kind), which one notes' column
+    beside words of the sheet's own (字段, 说明) does not hold."""
     if not table:
-        return False
+        return []
     headers = ["" if _empty(h) else " ".join(str(h).split()).lower() for h in table[0]]
-    at = [i for i, header in enumerate(headers) if header in _REF_HEADERS]
-    return any(i < len(cells) and not _empty(cells[i]) for cells in table[1:] for i in at)
+    at = [i for i, header in enumerate(headers) if header in _known_headers()]
+    at = [i for i in at if headers[i] not in _no_mark_of_rows()]
+    for cells in table[1:]:
+        held = [i for i in at if i < len(cells) and not _empty(cells[i])]
+        if len(held) > 1 or any(headers[i] in _REF_HEADERS for i in held):
+            return [" ".join(str(table[0][i]).split()) for i in held]
+    return []
+
+
+#: The template's 说明 sheet's headers (``write_xlsx_template``).
+_TEMPLATE_NOTES = ("sheet", "命令", "column", "中文表头", "kind")
 
 
 #: The ref column's headers, lowercased (``_header_names``).
@@ -636,11 +649,27 @@ _REF_HEADERS = frozenset(
     for arg in PROVENANCE[:1]
     for header in (arg.name, arg.zh, f"{arg.zh} {arg.name}", f"{arg.name} {arg.zh}")
 )
-_NOTES_WITH_ROWS = (
-    "holds rows (a ref column with values), but a sheet of this name (说明, readme) is "
-    "skipped as notes: move the rows to a sheet of their own, named for their command or "
-    "with a command column"
-)
+
+
+@cache
+def _no_mark_of_rows() -> frozenset[str]:
+    """Headers whose values in a notes sheet are no mark of rows (``_holds_rows``)."""
+    notes = {
+        header.lower()
+        for arg in PROVENANCE
+        if arg.name == "note"
+        for header in (arg.name, arg.zh, f"{arg.zh} {arg.name}", f"{arg.name} {arg.zh}")
+    }
+    return frozenset({*_TEMPLATE_NOTES, *_COMMAND_HEADERS, *notes})
+
+
+def _notes_with_rows(headers: list[str]) -> str:
+    shown = ", ".join(headers[:3]) + (", …" if len(headers) > 3 else "")
+    return (
+        f"holds rows (values under {shown}), but a sheet of this name (说明, readme) is "
+        "skipped as notes: move the rows to a sheet of their own, named for their command or "
+        "with a command column"
+    )
 
 
 def _no_rows(notes: list[str]) -> str:
@@ -2023,7 +2052,7 @@ def write_xlsx_template(handle: BinaryIO) -> None:
     readme = workbook.active
     assert readme is not None
     readme.title = "说明"
-    readme.append(["sheet", "命令", "column", "中文表头", "kind"])
+    readme.append(list(_TEMPLATE_NOTES))
     for spec in _specs():
         sheet = workbook.create_sheet(spec.name)
         sheet.append(_headers(spec))

@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import Fupin
 
@@ -35,8 +35,9 @@ def _workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> P
 
 def _notes_rule(path: Path, title: str) -> str:
     return (
-        f"{path} [{title}], sheet: holds rows (a ref column with values), but a sheet of this "
-        "name (说明, readme) is skipped as notes: move the rows to a sheet of their own"
+        f"{path} [{title}], sheet: holds rows (values under ref, actor, effective, …), but a "
+        "sheet of this name (说明, readme) is skipped as notes: move the rows to a sheet of "
+        "their own"
     )
 
 
@@ -97,3 +98,42 @@ def test_the_templates_notes_sheet_beside_filled_rows_is_skipped(
     result = seeded.ok(f"import {path}", "qu-01")
 
     assert "imported 1 row(s)" in result.stdout
+
+
+def test_a_notes_sheet_holding_a_row_without_a_ref_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # tester K, session 26: skipped without a word, "dry run: 1 row(s) would be applied"
+    notes = [
+        ["command", "记录人", "生效日期", "文件", "账户", "金额"],
+        ["receive_allocation", "qu-01", "2016-09-01", "拨款2", "city-2016", "100"],
+    ]
+    path = _workbook(tmp_path / "book.xlsx", {"receive_allocation": [HEADERS, ROW], "说明": notes})
+
+    result = seeded(f"import --dry-run {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path} [说明], sheet: holds rows (values under 记录人, 生效日期, 文件, …), but a sheet "
+        "of this name (说明, readme) is skipped as notes"
+    ) in result.stderr
+
+
+def test_the_templates_own_notes_sheet_and_a_column_of_notes_are_skipped(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    template = tmp_path / "模板.xlsx"
+    seeded.ok(f"import template --format xlsx -o {template}")
+    book = load_workbook(template)
+    book["receive_allocation"].append(ROW)
+    book["说明"].append(["receive_allocation", "拨款", "备注", "备注 note", "文件号 金额 账户"])
+    book.create_sheet("readme").append(["文件", "说明"])
+    book["readme"].append(["拨款通知", "金额以元计"])  # one column headed as an import column
+    book.create_sheet("README ").append(["账户", "备注"])
+    book["README "].append(["city-2016", "县级资金"])  # a note's column is no mark of rows
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+
+    result = seeded.ok(f"import --dry-run {path}", "qu-01")
+
+    assert "1 row(s) would be applied" in result.stdout
