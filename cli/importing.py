@@ -1004,6 +1004,12 @@ _COLOURS = frozenset(
 )
 #: Words that call a number a multiple of what it is (``0.00"万元"`` shows 5 as 5.00万元).
 _SCALES = frozenset("万亿千百")
+#: Signs that call a number a fraction of what it is: percent, ASCII, full-width and small
+#: (typed with a Chinese input method), per mille and per ten thousand (since session 26).
+_PERCENTS = frozenset("%％﹪‰‱")
+#: A literal that alone calls a number a multiple of what it is (``0.00"k"``, ``0.00"w"``
+#: for 万, ``0.00"M"``: since session 26); a word holding the letter (``"HK$"``) is not.
+_SCALE_LETTERS = frozenset({"k", "w", "m", "mn", "bn"})
 
 
 def shown_otherwise(value: float, number_format: str) -> str:
@@ -1052,7 +1058,9 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     after = next((general[len(g) :] for g in _GENERAL if general.startswith(g)), None)
     if after is not None or (len(sections) == 1 and "@" in bare):
         words = literals + (after or "")
-        if any(char in _SCALES or char.isdigit() or char in ".," for char in words):
+        if _scaled(section) or any(
+            char in _SCALES or char in _PERCENTS or char.isdigit() or char in ".," for char in words
+        ):
             return f"adds the text {words!r}, which makes it read as another number", 0
         return "", 99
     if "%" in bare:
@@ -1062,11 +1070,18 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     if "/" in bare:
         return "shows a fraction", 0
     words = literals + "".join(char for char in bare if char not in "0#?.,")
-    if any(char in _SCALES for char in words) or any(
-        char.isdigit() or char in ".,%"
-        for char in literals  # 0!.0000 shows 12345 as 1.2345; 0.00\% 100 as 100.00%
+    if (
+        _scaled(section)
+        or any(char in _SCALES or char in _PERCENTS for char in words)  # 0.00"％", 0.00‰
+        or any(
+            char.isdigit() or char in ".,"
+            for char in literals  # 0!.0000 shows 12345 as 1.2345; 0.00\% 100 as 100.00%
+        )
     ):
-        return f"adds the text {literals or bare!r}, which makes it read as another number", 0
+        return (
+            f"adds the text {literals or words.strip()!r}, which makes it read as another number",
+            0,
+        )
     if _negative(section):
         return "shows it as a negative number (a minus sign or parentheses)", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
@@ -1075,6 +1090,13 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
         return "scales it by thousands (a trailing comma)", 0
     return "", len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def _scaled(section: str) -> bool:
+    """Whether a literal of a format's section is a scale's letter alone (``_SCALE_LETTERS``)."""
+    return any(
+        _literal(part).strip().lower() in _SCALE_LETTERS for part in _QUOTED.findall(section)
+    )
 
 
 def _negative(section: str) -> bool:

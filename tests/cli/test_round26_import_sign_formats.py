@@ -64,12 +64,39 @@ def test_a_format_adding_a_percent_sign_as_text_is_refused(seeded: Fupin, tmp_pa
 
 
 @pytest.mark.parametrize(
+    ("number_format", "text"),
+    [
+        ('0.00 "％"', "％"),  # full-width, typed with a Chinese input method
+        ('0.00"‰"', "‰"),
+        ("0.00﹪", "﹪"),
+        ('0.00"k"', "k"),  # shows 100.00k
+        ('#,##0.00 "W"', "W"),  # 万, as some write it
+    ],
+)
+def test_a_format_adding_another_percent_sign_or_a_scales_letter_is_refused(
+    seeded: Fupin, tmp_path: Path, number_format: str, text: str
+) -> None:
+    # tester K, session 26: read as the number held, the cell showing 100.00 ％ or 100.00k
+    path = _allocation(tmp_path / "book.xlsx", number_format)
+
+    result = seeded(f"import --dry-run {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"amount: holds 100, but its number format adds the text '{text}', which makes it "
+        "read as another number"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
     "number_format",
     [
         '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',  # Excel's Accounting
         "¥#,##0.00;¥-#,##0.00",  # a minus in the negative section only
         '0.00"(元)"',
         "+0.00",
+        '"HK$"#,##0.00',  # a word holding a scale's letter is no scale
+        '0.00"km"',
     ],
 )
 def test_a_format_showing_the_number_as_it_is_is_read(
