@@ -54,7 +54,7 @@ from ledger.moves import (
     rebuild,
 )
 from ledger.store import check_path
-from ledger.values import MAX_FEN, format_yuan, quoted
+from ledger.values import MAX_FEN, QUOTED_CHARS, format_yuan, quoted
 from ledger.written import note_written
 from rich.progress import Progress
 from typer.core import TyperGroup
@@ -635,7 +635,7 @@ def _holds_rows(table: list[list[Any]]) -> list[str]:
     for cells in table[1:]:
         held = [i for i in at if i < len(cells) and not _empty(cells[i])]
         if len(held) > 1 or any(headers[i] in _REF_HEADERS for i in held):
-            return [" ".join(str(table[0][i]).split()) for i in held]
+            return [_cut(" ".join(str(table[0][i]).split())) for i in held]
     return []
 
 
@@ -1408,7 +1408,7 @@ def _table_rows(
         return [], []
     # Whitespace as typed in a 台账 (Alt+Enter between 户号 and household, two spaces, a
     # full-width space) is one space; English names in any case.
-    headers = ["" if h is None else " ".join(str(h).split()) for h in table[0]]
+    headers = ["" if h is None else _cut(" ".join(str(h).split())) for h in table[0]]
     header_row = _header_row_below_title(headers, table)
     if header_row is not None:
         return [], [RowError(where(1), "header row", _title_rule(headers, header_row))]
@@ -1483,6 +1483,15 @@ def _table_rows(
                 errors.append(RowError(where(1), header, _unknown_column(row_spec, header)))
         rows.append(Row(where(number), row_spec.name, values, columns, merged))
     return rows, errors
+
+
+def _cut(header: str) -> str:
+    """A header as a refusal names it: whole, or (since session 26, tester K: a CSV header of
+    200,000 characters was echoed whole as an unknown column) its first ``QUOTED_CHARS``
+    characters, as a value is quoted; no header that long names a column."""
+    if len(header) <= QUOTED_CHARS:
+        return header
+    return f"{header[:QUOTED_CHARS]}… ({len(header):,} characters)"
 
 
 #: How many rows below a title row are looked at for the header row.

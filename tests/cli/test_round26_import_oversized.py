@@ -35,6 +35,20 @@ def test_a_csv_cell_over_the_readers_field_limit_is_refused_by_the_length_rule(
     assert seeded.event_count() == before
 
 
+def test_a_huge_csv_header_is_named_by_its_first_60_characters(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # tester K, session 26: the unknown column's refusal was a line of 200,149 characters
+    path = tmp_path / "receive_allocation.csv"
+    path.write_text(f"{HEADERS},{'h' * 200_000}\nC-1,qu-01,2016-09-01,d,,city-2016,100\n")
+
+    result = seeded(f"import --dry-run {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert f"{path} row 1, {'h' * 60}… (200,000 characters): unknown column" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 1000
+
+
 def _allocation(amount: str) -> str:
     args = f'{{"account": "city-2016", "amount": {amount}}}'
     return (
