@@ -83,3 +83,20 @@ def test_a_jsonl_number_too_large_in_a_list_names_the_line(seeded: Fupin, tmp_pa
     assert (
         f"{path} line 1, json: holds a number too large to read (more than a double holds"
     ) in result.stderr
+
+
+def test_a_jsonl_amount_of_more_decimals_than_a_double_holds_is_told_its_rule(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # tester K, session 26: asked to write it as text, then refused for its decimals
+    path = tmp_path / "rows.jsonl"
+    path.write_text(_allocation("1e-400"))
+
+    result = seeded(f"import --dry-run {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{path} line 1, amount: '1e-400' has 400 decimals, and amounts are to the fen (0.01 "
+        "yuan): give at most 2"
+    ) in result.stderr
+    assert "as text" not in result.stderr
