@@ -76,9 +76,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    of the catalogue, before the pass; reported first (``SCHEMA_POSITION``).
 13. a finding under today's rules, not a problem (since session 26): each enterprise or
    cooperative paired with two households at once 一对一, which a fupin from before 2026-11-29
-   took (``ledger.double_pairings``, after the pass: one scan by topic); and each key
-   registered before its officer, or log key or checkpoint dated before the ledger's founding
-   (its first event's day), which a fupin before 2026-12-01 took (``_dated_before``, in the
+   took (``ledger.double_pairings``, after the pass: one scan by topic); and each key event
+   or checkpoint dated before a step it follows (a key before its officer, the key it replaces
+   or the revocation it follows; a revocation before its key; a log key before the ledger's
+   founding, its first event's day, or the log key it replaces; a checkpoint before the
+   founding or its log key), which a fupin before 2026-12-01 took (``_dated_before``, in the
    pass: those events are decoded in full already); and each registered household with labour
    capacity that is willing and no key target [三], which a fupin before 2026-12-01 took
    (``ledger.able_not_key``, after the pass: one scan by topic).
@@ -565,6 +567,11 @@ class _Officer:
     revoked_on: str = ""
     #: The effective date of the registration (None: none the verifier could read).
     registered_on: date | None = None
+    #: The effective date of the key in force's registration, and of the revocation of the
+    #: key revoked and not replaced since (None: none, or a revocation carried by a move):
+    #: what ``_dated_before`` judges a rotation, a revocation or a new key by.
+    key_on: date | None = None
+    revoked_day: date | None = None
 
 
 @dataclass
@@ -665,6 +672,9 @@ class Verifier:
         # each checkpoint size reached: a checkpoint is judged by the log key in force at its
         # size, and by when that key was rotated out (``key_in_force_fault``).
         self.log_key = ""
+        #: The effective date of the log key in force's registration or rotation (None before
+        #: any): no rotation or checkpoint is dated before it (``_dated_before``).
+        self._log_key_on: date | None = None
         self._log_key_changes: list[LogKeyChange] = []
         # Who first held each key id (an officer id; "" the district's log) and the key ids
         # revoked: a public key belongs to one holder, ever, and a revoked one never comes
@@ -1608,23 +1618,36 @@ class Verifier:
                     self._watched(name, position, where, corrects, who.actor, who.role)
             if type(event).__name__ == "CheckpointRecorded":
                 self._check_recorded_checkpoint(position, where, event)
-                self._dated_before_founding(event, f"the checkpoint of size {event.size}")
+                self._dated_before(
+                    event,
+                    f"the checkpoint of size {event.size} is dated",
+                    self._founding(),
+                    (
+                        self._log_key_on,
+                        f"the log key {self.log_key}, which signs it, was registered",
+                    ),
+                )
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
 
-    def _dated_before_founding(self, event: Any, what: str) -> None:
-        """``_dated_before`` the ledger's founding (``Ledger.check_founded``)."""
-        self._dated_before(
-            event, self._founded, f"{what} is dated", "the ledger was founded (fupin init)"
-        )
+    def _founding(self) -> tuple[date | None, str]:
+        """The ledger's founding as a bound of ``_dated_before`` (``Ledger.check_founded``)."""
+        return self._founded, "the ledger was founded (fupin init)"
 
-    def _dated_before(self, event: Any, bound: date | None, what: str, since: str) -> None:
+    def _dated_before(self, event: Any, what: str, *bounds: tuple[date | None, str]) -> None:
         """A finding under today's rules, not a problem (since session 26): a key event or
-        checkpoint dated before its officer's registration or the ledger's founding, which
-        fupin has refused since session 24 and a fupin before took."""
+        checkpoint dated before a step it follows, each ``bound`` (its day, what it was), as
+        the commands refuse since session 24 and a fupin before took: a key registered before
+        its officer, the key it replaces or the revocation it follows; a revocation before
+        its key; a log key registered or rotated before the founding or the log key it
+        replaces; a checkpoint before the founding or its log key. One note an event, naming
+        every bound it is before."""
         day = getattr(getattr(event, "prov", None), "effective", None)
-        if bound is not None and isinstance(day, date) and day < bound:
-            self.report.dated_before.append(f"{what} {day}, before {since} on {bound}")
+        if not isinstance(day, date):
+            return
+        broken = [f"before {since} on {bound}" for bound, since in bounds if bound and day < bound]
+        if broken:
+            self.report.dated_before.append(f"{what} {day}, {' and '.join(broken)}")
 
     def _check_recorded_checkpoint(self, position: int, where: _Where, event: Any) -> None:
         """A checkpoint the ledger recorded: its size and root are what one recorded here can
@@ -2528,10 +2551,19 @@ class Verifier:
                     "out before: a log key rotated out is never the log key again (it may have "
                     "leaked)",
                 )
+            replaced = (
+                self._log_key_on,
+                f"the log key {self.log_key}, which it replaces, was registered",
+            )
+            self._dated_before(
+                event,
+                f"the log key {event.key_id}'s registration is dated",
+                self._founding(),
+                replaced if name == "LogKeyRotated" else (None, ""),
+            )
             self.log_keys.add(event.key_id)
             self.log_key = event.key_id
-            if name == "LogKeyRegistered":
-                self._dated_before_founding(event, f"the log key {event.key_id}'s registration")
+            self._log_key_on = _effective_date(event)
             self._log_key_changes.append(log_key_change(event, position))
             return
         officer = self.officers.get(self.officer_ids.get(originator, ""))
@@ -2545,18 +2577,31 @@ class Verifier:
         elif name == "SigningKeyRegistered":
             holder = self.officer_ids[originator]
             self._claim(event.key_id, holder, position, where)
+            follows: tuple[date | None, str] = (None, "")
+            if officer.key_id:
+                what = f"{holder}'s key {officer.key_id}, which it replaces, was registered"
+                follows = (officer.key_on, what)
+            elif officer.revoked:
+                follows = (officer.revoked_day, f"{holder}'s key {officer.revoked} was revoked")
             self._dated_before(
                 event,
-                officer.registered_on,
                 f"{holder}'s key {event.key_id} is registered on",
-                f"{holder} was registered",
+                (officer.registered_on, f"{holder} was registered"),
+                follows,
             )
             officer.key_id, officer.public_key = event.key_id, event.public_key
+            officer.key_on = _effective_date(event)
             officer.revoked = officer.revoked_on = ""
+            officer.revoked_day = None
         elif name == "SigningKeyRevoked":
             self._revoked_keys.add(event.key_id)
+            holder = self.officer_ids[originator]
+            what = f"{holder}'s key {event.key_id} is revoked on"
+            self._dated_before(event, what, (officer.key_on, "it was registered"))
             officer.revoked, officer.revoked_on = event.key_id, f"on {_effective_day(event)}"
+            officer.revoked_day = _effective_date(event)
             officer.key_id, officer.public_key = "", ""
+            officer.key_on = None
         elif name == _CARRIED:
             self._carried(officer, self.officer_ids[originator], event, position, where)
 
@@ -2577,6 +2622,7 @@ class Verifier:
             )
         officer.revoked, officer.revoked_on = kid, CARRIED_REVOCATION
         officer.key_id, officer.public_key = "", ""
+        officer.key_on = officer.revoked_day = None  # its day is not known here
 
     def _claim(self, key: str, holder: str, position: int, where: _Where) -> None:
         """``holder`` (an officer id; "" the log) is given ``key``: a problem if the key was
@@ -3673,6 +3719,12 @@ def _iso_day(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return value if isinstance(value, str) else ""
+
+
+def _effective_date(event: Any) -> date | None:
+    """An event's effective date (None when its provenance has none)."""
+    effective = getattr(getattr(event, "prov", None), "effective", None)
+    return effective if isinstance(effective, date) else None
 
 
 def _effective_day(event: Any) -> str:
