@@ -4,9 +4,11 @@ of ``fupin verify`` under today's rules (since session 26), not tampering.
 A fupin from before the enterprises' records of their pairings (``EnterprisePairings``; 834adfa,
 tester E, session 26) paired an enterprise with a second household while its first pairing
 ran, and today's replays such a pairing as recorded when an export rebuilds a store
-(``Ledger.rebuilding_export``). Verify says which enterprise, which households and since when,
-so that the district can end one of them (``fupin household unpair``): the households' own
-records say it, as they stand (a voided pairing never was; a closure ends its pairings).
+(``Ledger.rebuilding_export``). Verify says which enterprise, which households and the days:
+each pairing that began while another household's ran, with every household it overlapped
+(since session 26, re-test M: before, the first overlap of each enterprise only), so that the
+district can end one of them (``fupin household unpair``): the households' own records say
+it, as they stand (a voided pairing never was; a closure ends its pairings).
 
 One scan of the log by topic (the helpers' registrations and the pairings, as
 ``CaseworkCommands.enterprise_pairings`` reads them), then one read of each household of an
@@ -32,8 +34,9 @@ _Span = tuple[str, date, date | None]
 
 
 def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
-    """What verify says of each enterprise or cooperative paired with two households at once
-    (the first such overlap of each, by date), sorted by its id; [] when none was."""
+    """What verify says of each enterprise or cooperative paired with two households at once:
+    each pairing that began while another household's ran, by the enterprise's id, then by
+    day; [] when none did."""
     found: list[str] = []
     for helper_id, households in sorted(_households_paired(recorder, mapper).items()):
         if len(households) < 2:
@@ -41,9 +44,7 @@ def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list
         spans: list[_Span] = []
         for household_id in sorted(households):
             spans += _spans_of(recorder, mapper, household_id, helper_id)
-        said = _overlap(helper_id, spans)
-        if said:
-            found.append(said)
+        found += _overlaps(helper_id, spans)
     return found
 
 
@@ -99,16 +100,24 @@ def _spans_of(
     return spans
 
 
-def _overlap(helper_id: str, spans: list[_Span]) -> str:
-    """The first pairing (by its day) that began while another household's ran, said; ""
-    if none did. A pairing ended on a day hands over that day."""
+def _overlaps(helper_id: str, spans: list[_Span]) -> list[str]:
+    """Each pairing (by its day) that began while other households' ran, said with every one
+    of them; [] if none did. A pairing ended on a day hands over that day."""
     spans = sorted(spans, key=lambda span: (span[1], span[0]))
+    found: list[str] = []
     for n, (number, since, _until) in enumerate(spans):
-        for other, began, ended in spans[:n]:
-            if other != number and (ended is None or ended > since):
-                held = f"since {began}" if ended is None else f"from {began} to {ended}"
-                return (
-                    f"{helper_id} was paired with household {number} from {since} while "
-                    f"paired with {other} ({held})"
-                )
-    return ""
+        overlapped = [
+            (other, began, ended)
+            for other, began, ended in spans[:n]
+            if other != number and (ended is None or ended > since)
+        ]
+        if not overlapped:
+            continue
+        held = " and ".join(
+            f"{other} (since {began})" if ended is None else f"{other} (from {began} to {ended})"
+            for other, began, ended in overlapped
+        )
+        found.append(
+            f"{helper_id} was paired with household {number} from {since} while paired with {held}"
+        )
+    return found

@@ -38,10 +38,14 @@ def _paired_the_old_way(fupin: Fupin) -> None:
     with closing(open_ledger(fupin.store)) as app:
         register(app, "JH-0005", serial=5)
     fupin.ok(f"household pair JH-0001 e-1 {doc('2016-09-01')}", JN)
+    _old_pairing(fupin, "JH-0005", date(2016, 9, 14))
+
+
+def _old_pairing(fupin: Fupin, number: str, day: date, helper: str = "e-1") -> None:
+    """``helper`` paired with ``number`` on ``day`` as the old fupin did it."""
     with closing(open_ledger(fupin.store)) as app:
-        household = app.load(Household, "JH-0005", "household")
-        day = date(2016, 9, 14)
-        household._paired("e-1", "enterprise", Provenance(JN, "officer", day, "结对", ""))
+        household = app.load(Household, number, "household")
+        household._paired(helper, "enterprise", Provenance(JN, "officer", day, "结对", ""))
         app.save(household)
 
 
@@ -123,3 +127,26 @@ def test_the_pairing_is_refused_today(seeded: Fupin) -> None:
 
     assert result.exit_code == 2, result.output
     assert "e-1 is paired with household JH-0001" in result.stderr
+
+
+# -- re-test M, session 26: every household of a double pairing named ----------------
+
+
+def test_verify_names_every_household_of_a_double_pairing(seeded: Fupin, tmp_path: Path) -> None:
+    _paired_the_old_way(seeded)
+    with closing(open_ledger(seeded.store)) as app:
+        register(app, "JH-0006", serial=6)
+    _old_pairing(seeded, "JH-0006", date(2016, 9, 20))
+    third = (
+        "e-1 was paired with household JH-0006 from 2016-09-20 while paired with JH-0001 "
+        "(since 2016-09-01) and JH-0005 (since 2016-09-14)"
+    )
+
+    said = _verified(seeded, seeded.store)
+    moved = reimported(seeded, tmp_path)
+
+    assert NOTE in said
+    assert third in said
+    assert said.count("under today's rules: e-1 was paired") == 2
+    assert moved.exit_code == 0, moved.output
+    assert third in _verified(seeded, str(tmp_path / "fresh.db"))
