@@ -292,13 +292,18 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
-    for said in report.double_pairings:
-        # since session 26: paired by a fupin that took it (834adfa), refused today (a note)
+    for said, running in report.double_pairings:
+        # since session 26: paired by a fupin that took it (834adfa), refused today (a note);
+        # the advice only while both run (re-test M)
+        advice = (
+            ": end one of them with `fupin household unpair`"
+            if running
+            else "; the two no longer run at once"
+        )
         say(
             f"under today's rules: {said}: an enterprise or cooperative pairs one household "
             "一对一 [四(二)、四(十一)], which a fupin before 2026-11-29 did not check (not a "
-            "problem: recorded as it was taken; today's fupin refuses such a pairing: end one "
-            "of them with `fupin household unpair`)",
+            f"problem: recorded as it was taken; today's fupin refuses such a pairing{advice})",
             markup=False,
             highlight=False,
         )

@@ -6,9 +6,10 @@ tester E, session 26) paired an enterprise with a second household while its fir
 ran, and today's replays such a pairing as recorded when an export rebuilds a store
 (``Ledger.rebuilding_export``). Verify says which enterprise, which households and the days:
 each pairing that began while another household's ran, with every household it overlapped
-(since session 26, re-test M: before, the first overlap of each enterprise only), so that the
-district can end one of them (``fupin household unpair``): the households' own records say
-it, as they stand (a voided pairing never was; a closure ends its pairings).
+(since session 26, re-test M: before, the first overlap of each enterprise only), and when it
+ended (an unpairing, a replacement, a closure), so that the district can end one of them
+(``fupin household unpair``) while both still run: the households' own records say it, as
+they stand (a voided pairing never was; a closure ends its pairings).
 
 One scan of the log by topic (the helpers' registrations and the pairings, as
 ``CaseworkCommands.enterprise_pairings`` reads them), then one read of each household of an
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
@@ -33,11 +34,19 @@ _PAGE = 1000
 _Span = tuple[str, date, date | None]
 
 
-def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+class DoublePairing(NamedTuple):
+    """What verify says of one pairing that began while another household's ran, and whether
+    they still run both (then one of them is to be ended)."""
+
+    said: str
+    running: bool
+
+
+def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[DoublePairing]:
     """What verify says of each enterprise or cooperative paired with two households at once:
     each pairing that began while another household's ran, by the enterprise's id, then by
     day; [] when none did."""
-    found: list[str] = []
+    found: list[DoublePairing] = []
     for helper_id, households in sorted(_households_paired(recorder, mapper).items()):
         if len(households) < 2:
             continue
@@ -100,12 +109,12 @@ def _spans_of(
     return spans
 
 
-def _overlaps(helper_id: str, spans: list[_Span]) -> list[str]:
+def _overlaps(helper_id: str, spans: list[_Span]) -> list[DoublePairing]:
     """Each pairing (by its day) that began while other households' ran, said with every one
     of them; [] if none did. A pairing ended on a day hands over that day."""
     spans = sorted(spans, key=lambda span: (span[1], span[0]))
-    found: list[str] = []
-    for n, (number, since, _until) in enumerate(spans):
+    found: list[DoublePairing] = []
+    for n, (number, since, until) in enumerate(spans):
         overlapped = [
             (other, began, ended)
             for other, began, ended in spans[:n]
@@ -117,7 +126,8 @@ def _overlaps(helper_id: str, spans: list[_Span]) -> list[str]:
             f"{other} (since {began})" if ended is None else f"{other} (from {began} to {ended})"
             for other, began, ended in overlapped
         )
-        found.append(
-            f"{helper_id} was paired with household {number} from {since} while paired with {held}"
-        )
+        days = f"from {since}" if until is None else f"from {since} to {until}"
+        running = until is None and any(ended is None for _other, _began, ended in overlapped)
+        said = f"{helper_id} was paired with household {number} {days} while paired with {held}"
+        found.append(DoublePairing(said, running))
     return found

@@ -159,7 +159,7 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.double_pairings import double_pairings
+from ledger.double_pairings import DoublePairing, double_pairings
 from ledger.errors import (
     ConflictError,
     InputError,
@@ -470,7 +470,7 @@ class VerifyReport:
     #: Each enterprise or cooperative paired with two households at once, as
     #: ``ledger.double_pairings`` says it: a finding under today's rule 一对一, recorded by a
     #: fupin that took it (834adfa), not a problem (since session 26).
-    double_pairings: list[str] = field(default_factory=list)
+    double_pairings: list[DoublePairing] = field(default_factory=list)
     #: Each registered household with labour capacity that is willing and no key target, as
     #: ``ledger.able_not_key`` says it: a finding under today's rule [三], recorded by a fupin
     #: before session 26 that took it, not a problem (since session 26).

@@ -22,7 +22,7 @@ from ledger.base import Provenance
 from ledger.household import Household
 
 from tests.cli.conftest import Fupin, doc, history_rows, last_entry, reimported
-from tests.support import register
+from tests.support import register, stamp
 
 STORE_INDEPENDENT = "an older ledger's replay into a new SQLite store: SQLite is enough"
 
@@ -116,6 +116,7 @@ def test_verify_says_an_enterprise_was_paired_with_two_households(seeded: Fupin)
     assert NOTE in said
     assert "一对一" in said
     assert "not a problem" in said
+    assert "end one of them with `fupin household unpair`" in said  # both still run
 
 
 def test_the_pairing_is_refused_today(seeded: Fupin) -> None:
@@ -129,7 +130,7 @@ def test_the_pairing_is_refused_today(seeded: Fupin) -> None:
     assert "e-1 is paired with household JH-0001" in result.stderr
 
 
-# -- re-test M, session 26: every household of a double pairing named ----------------
+# -- re-test M, session 26: every household named, and when the overlap ended ----------------
 
 
 def test_verify_names_every_household_of_a_double_pairing(seeded: Fupin, tmp_path: Path) -> None:
@@ -150,3 +151,32 @@ def test_verify_names_every_household_of_a_double_pairing(seeded: Fupin, tmp_pat
     assert said.count("under today's rules: e-1 was paired") == 2
     assert moved.exit_code == 0, moved.output
     assert third in _verified(seeded, str(tmp_path / "fresh.db"))
+
+
+def test_verify_says_when_a_double_pairing_ended(seeded: Fupin) -> None:
+    _paired_the_old_way(seeded)  # ended by a replacement
+    seeded.ok(f"helper add e-2 --kind enterprise --name 江海纸厂 {doc('2016-07-28')}", "admin")
+    seeded.ok(
+        f"household unpair JH-0005 e-1 --reason 企业更换 --replacement e-2 {doc('2016-09-20')}", JN
+    )
+    with closing(open_ledger(seeded.store)) as app:  # and one ended by a closure
+        register(app, "JH-0006", serial=6)
+        register(app, "JH-0007", serial=7)
+    seeded.ok(f"helper add e-3 --kind enterprise --name 江海布厂 {doc('2016-07-28')}", "admin")
+    seeded.ok(f"household pair JH-0006 e-3 {doc('2016-09-01')}", JN)
+    _old_pairing(seeded, "JH-0007", date(2016, 9, 14), "e-3")
+    with closing(open_ledger(seeded.store)) as app:
+        app.close_household(stamp(JN, date(2016, 9, 30)), "JH-0007", "全户死亡", "", "全户死亡")
+
+    said = _verified(seeded, seeded.store)
+
+    assert (
+        "e-1 was paired with household JH-0005 from 2016-09-14 to 2016-09-20 while paired with "
+        "JH-0001 (since 2016-09-01)" in said
+    )
+    assert (
+        "e-3 was paired with household JH-0007 from 2016-09-14 to 2016-09-30 while paired with "
+        "JH-0006 (since 2016-09-01)" in said
+    )
+    assert "end one of them" not in said  # both ended
+    assert said.count("the two no longer run at once") == 2
