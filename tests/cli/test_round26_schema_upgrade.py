@@ -24,7 +24,7 @@ def _as_schema_26(store: str) -> None:
     statements = [
         "ALTER TABLE pj_households DROP COLUMN closed_on",
         "ALTER TABLE pj_households DROP COLUMN closed_because",
-        "UPDATE pj_schema SET version = 26 WHERE version = 28",
+        "UPDATE pj_schema SET version = 26 WHERE id = 1",
     ]
     if store.startswith("postgresql://"):
         import psycopg
