@@ -7,14 +7,19 @@ that is there as it is. Before session 26 a version that changed a table's colum
 ``closed_*`` in ``pj_households``) left it in the old shape, and every report after the upgrade
 failed (``UndefinedColumn``). Now the rebuild's first transaction compares each table with the
 one this version's DDL makes (columns in order with their types, nullability, collations and
-defaults; keys and other constraints; indexes), made as a temporary table and rolled back.
-A table of another shape is dropped and made again by a role that owns it, with the grants it
-held given again and its owner kept; any other role is refused, nothing changed.
+defaults; keys and other constraints; each of its indexes there), made as a temporary table and
+rolled back. An index a DBA added besides is no other shape (since session 26, tester L: it was,
+and the rebuild dropped it). A table of another shape is dropped and made again by a role that
+owns it, with the grants it held given again, its owner kept and the indexes added besides made
+again where their columns still are (a note names the others); any other role is refused,
+nothing changed.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +30,8 @@ from ledger.errors import InputError
 from psycopg import sql
 
 __all__ = ["reshape"]
+
+log = logging.getLogger(__name__)
 
 _CREATE_TABLE = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (\w+)\s*(\(.*)", re.I | re.S)
 _CREATE_INDEX = re.compile(
@@ -50,6 +57,14 @@ ORDER BY 1, 2
 _INDEXES = """
 SELECT indisunique::text, regexp_replace(pg_get_indexdef(indexrelid), '^.*? USING ', '')
 FROM pg_index WHERE indrelid = %s ORDER BY 1, 2
+"""
+#: Each index neither a key's nor a constraint's, by name, with its whole definition.
+_OTHER_INDEXES = """
+SELECT c.relname, pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = %s AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid)
+ORDER BY 1
 """
 #: The table's owner, whether this role may drop it (its owner, a member of the owner's role, a
 #: superuser), and each grant it holds but its owner's own.
@@ -88,8 +103,10 @@ class Shape:
             return "has columns of other types, order, nullability or defaults"
         if self.constraints != wanted.constraints:
             return "has other keys or constraints"
-        if self.indexes != wanted.indexes:
-            return "has other indexes"
+        # Every index the DDL makes, there as it makes it; others a DBA added are kept.
+        lacking_indexes = Counter(wanted.indexes) - Counter(self.indexes)
+        if lacking_indexes:
+            return f"lacks the index {'; '.join(sorted(i[1] for i in lacking_indexes))}"
         return None
 
 
@@ -179,7 +196,7 @@ def _make_again(
     row = connection.execute(_OWNER, (oid,)).fetchone()
     assert row is not None
     owner, may_drop, mine = str(row[0]), bool(row[1]), bool(row[2])
-    said = f"the read models' table {table.name} {unlike} (an older fupin made it)"
+    said = f"the read models' table {table.name} {unlike} (not the shape this version makes)"
     if not may_drop:
         raise InputError(
             "store",
@@ -187,11 +204,18 @@ def _make_again(
             "`fupin projections rebuild` (docs/operations.md, upgrades); nothing was changed",
         )
     grants = connection.execute(_GRANTS, (oid,)).fetchall()
+    ddl_indexes = {index for _, index, _ in table.indexes}
+    added = [
+        (str(index), str(definition))
+        for index, definition in connection.execute(_OTHER_INDEXES, (oid,)).fetchall()
+        if index not in ddl_indexes
+    ]
     name = sql.Identifier(table.name)
     with _no_dependents(said):
         connection.execute(sql.SQL("DROP TABLE {}").format(name))
     for statement in table.statements():
         connection.execute(statement)
+    _indexes_again(connection, table.name, added)
     for privilege, grantable, grantee in grants:
         connection.execute(
             sql.SQL("GRANT {} ON {} TO {}{}").format(
@@ -203,6 +227,29 @@ def _make_again(
         )
     if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
         connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
+
+
+def _indexes_again(
+    connection: psycopg.Connection[Any], table: str, added: list[tuple[str, str]]
+) -> None:
+    """Make again the indexes a DBA added to ``table`` (``added``: name, definition), each
+    in a savepoint; a note names those whose columns are gone."""
+    lost: list[str] = []
+    for index, definition in added:
+        try:
+            with connection.transaction():
+                connection.execute(definition)
+        except psycopg.Error as exc:
+            lost.append(f"{index} ({exc.diag.message_primary or type(exc).__name__})")
+    if lost:
+        log.warning(
+            "the read models' table %s was made again in this version's shape without "
+            "the index%s %s, which it held besides: make %s again on the columns it has",
+            table,
+            "es" if len(lost) > 1 else "",
+            ", ".join(lost),
+            "them" if len(lost) > 1 else "it",
+        )
 
 
 @contextmanager

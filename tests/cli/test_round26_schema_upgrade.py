@@ -170,3 +170,53 @@ def test_a_view_on_a_table_of_an_older_shape_is_named_and_nothing_changes(seeded
 
     assert_refused(result, "store", "view analysts_households depends on table pj_households")
     assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+
+
+def _indexes(store: str, table: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(store) as conn:
+        rows = conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", (table,)
+        ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_an_index_a_dba_added_is_no_other_shape_and_stays(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester L, session 26: the officers' rebuild was refused blaming "an older fupin", the
+    # owner's dropped the index, unsaid.
+    _run(seeded.store, "CREATE INDEX dba_visits_household ON pj_visits (household)")
+
+    result = seeded(f"--store {officers.dsn} projections rebuild")
+
+    assert result.exit_code == 0, result.output
+    seeded.ok("projections rebuild")
+    assert "dba_visits_household" in _indexes(seeded.store, "pj_visits")
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_made_again_keeps_the_indexes_a_dba_added_and_names_those_it_cannot(
+    seeded: Fupin,
+) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "CREATE INDEX dba_hh_street_stage ON pj_households (street, stage)",
+        "ALTER TABLE pj_households ADD COLUMN obsolete_flag INTEGER",
+        "CREATE INDEX dba_hh_obsolete ON pj_households (obsolete_flag)",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert result.exit_code == 0, result.output
+    indexes = _indexes(seeded.store, "pj_households")
+    assert "dba_hh_street_stage" in indexes
+    assert "dba_hh_obsolete" not in indexes
+    assert "note: the read models' table pj_households was made again" in result.stderr
+    assert 'without the index dba_hh_obsolete (column "obsolete_flag" does not exist)' in (
+        result.stderr
+    )
