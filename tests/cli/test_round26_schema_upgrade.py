@@ -220,3 +220,33 @@ def test_a_table_made_again_keeps_the_indexes_a_dba_added_and_names_those_it_can
     assert 'without the index dba_hh_obsolete (column "obsolete_flag" does not exist)' in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_made_again_gives_again_the_grants_on_its_columns(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester L, session 26: an analyst granted SELECT on some columns was refused after the
+    # upgrade ("permission denied for table pj_households").
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD COLUMN obsolete_flag INTEGER",
+        f"REVOKE SELECT ON pj_households FROM {officers.name}",
+        f"GRANT SELECT (number, street, obsolete_flag) ON pj_households TO {officers.name}",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert result.exit_code == 0, result.output
+    import psycopg
+
+    with psycopg.connect(officers.dsn) as conn:
+        rows = conn.execute("SELECT number, street FROM pj_households").fetchall()
+    assert len(rows) == _one(seeded.store, "SELECT count(*) FROM pj_households")
+    assert rows
+    assert (
+        "note: the read models' table pj_households was made again in this version's shape, "
+        f"and its grant SELECT (obsolete_flag) TO {officers.name} was not given again: the "
+        "column is gone"
+    ) in result.stderr
