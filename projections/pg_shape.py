@@ -10,9 +10,12 @@ one this version's DDL makes (columns in order with their types, nullability, co
 defaults; keys and other constraints; each of its indexes there), made as a temporary table and
 rolled back. An index a DBA added besides is no other shape (since session 26, tester L: it was,
 and the rebuild dropped it). A table of another shape is dropped and made again by a role that
-owns it, with the grants it held given again, its owner kept and the indexes added besides made
-again where their columns still are (a note names the others); any other role is refused,
-nothing changed.
+owns it, with the grants it held given again (on the table and on its columns), its row-level
+security, policies and comments, its owner kept and the indexes added besides made
+again where their columns still are (a note names the others). A table holding a trigger is
+refused, as one a view depends on is (the trigger would be lost), and so is one whose policy
+cannot be made again (its column gone). Any other role than the owner is refused, nothing
+changed.
 """
 
 from __future__ import annotations
@@ -88,6 +91,29 @@ LEFT JOIN pg_roles r ON r.oid = a.grantee
 WHERE t.attrelid = %s AND t.attnum > 0 AND NOT t.attisdropped AND a.grantee <> c.relowner
 ORDER BY t.attnum, 2, 4
 """
+#: Whether row-level security is on (and forced on the owner), and the table's comment.
+_SECURITY = """
+SELECT relrowsecurity, relforcerowsecurity, obj_description(oid, 'pg_class')
+FROM pg_class WHERE oid = %s
+"""
+#: Each row-level security policy: its name, whether permissive, its command, its roles ('':
+#: PUBLIC), USING and WITH CHECK as SQL.
+_POLICIES = """
+SELECT p.polname, p.polpermissive, p.polcmd::text,
+    ARRAY(SELECT COALESCE(r.rolname, '') FROM unnest(p.polroles) g
+        LEFT JOIN pg_roles r ON r.oid = g),
+    pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+FROM pg_policy p WHERE p.polrelid = %s ORDER BY 1
+"""
+_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
+#: Each column's comment, by name.
+_COLUMN_COMMENTS = """
+SELECT attname, col_description(attrelid, attnum) FROM pg_attribute
+WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped
+    AND col_description(attrelid, attnum) IS NOT NULL
+"""
+#: A user's triggers (not those a foreign key makes).
+_TRIGGERS = "SELECT tgname FROM pg_trigger WHERE tgrelid = %s AND NOT tgisinternal ORDER BY 1"
 
 
 @dataclass(frozen=True)
@@ -212,6 +238,21 @@ def _make_again(
             f"{said}, and only its owner ({owner}) may make it again: the store's owner runs "
             "`fupin projections rebuild` (docs/operations.md, upgrades); nothing was changed",
         )
+    triggers = [str(row[0]) for row in connection.execute(_TRIGGERS, (oid,)).fetchall()]
+    if triggers:  # lost with the table: refused, as a view on it is (since session 26)
+        many = len(triggers) > 1
+        raise InputError(
+            "store",
+            f"{said} and cannot be made again while it holds the trigger{'s' if many else ''} "
+            f"{', '.join(triggers)} (made again, the table would hold {'them' if many else 'it'}"
+            f" no longer): the store's owner drops {'them' if many else 'it'}, runs `fupin "
+            f"projections rebuild`, then makes {'them' if many else 'it'} again; nothing was "
+            "changed",
+        )
+    security = connection.execute(_SECURITY, (oid,)).fetchone()
+    assert security is not None
+    policies = connection.execute(_POLICIES, (oid,)).fetchall()
+    comments = connection.execute(_COLUMN_COMMENTS, (oid,)).fetchall()
     grants = connection.execute(_GRANTS, (oid,)).fetchall()
     column_grants = connection.execute(_COLUMN_GRANTS, (oid,)).fetchall()
     ddl_indexes = {index for _, index, _ in table.indexes}
@@ -226,11 +267,76 @@ def _make_again(
     for statement in table.statements():
         connection.execute(statement)
     _indexes_again(connection, table.name, added)
+    _security_again(connection, name, said, security, policies)
+    _comments_again(connection, table.name, security[2], comments)
     for privilege, grantable, grantee in grants:
         _grant(connection, privilege, sql.SQL(""), name, grantee, grantable)
     _column_grants_again(connection, table.name, column_grants)
     if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
         connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
+
+
+def _security_again(
+    connection: psycopg.Connection[Any],
+    table: sql.Identifier,
+    said: str,
+    security: tuple[Any, ...],
+    policies: Sequence[tuple[Any, ...]],
+) -> None:
+    """Row-level security as the table had it: each policy made again, then (forced or not)
+    enabled; a policy that cannot be made again (its column gone) refuses the whole rebuild,
+    never widening what a role sees (since session 26, tester L: a street's analyst saw every
+    street)."""
+    for policy, permissive, command, roles, using, check in policies:
+        statement = sql.SQL("CREATE POLICY {} ON {} AS {} FOR {} TO {}{}{}").format(
+            sql.Identifier(policy),
+            table,
+            sql.SQL("PERMISSIVE" if permissive else "RESTRICTIVE"),
+            sql.SQL(_COMMANDS[command]),
+            sql.SQL(", ").join(
+                sql.Identifier(role) if role else sql.SQL("PUBLIC") for role in roles
+            ),
+            sql.SQL(f" USING ({using})" if using is not None else ""),
+            sql.SQL(f" WITH CHECK ({check})" if check is not None else ""),
+        )
+        try:
+            with connection.transaction():
+                connection.execute(statement)
+        except psycopg.Error as exc:
+            why = exc.diag.message_primary or type(exc).__name__
+            raise InputError(
+                "store",
+                f"{said} and cannot be made again keeping its row-level security: policy "
+                f"{policy} cannot be made again on it ({why}): the store's owner drops that "
+                "policy (or row-level security), runs `fupin projections rebuild`, then makes "
+                "it again; nothing was changed",
+            ) from None
+    if security[0]:
+        connection.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table))
+    if security[1]:
+        connection.execute(sql.SQL("ALTER TABLE {} FORCE ROW LEVEL SECURITY").format(table))
+
+
+def _comments_again(
+    connection: psycopg.Connection[Any],
+    table: str,
+    comment: str | None,
+    comments: Sequence[tuple[Any, ...]],
+) -> None:
+    """The table's comment, and those of its columns it still has."""
+    name = sql.Identifier(table)
+    if comment is not None:
+        connection.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(name, sql.Literal(comment)))
+    oid = _oid(connection, table)
+    assert oid is not None
+    kept = {str(row[0]) for row in connection.execute(_COLUMNS, (oid,)).fetchall()}
+    for column, text in comments:
+        if str(column) in kept:
+            connection.execute(
+                sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                    name, sql.Identifier(str(column)), sql.Literal(text)
+                )
+            )
 
 
 def _grant(

@@ -250,3 +250,89 @@ def test_a_table_made_again_gives_again_the_grants_on_its_columns(
         f"and its grant SELECT (obsolete_flag) TO {officers.name} was not given again: the "
         "column is gone"
     ) in result.stderr
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_made_again_keeps_its_row_level_security_policies_and_comments(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester L, session 26: a street's analyst saw every street after the upgrade, unsaid.
+    # (The seed holds one street: the policy lets the officers see one household.)
+    number = _one(seeded.store, "SELECT min(number) FROM pj_households")
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY one_household ON pj_households TO {officers.name} "
+        f"USING (number = '{number}')",
+        "COMMENT ON TABLE pj_households IS 'households, one each analyst'",
+        "COMMENT ON COLUMN pj_households.street IS '街道'",
+    )
+    _as_schema_26(seeded.store)
+
+    seeded.ok("report caseload --format json")
+
+    import psycopg
+
+    with psycopg.connect(officers.dsn) as conn:
+        seen = conn.execute("SELECT number FROM pj_households").fetchall()
+    assert seen == [(number,)]
+    assert _one(seeded.store, "SELECT count(*) FROM pj_households") > 1  # type: ignore[operator]
+    assert _one(seeded.store, "SELECT obj_description('pj_households'::regclass, 'pg_class')") == (
+        "households, one each analyst"
+    )
+    assert _one(
+        seeded.store,
+        "SELECT col_description('pj_households'::regclass, attnum) FROM pg_attribute "
+        "WHERE attrelid = 'pj_households'::regclass AND attname = 'street'",
+    ) == ("街道")
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_policy_that_cannot_be_made_again_refuses_the_rebuild(
+    seeded: Fupin, officers: Officers
+) -> None:
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD COLUMN obsolete_flag INTEGER",
+        "ALTER TABLE pj_households ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY flagged ON pj_households TO {officers.name} USING (obsolete_flag = 1)",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "table pj_households lacks columns closed_on, closed_because (not the shape this "
+        "version makes) and cannot be made again keeping its row-level security: policy "
+        'flagged cannot be made again on it (column "obsolete_flag" does not exist)',
+    )
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+    assert _one(seeded.store, "SELECT count(*) FROM pg_policy WHERE polname = 'flagged'") == 1
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_holding_a_trigger_is_not_made_again_and_the_trigger_is_named(
+    seeded: Fupin,
+) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "CREATE FUNCTION audit_hh() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RETURN NEW; END $$",
+        "CREATE TRIGGER audit_hh_changes BEFORE UPDATE ON pj_households "
+        "FOR EACH ROW EXECUTE FUNCTION audit_hh()",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "and cannot be made again while it holds the trigger audit_hh_changes (made again, "
+        "the table would hold it no longer): the store's owner drops it, runs `fupin "
+        "projections rebuild`, then makes it again; nothing was changed",
+    )
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
