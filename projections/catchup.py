@@ -508,7 +508,7 @@ def _begin_rebuild(db: Database) -> None:
         tables = [table for model in MODELS for table in model.tables]
         # In this version's shape first (an older fupin's columns, keys or indexes: on
         # PostgreSQL the tables are kept, and CREATE TABLE IF NOT EXISTS keeps them as found).
-        db.reshape_tables([TRACKING_DDL, *(ddl for model in MODELS for ddl in model.schema)])
+        db.reshape_tables(_all_ddl())
         db.clear_tables([*tables, "pj_tracking"])
         if kept:  # emptied but for the count (its shape never changes: kept, not remade)
             db.execute("DELETE FROM pj_schema WHERE id <> ?", (_REBUILDS,))
@@ -551,7 +551,16 @@ def _prepare(db: Database) -> bool:
             f"({cannot}){db.read_only_advice}",
         )
     with db.transaction():
+        # What the rebuild that may follow would refuse (a table it cannot make again), before
+        # anything is created (since session 26, tester L: a new table was committed, then
+        # the rebuild refused saying "nothing was changed").
+        db.reshape_tables(_all_ddl(), trial=True)
         return create_tables(db)
+
+
+def _all_ddl() -> list[str]:
+    """Every read model's DDL, and the tracking table's."""
+    return [TRACKING_DDL, *(ddl for model in MODELS for ddl in model.schema)]
 
 
 def _unready(db: Database) -> str | None:

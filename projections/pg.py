@@ -661,13 +661,15 @@ class PgDatabase(Database):
             self._depth = 0
             self._forget()
 
-    def reshape_tables(self, statements: Sequence[str]) -> None:
+    def reshape_tables(self, statements: Sequence[str], trial: bool = False) -> None:
         """Make again, with their grants, the read models' tables an older ``fupin`` left in
         a shape other than ``statements`` make, or refuse a role that does not own them
         (``projections.pg_shape``, since session 26): ``clear_tables`` keeps the tables, and
-        ``CREATE TABLE IF NOT EXISTS`` leaves them as they are."""
+        ``CREATE TABLE IF NOT EXISTS`` leaves them as they are. A ``trial`` changes nothing
+        and only refuses."""
         with self._waits():
-            reshape(self._pg, [_translate(statement, ()) for statement in statements])
+            translated = [_translate(statement, ()) for statement in statements]
+            reshape(self._pg, translated, trial)
 
     def clear_tables(self, tables: Iterable[str]) -> None:
         """Empty ``tables`` for a rebuild, keeping them: a table dropped and made again keeps

@@ -181,9 +181,26 @@ def tables_of(statements: Iterable[str]) -> list[TableDDL]:
     return [TableDDL(name, ddl, tuple(indexes.get(name, ()))) for name, ddl in creates.items()]
 
 
-def reshape(connection: psycopg.Connection[Any], statements: Sequence[str]) -> None:
+def reshape(
+    connection: psycopg.Connection[Any], statements: Sequence[str], trial: bool = False
+) -> None:
     """Make again each read-model table there in a shape other than ``statements`` (this
-    version's DDL, translated) make; inside the rebuild's first transaction."""
+    version's DDL, translated) make; inside the rebuild's first transaction. A ``trial``
+    does it all in a savepoint rolled back, notes unsaid: it only refuses what the rebuild
+    would refuse, before anything is created (since session 26)."""
+    notes: list[str] = []
+    if trial:
+        with connection.transaction(force_rollback=True):
+            _reshape(connection, statements, notes)
+        return
+    _reshape(connection, statements, notes)
+    for note in notes:
+        log.warning("%s", note)
+
+
+def _reshape(
+    connection: psycopg.Connection[Any], statements: Sequence[str], notes: list[str]
+) -> None:
     for table in tables_of(statements):
         found = _oid(connection, table.name)
         if found is None:
@@ -193,7 +210,7 @@ def reshape(connection: psycopg.Connection[Any], statements: Sequence[str]) -> N
             continue  # this role may make no table, even a temporary one: cannot compare
         unlike = _shape(connection, found).unlike(wanted)
         if unlike is not None:
-            _make_again(connection, table, found, unlike)
+            _make_again(connection, table, found, unlike, notes)
 
 
 def _oid(connection: psycopg.Connection[Any], name: str) -> int | None:
@@ -225,7 +242,11 @@ def _wanted(connection: psycopg.Connection[Any], table: TableDDL) -> Shape | Non
 
 
 def _make_again(
-    connection: psycopg.Connection[Any], table: TableDDL, oid: int, unlike: str
+    connection: psycopg.Connection[Any],
+    table: TableDDL,
+    oid: int,
+    unlike: str,
+    notes: list[str],
 ) -> None:
     """Drop ``table`` and make it as the DDL says, with its grants and owner, or refuse."""
     row = connection.execute(_OWNER, (oid,)).fetchone()
@@ -266,12 +287,12 @@ def _make_again(
         connection.execute(sql.SQL("DROP TABLE {}").format(name))
     for statement in table.statements():
         connection.execute(statement)
-    _indexes_again(connection, table.name, added)
+    _indexes_again(connection, table.name, added, notes)
     _security_again(connection, name, said, security, policies)
     _comments_again(connection, table.name, security[2], comments)
     for privilege, grantable, grantee in grants:
         _grant(connection, privilege, sql.SQL(""), name, grantee, grantable)
-    _column_grants_again(connection, table.name, column_grants)
+    _column_grants_again(connection, table.name, column_grants, notes)
     if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
         connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
 
@@ -359,7 +380,10 @@ def _grant(
 
 
 def _column_grants_again(
-    connection: psycopg.Connection[Any], table: str, grants: Sequence[tuple[Any, ...]]
+    connection: psycopg.Connection[Any],
+    table: str,
+    grants: Sequence[tuple[Any, ...]],
+    notes: list[str],
 ) -> None:
     """Give again the grants on columns of ``table`` the table made again still has; a note
     names those on columns it no longer has (since session 26, tester L: all were lost)."""
@@ -375,20 +399,18 @@ def _column_grants_again(
         _grant(connection, privilege, columns, sql.Identifier(table), grantee, grantable)
     if gone:
         many = len(gone) > 1
-        log.warning(
-            "the read models' table %s was made again in this version's shape, and its "
-            "grant%s %s %s not given again: the column%s %s gone",
-            table,
-            "s" if many else "",
-            ", ".join(gone),
-            "were" if many else "was",
-            "s" if many else "",
-            "are" if many else "is",
+        notes.append(
+            f"the read models' table {table} was made again in this version's shape, and its "
+            f"grant{'s' if many else ''} {', '.join(gone)} {'were' if many else 'was'} not "
+            f"given again: the column{'s are' if many else ' is'} gone"
         )
 
 
 def _indexes_again(
-    connection: psycopg.Connection[Any], table: str, added: list[tuple[str, str]]
+    connection: psycopg.Connection[Any],
+    table: str,
+    added: list[tuple[str, str]],
+    notes: list[str],
 ) -> None:
     """Make again the indexes a DBA added to ``table`` (``added``: name, definition), each
     in a savepoint; a note names those whose columns are gone."""
@@ -400,13 +422,11 @@ def _indexes_again(
         except psycopg.Error as exc:
             lost.append(f"{index} ({exc.diag.message_primary or type(exc).__name__})")
     if lost:
-        log.warning(
-            "the read models' table %s was made again in this version's shape without "
-            "the index%s %s, which it held besides: make %s again on the columns it has",
-            table,
-            "es" if len(lost) > 1 else "",
-            ", ".join(lost),
-            "them" if len(lost) > 1 else "it",
+        many = len(lost) > 1
+        notes.append(
+            f"the read models' table {table} was made again in this version's shape without "
+            f"the index{'es' if many else ''} {', '.join(lost)}, which it held besides: make "
+            f"{'them' if many else 'it'} again on the columns it has"
         )
 
 

@@ -368,9 +368,10 @@ class Database:
                 return found[1]
         return None
 
-    def reshape_tables(self, statements: Sequence[str]) -> None:
+    def reshape_tables(self, statements: Sequence[str], trial: bool = False) -> None:
         """Make again the read models' tables an older ``fupin`` left in a shape other than
-        the DDL ``statements`` make (inside the rebuild's transaction). Nothing on SQLite:
+        the DDL ``statements`` make (inside the rebuild's transaction); a ``trial`` changes
+        nothing and only refuses what that would refuse. Nothing on SQLite:
         ``clear_tables`` drops every table, and the schema makes them as this version says."""
 
     def clear_tables(self, tables: Iterable[str]) -> None:

@@ -336,3 +336,22 @@ def test_a_table_holding_a_trigger_is_not_made_again_and_the_trigger_is_named(
         "projections rebuild`, then makes it again; nothing was changed",
     )
     assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_refused_upgrade_creates_no_new_table_first(seeded: Fupin) -> None:
+    # Tester L, session 26: the refusal said "nothing was changed", but the new table of the
+    # upgrade had been created and committed before the rebuild refused.
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "DROP TABLE pj_rules_amendments",
+        "CREATE VIEW analysts_households AS SELECT aggregate_id FROM pj_households",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(result, "store", "view analysts_households depends on table pj_households")
+    assert "nothing was changed" in result.stderr
+    assert _one(seeded.store, "SELECT to_regclass('pj_rules_amendments') IS NULL") is True
