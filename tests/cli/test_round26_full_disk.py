@@ -36,14 +36,15 @@ from tests.support import register
 STORE_INDEPENDENT = "SQLite's own full-disk error on a SQLite file (tests/conftest.py)"
 
 
-def _no_room(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every read-model connection opened from now on may not grow the file: SQLITE_FULL."""
+def _no_room(monkeypatch: pytest.MonkeyPatch, spare: int = 0) -> None:
+    """Every read-model connection opened from now on may grow the file by ``spare`` pages at
+    most: SQLITE_FULL past them."""
     connect = storage._connect
 
     def full(target: str, *, uri: bool = False) -> sqlite3.Connection:
         connection = connect(target, uri=uri)
         (pages,) = connection.execute("PRAGMA page_count").fetchone()
-        connection.execute(f"PRAGMA max_page_count = {pages}")
+        connection.execute(f"PRAGMA max_page_count = {pages + spare}")
         return connection
 
     monkeypatch.setattr(storage, "_connect", full)
@@ -69,7 +70,11 @@ def test_a_full_disk_refuses_a_reader_naming_the_store_and_writes_nothing(
             register(app, f"JH-{serial:04d}", serial=serial)
     finally:
         app.close()
-    _no_room(monkeypatch)
+    # A rebuild's first transaction (the tables emptied and made again) needs one page more
+    # than the file had since schema 29 added a table; with it, the rebuild empties the read
+    # models and stops part way on the pages of its first batch (4 pages are already enough
+    # for the whole rebuild of this small store).
+    _no_room(monkeypatch, spare=1 if line == "projections rebuild" else 0)
     result = seeded(line, actor="admin")
     assert_refused(result, "store", f"the disk holding {seeded.path} is full")
     assert "SQLite said: database or disk is full" in result.stderr
