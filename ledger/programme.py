@@ -77,7 +77,7 @@ class ProgrammeRules:
                 raise InputError(name, f"must be a positive share of at most {_MAX_SHARE}")
         for name in ("per_person_min_fen", "local_yearly_min_fen"):
             _within(name, getattr(self, name), 0, MAX_FEN)
-        _within("notice_min_days", self.notice_min_days, 1, 366)
+        _within("notice_min_days", self.notice_min_days, 1, MAX_NOTICE_DAYS)
         for name in ("urban_exit_percent", "rural_exit_percent"):
             _within(name, getattr(self, name), 1, 1000)
         _within("max_cadres_per_household", self.max_cadres_per_household, 1, 10)
@@ -113,8 +113,18 @@ AMENDABLE_RULES: dict[str, tuple[str, ...]] = {
 SEED_NOTICE_MIN_DAYS = 7
 
 
+#: The most notice days a rule may hold (a year), as ``ProgrammeRules.check`` takes them.
+MAX_NOTICE_DAYS = 366
+
+
 def check_seed_notice_days(days: int) -> None:
-    """Refuse notice days fewer than the seed's 7 [四(一)]."""
+    """Refuse notice days fewer than the seed's 7 [四(一)], or more than a year: the range
+    is said from 7, the least taken (tester N, session 26: "is not between 1 and 366" while
+    1–6 were refused too)."""
+    if days > MAX_NOTICE_DAYS:
+        raise InputError(
+            "notice_min_days", f"{days} is not between {SEED_NOTICE_MIN_DAYS} and {MAX_NOTICE_DAYS}"
+        )
     if days < SEED_NOTICE_MIN_DAYS:
         raise RuleError(
             "notice_min_days",

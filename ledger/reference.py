@@ -72,9 +72,9 @@ class ReferenceCommands(LedgerCore):
         prov = self.authorise(stamp, "open_programme")
         if self.exists(Programme, PROGRAMME_CODE):
             raise AlreadyExistsError("programme", "the programme is already opened")
-        rules.check()
         if not self.rebuilding_export:  # an older ledger's opening moves as recorded
             check_seed_notice_days(rules.notice_min_days)
+        rules.check()
         programme = Programme(
             code=PROGRAMME_CODE, title=require_text(title, "title"), rules=rules, prov=prov
         )

@@ -134,3 +134,19 @@ def test_an_older_ledger_with_a_shorter_notice_still_moves(fupin: Fupin, tmp_pat
     assert moved.exit_code == 0, moved.output
     with closing(open_ledger(str(tmp_path / "fresh.db"))) as app:
         assert app.programme().rules.notice_min_days == 1
+
+
+def test_too_many_notice_days_are_said_between_7_and_366(fupin: Fupin) -> None:
+    # Tester N, session 26: "400 is not between 1 and 366", while 1 to 6 are refused too.
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-07-26')}")
+    opening = f"programme open {doc('2016-07-26')} --notice-days 400"
+
+    refused_open = fupin(opening, "admin")
+    fupin.ok(f"programme open {doc('2016-07-26')}", "admin")
+    refused_amend = fupin(
+        f"programme amend --reason 录入错误 {doc('2016-07-27')} --notice-days 400", "admin"
+    )
+
+    for refused in (refused_open, refused_amend):
+        assert_refused(refused, "notice_min_days", "400 is not between 7 and 366")
+        assert "between 1 and" not in refused.output
