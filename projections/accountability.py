@@ -43,6 +43,7 @@ SECTIONS = (
     "early_unpairings",
     "over_budget",
     "rules_amendments",
+    "key_target_amendments",
 )
 
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
@@ -84,6 +85,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("effective", "recorded_at", "amended_by", "document", "reason", "rule"),
         *("before", "after", "changes_closed_years", "closed_years"),
     ),
+    "key_target_amendments": (
+        *("household", "street", "effective", "recorded_at", "amended_by", "document"),
+        *("reason", "field", "before", "after", "changes_closed_years", "closed_years"),
+    ),
 }
 
 #: The four helper roles of the 4+1 model (the "+1" is the household itself) [四(二)].
@@ -109,6 +114,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "early_unpairings": _early_unpairings(db),
         "over_budget": _over_budget(db, today),
         "rules_amendments": _rules_amendments(db, rules),
+        "key_target_amendments": _key_target_amendments(db, rules),
     }
 
 
@@ -911,12 +917,7 @@ def _rules_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str, Any
         "FROM pj_rules_amendments ORDER BY position, rule"
     ):
         del position
-        day = datetime.fromisoformat(str(recorded)).astimezone(CHINA).date()
-        closed = [
-            year
-            for year in range(rules.first_year, rules.last_year + 1)
-            if day >= year_result_fixed_on(year)
-        ]
+        closed = _closed_years(rules, str(recorded))
         found.append(
             {
                 "effective": effective,
@@ -927,6 +928,53 @@ def _rules_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str, Any
                 "rule": rule,
                 "before": before,
                 "after": after,
+                "changes_closed_years": bool(closed),
+                "closed_years": ", ".join(str(year) for year in closed),
+            }
+        )
+    return found
+
+
+def _closed_years(
+    rules: ProgrammeRules, recorded: str, first: int = 0, until: int = MAXYEAR
+) -> list[int]:
+    """The plan years from ``first`` and before ``until`` already over
+    (``year_result_fixed_on``) on the day, in China, of the recording time ``recorded``."""
+    day = datetime.fromisoformat(recorded).astimezone(CHINA).date()
+    return [
+        year
+        for year in range(max(rules.first_year, first), min(rules.last_year + 1, until))
+        if day >= year_result_fixed_on(year)
+    ]
+
+
+# -- a household's key-target mark amended after the fact [三; 四(一); 六(七)] ---------------------
+
+
+def _key_target_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
+    """Each amendment of a registered household's key-target mark (``household amend
+    --key-target``/``--not-key-target``, with ``--labour``/``--willing`` when given with it),
+    a row a field, in the order recorded (since session 26, tester N): an amendment restates
+    the mark from the start, so it moves the household's street's K, and with it the 2:3:5
+    target and a talk due 约谈 [六(七)], of every plan year from its registration's (to the one
+    it left the plan in, if closed); ``changes_closed_years`` says whether one of those years
+    was already over on the day, in China, it was recorded, ``closed_years`` which."""
+    found: list[dict[str, Any]] = []
+    for row in db.rows(
+        "SELECT a.position, a.field, a.household, h.street, a.effective, a.recorded, a.actor, "
+        "a.document, a.reason, a.before, a.after, substr(h.registered_on, 1, 4), "
+        f"substr({LEAVES_ON}, 1, 4) FROM pj_key_target_amendments a "
+        "JOIN pj_households h ON h.aggregate_id = a.aggregate_id ORDER BY a.position, a.field"
+    ):
+        household, street, effective, recorded, actor, document, reason = row[2:9]
+        registered, leaves = row[11], row[12]
+        first = int(registered) if registered else MAXYEAR
+        closed = _closed_years(rules, str(recorded), first, int(leaves) if leaves else MAXYEAR)
+        found.append(
+            {
+                **{"household": household, "street": street, "effective": effective},
+                **{"recorded_at": recorded, "amended_by": actor, "document": document},
+                **{"reason": reason, "field": row[1], "before": row[9], "after": row[10]},
                 "changes_closed_years": bool(closed),
                 "closed_years": ", ".join(str(year) for year in closed),
             }

@@ -158,7 +158,10 @@ REBUILD_PAGES = 50
 #: under the village it was in on the payment's date; a voided move's day comes off ``pj_days``.
 #: 29 (session 26): each rule a ``RulesAmended`` restated, with who, when and why, in a new
 #: table, ``pj_rules_amendments`` (the accountability report's ``rules_amendments``).
-SCHEMA_VERSION = 29
+#: 30 (session 26): each amendment of a registered household's key-target mark, with who, when
+#: and why, in a new table, ``pj_key_target_amendments`` (the accountability report's
+#: ``key_target_amendments``).
+SCHEMA_VERSION = 30
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

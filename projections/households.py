@@ -5,7 +5,8 @@ Tables: ``pj_households`` (one row per household), ``pj_periods`` (from registra
 return to exit: when the household is assisted), ``pj_exit_steps`` (one row per exit step, by
 exit cycle), ``pj_return_steps`` (one row per step of a return to poverty 返贫 and per
 withdrawal, by return cycle; since session 23), ``pj_incomes`` (one row per assessment;
-``voided`` once corrected).
+``voided`` once corrected), ``pj_key_target_amendments`` (a row a field of an amendment of a
+registered household's key-target mark; since session 26).
 
 A household's row changes many times (reviewed, noticed, signed, registered...). Within a
 transaction the rows a handler touches are held in memory (``Held``), changed there, and
@@ -83,6 +84,13 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_moves (aggregate_id TEXT, version INTEGER, household TEXT, "
     "effective TEXT, from_village TEXT, to_village TEXT, reason TEXT, recorded_by TEXT, "
     "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # Each amendment of a registered household's key-target mark, a row a field it restated
+    # (key_target, and labour or willing with it; since session 26): from the start, so it
+    # moves its street's K of every plan year since its registration, closed ones too. The
+    # accountability report lists them (``key_target_amendments``).
+    "CREATE TABLE IF NOT EXISTS pj_key_target_amendments (position INTEGER, field TEXT, "
+    "aggregate_id TEXT, household TEXT, effective TEXT, recorded TEXT, actor TEXT, "
+    "document TEXT, reason TEXT, before TEXT, after TEXT, PRIMARY KEY (position, field))",
 )
 
 
@@ -855,8 +863,34 @@ def amended(db: Database, fact: Fact) -> None:
     }
     if values:
         _set(db, fact, **values)
+    if "key_target" in values:
+        _key_target_amended(db, fact, str(row["number"]))
     if "village" in values:  # where the household stands, as remembered, restated too
         _replace_village(db, row, values["village"])
+
+
+#: The fields a key-target amendment's rows list: the mark, and what makes it due [三; 四(一)].
+_KEY_TARGET_FIELDS = ("key_target", "labour", "willing")
+
+
+def _key_target_amended(db: Database, fact: Fact, number: str) -> None:
+    """Keep who restated a registered household's key-target mark, when and why, and the
+    fields before → after (since session 26, tester N: 礼乐's K of closed 2016–2018 moved by an
+    amendment recorded in 2026, and only ``fupin history`` showed it)."""
+    changes, was = fact["changes"], fact.get("was") or {}
+    for field in _KEY_TARGET_FIELDS:
+        if field not in changes:
+            continue
+        before = was.get(field)
+        db.write(
+            "INSERT INTO pj_key_target_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *(fact.position, field, fact.aggregate_id, number, fact.effective),
+                *(fact.recorded, fact.actor, fact.prov.document, fact["reason"]),
+                "" if before is None else "yes" if before else "no",
+                "yes" if changes[field] else "no",
+            ),
+        )
 
 
 def _replace_village(db: Database, row: Row, village: str) -> None:
@@ -872,6 +906,7 @@ MODEL = ReadModel(
     tables=(
         *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
         *("pj_notice_entries", "pj_return_steps", "pj_review_entries", "pj_moves"),
+        "pj_key_target_amendments",
     ),
     schema=SCHEMA,
     handlers={

@@ -27,6 +27,10 @@ SECTION_NAMES = {
         "Programme rules amended after the opening 实施方案规则更正 (changes_closed_years: a plan "
         "year already over when recorded) [三、六(四)、六(七)]"
     ),
+    "key_target_amendments": (
+        "Key-target marks amended 重点帮扶对象更正 (changes_closed_years: moves the K of a "
+        "plan year already over when recorded) [三; 四(一); 六(七)]"
+    ),
 }
 #: Longer tables start folded, so the page opens on the charts.
 OPEN_ROWS = 20

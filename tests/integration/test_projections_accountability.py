@@ -639,6 +639,9 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
     paid = Disbursement(100, "relief", "household", "JH-1", "m-9")  # above its budget
     ledger.disburse(stamp("qu-01", date(2016, 8, 21)), "city-2016", paid)
     ledger.amend_rules(stamp("admin", date(2016, 8, 22)), {"reduction_shares": (3, 3, 4)}, "x")
+    register(ledger, "JH-3", serial=3)  # its key-target mark ticked wrong (since session 26)
+    unmarked = {"key_target": False, "willing": False}
+    ledger.amend(stamp("jn-01", date(2016, 8, 23)), "household", "JH-3", unmarked, "x")
 
     report = api.accountability(ledger, as_of=date(2019, 2, 1))  # 2018 over: a talk due
 
