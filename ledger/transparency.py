@@ -71,6 +71,7 @@ __all__ = [
     "log_key_change",
     "log_origin",
     "move_origin",
+    "moved_at",
     "moved_on",
     "numbered_rows",
     "origin_fault",
@@ -1047,6 +1048,16 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
         "holds no recording time before then; ask the store it came from (or a backup of it) "
         "what was known then, or give a time after the move",
     )
+
+
+def moved_at(app: LedgerCore) -> tuple[datetime, str] | None:
+    """When this ledger was rebuilt from an export (its move's record's recording time) and
+    the move as messages name it (``moved_on``); None if it was not. Every event recorded by
+    then was replayed by the move and recorded anew: the store keeps no earlier recording time
+    of it (the export does: its rows' ``recorded_at``)."""
+    event = _move_record(app)
+    moved = getattr(event, "timestamp", None)
+    return (moved, moved_on(event)) if isinstance(moved, datetime) else None
 
 
 def rebuilt_from_export(app: LedgerCore) -> str | None:

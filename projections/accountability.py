@@ -46,6 +46,9 @@ SECTIONS = (
     "key_target_amendments",
 )
 
+#: The sections whose rows say whether they restated plan years already over when recorded.
+AMENDMENT_SECTIONS = ("rules_amendments", "key_target_amendments")
+
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "missed_visits": ("quarter", "helper", "role", "household", "street", "paired_by"),
@@ -980,3 +983,23 @@ def _key_target_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str
             }
         )
     return found
+
+
+def mark_moved(report: dict[str, Any], moved: datetime, said: str) -> None:
+    """Mark the amendments recorded by ``moved``, when the ledger was rebuilt from an export
+    (``said``: ``import --create on DAY``), as recorded before the move: the move replayed
+    them and recorded them anew at its own time, and the store keeps no earlier one, so
+    whether they restated a closed year is unknown here (``changes_closed_years`` None) and
+    ``closed_years`` says so. The export keeps each row's original ``recorded_at`` (tester
+    N, session 26: every amendment of a moved store read "yes, 2016, 2017, 2018", a typo
+    fixed the day after the opening too)."""
+    day = said.removeprefix("import --create on ")
+    text = (
+        f"unknown: recorded before the move of {day} ({said} recorded it anew); the "
+        "export's recorded_at says when"
+    )
+    for name in AMENDMENT_SECTIONS:
+        for row in report.get(name, ()):
+            if datetime.fromisoformat(str(row["recorded_at"])) <= moved:
+                row["changes_closed_years"] = None
+                row["closed_years"] = text

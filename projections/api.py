@@ -18,10 +18,11 @@ from ledger import clock
 from ledger.application import Ledger
 from ledger.base import natural_id
 from ledger.errors import NotFoundError
-from ledger.transparency import LOG_KEY_COLUMNS, OFFICER_KEY_COLUMNS, key_records
+from ledger.transparency import LOG_KEY_COLUMNS, OFFICER_KEY_COLUMNS, key_records, moved_at
 from ledger.values import ReadNow
 
 from projections import catchup
+from projections.accountability import AMENDMENT_SECTIONS, mark_moved
 from projections.accountability import accountability as _accountability
 from projections.caseload import caseload as _caseload
 from projections.catchup import View, open_view
@@ -140,10 +141,17 @@ def funds(
 def accountability(
     ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
 ) -> dict[str, Any]:
-    """Where the plan's rules were not kept, naming households, helpers, officers, streets."""
-    return _report(
+    """Where the plan's rules were not kept, naming households, helpers, officers, streets.
+    In a ledger rebuilt from an export, the amendments the move replayed are marked so
+    (``mark_moved``): their recording time here is the move's."""
+    report = _report(
         "accountability", ledger, as_of, known_at, lambda v: _accountability(v.db, v.today)
     )
+    if any(report[name] for name in AMENDMENT_SECTIONS):
+        moved = moved_at(ledger)
+        if moved is not None:
+            mark_moved(report, *moved)
+    return report
 
 
 def household(
