@@ -307,6 +307,17 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.late_replacements:
+        # since session 26: a replacement after the exit, by a fupin that took it (a note)
+        say(
+            f"under today's rules: {said}: a helper is paired while the household is assisted "
+            "(up to and on its exit's approval day), which a fupin before 2026-11-30 did not "
+            "check for a replacement (not a problem: recorded as it was taken; today's fupin "
+            "refuses such a replacement: if the unpairing was dated or named wrong, correct it "
+            "with `fupin correct household NUMBER VERSION`)",
+            markup=False,
+            highlight=False,
+        )
     for said in report.able_not_key_targets:
         # since session 26: registered or amended so by a fupin that took it (a note)
         say(

@@ -439,13 +439,13 @@ class CaseworkCommands(LedgerCore):
             if new is not None:
                 new.check_serving_on(prov.effective, "replacement")
             if old is None or ROLE_OF_KIND[old.kind] != "enterprise":
-                household.unpair(helper_id, replacement, reason, prov)
+                household.unpair(helper_id, replacement, reason, prov, self.rebuilding_export)
                 return [household]
             found = None if new is None else self._pairings_of(replacement)
             if new is not None and not self.rebuilding_export:  # as ``pair`` (session 26)
                 day = prov.effective
                 self.check_enterprise_free(replacement, found, household, "replacement", day)
-            household.unpair(helper_id, replacement, reason, prov)
+            household.unpair(helper_id, replacement, reason, prov, self.rebuilding_export)
             # Opened (if at all) after the household's event: the save's times stay in order.
             leaving = self._opened(self._pairings_of(helper_id), helper_id, prov)
             leaving.release_pairing(household.number, prov)

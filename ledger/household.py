@@ -945,10 +945,16 @@ class Household(LedgerAggregate):
         self.paired_on[helper] = prov.effective
         self._first_pairing(prov.effective)
 
-    def unpair(self, helper: str, replacement: str, reason: str, prov: Provenance) -> None:
+    def unpair(
+        self, helper: str, replacement: str, reason: str, prov: Provenance, spared: bool = False
+    ) -> None:
         """End a pairing: "不脱贫不脱钩", never before exit unless a replacement takes over.
         "Before exit" counts by the unpairing's date (``exit_in_force``): on or after an exit's
-        approval and before the next return's approval, whatever the stage is today."""
+        approval and before the next return's approval, whatever the stage is today. A
+        replacement is paired only while the household is assisted (since 2026-11-30), unless
+        ``spared``: an export's row replayed into the empty store it rebuilds
+        (``Ledger.rebuilding_export``), as an older fupin took it (``ledger.late_replacements``
+        says it since session 26)."""
         self.check_open_on(prov.effective, "HelperUnpaired")
         if helper not in self.helpers:
             raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
@@ -965,6 +971,7 @@ class Household(LedgerAggregate):
                 self.unpaired_on.get(replacement),
                 f"{replacement}'s last pairing with it ended",
             )
+        if replacement and not spared:
             # The replacement is paired that day: as ``pair`` does, only while assisted.
             self.check_assisted_on(
                 prov.effective, "the replacement", "a helper is paired while assisted"

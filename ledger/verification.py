@@ -83,7 +83,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    founding or its log key), which a fupin before 2026-12-01 took (``_dated_before``, in the
    pass: those events are decoded in full already); and each registered household with labour
    capacity that is willing and no key target [三], which a fupin before 2026-12-01 took
-   (``ledger.able_not_key``, after the pass: one scan by topic).
+   (``ledger.able_not_key``, after the pass: one scan by topic); and each replacement paired
+   with a household after its exit's approval (before any return), which a fupin before
+   2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -171,6 +173,7 @@ from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
+from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.officers import CARRIED_REVOCATION
 from ledger.places import Street
@@ -475,6 +478,11 @@ class VerifyReport:
     #: ``ledger.able_not_key`` says it: a finding under today's rule [三], recorded by a fupin
     #: before session 26 that took it, not a problem (since session 26).
     able_not_key_targets: list[str] = field(default_factory=list)
+    #: Each replacement paired with a household after its exit's approval, as
+    #: ``ledger.late_replacements`` says it: a finding under today's rule (a helper is paired
+    #: while the household is assisted), recorded by a fupin before 2026-11-30 that took it,
+    #: not a problem (since session 26).
+    late_replacements: list[str] = field(default_factory=list)
     #: Each key registration or recorded checkpoint dated before its officer's registration
     #: or the ledger's founding, said: a finding under today's rules (since session 24 they
     #: are refused), recorded by a fupin that took it, not a problem (since session 26).
@@ -3686,6 +3694,7 @@ def verify_ledger(
         verifier.check_corrections(recorder)
         report.double_pairings = double_pairings(recorder, mapper)
         report.able_not_key_targets = able_not_key_targets(recorder, mapper)
+        report.late_replacements = late_replacements(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them
