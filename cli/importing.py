@@ -690,6 +690,20 @@ def _notes_with_rows(headers: list[str]) -> str:
     )
 
 
+#: The files read as text whose rows ``import_files`` counts (a workbook counts its own).
+_TEXT_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv"})
+
+
+def _nothing_to_import(path: Path, alone: bool) -> str:
+    """Why an import whose text files yield no row at all is refused, as a workbook that
+    yields none is (since session 26): a CSV file of its header row only, a JSONL file of
+    blank lines only. One of them beside files holding rows is fine, as an unused sheet of a
+    workbook is (the CSV templates are one file a command, their header rows alone)."""
+    held = "no row below its header row" if path.suffix.lower() == ".csv" else "blank lines only"
+    others = "" if alone else ", nor does any other file given"
+    return f"holds nothing to import ({held}){others}; name the file that holds the rows"
+
+
 def _no_rows(notes: list[str]) -> str:
     """Why a workbook that yields no row at all is refused, as an empty file is."""
     skipped = f" (skipped as notes: {', '.join(repr(n) for n in notes)})" if notes else ""
@@ -1715,6 +1729,7 @@ def import_files(
     end: ExportEnd | None = None  # the last file's closing line, if an export's
     parts: list[tuple[Path, bool]] = []  # each file read, and whether it is an export's part
     closings: list[str] = []  # where each export's closing line is, in the files' order
+    blank: list[Path] = []  # CSV of a header row only, JSONL of blank lines only
     for path in files:
         data = load_file(path)
         if isinstance(data, RowError):
@@ -1727,7 +1742,12 @@ def import_files(
         errors += _personal_exposed(path, found) + bad
         end = export_end(data)
         parts.append((path, end is not None or any(row.position is not None for row in found)))
+        if not found and not bad and end is None and path.suffix.lower() in _TEXT_SUFFIXES:
+            blank.append(path)
         del data
+    if not rows and not errors:  # (imported as 0 rows, exit 0, before session 26)
+        alone = len(files) == 1
+        errors += [RowError(str(path), "file", _nothing_to_import(path, alone)) for path in blank]
     if create and not errors:
         errors += _no_part(parts) or _early_ends(closings, end) or _cut_export(files, rows, end)
     if errors:
