@@ -10,72 +10,35 @@ so that the street can amend its mark (``fupin household amend NUMBER --key-targ
 field typed wrong: the households' own records say it, as they stand (a closed one is left
 out).
 
-One scan of the log by topic (identifications, registrations, amendments), then one read of
-each household the scan leaves able, willing and no key target (few: none, under today's
-rules).
+verify's pass keeps the identifications', registrations' and amendments' flags of the
+households identified or amended able or willing (``Verifier._able``), then each household it
+leaves able, willing and no key target is read (few: none, under today's rules).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
-from eventsourcing.utils import get_topic
 
-from ledger.base import LedgerAggregate
-from ledger.double_pairings import notifications
 from ledger.household import Household
 
 
-def able_not_key_targets(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+def able_not_key_targets(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], candidates: Iterable[UUID]
+) -> list[str]:
     """What verify says of each registered household with labour capacity that is willing
-    and no key target, as its record stands, sorted by number; [] when none is."""
+    and no key target, as its record stands, sorted by number; [] when none is.
+    ``candidates``: the households verify's pass leaves so, or could not judge alone
+    (``Verifier.able_not_key_candidates``), each read again here."""
     found: list[str] = []
-    for household_id in _candidates(recorder, mapper):
+    for household_id in candidates:
         said = _said(recorder, mapper, household_id)
         if said:
             found.append(said)
     return sorted(found)
-
-
-def _candidates(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[UUID]:
-    """The households the log's identifications, registrations and amendments leave
-    registered, able, willing and no key target (a correction or closure is read after)."""
-    topics = [
-        get_topic(cls)
-        for cls in (
-            Household.Identified,  # type: ignore[attr-defined]  # @event
-            Household.Registered,  # type: ignore[attr-defined]
-            LedgerAggregate.Amended,  # type: ignore[attr-defined]  # every record's
-        )
-    ]
-    held: dict[UUID, dict[str, Any]] = {}
-    for notification in notifications(recorder, topics):
-        try:
-            fields = vars(mapper.to_domain_event(notification))
-        except Exception:  # an event altered: the pass reports it
-            continue
-        name = notification.topic.rsplit(".", 1)[-1]
-        record = held.setdefault(notification.originator_id, {})
-        if name == "Identified":
-            record.update(labour=fields.get("labour"), willing=fields.get("willing"))
-        elif name == "Registered":
-            record.update(registered=True, key_target=fields.get("key_target"))
-        else:
-            changes = fields.get("changes")
-            if isinstance(changes, dict):
-                record.update(
-                    {k: v for k, v in changes.items() if k in ("labour", "willing", "key_target")}
-                )
-    return sorted(
-        uid
-        for uid, record in held.items()
-        if record.get("registered")
-        and record.get("labour") is True
-        and record.get("willing") is True
-        and record.get("key_target") is False
-    )
 
 
 def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID) -> str:

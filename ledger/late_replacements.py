@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
-from ledger.double_pairings import notifications
+from ledger.double_pairings import fields_of, notifications
 from ledger.household import Household, Unpairing
 
 
@@ -40,9 +40,8 @@ def _naming_a_replacement(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -
     topic = get_topic(Household.HelperUnpaired)  # type: ignore[attr-defined]  # @event
     named: set[UUID] = set()
     for notification in notifications(recorder, [topic]):
-        try:
-            fields = vars(mapper.to_domain_event(notification))
-        except Exception:  # an event altered: the pass reports it
+        fields = fields_of(mapper, notification)
+        if fields is None:
             continue
         if fields.get("replacement"):
             named.add(notification.originator_id)

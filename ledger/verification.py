@@ -364,6 +364,9 @@ _REFERENCE_EVENTS = frozenset(
 #: Events that place a record in a street (a household's identification, an account's or an
 #: inspection's opening, an account's or inspection's street amended) or set a village's flag:
 #: the pass notes each (``Verifier._place``), to judge later events by (since session 25).
+#: The events ``Verifier._able`` reads: what makes a household able, willing, registered and a
+#: key target, and a correction that may void one of them.
+_ABLE_EVENTS = frozenset({"Identified", "Registered", "Amended", "Corrected"})
 _PLACING = frozenset(
     {"Identified", "AccountOpened", "InspectionOpened", "Amended", "VillageAdded", "VillageAmended"}
 )
@@ -718,6 +721,11 @@ class Verifier:
         self._employed: dict[tuple[bytes, bytes], int] = {}
         self._ends: dict[tuple[bytes, int], tuple[bytes, int | None]] = {}
         self._employers: set[bytes] = set()
+        #: Households identified or amended with labour capacity or willing (bit 1 labour, 2
+        #: willing, 4 registered, 8 a key target), and those to read again after the pass (an
+        #: amendment or correction ``_able`` cannot judge alone): ``able_not_key_candidates``.
+        self._able_flags: dict[bytes, int] = {}
+        self._able_again: set[bytes] = set()
         # What the rules of amendments read of the log besides their records (``_note``).
         self.standing = _Standing()
         self._revoked_keys: set[str] = set()
@@ -1311,6 +1319,8 @@ class Verifier:
                         self._employment(position, (topic, uid, version), kind.name, day, tree.get)
                     if kind.name == "Moved":
                         self._moved(position, (topic, uid, version), day, tree.get)
+                    if kind.name in _ABLE_EVENTS:
+                        self._able(kind.name, uid, tree.get)
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name in _NOTED:
@@ -1988,6 +1998,43 @@ class Verifier:
         else:
             return
         self._problem(position, _label(where), reason)
+
+    def _able(self, name: str, uid: bytes, get: Callable[[str], Any]) -> None:
+        """Keep what ``able_not_key_candidates`` needs from an identification, registration,
+        amendment or correction, as the pass reads it (since session 26: a scan of the log
+        after the pass took as long as the pass on a ledger of identifications)."""
+        flags = self._able_flags
+        if name == "Identified":
+            bits = (1 if get("labour") is True else 0) | (2 if get("willing") is True else 0)
+            if bits:
+                flags[uid] = bits
+        elif name == "Registered":
+            if uid in flags:
+                flags[uid] |= 4 | (8 if get("key_target") is True else 0)
+        elif name == "Amended":
+            changes = get("changes")
+            if type(changes) is not dict:
+                return
+            touched = {"labour", "willing", "key_target"}.intersection(changes)
+            if not touched:
+                return
+            if uid not in flags:
+                if changes.get("labour") is True or changes.get("willing") is True:
+                    self._able_again.add(uid)  # not kept from its identification: read again
+                return
+            bits = flags[uid]
+            for field, bit in (("labour", 1), ("willing", 2), ("key_target", 8)):
+                if field in changes:
+                    bits = bits | bit if changes[field] is True else bits & ~bit
+            flags[uid] = bits
+        elif uid in flags:  # a correction may void an amendment or a registration
+            self._able_again.add(uid)
+
+    def able_not_key_candidates(self) -> list[UUID]:
+        """The households the pass leaves registered, able, willing and no key target, and
+        those it could not judge alone: each is read again, as its record stands."""
+        found = {uid for uid, bits in self._able_flags.items() if bits & 15 == 7}
+        return sorted(UUID(bytes=uid) for uid in found | self._able_again)
 
     def _place(self, name: str, uid: bytes, get: Callable[[str], Any]) -> None:
         """Note where a record stands (``_PLACING``), from its event's fields as stored (the raw
@@ -3693,7 +3740,9 @@ def verify_ledger(
         # the key table's, whose problems can be as many as households.
         verifier.check_corrections(recorder)
         report.double_pairings = double_pairings(recorder, mapper)
-        report.able_not_key_targets = able_not_key_targets(recorder, mapper)
+        report.able_not_key_targets = able_not_key_targets(
+            recorder, mapper, verifier.able_not_key_candidates()
+        )
         report.late_replacements = late_replacements(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
