@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from projections.accountability import COLUMNS
-from projections.html_parts import figure, household_td, table, td, yuan
+from projections.html_parts import FAULT, GOOD, NEUTRAL, figure, household_td, table, td, yuan
 
 __all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_section"]
 
@@ -32,6 +32,15 @@ SECTION_NAMES = {
         "plan year already over when recorded) [三; 四(一); 六(七)]"
     ),
 }
+#: What a yes means in each yes/no column (``projections.html_parts.td``; since session 26 a
+#: fault's yes is red and a fact's plain, not every yes green): a yes/no column not named
+#: here (the plan's year_over, key_target_amendments' before and after …) is a plain fact.
+SENSES: dict[tuple[str, str], str] = {
+    ("plan", "due_talk"): FAULT,
+    ("talks_due", "talk_held"): GOOD,
+    ("rules_amendments", "changes_closed_years"): FAULT,
+    ("key_target_amendments", "changes_closed_years"): FAULT,
+}
 #: Longer tables start folded, so the page opens on the charts.
 OPEN_ROWS = 20
 
@@ -47,7 +56,7 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
             *("street", "year", "key targets", "target", "exits", "late exits, not counted"),
             *("cumulative target", "cumulative exits", "year over", "talk due", "talk held"),
         ),
-        ([td(r[c]) for c in COLUMNS["plan"]] for r in duty["plan"]),
+        ([_plan_td(r, c) for c in COLUMNS["plan"]] for r in duty["plan"]),
     )
     named = escape(shares or "no programme")
     parts = [f"<h3>The {named} plan by street 分街道减贫计划</h3>{plan}"]
@@ -55,6 +64,13 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
         _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
     )
     return "<h2>Accountability 责任追究 [六(三)、(七)]</h2>" + "".join(parts)
+
+
+def _plan_td(row: dict[str, Any], column: str) -> str:
+    """A plan cell; a talk held is good when one was due, a plain fact when none was."""
+    if column == "talk_held":
+        return td(row[column], GOOD if row["due_talk"] else NEUTRAL)
+    return td(row[column], SENSES.get(("plan", column), NEUTRAL))
 
 
 def _findings(section: str, title: str, rows: Sequence[dict[str, Any]]) -> str:
@@ -80,7 +96,7 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
         return household_td(str(row[column]))
     if column.endswith("_fen"):  # money in yuan, as the funds tables show it
         return f'<td class="num">{yuan(int(row[column]))}</td>'
-    return td(row[column])
+    return td(row[column], SENSES.get((section, column), NEUTRAL))
 
 
 # -- dossiers ----------------------------------------------------------------------------------

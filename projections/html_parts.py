@@ -11,6 +11,9 @@ from ledger.values import format_yuan
 
 __all__ = [
     "CSS",
+    "FAULT",
+    "GOOD",
+    "NEUTRAL",
     "figure",
     "household_td",
     "legend",
@@ -83,13 +86,31 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def td(value: Any) -> str:
+#: What a yes means in a yes/no column (since session 26: every yes read green ✓ and every
+#: no red ✗, so a street that missed its target showed "talk due ✓ yes" in green and a year
+#: still running "year over ✗ no" in bold red): ``good`` (a rule kept: ✓ yes green, ✗ no
+#: red), ``fault`` (⚠ yes red, no unstyled) or ``neutral`` (a fact: yes / no unstyled).
+GOOD, FAULT, NEUTRAL = "good", "fault", "neutral"
+
+
+def td(value: Any, sense: str = NEUTRAL) -> str:
+    """A table cell: a yes/no coloured by ``sense`` (``GOOD``, ``FAULT``, ``NEUTRAL``), an
+    integer right-aligned, anything else as text (None: empty)."""
     if value is True or value is False:
-        css, text = ("ok", "✓ yes") if value else ("bad", "✗ no")
-        return f'<td class="{css}">{text}</td>'
+        return _yes_no(value, sense)
     if isinstance(value, int):
         return f'<td class="num">{value}</td>'
     return f"<td>{escape('' if value is None else str(value))}</td>"
+
+
+def _yes_no(value: bool, sense: str) -> str:
+    if sense == GOOD:
+        css, text = ("ok", "✓ yes") if value else ("bad", "✗ no")
+    elif sense == FAULT:
+        css, text = ("bad", "⚠ yes") if value else ("", "no")
+    else:
+        css, text = "", "yes" if value else "no"
+    return f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>"
 
 
 def household_td(number: str) -> str:

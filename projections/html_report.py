@@ -21,7 +21,7 @@ from typing import Any
 from projections.accountability import stale_today_note
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
-from projections.html_parts import CSS, figure, legend, panel, table, td, wan, yuan
+from projections.html_parts import CSS, GOOD, figure, legend, panel, table, td, wan, yuan
 from projections.series import ReportInputs
 from projections.svg import Cell, Column, Segment, bar_chart, heat_map
 
@@ -330,7 +330,7 @@ def _rule_td(met: bool, over: bool, year: int | None) -> str:
     """A money rule's cell: met, failed, or (not met, its year not over yet) still due. On the
     day the programme opened every rule read ✗ no (tester D, session 17)."""
     if met or over:
-        return td(met)
+        return td(met, GOOD)
     by = f" by 31 Dec {year}" if year else ""
     return f'<td class="due">… due{by}</td>'
 
