@@ -45,6 +45,13 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#15803d}.bad
 font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));
 gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
 font-size:12px}.dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
+.print-only{display:none}
+@media print{body{background:#fff;max-width:none;padding:0}.screen-only{display:none}
+.print-only{display:block}.print-only h3{font-size:14px}
+.panel,.kpi,.dossier,tr,svg.chart{break-inside:avoid}thead{display:table-header-group}
+h2,h3,summary{break-after:avoid}.dossiers{display:block;columns:2;column-gap:10px}
+.dossier{margin:0 0 8px}
+.dossier:target{outline:none}}
 """
 
 
