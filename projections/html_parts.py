@@ -34,7 +34,8 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bott
 .kpi{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 16px;min-width:150px}
 .kpi b{display:block;font-size:24px}.kpi span{color:#6b7280;font-size:13px}
 .grid{display:flex;flex-wrap:wrap;gap:16px}.panel{background:#fff;border:1px solid #e5e7eb;
-border-radius:8px;padding:8px 12px}svg.chart{max-width:100%;height:auto;font-size:12px}
+border-radius:8px;padding:8px 12px;box-sizing:border-box;max-width:100%;min-width:0;
+overflow-x:auto}svg.chart{max-width:100%;min-width:560px;height:auto;font-size:12px}
 svg .grid{stroke:#e5e7eb}svg .tick{fill:#4b5563;font-size:11px}svg .target{stroke:#111827;
 stroke-width:3}svg .cell-label{font-size:11px;fill:#111827}
 .legend{font-size:12px;color:#374151}.legend i{display:inline-block;width:11px;height:11px;
@@ -42,11 +43,13 @@ margin:0 4px 0 10px;vertical-align:-1px}
 table{border-collapse:collapse;font-size:12px;background:#fff;margin:4px 0}
 td,th{border:1px solid #e5e7eb;padding:3px 7px;text-align:left}th{background:#f1f5f9}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#15803d}.bad{color:#b91c1c;
-font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));
+font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));
 gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
-font-size:12px}.dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
-.print-only{display:none}
-@media print{body{background:#fff;max-width:none;padding:0}.screen-only{display:none}
+font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
+.dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
+.print-only{display:none}@media (max-width:600px){body{padding:10px}h1{font-size:21px}}
+@media print{.scroll,.panel{overflow:visible}
+body{background:#fff;max-width:none;padding:0}.screen-only{display:none}
 .print-only{display:block}.print-only h3{font-size:14px}
 .panel,.kpi,.dossier,tr,svg.chart{break-inside:avoid}thead{display:table-header-group}
 h2,h3,summary{break-after:avoid}.dossiers{display:block;columns:2;column-gap:10px}
@@ -90,7 +93,12 @@ def panel(title: str, chart: str, legend: str = "") -> str:
 def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # In a box of its own that scrolls sideways, so a wide table leaves the page at the
+    # screen's width (since session 26: on a phone the page was 977 px wide, the verdicts off).
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 #: What a yes means in a yes/no column (since session 26: every yes read green ✓ and every

@@ -303,3 +303,35 @@ def test_an_analyst_sees_names_and_id_numbers_masked(marks: Marks) -> None:
     assert by_kind["masked"] > 0
     assert by_kind["full"] == 0
     assert re.search(r"[\u4e00-\u9fff]\*+ ·", text)
+
+
+#: Appended to a copy of the page (the report itself has no script): how wide the page is
+#: drawn, the window's width, and how many elements outside a scrolling box stick out.
+MEASURE = (
+    '<script>addEventListener("load",()=>{const inner=innerWidth;const out=[...document'
+    '.querySelectorAll("body *")].filter(e=>e.getBoundingClientRect().right>inner+1&&!e'
+    '.closest(".scroll,.panel")).length;document.body.setAttribute("data-measured",'
+    '[document.documentElement.scrollWidth,inner,out].join(" "))})</script>'
+)
+
+
+@pytest.mark.parametrize("width", [500, 768])
+def test_the_page_stays_at_a_small_screens_width(
+    chromium: str, page: Path, tmp_path: Path, width: int
+) -> None:
+    # Tester X, session 26, MEDIUM 3: on a phone and a tablet the page was 977 px wide, the
+    # verdict columns off the screen. Headless Chromium draws no window under ~485 px.
+    measured = tmp_path / "measured.html"
+    html = page.read_text(encoding="utf-8")
+    measured.write_text(html.replace("</body>", f"{MEASURE}</body>"), encoding="utf-8")
+
+    browsed = browse(
+        chromium, measured.as_uri(), tmp_path, "--dump-dom", f"--window-size={width},900"
+    )
+
+    found = re.search(r'data-measured="(\d+) (\d+) (\d+)"', browsed.dom)
+    assert found, browsed.dom[:300]
+    page_width, window, sticking_out = map(int, found.groups())
+    assert window == width
+    assert page_width <= window
+    assert sticking_out == 0
