@@ -12,6 +12,7 @@ the page and compare them with the JSON reports.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -75,7 +76,8 @@ def bar_chart(
     label: Callable[[int], str] = str,
 ) -> str:
     """Bars per category (side by side when a category has several columns, stacked when a
-    column has several segments), y axis from zero, plan targets drawn as dark ticks."""
+    column has several segments), y axis from zero, plan targets drawn as dark ticks. The
+    category labels get the room they need (``_label_room``)."""
     top = nice_ceiling(
         max(
             [c.total for _, cols in categories for c in cols]
@@ -83,27 +85,61 @@ def bar_chart(
             + [1]
         )
     )
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    left, bottom, slanted = _label_room([name for name, _ in categories])
+    plot_w, plot_h = WIDTH - left - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(categories), 1)
-    parts = [_axes(top, plot_w, plot_h, label)]
+    parts = [_axes(top, plot_w, plot_h, label, left)]
     for index, (name, columns) in enumerate(categories):
-        x0 = LEFT + index * slot
+        x0 = left + index * slot
         bar_w = slot * 0.8 / max(len(columns), 1)
         for number, column in enumerate(columns):
             x = x0 + slot * 0.1 + number * bar_w
             parts.append(_column(column, x, bar_w * 0.92, top, plot_h, colours, label))
-        parts.append(_x_label(name, x0 + slot / 2, len(categories)))
-    return _svg(title, parts)
+        parts.append(_x_label(name, x0 + slot / 2, slanted))
+    return _svg(title, parts, height=TOP + plot_h + bottom)
 
 
-def _axes(top: int, plot_w: float, plot_h: float, label: Callable[[int], str]) -> str:
+#: The tick labels' font size, and how far below the plot a category label's baseline sits.
+TICK_PX, LABEL_DROP = 11, 16
+COS, SIN = 0.819, 0.574  # of the 35° a slanted label is turned by
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of ``text``'s width in px at TICK_PX: a CJK character is a square,
+    a Latin one about 0.6 of it (no font metrics without a browser)."""
+    return sum(TICK_PX if ord(ch) > 0x2E80 else TICK_PX * 0.62 for ch in text)
+
+
+def _label_room(names: Sequence[str]) -> tuple[float, float, bool]:
+    """The left margin and the room under the plot the category labels need, and whether they
+    are slanted: when there are more than 8 or one is wider than its slot. A slanted label ends
+    under its bar and reaches up-left, so the first needs room on the left and the longest
+    below (since session 26, tester X: '2016 市扶贫基金' read '016 市扶贫基金' and
+    'entrepreneurship' 'trepreneurship', cut at the chart's edge)."""
+    count = max(len(names), 1)
+    widest = max((text_width(n) for n in names), default=0.0)
+    slanted = count > 8 or widest > (WIDTH - LEFT - RIGHT) / count * 0.95
+    if not slanted:
+        return LEFT, BOTTOM, False
+    first = text_width(names[0]) * COS + 4 if names else 0.0
+    # first label's end: left + slot / 2, slot = (WIDTH - left - RIGHT) / count
+    half = 1 / (2 * count)
+    left = max(LEFT, (first - (WIDTH - RIGHT) * half) / (1 - half))
+    bottom = max(BOTTOM, LABEL_DROP + widest * SIN + TICK_PX + 4)
+    return left, bottom, True
+
+
+def _axes(
+    top: int, plot_w: float, plot_h: float, label: Callable[[int], str], left: float = LEFT
+) -> str:
     lines = []
     for tick in range(5):
         value = top * tick // 4
         y = TOP + plot_h - plot_h * tick / 4
         lines.append(
-            f'<line class="grid" x1="{LEFT}" x2="{LEFT + plot_w:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f'<line class="grid" x1="{left:.1f}" x2="{left + plot_w:.1f}" y1="{y:.1f}" '
+            f'y2="{y:.1f}"/><text class="tick" x="{left - 6:.1f}" y="{y + 4:.1f}" '
+            f'text-anchor="end">'
             f"{escape(label(value))}</text>"
         )
     return "".join(lines)
@@ -139,9 +175,9 @@ def _column(
     return "".join(parts)
 
 
-def _x_label(name: str, x: float, count: int) -> str:
-    y = HEIGHT - BOTTOM + 16
-    if count > 8:  # many categories: slant the labels so they do not overlap
+def _x_label(name: str, x: float, slanted: bool) -> str:
+    y = HEIGHT - BOTTOM + LABEL_DROP
+    if slanted:  # many categories or long names: slant the labels so they do not overlap
         return (
             f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="end" '
             f'transform="rotate(-35 {x:.1f} {y})">{escape(name)}</text>'
@@ -200,7 +236,8 @@ def _data(figure: str, value: int) -> str:
     return f'data-figure="{escape(figure)}" data-value="{value}"'
 
 
-def _svg(title: str, parts: Sequence[str], width: int = WIDTH, height: int = HEIGHT) -> str:
+def _svg(title: str, parts: Sequence[str], width: float = WIDTH, height: float = HEIGHT) -> str:
+    width, height = math.ceil(width), math.ceil(height)
     return (
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'

@@ -335,3 +335,31 @@ def test_the_page_stays_at_a_small_screens_width(
     assert window == width
     assert page_width <= window
     assert sticking_out == 0
+
+
+#: Appended to a copy of the page: the labels of each chart drawn outside its box.
+MEASURE_LABELS = (
+    '<script>addEventListener("load",()=>{const cut=[];for(const svg of document'
+    '.querySelectorAll("svg.chart")){const box=svg.getBoundingClientRect();for(const t of svg'
+    '.querySelectorAll("text")){const r=t.getBoundingClientRect();if(r.left<box.left-0.5||'
+    "r.right>box.right+0.5||r.top<box.top-0.5||r.bottom>box.bottom+0.5)cut.push(t.textContent)"
+    '}}document.body.setAttribute("data-cut",cut.length+":"+cut.join("|"))})</script>'
+)
+
+
+def test_no_chart_label_is_cut_at_the_charts_edge(
+    chromium: str, page: Path, tmp_path: Path
+) -> None:
+    # Tester X, session 26, LOW 4: '2016 市扶贫基金' read '016 市扶贫基金' and
+    # 'entrepreneurship' 'trepreneurship', the slanted labels reaching past the viewBox.
+    measured = tmp_path / "labels.html"
+    html = page.read_text(encoding="utf-8")
+    measured.write_text(html.replace("</body>", f"{MEASURE_LABELS}</body>"), encoding="utf-8")
+
+    browsed = browse(
+        chromium, measured.as_uri(), tmp_path, "--dump-dom", f"--window-size={WIDTH},900"
+    )
+
+    found = re.search(r'data-cut="(\d+):([^"]*)"', browsed.dom)
+    assert found, browsed.dom[:300]
+    assert (found.group(1), found.group(2)) == ("0", "")

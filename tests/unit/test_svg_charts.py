@@ -55,3 +55,32 @@ def test_a_heat_map_cell_with_nothing_due_is_grey_and_a_full_one_green() -> None
 
     fills = re.findall(r'class="mark cell"[^>]*fill="(#[0-9a-f]{6})"', svg)
     assert fills == ["#e5e7eb", "#16a34a"]
+
+
+def _bars(*names: str) -> str:
+    return bar_chart("t", [(n, [Column((Segment("s", 1, n),))]) for n in names], {})
+
+
+def test_a_slanted_first_label_gets_room_on_the_left_and_the_longest_below() -> None:
+    # Tester X, session 26, LOW 4: '2016 市扶贫基金' read '016 市扶贫基金' at the chart's edge.
+    names = [f"{2016 + n // 4} 市扶贫基金{n}" for n in range(12)]
+
+    svg = _bars(*names)
+
+    first = re.search(
+        r'<text class="tick" x="([\d.]+)" y="([\d.]+)" text-anchor="end" '
+        r'transform="rotate',
+        svg,
+    )
+    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', svg).group(1))  # type: ignore[union-attr]
+    assert first
+    x, y = float(first.group(1)), float(first.group(2))
+    widest = 5 * 6.8 + 6 * 11  # '2016 ' and six CJK-wide characters, generously
+    assert x - widest * 0.819 >= 0
+    assert y + widest * 0.574 <= height
+
+
+def test_labels_wider_than_their_slots_are_slanted_not_overlapping() -> None:
+    svg = _bars("entrepreneurship", "infrastructure", "education", "healthcare", "housing")
+
+    assert svg.count('transform="rotate(-35') == 5
