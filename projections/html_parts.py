@@ -38,6 +38,7 @@ border-radius:8px;padding:8px 12px;box-sizing:border-box;max-width:100%;min-widt
 overflow-x:auto}svg.chart{max-width:100%;min-width:560px;height:auto;font-size:12px}
 svg .grid{stroke:#e5e7eb}svg .tick{fill:#4b5563;font-size:11px}svg .target{stroke:#111827;
 stroke-width:3}svg .cell-label{font-size:11px;fill:#111827}
+svg .cell-counts{font-size:9px;fill:#111827}
 .legend{font-size:12px;color:#374151}.legend i{display:inline-block;width:11px;height:11px;
 margin:0 4px 0 10px;vertical-align:-1px}
 table{border-collapse:collapse;font-size:12px;background:#fff;margin:4px 0}
@@ -47,6 +48,11 @@ font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,m
 gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
 font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
 .dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
+@media screen and (prefers-color-scheme:dark){body{background:#0f172a;color:#e5e7eb}
+.panel,.kpi,.dossier,table{background:#1e293b;border-color:#334155}td,th{border-color:#334155}
+th{background:#334155}h2{border-color:#334155}.meta,.kpi span{color:#9ca3af}
+.legend{color:#d1d5db}svg .tick{fill:#cbd5e1}svg .grid{stroke:#334155}
+svg .target{stroke:#f9fafb}.ok{color:#4ade80}.bad{color:#f87171}a{color:#93c5fd}}
 .print-only{display:none}@media (max-width:600px){body{padding:10px}h1{font-size:21px}}
 @media print{.scroll,.panel{overflow:visible}
 body{background:#fff;max-width:none;padding:0}.screen-only{display:none}

@@ -418,13 +418,16 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
             figure=f"visits-{row['street']}-{row['quarter']}",
             value=row["missed"],
             extra={"owed": str(row["owed"])},
+            counts=f"{row['owed'] - row['missed']}/{row['owed']}" if row["owed"] else "",
         )
         for row in coverage
     ]
     chart = heat_map("Visit coverage per street and quarter", streets, quarters, cells)
     note = (
         '<p class="meta">Each cell: share of the visits owed (one per helper per quarter '
-        "while the household is assisted) that were made; hover for the counts. Red: missed.</p>"
+        "while the household is assisted) that were made, and under it the visits made / owed "
+        "(since session 26 written in the cell: phones and paper cannot hover). Red: missed; "
+        "grey: none owed.</p>"
     )
     return (
         "<h2>Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])</h2>"

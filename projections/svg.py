@@ -56,6 +56,8 @@ class Cell:
     figure: str
     value: int
     extra: dict[str, str] = field(default_factory=dict)
+    #: A second line written in the cell (the counts), read without hovering.
+    counts: str = ""
 
 
 def nice_ceiling(value: int) -> int:
@@ -218,8 +220,15 @@ def _cell(cell: Cell, x: float, y: float, w: float, h: float) -> str:
         f'<rect class="mark cell" x="{x + 1:.1f}" y="{y + 1:.1f}" width="{w - 2:.1f}" '
         f'height="{h - 2:.1f}" fill="{_shade(cell.share)}" '
         f"{_data(cell.figure, cell.value)}{extra}><title>{escape(cell.label)}</title></rect>"
-        f'<text class="cell-label" x="{x + w / 2:.1f}" y="{y + h / 2 + 4:.1f}" '
+        f'<text class="cell-label" x="{x + w / 2:.1f}" '
+        f'y="{y + h / 2 + (-2 if cell.counts else 4):.1f}" '
         f'text-anchor="middle">{escape(cell.label.split(" ")[0])}</text>'
+        + (
+            f'<text class="cell-counts" x="{x + w / 2:.1f}" y="{y + h / 2 + 11:.1f}" '
+            f'text-anchor="middle">{escape(cell.counts)}</text>'
+            if cell.counts
+            else ""
+        )
     )
 
 
