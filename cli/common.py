@@ -52,6 +52,7 @@ __all__ = [
     "ActorOption",
     "DocumentOption",
     "EffectiveOption",
+    "EffectiveTodayOption",
     "KnownAtOption",
     "NoteOption",
     "Settings",
@@ -116,6 +117,20 @@ EffectiveOption = Annotated[
         # it, is refused without -e.
         help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, while the "
         "programme runs (after it, a step of the programme needs -e).",
+    ),
+]
+#: ``-e`` of a command that is no step of the programme (``ledger.authority.PROGRAMME_STEPS``):
+#: a correction, an amendment, an erasure, reference data, keys. It defaults to today after
+#: the programme too (docs/cli.md, ``-e``): since session 26 (tester Y, L1: ``correct --help``
+#: said "after it, a step of the programme needs -e", and a correction without -e was dated
+#: today, as the rule wants).
+EffectiveTodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        "-e",
+        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, after the "
+        "programme too (no step of the programme: dated the day it is recorded).",
     ),
 ]
 #: ``--known-at``, as every command taking it has it (the reports, ``household show``,

@@ -9,7 +9,7 @@ import typer
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     console,
     ledger_session,
     make_stamp,
@@ -34,7 +34,7 @@ def correct(
     version: Annotated[int, typer.Argument(help="Version of the entry to void (see history).")],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry is wrong 更正原因.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Void a mistaken entry 更正 (a visit, an income assessment, a payment...), saying why."""
     with ledger_session() as app:

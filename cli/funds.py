@@ -19,6 +19,7 @@ from ledger.values import format_yuan
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -154,7 +155,7 @@ def amend(
     donor: Annotated[
         str | None, typer.Option("--donor", help="Donor 捐赠方 of a donation account.")
     ] = None,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend an account opened with its source, year, street or donor typed wrong 更正登记事项.
 

@@ -12,6 +12,7 @@ from ledger.helpers import parse_kind
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -80,7 +81,7 @@ def amend_helper(
     team_size: Annotated[
         int | None, typer.Option("--team-size", help="A volunteer team's members 人数.")
     ] = None,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend its registration 更正登记事项: a name, unit, rank or team size typed wrong.
 

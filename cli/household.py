@@ -28,6 +28,7 @@ from ledger.values import check_text, format_yuan, parse_area
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -584,7 +585,7 @@ def amend(
             help="Key target 重点帮扶对象, as it should have been registered.",
         ),
     ] = None,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend its identification or registration 更正登记事项: a field typed wrong, saying why.
 

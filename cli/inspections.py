@@ -11,6 +11,7 @@ from ledger.inspections import parse_level
 from cli.common import (
     DocumentOption,
     EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -174,7 +175,7 @@ def amend(
         str | None, typer.Option("--street", help="Street 街道 of a street inspection.")
     ] = None,
     scope: Annotated[str | None, typer.Option("--scope", help="Scope 督查范围.")] = None,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend an inspection opened with its year, street or scope typed wrong 更正登记事项.
 

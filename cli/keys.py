@@ -23,7 +23,7 @@ from projections import api
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     console,
     ledger_session,
     make_stamp,
@@ -95,7 +95,7 @@ def register(
     officer_id: Annotated[str, typer.Argument(help="Officer id 工号 the key belongs to.")],
     public_key: PublicKeyArgument,
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Register an officer's public key 登记公钥 (admin); their later saves must be signed."""
     with ledger_session() as app:
@@ -109,7 +109,7 @@ def revoke(
     officer_id: Annotated[str, typer.Argument(help="Officer id 工号.")],
     document: DocumentOption,
     note: RevokeNoteOption = "",
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Revoke an officer's key 吊销密钥 (lost or leaked); --note (required) says why."""
     with ledger_session() as app:
@@ -122,7 +122,7 @@ def revoke(
 def register_log(
     public_key: PublicKeyArgument,
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Register (or rotate) the district's log key 日志密钥 that signs checkpoints (admin)."""
     with ledger_session() as app:

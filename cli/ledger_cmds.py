@@ -15,7 +15,7 @@ from projections import api
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     KnownAtOption,
     console,
     describe_changes,
@@ -45,7 +45,7 @@ def init(
     admin: Annotated[str, typer.Option("--admin", help="Officer id of the first admin 管理员.")],
     name: Annotated[str, typer.Option("--name", help="The admin's name.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Create an empty ledger and register its first admin (the district office 区扶贫办)."""
     stamp = make_stamp(document, effective)

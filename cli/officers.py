@@ -10,7 +10,7 @@ from projections import api
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -53,7 +53,7 @@ def add_officer(
     document: DocumentOption,
     street: StreetOption = "",
     unit: Annotated[str, typer.Option("--unit", help="Unit 单位, e.g. 江南街道扶贫办.")] = "",
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Register an officer 登记记录人 with a role and, for a street office, a street."""
     with ledger_session() as app:
@@ -68,7 +68,7 @@ def change_officer(
     role: RoleOption,
     document: DocumentOption,
     street: StreetOption = "",
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
     note: NoteOption = "",
 ) -> None:
     """Give an officer another role or street 调岗; history keeps the old one."""
@@ -83,7 +83,7 @@ def retire_officer(
     officer_id: OfficerArgument,
     reason: Annotated[str, typer.Option("--reason", help="Why the officer leaves 离岗原因.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """An officer leaves 离岗; their past events stay attributed to them."""
     with ledger_session() as app:
@@ -99,7 +99,7 @@ def amend_officer(
     document: DocumentOption,
     name: Annotated[str | None, typer.Option("--name", help="Name 姓名, as it really is.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit 单位.")] = None,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend their registration 更正登记事项: a name or unit typed wrong (the district office).
 

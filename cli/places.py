@@ -8,7 +8,7 @@ import typer
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     console,
     ledger_session,
     make_stamp,
@@ -23,7 +23,7 @@ place_app = typer.Typer(help="Streets 街道 and villages / communities 村（�
 def add_street(
     name: Annotated[str, typer.Argument(help="Street name 街道, e.g. 江南.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Register a street 街道."""
     with ledger_session() as app:
@@ -37,7 +37,7 @@ def add_village(
     street: Annotated[str, typer.Argument(help="Street 街道.")],
     village: Annotated[str, typer.Argument(help="Village or community 村（社区）.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
     relatively_poor: Annotated[
         bool, typer.Option("--relatively-poor", help="A relatively poor village 相对贫困村.")
     ] = False,
@@ -64,7 +64,7 @@ def amend_village(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong 更正原因.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Amend a village added with its relatively-poor flag 相对贫困村 typed wrong 更正登记事项.
 

@@ -30,7 +30,7 @@ from projections import api
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     KnownAtOption,
     console,
     err_console,
@@ -77,7 +77,7 @@ def erase(
     household: Annotated[str, typer.Argument(help="Household number 户号.")],
     reason: Annotated[str, typer.Option("--reason", help="Why 删除理由 (legal basis, request).")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Erase a household's personal data 删除个人信息 for good (admin): its key is destroyed."""
     with ledger_session() as app:
@@ -232,7 +232,7 @@ def rotate_master(
         Path, typer.Option("--new-key-file", help="The new master key file (mode 0600).")
     ],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Re-wrap every household key under a new master key 轮换主密钥 (admin; needs the old one)."""
     # Refused on new_key, one line, before the ledger is opened: a file that cannot be read,

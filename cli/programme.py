@@ -12,7 +12,7 @@ from ledger.values import parse_shares
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     NoteOption,
     console,
     describe_changes,
@@ -32,7 +32,7 @@ _DEFAULT = ProgrammeRules()
 @refusals
 def open_programme(
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
     title: Annotated[
         str, typer.Option(help="Title 方案名称.")
     ] = "新时期城乡精准扶贫精准脱贫实施方案（2016—2018年）",
@@ -89,7 +89,7 @@ def set_year(
         ),
     ],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
     note: NoteOption = "",
 ) -> None:
     """Record a year's standards 年度参数; setting a year again is a correction and needs --note."""
@@ -140,7 +140,7 @@ def _exits_below(app: Ledger, year: int) -> int:
 def amend(
     reason: Annotated[str, typer.Option("--reason", help="Why the rules were wrong 更正原因.")],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
     shares: Annotated[
         str | None, typer.Option(help="Yearly exit shares 减贫计划, e.g. 2:3:5.")
     ] = None,

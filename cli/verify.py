@@ -38,7 +38,7 @@ from rich.text import Text
 
 from cli.common import (
     DocumentOption,
-    EffectiveOption,
+    EffectiveTodayOption,
     console,
     err_console,
     ledger_session,
@@ -413,7 +413,7 @@ def checkpoint(
         Path, typer.Option("--log-key", help="The district's log private key file (0600).")
     ],
     document: DocumentOption,
-    effective: EffectiveOption = None,
+    effective: EffectiveTodayOption = None,
 ) -> None:
     """Sign the current tree head 签发检查点 with the log key; write it and record it."""
     key = load_private_key(log_key_file, "log-key")
