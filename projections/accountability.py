@@ -992,7 +992,9 @@ def mark_moved(report: dict[str, Any], moved: datetime, said: str) -> None:
     whether they restated a closed year is unknown here (``changes_closed_years`` None) and
     ``closed_years`` says so. The export keeps each row's original ``recorded_at`` (tester
     N, session 26: every amendment of a moved store read "yes, 2016, 2017, 2018", a typo
-    fixed the day after the opening too)."""
+    fixed the day after the opening too). Their ``recorded_at`` is left empty (None): here it
+    is the move's time, not when the amendment was made (since session 26, tester Y, L2: a row
+    recorded at 10:18:01 read 10:18:23, the move's)."""
     day = said.removeprefix("import --create on ")
     text = (
         f"unknown: recorded before the move of {day} ({said} recorded it anew); the "
@@ -1001,5 +1003,6 @@ def mark_moved(report: dict[str, Any], moved: datetime, said: str) -> None:
     for name in AMENDMENT_SECTIONS:
         for row in report.get(name, ()):
             if datetime.fromisoformat(str(row["recorded_at"])) <= moved:
+                row["recorded_at"] = None
                 row["changes_closed_years"] = None
                 row["closed_years"] = text

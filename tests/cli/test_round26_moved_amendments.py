@@ -79,3 +79,25 @@ def test_an_amendment_after_the_move_is_judged_by_its_own_time(
     assert (last["before"], last["after"]) == ("3:3:4", "2:3:5")
     assert last["changes_closed_years"] is True
     assert last["closed_years"] == "2016, 2017, 2018"
+
+
+def test_an_amendment_the_move_replayed_has_no_recorded_at_only_a_later_one_has(
+    fupin: Fupin, tmp_path: Path
+) -> None:
+    """Tester Y, session 26 (L2): the rows the move replayed gave the move's time as their
+    ``recorded_at`` (an amendment of 10:18:01 read 10:18:23); it is left empty, in JSON, CSV
+    and the table, while one recorded after the move keeps its own."""
+    _amended_in_2016(fupin)
+    assert reimported(fupin, tmp_path).exit_code == 0
+    fresh = str(tmp_path / "fresh.db")
+    fupin.ok(
+        f"--store {fresh} programme amend --shares 2:3:5 --reason 录入错误 {doc('2019-01-02')}",
+        "admin",
+    )
+
+    rows = _rows(fupin, fresh)
+    csv = fupin.ok(f"--store {fresh} report accountability --format csv", "admin").stdout
+
+    assert [r["recorded_at"] is None for r in rows] == [True, False, True, True]
+    assert str(rows[1]["recorded_at"]).startswith(datetime.now(UTC).date().isoformat())
+    assert "2016-08-20,,admin," in csv
