@@ -121,7 +121,7 @@ def check_seed_notice_days(days: int) -> None:
     """Refuse notice days fewer than the seed's 7 [四(一)], or more than a year: the range
     is said from 7, the least taken (tester N, session 26: "is not between 1 and 366" while
     1–6 were refused too)."""
-    if days > MAX_NOTICE_DAYS:
+    if not 1 <= days <= MAX_NOTICE_DAYS:  # no number of days a notice runs: what was typed
         raise InputError(
             "notice_min_days", f"{days} is not between {SEED_NOTICE_MIN_DAYS} and {MAX_NOTICE_DAYS}"
         )

@@ -56,9 +56,10 @@ def test_a_rebuild_keeps_the_write_ahead_log_to_about_one_transaction(
     # ~20 transactions of ~20 events (393 in all): the log is reused from its start after
     # each one, and holds about the largest (emptying the tables: ~55 pages). Before, it held
     # every page the rebuild wrote (230). (80 until session 24, whose read models empty one
-    # table more, pj_employment_ends: 82.)
+    # table more, pj_employment_ends: 82; 90 until session 26, whose read models make two
+    # more, pj_rules_amendments and pj_key_target_amendments: 91.)
     assert applied > 350
-    assert _wal_pages(path) <= 90, _wal_pages(path)
+    assert _wal_pages(path) <= 100, _wal_pages(path)
 
 
 def test_a_catch_up_still_applies_every_page_once(
