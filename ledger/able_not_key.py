@@ -18,12 +18,11 @@ leaves able, willing and no key target is read (few: none, under today's rules).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from ledger.household import Household
+from ledger.double_pairings import household_as_stored
 
 
 def able_not_key_targets(
@@ -42,14 +41,8 @@ def able_not_key_targets(
 
 
 def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID) -> str:
-    record: Any = None
-    try:
-        for item in recorder.select_events(household_id):
-            event: Any = mapper.to_domain_event(item)
-            record = event.mutate(record)
-    except Exception:  # an event of it altered: the pass reports it
-        return ""
-    if not isinstance(record, Household) or record.registered_on is None:
+    record = household_as_stored(recorder, mapper, household_id)
+    if record is None or record.registered_on is None:
         return ""
     if record.closed_on is not None or record.key_target:
         return ""

@@ -77,6 +77,21 @@ def fields_of(mapper: Mapper[UUID], notification: Any) -> Mapping[str, Any] | No
     return tree if type(tree) is dict else None
 
 
+def household_as_stored(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID
+) -> Household | None:
+    """The household's record as its stored events make it now, for verify's notes; None if
+    it is no household or an event of it cannot be read (the pass reports that)."""
+    record: Any = None
+    try:
+        for item in recorder.select_events(household_id):
+            event: Any = mapper.to_domain_event(item)
+            record = event.mutate(record)
+    except Exception:  # an event of it altered: the pass reports it
+        return None
+    return record if isinstance(record, Household) else None
+
+
 def notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator[Any]:
     start: int | None = None
     while True:
@@ -108,14 +123,8 @@ def _spans_of(
     recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID, helper_id: str
 ) -> list[_Span]:
     """The household's pairings with ``helper_id`` as its record holds them now."""
-    record: Any = None
-    try:
-        for item in recorder.select_events(household_id):
-            event: Any = mapper.to_domain_event(item)
-            record = event.mutate(record)
-    except Exception:  # an event of it altered: the pass reports it
-        return []
-    if not isinstance(record, Household):
+    record = household_as_stored(recorder, mapper, household_id)
+    if record is None:
         return []
     spans: list[_Span] = [
         (record.number, since, until)

@@ -15,13 +15,12 @@ unpairings name a replacement (few: a replacement is an exception to 不脱贫�
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
-from ledger.double_pairings import fields_of, notifications
+from ledger.double_pairings import fields_of, household_as_stored, notifications
 from ledger.household import Household, Unpairing
 
 
@@ -51,14 +50,8 @@ def _naming_a_replacement(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -
 def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID) -> list[str]:
     """Each standing unpairing of the household whose replacement is dated after an exit's
     approval and before the next return's, as its record holds them now."""
-    record: Any = None
-    try:
-        for item in recorder.select_events(household_id):
-            event: Any = mapper.to_domain_event(item)
-            record = event.mutate(record)
-    except Exception:  # an event of it altered: the pass reports it
-        return []
-    if not isinstance(record, Household):
+    record = household_as_stored(recorder, mapper, household_id)
+    if record is None:
         return []
     said: list[str] = []
     for version, (kind, ended) in sorted(record.entries.items()):

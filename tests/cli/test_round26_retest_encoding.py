@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,24 +14,9 @@ import pytest
 
 from cli import stdout
 from tests.cli.conftest import Fupin, doc
+from tests.cli.test_round26_output_encoding import _run
 
 STORE_INDEPENDENT = "standard output is the command line's: SQLite is enough"
-
-RUN = "import sys; from cli.entry import run; sys.argv[0] = 'fupin'; run()"
-
-
-def _run(store: str, args: list[str], encoding: str) -> subprocess.CompletedProcess[bytes]:
-    """``fupin ARGS`` in a process of its own whose standard streams encode as ``encoding``."""
-    env = {**os.environ, "LEDGER_STORE": store, "FUPIN_NO_HELP_CACHE": "1"}
-    env["PYTHONIOENCODING"] = encoding
-    return subprocess.run(
-        [sys.executable, "-c", RUN, *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def test_the_log_under_gbk_is_json_equal_to_utf8_for_a_name_above_the_bmp(seeded: Fupin) -> None:
