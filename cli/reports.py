@@ -25,6 +25,7 @@ from projections.caseload import SECTIONS as CASELOAD_SECTIONS
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
+from projections.restated import RESTATED_COLUMNS, restated_text
 
 from cli.common import (
     KnownAtOption,
@@ -204,6 +205,16 @@ def accountability(
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.table,
+    restated: Annotated[
+        bool,
+        typer.Option(
+            "--restated",
+            help="Add restated_years: each closed plan year whose street's plan row moved "
+            "since the year closed (read as known at the end of its closing day, China, "
+            "against now), with the entries recorded later that may have moved it. Costs a "
+            "replay of the log a closed year.",
+        ),
+    ] = False,
 ) -> None:
     """Accountability 责任追究: visits, 4+1 roles, registrations, exits, the reduction plan
     (2:3:5 unless amended) and talks 约谈, notices 通报, overdue rectifications 限期整改,
@@ -211,8 +222,18 @@ def accountability(
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
-        report = api.accountability(app, day, moment)
-    emit_report(report, ACCOUNTABILITY_SECTIONS, output, ACCOUNTABILITY_COLUMNS)
+        report = api.accountability(app, day, moment, restated)
+    sections: tuple[str, ...] = ACCOUNTABILITY_SECTIONS
+    columns: dict[str, Sequence[str]] = dict(ACCOUNTABILITY_COLUMNS)
+    if restated:
+        sections = (*sections, "restated_years")
+        columns["restated_years"] = RESTATED_COLUMNS
+        if output is not OutputFormat.json:  # an entry a line of one cell
+            report["restated_years"] = [
+                {**row, "restated_by": restated_text(row["restated_by"])}
+                for row in report["restated_years"]
+            ]
+    emit_report(report, sections, output, columns)
     _say_stale_today(stale_today_note(report, today()), output)
 
 

@@ -29,6 +29,7 @@ from projections.catchup import View, open_view
 from projections.dossier import dossier
 from projections.engine import facts
 from projections.fund_report import funds as _funds
+from projections.restated import restated_years
 
 __all__ = [
     "accountability",
@@ -139,18 +140,38 @@ def funds(
 
 
 def accountability(
-    ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
+    ledger: Ledger,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    restated: bool = False,
 ) -> dict[str, Any]:
     """Where the plan's rules were not kept, naming households, helpers, officers, streets.
     In a ledger rebuilt from an export, the amendments the move replayed are marked so
-    (``mark_moved``): their recording time here is the move's."""
-    report = _report(
-        "accountability", ledger, as_of, known_at, lambda v: _accountability(v.db, v.today)
-    )
-    if any(report[name] for name in AMENDMENT_SECTIONS):
-        moved = moved_at(ledger)
-        if moved is not None:
-            mark_moved(report, *moved)
+    (``mark_moved``): their recording time here is the move's. With ``restated`` (since
+    session 26) the report adds ``restated_years``: each closed plan year whose plan row
+    moved since the year closed (``projections.restated``; a replay a closed year)."""
+    streets: dict[str, tuple[str, str]] = {}
+
+    def build(view: View) -> dict[str, Any]:
+        if restated:
+            streets.update(
+                (str(a), (str(n), str(s)))
+                for a, n, s in view.db.rows(
+                    "SELECT aggregate_id, number, street FROM pj_households"
+                )
+            )
+        return _accountability(view.db, view.today)
+
+    report = _report("accountability", ledger, as_of, known_at, build)
+    moved = moved_at(ledger) if restated or any(report[n] for n in AMENDMENT_SECTIONS) else None
+    if moved is not None:
+        mark_moved(report, *moved)
+    if restated:
+        today = date.fromisoformat(report["today"]) if report["today"] else None
+        settled = datetime.fromisoformat(report["known_at"]) if report["known_at"] else None
+        report["restated_years"] = restated_years(
+            ledger, report["plan"], streets, today, as_of, settled, moved
+        )
     return report
 
 
