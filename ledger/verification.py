@@ -721,8 +721,8 @@ class Verifier:
         self._employed: dict[tuple[bytes, bytes], int] = {}
         self._ends: dict[tuple[bytes, int], tuple[bytes, int | None]] = {}
         self._employers: set[bytes] = set()
-        #: Households identified or amended with labour capacity or willing (bit 1 labour, 2
-        #: willing, 4 registered, 8 a key target), and those to read again after the pass (an
+        #: Households identified able and willing, not registered as key targets (bit 1
+        #: labour, 2 willing, 4 registered), and those to read again after the pass (an
         #: amendment or correction ``_able`` cannot judge alone): ``able_not_key_candidates``.
         self._able_flags: dict[bytes, int] = {}
         self._able_again: set[bytes] = set()
@@ -2002,38 +2002,50 @@ class Verifier:
     def _able(self, name: str, uid: bytes, get: Callable[[str], Any]) -> None:
         """Keep what ``able_not_key_candidates`` needs from an identification, registration,
         amendment or correction, as the pass reads it (since session 26: a scan of the log
-        after the pass took as long as the pass on a ledger of identifications)."""
+        after the pass took as long as the pass on a ledger of identifications). Only the
+        households identified able and willing are kept, until a registration as a key target
+        (the rule since session 26) lets them go: memory holds those not registered yet and
+        the few registered no key target. An amendment or a correction the flags kept cannot
+        judge alone sends its household to be read again."""
         flags = self._able_flags
         if name == "Identified":
-            bits = (1 if get("labour") is True else 0) | (2 if get("willing") is True else 0)
-            if bits:
-                flags[uid] = bits
+            if get("labour") is True and get("willing") is True:
+                flags[uid] = 3
         elif name == "Registered":
             if uid in flags:
-                flags[uid] |= 4 | (8 if get("key_target") is True else 0)
+                if get("key_target") is True:
+                    del flags[uid]
+                else:
+                    flags[uid] |= 4
         elif name == "Amended":
             changes = get("changes")
             if type(changes) is not dict:
                 return
-            touched = {"labour", "willing", "key_target"}.intersection(changes)
-            if not touched:
+            if not {"labour", "willing", "key_target"}.intersection(changes):
                 return
-            if uid not in flags:
-                if changes.get("labour") is True or changes.get("willing") is True:
-                    self._able_again.add(uid)  # not kept from its identification: read again
+            bits = flags.get(uid)
+            if bits is None:
+                if (
+                    changes.get("labour") is True
+                    or changes.get("willing") is True
+                    or changes.get("key_target") is False
+                ):
+                    self._able_again.add(uid)  # not kept: read again after the pass
                 return
-            bits = flags[uid]
-            for field, bit in (("labour", 1), ("willing", 2), ("key_target", 8)):
+            for field, bit in (("labour", 1), ("willing", 2)):
                 if field in changes:
                     bits = bits | bit if changes[field] is True else bits & ~bit
-            flags[uid] = bits
-        elif uid in flags:  # a correction may void an amendment or a registration
+            if bits & 3 != 3 or changes.get("key_target") is True:
+                del flags[uid]  # not able and willing, or a key target: no candidate now
+            else:
+                flags[uid] = bits
+        elif uid in flags:  # a correction may void a registration
             self._able_again.add(uid)
 
     def able_not_key_candidates(self) -> list[UUID]:
         """The households the pass leaves registered, able, willing and no key target, and
         those it could not judge alone: each is read again, as its record stands."""
-        found = {uid for uid, bits in self._able_flags.items() if bits & 15 == 7}
+        found = {uid for uid, bits in self._able_flags.items() if bits == 7}
         return sorted(UUID(bytes=uid) for uid in found | self._able_again)
 
     def _place(self, name: str, uid: bytes, get: Callable[[str], Any]) -> None:
