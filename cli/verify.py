@@ -318,6 +318,14 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    if report.able_unjudged:
+        say(
+            f"note: {report.able_unjudged} household(s) identified able and willing past the "
+            "million verify keeps at once were not judged by the key-target rule [三] of "
+            "older ledgers (its memory is bounded, as the streets it keeps are)",
+            markup=False,
+            highlight=False,
+        )
     for said in report.able_not_key_targets:
         # since session 26: registered or amended so by a fupin that took it (a note)
         say(

@@ -481,6 +481,9 @@ class VerifyReport:
     #: ``ledger.able_not_key`` says it: a finding under today's rule [三], recorded by a fupin
     #: before session 26 that took it, not a problem (since session 26).
     able_not_key_targets: list[str] = field(default_factory=list)
+    #: Households identified able and willing past the million ``Verifier._able`` keeps at
+    #: once (not registered yet): not judged by that rule, and said so.
+    able_unjudged: int = 0
     #: Each replacement paired with a household after its exit's approval, as
     #: ``ledger.late_replacements`` says it: a finding under today's rule (a helper is paired
     #: while the household is assisted), recorded by a fupin before 2026-11-30 that took it,
@@ -2010,7 +2013,10 @@ class Verifier:
         flags = self._able_flags
         if name == "Identified":
             if get("labour") is True and get("willing") is True:
-                flags[uid] = 3
+                if len(flags) < _PLACES_KEPT:
+                    flags[uid] = 3
+                else:  # bounded as the places are; said, not judged
+                    self.report.able_unjudged += 1
         elif name == "Registered":
             if uid in flags:
                 if get("key_target") is True:

@@ -18,7 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from cli.main import app as fupin_app
+from ledger import verification
 from ledger.application import open_ledger
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
@@ -143,3 +145,21 @@ def test_verify_says_nothing_of_households_under_today_s_rules(seeded: Fupin) ->
         register(app, "JH-0005", key_target=False, serial=5)
 
     assert "no key target" not in _verified(seeded, seeded.store)
+
+
+def test_verify_says_which_households_past_its_bound_it_did_not_judge(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Verify keeps the households identified able and willing until their registration as key
+    # targets, at most as many as the streets it keeps (_PLACES_KEPT): past it, said.
+    monkeypatch.setattr(verification, "_PLACES_KEPT", 1)
+    _under_notice_signed(seeded, "JH-0006", 6)
+    _under_notice_signed(seeded, "JH-0007", 7)
+
+    said = _verified(seeded, seeded.store)
+
+    # the seeded ledger's households under notice, and these two, past the first one kept
+    assert (
+        "household(s) identified able and willing past the million verify keeps at "
+        "once were not judged by the key-target rule [三]" in said
+    )
