@@ -40,7 +40,7 @@ svg .grid{stroke:#e5e7eb}svg .tick{fill:#4b5563;font-size:11px}svg .target{strok
 stroke-width:3}svg .cell-label{font-size:11px;fill:#111827}
 svg .cell-counts{font-size:9px;fill:#111827}
 .legend{font-size:12px;color:#374151}.legend i{display:inline-block;width:11px;height:11px;
-margin:0 4px 0 10px;vertical-align:-1px}
+margin:0 4px 0 10px;vertical-align:-1px}.legend i.target{background:#111827;height:3px}
 table{border-collapse:collapse;font-size:12px;background:#fff;margin:4px 0}
 td,th{border:1px solid #e5e7eb;padding:3px 7px;text-align:left}th{background:#f1f5f9}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#15803d}.bad{color:#b91c1c;
@@ -52,7 +52,8 @@ font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-wi
 .panel,.kpi,.dossier,table{background:#1e293b;border-color:#334155}td,th{border-color:#334155}
 th{background:#334155}h2{border-color:#334155}.meta,.kpi span{color:#9ca3af}
 .legend{color:#d1d5db}svg .tick{fill:#cbd5e1}svg .grid{stroke:#334155}
-svg .target{stroke:#f9fafb}.ok{color:#4ade80}.bad{color:#f87171}a{color:#93c5fd}}
+svg .target{stroke:#f9fafb}.legend i.target{background:#f9fafb}
+.ok{color:#4ade80}.bad{color:#f87171}a{color:#93c5fd}}
 .print-only{display:none}@media (max-width:600px){body{padding:10px}h1{font-size:21px}}
 @media print{.scroll,.panel{overflow:visible}
 body{background:#fff;max-width:none;padding:0}.screen-only{display:none}

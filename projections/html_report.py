@@ -241,7 +241,7 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
     chart = bar_chart(f"Exits against the {plain} plan", categories, {"exits": "#16a34a"})
     legend = (
         '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
-        f'approved)<i style="background:#111827;height:3px"></i>plan target 计划 ({named})</div>'
+        f'approved)<i class="target"></i>plan target 计划 ({named})</div>'
     )
     return (
         f"<h2>Exits per year against the {named} plan 年度减贫计划 [三]</h2>"
