@@ -409,6 +409,15 @@ def _money_td(name: str, fen: int) -> str:
 def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
     streets = sorted({row["street"] for row in coverage})
     quarters = sorted({row["quarter"] for row in coverage})
+    # A street with no coverage row for a quarter shown owed no visit there: a grey "–" cell,
+    # as for a row owing none (since session 26: no cell was drawn, the note says grey).
+    held = {(row["street"], row["quarter"]) for row in coverage}
+    none_owed = [
+        {"street": s, "quarter": q, "owed": 0, "missed": 0}
+        for s in streets
+        for q in quarters
+        if (s, q) not in held
+    ]
     cells = [
         Cell(
             row=row["street"],
@@ -420,7 +429,7 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
             extra={"owed": str(row["owed"])},
             counts=f"{row['owed'] - row['missed']}/{row['owed']}" if row["owed"] else "",
         )
-        for row in coverage
+        for row in [*coverage, *none_owed]
     ]
     chart = heat_map("Visit coverage per street and quarter", streets, quarters, cells)
     note = (

@@ -42,3 +42,22 @@ def test_the_plan_target_swatch_turns_light_with_the_target_line_on_a_dark_scree
     assert "background:#111827" not in html
     assert ".legend i.target{background:#f9fafb}" in dark
     assert "svg .target{stroke:#f9fafb}" in dark
+
+
+def test_a_street_owing_no_visit_in_a_quarter_shown_gets_a_grey_cell() -> None:
+    # Tester Z, session 26, L2: a street with no coverage row for a quarter another street
+    # owed visits in was left blank, while the note says "grey: none owed".
+    coverage = [
+        {"street": "江南", "quarter": "2019Q1", "owed": 4, "missed": 4},
+        {"street": "外海", "quarter": "2018Q4", "owed": 2, "missed": 0},
+    ]
+
+    html = _visits_section(coverage)
+
+    cells = re.findall(r'<rect class="mark cell"[^>]*fill="(#[0-9a-f]{6})"[^>]*>', html)
+    assert len(cells) == 4
+    assert cells.count("#e5e7eb") == 2
+    assert 'data-figure="visits-外海-2019Q1" data-value="0" data-owed="0"' in html
+    assert 'data-figure="visits-江南-2018Q4" data-value="0" data-owed="0"' in html
+    texts = re.findall(r'<text class="cell-(?:label|counts)"[^>]*>([^<]*)</text>', html)
+    assert sorted(texts) == sorted(["0%", "0/4", "100%", "2/2", "–", "–"])
