@@ -41,6 +41,9 @@ SENSES: dict[tuple[str, str], str] = {
     ("rules_amendments", "changes_closed_years"): FAULT,
     ("key_target_amendments", "changes_closed_years"): FAULT,
 }
+#: Columns of free text, kept at least ``td.text``'s min-width wide (since session 26, tester Z:
+#: on a 375 px phone a detail or a reason shrank to one word a line, ~30 px wide).
+FREE_TEXT = frozenset({"detail", "document", "finding", "reason"})
 #: Longer tables start folded, so the page opens on the charts.
 OPEN_ROWS = 20
 
@@ -102,6 +105,8 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
         return household_td(str(row[column]))
     if column.endswith("_fen"):  # money in yuan, as the funds tables show it
         return f'<td class="num">{yuan(int(row[column]))}</td>'
+    if column in FREE_TEXT and isinstance(row[column], str):
+        return f'<td class="text">{escape(row[column])}</td>'
     return td(row[column], SENSES.get((section, column), NEUTRAL))
 
 

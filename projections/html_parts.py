@@ -43,7 +43,8 @@ svg .cell-counts{font-size:9px;fill:#111827}
 margin:0 4px 0 10px;vertical-align:-1px}.legend i.target{background:#111827;height:3px}
 table{border-collapse:collapse;font-size:12px;background:#fff;margin:4px 0}
 td,th{border:1px solid #e5e7eb;padding:3px 7px;text-align:left}th{background:#f1f5f9}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#15803d}.bad{color:#b91c1c;
+td.num{text-align:right;font-variant-numeric:tabular-nums}td.text{min-width:14em}
+td.ok,td.bad{white-space:nowrap}.ok{color:#15803d}.bad{color:#b91c1c;
 font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));
 gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
 font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
