@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from ledger.store import parse_store
+from projections import pg_shape
 from projections.pg import protect_events
 from psycopg import sql
 
@@ -48,6 +49,13 @@ def test_read_models_of_schema_26_are_rebuilt_with_the_columns_of_today(seeded: 
     assert seeded.ok("projections check").exit_code == 0
 
 
+@pytest.fixture
+def retired(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``obsolete_flag`` of ``pj_households`` as a column an older fupin made and this one no
+    longer keeps (``projections.pg_shape.RETIRED``): a table made again drops it."""
+    monkeypatch.setitem(pg_shape.RETIRED, "pj_households", frozenset({"obsolete_flag"}))
+
+
 def _run(store: str, *statements: str) -> None:
     """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN)."""
     if store.startswith("postgresql://"):
@@ -71,7 +79,9 @@ def _one(store: str, query: str) -> object:
     return row[0]
 
 
-def test_a_column_an_older_fupin_kept_and_this_one_does_not_goes(seeded: Fupin) -> None:
+def test_a_column_an_older_fupin_kept_and_this_one_does_not_goes(
+    seeded: Fupin, retired: None
+) -> None:
     # A NOT NULL column without a default that no insert of this version names: kept, every
     # household's row was refused by the server during the rebuild.
     seeded.ok("report caseload --format json")
@@ -199,7 +209,7 @@ def test_an_index_a_dba_added_is_no_other_shape_and_stays(
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_table_made_again_keeps_the_indexes_a_dba_added_and_names_those_it_cannot(
-    seeded: Fupin,
+    seeded: Fupin, retired: None
 ) -> None:
     seeded.ok("report caseload --format json")
     _run(
@@ -224,7 +234,7 @@ def test_a_table_made_again_keeps_the_indexes_a_dba_added_and_names_those_it_can
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_table_made_again_gives_again_the_grants_on_its_columns(
-    seeded: Fupin, officers: Officers
+    seeded: Fupin, officers: Officers, retired: None
 ) -> None:
     # Tester L, session 26: an analyst granted SELECT on some columns was refused after the
     # upgrade ("permission denied for table pj_households").
@@ -289,7 +299,7 @@ def test_a_table_made_again_keeps_its_row_level_security_policies_and_comments(
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_policy_that_cannot_be_made_again_refuses_the_rebuild(
-    seeded: Fupin, officers: Officers
+    seeded: Fupin, officers: Officers, retired: None
 ) -> None:
     _run(
         seeded.store,
@@ -355,3 +365,104 @@ def test_a_refused_upgrade_creates_no_new_table_first(seeded: Fupin) -> None:
     assert_refused(result, "store", "view analysts_households depends on table pj_households")
     assert "nothing was changed" in result.stderr
     assert _one(seeded.store, "SELECT to_regclass('pj_rules_amendments') IS NULL") is True
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_column_a_dba_added_is_never_dropped_and_is_named(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester V, session 26: the owner's rebuild dropped dba_note and its values, unsaid; the
+    # officers' was refused saying "this version no longer keeps" of a column no version made.
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD COLUMN dba_note text",
+        "UPDATE pj_households SET dba_note = 'checked by DBA'",
+    )
+    notes = _one(seeded.store, "SELECT count(dba_note) FROM pj_households")
+    said = (
+        "the read models' table pj_households holds column dba_note, which this version does "
+        "not make (a rebuild would drop it with its data): the store's owner keeps its data "
+        "elsewhere if it is wanted and drops it, then runs `fupin projections rebuild` "
+        "(docs/operations.md, upgrades); nothing was changed"
+    )
+
+    assert_refused(seeded(f"--store {officers.dsn} projections rebuild"), "store", said)
+    assert_refused(seeded("projections rebuild"), "store", said)
+    _as_schema_26(seeded.store)
+    assert_refused(seeded("report caseload --format json"), "store", said)
+
+    assert _one(seeded.store, "SELECT count(dba_note) FROM pj_households") == notes
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_check_constraint_a_dba_added_is_no_other_shape_and_stays(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester V, session 26: the officers' rebuild was refused ("has other keys or
+    # constraints"), the owner's dropped the constraint, unsaid.
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD CONSTRAINT dba_members_pos CHECK (members >= 0)",
+    )
+
+    result = seeded(f"--store {officers.dsn} projections rebuild")
+
+    assert result.exit_code == 0, result.output
+    seeded.ok("projections rebuild")
+    assert (
+        _one(seeded.store, "SELECT count(*) FROM pg_constraint WHERE conname = 'dba_members_pos'")
+        == 1
+    )
+
+
+def _checks(store: str) -> list[tuple[str, str]]:
+    import psycopg
+
+    with psycopg.connect(store) as conn:
+        rows = conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'pj_households'::regclass AND contype = 'c' ORDER BY 1"
+        ).fetchall()
+    return [(str(row[0]), str(row[1])) for row in rows]
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_made_again_keeps_the_check_constraints_a_dba_added(seeded: Fupin) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD CONSTRAINT dba_members_pos CHECK (members >= 0)",
+    )
+    before = _checks(seeded.store)
+    _as_schema_26(seeded.store)
+
+    seeded.ok("report caseload --format json")
+
+    assert ("dba_members_pos", "CHECK ((members >= 0))") in _checks(seeded.store)
+    assert _checks(seeded.store) == before
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_check_constraint_that_cannot_be_made_again_refuses_the_rebuild(
+    seeded: Fupin, retired: None
+) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD COLUMN obsolete_flag INTEGER",
+        "ALTER TABLE pj_households ADD CONSTRAINT dba_flag CHECK (obsolete_flag >= 0)",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "table pj_households lacks columns closed_on, closed_because (not the shape this "
+        "version makes) and cannot be made again keeping its CHECK constraint dba_flag "
+        '(column "obsolete_flag" does not exist)',
+    )
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+    assert _one(seeded.store, "SELECT count(*) FROM pg_constraint WHERE conname = 'dba_flag'") == 1
