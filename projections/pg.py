@@ -499,7 +499,8 @@ class PgDatabase(Database):
     #: What to do when this connection may not write the read models (docs/operations.md).
     read_only_advice = (
         ": the store's owner runs a report or `fupin projections rebuild` on the primary (an "
-        "officer's report too, unless the upgrade added a table), then try again"
+        "officer's report too, unless the upgrade added a table or a table must be made again "
+        "in another shape), then try again"
     )
 
     def __init__(self, connection: psycopg.Connection[Any], lock_seconds: int = 5) -> None:

@@ -466,3 +466,27 @@ def test_a_check_constraint_that_cannot_be_made_again_refuses_the_rebuild(
     )
     assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
     assert _one(seeded.store, "SELECT count(*) FROM pg_constraint WHERE conname = 'dba_flag'") == 1
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_reader_meeting_a_table_of_an_older_shape_is_told_only_the_owner_helps(
+    seeded: Fupin, officers: Officers
+) -> None:
+    # Tester V, session 26, LOW 4: the advice said an officer's report would do, "unless the
+    # upgrade added a table"; it is refused too when a table must be made again.
+    _run(
+        seeded.store,
+        sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on")
+        .format(sql.Identifier(officers.name))
+        .as_string(None),
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded(f"--store {officers.dsn} report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "(an officer's report too, unless the upgrade added a table or a table must be made "
+        "again in another shape), then try again",
+    )
