@@ -14,10 +14,12 @@ made (a DBA's) refuses every rebuild, naming it (tester V: it was dropped with i
 unsaid). A table of another shape is dropped and made again by a role that owns it, with the
 grants it held given again (on the table and on its columns), its row-level security, policies
 and comments, its owner kept, the CHECK constraints added besides made again (else refused) and
-the indexes added besides made again where their columns still are (a note names the others). A
-table holding a trigger is refused, as one a view depends on is (the trigger would be lost),
-and so is one whose policy cannot be made again (its column gone). Any other role than the
-owner is refused, nothing changed.
+the indexes added besides made again where their columns still are (a note names the others),
+its storage parameters, its columns' statistics targets and options and its indexes' comments.
+A table holding a trigger, a rule, a sequence owned by its column, a statistics object or a
+place in a publication is refused, as one a view depends on is (they would be lost), and so is
+one whose policy cannot be made again (its column gone). Any other role than the owner is
+refused, nothing changed.
 """
 
 from __future__ import annotations
@@ -124,8 +126,52 @@ SELECT attname, col_description(attrelid, attnum) FROM pg_attribute
 WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped
     AND col_description(attrelid, attnum) IS NOT NULL
 """
-#: A user's triggers (not those a foreign key makes).
-_TRIGGERS = "SELECT tgname FROM pg_trigger WHERE tgrelid = %s AND NOT tgisinternal ORDER BY 1"
+#: What a table holds that would be lost with it and is not made again (since session 26,
+#: tester V: rules, owned sequences, statistics objects and publications were lost, unsaid):
+#: a user's triggers (not those a foreign key makes), rules (not a view's ``_RETURN``),
+#: sequences owned by its columns, statistics objects, the publications naming it.
+_HELD = """
+SELECT kind, name FROM (
+    SELECT 1, 'trigger', tgname::text FROM pg_trigger WHERE tgrelid = %(t)s AND NOT tgisinternal
+    UNION ALL
+    SELECT 2, 'rule', rulename::text FROM pg_rewrite
+    WHERE ev_class = %(t)s AND rulename <> '_RETURN'
+    UNION ALL
+    SELECT 3, 'sequence', s.relname || ' (owned by its column ' || a.attname || ')'
+    FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+        AND d.refobjid = %(t)s AND d.deptype = 'a' AND s.relkind = 'S'
+    UNION ALL
+    SELECT 4, 'statistics object', stxname::text FROM pg_statistic_ext WHERE stxrelid = %(t)s
+    UNION ALL
+    SELECT 5, 'publication', p.pubname::text
+    FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid
+    WHERE r.prrelid = %(t)s
+) held (o, kind, name) ORDER BY o, name
+"""
+_HELD_AS = {
+    "trigger": ("the trigger ", "the triggers "),
+    "rule": ("the rule ", "the rules "),
+    "sequence": ("the sequence ", "the sequences "),
+    "statistics object": ("the statistics object ", "the statistics objects "),
+    "publication": ("a place in the publication ", "a place in the publications "),
+}
+#: Each index's comment (of an index a DBA added, or of one the DDL makes), by name.
+_INDEX_COMMENTS = """
+SELECT c.relname, obj_description(i.indexrelid, 'pg_class')
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = %s AND obj_description(i.indexrelid, 'pg_class') IS NOT NULL ORDER BY 1
+"""
+#: The table's storage parameters (``fillfactor=70``), and each column's statistics target
+#: (-1: the default) and options (``n_distinct=100``).
+_OPTIONS = "SELECT COALESCE(reloptions, '{}') FROM pg_class WHERE oid = %s"
+_COLUMN_OPTIONS = """
+SELECT attname, attstattarget, COALESCE(attoptions, '{}') FROM pg_attribute
+WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped
+    AND (attstattarget >= 0 OR attoptions IS NOT NULL)
+ORDER BY attnum
+"""
 
 
 @dataclass(frozen=True)
@@ -298,17 +344,7 @@ def _make_again(
             f"{said}, and only its owner ({owner}) may make it again: the store's owner runs "
             "`fupin projections rebuild` (docs/operations.md, upgrades); nothing was changed",
         )
-    triggers = [str(row[0]) for row in connection.execute(_TRIGGERS, (oid,)).fetchall()]
-    if triggers:  # lost with the table: refused, as a view on it is (since session 26)
-        many = len(triggers) > 1
-        raise InputError(
-            "store",
-            f"{said} and cannot be made again while it holds the trigger{'s' if many else ''} "
-            f"{', '.join(triggers)} (made again, the table would hold {'them' if many else 'it'}"
-            f" no longer): the store's owner drops {'them' if many else 'it'}, runs `fupin "
-            f"projections rebuild`, then makes {'them' if many else 'it'} again; nothing was "
-            "changed",
-        )
+    _refuse_held(connection, oid, said)
     security = connection.execute(_SECURITY, (oid,)).fetchone()
     assert security is not None
     policies = connection.execute(_POLICIES, (oid,)).fetchall()
@@ -316,6 +352,10 @@ def _make_again(
     grants = connection.execute(_GRANTS, (oid,)).fetchall()
     column_grants = connection.execute(_COLUMN_GRANTS, (oid,)).fetchall()
     checks = connection.execute(_CHECKS, (oid,)).fetchall()
+    index_comments = connection.execute(_INDEX_COMMENTS, (oid,)).fetchall()
+    options = connection.execute(_OPTIONS, (oid,)).fetchone()
+    assert options is not None
+    column_options = connection.execute(_COLUMN_OPTIONS, (oid,)).fetchall()
     ddl_indexes = {index for _, index, _ in table.indexes}
     added = [
         (str(index), str(definition))
@@ -329,6 +369,7 @@ def _make_again(
         connection.execute(statement)
     _indexes_again(connection, table.name, added, notes)
     _checks_again(connection, table.name, said, checks)
+    _options_again(connection, table.name, list(options[0]), column_options, index_comments)
     _security_again(connection, name, said, security, policies)
     _comments_again(connection, table.name, security[2], comments)
     for privilege, grantable, grantee in grants:
@@ -336,6 +377,73 @@ def _make_again(
     _column_grants_again(connection, table.name, column_grants, notes)
     if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
         connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
+
+
+def _refuse_held(connection: psycopg.Connection[Any], oid: int, said: str) -> None:
+    """Refuse to make a table again that holds what would be lost with it (a trigger, a
+    rule, a sequence owned by its column, a statistics object, a place in a publication),
+    naming each, as a view on it is refused (since session 26)."""
+    held: dict[str, list[str]] = {}
+    for kind, name in connection.execute(_HELD, {"t": oid}).fetchall():
+        held.setdefault(str(kind), []).append(str(name))
+    if not held:
+        return
+    many = sum(len(names) for names in held.values()) > 1
+    named = ", ".join(
+        _HELD_AS[kind][len(names) > 1] + ", ".join(names) for kind, names in held.items()
+    )
+    how = (
+        " (a place in a publication: ALTER PUBLICATION … DROP TABLE)"
+        if ("publication" in held)
+        else ""
+    )
+    raise InputError(
+        "store",
+        f"{said} and cannot be made again while it holds {named} (made again, the table "
+        f"would hold {'them' if many else 'it'} no longer): the store's owner drops "
+        f"{'them' if many else 'it'}{how}, runs `fupin projections rebuild`, then makes "
+        f"{'them' if many else 'it'} again; nothing was changed",
+    )
+
+
+def _options_again(
+    connection: psycopg.Connection[Any],
+    table: str,
+    options: list[str],
+    column_options: Sequence[tuple[Any, ...]],
+    index_comments: Sequence[tuple[Any, ...]],
+) -> None:
+    """The table's storage parameters, the statistics targets and options of the columns it
+    still has, and the comments of the indexes it has again (since session 26, tester V:
+    they were lost, unsaid)."""
+    name = sql.Identifier(table)
+
+    def settings(pairs: list[str]) -> sql.Composable:
+        return sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.SQL(key), sql.Literal(value))
+            for key, _, value in (pair.partition("=") for pair in pairs)
+        )
+
+    if options:
+        connection.execute(sql.SQL("ALTER TABLE {} SET ({})").format(name, settings(options)))
+    oid = _oid(connection, table)
+    assert oid is not None
+    kept = {str(row[0]) for row in connection.execute(_COLUMNS, (oid,)).fetchall()}
+    for column, target, pairs in column_options:
+        if str(column) not in kept:
+            continue
+        alter = sql.SQL("ALTER TABLE {} ALTER COLUMN {} ").format(name, sql.Identifier(str(column)))
+        if target >= 0:
+            connection.execute(alter + sql.SQL("SET STATISTICS {}").format(sql.Literal(target)))
+        if pairs:
+            connection.execute(alter + sql.SQL("SET ({})").format(settings(list(pairs))))
+    for index, comment in index_comments:
+        if _oid(connection, str(index)) is not None:
+            connection.execute(
+                sql.SQL("COMMENT ON INDEX {} IS {}").format(
+                    sql.Identifier(str(index)), sql.Literal(comment)
+                )
+            )
 
 
 def _checks_again(

@@ -490,3 +490,81 @@ def test_a_reader_meeting_a_table_of_an_older_shape_is_told_only_the_owner_helps
         "(an officer's report too, unless the upgrade added a table or a table must be made "
         "again in another shape), then try again",
     )
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_holding_a_rule_sequence_statistics_or_publication_is_not_made_again(
+    seeded: Fupin,
+) -> None:
+    # Tester V, session 26, MEDIUM 2: the owner's report made the table again and they were
+    # all lost (the owned sequence with its state), unsaid.
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "CREATE TABLE dba_log (id text)",
+        "CREATE RULE dba_rule AS ON DELETE TO pj_households "
+        "DO ALSO INSERT INTO dba_log (id) VALUES (old.aggregate_id)",
+        "CREATE SEQUENCE dba_hh_seq OWNED BY pj_households.members",
+        "SELECT setval('dba_hh_seq', 4242)",
+        "CREATE STATISTICS dba_stats (dependencies) ON street, village FROM pj_households",
+        "CREATE PUBLICATION dba_pub FOR TABLE pj_households",
+    )
+    _as_schema_26(seeded.store)
+
+    result = seeded("report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "and cannot be made again while it holds the rule dba_rule, the sequence dba_hh_seq "
+        "(owned by its column members), the statistics object dba_stats, a place in the "
+        "publication dba_pub (made again, the table would hold them no longer): the store's "
+        "owner drops them (a place in a publication: ALTER PUBLICATION … DROP TABLE), runs "
+        "`fupin projections rebuild`, then makes them again; nothing was changed",
+    )
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
+    assert _one(seeded.store, "SELECT last_value FROM dba_hh_seq") == 4242
+    assert _one(seeded.store, "SELECT count(*) FROM pg_rewrite WHERE rulename = 'dba_rule'") == 1
+    assert _one(seeded.store, "SELECT count(*) FROM pg_publication_rel") == 1
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_made_again_keeps_its_index_comments_statistics_targets_and_options(
+    seeded: Fupin,
+) -> None:
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "CREATE INDEX dba_hh_street_stage ON pj_households (street, stage)",
+        "COMMENT ON INDEX dba_hh_street_stage IS 'for the street pages'",
+        "COMMENT ON INDEX pj_households_pkey IS 'one row each household'",
+        "ALTER TABLE pj_households ALTER COLUMN street SET STATISTICS 500",
+        "ALTER TABLE pj_households ALTER COLUMN village SET (n_distinct = 100)",
+        "ALTER TABLE pj_households SET (fillfactor = 70, autovacuum_enabled = false)",
+    )
+    _as_schema_26(seeded.store)
+
+    seeded.ok("report caseload --format json")
+
+    assert _one(seeded.store, "SELECT obj_description('dba_hh_street_stage'::regclass)") == (
+        "for the street pages"
+    )
+    assert _one(seeded.store, "SELECT obj_description('pj_households_pkey'::regclass)") == (
+        "one row each household"
+    )
+    assert (
+        _one(
+            seeded.store,
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'pj_households'::regclass AND attname = 'street'",
+        )
+        == 500
+    )
+    assert _one(
+        seeded.store,
+        "SELECT attoptions FROM pg_attribute "
+        "WHERE attrelid = 'pj_households'::regclass AND attname = 'village'",
+    ) == ["n_distinct=100"]
+    assert _one(
+        seeded.store, "SELECT reloptions FROM pg_class WHERE oid = 'pj_households'::regclass"
+    ) == ["fillfactor=70", "autovacuum_enabled=false"]
