@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 from ledger.errors import InputError
@@ -91,19 +91,24 @@ SELECT c.relowner::regrole::text, pg_has_role(c.relowner, 'MEMBER'),
 FROM pg_class c WHERE c.oid = %s
 """
 _GRANTS = """
-SELECT a.privilege_type, a.is_grantable, COALESCE(r.rolname, '')
+SELECT '', a.privilege_type, a.is_grantable, COALESCE(r.rolname, ''), g.rolname
 FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
 LEFT JOIN pg_roles r ON r.oid = a.grantee
+JOIN pg_roles g ON g.oid = a.grantor
 WHERE c.oid = %s AND a.grantee <> c.relowner
+ORDER BY 2, 4, 5
 """
-#: Each grant on one column (``GRANT SELECT (street) ON …``) but its owner's own.
+#: Each grant on one column (``GRANT SELECT (street) ON …``) but its owner's own, each with
+#: its grantor (since session 26, tester V: a grant an analyst gave was given again by the
+#: owner, and a later ``REVOKE … FROM analysts CASCADE`` no longer reached it).
 _COLUMN_GRANTS = """
-SELECT t.attname, a.privilege_type, a.is_grantable, COALESCE(r.rolname, '')
+SELECT t.attname, a.privilege_type, a.is_grantable, COALESCE(r.rolname, ''), g.rolname
 FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid
 CROSS JOIN LATERAL aclexplode(t.attacl) a
 LEFT JOIN pg_roles r ON r.oid = a.grantee
+JOIN pg_roles g ON g.oid = a.grantor
 WHERE t.attrelid = %s AND t.attnum > 0 AND NOT t.attisdropped AND a.grantee <> c.relowner
-ORDER BY t.attnum, 2, 4
+ORDER BY t.attnum, 2, 4, 5
 """
 #: Whether row-level security is on (and forced on the owner), and the table's comment.
 _SECURITY = """
@@ -372,11 +377,12 @@ def _make_again(
     _options_again(connection, table.name, list(options[0]), column_options, index_comments)
     _security_again(connection, name, said, security, policies)
     _comments_again(connection, table.name, security[2], comments)
-    for privilege, grantable, grantee in grants:
-        _grant(connection, privilege, sql.SQL(""), name, grantee, grantable)
-    _column_grants_again(connection, table.name, column_grants, notes)
     if not mine:  # a superuser or a member of the owner's role: the owner stays the owner
         connection.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(name, sql.SQL(owner)))
+    # After the owner is handed back: else the grants the owner gives are recorded as given
+    # by this role, then by the owner (since session 26, tester V: a grant to this role was
+    # lost in the hand-back, and the others' grantors flattened).
+    _grants_again(connection, table.name, said, owner, [*grants, *column_grants], notes)
 
 
 def _refuse_held(connection: psycopg.Connection[Any], oid: int, said: str) -> None:
@@ -561,31 +567,110 @@ def _grant(
     )
 
 
-def _column_grants_again(
+def _grants_again(
     connection: psycopg.Connection[Any],
     table: str,
+    said: str,
+    owner: str,
     grants: Sequence[tuple[Any, ...]],
     notes: list[str],
 ) -> None:
-    """Give again the grants on columns of ``table`` the table made again still has; a note
-    names those on columns it no longer has (since session 26, tester L: all were lost)."""
+    """Give again the grants ``table`` held (column '': on the table) each by its grantor,
+    a grant after the grant option it needs: as this role, or as the grantor (``SET ROLE``)
+    when this role is a member of it; a grant this role cannot give as it was refuses the
+    whole rebuild, naming it (since session 26, tester V: grantors were flattened to the
+    owner). A note names those on columns the table no longer has (tester L: all were
+    lost)."""
     oid = _oid(connection, table)
     assert oid is not None
     kept = {str(row[0]) for row in connection.execute(_COLUMNS, (oid,)).fetchall()}
-    gone: list[str] = []
-    for column, privilege, grantable, grantee in grants:
-        if str(column) not in kept:
-            gone.append(f"{privilege} ({column}) TO {grantee or 'PUBLIC'}")
-            continue
-        columns = sql.SQL(" ({})").format(sql.Identifier(str(column)))
-        _grant(connection, privilege, columns, sql.Identifier(table), grantee, grantable)
+    row = connection.execute("SELECT current_user").fetchone()
+    assert row is not None
+    user = str(row[0])
+    every = [_as_grant(g) for g in grants]
+    gone = [g for g in every if g[0] and g[0] not in kept]
+    pending = [g for g in every if g not in gone]
+    wanted = Counter(pending)
+    held: set[tuple[str, str, str]] = set()  # (role, privilege, column or '') grantable
+
+    def may(grantor: str, privilege: str, column: str) -> bool:
+        return (
+            grantor == owner
+            or (grantor, privilege, "") in held
+            or (bool(column) and (grantor, privilege, column) in held)
+        )
+
+    while pending:
+        ready = [g for g in pending if may(str(g[4]), str(g[1]), str(g[0]))]
+        if not ready:
+            _refuse_grant(said, pending[0], "its grantor holds no grant option to give it")
+        for grant in ready:
+            column, privilege, grantable, grantee, _ = grant
+            _give_as(connection, table, said, user, grant)
+            if grantable:
+                held.add((str(grantee), str(privilege), str(column)))
+            pending.remove(grant)
+    given = Counter(
+        _as_grant(g)
+        for query in (_GRANTS, _COLUMN_GRANTS)
+        for g in connection.execute(query, (oid,)).fetchall()
+    )
+    for grant in (wanted - given) + (given - wanted):
+        _refuse_grant(said, grant, "PostgreSQL records it otherwise when given again")
     if gone:
         many = len(gone) > 1
+        names = [f"{g[1]} ({g[0]}) TO {g[3] or 'PUBLIC'}" for g in gone]
         notes.append(
             f"the read models' table {table} was made again in this version's shape, and its "
-            f"grant{'s' if many else ''} {', '.join(gone)} {'were' if many else 'was'} not "
+            f"grant{'s' if many else ''} {', '.join(names)} {'were' if many else 'was'} not "
             f"given again: the column{'s are' if many else ' is'} gone"
         )
+
+
+def _as_grant(row: Sequence[Any]) -> tuple[str, str, bool, str, str]:
+    """A grant as (column or '', privilege, grantable, grantee or '', grantor)."""
+    return (str(row[0]), str(row[1]), bool(row[2]), str(row[3]), str(row[4]))
+
+
+def _said_grant(grant: tuple[Any, ...]) -> str:
+    column, privilege, grantable, grantee, grantor = grant
+    return (
+        f"{privilege}{f' ({column})' if column else ''} TO {grantee or 'PUBLIC'}"
+        f"{' WITH GRANT OPTION' if grantable else ''} given by {grantor}"
+    )
+
+
+def _refuse_grant(said: str, grant: tuple[Any, ...], why: str) -> NoReturn:
+    raise InputError(
+        "store",
+        f"{said} and cannot be made again keeping its grant {_said_grant(grant)} ({why}): the "
+        "store's owner revokes it (or runs `fupin projections rebuild` as a role that is a "
+        "member of its grantor), runs `fupin projections rebuild`, then gives it again; "
+        "nothing was changed",
+    )
+
+
+def _give_as(
+    connection: psycopg.Connection[Any],
+    table: str,
+    said: str,
+    user: str,
+    grant: tuple[Any, ...],
+) -> None:
+    """Give ``grant`` as its grantor: this role, or one it is a member of (``SET ROLE``)."""
+    column, privilege, grantable, grantee, grantor = grant
+    columns = sql.SQL(" ({})").format(sql.Identifier(column)) if column else sql.SQL("")
+    if grantor == user:
+        _grant(connection, privilege, columns, sql.Identifier(table), grantee, grantable)
+        return
+    row = connection.execute("SELECT pg_has_role(%s, 'MEMBER')", (grantor,)).fetchone()
+    if row is None or not row[0]:
+        _refuse_grant(said, grant, f"this role ({user}) is no member of {grantor}")
+    connection.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(grantor)))
+    try:
+        _grant(connection, privilege, columns, sql.Identifier(table), grantee, grantable)
+    finally:
+        connection.execute("RESET ROLE")
 
 
 def _indexes_again(
