@@ -153,6 +153,13 @@ SELECT kind, name FROM (
     SELECT 5, 'publication', p.pubname::text
     FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid
     WHERE r.prrelid = %(t)s
+    UNION ALL
+    SELECT 6, 'constraint', conname::text FROM pg_constraint
+    WHERE conrelid = %(t)s AND contype IN ('u', 'f', 'x')
+        AND NOT pg_get_constraintdef(oid) = ANY(%(made)s)
+    UNION ALL
+    SELECT 7, 'foreign key', conname || ' of table ' || conrelid::regclass::text
+    FROM pg_constraint WHERE confrelid = %(t)s AND contype = 'f'
 ) held (o, kind, name) ORDER BY o, name
 """
 _HELD_AS = {
@@ -161,6 +168,10 @@ _HELD_AS = {
     "sequence": ("the sequence ", "the sequences "),
     "statistics object": ("the statistics object ", "the statistics objects "),
     "publication": ("a place in the publication ", "a place in the publications "),
+    # A DBA's unique, foreign-key or exclusion constraint, and another table's foreign key to
+    # it (the re-make dropped the first unsaid, and the second stops the drop: re-test R).
+    "constraint": ("the constraint ", "the constraints "),
+    "foreign key": ("the foreign key ", "the foreign keys "),
 }
 #: Each index's comment (of an index a DBA added, or of one the DDL makes), by name.
 _INDEX_COMMENTS = """
@@ -212,7 +223,12 @@ class Shape:
             return "has columns of other types, order, nullability or defaults"
         # Every key and constraint the DDL makes; CHECK constraints a DBA added are kept (since
         # session 26, tester V: they made the table "of another shape").
-        if Counter(self.constraints) - self.added_checks(wanted) != Counter(wanted.constraints):
+        # A DBA's unique, foreign-key or exclusion constraint too (re-test R): kept by the
+        # rebuild, which only empties the table; a re-make refuses while it holds one.
+        added = Counter(c for c in self.constraints if c[0] in "cufx") - Counter(
+            c for c in wanted.constraints if c[0] in "cufx"
+        )
+        if Counter(self.constraints) - added != Counter(wanted.constraints):
             return "has other keys or constraints"
         # Every index the DDL makes, there as it makes it; others a DBA added are kept.
         lacking_indexes = Counter(wanted.indexes) - Counter(self.indexes)
@@ -300,7 +316,7 @@ def _reshape(
             )
         unlike = shape.unlike(wanted)
         if unlike is not None:
-            _make_again(connection, table, found, unlike, notes)
+            _make_again(connection, table, wanted, found, unlike, notes)
 
 
 def _oid(connection: psycopg.Connection[Any], name: str) -> int | None:
@@ -334,6 +350,7 @@ def _wanted(connection: psycopg.Connection[Any], table: TableDDL) -> Shape | Non
 def _make_again(
     connection: psycopg.Connection[Any],
     table: TableDDL,
+    wanted: Shape,
     oid: int,
     unlike: str,
     notes: list[str],
@@ -349,7 +366,8 @@ def _make_again(
             f"{said}, and only its owner ({owner}) may make it again: the store's owner runs "
             "`fupin projections rebuild` (docs/operations.md, upgrades); nothing was changed",
         )
-    _refuse_held(connection, oid, said)
+    made = [str(c[1]) for c in wanted.constraints]
+    _refuse_held(connection, oid, said, made)
     security = connection.execute(_SECURITY, (oid,)).fetchone()
     assert security is not None
     policies = connection.execute(_POLICIES, (oid,)).fetchall()
@@ -385,12 +403,12 @@ def _make_again(
     _grants_again(connection, table.name, said, owner, [*grants, *column_grants], notes)
 
 
-def _refuse_held(connection: psycopg.Connection[Any], oid: int, said: str) -> None:
+def _refuse_held(connection: psycopg.Connection[Any], oid: int, said: str, made: list[str]) -> None:
     """Refuse to make a table again that holds what would be lost with it (a trigger, a
     rule, a sequence owned by its column, a statistics object, a place in a publication),
     naming each, as a view on it is refused (since session 26)."""
     held: dict[str, list[str]] = {}
-    for kind, name in connection.execute(_HELD, {"t": oid}).fetchall():
+    for kind, name in connection.execute(_HELD, {"t": oid, "made": made}).fetchall():
         held.setdefault(str(kind), []).append(str(name))
     if not held:
         return

@@ -629,3 +629,35 @@ def test_a_table_made_again_gives_each_grant_again_by_its_grantor_or_refuses(
         with server.connect(dbname="postgres") as conn:
             for role in (street, analysts, other):
                 conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_unique_constraint_or_a_foreign_key_a_dba_added_is_kept_or_refuses_a_re_make(
+    seeded: Fupin,
+) -> None:
+    # Re-test R, session 26: a DBA's unique, foreign-key or exclusion constraint counted as
+    # "other keys or constraints" and the owner's re-make dropped it, unsaid; another table's
+    # foreign key to the table stopped the drop itself.
+    seeded.ok("report caseload --format json")
+    _run(
+        seeded.store,
+        "ALTER TABLE pj_households ADD CONSTRAINT dba_number_street UNIQUE (number, street)",
+        "CREATE TABLE dba_notes (number text REFERENCES pj_households (number))",
+    )
+    seeded.ok("projections rebuild")  # the shape this version makes: kept, only emptied
+    assert (
+        _one(seeded.store, "SELECT count(*) FROM pg_constraint WHERE conname = 'dba_number_street'")
+        == 1
+    )
+
+    _as_schema_26(seeded.store)
+    result = seeded("report caseload --format json")
+
+    assert_refused(
+        result,
+        "store",
+        "and cannot be made again while it holds the constraint dba_number_street, the "
+        "foreign key dba_notes_number_fkey of table dba_notes (made again, the table would "
+        "hold them no longer)",
+    )
+    assert _one(seeded.store, "SELECT version FROM pj_schema WHERE id = 1") == 26
