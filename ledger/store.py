@@ -563,6 +563,16 @@ def busy_hint(reason: str) -> str:
         )
     if pool_exhausted(reason):
         return "; try again"
+    if "could not write init file" in reason or "No space left on device" in reason:
+        # The relation cache's init file, written at a session's first connection after a
+        # restart or a catalog change; with SQLSTATE XX000, not class 53 (re-test G2,
+        # session 26: a full disk read as "cannot connect", with no word of the disk).
+        return (
+            ": the PostgreSQL server's disk is probably full (it could not write a file at "
+            "this connection's start); nothing was written: free space on the server's disk "
+            "(its data directory, pg_wal or the tablespace holding the ledger), then run the "
+            "command again"
+        )
     return ""
 
 

@@ -46,3 +46,14 @@ def test_a_server_turning_connections_away_for_now_is_said_to_be_tried_again(
 def test_other_reasons_get_no_hint() -> None:
     assert busy_hint('FATAL:  password authentication failed for user "officer"') == ""
     assert busy_hint('FATAL:  database "fupin" does not exist') == ""
+
+
+def test_a_server_that_cannot_write_its_init_file_is_said_short_of_disk() -> None:
+    # Re-test G2, session 26: with the server's disk full, a session's first connection after
+    # a restart or a catalog change fails "FATAL:  could not write init file" (SQLSTATE
+    # XX000), which every command said as "cannot connect", with no word of the disk.
+    said = busy_hint("FATAL:  could not write init file")
+
+    assert said.startswith(": the PostgreSQL server's disk is probably full")
+    assert "nothing was written: free space on the server's disk" in said
+    assert "try again" not in said
