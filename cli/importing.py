@@ -1125,10 +1125,19 @@ def _format_rule(number_format: str) -> tuple[str, int]:
 
 
 def _scaled(section: str) -> bool:
-    """Whether a literal of a format's section is a scale's letter alone (``_SCALE_LETTERS``)."""
+    """Whether a literal of a format's section is a scale's letter alone (``_SCALE_LETTERS``),
+    or one followed by a unit of money (``"K元"``, ``"k yuan"``, ``"W RMB"``: re-check B2,
+    session 26, each read as the amount held, shown a thousand or ten thousand times it)."""
     return any(
-        _literal(part).strip().lower() in _SCALE_LETTERS for part in _QUOTED.findall(section)
+        _SCALE_WITH_UNIT.fullmatch(_literal(part).strip().lower()) is not None
+        for part in _QUOTED.findall(section)
     )
+
+
+#: A scale's letter, then perhaps a unit of money: what ``_scaled`` refuses.
+_SCALE_WITH_UNIT = re.compile(
+    "(?:" + "|".join(sorted(_SCALE_LETTERS, key=len, reverse=True)) + r")\s*(?:元|yuan|rmb|cny|¥)?"
+)
 
 
 def _negative(section: str) -> bool:

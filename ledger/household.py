@@ -889,6 +889,11 @@ class Household(LedgerAggregate):
         willing and no key target by ``changes`` (since session 26: ``ABLE_KEY_TARGET_RULE``)."""
         if self.registered_on is None and not registering:
             return
+        if not registering and not {"labour", "willing", "key_target"}.intersection(changes):
+            # An amendment of another field leaves the mark as it found it: a household an
+            # older fupin left so is amended (its village typed wrong) without restating its
+            # closed years (re-check B2, session 26); verify notes it.
+            return
         labour = changes.get("labour", self.labour)
         willing = changes.get("willing", self.willing)
         if not (labour and willing) or changes.get("key_target", self.key_target):

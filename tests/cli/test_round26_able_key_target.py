@@ -163,3 +163,14 @@ def test_verify_says_which_households_past_its_bound_it_did_not_judge(
         "household(s) identified able and willing past the million verify keeps at "
         "once were not judged by the key-target rule [三]" in said
     )
+
+
+def test_a_household_an_older_fupin_left_so_is_amended_in_another_field(seeded: Fupin) -> None:
+    # Re-check B2, session 26: its village typed wrong was refused "amend key_target too",
+    # which would restate its street's closed plan years; the mark is not what is amended.
+    _recorded_the_old_way(seeded)
+
+    result = seeded(f"household amend JH-0006 --disabled --reason 勾错 {doc('2019-03-01')}", JN)
+
+    assert result.exit_code == 0, result.output
+    assert "household JH-0006 (registered 2016-08-10)" in _verified(seeded, seeded.store)

@@ -71,6 +71,12 @@ def test_a_format_adding_a_percent_sign_as_text_is_refused(seeded: Fupin, tmp_pa
         ("0.00﹪", "﹪"),
         ('0.00"k"', "k"),  # shows 100.00k
         ('#,##0.00 "W"', "W"),  # 万, as some write it
+        # re-check B2, session 26: a scale's letter, then a unit of money, was read as written
+        ('0.00"K元"', "K元"),
+        ('0.00"k yuan"', "k yuan"),
+        ('0.00"w元"', "w元"),
+        ('0.00"M 元"', "M 元"),
+        ('0.00"W RMB"', "W RMB"),
     ],
 )
 def test_a_format_adding_another_percent_sign_or_a_scales_letter_is_refused(
@@ -97,6 +103,7 @@ def test_a_format_adding_another_percent_sign_or_a_scales_letter_is_refused(
         "+0.00",
         '"HK$"#,##0.00',  # a word holding a scale's letter is no scale
         '0.00"km"',
+        '0.00"元"',
     ],
 )
 def test_a_format_showing_the_number_as_it_is_is_read(
