@@ -867,3 +867,24 @@ def test_a_merge_across_the_key_target_flag_moves_no_key_target_people(
     assert _people(fupin, "2018-12-31") == (6, 12)
     assert fupin.ok("projections rebuild", "admin").exit_code == 0
     assert _people(fupin, "2018-12-31") == (6, 12)
+
+
+def test_a_merge_into_a_household_of_another_street_is_refused(seeded: Fupin) -> None:
+    # Fuzzer W2, session 26: 江南's officer merged JN-000010 into 外海's WH-000001; a move to
+    # another street is refused, and a merge moves people (and key targets) as a move would.
+    app = open_ledger(seeded.store)
+    try:
+        register(app, "LL-0005", street="礼乐", village="新创", serial=5)
+    finally:
+        app.close()
+    before = seeded.event_count()
+
+    result = seeded(
+        "household close JH-0001 --because merged --into LL-0005 --reason 合户 "
+        + doc("2016-09-01"),
+        "admin",
+    )
+
+    assert_refused(result, "into", "LL-0005 is a household of 礼乐, JH-0001 of 江南")
+    assert "a household merges 合户 into one of its own street" in result.stderr
+    assert seeded.event_count() == before
