@@ -258,15 +258,19 @@ class CaseworkCommands(LedgerCore):
                         f"the closure is dated {day}; {other} was identified only on "
                         f"{went.identified_on}: a household closes into one identified by then",
                     )
-                if why == "merged" and went.street != household.street:
-                    if not self.rebuilding_export:  # an older fupin's, replayed as recorded
-                        raise RuleError(
-                            "into",
-                            f"{other} is a household of {went.street}, {household.number} of "
-                            f"{household.street}: a household merges 合户 into one of its own "
-                            "street (its street's office answers for it and its 2:3:5 "
-                            "targets, as for a move, which stays within the street)",
-                        )
+                # an older fupin's merge across streets is replayed as recorded
+                if (
+                    why == "merged"
+                    and went.street != household.street
+                    and not self.rebuilding_export
+                ):
+                    raise RuleError(
+                        "into",
+                        f"{other} is a household of {went.street}, {household.number} of "
+                        f"{household.street}: a household merges 合户 into one of its own "
+                        "street (its street's office answers for it and its 2:3:5 targets, "
+                        "as for a move, which stays within the street)",
+                    )
                 if why == "duplicate":
                     _check_same_head(household, went)
             self._check_nothing_closed_into(household.number, day)
