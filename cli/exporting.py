@@ -21,6 +21,7 @@ import typer
 from ledger.errors import InputError
 from ledger.imports import export_commands
 from projections import accountability, api, caseload, fund_report
+from projections.restated import RESTATED_COLUMNS, restated_text
 
 from cli.common import console, ledger_session, refusals
 from cli.outputs import CSV_BOM, SpreadsheetCSV, check_output, output_file, output_path
@@ -116,10 +117,24 @@ def export_report(
     output: ReportOutputOption = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
+    restated: Annotated[
+        bool,
+        typer.Option(
+            "--restated",
+            help="accountability only: add restated_years, as report accountability --restated "
+            "(a replay of the log a closed year).",
+        ),
+    ] = False,
 ) -> None:
     """Export a report 导出报表 as JSON, CSV (a block a section) or XLSX (a sheet a section)."""
-    build = {"caseload": api.caseload, "funds": api.funds, "accountability": api.accountability}
+    build = {"caseload": api.caseload, "funds": api.funds}
     day, moment = times(as_of, known_at)
+    if restated and name is not ReportName.accountability:
+        raise InputError(
+            "restated",
+            f"only the accountability report has restated years, not {name.value}: "
+            "fupin export report accountability --restated",
+        )
     if output is not None:
         check_output(output, "output")
     given = None if output_format is None else output_format.value
@@ -134,7 +149,15 @@ def export_report(
         )
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
-        report = build[name.value](app, day, moment)
+        if name is ReportName.accountability:
+            report = api.accountability(app, day, moment, restated)
+        else:
+            report = build[name.value](app, day, moment)
+    if restated and chosen is not ReportFormat.json:  # an entry a line of one cell, as the CSV
+        report["restated_years"] = [
+            {**row, "restated_by": restated_text(row["restated_by"])}
+            for row in report["restated_years"]
+        ]
     if chosen is ReportFormat.xlsx:
         buffer = io.BytesIO()
         write_xlsx(report, buffer)
@@ -161,7 +184,7 @@ _REPORT_FORMATS = [f.value for f in ReportFormat]
 REPORT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "caseload": caseload.COLUMNS,
     "funds": fund_report.COLUMNS,
-    "accountability": accountability.COLUMNS,
+    "accountability": {**accountability.COLUMNS, "restated_years": RESTATED_COLUMNS},
 }
 
 

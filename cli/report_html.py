@@ -34,6 +34,14 @@ def html(
     ] = Path("report.html"),
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
+    restated: Annotated[
+        bool,
+        typer.Option(
+            "--restated",
+            help="Add the closed plan years whose street's plan row moved after the year "
+            "closed (report accountability --restated). Costs a replay of the log a closed year.",
+        ),
+    ] = False,
 ) -> None:
     """Charts 图表报告 in one HTML file: caseload over time, exits against the plan (the reduction
     shares in force, 2:3:5 unless amended),
@@ -42,7 +50,7 @@ def html(
     day, moment = times(as_of, known_at)
     check_output(out, "out")
     with ledger_session() as app:
-        inputs = gather(app, day, moment, settings.actor)
+        inputs = gather(app, day, moment, settings.actor, restated)
         keys = app.household_keys
         # Without the master key (or a role that may not read the keys) every personal field
         # reads [sealed]: the header says so rather than "in full".

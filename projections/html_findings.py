@@ -9,6 +9,7 @@ from typing import Any
 
 from projections.accountability import COLUMNS
 from projections.html_parts import FAULT, GOOD, NEUTRAL, figure, household_td, table, td, yuan
+from projections.restated import COMPARED, restated_text
 
 __all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_section"]
 
@@ -40,7 +41,19 @@ SENSES: dict[tuple[str, str], str] = {
     ("talks_due", "talk_held"): GOOD,
     ("rules_amendments", "changes_closed_years"): FAULT,
     ("key_target_amendments", "changes_closed_years"): FAULT,
+    ("restated_years", "due_talk_before"): FAULT,
+    ("restated_years", "due_talk_after"): FAULT,
 }
+#: The section of ``report html --restated`` (since session 26), after the findings.
+RESTATED_TITLE = (
+    "Closed plan years restated after the fact 往年减贫计划事后变动 (as known at the year's "
+    "closing day → now; a moved figure in red) [三、六(七)]"
+)
+#: Under the findings when ``--restated`` was not given: the section is not there, and why.
+RESTATED_NOT_ASKED = (
+    "Closed plan years restated after the fact 往年减贫计划事后变动: not checked (fupin report "
+    "html --restated lists them; it replays the log once per closed year)"
+)
 #: Columns of free text, kept at least ``td.text``'s min-width wide (since session 26, tester Z:
 #: on a 375 px phone a detail or a reason shrank to one word a line, ~30 px wide).
 FREE_TEXT = frozenset({"detail", "document", "finding", "reason"})
@@ -66,6 +79,10 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
     parts.extend(
         _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
     )
+    if "restated_years" in duty:
+        parts.append(_findings("restated_years", RESTATED_TITLE, duty["restated_years"]))
+    else:
+        parts.append(f'<p class="meta">{escape(RESTATED_NOT_ASKED)}</p>')
     return "<h2>Accountability 责任追究 [六(三)、(七)]</h2>" + "".join(parts)
 
 
@@ -105,9 +122,28 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
         return household_td(str(row[column]))
     if column.endswith("_fen"):  # money in yuan, as the funds tables show it
         return f'<td class="num">{yuan(int(row[column]))}</td>'
+    if section == "restated_years":
+        return _restated_cell(column, row)
     if column in FREE_TEXT and isinstance(row[column], str):
         return f'<td class="text">{escape(row[column])}</td>'
     return td(row[column], SENSES.get((section, column), NEUTRAL))
+
+
+def _restated_cell(column: str, row: dict[str, Any]) -> str:
+    """A cell of ``restated_years``: ``restated_by`` an entry a line, as the CSV gives it; a
+    figure after that differs from before red (a figure moved after the year closed is a fault
+    to look at); a talk due a fault as in the plan table."""
+    if column == "restated_by":
+        lines = restated_text(row[column]).splitlines()
+        return '<td class="text">' + "<br>".join(escape(line) for line in lines) + "</td>"
+    if column == "note":
+        return f'<td class="text">{escape(str(row[column] or ""))}</td>'
+    name = column.removesuffix("_after")
+    if name in COMPARED and row[column] != row[f"{name}_before"] and row["judged"]:
+        if isinstance(row[column], bool):
+            return td(row[column], FAULT) if row[column] else '<td class="bad">no (moved)</td>'
+        return f'<td class="num bad">{escape("" if row[column] is None else str(row[column]))}</td>'
+    return td(row[column], SENSES.get(("restated_years", column), NEUTRAL))
 
 
 # -- dossiers ----------------------------------------------------------------------------------

@@ -78,11 +78,13 @@ def gather(
     as_of: date | None = None,
     known_at: datetime | None = None,
     reader: str | None = None,
+    restated: bool = False,
 ) -> ReportInputs:
-    """Collect the report's figures; ``reader`` (an officer id) decides the masking."""
+    """Collect the report's figures; ``reader`` (an officer id) decides the masking;
+    ``restated`` adds the accountability report's ``restated_years`` (a replay a closed year)."""
     masked = _masked_for(ledger, reader)
     known_at = api.settle_known_at(ledger, known_at)  # one label for every part (now: settled)
-    duty = api.accountability(ledger, as_of, known_at)
+    duty = api.accountability(ledger, as_of, known_at, restated)
     cases = api.caseload(ledger, as_of, known_at)
     today = date.fromisoformat(cases["today"]) if cases["today"] else None
     with open_view(ledger, as_of, known_at) as view:
