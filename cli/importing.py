@@ -19,6 +19,7 @@ import re
 import stat
 import sys
 import traceback
+import unicodedata
 import warnings
 import zipfile
 from bisect import bisect_right
@@ -1129,14 +1130,20 @@ def _scaled(section: str) -> bool:
     or one followed by a unit of money (``"K元"``, ``"k yuan"``, ``"W RMB"``: re-check B2,
     session 26, each read as the amount held, shown a thousand or ten thousand times it)."""
     return any(
-        _SCALE_WITH_UNIT.fullmatch(_literal(part).strip().lower()) is not None
+        _SCALE_WITH_UNIT.fullmatch(unicodedata.normalize("NFKC", _literal(part)).strip().lower())
+        is not None
         for part in _QUOTED.findall(section)
     )
 
 
-#: A scale's letter, then perhaps a unit of money: what ``_scaled`` refuses.
+#: A scale's letter, then perhaps a unit of money and what follows it (``"K元"``, ``"k元整"``,
+#: ``"K 元/户"``, ``"W人民币"``), read in its plain form (NFKC: ``Ｋ`` is ``K``, ``￥`` is ``¥``;
+#: the re-test of session 26 found those read as written): what ``_scaled`` refuses.
 _SCALE_WITH_UNIT = re.compile(
-    "(?:" + "|".join(sorted(_SCALE_LETTERS, key=len, reverse=True)) + r")\s*(?:元|yuan|rmb|cny|¥)?"
+    "(?:"
+    + "|".join(sorted(_SCALE_LETTERS, key=len, reverse=True))
+    + r")(?:\s*(?:元|yuan|rmb|cny|¥|人民币).*)?",
+    re.DOTALL,
 )
 
 

@@ -77,6 +77,13 @@ def test_a_format_adding_a_percent_sign_as_text_is_refused(seeded: Fupin, tmp_pa
         ('0.00"w元"', "w元"),
         ('0.00"M 元"', "M 元"),
         ('0.00"W RMB"', "W RMB"),
+        # its re-test: full-width signs and letters, 人民币, and what follows the unit
+        ('0.00"K￥"', "K￥"),
+        ('0.00"K人民币"', "K人民币"),
+        ('0.00"Ｋ元"', "Ｋ元"),
+        ('0.00"Ｗ"', "Ｗ"),
+        ('0.00"k元整"', "k元整"),
+        ('0.00"K 元/户"', "K 元/户"),
     ],
 )
 def test_a_format_adding_another_percent_sign_or_a_scales_letter_is_refused(
