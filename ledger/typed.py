@@ -68,6 +68,10 @@ def odd_character(key: str) -> tuple[str, str] | None:
     a ``dash`` or minus sign other than ``-``, another ``form`` of a character (NFKC), a mark
     typed apart from the letter it composes with (``composed``), a character of another
     ``script`` than ASCII's and Chinese (``_foreign``, since session 26); None for a plain key."""
+    if "\\" in key:
+        # A backslash: text a GBK terminal shows an unshowable character as (``\u4dae``), so
+        # ``\u4dae村`` typed would read as 䶮村 (security re-test U2, session 26).
+        return "backslash", "\\"
     if key.isascii():  # most keys: only a space or a control character can be wrong
         space = _SPACE.search(key)
         return None if space is None else ("invisible", space[0])
@@ -146,6 +150,8 @@ def typed_hint(key: str) -> str:
         return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
     if what == "script":
         return f" (it holds {named_char(char)}, a character new keys are not written in)"
+    if what == "backslash":
+        return " (it holds a backslash, which new keys are not written with)"
     if what == "beside":
         twin = ASCII_TWINS[char]
         return f" (it holds {named_char(char)}, which looks like {twin!r} beside ASCII)"

@@ -403,3 +403,16 @@ def test_a_chinese_twin_of_an_ascii_character_beside_ascii_is_refused(
 @pytest.mark.parametrize("key", ["雄光〇组", "一组", "新一村3组", "第一村"])
 def test_a_chinese_twin_among_chinese_characters_passes(key: str) -> None:
     check_new_key("village", key)
+
+
+def test_a_key_holding_a_backslash_is_refused() -> None:
+    # Security re-test U2, session 26: on a GBK terminal a village typed '\u4dae村' (a
+    # backslash, a u and four digits) read exactly as 䶮村 escaped, a second village alike.
+    key = "\\u4dae村"
+    with pytest.raises(InputError) as refused:
+        check_new_key("village", key)
+    assert refused.value.rule == (
+        f"{key!r} holds a backslash '\\', which a terminal that cannot show a character "
+        "writes it with (\\u4dae for 䶮): a village key has none"
+    )
+    assert typed_hint(key) == " (it holds a backslash, which new keys are not written with)"
