@@ -243,6 +243,7 @@ def to_csv(report: dict[str, Any]) -> str:
 
 def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     workbook = Workbook()
     first = True
@@ -257,4 +258,7 @@ def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
             for written in sheet[sheet.max_row]:
                 if written.data_type == "f":  # a text openpyxl took for a formula: text
                     written.data_type = "s"  # (``=1+2`` typed as a village: tester M)
+                if isinstance(written.value, str) and "\n" in written.value:
+                    # a cell of lines (restated_by: an entry a line) shows them so (re-test T2)
+                    written.alignment = Alignment(wrap_text=True, vertical="top")
     workbook.save(path)

@@ -57,6 +57,8 @@ svg .target{stroke:#f9fafb}.legend i.target{background:#f9fafb}
 .ok{color:#4ade80}.bad{color:#f87171}a{color:#93c5fd}}
 .print-only{display:none}@media (max-width:600px){body{padding:10px}h1{font-size:21px}}
 @media print{.scroll,.panel{overflow:visible}
+table{width:100%;table-layout:auto}th,td{white-space:normal;overflow-wrap:anywhere}
+td.text{min-width:0}td.ok,td.bad{white-space:normal}
 body{background:#fff;max-width:none;padding:0}.screen-only{display:none}
 .print-only{display:block}.print-only h3{font-size:14px}
 .panel,.kpi,.dossier,tr,svg.chart{break-inside:avoid}thead{display:table-header-group}

@@ -245,10 +245,18 @@ def _shown(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def restated_text(entries: Iterable[Mapping[str, Any]]) -> str:
-    """``restated_by`` as one cell of a table or CSV: an entry a line, its fields in order."""
+    """``restated_by`` as one cell of a table or CSV: an entry a line, its fields in order.
+    A field's own line breaks are shown as ``⏎``, never as a line: a reason typed over two
+    lines made a second, forged entry credited to another officer (re-test T2, session 26)."""
     return "\n".join(
         "; ".join(
-            f"{name} {entry[name]}" for name in RESTATED_BY_COLUMNS if entry[name] not in (None, "")
+            f"{name} {_one_line(entry[name])}"
+            for name in RESTATED_BY_COLUMNS
+            if entry[name] not in (None, "")
         )
         for entry in entries
     )
+
+
+def _one_line(value: Any) -> str:
+    return " ⏎ ".join(str(value).splitlines()) if isinstance(value, str) else str(value)

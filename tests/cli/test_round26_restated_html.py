@@ -134,8 +134,11 @@ def test_export_report_accountability_restated_writes_the_section(demo: Fupin) -
     assert f"event Corrected; record LL-000001; entry {entry + 1}; corrects {entry}" in csv
     assert xlsx.exit_code == 0, xlsx.output
     sheet = load_workbook(io.BytesIO(xlsx.stdout_bytes))["restated_years"]
-    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert any(f"corrects {entry}" in c for c in cells)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    restated_by = [c for c in cells if f"corrects {entry}" in str(c.value)]
+    assert restated_by
+    # an entry a line, shown so (re-test T2, session 26: not wrapped, one line in Excel)
+    assert all(c.alignment.wrap_text for c in restated_by if "\n" in str(c.value))
     assert "restated_years" not in plain
 
 
