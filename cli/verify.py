@@ -225,6 +225,15 @@ def _moved(report: VerifyReport) -> str:
     )
 
 
+def _under_today(said: str, since: str, refuses: str, checked: str = "") -> str:
+    """A finding under today's rules of an entry an older fupin took (since session 26): what
+    it is and the rule, the day fupin began to check it, and what today's refuses."""
+    return (
+        f"under today's rules: {said}, which a fupin before {since} did not check{checked} "
+        f"(not a problem: recorded as it was taken; today's fupin {refuses})"
+    )
+
+
 def _origin_line(origin: str) -> str:
     """The log the store is, which its checkpoints name (since session 25)."""
     if origin == LOG_NAME:
@@ -301,20 +310,26 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             else "; the two no longer run at once"
         )
         say(
-            f"under today's rules: {said}: an enterprise or cooperative pairs one household "
-            "一对一 [四(二)、四(十一)], which a fupin before 2026-11-29 did not check (not a "
-            f"problem: recorded as it was taken; today's fupin refuses such a pairing{advice})",
+            _under_today(
+                f"{said}: an enterprise or cooperative pairs one household 一对一 "
+                "[四(二)、四(十一)]",
+                "2026-11-29",
+                f"refuses such a pairing{advice}",
+            ),
             markup=False,
             highlight=False,
         )
     for said in report.late_replacements:
         # since session 26: a replacement after the exit, by a fupin that took it (a note)
         say(
-            f"under today's rules: {said}: a helper is paired while the household is assisted "
-            "(up to and on its exit's approval day), which a fupin before 2026-11-30 did not "
-            "check for a replacement (not a problem: recorded as it was taken; today's fupin "
-            "refuses such a replacement: if the unpairing was dated or named wrong, correct it "
-            "with `fupin correct household NUMBER VERSION`)",
+            _under_today(
+                f"{said}: a helper is paired while the household is assisted (up to and on its "
+                "exit's approval day)",
+                "2026-11-30",
+                "refuses such a replacement: if the unpairing was dated or named wrong, correct "
+                "it with `fupin correct household NUMBER VERSION`",
+                checked=" for a replacement",
+            ),
             markup=False,
             highlight=False,
         )
@@ -329,19 +344,20 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     for said in report.able_not_key_targets:
         # since session 26: registered or amended so by a fupin that took it (a note)
         say(
-            f"under today's rules: {said}: a 低保 household with labour capacity that is "
-            "willing is a key target 重点帮扶对象 [三; 四(一)], which a fupin before 2026-12-01 "
-            "did not check (not a problem: recorded as it was taken; today's fupin refuses it: "
-            "amend its mark with `fupin household amend NUMBER --key-target`, or the field "
-            "typed wrong)",
+            _under_today(
+                f"{said}: a 低保 household with labour capacity that is willing is a key target "
+                "重点帮扶对象 [三; 四(一)]",
+                "2026-12-01",
+                "refuses it: amend its mark with `fupin household amend NUMBER --key-target`, "
+                "or the field typed wrong",
+            ),
             markup=False,
             highlight=False,
         )
     for said in report.dated_before:
         # since session 26: recorded by a fupin before session 24, which took it (a note)
         say(
-            f"under today's rules: {said}, which a fupin before 2026-12-01 did not check (not "
-            "a problem: recorded as it was taken; today's fupin refuses such a date)",
+            _under_today(said, "2026-12-01", "refuses such a date"),
             markup=False,
             highlight=False,
         )

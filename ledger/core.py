@@ -76,7 +76,7 @@ from ledger.store import (
 )
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
-from ledger.waiting import watching
+from ledger.waiting import waiting_words, watching
 
 #: The topic of an officer's registration (``LedgerCore.admins_with_keys``).
 _OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
@@ -118,15 +118,11 @@ _JITTER = random.SystemRandom()
 _STREETS_PAGE = 100
 
 
-def _waiting_words(location: str, seconds: str, *, server: bool = False) -> str:
-    """What a save says while it waits; a server's save may wait for the server too (a pool
-    connection to a server stopped: the code reviewer, session 26)."""
-    slow = " (or the server is slow to answer)" if server else ""
-    return (
-        f"waiting for {location}: another writer (an import?) holds its write lock{slow}; "
-        f"this command waits up to LEDGER_LOCK_TIMEOUT ({seconds} s), then saves, or is "
-        "refused with nothing written"
-    )
+#: What a single save does once the lock it waits for is free (``waiting_words``).
+_SAVE_WAITS = (
+    "this command waits up to LEDGER_LOCK_TIMEOUT ({seconds} s), then saves, or is refused "
+    "with nothing written"
+)
 
 
 def ledger_transcoder() -> OrjsonTranscoder:
@@ -673,7 +669,8 @@ class LedgerCore(Application[UUID]):
             try:
                 wait = self._lock_seconds()
                 server = self.location is not None and self.location.kind == "postgres"
-                with watching(_waiting_words(shown, wait, server=server), wait):
+                said = waiting_words(shown, wait, _SAVE_WAITS, server=server)
+                with watching(said, wait):
                     recordings = self._save_events(
                         _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                     )

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-__all__ = ["SLOW_SAVE_SECONDS", "watching"]
+__all__ = ["SLOW_SAVE_SECONDS", "waiting_words", "watching"]
 
 #: A wait this long (seconds) is said; a save's own insert takes milliseconds.
 SLOW_SAVE_SECONDS = 1.0
@@ -69,3 +69,14 @@ def watching(words: str, wait: str) -> AbstractContextManager[None]:
     ``wait`` (its longest wait, in whole seconds as ``LEDGER_LOCK_TIMEOUT`` gives it) if that
     is sooner: with ``LEDGER_LOCK_TIMEOUT=1`` the note came with the refusal (re-test J)."""
     return _WATCH.watching(words, wait)
+
+
+def waiting_words(store: str, seconds: str, then: str, *, server: bool = False) -> str:
+    """What a command says while it waits for another writer's lock on ``store``: ``then``
+    says what it does once the lock is free (``{seconds}`` its longest wait); a server's
+    wait may be the server's too (a pool's connection to one that stopped)."""
+    slow = " (or the server is slow to answer)" if server else ""
+    return (
+        f"waiting for {store}: another writer (an import?) holds its write lock{slow}; "
+        + then.format(seconds=seconds)
+    )

@@ -43,7 +43,7 @@ from ledger.store import (
     read_only,
     sqlite_lock_held,
 )
-from ledger.waiting import watching
+from ledger.waiting import waiting_words, watching
 
 __all__ = [
     "READ_ONLY",
@@ -416,11 +416,14 @@ def _table_written(sql: str) -> str:
 
 def read_models_waiting(store: str, seconds: str) -> str:
     """What the read models' update says while it waits for another writer's lock."""
-    return (
-        f"waiting for {store}: another writer (an import?) holds its write lock; the read "
-        f"models are brought up to date once it ends, waiting up to LEDGER_LOCK_TIMEOUT "
-        f"({seconds} s), or this command is refused with nothing written"
-    )
+    return waiting_words(store, seconds, _UPDATE_WAITS)
+
+
+#: What the read models' update does once the lock it waits for is free.
+_UPDATE_WAITS = (
+    "the read models are brought up to date once it ends, waiting up to LEDGER_LOCK_TIMEOUT "
+    "({seconds} s), or this command is refused with nothing written"
+)
 
 
 #: What a refused read-model update wrote (its transaction rolled back); the ledger's events
