@@ -1835,6 +1835,28 @@ class Household(LedgerAggregate):
                 "step", f"{what} {step} needs {expected} first; done: {', '.join(done) or 'none'}"
             )
 
+    def check_amend(
+        self,
+        changes: dict[str, Any],
+        reason: str,
+        prov: Provenance,
+        opened: date | None = None,
+    ) -> None:
+        """Once a move is on record, any village amendment is refused first, whatever the
+        village it names (since session 27): it restates the identification's village, from
+        the start, not the village after the move, so "is already ...: nothing to amend" about
+        the village moved to would answer a question not asked."""
+        if "village" in changes and self.moves:
+            moved = self.moves[-1]
+            raise RuleError(
+                "village",
+                f"{self.number} moved to {moved[2]} on {moved[0]} (entry {moved[3]}): an "
+                "amendment restates the village typed wrong from the start, before any "
+                f"move; void the move first (fupin correct household {self.number} "
+                f"{moved[3]}), amend, then record the move again",
+            )
+        super().check_amend(changes, reason, prov, opened)
+
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
         """A key-target mark is the registration's; a key target has labour capacity and is
         willing [三], amended or not; and an exit's threshold and eligibility were judged on the
@@ -1846,15 +1868,6 @@ class Household(LedgerAggregate):
                 check_as_recorded(field, value, lambda text, name: choice(text, AREAS, name))
             elif field == "village":
                 check_as_recorded(field, value, require_text)
-                if self.moves:
-                    moved = self.moves[-1]
-                    raise RuleError(
-                        "village",
-                        f"{self.number} moved to {moved[2]} on {moved[0]} (entry {moved[3]}): an "
-                        "amendment restates the village typed wrong from the start, before any "
-                        f"move; void the move first (fupin correct household {self.number} "
-                        f"{moved[3]}), amend, then record the move again",
-                    )
             else:
                 check_flag(field, value)
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
