@@ -138,11 +138,21 @@ def stale_today_note(report: Mapping[str, Any], real_today: date, judged: str = 
     known = f" as known at {known_at}" if known_at else ""
     again = f" --known-at {known_at}" if known_at else ""
     return (
-        f"today {today} is the last day on record{known}, not today's date ({real_today}): "
+        f"today {today} is the last day on record{known} that counts ({COUNTED}), not "
+        f"today's date ({real_today}): "
         f"{judged or ACCOUNTABILITY_JUDGED} are judged by it; to judge them by today's date, "
         f"run with --as-of {real_today}{again}"
     )
 
+
+#: Which entries' effective dates make a report's ``today`` (``projections.engine.
+#: NOT_PROGRAMME_TIME``), said by ``stale_today_note`` since session 27: a year's standards
+#: set with a later date (``programme set-year … -e 2017-02-15``) are on record and applied,
+#: yet the note's "last day on record" stayed earlier, unexplained.
+COUNTED = (
+    "the programme's casework, funds and oversight; a year's standards, reference data, "
+    "corrections and amendments do not move it"
+)
 
 #: What the accountability report judges by its ``today`` (``stale_today_note``).
 ACCOUNTABILITY_JUDGED = (

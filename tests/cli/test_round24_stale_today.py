@@ -19,13 +19,19 @@ STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tes
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 1, 4, tzinfo=UTC)  # 12:00 on 1 December 2026 in China
+#: Which entries make today (said since session 27, tester F).
+COUNTED = (
+    "the programme's casework, funds and oversight; a year's standards, reference data, "
+    "corrections and amendments do not move it"
+)
 #: What the accountability report judges by its today (since the re-test: findings alone before).
 JUDGED = (
     "quarters ended (missed visits), years over (the reduction plan, talks due 约谈) and "
     "deadlines passed (overdue findings) are judged by it"
 )
 NOTE = (
-    f"today 2017-01-05 is the last day on record, not today's date (2026-12-01): {JUDGED}; "
+    f"today 2017-01-05 is the last day on record that counts ({COUNTED}), not today's date "
+    f"(2026-12-01): {JUDGED}; "
     "to judge them by today's date, run with --as-of 2026-12-01"
 )
 
@@ -98,8 +104,9 @@ def test_with_known_at_the_advice_keeps_it(seeded: Fupin, tmp_path: Path) -> Non
     real_today = later.astimezone(CHINA).date()
     option = f"--known-at {known.isoformat()}"
     note = (
-        f"today 2017-01-05 is the last day on record as known at {known.isoformat()}, not "
-        f"today's date ({real_today}): {JUDGED}; to judge them by today's date, run with "
+        f"today 2017-01-05 is the last day on record as known at {known.isoformat()} that "
+        f"counts ({COUNTED}), not today's date ({real_today}): {JUDGED}; to judge them by "
+        "today's date, run with "
         f"--as-of {real_today} --known-at {known.isoformat()}"
     )
     out = tmp_path / "r.html"
@@ -119,8 +126,9 @@ def test_report_funds_says_it_too(seeded: Fupin) -> None:
     # years on, with no word that its today was the last day on record.
     _with_a_finding(seeded)
     note = (
-        "today 2017-01-05 is the last day on record, not today's date (2026-12-01): years over "
-        "(the yearly splits' rules) and the programme's end (the per-person rule) are judged by "
+        f"today 2017-01-05 is the last day on record that counts ({COUNTED}), not today's date "
+        "(2026-12-01): years over (the yearly splits' rules) and the programme's end (the "
+        "per-person rule) are judged by "
         "it; to judge them by today's date, run with --as-of 2026-12-01"
     )
 
