@@ -161,7 +161,11 @@ REBUILD_PAGES = 50
 #: 30 (session 26): each amendment of a registered household's key-target mark, with who, when
 #: and why, in a new table, ``pj_key_target_amendments`` (the accountability report's
 #: ``key_target_amendments``).
-SCHEMA_VERSION = 30
+#: 31 (session 27): a household's ``exited_on`` is the day its exit in force was approved,
+#: blank while it is not exited: a return's approval clears it (a voided one restores it), an
+#: exit's approval voided leaves it blank (it was the exit approved before, undone by a
+#: return, beside the exit year of the cycle under way: tester F).
+SCHEMA_VERSION = 31
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

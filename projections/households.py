@@ -655,6 +655,7 @@ def return_advanced(db: Database, fact: Fact) -> None:
             db,
             fact,
             stage="returned",
+            exited_on=None,
             returned_on=fact.effective,
             plan_year=fact.prov.effective.year + 1,
             exit_cycle=None if cycle is None else cycle + 1,
@@ -781,7 +782,8 @@ def _entry_day(db: Database, memo: str, sql: str, key: tuple[str, int]) -> str |
 def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
     """An exit approved in error never was: its step leaves ``pj_exit_steps``, the assisted
     period it ended runs on, and the household stands where it stood before (registered, or
-    returned; ``exited_on`` the exit approved before, if any)."""
+    returned), with no exit in force: ``exited_on`` blank (since session 27; it was the exit
+    approved before, undone by the return, beside the exit year of the cycle under way)."""
     key = (fact.aggregate_id, fact["corrects"])
     db.write("DELETE FROM pj_exit_steps WHERE aggregate_id = ? AND version = ?", key)
     db.write(
@@ -789,19 +791,15 @@ def _approval_voided(db: Database, fact: Fact, row: Row, approved: str) -> None:
         "version = (SELECT MAX(version) FROM pj_periods WHERE aggregate_id = ?)",
         (fact.aggregate_id, approved, fact.aggregate_id),
     )
-    before = db.one(
-        "SELECT MAX(effective) FROM pj_exit_steps WHERE aggregate_id = ? AND step = 'approved'",
-        (fact.aggregate_id,),
-    )
     stage = "registered" if row["returned_on"] is None else "returned"
-    _set(db, fact, stage=stage, exited_on=None if before is None else before[0])
+    _set(db, fact, stage=stage, exited_on=None)
 
 
 def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
     """A return approved in error never was (since session 23): the assisted period it opened
     goes, its step leaves ``pj_return_steps``, and the household stands exited again, in the
-    exit cycle the return ended (its exit year that exit's), ``returned_on`` and
-    ``plan_year`` those of the return before, if any."""
+    exit cycle the return ended (its exit year and ``exited_on`` that exit's), ``returned_on``
+    and ``plan_year`` those of the return before, if any."""
     key = (fact.aggregate_id, fact["corrects"])
     db.memo(_RETURNS_VOIDED)[key] = returned
     db.write("DELETE FROM pj_periods WHERE aggregate_id = ? AND version = ?", key)
@@ -815,7 +813,7 @@ def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
         (*key, fact.aggregate_id),
     )
     year = db.one(
-        "SELECT year FROM pj_exit_steps WHERE aggregate_id = ? AND step = 'approved' "
+        "SELECT year, effective FROM pj_exit_steps WHERE aggregate_id = ? AND step = 'approved' "
         "ORDER BY version DESC LIMIT 1",
         (fact.aggregate_id,),
     )
@@ -828,6 +826,7 @@ def _return_voided(db: Database, fact: Fact, row: Row, returned: str) -> None:
         plan_year=None if before is None else int(str(before[0])[:4]) + 1,
         exit_cycle=None if cycle is None else cycle - 1,
         exit_year=None if year is None else year[0],
+        exited_on=None if year is None else year[1],
     )
 
 
