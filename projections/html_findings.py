@@ -47,8 +47,10 @@ SENSES: dict[tuple[str, str], str] = {
 #: The section of ``report html --restated`` (since session 26), after the findings.
 RESTATED_TITLE = (
     "Closed plan years restated after the fact 往年减贫计划事后变动 (as known at the year's "
-    "closing day → now; a moved figure in red) [三、六(七)]"
+    "closing day → now; a moved figure in red, marked moved 已变动) [三、六(七)]"
 )
+#: A figure of ``restated_years`` that moved after its year closed says so in words.
+MOVED = "(moved 已变动)"
 #: Under the findings when ``--restated`` was not given: the section is not there, and why.
 RESTATED_NOT_ASKED = (
     "Closed plan years restated after the fact 往年减贫计划事后变动: not checked (fupin report "
@@ -73,6 +75,9 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
             *("cumulative target", "cumulative exits", "year over", "talk due", "talk held"),
         ),
         ([_plan_td(r, c) for c in COLUMNS["plan"]] for r in duty["plan"]),
+        f"The {shares or 'no programme'} plan by street 分街道减贫计划",
+        row_header=True,
+        shown=False,
     )
     named = escape(shares or "no programme")
     parts = [f"<h3>The {named} plan by street 分街道减贫计划</h3>{plan}"]
@@ -99,17 +104,24 @@ def _findings(section: str, title: str, rows: Sequence[dict[str, Any]]) -> str:
     # headings said budget_fen over cells of ¥38,566.55).
     headings = [f"{c.removesuffix('_fen')} (元)" if c.endswith("_fen") else c for c in columns]
     rendered = table(
-        headings, ([_cell(section, column, row) for column in columns] for row in rows)
+        headings,
+        ([_cell(section, column, row) for column in columns] for row in rows),
+        title,
+        shown=False,
     )
     count = figure(f"rows-{section}", len(rows), str(len(rows)), "span")
+    # The title a heading inside the summary (since session 27: heading navigation jumped from
+    # Accountability to Dossiers over the twelve sections).
     if len(rows) <= OPEN_ROWS:
         shown = rendered if rows else "<p class=meta>none 无</p>"
-        return f"<details open><summary>{escape(title)}: {count}</summary>{shown}</details>"
+        return (
+            f"<details open><summary><h3>{escape(title)}: {count}</h3></summary>{shown}</details>"
+        )
     # A closed <details> prints closed, its rows left out of the PDF, and no style sheet opens
     # it in every browser: the rows are written once more for print only (since session 26,
     # tester X: 98 missed visits were absent from the printed report).
     return (
-        f'<details class="screen-only"><summary>{escape(title)}: {count}</summary>'
+        f'<details class="screen-only"><summary><h3>{escape(title)}: {count}</h3></summary>'
         f"{rendered}</details>"
         f'<section class="print-only"><h3>▼ {escape(title)}: {len(rows)}</h3>{rendered}</section>'
     )
@@ -132,7 +144,8 @@ def _cell(section: str, column: str, row: dict[str, Any]) -> str:
 def _restated_cell(column: str, row: dict[str, Any]) -> str:
     """A cell of ``restated_years``: ``restated_by`` an entry a line, as the CSV gives it; a
     figure after that differs from before red (a figure moved after the year closed is a fault
-    to look at); a talk due a fault as in the plan table."""
+    to look at), and says so in words (since session 27: red bold only, which a screen reader
+    and a grey printout do not tell); a talk due a fault as in the plan table."""
     if column == "restated_by":
         lines = restated_text(row[column]).splitlines()
         return '<td class="text">' + "<br>".join(escape(line) for line in lines) + "</td>"
@@ -141,8 +154,13 @@ def _restated_cell(column: str, row: dict[str, Any]) -> str:
     name = column.removesuffix("_after")
     if name in COMPARED and row[column] != row[f"{name}_before"] and row["judged"]:
         if isinstance(row[column], bool):
-            return td(row[column], FAULT) if row[column] else '<td class="bad">no (moved)</td>'
-        return f'<td class="num bad">{escape("" if row[column] is None else str(row[column]))}</td>'
+            return (
+                f'<td class="bad">⚠ yes {MOVED}</td>'
+                if row[column]
+                else f'<td class="bad">no {MOVED}</td>'
+            )
+        shown = "" if row[column] is None else str(row[column])
+        return f'<td class="num bad">{escape(shown)} {MOVED}</td>'
     return td(row[column], SENSES.get(("restated_years", column), NEUTRAL))
 
 
@@ -195,6 +213,8 @@ def _dossier(record: dict[str, Any]) -> str:
             [td(h["helper"]), td(h["role"]), td(h["paired_on"]), td(h["unpaired_on"])]
             for h in record["helpers"]
         ),
+        f"Helpers of {number} 帮扶责任人",
+        row_header=True,
     )
     funds = sum(f["amount_fen"] for f in record["funds"])
     return (

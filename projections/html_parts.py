@@ -18,6 +18,7 @@ __all__ = [
     "household_td",
     "legend",
     "panel",
+    "scrolls",
     "table",
     "td",
     "wan",
@@ -49,6 +50,12 @@ font-weight:bold}.dossiers{display:grid;grid-template-columns:repeat(auto-fill,m
 gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 10px;
 font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
 .dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
+summary h3{display:inline;font-size:inherit;margin:0}caption{text-align:left;font-weight:bold;
+padding:2px 0}caption.vh{position:absolute;width:1px;height:1px;overflow:hidden;
+clip:rect(0 0 0 0);white-space:nowrap}th[scope=row]{font-weight:normal;background:none}
+.chart-data summary{font-weight:normal;font-size:12px}
+.legend i{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+:focus-visible{outline:2px solid #2563eb}
 @media screen and (prefers-color-scheme:dark){body{background:#0f172a;color:#e5e7eb}
 .panel,.kpi,.dossier,table{background:#1e293b;border-color:#334155}td,th{border-color:#334155}
 th{background:#334155}h2{border-color:#334155}.meta,.kpi span{color:#9ca3af}
@@ -88,27 +95,77 @@ def figure(name: str, value: int, text: str, tag: str = "b") -> str:
     )
 
 
-def legend(names: dict[str, str], colours: dict[str, str], keys: Iterable[str]) -> str:
+#: A legend swatch's pattern, as the chart's (``projections.svg.PATTERNS``) draws it.
+SWATCHES = {
+    "hatch": "repeating-linear-gradient(45deg,#fff 0 1.5px,{c} 1.5px 4px)",
+    "dots": "radial-gradient(circle,#fff 1px,{c} 1.4px) 0 0/4px 4px",
+    "cross": (
+        "repeating-linear-gradient(45deg,#fff 0 1px,transparent 1px 4px),"
+        "repeating-linear-gradient(-45deg,#fff 0 1px,{c} 1px 4px)"
+    ),
+}
+
+
+def legend(
+    names: dict[str, str],
+    colours: dict[str, str],
+    keys: Iterable[str],
+    patterns: dict[str, str] | None = None,
+) -> str:
+    """Swatches naming the series; a patterned series' swatch shows its pattern."""
+    patterns = patterns or {}
     items = "".join(
-        f'<i style="background:{colours[k]}"></i>{escape(k)} {escape(names.get(k, ""))}'
+        f'<i style="background:{_swatch(colours[k], patterns.get(k))}"></i>'
+        f"{escape(k)} {escape(names.get(k, ''))}"
         for k in keys
     )
     return f'<div class="legend">{items}</div>'
 
 
+def _swatch(colour: str, pattern: str | None) -> str:
+    return SWATCHES[pattern].format(c=colour) if pattern else colour
+
+
 def panel(title: str, chart: str, legend: str = "") -> str:
-    return f'<div class="panel"><h3>{escape(title)}</h3>{chart}{legend}</div>'
+    """A chart's box, headed by its title; it scrolls sideways on a narrow screen, so it can
+    be reached and scrolled from the keyboard (since session 27)."""
+    return f'<div class="panel"{scrolls(title)}><h3>{escape(title)}</h3>{chart}{legend}</div>'
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def scrolls(name: str) -> str:
+    """A scrolling box's attributes: focusable, a named region (WCAG 2.1.1, 4.1.2)."""
+    return f' tabindex="0" role="region" aria-label="{escape(name)}"'
+
+
+def table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    caption: str = "",
+    row_header: bool = False,
+    shown: bool = True,
+) -> str:
+    """A table with a ``caption`` naming it (its scrolling box too; not ``shown`` on screen
+    when a heading just above says it); ``row_header``: the first cell of each row names the
+    row, a ``<th scope="row">`` (since session 27)."""
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(_row_header(row) if row_header else row) + "</tr>" for row in rows
+    )
+    hidden = "" if shown else ' class="vh"'
+    named = f"<caption{hidden}>{escape(caption)}</caption>" if caption else ""
     # In a box of its own that scrolls sideways, so a wide table leaves the page at the
     # screen's width (since session 26: on a phone the page was 977 px wide, the verdicts off).
     return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
+        f'<div class="scroll"{scrolls(caption or columns[0])}><table>{named}'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
+
+
+def _row_header(row: Sequence[str]) -> list[str]:
+    first = row[0]
+    if first.startswith("<td") and first.endswith("</td>"):
+        first = '<th scope="row"' + first[3:-5] + "</th>"
+    return [first, *row[1:]]
 
 
 #: What a yes means in a yes/no column (since session 26: every yes read green ✓ and every

@@ -21,9 +21,20 @@ from typing import Any
 from projections.accountability import stale_today_note
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
-from projections.html_parts import CSS, GOOD, figure, legend, panel, table, td, wan, yuan
+from projections.html_parts import (
+    CSS,
+    GOOD,
+    figure,
+    legend,
+    panel,
+    scrolls,
+    table,
+    td,
+    wan,
+    yuan,
+)
 from projections.series import ReportInputs
-from projections.svg import Cell, Column, Segment, bar_chart, heat_map
+from projections.svg import Cell, Column, Key, Segment, bar_chart, heat_map
 
 __all__ = ["SOURCE_NAMES", "STATUS_NAMES", "render"]
 STATUS_NAMES = {
@@ -42,9 +53,20 @@ STATUS_COLOURS = {
     "under-notice": "#fbbf24",
     "registered": "#f97316",
     "paired": "#2563eb",
-    "returned": "#dc2626",
+    "returned": "#991b1b",
     "exited": "#16a34a",
     "rejected": "#6b7280",
+}
+#: A status's second cue besides its colour (since session 27: paired #2563eb and returned
+#: #dc2626 printed the same grey, and under deuteranopia registered, returned and exited
+#: read alike): a pattern over it where two statuses are alike in grey, and returned a darker
+#: red (``tests/cli/test_round27_accessible_html.py`` checks every pair).
+STATUS_PATTERNS = {
+    "reviewed": "cross",
+    "under-notice": "dots",
+    "returned": "hatch",
+    "exited": "dots",
+    "rejected": "cross",
 }
 SOURCE_NAMES = {
     "city": "市扶贫基金",
@@ -80,7 +102,7 @@ def render(inputs: ReportInputs, sealed: bool = False, real_today: date | None =
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>江海区精准扶贫 2016–2018 图表报告</title>"
-        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+        f"<style>{CSS}</style></head><body><main>{body}</main></body></html>\n"
     )
 
 
@@ -178,13 +200,17 @@ def _caseload_section(
             )
             for day in days
         ]
-        chart = bar_chart(f"{street} caseload by status", categories, STATUS_COLOURS)
-        panels.append(panel(f"{street}街道 households by status 户数", chart))
-    key = legend(STATUS_NAMES, STATUS_COLOURS, statuses)
+        title = f"{street}街道 households by status 户数"
+        chart = bar_chart(title, categories, STATUS_COLOURS, key=_STATUS_KEY)
+        panels.append(panel(title, chart))
+    key = legend(STATUS_NAMES, STATUS_COLOURS, statuses, STATUS_PATTERNS)
     return (
         "<h2>Caseload over time 扶贫对象 (households at each quarter end)</h2>"
         f'{key}<div class="grid">{"".join(panels)}</div>{_closed_line(closed)}'
     )
+
+
+_STATUS_KEY = Key(STATUS_NAMES, patterns=STATUS_PATTERNS, corner="quarter end 季末")
 
 
 def _counted(households: int, people: int) -> str:
@@ -238,14 +264,20 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
         )
         for row in sorted(plan, key=lambda r: (r["street"], r["year"]))
     ]
-    chart = bar_chart(f"Exits against the {plain} plan", categories, {"exits": "#16a34a"})
+    title = f"Key-target exits against the {plain} plan by street and year 分街道年度退出"
+    chart = bar_chart(
+        title,
+        categories,
+        {"exits": "#16a34a"},
+        key=Key({"exits": "退出"}, corner="street and year 街道 年度"),
+    )
     legend = (
         '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
         f'approved)<i class="target"></i>plan target 计划 ({named})</div>'
     )
     return (
         f"<h2>Exits per year against the {named} plan 年度减贫计划 [三]</h2>"
-        f'<div class="grid">{panel("Key-target exits by street and year", chart, legend)}</div>'
+        f'<div class="grid">{panel(title, chart, legend)}</div>'
     )
 
 
@@ -289,9 +321,11 @@ def _by_source_chart(rows: Sequence[dict[str, Any]]) -> str:
         for row in sorted(rows, key=lambda r: (r["year"], r["source"]))
     ]
     colours = {"allocated": "#93c5fd", "disbursed": "#1d4ed8"}
-    chart = bar_chart("Allocated and disbursed by source and year", categories, colours, wan)
     names = {"allocated": "到位", "disbursed": "拨付"}
-    return panel("By source and year 按来源 (万元)", chart, legend(names, colours, colours))
+    title = "Allocated and disbursed by source and year 按来源 (万元)"
+    key = Key(names, yuan, corner="year and source 年度 来源")
+    chart = bar_chart(title, categories, colours, wan, key)
+    return panel(title, chart, legend(names, colours, colours))
 
 
 def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
@@ -300,8 +334,9 @@ def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
         totals[(row["category"], row["source"])] += row["amount_fen"]
     categories = sorted({c for c, _ in totals})
     sources = sorted({s for _, s in totals})
+    title = "Disbursed by category of use 按用途 (万元)"
     chart = bar_chart(
-        "Disbursed by category",
+        title,
         [
             (
                 category,
@@ -318,9 +353,10 @@ def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
         ],
         SOURCE_COLOURS,
         wan,
+        Key(SOURCE_NAMES, yuan, corner="category of use 用途"),
     )
     return panel(
-        "Disbursed by category of use 按用途 (万元)",
+        title,
         chart,
         legend(SOURCE_NAMES, SOURCE_COLOURS, sources),
     )
@@ -381,6 +417,7 @@ def _rules_tables(money: dict[str, Any]) -> str:
             "rule met",
         ),
         per_person,
+        "The per-person rule 人均资金规则 (fiscal money within the programme's years)",
     ) + table(
         (
             "year",
@@ -396,6 +433,9 @@ def _rules_tables(money: dict[str, Any]) -> str:
             "local ≥ minimum",
         ),
         splits,
+        "Each year's split of fiscal money 年度资金分担 (city:local 6:4, district:street 50:50, "
+        "local minimum)",
+        row_header=True,
     )
 
 
@@ -431,7 +471,8 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
         )
         for row in [*coverage, *none_owed]
     ]
-    chart = heat_map("Visit coverage per street and quarter", streets, quarters, cells)
+    title = "Visit coverage per street and quarter 分街道季度走访覆盖率"
+    chart = heat_map(title, streets, quarters, cells, "street 街道")
     note = (
         '<p class="meta">Each cell: share of the visits owed (one per helper per quarter '
         "while the household is assisted) that were made, and under it the visits made / owed "
@@ -440,7 +481,7 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
     )
     return (
         "<h2>Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])</h2>"
-        f'<div class="panel">{chart}{note}</div>'
+        f'<div class="panel"{scrolls(title)}><h3>{escape(title)}</h3>{chart}{note}</div>'
     )
 
 

@@ -147,7 +147,9 @@ def test_the_html_report_names_the_shares_in_force(seeded: Fupin, tmp_path: Path
 
     page = out.read_text(encoding="utf-8")
     assert "<h2>Exits per year against the 3:3:4 plan 年度减贫计划 [三]</h2>" in page
-    assert "<title>Exits against the 3:3:4 plan</title>" in page
+    assert (
+        ">Key-target exits against the 3:3:4 plan by street and year 分街道年度退出</title>" in page
+    )
     assert "plan target 计划 (3:3:4)</div>" in page
     assert "<h3>The 3:3:4 plan by street 分街道减贫计划</h3>" in page
     # the old shares only in the amendment's row (since session 26: rules_amendments)

@@ -82,9 +82,9 @@ def test_report_html_restated_shows_the_moved_rows_as_the_csv_gives_them(
     rows = re.findall(r"<tr>(.*?)</tr>", section)
     first = next(r for r in rows if '<td class="num">2016</td><td>礼乐</td>' in r)
     # exits 9 → 8 and cumulative exits 9 → 8 in red; K 46 → 46 not; a talk now due
-    assert '<td class="num">9</td><td class="num bad">8</td>' in first
+    assert '<td class="num">9</td><td class="num bad">8 (moved 已变动)</td>' in first
     assert '<td class="num">46</td><td class="num">46</td>' in first
-    assert '<td>no</td><td class="bad">⚠ yes</td>' in first
+    assert '<td>no</td><td class="bad">⚠ yes (moved 已变动)</td>' in first
     # restated_by: an entry a line, as the CSV's cell
     assert f"event Corrected; record LL-000001; entry {entry + 1}; corrects {entry}" in first
     assert first.count("event ") == 1  # the one correction made

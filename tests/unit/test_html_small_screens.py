@@ -13,7 +13,9 @@ from projections.html_parts import CSS, table, td
 def test_a_table_scrolls_sideways_in_a_box_of_its_own() -> None:
     html = table(("year", "rule met"), [[td(2016), td(True)]])
 
-    assert html.startswith('<div class="scroll"><table>')
+    assert html.startswith(
+        '<div class="scroll" tabindex="0" role="region" aria-label="year"><table>'
+    )
     assert html.endswith("</table></div>")
     assert re.search(r"\.scroll\{overflow-x:auto[;}]", CSS)
 
