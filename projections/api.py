@@ -180,7 +180,9 @@ def household(
 ) -> dict[str, Any]:
     """A household's dossier 一户一档 from the read models."""
     try:
-        return _report("household", ledger, as_of, known_at, lambda v: dossier(v.db, number))
+        return _report(
+            "household", ledger, as_of, known_at, lambda v: dossier(v.db, number, v.today)
+        )
     except NotFoundError:
         if as_of is None and known_at is None:
             raise

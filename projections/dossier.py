@@ -6,6 +6,7 @@ shows what analysts may see. ``fupin history`` shows the full, attributed timeli
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ledger.base import typed_hint
@@ -40,9 +41,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "employment": ("enterprise", "name", "since", "ended_on"),
     # An inspection's findings about the household (tester V, session 19: an inspector had to
     # query pj_findings to see them); a finding voided by a correction has no row.
+    # ``overdue``: its deadline passed by the dossier's day unrectified, or it was rectified
+    # after it, as ``report accountability``'s overdue_findings (since session 27: only that
+    # report said so, and a dossier showed a deadline of 2018 with no rectification silently).
     "findings": (
         *("inspection", "finding", "description", "deadline", "recorded_on", "recorded_by"),
-        *("rectified_on", "closed_on"),
+        *("rectified_on", "closed_on", "overdue"),
     ),
 }
 
@@ -57,8 +61,9 @@ _HOUSEHOLD = (
 _FLAGS = ("labour", "willing", "disabled", "key_target")
 
 
-def dossier(db: Database, number: str) -> dict[str, Any]:
-    """The household's dossier; see docs/reports.md for the JSON shape."""
+def dossier(db: Database, number: str, today: date | None = None) -> dict[str, Any]:
+    """The household's dossier as of ``today`` (the view's day: its findings' deadlines are
+    judged by it); see docs/reports.md for the JSON shape."""
     rows = db.dicts(_HOUSEHOLD, (number,))
     if not rows:
         # Hinted as the casework commands' lookups are (``LedgerCore.load``): 'JN-P1 ' is JN-P1,
@@ -126,14 +131,34 @@ def dossier(db: Database, number: str) -> dict[str, Any]:
             "WHERE e.household = ? AND e.voided = 0 ORDER BY e.since, e.version",
             (number,),
         ),
-        "findings": db.dicts(
-            "SELECT inspection, finding_id AS finding, description, deadline, recorded_on, "
-            "recorded_by, rectified_on, closed_on FROM pj_findings "
-            "WHERE subject_kind = 'household' AND subject = ? "
-            "ORDER BY recorded_on, inspection, finding_id",
-            (number,),
-        ),
+        "findings": _findings(db, number, today),
     }
+
+
+def _findings(db: Database, number: str, today: date | None) -> list[dict[str, Any]]:
+    """The findings about the household, each saying whether it is overdue."""
+    rows = db.dicts(
+        "SELECT inspection, finding_id AS finding, description, deadline, recorded_on, "
+        "recorded_by, rectified_on, closed_on FROM pj_findings "
+        "WHERE subject_kind = 'household' AND subject = ? "
+        "ORDER BY recorded_on, inspection, finding_id",
+        (number,),
+    )
+    for row in rows:
+        row["overdue"] = overdue(row, today)
+    return rows
+
+
+def overdue(finding: dict[str, Any], today: date | None) -> bool:
+    """A finding whose deadline is before ``today`` and which was not rectified by it (not
+    at all, or later): the rule of ``report accountability``'s overdue_findings."""
+    deadline = str(finding["deadline"])
+    rectified = finding["rectified_on"]
+    return (
+        today is not None
+        and deadline < today.isoformat()
+        and (rectified is None or str(rectified) > deadline)
+    )
 
 
 #: A household's live assessments; one is in force when no live assessment of its year is

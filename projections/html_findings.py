@@ -217,14 +217,46 @@ def _dossier(record: dict[str, Any]) -> str:
         row_header=True,
     )
     funds = sum(f["amount_fen"] for f in record["funds"])
+    findings = _dossier_findings(number, record["findings"])
     return (
         f'<section class="dossier" id="household-{escape(number)}"><h3>{escape(number)} '
         f'<span class="person">{escape(who)}</span></h3><div>{escape(summary)}</div>'
         f"<div>members 成员: {escape('、'.join(personal['member_names']))}</div>"
         f"<div>visits 走访 {len(record['visits'])} · measures 措施 {len(record['measures'])} · "
         f"incomes {escape(_incomes(record['incomes']))} · funds received {yuan(funds)}</div>"
-        f"{helpers if record['helpers'] else ''}</section>"
+        f"{helpers if record['helpers'] else ''}{findings}</section>"
     )
+
+
+def _dossier_findings(number: str, rows: Sequence[dict[str, Any]]) -> str:
+    """The inspections' findings about the household, an overdue one saying so in words, as
+    the overdue table does (since session 27: the dossier the overdue table links to did not
+    list the finding at all)."""
+    if not rows:
+        return ""
+    return table(
+        ("finding", "description", "deadline", "rectified", "closed", "overdue 逾期"),
+        (
+            [
+                td(f"{row['inspection']} {row['finding']}"),
+                f'<td class="text">{escape(str(row["description"] or ""))}</td>',
+                td(row["deadline"]),
+                td(row["rectified_on"]),
+                td(row["closed_on"]),
+                _overdue_td(row),
+            ]
+            for row in rows
+        ),
+        f"Findings about {number} 督查发现",
+        row_header=True,
+    )
+
+
+def _overdue_td(row: dict[str, Any]) -> str:
+    if not row["overdue"]:
+        return td(False, FAULT)
+    late = "rectified late 逾期整改" if row["rectified_on"] else "not rectified 逾期未整改"
+    return f'<td class="bad">⚠ yes, {late}</td>'
 
 
 def _incomes(rows: Sequence[dict[str, Any]]) -> str:

@@ -93,7 +93,7 @@ def gather(
         rules = read_rules(view.db)
         unreadable: dict[str, str] = {}
         dossiers = [
-            _dossier(ledger, view.db, number, masked, unreadable, (as_of, known_at))
+            _dossier(ledger, view.db, number, masked, unreadable, (as_of, known_at), today)
             for number in named_households(duty)
         ]
     days = report_days(first, today) if first and today else []
@@ -231,14 +231,15 @@ def _dossier(
     masked: bool,
     unreadable: dict[str, str],
     when: tuple[date | None, datetime | None] = (None, None),
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The household's dossier with its personal data. One whose key fails authentication or
     has no row (``household_unreadable``) reads ``[unreadable]`` in every personal field, and
     is added to ``unreadable``: the report goes on for every other household, as the other
     readers of the whole ledger do (``notice``, ``log``; docs/privacy.md). Before, it
     refused the whole report, naming the household by its id only. A master key that opens
-    nothing is still refused."""
-    record = dossier(db, number)
+    nothing is still refused. ``today``: the report's day, by which a finding is overdue."""
+    record = dossier(db, number, today)
     try:
         # As of the report's date and as known at its time, as ``household show`` reads it
         # (tester J, session 22: a report as of 2016 named the head recorded in 2017).

@@ -237,6 +237,7 @@ def test_a_households_dossier_lists_the_findings_about_it(seeded: Fupin) -> None
             "recorded_by": "insp-1",
             "rectified_on": "2016-09-10",
             "closed_on": None,
+            "overdue": False,  # rectified by its deadline (since session 27)
         }
     ]
     assert "findings" in table

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from itertools import combinations
 from pathlib import Path
 
+import orjson
 import pytest
 from ledger.application import open_ledger
 from ledger.demo import CACHE_ENV, run_demo
@@ -246,3 +247,41 @@ def test_scroll_boxes_are_named_focusable_regions_in_a_main_landmark(page: str) 
         assert box.get("tabindex") == "0", box
         assert box.get("role") == "region", box
         assert box.get("aria-label"), box
+
+
+# -- 7. a household's overdue finding, said where its dossier is shown ---------------------------
+
+
+@pytest.fixture(scope="module")
+def fupin(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Fupin:
+    store = tmp_path_factory.mktemp("show") / "demo.db"
+    shutil.copyfile(demo_file, store)
+    env = {"LEDGER_STORE": str(store), "LEDGER_ACTOR": None, "LEDGER_KEY": None, "COLUMNS": "400"}
+    return Fupin(str(store), CliRunner(env=env))
+
+
+def test_household_show_says_a_finding_past_its_deadline_is_overdue(fupin: Fupin) -> None:
+    # The demo's street inspection found F1 about WH-000001, deadline 2018-08-31, never
+    # rectified: only report accountability's overdue_findings said it was overdue.
+    shown = orjson.loads(fupin.ok("household show WH-000001 --format json", "ana-1").stdout)
+    before = orjson.loads(
+        fupin.ok("household show WH-000001 --as-of 2018-08-31 --format json", "ana-1").stdout
+    )
+    table = fupin.ok("household show WH-000001", "ana-1").stdout
+
+    [finding] = shown["findings"]
+    assert (finding["deadline"], finding["rectified_on"]) == ("2018-08-31", None)
+    assert finding["overdue"] is True
+    assert [f["overdue"] for f in before["findings"]] == [False]  # its deadline's own day
+    findings = table[table.index("findings") :]
+    assert "overdue" in findings
+    assert re.search(r"│ F1 .*2018-08-31.*│ yes +│", findings)
+
+
+def test_the_html_dossier_lists_the_households_findings_overdue_in_words(page: str) -> None:
+    start = page.index('id="household-WH-000001"')
+    card = page[start : page.index("</section>", start)]
+
+    assert "<caption>Findings about WH-000001 督查发现</caption>" in card
+    assert "帮扶措施台账与实际不符" in card
+    assert re.search(r"SI-WH-2018 F1</th>.*2018-08-31.*⚠ yes, not rectified 逾期未整改", card)

@@ -203,7 +203,7 @@ def reports_of_read_models(app: Ledger, cutoff: date) -> dict[str, Any]:
             "caseload": caseload(view.db),
             "funds": funds(view.db, cutoff),
             "accountability": accountability(view.db, cutoff),
-            **{n: dossier(view.db, n) for n in (*HOUSEHOLDS, CANDIDATE)},
+            **{n: dossier(view.db, n, cutoff) for n in (*HOUSEHOLDS, CANDIDATE)},  # overdue by it
         }
 
 
