@@ -48,6 +48,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.household import Household, Personal
+from ledger.known import known_prefix
 from ledger.places import Street
 from ledger.privacy import (
     KeysChangedError,
@@ -280,14 +281,16 @@ class PrivacyCommands(ReadingQueries):
         if end < start:
             raise InputError("to", f"{end} is before {start}")
         self.load(Street, street, "street")
+        known = None
         if known_at is not None:
             check_known_at_after_move(self, known_at)
+            known = known_prefix(self.recorder, known_at)
         # (household id, the notice's version) -> its line: what a correction may void.
         entries: dict[tuple[str, int], NoticeEntry] = {}
         listed: set[str] = set()  # the households on the list (a correction of others: skipped)
         for event in self._notice_events(listed):
             fields = vars(event)
-            if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
+            if known is not None and not known.holds(event.originator_id, event.originator_version):
                 continue
             if _kind_of(event) == _CORRECTED:
                 entries.pop((str(fields["originator_id"]), fields["corrects"]), None)

@@ -28,6 +28,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.household import ERASED, SEALED, Household, Personal
+from ledger.known import known_prefix
 from ledger.officers import Officer
 from ledger.privacy import (
     ANONYMOUS,
@@ -358,7 +359,8 @@ class ReadingQueries(LedgerCore):
         aggregate = aggregate_class(type(events[0]).__qualname__)
         if known_at is not None:
             check_known_at_after_move(self, known_at)
-            events = [event for event in events if event.timestamp <= known_at]  # type: ignore[attr-defined]
+            known = known_prefix(self.recorder, known_at)
+            events = [e for e in events if known.holds(aggregate_id, e.originator_version)]
             if not events:
                 raise NotFoundError(
                     kind, f"{number!r} was not on record yet as known at {known_at.isoformat()}"
@@ -420,9 +422,10 @@ class ReadingQueries(LedgerCore):
             since: date | None = None  # the effective date of ``personal``
             held_by: list[tuple[int, Personal, date]] = []  # (version, data, effective)
             voided: set[object] = set()  # changes of members voided as known then
+            known = None if known_at is None else known_prefix(self.recorder, known_at)
             for event in self.events.get(household.id):
-                if known_at is not None and event.timestamp > known_at:  # type: ignore[attr-defined]
-                    break  # recorded in version order, each save after the one before
+                if known is not None and not known.holds(household.id, event.originator_version):
+                    break  # the log's prefix as known then holds a household's first versions
                 fields = vars(event)
                 if type(event).__name__ == "Corrected":
                     voided.add(fields.get("corrects"))

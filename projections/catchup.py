@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError
+from ledger.known import known_prefix
 from ledger.schema import StoreAlteredError
 from ledger.transparency import check_known_at_after_move
 
@@ -901,8 +902,9 @@ def open_view(
             db.close()
             raise
     else:
+        known = None if known_at is None else known_prefix(ledger.recorder, known_at)
         with closing(facts(ledger)) as stream:
-            db = fold(filter_facts(stream, as_of, known_at), MODELS)
+            db = fold(filter_facts(stream, as_of, known), MODELS)
     try:
         try:
             yield View(db, as_of or _latest_effective(db))

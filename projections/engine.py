@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from itertools import chain, islice
 
 from ledger.application import Ledger
+from ledger.known import KnownPrefix
 from ledger.privacy import UnreadableEventError
 
 from projections.storage import Database, memory_database
@@ -292,15 +293,17 @@ def _together(handlers: Iterable[Handler]) -> Handler | None:
 
 
 def filter_facts(
-    stream: Iterable[Fact], as_of: date | None, known_at: datetime | None
+    stream: Iterable[Fact], as_of: date | None, known: KnownPrefix | None
 ) -> Iterator[Fact]:
     """The events effective by ``as_of`` (plus every correction, and every setting of a year's
-    standards: see ``WHATEVER_THEIR_DATE``) and recorded by ``known_at``."""
+    standards: see ``WHATEVER_THEIR_DATE``) and in the log as ``known`` at its time: the
+    prefix holding every event recorded by then (``ledger.known``; since session 27, each
+    event was judged on its own time)."""
     cutoff = None if as_of is None else as_of.isoformat()  # ISO dates sort as dates
     for fact in stream:
+        if known is not None and not known.holds_position(fact.position):
+            return  # the log's order: nothing after the prefix's end is in it
         try:
-            if known_at is not None and fact.recorded_at > known_at:
-                continue
             if (
                 cutoff is not None
                 and fact.effective > cutoff

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ledger.application import Ledger
+from ledger.known import known_cuts
 from ledger.programme import ProgrammeRules, closing_day, year_result_fixed_on
 from ledger.values import CHINA
 
@@ -112,12 +113,15 @@ def restated_years(
     ]
     if not closed:
         return []
-    entries = _late_entries(ledger, year_closed_at(closed[0]), known_at, streets)
+    # As known at a time: the log's prefix holding every entry recorded by then (ledger.known).
+    closings = [year_closed_at(year) for year in closed]
+    cuts = known_cuts(ledger.recorder, [*closings, *([known_at] if known_at else [])])
+    known_cut = cuts[-1] if known_at is not None else None
+    entries = _late_entries(ledger, cuts[0], known_cut, streets)
     now = {(row["street"], int(row["year"])): row for row in plan}
     rows: list[dict[str, Any]] = []
-    for year in closed:
-        closes = year_closed_at(year)
-        late = [e for e in entries if _reaches(e, year, closes)]
+    for year, closes, cut in zip(closed, closings, cuts, strict=False):
+        late = [e for e in entries if _reaches(e, year, cut)]
         if moved is not None and closes < moved[0]:
             rows.append(_unjudged(year, closes, late, moved))
             continue
@@ -183,11 +187,12 @@ def _unjudged(
     }
 
 
-def _reaches(entry: Mapping[str, Any], year: int, closes: datetime) -> bool:
-    """Whether a late ``entry`` is a candidate for moving ``year``: recorded after its close,
+def _reaches(entry: Mapping[str, Any], year: int, cut: int) -> bool:
+    """Whether a late ``entry`` is a candidate for moving ``year``: not in the log as known at
+    its close (stored after ``cut``),
     and dated by its closing day or of a kind that reaches back (``REACH_BACK``); a year's
     standards set (``YearParametersSet``) concern that year alone, whenever dated."""
-    if entry["_recorded"] <= closes:
+    if entry["_position"] <= cut:  # in the log as known at the close
         return False
     if entry["_year"] is not None:  # a year's standards: that year's alone
         return bool(entry["_year"] == year)
@@ -196,12 +201,13 @@ def _reaches(entry: Mapping[str, Any], year: int, closes: datetime) -> bool:
 
 def _late_entries(
     ledger: Ledger,
-    after: datetime,
-    known_at: datetime | None,
+    after: int,
+    known_cut: int | None,
     streets: Mapping[str, tuple[str, str]],
 ) -> list[dict[str, Any]]:
-    """Every household or programme entry recorded after ``after`` (and by ``known_at``, if
-    given), read from the log: the candidates of every closed year."""
+    """Every household or programme entry stored after position ``after`` (the log as known at
+    the first closed year's close; ``ledger.known``) and by ``known_cut`` (the log as known at
+    the report's time, if given), read from the log: the candidates of every closed year."""
     found: list[dict[str, Any]] = []
     with closing(facts(ledger)) as stream:
         for fact in stream:
@@ -212,7 +218,7 @@ def _late_entries(
             if household is None and fact.kind != "Programme":
                 continue
             recorded = fact.recorded_at
-            if recorded <= after or (known_at is not None and recorded > known_at):
+            if fact.position <= after or (known_cut is not None and fact.position > known_cut):
                 continue
             prov = fact.prov
             record, street = household or ("programme", None)
@@ -234,6 +240,7 @@ def _late_entries(
                     "note": prov.note,
                     "street": street,
                     "_recorded": recorded,
+                    "_position": fact.position,
                     "_year": year,
                 }
             )

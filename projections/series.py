@@ -16,6 +16,7 @@ from typing import Any
 
 from ledger.application import Ledger
 from ledger.household import Personal
+from ledger.known import known_prefix
 from ledger.privacy import (  # the masks keep [erased] and [sealed] as they are
     DamagedKeyError,
     MissingKeyError,
@@ -141,7 +142,8 @@ def caseload_series(
 ) -> list[dict[str, Any]]:
     """Households and people by street and status at each of ``days``, exactly as
     ``api.caseload(as_of=day)`` counts them: the events are read once and folded per day."""
-    stream: list[Fact] = list(filter_facts(facts(ledger), None, known_at))
+    known = None if known_at is None else known_prefix(ledger.recorder, known_at)
+    stream: list[Fact] = list(filter_facts(facts(ledger), None, known))
     rows: list[dict[str, Any]] = []
     for day in days:
         db = fold(filter_facts(stream, day, None), MODELS)
