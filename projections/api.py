@@ -59,10 +59,11 @@ steady = catchup.steady
 def settle_known_at(ledger: Ledger, known_at: datetime | None) -> datetime | None:
     """A ``--known-at`` read as now (``ReadNow``: today's date alone, or a time at or after
     now) as the moment the ledger is read, or, if an event on record carries a later
-    recording time within the clock allowance (a machine a little ahead), the latest of
-    them: the label covers everything counted, and a later report with it counts the same
-    (since session 25: a time a few minutes ahead labelled figures an entry recorded before
-    then changed). Any other time is as given."""
+    recording time (a machine ahead), the latest of them: the label covers everything on
+    record (since session 25: a time a few minutes ahead labelled figures an entry recorded
+    before then changed; since session 27 a time however far ahead: one more than the clock
+    allowance ahead was left out, and its entry vanished from views as known now). Any other
+    time is as given."""
     if not isinstance(known_at, ReadNow):
         return known_at
     now = max(clock.now(), known_at)
@@ -71,12 +72,14 @@ def settle_known_at(ledger: Ledger, known_at: datetime | None) -> datetime | Non
 
 
 def _latest_recorded(ledger: Ledger, now: datetime) -> datetime:
-    """The latest recording time on record up to ``now`` and the clock allowance after it, or
-    ``now``: read from the log's end backwards a growing page at a time, never the whole log
-    (a report as known now read every event once more: ~1.4 s on the demo). A save is never
-    recorded more than the allowance before the one stored before it (``fupin verify`` checks
-    it), so once an event stored before the others read is more than the allowance before
-    ``now``, no event stored before it can be later than ``now``."""
+    """The latest recording time on record, or ``now`` if it is later: read from the log's
+    end backwards a growing page at a time, never the whole log (a report as known now read
+    every event once more: ~1.4 s on the demo). A save is never recorded more than the
+    allowance before the one stored before it (``fupin verify`` checks it), so once an event
+    stored before the others read is more than the allowance before the latest found, none
+    stored before it is later, but by a clock stepping back a save at a time: the label is
+    then still after the log's last event, so the view as known at it is the whole log
+    (``ledger.known``)."""
     tolerance = clock.CLOCK_TOLERANCE
     head = ledger.recorder.max_notification_id() or 0
     latest, back = now, 64
@@ -88,9 +91,8 @@ def _latest_recorded(ledger: Ledger, now: datetime) -> datetime:
                 recorded = fact.recorded_at
                 if first is None:
                     first = recorded
-                if latest < recorded <= now + tolerance:
-                    latest = recorded
-        if after == 0 or first is None or first < now - tolerance:
+                latest = max(latest, recorded)
+        if after == 0 or first is None or first < latest - tolerance:
             return latest
         back *= 16
 

@@ -109,3 +109,36 @@ def test_a_review_as_known_between_two_saves_comes_with_its_identification(
     assert [e["event"] for e in shown] == ["Identified", "Reviewed"]
     assert dossier["household"]["number"] == "JH-0050"
     assert cases["totals"] == now["totals"]
+
+
+@SQLITE
+@pytest.mark.parametrize(
+    "command",
+    [
+        "report caseload --format json",
+        "household show JH-0050 --format json",
+        "history JH-0050 --format json",
+    ],
+)
+def test_an_entry_recorded_far_ahead_is_known_now(seeded: Fupin, command: str) -> None:
+    """Item 2: a clock set 20 minutes ahead recorded an entry; today's date as --known-at
+    (everything on record) left it out, labelled with a time before it."""
+    ahead = BASE + timedelta(minutes=20)
+    _at(
+        seeded,
+        20,
+        "household identify JH-0050 --street 江南 --village 雄光 --area rural --members 2 "
+        f"--head-name 张三 --id-card {id_card(50)} {doc('2018-01-01')}",
+        "jn-01",
+    )
+
+    with clock.using_clock(SetClock(BASE)):
+        result = seeded(f"{command} --known-at {BASE.isoformat()}", "admin")
+        known = seeded.ok(f"{command} --known-at 2020-01-02", "admin")
+
+    if command.startswith("report"):
+        label = datetime.fromisoformat(orjson.loads(known.stdout)["known_at"])
+        assert label == ahead
+    else:
+        assert result.exit_code == 0, result.output  # as known now: on record
+        assert "JH-0050" in known.stdout
