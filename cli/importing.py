@@ -1519,6 +1519,7 @@ def _table_rows(
             continue  # which of its two columns holds the value is not known
         values, columns, unknown = _by_argument(row_spec, headers, cells)
         merged = _under_merges(hidden, number, columns, values, headers) if hidden.merged else {}
+        shown = frozenset(arg for arg, ref in merged.items() if _shows_value(ref, table))
         for header, filled in unknown.items():
             if by_row and header.lower() in _any_command_headers():
                 # Rows of several commands: the column is another command's, left empty on
@@ -1529,8 +1530,23 @@ def _table_rows(
             elif header not in reported:  # said once, at the header row (it was every row)
                 reported.add(header)
                 errors.append(RowError(where(1), header, _unknown_column(row_spec, header)))
-        rows.append(Row(where(number), row_spec.name, values, columns, merged))
+        rows.append(Row(where(number), row_spec.name, values, columns, merged, shown))
     return rows, errors
+
+
+def _shows_value(ref: str, table: list[list[Any]]) -> bool:
+    """Whether merged range ``ref`` (``J2:J3``) shows a value over more than one data row: its
+    top-left cell holds one, which the sheet shows on each row, though the cells below it hold
+    none. A merge across the columns of one row, or an empty one, shows nothing more."""
+    found = _RANGE.fullmatch(ref.replace("$", "").upper())
+    if found is None:
+        return False
+    first_row, last_row = int(found[2]), int(found[4])
+    if last_row - max(first_row, 2) < 1:  # row 1 holds the headers
+        return False
+    cells = table[first_row - 1] if first_row <= len(table) else []
+    column = _column_of(found[1])
+    return column <= len(cells) and not _empty(cells[column - 1])
 
 
 def _cut(header: str) -> str:

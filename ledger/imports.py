@@ -310,6 +310,10 @@ class Row:
     values: dict[str, Any]
     columns: dict[str, str] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)
+    #: Of those, the arguments whose merged range the sheet shows a value over: its top-left
+    #: cell holds one and it spans more than one data row (since session 27). An optional cell
+    #: there is refused, not read as empty: the sheet shows a value the cell does not hold.
+    shown: frozenset[str] = frozenset()
     #: Read from a spreadsheet's cells (CSV, XLSX), or else a JSONL line's JSON values: a
     #: number's refusal advises what fits (a cell's formula, or the program writing the file).
     cells: bool = True
@@ -428,17 +432,22 @@ def _parse_cells(
     for arg in every.values():
         try:
             typed[arg.name] = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
+            if arg.name not in row.shown:
+                continue
+            # An optional cell the sheet shows a value in, read as empty, would take its
+            # default (a budget 0.00, disabled false): since session 27 it is refused.
+            rule = "is empty, but the sheet shows a value there"
         except LedgerError as exc:
             rule = exc.rule
-            if arg.name in row.merged:  # the sheet shows a value there, the cell has none
-                ref = row.merged[arg.name]
-                rule += (
-                    f" (the cell is in merged range {ref}, whose value only its top-left cell "
-                    f"{ref.split(':')[0]} holds: unmerge the range and fill each cell)"
-                )
-            errors.append(
-                RowError(row.where, row.columns.get(arg.name, arg.name), _in_columns(rule, row))
+        if arg.name in row.merged:  # the sheet shows a value there, the cell has none
+            ref = row.merged[arg.name]
+            rule += (
+                f" (the cell is in merged range {ref}, whose value only its top-left cell "
+                f"{ref.split(':')[0]} holds: unmerge the range and fill each cell)"
             )
+        errors.append(
+            RowError(row.where, row.columns.get(arg.name, arg.name), _in_columns(rule, row))
+        )
 
 
 #: A command-line option in a rule (``--note``, ``--not-key-target``).
