@@ -57,6 +57,7 @@ from ledger.values import (
     check_text,
     deferred_personal_data,
     format_yuan,
+    id_card_cell_problem,
 )
 from ledger.verification import household_number
 
@@ -431,12 +432,18 @@ def _parse_cells(
     ``errors``."""
     for arg in every.values():
         try:
-            typed[arg.name] = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
-            if arg.name not in row.shown:
+            typed[arg.name] = value = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
+            if arg.name in row.shown:
+                # An optional cell the sheet shows a value in, read as empty, would take its
+                # default (a budget 0.00, disabled false): since session 27 it is refused.
+                rule = "is empty, but the sheet shows a value there"
+            elif arg.name == "id_card" and row.cells and isinstance(value, str):
+                problem = id_card_cell_problem(value)  # one Excel cut (since session 27)
+                if problem is None:
+                    continue
+                rule = problem
+            else:
                 continue
-            # An optional cell the sheet shows a value in, read as empty, would take its
-            # default (a budget 0.00, disabled false): since session 27 it is refused.
-            rule = "is empty, but the sheet shows a value there"
         except LedgerError as exc:
             rule = exc.rule
         if arg.name in row.merged:  # the sheet shows a value there, the cell has none

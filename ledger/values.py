@@ -40,6 +40,7 @@ __all__ = [
     "clean_name",
     "deferred_personal_data",
     "format_yuan",
+    "id_card_cell_problem",
     "id_card_check_digit",
     "id_card_problem",
     "known_at_moment",
@@ -980,6 +981,22 @@ def check_phone(phone: str, field: str = "phone") -> None:
     digits = sum(c.isdigit() for c in phone)
     if not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
         raise InputError(field, f"has {digits} digits: {_PHONE_RULE}")
+    plain = "".join(c for c in phone if c.isdigit())
+    if (
+        len(plain) == 10
+        and not phone.strip().startswith("+")
+        and plain[0] not in "01"
+        and not plain.startswith(("400", "800"))
+    ):
+        # A landline with its area code (0750-3123456) that a spreadsheet kept as a number
+        # lost its leading 0 (7503123456), and a CSV saved from it writes it so: no number in
+        # China is 10 digits not beginning 0 or 1 but a 400 or 800 one (since session 27).
+        raise InputError(
+            field,
+            "has 10 digits and does not begin with 0: a landline with its area code begins "
+            "with 0 (0750-3123456), which a spreadsheet drops from a number cell: type it "
+            "again with its 0, in a column formatted as text (文本)",
+        )
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -1020,6 +1037,41 @@ def id_card_problem(number: str, born_by: date | None = None) -> str | None:
     if _ID_CHECK[total % 11] != number[17]:
         return "the check character does not match"
     return None
+
+
+#: An ID card Excel read as a number, written as it shows one (4.40704E+17).
+_ID_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?1[0-9]")
+_EXCEL_NUMBER = (
+    "as an ID card does that Excel turned into a number (it keeps 15 significant digits: "
+    "the last 3 become 0, and a CSV is saved so)"
+)
+_TYPE_AGAIN = "format the column as text (文本) and type the cards again"
+
+
+def id_card_cell_problem(number: str) -> str | None:
+    """Why an ID card read from a spreadsheet's cell (a CSV's, an XLSX text cell's) is one
+    Excel cut to 15 significant digits before the file was saved, or None (since session 27,
+    tester C: ``440704198202023000`` was imported when its zeroed ending happened to match the
+    check character, 1 in 11, and otherwise refused only as not matching). A genuine card
+    ending in 000 is recorded on the command line. Quotes no digit of the card."""
+    plain = number.strip()
+    if _ID_SCIENTIFIC.fullmatch(plain):
+        return (
+            "is a number in scientific notation (4.40704E+17), as Excel shows an ID card it "
+            f"turned into a number: its last digits are lost; {_TYPE_AGAIN}"
+        )
+    if not (_ID_SHAPE.fullmatch(plain) and plain.endswith("000")):
+        return None
+    if id_card_problem(plain) == "the check character does not match":
+        return (
+            "not a valid 18-character ID-card number 身份证号: the check character does not "
+            f"match, and it ends in 000, {_EXCEL_NUMBER}: {_TYPE_AGAIN}"
+        )
+    return (
+        f"ends in 000, {_EXCEL_NUMBER}: {_TYPE_AGAIN}; a genuine card ending in 000 is "
+        "not imported but recorded on the command line (fupin household identify, or "
+        "fupin household members)"
+    )
 
 
 #: The first two digits of a region code (GB/T 2260): the provinces, Taiwan, Hong Kong and
