@@ -127,6 +127,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 #: A date year first with slashes and one or two digits of month and day, as Excel's CSV
 #: writes a date cell in the Chinese locale (``2018/12/15``, ``2018/3/5``): ``parse_cell_date``.
 _SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII)
+#: A date written in Chinese, year, month and day with one or two digits (``2018年12月1日``,
+#: ``2018年6月3日``): it has one meaning, read as that day (``parse_date``; since session 27).
+_CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII)
 #: An ISO 8601 date, or date and time, in the extended form, with an optional offset.
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
@@ -654,8 +657,16 @@ def yuan_to_fen(amount: Decimal, field: str = "amount") -> int:
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``). A
-    refusal says what else the text holds (``_date_hint``)."""
+    """An ISO 8601 calendar date written in full, ``2016-07-26`` (not ``20160726``), or the
+    same day written in Chinese, ``2016年7月26日`` (since session 27: a 台账 column formatted so
+    reaches a CSV as that text, and ``-e 2017年6月3日`` was refused with no hint). A refusal
+    says what else the text holds (``_date_hint``)."""
+    chinese = _CHINESE_DATE.fullmatch(text.strip())
+    if chinese is not None:
+        try:
+            return date(*(int(part) for part in chinese.groups()))
+        except ValueError as exc:  # 2018年2月30日
+            raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
     if not _DATE.fullmatch(text.strip()):
         raise InputError(
             field, f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD){_date_hint(text)}"
@@ -671,7 +682,8 @@ def parse_cell_date(text: str, field: str = "date") -> date:
     command line): ISO 8601 (``2018-12-15``), or year first with slashes and one or two
     digits of month and day (``2018/12/15``, ``2018/3/5``), as Excel's CSV writes a date cell
     in the Chinese locale (since session 23). Nothing else: ``15/12/2018`` (day first) and
-    ``12/15/18`` (which?) are refused, as are dots and 年月日 typed as text.
+    ``12/15/18`` (which?) are refused, as are dots; ``2018年12月1日`` is read (``parse_date``,
+    since session 27).
 
     Since session 23 a time of midnight after it (``2018/12/15 0:00``, ``2018-12-15
     00:00:00``) is no part of it: Excel's CSV writes so a date cell formatted with a time,
@@ -684,7 +696,7 @@ def parse_cell_date(text: str, field: str = "date") -> date:
         cleaned = midnight[1]
     slashed = _SLASHED_DATE.fullmatch(cleaned)
     if slashed is None:
-        if not _DATE.fullmatch(cleaned):
+        if not (_DATE.fullmatch(cleaned) or _CHINESE_DATE.fullmatch(cleaned)):
             raise InputError(field, f"{quoted(text)} is not a date {CELL_DATES}{_date_hint(text)}")
         return parse_date(cleaned, field)
     try:
@@ -694,7 +706,9 @@ def parse_cell_date(text: str, field: str = "date") -> date:
 
 
 #: The dates a spreadsheet's cell may be typed as (``parse_cell_date``).
-CELL_DATES = "YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first, as Excel's CSV writes it)"
+CELL_DATES = (
+    "YYYY-MM-DD (ISO 8601), YYYY/M/D (year first, as Excel's CSV writes it) or YYYY年M月D日"
+)
 #: A cell's date followed by a time of midnight, as Excel's CSV writes a date-time cell
 #: (``2018/12/15 0:00``): ``parse_cell_date`` reads the date.
 _MIDNIGHT = re.compile(r"(\S+) +0?0:00(?::00)?", re.ASCII)
@@ -722,6 +736,8 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     one meaning. A date or time written right but not on the calendar or the clock is said to
     be that, as ``parse_date`` says it (tester G, session 18)."""
     cleaned = text.strip()
+    if _CHINESE_DATE.fullmatch(cleaned):  # a day written in Chinese: its end, as 2016-07-26
+        cleaned = parse_date(cleaned, field).isoformat()
     if not _TIMESTAMP.fullmatch(cleaned):
         if _TOO_FINE.search(cleaned):  # valid ISO 8601, finer than the ledger records
             raise InputError(
@@ -793,7 +809,8 @@ def known_at_moment(text: str, field: str = "known-at") -> datetime:
     at that time (``9999-12-31`` was read as now until session 17)."""
     moment = parse_timestamp(text, field)
     now = clock.now()
-    if len(text.strip()) == 10 and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date():
+    alone = len(text.strip()) == 10 or _CHINESE_DATE.fullmatch(text.strip()) is not None
+    if alone and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date():
         return ReadNow.at(now)
     if moment > now + clock.CLOCK_TOLERANCE:
         raise InputError(

@@ -191,9 +191,9 @@ def test_an_imported_date_with_invisible_or_full_width_characters_is_told_so(
 
     assert result.exit_code == 2, result.output
     assert (
-        f"effective: {typed!r} is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first, as "
-        f"Excel's CSV writes it) (it holds spaces, invisible or full-width characters: "
-        f"{plain!r}?)"
+        f"effective: {typed!r} is not a date YYYY-MM-DD (ISO 8601), YYYY/M/D (year first, as "
+        f"Excel's CSV writes it) or YYYY年M月D日 (it holds spaces, invisible or full-width "
+        f"characters: {plain!r}?)"
     ) in result.stderr
     assert seeded.event_count() == before
 
@@ -235,8 +235,9 @@ def test_a_csv_date_with_another_time_is_refused_saying_the_time_is_why(
 
     assert result.exit_code == 2, result.output
     assert (
-        "effective: '2016/12/30 14:30' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year "
-        "first, as Excel's CSV writes it); it holds a time (14:30): give the date alone"
+        "effective: '2016/12/30 14:30' is not a date YYYY-MM-DD (ISO 8601), YYYY/M/D (year "
+        "first, as Excel's CSV writes it) or YYYY年M月D日; it holds a time (14:30): give the "
+        "date alone"
     ) in result.stderr
     assert seeded.event_count() == before
 

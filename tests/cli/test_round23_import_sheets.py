@@ -220,9 +220,9 @@ def test_a_year_first_date_with_slashes_is_read_in_a_csv_and_a_workbook(
 @pytest.mark.parametrize(
     ("typed", "rule"),
     [
-        ("1/9/2016", "'1/9/2016' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D (year first"),
-        ("9/1/16", "'9/1/16' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D"),
-        ("2016.9.1", "'2016.9.1' is not a date YYYY-MM-DD (ISO 8601) or YYYY/M/D"),
+        ("1/9/2016", "'1/9/2016' is not a date YYYY-MM-DD (ISO 8601), YYYY/M/D (year first"),
+        ("9/1/16", "'9/1/16' is not a date YYYY-MM-DD (ISO 8601), YYYY/M/D"),
+        ("2016.9.1", "'2016.9.1' is not a date YYYY-MM-DD (ISO 8601), YYYY/M/D"),
         ("2016/9/31", "'2016/9/31' is no day of the calendar (day is out of range for month)"),
         ("2016/13/1", "'2016/13/1' is no day of the calendar (month must be in 1..12)"),
     ],
