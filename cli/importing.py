@@ -1480,12 +1480,17 @@ def _table_rows(
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
     reported: set[str] = set()  # headers said to be unknown
+    heading = True  # no row below the headers read yet but ones repeating them
     for number, cells in enumerate(table[1:], 2):
         # Formulas a program wrote without their values read as empty: not an empty row.
         formulas = hidden.formulas.get(number, ())
         unsaved = [i for i in formulas if i > len(cells) or _empty(cells[i - 1])]
         if not unsaved and all(_empty(c) for c in cells):
             continue
+        if heading and _repeats_headers(cells):  # the Chinese headers below the English
+            errors.append(RowError(where(number), "header row", _repeated_headers(number)))
+            continue
+        heading = False  # (only the rows right below row 1 are looked at, not every row)
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
@@ -1614,6 +1619,26 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
         if known >= 2 and 2 * known >= len(names):
             return number
     return None
+
+
+def _repeats_headers(cells: list[Any]) -> bool:
+    """Whether a row below row 1 names columns, as a header row does: at least two of its
+    cells, and half its filled ones, are headers (the rule a header row below a title is
+    found by). Since session 27 (tester C: the Chinese headers repeated in row 2 were refused
+    as one bad date, ``effective: '生效日期' is not a date``)."""
+    names = [" ".join(str(c).split()).lower() for c in cells if isinstance(c, str) and c.strip()]
+    if len(names) < 2:
+        return False
+    known = sum(name in _known_headers() for name in names)
+    filled = sum(not _empty(c) for c in cells)
+    return known >= 2 and 2 * known >= filled
+
+
+def _repeated_headers(number: int) -> str:
+    return (
+        "repeats the headers (a second header row, the Chinese below the English or the other "
+        f"way round): row 1 alone holds them, in English, Chinese or both; delete row {number}"
+    )
 
 
 def _title_rule(headers: list[str], header_row: int) -> str:
