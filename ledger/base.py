@@ -15,7 +15,6 @@ wrong (a household's labour capacity, a helper's name) is restated by an ``Amend
 from __future__ import annotations
 
 import unicodedata
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -27,7 +26,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger import clock
 from ledger.errors import InputError, RuleError
 from ledger.typed import ASCII_TWINS, as_typed, is_dash, named_char, odd_character, typed_hint
-from ledger.values import check_says, check_shown_whole
+from ledger.values import REPLAY_SPARED, check_says, check_shown_whole
 
 __all__ = [
     "LEDGER_NAMESPACE",
@@ -56,13 +55,6 @@ def natural_id(kind: str, key: str) -> UUID:
 _FORMULA_START = frozenset("=+-@")
 
 
-#: True while an export's row is replayed into the empty store it rebuilds (``fupin import
-#: --create``, ``Ledger.rebuilding_export``): a key recorded before session 26 with a letter of
-#: another script (``ledger.typed._foreign``) is replayed as recorded, so such a ledger can
-#: still be moved (docs/import.md, Rules of today).
-SCRIPT_SPARED: ContextVar[bool] = ContextVar("script_spared", default=False)
-
-
 def check_new_key(kind: str, key: str) -> None:
     """Refuse a new key officers type (``KEYED``) that only looks like another: one holding a space
     or an invisible character (Unicode's format characters, Cf, and the other default
@@ -75,7 +67,7 @@ def check_new_key(kind: str, key: str) -> None:
     rule stays reachable (to be corrected, erased or exported)."""
     found = odd_character(key)
     spared = ("script", "beside", "backslash")  # rules of session 26, an export's replay spared
-    if found is not None and not (found[0] in spared and SCRIPT_SPARED.get()):
+    if found is not None and not (found[0] in spared and REPLAY_SPARED.get()):
         raise InputError(KEYED[kind], _key_problem(kind, key, *found))
     if key[:1] in _FORMULA_START:
         # Since session 23 (a security reviewer registered officer '=cmd|x'): every CSV shows a

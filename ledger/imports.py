@@ -28,7 +28,7 @@ from eventsourcing.utils import get_topic
 
 from ledger import clock
 from ledger.application import Ledger
-from ledger.base import SCRIPT_SPARED, LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.carried import KeyTrail
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.commands import (
@@ -53,6 +53,7 @@ from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
+    REPLAY_SPARED,
     check_recorded_text,
     check_text,
     deferred_personal_data,
@@ -818,7 +819,7 @@ def _apply(
     # with or without their recording time (the reviewer: a row without one was applied with
     # the old store's entry number).
     replayed = seen.into_empty and exported is not None
-    spared = SCRIPT_SPARED.set(app.rebuilding_export)
+    spared = REPLAY_SPARED.set(app.rebuilding_export)
     try:
         if replayed and parsed.spec.name == "correct":
             args = _renumbered(parsed.args, seen.versions)
@@ -835,7 +836,7 @@ def _apply(
         field = "actor" if exc.field == "as" else exc.field
         return [RowError(row.where, row.columns.get(field, field), _in_columns(exc.rule, row))]
     finally:
-        SCRIPT_SPARED.reset(spared)
+        REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
         app.forget_unsaid_late()
     return parsed

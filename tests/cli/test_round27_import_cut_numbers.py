@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ledger import casework
 from ledger.values import id_card_check_digit
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, assert_refused, reimported
 
 STORE_INDEPENDENT = "the file is refused before the store is written: SQLite is enough"
 
@@ -125,3 +126,25 @@ def test_on_the_command_line_a_landline_without_its_zero_is_refused_too(seeded: 
     )
 
     assert_refused(result, "phone", "has 10 digits and does not begin with 0")
+
+
+def test_a_phone_recorded_before_the_rule_is_moved_as_recorded(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/import.md, Rules of today: a ledger an older fupin recorded, which verify passes,
+    # can always be moved. A landline without its 0 was taken before session 27:
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(casework, "check_phone", lambda phone: None)
+        seeded.ok(
+            "household identify JH-0301 --street 江南 --village 雄光 --area rural --members 1 "
+            "--head-name 甲 --id-card 440704198001013017 --phone 7503123456 -e 2016-08-01 "
+            "-d 台账X",
+            "jn-01",
+        )
+    assert seeded("verify").exit_code == 0
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    shown = seeded.ok(f"--store {tmp_path / 'fresh.db'} household show JH-0301", "admin")
+    assert "7503123456" in shown.stdout
