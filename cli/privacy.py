@@ -179,19 +179,42 @@ def notice_csv(entries: list[NoticeEntry]) -> str:
     return buffer.getvalue()
 
 
+#: The page's words for the public (since session 27, tester E: its rows read
+#: "identification 识别公示", "rural", 2016-08-06); the CSV keeps the recorded values.
+_PUBLIC_KINDS = {"identification 识别公示": "识别公示", "exit 退出公示": "退出公示"}
+_PUBLIC_AREAS = {"rural": "农村", "urban": "城镇"}
+_PUBLIC_UNREADABLE = "（无法读取）"
+
+
+def chinese_date(day: date) -> str:
+    """``2016年8月6日``: a date as the public reads it."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _public_cell(entry: NoticeEntry, name: str) -> str:
+    """A cell of the printed list, in the words of the public notice."""
+    value = asdict(entry)[name]
+    if isinstance(value, date):
+        return chinese_date(value)
+    if value == UNREADABLE:
+        return _PUBLIC_UNREADABLE
+    text = str(value)
+    return {"kind": _PUBLIC_KINDS, "area": _PUBLIC_AREAS}.get(name, {}).get(text, text)
+
+
 def notice_html(
     street: str, first: date, last: date, entries: list[NoticeEntry], said: str = ""
 ) -> str:
-    """The notice list as a page to print and post; ``said``: the time it shows, as known at
-    (``known_at_said``), under its title."""
+    """The notice list as a page to print and post, wholly in Chinese; ``said``: the time it
+    shows, as known at (``known_at_said``), under its title."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _COLUMNS)
     rows = "".join(
         "<tr>"
-        + "".join(f"<td>{html.escape(str(asdict(e)[n]))}</td>" for n, _ in _COLUMNS)
+        + "".join(f"<td>{html.escape(_public_cell(e, n))}</td>" for n, _ in _COLUMNS)
         + "</tr>"
         for e in entries
     )
-    title = html.escape(f"{street}街道 公示名单 {first.isoformat()} — {last.isoformat()}")
+    title = html.escape(f"{street}街道 公示名单 {chinese_date(first)}至{chinese_date(last)}")
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>"
