@@ -21,7 +21,7 @@ import typer
 from ledger.casework import Identification, PersonalChange
 from ledger.commands import MOVE_STREET_RULE
 from ledger.errors import InputError, LedgerError, RuleError
-from ledger.household import Personal
+from ledger.household import Personal, parse_return_step
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.values import check_text, format_yuan, parse_area
 
@@ -911,8 +911,8 @@ def return_to_poverty(
     step: Annotated[
         str,
         typer.Argument(
-            help="recognised 认定 | applied 申报 (street) | reviewed 审核 (district) | "
-            "approved 审批 (city)."
+            help="recognised 认定 | applied 申请 (street) | reviewed 审核 (district) | "
+            "approved 审定 (city), in English or Chinese [六(六)]."
         ),
     ],
     document: DocumentOption,
@@ -929,6 +929,7 @@ def return_to_poverty(
     note: NoteOption = "",
 ) -> None:
     """Return to poverty 返贫 after a major disaster, one step at a time."""
+    step = parse_return_step(step)  # 认定 … read as recognised … (since session 27)
     with ledger_session() as app:
         stamp = make_stamp(document, effective, note)
         app.advance_return(stamp, number, step, disaster, authority)

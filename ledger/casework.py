@@ -44,6 +44,7 @@ from ledger.household import (
     Measure,
     Personal,
     Unpairing,
+    parse_return_step,
 )
 from ledger.places import Street
 from ledger.privacy import mask_id_card
@@ -813,17 +814,16 @@ class CaseworkCommands(LedgerCore):
     def advance_return(
         self, stamp: Stamp, number: str, step: str, disaster: str = "", authority: str = ""
     ) -> None:
-        """Return to poverty 返贫: recognised, applied, reviewed (district), approved (city)."""
+        """Return to poverty 返贫: recognised 认定, applied 申请, reviewed 审核 (district),
+        approved 审定 (city) [六(六)]; ``step`` in English or the seed's word
+        (``parse_return_step``; since session 27)."""
+        step = parse_return_step(step)
         command = {
             "recognised": "recognise_return",
             "applied": "apply_return",
             "reviewed": "review_return",
             "approved": "approve_return",
-        }.get(step)
-        if command is None:
-            raise InputError(
-                "step", f"{step!r} is not one of recognised, applied, reviewed, approved"
-            )
+        }[step]
         if step == "recognised":
             require_text(disaster, "disaster")
             named = require_text(authority, "authority")

@@ -33,7 +33,7 @@ from ledger.funds import (
     Disbursement,
 )
 from ledger.helpers import HELPER_KINDS, KIND_WORDS
-from ledger.household import Personal
+from ledger.household import RETURN_STEP_WORDS, RETURN_STEPS, Personal
 from ledger.inspections import LEVEL_WORDS, LEVELS
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
@@ -63,6 +63,8 @@ _PURPOSE = f"one of {named(PURPOSES, PURPOSE_WORDS)}{_IN_EITHER}"
 _SOURCE = f"one of {named(FUND_SOURCES, SOURCE_WORDS)}{_IN_EITHER}"
 _HELPER_KIND = f"one of {named(HELPER_KINDS, KIND_WORDS)}{_IN_EITHER}"
 _LEVEL = f"one of {named(LEVELS, LEVEL_WORDS)}{_IN_EITHER}"
+#: What a return's step column takes, in the seed's words [六(六)] (since session 27).
+_RETURN_STEP = f"one of {named(RETURN_STEPS, RETURN_STEP_WORDS)}{_IN_EITHER}"
 _PAYMENT_CATEGORY = (
     f"one of {named(FUND_USES, USE_WORDS)}{_IN_EITHER}; a household payment's is its measure's"
 )
@@ -763,7 +765,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "返贫",
         (
             _HOUSEHOLD,
-            _a("step", "步骤"),
+            _a("step", "步骤", help=_RETURN_STEP),
             _a("disaster", "灾害", default=""),
             _a("authority", "认定部门", default=""),
         ),

@@ -29,6 +29,7 @@ from ledger.values import (
     check_says,
     choice,
     format_yuan,
+    parse_category,
     require_text,
 )
 
@@ -42,6 +43,8 @@ __all__ = [
     "LABOUR_CATEGORIES",
     "MAX_NOTICE_DAYS",
     "PLACEHOLDERS",
+    "RETURN_STEPS",
+    "RETURN_STEP_WORDS",
     "SEALED",
     "Household",
     "Measure",
@@ -50,6 +53,7 @@ __all__ = [
     "Unpairing",
     "check_notice_dates",
     "exit_in_force_on",
+    "parse_return_step",
 ]
 
 #: A day as the ledger keeps it (``date``) or as the read models do (ISO text, which sorts as
@@ -180,6 +184,22 @@ EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
 
 #: The return-to-poverty procedure 返贫, in order [六(六)].
 RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")
+#: The return's steps in the seed's words [六(六)「应根据区级以上农业、气象、民政、国土等部门认定，
+#: 由镇级扶贫部门申请、区级扶贫部门审核、市级扶贫部门审定」], read as the English name where a step
+#: is typed (``parse_return_step``; since session 27, tester E: 认定 was refused).
+RETURN_STEP_WORDS = {
+    "认定": "recognised",
+    "申请": "applied",
+    "审核": "reviewed",
+    "审定": "approved",
+}
+
+
+def parse_return_step(value: str, field: str = "step") -> str:
+    """A return's step as typed on the command line or in an import: its English name or the
+    seed's word (``RETURN_STEP_WORDS``: 认定, 申请, 审核, 审定), read as the English name it
+    records, as a category is (``parse_category``); anything else is refused listing both."""
+    return parse_category(value, RETURN_STEPS, RETURN_STEP_WORDS, field)
 
 
 #: The entries a return in force may hold up (``Household.check_return_voidable``), as a
@@ -1741,7 +1761,7 @@ class Household(LedgerAggregate):
 
     def withdraw_return(self, reason: str, prov: Provenance) -> None:
         """A return under way (recognised, applied or reviewed; not approved) is withdrawn 撤回:
-        the district's review 审核 or the city's approval 审批 turned it down, or it was
+        the district's review 审核 or the city's approval 审定 turned it down, or it was
         recognised against the wrong household. The household stays exited; a later return is
         recognised anew. An approved return is not withdrawn (``refuse_withdrawing_return``)."""
         if self.stage == Stage.RETURNED and self.return_entry is not None:
