@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import orjson
 import typer
 from ledger.errors import InputError
+from ledger.event_terms import event_term
 from ledger.programme import PROGRAMME_CODE
-from ledger.values import known_at_moment
+from ledger.values import format_yuan, known_at_moment
 from projections import api
 
 from cli.common import (
@@ -93,7 +94,8 @@ def history(
         (
             e["version"],
             e["effective"],
-            e["event"] + (f" (voided by #{e['voided_by']})" if "voided_by" in e else ""),
+            event_term(e["event"])
+            + (f" (voided by #{e['voided_by']})" if "voided_by" in e else ""),
             f"{e['actor']} ({e['role']})",
             # In full: pasted into --known-at it must include this very event (cut to the
             # second, and read as China time without its zone, it fell before it).
@@ -112,23 +114,60 @@ def _summary(details: dict[str, object]) -> str:
     changes, was = details.get("changes"), details.get("was")
     restated = ""
     if isinstance(changes, dict) and isinstance(was, dict):
-        restated = describe_changes({f: (was.get(f), now) for f, now in changes.items()})
+        restated = describe_changes(
+            {_money_key(f): (_money(f, was.get(f)), _money(f, now)) for f, now in changes.items()}
+        )
     rest = ", ".join(
-        f"{k}={v}"
+        _detail(k, v)
         for k, v in details.items()
         if k != "personal" and not (restated and k in ("changes", "was"))
     )
     return "; ".join(part for part in (restated, rest) if part)
 
 
+def _detail(key: str, value: object) -> str:
+    """``key=value`` as the rest of the CLI writes it, never a Python repr (since session 27,
+    tester E: ``dibao=True``, ``measure={'measure_id': …}``): yes/no, money in yuan
+    (``income_fen`` as ``income=10125.00 yuan``), a nested value as its own ``key=value``s in
+    parentheses, a list as its items."""
+    return f"{_money_key(key)}={_shown(_money(key, value))}"
+
+
+def _money_key(key: str) -> str:
+    return key.removesuffix("_fen")
+
+
+def _money(key: str, value: object) -> object:
+    """A ``…_fen`` amount as yuan (``18000.00 yuan``); any other value as it is."""
+    if key.endswith("_fen") and isinstance(value, int) and not isinstance(value, bool):
+        return f"{format_yuan(value)} yuan"
+    return value
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict):
+        return "(" + ", ".join(_detail(str(k), v) for k, v in value.items()) + ")"
+    if isinstance(value, list | tuple):
+        return "(" + ", ".join(_shown(item) for item in value) + ")"
+    return str(value)
+
+
 def _replaced(entry: dict[str, Any]) -> str:
-    """``; replaces entry 2: rural_income_fen 1800000 → 2010000``: a year's standards set
-    again, and what they replace (``Ledger.history``'s ``replaces``)."""
+    """``; replaces entry 2: rural_income 18000.00 yuan → 20100.00 yuan``: a year's standards
+    set again, and what they replace (``Ledger.history``'s ``replaces``), money in yuan."""
     replaces = entry.get("replaces")
     if not isinstance(replaces, dict):
         return ""
     now = entry["details"].get("params", {})
-    changed = {f: (was, now.get(f)) for f, was in replaces["was"].items() if now.get(f) != was}
+    changed = {
+        _money_key(f): (_money(f, was), _money(f, now.get(f)))
+        for f, was in replaces["was"].items()
+        if now.get(f) != was
+    }
     said = describe_changes(changed) if changed else "no value changed"
     return f"; replaces entry {replaces['entry']}: {said}"
 

@@ -16,9 +16,17 @@ from ledger.casework import Identification
 from ledger.demo.plan import STREETS, HouseholdPlan, StreetPlan
 from ledger.funds import Disbursement
 from ledger.programme import ProgrammeRules, YearParameters, exit_threshold_fen
-from ledger.values import MEASURE_CATEGORIES
+from ledger.values import CATEGORY_WORDS, MEASURE_CATEGORIES
 
 __all__ = ["PARAMETERS", "Action", "Script"]
+
+#: A measure category's Chinese term in a measure's description, the shortest an officer writes
+#: (产业, 社会): since session 27 (tester E), before which it read "2016年industry帮扶".
+_CATEGORY_TERMS = {
+    name: min((w for w, n in CATEGORY_WORDS.items() if n == name), key=len)
+    for name in MEASURE_CATEGORIES
+}
+
 
 PLAN_DOC = "江高发〔2016〕4号"
 
@@ -334,7 +342,7 @@ class Script:
                 h.number,
                 f"M{year}",
                 category,
-                f"{year}年{category}帮扶",
+                f"{year}年{_CATEGORY_TERMS[category]}帮扶",  # 2016年产业帮扶
                 budgets[h.number],
             )
             if category == "employment" and h.number not in self.employed:

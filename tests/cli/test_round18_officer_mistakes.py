@@ -108,4 +108,4 @@ def test_history_says_which_correction_voided_an_entry(seeded: Fupin) -> None:
     correction = entries[-1]["version"]
     assert entries[visit - 1]["voided_by"] == correction
     assert [e["version"] for e in entries if "voided_by" in e] == [visit]
-    assert f"VisitRecorded (voided by #{correction})" in table
+    assert f"VisitRecorded 走访 (voided by #{correction})" in table

@@ -76,4 +76,4 @@ def test_a_households_receipt_of_a_voided_payment_is_marked_voided_in_its_histor
     voided = next(e for e in entries if e["event"] == "ReceiptVoided")
     assert receipt["voided_by"] == voided["version"]
     assert [e["version"] for e in entries if "voided_by" in e] == [receipt["version"]]
-    assert f"FundsReceived (voided by #{voided['version']})" in table
+    assert f"FundsReceived 资金到户 (voided by #{voided['version']})" in table

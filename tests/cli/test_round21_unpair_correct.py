@@ -110,7 +110,7 @@ def test_an_unpairing_typed_in_error_is_voided_as_if_it_never_happened(seeded: F
         ("v-1", None),
     ]
     history = seeded.ok("history JH-0001", "admin").stdout
-    assert f"HelperUnpaired (voided by #{wrong + 1})" in history
+    assert f"HelperUnpaired 脱钩 (voided by #{wrong + 1})" in history
     assert_refused(
         seeded(f"household visit JH-0001 --helper c-3 {doc('2016-10-01')}", JN),
         "helper",

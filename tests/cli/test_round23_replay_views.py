@@ -102,7 +102,8 @@ def test_history_says_what_a_years_standards_set_again_replace(seeded: Fupin) ->
         seeded.ok("history --kind programme jianghai-2016 --format json", "admin").stdout
     )
 
-    assert "replaces entry 2: rural_income_fen 1800000 → 2010000 — 农村收入统计口径更正" in table
+    said = "replaces entry 2: rural_income 18000.00 yuan → 20100.00 yuan — 农村收入统计口径更正"
+    assert said in table  # money in yuan since session 27
     assert entries[-1]["replaces"] == {
         "entry": 2,
         "was": {"urban_dibao_standard_fen": 720000, "rural_income_fen": 1800000},
