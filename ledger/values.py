@@ -601,6 +601,9 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     saying so (``typed_hint``; since session 22)."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
+        sign_or_unit = _currency_said(text)
+        if sign_or_unit:  # tester E, session 27: ¥100 was "a character new keys are not …"
+            raise InputError(field, sign_or_unit)
         fine = _TOO_FINE.fullmatch(text.strip())
         if fine is not None:  # tester N, session 21: said as vaguely as any other text
             raise InputError(
@@ -625,6 +628,53 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
             f"({format_yuan(MAX_FEN, grouped=True)} yuan)",
         )
     return fen
+
+
+#: Currency signs an amount may be typed with, as NFKC makes them (￥ is ¥), first at its start.
+_CURRENCY_SIGNS = ("人民币", "RMB", "CNY", "¥", "$")
+#: Units an amount may be typed with at its end, longest first, and how many yuan each is.
+_UNITS: tuple[tuple[str, int], ...] = (
+    ("万元", 10_000),
+    ("亿元", 10**8),
+    ("元整", 1),
+    ("块钱", 1),
+    ("万", 10_000),
+    ("亿", 10**8),
+    ("元", 1),
+    ("块", 1),
+)
+#: How an amount is written, as the refusal of one with a sign or unit says.
+AMOUNT_AS_TYPED = "an amount is digits in yuan, with no currency sign or unit, e.g. 1234.50"
+
+
+def _currency_said(text: str) -> str:
+    """Why ``text`` is no amount, if a currency sign or a unit is what stops it (``¥100``,
+    ``100元``, ``159.2万``, ``￥1,234.50``: since session 27, tester E), with the amount in
+    yuan written plainly when the rest is one; "" otherwise."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    sign = next((s for s in _CURRENCY_SIGNS if plain.upper().startswith(s)), "")
+    typed_sign = text.strip()[: len(sign)]  # as typed: ￥, not the ¥ NFKC makes it
+    rest = plain[len(sign) :].strip()
+    unit, times = next(((u, n) for u, n in _UNITS if rest.endswith(u)), ("", 1))
+    rest = rest[: len(rest) - len(unit)].strip()
+    if not sign and not unit:
+        return ""
+    held = " and ".join(
+        part
+        for part in (
+            f"the currency sign {typed_sign!r}" if sign else "",
+            f"the unit {unit!r}" + (f" ({times:,} yuan)" if times > 1 else "") if unit else "",
+        )
+        if part
+    )
+    said = f"{quoted(text)} holds {held}: {AMOUNT_AS_TYPED}"
+    match = _MONEY.fullmatch(rest)
+    if match is None:
+        return said
+    yuan = Decimal(match["yuan"].replace(",", "") + "." + (match["fen"] or "0")) * times
+    if yuan != yuan.quantize(Decimal("0.01")):
+        return said
+    return f"{said} (this one: {format_yuan(int(yuan * 100))})"
 
 
 def _sign_hint(text: str, negative: str) -> str:
