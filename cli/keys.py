@@ -59,6 +59,7 @@ def new_key(
         Path,
         typer.Option(
             "--out",
+            "-o",
             help="Private key file to write (mode 0600).",
             parser=output_path,
             metavar="<path>",

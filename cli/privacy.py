@@ -234,6 +234,7 @@ def new_master(
         Path,
         typer.Option(
             "--out",
+            "-o",
             help="Master key file to write (mode 0600).",
             parser=output_path,
             metavar="<path>",

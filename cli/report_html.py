@@ -30,7 +30,13 @@ __all__ = ["html"]
 def html(
     out: Annotated[
         Path,
-        typer.Option("--out", help="The HTML file to write.", parser=output_path, metavar="<path>"),
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write.",
+            parser=output_path,
+            metavar="<path>",
+        ),
     ] = Path("report.html"),
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,

@@ -430,7 +430,11 @@ def checkpoint(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Checkpoint file to write (JSON).", parser=output_path, metavar="<path>"
+            "--out",
+            "-o",
+            help="Checkpoint file to write (JSON).",
+            parser=output_path,
+            metavar="<path>",
         ),
     ],
     log_key_file: Annotated[
@@ -473,7 +477,11 @@ def prove(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Bundle file to write (JSON).", parser=output_path, metavar="<path>"
+            "--out",
+            "-o",
+            help="Bundle file to write (JSON).",
+            parser=output_path,
+            metavar="<path>",
         ),
     ],
 ) -> None:
