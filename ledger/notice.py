@@ -288,9 +288,9 @@ class PrivacyCommands(ReadingQueries):
         # (household id, the notice's version) -> its line: what a correction may void.
         entries: dict[tuple[str, int], NoticeEntry] = {}
         listed: set[str] = set()  # the households on the list (a correction of others: skipped)
-        for event in self._notice_events(listed):
+        for position, event in self._notice_events(listed):
             fields = vars(event)
-            if known is not None and not known.holds(event.originator_id, event.originator_version):
+            if known is not None and not known.holds_position(position):
                 continue
             if _kind_of(event) == _CORRECTED:
                 entries.pop((str(fields["originator_id"]), fields["corrects"]), None)
@@ -341,9 +341,9 @@ class PrivacyCommands(ReadingQueries):
                 members, personal, since = int(fields["members"]), held, effective
         return members, personal
 
-    def _notice_events(self, listed: set[str]) -> Iterator[DomainEventProtocol[UUID]]:
+    def _notice_events(self, listed: set[str]) -> Iterator[tuple[int, DomainEventProtocol[UUID]]]:
         """Every notice event in log order, and every correction of a household in ``listed``
-        (the caller's set, read as it grows)."""
+        (the caller's set, read as it grows), each with its position."""
         start: int | None = None
         while True:
             page = self.recorder.select_notifications(
@@ -356,7 +356,7 @@ class PrivacyCommands(ReadingQueries):
                 if kind in _NOTICE_KINDS or (
                     kind == _CORRECTED and str(notification.originator_id) in listed
                 ):
-                    yield self.mapper.to_domain_event(notification)
+                    yield notification.id, self.mapper.to_domain_event(notification)
             start = page[-1].id
 
 

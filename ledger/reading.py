@@ -359,8 +359,8 @@ class ReadingQueries(LedgerCore):
         aggregate = aggregate_class(type(events[0]).__qualname__)
         if known_at is not None:
             check_known_at_after_move(self, known_at)
-            known = known_prefix(self.recorder, known_at)
-            events = [e for e in events if known.holds(aggregate_id, e.originator_version)]
+            held = known_prefix(self.recorder, known_at).versions_of(self.recorder, aggregate_id)
+            events = [e for e in events if e.originator_version in held]
             if not events:
                 raise NotFoundError(
                     kind, f"{number!r} was not on record yet as known at {known_at.isoformat()}"
@@ -422,9 +422,13 @@ class ReadingQueries(LedgerCore):
             since: date | None = None  # the effective date of ``personal``
             held_by: list[tuple[int, Personal, date]] = []  # (version, data, effective)
             voided: set[object] = set()  # changes of members voided as known then
-            known = None if known_at is None else known_prefix(self.recorder, known_at)
+            in_prefix = (
+                None
+                if known_at is None
+                else known_prefix(self.recorder, known_at).versions_of(self.recorder, household.id)
+            )
             for event in self.events.get(household.id):
-                if known is not None and not known.holds(household.id, event.originator_version):
+                if in_prefix is not None and event.originator_version not in in_prefix:
                     break  # the log's prefix as known then holds a household's first versions
                 fields = vars(event)
                 if type(event).__name__ == "Corrected":

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from uuid import UUID
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
-from ledger.known import Stamp, prefix_of
+from ledger.base import Provenance
+from ledger.known import Stamp, _parsed, _recorded, prefix_of
+from ledger.transcoder import OrjsonTranscoder
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
 IDS = [UUID(int=n) for n in range(1, 5)]
@@ -37,7 +41,7 @@ def test_a_known_at_view_is_a_prefix_holding_every_event_recorded_by_then(
     known_at = START + timedelta(minutes=minute)
 
     known = prefix_of(log, known_at)
-    held = [stamp for stamp in log if known.holds(stamp[1], stamp[2])]
+    held = [stamp for stamp in log if known.holds_position(stamp[0])]
 
     assert held == log[: len(held)]  # a prefix of the log
     assert all(stamp in held for stamp in log if stamp[3] <= known_at)  # every one by then
@@ -52,6 +56,38 @@ def test_with_times_that_never_go_back_it_is_each_event_on_its_own_time(log: lis
 
     known = prefix_of(ordered, known_at)
 
-    assert [s for s in ordered if known.holds(s[1], s[2])] == [
+    assert [s for s in ordered if known.holds_position(s[0])] == [
         s for s in ordered if s[3] <= known_at
     ]
+
+
+_TRANSCODER = OrjsonTranscoder()
+_TRANSCODER.register_dataclass(Provenance)
+_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(minutes=-150))])
+_TIMES = st.datetimes(timezones=_ZONES)
+_VALUES = st.recursive(
+    st.none() | st.integers(-(2**63), 2**63 - 1) | st.text() | _TIMES | st.dates(),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["timestamp", "a", "zz", "__datetime__"]), inner, max_size=3
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    _TIMES,
+    st.dictionaries(st.sampled_from(["a", "prov", "text", "to", "unit", "year", "zz"]), _VALUES),
+)
+def test_a_rows_recording_time_read_from_its_bytes_is_the_parses(
+    timestamp: datetime, others: dict[str, Any]
+) -> None:
+    """``ledger.known`` reads a stored state's time from its bytes where the transcoder wrote
+    it in its form for UTC; whatever else the state holds (a nested ``timestamp``, a text
+    spelling one, a time in another zone), the answer is the parsed state's (session 27)."""
+    state = _TRANSCODER.encode({**others, "timestamp": timestamp})
+
+    assert _recorded(state) == _parsed(state) == timestamp
+    assert _recorded(orjson.dumps(orjson.loads(state))) == timestamp
