@@ -434,7 +434,7 @@ def known_at_said(typed: datetime | None, settled: datetime | None) -> str:
     standard error beside CSV and JSON), as the reports do in their ``known_at``."""
     if settled is None:
         return ""
-    read = " (the moment read)" if isinstance(typed, ReadNow) else ""
+    read = " (the moment read)" if isinstance(typed, ReadNow) and settled != typed.typed else ""
     return f"as known at {settled.isoformat()}{read}"
 
 

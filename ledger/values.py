@@ -45,6 +45,7 @@ __all__ = [
     "id_card_problem",
     "known_at_moment",
     "named",
+    "not_come_yet",
     "optional_text",
     "parse_area",
     "parse_category",
@@ -839,13 +840,33 @@ def _from_1970(text: str, value: datetime, field: str) -> datetime:
 class ReadNow(datetime):
     """A ``--known-at`` read as "now" (``known_at_moment``): what is on record when the ledger
     is read, whose label is settled then (``projections.api.settle_known_at``): the moment it
-    was read, or the latest recording time on record if a machine a little ahead recorded
-    later than that. As a plain datetime it is the moment the option was read."""
+    was read, or the latest recording time on record if a machine ahead recorded later than
+    that. As a plain datetime it is the moment the option was read. ``typed``: the time typed
+    when it was after that moment (None for today's date alone or now itself), ``text`` as typed:
+    since session 27 one not after the latest recording time on record is taken as it is (a
+    time pasted from ``history`` for an entry a machine ahead recorded), and one after both
+    that and the clock allowance is refused (``not_come_yet``)."""
+
+    typed: datetime | None = None
+    text: str = ""
 
     @classmethod
-    def at(cls, moment: datetime) -> ReadNow:
+    def at(cls, moment: datetime, typed: datetime | None = None, text: str = "") -> ReadNow:
         m = moment
-        return cls(m.year, m.month, m.day, m.hour, m.minute, m.second, m.microsecond, m.tzinfo)
+        read = cls(m.year, m.month, m.day, m.hour, m.minute, m.second, m.microsecond, m.tzinfo)
+        read.typed, read.text = typed, text
+        return read
+
+
+def not_come_yet(text: str, now: datetime, field: str = "known-at") -> InputError:
+    """The refusal of a ``--known-at`` after both this machine's clock (beyond the clock
+    allowance) and the latest recording time on record."""
+    return InputError(
+        field,
+        f"{quoted(text)} has not come yet (it is {now.astimezone(CHINA).isoformat()} now, and "
+        "no entry on record was recorded that late): a report is as known at a time that has "
+        "come (leave --known-at out for what is known now)",
+    )
 
 
 def known_at_moment(text: str, field: str = "known-at") -> datetime:
@@ -854,7 +875,11 @@ def known_at_moment(text: str, field: str = "known-at") -> datetime:
     recording time pasted from ``history``, made on a machine a little ahead); today's date
     alone, whose end has not come, is now, and so is any time at or after now (since session
     25: a time a few minutes ahead was taken as it was and labelled the report, whose figures
-    an entry recorded before then changed). Now is a ``ReadNow``. Before session 18 any time
+    an entry recorded before then changed). Now is a ``ReadNow``, which keeps a time typed:
+    ``settle_known_at``, reading the ledger, takes it as it is when an entry on record was
+    recorded that late, and refuses it when it is also more than the allowance ahead (since
+    session 27: a recording time pasted from ``history``, made on a machine ahead, was
+    refused as not come yet). Before session 18 any time
     later today was taken and labelled the report, which showed other figures when run again
     at that time (``9999-12-31`` was read as now until session 17)."""
     moment = parse_timestamp(text, field)
@@ -862,14 +887,9 @@ def known_at_moment(text: str, field: str = "known-at") -> datetime:
     alone = len(text.strip()) == 10 or _CHINESE_DATE.fullmatch(text.strip()) is not None
     if alone and moment.astimezone(CHINA).date() == now.astimezone(CHINA).date():
         return ReadNow.at(now)
-    if moment > now + clock.CLOCK_TOLERANCE:
-        raise InputError(
-            field,
-            f"{quoted(text)} has not come yet (it is {now.astimezone(CHINA).isoformat()} now): "
-            "a report is as known at a time that has come (leave --known-at out for what is "
-            "known now)",
-        )
-    return ReadNow.at(now) if moment >= now else moment
+    if moment > now:
+        return ReadNow.at(now, moment, text)
+    return ReadNow.at(now) if moment == now else moment
 
 
 def parse_shares(text: str, field: str = "reduction_shares") -> tuple[int, ...]:

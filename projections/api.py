@@ -19,7 +19,7 @@ from ledger.application import Ledger
 from ledger.base import natural_id
 from ledger.errors import NotFoundError
 from ledger.transparency import LOG_KEY_COLUMNS, OFFICER_KEY_COLUMNS, key_records, moved_at
-from ledger.values import ReadNow
+from ledger.values import ReadNow, not_come_yet
 
 from projections import catchup
 from projections.accountability import AMENDMENT_SECTIONS, mark_moved
@@ -63,11 +63,19 @@ def settle_known_at(ledger: Ledger, known_at: datetime | None) -> datetime | Non
     record (since session 25: a time a few minutes ahead labelled figures an entry recorded
     before then changed; since session 27 a time however far ahead: one more than the clock
     allowance ahead was left out, and its entry vanished from views as known now). Any other
-    time is as given."""
+    time is as given. A time typed after now (``ReadNow.typed``) is taken as it is when it is
+    not after the latest recording time on record (a time pasted from ``history`` for an
+    entry a machine ahead recorded), refused when it is after that and more than the clock
+    allowance after now, read as now otherwise (since session 27)."""
     if not isinstance(known_at, ReadNow):
         return known_at
     now = max(clock.now(), known_at)
     latest = _latest_recorded(ledger, now)
+    typed = getattr(known_at, "typed", None)
+    if typed is not None and typed <= latest:
+        return datetime.fromisoformat(typed.isoformat())  # as typed, a plain datetime
+    if typed is not None and typed > now + clock.CLOCK_TOLERANCE:
+        raise not_come_yet(getattr(known_at, "text", "") or typed.isoformat(), now)
     return datetime.fromisoformat(latest.isoformat())  # a plain datetime: settled
 
 
