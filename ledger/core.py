@@ -995,9 +995,30 @@ class LedgerCore(Application[UUID]):
             raise RuleError(
                 "clock",
                 f"this machine's clock says {earliest.isoformat(timespec='seconds')}, before "
-                f"the ledger's last entry ({latest.isoformat(timespec='seconds')}): set the clock "
-                "right, then try again; nothing was written",
+                f"the ledger's last entry ({self._last_entry_named(latest)}): either this "
+                "clock is behind (set it right, then try again) or the machine that recorded "
+                "that entry was ahead (saves are taken again once real time passes its time; "
+                'docs/operations.md, "A clock set ahead"); nothing was written',
             )
+
+    def _last_entry_named(self, latest: datetime) -> str:
+        """The ledger's last entry as the clock refusal names it: its position, the officer
+        who recorded it and its recording time (since session 27: the refusal said only a
+        time, and told an officer whose clock was right to set it right). ``latest`` (the
+        time compared) alone when the last row cannot be read."""
+        when = latest.isoformat(timespec="seconds")
+        try:
+            last = self.recorder.max_notification_id()
+            found = self.recorder.select_notifications(start=last, limit=1) if last else []
+            if not found:
+                return when
+            event = self.mapper.to_domain_event(found[0])
+        except Exception:  # a damaged last row: the time compared is still the refusal's
+            return when
+        actor = getattr(getattr(event, "prov", None), "actor", None)
+        recorded = _recorded_at(event).isoformat(timespec="seconds")
+        by = f" by {actor}" if isinstance(actor, str) and actor else ""
+        return f"entry {found[0].id}, recorded{by} at {recorded}"
 
     def _check_server_clock(self, moment: datetime) -> None:
         """On PostgreSQL, the server's clock is the one all officers share: a machine whose

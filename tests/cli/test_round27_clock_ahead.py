@@ -1,0 +1,56 @@
+"""Session 27, the clock tester (B): a machine whose clock was 20 minutes ahead saved an entry;
+every machine with a right clock was then refused, told to "set the clock right", with no word
+of which entry blocks it or that the other machine may be the one that is wrong. The refusal
+names the ledger's last entry (its position, who recorded it, its time) and says either this
+clock is behind or the machine that recorded it was ahead (docs/operations.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+import pytest
+from ledger import clock
+
+from tests.cli.conftest import Fupin, doc
+from tests.support import TickingClock
+
+STORE_INDEPENDENT = (
+    "the save rule's refusal and verify's notes: SQLite is enough (tests/conftest.py)"
+)
+
+SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+
+START = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
+
+
+def _ahead(fupin: Fupin) -> dict[str, object]:
+    """JH-0004 amended on a machine 20 minutes ahead of START: its entry in ``log``."""
+    with clock.using_clock(TickingClock(START + timedelta(minutes=20))):
+        fupin.ok(
+            f"household amend JH-0004 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01"
+        )
+    last: dict[str, object] = orjson.loads(
+        fupin.ok("history JH-0004 --format json", "admin").stdout
+    )[-1]
+    return last
+
+
+@SQLITE
+def test_the_refusal_names_the_last_entry_and_both_clocks(seeded: Fupin) -> None:
+    _ahead(seeded)
+    before = seeded.event_count()
+    with clock.using_clock(TickingClock(START)):
+        result = seeded(
+            f"household amend JH-0003 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01"
+        )
+
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert said.startswith("refused clock: this machine's clock says 2026-11-30T04:00")
+    assert f"entry {before}, recorded by jn-01 at 2026-11-30T04:20" in said
+    assert "either this clock is behind" in said
+    assert "or the machine that recorded that entry was ahead" in said
+    assert '"A clock set ahead"' in said
+    assert seeded.event_count() == before
