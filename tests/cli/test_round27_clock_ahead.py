@@ -2,7 +2,9 @@
 every machine with a right clock was then refused, told to "set the clock right", with no word
 of which entry blocks it or that the other machine may be the one that is wrong. The refusal
 names the ledger's last entry (its position, who recorded it, its time) and says either this
-clock is behind or the machine that recorded it was ahead (docs/operations.md)."""
+clock is behind or the machine that recorded it was ahead (docs/operations.md); and ``verify``,
+which said nothing of it, notes an entry recorded more than the clock allowance after the
+verifying machine's clock."""
 
 from __future__ import annotations
 
@@ -54,3 +56,24 @@ def test_the_refusal_names_the_last_entry_and_both_clocks(seeded: Fupin) -> None
     assert "or the machine that recorded that entry was ahead" in said
     assert '"A clock set ahead"' in said
     assert seeded.event_count() == before
+
+
+@SQLITE
+def test_verify_notes_an_entry_recorded_after_this_machines_clock(seeded: Fupin) -> None:
+    last = _ahead(seeded)
+    position = seeded.event_count()
+    with clock.using_clock(TickingClock(START)):
+        ahead = seeded("verify", "admin")
+    with clock.using_clock(TickingClock(START + timedelta(minutes=15))):
+        within = seeded("verify", "admin")
+
+    assert ahead.exit_code == 0, ahead.output  # a note, not a fault
+    said = " ".join(ahead.output.split())
+    recorded = datetime.fromisoformat(str(last["recorded_at"]).replace("Z", "+00:00"))
+    assert (
+        f"note: entry {position}, recorded by jn-01 at {recorded.isoformat()}, is more than "
+        "10 minutes after this machine's clock (2026-11-30T04:00" in said
+    )
+    assert "saves from machines with a right clock are refused" in said
+    assert within.exit_code == 0
+    assert "after this machine's clock" not in within.output
