@@ -113,8 +113,9 @@ def known_cuts(recorder: ApplicationRecorder, times: Sequence[datetime]) -> list
 
 def latest_entry(
     recorder: ApplicationRecorder, tolerance: timedelta
-) -> tuple[int, datetime] | None:
-    """The position and recording time of the entry recorded latest (the first of equals), None
+) -> tuple[int, datetime, str] | None:
+    """The position, recording time and recording officer (``""`` if its provenance cannot be
+    read) of the entry recorded latest (the first of equals), None
     on an empty log: read from the log's end backwards, a growing window at a time, never the
     whole log. No save is recorded more than ``tolerance`` before the save stored before it
     (the save rule; ``fupin verify`` reports a breach), so once a window starts with an entry
@@ -125,7 +126,7 @@ def latest_entry(
     back = 64
     while True:
         after = max(head - back, 0)
-        found: tuple[int, datetime] | None = None
+        found: tuple[int, datetime, Any] | None = None
         first: datetime | None = None
         start = after
         while True:
@@ -136,13 +137,22 @@ def latest_entry(
                 if first is None:
                     first = at
                 if found is None or at > found[1]:
-                    found = (position, at)
+                    found = (position, at, state)
             if len(page) < _PAGE:
                 break
             start = page[-1][0]
         if found is None or first is None or after == 0 or first < found[1] - tolerance:
-            return found
+            return None if found is None else (found[0], found[1], _actor(found[2]))
         back *= 16
+
+
+def _actor(state: Any) -> str:
+    """The officer a stored state's provenance names, read from its JSON (no personal data is
+    decrypted); ``""`` when it names none."""
+    prov = orjson.loads(bytes(state)).get("prov")
+    fields = prov.get("__Provenance__") if isinstance(prov, dict) else None
+    actor = fields.get("actor") if isinstance(fields, dict) else None
+    return actor if isinstance(actor, str) else ""
 
 
 def _recorded(state: Any) -> datetime:
