@@ -174,7 +174,12 @@ def caseload(
     known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Caseload 扶贫对象: households and people by status, street, village; exits per year."""
+    """Caseload 扶贫对象: households and people by status, street, village; exits per year.
+
+    Statuses: identified 识别, reviewed 已评议, rejected 未通过, under-notice 公示中,
+    registered 已建档未结对 (registered, no helper paired), paired 结对帮扶, exited 退出,
+    returned 返贫 (every one but the first four registered 建档立卡).
+    """
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
@@ -216,7 +221,7 @@ def accountability(
         ),
     ] = False,
 ) -> None:
-    """Accountability 责任追究: visits, 4+1 roles, registrations, exits, the reduction plan
+    """Accountability 问责: visits, 4+1 roles, registrations, exits, the reduction plan
     (2:3:5 unless amended) and talks 约谈, notices 通报, overdue rectifications 限期整改,
     pairings ended before exit, measures paid above their budget 预算."""
     day, moment = times(as_of, known_at)

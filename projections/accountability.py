@@ -1,4 +1,4 @@
-"""Accountability report 责任追究: where the plan's rules were not kept, naming the households,
+"""Accountability report 问责: where the plan's rules were not kept, naming the households,
 helpers, officers and streets concerned. Each section and the rule behind it (with the plan's
 section) is described in docs/reports.md.
 """

@@ -1,4 +1,4 @@
-"""The HTML report's accountability tables 责任追究 and the dossiers 一户一档 of the households
+"""The HTML report's accountability tables 问责 and the dossiers 一户一档 of the households
 they name; household numbers link to ``#household-{number}``."""
 
 from __future__ import annotations
@@ -8,7 +8,17 @@ from html import escape
 from typing import Any
 
 from projections.accountability import COLUMNS
-from projections.html_parts import FAULT, GOOD, NEUTRAL, figure, household_td, table, td, yuan
+from projections.html_parts import (
+    FAULT,
+    GOOD,
+    NEUTRAL,
+    figure,
+    heading,
+    household_td,
+    table,
+    td,
+    yuan,
+)
 from projections.restated import COMPARED, restated_text
 
 __all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_section"]
@@ -23,7 +33,7 @@ SECTION_NAMES = {
     "notices": "District notices naming slow units 通报 [六(七)]",
     "overdue_findings": "Deadlines missed 逾期整改 (rectified late or not yet) [六(七)]",
     "early_unpairings": "Pairings ended before exit 不脱贫不脱钩 [四(二)]",
-    "over_budget": "Measures paid above their budget 超预算支付 [六(四)]",
+    "over_budget": "Measures paid above their budget 超预算支出 [六(四)]",
     "rules_amendments": (
         "Programme rules amended after the opening 实施方案规则更正 (changes_closed_years: a plan "
         "year already over when recorded) [三、六(四)、六(七)]"
@@ -79,8 +89,8 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
         row_header=True,
         shown=False,
     )
-    named = escape(shares or "no programme")
-    parts = [f"<h3>The {named} plan by street 分街道减贫计划</h3>{plan}"]
+    named = shares or "no programme"
+    parts = [heading("h3", f"The {named} plan by street 分街道减贫计划") + plan]
     parts.extend(
         _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
     )
@@ -88,7 +98,9 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
         parts.append(_findings("restated_years", RESTATED_TITLE, duty["restated_years"]))
     else:
         parts.append(f'<p class="meta">{escape(RESTATED_NOT_ASKED)}</p>')
-    return "<h2>Accountability 责任追究 [六(三)、(七)]</h2>" + "".join(parts)
+    # 问责 as the plan names it (《广东省扶贫开发工作问责暂行办法》 [六(七)]); since session 27,
+    # tester E: it read 责任追究, a word the plan never uses.
+    return heading("h2", "Accountability 问责 [六(三)、(七)]") + "".join(parts)
 
 
 def _plan_td(row: dict[str, Any], column: str) -> str:
@@ -112,18 +124,17 @@ def _findings(section: str, title: str, rows: Sequence[dict[str, Any]]) -> str:
     count = figure(f"rows-{section}", len(rows), str(len(rows)), "span")
     # The title a heading inside the summary (since session 27: heading navigation jumped from
     # Accountability to Dossiers over the twelve sections).
+    named = heading("h3", title, inner=f": {count}")
     if len(rows) <= OPEN_ROWS:
         shown = rendered if rows else "<p class=meta>none 无</p>"
-        return (
-            f"<details open><summary><h3>{escape(title)}: {count}</h3></summary>{shown}</details>"
-        )
+        return f"<details open><summary>{named}</summary>{shown}</details>"
     # A closed <details> prints closed, its rows left out of the PDF, and no style sheet opens
     # it in every browser: the rows are written once more for print only (since session 26,
     # tester X: 98 missed visits were absent from the printed report).
+    printed = heading("h3", f"▼ {title}", inner=f": {len(rows)}")
     return (
-        f'<details class="screen-only"><summary><h3>{escape(title)}: {count}</h3></summary>'
-        f"{rendered}</details>"
-        f'<section class="print-only"><h3>▼ {escape(title)}: {len(rows)}</h3>{rendered}</section>'
+        f'<details class="screen-only"><summary>{named}</summary>{rendered}</details>'
+        f'<section class="print-only">{printed}{rendered}</section>'
     )
 
 
@@ -178,10 +189,8 @@ def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool, sealed: b
         else "personal data in full 个人信息未脱敏: handle as confidential"
     )
     cards = "".join(_dossier(record) for record in dossiers)
-    return (
-        f"<h2>Dossiers 一户一档 of the households named above ({len(dossiers)})</h2>"
-        f'<p class="meta">{note}</p><div class="dossiers">{cards}</div>'
-    )
+    title = f"Dossiers 一户一档 of the households named above ({len(dossiers)})"
+    return heading("h2", title) + f'<p class="meta">{note}</p><div class="dossiers">{cards}</div>'
 
 
 def _dossier(record: dict[str, Any]) -> str:

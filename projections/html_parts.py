@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -14,7 +15,9 @@ __all__ = [
     "FAULT",
     "GOOD",
     "NEUTRAL",
+    "bilingual",
     "figure",
+    "heading",
     "household_td",
     "legend",
     "panel",
@@ -24,6 +27,45 @@ __all__ = [
     "wan",
     "yuan",
 ]
+
+#: A run of text holding no CJK character, and an English word (two lower-case letters: a
+#: quarter ``2016Q1``, a household ``JN-000002`` or a figure is no word).
+_LATIN_RUN = re.compile(r"[^\u2e80-\uffff]+")
+_WORD = re.compile(r"[a-z]{2}")
+
+
+def _english(text: str) -> bool:
+    """Wholly English: a word and no CJK character."""
+    return bool(_WORD.search(text)) and _LATIN_RUN.fullmatch(text) is not None
+
+
+def bilingual(text: str) -> str:
+    """``text`` escaped, its English words marked ``<span lang="en">`` in the zh-CN page
+    (since session 27, WCAG 3.1.2: a screen reader read them with Chinese rules); a wholly
+    English text is left for its element to mark (``heading``)."""
+    if _english(text) or not _WORD.search(text):
+        return escape(text, quote=False)
+    return _LATIN_RUN.sub(_mark_run, text)
+
+
+def _mark_run(run: re.Match[str]) -> str:
+    text = run.group()
+    core = text.strip().rstrip(" [(")
+    if not _WORD.search(core):
+        return escape(text, quote=False)  # text, not an attribute: "plan's" as typed
+    start = text.index(core)
+    before, after = (
+        escape(part, quote=False) for part in (text[:start], text[start + len(core) :])
+    )
+    return f'{before}<span lang="en">{escape(core, quote=False)}</span>{after}'
+
+
+def heading(tag: str, text: str, attrs: str = "", inner: str = "") -> str:
+    """``<tag>`` holding ``text`` (its English marked by ``bilingual``, or the element
+    ``lang="en"`` when wholly English) and then ``inner`` HTML."""
+    lang = ' lang="en"' if _english(text) else ""
+    return f"<{tag}{attrs}{lang}>{bilingual(text)}{inner}</{tag}>"
+
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",
@@ -76,7 +118,10 @@ h2,h3,summary{break-after:avoid}.dossiers{display:block;columns:2;column-gap:10p
 
 
 def wan(fen: int) -> str:
-    """Fen as 万元 (10,000 yuan) with one decimal, exact integer arithmetic: 240000000 → 240万."""
+    """Fen as 万元 (10,000 yuan) with one decimal, exact integer arithmetic: 240000000 → 240万;
+    nothing is 0 (since session 27: the axis's foot read 0万)."""
+    if fen == 0:
+        return "0"
     tenths = (abs(fen) * 10 + 500_000) // 1_000_000
     whole, part = divmod(tenths, 10)
     sign = "-" if fen < 0 else ""
@@ -111,12 +156,14 @@ def legend(
     colours: dict[str, str],
     keys: Iterable[str],
     patterns: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> str:
-    """Swatches naming the series; a patterned series' swatch shows its pattern."""
-    patterns = patterns or {}
+    """Swatches naming the series (``labels``: a series' English where not its key); a
+    patterned series' swatch shows its pattern."""
+    patterns, labels = patterns or {}, labels or {}
     items = "".join(
         f'<i style="background:{_swatch(colours[k], patterns.get(k))}"></i>'
-        f"{escape(k)} {escape(names.get(k, ''))}"
+        f"{escape(labels.get(k, k))} {escape(names.get(k, ''))}"
         for k in keys
     )
     return f'<div class="legend">{items}</div>'
@@ -129,7 +176,7 @@ def _swatch(colour: str, pattern: str | None) -> str:
 def panel(title: str, chart: str, legend: str = "") -> str:
     """A chart's box, headed by its title; it scrolls sideways on a narrow screen, so it can
     be reached and scrolled from the keyboard (since session 27)."""
-    return f'<div class="panel"{scrolls(title)}><h3>{escape(title)}</h3>{chart}{legend}</div>'
+    return f'<div class="panel"{scrolls(title)}>{heading("h3", title)}{chart}{legend}</div>'
 
 
 def scrolls(name: str) -> str:
@@ -147,17 +194,21 @@ def table(
     """A table with a ``caption`` naming it (its scrolling box too; not ``shown`` on screen
     when a heading just above says it); ``row_header``: the first cell of each row names the
     row, a ``<th scope="row">`` (since session 27)."""
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    # Headings all in English: the row says so once, not each heading (the dossiers' tables).
+    english = all(_english(c) for c in columns)
+    lang = ' lang="en"' if english else ""
+    head = "".join(f"<th>{escape(c)}</th>" if english else heading("th", c) for c in columns)
     body = "".join(
         "<tr>" + "".join(_row_header(row) if row_header else row) + "</tr>" for row in rows
     )
     hidden = "" if shown else ' class="vh"'
-    named = f"<caption{hidden}>{escape(caption)}</caption>" if caption else ""
+    named = heading("caption", caption, hidden) if caption else ""
     # In a box of its own that scrolls sideways, so a wide table leaves the page at the
     # screen's width (since session 26: on a phone the page was 977 px wide, the verdicts off).
     return (
         f'<div class="scroll"{scrolls(caption or columns[0])}><table>{named}'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f"<thead><tr{lang}>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
     )
 
 

@@ -18,6 +18,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from ledger.funds import USE_WORDS
+
 from projections.accountability import stale_today_note
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
@@ -25,6 +27,7 @@ from projections.html_parts import (
     CSS,
     GOOD,
     figure,
+    heading,
     legend,
     panel,
     scrolls,
@@ -36,17 +39,24 @@ from projections.html_parts import (
 from projections.series import ReportInputs
 from projections.svg import Cell, Column, Key, Segment, bar_chart, heat_map
 
-__all__ = ["SOURCE_NAMES", "STATUS_NAMES", "render"]
+__all__ = ["CATEGORY_NAMES", "SOURCE_NAMES", "STATUS_LABELS", "STATUS_NAMES", "render"]
+#: The caseload statuses' Chinese terms, as docs/reports.md names them for `report caseload`
+#: (since session 27, tester E: registered read 建档立卡, as if the paired, exited and
+#: returned households were not registered, when every one is [四(一)]; exited read 已退出
+#: here, 已脱贫退出 in the headline and 退出 on the exits chart: it is 退出 everywhere).
 STATUS_NAMES = {
     "identified": "识别",
     "reviewed": "已评议",
     "under-notice": "公示中",
-    "registered": "建档立卡",
+    "registered": "已建档未结对",
     "paired": "结对帮扶",
     "returned": "返贫",
-    "exited": "已退出",
+    "exited": "退出",
     "rejected": "未通过",
 }
+#: A status's English where its key alone would mislead: a registered household with a
+#: helper paired is ``paired``, so ``registered`` counts the ones with none.
+STATUS_LABELS = {"registered": "registered, not paired"}
 STATUS_COLOURS = {
     "identified": "#cbd5e1",
     "reviewed": "#94a3b8",
@@ -73,6 +83,12 @@ SOURCE_NAMES = {
     "district": "区财政",
     "street": "街道",
     "donation": "社会捐赠",
+}
+#: A category of use's Chinese term, the first the CLI's --category takes (``USE_WORDS``: 教育,
+#: 就业 …), its name on the category chart's axis (since session 27: English only).
+CATEGORY_NAMES = {
+    name: next(word for word, english in USE_WORDS.items() if english == name)
+    for name in dict.fromkeys(USE_WORDS.values())
 }
 SOURCE_COLOURS = {
     "city": "#2563eb",
@@ -118,9 +134,12 @@ def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None 
     kpis = (
         ("households", cases["totals"]["households"], "Households 贫困户", str),
         ("people", cases["totals"]["people"], "People 人", str),
-        ("exits", exited, "Exited 已脱贫退出 (households out, not returned)", str),
-        ("allocated", allocated, "Allocated 到位资金", yuan),
-        ("disbursed", disbursed, "Disbursed 已拨付", yuan),
+        ("exits", exited, "Exited 退出 (households out, not returned)", str),
+        # The CLI's words (fupin fund --help, docs/events.md): an allocation 拨付 reaches an
+        # account, a disbursement 支出 pays out of it (since session 27, tester E: the page
+        # said 拨付 of the disbursements and 到位 of the allocations).
+        ("allocated", allocated, "Allocated 拨付", yuan),
+        ("disbursed", disbursed, "Disbursed 支出", yuan),
     )
     cards = "".join(
         f'<div class="kpi">{figure(name, value, fmt(value))}<span>{label}</span></div>'
@@ -203,14 +222,16 @@ def _caseload_section(
         title = f"{street}街道 households by status 户数"
         chart = bar_chart(title, categories, STATUS_COLOURS, key=_STATUS_KEY)
         panels.append(panel(title, chart))
-    key = legend(STATUS_NAMES, STATUS_COLOURS, statuses, STATUS_PATTERNS)
+    key = legend(STATUS_NAMES, STATUS_COLOURS, statuses, STATUS_PATTERNS, STATUS_LABELS)
     return (
-        "<h2>Caseload over time 扶贫对象 (households at each quarter end)</h2>"
-        f'{key}<div class="grid">{"".join(panels)}</div>{_closed_line(closed)}'
+        heading("h2", "Caseload over time 扶贫对象 (households at each quarter end)")
+        + f'{key}<div class="grid">{"".join(panels)}</div>{_closed_line(closed)}'
     )
 
 
-_STATUS_KEY = Key(STATUS_NAMES, patterns=STATUS_PATTERNS, corner="quarter end 季末")
+_STATUS_KEY = Key(
+    STATUS_NAMES, patterns=STATUS_PATTERNS, corner="quarter end 季末", labels=STATUS_LABELS
+)
 
 
 def _counted(households: int, people: int) -> str:
@@ -275,8 +296,7 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
         '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
         f'approved)<i class="target"></i>plan target 计划 ({named})</div>'
     )
-    return (
-        f"<h2>Exits per year against the {named} plan 年度减贫计划 [三]</h2>"
+    return heading("h2", f"Exits per year against the {plain} plan 年度减贫计划 [三]") + (
         f'<div class="grid">{panel(title, chart, legend)}</div>'
     )
 
@@ -286,10 +306,11 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
 
 def _funds_section(money: dict[str, Any]) -> str:
     return (
-        "<h2>Funds 资金 [六(四)]</h2>"
-        f'<div class="grid">{_by_source_chart(money["by_source_year"])}'
+        heading("h2", "Funds 资金 [六(四)]")
+        + f'<div class="grid">{_by_source_chart(money["by_source_year"])}'
         f"{_by_category_chart(money['disbursements'])}</div>"
-        f"<h3>The plan's money rules 资金规则</h3>{_rules_tables(money)}"
+        + heading("h3", "The plan's money rules 资金规则")
+        + _rules_tables(money)
     )
 
 
@@ -321,8 +342,8 @@ def _by_source_chart(rows: Sequence[dict[str, Any]]) -> str:
         for row in sorted(rows, key=lambda r: (r["year"], r["source"]))
     ]
     colours = {"allocated": "#93c5fd", "disbursed": "#1d4ed8"}
-    names = {"allocated": "到位", "disbursed": "拨付"}
-    title = "Allocated and disbursed by source and year 按来源 (万元)"
+    names = {"allocated": "拨付", "disbursed": "支出"}
+    title = "Allocated 拨付 and disbursed 支出 by source and year 按来源 (万元)"
     key = Key(names, yuan, corner="year and source 年度 来源")
     chart = bar_chart(title, categories, colours, wan, key)
     return panel(title, chart, legend(names, colours, colours))
@@ -334,12 +355,12 @@ def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
         totals[(row["category"], row["source"])] += row["amount_fen"]
     categories = sorted({c for c, _ in totals})
     sources = sorted({s for _, s in totals})
-    title = "Disbursed by category of use 按用途 (万元)"
+    title = "Disbursed 支出 by category of use 按用途 (万元)"
     chart = bar_chart(
         title,
         [
             (
-                category,
+                CATEGORY_NAMES.get(category, category),
                 [
                     Column(
                         tuple(
@@ -409,7 +430,7 @@ def _rules_tables(money: dict[str, Any]) -> str:
     return table(
         (
             "key-target people",
-            "fiscal disbursed 财政",
+            "fiscal disbursed 财政支出",
             "fiscal outside the programme's years, not counted",
             "donations 社会捐赠, not counted",
             "fiscal per person 人均",
@@ -479,9 +500,8 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
         "(since session 26 written in the cell: phones and paper cannot hover). Red: missed; "
         "grey: none owed.</p>"
     )
-    return (
-        "<h2>Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])</h2>"
-        f'<div class="panel"{scrolls(title)}><h3>{escape(title)}</h3>{chart}{note}</div>'
+    return heading("h2", "Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])") + (
+        f'<div class="panel"{scrolls(title)}>{heading("h3", title)}{chart}{note}</div>'
     )
 
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from projections.html_parts import heading
+
 __all__ = [
     "Cell",
     "Column",
@@ -121,7 +123,7 @@ def bar_chart(
             parts.append(_column(column, x, bar_w * 0.92, top, plot_h, draw))
         parts.append(_x_label(name, x0 + slot / 2, slanted))
     svg = _svg(title, parts, height=TOP + plot_h + bottom, ident=ident)
-    return svg + _bar_table(title, ident, categories, key.names, key.exact or label, key.corner)
+    return svg + _bar_table(title, ident, categories, key, key.exact or label)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class Key:
     patterns: dict[str, str] = field(default_factory=dict)
     #: The heading over the categories' column of the table.
     corner: str = "category 类别"
+    #: A series' English in its table heading where not its name (``registered, not paired``).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -178,16 +182,15 @@ def _bar_table(
     title: str,
     ident: str,
     categories: Sequence[tuple[str, Sequence[Column]]],
-    names: dict[str, str],
+    key: Key,
     text: Callable[[int], str],
-    corner: str,
 ) -> str:
     """The figures a bar chart draws, a row a category, a column a series (and the plan)."""
     series = list(
         dict.fromkeys(s.series for _, cols in categories for c in cols for s in c.segments)
     )
     targeted = any(c.target is not None for _, cols in categories for c in cols)
-    heads = [f"{s} {names.get(s, '')}".strip() for s in series] + (
+    heads = [f"{key.labels.get(s, s)} {key.names.get(s, '')}".strip() for s in series] + (
         ["plan 计划"] if targeted else []
     )
     rows = []
@@ -205,7 +208,7 @@ def _bar_table(
                 else "<td></td>"
             )
         rows.append(f'<tr><th scope="row">{escape(name)}</th>{"".join(cells)}</tr>')
-    return _data_table(title, ident, [corner, *heads], rows)
+    return _data_table(title, ident, [key.corner, *heads], rows)
 
 
 def _figure_td(figure: str, value: int, text: Callable[[int], str]) -> str:
@@ -217,11 +220,11 @@ def _figure_td(figure: str, value: int, text: Callable[[int], str]) -> str:
 
 def _data_table(title: str, ident: str, heads: Sequence[str], rows: Sequence[str]) -> str:
     """A chart's figures as a table in a folded ``<details>`` (the svg's description)."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+    head = "".join(heading("th", h) for h in heads)
     return (
-        '<details class="chart-data"><summary>图表数据 figures</summary>'
+        '<details class="chart-data"><summary>图表数据 <span lang="en">figures</span></summary>'
         f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(title)} figures">'
-        f'<table id="{ident}-data"><caption>{escape(title)}</caption>'
+        f'<table id="{ident}-data">{heading("caption", title)}'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></details>"
     )
 

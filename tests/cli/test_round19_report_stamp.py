@@ -90,5 +90,5 @@ def test_the_html_report_says_which_day_and_shows_a_years_late_money(
     assert "up to the latest day on record 截至最新业务日 2017-01-05" in page
     assert "as of 截至 2016-12-31" in past
     assert "as of 截至" not in page
-    assert "Exited 已脱贫退出 (households out, not returned)" in past
+    assert "Exited 退出 (households out, not returned)" in past
     assert "(households, now)" not in past

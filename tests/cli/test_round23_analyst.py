@@ -43,8 +43,8 @@ def test_the_html_over_budget_headings_say_yuan(seeded: Fupin, tmp_path: Path) -
     seeded.ok(f"report html --out {out}", "admin")
 
     page = out.read_text(encoding="utf-8")
-    section = page[page.index("超预算支付") :]
-    assert "budget (元)" in section
+    section = page[page.index("超预算支出") :]
+    assert '<span lang="en">budget</span> (元)' in section
     assert "budget_fen" not in section.split("</details>")[0]
 
 

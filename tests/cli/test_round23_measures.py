@@ -224,7 +224,7 @@ def test_the_over_budget_section_is_in_every_format_and_the_html_report(
     assert "JH-0001,江南,m-7,relief,300000,500000,200000,2,2016-09-15" in csv
     assert "over_budget" in table
     html = page.read_text(encoding="utf-8")
-    assert "Measures paid above their budget 超预算支付 [六(四)]" in html
+    assert "Measures paid above their budget 超预算支出 [六(四)]" in html
     assert "¥2,000.00" in html
 
 

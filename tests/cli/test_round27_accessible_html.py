@@ -282,6 +282,6 @@ def test_the_html_dossier_lists_the_households_findings_overdue_in_words(page: s
     start = page.index('id="household-WH-000001"')
     card = page[start : page.index("</section>", start)]
 
-    assert "<caption>Findings about WH-000001 督查发现</caption>" in card
+    assert '<caption><span lang="en">Findings about WH-000001</span> 督查发现</caption>' in card
     assert "帮扶措施台账与实际不符" in card
     assert re.search(r"SI-WH-2018 F1</th>.*2018-08-31.*⚠ yes, not rectified 逾期未整改", card)

@@ -35,7 +35,7 @@ def test_report_days_are_the_quarter_ends_then_the_report_day() -> None:
 
 
 def test_wan_rounds_fen_to_a_tenth_of_ten_thousand_yuan() -> None:
-    assert (wan(240_000_000), wan(159_200_000), wan(0)) == ("240万", "159.2万", "0万")
+    assert (wan(240_000_000), wan(159_200_000), wan(0)) == ("240万", "159.2万", "0")
 
 
 def test_an_analyst_sees_the_named_household_masked(ledger: Ledger) -> None:
