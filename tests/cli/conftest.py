@@ -11,6 +11,7 @@ import orjson
 import pytest
 from cli.main import app
 from ledger.application import open_ledger
+from ledger.demo import CACHE_ENV, run_demo
 from typer.testing import CliRunner, Result
 
 from cli import common
@@ -142,3 +143,15 @@ def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     name = f"restored_{abs(hash(request.node.nodeid)) % 10**9}"
     server.drop_database(name)
     return server.create_database(name).dsn
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo at scale 1, built once for the module that asks for it (its tests copy it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
+    try:
+        run_demo(app, seed=2016, scale=1)
+    finally:
+        app.close()
+    return path

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from ledger.application import open_ledger
-from ledger.demo import CACHE_ENV, run_demo
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -25,18 +23,6 @@ from tests.cli.conftest import Fupin, history_rows
 STORE_INDEPENDENT = "the demo copied as a SQLite file"
 
 CORRECT = 'correct household LL-000001 {entry} --reason 批复录入错误 -d "更正〔2026〕1号"'
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo at scale 1, built once for the module (each test works on a copy)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
-    try:
-        run_demo(app, seed=2016, scale=1)
-    finally:
-        app.close()
-    return path
 
 
 @pytest.fixture

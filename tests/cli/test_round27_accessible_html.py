@@ -16,8 +16,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from ledger.application import open_ledger
-from ledger.demo import CACHE_ENV, run_demo
 from projections.html_parts import CSS
 from projections.html_report import STATUS_COLOURS, _caseload_section, _visits_section
 from typer.testing import CliRunner
@@ -25,18 +23,6 @@ from typer.testing import CliRunner
 from tests.cli.conftest import Fupin
 
 STORE_INDEPENDENT = "the demo copied as a SQLite file"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo at scale 1, built once for the module."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
-    try:
-        run_demo(app, seed=2016, scale=1)
-    finally:
-        app.close()
-    return path
 
 
 @pytest.fixture(scope="module")
