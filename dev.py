@@ -22,14 +22,20 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+#: The versions the checks last passed with (pip's constraints); FUPIN_UNPINNED=1 takes the newest
+#: releases pyproject.toml's ranges allow instead, to try them before writing them here.
+CONSTRAINTS = ROOT / "constraints.txt"
+UNPINNED = "FUPIN_UNPINNED"
 
 
 def ensure_venv() -> None:
-    """Create .venv and (re)install the project when pyproject.toml changed."""
+    """Create .venv and (re)install the project when pyproject.toml or the pins changed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("Python 3.11 or newer is needed")
     stamp = VENV / ".installed"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    pins = [] if os.environ.get(UNPINNED) == "1" else ["-c", str(CONSTRAINTS)]
+    inputs = (ROOT / "pyproject.toml").read_bytes() + CONSTRAINTS.read_bytes() + repr(pins).encode()
+    digest = hashlib.sha256(inputs).hexdigest()
     if stamp.exists() and stamp.read_text() == digest and PY.exists():
         return
     if not PY.exists():
@@ -37,7 +43,7 @@ def ensure_venv() -> None:
         venv.create(VENV, with_pip=True)
     print("installing the project and its tools into .venv ...", flush=True)
     run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(PY), "-m", "pip", "install", "--quiet", "-e", ".[dev]"])
+    run([str(PY), "-m", "pip", "install", "--quiet", *pins, "-e", ".[dev]"])
     stamp.write_text(digest)
 
 
