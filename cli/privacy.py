@@ -8,13 +8,14 @@ import io
 import os
 import sys
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from ledger.application import Ledger
+from ledger.household import ERASED, SEALED
 from ledger.notice import ErasureUnfinishedError, NoticeEntry
 from ledger.privacy import (
     Reader,
@@ -25,7 +26,7 @@ from ledger.privacy import (
     write_master_key,
 )
 from ledger.reading import UNREADABLE
-from ledger.values import known_at_moment
+from ledger.values import CHINA_STANDARD_TIME, ReadNow, known_at_moment
 from projections import api
 
 from cli.common import (
@@ -145,7 +146,7 @@ def notice(
     text = (
         notice_csv(entries)
         if output is NoticeFormat.csv
-        else notice_html(street, first, last, entries, said)
+        else notice_html(street, first, last, entries, public_known_at(typed, moment))
     )
     if out is None:
         sys.stdout.write(text)
@@ -183,7 +184,11 @@ def notice_csv(entries: list[NoticeEntry]) -> str:
 #: "identification 识别公示", "rural", 2016-08-06); the CSV keeps the recorded values.
 _PUBLIC_KINDS = {"identification 识别公示": "识别公示", "exit 退出公示": "退出公示"}
 _PUBLIC_AREAS = {"rural": "农村", "urban": "城镇"}
-_PUBLIC_UNREADABLE = "（无法读取）"
+#: What a personal field reads when it is not shown (since the session 27 re-test, tester H:
+#: an erased household read [erased], one without the master key [sealed]).
+_PUBLIC_MARKERS = {ERASED: "（已删除）", SEALED: "（无法读取）", UNREADABLE: "（无法读取）"}
+#: The last instant of a day: ``--known-at 2016-08-10`` (or 2016年8月10日) is its end, 24时.
+_DAY_END = time(23, 59, 59, 999999)
 
 
 def chinese_date(day: date) -> str:
@@ -191,13 +196,40 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def chinese_moment(moment: datetime) -> str:
+    """``2017年3月1日9时30分``: a time in China as the public reads it; a day's end
+    ``2016年8月10日24时``; seconds only when there are (``9时30分5秒``, a fraction as typed)."""
+    at = moment.astimezone(CHINA_STANDARD_TIME)
+    day = chinese_date(at.date())
+    if at.timetz().replace(tzinfo=None) == _DAY_END:
+        return f"{day}24时"
+    text = f"{day}{at.hour}时"
+    if at.minute or at.second or at.microsecond:
+        text += f"{at.minute}分"
+    if at.second or at.microsecond:
+        fraction = f"{at.microsecond / 1_000_000:.6f}"[1:].rstrip("0") if at.microsecond else ""
+        text += f"{at.second}{fraction}秒"
+    return text
+
+
+def public_known_at(typed: datetime | None, settled: datetime | None) -> str:
+    """The printed list's line under its title with --known-at (since the session 27 re-test,
+    tester H: it read ``as known at 2016-08-10T23:59:59.999999+08:00``): ``截至2016年8月10日24时
+    的记录``; read as now, the moment read to the second, ``（读取时）``; "" without it."""
+    if settled is None:
+        return ""
+    if isinstance(typed, ReadNow):
+        return f"截至{chinese_moment(settled.replace(microsecond=0))}（读取时）的记录"
+    return f"截至{chinese_moment(settled)}的记录"
+
+
 def _public_cell(entry: NoticeEntry, name: str) -> str:
     """A cell of the printed list, in the words of the public notice."""
     value = asdict(entry)[name]
     if isinstance(value, date):
         return chinese_date(value)
-    if value == UNREADABLE:
-        return _PUBLIC_UNREADABLE
+    if value in _PUBLIC_MARKERS:
+        return _PUBLIC_MARKERS[value]
     text = str(value)
     return {"kind": _PUBLIC_KINDS, "area": _PUBLIC_AREAS}.get(name, {}).get(text, text)
 
@@ -206,7 +238,7 @@ def notice_html(
     street: str, first: date, last: date, entries: list[NoticeEntry], said: str = ""
 ) -> str:
     """The notice list as a page to print and post, wholly in Chinese; ``said``: the time it
-    shows, as known at (``known_at_said``), under its title."""
+    shows, as known at (``public_known_at``), under its title."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _COLUMNS)
     rows = "".join(
         "<tr>"

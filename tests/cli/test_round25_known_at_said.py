@@ -1,8 +1,8 @@
 """Session 25 re-test: ``fupin history … --known-at T`` and ``fupin notice … --known-at T``
 never said which time they show; a time at or after now is read as now and labelled with the
 moment read (docs/reports.md "Two times"), which they did not say either. They say it: in the
-table's title and on the HTML page, and on standard error beside CSV and JSON (whose shape
-scripts read, unchanged)."""
+table's title and on the HTML page (in Chinese since the session 27 re-test), and on standard
+error beside CSV and JSON (whose shape scripts read, unchanged)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 from ledger import clock
+from ledger.values import CHINA_STANDARD_TIME
 
 from tests.cli.conftest import Fupin
 from tests.support import TickingClock
@@ -66,6 +67,13 @@ def test_notice_says_the_time_it_shows(seeded: Fupin) -> None:
     _moment_read(listed.stderr, ticking.current)
     assert listed.stdout == plain.stdout  # the CSV's columns and rows unchanged
     assert "as known at" not in plain.stdout + plain.stderr
+    # The printed page says it in Chinese, in China (since the session 27 re-test, tester H):
+    # the moment read to the second, a time typed as typed.
     said = page.stdout.split('<p class="known-at">')[1].split("</p>")[0]
-    _moment_read(said, ticking.current)
-    assert f'<p class="known-at">as known at {recorded}</p>' in past.stdout
+    read = START.astimezone(CHINA_STANDARD_TIME)
+    assert said.startswith(f"截至{read.year}年{read.month}月{read.day}日{read.hour}时"), said
+    assert said.endswith("（读取时）的记录"), said
+    at = datetime.fromisoformat(recorded).astimezone(CHINA_STANDARD_TIME)
+    said = f"截至{at.year}年{at.month}月{at.day}日{at.hour}时{at.minute}分{at.second}"
+    assert f'<p class="known-at">{said}' in past.stdout
+    assert "as known at" not in page.stdout + past.stdout
