@@ -10,6 +10,7 @@ import orjson
 import typer
 from ledger.errors import InputError
 from ledger.event_terms import event_term
+from ledger.household import EXIT_STEP_WORDS, RETURN_STEP_WORDS
 from ledger.programme import PROGRAMME_CODE
 from ledger.values import format_yuan, known_at_moment
 from projections import api
@@ -101,7 +102,9 @@ def history(
             # second, and read as China time without its zone, it fell before it).
             e["recorded_at"].replace("+00:00", "Z"),
             e["document"],
-            _summary(e["details"]) + _replaced(e) + (f" — {e['note']}" if e["note"] else ""),
+            _summary(e["details"], e["event"])
+            + _replaced(e)
+            + (f" — {e['note']}" if e["note"] else ""),
         )
         for e in entries
     ]
@@ -109,28 +112,64 @@ def history(
     render_rows(" ".join(part for part in (kind, household, said) if part), columns, rows)
 
 
-def _summary(details: dict[str, object]) -> str:
-    """``key=value, …``; an amendment's ``changes`` and ``was`` as ``area rural → urban``."""
-    changes, was = details.get("changes"), details.get("was")
-    restated = ""
-    if isinstance(changes, dict) and isinstance(was, dict):
-        restated = describe_changes(
-            {_money_key(f): (_money(f, was.get(f)), _money(f, now)) for f, now in changes.items()}
-        )
+def _summary(details: dict[str, object], event: str = "") -> str:
+    """``key=value, …``; an amendment's ``changes`` and ``was`` as ``area rural → urban``, a
+    rules amendment's ``rules`` and ``was`` as the rules it changed (``per_person_min
+    20000.00 yuan → 21000.00 yuan``), a village's ``relatively_poor no → yes`` (since the
+    session 27 re-test, tester H: both sets of 14 rules were shown whole, the village's as
+    ``relatively_poor=yes, was=no``); a step with its seed word (``step=applied 申请``); an
+    empty field left out (``authority=, disaster=`` on every later step of a return)."""
+    restated, told = _restated(details, event)
     rest = ", ".join(
-        _detail(k, v)
+        _detail(k, v, event)
         for k, v in details.items()
-        if k != "personal" and not (restated and k in ("changes", "was"))
+        if k != "personal" and k not in told and v != ""
     )
     return "; ".join(part for part in (restated, rest) if part)
 
 
-def _detail(key: str, value: object) -> str:
+def _restated(details: dict[str, object], event: str) -> tuple[str, tuple[str, ...]]:
+    """What an amendment restated, old → new, and the detail keys that say it."""
+    was = details.get("was")
+    if event == "VillageAmended" and isinstance(was, bool):
+        now = details.get("relatively_poor")
+        return describe_changes({"relatively_poor": (was, now)}), ("relatively_poor", "was")
+    for key in ("changes", "rules"):
+        now = details.get(key)
+        if isinstance(now, dict) and isinstance(was, dict):
+            whole = key == "rules"  # both sets in full: only the rules that differ are said
+            changed = {
+                _money_key(f): (_rule(f, was.get(f)), _rule(f, value))
+                for f, value in now.items()
+                if not whole or was.get(f) != value
+            }
+            return describe_changes(changed) if changed else "no rule changed", (key, "was")
+    return "", ()
+
+
+def _rule(key: str, value: object) -> object:
+    """A restated value as the CLI writes it: shares as 2:3:5, money in yuan."""
+    if isinstance(value, list | tuple):
+        return ":".join(str(share) for share in value)
+    return _money(key, value)
+
+
+def _detail(key: str, value: object, event: str = "") -> str:
     """``key=value`` as the rest of the CLI writes it, never a Python repr (since session 27,
     tester E: ``dibao=True``, ``measure={'measure_id': …}``): yes/no, money in yuan
     (``income_fen`` as ``income=10125.00 yuan``), a nested value as its own ``key=value``s in
-    parentheses, a list as its items."""
-    return f"{_money_key(key)}={_shown(_money(key, value))}"
+    parentheses, a list as its items; a return's or an exit's step with the seed's word."""
+    shown = _shown(_money(key, value))
+    word = _STEP_WORDS.get(event, {}).get(str(value)) if key == "step" else None
+    return f"{_money_key(key)}={shown}" + (f" {word}" if word else "")
+
+
+#: A step's word in the seed [六(六)], by event: a return's 认定, 申请, 审核, 审定; an exit's
+#: 核实 and 退出帮扶 (「核实公示并退出帮扶」: the notice between them is its own event).
+_STEP_WORDS = {
+    "ReturnAdvanced": {english: word for word, english in RETURN_STEP_WORDS.items()},
+    "ExitAdvanced": {english: word for word, english in EXIT_STEP_WORDS.items()},
+}
 
 
 def _money_key(key: str) -> str:

@@ -184,8 +184,8 @@ def amend(
     changes.update({name: value for name, value in given.items() if value is not None})
     with ledger_session() as app:
         restated = app.amend_rules(make_stamp(document, effective), changes, reason)
-    shown = {
-        name: (rule_shown(name, was), rule_shown(name, now))
+    shown = {  # named as the options and history name them (per_person_min, no _fen)
+        name.removesuffix("_fen"): (rule_shown(name, was), rule_shown(name, now))
         for name, (was, now) in restated.items()
     }
     console.print(f"programme rules amended: {describe_changes(shown)}")

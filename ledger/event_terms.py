@@ -49,7 +49,7 @@ EVENT_TERMS = {
     "ReceiptVoided": "到户记录作废",
     "IncomeAssessed": "人均可支配收入",
     "ExitProposed": "拟退出",
-    "ExitAdvanced": "核实 / 批准",
+    "ExitAdvanced": "核实 / 退出帮扶",
     "ExitNoticed": "退出公示",
     "ExitWithdrawn": "撤回退出",
     "ReturnAdvanced": "返贫",

@@ -40,6 +40,7 @@ __all__ = [
     "CLOSURE_REASONS",
     "CLOSURE_WORDS",
     "ERASED",
+    "EXIT_STEP_WORDS",
     "LABOUR_CATEGORIES",
     "MAX_NOTICE_DAYS",
     "PLACEHOLDERS",
@@ -181,6 +182,11 @@ ABLE_KEY_TARGET_RULE = (
 
 #: The exit procedure 拟选对象、精准扶持、民主评议、公示公告, in order.
 EXIT_STEPS = ("proposed", "verified", "noticed", "approved")
+
+#: The exit's steps an ``ExitAdvanced`` records, in the seed's words [六(六)「各街道对当年达到或
+#: 超过脱贫标准的帮扶对象进行核实公示并退出帮扶」]: verified 核实, approved 退出帮扶 (shown by
+#: ``fupin history``; since the session 27 re-test, tester H: 核实 / 批准, no 批准 in the seed).
+EXIT_STEP_WORDS = {"核实": "verified", "退出帮扶": "approved"}
 
 #: The return-to-poverty procedure 返贫, in order [六(六)].
 RETURN_STEPS = ("recognised", "applied", "reviewed", "approved")

@@ -41,7 +41,7 @@ def test_shares_typed_wrong_are_amended_from_the_opening_on(seeded: Fupin) -> No
     )
 
     assert (
-        "programme rules amended: per_person_min_fen 20000.00 yuan → 25000.00 yuan, "
+        "programme rules amended: per_person_min 20000.00 yuan → 25000.00 yuan, "
         "reduction_shares "
         "2:3:5 → 2:3:4" in amended.stdout
     )
