@@ -53,6 +53,7 @@ from ledger.values import (
     AREAS,
     CHINA,
     MAX_TEXT,
+    SIMPLIFIED,
     check_phone,
     choice,
     clean_name,
@@ -990,13 +991,6 @@ def check_id_card(number: str, effective: date) -> None:
 #: Pairing events read from the log a page at a time (a few per household).
 _PAIRINGS_PAGE = 1000
 
-#: Traditional characters of the levels and words below, read as their simplified forms
-#: (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州 and 部 are written alike), then those
-#: of the department words an office's name begins with (``_DEPARTMENT_STEMS``: 農業, 扶貧).
-_SIMPLIFIED = str.maketrans(
-    "區縣鎮鄉辦處國華農興員會總場務業貧氣災資劃測環衛財計黨應規設態監",
-    "区县镇乡办处国华农兴员会总场务业贫气灾资划测环卫财计党应规设态监",
-)
 
 #: Words of department names that hold a character of a place's level without naming that
 #: level: 农业农村局 (村), 乡村振兴局 (乡, 村), 住房和城乡建设局 (乡), 市场监督管理局 (市),
@@ -1077,7 +1071,7 @@ def check_recognising_authority(authority: str, streets: Iterable[str] = ()) -> 
     of its own, 江海区扶贫办). A name with no place is refused (民政局), unless a ministry's
     (民政部, 海关总署, 国家…总局: the state's); so is a place with no department (江海区).
     Traditional characters read as simplified (江海區民政局)."""
-    simplified = authority.translate(_SIMPLIFIED)
+    simplified = authority.translate(SIMPLIFIED)
     name = _DEPARTMENT_WORDS.sub("·", simplified)
     levels, start = _levels(name)
     below = next((_BELOW_DISTRICT[lv] for lv in levels if lv in _BELOW_DISTRICT), None)
@@ -1143,7 +1137,7 @@ def _street_named(name: str, streets: Iterable[str]) -> str | None:
     """The first of ``streets`` (the longest first) whose name ``name`` holds, other than as
     the name of a higher place it begins (a street 江海 beside 江海区); None if none."""
     for street in sorted(set(streets), key=lambda s: (-len(s), s)):
-        plain = street.translate(_SIMPLIFIED)
+        plain = street.translate(SIMPLIFIED)
         if len(plain) < _SHORTEST_STREET:
             continue
         at = name.find(plain)

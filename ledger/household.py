@@ -23,6 +23,7 @@ from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
 from ledger.typed import said_as_read
 from ledger.values import (
     AREAS,
+    SIMPLIFIED,
     check_as_recorded,
     check_come,
     check_flag,
@@ -204,8 +205,12 @@ RETURN_STEP_WORDS = {
 def parse_return_step(value: str, field: str = "step") -> str:
     """A return's step as typed on the command line or in an import: its English name or the
     seed's word (``RETURN_STEP_WORDS``: 认定, 申请, 审核, 审定), read as the English name it
-    records, as a category is (``parse_category``); anything else is refused listing both."""
-    return parse_category(value, RETURN_STEPS, RETURN_STEP_WORDS, field)
+    records, as a category is (``parse_category``); anything else is refused listing both.
+    A word in traditional characters is read as the simplified (申請 as 申请, as --authority
+    reads 江海區民政局; since the session 27 re-test, tester H: it was refused)."""
+    simplified = value.translate(SIMPLIFIED)
+    typed = simplified if simplified.strip() in RETURN_STEP_WORDS else value
+    return parse_category(typed, RETURN_STEPS, RETURN_STEP_WORDS, field)
 
 
 #: The entries a return in force may hold up (``Household.check_return_voidable``), as a

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_FEN",
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
+    "SIMPLIFIED",
     "WHOLE_BLANKS",
     "WHOLE_RANGE",
     "ReadNow",
@@ -67,6 +68,16 @@ CHINA = ZoneInfo("Asia/Shanghai")
 #: in it (since session 24: read in ``CHINA`` before, China's summer time of 1986-1991 made
 #: ``1988-06-01T00:00`` +09:00 and took ``1988-04-17T02:30``, a time that never was).
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+
+#: Traditional characters read as their simplified forms where a name or a word is checked: the
+#: levels and words of a recognising authority (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州
+#: and 部 are written alike), then those of the department words an office's name begins with
+#: (農業, 扶貧; ``ledger.casework``), and those of a return's steps (認定, 申請, 審核, 審定:
+#: ``ledger.household.parse_return_step``; since the session 27 re-test, tester H).
+SIMPLIFIED = str.maketrans(
+    "區縣鎮鄉辦處國華農興員會總場務業貧氣災資劃測環衛財計黨應規設態監認請審",
+    "区县镇乡办处国华农兴员会总场务业贫气灾资划测环卫财计党应规设态监认请审",
+)
 #: The earliest instant a timestamp may name (``parse_timestamp``).
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
