@@ -43,11 +43,11 @@ EVENT_TERMS = {
     "HelperUnpaired": "脱钩",
     "AgreementSigned": "扶贫协议",
     "VisitRecorded": "走访",
-    "MeasurePlanned": "一户一策",
+    "MeasurePlanned": "帮扶措施",
     "MeasureCompleted": "措施落实",
     "FundsReceived": "资金到户",
     "ReceiptVoided": "到户记录作废",
-    "IncomeAssessed": "人均可支配收入",
+    "IncomeAssessed": "收入核查",
     "ExitProposed": "拟退出",
     "ExitAdvanced": "核实 / 退出帮扶",
     "ExitNoticed": "退出公示",
@@ -57,7 +57,7 @@ EVENT_TERMS = {
     "PersonalDataErased": "删除个人信息",
     # money
     "AccountOpened": "开设资金账户",
-    "AllocationReceived": "拨付",
+    "AllocationReceived": "拨付到账",
     "Disbursed": "支出",
     # oversight
     "InspectionOpened": "督查",
