@@ -376,6 +376,10 @@ class _Parsed:
     #: (``check_no_personal_data``), made when it is applied unless it is replayed into the
     #: empty store it rebuilds, as recorded (since session 24, ``_apply``).
     in_clear: tuple[RowError, ...] = ()
+    #: Its refusals by a rule of the cells that judges new rows only (an ID card ending in
+    #: 000, one Excel cut): made in ``_apply`` unless the row is recorded already, and skipped
+    #: (re-tester G, session 27: a 台账 re-run with new rows was refused for a recorded row).
+    unless_recorded: tuple[RowError, ...] = ()
 
 
 #: Per command: its provenance and own arguments, by name, in order (built once).
@@ -403,14 +407,15 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
         isinstance(ref, str) and bool(_EXPORTED.fullmatch(ref)) and row.recorded_at is not None
     )
     none: list[tuple[str, str]] = []
+    new_only: list[RowError] = []
     with deferred_personal_data() if exported else nullcontext(none) as in_clear:
-        _parse_cells(row, every, typed, errors)
+        _parse_cells(row, every, typed, errors, new_only)
     if typed.get("ref") == "":
         # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
         # not be looked up in the register, so every re-import would apply the row again.
         errors.append(RowError(row.where, row.columns.get("ref", "ref"), "is required"))
     if errors:
-        return errors
+        return errors + new_only  # refused anyway: every refusal in one run
     actor = typed["actor"] or default_actor
     stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
     args = {a.name: typed[a.name] for a in spec.args}
@@ -423,14 +428,20 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
         except LedgerError as exc:
             where = row.columns.get(name, name)
             refused.setdefault(name, RowError(row.where, where, _in_columns(exc.rule, row)))
-    return _Parsed(typed["ref"], stamp, spec, args, mark, tuple(refused.values()))
+    in_clear_refused = tuple(refused.values())
+    return _Parsed(typed["ref"], stamp, spec, args, mark, in_clear_refused, tuple(new_only))
 
 
 def _parse_cells(
-    row: Row, every: dict[str, Arg], typed: dict[str, Any], errors: list[RowError]
+    row: Row,
+    every: dict[str, Arg],
+    typed: dict[str, Any],
+    errors: list[RowError],
+    new_only: list[RowError],
 ) -> None:
     """Each cell of the row read into ``typed`` by its argument, or its refusal into
-    ``errors``."""
+    ``errors``; a refusal by a rule that judges new rows only (an ID card Excel cut) into
+    ``new_only``."""
     for arg in every.values():
         try:
             typed[arg.name] = value = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
@@ -440,9 +451,10 @@ def _parse_cells(
                 rule = "is empty, but the sheet shows a value there"
             elif arg.name == "id_card" and row.cells and isinstance(value, str):
                 problem = id_card_cell_problem(value)  # one Excel cut (since session 27)
-                if problem is None:
-                    continue
-                rule = problem
+                if problem is not None:
+                    where = row.columns.get(arg.name, arg.name)
+                    new_only.append(RowError(row.where, where, _in_columns(problem, row)))
+                continue
             else:
                 continue
         except LedgerError as exc:
@@ -779,7 +791,9 @@ def _apply(
             "Give a new row a ref of its own (a file's refs are best prefixed with its "
             "name), and correct a recorded row with the correct command"
         )
-        return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
+        return [RowError(row.where, row.columns.get("ref", "ref"), rule), *parsed.unless_recorded]
+    if parsed.unless_recorded:
+        return list(parsed.unless_recorded)
     exported = _EXPORTED.fullmatch(ref)
     held = _held_already(app, exported)
     if held is not None:
