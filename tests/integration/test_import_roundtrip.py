@@ -22,7 +22,9 @@ def _rows(lines: list[dict[str, object]]) -> list[Row]:
         values = {k: line[k] for k in ("ref", "actor", "effective", "document", "note")}
         args = line["args"]
         assert isinstance(args, dict)
-        rows.append(Row(f"line {number}", str(line["command"]), {**values, **args}))
+        # A JSONL line's values, not a spreadsheet's cells (an export's card ending in 000 is
+        # replayed as recorded: the cut-card rule judges cells only).
+        rows.append(Row(f"line {number}", str(line["command"]), {**values, **args}, cells=False))
     return rows
 
 
