@@ -1067,7 +1067,7 @@ _PHONE_RULE = (
 #: --create``, ``Ledger.rebuilding_export``): what a rule newer than the row refuses is replayed
 #: as recorded, so a ledger an older fupin recorded, which verify passes, can still be moved
 #: (docs/import.md, Rules of today): a key with a letter of another script (session 26,
-#: ``ledger.base.check_new_key``), a ten-digit phone not beginning 0 or 1 (session 27,
+#: ``ledger.base.check_new_key``), a phone of 10 or 11 digits not beginning 0 or 1 (session 27,
 #: ``check_phone``).
 REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 
@@ -1090,21 +1090,28 @@ def check_phone(phone: str, field: str = "phone") -> None:
         raise InputError(field, f"has {digits} digits: {_PHONE_RULE}")
     plain = "".join(c for c in phone if c.isdigit())
     if (
-        len(plain) == 10
+        len(plain) in (10, 11)
         and not phone.strip().startswith("+")
         and plain[0] not in "01"
-        and not plain.startswith(("400", "800"))
+        and not (len(plain) == 10 and plain.startswith(("400", "800")))
         and not REPLAY_SPARED.get()
     ):
-        # A landline with its area code (0750-3123456) that a spreadsheet kept as a number
-        # lost its leading 0 (7503123456), and a CSV saved from it writes it so: no number in
-        # China is 10 digits not beginning 0 or 1 but a 400 or 800 one (since session 27).
-        raise InputError(
-            field,
-            "has 10 digits and does not begin with 0: a landline with its area code begins "
-            "with 0 (0750-3123456), which a spreadsheet drops from a number cell: type it "
-            "again with its 0, in a column formatted as text (文本)",
-        )
+        # A landline with its area code (0750-3123456, 0755-12345678) that a spreadsheet kept
+        # as a number lost its leading 0 (7503123456, 75512345678), and a CSV saved from it
+        # writes it so: no number in China is 10 digits not beginning 0 or 1 but a 400 or 800
+        # one (since session 27), nor 11 but a mobile, which begins with 1 (re-tester G, M2).
+        raise InputError(field, _LOST_ZERO[len(plain)])
+
+
+#: A phone's refusal for a landline whose leading 0 was lost, by its count of digits.
+_LOST_ZERO = {
+    10: "has 10 digits and does not begin with 0: a landline with its area code begins "
+    "with 0 (0750-3123456), which a spreadsheet drops from a number cell: type it "
+    "again with its 0, in a column formatted as text (文本)",
+    11: "has 11 digits and does not begin with 0 or 1: a mobile begins with 1, and a "
+    "landline with its area code with 0 (0755-12345678), which a spreadsheet drops from a "
+    "number cell: type it again with its 0, in a column formatted as text (文本)",
+}
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

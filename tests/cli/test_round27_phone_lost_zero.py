@@ -1,0 +1,82 @@
+"""Session 27, re-tester G (M2): a landline with a 4-digit area code and an 8-digit number
+whose leading 0 a spreadsheet dropped (0755-12345678 → 75512345678, 0769-22345678 →
+76922345678) went in at 11 digits, in a CSV and on the command line, while the 10-digit one
+(7503123456) was refused. Only a mobile is 11 digits, and it begins with 1: such a number is
+refused as the 10-digit one is (docs/cli.md, Phone numbers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ledger import casework
+
+from tests.cli.conftest import Fupin, assert_refused, reimported
+
+STORE_INDEPENDENT = "the phone is refused before the store is written: SQLite is enough"
+
+HEADER = (
+    "ref,effective,document,household,street,village,area,members,labour,willing,"
+    "head_name,id_card,phone,member_names\n"
+)
+IDENTIFY = (
+    "household identify JH-0301 --street 江南 --village 雄光 --area rural --members 1 "
+    "--head-name 甲 --id-card 440704198001013017 -e 2016-08-01 -d 台账X"
+)
+LOST = "has 11 digits and does not begin with 0 or 1: a mobile begins with 1, and a landline"
+
+
+def _register(tmp_path: Path, phone: str) -> Path:
+    path = tmp_path / "identify.csv"
+    path.write_text(
+        f"{HEADER}I-1,2016-08-01,台账X,JH-0301,江南,雄光,rural,1,yes,yes,甲,"
+        f"440704198001013017,{phone},甲\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize("phone", ["75512345678", "76922345678", "769-22345678"])
+def test_an_eleven_digit_landline_that_lost_its_zero_is_refused_in_an_import(
+    seeded: Fupin, tmp_path: Path, phone: str
+) -> None:
+    result = seeded(f"import --dry-run {_register(tmp_path, phone)}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert f"identify.csv row 2, phone: {LOST} with its area code with 0 (0755-12345678)" in said
+    assert "type it again with its 0, in a column formatted as text (文本)" in said
+    assert phone not in said
+
+
+def test_on_the_command_line_too(seeded: Fupin) -> None:
+    result = seeded(f"{IDENTIFY} --phone 75512345678", "jn-01")
+
+    assert_refused(result, "phone", LOST)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["13800000000", "075512345678", "0755-12345678", "+852 2123 4567", "8613800000000"],
+)
+def test_mobiles_landlines_with_their_zero_and_country_codes_are_read(
+    seeded: Fupin, tmp_path: Path, phone: str
+) -> None:
+    result = seeded(f"import --dry-run {_register(tmp_path, phone)}", "jn-01")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_one_recorded_before_the_rule_is_moved_as_recorded(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(casework, "check_phone", lambda phone: None)
+        seeded.ok(f"{IDENTIFY} --phone 75512345678", "jn-01")
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    shown = seeded.ok(f"--store {tmp_path / 'fresh.db'} household show JH-0301", "admin")
+    assert "75512345678" in shown.stdout
