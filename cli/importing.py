@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache, lru_cache, partial
@@ -944,6 +944,7 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
                     change = shown_otherwise(value, str(getattr(cell, "number_format", "")))
                     if change:
                         value = _refused(_ShownOtherwise(value), _shown_rule(value, change))
+                        value.change = change
             values.append(value)
         table.append(values)
     unsaved = max(concealed.formulas, default=0) - len(table)  # (a formula's row, if after)
@@ -956,9 +957,11 @@ _NO_CELLS: list[Any] = []
 
 class _ShownOtherwise(float):
     """A number whose cell's format shows another number (``5`` shown ``5.00万元``): read as
-    the number, and its row refused (``_table_rows``) with its ``refusal``."""
+    the number, and its row refused (``_table_rows``) with its ``refusal``, or the refusal
+    its column's kind calls for (``_shown_rule``); ``change`` says what the format does."""
 
     refusal: str
+    change: str
 
 
 class _PartDate(datetime):
@@ -1025,12 +1028,31 @@ def _refused(cell: _Refused, refusal: str) -> _Refused:
     return cell
 
 
-def _shown_rule(value: float, change: str) -> str:
+def _shown_rule(value: float, change: str, kind: str = "yuan") -> str:
+    """The refusal of a number whose format shows another (``change``), in a column of
+    ``kind``: an amount's (yuan, not 万元), a whole number's, or text's (since session 27,
+    re-tester G: 50% typed in 内容, which Excel keeps as 0.5, was told of yuan and 万元)."""
     number = int(value) if float(value).is_integer() else float(value)
+    shown = f"holds {number}, but its number format {change}: what it shows is not what it holds"
+    if kind == "yuan":
+        return (
+            f"{shown}; type the number as it is meant (yuan, not 万元) and format the cell General"
+        )
+    if kind == "int":
+        return f"{shown}; type the number as it is meant and format the cell General"
     return (
-        f"holds {number}, but its number format {change}: what it shows is not what it "
-        "holds; type the number as it is meant (yuan, not 万元) and format the cell General"
+        f"is a number in the spreadsheet, not text: it {shown}; format the column as text "
+        "(文本) and type it again"
     )
+
+
+def _column_kind(spec: CommandSpec | None, header: str) -> str:
+    """The kind of the argument ``header`` names in ``spec`` (``yuan`` if none is known)."""
+    if spec is None:
+        return "yuan"
+    name = _header_names(spec).get(header.lower())
+    kinds = {a.name: a.kind for a in (*PROVENANCE, *spec.args)}
+    return kinds.get(name, "yuan") if name is not None else "yuan"
 
 
 #: A format's literal text: quoted, or one character escaped (``\\x``, ``!x``), shown as it is;
@@ -1503,11 +1525,21 @@ def _table_rows(
             if not _empty(cells[i - 1]):
                 column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
                 errors.append(RowError(where(number), column, f"column {_HIDDEN}"))
+        if by_row:
+            cell = cells[at_command[0]] if at_command[0] < len(cells) else None
+            row_command = str(cell or "")
+        else:
+            row_command = command
+        row_spec = spec or _command(row_command)
         for i, cell in enumerate(cells):
             if not _empty(cell) and (i >= width or not headers[i]):
                 beyond = "beyond the header row" if i >= width else "under an empty header"
                 rule = f"has a value {beyond}; give the column a header or clear it"
                 errors.append(RowError(where(number), _position(i), rule))
+            elif isinstance(cell, _ShownOtherwise) and i < width and headers[i]:
+                kind = _column_kind(row_spec, headers[i])
+                rule = _shown_rule(cell, cell.change, kind)
+                errors.append(RowError(where(number), headers[i], rule))
             elif isinstance(cell, _ShownOtherwise | _HiddenText) or (
                 isinstance(cell, _PartDate) and not (i < width and headers[i])
             ):
@@ -1517,12 +1549,6 @@ def _table_rows(
                 column = headers[i] if i < width and headers[i] else _position(i)
                 rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"
                 errors.append(RowError(where(number), column, rule))
-        if by_row:
-            cell = cells[at_command[0]] if at_command[0] < len(cells) else None
-            row_command = str(cell or "")
-        else:
-            row_command = command
-        row_spec = spec or _command(row_command)
         if row_spec is None:
             errors.append(RowError(where(number), "command", f"{row_command!r} is not a command"))
             continue
@@ -1549,6 +1575,10 @@ def _table_rows(
     return rows, errors
 
 
+#: What a TRUE/FALSE cell where text is due is (Excel makes TRUE typed in a cell one).
+_TRUE_FALSE = "a TRUE/FALSE cell: format the column as text (文本) and type it again"
+
+
 def _date_cells(
     spec: CommandSpec, values: dict[str, Any], columns: dict[str, str], where: str
 ) -> list[RowError]:
@@ -1556,19 +1586,23 @@ def _date_cells(
     the date (``_PartDate``); in another (a text column: Chinese Excel turns 12月6日 typed in
     摘要, or 2018年12月 in 文件, into a date), the column's own (``expects text, not a date
     cell: …``), said here so every such row is reported in one run (since session 27, tester
-    C: the date column's advice was given, and a row after it went unreported)."""
+    C: the date column's advice was given, and a row after it went unreported). A time cell
+    (10:30 typed in 摘要) and a TRUE/FALSE cell are judged here too, in any column (since
+    session 27, re-tester G: they were reported only on the run after the date cells')."""
     found: list[RowError] = []
-    dates = [(name, v) for name, v in values.items() if isinstance(v, datetime)]
+    dates = [(name, v) for name, v in values.items() if isinstance(v, datetime | time | bool)]
     if not dates:
         return found
     args = {a.name: a for a in (*PROVENANCE, *spec.args)}
     for name, value in dates:
         rule = value.refusal if isinstance(value, _PartDate) else None
-        if args[name].kind != "date":
+        if args[name].kind != "date" or not isinstance(value, datetime):
             try:
                 parse_value(args[name], value)
             except LedgerError as exc:
                 rule = exc.rule
+                if isinstance(value, bool) and rule.endswith("not true/false"):
+                    rule += f" ({_TRUE_FALSE})"
         if rule is not None:
             found.append(RowError(where, columns[name], rule))
     return found
