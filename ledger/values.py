@@ -627,7 +627,7 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
             field,
             f"{quoted(text)} is not an amount in yuan with at most 2 decimals "
             f"(commas only between thousands)"
-            f"{_sign_hint(text, negative) or typed_hint(text.strip())}",
+            f"{_sign_hint(text, negative) or _amount_hint(text.strip())}",
         )
     digits = match["yuan"].replace(",", "").lstrip("0")
     # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
@@ -642,8 +642,17 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     return fen
 
 
-#: Currency signs an amount may be typed with, as NFKC makes them (￥ is ¥), first at its start.
-_CURRENCY_SIGNS = ("人民币", "RMB", "CNY", "¥", "$")
+#: Yuan's currency signs an amount may be typed with, as NFKC makes them (￥ is ¥), before
+#: or after its digits (``100RMB``, ``100 人民币``, ``100¥``: since session 27, re-tester G).
+_CURRENCY_SIGNS = ("人民币", "RMB", "CNY", "¥")
+#: Other currencies' signs and units (NFKC, upper case), longest first where one ends another:
+#: an amount so typed is no yuan, and no figure in yuan is offered (re-tester G: ``$100`` was
+#: told "this one: 100.00", ``100美元`` that it held the unit '元').
+_FOREIGN = (
+    *("US$", "HK$", "NT$", "MOP$", "$", "€", "£", "₩", "USD", "HKD", "EUR", "GBP", "JPY", "TWD"),
+    *("MOP", "美元", "美金", "港元", "港币", "港幣", "欧元", "歐元", "英镑", "日元", "台币"),
+    *("新台币", "澳门元", "韩元"),
+)
 #: Units an amount may be typed with at its end, longest first, and how many yuan each is.
 _UNITS: tuple[tuple[str, int], ...] = (
     ("万元", 10_000),
@@ -661,20 +670,43 @@ AMOUNT_AS_TYPED = "an amount is digits in yuan, with no currency sign or unit, e
 
 def _currency_said(text: str) -> str:
     """Why ``text`` is no amount, if a currency sign or a unit is what stops it (``¥100``,
-    ``100元``, ``159.2万``, ``￥1,234.50``: since session 27, tester E), with the amount in
-    yuan written plainly when the rest is one; "" otherwise."""
+    ``100元``, ``159.2万``, ``￥1,234.50``: since session 27, tester E; a sign after the digits,
+    ``100RMB``, ``100 ¥``, and another currency's, ``$100``, ``100美元``, ``100 USD``, since its
+    re-test), with the amount in yuan written plainly when the rest is one and in yuan; ""
+    otherwise."""
     plain = unicodedata.normalize("NFKC", text).strip()
-    sign = next((s for s in _CURRENCY_SIGNS if plain.upper().startswith(s)), "")
-    typed_sign = text.strip()[: len(sign)]  # as typed: ￥, not the ¥ NFKC makes it
-    rest = plain[len(sign) :].strip()
-    unit, times = next(((u, n) for u, n in _UNITS if rest.endswith(u)), ("", 1))
-    rest = rest[: len(rest) - len(unit)].strip()
+    upper = plain.upper()
+    foreign = next((f for f in _FOREIGN if upper.startswith(f) or upper.endswith(f)), "")
+    if foreign:
+        typed = _as_typed_in(text, foreign)
+        return (
+            f"{quoted(text)} is in another currency ({typed!r}), not yuan: the ledger records "
+            "amounts in yuan (人民币); convert it, and type the yuan as digits with no currency "
+            "sign or unit, e.g. 1234.50"
+        )
+    sign, rest = "", plain
+    for s in _CURRENCY_SIGNS:
+        if upper.startswith(s):
+            sign, rest = plain[: len(s)], plain[len(s) :].strip()
+            break
+    unit, times = "", 1
+    for u, n in _UNITS:
+        if rest.endswith(u):
+            unit, times, rest = u, n, rest[: len(rest) - len(u)].strip()
+            break
+    if not sign:
+        for s in _CURRENCY_SIGNS:
+            if rest.upper().endswith(s):
+                sign, rest = rest[len(rest) - len(s) :], rest[: len(rest) - len(s)].strip()
+                break
     if not sign and not unit:
         return ""
+    if sign:
+        sign = _as_typed_in(text, sign)
     held = " and ".join(
         part
         for part in (
-            f"the currency sign {typed_sign!r}" if sign else "",
+            f"the currency sign {sign!r}" if sign else "",
             f"the unit {unit!r}" + (f" ({times:,} yuan)" if times > 1 else "") if unit else "",
         )
         if part
@@ -684,9 +716,33 @@ def _currency_said(text: str) -> str:
     if match is None:
         return said
     yuan = Decimal(match["yuan"].replace(",", "") + "." + (match["fen"] or "0")) * times
-    if yuan != yuan.quantize(Decimal("0.01")):
+    if yuan != yuan.quantize(Decimal("0.01")) or yuan * 100 > MAX_FEN:
         return said
     return f"{said} (this one: {format_yuan(int(yuan * 100))})"
+
+
+def _as_typed_in(text: str, sign: str) -> str:
+    """``sign`` (NFKC, any case) as ``text`` holds it: ``￥``, not the ``¥`` NFKC makes it."""
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + 2 * len(sign)) + 1):
+            if unicodedata.normalize("NFKC", text[start:end]).upper() == sign.upper():
+                return text[start:end]
+    return sign
+
+
+def _amount_hint(text: str) -> str:
+    """What a refusal of ``text`` as an amount adds of what it holds: ``typed_hint``'s advice,
+    but a suggestion only if it is an amount itself, and a character of another script told
+    as no amount's, not a key's (since session 27, re-tester G)."""
+    hint = typed_hint(text)
+    if not hint:
+        return ""
+    hint = hint.replace(", a character new keys are not written in", ", which no amount has")
+    hint = hint.replace(", which new keys are not written with", ", which no amount has")
+    suggested = re.search(r": '(.*)'\?\)$", hint)
+    if suggested is not None and _MONEY.fullmatch(suggested[1]) is None:
+        return hint[: suggested.start()] + ")"
+    return hint
 
 
 def _sign_hint(text: str, negative: str) -> str:
