@@ -786,9 +786,14 @@ def parse_date(text: str, field: str = "date") -> date:
         except ValueError as exc:  # 2018年2月30日
             raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
     if not _DATE.fullmatch(text.strip()):
-        raise InputError(
-            field, f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD){_date_hint(text)}"
+        slashed = _SLASHED_DATE.fullmatch(text.strip())
+        hint = (
+            "; YYYY/M/D is read in a spreadsheet's cell only: type "
+            + str(_on_calendar(*slashed.groups()) or "YYYY-MM-DD")
+            if slashed is not None
+            else _date_hint(text)
         )
+        raise InputError(field, f"{quoted(text)} is not a date {DATES}{hint}")
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:  # written right, but no day of the calendar: 2017-02-30
@@ -823,6 +828,9 @@ def parse_cell_date(text: str, field: str = "date") -> date:
         raise InputError(field, f"{quoted(text)} is no day of the calendar ({exc})") from None
 
 
+#: The dates the command line and JSONL take (``parse_date``; since session 27, re-tester G,
+#: the refusal names both: it named only YYYY-MM-DD).
+DATES = "YYYY-MM-DD (ISO 8601) or YYYY年M月D日"
 #: The dates a spreadsheet's cell may be typed as (``parse_cell_date``).
 CELL_DATES = (
     "YYYY-MM-DD (ISO 8601), YYYY/M/D (year first, as Excel's CSV writes it) or YYYY年M月D日"
@@ -843,7 +851,51 @@ def _date_hint(text: str) -> str:
     timed = _TIMED.fullmatch(text.strip())
     if timed is not None:
         return f"; it holds a time ({timed[1]}): give the date alone"
+    month = _MONTH_ALONE.fullmatch(text.strip())
+    if month is not None:  # since session 27 (re-tester G: 2016年8月 was told only the forms)
+        year, number = month["year"] or month["y"], month["month"] or month["m"]
+        first = _on_calendar(year, number, "1")
+        example = f"{first}, {_chinese_day(first)}" if first else "YYYY-MM-DD, YYYY年M月D日"
+        return f"; a day is missing: it names a month; give the day too ({example})"
+    if _NUMERAL_DATE.fullmatch(text.strip()):
+        return "; write the year, month and day in digits 0-9 (2016年8月1日)"
+    short = _SHORT_DATE.fullmatch(text.strip())
+    if short is not None:
+        year, number = short["year"] or short["y"], short["month"] or short["m"]
+        day = short["day"] or short["d"]
+        found = _on_calendar(year, number, day)
+        if short["hao"]:
+            return f"; write 日 after the day, not 号 ({_chinese_day(found) if found else '…日'})"
+        return f"; give the month and the day in two digits ({found or 'YYYY-MM-DD'})"
     return typed_hint(text.strip())
+
+
+def _on_calendar(year: str, month: str, day: str) -> date | None:
+    """The day, if it is on the calendar: a hint suggests nothing that is refused."""
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _chinese_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+#: A month with no day (``2016年8月``, ``2016-08``): ``_date_hint`` says the day is missing.
+_MONTH_ALONE = re.compile(
+    r"(?P<year>\d{4}) *年 *(?P<month>\d{1,2}) *月|(?P<y>\d{4})[-/](?P<m>\d{1,2})", re.ASCII
+)
+#: A day written with one-digit month or day (``2016-8-1``), or with 号 (``2016年8月1号``).
+_SHORT_DATE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"|(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?P<hao>号)",
+    re.ASCII,
+)
+#: A date written in Chinese numerals (``二〇一六年八月一日``).
+_NUMERAL_DATE = re.compile(
+    r"[〇零○一二三四五六七八九十]+年[〇零○一二三四五六七八九十]+月(?:[〇零○一二三四五六七八九十]+[日号])?"
+)
 
 
 def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
@@ -865,8 +917,8 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
             )
         raise InputError(
             field,
-            f"{quoted(text)} is not an ISO 8601 date or timestamp (YYYY-MM-DD, or "
-            "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+08:00])",
+            f"{quoted(text)} is not an ISO 8601 date or timestamp (YYYY-MM-DD or YYYY年M月D日, "
+            f"or YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+08:00]){_date_hint(text)}",
         )
     try:
         day = date.fromisoformat(cleaned[:10])

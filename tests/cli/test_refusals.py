@@ -105,7 +105,7 @@ NOTICE = "household notice JH-0003"
 FINDING = "inspection find DC-1 f-1 --subject-kind village --subject 雄光"
 
 
-NOT_ISO = "is not an ISO 8601 date (YYYY-MM-DD)"
+NOT_ISO = "is not a date YYYY-MM-DD (ISO 8601) or YYYY年M月D日"
 
 
 @PARSED_FIRST

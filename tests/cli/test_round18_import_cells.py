@@ -132,7 +132,9 @@ def test_a_whole_number_too_long_for_int_is_refused_as_out_of_range(
 def test_a_huge_value_refused_is_quoted_to_its_first_characters(seeded: Fupin) -> None:
     result = seeded(f"household visit JH-0001 --helper c-1 -d 走访 -e {'2' * 1500}", actor="jn-01")
 
-    assert_refused(result, "effective", f"'{'2' * 60}'… (1,500 characters) is not an ISO 8601 date")
+    assert_refused(
+        result, "effective", f"'{'2' * 60}'… (1,500 characters) is not a date YYYY-MM-DD"
+    )
     assert len(result.stderr) < 300
 
 

@@ -59,7 +59,10 @@ def test_today_as_a_bare_date_is_what_is_known_now(seeded: Fupin, hour: int) -> 
     [
         ("2017-02-29", "'2017-02-29' is no day of the calendar (day is out of range for month)"),
         ("2016-08-10T24:00", "'2016-08-10T24:00' is no time of the clock (hour must be in"),
-        ("2016-08-10T12", "'2016-08-10T12' is not an ISO 8601 date or timestamp (YYYY-MM-DD, or"),
+        (
+            "2016-08-10T12",
+            "'2016-08-10T12' is not an ISO 8601 date or timestamp (YYYY-MM-DD or YYYY年M月D日, or",
+        ),
         ("1969-12-31T23:00Z", "'1969-12-31T23:00Z' is before 1970: give a time from 1970 on"),
     ],
 )

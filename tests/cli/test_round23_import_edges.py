@@ -208,8 +208,8 @@ def test_a_date_given_on_the_command_line_with_full_width_digits_is_told_so(
 
     assert result.exit_code != 0
     assert (
-        "effective: '２０１６-08-12' is not an ISO 8601 date (YYYY-MM-DD) (it holds spaces, "
-        "invisible or full-width characters: '2016-08-12'?)"
+        "effective: '２０１６-08-12' is not a date YYYY-MM-DD (ISO 8601) or YYYY年M月D日 (it holds "
+        "spaces, invisible or full-width characters: '2016-08-12'?)"
     ) in result.output
     assert "Traceback" not in result.output
 

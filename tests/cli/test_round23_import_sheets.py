@@ -260,7 +260,10 @@ def test_a_slashed_date_in_jsonl_is_still_refused(seeded: Fupin, tmp_path: Path)
     result = seeded(f"import {path}", "qu-01")
 
     assert result.exit_code == 2, result.output
-    assert "effective: '2016/9/1' is not an ISO 8601 date (YYYY-MM-DD)" in result.stderr
+    assert (
+        "effective: '2016/9/1' is not a date YYYY-MM-DD (ISO 8601) or YYYY年M月D日; YYYY/M/D is "
+        "read in a spreadsheet's cell only: type 2016-09-01"
+    ) in result.stderr
 
 
 @SQLITE
