@@ -20,6 +20,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import orjson
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
+from ledger import clock
 from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp, discard_saves
 from ledger.errors import InputError, LedgerError
@@ -429,13 +430,16 @@ def check_tables(tables: Iterable[tuple[Sequence[str], Sequence[Sequence[Any]]]]
 def known_at_said(typed: datetime | None, settled: datetime | None) -> str:
     """``as known at 2026-12-01T07:35:03+00:00 (the moment read)``: the time a ``--known-at``
     view shows (``settled``, ``projections.api.settle_known_at``), "the moment read" when the
-    time typed was read as now (``ReadNow``); "" without ``--known-at``. Since the session 25
+    time typed was read as now (``ReadNow``), and, since session 27, "provisional until …"
+    when a later run as known at it may still count more (``clock.provisional_said``); ""
+    without ``--known-at``. Since the session 25
     re-test, ``history`` and ``notice`` say it (in a table's title, on an HTML page, on
     standard error beside CSV and JSON), as the reports do in their ``known_at``."""
     if settled is None:
         return ""
-    read = " (the moment read)" if isinstance(typed, ReadNow) and settled != typed.typed else ""
-    return f"as known at {settled.isoformat()}{read}"
+    read = "the moment read" if isinstance(typed, ReadNow) and settled != typed.typed else ""
+    said = "; ".join(part for part in (read, clock.provisional_said(settled)) if part)
+    return f"as known at {settled.isoformat()}" + (f" ({said})" if said else "")
 
 
 def say_known_at(said: str) -> None:

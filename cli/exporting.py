@@ -27,7 +27,15 @@ from cli.common import console, ledger_session, refusals
 from cli.outputs import CSV_BOM, SpreadsheetCSV, check_output, output_file, output_path
 from cli.outputs import output_format as output_format_of
 from cli.privacy import reader_of
-from cli.reports import AsOfOption, KnownAtOption, cell, joined, times
+from cli.reports import (
+    AsOfOption,
+    KnownAtOption,
+    cell,
+    joined,
+    provisional_said,
+    say_provisional,
+    times,
+)
 
 __all__ = ["export_app"]
 
@@ -173,6 +181,7 @@ def export_report(
         with output_file(output, "output") as handle:
             handle.write(data)
         console.print(f"report written to {output}")
+    say_provisional(report, provisional_said(report))  # the data as it was: the note beside
 
 
 #: What ``export report`` writes, the default first (``-o``'s extension chooses, since

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from ledger import clock
 from ledger.application import Ledger
 from ledger.household import ERASED, SEALED
 from ledger.notice import ErasureUnfinishedError, NoticeEntry
@@ -215,12 +216,20 @@ def chinese_moment(moment: datetime) -> str:
 def public_known_at(typed: datetime | None, settled: datetime | None) -> str:
     """The printed list's line under its title with --known-at (since the session 27 re-test,
     tester H: it read ``as known at 2016-08-10T23:59:59.999999+08:00``): ``截至2016年8月10日24时
-    的记录``; read as now, the moment read to the second, ``（读取时）``; "" without it."""
+    的记录``; read as now, the moment read to the second, ``（读取时）``; "" without it. A time not
+    yet ``CLOCK_TOLERANCE`` past adds when it becomes final (``clock.provisional_until``), as the
+    operator's line on standard error does."""
     if settled is None:
         return ""
     if isinstance(typed, ReadNow):
-        return f"截至{chinese_moment(settled.replace(microsecond=0))}（读取时）的记录"
-    return f"截至{chinese_moment(settled)}的记录"
+        line = f"截至{chinese_moment(settled.replace(microsecond=0))}（读取时）的记录"
+    else:
+        line = f"截至{chinese_moment(settled)}的记录"
+    until = clock.provisional_until(settled)
+    if until is not None:  # as the operator's line says "provisional until" (since session 27)
+        final = chinese_moment(until.replace(microsecond=0))
+        line += f"（暂定：{final}前，时钟偏慢的电脑仍可能补录此前的记录）"
+    return line
 
 
 def _public_cell(entry: NoticeEntry, name: str) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from ledger import clock
 from ledger.values import check_come, known_at_moment, parse_date, today
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
@@ -141,16 +143,40 @@ def emit_report(
     (``today``) and its totals, as JSON and ``fupin export report`` give them. Before session
     17 a table or CSV said none of these: a leader could not tell a report as of 2017 from
     today's, nor what day "overdue" was judged on."""
+    provisional = provisional_said(report)
     if output is OutputFormat.json:
         emit(report, sections, output, columns)
+        say_provisional(report, provisional)
         return
     keys = ("report", "as_of", "known_at", "today", "events", "recorded_through")
     heading = {key: report.get(key) for key in keys}
+    if provisional and output is OutputFormat.table:  # the CSV's cells stay data
+        heading["known_at"] = f"{report['known_at']} ({provisional})"
     for key, value in report.items():
         if isinstance(value, dict):  # the caseload's totals
             heading.update({f"{key}.{name}": figure for name, figure in value.items()})
     shown = {**report, "report": [heading]}
     emit(shown, ("report", *sections), output, {"report": list(heading), **columns})
+    if output is OutputFormat.csv:
+        say_provisional(report, provisional)
+
+
+def provisional_said(report: Mapping[str, Any]) -> str:
+    """``provisional until …`` for a report as known at a time a later run may still count
+    more in (``clock.provisional_said``: since session 27), "" otherwise."""
+    known = report.get("known_at")
+    return clock.provisional_said(datetime.fromisoformat(str(known))) if known else ""
+
+
+def say_provisional(report: Mapping[str, Any], provisional: str) -> None:
+    """``provisional_said`` on standard error beside CSV or JSON, whose data scripts read."""
+    if provisional:
+        err_console.print(
+            f"note: as known at {report['known_at']} ({provisional})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def joined(value: Any) -> Any:

@@ -11,7 +11,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["CLOCK_TOLERANCE", "Clock", "current", "now", "system_clock", "using_clock"]
+__all__ = [
+    "CLOCK_TOLERANCE",
+    "Clock",
+    "current",
+    "now",
+    "provisional_said",
+    "provisional_until",
+    "system_clock",
+    "using_clock",
+]
 
 Clock = Callable[[], datetime]
 
@@ -49,3 +58,27 @@ def using_clock(clock: Clock) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def provisional_until(known_at: datetime) -> datetime | None:
+    """When an answer as known at ``known_at`` becomes final: ``known_at`` plus
+    ``CLOCK_TOLERANCE``, or None if that moment has passed. The save rule compares a save with
+    the save stored before it, so a machine whose clock is behind by up to the allowance may
+    still record an entry before a time later than now less the allowance (known now, a
+    recent time, a time typed after now), and a later run as known at it may count more
+    (since session 27, re-tester I: such a label was called final)."""
+    until = known_at + CLOCK_TOLERANCE
+    return until if until > now() else None
+
+
+def provisional_said(known_at: datetime) -> str:
+    """``provisional until …: a machine whose clock is behind may still record an entry
+    before it`` for an answer as known at ``known_at`` not final yet (``provisional_until``,
+    in the same form as ``known_at``); "" for one that is."""
+    until = provisional_until(known_at)
+    if until is None:
+        return ""
+    return (
+        f"provisional until {until.isoformat()}: a machine whose clock is behind may still "
+        "record an entry before it"
+    )

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
+from ledger import clock
 from ledger.funds import USE_WORDS
 
 from projections.accountability import stale_today_note
@@ -164,7 +165,9 @@ def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None 
         else f"up to the latest day on record 截至最新业务日 {escape(str(today))}"
     )
     if cases["known_at"]:
-        times += f" · as known at {escape(str(cases['known_at']))}"
+        known = str(cases["known_at"])
+        provisional = clock.provisional_said(datetime.fromisoformat(known))  # since session 27
+        times += f" · as known at {escape(known)}" + (f" ({provisional})" if provisional else "")
     if cases.get("recorded_through"):
         times += (
             f" · {cases['events']:,} events 条记录, the last recorded "

@@ -28,7 +28,7 @@ def _inspected(fupin: Fupin) -> None:
 def _accountability(fupin: Fupin, options: str = "") -> dict[str, object]:
     line = f"report accountability --as-of 2017-06-30 --format json {options}"
     found = fupin.ok(line, "ana-1")
-    report: dict[str, object] = orjson.loads(found.output)
+    report: dict[str, object] = orjson.loads(found.stdout)  # a note may go to stderr
     return report
 
 

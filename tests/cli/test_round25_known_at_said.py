@@ -28,9 +28,11 @@ NOTICE = "notice --street 江南 --from 2016-08-01 --to 2016-08-31"
 def _moment_read(said: str, now: datetime) -> None:
     """``said`` names a moment no later than ``now``, as the moment read."""
     line = next(line for line in said.splitlines() if "as known at " in line).strip()
-    assert line.endswith(" (the moment read)"), line
-    moment = line.split("as known at ")[1].removesuffix(" (the moment read)")
-    assert START <= datetime.fromisoformat(moment) <= now
+    # A moment just read is provisional (since session 27): 10 minutes on, it is final.
+    moment, _, rest = line.split("as known at ")[1].partition(" (the moment read; ")
+    assert START <= datetime.fromisoformat(moment) <= now, line
+    until = (datetime.fromisoformat(moment) + clock.CLOCK_TOLERANCE).isoformat()
+    assert rest.startswith(f"provisional until {until}: "), line
 
 
 @SQLITE

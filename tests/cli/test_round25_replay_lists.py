@@ -6,6 +6,7 @@ applied. Each is compared with a copy of the ledger taken at that time."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +45,8 @@ def _unlabelled(shown: str, then: str) -> str:
     the copy's, which says none."""
     label = f"as known at {then}"
     assert label in shown
-    shown = shown.replace(f'<p class="known-at">{label}</p>', "")
+    # A recent time is provisional (since session 27): the line says until when.
+    shown = re.sub(f'<p class="known-at">{re.escape(label)}( \\([^<]*\\))?</p>', "", shown)
     return "\n".join(line for line in shown.splitlines() if label not in line)
 
 
