@@ -1005,8 +1005,10 @@ class LedgerCore(Application[UUID]):
         """The ledger's last entry as the clock refusal names it: its position, the officer
         who recorded it and its recording time (since session 27: the refusal said only a
         time, and told an officer whose clock was right to set it right). ``latest`` (the
-        time compared) alone when the last row cannot be read."""
-        when = latest.isoformat(timespec="seconds")
+        time compared) alone when the last row cannot be read. The time is given whole, to the
+        microsecond, to paste into ``--known-at`` or find in ``history`` (since the re-test,
+        session 27: it was cut to the second)."""
+        when = latest.isoformat()
         try:
             last = self.recorder.max_notification_id()
             found = self.recorder.select_notifications(start=last, limit=1) if last else []
@@ -1016,7 +1018,7 @@ class LedgerCore(Application[UUID]):
         except Exception:  # a damaged last row: the time compared is still the refusal's
             return when
         actor = getattr(getattr(event, "prov", None), "actor", None)
-        recorded = _recorded_at(event).isoformat(timespec="seconds")
+        recorded = _recorded_at(event).isoformat()
         by = f" by {actor}" if isinstance(actor, str) and actor else ""
         return f"entry {found[0].id}, recorded{by} at {recorded}"
 

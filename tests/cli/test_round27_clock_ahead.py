@@ -59,6 +59,24 @@ def test_the_refusal_names_the_last_entry_and_both_clocks(seeded: Fupin) -> None
 
 
 @SQLITE
+def test_the_refusal_gives_the_entrys_time_whole(seeded: Fupin) -> None:
+    """Re-tester I, L1: the refusal cut the entry's time to the second (stored
+    12:46:19.019837); it is given whole, as ``history`` prints it, to paste."""
+    ahead = START + timedelta(minutes=20, microseconds=19837)
+    with clock.using_clock(TickingClock(ahead, step=timedelta(0))):
+        seeded.ok(
+            f"household amend JH-0004 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01"
+        )
+    with clock.using_clock(TickingClock(START)):
+        result = seeded(
+            f"household amend JH-0003 --no-labour --reason 勾选错误 {doc('2016-08-04')}", "jn-01"
+        )
+
+    assert result.exit_code != 0
+    assert f"at {ahead.isoformat()})" in " ".join(result.output.split())
+
+
+@SQLITE
 def test_verify_notes_an_entry_recorded_after_this_machines_clock(seeded: Fupin) -> None:
     last = _ahead(seeded)
     position = seeded.event_count()
