@@ -19,7 +19,7 @@ from ledger.application import Ledger
 from ledger.bundles import prove_household
 from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
-from ledger.known import latest_entry
+from ledger.known import last_entry
 from ledger.transparency import (
     LOG_NAME,
     OWN_ORIGIN_SINCE,
@@ -166,26 +166,31 @@ def verify(
 
 
 def _recorded_ahead(app: Ledger) -> str:
-    """A note (not a fault: verify cannot tell which clock is wrong) when the entry recorded
-    latest is more than ``CLOCK_TOLERANCE`` after this machine's clock: its position, who
-    recorded it, its time, this machine's, and what it does (since session 27: a machine set
-    ahead blocked every save from a right clock, and verify said nothing). "" otherwise."""
+    """A note (not a fault: verify cannot tell which clock is wrong) when the ledger's last
+    entry, the one the save rule compares a save with, is more than ``CLOCK_TOLERANCE`` after
+    this machine's clock: its position, who recorded it, its time, this machine's, and until
+    when a save from a clock that is right is refused, its time less the allowance, as the
+    rule and its refusal say (since session 27: a machine set ahead blocked every save from a
+    right clock, and verify said nothing; since the re-test, it named the entry recorded
+    latest, not always the one that blocks). "" otherwise."""
     now = clock.now()
     try:
-        latest = latest_entry(app.recorder, clock.CLOCK_TOLERANCE)
+        last = last_entry(app.recorder)
     except (ValueError, KeyError, TypeError, AttributeError):
         return ""  # a damaged row: verify's own checks say what is wrong with it
-    if latest is None or latest[1] <= now + clock.CLOCK_TOLERANCE:
+    if last is None or last[1] <= now + clock.CLOCK_TOLERANCE:
         return ""
-    position, recorded, actor = latest
+    position, recorded, actor = last
     who = f" by {actor}" if actor else ""
+    minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
     return (
-        f"note: entry {position}, recorded{who} at {recorded.isoformat()}, is more than "
-        f"{int(clock.CLOCK_TOLERANCE.total_seconds() // 60)} minutes after this machine's clock "
+        f"note: the ledger's last entry, entry {position}, recorded{who} at "
+        f"{recorded.isoformat()}, is more than {minutes} minutes after this machine's clock "
         f"({now.isoformat(timespec='seconds')}; not a problem verify can judge: either the "
-        "machine that recorded it was ahead or this one is behind): until then, saves from "
-        "machines with a right clock are refused as before the ledger's last entry "
-        '(docs/operations.md, "A clock set ahead")'
+        "machine that recorded it was ahead or this one is behind): a save from a machine "
+        "with a right clock is refused as before the ledger's last entry until real time "
+        f"passes {(recorded - clock.CLOCK_TOLERANCE).isoformat()} (its time less the "
+        f'{minutes} minutes; docs/operations.md, "A clock set ahead")'
     )
 
 

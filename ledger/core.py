@@ -992,13 +992,19 @@ class LedgerCore(Application[UUID]):
             self._latest_recorded = self._last_stored_time()
         latest = self._latest_recorded
         if latest is not None and earliest < latest - clock.CLOCK_TOLERANCE:
+            # When saves resume: the time compared less the allowance, as the rule reads it
+            # (since the session 27 re-test: "once real time passes its time" said 10 minutes
+            # too late, and verify said another entry).
+            resume = (latest - clock.CLOCK_TOLERANCE).isoformat()
+            minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
             raise RuleError(
                 "clock",
                 f"this machine's clock says {earliest.isoformat(timespec='seconds')}, before "
                 f"the ledger's last entry ({self._last_entry_named(latest)}): either this "
                 "clock is behind (set it right, then try again) or the machine that recorded "
-                "that entry was ahead (saves are taken again once real time passes its time; "
-                'docs/operations.md, "A clock set ahead"); nothing was written',
+                f"that entry was ahead (saves are taken again once real time passes {resume}, "
+                f"its time less the {minutes} minutes clocks may differ; docs/operations.md, "
+                '"A clock set ahead"); nothing was written',
             )
 
     def _last_entry_named(self, latest: datetime) -> str:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -37,7 +37,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from ledger.rows import positions_of, rows_after
 
-__all__ = ["KnownPrefix", "Stamp", "known_cuts", "known_prefix", "latest_entry", "prefix_of"]
+__all__ = ["KnownPrefix", "Stamp", "known_cuts", "known_prefix", "last_entry", "prefix_of"]
 
 #: An event's place in the log as the prefix needs it: (position, aggregate id, version,
 #: recording time).
@@ -111,39 +111,22 @@ def known_cuts(recorder: ApplicationRecorder, times: Sequence[datetime]) -> list
         after = page[-1][0]
 
 
-def latest_entry(
-    recorder: ApplicationRecorder, tolerance: timedelta
-) -> tuple[int, datetime, str] | None:
+def last_entry(recorder: ApplicationRecorder) -> tuple[int, datetime, str] | None:
     """The position, recording time and recording officer (``""`` if its provenance cannot be
-    read) of the entry recorded latest (the first of equals), None
-    on an empty log: read from the log's end backwards, a growing window at a time, never the
-    whole log. No save is recorded more than ``tolerance`` before the save stored before it
-    (the save rule; ``fupin verify`` reports a breach), so once a window starts with an entry
-    more than ``tolerance`` before the latest found, none stored before it is later (but by a
-    clock stepping back a save at a time, which verify reports). Since session 27: what
-    ``fupin verify`` compares with this machine's clock."""
+    read) of the entry stored last, in log order, None on an empty log: the entry the save
+    rule compares a save with (``ledger.core``), so the one that blocks a save from a clock
+    more than ``CLOCK_TOLERANCE`` before it. Since session 27: what ``fupin verify`` compares
+    with this machine's clock (the re-test: it named the entry recorded latest, which need
+    not be the one a refusal names, and said saves were refused when they were taken)."""
     head = recorder.max_notification_id() or 0
-    back = 64
-    while True:
-        after = max(head - back, 0)
-        found: tuple[int, datetime, Any] | None = None
-        first: datetime | None = None
-        start = after
-        while True:
-            with rows_after(recorder, start, _PAGE) as rows:
-                page = [(row[0], row[4]) for row in rows]
-            for position, state in page:
-                at = _recorded(state)
-                if first is None:
-                    first = at
-                if found is None or at > found[1]:
-                    found = (position, at, state)
-            if len(page) < _PAGE:
-                break
-            start = page[-1][0]
-        if found is None or first is None or after == 0 or first < found[1] - tolerance:
-            return None if found is None else (found[0], found[1], _actor(found[2]))
-        back *= 16
+    if not head:
+        return None
+    with rows_after(recorder, head - 1, 1) as rows:
+        found = [(row[0], row[4]) for row in rows]
+    if not found:
+        return None
+    position, state = found[-1]
+    return position, _recorded(state), _actor(state)
 
 
 def _actor(state: Any) -> str:

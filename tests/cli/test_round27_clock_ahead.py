@@ -89,9 +89,48 @@ def test_verify_notes_an_entry_recorded_after_this_machines_clock(seeded: Fupin)
     said = " ".join(ahead.output.split())
     recorded = datetime.fromisoformat(str(last["recorded_at"]).replace("Z", "+00:00"))
     assert (
-        f"note: entry {position}, recorded by jn-01 at {recorded.isoformat()}, is more than "
-        "10 minutes after this machine's clock (2026-11-30T04:00" in said
+        f"note: the ledger's last entry, entry {position}, recorded by jn-01 at "
+        f"{recorded.isoformat()}, is more than 10 minutes after this machine's clock "
+        "(2026-11-30T04:00" in said
     )
-    assert "saves from machines with a right clock are refused" in said
+    resume = (recorded - clock.CLOCK_TOLERANCE).isoformat()
+    assert "with a right clock is refused as before the ledger's last entry until real " in said
+    assert f"time passes {resume} (its time less the 10 minutes;" in said
     assert within.exit_code == 0
     assert "after this machine's clock" not in within.output
+
+
+@SQLITE
+def test_verify_and_the_refusal_name_the_entry_that_blocks_and_when_saves_resume(
+    seeded: Fupin,
+) -> None:
+    """Re-tester I, M1: after an entry 20 minutes ahead and one 12 minutes ahead stored after
+    it, verify named the first, the refusal the second (the last stored, which the save rule
+    compares with) and said saves resume once real time passes its time; a right clock's
+    save 10 minutes before that was taken while verify still said saves were refused. Both
+    name the last stored entry and the moment saves resume: its time less 10 minutes."""
+    amend = "household amend JH-0004 --{}labour --reason 勾选错误 " + doc("2016-08-04")
+    for minutes, labour in ((20, "no-"), (12, "")):
+        with clock.using_clock(TickingClock(START + timedelta(minutes=minutes))):
+            seeded.ok(amend.format(labour), "jn-01")
+    last = seeded.event_count()
+    recorded = datetime.fromisoformat(
+        str(orjson.loads(seeded.ok("history JH-0004 --format json").stdout)[-1]["recorded_at"])
+    )
+    resume = (recorded - clock.CLOCK_TOLERANCE).isoformat()
+    with clock.using_clock(TickingClock(START + timedelta(minutes=1))):
+        noted = " ".join(seeded("verify", "admin").output.split())
+        refused = " ".join(seeded(amend.format("no-"), "jn-01").output.split())
+    with clock.using_clock(TickingClock(START + timedelta(minutes=2, seconds=30))):
+        later = seeded("verify", "admin")
+        taken = seeded(amend.format("no-"), "jn-01")
+
+    assert (
+        f"the ledger's last entry, entry {last}, recorded by jn-01 at {recorded.isoformat()}"
+        in (noted)
+    )
+    assert f"until real time passes {resume}" in noted
+    assert f"entry {last}, recorded by jn-01 at {recorded.isoformat()})" in refused
+    assert f"saves are taken again once real time passes {resume}" in refused
+    assert "after this machine's clock" not in later.output  # saves are taken: no note
+    assert taken.exit_code == 0, taken.output
