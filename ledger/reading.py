@@ -362,8 +362,10 @@ class ReadingQueries(LedgerCore):
             held = known_prefix(self.recorder, known_at).versions_of(self.recorder, aggregate_id)
             events = [e for e in events if e.originator_version in held]
             if not events:
-                raise NotFoundError(
-                    kind, f"{number!r} was not on record yet as known at {known_at.isoformat()}"
+                raise NotFoundError(  # worded as household show's (since the s27 re-test)
+                    kind,
+                    f"{number!r} was not on record yet as known at {known_at.isoformat()} "
+                    "(it is now)",
                 )
         entries = [_shown(describe(event, aggregate), reader, street) for event in events]
         by_version = {entry["version"]: entry for entry in entries}

@@ -170,7 +170,10 @@ def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None 
         times += f" · as known at {escape(known)}" + (f" ({provisional})" if provisional else "")
     if cases.get("recorded_through"):
         times += (
-            f" · {cases['events']:,} events 条记录, the last recorded "
+            # The recording time of the last event counted, in log order (recorded_through,
+            # docs/reports.md), not the latest one counted: since the session 27 re-test, it
+            # read "the last recorded", and an event counted was recorded later.
+            f" · {cases['events']:,} events 条记录, the last counted (in log order) recorded at "
             f"{escape(str(cases['recorded_through']))}"
         )
     return (

@@ -66,7 +66,8 @@ def test_a_table_and_the_html_report_say_it_too(seeded: Fupin, tmp_path: Any) ->
     assert heading[1].split(",")[4:6] == [str(stamp["events"]), stamp["recorded_through"]]
     text = html.read_text(encoding="utf-8")
     assert (
-        f"{stamp['events']:,} events 条记录, the last recorded {stamp['recorded_through']}" in text
+        f"{stamp['events']:,} events 条记录, the last counted (in log order) recorded at "
+        f"{stamp['recorded_through']}" in text
     )
 
 
