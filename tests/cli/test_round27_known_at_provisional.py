@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from cli.privacy import chinese_moment
 from ledger import clock
 
 from tests.cli.conftest import Fupin, doc
@@ -102,5 +103,10 @@ def test_every_command_says_it_until_the_allowance_has_passed(
     late = _said(seeded, command, recent, START + timedelta(minutes=16), tmp_path)
     late += page.read_text(encoding="utf-8") if page.exists() else ""
 
+    if "notice" in command and "html" in command:  # the public page says it in Chinese
+        final = chinese_moment((START + timedelta(minutes=15)).replace(microsecond=0))
+        assert f"（暂定：{final}前，时钟偏慢的电脑仍可能补录此前的记录）" in soon
+        assert "暂定" not in late
+        return
     assert _compact(f"provisional until {until}: {WHY}") in _compact(soon)
     assert "provisional" not in late

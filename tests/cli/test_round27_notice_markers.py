@@ -46,7 +46,9 @@ def test_the_time_a_list_shows_is_said_in_chinese_in_china(seeded: Fupin) -> Non
     assert _known_at_line(morning) == "截至2017年3月1日9时30分的记录"
     read = _known_at_line(now)
     assert re.fullmatch(
-        r"截至\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时(\d{1,2}分(\d{1,2}秒)?)?（读取时）的记录", read
+        r"截至\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时(\d{1,2}分(\d{1,2}秒)?)?（读取时）的记录"
+        r"（暂定：[^（）]*前，时钟偏慢的电脑仍可能补录此前的记录）",  # known now: not final yet
+        read,
     )
     for page in (day_end, morning, now):
         assert not ASCII_WORD.search(_known_at_line(page))
