@@ -20,7 +20,46 @@ from typing import Any
 from projections.households import LEAVES_ON
 from projections.storage import Database
 
-__all__ = ["COLUMNS", "SECTIONS", "caseload"]
+__all__ = [
+    "COLUMNS",
+    "SECTIONS",
+    "STATUS_LABELS",
+    "STATUS_NAMES",
+    "caseload",
+    "status_of",
+    "status_term",
+]
+
+#: The caseload statuses' Chinese terms, as docs/reports.md names them for `report caseload`
+#: and the HTML report's legend and dossiers show them (since session 27, tester E: registered
+#: read 建档立卡, as if the paired, exited and returned households were not registered, when
+#: every one is [四(一)]; exited read 已退出 here, 已脱贫退出 there: it is 退出 everywhere).
+STATUS_NAMES = {
+    "identified": "识别",
+    "reviewed": "已评议",
+    "under-notice": "公示中",
+    "registered": "已建档未结对",
+    "paired": "结对帮扶",
+    "returned": "返贫",
+    "exited": "退出",
+    "rejected": "未通过",
+}
+#: A status's English where its key alone would mislead: a registered household with a
+#: helper paired is ``paired``, so ``registered`` counts the ones with none.
+STATUS_LABELS = {"registered": "registered, not paired"}
+
+
+def status_of(stage: str, paired: bool) -> str:
+    """A household's status as the caseload counts it (``_STATUS``): its stage, except that a
+    registered household with a helper ``paired`` now is ``paired``."""
+    return "paired" if stage == "registered" and paired else stage
+
+
+def status_term(status: str) -> str:
+    """A status in both languages, as the legend names it: ``registered, not paired
+    已建档未结对``, ``exited 退出``."""
+    return f"{STATUS_LABELS.get(status, status)} {STATUS_NAMES.get(status, '')}".rstrip()
+
 
 SECTIONS = ("by_status", "groups", "exits", "closed")
 

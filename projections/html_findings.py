@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from projections.accountability import COLUMNS
+from projections.caseload import status_of, status_term
 from projections.html_parts import (
     FAULT,
     GOOD,
@@ -201,7 +202,8 @@ def _dossier(record: dict[str, Any]) -> str:
         who += f" · {personal['phone']} · {personal['address']}"
     summary = (
         f"{facts['street']} {facts['village']} · {facts['area']} · {facts['members']} 人 · "
-        f"stage {facts['stage']} · key target {'yes' if facts['key_target'] else 'no'} · "
+        f"status {_status(facts, record['helpers'])} · "
+        f"key target {'yes' if facts['key_target'] else 'no'} · "
         f"registered {facts['registered_on'] or '–'} · exited {facts['exited_on'] or '–'}"
     )
     if facts.get("returned_on"):
@@ -235,6 +237,17 @@ def _dossier(record: dict[str, Any]) -> str:
         f"incomes {escape(_incomes(record['incomes']))} · funds received {yuan(funds)}</div>"
         f"{helpers if record['helpers'] else ''}{findings}</section>"
     )
+
+
+def _status(facts: dict[str, Any], helpers: Sequence[dict[str, Any]]) -> str:
+    """The household's status as the caseload counts it, in both languages (since session 27,
+    tester J: "stage registered" for a household with four helpers paired, which the caseload
+    counts as paired 结对帮扶; stages in English only). A household closed 注销 is counted
+    in no status."""
+    if facts.get("closed_on"):
+        return "closed 注销 (counted in no caseload status)"
+    paired = any(helper["unpaired_on"] is None for helper in helpers)
+    return status_term(status_of(str(facts["stage"]), paired))
 
 
 def _dossier_findings(number: str, rows: Sequence[dict[str, Any]]) -> str:

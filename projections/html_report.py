@@ -22,6 +22,7 @@ from ledger import clock
 from ledger.funds import USE_WORDS
 
 from projections.accountability import stale_today_note
+from projections.caseload import STATUS_LABELS, STATUS_NAMES
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import (
@@ -41,23 +42,6 @@ from projections.series import ReportInputs
 from projections.svg import Cell, Column, Key, Segment, bar_chart, heat_map
 
 __all__ = ["CATEGORY_NAMES", "SOURCE_NAMES", "STATUS_LABELS", "STATUS_NAMES", "render"]
-#: The caseload statuses' Chinese terms, as docs/reports.md names them for `report caseload`
-#: (since session 27, tester E: registered read 建档立卡, as if the paired, exited and
-#: returned households were not registered, when every one is [四(一)]; exited read 已退出
-#: here, 已脱贫退出 in the headline and 退出 on the exits chart: it is 退出 everywhere).
-STATUS_NAMES = {
-    "identified": "识别",
-    "reviewed": "已评议",
-    "under-notice": "公示中",
-    "registered": "已建档未结对",
-    "paired": "结对帮扶",
-    "returned": "返贫",
-    "exited": "退出",
-    "rejected": "未通过",
-}
-#: A status's English where its key alone would mislead: a registered household with a
-#: helper paired is ``paired``, so ``registered`` counts the ones with none.
-STATUS_LABELS = {"registered": "registered, not paired"}
 STATUS_COLOURS = {
     "identified": "#cbd5e1",
     "reviewed": "#94a3b8",

@@ -699,6 +699,7 @@ def test_the_html_dossier_shows_the_closure(seeded: Fupin, tmp_path: Path) -> No
     text = page.read_text(encoding="utf-8")
     card = text[text.index('id="household-JH-0001"') :]
     card = card[: card.index("</section>")]
+    assert "status closed 注销 (counted in no caseload status)" in card
     assert "closed 注销 2016-12-20: died-out" in card
     assert "2016-12-20</td></tr>" in card  # c-1's pairing ended by the closure
 
