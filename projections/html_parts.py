@@ -16,6 +16,7 @@ __all__ = [
     "GOOD",
     "NEUTRAL",
     "bilingual",
+    "english",
     "figure",
     "heading",
     "household_td",
@@ -60,6 +61,19 @@ def _mark_run(run: re.Match[str]) -> str:
     return f'{before}<span lang="en">{escape(core, quote=False)}</span>{after}'
 
 
+#: A run of CJK text (with the punctuation and figures between its characters) in English prose.
+_CJK_RUN = re.compile(r"[\u2e80-\uffff](?:[\u2e80-\uffff0-9 ()（）:·、-]*[\u2e80-\uffff)）])?")
+
+
+def english(text: str) -> str:
+    """``text``, mostly English, escaped for an element marked ``lang="en"``, each Chinese run
+    in it a ``<span lang="zh-CN">`` (since session 27, WCAG 3.1.2)."""
+    return _CJK_RUN.sub(
+        lambda run: f'<span lang="zh-CN">{escape(run.group(), quote=False)}</span>',
+        escape(text, quote=False),
+    )
+
+
 def heading(tag: str, text: str, attrs: str = "", inner: str = "") -> str:
     """``<tag>`` holding ``text`` (its English marked by ``bilingual``, or the element
     ``lang="en"`` when wholly English) and then ``inner`` HTML."""
@@ -93,7 +107,7 @@ gap:10px}.dossier{background:#fff;border:1px solid #e5e7eb;border-radius:8px;pad
 font-size:12px;min-width:0;overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
 .dossier:target{outline:3px solid #2563eb}summary{cursor:pointer;font-weight:bold}
 summary h3{display:inline;font-size:inherit;margin:0}caption{text-align:left;font-weight:bold;
-padding:2px 0}caption.vh{position:absolute;width:1px;height:1px;overflow:hidden;
+padding:2px 0}caption.vh,.vh{position:absolute;width:1px;height:1px;overflow:hidden;
 clip:rect(0 0 0 0);white-space:nowrap}th[scope=row]{font-weight:normal;background:none}
 .chart-data summary{font-weight:normal;font-size:12px}
 .legend i{print-color-adjust:exact;-webkit-print-color-adjust:exact}

@@ -22,7 +22,7 @@ from ledger import clock
 from ledger.funds import USE_WORDS
 
 from projections.accountability import stale_today_note
-from projections.caseload import STATUS_LABELS, STATUS_NAMES
+from projections.caseload import STATUS_LABELS, STATUS_NAMES, status_term
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import (
@@ -210,7 +210,8 @@ def _caseload_section(
             for day in days
         ]
         title = f"{street}街道 households by status 户数"
-        chart = bar_chart(title, categories, STATUS_COLOURS, key=_STATUS_KEY)
+        summary = _caseload_summary(*categories[-1]) if categories else "No households yet."
+        chart = bar_chart(title, categories, STATUS_COLOURS, key=_STATUS_KEY, summary=summary)
         panels.append(panel(title, chart))
     key = legend(STATUS_NAMES, STATUS_COLOURS, statuses, STATUS_PATTERNS, STATUS_LABELS)
     return (
@@ -222,6 +223,14 @@ def _caseload_section(
 _STATUS_KEY = Key(
     STATUS_NAMES, patterns=STATUS_PATTERNS, corner="quarter end 季末", labels=STATUS_LABELS
 )
+
+
+def _caseload_summary(day: str, columns: Sequence[Column]) -> str:
+    """The chart's description: the last day's households by status (since session 27)."""
+    counts = [(s.value, status_term(s.series)) for c in columns for s in c.segments if s.value]
+    total = sum(value for value, _ in counts)
+    shown = ", ".join(f"{value} {term}" for value, term in counts) or "none"
+    return f"On {day}, the last day shown: {total} households, {shown}."
 
 
 def _counted(households: int, people: int) -> str:
@@ -281,6 +290,7 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
         categories,
         {"exits": "#16a34a"},
         key=Key({"exits": "退出"}, corner="street and year 街道 年度"),
+        summary=_exits_summary(plan),
     )
     legend = (
         '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
@@ -288,6 +298,23 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
     )
     return heading("h2", f"Exits per year against the {plain} plan 年度减贫计划 [三]") + (
         f'<div class="grid">{panel(title, chart, legend)}</div>'
+    )
+
+
+def _exits_summary(plan: Sequence[dict[str, Any]]) -> str:
+    """The chart's description: each street's exits against its target, in all and by year."""
+    streets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(plan, key=lambda r: (r["street"], r["year"])):
+        streets[row["street"]].append(row)
+    shown = "; ".join(
+        f"{street} {sum(r['exits'] for r in rows)} of {sum(r['target'] or 0 for r in rows)} ("
+        + ", ".join(f"{r['year']} {r['exits']}/{r['target'] or 0}" for r in rows)
+        + ")"
+        for street, rows in streets.items()
+    )
+    return (
+        "Exits against the plan's target by street, in all (each year exits/target): "
+        f"{shown or 'no plan'}."
     )
 
 
@@ -335,8 +362,21 @@ def _by_source_chart(rows: Sequence[dict[str, Any]]) -> str:
     names = {"allocated": "拨付", "disbursed": "支出"}
     title = "Allocated 拨付 and disbursed 支出 by source and year 按来源 (万元)"
     key = Key(names, yuan, corner="year and source 年度 来源")
-    chart = bar_chart(title, categories, colours, wan, key)
+    chart = bar_chart(title, categories, colours, wan, key, _by_source_summary(rows))
     return panel(title, chart, legend(names, colours, colours))
+
+
+def _by_source_summary(rows: Sequence[dict[str, Any]]) -> str:
+    """The chart's description: each source's money allocated and disbursed, all years."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        sums[row["source"]][0] += row["allocated_fen"]
+        sums[row["source"]][1] += row["disbursed_fen"]
+    shown = "; ".join(
+        f"{SOURCE_NAMES.get(source, source)} allocated {yuan(a)}, disbursed {yuan(d)}"
+        for source, (a, d) in sums.items()
+    )
+    return f"All years, by source: {shown or 'none'}."
 
 
 def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
@@ -365,12 +405,25 @@ def _by_category_chart(rows: Sequence[dict[str, Any]]) -> str:
         SOURCE_COLOURS,
         wan,
         Key(SOURCE_NAMES, yuan, corner="category of use 用途"),
+        _by_category_summary(totals),
     )
     return panel(
         title,
         chart,
         legend(SOURCE_NAMES, SOURCE_COLOURS, sources),
     )
+
+
+def _by_category_summary(totals: dict[tuple[str, str], int]) -> str:
+    """The chart's description: the money disbursed in all and per category, most first."""
+    sums: dict[str, int] = defaultdict(int)
+    for (category, _), fen in totals.items():
+        sums[category] += fen
+    shown = ", ".join(
+        f"{CATEGORY_NAMES.get(category, category)} {yuan(fen)}"
+        for category, fen in sorted(sums.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"Disbursed {yuan(sum(sums.values()))} in all: {shown or 'none'}."
 
 
 def _rule_td(met: bool, over: bool, year: int | None) -> str:
@@ -483,7 +536,7 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
         for row in [*coverage, *none_owed]
     ]
     title = "Visit coverage per street and quarter 分街道季度走访覆盖率"
-    chart = heat_map(title, streets, quarters, cells, "street 街道")
+    chart = heat_map(title, streets, quarters, cells, "street 街道", _visits_summary(coverage))
     note = (
         '<p class="meta">Each cell: share of the visits owed (one per helper per quarter '
         "while the household is assisted) that were made, and under it the visits made / owed "
@@ -492,6 +545,25 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
     )
     return heading("h2", "Visit coverage 走访覆盖率 (each helper once a quarter [四(二)])") + (
         f'<div class="panel"{scrolls(title)}>{heading("h3", title)}{chart}{note}</div>'
+    )
+
+
+def _visits_summary(coverage: Sequence[dict[str, Any]]) -> str:
+    """The chart's description: the lowest coverage and where, and how many street-quarters
+    had every visit owed made."""
+    owed = [row for row in coverage if row["owed"]]
+    if not owed:
+        return "No visits owed yet."
+    lowest = min((row["owed"] - row["missed"]) / row["owed"] for row in owed)
+    where = [r for r in owed if (r["owed"] - r["missed"]) / r["owed"] == lowest]
+    full = sum(1 for row in owed if not row["missed"])
+    places = ", ".join(
+        f"{r['street']} {r['quarter']} ({r['owed'] - r['missed']}/{r['owed']} visits)"
+        for r in where[:5]
+    ) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+    return (
+        f"Lowest coverage {_percent(where[0])}: {places}. {full} of {len(owed)} street-quarters "
+        "owing visits had every visit made."
     )
 
 

@@ -9,11 +9,12 @@ Every mark is an element with class ``mark`` and ``data-figure`` / ``data-value`
 naming the figure it shows, so a test (or an auditor's script) can read the figures back from
 the page and compare them with the JSON reports.
 
-Every chart is followed by its text equivalent (since session 27, WCAG 1.1.1): a table of the
-figures it draws, in a ``<details>`` the svg names with ``aria-describedby`` (``role="img"``
-hides the marks' own titles from a screen reader). The table is written from the same
-segments and cells as the marks, so the two cannot disagree; each figure's cell carries
-``data-of`` (the mark's ``data-figure``) and ``data-value``.
+Every chart is followed by its text equivalent (since session 27, WCAG 1.1.1): a sentence of
+its figures, hidden on screen, that the svg names with ``aria-describedby`` (``described``), and
+a table of the figures it draws, in a ``<details>`` the svg names with ``aria-details``
+(``role="img"`` hides the marks' own titles from a screen reader). The table is written from
+the same segments and cells as the marks, so the two cannot disagree; each figure's cell
+carries ``data-of`` (the mark's ``data-figure``) and ``data-value``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from projections.html_parts import heading
+from projections.html_parts import english, heading
 
 __all__ = [
     "Cell",
@@ -95,12 +96,14 @@ def bar_chart(
     colours: dict[str, str],
     label: Callable[[int], str] = str,
     key: Key | None = None,
+    summary: str = "",
 ) -> str:
     """Bars per category (side by side when a category has several columns, stacked when a
     column has several segments), y axis from zero, plan targets drawn as dark ticks. The
     category labels get the room they need (``_label_room``). ``title`` is the chart's
     accessible name (the panel's visible heading); ``key`` names the series in the figures'
-    table, writes its figures exactly and gives a series a pattern over its colour."""
+    table, writes its figures exactly and gives a series a pattern over its colour; ``summary``
+    its figures in a sentence, the chart's description (``described``)."""
     key = key or Key()
     ident = chart_id(title)
     top = nice_ceiling(
@@ -123,7 +126,11 @@ def bar_chart(
             parts.append(_column(column, x, bar_w * 0.92, top, plot_h, draw))
         parts.append(_x_label(name, x0 + slot / 2, slanted))
     svg = _svg(title, parts, height=TOP + plot_h + bottom, ident=ident)
-    return svg + _bar_table(title, ident, categories, key, key.exact or label)
+    return (
+        svg
+        + described(ident, summary)
+        + _bar_table(title, ident, categories, key, key.exact or label)
+    )
 
 
 @dataclass(frozen=True)
@@ -319,9 +326,10 @@ def heat_map(
     columns: Sequence[str],
     cells: Sequence[Cell],
     corner: str = "row",
+    summary: str = "",
 ) -> str:
     """A rows × columns grid; each cell coloured from red (share 0) to green (share 1), then
-    its figures' table (each cell's ``label``)."""
+    its ``summary`` (``described``) and its figures' table (each cell's ``label``)."""
     ident = chart_id(title)
     width = max(WIDTH, LEFT + 56 * len(columns) + RIGHT)
     cell_w = (width - LEFT - RIGHT) / max(len(columns), 1)
@@ -352,7 +360,7 @@ def heat_map(
         + "</tr>"
         for row in rows
     ]
-    return svg + _data_table(title, ident, [corner, *columns], lines)
+    return svg + described(ident, summary) + _data_table(title, ident, [corner, *columns], lines)
 
 
 def _cell_td(cell: Cell | None) -> str:
@@ -415,6 +423,15 @@ def contrast(one: str, two: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def described(ident: str, summary: str) -> str:
+    """The chart's description (``aria-describedby``): its figures in a sentence or two, made
+    by the caller from the numbers it draws, in English with its Chinese terms marked, hidden
+    on screen but read by a screen reader whether the figures' table is folded or not (since
+    session 27, re-tester J: the description was the table, which a browser reads as its
+    caption, the chart's title again, and leaves out of the tree while folded)."""
+    return f'<p class="vh" id="{ident}-summary" lang="en">{english(summary)}</p>'
+
+
 def _data(figure: str, value: int) -> str:
     return f'data-figure="{escape(figure)}" data-value="{value}"'
 
@@ -430,7 +447,8 @@ def _svg(
     ident = ident or chart_id(title)
     return (
         f'<svg class="chart" role="img" id="{ident}" aria-labelledby="{ident}-title" '
-        f'aria-describedby="{ident}-data" viewBox="0 0 {width} {height}" '
+        f'aria-describedby="{ident}-summary" aria-details="{ident}-data" '
+        f'viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ident}-title">{escape(title)}</title>{"".join(parts)}</svg>'
     )

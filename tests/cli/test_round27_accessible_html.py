@@ -124,7 +124,7 @@ def test_every_chart_has_a_table_of_the_figures_it_draws(page: str) -> None:
 
     assert len(found.charts) == 7
     for chart in found.charts:
-        figures = tables[chart.attrs["aria-describedby"]]
+        figures = tables[chart.attrs["aria-details"]]
         assert chart.attrs["role"] == "img"
         assert figures.caption == chart.title
         assert chart.title in found.h3  # the visible heading, in both languages

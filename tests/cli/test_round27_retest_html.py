@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 from projections.html_report import STATUS_LABELS, STATUS_NAMES
 from typer.testing import CliRunner
@@ -81,3 +82,75 @@ def test_a_dossier_shows_the_status_the_caseload_counts_with_its_chinese_term(
     assert shown <= terms | {"closed 注销 (counted in no caseload status)"}, shown
     assert "exited 退出" in shown
     assert " stage " not in page
+
+
+def _described(page: str) -> dict[str, str]:
+    """Each chart's description, by the chart's id: the text of the element its
+    aria-describedby names, which must be on the page outside any folded <details>."""
+    found = {}
+    for svg in re.findall(r'<svg class="chart"[^>]*>', page):
+        ident = re.search(r' id="([^"]+)"', svg)
+        described = re.search(r' aria-describedby="([^"]+)"', svg)
+        assert ident, svg
+        assert described, svg
+        element = re.search(rf'<(\w+)[^>]* id="{re.escape(described.group(1))}"[^>]*>', page)
+        assert element, described.group(1)
+        assert element.group(1) == "p"  # a text, not a table (read as its caption)
+        start = element.end()
+        before = page[: element.start()]
+        assert before.count("<details") == before.count("</details>")  # never folded away
+        found[ident.group(1)] = re.sub(r"<[^>]+>", "", page[start : page.index("</p>", start)])
+    return found
+
+
+def _cells(page: str) -> dict[str, int]:
+    return {
+        name: int(value)
+        for name, value in re.findall(r'<td class="num" data-of="([^"]+)" data-value="(\d+)"', page)
+    }
+
+
+def _yuan(fen: int) -> str:
+    return f"¥{fen // 100:,}.{fen % 100:02d}"
+
+
+def test_each_charts_description_holds_its_figures(fupin: Fupin, page: str) -> None:
+    described, cells = _described(page), _cells(page)
+    assert len(described) == 7
+    terms = {f"{STATUS_LABELS.get(s, s)} {chinese}": s for s, chinese in STATUS_NAMES.items()}
+    # caseload: the last day's households by status, each street's
+    day = max(name[9:19] for name in cells if name.startswith("caseload-"))
+    for ident, text in described.items():
+        if not ident.endswith("households-by-status-户数"):
+            continue
+        street = ident.removeprefix("chart-").split("街道")[0]
+        counts = {s: cells.get(f"caseload-{day}-{street}-{s}", 0) for s in STATUS_NAMES}
+        shown = ", ".join(f"{n} {term}" for term, s in terms.items() if (n := counts[s]))
+        assert text == (
+            f"On {day}, the last day shown: {sum(counts.values())} households, {shown}."
+        ), text
+    texts = " ".join(described.values())
+    # exits against the plan, by street and year, as the accountability report gives them
+    duty = orjson.loads(fupin.ok("report accountability --format json", "ana-1").stdout)
+    for row in duty["plan"]:
+        assert f"{row['year']} {row['exits']}/{row['target']}" in texts
+    # money, exact, as the funds report gives it
+    funds = orjson.loads(fupin.ok("report funds --format json", "ana-1").stdout)
+    paid = sum(row["amount_fen"] for row in funds["disbursements"])
+    assert f"Disbursed {_yuan(paid)} in all: " in texts
+    city = [row for row in funds["by_source_year"] if row["source"] == "city"]
+    allocated = sum(row["allocated_fen"] for row in city)
+    assert f"市扶贫基金 allocated {_yuan(allocated)}, " in texts
+    # the lowest visit coverage, and where
+    owed = {
+        name: (int(o), int(m))
+        for name, m, o in re.findall(
+            r'data-of="(visits-[^"]+)" data-value="(\d+)" data-owed="(\d+)"', page
+        )
+        if int(o)
+    }
+    name, (o, m) = min(owed.items(), key=lambda item: (item[1][0] - item[1][1]) / item[1][0])
+    _, street, quarter = name.split("-")
+    assert (
+        f"Lowest coverage {(o - m) * 100 // o}%: {street} {quarter} ({o - m}/{o} visits)" in texts
+    )
