@@ -248,8 +248,8 @@ def accountability(
     ] = False,
 ) -> None:
     """Accountability 问责: visits, 4+1 roles, registrations, exits, the reduction plan
-    (2:3:5 unless amended) and talks 约谈, notices 通报, overdue rectifications 限期整改,
-    pairings ended before exit, measures paid above their budget 预算."""
+    (2:3:5 unless amended) and talks 约谈, notices 通报, deadlines missed 逾期整改 (rectified
+    late or not yet), pairings ended before exit, measures paid above their budget 超预算支出."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)

@@ -154,3 +154,13 @@ def test_each_charts_description_holds_its_figures(fupin: Fupin, page: str) -> N
     assert (
         f"Lowest coverage {(o - m) * 100 // o}%: {street} {quarter} ({o - m}/{o} visits)" in texts
     )
+
+
+def test_accountability_help_names_sections_as_the_page_does(fupin: Fupin, page: str) -> None:
+    shown = " ".join(fupin.ok("report accountability --help").stdout.split())
+
+    assert "deadlines missed 逾期整改" in shown
+    assert "measures paid above their budget 超预算支出" in shown
+    assert "限期整改" not in shown  # the deadline itself, not a missed one
+    assert "逾期整改" in page
+    assert "超预算支出" in page
