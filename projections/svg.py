@@ -269,10 +269,13 @@ def _label_room(names: Sequence[str]) -> tuple[float, float, bool]:
 def _axes(
     top: int, plot_w: float, plot_h: float, label: Callable[[int], str], left: float = LEFT
 ) -> str:
+    # Grid lines at whole numbers (since session 27, re-tester J: a top of 250 households drew
+    # lines at 62.5 and 187.5 labelled 62 and 187): four parts if they are whole, else five …
+    parts = next(d for d in (4, 5, 3, 2, 1) if top % d == 0)
     lines = []
-    for tick in range(5):
-        value = top * tick // 4
-        y = TOP + plot_h - plot_h * tick / 4
+    for tick in range(parts + 1):
+        value = top * tick // parts
+        y = TOP + plot_h - plot_h * tick / parts
         lines.append(
             f'<line class="grid" x1="{left:.1f}" x2="{left + plot_w:.1f}" y1="{y:.1f}" '
             f'y2="{y:.1f}"/><text class="tick" x="{left - 6:.1f}" y="{y + 4:.1f}" '

@@ -164,3 +164,30 @@ def test_accountability_help_names_sections_as_the_page_does(fupin: Fupin, page:
     assert "限期整改" not in shown  # the deadline itself, not a missed one
     assert "逾期整改" in page
     assert "超预算支出" in page
+
+
+def _axis(chart: str) -> list[tuple[float, str]]:
+    """A bar chart's value axis: each grid line's y and its label."""
+    return [
+        (float(y) - 4, label)
+        for y, label in re.findall(
+            r'<text class="tick" x="[\d.]+" y="([\d.]+)" text-anchor="end">([^<]*)</text>', chart
+        )
+    ]
+
+
+def test_value_axes_are_labelled_with_the_true_value_of_each_grid_line(page: str) -> None:
+    charts = re.findall(r'<svg class="chart".*?</svg>', page)
+    counted = [c for c in charts if "households-by-status" in c or "exits-against" in c]
+    assert len(counted) == 4
+    tops = set()
+    for chart in counted:
+        axis = _axis(chart)
+        values = [int(label) for _, label in axis]  # whole numbers of households
+        step, top = values[1], values[-1]
+        tops.add(top)
+        assert values == [step * i for i in range(len(values))], values
+        foot, head = axis[0][0], axis[-1][0]
+        for (y, _), value in zip(axis, values, strict=True):  # each line where its value is
+            assert abs(y - (foot - (foot - head) * value / top)) < 0.11, (y, value)
+    assert any(top % 4 for top in tops), tops  # a top like 250 households, once cut to 62
