@@ -13,6 +13,7 @@ from projections.html_parts import (
     FAULT,
     GOOD,
     NEUTRAL,
+    english,
     figure,
     heading,
     household_td,
@@ -98,7 +99,7 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
     if "restated_years" in duty:
         parts.append(_findings("restated_years", RESTATED_TITLE, duty["restated_years"]))
     else:
-        parts.append(f'<p class="meta">{escape(RESTATED_NOT_ASKED)}</p>')
+        parts.append(f'<p class="meta" lang="en">{english(RESTATED_NOT_ASKED)}</p>')
     # 问责 as the plan names it (《广东省扶贫开发工作问责暂行办法》 [六(七)]); since session 27,
     # tester E: it read 责任追究, a word the plan never uses.
     return heading("h2", "Accountability 问责 [六(三)、(七)]") + "".join(parts)
@@ -191,7 +192,10 @@ def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool, sealed: b
     )
     cards = "".join(_dossier(record) for record in dossiers)
     title = f"Dossiers 一户一档 of the households named above ({len(dossiers)})"
-    return heading("h2", title) + f'<p class="meta">{note}</p><div class="dossiers">{cards}</div>'
+    return (
+        heading("h2", title)
+        + f'<p class="meta" lang="en">{english(note)}</p><div class="dossiers">{cards}</div>'
+    )
 
 
 def _dossier(record: dict[str, Any]) -> str:
@@ -228,13 +232,19 @@ def _dossier(record: dict[str, Any]) -> str:
         row_header=True,
     )
     funds = sum(f["amount_fen"] for f in record["funds"])
+    activity = (
+        f"visits 走访 {len(record['visits'])} · measures 措施 {len(record['measures'])} · "
+        f"incomes {_incomes(record['incomes'])} · funds received {yuan(funds)}"
+    )
     findings = _dossier_findings(number, record["findings"])
     return (
         f'<section class="dossier" id="household-{escape(number)}"><h3>{escape(number)} '
-        f'<span class="person">{escape(who)}</span></h3><div>{escape(summary)}</div>'
-        f"<div>members 成员: {escape('、'.join(personal['member_names']))}</div>"
-        f"<div>visits 走访 {len(record['visits'])} · measures 措施 {len(record['measures'])} · "
-        f"incomes {escape(_incomes(record['incomes']))} · funds received {yuan(funds)}</div>"
+        f'<span class="person">{escape(who)}</span></h3>'
+        # the English lines marked so, their Chinese lang="zh-CN" (since session 27, WCAG 3.1.2)
+        f'<div lang="en">{english(summary)}</div>'
+        f'<div><span lang="en">members</span> 成员: '
+        f"{escape('、'.join(personal['member_names']))}</div>"
+        f'<div lang="en">{english(activity)}</div>'
         f"{helpers if record['helpers'] else ''}{findings}</section>"
     )
 

@@ -177,10 +177,10 @@ def legend(
     patterns, labels = patterns or {}, labels or {}
     items = "".join(
         f'<i style="background:{_swatch(colours[k], patterns.get(k))}"></i>'
-        f"{escape(labels.get(k, k))} {escape(names.get(k, ''))}"
+        + english(f"{labels.get(k, k)} {names.get(k, '')}")
         for k in keys
     )
-    return f'<div class="legend">{items}</div>'
+    return f'<div class="legend" lang="en">{items}</div>'
 
 
 def _swatch(colour: str, pattern: str | None) -> str:

@@ -28,6 +28,7 @@ from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import (
     CSS,
     GOOD,
+    english,
     figure,
     heading,
     legend,
@@ -127,10 +128,11 @@ def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None 
         ("disbursed", disbursed, "Disbursed 支出", yuan),
     )
     cards = "".join(
-        f'<div class="kpi">{figure(name, value, fmt(value))}<span>{label}</span></div>'
+        f'<div class="kpi">{figure(name, value, fmt(value))}'
+        f'<span lang="en">{english(label)}</span></div>'
         for name, value, label, fmt in kpis
     )
-    reader = escape(inputs.reader or "(no --as)")
+    reader = inputs.reader or "(no --as)"
     masking = (
         "sealed 未解密 (no master key: every personal field reads [sealed])"
         if sealed
@@ -144,26 +146,32 @@ def _header(inputs: ReportInputs, sealed: bool = False, real_today: date | None 
     times = (
         "no casework recorded yet 尚无扶贫业务记录"  # it said "as of None"
         if not today
-        else f"as of 截至 {escape(str(today))}"
+        else f"as of 截至 {today}"
         if cases["as_of"]
-        else f"up to the latest day on record 截至最新业务日 {escape(str(today))}"
+        else f"up to the latest day on record 截至最新业务日 {today}"
     )
     if cases["known_at"]:
         known = str(cases["known_at"])
         provisional = clock.provisional_said(datetime.fromisoformat(known))  # since session 27
-        times += f" · as known at {escape(known)}" + (f" ({provisional})" if provisional else "")
+        times += f" · as known at {known}" + (f" ({provisional})" if provisional else "")
     if cases.get("recorded_through"):
         times += (
             # The recording time of the last event counted, in log order (recorded_through,
             # docs/reports.md), not the latest one counted: since the session 27 re-test, it
             # read "the last recorded", and an event counted was recorded later.
             f" · {cases['events']:,} events 条记录, the last counted (in log order) recorded at "
-            f"{escape(str(cases['recorded_through']))}"
+            f"{cases['recorded_through']}"
         )
     return (
         "<h1>江海区精准扶贫 2016–2018 图表报告</h1>"
-        f'<p class="meta">Jianghai District targeted poverty alleviation · {times} · reader '
-        f"{reader}: personal data {masking} · 江高发〔2016〕4号</p>"
+        # English prose with its Chinese marked (since session 27, WCAG 3.1.2: read with
+        # Chinese rules), as every line of English on the page (``html_parts.english``)
+        '<p class="meta" lang="en">'
+        + english(
+            f"Jianghai District targeted poverty alleviation · {times} · reader {reader}: "
+            f"personal data {masking} · 江高发〔2016〕4号"
+        )
+        + "</p>"
         f"{_stale_today(inputs, real_today)}"
         f'<div class="kpis">{cards}</div>'
     )
@@ -173,7 +181,7 @@ def _stale_today(inputs: ReportInputs, real_today: date | None) -> str:
     """One line under the header when the report's ``today`` is the last day on record and
     before the real date (``stale_today_note``, since session 24); nothing otherwise."""
     note = "" if real_today is None else stale_today_note(inputs.accountability, real_today)
-    return f'<p class="meta" id="stale-today">{escape(note)}</p>' if note else ""
+    return f'<p class="meta" id="stale-today" lang="en">{english(note)}</p>' if note else ""
 
 
 # -- caseload over time ------------------------------------------------------------------------
@@ -251,8 +259,9 @@ def _closed_line(closed: Sequence[dict[str, Any]]) -> str:
     )
     shown = f"{_counted(households, people)} ({reasons})" if closed else "none"
     return (
-        f'<p class="meta" id="closed">Closed 注销 by this day (merged, died out, moved away, '
-        f"duplicate, identified in error), counted from its closure's date in no caseload group "
+        '<p class="meta" id="closed" lang="en">Closed <span lang="zh-CN">注销</span> by this day '
+        "(merged, died out, moved away, duplicate, identified in error), counted from its "
+        "closure's date in no caseload group "
         f"or total: {shown}</p>"
     )
 
@@ -293,8 +302,9 @@ def _exits_section(plan: Sequence[dict[str, Any]], shares: str) -> str:
         summary=_exits_summary(plan),
     )
     legend = (
-        '<div class="legend"><i style="background:#16a34a"></i>exits 退出 (key targets, '
-        f'approved)<i class="target"></i>plan target 计划 ({named})</div>'
+        '<div class="legend" lang="en"><i style="background:#16a34a"></i>exits '
+        '<span lang="zh-CN">退出</span> (key targets, approved)<i class="target"></i>plan '
+        f'target <span lang="zh-CN">计划</span> ({named})</div>'
     )
     return heading("h2", f"Exits per year against the {plain} plan 年度减贫计划 [三]") + (
         f'<div class="grid">{panel(title, chart, legend)}</div>'
@@ -538,7 +548,7 @@ def _visits_section(coverage: Sequence[dict[str, Any]]) -> str:
     title = "Visit coverage per street and quarter 分街道季度走访覆盖率"
     chart = heat_map(title, streets, quarters, cells, "street 街道", _visits_summary(coverage))
     note = (
-        '<p class="meta">Each cell: share of the visits owed (one per helper per quarter '
+        '<p class="meta" lang="en">Each cell: share of the visits owed (one per helper per quarter '
         "while the household is assisted) that were made, and under it the visits made / owed "
         "(since session 26 written in the cell: phones and paper cannot hover). Red: missed; "
         "grey: none owed.</p>"

@@ -151,7 +151,7 @@ def test_the_html_report_names_the_shares_in_force(seeded: Fupin, tmp_path: Path
     assert (
         ">Key-target exits against the 3:3:4 plan by street and year 分街道年度退出</title>" in page
     )
-    assert "plan target 计划 (3:3:4)</div>" in page
+    assert 'plan target <span lang="zh-CN">计划</span> (3:3:4)</div>' in page
     assert '<h3><span lang="en">The 3:3:4 plan by street</span> 分街道减贫计划</h3>' in page
     # the old shares only in the amendment's row (since session 26: rules_amendments)
     assert page.count("2:3:5") == 1

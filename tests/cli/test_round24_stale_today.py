@@ -6,8 +6,9 @@ a ``note:`` on stderr (stdout unchanged), when that day is before the real date.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
-from html import escape
+from html import unescape
 from pathlib import Path
 
 import orjson
@@ -84,6 +85,13 @@ def test_a_report_as_of_a_day_says_nothing_of_it(seeded: Fupin) -> None:
     assert "last day on record" not in stdout + stderr
 
 
+def _stale_today(page: str) -> str:
+    """The line under the header, as read (English, since session 27 marked lang="en")."""
+    found = re.search(r'<p class="meta" id="stale-today" lang="en">(.*?)</p>', page)
+    assert found, "no stale-today line"
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
 def test_the_html_report_says_it_under_its_header(seeded: Fupin, tmp_path: Path) -> None:
     _with_a_finding(seeded)
     out, dated = tmp_path / "r.html", tmp_path / "d.html"
@@ -92,7 +100,7 @@ def test_the_html_report_says_it_under_its_header(seeded: Fupin, tmp_path: Path)
         seeded.ok(f"report html --out {out}", "ana-1")
         seeded.ok(f"report html --out {dated} --as-of 2017-01-05", "ana-1")
 
-    assert f'<p class="meta" id="stale-today">{escape(NOTE)}</p>' in out.read_text()
+    assert _stale_today(out.read_text()) == NOTE
     assert "stale-today" not in dated.read_text()
 
 
@@ -118,7 +126,7 @@ def test_with_known_at_the_advice_keeps_it(seeded: Fupin, tmp_path: Path) -> Non
 
     assert " ".join(table.split()).endswith(note)
     assert " ".join(said.split()) == f"note: {note}"
-    assert f'<p class="meta" id="stale-today">{escape(note)}</p>' in out.read_text()
+    assert _stale_today(out.read_text()) == note
 
 
 def test_report_funds_says_it_too(seeded: Fupin) -> None:

@@ -205,7 +205,10 @@ def test_a_caseload_status_is_told_by_more_than_its_colour() -> None:
     for pattern in {p for p in patterns.values() if p}:
         assert f'<pattern id="{pattern}"' in html
         # the legend's swatch shows the pattern too, and prints
-    assert "repeating-linear-gradient" in html.split('<div class="legend">')[1].split("</div>")[0]
+    assert (
+        "repeating-linear-gradient"
+        in html.split('<div class="legend" lang="en">')[1].split("</div>")[0]
+    )
 
 
 def test_tables_have_captions_row_headers_and_the_findings_headings(page: str) -> None:

@@ -51,7 +51,7 @@ def page(fupin: Fupin, tmp_path_factory: pytest.TempPathFactory) -> str:
 def _legends(page: str) -> list[str]:
     return [
         re.sub(r"<[^>]+>", "", legend)
-        for legend in re.findall(r'<div class="legend">(.*?)</div>', page)
+        for legend in re.findall(r'<div class="legend"[^>]*>(.*?)</div>', page)
     ]
 
 
@@ -62,8 +62,8 @@ def test_allocation_and_disbursement_are_named_as_the_cli_names_them(
 
     for old in ("已拨付", "到位", "已脱贫退出", "已退出", "超预算支付"):
         assert old not in page, old
-    assert "<span>Allocated 拨付</span>" in page
-    assert "<span>Disbursed 支出</span>" in page
+    assert '<span lang="en">Allocated <span lang="zh-CN">拨付</span></span>' in page
+    assert '<span lang="en">Disbursed <span lang="zh-CN">支出</span></span>' in page
     assert "allocated 拨付disbursed 支出" in _legends(page)
     assert '<span lang="en">Disbursed</span> 支出 <span lang="en">by category of use</span>' in page
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import orjson
@@ -191,3 +192,55 @@ def test_value_axes_are_labelled_with_the_true_value_of_each_grid_line(page: str
         for (y, _), value in zip(axis, values, strict=True):  # each line where its value is
             assert abs(y - (foot - (foot - head) * value / top)) < 0.11, (y, value)
     assert any(top % 4 for top in tops), tops  # a top like 250 households, once cut to 62
+
+
+class Languages(HTMLParser):
+    """Each piece of text with the language it is read in (its nearest lang)."""
+
+    VOID = frozenset({"meta", "br", "rect", "line", "circle", "path", "i"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str, str]] = []  # tag, lang, class
+        self.pieces: list[tuple[str, str, str]] = []  # text, lang, the classes around it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        found = {k: v or "" for k, v in attrs}
+        lang = found.get("lang") or (self.open[-1][1] if self.open else "")
+        self.open.append((tag, lang, found.get("class", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            classes = " ".join(c for _, _, c in self.open)
+            self.pieces.append((data, self.open[-1][1], classes))
+
+
+def _prose(text: str) -> bool:
+    """Two English words running together, no Chinese between them."""
+    runs = re.split(r"[\u2e80-\uffff]+", text)
+    return any(len(re.findall(r"[A-Za-z]{2,}", run)) >= 2 for run in runs)
+
+
+def test_english_prose_is_marked_lang_en_and_its_chinese_zh_cn(page: str) -> None:
+    found = Languages()
+    found.feed(page)
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    # the header, its notes, the headline figures, legends, chart notes, the dossiers' lines
+    # (not their tables nor the person's masked name and ID number)
+    kinds = ("meta", "kpi", "legend", "dossier")
+    pieces = [
+        (t, lang)
+        for t, lang, c in found.pieces
+        if any(k in c.split() for k in kinds) and not {"scroll", "person"} & set(c.split())
+    ]
+
+    assert len(pieces) > 300
+    assert [t for t, lang in pieces if _prose(t) and lang != "en"] == []
+    assert [t for t, lang in pieces if chinese.search(t) and lang == "en"] == []
+    assert '<div lang="en">' in page  # a dossier's line: one attribute on its container
