@@ -198,6 +198,25 @@ def dossiers_section(dossiers: Sequence[dict[str, Any]], masked: bool, sealed: b
     )
 
 
+def _exited(record: dict[str, Any]) -> str:
+    """The day the exit in force was approved; for a household back in poverty, the day of the
+    exit its return undid, said so (since the session 27 re-test, tester K: ``exited_on`` is
+    blank once a return is approved, and the dossier read "exited –" of a household that did
+    exit, as the exits chart beside it counted); "–" for none."""
+    facts = record["household"]
+    if facts["exited_on"]:
+        return str(facts["exited_on"])
+    if facts.get("returned_on"):
+        approved = [
+            str(step["effective"])
+            for step in record.get("exit_steps", ())
+            if step["step"] == "approved" and str(step["effective"]) <= str(facts["returned_on"])
+        ]
+        if approved:
+            return f"{max(approved)} (undone by the return)"
+    return "–"
+
+
 def _dossier(record: dict[str, Any]) -> str:
     facts, personal = record["household"], record["personal"]
     number = str(facts["number"])
@@ -208,7 +227,7 @@ def _dossier(record: dict[str, Any]) -> str:
         f"{facts['street']} {facts['village']} · {facts['area']} · {facts['members']} 人 · "
         f"status {_status(facts, record['helpers'])} · "
         f"key target {'yes' if facts['key_target'] else 'no'} · "
-        f"registered {facts['registered_on'] or '–'} · exited {facts['exited_on'] or '–'}"
+        f"registered {facts['registered_on'] or '–'} · exited {_exited(record)}"
     )
     if facts.get("returned_on"):
         # A return to poverty 返贫 shown with its plan year (tester Z, session 23: a returned

@@ -115,6 +115,22 @@ def _yuan(fen: int) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
+def test_a_returned_households_dossier_shows_the_exit_its_return_undid(
+    fupin: Fupin, page: str
+) -> None:
+    # Re-tester K, session 27: JN-000003 exited (approved 2018-07-23), then returned 返贫; its
+    # dossier read "exited –" beside the exits chart that counts that exit.
+    steps = orjson.loads(fupin.ok("household show JN-000003 --format json", "admin").stdout)[
+        "exit_steps"
+    ]
+    approved = [step["effective"] for step in steps if step["step"] == "approved"]
+
+    dossier = _dossiers(page)["JN-000003"]
+
+    assert approved, steps
+    assert f"exited {approved[-1]} (undone by the return) · returned " in dossier, dossier
+
+
 def test_each_charts_description_holds_its_figures(fupin: Fupin, page: str) -> None:
     described, cells = _described(page), _cells(page)
     assert len(described) == 7
