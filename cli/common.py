@@ -116,7 +116,8 @@ EffectiveOption = Annotated[
         "-e",
         # Tester X, session 20: the help said "today" where a step of the programme, after
         # it, is refused without -e.
-        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, while the "
+        help="Date it took effect 生效日期 "
+        "(YYYY-MM-DD or YYYY年M月D日); default: today in China, while the "
         "programme runs (after it, a step of the programme needs -e).",
     ),
 ]
@@ -130,7 +131,8 @@ EffectiveTodayOption = Annotated[
     typer.Option(
         "--effective",
         "-e",
-        help="Date it took effect 生效日期 (YYYY-MM-DD); default: today in China, after the "
+        help="Date it took effect 生效日期 "
+        "(YYYY-MM-DD or YYYY年M月D日); default: today in China, after the "
         "programme too (no step of the programme: dated the day it is recorded).",
     ),
 ]
@@ -139,7 +141,11 @@ EffectiveTodayOption = Annotated[
 #: session 25), read by ``known_at_moment`` (``cli.reports.times``).
 KnownAtOption = Annotated[
     str | None,
-    typer.Option("--known-at", help="Only what was recorded by this time (ISO 8601)."),
+    typer.Option(
+        "--known-at",
+        help="Only what was recorded by this time (ISO 8601; a date, YYYY-MM-DD or YYYY年M月D日, "
+        "is its end in China).",
+    ),
 ]
 NoteOption = Annotated[
     str,

@@ -98,7 +98,9 @@ def amend_helper(
 def employ(
     enterprise: EnterpriseArgument,
     household: HouseholdArgument,
-    since: Annotated[str, typer.Option("--since", help="Employed since 入职日期 (YYYY-MM-DD).")],
+    since: Annotated[
+        str, typer.Option("--since", help="Employed since 入职日期 (YYYY-MM-DD or YYYY年M月D日).")
+    ],
     document: DocumentOption,
     effective: EffectiveOption = None,
     note: NoteOption = "",

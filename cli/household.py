@@ -60,14 +60,20 @@ def dated_by_start(effective: str | None) -> Iterator[None]:
 Number = Annotated[str, typer.Argument(help="Household number 户号, e.g. JH-0001.")]
 HelperArg = Annotated[str, typer.Argument(help="Helper id 帮扶责任人.")]
 Year = Annotated[int, typer.Argument(help="Assessment year 年度.")]
-Start = Annotated[str, typer.Option("--start", help="First day of the notice 公示 (YYYY-MM-DD).")]
-End = Annotated[str, typer.Option("--end", help="Last day of the notice, inclusive (YYYY-MM-DD).")]
+Start = Annotated[
+    str, typer.Option("--start", help="First day of the notice 公示 (YYYY-MM-DD or YYYY年M月D日).")
+]
+End = Annotated[
+    str,
+    typer.Option("--end", help="Last day of the notice, inclusive (YYYY-MM-DD or YYYY年M月D日)."),
+]
 NoticeEffective = Annotated[
     str | None,
     typer.Option(
         "--effective",
         "-e",
-        help="Date it took effect 生效日期 (YYYY-MM-DD); default: --start (a notice takes "
+        help="Date it took effect 生效日期 "
+        "(YYYY-MM-DD or YYYY年M月D日); default: --start (a notice takes "
         "effect on its first day, and a date other than --start is refused).",
     ),
 ]

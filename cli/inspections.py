@@ -68,7 +68,10 @@ def find(
     ],
     subject: Annotated[str, typer.Option("--subject", help="What the finding is about 对象.")],
     deadline: Annotated[
-        str, typer.Option("--deadline", help="Rectification deadline 整改期限 (YYYY-MM-DD).")
+        str,
+        typer.Option(
+            "--deadline", help="Rectification deadline 整改期限 (YYYY-MM-DD or YYYY年M月D日)."
+        ),
     ],
     document: DocumentOption,
     description: Annotated[str, typer.Option("--description", help="The problem 问题.")] = "",

@@ -119,8 +119,12 @@ _COLUMNS = (
 @refusals
 def notice(
     street: Annotated[str, typer.Option("--street", help="Street 街道.")],
-    start: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")],
-    end: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")],
+    start: Annotated[
+        str, typer.Option("--from", help="First day of the period (YYYY-MM-DD or YYYY年M月D日).")
+    ],
+    end: Annotated[
+        str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD or YYYY年M月D日).")
+    ],
     output: Annotated[NoticeFormat, typer.Option("--format", help="csv or html.")] = (
         NoticeFormat.csv
     ),

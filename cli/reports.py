@@ -67,7 +67,8 @@ FormatOption = Annotated[
 AsOfOption = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="What was true on this effective date (YYYY-MM-DD), as known now."
+        "--as-of",
+        help="What was true on this effective date (YYYY-MM-DD or YYYY年M月D日), as known now.",
     ),
 ]
 

@@ -655,6 +655,8 @@ _FOREIGN = (
 )
 #: Units an amount may be typed with at its end, longest first, and how many yuan each is.
 _UNITS: tuple[tuple[str, int], ...] = (
+    ("万元整", 10_000),  # re-tester M, session 27: 100万元整 was said to hold '元整', no figure
+    ("亿元整", 10**8),
     ("万元", 10_000),
     ("亿元", 10**8),
     ("元整", 1),

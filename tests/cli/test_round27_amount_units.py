@@ -24,6 +24,8 @@ CASES = [
     ("159.2万", "'159.2万' holds the unit '万' (10,000 yuan)", "1592000.00"),
     ("￥1,234.50", "'￥1,234.50' holds the currency sign '￥'", "1234.50"),
     ("人民币100元", "'人民币100元' holds the currency sign '人民币' and the unit '元'", "100.00"),
+    # Re-tester M, session 27: '100万元整' was said to hold '元整', with no figure.
+    ("100万元整", "'100万元整' holds the unit '万元整' (10,000 yuan)", "1000000.00"),
 ]
 
 

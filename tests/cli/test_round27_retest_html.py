@@ -260,3 +260,17 @@ def test_english_prose_is_marked_lang_en_and_its_chinese_zh_cn(page: str) -> Non
     assert [t for t, lang in pieces if _prose(t) and lang != "en"] == []
     assert [t for t, lang in pieces if chinese.search(t) and lang == "en"] == []
     assert '<div lang="en">' in page  # a dossier's line: one attribute on its container
+
+
+def test_a_caseload_description_names_the_day_and_a_plus_stays_in_its_chinese_term(
+    fupin: Fupin, page: str, tmp_path: Path
+) -> None:
+    # Re-tester K, session 27: as of a quarter's end the description said "On 2016Q4, the last
+    # day shown"; 互联网+ was marked <span lang="zh-CN">互联网</span>+.
+    year_end = _page(fupin, tmp_path, "--as-of 2016-12-31")
+    said = re.findall(r'<p class="vh" id="[^"]*-summary"[^>]*>(.*?)</p>', year_end)
+
+    assert any("On 2016-12-31, the last day shown" in text for text in said), said[:3]
+    assert not any(re.search(r"On \d{4}Q\d", text) for text in said)
+    assert '<span lang="zh-CN">互联网+</span>' in page
+    assert '<span lang="zh-CN">互联网</span>+' not in page
