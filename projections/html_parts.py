@@ -61,8 +61,10 @@ def _mark_run(run: re.Match[str]) -> str:
     return f'{before}<span lang="en">{escape(core, quote=False)}</span>{after}'
 
 
-#: A run of CJK text (with the punctuation and figures between its characters) in English prose.
-_CJK_RUN = re.compile(r"[\u2e80-\uffff](?:[\u2e80-\uffff0-9 ()（）:·、-]*[\u2e80-\uffff)）])?")
+#: A run of CJK text in English prose, with the digits, brackets and punctuation inside it,
+#: and a term's closing "+" (互联网+: re-tester K, session 27, the + was read with English
+#: rules after the span).
+_CJK_RUN = re.compile(r"[\u2e80-\uffff](?:[\u2e80-\uffff0-9 ()（）:·、-]*[\u2e80-\uffff)）])?\+?")
 
 
 def english(text: str) -> str:

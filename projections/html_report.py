@@ -218,7 +218,11 @@ def _caseload_section(
             for day in days
         ]
         title = f"{street}街道 households by status 户数"
-        summary = _caseload_summary(*categories[-1]) if categories else "No households yet."
+        # The day itself, not its axis label (re-tester K, session 27: "On 2016Q4, the last day
+        # shown" for a report as of 2016-12-31, a quarter where a day was said).
+        summary = (
+            _caseload_summary(days[-1], categories[-1][1]) if categories else "No households yet."
+        )
         chart = bar_chart(title, categories, STATUS_COLOURS, key=_STATUS_KEY, summary=summary)
         panels.append(panel(title, chart))
     key = legend(STATUS_NAMES, STATUS_COLOURS, statuses, STATUS_PATTERNS, STATUS_LABELS)

@@ -431,8 +431,10 @@ def described(ident: str, summary: str) -> str:
     by the caller from the numbers it draws, in English with its Chinese terms marked, hidden
     on screen but read by a screen reader whether the figures' table is folded or not (since
     session 27, re-tester J: the description was the table, which a browser reads as its
-    caption, the chart's title again, and leaves out of the tree while folded)."""
-    return f'<p class="vh" id="{ident}-summary" lang="en">{english(summary)}</p>'
+    caption, the chart's title again, and leaves out of the tree while folded). ``hidden``: a
+    description is read from the element its reference names even so, and the reading order
+    does not read the figures a second time after the chart (re-tester K, session 27)."""
+    return f'<p class="vh" id="{ident}-summary" lang="en" hidden>{english(summary)}</p>'
 
 
 def _data(figure: str, value: int) -> str:

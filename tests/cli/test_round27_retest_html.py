@@ -97,6 +97,8 @@ def _described(page: str) -> dict[str, str]:
         element = re.search(rf'<(\w+)[^>]* id="{re.escape(described.group(1))}"[^>]*>', page)
         assert element, described.group(1)
         assert element.group(1) == "p"  # a text, not a table (read as its caption)
+        # Read as the description, not a second time in the reading order (re-tester K).
+        assert " hidden" in element.group(), element.group()
         start = element.end()
         before = page[: element.start()]
         assert before.count("<details") == before.count("</details>")  # never folded away
