@@ -54,6 +54,7 @@ from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
     REPLAY_SPARED,
+    check_phone,
     check_recorded_text,
     check_text,
     deferred_personal_data,
@@ -409,7 +410,7 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     none: list[tuple[str, str]] = []
     new_only: list[RowError] = []
     with deferred_personal_data() if exported else nullcontext(none) as in_clear:
-        _parse_cells(row, every, typed, errors, new_only)
+        _parse_cells(row, every, typed, errors, new_only, exported)
     if typed.get("ref") == "":
         # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
         # not be looked up in the register, so every re-import would apply the row again.
@@ -438,10 +439,12 @@ def _parse_cells(
     typed: dict[str, Any],
     errors: list[RowError],
     new_only: list[RowError],
+    exported: bool = False,
 ) -> None:
     """Each cell of the row read into ``typed`` by its argument, or its refusal into
-    ``errors``; a refusal by a rule that judges new rows only (an ID card Excel cut) into
-    ``new_only``."""
+    ``errors``; a refusal by a rule that judges new rows only (an ID card Excel cut, a phone
+    that lost its 0) into ``new_only``. An export's row (``exported``) has its phone judged
+    when it is applied: replayed into the store it rebuilds, today's phone rule spares it."""
     for arg in every.values():
         try:
             typed[arg.name] = value = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
@@ -454,6 +457,16 @@ def _parse_cells(
                 if problem is not None:
                     where = row.columns.get(arg.name, arg.name)
                     new_only.append(RowError(row.where, where, _in_columns(problem, row)))
+                continue
+            elif arg.name == "phone" and isinstance(value, str) and not exported:
+                # Judged with the row's other cells, so that a row refused for another cell
+                # names a bad phone in the same run (re-tester M, session 27: only on the
+                # next); a rule for new rows, as the command judges it (check_phone).
+                try:
+                    check_phone(value)
+                except LedgerError as exc:
+                    where = row.columns.get(arg.name, arg.name)
+                    new_only.append(RowError(row.where, where, _in_columns(exc.rule, row)))
                 continue
             else:
                 continue

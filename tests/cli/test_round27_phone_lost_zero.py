@@ -80,3 +80,30 @@ def test_one_recorded_before_the_rule_is_moved_as_recorded(
     assert moved.exit_code == 0, moved.output
     shown = seeded.ok(f"--store {tmp_path / 'fresh.db'} household show JH-0301", "admin")
     assert "75512345678" in shown.stdout
+
+
+def test_a_row_refused_for_another_cell_names_its_bad_phone_in_the_same_run(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Re-tester M, session 27: a row with a date off the calendar named the date only; its
+    # phone that lost its 0 came out on the next run.
+    header = (
+        "ref,actor,effective,document,note,household,street,village,area,members,labour,"
+        "willing,disabled,dibao,head_name,id_card,phone,address,member_names"
+    )
+    row = (
+        "t3,jn-01,2018年2月30日,江南扶贫〔2018〕1号,,JN-X003,江南,雄光,rural,1,true,true,false,"
+        "true,王三,440704197505051231,75512345678,,"
+    )
+    folder = tmp_path / "rows"
+    folder.mkdir()
+    sheet = folder / "identify.csv"
+    sheet.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    sheet.chmod(0o600)
+
+    result = seeded(f"import --dry-run {sheet}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "row 2, effective:" in said
+    assert "row 2, phone: has 11 digits and does not begin with 0 or 1" in said
