@@ -409,14 +409,15 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     )
     none: list[tuple[str, str]] = []
     new_only: list[RowError] = []
+    if_refused: list[RowError] = []
     with deferred_personal_data() if exported else nullcontext(none) as in_clear:
-        _parse_cells(row, every, typed, errors, new_only, exported)
+        _parse_cells(row, every, typed, errors, new_only, if_refused, exported)
     if typed.get("ref") == "":
         # A blank reference ("" or spaces, which JSONL can carry) is no reference: it would
         # not be looked up in the register, so every re-import would apply the row again.
         errors.append(RowError(row.where, row.columns.get("ref", "ref"), "is required"))
     if errors:
-        return errors + new_only  # refused anyway: every refusal in one run
+        return errors + new_only + if_refused  # refused anyway: every refusal in one run
     actor = typed["actor"] or default_actor
     stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
     args = {a.name: typed[a.name] for a in spec.args}
@@ -439,12 +440,15 @@ def _parse_cells(
     typed: dict[str, Any],
     errors: list[RowError],
     new_only: list[RowError],
+    if_refused: list[RowError],
     exported: bool = False,
 ) -> None:
     """Each cell of the row read into ``typed`` by its argument, or its refusal into
-    ``errors``; a refusal by a rule that judges new rows only (an ID card Excel cut, a phone
-    that lost its 0) into ``new_only``. An export's row (``exported``) has its phone judged
-    when it is applied: replayed into the store it rebuilds, today's phone rule spares it."""
+    ``errors``; a refusal by a rule that judges new rows only (an ID card Excel cut) into
+    ``new_only``; a bad phone into ``if_refused``, said with the row's other refusals (a row
+    refused for nothing else has it judged by its command, in its order). An export's row
+    (``exported``) has its phone judged when it is applied: replayed into the store it
+    rebuilds, today's phone rule spares it."""
     for arg in every.values():
         try:
             typed[arg.name] = value = _parse_cell(arg, row.values.get(arg.name), cells=row.cells)
@@ -466,7 +470,7 @@ def _parse_cells(
                     check_phone(value)
                 except LedgerError as exc:
                     where = row.columns.get(arg.name, arg.name)
-                    new_only.append(RowError(row.where, where, _in_columns(exc.rule, row)))
+                    if_refused.append(RowError(row.where, where, _in_columns(exc.rule, row)))
                 continue
             else:
                 continue
