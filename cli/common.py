@@ -443,7 +443,15 @@ def known_at_said(typed: datetime | None, settled: datetime | None) -> str:
     standard error beside CSV and JSON), as the reports do in their ``known_at``."""
     if settled is None:
         return ""
-    read = "the moment read" if isinstance(typed, ReadNow) and settled != typed.typed else ""
+    read = ""
+    if isinstance(typed, ReadNow) and settled != typed.typed:
+        # Read as now: the moment read, or an entry's recording time ahead of this machine's
+        # clock (tester N, session 27: an entry 200 s ahead was called "the moment read").
+        read = (
+            "the moment read"
+            if settled <= clock.now()
+            else "the latest recording time on record, after this machine's clock"
+        )
     said = "; ".join(part for part in (read, clock.provisional_said(settled)) if part)
     return f"as known at {settled.isoformat()}" + (f" ({said})" if said else "")
 

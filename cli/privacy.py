@@ -225,7 +225,7 @@ def public_known_at(typed: datetime | None, settled: datetime | None) -> str:
     operator's line on standard error does."""
     if settled is None:
         return ""
-    if isinstance(typed, ReadNow):
+    if isinstance(typed, ReadNow) and settled <= clock.now():
         line = f"截至{chinese_moment(settled.replace(microsecond=0))}（读取时）的记录"
     else:
         line = f"截至{chinese_moment(settled)}的记录"

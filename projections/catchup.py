@@ -28,6 +28,7 @@ from projections.engine import (
     TRACKING_DDL,
     ReadModel,
     apply_facts,
+    continuous,
     create_schema,
     facts,
     filter_facts,
@@ -904,7 +905,7 @@ def open_view(
     else:
         known = None if known_at is None else known_prefix(ledger.recorder, known_at)
         with closing(facts(ledger)) as stream:
-            db = fold(filter_facts(stream, as_of, known), MODELS)
+            db = fold(filter_facts(continuous(stream), as_of, known), MODELS)
     try:
         try:
             yield View(db, as_of or _latest_effective(db))

@@ -32,7 +32,7 @@ from projections.accountability import _quarters_due, visits_until
 from projections.caseload import caseload
 from projections.catchup import MODELS, open_view
 from projections.dossier import dossier
-from projections.engine import Fact, facts, filter_facts, fold
+from projections.engine import Fact, continuous, facts, filter_facts, fold
 from projections.rules import quarter_bounds, quarter_of, read_rules
 from projections.storage import Database
 
@@ -143,7 +143,7 @@ def caseload_series(
     """Households and people by street and status at each of ``days``, exactly as
     ``api.caseload(as_of=day)`` counts them: the events are read once and folded per day."""
     known = None if known_at is None else known_prefix(ledger.recorder, known_at)
-    stream: list[Fact] = list(filter_facts(facts(ledger), None, known))
+    stream: list[Fact] = list(filter_facts(continuous(facts(ledger)), None, known))
     rows: list[dict[str, Any]] = []
     for day in days:
         db = fold(filter_facts(stream, day, None), MODELS)
