@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import CanMutateProtocol, DomainEventProtocol, OriginatorVersionError
+from eventsourcing.domain import CanMutateProtocol, DomainEventProtocol
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
@@ -1164,18 +1164,6 @@ def _project(
             aggregate = event.mutate(aggregate)
         except LedgerError:
             raise  # the record's own words (a correction of no entry: "the ledger was altered")
-        except OriginatorVersionError as exc:
-            # An event deleted, renumbered or moved (tester O, session 27: the HTML report's
-            # dossiers on a store with a visit deleted were "internal error:
-            # OriginatorVersionError: (12, 11)"; history and household show said it).
-            found, expected = exc.args[:2]
-            raise InputError(
-                "store",
-                f"the event {event.originator_id} v{found} follows version {int(expected) - 1}: "
-                f"version {expected} is missing, or this one is out of its place: deleted, "
-                "renumbered, or its id or version altered (`fupin verify` reports every such "
-                "event)",
-            ) from None
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             # An event its record cannot take (tester T, session 20: an ``Amended`` stored
             # under ``Inspection.Amended``, not the base class's topic the ledger writes, made

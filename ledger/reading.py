@@ -300,7 +300,7 @@ class ReadingQueries(LedgerCore):
             rows = cursor.fetchall()
         return int(rows[0]["position"]) if len(rows) == 1 else None
 
-    def _replayed(self, number: str) -> Household:
+    def replayed(self, number: str) -> Household:
         """The household, replayed from its events; an event missing from its place (deleted,
         renumbered, or its id or version altered) is said in one line naming the position."""
         try:
@@ -400,7 +400,7 @@ class ReadingQueries(LedgerCore):
         the latest change of members within both; empty before the identification). Erased
         data reads erased at any date: its key is gone."""
         try:
-            household = self._replayed(number)
+            household = self.replayed(number)
         except SealBrokenError as exc:
             if not household_unreadable(exc):
                 raise

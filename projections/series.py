@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -143,7 +144,10 @@ def caseload_series(
     """Households and people by street and status at each of ``days``, exactly as
     ``api.caseload(as_of=day)`` counts them: the events are read once and folded per day."""
     known = None if known_at is None else known_prefix(ledger.recorder, known_at)
-    stream: list[Fact] = list(filter_facts(continuous(facts(ledger)), None, known))
+    # Closed however the reading ends (a store refused mid-way left its reader to the
+    # collector, which met a closed pool: a traceback after the refusal, re-tester P).
+    with closing(facts(ledger)) as read:
+        stream: list[Fact] = list(filter_facts(continuous(read), None, known))
     rows: list[dict[str, Any]] = []
     for day in days:
         db = fold(filter_facts(stream, day, None), MODELS)
@@ -245,7 +249,9 @@ def _dossier(
     try:
         # As of the report's date and as known at its time, as ``household show`` reads it
         # (tester J, session 22: a report as of 2016 named the head recorded in 2017).
-        personal = ledger.personal_as_of(ledger.household(number), *when)
+        # A household missing a version is refused naming its position (tester O, session
+        # 27: the page was 'internal error: OriginatorVersionError').
+        personal = ledger.personal_as_of(ledger.replayed(number), *when)
     except SealBrokenError as exc:
         if not household_unreadable(exc):
             raise

@@ -15,6 +15,7 @@ on a moved ledger, and the label of an entry recorded ahead.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,18 +64,24 @@ def test_a_report_as_known_at_a_time_refuses_a_store_with_an_event_deleted(
 
 
 @SQLITE
+# The reader left open after the refusal met a closed pool when collected: an ignored
+# exception's traceback on stderr (re-tester P), a warning under pytest.
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 def test_the_html_report_refuses_a_store_with_an_event_deleted(
     seeded: Fupin, tmp_path: Path
 ) -> None:
     _delete_second_event(Path(seeded.store), "JH-0004")
     page = tmp_path / "r.html"
 
-    result = seeded(f"report html -o {page} --as-of 2016-12-31", "admin")
+    for when in ("--as-of 2016-12-31", ""):  # re-tester P: a traceback followed without
+        result = seeded(f"report html -o {page} {when}", "admin")
+        gc.collect()  # a reader left open is collected now, in the test
 
-    assert result.exit_code == 2, result.output
-    assert "internal error" not in result.output
-    assert "refused store:" in result.stderr
-    assert not page.exists()
+        assert result.exit_code == 2, result.output
+        assert "internal error" not in result.output
+        assert result.stderr.startswith("refused store:"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert not page.exists()
 
 
 @SQLITE

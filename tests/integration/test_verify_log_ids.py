@@ -37,7 +37,10 @@ def test_each_problem_gives_the_id_fupin_log_finds_its_event_by(store_ledger: Le
 
     report = verify_ledger(ledger.recorder, ledger.mapper)
 
-    (problem,) = report.problems
+    gaps = [p for p in report.problems if p.event == "the store's row ids"]
+    (problem,) = [p for p in report.problems if p.event != "the store's row ids"]
+    # A SQLite file's row ids skip both deleted rows (since session 27): JH-0002's last too.
+    assert len(gaps) == (2 if sqlite else 0), report.problems
     assert problem.reason == "version 3 of this aggregate is missing (deleted or renumbered)"
     assert problem.event.endswith(f"{flagged} v4")
     assert problem.log_id is not None
@@ -66,7 +69,7 @@ def test_a_problem_at_an_earlier_position_gives_that_events_id(store_ledger: Led
 
     report = verify_ledger(ledger.recorder, ledger.mapper)
 
-    problem = report.problems[0]
+    problem = next(p for p in report.problems if p.event != "the store's row ids")
     assert problem.event.endswith(f"{moved} v5"), report.problems
     assert problem.log_id is not None
     assert _shown_by_log(ledger, problem.log_id - 1) == (str(moved), 5)
