@@ -305,8 +305,8 @@ def continuous(stream: Iterable[Fact]) -> Iterator[Fact]:
         if fact.version != expected:
             raise LedgerError(
                 "store",
-                f"the event at position {fact.position} ({fact.aggregate_id} v{fact.version}) "
-                f"of a {fact.kind} follows version {expected - 1}: version {expected} is "
+                f"the event at position {fact.position} ({fact.kind} {fact.aggregate_id} "
+                f"v{fact.version}) follows version {expected - 1}: version {expected} is "
                 "missing, or this one is out of its place: deleted, renumbered, or its id or "
                 "version altered (`fupin verify` reports every such event)",
             )
