@@ -125,3 +125,24 @@ def test_known_now_labelled_by_an_entry_ahead_is_not_called_the_moment_read(
     title = " ".join(shown.stdout.split())
     assert "the latest recording time on record, after this machine's clock" in title
     assert "the moment read" not in title
+
+
+@SQLITE
+def test_history_refuses_a_record_whose_versions_were_swapped(seeded: Fupin) -> None:
+    # Re-tester P, session 27: history took a store with two versions swapped (read by
+    # version it looks whole) while every view as of a date refused it.
+    with sqlite3.connect(seeded.store) as db:
+        (aggregate,) = db.execute(
+            "SELECT originator_id FROM stored_events WHERE originator_version = 1 "
+            "AND CAST(state AS TEXT) LIKE ?",
+            ('%"number":"JH-0004"%',),
+        ).fetchone()
+        swap = "UPDATE stored_events SET originator_version = ? WHERE originator_id = ? AND "
+        db.execute(swap + "originator_version = 2", (-1, aggregate))
+        db.execute(swap + "originator_version = 3", (2, aggregate))
+        db.execute(swap + "originator_version = -1", (3, aggregate))
+
+    result = seeded("history JH-0004", "admin")
+
+    assert_refused(result, "store", "is stored before version 2")
+    assert "a record's versions follow the log's order" in result.stderr
