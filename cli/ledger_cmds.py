@@ -134,6 +134,10 @@ def _restated(details: dict[str, object], event: str) -> tuple[str, tuple[str, .
     if event == "VillageAmended" and isinstance(was, bool):
         now = details.get("relatively_poor")
         return describe_changes({"relatively_poor": (was, now)}), ("relatively_poor", "was")
+    if event == "Moved" and isinstance(was, str):
+        # The village moved from and to, as an amendment's (tester H, session 27: it read
+        # ``village=江南社区, was=雄光``).
+        return describe_changes({"village": (was, details.get("village"))}), ("village", "was")
     for key in ("changes", "rules"):
         now = details.get(key)
         if isinstance(now, dict) and isinstance(was, dict):

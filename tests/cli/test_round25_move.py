@@ -191,4 +191,7 @@ def test_history_shows_the_move(seeded: Fupin) -> None:
     shown = seeded.ok("history JH-0001", "admin").stdout
     line = next(line for line in shown.splitlines() if "Moved" in line)
     assert "2017-06-01" in line
-    assert "village=江南社区, was=雄光" in line
+    # The village moved from and to, as an amendment's (since session 27, tester H: it read
+    # ``village=江南社区, was=雄光``).
+    assert "village 雄光 → 江南社区" in line, line
+    assert "was=" not in line
