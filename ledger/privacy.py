@@ -349,8 +349,10 @@ def read_master_key_file(path: Path, field: str = "master_key") -> str:
         # Tester S, session 23: a newcomer was told "[Errno 2] No such file or directory".
         raise InputError(
             field,
-            f"master key file {path} does not exist: make it (fupin keys new-master --out "
-            f"{path}), or name the key file you have",
+            f"master key file {path} does not exist: name the file that holds this ledger's "
+            "master key (personal data a ledger holds opens only with the key it was made "
+            "with, never a new one: its safe copy, docs/privacy.md); a new ledger's key is made "
+            f"with fupin keys new-master --out {path}",
         ) from None
     except UnicodeDecodeError as exc:
         raise InputError(

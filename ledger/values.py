@@ -655,6 +655,8 @@ _FOREIGN = (
 )
 #: Units an amount may be typed with at its end, longest first, and how many yuan each is.
 _UNITS: tuple[tuple[str, int], ...] = (
+    ("万亿元", 10**12),  # fuzzer Q, session 27: 0.5万亿 was said to hold the unit '亿'
+    ("万亿", 10**12),
     ("万元整", 10_000),  # re-tester M, session 27: 100万元整 was said to hold '元整', no figure
     ("亿元整", 10**8),
     ("万元", 10_000),
@@ -1211,6 +1213,33 @@ def check_phone(phone: str, field: str = "phone") -> None:
         # writes it so: no number in China is 10 digits not beginning 0 or 1 but a 400 or 800
         # one (since session 27), nor 11 but a mobile, which begins with 1 (re-tester G, M2).
         raise InputError(field, _LOST_ZERO[len(plain)])
+    if REPLAY_SPARED.get():
+        return
+    # A mobile is 11 digits beginning with 1, a 400/800 number 10, and after +86 a landline
+    # drops its 0 (fuzzer Q, session 27: 1380013800, 138001380001, +86 1380013800,
+    # +86 0750 3123456 and 400800123 were all recorded, a digit lost or added for good).
+    with_86 = phone.strip().startswith("+86")
+    if phone.strip().startswith("+") and not with_86:
+        return  # another country's numbering: not judged here
+    national = plain[2:] if with_86 else plain
+    if national.startswith("0") and with_86:
+        raise InputError(
+            field,
+            "writes the 0 of the area code after +86: a number with +86 drops it (+86 750 "
+            "3123456 for 0750-3123456); type it either way, not both",
+        )
+    if national.startswith("1") and len(national) != 11:
+        raise InputError(
+            field,
+            f"begins with 1 and has {len(national)} digits: a mobile is 11 digits beginning "
+            "with 1 (13800000000); a digit is missing or one too many",
+        )
+    if national.startswith(("400", "800")) and len(national) != 10:
+        raise InputError(
+            field,
+            f"begins with {national[:3]} and has {len(national)} digits: a {national[:3]} "
+            f"number is 10 digits ({national[:3]}-812-3123)",
+        )
 
 
 #: A phone's refusal for a landline whose leading 0 was lost, by its count of digits.

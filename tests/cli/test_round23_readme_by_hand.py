@@ -74,4 +74,8 @@ def test_a_master_key_file_not_made_yet_says_how_to_make_it(
 
     assert refused.exit_code == 2, refused.output
     said = " ".join(refused.stderr.split())
-    assert f"master key file {missing} does not exist: make it (fupin keys new-master" in said
+    assert f"master key file {missing} does not exist:" in said
+    assert f"a new ledger's key is made with fupin keys new-master --out {missing}" in said
+    # Not a new key for a ledger that holds one (fuzzer Q, session 27: the advice to make one
+    # led to "household keys are wrapped under master key …; the one given is …").
+    assert "opens only with the key it was made with, never a new one" in said

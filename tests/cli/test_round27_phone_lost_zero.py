@@ -107,3 +107,40 @@ def test_a_row_refused_for_another_cell_names_its_bad_phone_in_the_same_run(
     said = " ".join(result.stderr.split())
     assert "row 2, effective:" in said
     assert "row 2, phone: has 11 digits and does not begin with 0 or 1" in said
+
+
+@pytest.mark.parametrize(
+    ("phone", "rule"),
+    [
+        ("1380013800", "begins with 1 and has 10 digits: a mobile is 11 digits"),
+        ("138001380001", "begins with 1 and has 12 digits: a mobile is 11 digits"),
+        ("+86 1380013800", "begins with 1 and has 10 digits: a mobile is 11 digits"),
+        ("+86 0750 3123456", "writes the 0 of the area code after +86"),
+        ("400800123", "begins with 400 and has 9 digits: a 400 number is 10 digits"),
+    ],
+)
+def test_a_mobile_or_400_number_of_the_wrong_length_is_refused(
+    seeded: Fupin, phone: str, rule: str
+) -> None:
+    # Fuzzer Q, session 27: each was recorded, a digit lost or added, sealed for good.
+    before = seeded.event_count()
+
+    result = seeded(
+        "household identify JH-0302 --street 江南 --village 雄光 --area rural --members 1 "
+        f"--head-name 甲 --id-card 440704198001013017 --phone '{phone}' -e 2016-08-01 -d 台账X",
+        "jn-01",
+    )
+
+    assert_refused(result, "phone", rule)
+    assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize(
+    "phone", ["13800000000", "+86 138 0000 0000", "+86 750 3123456", "4008123123", "+1 2125551234"]
+)
+def test_numbers_of_the_right_length_are_taken(seeded: Fupin, phone: str) -> None:
+    seeded.ok(
+        "household identify JH-0303 --street 江南 --village 雄光 --area rural --members 1 "
+        f"--head-name 甲 --id-card 440704198001013017 --phone '{phone}' -e 2016-08-01 -d 台账X",
+        "jn-01",
+    )
