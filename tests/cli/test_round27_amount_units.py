@@ -26,6 +26,8 @@ CASES = [
     ("人民币100元", "'人民币100元' holds the currency sign '人民币' and the unit '元'", "100.00"),
     # Re-tester M, session 27: '100万元整' was said to hold '元整', with no figure.
     ("100万元整", "'100万元整' holds the unit '万元整' (10,000 yuan)", "1000000.00"),
+    # Fuzzer Q, session 27: 万亿 (10^12) was named as the unit 亿.
+    ("0.5万亿", "'0.5万亿' holds the unit '万亿' (1,000,000,000,000 yuan)", "500000000000.00"),
 ]
 
 
