@@ -26,7 +26,7 @@ prefix, ~0.25 s more now (docs/performance.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,11 +37,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from ledger.rows import positions_of, rows_after
 
-__all__ = ["KnownPrefix", "Stamp", "known_cuts", "known_prefix", "last_entry", "prefix_of"]
-
-#: An event's place in the log as the prefix needs it: (position, aggregate id, version,
-#: recording time).
-Stamp = tuple[int, Any, int, datetime]
+__all__ = ["KnownPrefix", "cuts_of", "known_cuts", "known_prefix", "last_entry"]
 
 _PAGE = 2000
 
@@ -73,41 +69,44 @@ class KnownPrefix:
         }
 
 
-def prefix_of(stamps: Iterable[Stamp], known_at: datetime) -> KnownPrefix:
-    """The prefix of ``stamps`` (in log order) as known at ``known_at``: events recorded after
-    it are held until one recorded by it takes them in; those held at the end are not in it.
-    So it ends on the last event recorded by ``known_at``."""
-    found = KnownPrefix(known_at)
-    for position, _, _, recorded in stamps:
-        if recorded <= known_at:
-            found.cut = position
-    return found
-
-
 def known_prefix(recorder: ApplicationRecorder, known_at: datetime) -> KnownPrefix:
-    """``prefix_of`` the stored log: read once, each row's recording time alone read."""
+    """The stored log as known at ``known_at``: read once, each row's recording time alone."""
     return KnownPrefix(known_at, known_cuts(recorder, [known_at])[0])
 
 
 def known_cuts(recorder: ApplicationRecorder, times: Sequence[datetime]) -> list[int]:
-    """The ``cut`` of the prefix as known at each of ``times``, the log read once."""
+    """``cuts_of`` the stored log, read once."""
+    return cuts_of(_stamps(recorder), times)
+
+
+def cuts_of(stamps: Iterable[tuple[int, datetime]], times: Sequence[datetime]) -> list[int]:
+    """The cut of the prefix of ``stamps`` (position, recording time; in log order) as known at
+    each of ``times``: the position of the last event recorded by then (0: none). Events
+    recorded after a time but stored before one recorded by it are in its prefix; those after
+    the last one recorded by it are not."""
     cuts = [0] * len(times)
     if not times:
         return cuts
     latest = max(times)
-    recorded = _recorded
+    for position, at in stamps:
+        if at <= latest:
+            for index, moment in enumerate(times):
+                if at <= moment:
+                    cuts[index] = position
+    return cuts
+
+
+def _stamps(recorder: ApplicationRecorder) -> Iterator[tuple[int, datetime]]:
+    """Each stored row's position and recording time, in log order, a page at a time (each
+    page read whole, its read transaction ended, before its rows are given)."""
     after = 0
     while True:
         with rows_after(recorder, after, _PAGE) as rows:
             page = [(row[0], row[4]) for row in rows]
         for position, state in page:
-            at = recorded(state)
-            if at <= latest:
-                for index, moment in enumerate(times):
-                    if at <= moment:
-                        cuts[index] = position
+            yield position, _recorded(state)
         if len(page) < _PAGE:
-            return cuts
+            return
         after = page[-1][0]
 
 

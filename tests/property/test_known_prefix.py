@@ -11,11 +11,19 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 from ledger.base import Provenance
-from ledger.known import Stamp, _parsed, _recorded, prefix_of
+from ledger.known import _parsed, _recorded, cuts_of
 from ledger.transcoder import OrjsonTranscoder
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
 IDS = [UUID(int=n) for n in range(1, 5)]
+
+#: An event's place in a generated log: (position, aggregate id, version, recording time).
+Stamp = tuple[int, str, int, datetime]
+
+
+def _cut(log: list[Stamp], known_at: datetime) -> int:
+    """The cut ``ledger.known`` takes of ``log`` as known at ``known_at``."""
+    return cuts_of(((position, at) for position, _, _, at in log), [known_at])[0]
 
 
 @st.composite
@@ -40,13 +48,13 @@ def test_a_known_at_view_is_a_prefix_holding_every_event_recorded_by_then(
 ) -> None:
     known_at = START + timedelta(minutes=minute)
 
-    known = prefix_of(log, known_at)
-    held = [stamp for stamp in log if known.holds_position(stamp[0])]
+    cut = _cut(log, known_at)
+    held = [stamp for stamp in log if stamp[0] <= cut]
 
     assert held == log[: len(held)]  # a prefix of the log
     assert all(stamp in held for stamp in log if stamp[3] <= known_at)  # every one by then
     assert not held or held[-1][3] <= known_at  # the shortest: it ends on one by then
-    assert known.cut == (held[-1][0] if held else 0)
+    assert cut == (held[-1][0] if held else 0)
 
 
 @given(logs())
@@ -54,11 +62,21 @@ def test_with_times_that_never_go_back_it_is_each_event_on_its_own_time(log: lis
     ordered = [(p, a, v, START + timedelta(minutes=p)) for p, a, v, _ in log]
     known_at = START + timedelta(minutes=len(ordered) // 2)
 
-    known = prefix_of(ordered, known_at)
+    cut = _cut(ordered, known_at)
 
-    assert [s for s in ordered if known.holds_position(s[0])] == [
-        s for s in ordered if s[3] <= known_at
-    ]
+    assert [s for s in ordered if s[0] <= cut] == [s for s in ordered if s[3] <= known_at]
+
+
+@given(logs(), st.lists(st.integers(-1, 61), max_size=4))
+def test_the_cuts_of_many_times_read_together_are_each_times_own(
+    log: list[Stamp], minutes: list[int]
+) -> None:
+    # The restated years read every year's closing day in one pass (``known_cuts``).
+    times = [START + timedelta(minutes=minute) for minute in minutes]
+
+    together = cuts_of(((position, at) for position, _, _, at in log), times)
+
+    assert together == [_cut(log, moment) for moment in times]
 
 
 _TRANSCODER = OrjsonTranscoder()
