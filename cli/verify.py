@@ -19,7 +19,7 @@ from ledger.application import Ledger
 from ledger.bundles import prove_household
 from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
-from ledger.known import last_entry
+from ledger.known import entry_ahead
 from ledger.transparency import (
     LOG_NAME,
     OWN_ORIGIN_SINCE,
@@ -175,12 +175,12 @@ def _recorded_ahead(app: Ledger) -> str:
     latest, not always the one that blocks). "" otherwise."""
     now = clock.now()
     try:
-        last = last_entry(app.recorder)
+        ahead = entry_ahead(app.recorder, now)
     except (ValueError, KeyError, TypeError, AttributeError):
         return ""  # a damaged row: verify's own checks say what is wrong with it
-    if last is None or last[1] <= now + clock.CLOCK_TOLERANCE:
+    if ahead is None:
         return ""
-    position, recorded, actor = last
+    position, recorded, actor, resumes = ahead
     who = f" by {actor}" if actor else ""
     minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
     return (
@@ -189,7 +189,7 @@ def _recorded_ahead(app: Ledger) -> str:
         f"({now.isoformat(timespec='seconds')}; not a problem verify can judge: either the "
         "machine that recorded it was ahead or this one is behind): a save from a machine "
         "with a right clock is refused as before the ledger's last entry until real time "
-        f"passes {(recorded - clock.CLOCK_TOLERANCE).isoformat()} (its time less the "
+        f"passes {resumes.isoformat()} (its time less the "
         f'{minutes} minutes; docs/operations.md, "A clock set ahead")'
     )
 

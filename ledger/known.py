@@ -35,9 +35,10 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import ApplicationRecorder
 
+from ledger import clock
 from ledger.rows import positions_of, rows_after
 
-__all__ = ["KnownPrefix", "cuts_of", "known_cuts", "known_prefix", "last_entry"]
+__all__ = ["KnownPrefix", "cuts_of", "entry_ahead", "known_cuts", "known_prefix", "last_entry"]
 
 _PAGE = 2000
 
@@ -126,6 +127,20 @@ def last_entry(recorder: ApplicationRecorder) -> tuple[int, datetime, str] | Non
         return None
     position, state = found[-1]
     return position, _recorded(state), _actor(state)
+
+
+def entry_ahead(
+    recorder: ApplicationRecorder, now: datetime
+) -> tuple[int, datetime, str, datetime] | None:
+    """The ledger's last entry (``last_entry``) when the save rule refuses a save made at ``now``
+    for it (recorded more than ``CLOCK_TOLERANCE`` after ``now``: ``ledger.core``), with the
+    moment saves are taken again, its time less the allowance; None when a save is not so
+    refused. What ``fupin verify`` notes (since session 27)."""
+    last = last_entry(recorder)
+    if last is None or last[1] <= now + clock.CLOCK_TOLERANCE:
+        return None
+    position, recorded, actor = last
+    return position, recorded, actor, recorded - clock.CLOCK_TOLERANCE
 
 
 def _actor(state: Any) -> str:
