@@ -62,6 +62,8 @@ OutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
+        "--out",
+        "--output",
         "-o",
         help="File to write; default: standard output.",
         parser=output_path,
@@ -71,6 +73,8 @@ OutputOption = Annotated[
 ReportOutputOption = Annotated[
     Path | None,
     typer.Option(
+        "--output",
+        "--out",
         "--output",
         "-o",
         help="File to write; default: standard output (XLSX: never a terminal; give -o).",

@@ -2131,6 +2131,8 @@ def template(
         Path | None,
         typer.Option(
             "--output",
+            "--out",
+            "--output",
             "-o",
             help="File (xlsx: a new one, never overwritten) or folder (csv: one file a "
             "command, made if missing, in a folder that exists; a folder already holding a "

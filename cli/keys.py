@@ -59,6 +59,7 @@ def new_key(
         Path,
         typer.Option(
             "--out",
+            "--output",
             "-o",
             help="Private key file to write (mode 0600).",
             parser=output_path,
@@ -67,7 +68,7 @@ def new_key(
     ],
 ) -> None:
     """Make an Ed25519 key pair 生成密钥: the private key stays in OUT, only you may read it."""
-    check_protected(out, "out")  # not a file the ledger needs, nor through a planted link
+    check_protected(out, "output")  # not a file the ledger needs, nor through a planted link
     key = generate_key()
     write_private_key(out, key)
     console.print(f"private key: {out} (mode 0600; keep it, never share it)")

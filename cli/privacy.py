@@ -130,7 +130,15 @@ def notice(
     ),
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write.", parser=output_path, metavar="<path>"),
+        typer.Option(
+            "--output",
+            "--out",
+            "--output",
+            "-o",
+            help="File to write.",
+            parser=output_path,
+            metavar="<path>",
+        ),
     ] = None,
     known_at: KnownAtOption = None,
 ) -> None:
@@ -279,6 +287,7 @@ def new_master(
         Path,
         typer.Option(
             "--out",
+            "--output",
             "-o",
             help="Master key file to write (mode 0600).",
             parser=output_path,
@@ -289,7 +298,7 @@ def new_master(
     """Make a master key 主密钥 file; point LEDGER_MASTER_KEY_FILE at it. Keep a safe copy."""
     # not a file the ledger needs (but the master key file it names, not made yet), nor
     # through a planted link
-    check_protected(out, "out", master_key=True)
+    check_protected(out, "output", master_key=True)
     text = generate_master_key()
     write_master_key(out, text)
     console.print(f"master key: {out} (mode 0600); id {master_key_id(_parsed(text))}")

@@ -32,6 +32,7 @@ def html(
         Path,
         typer.Option(
             "--out",
+            "--output",
             "-o",
             help="The HTML file to write.",
             parser=output_path,
@@ -54,7 +55,7 @@ def html(
     funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
     admin, an inspector or a district officer: one who sees every street)."""
     day, moment = times(as_of, known_at)
-    check_output(out, "out")
+    check_output(out, "output")
     with ledger_session() as app:
         inputs = gather(app, day, moment, settings.actor, restated)
         keys = app.household_keys
@@ -65,7 +66,7 @@ def html(
         )
     # Dossiers in clear (an admin's, an inspector's, a district officer's report) are personal
     # data: the file is readable by its owner only, as `export events -o` is.
-    with output_file(out, "out", private=not inputs.masked) as handle:
+    with output_file(out, "output", private=not inputs.masked) as handle:
         handle.write(page.encode("utf-8"))
     console.print(f"wrote {out} ({len(page.encode()):,} bytes)", markup=False)
     for number, why in inputs.unreadable.items():  # the report is written, a dossier blank

@@ -97,7 +97,7 @@ def read_checkpoint(path: Path) -> Checkpoint:
 def write_json(path: Path, value: object, inputs: Inputs, new: str = "") -> None:
     """``value`` as a JSON file, written whole or not at all, never over one of ``inputs``
     (nor over any file, with ``new``: the rule)."""
-    with output_file(path, "out", inputs=inputs, new=new) as handle:
+    with output_file(path, "output", inputs=inputs, new=new) as handle:
         handle.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
 
 
@@ -468,6 +468,7 @@ def checkpoint(
         Path,
         typer.Option(
             "--out",
+            "--output",
             "-o",
             help="Checkpoint file to write (JSON).",
             parser=output_path,
@@ -485,7 +486,7 @@ def checkpoint(
     inputs = [("--log-key", log_key_file)]
     # The name is claimed before the checkpoint is recorded: a bad --out, or one another
     # checkpoint took meanwhile, records nothing; the claim is written over, or removed.
-    with claimed_output(out, "out", inputs=inputs, new=_KEPT):
+    with claimed_output(out, "output", inputs=inputs, new=_KEPT):
         with ledger_session() as app:
             signed = record_checkpoint(app, make_stamp(document, effective), key)
         try:
@@ -515,6 +516,7 @@ def prove(
         Path,
         typer.Option(
             "--out",
+            "--output",
             "-o",
             help="Bundle file to write (JSON).",
             parser=output_path,
@@ -525,7 +527,7 @@ def prove(
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)
     inputs = [("--checkpoint", checkpoint_file)]
-    check_output(out, "out", inputs=inputs, new=_BUNDLE_KEPT)
+    check_output(out, "output", inputs=inputs, new=_BUNDLE_KEPT)
     with ledger_session() as app:
         bundle = prove_household(app, household, signed, str(checkpoint_file))
     write_json(out, bundle, inputs, new=_BUNDLE_KEPT)

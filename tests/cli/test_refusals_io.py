@@ -28,7 +28,7 @@ def _files(folder: Path) -> list[str]:
         ("export report accountability -o {target}", "output"),
         (NOTICE + " -o {target}", "output"),
         (NOTICE + " --format html -o {target}", "output"),
-        ("report html --out {target}", "out"),
+        ("report html --out {target}", "output"),
         ("import template -o {target}", "output"),
     ],
 )
@@ -84,7 +84,7 @@ def test_a_checkpoint_to_a_file_that_cannot_be_written_is_refused_and_not_record
         actor="admin",
     )
 
-    assert_refused(result, "out", "is a folder; name a file to write")
+    assert_refused(result, "output", "is a folder; name a file to write")
     assert seeded.event_count() == before
 
 

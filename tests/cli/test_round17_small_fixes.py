@@ -75,7 +75,7 @@ def test_a_dash_names_no_output_file(seeded: Fupin, tmp_path: Path) -> None:
     # report html --out - wrote a file named "-" in the current folder (tester D).
     result = seeded("report html --out -", "ana-1")
 
-    assert_refused(result, "out", "'-' names no file: name the file to write (./- for one")
+    assert_refused(result, "output", "'-' names no file: name the file to write (./- for one")
     assert not Path("-").exists()
 
 

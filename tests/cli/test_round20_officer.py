@@ -173,7 +173,7 @@ def test_an_empty_out_is_refused_as_naming_no_file(seeded: Fupin) -> None:
     for line in ('report html --out ""', "report html --out ."):
         assert_refused(
             seeded(line, "ana-1"),
-            "out",
+            "output",
             "names no file ('' or '.', the current folder): name a file to write",
         )
 

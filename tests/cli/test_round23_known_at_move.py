@@ -62,7 +62,7 @@ def test_a_checkpoint_recorded_but_not_written_says_so(
     seeded.ok(f"keys register-log {public.group(1)} -d 登记 -e 2016-08-20", "admin")
 
     def full(*_args: Any, **_kwargs: Any) -> None:
-        raise InputError("out", "cannot write 'cp.json': No space left on device")
+        raise InputError("output", "cannot write 'cp.json': No space left on device")
 
     monkeypatch.setattr(verify_cli, "write_json", full)
     before = seeded.event_count()

@@ -116,7 +116,7 @@ def test_a_checkpoint_is_never_written_over_its_log_key(
 
     assert_refused(
         result,
-        "out",
+        "output",
         f"{str(out)!r} is the --log-key file this command reads: writing there would destroy it",
     )
     assert key.read_bytes() == before
@@ -139,7 +139,7 @@ def test_a_bundle_is_never_written_over_the_checkpoint_it_proves_against(
 
     result = seeded(f"prove JH-0001 --checkpoint {checkpoint} --out {out}")
 
-    assert_refused(result, "out", "is the --checkpoint file this command reads")
+    assert_refused(result, "output", "is the --checkpoint file this command reads")
     assert checkpoint.read_bytes() == before
 
 
@@ -160,7 +160,7 @@ def test_a_checkpoint_is_never_written_over_a_kept_checkpoint(
 
     result = seeded(f"checkpoint --log-key {key} --out {out} -d 检查点", "admin")
 
-    assert_refused(result, "out", f"{str(out)!r} exists; a checkpoint file is never overwritten")
+    assert_refused(result, "output", f"{str(out)!r} exists; a checkpoint file is never overwritten")
     assert kept.read_bytes() == before
     assert seeded.event_count() == count  # refused before it is recorded
     assert not list(tmp_path.glob(".fupin-*"))

@@ -130,9 +130,9 @@ PROTECTED = "writing there would destroy it; name another file"
 @pytest.mark.parametrize(
     ("command", "field", "suffix"),
     [
-        ("keys new --out", "out", "-journal"),
-        ("keys new-master --out", "out", "-wal"),
-        ("keys new-master --out", "out", "-shm"),
+        ("keys new --out", "output", "-journal"),
+        ("keys new-master --out", "output", "-wal"),
+        ("keys new-master --out", "output", "-shm"),
         ("backup", "file", "-journal"),
     ],
 )
@@ -157,7 +157,7 @@ def test_a_new_key_is_never_written_over_the_master_key_file_named_by_the_enviro
 
     result = Fupin(seeded.store, runner)(f"keys new --out {key_file}")
 
-    assert_refused(result, "out", f"{str(key_file)!r} is the master key file")
+    assert_refused(result, "output", f"{str(key_file)!r} is the master key file")
     assert not key_file.exists()
 
 
@@ -190,8 +190,8 @@ def _planted_folder(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("command", "field", "name"),
     [
-        ("keys new --out", "out", "k.pem"),
-        ("keys new-master --out", "out", "m.key"),
+        ("keys new --out", "output", "k.pem"),
+        ("keys new-master --out", "output", "m.key"),
         ("backup", "file", "ledger.backup"),
         ("import template --format csv -o", "output", "templates"),
     ],
@@ -254,7 +254,7 @@ def test_of_two_checkpoints_at_once_to_one_file_the_refused_one_records_nothing(
 
     first = seeded.ok(line, "admin")
 
-    assert_refused(meanwhile[0], "out", f"{str(out)!r} {KEPT}")
+    assert_refused(meanwhile[0], "output", f"{str(out)!r} {KEPT}")
     assert seeded.event_count() == count + 1  # the refused one recorded nothing
     assert f"-> {out}" in first.stdout
     assert b'"root"' in out.read_bytes()
@@ -364,10 +364,10 @@ def _slash_rule(typed: str) -> str:
         (REPORT, "output", "keep.csv/"),
         ("export events -o", "output", "newdir/"),
         ("notice --street 江南 --from 2016-08-01 --to 2016-08-31 -o", "output", "n.csv/"),
-        ("report html --out", "out", "r.html/"),
+        ("report html --out", "output", "r.html/"),
         ("import template -o", "output", "t.xlsx/"),
-        ("keys new --out", "out", "k.pem/"),
-        ("keys new-master --out", "out", "m.key/"),
+        ("keys new --out", "output", "k.pem/"),
+        ("keys new-master --out", "output", "m.key/"),
         ("backup", "file", "bk/"),
     ],
 )
@@ -395,7 +395,7 @@ def test_a_checkpoint_name_ending_in_a_slash_records_nothing(seeded: Fupin, tmp_
 
     result = seeded(f"checkpoint --log-key {key} --out {typed} -d 检查点", "admin")
 
-    assert_refused(result, "out", _slash_rule(typed))
+    assert_refused(result, "output", _slash_rule(typed))
     assert not (tmp_path / "cp.json").exists()
     assert seeded.event_count() == count
 

@@ -48,13 +48,13 @@ def _names(folder: Path) -> list[str]:
 COMMANDS = [
     ("export events -o {path}", "output"),
     ("export report caseload --format xlsx -o {path}", "output"),
-    ("report html --out {path}", "out"),
+    ("report html --out {path}", "output"),
     ("import template -o {path}", "output"),
     ("import template --format csv -o {path}", "output"),
     ("notice --street 江南 --from 2016-08-01 --to 2016-08-31 -o {path}", "output"),
     ("backup {path}", "file"),
-    ("keys new --out {path}", "out"),
-    ("keys new-master --out {path}", "out"),
+    ("keys new --out {path}", "output"),
+    ("keys new-master --out {path}", "output"),
     ("verify --checkpoint {path}", "checkpoint"),
 ]
 
