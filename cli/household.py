@@ -280,7 +280,10 @@ def identify(
         bool, typer.Option("--willing/--not-willing", help="Willing to take part 有意愿.")
     ] = True,
     disabled: Annotated[
-        bool, typer.Option("--disabled", help="Disabled with labour capacity: priority 残疾人.")
+        bool,
+        typer.Option(
+            "--disabled", help="Disabled 残疾人 (with labour capacity: a priority, 重点帮扶)."
+        ),
     ] = False,
     dibao: Annotated[
         bool, typer.Option("--dibao/--no-dibao", help="On the 低保 roll (the plan's scope).")
@@ -582,7 +585,7 @@ def amend(
     ] = None,
     disabled: Annotated[
         bool | None,
-        typer.Option("--disabled/--not-disabled", help="Disabled with labour capacity 残疾人."),
+        typer.Option("--disabled/--not-disabled", help="Disabled 残疾人, really."),
     ] = None,
     key_target: Annotated[
         bool | None,
