@@ -613,7 +613,7 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     saying so (``typed_hint``; since session 22)."""
     match = _MONEY.fullmatch(text.strip())
     if match is None:
-        sign_or_unit = _currency_said(text)
+        sign_or_unit = _currency_said(text, negative)
         if sign_or_unit:  # tester E, session 27: ¥100 was "a character new keys are not …"
             raise InputError(field, sign_or_unit)
         fine = _TOO_FINE.fullmatch(text.strip())
@@ -651,7 +651,7 @@ _CURRENCY_SIGNS = ("人民币", "RMB", "CNY", "¥")
 _FOREIGN = (
     *("US$", "HK$", "NT$", "MOP$", "$", "€", "£", "₩", "USD", "HKD", "EUR", "GBP", "JPY", "TWD"),
     *("MOP", "美元", "美金", "港元", "港币", "港幣", "欧元", "歐元", "英镑", "日元", "台币"),
-    *("新台币", "澳门元", "韩元"),
+    *("新台币", "澳门元", "韩元", "円"),  # 円: the yen (session 28: 100円 was "not an amount")
 )
 #: Units an amount may be typed with at its end, longest first, and how many yuan each is.
 _UNITS: tuple[tuple[str, int], ...] = (
@@ -667,17 +667,19 @@ _UNITS: tuple[tuple[str, int], ...] = (
     ("亿", 10**8),
     ("元", 1),
     ("块", 1),
+    ("YUAN", 1),  # session 28: "100 yuan" was refused for its space, not its unit
 )
 #: How an amount is written, as the refusal of one with a sign or unit says.
 AMOUNT_AS_TYPED = "an amount is digits in yuan, with no currency sign or unit, e.g. 1234.50"
 
 
-def _currency_said(text: str) -> str:
+def _currency_said(text: str, negative: str = "") -> str:
     """Why ``text`` is no amount, if a currency sign or a unit is what stops it (``¥100``,
     ``100元``, ``159.2万``, ``￥1,234.50``: since session 27, tester E; a sign after the digits,
     ``100RMB``, ``100 ¥``, and another currency's, ``$100``, ``100美元``, ``100 USD``, since its
     re-test), with the amount in yuan written plainly when the rest is one and in yuan; ""
-    otherwise."""
+    otherwise. A minus sign before or after the currency sign (``-¥100``, ``¥-100``) is said
+    as ``_sign_hint`` says it, with ``negative`` (since session 28)."""
     plain = unicodedata.normalize("NFKC", text).strip()
     upper = plain.upper()
     foreign = next((f for f in _FOREIGN if upper.startswith(f) or upper.endswith(f)), "")
@@ -688,14 +690,19 @@ def _currency_said(text: str) -> str:
             "amounts in yuan (人民币); convert it, and type the yuan as digits with no currency "
             "sign or unit, e.g. 1234.50"
         )
-    sign, rest = "", plain
+    minus, sign, rest = "", "", plain
+    if plain[:1] and plain[:1] in "-−":  # session 28: -¥100 was told of its sign only
+        minus, plain, upper = plain[0], plain[1:].lstrip(), upper[1:].lstrip()
+        rest = plain
     for s in _CURRENCY_SIGNS:
         if upper.startswith(s):
             sign, rest = plain[: len(s)], plain[len(s) :].strip()
             break
+    if not minus and rest[:1] and rest[:1] in "-−":  # ¥-100
+        minus, rest = rest[0], rest[1:].lstrip()
     unit, times = "", 1
     for u, n in _UNITS:
-        if rest.endswith(u):
+        if rest.upper().endswith(u):
             unit, times, rest = u, n, rest[: len(rest) - len(u)].strip()
             break
     if not sign:
@@ -707,6 +714,8 @@ def _currency_said(text: str) -> str:
         return ""
     if sign:
         sign = _as_typed_in(text, sign)
+    if unit:
+        unit = _as_typed_in(text, unit)
     held = " and ".join(
         part
         for part in (
@@ -717,6 +726,8 @@ def _currency_said(text: str) -> str:
     )
     said = f"{quoted(text)} holds {held}: {AMOUNT_AS_TYPED}"
     match = _MONEY.fullmatch(rest)
+    if minus:
+        return f"{said}; an amount is never negative" + (f" ({negative})" if negative else "")
     if match is None:
         return said
     yuan = Decimal(match["yuan"].replace(",", "") + "." + (match["fen"] or "0")) * times
