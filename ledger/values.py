@@ -6,6 +6,7 @@ Money is integer fen (分, 0.01 yuan) everywhere; it is never a float. The parse
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -879,9 +880,11 @@ def _date_hint(text: str) -> str:
         year, number = short["year"] or short["y"], short["month"] or short["m"]
         day = short["day"] or short["d"]
         found = _on_calendar(year, number, day)
+        if found is None:  # session 28: 2016-8-40 was told to write its day in two digits
+            return f"; and it names no day of the calendar ({_no_such_day(year, number, day)})"
         if short["hao"]:
-            return f"; write 日 after the day, not 号 ({_chinese_day(found) if found else '…日'})"
-        return f"; give the month and the day in two digits ({found or 'YYYY-MM-DD'})"
+            return f"; write 日 after the day, not 号 ({_chinese_day(found)})"
+        return f"; give the month and the day in two digits ({found})"
     return typed_hint(text.strip())
 
 
@@ -891,6 +894,18 @@ def _on_calendar(year: str, month: str, day: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+def _no_such_day(year: str, month: str, day: str) -> str:
+    """Why ``year``-``month``-``day`` is no day: the month, or the days the month has."""
+    if not int(year):
+        return "no year 0"
+    if not 1 <= int(month) <= 12:
+        return f"no month {int(month)}"
+    if not int(day):
+        return "no day 0"
+    days = calendar.monthrange(int(year), int(month))[1]
+    return f"month {int(month)} of {int(year)} has {days} days, not {int(day)}"
 
 
 def _chinese_day(day: date) -> str:
