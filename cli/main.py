@@ -537,6 +537,7 @@ def main(
         common.refusals(check_text)("as", actor)
     common.settings.store = store
     common.settings.actor = actor
+    common.settings.stands = ""  # a command that knows what stands after its commit says
     common.settings.key = key
 
 
@@ -567,7 +568,8 @@ def say_committed() -> None:
     """After Ctrl-C or ``SIGTERM``: what the command had committed before it was stopped, if
     anything (``ledger.core.SAVES_COMMITTED``), which stands (since session 23: it exited
     saying nothing, and a rotation of the master key stopped after its commit looked
-    undone)."""
+    undone), and what that means where the command said (``Settings.stands``: since session
+    28, an import stopped after its commit was told to look at the ledger and of master keys)."""
     from ledger.core import SAVES_COMMITTED, SAVES_DISCARDED
 
     from cli import common
@@ -576,9 +578,8 @@ def say_committed() -> None:
         events = sum(SAVES_COMMITTED)
         said = (
             f"interrupted after {len(SAVES_COMMITTED)} save(s) of {events} event(s) were "
-            "committed: what they recorded stands (fupin log shows it last); look at the "
-            "ledger before running the command again, and if it rotated the master key, the "
-            "new key is the one in force"
+            "committed: what they recorded stands (fupin log shows it last); "
+            + (common.settings.stands or "look at the ledger before running the command again")
         )
     elif SAVES_DISCARDED:
         said = "interrupted: the new store was not put in place, and nothing of it was kept"

@@ -318,6 +318,10 @@ def rotate_master(
     # error: AssertionError", exit 1), or one that is not a master key.
     text = read_master_key_file(new_key_file, "new_key")
     new = parse_master_key(text, "new_key")
+    settings.stands = (
+        f"the master key was rotated: from now on set LEDGER_MASTER_KEY_FILE="
+        f"{os.fspath(new_key_file)}, the new key, which alone is in force"
+    )
     with ledger_session() as app:
         count = app.rotate_master(make_stamp(document, effective), text)
     console.print(
