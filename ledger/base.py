@@ -125,8 +125,10 @@ def lookalikes(key: str) -> set[str]:
 def with_article(kind: str) -> str:
     """``an officer``, ``a household``, ``an enterprise``: a kind's name with its article, "an"
     before a vowel (every kind's name begins with its sound's letter; since session 24 every
-    message built from a kind's name says it so: "a enterprise" was read)."""
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    message built from a kind's name says it so: "a enterprise" was read), an entry's name
+    too (``an AllocationReceived``), and since session 28 a payment's purpose (tester A:
+    "a organisation payment's category is …" was read)."""
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
 
 
 _an = with_article

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ledger.base import LedgerAggregate, check_new_key
+from ledger.base import LedgerAggregate, check_new_key, with_article
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, RuleError
 from ledger.funds import (
@@ -164,7 +164,7 @@ class FundCommands(LedgerCore):
             # Tester T, session 24: it said "working payments are for working".
             raise RuleError(
                 "category",
-                f"a {payment.purpose} payment's category is "
+                f"{with_article(payment.purpose)} payment's category is "
                 f"{'one of ' if len(allowed) > 1 else ''}{', '.join(map(_named, allowed))}, "
                 f"not {_named(payment.category)}",
             )

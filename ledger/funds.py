@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.errors import RuleError
 from ledger.typed import said_as_read
 from ledger.values import (
@@ -246,7 +246,7 @@ class FundAccount(LedgerAggregate):
                 "street",
                 "a street account names its street: give --street"
                 if source == "street"
-                else f"a {source} account names no street; only a street account does",
+                else f"{with_article(source)} account names no street; only a street account does",
             )
         if source == "donation" and not donor:
             raise RuleError("donor", "a donation account names its donor")

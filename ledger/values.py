@@ -611,8 +611,12 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
     of a negative amount advises, as fits the command (``ALLOCATION_SIGN``, ``PAYMENT_SIGN``
     of ``ledger.funds``); by default only that an amount is never negative. An amount holding
     full-width digits (``５``, a Chinese input method's) or an invisible character is refused
-    saying so (``typed_hint``; since session 22)."""
+    saying so (``typed_hint``; since session 22). ``-0`` is 0, taken or refused as 0 is (since
+    session 28, as a cell's -0.0 since session 22: tester A was told a payment of -0 was
+    negative, which it is not; 0.00 is told that a disbursement is a positive amount)."""
     match = _MONEY.fullmatch(text.strip())
+    if match is None and _signed_zero(text):
+        return 0
     if match is None:
         sign_or_unit = _currency_said(text, negative)
         if sign_or_unit:  # tester E, session 27: ¥100 was "a character new keys are not …"
@@ -759,6 +763,13 @@ def _amount_hint(text: str) -> str:
     if suggested is not None and _MONEY.fullmatch(suggested[1]) is None:
         return hint[: suggested.start()] + ")"
     return hint
+
+
+def _signed_zero(text: str) -> bool:
+    """Whether ``text`` is zero with a minus sign before it (``-0``, ``-0.00``, ``−0``)."""
+    plain = text.strip()
+    match = _MONEY.fullmatch(plain[1:]) if plain[:1] in ("-", "−") else None
+    return match is not None and not (match["yuan"] + (match["fen"] or "")).strip("0,")
 
 
 def _sign_hint(text: str, negative: str) -> str:
@@ -1294,7 +1305,8 @@ def check_phone(phone: str, field: str = "phone") -> None:
     if national.startswith(("400", "800")) and len(national) != 10:
         raise InputError(
             field,
-            f"begins with {national[:3]} and has {len(national)} digits: a {national[:3]} "
+            f"begins with {national[:3]} and has {len(national)} digits: "
+            f"{'an' if national.startswith('8') else 'a'} {national[:3]} "
             f"number is 10 digits ({national[:3]}-812-3123)",
         )
 

@@ -159,7 +159,7 @@ from ledger.authority import (
     correction_command,
     roles_recording,
 )
-from ledger.base import LedgerAggregate, Provenance, natural_id
+from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.double_pairings import DoublePairing, double_pairings
 from ledger.errors import (
@@ -2549,7 +2549,7 @@ class Verifier:
             # Of an exit's steps only its approval is an entry (the others are not voidable).
             step = _step(self.mapper, target) if target.topic == _APPROVAL_TOPIC else "approved"
             if target.topic not in voidable:
-                reason = f"it voids entry {corrects}, a {entry}: no correctable entry"
+                reason = f"it voids entry {corrects}, {with_article(entry)}: no correctable entry"
             elif step != "approved":
                 reason = f"it voids entry {corrects}, an exit's {step!r} step: only an approval is"
             else:

@@ -155,3 +155,19 @@ def test_an_officers_amendment_by_anyone_but_an_admin_is_reported(tmp_path: Path
         reasons = _reasons(app)
 
     assert reasons == ["officer amended an officer's registration; amend_officer needs admin"]
+
+
+def test_an_entry_whose_name_begins_with_a_vowel_is_named_with_an(tmp_path: Path) -> None:
+    # Session 28 (tester A's wording finding): "a Identified" was read.
+    path = tmp_path / "l.db"
+    with ledger_at(path) as app:
+        _exited(app)
+    _forged(path, 1)  # JH-1's identification
+
+    app = open_ledger(str(path))
+    try:
+        reasons = _reasons(app)
+    finally:
+        app.close()
+
+    assert "it voids entry 1, an Identified: no correctable entry" in reasons
