@@ -45,7 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "by_source_year": ("source", "year", "allocated_fen", "disbursed_fen", "balance_fen"),
     "disbursements": (
-        *("year", "source", "category", "street", "village", "purpose", "amount_fen", "count"),
+        *("year", "paid_year", "source", "category", "street", "village", "purpose"),
+        *("amount_fen", "count"),
     ),
     "per_person": (
         *("key_target_people", "registered_people", "disbursed_fen", "early_disbursed_fen"),
@@ -72,11 +73,15 @@ _ACCOUNTS = (
     f"SELECT a.code, a.source, a.year, a.street, a.donor, {_ALLOCATED}, {_DISBURSED} "
     "FROM pj_accounts a ORDER BY a.year, a.source, a.code"
 )
+#: Disbursements by their account's (budget) year and the calendar year they were paid in
+#: (``paid_year``, of the payment's effective date: since session 28, tester A read a 2018
+#: account's payment of 2019-12-20 under ``year: 2018`` and took it for the year paid).
 _DISBURSEMENTS = (
-    "SELECT year, source, category, street, village, purpose, SUM(amount_fen), COUNT(*) "
+    "SELECT year, CAST(substr(paid_on, 1, 4) AS INTEGER) AS paid_year, source, category, "
+    "street, village, purpose, SUM(amount_fen), COUNT(*) "
     "FROM pj_disbursements WHERE voided = 0 "
-    "GROUP BY year, source, category, street, village, purpose "
-    "ORDER BY year, source, category, street, village, purpose"
+    "GROUP BY year, paid_year, source, category, street, village, purpose "
+    "ORDER BY year, paid_year, source, category, street, village, purpose"
 )
 #: Fiscal disbursements paid before (-1), within (0) and after (1) the programme's years, the
 #: first and last of its days given (ISO dates sort as days do).
@@ -115,19 +120,7 @@ def funds(db: Database, today: date | None = None) -> dict[str, Any]:
         "accounts": accounts,
         "by_source_year": _by_source_year(accounts),
         "disbursements": [
-            {
-                "year": year,
-                "source": source,
-                "category": category,
-                "street": street,
-                "village": village,
-                "purpose": purpose,
-                "amount_fen": amount,
-                "count": count,
-            }
-            for year, source, category, street, village, purpose, amount, count in db.rows(
-                _DISBURSEMENTS
-            )
+            dict(zip(COLUMNS["disbursements"], row, strict=True)) for row in db.rows(_DISBURSEMENTS)
         ],
         "per_person": [] if rules is None else [_per_person(db, rules, accounts, today)],
         "splits": [] if rules is None else _splits(db, rules, today),
