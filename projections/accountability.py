@@ -423,8 +423,8 @@ def _exit_faults_in(
     households = {
         row[0]: row[1:]
         for row in db.rows(
-            "SELECT aggregate_id, number, street, area, closed_on FROM pj_households "
-            "WHERE aggregate_id BETWEEN ? AND ?",
+            "SELECT aggregate_id, number, street, area, closed_on, key_target "
+            "FROM pj_households WHERE aggregate_id BETWEEN ? AND ?",
             span,
         )
     }
@@ -470,7 +470,7 @@ def _exit_faults_in(
     for (aggregate_id, _), done in sorted(steps.items()):
         if done[-1][0] == "withdrawn":  # an exit withdrawn is no exit: nothing to fault
             continue
-        number, street, area, closed = households[aggregate_id]
+        number, street, area, closed, key_target = households[aggregate_id]
         if closed is not None and not any(step[0] == "approved" for step in done):
             continue  # an exit under way when the record was closed 注销 ends with it
         base = {"household": number, "street": street, "recorded_by": done[-1][3]}
@@ -499,6 +499,9 @@ def _exit_faults_in(
         missing = assistance.missing(aggregate_id, proposed_on)
         if missing:
             faults.append({**base, "year": year, "fault": "no-assistance", "detail": missing})
+        roles = assistance.missing_roles(aggregate_id, proposed_on) if key_target else ""
+        if roles:
+            faults.append({**base, "year": year, "fault": "missing-roles", "detail": roles})
     return faults
 
 
@@ -510,7 +513,7 @@ class _Assistance:
     __slots__ = ("agreements", "measures", "pairings", "returns")
 
     def __init__(self) -> None:
-        self.pairings: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        self.pairings: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
         self.measures: dict[str, list[str]] = defaultdict(list)
         self.agreements: dict[str, list[str]] = defaultdict(list)
         self.returns: dict[str, list[str]] = defaultdict(list)
@@ -522,7 +525,7 @@ class _Assistance:
         returned = max((d for d in self.returns[aggregate_id] if d <= proposed_on), default="")
         paired = any(
             start <= proposed_on and (end is None or end > proposed_on)
-            for start, end in self.pairings[aggregate_id]
+            for start, end, _ in self.pairings[aggregate_id]
         )
         lacking = [
             what
@@ -548,6 +551,22 @@ class _Assistance:
             )
         return f"{', '.join(lacking)} before the exit was proposed on {proposed_on}"
 
+    def missing_roles(self, aggregate_id: str, proposed_on: str) -> str:
+        """The 4+1 roles [四(二)] no pairing held on the day an exit was proposed ("" if all
+        four were in force): a key target exits with its four helpers, and once it has exited
+        ``missing_roles`` (households under assistance) no longer lists it (tester F, session
+        28: an exit with a cadre alone read "4+1 kept" in every later report)."""
+        held = {
+            role
+            for start, end, role in self.pairings[aggregate_id]
+            if start <= proposed_on and (end is None or end > proposed_on)
+        }
+        lacking = [role for role in ROLES if role not in held]
+        if not lacking:
+            return ""
+        named = ", ".join(lacking)
+        return f"no {named} paired 4+1 in force on {proposed_on}, the day the exit was proposed"
+
     @staticmethod
     def _within(days: dict[str, list[str]], aggregate_id: str, first: str, last: str) -> bool:
         return any(first <= day <= last for day in days[aggregate_id])
@@ -556,12 +575,12 @@ class _Assistance:
 def _assistance_in(db: Database, span: tuple[str, str]) -> _Assistance:
     """``_Assistance`` of the households within ``span`` (aggregate ids)."""
     found = _Assistance()
-    for aggregate_id, start, end in db.rows(
-        "SELECT aggregate_id, paired_on, unpaired_on FROM pj_pairings "
+    for aggregate_id, start, end, role in db.rows(
+        "SELECT aggregate_id, paired_on, unpaired_on, role FROM pj_pairings "
         "WHERE aggregate_id BETWEEN ? AND ?",
         span,
     ):
-        found.pairings[aggregate_id].append((start, end))
+        found.pairings[aggregate_id].append((start, end, role))
     for days, table, day in (
         (found.measures, "pj_measures", "planned_on"),
         (found.agreements, "pj_agreements", "signed_on"),

@@ -371,8 +371,13 @@ def test_a_years_result_does_not_change_when_later_entries_are_added(
 
 
 def faults(app: Ledger) -> list[tuple[str, str, str]]:
+    """The exit faults but ``missing-roles`` (the 4+1 helpers, since session 28: judged in
+    tests/cli/test_round28_exit_roles.py; these households are paired a cadre alone)."""
     found = api.accountability(app)["exit_faults"]
-    return [(f["household"], f["fault"], f["detail"]) for f in found]
+    return [(f["household"], f["fault"], f["detail"]) for f in found if f["fault"] != _ROLES]
+
+
+_ROLES = "missing-roles"
 
 
 def test_a_key_target_exited_with_no_assistance_is_an_exit_fault(ledger: Ledger) -> None:

@@ -216,10 +216,11 @@ def test_a_proper_registration_is_not_reported(ledger: Ledger) -> None:
 
 def assist(app: Ledger, number: str) -> None:
     """The assistance 精准扶持 an exit needs, those parts the household lacks, dated
-    2016-08-11: a helper paired, the agreement 扶贫协议, a measure 一户一策."""
+    2016-08-11: the four helpers of 4+1 paired (``pair_all``; since session 28 an exit with
+    fewer is an exit fault, ``missing-roles``), the agreement 扶贫协议, a measure 一户一策."""
     household, early = app.household(number), stamp("jn-01", date(2016, 8, 11))
     if not household.helpers:
-        app.pair(early, number, "c-1")
+        pair_all(app, number)
     if household.agreement_on is None:
         app.sign_agreement(early, number)
     if not household.measures:

@@ -27,8 +27,10 @@ def proposed_for_2016(app: Ledger) -> int:
     version of that assessment."""
     register(app, "JH-1")
     # Assisted 精准扶持 before any exit: a helper, the agreement 扶贫协议, a measure 一户一策
-    # (an exit without them is an exit fault, ``no-assistance``).
-    app.pair(on("2016-08-11"), "JH-1", "c-1")
+    # (an exit without them is an exit fault, ``no-assistance``), the four helpers of 4+1
+    # (since session 28, an exit with fewer is one too, ``missing-roles``).
+    for helper in ("c-1", "e-1", "sw-1", "v-1"):
+        app.pair(on("2016-08-11"), "JH-1", helper)
     app.sign_agreement(on("2016-08-11"), "JH-1")
     app.plan_measure(on("2016-08-11"), "JH-1", "M1", "industry", "种养")
     app.assess_income(on("2016-11-30"), "JH-1", 2016, 900_000)
