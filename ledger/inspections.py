@@ -251,12 +251,22 @@ class Inspection(LedgerAggregate):
         """A street that missed its yearly target has its leaders summoned for a talk 约谈:
         about a yearly target missed, so only once that year is over [六(七)]. ``as_recorded``:
         an export replayed, whose talk may be dated by the rule of its day (from 31 December
-        of the year, before session 24)."""
+        of the year, before session 24) and held under a street inspection (before session
+        28). The district summons a street's leaders 对…街道要对党政主要领导进行约谈, as it
+        notices a unit 通报: under a district inspection (tester F, session 28: a district
+        inspector's talk was taken under a street inspection)."""
         if not 1 <= year < MAXYEAR:
             raise RuleError("year", f"{year} is not a year")
+        if self.level != "district" and not as_recorded:
+            raise RuleError(
+                "inspection",
+                f"{self.code} is a street inspection of {self.street}: a talk 约谈 with a "
+                "street's leaders is the district's, held under a district inspection [六(七)]",
+            )
         if self.street and street != self.street:
             # A street inspection reaches its own street (tester U, session 19: 江南's
-            # inspection summoned 礼乐's leaders, whose households it may not name).
+            # inspection summoned 礼乐's leaders, whose households it may not name): since
+            # session 28 only a talk replayed as recorded is under a street inspection.
             raise RuleError(
                 "street",
                 f"{self.code} inspects {self.street}: a talk with {street}'s leaders is held "

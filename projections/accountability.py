@@ -65,7 +65,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "talks_due": (
         *("street", "year", "target", "exits", "late_exits"),
-        *("cumulative_target", "cumulative_exits", "talk_held"),
+        *("cumulative_target", "cumulative_exits", "talk_held", "talks"),
     ),
     "talks_not_due": (
         *("street", "year", "cumulative_target", "cumulative_exits", "year_over"),
@@ -110,7 +110,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
         "registration_faults": _registration_faults(db, rules),
         "exit_faults": _exit_faults(db, rules),
         "plan": plan,
-        "talks_due": [{k: row[k] for k in COLUMNS["talks_due"]} for row in plan if row["due_talk"]],
+        "talks_due": _talks_due(db, plan),
         "talks_not_due": _talks_not_due(db, plan, today),
         "notices": _notices(db, today),
         "overdue_findings": _overdue_findings(db, today),
@@ -751,6 +751,26 @@ def _year_over(today: date | None, year: int) -> bool:
     ledger lets a talk about it be held (``Inspection.hold_talk``). Until session 24, from its
     31 December: a street on target by 31 January showed a talk due for a month."""
     return today is not None and today >= year_result_fixed_on(year)
+
+
+def _talks_due(db: Database, plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``plan`` rows with a talk 约谈 due [六(七)], with how many talks in force were held
+    about the street and year (``talks``): one is the rule; more than one is a repeated talk
+    the report notes (tester F, session 28: a second talk was neither refused nor shown). The
+    ledger takes it (talks sit in separate inspections, and 党政主要领导 may be summoned on
+    different days); a talk voided by a correction is not counted, so a new one replaces it."""
+    held: dict[tuple[str, int], int] = defaultdict(int)
+    talks = "SELECT street, year, COUNT(*) FROM pj_talks GROUP BY street, year"
+    for street, year, count in db.rows(talks):
+        held[(street, int(year))] = int(count)
+    return [
+        {
+            **{k: row[k] for k in COLUMNS["talks_due"] if k != "talks"},
+            "talks": held[(row["street"], row["year"])],
+        }
+        for row in plan
+        if row["due_talk"]
+    ]
 
 
 def _talks_not_due(

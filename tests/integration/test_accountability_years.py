@@ -239,6 +239,7 @@ def test_a_street_behind_the_cumulative_target_is_due_a_talk(ledger: Ledger) -> 
             "cumulative_target": 3,
             "cumulative_exits": 2,
             "talk_held": False,
+            "talks": 0,
         }
     ]
 

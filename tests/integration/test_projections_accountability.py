@@ -293,6 +293,7 @@ def test_a_street_below_its_yearly_exit_target_is_due_a_talk(ledger: Ledger) -> 
             "cumulative_target": 1,
             "cumulative_exits": 0,
             "talk_held": False,
+            "talks": 0,
         }
     ]
 

@@ -80,7 +80,7 @@ def test_a_talk_due_and_held_is_green_in_the_talks_due_section() -> None:
 
     cells = _cells(accountability_section(_duty(talks_due=[row]), "3:3:4"), "Leadership talks due")
 
-    assert cells[-1] == '<td class="ok">✓ yes</td>'
+    assert cells[-2] == '<td class="ok">✓ yes</td>'  # then the count of talks (session 28)
 
 
 def test_a_money_rule_kept_stays_green_and_a_rule_broken_red() -> None:
