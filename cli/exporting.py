@@ -63,7 +63,6 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "--out",
-        "--output",
         "-o",
         help="File to write; default: standard output.",
         parser=output_path,
@@ -75,7 +74,6 @@ ReportOutputOption = Annotated[
     typer.Option(
         "--output",
         "--out",
-        "--output",
         "-o",
         help="File to write; default: standard output (XLSX: never a terminal; give -o).",
         parser=output_path,

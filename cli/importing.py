@@ -2137,7 +2137,6 @@ def template(
         typer.Option(
             "--output",
             "--out",
-            "--output",
             "-o",
             help="File (xlsx: a new one, never overwritten) or folder (csv: one file a "
             "command, made if missing, in a folder that exists; a folder already holding a "

@@ -133,7 +133,6 @@ def notice(
         typer.Option(
             "--output",
             "--out",
-            "--output",
             "-o",
             help="File to write.",
             parser=output_path,
