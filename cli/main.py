@@ -67,6 +67,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "prove",
         "Write a household's events with inclusion proofs 包含证明 against a checkpoint.",
     ),
+    "prove-consistency": (
+        "cli.verify",
+        "prove_consistency_of",
+        "Prove a newer checkpoint extends an older one 一致性证明 (RFC 9162 consistency proof).",
+    ),
     "query": (
         "cli.query",
         "query",

@@ -16,7 +16,7 @@ import orjson
 import typer
 from ledger import clock
 from ledger.application import Ledger
-from ledger.bundles import prove_household
+from ledger.bundles import prove_consistency, prove_household
 from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
 from ledger.known import entry_ahead
@@ -541,5 +541,45 @@ def prove(
         f"check it offline: python tools/verify_bundle.py {out}{origin} --log-key <the "
         "district's log key, obtained from the district office: this checkpoint is signed by "
         f"{signed.key_id}>",
+        soft_wrap=True,
+    )
+
+
+@refusals
+def prove_consistency_of(
+    older_file: Annotated[
+        Path, typer.Option("--from", help="The older checkpoint file, the inspector's.")
+    ],
+    newer_file: Annotated[Path, typer.Option("--to", help="The newer checkpoint file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "--output",
+            "-o",
+            help="Bundle file to write (JSON).",
+            parser=output_path,
+            metavar="<path>",
+        ),
+    ],
+) -> None:
+    """Prove a newer checkpoint extends an older one 一致性证明 (RFC 9162 consistency proof)."""
+    older, newer = read_checkpoint(older_file), read_checkpoint(newer_file)
+    inputs = [("--from", older_file), ("--to", newer_file)]
+    check_output(out, "output", inputs=inputs, new=_BUNDLE_KEPT)
+    with ledger_session() as app:
+        bundle = prove_consistency(app, older, newer, (str(older_file), str(newer_file)))
+    write_json(out, bundle, inputs, new=_BUNDLE_KEPT)
+    console.print(
+        f"checkpoint of size {newer.size} proven to extend the one of size {older.size} "
+        f"({len(bundle['proof'])} hashes) -> {out}",
+        soft_wrap=True,
+    )
+    origin = "" if newer.log == LOG_NAME else f" --origin {newer.log}"
+    signers = ", ".join(dict.fromkeys((older.key_id, newer.key_id)))
+    console.print(
+        f"check it offline: python tools/verify_bundle.py {out}{origin} --log-key <the "
+        "district's log key, obtained from the district office: these checkpoints are signed "
+        f"by {signers}>",
         soft_wrap=True,
     )

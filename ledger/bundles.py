@@ -11,13 +11,22 @@ bundle (JSON, version 1)::
 
 ``summary`` is for people reading the file; the tool prints what it decodes from the proven
 leaf bytes, never the summary.
+
+A consistency bundle 一致性证明 (since session 28) proves that the newer of two checkpoints
+extends the older, RFC 9162 §2.1.4, for an inspector who holds the older and not the store::
+
+    {"version": 1, "kind": "consistency", "from": {... the older checkpoint ...},
+     "to": {... the newer checkpoint ...}, "proof": ["<base64 hash>", ...]}
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from ledger.base import natural_id
 from ledger.core import LedgerCore
@@ -41,9 +50,11 @@ from ledger.transparency import (
     stored_events,
 )
 
-__all__ = ["BUNDLE_VERSION", "prove_household"]
+__all__ = ["BUNDLE_VERSION", "CONSISTENCY", "prove_consistency", "prove_household"]
 
 BUNDLE_VERSION = 1
+#: The ``kind`` of a consistency bundle (a household's bundle has no ``kind``).
+CONSISTENCY = "consistency"
 
 
 def prove_household(
@@ -54,20 +65,80 @@ def prove_household(
     log key in force at its size before that key was rotated out (as ``fupin verify`` judges
     it: ``ledger.transparency.key_in_force_fault``). ``name``: the checkpoint's file, which a
     refusal names first, as ``fupin verify``'s do (since session 25)."""
+    target = natural_id("household", number)
+    with _named(name):
+        tree, found = _checked_tree(app, checkpoint, target)
+    if not found:
+        raise NotFoundError("household", f"no event of {number!r} within the checkpoint")
+    return {
+        "version": BUNDLE_VERSION,
+        "household": number,
+        "aggregate_id": str(target),
+        "checkpoint": checkpoint.to_json(),
+        "events": [
+            {
+                "index": index,
+                "leaf": _b64(leaf),
+                "proof": [_b64(h) for h in tree.inclusion_proof(index, checkpoint.size)],
+                "summary": summary,
+            }
+            for index, leaf, summary in found
+        ],
+    }
+
+
+def prove_consistency(
+    app: LedgerCore, older: Checkpoint, newer: Checkpoint, names: tuple[str, str] = ("", "")
+) -> dict[str, Any]:
+    """The consistency bundle 一致性证明 of ``newer`` over ``older`` (since session 28): both
+    signed checkpoints and the RFC 9162 §2.1.4 consistency proof between their sizes, which an
+    inspector holding ``older`` checks offline (``tools/verify_bundle.py``), without the store.
+    Each checkpoint is refused as ``prove_household`` refuses one (``names``: their files, named
+    first), and so is an ``older`` larger than ``newer``."""
+    if older.size > newer.size:
+        raise RuleError(
+            "checkpoint",
+            f"{names[0] or 'the older checkpoint'}: it covers {older.size} events, more than "
+            f"{names[1] or 'the newer one'} ({newer.size}): give the older checkpoint with "
+            "--from and the newer with --to; nothing was proven",
+        )
+    with _named(names[0]):
+        _checked_tree(app, older)
+    with _named(names[1]):
+        tree, _ = _checked_tree(app, newer)
+    return {
+        "version": BUNDLE_VERSION,
+        "kind": CONSISTENCY,
+        "from": older.to_json(),
+        "to": newer.to_json(),
+        "proof": [_b64(h) for h in tree.consistency_proof(older.size, newer.size)],
+    }
+
+
+@contextmanager
+def _named(name: str) -> Iterator[None]:
+    """A refusal of the checkpoint names its file ``name`` first, as ``fupin verify``'s do."""
     try:
-        return _prove(app, number, checkpoint)
+        yield
     except RuleError as exc:
         if not name or exc.field != "checkpoint":
             raise
         raise RuleError("checkpoint", f"{name}: {exc.rule}") from None
 
 
-def _prove(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dict[str, Any]:
+#: An event of the household proven: (its position, its leaf bytes, its summary).
+Found = tuple[int, bytes, dict[str, Any]]
+
+
+def _checked_tree(
+    app: LedgerCore, checkpoint: Checkpoint, target: UUID | None = None
+) -> tuple[MerkleTree, list[Found]]:
+    """The tree of the log up to ``checkpoint``'s size, and the events of ``target`` in it,
+    refusing a checkpoint this ledger does not vouch for (``prove_household``)."""
     _check_checkpoint(app, checkpoint)
-    target = natural_id("household", number)
     log_id = natural_id("log", LOG_NAME)
     tree = MerkleTree()
-    found: list[tuple[int, bytes, dict[str, Any]]] = []
+    found: list[Found] = []
     changes: list[LogKeyChange] = []  # the log key's changes, in the events read
     log_version = 0  # the log's last event among them
     last: Any = None  # the last event it covers
@@ -96,23 +167,7 @@ def _prove(app: LedgerCore, number: str, checkpoint: Checkpoint) -> dict[str, An
     )
     if fault is not None:
         raise RuleError("checkpoint", fault)
-    if not found:
-        raise NotFoundError("household", f"no event of {number!r} within the checkpoint")
-    return {
-        "version": BUNDLE_VERSION,
-        "household": number,
-        "aggregate_id": str(target),
-        "checkpoint": checkpoint.to_json(),
-        "events": [
-            {
-                "index": index,
-                "leaf": _b64(leaf),
-                "proof": [_b64(h) for h in tree.inclusion_proof(index, checkpoint.size)],
-                "summary": summary,
-            }
-            for index, leaf, summary in found
-        ],
-    }
+    return tree, found
 
 
 def _recorded(app: LedgerCore, notification: Any) -> datetime | None:

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Check a ``fupin prove`` bundle offline 离线核验: standard library and ``cryptography`` only.
 
-    python tools/verify_bundle.py BUNDLE [--log-key KEY_ID] [--origin LOG]
+    python tools/verify_bundle.py BUNDLE [--log-key KEY_ID ...] [--origin LOG]
+
+A consistency bundle (``fupin prove-consistency``, its ``kind`` "consistency"; since session
+28) is checked so: each of its two checkpoints as in 1 below, their sizes (1 <= the older's
+<= the newer's), then the RFC 9162 §2.1.4 consistency proof that the newer tree extends the
+older. For a household's bundle:
 
 1. the checkpoint's version (1), its log (``--origin``, by default ``fupin-jianghai``: a
    ledger rebuilt by ``import --create`` is a log of its own, named by its move), its time (ISO
    8601 with its offset), then its Ed25519 signature over its pinned note (and, with
    ``--log-key``, that it was signed by the log key you obtained elsewhere, the district's
-   current one: a bundle's own key proves nothing alone, and this tool cannot know when a key
-   was rotated out);
+   current one, or one of those given: a bundle's own key proves nothing alone, and this tool
+   cannot know when a key was rotated out);
 2. every event's RFC 9162 inclusion proof against the checkpoint's root;
 3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER"), and
    so does the bundle's ``aggregate_id``; a bundle whose ``version`` is not 1 is refused;
@@ -35,6 +40,7 @@ import re
 import struct
 import sys
 import unicodedata
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -115,6 +121,79 @@ def _root_from_inclusion_path(leaf_hash: bytes, index: int, size: int, proof: li
     if sn != 0:
         raise BundleError("inclusion proof is shorter than the path to the root")
     return r
+
+
+def verify_consistency(
+    size1: int, size2: int, proof: list[bytes], root1: bytes, root2: bytes
+) -> None:
+    """RFC 9162 §2.1.4.2 with ledger/merkle.py's checks (since session 28): every hash 32
+    bytes, no proof from the empty tree, equal sizes need an empty proof and equal roots, a
+    proof exactly as long as the path to the root."""
+    _require_proof_hash(root1, "root1")
+    _require_proof_hash(root2, "root2")
+    for i, h in enumerate(proof):
+        _require_proof_hash(h, f"proof[{i}]")
+    if size1 < 1:
+        raise BundleError(f"size1 must be at least 1 (no proof from the empty tree), got {size1}")
+    if size2 < size1:
+        raise BundleError(f"size2 ({size2}) is smaller than size1 ({size1})")
+    if size1 == size2:
+        if proof:
+            raise BundleError(f"size1 = size2 = {size1} needs an empty proof, got {len(proof)}")
+        if root1 != root2:
+            raise BundleError(f"two trees of size {size1} with different roots")
+        return
+    want = _consistency_proof_length(size1, size2)
+    if len(proof) != want:
+        raise BundleError(
+            f"wrong consistency proof length {len(proof)}: {size1} to {size2} needs {want}"
+        )
+    fr, sr = _roots_from_consistency_path(size1, size2, proof, root1)
+    if fr != root1:
+        raise BundleError(f"the consistency proof does not lead to the root of size {size1}")
+    if sr != root2:
+        raise BundleError(f"the consistency proof does not lead to the root of size {size2}")
+
+
+def _consistency_proof_length(size1: int, size2: int) -> int:
+    """Hashes in PROOF(size1, D[size2]) for 0 < size1 < size2 (transparency-dev's count)."""
+    inner = ((size1 - 1) ^ (size2 - 1)).bit_length()
+    border = ((size1 - 1) >> inner).bit_count()
+    shift = (size1 & -size1).bit_length() - 1
+    seed = 0 if size1 == 1 << shift else 1  # the old tree's root leads unless it is perfect
+    return seed + inner - shift + border
+
+
+def _roots_from_consistency_path(
+    size1: int, size2: int, proof: list[bytes], root1: bytes
+) -> tuple[bytes, bytes]:
+    """§2.1.4.2 steps 1 to 7, up to the comparisons with the two roots: (fr, sr)."""
+    if not proof:  # step 1
+        raise BundleError("empty consistency proof")
+    path = list(proof)
+    if size1 & (size1 - 1) == 0:  # step 2: the old tree is a perfect subtree the proof omits
+        path.insert(0, root1)
+    fn, sn = size1 - 1, size2 - 1  # step 3
+    while fn & 1:  # step 4
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]  # step 5
+    for c in path[1:]:  # step 6
+        if sn == 0:
+            raise BundleError("consistency proof is longer than the path to the root")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:  # step 7
+        raise BundleError("consistency proof is shorter than the path to the root")
+    return fr, sr
 
 
 # --- the shapes of the JSON read: a bundle comes from someone else ---
@@ -219,21 +298,20 @@ def origin_given(text: str) -> str:
 CHECKPOINT_VERSION = 1
 
 
-def _check_checkpoint_fields(cp: dict[str, Any], origin: str) -> None:
+def _check_checkpoint_fields(cp: dict[str, Any], origin: str, what: str) -> None:
     """Its version, its log (the origin pinned) and its time, as docs/audit-guide.md §4 says
     and ``fupin verify`` checks them (since session 25: before, any was taken)."""
-    what = "the checkpoint"
     version = _member(cp, "version", what)
     if type(version) is not int or version != CHECKPOINT_VERSION:
         shown = version if type(version) is int else _kind(version)
         raise BundleError(
-            f"the checkpoint: its version is {shown}, not {CHECKPOINT_VERSION}, the only "
+            f"{what}: its version is {shown}, not {CHECKPOINT_VERSION}, the only "
             "checkpoint version this tool reads"
         )
     log = _text(cp, "log", what)
     if log != origin:
         raise BundleError(
-            f"the checkpoint is of the log {_safe(repr(log))}, not {origin!r}, the log checked "
+            f"{what} is of the log {_safe(repr(log))}, not {origin!r}, the log checked "
             "(--origin): a checkpoint of another log proves nothing of this one (a ledger "
             "rebuilt by import --create is a log of its own: docs/audit-guide.md §6)"
         )
@@ -244,25 +322,32 @@ def _check_checkpoint_fields(cp: dict[str, Any], origin: str) -> None:
         zoned = False
     if not zoned:
         raise BundleError(
-            f"the checkpoint: its time {_safe(repr(time))} is not an ISO 8601 time with its "
+            f"{what}: its time {_safe(repr(time))} is not an ISO 8601 time with its "
             "UTC offset (2018-12-31T09:00:00+00:00)"
         )
 
 
-def check_checkpoint(cp: dict[str, Any], pinned: str | None, origin: str = ORIGIN) -> bytes:
-    """Verify the checkpoint's fields and signature; return its root."""
-    what = "the checkpoint"
+def check_checkpoint(
+    cp: dict[str, Any],
+    pinned: str | Collection[str] | None,
+    origin: str = ORIGIN,
+    what: str = "the checkpoint",
+) -> bytes:
+    """Verify the checkpoint's fields and signature; return its root. ``pinned``: the log
+    key id trusted, or those trusted (a key rotated between two checkpoints)."""
     cp = _object(cp, what)
-    _check_checkpoint_fields(cp, origin)
+    _check_checkpoint_fields(cp, origin, what)
     raw = _base64(cp, "public_key", what, 32)
     key_id = key_id_of(raw)
     if key_id != _text(cp, "key_id", what):
-        raise BundleError("the checkpoint's key id does not match its public key")
-    if pinned is not None and pinned != key_id:
-        raise BundleError(f"checkpoint signed by key {key_id}, not the pinned log key {pinned}")
+        raise BundleError(f"{what}'s key id does not match its public key")
+    trusted = {pinned} if isinstance(pinned, str) else set(pinned or ())
+    if pinned is not None and key_id not in trusted:
+        keys = ", ".join(sorted(trusted))
+        raise BundleError(f"{what} signed by key {key_id}, not the pinned log key {keys}")
     root_text = _text(cp, "root", what)
     if not re.fullmatch(r"[0-9a-fA-F]{64}", root_text):
-        raise BundleError("the checkpoint's root is not 64 hex digits")
+        raise BundleError(f"{what}'s root is not 64 hex digits")
     root = bytes.fromhex(root_text)
     log, size, time = _text(cp, "log", what), _whole(cp, "size", what), _text(cp, "time", what)
     signature = _base64(cp, "signature", what)
@@ -270,7 +355,7 @@ def check_checkpoint(cp: dict[str, Any], pinned: str | None, origin: str = ORIGI
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(signature, note.encode())
     except InvalidSignature:
-        raise BundleError("the checkpoint's signature does not verify") from None
+        raise BundleError(f"{what}'s signature does not verify") from None
     return root
 
 
@@ -339,7 +424,9 @@ def _check_aggregate_id(bundle: dict[str, Any], household: str, expected: UUID) 
         )
 
 
-def check_bundle(bundle: dict[str, Any], pinned: str | None, origin: str = ORIGIN) -> list[str]:
+def check_bundle(
+    bundle: dict[str, Any], pinned: str | Collection[str] | None, origin: str = ORIGIN
+) -> list[str]:
     """Verify everything against the log ``origin``; return the timeline lines."""
     bundle = _object(bundle, "the bundle")
     _check_version(bundle)
@@ -381,6 +468,55 @@ def check_bundle(bundle: dict[str, Any], pinned: str | None, origin: str = ORIGI
             f"[{prov.get('document', '')}]{_what_it_did(name, state, index, version, receipts)}"
         )
     return lines
+
+
+#: The ``kind`` of a consistency bundle (``ledger.bundles.CONSISTENCY``; a household's
+#: bundle has none).
+CONSISTENCY = "consistency"
+
+
+def check_consistency(
+    bundle: dict[str, Any], pinned: str | Collection[str] | None, origin: str = ORIGIN
+) -> list[str]:
+    """Verify a consistency bundle (``fupin prove-consistency``, since session 28): both
+    checkpoints (fields, signature, pinned key), their sizes (1 <= older <= newer), and the
+    RFC 9162 consistency proof that the newer tree extends the older. The lines to print."""
+    bundle = _object(bundle, "the bundle")
+    _check_version(bundle)
+    kind = _member(bundle, "kind", "the bundle")
+    if kind != CONSISTENCY:
+        shown = _safe(repr(kind)) if isinstance(kind, str) else _kind(kind)
+        raise BundleError(
+            f"the bundle: its kind is {shown}, not {CONSISTENCY!r}, the only kind this tool "
+            "reads (a household's bundle has no kind)"
+        )
+    old = check_checkpoint(_member(bundle, "from", "the bundle"), pinned, origin, OLDER)
+    new = check_checkpoint(_member(bundle, "to", "the bundle"), pinned, origin, NEWER)
+    size1, size2 = bundle["from"]["size"], bundle["to"]["size"]
+    if size1 > size2:
+        raise BundleError(
+            f"{OLDER} covers {size1} events, more than {NEWER} ({size2}): a log only grows, "
+            "so the older checkpoint is the smaller"
+        )
+    proof = _member(bundle, "proof", "the bundle")
+    if not isinstance(proof, list):
+        raise BundleError(f"the bundle: its proof is {_kind(proof)}, not a JSON array")
+    hashes = {f"hash {k}": value for k, value in enumerate(proof, start=1)}
+    verify_consistency(
+        size1, size2, [_base64(hashes, k, "the bundle's proof", 32) for k in hashes], old, new
+    )
+    lines = [f"consistency proven: the log of size {size2} extends the log of size {size1}"]
+    for what, cp in ((OLDER, bundle["from"]), (NEWER, bundle["to"])):
+        lines.append(
+            f"  {what}: log {cp['log']} (the origin checked), size {cp['size']}, root "
+            f"{cp['root']}, time {cp['time']}, signed by log key {cp['key_id']}"
+            + ("" if pinned else " (not pinned)")
+        )
+    return lines
+
+
+OLDER = "the older checkpoint (from)"
+NEWER = "the newer checkpoint (to)"
 
 
 def _what_it_did(
@@ -488,13 +624,31 @@ def _safe(text: str) -> str:
     )
 
 
+def _household_lines(bundle: Any, pinned: list[str] | None, origin: str) -> list[str]:
+    """A household's bundle verified: the lines to print."""
+    lines = check_bundle(bundle, pinned, origin)
+    cp = bundle["checkpoint"]
+    return [
+        f"household {bundle['household']}: {len(lines)} events proven in checkpoint",
+        f"  log {cp['log']} (the origin checked), size {cp['size']}, root {cp['root']}, "
+        f"time {cp['time']}",
+        f"  signed by log key {cp['key_id']}" + ("" if pinned else " (not pinned)"),
+        *("  " + line for line in lines),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a fupin proof bundle offline.")
-    parser.add_argument("bundle", help="bundle file written by `fupin prove`")
+    parser.add_argument(
+        "bundle", help="bundle file written by `fupin prove` or `fupin prove-consistency`"
+    )
     parser.add_argument(
         "--log-key",
         type=pinned_key_id,
-        help="the log key you trust (from the district office): its key id or public key",
+        action="append",
+        help="the log key you trust (from the district office): its key id or public key; "
+        "repeatable (a consistency bundle's two checkpoints may be signed by a key and the one "
+        "that replaced it)",
     )
     parser.add_argument(
         "--origin",
@@ -509,15 +663,10 @@ def main(argv: list[str] | None = None) -> int:
         # utf-8-sig: a leading BOM (a file re-saved on Windows) is read past, not refused
         with open(args.bundle, encoding="utf-8-sig") as handle:
             bundle = json.load(handle)
-        lines = check_bundle(bundle, args.log_key, args.origin)
-        cp = bundle["checkpoint"]
-        output = [
-            f"household {bundle['household']}: {len(lines)} events proven in checkpoint",
-            f"  log {cp['log']} (the origin checked), size {cp['size']}, root {cp['root']}, "
-            f"time {cp['time']}",
-            f"  signed by log key {cp['key_id']}" + ("" if args.log_key else " (not pinned)"),
-            *("  " + line for line in lines),
-        ]
+        if isinstance(bundle, dict) and "kind" in bundle:
+            output = check_consistency(bundle, args.log_key, args.origin)
+        else:
+            output = _household_lines(bundle, args.log_key, args.origin)
     except (BundleError, KeyError, TypeError, ValueError, OSError, struct.error) as exc:
         print(_safe(f"NOT VERIFIED: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1

@@ -1,0 +1,40 @@
+"""``tools/verify_bundle.py``, session 28 (tester D, a cryptographer): its consistency check
+(a ``fupin prove-consistency`` bundle) is ``ledger/merkle.py``'s, copied whole, run here over
+the RFC 6962 / RFC 9162 consistency vectors the ledger's is."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_verify_bundle_malformed import vb
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "rfc6962"
+CONSISTENCY_FILES = sorted(DATA.glob("consistency/*/*.json"))
+
+
+def _b64(text: str) -> bytes:
+    return base64.b64decode(text, validate=True)
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(DATA).as_posix()
+
+
+def test_the_vectors_are_there() -> None:
+    assert len(CONSISTENCY_FILES) == 84
+
+
+@pytest.mark.parametrize("path", CONSISTENCY_FILES, ids=_name)
+def test_the_tools_consistency_check_passes_the_rfc_vectors(path: Path) -> None:
+    v = json.loads(path.read_text(encoding="utf-8"))
+    proof = [_b64(h) for h in v["proof"] or []]
+    args = (v["size1"], v["size2"], proof, _b64(v["root1"]), _b64(v["root2"]))
+    if v["wantErr"]:
+        with pytest.raises(vb.BundleError):
+            vb.verify_consistency(*args)
+    else:
+        vb.verify_consistency(*args)
