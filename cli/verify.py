@@ -194,11 +194,18 @@ def _recorded_ahead(app: Ledger) -> str:
     )
 
 
-def _where(problem: Problem) -> str:
+def _where(problem: Problem, report: VerifyReport) -> str:
+    """Where ``problem`` is in the ledger ``report`` read whole: past its last position (a
+    checkpoint larger than the ledger, a truncated save) is its end, not a position that does
+    not exist (since session 28, tester D: "FAILED at position 15834" of 15834 events)."""
     if problem.position == KEY_TABLE_POSITION:
         return "the household key table"
     if problem.position == SCHEMA_POSITION:
         return "the store's schema"
+    size = report.size
+    if problem.position >= size and report.stopped is None:
+        last = f"its last position is {size - 1}" if size else "it has no event"
+        return f"the end of the ledger ({last})"
     return "checkpoint file" if problem.position < 0 else f"position {problem.position}"
 
 
@@ -210,12 +217,15 @@ def _event(problem: Problem) -> str:
 def _render_failure(report: VerifyReport) -> None:
     first = report.problems[0]
     err_console.print(
-        Text.assemble(("FAILED", "red"), f" at {_where(first)}: {_event(first)}: {first.reason}"),
+        Text.assemble(
+            ("FAILED", "red"), f" at {_where(first, report)}: {_event(first)}: {first.reason}"
+        ),
         highlight=False,
         soft_wrap=True,
     )
     for problem in report.problems[1:10]:
-        where = problem.position if problem.position >= 0 else _where(problem)
+        where = _where(problem, report)
+        where = where.removeprefix("position ")  # "also at 17", as before
         err_console.print(
             f"  also at {where}: {_event(problem)}: {problem.reason}",
             markup=False,

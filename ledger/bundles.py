@@ -156,8 +156,10 @@ def _checked_tree(
                 changes.append(log_key_change(app.mapper.to_domain_event(notification), index))
     if tree.size < checkpoint.size or tree.root() != checkpoint.root_bytes:
         moved = rebuilt_from_export(app)
-        said = "this ledger does not match the checkpoint"
-        raise RuleError("checkpoint", f"{said}: {moved}" if moved else f"{said}; run fupin verify")
+        said = f"this ledger does not match the checkpoint: {_mismatch(tree, checkpoint)}"
+        raise RuleError(
+            "checkpoint", f"{said}; {moved}" if moved else f"{said}; nothing was proven"
+        )
     _check_recorded_within(app, tree, checkpoint.size)
     # the changes after its size, by the log's id: when its key was rotated out, if it was
     later = (e for e in log_history(app.recorder, log_version) if e.topic in LOG_KEY_TOPICS)
@@ -168,6 +170,17 @@ def _checked_tree(
     if fault is not None:
         raise RuleError("checkpoint", fault)
     return tree, found
+
+
+def _mismatch(tree: MerkleTree, checkpoint: Checkpoint) -> str:
+    """Why the ledger does not match ``checkpoint``, as ``fupin verify`` says it (since session
+    28, tester D: before, only "run fupin verify")."""
+    if tree.size < checkpoint.size:
+        return (
+            f"it covers {checkpoint.size} events; the ledger has only {tree.size} (events were "
+            "removed, or the checkpoint is not this ledger's)"
+        )
+    return f"the first {checkpoint.size} events do not hash to its root; run fupin verify"
 
 
 def _recorded(app: LedgerCore, notification: Any) -> datetime | None:

@@ -436,6 +436,8 @@ class VerifyReport:
     """What ``Verifier`` checked and what it found."""
 
     size: int = 0
+    #: Where the check stopped before the log's end (unreadable rows), None when it read it all.
+    stopped: int | None = None
     root: bytes = EMPTY_ROOT
     seals: int = 0
     signed: int = 0
@@ -2892,6 +2894,7 @@ class Verifier:
         self._unread_versions()
         self._check_checkpoint_files()
         self.report.size = size
+        self.report.stopped = stopped
         self.report.root = self.frontier.root()
         # Positions in the ledger first, then the checkpoint files (-1): a file's key that the
         # ledger no longer lists is a consequence of the first bad position, not its cause.

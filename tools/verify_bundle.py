@@ -325,6 +325,11 @@ def _check_checkpoint_fields(cp: dict[str, Any], origin: str, what: str) -> None
             f"{what}: its time {_safe(repr(time))} is not an ISO 8601 time with its "
             "UTC offset (2018-12-31T09:00:00+00:00)"
         )
+    if _whole(cp, "size", what) < 1:  # since session 28: said as a bad signature before
+        raise BundleError(
+            f"{what}: its size is 0, not at least 1 (the number of events it covers: a "
+            "checkpoint covers at least the ledger's first event)"
+        )
 
 
 def check_checkpoint(

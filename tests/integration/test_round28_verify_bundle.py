@@ -1,6 +1,7 @@
 """``tools/verify_bundle.py``, session 28 (tester D, a cryptographer): its consistency check
 (a ``fupin prove-consistency`` bundle) is ``ledger/merkle.py``'s, copied whole, run here over
-the RFC 6962 / RFC 9162 consistency vectors the ledger's is."""
+the RFC 6962 / RFC 9162 consistency vectors the ledger's is; and a checkpoint of size 0 is
+refused for its size, not said to be badly signed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_verify_bundle_malformed import vb
+from tests.integration.test_round25_verify_bundle import _resigned
+from tests.integration.test_verify_bundle_malformed import run, vb
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "rfc6962"
 CONSISTENCY_FILES = sorted(DATA.glob("consistency/*/*.json"))
@@ -38,3 +40,16 @@ def test_the_tools_consistency_check_passes_the_rfc_vectors(path: Path) -> None:
             vb.verify_consistency(*args)
     else:
         vb.verify_consistency(*args)
+
+
+def test_a_checkpoint_of_size_0_is_refused_for_its_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # before: "the checkpoint's signature does not verify" (signed over size 0 or not)
+    code, out, err = run(_resigned(size=0), tmp_path, capsys)
+
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        "NOT VERIFIED: BundleError: the checkpoint: its size is 0, not at least 1 (the number of "
+        "events it covers"
+    ), err

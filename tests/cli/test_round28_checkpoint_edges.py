@@ -1,0 +1,70 @@
+"""Session 28, tester D (a cryptographer), findings 2 to 4: checkpoints at the edges.
+
+4. a checkpoint larger than the ledger (signed with the real log key): ``verify`` said
+   ``FAILED at position N`` of an N-event ledger, a position that does not exist, and ``prove``
+   only ``this ledger does not match the checkpoint; run fupin verify``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import assert_refused
+from tests.cli.test_round24_keys import Keys, keys
+from tests.cli.test_round28_consistency import _signed, two
+
+STORE_INDEPENDENT = "verify's and prove's wording of a checkpoint: the same code on either store"
+
+__all__ = ["keys", "two"]  # the fixtures, used by name
+
+
+def _forged(keys: Keys, name: str, **fields: object) -> tuple[Path, int]:
+    """cp2.json with ``fields`` changed, signed with the log key: its file, the ledger's size."""
+    cp2 = json.loads((keys.folder / "cp2.json").read_text())
+    path = keys.folder / name
+    path.write_text(json.dumps(_signed(keys, cp2, **fields)), encoding="utf-8")
+    return path, keys.fupin.event_count()
+
+
+def test_verify_says_a_checkpoint_past_the_end_at_the_ledgers_end_not_a_position(two: Keys) -> None:
+    big, events = _forged(two, "big.json", size=20000)
+
+    result = two.fupin(f"verify --checkpoint {big}")
+
+    assert result.exit_code == 1, result.output
+    first = result.stderr.splitlines()[0]
+    said = f"FAILED at the end of the ledger (its last position is {events - 1}): checkpoint "
+    assert first.startswith(f"{said}{big}: it covers 20000 events; the ledger has only {events} ")
+    assert f"position {events}" not in result.stderr
+
+
+def test_prove_says_why_a_checkpoint_past_the_end_does_not_match(two: Keys) -> None:
+    big, events = _forged(two, "big.json", size=20000)
+    out = two.folder / "b.json"
+
+    result = two.fupin(f"prove JH-0001 --checkpoint {big} -o {out}")
+    extends = two.fupin(f"prove-consistency --from {two.folder / 'cp1.json'} --to {big} -o {out}")
+
+    rule = (
+        f"{big}: this ledger does not match the checkpoint: it covers 20000 events; the ledger "
+        f"has only {events} (events were removed, or the checkpoint is not this ledger's); "
+        "nothing was proven"
+    )
+    assert_refused(result, "checkpoint", rule)
+    assert_refused(extends, "checkpoint", rule)
+    assert not out.exists()
+
+
+def test_prove_says_the_roots_differ_for_a_checkpoint_of_another_log(two: Keys) -> None:
+    other, _ = _forged(two, "other.json", root="ab" * 32)
+    out = two.folder / "b.json"
+
+    result = two.fupin(f"prove JH-0001 --checkpoint {other} -o {out}")
+
+    size = json.loads(other.read_text())["size"]
+    assert_refused(
+        result,
+        "checkpoint",
+        f"{other}: this ledger does not match the checkpoint: the first {size} events do not "
+        "hash to its root; run fupin verify",
+    )
