@@ -208,8 +208,9 @@ def _check_recorded_within(app: LedgerCore, tree: MerkleTree, size: int) -> None
 
 
 def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
-    if not checkpoint.signature_valid():
-        raise RuleError("checkpoint", "its signature does not verify")
+    fault = checkpoint.signature_fault()
+    if fault is not None:
+        raise RuleError("checkpoint", fault)
     origin, fault = origin_fault_in(app.recorder, app.mapper, checkpoint)  # since session 25
     if fault is not None:
         raise RuleError("checkpoint", f"{fault}; nothing was proven")

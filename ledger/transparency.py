@@ -144,15 +144,25 @@ class Checkpoint:
         """Whether the signature is the embedded public key's over the pinned note. Never
         raises: a checkpoint with a malformed field (made without ``from_json``) is not
         validly signed."""
-        if _checkpoint_problem(asdict(self)) is not None:
-            return False
+        return self.signature_fault() is None
+
+    def signature_fault(self) -> str | None:
+        """Why the signature proves nothing, naming the rule (since session 28, tester D: a
+        public key of small order was said to be a signature that does not verify); None when
+        it is the embedded public key's over the pinned note. Never raises."""
+        problem = _checkpoint_problem(asdict(self))
+        if problem is not None:
+            return problem
         try:
             public = parse_public_key(self.public_key)
-            signature = base64.b64decode(self.signature, validate=True)
-            note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
-        except (InputError, ValueError):  # a point of small order: it proves nothing
-            return False
-        return key_id(public) == self.key_id and signature_valid(public, signature, note)
+        except InputError as exc:  # a point of small order: it proves nothing
+            why = exc.rule.removeprefix("not a usable public key: ")
+            return f"its public_key is {why}: not a usable public key (docs/audit-guide.md §1)"
+        if key_id(public) != self.key_id:
+            return "its key_id is not its public_key's"
+        signature = base64.b64decode(self.signature, validate=True)
+        note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
+        return None if signature_valid(public, signature, note) else "its signature does not verify"
 
 
 #: The fields of a version 1 checkpoint file, in their order.

@@ -670,10 +670,11 @@ class Verifier:
         # and do not compare the ledger with it.
         self.given: list[tuple[str, Checkpoint]] = []
         for name, checkpoint in sorted(checkpoints, key=lambda item: item[1].size):
-            if checkpoint.signature_valid():
+            fault = checkpoint.signature_fault()
+            if fault is None:
                 self.given.append((name, checkpoint))
             else:
-                self._problem(-1, f"checkpoint {name}", "its signature does not verify")
+                self._problem(-1, f"checkpoint {name}", fault)
         self.checkpoints = list(self.given)  # those whose size is not reached yet
         self.report.checkpoints = [c.size for _, c in self.given]
         self.frontier = Frontier()

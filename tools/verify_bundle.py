@@ -13,7 +13,7 @@ older. For a household's bundle:
    8601 with its offset), then its Ed25519 signature over its pinned note (and, with
    ``--log-key``, that it was signed by the log key you obtained elsewhere, the district's
    current one, or one of those given: a bundle's own key proves nothing alone, and this tool
-   cannot know when a key was rotated out);
+   cannot know when a key was rotated out); a public key of small order is refused;
 2. every event's RFC 9162 inclusion proof against the checkpoint's root;
 3. every event belongs to the household named (aggregate id = uuid5 of "household:NUMBER"), and
    so does the bundle's ``aggregate_id``; a bundle whose ``version`` is not 1 is refused;
@@ -332,6 +332,28 @@ def _check_checkpoint_fields(cp: dict[str, Any], origin: str, what: str) -> None
         )
 
 
+#: The encodings of Ed25519's points of small order, the sign bit cleared: a copy of
+#: ``ledger.keys._SMALL_ORDER`` (this file stands alone; a test checks both agree). A
+#: signature "by" such a key can be made without any private key (R the identity, S = 0).
+SMALL_ORDER = frozenset(
+    bytes.fromhex(point)
+    for point in (
+        "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+        "0100000000000000000000000000000000000000000000000000000000000000",  # order 1
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p - 1, order 2
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p, order 4
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # p + 1, order 1
+    )
+)
+
+
+def small_order(raw_public_key: bytes) -> bool:
+    """Whether a 32-byte public key is a point of small order, which anyone can sign for."""
+    return raw_public_key[:31] + bytes([raw_public_key[31] & 0x7F]) in SMALL_ORDER
+
+
 def check_checkpoint(
     cp: dict[str, Any],
     pinned: str | Collection[str] | None,
@@ -343,6 +365,11 @@ def check_checkpoint(
     cp = _object(cp, what)
     _check_checkpoint_fields(cp, origin, what)
     raw = _base64(cp, "public_key", what, 32)
+    if small_order(raw):  # since session 28: audit-guide.md §1 said so, the tool took it
+        raise BundleError(
+            f"{what}: its public_key is a point of small order, which anyone can sign for: "
+            "not a usable public key (docs/audit-guide.md §1)"
+        )
     key_id = key_id_of(raw)
     if key_id != _text(cp, "key_id", what):
         raise BundleError(f"{what}'s key id does not match its public key")

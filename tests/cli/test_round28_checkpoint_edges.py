@@ -2,10 +2,14 @@
 
 4. a checkpoint larger than the ledger (signed with the real log key): ``verify`` said
    ``FAILED at position N`` of an N-event ledger, a position that does not exist, and ``prove``
-   only ``this ledger does not match the checkpoint; run fupin verify``."""
+   only ``this ledger does not match the checkpoint; run fupin verify``.
+3. a checkpoint "signed" by a public key of small order: ``verify`` and ``prove`` said its
+   signature does not verify, where the rule broken is its key's."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -68,3 +72,40 @@ def test_prove_says_the_roots_differ_for_a_checkpoint_of_another_log(two: Keys) 
         f"{other}: this ledger does not match the checkpoint: the first {size} events do not "
         "hash to its root; run fupin verify",
     )
+
+
+def _small_order(keys: Keys) -> Path:
+    """cp2.json "signed" by the identity point, R = the identity and S = 0 (valid for any
+    message under that key)."""
+    identity = b"\x01" + b"\0" * 31
+    cp = json.loads((keys.folder / "cp2.json").read_text())
+    cp.update(
+        public_key=base64.b64encode(identity).decode(),
+        key_id=hashlib.sha256(identity).hexdigest()[:16],
+        signature=base64.b64encode(identity + b"\0" * 32).decode(),
+    )
+    path = keys.folder / "small.json"
+    path.write_text(json.dumps(cp), encoding="utf-8")
+    return path
+
+
+SMALL_ORDER = (
+    "its public_key is a point of small order, which anyone can sign for: not a usable public key"
+)
+
+
+def test_verify_and_prove_name_the_small_order_rule_of_a_checkpoints_key(two: Keys) -> None:
+    small = _small_order(two)
+    out = two.folder / "b.json"
+
+    verified = two.fupin(f"verify --checkpoint {small}")
+    proved = two.fupin(f"prove JH-0001 --checkpoint {small} -o {out}")
+
+    assert verified.exit_code == 1, verified.output
+    first = verified.stderr.splitlines()[0]
+    assert (
+        first
+        == f"FAILED at checkpoint file: checkpoint {small}: {SMALL_ORDER} (docs/audit-guide.md §1)"
+    )
+    assert "does not verify" not in verified.stderr
+    assert_refused(proved, "checkpoint", f"{small}: {SMALL_ORDER}")
