@@ -158,11 +158,11 @@ class Checkpoint:
         except InputError as exc:  # a point of small order: it proves nothing
             why = exc.rule.removeprefix("not a usable public key: ")
             return f"its public_key is {why}: not a usable public key (docs/audit-guide.md §1)"
-        if key_id(public) != self.key_id:
-            return "its key_id is not its public_key's"
         signature = base64.b64decode(self.signature, validate=True)
         note = checkpoint_note(self.log, self.size, self.root_bytes, self.time)
-        return None if signature_valid(public, signature, note) else "its signature does not verify"
+        if key_id(public) == self.key_id and signature_valid(public, signature, note):
+            return None
+        return "its signature does not verify"  # a key id not its key's too, as before
 
 
 #: The fields of a version 1 checkpoint file, in their order.
