@@ -336,6 +336,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(_unchecked(report.key_table_unchecked), markup=False, highlight=False)
     for size in report.checkpoints:
         say(f"checkpoint of size {size}: signature valid, ledger extends it")
+    for name, said in report.stale_heads:  # since session 28: a note, not a problem
+        say(f"note: checkpoint {name}: {said}", markup=False, highlight=False)
     say(_origin_line(report.origin), markup=False, highlight=False)
     if report.recorded_under_old_origin:
         # since session 25: signed by yesterday's fupin under the district's name (a note)

@@ -47,6 +47,7 @@ from ledger.transparency import (
     origin_fault_in,
     rebuilt_from_export,
     recorded_checkpoints,
+    stale_head,
     stored_events,
 )
 
@@ -142,8 +143,10 @@ def _checked_tree(
     changes: list[LogKeyChange] = []  # the log key's changes, in the events read
     log_version = 0  # the log's last event among them
     last: Any = None  # the last event it covers
+    after: Any = None  # the event after them, if any
     for notification in stored_events(app.recorder):
         if tree.size == checkpoint.size:
+            after = notification
             break
         last = notification
         leaf = event_bytes(notification, tree.size, "nothing was proven")
@@ -169,6 +172,11 @@ def _checked_tree(
     )
     if fault is not None:
         raise RuleError("checkpoint", fault)
+    # a tree head fupin never made (since session 28): proven from, it would pass for the log
+    # as it stood at its time
+    stale = stale_head(checkpoint.size, checkpoint.time, _recorded(app, after)) if after else None
+    if stale is not None:
+        raise RuleError("checkpoint", f"{stale}; nothing was proven")
     return tree, found
 
 

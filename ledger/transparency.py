@@ -86,6 +86,7 @@ __all__ = [
     "register_log_key",
     "register_signing_key",
     "revoke_signing_key",
+    "stale_head",
     "store_origin",
     "stored_events",
     "stored_rows",
@@ -375,6 +376,33 @@ def log_key_change(event: Any, position: int | None) -> LogKeyChange:
     stamp = getattr(event, "timestamp", None)
     aware = isinstance(stamp, datetime) and stamp.utcoffset() is not None
     return LogKeyChange(position, event.key_id, stamp if aware else None)
+
+
+def stale_head(size: int, time: str, next_recorded: datetime | None) -> str | None:
+    """Why a tree head of ``size`` events signed at ``time`` is one ``fupin checkpoint`` never
+    made, when the event at position ``size`` (the one after it) was recorded at
+    ``next_recorded``, more than ``clock.CLOCK_TOLERANCE`` before ``time``; None otherwise (no
+    event after it, or no time known). ``fupin checkpoint`` signs the whole log as it stands:
+    an older size signed later is a head signed by whoever holds the log key, passed off as of
+    a later time, when the log already held more (since session 28, tester D). Its tree may
+    still be the ledger's: ``fupin verify`` notes it, ``fupin prove`` proves nothing from it."""
+    if next_recorded is None or next_recorded.utcoffset() is None:
+        return None
+    try:
+        signed = datetime.fromisoformat(time)
+    except (TypeError, ValueError):
+        return None
+    if signed.utcoffset() is None or signed <= next_recorded + clock.CLOCK_TOLERANCE:
+        return None
+    after = next_recorded.astimezone(UTC).isoformat()
+    minutes = int(clock.CLOCK_TOLERANCE.total_seconds() // 60)
+    return (
+        f"it covers {size} events but is signed at {time}, more than {minutes} minutes after "
+        f"the event at position {size} (the one after them) was recorded, at {after}: fupin "
+        "checkpoint signs the whole log as it stands, so fupin never made it: it is an older "
+        "tree head signed later by whoever holds the log key, as if the log had ended there "
+        "then (docs/audit-guide.md §4)"
+    )
 
 
 def key_in_force_fault(

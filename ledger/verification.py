@@ -209,6 +209,7 @@ from ledger.transparency import (
     recorded_origin,
     recorded_signed,
     recorded_with_keys,
+    stale_head,
     store_origin,
 )
 from ledger.values import CHINA
@@ -499,6 +500,10 @@ class VerifyReport:
     #: root was compared with the log's (those a checkpoint file of the same size and root
     #: covered are not counted: the file's comparison is the same).
     recorded_checkpoints: list[int] = field(default_factory=list)
+    #: Checkpoint files whose tree the ledger extends but that fupin never made: an older
+    #: size signed after the event at that position was recorded (``stale_head``), each
+    #: (its file, why). A note, not a problem (since session 28).
+    stale_heads: list[tuple[str, str]] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -741,6 +746,10 @@ class Verifier:
         # the clocks' tolerance (``key_in_force_fault``, since session 25).
         self._last_at: str | None = None
         self._recorded_at_size: dict[int, str | None] = {}
+        # The sizes one past a checkpoint file's that the pass is to stop at (sorted): there
+        # ``_recorded_at_size`` holds when the event after the checkpoint's was recorded, which
+        # ``stale_head`` compares with its time (since session 28).
+        self._after_sizes: list[int] = []
         # The checkpoints the ledger itself recorded, not reached yet: (size, root, label,
         # where: its event's id and version), sorted by size (``read_recorded_checkpoints``).
         self.recorded: list[tuple[int, bytes, str, _Recorded]] = []
@@ -1362,6 +1371,8 @@ class Verifier:
         due = self.checkpoints[0][1].size if self.checkpoints else -1
         if self.recorded and (due < 0 or self.recorded[0][0] < due):
             due = self.recorded[0][0]
+        if self._after_sizes and (due < 0 or self._after_sizes[0] < due):
+            due = self._after_sizes[0]
         return due
 
     # -- the store's ids ---------------------------------------------------------------------
@@ -2761,9 +2772,13 @@ class Verifier:
         (a checkpoint file is judged by it, ``_check_checkpoint_files``)."""
         self._key_at_size[size] = self.log_key
         self._recorded_at_size[size] = self._last_at
+        while self._after_sizes and self._after_sizes[0] <= size:
+            self._after_sizes.pop(0)
         root = self.frontier.root() if self.checkpoints or self.recorded else b""
         while self.checkpoints and self.checkpoints[0][1].size == size:
             name, checkpoint = self.checkpoints.pop(0)
+            if size + 1 not in self._after_sizes:
+                self._after_sizes.append(size + 1)  # sizes come in order: it stays sorted
             if root != checkpoint.root_bytes:
                 self._problem(
                     size - 1, f"checkpoint {name}", self._root_mismatch(size), at_event=False
@@ -2844,6 +2859,23 @@ class Verifier:
                 )
                 if fault is not None:
                     self._problem(-1, f"checkpoint {name}", fault)
+                else:
+                    self._stale_head(name, checkpoint)
+
+    def _stale_head(self, name: str, checkpoint: Checkpoint) -> None:
+        """Note a checkpoint file the ledger extends, signed after the event at its size was
+        recorded (``stale_head``): not a problem, its tree is the ledger's, but fupin never
+        made it (since session 28)."""
+        after = self._recorded_at_size.get(checkpoint.size + 1)
+        if after is None:
+            return
+        try:
+            recorded = datetime.fromisoformat(after)
+        except ValueError:
+            return
+        said = stale_head(checkpoint.size, checkpoint.time, recorded)
+        if said is not None:
+            self.report.stale_heads.append((name, said))
 
     def finish(self) -> VerifyReport:
         size = self.frontier.size

@@ -4,18 +4,25 @@
    ``FAILED at position N`` of an N-event ledger, a position that does not exist, and ``prove``
    only ``this ledger does not match the checkpoint; run fupin verify``.
 3. a checkpoint "signed" by a public key of small order: ``verify`` and ``prove`` said its
-   signature does not verify, where the rule broken is its key's."""
+   signature does not verify, where the rule broken is its key's.
+2. a tree head of an older size signed (with the real log key) more than the clocks' 10
+   minutes after the event at that position was recorded, which fupin's ``checkpoint`` never
+   makes: ``verify`` said only "ledger extends it", and ``prove`` proved from it."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from ledger import clock
 
 from tests.cli.conftest import assert_refused
 from tests.cli.test_round24_keys import Keys, keys
 from tests.cli.test_round28_consistency import _signed, two
+from tests.support import TickingClock
 
 STORE_INDEPENDENT = "verify's and prove's wording of a checkpoint: the same code on either store"
 
@@ -109,3 +116,51 @@ def test_verify_and_prove_name_the_small_order_rule_of_a_checkpoints_key(two: Ke
     )
     assert "does not verify" not in verified.stderr
     assert_refused(proved, "checkpoint", f"{small}: {SMALL_ORDER}")
+
+
+# -- 2. an older tree head signed later, passed off as of that time ----------------------------
+
+
+def _later(minutes: int) -> str:
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+
+
+def test_a_head_signed_after_the_next_event_was_recorded_is_noted_and_not_proven(
+    two: Keys,
+) -> None:
+    # cp1's size, signed (with the real log key) 30 minutes after the event at that position,
+    # its own CheckpointRecorded, was recorded: fupin never signs a size the log has passed
+    cp1 = json.loads((two.folder / "cp1.json").read_text())
+    stale = two.folder / "stale.json"
+    stale.write_text(json.dumps(_signed(two, cp1, time=_later(30))), encoding="utf-8")
+    out = two.folder / "b.json"
+
+    with clock.using_clock(TickingClock(datetime.now(UTC) + timedelta(minutes=35))):
+        verified = two.fupin.ok(f"verify --checkpoint {stale}")
+        proved = two.fupin(f"prove JH-0001 --checkpoint {stale} -o {out}")
+        honest = two.fupin(f"prove JH-0001 --checkpoint {two.folder / 'cp1.json'} -o {out}")
+
+    said = (
+        f"note: checkpoint {stale}: it covers {cp1['size']} events but is signed at "
+        f"{json.loads(stale.read_text())['time']}, more than 10 minutes after the event at "
+        f"position {cp1['size']} (the one after them) was recorded, at "
+    )
+    assert said in verified.stdout
+    assert "fupin never made it" in verified.stdout
+    assert f"checkpoint of size {cp1['size']}: signature valid, ledger extends it" in (
+        verified.stdout
+    )
+    assert_refused(proved, "checkpoint", f"{stale}: it covers {cp1['size']} events but is signed")
+    assert "nothing was proven" in proved.stderr
+    assert honest.exit_code == 0, honest.output
+
+
+def test_a_head_signed_within_the_clocks_tolerance_is_not_noted(two: Keys) -> None:
+    cp1 = json.loads((two.folder / "cp1.json").read_text())
+    late = two.folder / "late.json"
+    late.write_text(json.dumps(_signed(two, cp1, time=_later(5))), encoding="utf-8")
+
+    with clock.using_clock(TickingClock(datetime.now(UTC) + timedelta(minutes=6))):
+        verified = two.fupin.ok(f"verify --checkpoint {late}")
+
+    assert "note: checkpoint" not in verified.stdout
