@@ -13,6 +13,9 @@ Every refusal names the field and the rule, so that an officer can mend the inpu
 
 from __future__ import annotations
 
+import ast
+import re
+
 __all__ = [
     "AlreadyExistsError",
     "ConflictError",
@@ -25,10 +28,22 @@ __all__ = [
 ]
 
 
+#: What a refusal says instead of a rule that would quote an ID-card or a mobile phone number
+#: typed (``unquoted``), after what it holds.
+NEVER_QUOTED = (
+    "a refusal never shows personal data, which goes only into a household's sealed personal "
+    "fields (head name, ID card, phone, address, member names); is it typed in the wrong "
+    "option or cell?"
+)
+
+
 class LedgerError(Exception):
-    """A refused command: ``field`` names what was wrong, ``rule`` says which rule it broke."""
+    """A refused command: ``field`` names what was wrong, ``rule`` says which rule it broke.
+    A rule that would quote an ID-card or mobile phone number is said without it
+    (``unquoted``)."""
 
     def __init__(self, field: str, rule: str) -> None:
+        rule = unquoted(rule)
         super().__init__(f"{field}: {rule}")
         self.field = field
         self.rule = rule
@@ -65,3 +80,42 @@ class RuleError(LedgerError):
 
 class ConflictError(LedgerError):
     """Another writer saved the same aggregate first (optimistic concurrency)."""
+
+
+def unquoted(rule: str) -> str:
+    """``rule``, or, if it holds an ID-card number or a mobile phone number written as a phone
+    (as ``ledger.values.check_no_personal_data`` reads them), in its words or in a text it
+    quotes (``'…'``, escapes read back: ``'\\U000159f0440704…'`` is a character and an ID
+    card), the personal-data refusal instead. The one place every refusal passes through, so
+    that no parser's message quotes one typed where a number, a date or an id was wanted (since
+    session 28: an ID card typed in ``--members`` or an import's ``effective`` cell, a column
+    shifted, was printed back)."""
+    from ledger.values import personal_number  # ledger.values raises these errors
+
+    for text in (rule, *_quoted_texts(rule)):
+        found = personal_number(text)
+        if found is not None:
+            return f"holds {found[0]}, not quoted: {NEVER_QUOTED}"
+    return rule
+
+
+#: A text a refusal quotes as Python writes it (``repr``, ``ledger.values.quoted``).
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+
+
+def _quoted_texts(rule: str) -> list[str]:
+    """The texts ``rule`` quotes, their escapes read back (``'\\u3000'`` is U+3000)."""
+    found: list[str] = []
+    # From every quote mark: the apostrophe of "a household's" opens no text, and must not
+    # hide the quoted text after it.
+    for at, char in enumerate(rule):
+        literal = _QUOTED.match(rule, at) if char in "'\"" else None
+        if literal is None:
+            continue
+        try:
+            text = ast.literal_eval(literal[0])
+        except (ValueError, SyntaxError):  # quotes that are no Python literal
+            continue
+        if isinstance(text, str):
+            found.append(text)
+    return found

@@ -57,6 +57,7 @@ __all__ = [
     "parse_timestamp",
     "parse_whole_number",
     "parse_yuan",
+    "personal_number",
     "require_text",
     "valid_id_card",
     "visible",
@@ -466,8 +467,19 @@ def check_no_personal_data(field: str, text: str) -> None:
     a country code (``+86``/``0086``/``86``), or grouped 3-4-4 (``138 0013 8000``). A bare
     11-digit number passes (no cue near it): an accounting voucher 记账凭证 or a contract
     number is often yymmdd and a serial."""
-    if field in PERSONAL_FIELDS or _ANY_DIGIT.search(text) is None:
+    if field in PERSONAL_FIELDS:
         return
+    found = personal_number(text)
+    if found is not None:
+        raise InputError(field, f"holds {found[0]} ({found[1]}): {_IN_CLEAR}")
+
+
+def personal_number(text: str) -> tuple[str, str] | None:
+    """The first ID-card or mobile phone number in ``text`` as ``check_no_personal_data``
+    reads them, said without its digits: what it is (``an ID-card number``) and where
+    (``characters 1-18``); or None."""
+    if _ANY_DIGIT.search(text) is None:
+        return None
     plain, where = folded(text)
     for run in _NUMBER_RUN.finditer(plain):
         groups = list(_GROUP.finditer(run[0]))
@@ -486,7 +498,8 @@ def check_no_personal_data(field: str, text: str) -> None:
                 said = f"characters {where[at] + 1}-{where[end - 1] + 1}"
                 if what == "a mobile phone number":
                     said += ": 11 digits from 13… to 19…, written as a phone"
-                raise InputError(field, f"holds {what} ({said}): {_IN_CLEAR}")
+                return what, said
+    return None
 
 
 def _personal_number(
@@ -553,8 +566,10 @@ QUOTED_CHARS = 60
 
 
 def quoted(text: str) -> str:
-    """``text`` as a refusal quotes it: whole, or its first ``QUOTED_CHARS`` characters."""
-    if len(text) <= QUOTED_CHARS:
+    """``text`` as a refusal quotes it: whole, or its first ``QUOTED_CHARS`` characters;
+    whole if it holds an ID-card or a phone number (``personal_number``), so that the refusal
+    is said without it (``ledger.errors.unquoted``) rather than with part of it."""
+    if len(text) <= QUOTED_CHARS or personal_number(text) is not None:
         return repr(text)
     return f"{text[:QUOTED_CHARS]!r}… ({len(text):,} characters)"
 
