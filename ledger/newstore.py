@@ -26,11 +26,12 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @contextmanager
-def staged(path: Path, field: str = "store") -> Iterator[Path]:
+def staged(path: Path, field: str = "store", *, private: bool = False) -> Iterator[Path]:
     """A hidden, empty file beside ``path`` to make the store in; always removed afterwards
     (after ``publish`` the store lives on under ``path``). A folder where no file can be
     made (``/proc/1``, read-only) is refused naming ``field``, and so is a path with a
-    ``-wal``, ``-shm`` or ``-journal`` left beside it (``check_no_side_files``)."""
+    ``-wal``, ``-shm`` or ``-journal`` left beside it (``check_no_side_files``). A
+    ``private`` one (a backup) is readable by its owner only, 0600, whatever the umask."""
     check_no_side_files(path, field)
     try:
         handle, name = tempfile.mkstemp(
@@ -42,7 +43,10 @@ def staged(path: Path, field: str = "store") -> Iterator[Path]:
     temp = Path(name)
     # mkstemp makes it 0600; SQLite makes a new database 0644 less the umask, as a store made
     # in place was (0666 would let the group write the ledger and its keys under umask 002).
-    os.chmod(temp, 0o644 & ~umask())
+    # A backup stays 0600, as every other output holding personal data (tester C, session
+    # 28: it was 0644 under umask 022, every household's wrapped key and free text with it).
+    if not private:
+        os.chmod(temp, 0o644 & ~umask())
     try:
         yield temp
     finally:

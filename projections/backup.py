@@ -69,7 +69,7 @@ def backup(location: StoreLocation, target: Path) -> None:
     if source is None:
         _found("pg_dump", "backed up")  # before the hidden file is made
     try:
-        with staged(target, "file") as staging:
+        with staged(target, "file", private=True) as staging:
             if source is None:
                 _pg_dump(location, staging, target)
             else:
