@@ -25,6 +25,7 @@ from projections.pg import preflight
 
 from cli.common import console, err_console, ledger_session, refusals, settings
 from cli.outputs import check_new_store, check_protected, output_path
+from cli.privacy import reader_of
 from cli.verify import FAILED, CheckpointFiles, read_checkpoint
 
 # Not typer's own check of a readable path (a boxed usage error): restore refuses a backup it
@@ -42,9 +43,10 @@ def backup(file: FileArgument) -> None:
     check_protected(file, "file")  # not a file the ledger needs, nor through a planted link
     store_backup.check_target(file)
     # The store must be a ledger, as for every command but init, import --create, demo and
-    # restore: an empty file or another database is refused, looked at read-only.
-    with ledger_session():
-        pass
+    # restore: an empty file or another database is refused, looked at read-only. --as is an
+    # active officer or nobody, as for every reader (tester C, session 28: a ghost backed up).
+    with ledger_session() as app:
+        reader_of(app)
     store_backup.backup(location, file)
     note_written(file)
     console.print(f"backed up {location.display} to {file}", soft_wrap=True)

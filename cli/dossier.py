@@ -34,11 +34,14 @@ def show(
     exit, return to poverty 返贫, payments, employment 就业 (both since session 23), findings."""
     day, moment = times(as_of, known_at)
     with ledger_session() as app:
+        # Who reads first: an unknown --as learns nothing, not even whether the household is
+        # on record (tester C, session 28: "no household 'x' on record" came before it).
+        reader = reader_of(app)
         moment = api.settle_known_at(app, moment)  # one label for the dossier and its person
         report = api.household(app, household, day, moment)
         # Personal data comes from the events, through the key, as this reader may see it.
         # As of the same date and as known at the same time as the rest of the dossier.
-        report["personal"] = [app.personal_data(household, reader_of(app), day, moment)]
+        report["personal"] = [app.personal_data(household, reader, day, moment)]
     report["facts"] = [report["household"]]
     if output is not OutputFormat.json:
         # Its table and CSV are led by the report's own section, as a report's are: which

@@ -7,6 +7,7 @@ from projections import api
 from projections.catchup import counted
 
 from cli.common import console, emit_json, err_console, ledger_session, refusals, render_rows
+from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
 
 projections_app = typer.Typer(help="Read models 读模型: rebuild from zero, show positions.")
@@ -17,6 +18,7 @@ projections_app = typer.Typer(help="Read models 读模型: rebuild from zero, sh
 def rebuild() -> None:
     """Rebuild the read models 重建读模型: drop them all and replay from the first event."""
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         applied = api.rebuild(app)
         held = counted(app)
     console.print(rebuilt_message(applied, held))
@@ -44,6 +46,7 @@ def rebuilt_message(applied: int, held: int) -> str:
 def status(output: FormatOption = OutputFormat.table) -> None:
     """Read model status 读模型状态: tracked position, and how far behind the ledger."""
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         rows = api.status(app)
         note = api.readiness(app)
     if output is OutputFormat.json:
@@ -64,6 +67,7 @@ def check(output: FormatOption = OutputFormat.table) -> None:
     """Check the read models 核对读模型: every table as stored against the same table folded
     afresh from the events; exit 1 if one differs (changed behind the ledger's back)."""
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         rows = api.check(app)
     if output is OutputFormat.json:
         emit_json(rows)

@@ -541,6 +541,7 @@ def prove(
     inputs = [("--checkpoint", checkpoint_file)]
     check_output(out, "output", inputs=inputs, new=_BUNDLE_KEPT)
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         bundle = prove_household(app, household, signed, str(checkpoint_file))
     write_json(out, bundle, inputs, new=_BUNDLE_KEPT)
     console.print(f"{len(bundle['events'])} events of {household} proven -> {out}", soft_wrap=True)
