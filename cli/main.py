@@ -17,7 +17,7 @@ import functools
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -496,6 +496,33 @@ class _LazyGroup(TyperGroup):
         if name is not None and command is not None:
             command = load_command(name)
         return name, command, rest
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        with _usage_unquoted():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Context) -> Any:
+        with _usage_unquoted():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _usage_unquoted() -> Iterator[None]:
+    """click's own usage errors (``No such command '…'``, ``Got unexpected extra argument(s)
+    (…)``) said without an ID-card or phone number they would quote, as every refusal is
+    (``ledger.errors.unquoted``; since session 28, tester C)."""
+    from ledger.errors import unquoted
+    from typer._click.exceptions import ClickException
+
+    try:
+        yield
+    except ClickException as exc:
+        said = unquoted(exc.message)
+        if said != exc.message:
+            exc.message = f"the command line {said}"
+        raise
 
 
 app = typer.Typer(

@@ -250,3 +250,18 @@ def test_a_card_typed_as_a_count_never_reaches_stderr(
 
     assert result.exit_code == 2, result.output
     _quotes_none(result.stderr, card[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [f"report {CARD}", f"household '{APART}'", f"history JH-0001 {CARD}", f"log --{CARD}"],
+    ids=["command", "subcommand", "extra argument", "option"],
+)
+def test_a_usage_error_quotes_no_id_card(fupin: Fupin, line: str) -> None:
+    """click's own errors (no such command, an extra argument), not the ledger's refusals."""
+    result = fupin(line, "admin")
+
+    assert result.exit_code == 2, result.output
+    said = re.sub(r"[│\s]+", " ", result.stderr)  # one text of rich's error box
+    assert "the command line holds an ID-card number, not quoted" in said
+    _quotes_none(result.output, CARD)
