@@ -90,6 +90,8 @@ def unquoted(rule: str) -> str:
     that no parser's message quotes one typed where a number, a date or an id was wanted (since
     session 28: an ID card typed in ``--members`` or an import's ``effective`` cell, a column
     shifted, was printed back)."""
+    if sum(map(str.isdigit, rule)) < _FEWEST_DIGITS:  # most rules: said at once
+        return rule
     from ledger.values import personal_number  # ledger.values raises these errors
 
     for text in (rule, *_quoted_texts(rule)):
@@ -99,18 +101,21 @@ def unquoted(rule: str) -> str:
     return rule
 
 
+#: The fewest digits a personal number has (a mobile number's 11).
+_FEWEST_DIGITS = 11
 #: A text a refusal quotes as Python writes it (``repr``, ``ledger.values.quoted``).
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 
 
 def _quoted_texts(rule: str) -> list[str]:
-    """The texts ``rule`` quotes, their escapes read back (``'\\u3000'`` is U+3000)."""
+    """The texts ``rule`` quotes with an escape in them, read back (``'\\u3000'`` is U+3000):
+    one without is read in ``rule`` as it stands."""
     found: list[str] = []
     # From every quote mark: the apostrophe of "a household's" opens no text, and must not
     # hide the quoted text after it.
     for at, char in enumerate(rule):
         literal = _QUOTED.match(rule, at) if char in "'\"" else None
-        if literal is None:
+        if literal is None or "\\" not in literal[0]:
             continue
         try:
             text = ast.literal_eval(literal[0])
