@@ -265,3 +265,15 @@ def test_a_usage_error_quotes_no_id_card(fupin: Fupin, line: str) -> None:
     said = re.sub(r"[│\s]+", " ", result.stderr)  # one text of rich's error box
     assert "the command line holds an ID-card number, not quoted" in said
     _quotes_none(result.output, CARD)
+
+
+def test_a_long_cell_is_not_cut_inside_an_id_card_it_quotes() -> None:
+    """A refusal quotes a long text's first 60 characters: never the first digits of an ID
+    card that runs past them (its region and birth date), which alone no check reads."""
+    typed = "备注" * 24 + CARD
+
+    with pytest.raises(LedgerError) as refused:
+        parse_date(typed, "effective")
+
+    assert str(refused.value).startswith("effective: holds an ID-card number, not quoted")
+    assert CARD[:6] not in str(refused.value)
