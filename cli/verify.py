@@ -581,6 +581,7 @@ def prove_consistency_of(
     inputs = [("--from", older_file), ("--to", newer_file)]
     check_output(out, "output", inputs=inputs, new=_BUNDLE_KEPT)
     with ledger_session() as app:
+        reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         bundle = prove_consistency(app, older, newer, (str(older_file), str(newer_file)))
     write_json(out, bundle, inputs, new=_BUNDLE_KEPT)
     console.print(

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import orjson
 import pytest
-from cli.main import app
+from cli.main import COMMANDS, app, load_command
 from ledger.application import open_ledger
 from ledger.demo import CACHE_ENV, run_demo
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
+from typer.main import get_command
 from typer.testing import CliRunner, Result
 
 from cli import common
@@ -155,3 +158,23 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         app.close()
     return path
+
+
+def all_commands() -> dict[str, Command]:
+    """Every command of ``fupin`` at every depth, by its words (``keys new``)."""
+    found: dict[str, Command] = {}
+    root = get_command(app)
+    assert isinstance(root, TyperGroup)
+
+    def walk(group: TyperGroup, context: Context, words: str) -> None:
+        for name in group.list_commands(context):
+            loaded = group is root and name in COMMANDS
+            command = load_command(name) if loaded else group.get_command(context, name)
+            assert command is not None
+            if isinstance(command, TyperGroup):
+                walk(command, Context(command, parent=context), f"{words}{name} ")
+            else:
+                found[f"{words}{name}"] = command
+
+    walk(root, Context(root), "")
+    return found

@@ -6,12 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli.main import COMMANDS, app, load_command
-from typer._click.core import Command, Context
-from typer.core import TyperGroup
-from typer.main import get_command
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, all_commands
 
 STORE_INDEPENDENT = "the option's spelling is read before any record"
 
@@ -37,33 +33,13 @@ def test_a_key_file_takes_o(seeded: Fupin, tmp_path: Path, command: str) -> None
     assert key.exists()
 
 
-def _commands() -> dict[str, Command]:
-    """Every command of ``fupin`` at every depth, by its words."""
-    found: dict[str, Command] = {}
-    root = get_command(app)
-    assert isinstance(root, TyperGroup)
-
-    def walk(group: TyperGroup, context: Context, words: str) -> None:
-        for name in group.list_commands(context):
-            loaded = group is root and name in COMMANDS
-            command = load_command(name) if loaded else group.get_command(context, name)
-            assert command is not None
-            if isinstance(command, TyperGroup):
-                walk(command, Context(command, parent=context), f"{words}{name} ")
-            else:
-                found[f"{words}{name}"] = command
-
-    walk(root, Context(root), "")
-    return found
-
-
 def test_every_o_option_takes_both_long_names() -> None:
     """Session 28 (carried from tester E, session 27): ``report html``, ``keys new``,
     ``checkpoint`` and ``prove`` took ``--out`` and ``export``, ``notice`` and ``import
     template`` ``--output``, so one long name was refused by half the commands."""
     spelled = {
         words: option.opts
-        for words, command in _commands().items()
+        for words, command in all_commands().items()
         for option in command.params
         if "-o" in option.opts
     }

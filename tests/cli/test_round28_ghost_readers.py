@@ -9,12 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli.main import COMMANDS, app, load_command
-from typer._click.core import Command, Context
-from typer.core import TyperGroup
-from typer.main import get_command
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, all_commands, assert_refused
 from tests.cli.test_backup_cli import checkpoint
 
 GHOST = "'ghost' is not a registered officer"
@@ -39,6 +35,7 @@ READERS = {
     "verify": "",
     "query": "'select 1'",
     "prove": "JH-0001 --checkpoint {cp} -o {tmp}/bundle.json",
+    "prove-consistency": "--from {cp} --to {cp} -o {tmp}/consistency.json",
     "backup": "{tmp}/backup.db",
     "officer list": "",
     "household show": "JH-0001",
@@ -58,30 +55,10 @@ READERS = {
 }
 
 
-def _commands() -> dict[str, Command]:
-    """Every command of ``fupin`` at every depth, by its words."""
-    found: dict[str, Command] = {}
-    root = get_command(app)
-    assert isinstance(root, TyperGroup)
-
-    def walk(group: TyperGroup, context: Context, words: str) -> None:
-        for name in group.list_commands(context):
-            loaded = group is root and name in COMMANDS
-            command = load_command(name) if loaded else group.get_command(context, name)
-            assert command is not None
-            if isinstance(command, TyperGroup):
-                walk(command, Context(command, parent=context), f"{words}{name} ")
-            else:
-                found[f"{words}{name}"] = command
-
-    walk(root, Context(root), "")
-    return found
-
-
 def test_every_command_records_or_reads_as_an_officer() -> None:
     """A command that records takes ``--document`` (its recorder is checked at the save);
     every other one that opens the ledger is a reader, listed in ``READERS`` below."""
-    commands = _commands()
+    commands = all_commands()
     recording = {w for w, c in commands.items() if any(p.name == "document" for p in c.params)}
 
     unlisted = set(commands) - recording - NO_LEDGER - RECORDS - set(READERS)
@@ -94,7 +71,7 @@ def test_every_command_records_or_reads_as_an_officer() -> None:
 def test_no_reader_runs_for_an_unregistered_officer(
     seeded: Fupin, tmp_path: Path, words: str
 ) -> None:
-    cp = checkpoint(seeded, tmp_path, "cp.json") if words == "prove" else None
+    cp = checkpoint(seeded, tmp_path, "cp.json") if words.startswith("prove") else None
     out = tmp_path / "out"
     out.mkdir()
     before = seeded.event_count()
