@@ -172,10 +172,11 @@ def _too_large() -> str:
 
 
 def read_bytes(
-    name: str, data: bytes, ends: list[str] | None = None
+    name: str, data: bytes, ends: list[str] | None = None, encoding: str | None = None
 ) -> tuple[list[Row], list[RowError]]:
     """The rows of file ``name``, and its bad rows; ``ends``, if given, gets where each
-    export's closing line in it is (``read_jsonl``)."""
+    export's closing line in it is (``read_jsonl``); ``encoding``, ``--encoding``'s, is a CSV
+    file's (``read_csv``)."""
     suffix = Path(name).suffix.lower()
     if not data and suffix in _READ_SUFFIXES:  # (imported as 0 rows before session 21)
         return [], [RowError(name, "file", _EMPTY)]
@@ -188,7 +189,7 @@ def read_bytes(
         if suffix in (".jsonl", ".ndjson", ".json"):
             return read_jsonl(name, data, ends)
         if suffix == ".csv":
-            return read_csv(name, data)
+            return read_csv(name, data, encoding)
         if suffix == ".xlsx":
             return read_xlsx(name, data)
     except MemoryError:
@@ -428,17 +429,29 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     )
 
 
-def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
+def read_csv(
+    name: str, data: bytes, encoding: str | None = None
+) -> tuple[list[Row], list[RowError]]:
     """A header row, then one row per command; the command is the file's name (``identify.csv``
     or ``识别.csv``) unless a ``command`` / ``命令`` (or ``命令 command``) column names it on
-    each row. A UTF-16 file, or one separated by tabs or semicolons, is refused saying so."""
+    each row. A UTF-16 file, or one separated by tabs or semicolons, is refused saying so.
+    ``encoding`` is ``--encoding``'s: None (UTF-8, a GBK file that reads as UTF-8 refused),
+    ``utf-8`` (UTF-8 as it is) or ``gb18030`` (Excel's and WPS's plain CSV, GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_unmarked(data):
         return [], [RowError(name, "file", _UTF16)]  # Excel's "Unicode 文本", iconv -t utf-16
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # UTF-16 with no mark, Chinese at its start: NUL bytes, which GBK never holds.
-        return [], [RowError(name, "file", _UTF16 if b"\x00" in data else _NOT_UTF8)]
+    if encoding == GB18030:
+        decoded = _gb18030_text(name, data)
+        if isinstance(decoded, RowError):
+            return [], [decoded]
+        text = decoded
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            # UTF-16 with no mark, Chinese at its start: NUL bytes, which GBK never holds.
+            if b"\x00" in data:
+                return [], [RowError(name, "file", _UTF16)]
+            return [], [_pasted_row(name, data, exc) or RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
     # Strict: an unclosed quote read the rest of the file into one cell, and text after a
@@ -458,6 +471,10 @@ def read_csv(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         return [], [_bad_csv(name, text, table, line, exc)]
     finally:
         csv.field_size_limit(limit)
+    if encoding is None and not data.startswith(_BOM):  # Excel's "CSV UTF-8" writes a BOM
+        misread = _gbk_read_as_utf8(name, text, data, table)
+        if misread is not None:
+            return [], [misread]
     if table and table[0][:1] == ["# report"]:  # (tester N, session 21: told of a title row)
         return [], [RowError(name, "file", _A_REPORT)]
     separator = _other_separator(table)
@@ -607,8 +624,120 @@ _UTF16 = (
 #: Chinese Excel and WPS save "CSV (逗号分隔)" as GBK: say how to save it readably.
 _NOT_UTF8 = (
     "is not UTF-8 text (Excel's and WPS's plain 'CSV (逗号分隔)' is GBK): save it as "
-    "'CSV UTF-8 (逗号分隔)', or import the workbook itself (.xlsx)"
+    "'CSV UTF-8 (逗号分隔)', or import the workbook itself (.xlsx), or import it with "
+    "--encoding gbk"
 )
+
+#: ``--encoding``'s values (``gbk`` and ``gb2312`` read as GB18030, which holds both).
+UTF8, GB18030 = "utf-8", "gb18030"
+ENCODINGS = {"utf-8": UTF8, "utf8": UTF8, "gb18030": GB18030, "gbk": GB18030, "gb2312": GB18030}
+
+
+def _gb18030_text(name: str, data: bytes) -> str | RowError:
+    """The text of a CSV file imported with ``--encoding gb18030`` (or ``gbk``)."""
+    if data.startswith(_BOM):  # Excel's "CSV UTF-8": the option is wrong, not the file
+        return RowError(
+            name,
+            "file",
+            "starts with the UTF-8 byte-order mark, as Excel's and WPS's 'CSV UTF-8 (逗号分隔)' "
+            "does: it is UTF-8, not GBK; import it without --encoding",
+        )
+    try:
+        return data.decode(GB18030)
+    except UnicodeDecodeError as exc:
+        at = len(data[: exc.start].decode(GB18030))
+        return RowError(
+            name,
+            "file",
+            f"is not GBK (GB18030) text, as --encoding gbk says (byte 0x{data[exc.start]:02X} "
+            f"at character {at + 1}): import it without --encoding if it is UTF-8",
+        )
+
+
+def _cjk(char: str) -> bool:
+    """A Chinese, Japanese or Korean character, or CJK punctuation or a full-width form."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or code >= 0x20000
+    )
+
+
+def _two_byte(char: str) -> bool:
+    """A character UTF-8 writes in two bytes (U+0080 to U+07FF): what GBK's Chinese reads as
+    when its bytes happen to be UTF-8 (莫强, C4 AA C7 BF, reads Īǿ)."""
+    return 0x80 <= ord(char) <= 0x7FF
+
+
+def _gbk_read_as_utf8(name: str, text: str, data: bytes, table: list[list[str]]) -> RowError | None:
+    """The refusal of a GBK file (Excel's and WPS's plain "CSV (逗号分隔)") whose bytes are
+    UTF-8 too: its text holds characters of UTF-8's two-byte range and no CJK character,
+    while its bytes read as GB18030 hold CJK and none of those characters; it names the first
+    cell holding such text and both readings (tester H, session 28: 莫强 was imported as Īǿ,
+    exit 0). A UTF-8 file holding CJK anywhere, or starting with a BOM, is never refused so.
+    None for any other file."""
+    if not any(_two_byte(c) for c in text) or any(_cjk(c) for c in text):
+        return None
+    try:
+        other = data.decode(GB18030)
+    except UnicodeDecodeError:
+        return None
+    if not any(_cjk(c) for c in other) or any(_two_byte(c) for c in other):
+        return None
+    headers = [" ".join(h.split()) for h in table[0]] if table else []
+    for number, cells in enumerate(table, 1):
+        for i, cell in enumerate(cells):
+            if any(_two_byte(c) for c in cell):
+                column = headers[i] if number > 1 and i < len(headers) and headers[i] else ""
+                as_gbk = cell.encode().decode(GB18030, "replace")
+                return RowError(
+                    f"{name} row {number}",
+                    _cut(column) if column else _position(i),
+                    f"reads {quoted(cell)} as UTF-8 but {quoted(as_gbk)} as GBK: {_GBK_SAVED}",
+                )
+    return RowError(name, "file", _GBK_SAVED)  # (a line break in a cell: never so far)
+
+
+_MARK = "\ufffd"  # where the bad byte is, read with the text before it
+
+_GBK_SAVED = (
+    "the file is GBK, Excel's and WPS's plain 'CSV (逗号分隔)', whose Chinese here happens "
+    "to be valid UTF-8 too: save it as 'CSV UTF-8 (逗号分隔)', or import the workbook itself "
+    "(.xlsx), or import it with --encoding gbk (or --encoding utf-8 if it is UTF-8 as read)"
+)
+
+
+def _pasted_row(name: str, data: bytes, exc: UnicodeDecodeError) -> RowError | None:
+    """The refusal of a UTF-8 file holding a row pasted from a GBK file: its first byte that
+    is not UTF-8 comes after UTF-8 text holding CJK; it names the row, the column and the
+    byte (tester H, session 28: only the file was named). None when no CJK comes before it
+    (the whole file may be GBK)."""
+    before = data[: exc.start].decode("utf-8-sig")
+    if not any(_cjk(c) for c in before):
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(before + _MARK, newline="")))
+    except csv.Error:
+        return None
+    if not records or not records[-1] or not records[-1][-1].endswith(_MARK):
+        return None
+    number = len(records)
+    index = len(records[-1]) - 1
+    headers = [" ".join(h.split()) for h in records[0]] if number > 1 else []
+    column = headers[index] if index < len(headers) and headers[index] else _position(index)
+    at = len(records[-1][-1])  # the cell's characters before the bad byte, and the mark
+    return RowError(
+        f"{name} row {number}",
+        _cut(column),
+        f"is not UTF-8 text (byte 0x{data[exc.start]:02X} at character {at} of the cell), "
+        "though the text before it is: a row typed or pasted from a GBK file (Excel's and "
+        "WPS's plain 'CSV (逗号分隔)')? Type the cell again, or save the whole file as "
+        "'CSV UTF-8 (逗号分隔)' from Excel or WPS",
+    )
 
 
 def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
@@ -1846,8 +1975,23 @@ def import_files(
     create: Annotated[
         bool, typer.Option("--create", help="Create the store if missing (to replay an export).")
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="CSV files' encoding: utf-8 (the default; taken as it is, a GBK file that "
+            "reads as UTF-8 no longer refused) or gb18030 (gbk: Excel's and WPS's plain 'CSV "
+            "(逗号分隔)'). XLSX and JSONL files ignore it.",
+            metavar="utf-8|gb18030",
+        ),
+    ] = None,
 ) -> None:
     """Bulk import 批量导入 FILE(s): every row or none; every bad row named (row, column, rule)."""
+    chosen = None if encoding is None else ENCODINGS.get(encoding.strip().lower())
+    if encoding is not None and chosen is None:
+        raise InputError(
+            "encoding", f"{quoted(encoding)} is not utf-8 or gb18030 (gbk reads as gb18030)"
+        )
     _refuse_named_twice(files)
     rows: list[Row] = []
     errors: list[RowError] = []
@@ -1863,7 +2007,7 @@ def import_files(
             continue
         digest.update(data)
         # The path as typed: two streets' folders hold files of the same name.
-        found, bad = read_bytes(str(path), data, closings)
+        found, bad = read_bytes(str(path), data, closings, chosen)
         rows += found
         errors += _personal_exposed(path, found) + bad
         end = export_end(data)
