@@ -454,6 +454,11 @@ def read_csv(
             return [], [_pasted_row(name, data, exc) or RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
+    directive = _SEPARATOR_LINE.match(text)
+    if directive is not None:  # Excel's "sep=," first line: a directive, not a title row
+        if directive[1] != ",":
+            return [], [RowError(name, "file", _not_comma_directive(directive[1]))]
+        text = text[directive.end() :]  # (Excel shows no such line: row 1 is the headers)
     # Strict: an unclosed quote read the rest of the file into one cell, and text after a
     # closing quote ("ab"c) lost the quotes, without a word (refused since session 14).
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -489,6 +494,20 @@ def read_csv(
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
     return _table_rows((name, "file"), Path(name).stem, table, lambda n: f"{name} row {n}")
+
+
+#: Excel's first line naming the separator (``sep=,``, ``sep=;``): Excel reads it and shows
+#: no such row (since session 28, tester H: refused as a title row).
+_SEPARATOR_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n|$)")
+
+
+def _not_comma_directive(separator: str) -> str:
+    named = {";": "semicolons (;)", "\t": "tabs"}.get(separator, repr(separator))
+    return (
+        f"its first line, {'sep=' + separator!r}, says its cells are separated by {named}: "
+        "the separator must be a comma. Save it from Excel or WPS as 'CSV UTF-8 (逗号分隔)', "
+        "or import the workbook itself (.xlsx)"
+    )
 
 
 def _full_width_rows(table: list[list[str]]) -> list[tuple[int, int]]:
@@ -1631,17 +1650,17 @@ def _table_rows(
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
     reported: set[str] = set()  # headers said to be unknown
-    heading = True  # no row below the headers read yet but ones repeating them
     for number, cells in enumerate(table[1:], 2):
         # Formulas a program wrote without their values read as empty: not an empty row.
         formulas = hidden.formulas.get(number, ())
         unsaved = [i for i in formulas if i > len(cells) or _empty(cells[i - 1])]
         if not unsaved and all(_empty(c) for c in cells):
             continue
-        if heading and _repeats_headers(cells):  # the Chinese headers below the English
+        # The Chinese headers below the English, or (since session 28, tester H: two CSV files
+        # joined into one) the headers again further down: every row is looked at.
+        if _repeats_headers(cells):
             errors.append(RowError(where(number), "header row", _repeated_headers(number)))
             continue
-        heading = False  # (only the rows right below row 1 are looked at, not every row)
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
@@ -1789,7 +1808,11 @@ def _repeats_headers(cells: list[Any]) -> bool:
     cells, and half its filled ones, are headers (the rule a header row below a title is
     found by). Since session 27 (tester C: the Chinese headers repeated in row 2 were refused
     as one bad date, ``effective: '生效日期' is not a date``)."""
-    names = [" ".join(str(c).split()).lower() for c in cells if isinstance(c, str) and c.strip()]
+    names = [
+        " ".join(c.removeprefix(_BOM_CHAR).split()).lower()  # (a joined file's second BOM)
+        for c in cells
+        if isinstance(c, str) and c.strip()
+    ]
     if len(names) < 2:
         return False
     known = sum(name in _known_headers() for name in names)
@@ -1798,10 +1821,18 @@ def _repeats_headers(cells: list[Any]) -> bool:
 
 
 def _repeated_headers(number: int) -> str:
-    return (
-        "repeats the headers (a second header row, the Chinese below the English or the other "
-        f"way round): row 1 alone holds them, in English, Chinese or both; delete row {number}"
+    second = (
+        "the Chinese below the English or the other way round"
+        if number == 2
+        else "as two files joined into one hold"
     )
+    return (
+        f"repeats the headers (a second header row, {second}): row 1 alone holds them, in "
+        f"English, Chinese or both; delete row {number}"
+    )
+
+
+_BOM_CHAR = "\ufeff"
 
 
 def _title_rule(headers: list[str], header_row: int) -> str:
@@ -1837,7 +1868,9 @@ def _unknown_column(spec: CommandSpec, header: str) -> str:
         if word.lower() in refused:  # a move's street: the rule, as the command line says it
             return refused[word.lower()]
     for arg in (*PROVENANCE, *spec.args):
-        if any(word.lower() == arg.name or word == arg.zh for word in words):
+        if any(
+            word.lower() == arg.name or _half_width(word) == _half_width(arg.zh) for word in words
+        ):
             return (
                 f"{_UNKNOWN_COLUMN}: its column {arg.name} is headed `{arg.zh} {arg.name}`, "
                 f"`{arg.name}` or `{arg.zh}`"
@@ -1957,7 +1990,15 @@ def _header_names(spec: CommandSpec) -> dict[str, str]:
     for arg in (*PROVENANCE, *spec.args):
         for header in (arg.name, arg.zh, f"{arg.zh} {arg.name}", f"{arg.name} {arg.zh}"):
             names[header.lower()] = arg.name  # looked up lowercased: Household, HOUSEHOLD
+            # 村(社区) typed with half-width brackets (since session 28, tester H: refused as
+            # an unknown column, with no hint)
+            names[_half_width(header.lower())] = arg.name
     return names
+
+
+def _half_width(header: str) -> str:
+    """``header`` with its full-width brackets （） typed half-width, ( )."""
+    return header.replace("（", "(").replace("）", ")")
 
 
 # -- the commands --------------------------------------------------------------------------
