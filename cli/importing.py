@@ -2020,9 +2020,10 @@ def import_files(
         str | None,
         typer.Option(
             "--encoding",
-            help="CSV files' encoding: utf-8 (the default; taken as it is, a GBK file that "
-            "reads as UTF-8 no longer refused) or gb18030 (gbk: Excel's and WPS's plain 'CSV "
-            "(逗号分隔)'). XLSX and JSONL files ignore it.",
+            help="CSV files' encoding: gb18030 (or gbk) for Excel's and WPS's plain 'CSV "
+            "(逗号分隔)'; utf-8 to take UTF-8 as it is, without the check that refuses a GBK "
+            "file reading as UTF-8 (without the option: UTF-8, checked). XLSX and JSONL files "
+            "ignore it.",
             metavar="utf-8|gb18030",
         ),
     ] = None,
