@@ -97,7 +97,10 @@ def history(
             e["effective"],
             event_term(e["event"])
             + (f" (voided by #{e['voided_by']})" if "voided_by" in e else ""),
-            f"{e['actor']} ({e['role']})",
+            f"{e['actor']} ({e['role']})"
+            # recorded for the actor by another (an import by the district office), since
+            # session 28
+            + (f", by {e['recorded_by']}" if e.get("recorded_by") else ""),
             # In full: pasted into --known-at it must include this very event (cut to the
             # second, and read as China time without its zone, it fell before it).
             e["recorded_at"].replace("+00:00", "Z"),

@@ -182,13 +182,37 @@ def _key_problem(kind: str, key: str, what: str, char: str) -> str:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Who recorded an event, in what role, when it took effect and on what document."""
+    """Who recorded an event, in what role, when it took effect and on what document.
+
+    ``actor`` is the officer the entry is theirs (the row's officer of an import); since
+    session 28 ``recorded_by`` and ``recorded_by_role`` name who recorded it when that is not
+    the actor (the district office importing a street officer's sheet), and are empty when the
+    actor recorded it themselves. Empty, they are left out of the stored bytes
+    (``STORED_IF_SET``): an event the actor records stores what it stored before they existed,
+    and an event stored before decodes, verifies and replays as it did."""
 
     actor: str
     role: str
     effective: date
     document: str
     note: str = ""
+    recorded_by: str = ""
+    recorded_by_role: str = ""
+
+    #: Fields the transcoder stores only when they are not at their default (their default
+    #: is what an event stored without them means).
+    STORED_IF_SET: ClassVar[tuple[str, ...]] = ("recorded_by", "recorded_by_role")
+
+    @property
+    def recorder(self) -> str:
+        """Who recorded the event: ``recorded_by``, or else the actor themselves (whose key
+        signs it, ``ledger.sealing``)."""
+        return self.recorded_by or self.actor
+
+    @property
+    def recorder_role(self) -> str:
+        """The role of ``recorder`` when the event was recorded."""
+        return self.recorded_by_role if self.recorded_by else self.role
 
 
 class LedgerAggregate(Aggregate):

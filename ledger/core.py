@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
@@ -527,6 +527,8 @@ class LedgerCore(Application[UUID]):
         if not stamp.dated and command in PROGRAMME_STEPS:
             self._check_today_in_programme(stamp.effective)
         prov = self.provenance(stamp, officer.role)
+        if self.recording_by and self.recording_by != stamp.actor:
+            prov = self._recorded_by(prov, self.recording_by)
         self._unsaid_late = None
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
             self._unsaid_late = self._unsaid_after_programme(stamp)
@@ -617,6 +619,20 @@ class LedgerCore(Application[UUID]):
         return Provenance(
             stamp.actor, role, stamp.effective, stamp.document.strip(), stamp.note.strip()
         )
+
+    def _recorded_by(self, prov: Provenance, recorder: str) -> Provenance:
+        """``prov`` naming ``recorder``, in their role now, as who recorded the event for its
+        actor (since session 28). Who may record (import) whose rows is ``ledger.imports``'s
+        rule; here the recorder is only a registered, active officer."""
+        try:
+            officer = self.load(Officer, recorder, "recorded_by")
+        except NotFoundError:
+            raise PermissionRefusedError(
+                "recorded_by", f"{recorder!r} is not a registered officer"
+            ) from None
+        if not officer.active:
+            raise PermissionRefusedError("recorded_by", f"{recorder} has retired")
+        return replace(prov, recorded_by=recorder, recorded_by_role=officer.role)
 
     # -- the load-check-save loop ----------------------------------------------------------
 
@@ -902,6 +918,11 @@ class LedgerCore(Application[UUID]):
     #: Set while a move registers again the keys in force at the export (``ledger.moves``):
     #: its admin registers them all, their own last (``KEYED_ADMIN_COMMANDS`` not judged).
     moving_keys = False
+    #: Set while an import applies a row (``ledger.imports``): who records it, the officer
+    #: running the import (or, for an export's row replayed into the store it rebuilds, who
+    #: recorded the event it came from; "" when its actor did). When that is not the row's
+    #: actor, ``authorise`` names them in the provenance (``recorded_by``, since session 28).
+    recording_by = ""
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.
     _unsaid_late: RuleError | None = None

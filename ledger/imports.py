@@ -324,6 +324,9 @@ class Row:
     position: int | None = None
     #: A JSONL line's ``recorded_at`` (written by ``fupin export events``), if it has one.
     recorded_at: str | None = None
+    #: A JSONL line's ``recorded_by`` (written by ``fupin export events`` for an event its
+    #: actor did not record, since session 28), if it has one.
+    recorded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -611,7 +614,12 @@ def _import_once(
             )
             seen = _Seen(into_empty=not app.recorder.max_notification_id())
             for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
-                outcome = read if isinstance(read, list) else _apply(app, row, read, recorded, seen)
+                recorder = default_actor or first_actor  # who records the rows
+                outcome = (
+                    read
+                    if isinstance(read, list)
+                    else _apply(app, row, read, recorded, seen, recorder)
+                )
                 if isinstance(outcome, list):
                     result.errors.extend(outcome)
                 elif outcome is None:
@@ -642,7 +650,7 @@ def _import_once(
                     )
                 # the save signs: its refusals too (the real save's, in _record)
                 if dry_run and not result.errors:
-                    _check_signing(app, applied, batch.actor)
+                    _check_signing(app, applied, batch.actor, seen.into_empty)
             elif applied:  # named with the other bad rows (tester G), when the importer is known
                 role = _active_role(app, batch.actor)
                 if role is not None and role != "admin":
@@ -696,9 +704,12 @@ def _others_rows(
     ]
 
 
-def _check_signing(app: Ledger, applied: list[_Parsed], importer: str) -> None:
+def _check_signing(
+    app: Ledger, applied: list[_Parsed], importer: str, into_empty: bool = False
+) -> None:
     """Refuse a dry run as its save would be refused when it signs (``Sealer.seal``, run by
-    the save a dry run never makes): a row's officer or the importer has a signing key in
+    the save a dry run never makes): the importer, who records every row (since session 28;
+    an export replayed into an empty store: each row's officer), has a signing key in
     force and its private key is not at hand (``--key``, ``LEDGER_KEY``); or a key file is
     given and signs nothing of the batch, whose officers have no key in force. Before
     session 16 a dry run passed both, and the import was then refused."""
@@ -707,8 +718,9 @@ def _check_signing(app: Ledger, applied: list[_Parsed], importer: str) -> None:
         for p in applied
         if p.spec.name in ("initialise", "register_officer")
     }
+    recorders = [p.stamp.actor for p in applied] if into_empty else []
     app.sealer.check_signers(
-        [*(p.stamp.actor for p in applied), importer],
+        [*recorders, importer],
         app.stored_officer,
         {str(actor) for actor in registering if actor},
     )
@@ -785,8 +797,11 @@ def _apply(
     parsed: _Parsed,
     recorded: tuple[dict[str, str | None], dict[str, str]],
     seen: _Seen,
+    importer: str = "",
 ) -> _Parsed | list[RowError] | None:
-    """Apply a row, skip it (None: imported before) or refuse it.
+    """Apply a row, skip it (None: imported before) or refuse it. ``importer``: the officer
+    running the import, who records the row (named in its provenance when that is not the
+    row's officer, since session 28).
 
     A reference names one row for good. Imported before with the same content, the row is
     skipped; with other content, it is refused: the officer numbered rows 1, 2, 3 again in
@@ -850,6 +865,13 @@ def _apply(
     # with or without their recording time (the reviewer: a row without one was applied with
     # the old store's entry number).
     replayed = seen.into_empty and exported is not None
+    if row.recorded_by is not None and not replayed:
+        # who records a row is who imports it: a cell does not say it
+        app.replaying_export = app.rebuilding_export = False
+        return [RowError(row.where, "recorded_by", _RECORDED_BY_RULE)]
+    # Who records the row (since session 28): the importer; an export's row replayed into the
+    # store it rebuilds, as recorded then (whoever runs the move records the move itself).
+    app.recording_by = (row.recorded_by or "") if replayed else importer
     spared = REPLAY_SPARED.set(app.rebuilding_export)
     try:
         if replayed and parsed.spec.name == "correct":
@@ -869,8 +891,16 @@ def _apply(
     finally:
         REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
+        app.recording_by = ""
         app.forget_unsaid_late()
     return parsed
+
+
+_RECORDED_BY_RULE = (
+    "is written by fupin export events, for an entry an admin recorded for its officer, and "
+    "read only when the export is replayed into a new store (import --create); who records "
+    "an imported row is who imports it (--as)"
+)
 
 
 def _after_its_recording(effective: date, row: Row, seen: _Seen) -> str:
@@ -1124,6 +1154,12 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
             "role": prov.role,
             "recorded_at": stored.timestamp.isoformat(),
             "position": position,
+            # who recorded it, when not its actor (since session 28): replayed as recorded
+            **(
+                {"recorded_by": prov.recorded_by, "recorded_by_role": prov.recorded_by_role}
+                if prov.recorded_by
+                else {}
+            ),
         }
     # Always written, last (since session 23): what an import of the file into a new store
     # checks to know it has the whole export, not one cut at a line (``check_whole_export``),

@@ -109,6 +109,12 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
         "effective": prov.effective.isoformat(),
         "actor": prov.actor,
         "role": prov.role,
+        # who recorded it for the actor (since session 28), when not the actor themselves
+        **(
+            {"recorded_by": prov.recorded_by, "recorded_by_role": prov.recorded_by_role}
+            if prov.recorded_by
+            else {}
+        ),
         "document": prov.document,
         "note": prov.note,
         "details": {k: plain(v) for k, v in fields.items() if k not in _SKIP},

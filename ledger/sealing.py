@@ -11,8 +11,9 @@ event — the row as the recorder keeps it — is encoded as::
 
 These bytes are the event's Merkle leaf (``ledger.verification``) and what a seal covers.
 
-A *run* is a maximal stretch of one save's events recorded by one actor. Before storing a save,
-each run by an officer whose key is in force is preceded by one ``Seal`` event (its own
+A *run* is a maximal stretch of one save's events recorded by one officer (the actor, or since
+session 28 the admin who recorded them for the actor: ``Provenance.recorder``). Before storing a
+save, each run by an officer whose key is in force is preceded by one ``Seal`` event (its own
 aggregate, version 1) carrying the signer, the key id, the number of events it covers, the
 digest SHA-256(leaf_hash(e1) || ... || leaf_hash(en)) of the ``count`` events that follow it,
 the first 4 bytes of each of their leaf hashes (``marks``, so that a verifier can point at the
@@ -343,5 +344,7 @@ def _runs(
 
 
 def _actor(item: Any) -> str:
+    """Who recorded an event, whose key signs it: its actor, or since session 28 the admin who
+    recorded it for them (``Provenance.recorded_by``: an import of another officer's rows)."""
     prov = getattr(item, "prov", None)
-    return prov.actor if isinstance(prov, Provenance) else ""
+    return prov.recorder if isinstance(prov, Provenance) else ""

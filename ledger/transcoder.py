@@ -61,6 +61,9 @@ class OrjsonTranscoder(Transcoder):
         # stored value holds exactly their fields (see ``_dataclass``).
         # (their field names in order, and as a set)
         self._plain_init: dict[type[Any], tuple[tuple[str, ...], frozenset[str]]] = {}
+        # Per registered class: the fields stored only when set (``STORED_IF_SET``), with the
+        # default an instance has when they are not (and the fields always stored).
+        self._if_set: dict[type[Any], tuple[dict[str, Any], frozenset[str]]] = {}
         # The types a state may hold at its top level and still take the fast path.
         self._flat: set[type[Any]] = set(_PLAIN) | {date, datetime, Decimal}
         self._dates: dict[str, date] = {}
@@ -79,6 +82,10 @@ class OrjsonTranscoder(Transcoder):
         self._tags[tag] = partial(self._dataclass, cls)
         self._layouts[cls] = (tag, tuple(f.name for f in fields))
         self._flat.add(cls)
+        if_set = {f.name: f.default for f in fields if f.name in getattr(cls, "STORED_IF_SET", ())}
+        if if_set:
+            always = frozenset(f.name for f in fields) - if_set.keys()
+            self._if_set[cls] = (if_set, always)
         if _generated_init_only(cls, fields):
             names = self._layouts[cls][1]
             self._plain_init[cls] = (names, frozenset(names))
@@ -140,8 +147,11 @@ class OrjsonTranscoder(Transcoder):
             if fields is None or len(fields) != len(names):
                 fields = {name: getattr(obj, name) for name in names}
             values = {}
+            if_set = self._if_set.get(kind)
             for name in names:
                 value = fields[name]
+                if if_set is not None and name in if_set[0] and value == if_set[0][name]:
+                    continue  # at its default: stored without it (``STORED_IF_SET``)
                 kind = type(value)
                 if kind in _PLAIN:
                     values[name] = value
@@ -173,6 +183,11 @@ class OrjsonTranscoder(Transcoder):
             tag, names = layout
             encode = self._encode
             values = {name: getattr(obj, name) for name in names}
+            if_set = self._if_set.get(kind)
+            if if_set is not None:
+                values = {
+                    k: v for k, v in values.items() if k not in if_set[0] or v != if_set[0][k]
+                }
             return {tag: {k: v if type(v) in _PLAIN else encode(v) for k, v in values.items()}}
         raise TranscodingError(f"cannot store a value of type {kind.__name__}: {obj!r}")
 
@@ -207,19 +222,31 @@ class OrjsonTranscoder(Transcoder):
         sets each field with ``object.__setattr__`` (~0.8 µs for a Provenance); when ``value``
         holds exactly the fields of a class whose ``__init__`` does nothing else, the new
         instance's ``__dict__`` is filled directly (~0.2 µs), which is all that ``__init__``
-        would do. Anything else (a missing field with a default, an unknown one, a value that
+        would do; those a class stores only when set (``STORED_IF_SET``, since session 28)
+        may be missing, and get their default, as ``__init__`` gives it. Anything else (another
+        missing field with a default, an unknown one, a value that
         is not an object) goes through ``__init__``, which accepts or refuses it as always."""
         if type(value) is not dict:
             return cls(**value)
         plain = self._plain_init.get(cls)
-        if plain is None or value.keys() != plain[1]:
+        if plain is None:
             return cls(**self._decode_values(value))
+        defaults: dict[str, Any] = {}
+        if value.keys() != plain[1]:
+            # a field stored only when set (``STORED_IF_SET``) left out: its default
+            if_set = self._if_set.get(cls)
+            if if_set is None or not if_set[1] <= value.keys() <= plain[1]:
+                return cls(**self._decode_values(value))
+            defaults = {name: if_set[0][name] for name in if_set[0] if name not in value}
         order = plain[0]
         # Decoded and set in field order, as ``__init__`` sets them (stored keys are sorted):
         # vars() and anything that walks them see the same object either way.
         fields = {}
         tags = self._tags
         for name in order:
+            if name in defaults:
+                fields[name] = defaults[name]
+                continue
             field = value[name]
             kind = type(field)
             if kind is dict:

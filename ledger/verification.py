@@ -272,6 +272,9 @@ _TYPED = frozenset(
 #: Keys the mapper owns: in a stored state they are not what the ledger wrote.
 _RESERVED = ("originator_id", "originator_version", "class_version")
 _PROVENANCE_FIELDS = frozenset(f.name for f in dataclasses.fields(Provenance))
+#: A provenance's fields as the transcoder writes them when the actor recorded the event
+#: (those stored only when set left out, as every event stored before session 28 has them).
+_OWN_PROVENANCE_FIELDS = _PROVENANCE_FIELDS - set(Provenance.STORED_IF_SET)
 _PROVENANCE_TAG = f"__{Provenance.__name__}__"
 _PERSONAL_TAG = f"__{Personal.__name__}__"
 #: ``ledger.merkle.leaf_hash`` of ``ledger.sealing.canonical_bytes``, built from the row's parts:
@@ -548,6 +551,9 @@ def event_label(notification: StoredEvent) -> str:
 
 #: Where a problem lies, for its label: (topic, the id's 16 bytes, version) as stored.
 _Where = tuple[str, bytes, int]
+#: A provenance read from the raw state: actor, role, effective date (ISO), and who recorded
+#: the event and in what role (the actor and their role, unless ``recorded_by`` names another).
+_Who = tuple[str, str, str, str, str]
 #: A checkpoint the ledger recorded: its event's id (16 bytes) and version.
 _Recorded = tuple[bytes, int]
 
@@ -1165,7 +1171,7 @@ class Verifier:
         offset = 1  # the store's id of the row at ``position`` is position + offset (no gap)
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
         last_fields: object = object()
-        last_who: tuple[str, str, str] | None = None
+        last_who: _Who | None = None
         try:
             while True:
                 try:
@@ -1247,7 +1253,7 @@ class Verifier:
                 if who is None:
                     self._check_decoded(position, (topic, uid, version), h, state)
                 else:
-                    actor, role, day = who
+                    actor, role, day, signer, signer_role = who
                     span = self.span
                     # 8. no earlier than the save before it: compared as text while in order
                     try:
@@ -1281,10 +1287,12 @@ class Verifier:
                                 )
                     self._last_at = at
                     # 3./4. signed where a seal announced it, else unsigned
+                    # (by who recorded it: the actor, or since session 28 the admin who
+                    # recorded it for them, ``recorded_by``)
                     if span is None:
-                        self._unsigned(position, (topic, uid, version), actor, at=at)
+                        self._unsigned(position, (topic, uid, version), signer, at=at)
                     elif (
-                        actor == span.signer
+                        signer == span.signer
                         and span.seen + 1 < span.count
                         and span.marks[span.seen * MARK_SIZE : (span.seen + 1) * MARK_SIZE]
                         == h[:MARK_SIZE]
@@ -1293,7 +1301,11 @@ class Verifier:
                         span.seen += 1
                         signed += 1
                     else:  # a problem, or the run's last event
-                        self._take(position, (topic, uid, version), h, actor)
+                        self._take(position, (topic, uid, version), h, signer)
+                    if signer != actor or signer_role != role:  # recorded for the actor
+                        self._check_recorder(
+                            position, (topic, uid, version), kind.name, actor, signer, signer_role
+                        )
                     # 5. an active officer, in their role, allowed to record it
                     officer = officers.get(actor)
                     if (
@@ -1549,12 +1561,23 @@ class Verifier:
         self._problem(position, _label(where), "its stored state is not bytes")
         return str(state).encode()
 
-    def _provenance(self, fields: Any) -> tuple[str, str, str] | None:
-        """(actor, role, effective date) of the value of a state's ``{"prov":
-        {"__Provenance__": ...}}`` when it is exactly what the transcoder writes for a
-        ``Provenance``: its five fields, text, and a canonical date; None for anything else
-        (the transcoder then decodes the event in full and reports what it finds)."""
-        if type(fields) is not dict or fields.keys() != _PROVENANCE_FIELDS:
+    def _provenance(self, fields: Any) -> _Who | None:
+        """(actor, role, effective date, recorder, recorder's role) of the value of a state's
+        ``{"prov": {"__Provenance__": ...}}`` when it is exactly what the transcoder writes for
+        a ``Provenance``: its five fields, text, and a canonical date, and since session 28
+        both of ``recorded_by`` and ``recorded_by_role`` as text that is not empty, or neither
+        (the recorder is then the actor, in their role); None for anything else (the
+        transcoder then decodes the event in full and reports what it finds)."""
+        if type(fields) is not dict:
+            return None
+        keys = fields.keys()
+        if keys == _OWN_PROVENANCE_FIELDS:
+            by = by_role = ""
+        elif keys == _PROVENANCE_FIELDS:
+            by, by_role = fields["recorded_by"], fields["recorded_by_role"]
+            if not (type(by) is str and type(by_role) is str and by and by_role):
+                return None
+        else:
             return None
         actor, role, effective = fields["actor"], fields["role"], fields["effective"]
         if not (
@@ -1569,7 +1592,7 @@ class Verifier:
         day = effective.get("__date__")
         if type(day) is not str or (day not in self._dates and not self._canonical_date(day)):
             return None
-        return actor, role, day
+        return actor, role, day, by or actor, by_role or role
 
     def _effective_after(self, position: int, where: _Where, day: str, recorded: str) -> None:
         """An event whose effective date ``day`` is after the UTC date of its recording time
@@ -1624,7 +1647,8 @@ class Verifier:
                 if day > recorded[:10]:
                     self._effective_after(position, where, day, recorded)
         self._last_at = recorded
-        actor = event.prov.actor if event is not None else None
+        # who recorded it signs it: the actor, or the admin who recorded it for them
+        actor = event.prov.recorder if event is not None else None
         if self.span is not None:
             self._take(position, where, h, actor)
         elif not is_seal:
@@ -1646,6 +1670,9 @@ class Verifier:
                 name = type(event).__name__
                 prov: Provenance = event.prov
                 self._check_role(position, where, name, prov.actor, prov.role, self._rule(name))
+                if prov.recorder != prov.actor or prov.recorder_role != prov.role:
+                    by, by_role = prov.recorder, prov.recorder_role
+                    self._check_recorder(position, where, name, prov.actor, by, by_role)
                 officer = self._officer(prov.actor)
                 if (
                     officer is not None
@@ -2042,6 +2069,29 @@ class Verifier:
             reason = f"no permission rule covers {name} (ledger.authority.EVENT_COMMANDS)"
         elif officer.role not in roles:
             reason = f"{actor} is {officer.role}; {name} needs {' or '.join(sorted(roles))}"
+        else:
+            return
+        self._problem(position, _label(where), reason)
+
+    def _check_recorder(
+        self, position: int, where: _Where, name: str, actor: object, by: object, role: object
+    ) -> None:
+        """An event recorded by ``by`` (in ``role``) for its actor (``recorded_by``, since
+        session 28: the district office importing an officer's rows): ``by`` was an active
+        admin then, as only an admin records (imports) another officer's entries
+        (``ledger.imports``); the actor's own right to the act is ``_check_role``'s."""
+        officer = self._officer(by)
+        if by == actor:
+            reason = f"recorded_by names {actor}, its actor: an entry its actor records names none"
+        elif officer is None or not officer.active:
+            reason = f"recorded by {by} for {actor}, but {by} was not an active officer"
+        elif role != officer.role:
+            reason = f"recorded by {by} as {role} for {actor}, but {by} was {officer.role}"
+        elif officer.role != "admin":
+            reason = (
+                f"recorded by {by} ({officer.role}) for {actor}: only an admin records another "
+                f"officer's {name} (an import of their rows)"
+            )
         else:
             return
         self._problem(position, _label(where), reason)

@@ -178,7 +178,7 @@ def test_encoded_state_takes_no_more_memory_than_its_bytes(transcoder: OrjsonTra
 
 _TEXT = st.text(max_size=8)
 _DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
-_PROVENANCE = st.builds(Provenance, _TEXT, _TEXT, _DAYS, _TEXT, _TEXT)
+_PROVENANCE = st.builds(Provenance, _TEXT, _TEXT, _DAYS, _TEXT, _TEXT, _TEXT, _TEXT)
 _PERSONAL = st.builds(Personal, _TEXT, _TEXT, _TEXT, _TEXT, st.lists(_TEXT, max_size=3).map(tuple))
 _FLAT_VALUES = st.one_of(
     st.none(),
@@ -329,3 +329,39 @@ def test_dataclass_made_without_init_equals_one_made_with_it(
     assert list(vars(decoded).items()) == list(vars(prov).items())  # the same fields, in order
     with pytest.raises(FrozenInstanceError):
         decoded.actor = "changed"
+
+
+#: A provenance as every event stored before session 28 holds it (and an actor's own still).
+_OWN = (
+    b'{"n":1,"prov":{"__Provenance__":{"actor":"jn-01","document":"d",'
+    b'"effective":{"__date__":"2016-08-01"},"note":"","role":"officer"}}}'
+)
+
+
+def test_a_provenance_its_actor_recorded_stores_the_bytes_it_stored_before_session_28(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    prov = Provenance("jn-01", "officer", date(2016, 8, 1), "d")
+
+    assert transcoder.encode({"prov": prov, "n": 1}) == _OWN
+    assert _walked(transcoder, {"prov": prov, "n": 1}) == _OWN
+    decoded = transcoder.decode(_OWN)["prov"]
+    assert decoded == prov
+    assert list(vars(decoded).items()) == list(vars(prov).items())  # defaults filled, in order
+    assert (decoded.recorder, decoded.recorder_role) == ("jn-01", "officer")
+
+
+def test_a_provenance_recorded_for_its_actor_stores_who_recorded_it(
+    transcoder: OrjsonTranscoder,
+) -> None:
+    prov = Provenance("jn-01", "officer", date(2016, 8, 1), "d", "", "admin", "admin")
+
+    data = transcoder.encode({"prov": prov, "n": 1})
+
+    assert data == _OWN.replace(
+        b'"note":""', b'"note":"","recorded_by":"admin","recorded_by_role":"admin"'
+    )
+    assert _walked(transcoder, {"prov": prov, "n": 1}) == data
+    decoded = transcoder.decode(data)["prov"]
+    assert list(vars(decoded).items()) == list(vars(prov).items())
+    assert (decoded.recorder, decoded.recorder_role) == ("admin", "admin")
