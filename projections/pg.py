@@ -62,6 +62,7 @@ from projections.storage import (
     FETCH_ROWS,
     HIDDEN_TABLES,
     QUERY_SECONDS,
+    READ_MODEL_PREFIX,
     READ_MODELS_NOT_WRITTEN,
     Database,
     Measure,
@@ -69,6 +70,7 @@ from projections.storage import (
     Row,
     WriteFailedError,
     fetched_in_batches,
+    not_read_model,
     read_models_waiting,
 )
 
@@ -748,10 +750,23 @@ class PgDatabase(Database):
         tree = plan[0] if plan else []
         # The planner's statistics hold sample values of every column (pg_stats showed 101
         # wrapped keys once the table was analysed): refused like the table itself.
-        hidden = (HIDDEN_TABLES | _STATISTICS) & set(_relations(tree))
+        read = set(_relations(tree))
+        hidden = (HIDDEN_TABLES | _STATISTICS) & {name for _, name in read}
         if hidden:
             raise psycopg.errors.InsufficientPrivilege(
                 f"permission denied for table {', '.join(sorted(hidden))}"
+                + (f": {not_read_model('household_keys')}" if HIDDEN_TABLES & hidden else "")
+            )
+        # Only the read models, as on SQLite (since session 28): the events table, and any
+        # other table of the store that is no read model (a catalog's is PostgreSQL's own).
+        outside = sorted(
+            name
+            for schema, name in read
+            if not name.startswith(READ_MODEL_PREFIX) and schema not in _CATALOGS
+        )
+        if outside:
+            raise psycopg.errors.InsufficientPrivilege(
+                f"permission denied for table {outside[0]}: {not_read_model(outside[0])}"
             )
         # Calls, not constants: a string literal that reads like a call ('see lo_open(x)')
         # is taken out first (the plan writes constants as '...'::type, quotes doubled).
@@ -965,11 +980,15 @@ _LITERAL = re.compile(r"'(?:[^']|'')*'")
 _STATISTICS = frozenset({"pg_statistic", "pg_statistic_ext_data"})
 
 
-def _relations(node: Any) -> Iterator[str]:
-    """Every "Relation Name" in an EXPLAIN (FORMAT JSON) plan."""
+#: PostgreSQL's own schemas: a query may read their tables (but ``_STATISTICS``).
+_CATALOGS = frozenset({"pg_catalog", "information_schema"})
+
+
+def _relations(node: Any) -> Iterator[tuple[str, str]]:
+    """Every "Schema" and "Relation Name" in an EXPLAIN (VERBOSE, FORMAT JSON) plan."""
     if isinstance(node, dict):
         if "Relation Name" in node:
-            yield str(node["Relation Name"])
+            yield str(node.get("Schema", "")), str(node["Relation Name"])
         for value in node.values():
             yield from _relations(value)
     elif isinstance(node, list):

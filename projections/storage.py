@@ -478,7 +478,7 @@ def open_readonly(location: StoreLocation | None) -> Database:
     try:
         connection = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         connection.execute("PRAGMA query_only=ON")
-        connection.set_authorizer(_hide_key_table)
+        connection.set_authorizer(_authorizer(_outside_read_models(connection)))
         # No value larger than an answer may show (cli.query): SQLite refuses to make one
         # (`randomblob(1e9)` was built whole, ~2 GB, before it was refused).
         connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, QUERY_VALUE_BYTES)
@@ -495,6 +495,44 @@ QUERY_VALUE_BYTES = 64 * 1024 * 1024
 #: Tables no query may read: wrapped household keys are nobody's business but the ledger's.
 #: Written in lower case: SQLite's names are compared so (``_hidden``).
 HIDDEN_TABLES = frozenset({"household_keys"})
+
+#: What the read models' tables are named with: ``fupin query`` reads them alone (and SQLite's
+#: schema table, ``sqlite_master``), since session 28: every other table of the store is
+#: refused (``not_read_model``), the events table first of all.
+READ_MODEL_PREFIX = "pj_"
+
+#: The events table, on SQLite and on PostgreSQL.
+EVENTS_TABLES = frozenset({"stored_events", "ledger_events"})
+
+
+def not_read_model(table: str) -> str:
+    """Why no query may read ``table``, a table of the store that is no read model (as
+    ``refused sql: not authorized: …`` says it)."""
+    if table in HIDDEN_TABLES:
+        return _HIDDEN_SAID
+    if table in EVENTS_TABLES:
+        # Its events hold text in clear beside the sealed personal fields: documents, reasons,
+        # visit summaries (tester I, session 28: every event's JSON was shown to any officer).
+        return (
+            f"no query may read {table}, the events: `fupin query` reads the read models "
+            "(pj_* tables) only; events are read by role with `fupin history`, `fupin log` "
+            "and `fupin export events` (docs/privacy.md)"
+        )
+    return (
+        f"no query may read {table}: `fupin query` reads the read models (pj_* tables) only "
+        "(docs/reports.md)"
+    )
+
+
+def _outside_read_models(connection: sqlite3.Connection) -> frozenset[str]:
+    """The tables and views of the store's file that are no read model, in lower case (as
+    ``_hidden`` compares them): the events, the keys, SQLite's own (``sqlite_sequence``,
+    ``sqlite_stat1``…), any a DBA added. ``sqlite_master`` is not among them."""
+    names = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    ).fetchall()
+    lowered = {str(name).translate(_ASCII_LOWER) for (name,) in names}
+    return HIDDEN_TABLES | {n for n in lowered if not n.startswith(READ_MODEL_PREFIX)}
 
 
 #: Functions no query may call on SQLite, and why (``refused sql: not authorized: no query
@@ -523,34 +561,39 @@ class _Denial(threading.local):
 _DENIAL = _Denial()
 
 
-def _hide_key_table(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
-    """The read-only connection's authorizer: no read of ``HIDDEN_TABLES`` (``arg1``, the
-    table), no call of ``DENIED_FUNCTIONS`` (``arg2``, the function's name). The first
-    refusal of a statement is kept for its message."""
-    said = None
-    if action == sqlite3.SQLITE_READ and _hidden(arg1):
-        said = _HIDDEN_SAID
-    elif action == sqlite3.SQLITE_READ and (arg1 or "").translate(_ASCII_LOWER) == "dbstat":
-        # SQLite's page statistics: the key table's pages, rows per page and their sizes
-        # (tester I, session 22).
-        said = "no query may read dbstat: it shows every table's pages, the key table's too"
-    elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
-        name = (arg2 or "").lower()
-        said = f"no query may call {name}(): {DENIED_FUNCTIONS[name]}"
-    if said is None:
-        return sqlite3.SQLITE_OK
-    if _DENIAL.said is None:
-        _DENIAL.said = said
-    return sqlite3.SQLITE_DENY
+def _authorizer(hidden: frozenset[str]) -> Callable[..., int]:
+    """The read-only connection's authorizer: no read of a table of ``hidden`` (``arg1``, the
+    table: ``HIDDEN_TABLES`` and every other table that is no read model), no call of
+    ``DENIED_FUNCTIONS`` (``arg2``, the function's name). The first refusal of a statement
+    is kept for its message."""
+
+    def authorize(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+        said = None
+        if action == sqlite3.SQLITE_READ and _hidden(arg1, hidden):
+            said = not_read_model((arg1 or "").translate(_ASCII_LOWER))
+        elif action == sqlite3.SQLITE_READ and (arg1 or "").translate(_ASCII_LOWER) == "dbstat":
+            # SQLite's page statistics: the key table's pages, rows per page and their sizes
+            # (tester I, session 22).
+            said = "no query may read dbstat: it shows every table's pages, the key table's too"
+        elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+            name = (arg2 or "").lower()
+            said = f"no query may call {name}(): {DENIED_FUNCTIONS[name]}"
+        if said is None:
+            return sqlite3.SQLITE_OK
+        if _DENIAL.said is None:
+            _DENIAL.said = said
+        return sqlite3.SQLITE_DENY
+
+    return authorize
 
 
-def _hidden(table: str | None) -> bool:
-    """Whether ``table``, as the authorizer names it, is one of ``HIDDEN_TABLES``. SQLite
+def _hidden(table: str | None, hidden: frozenset[str] = HIDDEN_TABLES) -> bool:
+    """Whether ``table``, as the authorizer names it, is one of ``hidden``. SQLite
     names a table read for a column as it was created, but one read for no column
     (``COUNT(*)``) as the query spelled it (``Household_Keys``, ``main.HOUSEHOLD_KEYS``):
     its names ignore case (ASCII letters only), so the comparison does too. Before session
     22 it did not, and ``SELECT count(*) FROM Household_Keys`` ran."""
-    return table is not None and table.translate(_ASCII_LOWER) in HIDDEN_TABLES
+    return table is not None and table.translate(_ASCII_LOWER) in hidden
 
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -632,8 +675,10 @@ def run_readonly(
                 "sql", f"a value of more than {QUERY_VALUE_BYTES // 2**20} MiB: query less"
             ) from None
         if lines[0].startswith("access to ") and lines[0].endswith(" is prohibited"):
-            # a column of one: named by what the authorizer refused first
-            raise QueryError("sql", f"{lines[0]}: {_DENIAL.said or _HIDDEN_SAID}") from None
+            # a column of one: named by what the authorizer refused first, in the words of a
+            # read of no column (since session 28: ``access to household_keys.household_id is
+            # prohibited: …`` beside ``not authorized: …`` for a COUNT(*))
+            raise QueryError("sql", f"not authorized: {_DENIAL.said or _HIDDEN_SAID}") from None
         # Any other refusal of the authorizer SQLite says only as "not authorized" (a hidden
         # table read with no column, COUNT(*)) or "not authorized to use function: X" (3.39
         # on): it is named as the authorizer noted it.
