@@ -409,9 +409,16 @@ MAX_TABLE_CELLS = 10_000
 
 def table_cells(width: int, rows: Iterable[Sequence[Any]]) -> int:
     """The cells ``rows`` of ``width`` columns show in a table (a row of no columns counts as
-    one cell, a line of a cell past its first as one more)."""
+    one cell, a line of a cell past its first as one more). A carriage return not before a line
+    feed ends a line too (since session 28: 12,000 lines parted by CR were shown where as many
+    parted by LF were refused; ``fupin query``'s table shows it as ``␍`` and a line break)."""
     rows = list(rows)
-    breaks = (cell.count("\n") for row in rows for cell in row if isinstance(cell, str))
+    breaks = (
+        cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        for row in rows
+        for cell in row
+        if isinstance(cell, str)
+    )
     return max(width, 1) * len(rows) + sum(breaks)
 
 

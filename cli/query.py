@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date, time
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from ledger.errors import InputError
 from projections import api
 from projections.query import QueryError, run_query
 
@@ -43,6 +45,13 @@ MAX_RESULT_CELLS = 4_000_000
 
 _BLOBS = frozenset({bytes, bytearray, memoryview})
 
+#: Why ``query`` takes neither time (``--as-of``, ``--known-at``).
+_NOW_ONLY = (
+    "fupin query reads the read models as they are now, and takes no --as-of or --known-at: "
+    "the reports take both (fupin report caseload|funds|accountability, fupin export report, "
+    "--as-of DAY --known-at TIME; docs/reports.md, Two times)"
+)
+
 _ASK_FOR_LESS = "ask for less (a WHERE, a LIMIT, fewer columns, or count()/sum() ... GROUP BY)"
 
 
@@ -50,8 +59,15 @@ _ASK_FOR_LESS = "ask for less (a WHERE, a LIMIT, fewer columns, or count()/sum()
 def query(
     sql: Annotated[str, typer.Argument(help="One SELECT (or WITH ... SELECT) statement.")],
     output: FormatOption = OutputFormat.table,
+    as_of: Annotated[str | None, typer.Option("--as-of", hidden=True)] = None,
+    known_at: Annotated[str | None, typer.Option("--known-at", hidden=True)] = None,
 ) -> None:
-    """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md)."""
+    """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md), as they
+    are now: no --as-of or --known-at (the reports take both). Options go before a `--` that
+    ends them: fupin query --format csv -- "SELECT ..."."""
+    for name, given in (("as-of", as_of), ("known-at", known_at)):
+        if given is not None:  # since session 28 (before, Click's "No such option")
+            raise InputError(name, _NOW_ONLY)
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         with api.steady(app, "query"):  # refused if a rebuild began
@@ -67,7 +83,7 @@ def query(
         writer.writerow(columns)
         writer.writerows(as_text(shown))
     else:
-        render_rows("query", columns, as_text(shown))
+        render_rows("query", columns, visible(as_text(shown)))
 
 
 class Bounds:
@@ -164,6 +180,28 @@ def as_text(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
     if _PLAIN.issuperset(map(type, chain.from_iterable(rows))):
         return rows
     return [[c if type(c) in _PLAIN else _text(c) for c in row] for row in rows]
+
+
+#: The control characters a table shows as their pictures (U+2400…): every one but the line
+#: feed, which breaks the line, and the tab, which is blank space; a carriage return ``␍`` and
+#: a line break (before a line feed, ``␍`` alone). Since session 28: a CR was dropped
+#: (``a\rb`` read ``ab``) and an escape passed to the terminal as it was, while CSV and JSON
+#: keep every character.
+_PICTURES = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\n\t"} | {127: "\u2421"}
+_PICTURES[13] = "\u240d\n"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def visible(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The cells as the table shows them: control characters as ``_PICTURES`` says."""
+    texts = filter(str.__instancecheck__, chain.from_iterable(rows))
+    if not any(map(_CONTROL.search, texts)):
+        return rows
+    return [[_pictured(c) if isinstance(c, str) else c for c in row] for row in rows]
+
+
+def _pictured(cell: str) -> str:
+    return cell.replace("\r\n", "\r").translate(_PICTURES)
 
 
 def _text(cell: Any) -> str:
