@@ -368,6 +368,20 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.late_registrations:
+        # since session 28: registered after the programme's years, by a fupin that took it
+        say(
+            _under_today(
+                f"{said}: a household is registered 建档立卡 by the end of the programme's last "
+                "year [三], and the year after it is only for households that returned to "
+                "poverty [六(六)]: this one is in no year's plan and is never assessed nor exits",
+                "2026-12-01",
+                "refuses such a registration: a household taken on in error is closed with "
+                "`fupin household close NUMBER --because in-error`",
+            ),
+            markup=False,
+            highlight=False,
+        )
     for said in report.late_replacements:
         # since session 26: a replacement after the exit, by a fupin that took it (a note)
         say(

@@ -43,6 +43,7 @@ from ledger.household import (
     Household,
     Measure,
     Personal,
+    Stage,
     Unpairing,
     parse_return_step,
 )
@@ -154,6 +155,7 @@ class CaseworkCommands(LedgerCore):
             self.programme().opened_on,
             f"the identification is dated {prov.effective}; the programme opened",
         )
+        self.check_registering_on(prov.effective, "identification")
         self.load(Street, facts.street, "street").check_has_village(facts.village)
         personal = named(facts.personal, stamp.effective)
         Household.check_identification(
@@ -355,16 +357,38 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "move", number, moved)
         return was[-1]
 
+    def check_registering_on(self, effective: date, step: str) -> None:
+        """A step towards registration 建档立卡 is dated by the end of the programme's last year
+        (``Programme.check_registering_on``; since session 28), unless it is an export's row
+        replayed into the empty store it rebuilds (``Ledger.rebuilding_export``): a ledger an
+        older fupin recorded still moves, and verify notes such a household."""
+        if not self.rebuilding_export:
+            self.programme().check_registering_on(effective, step)
+
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
-        """Village review 村（社区）评议."""
-        self.on_household(stamp, "review", number, lambda h, p: h.review(accepted, p))
+        """Village review 村（社区）评议. A rejection ends the case, and is taken after the
+        programme's last year; an acceptance leads only to registration, and is not."""
+
+        def act(household: Household, prov: Provenance) -> None:
+            if accepted and household.stage == Stage.IDENTIFIED:  # else refused for its stage
+                self.check_registering_on(prov.effective, "village review")
+            household.review(accepted, prov)
+
+        self.on_household(stamp, "review", number, act)
 
     def post_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
         """Public notice 张榜公示, at least 7 days."""
         days = self.programme().rules.notice_min_days
-        self.on_household(
-            stamp, "post_notice", number, lambda h, p: h.post_notice(start, end, days, p)
-        )
+
+        def registrable(start: date, end: date) -> None:
+            self.check_registering_on(start, "notice")
+            if not self.rebuilding_export:
+                self.programme().check_notice_leaves_registration(end)
+
+        def act(household: Household, prov: Provenance) -> None:
+            household.post_notice(start, end, days, prov, registrable)
+
+        self.on_household(stamp, "post_notice", number, act)
 
     def raise_objection(self, stamp: Stamp, number: str, objection_id: str, summary: str) -> None:
         """An objection to the notice."""
@@ -386,14 +410,27 @@ class CaseworkCommands(LedgerCore):
 
     def sign(self, stamp: Stamp, number: str) -> None:
         """The household signs to confirm 签字确认."""
-        self.on_household(stamp, "sign", number, lambda h, p: h.sign(p))
+
+        def act(household: Household, prov: Provenance) -> None:
+            # A registered household whose signature was voided signs again: not refused so.
+            if household.stage == Stage.UNDER_NOTICE:
+                self.check_registering_on(prov.effective, "signature")
+            household.sign(prov)
+
+        self.on_household(stamp, "sign", number, act)
 
     def register(self, stamp: Stamp, number: str, key_target: bool) -> None:
         """Registration 建档立卡, as a key target 重点帮扶对象 or not (a household with labour
         capacity that is willing is one, since session 26; an export's row replayed into the
         empty store it rebuilds is spared, ``Ledger.rebuilding_export``)."""
         spared = self.rebuilding_export
-        self.on_household(stamp, "register", number, lambda h, p: h.register(key_target, p, spared))
+
+        def act(household: Household, prov: Provenance) -> None:
+            if household.stage == Stage.UNDER_NOTICE:  # else refused for its stage
+                self.check_registering_on(prov.effective, "registration")
+            household.register(key_target, prov, spared)
+
+        self.on_household(stamp, "register", number, act)
 
     def pair(self, stamp: Stamp, number: str, helper_id: str) -> None:
         """Pair a helper 结对帮扶; an enterprise or cooperative with one household only.

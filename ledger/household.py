@@ -745,10 +745,18 @@ class Household(LedgerAggregate):
             "review, which stands",
         )
 
-    def post_notice(self, start: date, end: date, min_days: int, prov: Provenance) -> None:
+    def post_notice(
+        self,
+        start: date,
+        end: date,
+        min_days: int,
+        prov: Provenance,
+        then: Callable[[date, date], None] | None = None,
+    ) -> None:
         """Public notice 张榜公示 from ``start`` to ``end`` inclusive: at least 7 days [四(一)],
         posted after the village review, and taking effect on its first day
-        (``check_notice_dates``)."""
+        (``check_notice_dates``); ``then`` (its start and end) checks what the programme asks
+        of it once its own dates are found right (``Casework.post_notice``)."""
         self.check_stage("notice", Stage.REVIEWED)
         if self.reviewed_on is not None and start < self.reviewed_on:
             raise RuleError("start", f"the village review took effect only on {self.reviewed_on}")
@@ -759,6 +767,8 @@ class Household(LedgerAggregate):
         )
         check_notice_length(start, end, min_days, " [四(一)]")
         check_notice_dates(start, end, min_days, prov.effective)
+        if then is not None:
+            then(start, end)
         self._notice_posted(start, end, prov)
 
     @event("NoticePosted")

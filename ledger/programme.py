@@ -32,6 +32,7 @@ __all__ = [
     "closing_day",
     "exit_threshold_fen",
     "last_exit_day",
+    "last_registration_day",
     "rule_shown",
     "year_result_fixed_on",
 ]
@@ -294,6 +295,37 @@ class Programme(LedgerAggregate):
                 f"households that returned to poverty in {self.rules.last_year} [六(六)]",
             )
 
+    def check_registering_on(self, effective: date, step: str) -> None:
+        """A household is taken on 建档立卡 by the end of the programme's last year (since session
+        28; tester M): the plan takes its key targets out by then [三], K counts registrations by
+        each 31 December, and the year after the last is only for households that returned to
+        poverty [六(六)], so one registered later is in no year's plan and is never assessed
+        nor exits. Identification, review, notice and signature lead only to registration, and
+        are refused after that day too; the steps of a return are not (``advance_return``)."""
+        last = self.rules.last_year
+        if effective > last_registration_day(last):
+            raise RuleError(
+                "effective",
+                f"the {step} is dated {effective}: a household is identified and registered "
+                f"建档立卡 by {last_registration_day(last)}, the end of the programme's last "
+                f"year [三] ({self.rules.first_year}-{last}); one registered later is in no "
+                f"year's plan, and {last + 1} is only for the plan of households that returned "
+                f"to poverty in {last} [六(六)] (fupin household return)",
+            )
+
+    def check_notice_leaves_registration(self, end: date) -> None:
+        """A notice 公示 ends before the last day of registration (``check_registering_on``):
+        the registration it leads to is dated from the day after its end."""
+        last = last_registration_day(self.rules.last_year)
+        if end >= last:
+            raise RuleError(
+                "end",
+                f"the notice runs until {end}: its registration is dated from "
+                f"{end + timedelta(days=1)}, and a household is registered 建档立卡 by {last}, "
+                f"the end of the programme's last year [三]: end the notice by "
+                f"{last - timedelta(days=1)}",
+            )
+
     def exit_threshold(self, year: int, area: str) -> int:
         """The per-capita yearly income (fen) a household must reach to exit in ``year``."""
         params = self.years.get(year)
@@ -312,6 +344,12 @@ def exit_threshold_fen(rules: ProgrammeRules, params: YearParameters, area: str)
     if area == "urban":
         return -(-params.urban_dibao_standard_fen * rules.urban_exit_percent // 100)
     return -(-params.rural_income_fen * rules.rural_exit_percent // 100)
+
+
+def last_registration_day(last_year: int) -> date:
+    """The last day a household is identified or registered 建档立卡, the programme's years
+    ending with ``last_year``: 31 December of that year (``Programme.check_registering_on``)."""
+    return date(last_year, 12, 31)
 
 
 def closing_day(year: int) -> date:

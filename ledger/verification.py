@@ -85,7 +85,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    capacity that is willing and no key target [三], which a fupin before 2026-12-01 took
    (``ledger.able_not_key``, after the pass: one scan by topic); and each replacement paired
    with a household after its exit's approval (before any return), which a fupin before
-   2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic).
+   2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic); and each
+   household registered after the end of the programme's last year, which a fupin before
+   2026-12-01 took (``ledger.late_registrations``, after the pass: one scan by topic).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -173,6 +175,7 @@ from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
+from ledger.late_registrations import late_registrations
 from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
 from ledger.officers import CARRIED_REVOCATION
@@ -495,6 +498,10 @@ class VerifyReport:
     #: while the household is assisted), recorded by a fupin before 2026-11-30 that took it,
     #: not a problem (since session 26).
     late_replacements: list[str] = field(default_factory=list)
+    #: Each standing household registered after the end of the programme's last year, as
+    #: ``ledger.late_registrations`` says it: a finding under today's rule [三; 六(六)],
+    #: recorded by a fupin before 2026-12-01 that took it, not a problem (since session 28).
+    late_registrations: list[str] = field(default_factory=list)
     #: Each key registration or recorded checkpoint dated before its officer's registration
     #: or the ledger's founding, said: a finding under today's rules (since session 24 they
     #: are refused), recorded by a fupin that took it, not a problem (since session 26).
@@ -3880,6 +3887,7 @@ def verify_ledger(
             recorder, mapper, verifier.able_not_key_candidates()
         )
         report.late_replacements = late_replacements(recorder, mapper)
+        report.late_registrations = late_registrations(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them
