@@ -153,7 +153,8 @@ NoteOption = Annotated[
         "--note",
         help=(
             "Optional note 备注; a reason for corrections. A step of the programme dated "
-            "after 2020 says why here, naming its year (2025年…)."
+            "more than two years after its last year (after 2020 for 2016-2018, 2021 for "
+            "2016-2019) says why here, naming its year (2025年…)."
         ),
     ),
 ]
