@@ -13,7 +13,7 @@ from itertools import chain
 from typing import Any
 
 from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
-from ledger.values import CHINA
+from ledger.values import CHINA, format_yuan
 
 from projections.households import LEAVES_ON
 from projections.rules import (
@@ -488,7 +488,7 @@ def _exit_faults_in(
         # the year's latest by effective date (an older form entered late is not it)
         income = incomes[-1][1] if incomes else None
         if threshold is not None and (income is None or income < threshold):
-            detail = f"latest {year} income {income} fen; threshold {threshold} fen"
+            detail = _income_below(year, income, threshold)
             faults.append({**base, "year": year, "fault": "income-below", "detail": detail})
         proposal = done[0][5] if done[0][0] == "proposed" else None
         income_carried, named = carried.get((aggregate_id, proposal), (None, None))
@@ -643,6 +643,17 @@ def _assessed_early(year: int | None, basis: str | None) -> str:
         f"the {year} income it rests on was assessed {basis}, before {known}: "
         "a year's income is known from its last quarter"
     )
+
+
+def _income_below(year: int, income: int | None, threshold: int) -> str:
+    """The detail of an ``income-below`` fault, in yuan as the refusals and history say it
+    (since session 28; tester M: it gave fen, ``income 1400000 fen``)."""
+    said = (
+        f"latest {year} income {format_yuan(income)} yuan"
+        if income is not None
+        else f"no {year} income assessed"
+    )
+    return f"{said}; threshold {format_yuan(threshold)} yuan"
 
 
 def _skipped(done: list[tuple[str, str, str | None, str, int, int]]) -> str:
