@@ -25,6 +25,7 @@ from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
 from ledger.core import Stamp, discard_saves
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
+from ledger.pgwaiting import SESSION_NAME
 from ledger.store import (
     DEFAULT_STORE,
     SQLITE_FULL,
@@ -39,10 +40,12 @@ from ledger.store import (
     server_short,
 )
 from ledger.values import ReadNow, parse_date, parse_yuan, today
+from ledger.waiting import probe_sessions
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+from typer._click.globals import get_current_context
 
 from cli.outputs import check_new_store, is_folder
 from cli.screen import screen_widths
@@ -199,10 +202,43 @@ def on_date(text: str, field: str) -> date:
     return parse_date(text, field)
 
 
+def name_sessions() -> None:
+    """Name the PostgreSQL sessions this command opens ``fupin <command>`` (the pool's and
+    the read models'): another command's waiting note names them (since session 28; before,
+    the read models' were ``fupin``, the ledger's unnamed)."""
+    context = get_current_context(silent=True)
+    names: list[str] = []
+    while context is not None and context.parent is not None:
+        names.append(context.info_name or "")
+        context = context.parent
+    SESSION_NAME[0] = " ".join(["fupin", *reversed(names)])[:63]
+
+
+def watch_sessions(location: StoreLocation) -> None:
+    """Have every lasting lock wait of this command's sessions on PostgreSQL said once,
+    naming what holds the lock (``projections.pg_waits``, since session 28), until
+    ``ledger_session`` ends."""
+    from projections.pg_waits import SessionProbe  # psycopg: PostgreSQL's alone
+
+    wait = location.env["POSTGRES_LOCK_TIMEOUT"]
+    probe_sessions(SessionProbe(location.env), location.display, wait)
+
+
 @contextmanager
 def ledger_session(
     create: bool = False, keep: Callable[[], bool] = lambda: True
 ) -> Iterator[Ledger]:
+    """Open the ledger for one command and always close it (``_ledger_session``); its
+    sessions' lock waits are no longer watched once it ends, opened or refused."""
+    try:
+        with _ledger_session(create, keep) as app:
+            yield app
+    finally:
+        probe_sessions(None, "", "")
+
+
+@contextmanager
+def _ledger_session(create: bool, keep: Callable[[], bool]) -> Iterator[Ledger]:
     """Open the ledger for one command and always close it.
 
     ``create``: a SQLite store that does not exist is made beside its path and takes its name
@@ -211,6 +247,9 @@ def ledger_session(
     tables dropped again in those cases (``projections.pg.undone_unless_kept``)."""
     extra = {"LEDGER_KEY": settings.key} if settings.key else None
     location = parse_store(settings.store)  # a path the system cannot look up is refused
+    if location.kind == "postgres":
+        name_sessions()
+        watch_sessions(location)  # the ledger's opening may wait too (its first read)
     if create:
         check_new_store(location)
     if create and location.path is not None and not os.path.lexists(location.path):

@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import typer
+from ledger.waiting import begin_command
 from typer._click.core import Command, Context, Parameter
 from typer.core import TyperCommand, TyperGroup
 
@@ -571,6 +572,7 @@ def main(
     common.settings.actor = actor
     common.settings.stands = ""  # a command that knows what stands after its commit says
     common.settings.key = key
+    begin_command()  # its waiting note not said yet (said once per command, since session 28)
 
 
 def ignore_closed_pipe() -> None:

@@ -18,6 +18,7 @@ from ledger.errors import LedgerError
 from ledger.funding import FundCommands
 from ledger.notice import PrivacyCommands
 from ledger.oversight import OversightCommands
+from ledger.pgwaiting import forget_sessions
 from ledger.reading import ReadingQueries
 from ledger.reference import ReferenceCommands
 from ledger.store import (
@@ -87,6 +88,7 @@ def open_ledger(
         env["CREATE_TABLE"] = "n"
     if location.kind == "postgres":
         bound_every_lock_wait(location.env["POSTGRES_LOCK_TIMEOUT"])
+        forget_sessions()  # this command's sessions, whose lock waits are said
         if not env["POSTGRES_PASSWORD"]:
             # eventsourcing always passes a password, and an empty one would override libpq's
             # PGPASSWORD (~/.pgpass is still read when it is empty).

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
@@ -685,8 +686,8 @@ class LedgerCore(Application[UUID]):
             try:
                 wait = self._lock_seconds()
                 server = self.location is not None and self.location.kind == "postgres"
-                said = waiting_words(shown, wait, _SAVE_WAITS, server=server)
-                with watching(said, wait):
+                words = partial(waiting_words, shown, wait, _SAVE_WAITS, server=server)
+                with watching(words, wait):
                     recordings = self._save_events(
                         _at_one_time([(a, a.collect_events()) for a in aggregates]), aggregates
                     )

@@ -27,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, Operationa
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
 from ledger.guards import MOVED, READ_GUARDS, ReadGuards
+from ledger.pgwaiting import SESSION_NAME, register_session
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
 from ledger.store import pool_exhausted, schema_options, server_short
@@ -59,6 +60,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             pool: Any = datastore.pool
             pool.kwargs = {**(pool.kwargs or {}), "options": options}
         _fail_fast_once_gone(datastore)
+        _registering_sessions(datastore)
         super().__init__(datastore, **kwargs)
         # The lock timeout is set once per try, for the whole transaction (insert_events);
         # eventsourcing's own ``SET LOCAL lock_timeout`` before the table lock would reset
@@ -180,6 +182,22 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+
+def _registering_sessions(datastore: PostgresDatastore) -> None:
+    """Name each connection the pool opens as the command is named, and count it among this
+    command's sessions, whose lock waits the waiting note says (``ledger.pgwaiting``). The
+    pool is not open yet."""
+    pool: Any = datastore.pool
+    pool.kwargs = {**(pool.kwargs or {}), "application_name": SESSION_NAME[0]}
+    configure = pool._configure
+
+    def configured(connection: Any) -> None:
+        if configure is not None:
+            configure(connection)
+        register_session(connection)
+
+    pool._configure = configured
 
 
 def _fail_fast_once_gone(datastore: PostgresDatastore) -> None:

@@ -39,6 +39,7 @@ import psycopg
 from ledger.application import Ledger
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
+from ledger.pgwaiting import SESSION_NAME, register_session
 from ledger.store import (
     SERVER_CLOSED,
     SERVER_CLOSED_SAID,
@@ -51,7 +52,7 @@ from ledger.store import (
     server_short,
     url_host,
 )
-from ledger.waiting import watching
+from ledger.waiting import last_holder, watching
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.types.string import TextLoader
@@ -119,6 +120,15 @@ def _refusing(seconds: int, reader: str = "", *, analysts_sql: bool = False) -> 
             "again once an upgrade adds a table (docs/operations.md)",
         ) from None
     except psycopg.errors.LockNotAvailable:
+        holder = last_holder()
+        if holder is not None and holder.relation:
+            # Another session's lock on a table, as the server named it while this waited
+            # (since session 28: a psql session's was "another process is updating ...").
+            raise ConflictError(
+                "store",
+                f"{holder.who} held {holder.what} past LEDGER_LOCK_TIMEOUT ({seconds} s); "
+                "try again once it is released",
+            ) from None
         raise ConflictError("store", _busy(f"lock wait past {seconds} s")) from None
     except psycopg.errors.DeadlockDetected:
         raise ConflictError("store", _busy("deadlock")) from None
@@ -149,7 +159,7 @@ def conninfo(location: StoreLocation, *, connect_timeout: int | None = None) -> 
         # Only the URL's own: an empty one would override libpq's PGPASSWORD (since session 22).
         **({"password": env["POSTGRES_PASSWORD"]} if env["POSTGRES_PASSWORD"] else {}),
         connect_timeout=str(max(timeout, 1)),
-        application_name="fupin",
+        application_name=SESSION_NAME[0],  # "fupin report caseload" (``ledger.pgwaiting``)
         **({} if options is None else {"options": options}),
     )
 
@@ -649,7 +659,9 @@ class PgDatabase(Database):
             with self._waits(), _refusing_writes(), self._pg.transaction():
                 wait = str(self.lock_seconds)
                 shown = f"database {self._pg.info.dbname}"
-                with watching(read_models_waiting(shown, wait), wait):  # since session 26
+                with watching(  # since session 26; naming the holder since session 28
+                    lambda holder: read_models_waiting(shown, wait, holder, server=True), wait
+                ):
                     self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
                 yield
                 self.flush()
@@ -833,11 +845,13 @@ def _value(value: Any) -> Any:
 
 def _connect(location: StoreLocation) -> psycopg.Connection[Any]:
     try:
-        return psycopg.connect(conninfo(location), autocommit=True)
+        connection = psycopg.connect(conninfo(location), autocommit=True)
     except psycopg.Error as exc:
         reason = _reason(exc)
         message = f"cannot connect to {location.display}: {reason}{busy_hint(reason)}"
         raise LedgerError("store", message) from None
+    register_session(connection)  # its lock waits are said (``ledger.pgwaiting``)
+    return connection
 
 
 def open_pg(location: StoreLocation) -> PgDatabase:

@@ -43,7 +43,7 @@ from ledger.store import (
     read_only,
     sqlite_lock_held,
 )
-from ledger.waiting import waiting_words, watching
+from ledger.waiting import Holder, waiting_words, watching
 
 __all__ = [
     "READ_ONLY",
@@ -414,9 +414,12 @@ def _table_written(sql: str) -> str:
     return "*" if found is None or _SELECT.search(sql) else found[1].lower()
 
 
-def read_models_waiting(store: str, seconds: str) -> str:
-    """What the read models' update says while it waits for another writer's lock."""
-    return waiting_words(store, seconds, _UPDATE_WAITS)
+def read_models_waiting(
+    store: str, seconds: str, holder: Holder | None = None, *, server: bool = False
+) -> str:
+    """What the read models' update says while it waits for another writer's lock (on
+    PostgreSQL, the ``holder`` the server names)."""
+    return waiting_words(store, seconds, _UPDATE_WAITS, holder, server=server)
 
 
 #: What the read models' update does once the lock it waits for is free.

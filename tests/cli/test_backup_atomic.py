@@ -21,7 +21,7 @@ from ledger.store import parse_store
 from projections import backup as store_backup
 from psycopg import sql
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, assert_refused, waiting_note_taken
 from tests.pgserver import ThrowawayPostgres
 
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -90,6 +90,8 @@ def test_a_backup_behind_a_lock_gives_up_after_the_lock_timeout(
         holder.rollback()
         holder.close()
 
+    said = waiting_note_taken(refused)  # the wait said first (since session 28)
+    assert "another session (pid " in said, said
     assert_refused(refused, "store", "LEDGER_LOCK_TIMEOUT")
     # Refused before the copy began, at the check that the store holds a ledger (since
     # session 18: that check waited once, then pg_dump a second time, "nothing was backed up")
