@@ -41,6 +41,7 @@ from ledger.store import (
 )
 from ledger.values import ReadNow, parse_date, parse_yuan, today
 from ledger.waiting import probe_sessions
+from ledger.written import SAVES_BEGUN
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -300,6 +301,12 @@ def _ledger_session(create: bool, keep: Callable[[], bool]) -> Iterator[Ledger]:
         app.close()
 
 
+def server_gone(reason: str, lead: str = "the server closed the connection") -> str:
+    """The refusal of a command whose server was lost: one that had begun no save recorded
+    nothing, and is not told to look for what it may have recorded (since session 28)."""
+    return server_gone_message(reason, lead, saved=bool(SAVES_BEGUN))
+
+
 def refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a ``LedgerError`` into one line on stderr and exit code 2; never a traceback."""
 
@@ -315,7 +322,7 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(REFUSED) from None
         except PersistenceError as exc:  # the store is locked, busy, gone or damaged
             gone = lost_server(exc)
-            problem = server_gone_message(gone) if gone else _store_problem(exc)
+            problem = server_gone(gone) if gone else _store_problem(exc)
             err_console.print(f"refused store: {problem}", markup=False, soft_wrap=True)
             _say_notes(exc)
             raise typer.Exit(REFUSED) from None
@@ -325,7 +332,7 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
             gone = lost_server(exc)
             # SQLite's own, from a read-model connection outside a write transaction (a disk
             # that failed a read): the store's trouble, not a defect (since session 26).
-            said = _sqlite_said(exc) if gone is None else server_gone_message(gone)
+            said = _sqlite_said(exc) if gone is None else server_gone(gone)
             short = server_short(exc, _store_shown())  # the server's disk full (session 26)
             if short is not None:
                 said = f"{short[0]}; {_what_stands()}{short[1]}"
@@ -381,7 +388,7 @@ def _store_problem(exc: PersistenceError) -> str:
         )
     if pool_exhausted(reason):  # the pool's: the server stopped or restarted
         # mid-command (tester E, session 17: the pool's words alone, no store, no warning)
-        return server_gone_message(reason, f"{_store_shown()} could not be reached")
+        return server_gone(reason, f"{_store_shown()} could not be reached")
     short = server_short(exc, _store_shown())  # the server's disk full (since session 26)
     if short is not None:
         return f"{short[0]}; {_what_stands()}{short[1]}"

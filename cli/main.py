@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 import typer
 from ledger.waiting import begin_command
+from ledger.written import SAVES_BEGUN
 from typer._click.core import Command, Context, Parameter
 from typer.core import TyperCommand, TyperGroup
 
@@ -573,6 +574,7 @@ def main(
     common.settings.stands = ""  # a command that knows what stands after its commit says
     common.settings.key = key
     begin_command()  # its waiting note not said yet (said once per command, since session 28)
+    SAVES_BEGUN.clear()  # nor any save begun (``common.server_gone``)
 
 
 def ignore_closed_pipe() -> None:
@@ -665,14 +667,14 @@ def run() -> None:
     except Exception as exc:  # a defect, not a refusal: say so in one line
         if os.environ.get("FUPIN_DEBUG"):
             raise
-        from ledger.store import lost_server, server_gone_message
+        from ledger.store import lost_server
 
         from cli import common
 
         gone = lost_server(exc)  # not a defect: the PostgreSQL server went away mid-command
         if gone is not None:
             common.err_console.print(
-                f"refused store: {server_gone_message(gone)}", markup=False, soft_wrap=True
+                f"refused store: {common.server_gone(gone)}", markup=False, soft_wrap=True
             )
             stdout.say_unshown()  # what that line escaped (a GBK standard error)
             sys.exit(common.REFUSED)

@@ -78,6 +78,7 @@ from ledger.store import (
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
 from ledger.waiting import waiting_words, watching
+from ledger.written import SAVES_BEGUN
 
 #: The topic of an officer's registration (``LedgerCore.admins_with_keys``).
 _OFFICER_REGISTERED = f"{Officer.__module__}:Officer.OfficerRegistered"
@@ -950,6 +951,7 @@ class LedgerCore(Application[UUID]):
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
         processing_event.events.extend(events)
         processing_event.aggregates.update((a.id, a) for a in aggregates)
+        SAVES_BEGUN[:] = [True]
         with _signals_held():
             recordings = self._record(processing_event)
             SAVES_COMMITTED.append(len(recordings))

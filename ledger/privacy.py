@@ -60,7 +60,7 @@ from ledger.household import ERASED, SEALED, Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.rows import select_in
 from ledger.schema import refuse_triggers
-from ledger.written import note_written
+from ledger.written import SAVES_BEGUN, note_written
 
 __all__ = [
     "ANONYMOUS",
@@ -129,6 +129,8 @@ def key_transaction(datastore: Any, *, commit: bool) -> Iterator[Any]:
     (``ledger.application``), for eventsourcing's statements, which it tries ten times; the
     key table's are tried once, and a save, a read or ``fupin verify`` behind another
     session's lock on it gave up after a tenth of the wait (tester G of session 15)."""
+    if commit:  # a write: a server lost meanwhile may have kept it (``server_gone_message``)
+        SAVES_BEGUN[:] = [True]
     with datastore.transaction(commit=commit) as cursor:
         seconds = getattr(datastore, "lock_timeout", None)
         sqlite = type(datastore).__module__ == "eventsourcing.sqlite"

@@ -576,9 +576,21 @@ def busy_hint(reason: str) -> str:
     return ""
 
 
-def server_gone_message(reason: str, lead: str = "the server closed the connection") -> str:
+def server_gone_message(
+    reason: str, lead: str = "the server closed the connection", *, saved: bool = True
+) -> str:
     """The refusal (field ``store``) of a command whose server closed the connection (or,
-    ``lead``, could no longer be reached)."""
+    ``lead``, could no longer be reached). A command that had begun no save (``saved``
+    false: a read, an export, a report's catch-up, a rebuild) recorded nothing, and is told
+    so, not to look for what it may have recorded (since session 28, tester G: an
+    ``export events -o`` was)."""
+    if not saved:
+        return (
+            f"{lead} ({reason}); this command had begun no save, so nothing was recorded in the "
+            "ledger (the read models are brought up to date by the next command that reads "
+            "them, and a file it was writing was left as it was): run it again once the "
+            "server is back"
+        )
     return (
         f"{lead} ({reason}); a transaction it had not committed was "
         "rolled back, but one lost while committing may have been recorded: if this command "

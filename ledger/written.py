@@ -8,10 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["FILES_WRITTEN", "note_written"]
+__all__ = ["FILES_WRITTEN", "SAVES_BEGUN", "note_written"]
 
 #: The files written so far by the command under way, in the order they were completed.
 FILES_WRITTEN: list[str] = []
+#: Whether this command began a save (cleared as a command begins, ``cli.main``; set by
+#: ``ledger.core``): one whose server was lost before any is told that nothing was recorded
+#: (``ledger.store.server_gone_message``, since session 28).
+SAVES_BEGUN: list[bool] = []
 
 
 def note_written(path: Path | str) -> None:

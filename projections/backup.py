@@ -35,7 +35,7 @@ from ledger.application import StoreError, open_ledger
 from ledger.errors import ConflictError, InputError, LedgerError, RuleError
 from ledger.newstore import link_into_place, publish, staged
 from ledger.schema import listed, sqlite_foreign
-from ledger.store import StoreLocation, lock_timeout
+from ledger.store import SERVER_CLOSED, SERVER_CLOSED_SAID, StoreLocation, lock_timeout
 from ledger.transparency import Checkpoint, rebuilt_from_export
 from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verify_ledger
 
@@ -567,6 +567,8 @@ def _restore_pg(
             ) from None
         if creating_meanwhile(exc.rule):
             raise ConflictError("store", f"{location.display}: {CREATING_MEANWHILE}") from None
+        if SERVER_CLOSED in exc.rule:
+            raise LedgerError("store", f"{exc.rule}; {NOTHING_RESTORED_GONE}") from None
         raise
     try:
         with _connect(location) as connection:
@@ -580,9 +582,26 @@ def _restore_pg(
         report = _verify(store_url(location), checkpoints, source, unverified)
         _distrust_read_models(store_url(location))
         return report
-    except BaseException:
-        _drop_new_objects(location, before)
+    except BaseException as exc:
+        try:
+            _drop_new_objects(location, before)
+        except LedgerError:  # the server gone too: what was restored stays (since session 28)
+            said = exc.rule if isinstance(exc, LedgerError) else type(exc).__name__
+            raise LedgerError("store", f"{said}; {location.display} {PART_RESTORED_GONE}") from None
         raise
+
+
+#: Said of a restore whose server closed the connection during pg_restore's one transaction.
+NOTHING_RESTORED_GONE = (
+    "pg_restore restores in one transaction, so nothing was restored and the database is as "
+    "it was, with nothing to clean first (had the server stopped just as it committed, "
+    "`fupin restore` again says the database holds a ledger: then `fupin verify` checks it)"
+)
+#: Said of a restore whose server was lost after pg_restore committed, before it was checked.
+PART_RESTORED_GONE = (
+    "holds what was restored, unchecked, which could not be dropped with the server gone: once "
+    "it is back, drop the database and create it again (empty) before restoring again"
+)
 
 
 def _found(tool: str, done: str) -> None:
@@ -704,6 +723,8 @@ def _pg_tool(location: StoreLocation, tool: str, *args: str) -> None:
                 f'server does not have; create it first (CREATE ROLE "{role}" NOLOGIN), then '
                 "restore again; nothing was restored (docs/operations.md)",
             )
+        if SERVER_CLOSED in result.stderr:  # stopped or restarted mid-run (since session 28)
+            raise LedgerError("store", f"{tool} failed: {SERVER_CLOSED_SAID}")
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         raise LedgerError("store", f"{tool} failed: {lines[0] if lines else result.returncode}")
 

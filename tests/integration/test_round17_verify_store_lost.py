@@ -99,6 +99,7 @@ def test_a_pool_that_gets_no_connection_names_the_store_and_warns(
     # connection after 5.00 sec; try again", with no store named and no warning that a
     # commit lost on the way may have been recorded (tester E, session 17).
     monkeypatch.setattr(common.settings, "store", "postgresql://fupin:secret@db.example/fupin")
+    monkeypatch.setattr(common, "SAVES_BEGUN", [True])  # a command that began a save
 
     said = common._store_problem(OperationalError("couldn't get a connection after 5.00 sec"))
 
