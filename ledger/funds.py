@@ -104,7 +104,13 @@ USE_WORDS = {
 #: The purposes as officers write them in Chinese (docs/cli.md: 到户, 到村), read as the English
 #: name where a payment's purpose is typed (``parse_purpose``; since session 24, tester T:
 #: ``--purpose 到户`` was refused beside a category read in Chinese).
-PURPOSE_WORDS = {"到户": "household", "到村": "village"}
+#: (社工组织 and 工作经费 since session 28, as ``fund disburse --help`` lists them: re-tester O)
+PURPOSE_WORDS = {
+    "到户": "household",
+    "到村": "village",
+    "社工组织": "organisation",
+    "工作经费": "working",
+}
 
 
 def parse_source(value: str, field: str = "source") -> str:

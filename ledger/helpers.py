@@ -17,7 +17,14 @@ from eventsourcing.domain import event
 
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.errors import InputError, RuleError
-from ledger.values import check_as_recorded, clean_name, named, parse_category, require_text
+from ledger.values import (
+    check_as_recorded,
+    clean_name,
+    named,
+    named_as,
+    parse_category,
+    require_text,
+)
 
 __all__ = [
     "CADRE_RANKS",
@@ -87,8 +94,12 @@ RANK_WORDS = {
 
 def read_rank(value: str) -> str:
     """A cadre's rank as typed: its Chinese term (``RANK_WORDS``, spaces around it no part of
-    it) read as the English name recorded; anything else as typed, for ``check_fields``."""
-    return RANK_WORDS.get(value.strip(), value)
+    it) read as the English name recorded, as are the name in any case and the two as a refusal
+    lists them (``Deputy-Section``, ``deputy-section 副科级``: since session 28, re-tester O, as
+    every coded value, ``ledger.values.named_as``); anything else as typed, for
+    ``check_fields``."""
+    rank = named_as(value.strip(), CADRE_RANKS, RANK_WORDS)
+    return rank if rank in CADRE_RANKS else value
 
 
 #: The kind that has each of these registration fields, and the field's value when not given

@@ -1090,7 +1090,7 @@ def parse_area(value: str, field: str = "area") -> str:
     ``是/否`` are read for a yes/no. Spaces around it are no part of it, in English as in
     Chinese, as around a yes/no (since session 23: `` 农村`` was read, `` rural`` refused).
     Anything else is refused, naming both."""
-    area = _named_as(value.strip(), AREAS, AREA_WORDS)
+    area = named_as(value.strip(), AREAS, AREA_WORDS)
     if area not in AREAS:
         words = ", ".join(f"{name} ({'/'.join(_chinese(name))})" for name in AREAS)
         hint = _coded_hint(value, AREAS, AREA_WORDS)
@@ -1098,17 +1098,19 @@ def parse_area(value: str, field: str = "area") -> str:
     return area
 
 
-def _named_as(typed: str, names: Sequence[str], words: Mapping[str, str]) -> str:
+def named_as(typed: str, names: Sequence[str], words: Mapping[str, str]) -> str:
     """The one of ``names`` that ``typed`` is: the name (``_coded``), its Chinese term
-    (``words``), or both as a refusal lists them (``recognised 认定``, ``household 到户``: since
-    session 28, refused and told to write ``'recognised认定'?``, refused too); ``typed``
-    itself otherwise."""
+    (``words``), or the two as a refusal lists them, the name and its term (``recognised 认定``,
+    ``household 到户``: since session 28, refused and told to write ``'recognised认定'?``,
+    refused too); ``typed`` itself otherwise."""
     name = _coded(words.get(typed, typed), names)
     parts = typed.split()
     if name in names or len(parts) != 2:
         return name
-    first, second = (_coded(words.get(part, part), names) for part in parts)
-    return first if first == second and first in names else typed
+    for english, term in (parts, parts[::-1]):
+        if term in words and _coded(english, names) == words[term]:
+            return words[term]
+    return typed
 
 
 def _coded_hint(value: str, names: Sequence[str], words: Mapping[str, str]) -> str:
@@ -1116,7 +1118,7 @@ def _coded_hint(value: str, names: Sequence[str], words: Mapping[str, str]) -> s
     ``names`` (a refusal suggests nothing it would refuse)."""
     hint = typed_hint(value)
     suggested = re.search(r": '(.*)'\?\)$", hint)
-    if suggested is not None and _named_as(suggested[1], names, words) not in names:
+    if suggested is not None and named_as(suggested[1], names, words) not in names:
         return hint[: suggested.start()] + ")"
     return hint
 
@@ -1125,8 +1127,14 @@ def _coded(typed: str, names: Iterable[str]) -> str:
     """The one of ``names`` that ``typed`` is, in any case of its letters and spelled with
     -ize for -ise (``Rural``, ``HOUSEHOLD``, ``recognized``, ``organization``: since session
     28 read as the name they spell, not refused); ``typed`` itself otherwise."""
-    key = typed.casefold().replace("iz", "is")
-    return next((name for name in names if name.casefold() == key), typed)
+    if not typed.isascii():  # ﬁnance, wor\u212aing: no look-alike is the plain word
+        return typed
+    key = _IZE.sub(r"is\1", typed.lower())
+    return next((name for name in names if name == key), typed)
+
+
+#: The -ize spellings of the -ise words coded values use (recognized, organization).
+_IZE = re.compile(r"iz(e|ed|es|ing|ation)\b")
 
 
 def _chinese(area: str) -> list[str]:
@@ -1147,7 +1155,7 @@ def parse_category(
     (``parse_area``; since session 24: ``'医疗' is not one of industry, …``). Anything else is
     refused, listing each with its Chinese term."""
     # 互联网＋: the full-width plus a Chinese input method types (tester T, session 24)
-    name = _named_as(value.strip().replace("＋", "+"), names, words)
+    name = named_as(value.strip().replace("＋", "+"), names, words)
     if name not in names:
         hint = _coded_hint(value, names, words)
         raise InputError(field, f"{value!r} is not one of {named(names, words)}{hint}")

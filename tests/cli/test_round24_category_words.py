@@ -237,5 +237,6 @@ def test_a_payments_purpose_is_read_in_chinese_too(seeded: Fupin) -> None:
     assert_refused(
         refused,
         "purpose",
-        "'到组' is not one of household 到户, village 到村, organisation, working",
+        "'到组' is not one of household 到户, village 到村, organisation 社工组织, "
+        "working 工作经费",
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 from ledger.errors import InputError
-from ledger.funds import parse_purpose
+from ledger.funds import FUND_USES, USE_WORDS, parse_purpose
+from ledger.helpers import read_rank
 from ledger.household import parse_return_step
-from ledger.values import parse_area
+from ledger.values import parse_area, parse_category
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 
@@ -83,3 +84,44 @@ def test_a_space_inside_a_word_is_still_refused(seeded: Fupin) -> None:
     )
 
     assert_refused(result, "area", "'ru ral' is not one of rural (农村), urban (城镇/城市)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("社工组织", "organisation"),
+        ("organisation 社工组织", "organisation"),
+        ("工作经费", "working"),
+        ("working 工作经费", "working"),
+    ],
+)
+def test_a_purpose_is_read_as_its_help_lists_it(typed: str, read: str) -> None:
+    """Re-tester O: ``fund disburse --help`` lists ``organisation 社工组织 | working 工作经费``,
+    and each was refused."""
+    assert parse_purpose(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Deputy-Section", "deputy-section"),
+        ("deputy-section 副科级", "deputy-section"),
+        ("DIVISION", "division"),
+    ],
+)
+def test_a_rank_is_read_as_every_coded_value(typed: str, read: str) -> None:
+    """Re-tester O: refused as below deputy-section, ``Deputy-Section`` included."""
+    assert read_rank(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ﬁnance", "wor\u212aing", "ſocial-work", "household household", "rural rural", "izrural"],
+)
+def test_a_look_alike_or_a_word_twice_is_no_coded_value(typed: str) -> None:
+    """Re-tester O: casefold read the ligature ﬁ, the Kelvin sign and the long s as plain
+    letters, and a name twice as the name and its term."""
+    with pytest.raises(InputError):
+        parse_category(typed, FUND_USES, USE_WORDS)
+    with pytest.raises(InputError):
+        parse_area(typed)
