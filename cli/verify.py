@@ -424,6 +424,20 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.ended_before_entries:
+        # since session 28: a retirement or transfer dated before its officer's entries under
+        # the post it ends, which a fupin before took (a note; tester L)
+        say(
+            _under_today(
+                f"{said}: a retirement or transfer is dated on or after the entries its "
+                "officer recorded under the post it ends",
+                "session 28",
+                "refuses such a date: if it was dated wrong, void it (`fupin correct officer "
+                "OFFICER_ID ENTRY`) and record it anew on or after that entry's date",
+            ),
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

@@ -490,6 +490,11 @@ class LedgerCore(Application[UUID]):
         officer's transfer they have acted under (``ReadingQueries`` reads the log for it);
         nothing to check here."""
 
+    def check_post_ended_after(self, officer: Officer, effective: date, step: str) -> None:
+        """For a retirement or transfer (``step``) of ``officer`` dated ``effective``: refuse
+        a day before an entry they recorded under the post it ends (``ReadingQueries`` reads
+        the log for it; since session 28); nothing to check here."""
+
     # -- permission and provenance ---------------------------------------------------------
 
     def authorise(self, stamp: Stamp, command: str, street: str = "") -> Provenance:

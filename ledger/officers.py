@@ -83,13 +83,17 @@ class Officer(LedgerAggregate):
         """Give the officer another role or street (a transfer); history keeps the old one.
         Not the role and street they hold (nothing would change), nor dated before their
         registration or their latest transfer (``check_dated``)."""
+        self.check_change(role, street, prov)
+        self._role_changed(role, street, prov)
+
+    def check_change(self, role: str, street: str, prov: Provenance) -> None:
+        """What ``change_role`` refuses of the officer's own record, changing nothing."""
         self.check_active()
         if (role, street) == (self.role, self.street):
             raise RuleError(
                 "role", f"{self.officer_id} is already {_post(role, street)}: nothing to change"
             )
         self.check_dated(prov.effective)
-        self._role_changed(role, street, prov)
 
     @event("OfficerRoleChanged")
     def _role_changed(self, role: str, street: str, prov: Provenance) -> None:
@@ -106,9 +110,13 @@ class Officer(LedgerAggregate):
     def retire(self, reason: str, prov: Provenance) -> None:
         """The officer leaves; they can record nothing more. Not dated before their
         registration or their latest transfer (``check_dated``)."""
+        self.check_retirement(prov)
+        self._retired(reason, prov)
+
+    def check_retirement(self, prov: Provenance) -> None:
+        """What ``retire`` refuses of the officer's own record, changing nothing."""
         self.check_active()
         self.check_dated(prov.effective)
-        self._retired(reason, prov)
 
     @event("OfficerRetired")
     def _retired(self, reason: str, prov: Provenance) -> None:

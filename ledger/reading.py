@@ -29,6 +29,7 @@ from ledger.errors import (
 )
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.known import known_prefix
+from ledger.officer_entries import Entry, latest_entry, record_named
 from ledger.officers import Officer
 from ledger.privacy import (
     ANONYMOUS,
@@ -44,6 +45,7 @@ from ledger.privacy import (
 )
 from ledger.rows import positions_of, rows_after
 from ledger.transparency import check_known_at_after_move
+from ledger.values import REPLAY_SPARED
 from ledger.verification import household_number
 
 __all__ = [
@@ -274,6 +276,42 @@ class ReadingQueries(LedgerCore):
                         "change)",
                     )
             after = page[-1].id if len(page) == 1000 else None
+
+    def check_post_ended_after(self, officer: Officer, effective: date, step: str) -> None:
+        """A retirement or transfer (``step``) is dated on or after the latest entry its
+        officer recorded under the post it ends (since session 28, tester L: wh-02 retired as
+        of 2018-01-01 beside a visit of theirs of 2018-11-26). Read from the log after their
+        latest transfer in force (or their registration), as ``check_post_unused`` reads it.
+        An export's rows replayed into the store they rebuild are spared (``REPLAY_SPARED``):
+        an older fupin took such a day, and ``fupin verify`` notes it."""
+        if REPLAY_SPARED.get():
+            return
+        version = officer.transfers[-1] if officer.transfers else 1
+        after = self.position_of(officer.id, version) or 0
+        entry = latest_entry(self.stored_page, officer.officer_id, after)
+        # and the entries of the batch under way, not saved yet (an import's earlier rows)
+        for event in self._batch_events:
+            prov = getattr(event, "prov", None)
+            if not isinstance(prov, Provenance) or prov.actor != officer.officer_id:
+                continue
+            day = prov.effective.isoformat()
+            if entry is None or day > entry.day:
+                topic = get_topic(type(event))
+                entry = Entry(-1, event.originator_id, event.originator_version, topic, day)
+        if entry is None or effective.isoformat() >= entry.day:
+            return
+        if entry.position < 0:
+            batch = (self._batch or {}).get(entry.originator_id)
+            record, where = record_named(self.recorder, entry, batch), "earlier in this import"
+        else:
+            record = record_named(self.recorder, entry)
+            where = f"log position {entry.position}"
+        raise RuleError(
+            "effective",
+            f"{officer.officer_id} recorded {entry.name} dated {entry.day} (entry "
+            f"{entry.version} of {record}, {where}) under the post this {step} ends: date the "
+            f"{step} on or after {entry.day}",
+        )
 
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()

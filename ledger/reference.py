@@ -272,6 +272,8 @@ class ReferenceCommands(LedgerCore):
             officer = self.load(Officer, officer_id, "officer")
             if role != "admin":
                 self._check_keyed_admin_stays(officer, "demote")
+            officer.check_change(role, street, prov)
+            self.check_post_ended_after(officer, prov.effective, "transfer")
             officer.change_role(role, street, prov)
             return [officer]
 
@@ -286,6 +288,8 @@ class ReferenceCommands(LedgerCore):
         def attempt() -> list[Officer]:
             officer = self.load(Officer, officer_id, "officer")
             self._check_keyed_admin_stays(officer, "retire")
+            officer.check_retirement(prov)
+            self.check_post_ended_after(officer, prov.effective, "retirement")
             officer.retire(require_text(reason, "reason"), prov)
             return [officer]
 

@@ -85,9 +85,12 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    capacity that is willing and no key target [三], which a fupin before 2026-12-01 took
    (``ledger.able_not_key``, after the pass: one scan by topic); and each replacement paired
    with a household after its exit's approval (before any return), which a fupin before
-   2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic); and each
+   2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic); each
    household registered after the end of the programme's last year, which a fupin before
-   2026-12-01 took (``ledger.late_registrations``, after the pass: one scan by topic).
+   2026-12-01 took (``ledger.late_registrations``, after the pass: one scan by topic); and
+   each officer's retirement or transfer dated before an entry they recorded under the post
+   it ends, which a fupin before session 28 took (``_post_ended``, in the pass: one date an
+   officer, the latest of their entries in the post they hold).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -178,6 +181,7 @@ from ledger.keys import parse_public_key, signature_valid
 from ledger.late_registrations import late_registrations
 from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
+from ledger.officer_entries import Entry, record_named
 from ledger.officers import CARRIED_REVOCATION
 from ledger.places import Street
 from ledger.privacy import (
@@ -514,6 +518,10 @@ class VerifyReport:
     #: size signed after the event at that position was recorded (``stale_head``), each
     #: (its file, why). A note, not a problem (since session 28).
     stale_heads: list[tuple[str, str]] = field(default_factory=list)
+    #: Each retirement or transfer dated before an entry its officer recorded under the post
+    #: it ends (``Verifier._post_ended``): a finding under today's rule, recorded by a fupin
+    #: that took it, not a problem (since session 28).
+    ended_before_entries: list[str] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -606,6 +614,11 @@ class _Officer:
     #: what ``_dated_before`` judges a rotation, a revocation or a new key by.
     key_on: date | None = None
     revoked_day: date | None = None
+    #: The latest effective date (ISO; "" none) of an entry they recorded in the post they
+    #: hold, since their registration or latest transfer, and where (its position and
+    #: place): a retirement or transfer dated before it is noted (since session 28).
+    latest_day: str = ""
+    latest_at: tuple[int, _Where] | None = None
 
 
 @dataclass
@@ -828,6 +841,9 @@ class Verifier:
         #: The store the log is read from (``verify_ledger``): a forgotten household's
         #: identification is read from it by id.
         self.store: ApplicationRecorder | None = None
+        #: Each retirement or transfer dated before an entry under the post it ends, by its
+        #: (record id's bytes, version): its note, until a correction voids it (``_post_ended``).
+        self.ended_notes: dict[tuple[bytes, int], str] = {}
         #: A SQLite file (``verify_ledger``): its row ids never skip a number but where rows
         #: were deleted, so a gap in them is reported (``_gap``; since session 27).
         self.gaps_are_deletions = False
@@ -1315,6 +1331,9 @@ class Verifier:
                         )
                     # 5. an active officer, in their role, allowed to record it
                     officer = officers.get(actor)
+                    if officer is not None and day > officer.latest_day:
+                        officer.latest_day = day
+                        officer.latest_at = (position, (topic, uid, version))
                     if (
                         officer is None
                         or not officer.active
@@ -1681,6 +1700,9 @@ class Verifier:
                     by, by_role = prov.recorder, prov.recorder_role
                     self._check_recorder(position, where, name, prov.actor, by, by_role)
                 officer = self._officer(prov.actor)
+                day = _effective_day(event)
+                if officer is not None and day != "?" and day > officer.latest_day:
+                    officer.latest_day, officer.latest_at = day, (position, where)
                 if (
                     officer is not None
                     and officer.active
@@ -2571,6 +2593,8 @@ class Verifier:
         officer = self.officers.get(self.officer_ids.get(UUID(bytes=where[1]), ""))
         if officer is None:
             return
+        if isinstance(corrects, int):
+            self.ended_notes.pop((where[1], corrects), None)
         if not officer.active and corrects == officer.retired_at:
             officer.active, officer.retired_at = True, 0
         elif officer.active and len(officer.posts) > 1 and corrects == officer.posts[-1][0]:
@@ -2744,9 +2768,12 @@ class Verifier:
         if officer is None:
             return
         if name == "OfficerRoleChanged":
+            self._post_ended(officer, originator, event, position, where)
             officer.role, officer.street = event.role, event.street
             officer.posts.append((where[2], event.role, event.street))
+            officer.latest_day, officer.latest_at = "", None
         elif name == "OfficerRetired":
+            self._post_ended(officer, originator, event, position, where)
             officer.active, officer.retired_at = False, where[2]
         elif name == "SigningKeyRegistered":
             holder = self.officer_ids[originator]
@@ -2778,6 +2805,32 @@ class Verifier:
             officer.key_on = None
         elif name == _CARRIED:
             self._carried(officer, self.officer_ids[originator], event, position, where)
+
+    def _post_ended(
+        self, officer: _Officer, originator: UUID | str, event: Any, position: int, where: _Where
+    ) -> None:
+        """A retirement or transfer dated before the latest entry its officer recorded under
+        the post it ends: a note (since session 28; the commands refuse it, tester L), kept
+        until a correction voids it (``_reinstated``). The entry is named by its record's key
+        (one indexed read, for the few such steps)."""
+        day = _effective_day(event)
+        if day == "?" or officer.latest_at is None or day >= officer.latest_day:
+            return
+        holder = self.officer_ids[originator]
+        at, (topic, uid, version) = officer.latest_at
+        entry = Entry(self.log_id(at) or at, UUID(bytes=uid), version, topic, officer.latest_day)
+        step = "retirement" if type(event).__name__ == "OfficerRetired" else "transfer"
+        record = (
+            record_named(self.store, entry)
+            if self.store is not None
+            else f"{_record_of(topic)} {entry.originator_id}"
+        )
+        self.ended_notes[(where[1], where[2])] = (
+            f"{holder}'s {step} (entry {where[2]}, log position "
+            f"{self.log_id(position) or position}) is dated {day}, before {entry.name} dated "
+            f"{entry.day} (entry {entry.version} of {record}, "
+            f"log position {entry.position}), which {holder} recorded under the post it ends"
+        )
 
     def _carried(
         self, officer: _Officer, holder: str, event: Any, position: int, where: _Where
@@ -3888,6 +3941,7 @@ def verify_ledger(
         )
         report.late_replacements = late_replacements(recorder, mapper)
         report.late_registrations = late_registrations(recorder, mapper)
+        report.ended_before_entries = list(verifier.ended_notes.values())
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

@@ -40,8 +40,8 @@ EXPORT_REF = re.compile(r"[a-z_]+:.+@\d+")
 EXPECTED: dict[str, str | None] = {
     "PR-2016-001": None,  # amend_rules
     "JN-AV-0001": None,  # amend_village
-    "RS-2017-003": None,  # change_officer
-    "RS-2017-004": None,  # retire_officer
+    "RS-2018-003": None,  # change_officer (dated after jn-02's entries since session 28)
+    "RS-2018-004": None,  # retire_officer (dated after wh-02's entries since session 28)
     "JN-CO-0001": None,  # correct
     "ZX-1": None,  # close (session 25): JN-000002 merged into JN-000006
     "JN-MV-0001": None,  # move (session 25)

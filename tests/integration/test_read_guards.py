@@ -160,11 +160,16 @@ def test_labour_amended_away_judged_on_employments_scanned_before_one_was_saved_
     assert labour(second)
 
 
+#: The day of jn-01's latest entry in ``two``: a retirement is dated on or after it.
+_LAST_DAY = date(2016, 8, 10)
+
+
 def test_a_save_by_an_officer_retired_meanwhile_is_refused(
     two: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = two
-    retire = lambda: second.retire_officer(stamp("admin"), "jn-01", "调离")  # noqa: E731
+    # dated on jn-01's latest entry (JH-1 registered on 2016-08-10), as it is since session 28
+    retire = lambda: second.retire_officer(stamp("admin", _LAST_DAY), "jn-01", "调离")  # noqa: E731
     between(monkeypatch, first, "authorise", retire)
     before = first.event_count()
 
@@ -182,7 +187,8 @@ def test_a_command_judging_its_officer_before_its_attempt_is_judged_again(
     # ``identify`` authorises before its attempt: the officer's version then read guards the
     # save, and the retry judges the officer again.
     first, second = two
-    retire = lambda: second.retire_officer(stamp("admin"), "jn-01", "调离")  # noqa: E731
+    # dated on jn-01's latest entry (JH-1 registered on 2016-08-10), as it is since session 28
+    retire = lambda: second.retire_officer(stamp("admin", _LAST_DAY), "jn-01", "调离")  # noqa: E731
     calls = between(monkeypatch, first, "authorise", retire)
     before = first.event_count()
 
