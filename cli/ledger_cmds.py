@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,7 +13,13 @@ from ledger.errors import InputError
 from ledger.event_terms import event_term
 from ledger.household import EXIT_STEP_WORDS, RETURN_STEP_WORDS
 from ledger.programme import PROGRAMME_CODE
-from ledger.values import format_yuan, known_at_moment
+from ledger.values import (
+    CHINA_STANDARD_TIME,
+    format_yuan,
+    known_at_moment,
+    parse_date,
+    parse_timestamp,
+)
 from projections import api
 
 from cli.common import (
@@ -218,26 +225,74 @@ def _replaced(entry: dict[str, Any]) -> str:
     return f"; replaces entry {replaces['entry']}: {said}"
 
 
+_DAY = "YYYY-MM-DD or YYYY年M月D日"
+_TIME = "ISO 8601 with its zone, as --known-at; a date alone is that whole day in China"
+
+
 @refusals
 def log(
     since: Annotated[int, typer.Option("--since", help="Only events after this position.")] = 0,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many events.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="At most this many events (of those shown).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only those this officer recorded 记录人.")
+    ] = None,
+    document: Annotated[
+        str | None, typer.Option("--document", help="Only those resting on this document 依据.")
+    ] = None,
+    document_like: Annotated[
+        str | None,
+        typer.Option("--document-like", help="Only those whose document holds this text."),
+    ] = None,
+    effective_from: Annotated[
+        str | None, typer.Option("--effective-from", help=f"Only effective on or after ({_DAY}).")
+    ] = None,
+    effective_to: Annotated[
+        str | None, typer.Option("--effective-to", help=f"Only effective on or before ({_DAY}).")
+    ] = None,
+    recorded_from: Annotated[
+        str | None, typer.Option("--recorded-from", help=f"Only recorded at or after ({_TIME}).")
+    ] = None,
+    recorded_to: Annotated[
+        str | None, typer.Option("--recorded-to", help=f"Only recorded at or before ({_TIME}).")
+    ] = None,
 ) -> None:
     """The raw event stream 事件流 as JSON lines, with provenance, in recording order.
 
-    An event that cannot be read (its topic names no ledger event, or its id, version or state
-    is damaged) is written as it is stored, with a "problem" field, and named on stderr; the
-    stream goes on, and the command then exits 1 (docs/audit-guide.md §5)."""
+    Each line names its record by its id and its own key (a household's number, an account's
+    code …). The filters, combined, keep the events within every one (docs/audit-guide.md
+    §5). An event that cannot be read (its topic names no ledger event, or its id, version or
+    state is damaged) is written as it is stored, with a "problem" field, whatever the
+    filters, and named on stderr; the stream goes on, and the command then exits 1."""
     # An empty stream must mean no events, never a bound typed wrong (`--limit -5`).
     if since < 0:
         raise InputError("since", f"{since}: a position is 0 (the start) or more")
     if limit is not None and limit < 1:
         raise InputError("limit", f"{limit}: at least 1 event (leave it out for all)")
+    from ledger.log_filter import LogFilter
     from ledger.reading import KEYS_CHECK_HINT
 
+    bounds = LogFilter(
+        actor=_given(actor, "actor"),
+        document=_given(document, "document"),
+        document_like=_given(document_like, "document-like"),
+        effective_from=_day(effective_from, "effective-from"),
+        effective_to=_day(effective_to, "effective-to"),
+        recorded_from=_moment(recorded_from, "recorded-from", start=True),
+        recorded_to=_moment(recorded_to, "recorded-to", start=False),
+    )
+    _check_ordered(bounds.effective_from, bounds.effective_to, "effective")
+    _check_ordered(bounds.recorded_from, bounds.recorded_to, "recorded")
     damaged = False
     with ledger_session() as app:
-        for entry in app.event_stream(since=since, limit=limit, reader=reader_of(app)):
+        stream = app.event_stream(
+            since=since,
+            limit=limit,
+            reader=reader_of(app),
+            bounds=None if bounds == LogFilter() else bounds,
+        )
+        for entry in stream:
             sys.stdout.write(orjson.dumps(entry).decode() + "\n")
             if "problem" in entry:  # one line each on stderr; the stream goes on
                 damaged = True
@@ -258,3 +313,37 @@ def log(
                 )
     if damaged:
         raise typer.Exit(DAMAGED)
+
+
+def _given(text: str | None, field: str) -> str | None:
+    """A filter's text, refused when empty (it would match nothing, or everything)."""
+    if text is not None and not text.strip():
+        raise InputError(field, "is empty: give the text, or leave the option out")
+    return text
+
+
+def _day(text: str | None, field: str) -> date | None:
+    """A date bound, in either form the CLI reads (``parse_date``)."""
+    return None if text is None else parse_date(text, field)
+
+
+def _moment(text: str | None, field: str, *, start: bool) -> datetime | None:
+    """A recording-time bound, read as ``--known-at`` reads a time (``parse_timestamp``:
+    without a zone, China's); a date alone is that whole day in China: its start for a
+    ``-from``, its end for a ``-to``."""
+    if text is None:
+        return None
+    try:
+        day = parse_date(text, field)
+    except InputError:
+        return parse_timestamp(text, field)
+    return datetime.combine(day, time.min if start else time.max, CHINA_STANDARD_TIME)
+
+
+def _check_ordered(low: date | None, high: date | None, what: str) -> None:
+    """Refuse a ``--what-from`` after the ``--what-to``: the stream would be empty, which
+    must mean no events (as ``--limit -5`` is refused)."""
+    if low is not None and high is not None and low > high:
+        raise InputError(
+            f"{what}-from", f"{low.isoformat()} is after --{what}-to {high.isoformat()}"
+        )

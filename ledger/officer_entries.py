@@ -15,28 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import ApplicationRecorder, Notification
+
+from ledger.record_keys import first_key, record_kind
 
 __all__ = ["Entry", "latest_entry", "record_named"]
 
 _PAGE = 1000
 #: A seal 签名 shares its save's date; the entry it seals is the one to name.
 _SEAL_TOPIC = "ledger.sealing:Seal.Sealed"
-#: Each record's class, the word officers use for it and the field of its first event that
-#: holds its key (what ``fupin history --kind KIND KEY`` takes).
-_KEYS = {
-    "Household": ("household", "number"),
-    "Helper": ("helper", "helper_id"),
-    "EnterprisePairings": ("helper", "helper_id"),
-    "FundAccount": ("fund", "code"),
-    "Inspection": ("inspection", "code"),
-    "Officer": ("officer", "officer_id"),
-    "Street": ("street", "name"),
-    "Programme": ("programme", "code"),
-}
 
 
 @dataclass(frozen=True)
@@ -95,14 +84,8 @@ def record_named(recorder: ApplicationRecorder, entry: Entry, loaded: Any = None
     """``household WH-000123``: the record ``entry`` is of, by its key as its first event
     holds it (one indexed read), or as ``loaded`` (the record, when an import's batch holds
     it unsaved) holds it; by its class and id when that cannot be read."""
-    cls = entry.topic.rsplit(":", 1)[-1].split(".", 1)[0]
-    kind, field = _KEYS.get(cls, (cls, ""))
-    if loaded is not None and isinstance(getattr(loaded, field, None), str):
-        return f"{kind} {getattr(loaded, field)}"
-    try:
-        uid = entry.originator_id
-        first = recorder.select_events(uid if isinstance(uid, UUID) else UUID(str(uid)), lte=1)
-        key = orjson.loads(first[0].state).get(field) if field else None
-    except Exception:  # damaged: the id names it
-        key = None
-    return f"{kind} {key}" if isinstance(key, str) and key else f"{kind} {entry.originator_id}"
+    kind, field = record_kind(entry.topic)
+    key = getattr(loaded, field, None) if loaded is not None and field else None
+    if not isinstance(key, str):
+        key = first_key(recorder, entry.originator_id)
+    return f"{kind} {key}" if key else f"{kind} {entry.originator_id}"

@@ -29,6 +29,7 @@ from ledger.errors import (
 )
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.known import known_prefix
+from ledger.log_filter import LogFilter
 from ledger.officer_entries import Entry, latest_entry, record_named
 from ledger.officers import Officer
 from ledger.privacy import (
@@ -43,6 +44,7 @@ from ledger.privacy import (
     mask_id_card,
     placeholder,
 )
+from ledger.record_keys import KeyCache
 from ledger.rows import positions_of, rows_after
 from ledger.transparency import check_known_at_after_move
 from ledger.values import REPLAY_SPARED
@@ -192,6 +194,14 @@ def raw_entry(stored: Notification, problem: str, reader: Reader | None = None) 
 
 
 _SEALED_TAG = "__SealedPersonal__"
+
+
+def _within(bounds: LogFilter, event: DomainEventProtocol[Any]) -> bool:
+    """Whether a decoded event is within ``bounds`` (``fupin log``'s filters)."""
+    fields = vars(event)
+    prov: Provenance = fields["prov"]
+    return bounds.matches(prov.actor, prov.document, prov.effective, fields["timestamp"])
+
 
 #: What ends the problem of an event whose household key is damaged or missing: ``fupin
 #: verify`` reads no key, so ``fupin keys check`` is the check that finds them (tester H,
@@ -671,9 +681,16 @@ class ReadingQueries(LedgerCore):
         return event
 
     def event_stream(
-        self, since: int = 0, limit: int | None = None, reader: Reader | None = None
+        self,
+        since: int = 0,
+        limit: int | None = None,
+        reader: Reader | None = None,
+        bounds: LogFilter | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Stored events after notification ``since``, in application order, as plain values.
+        """Stored events after notification ``since``, in application order, as plain values,
+        each with its record's own ``key`` beside its ``id`` (a household's number, an
+        account's code …: ``ledger.record_keys``, read from the log; since session 28), those
+        within ``bounds`` alone when given (``limit`` counts those written).
 
         An event the ledger cannot read (its topic names no event of the ledger, or its id,
         version or state is damaged; ``fupin verify`` reports each) is given as it is stored,
@@ -682,12 +699,15 @@ class ReadingQueries(LedgerCore):
         streets: dict[UUID | str, str] = {}
         kinds: dict[UUID, str] = {}
         numbers: dict[object, str | None] = {}  # of households whose key is damaged only
+        keys = KeyCache(self.recorder)
         start, served = since, 0
         while limit is None or served < limit:
             page = self.stored_page(start, 1000)
             if not page:
                 return
             for notification in page:
+                if bounds is not None and not bounds.may_hold(notification.state):
+                    continue
                 try:
                     event = self.mapper.to_domain_event(notification)
                 except (UnreadableEventError, SealBrokenError) as exc:
@@ -699,12 +719,16 @@ class ReadingQueries(LedgerCore):
                         raise  # the master key, not this event: nothing can be read
                     yield raw_entry(notification, problem, reader)
                 else:
+                    if bounds is not None and not _within(bounds, event):
+                        continue
                     household = vars(event)["originator_id"]
                     shared = aggregate_class(type(event).__qualname__) == _SHARED
                     entry = describe(event, self._kind_of(household, kinds) if shared else None)
+                    first = entry["details"] if entry["version"] == 1 else None
+                    key = keys.key(household, notification.topic, first)
                     if reader is not None and "personal" in entry["details"]:
                         entry = _shown(entry, reader, self._street_of(household, streets))
-                    yield {"position": notification.id, "id": str(household)} | entry
+                    yield {"position": notification.id, "id": str(household), "key": key} | entry
                 served += 1
                 if limit is not None and served >= limit:
                     return

@@ -1,0 +1,53 @@
+"""Which events ``fupin log`` writes (since session 28, tester L: "every entry by officer X in
+2017", "every entry resting on document Y" and "entries recorded late" had no command).
+
+Each bound given must hold, all of them together; none given, every event. An event the
+ledger cannot read is written whatever the bounds (they cannot be judged on it, and it is what
+an inspector must see)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import orjson
+
+__all__ = ["LogFilter"]
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """The bounds of a ``log``: its recorder 记录人 (an officer id, exactly), its document 依据
+    (exactly, or holding a text), its effective dates and its recording times (each bound
+    inclusive)."""
+
+    actor: str | None = None
+    document: str | None = None
+    document_like: str | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+
+    def may_hold(self, state: bytes | str) -> bool:
+        """Whether a stored row may match, read from its bytes before it is decoded: an
+        officer id or a document looked for exactly is in the row as the ledger writes it
+        (its JSON text, quotes included). Only a shortcut: ``matches`` decides."""
+        raw = state.encode() if isinstance(state, str) else state
+        for wanted in (self.actor, self.document):
+            if wanted is not None and orjson.dumps(wanted) not in raw:
+                return False
+        return True
+
+    def matches(self, actor: str, document: str, effective: date, recorded: datetime) -> bool:
+        """Whether an event of this recorder, document, effective date and recording time is
+        within every bound."""
+        return (
+            (self.actor is None or actor == self.actor)
+            and (self.document is None or document == self.document)
+            and (self.document_like is None or self.document_like in document)
+            and (self.effective_from is None or effective >= self.effective_from)
+            and (self.effective_to is None or effective <= self.effective_to)
+            and (self.recorded_from is None or recorded >= self.recorded_from)
+            and (self.recorded_to is None or recorded <= self.recorded_to)
+        )
