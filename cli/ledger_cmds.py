@@ -262,9 +262,9 @@ def log(
 
     Each line names its record by its id and its own key (a household's number, an account's
     code …). The filters, combined, keep the events within every one (docs/audit-guide.md
-    §5). An event that cannot be read (its topic names no ledger event, or its id, version or
+    §6). An event that cannot be read (its topic names no ledger event, or its id, version or
     state is damaged) is written as it is stored, with a "problem" field, whatever the
-    filters, and named on stderr; the stream goes on, and the command then exits 1."""
+    filters, and named on stderr; the stream goes on, and the command then exits 1 (§5)."""
     # An empty stream must mean no events, never a bound typed wrong (`--limit -5`).
     if since < 0:
         raise InputError("since", f"{since}: a position is 0 (the start) or more")
