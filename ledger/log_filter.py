@@ -39,11 +39,19 @@ class LogFilter:
                 return False
         return True
 
-    def matches(self, actor: str, document: str, effective: date, recorded: datetime) -> bool:
-        """Whether an event of this recorder, document, effective date and recording time is
-        within every bound."""
+    def matches(
+        self,
+        actor: str,
+        document: str,
+        effective: date,
+        recorded: datetime,
+        recorded_by: str = "",
+    ) -> bool:
+        """Whether an event of this actor (and, since session 28, ``recorded_by``, who
+        recorded it for them: ``--actor`` is either), document, effective date and recording
+        time is within every bound."""
         return (
-            (self.actor is None or actor == self.actor)
+            (self.actor is None or self.actor in (actor, recorded_by))
             and (self.document is None or document == self.document)
             and (self.document_like is None or self.document_like in document)
             and (self.effective_from is None or effective >= self.effective_from)

@@ -200,7 +200,9 @@ def _within(bounds: LogFilter, event: DomainEventProtocol[Any]) -> bool:
     """Whether a decoded event is within ``bounds`` (``fupin log``'s filters)."""
     fields = vars(event)
     prov: Provenance = fields["prov"]
-    return bounds.matches(prov.actor, prov.document, prov.effective, fields["timestamp"])
+    return bounds.matches(
+        prov.actor, prov.document, prov.effective, fields["timestamp"], prov.recorded_by
+    )
 
 
 #: What ends the problem of an event whose household key is damaged or missing: ``fupin

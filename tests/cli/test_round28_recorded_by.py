@@ -198,3 +198,20 @@ def test_a_recorded_by_cell_of_an_ordinary_import_is_refused(seeded: Fupin, tmp_
     assert "recorded_by: is written by fupin export events" in result.output
     assert "who records an imported row is who imports it (--as)" in result.output
     assert seeded.event_count() == before
+
+
+def test_log_actor_finds_an_imported_entry_by_its_officer_and_by_who_recorded_it(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """``fupin log --actor`` (helper L2) and ``recorded_by`` (helper L1), both session 28: an
+    entry the district office imported in jn-01's name is found by either officer."""
+    seeded.ok(f"import {_rows(tmp_path, ROW)}", "admin")
+
+    def visits(actor: str) -> list[tuple[object, object]]:
+        lines = seeded.ok(f"log --actor {actor} --document 走访台账导入〔2016〕", "admin").stdout
+        found = [orjson.loads(line) for line in lines.splitlines()]
+        return [(e["actor"], e.get("recorded_by")) for e in found if e["event"] == "VisitRecorded"]
+
+    assert visits("admin") == [("jn-01", "admin")]
+    assert visits("jn-01") == [("jn-01", "admin")]
+    assert visits("jn-02") == []
