@@ -5,8 +5,9 @@
 
 A consistency bundle (``fupin prove-consistency``, its ``kind`` "consistency"; since session
 28) is checked so: each of its two checkpoints as in 1 below, their sizes (1 <= the older's
-<= the newer's), then the RFC 9162 §2.1.4 consistency proof that the newer tree extends the
-older. For a household's bundle:
+<= the newer's), a smaller older one not signed after the newer beyond the ledger's clock
+tolerance (10 minutes: an older tree head signed later), then the RFC 9162 §2.1.4
+consistency proof that the newer tree extends the older. For a household's bundle:
 
 1. the checkpoint's version (1), its log (``--origin``, by default ``fupin-jianghai``: a
    ledger rebuilt by ``import --create`` is a log of its own, named by its move), its time (ISO
@@ -41,7 +42,7 @@ import struct
 import sys
 import unicodedata
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -530,6 +531,7 @@ def check_consistency(
             f"{OLDER} covers {size1} events, more than {NEWER} ({size2}): a log only grows, "
             "so the older checkpoint is the smaller"
         )
+    _check_signed_in_order(bundle["from"], bundle["to"])
     proof = _member(bundle, "proof", "the bundle")
     if not isinstance(proof, list):
         raise BundleError(f"the bundle: its proof is {_kind(proof)}, not a JSON array")
@@ -549,6 +551,32 @@ def check_consistency(
 
 OLDER = "the older checkpoint (from)"
 NEWER = "the newer checkpoint (to)"
+
+#: How far the clocks of officers' machines may differ: a copy of
+#: ``ledger.clock.CLOCK_TOLERANCE`` (this file stands alone; a test checks both agree).
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
+
+def _check_signed_in_order(older: dict[str, Any], newer: dict[str, Any]) -> None:
+    """The older tree head, if smaller, was not signed after the newer one (beyond the clock
+    tolerance): ``fupin checkpoint`` signs the whole log as it stands, so a smaller head signed
+    later is one fupin never made, signed by whoever holds the log key as if the log had ended
+    there then (docs/audit-guide.md §4, as ``fupin prove-consistency`` refuses it; since
+    session 28, tester N: the bundle shows it by itself)."""
+    if older["size"] >= newer["size"]:
+        return
+    signed, then = datetime.fromisoformat(older["time"]), datetime.fromisoformat(newer["time"])
+    if signed <= then + CLOCK_TOLERANCE:
+        return
+    minutes = int(CLOCK_TOLERANCE.total_seconds() // 60)
+    raise BundleError(
+        f"{OLDER}: its time {older['time']} is more than {minutes} minutes after the time of "
+        f"{NEWER} ({newer['time']}), yet it covers fewer events ({older['size']}, not "
+        f"{newer['size']}): fupin checkpoint signs the whole log as it stands, so the log "
+        "held more events before the older was signed: it is an older tree head signed later "
+        "by whoever holds the log key, as if the log had ended there then "
+        "(docs/audit-guide.md §4)"
+    )
 
 
 def _what_it_did(

@@ -1,0 +1,80 @@
+"""Session 28, re-tester N (a cryptographer): ``tools/verify_bundle.py`` as strict as the
+ledger. A consistency bundle whose older checkpoint is signed after the newer one (beyond the
+clock tolerance, the ledger's, copied) is not verified: the bundle shows by itself an older
+tree head signed later (docs/audit-guide.md §4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from ledger import clock
+
+from tests.cli.test_round24_keys import Keys, keys
+from tests.cli.test_round28_consistency import _prove, _signed, _tool, two
+from tests.integration.test_verify_bundle_malformed import vb
+
+STORE_INDEPENDENT = "the bundles are checked offline, by the tool, with no store"
+
+__all__ = ["keys", "two"]  # the fixtures, used by name
+
+
+def _bundle(keys: Keys) -> Any:
+    assert _prove(keys).exit_code == 0
+    return json.loads((keys.folder / "p.json").read_text(encoding="utf-8"))
+
+
+def _later(time: str, **delta: float) -> str:
+    return (datetime.fromisoformat(time) + timedelta(**delta)).isoformat()
+
+
+def test_the_tool_allows_the_ledgers_clock_tolerance() -> None:
+    # the tool is one file: it copies the tolerance, and this keeps the copy the ledger's
+    assert vb.CLOCK_TOLERANCE == clock.CLOCK_TOLERANCE
+
+
+def test_an_older_checkpoint_signed_after_the_newer_is_not_verified(
+    two: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = _bundle(two)
+    stale = _later(bundle["to"]["time"], days=30)
+    bundle["from"] = _signed(two, bundle["from"], time=stale)  # a forger with the log key
+
+    code, out, err = _tool(two, bundle, capsys)
+
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"NOT VERIFIED: BundleError: the older checkpoint (from): its time {stale} is more "
+        "than 10 minutes after the time of the newer checkpoint (to)"
+    ), err
+    assert "an older tree head signed later" in err
+    assert "(docs/audit-guide.md §4)" in err
+
+
+@pytest.mark.parametrize("minutes", [10, 9])
+def test_an_older_checkpoint_signed_within_the_clock_tolerance_after_is_verified(
+    two: Keys, capsys: pytest.CaptureFixture[str], minutes: int
+) -> None:
+    bundle = _bundle(two)
+    bundle["from"] = _signed(
+        two, bundle["from"], time=_later(bundle["to"]["time"], minutes=minutes)
+    )
+
+    code, _, err = _tool(two, bundle, capsys)
+
+    assert (code, err) == (0, "")
+
+
+def test_one_head_signed_twice_later_is_verified(
+    two: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # equal sizes: the same tree, signed again; nothing says the log held more then
+    assert _prove(two, "cp2.json", "cp2.json").exit_code == 0
+    bundle = json.loads((two.folder / "p.json").read_text(encoding="utf-8"))
+    bundle["from"] = _signed(two, bundle["from"], time=_later(bundle["to"]["time"], days=1))
+
+    code, _, err = _tool(two, bundle, capsys)
+
+    assert (code, err) == (0, "")
