@@ -5,12 +5,13 @@ See docs/audit-guide.md for what each check proves and what it does not.
 
 from __future__ import annotations
 
+import json
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -28,6 +29,7 @@ from ledger.transparency import (
     rebuilt_from_export,
     record_checkpoint,
 )
+from ledger.values import quoted
 from ledger.verification import (
     KEY_TABLE_POSITION,
     REVOKED_RECORDS_NOTHING_SINCE,
@@ -75,16 +77,50 @@ EMPTY_CHECKPOINT = (
 )
 
 
+class _GivenTwice(ValueError):
+    """A key given twice in one JSON object of a checkpoint file."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"its field {quoted(key)} is given twice (in one JSON object): a JSON reader keeps "
+            "either copy, so the file does not say one thing; give it once"
+        )
+
+
+def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _GivenTwice(key)
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: the stdlib's extension
+
+
+def _checkpoint_json(text: bytes) -> Any:
+    """A checkpoint file's JSON, read by the stdlib's parser, which sees what orjson keeps
+    silently: a key given twice, at any depth, is refused (since session 28, re-tester N:
+    the last copy was kept, and a signed field could be shown one way and read another)."""
+    return json.loads(
+        text.decode("utf-8"), object_pairs_hook=_given_once, parse_constant=_no_constant
+    )
+
+
 def read_checkpoint(path: Path) -> Checkpoint:
     """A checkpoint file, or a refusal naming it."""
     try:
         # A leading UTF-8 BOM (a file re-saved by a Windows editor) is not part of the JSON:
         # the signed fields are the same after it (since session 22; refused as not JSON).
         text = path.read_bytes().removeprefix(_BOM)
-        data = orjson.loads(text)
+        data = _checkpoint_json(text)
     except OSError as exc:
         raise InputError("checkpoint", f"cannot read {path}: {exc.strerror}") from None
-    except orjson.JSONDecodeError:
+    except _GivenTwice as twice:
+        raise InputError("checkpoint", f"{path}: {twice}") from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
         if not text:  # the name a checkpoint claimed, left by its stop (tester B, session 26)
             raise InputError("checkpoint", f"{path} {EMPTY_CHECKPOINT}") from None
         raise InputError("checkpoint", f"{path} is not JSON") from None

@@ -684,6 +684,20 @@ def _safe(text: str) -> str:
     )
 
 
+def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of the bundle, a key given twice refused (since session 28, re-tester N:
+    the last copy was kept, as Python's json does, and another reader may keep the first)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise BundleError(
+                f"the bundle: its field {key!r} is given twice (in one JSON object): a JSON "
+                "reader keeps either copy, so the bundle does not say one thing; give it once"
+            )
+        found[key] = value
+    return found
+
+
 def _household_lines(bundle: Any, pinned: list[str] | None, origin: str) -> list[str]:
     """A household's bundle verified: the lines to print."""
     lines = check_bundle(bundle, pinned, origin)
@@ -722,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # utf-8-sig: a leading BOM (a file re-saved on Windows) is read past, not refused
         with open(args.bundle, encoding="utf-8-sig") as handle:
-            bundle = json.load(handle)
+            bundle = json.load(handle, object_pairs_hook=_given_once)
         if isinstance(bundle, dict) and "kind" in bundle:
             output = check_consistency(bundle, args.log_key, args.origin)
         else:

@@ -1,7 +1,9 @@
 """Session 28, re-tester N (a cryptographer): ``tools/verify_bundle.py`` as strict as the
 ledger. A consistency bundle whose older checkpoint is signed after the newer one (beyond the
 clock tolerance, the ledger's, copied) is not verified: the bundle shows by itself an older
-tree head signed later (docs/audit-guide.md §4)."""
+tree head signed later (docs/audit-guide.md §4). A key given twice in one JSON object, at any
+depth, is refused naming it, by the tool in a bundle and by fupin in a checkpoint file (the
+last copy was kept)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from ledger import clock
 
+from tests.cli.conftest import assert_refused
 from tests.cli.test_round24_keys import Keys, keys
 from tests.cli.test_round28_consistency import _prove, _signed, _tool, two
 from tests.integration.test_verify_bundle_malformed import vb
@@ -78,3 +81,52 @@ def test_one_head_signed_twice_later_is_verified(
     code, _, err = _tool(two, bundle, capsys)
 
     assert (code, err) == (0, "")
+
+
+# --- finding 2: a key given twice, in a bundle or a checkpoint file, is refused ---
+
+
+def _twice(text: str, key: str, first: str) -> str:
+    """``text`` (JSON) with ``"key": first`` given before the first ``"key":``."""
+    at = text.index(f'"{key}":')
+    return f'{text[:at]}"{key}": {first}, {text[at:]}'
+
+
+@pytest.mark.parametrize(
+    ("key", "first"), [("kind", '"household"'), ("to", "{}"), ("size", "15832")]
+)
+def test_a_bundle_giving_a_key_twice_at_any_depth_is_not_verified(
+    two: Keys, capsys: pytest.CaptureFixture[str], key: str, first: str
+) -> None:
+    assert _prove(two).exit_code == 0
+    path = two.folder / "p.json"
+    path.write_text(_twice(path.read_text(encoding="utf-8"), key, first), encoding="utf-8")
+
+    code = vb.main([str(path)])
+    out, err = capsys.readouterr()
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"NOT VERIFIED: BundleError: the bundle: its field {key!r} is given twice (in one JSON "
+        "object): a JSON reader keeps either copy, so the bundle does not say one thing; give "
+        "it once\n"
+    )
+
+
+def test_a_checkpoint_file_giving_a_field_twice_is_refused_naming_it(two: Keys) -> None:
+    cp1 = two.folder / "cp1.json"
+    size = json.loads(cp1.read_text(encoding="utf-8"))["size"]
+    dup = two.folder / "c_dup.json"
+    dup.write_text(_twice(cp1.read_text(encoding="utf-8"), "size", str(size + 1)), "utf-8")
+    said = (
+        f"{dup}: its field 'size' is given twice (in one JSON object): a JSON reader keeps "
+        "either copy, so the file does not say one thing; give it once"
+    )
+
+    verified = two.fupin(f"verify --checkpoint {dup}")
+    out = two.folder / "x.json"
+    proven = two.fupin(f"prove-consistency --from {dup} --to {two.folder / 'cp2.json'} -o {out}")
+
+    assert_refused(verified, "checkpoint", said)
+    assert_refused(proven, "checkpoint", said)
+    assert not out.exists()
