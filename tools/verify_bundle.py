@@ -9,6 +9,7 @@ A consistency bundle (``fupin prove-consistency``, its ``kind`` "consistency"; s
 tolerance (10 minutes: an older tree head signed later), then the RFC 9162 §2.1.4
 consistency proof that the newer tree extends the older. For a household's bundle:
 
+0. no field but those fupin writes, in the bundle, its checkpoints and its events;
 1. the checkpoint's version (1), its log (``--origin``, by default ``fupin-jianghai``: a
    ledger rebuilt by ``import --create`` is a log of its own, named by its move), its time (ISO
    8601 with its offset), then its Ed25519 signature over its pinned note (and, with
@@ -297,6 +298,22 @@ def origin_given(text: str) -> str:
 
 #: The checkpoint format this tool reads (``ledger.transparency.CHECKPOINT_VERSION``).
 CHECKPOINT_VERSION = 1
+#: Its fields, in their order (``ledger.transparency.CHECKPOINT_FIELDS``; a test checks both
+#: agree).
+CHECKPOINT_FIELDS = ("version", "log", "size", "root", "time", "key_id", "public_key", "signature")
+
+
+def _only(holder: dict[str, Any], names: Collection[str], what: str, whose: str) -> None:
+    """No field but ``names`` (since session 28, re-tester N: any other was ignored, where
+    fupin refuses a checkpoint's): the words of ``fupin verify``'s refusal."""
+    unknown = sorted(str(name) for name in holder if name not in names)
+    if unknown:
+        fields = (
+            f"its field {unknown[0]} is"
+            if len(unknown) == 1
+            else f"its fields {', '.join(unknown)} are"
+        )
+        raise BundleError(f"{what}: {fields} not {whose}")
 
 
 def _check_checkpoint_fields(cp: dict[str, Any], origin: str, what: str) -> None:
@@ -309,6 +326,13 @@ def _check_checkpoint_fields(cp: dict[str, Any], origin: str, what: str) -> None
             f"{what}: its version is {shown}, not {CHECKPOINT_VERSION}, the only "
             "checkpoint version this tool reads"
         )
+    _only(
+        cp,
+        CHECKPOINT_FIELDS,
+        what,
+        f"a checkpoint's (a version {CHECKPOINT_VERSION} checkpoint has "
+        f"{', '.join(CHECKPOINT_FIELDS)})",
+    )
     log = _text(cp, "log", what)
     if log != origin:
         raise BundleError(
@@ -429,6 +453,13 @@ def plain(value: Any) -> Any:
 
 #: The bundle format this tool reads (``ledger.bundles.BUNDLE_VERSION``).
 BUNDLE_VERSION = 1
+#: The fields of a household's bundle (``fupin prove``), of each of its events (``summary``,
+#: for a person opening the file, proven by nothing and not required), and of a consistency
+#: bundle (``fupin prove-consistency``): a test checks fupin writes these.
+HOUSEHOLD_FIELDS = ("version", "household", "aggregate_id", "checkpoint", "events")
+EVENT_FIELDS = ("index", "leaf", "proof", "summary")
+CONSISTENCY_FIELDS = ("version", "kind", "from", "to", "proof")
+_HAS_HOUSEHOLD = f"a version {BUNDLE_VERSION} household bundle has {', '.join(HOUSEHOLD_FIELDS)}"
 
 
 def _check_version(bundle: dict[str, Any]) -> None:
@@ -463,6 +494,7 @@ def check_bundle(
     """Verify everything against the log ``origin``; return the timeline lines."""
     bundle = _object(bundle, "the bundle")
     _check_version(bundle)
+    _only(bundle, HOUSEHOLD_FIELDS, "the bundle", f"a household bundle's ({_HAS_HOUSEHOLD})")
     cp = _member(bundle, "checkpoint", "the bundle")
     root = check_checkpoint(cp, pinned, origin)
     household = _text(bundle, "household", "the bundle")
@@ -523,6 +555,13 @@ def check_consistency(
             f"the bundle: its kind is {shown}, not {CONSISTENCY!r}, the only kind this tool "
             "reads (a household's bundle has no kind)"
         )
+    _only(
+        bundle,
+        CONSISTENCY_FIELDS,
+        "the bundle",
+        f"a consistency bundle's (a version {BUNDLE_VERSION} consistency bundle has "
+        f"{', '.join(CONSISTENCY_FIELDS)})",
+    )
     old = check_checkpoint(_member(bundle, "from", "the bundle"), pinned, origin, OLDER)
     new = check_checkpoint(_member(bundle, "to", "the bundle"), pinned, origin, NEWER)
     size1, size2 = bundle["from"]["size"], bundle["to"]["size"]
@@ -624,6 +663,9 @@ def _event_item(item: Any, n: int) -> tuple[int, bytes, list[bytes]]:
     """The ``n``-th entry of ``events``: (leaf index, leaf bytes, inclusion proof)."""
     what = f"event {n} of the bundle"
     item = _object(item, what)
+    _only(
+        item, EVENT_FIELDS, what, f"an event's (an event of a bundle has {', '.join(EVENT_FIELDS)})"
+    )
     index = _whole(item, "index", what)
     leaf = _base64(item, "leaf", what)
     proof = _member(item, "proof", what)

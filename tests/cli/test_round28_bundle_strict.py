@@ -3,25 +3,30 @@ ledger. A consistency bundle whose older checkpoint is signed after the newer on
 clock tolerance, the ledger's, copied) is not verified: the bundle shows by itself an older
 tree head signed later (docs/audit-guide.md §4). A key given twice in one JSON object, at any
 depth, is refused naming it, by the tool in a bundle and by fupin in a checkpoint file (the
-last copy was kept)."""
+last copy was kept). A field fupin does not write, in a checkpoint, a bundle or a bundle's
+event, is not verified, in the words of fupin's refusal of a checkpoint's."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from ledger import clock
+from ledger.transparency import CHECKPOINT_FIELDS
 
 from tests.cli.conftest import assert_refused
+from tests.cli.test_round22_bundle_files import Proven, proven
 from tests.cli.test_round24_keys import Keys, keys
 from tests.cli.test_round28_consistency import _prove, _signed, _tool, two
 from tests.integration.test_verify_bundle_malformed import vb
 
 STORE_INDEPENDENT = "the bundles are checked offline, by the tool, with no store"
 
-__all__ = ["keys", "two"]  # the fixtures, used by name
+__all__ = ["keys", "proven", "two"]  # the fixtures, used by name
 
 
 def _bundle(keys: Keys) -> Any:
@@ -130,3 +135,115 @@ def test_a_checkpoint_file_giving_a_field_twice_is_refused_naming_it(two: Keys) 
     assert_refused(verified, "checkpoint", said)
     assert_refused(proven, "checkpoint", said)
     assert not out.exists()
+
+
+# --- finding 3: a field fupin does not write is refused, as fupin refuses a checkpoint's ---
+
+
+def test_the_tool_knows_the_fields_fupin_writes(
+    two: Keys, proven: Proven, capsys: pytest.CaptureFixture[str]
+) -> None:
+    consistency = _bundle(two)
+
+    assert vb.CHECKPOINT_FIELDS == CHECKPOINT_FIELDS
+    assert tuple(consistency) == vb.CONSISTENCY_FIELDS
+    assert tuple(proven.bundle) == vb.HOUSEHOLD_FIELDS
+    assert {tuple(event) for event in proven.bundle["events"]} == {vb.EVENT_FIELDS}
+
+
+def _run(bundle: Any, folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    path = folder / "checked.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    code = vb.main([str(path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+CHECKPOINT_SAID = (
+    "its field comment is not a checkpoint's (a version 1 checkpoint has version, log, size, "
+    "root, time, key_id, public_key, signature)"
+)
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (("from",), f"the older checkpoint (from): {CHECKPOINT_SAID}"),
+        (("to",), f"the newer checkpoint (to): {CHECKPOINT_SAID}"),
+        (
+            (),
+            "the bundle: its field comment is not a consistency bundle's (a version 1 "
+            "consistency bundle has version, kind, from, to, proof)",
+        ),
+    ],
+    ids=["from", "to", "bundle"],
+)
+def test_a_consistency_bundle_with_a_field_of_its_own_is_not_verified(
+    two: Keys, capsys: pytest.CaptureFixture[str], where: tuple[str, ...], said: str
+) -> None:
+    bundle = _bundle(two)
+    holder = bundle[where[0]] if where else bundle
+    holder["comment"] = "signed by the city office"
+
+    code, out, err = _run(bundle, two.folder, capsys)
+
+    assert (code, out, err) == (1, "", f"NOT VERIFIED: BundleError: {said}\n")
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (("checkpoint",), f"the checkpoint: {CHECKPOINT_SAID}"),
+        (
+            (),
+            "the bundle: its field comment is not a household bundle's (a version 1 household "
+            "bundle has version, household, aggregate_id, checkpoint, events)",
+        ),
+        (
+            ("events", 0),
+            "event 1 of the bundle: its field comment is not an event's (an event of a bundle "
+            "has index, leaf, proof, summary)",
+        ),
+    ],
+    ids=["checkpoint", "bundle", "event"],
+)
+def test_a_household_bundle_with_a_field_of_its_own_is_not_verified(
+    proven: Proven,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    where: tuple[Any, ...],
+    said: str,
+) -> None:
+    bundle = copy.deepcopy(proven.bundle)
+    assert _run(bundle, tmp_path, capsys)[0] == 0
+    holder = bundle
+    for step in where:
+        holder = holder[step]
+    holder["comment"] = "signed by the city office"
+
+    code, out, err = _run(bundle, tmp_path, capsys)
+
+    assert (code, out, err) == (1, "", f"NOT VERIFIED: BundleError: {said}\n")
+
+
+def test_an_event_without_its_summary_is_verified(
+    proven: Proven, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the summary is for a person opening the file: no proof covers it, none needs it
+    bundle = copy.deepcopy(proven.bundle)
+    for event in bundle["events"]:
+        del event["summary"]
+
+    code, _, err = _run(bundle, tmp_path, capsys)
+
+    assert (code, err) == (0, "")
+
+
+def test_fupin_refuses_a_checkpoint_with_a_field_of_its_own_in_the_tools_words(
+    two: Keys,
+) -> None:
+    cp1 = json.loads((two.folder / "cp1.json").read_text(encoding="utf-8"))
+    extra = two.folder / "extra.json"
+    extra.write_text(json.dumps({**cp1, "comment": "x"}), encoding="utf-8")
+
+    assert_refused(two.fupin(f"verify --checkpoint {extra}"), "checkpoint", CHECKPOINT_SAID)
