@@ -654,10 +654,21 @@ def prove_consistency_of(
         soft_wrap=True,
     )
     origin = "" if newer.log == LOG_NAME else f" --origin {newer.log}"
-    signers = ", ".join(dict.fromkeys((older.key_id, newer.key_id)))
     console.print(
-        f"check it offline: python tools/verify_bundle.py {out}{origin} --log-key <the "
-        "district's log key, obtained from the district office: these checkpoints are signed "
-        f"by {signers}>",
+        f"check it offline: python tools/verify_bundle.py {out}{origin} "
+        f"{_log_key_hint(older.key_id, newer.key_id)}",
         soft_wrap=True,
+    )
+
+
+def _log_key_hint(older: str, newer: str) -> str:
+    """The ``--log-key`` of the tool's command line: one for the key both checkpoints are
+    signed by, or one for each, as the tool takes them (since session 28, re-tester N: the two
+    ids were shown in one ``--log-key``, ``A, B``, which the tool refuses)."""
+    source = "the district's log key, obtained from the district office"
+    if older == newer:
+        return f"--log-key <{source}: these checkpoints are signed by {older}>"
+    return (
+        f"--log-key <{source}: the older checkpoint is signed by {older}> --log-key <the key "
+        f"that replaced it, obtained likewise: the newer checkpoint is signed by {newer}>"
     )

@@ -269,7 +269,8 @@ def pinned_key_id(text: str) -> str:
         return key_id_of(raw)
     raise argparse.ArgumentTypeError(
         f"{_safe(repr(text))} is neither a key id (16 hex digits) nor a public key (base64 of "
-        "32 bytes), as `fupin keys new` prints them"
+        "32 bytes), as `fupin keys new` prints them; --log-key is repeatable: give one key "
+        "each time (--log-key KEY1 --log-key KEY2)"
     )
 
 

@@ -4,12 +4,15 @@ clock tolerance, the ledger's, copied) is not verified: the bundle shows by itse
 tree head signed later (docs/audit-guide.md §4). A key given twice in one JSON object, at any
 depth, is refused naming it, by the tool in a bundle and by fupin in a checkpoint file (the
 last copy was kept). A field fupin does not write, in a checkpoint, a bundle or a bundle's
-event, is not verified, in the words of fupin's refusal of a checkpoint's."""
+event, is not verified, in the words of fupin's refusal of a checkpoint's. After a log-key
+rotation, prove-consistency's hint gives --log-key once for each key, as the tool takes them."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
+import shlex
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,9 +21,9 @@ import pytest
 from ledger import clock
 from ledger.transparency import CHECKPOINT_FIELDS
 
-from tests.cli.conftest import assert_refused
+from tests.cli.conftest import assert_refused, doc
 from tests.cli.test_round22_bundle_files import Proven, proven
-from tests.cli.test_round24_keys import Keys, keys
+from tests.cli.test_round24_keys import Keys, _new_key, keys
 from tests.cli.test_round28_consistency import _prove, _signed, _tool, two
 from tests.integration.test_verify_bundle_malformed import vb
 
@@ -247,3 +250,48 @@ def test_fupin_refuses_a_checkpoint_with_a_field_of_its_own_in_the_tools_words(
     extra.write_text(json.dumps({**cp1, "comment": "x"}), encoding="utf-8")
 
     assert_refused(two.fupin(f"verify --checkpoint {extra}"), "checkpoint", CHECKPOINT_SAID)
+
+
+# --- finding 4: after a log-key rotation, the hint gives --log-key once for each key ---
+
+
+def test_the_hint_after_a_log_key_rotation_is_a_command_line_the_tool_takes(
+    two: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = json.loads((two.folder / "cp1.json").read_text(encoding="utf-8"))["key_id"]
+    public, second = _new_key(two.fupin, two.folder / "l2.key")
+    two.fupin.ok(f"{two.key('admin.key')} keys register-log {public} {doc('2016-09-11')}", "admin")
+    two.fupin.ok(
+        f"{two.key('admin.key')} checkpoint --log-key {two.folder / 'l2.key'} "
+        f"--out {two.folder / 'cp3.json'} {doc('2016-09-12')}",
+        "admin",
+    )
+
+    result = _prove(two, "cp1.json", "cp3.json")
+
+    assert result.exit_code == 0, result.output
+    (hint,) = [line for line in result.stdout.splitlines() if line.startswith("check it offline")]
+    assert (
+        "--log-key <the district's log key, obtained from the district office: the older " in hint
+    )
+    assert f"signed by {first}> --log-key <the key that replaced it" in hint
+    assert hint.endswith(f"the newer checkpoint is signed by {second}>")
+    # followed, each <…> replaced by the key id it names, the command verifies the bundle
+    command = shlex.split(re.sub(r"<[^>]*signed by ([0-9a-f]{16})>", r"\1", hint))
+    assert command[3:6] == ["python", "tools/verify_bundle.py", str(two.folder / "p.json")]
+    assert vb.main(command[5:]) == 0, capsys.readouterr().err
+
+
+def test_one_log_key_given_for_two_is_a_usage_error_saying_it_is_repeatable(
+    two: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _prove(two).exit_code == 0
+    key = json.loads((two.folder / "cp1.json").read_text(encoding="utf-8"))["key_id"]
+
+    with pytest.raises(SystemExit) as exit:
+        vb.main([str(two.folder / "p.json"), "--log-key", f"{key}, {key}"])
+
+    assert exit.value.code == 2
+    assert "--log-key is repeatable: give one key each time (--log-key KEY1 --log-key KEY2)" in (
+        capsys.readouterr().err
+    )
