@@ -22,6 +22,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.keys import load_private_key
 from ledger.known import entry_ahead
 from ledger.transparency import (
+    LARGEST_SIZE,
     LOG_NAME,
     OWN_ORIGIN_SINCE,
     Checkpoint,
@@ -100,12 +101,34 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN, Infinity: the stdlib's extension
 
 
+class _LongNumber:
+    """A whole number of more digits than any a checkpoint holds, as a refusal shows it: its
+    size, never its digits (Python reads at most 4300; since session 28, re-tester N: one of
+    5000 was said to be not JSON)."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _whole_number(text: str) -> int | _LongNumber:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= len(str(LARGEST_SIZE)) else _LongNumber(digits)
+
+
 def _checkpoint_json(text: bytes) -> Any:
     """A checkpoint file's JSON, read by the stdlib's parser, which sees what orjson keeps
     silently: a key given twice, at any depth, is refused (since session 28, re-tester N:
-    the last copy was kept, and a signed field could be shown one way and read another)."""
+    the last copy was kept, and a signed field could be shown one way and read another); a
+    whole number longer than any a checkpoint holds is kept as ``_LongNumber``, which the
+    field's rule refuses naming the field (before, one of 5000 digits was not JSON)."""
     return json.loads(
-        text.decode("utf-8"), object_pairs_hook=_given_once, parse_constant=_no_constant
+        text.decode("utf-8"),
+        object_pairs_hook=_given_once,
+        parse_int=_whole_number,
+        parse_constant=_no_constant,
     )
 
 

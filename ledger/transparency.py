@@ -53,6 +53,7 @@ __all__ = [
     "CHECKPOINT_VERSION",
     "ERASURE_TOPIC",
     "EXPORT_INITIALISED",
+    "LARGEST_SIZE",
     "LOG_KEY_COLUMNS",
     "LOG_KEY_TOPICS",
     "LOG_NAME",
@@ -166,6 +167,11 @@ class Checkpoint:
         return "its signature does not verify"  # a key id not its key's too, as before
 
 
+#: A checkpoint's size is below this (since session 28, re-tester N: any whole number was
+#: read): a position in the log is a signed 64-bit integer, as the stores keep it;
+#: ``tools/verify_bundle.py`` copies it (a test checks both agree).
+LARGEST_SIZE = 2**63
+
 #: The fields of a version 1 checkpoint file, in their order.
 CHECKPOINT_FIELDS = tuple(f.name for f in fields(Checkpoint))
 
@@ -199,7 +205,11 @@ _CHECKPOINT_RULES: dict[str, tuple[type, Callable[[Any], bool], str]] = {
         f"{LOG_NAME}, or {LOG_NAME}/ and 16 lower-case hex digits (a ledger rebuilt by "
         "import --create)",
     ),
-    "size": (int, lambda v: v >= 1, "at least 1 (the number of events it covers)"),
+    "size": (
+        int,
+        lambda v: 1 <= v < LARGEST_SIZE,
+        "at least 1 and below 2^63 (the number of events it covers)",
+    ),
     "root": (
         str,
         lambda v: bool(_HEX_ROOT.fullmatch(v)),

@@ -5,7 +5,9 @@ tree head signed later (docs/audit-guide.md §4). A key given twice in one JSON 
 depth, is refused naming it, by the tool in a bundle and by fupin in a checkpoint file (the
 last copy was kept). A field fupin does not write, in a checkpoint, a bundle or a bundle's
 event, is not verified, in the words of fupin's refusal of a checkpoint's. After a log-key
-rotation, prove-consistency's hint gives --log-key once for each key, as the tool takes them."""
+rotation, prove-consistency's hint gives --log-key once for each key, as the tool takes them.
+A size of thousands of digits, or of 2^63 or more, is refused naming the field and the rule,
+the same by both."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 from ledger import clock
-from ledger.transparency import CHECKPOINT_FIELDS
+from ledger.transparency import CHECKPOINT_FIELDS, LARGEST_SIZE
 
 from tests.cli.conftest import assert_refused, doc
 from tests.cli.test_round22_bundle_files import Proven, proven
@@ -294,4 +296,57 @@ def test_one_log_key_given_for_two_is_a_usage_error_saying_it_is_repeatable(
     assert exit.value.code == 2
     assert "--log-key is repeatable: give one key each time (--log-key KEY1 --log-key KEY2)" in (
         capsys.readouterr().err
+    )
+
+
+# --- finding 5: a size of thousands of digits is refused naming the field and the rule ---
+
+HUGE = "9" * 5000  # more digits than Python reads (4300) as a number
+
+
+def _with_size(text: str, size: str) -> str:
+    """A checkpoint's or a bundle's JSON ``text`` with its last ``"size"`` made ``size``."""
+    return re.sub(r'("size": )\d+(?!.*"size": )', rf"\g<1>{size}", text, flags=re.DOTALL)
+
+
+def test_the_tool_bounds_a_size_as_the_ledger_does() -> None:
+    assert vb.LARGEST_SIZE == LARGEST_SIZE == 2**63
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(HUGE, "a number of 5,000 digits"), (str(2**63), str(2**63))]
+)
+def test_a_bundle_whose_size_is_too_large_is_not_verified_naming_it(
+    two: Keys, capsys: pytest.CaptureFixture[str], size: str, shown: str
+) -> None:
+    assert _prove(two).exit_code == 0
+    path = two.folder / "p.json"
+    path.write_text(_with_size(path.read_text(encoding="utf-8"), size), encoding="utf-8")
+
+    code = vb.main([str(path)])
+    out, err = capsys.readouterr()
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"NOT VERIFIED: BundleError: the newer checkpoint (to): its size is {shown}, not a "
+        "whole number at least 1 and below 2^63 (the number of events it covers)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(HUGE, "a number of 5,000 digits"), (str(2**63), str(2**63))]
+)
+def test_a_checkpoint_file_whose_size_is_too_large_is_refused_naming_it(
+    two: Keys, size: str, shown: str
+) -> None:
+    big = two.folder / "big.json"
+    big.write_text(_with_size((two.folder / "cp1.json").read_text("utf-8"), size), "utf-8")
+
+    result = two.fupin(f"verify --checkpoint {big}")
+
+    assert_refused(
+        result,
+        "checkpoint",
+        f"{big}: its size must be a whole number, at least 1 and below 2^63 (the number of "
+        f"events it covers), not {shown}",
     )
