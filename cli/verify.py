@@ -607,21 +607,25 @@ def checkpoint(
     console.print(_origin_line(signed.log), markup=False, highlight=False, soft_wrap=True)
 
 
+#: The bundle file ``prove`` and ``prove-consistency`` write.
+BundleOut = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        "--output",
+        "-o",
+        help="Bundle file to write (JSON).",
+        parser=output_path,
+        metavar="<path>",
+    ),
+]
+
+
 @refusals
 def prove(
     household: Annotated[str, typer.Argument(help="Household number 户号.")],
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint", help="Checkpoint file.")],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "--output",
-            "-o",
-            help="Bundle file to write (JSON).",
-            parser=output_path,
-            metavar="<path>",
-        ),
-    ],
+    out: BundleOut,
 ) -> None:
     """Write a household's events with inclusion proofs 包含证明 against a checkpoint."""
     signed = read_checkpoint(checkpoint_file)
@@ -651,17 +655,7 @@ def prove_consistency_of(
         Path, typer.Option("--from", help="The older checkpoint file, the inspector's.")
     ],
     newer_file: Annotated[Path, typer.Option("--to", help="The newer checkpoint file.")],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "--output",
-            "-o",
-            help="Bundle file to write (JSON).",
-            parser=output_path,
-            metavar="<path>",
-        ),
-    ],
+    out: BundleOut,
 ) -> None:
     """Prove a newer checkpoint extends an older one 一致性证明 (RFC 9162 consistency proof)."""
     older, newer = read_checkpoint(older_file), read_checkpoint(newer_file)

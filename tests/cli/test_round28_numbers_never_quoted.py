@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli.main import COMMANDS, _annotation, _whole_annotation, app, load_command
+from cli.main import _annotation, _whole_annotation, app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger.commands import COMMANDS as IMPORTED
@@ -29,12 +29,9 @@ from ledger.values import (
     parse_whole_number,
     parse_yuan,
 )
-from typer._click.core import Command, Context
-from typer.core import TyperGroup
-from typer.main import get_command
 from typer.testing import CliRunner
 
-from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import Fupin, all_commands, assert_refused
 from tests.support import id_card
 
 STORE_INDEPENDENT = "a refusal's words, made before any record is read"
@@ -74,31 +71,11 @@ def test_a_phone_typed_as_the_members_is_refused_unquoted(fupin: Fupin) -> None:
     assert PHONE not in result.output
 
 
-def _commands() -> dict[str, Command]:
-    """Every command of ``fupin`` at every depth, by its words."""
-    found: dict[str, Command] = {}
-    root = get_command(app)
-    assert isinstance(root, TyperGroup)
-
-    def walk(group: TyperGroup, context: Context, words: str) -> None:
-        for name in group.list_commands(context):
-            loaded = group is root and name in COMMANDS
-            command = load_command(name) if loaded else group.get_command(context, name)
-            assert command is not None
-            if isinstance(command, TyperGroup):
-                walk(command, Context(command, parent=context), f"{words}{name} ")
-            else:
-                found[f"{words}{name}"] = command
-
-    walk(root, Context(root), "")
-    return found
-
-
 def _whole_number_lines() -> list[tuple[str, list[str]]]:
     """Each whole-number option and argument of every command, given ``CARD``: the command's
     words, then its arguments (``x`` for each other one before it) or the option."""
     lines: list[tuple[str, list[str]]] = []
-    for words, command in _commands().items():
+    for words, command in all_commands().items():
         arguments = [p for p in command.params if p.param_type_name == "argument"]
         for param in command.params:
             if not _whole_annotation(_annotation(param)):
