@@ -460,8 +460,9 @@ def read_csv(
         return [], [RowError(name, "file", "contains NUL characters")]
     directive = _SEPARATOR_LINE.match(text)
     if directive is not None:  # Excel's "sep=," first line: a directive, not a title row
-        if directive[1] != ",":
-            return [], [RowError(name, "file", _not_comma_directive(directive[1]))]
+        named = directive[1] or directive[2]
+        if named != ",":
+            return [], [RowError(name, "file", _not_comma_directive(named))]
         text = text[directive.end() :]  # (Excel shows no such line: row 1 is the headers)
     # Strict: an unclosed quote read the rest of the file into one cell, and text after a
     # closing quote ("ab"c) lost the quotes, without a word (refused since session 14).
@@ -502,7 +503,10 @@ def read_csv(
 
 #: Excel's first line naming the separator (``sep=,``, ``sep=;``): Excel reads it and shows
 #: no such row (since session 28, tester H: refused as a title row).
-_SEPARATOR_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n|$)")
+#: In any case (``SEP=,``), quoted as a cell (``"sep=,"``), and padded with commas to the
+#: header row's width (``sep=,,,,,``, as Excel's re-saving may write it): since session 28's
+#: re-test (re-tester O), before which these were refused as a title row.
+_SEPARATOR_LINE = re.compile(r'(?i)(?:sep=(.)|"sep=([^"])")(,*)(?:\r\n|\r|\n|$)')
 
 
 def _not_comma_directive(separator: str) -> str:
