@@ -84,21 +84,41 @@ class ConflictError(LedgerError):
 
 def unquoted(rule: str) -> str:
     """``rule``, or, if it holds an ID-card number or a mobile phone number written as a phone
-    (as ``ledger.values.check_no_personal_data`` reads them), in its words or in a text it
-    quotes (``'…'``, escapes read back: ``'\\U000159f0440704…'`` is a character and an ID
-    card), the personal-data refusal instead. The one place every refusal passes through, so
+    (as ``ledger.values.check_no_personal_data`` reads them), or a bare one (``_BARE_MOBILE``,
+    since session 28's re-test), in its words or in a text it quotes (``'…'``, escapes read
+    back: ``'\\U000159f0440704…'`` is a character and an ID card), the personal-data refusal
+    instead. The one place every refusal passes through, so
     that no parser's message quotes one typed where a number, a date or an id was wanted (since
     session 28: an ID card typed in ``--members`` or an import's ``effective`` cell, a column
     shifted, was printed back)."""
-    if sum(map(str.isdigit, rule)) < _FEWEST_DIGITS:  # most rules: said at once
-        return rule
-    from ledger.values import personal_number  # ledger.values raises these errors
+    found = personal_in(rule)
+    return rule if found is None else f"holds {found}, not quoted: {NEVER_QUOTED}"
 
-    for text in (rule, *_quoted_texts(rule)):
-        found = personal_number(text)
+
+def personal_in(text: str) -> str | None:
+    """What personal number ``text`` holds, as a refusal reads it (``unquoted``): ``an
+    ID-card number``, ``a mobile phone number`` or ``BARE_MOBILE``; or None."""
+    if sum(map(str.isdigit, text)) < _FEWEST_DIGITS:  # most texts: said at once
+        return None
+    from ledger.values import folded, personal_number  # ledger.values raises these errors
+
+    for each in (text, *_quoted_texts(text)):
+        found = personal_number(each)
         if found is not None:
-            return f"holds {found[0]}, not quoted: {NEVER_QUOTED}"
-    return rule
+            return found[0]
+        if _BARE_MOBILE.search(folded(each)[0]) is not None:
+            return BARE_MOBILE
+    return None
+
+
+#: What a refusal says a bare mobile number is (``_BARE_MOBILE``).
+BARE_MOBILE = "11 digits from 13… to 19…, as a mobile phone number is written"
+#: A mobile number typed bare (``13870610201``), no cue near it: in a refusal only (not in the
+#: text the ledger records, ``ledger.values.personal_number``), read as a phone, as a column
+#: shifted by one cell puts one in a date or an amount cell as often as an ID card (since
+#: session 28, re-tester O: ``'13870610201' is not a date`` was quoted back). Exactly 11
+#: digits, none joined before or after them (digits as ``folded`` writes them: ``１`` is 1).
+_BARE_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
 
 
 #: The fewest digits a personal number has (a mobile number's 11).

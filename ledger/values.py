@@ -1262,7 +1262,7 @@ PHONE_DIGITS = (7, 15)
 _PHONE_SHAPE = re.compile(r"\+?[0-9 ()-]+", re.ASCII)
 _PHONE_RULE = (
     f"a phone number is {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits 0-9, with an optional "
-    "leading +, spaces, hyphens and parentheses (13800000000, 0750-3123456)"
+    "leading +, spaces, hyphens and parentheses (138xxxxxxxx, 0750-3123456)"
 )
 
 
@@ -1323,7 +1323,7 @@ def check_phone(phone: str, field: str = "phone") -> None:
         raise InputError(
             field,
             f"begins with 1 and has {len(national)} digits: a mobile is 11 digits beginning "
-            "with 1 (13800000000); a digit is missing or one too many",
+            "with 13 to 19 (138xxxxxxxx); a digit is missing or one too many",
         )
     if national.startswith(("400", "800")) and len(national) != 10:
         raise InputError(
