@@ -47,7 +47,7 @@ from ledger.commands import (
     parse_value,
 )
 from ledger.core import Stamp
-from ledger.errors import InputError, LedgerError, PermissionRefusedError
+from ledger.errors import InputError, LedgerError, PermissionRefusedError, unquoted
 from ledger.imports import ImportResult, Rebuild, Row, RowError, import_rows
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.moves import (
@@ -62,7 +62,7 @@ from ledger.moves import (
     rebuild,
 )
 from ledger.store import check_path
-from ledger.values import MAX_FEN, QUOTED_CHARS, format_yuan, quoted
+from ledger.values import MAX_FEN, PERSONAL_FIELDS, QUOTED_CHARS, format_yuan, quoted
 from ledger.written import note_written
 from rich.progress import Progress
 from typer.core import TyperGroup
@@ -705,8 +705,9 @@ def _gbk_read_as_utf8(name: str, text: str, data: bytes, table: list[list[str]])
     UTF-8 too: its text holds characters of UTF-8's two-byte range and no CJK character,
     while its bytes read as GB18030 hold CJK and none of those characters; it names the first
     cell holding such text and both readings (tester H, session 28: 莫强 was imported as Īǿ,
-    exit 0). A UTF-8 file holding CJK anywhere, or starting with a BOM, is never refused so.
-    None for any other file."""
+    exit 0), or, for a personal cell, its row and column alone (``_misread_cells``). A UTF-8
+    file holding CJK anywhere, or starting with a BOM, is never refused so. None for any other
+    file."""
     if not any(_two_byte(c) for c in text) or any(_cjk(c) for c in text):
         return None
     try:
@@ -715,18 +716,61 @@ def _gbk_read_as_utf8(name: str, text: str, data: bytes, table: list[list[str]])
         return None
     if not any(_cjk(c) for c in other) or any(_two_byte(c) for c in other):
         return None
+    misread = list(_misread_cells(name, table))
+    if not misread:
+        return RowError(name, "file", _GBK_SAVED)  # (a line break in a cell: never so far)
+    where, column, readings = misread[0]
+    if readings is not None:
+        return RowError(where, column, f"{readings}: {_GBK_SAVED}")
+    # A personal cell's readings are its personal data (a head's name, an address with a
+    # phone): never shown; another cell's, if one shows the misreading.
+    said = next((f"; {w.removeprefix(name).strip()}, {c}, {r}" for w, c, r in misread if r), "")
+    return RowError(where, column, f"{_PERSONAL_MISREAD}{said}: {_GBK_SAVED}")
+
+
+def _misread_cells(name: str, table: list[list[str]]) -> Iterator[tuple[str, str, str | None]]:
+    """Each cell of ``table`` holding text of UTF-8's two-byte range: where, its column, and
+    both its readings (``reads 'Īǿ' as UTF-8 but '莫强' as GBK``), or None for a personal
+    column's cell (``_personal_header``, its header read as GBK: a Chinese header is
+    garbled in the UTF-8 reading) or one whose readings hold an ID card or a phone
+    (``ledger.errors.unquoted``; since session 28, re-tester O: they were shown)."""
     headers = [" ".join(h.split()) for h in table[0]] if table else []
     for number, cells in enumerate(table, 1):
         for i, cell in enumerate(cells):
-            if any(_two_byte(c) for c in cell):
-                column = headers[i] if number > 1 and i < len(headers) and headers[i] else ""
-                as_gbk = cell.encode().decode(GB18030, "replace")
-                return RowError(
-                    f"{name} row {number}",
-                    _cut(column) if column else _position(i),
-                    f"reads {quoted(cell)} as UTF-8 but {quoted(as_gbk)} as GBK: {_GBK_SAVED}",
-                )
-    return RowError(name, "file", _GBK_SAVED)  # (a line break in a cell: never so far)
+            if not any(_two_byte(c) for c in cell):
+                continue
+            header = headers[i] if number > 1 and i < len(headers) else ""
+            column = _cut(header) if header else _position(i)
+            as_gbk = cell.encode().decode(GB18030, "replace")
+            readings = f"reads {quoted(cell)} as UTF-8 but {quoted(as_gbk)} as GBK"
+            personal = header and _personal_header(header.encode().decode(GB18030, "replace"))
+            if personal or unquoted(readings) != readings:
+                yield f"{name} row {number}", column, None
+            else:
+                yield f"{name} row {number}", column, readings
+
+
+def _personal_header(header: str) -> bool:
+    """Whether ``header`` names a personal column of some command (head_name, 户主姓名 …:
+    ``ledger.values.PERSONAL_FIELDS``)."""
+    return " ".join(header.split()).lower() in _personal_headers()
+
+
+@cache
+def _personal_headers() -> frozenset[str]:
+    """Every header (lowercased) that names a personal column of some command."""
+    return frozenset(
+        header
+        for spec in _specs()
+        for header, arg in _header_names(spec).items()
+        if arg in PERSONAL_FIELDS
+    )
+
+
+#: What the GBK refusal says of a personal cell, whose readings it never shows.
+_PERSONAL_MISREAD = (
+    "holds text that reads otherwise as GBK, not shown (a refusal never shows personal data)"
+)
 
 
 _MARK = "\ufffd"  # where the bad byte is, read with the text before it

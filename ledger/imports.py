@@ -47,6 +47,8 @@ from ledger.errors import (
     PermissionRefusedError,
     RequiredError,
     RuleError,
+    personal_in,
+    unquoted,
 )
 from ledger.household import Personal
 from ledger.officers import Officer
@@ -339,8 +341,20 @@ class RowError:
 
     def __str__(self) -> str:
         # A header or a sheet name is the file's text: shown with its control characters
-        # escaped, so a file cannot clear the screen or forge lines in the refusal.
-        return f"{_printable(self.where)}, {_printable(self.column)}: {self.rule}"
+        # escaped, so a file cannot clear the screen or forge lines in the refusal. The rule
+        # passes through ``unquoted`` here, where every import refusal is said, as a
+        # LedgerError's does: a rule made outside one (a file's encoding, a cell's format)
+        # quotes a cell too (since session 28, re-tester O: a GBK cell's ID card was shown).
+        return f"{_printable(self.where)}, {_column_said(self.column)}: {unquoted(self.rule)}"
+
+
+def _column_said(column: str) -> str:
+    """``column`` as a refusal names it: a header holding a personal number (a data row read
+    as the header row) said without it."""
+    found = personal_in(column)
+    if found is None:
+        return _printable(column)
+    return f"a header holding {found} (not quoted)"
 
 
 def _printable(text: str) -> str:
