@@ -226,7 +226,7 @@ def _replaced(entry: dict[str, Any]) -> str:
 
 
 _DAY = "YYYY-MM-DD or YYYY年M月D日"
-_TIME = "ISO 8601 with its zone, as --known-at; a date alone is that whole day in China"
+_TIME = "ISO 8601, as --known-at (without a zone, China's); a date alone is that whole day"
 
 
 @refusals
@@ -236,7 +236,11 @@ def log(
         int | None, typer.Option("--limit", help="At most this many events (of those shown).")
     ] = None,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="Only those this officer recorded 记录人.")
+        str | None,
+        typer.Option(
+            "--actor",
+            help="Only those of this officer 记录人: theirs, or recorded by them for another.",
+        ),
     ] = None,
     document: Annotated[
         str | None, typer.Option("--document", help="Only those resting on this document 依据.")
@@ -271,6 +275,7 @@ def log(
     if limit is not None and limit < 1:
         raise InputError("limit", f"{limit}: at least 1 event (leave it out for all)")
     from ledger.log_filter import LogFilter
+    from ledger.officers import Officer
     from ledger.reading import KEYS_CHECK_HINT
 
     bounds = LogFilter(
@@ -286,6 +291,8 @@ def log(
     _check_ordered(bounds.recorded_from, bounds.recorded_to, "recorded")
     damaged = False
     with ledger_session() as app:
+        if bounds.actor is not None:  # an empty stream must mean no events, not a typo
+            app.load(Officer, bounds.actor, "actor")  # no officer 'JN-01' on record ('jn-01'?)
         stream = app.event_stream(
             since=since,
             limit=limit,

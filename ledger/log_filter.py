@@ -3,21 +3,22 @@
 
 Each bound given must hold, all of them together; none given, every event. An event the
 ledger cannot read is written whatever the bounds (they cannot be judged on it, and it is what
-an inspector must see)."""
+an inspector must see): so no bound is judged on a row's bytes before it is decoded (a first
+version skipped rows whose bytes lacked the officer id or the document looked for, and with
+them every damaged row: re-tester S, session 28)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import orjson
-
 __all__ = ["LogFilter"]
 
 
 @dataclass(frozen=True)
 class LogFilter:
-    """The bounds of a ``log``: its recorder 记录人 (an officer id, exactly), its document 依据
+    """The bounds of a ``log``: its officer 记录人 (an officer id, exactly: the entry's actor or
+    who recorded it for them), its document 依据
     (exactly, or holding a text), its effective dates and its recording times (each bound
     inclusive)."""
 
@@ -28,16 +29,6 @@ class LogFilter:
     effective_to: date | None = None
     recorded_from: datetime | None = None
     recorded_to: datetime | None = None
-
-    def may_hold(self, state: bytes | str) -> bool:
-        """Whether a stored row may match, read from its bytes before it is decoded: an
-        officer id or a document looked for exactly is in the row as the ledger writes it
-        (its JSON text, quotes included). Only a shortcut: ``matches`` decides."""
-        raw = state.encode() if isinstance(state, str) else state
-        for wanted in (self.actor, self.document):
-            if wanted is not None and orjson.dumps(wanted) not in raw:
-                return False
-        return True
 
     def matches(
         self,

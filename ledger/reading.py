@@ -708,8 +708,6 @@ class ReadingQueries(LedgerCore):
             if not page:
                 return
             for notification in page:
-                if bounds is not None and not bounds.may_hold(notification.state):
-                    continue
                 try:
                     event = self.mapper.to_domain_event(notification)
                 except (UnreadableEventError, SealBrokenError) as exc:

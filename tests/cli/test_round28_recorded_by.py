@@ -214,4 +214,4 @@ def test_log_actor_finds_an_imported_entry_by_its_officer_and_by_who_recorded_it
 
     assert visits("admin") == [("jn-01", "admin")]
     assert visits("jn-01") == [("jn-01", "admin")]
-    assert visits("jn-02") == []
+    assert visits("qu-01") == []

@@ -1,0 +1,35 @@
+"""Re-tester S, session 28: ``fupin log --actor`` and ``--document`` skipped a row whose bytes
+lacked the officer id or document looked for, before decoding it, and with it every damaged
+row: an inspector filtering by officer got exit 0 and a clean stream from a damaged log, while
+the docs and the help say an unreadable event is written whatever the filters. And ``--actor``
+naming no officer on record (``JN-01`` for ``jn-01``) gave an empty stream, exit 0, which must
+mean no events."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused
+
+STORE_INDEPENDENT = "a SQLite row damaged in place: SQLite is enough (tests/conftest.py)"
+
+
+@pytest.mark.parametrize("options", ["--actor jn-01", "--actor admin", "--document nothing-such"])
+def test_a_damaged_event_is_written_whatever_the_filters(seeded: Fupin, options: str) -> None:
+    with sqlite3.connect(seeded.store) as db:
+        db.execute("UPDATE stored_events SET state = x'00ff00' WHERE rowid = 5")
+
+    result = seeded(f"log {options}", "admin")
+
+    assert result.exit_code == 1, result.output
+    assert '"position":5,' in result.stdout
+    assert '"problem"' in result.stdout
+    assert "the event at position 5" in result.stderr
+
+
+def test_an_actor_on_no_record_is_refused_with_the_one_on_record(seeded: Fupin) -> None:
+    assert_refused(seeded("log --actor JN-01", "admin"), "actor", "no officer 'JN-01' on record")
+    assert "('jn-01'?)" in seeded("log --actor JN-01", "admin").stderr
+    assert_refused(seeded("log --actor ghost", "admin"), "actor", "no officer 'ghost' on record")
