@@ -33,3 +33,27 @@ def test_an_actor_on_no_record_is_refused_with_the_one_on_record(seeded: Fupin) 
     assert_refused(seeded("log --actor JN-01", "admin"), "actor", "no officer 'JN-01' on record")
     assert "('jn-01'?)" in seeded("log --actor JN-01", "admin").stderr
     assert_refused(seeded("log --actor ghost", "admin"), "actor", "no officer 'ghost' on record")
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("log --effective-from {card}", "effective-from"),
+        ("log --recorded-to {card}", "recorded-to"),
+        ("report caseload --as-of {card}", "as-of"),
+        ("report caseload --known-at {card}", "known-at"),
+    ],
+)
+def test_an_id_card_typed_as_a_bound_is_told_no_date_not_that_it_is_stored(
+    seeded: Fupin, line: str, field: str
+) -> None:
+    """Re-tester S: ``log --effective-from 4407…`` was refused as ``effective_from: holds an
+    ID-card number (characters 1-18): text outside the personal fields is stored in clear for
+    good …``, though a bound is stored nowhere, under a field named unlike its other refusals."""
+    card = "440704198104143690"
+
+    result = seeded(line.format(card=card), "admin")
+
+    assert_refused(result, field, "holds an ID-card number, not quoted")
+    assert "stored in clear" not in result.stderr
+    assert card not in result.stderr
