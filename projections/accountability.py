@@ -496,10 +496,10 @@ def _exit_faults_in(
         early = _assessed_early(year, basis)
         if early:
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
-        missing = assistance.missing(aggregate_id, proposed_on)
+        missing = assistance.missing(aggregate_id, proposed_on, proposal)
         if missing:
             faults.append({**base, "year": year, "fault": "no-assistance", "detail": missing})
-        roles = assistance.missing_roles(aggregate_id, proposed_on) if key_target else ""
+        roles = assistance.missing_roles(aggregate_id, proposed_on, proposal) if key_target else ""
         if roles:
             faults.append({**base, "year": year, "fault": "missing-roles", "detail": roles})
     return faults
@@ -507,26 +507,25 @@ def _exit_faults_in(
 
 class _Assistance:
     """The assistance 精准扶持 on record for a slice of households: pairings 结对帮扶 (from,
-    until), measures 一户一策 and agreements 扶贫协议 (every one's effective date), and the
-    returns to poverty (each return's approval day)."""
+    until, role, the household's version that recorded it), measures 一户一策 and agreements
+    扶贫协议 (every one's effective date), and the returns to poverty (each return's approval
+    day)."""
 
     __slots__ = ("agreements", "measures", "pairings", "returns")
 
     def __init__(self) -> None:
-        self.pairings: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
+        self.pairings: dict[str, list[tuple[str, str | None, str, int]]] = defaultdict(list)
         self.measures: dict[str, list[str]] = defaultdict(list)
         self.agreements: dict[str, list[str]] = defaultdict(list)
         self.returns: dict[str, list[str]] = defaultdict(list)
 
-    def missing(self, aggregate_id: str, proposed_on: str) -> str:
+    def missing(self, aggregate_id: str, proposed_on: str, proposal: int | None) -> str:
         """What assistance an exit proposed on ``proposed_on`` lacked ("" if none): a helper
-        paired in force that day, an agreement and a measure dated by it and, after a return
-        to poverty, on or after the return's approval (this exit cycle's own)."""
+        paired in force that day (``in_force``), an agreement and a measure dated by it and,
+        after a return to poverty, on or after the return's approval (this exit cycle's
+        own)."""
         returned = max((d for d in self.returns[aggregate_id] if d <= proposed_on), default="")
-        paired = any(
-            start <= proposed_on and (end is None or end > proposed_on)
-            for start, end, _ in self.pairings[aggregate_id]
-        )
+        paired = bool(self.in_force(aggregate_id, proposed_on, proposal))
         lacking = [
             what
             for what, found in (
@@ -551,21 +550,33 @@ class _Assistance:
             )
         return f"{', '.join(lacking)} before the exit was proposed on {proposed_on}"
 
-    def missing_roles(self, aggregate_id: str, proposed_on: str) -> str:
+    def missing_roles(self, aggregate_id: str, proposed_on: str, proposal: int | None) -> str:
         """The 4+1 roles [四(二)] no pairing held on the day an exit was proposed ("" if all
-        four were in force): a key target exits with its four helpers, and once it has exited
-        ``missing_roles`` (households under assistance) no longer lists it (tester F, session
-        28: an exit with a cadre alone read "4+1 kept" in every later report)."""
-        held = {
-            role
-            for start, end, role in self.pairings[aggregate_id]
-            if start <= proposed_on and (end is None or end > proposed_on)
-        }
+        four were in force, ``in_force``): a key target exits with its four helpers, and once
+        it has exited ``missing_roles`` (households under assistance) no longer lists it
+        (tester F, session 28: an exit with a cadre alone read "4+1 kept" in every later
+        report)."""
+        held = self.in_force(aggregate_id, proposed_on, proposal)
         lacking = [role for role in ROLES if role not in held]
         if not lacking:
             return ""
         named = ", ".join(lacking)
         return f"no {named} paired 4+1 in force on {proposed_on}, the day the exit was proposed"
+
+    def in_force(self, aggregate_id: str, proposed_on: str, proposal: int | None) -> set[str]:
+        """The roles of the pairings an exit proposed on ``proposed_on`` was decided with:
+        begun by that day, not ended on or before it, and recorded before the proposal (its
+        version ``proposal``; None, a skipped step: by date alone), as an assessment recorded
+        after the proposal is not what the exit rests on (``_basis``). A pairing entered after
+        the proposal, even dated before it, does not mend the exit (re-tester R, session 28:
+        three pairings entered after the exit, dated back, made ``missing-roles`` vanish)."""
+        return {
+            role
+            for start, end, role, version in self.pairings[aggregate_id]
+            if start <= proposed_on
+            and (end is None or end > proposed_on)
+            and (proposal is None or version < proposal)
+        }
 
     @staticmethod
     def _within(days: dict[str, list[str]], aggregate_id: str, first: str, last: str) -> bool:
@@ -575,12 +586,12 @@ class _Assistance:
 def _assistance_in(db: Database, span: tuple[str, str]) -> _Assistance:
     """``_Assistance`` of the households within ``span`` (aggregate ids)."""
     found = _Assistance()
-    for aggregate_id, start, end, role in db.rows(
-        "SELECT aggregate_id, paired_on, unpaired_on, role FROM pj_pairings "
+    for aggregate_id, start, end, role, version in db.rows(
+        "SELECT aggregate_id, paired_on, unpaired_on, role, version FROM pj_pairings "
         "WHERE aggregate_id BETWEEN ? AND ?",
         span,
     ):
-        found.pairings[aggregate_id].append((start, end, role))
+        found.pairings[aggregate_id].append((start, end, role, int(version)))
     for days, table, day in (
         (found.measures, "pj_measures", "planned_on"),
         (found.agreements, "pj_agreements", "signed_on"),
