@@ -488,8 +488,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # the post it ends, which a fupin before took (a note; tester L)
         say(
             _under_today(
-                f"{said}: a retirement or transfer is dated on or after the entries its "
-                "officer recorded under the post it ends",
+                f"{said}: a retirement or transfer is dated on or after the entries (not "
+                "voided) its officer recorded under the post it ends",
                 "session 28",
                 "refuses such a date: if it was dated wrong, void it (`fupin correct officer "
                 "OFFICER_ID ENTRY`) and record it anew on or after that entry's date",

@@ -8,24 +8,34 @@ beside 1,083 entries as an officer after it), and no check said so. ``latest_ent
 latest-dated of those entries, read from the log after the officer's latest post began, as
 ``ReadingQueries.check_post_unused`` reads it for a transfer's correction: a page at a time,
 an officer's id looked for in a row's bytes, and a row holding it parsed for its recorder.
+An entry a correction 更正 voids does not count (since session 28, re-tester R).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from ledger.record_keys import first_key, record_kind
+from ledger.rows import rows_after
 
-__all__ = ["Entry", "latest_entry", "record_named"]
+__all__ = ["Entry", "Voided", "latest_entry", "record_hex", "record_named", "stored_page"]
 
 _PAGE = 1000
 #: A seal 签名 shares its save's date; the entry it seals is the one to name.
 _SEAL_TOPIC = "ledger.sealing:Seal.Sealed"
+#: The topic's end of a correction 更正 of any record (``LedgerAggregate.Corrected``).
+_CORRECTED = ".Corrected"
+
+
+#: Entries voided by a correction 更正: each (its record id, ``record_hex``, its version).
+Voided = AbstractSet[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,50 @@ class Entry:
 
 
 def latest_entry(
-    page: Callable[[int, int], list[Notification]], officer_id: str, after: int
+    page: Callable[[int, int], list[Notification]],
+    officer_id: str,
+    after: int,
+    before: int | None = None,
+    voided: Voided = frozenset(),
+    read_corrections: bool = True,
 ) -> Entry | None:
-    """The latest-dated entry ``officer_id`` recorded after log position ``after`` (the first
-    of that date, in log order), read with ``page`` (``ReadingQueries.stored_page``); None if
-    they recorded none. A row that cannot be read is passed over: ``fupin verify`` reports it."""
+    """The latest-dated entry ``officer_id`` recorded after log position ``after`` (and before
+    ``before``, if given), the first of that date in log order, that no correction voids; None
+    if they recorded none. Read with ``page`` (``ReadingQueries.stored_page``). A correction
+    may come later in the log than the entry it voids, and by another officer (re-tester R,
+    session 28: a visit typed 2018-12-20 and voided still refused a retirement of 2018-12-15):
+    the entries the log's corrections from ``after`` on void are read in the same pass (unless
+    not ``read_corrections``: ``voided`` then holds them all), beside ``voided`` (those known
+    besides: an import's earlier rows), and only if the latest found is among them is the log
+    read again for the latest one standing. A row that cannot be read is passed over:
+    ``fupin verify`` reports it."""
+    found = set(voided)
+    collect = found if read_corrections else None
+    latest = _scan(page, officer_id, after, before, collect, found)
+    if latest is None or _key(latest) not in found:
+        return latest
+    return _scan(page, officer_id, after, before, None, found)
+
+
+def _key(entry: Entry) -> tuple[str, int]:
+    return record_hex(entry.originator_id), entry.version
+
+
+def record_hex(originator_id: Any) -> str:
+    """A record id as 32 hex digits, as SQLite stores it (PostgreSQL's driver gives a UUID)."""
+    return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+
+
+def _scan(
+    page: Callable[[int, int], list[Notification]],
+    officer_id: str,
+    after: int,
+    before: int | None,
+    collect: set[tuple[str, int]] | None,
+    skip: Voided,
+) -> Entry | None:
+    """One read of the log for ``latest_entry``: the latest entry not in ``skip``; every
+    correction's voided entry added to ``collect`` (when given) on the way."""
     needle = orjson.dumps(officer_id)
     latest: Entry | None = None
     cursor: int | None = after
@@ -58,14 +107,30 @@ def latest_entry(
         rows = page(cursor, _PAGE)
         for row in rows:
             state = row.state
-            if needle not in state or row.topic == _SEAL_TOPIC:
+            if collect is not None and row.topic.endswith(_CORRECTED):
+                _voids(row, collect)
+            if (before is not None and row.id >= before) or needle not in state:
+                continue
+            if row.topic == _SEAL_TOPIC:
                 continue
             day = _recorded_by(state, officer_id)
-            if day is not None and (latest is None or day > latest.day):
-                version = row.originator_version
+            if day is None or (latest is not None and day <= latest.day):
+                continue
+            version = row.originator_version
+            if (record_hex(row.originator_id), version) not in skip:
                 latest = Entry(row.id, row.originator_id, version, row.topic, day)
         cursor = rows[-1].id if len(rows) == _PAGE else None
     return latest
+
+
+def _voids(row: Notification, voided: set[tuple[str, int]]) -> None:
+    """The entry a correction row voids, into ``voided`` (a row altered is passed over)."""
+    try:
+        corrects = orjson.loads(row.state)["corrects"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return
+    if isinstance(corrects, int):
+        voided.add((record_hex(row.originator_id), corrects))
 
 
 def _recorded_by(state: bytes, officer_id: str) -> str | None:
@@ -78,6 +143,24 @@ def _recorded_by(state: bytes, officer_id: str) -> str | None:
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return None  # a row altered: fupin verify reports it
     return day if isinstance(day, str) else None
+
+
+def stored_page(recorder: ApplicationRecorder, after: int, size: int) -> list[Notification]:
+    """The stored events after log position ``after``, as stored. On SQLite read as plain
+    rows: the recorder would make a UUID of each id, and one id that is none would fail the
+    whole page (the mapper says what is wrong with that one row instead). For
+    ``ReadingQueries.stored_page`` and ``fupin verify`` both."""
+    with rows_after(recorder, after, size) as rows:
+        return [
+            Notification(
+                id=row[0],
+                originator_id=row[1],
+                originator_version=row[2],
+                topic=row[3],
+                state=row[4],
+            )
+            for row in rows
+        ]
 
 
 def record_named(recorder: ApplicationRecorder, entry: Entry, loaded: Any = None) -> str:

@@ -30,7 +30,7 @@ from ledger.errors import (
 from ledger.household import ERASED, SEALED, Household, Personal
 from ledger.known import known_prefix
 from ledger.log_filter import LogFilter
-from ledger.officer_entries import Entry, latest_entry, record_named
+from ledger.officer_entries import Entry, latest_entry, record_hex, record_named, stored_page
 from ledger.officers import Officer
 from ledger.privacy import (
     ANONYMOUS,
@@ -45,7 +45,7 @@ from ledger.privacy import (
     placeholder,
 )
 from ledger.record_keys import KeyCache
-from ledger.rows import positions_of, rows_after
+from ledger.rows import positions_of
 from ledger.transparency import check_known_at_after_move
 from ledger.values import REPLAY_SPARED
 from ledger.verification import household_number
@@ -294,17 +294,29 @@ class ReadingQueries(LedgerCore):
         officer recorded under the post it ends (since session 28, tester L: wh-02 retired as
         of 2018-01-01 beside a visit of theirs of 2018-11-26). Read from the log after their
         latest transfer in force (or their registration), as ``check_post_unused`` reads it.
-        An export's rows replayed into the store they rebuild are spared (``REPLAY_SPARED``):
-        an older fupin took such a day, and ``fupin verify`` notes it."""
+        An entry voided by a correction, in the log or earlier in the batch, does not count
+        (since session 28, re-tester R: a visit typed 2018-12-20 and voided still refused a
+        retirement of 2018-12-15). An export's rows replayed into the store they rebuild are
+        spared (``REPLAY_SPARED``): an older fupin took such a day, and ``fupin verify`` notes
+        it."""
         if REPLAY_SPARED.get():
             return
         version = officer.transfers[-1] if officer.transfers else 1
         after = self.position_of(officer.id, version) or 0
-        entry = latest_entry(self.stored_page, officer.officer_id, after)
-        # and the entries of the batch under way, not saved yet (an import's earlier rows)
+        # the entries the batch under way voids (an import's earlier rows, not saved yet)
+        voided = {
+            (record_hex(event.originator_id), corrects)
+            for event in self._batch_events
+            if type(event).__name__ == "Corrected"
+            and isinstance(corrects := getattr(event, "corrects", None), int)
+        }
+        entry = latest_entry(self.stored_page, officer.officer_id, after, voided=voided)
+        # and the entries of the batch under way
         for event in self._batch_events:
             prov = getattr(event, "prov", None)
             if not isinstance(prov, Provenance) or prov.actor != officer.officer_id:
+                continue
+            if (record_hex(event.originator_id), event.originator_version) in voided:
                 continue
             day = prov.effective.isoformat()
             if entry is None or day > entry.day:
@@ -322,7 +334,8 @@ class ReadingQueries(LedgerCore):
             "effective",
             f"{officer.officer_id} recorded {entry.name} dated {entry.day} (entry "
             f"{entry.version} of {record}, {where}) under the post this {step} ends: date the "
-            f"{step} on or after {entry.day}",
+            f"{step} on or after {entry.day}, or void that entry first if it is dated wrong "
+            "(an entry voided by a correction does not count)",
         )
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -765,20 +778,9 @@ class ReadingQueries(LedgerCore):
         return aggregate if isinstance(aggregate, Household) else None
 
     def stored_page(self, after: int, size: int) -> list[Notification]:
-        """The stored events after notification ``after``, as stored. On SQLite read as plain
-        rows: the recorder would make a UUID of each id, and one id that is none would fail
-        the whole page (the mapper says what is wrong with that one row instead)."""
-        with rows_after(self.recorder, after, size) as rows:
-            return [
-                Notification(
-                    id=row[0],
-                    originator_id=row[1],
-                    originator_version=row[2],
-                    topic=row[3],
-                    state=row[4],
-                )
-                for row in rows
-            ]
+        """The stored events after notification ``after``, as stored
+        (``ledger.officer_entries.stored_page``)."""
+        return stored_page(self.recorder, after, size)
 
     def _kind_of(self, aggregate_id: UUID, kinds: dict[UUID, str]) -> str | None:
         """The kind of record ``aggregate_id`` is (``Household``, ``FundAccount``...), from the

@@ -138,6 +138,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -181,7 +182,7 @@ from ledger.keys import parse_public_key, signature_valid
 from ledger.late_registrations import late_registrations
 from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
-from ledger.officer_entries import Entry, record_named
+from ledger.officer_entries import Entry, latest_entry, record_hex, record_named, stored_page
 from ledger.officers import CARRIED_REVOCATION
 from ledger.places import Street
 from ledger.privacy import (
@@ -619,6 +620,24 @@ class _Officer:
     #: place): a retirement or transfer dated before it is noted (since session 28).
     latest_day: str = ""
     latest_at: tuple[int, _Where] | None = None
+    #: The position of the registration or transfer that began the post they hold: where a
+    #: note's entry voided since is looked for again (``Verifier.ended_before_entries``).
+    post_at: int = 0
+
+
+@dataclass(frozen=True)
+class _EndedEarly:
+    """A retirement or transfer dated before the latest entry its officer recorded under the
+    post it ends (``Verifier._post_ended``), to be said once the pass is over: by then every
+    correction is read, and one may void that entry (since session 28, re-tester R)."""
+
+    holder: str
+    step: str
+    day: str
+    position: int
+    where: _Where
+    post_at: int
+    entry: Entry
 
 
 @dataclass
@@ -843,7 +862,10 @@ class Verifier:
         self.store: ApplicationRecorder | None = None
         #: Each retirement or transfer dated before an entry under the post it ends, by its
         #: (record id's bytes, version): its note, until a correction voids it (``_post_ended``).
-        self.ended_notes: dict[tuple[bytes, int], str] = {}
+        self.ended_notes: dict[tuple[bytes, int], _EndedEarly] = {}
+        #: Every entry a correction in the log voids, (``record_hex`` of its record, version):
+        #: an entry voided does not make a retirement or transfer early (``_post_ended``).
+        self.voided_entries: set[tuple[str, int]] = set()
         #: A SQLite file (``verify_ledger``): its row ids never skip a number but where rows
         #: were deleted, so a gap in them is reported (``_gap``; since session 27).
         self.gaps_are_deletions = False
@@ -2327,6 +2349,8 @@ class Verifier:
         the pass is over against the entry it voids (``check_corrections``)."""
         officer = self.officers.get(actor)
         street = None if officer is None else officer.street
+        if name == "Corrected" and isinstance(corrects, int):
+            self.voided_entries.add((UUID(bytes=where[1]).hex, corrects))
         if name == "Corrected" and where[1] in self._officer_uids:
             self._reinstated(where, corrects)
         if name == "Corrected" and where[1] in self._moves:
@@ -2771,7 +2795,7 @@ class Verifier:
             self._post_ended(officer, originator, event, position, where)
             officer.role, officer.street = event.role, event.street
             officer.posts.append((where[2], event.role, event.street))
-            officer.latest_day, officer.latest_at = "", None
+            officer.latest_day, officer.latest_at, officer.post_at = "", None, position
         elif name == "OfficerRetired":
             self._post_ended(officer, originator, event, position, where)
             officer.active, officer.retired_at = False, where[2]
@@ -2820,16 +2844,39 @@ class Verifier:
         at, (topic, uid, version) = officer.latest_at
         entry = Entry(self.log_id(at) or at, UUID(bytes=uid), version, topic, officer.latest_day)
         step = "retirement" if type(event).__name__ == "OfficerRetired" else "transfer"
+        self.ended_notes[(where[1], where[2])] = _EndedEarly(
+            holder, step, day, position, where, officer.post_at, entry
+        )
+
+    def ended_before_entries(self, recorder: ApplicationRecorder) -> list[str]:
+        """The note of each retirement or transfer ``_post_ended`` kept: one whose entry a
+        correction voids (before the step or after it, by anyone) is judged again by the latest
+        entry of the post left standing, read from the log between the post's start and the
+        step (re-tester R, session 28: a visit typed 2018-12-20 and voided still made a
+        retirement of 2018-12-15 early). For the few such steps."""
+        notes = []
+        for kept in self.ended_notes.values():
+            entry: Entry | None = kept.entry
+            if (record_hex(kept.entry.originator_id), kept.entry.version) in self.voided_entries:
+                after = self.log_id(kept.post_at) or 0
+                before = self.log_id(kept.position)
+                page = partial(stored_page, recorder)
+                entry = latest_entry(page, kept.holder, after, before, self.voided_entries, False)
+            if entry is not None and entry.day > kept.day:
+                notes.append(self._ended_note(kept, entry))
+        return notes
+
+    def _ended_note(self, kept: _EndedEarly, entry: Entry) -> str:
         record = (
             record_named(self.store, entry)
             if self.store is not None
-            else f"{_record_of(topic)} {entry.originator_id}"
+            else f"{_record_of(entry.topic)} {entry.originator_id}"
         )
-        self.ended_notes[(where[1], where[2])] = (
-            f"{holder}'s {step} (entry {where[2]}, log position "
-            f"{self.log_id(position) or position}) is dated {day}, before {entry.name} dated "
-            f"{entry.day} (entry {entry.version} of {record}, "
-            f"log position {entry.position}), which {holder} recorded under the post it ends"
+        return (
+            f"{kept.holder}'s {kept.step} (entry {kept.where[2]}, log position "
+            f"{self.log_id(kept.position) or kept.position}) is dated {kept.day}, before "
+            f"{entry.name} dated {entry.day} (entry {entry.version} of {record}, log position "
+            f"{entry.position}), which {kept.holder} recorded under the post it ends"
         )
 
     def _carried(
@@ -3941,7 +3988,7 @@ def verify_ledger(
         )
         report.late_replacements = late_replacements(recorder, mapper)
         report.late_registrations = late_registrations(recorder, mapper)
-        report.ended_before_entries = list(verifier.ended_notes.values())
+        report.ended_before_entries = verifier.ended_before_entries(recorder)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them
