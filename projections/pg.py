@@ -782,7 +782,28 @@ class PgDatabase(Database):
             )
         # Calls, not constants: a string literal that reads like a call ('see lo_open(x)')
         # is taken out first (the plan writes constants as '...'::type, quotes doubled).
-        _refuse_named_calls(_LITERAL.sub("''", json.dumps(tree, ensure_ascii=False).lower()))
+        planned = _LITERAL.sub("''", json.dumps(tree, ensure_ascii=False).lower())
+        _refuse_named_calls(planned)
+        self._refuse_privileged_calls(spoken_words(sql) + " " + planned)
+
+    def _refuse_privileged_calls(self, text: str) -> None:
+        """Refuse a call of a function that is not PostgreSQL's own one every role may run
+        (since session 28): a store's role may be a superuser, or hold pg_read_server_files,
+        and ``pg_read_binary_file(pg_relation_filepath('ledger_events'))`` read the events'
+        file whatever the plan's tables; an extension's function (pageinspect's
+        ``get_raw_page``) or one made in the store's schema reads what the plan cannot show.
+        A name is refused if any function of that name is outside PostgreSQL's own schemas
+        or not granted to PUBLIC (the server's own administration and file functions)."""
+        names = sorted(set(_CALLED.findall(text)))
+        if not names:
+            return
+        found = self._pg.execute(_PRIVILEGED_CALLS, (names,)).fetchone()
+        if found is not None:
+            raise psycopg.errors.InsufficientPrivilege(
+                f"permission denied for function {found[0]}: `fupin query` calls only "
+                "PostgreSQL's own functions that every role may run (pg_catalog's, granted to "
+                "PUBLIC), so that it reads the read models alone whatever the role may read"
+            )
 
     def close(self) -> None:
         self._pg.close()
@@ -881,6 +902,27 @@ _DYNAMIC_SQL = re.compile(
     r"\b((?:query|table|cursor|schema|database)_to_xml\w*|ts_stat|ts_rewrite|dblink\w*"
     r"|lo_\w+)\s*\("
 )
+#: Functions that read or list the server's files, or decode its write-ahead log: a superuser
+#: (or a role with pg_read_server_files) read the events' and the keys' table files with them
+#: (since session 28). ``lo_import``/``lo_export`` are ``_DYNAMIC_SQL``'s.
+_SERVER_FILES = re.compile(
+    r"\b(pg_read_\w*|pg_stat_file|pg_ls_\w*|pg_file_\w*|pg_logdir_ls|pg_current_logfile"
+    r"|pg_logical_slot_\w*|pg_\w*replication_slot\w*)\s*\("
+)
+#: A name called (``name(``), in the query's words or the plan's.
+_CALLED = re.compile(r"\b([a-z_][a-z0-9_$]*)\s*\(")
+#: The first of ``%s`` (names) that is a function outside PostgreSQL's own schemas, or one not
+#: every role may run (EXECUTE not granted to PUBLIC: the server's administration functions).
+_PRIVILEGED_CALLS = """
+SELECT p.proname FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.proname = ANY(%s) AND (
+    n.nspname NOT IN ('pg_catalog', 'information_schema')
+    OR NOT (p.proacl IS NULL OR EXISTS (
+        SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a
+        WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')))
+ORDER BY p.proname LIMIT 1
+"""
 #: Advisory locks: the read models' writers serialise on one (``READ_MODEL_LOCK``), which a
 #: read-only transaction may still take and hold for the whole ``QUERY_SECONDS``.
 _ADVISORY_LOCKS = re.compile(r"\b(pg_(?:try_)?advisory_\w+)\b")
@@ -906,6 +948,12 @@ def _refuse_named_calls(text: str) -> None:
         raise psycopg.errors.InsufficientPrivilege(
             f"permission denied for function {dynamic.group(1)}: it reads tables named by "
             "text, which the query's check cannot see"
+        )
+    files = _SERVER_FILES.search(text)
+    if files:
+        raise psycopg.errors.InsufficientPrivilege(
+            f"permission denied for function {files.group(1)}: it reads the server's own "
+            "files (the tables' among them) or its write-ahead log, not the read models"
         )
     lock = _ADVISORY_LOCKS.search(text)
     if lock:
