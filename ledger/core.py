@@ -77,7 +77,7 @@ from ledger.store import (
 )
 from ledger.transcoder import OrjsonTranscoder
 from ledger.values import check_come, visible
-from ledger.waiting import waiting_words, watching
+from ledger.waiting import one_deadline, waiting_words, watching
 from ledger.written import SAVES_BEGUN
 
 #: The topic of an officer's registration (``LedgerCore.admins_with_keys``).
@@ -664,7 +664,10 @@ class LedgerCore(Application[UUID]):
             self._batch_events.extend(_at_one_time(made))
             return None
         try:
-            return self._executed(attempt)
+            # Its reads of the key table and its insert wait for locks until one deadline
+            # (since session 28: each waited its own LEDGER_LOCK_TIMEOUT in turn).
+            with one_deadline():
+                return self._executed(attempt)
         finally:
             self._guards = None
             self._before = None

@@ -31,6 +31,7 @@ from ledger.pgwaiting import SESSION_NAME, register_session
 from ledger.privacy import HOUSEHOLD_KEYS
 from ledger.sqliterecorder import FIRST_SAVE, NOT_EMPTY
 from ledger.store import pool_exhausted, schema_options, server_short
+from ledger.waiting import lock_deadline
 
 __all__ = ["LedgerPostgresRecorder"]
 
@@ -140,7 +141,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         """Insert a save, tried again after a dropped connection or a conflict, its lock
         waits together ending ``LEDGER_LOCK_TIMEOUT`` after it began."""
-        deadline = time.monotonic() + max(self.datastore.lock_timeout, 1)
+        # Within a command's save, the deadline its read of the key table began (since
+        # session 28: that read waited its own whole LEDGER_LOCK_TIMEOUT first).
+        deadline = lock_deadline(max(self.datastore.lock_timeout, 1))
         tried = 0
         while True:
             tried += 1

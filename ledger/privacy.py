@@ -60,6 +60,7 @@ from ledger.household import ERASED, SEALED, Personal
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.rows import select_in
 from ledger.schema import refuse_triggers
+from ledger.waiting import lock_deadline
 from ledger.written import SAVES_BEGUN, note_written
 
 __all__ = [
@@ -135,7 +136,10 @@ def key_transaction(datastore: Any, *, commit: bool) -> Iterator[Any]:
         seconds = getattr(datastore, "lock_timeout", None)
         sqlite = type(datastore).__module__ == "eventsourcing.sqlite"
         if not sqlite and seconds:
-            cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds) * 1000}ms'")
+            # Within a save, what is left of its one deadline (``one_deadline``), at least a
+            # millisecond (0 would mean forever).
+            left = max(int((lock_deadline(int(seconds)) - time.monotonic()) * 1000), 1)
+            cursor.execute(f"SET LOCAL lock_timeout = '{left}ms'")
         yield cursor
         if sqlite and commit:
             # A write is rolled back while the file holds a trigger (ledger.schema). Looked for

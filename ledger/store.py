@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ledger.errors import InputError
+from ledger.waiting import last_holder
 
 __all__ = [
     "DEFAULT_STORE",
@@ -417,6 +418,15 @@ def held_lock(reason: str) -> str | None:
         return f"{sqlite_lock_held()}; nothing was written: try again"
     if "lock timeout" not in reason:
         return None
+    holder = last_holder()
+    if holder is not None and holder.relation:
+        # Who held it at the end, as the server named it while this waited (since session
+        # 28; a save behind two locks was refused naming nobody).
+        try:
+            waited = f" ({lock_timeout('5')} s)"
+        except InputError:
+            waited = ""
+        return f"{holder.who} held {holder.what} past LEDGER_LOCK_TIMEOUT{waited}; try again"
     return (
         f"another session held a lock this command needs past LEDGER_LOCK_TIMEOUT ({reason}); "
         "try again"

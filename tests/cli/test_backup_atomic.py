@@ -95,7 +95,8 @@ def test_a_backup_behind_a_lock_gives_up_after_the_lock_timeout(
     assert_refused(refused, "store", "LEDGER_LOCK_TIMEOUT")
     # Refused before the copy began, at the check that the store holds a ledger (since
     # session 18: that check waited once, then pg_dump a second time, "nothing was backed up")
-    assert "another session held a lock this command needs" in refused.stderr
+    # Naming who held it (since session 28; "another session held a lock this command needs")
+    assert "held a lock on ledger_events past LEDGER_LOCK_TIMEOUT" in refused.stderr
     assert waited < 10
     assert not file.exists()
     assert hidden_files(tmp_path) == []

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from cli.common import _store_problem
 from eventsourcing.persistence import OperationalError, ProgrammingError
+from ledger.waiting import begin_command
 
 
 def test_a_lock_held_past_the_timeout_is_named() -> None:
+    begin_command()  # no holder named by the server (an earlier test's forgotten)
     said = _store_problem(OperationalError("canceling statement due to lock timeout\nLINE 1: …"))
 
     assert said == (
