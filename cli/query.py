@@ -27,6 +27,7 @@ from cli.common import (
 from cli.outputs import SpreadsheetCSV
 from cli.privacy import reader_of
 from cli.reports import FormatOption, OutputFormat
+from cli.stdout import escaped
 
 #: The most characters one cell may show (16 MiB); a BLOB shows two hex digits a byte.
 #: No read model holds a cell past a few KiB: a larger one is an analyst's own making
@@ -189,7 +190,21 @@ def as_text(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
 #: keep every character.
 _PICTURES = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\n\t"} | {127: "\u2421"}
 _PICTURES[13] = "\u240d\n"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Shown as their escapes (``\u009b``, ``\u202e``: as fupin writes a character its terminal
+#: cannot show, ``cli.stdout.escaped``), since session 28: the C1 controls U+0080-U+009F
+#: (U+009B is a terminal's CSI, U+0085 NEL a line end), the line and paragraph separators
+#: U+2028 and U+2029, and the marks of direction with U+FEFF (the Bidi_Control characters,
+#: which recorded text may not hold: ``ledger.values``); they reached the terminal as they were.
+_ESCAPED = "\x80-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f{_ESCAPED}]")
+_ESCAPED_RANGES = ((0x80, 0x9F), (0x2028, 0x2029), (0x61C, 0x61C), (0x200E, 0x200F))
+_PICTURES.update(
+    {
+        c: escaped(chr(c))
+        for first, last in (*_ESCAPED_RANGES, (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+        for c in range(first, last + 1)
+    }
+)
 
 
 def visible(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
