@@ -658,7 +658,7 @@ class PgDatabase(Database):
         try:
             with self._waits(), _refusing_writes(), self._pg.transaction():
                 wait = str(self.lock_seconds)
-                shown = f"database {self._pg.info.dbname}"
+                shown = self.shown  # the store as every other note names it (since session 28)
                 with watching(  # since session 26; naming the holder since session 28
                     lambda holder: read_models_waiting(shown, wait, holder, server=True), wait
                 ):

@@ -301,7 +301,8 @@ def test_a_catch_up_behind_a_held_advisory_lock_is_refused_after_the_lock_timeou
 
     # Since session 26 the wait is said first, once, after half the timeout: then the refusal.
     said, refusal = result.stderr.strip().splitlines()
-    assert said.startswith("note: waiting for database "), said
+    # The store as every other note names it (since session 28: "database fupin").
+    assert said.startswith("note: waiting for postgresql://"), said
     assert "waiting up to LEDGER_LOCK_TIMEOUT (2 s)" in said
     assert result.exit_code == 2, result.output
     assert refusal.startswith("refused store: ")
