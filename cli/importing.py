@@ -422,6 +422,9 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     by = item.get("recorded_by")
     if by is not None and (not isinstance(by, str) or not by.strip()):
         return RowError(where, "recorded_by", "names the officer who recorded the entry (text)")
+    by_role = item.get("recorded_by_role")
+    if by_role is not None and (not isinstance(by_role, str) or not by_role.strip()):
+        return RowError(where, "recorded_by_role", "names the recorder's role (text)")
     return Row(
         where,
         command,
@@ -430,6 +433,7 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
         position=at,
         recorded_at=recorded if isinstance(recorded, str) else None,
         recorded_by=by,
+        recorded_by_role=by_role,
     )
 
 

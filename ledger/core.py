@@ -52,6 +52,7 @@ from ledger.errors import (
     LedgerError,
     NotFoundError,
     PermissionRefusedError,
+    RecorderRefusedError,
     RuleError,
 )
 from ledger.funds import Disbursement, FundAccount
@@ -629,16 +630,41 @@ class LedgerCore(Application[UUID]):
 
     def _recorded_by(self, prov: Provenance, recorder: str) -> Provenance:
         """``prov`` naming ``recorder``, in their role now, as who recorded the event for its
-        actor (since session 28). Who may record (import) whose rows is ``ledger.imports``'s
-        rule; here the recorder is only a registered, active officer."""
+        actor (since session 28). The one place that judges it, on every path (an import's
+        rows, an export's rows replayed by a move), by the rule ``fupin verify`` checks
+        (``Verifier._check_recorder``): the recorder is a registered, active admin, for
+        another officer; a move's row claims the recorder's role too, which must be theirs
+        (``recording_role``: refused, not recomputed, as the export is no evidence of it).
+        Before, only an ordinary import judged the admin (re-tester P: a move took an export
+        edited to name a street officer as recorder, and verify then failed the new store)."""
+        moved = bool(self.recording_role)
         try:
             officer = self.load(Officer, recorder, "recorded_by")
         except NotFoundError:
-            raise PermissionRefusedError(
+            raise RecorderRefusedError(
                 "recorded_by", f"{recorder!r} is not a registered officer"
             ) from None
         if not officer.active:
-            raise PermissionRefusedError("recorded_by", f"{recorder} has retired")
+            raise RecorderRefusedError("recorded_by", f"{recorder} has retired")
+        if moved and self.recording_role != officer.role:
+            raise RecorderRefusedError(
+                "recorded_by_role",
+                f"{self.recording_role!r}, but {recorder} is {officer.role}: the export names "
+                "the role its recorder had, which a move does not read again",
+            )
+        if officer.role != "admin":
+            if not moved:  # an ordinary import, by its importer: the words since session 20
+                raise RecorderRefusedError(
+                    "as",
+                    f"recorded by {prov.actor}, but the import is run by {recorder} "
+                    f"({officer.role}): an officer imports their own rows; only an admin "
+                    "imports rows of other officers",
+                )
+            raise RecorderRefusedError(
+                "recorded_by",
+                f"{recorder} ({officer.role}) for {prov.actor}: only an admin records "
+                "(imports) rows of other officers, and fupin verify would fail the entry",
+            )
         return replace(prov, recorded_by=recorder, recorded_by_role=officer.role)
 
     # -- the load-check-save loop ----------------------------------------------------------
@@ -933,6 +959,9 @@ class LedgerCore(Application[UUID]):
     #: recorded the event it came from; "" when its actor did). When that is not the row's
     #: actor, ``authorise`` names them in the provenance (``recorded_by``, since session 28).
     recording_by = ""
+    #: Set with ``recording_by`` while a move replays an export's row: the recorder's role
+    #: as the export names it, checked against theirs ("" for an ordinary import's importer).
+    recording_role = ""
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.
     _unsaid_late: RuleError | None = None

@@ -74,6 +74,11 @@ class PermissionRefusedError(LedgerError):
     """The actor is unknown, or their role or street scope does not allow the command."""
 
 
+class RecorderRefusedError(PermissionRefusedError):
+    """Who records an entry for its actor (an import's importer, a move's ``recorded_by``) may
+    not (``Ledger._recorded_by``, since session 28)."""
+
+
 class RuleError(LedgerError):
     """A rule of the programme forbids the command in the current state."""
 

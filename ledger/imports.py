@@ -45,13 +45,13 @@ from ledger.errors import (
     ConflictError,
     LedgerError,
     PermissionRefusedError,
+    RecorderRefusedError,
     RequiredError,
     RuleError,
     personal_in,
     unquoted,
 )
 from ledger.household import Personal
-from ledger.officers import Officer
 from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
@@ -329,6 +329,9 @@ class Row:
     #: A JSONL line's ``recorded_by`` (written by ``fupin export events`` for an event its
     #: actor did not record, since session 28), if it has one.
     recorded_by: str | None = None
+    #: Its ``recorded_by_role``, the recorder's role the export names (checked, not read
+    #: again: re-tester P, session 28), if it has one.
+    recorded_by_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -612,7 +615,6 @@ def _import_once(
     race to a save that was not another import's."""
     result = ImportResult(rows=len(parsed), dry_run=dry_run)
     applied: list[_Parsed] = []
-    applied_rows: list[Row] = []  # the file's row of each applied one, to name it
     first_actor = ""
     latest = date.min
     pinned: int | None = None
@@ -640,7 +642,6 @@ def _import_once(
                     result.skipped += 1
                 else:
                     applied.append(outcome)
-                    applied_rows.append(row)
                     first_actor = first_actor or outcome.stamp.actor
                     latest = max(latest, outcome.stamp.effective)
                 if progress is not None and (done % 200 == 0 or done == len(parsed)):
@@ -657,18 +658,16 @@ def _import_once(
             if applied and not result.errors:
                 # Who may record the batch, judged before a dry run ends too: a dry run
                 # refuses what the import would.
-                importer = app.authorise(batch, "import_batch")
-                if importer.role != "admin":
-                    result.errors.extend(
-                        _others_rows(applied, applied_rows, importer.actor, importer.role)
-                    )
+                # (An importer who is no admin had another officer's row refused as it was
+                # applied: ``Ledger._recorded_by``, since session 28.)
+                app.authorise(batch, "import_batch")
                 # the save signs: its refusals too (the real save's, in _record)
                 if dry_run and not result.errors:
                     _check_signing(app, applied, batch.actor, seen.into_empty)
-            elif applied:  # named with the other bad rows (tester G), when the importer is known
-                role = _active_role(app, batch.actor)
-                if role is not None and role != "admin":
-                    result.errors.extend(_others_rows(applied, applied_rows, batch.actor, role))
+            elif seen.recorder_refused and not seen.into_empty:
+                # An importer who may not import at all (an analyst) is told so, not that
+                # only an admin imports others' rows (the words before session 28).
+                app.authorise(batch, "import_batch")
             if result.errors or dry_run:
                 app.discard_batch()
             elif applied:
@@ -688,34 +687,6 @@ def _import_once(
             ) from None
         raise _LostRace from None
     return result
-
-
-def _active_role(app: Ledger, officer_id: str) -> str | None:
-    """The role of active officer ``officer_id`` (None: there is none on record)."""
-    found = app.get_by_id(natural_id("officer", officer_id))
-    return found.role if isinstance(found, Officer) and found.active else None
-
-
-def _others_rows(
-    applied: list[_Parsed], rows: list[Row], importer: str, role: str
-) -> list[RowError]:
-    """The rows an importer who is no admin may not bring in: those recorded by another
-    officer. An officer imports their own sheet; the district office (an admin) imports
-    others' (a migration, the streets' sheets collected). Tester F, session 20: a street
-    officer's import recorded district money as the district officer's, whose own command
-    refused it (``Permissions are those of the officer named on the row``, and the batch's
-    record alone named who brought it in)."""
-    return [
-        RowError(
-            row.where,
-            row.columns.get("actor", "actor"),
-            f"recorded by {parsed.stamp.actor}, but the import is run by {importer} "
-            f"({role}): an officer imports their own rows; only an admin imports rows "
-            "of other officers",
-        )
-        for parsed, row in zip(applied, rows, strict=True)
-        if parsed.stamp.actor != importer
-    ]
 
 
 def _check_signing(
@@ -803,6 +774,9 @@ class _Seen:
     versions: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
     #: Replaying an export: the latest ``recorded_at`` read so far, and the row that had it.
     recorded: tuple[datetime, str] | None = None
+    #: Whether a row was refused for who records it (``RecorderRefusedError``): the batch's
+    #: importer is then judged too, as one who may not import at all is refused so first.
+    recorder_refused: bool = False
 
 
 def _apply(
@@ -879,13 +853,21 @@ def _apply(
     # with or without their recording time (the reviewer: a row without one was applied with
     # the old store's entry number).
     replayed = seen.into_empty and exported is not None
-    if row.recorded_by is not None and not replayed:
+    if (row.recorded_by is not None or row.recorded_by_role is not None) and not replayed:
         # who records a row is who imports it: a cell does not say it
         app.replaying_export = app.rebuilding_export = False
-        return [RowError(row.where, "recorded_by", _RECORDED_BY_RULE)]
+        field = "recorded_by" if row.recorded_by is not None else "recorded_by_role"
+        return [RowError(row.where, field, _RECORDED_BY_RULE)]
+    if replayed:
+        unlike = _recorder_unlike(row, parsed.stamp.actor)
+        if unlike is not None:
+            app.replaying_export = app.rebuilding_export = False
+            return [unlike]
     # Who records the row (since session 28): the importer; an export's row replayed into the
-    # store it rebuilds, as recorded then (whoever runs the move records the move itself).
+    # store it rebuilds, as recorded then (whoever runs the move records the move itself), in
+    # the role the export names, which the ledger checks (``Ledger._recorded_by``).
     app.recording_by = (row.recorded_by or "") if replayed else importer
+    app.recording_role = (row.recorded_by_role or "") if replayed else ""
     spared = REPLAY_SPARED.set(app.rebuilding_export)
     try:
         if replayed and parsed.spec.name == "correct":
@@ -899,13 +881,14 @@ def _apply(
     except RequiredError as exc:  # each value missing, as the cells parsed one by one say
         return [RowError(row.where, row.columns.get(f, f), exc.rule) for f in exc.fields]
     except LedgerError as exc:
+        seen.recorder_refused = seen.recorder_refused or isinstance(exc, RecorderRefusedError)
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
         return [RowError(row.where, row.columns.get(field, field), _in_columns(exc.rule, row))]
     finally:
         REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
-        app.recording_by = ""
+        app.recording_by = app.recording_role = ""
         app.forget_unsaid_late()
     return parsed
 
@@ -915,6 +898,32 @@ _RECORDED_BY_RULE = (
     "read only when the export is replayed into a new store (import --create); who records "
     "an imported row is who imports it (--as)"
 )
+
+
+def _recorder_unlike(row: Row, actor: str) -> RowError | None:
+    """Why an export's row may not name its recorder as it does (None: it may): the export
+    writes ``recorded_by`` and ``recorded_by_role`` both, for an entry whose recorder was not
+    its actor, or neither (re-tester P, session 28: a role was read again, and a recorder
+    naming the actor dropped, where fupin verify fails both in the ledger exported)."""
+    if (row.recorded_by is None) != (row.recorded_by_role is None):
+        given, missing = (
+            ("recorded_by", "recorded_by_role")
+            if row.recorded_by is not None
+            else ("recorded_by_role", "recorded_by")
+        )
+        return RowError(
+            row.where,
+            missing,
+            f"missing: fupin export events writes {given} with {missing}, or neither",
+        )
+    if row.recorded_by == actor:
+        return RowError(
+            row.where,
+            "recorded_by",
+            f"names {actor}, the row's actor: fupin export events names a recorder only for "
+            "an entry its actor did not record",
+        )
+    return None
 
 
 def _after_its_recording(effective: date, row: Row, seen: _Seen) -> str:
