@@ -75,7 +75,7 @@ __all__ = ["MAX_FILE_BYTES", "import_app", "load_file", "read_bytes", "read_file
 
 _JSONL_KEYS = frozenset(
     {"command", "ref", "actor", "effective", "document", "note", "args", "role", "recorded_at"}
-    | {"position", "recorded_by", "recorded_by_role"}
+    | {"position", "imported_by", "imported_by_role"}
 )
 _README_SHEETS = frozenset({"说明", "readme", "README"})
 
@@ -419,12 +419,12 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
     position = item.get("position")
     at = position if isinstance(position, int) and not isinstance(position, bool) else None
     recorded = item.get("recorded_at")
-    by = item.get("recorded_by")
+    by = item.get("imported_by")
     if by is not None and (not isinstance(by, str) or not by.strip()):
-        return RowError(where, "recorded_by", "names the officer who recorded the entry (text)")
-    by_role = item.get("recorded_by_role")
+        return RowError(where, "imported_by", "names the officer who recorded the entry (text)")
+    by_role = item.get("imported_by_role")
     if by_role is not None and (not isinstance(by_role, str) or not by_role.strip()):
-        return RowError(where, "recorded_by_role", "names the recorder's role (text)")
+        return RowError(where, "imported_by_role", "names the recorder's role (text)")
     return Row(
         where,
         command,
@@ -432,8 +432,8 @@ def _jsonl_row(where: str, item: Any) -> Row | RowError:
         cells=False,
         position=at,
         recorded_at=recorded if isinstance(recorded, str) else None,
-        recorded_by=by,
-        recorded_by_role=by_role,
+        imported_by=by,
+        imported_by_role=by_role,
     )
 
 

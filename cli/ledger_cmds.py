@@ -107,7 +107,7 @@ def history(
             f"{e['actor']} ({e['role']})"
             # recorded for the actor by another (an import by the district office), since
             # session 28
-            + (f", by {e['recorded_by']}" if e.get("recorded_by") else ""),
+            + (f", imported by {e['imported_by']}" if e.get("imported_by") else ""),
             # In full: pasted into --known-at it must include this very event (cut to the
             # second, and read as China time without its zone, it fell before it).
             e["recorded_at"].replace("+00:00", "Z"),

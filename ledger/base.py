@@ -185,7 +185,7 @@ class Provenance:
     """Who recorded an event, in what role, when it took effect and on what document.
 
     ``actor`` is the officer the entry is theirs (the row's officer of an import); since
-    session 28 ``recorded_by`` and ``recorded_by_role`` name who recorded it when that is not
+    session 28 ``imported_by`` and ``imported_by_role`` name who recorded it when that is not
     the actor (the district office importing a street officer's sheet), and are empty when the
     actor recorded it themselves. Empty, they are left out of the stored bytes
     (``STORED_IF_SET``): an event the actor records stores what it stored before they existed,
@@ -196,23 +196,23 @@ class Provenance:
     effective: date
     document: str
     note: str = ""
-    recorded_by: str = ""
-    recorded_by_role: str = ""
+    imported_by: str = ""
+    imported_by_role: str = ""
 
     #: Fields the transcoder stores only when they are not at their default (their default
     #: is what an event stored without them means).
-    STORED_IF_SET: ClassVar[tuple[str, ...]] = ("recorded_by", "recorded_by_role")
+    STORED_IF_SET: ClassVar[tuple[str, ...]] = ("imported_by", "imported_by_role")
 
     @property
     def recorder(self) -> str:
-        """Who recorded the event: ``recorded_by``, or else the actor themselves (whose key
+        """Who recorded the event: ``imported_by``, or else the actor themselves (whose key
         signs it, ``ledger.sealing``)."""
-        return self.recorded_by or self.actor
+        return self.imported_by or self.actor
 
     @property
     def recorder_role(self) -> str:
         """The role of ``recorder`` when the event was recorded."""
-        return self.recorded_by_role if self.recorded_by else self.role
+        return self.imported_by_role if self.imported_by else self.role
 
 
 class LedgerAggregate(Aggregate):

@@ -535,8 +535,8 @@ class LedgerCore(Application[UUID]):
         if not stamp.dated and command in PROGRAMME_STEPS:
             self._check_today_in_programme(stamp.effective)
         prov = self.provenance(stamp, officer.role)
-        if self.recording_by and self.recording_by != stamp.actor:
-            prov = self._recorded_by(prov, self.recording_by)
+        if self.importing_by and self.importing_by != stamp.actor:
+            prov = self._imported_by(prov, self.importing_by)
         self._unsaid_late = None
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
             self._unsaid_late = self._unsaid_after_programme(stamp)
@@ -628,28 +628,28 @@ class LedgerCore(Application[UUID]):
             stamp.actor, role, stamp.effective, stamp.document.strip(), stamp.note.strip()
         )
 
-    def _recorded_by(self, prov: Provenance, recorder: str) -> Provenance:
+    def _imported_by(self, prov: Provenance, recorder: str) -> Provenance:
         """``prov`` naming ``recorder``, in their role now, as who recorded the event for its
         actor (since session 28). The one place that judges it, on every path (an import's
         rows, an export's rows replayed by a move), by the rule ``fupin verify`` checks
         (``Verifier._check_recorder``): the recorder is a registered, active admin, for
         another officer; a move's row claims the recorder's role too, which must be theirs
-        (``recording_role``: refused, not recomputed, as the export is no evidence of it).
+        (``importing_role``: refused, not recomputed, as the export is no evidence of it).
         Before, only an ordinary import judged the admin (re-tester P: a move took an export
         edited to name a street officer as recorder, and verify then failed the new store)."""
-        moved = bool(self.recording_role)
+        moved = bool(self.importing_role)
         try:
-            officer = self.load(Officer, recorder, "recorded_by")
+            officer = self.load(Officer, recorder, "imported_by")
         except NotFoundError:
             raise RecorderRefusedError(
-                "recorded_by", f"{recorder!r} is not a registered officer"
+                "imported_by", f"{recorder!r} is not a registered officer"
             ) from None
         if not officer.active:
-            raise RecorderRefusedError("recorded_by", f"{recorder} has retired")
-        if moved and self.recording_role != officer.role:
+            raise RecorderRefusedError("imported_by", f"{recorder} has retired")
+        if moved and self.importing_role != officer.role:
             raise RecorderRefusedError(
-                "recorded_by_role",
-                f"{self.recording_role!r}, but {recorder} is {officer.role}: the export names "
+                "imported_by_role",
+                f"{self.importing_role!r}, but {recorder} is {officer.role}: the export names "
                 "the role its recorder had, which a move does not read again",
             )
         if officer.role != "admin":
@@ -661,11 +661,11 @@ class LedgerCore(Application[UUID]):
                     "imports rows of other officers",
                 )
             raise RecorderRefusedError(
-                "recorded_by",
+                "imported_by",
                 f"{recorder} ({officer.role}) for {prov.actor}: only an admin records "
                 "(imports) rows of other officers, and fupin verify would fail the entry",
             )
-        return replace(prov, recorded_by=recorder, recorded_by_role=officer.role)
+        return replace(prov, imported_by=recorder, imported_by_role=officer.role)
 
     # -- the load-check-save loop ----------------------------------------------------------
 
@@ -957,11 +957,11 @@ class LedgerCore(Application[UUID]):
     #: Set while an import applies a row (``ledger.imports``): who records it, the officer
     #: running the import (or, for an export's row replayed into the store it rebuilds, who
     #: recorded the event it came from; "" when its actor did). When that is not the row's
-    #: actor, ``authorise`` names them in the provenance (``recorded_by``, since session 28).
-    recording_by = ""
-    #: Set with ``recording_by`` while a move replays an export's row: the recorder's role
+    #: actor, ``authorise`` names them in the provenance (``imported_by``, since session 28).
+    importing_by = ""
+    #: Set with ``importing_by`` while a move replays an export's row: the recorder's role
     #: as the export names it, checked against theirs ("" for an ordinary import's importer).
-    recording_role = ""
+    importing_role = ""
     #: The refusal of a step dated after the programme with no note, made by ``authorise``
     #: and raised by ``execute`` once the command's own rules passed.
     _unsaid_late: RuleError | None = None

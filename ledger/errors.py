@@ -75,8 +75,8 @@ class PermissionRefusedError(LedgerError):
 
 
 class RecorderRefusedError(PermissionRefusedError):
-    """Who records an entry for its actor (an import's importer, a move's ``recorded_by``) may
-    not (``Ledger._recorded_by``, since session 28)."""
+    """Who records an entry for its actor (an import's importer, a move's ``imported_by``) may
+    not (``Ledger._imported_by``, since session 28)."""
 
 
 class RuleError(LedgerError):

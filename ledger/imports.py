@@ -326,12 +326,12 @@ class Row:
     position: int | None = None
     #: A JSONL line's ``recorded_at`` (written by ``fupin export events``), if it has one.
     recorded_at: str | None = None
-    #: A JSONL line's ``recorded_by`` (written by ``fupin export events`` for an event its
+    #: A JSONL line's ``imported_by`` (written by ``fupin export events`` for an event its
     #: actor did not record, since session 28), if it has one.
-    recorded_by: str | None = None
-    #: Its ``recorded_by_role``, the recorder's role the export names (checked, not read
+    imported_by: str | None = None
+    #: Its ``imported_by_role``, the recorder's role the export names (checked, not read
     #: again: re-tester P, session 28), if it has one.
-    recorded_by_role: str | None = None
+    imported_by_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -659,7 +659,7 @@ def _import_once(
                 # Who may record the batch, judged before a dry run ends too: a dry run
                 # refuses what the import would.
                 # (An importer who is no admin had another officer's row refused as it was
-                # applied: ``Ledger._recorded_by``, since session 28.)
+                # applied: ``Ledger._imported_by``, since session 28.)
                 app.authorise(batch, "import_batch")
                 # the save signs: its refusals too (the real save's, in _record)
                 if dry_run and not result.errors:
@@ -853,11 +853,11 @@ def _apply(
     # with or without their recording time (the reviewer: a row without one was applied with
     # the old store's entry number).
     replayed = seen.into_empty and exported is not None
-    if (row.recorded_by is not None or row.recorded_by_role is not None) and not replayed:
+    if (row.imported_by is not None or row.imported_by_role is not None) and not replayed:
         # who records a row is who imports it: a cell does not say it
         app.replaying_export = app.rebuilding_export = False
-        field = "recorded_by" if row.recorded_by is not None else "recorded_by_role"
-        return [RowError(row.where, field, _RECORDED_BY_RULE)]
+        field = "imported_by" if row.imported_by is not None else "imported_by_role"
+        return [RowError(row.where, field, _IMPORTED_BY_RULE)]
     if replayed:
         unlike = _recorder_unlike(row, parsed.stamp.actor)
         if unlike is not None:
@@ -865,9 +865,9 @@ def _apply(
             return [unlike]
     # Who records the row (since session 28): the importer; an export's row replayed into the
     # store it rebuilds, as recorded then (whoever runs the move records the move itself), in
-    # the role the export names, which the ledger checks (``Ledger._recorded_by``).
-    app.recording_by = (row.recorded_by or "") if replayed else importer
-    app.recording_role = (row.recorded_by_role or "") if replayed else ""
+    # the role the export names, which the ledger checks (``Ledger._imported_by``).
+    app.importing_by = (row.imported_by or "") if replayed else importer
+    app.importing_role = (row.imported_by_role or "") if replayed else ""
     spared = REPLAY_SPARED.set(app.rebuilding_export)
     try:
         if replayed and parsed.spec.name == "correct":
@@ -888,12 +888,12 @@ def _apply(
     finally:
         REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
-        app.recording_by = app.recording_role = ""
+        app.importing_by = app.importing_role = ""
         app.forget_unsaid_late()
     return parsed
 
 
-_RECORDED_BY_RULE = (
+_IMPORTED_BY_RULE = (
     "is written by fupin export events, for an entry an admin recorded for its officer, and "
     "read only when the export is replayed into a new store (import --create); who records "
     "an imported row is who imports it (--as)"
@@ -902,24 +902,24 @@ _RECORDED_BY_RULE = (
 
 def _recorder_unlike(row: Row, actor: str) -> RowError | None:
     """Why an export's row may not name its recorder as it does (None: it may): the export
-    writes ``recorded_by`` and ``recorded_by_role`` both, for an entry whose recorder was not
+    writes ``imported_by`` and ``imported_by_role`` both, for an entry whose recorder was not
     its actor, or neither (re-tester P, session 28: a role was read again, and a recorder
     naming the actor dropped, where fupin verify fails both in the ledger exported)."""
-    if (row.recorded_by is None) != (row.recorded_by_role is None):
+    if (row.imported_by is None) != (row.imported_by_role is None):
         given, missing = (
-            ("recorded_by", "recorded_by_role")
-            if row.recorded_by is not None
-            else ("recorded_by_role", "recorded_by")
+            ("imported_by", "imported_by_role")
+            if row.imported_by is not None
+            else ("imported_by_role", "imported_by")
         )
         return RowError(
             row.where,
             missing,
             f"missing: fupin export events writes {given} with {missing}, or neither",
         )
-    if row.recorded_by == actor:
+    if row.imported_by == actor:
         return RowError(
             row.where,
-            "recorded_by",
+            "imported_by",
             f"names {actor}, the row's actor: fupin export events names a recorder only for "
             "an entry its actor did not record",
         )
@@ -1179,8 +1179,8 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
             "position": position,
             # who recorded it, when not its actor (since session 28): replayed as recorded
             **(
-                {"recorded_by": prov.recorded_by, "recorded_by_role": prov.recorded_by_role}
-                if prov.recorded_by
+                {"imported_by": prov.imported_by, "imported_by_role": prov.imported_by_role}
+                if prov.imported_by
                 else {}
             ),
         }

@@ -36,13 +36,13 @@ class LogFilter:
         document: str,
         effective: date,
         recorded: datetime,
-        recorded_by: str = "",
+        imported_by: str = "",
     ) -> bool:
-        """Whether an event of this actor (and, since session 28, ``recorded_by``, who
+        """Whether an event of this actor (and, since session 28, ``imported_by``, who
         recorded it for them: ``--actor`` is either), document, effective date and recording
         time is within every bound."""
         return (
-            (self.actor is None or self.actor in (actor, recorded_by))
+            (self.actor is None or self.actor in (actor, imported_by))
             and (self.document is None or document == self.document)
             and (self.document_like is None or self.document_like in document)
             and (self.effective_from is None or effective >= self.effective_from)

@@ -115,8 +115,8 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
         "role": prov.role,
         # who recorded it for the actor (since session 28), when not the actor themselves
         **(
-            {"recorded_by": prov.recorded_by, "recorded_by_role": prov.recorded_by_role}
-            if prov.recorded_by
+            {"imported_by": prov.imported_by, "imported_by_role": prov.imported_by_role}
+            if prov.imported_by
             else {}
         ),
         "document": prov.document,
@@ -201,7 +201,7 @@ def _within(bounds: LogFilter, event: DomainEventProtocol[Any]) -> bool:
     fields = vars(event)
     prov: Provenance = fields["prov"]
     return bounds.matches(
-        prov.actor, prov.document, prov.effective, fields["timestamp"], prov.recorded_by
+        prov.actor, prov.document, prov.effective, fields["timestamp"], prov.imported_by
     )
 
 

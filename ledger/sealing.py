@@ -345,6 +345,6 @@ def _runs(
 
 def _actor(item: Any) -> str:
     """Who recorded an event, whose key signs it: its actor, or since session 28 the admin who
-    recorded it for them (``Provenance.recorded_by``: an import of another officer's rows)."""
+    recorded it for them (``Provenance.imported_by``: an import of another officer's rows)."""
     prov = getattr(item, "prov", None)
     return prov.recorder if isinstance(prov, Provenance) else ""

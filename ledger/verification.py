@@ -568,7 +568,7 @@ def event_label(notification: StoredEvent) -> str:
 #: Where a problem lies, for its label: (topic, the id's 16 bytes, version) as stored.
 _Where = tuple[str, bytes, int]
 #: A provenance read from the raw state: actor, role, effective date (ISO), and who recorded
-#: the event and in what role (the actor and their role, unless ``recorded_by`` names another).
+#: the event and in what role (the actor and their role, unless ``imported_by`` names another).
 _Who = tuple[str, str, str, str, str]
 #: A checkpoint the ledger recorded: its event's id (16 bytes) and version.
 _Recorded = tuple[bytes, int]
@@ -1333,7 +1333,7 @@ class Verifier:
                     self._last_at = at
                     # 3./4. signed where a seal announced it, else unsigned
                     # (by who recorded it: the actor, or since session 28 the admin who
-                    # recorded it for them, ``recorded_by``)
+                    # recorded it for them, ``imported_by``)
                     if span is None:
                         self._unsigned(position, (topic, uid, version), signer, at=at)
                     elif (
@@ -1613,7 +1613,7 @@ class Verifier:
         """(actor, role, effective date, recorder, recorder's role) of the value of a state's
         ``{"prov": {"__Provenance__": ...}}`` when it is exactly what the transcoder writes for
         a ``Provenance``: its five fields, text, and a canonical date, and since session 28
-        both of ``recorded_by`` and ``recorded_by_role`` as text that is not empty, or neither
+        both of ``imported_by`` and ``imported_by_role`` as text that is not empty, or neither
         (the recorder is then the actor, in their role); None for anything else (the
         transcoder then decodes the event in full and reports what it finds)."""
         if type(fields) is not dict:
@@ -1622,7 +1622,7 @@ class Verifier:
         if keys == _OWN_PROVENANCE_FIELDS:
             by = by_role = ""
         elif keys == _PROVENANCE_FIELDS:
-            by, by_role = fields["recorded_by"], fields["recorded_by_role"]
+            by, by_role = fields["imported_by"], fields["imported_by_role"]
             if not (type(by) is str and type(by_role) is str and by and by_role):
                 return None
         else:
@@ -2127,21 +2127,21 @@ class Verifier:
     def _check_recorder(
         self, position: int, where: _Where, name: str, actor: object, by: object, role: object
     ) -> None:
-        """An event recorded by ``by`` (in ``role``) for its actor (``recorded_by``, since
+        """An event recorded by ``by`` (in ``role``) for its actor (``imported_by``, since
         session 28: the district office importing an officer's rows): ``by`` was an active
         admin then, as only an admin records (imports) another officer's entries
         (``ledger.imports``); the actor's own right to the act is ``_check_role``'s."""
         officer = self._officer(by)
         if by == actor:
-            reason = f"recorded_by names {actor}, its actor: an entry its actor records names none"
+            reason = f"imported_by names {actor}, its actor: an entry its actor records names none"
         elif officer is None or not officer.active:
-            reason = f"recorded by {by} for {actor}, but {by} was not an active officer"
+            reason = f"imported by {by} for {actor}, but {by} was not an active officer"
         elif role != officer.role:
-            reason = f"recorded by {by} as {role} for {actor}, but {by} was {officer.role}"
+            reason = f"imported by {by} as {role} for {actor}, but {by} was {officer.role}"
         elif officer.role != "admin":
             reason = (
-                f"recorded by {by} ({officer.role}) for {actor}: only an admin records another "
-                f"officer's {name} (an import of their rows)"
+                f"imported by {by} ({officer.role}) for {actor}: only an admin records (imports) "
+                f"another officer's {name}"
             )
         else:
             return

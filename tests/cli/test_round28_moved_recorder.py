@@ -2,7 +2,7 @@
 a street officer or an inspector as who recorded (imported) another officer's entry, wrote the
 new store (exit 0), and ``fupin verify`` then failed it ("only an admin records another
 officer's ..."); a forged recorder's role was read again silently. The ledger now judges the
-recorder in one place (``Ledger._recorded_by``), by the rule verify checks, on every path: the
+recorder in one place (``Ledger._imported_by``), by the rule verify checks, on every path: the
 whole move is refused, nothing written."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _moved(seeded: Fupin, folder: Path, edit: Edit) -> tuple[int, str, int]:
     export = folder / "f7.jsonl"
     seeded.ok(f"export events -o {export}", "admin")
     lines = [orjson.loads(line) for line in export.read_bytes().splitlines()]
-    (visit,) = [n for n, e in enumerate(lines) if "recorded_by" in e]
+    (visit,) = [n for n, e in enumerate(lines) if "imported_by" in e]
     edit(lines[visit])
     export.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
     fresh = folder / "fresh.db"
@@ -63,14 +63,14 @@ def test_a_move_refuses_an_entry_recorded_for_another_by_an_officer_who_is_no_ad
     seeded: Fupin, tmp_path: Path, officer: str, role: str
 ) -> None:
     def forged(line: dict[str, object]) -> None:
-        line["recorded_by"], line["recorded_by_role"] = officer, role
+        line["imported_by"], line["imported_by_role"] = officer, role
 
     code, said, events = _moved(seeded, tmp_path, forged)
 
     assert code == 2, said
     assert "f7.jsonl line " in said
     assert (
-        f"recorded_by: {officer} ({role}) for jn-01: only an admin records (imports) rows "
+        f"imported_by: {officer} ({role}) for jn-01: only an admin records (imports) rows "
         "of other officers"
     ) in said
     assert events == 0
@@ -78,33 +78,33 @@ def test_a_move_refuses_an_entry_recorded_for_another_by_an_officer_who_is_no_ad
 
 def test_a_move_refuses_a_recorders_role_that_is_not_theirs(seeded: Fupin, tmp_path: Path) -> None:
     def forged(line: dict[str, object]) -> None:
-        line["recorded_by_role"] = "officer"  # the admin's
+        line["imported_by_role"] = "officer"  # the admin's
 
     code, said, events = _moved(seeded, tmp_path, forged)
 
     assert code == 2, said
-    assert "recorded_by_role: 'officer', but admin is admin" in said
+    assert "imported_by_role: 'officer', but admin is admin" in said
     assert events == 0
 
 
 def test_a_move_refuses_a_recorder_without_a_role(seeded: Fupin, tmp_path: Path) -> None:
     def no_role(line: dict[str, object]) -> None:
-        del line["recorded_by_role"]
+        del line["imported_by_role"]
 
     code, said, events = _moved(seeded, tmp_path, no_role)
 
     assert (code, events) == (2, 0), said
-    assert "recorded_by_role: missing: fupin export events writes recorded_by with" in said
+    assert "imported_by_role: missing: fupin export events writes imported_by with" in said
 
 
 def test_a_move_refuses_a_recorder_naming_the_actor(seeded: Fupin, tmp_path: Path) -> None:
     def the_actor(line: dict[str, object]) -> None:
-        line["recorded_by"], line["recorded_by_role"] = "jn-01", "officer"
+        line["imported_by"], line["imported_by_role"] = "jn-01", "officer"
 
     code, said, events = _moved(seeded, tmp_path, the_actor)
 
     assert (code, events) == (2, 0), said
-    assert "recorded_by: names jn-01, the row's actor" in said
+    assert "imported_by: names jn-01, the row's actor" in said
 
 
 def test_an_untouched_export_still_moves(seeded: Fupin, tmp_path: Path) -> None:

@@ -359,7 +359,7 @@ def test_a_provenance_recorded_for_its_actor_stores_who_recorded_it(
     data = transcoder.encode({"prov": prov, "n": 1})
 
     assert data == _OWN.replace(
-        b'"note":""', b'"note":"","recorded_by":"admin","recorded_by_role":"admin"'
+        b'"note":""', b'"imported_by":"admin","imported_by_role":"admin","note":""'
     )
     assert _walked(transcoder, {"prov": prov, "n": 1}) == data
     decoded = transcoder.decode(data)["prov"]

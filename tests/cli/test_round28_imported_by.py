@@ -1,7 +1,7 @@
 """Session 28, tester L (an inspector reconstructing who did what): an entry the district office
 imports in a street officer's name looked exactly like one the officer recorded (history, log
 and the export said jn-01, officer; only the import register's batch named the admin, and
-named no event). Since session 28 the provenance names who recorded it (``recorded_by``, in
+named no event). Since session 28 the provenance names who recorded it (``imported_by``, in
 their role) when that is not its actor: history, log and the export show it, a move carries it,
 the recorder's key signs it (the admin could not import a keyed officer's rows at all), and
 verify checks the recorder was an active admin. An entry its actor records stores exactly the
@@ -64,11 +64,11 @@ def test_an_entry_imported_by_the_admin_for_an_officer_says_the_admin_recorded_i
 
     entry = _last(seeded)
     assert (entry["event"], entry["actor"], entry["role"]) == ("VisitRecorded", "jn-01", "officer")
-    assert (entry["recorded_by"], entry["recorded_by_role"]) == ("admin", "admin")
+    assert (entry["imported_by"], entry["imported_by_role"]) == ("admin", "admin")
     table = seeded.ok("history JH-0001", "admin").stdout
-    assert "jn-01 (officer), by admin" in table
+    assert "jn-01 (officer), imported by admin" in table
     logged = _log_entry(seeded, "VisitRecorded")
-    assert (logged["actor"], logged["recorded_by"], logged["recorded_by_role"]) == (
+    assert (logged["actor"], logged["imported_by"], logged["imported_by_role"]) == (
         "jn-01",
         "admin",
         "admin",
@@ -79,7 +79,7 @@ def test_an_entry_imported_by_the_admin_for_an_officer_says_the_admin_recorded_i
         for line in (tmp_path / "ev.jsonl").read_bytes().splitlines()
         if b'"IMP-V-1"' in line or b"\xe5\xaf\xbc\xe5\x85\xa5" in line  # 导入
     ]
-    assert [(e["actor"], e["recorded_by"], e["recorded_by_role"]) for e in exported] == [
+    assert [(e["actor"], e["imported_by"], e["imported_by_role"]) for e in exported] == [
         ("jn-01", "admin", "admin")
     ]
     assert seeded.ok("verify").exit_code == 0
@@ -94,15 +94,15 @@ def test_an_officers_own_entry_names_no_recorder_and_stores_the_bytes_it_did(
 
     for entry in history_rows(seeded, "JH-0001")[-2:]:
         assert entry["actor"] == "jn-01"
-        assert "recorded_by" not in entry
-        assert "recorded_by_role" not in entry
-    assert ", by " not in seeded.ok("history JH-0001", "admin").stdout
-    assert "recorded_by" not in _log_entry(seeded, "VisitRecorded")
+        assert "imported_by" not in entry
+        assert "imported_by_role" not in entry
+    assert ", imported by " not in seeded.ok("history JH-0001", "admin").stdout
+    assert "imported_by" not in _log_entry(seeded, "VisitRecorded")
     with sqlite3.connect(seeded.path) as db:
         states = [bytes(s) for (s,) in db.execute("SELECT state FROM stored_events")]
     db.close()
     assert sum(OWN_PROVENANCE in state for state in states) == 1
-    assert not any(b"recorded_by" in state for state in states)
+    assert not any(b"imported_by" in state for state in states)
 
 
 def test_an_import_by_the_officer_running_it_without_as_names_the_first_rows_officer(
@@ -114,8 +114,8 @@ def test_an_import_by_the_officer_running_it_without_as_names_the_first_rows_off
     seeded.ok(f"import {_rows(tmp_path, first, ROW)}", "admin")
 
     admins, officers = history_rows(seeded, "JH-0001")[-2:]
-    assert (admins["actor"], "recorded_by" in admins) == ("admin", False)
-    assert (officers["actor"], officers["recorded_by"]) == ("jn-01", "admin")
+    assert (admins["actor"], "imported_by" in admins) == ("admin", False)
+    assert (officers["actor"], officers["imported_by"]) == ("jn-01", "admin")
 
 
 def test_a_keyed_officers_rows_are_imported_signed_with_the_admins_key(
@@ -133,7 +133,7 @@ def test_a_keyed_officers_rows_are_imported_signed_with_the_admins_key(
     imported = seeded.ok(f"--key {tmp_path / 'admin.key'} import {rows}", "admin")
 
     assert "imported 1 row(s)" in imported.stdout
-    assert _last(seeded)["recorded_by"] == "admin"
+    assert _last(seeded)["imported_by"] == "admin"
     seal = _log_entry(seeded, "Sealed")
     assert (seal["actor"], seal["details"]["signer"]) == ("admin", "admin")  # type: ignore[index]
     verified = seeded.ok("verify")
@@ -158,15 +158,15 @@ def test_verify_refuses_an_entry_recorded_for_another_by_an_officer_who_is_no_ad
     with sqlite3.connect(seeded.path) as db:
         db.execute(
             "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), "
-            '\'"recorded_by":"admin","recorded_by_role":"admin"\', '
-            '\'"recorded_by":"qu-01","recorded_by_role":"officer"\') AS BLOB)'
+            '\'"imported_by":"admin","imported_by_role":"admin"\', '
+            '\'"imported_by":"qu-01","imported_by_role":"officer"\') AS BLOB)'
         )
     db.close()
 
     result = seeded("verify")
 
     assert result.exit_code == 1, result.output
-    assert "recorded by qu-01 (officer) for jn-01: only an admin records" in result.output
+    assert "imported by qu-01 (officer) for jn-01: only an admin records (imports)" in result.output
 
 
 def test_a_move_carries_who_recorded_each_entry(seeded: Fupin, tmp_path: Path) -> None:
@@ -179,23 +179,25 @@ def test_a_move_carries_who_recorded_each_entry(seeded: Fupin, tmp_path: Path) -
     env = {**(seeded.runner.env or {}), "LEDGER_STORE": str(tmp_path / "fresh.db")}
     fresh = Fupin(str(tmp_path / "fresh.db"), CliRunner(env=env))
     imported, own = history_rows(fresh, "JH-0001")[-2:]
-    assert (imported["actor"], imported["recorded_by"], imported["recorded_by_role"]) == (
+    assert (imported["actor"], imported["imported_by"], imported["imported_by_role"]) == (
         "jn-01",
         "admin",
         "admin",
     )
-    assert (own["actor"], "recorded_by" in own) == ("jn-01", False)
+    assert (own["actor"], "imported_by" in own) == ("jn-01", False)
     assert fresh.ok("verify", "admin").exit_code == 0
 
 
-def test_a_recorded_by_cell_of_an_ordinary_import_is_refused(seeded: Fupin, tmp_path: Path) -> None:
-    claimed = dict(ROW, recorded_by="qu-01")
+def test_an_imported_by_cell_of_an_ordinary_import_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    claimed = dict(ROW, imported_by="qu-01")
     before = seeded.event_count()
 
     result = seeded(f"import {_rows(tmp_path, claimed)}", "admin")
 
     assert result.exit_code == 2, result.output
-    assert "recorded_by: is written by fupin export events" in result.output
+    assert "imported_by: is written by fupin export events" in result.output
     assert "who records an imported row is who imports it (--as)" in result.output
     assert seeded.event_count() == before
 
@@ -203,14 +205,14 @@ def test_a_recorded_by_cell_of_an_ordinary_import_is_refused(seeded: Fupin, tmp_
 def test_log_actor_finds_an_imported_entry_by_its_officer_and_by_who_recorded_it(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    """``fupin log --actor`` (helper L2) and ``recorded_by`` (helper L1), both session 28: an
+    """``fupin log --actor`` (helper L2) and ``imported_by`` (helper L1), both session 28: an
     entry the district office imported in jn-01's name is found by either officer."""
     seeded.ok(f"import {_rows(tmp_path, ROW)}", "admin")
 
     def visits(actor: str) -> list[tuple[object, object]]:
         lines = seeded.ok(f"log --actor {actor} --document 走访台账导入〔2016〕", "admin").stdout
         found = [orjson.loads(line) for line in lines.splitlines()]
-        return [(e["actor"], e.get("recorded_by")) for e in found if e["event"] == "VisitRecorded"]
+        return [(e["actor"], e.get("imported_by")) for e in found if e["event"] == "VisitRecorded"]
 
     assert visits("admin") == [("jn-01", "admin")]
     assert visits("jn-01") == [("jn-01", "admin")]
