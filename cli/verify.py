@@ -30,7 +30,7 @@ from ledger.transparency import (
     rebuilt_from_export,
     record_checkpoint,
 )
-from ledger.values import quoted
+from ledger.values import CHINA, SPARED_BEFORE, quoted
 from ledger.verification import (
     KEY_TABLE_POSITION,
     REVOKED_RECORDS_NOTHING_SINCE,
@@ -331,13 +331,29 @@ def _moved(report: VerifyReport) -> str:
     )
 
 
-def _under_today(said: str, since: str, refuses: str, checked: str = "") -> str:
+def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_on: str = "") -> str:
     """A finding under today's rules of an entry an older fupin took (since session 26): what
-    it is and the rule, the day fupin began to check it, and what today's refuses."""
+    it is and the rule, the day fupin began to check it, and what today's refuses. In a ledger
+    made by a move (``moved_on``), an entry replayed from the export was recorded here by the
+    move, and its recording time in the old store is the export's, which is no evidence (since
+    session 28, re-tester P): said so, not "recorded as it was taken"."""
+    if moved_on:
+        return (
+            f"under today's rules: {said}, which a fupin before {since} did not check"
+            f"{checked} (not a problem if an older fupin took it: recorded before the move, "
+            f"import --create on {moved_on}; its original recording time is the export's, "
+            f"which is no evidence, so check it in the store it came from; today's fupin "
+            f"{refuses})"
+        )
     return (
         f"under today's rules: {said}, which a fupin before {since} did not check{checked} "
         f"(not a problem: recorded as it was taken; today's fupin {refuses})"
     )
+
+
+def _rule_since(rule: str) -> str:
+    """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``)."""
+    return SPARED_BEFORE[rule].astimezone(CHINA).date().isoformat()
 
 
 def _origin_line(origin: str) -> str:
@@ -434,9 +450,10 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
                 f"{said}: a household is registered 建档立卡 by the end of the programme's last "
                 "year [三], and the year after it is only for households that returned to "
                 "poverty [六(六)]: this one is in no year's plan and is never assessed nor exits",
-                "2026-12-01",
+                _rule_since("late_registration"),
                 "refuses such a registration: a household taken on in error is closed with "
                 "`fupin household close NUMBER --because in-error`",
+                moved_on=report.moved_on,
             ),
             markup=False,
             highlight=False,
@@ -490,9 +507,10 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             _under_today(
                 f"{said}: a retirement or transfer is dated on or after the entries (not "
                 "voided) its officer recorded under the post it ends",
-                "session 28",
+                _rule_since("post_ended_before_entries"),
                 "refuses such a date: if it was dated wrong, void it (`fupin correct officer "
                 "OFFICER_ID ENTRY`) and record it anew on or after that entry's date",
+                moved_on=report.moved_on,
             ),
             markup=False,
             highlight=False,

@@ -61,6 +61,7 @@ from ledger.values import (
     id_card_problem,
     optional_text,
     parse_category,
+    replay_spares,
     require_text,
     visible,
 )
@@ -360,9 +361,10 @@ class CaseworkCommands(LedgerCore):
     def check_registering_on(self, effective: date, step: str) -> None:
         """A step towards registration 建档立卡 is dated by the end of the programme's last year
         (``Programme.check_registering_on``; since session 28), unless it is an export's row
-        replayed into the empty store it rebuilds (``Ledger.rebuilding_export``): a ledger an
-        older fupin recorded still moves, and verify notes such a household."""
-        if not self.rebuilding_export:
+        replayed into the empty store it rebuilds (``Ledger.rebuilding_export``) recorded before
+        the rule (``replay_spares``, since re-tester P): a ledger an older fupin recorded still
+        moves, and verify notes such a household."""
+        if not replay_spares("late_registration", self.rebuilding_export):
             self.programme().check_registering_on(effective, step)
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
@@ -382,7 +384,7 @@ class CaseworkCommands(LedgerCore):
 
         def registrable(start: date, end: date) -> None:
             self.check_registering_on(start, "notice")
-            if not self.rebuilding_export:
+            if not replay_spares("late_registration", self.rebuilding_export):
                 self.programme().check_notice_leaves_registration(end)
 
         def act(household: Household, prov: Provenance) -> None:

@@ -23,7 +23,7 @@ from ledger.funds import (
 from ledger.helpers import Helper
 from ledger.household import ACTIVE_STAGES, Household, Stage
 from ledger.places import Street
-from ledger.values import CATEGORY_WORDS, REPLAY_SPARED, named, optional_text, require_text
+from ledger.values import CATEGORY_WORDS, named, optional_text, replay_spares, require_text
 
 __all__ = ["FundCommands"]
 
@@ -64,7 +64,7 @@ class FundCommands(LedgerCore):
         check_new_key("fund", code)
         if self.exists(FundAccount, code):
             raise AlreadyExistsError("account", f"{code} is already open")
-        if not REPLAY_SPARED.get():
+        if not replay_spares("account_case_lookalike"):
             # CITY-2016 typed with Caps Lock beside city-2016 (tester A, session 28): a second
             # account, found by nobody who types the first. A ledger recorded before this rule
             # may hold such a pair: an export's replay of it moves it as recorded.

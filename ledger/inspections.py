@@ -14,7 +14,13 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.programme import closing_day, year_result_fixed_on
-from ledger.values import check_as_recorded, check_says, parse_category, require_text
+from ledger.values import (
+    check_as_recorded,
+    check_says,
+    parse_category,
+    replay_spares,
+    require_text,
+)
 
 __all__ = ["LEVELS", "LEVEL_WORDS", "SUBJECT_KINDS", "Inspection", "parse_level"]
 
@@ -257,7 +263,9 @@ class Inspection(LedgerAggregate):
         inspector's talk was taken under a street inspection)."""
         if not 1 <= year < MAXYEAR:
             raise RuleError("year", f"{year} is not a year")
-        if self.level != "district" and not as_recorded:
+        if self.level != "district" and not (
+            as_recorded and replay_spares("talk_under_street_inspection")
+        ):
             raise RuleError(
                 "inspection",
                 f"{self.code} is a street inspection of {self.street}: a talk 约谈 with a "

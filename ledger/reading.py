@@ -47,7 +47,7 @@ from ledger.privacy import (
 from ledger.record_keys import KeyCache
 from ledger.rows import positions_of
 from ledger.transparency import check_known_at_after_move
-from ledger.values import REPLAY_SPARED
+from ledger.values import replay_spares
 from ledger.verification import household_number
 
 __all__ = [
@@ -296,10 +296,10 @@ class ReadingQueries(LedgerCore):
         latest transfer in force (or their registration), as ``check_post_unused`` reads it.
         An entry voided by a correction, in the log or earlier in the batch, does not count
         (since session 28, re-tester R: a visit typed 2018-12-20 and voided still refused a
-        retirement of 2018-12-15). An export's rows replayed into the store they rebuild are
-        spared (``REPLAY_SPARED``): an older fupin took such a day, and ``fupin verify`` notes
-        it."""
-        if REPLAY_SPARED.get():
+        retirement of 2018-12-15). An export's rows replayed into the store they rebuild,
+        recorded before the rule, are spared (``replay_spares``): an older fupin took such a
+        day, and ``fupin verify`` notes it."""
+        if replay_spares("post_ended_before_entries"):
             return
         version = officer.transfers[-1] if officer.transfers else 1
         after = self.position_of(officer.id, version) or 0

@@ -87,10 +87,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    with a household after its exit's approval (before any return), which a fupin before
    2026-11-30 took (``ledger.late_replacements``, after the pass: one scan by topic); each
    household registered after the end of the programme's last year, which a fupin before
-   2026-12-01 took (``ledger.late_registrations``, after the pass: one scan by topic); and
+   2026-12-02 took (``ledger.late_registrations``, after the pass: one scan by topic); and
    each officer's retirement or transfer dated before an entry they recorded under the post
-   it ends, which a fupin before session 28 took (``_post_ended``, in the pass: one date an
-   officer, the latest of their entries in the post they hold).
+   it ends, which a fupin before 2026-12-02 took (``_post_ended``, in the pass: one date an
+   officer, the latest of their entries in the post they hold); the times are
+   ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -505,7 +506,7 @@ class VerifyReport:
     late_replacements: list[str] = field(default_factory=list)
     #: Each standing household registered after the end of the programme's last year, as
     #: ``ledger.late_registrations`` says it: a finding under today's rule [三; 六(六)],
-    #: recorded by a fupin before 2026-12-01 that took it, not a problem (since session 28).
+    #: recorded by a fupin before 2026-12-02 that took it, not a problem (since session 28).
     late_registrations: list[str] = field(default_factory=list)
     #: Each key registration or recorded checkpoint dated before its officer's registration
     #: or the ledger's founding, said: a finding under today's rules (since session 24 they

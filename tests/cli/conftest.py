@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import orjson
 import pytest
 from cli.main import COMMANDS, app, load_command
+from ledger import clock
 from ledger.application import open_ledger
 from ledger.demo import CACHE_ENV, run_demo
+from ledger.values import SPARED_BEFORE
 from typer._click.core import Command, Context
 from typer.core import TyperGroup
 from typer.main import get_command
@@ -67,6 +69,18 @@ def reimported(fupin: Fupin, folder: Path) -> Result:
     fupin.ok(f"export events -o {log}", actor="admin")
     fresh = folder / "fresh.db"
     return fupin.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
+
+
+#: A recording time before every rule an export's replay spares (``SPARED_BEFORE``).
+BEFORE_THE_RULES = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def rule_came_in(monkeypatch: pytest.MonkeyPatch, rule: str, *, after_now: bool) -> None:
+    """Make ``rule`` of ``ledger.values.SPARED_BEFORE`` come in a day after now (an export's
+    row recorded now predates it, and its replay is spared) or before every row a test
+    records (``after_now=False``: the replay judges it, as the command would)."""
+    moment = clock.now() + timedelta(days=1) if after_now else BEFORE_THE_RULES
+    monkeypatch.setitem(SPARED_BEFORE, rule, moment)
 
 
 def history_rows(fupin: Fupin, number: str) -> list[dict[str, object]]:

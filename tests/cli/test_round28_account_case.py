@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ledger.funding import FundCommands
 
-from tests.cli.conftest import Fupin, assert_refused, reimported
+from tests.cli.conftest import Fupin, assert_refused, reimported, rule_came_in
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
@@ -65,6 +65,8 @@ def test_a_ledger_holding_such_a_pair_is_moved_as_recorded(
     with monkeypatch.context() as before_the_rule:
         before_the_rule.setattr(FundCommands, "check_no_lookalike", lambda *args: None)
         seeded.ok(OPEN.format("CITY-2016"), "qu-01")
+
+    rule_came_in(monkeypatch, "account_case_lookalike", after_now=True)
 
     moved = reimported(seeded, tmp_path)
 

@@ -17,11 +17,21 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from cli.main import app as fupin_app
 from ledger.application import open_ledger
 from ledger.programme import ProgrammeRules, YearParameters
+from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import Fupin, assert_refused, doc, last_entry, reimported
+from tests.cli.conftest import (
+    BEFORE_THE_RULES,
+    Fupin,
+    assert_refused,
+    doc,
+    last_entry,
+    reimported,
+    rule_came_in,
+)
 from tests.cli.test_round13_unpairings import EXIT, RETURN
 from tests.support import id_card, identify, stamp
 
@@ -133,7 +143,7 @@ def test_a_household_returned_in_2018_still_exits_in_the_2019_plan(seeded: Fupin
 def _recorded_by_an_older_fupin(fupin: Fupin) -> None:
     """JH-0009 identified in 2016, reviewed, noticed, signed and registered in 2019, as a fupin
     before session 28 took it (``rebuilding_export``: as an export's rows are replayed)."""
-    with closing(open_ledger(fupin.store)) as app:
+    with closing(open_ledger(fupin.store)) as app, replayed_as_recorded(BEFORE_THE_RULES):
         app.rebuilding_export = True
         identify(app, "JH-0009", serial=9)
         app.review(stamp(JN, date(2019, 3, 5)), "JH-0009", True)
@@ -149,9 +159,10 @@ def _verified(fupin: Fupin, store: str) -> str:
 
 
 def test_an_older_ledger_moves_and_verify_notes_the_late_registration(
-    seeded: Fupin, tmp_path: Path
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _recorded_by_an_older_fupin(seeded)
+    rule_came_in(monkeypatch, "late_registration", after_now=True)
 
     moved = reimported(seeded, tmp_path)
 
@@ -164,6 +175,13 @@ def test_an_older_ledger_moves_and_verify_notes_the_late_registration(
         )
         assert "is in no year's plan" in said
         assert "fupin household close NUMBER --because in-error" in said
+        # the moved store's note says the export's recording time is no evidence (since
+        # re-tester P, session 28); the store it came from says it was recorded as taken
+        elsewhere = store != seeded.store
+        assert ("its original recording time is the export's, which is no evidence" in said) is (
+            elsewhere
+        )
+        assert ("not a problem: recorded as it was taken" in said) is not elsewhere
 
 
 def test_verify_notes_no_household_registered_within_the_years(seeded: Fupin) -> None:

@@ -12,10 +12,18 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
-from ledger.values import REPLAY_SPARED
+from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import (
+    BEFORE_THE_RULES,
+    Fupin,
+    assert_refused,
+    doc,
+    reimported,
+    rule_came_in,
+)
 from tests.support import stamp
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
@@ -35,11 +43,10 @@ def _recorded_as_an_older_fupin_took_it(fupin: Fupin) -> None:
     """jn-01 retired as of 2016-08-05, before their entries of 2016-08-11 and -12, written as
     a fupin before session 28 took it (its rule spared, as for an export's replay)."""
     app = open_ledger(fupin.store)
-    spared = REPLAY_SPARED.set(True)
     try:
-        app.retire_officer(stamp("admin", date(2016, 8, 5)), "jn-01", "调离")
+        with replayed_as_recorded(BEFORE_THE_RULES):
+            app.retire_officer(stamp("admin", date(2016, 8, 5)), "jn-01", "调离")
     finally:
-        REPLAY_SPARED.reset(spared)
         app.close()
 
 
@@ -84,7 +91,9 @@ def test_verify_notes_such_a_retirement_in_an_older_ledger(seeded: Fupin) -> Non
 
     assert "under today's rules: jn-01's retirement (entry 2, log position " in result.stdout
     assert "is dated 2016-08-05, before MeasurePlanned dated 2016-08-12 (entry " in result.stdout
-    assert "which a fupin before session 28 did not check (not a problem" in result.stdout
+    assert "which a fupin before 2026-12-02 did not check (not a problem: recorded as it was" in (
+        result.stdout
+    )
 
 
 def test_the_note_goes_once_the_retirement_is_voided(seeded: Fupin) -> None:
@@ -96,14 +105,21 @@ def test_the_note_goes_once_the_retirement_is_voided(seeded: Fupin) -> None:
     assert "jn-01's retirement" not in result.stdout
 
 
-def test_an_older_ledger_holding_one_moves_as_recorded(seeded: Fupin, tmp_path: Path) -> None:
+def test_an_older_ledger_holding_one_moves_as_recorded(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _recorded_as_an_older_fupin_took_it(seeded)
+    rule_came_in(monkeypatch, "post_ended_before_entries", after_now=True)
 
     moved = reimported(seeded, tmp_path)
 
     assert moved.exit_code == 0, moved.output
     result = seeded.ok(f"--store {tmp_path / 'fresh.db'} verify")
     assert "under today's rules: jn-01's retirement (entry 2, log position " in result.stdout
+    # moved: its recording time in the old store is the export's (re-tester P, session 28)
+    said = " ".join(result.stdout.split())
+    assert "(not a problem if an older fupin took it: recorded before the move, import " in said
+    assert "its original recording time is the export's, which is no evidence" in said
 
 
 def test_an_entry_earlier_in_the_same_import_bounds_the_retirement(

@@ -17,10 +17,19 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.inspections import Inspection
+from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import (
+    BEFORE_THE_RULES,
+    Fupin,
+    assert_refused,
+    doc,
+    reimported,
+    rule_came_in,
+)
 from tests.support import stamp
 
 STORE_INDEPENDENT = "the talk command's own rule and the report's count: SQLite is enough"
@@ -56,15 +65,22 @@ def test_a_talk_under_a_street_inspection_is_refused_naming_the_rule(seeded: Fup
     assert talks_due(seeded) == [("江南", 2017, True, 1)]
 
 
-def test_an_export_replays_a_talk_held_under_a_street_inspection_before_session_28(
-    seeded: Fupin, tmp_path: Path
-) -> None:
+def _talk_as_an_older_fupin_held_it(seeded: Fupin) -> None:
+    """A talk about 江南's 2017 under the street inspection SI-JN, as a fupin before session 28
+    took it."""
     seeded.ok(STREET, "insp-1")
-    with closing(open_ledger(seeded.store)) as app:
+    with closing(open_ledger(seeded.store)) as app, replayed_as_recorded(BEFORE_THE_RULES):
         inspection = app.load(Inspection, "SI-JN", "inspection")
         prov = app.authorise(stamp("insp-1", date(2018, 2, 1)), "hold_talk", "江南")
         inspection.hold_talk("江南", 2017, "未完成", prov, as_recorded=True)
         app.save(inspection)
+
+
+def test_an_export_replays_a_talk_held_under_a_street_inspection_before_session_28(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _talk_as_an_older_fupin_held_it(seeded)
+    rule_came_in(monkeypatch, "talk_under_street_inspection", after_now=True)
 
     result = reimported(seeded, tmp_path)
 
