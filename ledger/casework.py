@@ -366,6 +366,8 @@ class CaseworkCommands(LedgerCore):
         moves, and verify notes such a household."""
         if not replay_spares("late_registration", self.rebuilding_export):
             self.programme().check_registering_on(effective, step)
+            if step in ("identification", "village review"):
+                self.programme().check_leaves_registration(effective, step)
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议. A rejection ends the case, and is taken after the

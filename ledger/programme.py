@@ -313,6 +313,26 @@ class Programme(LedgerAggregate):
                 f"to poverty in {last} [六(六)] (fupin household return)",
             )
 
+    def check_leaves_registration(self, effective: date, step: str) -> None:
+        """An identification or an accepted village review 评议 leaves time for a full notice
+        公示 and a registration by the last day (since session 28, re-tester P: one dated
+        2018-12-25 to -31 was taken, and the household could then never be registered): the
+        notice, of at least the programme's notice days, starts no earlier than it and ends
+        before the last day (``check_notice_leaves_registration``), so the latest such day is
+        the last day less the notice days (2018-12-24 for 7)."""
+        last = last_registration_day(self.rules.last_year)
+        days = self.rules.notice_min_days
+        latest = last - timedelta(days=days)
+        if effective > latest:
+            raise RuleError(
+                "effective",
+                f"the {step} is dated {effective}, after {latest}: a household is registered "
+                f"建档立卡 by {last}, the end of the programme's last year [三], after a notice "
+                f"公示 of at least {days} days [四(一)] that starts no earlier than this "
+                f"{step} and ends by {last - timedelta(days=1)}: one taken on later could never "
+                f"be registered (date it on or before {latest})",
+            )
+
     def check_notice_leaves_registration(self, end: date) -> None:
         """A notice 公示 ends before the last day of registration (``check_registering_on``):
         the registration it leads to is dated from the day after its end."""

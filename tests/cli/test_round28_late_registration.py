@@ -194,3 +194,28 @@ def test_a_registered_household_signs_again_after_the_last_year(seeded: Fupin) -
     seeded.ok(f"correct household JH-0001 {signed} --reason 签字有误 {doc('2019-02-01')}", JN)
 
     seeded.ok(f"household sign JH-0001 {doc('2019-02-02')}", JN)
+
+
+def test_identification_and_review_leave_time_for_a_full_notice_and_registration(
+    seeded: Fupin,
+) -> None:
+    """Re-tester P, session 28, finding 4: identified or accepted at review on 2018-12-25 to
+    -31, a household passed, though its notice of at least 7 days could not end by 2018-12-30
+    nor it be registered by 2018-12-31. The latest day is 2018-12-31 less the notice days."""
+    before = seeded.event_count()
+    bound = "after 2018-12-24: a household is registered 建档立卡 by 2018-12-31"
+
+    refused = seeded(_identify("JN-N25", "2018-12-25"), JN)
+    assert_refused(refused, "effective", bound)
+    said = " ".join(refused.stderr.split())
+    assert "the identification is dated 2018-12-25" in said
+    assert "a notice 公示 of at least 7 days [四(一)]" in said
+    assert "(date it on or before 2018-12-24)" in said
+    refused = seeded(f"household review JH-0002 --accepted {doc('2018-12-31')}", JN)
+    assert_refused(refused, "effective", bound)
+    assert "the village review is dated 2018-12-31" in refused.stderr
+    assert seeded.event_count() == before
+
+    # on the latest day, a full notice and the registration still fit in the year
+    days = ("2018-12-24", "2018-12-24", "2018-12-24", "2018-12-30", "2018-12-31", "2018-12-31")
+    _taken_on(seeded, "JN-N24", days)
