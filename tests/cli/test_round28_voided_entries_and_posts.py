@@ -5,15 +5,16 @@ does not bound the retirement or the transfer that ends the post, nor verify's n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import orjson
 from ledger.application import open_ledger
-from ledger.values import REPLAY_SPARED
+from ledger.values import REPLAY_SPARED, REPLAYED_AT
 
-from tests.cli.conftest import Fupin, assert_refused, doc, last_entry
+from tests.cli.conftest import BEFORE_THE_RULES, Fupin, assert_refused, doc, last_entry
 from tests.support import stamp
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
@@ -49,15 +50,24 @@ def test_the_latest_entry_left_standing_bounds_it_and_is_named(seeded: Fupin) ->
     assert "voided" in refused.stderr
 
 
+@contextmanager
+def _as_an_older_fupin_took_it() -> Iterator[None]:
+    """A retirement recorded as a fupin before session 28 took it: an export's row, recorded
+    before the rule came in, replayed (``ledger.values.replay_spares``)."""
+    spared, at = REPLAY_SPARED.set(True), REPLAYED_AT.set(BEFORE_THE_RULES)
+    try:
+        yield
+    finally:
+        REPLAYED_AT.reset(at)
+        REPLAY_SPARED.reset(spared)
+
+
 def test_verify_does_not_note_a_retirement_dated_before_a_voided_entry(seeded: Fupin) -> None:
     seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-12-20')}", "jn-01")
     app = open_ledger(seeded.store)
-    spared = REPLAY_SPARED.set(True)  # as a fupin before session 28 took it
-    try:
+    with _as_an_older_fupin_took_it():
         app.retire_officer(stamp("admin", date(2016, 12, 15)), "jn-01", "调离")
-    finally:
-        REPLAY_SPARED.reset(spared)
-        app.close()
+    app.close()
     noted = seeded.ok("verify").stdout
     assert "jn-01's retirement" in noted  # the visit stands: noted
     visit = last_entry(seeded, "JH-0001", "VisitRecorded")
@@ -72,12 +82,9 @@ def test_verify_names_the_latest_entry_left_standing(seeded: Fupin) -> None:
     seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-12-10')}", "jn-01")
     _visit_typed_wrong_and_voided(seeded)
     app = open_ledger(seeded.store)
-    spared = REPLAY_SPARED.set(True)  # as a fupin before session 28 took it
-    try:
+    with _as_an_older_fupin_took_it():
         app.retire_officer(stamp("admin", date(2016, 12, 5)), "jn-01", "调离")
-    finally:
-        REPLAY_SPARED.reset(spared)
-        app.close()
+    app.close()
 
     result = seeded.ok("verify")
 
