@@ -184,11 +184,12 @@ def as_text(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
 
 
 #: The control characters a table shows as their pictures (U+2400…): every one but the line
-#: feed, which breaks the line, and the tab, which is blank space; a carriage return ``␍`` and
+#: feed, which breaks the line (the tab too, ``␉``, since re-tester S: shown as blank space, a
+#: narrow column wrapped at it, and ``a\tb`` read as two lines); a carriage return ``␍`` and
 #: a line break (before a line feed, ``␍`` alone). Since session 28: a CR was dropped
 #: (``a\rb`` read ``ab``) and an escape passed to the terminal as it was, while CSV and JSON
 #: keep every character.
-_PICTURES = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\n\t"} | {127: "\u2421"}
+_PICTURES = {c: chr(0x2400 + c) for c in range(32) if chr(c) != "\n"} | {127: "\u2421"}
 _PICTURES[13] = "\u240d\n"
 #: Shown as their escapes (``\u009b``, ``\u202e``: as fupin writes a character its terminal
 #: cannot show, ``cli.stdout.escaped``), since session 28: the C1 controls U+0080-U+009F
@@ -196,7 +197,7 @@ _PICTURES[13] = "\u240d\n"
 #: U+2028 and U+2029, and the marks of direction with U+FEFF (the Bidi_Control characters,
 #: which recorded text may not hold: ``ledger.values``); they reached the terminal as they were.
 _ESCAPED = "\x80-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f{_ESCAPED}]")
+_CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f{_ESCAPED}]")
 _ESCAPED_RANGES = ((0x80, 0x9F), (0x2028, 0x2029), (0x61C, 0x61C), (0x200E, 0x200F))
 _PICTURES.update(
     {

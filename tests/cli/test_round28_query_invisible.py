@@ -50,3 +50,15 @@ def test_a_cell_of_lines_parted_by_any_line_end_counts_as_by_lf(
 
     assert_refused(result, "format", "shows at most 12 cells")
     assert result.stdout == ""
+
+
+def test_a_tab_is_shown_as_its_picture_not_as_a_line_break(seeded: Fupin) -> None:
+    """Re-tester S, session 28: a tab, shown as blank space, wrapped the column, so
+    ``'a'||char(9)||'b'`` read as two lines, as a line feed does."""
+    sql = "select 'a'||char(9)||'b' as t"
+
+    table = seeded.ok(f'query "{sql}"', "ana-1").stdout
+
+    assert "a␉b" in table
+    assert "\t" not in table
+    assert "a\tb" in seeded.ok(f'query --format csv "{sql}"', "ana-1").stdout
