@@ -22,8 +22,6 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import typer
-from ledger.waiting import begin_command
-from ledger.written import SAVES_BEGUN
 from typer._click.core import Command, Context, Parameter
 from typer.core import TyperCommand, TyperGroup
 
@@ -520,12 +518,13 @@ def _usage_unquoted() -> Iterator[None]:
     """click's own usage errors (``No such command '…'``, ``Got unexpected extra argument(s)
     (…)``) said without an ID-card or phone number they would quote, as every refusal is
     (``ledger.errors.unquoted``; since session 28, tester C)."""
-    from ledger.errors import unquoted
     from typer._click.exceptions import ClickException
 
     try:
         yield
     except ClickException as exc:
+        from ledger.errors import unquoted  # on a usage error only: `fupin --help` reads none
+
         said = unquoted(exc.message)
         if said != exc.message:
             exc.message = f"the command line {said}"
@@ -578,6 +577,9 @@ def main(
     common.settings.actor = actor
     common.settings.stands = ""  # a command that knows what stands after its commit says
     common.settings.key = key
+    from ledger.waiting import begin_command
+    from ledger.written import SAVES_BEGUN
+
     begin_command()  # its waiting note not said yet (said once per command, since session 28)
     SAVES_BEGUN.clear()  # nor any save begun (``common.server_gone``)
 

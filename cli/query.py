@@ -63,9 +63,10 @@ def query(
     as_of: Annotated[str | None, typer.Option("--as-of", hidden=True)] = None,
     known_at: Annotated[str | None, typer.Option("--known-at", hidden=True)] = None,
 ) -> None:
-    """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md), as they
-    are now: no --as-of or --known-at (the reports take both). Options go before a `--` that
-    ends them: fupin query --format csv -- "SELECT ..."."""
+    """Run one read-only SELECT over the read models 读模型 (tables in docs/reports.md).
+
+    It reads them as they are now: no --as-of or --known-at (the reports take both). Options
+    go before a `--` that ends them: fupin query --format csv -- "SELECT ..."."""
     for name, given in (("as-of", as_of), ("known-at", known_at)):
         if given is not None:  # since session 28 (before, Click's "No such option")
             raise InputError(name, _NOW_ONLY)

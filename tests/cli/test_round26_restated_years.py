@@ -13,11 +13,13 @@ export the years that closed before the move are said unjudged, not guessed.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from ledger.values import CHINA
 from typer.testing import CliRunner
 
 from tests.cli.conftest import Fupin, history_rows, reimported
@@ -74,8 +76,10 @@ def test_a_2016_exit_approval_voided_in_2026_is_listed_as_restating_2016(demo: F
     assert row["known_at"] == "2017-01-31T23:59:59.999999+08:00"
     assert row["judged"] is True
     corrections = [e for e in row["restated_by"] if e["event"] == "Corrected"]
+    # its effective date is the day it was recorded in China (after 16:00 UTC, the next day's)
+    recorded = datetime.fromisoformat(str(corrections[0]["recorded_at"]))
     assert [(e["record"], e["corrects"], e["effective"]) for e in corrections] == [
-        ("LL-000001", entry, corrections[0]["recorded_at"][:10])
+        ("LL-000001", entry, recorded.astimezone(CHINA).date().isoformat())
     ]
     assert (corrections[0]["document"], corrections[0]["reason"]) == (
         "更正〔2026〕1号",
