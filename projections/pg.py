@@ -909,6 +909,16 @@ _SERVER_FILES = re.compile(
     r"\b(pg_read_\w*|pg_stat_file|pg_ls_\w*|pg_file_\w*|pg_logdir_ls|pg_current_logfile"
     r"|pg_logical_slot_\w*|pg_\w*replication_slot\w*)\s*\("
 )
+#: Functions every role may run that act on the server (they check the caller's rights
+#: themselves, so a superuser store's query could use them; those not granted to PUBLIC are
+#: ``_PRIVILEGED_CALLS``'): end or cancel another session, write to the write-ahead log past
+#: the transaction's rollback, make objects (since re-tester
+#: X, session 28: ``pg_terminate_backend`` ended officers' sessions, and
+#: ``pg_logical_emit_message(false, …)`` wrote 10 MB of WAL, from a "read-only" query).
+_SERVER_ACTIONS = re.compile(
+    r"\b(pg_terminate_backend|pg_cancel_backend|pg_logical_emit_message"
+    r"|pg_import_system_collations)\s*\("
+)
 #: A name called (``name(``), in the query's words or the plan's.
 _CALLED = re.compile(r"\b([a-z_][a-z0-9_$]*)\s*\(")
 #: The first of ``%s`` (names) that is a function outside PostgreSQL's own schemas, or one not
@@ -954,6 +964,13 @@ def _refuse_named_calls(text: str) -> None:
         raise psycopg.errors.InsufficientPrivilege(
             f"permission denied for function {files.group(1)}: it reads the server's own "
             "files (the tables' among them) or its write-ahead log, not the read models"
+        )
+    acting = _SERVER_ACTIONS.search(text)
+    if acting:
+        raise psycopg.errors.InsufficientPrivilege(
+            f"permission denied for function {acting.group(1)}: it acts on the server (its "
+            "sessions, its write-ahead log, its settings), which a read of the read models "
+            "never does"
         )
     lock = _ADVISORY_LOCKS.search(text)
     if lock:
@@ -1038,8 +1055,20 @@ _SKIPPED = re.compile(
 
 #: A string constant as the verbose plan writes it: '...' with quotes doubled inside.
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
-#: The catalogs of the planner's column statistics (sample values of every column).
-_STATISTICS = frozenset({"pg_statistic", "pg_statistic_ext_data"})
+#: The catalogs of the planner's column statistics (sample values of every column), and those
+#: holding the server's secrets (roles' password hashes, user mappings' options, a
+#: subscription's connection, large objects' bytes: re-tester X, session 28, read every role's
+#: SCRAM verifier from pg_authid on a superuser store).
+_STATISTICS = frozenset(
+    {
+        "pg_statistic",
+        "pg_statistic_ext_data",
+        "pg_authid",
+        "pg_user_mapping",
+        "pg_subscription",
+        "pg_largeobject",
+    }
+)
 
 
 #: PostgreSQL's own schemas: a query may read their tables (but ``_STATISTICS``).

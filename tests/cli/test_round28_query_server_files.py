@@ -120,3 +120,32 @@ def test_postgresqls_own_functions_still_run(seeded: Fupin) -> None:
     result = seeded.ok(f'query --format csv -- "{sql}"', "jn-01")
 
     assert result.stdout == "n,l,y\njh-0001,7,true\n"
+
+
+ACTS = "it acts on the server (its sessions, its write-ahead log, its settings)"
+
+
+@pytest.mark.parametrize(
+    ("call", "function"),
+    [
+        ("pg_terminate_backend(pg_backend_pid() + 100000)", "pg_terminate_backend"),
+        ("pg_cancel_backend(1)", "pg_cancel_backend"),
+        ("pg_logical_emit_message(false, 'fupin-query', 'x')", "pg_logical_emit_message"),
+        ("pg_import_system_collations('pg_catalog')", "pg_import_system_collations"),
+    ],
+)
+def test_a_call_that_acts_on_the_server_is_refused(seeded: Fupin, call: str, function: str) -> None:
+    """Re-tester X, session 28: on a superuser store ``pg_terminate_backend`` ended any
+    session (officers' saves in flight), and ``pg_logical_emit_message(false, …)`` wrote to
+    the write-ahead log past the rollback: PostgreSQL's own functions that every role may
+    run, which check the caller's rights themselves."""
+    _refused(seeded, f"select {call}", f"permission denied for function {function}: {ACTS}")
+
+
+@pytest.mark.parametrize(
+    "sql", ["select rolname, rolpassword from pg_authid", "select * from pg_shadow"]
+)
+def test_the_roles_password_hashes_are_not_read(seeded: Fupin, sql: str) -> None:
+    """Re-tester X: every role's SCRAM verifier was read from pg_authid (pg_shadow is a view
+    on it)."""
+    _refused(seeded, sql, "permission denied for table pg_authid")
