@@ -183,7 +183,14 @@ from ledger.keys import parse_public_key, signature_valid
 from ledger.late_registrations import late_registrations
 from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
-from ledger.officer_entries import Entry, latest_entry, record_hex, record_named, stored_page
+from ledger.officer_entries import (
+    IMPORT_REGISTER,
+    Entry,
+    latest_entry,
+    record_hex,
+    record_named,
+    stored_page,
+)
 from ledger.officers import CARRIED_REVOCATION
 from ledger.places import Street
 from ledger.privacy import (
@@ -1354,7 +1361,11 @@ class Verifier:
                         )
                     # 5. an active officer, in their role, allowed to record it
                     officer = officers.get(actor)
-                    if officer is not None and day > officer.latest_day:
+                    if (
+                        officer is not None
+                        and day > officer.latest_day
+                        and not topic.startswith(IMPORT_REGISTER)
+                    ):
                         officer.latest_day = day
                         officer.latest_at = (position, (topic, uid, version))
                     if (
@@ -1724,7 +1735,12 @@ class Verifier:
                     self._check_recorder(position, where, name, prov.actor, by, by_role)
                 officer = self._officer(prov.actor)
                 day = _effective_day(event)
-                if officer is not None and day != "?" and day > officer.latest_day:
+                if (
+                    officer is not None
+                    and day != "?"
+                    and day > officer.latest_day
+                    and not where[0].startswith(IMPORT_REGISTER)
+                ):
                     officer.latest_day, officer.latest_at = day, (position, where)
                 if (
                     officer is not None

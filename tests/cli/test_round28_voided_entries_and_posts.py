@@ -110,3 +110,25 @@ def test_an_entry_voided_earlier_in_the_same_import_does_not_bound_it(
     path.chmod(0o600)
 
     seeded.ok(f"import {path}", "admin")
+
+
+def test_the_import_register_of_a_voided_row_does_not_bound_its_importer(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    """Re-tester W, session 28: jn-01 imported their own visit dated wrong, admin voided it,
+    and jn-01's retirement before that date was still refused, naming the import register's
+    BatchRecorded, dated by the row, which no correction reaches ("void that entry first")."""
+    line = {"command": "record_visit", "ref": "v-typo", "actor": "jn-01", "effective": "2016-12-20"}
+    visit = {"household": "JH-0001", "helper": "c-1", "summary": "入户走访"}
+    path = tmp_path / "visit.jsonl"
+    path.write_bytes(orjson.dumps({**line, "document": "文件", "note": "", "args": visit}) + b"\n")
+    path.chmod(0o600)
+    seeded.ok(f"import {path}", "jn-01")
+    visit_entry = last_entry(seeded, "JH-0001", "VisitRecorded")
+    seeded.ok(
+        f"correct household JH-0001 {visit_entry} --reason 日期录错 {doc('2016-12-20')}", "qu-01"
+    )
+
+    seeded.ok(f"officer retire jn-01 --reason 退休 {doc('2016-12-15')}", "admin")
+
+    assert "jn-01's retirement" not in seeded.ok("verify").stdout
