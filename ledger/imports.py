@@ -843,7 +843,10 @@ def _apply(
         late = _after_its_recording(parsed.stamp.effective, row, seen)
         if late:
             app.replaying_export = app.rebuilding_export = False
-            return [RowError(row.where, row.columns.get("effective", "effective"), late)]
+            # the recording time's own fault is recorded_at's (re-tester W, session 28: said
+            # under effective); an effective date after it, effective's
+            field = "recorded_at" if late.startswith("recorded_at ") else "effective"
+            return [RowError(row.where, row.columns.get(field, field), late)]
     if parsed.in_clear and not app.rebuilding_export:
         # Personal data in text recorded in clear: spared only for an export's row replayed
         # into the empty store it rebuilds (the old store holds it so; since session 24).

@@ -173,3 +173,25 @@ def test_the_half_fill_space_says_nothing(seeded: Fupin) -> None:
 
     assert refused.exit_code == 2, refused.output
     assert refused.stderr.startswith("refused street: ")
+
+
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ("2099-01-01T00:00:00+00:00", "recorded_at: recorded_at 2"),
+        ("2016-12-20T10:00:00", "recorded_at: recorded_at '2016-12-20T10:00:00' is not a time"),
+    ],
+)
+def test_a_recording_times_fault_is_named_under_recorded_at(
+    seeded: Fupin, tmp_path: Path, recorded: str, said: str
+) -> None:
+    """Re-tester W, session 28: a recorded_at with no offset, or out of recording order, was
+    refused under the field effective."""
+
+    def edit(row: dict[str, Any]) -> None:
+        row["recorded_at"] = recorded
+
+    refused = _create(seeded, tmp_path, _export_with_visit(seeded, tmp_path, edit))
+
+    assert said in refused
+    assert "effective: recorded_at" not in refused
