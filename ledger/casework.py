@@ -151,12 +151,13 @@ class CaseworkCommands(LedgerCore):
         choice(facts.area, AREAS, "area")
         # Nothing of the programme takes effect before it opened (a 1940 typed for 2016). The
         # street's and village's own dates bound nothing (ledger.funding.open_account).
+        programme = self.programme()  # one load for both checks (each is a replay)
         Household.check_not_before(
             prov.effective,
-            self.programme().opened_on,
+            programme.opened_on,
             f"the identification is dated {prov.effective}; the programme opened",
         )
-        self.check_registering_on(prov.effective, "identification")
+        self.check_registering_on(prov.effective, "identification", programme)
         self.load(Street, facts.street, "street").check_has_village(facts.village)
         personal = named(facts.personal, stamp.effective)
         Household.check_identification(
@@ -358,16 +359,20 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "move", number, moved)
         return was[-1]
 
-    def check_registering_on(self, effective: date, step: str) -> None:
+    def check_registering_on(
+        self, effective: date, step: str, programme: Programme | None = None
+    ) -> None:
         """A step towards registration 建档立卡 is dated by the end of the programme's last year
         (``Programme.check_registering_on``; since session 28), unless it is an export's row
-        replayed into the empty store it rebuilds (``Ledger.rebuilding_export``) recorded before
-        the rule (``replay_spares``, since re-tester P): a ledger an older fupin recorded still
-        moves, and verify notes such a household."""
+        replayed into the empty store it rebuilds (``Ledger.rebuilding_export``,
+        ``replay_spares``): a ledger an older fupin recorded still moves, and verify notes such
+        a household."""
         if not replay_spares("late_registration", self.rebuilding_export):
-            self.programme().check_registering_on(effective, step)
+            # ``programme``: the one the command loaded already (a load replays its record)
+            programme = programme or self.programme()
+            programme.check_registering_on(effective, step)
             if step in ("identification", "village review"):
-                self.programme().check_leaves_registration(effective, step)
+                programme.check_leaves_registration(effective, step)
 
     def review(self, stamp: Stamp, number: str, accepted: bool) -> None:
         """Village review 村（社区）评议. A rejection ends the case, and is taken after the
