@@ -732,16 +732,31 @@ class ReadingQueries(LedgerCore):
                         raise  # the master key, not this event: nothing can be read
                     yield raw_entry(notification, problem, reader)
                 else:
-                    if bounds is not None and not _within(bounds, event):
-                        continue
-                    household = vars(event)["originator_id"]
-                    shared = aggregate_class(type(event).__qualname__) == _SHARED
-                    entry = describe(event, self._kind_of(household, kinds) if shared else None)
-                    first = entry["details"] if entry["version"] == 1 else None
-                    key = keys.key(household, notification.topic, first)
-                    if reader is not None and "personal" in entry["details"]:
-                        entry = _shown(entry, reader, self._street_of(household, streets))
-                    yield {"position": notification.id, "id": str(household), "key": key} | entry
+                    try:
+                        if bounds is not None and not _within(bounds, event):
+                            continue
+                        household = vars(event)["originator_id"]
+                        shared = aggregate_class(type(event).__qualname__) == _SHARED
+                        kind = self._kind_of(household, kinds) if shared else None
+                        entry = describe(event, kind)
+                        first = entry["details"] if entry["version"] == 1 else None
+                        key = keys.key(household, notification.topic, first)
+                        if entry["event"] == "Identified" and household not in streets:
+                            streets[household] = str(entry["details"].get("street") or "")
+                        if reader is not None and "personal" in entry["details"]:
+                            entry = _shown(entry, reader, self._street_of(household, streets))
+                    except (TypeError, AttributeError, ValueError) as exc:
+                        # A state that decodes but whose fields are not of their kinds (a
+                        # provenance's date stored as text: re-tester Z, session 28, an
+                        # internal error, or the row skipped by a filter): written as stored.
+                        problem = f"its fields are not of their kinds ({type(exc).__name__}: {exc})"
+                        yield raw_entry(notification, problem, reader)
+                    else:
+                        yield {
+                            "position": notification.id,
+                            "id": str(household),
+                            "key": key,
+                        } | entry
                 served += 1
                 if limit is not None and served >= limit:
                     return
@@ -798,7 +813,16 @@ class ReadingQueries(LedgerCore):
         return kinds[aggregate_id]
 
     def _street_of(self, household: UUID | str, streets: dict[UUID | str, str]) -> str:
+        """The household's street, to mask its personal data for another street's officer:
+        kept from its identification as the stream passes it, else read from its record. A
+        record that cannot be read (a later event of it damaged) gives no street, so its data
+        stay masked for every street officer, and the stream goes on (since re-tester Z,
+        session 28: its replay raised out of ``log`` at the household's first event, exit 2,
+        and the damaged row was never written)."""
         if household not in streets:
-            aggregate = self.get_by_id(UUID(str(household)))
+            try:
+                aggregate = self.get_by_id(UUID(str(household)))
+            except Exception:  # any damage of the record: the row itself says it
+                aggregate = None
             streets[household] = aggregate.street if isinstance(aggregate, Household) else ""
         return streets[household]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import orjson
 import pytest
 
 from tests.cli.conftest import Fupin, assert_refused
@@ -57,3 +58,42 @@ def test_an_id_card_typed_as_a_bound_is_told_no_date_not_that_it_is_stored(
     assert_refused(result, field, "holds an ID-card number, not quoted")
     assert "stored in clear" not in result.stderr
     assert card not in result.stderr
+
+
+def _damage(store: str, edit: str) -> int:
+    """Damage JH-0001's second entry as ``edit`` says; its position."""
+    with sqlite3.connect(store) as db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%Household.Reviewed'"
+            " ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        if edit == "topic":
+            db.execute("UPDATE stored_events SET topic = topic || 'X' WHERE rowid = ?", (rowid,))
+        else:  # the provenance's effective date stored as text, not a date
+            tree = orjson.loads(state)
+            tree["prov"]["__Provenance__"]["effective"] = "2016-08-05"
+            db.execute(
+                "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(tree), rowid)
+            )
+    return int(rowid)
+
+
+@pytest.mark.parametrize("edit", ["topic", "effective as text"])
+@pytest.mark.parametrize(
+    ("reader", "options"), [("admin", ""), ("jn-01", ""), ("admin", "--effective-from 2016-01-01")]
+)
+def test_a_households_damaged_later_entry_stops_no_stream(
+    seeded: Fupin, edit: str, reader: str, options: str
+) -> None:
+    """Re-tester Z, session 28: with a household's later entry damaged, ``log`` replayed the
+    household to mask its personal data at its first entry, and stopped there, exit 2 (or an
+    internal error for a provenance's date stored as text), the damaged row never written."""
+    before = seeded(f"log {options}", reader)
+    position = _damage(seeded.store, edit)
+
+    result = seeded(f"log {options}", reader)
+
+    assert result.exit_code == 1, result.output
+    assert f'"position":{position},' in result.stdout
+    assert "internal error" not in result.output
+    assert len(result.stdout.splitlines()) == len(before.stdout.splitlines())
