@@ -209,8 +209,9 @@ def _within(bounds: LogFilter, event: DomainEventProtocol[Any]) -> bool:
 #: verify`` reads no key, so ``fupin keys check`` is the check that finds them (tester H,
 #: session 18: ``log`` sent the operator to verify, which passed).
 KEYS_CHECK_HINT = (
-    "`fupin keys check` lists every such household (`fupin verify` opens no key); the key "
-    "row is restored from a backup (docs/privacy.md)"
+    "`fupin keys check` lists every such household (it opens each key: `fupin verify` sees a "
+    "missing key row, never a damaged key); the key row is restored from a backup "
+    "(docs/privacy.md)"
 )
 
 
