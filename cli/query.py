@@ -197,15 +197,32 @@ _PICTURES[13] = "\u240d\n"
 #: (U+009B is a terminal's CSI, U+0085 NEL a line end), the line and paragraph separators
 #: U+2028 and U+2029, and the marks of direction with U+FEFF (the Bidi_Control characters,
 #: which recorded text may not hold: ``ledger.values``); they reached the terminal as they were.
-_ESCAPED = "\x80-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+#: Since re-tester Z, the zero-width and other invisible format characters too (U+200B-U+200D,
+#: U+2060-U+2064, the soft hyphen U+00AD, U+180E, U+FFF9-U+FFFB, the tags U+E0000-U+E007F) and
+#: the Hangul fillers U+115F, U+1160, U+3164: ``'jn-0'||char(8203)||'1'`` looked like jn-01.
+_ESCAPED_RANGES = (
+    (0x80, 0x9F),
+    (0x2028, 0x2029),
+    (0x61C, 0x61C),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x2069),
+    (0xFEFF, 0xFEFF),
+    (0xAD, 0xAD),
+    (0x180E, 0x180E),
+    (0xFFF9, 0xFFFB),
+    (0xE0000, 0xE007F),
+    (0x115F, 0x1160),
+    (0x3164, 0x3164),
+)
+_ESCAPED = "".join(
+    re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
+    for first, last in _ESCAPED_RANGES
+)
 _CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f{_ESCAPED}]")
-_ESCAPED_RANGES = ((0x80, 0x9F), (0x2028, 0x2029), (0x61C, 0x61C), (0x200E, 0x200F))
 _PICTURES.update(
-    {
-        c: escaped(chr(c))
-        for first, last in (*_ESCAPED_RANGES, (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
-        for c in range(first, last + 1)
-    }
+    {c: escaped(chr(c)) for first, last in _ESCAPED_RANGES for c in range(first, last + 1)}
 )
 
 

@@ -62,3 +62,13 @@ def test_a_tab_is_shown_as_its_picture_not_as_a_line_break(seeded: Fupin) -> Non
     assert "a␉b" in table
     assert "\t" not in table
     assert "a\tb" in seeded.ok(f'query --format csv "{sql}"', "ana-1").stdout
+
+
+@pytest.mark.parametrize("code", [0x200B, 0x200C, 0x200D, 0x2060, 0xAD, 0x180E, 0xFFF9, 0x3164])
+def test_a_zero_width_or_format_character_is_shown_as_its_escape(seeded: Fupin, code: int) -> None:
+    """Re-tester Z, session 28: ``'jn-0'||char(8203)||'1'`` looked like ``jn-01`` in the table;
+    the ledger itself counts these characters as invisible (``ledger.typed``)."""
+    shown = seeded.ok(f"query \"select 'jn-0'||char({code})||'1' as c\"", "ana-1").stdout
+
+    assert f"jn-0\\u{code:04x}1" in shown
+    assert chr(code) not in shown
