@@ -14,6 +14,7 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.programme import closing_day, year_result_fixed_on
+from ledger.typed import said_as_read
 from ledger.values import (
     check_as_recorded,
     check_says,
@@ -102,6 +103,10 @@ class Inspection(LedgerAggregate):
         self.criticised: list[str] = []
         self.talks: list[tuple[str, int]] = []
         self.voided_findings: set[str] = set()  # finding ids whose entry was voided
+        #: Each notice's and talk's version -> what it said (its kind and subject, date,
+        #: document, note and reason, as a reader reads them): one like it is refused as the
+        #: same recorded twice (``_check_not_twice``; since session 28, tester Y).
+        self.said: dict[int, tuple[object, ...]] = {}
 
     @staticmethod
     def check_subject(level: str, subject_kind: str) -> None:
@@ -244,10 +249,33 @@ class Inspection(LedgerAggregate):
                 "district's, recorded under a district inspection [六(七)]",
             )
         self.check_not_before(prov.effective, self.opened_on, f"{self.code} was opened")
+        if not replay_spares("notice_or_talk_twice"):  # an export's replay: as recorded
+            self._check_not_twice(("notice", unit), reason, prov, f"the notice 通报 naming {unit}")
         self._criticism_noticed(unit, reason, prov)
+
+    def _check_not_twice(
+        self, subject: tuple[object, ...], reason: str, prov: Provenance, what: str
+    ) -> None:
+        """Refuse a notice or talk like one on record, not voided: the same subject, day,
+        document, note and reason (since session 28, tester Y: one notice recorded three times
+        was listed three times, as a visit or an allocation so recorded is refused). A second
+        one for real has a document of its own, or a reason or note saying what sets it
+        apart."""
+        wanted = _said(subject, reason, prov)
+        for version, said in self.said.items():
+            if said == wanted and version not in self.voided:
+                raise RuleError(
+                    "document",
+                    f"{what} on {prov.effective} is on record under document "
+                    f"{prov.document!r} (entry {version} of {self.code}): the same recorded "
+                    "twice? A second one has a document of its own, or a reason or note saying "
+                    f"what sets it apart; a wrong one is corrected (fupin correct inspection "
+                    f"{self.code} {version})",
+                )
 
     @event("CriticismNoticed")
     def _criticism_noticed(self, unit: str, reason: str, prov: Provenance) -> None:
+        self.said[self.version + 1] = _said(("notice", unit), reason, prov)  # this event's
         self.remember_entry("CriticismNoticed", prov, unit)
         self.criticised.append(unit)
 
@@ -294,10 +322,14 @@ class Inspection(LedgerAggregate):
                 f"for it) has passed and the target is known missed [六(七)] "
                 f"(not {prov.effective})",
             )
+        what = f"the talk 约谈 with {street}'s leaders about {year}"
+        if not (as_recorded or replay_spares("notice_or_talk_twice")):
+            self._check_not_twice(("talk", street, year), reason, prov, what)
         self._talk_held(street, year, reason, prov)
 
     @event("LeadershipTalkHeld")
     def _talk_held(self, street: str, year: int, reason: str, prov: Provenance) -> None:
+        self.said[self.version + 1] = _said(("talk", street, year), reason, prov)
         self.remember_entry("LeadershipTalkHeld", prov, (street, year))
         self.talks.append((street, year))
 
@@ -393,3 +425,14 @@ class Inspection(LedgerAggregate):
             self.closed.discard(key)
         else:
             super().undo_entry(kind, key)
+
+
+def _said(subject: tuple[object, ...], reason: str, prov: Provenance) -> tuple[object, ...]:
+    """What a notice or talk said, as a reader reads it (``said_as_read``: spaces and the
+    width of characters aside), to tell one recorded twice."""
+    return (
+        *subject,
+        prov.effective,
+        *said_as_read(prov.document, prov.note),
+        *said_as_read(reason, ""),
+    )

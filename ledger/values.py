@@ -1291,6 +1291,8 @@ SPARED_BEFORE: dict[str, datetime] = {
     "talk_under_street_inspection": SESSION_28_RULES,
     # a fund account whose code differs from one on record in its letters' case (funding.py)
     "account_case_lookalike": SESSION_28_RULES,
+    # a notice 通报 or talk 约谈 like one on record: the same recorded twice (inspections.py)
+    "notice_or_talk_twice": SESSION_28_RULES,
 }
 
 

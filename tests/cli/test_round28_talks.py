@@ -94,7 +94,9 @@ def test_a_repeated_talk_is_counted_and_a_voided_one_is_not(seeded: Fupin) -> No
     seeded.ok(TALK.format("DI-1"), "insp-1")  # entry 2
     assert talks_due(seeded) == [("江南", 2017, True, 1)]
 
-    seeded.ok(TALK.format("DI-1"), "insp-1")  # entry 3: the same street and year again
+    # entry 3: the same street and year again, told apart by its note (the same talk twice
+    # is refused since tester Y, session 28: tests/cli/test_round28_notice_talk_twice.py)
+    seeded.ok(TALK.format("DI-1") + " --note 第二次约谈", "insp-1")
     assert talks_due(seeded) == [("江南", 2017, True, 2)]
 
     seeded.ok(f"correct inspection DI-1 2 --reason 重复录入 {doc('2018-02-10')}", "insp-1")
