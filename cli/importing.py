@@ -68,6 +68,7 @@ from rich.progress import Progress
 from typer.core import TyperGroup
 
 from cli.common import REFUSED, console, err_console, ledger_session, refusals, settings
+from cli.json_keys import KeyGivenTwice, once_each
 from cli.outputs import check_output, check_protected, output_file, output_path
 from cli.outputs import output_format as output_format_of
 
@@ -296,22 +297,6 @@ _BOM = b"\xef\xbb\xbf"
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')
 
 
-class _Twice(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) < len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise _Twice(key)
-            seen.add(key)
-    return found
-
-
 def _given_twice(line: bytes, item: Any) -> str | None:
     """A key given twice in one object of ``line`` (``item``, as orjson read it, keeping the
     last value): refused, as an option given twice is. Every key ends ``":``, so a line with
@@ -323,8 +308,8 @@ def _given_twice(line: bytes, item: Any) -> str | None:
     if ends <= _keys(item):
         return None
     try:
-        json.loads(line, object_pairs_hook=_once)
-    except _Twice as twice:
+        json.loads(line, object_pairs_hook=once_each)
+    except KeyGivenTwice as twice:
         return twice.key
     except (ValueError, RecursionError):  # orjson read it: nothing else is wrong with it
         pass

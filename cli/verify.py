@@ -51,6 +51,7 @@ from cli.common import (
     make_stamp,
     refusals,
 )
+from cli.json_keys import KeyGivenTwice, once_each
 from cli.outputs import Inputs, check_output, claimed_output, output_file, output_path
 from cli.privacy import reader_of
 
@@ -76,25 +77,6 @@ EMPTY_CHECKPOINT = (
     "tree head in its details): delete this file, and take a new checkpoint to keep one "
     "outside the ledger"
 )
-
-
-class _GivenTwice(ValueError):
-    """A key given twice in one JSON object of a checkpoint file."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(
-            f"its field {quoted(key)} is given twice (in one JSON object): a JSON reader keeps "
-            "either copy, so the file does not say one thing; give it once"
-        )
-
-
-def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _GivenTwice(key)
-        found[key] = value
-    return found
 
 
 def _no_constant(name: str) -> Any:
@@ -126,7 +108,7 @@ def _checkpoint_json(text: bytes) -> Any:
     field's rule refuses naming the field (before, one of 5000 digits was not JSON)."""
     return json.loads(
         text.decode("utf-8"),
-        object_pairs_hook=_given_once,
+        object_pairs_hook=once_each,
         parse_int=_whole_number,
         parse_constant=_no_constant,
     )
@@ -141,8 +123,12 @@ def read_checkpoint(path: Path) -> Checkpoint:
         data = _checkpoint_json(text)
     except OSError as exc:
         raise InputError("checkpoint", f"cannot read {path}: {exc.strerror}") from None
-    except _GivenTwice as twice:
-        raise InputError("checkpoint", f"{path}: {twice}") from None
+    except KeyGivenTwice as twice:
+        raise InputError(
+            "checkpoint",
+            f"{path}: its field {quoted(twice.key)} is given twice (in one JSON object): a JSON "
+            "reader keeps either copy, so the file does not say one thing; give it once",
+        ) from None
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
         if not text:  # the name a checkpoint claimed, left by its stop (tester B, session 26)
             raise InputError("checkpoint", f"{path} {EMPTY_CHECKPOINT}") from None
