@@ -56,7 +56,6 @@ from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
     REPLAY_SPARED,
-    REPLAYED_AT,
     check_phone,
     check_recorded_text,
     check_text,
@@ -873,12 +872,6 @@ def _apply(
     app.importing_by = (row.imported_by or "") if replayed else importer
     app.importing_role = (row.imported_by_role or "") if replayed else ""
     spared = REPLAY_SPARED.set(app.rebuilding_export)
-    # its recording time, against which a rule of session 28 spares it (``replay_spares``)
-    replayed_at = REPLAYED_AT.set(
-        datetime.fromisoformat(row.recorded_at)
-        if app.rebuilding_export and row.recorded_at is not None
-        else None
-    )
     try:
         if replayed and parsed.spec.name == "correct":
             args = _renumbered(parsed.args, seen.versions)
@@ -897,7 +890,6 @@ def _apply(
         return [RowError(row.where, row.columns.get(field, field), _in_columns(exc.rule, row))]
     finally:
         REPLAY_SPARED.reset(spared)
-        REPLAYED_AT.reset(replayed_at)
         app.replaying_export = app.rebuilding_export = False
         app.importing_by = app.importing_role = ""
         app.forget_unsaid_late()

@@ -1273,8 +1273,6 @@ _PHONE_RULE = (
 #: ``ledger.base.check_new_key``), a phone of 10 or 11 digits not beginning 0 or 1 (session 27,
 #: ``check_phone``).
 REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
-#: The ``recorded_at`` of the export's row ``REPLAY_SPARED`` replays (None: none is).
-REPLAYED_AT: ContextVar[datetime | None] = ContextVar("replayed_at", default=None)
 
 #: When the rules session 28 added, which an export's replay spares, came in: the day after
 #: the session, in China.
@@ -1297,15 +1295,13 @@ SPARED_BEFORE: dict[str, datetime] = {
 
 
 @contextmanager
-def replayed_as_recorded(at: datetime | None) -> Iterator[None]:
-    """Inside the block, a row is replayed as an export's row recorded at ``at`` into the
-    store it rebuilds (``REPLAY_SPARED``, ``REPLAYED_AT``): the rules newer than it are
-    spared; with None, no rule of ``SPARED_BEFORE``."""
-    spared, replayed = REPLAY_SPARED.set(True), REPLAYED_AT.set(at)
+def replayed_as_recorded() -> Iterator[None]:
+    """Inside the block, a row is replayed as an export's row into the store it rebuilds
+    (``REPLAY_SPARED``): the rules newer than it are spared, as an older fupin took it."""
+    spared = REPLAY_SPARED.set(True)
     try:
         yield
     finally:
-        REPLAYED_AT.reset(replayed)
         REPLAY_SPARED.reset(spared)
 
 
@@ -1319,7 +1315,7 @@ def replay_spares(rule: str, replaying: bool = False) -> bool:
     times, which a forger would do anyway: an export is no evidence either way, so every
     replayed row is spared and ``fupin verify`` notes what today's rules refuse, saying the
     export's recording time is no evidence (docs/import.md, Rules of today)."""
-    del rule  # each rule's name documents what is spared; when it came in is for the notes
+    assert rule in SPARED_BEFORE, rule  # each spared rule is named, with when it came in
     return replaying or REPLAY_SPARED.get()
 
 

@@ -76,9 +76,10 @@ BEFORE_THE_RULES = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def rule_came_in(monkeypatch: pytest.MonkeyPatch, rule: str, *, after_now: bool) -> None:
-    """Make ``rule`` of ``ledger.values.SPARED_BEFORE`` come in a day after now (an export's
-    row recorded now predates it, and its replay is spared) or before every row a test
-    records (``after_now=False``: the replay judges it, as the command would)."""
+    """Make ``rule`` of ``ledger.values.SPARED_BEFORE`` come in a day after now (a row
+    recorded now predates it, as an older fupin's) or before every row a test records
+    (``after_now=False``). A replay spares every row whenever recorded (``replay_spares``,
+    since re-tester W); the day is what ``fupin verify``'s notes name."""
     moment = clock.now() + timedelta(days=1) if after_now else BEFORE_THE_RULES
     monkeypatch.setitem(SPARED_BEFORE, rule, moment)
 

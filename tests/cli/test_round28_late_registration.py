@@ -24,7 +24,6 @@ from ledger.programme import ProgrammeRules, YearParameters
 from ledger.values import replayed_as_recorded
 
 from tests.cli.conftest import (
-    BEFORE_THE_RULES,
     Fupin,
     assert_refused,
     doc,
@@ -143,7 +142,7 @@ def test_a_household_returned_in_2018_still_exits_in_the_2019_plan(seeded: Fupin
 def _recorded_by_an_older_fupin(fupin: Fupin) -> None:
     """JH-0009 identified in 2016, reviewed, noticed, signed and registered in 2019, as a fupin
     before session 28 took it (``rebuilding_export``: as an export's rows are replayed)."""
-    with closing(open_ledger(fupin.store)) as app, replayed_as_recorded(BEFORE_THE_RULES):
+    with closing(open_ledger(fupin.store)) as app, replayed_as_recorded():
         app.rebuilding_export = True
         identify(app, "JH-0009", serial=9)
         app.review(stamp(JN, date(2019, 3, 5)), "JH-0009", True)

@@ -17,7 +17,6 @@ from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
 
 from tests.cli.conftest import (
-    BEFORE_THE_RULES,
     Fupin,
     assert_refused,
     doc,
@@ -44,7 +43,7 @@ def _recorded_as_an_older_fupin_took_it(fupin: Fupin) -> None:
     a fupin before session 28 took it (its rule spared, as for an export's replay)."""
     app = open_ledger(fupin.store)
     try:
-        with replayed_as_recorded(BEFORE_THE_RULES):
+        with replayed_as_recorded():
             app.retire_officer(stamp("admin", date(2016, 8, 5)), "jn-01", "调离")
     finally:
         app.close()

@@ -23,7 +23,6 @@ from ledger.inspections import Inspection
 from ledger.values import replayed_as_recorded
 
 from tests.cli.conftest import (
-    BEFORE_THE_RULES,
     Fupin,
     assert_refused,
     doc,
@@ -69,7 +68,7 @@ def _talk_as_an_older_fupin_held_it(seeded: Fupin) -> None:
     """A talk about 江南's 2017 under the street inspection SI-JN, as a fupin before session 28
     took it."""
     seeded.ok(STREET, "insp-1")
-    with closing(open_ledger(seeded.store)) as app, replayed_as_recorded(BEFORE_THE_RULES):
+    with closing(open_ledger(seeded.store)) as app, replayed_as_recorded():
         inspection = app.load(Inspection, "SI-JN", "inspection")
         prov = app.authorise(stamp("insp-1", date(2018, 2, 1)), "hold_talk", "江南")
         inspection.hold_talk("江南", 2017, "未完成", prov, as_recorded=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import orjson
 from ledger.application import open_ledger
-from ledger.values import REPLAY_SPARED, REPLAYED_AT
+from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import BEFORE_THE_RULES, Fupin, assert_refused, doc, last_entry
+from tests.cli.conftest import Fupin, assert_refused, doc, last_entry
 from tests.support import stamp
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
@@ -54,12 +54,8 @@ def test_the_latest_entry_left_standing_bounds_it_and_is_named(seeded: Fupin) ->
 def _as_an_older_fupin_took_it() -> Iterator[None]:
     """A retirement recorded as a fupin before session 28 took it: an export's row, recorded
     before the rule came in, replayed (``ledger.values.replay_spares``)."""
-    spared, at = REPLAY_SPARED.set(True), REPLAYED_AT.set(BEFORE_THE_RULES)
-    try:
+    with replayed_as_recorded():
         yield
-    finally:
-        REPLAYED_AT.reset(at)
-        REPLAY_SPARED.reset(spared)
 
 
 def test_verify_does_not_note_a_retirement_dated_before_a_voided_entry(seeded: Fupin) -> None:
