@@ -16,18 +16,9 @@ import pytest
 from cli.main import app
 
 from tests.cli.conftest import Fupin
+from tests.cli.test_round28_imported_by import ROW
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
-
-ROW: dict[str, object] = {
-    "command": "record_visit",
-    "ref": "IMP-V-1",
-    "actor": "jn-01",
-    "effective": "2016-09-05",
-    "document": "走访台账导入〔2016〕",
-    "note": "",
-    "args": {"household": "JH-0001", "helper": "c-1", "summary": "入户走访"},
-}
 
 Edit = Callable[[dict[str, object]], None]
 
