@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from projections import api
@@ -48,6 +48,7 @@ def show(
         # day and which moment the dossier shows (tester Z, session 23: an as-of dossier
         # saved as CSV read like today's). The facts are the household's, shown below.
         del report["household"]
+    columns = DOSSIER_COLUMNS
     if output is OutputFormat.table:
         # One household's facts read better down the page than across it.
         for section in ("facts", "personal"):
@@ -56,7 +57,25 @@ def show(
                 for row in report[section]
                 for key, value in row.items()
             ]
-    emit_report(report, ("facts", "personal", *SECTIONS), output, DOSSIER_COLUMNS)
+        columns = _imported_said(report)
+    emit_report(report, ("facts", "personal", *SECTIONS), output, columns)
+
+
+def _imported_said(report: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The table's columns: an entry another recorded for its officer says so in its
+    ``recorded_by`` cell, in ``fupin history``'s words (``jn-01, imported by admin``), and
+    the table has no ``imported_by`` column (JSON and CSV keep it: since session 29)."""
+    for section, names in DOSSIER_COLUMNS.items():
+        if "imported_by" not in names:
+            continue
+        for row in report[section]:
+            by = row.pop("imported_by", None)
+            if by:
+                row["recorded_by"] = f"{row['recorded_by']}, imported by {by}"
+    return {
+        section: tuple(name for name in names if name != "imported_by")
+        for section, names in DOSSIER_COLUMNS.items()
+    }
 
 
 SHARED_COLUMNS = ("id_card", "households", "streets")

@@ -39,7 +39,7 @@ SCHEMA = (
     "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_visits (aggregate_id TEXT, version INTEGER, "
     "household TEXT, street TEXT, helper TEXT, visited_on TEXT, recorded_by TEXT, "
-    "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "imported_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_measures (aggregate_id TEXT, measure_id TEXT, "
     "household TEXT, category TEXT, description TEXT, budget_fen INTEGER, planned_on TEXT, "
     "completed_on TEXT, completed_version INTEGER, PRIMARY KEY (aggregate_id, measure_id))",
@@ -182,7 +182,7 @@ def helper_unpaired(db: Database, fact: Fact) -> None:
 def visit_recorded(db: Database, fact: Fact) -> None:
     number, street = place(db, fact.aggregate_id)
     db.write(
-        "INSERT INTO pj_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        "INSERT INTO pj_visits VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
             fact.version,
@@ -191,6 +191,7 @@ def visit_recorded(db: Database, fact: Fact) -> None:
             fact["helper"],
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
 

@@ -167,7 +167,12 @@ REBUILD_PAGES = 50
 #: blank while it is not exited: a return's approval clears it (a voided one restores it), an
 #: exit's approval voided leaves it blank (it was the exit approved before, undone by a
 #: return, beside the exit year of the cycle under way: tester F).
-SCHEMA_VERSION = 31
+#: 32 (session 29): each table with a ``recorded_by`` column (``pj_visits``, ``pj_incomes``,
+#: ``pj_allocations``, ``pj_disbursements``, ``pj_findings``, ``pj_moves``, ``pj_exit_steps``,
+#: ``pj_return_steps``) keeps ``imported_by`` beside it: who recorded the entry for its actor
+#: (an admin importing an officer's rows, the provenance's ``imported_by`` since session 28),
+#: NULL when the actor recorded it; the dossier shows it.
+SCHEMA_VERSION = 32
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -17,24 +17,28 @@ from projections.storage import Database
 __all__ = ["COLUMNS", "dossier"]
 
 #: Each list section's columns, in order (a CSV or table of an empty one still has its header).
+#: ``imported_by`` beside ``recorded_by``: who recorded the entry for its officer, an admin
+#: importing the officer's rows (None when the officer recorded it; since session 29: only
+#: ``fupin history`` said so, and an inspector reading the dossier took it for the officer's).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "helpers": ("helper", "role", "paired_on", "paired_by", "unpaired_on", "replacement"),
-    "visits": ("helper", "visited_on", "recorded_by"),
+    "visits": ("helper", "visited_on", "recorded_by", "imported_by"),
     "measures": (
         *("measure_id", "category", "description", "budget_fen", "planned_on", "completed_on"),
     ),
     # ``in_force``: the year's assessment in force as of the view's day, its latest by date
     # (since session 23: one entered late, dated earlier, was listed like the one in force).
-    "incomes": ("year", "income_fen", "assessed_on", "recorded_by", "in_force"),
-    "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by"),
+    "incomes": ("year", "income_fen", "assessed_on", "recorded_by", "imported_by", "in_force"),
+    "exit_steps": ("exit_cycle", "step", "effective", "year", "recorded_by", "imported_by"),
     # A return to poverty 返贫, step by step, and a withdrawal with its reason (since session
     # 23: only ``fupin history`` showed them).
     "return_steps": (
         *("return_cycle", "step", "effective", "disaster", "authority", "reason", "recorded_by"),
+        "imported_by",
     ),
     "funds": ("account", "measure_id", "category", "amount_fen", "paid_on", "village"),
     # Its moves 迁移 to another village of its street (since session 25); a voided one has none.
-    "moves": ("effective", "from_village", "to_village", "reason", "recorded_by"),
+    "moves": ("effective", "from_village", "to_village", "reason", "recorded_by", "imported_by"),
     # Its workers' jobs 就业 with an enterprise or cooperative [四(十一)], one a row: since when,
     # ended when (none: still employed); a voided one has none (since session 23: no report
     # or dossier showed employment, testers of session 22).
@@ -46,7 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     # report said so, and a dossier showed a deadline of 2018 with no rectification silently).
     "findings": (
         *("inspection", "finding", "description", "deadline", "recorded_on", "recorded_by"),
-        *("rectified_on", "closed_on", "overdue"),
+        *("imported_by", "rectified_on", "closed_on", "overdue"),
     ),
 }
 
@@ -94,7 +98,7 @@ def dossier(db: Database, number: str, today: date | None = None) -> dict[str, A
         "household": household,
         "helpers": helpers,
         "visits": db.dicts(
-            "SELECT helper, visited_on, recorded_by FROM pj_visits "
+            "SELECT helper, visited_on, recorded_by, imported_by FROM pj_visits "
             "WHERE aggregate_id = ? AND voided = 0 ORDER BY visited_on, version",
             key,
         ),
@@ -105,13 +109,13 @@ def dossier(db: Database, number: str, today: date | None = None) -> dict[str, A
         ),
         "incomes": _incomes(db, key),
         "exit_steps": db.dicts(
-            "SELECT exit_cycle, step, effective, year, recorded_by FROM pj_exit_steps "
+            "SELECT exit_cycle, step, effective, year, recorded_by, imported_by FROM pj_exit_steps "
             "WHERE aggregate_id = ? ORDER BY version",
             key,
         ),
         "return_steps": db.dicts(
-            "SELECT return_cycle, step, effective, disaster, authority, reason, recorded_by "
-            "FROM pj_return_steps WHERE aggregate_id = ? ORDER BY version",
+            "SELECT return_cycle, step, effective, disaster, authority, reason, recorded_by, "
+            "imported_by FROM pj_return_steps WHERE aggregate_id = ? ORDER BY version",
             key,
         ),
         "funds": db.dicts(
@@ -121,7 +125,8 @@ def dossier(db: Database, number: str, today: date | None = None) -> dict[str, A
             (number,),
         ),
         "moves": db.dicts(
-            "SELECT effective, from_village, to_village, reason, recorded_by FROM pj_moves "
+            "SELECT effective, from_village, to_village, reason, recorded_by, imported_by "
+            "FROM pj_moves "
             "WHERE aggregate_id = ? AND voided = 0 ORDER BY effective, version",
             key,
         ),
@@ -139,7 +144,7 @@ def _findings(db: Database, number: str, today: date | None) -> list[dict[str, A
     """The findings about the household, each saying whether it is overdue."""
     rows = db.dicts(
         "SELECT inspection, finding_id AS finding, description, deadline, recorded_on, "
-        "recorded_by, rectified_on, closed_on FROM pj_findings "
+        "recorded_by, imported_by, rectified_on, closed_on FROM pj_findings "
         "WHERE subject_kind = 'household' AND subject = ? "
         "ORDER BY recorded_on, inspection, finding_id",
         (number,),
@@ -165,7 +170,8 @@ def overdue(finding: dict[str, Any], today: date | None) -> bool:
 #: dated later, or on its day and entered after it (``Household._income_assessed``). The view
 #: holds the assessments effective by its day, so it is the one in force as of that day.
 _INCOMES = (
-    "SELECT year, income_fen, assessed_on, recorded_by, NOT EXISTS (SELECT 1 FROM pj_incomes o "
+    "SELECT year, income_fen, assessed_on, recorded_by, imported_by, "
+    "NOT EXISTS (SELECT 1 FROM pj_incomes o "
     "WHERE o.aggregate_id = i.aggregate_id AND o.year = i.year AND o.voided = 0 AND "
     "(o.assessed_on > i.assessed_on OR (o.assessed_on = i.assessed_on AND o.version > i.version)))"
     " AS in_force FROM pj_incomes i WHERE i.aggregate_id = ? AND i.voided = 0 "

@@ -55,17 +55,19 @@ SCHEMA = (
     "household TEXT, started_on TEXT, ended_on TEXT, PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_exit_steps (aggregate_id TEXT, version INTEGER, "
     "household TEXT, exit_cycle INTEGER, step TEXT, effective TEXT, notice_start TEXT, "
-    "notice_end TEXT, recorded_by TEXT, year INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "notice_end TEXT, recorded_by TEXT, imported_by TEXT, year INTEGER, "
+    "PRIMARY KEY (aggregate_id, version))",
     # Each step of a return to poverty 返贫 (recognised, applied, reviewed, approved) with what
     # it said of the disaster and the recognising authority, and each withdrawal with its
     # reason (step ``withdrawn``); a return's steps share a cycle, the next return starts the
     # next. Since session 23: only ``fupin history`` showed them (testers, session 22).
     "CREATE TABLE IF NOT EXISTS pj_return_steps (aggregate_id TEXT, version INTEGER, "
     "household TEXT, return_cycle INTEGER, step TEXT, effective TEXT, disaster TEXT, "
-    "authority TEXT, reason TEXT, recorded_by TEXT, PRIMARY KEY (aggregate_id, version))",
+    "authority TEXT, reason TEXT, recorded_by TEXT, imported_by TEXT, "
+    "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_incomes (aggregate_id TEXT, version INTEGER, "
     "household TEXT, year INTEGER, income_fen INTEGER, assessed_on TEXT, recorded_by TEXT, "
-    "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "imported_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
     # A household's members by effective date, once they changed (the identification's count,
     # then each change): an exit's people are the members on the day it took effect, however
     # late either was recorded. Households never changed have no rows (pj_households has it).
@@ -83,7 +85,7 @@ SCHEMA = (
     # village before and after, from its effective date; ``voided`` once corrected.
     "CREATE TABLE IF NOT EXISTS pj_moves (aggregate_id TEXT, version INTEGER, household TEXT, "
     "effective TEXT, from_village TEXT, to_village TEXT, reason TEXT, recorded_by TEXT, "
-    "voided INTEGER, PRIMARY KEY (aggregate_id, version))",
+    "imported_by TEXT, voided INTEGER, PRIMARY KEY (aggregate_id, version))",
     # Each amendment of a registered household's key-target mark, a row a field it restated
     # (key_target, and labour or willing with it; since session 26): from the start, so it
     # moves its street's K of every plan year since its registration, closed ones too. The
@@ -447,10 +449,10 @@ def moved(db: Database, fact: Fact) -> None:
     # the memo read before the row is written (a first read would hold it already)
     _moves(db).setdefault(number, []).append((fact.effective, fact["was"], fact["village"]))
     db.write(
-        "INSERT INTO pj_moves VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        "INSERT INTO pj_moves VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             *(fact.aggregate_id, fact.version, number, fact.effective),
-            *(fact["was"], fact["village"], fact["reason"], fact.actor),
+            *(fact["was"], fact["village"], fact["reason"], fact.actor, fact.imported_by),
         ),
     )
     _set(db, fact, village=fact["village"])
@@ -552,7 +554,7 @@ def agreement_signed(db: Database, fact: Fact) -> None:
 
 def income_assessed(db: Database, fact: Fact) -> None:
     db.write(
-        "INSERT INTO pj_incomes VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        "INSERT INTO pj_incomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
         (
             fact.aggregate_id,
             fact.version,
@@ -561,6 +563,7 @@ def income_assessed(db: Database, fact: Fact) -> None:
             fact["income_fen"],
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
 
@@ -571,7 +574,7 @@ def _exit_step(db: Database, fact: Fact, step: str, start: str | None, end: str 
     if row is None:
         return
     db.write(
-        "INSERT INTO pj_exit_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pj_exit_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
             fact.version,
@@ -582,6 +585,7 @@ def _exit_step(db: Database, fact: Fact, step: str, start: str | None, end: str 
             start,
             end,
             fact.actor,
+            fact.imported_by,
             row["exit_year"],
         ),
     )
@@ -624,11 +628,11 @@ def _return_step(db: Database, fact: Fact, step: str, said: dict[str, str]) -> N
         return
     ended = db.one(_RETURNS_ENDED, (fact.aggregate_id,))
     db.write(
-        "INSERT INTO pj_return_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pj_return_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             *(fact.aggregate_id, fact.version, row["number"], 1 + int((ended or (0,))[0])),
             *(step, fact.effective, said.get("disaster", ""), said.get("authority", "")),
-            *(said.get("reason", ""), fact.actor),
+            *(said.get("reason", ""), fact.actor, fact.imported_by),
         ),
     )
 

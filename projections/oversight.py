@@ -25,7 +25,8 @@ SCHEMA = (
     "opened_by TEXT)",
     "CREATE TABLE IF NOT EXISTS pj_findings (aggregate_id TEXT, finding_id TEXT, "
     "inspection TEXT, street TEXT, subject_kind TEXT, subject TEXT, description TEXT, "
-    "deadline TEXT, recorded_on TEXT, recorded_by TEXT, rectified_on TEXT, closed_on TEXT, "
+    "deadline TEXT, recorded_on TEXT, recorded_by TEXT, imported_by TEXT, rectified_on TEXT, "
+    "closed_on TEXT, "
     "PRIMARY KEY (aggregate_id, finding_id))",
     # A household's findings (its dossier, session 19) without a scan of every finding.
     "CREATE INDEX IF NOT EXISTS pj_findings_subject ON pj_findings (subject_kind, subject)",
@@ -103,7 +104,7 @@ def finding_recorded(db: Database, fact: Fact) -> None:
         streets = db.rows("SELECT street FROM pj_villages WHERE village = ?", (fact["subject"],))
         street = str(streets[0][0]) if len(streets) == 1 else street
     db.write(
-        "INSERT INTO pj_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        "INSERT INTO pj_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
         (
             fact.aggregate_id,
             fact["finding_id"],
@@ -115,6 +116,7 @@ def finding_recorded(db: Database, fact: Fact) -> None:
             fact.iso("deadline"),
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
     db.write(

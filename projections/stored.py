@@ -94,7 +94,9 @@ class Decoder:
 class Fact:
     """One stored event as the read models see it.
 
-    ``actor`` is who recorded it, ``effective`` the provenance's effective date and
+    ``actor`` is the entry's officer (the provenance's actor), ``imported_by`` who recorded it
+    for them when that is not the actor (an admin importing an officer's rows, since session
+    28; None when the actor recorded it), ``effective`` the provenance's effective date and
     ``recorded`` the recording time, both as ISO text; ``prov`` and ``recorded_at`` are the
     same as values. ``fact[key]`` is a field of the event, decoded when read (personal data
     stays sealed: no read model holds it).
@@ -106,6 +108,7 @@ class Fact:
         "actor",
         "aggregate_id",
         "effective",
+        "imported_by",
         "kind",
         "name",
         "position",
@@ -118,6 +121,7 @@ class Fact:
     aggregate_id: str
     version: int
     actor: str
+    imported_by: str | None  # who recorded it for the actor (None: the actor did)
     effective: str  # ISO date
 
     def __init__(
@@ -137,6 +141,8 @@ class Fact:
         self.version = version
         prov = state["prov"]["__Provenance__"]
         self.actor = prov["actor"]
+        # stored only when set (``Provenance.STORED_IF_SET``)
+        self.imported_by = prov.get("imported_by") or None
         self.effective = prov["effective"]["__date__"]
         self._state = state
         self._decoder = decoder

@@ -236,6 +236,7 @@ def test_a_households_dossier_lists_the_findings_about_it(seeded: Fupin) -> None
             "deadline": "2016-12-31",
             "recorded_on": "2016-09-02",
             "recorded_by": "insp-1",
+            "imported_by": None,  # recorded by its inspector (since session 29)
             "rectified_on": "2016-09-10",
             "closed_on": None,
             "overdue": False,  # rectified by its deadline (since session 27)

@@ -169,7 +169,7 @@ def test_the_dossier_marks_each_years_assessment_in_force_as_of_its_day(seeded: 
 
     assert [(r["income_fen"], r["in_force"]) for r in now] == [(830000, False), (820000, True)]
     assert [(r["income_fen"], r["in_force"]) for r in then] == [(830000, True)]
-    assert "year,income_fen,assessed_on,recorded_by,in_force" in csv
-    assert "2016,830000,2016-11-20,jn-01,no" in csv
-    assert "2016,820000,2017-01-12,jn-01,yes" in csv
+    assert "year,income_fen,assessed_on,recorded_by,imported_by,in_force" in csv
+    assert "2016,830000,2016-11-20,jn-01,,no" in csv
+    assert "2016,820000,2017-01-12,jn-01,,yes" in csv
     assert "in_force" in table

@@ -10,7 +10,9 @@ Each command runs as an officer allowed to run it (``ledger/authority.py``): the
 officer for the street's casework, the district officer for district steps and the city
 account, the inspector for inspections, the admin for officers. A few run as someone else
 (``("as", actor, command)``): an analyst or another street's officer, refused; the street
-officer, refused for the district's steps.
+officer, refused for the district's steps. A few run as imported by the admin for the officer
+(``("imported", command)``: an import of the officer's rows, whose events name the admin as
+``imported_by``, since session 29 here: the read models keep it).
 
 Targets are drawn as indexes and picked from the state when the command runs: the version a
 correction voids from the aggregate's voidable entries still in force, the helper of a visit or
@@ -191,7 +193,12 @@ _permitted: st.SearchStrategy[Command] = st.one_of(*_casework, *_money, *_correc
 #: officer for the district) or allowed after all (the street officer for the street's work).
 _as_another = st.tuples(st.just("as"), st.sampled_from(("ana-1", SPARE, STREET)), _permitted)
 
-commands: st.SearchStrategy[Command] = st.one_of(_permitted, _as_another, _as_another, _as_another)
+#: The officer's own command recorded by the admin for them (an import of their rows).
+_imported = st.tuples(st.just("imported"), _permitted)
+
+commands: st.SearchStrategy[Command] = st.one_of(
+    _permitted, _as_another, _as_another, _as_another, _imported
+)
 steps: st.SearchStrategy[Step] = st.tuples(commands, st.integers(-30, 90))
 
 
@@ -240,6 +247,13 @@ def apply(app: Ledger, command: Command, day: date) -> None:
     ``LedgerError`` and writes nothing; a command of several steps that was accepted for the
     first stops quietly at a refusal of a later one."""
     actor: str | None = None
+    if command[0] == "imported":  # as an import by the admin of the officer's rows
+        app.importing_by = ADMIN
+        try:
+            _Run(app, day, None).run(command[1])
+        finally:
+            app.importing_by = ""
+        return
     if command[0] == "as":
         _, actor, command = command
     _Run(app, day, actor).run(command)
@@ -602,6 +616,9 @@ TOUR: list[Step] = [
     (("visit", "JH-2", 1), -40),  # by sw-2, entered late: dated before the talk
     (("income", "JH-1", 0, 700_000), -10),  # JH-1's 2016 income, entered late
     (("correct", "household", "JH-2", 0), 30),  # voids the late visit
+    # jn-01's visit and qu-01's allocation imported by the admin (``imported_by``, session 29)
+    (("imported", ("visit", "JH-2", 1)), 0),
+    (("imported", ("allocate", 30_000)), 0),
     # JH-2 was no key target from the start: 2016's plan loses it, whatever the view's date.
     (("amend", "household", "JH-2", {"key_target": False, "willing": False, "area": "urban"}), 1),
     (("amend", "helper", "v-1", {"name": "江南党员义工队", "team_size": 12}), 1),

@@ -112,6 +112,8 @@ def test_incremental_catch_up_equals_rebuild_equals_fold(history: list[Step]) ->
         names = {fact.name for fact in facts(app)}
         db = open_database(app.location)
         incremental = tables(db)
+        kept_by = kept_imported_by(db)
+        recorders = {(f.aggregate_id, f.version): f.prov.imported_by or None for f in facts(app)}
         api.rebuild(app)
         rebuilt = tables(db)
         folded = fold(facts(app), MODELS)
@@ -120,6 +122,28 @@ def test_incremental_catch_up_equals_rebuild_equals_fold(history: list[Step]) ->
         folded.close()
     target(float(len(names & HANDLED)), label="event kinds the read models handled")
     assert incremental == rebuilt == in_memory
+    # Who recorded each entry for its actor (an admin's import of an officer's rows), as the
+    # events say: set on its rows, NULL on the others (since session 29).
+    assert kept_by == {key: by for key, by in recorders.items() if key in kept_by}
+
+
+#: The read models' tables of entries, keyed by entry, that keep who recorded one for its
+#: actor (``imported_by``); ``pj_findings``, keyed by finding, is checked by the CLI tests.
+IMPORTED_BY = (
+    *("pj_visits", "pj_incomes", "pj_allocations", "pj_disbursements"),
+    *("pj_moves", "pj_exit_steps", "pj_return_steps"),
+)
+
+
+def kept_imported_by(db: Database) -> dict[tuple[str, int], str | None]:
+    """Each entry row's (aggregate id, version) and its ``imported_by``."""
+    return {
+        (str(aggregate_id), int(version)): by
+        for table in IMPORTED_BY
+        for aggregate_id, version, by in db.rows(
+            f"SELECT aggregate_id, version, imported_by FROM {table}"
+        )
+    }
 
 
 def test_the_tour_reaches_every_event_the_read_models_handle() -> None:

@@ -1,0 +1,133 @@
+"""Session 29 (brief b): an entry the district office imported in a street officer's name says
+so in the household's dossier and in the read models, as ``fupin history`` has since session 28
+(``jn-01 (officer), imported by admin``). Before, ``household show`` and every ``pj_`` table
+with a ``recorded_by`` column named the officer alone: an inspector reading the dossier could
+not tell the admin's import from the officer's own entry. The read models keep ``imported_by``
+beside ``recorded_by`` (schema 32): read models an older fupin built are rebuilt once, as for
+every schema before."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.cli.conftest import Fupin, assert_refused, doc, history_rows
+from tests.cli.test_round26_schema_upgrade import Officers, officers  # noqa: F401 (a fixture)
+from tests.cli.test_round28_imported_by import ROW
+
+#: JH-0001's income of 2016, imported by the admin in jn-01's name.
+INCOME: dict[str, object] = {
+    **ROW,
+    "command": "assess_income",
+    "ref": "IMP-I-1",
+    "effective": "2016-09-06",
+    "args": {"household": "JH-0001", "year": 2016, "income": "9000.00"},
+}
+
+
+def _import(fupin: Fupin, folder: Path, *rows: dict[str, object]) -> None:
+    path = folder / "imp.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    assert "imported" in fupin.ok(f"import {path}", "admin").stdout
+
+
+def _shown(fupin: Fupin, section: str, *options: str) -> list[tuple[object, ...]]:
+    line = " ".join(("household show JH-0001 --format json", *options))
+    rows = orjson.loads(fupin.ok(line, "insp-1").stdout)[section]
+    return [(row["recorded_by"], row["imported_by"]) for row in rows]
+
+
+def _own_visit_then_imported(fupin: Fupin, folder: Path) -> str:
+    """jn-01's own visit of 2016-09-01, then the admin's import of jn-01's visit of 2016-09-05
+    and assessment; returns the own visit's recording time (an import not known yet)."""
+    fupin.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-01')}", "jn-01")
+    own = str(history_rows(fupin, "JH-0001")[-1]["recorded_at"])
+    _import(fupin, folder, ROW, INCOME)
+    return own
+
+
+def test_the_dossier_says_who_imported_an_entry_for_its_officer(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    own = _own_visit_then_imported(seeded, tmp_path)
+
+    assert _shown(seeded, "visits") == [("jn-01", None), ("jn-01", "admin")]
+    assert _shown(seeded, "incomes") == [("jn-01", "admin")]
+    table = seeded.ok("household show JH-0001", "insp-1").stdout
+    assert table.count("jn-01, imported by admin") == 2  # the visit, the assessment
+    assert "imported_by" not in table  # said in the recorded_by cell, as history says it
+    blocks = seeded.ok("household show JH-0001 --format csv", "insp-1").stdout.split("\n\n")
+    visits = [b for b in blocks if b.startswith("# visits\n")]
+    rows = list(csv.DictReader(io.StringIO(visits[0].partition("\n")[2])))
+    assert [(r["visited_on"], r["imported_by"]) for r in rows] == [
+        ("2016-09-01", ""),
+        ("2016-09-05", "admin"),
+    ]
+    # As of a day, and as known at a moment: the same read models, replayed.
+    assert _shown(seeded, "visits", "--as-of 2016-09-05") == [("jn-01", None), ("jn-01", "admin")]
+    assert _shown(seeded, "visits", "--as-of 2016-09-04") == [("jn-01", None)]
+    assert _shown(seeded, "visits", f"--known-at {own}") == [("jn-01", None)]
+    assert seeded.ok("projections check", "admin").exit_code == 0
+
+
+def test_the_read_models_keep_imported_by_beside_recorded_by(seeded: Fupin, tmp_path: Path) -> None:
+    _own_visit_then_imported(seeded, tmp_path)
+    sql = "SELECT visited_on, recorded_by, imported_by FROM pj_visits ORDER BY visited_on"
+
+    found = orjson.loads(seeded.ok(f'query "{sql}" --format json', "ana-1").stdout)
+
+    assert found["rows"] == [["2016-09-01", "jn-01", None], ["2016-09-05", "jn-01", "admin"]]
+
+
+def _run(store: str, *statements: str) -> None:
+    """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN)."""
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(store, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        return
+    with sqlite3.connect(store) as db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
+
+
+#: The read models as fupin of schema 31 left ``pj_visits``: no ``imported_by``.
+AS_SCHEMA_31 = (
+    "ALTER TABLE pj_visits DROP COLUMN imported_by",
+    "UPDATE pj_schema SET version = 31 WHERE id = 1",
+)
+
+
+def test_read_models_of_schema_31_are_rebuilt_with_imported_by(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _own_visit_then_imported(seeded, tmp_path)
+    seeded.ok("report caseload --format json")
+    _run(seeded.store, *AS_SCHEMA_31)
+
+    # The store's owner's first report after the upgrade rebuilds them (on PostgreSQL the
+    # table is made again in the new shape, with its grants).
+    assert _shown(seeded, "visits") == [("jn-01", None), ("jn-01", "admin")]
+    assert seeded.ok("projections check", "admin").exit_code == 0
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_officers_role_meeting_pj_visits_of_schema_31_is_refused(
+    seeded: Fupin,
+    officers: Officers,  # noqa: F811 (the fixture imported above)
+) -> None:
+    _run(seeded.store, *AS_SCHEMA_31)
+
+    result = seeded(f"--store {officers.dsn} household show JH-0001", "jn-01")
+
+    assert_refused(result, "store", "table pj_visits lacks column imported_by")
+    seeded.ok("projections rebuild")
+    assert seeded.ok(f"--store {officers.dsn} household show JH-0001", "jn-01").exit_code == 0
