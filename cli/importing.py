@@ -1084,7 +1084,7 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
     from openpyxl.utils.datetime import from_excel
 
     formats = [style.numFmtId for style in workbook._cell_styles]
-    text_rules: dict[int, str] = {}  # a style's rule for text cells (``hidden_text``)
+    text_rules: dict[int, tuple[str, tuple[str | None, ...]]] = {}  # ``hidden_text``, by style
     date_rules: dict[int, str] = {}  # a style's part of a date hidden (``hidden_date_part``)
     table: list[list[Any]] = []
     empty = 0  # empty rows read since the last with a value, not yet in ``table``
@@ -1107,8 +1107,9 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
                     if rule is None:
                         number_format = str(getattr(cell, "number_format", ""))
                         text_rules[style] = rule = hidden_text(number_format)
-                    if rule:
-                        value = _refused(_HiddenText(value), _hidden_rule(value, rule))
+                    if rule[0]:
+                        value = _HiddenText(value)
+                        value.change, value.pieces = rule
             elif isinstance(value, datetime):  # a format openpyxl knows for a date's
                 style = getattr(cell, "_style_id", 0)
                 hides = date_rules.get(style)
@@ -1202,13 +1203,15 @@ _NO_YEAR = frozenset({28, 29, 51, 53, 54, 58})
 
 
 class _HiddenText(str):
-    """A text cell whose format does not show its text (``;;;``): read as the text, and its
-    row refused (``_table_rows``) with its ``refusal``."""
+    """A text cell whose format does not show its text as it is (``;;;``, ``"JN-"@``): read as
+    the text, and its row refused (``_table_rows``, ``_hidden_rule``) with what the format
+    does (``change``) and shows (``pieces``, ``hidden_text``)."""
 
-    refusal: str
+    change: str
+    pieces: tuple[str | None, ...]
 
 
-_Refused = TypeVar("_Refused", _ShownOtherwise, _HiddenText, _PartDate)
+_Refused = TypeVar("_Refused", _ShownOtherwise, _PartDate)
 
 
 def _refused(cell: _Refused, refusal: str) -> _Refused:
@@ -1417,24 +1420,74 @@ def _sections(number_format: str) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def hidden_text(number_format: str) -> str:
-    """What ``number_format`` shows of a text cell in place of its text ("" if the text):
-    Excel shows text by the format's fourth section, when it has one; without ``@`` there, the
-    text is not shown (``;;;`` hides it, ``;;;"N/A"`` shows N/A)."""
+def hidden_text(number_format: str) -> tuple[str, tuple[str | None, ...]]:
+    """What ``number_format`` does to a text cell ("" if it shows the text as it is), and what
+    it shows: its pieces, literal text or None for the text (``"JN-"@``: ``("JN-", None)``).
+
+    The section that shows text is Excel's: the fourth of four; of fewer, the last if it holds
+    ``@`` (``"JN-"@``, ``0;"JN-"@``); with neither, text is shown as typed. Without ``@``
+    there, the text is not shown (``;;;`` hides it, ``;;;"N/A"`` shows N/A); with it, any
+    text the section adds (quoted, escaped, a currency's ``[$¥-804]``, a fill ``*-``, or a
+    character typed bare) is shown beside it (since session 29, tester E: ``"JN-"@`` showed
+    JN-999002 for 999002 typed, and 999002 was read). Spaces (``_x``, ``* ``, ``" "``) and
+    colours change no text, and pass."""
     sections = _sections(number_format)
-    if len(sections) < 4 or "@" in _QUOTED.sub("", sections[3]):
-        return ""
-    literals = "".join(
-        part[1:-1] if part.startswith('"') else part[1:] for part in _QUOTED.findall(sections[3])
-    )
-    shows = f"shows {literals!r}" if literals else "shows nothing"
-    return f"{shows} in place of it (the format {number_format!r})"
+    section = sections[3] if len(sections) >= 4 else sections[-1]
+    pieces = _text_pieces(section)
+    texts = pieces.count(None)
+    if len(sections) < 4 and not texts:
+        return "", ()
+    where = f"(the format {number_format!r})"
+    added = "".join(piece for piece in pieces if piece is not None)
+    if not texts:
+        shows = f"shows {added!r}" if added.strip() else "shows nothing"
+        return f"{shows} in place of it {where}", pieces
+    if texts > 1:
+        return f"shows it {texts} times {where}", pieces
+    if added.strip():
+        return f"adds {added.strip()!r} to it {where}", pieces
+    return "", ()
 
 
-def _hidden_rule(text: str, change: str) -> str:
+#: A text section's parts: a literal quoted or escaped, a space (``_x``) or a fill (``*x``),
+#: a bracketed code, the text (``@``), or any other character, which Excel shows as it is.
+_TEXT_PART = re.compile(r'"[^"]*"?|[\\!].|[_*].|\[[^\]]*\]|.', re.DOTALL)
+
+
+def _text_pieces(section: str) -> tuple[str | None, ...]:
+    """What a format's text ``section`` shows: its literal pieces, and None where the text is."""
+    pieces: list[str | None] = []
+    for part in _TEXT_PART.findall(section):
+        if part == "@":
+            pieces.append(None)
+        elif part.startswith('"'):
+            pieces.append(part[1:].removesuffix('"'))
+        elif part[0] in "\\!" or (part[0] == "*" and len(part) == 2):
+            pieces.append(part[1:])
+        elif part[0] == "_" and len(part) == 2:
+            pieces.append(" ")
+        elif part.startswith("["):  # a colour, [DBNum1], a locale; a currency's sign shows
+            sign = part[2:].split("-", 1)[0] if part.startswith("[$") else ""
+            pieces.append(sign.removesuffix("]"))
+        else:
+            pieces.append(part)
+    return tuple(pieces)
+
+
+def _hidden_rule(text: str, change: str, pieces: tuple[str | None, ...], personal: bool) -> str:
+    """The refusal of a text cell whose format shows it otherwise (``hidden_text``): quoting
+    the text and what the sheet shows, unless it is personal (docs/privacy.md)."""
+    if personal:
+        held = "holds text (not shown: a refusal never shows personal data)"
+    else:
+        held = f"holds {quoted(text)}"
+    if pieces.count(None) == 1 and not personal:
+        shown = "".join(text if piece is None else piece for piece in pieces)
+        change += f", showing {quoted(shown.strip())}"
+    advice = "type what it shows and format" if "adds" in change else "format"
     return (
-        f"holds {quoted(text)}, but its number format {change}: what it shows is not what it "
-        "holds; format the cell General or Text (文本)"
+        f"{held}, but its number format {change}: what it shows is not what it holds; "
+        f"{advice} the cell General or Text (文本)"
     )
 
 
@@ -1729,7 +1782,11 @@ def _table_rows(
                 kind = _column_kind(row_spec, headers[i])
                 rule = _shown_rule(cell, cell.change, kind)
                 errors.append(RowError(where(number), headers[i], rule))
-            elif isinstance(cell, _ShownOtherwise | _HiddenText) or (
+            elif isinstance(cell, _HiddenText):
+                personal = _personal_header(headers[i])
+                rule = _hidden_rule(cell, cell.change, cell.pieces, personal)
+                errors.append(RowError(where(number), headers[i], rule))
+            elif isinstance(cell, _ShownOtherwise) or (
                 isinstance(cell, _PartDate) and not (i < width and headers[i])
             ):
                 column = headers[i] if i < width and headers[i] else _position(i)
