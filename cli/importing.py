@@ -25,7 +25,7 @@ import zipfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
@@ -996,6 +996,9 @@ class _Hidden:
     formulas: dict[int, list[int]] = field(default_factory=dict)  # row -> its columns
     #: Merged ranges, by each column they span: (first row, last row, ``D2:D5``), by first row.
     merged: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    #: Rows holding a value the sheet does not show by its font (struck through, or of its
+    #: background's colour: ``_veil``): the first such cell's column, why, and how many.
+    veiled: dict[int, tuple[int, str, int]] = field(default_factory=dict)
     #: The first thing the XML holds that no spreadsheet writes (a row past the sheet's last,
     #: ``_MAX_ROW``; rows out of order), if any: the sheet is refused, and read no further.
     unsaved: _Unsaved | None = None
@@ -1065,12 +1068,16 @@ def _sheets_of(
             sheet.reset_dimensions()
             hidden = sheet.sheet_state != "visible"
             concealed = parts.get(sheet._worksheet_path, _Hidden())
-            yield sheet.title, hidden, concealed, _values(workbook, sheet, concealed)
+            veiled: dict[int, tuple[int, str, int]] = {}
+            table = _values(workbook, sheet, concealed, veiled)
+            yield sheet.title, hidden, replace(concealed, veiled=veiled), table
     finally:
         workbook.close()
 
 
-def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
+def _values(
+    workbook: Any, sheet: Any, concealed: _Hidden, veiled: dict[int, tuple[int, str, int]]
+) -> list[list[Any]]:
     """The sheet's cell values, a date cell in one of Chinese Excel's own date formats as the
     date it shows. Those formats (``2018年3月6日`` and the like, built-in ids 27-31, 36 and
     50-54, 57, 58) are the locale's, not in openpyxl's table, so it reads such a cell as the number
@@ -1080,12 +1087,16 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
     after row 3: a million), and for each ``<row/>`` with no cell: an empty row after the
     first is kept as the one shared ``_NO_CELLS``, and trailing ones not at all, unless a
     formula with no saved value is there (``concealed.formulas``), so memory tracks the
-    cells a sheet holds, not the rows it claims (tester H, session 26: 1.6 GB for 5 KB)."""
+    cells a sheet holds, not the rows it claims (tester H, session 26: 1.6 GB for 5 KB).
+
+    ``veiled`` takes, by row, the first column of a cell holding a value that the sheet does
+    not show (``_veil``), why, and how many such cells the row has."""
     from openpyxl.utils.datetime import from_excel
 
     formats = [style.numFmtId for style in workbook._cell_styles]
     text_rules: dict[int, tuple[str, tuple[str | None, ...]]] = {}  # ``hidden_text``, by style
     date_rules: dict[int, str] = {}  # a style's part of a date hidden (``hidden_date_part``)
+    veils: dict[int, str] = {}  # a style's veil (``_veil``)
     table: list[list[Any]] = []
     empty = 0  # empty rows read since the last with a value, not yet in ``table``
     for row in sheet.iter_rows(max_row=_MAX_ROW):
@@ -1095,9 +1106,16 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
         if empty:
             table += [_NO_CELLS] * empty
             empty = 0
-        values = []
+        values: list[Any] = []
         for cell in row:
             value = cell.value
+            if value is not None:
+                style = getattr(cell, "_style_id", 0)
+                veil = veils.get(style)
+                if veil is None:
+                    veils[style] = veil = _veil(workbook, style)
+                if veil and not _empty(value):
+                    _note_veil(veiled, len(table) + 1, len(values) + 1, veil)
             if type(value) is str:
                 if "_x" in value:
                     value = _unescaped(value)
@@ -1139,6 +1157,67 @@ def _values(workbook: Any, sheet: Any, concealed: _Hidden) -> list[list[Any]]:
         table.append(values)
     unsaved = max(concealed.formulas, default=0) - len(table)  # (a formula's row, if after)
     return table + [_NO_CELLS] * min(max(unsaved, 0), empty)
+
+
+def _note_veil(veiled: dict[int, tuple[int, str, int]], row: int, column: int, veil: str) -> None:
+    """Note in ``veiled`` a cell holding a value its font does not show (``_veil``)."""
+    first, why, count = veiled.get(row, (column, veil, 0))
+    veiled[row] = (first, why, count + 1)
+
+
+def _veil(workbook: Any, style: int) -> str:
+    """Why a cell of ``style`` shows nothing an officer reads as standing: its font struck
+    through (删除线), or of its background's colour (white on no fill, or on a solid fill of
+    its own colour); "" if neither (since session 29, tester E: officers strike out or whiten
+    voided rows, as they hide them). Colours are compared as the workbook gives them: an RGB
+    or a palette index as RGB, a theme colour by its index and tint (its RGB is the theme's,
+    not read), the theme's Background 1 (index 0, no tint: white in Office's themes) as
+    white; automatic colours, patterns other than solid, conditional formats and part of a
+    cell's text struck out (rich text) are not judged."""
+    try:
+        styles = workbook._cell_styles[style]
+        font = workbook._fonts[styles.fontId]
+        fill = workbook._fills[styles.fillId]
+    except (AttributeError, IndexError, TypeError):
+        return ""
+    if font.strike:
+        return "is struck through (删除线)"
+    ink = _colour(font.color)
+    pattern = getattr(fill, "patternType", None)
+    if pattern in (None, "none"):
+        ground: tuple[object, ...] | None = _WHITE
+    elif pattern == "solid":
+        ground = _colour(fill.fgColor)
+    else:
+        return ""
+    if ink is None or ink != ground:
+        return ""
+    if pattern in (None, "none"):
+        return "is in a white font on no fill (a white sheet), which shows nothing"
+    if ink == _WHITE:
+        return "is in a white font on a white fill, which shows nothing"
+    return "is in a font of its fill's colour, which shows nothing"
+
+
+#: White, as ``_colour`` gives it.
+_WHITE = ("rgb", "FFFFFF")
+
+
+def _colour(color: Any) -> tuple[object, ...] | None:
+    """A font's or fill's colour as ``_veil`` compares it, or None if not judged."""
+    kind = getattr(color, "type", None)  # rgb, indexed, theme or auto (each one's value)
+    if kind == "rgb" and isinstance(color.rgb, str):
+        return ("rgb", color.rgb[-6:].upper())
+    if kind == "indexed" and isinstance(color.indexed, int):
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        if 0 <= color.indexed < len(COLOR_INDEX):
+            return ("rgb", COLOR_INDEX[color.indexed][-6:].upper())
+        return None
+    if kind == "theme" and isinstance(color.theme, int):
+        tint = round(float(color.tint or 0), 6)
+        return _WHITE if (color.theme, tint) == (0, 0) else ("theme", color.theme, tint)
+    return None
 
 
 #: A row with no value (shared: never changed).
@@ -1516,6 +1595,19 @@ _CHINESE_DATES = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
 
 
 _HIDDEN = "is hidden: unhide it to import it, or delete it"
+
+
+def _veiled(why: str, count: int) -> str:
+    """The refusal of a row whose cells (``count`` of them) ``why`` keeps out of sight."""
+    others = "is 1 more cell" if count == 2 else f"are {count - 1} more cells"
+    more = f", as {others} of the row" if count > 1 else ""
+    mend = "clear the strikethrough" if why.startswith("is struck") else "give its text a colour"
+    return (
+        f"{why}{more}: officers strike out or whiten voided rows, and an import must not "
+        f"record what the sheet does not show: delete the row, or, if it stands, {mend}"
+    )
+
+
 _TRUE = ("1", "true")
 
 
@@ -1757,6 +1849,11 @@ def _table_rows(
             continue
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
+            continue
+        if number in hidden.veiled:  # a voided row struck out or whitened
+            at, why, count = hidden.veiled[number]
+            label = headers[at - 1] if at <= width and headers[at - 1] else _position(at - 1)
+            errors.append(RowError(where(number), label, _veiled(why, count)))
             continue
         for i in unsaved:
             column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
