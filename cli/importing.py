@@ -1149,10 +1149,11 @@ def _values(
                     with suppress(OverflowError, ValueError):
                         value = _part_date(from_excel(value, workbook.epoch), formats[style])
                 else:
-                    change = shown_otherwise(value, str(getattr(cell, "number_format", "")))
+                    number_format = str(getattr(cell, "number_format", ""))
+                    change = shown_otherwise(value, number_format)
                     if change:
                         value = _refused(_ShownOtherwise(value), _shown_rule(value, change))
-                        value.change = change
+                        value.change, value.number_format = change, number_format
             values.append(value)
         table.append(values)
     unsaved = max(concealed.formulas, default=0) - len(table)  # (a formula's row, if after)
@@ -1231,6 +1232,7 @@ class _ShownOtherwise(float):
 
     refusal: str
     change: str
+    number_format: str
 
 
 class _PartDate(datetime):
@@ -1315,6 +1317,37 @@ def _shown_rule(value: float, change: str, kind: str = "yuan") -> str:
         f"is a number in the spreadsheet, not text: it {shown}; format the column as text "
         "(文本) and type it again"
     )
+
+
+def _yes_no_rule(value: float, change: str, number_format: str) -> str:
+    """The refusal of a number in a yes/no column whose format shows another thing: a word,
+    ``"有";"无"`` showing 0 as 有 (since session 29, tester E, before which it was told to
+    format the column as text, as a text column's number is)."""
+    number = int(value) if float(value).is_integer() else float(value)
+    word = _shown_word(value, number_format)
+    shows = f"shows it as {word!r} (the format {number_format!r})" if word else change
+    return (
+        f"holds the number {number}, but its number format {shows}: what it shows is not what "
+        "it holds; a yes/no column is typed 是 or 否 (yes or no): type the one it means and "
+        "format the cell General"
+    )
+
+
+def _shown_word(value: float, number_format: str) -> str:
+    """The text alone that ``number_format`` shows ``value`` as (``"有";"无"`` shows 0 as 有),
+    by Excel's sections (positive; negative; zero), or "" if it shows a digit or nothing."""
+    sections = _sections(number_format)
+    if value < 0 and len(sections) > 1:
+        section = sections[1]
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    else:
+        section = sections[0]
+    pieces = _text_pieces(section)
+    if None in pieces:  # ``@``: a text section, which a number is not shown by
+        return ""
+    word = "".join(piece for piece in pieces if piece is not None).strip()
+    return "" if re.search(r"[0#?]", _QUOTED.sub("", section)) else word
 
 
 def _column_kind(spec: CommandSpec | None, header: str) -> str:
@@ -1877,7 +1910,11 @@ def _table_rows(
                 errors.append(RowError(where(number), _position(i), rule))
             elif isinstance(cell, _ShownOtherwise) and i < width and headers[i]:
                 kind = _column_kind(row_spec, headers[i])
-                rule = _shown_rule(cell, cell.change, kind)
+                rule = (
+                    _yes_no_rule(cell, cell.change, cell.number_format)
+                    if kind == "bool"
+                    else _shown_rule(cell, cell.change, kind)
+                )
                 errors.append(RowError(where(number), headers[i], rule))
             elif isinstance(cell, _HiddenText):
                 personal = _personal_header(headers[i])
