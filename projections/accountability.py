@@ -505,16 +505,22 @@ def _exit_faults_in(
     return faults
 
 
+#: A pairing 结对帮扶 as an exit check reads it: from, until, role, the household's version
+#: that recorded it, and the version of the replacement 替换 that ended it (None: not ended, or
+#: ended by a plain unpairing).
+Pairing = tuple[str, str | None, str, int, int | None]
+
+
 class _Assistance:
-    """The assistance 精准扶持 on record for a slice of households: pairings 结对帮扶 (from,
-    until, role, the household's version that recorded it), measures 一户一策 and agreements
+    """The assistance 精准扶持 on record for a slice of households: pairings 结对帮扶
+    (``Pairing``), measures 一户一策 and agreements
     扶贫协议 (every one's effective date), and the returns to poverty (each return's approval
     day)."""
 
     __slots__ = ("agreements", "measures", "pairings", "returns")
 
     def __init__(self) -> None:
-        self.pairings: dict[str, list[tuple[str, str | None, str, int]]] = defaultdict(list)
+        self.pairings: dict[str, list[Pairing]] = defaultdict(list)
         self.measures: dict[str, list[str]] = defaultdict(list)
         self.agreements: dict[str, list[str]] = defaultdict(list)
         self.returns: dict[str, list[str]] = defaultdict(list)
@@ -569,12 +575,17 @@ class _Assistance:
         version ``proposal``; None, a skipped step: by date alone), as an assessment recorded
         after the proposal is not what the exit rests on (``_basis``). A pairing entered after
         the proposal, even dated before it, does not mend the exit (re-tester R, session 28:
-        three pairings entered after the exit, dated back, made ``missing-roles`` vanish)."""
+        three pairings entered after the exit, dated back, made ``missing-roles`` vanish).
+        A replacement 替换 is one event, judged as one (tester B, session 29): one recorded
+        after the proposal, even dated before it, does not end the old pairing as known at
+        the proposal, so the old helper or the new one counts, never neither (the replacement
+        keeps the household paired 不脱钩); a plain unpairing dated by the proposal ends it
+        however late it was entered: the household had no one."""
         return {
             role
-            for start, end, role, version in self.pairings[aggregate_id]
+            for start, end, role, version, replaced in self.pairings[aggregate_id]
             if start <= proposed_on
-            and (end is None or end > proposed_on)
+            and (end is None or end > proposed_on or _replaced_later(replaced, proposal))
             and (proposal is None or version < proposal)
         }
 
@@ -583,15 +594,26 @@ class _Assistance:
         return any(first <= day <= last for day in days[aggregate_id])
 
 
+def _replaced_later(replaced: int | None, proposal: int | None) -> bool:
+    """Whether a pairing was ended by a replacement recorded after the proposal (its version
+    ``proposal``; None, a skipped step: by date alone, as ``in_force``)."""
+    return replaced is not None and proposal is not None and replaced > proposal
+
+
 def _assistance_in(db: Database, span: tuple[str, str]) -> _Assistance:
-    """``_Assistance`` of the households within ``span`` (aggregate ids)."""
+    """``_Assistance`` of the households within ``span`` (aggregate ids). The entry that ended
+    a pairing with a replacement is in ``pj_unpairings`` (the replacement's own row has its
+    version too)."""
     found = _Assistance()
-    for aggregate_id, start, end, role, version in db.rows(
-        "SELECT aggregate_id, paired_on, unpaired_on, role, version FROM pj_pairings "
-        "WHERE aggregate_id BETWEEN ? AND ?",
+    for aggregate_id, start, end, role, version, replacement, ended in db.rows(
+        "SELECT p.aggregate_id, p.paired_on, p.unpaired_on, p.role, p.version, p.replacement, "
+        "(SELECT MAX(u.version) FROM pj_unpairings u WHERE u.aggregate_id = p.aggregate_id "
+        "AND u.pairing_version = p.version AND u.helper = p.helper) "
+        "FROM pj_pairings p WHERE p.aggregate_id BETWEEN ? AND ?",
         span,
     ):
-        found.pairings[aggregate_id].append((start, end, role, int(version)))
+        ended_by = int(ended) if replacement and ended is not None else None
+        found.pairings[aggregate_id].append((start, end, role, int(version), ended_by))
     for days, table, day in (
         (found.measures, "pj_measures", "planned_on"),
         (found.agreements, "pj_agreements", "signed_on"),
