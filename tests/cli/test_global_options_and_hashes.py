@@ -1,7 +1,9 @@
 """Small things the docs promised: every global option is in docs/cli.md's table (``--key``
-was missing); a SQLite URL reads as SQLAlchemy reads one, and a host in it is refused;
-``LEDGER_CONNECT_TIMEOUT`` is read for PostgreSQL stores only; a hash printed by ``verify``
-or ``checkpoint`` is never wrapped, whatever the width (80 columns into a pipe)."""
+was missing), and every command's row in its noun's table lists the options its ``--help``
+offers, no more (since session 29, tester B: ``--note`` was left out of 30 rows); a SQLite
+URL reads as SQLAlchemy reads one, and a host in it is refused; ``LEDGER_CONNECT_TIMEOUT`` is
+read for PostgreSQL stores only; a hash printed by ``verify`` or ``checkpoint`` is never
+wrapped, whatever the width (80 columns into a pipe)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from ledger.errors import InputError
 from ledger.store import parse_store
 
 from cli import common
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, all_commands, assert_refused, doc
 from tests.cli.test_backup_cli import checkpoint
 
 CLI_MD = Path(__file__).parents[2] / "docs" / "cli.md"
@@ -34,6 +36,46 @@ def test_every_global_option_is_in_the_table_of_the_docs() -> None:
 
     assert {"--store", "--as", "--key"} <= options
     assert options - {"--install-completion", "--show-completion"} == documented
+
+
+#: A row of a command's table: ``| `[fupin ]WORDS ARGS` | `OPTIONS` …``, the command's words
+#: in lower case, its arguments in capitals, its options the next cell's first code span.
+COMMAND_ROW = re.compile(r"^\| `(?:fupin )?([a-z][a-z -]*?)(?: [A-Z][A-Z_ ]*)?` \| `([^`]*)`", re.M)
+
+
+def documented_options() -> dict[str, set[str]]:
+    """Each command with a row in docs/cli.md's tables: the options its row lists."""
+    text = CLI_MD.read_text(encoding="utf-8")
+    return {
+        words: set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", options))
+        for words, options in COMMAND_ROW.findall(text)
+    }
+
+
+def test_every_commands_row_in_the_docs_lists_the_options_of_its_help() -> None:
+    commands = all_commands()
+    rows = documented_options()
+    wrong = {}
+    for words, listed in rows.items():
+        offered = [
+            param
+            for param in commands[words].params
+            if param.param_type_name == "option" and param.name != "help"
+        ]
+        # an option is listed by any of its names (``-d`` or ``--document``); a flag's other
+        # name (``--rejected`` of ``--accepted/--rejected``) is listed too
+        missing = {
+            max(param.opts, key=len)
+            for param in offered
+            if not set(param.opts) & listed or not set(param.secondary_opts) <= listed
+        }
+        unknown = listed - {name for p in offered for name in (*p.opts, *p.secondary_opts)}
+        if missing or unknown:
+            wrong[words] = (sorted(missing), sorted(unknown))
+
+    assert {"household visit", "household pair", "programme set-year", "fund allocate"} <= set(rows)
+    assert len(rows) > 50
+    assert wrong == {}
 
 
 @pytest.mark.parametrize(
