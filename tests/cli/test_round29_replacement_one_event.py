@@ -107,3 +107,19 @@ def test_a_plain_unpairing_entered_late_and_dated_before_the_proposal_is_still_a
 
 
 ROLES_2018 = "no cadre paired 4+1 in force on 2018-12-01, the day the exit was proposed"
+
+
+def test_a_replacement_is_listed_in_early_unpairings_marked_as_one(seeded: Fupin) -> None:
+    """docs/cli.md's worked example: c-1 replaced by c-3 is an early unpairing whose
+    ``replacement`` names c-3, in JSON and CSV alike (a guard: the column was there before)."""
+    seeded.ok(f"helper add c-3 --kind cadre --name 赵干部 --rank section {doc('2016-07-28')}", JN)
+    seeded.ok(
+        f"household unpair JH-0001 c-1 --replacement c-3 --reason 调岗 {doc('2016-09-21')}", JN
+    )
+
+    found = orjson.loads(seeded.ok("report accountability --format json", "admin").stdout)
+    sheet = seeded.ok("report accountability --format csv", "admin").stdout
+
+    assert [(r["helper"], r["replacement"]) for r in found["early_unpairings"]] == [("c-1", "c-3")]
+    assert "# early_unpairings\nhousehold,street,helper,role,replacement," in sheet
+    assert "JH-0001,江南,c-1,cadre,c-3,调岗,2016-09-21,jn-01" in sheet
