@@ -327,6 +327,14 @@ class LedgerCore(Application[UUID]):
                 return f" ({other!r}?)"
         return ""
 
+    def unregistered(self, key: str) -> str:
+        """Why ``key`` is no officer who may act or read, with the officer on record in the
+        other case (`` 'ADMIN' is not a registered officer ('admin'?)``; since session 29,
+        tester of session 28: ``--as``, LEDGER_ACTOR, an import row's actor and its recorder
+        gave no hint, where ``log --actor`` and ``officer retire`` did). Never accepted, only
+        hinted: the officer list is open to every reader, one with no ``--as`` too."""
+        return f"{key!r} is not a registered officer{self._hint(Officer, key)}"
+
     def get_by_id(self, aggregate_id: UUID) -> LedgerAggregate | None:
         """The aggregate, from the open batch if it holds it, else from the store."""
         if self._attempt_loads is not None:
@@ -514,9 +522,7 @@ class LedgerCore(Application[UUID]):
         try:
             officer = self.load(Officer, stamp.actor, "as")
         except NotFoundError:
-            raise PermissionRefusedError(
-                "as", f"{stamp.actor!r} is not a registered officer"
-            ) from None
+            raise PermissionRefusedError("as", self.unregistered(stamp.actor)) from None
         if not officer.active:
             raise PermissionRefusedError("as", f"{stamp.actor} has retired")
         if officer.revoked_key_id and not officer.signing_key_id:
@@ -641,9 +647,7 @@ class LedgerCore(Application[UUID]):
         try:
             officer = self.load(Officer, recorder, "imported_by")
         except NotFoundError:
-            raise RecorderRefusedError(
-                "imported_by", f"{recorder!r} is not a registered officer"
-            ) from None
+            raise RecorderRefusedError("imported_by", self.unregistered(recorder)) from None
         if not officer.active:
             raise RecorderRefusedError("imported_by", f"{recorder} has retired")
         if moved and self.importing_role != officer.role:

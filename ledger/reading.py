@@ -250,7 +250,7 @@ class ReadingQueries(LedgerCore):
         try:
             officer = self.load(Officer, actor, "as")
         except NotFoundError:
-            raise PermissionRefusedError("as", f"{actor!r} is not a registered officer") from None
+            raise PermissionRefusedError("as", self.unregistered(actor)) from None
         if not officer.active:
             raise PermissionRefusedError("as", f"{actor} has retired")
         return Reader(actor, officer.role, officer.street)
