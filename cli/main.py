@@ -421,12 +421,32 @@ def check_typed_text(command: Command) -> None:
         command.callback = _text_checked(command.callback, fields)
 
 
+#: Options whose refusals of their values name them otherwise than ``_field``'s rule: the
+#: bounds a view or the log is read by, and the log key, named as typed (``refused as-of:
+#: '2017-13-01' is no day of the calendar``); the new master key file, as ``new_key``. Every
+#: refusal of such an option names the same field (since session 29, tester of session 28:
+#: ``--as-of`` given twice was refused on ``as_of``).
+FIELDS = {
+    "--as-of": "as-of",
+    "--known-at": "known-at",
+    "--effective-from": "effective-from",
+    "--effective-to": "effective-to",
+    "--recorded-from": "recorded-from",
+    "--recorded-to": "recorded-to",
+    "--document-like": "document-like",
+    "--log-key": "log-key",
+    "--drop-unfinished": "drop-unfinished",
+    "--new-key-file": "new_key",
+}
+
+
 def _field(param: Parameter) -> str:
-    """The field a refusal names: an option as typed (``--id-card`` -> ``id_card``), or the
-    argument's name."""
+    """The field a refusal names: an option as typed (``--id-card`` -> ``id_card``) unless
+    ``FIELDS`` names it, or the argument's name."""
     if param.param_type_name != "option" or not param.opts:
         return param.name or "argument"
-    return max(param.opts, key=len).lstrip("-").replace("-", "_")
+    name = max(param.opts, key=len)
+    return FIELDS.get(name, name.lstrip("-").replace("-", "_"))
 
 
 #: Arguments that never reach an event (an analyst's SQL, pasted with CR LF line ends or

@@ -1097,7 +1097,7 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
         # refused as "no recording time before then").
         return
     raise InputError(
-        "known_at",
+        "known-at",
         f"{known_at.isoformat()} is before this ledger was rebuilt from an export by "
         f"{moved_on(event)} ({moved.isoformat()}): the move recorded every event anew, so it "
         "holds no recording time before then; ask the store it came from (or a backup of it) "

@@ -33,7 +33,7 @@ def test_a_view_known_before_the_move_is_refused_and_one_after_it_is_not(
         app, [*fresh, "report", "caseload", "--known-at", before, "--format", "json"]
     )
 
-    assert_refused(refused, "known_at", "is before this ledger was rebuilt from an export by")
+    assert_refused(refused, "known-at", "is before this ledger was rebuilt from an export by")
     assert "ask the store it came from" in refused.stderr
     now = datetime.now(UTC).isoformat()
     shown = seeded.runner.invoke(
