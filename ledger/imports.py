@@ -255,6 +255,21 @@ def row_mark(command: str, stamp: Stamp, args: dict[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _compared(row: Row, parsed: _Parsed) -> str:
+    """What ``row_mark`` compares of ``row``, and what it leaves out, as a refusal says it:
+    its personal columns by their headers (since session 29, tester of session 28: the
+    refusal said "values", of two rows told apart by their head's name alone)."""
+    personal = [
+        row.columns.get(a.name, a.name) for a in parsed.spec.args if a.name in _PERSONAL_ARGS
+    ]
+    if not personal:
+        return "command, date, document, note and values; not its ref or its officer"
+    return (
+        "command, date, document, note and its other values; not its ref, its officer, nor "
+        f"its personal data ({', '.join(personal)}), which is never compared"
+    )
+
+
 def _plain_value(value: Any) -> Any:
     if isinstance(value, Decimal | UUID):
         return str(value)
@@ -825,10 +840,10 @@ def _apply(
             twin = f"ref {marks[mark]!r} of an earlier import"
     if twin is not None:
         rule = (
-            f"the same row (command, date, document, note and values) as {twin}: "
+            f"the same row as {twin} in all that is compared ({_compared(row, parsed)}): "
             "importing it again would record it twice. If it is another one, or enters "
-            "again an entry voided with fupin correct (a row's mark leaves out its officer), "
-            "say what sets it apart in its note or document (e.g. 重新录入)"
+            "again an entry voided with fupin correct, say what sets it apart in its note "
+            "or document (e.g. 重新录入)"
         )
         return [RowError(row.where, row.columns.get("ref", "ref"), rule)]
     seen.marks[mark] = row.where

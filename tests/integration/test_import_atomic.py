@@ -344,10 +344,10 @@ def test_two_rows_of_one_file_alike_but_for_their_ref_are_refused(ledger: Ledger
     apart = run(ledger, [allocation_row("A"), allocation_row("B", note="第二笔")])
 
     assert [str(e) for e in twice.errors] == [
-        "row B, ref: the same row (command, date, document, note and values) as row A: "
-        "importing it again would record it twice. If it is another one, or enters again an "
-        "entry voided with fupin correct (a row's mark leaves out its officer), say what sets "
-        "it apart in its note or document (e.g. 重新录入)"
+        "row B, ref: the same row as row A in all that is compared (command, date, document, "
+        "note and values; not its ref or its officer): importing it again would record it "
+        "twice. If it is another one, or enters again an entry voided with fupin correct, say "
+        "what sets it apart in its note or document (e.g. 重新录入)"
     ]
     assert (apart.errors, apart.applied) == ([], 2)
     account = ledger.get_by_id(natural_id("fund", "city-2016"))
