@@ -947,11 +947,12 @@ EXPORT_INITIALISED = re.compile(r"officer:[^@]+@1")
 
 def moved_on(rebuilt: Any) -> str:
     """``import --create on 2026-12-01``: a move, by its ``RebuiltFromExport``, dated by the
-    day it was run (its recording day, UTC), as every message naming a move says it (since
-    session 23: one said the export's last effective day, which its records are dated by, and
-    another the recording day)."""
+    day it was run (its recording day in China, as every other day these messages give;
+    since session 29, tester of session 28: the UTC day, one short for a move run after 16:00
+    UTC), as every message naming a move says it (since session 23: one said the export's last
+    effective day, which its records are dated by, and another the recording day)."""
     stamp = getattr(rebuilt, "timestamp", None)
-    day = stamp.date().isoformat() if isinstance(stamp, datetime) else "?"
+    day = stamp.astimezone(CHINA).date().isoformat() if isinstance(stamp, datetime) else "?"
     return f"import --create on {day}"
 
 

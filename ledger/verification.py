@@ -481,7 +481,8 @@ class VerifyReport:
     #: ``import --create``, its import record, its ``RebuiltFromExport`` and the keys it
     #: registered again, which ``require_signatures`` exempts (their signatures are the old
     #: store's); ``moved_on``: the day the move was run (its ``RebuiltFromExport``'s recording
-    #: day, UTC; "" no move). Since session 23.
+    #: day in China, as ``transparency.moved_on`` gives it, since session 29: UTC before; ""
+    #: no move). Since session 23.
     moved: int = 0
     moved_on: str = ""
     #: Of ``unsigned``, those by an officer whose key had been revoked and no new key
@@ -1030,7 +1031,9 @@ class Verifier:
                                 )
                                 if who and kid in revoked
                             }
-                            self.report.moved_on = event.timestamp.date().isoformat()
+                            self.report.moved_on = (
+                                event.timestamp.astimezone(CHINA).date().isoformat()
+                            )
                         return
                     if name != "BatchRecorded":
                         return

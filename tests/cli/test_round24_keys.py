@@ -17,6 +17,7 @@ import pytest
 from ledger.application import open_ledger
 from ledger.keys import load_private_key, public_key_text
 from ledger.transparency import LOG_NAME, TransparencyLog
+from ledger.values import today
 from typer.testing import Result
 
 from tests.cli.conftest import Fupin, assert_refused, doc
@@ -461,7 +462,7 @@ def test_after_a_move_an_officers_revoked_key_is_listed_and_a_new_one_is_registe
             "key_id": keys.jn,
             "registered_on": "",
             "in_force": False,
-            "ended": f"{CARRIED} (import --create on {date.today().isoformat()})",
+            "ended": f"{CARRIED} (import --create on {today().isoformat()})",
         }
     ]
     as_admin = keys.key("admin.key")

@@ -5,8 +5,9 @@ act, ``keys list`` for a retired officer, ``keys revoke --note``. SQLite only.""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
+
+from ledger.values import today
 
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_round24_keys import Keys, _new_key, keys
@@ -296,7 +297,7 @@ def test_keys_list_shows_a_retired_officers_key_ended_before_and_after_a_move(
             "in_force": False,
             "ended": (
                 "held in the store this ledger was rebuilt from (import --create on "
-                f"{date.today().isoformat()}); officer retired"
+                f"{today().isoformat()}); officer retired"
             ),
         }
     ]

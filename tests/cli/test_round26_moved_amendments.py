@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
+from ledger.values import today
 
 from tests.cli.conftest import Fupin, doc, reimported
 from tests.support import TickingClock, ledger_at, register, stamp
@@ -46,7 +47,7 @@ def test_an_amendment_the_move_replayed_is_said_recorded_before_it(
     assert [r["changes_closed_years"] for r in _rows(fupin, fupin.store)] == [False] * 3
     assert reimported(fupin, tmp_path).exit_code == 0
     fresh = str(tmp_path / "fresh.db")
-    day = datetime.now(UTC).date().isoformat()
+    day = today().isoformat()  # China's, as the move is dated (since session 29)
 
     rows = _rows(fupin, fresh)
     csv = fupin.ok(f"--store {fresh} report accountability --format csv", "admin").stdout
