@@ -31,6 +31,7 @@ from ledger.values import (
     choice,
     format_yuan,
     parse_category,
+    replay_spares,
     require_text,
 )
 
@@ -410,6 +411,9 @@ class Household(LedgerAggregate):
         self.stage = Stage.IDENTIFIED
         self.identified_on = prov.effective
         self.members_since = prov.effective  # the effective date of ``members``/``personal``
+        self.identified_members = members  # the count before any change (``members_on``)
+        #: version of each change of members -> (its effective date, the count it records)
+        self.member_counts: dict[int, tuple[date, int]] = {}
         self.reviewed_on: date | None = None
         self.key_target = False
         self.notice: tuple[date, date] | None = None
@@ -523,12 +527,54 @@ class Household(LedgerAggregate):
         # A change entered late, dated before the one in force, is history (``--as-of``
         # shows it in its time); the household now is its latest change by effective date.
         was = (self.members, self.personal, self.members_since)
-        self.members_entries.append(self.remember_entry("MembersChanged", prov, was))
+        version = self.remember_entry("MembersChanged", prov, was)
+        self.members_entries.append(version)
+        self.member_counts[version] = (prov.effective, members)
         if prov.effective >= self.members_since:
             self.members = members
             if personal is not None:  # a count alone (erased) keeps the personal data's marks
                 self.personal = personal
             self.members_since = prov.effective
+
+    def members_on(self, day: date) -> tuple[int, date]:
+        """The household's members in force on ``day`` and since when: its latest live change
+        of members dated by then (by effective date, then version), else the identification's
+        count."""
+        dated = [
+            (since, version, count)
+            for version, (since, count) in self.member_counts.items()
+            if version not in self.voided and since <= day
+        ]
+        if not dated:
+            return self.identified_members, self.identified_on
+        since, _, count = max(dated)
+        return count, since
+
+    def check_assessed_for_members(self, year: int, day: date, basis: int | None = None) -> None:
+        """An exit step dated ``day`` rests on the year's income as assessed for the members
+        the household has that day (since session 29): the income is per person 人均可支配收入,
+        so an assessment made for 3 people says nothing of 5 after a merger 合户 or a birth
+        (tester D, session 29: a 3-person household's income at the line carried the exit of
+        5). ``basis`` is the assessment it rests on (a proposal's); else the year's latest
+        live one dated by ``day``. An export's replay spares it (``replay_spares``)."""
+        if basis is None:
+            live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+            dated = [v for v in live if self.assessed_on[v] <= day]
+            if not dated:
+                return
+            basis = dated[-1]
+        assessed = self.assessed_on[basis]
+        then, _ = self.members_on(assessed)
+        now, since = self.members_on(day)
+        if then == now or replay_spares("exit_on_other_members"):
+            return
+        raise RuleError(
+            "members",
+            f"{self.number} has {now} members since {since}; its {year} income was assessed "
+            f"for {then} on {assessed} (entry {basis}): the income is per person 人均可支配收入, "
+            f"so an exit rests on an assessment made for the members the household has: "
+            f"assess {year} again (fupin household assess {self.number} {year} --income …)",
+        )
 
     # -- a move to another village of its street 迁移 (since session 25) --------------------
 
@@ -1439,6 +1485,7 @@ class Household(LedgerAggregate):
                 "year's income at the threshold or above",
             )
         self.check_later_years_reached(year, prov.effective, threshold)
+        self.check_assessed_for_members(year, prov.effective, basis)
         self._exit_proposed(year, income, threshold_fen, prov, basis)
 
     def check_proposed_by_closing_day(self, year: int, effective: date) -> None:
@@ -1602,6 +1649,8 @@ class Household(LedgerAggregate):
         self.check_exit_in_programme(step, prov.effective, last_year)
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
+        if self.exit_year is not None:
+            self.check_assessed_for_members(self.exit_year, prov.effective)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
         self.check_after_last_step(prov.effective)
@@ -1705,6 +1754,8 @@ class Household(LedgerAggregate):
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, "noticed")
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
+        if self.exit_year is not None:
+            self.check_assessed_for_members(self.exit_year, prov.effective)
         check_notice_length(start, end, min_days, " [六(六)]")
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):

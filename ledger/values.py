@@ -1277,9 +1277,12 @@ REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 #: When the rules session 28 added, which an export's replay spares, came in: the day after
 #: the session, in China.
 SESSION_28_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
-#: Each rule added in session 28 that a replay spares, by name, and when it came in: the one
-#: place these times are kept; ``fupin verify``'s notes of such entries (cli/verify.py) read
-#: them (``replay_spares``: every replayed row is spared, whenever recorded).
+#: When the rules session 29 added, which an export's replay spares, came in (as session 28's).
+SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
+#: Each rule added in session 28 (or since) that a replay spares, by name, and when it came
+#: in: the one place these times are kept; ``fupin verify``'s notes of such entries
+#: (cli/verify.py) read them (``replay_spares``: every replayed row is spared, whenever
+#: recorded).
 SPARED_BEFORE: dict[str, datetime] = {
     # a household identified or registered after the programme's last year (programme.py)
     "late_registration": SESSION_28_RULES,
@@ -1291,6 +1294,8 @@ SPARED_BEFORE: dict[str, datetime] = {
     "account_case_lookalike": SESSION_28_RULES,
     # a notice 通报 or talk 约谈 like one on record: the same recorded twice (inspections.py)
     "notice_or_talk_twice": SESSION_28_RULES,
+    # an exit step on an income assessed for another count of members (household.py)
+    "exit_on_other_members": SESSION_29_RULES,
 }
 
 

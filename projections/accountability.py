@@ -447,6 +447,7 @@ def _exit_faults_in(
         )
     }
     assistance = _assistance_in(db, span)
+    members = _members_in(db, span)
     # The days a disaster was recognised for a return approved since (a return withdrawn or
     # voided left no approved step): what a household earns after it says nothing of the exit
     # decided before it (tester Z, session 23: the typhoon's income made the exit a fault).
@@ -496,6 +497,9 @@ def _exit_faults_in(
         early = _assessed_early(year, basis)
         if early:
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
+        changed = _members_changed(incomes, members.get(aggregate_id, []), year, done[-1][:2])
+        if changed:
+            faults.append({**base, "year": year, "fault": "members-changed", "detail": changed})
         missing = assistance.missing(aggregate_id, proposed_on, proposal)
         if missing:
             faults.append({**base, "year": year, "fault": "no-assistance", "detail": missing})
@@ -661,6 +665,50 @@ def _basis(
     if same:
         return same[-1]
     return before[-1][0] if before else None
+
+
+def _members_in(db: Database, span: tuple[str, str]) -> dict[str, list[tuple[str, int, int]]]:
+    """The members of the households within ``span`` whose members changed (``pj_members``:
+    the identification's count, then each change), each as (effective date, version, count)
+    in that order; a household never changed has none, and no ``members-changed`` fault."""
+    found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for aggregate_id, effective, version, count in db.rows(
+        "SELECT aggregate_id, effective, version, members FROM pj_members "
+        "WHERE aggregate_id BETWEEN ? AND ? ORDER BY aggregate_id, effective, version",
+        span,
+    ):
+        found[aggregate_id].append((str(effective), int(version), int(count)))
+    return found
+
+
+def _members_on(history: list[tuple[str, int, int]], day: str) -> tuple[int, str] | None:
+    """The count in force on ``day`` and since when (``Household.members_on``)."""
+    dated = [(effective, count) for effective, _, count in history if effective <= day]
+    return (dated[-1][1], dated[-1][0]) if dated else None
+
+
+def _members_changed(
+    incomes: list[tuple[str, int, int]],
+    history: list[tuple[str, int, int]],
+    year: int,
+    last: tuple[str, str],
+) -> str:
+    """Why an exit whose last step (name, day) is ``last`` rests on an income of ``year``
+    assessed for another count of members than the household had on that day (since session
+    29: an income is per person 人均可支配收入, ``Household.check_assessed_for_members``): the
+    year's latest assessment dated by that day; "" if none or the counts agree. Listed for an
+    exit recorded before the rule, or a change of members entered after it, dated before."""
+    step, day = last
+    dated = [assessed for assessed, _, _ in incomes if str(assessed) <= str(day)]
+    if not history or not dated:
+        return ""
+    then, now = _members_on(history, str(dated[-1])), _members_on(history, str(day))
+    if then is None or now is None or then[0] == now[0]:
+        return ""
+    return (
+        f"the {year} income it rests on was assessed on {dated[-1]} for {then[0]} members; the "
+        f"household had {now[0]} since {now[1]} when the exit was {step} on {day}"
+    )
 
 
 def _assessed_early(year: int | None, basis: str | None) -> str:
