@@ -1296,6 +1296,8 @@ SPARED_BEFORE: dict[str, datetime] = {
     "notice_or_talk_twice": SESSION_28_RULES,
     # an exit step on an income assessed for another count of members (household.py)
     "exit_on_other_members": SESSION_29_RULES,
+    # a household closed while an exit of it is under way (household.py)
+    "closure_during_exit": SESSION_29_RULES,
 }
 
 
