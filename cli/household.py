@@ -816,7 +816,7 @@ def assess(
     income_fen = money(income, "income")
     stamp = make_stamp(document, effective, note)
     with ledger_session() as app:
-        in_force, since = app.assess_income(stamp, number, year, income_fen)
+        in_force, since, below = app.assess_income(stamp, number, year, income_fen)
     shown = format_yuan(income_fen)  # as recorded, not as typed ("1,000.5")
     if since != stamp.effective:  # dated before the year's assessment in force: history
         console.print(
@@ -827,6 +827,8 @@ def assess(
         )
         return
     console.print(f"household {number}: {year} income {shown} yuan per person recorded")
+    if below:  # since session 29, as programme set-year says it of a corrected threshold
+        console.print(below, soft_wrap=True, markup=False, highlight=False)
 
 
 @household_app.command("propose-exit")

@@ -774,18 +774,24 @@ class CaseworkCommands(LedgerCore):
 
     def assess_income(
         self, stamp: Stamp, number: str, year: int, income_fen: int
-    ) -> tuple[int, date]:
+    ) -> tuple[int, date, str]:
         """The yearly per-capita disposable income assessment. Returns the year's income in
-        force after it and the date of its assessment: one dated before an assessment of the
-        year on record is history, and leaves that one in force (docs/events.md)."""
+        force after it and the date of its assessment (one dated before an assessment of the
+        year on record is history, and leaves that one in force: docs/events.md), and what
+        it did to the household's exit of the year, "" if nothing (``Household.exit_below``:
+        since session 29, said as ``programme set-year`` says it of a corrected threshold)."""
         programme = self.programme()
         programme.check_year_in_programme(year)
-        in_force: list[tuple[int, date]] = []
+        in_force: list[tuple[int, date, str]] = []
 
         def act(household: Household, prov: Provenance) -> None:
             _check_plan_year(programme, household, year)
             household.assess_income(year, income_fen, prov)
-            in_force[:] = [household.income_in_force(year)]
+            income, since = household.income_in_force(year)
+            below = ""
+            if since == prov.effective and year in programme.years:
+                below = household.exit_below(year, programme.exit_threshold(year, household.area))
+            in_force[:] = [(income, since, below)]
 
         self.on_household(stamp, "assess_income", number, act)
         return in_force[0]

@@ -1473,6 +1473,30 @@ class Household(LedgerAggregate):
         version = self.income_entries[year][-1]
         return self.entries[version][1][1], self.assessed_on[version]
 
+    def exit_below(self, year: int, threshold_fen: int) -> str:
+        """What the year's income in force, below ``threshold_fen``, does to the household's
+        exit of ``year`` on record ("" if there is none, or the income reaches it): an approved
+        exit now rests on an income below the threshold (``report accountability``'s
+        ``income-below``), one under way is stopped at its next step (``check_exit_income``).
+        Said after an assessment is recorded, never refused: the assessment is a fact (since
+        session 29; tester D: ``household assess`` said only "recorded")."""
+        income = self.incomes.get(year)
+        if self.exit_year != year or not self.exit_steps or income is None:
+            return ""
+        if income >= threshold_fen:
+            return ""
+        step, day = self.exit_steps[-1], self.exit_dates[-1]
+        below = (
+            f"the {year} exit of {self.number} ({step} on {day}) now rests on an income below "
+            f"the {year} threshold {format_yuan(threshold_fen)} yuan"
+        )
+        if step == "approved":
+            return f"{below}: fupin report accountability lists it (exit_faults, income-below)"
+        return (
+            f"{below}: its next step is refused until the exit is withdrawn (fupin household "
+            f"withdraw-exit {self.number}) or {year} assessed again"
+        )
+
     def propose_exit(
         self, year: int, threshold_fen: int, prov: Provenance, threshold: Callable[[int, str], int]
     ) -> None:
