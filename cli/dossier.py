@@ -50,6 +50,7 @@ def show(
         del report["household"]
     columns = DOSSIER_COLUMNS
     if output is OutputFormat.table:
+        columns = _imported_said(report)
         # One household's facts read better down the page than across it.
         for section in ("facts", "personal"):
             report[section] = [
@@ -57,23 +58,32 @@ def show(
                 for row in report[section]
                 for key, value in row.items()
             ]
-        columns = _imported_said(report)
     emit_report(report, ("facts", "personal", *SECTIONS), output, columns)
+
+
+#: Each "who" column of the dossier and the one beside it saying who recorded its entry for
+#: that officer (an admin's import), read by ``_imported_said``.
+IMPORTED_BY = {
+    "recorded_by": "imported_by",
+    "paired_by": "paired_imported_by",  # helpers (since session 29, schema 33)
+    "closed_by": "closed_imported_by",  # facts: the closure in force
+}
 
 
 def _imported_said(report: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """The table's columns: an entry another recorded for its officer says so in its
-    ``recorded_by`` cell, in ``fupin history``'s words (``jn-01, imported by admin``), and
-    the table has no ``imported_by`` column (JSON and CSV keep it: since session 29)."""
-    for section, names in DOSSIER_COLUMNS.items():
-        if "imported_by" not in names:
-            continue
+    ``recorded_by`` (``paired_by``, ``closed_by``) cell, in ``fupin history``'s words
+    (``jn-01, imported by admin``), and the table has no ``imported_by`` column or fact
+    (JSON and CSV keep them: since session 29)."""
+    for section in ("facts", *SECTIONS):
         for row in report[section]:
-            by = row.pop("imported_by", None)
-            if by:
-                row["recorded_by"] = f"{row['recorded_by']}, imported by {by}"
+            for who, importer in IMPORTED_BY.items():
+                by = row.pop(importer, None)
+                if by:
+                    row[who] = f"{row[who]}, imported by {by}"
+    said = set(IMPORTED_BY.values())
     return {
-        section: tuple(name for name in names if name != "imported_by")
+        section: tuple(name for name in names if name not in said)
         for section, names in DOSSIER_COLUMNS.items()
     }
 

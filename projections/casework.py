@@ -32,7 +32,8 @@ __all__ = ["MODEL"]
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_pairings (aggregate_id TEXT, version INTEGER, "
     "household TEXT, street TEXT, helper TEXT, role TEXT, paired_on TEXT, paired_by TEXT, "
-    "unpaired_on TEXT, unpaired_by TEXT, reason TEXT, replacement TEXT, before_exit INTEGER, "
+    "paired_imported_by TEXT, unpaired_on TEXT, unpaired_by TEXT, unpaired_imported_by TEXT, "
+    "reason TEXT, replacement TEXT, before_exit INTEGER, "
     "PRIMARY KEY (aggregate_id, version, helper))",
     "CREATE TABLE IF NOT EXISTS pj_unpairings (aggregate_id TEXT, version INTEGER, "
     "helper TEXT, pairing_version INTEGER, unpaired_on TEXT, "
@@ -60,7 +61,8 @@ SCHEMA = (
 def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
     number, street = place(db, fact.aggregate_id)
     db.write(
-        "INSERT INTO pj_pairings VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
+        "INSERT INTO pj_pairings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, "
+        "NULL)",
         (
             fact.aggregate_id,
             fact.version,
@@ -70,6 +72,7 @@ def _pair(db: Database, fact: Fact, helper: str, role: str) -> None:
             role,
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
 
@@ -163,11 +166,13 @@ def helper_unpaired(db: Database, fact: Fact) -> None:
         ),
     )
     db.write(
-        "UPDATE pj_pairings SET unpaired_on = ?, unpaired_by = ?, reason = ?, replacement = ?, "
-        "before_exit = ? WHERE aggregate_id = ? AND helper = ? AND unpaired_on IS NULL",
+        "UPDATE pj_pairings SET unpaired_on = ?, unpaired_by = ?, unpaired_imported_by = ?, "
+        "reason = ?, replacement = ?, before_exit = ? WHERE aggregate_id = ? AND helper = ? "
+        "AND unpaired_on IS NULL",
         (
             fact.effective,
             fact.actor,
+            fact.imported_by,
             fact["reason"],
             fact["replacement"],
             int(early),
@@ -270,8 +275,9 @@ def corrected(db: Database, fact: Fact) -> None:
     key = (fact.aggregate_id, version)
     db.write("DELETE FROM pj_pairings WHERE aggregate_id = ? AND version = ?", key)
     db.write(
-        "UPDATE pj_pairings SET unpaired_on = NULL, unpaired_by = NULL, reason = NULL, "
-        "replacement = NULL, before_exit = NULL WHERE EXISTS (SELECT 1 FROM pj_unpairings u "
+        "UPDATE pj_pairings SET unpaired_on = NULL, unpaired_by = NULL, "
+        "unpaired_imported_by = NULL, reason = NULL, replacement = NULL, before_exit = NULL "
+        "WHERE EXISTS (SELECT 1 FROM pj_unpairings u "
         "WHERE u.aggregate_id = ? AND u.version = ? AND u.aggregate_id = pj_pairings.aggregate_id "
         "AND u.pairing_version = pj_pairings.version AND u.helper = pj_pairings.helper)",
         key,

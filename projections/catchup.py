@@ -172,7 +172,14 @@ REBUILD_PAGES = 50
 #: ``pj_return_steps``) keeps ``imported_by`` beside it: who recorded the entry for its actor
 #: (an admin importing an officer's rows, the provenance's ``imported_by`` since session 28),
 #: NULL when the actor recorded it; the dossier shows it.
-SCHEMA_VERSION = 32
+#: 33 (session 29): every other "who" column keeps who imported its entry beside it, named
+#: for it: ``pj_pairings.paired_imported_by`` and ``unpaired_imported_by``,
+#: ``pj_households.identified_imported_by``, ``registered_imported_by`` and
+#: ``closed_imported_by``, ``pj_inspections.opened_imported_by``,
+#: ``pj_talks.held_imported_by``, ``pj_criticisms.noticed_imported_by``, and ``imported_by``
+#: beside the ``actor`` of ``pj_key_target_amendments`` and ``pj_rules_amendments``; the
+#: dossier shows the pairing's and the closure's.
+SCHEMA_VERSION = 33
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

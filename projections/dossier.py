@@ -19,9 +19,14 @@ __all__ = ["COLUMNS", "dossier"]
 #: Each list section's columns, in order (a CSV or table of an empty one still has its header).
 #: ``imported_by`` beside ``recorded_by``: who recorded the entry for its officer, an admin
 #: importing the officer's rows (None when the officer recorded it; since session 29: only
-#: ``fupin history`` said so, and an inspector reading the dossier took it for the officer's).
+#: ``fupin history`` said so, and an inspector reading the dossier took it for the officer's);
+#: so ``paired_imported_by`` beside ``paired_by``, and the facts' ``closed_imported_by`` beside
+#: ``closed_by`` (schema 33).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "helpers": ("helper", "role", "paired_on", "paired_by", "unpaired_on", "replacement"),
+    "helpers": (
+        *("helper", "role", "paired_on", "paired_by", "paired_imported_by", "unpaired_on"),
+        "replacement",
+    ),
     "visits": ("helper", "visited_on", "recorded_by", "imported_by"),
     "measures": (
         *("measure_id", "category", "description", "budget_fen", "planned_on", "completed_on"),
@@ -59,7 +64,8 @@ _HOUSEHOLD = (
     "key_target, stage, identified_on, reviewed_on, notice_start, notice_end, signed_on, "
     "registered_on, agreement_on, exit_year, exited_on, returned_on, plan_year, "
     # the closure 注销 in force (since session 25): null while the household is open
-    "closed_on, closed_because, closed_into, closed_by, closed_document, closed_reason "
+    "closed_on, closed_because, closed_into, closed_by, closed_imported_by, closed_document, "
+    "closed_reason "
     "FROM pj_households WHERE number = ?"
 )
 _FLAGS = ("labour", "willing", "disabled", "key_target")
@@ -82,8 +88,8 @@ def dossier(db: Database, number: str, today: date | None = None) -> dict[str, A
     for flag in _FLAGS:
         household[flag] = bool(household[flag])
     helpers = db.dicts(
-        "SELECT helper, role, paired_on, paired_by, unpaired_on, replacement FROM "
-        "pj_pairings WHERE aggregate_id = ? ORDER BY paired_on, helper",
+        "SELECT helper, role, paired_on, paired_by, paired_imported_by, unpaired_on, "
+        "replacement FROM pj_pairings WHERE aggregate_id = ? ORDER BY paired_on, helper",
         key,
     )
     closed_on = household["closed_on"]

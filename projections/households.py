@@ -45,11 +45,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_households (aggregate_id TEXT PRIMARY KEY, "
     "number TEXT UNIQUE, street TEXT, village TEXT, area TEXT, members INTEGER, "
     "labour INTEGER, willing INTEGER, disabled INTEGER, key_target INTEGER, stage TEXT, "
-    "identified_on TEXT, identified_by TEXT, reviewed_on TEXT, notice_start TEXT, "
-    "notice_end TEXT, signed_on TEXT, signed_version INTEGER, registered_on TEXT, "
-    "registered_by TEXT, agreement_on TEXT, exit_cycle INTEGER, exit_year INTEGER, "
-    "exited_on TEXT, returned_on TEXT, plan_year INTEGER, closed_on TEXT, closed_because TEXT, "
-    "closed_into TEXT, closed_by TEXT, closed_document TEXT, closed_reason TEXT, "
+    "identified_on TEXT, identified_by TEXT, identified_imported_by TEXT, reviewed_on TEXT, "
+    "notice_start TEXT, notice_end TEXT, signed_on TEXT, signed_version INTEGER, "
+    "registered_on TEXT, registered_by TEXT, registered_imported_by TEXT, agreement_on TEXT, "
+    "exit_cycle INTEGER, exit_year INTEGER, exited_on TEXT, returned_on TEXT, "
+    "plan_year INTEGER, closed_on TEXT, closed_because TEXT, closed_into TEXT, closed_by TEXT, "
+    "closed_imported_by TEXT, closed_document TEXT, closed_reason TEXT, "
     "closed_version INTEGER)",
     "CREATE TABLE IF NOT EXISTS pj_periods (aggregate_id TEXT, version INTEGER, "
     "household TEXT, started_on TEXT, ended_on TEXT, PRIMARY KEY (aggregate_id, version))",
@@ -92,7 +93,8 @@ SCHEMA = (
     # accountability report lists them (``key_target_amendments``).
     "CREATE TABLE IF NOT EXISTS pj_key_target_amendments (position INTEGER, field TEXT, "
     "aggregate_id TEXT, household TEXT, effective TEXT, recorded TEXT, actor TEXT, "
-    "document TEXT, reason TEXT, before TEXT, after TEXT, PRIMARY KEY (position, field))",
+    "imported_by TEXT, document TEXT, reason TEXT, before TEXT, after TEXT, "
+    "PRIMARY KEY (position, field))",
 )
 
 
@@ -111,6 +113,7 @@ COLUMNS = (
     "stage",
     "identified_on",
     "identified_by",
+    "identified_imported_by",
     "reviewed_on",
     "notice_start",
     "notice_end",
@@ -118,6 +121,7 @@ COLUMNS = (
     "signed_version",
     "registered_on",
     "registered_by",
+    "registered_imported_by",
     "agreement_on",
     "exit_cycle",
     "exit_year",
@@ -130,6 +134,7 @@ COLUMNS = (
     "closed_because",
     "closed_into",
     "closed_by",
+    "closed_imported_by",
     "closed_document",
     "closed_reason",
     "closed_version",
@@ -347,6 +352,7 @@ def identified(db: Database, fact: Fact) -> None:
         "stage": "identified",
         "identified_on": fact.effective,
         "identified_by": fact.actor,
+        "identified_imported_by": fact.imported_by,
         "reviewed_on": None,
         "notice_start": None,
         "notice_end": None,
@@ -354,6 +360,7 @@ def identified(db: Database, fact: Fact) -> None:
         "signed_version": None,
         "registered_on": None,
         "registered_by": None,
+        "registered_imported_by": None,
         "agreement_on": None,
         "exit_cycle": 0,
         "exit_year": None,
@@ -364,6 +371,7 @@ def identified(db: Database, fact: Fact) -> None:
         "closed_because": None,
         "closed_into": None,
         "closed_by": None,
+        "closed_imported_by": None,
         "closed_document": None,
         "closed_reason": None,
         "closed_version": None,
@@ -403,6 +411,7 @@ def closed(db: Database, fact: Fact) -> None:
         closed_because=fact["because"],
         closed_into=fact["into"] or None,
         closed_by=fact.actor,
+        closed_imported_by=fact.imported_by,
         closed_document=fact.prov.document,
         closed_reason=fact["reason"],
         closed_version=fact.version,
@@ -536,6 +545,7 @@ def registered(db: Database, fact: Fact) -> None:
         key_target=int(fact["key_target"]),
         registered_on=fact.effective,
         registered_by=fact.actor,
+        registered_imported_by=fact.imported_by,
     )
     _open_period(db, fact)
 
@@ -715,6 +725,7 @@ def corrected(db: Database, fact: Fact) -> None:
             closed_because=None,
             closed_into=None,
             closed_by=None,
+            closed_imported_by=None,
             closed_document=None,
             closed_reason=None,
             closed_version=None,
@@ -886,10 +897,11 @@ def _key_target_amended(db: Database, fact: Fact, number: str) -> None:
             continue
         before = was.get(field)
         db.write(
-            "INSERT INTO pj_key_target_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pj_key_target_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 *(fact.position, field, fact.aggregate_id, number, fact.effective),
-                *(fact.recorded, fact.actor, fact.prov.document, fact["reason"]),
+                *(fact.recorded, fact.actor, fact.imported_by, fact.prov.document),
+                fact["reason"],
                 "" if before is None else "yes" if before else "no",
                 "yes" if changes[field] else "no",
             ),

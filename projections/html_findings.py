@@ -237,9 +237,13 @@ def _dossier(record: dict[str, Any]) -> str:
         # A closure 注销 (since session 25: the file read as an open household's, its stage
         # and plan year as before the closure; household show said it).
         into = f" into {facts['closed_into']}" if facts.get("closed_into") else ""
+        # An officer's closure the district office imported says so, as the dossier does
+        # (since session 29: it named the officer alone).
+        importer = facts.get("closed_imported_by")
+        imported = f", imported by {importer}" if importer else ""
         summary += (
             f" · closed 注销 {facts['closed_on']}: {facts['closed_because']}{into}, "
-            f"{facts['closed_document']}, by {facts['closed_by']}"
+            f"{facts['closed_document']}, by {facts['closed_by']}{imported}"
         )
     helpers = table(
         ("helper", "role", "paired", "unpaired"),

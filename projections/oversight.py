@@ -22,7 +22,7 @@ __all__ = ["MODEL"]
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pj_inspections (aggregate_id TEXT PRIMARY KEY, "
     "code TEXT UNIQUE, level TEXT, year INTEGER, street TEXT, scope TEXT, opened_on TEXT, "
-    "opened_by TEXT)",
+    "opened_by TEXT, opened_imported_by TEXT)",
     "CREATE TABLE IF NOT EXISTS pj_findings (aggregate_id TEXT, finding_id TEXT, "
     "inspection TEXT, street TEXT, subject_kind TEXT, subject TEXT, description TEXT, "
     "deadline TEXT, recorded_on TEXT, recorded_by TEXT, imported_by TEXT, rectified_on TEXT, "
@@ -32,9 +32,11 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS pj_findings_subject ON pj_findings (subject_kind, subject)",
     "CREATE TABLE IF NOT EXISTS pj_talks (aggregate_id TEXT, version INTEGER, "
     "inspection TEXT, street TEXT, year INTEGER, reason TEXT, held_on TEXT, held_by TEXT, "
+    "held_imported_by TEXT, "
     "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_criticisms (aggregate_id TEXT, version INTEGER, "
     "inspection TEXT, unit TEXT, reason TEXT, noticed_on TEXT, noticed_by TEXT, "
+    "noticed_imported_by TEXT, "
     "PRIMARY KEY (aggregate_id, version))",
     "CREATE TABLE IF NOT EXISTS pj_finding_entries (aggregate_id TEXT, version INTEGER, "
     "finding_id TEXT, recorded_on TEXT, PRIMARY KEY (aggregate_id, version))",
@@ -62,7 +64,7 @@ def _inspection(db: Database, fact: Fact) -> tuple[str, str]:
 def inspection_opened(db: Database, fact: Fact) -> None:
     code, street = fact["code"], fact["street"]
     db.write(
-        "INSERT INTO pj_inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pj_inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
             code,
@@ -72,6 +74,7 @@ def inspection_opened(db: Database, fact: Fact) -> None:
             fact["scope"],
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
     db.memo("oversight.inspection")[fact.aggregate_id] = (code, street)
@@ -153,7 +156,7 @@ def finding_closed(db: Database, fact: Fact) -> None:
 
 def talk_held(db: Database, fact: Fact) -> None:
     db.write(
-        "INSERT INTO pj_talks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pj_talks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
             fact.version,
@@ -163,13 +166,14 @@ def talk_held(db: Database, fact: Fact) -> None:
             fact["reason"],
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
 
 
 def criticism_noticed(db: Database, fact: Fact) -> None:
     db.write(
-        "INSERT INTO pj_criticisms VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO pj_criticisms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fact.aggregate_id,
             fact.version,
@@ -178,6 +182,7 @@ def criticism_noticed(db: Database, fact: Fact) -> None:
             fact["reason"],
             fact.effective,
             fact.actor,
+            fact.imported_by,
         ),
     )
 

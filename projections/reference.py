@@ -45,8 +45,8 @@ SCHEMA = (
     # Each rule a ``RulesAmended`` restated (since session 26), before and after as
     # ``programme open`` takes it: the accountability report lists them (``rules_amendments``).
     "CREATE TABLE IF NOT EXISTS pj_rules_amendments (position INTEGER, rule TEXT, "
-    "effective TEXT, recorded TEXT, actor TEXT, document TEXT, reason TEXT, before TEXT, "
-    "after TEXT, PRIMARY KEY (position, rule))",
+    "effective TEXT, recorded TEXT, actor TEXT, imported_by TEXT, document TEXT, reason TEXT, "
+    "before TEXT, after TEXT, PRIMARY KEY (position, rule))",
 )
 
 CLOCK_SCHEMA = (
@@ -90,13 +90,14 @@ def rules_amended(db: Database, fact: Fact) -> None:
         before, after = getattr(was, field.name), getattr(rules, field.name)
         if before != after:
             db.write(
-                "INSERT INTO pj_rules_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO pj_rules_amendments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     fact.position,
                     field.name,
                     fact.effective,
                     fact.recorded,
                     fact.actor,
+                    fact.imported_by,
                     prov.document,
                     fact["reason"],
                     rule_shown(field.name, before),

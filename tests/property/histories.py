@@ -559,9 +559,14 @@ def _nth(items: list[str], pick: int, otherwise: str) -> str:
     return items[pick % len(items)] if items and pick < _RAW else otherwise
 
 
+#: JH-2's amendment in the tour: no key target from the start, nor willing, and urban.
+_NO_KEY_TARGET = {"key_target": False, "willing": False, "area": "urban"}
+
 #: A history through every event the read models handle (``test_projection_folds`` checks it
 #: does), with entries dated before others already recorded: each property runs it besides the
-#: histories it draws.
+#: histories it draws. Some steps are imported by the admin for their officer (since session
+#: 29): the read models keep who imported each entry beside its officer.
+
 TOUR: list[Step] = [
     (("visit", "JH-1", 0), 0),
     (("plan", "JH-1", "m2", "education", 2), 1),  # planned, completed a week later
@@ -576,15 +581,17 @@ TOUR: list[Step] = [
     (("correct", "household", "JH-1", 5), 0),
     (("sign", "JH-1"), 1),  # signed again
     (("members", "JH-2", 4, True), 1),
-    (("unpair", "JH-2", 0, True), 1),  # sw-1 hands over to sw-2
+    # sw-1 hands over to sw-2, imported for jn-01 by the admin (the unpairing's and the
+    # replacement's pairing's importer)
+    (("imported", ("unpair", "JH-2", 0, True)), 1),
     (("agreement", "JH-2"), 1),
     (("employ", "JH-2", 30, 2), 1),  # employed, leaving a week later
     (("employ", "JH-1", 10, 1), 1),
     (("correct", "helper", EMPLOYER, 0), 1),  # voids JH-1's employment
     (("objection", False, 2), 1),  # raised, dismissed a week later
     (("candidate",), 1),  # signs
-    (("candidate",), 8),  # is registered
-    (("finding", "I-JN", 0, 30, 3), 1),  # recorded, rectified, closed
+    (("imported", ("candidate",)), 8),  # is registered
+    (("imported", ("finding", "I-JN", 0, 30, 3)), 1),  # recorded, rectified, closed
     (("finding", "I-QU", 0, 30, 1), 1),
     (("criticise", "I-QU"), 1),
     (("correct", "inspection", "I-QU", 0), 0),  # voids the notice, that day
@@ -603,9 +610,9 @@ TOUR: list[Step] = [
     # session 23), then approved again the next day
     (("correct", "household", "JH-1", 0), 22),
     (("exit", "JH-1", 1), 1),
-    (("talk", "I-QU", 2016), 70),  # in 2017
+    (("imported", ("talk", "I-QU", 2016)), 70),  # in 2017
     (("amend-village", True), 0),  # 江南社区 relatively poor after all (since session 22)
-    (("amend-shares", (2, 3, 4)), 0),  # the plan's shares restated
+    (("imported", ("amend-shares", (2, 3, 4))), 0),  # the plan's shares restated
     # months on, the close voided, then the rectification (correctable since session 22):
     # the finding is open and unrectified again, then rectified and closed anew
     (("correct", "inspection", "I-JN", 0), 0),
@@ -620,7 +627,7 @@ TOUR: list[Step] = [
     (("imported", ("visit", "JH-2", 1)), 0),
     (("imported", ("allocate", 30_000)), 0),
     # JH-2 was no key target from the start: 2016's plan loses it, whatever the view's date.
-    (("amend", "household", "JH-2", {"key_target": False, "willing": False, "area": "urban"}), 1),
+    (("imported", ("amend", "household", "JH-2", _NO_KEY_TARGET)), 1),
     (("amend", "helper", "v-1", {"name": "江南党员义工队", "team_size": 12}), 1),
     # JH-2 moved to 江南社区, the move voided (its latest entry), moved again; its record
     # closed, the closure voided, then JH-1's closed for good (since session 25).
@@ -629,5 +636,9 @@ TOUR: list[Step] = [
     (("move", "JH-2"), 1),
     (("close-household", "JH-2", "died-out"), 20),  # after its latest step
     (("correct", "household", "JH-2", 0), 1),
-    (("close-household", "JH-1", "in-error"), 1),
+    (("imported", ("close-household", "JH-1", "in-error")), 1),
+    # an inspection opened, a notice, JH-2 paired again, each imported for its officer
+    (("imported", ("inspect", "I-LL")), 0),
+    (("imported", ("criticise", "I-QU")), 0),
+    (("imported", ("pair", "JH-2", 0)), 0),
 ]
