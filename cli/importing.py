@@ -23,7 +23,7 @@ import unicodedata
 import warnings
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
@@ -999,6 +999,9 @@ class _Hidden:
     #: Rows holding a value the sheet does not show by its font (struck through, or of its
     #: background's colour: ``_veil``): the first such cell's column, why, and how many.
     veiled: dict[int, tuple[int, str, int]] = field(default_factory=dict)
+    #: The runs (``_Run``) of each cell's inline rich text (``<is><r>``), by (row, column):
+    #: openpyxl's read-only mode reads such text without its fonts.
+    rich: dict[tuple[int, int], tuple[_Run, ...]] = field(default_factory=dict)
     #: The first thing the XML holds that no spreadsheet writes (a row past the sheet's last,
     #: ``_MAX_ROW``; rows out of order), if any: the sheet is refused, and read no further.
     unsaved: _Unsaved | None = None
@@ -1037,7 +1040,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
             for title, found in past:
                 yield title, False, found, []
             return
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=True)
         yield from _sheets_of(workbook, {path: found for path, (_, found) in parts.items()})
 
 
@@ -1110,10 +1113,17 @@ def _values(
         for cell in row:
             value = cell.value
             if value is not None:
+                runs: list[_Run] | tuple[_Run, ...] | None = None
+                if isinstance(value, list):  # a shared string's rich text (CellRichText)
+                    runs, value = _rich_runs(value), str(value)
+                elif concealed.rich and type(value) is str:  # an inline string's, perhaps
+                    runs = concealed.rich.get((len(table) + 1, len(values) + 1))
                 style = getattr(cell, "_style_id", 0)
                 veil = veils.get(style)
                 if veil is None:
                     veils[style] = veil = _veil(workbook, style)
+                if not veil and runs:
+                    veil = _runs_veil(runs, _ground(workbook, style))
                 if veil and not _empty(value):
                     _note_veil(veiled, len(table) + 1, len(values) + 1, veil)
             if type(value) is str:
@@ -1166,6 +1176,10 @@ def _note_veil(veiled: dict[int, tuple[int, str, int]], row: int, column: int, v
     veiled[row] = (first, why, count + 1)
 
 
+#: A run of a cell's rich text holding more than spaces: whether it is struck, its colour.
+_Run = tuple[bool, tuple[object, ...] | None]
+
+
 def _veil(workbook: Any, style: int) -> str:
     """Why a cell of ``style`` shows nothing an officer reads as standing: its font struck
     through (删除线), or of its background's colour (white on no fill, or on a solid fill of
@@ -1173,33 +1187,80 @@ def _veil(workbook: Any, style: int) -> str:
     voided rows, as they hide them). Colours are compared as the workbook gives them: an RGB
     or a palette index as RGB, a theme colour by its index and tint (its RGB is the theme's,
     not read), the theme's Background 1 (index 0, no tint: white in Office's themes) as
-    white; automatic colours, patterns other than solid, conditional formats and part of a
-    cell's text struck out (rich text) are not judged."""
+    white; automatic colours, patterns other than solid and conditional formats are not
+    judged. A cell's rich text is judged by its runs (``_runs_veil``)."""
     try:
         styles = workbook._cell_styles[style]
         font = workbook._fonts[styles.fontId]
-        fill = workbook._fills[styles.fillId]
     except (AttributeError, IndexError, TypeError):
         return ""
     if font.strike:
-        return "is struck through (删除线)"
-    ink = _colour(font.color)
+        return _STRUCK
+    return _unseen(_colour(font.color), _ground(workbook, style))
+
+
+#: The colour a cell is drawn on (None if not judged), and whether a fill gives it.
+_Ground = tuple[tuple[object, ...] | None, bool]
+
+
+def _ground(workbook: Any, style: int) -> _Ground:
+    """The colour a cell of ``style`` is drawn on: white with no fill (a white sheet), its
+    fill's with a solid one; None if not judged (a pattern, an automatic colour)."""
+    try:
+        fill = workbook._fills[workbook._cell_styles[style].fillId]
+    except (AttributeError, IndexError, TypeError):
+        return None, True
     pattern = getattr(fill, "patternType", None)
     if pattern in (None, "none"):
-        ground: tuple[object, ...] | None = _WHITE
-    elif pattern == "solid":
-        ground = _colour(fill.fgColor)
-    else:
+        return _WHITE, False
+    return (_colour(fill.fgColor) if pattern == "solid" else None), True
+
+
+def _unseen(ink: tuple[object, ...] | None, ground: _Ground) -> str:
+    """Why text of colour ``ink`` on ``ground`` (``_ground``) shows nothing, or ""."""
+    colour, filled = ground
+    if ink is None or ink != colour:
         return ""
-    if ink is None or ink != ground:
-        return ""
-    if pattern in (None, "none"):
+    if not filled:
         return "is in a white font on no fill (a white sheet), which shows nothing"
     if ink == _WHITE:
         return "is in a white font on a white fill, which shows nothing"
     return "is in a font of its fill's colour, which shows nothing"
 
 
+def _runs_veil(runs: Iterable[_Run], ground: _Ground) -> str:
+    """Why a cell's rich text shows nothing standing: every run of it that holds more than
+    spaces struck through, or of its background's colour (``_unseen``), as its ``runs``
+    give them, (struck, colour) each; "" if a run shows (since session 29, re-tester I: a
+    cell struck or whitened run by run was read). A run without a font of its own is the
+    cell's, judged by ``_veil``, and shows if that does not refuse it."""
+    whys = {_STRUCK if struck else _unseen(ink, ground) for struck, ink in runs}
+    if not whys or "" in whys:
+        return ""
+    return whys.pop() if len(whys) == 1 else _STRUCK_OR_UNSEEN
+
+
+def _rich_runs(value: Any) -> list[_Run]:
+    """The runs of openpyxl's rich text (a shared string's) as ``_runs_veil`` takes them: a
+    run without a font of its own (a plain string) shows unless its cell's font hides it."""
+    runs: list[_Run] = []
+    for block in value:
+        text = block if isinstance(block, str) else str(getattr(block, "text", ""))
+        if not text.strip():
+            continue
+        font = getattr(block, "font", None)
+        if font is None:
+            return []  # shown as the cell's font shows it
+        runs.append((bool(font.strike), _colour(font.color)))
+    return runs
+
+
+_STRUCK = "is struck through (删除线)"
+_MEND_BOTH = "clear the strikethrough and give its text a colour"
+_STRUCK_OR_UNSEEN = (
+    "is struck through (删除线) in part of its text and in a font of its background's colour "
+    "in the rest, which shows nothing standing"
+)
 #: White, as ``_colour`` gives it.
 _WHITE = ("rgb", "FFFFFF")
 
@@ -1210,15 +1271,35 @@ def _colour(color: Any) -> tuple[object, ...] | None:
     if kind == "rgb" and isinstance(color.rgb, str):
         return ("rgb", color.rgb[-6:].upper())
     if kind == "indexed" and isinstance(color.indexed, int):
-        from openpyxl.styles.colors import COLOR_INDEX
-
-        if 0 <= color.indexed < len(COLOR_INDEX):
-            return ("rgb", COLOR_INDEX[color.indexed][-6:].upper())
-        return None
+        return _indexed(color.indexed)
     if kind == "theme" and isinstance(color.theme, int):
-        tint = round(float(color.tint or 0), 6)
-        return _WHITE if (color.theme, tint) == (0, 0) else ("theme", color.theme, tint)
+        return _themed(color.theme, float(color.tint or 0))
     return None
+
+
+def _xml_colour(attributes: dict[str, str]) -> tuple[object, ...] | None:
+    """A ``<color>`` element's colour (its attributes) as ``_colour`` gives it."""
+    try:
+        if "rgb" in attributes:
+            return ("rgb", attributes["rgb"][-6:].upper())
+        if "indexed" in attributes:
+            return _indexed(int(attributes["indexed"]))
+        if "theme" in attributes:
+            return _themed(int(attributes["theme"]), float(attributes.get("tint", 0)))
+    except ValueError:
+        return None
+    return None
+
+
+def _indexed(index: int) -> tuple[object, ...] | None:
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    return ("rgb", COLOR_INDEX[index][-6:].upper()) if 0 <= index < len(COLOR_INDEX) else None
+
+
+def _themed(theme: int, tint: float) -> tuple[object, ...]:
+    tint = round(tint, 6)
+    return _WHITE if (theme, tint) == (0, 0) else ("theme", theme, tint)
 
 
 #: A row with no value (shared: never changed).
@@ -1634,7 +1715,9 @@ def _veiled(why: str, count: int) -> str:
     """The refusal of a row whose cells (``count`` of them) ``why`` keeps out of sight."""
     others = "is 1 more cell" if count == 2 else f"are {count - 1} more cells"
     more = f", as {others} of the row" if count > 1 else ""
-    mend = "clear the strikethrough" if why.startswith("is struck") else "give its text a colour"
+    mend = {_STRUCK: "clear the strikethrough", _STRUCK_OR_UNSEEN: _MEND_BOTH}.get(
+        why, "give its text a colour"
+    )
     return (
         f"{why}{more}: officers strike out or whiten voided rows, and an import must not "
         f"record what the sheet does not show: delete the row, or, if it stands, {mend}"
@@ -1666,11 +1749,17 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     column = 0  # its column, counting on for a cell without a reference (r)
     numeral = ""  # the row's number as a cell's reference ends in it
     formula: tuple[int, int] | None = None  # (row, column) of its formula, if it has one
+    parser = expat.ParserCreate()
+    inline = _InlineRuns(parser)
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal prefix, cell, column, formula, numeral
         tag = name.rsplit(":", 1)[-1]
-        if tag == "c":
+        if inline.reading:
+            inline.start(tag, attributes)
+        elif tag == "is":  # an inline string: its runs' fonts, if it has any
+            inline.open((int(state["number"]), column))
+        elif tag == "c":
             cell = attributes
             formula = None
             given = attributes.get("r")
@@ -1744,7 +1833,6 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
         elif tag == "worksheet":
             prefix = name[: -len(tag)] or "\0"
 
-    parser = expat.ParserCreate()
     parser.StartElementHandler = start
     # Fed in large pieces: expat parses a token cut by a piece's end again from its start, so
     # small pieces make one long attribute cost its length squared (CVE-2023-52425).
@@ -1759,7 +1847,68 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     found = {row: cells for row, cells in formulas.items() if cells}
     for spans in merged.values():
         spans.sort()
-    return _Hidden(frozenset(rows), frozenset(columns), found, merged)
+    return _Hidden(frozenset(rows), frozenset(columns), found, merged, rich=inline.found)
+
+
+class _InlineRuns:
+    """The runs of a sheet's inline rich text (``<is><r><rPr>…</rPr><t>…</t></r></is>``), by
+    (row, column), as ``_hidden_parts`` streams the sheet's XML: each run holding more than
+    spaces, struck or not and its colour (``_Run``); a cell with a run without a font of its
+    own (the cell's) or none is not kept. Its handlers of an element's end and of text are
+    set only inside an ``<is>``, so the rest of a sheet costs them nothing."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+        self.found: dict[tuple[int, int], tuple[_Run, ...]] = {}
+        self.reading = False
+        self.at = (0, 0)
+        self.runs: list[_Run] = []
+        self.plain = False  # a run of the cell's font holds text
+        self.phonetic = False  # in a phonetic run (rPh), which is not the cell's text
+        self.run: tuple[list[str], dict[str, Any]] | None = None  # its text, its font
+
+    def open(self, at: tuple[int, int]) -> None:
+        self.reading, self.at, self.runs, self.plain, self.phonetic = True, at, [], False, False
+        self.parser.EndElementHandler = self.end
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "rPh":
+            self.phonetic = True
+        elif self.phonetic:
+            return
+        elif tag == "r":
+            self.run = ([], {})
+        elif self.run is None:
+            return
+        elif tag == "rPr":
+            self.run[1]["font"] = True
+        elif tag == "strike":
+            self.run[1]["strike"] = attributes.get("val", "1").lower() in ("1", "true", "on")
+        elif tag == "color":
+            self.run[1]["colour"] = _xml_colour(attributes)
+        elif tag == "t":
+            self.parser.CharacterDataHandler = self.run[0].append
+
+    def end(self, name: str) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "t":
+            self.parser.CharacterDataHandler = None
+        elif tag == "rPh":
+            self.phonetic = False
+        elif tag == "r" and self.run is not None and not self.phonetic:
+            text, font = self.run
+            self.run = None
+            if not "".join(text).strip():
+                return
+            if not font.get("font"):
+                self.plain = True
+            else:
+                self.runs.append((bool(font.get("strike")), font.get("colour")))
+        elif tag == "is":
+            self.reading = False
+            self.parser.EndElementHandler = None
+            if self.runs and not self.plain:
+                self.found[self.at] = tuple(self.runs)
 
 
 def _row_of(reference: str) -> int:

@@ -1,0 +1,191 @@
+"""Session 29, re-tester I: a cell whose whole text was struck through (删除线) or whitened run
+by run, in its own rich text (``<is><r><rPr><strike/>``, or a shared string's ``<si><r>``),
+was imported, though the same cell struck by its style is refused. A cell every run of which
+that holds more than spaces is struck, or of its background's colour, refuses its row as its
+style would; part of its text struck is read (docs/import.md)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Color, PatternFill
+
+from tests.cli.conftest import Fupin
+
+STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
+
+HEADER = ["ref", "actor", "effective", "document", "note", "account", "amount"]
+VOIDED = (
+    "officers strike out or whiten voided rows, and an import must not record what the "
+    "sheet does not show: delete the row, or, if it stands,"
+)
+STRUCK = InlineFont(strike=True)
+WHITE = InlineFont(color=Color("FFFFFFFF"))
+
+
+def _allocations(path: Path, document: str | CellRichText, rows: int = 1) -> Path:
+    """Allocation rows whose first's document (D2) is ``document``; the others plain."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(HEADER)
+    for n in range(1, rows + 1):
+        sheet.append([f"R-{n}", "qu-01", "2016-09-01", f"拨款{n}", "", "city-2016", "100.00"])
+    sheet["D2"] = document
+    book.save(path)
+    return path
+
+
+def _runs(*runs: str | TextBlock) -> list[str | TextBlock]:
+    return list(runs)
+
+
+def _shared(path: Path, runs: str) -> Path:
+    """An allocation workbook whose D2 is a shared string of ``runs`` (``<r>…</r>``), as Excel
+    and WPS save text: openpyxl saves a cell's text inline, so its XML is moved into a shared
+    strings part."""
+    plain = _allocations(path.with_suffix(".plain.xlsx"), "拨款1")
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            text = source.read(item.filename).decode()
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text, count = re.subn(
+                    r'<c r="D2"([^>]*?) t="inlineStr"><is>.*?</is></c>',
+                    r'<c r="D2"\1 t="s"><v>0</v></c>',
+                    text,
+                )
+                assert count == 1
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                text = text.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/sharedStrings" '
+                    'Target="sharedStrings.xml"/></Relationships>',
+                )
+            elif item.filename == "[Content_Types].xml":
+                text = text.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    "</Types>",
+                )
+            target.writestr(item, text)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+            f'uniqueCount="1"><si>{runs}</si></sst>',
+        )
+    return path
+
+
+def _refused(fupin: Fupin, book: Path) -> str:
+    before = fupin.event_count()
+    result = fupin(f"import {book}", "qu-01")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert fupin.event_count() == before
+    return " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("document", "why", "mend"),
+    [
+        (  # re-tester I's: one struck run
+            CellRichText([TextBlock(STRUCK, "拨款1")]),
+            "is struck through (删除线)",
+            "clear the strikethrough",
+        ),
+        (  # every run struck, a run of spaces not
+            CellRichText(_runs(TextBlock(STRUCK, "拨款"), " ", TextBlock(STRUCK, "1"))),
+            "is struck through (删除线)",
+            "clear the strikethrough",
+        ),
+        (  # re-tester I's: a white run on no fill
+            CellRichText([TextBlock(WHITE, "拨款1")]),
+            "is in a white font on no fill (a white sheet), which shows nothing",
+            "give its text a colour",
+        ),
+        (
+            CellRichText([TextBlock(STRUCK, "拨款"), TextBlock(WHITE, "1")]),
+            "is struck through (删除线) in part of its text and in a font of its background's "
+            "colour in the rest, which shows nothing standing",
+            "clear the strikethrough and give its text a colour",
+        ),
+    ],
+)
+def test_a_cell_struck_or_whitened_run_by_run_refuses_its_row(
+    seeded: Fupin, tmp_path: Path, document: CellRichText, why: str, mend: str
+) -> None:
+    book = _allocations(tmp_path / "a.xlsx", document, rows=3)
+
+    said = _refused(seeded, book)
+
+    assert f"[receive_allocation] row 2, document: {why}: {VOIDED} {mend}" in said
+    assert "row 3" not in said
+    assert "refused: 1 error(s) in 3 row(s)" in said  # counted in its row (re-tester I)
+
+
+def test_a_shared_string_struck_run_by_run_refuses_its_row(seeded: Fupin, tmp_path: Path) -> None:
+    runs = '<r><rPr><strike/></rPr><t>拨款</t></r><r><rPr><strike val="1"/></rPr><t>1</t></r>'
+    book = _shared(tmp_path / "a.xlsx", runs)
+
+    said = _refused(seeded, book)
+
+    assert f"row 2, document: is struck through (删除线): {VOIDED} clear the strikethrough" in said
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        "<r><rPr><strike/></rPr><t>拨款</t></r><r><t>1</t></r>",  # part struck
+        '<r><rPr><strike val="0"/></rPr><t>拨款1</t></r>',  # struck off
+        '<r><rPr><color rgb="FFFF0000"/></rPr><t>拨款1</t></r>',
+    ],
+)
+def test_a_shared_string_that_shows_is_read(seeded: Fupin, tmp_path: Path, runs: str) -> None:
+    book = _shared(tmp_path / "a.xlsx", runs)
+
+    result = seeded(f"import {book}", "qu-01")
+
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        CellRichText(_runs(TextBlock(STRUCK, "拨款"), "1")),  # re-tester I's: part of it
+        CellRichText([TextBlock(WHITE, "拨款"), TextBlock(InlineFont(b=True), "1")]),
+        CellRichText([TextBlock(InlineFont(b=True), "拨款1")]),
+    ],
+)
+def test_a_cell_part_of_whose_text_shows_is_read(
+    seeded: Fupin, tmp_path: Path, document: CellRichText
+) -> None:
+    book = _allocations(tmp_path / "a.xlsx", document)
+
+    result = seeded(f"import {book}", "qu-01")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_white_run_on_a_dark_fill_is_read(seeded: Fupin, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(HEADER)
+    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", "", "city-2016", "100.00"])
+    sheet["D2"] = CellRichText([TextBlock(WHITE, "拨款1")])
+    sheet["D2"].fill = PatternFill("solid", fgColor="FF003366")
+    book.save(tmp_path / "a.xlsx")
+
+    result = seeded(f"import {tmp_path / 'a.xlsx'}", "qu-01")
+
+    assert result.exit_code == 0, result.output
