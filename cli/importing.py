@@ -45,6 +45,7 @@ from ledger.commands import (
     Arg,
     CommandSpec,
     parse_value,
+    yes_no_word,
 )
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError, PermissionRefusedError, unquoted
@@ -1162,8 +1163,11 @@ def _values(
                     number_format = str(getattr(cell, "number_format", ""))
                     change = shown_otherwise(value, number_format)
                     if change:
-                        value = _refused(_ShownOtherwise(value), _shown_rule(value, change))
-                        value.change, value.number_format = change, number_format
+                        held, value = (
+                            value,
+                            _refused(_ShownOtherwise(value), _shown_rule(value, change)),
+                        )
+                        value.change, value.number_format, value.held = change, number_format, held
             values.append(value)
         table.append(values)
     unsaved = max(concealed.formulas, default=0) - len(table)  # (a formula's row, if after)
@@ -1314,6 +1318,7 @@ class _ShownOtherwise(float):
     refusal: str
     change: str
     number_format: str
+    held: int | float  # the number as the cell holds it
 
 
 class _PartDate(datetime):
@@ -1414,21 +1419,65 @@ def _yes_no_rule(value: float, change: str, number_format: str) -> str:
     )
 
 
+def _shows_as_read(cell: _ShownOtherwise) -> bool:
+    """Whether a number in a yes/no column, 1 or 0, shows the yes/no word the column reads it
+    as (1 shown 是 by ``"是";"否"``, 0 shown 否 by ``"是";"否";"否"``): a word the column takes
+    as text (``yes_no_word``) meaning what the number is read as (since session 29,
+    re-tester I: such a cell was refused as not what it holds)."""
+    if type(cell.held) is not int or cell.held not in (0, 1):
+        return False
+    return yes_no_word(_shown_word(cell, cell.number_format)) is bool(cell.held)
+
+
 def _shown_word(value: float, number_format: str) -> str:
     """The text alone that ``number_format`` shows ``value`` as (``"有";"无"`` shows 0 as 有),
-    by Excel's sections (positive; negative; zero), or "" if it shows a digit or nothing."""
-    sections = _sections(number_format)
-    if value < 0 and len(sections) > 1:
-        section = sections[1]
-    elif value == 0 and len(sections) > 2:
-        section = sections[2]
-    else:
-        section = sections[0]
+    by Excel's sections (``_section_for``), or "" if it shows a digit or nothing, or which
+    section shows it is not known."""
+    section = _section_for(value, _sections(number_format))
+    if section is None:
+        return ""
     pieces = _text_pieces(section)
     if None in pieces:  # ``@``: a text section, which a number is not shown by
         return ""
     word = "".join(piece for piece in pieces if piece is not None).strip()
-    return "" if re.search(r"[0#?]", _QUOTED.sub("", section)) else word
+    return "" if re.search(r"[0#?]", _BRACKETED.sub("", _QUOTED.sub("", section))) else word
+
+
+def _section_for(value: float, sections: list[str]) -> str | None:
+    """The section of a number format (``_sections``) that shows ``value``, as Excel picks it:
+    without conditions, positive (and zero, of two); negative; zero. With conditions
+    (``[=1]"是";[=0]"否";"x"``), the first whose condition holds, else the third, else a
+    second without a condition; None where that is not known (a condition of another form,
+    or none holding and no section left)."""
+    conditions = [_CONDITION.search(_QUOTED.sub("", section)) for section in sections[:3]]
+    if not any(conditions):
+        if value < 0 and len(sections) > 1:
+            return sections[1]
+        return sections[2] if value == 0 and len(sections) > 2 else sections[0]
+    for section, condition in zip(sections[:2], conditions, strict=False):
+        if condition is not None and _holds(value, condition[1], float(condition[2])):
+            return section
+    if len(sections) > 2 and conditions[2] is None:
+        return sections[2]
+    if len(sections) == 2 and conditions[1] is None:
+        return sections[1]
+    return None
+
+
+#: A number format section's condition (``[=1]``, ``[>=0.5]``, ``[<>0]``).
+_CONDITION = re.compile(r"\[\s*(<>|<=|>=|=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*\]")
+
+
+def _holds(value: float, operator: str, bound: float) -> bool:
+    """Whether ``value`` meets a format's condition (``_CONDITION``)."""
+    return {
+        "=": value == bound,
+        "<>": value != bound,
+        "<": value < bound,
+        ">": value > bound,
+        "<=": value <= bound,
+        ">=": value >= bound,
+    }[operator]
 
 
 def _column_kind(spec: CommandSpec | None, header: str) -> str:
@@ -2052,6 +2101,7 @@ def _table_rows(
         else:
             row_command = command
         row_spec = spec or _command(row_command)
+        shown_as_read: dict[int, int | float] = {}  # yes/no numbers shown as read, by column
         for i, cell in enumerate(cells):
             if not _empty(cell) and (i >= width or not headers[i]):
                 beyond = "beyond the header row" if i >= width else "under an empty header"
@@ -2059,6 +2109,9 @@ def _table_rows(
                 errors.append(RowError(where(number), _position(i), rule))
             elif isinstance(cell, _ShownOtherwise) and i < width and headers[i]:
                 kind = _column_kind(row_spec, headers[i])
+                if kind == "bool" and _shows_as_read(cell):
+                    shown_as_read[i] = cell.held
+                    continue
                 rule = (
                     _yes_no_rule(cell, cell.change, cell.number_format)
                     if kind == "bool"
@@ -2086,7 +2139,8 @@ def _table_rows(
             errors += [e for e in found if e not in errors]
         if clashes[row_spec.name]:
             continue  # which of its two columns holds the value is not known
-        values, columns, unknown = _by_argument(row_spec, headers, cells)
+        read = [shown_as_read.get(i, c) for i, c in enumerate(cells)] if shown_as_read else cells
+        values, columns, unknown = _by_argument(row_spec, headers, read)
         errors += _date_cells(row_spec, values, columns, where(number))
         merged = _under_merges(hidden, number, columns, values, headers) if hidden.merged else {}
         shown = frozenset(arg for arg, ref in merged.items() if _shows_value(ref, table))

@@ -51,7 +51,15 @@ from ledger.values import (
     parse_yuan,
 )
 
-__all__ = ["COMMANDS", "PROVENANCE", "Arg", "CommandSpec", "parse_value", "trimmed_keys"]
+__all__ = [
+    "COMMANDS",
+    "PROVENANCE",
+    "Arg",
+    "CommandSpec",
+    "parse_value",
+    "trimmed_keys",
+    "yes_no_word",
+]
 
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "对"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "不"})
@@ -228,6 +236,13 @@ def _int(field: str, value: Any, *, cells: bool = True) -> int:
         raise InputError(field, f"expects a whole number, not {kind}")
     check_whole_number(field, value)
     return value
+
+
+def yes_no_word(text: str) -> bool | None:
+    """What a yes/no column reads ``text`` typed in it as (是 yes, 否 no), or None if it
+    takes no such text."""
+    word = text.strip().lower()
+    return True if word in _TRUE else False if word in _FALSE else None
 
 
 def _bool(field: str, value: Any) -> bool:

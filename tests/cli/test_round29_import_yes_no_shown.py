@@ -1,0 +1,104 @@
+"""Session 29, re-tester I: a number in a yes/no column (有劳动能力) whose number format shows
+the word the import reads it as (1 shown 是 by ``"是";"否"``, 0 shown 否 by ``"是";"否";"否"``)
+was refused as "not what it holds", though a General 1 is read as yes and 0 as no. It is read
+when the word shown is one the column takes as text meaning the same; refused when they
+disagree or the word is none the column takes (docs/import.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from openpyxl import Workbook
+
+from tests.cli.conftest import Fupin
+from tests.support import id_card
+
+STORE_INDEPENDENT = "the workbook is read before the store is written: SQLite is enough"
+
+IDENTIFY = [
+    "ref", "actor", "effective", "document", "household", "street", "village", "area",
+    "members", "有劳动能力", "willing", "disabled", "dibao", "head_name", "id_card", "phone",
+    "address", "member_names",
+]  # fmt: skip
+
+
+def _identify(path: Path, labour: object, number_format: str) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "identify"
+    sheet.append(IDENTIFY)
+    sheet.append(
+        ["E-1", "jn-01", "2016-08-01", "识别表1", "JN-999001", "江南", "雄光", "rural", 3,
+         labour, "是", "否", "是", "张三", id_card(91), "13800000000", "江南街道1号",
+         "张三、李四、王五"]
+    )  # fmt: skip
+    sheet["J2"].number_format = number_format
+    book.save(path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("labour", "number_format"),
+    [
+        (1, '"是";"否"'),  # re-tester I's
+        (0, '"是";"否";"否"'),  # re-tester I's
+        (1, '[=1]"是";[=0]"否";"x"'),  # re-tester I's
+        (0, '[=1]"是";[=0]"否";"x"'),  # the second section's condition holds
+        (0, '[=1]"是";"否"'),  # the second, without a condition, shows the rest
+        (1, '"Yes";"No";"No"'),
+    ],
+)
+def test_a_number_shown_as_the_yes_no_word_it_is_read_as_is_read(
+    seeded: Fupin, tmp_path: Path, labour: int, number_format: str
+) -> None:
+    book = _identify(tmp_path / "identify.xlsx", labour, number_format)
+
+    result = seeded(f"import {book}", "jn-01")
+
+    assert result.exit_code == 0, result.output
+    shown = seeded.ok("household show JN-999001 --format json", "jn-01")
+    assert orjson.loads(shown.stdout)["household"]["labour"] is bool(labour)
+
+
+@pytest.mark.parametrize(
+    ("labour", "number_format", "word"),
+    [
+        (0, '"有";"无";"有"', "有"),  # no word the column takes: 有 is refused typed
+        (1, '"有";"无"', "有"),
+        (1, '"否"', "否"),  # the word says no, the number yes
+        (0, '"是"', "是"),
+        (0, '"是";"否"', "是"),  # of two sections, zero is shown by the first
+        (1, '[=1]"否";"是"', "否"),
+        (0, '[=1]"是";"x"', "x"),
+    ],
+)
+def test_a_number_shown_as_another_word_is_refused(
+    seeded: Fupin, tmp_path: Path, labour: int, number_format: str, word: str
+) -> None:
+    book = _identify(tmp_path / "identify.xlsx", labour, number_format)
+    before = seeded.event_count()
+
+    result = seeded(f"import {book}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        f"[identify] row 2, 有劳动能力: holds the number {labour}, but its number format shows "
+        f"it as {word!r} (the format {number_format!r}): what it shows is not what it holds"
+    ) in said
+    assert seeded.event_count() == before
+
+
+def test_a_number_other_than_one_or_zero_shown_as_yes_is_refused(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    book = _identify(tmp_path / "identify.xlsx", 2, '"是"')
+
+    result = seeded(f"import {book}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    assert "holds the number 2, but its number format shows it as '是'" in result.stderr
