@@ -32,6 +32,7 @@ from ledger.base import natural_id
 from ledger.core import LedgerCore
 from ledger.errors import NotFoundError, RuleError
 from ledger.merkle import MerkleTree
+from ledger.privacy import PersonalDataMapper
 from ledger.reading import describe
 from ledger.transparency import (
     LOG_KEY_TOPICS,
@@ -195,7 +196,7 @@ def _recorded(app: LedgerCore, notification: Any) -> datetime | None:
     """When the stored event ``notification`` was recorded (None: no time with its offset;
     ``fupin verify`` reports such an event)."""
     try:
-        stamp = getattr(app.mapper.to_domain_event(notification), "timestamp", None)
+        stamp = getattr(_sealed(app, notification), "timestamp", None)
     except Exception:  # not readable: fupin verify says why
         return None
     return stamp if isinstance(stamp, datetime) and stamp.utcoffset() is not None else None
@@ -243,8 +244,18 @@ def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
         raise RuleError("checkpoint", f"key {checkpoint.key_id} was never this ledger's log key")
 
 
+def _sealed(app: LedgerCore, notification: Any) -> Any:
+    """The stored event decoded, its personal data left sealed: a bundle proves bytes, and its
+    summary and times are in clear, so ``fupin prove`` reads no master key, as ``fupin verify``
+    reads none (since session 29: a wrong, missing or group-readable key file refused a bundle
+    that is byte for byte the same without a key)."""
+    mapper = app.mapper
+    assert isinstance(mapper, PersonalDataMapper)
+    return mapper.to_sealed_event(notification)
+
+
 def _summary(app: LedgerCore, notification: Any) -> dict[str, Any]:
-    entry = describe(app.mapper.to_domain_event(notification))
+    entry = describe(_sealed(app, notification))
     return {k: entry[k] for k in ("version", "event", "effective", "actor", "role", "document")}
 
 

@@ -687,11 +687,16 @@ class HouseholdKeys:
         if rotation is not None and not rotation.done:
             assert not list(households), "a rotation's save records no personal data"
             return self._rotate_in(rotation)
+        wanted = dict.fromkeys(str(h) for h in households)
+        if not wanted:
+            # Nothing saved carries personal data (a checkpoint, an officer): the master key
+            # is not read, so a wrong or unreadable key file does not refuse it (since
+            # session 29: `fupin checkpoint` refused a missing or group-readable one).
+            return None
         master = self.master
         if master is None:
             return None  # key_for_writing refuses, naming the missing master key
         rows = self._rows
-        wanted = dict.fromkeys(str(h) for h in households)
         missing = [h for h in wanted if h not in rows and h not in self._pending]
         if not missing:
             return None
@@ -1643,14 +1648,7 @@ class PersonalDataMapper(Mapper[UUID]):
         """eventsourcing's ``Mapper.to_domain_event``, its class found by ``EVENT_CLASSES``
         (never ``resolve_topic``), every failure one ``UnreadableEventError``; then the
         household's personal data opened."""
-        try:
-            event = self._decoded(stored_event)
-        except _Problem as exc:
-            raise self._unreadable(stored_event, str(exc)) from None
-        except Exception as exc:  # the transcoder's, orjson's, an upcast's: bytes damaged
-            lines = str(exc).strip().splitlines()
-            said = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-            raise self._unreadable(stored_event, f"its state cannot be decoded ({said})") from exc
+        event = self.to_sealed_event(stored_event)
         state = vars(event)
         sealed = state.get("personal")
         if isinstance(sealed, SealedPersonal):
@@ -1661,6 +1659,20 @@ class PersonalDataMapper(Mapper[UUID]):
             object.__setattr__(personal, "_sealed_from", (household, version, sealed))
             state["personal"] = personal
         return event
+
+    def to_sealed_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        """The stored event decoded as ``to_domain_event`` decodes it, its personal data left
+        sealed (a ``SealedPersonal``): neither the master key nor a household key is read. For
+        what reads an event's clear fields only (a proof bundle's summary, its recording time:
+        since session 29, ``fupin prove`` refused a wrong master key it never needed)."""
+        try:
+            return self._decoded(stored_event)
+        except _Problem as exc:
+            raise self._unreadable(stored_event, str(exc)) from None
+        except Exception as exc:  # the transcoder's, orjson's, an upcast's: bytes damaged
+            lines = str(exc).strip().splitlines()
+            said = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+            raise self._unreadable(stored_event, f"its state cannot be decoded ({said})") from exc
 
     def _decoded(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
         classes = EVENT_CLASSES
