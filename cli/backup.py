@@ -12,16 +12,24 @@ checkpoints only (a checkpoint file kept apart proves more, and the output says 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from ledger.application import Ledger
+from ledger.errors import InputError, LedgerError
+from ledger.known import last_entry
 from ledger.store import parse_store
+from ledger.transparency import erased_households
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport
 from ledger.written import note_written
 from projections import backup as store_backup
 from projections.pg import preflight
+from projections.undone_erasures import undone_erasures
 
 from cli.common import console, err_console, ledger_session, refusals, settings
 from cli.outputs import check_new_store, check_protected, output_path
@@ -64,20 +72,38 @@ Unverified = Annotated[
 ]
 
 
+#: ``restore --replaces``: the store the restore stands in for, whose erasures it compares.
+Replaces = Annotated[
+    str | None,
+    typer.Option(
+        "--replaces",
+        help="The store this restore replaces (a SQLite path or a PostgreSQL URL), read only: "
+        "the households it records as erased after the backup was taken are named, to be "
+        "erased again in the restored store.",
+        metavar="<store>",
+    ),
+]
+
+
 @refusals
 def restore(
-    file: FileArgument, checkpoints: CheckpointFiles = None, unverified: Unverified = False
+    file: FileArgument,
+    checkpoints: CheckpointFiles = None,
+    unverified: Unverified = False,
+    replaces: Replaces = None,
 ) -> None:
     """Restore FILE 恢复 into an empty store, verified against every --checkpoint first.
 
     Verified as fupin verify does, against the backup's own recorded checkpoints only when no
     --checkpoint is given; a backup that does not verify is refused, nothing restored (with
     --unverified: restored, to be examined, exit 1). The store is a SQLite path that does not
-    exist yet, or an empty PostgreSQL database."""
+    exist yet, or an empty PostgreSQL database. An erasure recorded after the backup was
+    taken is undone by the restore: --replaces names the households to erase again."""
     given = [(str(path), read_checkpoint(path)) for path in checkpoints or []]
     preflight(settings.store, create=True)
     location = parse_store(settings.store)
     check_new_store(location)
+    erased = _erased_in(replaces) if replaces is not None else None
     report = store_backup.restore(location, file, given, unverified=unverified)
     if store_backup.log_problems(report):  # --unverified: put in place, not verified
         err_console.print(
@@ -90,8 +116,50 @@ def restore(
         )
         _key_table_notes(report)
         raise typer.Exit(FAILED)
+    _restored(file, location.display, report, given)
+    with ledger_session() as app:
+        _erasures_undone(app, replaces, erased)
+
+
+@contextmanager
+def _store(store: str) -> Iterator[Ledger]:
+    """The ledger at ``store`` (not the one ``--store`` names), opened as every command
+    opens its own: an empty file or another database is refused."""
+    target = settings.store
+    settings.store = store
+    try:
+        with ledger_session() as app:
+            yield app
+    finally:
+        settings.store = target
+
+
+def _erased_in(replaces: str) -> set[str]:
+    """The households the store ``replaces`` records as erased, read before anything is
+    restored: a store that cannot be read is refused on ``replaces``, nothing restored."""
+    path = parse_store(replaces).path
+    if path is not None and not os.path.lexists(path):
+        raise InputError(
+            "replaces",
+            f"{path} does not exist: name the store this restore replaces, or leave --replaces "
+            "out (docs/operations.md says how its erasures are found then); nothing was restored",
+        )
+    try:
+        with _store(replaces) as app:
+            return erased_households(app.recorder)
+    except LedgerError as exc:
+        raise InputError(
+            "replaces",
+            f"{exc.rule}; nothing was restored (leave --replaces out when the store it "
+            "replaces cannot be read: docs/operations.md says how its erasures are found)",
+        ) from None
+
+
+def _restored(file: Path, shown: str, report: VerifyReport, given: list[Any]) -> None:
+    """What a restore that verifies says: what was restored, what it was verified against,
+    and when its last entry was recorded (``_backup_end``)."""
     say = partial(console.print, soft_wrap=True)  # a hash is never wrapped (a pipe: 80)
-    say(f"restored {file} into {location.display}")
+    say(f"restored {file} into {shown}")
     root = f"Merkle root {report.root.hex()}"
     if given:
         say(f"verified {report.size} events against {len(given)} checkpoint(s); {root}")
@@ -104,6 +172,50 @@ def restore(
             highlight=False,
         )
     _key_table_notes(report)
+
+
+def _erasures_undone(app: Ledger, replaces: str | None, erased: set[str] | None) -> None:
+    """Said by every restore (since session 29, tester C: a backup taken before an erasure
+    brought the household's personal data back, exit 0, without a word): when the backup's
+    last entry was recorded, and that an erasure recorded after it is undone; with
+    ``--replaces``, the households the store it replaces erased since, each on stderr."""
+    end = last_entry(app.recorder)
+    if end is None:
+        return
+    position, recorded, _actor = end
+    lead = f"the backup's last entry, entry {position}, was recorded at {recorded.isoformat()}"
+    store = parse_store(settings.store).display
+    erase = f"fupin --store {store} --as admin erase NUMBER --reason … -d …"
+    if replaces is None or erased is None:
+        console.print(
+            f"{lead}: an erasure the store it replaces recorded after that is undone by this "
+            "restore (the household's personal data reads again here): find them in that store "
+            f"(`fupin --store OLD log --since {position}`, its PersonalDataErased entries; or "
+            f"restore with --replaces OLD) and erase each again here ({erase})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    old = parse_store(replaces).display
+    undone = undone_erasures(erased, app.recorder)
+    if not undone:
+        console.print(
+            f"{lead}; {old}, which it replaces, records no erasure it undoes",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for number in undone:
+        err_console.print(
+            f"warning: {number} was erased in {old} after this backup was taken (its last "
+            f"entry, entry {position}, was recorded at {recorded.isoformat()}): the restore "
+            f"undoes that erasure, and its personal data reads again here; erase it again: "
+            f"{erase.replace('NUMBER', number)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _key_table_notes(report: VerifyReport) -> None:

@@ -150,7 +150,8 @@ def test_a_sound_backup_restored_without_a_checkpoint_says_what_it_was_checked_a
         "checkpoint only; Merkle root "
     )
     assert lines[2].startswith("a checkpoint file you kept proves more (restore --checkpoint")
-    assert len(lines) == 3
+    assert lines[3].startswith("the backup's last entry, entry ")  # since session 29
+    assert len(lines) == 4
     assert has_ledger(empty)
     verified = seeded(f"--store {empty} verify --checkpoint {cp}")
     assert verified.exit_code == 0, verified.output
@@ -188,5 +189,5 @@ def test_with_a_checkpoint_file_the_output_is_as_before(
 
     assert restored.exit_code == 0, restored.output
     lines = restored.stdout.splitlines()
-    assert len(lines) == 2, restored.stdout
+    assert len(lines) == 3, restored.stdout  # the backup's last entry's time: since session 29
     assert lines[1].startswith(f"verified {seeded.event_count()} events against 1 checkpoint(s)")
