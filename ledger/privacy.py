@@ -601,6 +601,33 @@ class HouseholdKeys:
         self._check_readable(why)
         return self.master
 
+    def check_master_given(self) -> None:
+        """Refuse, before anything is read, a master key given under which no live household
+        key is wrapped while others are (``_unwrap``'s refusal), and a key file that cannot be
+        read: for a reader that writes as it reads (``fupin log``, since session 29: a wrong
+        master key was refused at the first household, after the events before it were
+        written). No master key, a role that may not read the key table, or a table without
+        live keys: nothing to refuse (the data reads ``[sealed]``, or there is none)."""
+        master = self.master  # a key file that cannot be read is refused here
+        if master is None or self.denied is not None:
+            return
+        given = master_key_id(master)
+        try:
+            with key_transaction(self._datastore(), commit=False) as cursor:
+                if not _key_table_exists(self._datastore(), cursor):
+                    return
+                cursor.execute(self._sql(_LIVE_UNDER), (given,))
+                if cursor.fetchall():
+                    return
+                cursor.execute(_LIVE_MASTER)
+                found = cursor.fetchall()
+        except Exception as exc:
+            if self._denied_by(exc):
+                return
+            raise
+        if found:
+            raise self._other_master(str(found[0]["master_id"]), given)
+
     def refuse_denied(self, why: str) -> None:
         """Refuse (``InputError`` on ``store``) if this role was found unable to read the key
         table: ``why`` says what needs it (a save, an erasure, a rotation)."""
@@ -968,6 +995,14 @@ class HouseholdKeys:
         with key_transaction(self._datastore(), commit=True) as cursor:
             cursor.execute(self._sql(sql), params)
 
+    def _other_master(self, stored: str, given: str) -> SealBrokenError:
+        """The refusal of master key ``given`` by a reader: the household keys are under
+        ``stored``."""
+        return SealBrokenError(
+            "master_key",
+            f"household keys are wrapped under master key {stored}; the one given is {given}",
+        )
+
     def _in_use(self, master_id: str) -> bool:
         """Whether any live key is stored under ``master_id`` (asked once a process)."""
         found = self._masters_in_use.get(master_id)
@@ -997,11 +1032,7 @@ class HouseholdKeys:
                     "rotation (`fupin keys check`)",
                     row.household_id,
                 )
-            raise SealBrokenError(
-                "master_key",
-                f"household keys are wrapped under master key {row.master_id}; "
-                f"the one given is {master_key_id(master)}",
-            )
+            raise self._other_master(row.master_id, master_key_id(master))
         key, problem = _unwrapped(row, master)
         if key is None:
             raise DamagedKeyError(
