@@ -44,6 +44,10 @@ class ReferenceCommands(LedgerCore):
         """Register the first admin of an empty ledger (the district poverty office 区扶贫办)."""
         if self.recorder.max_notification_id() is not None:
             raise AlreadyExistsError("store", "this ledger is already initialised")
+        # A master key file named is read now, though the first admin carries no personal
+        # data (since session 29 a save without any reads no key): a new ledger's operator
+        # learns of a missing or group-readable key file before the first household, not at it.
+        _ = self.household_keys.master
         prov = self.provenance(Stamp(admin_id, effective, document), "admin")
         check_new_key("officer", admin_id)
         admin = Officer(
