@@ -98,6 +98,7 @@ __all__ = [
     "missing_key_rows",
     "parse_master_key",
     "read_master_key_file",
+    "retired_master",
 ]
 
 KEY_TABLE = "household_keys"
@@ -322,6 +323,20 @@ def load_master_key(env: Mapping[str, str]) -> bytes | None:
             f"one of them ({_FILE_VAR} is the safer: docs/privacy.md)",
         )
     return from_var if from_var is not None else from_file
+
+
+def retired_master(given: str, current: str) -> str:
+    """The one refusal of master key ``given``, which the ledger's latest recorded rotation
+    retired for ``current``: by a reader, a writer, ``keys check`` and a rotation alike (since
+    session 29, tester C: ``household show``, ``history``, ``notice`` and ``erase`` said only
+    "household keys are wrapped under master key X; the one given is Y", while ``identify``
+    said the keys "were re-wrapped meanwhile" and ``keys check`` that the key "is not the
+    current one")."""
+    return (
+        f"master key {given} is not the current one: the ledger's latest MasterKeyRotated "
+        f"retired it and made master key {current} current (the household keys are wrapped "
+        f"under it): run again with the new master key ({_FILE_VAR}, docs/privacy.md)"
+    )
 
 
 def parse_master_key(text: str, field: str = "master_key", source: str | None = None) -> bytes:
@@ -777,6 +792,8 @@ class HouseholdKeys:
         if _check_master(cursor, master_id, latest):
             return
         recorded = latest()
+        if recorded is not None and recorded.previous == master_id and recorded.master_id:
+            raise InputError("master_key", retired_master(master_id, recorded.master_id))
         if recorded is not None and not recorded.names(master_id):
             raise InputError(
                 "master_key",
@@ -997,7 +1014,12 @@ class HouseholdKeys:
 
     def _other_master(self, stored: str, given: str) -> SealBrokenError:
         """The refusal of master key ``given`` by a reader: the household keys are under
-        ``stored``."""
+        ``stored``. Said as retired (``retired_master``) when the ledger's latest recorded
+        rotation retired ``given`` for ``stored`` (read only then, on the way to a refusal)."""
+        with key_transaction(self._datastore(), commit=False) as cursor:
+            rotation = _recorded(cursor, self._is_sqlite(), self.events_table)
+        if rotation is not None and rotation.previous == given and rotation.names(stored):
+            return SealBrokenError("master_key", retired_master(given, stored))
         return SealBrokenError(
             "master_key",
             f"household keys are wrapped under master key {stored}; the one given is {given}",
@@ -1065,12 +1087,7 @@ def _check_master(
         stored = found[0]["master_id"]
         rotation = latest() if latest is not None else None
         if rotation is not None and rotation.previous == master_id and rotation.names(stored):
-            raise InputError(
-                "master_key",
-                f"the household keys are wrapped under master key {stored}, not {master_id}: "
-                f"they were re-wrapped meanwhile (the ledger's latest MasterKeyRotated retired "
-                f"{master_id}); run again with the new master key",
-            )
+            raise InputError("master_key", retired_master(master_id, stored))
         raise InputError(
             "master_key",
             f"household keys are wrapped under master key {stored}; the one given is {master_id}",
@@ -1215,6 +1232,8 @@ def _check_live_rows(
     current: _Recorded | None = None,
 ) -> int:
     given = master_key_id(master)
+    if current is not None and current.previous == given and current.master_id:
+        raise InputError("master_key", retired_master(given, current.master_id))
     if current is not None and not current.names(given):
         raise InputError(
             "master_key",

@@ -224,7 +224,7 @@ def test_a_process_still_on_the_old_master_key_stores_no_key_after_a_rotation(
         pg_or_sqlite.rotate_master(stamp("admin"), generate_master_key())
         before = stale.event_count()
 
-        with pytest.raises(InputError, match="re-wrapped meanwhile"):
+        with pytest.raises(InputError, match="latest MasterKeyRotated retired it"):
             identify(stale, "JH-0009", serial=9)
 
         assert stale.event_count() == before
@@ -248,7 +248,7 @@ def test_after_a_rotation_of_only_erased_keys_the_old_master_still_stores_nothin
         new = generate_master_key()
         assert app.rotate_master(stamp("admin"), new) == 0
 
-        with pytest.raises(InputError, match="re-wrapped meanwhile"):
+        with pytest.raises(InputError, match="latest MasterKeyRotated retired it"):
             identify(stale, "JH-0009", serial=9)
     finally:
         stale.close()
