@@ -356,6 +356,9 @@ class Household(LedgerAggregate):
     closed_because = ""
     closed_into = ""
     closure_entry: int | None = None
+    #: The registration's entry (its version; since session 29): it is never voided, and the
+    #: signature it rests on stands (``check_signature_voidable``). None before it.
+    registration_entry: int | None = None
 
     def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
         """Every new entry of the household passes here (a replay does not): a closed
@@ -1025,11 +1028,28 @@ class Household(LedgerAggregate):
             f"{disabled}: {how}",
         )
 
+    def check_signature_voidable(self, version: int) -> None:
+        """A signature 签字确认 is voided while no registration rests on it (since session 29,
+        tester H: voided after the registration, it left a household registered, even
+        exited, with no signature, which the registration itself refuses [四(一)]). A
+        registration is never voided (everything after it rests on it), so the signature it
+        rests on stands; one voided under notice is given again before the registration."""
+        kind = self.entries.get(version, ("", None))[0]
+        if kind != "Signed" or self.registration_entry is None or version in self.voided:
+            return
+        raise RuleError(
+            "version",
+            f"the registration 建档立卡 of {self.number} (entry {self.registration_entry}, "
+            f"{self.registered_on}) rests on this signature 签字确认, and a registration is "
+            "never voided: the signature stands",
+        )
+
     @event("Registered")
     def _registered(self, key_target: bool, prov: Provenance) -> None:
         self.stage = Stage.REGISTERED
         self.key_target = key_target
         self.registered_on = prov.effective
+        self.registration_entry = self.version + 1  # this event's
 
     # -- pairing, agreement, visits, measures, funds ---------------------------------------
 
@@ -2043,14 +2063,15 @@ class Household(LedgerAggregate):
         """Corrections never pull the ground from under an exit: the assessment an exit was
         proposed on stands, for that exit and for any earlier one (a later, lower assessment
         is recorded instead, and the report flags the exit); any other assessment may be
-        voided. A voided signature may be given again, and the report flags the registration
-        meanwhile. A pairing, an unpairing, a measure, an exit's approval and a notice are
-        voided on the terms of ``check_pairing_voidable``, ``check_unpairing_voidable`` (and
-        ``check_place_again``), ``check_measure_voidable``, ``check_approval_voidable`` and
-        ``check_notice_voidable``; an agreement always (the
-        accountability report then judges an exit on the agreements left); a village review
-        on the terms of ``check_review_voidable``, a change of members on those of
-        ``check_members_change_voidable`` (both since session 24)."""
+        voided. A voided signature may be given again; one a registration rests on is not
+        voided since session 29 (``check_signature_voidable``, called by ``Ledger.correct``:
+        an older ledger's correction is replayed as recorded). A pairing, an unpairing, a
+        measure, an exit's approval and a notice are voided on the terms of
+        ``check_pairing_voidable``, ``check_unpairing_voidable`` (and ``check_place_again``),
+        ``check_measure_voidable``, ``check_approval_voidable`` and ``check_notice_voidable``;
+        an agreement always (the accountability report then judges an exit on the agreements
+        left); a village review on the terms of ``check_review_voidable``, a change of members
+        on those of ``check_members_change_voidable`` (both since session 24)."""
         receipt = self.receipt_entries.get(version)
         if receipt is not None:
             # Tester F, session 20: the refusal listed the correctable kinds, not the way; and

@@ -31,6 +31,7 @@ from ledger.values import (
     choice,
     clean_name,
     optional_text,
+    replay_spares,
     require_text,
     today,
 )
@@ -432,6 +433,7 @@ class OversightCommands(LedgerCore):
             self.check_post_unused(aggregate, version)
             self.check_report_left(aggregate, version)
             self.check_findings_on_pairing(aggregate, version)
+            self.check_signature_left(aggregate, version, reason, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
                 return [aggregate, *sides()]
@@ -451,6 +453,23 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+
+    def check_signature_left(
+        self, aggregate: LedgerAggregate, version: int, reason: str, prov: Provenance
+    ) -> None:
+        """A household's signature is not voided under its registration
+        (``Household.check_signature_voidable``, since session 29), unless an export's row is
+        replayed into the store it rebuilds: an older fupin took such a correction, and the
+        accountability report's ``unsigned`` shows the household. ``fupin verify`` does not
+        replay this rule (a ledger recorded before it holds such corrections)."""
+        if not isinstance(aggregate, Household):
+            return
+        if aggregate.entries.get(version, ("", None))[0] != "Signed":
+            return
+        # the correction's own rules first (already voided, dated before the entry, …)
+        aggregate.check_correction(version, reason, prov, self.opened_on())
+        if not replay_spares("signature_under_registration", self.rebuilding_export):
+            aggregate.check_signature_voidable(version)
 
     def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
         """A household's return approval voided (since session 23) by its own rules first

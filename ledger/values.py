@@ -1298,6 +1298,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     "exit_on_other_members": SESSION_29_RULES,
     # a household closed while an exit of it is under way (household.py)
     "closure_during_exit": SESSION_29_RULES,
+    # a signature 签字确认 voided while the registration resting on it stands (oversight.py;
+    # since session 29)
+    "signature_under_registration": SESSION_29_RULES,
 }
 
 

@@ -35,7 +35,9 @@ def test_a_correction_dated_before_the_entry_it_voids_is_refused(
 
 
 def test_a_correction_dated_the_day_of_its_entry_is_recorded(seeded: Fupin) -> None:
-    seeded.ok("correct household JH-0001 4 --reason 重复 -d 更正单 -e 2016-08-05", "jn-01")
+    # Entry 7 of JH-0001 plans measure m-1 on 2016-08-12 (its signature, entry 4, stands
+    # under its registration since session 29).
+    seeded.ok("correct household JH-0001 7 --reason 重复 -d 更正单 -e 2016-08-12", "jn-01")
 
     history = orjson.loads(seeded.ok("history JH-0001 --format json").stdout)
 

@@ -22,7 +22,7 @@ INVISIBLE = {
 
 #: (actor, command line with ``{}`` for the text, the field refused), by command.
 CASES = {
-    "correct": ("jn-01", "correct household JH-0001 4 --reason {} " + doc("2016-10-11"), "reason"),
+    "correct": ("jn-01", "correct household JH-0001 7 --reason {} " + doc("2016-10-11"), "reason"),
     "household amend": (
         "jn-01",
         "household amend JH-0001 --disabled --reason {} " + doc("2018-03-01"),
@@ -79,7 +79,7 @@ def test_a_reason_of_invisible_characters_alone_is_refused(
 
 
 def test_a_reason_showing_something_is_recorded_trimmed(seeded: Fupin) -> None:
-    seeded.ok("correct household JH-0001 4 --reason ' 重复 ' " + doc("2016-10-11"), "jn-01")
+    seeded.ok("correct household JH-0001 7 --reason ' 重复 ' " + doc("2016-10-11"), "jn-01")
     seeded.ok("officer retire ll-01 --reason '\u200b退休 ' " + doc("2016-10-01"), "admin")
 
     history = orjson.loads(seeded.ok("history JH-0001 --format json").stdout)

@@ -576,10 +576,9 @@ TOUR: list[Step] = [
     (("correct", "fund", ACCOUNT, 1), 1),  # voids the payment to JH-1 (and its receipt)
     # voids m1's planning (entry 4 of JH-1's voidable ones, the latest first: m2's completion
     # and planning, the visit, the assessment; correctable since session 15), its payment
-    # voided just before, then its signature (entry 5 then: its pairing with c-1 comes before)
+    # voided just before (its signature stands under its registration since session 29: the
+    # candidate's is voided under notice below)
     (("correct", "household", "JH-1", 4), 1),
-    (("correct", "household", "JH-1", 5), 0),
-    (("sign", "JH-1"), 1),  # signed again
     (("members", "JH-2", 4, True), 1),
     # sw-1 hands over to sw-2, imported for jn-01 by the admin (the unpairing's and the
     # replacement's pairing's importer)
@@ -590,6 +589,8 @@ TOUR: list[Step] = [
     (("correct", "helper", EMPLOYER, 0), 1),  # voids JH-1's employment
     (("objection", False, 2), 1),  # raised, dismissed a week later
     (("candidate",), 1),  # signs
+    (("correct", "household", CANDIDATE, 0), 0),  # voids that signature, under notice
+    (("candidate",), 1),  # signs again
     (("imported", ("candidate",)), 8),  # is registered
     (("imported", ("finding", "I-JN", 0, 30, 3)), 1),  # recorded, rectified, closed
     (("finding", "I-QU", 0, 30, 1), 1),

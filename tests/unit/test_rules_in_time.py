@@ -10,6 +10,7 @@ from ledger.application import Ledger
 from ledger.errors import PermissionRefusedError, RuleError
 from ledger.funds import Disbursement, FundAccount
 from ledger.helpers import Helper
+from ledger.values import replayed_as_recorded
 
 from tests.support import refuses, register, stamp
 
@@ -79,9 +80,10 @@ def test_a_household_whose_signature_was_voided_signs_again(ledger: Ledger) -> N
     signed = next(
         v for v, (kind, _) in ledger.household("JH-1").entries.items() if kind == "Signed"
     )
-    ledger.correct(
-        stamp(JN, date(2016, 8, 20)), "household", "JH-1", signed, "signed by a neighbour"
-    )
+    with replayed_as_recorded():  # as a fupin before session 29 took it
+        ledger.correct(
+            stamp(JN, date(2016, 8, 20)), "household", "JH-1", signed, "signed by a neighbour"
+        )
 
     ledger.sign(stamp(JN, date(2016, 8, 20)), "JH-1")
 
