@@ -424,7 +424,8 @@ class CaseworkCommands(LedgerCore):
             # A registered household whose signature was voided signs again: not refused so.
             if household.stage == Stage.UNDER_NOTICE:
                 self.check_registering_on(prov.effective, "signature")
-            household.sign(prov)
+            spared = replay_spares("signature_after_registration", self.rebuilding_export)
+            household.sign(prov, spared)
 
         self.on_household(stamp, "sign", number, act)
 

@@ -931,10 +931,14 @@ class Household(LedgerAggregate):
         if upheld:
             self.stage = Stage.REJECTED
 
-    def sign(self, prov: Provenance) -> None:
+    def sign(self, prov: Provenance, spared: bool = False) -> None:
         """The household signs to confirm 逐户签字确认 [四(一)]; a household whose signature was
         voided signs again, registered, returned or exited alike (the correction may have been
-        of the date: the new signature, like the first, is dated from the notice's start)."""
+        of the date: the new signature, like the first, is dated from the notice's start).
+        Only an older ledger's registered household is unsigned (``check_signature_voidable``,
+        since session 29): signing after its registration, whatever the date, it says why in
+        the note (the accountability report flags it ``signed-late``), unless ``spared``: an
+        export's row replayed into the store it rebuilds, as an older fupin took it."""
         if self.stage != Stage.UNDER_NOTICE and not (
             self.stage in (*ACTIVE_STAGES, Stage.EXITED) and self.signed_on is None
         ):
@@ -943,6 +947,16 @@ class Household(LedgerAggregate):
             raise RuleError("signature", "the household has already signed")
         if self.notice is not None and prov.effective < self.notice[0]:
             raise RuleError("effective", f"the notice it confirms began only on {self.notice[0]}")
+        if self.registration_entry is not None and not spared:
+            check_says(
+                "note",
+                prov.note,
+                f"{self.number} was registered 建档立卡 on {self.registered_on} (entry "
+                f"{self.registration_entry}) on a signature since voided: a signature recorded "
+                "after the registration, whatever its date, is one the registration did not "
+                "rest on (the accountability report lists it signed-late), so it says why in "
+                "--note",
+            )
         self._signed(prov)
 
     @event("Signed")

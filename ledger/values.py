@@ -1301,6 +1301,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     # a signature 签字确认 voided while the registration resting on it stands (oversight.py;
     # since session 29)
     "signature_under_registration": SESSION_29_RULES,
+    # a signature recorded after the household's registration with no note saying why
+    # (household.py; since session 29)
+    "signature_after_registration": SESSION_29_RULES,
 }
 
 

@@ -359,14 +359,28 @@ def _households(db: Database, columns: str, where: str) -> Iterator[list[Row]]:
 # -- registration: 7-day notice and the household's signature [四(一)] ----------------------
 
 
+#: The household's registration's entry (its version): the first assisted period's, which a
+#: registration opens (a return's come later; a registration is never voided).
+_REGISTRATION_VERSION = (
+    "SELECT MIN(p.version) FROM pj_periods p WHERE p.aggregate_id = h.aggregate_id"
+)
+
+
+def _recorded_after(signed: int | None, registration: int | None) -> bool:
+    """Whether the signature's entry was recorded after the registration's."""
+    return signed is not None and registration is not None and signed > registration
+
+
 def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
     faults: list[dict[str, Any]] = []
     every = _households(
         db,
-        "number, street, notice_start, notice_end, signed_on, registered_on, registered_by",
+        "number, street, notice_start, notice_end, signed_on, registered_on, registered_by, "
+        f"signed_version, ({_REGISTRATION_VERSION})",
         "registered_on IS NOT NULL",
     )
-    for number, street, start, end, signed_on, registered_on, officer in chain.from_iterable(every):
+    for row in chain.from_iterable(every):
+        number, street, start, end, signed_on, registered_on, officer, signed, registration = row
         days = (
             (date.fromisoformat(end) - date.fromisoformat(start)).days + 1 if start and end else 0
         )
@@ -375,13 +389,13 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
             found.append(("notice-short", f"notice {days} days; the plan needs 7 or more"))
         if signed_on is None:
             found.append(("unsigned", "no household signature 签字确认 on record"))
-        elif registered_on is not None and signed_on > registered_on:
+        elif signed_on > registered_on or _recorded_after(signed, registration):
             # A signature voided, then given again after the registration: the household was
             # registered on a signature it had not given (the ledger refuses this order of
-            # entry, not a correction's aftermath).
-            found.append(
-                ("signed-late", f"signed {signed_on}, after the registration on {registered_on}")
-            )
+            # entry, not a correction's aftermath), whatever the new one's date (since session
+            # 29, tester H: one back-dated before the registration was no fault).
+            said = f"signed {signed_on}, recorded after the registration on {registered_on}"
+            found.append(("signed-late", said))
         faults.extend(
             {
                 "household": number,

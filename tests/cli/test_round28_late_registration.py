@@ -194,7 +194,7 @@ def test_a_registered_household_signs_again_after_the_last_year(seeded: Fupin) -
         # as a fupin before session 29 took it: a signature under a registration stands since
         ledger.correct(stamp(JN, date(2019, 2, 1)), "household", "JH-0001", signed, "签字有误")
 
-    seeded.ok(f"household sign JH-0001 {doc('2019-02-02')}", JN)
+    seeded.ok(f"household sign JH-0001 {doc('2019-02-02')} --note 户主补签", JN)
 
 
 def test_identification_and_review_leave_time_for_a_full_notice_and_registration(

@@ -190,13 +190,13 @@ def test_a_signature_given_again_after_the_registration_is_reported(ledger: Ledg
     signed = next(e["version"] for e in ledger.history("JH-1") if e["event"] == "Signed")
     with replayed_as_recorded():  # as a fupin before session 29 took it
         ledger.correct(stamp("jn-01", date(2016, 9, 1)), "household", "JH-1", signed, "日期录错")
-    ledger.sign(stamp("jn-01", date(2016, 9, 2)), "JH-1")
+    ledger.sign(stamp("jn-01", date(2016, 9, 2), "户主补签"), "JH-1")  # saying why (session 29)
 
     faults = section(ledger, "registration_faults")
 
     # It was listed as nothing once signed again: registered on a signature not yet given.
     assert [(f["household"], f["fault"], f["detail"]) for f in faults] == [
-        ("JH-1", "signed-late", "signed 2016-09-02, after the registration on 2016-08-10")
+        ("JH-1", "signed-late", "signed 2016-09-02, recorded after the registration on 2016-08-10")
     ]
 
 

@@ -85,7 +85,7 @@ def test_a_household_whose_signature_was_voided_signs_again(ledger: Ledger) -> N
             stamp(JN, date(2016, 8, 20)), "household", "JH-1", signed, "signed by a neighbour"
         )
 
-    ledger.sign(stamp(JN, date(2016, 8, 20)), "JH-1")
+    ledger.sign(stamp(JN, date(2016, 8, 20), "户主补签"), "JH-1")  # saying why (session 29)
 
     assert ledger.household("JH-1").signed_on == date(2016, 8, 20)
 

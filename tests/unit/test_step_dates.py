@@ -450,7 +450,7 @@ def test_a_household_whose_signature_was_voided_after_its_exit_signs_again(
     with replayed_as_recorded():  # as a fupin before session 29 took it
         ledger.correct(on("2017-02-01"), "household", "JH-1", signature_version(ledger), "代签")
 
-    ledger.sign(on("2017-02-10"), "JH-1")
+    ledger.sign(stamp(JN, d("2017-02-10"), "户主补签"), "JH-1")  # saying why (session 29)
 
     household = ledger.household("JH-1")
     assert (household.stage, household.signed_on) == (Stage.EXITED, d("2017-02-10"))
@@ -464,7 +464,13 @@ def test_a_signature_given_again_is_dated_from_the_notice_it_confirms(ledger: Le
     with replayed_as_recorded():  # as a fupin before session 29 took it
         ledger.correct(on("2017-02-01"), "household", "JH-1", signature_version(ledger), "日期录错")
 
-    refuses(ledger, RuleError, "effective", lambda: ledger.sign(on("2016-08-02"), "JH-1"))
-    ledger.sign(on("2016-08-04"), "JH-1")
+    said = "户主补签"  # a signature after the registration says why (session 29)
+    refuses(
+        ledger,
+        RuleError,
+        "effective",
+        lambda: ledger.sign(stamp(JN, d("2016-08-02"), said), "JH-1"),
+    )
+    ledger.sign(stamp(JN, d("2016-08-04"), said), "JH-1")
 
     assert ledger.household("JH-1").signed_on == d("2016-08-04")
