@@ -556,11 +556,22 @@ def check_bundle(
         name = topic.rsplit(".", 1)[-1]
         lines.append(
             f"#{version:<3} leaf {index:<7} {name:<20} "
-            f"effective {prov.get('effective', '?')}  by {prov.get('actor', '?')} "
-            f"({prov.get('role', '?')})  recorded {_recorded(when)}  "
+            f"effective {prov.get('effective', '?')}  by {_recorded_by(prov)}  "
+            f"recorded {_recorded(when)}  "
             f"[{prov.get('document', '')}]{_what_it_did(name, state, index, version, receipts)}"
         )
     return lines
+
+
+def _recorded_by(prov: dict[str, Any]) -> str:
+    """Whose entry it is, in ``fupin history``'s words: ``jn-01 (officer)``, and for an entry
+    another recorded for its actor (an admin's import of an officer's rows, since session 28)
+    ``jn-01 (officer), imported by admin``, read from the proven bytes (``imported_by``; since
+    session 29, tester H: it said ``jn-01 (officer)`` alone, as if jn-01 had recorded it)."""
+    said = f"{prov.get('actor', '?')} ({prov.get('role', '?')})"
+    if prov.get("imported_by"):
+        said += f", imported by {prov['imported_by']}"
+    return said
 
 
 #: The ``kind`` of a consistency bundle (``ledger.bundles.CONSISTENCY``; a household's
