@@ -134,11 +134,14 @@ class CaseworkCommands(LedgerCore):
     def on_household(
         self, stamp: Stamp, command: str, number: str, act: Callable[[Household, Provenance], None]
     ) -> None:
-        """Load household ``number``, authorise ``command`` for its street, apply ``act``, save."""
+        """Load household ``number``, authorise ``command`` for its street, refuse it first
+        for the household's closure if dated on or after it (since session 29), apply ``act``,
+        save."""
 
         def attempt() -> list[LedgerAggregate]:
             household = self.household(number)
             prov = self.authorise(stamp, command, household.street)
+            household.check_open_for(command, prov.effective)
             act(household, prov)
             return [household]
 
@@ -189,7 +192,8 @@ class CaseworkCommands(LedgerCore):
         session 18; to whoever may change them: the reviewer). Returns whether it was erased:
         then its count alone is recorded (``personal`` None; since session 24)."""
         household = self.household(number)
-        self.authorise(stamp, "change_members", household.street)
+        prov = self.authorise(stamp, "change_members", household.street)
+        household.check_open_for("change_members", prov.effective)
         if personal:
             household.check_not_erased(household.count_alone())
         return bool(household.erased)
@@ -202,12 +206,11 @@ class CaseworkCommands(LedgerCore):
         None for the count alone, which only an erased household records (since session 24).
         Returns the members in force after it and since when: a change dated before the one in
         force is history, and leaves the household's members as they were."""
-        if personal is not None:
-            personal = named(personal, stamp.effective)
         in_force: list[tuple[int, date]] = []
 
         def change(household: Household, prov: Provenance) -> None:
-            new = personal
+            # the names judged once the closure is (``on_household``; tester G, session 29)
+            new = None if personal is None else named(personal, stamp.effective)
             if isinstance(new, PersonalChange):
                 household.check_not_erased(household.count_alone())
                 household.check_not_before(
@@ -455,6 +458,7 @@ class CaseworkCommands(LedgerCore):
             helper = self.load(Helper, helper_id, "helper")
             household = self.household(number)
             prov = self.authorise(stamp, "pair", household.street)
+            household.check_open_for("pair", prov.effective)
             helper.check_serving_on(prov.effective, "effective")
             role = ROLE_OF_KIND[helper.kind]
             if role != "enterprise":
@@ -498,6 +502,7 @@ class CaseworkCommands(LedgerCore):
                 old = self.load(Helper, helper_id, "helper")
             household = self.household(number)
             prov = self.authorise(stamp, "unpair", household.street)
+            household.check_open_for("unpair", prov.effective)
             if new is not None:
                 new.check_serving_on(prov.effective, "replacement")
             if old is None or ROLE_OF_KIND[old.kind] != "enterprise":

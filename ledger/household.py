@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from ledger.authority import EVENT_COMMANDS
 from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint, with_article
 from ledger.errors import RuleError
 from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
@@ -173,6 +174,15 @@ _STEP_NAMES = {
     "Amended": "an amendment",
     "PersonalDataErased": "an erasure",
     "ReceiptVoided": "a receipt's voiding",
+}
+
+#: The step of the household each command records, by its event's name: what its closure's
+#: refusal names when the command is dated on or after the closure (``Household.check_open_for``).
+COMMAND_STEPS = {
+    command: step
+    for step, commands in EVENT_COMMANDS.items()
+    if step in _STEP_NAMES
+    for command in commands
 }
 
 #: Who may be marked a key target 重点帮扶对象 [三].
@@ -381,6 +391,16 @@ class Household(LedgerAggregate):
                 f"error is voided: fupin correct household {self.number} {self.closure_entry} "
                 "--reason …)",
             )
+
+    def check_open_for(self, command: str, day: date) -> None:
+        """A closed household's closure is the first refusal of a step dated on or after it,
+        whichever command records the step (since session 29; tester G: a proposal was refused
+        for a missing income assessment, a signature for the household's stage, a change of
+        members for its names, each sending the officer to a step refused for the closure);
+        a command a closed household still takes (``AFTER_CLOSURE``) is let through."""
+        step = COMMAND_STEPS.get(command)
+        if step is not None and step not in AFTER_CLOSURE:
+            self.check_open_on(day, step)
 
     def closure_said(self) -> str:
         into = f" into {self.closed_into}" if self.closed_into else ""
