@@ -233,9 +233,25 @@ def ledger_session(
     sessions' lock waits are no longer watched once it ends, opened or refused."""
     try:
         with _ledger_session(create, keep) as app:
+            if not create:  # a new store has no officers yet (init names its admin)
+                _judge_recorder(app)
             yield app
     finally:
         probe_sessions(None, "", "")
+
+
+def _judge_recorder(app: Ledger) -> None:
+    """A recording command's actor (``--as`` / ``LEDGER_ACTOR``) is judged registered and
+    active as the ledger opens, before the command looks up any record it names, as every
+    reader's is (since session 29, helper a: ``--as GHOST household sign JH-0004`` said
+    whether JH-0004 is on record). A command records when it takes the document ``-d`` its
+    entry rests on (``DocumentOption``); an import judges each row's actor itself."""
+    actor = settings.actor or os.environ.get("LEDGER_ACTOR", "")
+    context = get_current_context(silent=True)
+    if not actor.strip() or context is None:
+        return
+    if any(p.name == "document" and "-d" in p.opts for p in context.command.params):
+        app.active_officer(actor)
 
 
 @contextmanager

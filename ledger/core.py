@@ -519,12 +519,7 @@ class LedgerCore(Application[UUID]):
         elif self._before is not None and self._before[1][0] is not stamp:
             # Another command's (one refused before its attempt): not this one's reads.
             self._before = None
-        try:
-            officer = self.load(Officer, stamp.actor, "as")
-        except NotFoundError:
-            raise PermissionRefusedError("as", self.unregistered(stamp.actor)) from None
-        if not officer.active:
-            raise PermissionRefusedError("as", f"{stamp.actor} has retired")
+        officer = self.active_officer(stamp.actor)
         if officer.revoked_key_id and not officer.signing_key_id:
             # Since session 24 (re-test): judged here, on the actor, before the command's own
             # rules (an import's row names its actor column; the sealer's refusal at the save
@@ -547,6 +542,19 @@ class LedgerCore(Application[UUID]):
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
             self._unsaid_late = self._unsaid_after_programme(stamp)
         return prov
+
+    def active_officer(self, actor: str) -> Officer:
+        """The registered, active officer ``actor``, refused on ``as`` otherwise: judged by
+        ``authorise``, by every reader (``ReadingQueries.reader``) and, since session 29, as a
+        recording command opens the ledger, before it looks up any record it names (helper a:
+        an id that is no officer learnt whether a household exists, told it is not on record)."""
+        try:
+            officer = self.load(Officer, actor, "as")
+        except NotFoundError:
+            raise PermissionRefusedError("as", self.unregistered(actor)) from None
+        if not officer.active:
+            raise PermissionRefusedError("as", f"{actor} has retired")
+        return officer
 
     def _check_keyed_admin(self, actor: str, command: str) -> None:
         """Refuse a command that manages officers or keys (``KEYED_ADMIN_COMMANDS``) by an

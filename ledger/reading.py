@@ -24,7 +24,6 @@ from ledger.errors import (
     InputError,
     LedgerError,
     NotFoundError,
-    PermissionRefusedError,
     RuleError,
 )
 from ledger.household import ERASED, SEALED, Household, Personal
@@ -247,12 +246,7 @@ class ReadingQueries(LedgerCore):
         or, if nobody is named, the anonymous reader who sees everything masked."""
         if not actor.strip():
             return ANONYMOUS
-        try:
-            officer = self.load(Officer, actor, "as")
-        except NotFoundError:
-            raise PermissionRefusedError("as", self.unregistered(actor)) from None
-        if not officer.active:
-            raise PermissionRefusedError("as", f"{actor} has retired")
+        officer = self.active_officer(actor)
         return Reader(actor, officer.role, officer.street)
 
     def check_post_unused(self, aggregate: LedgerAggregate, version: int) -> None:
