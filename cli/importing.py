@@ -1579,6 +1579,9 @@ def _format_rule(number_format: str) -> tuple[str, int]:
             0,
         )
     if _negative(section):
+        word = _signed_word(section)
+        if word:
+            return f"adds {word!r} to it (the format {number_format!r})", 0
         return "shows it as a negative number (a minus sign or parentheses)", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
     if not re.search(r"[0#?]", digits):  # ``""`` or ``"元"``: text alone, no digit
@@ -1615,15 +1618,39 @@ def _negative(section: str) -> bool:
     its digits (``-0.00``, ``\\-0.00``, ``"-"0.00``, ``[Red]-0.00``, ``0.00-``), or parentheses
     around them (``(0.00)``), as Excel shows a negative amount (since session 26, before which
     such a cell holding 100 was read as 100, Excel showing -100.00). A dash between digits
-    (``000-0000``) and parentheses after them (``0.00"(元)"``) are not."""
-    shown = _BRACKETED.sub("", _QUOTED.sub(lambda part: _literal(part[0]), section))
-    places = [i for i, char in enumerate(shown) if char in "0#?"]
-    if not places:
+    (``000-0000``) and parentheses after them (``0.00"(元)"``) are not. (One that is part of a
+    word, ``"JN-"000000``, is said as the word, ``_signed_word``.)"""
+    sides = _beside_digits(section)
+    if sides is None:
         return False
-    before, after = shown[: places[0]], shown[places[-1] + 1 :]
+    before, after = sides
     if any(char in _MINUS for char in before + after):
         return True
     return any(char in "(（" for char in before) and any(char in ")）" for char in after)
+
+
+def _beside_digits(section: str) -> tuple[str, str] | None:
+    """The text a format's section shows before its digits and after them (literals read as
+    the text they show, codes in brackets left out), or None if it shows no digit."""
+    shown = _BRACKETED.sub("", _QUOTED.sub(lambda part: _literal(part[0]), section))
+    places = [i for i, char in enumerate(shown) if char in "0#?"]
+    if not places:
+        return None
+    return shown[: places[0]], shown[places[-1] + 1 :]
+
+
+def _signed_word(section: str) -> str:
+    """The text beside a format's digits holding the minus sign or parenthesis ``_negative``
+    saw, when it holds a letter too: a word the format adds, not a sign (``"JN-"000000``
+    shows 1 as JN-000001, ``\\J\\N-000000`` too; since session 29, helper c: such a cell was
+    said to show a negative number). "" for a sign alone, with spaces or a currency's sign
+    (``"¥"-0.00``)."""
+    sides = _beside_digits(section)
+    for side in sides or ():
+        signed = any(char in _MINUS or char in "()（）" for char in side)
+        if signed and any(char.isalpha() for char in side):
+            return side.strip()
+    return ""
 
 
 def _literal(part: str) -> str:
