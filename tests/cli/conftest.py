@@ -117,6 +117,17 @@ def assert_refused(result: Result, field: str, rule: str) -> None:
     assert "Traceback" not in result.output
 
 
+def import_refused(fupin: Fupin, path: Path, actor: str = "qu-01") -> str:
+    """``fupin import PATH`` refused (exit 2, no traceback) with nothing written: its stderr,
+    each run of whitespace one space."""
+    before = fupin.event_count()
+    result = fupin(f"import {path}", actor)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert fupin.event_count() == before
+    return " ".join(result.stderr.split())
+
+
 @pytest.fixture
 def fupin(store: str, monkeypatch: pytest.MonkeyPatch) -> Fupin:
     """``fupin`` on a store not initialised yet (run ``init`` first), on each store in turn:

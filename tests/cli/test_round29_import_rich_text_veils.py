@@ -16,7 +16,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Color, PatternFill
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, import_refused
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
@@ -85,15 +85,6 @@ def _shared(path: Path, runs: str) -> Path:
     return path
 
 
-def _refused(fupin: Fupin, book: Path) -> str:
-    before = fupin.event_count()
-    result = fupin(f"import {book}", "qu-01")
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert fupin.event_count() == before
-    return " ".join(result.stderr.split())
-
-
 @pytest.mark.parametrize(
     ("document", "why", "mend"),
     [
@@ -125,7 +116,7 @@ def test_a_cell_struck_or_whitened_run_by_run_refuses_its_row(
 ) -> None:
     book = _allocations(tmp_path / "a.xlsx", document, rows=3)
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book)
 
     assert f"[receive_allocation] row 2, document: {why}: {VOIDED} {mend}" in said
     assert "row 3" not in said
@@ -136,7 +127,7 @@ def test_a_shared_string_struck_run_by_run_refuses_its_row(seeded: Fupin, tmp_pa
     runs = '<r><rPr><strike/></rPr><t>拨款</t></r><r><rPr><strike val="1"/></rPr><t>1</t></r>'
     book = _shared(tmp_path / "a.xlsx", runs)
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book)
 
     assert f"row 2, document: is struck through (删除线): {VOIDED} clear the strikethrough" in said
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Color, Font, PatternFill
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, import_refused
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
@@ -46,21 +46,12 @@ def _solid(colour: str | Color) -> PatternFill:
     return PatternFill("solid", fgColor=colour)
 
 
-def _refused(fupin: Fupin, book: Path) -> str:
-    before = fupin.event_count()
-    result = fupin(f"import {book}", "qu-01")
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert fupin.event_count() == before
-    return " ".join(result.stderr.split())
-
-
 def test_a_struck_through_row_is_refused_naming_its_first_struck_cell(
     seeded: Fupin, tmp_path: Path
 ) -> None:
     book = _allocations(tmp_path / "a.xlsx", [(Font(strike=True), None, 7), (None, None, 0)])
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book)
 
     assert (
         "[receive_allocation] row 2, ref: is struck through (删除线), as are 5 more cells of "
@@ -85,7 +76,7 @@ def test_a_row_in_a_font_of_its_backgrounds_colour_is_refused(
 ) -> None:
     book = _allocations(tmp_path / "a.xlsx", [(font, fill, 7)])
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book)
 
     assert f"[receive_allocation] row 2, ref: {why}" in said
     assert f"{VOIDED} give its text a colour" in said
@@ -102,7 +93,7 @@ def test_one_struck_cell_refuses_its_row_naming_it(seeded: Fupin, tmp_path: Path
     sheet["E2"].font = Font(strike=True)  # empty: shows nothing either way
     book.save(tmp_path / "a.xlsx")
 
-    said = _refused(seeded, tmp_path / "a.xlsx")
+    said = import_refused(seeded, tmp_path / "a.xlsx")
 
     assert f"row 2, amount: is struck through (删除线): {VOIDED} clear the strikethrough" in said
 
