@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from projections import api
 from projections.dossier import COLUMNS as DOSSIER_COLUMNS
+from projections.dossier import say_imported
 
 from cli.common import err_console, ledger_session, refusals
 from cli.privacy import reader_of
@@ -76,11 +77,7 @@ def _imported_said(report: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     (``jn-01, imported by admin``), and the table has no ``imported_by`` column or fact
     (JSON and CSV keep them: since session 29)."""
     for section in ("facts", *SECTIONS):
-        for row in report[section]:
-            for who, importer in IMPORTED_BY.items():
-                by = row.pop(importer, None)
-                if by:
-                    row[who] = f"{row[who]}, imported by {by}"
+        say_imported(report[section], IMPORTED_BY)
     said = set(IMPORTED_BY.values())
     return {
         section: tuple(name for name in names if name not in said)

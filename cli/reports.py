@@ -20,10 +20,12 @@ from ledger import clock
 from ledger.values import check_come, known_at_moment, parse_date, today
 from projections import api
 from projections.accountability import COLUMNS as ACCOUNTABILITY_COLUMNS
+from projections.accountability import IMPORTED_BY as ACCOUNTABILITY_IMPORTED_BY
 from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
 from projections.accountability import stale_today_note
 from projections.caseload import COLUMNS as CASELOAD_COLUMNS
 from projections.caseload import SECTIONS as CASELOAD_SECTIONS
+from projections.dossier import say_imported
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
@@ -265,8 +267,29 @@ def accountability(
                 {**row, "restated_by": restated_text(row["restated_by"])}
                 for row in report["restated_years"]
             ]
+    if output is OutputFormat.table:
+        columns = _imported_said(report, columns)
     emit_report(report, sections, output, columns)
     _say_stale_today(stale_today_note(report, today()), output)
+
+
+def _imported_said(
+    report: dict[str, Any], columns: Mapping[str, Sequence[str]]
+) -> dict[str, Sequence[str]]:
+    """The table's columns: an entry the district office imported for its officer says so in
+    its "who" cell, ``jn-01, imported by admin``, as ``household show`` and ``fupin history``
+    do, and the table has no ``X_imported_by`` column (JSON and CSV keep them; since session
+    30: the report named the officer alone)."""
+    for section, pairs in ACCOUNTABILITY_IMPORTED_BY.items():
+        say_imported(report[section], pairs)
+    return {
+        section: tuple(
+            name
+            for name in names
+            if name not in ACCOUNTABILITY_IMPORTED_BY.get(section, {}).values()
+        )
+        for section, names in columns.items()
+    }
 
 
 def _say_stale_today(note: str, output: OutputFormat) -> None:

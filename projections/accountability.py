@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import MAXYEAR, date, datetime
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
@@ -51,13 +51,22 @@ AMENDMENT_SECTIONS = ("rules_amendments", "key_target_amendments")
 
 #: Each section's columns, in order (a CSV or table of an empty section still has its header).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "missed_visits": ("quarter", "helper", "role", "household", "street", "paired_by"),
-    "missing_roles": ("household", "street", "village", "missing_roles", "registered_by"),
+    "missed_visits": (
+        *("quarter", "helper", "role", "household", "street"),
+        *("paired_by", "paired_imported_by"),
+    ),
+    "missing_roles": (
+        *("household", "street", "village", "missing_roles"),
+        *("registered_by", "registered_imported_by"),
+    ),
     "registration_faults": (
         *("household", "street", "fault", "detail"),
-        *("notice_days", "registered_on", "registered_by"),
+        *("notice_days", "registered_on", "registered_by", "registered_imported_by"),
     ),
-    "exit_faults": ("household", "street", "recorded_by", "year", "fault", "detail"),
+    "exit_faults": (
+        *("household", "street", "recorded_by", "imported_by"),
+        *("year", "fault", "detail"),
+    ),
     "plan": (
         *("street", "year", "key_targets", "target", "exits", "late_exits"),
         *("cumulative_target", "cumulative_exits", "year_over"),
@@ -69,29 +78,45 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "talks_not_due": (
         *("street", "year", "cumulative_target", "cumulative_exits", "year_over"),
-        *("inspection", "reason", "held_on", "held_by"),
+        *("inspection", "reason", "held_on", "held_by", "held_imported_by"),
     ),
-    "notices": ("inspection", "unit", "reason", "noticed_on", "noticed_by"),
+    "notices": (
+        *("inspection", "unit", "reason", "noticed_on"),
+        *("noticed_by", "noticed_imported_by"),
+    ),
     "overdue_findings": (
         *("inspection", "finding", "street", "subject_kind", "subject"),
-        *("deadline", "recorded_by", "rectified_on"),
+        *("deadline", "recorded_by", "imported_by", "rectified_on"),
     ),
     "early_unpairings": (
         *("household", "street", "helper", "role", "replacement"),
-        *("reason", "unpaired_on", "unpaired_by"),
+        *("reason", "unpaired_on", "unpaired_by", "unpaired_imported_by"),
     ),
     "over_budget": (
         *("household", "street", "measure", "category"),
         *("budget_fen", "paid_fen", "over_fen", "payments", "last_paid_on"),
     ),
     "rules_amendments": (
-        *("effective", "recorded_at", "amended_by", "document", "reason", "rule"),
-        *("before", "after", "changes_closed_years", "closed_years"),
+        *("effective", "recorded_at", "amended_by", "amended_imported_by", "document"),
+        *("reason", "rule", "before", "after", "changes_closed_years", "closed_years"),
     ),
     "key_target_amendments": (
-        *("household", "street", "effective", "recorded_at", "amended_by", "document"),
-        *("reason", "field", "before", "after", "changes_closed_years", "closed_years"),
+        *("household", "street", "effective", "recorded_at", "amended_by"),
+        *("amended_imported_by", "document", "reason", "field", "before", "after"),
+        *("changes_closed_years", "closed_years"),
     ),
+}
+
+#: Each section's "who" columns, each with the one beside it naming who recorded its entry
+#: for that officer (an admin's import; None when the officer recorded it), as the read
+#: models keep them (schema 33). Since session 30: the report named the officer alone, so an
+#: inspector could not tell an imported entry from one the officer typed; a table and the
+#: HTML report say it in the who cell (``jn-01, imported by admin``), as ``household show``.
+IMPORTED_BY: dict[str, dict[str, str]] = {
+    section: {
+        who: importer for who, importer in pairwise(names) if importer.endswith("imported_by")
+    }
+    for section, names in COLUMNS.items()
 }
 
 #: The four helper roles of the 4+1 model (the "+1" is the household itself) [四(二)].
@@ -240,9 +265,9 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
         ]
     missed = []
     owed: set[tuple[str, str, tuple[int, int]]] = set()
-    for aggregate_id, household, street, helper, role, start, end, officer in db.rows(
+    for aggregate_id, household, street, helper, role, start, end, *who in db.rows(
         "SELECT aggregate_id, household, street, helper, role, paired_on, unpaired_on, "
-        "paired_by FROM pj_pairings WHERE aggregate_id BETWEEN ? AND ? "
+        "paired_by, paired_imported_by FROM pj_pairings WHERE aggregate_id BETWEEN ? AND ? "
         "ORDER BY household, helper, paired_on, version",
         span,
     ):
@@ -259,7 +284,8 @@ def _missed_in(db: Database, span: tuple[str, str], today: date) -> list[dict[st
                         "role": role,
                         "household": household,
                         "street": street,
-                        "paired_by": officer,
+                        "paired_by": who[0],
+                        "paired_imported_by": who[1],
                     }
                 )
     return missed
@@ -309,7 +335,7 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
     missing: list[dict[str, Any]] = []
     for page in _households(
         db,
-        "number, aggregate_id, street, village, registered_by",
+        "number, aggregate_id, street, village, registered_by, registered_imported_by",
         "stage IN ('registered', 'returned') AND key_target = 1 AND closed_on IS NULL",
     ):
         roles = defaultdict(set)
@@ -327,8 +353,9 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
                 "village": village,
                 "missing_roles": ",".join(r for r in ROLES if r not in roles[aggregate_id]),
                 "registered_by": officer,
+                "registered_imported_by": importer,
             }
-            for number, aggregate_id, street, village, officer in page
+            for number, aggregate_id, street, village, officer, importer in page
             if not set(ROLES) <= roles[aggregate_id]
         )
     return missing
@@ -376,11 +403,11 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
     every = _households(
         db,
         "number, street, notice_start, notice_end, signed_on, registered_on, registered_by, "
-        f"signed_version, ({_REGISTRATION_VERSION})",
+        f"registered_imported_by, signed_version, ({_REGISTRATION_VERSION})",
         "registered_on IS NOT NULL",
     )
     for row in chain.from_iterable(every):
-        number, street, start, end, signed_on, registered_on, officer, signed, registration = row
+        number, street, start, end, signed_on, registered_on, *who, signed, registration = row
         days = (
             (date.fromisoformat(end) - date.fromisoformat(start)).days + 1 if start and end else 0
         )
@@ -404,7 +431,8 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
                 "detail": detail,
                 "notice_days": days,
                 "registered_on": registered_on,
-                "registered_by": officer,
+                "registered_by": who[0],
+                "registered_imported_by": who[1],
             }
             for fault, detail in found
         )
@@ -427,13 +455,15 @@ def _exit_faults_in(
 ) -> list[dict[str, Any]]:
     """``_exit_faults`` of the households whose aggregate ids are within ``span``."""
     steps = defaultdict(list)
-    for aggregate_id, cycle, step, effective, end, officer, year, version in db.rows(
+    for aggregate_id, cycle, step, effective, end, officer, year, version, importer in db.rows(
         "SELECT aggregate_id, exit_cycle, step, effective, notice_end, recorded_by, year, "
-        "version FROM pj_exit_steps WHERE aggregate_id BETWEEN ? AND ? "
+        "version, imported_by FROM pj_exit_steps WHERE aggregate_id BETWEEN ? AND ? "
         "ORDER BY aggregate_id, version",
         span,
     ):
-        steps[(aggregate_id, cycle)].append((step, effective, end, officer, year, version))
+        steps[(aggregate_id, cycle)].append(
+            (step, effective, end, officer, year, version, importer)
+        )
     households = {
         row[0]: row[1:]
         for row in db.rows(
@@ -488,8 +518,10 @@ def _exit_faults_in(
         number, street, area, closed, key_target = households[aggregate_id]
         if closed is not None and not any(step[0] == "approved" for step in done):
             continue  # an exit under way when the record was closed 注销 ends with it
-        base = {"household": number, "street": street, "recorded_by": done[-1][3]}
-        year = done[-1][4]
+        last = done[-1]  # its latest step: its officer, who imported it for them, its year
+        base = {"household": number, "street": street, "recorded_by": last[3]}
+        base["imported_by"] = last[6]
+        year = last[4]
         proposed_on = done[0][1]
         skipped = _skipped(done)
         if skipped:
@@ -751,7 +783,7 @@ def _income_below(year: int, income: int | None, threshold: int) -> str:
     return f"{said}; threshold {format_yuan(threshold)} yuan"
 
 
-def _skipped(done: list[tuple[str, str, str | None, str, int, int]]) -> str:
+def _skipped(done: list[tuple[str, str, str | None, str, int, int, str | None]]) -> str:
     """What is wrong with one exit's steps: missing, out of order, or approved while the
     exit notice 公示 was still running; "" if nothing."""
     names = [step for step, *_ in done]
@@ -891,8 +923,9 @@ def _talks_not_due(
     otherwise."""
     rows = {(row["street"], row["year"]): row for row in plan}
     listed = []
-    for inspection, street, year, reason, held_on, held_by in db.rows(
-        "SELECT inspection, street, year, reason, held_on, held_by FROM pj_talks "
+    for inspection, street, year, reason, held_on, *who in db.rows(
+        "SELECT inspection, street, year, reason, held_on, held_by, held_imported_by "
+        "FROM pj_talks "
         "ORDER BY street, year, held_on, aggregate_id, version"
     ):
         row = rows.get((street, int(year))) or {
@@ -912,7 +945,8 @@ def _talks_not_due(
                 "inspection": inspection,
                 "reason": reason,
                 "held_on": held_on,
-                "held_by": held_by,
+                "held_by": who[0],
+                "held_imported_by": who[1],
             }
         )
     return listed
@@ -993,7 +1027,8 @@ def _notices(db: Database, today: date | None) -> list[dict[str, Any]]:
         db,
         "notices",
         today,
-        "SELECT inspection, unit, reason, noticed_on, noticed_by FROM pj_criticisms "
+        "SELECT inspection, unit, reason, noticed_on, noticed_by, noticed_imported_by "
+        "FROM pj_criticisms "
         "WHERE noticed_on <= ? ORDER BY noticed_on, inspection, version",
     )
 
@@ -1004,7 +1039,7 @@ def _overdue_findings(db: Database, today: date | None) -> list[dict[str, Any]]:
         "overdue_findings",
         today,
         "SELECT inspection, finding_id, street, subject_kind, subject, deadline, "
-        "recorded_by, rectified_on FROM pj_findings WHERE deadline < ? "
+        "recorded_by, imported_by, rectified_on FROM pj_findings WHERE deadline < ? "
         "AND (rectified_on IS NULL OR rectified_on > deadline) "
         "ORDER BY deadline, inspection, finding_id",
     )
@@ -1026,7 +1061,8 @@ def _early_unpairings(db: Database) -> list[dict[str, Any]]:
         dict(zip(columns, row, strict=True))
         for row in db.rows(
             "SELECT household, street, helper, role, replacement, reason, unpaired_on, "
-            "unpaired_by FROM pj_pairings WHERE before_exit = 1 ORDER BY unpaired_on, household"
+            "unpaired_by, unpaired_imported_by FROM pj_pairings WHERE before_exit = 1 "
+            "ORDER BY unpaired_on, household"
         )
     ]
 
@@ -1070,17 +1106,18 @@ def _rules_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str, Any
     (a talk due 约谈 [六(七)] gone, a minimum [六(四)] met). The report's figures are the
     amended rules'; ``--known-at`` a moment before it gives the figures before it."""
     found: list[dict[str, Any]] = []
-    for position, rule, effective, recorded, actor, document, reason, before, after in db.rows(
-        "SELECT position, rule, effective, recorded, actor, document, reason, before, after "
-        "FROM pj_rules_amendments ORDER BY position, rule"
+    for row in db.rows(
+        "SELECT position, rule, effective, recorded, actor, imported_by, document, reason, "
+        "before, after FROM pj_rules_amendments ORDER BY position, rule"
     ):
-        del position
+        rule, effective, recorded, actor, importer, document, reason, before, after = row[1:]
         closed = _closed_years(rules, str(recorded))
         found.append(
             {
                 "effective": effective,
                 "recorded_at": recorded,
                 "amended_by": actor,
+                "amended_imported_by": importer,
                 "document": document,
                 "reason": reason,
                 "rule": rule,
@@ -1121,7 +1158,7 @@ def _key_target_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str
     for row in db.rows(
         "SELECT a.position, a.field, a.household, h.street, a.effective, a.recorded, a.actor, "
         "a.document, a.reason, a.before, a.after, substr(h.registered_on, 1, 4), "
-        f"substr({LEAVES_ON}, 1, 4) FROM pj_key_target_amendments a "
+        f"substr({LEAVES_ON}, 1, 4), a.imported_by FROM pj_key_target_amendments a "
         "JOIN pj_households h ON h.aggregate_id = a.aggregate_id ORDER BY a.position, a.field"
     ):
         household, street, effective, recorded, actor, document, reason = row[2:9]
@@ -1131,7 +1168,8 @@ def _key_target_amendments(db: Database, rules: ProgrammeRules) -> list[dict[str
         found.append(
             {
                 **{"household": household, "street": street, "effective": effective},
-                **{"recorded_at": recorded, "amended_by": actor, "document": document},
+                **{"recorded_at": recorded, "amended_by": actor, "amended_imported_by": row[13]},
+                "document": document,
                 **{"reason": reason, "field": row[1], "before": row[9], "after": row[10]},
                 "changes_closed_years": bool(closed),
                 "closed_years": ", ".join(str(year) for year in closed),

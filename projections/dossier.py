@@ -6,6 +6,7 @@ shows what analysts may see. ``fupin history`` shows the full, attributed timeli
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from ledger.errors import NotFoundError
 
 from projections.storage import Database
 
-__all__ = ["COLUMNS", "dossier"]
+__all__ = ["COLUMNS", "dossier", "imported_said", "say_imported"]
 
 #: Each list section's columns, in order (a CSV or table of an empty one still has its header).
 #: ``imported_by`` beside ``recorded_by``: who recorded the entry for its officer, an admin
@@ -69,6 +70,24 @@ _HOUSEHOLD = (
     "FROM pj_households WHERE number = ?"
 )
 _FLAGS = ("labour", "willing", "disabled", "key_target")
+
+
+def imported_said(who: Any, importer: Any) -> Any:
+    """A "who" cell in ``fupin history``'s words: ``jn-01, imported by admin`` when the district
+    office (``importer``) recorded the entry for the officer ``who``; ``who`` alone when the
+    officer recorded it (``importer`` None or empty)."""
+    return f"{who}, imported by {importer}" if importer else who
+
+
+def say_imported(rows: Iterable[dict[str, Any]], pairs: Mapping[str, str]) -> None:
+    """Each row's "who" column (a key of ``pairs``) ``imported_said`` with the column beside it
+    (its value), which leaves the row: a table's cell and the HTML report's, where a column
+    empty for every entry the officer recorded would be noise (JSON and CSV keep it)."""
+    for row in rows:
+        for who, importer in pairs.items():
+            by = row.pop(importer, None)
+            if who in row:
+                row[who] = imported_said(row[who], by)
 
 
 def dossier(db: Database, number: str, today: date | None = None) -> dict[str, Any]:

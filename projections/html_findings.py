@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from projections.accountability import COLUMNS
+from projections.accountability import COLUMNS, IMPORTED_BY
 from projections.caseload import status_of, status_term
+from projections.dossier import imported_said, say_imported
 from projections.html_parts import (
     FAULT,
     GOOD,
@@ -94,7 +95,8 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
     named = shares or "no programme"
     parts = [heading("h3", f"The {named} plan by street 分街道减贫计划") + plan]
     parts.extend(
-        _findings(section, title, duty[section]) for section, title in SECTION_NAMES.items()
+        _findings(section, title, _who_said(section, duty[section]))
+        for section, title in SECTION_NAMES.items()
     )
     if "restated_years" in duty:
         parts.append(_findings("restated_years", RESTATED_TITLE, duty["restated_years"]))
@@ -103,6 +105,15 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
     # 问责 as the plan names it (《广东省扶贫开发工作问责暂行办法》 [六(七)]); since session 27,
     # tester E: it read 责任追究, a word the plan never uses.
     return heading("h2", "Accountability 问责 [六(三)、(七)]") + "".join(parts)
+
+
+def _who_said(section: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``section``'s rows with an entry the district office imported for its officer said so
+    in its "who" cell, ``jn-01, imported by admin``, as the report's table says it (since
+    session 30: the page named the officer alone), the ``X_imported_by`` column left out."""
+    shown = [dict(row) for row in rows]
+    say_imported(shown, IMPORTED_BY[section])
+    return shown
 
 
 def _plan_td(row: dict[str, Any], column: str) -> str:
@@ -239,11 +250,10 @@ def _dossier(record: dict[str, Any]) -> str:
         into = f" into {facts['closed_into']}" if facts.get("closed_into") else ""
         # An officer's closure the district office imported says so, as the dossier does
         # (since session 29: it named the officer alone).
-        importer = facts.get("closed_imported_by")
-        imported = f", imported by {importer}" if importer else ""
+        closer = imported_said(facts["closed_by"], facts.get("closed_imported_by"))
         summary += (
             f" · closed 注销 {facts['closed_on']}: {facts['closed_because']}{into}, "
-            f"{facts['closed_document']}, by {facts['closed_by']}{imported}"
+            f"{facts['closed_document']}, by {closer}"
         )
     helpers = table(
         ("helper", "role", "paired", "unpaired"),

@@ -60,9 +60,11 @@ RESTATED_COLUMNS: tuple[str, ...] = (
 )
 
 #: The fields of each entry of ``restated_by``.
+#: ``imported_by`` beside ``actor``: who recorded the entry for that officer (an admin's
+#: import; None when the officer recorded it, and left out of its line then), since session 30.
 RESTATED_BY_COLUMNS = (
     *("event", "record", "entry", "corrects", "effective", "recorded_at"),
-    *("actor", "document", "reason", "note"),
+    *("actor", "imported_by", "document", "reason", "note"),
 )
 
 #: Entries that reach back into a closed year whatever their effective date: a correction or
@@ -235,6 +237,7 @@ def _late_entries(
                     "effective": fact.effective,
                     "recorded_at": fact.recorded,
                     "actor": fact.actor,
+                    "imported_by": fact.imported_by,
                     "document": prov.document,
                     "reason": str(fact.get("reason", "") or ""),
                     "note": prov.note,

@@ -61,6 +61,7 @@ def test_a_helper_who_skipped_a_quarter_is_reported(ledger: Ledger) -> None:
             "household": "JH-1",
             "street": "江南",
             "paired_by": "jn-01",
+            "paired_imported_by": None,  # jn-01 recorded it (since session 30)
         }
     ]
 
@@ -362,6 +363,7 @@ def test_a_talk_with_a_street_that_met_its_target_is_listed_as_not_due(ledger: L
         "reason": "未完成年度减贫任务",
         "held_on": "2017-02-01",
         "held_by": "insp-1",
+        "held_imported_by": None,  # insp-1 recorded it (since session 30)
     }
     assert section(ledger, "talks_due", as_of=date(2017, 2, 1)) == []
 
