@@ -563,19 +563,20 @@ class Household(LedgerAggregate):
                 self.personal = personal
             self.members_since = prov.effective
 
-    def members_on(self, day: date) -> tuple[int, date]:
-        """The household's members in force on ``day`` and since when: its latest live change
-        of members dated by then (by effective date, then version), else the identification's
-        count."""
+    def members_on(self, day: date, before: int | None = None) -> tuple[int, date, int]:
+        """The household's members in force on ``day``, since when and by which entry: its
+        latest live change of members dated by then (by effective date, then version), else
+        the identification's count (entry 1). ``before``: as the ledger knew it when its entry
+        ``before`` was recorded, from the changes recorded before it (and live now)."""
         dated = [
             (since, version, count)
             for version, (since, count) in self.member_counts.items()
-            if version not in self.voided and since <= day
+            if version not in self.voided and since <= day and (before is None or version < before)
         ]
         if not dated:
-            return self.identified_members, self.identified_on
-        since, _, count = max(dated)
-        return count, since
+            return self.identified_members, self.identified_on, 1
+        since, version, count = max(dated)
+        return count, since, version
 
     def check_assessed_for_members(self, year: int, day: date, basis: int | None = None) -> None:
         """An exit step dated ``day`` rests on the year's income as assessed for the members
@@ -583,7 +584,11 @@ class Household(LedgerAggregate):
         so an assessment made for 3 people says nothing of 5 after a merger 合户 or a birth
         (tester D, session 29: a 3-person household's income at the line carried the exit of
         5). ``basis`` is the assessment it rests on (a proposal's); else the year's latest
-        live one dated by ``day``. An export's replay spares it (``replay_spares``)."""
+        live one dated by ``day``. The assessment was made for the members on record on its
+        date when it was recorded: a change of members entered since, dated by then, says it
+        was made for members the household did not have (tester, session 30: such a change
+        escaped the rule), and so refuses the step too. An export's replay spares it
+        (``replay_spares``)."""
         if basis is None:
             live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
             dated = [v for v in live if self.assessed_on[v] <= day]
@@ -591,16 +596,27 @@ class Household(LedgerAggregate):
                 return
             basis = dated[-1]
         assessed = self.assessed_on[basis]
-        then, _ = self.members_on(assessed)
-        now, since = self.members_on(day)
-        if then == now or replay_spares("exit_on_other_members"):
+        made_for, _, _ = self.members_on(assessed, before=basis)
+        then, then_since, late = self.members_on(assessed)
+        now, since, _ = self.members_on(day)
+        if made_for == then == now or replay_spares("exit_on_other_members"):
             return
+        again = (
+            f"the income is per person 人均可支配收入, so an exit rests on an assessment made for "
+            f"the members the household has: assess {year} again "
+            f"(fupin household assess {self.number} {year} --income …)"
+        )
+        if made_for != then:
+            raise RuleError(
+                "members",
+                f"{self.number}'s {year} income was assessed on {assessed} (entry {basis}) for "
+                f"{made_for} members, as then on record; a change of members entered since "
+                f"(entry {late}) has it {then} members since {then_since}: {again}",
+            )
         raise RuleError(
             "members",
             f"{self.number} has {now} members since {since}; its {year} income was assessed "
-            f"for {then} on {assessed} (entry {basis}): the income is per person 人均可支配收入, "
-            f"so an exit rests on an assessment made for the members the household has: "
-            f"assess {year} again (fupin household assess {self.number} {year} --income …)",
+            f"for {then} on {assessed} (entry {basis}): {again}",
         )
 
     # -- a move to another village of its street 迁移 (since session 25) --------------------

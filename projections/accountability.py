@@ -727,9 +727,16 @@ def _members_in(db: Database, span: tuple[str, str]) -> dict[str, list[tuple[str
     return found
 
 
-def _members_on(history: list[tuple[str, int, int]], day: str) -> tuple[int, str] | None:
-    """The count in force on ``day`` and since when (``Household.members_on``)."""
-    dated = [(effective, count) for effective, _, count in history if effective <= day]
+def _members_on(
+    history: list[tuple[str, int, int]], day: str, before: int | None = None
+) -> tuple[int, str] | None:
+    """The count in force on ``day`` and since when (``Household.members_on``); ``before``: as
+    known when the household's entry ``before`` was recorded (the changes recorded before it)."""
+    dated = [
+        (effective, count)
+        for effective, version, count in history
+        if effective <= day and (before is None or version < before)
+    ]
     return (dated[-1][1], dated[-1][0]) if dated else None
 
 
@@ -743,16 +750,28 @@ def _members_changed(
     assessed for another count of members than the household had on that day (since session
     29: an income is per person 人均可支配收入, ``Household.check_assessed_for_members``): the
     year's latest assessment dated by that day; "" if none or the counts agree. Listed for an
-    exit recorded before the rule, or a change of members entered after it, dated before."""
-    step, day = last
-    dated = [assessed for assessed, _, _ in incomes if str(assessed) <= str(day)]
+    exit recorded before the rule, or a change of members entered after it, dated before. The
+    assessment was made for the members on record on its date when it was recorded: a change
+    entered after it, dated by then, lists the exit too (since session 30)."""
+    step, day = last[0], str(last[1])
+    dated = [(str(assessed), version) for assessed, _, version in incomes if str(assessed) <= day]
     if not history or not dated:
         return ""
-    then, now = _members_on(history, str(dated[-1])), _members_on(history, str(day))
-    if then is None or now is None or then[0] == now[0]:
+    assessed, basis = dated[-1]
+    made_for = _members_on(history, assessed, basis)
+    then, now = _members_on(history, assessed), _members_on(history, day)
+    if made_for is None or then is None or now is None:
+        return ""
+    if made_for[0] != then[0]:
+        return (
+            f"the {year} income it rests on was assessed on {assessed} for {made_for[0]} "
+            f"members, as then on record; a change of members entered since has the household "
+            f"{then[0]} since {then[1]}; it had {now[0]} when the exit was {step} on {day}"
+        )
+    if then[0] == now[0]:
         return ""
     return (
-        f"the {year} income it rests on was assessed on {dated[-1]} for {then[0]} members; the "
+        f"the {year} income it rests on was assessed on {assessed} for {then[0]} members; the "
         f"household had {now[0]} since {now[1]} when the exit was {step} on {day}"
     )
 
