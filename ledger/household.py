@@ -2238,6 +2238,23 @@ class Household(LedgerAggregate):
                 f"exit was approved ({approved}): an unpairing with no replacement rests on it",
             )
 
+    def check_approval_open(self, version: int) -> None:
+        """An exit's approval is not voided once the household is closed 注销 (since session
+        30): the exit would be back at its notice, under way on a closed record, which takes
+        no step, so it could be neither approved again nor withdrawn, and a household is not
+        closed while an exit of it is under way (``check_no_exit_under_way``). The closure is
+        voided first, then the approval. Called by ``Ledger.correct`` (an older ledger's such
+        correction is replayed as recorded)."""
+        if self.closed_on is None or self.entries.get(version, ("", None))[0] != "ExitAdvanced":
+            return
+        raise RuleError(
+            "version",
+            f"{self.closure_said()} (entry {self.closure_entry}): voiding the approval of its "
+            f"exit would leave the exit under way on a closed record, which takes no step; void "
+            f"the closure first (fupin correct household {self.number} {self.closure_entry} "
+            "--reason …), then the approval",
+        )
+
     def check_return_voidable(self, version: int) -> None:
         """A return to poverty 返贫 approved in error (the wrong household, the wrong day) is
         voided (since session 23): the household is exited again, its return back at its

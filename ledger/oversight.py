@@ -458,17 +458,24 @@ class OversightCommands(LedgerCore):
         self, aggregate: LedgerAggregate, version: int, reason: str, prov: Provenance
     ) -> None:
         """A household's signature is not voided under its registration
-        (``Household.check_signature_voidable``, since session 29), unless an export's row is
-        replayed into the store it rebuilds: an older fupin took such a correction, and the
-        accountability report's ``unsigned`` shows the household. ``fupin verify`` does not
-        replay this rule (a ledger recorded before it holds such corrections)."""
+        (``Household.check_signature_voidable``, since session 29), nor an exit's approval of
+        a household closed since (``Household.check_approval_open``, since session 30), unless
+        an export's row is replayed into the store it rebuilds: an older fupin took such a
+        correction, and the accountability report shows the household (``unsigned``; an exit
+        under way on a closed record ends with it). ``fupin verify`` does not replay these
+        rules (a ledger recorded before them holds such corrections)."""
         if not isinstance(aggregate, Household):
             return
-        if aggregate.entries.get(version, ("", None))[0] != "Signed":
+        rule = _VOIDED_UNDER.get(aggregate.entries.get(version, ("", None))[0])
+        if rule is None:
             return
         # the correction's own rules first (already voided, dated before the entry, …)
         aggregate.check_correction(version, reason, prov, self.opened_on())
-        if not replay_spares("signature_under_registration", self.rebuilding_export):
+        if replay_spares(rule, self.rebuilding_export):
+            return
+        if rule == "approval_after_closure":
+            aggregate.check_approval_open(version)
+        else:
             aggregate.check_signature_voidable(version)
 
     def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
@@ -748,6 +755,12 @@ class OversightCommands(LedgerCore):
 #: The kinds of record ``correct`` voids entries of (since session 22: a street's and the
 #: programme's were offered, and said "correctable: none" of every entry).
 CORRECTED_KINDS = tuple(kind for kind, cls in AGGREGATE_KINDS.items() if cls.VOIDABLE)
+#: A household's entry a correction of today's rules may not void, by kind, and the rule
+#: (``SPARED_BEFORE``) an export's replay spares it (``Ledger.check_signature_left``).
+_VOIDED_UNDER = {
+    "Signed": "signature_under_registration",
+    "ExitAdvanced": "approval_after_closure",
+}
 #: What to use instead for the kinds of record that hold no correctable entry.
 _NOT_CORRECTED = {
     "street": (

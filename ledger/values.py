@@ -1304,6 +1304,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     # a signature recorded after the household's registration with no note saying why
     # (household.py; since session 29)
     "signature_after_registration": SESSION_29_RULES,
+    # an exit's approval voided after the household was closed 注销 (oversight.py; since
+    # session 30, which hands in with session 29)
+    "approval_after_closure": SESSION_29_RULES,
 }
 
 

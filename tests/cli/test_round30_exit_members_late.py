@@ -26,8 +26,8 @@ from tests.cli.test_round29_exit_members import (
 
 STORE_INDEPENDENT = "the household's exit steps and the accountability SQL: SQLite is enough"
 
-#: JH-0001 (3 people) assessed on 2016-12-01 (entry 8); a merger into 5 dated 2016-11-30
-#: entered after it (entry 10, after the proposal's entry 9)
+#: JH-0001 (3 people) assessed on 2016-12-01, then a merger into 5 dated 2016-11-30 entered
+#: after it: the two entries' versions go in the braces
 LATE = (
     "JH-0001's 2016 income was assessed on 2016-12-01 (entry {}) for 3 members, as then on "
     "record; a change of members entered since (entry {}) has it 5 members since 2016-11-30"
