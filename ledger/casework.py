@@ -282,6 +282,8 @@ class CaseworkCommands(LedgerCore):
                     )
                 if why == "duplicate":
                     _check_same_head(household, went)
+                if why == "merged" and not replay_spares("merge_into_exit", self.rebuilding_export):
+                    went.check_takes_in(household.number, day)
             self._check_nothing_closed_into(household.number, day)
             self._check_no_employment_after(household.number, day)
             household.close(why, other, reason, prov)

@@ -751,6 +751,35 @@ class Household(LedgerAggregate):
             f"withdraw-exit {self.number} --reason …), then close it",
         )
 
+    def check_takes_in(self, merged: str, day: date) -> None:
+        """Household ``merged`` merges 合户 into this one on ``day`` (since session 30): while
+        an exit of this one is under way, or approved on or after ``day``, the people it takes
+        in change its members, and the exit rests on an income assessed for its members
+        (``check_assessed_for_members``), so the change of members that takes them in is
+        recorded first, dated on the merge's day (docs/cli.md): the exit then goes on once
+        its year is assessed again for them, or report accountability lists it
+        (``members-changed``). Without it the exit went on for the members before the merge,
+        which no rule nor report saw. An export's replay spares it (the caller)."""
+        if not self.exit_steps or self.exit_year is None:
+            return
+        step, last = self.exit_steps[-1], self.exit_dates[-1]
+        if step == "approved" and last < day:
+            return
+        if self.members_on(day)[1] == day:
+            return
+        if step == "approved":
+            said = f"approved on {last} (entry {self.approval_entry})"
+        else:
+            said = f"{step} (entry {self.proposal_entry}, proposed on {self.exit_dates[0]})"
+        raise RuleError(
+            "into",
+            f"{self.number}'s {self.exit_year} exit is {said}: {merged} merging 合户 into it "
+            f"on {day} changes its members, and the exit rests on an income assessed per "
+            f"person 人均可支配收入 for its members; record the members {self.number} has "
+            f"from {day} first (fupin household members {self.number} --members N … -e {day}), "
+            f"then the merge, and assess {self.exit_year} again for them",
+        )
+
     def close(self, because: str, into: str, reason: str, prov: Provenance) -> None:
         """Close the household's record 注销 (since session 25): from the closure's date it is
         in no caseload total and takes no further step; the plan and the per-person base keep

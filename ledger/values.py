@@ -1307,6 +1307,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     # an exit's approval voided after the household was closed 注销 (oversight.py; since
     # session 30, which hands in with session 29)
     "approval_after_closure": SESSION_29_RULES,
+    # a household merged 合户 into one whose exit is under way (or approved since) before the
+    # change of members taking its people in (casework.py; since session 30)
+    "merge_into_exit": SESSION_29_RULES,
 }
 
 
