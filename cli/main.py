@@ -563,6 +563,7 @@ app = typer.Typer(
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     store: Annotated[
         str | None,
         typer.Option(
@@ -587,10 +588,10 @@ def main(
     """扶贫台账: record, replay and verify the programme's history."""
     from cli import common
 
+    given = {"store": store, "as": actor, "key": key}
+    common.refusals(_refuse_blank)(ctx, given)
     if actor is not None:
         from ledger.values import check_text
-
-        from cli import common
 
         common.refusals(check_text)("as", actor)
     common.settings.store = store
@@ -602,6 +603,39 @@ def main(
 
     begin_command()  # its waiting note not said yet (said once per command, since session 28)
     SAVES_BEGUN.clear()  # nor any save begun (``common.server_gone``)
+
+
+#: Each global option that falls back to something when left out, by the field its refusals
+#: name: its parameter, its variable, what is read when it is left out, and what it names.
+#: Given empty or blank (``--as "$OFFICER"`` with OFFICER unset) it is refused, not read as
+#: left out: ``--as ''`` recorded under LEDGER_ACTOR and ``--store ''`` opened LEDGER_STORE
+#: or fupin.db (since session 29, re-tester L), as an empty ``-e`` or ``--as-of`` is refused.
+#: A variable set empty is not set, as click reads it; one of spaces is refused, named.
+FALLBACKS = {
+    "store": ("store", "LEDGER_STORE", "LEDGER_STORE is read then, else fupin.db", "no store"),
+    "as": ("actor", "LEDGER_ACTOR", "LEDGER_ACTOR is read then", "no officer"),
+    "key": ("key", "LEDGER_KEY", "LEDGER_KEY is read then", "no key file"),
+}
+
+
+def _refuse_blank(ctx: Context, given: dict[str, str | None]) -> None:
+    """Refuse a global option given empty or blank, naming it (``FALLBACKS``)."""
+    from ledger.errors import InputError
+    from ledger.values import quoted
+    from typer._click.core import ParameterSource
+
+    for field, value in given.items():
+        if value is None or value.strip():
+            continue
+        param, variable, fallback, names = FALLBACKS[field]
+        if ctx.get_parameter_source(param) is ParameterSource.ENVIRONMENT:
+            raise InputError(
+                field, f"{variable} is {quoted(value)}: it names {names}; set or unset it"
+            )
+        raise InputError(
+            field,
+            f"{quoted(value)} names {names}: give one, or leave --{field} out ({fallback})",
+        )
 
 
 def ignore_closed_pipe() -> None:
