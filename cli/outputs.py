@@ -25,7 +25,7 @@ from ledger.store import (
     check_path,
     parse_store,
 )
-from ledger.written import note_written
+from ledger.written import exists_refusal, note_written
 
 from cli.settings import settings
 
@@ -153,12 +153,15 @@ def output_path(text: str | Path) -> Path:
 Inputs = Sequence[tuple[str, Path]]
 
 
-def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") -> None:
+def check_output(
+    path: Path, field: str, *, inputs: Inputs = (), new: str = "", master_key: bool = False
+) -> None:
     """Refuse, before any work, a path that cannot become the file written (``field`` names
     the option): one the system cannot look up (a name too long, a loop of links), a folder,
     a file the ledger needs or one of the command's ``inputs`` (its own name or a link to it),
     or a file in a folder that does not exist or cannot be written. With ``new`` (the rule, as
-    "a checkpoint file is never overwritten"), an existing file too (a link's target)."""
+    "a checkpoint file is never overwritten"), an existing file too (a link's target).
+    ``master_key`` as ``check_protected`` takes it."""
     if str(path) == "-":  # the usual name of standard output: never a file named "-" here
         raise InputError(
             field,
@@ -172,11 +175,11 @@ def check_output(path: Path, field: str, *, inputs: Inputs = (), new: str = "") 
         )
     if is_folder(path):
         raise InputError(field, f"{str(path)!r} is a folder; name a file to write")
-    check_protected(path, field, inputs)
+    check_protected(path, field, inputs, master_key=master_key)
     if _written_in_place(path):
         return  # a descriptor, a device, a pipe: written through as it is
     if new and os.path.lexists(_file_written(path)):
-        raise _exists(path, field, new)
+        raise exists_refusal(path, field, new)
     kept = _kept_file(_file_written(path))
     if kept:
         raise InputError(
@@ -390,11 +393,6 @@ def _planted_link(path: Path) -> str:
     return ""
 
 
-def _exists(path: Path, field: str, rule: str) -> InputError:
-    """The refusal of an existing ``path`` that is written only as a new file."""
-    return InputError(field, f"{str(path)!r} exists; {rule}: name a new file")
-
-
 #: The files SQLite keeps beside a store (its write-ahead log and shared memory, a rollback
 #: journal).
 _STORE_PARTS = ("wal", "shm", "journal")
@@ -513,7 +511,7 @@ def output_file(
         note_written(path)
     except FileExistsError:
         temporary.unlink(missing_ok=True)
-        raise _exists(path, field, new) from None
+        raise exists_refusal(path, field, new) from None
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
@@ -540,7 +538,7 @@ def claimed_output(path: Path, field: str, *, inputs: Inputs = (), new: str) -> 
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
-        raise _exists(path, field, new) from None
+        raise exists_refusal(path, field, new) from None
     except OSError as exc:
         raise InputError(field, f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     try:

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from ledger.errors import InputError
-from ledger.written import note_written
+from ledger.written import create_key_file, note_written
 
 __all__ = [
     "KEY_TABLE_GUARD",
@@ -139,12 +139,7 @@ def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
     registration in the ledger.
     """
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise InputError("out", f"{path} exists; a key file is never overwritten") from None
-    except OSError as exc:
-        raise InputError("out", f"cannot write {path}: {exc.strerror}") from None
+    fd = create_key_file(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     os.chmod(path, 0o600)  # in case the umask was stricter than needed or the fs ignores it

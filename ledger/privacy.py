@@ -61,7 +61,7 @@ from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.rows import select_in
 from ledger.schema import refuse_triggers
 from ledger.waiting import lock_deadline
-from ledger.written import SAVES_BEGUN, note_written
+from ledger.written import SAVES_BEGUN, create_key_file, note_written
 
 __all__ = [
     "ANONYMOUS",
@@ -409,12 +409,7 @@ def _key_text(data: bytes) -> str:
 
 def write_master_key(path: Path, text: str) -> None:
     """Write a master key file readable only by its owner (0600); never overwrite one."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise InputError("out", f"{path} exists; a key file is never overwritten") from None
-    except OSError as exc:
-        raise InputError("out", f"cannot write {path}: {exc.strerror}") from None
+    fd = create_key_file(path)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(text + "\n")
     os.chmod(path, 0o600)
