@@ -32,6 +32,7 @@ __all__ = [
     "LEDGER_NAMESPACE",
     "LedgerAggregate",
     "Provenance",
+    "already_registered",
     "check_shown_whole",
     "is_dash",
     "lookalikes",
@@ -132,6 +133,16 @@ def with_article(kind: str) -> str:
 
 
 _an = with_article
+
+
+def already_registered(kind: str, typed: str, key: str, what: str = "id") -> str:
+    """Why a new ``kind`` is refused whose ``key`` (``typed`` as given, trimmed) is on record,
+    quoted so that a space shows: since session 29 (brief a, session 30: ``officer add
+    'admin '`` said ``admin is already registered``, its space unseen, as if the id typed
+    were the one on record), ``'admin ' is recorded trimmed, as 'admin', which is already
+    registered: an officer is registered once; give another id``."""
+    said = repr(key) if typed == key else f"{typed!r} is recorded trimmed, as {key!r}, which"
+    return f"{said} is already registered: {_an(kind)} is registered once; give another {what}"
 
 
 def _key_problem(kind: str, key: str, what: str, char: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from ledger.base import check_new_key
+from ledger.base import already_registered, check_new_key
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import AlreadyExistsError, ConflictError, InputError, RuleError
 from ledger.funds import Disbursement, FundAccount
@@ -153,10 +153,10 @@ class ReferenceCommands(LedgerCore):
     def register_street(self, stamp: Stamp, name: str) -> str:
         """Register a street 街道; returns its name as recorded (trimmed)."""
         prov = self.authorise(stamp, "register_street")
-        name = require_text(name, "street")
+        typed, name = name, require_text(name, "street")
         check_new_key("street", name)
         if self.exists(Street, name):
-            raise AlreadyExistsError("street", f"{name} is already registered")
+            raise AlreadyExistsError("street", already_registered("street", typed, name, "name"))
         self.check_no_lookalike(Street, name, "street")
         street = Street(name=name, prov=prov)
         self.execute(lambda: [street])
@@ -225,11 +225,11 @@ class ReferenceCommands(LedgerCore):
     ) -> None:
         """Register an officer with a role and, for street offices, a street."""
         prov = self.authorise(stamp, "register_officer")
-        officer_id = require_text(officer_id, "officer")
+        typed, officer_id = officer_id, require_text(officer_id, "officer")
         self.check_role(role, street)
         check_new_key("officer", officer_id)
         if self.exists(Officer, officer_id):
-            raise AlreadyExistsError("officer", f"{officer_id} is already registered")
+            raise AlreadyExistsError("officer", already_registered("officer", typed, officer_id))
         self.check_no_other_case(officer_id)
         # Since session 21: ``-e 0001-01-01`` was taken, and the officer's steps, bounded by
         # their registration (``Officer.check_dated``), by nothing.
@@ -326,7 +326,7 @@ class ReferenceCommands(LedgerCore):
     ) -> None:
         """Register a helper 帮扶责任人 of the 4+1 model."""
         prov = self.authorise(stamp, "register_helper")
-        helper_id = require_text(helper_id, "helper")
+        typed, helper_id = helper_id, require_text(helper_id, "helper")
         kind = parse_kind(kind)  # 企业 … read as enterprise … (since session 26)
         rank = read_rank(rank)  # 正处级 read as division (since session 26)
         Helper.check_registration(
@@ -334,7 +334,7 @@ class ReferenceCommands(LedgerCore):
         )
         check_new_key("helper", helper_id)
         if self.exists(Helper, helper_id):
-            raise AlreadyExistsError("helper", f"{helper_id} is already registered")
+            raise AlreadyExistsError("helper", already_registered("helper", typed, helper_id))
         self.check_no_lookalike(Helper, helper_id, "helper")
         helper = Helper(
             helper_id=helper_id,
