@@ -77,6 +77,7 @@ from ledger.store import (
     server_short,
 )
 from ledger.transcoder import OrjsonTranscoder
+from ledger.typed import key_hint
 from ledger.values import check_come, visible
 from ledger.waiting import one_deadline, waiting_words, watching
 from ledger.written import SAVES_BEGUN
@@ -312,20 +313,19 @@ class LedgerCore(Application[UUID]):
         return aggregate
 
     def _hint(self, cls: type[LedgerAggregate], key: str) -> str:
-        """How a key not found is typed (``typed_hint``), or the key on record in the other
-        case, as Caps Lock types it (`` ('JH-0001'?)``; tester U, session 22), or for the
-        programme, its one key (`` ('jianghai-2016'?)``; since session 23): one read each, on
-        the way to a refusal only."""
-        hint = typed_hint(key)
-        if hint:
-            return hint
-        if cls is Programme and key != PROGRAMME_CODE and self.opened_programme() is not None:
+        """How a key not found is typed and the key on record it was meant for (``key_hint``:
+        its width first, then its case, `` ('JH-0001'?)``), or for the programme, its one key
+        (`` ('jianghai-2016'?)``; since session 23): a few reads, on the way to a refusal only."""
+        if (
+            cls is Programme
+            and not typed_hint(key)
+            and key != PROGRAMME_CODE
+            and self.opened_programme() is not None
+        ):
             # One programme, whose key nothing but a query showed (tester C, session 23).
             return f" ({PROGRAMME_CODE!r}?)"
-        for other in sorted({key.upper(), key.lower()} - {key}):
-            if self.get_by_id(natural_id(_kind(cls), other)) is not None:
-                return f" ({other!r}?)"
-        return ""
+        kind = _kind(cls)
+        return key_hint(key, lambda other: self.get_by_id(natural_id(kind, other)) is not None)
 
     def unregistered(self, key: str) -> str:
         """Why ``key`` is no officer who may act or read, with the officer on record in the

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = [
     "as_typed",
     "is_dash",
     "is_invisible",
+    "key_hint",
     "named_char",
     "odd_character",
     "plain_char",
@@ -137,17 +139,23 @@ _CHINESE_MARKS = (
 )
 
 
-def typed_hint(key: str) -> str:
+def typed_hint(key: str, other_case: str = "") -> str:
     """For a key looked up and not found: how it is typed, if it holds what no new key may
-    (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing."""
+    (`` (it holds spaces, invisible or full-width characters: 'JN-000025'?)``); else nothing.
+    ``other_case`` is the key on record that the key typed plainly is in the other case of: it
+    is named after the width, as the one to type (``key_hint``)."""
     found = odd_character(key)
     if found is None:
         return ""
     what, char = found
+    if other_case:
+        suggested = f", and letters in the other case: {other_case!r}?"
+    else:
+        suggested = f": {as_typed(key)!r}?"
     if what in ("full-width", "invisible"):
-        return f" (it holds spaces, invisible or full-width characters: {as_typed(key)!r}?)"
+        return f" (it holds spaces, invisible or full-width characters{suggested})"
     if not char:
-        return f" (it is written otherwise than plainly: {as_typed(key)!r}?)"
+        return f" (it is written otherwise than plainly{suggested})"
     if what == "script":
         return f" (it holds {named_char(char)}, a character new keys are not written in)"
     if what == "backslash":
@@ -155,7 +163,28 @@ def typed_hint(key: str) -> str:
     if what == "beside":
         twin = ASCII_TWINS[char]
         return f" (it holds {named_char(char)}, which looks like {twin!r} beside ASCII)"
-    return f" (it holds {named_char(char)}, a look-alike character: {as_typed(key)!r}?)"
+    return f" (it holds {named_char(char)}, a look-alike character{suggested})"
+
+
+def key_hint(key: str, on_record: Callable[[str], bool]) -> str:
+    """For a key looked up and not found, the key on record it was meant for (``on_record``
+    says whether a key is): how it is typed (``typed_hint``), its width, spaces or look-alikes
+    first and then the case of its letters, as Caps Lock types it (`` ('JH-0001'?)``; tester
+    U, session 22); since session 29 (brief a, session 30) both, so that the key hinted is one
+    on record: ``ｊｈ-0001`` was told ``'jh-0001'?``, on record in no case."""
+    if not typed_hint(key):
+        other = _in_other_case(key, on_record)
+        return f" ({other!r}?)" if other else ""
+    plain = as_typed(key)
+    if on_record(plain):
+        return typed_hint(key)
+    return typed_hint(key, _in_other_case(plain, on_record))
+
+
+def _in_other_case(key: str, on_record: Callable[[str], bool]) -> str:
+    """The key on record that ``key`` is, all upper or all lower case, in the other case of
+    ("" if none)."""
+    return next((o for o in sorted({key.upper(), key.lower()} - {key}) if on_record(o)), "")
 
 
 def as_typed(key: str) -> str:

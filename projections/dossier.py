@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from ledger.base import typed_hint
 from ledger.errors import NotFoundError
+from ledger.typed import key_hint
 
 from projections.storage import Database
 
@@ -69,6 +69,7 @@ _HOUSEHOLD = (
     "closed_reason "
     "FROM pj_households WHERE number = ?"
 )
+_NUMBER = "SELECT number FROM pj_households WHERE number = ?"
 _FLAGS = ("labour", "willing", "disabled", "key_target")
 
 
@@ -97,10 +98,9 @@ def dossier(db: Database, number: str, today: date | None = None) -> dict[str, A
     if not rows:
         # Hinted as the casework commands' lookups are (``LedgerCore.load``): 'JN-P1 ' is JN-P1,
         # and 'jn-p1' typed with Caps Lock is JN-P1 on record (tester U, session 22).
-        hint = typed_hint(number)
-        for other in sorted({number.upper(), number.lower()} - {number}):
-            if not hint and db.dicts("SELECT number FROM pj_households WHERE number = ?", (other,)):
-                hint = f" ({other!r}?)"
+        # Since session 29 (brief a, session 30) the width first, then the case: 'ｊｎ-p1' is
+        # JN-P1 on record.
+        hint = key_hint(number, lambda other: bool(db.dicts(_NUMBER, (other,))))
         raise NotFoundError("household", f"no household {number!r} on record{hint}")
     household = rows[0]
     key = (household.pop("aggregate_id"),)
