@@ -47,7 +47,7 @@ from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
 from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
-from ledger.values import CHINA, check_says, quoted
+from ledger.values import CHINA, check_says, china_and_utc, quoted
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -1099,8 +1099,8 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
         return
     raise InputError(
         "known-at",
-        f"{known_at.isoformat()} is before this ledger was rebuilt from an export by "
-        f"{moved_on(event)} ({moved.isoformat()}): the move recorded every event anew, so it "
+        f"{china_and_utc(known_at)} is before this ledger was rebuilt from an export by "
+        f"{moved_on(event)}, at {china_and_utc(moved)}: the move recorded every event anew, so it "
         "holds no recording time before then; ask the store it came from (or a backup of it) "
         "what was known then, or give a time after the move",
     )

@@ -38,6 +38,7 @@ __all__ = [
     "check_says",
     "check_text",
     "check_whole_number",
+    "china_and_utc",
     "choice",
     "clean_name",
     "deferred_personal_data",
@@ -70,6 +71,17 @@ CHINA = ZoneInfo("Asia/Shanghai")
 #: in it (since session 24: read in ``CHINA`` before, China's summer time of 1986-1991 made
 #: ``1988-06-01T00:00`` +09:00 and took ``1988-04-17T02:30``, a time that never was).
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+
+
+def china_and_utc(moment: datetime) -> str:
+    """``2026-12-02T04:00:00+08:00 (2026-12-01T20:00:00+00:00 UTC)``: a time as a message
+    gives it, in China first (+08:00, the day its dates are told by), then in UTC, as
+    ``fupin history`` and ``log`` record it, to paste or compare (since session 29, brief a of
+    session 30: a view as known before a move gave the time typed in its own offset and the
+    move's in UTC beside its China day, ``on 2026-12-02 (2026-12-01T20:00:00+00:00)``)."""
+    china = moment.astimezone(CHINA_STANDARD_TIME).isoformat()
+    return f"{china} ({moment.astimezone(UTC).isoformat()} UTC)"
+
 
 #: Traditional characters read as their simplified forms where a name or a word is checked: the
 #: levels and words of a recognising authority (江海區民政局 is 江海区民政局; 街道, 村, 省, 市, 州

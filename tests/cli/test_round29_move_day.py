@@ -50,4 +50,4 @@ def test_verify_dates_a_move_run_in_the_utc_evening_by_its_china_day(
     assert f"recorded before the move, import --create on {china.isoformat()};" in said
     assert f"import --create on {moment.date().isoformat()}" not in said
     # every message naming the move gives the same day: a view as known before it, refused
-    assert f"rebuilt from an export by import --create on {china.isoformat()} (" in before.stderr
+    assert f"rebuilt from an export by import --create on {china.isoformat()}, at " in before.stderr
