@@ -194,17 +194,43 @@ def _exit_in_force(h: str) -> str:
 #: A merge 合户 moves people: it neither adds them to the base nor takes them out of it (since
 #: session 25, docs/reports.md "Which people the base counts"). The household merged away is
 #: counted on every day from the merge as it stood on the merge's day (as at its exit if it
-#: had exited, its members that day if not), under its own key-target flag; the household it
-#: went into is counted, from its first merge on, with its members as they stood the day
-#: before (the people it took in are the merged household's, counted there). The re-testers
-#: of session 25 found every rule that guessed who was taken in from a later change of
-#: members wrong one way or another (a birth took a whole household out; two merged into one
-#: with one recorded lost the other's; a key target merged into a household that is not moved
-#: people across the flag). What this rule does not see: a birth or death in the receiving
-#: household after its first merge (counted as before the merge), and people taken in
-#: recorded before the merge's day (counted in both: date their change of members on the
-#: merge's day or after).
+#: had exited, its members that day if not), under its own key-target flag. The household it
+#: went into is counted as any other, its members as they stand on its day counted, less the
+#: people it took in: what its members grew (or shrank) by on the day of each merge into it
+#: by then, the change of members dated the merge's day (``_TAKEN_IN``). The re-testers of
+#: session 25 found every rule that guessed who was taken in from a later change of members
+#: wrong one way or another (a birth took a whole household out; two merged into one with one
+#: recorded lost the other's; a key target merged into a household that is not moved people
+#: across the flag), so no later change is read as a taking in: a birth or death after the
+#: merge is the receiving household's own (tester J, session 29: until then it was counted as
+#: it stood the day before its first merge, and a death after it never left the base). What
+#: this rule does not see: people taken in recorded on a day other than the merge's (counted
+#: in both: date their change of members on the merge's day), and a birth or death dated the
+#: merge's day itself (read as part of the taking in).
 _MERGED_ON = "h.closed_because = 'merged' AND h.closed_on <= d.day"
+
+
+def _members_on(household: str, on: str, before: bool = False) -> str:
+    """Household ``household``'s members (an alias of ``pj_households``) in force on day ``on``
+    by effective date, or the day before it if ``before`` (the identification's count if it was
+    identified that day: ``pj_members``'s first row is the identification's, version 1); its
+    count in ``pj_households`` if its members never changed."""
+    dated = f"m.effective < {on} OR m.version = 1" if before else f"m.effective <= {on}"
+    return (
+        f"COALESCE((SELECT m.members FROM pj_members m WHERE m.aggregate_id = "
+        f"{household}.aggregate_id AND ({dated}) ORDER BY m.effective DESC, m.version DESC "
+        f"LIMIT 1), {household}.members)"
+    )
+
+
+#: The people household ``c`` took in by its day counted: on each day a household merged into
+#: it by then (``mi``, one row a day however many merged that day), its members that day less
+#: those of the day before.
+_TAKEN_IN = (
+    f"COALESCE((SELECT SUM({_members_on('c', 'mi.merged_on')} "
+    f"- {_members_on('c', 'mi.merged_on', before=True)}) FROM mi "
+    "WHERE mi.number = c.number AND mi.merged_on <= c.counted_on), 0)"
+)
 #: Key-target and all registered people on a day: each household registered by then with its
 #: members in force on the day its exit in force that day was approved, or on the day if none
 #: was, by effective date (a household never changed has its count in pj_households, as
@@ -212,23 +238,20 @@ _MERGED_ON = "h.closed_because = 'merged' AND h.closed_on <= d.day"
 #: the day it leaves the plan (since session 25, ``LEAVES_ON``): one closed out of poverty by
 #: a natural decrease counts its members at its exit still, a duplicate or one registered in
 #: error is counted on no day; a merge moves people and changes no count (above): ``mi`` is
-#: each household's first merge into it by the day, grouped once (not one search of every
+#: each day a household merged into another by the day, grouped once (not one search of every
 #: household for each household: pj_households has no index on ``closed_into``).
 _PEOPLE = (
     "WITH d (day) AS (SELECT CAST(? AS TEXT)), "
-    "mi AS (SELECT x.closed_into AS number, MIN(x.closed_on) AS merged_in FROM pj_households x, d "
-    "WHERE x.closed_because = 'merged' AND x.closed_on <= d.day GROUP BY x.closed_into), "
-    "c AS (SELECT h.aggregate_id, h.key_target, h.members, "
+    "mi AS (SELECT DISTINCT x.closed_into AS number, x.closed_on AS merged_on "
+    "FROM pj_households x, d WHERE x.closed_because = 'merged' AND x.closed_on <= d.day), "
+    "c AS (SELECT h.aggregate_id, h.number, h.members, h.key_target, "
     f"COALESCE(({_exit_in_force('h')}), CASE WHEN {_MERGED_ON} THEN h.closed_on ELSE d.day END) "
-    "AS counted_on, mi.merged_in FROM pj_households h CROSS JOIN d "
-    "LEFT JOIN mi ON mi.number = h.number "
+    "AS counted_on FROM pj_households h CROSS JOIN d "
     "WHERE h.registered_on IS NOT NULL AND h.registered_on <= d.day "
     f"AND (({_MERGED_ON}) OR {LEAVES_ON} IS NULL OR {LEAVES_ON} > d.day)) "
     "SELECT COALESCE(SUM(CASE WHEN key_target = 1 THEN people ELSE 0 END), 0), "
-    "COALESCE(SUM(people), 0) FROM (SELECT c.key_target, COALESCE((SELECT m.members "
-    "FROM pj_members m WHERE m.aggregate_id = c.aggregate_id AND m.effective <= c.counted_on "
-    "AND (c.merged_in IS NULL OR m.effective < c.merged_in) "
-    "ORDER BY m.effective DESC, m.version DESC LIMIT 1), c.members) AS people FROM c) p"
+    f"COALESCE(SUM(people), 0) FROM (SELECT c.key_target, {_members_on('c', 'c.counted_on')} "
+    f"- {_TAKEN_IN} AS people FROM c) p"
 )
 
 
