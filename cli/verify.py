@@ -501,6 +501,21 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.after_rejection:
+        # since session 29: a household turned down, changed or closed after by a fupin that
+        # took it (a note; tester J)
+        say(
+            _under_today(
+                f"{said}: a household turned down is no household of the programme, and "
+                "nothing is recorded of it after",
+                _rule_since("step_after_rejection"),
+                "refuses such a step; the caseload counts the household in its group, status "
+                "rejected, not among the closed",
+                moved_on=report.moved_on,
+            ),
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

@@ -261,6 +261,8 @@ class CaseworkCommands(LedgerCore):
                         f"the closure is dated {day}; {went.closure_said()}: a household closes "
                         "into one still open on the closure's date",
                     )
+                if why == "merged":  # a duplicate names the record it repeats, whatever
+                    went.check_not_rejected("a merge 合户 into it", "into")
                 if went.identified_on > day:
                     raise RuleError(
                         "into",

@@ -448,6 +448,8 @@ class Household(LedgerAggregate):
         self.objected_on: dict[str, date] = {}  # objection id -> effective date raised
         self.answered_on: date | None = None  # the latest answer to an objection, by date
         self.last_answered = ""  # the objection answered then
+        #: the upheld objection that turned the household down, and its answer's date
+        self.upheld: tuple[str, date] | None = None
         self.signed_on: date | None = None
         self.helpers: dict[str, str] = {}  # helper id -> 4+1 role
         #: helper id -> version of the entry that began its current pairing here: its
@@ -538,6 +540,7 @@ class Household(LedgerAggregate):
         ``personal`` None records the count alone, and only that once the household's personal
         data is erased (since session 24: its casework goes on, and its people count with it);
         the event then carries no personal data (``personal`` null, nothing sealed)."""
+        self.check_not_rejected("a change of members")
         if personal is None:
             if not self.erased:
                 raise RuleError("personal", "a change of members gives the head and ID card")
@@ -694,6 +697,7 @@ class Household(LedgerAggregate):
                 f"{self.closure_said()}: a household is closed once (a closure in error is "
                 f"voided: fupin correct household {self.number} {self.closure_entry} --reason …)",
             )
+        self.check_not_rejected("a closure")
         if because not in CLOSURE_REASONS:
             raise RuleError("because", f"{because!r} is not one of {', '.join(CLOSURE_REASONS)}")
         check_says("reason", reason, "a closure must say why")
@@ -778,6 +782,38 @@ class Household(LedgerAggregate):
             f"person 人均可支配收入 for its members; record the members {self.number} has "
             f"from {day} first (fupin household members {self.number} --members N … -e {day}), "
             f"then the merge, and assess {self.exit_year} again for them",
+        )
+
+    def rejection_said(self) -> str:
+        """How the household was turned down (``stage`` rejected): at its village review, the
+        review's entry named (a rejection in error is voided so), or on an upheld objection."""
+        if self.upheld is not None:
+            objection, day = self.upheld
+            return (
+                f"{self.number} was turned down on {day}, objection {objection!r} to its "
+                "identification notice 公示 upheld"
+            )
+        reviews = (v for v, (kind, _) in self.entries.items() if kind == "Reviewed")
+        entry = max(v for v in reviews if v not in self.voided)
+        return (
+            f"{self.number} was rejected at its village review on {self.reviewed_on} (entry "
+            f"{entry}; a rejection in error is voided: fupin correct household {self.number} "
+            f"{entry} --reason …, and the household awaits its review again)"
+        )
+
+    def check_not_rejected(self, what: str, field: str = "stage") -> None:
+        """Nothing is recorded of a household turned down, at its village review or on an
+        upheld objection, after it (since session 29, tester J: a rejected household took a
+        change of members and a closure, which put it and its people in the caseload's
+        ``closed``): a candidate turned down is no household of the programme. Its other steps
+        already need a stage it is not at. An export's replay spares it (``replay_spares``)."""
+        if self.stage != Stage.REJECTED or replay_spares("step_after_rejection"):
+            return
+        raise RuleError(
+            field,
+            f"{what} is not recorded of a household turned down: {self.rejection_said()}; "
+            "a household turned down is no household of the programme, and nothing is "
+            "recorded of it after",
         )
 
     def close(self, because: str, into: str, reason: str, prov: Provenance) -> None:
@@ -995,6 +1031,7 @@ class Household(LedgerAggregate):
             self.last_answered = objection_id
         if upheld:
             self.stage = Stage.REJECTED
+            self.upheld = (objection_id, prov.effective)
 
     def sign(self, prov: Provenance, spared: bool = False) -> None:
         """The household signs to confirm 逐户签字确认 [四(一)]; a household whose signature was

@@ -1322,6 +1322,8 @@ SPARED_BEFORE: dict[str, datetime] = {
     # a household merged 合户 into one whose exit is under way (or approved since) before the
     # change of members taking its people in (casework.py; since session 30)
     "merge_into_exit": SESSION_29_RULES,
+    # a change of members or a closure of a household turned down (household.py)
+    "step_after_rejection": SESSION_29_RULES,
 }
 
 

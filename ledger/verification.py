@@ -90,7 +90,10 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    2026-12-02 took (``ledger.late_registrations``, after the pass: one scan by topic); and
    each officer's retirement or transfer dated before an entry they recorded under the post
    it ends, which a fupin before 2026-12-02 took (``_post_ended``, in the pass: one date an
-   officer, the latest of their entries in the post they hold); the times are
+   officer, the latest of their entries in the post they hold); and each household turned
+   down (at its review, on an upheld objection) that took a change of members or a closure
+   after, which a fupin before 2026-12-03 took (``ledger.after_rejection``, after the pass: one
+   scan by topic); the times are
    ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
@@ -158,6 +161,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from ledger.able_not_key import able_not_key_targets
+from ledger.after_rejection import steps_after_rejection
 from ledger.authority import (
     EVENT_COMMANDS,
     PERMISSIONS,
@@ -532,6 +536,10 @@ class VerifyReport:
     #: it ends (``Verifier._post_ended``): a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 28).
     ended_before_entries: list[str] = field(default_factory=list)
+    #: Each household turned down that took a change of members or a closure after, as
+    #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
+    #: that took it, not a problem (since session 29, tester J).
+    after_rejection: list[str] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -4009,6 +4017,7 @@ def verify_ledger(
         report.late_replacements = late_replacements(recorder, mapper)
         report.late_registrations = late_registrations(recorder, mapper)
         report.ended_before_entries = verifier.ended_before_entries(recorder)
+        report.after_rejection = steps_after_rejection(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

@@ -77,11 +77,16 @@ _STATUS = (
     "THEN 'paired' ELSE h.stage END"
 )
 
+#: A household turned down at its review or on an upheld objection (its stage).
+REJECTED = "rejected"
+
 _GROUPS = (
     f"SELECT h.street, h.village, h.area, h.key_target, {_STATUS} AS status, "
     "COUNT(*) AS households, SUM(h.members) AS people FROM pj_households h "
-    # a household whose record was closed 注销 (since session 25) is counted in no group
-    "WHERE h.closed_on IS NULL "
+    # a household whose record was closed 注销 (since session 25) is counted in no group, but
+    # one turned down (rejected) stays in its group, no household of the programme, which an
+    # older fupin closed (since session 29, tester J: it read as one of ``closed``)
+    f"WHERE h.closed_on IS NULL OR h.stage = '{REJECTED}' "
     "GROUP BY h.street, h.village, h.area, h.key_target, status "
     "ORDER BY h.street, h.village, h.area, h.key_target, status"
 )
@@ -103,10 +108,11 @@ _EXITS = (
 )
 
 # Closed households 注销 (since session 25), by reason: the households the groups leave out, with
-# their members as they stood (a closed household's members change no more).
+# their members as they stood (a closed household's members change no more); not one turned
+# down, which no household of the programme is (its closure is refused since session 29).
 _CLOSED = (
     "SELECT h.closed_because, COUNT(*) AS households, SUM(h.members) AS people "
-    "FROM pj_households h WHERE h.closed_on IS NOT NULL "
+    f"FROM pj_households h WHERE h.closed_on IS NOT NULL AND h.stage <> '{REJECTED}' "
     "GROUP BY h.closed_because ORDER BY h.closed_because"
 )
 

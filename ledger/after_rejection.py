@@ -1,0 +1,88 @@
+"""A change of members or a closure 注销 of a household turned down: a finding of ``fupin
+verify`` under today's rules (since session 29), not tampering.
+
+A household rejected at its village review, or on an upheld objection to its identification
+notice 公示, is no household of the programme, and nothing is recorded of it after
+(``Household.check_not_rejected``; tester J, session 29: one took a change of members and a
+closure, and then stood with its people in the caseload's ``closed``). A fupin before it took
+them, and today's replays them as recorded when an export rebuilds a store
+(``Ledger.rebuilding_export``). Verify says which household, which entries and how it was
+turned down, as the household's own record stands: a step voided since never was, and a
+household whose rejection was voided since awaits its review again, so it is not noted.
+
+One scan of the log by topic (the reviews, the objections' answers, the changes of members
+and the closures), reading plain fields only, then one read of each household both turned
+down and changed or closed (few: none, under today's rules).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
+
+from ledger.double_pairings import fields_of, notifications
+from ledger.household import Household, Stage
+
+#: The steps the rule refuses of a household turned down, by event, as verify names them.
+_STEPS = {"MembersChanged": "a change of members", "Closed": "a closure 注销"}
+
+
+def steps_after_rejection(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+    """What verify says of each household turned down that took a change of members or a
+    closure after, by household number; [] when none did."""
+    found = []
+    for household_id in _candidates(recorder, mapper):
+        said = _after_rejection(recorder, mapper, household_id)
+        if said:
+            found.append(said)
+    return sorted(found)
+
+
+def _candidates(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[UUID]:
+    """The households ever turned down (a rejection at review, an objection upheld) of which
+    a change of members or a closure is on the log."""
+    names = ("Reviewed", "ObjectionResolved", *_STEPS)
+    topics = [get_topic(getattr(Household, name)) for name in names]  # @event: no attribute
+    turned_down: set[UUID] = set()
+    stepped: set[UUID] = set()
+    for notification in notifications(recorder, topics):
+        if notification.topic.rsplit(".", 1)[-1] in _STEPS:
+            stepped.add(notification.originator_id)
+            continue
+        fields = fields_of(mapper, notification)
+        if fields is not None and (fields.get("accepted") is False or fields.get("upheld") is True):
+            turned_down.add(notification.originator_id)
+    return sorted(turned_down & stepped)
+
+
+def _after_rejection(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID
+) -> str:
+    """What verify says of the household if it stands turned down and a step of ``_STEPS``
+    recorded while it was (not voided since) is on its record; "" if none is, or an event of
+    it cannot be read (the pass reports that)."""
+    record: Any = None
+    taken: list[tuple[int, str, date]] = []  # (version, step, effective date)
+    try:
+        for item in recorder.select_events(household_id):
+            event: Any = mapper.to_domain_event(item)
+            step = _STEPS.get(type(event).__name__)
+            if step and isinstance(record, Household) and record.stage == Stage.REJECTED:
+                taken.append((event.originator_version, step, event.prov.effective))
+            record = event.mutate(record)
+    except Exception:  # an event of it altered: the pass reports it
+        return ""
+    if not isinstance(record, Household) or record.stage != Stage.REJECTED:
+        return ""
+    live = [
+        f"{step} (entry {version}, dated {day})"
+        for version, step, day in taken
+        if version not in record.voided
+    ]
+    if not live:
+        return ""
+    return f"household {record.number} took {' and '.join(live)} after: {record.rejection_said()}"
