@@ -42,7 +42,10 @@ def show(
         report = api.household(app, household, day, moment)
         # Personal data comes from the events, through the key, as this reader may see it.
         # As of the same date and as known at the same time as the rest of the dossier.
-        report["personal"] = [app.personal_data(household, reader, day, moment)]
+        # An erased household's member names read one [erased] for each of its members
+        # shown in its facts (since session 29, tester J: one stood for them all).
+        members = report["household"]["members"]
+        report["personal"] = [app.personal_data(household, reader, day, moment, members)]
     report["facts"] = [report["household"]]
     if output is not OutputFormat.json:
         # Its table and CSV are led by the report's own section, as a report's are: which

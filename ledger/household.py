@@ -10,7 +10,7 @@ approved → (after a major disaster) return 返贫 recognised, applied for, rev
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -43,6 +43,7 @@ __all__ = [
     "CLOSURE_REASONS",
     "CLOSURE_WORDS",
     "ERASED",
+    "ERASED_PERSONAL",
     "EXIT_STEP_WORDS",
     "LABOUR_CATEGORIES",
     "MAX_NOTICE_DAYS",
@@ -57,6 +58,7 @@ __all__ = [
     "Unpairing",
     "check_notice_dates",
     "exit_in_force_on",
+    "names_shown",
     "parse_return_step",
 ]
 
@@ -292,6 +294,23 @@ class Personal:
     phone: str = ""
     address: str = ""
     member_names: tuple[str, ...] = ()
+
+
+#: An erased household's personal data as every reader reads it: ``[erased]`` in every field,
+#: the members' names as one mark (``names_shown`` gives one for each member where they are
+#: shown).
+ERASED_PERSONAL = Personal(ERASED, ERASED, ERASED, ERASED, (ERASED,))
+
+
+def names_shown(personal: Personal, members: int) -> Personal:
+    """``personal`` as shown and exported beside ``members``, the household's count where it
+    is shown: an erased household's member names read one ``[erased]`` for each of its
+    members (since session 29, tester J: one ``[erased]`` stood for them all in ``household
+    show``, the HTML report and the export alike, as if it had one member), so that a reader
+    sees both that the names are erased and how many members there are. Any other as it is."""
+    if personal != ERASED_PERSONAL or members < 1:
+        return personal
+    return replace(personal, member_names=(ERASED,) * members)
 
 
 @dataclass(frozen=True)
@@ -859,7 +878,7 @@ class Household(LedgerAggregate):
     def _personal_data_erased(self, reason: str, prov: Provenance) -> None:
         self.erased = True
         self.erasure_entry = self.version + 1
-        self.personal = Personal(ERASED, ERASED, ERASED, ERASED, (ERASED,))
+        self.personal = ERASED_PERSONAL
 
     def review(self, accepted: bool, prov: Provenance) -> None:
         """Village review 村（社区）评议 of the identification."""

@@ -51,7 +51,7 @@ from ledger.errors import (
     personal_in,
     unquoted,
 )
-from ledger.household import Personal
+from ledger.household import Personal, names_shown
 from ledger.privacy import Reader, check_live_keys
 from ledger.values import (
     CHINA,
@@ -1271,8 +1271,10 @@ def _personal(f: dict[str, Any]) -> dict[str, Any]:
     # ``[erased]``, which no import takes).
     if f["personal"] is None:
         return {field.name: None for field in fields(Personal)}
-    p = f["personal"]
-    names = list(p.member_names)  # ["[erased]"] once erased, never [] ("none recorded")
+    # once erased, one "[erased]" for each member the row counts, never [] ("none recorded")
+    # nor one for them all (since session 29, tester J)
+    p = names_shown(f["personal"], f["members"])
+    names = list(p.member_names)
     return {
         "head_name": p.head_name,
         "id_card": p.id_card,

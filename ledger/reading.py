@@ -26,7 +26,7 @@ from ledger.errors import (
     NotFoundError,
     RuleError,
 )
-from ledger.household import ERASED, SEALED, Household, Personal
+from ledger.household import ERASED, SEALED, Household, Personal, names_shown
 from ledger.known import known_prefix
 from ledger.log_filter import LogFilter
 from ledger.officer_entries import Entry, latest_entry, record_hex, record_named, stored_page
@@ -104,6 +104,12 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
     defined on ``LedgerAggregate``): the class it is defined on says nothing there."""
     fields = vars(event)
     prov: Provenance = fields["prov"]
+    details = {k: plain(v) for k, v in fields.items() if k not in _SKIP}
+    personal, members = fields.get("personal"), fields.get("members")
+    if isinstance(personal, Personal) and isinstance(members, int):
+        # an erased household's member names: one [erased] for each member the entry counts
+        # (since session 29, tester J), as ``household show`` and the export give them
+        details["personal"] = plain(names_shown(personal, members))
     return {
         "version": fields["originator_version"],
         "aggregate": aggregate or aggregate_class(type(event).__qualname__),
@@ -120,7 +126,7 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
         ),
         "document": prov.document,
         "note": prov.note,
-        "details": {k: plain(v) for k, v in fields.items() if k not in _SKIP},
+        "details": details,
     }
 
 
@@ -479,11 +485,13 @@ class ReadingQueries(LedgerCore):
         reader: Reader | None = None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        members: int | None = None,
     ) -> dict[str, Any]:
         """The household's personal data 个人信息, as ``reader`` may see it: as it is now, or
         as of an effective date and as known at a recording time (the identification's, or
         the latest change of members within both; empty before the identification). Erased
-        data reads erased at any date: its key is gone."""
+        data reads erased at any date: its key is gone; with ``members`` (the count shown
+        beside it), its member names read one ``[erased]`` for each (``names_shown``)."""
         try:
             household = self.replayed(number)
         except SealBrokenError as exc:
@@ -493,6 +501,8 @@ class ReadingQueries(LedgerCore):
         personal = self.personal_as_of(household, as_of, known_at)
         if personal is None:
             return {}
+        if members is not None:
+            personal = names_shown(personal, members)
         if reader is not None:
             personal = reader.personal(personal, household.street)
         shown: dict[str, Any] = plain(personal)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledger.application import Ledger
-from ledger.household import Personal
+from ledger.household import Personal, names_shown
 from ledger.known import known_prefix
 from ledger.privacy import (  # the masks keep [erased] and [sealed] as they are
     DamagedKeyError,
@@ -270,7 +270,8 @@ def _dossier(
             "member_names": [],
         }
         return record
-    record["personal"] = _personal(personal, masked)
+    # an erased household's member names: one [erased] for each member its facts count
+    record["personal"] = _personal(names_shown(personal, record["household"]["members"]), masked)
     return record
 
 
