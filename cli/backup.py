@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from ledger.application import Ledger
+from ledger.application import Ledger, NoLedgerError
 from ledger.errors import InputError, LedgerError
 from ledger.known import last_entry
 from ledger.store import parse_store
-from ledger.transparency import erased_households
+from ledger.transparency import erased_households, prefix_root
 from ledger.verification import KEY_TABLE_POSITION, VerifyReport
 from ledger.written import note_written
 from projections import backup as store_backup
@@ -104,7 +104,8 @@ def restore(
     location = parse_store(settings.store)
     check_new_store(location)
     erased = _erased_in(replaces) if replaces is not None else None
-    report = store_backup.restore(location, file, given, unverified=unverified)
+    check = partial(_begins_with_backup, replaces) if replaces is not None else None
+    report = store_backup.restore(location, file, given, unverified=unverified, check=check)
     if store_backup.log_problems(report):  # --unverified: put in place, not verified
         err_console.print(
             f"restored {file} into {location.display}, which does NOT verify: "
@@ -134,9 +135,23 @@ def _store(store: str) -> Iterator[Ledger]:
         settings.store = target
 
 
+#: What ``--replaces`` must name, said when it names something else (since session 30).
+_REPLACES_RULE = (
+    "--replaces names the store the backup was taken of (or one restored from it), whose "
+    "log begins with the backup's whole log"
+)
+#: What to do when that store cannot be read.
+_LEAVE_OUT = (
+    "leave --replaces out when the store it replaces cannot be read: docs/operations.md says "
+    "how its erasures are found"
+)
+
+
 def _erased_in(replaces: str) -> set[str]:
     """The households the store ``replaces`` records as erased, read before anything is
-    restored: a store that cannot be read is refused on ``replaces``, nothing restored."""
+    restored: a store that cannot be read is refused on ``replaces``, nothing restored; one
+    that holds no ledger (an empty file, pg_dump's archive, another database) is refused for
+    what it is, not with the advice said of ``--store`` (``fupin init``; since session 30)."""
     path = parse_store(replaces).path
     if path is not None and not os.path.lexists(path):
         raise InputError(
@@ -144,15 +159,49 @@ def _erased_in(replaces: str) -> set[str]:
             f"{path} does not exist: name the store this restore replaces, or leave --replaces "
             "out (docs/operations.md says how its erasures are found then); nothing was restored",
         )
+    found = store_backup.not_a_store(path) if path is not None else None
+    if found is not None:
+        raise InputError("replaces", f"{path} {found}: {_REPLACES_RULE}; nothing was restored")
     try:
         with _store(replaces) as app:
             return erased_households(app.recorder)
-    except LedgerError as exc:
+    except NoLedgerError as exc:
         raise InputError(
-            "replaces",
-            f"{exc.rule}; nothing was restored (leave --replaces out when the store it "
-            "replaces cannot be read: docs/operations.md says how its erasures are found)",
+            "replaces", f"{exc.found}: {_REPLACES_RULE}; nothing was restored"
         ) from None
+    except LedgerError as exc:
+        raise InputError("replaces", f"{exc.rule}; nothing was restored ({_LEAVE_OUT})") from None
+
+
+def _begins_with_backup(replaces: str, report: VerifyReport) -> None:
+    """Refuse the restore, before it is put in place, unless the log of the store
+    ``replaces`` begins with the restored one: its RFC 9162 tree head at the backup's size is
+    the backup's root (``prefix_root``). Another ledger's store, or an unrelated one, named
+    none or the wrong households (a tester, session 30, HIGH). A log that does not verify
+    (``--unverified``) is not compared: its erasures are not named either."""
+    if store_backup.log_problems(report):
+        return
+    size = report.size
+    try:
+        with _store(replaces) as app:
+            held, root = prefix_root(app.recorder, size, "nothing was restored")
+    except LedgerError as exc:
+        raise InputError("replaces", f"{exc.rule}; nothing was restored ({_LEAVE_OUT})") from None
+    if held == size and root == report.root:
+        return
+    old = parse_store(replaces).display
+    if held < size:
+        found = f"{old} holds {held} entries, fewer than the backup's {size}"
+    else:
+        found = (
+            f"{old} does not begin with the backup's {size} entries (its Merkle tree head at "
+            f"size {size} is {root.hex()}, the backup's root {report.root.hex()})"
+        )
+    raise InputError(
+        "replaces",
+        f"{found}: it is not the store the backup was taken of, and the households it erased "
+        f"are not the backup's; {_REPLACES_RULE}; nothing was restored ({_LEAVE_OUT})",
+    )
 
 
 def _restored(file: Path, shown: str, report: VerifyReport, given: list[Any]) -> None:

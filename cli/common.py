@@ -21,7 +21,7 @@ import orjson
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 from ledger import clock
-from ledger.application import NOT_A_LEDGER, Ledger, StoreError, open_ledger
+from ledger.application import Ledger, StoreError, not_a_ledger, open_ledger
 from ledger.core import Stamp, discard_saves
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
@@ -309,7 +309,7 @@ def _ledger_session(create: bool, keep: Callable[[], bool]) -> Iterator[Ledger]:
         from projections.storage import holds_events
 
         if holds_events(location.path) is False:
-            raise StoreError("store", f"{location.display} {NOT_A_LEDGER}")
+            raise not_a_ledger(location.display)
     app = open_ledger(settings.store, create=create, extra_env=extra)
     try:
         yield app

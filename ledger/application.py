@@ -34,16 +34,28 @@ from ledger.store import (
 
 __all__ = [
     "CREATING_MEANWHILE",
-    "NOT_A_LEDGER",
     "Ledger",
+    "NoLedgerError",
     "StoreError",
     "creating_meanwhile",
+    "not_a_ledger",
     "open_ledger",
 ]
 
 
 class StoreError(LedgerError):
     """The store cannot be opened (missing file, unreachable server, bad credentials)."""
+
+
+class NoLedgerError(StoreError):
+    """The store holds no ledger: an empty file, another program's database, a PostgreSQL
+    database without the ledger's tables. ``found`` says what it is; the rule adds what to do
+    about it as ``--store`` (``advice``: ``fupin init``), which another option naming a
+    store says its own way (``restore --replaces``, since session 30)."""
+
+    def __init__(self, found: str, advice: str) -> None:
+        super().__init__("store", f"{found}{advice}")
+        self.found = found
 
 
 class Ledger(
@@ -74,9 +86,7 @@ def open_ledger(
         if size is None:
             raise StoreError("store", f"{location.display} does not exist; run `fupin init` first")
         if size == 0:
-            raise StoreError(
-                "store", f"{location.display} is empty, not a ledger; run `fupin init`"
-            )
+            raise NoLedgerError(f"{location.display} is empty, not a ledger", "; run `fupin init`")
     if location.path is not None and create and not _exists(location.path.parent):
         raise StoreError("store", f"folder {location.path.parent} does not exist")
     if location.path is not None:
@@ -119,7 +129,7 @@ def open_ledger(
         except Exception as exc:  # eventsourcing's OperationalError, DatabaseError...
             ledger.close()
             if "no such table" in str(exc):
-                raise StoreError("store", f"{location.display} {NOT_A_LEDGER}") from None
+                raise not_a_ledger(location.display) from None
             # A folder that may not be written: SQLite could not make its -wal and -shm
             # ("unable to open database file" on a read-only mount, since session 26: tester B).
             cannot = read_only(exc) or SQLITE_CANTOPEN in str(exc)
@@ -205,8 +215,13 @@ def _exists(path: Path) -> bool:
     return True
 
 
-#: Said of a store that holds no ledger (``cli.common`` checks a SQLite file before opening).
-NOT_A_LEDGER = "is not a fupin ledger (no events table): check --store; `fupin init` makes one"
+def not_a_ledger(shown: str) -> NoLedgerError:
+    """The refusal of the store ``shown`` that holds no ledger's events table (``cli.common``
+    checks a SQLite file before opening)."""
+    return NoLedgerError(
+        f"{shown} is not a fupin ledger (no events table)",
+        ": check --store; `fupin init` makes one",
+    )
 
 
 def bound_every_lock_wait(seconds: str) -> None:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -43,7 +44,7 @@ from ledger.core import LedgerCore, Stamp
 from ledger.errors import InputError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
 from ledger.known import known_prefix
-from ledger.merkle import HASH_SIZE, leaf_hash, roots_of
+from ledger.merkle import HASH_SIZE, leaf_hash, root_of, roots_of
 from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
 from ledger.sealing import canonical_bytes
@@ -79,6 +80,7 @@ __all__ = [
     "origin_fault",
     "origin_fault_in",
     "pinned_log_key",
+    "prefix_root",
     "record_checkpoint",
     "recorded_checkpoints",
     "recorded_origin",
@@ -1277,8 +1279,7 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
     if key_id(log_key) != log.key_id:
         raise InputError("log-key", f"this is key {key_id(log_key)}; the log key is {log.key_id}")
     recorded = recorded_checkpoints(app)
-    leaves = (leaf_hash(event_bytes(n, i)) for i, n in enumerate(stored_events(app.recorder)))
-    size, root, earlier = roots_of(leaves, recorded)
+    size, root, earlier = roots_of(_leaves(app.recorder), recorded)
     if size == 0:
         raise RuleError("store", "the ledger is empty; nothing to checkpoint")
     _check_extends(recorded, size, earlier)
@@ -1304,6 +1305,22 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
 
     app.execute(attempt)
     return checkpoint
+
+
+def _leaves(recorder: ApplicationRecorder, nothing: str = "nothing was signed") -> Iterator[bytes]:
+    """The leaf hash of every stored event, in the log's order (its position, never the
+    store's own id: ``event_bytes``); ``nothing``: what the caller did not do, for the
+    refusal of an event that cannot be encoded."""
+    for position, stored in enumerate(stored_events(recorder)):
+        yield leaf_hash(event_bytes(stored, position, nothing))
+
+
+def prefix_root(recorder: ApplicationRecorder, size: int, nothing: str) -> tuple[int, bytes]:
+    """The RFC 9162 tree head of the first ``size`` events of the log, as a checkpoint of that
+    size signs it, and how many events that is: fewer than ``size`` when the log holds fewer
+    (its whole root then). Reads no further than the ``size``-th event's page: whether another
+    store's log begins with a backup's (``restore --replaces``, since session 30)."""
+    return root_of(islice(_leaves(recorder, nothing), size))
 
 
 def event_bytes(stored: Notification, position: int, nothing: str = "nothing was signed") -> bytes:

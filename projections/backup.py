@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,12 @@ from ledger.verification import KEY_TABLE_POSITION, Problem, VerifyReport, verif
 from projections.catchup import distrust
 from projections.storage import holds_events, open_database
 
-__all__ = ["backup", "check_target", "log_problems", "restore", "where_in_log"]
+__all__ = ["backup", "check_target", "log_problems", "not_a_store", "restore", "where_in_log"]
 
 Checkpoints = Sequence[tuple[str, Checkpoint]]
+#: What a restore checks of the restored ledger once it verifies, before it is put in place
+#: (``restore --replaces``: that the store it replaces begins with it); it raises to refuse.
+Check = Callable[[VerifyReport], None]
 
 
 def check_target(target: Path) -> None:
@@ -107,11 +110,18 @@ def _appeared(target: Path) -> InputError:
 
 
 def restore(
-    location: StoreLocation, source: Path, checkpoints: Checkpoints, *, unverified: bool = False
+    location: StoreLocation,
+    source: Path,
+    checkpoints: Checkpoints,
+    *,
+    unverified: bool = False,
+    check: Check | None = None,
 ) -> VerifyReport:
     """Restore ``source`` into the (empty) store once its log verifies (``_verify``): against
     ``checkpoints`` if any, else against its own recorded checkpoints only. The backup must
-    hold a ledger that verifies: anything else is refused, and nothing is restored.
+    hold a ledger that verifies: anything else is refused, and nothing is restored. ``check``
+    is given the report once the log is verified, before the store is put in place: what it
+    raises refuses the restore, nothing restored.
 
     ``unverified`` (``restore --unverified``, to examine a damaged or tampered backup): a log
     that does not verify is put in place all the same, and the report returned says what
@@ -126,7 +136,7 @@ def restore(
         raise InputError("file", f"cannot read {source}: {exc.strerror or exc}") from None
     if location.kind == "postgres":
         _check_pg_backup(source)
-        return _restore_pg(location, source, checkpoints, unverified)
+        return _restore_pg(location, source, checkpoints, unverified, check)
     _check_sqlite_backup(source)
     target = _sqlite_file(location, must_exist=False)
     if target.exists() or target.is_symlink():
@@ -142,6 +152,8 @@ def restore(
             _distrust_read_models(str(staging))
         except StoreError as exc:  # said of the hidden copy: said of the backup instead
             raise InputError("file", exc.rule.replace(str(staging), str(source))) from None
+        if check is not None:
+            check(report)
         try:
             publish(staging, target)
         except ConflictError:
@@ -164,6 +176,20 @@ def _header(source: Path) -> bytes:
             return file.read(len(SQLITE_HEADER))
     except OSError:
         return b""
+
+
+def not_a_store(path: Path) -> str | None:
+    """What the file ``path`` is when it is no SQLite database, so no SQLite store (said after
+    its name): pg_dump's archive, a PostgreSQL ledger's backup, or another file. None for a
+    SQLite file, an empty one or one that cannot be read (opening it as a store says why)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    header = _header(source=path)
+    if header in (b"", SQLITE_HEADER):
+        return None
+    if header.startswith(PG_DUMP_HEADER):
+        return "is pg_dump's archive, a PostgreSQL ledger's backup, not a store"
+    return "is not a SQLite database, so not a ledger"
 
 
 def _check_pg_backup(source: Path) -> None:
@@ -535,7 +561,11 @@ def _pg_dump(location: StoreLocation, staging: Path, target: Path) -> None:
 
 
 def _restore_pg(
-    location: StoreLocation, source: Path, checkpoints: Checkpoints, unverified: bool
+    location: StoreLocation,
+    source: Path,
+    checkpoints: Checkpoints,
+    unverified: bool,
+    check: Check | None,
 ) -> VerifyReport:
     from ledger.application import CREATING_MEANWHILE, creating_meanwhile
 
@@ -581,6 +611,8 @@ def _restore_pg(
         _restore_schema_grants(location, source)
         report = _verify(store_url(location), checkpoints, source, unverified)
         _distrust_read_models(store_url(location))
+        if check is not None:
+            check(report)
         return report
     except BaseException as exc:
         try:

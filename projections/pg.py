@@ -36,7 +36,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 import psycopg
-from ledger.application import Ledger
+from ledger.application import Ledger, NoLedgerError
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
 from ledger.pgwaiting import SESSION_NAME, register_session
@@ -216,15 +216,12 @@ def preflight(store: str | None, *, create: bool = False) -> bool:
     if unfinished:
         raise LedgerError("store", _unfinished_demo(location))
     if not create and not initialised:
-        raise LedgerError(
-            "store", f"{location.display} holds no ledger yet; run `fupin init` first"
-        )
+        raise NoLedgerError(f"{location.display} holds no ledger yet", "; run `fupin init` first")
     if not create and empty:
-        raise LedgerError(
-            "store",
+        raise NoLedgerError(
             f"{location.display} holds no ledger yet: its events table is there but empty (an "
-            "`init` or `import --create` stopped before it recorded anything); run that "
-            "command again",
+            "`init` or `import --create` stopped before it recorded anything)",
+            "; run that command again",
         )
     return initialised
 
