@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from ledger.application import Ledger, NoLedgerError
@@ -103,7 +103,7 @@ def restore(
     preflight(settings.store, create=True)
     location = parse_store(settings.store)
     check_new_store(location)
-    erased = _erased_in(replaces) if replaces is not None else None
+    replaced = _replaced(replaces) if replaces is not None else None
     check = partial(_begins_with_backup, replaces) if replaces is not None else None
     report = store_backup.restore(location, file, given, unverified=unverified, check=check)
     if store_backup.log_problems(report):  # --unverified: put in place, not verified
@@ -119,7 +119,8 @@ def restore(
         raise typer.Exit(FAILED)
     _restored(file, location.display, report, given)
     with ledger_session() as app:
-        _erasures_undone(app, replaces, erased)
+        _erasures_undone(app, replaces, replaced)
+        _master_needed(app, replaces, replaced)
 
 
 @contextmanager
@@ -147,8 +148,18 @@ _LEAVE_OUT = (
 )
 
 
-def _erased_in(replaces: str) -> set[str]:
-    """The households the store ``replaces`` records as erased, read before anything is
+class _Replaced(NamedTuple):
+    """What a restore reads of the store it replaces (``--replaces``) before it restores."""
+
+    #: The households it records as erased (``erased_households``).
+    erased: set[str]
+    #: The master key its household keys are wrapped under (``HouseholdKeys.wrapped_under``).
+    master: str | None
+
+
+def _replaced(replaces: str) -> _Replaced:
+    """The households the store ``replaces`` records as erased, and the master key its
+    household keys are under, read before anything is
     restored: a store that cannot be read is refused on ``replaces``, nothing restored; one
     that holds no ledger (an empty file, pg_dump's archive, another database) is refused for
     what it is, not with the advice said of ``--store`` (``fupin init``; since session 30)."""
@@ -164,7 +175,7 @@ def _erased_in(replaces: str) -> set[str]:
         raise InputError("replaces", f"{path} {found}: {_REPLACES_RULE}; nothing was restored")
     try:
         with _store(replaces) as app:
-            return erased_households(app.recorder)
+            return _Replaced(erased_households(app.recorder), app.household_keys.wrapped_under())
     except NoLedgerError as exc:
         raise InputError(
             "replaces", f"{exc.found}: {_REPLACES_RULE}; nothing was restored"
@@ -223,7 +234,7 @@ def _restored(file: Path, shown: str, report: VerifyReport, given: list[Any]) ->
     _key_table_notes(report)
 
 
-def _erasures_undone(app: Ledger, replaces: str | None, erased: set[str] | None) -> None:
+def _erasures_undone(app: Ledger, replaces: str | None, replaced: _Replaced | None) -> None:
     """Said by every restore (since session 29, tester C: a backup taken before an erasure
     brought the household's personal data back, exit 0, without a word): when the backup's
     last entry was recorded, and that an erasure recorded after it is undone; with
@@ -235,7 +246,7 @@ def _erasures_undone(app: Ledger, replaces: str | None, erased: set[str] | None)
     lead = f"the backup's last entry, entry {position}, was recorded at {recorded.isoformat()}"
     store = parse_store(settings.store).display
     erase = f"fupin --store {store} --as admin erase NUMBER --reason … -d …"
-    if replaces is None or erased is None:
+    if replaces is None or replaced is None:
         console.print(
             f"{lead}: an erasure the store it replaces recorded after that is undone by this "
             "restore (the household's personal data reads again here): find them in that store "
@@ -247,7 +258,7 @@ def _erasures_undone(app: Ledger, replaces: str | None, erased: set[str] | None)
         )
         return
     old = parse_store(replaces).display
-    undone = undone_erasures(erased, app.recorder)
+    undone = undone_erasures(replaced.erased, app.recorder)
     if not undone:
         console.print(
             f"{lead}; {old}, which it replaces, records no erasure it undoes",
@@ -265,6 +276,44 @@ def _erasures_undone(app: Ledger, replaces: str | None, erased: set[str] | None)
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _master_needed(app: Ledger, replaces: str | None, replaced: _Replaced | None) -> None:
+    """Which master key the restored ledger needs: the one its household keys are wrapped
+    under (``HouseholdKeys.wrapped_under``; since session 30: a restore said none, and a
+    backup taken before a rotation needs the master key the rotation retired, not the one in
+    force). With ``--replaces``, when the store it replaces is under another (rotated since the
+    backup), a warning on stderr: the restored ledger needs the retired key, and how to rotate
+    it to the current one. Nothing when it holds no household key and records no rotation."""
+    needed = app.household_keys.wrapped_under()
+    if needed is None:
+        return
+    lead = f"the restored ledger's household keys are wrapped under master key {needed}"
+    say = partial(console.print, markup=False, highlight=False, soft_wrap=True)
+    if replaces is None or replaced is None:
+        say(
+            f"{lead}: give it that master key (LEDGER_MASTER_KEY_FILE) to read or record "
+            "personal data; a master key rotated to after the backup was taken does not read "
+            'them, and the one it retired does (docs/operations.md, "Backups")'
+        )
+        return
+    current = replaced.master
+    old = parse_store(replaces).display
+    if current is None or current == needed:
+        say(f"{lead}, as {old}'s are: give it that master key (LEDGER_MASTER_KEY_FILE)")
+        return
+    store = parse_store(settings.store).display
+    err_console.print(
+        f"warning: {lead}, not master key {current}, which {old}'s are under (a rotation "
+        f"after this backup was taken): give it master key {needed} (LEDGER_MASTER_KEY_FILE), "
+        f"which that rotation retired; to go on with master key {current}, rotate it to that "
+        f"one: LEDGER_MASTER_KEY_FILE=<master key {needed}> fupin --store {store} --as admin "
+        f"keys rotate-master --new-key-file <master key {current}> -d …; without master key "
+        f"{needed} the personal data restored cannot be read",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _key_table_notes(report: VerifyReport) -> None:

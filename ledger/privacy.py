@@ -611,6 +611,26 @@ class HouseholdKeys:
         self._check_readable(why)
         return self.master
 
+    def wrapped_under(self) -> str | None:
+        """The id of the master key the household keys are wrapped under, read from the key
+        table with no master key (a live key's row first, as ``_check_master`` reads them), or,
+        with no key stored, the one the latest recorded ``MasterKeyRotated`` made current:
+        which master key the ledger needs (``restore`` says it, since session 30). None: no
+        key and no rotation on record (any master key starts the keys), or a role that may
+        not read the table."""
+        try:
+            with key_transaction(self._datastore(), commit=False) as cursor:
+                if _key_table_exists(self._datastore(), cursor):
+                    stored = _table_master(cursor)
+                    if stored is not None:
+                        return stored
+                recorded = _recorded(cursor, self._is_sqlite(), self.events_table)
+        except Exception as exc:
+            if self._denied_by(exc):
+                return None
+            raise
+        return None if recorded is None else recorded.master_id
+
     def check_master_given(self) -> None:
         """Refuse, before anything is read, a master key given under which no live household
         key is wrapped while others are (``_unwrap``'s refusal), and a key file that cannot be
@@ -1073,13 +1093,8 @@ def _check_master(
     first: a destroyed row of a store rotated before destroyed rows were marked may still
     name an older master). An empty table has no master yet: False (``HouseholdKeys.
     _check_master`` then asks the recorded rotations)."""
-    cursor.execute(_LIVE_MASTER)
-    found = cursor.fetchall()
-    if not found:
-        cursor.execute(_ANY_MASTER)
-        found = cursor.fetchall()
-    if found and found[0]["master_id"] != master_id:
-        stored = found[0]["master_id"]
+    stored = _table_master(cursor)
+    if stored is not None and stored != master_id:
         rotation = latest() if latest is not None else None
         if rotation is not None and rotation.previous == master_id and rotation.names(stored):
             raise InputError("master_key", retired_master(master_id, stored))
@@ -1087,7 +1102,19 @@ def _check_master(
             "master_key",
             f"household keys are wrapped under master key {stored}; the one given is {master_id}",
         )
-    return bool(found)
+    return stored is not None
+
+
+def _table_master(cursor: Any) -> str | None:
+    """The master id the key table's rows name: a live key's row first (a destroyed row of a
+    store rotated before destroyed rows were marked may still name an older master), else any
+    row's; None for a table with no row."""
+    cursor.execute(_LIVE_MASTER)
+    found = cursor.fetchall()
+    if not found:
+        cursor.execute(_ANY_MASTER)
+        found = cursor.fetchall()
+    return str(found[0]["master_id"]) if found else None
 
 
 #: The topic of ``ledger.notice``'s ``MasterKeyRotated`` (that module imports this one).

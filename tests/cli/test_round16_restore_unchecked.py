@@ -151,7 +151,8 @@ def test_a_sound_backup_restored_without_a_checkpoint_says_what_it_was_checked_a
     )
     assert lines[2].startswith("a checkpoint file you kept proves more (restore --checkpoint")
     assert lines[3].startswith("the backup's last entry, entry ")  # since session 29
-    assert len(lines) == 4
+    assert lines[4].startswith("the restored ledger's household keys are wrapped under master ")
+    assert len(lines) == 5  # the master key it needs: since session 30
     assert has_ledger(empty)
     verified = seeded(f"--store {empty} verify --checkpoint {cp}")
     assert verified.exit_code == 0, verified.output
@@ -189,5 +190,7 @@ def test_with_a_checkpoint_file_the_output_is_as_before(
 
     assert restored.exit_code == 0, restored.output
     lines = restored.stdout.splitlines()
-    assert len(lines) == 3, restored.stdout  # the backup's last entry's time: since session 29
+    # the backup's last entry's time: since session 29; the master key it needs: session 30
+    assert len(lines) == 4, restored.stdout
+    assert lines[3].startswith("the restored ledger's household keys are wrapped under master ")
     assert lines[1].startswith(f"verified {seeded.event_count()} events against 1 checkpoint(s)")

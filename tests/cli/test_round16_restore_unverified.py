@@ -90,7 +90,9 @@ def test_a_sound_backup_with_unverified_is_restored_as_without(
     assert restored.exit_code == 0, restored.output
     assert restored.stderr == ""
     lines = restored.stdout.splitlines()
-    assert len(lines) == 4, restored.stdout  # the backup's last entry's time: since session 29
+    # the backup's last entry's time: since session 29; the master key it needs: session 30
+    assert len(lines) == 5, restored.stdout
+    assert lines[4].startswith("the restored ledger's household keys are wrapped under master ")
     assert lines[0].startswith(f"restored {file} into ")
     assert lines[1].startswith(
         f"verified {seeded.event_count()} events against the backup's own 1 recorded "
@@ -134,7 +136,9 @@ def test_a_backup_whose_only_problem_is_a_deleted_key_row_is_restored_without_a_
 
     assert restored.exit_code == 0, restored.output
     lines = restored.stdout.splitlines()
-    assert len(lines) == 4, restored.stdout  # the backup's last entry's time: since session 29
+    # the backup's last entry's time: since session 29; the master key it needs: session 30
+    assert len(lines) == 5, restored.stdout
+    assert lines[4].startswith("the restored ledger's household keys are wrapped under master ")
     assert lines[0].startswith(f"restored {file} into ")
     assert lines[1].startswith(
         f"verified {seeded.event_count()} events against the backup's own 1 recorded "
