@@ -325,17 +325,24 @@ def load_master_key(env: Mapping[str, str]) -> bytes | None:
     return from_var if from_var is not None else from_file
 
 
-def retired_master(given: str, current: str) -> str:
+def retired_master(given: str, current: str, *, earlier: bool = False) -> str:
     """The one refusal of master key ``given``, which the ledger's latest recorded rotation
     retired for ``current``: by a reader, a writer, ``keys check`` and a rotation alike (since
     session 29, tester C: ``household show``, ``history``, ``notice`` and ``erase`` said only
     "household keys are wrapped under master key X; the one given is Y", while ``identify``
     said the keys "were re-wrapped meanwhile" and ``keys check`` that the key "is not the
-    current one")."""
+    current one"). ``earlier``: an earlier rotation retired it, and the latest made ``current``
+    current (since session 30: ``export events`` and ``keys check`` said "the ledger records
+    master key X as current", the readers "household keys are wrapped under …")."""
+    retired = (
+        "an earlier MasterKeyRotated retired it, and the ledger's latest made"
+        if earlier
+        else "the ledger's latest MasterKeyRotated retired it and made"
+    )
     return (
-        f"master key {given} is not the current one: the ledger's latest MasterKeyRotated "
-        f"retired it and made master key {current} current (the household keys are wrapped "
-        f"under it): run again with the new master key ({_FILE_VAR}, docs/privacy.md)"
+        f"master key {given} is not the current one: {retired} master key {current} current "
+        f"(the household keys are wrapped under it): run again with the new master key "
+        f"({_FILE_VAR}, docs/privacy.md)"
     )
 
 
@@ -801,22 +808,28 @@ class HouseholdKeys:
         meanwhile is seen. Only a table with no row reads the events (a ledger with no
         household yet, so few events): every other save pays one indexed row."""
 
-        def latest() -> _Recorded | None:
-            return _recorded(cursor, self._is_sqlite(), self.events_table)
+        sqlite = self._is_sqlite()
 
-        if _check_master(cursor, master_id, latest):
+        def retired(stored: str) -> str | None:
+            rotation = _recorded(cursor, sqlite, self.events_table)
+            if rotation is None or not rotation.names(stored):
+                return None
+            return _retired_said(cursor, sqlite, self.events_table, master_id, rotation)
+
+        if _check_master(cursor, master_id, retired):
             return
-        recorded = latest()
-        if recorded is not None and recorded.previous == master_id and recorded.master_id:
-            raise InputError("master_key", retired_master(master_id, recorded.master_id))
-        if recorded is not None and not recorded.names(master_id):
-            raise InputError(
-                "master_key",
-                f"master key {master_id} is not the current one: the ledger records master key "
-                f"{recorded.shown} as current (its latest MasterKeyRotated), and a retired or "
-                "unrecorded master key wraps no household key: give the current master key "
-                f"({_FILE_VAR}, docs/privacy.md)",
-            )
+        recorded = _recorded(cursor, sqlite, self.events_table)
+        if recorded is None or recorded.names(master_id):
+            return
+        said = _retired_said(cursor, sqlite, self.events_table, master_id, recorded)
+        raise InputError(
+            "master_key",
+            said
+            or f"master key {master_id} is not the current one: the ledger records master key "
+            f"{recorded.shown} as current (its latest MasterKeyRotated), and a retired or "
+            "unrecorded master key wraps no household key: give the current master key "
+            f"({_FILE_VAR}, docs/privacy.md)",
+        )
 
     def _lock(self, cursor: Any, mode: str) -> None:
         """The key table's write lock: on PostgreSQL in ``mode`` (a save's ROW EXCLUSIVE and a
@@ -1029,15 +1042,19 @@ class HouseholdKeys:
 
     def _other_master(self, stored: str, given: str) -> SealBrokenError:
         """The refusal of master key ``given`` by a reader: the household keys are under
-        ``stored``. Said as retired (``retired_master``) when the ledger's latest recorded
-        rotation retired ``given`` for ``stored`` (read only then, on the way to a refusal)."""
+        ``stored``. Said as retired (``retired_master``) when a recorded rotation retired
+        ``given`` and the latest made ``stored`` current (read only then, on the way to a
+        refusal; an earlier rotation's since session 30)."""
+        said = None
         with key_transaction(self._datastore(), commit=False) as cursor:
-            rotation = _recorded(cursor, self._is_sqlite(), self.events_table)
-        if rotation is not None and rotation.previous == given and rotation.names(stored):
-            return SealBrokenError("master_key", retired_master(given, stored))
+            sqlite = self._is_sqlite()
+            rotation = _recorded(cursor, sqlite, self.events_table)
+            if rotation is not None and rotation.names(stored):
+                said = _retired_said(cursor, sqlite, self.events_table, given, rotation)
         return SealBrokenError(
             "master_key",
-            f"household keys are wrapped under master key {stored}; the one given is {given}",
+            said
+            or f"household keys are wrapped under master key {stored}; the one given is {given}",
         )
 
     def _in_use(self, master_id: str) -> bool:
@@ -1081,13 +1098,13 @@ class HouseholdKeys:
 
 
 def _check_master(
-    cursor: Any, master_id: str, latest: Callable[[], _Recorded | None] | None = None
+    cursor: Any, master_id: str, retired: Callable[[str], str | None] | None = None
 ) -> bool:
     """With the key table's write lock held, before new keys are inserted: refuse if the
     stored keys are under another master, so no key is stored under a master that is being
-    retired. Said as a rotation meanwhile only when one is on record that retired
-    ``master_id`` for the stored keys' master (``latest``, the latest recorded
-    ``MasterKeyRotated``, read only then); else the master given is just not theirs (a wrong
+    retired. Said as retired only when a rotation on record retired ``master_id`` and the
+    latest made the stored keys' master current (``retired``, given that master: the
+    refusal's wording, or None; read only then); else the master given is just not theirs (a wrong
     key file), said as every reader says it (``HouseholdKeys._unwrap``). Rotation re-wraps every
     live key and marks every destroyed one in one transaction, so one row tells (a live one
     first: a destroyed row of a store rotated before destroyed rows were marked may still
@@ -1095,12 +1112,12 @@ def _check_master(
     _check_master`` then asks the recorded rotations)."""
     stored = _table_master(cursor)
     if stored is not None and stored != master_id:
-        rotation = latest() if latest is not None else None
-        if rotation is not None and rotation.previous == master_id and rotation.names(stored):
-            raise InputError("master_key", retired_master(master_id, stored))
+        said = retired(stored) if retired is not None else None
         raise InputError(
             "master_key",
-            f"household keys are wrapped under master key {stored}; the one given is {master_id}",
+            said
+            or f"household keys are wrapped under master key {stored}; the one given is "
+            f"{master_id}",
         )
     return stored is not None
 
@@ -1169,15 +1186,44 @@ def _recorded(cursor: Any, sqlite: bool, events_table: str | None) -> _Recorded 
     except ValueError:
         return None  # not an id the ledger writes: ``fupin verify`` reports the row
     master_id: str | None = None
-    try:
-        state = orjson.loads(bytes(found[0]["state"]))
-    except (orjson.JSONDecodeError, TypeError):
-        state = None
-    said = state.get("master_id") if isinstance(state, dict) else None
+    state = _rotation_state(found[0])
+    said = state.get("master_id")
     if isinstance(said, str) and rotation_id(said) == aggregate_id:
         master_id = said
-    retired = state.get("previous_master_id") if isinstance(state, dict) else None
+    retired = state.get("previous_master_id")
     return _Recorded(aggregate_id, master_id, retired if isinstance(retired, str) else None)
+
+
+def _rotation_state(row: Any) -> dict[str, Any]:
+    """The stored state of a ``MasterKeyRotated`` row, decoded ({} if it is not a JSON
+    object: ``fupin verify`` reports the altered event)."""
+    try:
+        state = orjson.loads(bytes(row["state"]))
+    except (orjson.JSONDecodeError, TypeError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+#: Every recorded rotation's state (``{table}`` the events table).
+_ALL_ROTATIONS = "SELECT state FROM {table} WHERE topic = {mark}"
+
+
+def _retired_said(
+    cursor: Any, sqlite: bool, events_table: str | None, given: str, latest: _Recorded
+) -> str | None:
+    """``retired_master``'s refusal of master key ``given`` when a recorded rotation retired
+    it, the ``latest`` having made the current master current: the latest one, or an earlier
+    (``earlier``, since session 30: one scan of the rotations, read only on the way to a
+    refusal); None when none retired it (a wrong key file, not a retired key)."""
+    if latest.master_id is None:
+        return None
+    if latest.previous == given:
+        return retired_master(given, latest.master_id)
+    table = events_table or _EVENTS_TABLES[sqlite]
+    cursor.execute(_ALL_ROTATIONS.format(table=table, mark="?" if sqlite else "%s"), (_ROTATED,))
+    if any(_rotation_state(row).get("previous_master_id") == given for row in cursor.fetchall()):
+        return retired_master(given, latest.master_id, earlier=True)
+    return None
 
 
 def _unwrapped(row: _Row, master: bytes) -> tuple[bytes | None, str]:
@@ -1231,7 +1277,7 @@ def check_live_keys(
     with key_transaction(datastore, commit=False) as cursor:
         if _key_table_exists(datastore, cursor):
             current = _recorded(cursor, sqlite, events_table)
-            count = _check_live_rows(cursor, sqlite, master, problem, current)
+            count = _check_live_rows(cursor, sqlite, master, problem, current, events_table)
     for household, _ in missing_key_rows(datastore, events_table or _EVENTS_TABLES[sqlite]):
         count += 1
         problem(household, _NO_KEY_ROW)
@@ -1252,14 +1298,15 @@ def _check_live_rows(
     master: bytes,
     problem: Callable[[str, str], None],
     current: _Recorded | None = None,
+    events_table: str | None = None,
 ) -> int:
     given = master_key_id(master)
-    if current is not None and current.previous == given and current.master_id:
-        raise InputError("master_key", retired_master(given, current.master_id))
     if current is not None and not current.names(given):
+        said = _retired_said(cursor, sqlite, events_table, given, current)
         raise InputError(
             "master_key",
-            f"master key {given} is not the current one: the ledger records master key "
+            said
+            or f"master key {given} is not the current one: the ledger records master key "
             f"{current.shown} as current (its latest MasterKeyRotated): give the current "
             "master key",
         )

@@ -128,6 +128,20 @@ def import_refused(fupin: Fupin, path: Path, actor: str = "qu-01") -> str:
     return " ".join(result.stderr.split())
 
 
+def master_key_file(path: Path, text: str) -> Path:
+    """``text`` (a master key's base64) written to ``path``, readable by its owner only."""
+    path.write_text(text + "\n", encoding="ascii")
+    path.chmod(0o600)
+    return path
+
+
+def with_master_file(fupin: Fupin, line: str, master: Path) -> Result:
+    """``line`` run with the master key file ``master`` (``LEDGER_MASTER_KEY_FILE``) and no
+    ``LEDGER_MASTER_KEY``."""
+    env = {"LEDGER_MASTER_KEY": None, "LEDGER_MASTER_KEY_FILE": str(master)}
+    return fupin.runner.invoke(app, shlex.split(line), env=env)
+
+
 @pytest.fixture
 def fupin(store: str, monkeypatch: pytest.MonkeyPatch) -> Fupin:
     """``fupin`` on a store not initialised yet (run ``init`` first), on each store in turn:

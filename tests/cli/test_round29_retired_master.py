@@ -7,6 +7,7 @@ ledger's latest ``MasterKeyRotated`` retired it, and the new key is to be given.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,23 @@ def test_a_retired_master_key_is_refused_in_one_wording_by_every_command(
     rotated: tuple[Fupin, str, str], tmp_path: Path, words: str
 ) -> None:
     fupin, old, new = rotated
-    before = fupin.event_count()
-    line = READERS_AND_WRITERS[words].format(tmp=tmp_path)
 
-    result = _with_old_master(fupin, f"{words} {line}")
-
-    assert_refused(
-        result,
-        "master_key",
+    refused_unwritten(
+        fupin,
+        lambda line: _with_old_master(fupin, f"{words} {line}"),
+        READERS_AND_WRITERS[words].format(tmp=tmp_path),
         f"master key {old} is not the current one: the ledger's latest MasterKeyRotated "
         f"retired it and made master key {new} current (the household keys are wrapped under "
         "it): run again with the new master key",
     )
+
+
+def refused_unwritten(fupin: Fupin, run: Callable[[str], Result], line: str, rule: str) -> None:
+    """``run(line)`` refused on ``master_key`` with ``rule``, printing and recording nothing."""
+    before = fupin.event_count()
+
+    result = run(line)
+
+    assert_refused(result, "master_key", rule)
     assert result.stdout == ""
     assert fupin.event_count() == before

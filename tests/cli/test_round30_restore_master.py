@@ -11,23 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cli.main import app
 from ledger.privacy import generate_master_key, master_key_id, parse_master_key
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin, doc
-
-
-def _key_file(path: Path, text: str) -> Path:
-    path.write_text(text + "\n", encoding="ascii")
-    path.chmod(0o600)
-    return path
-
-
-def _run(fupin: Fupin, line: str, master: Path) -> Result:
-    """``line`` with the master key file ``master`` and no other master key."""
-    env = {"LEDGER_MASTER_KEY": None, "LEDGER_MASTER_KEY_FILE": str(master)}
-    return fupin.runner.invoke(app, line.split(), env=env)
+from tests.cli.conftest import Fupin, doc, master_key_file, with_master_file
 
 
 def _rotated_after_backup(seeded: Fupin, tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -35,10 +22,10 @@ def _rotated_after_backup(seeded: Fupin, tmp_path: Path) -> tuple[Path, Path, Pa
     (the backup's keys are under it) and the new key's (``seeded``'s now)."""
     file = tmp_path / "pre.db"
     seeded.ok(f"backup {file}")
-    old = _key_file(tmp_path / "old.key", os.environ["LEDGER_MASTER_KEY"])
-    new = _key_file(tmp_path / "new.key", generate_master_key())
+    old = master_key_file(tmp_path / "old.key", os.environ["LEDGER_MASTER_KEY"])
+    new = master_key_file(tmp_path / "new.key", generate_master_key())
     rotate = f"--as admin keys rotate-master --new-key-file {new} {doc('2016-08-20')}"
-    assert _run(seeded, rotate, old).exit_code == 0
+    assert with_master_file(seeded, rotate, old).exit_code == 0
     return file, old, new
 
 
@@ -49,7 +36,7 @@ def _restored_after_rotation(
     with the new key as every command after the rotation is given it: its result, and the
     ids of the old master key (the backup's) and the new (``seeded``'s)."""
     file, old, new = _rotated_after_backup(seeded, tmp_path)
-    result = _run(seeded, f"--store {empty} restore {file} {options}", new)
+    result = with_master_file(seeded, f"--store {empty} restore {file} {options}", new)
     assert result.exit_code == 0, result.output
     return result, _id(old), _id(new)
 
@@ -79,12 +66,12 @@ def test_a_backup_from_before_a_rotation_replacing_its_store_says_the_retired_ke
     # the restored ledger to it, and then it does
     old_file, new_file = tmp_path / "old.key", tmp_path / "new.key"
     show = f"--store {empty} --as admin household show JH-0002"
-    shown = _run(seeded, show, new_file)
+    shown = with_master_file(seeded, show, new_file)
     assert shown.exit_code == 2
     assert f"wrapped under master key {old}" in shown.stderr
     rotate = f"--store {empty} --as admin keys rotate-master --new-key-file {new_file} "
-    assert _run(seeded, rotate + doc("2016-08-21"), old_file).exit_code == 0
-    assert _run(seeded, show, new_file).exit_code == 0
+    assert with_master_file(seeded, rotate + doc("2016-08-21"), old_file).exit_code == 0
+    assert with_master_file(seeded, show, new_file).exit_code == 0
 
 
 def test_a_restore_without_replaces_says_which_master_key_it_needs(
