@@ -15,9 +15,10 @@ from cli.main import app
 from ledger.privacy import generate_master_key
 from typer.testing import Result
 
-from tests.cli.conftest import Fupin, doc
+from tests.cli.conftest import Fupin, doc, with_master_file
 from tests.cli.test_backup_cli import checkpoint
 from tests.cli.test_round28_ghost_readers import READERS
+from tests.support import id_card
 
 STORE_INDEPENDENT = "the master key file is read by the command, whatever the store"
 
@@ -39,7 +40,28 @@ KEYLESS = {
     "projections status": "",
     "projections check": "",
     "export report": "caseload",
+    # Saves that load no household (since session 30, helper d: docs/privacy.md's claim)
+    "officer add": "jn-77 --name 测试 --role officer --street 江南 " + doc("2016-08-05"),
+    "fund allocate": "city-2016 --amount 10 " + doc("2016-08-05"),
 }
+#: Saves that load a household, each as its officer records it: they read the master key
+#: whether or not they record personal data (its ``Identified`` event is opened as the
+#: household is loaded), and refuse a key file that is not the ledger's, absent or open.
+HOUSEHOLD_SAVES = {
+    "household identify": "--as jn-01 household identify JH-0009 --street 江南 --village 雄光 "
+    f"--members 1 --head-name 王五 --id-card {id_card(9)} {doc('2016-08-01')}",
+    "household members": "--as jn-01 household members JH-0002 --members 4 --note 出生 "
+    f"--head-name 户主2 --id-card {id_card(2)} {doc('2016-08-05')}",
+    "household review": f"--as jn-01 household review JH-0002 {doc('2016-08-03')}",
+    "household sign": f"--as jn-01 household sign JH-0004 {doc('2016-08-10')}",
+    "household visit": f"--as jn-01 household visit JH-0001 --helper c-1 {doc('2016-09-03')}",
+    "fund disburse": "--as qu-01 fund disburse city-2016 --amount 10 --category education "
+    f"--purpose household --household JH-0001 --measure m-1 {doc('2016-08-15')}",
+    "correct": f"--as jn-01 correct household JH-0003 2 --reason 错 {doc('2016-08-05')}",
+    "erase": f"--as admin erase JH-0002 --reason 本人申请 {doc('2016-09-01')}",
+}
+#: Of those, the saves that record personal data: with no master key at all, refused.
+RECORDS_PERSONAL = {"household identify", "household members"}
 #: Readers that open personal data: given a key file, they need it to be the ledger's.
 OPENS_PERSONAL = {
     "history",
@@ -86,6 +108,46 @@ def test_a_command_that_opens_no_personal_data_reads_no_master_key(
     line = KEYLESS[words].format(tmp=out, cp=cp, log_key=tmp_path / "log.key")
 
     result = _run(seeded, f"{words} {line}", _key_file(tmp_path, kind))
+
+    assert result.exit_code == 0, result.output
+    assert "master_key" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["wrong", "missing", "open"])
+@pytest.mark.parametrize("words", sorted(HOUSEHOLD_SAVES))
+def test_a_save_that_loads_a_household_reads_the_master_key(
+    seeded: Fupin, tmp_path: Path, words: str, kind: str
+) -> None:
+    before = seeded.event_count()
+
+    result = with_master_file(seeded, HOUSEHOLD_SAVES[words], _key_file(tmp_path, kind))
+
+    assert result.exit_code == 2, result.output
+    assert "refused master_key: " in result.stderr
+    assert seeded.event_count() == before
+    assert seeded.ok(HOUSEHOLD_SAVES[words])  # with the ledger's own key, it is recorded
+
+
+@pytest.mark.parametrize("words", sorted(set(HOUSEHOLD_SAVES) - RECORDS_PERSONAL))
+def test_a_household_save_recording_no_personal_data_records_with_no_master_key(
+    seeded: Fupin, words: str
+) -> None:
+    env = {"LEDGER_MASTER_KEY": None, "LEDGER_MASTER_KEY_FILE": None}
+
+    result = seeded.runner.invoke(app, shlex.split(HOUSEHOLD_SAVES[words]), env=env)
+
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("kind", ["wrong", "missing", "open"])
+def test_a_restore_reads_no_master_key(seeded: Fupin, tmp_path: Path, kind: str) -> None:
+    file = tmp_path / "backup.db"
+    seeded.ok(f"backup {file}")
+    restored = tmp_path / "restored.db"
+
+    result = with_master_file(
+        seeded, f"--store {restored} restore {file}", _key_file(tmp_path, kind)
+    )
 
     assert result.exit_code == 0, result.output
     assert "master_key" not in result.output
