@@ -195,7 +195,9 @@ def _begins_with_backup(replaces: str, report: VerifyReport) -> None:
     size = report.size
     try:
         with _store(replaces) as app:
-            held, root = prefix_root(app.recorder, size, "nothing was restored")
+            held, root = prefix_root(
+                app.recorder, size, "its log cannot be compared with the backup's"
+            )
     except LedgerError as exc:
         raise InputError("replaces", f"{exc.rule}; nothing was restored ({_LEAVE_OUT})") from None
     if held == size and root == report.root:

@@ -149,3 +149,19 @@ def test_a_database_without_a_ledger_is_refused_for_what_it_is(
     result = _refused(seeded, empty, file, other, f"holds no ledger yet: {RULE}")
 
     assert "fupin init" not in result.stderr
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # an edit in the SQLite file
+def test_a_store_whose_log_cannot_be_read_to_the_backups_size_is_refused(
+    seeded: Fupin, empty: str, tmp_path: Path
+) -> None:
+    file = _backup(seeded, tmp_path)
+    with sqlite3.connect(seeded.path) as db:  # an edit outside the ledger: a state as TEXT
+        db.execute("UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = 3")
+    db.close()
+
+    result = _refused(seeded, empty, file, seeded.store, "the event at position 2 ")
+
+    assert "its log cannot be compared with the backup's; run fupin verify; nothing was " in (
+        result.stderr
+    )
