@@ -337,6 +337,35 @@ def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_o
     )
 
 
+#: What each rule ``ledger.exit_spared`` judges says, and what today's fupin does instead, by
+#: its name in ``SPARED_BEFORE`` (since session 30).
+_EXIT_RULES = {
+    "closure_during_exit": (
+        "a household with an exit under way is not closed 注销: the exit would stand under way "
+        "on a closed record, which takes no step but its withdrawal, and no report lists it",
+        "refuses such a closure until the exit is withdrawn; withdraw it now (`fupin household "
+        "withdraw-exit NUMBER --reason …`, which a closed household takes) and this note ends",
+    ),
+    "approval_after_closure": (
+        "an exit's step is not voided once the household is closed 注销: the exit would stand "
+        "under way on a closed record, which takes no step but its withdrawal, and no report "
+        "lists it",
+        "refuses such a correction until the closure is voided; withdraw the exit now (`fupin "
+        "household withdraw-exit NUMBER --reason …`, which a closed household takes) and this "
+        "note ends",
+    ),
+    "merge_into_exit": (
+        "a household merging 合户 into one whose exit is under way (or approved on or after "
+        "the merge's day) changes its members, and the exit rests on an income assessed for "
+        "its members",
+        "refuses such a merge until the change of members taking its people in is recorded, "
+        "dated on the merge's day; record it now (`fupin household members NUMBER --members N "
+        "… -e DAY`) and this note ends: the exit then waits for its year assessed again, and "
+        "report accountability lists an approved one members-changed",
+    ),
+}
+
+
 def _rule_since(rule: str) -> str:
     """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``)."""
     return SPARED_BEFORE[rule].astimezone(CHINA).date().isoformat()
@@ -512,6 +541,17 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
                 "refuses such a step; the caseload counts the household in its group, status "
                 "rejected, not among the closed",
                 moved_on=report.moved_on,
+            ),
+            markup=False,
+            highlight=False,
+        )
+    for rule, said in report.exit_spared:
+        # since session 30: a closure during an exit, an exit step voided after a closure or
+        # a merge into a household whose exit was under way, by a fupin that took it (a note)
+        statement, refuses = _EXIT_RULES[rule]
+        say(
+            _under_today(
+                f"{said}: {statement}", _rule_since(rule), refuses, moved_on=report.moved_on
             ),
             markup=False,
             highlight=False,

@@ -93,7 +93,10 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    officer, the latest of their entries in the post they hold); and each household turned
    down (at its review, on an upheld objection) that took a change of members or a closure
    after, which a fupin before 2026-12-03 took (``ledger.after_rejection``, after the pass: one
-   scan by topic); the times are
+   scan by topic); and each household closed while its exit was under way, exit step voided
+   after the household's closure, and merge 合户 into a household whose exit was under way
+   before the change of members taking its people in, which a fupin before 2026-12-03 took
+   (``ledger.exit_spared``, after the pass: one scan by topic); the times are
    ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
@@ -180,6 +183,7 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
+from ledger.exit_spared import SparedStep, exit_steps_spared
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
@@ -540,6 +544,11 @@ class VerifyReport:
     #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 29, tester J).
     after_rejection: list[str] = field(default_factory=list)
+    #: Each closure during an exit, exit step voided after a closure and merge 合户 into a
+    #: household whose exit was under way, as ``ledger.exit_spared`` says it, by its rule of
+    #: ``SPARED_BEFORE``: a finding under today's rules, recorded by a fupin that took it, not
+    #: a problem (since session 30).
+    exit_spared: list[SparedStep] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -4018,6 +4027,7 @@ def verify_ledger(
         report.late_registrations = late_registrations(recorder, mapper)
         report.ended_before_entries = verifier.ended_before_entries(recorder)
         report.after_rejection = steps_after_rejection(recorder, mapper)
+        report.exit_spared = exit_steps_spared(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

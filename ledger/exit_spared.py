@@ -1,0 +1,243 @@
+"""A household closed 注销 while its exit was under way, an exit's approval voided after the
+household's closure, and a household merged 合户 into one whose exit was under way before the
+change of members taking its people in: findings of ``fupin verify`` under today's rules
+(since session 30, which hands in with session 29), not tampering.
+
+Today's fupin refuses each (``Household.check_no_exit_under_way``, ``check_approval_open``,
+``check_takes_in``); a fupin before took them, and today's replays them as recorded when an
+export rebuilds a store (``SPARED_BEFORE``: ``closure_during_exit``, ``approval_after_closure``,
+``merge_into_exit``). No report lists them: an exit under way on a closed record ends with it
+in report accountability, and an exit a merge changed the members of is listed
+``members-changed`` only once a change of members says so. Verify says which household,
+which entries and the exit, judged by the rule itself on the household's record as it stood
+when the entry was recorded, and noted while what the rule guards against stands: a closure
+or merge voided since never was; an exit withdrawn since (a closed household takes its
+withdrawal) is under way no more; a change of members dated on the merge's day, recorded
+since, takes its people in (the exit then waits for its year assessed again, or report
+accountability lists it ``members-changed``).
+
+One scan of the log by topic (the closures, the exit proposals and the corrections), reading
+plain fields only, then one read of each household closed with an exit of it or a correction
+on the log (few), and, when a merge into a household with an exit is on the log, one more scan
+by topic (that household's exit steps, members and corrections, for their order in the log:
+a moved store's recording times are all the move's) and one read of each side of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
+
+from ledger.double_pairings import fields_of, notifications
+from ledger.errors import RuleError
+from ledger.household import Household
+
+
+class SparedStep(NamedTuple):
+    """What verify says of one entry a rule of ``SPARED_BEFORE`` refuses today: the rule's
+    name and the entry, said."""
+
+    rule: str
+    said: str
+
+
+#: The events of a household that change what ``Household.check_takes_in`` judges of a merge
+#: into it: its exit's steps (and a return, which ends them) and its members.
+_TAKES_IN = (
+    "ExitProposed",
+    "ExitNoticed",
+    "ExitAdvanced",
+    "ExitWithdrawn",
+    "ReturnAdvanced",
+    "ReturnWithdrawn",
+    "MembersChanged",
+    "Corrected",
+)
+
+
+class _Merge(NamedTuple):
+    """A closure 合户 on the log: the household merged, its entry, the one it merged into,
+    and the closure's position (notification id)."""
+
+    household_id: UUID
+    version: int
+    into_id: UUID
+    position: int
+
+
+def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
+    """What verify says of each closure during an exit, approval voided after a closure and
+    merge into a household whose exit was under way, by rule, then household; [] if none."""
+    closed, exiting, corrected, merges = _scanned(recorder, mapper)
+    found: list[SparedStep] = []
+    for household_id in sorted(closed & (exiting | corrected)):
+        events = _events(recorder, mapper, household_id)
+        if events is not None:
+            found += _closure_and_approval(events)
+    merges = [merge for merge in merges if merge.into_id in exiting]
+    before = _positions(recorder, {merge.into_id for merge in merges})
+    for merge in merges:
+        # the last entry of the household merged into that bears on the rule, recorded
+        # before the merge: the log's order, as a moved store's times are the move's
+        upto = max((v for at, v in before[merge.into_id] if at < merge.position), default=0)
+        merged = _events(recorder, mapper, merge.household_id)
+        into = _events(recorder, mapper, merge.into_id)
+        if upto and merged is not None and into is not None:
+            found += _merge(merged, merge.version, into, upto)
+    return sorted(found)
+
+
+def _scanned(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID]
+) -> tuple[set[UUID], set[UUID], set[UUID], list[_Merge]]:
+    """The households closed, those an exit was proposed of, those a correction is on, and
+    each merge 合户."""
+    names = ("Closed", "ExitProposed", "Corrected")
+    topics = {get_topic(getattr(Household, name)): name for name in names}  # @event
+    found: dict[str, set[UUID]] = {name: set() for name in names}
+    merges = []
+    for notification in notifications(recorder, list(topics)):
+        name = topics[notification.topic]
+        found[name].add(notification.originator_id)
+        if name != "Closed":
+            continue
+        fields = fields_of(mapper, notification)
+        into = fields.get("into") if fields is not None else None
+        if fields is not None and fields.get("because") == "merged" and isinstance(into, str):
+            merges.append(
+                _Merge(
+                    notification.originator_id,
+                    notification.originator_version,
+                    Household.create_id(into),
+                    notification.id,
+                )
+            )
+    return found["Closed"], found["ExitProposed"], found["Corrected"], merges
+
+
+def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUID, list[Any]]:
+    """Of each of ``households``, the (position, entry) of each of its ``_TAKES_IN`` events
+    (one more scan by topic, only when a merge into a household with an exit is on the log)."""
+    found: dict[UUID, list[Any]] = {household_id: [] for household_id in households}
+    if not households:
+        return found
+    topics = [get_topic(getattr(Household, name)) for name in _TAKES_IN]  # @event
+    for notification in notifications(recorder, topics):
+        if notification.originator_id in found:
+            found[notification.originator_id].append(
+                (notification.id, notification.originator_version)
+            )
+    return found
+
+
+def _events(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID
+) -> list[Any] | None:
+    """The household's events as stored, or None if one cannot be read (the pass reports it)."""
+    try:
+        return [mapper.to_domain_event(item) for item in recorder.select_events(household_id)]
+    except Exception:  # an event of it altered: the pass reports it
+        return None
+
+
+def _refuses(check: Callable[[], None]) -> bool:
+    """Whether today's rule ``check`` refuses (it raises ``RuleError``)."""
+    try:
+        check()
+    except RuleError:
+        return True
+    return False
+
+
+def _replayed(events: list[Any], upto: int | None = None) -> Any:
+    """The record ``events`` make, up to its entry ``upto`` if given."""
+    record: Any = None
+    for event in events:
+        if upto is not None and event.originator_version > upto:
+            break
+        record = event.mutate(record)
+    return record
+
+
+def _exit_said(record: Household) -> str:
+    """The household's exit under way (or approved), as today's refusals say it."""
+    step = record.exit_steps[-1]
+    if step == "approved":
+        return (
+            f"{record.exit_year} exit was approved on {record.exit_dates[-1]} (entry "
+            f"{record.approval_entry})"
+        )
+    return (
+        f"{record.exit_year} exit was {step} (entry {record.proposal_entry}, proposed on "
+        f"{record.exit_dates[0]})"
+    )
+
+
+def _closure_and_approval(events: list[Any]) -> list[SparedStep]:
+    """A closure recorded while the household's exit was under way, and a correction voiding
+    an exit's step while it was closed, each while its closure stands and leaves an exit
+    under way."""
+    record: Any = None
+    taken: list[tuple[int | None, SparedStep]] = []  # (the closure's entry, the finding)
+    for event in events:
+        name = type(event).__name__
+        if isinstance(record, Household) and name == "Closed":
+            if _refuses(record.check_no_exit_under_way):
+                said = (
+                    f"household {record.number} was closed 注销 (entry "
+                    f"{event.originator_version}, dated {event.prov.effective}) while its "
+                    f"{_exit_said(record)}"
+                )
+                taken.append((event.originator_version, SparedStep("closure_during_exit", said)))
+        elif isinstance(record, Household) and name == "Corrected":
+            version = event.corrects
+            if _refuses(partial(record.check_approval_open, version)):
+                said = (
+                    f"household {record.number}'s exit step of entry {version} (dated "
+                    f"{record.entry_dates[version]}) was voided (entry "
+                    f"{event.originator_version}, dated {event.prov.effective}) after its "
+                    f"closure: {record.closure_said()} (entry {record.closure_entry})"
+                )
+                step = SparedStep("approval_after_closure", said)
+                taken.append((record.closure_entry, step))
+        record = event.mutate(record)
+    if not isinstance(record, Household) or not _under_way(record):
+        return []
+    return [step for closure, step in taken if closure == record.closure_entry]
+
+
+def _under_way(record: Household) -> bool:
+    """Whether an exit of the household stands under way (proposed, not approved nor
+    withdrawn): withdrawn since (a closed household takes its withdrawal), it is not."""
+    return bool(record.exit_steps) and record.exit_steps[-1] != "approved"
+
+
+def _merge(merged: list[Any], version: int, into: list[Any], upto: int) -> list[SparedStep]:
+    """The merge 合户 of entry ``version`` of the household ``merged``, if the household it
+    merged into, as its entries up to ``upto`` made it, had an exit the rule refuses the merge
+    for, while the merge stands and no change of members of that household dated on its day
+    does."""
+    closure = next((e for e in merged if e.originator_version == version), None)
+    final = _replayed(merged)
+    if closure is None or not isinstance(final, Household) or version in final.voided:
+        return []
+    then = _replayed(into, upto)
+    day = closure.prov.effective
+    if not isinstance(then, Household):
+        return []
+    if not _refuses(partial(then.check_takes_in, final.number, day)):
+        return []
+    now = _replayed(into)
+    if not isinstance(now, Household) or now.members_on(day)[1] == day:
+        return []  # its change of members recorded since: session 29's rule judges the exit
+    said = (
+        f"household {final.number} merged 合户 into {then.number} on {day} (entry {version} of "
+        f"{final.number}) while {then.number}'s {_exit_said(then)}, before a change of "
+        f"members of {then.number} dated {day} took its people in"
+    )
+    return [SparedStep("merge_into_exit", said)]

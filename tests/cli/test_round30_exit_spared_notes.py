@@ -1,0 +1,150 @@
+"""Session 30 (brief f): three rules an export's replay spares (``SPARED_BEFORE``) had no
+``fupin verify`` note and no report listing what they refuse today: ``closure_during_exit`` (a
+household closed 注销 while its exit was under way), ``approval_after_closure`` (an exit's
+approval voided after the household's closure) and ``merge_into_exit`` (a merge 合户 into a
+household whose exit is under way, before its change of members). An inspector saw such an
+entry of an older fupin in neither store. Since session 30 verify notes each "under today's
+rules", in the store and in one moved from its export, while what the rule guards against
+stands (``ledger.exit_spared``)."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+from cli.main import app as fupin_app
+from ledger.application import open_ledger
+from ledger.values import replayed_as_recorded
+
+from tests.cli.conftest import Fupin, doc, last_entry, reimported
+from tests.cli.test_round28_late_pairings import exit_2016
+from tests.cli.test_round29_close_during_exit import CLOSE, WITHDRAW
+from tests.cli.test_round29_close_during_exit import _proposed as exit_under_way
+from tests.cli.test_round29_exit_members import MEMBERS, assessed_and_proposed
+from tests.support import stamp
+
+STORE_INDEPENDENT = "verify's notes, read from the events: SQLite is enough"
+
+JN, QU = "jn-01", "qu-01"
+#: said of every such note (the day session 29's rules came in, in China)
+SINCE = "which a fupin before 2026-12-03 did not check"
+MOVED = "its original recording time is the export's"
+MERGE = "household close JH-0002 --because 合户 --into JH-0001 --reason 并入JH-0001 {}"
+
+
+def _verified(fupin: Fupin, store: Path | str) -> str:
+    """``fupin verify`` of ``store`` passed: its output, each run of whitespace one space."""
+    result = fupin.runner.invoke(fupin_app, ["--store", str(store), "--as", "admin", "verify"])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def _noted_until(fupin: Fupin, folder: Path, said: str, rule: str, remedy: str) -> None:
+    """The ledger moved by its export verifies; the store and the moved one both note
+    ``said`` under today's rules, ``rule`` named, the moved one saying it was moved; once
+    ``remedy`` is recorded (by jn-01, in the store), the note is gone."""
+    moved = reimported(fupin, folder)
+    assert moved.exit_code == 0, moved.output
+    fresh = folder / "fresh.db"
+    for store in (fupin.store, fresh):
+        verified = _verified(fupin, store)
+        assert f"under today's rules: {said}" in verified
+        assert rule in verified
+        assert SINCE in verified
+        assert (MOVED in verified) is (store == fresh)
+    fupin.ok(remedy, JN)
+    assert "under today's rules" not in _verified(fupin, fupin.store)
+
+
+def _closed_as_an_older_fupin_took_it(fupin: Fupin) -> int:
+    """JH-0001 closed on 2016-12-05 while its exit is under way, as a fupin before session 29
+    took it: the closure's entry."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        day = date(2016, 12, 5)
+        ledger.close_household(stamp(JN, day), "JH-0001", "died-out", "", "户主去世")
+    return last_entry(fupin, "JH-0001", "Closed")
+
+
+def test_verify_notes_a_closure_during_an_exit_until_the_exit_is_withdrawn(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    exit_under_way(seeded)  # proposed on 2016-12-02, verified on the 3rd
+    proposal = last_entry(seeded, "JH-0001", "ExitProposed")
+    closure = _closed_as_an_older_fupin_took_it(seeded)
+
+    _noted_until(
+        seeded,
+        tmp_path,
+        f"household JH-0001 was closed 注销 (entry {closure}, dated 2016-12-05) while its 2016 "
+        f"exit was verified (entry {proposal}, proposed on 2016-12-02)",
+        "a household with an exit under way is not closed 注销",
+        WITHDRAW.format(doc("2016-12-06")),
+    )
+
+
+def test_verify_notes_no_closure_after_the_exit_was_withdrawn_or_approved(
+    seeded: Fupin,
+) -> None:
+    exit_under_way(seeded)
+    seeded.ok(WITHDRAW.format(doc("2016-12-04")), JN)
+    seeded.ok(CLOSE, JN)
+    assert "under today's rules" not in _verified(seeded, seeded.store)
+
+
+def test_verify_notes_an_exits_approval_voided_after_the_closure(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    exit_2016(seeded)  # approved on 2016-12-12
+    approval = last_entry(seeded, "JH-0001", "ExitAdvanced")
+    seeded.ok(CLOSE.replace("2016-12-05", "2016-12-20"), JN)
+    closure = last_entry(seeded, "JH-0001", "Closed")
+    assert "under today's rules" not in _verified(seeded, seeded.store)
+    with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
+        # as a fupin before session 30 took it
+        ledger.correct(stamp(QU, date(2016, 12, 21)), "household", "JH-0001", approval, "公示未满")
+
+    _noted_until(
+        seeded,
+        tmp_path,
+        f"household JH-0001's exit step of entry {approval} (dated 2016-12-12) was voided "
+        f"(entry {closure + 1}, dated 2016-12-21) after its closure: JH-0001 was closed on "
+        f"2016-12-20 (died-out) (entry {closure})",
+        "an exit's step is not voided once the household is closed 注销",
+        WITHDRAW.format(doc("2016-12-21")),
+    )
+
+
+def test_verify_notes_a_merge_into_an_exit_under_way_until_its_members_are_recorded(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    assessed_and_proposed(seeded)  # JH-0001's 2016 exit proposed on 2016-12-02
+    proposal = last_entry(seeded, "JH-0001", "ExitProposed")
+    with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
+        # as a fupin before session 30 took it
+        day = date(2016, 12, 4)
+        ledger.close_household(stamp(JN, day), "JH-0002", "merged", "JH-0001", "并入JH-0001")
+    merge = last_entry(seeded, "JH-0002", "Closed")
+
+    _noted_until(
+        seeded,
+        tmp_path,
+        f"household JH-0002 merged 合户 into JH-0001 on 2016-12-04 (entry {merge} of JH-0002) "
+        f"while JH-0001's 2016 exit was proposed (entry {proposal}, proposed on 2016-12-02), "
+        "before a change of members of JH-0001 dated 2016-12-04 took its people in",
+        "a household merging 合户 into one whose exit is under way",
+        MEMBERS.format(5, doc("2016-12-04")),
+    )
+
+
+def test_verify_notes_no_merge_whose_members_were_recorded_first(seeded: Fupin) -> None:
+    exit_2016(seeded)  # approved on 2016-12-12
+    seeded.ok(MEMBERS.format(5, doc("2016-12-10")), JN)
+    seeded.ok(MERGE.format(doc("2016-12-10")), JN)
+    assert "under today's rules" not in _verified(seeded, seeded.store)
+
+
+def test_verify_notes_no_merge_after_the_exit_was_approved(seeded: Fupin) -> None:
+    exit_2016(seeded)
+    seeded.ok(MERGE.format(doc("2016-12-13")), JN)
+    assert "under today's rules" not in _verified(seeded, seeded.store)
