@@ -337,9 +337,9 @@ def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_o
     )
 
 
-#: What each rule ``ledger.exit_spared`` judges says, and what today's fupin does instead, by
-#: its name in ``SPARED_BEFORE`` (since session 30).
-_EXIT_RULES = {
+#: What each rule ``ledger.exit_spared`` and ``ledger.oversight_spared`` judge says, and what
+#: today's fupin does instead, by its name in ``SPARED_BEFORE`` (since session 30).
+_SPARED_RULES = {
     "closure_during_exit": (
         "a household with an exit under way is not closed 注销: the exit would stand under way "
         "on a closed record, which takes no step but its withdrawal, and no report lists it",
@@ -362,6 +362,24 @@ _EXIT_RULES = {
         "dated on the merge's day; record it now (`fupin household members NUMBER --members N "
         "… -e DAY`) and this note ends: the exit then waits for its year assessed again, and "
         "report accountability lists an approved one members-changed",
+    ),
+    "talk_under_street_inspection": (
+        "a talk 约谈 with a street's leaders is the district's, held under a district "
+        "inspection [六(七)], and report accountability counts it whatever inspection holds it",
+        "refuses such a talk: if it was recorded under the wrong inspection, void it (`fupin "
+        "correct inspection CODE ENTRY`) and hold it under a district inspection",
+    ),
+    "notice_or_talk_twice": (
+        "a notice 通报 or talk 约谈 like one on record is the same recorded twice, which report "
+        "accountability lists or counts twice, as it does one given twice for real",
+        "refuses it: a second one has a document of its own, or a reason or note saying what "
+        "sets it apart; void the one recorded twice (`fupin correct inspection CODE ENTRY`)",
+    ),
+    "account_case_lookalike": (
+        "an account differing from one on record only so is found by nobody who types the "
+        "first, and report funds lists the two as two",
+        "refuses such an account; an opening is not voided, so both stay on record: record "
+        "what follows under the one first opened",
     ),
 }
 
@@ -545,10 +563,12 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
-    for rule, said in report.exit_spared:
-        # since session 30: a closure during an exit, an exit step voided after a closure or
-        # a merge into a household whose exit was under way, by a fupin that took it (a note)
-        statement, refuses = _EXIT_RULES[rule]
+    for rule, said in report.spared:
+        # since session 30: a closure during an exit, an exit step voided after a closure, a
+        # merge into a household whose exit was under way, a talk under a street inspection, a
+        # talk or notice recorded twice, an account alike to one before, by a fupin that took
+        # it (a note)
+        statement, refuses = _SPARED_RULES[rule]
         say(
             _under_today(
                 f"{said}: {statement}", _rule_since(rule), refuses, moved_on=report.moved_on

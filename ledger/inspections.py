@@ -261,17 +261,25 @@ class Inspection(LedgerAggregate):
         was listed three times, as a visit or an allocation so recorded is refused). A second
         one for real has a document of its own, or a reason or note saying what sets it
         apart."""
+        version = self.recorded_alike(subject, reason, prov)
+        if version is not None:
+            raise RuleError(
+                "document",
+                f"{what} on {prov.effective} is on record under document "
+                f"{prov.document!r} (entry {version} of {self.code}): the same recorded "
+                "twice? A second one has a document of its own, or a reason or note saying "
+                f"what sets it apart; a wrong one is corrected (fupin correct inspection "
+                f"{self.code} {version})",
+            )
+
+    def recorded_alike(
+        self, subject: tuple[object, ...], reason: str, prov: Provenance
+    ) -> int | None:
+        """The first entry standing (not voided) that said what a notice or talk of
+        ``subject`` with ``reason`` and ``prov`` says (``_said``), or None."""
         wanted = _said(subject, reason, prov)
-        for version, said in self.said.items():
-            if said == wanted and version not in self.voided:
-                raise RuleError(
-                    "document",
-                    f"{what} on {prov.effective} is on record under document "
-                    f"{prov.document!r} (entry {version} of {self.code}): the same recorded "
-                    "twice? A second one has a document of its own, or a reason or note saying "
-                    f"what sets it apart; a wrong one is corrected (fupin correct inspection "
-                    f"{self.code} {version})",
-                )
+        alike = (v for v, said in self.said.items() if said == wanted and v not in self.voided)
+        return min(alike, default=None)
 
     @event("CriticismNoticed")
     def _criticism_noticed(self, unit: str, reason: str, prov: Provenance) -> None:

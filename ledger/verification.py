@@ -96,7 +96,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    scan by topic); and each household closed while its exit was under way, exit step voided
    after the household's closure, and merge 合户 into a household whose exit was under way
    before the change of members taking its people in, which a fupin before 2026-12-03 took
-   (``ledger.exit_spared``, after the pass: one scan by topic); the times are
+   (``ledger.exit_spared``, after the pass: one scan by topic); and each talk 约谈 held under a
+   street inspection, talk or notice 通报 recorded twice, and fund account differing from one
+   opened before it only in the case of its letters or the width of its punctuation, which a
+   fupin before 2026-12-02 took (``ledger.oversight_spared``, after the pass: one scan by
+   topic); the times are
    ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
@@ -200,6 +204,7 @@ from ledger.officer_entries import (
     stored_page,
 )
 from ledger.officers import CARRIED_REVOCATION
+from ledger.oversight_spared import oversight_spared
 from ledger.places import Street
 from ledger.privacy import (
     KEY_TABLE,
@@ -545,10 +550,12 @@ class VerifyReport:
     #: that took it, not a problem (since session 29, tester J).
     after_rejection: list[str] = field(default_factory=list)
     #: Each closure during an exit, exit step voided after a closure and merge 合户 into a
-    #: household whose exit was under way, as ``ledger.exit_spared`` says it, by its rule of
-    #: ``SPARED_BEFORE``: a finding under today's rules, recorded by a fupin that took it, not
-    #: a problem (since session 30).
-    exit_spared: list[SparedStep] = field(default_factory=list)
+    #: household whose exit was under way, as ``ledger.exit_spared`` says it, then each talk
+    #: under a street inspection, talk or notice recorded twice and account alike to one
+    #: before it, as ``ledger.oversight_spared`` does, by its rule of ``SPARED_BEFORE``: a
+    #: finding under today's rules, recorded by a fupin that took it, not a problem (since
+    #: session 30).
+    spared: list[SparedStep] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -4027,7 +4034,7 @@ def verify_ledger(
         report.late_registrations = late_registrations(recorder, mapper)
         report.ended_before_entries = verifier.ended_before_entries(recorder)
         report.after_rejection = steps_after_rejection(recorder, mapper)
-        report.exit_spared = exit_steps_spared(recorder, mapper)
+        report.spared = exit_steps_spared(recorder, mapper) + oversight_spared(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

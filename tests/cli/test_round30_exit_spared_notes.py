@@ -27,34 +27,42 @@ from tests.support import stamp
 STORE_INDEPENDENT = "verify's notes, read from the events: SQLite is enough"
 
 JN, QU = "jn-01", "qu-01"
-#: said of every such note (the day session 29's rules came in, in China)
-SINCE = "which a fupin before 2026-12-03 did not check"
 MOVED = "its original recording time is the export's"
 MERGE = "household close JH-0002 --because 合户 --into JH-0001 --reason 并入JH-0001 {}"
 
 
-def _verified(fupin: Fupin, store: Path | str) -> str:
+def verified_said(fupin: Fupin, store: Path | str) -> str:
     """``fupin verify`` of ``store`` passed: its output, each run of whitespace one space."""
     result = fupin.runner.invoke(fupin_app, ["--store", str(store), "--as", "admin", "verify"])
     assert result.exit_code == 0, result.output
     return " ".join(result.output.split())
 
 
-def _noted_until(fupin: Fupin, folder: Path, said: str, rule: str, remedy: str) -> None:
+def noted_until(
+    fupin: Fupin,
+    folder: Path,
+    said: str,
+    rule: str,
+    remedy: str,
+    actor: str = JN,
+    since: str = "2026-12-03",
+) -> None:
     """The ledger moved by its export verifies; the store and the moved one both note
-    ``said`` under today's rules, ``rule`` named, the moved one saying it was moved; once
-    ``remedy`` is recorded (by jn-01, in the store), the note is gone."""
+    ``said`` under today's rules, ``rule`` named and the day it came in (``since``), the moved
+    one saying it was moved; once
+    ``remedy`` is recorded (by ``actor``, in the store), the note is gone ("": none is)."""
     moved = reimported(fupin, folder)
     assert moved.exit_code == 0, moved.output
     fresh = folder / "fresh.db"
     for store in (fupin.store, fresh):
-        verified = _verified(fupin, store)
+        verified = verified_said(fupin, store)
         assert f"under today's rules: {said}" in verified
         assert rule in verified
-        assert SINCE in verified
+        assert f"which a fupin before {since} did not check" in verified
         assert (MOVED in verified) is (store == fresh)
-    fupin.ok(remedy, JN)
-    assert "under today's rules" not in _verified(fupin, fupin.store)
+    if remedy:
+        fupin.ok(remedy, actor)
+        assert "under today's rules" not in verified_said(fupin, fupin.store)
 
 
 def _closed_as_an_older_fupin_took_it(fupin: Fupin) -> int:
@@ -73,7 +81,7 @@ def test_verify_notes_a_closure_during_an_exit_until_the_exit_is_withdrawn(
     proposal = last_entry(seeded, "JH-0001", "ExitProposed")
     closure = _closed_as_an_older_fupin_took_it(seeded)
 
-    _noted_until(
+    noted_until(
         seeded,
         tmp_path,
         f"household JH-0001 was closed 注销 (entry {closure}, dated 2016-12-05) while its 2016 "
@@ -89,7 +97,7 @@ def test_verify_notes_no_closure_after_the_exit_was_withdrawn_or_approved(
     exit_under_way(seeded)
     seeded.ok(WITHDRAW.format(doc("2016-12-04")), JN)
     seeded.ok(CLOSE, JN)
-    assert "under today's rules" not in _verified(seeded, seeded.store)
+    assert "under today's rules" not in verified_said(seeded, seeded.store)
 
 
 def test_verify_notes_an_exits_approval_voided_after_the_closure(
@@ -99,12 +107,12 @@ def test_verify_notes_an_exits_approval_voided_after_the_closure(
     approval = last_entry(seeded, "JH-0001", "ExitAdvanced")
     seeded.ok(CLOSE.replace("2016-12-05", "2016-12-20"), JN)
     closure = last_entry(seeded, "JH-0001", "Closed")
-    assert "under today's rules" not in _verified(seeded, seeded.store)
+    assert "under today's rules" not in verified_said(seeded, seeded.store)
     with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
         # as a fupin before session 30 took it
         ledger.correct(stamp(QU, date(2016, 12, 21)), "household", "JH-0001", approval, "公示未满")
 
-    _noted_until(
+    noted_until(
         seeded,
         tmp_path,
         f"household JH-0001's exit step of entry {approval} (dated 2016-12-12) was voided "
@@ -126,7 +134,7 @@ def test_verify_notes_a_merge_into_an_exit_under_way_until_its_members_are_recor
         ledger.close_household(stamp(JN, day), "JH-0002", "merged", "JH-0001", "并入JH-0001")
     merge = last_entry(seeded, "JH-0002", "Closed")
 
-    _noted_until(
+    noted_until(
         seeded,
         tmp_path,
         f"household JH-0002 merged 合户 into JH-0001 on 2016-12-04 (entry {merge} of JH-0002) "
@@ -141,10 +149,10 @@ def test_verify_notes_no_merge_whose_members_were_recorded_first(seeded: Fupin) 
     exit_2016(seeded)  # approved on 2016-12-12
     seeded.ok(MEMBERS.format(5, doc("2016-12-10")), JN)
     seeded.ok(MERGE.format(doc("2016-12-10")), JN)
-    assert "under today's rules" not in _verified(seeded, seeded.store)
+    assert "under today's rules" not in verified_said(seeded, seeded.store)
 
 
 def test_verify_notes_no_merge_after_the_exit_was_approved(seeded: Fupin) -> None:
     exit_2016(seeded)
     seeded.ok(MERGE.format(doc("2016-12-13")), JN)
-    assert "under today's rules" not in _verified(seeded, seeded.store)
+    assert "under today's rules" not in verified_said(seeded, seeded.store)

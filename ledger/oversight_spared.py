@@ -1,0 +1,137 @@
+"""A talk 约谈 held under a street inspection, a notice 通报 or talk recorded twice, and a fund
+account whose code differs from one opened before it only in the case of its letters or the
+width of its punctuation: findings of ``fupin verify`` under today's rules (since session 30,
+of session 28's rules), not tampering.
+
+Today's fupin refuses each (``Inspection.hold_talk``, ``Inspection.recorded_alike``,
+``LedgerCore.check_no_lookalike``); a fupin before session 28 took them, and today's replays
+them as recorded when an export rebuilds a store (``SPARED_BEFORE``:
+``talk_under_street_inspection``, ``notice_or_talk_twice``, ``account_case_lookalike``). No
+report tells them apart: report accountability counts a talk whatever inspection holds it, and
+a talk or notice recorded twice as two (as it does one given twice for real, on two
+documents); report funds lists the two accounts as two. Verify says which inspection or
+account and which entries, judged on the inspection's record as it stood when the entry was
+recorded, while the entry stands (a talk or notice voided since never was; an account's
+opening is not voided).
+
+One scan of the log by topic (the talks, the notices and the accounts' openings), reading
+plain fields only, then one read of each inspection holding a talk or a notice (few).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import get_topic
+
+from ledger.base import Provenance, lookalikes
+from ledger.double_pairings import fields_of, notifications
+from ledger.exit_spared import SparedStep
+from ledger.funds import FundAccount
+from ledger.inspections import Inspection
+
+#: The entries of an inspection a rule of ``SPARED_BEFORE`` judges, by event.
+_SAID = ("LeadershipTalkHeld", "CriticismNoticed")
+
+
+def oversight_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
+    """What verify says of each talk under a street inspection, talk or notice recorded twice
+    and account alike to one opened before it, by rule, then inspection or account; [] if
+    none."""
+    opened = get_topic(FundAccount.AccountOpened)  # type: ignore[attr-defined]  # @event
+    topics = [opened, *(get_topic(getattr(Inspection, name)) for name in _SAID)]
+    inspections: set[UUID] = set()
+    codes: list[tuple[str, str]] = []  # (code, day), in the log's order
+    for notification in notifications(recorder, topics):
+        if notification.topic != opened:
+            inspections.add(notification.originator_id)
+            continue
+        fields = fields_of(mapper, notification)
+        code = fields.get("code") if fields is not None else None
+        if isinstance(code, str):
+            codes.append((code, _day(fields)))
+    found = _accounts_alike(codes)
+    for inspection_id in sorted(inspections):
+        found += _said_of(recorder, mapper, inspection_id)
+    return sorted(found)
+
+
+def _day(fields: Any) -> str:
+    """An event's effective day, from its fields as ``fields_of`` reads them ("?" if none)."""
+    prov = fields.get("prov")
+    if isinstance(prov, Provenance):  # a store read through the mapper: the event's own
+        return prov.effective.isoformat()
+    tree = prov.get("__Provenance__") if isinstance(prov, dict) else None
+    effective = tree.get("effective") if isinstance(tree, dict) else None
+    day = effective.get("__date__") if isinstance(effective, dict) else None
+    return day if isinstance(day, str) else "?"
+
+
+def _accounts_alike(codes: list[tuple[str, str]]) -> list[SparedStep]:
+    """Each account whose code differs from one opened before it only in the width of its
+    punctuation, or in the case of its letters (all upper or all lower case), as
+    ``check_no_lookalike`` judges a new one."""
+    found = []
+    before: dict[str, str] = {}
+    for code, day in codes:
+        wide = sorted(other for other in lookalikes(code) if other in before)
+        case = sorted(other for other in {code.upper(), code.lower()} - {code} if other in before)
+        alike = [(other, "half- and full-width punctuation") for other in wide]
+        alike += [(other, "the case of its letters") for other in case]
+        for other, how in alike[:1]:
+            said = (
+                f"fund account {code!r} (opened {day}) differs from {other!r} (opened "
+                f"{before[other]}, before it) only in {how}"
+            )
+            found.append(SparedStep("account_case_lookalike", said))
+        before.setdefault(code, day)
+    return found
+
+
+def _said_of(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], inspection_id: UUID
+) -> list[SparedStep]:
+    """The inspection's talks held while it is a street inspection, and its talks and notices
+    recorded as one on record was, while they stand (and, for one recorded twice, the one it
+    repeats); [] if an event of it cannot be read (the pass reports that)."""
+    record: Any = None
+    taken: list[tuple[tuple[int, ...], SparedStep]] = []  # (the entries it rests on, finding)
+    try:
+        for item in recorder.select_events(inspection_id):
+            event: Any = mapper.to_domain_event(item)
+            name = type(event).__name__
+            if isinstance(record, Inspection) and name in _SAID:
+                taken += _judged(record, event)
+            record = event.mutate(record)
+    except Exception:  # an event of it altered: the pass reports it
+        return []
+    if not isinstance(record, Inspection):
+        return []
+    return [step for entries, step in taken if not set(entries) & set(record.voided)]
+
+
+def _judged(record: Inspection, event: Any) -> list[tuple[tuple[int, ...], SparedStep]]:
+    """What today's rules refuse of the talk or notice ``event`` on ``record`` as it stood."""
+    version, day, prov = event.originator_version, event.prov.effective, event.prov
+    found: list[tuple[tuple[int, ...], SparedStep]] = []
+    if type(event).__name__ == "LeadershipTalkHeld":
+        subject: tuple[object, ...] = ("talk", event.street, event.year)
+        what = f"talk 约谈 with {event.street}'s leaders about {event.year}"
+        if record.level != "district":
+            said = (
+                f"inspection {record.code}, a street inspection of {record.street}, holds the "
+                f"{what} (entry {version}, dated {day})"
+            )
+            found.append(((version,), SparedStep("talk_under_street_inspection", said)))
+    else:
+        subject, what = ("notice", event.unit), f"notice 通报 naming {event.unit}"
+    same = record.recorded_alike(subject, event.reason, prov)
+    if same is not None:
+        said = (
+            f"inspection {record.code}'s {what} (entry {version}, dated {day}) is recorded as "
+            f"its entry {same} was: the same day, document, note and reason"
+        )
+        found.append(((version, same), SparedStep("notice_or_talk_twice", said)))
+    return found
