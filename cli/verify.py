@@ -347,7 +347,7 @@ _SPARED_RULES = {
         "withdraw-exit NUMBER --reason …`, which a closed household takes) and this note ends",
     ),
     "approval_after_closure": (
-        "an exit's step is not voided once the household is closed 注销: the exit would stand "
+        "an exit's approval is not voided once the household is closed 注销: the exit would stand "
         "under way on a closed record, which takes no step but its withdrawal, and no report "
         "lists it",
         "refuses such a correction until the closure is voided; withdraw the exit now (`fupin "
@@ -564,7 +564,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             highlight=False,
         )
     for rule, said in report.spared:
-        # since session 30: a closure during an exit, an exit step voided after a closure, a
+        # since session 30: a closure during an exit, an exit approval voided after a closure, a
         # merge into a household whose exit was under way, a talk under a street inspection, a
         # talk or notice recorded twice, an account alike to one before, by a fupin that took
         # it (a note)

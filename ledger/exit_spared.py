@@ -180,7 +180,7 @@ def _exit_said(record: Household) -> str:
 
 def _closure_and_approval(events: list[Any]) -> list[SparedStep]:
     """A closure recorded while the household's exit was under way, and a correction voiding
-    an exit's step while it was closed, each while its closure stands and leaves an exit
+    an exit's approval while it was closed, each while its closure stands and leaves an exit
     under way."""
     record: Any = None
     taken: list[tuple[int | None, SparedStep]] = []  # (the closure's entry, the finding)
@@ -198,7 +198,7 @@ def _closure_and_approval(events: list[Any]) -> list[SparedStep]:
             version = event.corrects
             if _refuses(partial(record.check_approval_open, version)):
                 said = (
-                    f"household {record.number}'s exit step of entry {version} (dated "
+                    f"household {record.number}'s exit approval (entry {version}, dated "
                     f"{record.entry_dates[version]}) was voided (entry "
                     f"{event.originator_version}, dated {event.prov.effective}) after its "
                     f"closure: {record.closure_said()} (entry {record.closure_entry})"

@@ -93,7 +93,7 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    officer, the latest of their entries in the post they hold); and each household turned
    down (at its review, on an upheld objection) that took a change of members or a closure
    after, which a fupin before 2026-12-03 took (``ledger.after_rejection``, after the pass: one
-   scan by topic); and each household closed while its exit was under way, exit step voided
+   scan by topic); and each household closed while its exit was under way, exit approval voided
    after the household's closure, and merge 合户 into a household whose exit was under way
    before the change of members taking its people in, which a fupin before 2026-12-03 took
    (``ledger.exit_spared``, after the pass: one scan by topic); and each talk 约谈 held under a
@@ -549,7 +549,7 @@ class VerifyReport:
     #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 29, tester J).
     after_rejection: list[str] = field(default_factory=list)
-    #: Each closure during an exit, exit step voided after a closure and merge 合户 into a
+    #: Each closure during an exit, exit approval voided after a closure and merge 合户 into a
     #: household whose exit was under way, as ``ledger.exit_spared`` says it, then each talk
     #: under a street inspection, talk or notice recorded twice and account alike to one
     #: before it, as ``ledger.oversight_spared`` does, by its rule of ``SPARED_BEFORE``: a

@@ -115,10 +115,10 @@ def test_verify_notes_an_exits_approval_voided_after_the_closure(
     noted_until(
         seeded,
         tmp_path,
-        f"household JH-0001's exit step of entry {approval} (dated 2016-12-12) was voided "
+        f"household JH-0001's exit approval (entry {approval}, dated 2016-12-12) was voided "
         f"(entry {closure + 1}, dated 2016-12-21) after its closure: JH-0001 was closed on "
         f"2016-12-20 (died-out) (entry {closure})",
-        "an exit's step is not voided once the household is closed 注销",
+        "an exit's approval is not voided once the household is closed 注销",
         WITHDRAW.format(doc("2016-12-21")),
     )
 
