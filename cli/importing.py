@@ -1375,6 +1375,8 @@ class _CfRule:
             what += " and ".join(self.formulas)
         elif self.kind in _TEXT_RULES:
             what = f'text {_TEXT_RULES[self.kind]} "{self.text}"'
+        elif self.kind in _CELL_RULES:
+            what = f"cells with {_CELL_RULES[self.kind]}"
         elif self.kind == "expression" and self.formulas:
             what = f"formula ={self.formulas[0]}"
         else:
@@ -1387,6 +1389,15 @@ _TEXT_RULES = {
     "notContainsText": "does not contain",
     "beginsWith": "begins with",
     "endsWith": "ends with",
+}
+
+#: The rules on whether a cell is blank or holds an error, as Excel's dialog names them
+#: (只为包含以下内容的单元格设置格式: 空值, 无空值, 错误, 无错误).
+_CELL_RULES = {
+    "containsBlanks": "blanks",
+    "notContainsBlanks": "no blanks",
+    "containsErrors": "errors",
+    "notContainsErrors": "no errors",
 }
 
 
@@ -1502,7 +1513,7 @@ def _rule_veils(
     shows, applying alone or with the other rules not judged (since session 29, re-tester I:
     a row struck through by a rule on its status column was imported). A cell hidden unless
     such a rule applies refuses its row as the rules judged (or its own font) hide it."""
-    cells = [str(cell.value) if isinstance(cell.value, list) else cell.value for cell in row]
+    cells = [_raw_value(cell) for cell in row]
     for column, base, runs in ruled:
         on = [(rule, look) for rule, look in rules if rule.on(number, column)]
         states = [_applies(rule, cells, number, column) for rule, _ in on]
@@ -1518,6 +1529,21 @@ def _rule_veils(
             if _ruled_veil(on, applied, base, runs):
                 unjudged.append(_unjudged(on[chosen[0]][0], number))
                 break
+
+
+def _raw_value(cell: Any) -> Any:
+    """An openpyxl cell's value as conditional formats are judged on it: rich text as its
+    text, an error value (``#N/A``, of type ``e``) as a ``_SheetError``."""
+    value = cell.value
+    if isinstance(value, list):
+        return str(value)
+    if isinstance(value, str) and getattr(cell, "data_type", None) == "e":
+        return _SheetError(value)
+    return value
+
+
+class _SheetError(str):
+    """A cell's error value (``#N/A``: a cell of type ``e``; text reading ``#N/A`` is none)."""
 
 
 def _ruled_veil(
@@ -1566,16 +1592,17 @@ def _unjudged(rule: _CfRule, row: int) -> str:
     row ``row`` if it applies."""
     return (
         f"has a conditional format (条件格式: {rule.said()}) that would strike through "
-        f"(删除线) or hide what cells hold where it applies (row {row}, for one), and the "
-        f"import cannot judge where it applies: {_VOIDED}: remove the conditional format "
-        "(开始 > 条件格式 > 管理规则), and strike out or delete voided rows by hand"
+        f"(删除线) or hide what cells hold if it applied to them (row {row}'s, for one), and "
+        f"the import cannot judge which cells it applies to: {_VOIDED}: remove the conditional "
+        "format (开始 > 条件格式 > 管理规则), and strike out or delete voided rows by hand"
     )
 
 
 def _applies(rule: _CfRule, cells: list[Any], row: int, column: int) -> bool | None:
     """Whether ``rule`` applies to the cell at (``row``, ``column``) of a row of raw values
     ``cells``, judged exactly, or None if it cannot be: cellIs against a constant (but
-    between); containsText, notContainsText, beginsWith, endsWith as Excel writes them; an
+    between); containsText, notContainsText, beginsWith, endsWith, and the blanks and errors
+    rules (``_cell_rule``) as Excel writes them; an
     expression that is TRUE, FALSE, a number, or a cell of the row (a reference relative to
     the rule's range's top-left cell) compared to a constant by = or <>. Text is compared as
     Excel does, ignoring the case of ASCII letters; text with other letters of two cases, or
@@ -1592,6 +1619,8 @@ def _applies(rule: _CfRule, cells: list[Any], row: int, column: int) -> bool | N
         return _holds(sign, test, 0)
     if rule.kind in _TEXT_RULES:
         return _text_rule(rule, value)
+    if rule.kind in _CELL_RULES:
+        return _cell_rule(rule, value)
     if rule.kind == "expression" and len(rule.formulas) == 1:
         return _expression(rule, cells, row, column)
     return None
@@ -1694,10 +1723,27 @@ def _text_rule(rule: _CfRule, value: Any) -> bool | None:
     }[rule.kind]
 
 
+def _cell_rule(rule: _CfRule, value: Any) -> bool | None:
+    """A blanks or errors rule (``_CELL_RULES``) as Excel writes it (its formula, if it has
+    one, the one Excel writes on the range's top-left cell), as Excel's formula for it judges
+    the cell (since session 30, re-tester S: such a rule refused the whole sheet): blank, a
+    cell with no value or text of spaces alone (TRIM's: " "); an error, a value of type
+    ``e`` (``_SheetError``). A blanks rule on an error is not judged (its formula fails)."""
+    if rule.formulas and not _as_written(rule.kind, "", rule.formulas[0], rule.ranges[0]):
+        return None
+    error = isinstance(value, _SheetError)
+    if rule.kind in ("containsErrors", "notContainsErrors"):
+        return error == (rule.kind == "containsErrors")
+    if error:
+        return None
+    blank = value is None or (isinstance(value, str) and not value.strip(" "))
+    return blank == (rule.kind == "containsBlanks")
+
+
 @lru_cache(maxsize=256)
 def _as_written(kind: str, text: str, formula: str, at: tuple[int, int, int, int]) -> bool:
-    """Whether a text rule's ``formula`` is the one Excel writes for it on the top-left cell
-    of its range (``at``)."""
+    """Whether a text rule's ``formula`` (or a blanks or errors rule's: ``text`` "") is the one
+    Excel writes for it on the top-left cell of its range (``at``)."""
     from openpyxl.utils.cell import get_column_letter
 
     top = f"{get_column_letter(at[2])}{at[0]}"
@@ -1707,6 +1753,10 @@ def _as_written(kind: str, text: str, formula: str, at: tuple[int, int, int, int
         "notContainsText": f"ISERROR(SEARCH({quoted},{top}))",
         "beginsWith": f"LEFT({top},LEN({quoted}))={quoted}",
         "endsWith": f"RIGHT({top},LEN({quoted}))={quoted}",
+        "containsBlanks": f"LEN(TRIM({top}))=0",
+        "notContainsBlanks": f"LEN(TRIM({top}))>0",
+        "containsErrors": f"ISERROR({top})",
+        "notContainsErrors": f"NOT(ISERROR({top}))",
     }[kind]
     return formula.replace(" ", "") == written.replace(" ", "")
 

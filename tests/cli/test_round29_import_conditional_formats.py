@@ -138,6 +138,10 @@ def test_re_tester_i_s_rule_on_every_row_refuses_every_row(seeded: Fupin, tmp_pa
         _text_rule("endsWith", "废", 'RIGHT(A2,LEN("废"))="废"', STRUCK),
         _expression("$G2>1000", font=RED),  # not judged, but red shows
         Rule(type="duplicateValues", dxf=DifferentialStyle(fill=DARK)),  # a fill shows text
+        # session 30, re-tester S: blanks and errors whitened (the rows hold neither)
+        Rule(type="containsBlanks", formula=["LEN(TRIM(A2))=0"], dxf=DifferentialStyle(font=WHITE)),
+        Rule(type="containsErrors", formula=["ISERROR(A2)"], dxf=DifferentialStyle(font=WHITE)),
+        Rule(type="containsBlanks", dxf=DifferentialStyle(font=STRUCK)),  # with no formula
     ],
 )
 def test_a_row_a_conditional_format_leaves_to_be_seen_is_read(
@@ -218,8 +222,9 @@ def test_a_rule_that_may_strike_or_hide_and_cannot_be_judged_refuses_the_sheet(
 
     assert (
         f"[receive_allocation], sheet: has a conditional format (条件格式: A2:G10, {said}) "
-        "that would strike through (删除线) or hide what cells hold where it applies (row 2, "
-        f"for one), and the import cannot judge where it applies: {VOIDED} {BY_HAND}"
+        "that would strike through (删除线) or hide what cells hold if it applied to them (row "
+        f"2's, for one), and the import cannot judge which cells it applies to: {VOIDED} "
+        f"{BY_HAND}"
     ) in told
     assert "refused: 1 error(s) in 0 row(s)" in told
 
