@@ -1199,6 +1199,11 @@ def _values(
                             _refused(_ShownOtherwise(value), _shown_rule(value, change)),
                         )
                         value.change, value.number_format, value.held = change, number_format, held
+                    elif value in (0, 1) and (beside := _word_beside(value, number_format)):
+                        held, value = value, _ShownOtherwise(value)
+                        value.change, value.number_format, value.held = beside, number_format, held
+                        value.beside = True
+                        value.refusal = _yes_no_rule(value, beside, number_format)
             values.append(value)
         if ruled:
             _rule_veils(on_row, row, ruled, number, veiled, unjudged)
@@ -1818,6 +1823,9 @@ class _ShownOtherwise(float):
     change: str
     number_format: str
     held: int | float  # the number as the cell holds it
+    #: Shown as the number beside a word saying the other of yes and no (``_word_beside``):
+    #: refused in a yes/no column alone, read as the number held in any other.
+    beside = False
 
 
 class _PartDate(datetime):
@@ -1928,6 +1936,58 @@ def _shows_as_read(cell: _ShownOtherwise) -> bool:
     return yes_no_word(_shown_word(cell, cell.number_format)) is bool(cell.held)
 
 
+@lru_cache(maxsize=512)
+def _word_beside(held: int | float, number_format: str) -> str:
+    """What ``number_format`` shows 1 or 0 (``held``) as, and the word beside its digits that
+    says the other of yes and no (``_yes_no_words``): ``shows it as '否1' (the format
+    '"否"0'), whose '否' says no``; "" if no word beside the digits says so, or the format
+    shows no digit (``_shown_word`` judges a word alone), or which section shows it is not
+    known (since session 30, re-tester R: 1 shown 否1 was read as yes, 0 shown 是0 as no)."""
+    section = _section_for(held, _sections(number_format))
+    if section is None:
+        return ""
+    # General (``G/通用格式"否"``) shows the number as a digit does.
+    section = _GENERAL_CODE.sub(lambda part: part[1] or "0", section)
+    before: list[str] = []
+    after: list[str] = []
+    digits = False
+    for part, piece in zip(_TEXT_PART.findall(section), _text_pieces(section), strict=True):
+        if piece is None:  # ``@``: a text section, which a number is not shown by
+            return ""
+        if part in ("0", "#", "?") or (digits and not after and part in ".,"):
+            digits = True
+        else:
+            (after if digits else before).append(piece)
+    other = not held
+    said = [word for word, meaning in _yes_no_words("".join(before + after)) if meaning is other]
+    if not digits or not said:
+        return ""
+    shown = f"{''.join(before)}{int(held)}{''.join(after)}".strip()
+    return (
+        f"shows it as {shown!r} (the format {number_format!r}), whose "
+        f"{', '.join(dict.fromkeys(said))!r} says {'yes' if other else 'no'}"
+    )
+
+
+#: General in a format's section (``General``, Chinese Excel's and WPS's ``G/通用格式``), a
+#: quoted literal kept as it is.
+_GENERAL_CODE = re.compile(r'("[^"]*")|(?i:g/通用格式|general)')
+#: Characters a yes/no word shown beside a number is read by: yes, then no.
+_YES_CHARACTERS, _NO_CHARACTERS = frozenset("是对有"), frozenset("否不无没非")
+
+
+def _yes_no_words(text: str) -> list[tuple[str, bool]]:
+    """The words of ``text`` that say yes or no, each with what it says: True for 是, 对, 有
+    or a word a yes/no column takes as yes (``yes_no_word``: yes, y, true), False for 否, 不,
+    无, 没, 非 or one it takes as no."""
+    found = [(c, c in _YES_CHARACTERS) for c in text if c in _YES_CHARACTERS | _NO_CHARACTERS]
+    for word in re.findall(r"[A-Za-z]+", text):
+        meaning = yes_no_word(word)
+        if meaning is not None:
+            found.append((word, meaning))
+    return found
+
+
 def _shown_word(value: float, number_format: str) -> str:
     """The text alone that ``number_format`` shows ``value`` as (``"有";"无"`` shows 0 as 有),
     by Excel's sections (``_section_for``), or "" if it shows a digit or nothing, or which
@@ -1935,6 +1995,7 @@ def _shown_word(value: float, number_format: str) -> str:
     section = _section_for(value, _sections(number_format))
     if section is None:
         return ""
+    section = _GENERAL_CODE.sub(lambda part: part[1] or "0", section)  # (General: a digit)
     pieces = _text_pieces(section)
     if None in pieces:  # ``@``: a text section, which a number is not shown by
         return ""
@@ -2684,7 +2745,7 @@ def _table_rows(
                 errors.append(RowError(where(number), _position(i), rule))
             elif isinstance(cell, _ShownOtherwise) and i < width and headers[i]:
                 kind = _column_kind(row_spec, headers[i])
-                if kind == "bool" and _shows_as_read(cell):
+                if (kind == "bool" and _shows_as_read(cell)) or (kind != "bool" and cell.beside):
                     shown_as_read[i] = cell.held
                     continue
                 rule = (
