@@ -2303,11 +2303,28 @@ def _text_pieces(section: str) -> tuple[str | None, ...]:
     return tuple(pieces)
 
 
-def _hidden_rule(text: str, change: str, pieces: tuple[str | None, ...], personal: bool) -> str:
+def _personal_number_rule(cell: _ShownOtherwise) -> str:
+    """The refusal of a number in a personal column (a phone typed as a number) whose format
+    shows it otherwise, said as a text cell's is (``_hidden_rule``), the number never quoted:
+    ``holds a number (not shown: …), but its number format adds '+86' to it (the format
+    '"+86 "0')`` (since session 30, re-tester R: ``"+86 "0`` was said to add a text making it
+    another number, the phone read in the refusal as one typed in the wrong cell)."""
+    section = _section_for(cell.held, _sections(cell.number_format))
+    sides = _beside_digits(section) if section is not None else None
+    added = "".join(sides or ()).strip()
+    format_said = f"(the format {cell.number_format!r})"
+    change = f"adds {added!r} to it {format_said}" if added else cell.change
+    return _hidden_rule("", change, (), personal=True, held="a number")
+
+
+def _hidden_rule(
+    text: str, change: str, pieces: tuple[str | None, ...], personal: bool, held: str = "text"
+) -> str:
     """The refusal of a text cell whose format shows it otherwise (``hidden_text``): quoting
-    the text and what the sheet shows, unless it is personal (docs/privacy.md)."""
+    the text and what the sheet shows, unless it is personal (docs/privacy.md), when it is
+    said to hold ``held`` (text, or a number: ``_personal_number_rule``)."""
     if personal:
-        held = "holds text (not shown: a refusal never shows personal data)"
+        held = f"holds {held} (not shown: a refusal never shows personal data)"
     else:
         held = f"holds {quoted(text)}"
     if pieces.count(None) == 1 and not personal:
@@ -2748,11 +2765,12 @@ def _table_rows(
                 if (kind == "bool" and _shows_as_read(cell)) or (kind != "bool" and cell.beside):
                     shown_as_read[i] = cell.held
                     continue
-                rule = (
-                    _yes_no_rule(cell, cell.change, cell.number_format)
-                    if kind == "bool"
-                    else _shown_rule(cell, cell.change, kind)
-                )
+                if _personal_header(headers[i]):
+                    rule = _personal_number_rule(cell)
+                elif kind == "bool":
+                    rule = _yes_no_rule(cell, cell.change, cell.number_format)
+                else:
+                    rule = _shown_rule(cell, cell.change, kind)
                 errors.append(RowError(where(number), headers[i], rule))
             elif isinstance(cell, _HiddenText):
                 personal = _personal_header(headers[i])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import Fupin, history_rows
 from tests.support import id_card
@@ -101,6 +101,36 @@ def test_a_personal_cell_whose_format_adds_text_is_refused_without_showing_it(
         f"data), but its number format adds '江海区' to it (the format '\"江海区\"@'): {ADVICE}"
     ) in said
     assert "江南街道1号" not in said
+
+
+@pytest.mark.parametrize(
+    ("number_format", "change"),
+    [
+        ('"+86 "0', "adds '+86' to it (the format '\"+86 \"0')"),  # re-tester R's (session 30)
+        ('"(+86) "0', "adds '(+86)' to it (the format '\"(+86) \"0')"),
+        ("0.00E+00", "shows an exponent"),
+    ],
+)
+def test_a_phone_typed_as_a_number_whose_format_shows_it_otherwise_is_said_as_its_text_is(
+    seeded: Fupin, tmp_path: Path, number_format: str, change: str
+) -> None:
+    """Session 30, re-tester R: a phone typed as a number in its own column, with a format
+    adding '+86 ', was asked whether it was typed in the wrong option or cell; it is said as
+    the same phone typed as text is, never quoted."""
+    book = _identify(tmp_path / "identify.xlsx", "JN-999002", {"P2": number_format})
+    workbook = load_workbook(book)
+    workbook["identify"]["P2"].value = 13800000000
+    workbook.save(book)
+
+    said = _refused(seeded, book)
+
+    assert (
+        "[identify] row 2, phone: holds a number (not shown: a refusal never shows personal "
+        f"data), but its number format {change}: what it shows is not what it holds; "
+    ) in said
+    assert "wrong option or cell" not in said
+    assert "13800000000" not in said
+    assert said.endswith("refused: 1 error(s) in 1 row(s); nothing written")
 
 
 def test_a_format_showing_the_text_twice_is_refused(seeded: Fupin, tmp_path: Path) -> None:
