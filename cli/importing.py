@@ -1004,9 +1004,9 @@ class _Hidden:
     #: Rows holding a value the sheet does not show by its font (struck through, or of its
     #: background's colour: ``_veil``): the first such cell's column, why, and how many.
     veiled: dict[int, tuple[int, str, int]] = field(default_factory=dict)
-    #: The runs (``_Run``) of each cell's inline rich text (``<is><r>``), by (row, column):
+    #: The runs (``_OwnRun``) of each cell's inline rich text (``<is><r>``), by (row, column):
     #: openpyxl's read-only mode reads such text without its fonts.
-    rich: dict[tuple[int, int], tuple[_Run, ...]] = field(default_factory=dict)
+    rich: dict[tuple[int, int], tuple[_OwnRun, ...]] = field(default_factory=dict)
     #: Its conditional formats' rules (条件格式, ``_CfRule``).
     rules: tuple[_CfRule, ...] = ()
     #: Why the sheet is refused for a conditional format the import cannot judge that may
@@ -1137,25 +1137,26 @@ def _values(
         for cell in row:
             value = cell.value
             if value is not None:
-                runs: list[_Run] | tuple[_Run, ...] | None = None
+                own: list[_OwnRun] | tuple[_OwnRun, ...] | None = None
                 if isinstance(value, list):  # a shared string's rich text (CellRichText)
-                    runs, value = _rich_runs(value), str(value)
+                    own, value = _rich_runs(value), str(value)
                 elif concealed.rich and type(value) is str:  # an inline string's, perhaps
-                    runs = concealed.rich.get((number, len(values) + 1))
+                    own = concealed.rich.get((number, len(values) + 1))
                 style = getattr(cell, "_style_id", 0)
                 veil = veils.get(style)
                 if veil is None:
                     veils[style] = veil = _veil(workbook, style)
+                if (own or on_row) and style not in bases:
+                    bases[style] = _base_look(workbook, style)
+                runs = _worn(own, bases[style]) if own else None
                 column = len(values) + 1
                 if _empty(value):
                     veil = ""
                 elif on_row and any(rule.on(number, column) for rule, _ in on_row):
-                    if style not in bases:
-                        bases[style] = _base_look(workbook, style)
-                    ruled.append((column, bases[style], None if veil else runs or None))
+                    ruled.append((column, bases[style], runs))
                     veil = ""
-                elif not veil and runs:
-                    veil = _runs_veil(runs, _ground(workbook, style))
+                elif runs:
+                    veil = _runs_veil(runs, bases[style][2])
                 if veil:
                     _note_veil(veiled, number, column, veil)
             if type(value) is str:
@@ -1223,6 +1224,21 @@ def _note_veil(veiled: dict[int, tuple[int, str, int]], row: int, column: int, v
 
 #: A run of a cell's rich text holding more than spaces: whether it is struck, its colour.
 _Run = tuple[bool, tuple[object, ...] | None]
+#: Such a run's own font, as its text gives it: struck or not, None if it does not say (the
+#: cell's); its colour (``_colour``, in a tuple), None if it gives none (the cell's).
+_OwnRun = tuple[bool | None, tuple[tuple[object, ...] | None] | None]
+
+
+def _worn(runs: Iterable[_OwnRun], base: _Base) -> list[_Run]:
+    """A rich text's runs as they show in a cell whose own look is ``base``: what a run's
+    font sets (its strikethrough, its colour) over the cell's, the rest the cell's, as Excel
+    draws them (since session 30, re-tester R: a cell styled white or struck whose every run
+    set its own black colour, or no strikethrough, was refused as showing nothing)."""
+    struck, ink, _ = base
+    return [
+        (struck if strike is None else strike, ink if colour is None else colour[0])
+        for strike, colour in runs
+    ]
 
 
 def _veil(workbook: Any, style: int) -> str:
@@ -1282,27 +1298,26 @@ def _unseen(ink: tuple[object, ...] | None, ground: _Ground) -> str:
 def _runs_veil(runs: Iterable[_Run], ground: _Ground) -> str:
     """Why a cell's rich text shows nothing standing: every run of it that holds more than
     spaces struck through, or of its background's colour (``_unseen``), as its ``runs``
-    give them, (struck, colour) each; "" if a run shows (since session 29, re-tester I: a
-    cell struck or whitened run by run was read). A run without a font of its own is the
-    cell's, judged by ``_veil``, and shows if that does not refuse it."""
+    give them, (struck, colour) each, as they show in the cell (``_worn``); "" if a run
+    shows (since session 29, re-tester I: a cell struck or whitened run by run was read)."""
     whys = {_STRUCK if struck else _unseen(ink, ground) for struck, ink in runs}
     if not whys or "" in whys:
         return ""
     return whys.pop() if len(whys) == 1 else _STRUCK_OR_UNSEEN
 
 
-def _rich_runs(value: Any) -> list[_Run]:
-    """The runs of openpyxl's rich text (a shared string's) as ``_runs_veil`` takes them: a
-    run without a font of its own (a plain string) shows unless its cell's font hides it."""
-    runs: list[_Run] = []
+def _rich_runs(value: Any) -> list[_OwnRun]:
+    """The runs of openpyxl's rich text (a shared string's), each run's own font as
+    ``_worn`` takes it: a run without a font of its own (a plain string) is the cell's."""
+    runs: list[_OwnRun] = []
     for block in value:
         text = block if isinstance(block, str) else str(getattr(block, "text", ""))
         if not text.strip():
             continue
         font = getattr(block, "font", None)
-        if font is None:
-            return []  # shown as the cell's font shows it
-        runs.append((bool(font.strike), _colour(font.color)))
+        strike = None if font is None or font.strike is None else bool(font.strike)
+        colour = None if font is None or font.color is None else (_colour(font.color),)
+        runs.append((strike, colour))
     return runs
 
 
@@ -2555,22 +2570,21 @@ class _Formats:
 class _InlineRuns:
     """The runs of a sheet's inline rich text (``<is><r><rPr>…</rPr><t>…</t></r></is>``), by
     (row, column), as ``_hidden_parts`` streams the sheet's XML: each run holding more than
-    spaces, struck or not and its colour (``_Run``); a cell with a run without a font of its
-    own (the cell's) or none is not kept. Its handlers of an element's end and of text are
+    spaces, its own strikethrough and colour (``_OwnRun``: a run without a font of its own
+    is the cell's); a cell with none is not kept. Its handlers of an element's end and of text are
     set only inside an ``<is>``, so the rest of a sheet costs them nothing."""
 
     def __init__(self, parser: Any) -> None:
         self.parser = parser
-        self.found: dict[tuple[int, int], tuple[_Run, ...]] = {}
+        self.found: dict[tuple[int, int], tuple[_OwnRun, ...]] = {}
         self.reading = False
         self.at = (0, 0)
-        self.runs: list[_Run] = []
-        self.plain = False  # a run of the cell's font holds text
+        self.runs: list[_OwnRun] = []
         self.phonetic = False  # in a phonetic run (rPh), which is not the cell's text
         self.run: tuple[list[str], dict[str, Any]] | None = None  # its text, its font
 
     def open(self, at: tuple[int, int]) -> None:
-        self.reading, self.at, self.runs, self.plain, self.phonetic = True, at, [], False, False
+        self.reading, self.at, self.runs, self.phonetic = True, at, [], False
         self.parser.EndElementHandler = self.end
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
@@ -2582,8 +2596,6 @@ class _InlineRuns:
             self.run = ([], {})
         elif self.run is None:
             return
-        elif tag == "rPr":
-            self.run[1]["font"] = True
         elif tag == "strike":
             self.run[1]["strike"] = attributes.get("val", "1").lower() in ("1", "true", "on")
         elif tag == "color":
@@ -2602,14 +2614,12 @@ class _InlineRuns:
             self.run = None
             if not "".join(text).strip():
                 return
-            if not font.get("font"):
-                self.plain = True
-            else:
-                self.runs.append((bool(font.get("strike")), font.get("colour")))
+            colour = (font["colour"],) if "colour" in font else None
+            self.runs.append((font.get("strike"), colour))
         elif tag == "is":
             self.reading = False
             self.parser.EndElementHandler = None
-            if self.runs and not self.plain:
+            if self.runs:
                 self.found[self.at] = tuple(self.runs)
 
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.styles import Color, PatternFill
+from openpyxl.styles import Color, Font, PatternFill
 
 from tests.cli.conftest import Fupin, import_refused
 
@@ -29,8 +29,11 @@ STRUCK = InlineFont(strike=True)
 WHITE = InlineFont(color=Color("FFFFFFFF"))
 
 
-def _allocations(path: Path, document: str | CellRichText, rows: int = 1) -> Path:
-    """Allocation rows whose first's document (D2) is ``document``; the others plain."""
+def _allocations(
+    path: Path, document: str | CellRichText, rows: int = 1, font: Font | None = None
+) -> Path:
+    """Allocation rows whose first's document (D2) is ``document``, in ``font`` if given;
+    the others plain."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -39,6 +42,8 @@ def _allocations(path: Path, document: str | CellRichText, rows: int = 1) -> Pat
     for n in range(1, rows + 1):
         sheet.append([f"R-{n}", "qu-01", "2016-09-01", f"拨款{n}", "", "city-2016", "100.00"])
     sheet["D2"] = document
+    if font is not None:
+        sheet["D2"].font = font
     book.save(path)
     return path
 
@@ -47,11 +52,11 @@ def _runs(*runs: str | TextBlock) -> list[str | TextBlock]:
     return list(runs)
 
 
-def _shared(path: Path, runs: str) -> Path:
-    """An allocation workbook whose D2 is a shared string of ``runs`` (``<r>…</r>``), as Excel
-    and WPS save text: openpyxl saves a cell's text inline, so its XML is moved into a shared
-    strings part."""
-    plain = _allocations(path.with_suffix(".plain.xlsx"), "拨款1")
+def _shared(path: Path, runs: str, font: Font | None = None) -> Path:
+    """An allocation workbook whose D2 is a shared string of ``runs`` (``<r>…</r>``), in
+    ``font`` if given, as Excel and WPS save text: openpyxl saves a cell's text inline, so its
+    XML is moved into a shared strings part."""
+    plain = _allocations(path.with_suffix(".plain.xlsx"), "拨款1", font=font)
     with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             text = source.read(item.filename).decode()
@@ -180,3 +185,68 @@ def test_a_white_run_on_a_dark_fill_is_read(seeded: Fupin, tmp_path: Path) -> No
     result = seeded(f"import {tmp_path / 'a.xlsx'}", "qu-01")
 
     assert result.exit_code == 0, result.output
+
+
+# Session 30, re-tester R: a cell styled white or struck through whose every run set its own
+# black colour, or no strikethrough, shows as Excel draws it, yet was refused as hidden. A
+# run's own font sets what it gives over the cell's; what it does not give is the cell's.
+BLACK = InlineFont(color=Color("FF000000"))
+UNSTRUCK = InlineFont(strike=False)
+WHITE_CELL, STRUCK_CELL = Font(color="FFFFFFFF"), Font(strike=True)
+
+
+@pytest.mark.parametrize(
+    ("font", "run"),
+    [(WHITE_CELL, BLACK), (STRUCK_CELL, UNSTRUCK)],  # re-tester R's
+)
+def test_runs_that_show_what_their_cell_style_hides_are_read(
+    seeded: Fupin, tmp_path: Path, font: Font, run: InlineFont
+) -> None:
+    document = CellRichText([TextBlock(run, "拨款"), TextBlock(run, "1")])
+    book = _allocations(tmp_path / "a.xlsx", document, font=font)
+
+    result = seeded(f"import {book}", "qu-01")
+
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("font", "runs"),
+    [
+        (WHITE_CELL, '<r><rPr><color rgb="FF000000"/></rPr><t>拨款1</t></r>'),
+        (STRUCK_CELL, '<r><rPr><strike val="0"/></rPr><t>拨款</t></r><r><t>1</t></r>'),
+    ],
+)
+def test_a_shared_string_showing_what_its_cell_style_hides_is_read(
+    seeded: Fupin, tmp_path: Path, font: Font, runs: str
+) -> None:
+    """The second: a run of the cell's font struck, another with none: part of it shows."""
+    book = _shared(tmp_path / "a.xlsx", runs, font)
+
+    result = seeded(f"import {book}", "qu-01")
+
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("font", "run", "why", "mend"),
+    [
+        (STRUCK_CELL, BLACK, "is struck through (删除线)", "clear the strikethrough"),
+        (
+            WHITE_CELL,
+            UNSTRUCK,
+            "is in a white font on no fill (a white sheet), which shows nothing",
+            "give its text a colour",
+        ),
+    ],
+)
+def test_runs_that_leave_what_their_cell_style_hides_refuse_their_row(
+    seeded: Fupin, tmp_path: Path, font: Font, run: InlineFont, why: str, mend: str
+) -> None:
+    """A run's black colour leaves its cell's strikethrough, and its strikethrough off its
+    cell's white: what a run does not give is its cell's."""
+    book = _allocations(tmp_path / "a.xlsx", CellRichText([TextBlock(run, "拨款1")]), font=font)
+
+    said = import_refused(seeded, book)
+
+    assert f"[receive_allocation] row 2, document: {why}: {VOIDED} {mend}" in said
