@@ -446,7 +446,10 @@ def read_csv(
             # UTF-16 with no mark, Chinese at its start: NUL bytes, which GBK never holds.
             if b"\x00" in data:
                 return [], [RowError(name, "file", _UTF16)]
-            return [], [_pasted_row(name, data, exc) or RowError(name, "file", _NOT_UTF8)]
+            pasted = _pasted_row(name, data, exc)
+            if pasted is not None:  # (GBK's bytes hold no quote, comma or line break)
+                return [], [_counted(pasted, data.decode("utf-8-sig", "replace"))]
+            return [], [RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
     directive = _SEPARATOR_LINE.match(text)
@@ -469,13 +472,13 @@ def read_csv(
             table.append(cells)
             line = reader.line_num + 1
     except csv.Error as exc:
-        return [], [_bad_csv(name, text, table, line, exc)]
+        return [], [_counted(_bad_csv(name, text, table, line, exc), text)]
     finally:
         csv.field_size_limit(limit)
     if encoding is None and not data.startswith(_BOM):  # Excel's "CSV UTF-8" writes a BOM
         misread = _gbk_read_as_utf8(name, text, data, table)
         if misread is not None:
-            return [], [misread]
+            return [], [_counted(misread, text)]
     if table and table[0][:1] == ["# report"]:  # (tester N, session 21: told of a title row)
         return [], [RowError(name, "file", _A_REPORT)]
     separator = _other_separator(table)
@@ -484,7 +487,7 @@ def read_csv(
     fused = _full_width_rows(table)
     if fused:
         return [], [
-            RowError(f"{name} row {n}", "row", _not_comma_separated_row(count))
+            _counted(RowError(f"{name} row {n}", "row", _not_comma_separated_row(count)), text)
             for n, count in fused
         ]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
@@ -530,18 +533,70 @@ def _not_comma_separated_row(count: int) -> str:
     )
 
 
-def _bad_csv(name: str, text: str, table: list[list[str]], line: int, exc: csv.Error) -> RowError:
-    """The row (and line) that broke the CSV, and the cell whose quotes broke it."""
-    where = f"{name} row {len(table) + 1}"
+@dataclass(frozen=True)
+class _RowsCounted(RowError):
+    """The refusal of a CSV file read no further (a quote that breaks a row, a row pasted
+    from a GBK file), with how many rows the file holds below its header (``_rows_held``),
+    which the refusal counts (``_refused_when_read``)."""
+
+    rows: int = 0
+
+
+def _counted(error: RowError, text: str) -> _RowsCounted:
+    """``error``, refusing CSV ``text`` as it is read, with the rows the text holds."""
+    return _RowsCounted(error.where, error.column, error.rule, _rows_held(text))
+
+
+def _rows_held(text: str) -> int:
+    """How many rows CSV ``text`` holds below its header row: each record holding a value
+    (as ``_table_rows`` takes them), and each a quote breaks (``_quote_fault``), the lines
+    after its fault read on as records; after ``_FAULTS_READ`` such faults, each line
+    holding a value is one (since session 30, re-tester R: a file refused for one row's
+    quote said ``in 1 row(s)``)."""
+    rows = 0
+    for _ in range(_FAULTS_READ):
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        line = 1
+        try:
+            for cells in reader:
+                rows += any(cell.strip() for cell in cells)
+                line = reader.line_num + 1
+            return max(rows - 1, 0)
+        except csv.Error:
+            rows += 1
+            found = _fault(text, line)
+            if found is None:
+                return max(rows - 1, 0)
+            lines = io.StringIO(text, newline="").readlines()
+            text = "".join(lines[found[2] :])
+    return max(rows - 1, 0) + sum(1 for each in text.splitlines() if each.strip(" ,\t"))
+
+
+#: How many broken records ``_rows_held`` reads past before it counts lines.
+_FAULTS_READ = 100
+
+
+def _fault(text: str, line: int) -> tuple[str, tuple[int, int, int, bool], int] | None:
+    """The record of CSV ``text`` starting on ``line`` whose quotes break it: the text from
+    it on, its fault (``_quote_fault``) and the line the fault is on; None if no quote
+    breaks it."""
     record = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
     fault = _quote_fault(record)
     if fault is None:
+        return None
+    return record, fault, line + len(_LINE_BREAK.findall(record, 0, fault[1]))
+
+
+def _bad_csv(name: str, text: str, table: list[list[str]], line: int, exc: csv.Error) -> RowError:
+    """The row (and line) that broke the CSV, and the cell whose quotes broke it."""
+    where = f"{name} row {len(table) + 1}"
+    found = _fault(text, line)
+    if found is None:
         return RowError(where, "file", f"is not valid CSV on line {line} ({exc})")
-    index, at, begun, unclosed = fault
+    record, (index, _, begun, unclosed), line = found
     headers = table[0] if table else []
     header = " ".join(headers[index].split()) if index < len(headers) else ""
     column = header or _position(index)
-    line += len(_LINE_BREAK.findall(record, 0, at))
     if unclosed:
         rule = (
             f'opens a quote (") on line {line} that is never closed, so every later line '
@@ -3378,6 +3433,9 @@ def _refused_when_read(found: list[Row], bad: list[RowError]) -> int:
     key given twice, a row wider than its headers), and so are not among ``found``: each
     one a row of the file, counted in the refusal's ``in N row(s)`` (since session 29, tester
     of session 28: a move whose line 5,000 was not JSON said 14,261 rows of 14,262)."""
+    held = [error.rows for error in bad if isinstance(error, _RowsCounted)]
+    if held:  # (a CSV file read no further: none of its rows is among ``found``)
+        return max(held)
     taken = {row.where for row in found}
     return len({e.where for e in bad if _A_ROW.search(e.where) and e.where not in taken})
 
