@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli.main import app
 
 from tests.cli.conftest import Fupin, import_refused
