@@ -448,7 +448,8 @@ def read_csv(
                 return [], [RowError(name, "file", _UTF16)]
             pasted = _pasted_row(name, data, exc)
             if pasted is not None:  # (GBK's bytes hold no quote, comma or line break)
-                return [], [_counted(pasted, data.decode("utf-8-sig", "replace"))]
+                held = _undirected(data.decode("utf-8-sig", "replace"))
+                return [], [_counted(pasted, held)]
             return [], [RowError(name, "file", _NOT_UTF8)]
     if "\x00" in text:
         return [], [RowError(name, "file", "contains NUL characters")]
@@ -501,6 +502,15 @@ def read_csv(
 #: header row's width (``sep=,,,,,``, as Excel's re-saving may write it): since session 28's
 #: re-test (re-tester O), before which these were refused as a title row.
 _SEPARATOR_LINE = re.compile(r'(?i)(?:sep=(.)|"sep=([^"])")(,*)(?:\r\n|\r|\n|$)')
+
+
+def _undirected(text: str) -> str:
+    """CSV ``text`` without Excel's first line naming its separator (``_SEPARATOR_LINE``), if
+    it has one: row 1 is the header row below it, as Excel shows the file (since session 30:
+    a row pasted from a GBK file below one was named a row further down, its column by the
+    directive's cell, and the file counted a row more)."""
+    directive = _SEPARATOR_LINE.match(text)
+    return text if directive is None else text[directive.end() :]
 
 
 def _not_comma_directive(separator: str) -> str:
@@ -833,7 +843,7 @@ def _pasted_row(name: str, data: bytes, exc: UnicodeDecodeError) -> RowError | N
     is not UTF-8 comes after UTF-8 text holding CJK; it names the row, the column and the
     byte (tester H, session 28: only the file was named). None when no CJK comes before it
     (the whole file may be GBK)."""
-    before = data[: exc.start].decode("utf-8-sig")
+    before = _undirected(data[: exc.start].decode("utf-8-sig"))
     if not any(_cjk(c) for c in before):
         return None
     try:

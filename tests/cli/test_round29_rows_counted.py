@@ -101,13 +101,20 @@ def test_a_csv_file_refused_for_a_row_as_it_is_read_counts_every_row(
     assert refused.endswith(f"refused: 1 error(s) in {held} row(s); nothing written")
 
 
-def test_a_row_pasted_from_a_gbk_file_counts_every_row(seeded: Fupin, tmp_path: Path) -> None:
-    """re-tester R's: a UTF-8 file holding a GBK row."""
+@pytest.mark.parametrize("directive", ["", "sep=,\n", "SEP=,,,,\r\n"])
+def test_a_row_pasted_from_a_gbk_file_counts_every_row(
+    seeded: Fupin, tmp_path: Path, directive: str
+) -> None:
+    """re-tester R's: a UTF-8 file holding a GBK row; below Excel's line naming the separator
+    (``sep=,``) too, which is no row: the pasted row was named row 4, its column by the
+    directive's cell (column 3 (C)), and the file counted 5 rows."""
     path = tmp_path / "receive_allocation.csv"
     pasted = "A-2,2016-09-01,拨款2,city-2016,100\n".encode("gbk")
     rest = "A-3,2016-09-01,拨款3,city-2016,100\nA-4,2016-09-01,拨款4,city-2016,100\n"
     path.write_bytes(
-        (HEADER + "A-1,2016-09-01,拨款1,city-2016,100\n").encode() + pasted + rest.encode()
+        (directive + HEADER + "A-1,2016-09-01,拨款1,city-2016,100\n").encode()
+        + pasted
+        + rest.encode()
     )
 
     refused = import_refused(seeded, path)
