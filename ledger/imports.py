@@ -890,6 +890,11 @@ def _apply(
     try:
         if replayed and parsed.spec.name == "correct":
             args = _renumbered(parsed.args, seen.versions)
+        if parsed.spec.name != "initialise" and parsed.stamp.actor.strip():
+            # The row's actor, registered and active, judged before the command looks up any
+            # record it names, as --as is (since session 30, re-tester R: a GHOST row was told
+            # "no household 'JH-0004' on record"); initialise names the admin it registers.
+            app.active_officer(parsed.stamp.actor)
         parsed.spec.call(app, parsed.stamp, args)
         if replayed and exported is not None and exported[1] == "officer":
             officer = app.get_by_id(natural_id("officer", exported[2]))
