@@ -1172,6 +1172,19 @@ class Household(LedgerAggregate):
         kind = self.entries.get(version, ("", None))[0]
         if kind != "Signed" or self.registration_entry is None or version in self.voided:
             return
+        if version > self.registration_entry:
+            # Signed again after an older fupin voided the one the registration rested on:
+            # not one the registration rested on (``sign``, the report's ``signed-late``), but
+            # the one the registered household has (since session 30, re-tester R: refused
+            # saying the registration rested on it).
+            raise RuleError(
+                "version",
+                f"{self.number} was registered 建档立卡 on {self.registered_on} (entry "
+                f"{self.registration_entry}) on a signature since voided, and this signature "
+                "签字确认, recorded after the registration (the accountability report lists it "
+                "signed-late), is the one it has on record: a registered household keeps a "
+                "signature on record, so the signature stands",
+            )
         raise RuleError(
             "version",
             f"the registration 建档立卡 of {self.number} (entry {self.registration_entry}, "
