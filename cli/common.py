@@ -535,6 +535,15 @@ def say_known_at(said: str) -> None:
         err_console.print(said, markup=False, highlight=False, soft_wrap=True)
 
 
+def say_of_exit(said: str) -> None:
+    """What an entry just recorded does to the household's exit on record (``Household.
+    exit_below``, ``exit_on_other_members``), on the line after what was recorded: still
+    recorded, exit 0 (``household assess`` since session 29; ``household members``,
+    ``correct`` and ``import`` since session 30)."""
+    if said:
+        console.print(said, soft_wrap=True, markup=False, highlight=False)
+
+
 def render_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A rich table of plain values; on a screen, its values are never cut (``cli.screen``)."""
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]

@@ -14,6 +14,7 @@ from cli.common import (
     ledger_session,
     make_stamp,
     refusals,
+    say_of_exit,
 )
 
 
@@ -38,5 +39,6 @@ def correct(
 ) -> None:
     """Void a mistaken entry 更正 (a visit, an income assessment, a payment...), saying why."""
     with ledger_session() as app:
-        app.correct(make_stamp(document, effective), kind, key, version, reason)
+        said = app.correct(make_stamp(document, effective), kind, key, version, reason)
     console.print(f"{kind} {key} entry {version} corrected")
+    say_of_exit(said)  # a voided assessment or change of members (since session 30)

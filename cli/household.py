@@ -38,6 +38,7 @@ from cli.common import (
     money,
     on_date,
     refusals,
+    say_of_exit,
 )
 
 household_app = typer.Typer(
@@ -421,8 +422,9 @@ def change_members(
         if (head is None or card is None) and app.check_members_change(
             stamp, number, personal=given_any
         ):
-            in_force, since = app.change_members(stamp, number, members, None)
+            in_force, since, said = app.change_members(stamp, number, members, None)
             _said_count(number, members, in_force, since, stamp.effective)
+            say_of_exit(said)
             return
         personal = PersonalChange(
             _required("head_name", head),
@@ -431,13 +433,14 @@ def change_members(
             _given(address),
             names,
         )
-        in_force, since = app.change_members(stamp, number, members, personal)
+        in_force, since, exit_said = app.change_members(stamp, number, members, personal)
     if since != stamp.effective:  # dated before the record in force: history
         console.print(
             f"household {number}: recorded {members} members from {stamp.effective}; "
             f"{in_force} members are in force since {since} (a change dated later)",
             soft_wrap=True,
         )
+        say_of_exit(exit_said)  # since session 30 (re-tester R), as household assess
         return
     kept = [
         name
@@ -450,6 +453,7 @@ def change_members(
     ]
     said = f" ({', '.join(kept)} as on record)" if kept else ""
     console.print(f"household {number} now has {_members(members)}{said}", soft_wrap=True)
+    say_of_exit(exit_said)
 
 
 @household_app.command("review")
@@ -827,8 +831,7 @@ def assess(
         )
         return
     console.print(f"household {number}: {year} income {shown} yuan per person recorded")
-    if below:  # since session 29, as programme set-year says it of a corrected threshold
-        console.print(below, soft_wrap=True, markup=False, highlight=False)
+    say_of_exit(below)  # since session 29, as programme set-year says it of a threshold
 
 
 @household_app.command("propose-exit")

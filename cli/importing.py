@@ -69,7 +69,15 @@ from ledger.written import note_written
 from rich.progress import Progress
 from typer.core import TyperGroup
 
-from cli.common import REFUSED, console, err_console, ledger_session, refusals, settings
+from cli.common import (
+    REFUSED,
+    console,
+    err_console,
+    ledger_session,
+    refusals,
+    say_of_exit,
+    settings,
+)
 from cli.json_keys import KeyGivenTwice, once_each
 from cli.outputs import check_output, check_protected, output_file, output_path
 from cli.outputs import output_format as output_format_of
@@ -3469,11 +3477,13 @@ def _report(result: ImportResult) -> None:
             f"dry run: {result.applied} row(s) would be applied, {result.skipped} already "
             f"imported; nothing written"
         )
-        return
-    console.print(
-        f"imported {result.applied} row(s); skipped {result.skipped} already imported "
-        f"(of {result.rows})"
-    )
+    else:
+        console.print(
+            f"imported {result.applied} row(s); skipped {result.skipped} already imported "
+            f"(of {result.rows})"
+        )
+    for said in result.said:  # as the command line says it after the entry (since session 30)
+        say_of_exit(f"{said} (once imported)" if result.dry_run else said)
 
 
 @contextmanager

@@ -200,13 +200,15 @@ class CaseworkCommands(LedgerCore):
 
     def change_members(
         self, stamp: Stamp, number: str, members: int, personal: Personal | PersonalChange | None
-    ) -> tuple[int, date]:
+    ) -> tuple[int, date, str]:
         """The household's members changed; the note says how. ``personal`` is the whole new
         record, or a ``PersonalChange`` whose fields not given keep the current record's, or
         None for the count alone, which only an erased household records (since session 24).
         Returns the members in force after it and since when: a change dated before the one in
-        force is history, and leaves the household's members as they were."""
-        in_force: list[tuple[int, date]] = []
+        force is history, and leaves the household's members as they were; and what it did to
+        the household's exit, "" if nothing (``Household.exit_on_other_members``, since
+        session 30)."""
+        in_force: list[tuple[int, date, str]] = []
 
         def change(household: Household, prov: Provenance) -> None:
             # the names judged once the closure is (``on_household``; tester G, session 29)
@@ -228,7 +230,8 @@ class CaseworkCommands(LedgerCore):
                     )
                 new = new.applied_to(household.personal, members)
             household.change_members(members, new, prov)
-            in_force[:] = [(household.members, household.members_since)]
+            said = household.exit_on_other_members(prov.effective)
+            in_force[:] = [(household.members, household.members_since, said)]
 
         self.on_household(stamp, "change_members", number, change)
         return in_force[0]

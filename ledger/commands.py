@@ -102,7 +102,9 @@ class CommandSpec:
     name: str
     zh: str
     args: tuple[Arg, ...]
-    call: Callable[[Any, Stamp, dict[str, Any]], None]
+    #: The application call; what it returns, text, is what the row did besides, said after
+    #: the import (a household's exit it leaves resting on other facts: since session 30).
+    call: Callable[[Any, Stamp, dict[str, Any]], object]
     #: Chinese names it had, still read where a file, a sheet or a command cell names it (since
     #: the session 27 re-test, tester H: one term per action, its event's in docs/events.md).
     was: tuple[str, ...] = ()
@@ -398,7 +400,7 @@ _COUNT_ALONE_ROW = (
 )
 
 
-def _change_members(app: Any, s: Stamp, a: dict[str, Any]) -> None:
+def _change_members(app: Any, s: Stamp, a: dict[str, Any]) -> str:
     """``household members`` as a row: the whole new personal record, or, with every personal
     cell blank (empty cells; null or left out in JSONL), the count alone for a household whose
     personal data was erased, as the command line records it (since session 24: such a row was
@@ -412,12 +414,11 @@ def _change_members(app: Any, s: Stamp, a: dict[str, Any]) -> None:
     if app.check_members_change(s, number, personal=False):
         if any(asdict(personal).values()):
             app.household(number).check_not_erased(_COUNT_ALONE_ROW)
-        app.change_members(s, number, a["members"], None)
-        return
+        return str(app.change_members(s, number, a["members"], None)[2])
     missing = tuple(field for field in ("head_name", "id_card") if not a[field])
     if missing:
         raise RequiredError(missing)
-    app.change_members(s, number, a["members"], personal)
+    return str(app.change_members(s, number, a["members"], personal)[2])
 
 
 def _open_programme(app: Any, s: Stamp, a: dict[str, Any]) -> None:
@@ -748,7 +749,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "assess_income",
         "收入核查",
         (_HOUSEHOLD, _a("year", "年度", "int"), _a("income", "人均可支配收入", "yuan")),
-        lambda app, s, a: app.assess_income(s, a["household"], a["year"], a["income"]),
+        lambda app, s, a: app.assess_income(s, a["household"], a["year"], a["income"])[2],
     ),
     CommandSpec(
         "propose_exit",

@@ -337,6 +337,23 @@ def _held(role: str, helpers: list[str], day: date) -> str:
 
 
 @dataclass(frozen=True)
+class MembersUnlike:
+    """The year's income assessment an exit step rests on (entry ``basis``, dated
+    ``assessed``), made for ``made_for`` members as then on record; the household had ``then``
+    that day as now known (since ``then_since``, by entry ``late``) and ``now`` on the step's
+    day (since ``since``): ``Household.members_unlike``."""
+
+    basis: int
+    assessed: date
+    made_for: int
+    then: int
+    then_since: date
+    late: int
+    now: int
+    since: date
+
+
+@dataclass(frozen=True)
 class Measure:
     """One measure of the household's plan 一户一策."""
 
@@ -611,35 +628,47 @@ class Household(LedgerAggregate):
         was made for members the household did not have (tester, session 30: such a change
         escaped the rule), and so refuses the step too. An export's replay spares it
         (``replay_spares``)."""
-        if basis is None:
-            live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-            dated = [v for v in live if self.assessed_on[v] <= day]
-            if not dated:
-                return
-            basis = dated[-1]
-        assessed = self.assessed_on[basis]
-        made_for, _, _ = self.members_on(assessed, before=basis)
-        then, then_since, late = self.members_on(assessed)
-        now, since, _ = self.members_on(day)
-        if made_for == then == now or replay_spares("exit_on_other_members"):
+        unlike = self.members_unlike(year, day, basis)
+        if unlike is None or replay_spares("exit_on_other_members"):
             return
         again = (
             f"the income is per person 人均可支配收入, so an exit rests on an assessment made for "
             f"the members the household has: assess {year} again "
             f"(fupin household assess {self.number} {year} --income …)"
         )
-        if made_for != then:
+        if unlike.made_for != unlike.then:
             raise RuleError(
                 "members",
-                f"{self.number}'s {year} income was assessed on {assessed} (entry {basis}) for "
-                f"{made_for} members, as then on record; a change of members entered since "
-                f"(entry {late}) has it {then} members since {then_since}: {again}",
+                f"{self.number}'s {year} income was assessed on {unlike.assessed} (entry "
+                f"{unlike.basis}) for {unlike.made_for} members, as then on record; a change of "
+                f"members entered since (entry {unlike.late}) has it {unlike.then} members "
+                f"since {unlike.then_since}: {again}",
             )
         raise RuleError(
             "members",
-            f"{self.number} has {now} members since {since}; its {year} income was assessed "
-            f"for {then} on {assessed} (entry {basis}): {again}",
+            f"{self.number} has {unlike.now} members since {unlike.since}; its {year} income "
+            f"was assessed for {unlike.then} on {unlike.assessed} (entry {unlike.basis}): {again}",
         )
+
+    def members_unlike(
+        self, year: int, day: date, basis: int | None = None
+    ) -> MembersUnlike | None:
+        """The members an exit step dated ``day`` would find unlike those the year's income
+        was assessed for (``check_assessed_for_members``, which says what ``basis`` is), or
+        None if they are alike, or there is no such assessment."""
+        if basis is None:
+            live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+            dated = [v for v in live if self.assessed_on[v] <= day]
+            if not dated:
+                return None
+            basis = dated[-1]
+        assessed = self.assessed_on[basis]
+        made_for, _, _ = self.members_on(assessed, before=basis)
+        then, then_since, late = self.members_on(assessed)
+        now, since, _ = self.members_on(day)
+        if made_for == then == now:
+            return None
+        return MembersUnlike(basis, assessed, made_for, then, then_since, late, now, since)
 
     # -- a move to another village of its street 迁移 (since session 25) --------------------
 
@@ -1653,15 +1682,53 @@ class Household(LedgerAggregate):
             return ""
         if income >= threshold_fen:
             return ""
-        step, day = self.exit_steps[-1], self.exit_dates[-1]
-        below = (
-            f"the {year} exit of {self.number} ({step} on {day}) now rests on an income below "
-            f"the {year} threshold {format_yuan(threshold_fen)} yuan"
-        )
+        below = f"an income below the {year} threshold {format_yuan(threshold_fen)} yuan"
+        return self._exit_now_rests_on(below, "income-below")
+
+    def exit_on_other_members(self, dated: date) -> str:
+        """What the household's members now on record do to its exit of the year ("" if
+        nothing), after an entry dated ``dated`` changed them or the assessment in force: one
+        under way rests on an income assessed for other members than it has now, so its next
+        step is refused (``check_assessed_for_members``); an approved one did on its
+        approval's day, when the entry is dated by then (``report accountability``'s
+        ``members-changed``). Said after a change of members, or a correction, is recorded,
+        never refused (since session 30, re-tester R: ``household members`` said only "now
+        has 3 members")."""
+        year = self.exit_year
+        if year is None or not self.exit_steps:
+            return ""
+        day = self.exit_dates[-1]
+        if self.exit_steps[-1] == "approved" and dated > day:
+            return ""  # after the approval: not what it rested on
+        if self.exit_steps[-1] != "approved":  # the next step: dated by the latest change too
+            live = [d for v, (d, _) in self.member_counts.items() if v not in self.voided]
+            day = max([day, *live])
+        unlike = self.members_unlike(year, day)
+        if unlike is None:
+            return ""
+        if unlike.made_for != unlike.then:
+            members = (
+                f"an income assessed on {unlike.assessed} for {unlike.made_for} members, as "
+                f"then on record; a change of members entered since (entry {unlike.late}) has "
+                f"it {unlike.then} members since {unlike.then_since}"
+            )
+        else:
+            members = (
+                f"an income assessed on {unlike.assessed} for {unlike.then} members; "
+                f"{self.number} has {unlike.now} since {unlike.since}"
+            )
+        return self._exit_now_rests_on(members, "members-changed")
+
+    def _exit_now_rests_on(self, what: str, fault: str) -> str:
+        """What an entry just recorded does to the household's exit on record, in one wording
+        (``exit_below``, ``exit_on_other_members``): it now rests on ``what``; approved, the
+        accountability report lists it as ``fault``; under way, its next step is refused."""
+        year, step, day = self.exit_year, self.exit_steps[-1], self.exit_dates[-1]
+        said = f"the {year} exit of {self.number} ({step} on {day}) now rests on {what}"
         if step == "approved":
-            return f"{below}: fupin report accountability lists it (exit_faults, income-below)"
+            return f"{said}: fupin report accountability lists it (exit_faults, {fault})"
         return (
-            f"{below}: its next step is refused until the exit is withdrawn (fupin household "
+            f"{said}: its next step is refused until the exit is withdrawn (fupin household "
             f"withdraw-exit {self.number}) or {year} assessed again"
         )
 

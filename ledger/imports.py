@@ -391,6 +391,8 @@ class ImportResult:
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    #: What rows did besides, as their commands say it (``_Seen.said``): said after the count.
+    said: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -667,6 +669,7 @@ def _import_once(
                 # "the same visit recorded twice?"): refused as overtaken, below.
                 raise ConflictError("store", "another import recorded its batch meanwhile")
             result.applied = len(applied)
+            result.said = seen.said
             batch = Stamp(
                 default_actor or first_actor, latest, f"import {source}", f"sha256 {digest}"
             )
@@ -792,6 +795,8 @@ class _Seen:
     #: Whether a row was refused for who records it (``RecorderRefusedError``): the batch's
     #: importer is then judged too, as one who may not import at all is refused so first.
     recorder_refused: bool = False
+    #: What rows applied did besides (``CommandSpec.call``), each after its row's place.
+    said: list[str] = field(default_factory=list)
 
 
 def _apply(
@@ -895,7 +900,11 @@ def _apply(
             # record it names, as --as is (since session 30, re-tester R: a GHOST row was told
             # "no household 'JH-0004' on record"); initialise names the admin it registers.
             app.active_officer(parsed.stamp.actor)
-        parsed.spec.call(app, parsed.stamp, args)
+        said = parsed.spec.call(app, parsed.stamp, args)
+        if isinstance(said, str) and said and not replayed:
+            # what the command line says after it (a household's exit: since session 30,
+            # re-tester R); an export replayed into a new store is history, moved as it was
+            seen.said.append(f"{row.where}: {said}")
         if replayed and exported is not None and exported[1] == "officer":
             officer = app.get_by_id(natural_id("officer", exported[2]))
             if officer is not None:

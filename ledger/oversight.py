@@ -410,8 +410,11 @@ class OversightCommands(LedgerCore):
             return self.household(household).street if household else ""
         return str(getattr(aggregate, "street", "") or "")
 
-    def correct(self, stamp: Stamp, kind: str, key: str, version: int, reason: str) -> None:
-        """Void the entry at ``version`` of aggregate ``kind`` ``key``, saying why 更正."""
+    def correct(self, stamp: Stamp, kind: str, key: str, version: int, reason: str) -> str:
+        """Void the entry at ``version`` of aggregate ``kind`` ``key``, saying why 更正.
+        Returns what the correction did to a household's exit, "" if nothing
+        (``_exit_said``, since session 30)."""
+        said: list[str] = [""]
         cls = AGGREGATE_KINDS.get(kind)
         if kind in _NOT_CORRECTED:
             raise InputError("kind", f"{kind!r}: {_NOT_CORRECTED[kind]}")
@@ -435,6 +438,7 @@ class OversightCommands(LedgerCore):
             self.check_findings_on_pairing(aggregate, version)
             self.check_signature_left(aggregate, version, reason, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
+            said[0] = self._exit_said(aggregate, version)
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
                 return [aggregate, *sides()]
             if pairings is not None and isinstance(aggregate, Household):
@@ -453,6 +457,26 @@ class OversightCommands(LedgerCore):
             return [aggregate]
 
         self.execute(attempt)
+        return said[0]
+
+    def _exit_said(self, aggregate: LedgerAggregate, version: int) -> str:
+        """What voiding a household's income assessment did to its exit on record, as
+        ``household assess`` and ``household members`` say it: an earlier assessment back in
+        force is below the threshold, or was made for other members (since session 30,
+        re-tester R: ``fupin correct`` said only "corrected"); "" if nothing. (A voided change
+        of members leaves none unlike: only the latest live one is voided.)"""
+        if not isinstance(aggregate, Household):
+            return ""
+        kind, data = aggregate.entries.get(version, ("", None))
+        if kind != "IncomeAssessed":
+            return ""
+        year = data[0]
+        programme = self.programme()
+        if year in programme.years:
+            below = aggregate.exit_below(year, programme.exit_threshold(year, aggregate.area))
+            if below:
+                return below
+        return aggregate.exit_on_other_members(aggregate.assessed_on[version])
 
     def check_signature_left(
         self, aggregate: LedgerAggregate, version: int, reason: str, prov: Provenance

@@ -128,6 +128,29 @@ def import_refused(fupin: Fupin, path: Path, actor: str = "qu-01") -> str:
     return " ".join(result.stderr.split())
 
 
+def import_rows_file(
+    path: Path, actor: str, effective: str, *rows: tuple[str, dict[str, object]]
+) -> Path:
+    """A JSONL import file at ``path``, readable by its owner only (a row may hold personal
+    data): a line a (command, args) of ``rows``, refs ``r1``, ``r2``…, by ``actor``, dated
+    ``effective``, a change of members noted (its note is required)."""
+    lines = [
+        {
+            "command": command,
+            "ref": f"r{n}",
+            "actor": actor,
+            "effective": effective,
+            "document": "文件",
+            "note": "出生" if command == "change_members" else "",
+            "args": args,
+        }
+        for n, (command, args) in enumerate(rows, 1)
+    ]
+    path.write_text("".join(orjson.dumps(x).decode() + "\n" for x in lines), "utf-8")
+    path.chmod(0o600)
+    return path
+
+
 def master_key_file(path: Path, text: str) -> Path:
     """``text`` (a master key's base64) written to ``path``, readable by its owner only."""
     path.write_text(text + "\n", encoding="ascii")

@@ -7,17 +7,16 @@ row's command looks up any record it names (docs/import.md, *Provenance*)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import Fupin, import_rows_file
 
 STORE_INDEPENDENT = "who records a row is judged before any record is read: SQLite is enough"
 
 #: Rows naming records that are not on record: a household, and a helper for a visit.
-ROWS = {
+ROWS: dict[str, dict[str, object]] = {
     "sign": {"household": "JH-9999"},
     "record_visit": {"household": "JH-9999", "helper": "no-helper", "summary": "走访"},
     "assess_income": {"household": "JH-9999", "year": 2016, "income": "9000"},
@@ -25,20 +24,7 @@ ROWS = {
 
 
 def _rows(folder: Path, actor: str) -> Path:
-    path = folder / "rows.jsonl"
-    lines = [
-        {
-            "command": command,
-            "ref": f"r{n}",
-            "actor": actor,
-            "effective": "2016-09-05",
-            "document": "文件",
-            "args": args,
-        }
-        for n, (command, args) in enumerate(ROWS.items(), 1)
-    ]
-    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
-    return path
+    return import_rows_file(folder / "rows.jsonl", actor, "2016-09-05", *ROWS.items())
 
 
 @pytest.mark.parametrize(
