@@ -605,7 +605,11 @@ def parse_whole_number(text: str, field: str) -> int:
     ``-``, ASCII digits 0-9 and nothing else (since session 25: ``1_0`` was read as 10,
     ``3.0`` as 3, ``+2`` as 2, ``２０１８`` refused by typer without a word of its digits).
     One holding full-width digits or an invisible character is refused saying so
-    (``typed_hint``). Only blanks (``WHOLE_BLANKS``) are stripped from its ends."""
+    (``typed_hint``). Only blanks (``WHOLE_BLANKS``) are stripped from its ends. Bytes that
+    are not UTF-8 (typed in another encoding) are refused as every text option's are (since
+    session 30, re-tester R: ``'\\udcff1' … U+DCFF UNNAMED, a character new keys are not
+    written in``): a whole number is read before the command's text is checked."""
+    _check_characters(field, text, recorded=False)
     plain = text.strip(WHOLE_BLANKS)
     if _WHOLE_TEXT.fullmatch(plain) is None:
         raise InputError(
