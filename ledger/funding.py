@@ -208,6 +208,14 @@ class FundCommands(LedgerCore):
                     f"the employment is from {since}; {household.closure_said()}: a closed "
                     "household has no worker employed on or after its closure",
                 )
+            # entered after the closure, with no end yet, it would stand past it (since
+            # session 30, re-tester R: one from before the closure was taken)
+            household.check_not_left_under_way(
+                f"the employment is from {since}",
+                "an employment of a worker of it",
+                "standing",
+                self.rebuilding_export,
+            )
             helper.employ(number, since, prov)
             return [helper]
 

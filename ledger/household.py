@@ -139,10 +139,31 @@ CLOSURE_INTO = frozenset({"merged", "duplicate"})
 #: Entries a closed household still takes, whatever their date: a correction (voiding the
 #: closure among others, or a payment's receipt), an amendment (from the start), an erasure,
 #: and the withdrawal of an exit left under way by a closure an older fupin took (since
-#: session 29: that exit could be neither verified nor withdrawn; tester D).
+#: session 29: that exit could be neither verified nor withdrawn; tester D), or of a return
+#: (since session 30: re-tester R, a return recognised before the closure could be neither
+#: applied for nor withdrawn on a true date).
 AFTER_CLOSURE = frozenset(
-    {"Corrected", "Amended", "PersonalDataErased", "ReceiptVoided", "ExitWithdrawn"}
+    {
+        "Corrected",
+        "Amended",
+        "PersonalDataErased",
+        "ReceiptVoided",
+        "ExitWithdrawn",
+        "ReturnWithdrawn",
+    }
 )
+
+#: The commands that leave an exit or a return 返贫 under way (every step of one but its
+#: approval), by the process they leave so: a closed household takes none, whatever its date
+#: (since session 30, ``Household.check_open_for``).
+UNDER_WAY_COMMANDS = {
+    "propose_exit": "an exit",
+    "verify_exit": "an exit",
+    "post_exit_notice": "an exit",
+    "recognise_return": "a return 返贫",
+    "apply_return": "a return 返贫",
+    "review_return": "a return 返贫",
+}
 
 #: A step as a closed household's refusal names it (others by their event's name).
 _STEP_NAMES = {
@@ -437,6 +458,32 @@ class Household(LedgerAggregate):
         step = COMMAND_STEPS.get(command)
         if step is not None and step not in AFTER_CLOSURE:
             self.check_open_on(day, step)
+        process = UNDER_WAY_COMMANDS.get(command)
+        if process is not None and step is not None:
+            self.check_not_left_under_way(f"{_STEP_NAMES[step]} is dated {day}", process)
+
+    def check_not_left_under_way(
+        self, what: str, process: str, state: str = "under way", replaying: bool = False
+    ) -> None:
+        """A step dated before the household's closure, entered after it, that would leave
+        ``process`` (an exit, a return, an employment of a worker of it) ``state`` past the
+        closure is refused naming the closure (since session 30; re-tester R: an exit proposed
+        and verified, and an employment, dated before a closure and entered after it, were
+        taken, and the closed household kept them under way, unseen by every report), as the
+        closure itself is refused while one is under way (``check_no_exit_under_way``,
+        ``check_no_return_under_way``): the closure in force is voided first, the process
+        recorded to its end, and the household closed again. An export's replay spares it
+        (``replay_spares``; ``replaying``: the ledger's ``rebuilding_export``)."""
+        if self.closed_on is None or replay_spares("under_way_past_closure", replaying):
+            return
+        raise RuleError(
+            "household",
+            f"{what}; {self.closure_said()} (entry {self.closure_entry}): entered after "
+            f"the closure, it would leave {process} {state} past it, and a household is not "
+            f"closed with one {state}; if it came before the closure, void the closure first "
+            f"(fupin correct household {self.number} {self.closure_entry} --reason …), "
+            "record it to its end, then close the household again",
+        )
 
     def closure_said(self) -> str:
         into = f" into {self.closed_into}" if self.closed_into else ""
@@ -763,6 +810,7 @@ class Household(LedgerAggregate):
         if into == self.number:
             raise RuleError("into", f"{self.number} cannot be closed into itself")
         self.check_no_exit_under_way()
+        self.check_no_return_under_way()
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
         later = [
             day
@@ -801,6 +849,24 @@ class Household(LedgerAggregate):
             f"{self.proposal_entry}, proposed on {self.exit_dates[0]}): a household with an "
             "exit under way is not closed; withdraw the exit first (fupin household "
             f"withdraw-exit {self.number} --reason …), then close it",
+        )
+
+    def check_no_return_under_way(self) -> None:
+        """A household is not closed while a return 返贫 of it is under way (recognised,
+        applied for or reviewed; not approved nor withdrawn): the return is withdrawn first, as
+        an exit under way is (since session 30; re-tester R: the closed household kept a
+        return that could be neither applied for nor withdrawn on a true date). An export's
+        replay spares it (``replay_spares``)."""
+        if self.stage != Stage.EXITED or not self.return_steps:
+            return
+        if replay_spares("closure_during_return"):
+            return
+        raise RuleError(
+            "household",
+            f"{self.number}'s return 返贫 is {self.return_steps[-1]} (recognised on "
+            f"{self.return_dates[0]}): a household with a return under way is not closed; "
+            f"withdraw the return first (fupin household withdraw-return {self.number} "
+            "--reason …), then close it",
         )
 
     def check_takes_in(self, merged: str, day: date) -> None:

@@ -1328,6 +1328,13 @@ SPARED_BEFORE: dict[str, datetime] = {
     "merge_into_exit": SESSION_29_RULES,
     # a change of members or a closure of a household turned down (household.py)
     "step_after_rejection": SESSION_29_RULES,
+    # a household closed while a return 返贫 of it is under way (household.py; since session
+    # 30, which hands in with session 29)
+    "closure_during_return": SESSION_29_RULES,
+    # an exit's or a return's step, or an employment of a worker, dated before a household's
+    # closure and entered after it, left under way past the closure (household.py,
+    # funding.py; since session 30)
+    "under_way_past_closure": SESSION_29_RULES,
 }
 
 
