@@ -1961,6 +1961,7 @@ class Household(LedgerAggregate):
             raise RuleError("exit", f"{approved}: an approved exit is not withdrawn")
         try:
             self.check_approval_voidable(approval)
+            self.check_approval_open(approval)
         except RuleError as refused:
             raise RuleError(
                 "exit",
@@ -2204,6 +2205,7 @@ class Household(LedgerAggregate):
         approved = f"{self.number}'s return was approved on {self.returns_approved[-1]}"
         try:
             self.check_return_voidable(approval)
+            self.check_approval_open(approval)
         except RuleError as refused:
             raise RuleError(
                 "return",
@@ -2422,6 +2424,7 @@ class Household(LedgerAggregate):
             return ""
         try:
             self.check_approval_voidable(approval)
+            self.check_approval_open(approval)
         except RuleError as refused:
             return f"; its approval (entry {approval}) stands: {refused.rule}"
         return (
@@ -2473,17 +2476,21 @@ class Household(LedgerAggregate):
         """An exit's approval is not voided once the household is closed 注销 (since session
         30): the exit would be back at its notice, under way on a closed record, which takes
         no step, so it could be neither approved again nor withdrawn, and a household is not
-        closed while an exit of it is under way (``check_no_exit_under_way``). The closure is
+        closed while an exit of it is under way (``check_no_exit_under_way``). Nor a return's
+        approval (since session 30, re-tester R's F3 followed: the return would be back at its
+        review, under way on a closed record, ``check_no_return_under_way``). The closure is
         voided first, then the approval. Called by ``Ledger.correct`` (an older ledger's such
         correction is replayed as recorded)."""
-        if self.closed_on is None or self.entries.get(version, ("", None))[0] != "ExitAdvanced":
+        kind = self.entries.get(version, ("", None))[0]
+        process = {"ExitAdvanced": "exit", "ReturnAdvanced": "return 返贫"}.get(kind)
+        if self.closed_on is None or process is None:
             return
         raise RuleError(
             "version",
             f"{self.closure_said()} (entry {self.closure_entry}): voiding the approval of its "
-            f"exit would leave the exit under way on a closed record, which takes no step; void "
-            f"the closure first (fupin correct household {self.number} {self.closure_entry} "
-            "--reason …), then the approval",
+            f"{process} would leave the {process} under way on a closed record, which takes no "
+            f"step; void the closure first (fupin correct household {self.number} "
+            f"{self.closure_entry} --reason …), then the approval",
         )
 
     def check_return_voidable(self, version: int) -> None:

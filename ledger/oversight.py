@@ -482,12 +482,13 @@ class OversightCommands(LedgerCore):
         self, aggregate: LedgerAggregate, version: int, reason: str, prov: Provenance
     ) -> None:
         """A household's signature is not voided under its registration
-        (``Household.check_signature_voidable``, since session 29), nor an exit's approval of
-        a household closed since (``Household.check_approval_open``, since session 30), unless
-        an export's row is replayed into the store it rebuilds: an older fupin took such a
-        correction, and the accountability report shows the household (``unsigned``; an exit
-        under way on a closed record ends with it). ``fupin verify`` does not replay these
-        rules (a ledger recorded before them holds such corrections)."""
+        (``Household.check_signature_voidable``, since session 29), nor the approval of an
+        exit, or of a return, of a household closed since (``Household.check_approval_open``,
+        since session 30), unless an export's row is replayed into the store it rebuilds: an
+        older fupin took such a correction, and the accountability report shows the household
+        (``unsigned``; an exit or a return under way on a closed record ends with it).
+        ``fupin verify`` does not replay these rules (a ledger recorded before them holds such
+        corrections)."""
         if not isinstance(aggregate, Household):
             return
         rule = _VOIDED_UNDER.get(aggregate.entries.get(version, ("", None))[0])
@@ -497,10 +498,10 @@ class OversightCommands(LedgerCore):
         aggregate.check_correction(version, reason, prov, self.opened_on())
         if replay_spares(rule, self.rebuilding_export):
             return
-        if rule == "approval_after_closure":
-            aggregate.check_approval_open(version)
-        else:
+        if rule == "signature_under_registration":
             aggregate.check_signature_voidable(version)
+        else:
+            aggregate.check_approval_open(version)
 
     def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
         """A household's return approval voided (since session 23) by its own rules first
@@ -784,6 +785,7 @@ CORRECTED_KINDS = tuple(kind for kind, cls in AGGREGATE_KINDS.items() if cls.VOI
 _VOIDED_UNDER = {
     "Signed": "signature_under_registration",
     "ExitAdvanced": "approval_after_closure",
+    "ReturnAdvanced": "return_approval_after_closure",
 }
 #: What to use instead for the kinds of record that hold no correctable entry.
 _NOT_CORRECTED = {

@@ -1328,6 +1328,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     "merge_into_exit": SESSION_29_RULES,
     # a change of members or a closure of a household turned down (household.py)
     "step_after_rejection": SESSION_29_RULES,
+    # a return's approval voided after the household was closed 注销 (oversight.py; since
+    # session 30)
+    "return_approval_after_closure": SESSION_29_RULES,
     # a household closed while a return 返贫 of it is under way (household.py; since session
     # 30, which hands in with session 29)
     "closure_during_return": SESSION_29_RULES,
