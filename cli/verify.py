@@ -576,6 +576,20 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.closed_under_way:
+        # since session 30: closed during an exit or a return, or a step of one entered after
+        # the closure, by a fupin that took it (a note; re-tester R)
+        say(
+            _under_today(
+                f"{said}: a household is not closed while an exit or a return of it is under "
+                "way, nor takes after its closure a step leaving one under way",
+                _rule_since("closure_during_exit"),
+                "refuses such a closure or step; a withdrawal is taken after the closure",
+                moved_on=report.moved_on,
+            ),
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

@@ -869,6 +869,28 @@ class Household(LedgerAggregate):
             "--reason …), then close it",
         )
 
+    def closed_under_way(self) -> str:
+        """What ``fupin verify`` notes of a closed household with an exit or a return of it
+        under way (``ledger.closed_under_way``, since session 30), or ""."""
+        left = []
+        if self.exit_steps and self.exit_steps[-1] != "approved":
+            left.append(
+                f"its {self.exit_year} exit {self.exit_steps[-1]} (entry {self.proposal_entry}, "
+                f"proposed on {self.exit_dates[0]}; withdraw it: fupin household withdraw-exit "
+                f"{self.number} --reason …)"
+            )
+        if self.stage == Stage.EXITED and self.return_steps:
+            left.append(
+                f"its return 返贫 {self.return_steps[-1]} (recognised on {self.return_dates[0]}; "
+                f"withdraw it: fupin household withdraw-return {self.number} --reason …)"
+            )
+        if not left or self.closed_on is None:
+            return ""
+        return (
+            f"household {self.closure_said()} (entry {self.closure_entry}) with "
+            f"{' and '.join(left)} under way"
+        )
+
     def check_takes_in(self, merged: str, day: date) -> None:
         """Household ``merged`` merges 合户 into this one on ``day`` (since session 30): while
         an exit of this one is under way, or approved on or after ``day``, the people it takes

@@ -100,7 +100,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    street inspection, talk or notice 通报 recorded twice, and fund account differing from one
    opened before it only in the case of its letters or the width of its punctuation, which a
    fupin before 2026-12-02 took (``ledger.oversight_spared``, after the pass: one scan by
-   topic); the times are
+   topic); and each household closed 注销 with an exit or a return of it under way, which a
+   fupin before 2026-12-03 took (``ledger.closed_under_way``, after the pass: one scan by
+   topic, then each household closed read); the times are
    ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
@@ -179,6 +181,7 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.clock import CLOCK_TOLERANCE
+from ledger.closed_under_way import closed_under_way
 from ledger.double_pairings import DoublePairing, double_pairings
 from ledger.errors import (
     ConflictError,
@@ -556,6 +559,10 @@ class VerifyReport:
     #: finding under today's rules, recorded by a fupin that took it, not a problem (since
     #: session 30).
     spared: list[SparedStep] = field(default_factory=list)
+    #: Each household closed 注销 with an exit or a return of it under way, as
+    #: ``ledger.closed_under_way`` says it: a finding under today's rules, recorded by a fupin
+    #: that took it, not a problem (since session 30, re-tester R).
+    closed_under_way: list[str] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -4035,6 +4042,7 @@ def verify_ledger(
         report.ended_before_entries = verifier.ended_before_entries(recorder)
         report.after_rejection = steps_after_rejection(recorder, mapper)
         report.spared = exit_steps_spared(recorder, mapper) + oversight_spared(recorder, mapper)
+        report.closed_under_way = closed_under_way(recorder, mapper)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them
