@@ -177,6 +177,16 @@ class FundCommands(LedgerCore):
         def attempt() -> list[LedgerAggregate]:
             household = self.household(number)
             prov = self.authorise(stamp, "employ_worker", household.street)
+            if household.closed_on is None or household.closed_on > since:
+                # entered after the closure, with no end yet, it would stand past it: the
+                # closure is named first, as of a household step (since session 30, re-tester
+                # R: one from before the closure was taken)
+                household.check_not_left_under_way(
+                    f"the employment is from {since}",
+                    "an employment of a worker of it",
+                    "standing",
+                    self.rebuilding_export,
+                )
             helper = self.load(Helper, enterprise, "enterprise")
             helper.check_employer()
             if household.stage not in (*ACTIVE_STAGES, Stage.EXITED):
@@ -208,14 +218,6 @@ class FundCommands(LedgerCore):
                     f"the employment is from {since}; {household.closure_said()}: a closed "
                     "household has no worker employed on or after its closure",
                 )
-            # entered after the closure, with no end yet, it would stand past it (since
-            # session 30, re-tester R: one from before the closure was taken)
-            household.check_not_left_under_way(
-                f"the employment is from {since}",
-                "an employment of a worker of it",
-                "standing",
-                self.rebuilding_export,
-            )
             helper.employ(number, since, prov)
             return [helper]
 

@@ -148,6 +148,12 @@ def test_an_employment_from_before_a_closure_entered_after_it_is_refused_naming_
         "the employment is from 2016-09-01; ",
         ("an employment of a worker of it standing", "standing"),
     )
+    # the closure is named first, as of a household step, before the employment's own rules
+    assert_refused(
+        seeded(f"helper employ e-9 JH-0001 --since 2016-09-01 {doc('2016-09-01')}", JN),
+        "household",
+        "the employment is from 2016-09-01; JH-0001 was closed on 2016-12-20",
+    )
     seeded.ok(f"correct household JH-0001 {closure} --reason 先录就业 {doc('2016-12-20')}", "admin")
     seeded.ok(f"helper employ e-1 JH-0001 --since 2016-09-01 {doc('2016-09-01')}", JN)
     seeded.ok(f"helper end-employment e-1 JH-0001 {doc('2016-11-30')}", JN)
