@@ -340,20 +340,6 @@ def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_o
 #: What each rule ``ledger.exit_spared`` and ``ledger.oversight_spared`` judge says, and what
 #: today's fupin does instead, by its name in ``SPARED_BEFORE`` (since session 30).
 _SPARED_RULES = {
-    "closure_during_exit": (
-        "a household with an exit under way is not closed 注销: the exit would stand under way "
-        "on a closed record, which takes no step but its withdrawal, and no report lists it",
-        "refuses such a closure until the exit is withdrawn; withdraw it now (`fupin household "
-        "withdraw-exit NUMBER --reason …`, which a closed household takes) and this note ends",
-    ),
-    "approval_after_closure": (
-        "an exit's approval is not voided once the household is closed 注销: the exit would stand "
-        "under way on a closed record, which takes no step but its withdrawal, and no report "
-        "lists it",
-        "refuses such a correction until the closure is voided; withdraw the exit now (`fupin "
-        "household withdraw-exit NUMBER --reason …`, which a closed household takes) and this "
-        "note ends",
-    ),
     "merge_into_exit": (
         "a household merging 合户 into one whose exit is under way (or approved on or after "
         "the merge's day) changes its members, and the exit rests on an income assessed for "
@@ -564,10 +550,10 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             highlight=False,
         )
     for rule, said in report.spared:
-        # since session 30: a closure during an exit, an exit approval voided after a closure, a
-        # merge into a household whose exit was under way, a talk under a street inspection, a
-        # talk or notice recorded twice, an account alike to one before, by a fupin that took
-        # it (a note)
+        # since session 30: a merge into a household whose exit was under way, a talk under a
+        # street inspection, a talk or notice recorded twice, an account alike to one before,
+        # by a fupin that took it (a note); a closure during an exit and an exit approval voided
+        # after a closure are the household's one note below
         statement, refuses = _SPARED_RULES[rule]
         say(
             _under_today(
@@ -577,14 +563,20 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             highlight=False,
         )
     for said in report.closed_under_way:
-        # since session 30: closed during an exit or a return, or a step of one entered after
-        # the closure, by a fupin that took it (a note; re-tester R)
+        # since session 30: one note of each household that stands closed with an exit or a
+        # return under way, whatever an older fupin took that left it so: a closure during one
+        # (closure_during_exit, closure_during_return), a step of one entered after the closure
+        # (under_way_past_closure), an approval voided after it (approval_after_closure,
+        # return_approval_after_closure); withdrawn since, or the closure voided, it is not
+        # noted (re-tester R; ledger.exit_spared no longer notes the first nor the approval,
+        # which gave such a household two notes)
         say(
             _under_today(
                 f"{said}: a household is not closed while an exit or a return of it is under "
-                "way, nor takes after its closure a step leaving one under way",
+                "way, nor takes after its closure a step or a correction leaving one under way",
                 _rule_since("closure_during_exit"),
-                "refuses such a closure or step; a withdrawal is taken after the closure",
+                "refuses such a closure, step or correction; a withdrawal is taken after the "
+                "closure",
                 moved_on=report.moved_on,
             ),
             markup=False,

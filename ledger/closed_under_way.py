@@ -9,8 +9,11 @@ approval of a closed household (``check_approval_open``). A fupin before them to
 entries, and today's replays them as recorded when an export rebuilds a store
 (``Ledger.rebuilding_export``; re-tester R, session 30: the closed household kept an exit
 under way, and verify said nothing). Verify says which household, its closure and what stands
-under way, as the household's record stands now: one withdrawn since (a withdrawal is taken
-after a closure) or whose closure was voided is not noted.
+under way, as the household's record stands now, in one note whatever left it so: one
+withdrawn since (a withdrawal is taken after a closure) or whose closure was voided is not
+noted. ``ledger.exit_spared`` noted a closure during an exit and an exit's approval voided
+after the closure as well (``closure_during_exit``, ``approval_after_closure``), a second note
+of the same household; since session 30 this is the only one.
 
 One scan of the log by topic (the closures), then one read of each household closed
 (``household_as_stored``).

@@ -1,26 +1,27 @@
-"""A household closed 注销 while its exit was under way, an exit's approval voided after the
-household's closure, and a household merged 合户 into one whose exit was under way before the
-change of members taking its people in: findings of ``fupin verify`` under today's rules
-(since session 30, which hands in with session 29), not tampering.
+"""A household merged 合户 into one whose exit was under way before the change of members
+taking its people in: a finding of ``fupin verify`` under today's rules (since session 30,
+which hands in with session 29), not tampering.
 
-Today's fupin refuses each (``Household.check_no_exit_under_way``, ``check_approval_open``,
-``check_takes_in``); a fupin before took them, and today's replays them as recorded when an
-export rebuilds a store (``SPARED_BEFORE``: ``closure_during_exit``, ``approval_after_closure``,
-``merge_into_exit``). No report lists them: an exit under way on a closed record ends with it
-in report accountability, and an exit a merge changed the members of is listed
-``members-changed`` only once a change of members says so. Verify says which household,
-which entries and the exit, judged by the rule itself on the household's record as it stood
-when the entry was recorded, and noted while what the rule guards against stands: a closure
-or merge voided since never was; an exit withdrawn since (a closed household takes its
-withdrawal) is under way no more; a change of members dated on the merge's day, recorded
-since, takes its people in (the exit then waits for its year assessed again, or report
-accountability lists it ``members-changed``).
+Today's fupin refuses it (``Household.check_takes_in``); a fupin before took it, and today's
+replays it as recorded when an export rebuilds a store (``SPARED_BEFORE``'s
+``merge_into_exit``). No report lists it: an exit a merge changed the members of is listed
+``members-changed`` only once a change of members says so. Verify says which households,
+which entry and the exit, judged by the rule itself on the record of the household merged into
+as it stood when the merge was recorded, and noted while what the rule guards against stands:
+a merge voided since never was; a change of members dated on the merge's day, recorded since,
+takes its people in (the exit then waits for its year assessed again, or report accountability
+lists it ``members-changed``).
 
-One scan of the log by topic (the closures, the exit proposals and the corrections), reading
-plain fields only, then one read of each household closed with an exit of it or a correction
-on the log (few), and, when a merge into a household with an exit is on the log, one more scan
-by topic (that household's exit steps, members and corrections, for their order in the log:
-a moved store's recording times are all the move's) and one read of each side of it.
+A household closed 注销 while its exit was under way, or whose exit's approval was voided after
+its closure (``closure_during_exit``, ``approval_after_closure``), is noted once, as it stands,
+by ``ledger.closed_under_way``, with a closure during a return or a step entered after the
+closure (since session 30: this module noted the two as well, and such a household had two
+notes).
+
+One scan of the log by topic (the closures and the exit proposals), reading plain fields only,
+then, when a merge into a household with an exit is on the log, one more scan by topic (that
+household's exit steps, members and corrections, for their order in the log: a moved store's
+recording times are all the move's) and one read of each side of it.
 """
 
 from __future__ import annotations
@@ -71,14 +72,10 @@ class _Merge(NamedTuple):
 
 
 def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
-    """What verify says of each closure during an exit, approval voided after a closure and
-    merge into a household whose exit was under way, by rule, then household; [] if none."""
-    closed, exiting, corrected, merges = _scanned(recorder, mapper)
+    """What verify says of each merge into a household whose exit was under way, by
+    household; [] if none."""
+    exiting, merges = _scanned(recorder, mapper)
     found: list[SparedStep] = []
-    for household_id in sorted(closed & (exiting | corrected)):
-        events = _events(recorder, mapper, household_id)
-        if events is not None:
-            found += _closure_and_approval(events)
     merges = [merge for merge in merges if merge.into_id in exiting]
     before = _positions(recorder, {merge.into_id for merge in merges})
     for merge in merges:
@@ -92,19 +89,14 @@ def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> li
     return sorted(found)
 
 
-def _scanned(
-    recorder: ApplicationRecorder, mapper: Mapper[UUID]
-) -> tuple[set[UUID], set[UUID], set[UUID], list[_Merge]]:
-    """The households closed, those an exit was proposed of, those a correction is on, and
-    each merge 合户."""
-    names = ("Closed", "ExitProposed", "Corrected")
-    topics = {get_topic(getattr(Household, name)): name for name in names}  # @event
-    found: dict[str, set[UUID]] = {name: set() for name in names}
+def _scanned(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> tuple[set[UUID], list[_Merge]]:
+    """The households an exit was proposed of, and each merge 合户."""
+    closed, proposed = (get_topic(getattr(Household, name)) for name in ("Closed", "ExitProposed"))
+    exiting: set[UUID] = set()
     merges = []
-    for notification in notifications(recorder, list(topics)):
-        name = topics[notification.topic]
-        found[name].add(notification.originator_id)
-        if name != "Closed":
+    for notification in notifications(recorder, [closed, proposed]):
+        if notification.topic == proposed:
+            exiting.add(notification.originator_id)
             continue
         fields = fields_of(mapper, notification)
         into = fields.get("into") if fields is not None else None
@@ -117,7 +109,7 @@ def _scanned(
                     notification.id,
                 )
             )
-    return found["Closed"], found["ExitProposed"], found["Corrected"], merges
+    return exiting, merges
 
 
 def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUID, list[Any]]:
@@ -176,45 +168,6 @@ def _exit_said(record: Household) -> str:
         f"{record.exit_year} exit was {step} (entry {record.proposal_entry}, proposed on "
         f"{record.exit_dates[0]})"
     )
-
-
-def _closure_and_approval(events: list[Any]) -> list[SparedStep]:
-    """A closure recorded while the household's exit was under way, and a correction voiding
-    an exit's approval while it was closed, each while its closure stands and leaves an exit
-    under way."""
-    record: Any = None
-    taken: list[tuple[int | None, SparedStep]] = []  # (the closure's entry, the finding)
-    for event in events:
-        name = type(event).__name__
-        if isinstance(record, Household) and name == "Closed":
-            if _refuses(record.check_no_exit_under_way):
-                said = (
-                    f"household {record.number} was closed 注销 (entry "
-                    f"{event.originator_version}, dated {event.prov.effective}) while its "
-                    f"{_exit_said(record)}"
-                )
-                taken.append((event.originator_version, SparedStep("closure_during_exit", said)))
-        elif isinstance(record, Household) and name == "Corrected":
-            version = event.corrects
-            if _refuses(partial(record.check_approval_open, version)):
-                said = (
-                    f"household {record.number}'s exit approval (entry {version}, dated "
-                    f"{record.entry_dates[version]}) was voided (entry "
-                    f"{event.originator_version}, dated {event.prov.effective}) after its "
-                    f"closure: {record.closure_said()} (entry {record.closure_entry})"
-                )
-                step = SparedStep("approval_after_closure", said)
-                taken.append((record.closure_entry, step))
-        record = event.mutate(record)
-    if not isinstance(record, Household) or not _under_way(record):
-        return []
-    return [step for closure, step in taken if closure == record.closure_entry]
-
-
-def _under_way(record: Household) -> bool:
-    """Whether an exit of the household stands under way (proposed, not approved nor
-    withdrawn): withdrawn since (a closed household takes its withdrawal), it is not."""
-    return bool(record.exit_steps) and record.exit_steps[-1] != "approved"
 
 
 def _merge(merged: list[Any], version: int, into: list[Any], upto: int) -> list[SparedStep]:

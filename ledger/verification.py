@@ -93,17 +93,18 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    officer, the latest of their entries in the post they hold); and each household turned
    down (at its review, on an upheld objection) that took a change of members or a closure
    after, which a fupin before 2026-12-03 took (``ledger.after_rejection``, after the pass: one
-   scan by topic); and each household closed while its exit was under way, exit approval voided
-   after the household's closure, and merge 合户 into a household whose exit was under way
-   before the change of members taking its people in, which a fupin before 2026-12-03 took
+   scan by topic); and each merge 合户 into a household whose exit was under way before the
+   change of members taking its people in, which a fupin before 2026-12-03 took
    (``ledger.exit_spared``, after the pass: one scan by topic); and each talk 约谈 held under a
    street inspection, talk or notice 通报 recorded twice, and fund account differing from one
    opened before it only in the case of its letters or the width of its punctuation, which a
    fupin before 2026-12-02 took (``ledger.oversight_spared``, after the pass: one scan by
-   topic); and each household closed 注销 with an exit or a return of it under way, which a
-   fupin before 2026-12-03 took (``ledger.closed_under_way``, after the pass: one scan by
-   topic, then each household closed read); the times are
-   ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
+   topic); and each household that stands closed 注销 with an exit or a return of it under
+   way, in one note whatever a fupin before 2026-12-03 took that left it so (a closure during
+   one, a step of one entered after the closure, an approval voided after it:
+   ``ledger.closed_under_way``, after the pass: one scan by topic, then each household closed
+   read); the times are ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows
+   recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -552,16 +553,16 @@ class VerifyReport:
     #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 29, tester J).
     after_rejection: list[str] = field(default_factory=list)
-    #: Each closure during an exit, exit approval voided after a closure and merge 合户 into a
-    #: household whose exit was under way, as ``ledger.exit_spared`` says it, then each talk
-    #: under a street inspection, talk or notice recorded twice and account alike to one
-    #: before it, as ``ledger.oversight_spared`` does, by its rule of ``SPARED_BEFORE``: a
-    #: finding under today's rules, recorded by a fupin that took it, not a problem (since
-    #: session 30).
+    #: Each merge 合户 into a household whose exit was under way, as ``ledger.exit_spared``
+    #: says it, then each talk under a street inspection, talk or notice recorded twice and
+    #: account alike to one before it, as ``ledger.oversight_spared`` does, by its rule of
+    #: ``SPARED_BEFORE``: a finding under today's rules, recorded by a fupin that took it, not a
+    #: problem (since session 30; a closure during an exit and an exit approval voided after a
+    #: closure are the household's one ``closed_under_way`` note).
     spared: list[SparedStep] = field(default_factory=list)
-    #: Each household closed 注销 with an exit or a return of it under way, as
-    #: ``ledger.closed_under_way`` says it: a finding under today's rules, recorded by a fupin
-    #: that took it, not a problem (since session 30, re-tester R).
+    #: Each household that stands closed 注销 with an exit or a return of it under way, once,
+    #: whatever left it so, as ``ledger.closed_under_way`` says it: a finding under today's
+    #: rules, recorded by a fupin that took it, not a problem (since session 30, re-tester R).
     closed_under_way: list[str] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the

@@ -5,14 +5,19 @@ approval voided after the household's closure) and ``merge_into_exit`` (a merge 
 household whose exit is under way, before its change of members). An inspector saw such an
 entry of an older fupin in neither store. Since session 30 verify notes each "under today's
 rules", in the store and in one moved from its export, while what the rule guards against
-stands (``ledger.exit_spared``)."""
+stands: a merge by ``ledger.exit_spared``; a closure during an exit and an approval voided
+after the closure by ``ledger.closed_under_way``, which notes each household that stands closed
+with an exit or a return under way. Until helper n (session 30) such a household had two notes,
+one of each module: each note is asserted once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from cli.main import app as fupin_app
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
@@ -22,6 +27,7 @@ from tests.cli.test_round28_late_pairings import exit_2016
 from tests.cli.test_round29_close_during_exit import CLOSE, WITHDRAW
 from tests.cli.test_round29_close_during_exit import _proposed as exit_under_way
 from tests.cli.test_round29_exit_members import MEMBERS, assessed_and_proposed
+from tests.cli.test_round30_under_way_past_closure import CLOSED_WITH_EXIT, UNDER_WAY
 from tests.support import stamp
 
 STORE_INDEPENDENT = "verify's notes, read from the events: SQLite is enough"
@@ -48,15 +54,16 @@ def noted_until(
     since: str = "2026-12-03",
 ) -> None:
     """The ledger moved by its export verifies; the store and the moved one both note
-    ``said`` under today's rules, ``rule`` named and the day it came in (``since``), the moved
-    one saying it was moved; once
-    ``remedy`` is recorded (by ``actor``, in the store), the note is gone ("": none is)."""
+    ``said`` under today's rules, once and no other note, ``rule`` named and the day it came in
+    (``since``), the moved one saying it was moved; once ``remedy`` is recorded (by ``actor``,
+    in the store), the note is gone ("": none is)."""
     moved = reimported(fupin, folder)
     assert moved.exit_code == 0, moved.output
     fresh = folder / "fresh.db"
     for store in (fupin.store, fresh):
         verified = verified_said(fupin, store)
         assert f"under today's rules: {said}" in verified
+        assert verified.count("under today's rules") == 1, verified
         assert rule in verified
         assert f"which a fupin before {since} did not check" in verified
         assert (MOVED in verified) is (store == fresh)
@@ -66,8 +73,10 @@ def noted_until(
 
 
 def _closed_as_an_older_fupin_took_it(fupin: Fupin) -> int:
-    """JH-0001 closed on 2016-12-05 while its exit is under way, as a fupin before session 29
-    took it: the closure's entry."""
+    """JH-0001's 2016 exit proposed on 2016-12-02 and verified on the 3rd, and the household
+    closed on the 5th while it is under way, as a fupin before session 29 took it: the
+    closure's entry."""
+    exit_under_way(fupin)
     with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
         day = date(2016, 12, 5)
         ledger.close_household(stamp(JN, day), "JH-0001", "died-out", "", "户主去世")
@@ -77,16 +86,14 @@ def _closed_as_an_older_fupin_took_it(fupin: Fupin) -> int:
 def test_verify_notes_a_closure_during_an_exit_until_the_exit_is_withdrawn(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    exit_under_way(seeded)  # proposed on 2016-12-02, verified on the 3rd
-    proposal = last_entry(seeded, "JH-0001", "ExitProposed")
     closure = _closed_as_an_older_fupin_took_it(seeded)
+    proposal = last_entry(seeded, "JH-0001", "ExitProposed")
 
     noted_until(
         seeded,
         tmp_path,
-        f"household JH-0001 was closed 注销 (entry {closure}, dated 2016-12-05) while its 2016 "
-        f"exit was verified (entry {proposal}, proposed on 2016-12-02)",
-        "a household with an exit under way is not closed 注销",
+        CLOSED_WITH_EXIT.format(closure, "2016-12-05", "verified", proposal),
+        UNDER_WAY,
         WITHDRAW.format(doc("2016-12-06")),
     )
 
@@ -100,27 +107,46 @@ def test_verify_notes_no_closure_after_the_exit_was_withdrawn_or_approved(
     assert "under today's rules" not in verified_said(seeded, seeded.store)
 
 
+def _approval_voided_after_the_closure(fupin: Fupin) -> int:
+    """JH-0001's 2016 exit approved on 2016-12-12, the household closed on the 20th, and the
+    approval voided on the 21st, as a fupin before session 30 took it: the closure's entry."""
+    exit_2016(fupin)
+    approval = last_entry(fupin, "JH-0001", "ExitAdvanced")
+    fupin.ok(CLOSE.replace("2016-12-05", "2016-12-20"), JN)
+    assert "under today's rules" not in verified_said(fupin, fupin.store)
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.correct(stamp(QU, date(2016, 12, 21)), "household", "JH-0001", approval, "公示未满")
+    return last_entry(fupin, "JH-0001", "Closed")
+
+
 def test_verify_notes_an_exits_approval_voided_after_the_closure(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    exit_2016(seeded)  # approved on 2016-12-12
-    approval = last_entry(seeded, "JH-0001", "ExitAdvanced")
-    seeded.ok(CLOSE.replace("2016-12-05", "2016-12-20"), JN)
-    closure = last_entry(seeded, "JH-0001", "Closed")
-    assert "under today's rules" not in verified_said(seeded, seeded.store)
-    with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
-        # as a fupin before session 30 took it
-        ledger.correct(stamp(QU, date(2016, 12, 21)), "household", "JH-0001", approval, "公示未满")
+    closure = _approval_voided_after_the_closure(seeded)
 
+    proposal = last_entry(seeded, "JH-0001", "ExitProposed")
     noted_until(
         seeded,
         tmp_path,
-        f"household JH-0001's exit approval (entry {approval}, dated 2016-12-12) was voided "
-        f"(entry {closure + 1}, dated 2016-12-21) after its closure: JH-0001 was closed on "
-        f"2016-12-20 (died-out) (entry {closure})",
-        "an exit's approval is not voided once the household is closed 注销",
+        # the exit back at its notice, under way on the closed record
+        CLOSED_WITH_EXIT.format(closure, "2016-12-20", "noticed", proposal),
+        f"{UNDER_WAY}, nor takes after its closure a step or a correction leaving one under way",
         WITHDRAW.format(doc("2016-12-21")),
     )
+
+
+@pytest.mark.parametrize(
+    "closed", [_closed_as_an_older_fupin_took_it, _approval_voided_after_the_closure]
+)
+def test_verify_notes_no_exit_under_way_once_the_closure_is_voided(
+    seeded: Fupin, closed: Callable[[Fupin], int]
+) -> None:
+    closure = closed(seeded)
+    assert verified_said(seeded, seeded.store).count("under today's rules") == 1
+
+    seeded.ok(f"correct household JH-0001 {closure} --reason 录错户 {doc('2016-12-22')}", "admin")
+
+    assert "under today's rules" not in verified_said(seeded, seeded.store)
 
 
 def test_verify_notes_a_merge_into_an_exit_under_way_until_its_members_are_recorded(
