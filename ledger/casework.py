@@ -42,6 +42,7 @@ from ledger.household import (
     SEALED,
     Household,
     Measure,
+    MergeIn,
     Personal,
     Stage,
     Unpairing,
@@ -288,7 +289,10 @@ class CaseworkCommands(LedgerCore):
                 if why == "duplicate":
                     _check_same_head(household, went)
                 if why == "merged" and not replay_spares("merge_into_exit", self.rebuilding_export):
-                    went.check_takes_in(household.number, day)
+                    people = household.members_on(day)[0] + sum(
+                        merge.members for merge in self.merges_into(other) if merge.day == day
+                    )
+                    went.check_takes_in(household.number, day, people)
             self._check_nothing_closed_into(household.number, day)
             self._check_no_employment_after(household.number, day)
             household.close(why, other, reason, prov)
@@ -301,6 +305,26 @@ class CaseworkCommands(LedgerCore):
             return sides
 
         self.execute(attempt)
+
+    def merges_into(self, number: str) -> list[MergeIn]:
+        """The live merges 合户 into household ``number``, by date (since session 30): each
+        household closed as merged into it, with its members on the merge's day (read from
+        the log's closures, the batch's too, then each such household)."""
+        topic = get_topic(Household.Closed)  # type: ignore[attr-defined]  # @event
+        found: dict[str, MergeIn] = {}
+        for household_id, event in self.events_so_far([topic]):
+            if getattr(event, "into", "") != number or getattr(event, "because", "") != "merged":
+                continue
+            other = self.get_by_id(household_id)
+            if not isinstance(other, Household) or other.closed_into != number:
+                continue
+            if other.closed_on is None or other.closed_because != "merged":
+                continue
+            day = other.closed_on
+            members = other.members_on(day)[0]
+            entry = other.closure_entry or 0
+            found[other.number] = MergeIn(other.number, day, members, entry)
+        return sorted(found.values(), key=lambda merge: (merge.day, merge.number))
 
     def _check_nothing_closed_into(self, number: str, day: date) -> None:
         """No closure of another household into ``number`` dated on or after ``day`` stands
@@ -818,7 +842,8 @@ class CaseworkCommands(LedgerCore):
             _check_plan_year(programme, household, year)
             threshold = programme.exit_threshold(year, household.area)
             try:
-                household.propose_exit(year, threshold, prov, programme.exit_threshold)
+                merges = self.merges_into(household.number)
+                household.propose_exit(year, threshold, prov, programme.exit_threshold, merges)
             except RuleError as refused:
                 # the exit under way named, as other refusals name what stands (session 25:
                 # four officers proposing one exit at once, the losers were told only
@@ -863,7 +888,9 @@ class CaseworkCommands(LedgerCore):
             stamp,
             "post_exit_notice",
             number,
-            lambda h, p: h.post_exit_notice(start, end, days, p, programme.exit_threshold, last),
+            lambda h, p: h.post_exit_notice(
+                start, end, days, p, programme.exit_threshold, last, self.merges_into(h.number)
+            ),
         )
 
     def approve_exit(self, stamp: Stamp, number: str) -> None:
@@ -874,7 +901,10 @@ class CaseworkCommands(LedgerCore):
         programme = self.programme()
         threshold, last = programme.exit_threshold, programme.rules.last_year
         self.on_household(
-            stamp, command, number, lambda h, p: h.advance_exit(step, p, threshold, last)
+            stamp,
+            command,
+            number,
+            lambda h, p: h.advance_exit(step, p, threshold, last, self.merges_into(h.number)),
         )
 
     def advance_return(

@@ -183,10 +183,11 @@ def _merge(merged: list[Any], version: int, into: list[Any], upto: int) -> list[
     day = closure.prov.effective
     if not isinstance(then, Household):
         return []
-    if not _refuses(partial(then.check_takes_in, final.number, day)):
+    people = final.members_on(day)[0]
+    if not _refuses(partial(then.check_takes_in, final.number, day, people)):
         return []
     now = _replayed(into)
-    if not isinstance(now, Household) or now.members_on(day)[1] == day:
+    if not isinstance(now, Household) or now.took_in(day, people):
         return []  # its change of members recorded since: session 29's rule judges the exit
     said = (
         f"household {final.number} merged 合户 into {then.number} on {day} (entry {version} of "

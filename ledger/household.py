@@ -375,6 +375,17 @@ class MembersUnlike:
 
 
 @dataclass(frozen=True)
+class MergeIn:
+    """A household merged 合户 into another (``Household.check_assessed_for_members``): its
+    number, the merge's date, its members that day and its closure's entry."""
+
+    number: str
+    day: date
+    members: int
+    entry: int
+
+
+@dataclass(frozen=True)
 class Measure:
     """One measure of the household's plan 一户一策."""
 
@@ -664,7 +675,23 @@ class Household(LedgerAggregate):
         since, version, count = max(dated)
         return count, since, version
 
-    def check_assessed_for_members(self, year: int, day: date, basis: int | None = None) -> None:
+    def took_in(self, day: date, people: int, before: int | None = None) -> bool:
+        """Whether a live change of members dated ``day`` takes ``people`` in: it has the
+        household at least that many more members than the day before (since session 30;
+        re-tester S: a names-only change or a death dated on a merge's day, or the
+        identification itself, passed for the take-in). ``before`` as ``members_on``."""
+        count, since, version = self.members_on(day, before)
+        if since != day or version not in self.member_counts:
+            return False  # no change of members dated that day (the identification is none)
+        return count >= self.members_on(day - timedelta(days=1), before)[0] + people
+
+    def check_assessed_for_members(
+        self,
+        year: int,
+        day: date,
+        basis: int | None = None,
+        merges: Sequence[MergeIn] = (),
+    ) -> None:
         """An exit step dated ``day`` rests on the year's income as assessed for the members
         the household has that day (since session 29): the income is per person 人均可支配收入,
         so an assessment made for 3 people says nothing of 5 after a merger 合户 or a birth
@@ -673,10 +700,21 @@ class Household(LedgerAggregate):
         live one dated by ``day``. The assessment was made for the members on record on its
         date when it was recorded: a change of members entered since, dated by then, says it
         was made for members the household did not have (tester, session 30: such a change
-        escaped the rule), and so refuses the step too. An export's replay spares it
-        (``replay_spares``)."""
+        escaped the rule), and so refuses the step too. A merge 合户 into it (``merges``, each
+        live one) dated after the assessment's date and by ``day`` changed its members too,
+        whatever change of members is or is not on record (since session 30; re-tester S: the
+        take-in voided, or a merge dated on the assessment's day before the proposal, or an
+        approval voided and given again after a merge, and the exit went on for the members
+        before it); one dated on the assessment's day, unless a change of members recorded
+        before the assessment takes its people in (``took_in``). An export's replay spares
+        it (``replay_spares``)."""
         unlike = self.members_unlike(year, day, basis)
-        if unlike is None or replay_spares("exit_on_other_members"):
+        if unlike is None:
+            chosen = self.exit_basis(year, day, basis)
+            if chosen is not None:
+                self._check_merged_before(year, day, chosen, merges)
+            return
+        if replay_spares("exit_on_other_members"):
             return
         again = (
             f"the income is per person 人均可支配收入, so an exit rests on an assessment made for "
@@ -697,18 +735,25 @@ class Household(LedgerAggregate):
             f"was assessed for {unlike.then} on {unlike.assessed} (entry {unlike.basis}): {again}",
         )
 
+    def exit_basis(self, year: int, day: date, basis: int | None = None) -> int | None:
+        """The entry of the year's income assessment an exit step dated ``day`` rests on:
+        ``basis`` (a proposal's), else the year's latest live one dated by ``day``; None if
+        there is none."""
+        if basis is not None:
+            return basis
+        live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
+        dated = [v for v in live if self.assessed_on[v] <= day]
+        return dated[-1] if dated else None
+
     def members_unlike(
         self, year: int, day: date, basis: int | None = None
     ) -> MembersUnlike | None:
         """The members an exit step dated ``day`` would find unlike those the year's income
         was assessed for (``check_assessed_for_members``, which says what ``basis`` is), or
         None if they are alike, or there is no such assessment."""
+        basis = self.exit_basis(year, day, basis)
         if basis is None:
-            live = [v for v in self.income_entries.get(year, []) if v not in self.voided]
-            dated = [v for v in live if self.assessed_on[v] <= day]
-            if not dated:
-                return None
-            basis = dated[-1]
+            return None
         assessed = self.assessed_on[basis]
         made_for, _, _ = self.members_on(assessed, before=basis)
         then, then_since, late = self.members_on(assessed)
@@ -716,6 +761,33 @@ class Household(LedgerAggregate):
         if made_for == then == now:
             return None
         return MembersUnlike(basis, assessed, made_for, then, then_since, late, now, since)
+
+    def _check_merged_before(
+        self, year: int, day: date, basis: int, merges: Sequence[MergeIn]
+    ) -> None:
+        """``check_assessed_for_members``' merges, once the members on record agree: none
+        dated from the assessment's date to ``day`` but one on its date whose people a change
+        recorded before it took in."""
+        assessed = self.assessed_on[basis]
+        for merge in merges:
+            if not assessed <= merge.day <= day:
+                continue
+            people = sum(other.members for other in merges if other.day == merge.day)
+            if merge.day == assessed and self.took_in(merge.day, people, before=basis):
+                continue
+            if replay_spares("exit_on_other_members"):
+                return
+            raise RuleError(
+                "members",
+                f"{merge.number} merged 合户 into {self.number} on {merge.day} (entry "
+                f"{merge.entry} of {merge.number}), its {merge.members} member(s) with it; "
+                f"{self.number}'s {year} income was assessed on {assessed} (entry {basis}), "
+                f"for its members before the merge: the income is per person 人均可支配收入, "
+                f"so record the members {self.number} has from {merge.day} (fupin household "
+                f"members {self.number} --members N … -e {merge.day}), then assess {year} "
+                f"again for them (fupin household assess {self.number} {year} --income … "
+                f"-e DATE, on or after {merge.day})",
+            )
 
     # -- a move to another village of its street 迁移 (since session 25) --------------------
 
@@ -891,7 +963,7 @@ class Household(LedgerAggregate):
             f"{' and '.join(left)} under way"
         )
 
-    def check_takes_in(self, merged: str, day: date) -> None:
+    def check_takes_in(self, merged: str, day: date, people: int) -> None:
         """Household ``merged`` merges 合户 into this one on ``day`` (since session 30): while
         an exit of this one is under way, or approved on or after ``day``, the people it takes
         in change its members, and the exit rests on an income assessed for its members
@@ -899,13 +971,16 @@ class Household(LedgerAggregate):
         recorded first, dated on the merge's day (docs/cli.md): the exit then goes on once
         its year is assessed again for them, or report accountability lists it
         (``members-changed``). Without it the exit went on for the members before the merge,
-        which no rule nor report saw. An export's replay spares it (the caller)."""
+        which no rule nor report saw. ``people``: the members of the households merging into
+        it that day, this one's among them; the change takes them in (``took_in``: a change
+        of names alone, a death, or the identification is no take-in; since session 30). An
+        export's replay spares it (the caller)."""
         if not self.exit_steps or self.exit_year is None:
             return
         step, last = self.exit_steps[-1], self.exit_dates[-1]
         if step == "approved" and last < day:
             return
-        if self.members_on(day)[1] == day:
+        if self.took_in(day, people):
             return
         if step == "approved":
             said = f"approved on {last} (entry {self.approval_entry})"
@@ -916,8 +991,9 @@ class Household(LedgerAggregate):
             f"{self.number}'s {self.exit_year} exit is {said}: {merged} merging 合户 into it "
             f"on {day} changes its members, and the exit rests on an income assessed per "
             f"person 人均可支配收入 for its members; record the members {self.number} has "
-            f"from {day} first (fupin household members {self.number} --members N … -e {day}), "
-            f"then the merge, and assess {self.exit_year} again for them",
+            f"from {day} first, at least {people} more than the day before (fupin household "
+            f"members {self.number} --members N … -e {day}), then the merge, and assess "
+            f"{self.exit_year} again for them",
         )
 
     def rejection_said(self) -> str:
@@ -1821,7 +1897,12 @@ class Household(LedgerAggregate):
         )
 
     def propose_exit(
-        self, year: int, threshold_fen: int, prov: Provenance, threshold: Callable[[int, str], int]
+        self,
+        year: int,
+        threshold_fen: int,
+        prov: Provenance,
+        threshold: Callable[[int, str], int],
+        merges: Sequence[MergeIn] = (),
     ) -> None:
         """Exit proposed 拟退出 for an assessment year, by its closing day, on the year's income
         as assessed by the proposal's date at the threshold, while no later year's income as
@@ -1855,7 +1936,7 @@ class Household(LedgerAggregate):
                 "year's income at the threshold or above",
             )
         self.check_later_years_reached(year, prov.effective, threshold)
-        self.check_assessed_for_members(year, prov.effective, basis)
+        self.check_assessed_for_members(year, prov.effective, basis, merges)
         self._exit_proposed(year, income, threshold_fen, prov, basis)
 
     def check_proposed_by_closing_day(self, year: int, effective: date) -> None:
@@ -2011,7 +2092,12 @@ class Household(LedgerAggregate):
         self.exit_notice_end = None
 
     def advance_exit(
-        self, step: str, prov: Provenance, threshold: Callable[[int, str], int], last_year: int
+        self,
+        step: str,
+        prov: Provenance,
+        threshold: Callable[[int, str], int],
+        last_year: int,
+        merges: Sequence[MergeIn] = (),
     ) -> None:
         """Exit verified 核实, noticed 公示, approved: each only after the step before it, by
         the programme's last exit day (``check_exit_in_programme``), and while the year's
@@ -2021,7 +2107,7 @@ class Household(LedgerAggregate):
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
         if self.exit_year is not None:
-            self.check_assessed_for_members(self.exit_year, prov.effective)
+            self.check_assessed_for_members(self.exit_year, prov.effective, None, merges)
         if step == "noticed":
             raise RuleError("step", "an exit notice is posted with its dates (post_exit_notice)")
         self.check_after_last_step(prov.effective)
@@ -2117,6 +2203,7 @@ class Household(LedgerAggregate):
         prov: Provenance,
         threshold: Callable[[int, str], int],
         last_year: int,
+        merges: Sequence[MergeIn] = (),
     ) -> None:
         """The exit is publicly announced 公示 for at least 7 days, from the verification on, and
         taking effect on its first day (``check_notice_dates``), while the year's latest
@@ -2126,7 +2213,7 @@ class Household(LedgerAggregate):
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
         if self.exit_year is not None:
-            self.check_assessed_for_members(self.exit_year, prov.effective)
+            self.check_assessed_for_members(self.exit_year, prov.effective, None, merges)
         check_notice_length(start, end, min_days, " [六(六)]")
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):

@@ -445,13 +445,36 @@ def _registration_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, 
 def _exit_faults(db: Database, rules: ProgrammeRules) -> list[dict[str, Any]]:
     years = year_parameters(db)
     faults: list[dict[str, Any]] = []
+    merges = _merges(db)
     for span in _spans(db, "pj_exit_steps"):  # a slice at a time: 280 MB at 10 M at once
-        faults.extend(_exit_faults_in(db, span, rules, years))
+        faults.extend(_exit_faults_in(db, span, rules, years, merges))
     return faults
 
 
+#: A merge 合户 into a household as the ``members-changed`` fault reads it: its date, the
+#: household merged and its members.
+Merged = tuple[str, str, int]
+
+
+def _merges(db: Database) -> dict[str, list[Merged]]:
+    """The live merges 合户 into each household, by its number, in date order (since session
+    30): few beside the households, read once (a voided closure leaves ``pj_households``)."""
+    found: dict[str, list[Merged]] = defaultdict(list)
+    for into, day, number, members in db.rows(
+        "SELECT closed_into, closed_on, number, members FROM pj_households "
+        "WHERE closed_because = 'merged' AND closed_into IS NOT NULL "
+        "ORDER BY closed_on, number"
+    ):
+        found[str(into)].append((str(day), str(number), int(members)))
+    return found
+
+
 def _exit_faults_in(
-    db: Database, span: tuple[str, str], rules: ProgrammeRules, years: dict[int, YearParameters]
+    db: Database,
+    span: tuple[str, str],
+    rules: ProgrammeRules,
+    years: dict[int, YearParameters],
+    merges: dict[str, list[Merged]],
 ) -> list[dict[str, Any]]:
     """``_exit_faults`` of the households whose aggregate ids are within ``span``."""
     steps = defaultdict(list)
@@ -543,7 +566,11 @@ def _exit_faults_in(
         early = _assessed_early(year, basis)
         if early:
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
-        changed = _members_changed(incomes, members.get(aggregate_id, []), year, done[-1][:2])
+        history = members.get(aggregate_id, [])
+        last_step = done[-1][:2]
+        changed = _members_changed(incomes, history, year, last_step)
+        merged_in = merges.get(number, [])
+        changed = changed or _merged_since(incomes, history, merged_in, year, last_step)
         if changed:
             faults.append({**base, "year": year, "fault": "members-changed", "detail": changed})
         missing = assistance.missing(aggregate_id, proposed_on, proposal)
@@ -774,6 +801,49 @@ def _members_changed(
         f"the {year} income it rests on was assessed on {assessed} for {then[0]} members; the "
         f"household had {now[0]} since {now[1]} when the exit was {step} on {day}"
     )
+
+
+def _merged_since(
+    incomes: list[tuple[str, int, int]],
+    history: list[tuple[str, int, int]],
+    merges: list[Merged],
+    year: int,
+    last: tuple[str, str],
+) -> str:
+    """Why an exit whose last step (name, day) is ``last`` rests on an income of ``year``
+    assessed before a merge 合户 into the household dated by that day (since session 30,
+    ``Household.check_assessed_for_members``): one dated after the assessment's date, or on
+    it unless a change of members recorded before the assessment took its people in; "" if
+    none. Whatever change of members is on record: the merge changed its members."""
+    step, day = last[0], str(last[1])
+    dated = [(str(assessed), version) for assessed, _, version in incomes if str(assessed) <= day]
+    if not dated:
+        return ""
+    assessed, basis = dated[-1]
+    for merged_on, number, people in merges:
+        if not assessed <= merged_on <= day:
+            continue
+        together = sum(count for on, _, count in merges if on == merged_on)
+        if merged_on == assessed and _took_in(history, merged_on, together, basis):
+            continue
+        return (
+            f"{number} merged 合户 into it on {merged_on} with {people} member(s); the {year} "
+            f"income it rests on was assessed on {assessed}, for its members before the "
+            f"merge; the exit was {step} on {day}"
+        )
+    return ""
+
+
+def _took_in(history: list[tuple[str, int, int]], day: str, people: int, before: int) -> bool:
+    """Whether a change of members dated ``day``, recorded before entry ``before``, has the
+    household ``people`` more members than the day before (``Household.took_in``)."""
+    known = [item for item in history if item[1] < before]
+    on = [count for effective, version, count in known if effective == day and version != 1]
+    if not on:
+        return False
+    # the day before: the latest change dated before it, else the identification's count
+    had = [count for effective, version, count in known if effective < day or version == 1]
+    return bool(had) and on[-1] >= had[-1] + people
 
 
 def _assessed_early(year: int | None, basis: str | None) -> str:

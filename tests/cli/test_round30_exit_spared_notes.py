@@ -167,13 +167,13 @@ def test_verify_notes_a_merge_into_an_exit_under_way_until_its_members_are_recor
         f"while JH-0001's 2016 exit was proposed (entry {proposal}, proposed on 2016-12-02), "
         "before a change of members of JH-0001 dated 2016-12-04 took its people in",
         "a household merging 合户 into one whose exit is under way",
-        MEMBERS.format(5, doc("2016-12-04")),
+        MEMBERS.format(6, doc("2016-12-04")),
     )
 
 
 def test_verify_notes_no_merge_whose_members_were_recorded_first(seeded: Fupin) -> None:
     exit_2016(seeded)  # approved on 2016-12-12
-    seeded.ok(MEMBERS.format(5, doc("2016-12-10")), JN)
+    seeded.ok(MEMBERS.format(6, doc("2016-12-10")), JN)
     seeded.ok(MERGE.format(doc("2016-12-10")), JN)
     assert "under today's rules" not in verified_said(seeded, seeded.store)
 

@@ -29,7 +29,10 @@ from tests.support import stamp
 STORE_INDEPENDENT = "the closure's rule and the accountability SQL: SQLite is enough"
 
 MERGE = "household close JH-0002 --because 合户 --into JH-0001 --reason 并入JH-0001 {}"
-TAKE_IN = "record the members JH-0001 has from {0} first (fupin household members JH-0001 "
+TAKE_IN = (
+    "record the members JH-0001 has from {0} first, at least 3 more than the day before "
+    "(fupin household members JH-0001 "
+)
 
 
 def test_a_merge_into_a_household_whose_exit_is_under_way_waits_for_its_members(
@@ -49,11 +52,11 @@ def test_a_merge_into_a_household_whose_exit_is_under_way_waits_for_its_members(
     )
     assert TAKE_IN.format("2016-12-04") in refused.stderr
     assert seeded.event_count() == before
-    seeded.ok(MEMBERS.format(5, doc("2016-12-04")), JN)
+    seeded.ok(MEMBERS.format(6, doc("2016-12-04")), JN)
     seeded.ok(MERGE.format(doc("2016-12-04")), JN)
     # the exit's next step waits for the year assessed again for the 5 (session 29's rule)
     verify = f"household verify-exit JH-0001 {doc('2016-12-04')}"
-    assert_refused(seeded(verify, JN), "members", "JH-0001 has 5 members since 2016-12-04")
+    assert_refused(seeded(verify, JN), "members", "JH-0001 has 6 members since 2016-12-04")
     notice = "household exit-notice JH-0001 --start 2016-12-05 --end 2016-12-11 -d 公示"
     goes_on_once_assessed_again(seeded, "2016-12-04", notice)
 
@@ -71,7 +74,7 @@ def test_a_merge_dated_by_an_approved_exit_waits_for_its_members_and_lists_the_e
         "into",
         f"JH-0001's 2016 exit is approved on 2016-12-12 (entry {approval}): JH-0002 merging",
     )
-    seeded.ok(MEMBERS.format(5, doc("2016-12-10")), JN)
+    seeded.ok(MEMBERS.format(6, doc("2016-12-10")), JN)
     seeded.ok(MERGE.format(doc("2016-12-10")), JN)
     assert [fault[:2] for fault in members_faults(seeded)] == [("JH-0001", "members-changed")]
 
