@@ -1,5 +1,5 @@
-"""A change of members or a closure 注销 of a household turned down: a finding of ``fupin
-verify`` under today's rules (since session 29), not tampering.
+"""A change of members, a closure 注销 or (since session 30) a move 迁移 of a household turned
+down: a finding of ``fupin verify`` under today's rules (since session 29), not tampering.
 
 A household rejected at its village review, or on an upheld objection to its identification
 notice 公示, is no household of the programme, and nothing is recorded of it after
@@ -10,9 +10,9 @@ them, and today's replays them as recorded when an export rebuilds a store
 turned down, as the household's own record stands: a step voided since never was, and a
 household whose rejection was voided since awaits its review again, so it is not noted.
 
-One scan of the log by topic (the reviews, the objections' answers, the changes of members
-and the closures), reading plain fields only, then one read of each household both turned
-down and changed or closed (few: none, under today's rules).
+One scan of the log by topic (the reviews, the objections' answers, the changes of members,
+the closures and the moves), reading plain fields only, then one read of each household both
+turned down and changed, closed or moved (few: none, under today's rules).
 """
 
 from __future__ import annotations
@@ -28,12 +28,16 @@ from ledger.double_pairings import fields_of, notifications
 from ledger.household import Household, Stage
 
 #: The steps the rule refuses of a household turned down, by event, as verify names them.
-_STEPS = {"MembersChanged": "a change of members", "Closed": "a closure 注销"}
+_STEPS = {
+    "MembersChanged": "a change of members",
+    "Closed": "a closure 注销",
+    "Moved": "a move 迁移",  # since session 30 (re-tester S)
+}
 
 
 def steps_after_rejection(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
-    """What verify says of each household turned down that took a change of members or a
-    closure after, by household number; [] when none did."""
+    """What verify says of each household turned down that took a change of members, a
+    closure or a move after, by household number; [] when none did."""
     found = []
     for household_id in _candidates(recorder, mapper):
         said = _after_rejection(recorder, mapper, household_id)
@@ -44,7 +48,7 @@ def steps_after_rejection(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -
 
 def _candidates(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[UUID]:
     """The households ever turned down (a rejection at review, an objection upheld) of which
-    a change of members or a closure is on the log."""
+    a change of members, a closure or a move is on the log."""
     names = ("Reviewed", "ObjectionResolved", *_STEPS)
     topics = [get_topic(getattr(Household, name)) for name in names]  # @event: no attribute
     turned_down: set[UUID] = set()

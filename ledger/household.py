@@ -803,7 +803,10 @@ class Household(LedgerAggregate):
         """The household moved to another village of its street 迁移, from the move's effective
         date on (the command checks the village is one of the street's). Not dated before its
         identification, nor before a move already on record (moves are dated in order); to
-        another village than the one it is in on that date."""
+        another village than the one it is in on that date. Not of a household turned down
+        (``check_not_rejected``, since session 30; re-tester S: a rejected household moved,
+        and the caseload filed it under its new village)."""
+        self.check_not_rejected("a move 迁移")
         check_as_recorded("village", village, require_text)
         check_says("reason", reason, "a move must say why")
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
