@@ -11,6 +11,7 @@ from cli.common import (
     DocumentOption,
     EffectiveTodayOption,
     console,
+    err_console,
     ledger_session,
     make_stamp,
     refusals,
@@ -40,5 +41,8 @@ def correct(
     """Void a mistaken entry 更正 (a visit, an income assessment, a payment...), saying why."""
     with ledger_session() as app:
         said = app.correct(make_stamp(document, effective), kind, key, version, reason)
+        left = app.merge_void_left(key, version) if kind == "household" else ""
     console.print(f"{kind} {key} entry {version} corrected")
     say_of_exit(said)  # a voided assessment or change of members (since session 30)
+    if left:
+        err_console.print(f"warning: {left}", soft_wrap=True)

@@ -349,6 +349,14 @@ _SPARED_RULES = {
         "… -e DAY`) and this note ends: the exit then waits for its year assessed again, and "
         "report accountability lists an approved one members-changed",
     ),
+    "take_in_under_merge": (
+        "a change of members taking in the people of a household merged 合户 into it is not "
+        "voided while the merge stands: they would be in no household of the caseload, and an "
+        "exit of it would go on without them",
+        "refuses such a correction until the merge's closure is voided; void that closure "
+        "(`fupin correct household NUMBER ENTRY --reason …`), or record the change of members "
+        "taking them in again, and this note ends",
+    ),
     "talk_under_street_inspection": (
         "a talk 约谈 with a street's leaders is the district's, held under a district "
         "inspection [六(七)], and report accountability counts it whatever inspection holds it",

@@ -42,7 +42,6 @@ from ledger.household import (
     SEALED,
     Household,
     Measure,
-    MergeIn,
     Personal,
     Stage,
     Unpairing,
@@ -305,26 +304,6 @@ class CaseworkCommands(LedgerCore):
             return sides
 
         self.execute(attempt)
-
-    def merges_into(self, number: str) -> list[MergeIn]:
-        """The live merges 合户 into household ``number``, by date (since session 30): each
-        household closed as merged into it, with its members on the merge's day (read from
-        the log's closures, the batch's too, then each such household)."""
-        topic = get_topic(Household.Closed)  # type: ignore[attr-defined]  # @event
-        found: dict[str, MergeIn] = {}
-        for household_id, event in self.events_so_far([topic]):
-            if getattr(event, "into", "") != number or getattr(event, "because", "") != "merged":
-                continue
-            other = self.get_by_id(household_id)
-            if not isinstance(other, Household) or other.closed_into != number:
-                continue
-            if other.closed_on is None or other.closed_because != "merged":
-                continue
-            day = other.closed_on
-            members = other.members_on(day)[0]
-            entry = other.closure_entry or 0
-            found[other.number] = MergeIn(other.number, day, members, entry)
-        return sorted(found.values(), key=lambda merge: (merge.day, merge.number))
 
     def _check_nothing_closed_into(self, number: str, day: date) -> None:
         """No closure of another household into ``number`` dated on or after ``day`` stands

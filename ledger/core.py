@@ -58,7 +58,7 @@ from ledger.errors import (
 from ledger.funds import Disbursement, FundAccount
 from ledger.guards import READ_GUARDS, ReadGuards
 from ledger.helpers import Helper
-from ledger.household import Household, Measure, Personal
+from ledger.household import Household, Measure, MergeIn, Personal
 from ledger.inspections import Inspection
 from ledger.officers import Officer
 from ledger.places import Street
@@ -423,6 +423,26 @@ class LedgerCore(Application[UUID]):
         for event in list(self._batch_events):
             if get_topic(type(event)) in wanted:
                 yield event.originator_id, event
+
+    def merges_into(self, number: str) -> list[MergeIn]:
+        """The live merges 合户 into household ``number``, by date (since session 30): each
+        household closed as merged into it, with its members on the merge's day (read from
+        the log's closures, the batch's too, then each such household)."""
+        topic = get_topic(Household.Closed)  # type: ignore[attr-defined]  # @event
+        found: dict[str, MergeIn] = {}
+        for household_id, event in self.events_so_far([topic]):
+            if getattr(event, "into", "") != number or getattr(event, "because", "") != "merged":
+                continue
+            other = self.get_by_id(household_id)
+            if not isinstance(other, Household) or other.closed_into != number:
+                continue
+            if other.closed_on is None or other.closed_because != "merged":
+                continue
+            day = other.closed_on
+            members = other.members_on(day)[0]
+            entry = other.closure_entry or 0
+            found[other.number] = MergeIn(other.number, day, members, entry)
+        return sorted(found.values(), key=lambda merge: (merge.day, merge.number))
 
     def check_no_lookalike(self, cls: type[LedgerAggregate], key: str, field: str) -> None:
         """Refuse a new ``key`` that differs from one on record only in the width of its

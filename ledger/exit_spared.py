@@ -12,16 +12,20 @@ a merge voided since never was; a change of members dated on the merge's day, re
 takes its people in (the exit then waits for its year assessed again, or report accountability
 lists it ``members-changed``).
 
+A change of members taking in a merged household's people, voided while the merge stands and
+nothing takes them in now (``take_in_under_merge``, since session 30), is noted too.
+
 A household closed 注销 while its exit was under way, or whose exit's approval was voided after
 its closure (``closure_during_exit``, ``approval_after_closure``), is noted once, as it stands,
 by ``ledger.closed_under_way``, with a closure during a return or a step entered after the
 closure (since session 30: this module noted the two as well, and such a household had two
 notes).
 
-One scan of the log by topic (the closures and the exit proposals), reading plain fields only,
-then, when a merge into a household with an exit is on the log, one more scan by topic (that
-household's exit steps, members and corrections, for their order in the log: a moved store's
-recording times are all the move's) and one read of each side of it.
+One scan of the log by topic (the closures, the exit proposals and the corrections), reading
+plain fields only, then, when a merge into a household with an exit is on the log, one more
+scan by topic (that household's exit steps, members and corrections, for their order in the
+log: a moved store's recording times are all the move's) and one read of each side of it; and
+for a merge into a household a correction is on, a read of each side.
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
+from ledger.base import LedgerAggregate
 from ledger.double_pairings import fields_of, notifications
 from ledger.errors import RuleError
-from ledger.household import Household
+from ledger.household import Household, MergeIn
 
 
 class SparedStep(NamedTuple):
@@ -74,8 +79,9 @@ class _Merge(NamedTuple):
 def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
     """What verify says of each merge into a household whose exit was under way, by
     household; [] if none."""
-    exiting, merges = _scanned(recorder, mapper)
+    _, exiting, corrected, merges = _scanned(recorder, mapper)
     found: list[SparedStep] = []
+    found += _take_ins_voided(recorder, mapper, [m for m in merges if m.into_id in corrected])
     merges = [merge for merge in merges if merge.into_id in exiting]
     before = _positions(recorder, {merge.into_id for merge in merges})
     for merge in merges:
@@ -89,14 +95,60 @@ def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> li
     return sorted(found)
 
 
-def _scanned(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> tuple[set[UUID], list[_Merge]]:
-    """The households an exit was proposed of, and each merge 合户."""
-    closed, proposed = (get_topic(getattr(Household, name)) for name in ("Closed", "ExitProposed"))
-    exiting: set[UUID] = set()
+def _take_ins_voided(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], merges: list[_Merge]
+) -> list[SparedStep]:
+    """Each change of members taking in the people of a household merged 合户 into its
+    household, voided after the merge was recorded (the log's order) while the merge stands
+    and no change of members dated on its day takes them in now (``take_in_under_merge``,
+    ``OversightCommands.check_take_in_left``; since session 30)."""
+    found: list[SparedStep] = []
+    positions = _positions(recorder, {merge.into_id for merge in merges})
+    for merge in merges:
+        merged = _events(recorder, mapper, merge.household_id)
+        into = _events(recorder, mapper, merge.into_id)
+        final = _replayed(merged) if merged is not None else None
+        now = _replayed(into) if into is not None else None
+        if not isinstance(final, Household) or not isinstance(now, Household) or into is None:
+            continue
+        if merge.version in final.voided or final.closed_on is None:
+            continue
+        day = final.closed_on
+        taken = MergeIn(final.number, day, final.members_on(day)[0], merge.version)
+        if now.took_in(day, taken.members):
+            continue  # taken in again since: the merge and its people agree
+        after = {v for at, v in positions[merge.into_id] if at > merge.position}
+        for event in into:
+            version = event.originator_version
+            if type(event).__name__ != "Corrected" or version not in after:
+                continue
+            then = _replayed(into, version - 1)
+            if not isinstance(then, Household) or not then.take_in_of([taken], event.corrects):
+                continue
+            said = (
+                f"household {now.number}'s change of members dated {day} (entry "
+                f"{event.corrects}), taking in the {taken.members} member(s) of "
+                f"{final.number}, was voided (entry {version}, dated {event.prov.effective}) "
+                f"while {final.number}'s merge 合户 into it on {day} (entry {merge.version} of "
+                f"{final.number}) stood"
+            )
+            found.append(SparedStep("take_in_under_merge", said))
+    return found
+
+
+def _scanned(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID]
+) -> tuple[set[UUID], set[UUID], set[UUID], list[_Merge]]:
+    """The households closed, those an exit was proposed of, those a correction is on, and
+    each merge 合户."""
+    names = ("Closed", "ExitProposed", "Corrected")
+    topics = {topic: name for name in names for topic in _topics(name)}
+    found: dict[str, set[UUID]] = {name: set() for name in names}
     merges = []
-    for notification in notifications(recorder, [closed, proposed]):
-        if notification.topic == proposed:
-            exiting.add(notification.originator_id)
+    for notification in notifications(recorder, list(topics)):
+        name = topics[notification.topic]
+        found[name].add(notification.originator_id)
+        if name != "Closed":
             continue
         fields = fields_of(mapper, notification)
         into = fields.get("into") if fields is not None else None
@@ -109,7 +161,7 @@ def _scanned(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> tuple[set[U
                     notification.id,
                 )
             )
-    return exiting, merges
+    return found["Closed"], found["ExitProposed"], found["Corrected"], merges
 
 
 def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUID, list[Any]]:
@@ -118,13 +170,23 @@ def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUI
     found: dict[UUID, list[Any]] = {household_id: [] for household_id in households}
     if not households:
         return found
-    topics = [get_topic(getattr(Household, name)) for name in _TAKES_IN]  # @event
+    topics = [topic for name in _TAKES_IN for topic in _topics(name)]
     for notification in notifications(recorder, topics):
         if notification.originator_id in found:
             found[notification.originator_id].append(
                 (notification.id, notification.originator_version)
             )
     return found
+
+
+def _topics(name: str) -> list[str]:
+    """The topics a household's event ``name`` is stored under: a correction is stored as the
+    base class's ``Corrected`` (since session 30: read as the household's, no correction was
+    found, and a voided take-in or approval went unseen)."""
+    topic = get_topic(getattr(Household, name))  # @event: no attribute for mypy
+    if name == "Corrected":
+        return [topic, get_topic(LedgerAggregate.Corrected)]  # type: ignore[attr-defined]
+    return [topic]
 
 
 def _events(

@@ -660,30 +660,52 @@ class Household(LedgerAggregate):
                 self.personal = personal
             self.members_since = prov.effective
 
-    def members_on(self, day: date, before: int | None = None) -> tuple[int, date, int]:
+    def members_on(
+        self, day: date, before: int | None = None, without: int | None = None
+    ) -> tuple[int, date, int]:
         """The household's members in force on ``day``, since when and by which entry: its
         latest live change of members dated by then (by effective date, then version), else
         the identification's count (entry 1). ``before``: as the ledger knew it when its entry
-        ``before`` was recorded, from the changes recorded before it (and live now)."""
+        ``before`` was recorded, from the changes recorded before it (and live now);
+        ``without``: were the change at that entry voided."""
         dated = [
             (since, version, count)
             for version, (since, count) in self.member_counts.items()
-            if version not in self.voided and since <= day and (before is None or version < before)
+            if version not in self.voided
+            and version != without
+            and since <= day
+            and (before is None or version < before)
         ]
         if not dated:
             return self.identified_members, self.identified_on, 1
         since, version, count = max(dated)
         return count, since, version
 
-    def took_in(self, day: date, people: int, before: int | None = None) -> bool:
+    def took_in(
+        self, day: date, people: int, before: int | None = None, without: int | None = None
+    ) -> bool:
         """Whether a live change of members dated ``day`` takes ``people`` in: it has the
         household at least that many more members than the day before (since session 30;
         re-tester S: a names-only change or a death dated on a merge's day, or the
-        identification itself, passed for the take-in). ``before`` as ``members_on``."""
-        count, since, version = self.members_on(day, before)
+        identification itself, passed for the take-in). ``before``, ``without`` as
+        ``members_on``."""
+        count, since, version = self.members_on(day, before, without)
         if since != day or version not in self.member_counts:
             return False  # no change of members dated that day (the identification is none)
-        return count >= self.members_on(day - timedelta(days=1), before)[0] + people
+        return count >= self.members_on(day - timedelta(days=1), before, without)[0] + people
+
+    def take_in_of(self, merges: Sequence[MergeIn], version: int) -> list[MergeIn]:
+        """The merges 合户 into the household (of ``merges``) whose people its change of
+        members at entry ``version`` takes in: dated on its day, taken in with it and not
+        without it (since session 30). [] if it is no live change of members."""
+        if version in self.voided or version not in self.member_counts:
+            return []
+        day = self.member_counts[version][0]
+        that_day = [merge for merge in merges if merge.day == day]
+        people = sum(merge.members for merge in that_day)
+        if not that_day or not self.took_in(day, people):
+            return []
+        return [] if self.took_in(day, people, None, version) else that_day
 
     def check_assessed_for_members(
         self,

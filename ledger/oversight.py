@@ -21,7 +21,7 @@ from ledger.errors import (
 )
 from ledger.funds import FundAccount, parse_source
 from ledger.helpers import EnterprisePairings, Helper, read_rank
-from ledger.household import LABOUR_CATEGORIES, Household
+from ledger.household import LABOUR_CATEGORIES, Household, MergeIn
 from ledger.inspections import LONG_TEXT, SUBJECT_KINDS, Inspection, parse_level
 from ledger.officers import Officer
 from ledger.places import Street
@@ -437,6 +437,7 @@ class OversightCommands(LedgerCore):
             self.check_report_left(aggregate, version)
             self.check_findings_on_pairing(aggregate, version)
             self.check_signature_left(aggregate, version, reason, prov)
+            self.check_take_in_left(aggregate, version)
             aggregate.correct(version, reason, prov, self.opened_on())
             said[0] = self._exit_said(aggregate, version)
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
@@ -502,6 +503,59 @@ class OversightCommands(LedgerCore):
             aggregate.check_signature_voidable(version)
         else:
             aggregate.check_approval_open(version)
+
+    def check_take_in_left(self, aggregate: LedgerAggregate, version: int) -> None:
+        """A household's change of members taking in the people of a household merged 合户
+        into it on its day (``Household.take_in_of``) is not voided while that merge stands
+        (since session 30; re-tester S: voided, the merged household's people were in no
+        household of the caseload, and an exit went on without them): its closure is voided
+        first, which then leaves the change free to void (``merge_void_left``). An export's
+        replay spares an older fupin's (``take_in_under_merge``; ``fupin verify`` notes it)."""
+        if not isinstance(aggregate, Household):
+            return
+        if aggregate.entries.get(version, ("", None))[0] != "MembersChanged":
+            return
+        merges = aggregate.take_in_of(self.merges_into(aggregate.number), version)
+        if not merges or replay_spares("take_in_under_merge", self.rebuilding_export):
+            return
+        merge = merges[0]
+        voids = "; ".join(
+            f"fupin correct household {other.number} {other.entry} --reason …" for other in merges
+        )
+        raise RuleError(
+            "version",
+            f"entry {version} of {aggregate.number} is the change of members taking in the "
+            f"{merge.members} member(s) of {merge.number}, merged 合户 into it on {merge.day} "
+            f"(entry {merge.entry} of {merge.number}): voided while the merge stands, they "
+            f"would be in no household; void the merge's closure first ({voids}), then this "
+            f"change (a count typed wrong is mended by the right change of members dated "
+            f"{merge.day}, recorded on it)",
+        )
+
+    def merge_void_left(self, number: str, version: int) -> str:
+        """After a correction of household ``number``'s entry ``version``: if it voided a
+        merge 合户 into another, the change of members of that one that took its people in
+        and stands, said as a warning (since session 30: they are then counted in both); ""
+        if none. The closure is read from the log (a voided closure leaves the record)."""
+        household = self.household(number)
+        if household.entries.get(version, ("", None))[0] != "Closed":
+            return ""
+        found = self.recorder.select_events(household.id, gt=version - 1, lte=version, limit=1)
+        event: Any = self.mapper.to_domain_event(found[0]) if found else None
+        if event is None or getattr(event, "because", "") != "merged":
+            return ""
+        into, day = self.household(event.into), event.prov.effective
+        merged = MergeIn(number, day, household.members_on(day)[0], version)
+        for change, (since, _) in sorted(into.member_counts.items(), reverse=True):
+            if since == day and into.take_in_of([merged], change):
+                return (
+                    f"the change of members of {into.number} dated {day} (entry {change}) "
+                    f"took {number}'s {merged.members} member(s) in, and stands: with the "
+                    f"merge voided they are counted in both households; void it too (fupin "
+                    f"correct household {into.number} {change} --reason …), unless they "
+                    f"joined {into.number} all the same"
+                )
+        return ""
 
     def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
         """A household's return approval voided (since session 23) by its own rules first

@@ -1338,6 +1338,9 @@ SPARED_BEFORE: dict[str, datetime] = {
     # closure and entered after it, left under way past the closure (household.py,
     # funding.py; since session 30)
     "under_way_past_closure": SESSION_29_RULES,
+    # a change of members taking in a merged household's people voided while the merge 合户
+    # stands (oversight.py; since session 30, re-tester S)
+    "take_in_under_merge": SESSION_29_RULES,
 }
 
 
