@@ -71,17 +71,24 @@ def _after_rejection(
     it cannot be read (the pass reports that)."""
     record: Any = None
     taken: list[tuple[int, str, date]] = []  # (version, step, effective date)
+    steps: list[tuple[int, str, date]] = []  # every such step, recorded when it may
     try:
         for item in recorder.select_events(household_id):
             event: Any = mapper.to_domain_event(item)
             step = _STEPS.get(type(event).__name__)
-            if step and isinstance(record, Household) and record.stage == Stage.REJECTED:
-                taken.append((event.originator_version, step, event.prov.effective))
+            if step:
+                said = (event.originator_version, step, event.prov.effective)
+                rejected = isinstance(record, Household) and record.stage == Stage.REJECTED
+                (taken if rejected else steps).append(said)
             record = event.mutate(record)
     except Exception:  # an event of it altered: the pass reports it
         return ""
     if not isinstance(record, Household) or record.stage != Stage.REJECTED:
         return ""
+    # since session 30: one recorded before the rejection, dated after it (a rejection entered
+    # late; re-tester S), is after it too
+    day = record.upheld[1] if record.upheld is not None else record.reviewed_on
+    taken = sorted(taken + [item for item in steps if day is not None and item[2] > day])
     live = [
         f"{step} (entry {version}, dated {day})"
         for version, step, day in taken

@@ -1102,7 +1102,33 @@ class Household(LedgerAggregate):
         """Village review 村（社区）评议 of the identification."""
         self.check_stage("review", Stage.IDENTIFIED)
         self.check_not_before(prov.effective, self.identified_on, f"{self.number} was identified")
+        if not accepted:
+            self.check_turned_down_after_steps(prov.effective, "a rejection")
         self._reviewed(accepted, prov)
+
+    def check_turned_down_after_steps(self, day: date, what: str) -> None:
+        """A household is turned down (rejected at its review, or on an upheld objection) on
+        or after its live changes of members and moves 迁移 (since session 30; re-tester S: a
+        rejection entered late, dated before a change of members on record, left a change
+        dated after it, which ``check_not_rejected`` says is never recorded of such a
+        household, and fupin verify, reading the log's order, said nothing). An export's
+        replay spares it (``step_after_rejection``)."""
+        later = [
+            (since, version, "change of members")
+            for version, (since, _) in self.member_counts.items()
+        ]
+        later += [(moved, version, "move 迁移") for moved, _, _, version in self.moves]
+        later = [item for item in later if item[0] > day and item[1] not in self.voided]
+        if not later or replay_spares("step_after_rejection"):
+            return
+        since, version, step = max(later)
+        raise RuleError(
+            "effective",
+            f"{what} is dated {day}; {self.number} has a {step} dated {since} (entry "
+            f"{version}) on record: nothing is recorded of a household turned down after it, "
+            f"so date it on or after {since} (or void that entry first: fupin correct "
+            f"household {self.number} {version} --reason …)",
+        )
 
     @event("Reviewed")
     def _reviewed(self, accepted: bool, prov: Provenance) -> None:
@@ -1258,6 +1284,8 @@ class Household(LedgerAggregate):
             self.objected_on.get(objection_id),
             f"the answer is dated {prov.effective}; objection {objection_id!r} was raised",
         )
+        if upheld:
+            self.check_turned_down_after_steps(prov.effective, "an objection upheld")
         self._objection_resolved(objection_id, upheld, prov)
 
     @event("ObjectionResolved")

@@ -54,14 +54,20 @@ def test_an_older_ledgers_move_of_a_rejected_household_moves_and_is_noted(
     ):  # as a fupin before session 30 took it
         before_the_rule.setattr(Household, "check_not_rejected", lambda *args: None)
         app.move(stamp(JN, date(2016, 9, 1)), "JH-0002", "江南社区", "搬迁")
+    moved_and_noted(
+        seeded,
+        tmp_path,
+        monkeypatch,
+        f"household JH-0002 took a move 迁移 (entry {entry + 1}, dated 2016-09-01) after: "
+        f"JH-0002 was rejected at its village review on 2016-08-05 (entry {entry};",
+    )
+
+
+def moved_and_noted(fupin: Fupin, folder: Path, monkeypatch: pytest.MonkeyPatch, said: str) -> None:
+    """Session 29's rule on a household turned down came in after now: the ledger moved by
+    its export verifies, and the store and the moved one both note ``said`` under it."""
     rule_came_in(monkeypatch, "step_after_rejection", after_now=True)
-
-    moved = reimported(seeded, tmp_path)
-
+    moved = reimported(fupin, folder)
     assert moved.exit_code == 0, moved.output
-    for store in (seeded.store, tmp_path / "fresh.db"):
-        assert (
-            f"under today's rules: household JH-0002 took a move 迁移 (entry {entry + 1}, "
-            f"dated 2016-09-01) after: JH-0002 was rejected at its village review on "
-            f"2016-08-05 (entry {entry};"
-        ) in _verified(seeded, store)
+    for store in (fupin.store, folder / "fresh.db"):
+        assert f"under today's rules: {said}" in _verified(fupin, store)
