@@ -535,6 +535,8 @@ class Household(LedgerAggregate):
         self.identified_members = members  # the count before any change (``members_on``)
         #: version of each change of members -> (its effective date, the count it records)
         self.member_counts: dict[int, tuple[date, int]] = {}
+        #: version of each change of members voided -> the correction's (``members_on``)
+        self.members_voided_by: dict[int, int] = {}
         self.reviewed_on: date | None = None
         self.key_target = False
         self.notice: tuple[date, date] | None = None
@@ -666,12 +668,16 @@ class Household(LedgerAggregate):
         """The household's members in force on ``day``, since when and by which entry: its
         latest live change of members dated by then (by effective date, then version), else
         the identification's count (entry 1). ``before``: as the ledger knew it when its entry
-        ``before`` was recorded, from the changes recorded before it (and live now);
+        ``before`` was recorded, from the changes recorded before it and not voided before it
+        (one voided since counts, as the ledger knew it then: since session 30, re-tester S);
         ``without``: were the change at that entry voided."""
         dated = [
             (since, version, count)
             for version, (since, count) in self.member_counts.items()
-            if version not in self.voided
+            if (
+                version not in self.voided
+                or (before is not None and self.members_voided_by.get(version, 0) > before)
+            )
             and version != without
             and since <= day
             and (before is None or version < before)
@@ -743,6 +749,17 @@ class Household(LedgerAggregate):
             f"the members the household has: assess {year} again "
             f"(fupin household assess {self.number} {year} --income …)"
         )
+        made_for_entry = self.members_on(unlike.assessed, before=unlike.basis)[2]
+        voided_by = self.members_voided_by.get(made_for_entry)
+        if unlike.made_for != unlike.then and voided_by is not None:
+            raise RuleError(
+                "members",
+                f"{self.number}'s {year} income was assessed on {unlike.assessed} (entry "
+                f"{unlike.basis}) for {unlike.made_for} members, as the change of members then "
+                f"on record had it (entry {made_for_entry}); a correction entered since (entry "
+                f"{voided_by}) voided that change, and it has {unlike.then} members since "
+                f"{unlike.then_since}: {again}",
+            )
         if unlike.made_for != unlike.then:
             raise RuleError(
                 "members",
@@ -2876,6 +2893,9 @@ class Household(LedgerAggregate):
     def undo_members_change(self, was: tuple[int, Personal, date]) -> None:
         """The latest live change of members never was: the members, personal data and their
         date are those before it (a count alone, after an erasure, leaves the erased marks)."""
+        for version in self.members_entries:
+            if version in self.voided:  # the correction being applied is the next entry
+                self.members_voided_by.setdefault(version, self.version + 1)
         self.members_entries = [v for v in self.members_entries if v not in self.voided]
         self.members, personal, self.members_since = was
         if not self.erased:

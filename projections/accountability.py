@@ -6,7 +6,7 @@ section) is described in docs/reports.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import MAXYEAR, date, datetime
 from functools import cache
 from itertools import chain, pairwise
@@ -515,6 +515,7 @@ def _exit_faults_in(
     }
     assistance = _assistance_in(db, span)
     members = _members_in(db, span)
+    voided = _members_voided_in(db, span)
     # The days a disaster was recognised for a return approved since (a return withdrawn or
     # voided left no approved step): what a household earns after it says nothing of the exit
     # decided before it (tester Z, session 23: the typhoon's income made the exit a fault).
@@ -568,7 +569,8 @@ def _exit_faults_in(
             faults.append({**base, "year": year, "fault": "assessed-early", "detail": early})
         history = members.get(aggregate_id, [])
         last_step = done[-1][:2]
-        changed = _members_changed(incomes, history, year, last_step)
+        known = voided.get(aggregate_id, [])
+        changed = _members_changed(incomes, history, year, last_step, known)
         merged_in = merges.get(number, [])
         changed = changed or _merged_since(incomes, history, merged_in, year, last_step)
         if changed:
@@ -754,6 +756,21 @@ def _members_in(db: Database, span: tuple[str, str]) -> dict[str, list[tuple[str
     return found
 
 
+def _members_voided_in(
+    db: Database, span: tuple[str, str]
+) -> dict[str, list[tuple[str, int, int, int]]]:
+    """The changes of members voided of the households within ``span`` (since session 30),
+    each as (effective date, version, count, the correction's version)."""
+    found: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
+    for aggregate_id, effective, version, count, voided_by in db.rows(
+        "SELECT aggregate_id, effective, version, members, voided_by FROM pj_members_voided "
+        "WHERE aggregate_id BETWEEN ? AND ?",
+        span,
+    ):
+        found[aggregate_id].append((str(effective), int(version), int(count), int(voided_by)))
+    return found
+
+
 def _members_on(
     history: list[tuple[str, int, int]], day: str, before: int | None = None
 ) -> tuple[int, str] | None:
@@ -772,6 +789,7 @@ def _members_changed(
     history: list[tuple[str, int, int]],
     year: int,
     last: tuple[str, str],
+    voided: Sequence[tuple[str, int, int, int]] = (),
 ) -> str:
     """Why an exit whose last step (name, day) is ``last`` rests on an income of ``year``
     assessed for another count of members than the household had on that day (since session
@@ -779,13 +797,18 @@ def _members_changed(
     year's latest assessment dated by that day; "" if none or the counts agree. Listed for an
     exit recorded before the rule, or a change of members entered after it, dated before. The
     assessment was made for the members on record on its date when it was recorded: a change
-    entered after it, dated by then, lists the exit too (since session 30)."""
+    entered after it, dated by then, lists the exit too (since session 30), and so does one of
+    the ``voided`` changes (``_members_voided_in``) voided by a correction recorded after it,
+    which was on record then."""
     step, day = last[0], str(last[1])
     dated = [(str(assessed), version) for assessed, _, version in incomes if str(assessed) <= day]
     if not history or not dated:
         return ""
     assessed, basis = dated[-1]
-    made_for = _members_on(history, assessed, basis)
+    # a change voided by a correction recorded after the assessment was on record when it was
+    # made (since session 30, re-tester S: voided after it, the exit went on for the others)
+    known = [(on, version, count) for on, version, count, by in voided if by > basis]
+    made_for = _members_on(sorted(history + known), assessed, basis)
     then, now = _members_on(history, assessed), _members_on(history, day)
     if made_for is None or then is None or now is None:
         return ""

@@ -179,7 +179,9 @@ REBUILD_PAGES = 50
 #: ``pj_talks.held_imported_by``, ``pj_criticisms.noticed_imported_by``, and ``imported_by``
 #: beside the ``actor`` of ``pj_key_target_amendments`` and ``pj_rules_amendments``; the
 #: dossier shows the pairing's and the closure's.
-SCHEMA_VERSION = 33
+#: 34 (session 30): ``pj_members_voided`` keeps each change of members voided and the
+#: correction's version, for the exits resting on an assessment made for it (re-tester S).
+SCHEMA_VERSION = 34
 
 _SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS pj_schema (id INTEGER PRIMARY KEY, version INTEGER)"
 

@@ -74,6 +74,10 @@ SCHEMA = (
     # late either was recorded. Households never changed have no rows (pj_households has it).
     "CREATE TABLE IF NOT EXISTS pj_members (aggregate_id TEXT, version INTEGER, "
     "effective TEXT, members INTEGER, PRIMARY KEY (aggregate_id, version))",
+    # Each change of members voided, as it was, and the correction's version (since session
+    # 30): an assessment recorded before the correction was made for the members it had.
+    "CREATE TABLE IF NOT EXISTS pj_members_voided (aggregate_id TEXT, version INTEGER, "
+    "effective TEXT, members INTEGER, voided_by INTEGER, PRIMARY KEY (aggregate_id, version))",
     # The entry that posted each identification notice and its first day (its effective
     # date), for a correction that voids it.
     "CREATE TABLE IF NOT EXISTS pj_notice_entries (aggregate_id TEXT, version INTEGER, "
@@ -769,6 +773,12 @@ def _members_voided(db: Database, fact: Fact) -> bool:
     key = (fact.aggregate_id, fact["corrects"])
     if key[1] == 1 or db.one(_MEMBERS_ENTRY, key) is None:
         return False
+    db.write(
+        "INSERT INTO pj_members_voided SELECT aggregate_id, version, effective, members, "
+        "CAST(? AS INTEGER) "
+        "FROM pj_members WHERE aggregate_id = ? AND version = ?",
+        (fact.version, *key),
+    )
     db.write("DELETE FROM pj_members WHERE aggregate_id = ? AND version = ?", key)
     latest = db.one(
         "SELECT members FROM pj_members WHERE aggregate_id = ? "
@@ -920,6 +930,7 @@ MODEL = ReadModel(
     name="households",
     tables=(
         *("pj_households", "pj_periods", "pj_exit_steps", "pj_incomes", "pj_members"),
+        "pj_members_voided",
         *("pj_notice_entries", "pj_return_steps", "pj_review_entries", "pj_moves"),
         "pj_key_target_amendments",
     ),
