@@ -2145,7 +2145,7 @@ class Household(LedgerAggregate):
             "exit",
             f"{approved} (entry {approval}): an approved exit is not withdrawn; the district "
             f"voids an approval recorded in error (fupin correct household {self.number} "
-            f"{approval}), and the exit, back at its notice, is withdrawn then",
+            f"{approval} --reason …), and the exit, back at its notice, is withdrawn then",
         )
 
     @event("ExitWithdrawn")
@@ -2395,7 +2395,7 @@ class Household(LedgerAggregate):
             "return",
             f"{approved} (entry {approval}): an approved return is not withdrawn; the district "
             f"voids an approval recorded in error (fupin correct household {self.number} "
-            f"{approval}), and the return, back at its review, is withdrawn then",
+            f"{approval} --reason …), and the return, back at its review, is withdrawn then",
         )
 
     @event("ReturnWithdrawn")
@@ -2608,7 +2608,7 @@ class Household(LedgerAggregate):
             return f"; its approval (entry {approval}) stands: {refused.rule}"
         return (
             f": the district voids its approval first (fupin correct household {number} "
-            f"{approval}), then the exit is withdrawn ({withdraw})"
+            f"{approval} --reason …), then the exit is withdrawn ({withdraw})"
         )
 
     def check_approval_voidable(self, version: int) -> None:
@@ -2786,8 +2786,8 @@ class Household(LedgerAggregate):
                 "version",
                 f"entry {entry}, the {year} income assessment, rests on the return: {year} is "
                 f"only for the plan of households that returned to poverty in {last_year} "
-                f"[六(六)]; correct it first (fupin correct household {self.number} {entry}), "
-                "then the return",
+                f"[六(六)]; correct it first (fupin correct household {self.number} {entry} "
+                "--reason …), then the return",
             )
 
     def check_measure_voidable(self, measure_id: str) -> None:

@@ -605,7 +605,7 @@ class OversightCommands(LedgerCore):
                     f"measure {measure_id} of {number} (entry {version}) is "
                     f"{measure.category}, for poor people able to work 有就业能力的贫困人口 "
                     "[四(六)]: void it first if the household never had labour capacity "
-                    f"(fupin correct household {number} {version})",
+                    f"(fupin correct household {number} {version} --reason …)",
                 )
         for helper, version, said in self._standing_employments(number):
             raise RuleError(

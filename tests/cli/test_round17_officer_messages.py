@@ -174,7 +174,8 @@ def test_the_assessment_of_an_approved_exit_says_to_void_the_approval_first(
         "jn-01",
         "version",
         f"{ASSESSED}: the district voids its approval first (fupin correct household JH-0001 "
-        f"{approval}), then the exit is withdrawn (fupin household withdraw-exit JH-0001)",
+        f"{approval} --reason …), then the exit is withdrawn (fupin household withdraw-exit "
+        "JH-0001)",
     )
     # The way it names leads to the correction.
     seeded.ok(_void(approval, "2016-12-25"), "qu-01")

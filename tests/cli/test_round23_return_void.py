@@ -140,7 +140,8 @@ def test_withdrawing_an_approved_return_names_the_correction(seeded: Fupin) -> N
         "return",
         f"JH-0001's return was approved on 2017-06-20 (entry {approval}): an approved return is "
         "not withdrawn; the district voids an approval recorded in error (fupin correct "
-        f"household JH-0001 {approval}), and the return, back at its review, is withdrawn then",
+        f"household JH-0001 {approval} --reason …), and the return, back at its review, is "
+        "withdrawn then",
     )
     seeded.ok(f"household pair JH-0001 sw-1 {doc('2017-06-25')}", "jn-01")
     assert_refused(
@@ -321,7 +322,7 @@ def test_verify_reports_a_voided_return_the_next_years_assessment_rests_on(
             f"its record's rules refuse it (version: entry {approval + 1}, the 2019 income "
             "assessment, rests on the return: 2019 is only for the plan of households that "
             "returned to poverty in 2018 [六(六)]; correct it first (fupin correct household "
-            f"JH-1 {approval + 1}), then the return)",
+            f"JH-1 {approval + 1} --reason …), then the return)",
         )
     ]
 

@@ -311,7 +311,7 @@ def test_no_labour_is_refused_while_a_measure_needing_labour_stands(
 
     assert_refused(refused, "labour", "measure w-1 of JH-0005 (entry ")
     version = _entry(refused)
-    assert f"(fupin correct household JH-0005 {version})" in refused.stderr
+    assert f"(fupin correct household JH-0005 {version} --reason …)" in refused.stderr
     assert imported.exit_code == 2, imported.output
     assert "line 1, labour: measure w-1 of JH-0005" in " ".join(imported.stderr.split())
     assert seeded.event_count() == before
