@@ -1190,6 +1190,11 @@ class LedgerCore(Application[UUID]):
         officer = self._stored(natural_id("officer", officer_id))
         return officer if isinstance(officer, Officer) else None
 
+    def batch_made(self, since: int = 0) -> list[tuple[UUID, int]]:
+        """Inside ``batch()``: the record and version of each unsaved event after the first
+        ``since`` (``ledger.imports`` notes which entries each row of a file makes)."""
+        return [(e.originator_id, e.originator_version) for e in self._batch_events[since:]]
+
     def discard_batch(self) -> None:
         """Inside ``batch()``: forget everything not yet flushed (a dry run, a failed import)."""
         if self._batch is not None:

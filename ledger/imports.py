@@ -797,6 +797,9 @@ class _Seen:
     recorder_refused: bool = False
     #: What rows applied did besides (``CommandSpec.call``), each after its row's place.
     said: list[str] = field(default_factory=list)
+    #: The entries (record, version) rows of this file made, unsaved, and the row of each:
+    #: a refusal advising ``fupin correct`` of one of them says so (``_unwritten_entry``).
+    made: dict[tuple[UUID, int], str] = field(default_factory=dict)
 
 
 def _apply(
@@ -900,7 +903,9 @@ def _apply(
             # record it names, as --as is (since session 30, re-tester R: a GHOST row was told
             # "no household 'JH-0004' on record"); initialise names the admin it registers.
             app.active_officer(parsed.stamp.actor)
+        before = len(app.batch_made())
         said = parsed.spec.call(app, parsed.stamp, args)
+        seen.made.update(dict.fromkeys(app.batch_made(before), row.where))
         if isinstance(said, str) and said and not replayed:
             # what the command line says after it (a household's exit: since session 30,
             # re-tester R); an export replayed into a new store is history, moved as it was
@@ -916,13 +921,34 @@ def _apply(
         seen.recorder_refused = seen.recorder_refused or isinstance(exc, RecorderRefusedError)
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
-        return [RowError(row.where, row.columns.get(field, field), _in_columns(exc.rule, row))]
+        rule = _in_columns(exc.rule, row) + _unwritten_entry(exc.rule, seen.made)
+        return [RowError(row.where, row.columns.get(field, field), rule)]
     finally:
         REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
         app.importing_by = app.importing_role = ""
         app.forget_unsaid_late()
     return parsed
+
+
+#: A refusal's advice to void an entry: ``fupin correct household JH-0001 9``.
+_CORRECT_ADVICE = re.compile(r"fupin correct (\w+) (\S+) (\d+)")
+
+
+def _unwritten_entry(rule: str, made: dict[tuple[UUID, int], str]) -> str:
+    """What a refusal advising ``fupin correct`` of an entry an earlier row of the file made
+    adds: that entry is never written, so mend the file (docs checker T, session 30: a file's
+    closure then an exit step dated before it was told to void entry 9, the file's own
+    closure, and "there is no entry 9")."""
+    for kind, key, version in _CORRECT_ADVICE.findall(rule):
+        where = made.get((natural_id(kind, key), int(version)))
+        if where is not None:
+            return (
+                f" (entry {version} of {key} is the one {where} records: nothing was written, "
+                "so there is none to void; mend the file: put its rows in the order they "
+                "happened, or leave that row out)"
+            )
+    return ""
 
 
 _IMPORTED_BY_RULE = (

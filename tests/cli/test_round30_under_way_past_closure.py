@@ -120,6 +120,7 @@ def test_an_import_batch_closing_then_proposing_an_earlier_exit_is_refused(
 ) -> None:
     seeded.ok(f"household agree JH-0001 {doc('2016-08-20')}", JN)
     seeded.ok(f"household assess JH-0001 2016 --income 9000 {doc('2016-12-01')}", JN)
+    assessed = last_entry(seeded, "JH-0001", "IncomeAssessed")
     rows = [
         {
             "command": "close",
@@ -145,8 +146,26 @@ def test_an_import_batch_closing_then_proposing_an_earlier_exit_is_refused(
 
     assert "line 2, household: an exit's proposal is dated 2016-12-02; JH-0001 was closed" in said
     assert "it would leave an exit under way past it" in said
+    # the closure it names is the one line 1 would record, never written: voiding it fails
+    # ("there is no entry"), so the refusal sends the officer to mend the file (docs checker
+    # T, session 30)
+    closure = assessed + 1
+    advice = f"void the closure first (fupin correct household JH-0001 {closure} --reason …)"
+    unwritten = (
+        f"(entry {closure} of JH-0001 is the one {batch} line 1 records: nothing was written, "
+        "so there is none to void; mend the file: put its rows in the order they happened, or "
+        "leave that row out)"
+    )
+    assert advice in said
+    assert unwritten in said
     dry = seeded(f"import --dry-run {batch}", JN)
     assert dry.exit_code == 2, dry.output
+    assert unwritten in " ".join(dry.stderr.split())
+    # a closure on record is one to void: its advice is said alone, as before
+    seeded.ok(CLOSE.format("2016-12-20"), JN)
+    on_record = import_refused(seeded, batch, JN)
+    assert advice in on_record
+    assert "mend the file" not in on_record
 
 
 def test_an_employment_from_before_a_closure_entered_after_it_is_refused_naming_it(
