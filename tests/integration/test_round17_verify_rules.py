@@ -98,8 +98,9 @@ def test_a_voided_assessment_an_exit_rests_on_is_reported(
         (
             _last_position(path),
             "its record's rules refuse it (version: the 2016 exit rests on this assessment: "
-            f"the district voids its approval first (fupin correct household JH-1 {approval}), "
-            "then the exit is withdrawn (fupin household withdraw-exit JH-1))",
+            "the district voids its approval first (fupin correct household JH-1 "
+            f"{approval} --reason …), then the exit is withdrawn (fupin household withdraw-exit "
+            "JH-1))",
         )
     ]
 
