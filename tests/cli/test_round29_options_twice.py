@@ -9,26 +9,16 @@ import shlex
 from pathlib import Path
 
 import pytest
-from cli.main import app
+from cli.main import FIELDS, app
 from typer.core import TyperOption
 
 from tests.cli.conftest import Fupin, all_commands, assert_refused
 
 STORE_INDEPENDENT = "the commands' own parsing and messages: SQLite is enough (tests/conftest.py)"
 
-#: Options whose values' refusals name them otherwise than with ``_`` for ``-``: the bounds
-#: a view or the log is read by and the log key, as typed; the new master key file.
-NAMED = {
-    "--as-of": "as-of",
-    "--known-at": "known-at",
-    "--effective-from": "effective-from",
-    "--effective-to": "effective-to",
-    "--recorded-from": "recorded-from",
-    "--recorded-to": "recorded-to",
-    "--document-like": "document-like",
-    "--log-key": "log-key",
-    "--new-key-file": "new_key",
-}
+#: The options of ``cli.main.FIELDS`` (those whose values' refusals name them otherwise than
+#: with ``_`` for ``-``) that bound no view or log: the rest are the dates and times.
+NOT_BOUNDS = ("--document-like", "--log-key", "--new-key-file", "--drop-unfinished")
 #: A value each bound refuses, and the rest of the command line of a command that needs one.
 NO_DAY = "2017-13-01"
 REST = {
@@ -57,7 +47,7 @@ def _twice() -> list[tuple[str, list[str], str]]:
             if isinstance(param, TyperOption) and _given_once(param):
                 option = max(param.opts, key=len)
                 given = [option] if param.is_flag else [option, "1"]
-                found.append((words, given, NAMED.get(option, option[2:].replace("-", "_"))))
+                found.append((words, given, FIELDS.get(option, option[2:].replace("-", "_"))))
     return found
 
 
@@ -68,7 +58,7 @@ def _bounds() -> list[tuple[str, str]]:
         for words, command in all_commands().items()
         for param in command.params
         for option in param.opts
-        if option in NAMED and option not in ("--document-like", "--log-key", "--new-key-file")
+        if option in FIELDS and option not in NOT_BOUNDS
     ]
 
 
@@ -95,5 +85,5 @@ def test_an_option_given_twice_names_the_field_a_bad_value_of_it_names(
     )
 
     # query takes neither bound, and says so on the same field
-    assert_refused(bad, NAMED[option], "takes no" if words == "query" else NO_DAY)
-    assert_refused(twice, NAMED[option], f"{option} is given more than once")
+    assert_refused(bad, FIELDS[option], "takes no" if words == "query" else NO_DAY)
+    assert_refused(twice, FIELDS[option], f"{option} is given more than once")
