@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,8 @@ from ledger import clock
 from ledger.application import open_ledger
 from ledger.demo import CACHE_ENV, run_demo
 from ledger.values import SPARED_BEFORE
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from typer._click.core import Command, Context
 from typer.core import TyperGroup
 from typer.main import get_command
@@ -21,7 +24,7 @@ from typer.testing import CliRunner, Result
 
 from cli import common
 from tests.pgserver import ThrowawayPostgres
-from tests.support import DOC, identify, ledger_at, register, stamp
+from tests.support import DOC, id_card, identify, ledger_at, register, stamp
 
 
 @dataclass
@@ -149,6 +152,72 @@ def import_rows_file(
     path.write_text("".join(orjson.dumps(x).decode() + "\n" for x in lines), "utf-8")
     path.chmod(0o600)
     return path
+
+
+def workbook(title: str, header: Sequence[object], *rows: Sequence[object]) -> Worksheet:
+    """A workbook of one sheet, ``title``: ``header``, then ``rows``; the sheet (its workbook
+    is its ``parent``: save it with ``saved``)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in (header, *rows):
+        sheet.append(list(row))
+    return sheet
+
+
+def saved(sheet: Worksheet, path: Path, formats: Mapping[str, str] | None = None) -> Path:
+    """``sheet``'s workbook saved at ``path``, readable by its owner only (a sheet may hold
+    personal data), after giving the cells ``formats`` names (``{"J2": "0%"}``) those number
+    formats."""
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    book = sheet.parent
+    assert book is not None
+    book.save(path)
+    path.chmod(0o600)
+    return path
+
+
+#: The columns of a sheet of allocations received (``receive_allocation``, docs/import.md).
+ALLOCATION_COLUMNS = ("ref", "actor", "effective", "document", "note", "account", "amount")
+#: What a refusal of a row struck through or in a font that does not show says of it, before
+#: how to mend it.
+VOIDED_ROWS = (
+    "officers strike out or whiten voided rows, and an import must not record what the "
+    "sheet does not show: delete the row, or, if it stands,"
+)
+
+
+def allocations(rows: int = 1) -> Worksheet:
+    """A ``workbook`` of allocations received: rows ``R-1``, ``R-2``… (document 拨款1, 拨款2…)
+    of 100.00 yuan into city-2016, by qu-01 on 2016-09-01."""
+    received = (
+        [f"R-{n}", "qu-01", "2016-09-01", f"拨款{n}", "", "city-2016", "100.00"]
+        for n in range(1, rows + 1)
+    )
+    return workbook("receive_allocation", ALLOCATION_COLUMNS, *received)
+
+
+def identify_sheet(
+    cells: Mapping[str, object], headers: Mapping[str, str] | None = None
+) -> Worksheet:
+    """A ``workbook`` identifying one household (sheet ``identify``, docs/import.md):
+    JN-999001 of 江南/雄光, rural, 3 members, with labour capacity, willing, not disabled, on
+    低保, its head 张三 (the ID card of serial 91), by jn-01 on 2016-08-01 (document 识别表1);
+    ``cells`` gives other values by column, ``headers`` other headers of columns
+    (``{"labour": "有劳动能力"}``)."""
+    row: dict[str, object] = {
+        "ref": "E-1", "actor": "jn-01", "effective": "2016-08-01", "document": "识别表1",
+        "household": "JN-999001", "street": "江南", "village": "雄光", "area": "rural",
+        "members": 3, "labour": "是", "willing": "是", "disabled": "否", "dibao": "是",
+        "head_name": "张三", "id_card": id_card(91), "phone": "13800000000",
+        "address": "江南街道1号", "member_names": "张三、李四、王五",
+    }  # fmt: skip
+    assert set(cells) <= set(row), cells
+    row.update(cells)
+    header = [(headers or {}).get(column, column) for column in row]
+    return workbook("identify", header, list(row.values()))
 
 
 def master_key_file(path: Path, text: str) -> Path:

@@ -11,20 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Color, Font, PatternFill
 
-from tests.cli.conftest import Fupin, import_refused
+from tests.cli.conftest import VOIDED_ROWS, Fupin, allocations, import_refused, saved
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
-HEADER = ["ref", "actor", "effective", "document", "note", "account", "amount"]
-VOIDED = (
-    "officers strike out or whiten voided rows, and an import must not record what the "
-    "sheet does not show: delete the row, or, if it stands,"
-)
 STRUCK = InlineFont(strike=True)
 WHITE = InlineFont(color=Color("FFFFFFFF"))
 
@@ -34,18 +28,11 @@ def _allocations(
 ) -> Path:
     """Allocation rows whose first's document (D2) is ``document``, in ``font`` if given;
     the others plain."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADER)
-    for n in range(1, rows + 1):
-        sheet.append([f"R-{n}", "qu-01", "2016-09-01", f"拨款{n}", "", "city-2016", "100.00"])
+    sheet = allocations(rows)
     sheet["D2"] = document
     if font is not None:
         sheet["D2"].font = font
-    book.save(path)
-    return path
+    return saved(sheet, path)
 
 
 def _runs(*runs: str | TextBlock) -> list[str | TextBlock]:
@@ -123,7 +110,7 @@ def test_a_cell_struck_or_whitened_run_by_run_refuses_its_row(
 
     said = import_refused(seeded, book)
 
-    assert f"[receive_allocation] row 2, document: {why}: {VOIDED} {mend}" in said
+    assert f"[receive_allocation] row 2, document: {why}: {VOIDED_ROWS} {mend}" in said
     assert "row 3" not in said
     assert "refused: 1 error(s) in 3 row(s)" in said  # counted in its row (re-tester I)
 
@@ -134,7 +121,10 @@ def test_a_shared_string_struck_run_by_run_refuses_its_row(seeded: Fupin, tmp_pa
 
     said = import_refused(seeded, book)
 
-    assert f"row 2, document: is struck through (删除线): {VOIDED} clear the strikethrough" in said
+    assert (
+        f"row 2, document: is struck through (删除线): {VOIDED_ROWS} clear the strikethrough"
+        in said
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,17 +162,12 @@ def test_a_cell_part_of_whose_text_shows_is_read(
 
 
 def test_a_white_run_on_a_dark_fill_is_read(seeded: Fupin, tmp_path: Path) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADER)
-    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", "", "city-2016", "100.00"])
+    sheet = allocations()
     sheet["D2"] = CellRichText([TextBlock(WHITE, "拨款1")])
     sheet["D2"].fill = PatternFill("solid", fgColor="FF003366")
-    book.save(tmp_path / "a.xlsx")
+    book = saved(sheet, tmp_path / "a.xlsx")
 
-    result = seeded(f"import {tmp_path / 'a.xlsx'}", "qu-01")
+    result = seeded(f"import {book}", "qu-01")
 
     assert result.exit_code == 0, result.output
 
@@ -249,4 +234,4 @@ def test_runs_that_leave_what_their_cell_style_hides_refuse_their_row(
 
     said = import_refused(seeded, book)
 
-    assert f"[receive_allocation] row 2, document: {why}: {VOIDED} {mend}" in said
+    assert f"[receive_allocation] row 2, document: {why}: {VOIDED_ROWS} {mend}" in said

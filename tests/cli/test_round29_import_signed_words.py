@@ -7,40 +7,19 @@ format is (``its number format adds 'JN-'``); a sign alone still shows a negativ
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
-from tests.cli.conftest import Fupin
+from tests.cli.conftest import ALLOCATION_COLUMNS, Fupin, import_refused, saved, workbook
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
-HEADERS = ["ref", "actor", "effective", "document", "note", "account", "amount"]
-
 
 def _allocation(path: Path, amount: object, column: str, number_format: str) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADERS)
-    sheet.append(["R-1", "qu-01", "2016-09-01", 999002, "", "city-2016", amount])
-    sheet[f"{column}2"].number_format = number_format
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
-def _refused(fupin: Fupin, path: Path) -> str:
-    before = fupin.event_count()
-    result = fupin(f"import {path}", "qu-01")
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert fupin.event_count() == before
-    return " ".join(result.stderr.split())
+    row = ["R-1", "qu-01", "2016-09-01", 999002, "", "city-2016", amount]
+    sheet = workbook("receive_allocation", ALLOCATION_COLUMNS, row)
+    return saved(sheet, path, {f"{column}2": number_format})
 
 
 @pytest.mark.parametrize(
@@ -50,7 +29,7 @@ def _refused(fupin: Fupin, path: Path) -> str:
 def test_a_word_holding_a_dash_is_said_as_the_text_the_format_adds(
     seeded: Fupin, tmp_path: Path, number_format: str, word: str
 ) -> None:
-    said = _refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "G", number_format))
+    said = import_refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "G", number_format))
 
     assert (
         f"amount: holds 100, but its number format adds {word!r} to it (the format "
@@ -60,7 +39,7 @@ def test_a_word_holding_a_dash_is_said_as_the_text_the_format_adds(
 
 
 def test_a_number_in_a_text_column_is_told_the_word_too(seeded: Fupin, tmp_path: Path) -> None:
-    said = _refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "D", '"JN-"000000'))
+    said = import_refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "D", '"JN-"000000'))
 
     assert (
         "document: is a number in the spreadsheet, not text: it holds 999002, but its number "
@@ -72,6 +51,6 @@ def test_a_number_in_a_text_column_is_told_the_word_too(seeded: Fupin, tmp_path:
 def test_a_sign_alone_still_shows_a_negative_number(
     seeded: Fupin, tmp_path: Path, number_format: str
 ) -> None:
-    said = _refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "G", number_format))
+    said = import_refused(seeded, _allocation(tmp_path / "b.xlsx", 100, "G", number_format))
 
     assert "its number format shows it as a negative number" in said

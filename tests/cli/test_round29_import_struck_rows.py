@@ -9,37 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from openpyxl.styles import Color, Font, PatternFill
 
-from tests.cli.conftest import Fupin, import_refused
+from tests.cli.conftest import VOIDED_ROWS, Fupin, allocations, import_refused, saved
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
-HEADER = ["ref", "actor", "effective", "document", "note", "account", "amount"]
-VOIDED = (
-    "officers strike out or whiten voided rows, and an import must not record what the "
-    "sheet does not show: delete the row, or, if it stands,"
-)
 WHITE = "FFFFFFFF"
 
 
 def _allocations(path: Path, styles: list[tuple[Font | None, PatternFill | None, int]]) -> Path:
     """An allocation row a style: its font and fill on the first ``count`` cells."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADER)
-    for n, (font, fill, count) in enumerate(styles, 1):
-        sheet.append([f"R-{n}", "qu-01", "2016-09-01", f"拨款{n}", "", "city-2016", "100.00"])
-        for cell in sheet[sheet.max_row][:count]:
+    sheet = allocations(len(styles))
+    for n, (font, fill, count) in enumerate(styles, 2):
+        for cell in sheet[n][:count]:
             if font is not None:
                 cell.font = font
             if fill is not None:
                 cell.fill = fill
-    book.save(path)
-    return path
+    return saved(sheet, path)
 
 
 def _solid(colour: str | Color) -> PatternFill:
@@ -55,7 +43,7 @@ def test_a_struck_through_row_is_refused_naming_its_first_struck_cell(
 
     assert (
         "[receive_allocation] row 2, ref: is struck through (删除线), as are 5 more cells of "
-        f"the row: {VOIDED} clear the strikethrough"  # (its empty note is not counted)
+        f"the row: {VOIDED_ROWS} clear the strikethrough"  # (its empty note is not counted)
     ) in said
     assert "row 3" not in said
 
@@ -79,23 +67,19 @@ def test_a_row_in_a_font_of_its_backgrounds_colour_is_refused(
     said = import_refused(seeded, book)
 
     assert f"[receive_allocation] row 2, ref: {why}" in said
-    assert f"{VOIDED} give its text a colour" in said
+    assert f"{VOIDED_ROWS} give its text a colour" in said
 
 
 def test_one_struck_cell_refuses_its_row_naming_it(seeded: Fupin, tmp_path: Path) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADER)
-    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", "", "city-2016", "100.00"])
+    sheet = allocations()
     sheet["G2"].font = Font(strike=True)
     sheet["E2"].font = Font(strike=True)  # empty: shows nothing either way
-    book.save(tmp_path / "a.xlsx")
 
-    said = import_refused(seeded, tmp_path / "a.xlsx")
+    said = import_refused(seeded, saved(sheet, tmp_path / "a.xlsx"))
 
-    assert f"row 2, amount: is struck through (删除线): {VOIDED} clear the strikethrough" in said
+    assert (
+        f"row 2, amount: is struck through (删除线): {VOIDED_ROWS} clear the strikethrough" in said
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,16 +103,11 @@ def test_rows_in_a_font_that_shows_are_read(
 
 
 def test_a_struck_header_row_is_read(seeded: Fupin, tmp_path: Path) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(HEADER)
+    sheet = allocations()
     for cell in sheet[1]:
         cell.font = Font(strike=True, color=WHITE)
-    sheet.append(["R-1", "qu-01", "2016-09-01", "拨款1", "", "city-2016", "100.00"])
-    book.save(tmp_path / "a.xlsx")
+    book = saved(sheet, tmp_path / "a.xlsx")
 
-    result = seeded(f"import {tmp_path / 'a.xlsx'}", "qu-01")
+    result = seeded(f"import {book}", "qu-01")
 
     assert result.exit_code == 0, result.output

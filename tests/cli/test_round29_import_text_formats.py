@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from tests.cli.conftest import Fupin, history_rows
-from tests.support import id_card
+from tests.cli.conftest import Fupin, history_rows, identify_sheet, import_refused, saved
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
@@ -23,37 +22,11 @@ ADVICE = (
     "Text (文本)"
 )
 PREFIX = "江南扶贫〔2018〕"  # a document's prefix, tester E's
-IDENTIFY = [
-    "ref", "actor", "effective", "document", "household", "street", "village", "area",
-    "members", "labour", "willing", "disabled", "dibao", "head_name", "id_card", "phone",
-    "address", "member_names",
-]  # fmt: skip
 
 
 def _identify(path: Path, household: str, formats: dict[str, str]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "identify"
-    sheet.append(IDENTIFY)
-    sheet.append(
-        ["E-1", "jn-01", "2016-08-01", "12号", household, "江南", "雄光", "rural", 3, "是",
-         "是", "否", "是", "张三", id_card(91), "13800000000", "江南街道1号", "张三、李四、王五"]
-    )  # fmt: skip
-    for cell, number_format in formats.items():
-        sheet[cell].number_format = number_format
-    book.save(path)
-    path.chmod(0o600)  # personal data: only its owner may read it
-    return path
-
-
-def _refused(fupin: Fupin, path: Path) -> str:
-    before = fupin.event_count()
-    result = fupin(f"import {path}", "jn-01")
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert fupin.event_count() == before
-    return " ".join(result.stderr.split())
+    sheet = identify_sheet({"document": "12号", "household": household})
+    return saved(sheet, path, formats)  # personal data: only its owner may read it
 
 
 @pytest.mark.parametrize(
@@ -80,7 +53,7 @@ def test_a_text_cell_whose_format_adds_text_is_refused_saying_what_it_shows(
 ) -> None:
     book = _identify(tmp_path / "identify.xlsx", "999002", {cell: number_format})
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book, "jn-01")
 
     assert (
         f"[identify] row 2, {column}: holds {held!r}, but its number format adds {added!r} to "
@@ -94,7 +67,7 @@ def test_a_personal_cell_whose_format_adds_text_is_refused_without_showing_it(
 ) -> None:
     book = _identify(tmp_path / "identify.xlsx", "JN-999002", {"Q2": '"江海区"@'})
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book, "jn-01")
 
     assert (
         "[identify] row 2, address: holds text (not shown: a refusal never shows personal "
@@ -122,7 +95,7 @@ def test_a_phone_typed_as_a_number_whose_format_shows_it_otherwise_is_said_as_it
     workbook["identify"]["P2"].value = 13800000000
     workbook.save(book)
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book, "jn-01")
 
     assert (
         "[identify] row 2, phone: holds a number (not shown: a refusal never shows personal "
@@ -136,7 +109,7 @@ def test_a_phone_typed_as_a_number_whose_format_shows_it_otherwise_is_said_as_it
 def test_a_format_showing_the_text_twice_is_refused(seeded: Fupin, tmp_path: Path) -> None:
     book = _identify(tmp_path / "identify.xlsx", "JN-999002", {"D2": "@@"})
 
-    said = _refused(seeded, book)
+    said = import_refused(seeded, book, "jn-01")
 
     assert "row 2, document: holds '12号', but its number format shows it 2 times" in said
 

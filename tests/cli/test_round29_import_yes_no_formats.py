@@ -8,18 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
-from tests.cli.conftest import Fupin
-from tests.support import id_card
+from tests.cli.conftest import Fupin, identify_sheet, import_refused, saved
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
 
-IDENTIFY = [
-    "ref", "actor", "effective", "document", "household", "street", "village", "area",
-    "members", "有劳动能力", "willing", "disabled", "dibao", "head_name", "id_card", "phone",
-    "address", "member_names",
-]  # fmt: skip
 TYPE_IT = (
     "what it shows is not what it holds; a yes/no column is typed 是 or 否 (yes or no): type "
     "the one it means and format the cell General"
@@ -27,20 +20,9 @@ TYPE_IT = (
 
 
 def _identify(path: Path, labour: object, number_format: str) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "identify"
-    sheet.append(IDENTIFY)
-    sheet.append(
-        ["E-1", "jn-01", "2016-08-01", "识别表1", "JN-999001", "江南", "雄光", "rural", 3,
-         labour, "是", "否", "是", "张三", id_card(91), "13800000000", "江南街道1号",
-         "张三、李四、王五"]
-    )  # fmt: skip
-    sheet["J2"].number_format = number_format
-    book.save(path)
-    path.chmod(0o600)
-    return path
+    """The labour column, headed 有劳动能力, holding ``labour`` in ``number_format`` (J2)."""
+    sheet = identify_sheet({"labour": labour}, {"labour": "有劳动能力"})
+    return saved(sheet, path, {"J2": number_format})
 
 
 @pytest.mark.parametrize(
@@ -55,18 +37,14 @@ def test_a_number_in_a_yes_no_column_shown_otherwise_is_told_to_type_yes_or_no(
     seeded: Fupin, tmp_path: Path, labour: int, number_format: str, shows: str
 ) -> None:
     book = _identify(tmp_path / "identify.xlsx", labour, number_format)
-    before = seeded.event_count()
 
-    result = seeded(f"import {book}", "jn-01")
+    said = import_refused(seeded, book, "jn-01")
 
-    assert result.exit_code == 2, result.output
-    said = " ".join(result.stderr.split())
     assert (
         f"[identify] row 2, 有劳动能力: holds the number {labour}, but its number format "
         f"{shows}: {TYPE_IT}"
     ) in said
     assert "文本" not in said
-    assert seeded.event_count() == before
 
 
 def test_a_number_in_a_yes_no_column_in_general_is_read(seeded: Fupin, tmp_path: Path) -> None:
