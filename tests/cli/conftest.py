@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shlex
+import sqlite3
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -152,6 +154,21 @@ def import_rows_file(
     path.write_text("".join(orjson.dumps(x).decode() + "\n" for x in lines), "utf-8")
     path.chmod(0o600)
     return path
+
+
+def run_sql(store: str, *statements: str) -> None:
+    """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN),
+    committed."""
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(store, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        return
+    with closing(sqlite3.connect(store)) as db, db:
+        for statement in statements:
+            db.execute(statement)
 
 
 def workbook(title: str, header: Sequence[object], *rows: Sequence[object]) -> Worksheet:

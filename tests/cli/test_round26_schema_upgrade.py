@@ -6,7 +6,6 @@ schema 26 without schema 27's ``closed_*`` columns: every report after the upgra
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,26 +16,18 @@ from projections.pg import protect_events
 from psycopg import sql
 
 from tests.cli.conftest import Fupin, assert_refused
+from tests.cli.conftest import run_sql as _run
 from tests.pgserver import PgConnInfo, ThrowawayPostgres
 
 
 def _as_schema_26(store: str) -> None:
     """The read models as fupin of schema 26 left them: no closure columns."""
-    statements = [
+    _run(
+        store,
         "ALTER TABLE pj_households DROP COLUMN closed_on",
         "ALTER TABLE pj_households DROP COLUMN closed_because",
         "UPDATE pj_schema SET version = 26 WHERE id = 1",
-    ]
-    if store.startswith("postgresql://"):
-        import psycopg
-
-        with psycopg.connect(store, autocommit=True) as conn:
-            for statement in statements:
-                conn.execute(statement)
-        return
-    with sqlite3.connect(store) as conn:
-        for statement in statements:
-            conn.execute(statement)
+    )
 
 
 def test_read_models_of_schema_26_are_rebuilt_with_the_columns_of_today(seeded: Fupin) -> None:
@@ -54,20 +45,6 @@ def retired(monkeypatch: pytest.MonkeyPatch) -> None:
     """``obsolete_flag`` of ``pj_households`` as a column an older fupin made and this one no
     longer keeps (``projections.pg_shape.RETIRED``): a table made again drops it."""
     monkeypatch.setitem(pg_shape.RETIRED, "pj_households", frozenset({"obsolete_flag"}))
-
-
-def _run(store: str, *statements: str) -> None:
-    """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN)."""
-    if store.startswith("postgresql://"):
-        import psycopg
-
-        with psycopg.connect(store, autocommit=True) as conn:
-            for statement in statements:
-                conn.execute(statement)
-        return
-    with sqlite3.connect(store) as conn:
-        for statement in statements:
-            conn.execute(statement)
 
 
 def _one(store: str, query: str) -> object:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.cli.conftest import Fupin, assert_refused, doc, history_rows
+from tests.cli.conftest import Fupin, assert_refused, doc, history_rows, run_sql
 from tests.cli.test_round26_schema_upgrade import Officers, officers  # noqa: F401 (a fixture)
 from tests.cli.test_round28_imported_by import ROW
 
@@ -183,21 +182,6 @@ def test_the_html_dossier_says_who_imported_the_closure(seeded: Fupin, tmp_path:
     assert "died-out, 走访台账导入〔2016〕, by jn-01, imported by admin" in said
 
 
-def _run(store: str, *statements: str) -> None:
-    """``statements`` run on the store as its owner (a SQLite file, or the PostgreSQL DSN)."""
-    if store.startswith("postgresql://"):
-        import psycopg
-
-        with psycopg.connect(store, autocommit=True) as conn:
-            for statement in statements:
-                conn.execute(statement)
-        return
-    with sqlite3.connect(store) as db:
-        for statement in statements:
-            db.execute(statement)
-    db.close()
-
-
 #: The read models as fupin of schema 31 left ``pj_visits``: no ``imported_by``.
 AS_SCHEMA_31 = (
     "ALTER TABLE pj_visits DROP COLUMN imported_by",
@@ -210,7 +194,7 @@ def test_read_models_of_schema_31_are_rebuilt_with_imported_by(
 ) -> None:
     _own_visit_then_imported(seeded, tmp_path)
     seeded.ok("report caseload --format json")
-    _run(seeded.store, *AS_SCHEMA_31)
+    run_sql(seeded.store, *AS_SCHEMA_31)
 
     # The store's owner's first report after the upgrade rebuilds them (on PostgreSQL the
     # table is made again in the new shape, with its grants).
@@ -230,7 +214,7 @@ def test_read_models_of_schema_32_are_rebuilt_with_every_importer(
 ) -> None:
     _import(seeded, tmp_path, PAIRING)
     seeded.ok("report caseload --format json")
-    _run(seeded.store, *AS_SCHEMA_32)
+    run_sql(seeded.store, *AS_SCHEMA_32)
 
     shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "insp-1").stdout)
 
@@ -243,7 +227,7 @@ def test_the_officers_role_meeting_pj_pairings_of_schema_32_is_refused(
     seeded: Fupin,
     officers: Officers,  # noqa: F811 (the fixture imported above)
 ) -> None:
-    _run(seeded.store, *AS_SCHEMA_32)
+    run_sql(seeded.store, *AS_SCHEMA_32)
 
     result = seeded(f"--store {officers.dsn} household show JH-0001", "jn-01")
 
@@ -257,7 +241,7 @@ def test_the_officers_role_meeting_pj_visits_of_schema_31_is_refused(
     seeded: Fupin,
     officers: Officers,  # noqa: F811 (the fixture imported above)
 ) -> None:
-    _run(seeded.store, *AS_SCHEMA_31)
+    run_sql(seeded.store, *AS_SCHEMA_31)
 
     result = seeded(f"--store {officers.dsn} household show JH-0001", "jn-01")
 
