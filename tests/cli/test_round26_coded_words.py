@@ -16,9 +16,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, saved, workbook
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough"
 
@@ -50,15 +50,7 @@ def _source(fupin: Fupin, code: str) -> object:
 
 
 def _workbook(path: Path, sheet_name: str, header: str, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = sheet_name
-    sheet.append(header.strip().split(","))
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return saved(workbook(sheet_name, header.strip().split(","), *rows), path)
 
 
 # -- an account's source ---------------------------------------------------------------------
