@@ -261,6 +261,16 @@ def log(
     recorded_to: Annotated[
         str | None, typer.Option("--recorded-to", help=f"Only recorded at or before ({_TIME}).")
     ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            metavar="<kind>",
+            help='Only events of this kind, as a line\'s "event" names it (Disbursed, '
+            "ExitAdvanced …: docs/events.md); repeat it, or separate kinds with commas, for any "
+            "of several.",
+        ),
+    ] = None,
 ) -> None:
     """The raw event stream 事件流 as JSON lines, with provenance, in recording order.
 
@@ -274,7 +284,7 @@ def log(
         raise InputError("since", f"{since}: a position is 0 (the start) or more")
     if limit is not None and limit < 1:
         raise InputError("limit", f"{limit}: at least 1 event (leave it out for all)")
-    from ledger.log_filter import LogFilter
+    from ledger.log_filter import LogFilter, parse_kinds
     from ledger.officers import Officer
     from ledger.reading import KEYS_CHECK_HINT
 
@@ -286,6 +296,7 @@ def log(
         effective_to=_day(effective_to, "effective-to"),
         recorded_from=_moment(recorded_from, "recorded-from", start=True),
         recorded_to=_moment(recorded_to, "recorded-to", start=False),
+        kinds=parse_kinds(kind),
     )
     _check_ordered(bounds.effective_from, bounds.effective_to, "effective")
     _check_ordered(bounds.recorded_from, bounds.recorded_to, "recorded")

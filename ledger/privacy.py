@@ -1682,6 +1682,13 @@ class EventClasses:
             raise _Problem(f"its topic {topic!r} names no event of the ledger")
         return found
 
+    def every(self) -> frozenset[type[Any]]:
+        """Every event class of the ledger's modules (``EVENT_MODULES``, each loaded once)."""
+        for module in sorted(EVENT_MODULES):
+            importlib.import_module(module)
+        self._learn()
+        return frozenset(self.by_topic.values())
+
     def _learn(self) -> None:
         by_topic: dict[str, type[Any]] = {}
         for cls in _subclasses(LedgerAggregate.Event):

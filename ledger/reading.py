@@ -28,7 +28,7 @@ from ledger.errors import (
 )
 from ledger.household import ERASED, SEALED, Household, Personal, names_shown
 from ledger.known import known_prefix
-from ledger.log_filter import LogFilter
+from ledger.log_filter import LogFilter, event_kind
 from ledger.officer_entries import Entry, latest_entry, record_hex, record_named, stored_page
 from ledger.officers import Officer
 from ledger.privacy import (
@@ -102,18 +102,20 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
     """One event as plain values: what, who, when recorded, when effective, on what document.
     ``aggregate`` names the kind of record for an event every kind shares (``Corrected``,
     defined on ``LedgerAggregate``): the class it is defined on says nothing there."""
+    return _with_details(_described_head(event, aggregate), event)
+
+
+def _described_head(
+    event: DomainEventProtocol[Any], aggregate: str | None = None
+) -> dict[str, Any]:
+    """``describe`` but its details: what ``fupin log``'s filters judge an event on, read
+    whole before any judges it (``ReadingQueries.event_stream``)."""
     fields = vars(event)
     prov: Provenance = fields["prov"]
-    details = {k: plain(v) for k, v in fields.items() if k not in _SKIP}
-    personal, members = fields.get("personal"), fields.get("members")
-    if isinstance(personal, Personal) and isinstance(members, int):
-        # an erased household's member names: one [erased] for each member the entry counts
-        # (since session 29, tester J), as ``household show`` and the export give them
-        details["personal"] = plain(names_shown(personal, members))
     return {
         "version": fields["originator_version"],
         "aggregate": aggregate or aggregate_class(type(event).__qualname__),
-        "event": type(event).__qualname__.rsplit(".", 1)[-1],
+        "event": event_kind(type(event)),
         "recorded_at": fields["timestamp"].isoformat(),
         "effective": prov.effective.isoformat(),
         "actor": prov.actor,
@@ -126,8 +128,20 @@ def describe(event: DomainEventProtocol[Any], aggregate: str | None = None) -> d
         ),
         "document": prov.document,
         "note": prov.note,
-        "details": details,
     }
+
+
+def _with_details(head: dict[str, Any], event: DomainEventProtocol[Any]) -> dict[str, Any]:
+    """``head`` (``_described_head``) and the event's own fields, ``"details"``."""
+    fields = vars(event)
+    details = {k: plain(v) for k, v in fields.items() if k not in _SKIP}
+    personal, members = fields.get("personal"), fields.get("members")
+    if isinstance(personal, Personal) and isinstance(members, int):
+        # an erased household's member names: one [erased] for each member the entry counts
+        # (since session 29, tester J), as ``household show`` and the export give them
+        details["personal"] = plain(names_shown(personal, members))
+    head["details"] = details
+    return head
 
 
 def _mark_replaced(entries: list[dict[str, Any]]) -> None:
@@ -206,7 +220,12 @@ def _within(bounds: LogFilter, event: DomainEventProtocol[Any]) -> bool:
     fields = vars(event)
     prov: Provenance = fields["prov"]
     return bounds.matches(
-        prov.actor, prov.document, prov.effective, fields["timestamp"], prov.imported_by
+        prov.actor,
+        prov.document,
+        prov.effective,
+        fields["timestamp"],
+        prov.imported_by,
+        event_kind(type(event)),
     )
 
 
@@ -741,12 +760,16 @@ class ReadingQueries(LedgerCore):
                     yield raw_entry(notification, problem, reader)
                 else:
                     try:
+                        # read whole before any bound judges it: a row whose fields are not
+                        # of their kinds is written whatever the filters (since session 31:
+                        # --actor skipped one whose provenance's date was stored as text)
+                        head = _described_head(event)
                         if bounds is not None and not _within(bounds, event):
                             continue
+                        entry = _with_details(head, event)
                         household = vars(event)["originator_id"]
-                        shared = aggregate_class(type(event).__qualname__) == _SHARED
-                        kind = self._kind_of(household, kinds) if shared else None
-                        entry = describe(event, kind)
+                        if aggregate_class(type(event).__qualname__) == _SHARED:
+                            entry["aggregate"] = self._kind_of(household, kinds) or _SHARED
                         first = entry["details"] if entry["version"] == 1 else None
                         key = keys.key(household, notification.topic, first)
                         if entry["event"] == "Identified" and household not in streets:

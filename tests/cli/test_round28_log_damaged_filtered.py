@@ -17,7 +17,13 @@ from tests.cli.conftest import Fupin, assert_refused
 STORE_INDEPENDENT = "a SQLite row damaged in place: SQLite is enough (tests/conftest.py)"
 
 
-@pytest.mark.parametrize("options", ["--actor jn-01", "--actor admin", "--document nothing-such"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        *("--actor jn-01", "--actor admin", "--document nothing-such"),
+        *("--kind AccountOpened", "--kind Reviewed --actor qu-01"),  # since session 31
+    ],
+)
 def test_a_damaged_event_is_written_whatever_the_filters(seeded: Fupin, options: str) -> None:
     with sqlite3.connect(seeded.store) as db:
         db.execute("UPDATE stored_events SET state = x'00ff00' WHERE rowid = 5")
