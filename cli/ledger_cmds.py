@@ -261,13 +261,13 @@ def log(
     recorded_to: Annotated[
         str | None, typer.Option("--recorded-to", help=f"Only recorded at or before ({_TIME}).")
     ] = None,
-    kind: Annotated[
+    event: Annotated[
         list[str] | None,
         typer.Option(
-            "--kind",
-            metavar="<kind>",
-            help='Only events of this kind, as a line\'s "event" names it (Disbursed, '
-            "ExitAdvanced …: docs/events.md); repeat it, or separate kinds with commas, for any "
+            "--event",
+            metavar="<event>",
+            help='Only events of this name, as a line\'s "event" names it (Disbursed, '
+            "ExitAdvanced …: docs/events.md); repeat it, or separate names with commas, for any "
             "of several.",
         ),
     ] = None,
@@ -296,7 +296,7 @@ def log(
         effective_to=_day(effective_to, "effective-to"),
         recorded_from=_moment(recorded_from, "recorded-from", start=True),
         recorded_to=_moment(recorded_to, "recorded-to", start=False),
-        kinds=parse_kinds(kind),
+        kinds=parse_kinds(event),
     )
     _check_ordered(bounds.effective_from, bounds.effective_to, "effective")
     _check_ordered(bounds.recorded_from, bounds.recorded_to, "recorded")

@@ -1,6 +1,6 @@
 """Which events ``fupin log`` writes (since session 28, tester L: "every entry by officer X in
 2017", "every entry resting on document Y" and "entries recorded late" had no command; since
-session 31, "only the disbursements", ``--kind``).
+session 31, "only the disbursements", ``--event``).
 
 Each bound given must hold, all of them together; none given, every event. An event the
 ledger cannot read is written whatever the bounds (they cannot be judged on it, and it is what
@@ -78,15 +78,15 @@ _NEVER_RECORDED = frozenset({"Created"})
 
 @cache
 def event_kinds() -> frozenset[str]:
-    """The kinds ``--kind`` takes: the name of every event the ledger records
+    """The names ``--event`` takes: the name of every event the ledger records
     (docs/events.md), as the log gives it (``event_kind``)."""
     from ledger.privacy import EVENT_CLASSES  # (ledger.privacy loads every event's module)
 
     return frozenset(event_kind(cls) for cls in EVENT_CLASSES.every()) - _NEVER_RECORDED
 
 
-def parse_kinds(values: Sequence[str] | None, field: str = "kind") -> frozenset[str] | None:
-    """``--kind``, given once or more, each value one kind or several separated by commas
+def parse_kinds(values: Sequence[str] | None, field: str = "event") -> frozenset[str] | None:
+    """``--event``, given once or more, each value one kind or several separated by commas
     (``Disbursed,ExitAdvanced``), spaces around each no part of it: the kinds, each exactly
     as the log names it (``event_kinds``); None if none is given. An empty kind or one the
     ledger records none of is refused (the stream would be empty, which must mean no
@@ -101,11 +101,11 @@ def parse_kinds(values: Sequence[str] | None, field: str = "kind") -> frozenset[
             kind = part.strip()
             if not kind:
                 raise InputError(
-                    field, f"{value!r} gives an empty kind: name an event, or leave --kind out"
+                    field, f"{value!r} gives an empty name: name an event, or leave --event out"
                 )
             if kind not in known:
                 raise InputError(
-                    field, f"{kind!r} is no kind of event the ledger records{_meant(kind, known)}"
+                    field, f"{kind!r} is no event the ledger records{_meant(kind, known)}"
                 )
             kinds.add(kind)
     return frozenset(kinds)
@@ -116,7 +116,7 @@ def _meant(kind: str, known: frozenset[str]) -> str:
     another case, width or language (its Chinese term: the log names events in English),
     else the kinds holding it (``exit``: ``ExitAdvanced`` …), else the nearest few, else
     every kind."""
-    said = "--kind takes an event's name as a log line's \"event\" gives it (docs/events.md)"
+    said = "--event takes an event's name as a log line's \"event\" gives it (docs/events.md)"
     plain = as_typed(kind)
     by_case = {name.casefold(): name for name in known}
     by_term = {  # 核实 and 退出帮扶 each, as 核实 / 退出帮扶
@@ -133,7 +133,7 @@ def _meant(kind: str, known: frozenset[str]) -> str:
         name for folded, name in sorted(by_case.items()) if len(typed) > 2 and typed in folded
     ]
     if holding:
-        return f"; the kinds holding it: {', '.join(holding)}; {said}"
+        return f"; the events whose names hold it: {', '.join(holding)}; {said}"
     nearest = difflib.get_close_matches(typed, sorted(by_case), n=3, cutoff=0.6)
     if nearest:
         return f"; the nearest: {', '.join(by_case[n] for n in nearest)}; {said}"

@@ -21,7 +21,7 @@ STORE_INDEPENDENT = "a SQLite row damaged in place: SQLite is enough (tests/conf
     "options",
     [
         *("--actor jn-01", "--actor admin", "--document nothing-such"),
-        *("--kind AccountOpened", "--kind Reviewed --actor qu-01"),  # since session 31
+        *("--event AccountOpened", "--event Reviewed --actor qu-01"),  # since session 31
     ],
 )
 def test_a_damaged_event_is_written_whatever_the_filters(seeded: Fupin, options: str) -> None:

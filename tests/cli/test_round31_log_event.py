@@ -1,6 +1,6 @@
 """Session 31 (brief e): ``fupin log`` had filters by officer, document and date but none by
 kind of event, and an inspector asking for the disbursements alone, or the exits alone, read
-the whole stream. ``--kind`` keeps the events of the kinds given, as a line's ``"event"``
+the whole stream. ``--event`` keeps the events of the kinds given, as a line's ``"event"``
 names them, combined with the other filters; a kind the ledger records none of is refused.
 And a row whose fields are not of their kinds is written whatever the filters: ``--actor``
 skipped one (a provenance's date stored as text), exit 0, where the docs said it is written."""
@@ -22,7 +22,7 @@ STORE_INDEPENDENT = "the stream's filters, on rows damaged in place: SQLite is e
 def test_kind_keeps_the_events_of_that_kind_alone(seeded: Fupin) -> None:
     everything = _lines(seeded)
 
-    reviews = _lines(seeded, "--kind Reviewed")
+    reviews = _lines(seeded, "--event Reviewed")
 
     assert [line["event"] for line in reviews] == ["Reviewed"] * 3
     assert reviews == [line for line in everything if line["event"] == "Reviewed"]
@@ -31,9 +31,9 @@ def test_kind_keeps_the_events_of_that_kind_alone(seeded: Fupin) -> None:
 @pytest.mark.parametrize(
     "options",
     [
-        "--kind Identified --kind AccountOpened --kind MeasurePlanned",
-        "--kind Identified,AccountOpened,MeasurePlanned",
-        "--kind 'Identified, AccountOpened' --kind MeasurePlanned",
+        "--event Identified --event AccountOpened --event MeasurePlanned",
+        "--event Identified,AccountOpened,MeasurePlanned",
+        "--event 'Identified, AccountOpened' --event MeasurePlanned",
     ],
 )
 def test_several_kinds_are_given_repeated_or_with_commas(seeded: Fupin, options: str) -> None:
@@ -47,21 +47,21 @@ def test_several_kinds_are_given_repeated_or_with_commas(seeded: Fupin, options:
 
 
 def test_kind_combines_with_the_other_filters(seeded: Fupin) -> None:
-    lines = _lines(seeded, "--kind Identified,Reviewed --actor jn-01 --effective-from 2016-08-02")
+    lines = _lines(seeded, "--event Identified,Reviewed --actor jn-01 --effective-from 2016-08-02")
 
     assert [(line["event"], line["key"]) for line in lines] == [
         ("Reviewed", "JH-0001"),
         ("Reviewed", "JH-0003"),
         ("Reviewed", "JH-0004"),
     ]
-    assert _lines(seeded, "--kind AccountOpened --actor jn-01") == []
-    assert len(_lines(seeded, "--kind Identified --limit 2")) == 2
+    assert _lines(seeded, "--event AccountOpened --actor jn-01") == []
+    assert len(_lines(seeded, "--event Identified --limit 2")) == 2
 
 
 def test_a_correction_keeps_its_records_kind(seeded: Fupin) -> None:
     seeded.ok("correct household JH-0003 2 --reason 录错 -d 更正〔2016〕1号 -e 2016-08-13", "jn-01")
 
-    (corrected,) = _lines(seeded, "--kind Corrected")
+    (corrected,) = _lines(seeded, "--event Corrected")
 
     assert (corrected["aggregate"], corrected["key"]) == ("Household", "JH-0003")
 
@@ -69,24 +69,28 @@ def test_a_correction_keeps_its_records_kind(seeded: Fupin) -> None:
 @pytest.mark.parametrize(
     ("kind", "rule"),
     [
-        ("reviewed", "'reviewed' is no kind of event the ledger records ('Reviewed'?)"),
+        ("reviewed", "'reviewed' is no event the ledger records ('Reviewed'?)"),
         ("Ｒｅｖｉｅｗｅｄ", "('Reviewed'?)"),
-        ("支出", "'支出' is no kind of event the ledger records ('Disbursed'?)"),
+        ("支出", "'支出' is no event the ledger records ('Disbursed'?)"),
         ("退出帮扶", "('ExitAdvanced'?)"),
-        ("exit", "the kinds holding it: ExitAdvanced, ExitNoticed, ExitProposed, ExitWithdrawn;"),
+        (
+            "exit",
+            "the events whose names hold it: "
+            "ExitAdvanced, ExitNoticed, ExitProposed, ExitWithdrawn;",
+        ),
         ("Disbursal", "the nearest: Disbursed;"),
-        ("Reviewed,Nothing", "'Nothing' is no kind of event"),
-        ("Created", "'Created' is no kind of event the ledger records; the nearest: Corrected"),
+        ("Reviewed,Nothing", "'Nothing' is no event the ledger records"),
+        ("Created", "'Created' is no event the ledger records; the nearest: Corrected"),
         ("Xyzzy", "(docs/events.md), one of AccountOpened, AgreementSigned, AllocationReceived,"),
-        ("Reviewed,", "'Reviewed,' gives an empty kind: name an event, or leave --kind out"),
-        ("' '", "gives an empty kind"),
+        ("Reviewed,", "'Reviewed,' gives an empty name: name an event, or leave --event out"),
+        ("' '", "gives an empty name"),
     ],
 )
 def test_a_kind_the_ledger_records_none_of_is_refused(seeded: Fupin, kind: str, rule: str) -> None:
-    result = seeded(f"log --kind {kind}", "admin")
+    result = seeded(f"log --event {kind}", "admin")
 
-    assert_refused(result, "kind", rule)
-    assert "--kind takes an event's name" in result.stderr or "empty kind" in result.stderr
+    assert_refused(result, "event", rule)
+    assert "--event takes an event's name" in result.stderr or "empty name" in result.stderr
     assert result.stdout == ""
 
 
@@ -97,7 +101,7 @@ def test_the_kinds_are_the_events_the_ledger_records() -> None:
 
 @pytest.mark.parametrize("edit", ["topic", "effective as text"])
 @pytest.mark.parametrize(
-    "options", ["--kind AccountOpened", "--kind Reviewed --actor qu-01", "--actor qu-01"]
+    "options", ["--event AccountOpened", "--event Reviewed --actor qu-01", "--actor qu-01"]
 )
 def test_a_row_of_another_kind_unread_or_not_of_its_kinds_is_written(
     seeded: Fupin, edit: str, options: str
