@@ -361,13 +361,14 @@ _SPARED_RULES = {
         "a talk 约谈 with a street's leaders is the district's, held under a district "
         "inspection [六(七)], and report accountability counts it whatever inspection holds it",
         "refuses such a talk: if it was recorded under the wrong inspection, void it (`fupin "
-        "correct inspection CODE ENTRY`) and hold it under a district inspection",
+        "correct inspection CODE ENTRY --reason …`) and hold it under a district inspection",
     ),
     "notice_or_talk_twice": (
         "a notice 通报 or talk 约谈 like one on record is the same recorded twice, which report "
         "accountability lists or counts twice, as it does one given twice for real",
         "refuses it: a second one has a document of its own, or a reason or note saying what "
-        "sets it apart; void the one recorded twice (`fupin correct inspection CODE ENTRY`)",
+        "sets it apart; void the one recorded twice (`fupin correct inspection CODE ENTRY "
+        "--reason …`)",
     ),
     "account_case_lookalike": (
         "an account differing from one on record only so is found by nobody who types the "
@@ -493,7 +494,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
                 "exit's approval day)",
                 "2026-11-30",
                 "refuses such a replacement: if the unpairing was dated or named wrong, correct "
-                "it with `fupin correct household NUMBER VERSION`",
+                "it with `fupin correct household NUMBER VERSION --reason …`",
                 checked=" for a replacement",
             ),
             markup=False,
@@ -536,7 +537,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
                 "voided) its officer recorded under the post it ends",
                 _rule_since("post_ended_before_entries"),
                 "refuses such a date: if it was dated wrong, void it (`fupin correct officer "
-                "OFFICER_ID ENTRY`) and record it anew on or after that entry's date",
+                "OFFICER_ID ENTRY --reason …`) and record it anew on or after that entry's date",
                 moved_on=report.moved_on,
             ),
             markup=False,

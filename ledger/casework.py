@@ -356,7 +356,7 @@ class CaseworkCommands(LedgerCore):
                 f"{number} since {said} (entry {version}{until}) stands past it: end it first, "
                 f"on or before the closure (fupin helper end-employment {helper.helper_id} "
                 f"{number} -e DATE), or void it if it never was (fupin correct helper "
-                f"{helper.helper_id} {version})",
+                f"{helper.helper_id} {version} --reason …)",
             )
 
     def move(self, stamp: Stamp, number: str, village: str, reason: str) -> str:

@@ -286,7 +286,7 @@ class FundAccount(LedgerAggregate):
                 sorted(changes)[0],
                 f"{self.code} holds {len(self.flows)} allocation(s) or payment(s) in force, "
                 "each judged against its source, year and street: void them first (fupin "
-                "correct fund CODE VERSION), or open another account",
+                "correct fund CODE VERSION --reason …), or open another account",
             )
         after = {field: changes.get(field, getattr(self, field)) for field in self.AMENDABLE}
         for field in ("source", "street", "donor"):
@@ -345,7 +345,7 @@ class FundAccount(LedgerAggregate):
                 f"{self.code} already {what} under document {document!r} (entry {version}): "
                 "the same one recorded twice? A second one has a document of its own, or a "
                 "note saying what sets it apart; a wrong one is corrected (fupin correct "
-                "fund …)",
+                f"fund {self.code} {version} --reason …)",
             )
 
     @event("AllocationReceived")

@@ -310,7 +310,8 @@ class Helper(LedgerAggregate):
                 f"{household} was employed by {self.helper_id} again after entry {version} "
                 f"ended its employment (entry {later[0]}, dated {self.entry_dates[later[0]]}): "
                 "only the end of its latest employment here is voided; correct that employment "
-                f"first (fupin correct helper {self.helper_id} {later[0]}), then the end",
+                f"first (fupin correct helper {self.helper_id} {later[0]} --reason …), then the "
+                "end",
             )
 
     def undo_entry(self, kind: str, key: Any) -> None:

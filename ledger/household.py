@@ -856,7 +856,7 @@ class Household(LedgerAggregate):
                 f"moves are dated in order: {self.number} moved to {last[2]} on {last[0]} "
                 f"(entry {last[3]}); a move is dated on or after it (a move entered there in "
                 "error is voided first: fupin correct household "
-                f"{self.number} {last[3]})",
+                f"{self.number} {last[3]} --reason …)",
             )
         was = self.village_on(prov.effective)
         if village == was:
@@ -1189,7 +1189,7 @@ class Household(LedgerAggregate):
                 "version",
                 f"the identification notice 公示 of {self.number} (entry {notice}{start}) rests "
                 f"on this review: correct it first (fupin correct household {self.number} "
-                f"{notice}), then the review",
+                f"{notice} --reason …), then the review",
             )
         raise RuleError(
             "version",
@@ -1673,7 +1673,7 @@ class Household(LedgerAggregate):
                     "A second visit that day has a document of its own, or a summary (an "
                     "import row: a note) saying what sets it apart; a wrong one is corrected "
                     "(fupin correct "
-                    f"household {self.number} {version})",
+                    f"household {self.number} {version} --reason …)",
                 )
 
     @event("VisitRecorded")
@@ -2474,7 +2474,7 @@ class Household(LedgerAggregate):
                 f"{self.number} moved to {moved[2]} on {moved[0]} (entry {moved[3]}): an "
                 "amendment restates the village typed wrong from the start, before any "
                 f"move; void the move first (fupin correct household {self.number} "
-                f"{moved[3]}), amend, then record the move again",
+                f"{moved[3]} --reason …), amend, then record the move again",
             )
         super().check_amend(changes, reason, prov, opened)
 
@@ -2718,7 +2718,7 @@ class Household(LedgerAggregate):
         if voided is None:
             return (
                 f"{said}a payment is voided on its account, and its receipt with it (fupin "
-                f"correct fund {account} {payment})"
+                f"correct fund {account} {payment} --reason …)"
             )
         entry, day = voided
         return (
@@ -2754,11 +2754,12 @@ class Household(LedgerAggregate):
                 continue
             if kind == "HelperUnpaired" and not key.replacement:
                 continue
-            found.append((version, self.entry_dates[version], what, f"{correct}{version})"))
+            way = f"{correct}{version} --reason …)"
+            found.append((version, self.entry_dates[version], what, way))
         for version, (account, paid) in self.receipt_entries.items():
             day = self.receipt_dates.get((account, paid))
             if day is not None and day > exited:
-                way = f"void that payment first (fupin correct fund {account} {paid})"
+                way = f"void that payment first (fupin correct fund {account} {paid} --reason …)"
                 found.append((version, day, f"a payment received ({account} #{paid})", way))
         return sorted(found)
 
@@ -2809,7 +2810,7 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "version",
                 f"{account} #{disbursement} paid measure {measure_id}: void that payment "
-                f"(fupin correct fund {account} {disbursement}) first, then the measure",
+                f"(fupin correct fund {account} {disbursement} --reason …) first, then the measure",
             )
 
     def check_pairing_voidable(self, version: int, helper: str) -> None:

@@ -931,7 +931,7 @@ def _apply(
     return parsed
 
 
-#: A refusal's advice to void an entry: ``fupin correct household JH-0001 9``.
+#: A refusal's advice to void an entry: ``fupin correct household JH-0001 9 --reason …``.
 _CORRECT_ADVICE = re.compile(r"fupin correct (\w+) (\S+) (\d+)")
 
 

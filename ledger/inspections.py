@@ -269,7 +269,7 @@ class Inspection(LedgerAggregate):
                 f"{prov.document!r} (entry {version} of {self.code}): the same recorded "
                 "twice? A second one has a document of its own, or a reason or note saying "
                 f"what sets it apart; a wrong one is corrected (fupin correct inspection "
-                f"{self.code} {version})",
+                f"{self.code} {version} --reason …)",
             )
 
     def recorded_alike(
@@ -354,7 +354,7 @@ class Inspection(LedgerAggregate):
                 f"a rectification of {key} was reported on {self.rectified[key]} (entry "
                 f"{versions}): a finding acted on stays on record while that stands (void the "
                 "report first if it was entered in error: fupin correct inspection "
-                f"{self.code} VERSION)",
+                f"{self.code} VERSION --reason …)",
             )
         if kind == "RectificationReported" and key[0] in self.closed:
             closing = max(
@@ -365,7 +365,7 @@ class Inspection(LedgerAggregate):
             raise RuleError(
                 "version",
                 f"{key[0]} was closed (entry {closing}) on its rectification: void the close "
-                f"first (fupin correct inspection {self.code} {closing})",
+                f"first (fupin correct inspection {self.code} {closing} --reason …)",
             )
 
     def check_amendment(self, changes: dict[str, Any], prov: Provenance) -> None:
@@ -397,7 +397,7 @@ class Inspection(LedgerAggregate):
                         "street",
                         f"{self.code} holds {standing} about {self.street}, judged against "
                         "that street: void them first (fupin correct inspection CODE "
-                        "VERSION), or open an inspection of the other street",
+                        "VERSION --reason …), or open an inspection of the other street",
                     )
             elif field == "scope":
                 check_as_recorded("scope", value, _long_text)

@@ -142,7 +142,7 @@ class Officer(LedgerAggregate):
                 "version",
                 f"{self.officer_id} retired at entry {self.retired_at}: their transfer "
                 f"{version} is voided only once the retirement is (fupin correct officer "
-                f"{self.officer_id} {self.retired_at})",
+                f"{self.officer_id} {self.retired_at} --reason …)",
             )
 
     def check_correction(

@@ -216,7 +216,8 @@ class OversightCommands(LedgerCore):
             f"{finding}'s first report left would be entry {entry}, dated {first}, by its "
             f"deadline {deadline}, but entered on {entered}, after it, saying no why: it "
             "would take the finding off the overdue list. Void it first (fupin correct "
-            f"inspection {aggregate.code} {entry}) and enter it again saying why in --note",
+            f"inspection {aggregate.code} {entry} --reason …) and enter it again saying why in "
+            "--note",
         )
 
     def check_helper_of_street(self, helper_id: str, street: str, effective: date) -> None:
@@ -297,7 +298,8 @@ class OversightCommands(LedgerCore):
                     f"finding {finding} of {inspection.code} (entry {event.originator_version}) "
                     f"is about {helper}, whose only pairing in {inspection.street} by {day} "
                     f"this is: void the finding first if it rests on a pairing that never was "
-                    f"(fupin correct inspection {inspection.code} {event.originator_version})",
+                    f"(fupin correct inspection {inspection.code} {event.originator_version} "
+                    "--reason …)",
                 )
 
     def report_rectification(self, stamp: Stamp, code: str, finding_id: str, summary: str) -> None:
@@ -585,7 +587,7 @@ class OversightCommands(LedgerCore):
                 f"{version}, dated {said.prov.effective}) rests on the return: "
                 f"{household.number} had exited on {exited} and is assisted that day only as "
                 f"returned; correct it first (fupin correct helper {helper.helper_id} "
-                f"{version}), then the return",
+                f"{version} --reason …), then the return",
             )
 
     def check_nothing_needs_labour(self, household: Household) -> None:
@@ -613,7 +615,7 @@ class OversightCommands(LedgerCore):
                 f"{helper.helper_id}'s employment of a worker of {number} since {said.since} "
                 f"(entry {version}) stands, ended or not: a household with no labour capacity "
                 "无劳动能力 has no worker employed; void it first if the household never had "
-                f"labour capacity (fupin correct helper {helper.helper_id} {version})",
+                f"labour capacity (fupin correct helper {helper.helper_id} {version} --reason …)",
             )
 
     def _standing_employments(self, number: str) -> Iterator[tuple[Helper, int, Any]]:
@@ -774,7 +776,7 @@ class OversightCommands(LedgerCore):
                     "against the street it had: its street or source is restated only with "
                     "no finding about it standing (void the finding first if it was recorded "
                     f"in error: fupin correct inspection {inspection.code} "
-                    f"{event.originator_version})",
+                    f"{event.originator_version} --reason …)",
                 )
 
     def _account_changes(self, account: FundAccount, changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -217,7 +217,7 @@ class ReferenceCommands(LedgerCore):
                     "relatively_poor",
                     f"payment {version} of {account.code} to {village} stands, made to a "
                     "relatively poor village: void it first if the village never was one "
-                    f"(fupin correct fund {account.code} {version})",
+                    f"(fupin correct fund {account.code} {version} --reason …)",
                 )
 
     def register_officer(

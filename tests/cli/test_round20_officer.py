@@ -109,7 +109,7 @@ def test_a_households_receipt_is_refused_naming_the_payment_to_void(seeded: Fupi
         "version",
         f"entry {receipt} is the receipt of payment {payment} of fund city-2016: a payment is "
         f"voided on its account, and its receipt with it (fupin correct fund city-2016 "
-        f"{payment})",
+        f"{payment} --reason …)",
     )
     seeded.ok(f"correct fund city-2016 {payment} --reason 错 {doc('2016-08-16')}", "qu-01")
     # Since session 23 (tester C) it names the payment voided, not the correctable kinds.

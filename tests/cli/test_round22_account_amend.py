@@ -90,7 +90,7 @@ def test_an_account_holding_an_allocation_is_amended_only_once_it_is_voided(
         refused,
         "year",
         "city-2016 holds 1 allocation(s) or payment(s) in force, each judged against its "
-        "source, year and street: void them first (fupin correct fund CODE VERSION)",
+        "source, year and street: void them first (fupin correct fund CODE VERSION --reason …)",
     )
     assert seeded.event_count() == before
     history = orjson.loads(seeded.ok("history --kind fund city-2016 --format json", "admin").stdout)
@@ -225,7 +225,8 @@ def test_an_accounts_street_is_not_restated_under_a_finding_about_it(seeded: Fup
     for options in ("--street 礼乐", "--source district"):
         refused = seeded(f"fund amend jn-s {options} --reason 录错 {doc('2016-12-03')}", "qu-01")
         assert_refused(refused, options[2:8], "finding F5 of DI-5 is about jn-s")
-        assert "fupin correct inspection DI-5 2)" in refused.stderr  # its entry, not VERSION
+        # its entry, not VERSION
+        assert "fupin correct inspection DI-5 2 --reason …)" in refused.stderr
     assert seeded.event_count() == before
     seeded.ok(f"fund amend jn-s --year 2017 --reason 录错 {doc('2016-12-03')}", "qu-01")
     seeded.ok(f"correct inspection DI-5 2 --reason 录错 {doc('2016-12-04')}", "insp-1")

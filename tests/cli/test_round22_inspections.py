@@ -88,7 +88,7 @@ def test_a_close_given_in_error_is_voided_and_the_finding_is_open_again(seeded: 
     refused = seeded(VOID.format(4), "insp-1")
 
     assert_refused(refused, "version", "f-1 was closed (entry 5) on its rectification")
-    assert "void the close first (fupin correct inspection DC-2016 5)" in refused.stderr
+    assert "void the close first (fupin correct inspection DC-2016 5 --reason …)" in refused.stderr
     assert seeded.event_count() == before
     refused = seeded(VOID.format(2), "insp-1")
     assert_refused(refused, "version", "void the report first if it was entered in error")
@@ -331,7 +331,7 @@ def test_voiding_the_first_report_leaves_no_unsaid_late_one_first(seeded: Fupin)
     refused = seeded(VOID.format(4), "insp-1")
 
     assert_refused(refused, "version", "f-1's first report left would be entry 5, dated 2017-01-25")
-    assert "Void it first (fupin correct inspection DC-2016 5)" in refused.stderr
+    assert "Void it first (fupin correct inspection DC-2016 5 --reason …)" in refused.stderr
     assert seeded.event_count() == before
     seeded.ok(VOID.format(5), "insp-1")
     seeded.ok(VOID.format(4), "insp-1")  # none left: overdue again
@@ -351,7 +351,7 @@ def test_a_pairing_a_street_finding_rests_on_is_voided_only_after_it(seeded: Fup
     refused = seeded(void, "jn-01")
 
     assert_refused(refused, "version", "finding h1 of SI-JN (entry 2) is about c-1, whose only")
-    assert "(fupin correct inspection SI-JN 2)" in refused.stderr
+    assert "(fupin correct inspection SI-JN 2 --reason …)" in refused.stderr
     assert seeded.event_count() == before
     seeded.ok("correct inspection SI-JN 2 --reason 录错 " + doc("2016-09-02"), "insp-1")
     seeded.ok(void, "jn-01")

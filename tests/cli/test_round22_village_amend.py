@@ -117,7 +117,7 @@ def test_a_village_paid_as_relatively_poor_is_unflagged_only_once_the_payment_is
         refused,
         "relatively_poor",
         "payment 3 of city-2016 to 雄光 stands, made to a relatively poor village: void it "
-        "first if the village never was one (fupin correct fund city-2016 3)",
+        "first if the village never was one (fupin correct fund city-2016 3 --reason …)",
     )
     assert seeded.event_count() == before
     seeded.ok(f"correct fund city-2016 3 --reason 误付 {doc('2016-09-02')}", "qu-01")

@@ -46,7 +46,7 @@ def test_correcting_a_receipt_names_the_payment_to_void_on_its_account(seeded: F
         refused,
         "version",
         f"entry {receipt} is the receipt of payment 3 of fund city-2016: a payment is voided "
-        "on its account, and its receipt with it (fupin correct fund city-2016 3)",
+        "on its account, and its receipt with it (fupin correct fund city-2016 3 --reason …)",
     )
     assert seeded.event_count() == before
 

@@ -177,7 +177,7 @@ def test_a_return_a_pairing_rests_on_is_not_voided(seeded: Fupin) -> None:
         "version",
         f"entry {approval + 1}, a pairing dated 2017-06-25, rests on the return: JH-0001 had "
         "exited on 2016-12-20 and is assisted that day only as returned; correct it first "
-        f"(fupin correct household JH-0001 {approval + 1}), then the return",
+        f"(fupin correct household JH-0001 {approval + 1} --reason …), then the return",
     )
     assert seeded.event_count() == before
 
@@ -300,7 +300,7 @@ def test_verify_reports_a_voided_return_a_pairing_rests_on(tmp_path: Path) -> No
             f"its record's rules refuse it (version: entry {approval + 1}, a pairing dated "
             "2017-07-01, rests on the return: JH-1 had exited on 2016-12-20 and is assisted "
             f"that day only as returned; correct it first (fupin correct household JH-1 "
-            f"{approval + 1}), then the return)",
+            f"{approval + 1} --reason …), then the return)",
         )
     ]
 
@@ -357,7 +357,7 @@ def test_a_return_an_employment_since_rests_on_is_not_voided(seeded: Fupin) -> N
         "version",
         "e-1's employment of a worker of JH-0001 (entry 2, dated 2017-07-01) rests on the "
         "return: JH-0001 had exited on 2016-12-20 and is assisted that day only as returned; "
-        "correct it first (fupin correct helper e-1 2), then the return",
+        "correct it first (fupin correct helper e-1 2 --reason …), then the return",
     )
     assert seeded.event_count() == before
     seeded.ok(f"correct helper e-1 2 --reason 录错 {doc('2017-07-02')}", "jn-01")

@@ -81,7 +81,8 @@ def test_an_end_is_not_voided_once_the_worker_is_employed_there_again(seeded: Fu
         "version",
         f"JH-0001 was employed by e-1 again after entry {ended} ended its employment (entry "
         f"{again}, dated 2016-11-20): only the end of its latest employment here is voided; "
-        f"correct that employment first (fupin correct helper e-1 {again}), then the end",
+        f"correct that employment first (fupin correct helper e-1 {again} --reason …), then the "
+        "end",
     )
     assert seeded.event_count() == before
     # the later employment voided, the end is, and the first job stands again

@@ -277,7 +277,7 @@ def test_no_labour_is_refused_while_a_job_of_the_household_stands(
     )
     version = _entry(refused)
     said = " ".join(refused.stderr.split())
-    assert f"never had labour capacity (fupin correct helper e-1 {version})" in said
+    assert f"never had labour capacity (fupin correct helper e-1 {version} --reason …)" in said
     assert seeded.event_count() == before
     seeded.ok(f"correct helper e-1 {version} --reason 录入错误 {doc('2016-11-01')}", JN)
     seeded.ok(NO_LABOUR, JN)

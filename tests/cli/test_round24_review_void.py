@@ -75,7 +75,8 @@ def test_an_acceptance_is_voided_only_once_its_notice_is(seeded: Fupin) -> None:
         refused,
         "version",
         f"the identification notice 公示 of JH-0004 (entry {notice}, from 2016-08-03) rests on "
-        f"this review: correct it first (fupin correct household JH-0004 {notice}), then the "
+        f"this review: correct it first (fupin correct household JH-0004 {notice} --reason …), "
+        "then the "
         "review",
     )
     assert seeded.event_count() == before

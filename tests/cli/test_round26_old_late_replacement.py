@@ -86,7 +86,7 @@ def test_verify_says_a_replacement_dated_after_the_exit(seeded: Fupin) -> None:
     assert NOTE in said
     assert "a helper is paired while the household is assisted" in said
     assert "not a problem" in said
-    assert "fupin correct household NUMBER VERSION" in said
+    assert "fupin correct household NUMBER VERSION --reason …" in said
 
 
 def test_a_replacement_before_a_return_is_said_with_it(seeded: Fupin) -> None:
