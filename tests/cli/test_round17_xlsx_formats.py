@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from cli.importing import read_bytes, shown_otherwise
+from cli.importing import read_bytes
+from cli.xlsx_number_formats import shown_otherwise
 from openpyxl import Workbook
 
 HEADER = ["ref", "actor", "effective", "document", "account", "amount"]

@@ -13,7 +13,8 @@ import io
 from pathlib import Path
 
 import pytest
-from cli.importing import read_bytes, shown_otherwise
+from cli.importing import read_bytes
+from cli.xlsx_number_formats import shown_otherwise
 from openpyxl import Workbook
 
 from tests.cli.conftest import Fupin, assert_refused
