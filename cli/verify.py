@@ -591,6 +591,22 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
+    for said in report.employed_past_closure:
+        # since session 31: an employment of a worker of a closed household standing past its
+        # closure, which a fupin before took entered after the closure (under_way_past_closure)
+        # or ended after it (a note; before, verify said nothing of one)
+        say(
+            _under_today(
+                f"{said}: an employment of a worker of a household ends on or before the "
+                "household's closure 注销",
+                _rule_since("under_way_past_closure"),
+                "refuses a closure while one stands, and one from before the closure entered "
+                "after it",
+                moved_on=report.moved_on,
+            ),
+            markup=False,
+            highlight=False,
+        )
     if report.recorded_checkpoints:
         say(
             f"the ledger's own checkpoints: {len(report.recorded_checkpoints)} matched the log "

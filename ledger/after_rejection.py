@@ -10,13 +10,15 @@ them, and today's replays them as recorded when an export rebuilds a store
 turned down, as the household's own record stands: a step voided since never was, and a
 household whose rejection was voided since awaits its review again, so it is not noted.
 
-One scan of the log by topic (the reviews, the objections' answers, the changes of members,
-the closures and the moves), reading plain fields only, then one read of each household both
-turned down and changed, closed or moved (few: none, under today's rules).
+What it reads of the log's one scan after the pass (``ledger.after_pass``: the reviews, the
+objections' answers, the changes of members, the closures and the moves), plain fields only,
+then one read of each household both turned down and changed, closed or moved (few: none,
+under today's rules).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -24,7 +26,6 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
-from ledger.double_pairings import fields_of, notifications
 from ledger.household import Household, Stage
 
 #: The steps the rule refuses of a household turned down, by event, as verify names them.
@@ -35,32 +36,38 @@ _STEPS = {
 }
 
 
-def steps_after_rejection(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
-    """What verify says of each household turned down that took a change of members, a
-    closure or a move after, by household number; [] when none did."""
-    found = []
-    for household_id in _candidates(recorder, mapper):
-        said = _after_rejection(recorder, mapper, household_id)
-        if said:
-            found.append(said)
-    return sorted(found)
+class RejectionScan:
+    """What ``steps_after_rejection`` takes of the log's one scan after the pass: the
+    households ever turned down (a rejection at review, an objection upheld) and those a
+    change of members, a closure or a move is on the log of."""
 
+    def __init__(self) -> None:
+        steps = {get_topic(getattr(Household, name)): False for name in _STEPS}  # @event
+        answers = ("Reviewed", "ObjectionResolved")
+        #: the topics read, each with whether its fields are (``ledger.after_pass``)
+        self.reads = {**steps, **{get_topic(getattr(Household, name)): True for name in answers}}
+        self.turned_down: set[UUID] = set()
+        self.stepped: set[UUID] = set()
 
-def _candidates(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[UUID]:
-    """The households ever turned down (a rejection at review, an objection upheld) of which
-    a change of members, a closure or a move is on the log."""
-    names = ("Reviewed", "ObjectionResolved", *_STEPS)
-    topics = [get_topic(getattr(Household, name)) for name in names]  # @event: no attribute
-    turned_down: set[UUID] = set()
-    stepped: set[UUID] = set()
-    for notification in notifications(recorder, topics):
+    def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
         if notification.topic.rsplit(".", 1)[-1] in _STEPS:
-            stepped.add(notification.originator_id)
-            continue
-        fields = fields_of(mapper, notification)
-        if fields is not None and (fields.get("accepted") is False or fields.get("upheld") is True):
-            turned_down.add(notification.originator_id)
-    return sorted(turned_down & stepped)
+            self.stepped.add(notification.originator_id)
+        elif fields is not None and (
+            fields.get("accepted") is False or fields.get("upheld") is True
+        ):
+            self.turned_down.add(notification.originator_id)
+
+    def steps_after_rejection(
+        self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
+    ) -> list[str]:
+        """What verify says of each household turned down that took a change of members, a
+        closure or a move after, by household number; [] when none did."""
+        found = []
+        for household_id in sorted(self.turned_down & self.stepped):
+            said = _after_rejection(recorder, mapper, household_id)
+            if said:
+                found.append(said)
+        return sorted(found)
 
 
 def _after_rejection(

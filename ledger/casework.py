@@ -336,20 +336,13 @@ class CaseworkCommands(LedgerCore):
                 continue
             helper = self.get_by_id(helper_id)
             version = event.originator_version
-            if not isinstance(helper, Helper) or version in helper.voided:
+            if not isinstance(helper, Helper):
                 continue
-            since = helper.entry_dates.get(version)
-            said = getattr(event, "since", since)
-            if helper.employment_entry.get(number) == version:
-                ended: date | None = None
-            else:
-                ended = next(
-                    (end for v, end in helper.employments_ended.get(number, []) if v == version),
-                    None,
-                )
-                if ended is None or ended <= day:
-                    continue
-            until = "" if ended is None else f", ended only on {ended}"
+            past = helper.employment_past(number, version, day)
+            if past is None:
+                continue
+            said = getattr(event, "since", past.since)
+            until = "" if past.ended is None else f", ended only on {past.ended}"
             raise RuleError(
                 "household",
                 f"the closure is dated {day}; {helper.helper_id}'s employment of a worker of "

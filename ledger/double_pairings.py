@@ -82,14 +82,21 @@ def household_as_stored(
 ) -> Household | None:
     """The household's record as its stored events make it now, for verify's notes; None if
     it is no household or an event of it cannot be read (the pass reports that)."""
+    record = record_as_stored(recorder, mapper, household_id)
+    return record if isinstance(record, Household) else None
+
+
+def record_as_stored(recorder: ApplicationRecorder, mapper: Mapper[UUID], record_id: UUID) -> Any:
+    """The record (a household, an enterprise...) its stored events make now, for verify's
+    notes; None if an event of it cannot be read (the pass reports that)."""
     record: Any = None
     try:
-        for item in recorder.select_events(household_id):
+        for item in recorder.select_events(record_id):
             event: Any = mapper.to_domain_event(item)
             record = event.mutate(record)
     except Exception:  # an event of it altered: the pass reports it
         return None
-    return record if isinstance(record, Household) else None
+    return record
 
 
 def notifications(recorder: ApplicationRecorder, topics: list[str]) -> Iterator[Any]:

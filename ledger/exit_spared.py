@@ -21,16 +21,17 @@ by ``ledger.closed_under_way``, with a closure during a return or a step entered
 closure (since session 30: this module noted the two as well, and such a household had two
 notes).
 
-One scan of the log by topic (the closures, the exit proposals and the corrections), reading
-plain fields only, then, when a merge into a household with an exit is on the log, one more
-scan by topic (that household's exit steps, members and corrections, for their order in the
-log: a moved store's recording times are all the move's) and one read of each side of it; and
-for a merge into a household a correction is on, a read of each side.
+What it reads of the log's one scan after the pass (``ledger.after_pass``: the closures, the
+exit proposals and the corrections), plain fields only, then, when a merge into a household
+with an exit is on the log, one more scan by topic (that household's exit steps, members and
+corrections, for their order in the log: a moved store's recording times are all the move's)
+and one read of each side of it; and for a merge into a household a correction is on, a read
+of each side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -39,7 +40,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.base import LedgerAggregate
-from ledger.double_pairings import fields_of, notifications
+from ledger.double_pairings import notifications
 from ledger.errors import RuleError
 from ledger.household import Household, MergeIn
 
@@ -65,6 +66,9 @@ _TAKES_IN = (
     "Corrected",
 )
 
+#: The events of the log's one scan after the pass this module reads (``MergeScan``).
+_SCANNED = ("Closed", "ExitProposed", "Corrected")
+
 
 class _Merge(NamedTuple):
     """A closure 合户 on the log: the household merged, its entry, the one it merged into,
@@ -76,23 +80,56 @@ class _Merge(NamedTuple):
     position: int
 
 
-def exit_steps_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
-    """What verify says of each merge into a household whose exit was under way, by
-    household; [] if none."""
-    _, exiting, corrected, merges = _scanned(recorder, mapper)
-    found: list[SparedStep] = []
-    found += _take_ins_voided(recorder, mapper, [m for m in merges if m.into_id in corrected])
-    merges = [merge for merge in merges if merge.into_id in exiting]
-    before = _positions(recorder, {merge.into_id for merge in merges})
-    for merge in merges:
-        # the last entry of the household merged into that bears on the rule, recorded
-        # before the merge: the log's order, as a moved store's times are the move's
-        upto = max((v for at, v in before[merge.into_id] if at < merge.position), default=0)
-        merged = _events(recorder, mapper, merge.household_id)
-        into = _events(recorder, mapper, merge.into_id)
-        if upto and merged is not None and into is not None:
-            found += _merge(merged, merge.version, into, upto)
-    return sorted(found)
+class MergeScan:
+    """What ``exit_steps_spared`` takes of the log's one scan after the pass: the households
+    an exit was proposed of, those a correction is on, and each merge 合户 (read from its
+    closure's fields)."""
+
+    def __init__(self) -> None:
+        #: the topics read, each with whether its fields are (``ledger.after_pass``): a
+        #: closure's are, for a merge's
+        self.reads = {topic: name == "Closed" for name in _SCANNED for topic in _topics(name)}
+        self.exiting: set[UUID] = set()
+        self.corrected: set[UUID] = set()
+        self.merges: list[_Merge] = []
+
+    def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
+        name = notification.topic.rsplit(".", 1)[-1]
+        if name == "ExitProposed":
+            self.exiting.add(notification.originator_id)
+        elif name == "Corrected":
+            self.corrected.add(notification.originator_id)
+        elif fields is not None and fields.get("because") == "merged":
+            into = fields.get("into")
+            if isinstance(into, str):
+                self.merges.append(
+                    _Merge(
+                        notification.originator_id,
+                        notification.originator_version,
+                        Household.create_id(into),
+                        notification.id,
+                    )
+                )
+
+    def exit_steps_spared(
+        self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
+    ) -> list[SparedStep]:
+        """What verify says of each merge into a household whose exit was under way, and of
+        each change of members taking a merged household's people in voided since, by
+        household; [] if none."""
+        voided = [m for m in self.merges if m.into_id in self.corrected]
+        found = _take_ins_voided(recorder, mapper, voided)
+        merges = [merge for merge in self.merges if merge.into_id in self.exiting]
+        before = _positions(recorder, {merge.into_id for merge in merges})
+        for merge in merges:
+            # the last entry of the household merged into that bears on the rule, recorded
+            # before the merge: the log's order, as a moved store's times are the move's
+            upto = max((v for at, v in before[merge.into_id] if at < merge.position), default=0)
+            merged = _events(recorder, mapper, merge.household_id)
+            into = _events(recorder, mapper, merge.into_id)
+            if upto and merged is not None and into is not None:
+                found += _merge(merged, merge.version, into, upto)
+        return sorted(found)
 
 
 def _take_ins_voided(
@@ -134,34 +171,6 @@ def _take_ins_voided(
             )
             found.append(SparedStep("take_in_under_merge", said))
     return found
-
-
-def _scanned(
-    recorder: ApplicationRecorder, mapper: Mapper[UUID]
-) -> tuple[set[UUID], set[UUID], set[UUID], list[_Merge]]:
-    """The households closed, those an exit was proposed of, those a correction is on, and
-    each merge 合户."""
-    names = ("Closed", "ExitProposed", "Corrected")
-    topics = {topic: name for name in names for topic in _topics(name)}
-    found: dict[str, set[UUID]] = {name: set() for name in names}
-    merges = []
-    for notification in notifications(recorder, list(topics)):
-        name = topics[notification.topic]
-        found[name].add(notification.originator_id)
-        if name != "Closed":
-            continue
-        fields = fields_of(mapper, notification)
-        into = fields.get("into") if fields is not None else None
-        if fields is not None and fields.get("because") == "merged" and isinstance(into, str):
-            merges.append(
-                _Merge(
-                    notification.originator_id,
-                    notification.originator_version,
-                    Household.create_id(into),
-                    notification.id,
-                )
-            )
-    return found["Closed"], found["ExitProposed"], found["Corrected"], merges
 
 
 def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUID, list[Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -114,6 +114,15 @@ MAX_TEAM = 10_000
 #: The earliest day an employment may have begun (as a birth date is from 1900 on): a typed
 #: year such as 0016 is refused, a worker employed before the programme is not.
 EARLIEST_SINCE = date(1900, 1, 1)
+
+
+class EmploymentPast(NamedTuple):
+    """An employment standing past a day (``Helper.employment_past``): since when, and, if it
+    ended after that day, when and by which entry (None: not ended)."""
+
+    since: date
+    ended: date | None
+    end_entry: int | None
 
 
 class Helper(LedgerAggregate):
@@ -313,6 +322,25 @@ class Helper(LedgerAggregate):
                 f"first (fupin correct helper {self.helper_id} {later[0]} --reason …), then the "
                 "end",
             )
+
+    def employment_past(self, household: str, version: int, day: date) -> EmploymentPast | None:
+        """The employment of entry ``version`` of a worker of ``household``, if it stands past
+        ``day`` (a closure of the household: since session 25 one is refused so, and since
+        session 31 verify notes one an older fupin left so): not voided, and not ended or ended
+        after ``day``; None if it does not."""
+        if version in self.voided:
+            return None
+        if self.employment_entry.get(household) == version:
+            return EmploymentPast(self.workers[household], None, None)
+        ended = [
+            end
+            for employed, end in self.employments_ended.get(household, [])
+            if employed == version
+        ]
+        ends = [end for end, (employed, _) in self.ended_entries.items() if employed == version]
+        if not ended or ended[0] <= day or not ends:
+            return None
+        return EmploymentPast(self.ended_entries[max(ends)][1], ended[0], max(ends))
 
     def undo_entry(self, kind: str, key: Any) -> None:
         if kind == "EmploymentEnded":

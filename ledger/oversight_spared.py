@@ -14,12 +14,14 @@ account and which entries, judged on the inspection's record as it stood when th
 recorded, while the entry stands (a talk or notice voided since never was; an account's
 opening is not voided).
 
-One scan of the log by topic (the talks, the notices and the accounts' openings), reading
-plain fields only, then one read of each inspection holding a talk or a notice (few).
+What it reads of the log's one scan after the pass (``ledger.after_pass``: the talks, the
+notices and the accounts' openings), plain fields only, then one read of each inspection
+holding a talk or a notice (few).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -27,7 +29,6 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.base import Provenance, lookalikes
-from ledger.double_pairings import fields_of, notifications
 from ledger.exit_spared import SparedStep
 from ledger.funds import FundAccount
 from ledger.inspections import Inspection
@@ -36,26 +37,36 @@ from ledger.inspections import Inspection
 _SAID = ("LeadershipTalkHeld", "CriticismNoticed")
 
 
-def oversight_spared(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
-    """What verify says of each talk under a street inspection, talk or notice recorded twice
-    and account alike to one opened before it, by rule, then inspection or account; [] if
-    none."""
-    opened = get_topic(FundAccount.AccountOpened)  # type: ignore[attr-defined]  # @event
-    topics = [opened, *(get_topic(getattr(Inspection, name)) for name in _SAID)]
-    inspections: set[UUID] = set()
-    codes: list[tuple[str, str]] = []  # (code, day), in the log's order
-    for notification in notifications(recorder, topics):
-        if notification.topic != opened:
-            inspections.add(notification.originator_id)
-            continue
-        fields = fields_of(mapper, notification)
+class OversightScan:
+    """What ``oversight_spared`` takes of the log's one scan after the pass: the inspections
+    holding a talk or a notice, and each account's code and day, in the log's order."""
+
+    def __init__(self) -> None:
+        self.opened = get_topic(FundAccount.AccountOpened)  # type: ignore[attr-defined]  # @event
+        said = {get_topic(getattr(Inspection, name)): False for name in _SAID}
+        #: the topics read, each with whether its fields are (``ledger.after_pass``)
+        self.reads = {self.opened: True, **said}
+        self.inspections: set[UUID] = set()
+        self.codes: list[tuple[str, str]] = []  # (code, day), in the log's order
+
+    def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
+        if notification.topic != self.opened:
+            self.inspections.add(notification.originator_id)
+            return
         code = fields.get("code") if fields is not None else None
         if isinstance(code, str):
-            codes.append((code, _day(fields)))
-    found = _accounts_alike(codes)
-    for inspection_id in sorted(inspections):
-        found += _said_of(recorder, mapper, inspection_id)
-    return sorted(found)
+            self.codes.append((code, _day(fields)))
+
+    def oversight_spared(
+        self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
+    ) -> list[SparedStep]:
+        """What verify says of each talk under a street inspection, talk or notice recorded
+        twice and account alike to one opened before it, by rule, then inspection or account;
+        [] if none."""
+        found = _accounts_alike(self.codes)
+        for inspection_id in sorted(self.inspections):
+            found += _said_of(recorder, mapper, inspection_id)
+        return sorted(found)
 
 
 def _day(fields: Any) -> str:

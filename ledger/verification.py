@@ -92,19 +92,19 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    it ends, which a fupin before 2026-12-02 took (``_post_ended``, in the pass: one date an
    officer, the latest of their entries in the post they hold); and each household turned
    down (at its review, on an upheld objection) that took a change of members or a closure
-   after, which a fupin before 2026-12-03 took (``ledger.after_rejection``, after the pass: one
-   scan by topic); and each merge 合户 into a household whose exit was under way before the
-   change of members taking its people in, which a fupin before 2026-12-03 took
-   (``ledger.exit_spared``, after the pass: one scan by topic); and each talk 约谈 held under a
-   street inspection, talk or notice 通报 recorded twice, and fund account differing from one
-   opened before it only in the case of its letters or the width of its punctuation, which a
-   fupin before 2026-12-02 took (``ledger.oversight_spared``, after the pass: one scan by
-   topic); and each household that stands closed 注销 with an exit or a return of it under
-   way, in one note whatever a fupin before 2026-12-03 took that left it so (a closure during
-   one, a step of one entered after the closure, an approval voided after it:
-   ``ledger.closed_under_way``, after the pass: one scan by topic, then each household closed
-   read); the times are ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows
-   recorded before.
+   after, which a fupin before 2026-12-03 took (``ledger.after_rejection``); and each merge
+   合户 into a household whose exit was under way before the change of members taking its
+   people in, which a fupin before 2026-12-03 took (``ledger.exit_spared``); and each talk 约谈
+   held under a street inspection, talk or notice 通报 recorded twice, and fund account
+   differing from one opened before it only in the case of its letters or the width of its
+   punctuation, which a fupin before 2026-12-02 took (``ledger.oversight_spared``); and each
+   household that stands closed 注销 with an exit or a return of it under way, in one note
+   whatever a fupin before 2026-12-03 took that left it so (a closure during one, a step of one
+   entered after the closure, an approval voided after it), and each employment of a worker of
+   a closed household standing past its closure (since session 31; ``ledger.closed_under_way``,
+   then each household closed read); these four read the log in one scan after the pass
+   (``ledger.after_pass``, since session 31: four scans by topic before); the times are
+   ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -171,7 +171,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from ledger.able_not_key import able_not_key_targets
-from ledger.after_rejection import steps_after_rejection
+from ledger.after_pass import notes_after_pass
 from ledger.authority import (
     EVENT_COMMANDS,
     PERMISSIONS,
@@ -182,7 +182,6 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.closed_under_way import closed_under_way
 from ledger.double_pairings import DoublePairing, double_pairings
 from ledger.errors import (
     ConflictError,
@@ -191,7 +190,7 @@ from ledger.errors import (
     PermissionRefusedError,
     RuleError,
 )
-from ledger.exit_spared import SparedStep, exit_steps_spared
+from ledger.exit_spared import SparedStep
 from ledger.funds import Disbursement
 from ledger.helpers import taken_elsewhere
 from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
@@ -208,7 +207,6 @@ from ledger.officer_entries import (
     stored_page,
 )
 from ledger.officers import CARRIED_REVOCATION
-from ledger.oversight_spared import oversight_spared
 from ledger.places import Street
 from ledger.privacy import (
     KEY_TABLE,
@@ -564,6 +562,10 @@ class VerifyReport:
     #: whatever left it so, as ``ledger.closed_under_way`` says it: a finding under today's
     #: rules, recorded by a fupin that took it, not a problem (since session 30, re-tester R).
     closed_under_way: list[str] = field(default_factory=list)
+    #: Each employment of a worker of a household standing past its closure 注销 (not ended,
+    #: or ended after it), as ``ledger.closed_under_way`` says it: a finding under today's
+    #: rules, recorded by a fupin that took it, not a problem (since session 31).
+    employed_past_closure: list[str] = field(default_factory=list)
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -4041,9 +4043,10 @@ def verify_ledger(
         report.late_replacements = late_replacements(recorder, mapper)
         report.late_registrations = late_registrations(recorder, mapper)
         report.ended_before_entries = verifier.ended_before_entries(recorder)
-        report.after_rejection = steps_after_rejection(recorder, mapper)
-        report.spared = exit_steps_spared(recorder, mapper) + oversight_spared(recorder, mapper)
-        report.closed_under_way = closed_under_way(recorder, mapper)
+        notes = notes_after_pass(recorder, mapper)  # one scan of the log (since session 31)
+        report.after_rejection, report.spared = notes.after_rejection, notes.spared
+        report.closed_under_way = notes.closed_under_way
+        report.employed_past_closure = notes.employed_past_closure
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

@@ -9,7 +9,8 @@ before it, that would leave an exit, a return or an employment under way past it
 naming the closure (void it, record the step to its end, close again), a closure is refused
 while a return is under way (withdraw it first), as while an exit is, and an older ledger
 holding either still moves (``import --create``), its return then withdrawn after the
-closure."""
+closure. Since session 31 ``fupin verify`` notes an employment so left standing past the
+closure (or ended after it), in a note of its own: before, it said nothing of one."""
 
 from __future__ import annotations
 
@@ -59,6 +60,15 @@ CLOSED_WITH_EXIT = (
 )
 #: the rule that note states
 UNDER_WAY = "a household is not closed while an exit or a return of it is under way"
+#: what ``fupin verify`` notes of e-1's employment (entry 2 of e-1) of a worker of JH-0001,
+#: since 2016-09-01, standing past its closure (since session 31): the closure's entry and
+#: day, then how it stands, in the braces
+EMPLOYED = (
+    "under today's rules: household JH-0001 was closed on {1} (died-out) (entry {0}) with "
+    "e-1's employment of a worker of it since 2016-09-01 (entry 2 of e-1) {2}"
+)
+#: the rule that note states
+ENDS = "an employment of a worker of a household ends on or before the household's closure 注销"
 
 
 def _closed_before_its_exit(fupin: Fupin) -> int:
@@ -237,13 +247,19 @@ def test_an_older_ledger_holding_them_moves_and_its_return_is_withdrawn_after_th
         f"{closure}) with its return 返贫 recognised (recognised on 2017-08-25; withdraw it: "
         f"fupin household withdraw-return JH-0001 --reason …) under way: {UNDER_WAY}"
     )
+    # and, since session 31, the employment standing past the closure, a note of its own (e-1's
+    # entry 2: its registration is 1)
+    employed = EMPLOYED.format(closure, "2017-09-01", "standing (end it on or before 2017-09-01")
     here = " ".join(seeded.ok("verify", "admin").stdout.split())
-    assert here.count(noted) == here.count("under today's rules") == 1, here
+    assert here.count(noted) == here.count(employed) == 1, here
+    assert here.count("under today's rules") == 2, here
     verified = seeded.runner.invoke(app, ["--store", str(tmp_path / "fresh.db"), "verify"])
     assert verified.exit_code == 0, verified.output
     said = " ".join(verified.stdout.split())
-    assert said.count(noted) == said.count("under today's rules") == 1, said
+    assert said.count(noted) == said.count(employed) == 1, said
+    assert said.count("under today's rules") == 2, said
     assert "recorded before the move, import --create on" in said.split(noted)[1]
+    assert "recorded before the move, import --create on" in said.split(employed)[1]
     # the return left under way is withdrawn on a true date, after the closure; it is not
     # applied for
     assert_refused(
@@ -252,7 +268,9 @@ def test_an_older_ledger_holding_them_moves_and_its_return_is_withdrawn_after_th
         "JH-0001 was closed on 2017-09-01",
     )
     seeded.ok(f"household withdraw-return JH-0001 --reason 全户死亡 {doc('2017-09-02')}", JN)
-    assert "under today's rules: household JH-0001" not in seeded.ok("verify", "admin").stdout
+    after = " ".join(seeded.ok("verify", "admin").stdout.split())
+    assert "under way: " not in after
+    assert after.count(employed) == after.count("under today's rules") == 1, after
 
 
 def test_verify_notes_a_household_an_older_fupin_closed_during_its_exit(seeded: Fupin) -> None:
@@ -277,3 +295,40 @@ def test_verify_notes_a_household_an_older_fupin_closed_during_its_exit(seeded: 
     # its one note: session 29's closure during an exit is not noted again (since helper n,
     # session 30: ledger.exit_spared noted it too)
     assert said.count(noted) == said.count("under today's rules") == 1, said
+
+
+def test_verify_notes_an_employment_an_older_fupin_left_standing_past_a_closure(
+    seeded: Fupin,
+) -> None:
+    closure = _closed_before_its_exit(seeded)
+    with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
+        # as a fupin before session 30 took it: from before the closure, entered after it
+        ledger.employ_worker(stamp(JN, date(2016, 9, 1)), "e-1", "JH-0001", date(2016, 9, 1))
+
+    said = " ".join(seeded.ok("verify", "admin").stdout.split())
+
+    standing = EMPLOYED.format(
+        closure,
+        "2016-12-20",
+        "standing (end it on or before 2016-12-20: fupin helper end-employment e-1 JH-0001 -e "
+        f"DATE): {ENDS}, which a fupin before 2026-12-03 did not check (not a problem: recorded "
+        "as it was taken; today's fupin refuses a closure while one stands, and one from before "
+        "the closure entered after it)",
+    )
+    assert said.count(standing) == said.count("under today's rules") == 1, said
+    # ended after the closure (entry 3 of e-1), it still stood past it
+    with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():
+        ledger.end_employment(stamp(JN, date(2017, 1, 5)), "e-1", "JH-0001")
+    late = EMPLOYED.format(
+        closure,
+        "2016-12-20",
+        "ended only on 2017-01-05 (entry 3 of e-1; void that end, fupin correct helper e-1 3 "
+        f"--reason …, and end it on or before 2016-12-20): {ENDS}",
+    )
+    said = " ".join(seeded.ok("verify", "admin").stdout.split())
+    assert said.count(late) == said.count("under today's rules") == 1, said
+    # the way the note names: the end voided, the employment ended on or before the closure
+    seeded.ok(f"correct helper e-1 3 --reason 离职日期错 {doc('2017-01-06')}", JN)
+    assert standing in " ".join(seeded.ok("verify", "admin").stdout.split())
+    seeded.ok(f"helper end-employment e-1 JH-0001 {doc('2016-12-15')}", JN)
+    assert "under today's rules" not in seeded.ok("verify", "admin").stdout
