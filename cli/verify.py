@@ -379,9 +379,21 @@ _SPARED_RULES = {
 }
 
 
-def _rule_since(rule: str) -> str:
-    """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``)."""
-    return SPARED_BEFORE[rule].astimezone(CHINA).date().isoformat()
+#: The rules whose entries leave a household closed with an exit or a return under way, which
+#: verify says in one note of the household (``ledger.closed_under_way``; since session 30).
+_CLOSED_UNDER_WAY = (
+    "closure_during_exit",
+    "closure_during_return",
+    "under_way_past_closure",
+    "approval_after_closure",
+    "return_approval_after_closure",
+)
+
+
+def _rule_since(*rules: str) -> str:
+    """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``), the
+    first of ``rules`` to come in if several share a note."""
+    return min(SPARED_BEFORE[rule] for rule in rules).astimezone(CHINA).date().isoformat()
 
 
 def _origin_line(origin: str) -> str:
@@ -573,17 +585,16 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         )
     for said in report.closed_under_way:
         # since session 30: one note of each household that stands closed with an exit or a
-        # return under way, whatever an older fupin took that left it so: a closure during one
-        # (closure_during_exit, closure_during_return), a step of one entered after the closure
-        # (under_way_past_closure), an approval voided after it (approval_after_closure,
-        # return_approval_after_closure); withdrawn since, or the closure voided, it is not
-        # noted (re-tester R; ledger.exit_spared no longer notes the first nor the approval,
-        # which gave such a household two notes)
+        # return under way, whatever an older fupin took that left it so (_CLOSED_UNDER_WAY): a
+        # closure during one, a step of one entered after the closure, an approval voided after
+        # it; withdrawn since, or the closure voided, it is not noted (re-tester R;
+        # ledger.exit_spared no longer notes the first nor the approval, which gave such a
+        # household two notes)
         say(
             _under_today(
                 f"{said}: a household is not closed while an exit or a return of it is under "
                 "way, nor takes after its closure a step or a correction leaving one under way",
-                _rule_since("closure_during_exit"),
+                _rule_since(*_CLOSED_UNDER_WAY),
                 "refuses such a closure, step or correction; a withdrawal is taken after the "
                 "closure",
                 moved_on=report.moved_on,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
+from ledger import values
 from ledger.application import Ledger
 from ledger.privacy import generate_master_key
 
@@ -77,3 +80,49 @@ def ledger(tmp_path: Path, ticking: TickingClock) -> Iterator[Ledger]:
     """A SQLite ledger with the reference data of ``tests.support.seed_reference``."""
     with ledger_at(tmp_path / "ledger.db", ticking) as app:
         yield app
+
+
+#: The module whose rows an export's replay (``import --create``) runs through.
+_IMPORTS = str(Path(values.__file__).with_name("imports.py"))
+
+
+def _in_an_import() -> bool:
+    """Whether the code under way was called by ``ledger.imports`` (an import's row)."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == _IMPORTS:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture(autouse=True)
+def spared_on_replay(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test marked ``spared_on_replay(RULE, …)`` claims to replay an export holding what each
+    rule of ``SPARED_BEFORE`` refuses today: it fails unless ``replay_spares(RULE)`` spared a
+    row of an import of it (``import --create``), not only one the test recorded as an older
+    fupin would (``replayed_as_recorded``). tests/unit/test_spared_rules_guard.py requires such
+    a test of every rule (since session 31)."""
+    claimed = {rule for mark in request.node.iter_markers("spared_on_replay") for rule in mark.args}
+    if not claimed:
+        yield
+        return
+    unknown = claimed - set(values.SPARED_BEFORE)
+    assert not unknown, f"spared_on_replay names no rule of SPARED_BEFORE: {sorted(unknown)}"
+    spared: set[str] = set()
+    asked = values.replay_spares
+
+    def watched(rule: str, replaying: bool = False) -> bool:
+        answer = asked(rule, replaying)
+        if answer and _in_an_import():
+            spared.add(rule)
+        return answer
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith(("ledger.", "cli.")) and getattr(module, "replay_spares", 0) is asked:
+            monkeypatch.setattr(module, "replay_spares", watched)
+    yield
+    missing = sorted(claimed - spared)
+    assert not missing, f"no row of an export's replay was spared {missing}"

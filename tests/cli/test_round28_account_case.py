@@ -59,6 +59,7 @@ def test_another_code_is_still_opened(seeded: Fupin) -> None:
     seeded.ok(OPEN.format("city-2016b"), "qu-01")
 
 
+@pytest.mark.spared_on_replay("account_case_lookalike")
 def test_a_ledger_holding_such_a_pair_is_moved_as_recorded(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -157,6 +157,7 @@ def _verified(fupin: Fupin, store: str) -> str:
     return " ".join(result.output.split())
 
 
+@pytest.mark.spared_on_replay("late_registration")
 def test_an_older_ledger_moves_and_verify_notes_the_late_registration(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

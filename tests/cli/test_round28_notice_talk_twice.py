@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.values import REPLAY_SPARED
 
@@ -58,6 +59,7 @@ def test_a_talk_recorded_twice_is_refused_and_a_voided_one_may_be_recorded_again
     seeded.ok(TALK.format("未完成"), "insp-1")
 
 
+@pytest.mark.spared_on_replay("notice_or_talk_twice")
 def test_an_older_ledger_holding_a_notice_twice_still_moves(seeded: Fupin, tmp_path: Path) -> None:
     seeded.ok(DISTRICT, "insp-1")
     app = open_ledger(seeded.store)

@@ -104,6 +104,7 @@ def test_the_note_goes_once_the_retirement_is_voided(seeded: Fupin) -> None:
     assert "jn-01's retirement" not in result.stdout
 
 
+@pytest.mark.spared_on_replay("post_ended_before_entries")
 def test_an_older_ledger_holding_one_moves_as_recorded(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ def _talk_as_an_older_fupin_held_it(seeded: Fupin) -> None:
         app.save(inspection)
 
 
+@pytest.mark.spared_on_replay("talk_under_street_inspection")
 def test_an_export_replays_a_talk_held_under_a_street_inspection_before_session_28(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

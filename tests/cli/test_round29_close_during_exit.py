@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.values import REPLAY_SPARED
 
@@ -62,6 +63,7 @@ def test_an_exited_household_is_still_closed(seeded: Fupin) -> None:
     seeded.ok(CLOSE.replace("2016-12-05", "2016-12-20"), JN)
 
 
+@pytest.mark.spared_on_replay("closure_during_exit")
 def test_an_older_ledger_closed_during_an_exit_moves_and_its_exit_is_withdrawn_after_it(
     seeded: Fupin, tmp_path: Path
 ) -> None:

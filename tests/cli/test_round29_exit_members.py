@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.values import REPLAY_SPARED
 
@@ -131,6 +132,7 @@ def approved_then_changed(fupin: Fupin, effective: str) -> list[tuple[object, ob
     return members_faults(fupin)
 
 
+@pytest.mark.spared_on_replay("exit_on_other_members")
 def test_an_older_ledger_holding_such_an_exit_moves_and_lists_the_fault(
     seeded: Fupin, tmp_path: Path
 ) -> None:

@@ -125,6 +125,7 @@ def _verified(fupin: Fupin, store: Path | str) -> str:
     return " ".join(result.output.split())
 
 
+@pytest.mark.spared_on_replay("step_after_rejection")
 def test_an_older_ledgers_closed_rejected_household_moves_and_is_not_closed_in_the_caseload(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ def _voided_as_an_older_fupin_took_it(seeded: Fupin) -> None:
         ledger.correct(stamp(JN, date(2016, 9, 1)), "household", "JH-0001", signed, "签字录错")
 
 
+@pytest.mark.spared_on_replay("signature_under_registration")
 def test_an_export_holding_such_a_correction_still_moves(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

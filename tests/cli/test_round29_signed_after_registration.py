@@ -99,6 +99,7 @@ def test_a_signature_given_before_the_registration_is_no_fault(seeded: Fupin) ->
     assert registration_faults(seeded) == []
 
 
+@pytest.mark.spared_on_replay("signature_after_registration")
 def test_an_export_holding_a_re_signature_with_no_note_still_moves(
     seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

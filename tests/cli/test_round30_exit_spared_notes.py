@@ -119,6 +119,7 @@ def _approval_voided_after_the_closure(fupin: Fupin) -> int:
     return last_entry(fupin, "JH-0001", "Closed")
 
 
+@pytest.mark.spared_on_replay("approval_after_closure")
 def test_verify_notes_an_exits_approval_voided_after_the_closure(
     seeded: Fupin, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
 
@@ -87,6 +88,7 @@ def test_a_merge_after_the_exit_was_approved_is_taken_as_before(seeded: Fupin) -
     assert members_faults(seeded) == []
 
 
+@pytest.mark.spared_on_replay("merge_into_exit")
 def test_an_older_ledger_holding_such_a_merge_moves(seeded: Fupin, tmp_path: Path) -> None:
     assessed_and_proposed(seeded)
     with closing(open_ledger(seeded.store)) as ledger, replayed_as_recorded():

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
 
@@ -84,6 +85,7 @@ def test_no_warning_when_the_merge_took_nobody_in(seeded: Fupin) -> None:
     assert voided.stderr == ""
 
 
+@pytest.mark.spared_on_replay("take_in_under_merge")
 def test_verify_notes_an_older_fupins_take_in_voided_under_its_merge(
     seeded: Fupin, tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 from cli.main import app
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
@@ -226,6 +227,7 @@ def test_a_return_under_way_is_withdrawn_before_the_closure_and_not_entered_afte
     )
 
 
+@pytest.mark.spared_on_replay("closure_during_return", "under_way_past_closure")
 def test_an_older_ledger_holding_them_moves_and_its_return_is_withdrawn_after_the_closure(
     seeded: Fupin, tmp_path: Path
 ) -> None:
