@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from ledger.commands import yes_no_word
-from ledger.values import quoted
+from ledger.values import CURRENCY_WORDS, quoted
 
 
 class _ShownOtherwise(float):
@@ -269,7 +269,8 @@ def shown_otherwise(value: float, number_format: str) -> str:
     """What ``number_format`` does to ``value`` that makes the cell show another number
     ("shows a percentage", "rounds it to 0 decimals"…), or "" if it shows the number as it
     is (General, text, digits with enough decimals, thousands separators, a currency sign or
-    a unit's word, colours, Chinese numerals). Only the positive section is read (amounts
+    a unit's word, colours, Chinese numerals; not a code's letters, ``"JN"000000``:
+    ``_code_word``). Only the positive section is read (amounts
     are never negative). openpyxl reads the value, not what the format shows, and no
     maintained library renders Excel's number formats; this reads the few things that change
     a number. Each format is read once (``_format_rule``); a cell costs a lookup and, for a
@@ -315,7 +316,8 @@ def _format_rule(number_format: str) -> tuple[str, int]:
             char in _SCALES or char in _PERCENTS or char.isdigit() or char in ".," for char in words
         ):
             return f"adds the text {words!r}, which makes it read as another number", 0
-        return "", 99
+        code = _code_word(section)
+        return (f"adds {code!r} to it (the format {number_format!r})", 0) if code else ("", 99)
     if "%" in bare:
         return "shows a percentage (x100)", 0
     if "E+" in bare.upper() or "E-" in bare.upper():
@@ -340,6 +342,9 @@ def _format_rule(number_format: str) -> tuple[str, int]:
         if word:
             return f"adds {word!r} to it (the format {number_format!r})", 0
         return "shows it as a negative number (a minus sign or parentheses)", 0
+    code = _code_word(section)
+    if code:
+        return f"adds {code!r} to it (the format {number_format!r})", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
     if not re.search(r"[0#?]", digits):  # ``""`` or ``"元"``: text alone, no digit
         return f"shows no digit of it (the format {number_format!r})", 0
@@ -408,6 +413,38 @@ def _signed_word(section: str) -> str:
         if signed and any(char.isalpha() for char in side):
             return side.strip()
     return ""
+
+
+def _code_word(section: str) -> str:
+    """The word a format's section shows beside its digits as a code's letters: in capitals
+    (``"JN"000000`` shows 12 as JN000012, ``"JN "000000``, ``000000"A"`` 000012A), or any
+    letters touching the digits before them (``"jn"0``); "" for none, a currency's sign or
+    code (``"RMB"0.00``, ``"HK$"#,##0.00``: ``CURRENCY_WORDS``), a word in small letters after
+    the digits (a unit, ``0.00"km"``) or set apart before them (a label, ``"Total "0``), or a
+    yes/no word (``_word_beside`` judges it). Since session 31 (helper f), before which such a
+    cell in an amount's column was read as the number it holds, the sheet showing a code; the
+    word is Latin letters (NFKC: ``ＪＮ`` is ``JN``), a Chinese word beside the digits
+    (``"第"0"项"``, ``0"户"``) being read as before."""
+    sides = _beside_digits(_GENERAL_CODE.sub(lambda part: part[1] or "0", section))
+    if sides is None:
+        return ""
+    before, after = sides
+    prefix = before.split()[-1] if before.strip() else ""
+    if _code_letters(prefix, capitals=not before[-1:].strip()):
+        return prefix
+    suffix = after.split()[0] if after.strip() else ""
+    return suffix if _code_letters(suffix, capitals=True) else ""
+
+
+def _code_letters(word: str, capitals: bool) -> bool:
+    """Whether ``word`` holds a run of Latin letters that is no currency's (``_code_word``) nor
+    a yes/no word, and, with ``capitals``, is in capitals."""
+    return any(
+        run.upper() not in CURRENCY_WORDS
+        and yes_no_word(run) is None
+        and not (capitals and not run.isupper())
+        for run in re.findall(r"[A-Za-z]+\$?", unicodedata.normalize("NFKC", word))
+    )
 
 
 def _literal(part: str) -> str:
