@@ -121,7 +121,8 @@ def end_employment(
     effective: EffectiveOption = None,
     note: NoteOption = "",
 ) -> None:
-    """The registered worker leaves the enterprise 离职."""
+    """The registered worker leaves the enterprise 离职, on or before the household's closure
+    注销 if it is closed."""
     with ledger_session() as app:
         app.end_employment(make_stamp(document, effective, note), enterprise, household)
     console.print(f"employment of household {household} by {enterprise} ended")

@@ -19,6 +19,7 @@ from ledger import clock
 from ledger.application import Ledger
 from ledger.bundles import prove_consistency, prove_household
 from ledger.errors import InputError, LedgerError
+from ledger.household import ENDS_BY_CLOSURE
 from ledger.keys import load_private_key
 from ledger.known import entry_ahead
 from ledger.transparency import (
@@ -604,15 +605,17 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         )
     for said in report.employed_past_closure:
         # since session 31: an employment of a worker of a closed household standing past its
-        # closure, which a fupin before took entered after the closure (under_way_past_closure)
-        # or ended after it (a note; before, verify said nothing of one)
+        # closure, which a fupin before took entered after the closure (under_way_past_closure),
+        # ended after it (employment_end_after_closure) or its end on or before it voided after
+        # it (end_voided_after_closure), all three of one day (a note; before, verify said
+        # nothing of one)
         say(
             _under_today(
-                f"{said}: an employment of a worker of a household ends on or before the "
-                "household's closure 注销",
-                _rule_since("under_way_past_closure"),
-                "refuses a closure while one stands, and one from before the closure entered "
-                "after it",
+                f"{said}: {ENDS_BY_CLOSURE}",
+                _rule_since("employment_end_after_closure"),
+                "refuses a closure while one stands, one from before the closure entered after "
+                "it, an end dated after the closure, and the voiding of an end on or before it "
+                "while the closure stands",
                 moved_on=report.moved_on,
             ),
             markup=False,

@@ -224,11 +224,16 @@ class FundCommands(LedgerCore):
         self.execute(attempt)
 
     def end_employment(self, stamp: Stamp, enterprise: str, number: str) -> None:
-        """The registered worker leaves the enterprise."""
+        """The registered worker leaves the enterprise, on or before the household's closure
+        注销 in force (since session 31, ``Household.check_employment_ends_by``), judged after
+        the employment's own rules."""
 
         def attempt() -> list[LedgerAggregate]:
-            prov = self.authorise(stamp, "end_employment", self.household(number).street)
+            household = self.household(number)
+            prov = self.authorise(stamp, "end_employment", household.street)
             helper = self.load(Helper, enterprise, "enterprise")
+            helper.check_ending(number, prov.effective)
+            household.check_employment_ends_by(enterprise, prov.effective, self.rebuilding_export)
             helper.end_employment(number, prov)
             return [helper]
 

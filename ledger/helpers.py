@@ -268,13 +268,20 @@ class Helper(LedgerAggregate):
         self.employment_entry[household] = version
 
     def end_employment(self, household: str, prov: Provenance) -> None:
-        """The registered worker leaves the enterprise, not before the day they were employed."""
+        """The registered worker leaves the enterprise, not before the day they were employed
+        (``check_ending``; on or before the household's closure: the command judges it,
+        ``Household.check_employment_ends_by``)."""
+        self.check_ending(household, prov.effective)
+        self._employment_ended(household, prov)
+
+    def check_ending(self, household: str, day: date) -> None:
+        """A worker of ``household`` employed here leaves on ``day``, not before the day they
+        were employed."""
         if household not in self.workers:
             raise RuleError("household", f"{household!r} is not employed by {self.helper_id}")
         self.check_not_before(
-            prov.effective, self.workers[household], f"{household} was employed by {self.helper_id}"
+            day, self.workers[household], f"{household} was employed by {self.helper_id}"
         )
-        self._employment_ended(household, prov)
 
     @event("EmploymentEnded")
     def _employment_ended(self, household: str, prov: Provenance) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "CLOSURE_INTO",
     "CLOSURE_REASONS",
     "CLOSURE_WORDS",
+    "ENDS_BY_CLOSURE",
     "ERASED",
     "ERASED_PERSONAL",
     "EXIT_STEP_WORDS",
@@ -135,6 +136,11 @@ CLOSURE_WORDS = {
     "识别错误": "in-error",
 }
 CLOSURE_INTO = frozenset({"merged", "duplicate"})
+#: The rule an employment of a worker of a closed household stands by (since session 25 for
+#: the closure, since session 31 for its end and the voiding of its end; verify's note says it).
+ENDS_BY_CLOSURE = (
+    "an employment of a worker of a household ends on or before the household's closure 注销"
+)
 
 #: Entries a closed household still takes, whatever their date: a correction (voiding the
 #: closure among others, or a payment's receipt), an amendment (from the start), an erasure,
@@ -494,6 +500,46 @@ class Household(LedgerAggregate):
             f"closed with one {state}; if it came before the closure, void the closure first "
             f"(fupin correct household {self.number} {self.closure_entry} --reason …), "
             "record it to its end, then close the household again",
+        )
+
+    def check_employment_ends_by(self, enterprise: str, day: date, replaying: bool = False) -> None:
+        """An end 离职 of ``enterprise``'s employment of a worker of the household is dated on
+        or before the household's closure 注销 in force (since session 31, helper d: one dated
+        after it was taken, and the job stood past the closure until then, which the closure
+        itself is refused with, ``CaseworkCommands._check_no_employment_after``). An export's
+        replay spares it (``replay_spares``; ``replaying``: the ledger's ``rebuilding_export``),
+        and ``fupin verify`` notes such an employment (``ledger.closed_under_way``)."""
+        if self.closed_on is None or day <= self.closed_on:
+            return
+        if replay_spares("employment_end_after_closure", replaying):
+            return
+        raise RuleError(
+            "effective",
+            f"the end of {enterprise}'s employment of a worker of {self.number} is dated {day}; "
+            f"{self.closure_said()} (entry {self.closure_entry}): {ENDS_BY_CLOSURE}; end it on "
+            f"or before the closure's date {self.closed_on} (fupin helper end-employment "
+            f"{enterprise} {self.number} -e DATE), or, if the closure was in error, void it "
+            f"first (fupin correct household {self.number} {self.closure_entry} --reason …)",
+        )
+
+    def check_employment_end_voidable(self, enterprise: str, version: int, ended: date) -> None:
+        """Entry ``version`` of ``enterprise``, the end of its employment of a worker of the
+        household on ``ended``, is not voided while a closure 注销 of the household dated on or
+        after that day stands (since session 31, helper d: it was, and the job stood again past
+        the closure): the closure is voided first, then the end, as an exit's approval is
+        (``check_approval_open``). An end dated after the closure (an older fupin's, which
+        ``fupin verify`` notes) is voided, to end the employment anew on or before the
+        closure. Called by ``Ledger.correct``, which an export's replay spares."""
+        if self.closed_on is None or ended > self.closed_on:
+            return
+        raise RuleError(
+            "version",
+            f"{self.closure_said()} (entry {self.closure_entry}): voiding entry {version} of "
+            f"{enterprise}, its end on {ended} of the employment of a worker of {self.number}, "
+            f"would leave that employment standing past the closure, and {ENDS_BY_CLOSURE}; "
+            f"void the closure first (fupin correct household {self.number} "
+            f"{self.closure_entry} --reason …), then the end (then end the employment on the "
+            "right day, on or before the closure, and close the household again)",
         )
 
     def closure_said(self) -> str:

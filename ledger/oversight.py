@@ -440,6 +440,7 @@ class OversightCommands(LedgerCore):
             self.check_findings_on_pairing(aggregate, version)
             self.check_signature_left(aggregate, version, reason, prov)
             self.check_take_in_left(aggregate, version)
+            self.check_end_left(aggregate, version, reason, prov)
             aggregate.correct(version, reason, prov, self.opened_on())
             said[0] = self._exit_said(aggregate, version)
             if sides is not None:  # a voided unpairing: its enterprises' sides, same save
@@ -505,6 +506,29 @@ class OversightCommands(LedgerCore):
             aggregate.check_signature_voidable(version)
         else:
             aggregate.check_approval_open(version)
+
+    def check_end_left(
+        self, aggregate: LedgerAggregate, version: int, reason: str, prov: Provenance
+    ) -> None:
+        """An enterprise's end 离职 of its employment of a worker of a household is not voided
+        while a closure 注销 of the household dated on or after the end stands
+        (``Household.check_employment_end_voidable``; since session 31, helper d: it was, and
+        the job stood again past the closure, which the closure itself is refused with): the
+        closure is voided first, then the end. Judged after the correction's own rules (an
+        end voided already, or under a later employment), and spared by an export's replay
+        (``end_voided_after_closure``; ``fupin verify`` notes an employment standing past a
+        closure, ``ledger.closed_under_way``)."""
+        if not isinstance(aggregate, Helper):
+            return
+        kind, number = aggregate.entries.get(version, ("", None))
+        if kind != "EmploymentEnded" or not isinstance(number, str):
+            return
+        aggregate.check_correction(version, reason, prov, self.opened_on())
+        if replay_spares("end_voided_after_closure", self.rebuilding_export):
+            return
+        self.household(number).check_employment_end_voidable(
+            aggregate.helper_id, version, aggregate.entry_dates[version]
+        )
 
     def check_take_in_left(self, aggregate: LedgerAggregate, version: int) -> None:
         """A household's change of members taking in the people of a household merged 合户

@@ -1346,6 +1346,12 @@ SPARED_BEFORE: dict[str, datetime] = {
     # a change of members taking in a merged household's people voided while the merge 合户
     # stands (oversight.py; since session 30, re-tester S)
     "take_in_under_merge": SESSION_29_RULES,
+    # an end of an employment of a worker of a household dated after the household's closure
+    # (funding.py; since session 31, helper d)
+    "employment_end_after_closure": SESSION_29_RULES,
+    # an end of an employment dated on or before a household's closure voided while the closure
+    # stands, the job left standing past it (oversight.py; since session 31, helper d)
+    "end_voided_after_closure": SESSION_29_RULES,
 }
 
 
