@@ -390,6 +390,13 @@ _CLOSED_UNDER_WAY = (
     "return_approval_after_closure",
 )
 
+#: The rules whose entries verify's note of an employment standing past a closure covers.
+_EMPLOYED_PAST_CLOSURE = (
+    "under_way_past_closure",
+    "employment_end_after_closure",
+    "end_voided_after_closure",
+)
+
 
 def _rule_since(*rules: str) -> str:
     """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``), the
@@ -612,7 +619,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(
             _under_today(
                 f"{said}: {ENDS_BY_CLOSURE}",
-                _rule_since("employment_end_after_closure"),
+                _rule_since(*_EMPLOYED_PAST_CLOSURE),
                 "refuses a closure while one stands, one from before the closure entered after "
                 "it, an end dated after the closure, and the voiding of an end on or before it "
                 "while the closure stands",

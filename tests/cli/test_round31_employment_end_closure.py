@@ -16,6 +16,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from cli.main import app
 from ledger.application import open_ledger
 from ledger.values import SPARED_BEFORE, replayed_as_recorded
@@ -133,6 +134,7 @@ def test_voiding_the_employment_itself_after_the_closure_is_taken(seeded: Fupin)
     assert "under today's rules" not in _verify_notes(seeded)
 
 
+@pytest.mark.spared_on_replay("employment_end_after_closure", "end_voided_after_closure")
 def test_an_older_ledger_holding_both_moves_and_verify_notes_its_employment(
     seeded: Fupin, tmp_path: Path
 ) -> None:
