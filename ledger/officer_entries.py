@@ -22,7 +22,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from ledger.record_keys import first_key, record_kind
+from ledger.record_keys import class_kind, first_named, record_kind
 from ledger.rows import rows_after
 
 __all__ = [
@@ -181,7 +181,14 @@ def record_named(recorder: ApplicationRecorder, entry: Entry, loaded: Any = None
     holds it (one indexed read), or as ``loaded`` (the record, when an import's batch holds
     it unsaved) holds it; by its class and id when that cannot be read."""
     kind, field = record_kind(entry.topic)
-    key = getattr(loaded, field, None) if loaded is not None and field else None
+    key = None
+    if loaded is not None:  # its class: a correction's or amendment's topic is the base's
+        kind, field = class_kind(type(loaded).__name__)
+        key = getattr(loaded, field, None) if field else None
     if not isinstance(key, str):
-        key = first_key(recorder, entry.originator_id)
+        # its first event's topic names the record's kind; a correction's does not (helper
+        # i, session 31: "entry 8 of LedgerAggregate JH-0001" named jn-01's correction)
+        first = first_named(recorder, entry.originator_id)
+        if first is not None:
+            kind, key = first
     return f"{kind} {key}" if key else f"{kind} {entry.originator_id}"

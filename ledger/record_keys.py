@@ -16,7 +16,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import ApplicationRecorder
 
-__all__ = ["KeyCache", "first_key", "record_kind"]
+__all__ = ["KeyCache", "class_kind", "first_key", "first_named", "record_kind"]
 
 #: Each record's class, the word officers use for it and the field of its first event that
 #: holds its key (what ``fupin history --kind KIND KEY`` takes). An enterprise's pairings are
@@ -37,8 +37,14 @@ _KEPT = 1 << 16
 
 def record_kind(topic: str) -> tuple[str, str]:
     """The kind of record a topic's event is of and its key's field (``("household",
-    "number")``); for a record with no key, its class and ""."""
-    cls = topic.rsplit(":", 1)[-1].split(".", 1)[0]
+    "number")``); for a record with no key, its class and "". A correction's or an
+    amendment's topic names the base class every record shares (``LedgerAggregate``):
+    its record's kind is its first event's (``first_named``)."""
+    return class_kind(topic.rsplit(":", 1)[-1].split(".", 1)[0])
+
+
+def class_kind(cls: str) -> tuple[str, str]:
+    """``record_kind`` of a record's class, by its name (``Household``)."""
     return _KEYS.get(cls, (cls, ""))
 
 
@@ -46,14 +52,22 @@ def first_key(recorder: ApplicationRecorder, originator_id: Any) -> str | None:
     """The key its first event as stored holds of the record ``originator_id`` (one indexed
     read; the first event's topic says which field, so a correction's record is known too);
     None when it has none or cannot be read (damaged: the id names the record)."""
+    found = first_named(recorder, originator_id)
+    return None if found is None else found[1]
+
+
+def first_named(recorder: ApplicationRecorder, originator_id: Any) -> tuple[str, str | None] | None:
+    """The kind of the record ``originator_id`` (``household``) and the key its first event
+    as stored holds (None when it has none), by that event's topic (one indexed read); None
+    when it cannot be read (damaged: the id names the record)."""
     try:
         uid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
         first = recorder.select_events(uid, lte=1, limit=1)
-        field = record_kind(first[0].topic)[1]
+        kind, field = record_kind(first[0].topic)
         key = orjson.loads(first[0].state).get(field) if field else None
     except Exception:  # damaged, or no first event
         return None
-    return key if isinstance(key, str) and key else None
+    return kind, key if isinstance(key, str) and key else None
 
 
 class KeyCache:
