@@ -191,11 +191,11 @@ def _positions(recorder: ApplicationRecorder, households: set[UUID]) -> dict[UUI
 def _topics(name: str) -> list[str]:
     """The topics a household's event ``name`` is stored under: a correction is stored as the
     base class's ``Corrected`` (since session 30: read as the household's, no correction was
-    found, and a voided take-in or approval went unseen)."""
-    topic = get_topic(getattr(Household, name))  # @event: no attribute for mypy
+    found, and a voided take-in or approval went unseen), and only so (``Household.Corrected``
+    is eventsourcing's copy of it, which nothing records)."""
     if name == "Corrected":
-        return [topic, get_topic(LedgerAggregate.Corrected)]  # type: ignore[attr-defined]
-    return [topic]
+        return [get_topic(LedgerAggregate.Corrected)]  # type: ignore[attr-defined]
+    return [get_topic(getattr(Household, name))]  # @event: no attribute for mypy
 
 
 def _events(

@@ -58,6 +58,12 @@ __all__ = [
     "raw_entry",
 ]
 
+#: The household events ``shared_id_cards`` reads (and every correction, by the base's topic).
+_ID_CARD_EVENTS = (
+    *("Identified", "MembersChanged", "PersonalDataErased"),
+    *("Reviewed", "ObjectionResolved", "Closed"),
+)
+
 _SKIP = frozenset({"originator_id", "originator_version", "timestamp", "prov", "originator_topic"})
 
 
@@ -589,13 +595,8 @@ class ReadingQueries(LedgerCore):
         Memory: one entry a household (its id, number, street), and one for its identification
         and each change of members (the head's ID card then)."""
         self.household_keys.require_master("comparing ID cards reads them")
-        topics = [
-            get_topic(getattr(Household, name))  # @event classes: no attribute to mypy
-            for name in (
-                *("Identified", "MembersChanged", "PersonalDataErased"),
-                *("Reviewed", "ObjectionResolved", "Closed"),
-            )
-        ]
+        # @event classes: no attribute to mypy
+        topics = [get_topic(getattr(Household, name)) for name in _ID_CARD_EVENTS]
         # every record's corrections share the base's topic (they are few)
         topics.append(get_topic(LedgerAggregate.Corrected))  # type: ignore[attr-defined]
         places: dict[object, tuple[str, str]] = {}  # household -> (number, street)
