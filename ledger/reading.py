@@ -356,12 +356,17 @@ class ReadingQueries(LedgerCore):
         else:
             record = record_named(self.recorder, entry)
             where = f"log position {entry.position}"
+        undo = (
+            " (a correction 更正 or an amendment 更正登记事项 is never voided)"
+            if entry.name in ("Corrected", "Amended")
+            else ", or void that entry first if it is dated wrong (an entry voided by a "
+            "correction does not count)"
+        )
         raise RuleError(
             "effective",
             f"{officer.officer_id} recorded {entry.name} dated {entry.day} (entry "
             f"{entry.version} of {record}, {where}) under the post this {step} ends: date the "
-            f"{step} on or after {entry.day}, or void that entry first if it is dated wrong "
-            "(an entry voided by a correction does not count)",
+            f"{step} on or after {entry.day}{undo}",
         )
 
     def construct_mapper(self) -> Mapper[UUID]:

@@ -7,7 +7,8 @@ of record it is of.
 A retirement or transfer dated before a correction its officer recorded under the post it ends
 is refused, and noted by verify in an older ledger, naming the correction's record: it was
 named ``LedgerAggregate JH-0001`` (the topic's class), which no command takes; it is the
-record's kind, as its first event's topic says (``household JH-0001``)."""
+record's kind, as its first event's topic says (``household JH-0001``). Nor does the refusal
+tell the officer to void a correction or an amendment, which is never voided."""
 
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ def test_a_retirement_before_a_correction_names_its_household(seeded: Fupin) -> 
 
     assert_refused(refused, "effective", _CORRECTION + "log position ")
     assert "LedgerAggregate" not in refused.stderr
+    # a correction is never voided: the hint to void the entry is not given for one
+    assert "date the retirement on or after 2016-09-01 (a correction 更正 or an amendment " in (
+        refused.stderr
+    )
+    assert "void that entry first" not in refused.stderr
     assert seeded.event_count() == before
 
 
