@@ -92,7 +92,7 @@ _WORKED_OUT: dict[tuple[str, str], Callable[[], Iterable[str]] | None] = {
     ("ledger/reference.py", "check_nothing_judged_by"): lambda: _household(
         name for names in AMENDABLE_RULES.values() for name in names
     ),
-    ("ledger/oversight_spared.py", "oversight_spared"): lambda: [
+    ("ledger/oversight_spared.py", "__init__"): lambda: [
         get_topic(getattr(Inspection, name)) for name in oversight_spared._SAID
     ],
     ("ledger/verification.py", "_voidable_topics"): _voidable_topics,
@@ -102,7 +102,7 @@ _WORKED_OUT: dict[tuple[str, str], Callable[[], Iterable[str]] | None] = {
         for topic in exit_spared._topics(name)
     ],
     ("ledger/reading.py", "shared_id_cards"): lambda: _household(reading._ID_CARD_EVENTS),
-    ("ledger/after_rejection.py", "_candidates"): lambda: _household(
+    ("ledger/after_rejection.py", "__init__"): lambda: _household(
         ("Reviewed", "ObjectionResolved", *after_rejection._STEPS)
     ),
     ("ledger/casework.py", "pairing_topics"): pairing_topics,
