@@ -329,7 +329,10 @@ class CaseworkCommands(LedgerCore):
     def _check_no_employment_after(self, number: str, day: date) -> None:
         """No employment of a worker of household ``number`` stands past ``day`` (since session
         25): one not voided that has not ended, or ended after ``day``; it is on the
-        enterprise's record (read from the log's employments, the batch's too)."""
+        enterprise's record (read from the log's employments, the batch's too). The refusal
+        says to end it on or before ``day`` or void it; one that began after ``day``, which no
+        end on or before it can follow, to void it or to date the closure on or after its end
+        (since session 31, helper n)."""
         topic = get_topic(Helper.WorkerEmployed)  # type: ignore[attr-defined]  # @event
         for helper_id, event in self.events_so_far([topic]):
             if getattr(event, "household", "") != number:
@@ -343,13 +346,30 @@ class CaseworkCommands(LedgerCore):
                 continue
             said = getattr(event, "since", past.since)
             until = "" if past.ended is None else f", ended only on {past.ended}"
+            enterprise = helper.helper_id
+            void = f"(fupin correct helper {enterprise} {version} --reason …)"
+            end = f"fupin helper end-employment {enterprise} {number} -e DATE"
+            if past.since <= day:
+                how = (
+                    f"end it first, on or before the closure ({end}), or void it if it never "
+                    f"was {void}"
+                )
+            else:
+                # no end of it is dated before it began (``Helper.check_ending``): the closure
+                # is dated after its end, or it never was (since session 31)
+                then = (
+                    f"end it ({end}) and date the closure on or after its end"
+                    if past.ended is None
+                    else f"date the closure on or after its end, {past.ended}"
+                )
+                how = (
+                    "it began after the closure's date, so no end of it is on or before it: "
+                    f"void it if it never was {void}, or, if it was, {then}"
+                )
             raise RuleError(
                 "household",
-                f"the closure is dated {day}; {helper.helper_id}'s employment of a worker of "
-                f"{number} since {said} (entry {version}{until}) stands past it: end it first, "
-                f"on or before the closure (fupin helper end-employment {helper.helper_id} "
-                f"{number} -e DATE), or void it if it never was (fupin correct helper "
-                f"{helper.helper_id} {version} --reason …)",
+                f"the closure is dated {day}; {enterprise}'s employment of a worker of "
+                f"{number} since {said} (entry {version}{until}) stands past it: {how}",
             )
 
     def move(self, stamp: Stamp, number: str, village: str, reason: str) -> str:
