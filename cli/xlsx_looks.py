@@ -4,7 +4,7 @@ Officers strike out (删除线) or whiten voided rows: a cell struck through or 
 background's colour, by its style, its rich text's runs or a conditional format's rule, shows
 nothing standing, and ``cli.importing`` refuses its row (``_veil``, ``_runs_veil``,
 ``_rule_veils``, ``_veiled``; docs/import.md). The runs of a sheet's inline rich text and its
-conditional formats are gathered here as ``cli.importing._hidden_parts`` streams the sheet's
+conditional formats are gathered here as ``cli.xlsx_sheets._hidden_parts`` streams the sheet's
 XML (``_InlineRuns``, ``_Formats``): openpyxl's read-only mode reads neither.
 """
 
@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from cli.xlsx_number_formats import _holds
 
 # A sheet's bounds and its columns' letters, which a conditional format's ranges are read by
-# (``_cf_rules``, ``_comparison``), as ``cli.importing`` reads a sheet's XML by them.
+# (``_cf_rules``, ``_comparison``), as ``cli.xlsx_sheets`` reads a sheet's XML by them.
 
 #: The last row a sheet may have.
 _MAX_ROW = 1_048_576

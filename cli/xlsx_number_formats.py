@@ -3,7 +3,7 @@
 openpyxl reads the value a cell holds, not what its number format shows: 5 shown 5.00万元
 (``shown_otherwise``), a date shown 2018年12月 (``hidden_date_part``), text shown JN-999002 by
 ``"JN-"@`` (``hidden_text``), 1 shown 否1 in a yes/no column (``_word_beside``). The reader
-(``cli.importing._values``) marks such a cell (``_ShownOtherwise``, ``_PartDate``,
+(``cli.xlsx_sheets._values``) marks such a cell (``_ShownOtherwise``, ``_PartDate``,
 ``_HiddenText``), and ``cli.importing._table_rows`` refuses its row with the refusals made
 here, by its column's kind (docs/import.md).
 """

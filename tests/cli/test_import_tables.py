@@ -14,7 +14,7 @@ from cli.importing import read_bytes
 from ledger.imports import RowError
 from openpyxl import Workbook
 
-from cli import importing
+from cli import importing, xlsx_sheets
 from tests.cli.conftest import Fupin
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
@@ -374,7 +374,7 @@ _SHEET = (
 def test_hidden_rows_and_columns_are_read_from_the_sheet_xml(
     xml: bytes, rows: set[int], columns: set[int]
 ) -> None:
-    found = importing._hidden_parts(io.BytesIO(_SHEET % xml))
+    found = xlsx_sheets._hidden_parts(io.BytesIO(_SHEET % xml))
 
     assert (set(found.rows), set(found.columns)) == (rows, columns)
 
@@ -462,7 +462,7 @@ def test_a_hidden_column_range_beyond_the_sheets_columns_is_cut_to_them() -> Non
         b'<col min="16000" max="99999999" hidden="1"/></cols>'
     )
 
-    found = importing._hidden_parts(io.BytesIO(_SHEET % xml))
+    found = xlsx_sheets._hidden_parts(io.BytesIO(_SHEET % xml))
 
     assert len(found.columns) == 3 + (16_384 - 16_000 + 1)
     assert min(found.columns) == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cli import importing
+from cli import xlsx_sheets
 from tests.cli.conftest import Fupin
 
 STORE_INDEPENDENT = "the workbook is refused before the store is written: SQLite is enough"
@@ -120,7 +120,7 @@ def test_empty_rows_are_not_kept_and_a_row_after_them_keeps_its_number(
     empty = "<row/>" * 199_997  # rows 3 to 199,999
     data = _workbook(empty + _row(200_000, "R-2").replace("2016-09-02", "") + empty)
 
-    [(_, _, _, table)] = list(importing._xlsx_sheets(data))
+    [(_, _, _, table)] = list(xlsx_sheets._xlsx_sheets(data))
     path = tmp_path / "gap.xlsx"
     path.write_bytes(data)
     result = seeded(f"import --dry-run {path}", "qu-01")
