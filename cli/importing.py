@@ -83,6 +83,7 @@ from cli.xlsx_number_formats import (
     _ShownOtherwise,
     _shows_as_read,
     _yes_no_rule,
+    yes_no_change,
 )
 from cli.xlsx_sheets import (
     _RANGE,
@@ -1101,13 +1102,16 @@ def _table_rows(
                 errors.append(RowError(where(number), _position(i), rule))
             elif isinstance(cell, _ShownOtherwise) and i < width and headers[i]:
                 kind = _column_kind(row_spec, headers[i])
-                if (kind == "bool" and _shows_as_read(cell)) or (kind != "bool" and cell.beside):
+                change = yes_no_change(cell) if kind == "bool" else cell.change
+                if (kind == "bool" and (not change or _shows_as_read(cell))) or (
+                    kind != "bool" and cell.beside
+                ):
                     shown_as_read[i] = cell.held
                     continue
                 if _personal_header(headers[i]):
                     rule = _personal_number_rule(cell)
                 elif kind == "bool":
-                    rule = _yes_no_rule(cell, cell.change, cell.number_format)
+                    rule = _yes_no_rule(cell, change, cell.number_format)
                 else:
                     rule = _shown_rule(cell, cell.change, kind)
                 errors.append(RowError(where(number), headers[i], rule))

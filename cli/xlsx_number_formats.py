@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from ledger.commands import yes_no_word
-from ledger.values import CURRENCY_WORDS, quoted
+from ledger.values import CURRENCY_WORDS, FOREIGN_CURRENCIES, quoted
 
 
 class _ShownOtherwise(float):
@@ -140,6 +140,18 @@ def _shows_as_read(cell: _ShownOtherwise) -> bool:
     if type(cell.held) is not int or cell.held not in (0, 1):
         return False
     return yes_no_word(_shown_word(cell, cell.number_format)) is bool(cell.held)
+
+
+def yes_no_change(cell: _ShownOtherwise) -> str:
+    """What ``cell``'s format does to the number it holds, judged in a yes/no column, where a
+    yes/no word beside its digits (``"N"0``) is no code's letters but said by ``_word_beside``
+    (1 shown ``N1`` is refused, 0 shown ``N0`` read as no); "" if it is read as it holds."""
+    if cell.beside:
+        return cell.change
+    change = shown_otherwise(cell.held, cell.number_format, yes_no=True)
+    if change or cell.held not in (0, 1):
+        return change
+    return _word_beside(cell.held, cell.number_format)
 
 
 @lru_cache(maxsize=512)
@@ -265,17 +277,18 @@ _PERCENTS = frozenset("%％﹪‰‱")
 _SCALE_LETTERS = frozenset({"k", "w", "m", "mn", "bn"})
 
 
-def shown_otherwise(value: float, number_format: str) -> str:
+def shown_otherwise(value: float, number_format: str, yes_no: bool = False) -> str:
     """What ``number_format`` does to ``value`` that makes the cell show another number
     ("shows a percentage", "rounds it to 0 decimals"…), or "" if it shows the number as it
     is (General, text, digits with enough decimals, thousands separators, a currency sign or
     a unit's word, colours, Chinese numerals; not a code's letters, ``"JN"000000``:
-    ``_code_word``). Only the positive section is read (amounts
+    ``_code_word``, letters of a yes/no word taken with ``yes_no``, nor another currency's
+    sign, ``$#,##0.00``: ``_foreign_sign``). Only the positive section is read (amounts
     are never negative). openpyxl reads the value, not what the format shows, and no
     maintained library renders Excel's number formats; this reads the few things that change
     a number. Each format is read once (``_format_rule``); a cell costs a lookup and, for a
     number with decimals, counting them."""
-    rule, shown = _format_rule(number_format)
+    rule, shown = _format_rule(number_format, yes_no)
     if rule or type(value) is int:
         return rule
     kept = _decimals(value)
@@ -285,9 +298,9 @@ def shown_otherwise(value: float, number_format: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _format_rule(number_format: str) -> tuple[str, int]:
+def _format_rule(number_format: str, yes_no: bool = False) -> tuple[str, int]:
     """What ``number_format`` does to any number ("" if nothing), and how many decimals it
-    shows (for ``shown_otherwise``)."""
+    shows (for ``shown_otherwise``; ``yes_no``: a yes/no word beside the digits is taken)."""
     sections = _sections(number_format)
     section = sections[0].strip()
     if not number_format.strip() or section.lower() in ("general", "@"):
@@ -316,7 +329,10 @@ def _format_rule(number_format: str) -> tuple[str, int]:
             char in _SCALES or char in _PERCENTS or char.isdigit() or char in ".," for char in words
         ):
             return f"adds the text {words!r}, which makes it read as another number", 0
-        code = _code_word(section)
+        foreign = _foreign_sign(section, number_format)
+        if foreign:
+            return foreign, 0
+        code = _code_word(section, yes_no)
         return (f"adds {code!r} to it (the format {number_format!r})", 0) if code else ("", 99)
     if "%" in bare:
         return "shows a percentage (x100)", 0
@@ -337,12 +353,15 @@ def _format_rule(number_format: str) -> tuple[str, int]:
             f"adds the text {literals or words.strip()!r}, which makes it read as another number",
             0,
         )
+    foreign = _foreign_sign(section, number_format)
+    if foreign:
+        return foreign, 0
     if _negative(section):
         word = _signed_word(section)
         if word:
             return f"adds {word!r} to it (the format {number_format!r})", 0
         return "shows it as a negative number (a minus sign or parentheses)", 0
-    code = _code_word(section)
+    code = _code_word(section, yes_no)
     if code:
         return f"adds {code!r} to it (the format {number_format!r})", 0
     digits = re.sub(r"[^0#?.,]", "", bare)
@@ -351,6 +370,23 @@ def _format_rule(number_format: str) -> tuple[str, int]:
     if re.search(r"[0#?],+(?:$|\.)", digits) or digits.endswith(","):
         return "scales it by thousands (a trailing comma)", 0
     return "", len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def _foreign_sign(section: str, number_format: str) -> str:
+    """What a format's section does showing its digits beside another currency's sign or code
+    (``$#,##0.00``, ``[$$-409]#,##0.00``, ``[$€-2] 0.00``, ``"US$"0.00``, ``0.00"美元"``:
+    ``FOREIGN_CURRENCIES``, which an amount typed as text is refused for), "" if none: since
+    session 31 (tester l), before which 12 so shown was recorded as 12 yuan, though ``$12``
+    typed as text is refused."""
+    sides = _beside_digits(_GENERAL_CODE.sub(lambda part: part[1] or "0", section))
+    shown = unicodedata.normalize("NFKC", "".join(sides or ())).upper()
+    sign = next((sign for sign in FOREIGN_CURRENCIES if sign in shown), "")
+    if not sign:
+        return ""
+    return (
+        f"adds {sign!r} (another currency's, where an amount is in yuan) to it (the format "
+        f"{number_format!r})"
+    )
 
 
 def _scaled(section: str) -> bool:
@@ -393,8 +429,10 @@ def _negative(section: str) -> bool:
 
 def _beside_digits(section: str) -> tuple[str, str] | None:
     """The text a format's section shows before its digits and after them (literals read as
-    the text they show, codes in brackets left out), or None if it shows no digit."""
-    shown = _BRACKETED.sub("", _QUOTED.sub(lambda part: _literal(part[0]), section))
+    the text they show, a currency's ``[$JN-804]`` as its text ``JN``, other codes in brackets
+    left out: since session 31, tester l, before which ``[$JN-804]000000`` was read as no code's
+    letters, Excel showing 12 as JN000012), or None if it shows no digit."""
+    shown = _SHOWN_PART.sub(lambda part: _literal(part[0]), section)
     places = [i for i, char in enumerate(shown) if char in "0#?"]
     if not places:
         return None
@@ -415,41 +453,51 @@ def _signed_word(section: str) -> str:
     return ""
 
 
-def _code_word(section: str) -> str:
+def _code_word(section: str, yes_no: bool = False) -> str:
     """The word a format's section shows beside its digits as a code's letters: in capitals
     (``"JN"000000`` shows 12 as JN000012, ``"JN "000000``, ``000000"A"`` 000012A), or any
-    letters touching the digits before them (``"jn"0``); "" for none, a currency's sign or
-    code (``"RMB"0.00``, ``"HK$"#,##0.00``: ``CURRENCY_WORDS``), a word in small letters after
-    the digits (a unit, ``0.00"km"``) or set apart before them (a label, ``"Total "0``), or a
-    yes/no word (``_word_beside`` judges it). Since session 31 (helper f), before which such a
-    cell in an amount's column was read as the number it holds, the sheet showing a code; the
-    word is Latin letters (NFKC: ``ＪＮ`` is ``JN``), a Chinese word beside the digits
-    (``"第"0"项"``, ``0"户"``) being read as before."""
+    letters touching the digits before them (``"jn"0``); "" for none, yuan's sign or code
+    (``"RMB"0.00``, ``[$CNY]0.00``: ``CURRENCY_WORDS``), a word in small letters after the
+    digits (a unit, ``0.00"km"``) or set apart before them (a label, ``"Total "0``), or, with
+    ``yes_no`` (a yes/no column's, ``yes_no_change``), a yes/no word (``_word_beside`` judges
+    it; in any other column ``"NO"000000`` is a code's, since session 31, tester l). Since
+    session 31 (helper f), before which such a cell in an amount's column was read as the
+    number it holds, the sheet showing a code; the word is Latin letters (NFKC: ``ＪＮ`` is
+    ``JN``), a Chinese word beside the digits (``"第"0"项"``, ``0"户"``) being read as before."""
     sides = _beside_digits(_GENERAL_CODE.sub(lambda part: part[1] or "0", section))
     if sides is None:
         return ""
     before, after = sides
     prefix = before.split()[-1] if before.strip() else ""
-    if _code_letters(prefix, capitals=not before[-1:].strip()):
+    if _code_letters(prefix, not before[-1:].strip(), yes_no):
         return prefix
     suffix = after.split()[0] if after.strip() else ""
-    return suffix if _code_letters(suffix, capitals=True) else ""
+    return suffix if _code_letters(suffix, True, yes_no) else ""
 
 
-def _code_letters(word: str, capitals: bool) -> bool:
-    """Whether ``word`` holds a run of Latin letters that is no currency's (``_code_word``) nor
-    a yes/no word, and, with ``capitals``, is in capitals."""
+def _code_letters(word: str, capitals: bool, yes_no: bool) -> bool:
+    """Whether ``word`` holds a run of Latin letters that is no yuan's sign or code
+    (``_code_word``) nor, with ``yes_no``, a yes/no word, and, with ``capitals``, is in
+    capitals."""
     return any(
         run.upper() not in CURRENCY_WORDS
-        and yes_no_word(run) is None
+        and not (yes_no and yes_no_word(run) is not None)
         and not (capitals and not run.isupper())
         for run in re.findall(r"[A-Za-z]+\$?", unicodedata.normalize("NFKC", word))
     )
 
 
 def _literal(part: str) -> str:
-    """The text a format's literal (``"元"``, ``\\-``, ``!.``) shows."""
+    """The text a format's literal (``"元"``, ``\\-``, ``!.``) or bracketed part shows: a
+    currency's sign or code (``[$¥-804]``: ``¥``), nothing for any other (``[Red]``,
+    ``[$-804]``, ``[>=100]``)."""
+    if part.startswith("["):
+        return part[2:].split("-", 1)[0].removesuffix("]") if part.startswith("[$") else ""
     return part[1:-1] if part.startswith('"') else part[1:]
+
+
+#: A format's literal (``_QUOTED``) or bracketed part, read as the text it shows (``_literal``).
+_SHOWN_PART = re.compile(f"{_QUOTED.pattern}|{_BRACKETED.pattern}")
 
 
 #: Minus signs: ASCII, Unicode's, full-width (typed with a Chinese input method).
@@ -530,8 +578,7 @@ def _text_pieces(section: str) -> tuple[str | None, ...]:
         elif part[0] == "_" and len(part) == 2:
             pieces.append(" ")
         elif part.startswith("["):  # a colour, [DBNum1], a locale; a currency's sign shows
-            sign = part[2:].split("-", 1)[0] if part.startswith("[$") else ""
-            pieces.append(sign.removesuffix("]"))
+            pieces.append(_literal(part))
         else:
             pieces.append(part)
     return tuple(pieces)

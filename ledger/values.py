@@ -26,6 +26,7 @@ __all__ = [
     "CHINA",
     "CHINA_STANDARD_TIME",
     "CURRENCY_WORDS",
+    "FOREIGN_CURRENCIES",
     "MAX_FEN",
     "MEASURE_CATEGORIES",
     "PHONE_DIGITS",
@@ -690,10 +691,15 @@ _FOREIGN = (
     *("MOP", "美元", "美金", "港元", "港币", "港幣", "欧元", "歐元", "英镑", "日元", "台币"),
     *("新台币", "澳门元", "韩元", "円"),  # 円: the yen (session 28: 100円 was "not an amount")
 )
-#: Every currency's sign or code, yuan's and others', and yuan's name in letters (NFKC, upper
-#: case): what a number format shows beside an amount's digits as money, not as a code's
-#: letters (``"RMB"0.00``, ``"HK$"#,##0.00``, ``0.00" yuan"``; cli.xlsx_number_formats).
-CURRENCY_WORDS = frozenset({*_CURRENCY_SIGNS, *_FOREIGN, "YUAN"})
+#: Yuan's signs and codes and its name in letters (NFKC, upper case): what a number format
+#: shows beside an amount's digits as yuan, not as a code's letters (``"RMB"0.00``,
+#: ``[$CNY]0.00``, ``0.00" yuan"``; cli.xlsx_number_formats). Another currency's are no yuan
+#: there either, as typed (``FOREIGN_CURRENCIES``: since session 31, tester l, before which
+#: ``$#,##0.00`` and ``"US$"0.00`` were read as yuan, taken with these).
+CURRENCY_WORDS = frozenset({*_CURRENCY_SIGNS, "YUAN"})
+#: Other currencies' signs and codes, longest first where one ends another: a number format
+#: showing one beside an amount's digits is refused (cli.xlsx_number_formats._foreign_sign).
+FOREIGN_CURRENCIES = _FOREIGN
 #: Units an amount may be typed with at its end, longest first, and how many yuan each is.
 _UNITS: tuple[tuple[str, int], ...] = (
     ("万亿元", 10**12),  # fuzzer Q, session 27: 0.5万亿 was said to hold the unit '亿'

@@ -108,7 +108,7 @@ def test_a_format_adding_another_percent_sign_or_a_scales_letter_is_refused(
         "¥#,##0.00;¥-#,##0.00",  # a minus in the negative section only
         '0.00"(元)"',
         "+0.00",
-        '"HK$"#,##0.00',  # a word holding a scale's letter is no scale
+        '0.00"kg"',  # a word holding a scale's letter is no scale ("HK$": session 31, refused)
         '0.00"km"',
         '0.00"元"',
     ],

@@ -124,7 +124,19 @@ def test_a_number_shown_beside_a_word_saying_the_other_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("labour", "number_format"), [(1, '"是"0'), (0, '0"否"'), (1, '"第"0"项"'), (0, "0.0")]
+    ("labour", "number_format"),
+    [
+        (1, '"是"0'),
+        (0, '0"否"'),
+        (1, '"第"0"项"'),
+        (0, "0.0"),
+        # Session 31, tester l: a yes/no word's letters, a code's in any other column, are
+        # judged in a yes/no column by what they say.
+        (0, '"N"0'),
+        (1, '"Y"0'),
+        (0, '"NO "0'),
+        (1, '0" YES"'),
+    ],
 )
 def test_a_number_shown_beside_a_word_that_agrees_or_says_neither_is_read(
     seeded: Fupin, tmp_path: Path, labour: int, number_format: str

@@ -3,7 +3,10 @@ its digits (``"JN"000000`` shows 12 as JN000012) was read as the number it holds
 recorded where the officer sees a code. Letters beside the digits in capitals, or touching
 them before, are refused as ``"JN-"000000`` is, in every column; a currency's sign or code
 (``¥``, ``[$¥-804]``, ``RMB``, ``CNY``), a unit's word (``元``, ``yuan``), thousands separators
-and a label set apart by a space are an amount's, and read (docs/import.md)."""
+and a label set apart by a space are an amount's, and read (docs/import.md). Session 31,
+tester l: Excel's currency code (``[$JN-804]000000``) and a yes/no word's letters
+(``"NO"000000``) are a code's too, and another currency's sign (``$#,##0.00``) is refused as
+``$12`` typed is; yuan's (``[$RMB-804]``, ``[$CNY]``) are read."""
 
 from __future__ import annotations
 
@@ -33,6 +36,12 @@ def _allocation(path: Path, number_format: str, column: str = "G") -> Path:
     return saved(sheet, path, {f"{column}2": number_format})
 
 
+def _currency(sign: str) -> str:
+    """What a format showing another currency's ``sign`` is said to add (session 31, tester
+    l: such a cell was read as yuan, though ``$12`` typed as text is refused)."""
+    return f"{sign!r} (another currency's, where an amount is in yuan)"
+
+
 @pytest.mark.parametrize("dry_run", ["--dry-run ", ""])
 @pytest.mark.parametrize(
     ("number_format", "word"),
@@ -45,9 +54,32 @@ def _allocation(path: Path, number_format: str, column: str = "G") -> Path:
         ('"jn"0', "jn"),  # small letters touching the digits before them
         ('000000"A"', "A"),  # 000012A
         ('"JN"G/通用格式', "JN"),  # General as Chinese Excel writes it
+        # Session 31, tester l: Excel's currency code shows its text (JN000012), and a yes/no
+        # word's letters are a code's outside a yes/no column (N000012): read as 12 yuan.
+        ("[$JN-804]000000", "JN"),
+        ("[$JN]000000", "JN"),
+        ("[$JN-804]0.00", "JN"),
+        ("[Red][$JN]0", "JN"),
+        ('"N"000000', "N"),
+        ('"NO"000000', "NO"),
+        ('"Y"000000', "Y"),
+        ('000000"N"', "N"),
+        ('"TRUE"0', "TRUE"),
+        # Session 31, tester l: another currency, $12.00, read as 12 yuan.
+        ("$#,##0.00", _currency("$")),
+        ('"$"#,##0.00', _currency("$")),
+        ("[$$-409]#,##0.00", _currency("$")),  # Excel's own US dollars
+        ("[$€-2] #,##0.00", _currency("€")),
+        ("#,##0.00 [$€-1]", _currency("€")),
+        ("[$USD] #,##0.00", _currency("USD")),
+        ('"US$"0.00', _currency("US$")),
+        ('"HKD"0.00', _currency("HKD")),
+        ('"HK$"#,##0.00', _currency("HK$")),  # session 26 read it: no scale's k
+        ('#,##0.00"美元"', _currency("美元")),
+        ('"USD"000000', _currency("USD")),
     ],
 )
-def test_an_amount_shown_with_a_codes_letters_is_refused_nothing_written(
+def test_an_amount_shown_with_a_codes_letters_or_another_currency_is_refused(
     seeded: Fupin, tmp_path: Path, dry_run: str, number_format: str, word: str
 ) -> None:
     path = _allocation(tmp_path / "b.xlsx", number_format)
@@ -59,9 +91,10 @@ def test_an_amount_shown_with_a_codes_letters_is_refused_nothing_written(
     assert "Traceback" not in result.output
     assert seeded.event_count() == before
     said = " ".join(result.stderr.split())
+    added = word if word.startswith("'") else repr(word)
     assert (
         f"{path} [receive_allocation] row 2, amount: holds 12, but its number format adds "
-        f"{word!r} to it (the format {number_format!r}): what it shows is not what it holds; "
+        f"{added} to it (the format {number_format!r}): what it shows is not what it holds; "
         "type the number as it is meant"
     ) in said
 
@@ -105,9 +138,13 @@ def test_a_number_in_a_text_column_shown_with_a_codes_letters_is_refused(
         '0.00"元"',  # a unit's word
         '0.00" yuan"',
         '0.00"Yuan"',
-        '"US$"0.00',  # another currency's sign, read as before
         '"Total "0.00',  # a label set apart by a space
         '0"笔"',
+        "[$RMB-804]0.00",  # session 31, tester l: yuan's code in Excel's currency syntax
+        "[$CNY]0.00",
+        "[$-804]0.00",  # a locale alone
+        "[Red][$¥-804]0.00",
+        '"CNY "000000',
     ],
 )
 def test_an_amount_shown_with_a_currency_or_a_unit_is_imported(
