@@ -356,18 +356,28 @@ class ReadingQueries(LedgerCore):
         else:
             record = record_named(self.recorder, entry)
             where = f"log position {entry.position}"
-        undo = (
-            " (a correction 更正 or an amendment 更正登记事项 is never voided)"
-            if entry.name in ("Corrected", "Amended")
-            else ", or void that entry first if it is dated wrong (an entry voided by a "
-            "correction does not count)"
-        )
         raise RuleError(
             "effective",
             f"{officer.officer_id} recorded {entry.name} dated {entry.day} (entry "
             f"{entry.version} of {record}, {where}) under the post this {step} ends: date the "
-            f"{step} on or after {entry.day}{undo}",
+            f"{step} on or after {entry.day}{self._entry_undone(entry)}",
         )
+
+    def _entry_undone(self, entry: Entry) -> str:
+        """How the entry a retirement or transfer is dated before may be taken back: voided
+        first only if ``fupin correct`` takes it (an entry of its record's ``VOIDABLE``, as
+        ``check_correctable`` asks: since session 31, tester l, a ``VillageAmended`` and a
+        ``HelperRegistered`` were offered a void the correction refused); a correction 更正 or
+        amendment 更正登记事项 (the programme's rules, a village, a record's fields) never is."""
+        record = self.get_by_id(entry.originator_id)
+        if record is not None and entry.version in record.entries:
+            return (
+                ", or void that entry first if it is dated wrong (an entry voided by a "
+                "correction does not count)"
+            )
+        if entry.name == "Corrected" or entry.name.endswith("Amended"):
+            return " (a correction 更正 or an amendment 更正登记事项 is never voided)"
+        return f" ({entry.name} is not an entry a correction voids)"
 
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()
