@@ -548,7 +548,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
-    for said in report.ended_before_entries:
+    for said, void in report.ended_before_entries:
         # since session 28: a retirement or transfer dated before its officer's entries under
         # the post it ends, which a fupin before took (a note; tester L)
         say(
@@ -556,8 +556,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
                 f"{said}: a retirement or transfer is dated on or after the entries (not "
                 "voided) its officer recorded under the post it ends",
                 _rule_since("post_ended_before_entries"),
-                "refuses such a date: if it was dated wrong, void it (`fupin correct officer "
-                "OFFICER_ID ENTRY --reason …`) and record it anew on or after that entry's date",
+                f"refuses such a date: if it was dated wrong, void it (`{void}`) and record "
+                "it anew on or after that entry's date",
                 moved_on=report.moved_on,
             ),
             markup=False,

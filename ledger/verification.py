@@ -545,8 +545,9 @@ class VerifyReport:
     stale_heads: list[tuple[str, str]] = field(default_factory=list)
     #: Each retirement or transfer dated before an entry its officer recorded under the post
     #: it ends (``Verifier._post_ended``): a finding under today's rule, recorded by a fupin
-    #: that took it, not a problem (since session 28).
-    ended_before_entries: list[str] = field(default_factory=list)
+    #: that took it, not a problem (since session 28); each (the note, the command that voids
+    #: the step: ``fupin correct officer qu-01 2 --reason …``, since session 31, tester l).
+    ended_before_entries: list[tuple[str, str]] = field(default_factory=list)
     #: Each household turned down that took a change of members or a closure after, as
     #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 29, tester J).
@@ -2902,7 +2903,7 @@ class Verifier:
             holder, step, day, position, where, officer.post_at, entry
         )
 
-    def ended_before_entries(self, recorder: ApplicationRecorder) -> list[str]:
+    def ended_before_entries(self, recorder: ApplicationRecorder) -> list[tuple[str, str]]:
         """The note of each retirement or transfer ``_post_ended`` kept: one whose entry a
         correction voids (before the step or after it, by anyone) is judged again by the latest
         entry of the post left standing, read from the log between the post's start and the
@@ -2917,7 +2918,8 @@ class Verifier:
                 page = partial(stored_page, recorder)
                 entry = latest_entry(page, kept.holder, after, before, self.voided_entries, False)
             if entry is not None and entry.day > kept.day:
-                notes.append(self._ended_note(kept, entry))
+                void = f"fupin correct officer {kept.holder} {kept.where[2]} --reason …"
+                notes.append((self._ended_note(kept, entry), void))
         return notes
 
     def _ended_note(self, kept: _EndedEarly, entry: Entry) -> str:

@@ -16,7 +16,7 @@ from cli.main import COMMANDS, app, load_command
 from ledger import clock
 from ledger.application import open_ledger
 from ledger.demo import CACHE_ENV, run_demo
-from ledger.values import SPARED_BEFORE
+from ledger.values import SPARED_BEFORE, replayed_as_recorded
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from typer._click.core import Command, Context
@@ -87,6 +87,19 @@ def rule_came_in(monkeypatch: pytest.MonkeyPatch, rule: str, *, after_now: bool)
     since re-tester W); the day is what ``fupin verify``'s notes name."""
     moment = clock.now() + timedelta(days=1) if after_now else BEFORE_THE_RULES
     monkeypatch.setitem(SPARED_BEFORE, rule, moment)
+
+
+def verify_after_older_retirement(fupin: Fupin, officer: str, effective: date) -> str:
+    """``officer`` retired as of ``effective`` as a fupin before session 28 took it (before
+    their entries under the post, ``post_ended_before_entries`` unchecked), then ``fupin
+    verify``'s output, on one line."""
+    app = open_ledger(fupin.store)
+    try:
+        with replayed_as_recorded():
+            app.retire_officer(stamp("admin", effective), officer, "调离")
+    finally:
+        app.close()
+    return " ".join(fupin.ok("verify").stdout.split())
 
 
 def history_rows(fupin: Fupin, number: str) -> list[dict[str, object]]:

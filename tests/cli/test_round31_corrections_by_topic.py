@@ -16,11 +16,14 @@ from datetime import date
 from pathlib import Path
 
 import orjson
-from ledger.application import open_ledger
-from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import Fupin, assert_refused, doc, import_refused
-from tests.support import stamp
+from tests.cli.conftest import (
+    Fupin,
+    assert_refused,
+    doc,
+    import_refused,
+    verify_after_older_retirement,
+)
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
@@ -90,14 +93,8 @@ def test_a_correction_earlier_in_the_same_import_is_named_by_its_household(
 
 def test_verify_names_a_corrections_household_beside_an_older_retirement(seeded: Fupin) -> None:
     _pairing_voided_by_jn01(seeded)
-    app = open_ledger(seeded.store)
-    try:
-        with replayed_as_recorded():  # as a fupin before session 28 took it
-            app.retire_officer(stamp("admin", date(2016, 8, 20)), "jn-01", "调离")
-    finally:
-        app.close()
 
-    said = " ".join(seeded.ok("verify").stdout.split())
+    said = verify_after_older_retirement(seeded, "jn-01", date(2016, 8, 20))
 
     assert "is dated 2016-08-20, before Corrected dated 2016-09-01 (entry 8 of household " in said
     assert "LedgerAggregate" not in said

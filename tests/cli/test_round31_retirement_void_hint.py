@@ -9,8 +9,9 @@ is true of any other."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from tests.cli.conftest import Fupin, assert_refused, doc
+from tests.cli.conftest import Fupin, assert_refused, doc, verify_after_older_retirement
 
 STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tests/conftest.py)"
 
@@ -89,3 +90,18 @@ def test_a_retirement_before_a_visit_is_still_told_to_void_it_and_the_void_is_ta
     # the hint followed: the visit voided (by an admin: a correction of jn-01's is theirs too)
     seeded.ok(f"correct household JH-0001 {entry[1]} --reason 录错 {doc('2016-09-11')}", "admin")
     seeded.ok(f"officer retire jn-01 --reason 调离 {doc('2016-09-01')}", "admin")
+
+
+def test_verify_quotes_the_command_that_voids_an_older_retirement(seeded: Fupin) -> None:
+    """F9: the note of a retirement an older fupin dated before its officer's entries quoted
+    ``fupin correct officer OFFICER_ID ENTRY --reason …``; it names the officer and the entry,
+    and the command, followed as shown (its reason and document filled), clears the note."""
+    seeded.ok(f"household visit JH-0001 --helper c-1 {doc('2016-09-10')}", "jn-01")
+
+    said = verify_after_older_retirement(seeded, "jn-01", date(2016, 9, 1))
+
+    assert "jn-01's retirement (entry 2, log position " in said
+    assert "void it (`fupin correct officer jn-01 2 --reason …`) and record it anew" in said
+    assert "OFFICER_ID" not in said
+    seeded.ok(f"correct officer jn-01 2 --reason 日期错 {doc('2016-09-11')}", "admin")
+    assert "jn-01's retirement" not in seeded.ok("verify").stdout
