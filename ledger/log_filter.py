@@ -114,8 +114,9 @@ def parse_kinds(values: Sequence[str] | None, field: str = "event") -> frozenset
 def _meant(kind: str, known: frozenset[str]) -> str:
     """What a kind the ledger does not know was meant as: `` ('Disbursed'?) …`` for a kind in
     another case, width or language (its Chinese term: the log names events in English),
-    else the kinds holding it (``exit``: ``ExitAdvanced`` …), else the nearest few, else
-    every kind."""
+    else the kinds holding it (``exit``: ``ExitAdvanced`` …), else those whose Chinese terms
+    hold it (``退出``: ``ExitAdvanced (核实 / 退出帮扶)`` …), else the nearest few, else every
+    kind."""
     said = "--event takes an event's name as a log line's \"event\" gives it (docs/events.md)"
     plain = as_typed(kind)
     by_case = {name.casefold(): name for name in known}
@@ -134,6 +135,15 @@ def _meant(kind: str, known: frozenset[str]) -> str:
     ]
     if holding:
         return f"; the events whose names hold it: {', '.join(holding)}; {said}"
+    # a part of Chinese terms (退出: 拟退出, 退出帮扶, 退出公示, 撤回退出; since session 31,
+    # tester l: it was given every name)
+    by_part = [
+        f"{name} ({term})"
+        for name, term in sorted(EVENT_TERMS.items())
+        if name in known and len(plain) > 1 and plain in term
+    ]
+    if by_part:
+        return f"; the events whose terms hold it: {', '.join(by_part)}; {said}"
     nearest = difflib.get_close_matches(typed, sorted(by_case), n=3, cutoff=0.6)
     if nearest:
         return f"; the nearest: {', '.join(by_case[n] for n in nearest)}; {said}"

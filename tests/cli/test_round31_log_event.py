@@ -78,6 +78,20 @@ def test_a_correction_keeps_its_records_kind(seeded: Fupin) -> None:
             "the events whose names hold it: "
             "ExitAdvanced, ExitNoticed, ExitProposed, ExitWithdrawn;",
         ),
+        (
+            "退出",
+            "the events whose terms hold it: ExitAdvanced (核实 / 退出帮扶), "
+            "ExitNoticed (退出公示), ExitProposed (拟退出), ExitWithdrawn (撤回退出);",
+        ),
+        (
+            "公示",
+            "the events whose terms hold it: ExitNoticed (退出公示), NoticePosted (张榜公示);",
+        ),
+        (
+            "就业",
+            "the events whose terms hold it: EmploymentEnded (就业结束), "
+            "WorkerEmployed (吸纳就业);",
+        ),
         ("Disbursal", "the nearest: Disbursed;"),
         ("Reviewed,Nothing", "'Nothing' is no event the ledger records"),
         ("Created", "'Created' is no event the ledger records; the nearest: Corrected"),
