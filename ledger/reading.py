@@ -377,7 +377,7 @@ class ReadingQueries(LedgerCore):
             )
         if entry.name == "Corrected" or entry.name.endswith("Amended"):
             return " (a correction 更正 or an amendment 更正登记事项 is never voided)"
-        return f" ({entry.name} is not an entry a correction voids)"
+        return f" (entry {entry.version}, a {entry.name}, is not one a correction voids)"
 
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()

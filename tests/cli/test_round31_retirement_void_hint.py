@@ -67,7 +67,7 @@ def test_a_transfer_before_a_helpers_registration_is_not_told_to_void_it(seeded:
     )
 
     assert (
-        "date the transfer on or after 2016-09-10 (HelperRegistered is not an entry a "
+        "date the transfer on or after 2016-09-10 (entry 1, a HelperRegistered, is not one a "
         "correction voids)" in said
     )
     assert _VOID not in said
