@@ -903,7 +903,7 @@ def _apply(
             # record it names, as --as is (since session 30, re-tester R: a GHOST row was told
             # "no household 'JH-0004' on record"); initialise names the admin it registers.
             app.active_officer(parsed.stamp.actor)
-        before = len(app.batch_made())
+        before = app.batch_length()
         said = parsed.spec.call(app, parsed.stamp, args)
         seen.made.update(dict.fromkeys(app.batch_made(before), row.where))
         if isinstance(said, str) and said and not replayed:
