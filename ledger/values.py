@@ -379,6 +379,10 @@ PERSONAL_FIELDS = frozenset(
 )
 #: A digit as typed: ASCII or full-width (a Chinese input method's ``１``).
 _ANY_DIGIT = re.compile("[0-9\uff10-\uff19]")
+#: The fewest digits a personal number has: a mobile number's 11 (an ID card has 17 or 18).
+#: Only these digits become digits when a text is ``folded``, so a text with fewer holds none
+#: (an import checked every text of every row by folding it: a third of its time at 50 k rows).
+_FEWEST_DIGITS = 11
 #: What joins the digits of one number as people write it (``folded``): blanks (U+3000,
 #: U+00A0 and every other white space, made `` ``), ``-`` (dashes, minus signs and the
 #: full-width ``－`` made ``-``) and ``.`` (``．`` made ``.``); other invisible characters
@@ -492,8 +496,8 @@ def personal_number(text: str) -> tuple[str, str] | None:
     """The first ID-card or mobile phone number in ``text`` as ``check_no_personal_data``
     reads them, said without its digits: what it is (``an ID-card number``) and where
     (``characters 1-18``); or None."""
-    if _ANY_DIGIT.search(text) is None:
-        return None
+    if len(_ANY_DIGIT.findall(text)) < _FEWEST_DIGITS:
+        return None  # too few digits for either (most texts: 江高发〔2016〕4号), not folded
     plain, where = folded(text)
     for run in _NUMBER_RUN.finditer(plain):
         groups = list(_GROUP.finditer(run[0]))
