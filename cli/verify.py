@@ -419,6 +419,12 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
     # stays whole on its line for whoever copies or greps it.
     say = partial(console.print, soft_wrap=True)
+
+    def note(said: str, since: str, refuses: str, checked: str = "", moved: bool = True) -> None:
+        """A note under today's rules (``_under_today``), of a moved store's entries if so."""
+        moved_on = report.moved_on if moved else ""
+        say(_under_today(said, since, refuses, checked, moved_on), markup=False, highlight=False)
+
     say(f"verified {report.size} events; Merkle root {report.root.hex()}")
     say(
         f"signatures: {report.seals} seals over {report.signed} signed events, "
@@ -481,44 +487,32 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             if running
             else "; the two no longer run at once"
         )
-        say(
-            _under_today(
-                f"{said}: an enterprise or cooperative pairs one household 一对一 "
-                "[四(二)、四(十一)]",
-                "2026-11-29",
-                f"refuses such a pairing{advice}",
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: an enterprise or cooperative pairs one household 一对一 [四(二)、四(十一)]",
+            "2026-11-29",
+            f"refuses such a pairing{advice}",
+            moved=False,
         )
     for said in report.late_registrations:
         # since session 28: registered after the programme's years, by a fupin that took it
-        say(
-            _under_today(
-                f"{said}: a household is registered 建档立卡 by the end of the programme's last "
-                "year [三], and the year after it is only for households that returned to "
-                "poverty [六(六)]: this one is in no year's plan and is never assessed nor exits",
-                _rule_since("late_registration"),
-                "refuses such a registration: a household taken on in error is closed with "
-                "`fupin household close NUMBER --because in-error`",
-                moved_on=report.moved_on,
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a household is registered 建档立卡 by the end of the programme's last "
+            "year [三], and the year after it is only for households that returned to "
+            "poverty [六(六)]: this one is in no year's plan and is never assessed nor exits",
+            _rule_since("late_registration"),
+            "refuses such a registration: a household taken on in error is closed with "
+            "`fupin household close NUMBER --because in-error`",
         )
     for said in report.late_replacements:
         # since session 26: a replacement after the exit, by a fupin that took it (a note)
-        say(
-            _under_today(
-                f"{said}: a helper is paired while the household is assisted (up to and on its "
-                "exit's approval day)",
-                "2026-11-30",
-                "refuses such a replacement: if the unpairing was dated or named wrong, correct "
-                "it with `fupin correct household NUMBER VERSION --reason …`",
-                checked=" for a replacement",
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a helper is paired while the household is assisted (up to and on its "
+            "exit's approval day)",
+            "2026-11-30",
+            "refuses such a replacement: if the unpairing was dated or named wrong, correct "
+            "it with `fupin correct household NUMBER VERSION --reason …`",
+            checked=" for a replacement",
+            moved=False,
         )
     if report.able_unjudged:
         say(
@@ -530,53 +524,36 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         )
     for said in report.able_not_key_targets:
         # since session 26: registered or amended so by a fupin that took it (a note)
-        say(
-            _under_today(
-                f"{said}: a 低保 household with labour capacity that is willing is a key target "
-                "重点帮扶对象 [三; 四(一)]",
-                "2026-12-01",
-                "refuses it: amend its mark with `fupin household amend NUMBER --key-target`, "
-                "or the field typed wrong",
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a 低保 household with labour capacity that is willing is a key target "
+            "重点帮扶对象 [三; 四(一)]",
+            "2026-12-01",
+            "refuses it: amend its mark with `fupin household amend NUMBER --key-target`, "
+            "or the field typed wrong",
+            moved=False,
         )
     for said in report.dated_before:
         # since session 26: recorded by a fupin before session 24, which took it (a note)
-        say(
-            _under_today(said, "2026-12-01", "refuses such a date"),
-            markup=False,
-            highlight=False,
-        )
+        note(said, "2026-12-01", "refuses such a date", moved=False)
     for said, void in report.ended_before_entries:
         # since session 28: a retirement or transfer dated before its officer's entries under
         # the post it ends, which a fupin before took (a note; tester L)
-        say(
-            _under_today(
-                f"{said}: a retirement or transfer is dated on or after the entries (not "
-                "voided) its officer recorded under the post it ends",
-                _rule_since("post_ended_before_entries"),
-                f"refuses such a date: if it was dated wrong, void it (`{void}`) and record "
-                "it anew on or after that entry's date",
-                moved_on=report.moved_on,
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a retirement or transfer is dated on or after the entries (not "
+            "voided) its officer recorded under the post it ends",
+            _rule_since("post_ended_before_entries"),
+            f"refuses such a date: if it was dated wrong, void it (`{void}`) and record "
+            "it anew on or after that entry's date",
         )
     for said in report.after_rejection:
         # since session 29: a household turned down, changed or closed after by a fupin that
         # took it (a note; tester J)
-        say(
-            _under_today(
-                f"{said}: a household turned down is no household of the programme, and "
-                "nothing is recorded of it after",
-                _rule_since("step_after_rejection"),
-                "refuses such a step; the caseload counts the household in its group, status "
-                "rejected, not among the closed",
-                moved_on=report.moved_on,
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a household turned down is no household of the programme, and "
+            "nothing is recorded of it after",
+            _rule_since("step_after_rejection"),
+            "refuses such a step; the caseload counts the household in its group, status "
+            "rejected, not among the closed",
         )
     for rule, said in report.spared:
         # since session 30: a merge into a household whose exit was under way, a talk under a
@@ -584,13 +561,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # by a fupin that took it (a note); a closure during an exit and an exit approval voided
         # after a closure are the household's one note below
         statement, refuses = _SPARED_RULES[rule]
-        say(
-            _under_today(
-                f"{said}: {statement}", _rule_since(rule), refuses, moved_on=report.moved_on
-            ),
-            markup=False,
-            highlight=False,
-        )
+        note(f"{said}: {statement}", _rule_since(rule), refuses)
     for said in report.closed_under_way:
         # since session 30: one note of each household that stands closed with an exit or a
         # return under way, whatever an older fupin took that left it so (_CLOSED_UNDER_WAY): a
@@ -598,17 +569,11 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # it; withdrawn since, or the closure voided, it is not noted (re-tester R;
         # ledger.exit_spared no longer notes the first nor the approval, which gave such a
         # household two notes)
-        say(
-            _under_today(
-                f"{said}: a household is not closed while an exit or a return of it is under "
-                "way, nor takes after its closure a step or a correction leaving one under way",
-                _rule_since(*_CLOSED_UNDER_WAY),
-                "refuses such a closure, step or correction; a withdrawal is taken after the "
-                "closure",
-                moved_on=report.moved_on,
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: a household is not closed while an exit or a return of it is under "
+            "way, nor takes after its closure a step or a correction leaving one under way",
+            _rule_since(*_CLOSED_UNDER_WAY),
+            "refuses such a closure, step or correction; a withdrawal is taken after the closure",
         )
     for said in report.employed_past_closure:
         # since session 31: an employment of a worker of a closed household standing past its
@@ -616,17 +581,12 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # ended after it (employment_end_after_closure) or its end on or before it voided after
         # it (end_voided_after_closure), all three of one day (a note; before, verify said
         # nothing of one)
-        say(
-            _under_today(
-                f"{said}: {ENDS_BY_CLOSURE}",
-                _rule_since(*_EMPLOYED_PAST_CLOSURE),
-                "refuses a closure while one stands, one from before the closure entered after "
-                "it, an end dated after the closure, and the voiding of an end on or before it "
-                "while the closure stands",
-                moved_on=report.moved_on,
-            ),
-            markup=False,
-            highlight=False,
+        note(
+            f"{said}: {ENDS_BY_CLOSURE}",
+            _rule_since(*_EMPLOYED_PAST_CLOSURE),
+            "refuses a closure while one stands, one from before the closure entered after "
+            "it, an end dated after the closure, and the voiding of an end on or before it "
+            "while the closure stands",
         )
     if report.recorded_checkpoints:
         say(
