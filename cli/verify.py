@@ -390,8 +390,11 @@ _CLOSED_UNDER_WAY = (
     "return_approval_after_closure",
 )
 
-#: The rules whose entries verify's note of an employment standing past a closure covers.
+#: The rules whose entries verify's note of an employment standing past a closure covers (since
+#: session 32 session 25's two too, which verify's pass reported as problems).
 _EMPLOYED_PAST_CLOSURE = (
+    "closure_while_employed",
+    "employed_from_closure",
     "under_way_past_closure",
     "employment_end_after_closure",
     "end_voided_after_closure",
@@ -580,13 +583,15 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # closure, which a fupin before took entered after the closure (under_way_past_closure),
         # ended after it (employment_end_after_closure) or its end on or before it voided after
         # it (end_voided_after_closure), all three of one day (a note; before, verify said
-        # nothing of one)
+        # nothing of one); since session 32 also a closure while one stood
+        # (closure_while_employed) and one from the closure's date on (employed_from_closure),
+        # session 25's rules, which failed verify's pass
         note(
             f"{said}: {ENDS_BY_CLOSURE}",
             _rule_since(*_EMPLOYED_PAST_CLOSURE),
-            "refuses a closure while one stands, one from before the closure entered after "
-            "it, an end dated after the closure, and the voiding of an end on or before it "
-            "while the closure stands",
+            "refuses a closure while one stands, one from the closure's date on, one from "
+            "before the closure entered after it, an end dated after the closure, and the "
+            "voiding of an end on or before it while the closure stands",
         )
     if report.recorded_checkpoints:
         say(

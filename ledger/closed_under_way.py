@@ -19,7 +19,10 @@ closure as well (``closure_during_exit``, ``approval_after_closure``), a second 
 same household; since session 30 this is the only one. An employment standing past the closure, on
 the enterprise's record, is a note of its own, as the enterprise's record stands now: voided,
 or ended on or before the closure's day, it is not noted (since session 31: before, verify said
-nothing of one).
+nothing of one). Since session 32 this includes one from the closure's date on, entered after
+the closure, and a closure recorded while one stood (session 25's rules, ``employed_from_closure``
+and ``closure_while_employed``), which verify's pass reported as problems, so that a ledger a
+fupin of session 25 recorded before them failed verify and did not move.
 
 What it reads of the log's one scan after the pass (``ledger.after_pass``: the closures, and
 the employments' households, a plain field), then one read of each household closed
@@ -96,11 +99,25 @@ def _employed_past(household: Household, helper: Helper | None, version: int) ->
     if past is None:
         return []
     enterprise, number = helper.helper_id, household.number
-    if past.ended is None:
-        how = (
-            f"standing (end it on or before {household.closed_on}: fupin helper end-employment "
-            f"{enterprise} {number} -e DATE)"
+    end = f"fupin helper end-employment {enterprise} {number} -e DATE"
+    if past.since > household.closed_on:
+        # begun after the closure's date (since session 32: a fupin of session 25 took one,
+        # ``employed_from_closure``, and verify's pass failed the ledger): no end of it is on or
+        # before the closure, so the closure is dated wrong or the employment never was
+        void = f"(fupin correct helper {enterprise} {version} --reason …)"
+        reclose = (
+            f"void the closure (fupin correct household {number} {household.closure_entry} "
+            "--reason …)"
         )
+        then = (
+            f"{reclose}, end it ({end}) and close the household again on or after its end"
+            if past.ended is None
+            else f"{reclose} and close the household again on or after its end, {past.ended}"
+        )
+        said = "standing" if past.ended is None else f"ended only on {past.ended}"
+        how = f"{said} ({past.began_after(void, then)})"
+    elif past.ended is None:
+        how = f"standing (end it on or before {household.closed_on}: {end})"
     else:
         how = (
             f"ended only on {past.ended} (entry {past.end_entry} of {enterprise}; void that end, "

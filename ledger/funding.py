@@ -210,9 +210,14 @@ class FundCommands(LedgerCore):
                 "the employment",
                 "a registered poor worker is employed while assisted",
             )
-            if household.closed_on is not None and household.closed_on <= since:
+            if (
+                household.closed_on is not None
+                and household.closed_on <= since
+                and not replay_spares("employed_from_closure", self.rebuilding_export)
+            ):
                 # (since session 25: the employment is on the enterprise's record, which the
-                # household's closure rule never sees)
+                # household's closure rule never sees; an export's row is replayed as a fupin
+                # of session 25 before the rule took it, since session 32)
                 raise RuleError(
                     "since",
                     f"the employment is from {since}; {household.closure_said()}: a closed "

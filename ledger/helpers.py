@@ -124,6 +124,16 @@ class EmploymentPast(NamedTuple):
     ended: date | None
     end_entry: int | None
 
+    def began_after(self, void: str, then: str) -> str:
+        """The ways out for one that began after the closure's date, which no end on or before
+        it can follow (``Helper.check_ending``): ``void`` it if it never was, or, if it was,
+        ``then`` (the closure dated on or after its end), as the closure's refusal (since
+        session 31, helper n) and verify's note of one (since session 32) say them."""
+        return (
+            "it began after the closure's date, so no end of it is on or before it: void it if "
+            f"it never was {void}, or, if it was, {then}"
+        )
+
 
 class Helper(LedgerAggregate):
     """A helper 帮扶责任人: cadre, enterprise or cooperative, social worker or volunteer team."""

@@ -1310,10 +1310,11 @@ REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 SESSION_28_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 29 added, which an export's replay spares, came in (as session 28's).
 SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
-#: Each rule added in session 28 (or since) that a replay spares, by name, and when it came
-#: in: the one place these times are kept; ``fupin verify``'s notes of such entries
-#: (cli/verify.py) read them (``replay_spares``: every replayed row is spared, whenever
-#: recorded).
+#: Each rule added in session 28 (or since, or earlier and found since to refuse what an older
+#: fupin took: session 25's two of a closure and an employment) that a replay spares, by name,
+#: and when it came in: the one place these times are kept; ``fupin verify``'s notes of such
+#: entries (cli/verify.py) read them (``replay_spares``: every replayed row is spared,
+#: whenever recorded).
 SPARED_BEFORE: dict[str, datetime] = {
     # a household identified or registered after the programme's last year (programme.py)
     "late_registration": SESSION_28_RULES,
@@ -1362,6 +1363,13 @@ SPARED_BEFORE: dict[str, datetime] = {
     # an end of an employment dated on or before a household's closure voided while the closure
     # stands, the job left standing past it (oversight.py; since session 31, helper d)
     "end_voided_after_closure": SESSION_29_RULES,
+    # a household closed 注销 while an employment of a worker of it stands past the closure's
+    # date (casework.py; since session 25, spared since session 32: a fupin of session 25
+    # before it took one)
+    "closure_while_employed": SESSION_29_RULES,
+    # a worker of a household employed from the household's closure's date on, recorded after
+    # the closure (funding.py; since session 25, spared since session 32, as the closure's)
+    "employed_from_closure": SESSION_29_RULES,
 }
 
 

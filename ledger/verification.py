@@ -102,8 +102,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    whatever a fupin before 2026-12-03 took that left it so (a closure during one, a step of one
    entered after the closure, an approval voided after it), and each employment of a worker of
    a closed household standing past its closure (since session 31; ``ledger.closed_under_way``,
-   then each household closed read); these four read the log in one scan after the pass
-   (``ledger.after_pass``, since session 31: four scans by topic before); the times are
+   then each household closed read), which since session 32 includes one from the closure's
+   date on entered after it and a closure recorded while one stood, session 25's rules, which
+   the pass reported as problems until a fupin of session 25 was found to have taken them;
+   these four read the log in one scan after the pass (``ledger.after_pass``, since session
+   31: four scans by topic before); the times are
    ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
@@ -414,9 +417,6 @@ _STREET_SIDES = frozenset(
 )
 #: Events naming the household whose street judges them, on another record (a helper's).
 _OF_HOUSEHOLD = frozenset({"WorkerEmployed", "EmploymentEnded", "PairingTaken", "PairingReleased"})
-#: An employment and its end, on the enterprise's record: a closure's other side (since session
-#: 25, ``Verifier._employment``).
-_EMPLOYMENT_EVENTS = frozenset({"WorkerEmployed", "EmploymentEnded"})
 #: The command of each step of an exit or a return (their events serve several commands).
 _STEP_COMMANDS = {
     ("ExitAdvanced", "verified"): "verify_exit",
@@ -812,15 +812,6 @@ class Verifier:
         # Every closure read (position, where): its enterprises' sides are checked after the
         # pass (``_RecordRules._closure_sides_missing``, since session 25).
         self._closings: list[tuple[int, _Where]] = []
-        # The employments 就业 read (since session 25, ``_employment``), which live on the
-        # enterprises' records: a household's id -> (the helper's id, the entry's version) ->
-        # [since, ended (None: standing), position, label]; the standing one of each (helper,
-        # household); each end (helper, its version) -> (household, the employment it ended);
-        # the helpers that employ, whose corrections may void one.
-        self._employments: dict[bytes, dict[tuple[bytes, int], list[Any]]] = {}
-        self._employed: dict[tuple[bytes, bytes], int] = {}
-        self._ends: dict[tuple[bytes, int], tuple[bytes, int | None]] = {}
-        self._employers: set[bytes] = set()
         #: Households identified able and willing, not registered as key targets (bit 1
         #: labour, 2 willing, 4 registered), and those to read again after the pass (an
         #: amendment or correction ``_able`` cannot judge alone): ``able_not_key_candidates``.
@@ -1441,10 +1432,6 @@ class Verifier:
                     if kind.name == "Closed" or (closures and uid in closures):
                         where = (topic, uid, version)
                         self._closure(position, where, kind.name, day, tree.get("corrects"))
-                    if kind.name in _EMPLOYMENT_EVENTS or (
-                        kind.name == "Corrected" and uid in self._employers
-                    ):
-                        self._employment(position, (topic, uid, version), kind.name, day, tree.get)
                     if kind.name == "Moved":
                         self._moved(position, (topic, uid, version), day, tree.get)
                     if kind.name in _ABLE_EVENTS:
@@ -1797,13 +1784,6 @@ class Verifier:
                     effective = event.prov.effective
                     day = effective.isoformat() if isinstance(effective, date) else ""
                     self._closure(position, where, name, day, getattr(event, "corrects", None))
-                if name in _EMPLOYMENT_EVENTS or (
-                    name == "Corrected" and where[1] in self._employers
-                ):
-                    effective = event.prov.effective
-                    day = effective.isoformat() if isinstance(effective, date) else ""
-                    get = lambda field: getattr(event, field, None)  # noqa: E731
-                    self._employment(position, where, name, day, get)
                 if name == "Moved":
                     effective = event.prov.effective
                     day = effective.isoformat() if isinstance(effective, date) else ""
@@ -2436,7 +2416,6 @@ class Verifier:
             if day:
                 self._closures[uid] = (where[2], day, position, _label(where))
                 self._closings.append((position, where))
-                self._employment_standing(position, where, day)
             return
         entry, closed_on, at, said = closure
         if name == "Corrected" and corrects == entry:
@@ -2550,87 +2529,6 @@ class Verifier:
         except Exception:  # damaged: not told here (the pass reported it when it read it)
             return None, []
         return (first if isinstance(first, str) else None), moves
-
-    def _employment_standing(self, position: int, where: _Where, day: str) -> None:
-        """A closure recorded while an employment of a worker of its household stood past its
-        date (since session 25): one read before it, not voided, not ended or ended after the
-        closure's date, as ``close_household`` refuses (``_check_no_employment_after``)."""
-        for (_helper, _version), (since, ended, at, said) in sorted(
-            self._employments.get(where[1], {}).items(), key=lambda item: item[1][2]
-        ):
-            if ended is not None and ended <= day:
-                continue
-            until = "" if ended is None else f", ended only on {ended}"
-            self._problem(
-                position,
-                _label(where),
-                f"dated {day}, recorded while the employment {said} (position {at}, since "
-                f"{since}{until}) of a worker of the household stood past it: the command "
-                "refuses a closure while an employment of the household stands past its date "
-                "(end it on or before the closure, or void it, first)",
-            )
-
-    def _employment(
-        self, position: int, where: _Where, name: str, day: str, get: Callable[[str], Any]
-    ) -> None:
-        """An employment, its end or a correction of an employer's entry, read in recording
-        order (since session 25): an employment of a worker of a household closed on or before
-        its ``since``, recorded after the closure, is refused by ``helper employ``; the
-        employments standing are what a later closure is judged by (``_employment_standing``).
-        A voided employment is taken out; a voided end lets its employment stand again."""
-        helper, version = where[1], where[2]
-        if name == "Corrected":
-            corrects = get("corrects")
-            if not isinstance(corrects, int):
-                return
-            end = self._ends.pop((helper, corrects), None)
-            if end is not None:  # an end voided: the employment it ended stands again
-                household, employed = end
-                held = self._employments.get(household, {}).get((helper, employed or 0))
-                if held is not None:
-                    held[1] = None
-                    self._employed[(helper, household)] = employed or 0
-                return
-            for household, held_of in self._employments.items():
-                if held_of.pop((helper, corrects), None) is not None:
-                    if self._employed.get((helper, household)) == corrects:
-                        del self._employed[(helper, household)]
-                    return
-            return
-        number = get("household")
-        if not isinstance(number, str):  # malformed: the pass says so
-            return
-        household = natural_id("household", number).bytes
-        if name == "EmploymentEnded":
-            employed = self._employed.pop((helper, household), None)
-            if employed is not None:
-                held = self._employments.get(household, {}).get((helper, employed))
-                if held is not None:
-                    held[1] = day
-            self._ends[(helper, version)] = (household, employed)
-            return
-        since = _iso_day(get("since"))
-        if not since:
-            return
-        said = _label(where)
-        self._employers.add(helper)
-        self._employments.setdefault(household, {})[(helper, version)] = [
-            since,
-            None,
-            position,
-            said,
-        ]
-        self._employed[(helper, household)] = version
-        closure = self._closures.get(household)
-        if closure is not None and closure[1] <= since:
-            _entry, closed_on, at, closed = closure
-            self._problem(
-                position,
-                said,
-                f"an employment of a worker of {number} since {since}, recorded after the "
-                f"household's closure {closed} (position {at}, dated {closed_on}): the command "
-                "refuses it (a closed household has no worker employed on or after its closure)",
-            )
 
     def _note(self, name: str, position: int, where: _Where, payment: object) -> None:
         """An event an amendment's rules read (``_NOTED``): the first place of each kind a

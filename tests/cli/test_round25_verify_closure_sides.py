@@ -4,7 +4,12 @@ enterprise's record) of a worker of a household closed on or before its ``since`
 after the closure, and a closure recorded while an employment of the household stood past its
 date, which the commands refuse; a closure saved without the release of the household's
 enterprise's pairing (``PairingReleased``), and a voided closure without its retaking
-(``PairingRetaken``). The events are written into the store past their commands' checks."""
+(``PairingRetaken``). The events are written into the store past their commands' checks.
+
+Since session 32 the first two are notes under today's rules, not problems: a fupin of session
+25 took both before the rules came in, and such a ledger failed verify and did not move
+(tests/cli/test_round32_employment_closure_spared.py); verify's note of an employment standing
+past a closure says them, as the enterprise's record stands now."""
 
 from __future__ import annotations
 
@@ -79,16 +84,37 @@ def _said(fupin: Fupin) -> str:
     return " ".join(found.output.split())
 
 
-def test_an_employment_recorded_after_the_closure_is_reported(seeded: Fupin) -> None:
+def _noted(fupin: Fupin) -> str:
+    """What verify says of a ledger it passes, its note of the employment included."""
+    found = fupin("verify", "admin")
+    assert found.exit_code == 0, found.output
+    return " ".join(found.output.split())
+
+
+#: verify's note of e-1's employment of a worker of JH-0001 (entry 2) past its closure (entry 8)
+PAST = (
+    "under today's rules: household JH-0001 was closed on 2016-09-01 (died-out) (entry 8) with "
+    "e-1's employment of a worker of it since {} (entry 2 of e-1) standing ({}): an employment "
+    "of a worker of a household ends on or before the household's closure 注销, which a fupin "
+    "before 2026-12-03 did not check (not a problem: recorded as it was taken; today's fupin "
+    "refuses a closure while one stands, one from the closure's date on,"
+)
+
+
+def test_an_employment_recorded_after_the_closure_is_noted(seeded: Fupin) -> None:
     seeded.ok(DIED_OUT + doc("2016-09-01"), JN)
     _employ_by_hand(seeded, date(2016, 9, 5))
 
-    said = _said(seeded)
+    said = _noted(seeded)
 
-    assert "1 problem(s)" in said
-    assert "Helper.WorkerEmployed" in said
-    assert "an employment of a worker of JH-0001 since 2016-09-05, recorded after the " in said
-    assert "(a closed household has no worker employed on or after its closure)" in said
+    began_after = (
+        "it began after the closure's date, so no end of it is on or before it: void it if it "
+        "never was (fupin correct helper e-1 2 --reason …), or, if it was, void the closure "
+        "(fupin correct household JH-0001 8 --reason …), end it (fupin helper end-employment "
+        "e-1 JH-0001 -e DATE) and close the household again on or after its end"
+    )
+    assert said.count(PAST.format("2016-09-05", began_after)) == 1, said
+    assert said.count("under today's rules") == 1
 
 
 def test_an_employment_since_before_the_closure_or_after_its_void_verifies(
@@ -104,16 +130,15 @@ def test_an_employment_since_before_the_closure_or_after_its_void_verifies(
     assert seeded.ok("verify", "admin").stdout.startswith("verified ")
 
 
-def test_a_closure_recorded_while_an_employment_stood_is_reported(seeded: Fupin) -> None:
+def test_a_closure_recorded_while_an_employment_stood_is_noted(seeded: Fupin) -> None:
     seeded.ok(EMPLOY.format(day="2016-08-20"), JN)
     _close_by_hand(seeded, date(2016, 9, 1))
 
-    said = _said(seeded)
+    said = _noted(seeded)
 
-    assert "1 problem(s)" in said
-    assert "Household.Closed" in said
-    assert "dated 2016-09-01, recorded while the employment Helper.WorkerEmployed" in said
-    assert "since 2016-08-20) of a worker of the household stood past it" in said
+    end = "end it on or before 2016-09-01: fupin helper end-employment e-1 JH-0001 -e DATE"
+    assert said.count(PAST.format("2016-08-20", end)) == 1, said
+    assert said.count("under today's rules") == 1
 
 
 def test_a_closure_after_an_employment_ended_by_then_or_voided_verifies(seeded: Fupin) -> None:
@@ -127,14 +152,15 @@ def test_a_closure_after_an_employment_ended_by_then_or_voided_verifies(seeded: 
     assert seeded.ok("verify", "admin").stdout.startswith("verified ")
 
 
-def test_a_closure_after_an_employments_end_was_voided_is_reported(seeded: Fupin) -> None:
+def test_a_closure_after_an_employments_end_was_voided_is_noted(seeded: Fupin) -> None:
     seeded.ok(EMPLOY.format(day="2016-08-20"), JN)
     seeded.ok(f"helper end-employment e-1 JH-0001 {doc('2016-08-25')}", JN)
     ended = _helper_entry(seeded, ended=True)
     seeded.ok(f"correct helper e-1 {ended} --reason 登记错误 {doc('2016-08-27')}", JN)
     _close_by_hand(seeded, date(2016, 9, 1))
 
-    assert "recorded while the employment Helper.WorkerEmployed" in _said(seeded)
+    end = "end it on or before 2016-09-01: fupin helper end-employment e-1 JH-0001 -e DATE"
+    assert PAST.format("2016-08-20", end) in _noted(seeded)
 
 
 def test_a_closure_without_its_enterprises_release_is_reported(seeded: Fupin) -> None:

@@ -314,9 +314,9 @@ def test_verify_notes_an_employment_an_older_fupin_left_standing_past_a_closure(
         "2016-12-20",
         "standing (end it on or before 2016-12-20: fupin helper end-employment e-1 JH-0001 -e "
         f"DATE): {ENDS}, which a fupin before 2026-12-03 did not check (not a problem: recorded "
-        "as it was taken; today's fupin refuses a closure while one stands, one from before the "
-        "closure entered after it, an end dated after the closure, and the voiding of an end on or "
-        "before it while the closure stands)",
+        "as it was taken; today's fupin refuses a closure while one stands, one from the "
+        "closure's date on, one from before the closure entered after it, an end dated after the "
+        "closure, and the voiding of an end on or before it while the closure stands)",
     )
     assert said.count(standing) == said.count("under today's rules") == 1, said
     # ended after the closure (entry 3 of e-1), it still stood past it

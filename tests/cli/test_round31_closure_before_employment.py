@@ -8,8 +8,9 @@ end it and date the closure on or after its end (an employment already ended: it
 One that began on or before the closure's date keeps the first advice, which it can follow.
 
 (The brief asked this of ``fupin verify``'s note of an employment standing past a closure; a
-ledger holding one that began on or after the closure fails verify's pass since session 25, at
-the employment or the closure, so that note is never shown of one.)"""
+ledger holding one that began on or after the closure failed verify's pass since session 25, at
+the employment or the closure, so that note was never shown of one. Since session 32 it is,
+with the ways out that can be followed: tests/cli/test_round32_employment_closure_spared.py.)"""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from cli.main import app
+from cli.verify import _EMPLOYED_PAST_CLOSURE
 from ledger.application import open_ledger
 from ledger.values import SPARED_BEFORE, replayed_as_recorded
 
@@ -156,9 +157,9 @@ def test_an_older_ledger_holding_both_moves_and_verify_notes_its_employment(
         "2026-12-03 did not check",
     )
     refuses = (
-        "today's fupin refuses a closure while one stands, one from before the closure entered "
-        "after it, an end dated after the closure, and the voiding of an end on or before it "
-        "while the closure stands)"
+        "today's fupin refuses a closure while one stands, one from the closure's date on, one "
+        "from before the closure entered after it, an end dated after the closure, and the "
+        "voiding of an end on or before it while the closure stands)"
     )
     here = _verify_notes(seeded)
     assert here.count(late) == here.count("under today's rules") == 1, here
@@ -176,6 +177,10 @@ def test_an_older_ledger_holding_both_moves_and_verify_notes_its_employment(
 
 
 def test_the_note_names_the_day_the_rules_it_states_came_in() -> None:
-    # verify's one note says one day for the three rules it covers
+    # verify's one note says one day for the rules it covers (since session 32 five: session
+    # 25's two of a closure and an employment with the three)
     rules = ("under_way_past_closure", "employment_end_after_closure", "end_voided_after_closure")
-    assert len({SPARED_BEFORE[rule] for rule in rules}) == 1
+    assert set(rules) | {"closure_while_employed", "employed_from_closure"} == set(
+        _EMPLOYED_PAST_CLOSURE
+    )
+    assert len({SPARED_BEFORE[rule] for rule in _EMPLOYED_PAST_CLOSURE}) == 1
