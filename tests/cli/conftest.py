@@ -76,6 +76,22 @@ def reimported(fupin: Fupin, folder: Path) -> Result:
     return fupin.runner.invoke(app, ["--store", str(fresh), "import", "--create", str(log)])
 
 
+#: What verify's note under today's rules says of an entry of a store a move made, and of one
+#: recorded as it was taken (cli/verify.py ``_under_today``).
+RECORDED_BEFORE_THE_MOVE = "recorded before the move, import --create on "
+RECORDED_AS_TAKEN = "(not a problem: recorded as it was taken;"
+
+
+def assert_notes_say_the_move(said: str, moved: bool) -> None:
+    """Each note under today's rules in verify's output ``said`` (one or more) says its entry
+    was recorded before the move in a store a move made (``moved``), else that it was recorded
+    as it was taken (since session 32, helper b: four notes never said the move)."""
+    notes = said.count("under today's rules")
+    assert notes, said
+    counted = (said.count(RECORDED_BEFORE_THE_MOVE), said.count(RECORDED_AS_TAKEN))
+    assert counted == ((notes, 0) if moved else (0, notes)), said
+
+
 #: A recording time before every rule an export's replay spares (``SPARED_BEFORE``).
 BEFORE_THE_RULES = datetime(2026, 1, 1, tzinfo=UTC)
 

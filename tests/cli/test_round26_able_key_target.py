@@ -23,7 +23,7 @@ from cli.main import app as fupin_app
 from ledger import verification
 from ledger.application import open_ledger
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import Fupin, assert_notes_say_the_move, assert_refused, doc, reimported
 from tests.support import identify, register, stamp
 
 STORE_INDEPENDENT = "the household's rules and an export's replay: SQLite is enough"
@@ -138,6 +138,8 @@ def test_an_older_ledger_moves_and_verify_notes_them(seeded: Fupin, tmp_path: Pa
         )
         assert "household JH-0006 (registered 2016-08-10)" in said
         assert "fupin household amend NUMBER --key-target" in said
+        # in the moved store, as of entries recorded before the move (since session 32)
+        assert_notes_say_the_move(said, moved=store == fresh)
 
 
 def test_verify_says_nothing_of_households_under_today_s_rules(seeded: Fupin) -> None:

@@ -21,7 +21,14 @@ from ledger.application import open_ledger
 from ledger.base import Provenance
 from ledger.household import Household
 
-from tests.cli.conftest import Fupin, doc, history_rows, last_entry, reimported
+from tests.cli.conftest import (
+    Fupin,
+    assert_notes_say_the_move,
+    doc,
+    history_rows,
+    last_entry,
+    reimported,
+)
 from tests.support import register, stamp
 
 STORE_INDEPENDENT = "an older ledger's replay into a new SQLite store: SQLite is enough"
@@ -71,6 +78,10 @@ def test_an_older_double_pairing_moves_as_recorded(seeded: Fupin, tmp_path: Path
     for number in ("JH-0001", "JH-0005"):
         assert _pairings(seeded, fresh, number) == _pairings(seeded, seeded.store, number)
     assert NOTE in _verified(seeded, fresh)
+    # the moved store's note says the pairing was recorded before the move, whose recording
+    # time is the export's (since session 32: it said "recorded as it was taken")
+    assert_notes_say_the_move(_verified(seeded, fresh), moved=True)
+    assert_notes_say_the_move(_verified(seeded, seeded.store), moved=False)
 
 
 def test_a_voided_double_pairing_moves(seeded: Fupin, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from ledger.application import Ledger
 from ledger.base import LedgerAggregate
 
-from tests.cli.conftest import Fupin, doc
+from tests.cli.conftest import Fupin, assert_notes_say_the_move, doc
 from tests.cli.test_round24_keys import Keys, keys
 from tests.cli.test_round24_move_key_dates import _move
 
@@ -171,3 +171,30 @@ def test_an_honest_history_of_rotations_and_revocations_says_nothing(keys: Keys)
     assert "under today's rules" not in fupin.ok("verify", "admin").output
     moved = _move(keys)  # its keys registered again on the move's day, the revoked carried
     assert "under today's rules" not in fupin.ok(f"{moved} verify", "admin").output
+
+
+# -- helper b, session 32: the one note under today's rules that never says the move ------------
+
+
+def test_in_a_moved_store_a_date_the_rules_refuse_was_recorded_as_it_was_taken(
+    keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other notes under today's rules say, in a store a move made, that the entry was
+    recorded before the move, its recording time the export's. This one does not: a move
+    replays no key event nor checkpoint (it registers the keys again, dated after the export's
+    last row and key event, and takes its own checkpoints), so the old store's dates are not
+    in the new one, and one there was recorded after the move, as it was taken."""
+    _every_date_the_old_way(keys, monkeypatch)
+    moved = _move(keys)
+    fupin, folder = keys.fupin, keys.folder
+    assert "under today's rules" not in fupin.ok(f"{moved} verify", "admin").output
+    public, kid = _new_key(fupin, folder / "ll2.key")
+    with monkeypatch.context() as old:  # a fupin before session 24, on the moved store
+        old.setattr(LedgerAggregate, "check_not_before", lambda *args, **kwargs: None)
+        as_admin = keys.key("admin.key")
+        fupin.ok(f"{moved} {as_admin} keys register ll-01 {public} {doc('2010-01-01')}", "admin")
+
+    said = " ".join(fupin.ok(f"{moved} verify", "admin").output.split())
+
+    assert f"under today's rules: ll-01's key {kid} is registered on 2010-01-01, before" in said
+    assert_notes_say_the_move(said, moved=False)

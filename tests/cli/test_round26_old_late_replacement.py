@@ -21,7 +21,7 @@ from ledger.application import open_ledger
 from ledger.base import Provenance
 from ledger.household import Household
 
-from tests.cli.conftest import Fupin, doc, last_entry, reimported
+from tests.cli.conftest import Fupin, assert_notes_say_the_move, doc, last_entry, reimported
 from tests.cli.test_round13_unpairings import EXIT, RETURN
 
 STORE_INDEPENDENT = "an older ledger's replay into a new SQLite store: SQLite is enough"
@@ -75,6 +75,9 @@ def test_an_older_replacement_after_the_exit_moves_as_recorded(
     assert _pairings(fresh) == _pairings(seeded.store)
     assert ("c-2", date(2017, 1, 10)) in _pairings(fresh)
     assert NOTE in _verified(seeded, fresh)
+    # said as of an entry recorded before the move (since session 32: "as it was taken")
+    assert_notes_say_the_move(_verified(seeded, fresh), moved=True)
+    assert_notes_say_the_move(_verified(seeded, seeded.store), moved=False)
 
 
 def test_verify_says_a_replacement_dated_after_the_exit(seeded: Fupin) -> None:
