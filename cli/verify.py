@@ -402,9 +402,14 @@ _EMPLOYED_PAST_CLOSURE = (
 
 
 def _rule_since(*rules: str) -> str:
-    """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``), the
-    first of ``rules`` to come in if several share a note."""
-    return min(SPARED_BEFORE[rule] for rule in rules).astimezone(CHINA).date().isoformat()
+    """The day in China a rule an export's replay spares came in (``SPARED_BEFORE``); of a note
+    whose rules came in on different days, the first, and the last for some of them (since
+    session 32: session 25's two with session 29's three in the employment note; one day for
+    all said a fupin of session 25 to 28 did not check what it refused)."""
+    days = sorted({SPARED_BEFORE[rule].astimezone(CHINA).date().isoformat() for rule in rules})
+    if len(days) == 1:
+        return days[0]
+    return f"{days[0]} ({days[-1]} for some of these rules)"
 
 
 def _origin_line(origin: str) -> str:

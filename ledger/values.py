@@ -1305,6 +1305,9 @@ _PHONE_RULE = (
 #: ``check_phone``).
 REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 
+#: When the rules session 25 added that a replay spares since session 32 came in: the day after
+#: the session, in China, as session 28's (f658ab3, 2026-12-01 15:43 in China).
+SESSION_25_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 28 added, which an export's replay spares, came in: the day after
 #: the session, in China.
 SESSION_28_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
@@ -1366,10 +1369,10 @@ SPARED_BEFORE: dict[str, datetime] = {
     # a household closed 注销 while an employment of a worker of it stands past the closure's
     # date (casework.py; since session 25, spared since session 32: a fupin of session 25
     # before it took one)
-    "closure_while_employed": SESSION_29_RULES,
+    "closure_while_employed": SESSION_25_RULES,
     # a worker of a household employed from the household's closure's date on, recorded after
     # the closure (funding.py; since session 25, spared since session 32, as the closure's)
-    "employed_from_closure": SESSION_29_RULES,
+    "employed_from_closure": SESSION_25_RULES,
 }
 
 

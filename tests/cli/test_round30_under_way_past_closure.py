@@ -313,7 +313,8 @@ def test_verify_notes_an_employment_an_older_fupin_left_standing_past_a_closure(
         closure,
         "2016-12-20",
         "standing (end it on or before 2016-12-20: fupin helper end-employment e-1 JH-0001 -e "
-        f"DATE): {ENDS}, which a fupin before 2026-12-03 did not check (not a problem: recorded "
+        f"DATE): {ENDS}, which a fupin before 2026-12-02 (2026-12-03 for some of these rules) "
+        "did not check (not a problem: recorded "
         "as it was taken; today's fupin refuses a closure while one stands, one from the "
         "closure's date on, one from before the closure entered after it, an end dated after the "
         "closure, and the voiding of an end on or before it while the closure stands)",

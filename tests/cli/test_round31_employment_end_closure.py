@@ -20,7 +20,12 @@ import pytest
 from cli.main import app
 from cli.verify import _EMPLOYED_PAST_CLOSURE
 from ledger.application import open_ledger
-from ledger.values import SPARED_BEFORE, replayed_as_recorded
+from ledger.values import (
+    SESSION_25_RULES,
+    SESSION_29_RULES,
+    SPARED_BEFORE,
+    replayed_as_recorded,
+)
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.cli.test_round30_under_way_past_closure import (
@@ -31,6 +36,9 @@ from tests.cli.test_round30_under_way_past_closure import (
     _closed_before_its_exit,
 )
 from tests.support import stamp
+
+#: The days verify's employment note says its rules came in (session 25's two, then the three)
+SINCE = "2026-12-02 (2026-12-03 for some of these rules)"
 
 STORE_INDEPENDENT = "an employment's end and the household's closure: SQLite is enough"
 
@@ -154,7 +162,7 @@ def test_an_older_ledger_holding_both_moves_and_verify_notes_its_employment(
         "2016-12-20",
         "ended only on 2017-01-05 (entry 5 of e-1; void that end, fupin correct helper e-1 5 "
         f"--reason …, and end it on or before 2016-12-20): {ENDS}, which a fupin before "
-        "2026-12-03 did not check",
+        f"{SINCE} did not check",
     )
     refuses = (
         "today's fupin refuses a closure while one stands, one from the closure's date on, one "
@@ -176,11 +184,16 @@ def test_an_older_ledger_holding_both_moves_and_verify_notes_its_employment(
     assert "under today's rules" not in _verify_notes(seeded)
 
 
-def test_the_note_names_the_day_the_rules_it_states_came_in() -> None:
-    # verify's one note says one day for the rules it covers (since session 32 five: session
-    # 25's two of a closure and an employment with the three)
+def test_the_note_names_the_days_the_rules_it_states_came_in() -> None:
+    # verify's one note says the days the rules it covers came in (since session 32 five:
+    # session 25's two of a closure and an employment, which came in a day before the three):
+    # the first, and the last for some of them, so that no rule is said to be unchecked by a
+    # fupin that checked it
     rules = ("under_way_past_closure", "employment_end_after_closure", "end_voided_after_closure")
     assert set(rules) | {"closure_while_employed", "employed_from_closure"} == set(
         _EMPLOYED_PAST_CLOSURE
     )
-    assert len({SPARED_BEFORE[rule] for rule in _EMPLOYED_PAST_CLOSURE}) == 1
+    assert {SPARED_BEFORE[rule] for rule in rules} == {SESSION_29_RULES}
+    assert SPARED_BEFORE["closure_while_employed"] == SESSION_25_RULES
+    assert SPARED_BEFORE["employed_from_closure"] == SESSION_25_RULES
+    assert SINCE == "2026-12-02 (2026-12-03 for some of these rules)"
