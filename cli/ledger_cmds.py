@@ -287,6 +287,7 @@ def log(
     from ledger.log_filter import LogFilter, parse_kinds
     from ledger.officers import Officer
     from ledger.reading import KEYS_CHECK_HINT
+    from ledger.transparency import check_recorded_after_move
 
     bounds = LogFilter(
         actor=_given(actor, "actor"),
@@ -304,6 +305,8 @@ def log(
     with ledger_session() as app:
         if bounds.actor is not None:  # an empty stream must mean no events, not a typo
             app.load(Officer, bounds.actor, "actor")  # no officer 'JN-01' on record ('jn-01'?)
+        # nor a recording time a moved store holds none of (every entry: the move's)
+        check_recorded_after_move(app, bounds.recorded_from, bounds.recorded_to)
         stream = app.event_stream(
             since=since,
             limit=limit,

@@ -1101,10 +1101,49 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
         return
     raise InputError(
         "known-at",
-        f"{china_and_utc(known_at)} is before this ledger was rebuilt from an export by "
+        _before_the_move(known_at, event, moved)
+        + "ask the store it came from (or a backup of it) what was known then, or give a time "
+        "after the move",
+    )
+
+
+def check_recorded_after_move(
+    app: LedgerCore, recorded_from: datetime | None, recorded_to: datetime | None
+) -> None:
+    """Refuse a ``log``'s recording-time bound (``--recorded-from``, ``--recorded-to``) before
+    this ledger was rebuilt from an export, as ``check_known_at_after_move`` refuses a view
+    known then (since session 32, tester e: "who recorded what in January 2017" of a moved
+    store wrote nothing, exit 0, where the store it came from wrote 224 events). Every entry
+    the move replayed carries the move's recording time: a window ending before it would
+    hold none of them, and one starting before it every one of them, whenever each was first
+    recorded (so no note on stderr beside such a stream: its lines would still answer "who
+    recorded what since January 2017" with 2016's entries). A window from the start to a time
+    after the move (``--recorded-to`` alone) is answered: every entry the move replayed was
+    first recorded before the move, as ``--known-at`` after it is."""
+    event = _move_record(app)
+    moved = getattr(event, "timestamp", None)
+    if not isinstance(moved, datetime):
+        return
+    for field, bound in (("recorded-from", recorded_from), ("recorded-to", recorded_to)):
+        if bound is not None and bound < moved:
+            raise InputError(
+                field,
+                _before_the_move(bound, event, moved)
+                + "each entry it replayed carries the move's recording time, not its own; ask "
+                "the store it came from (or a backup of it) who recorded what then, or read "
+                f"each row's recorded_at in the export ({getattr(event, 'source', '')}), or "
+                f"give a time at or after the move (--recorded-from {moved.isoformat()} keeps "
+                "what was recorded since)",
+            )
+
+
+def _before_the_move(moment: datetime, event: Any, moved: datetime) -> str:
+    """Why a recording time before a move (``moved``, its record ``event``) is refused, up to
+    where to ask instead."""
+    return (
+        f"{china_and_utc(moment)} is before this ledger was rebuilt from an export by "
         f"{moved_on(event)}, at {china_and_utc(moved)}: the move recorded every event anew, so it "
-        "holds no recording time before then; ask the store it came from (or a backup of it) "
-        "what was known then, or give a time after the move",
+        "holds no recording time before then; "
     )
 
 
