@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -22,6 +22,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.household import ENDS_BY_CLOSURE
 from ledger.keys import load_private_key
 from ledger.known import entry_ahead
+from ledger.noted import EntryId
 from ledger.transparency import (
     LARGEST_SIZE,
     LOG_NAME,
@@ -318,12 +319,19 @@ def _moved(report: VerifyReport) -> str:
     )
 
 
+#: The entries a note under today's rules rests on (``cli.verify`` ``note``); None: a note that
+#: never says a move.
+_Rests = Iterable[EntryId] | None
+
+
 def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_on: str = "") -> str:
     """A finding under today's rules of an entry an older fupin took (since session 26): what
     it is and the rule, the day fupin began to check it, and what today's refuses. In a ledger
     made by a move (``moved_on``), an entry replayed from the export was recorded here by the
     move, and its recording time in the old store is the export's, which is no evidence (since
-    session 28, re-tester P): said so, not "recorded as it was taken"."""
+    session 28, re-tester P): said so, not "recorded as it was taken". Only of such an entry:
+    one recorded in the moved store after the move was recorded as it was taken (since session
+    32, helper b2: ``cli.verify`` ``note``)."""
     if moved_on:
         return (
             f"under today's rules: {said}, which a fupin before {since} did not check"
@@ -428,11 +436,17 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     # stays whole on its line for whoever copies or greps it.
     say = partial(console.print, soft_wrap=True)
 
-    def note(said: str, since: str, refuses: str, checked: str = "", moved: bool = True) -> None:
-        """A note under today's rules (``_under_today``), of a moved store's entries if so:
-        every note but the dates before session 24's (since session 32, helper b: a double
-        pairing, a late replacement and an able household no key target, which a move replays
-        as the other notes' entries, said nothing of it)."""
+    def note(said: str, since: str, refuses: str, checked: str = "", rests: _Rests = ()) -> None:
+        """A note under today's rules (``_under_today``), resting on the entries ``rests``
+        (``ledger.noted``): in a ledger made by a move, said as of entries the move replayed
+        when they are (``VerifyReport.before_the_move``: every one stored before the move's
+        record, or none known), else as recorded as taken, by whatever fupin recorded the last
+        of them in this store after the move (since session 32, helper b2: every entry of a
+        moved store was said recorded before the move). ``rests`` None: the note of dates
+        before session 24's, which never says the move (a move replays no key event nor
+        checkpoint); every other note says it (since session 32, helper b, the double
+        pairings', late replacements' and able households' too)."""
+        moved = rests is not None and report.before_the_move(rests)
         moved_on = report.moved_on if moved else ""
         say(_under_today(said, since, refuses, checked, moved_on), markup=False, highlight=False)
 
@@ -490,7 +504,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
-    for said, running in report.double_pairings:
+    for said, running, rests in report.double_pairings:
         # since session 26: paired by a fupin that took it (834adfa), refused today (a note);
         # the advice only while both run (re-test M)
         advice = (
@@ -502,8 +516,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             f"{said}: an enterprise or cooperative pairs one household 一对一 [四(二)、四(十一)]",
             "2026-11-29",
             f"refuses such a pairing{advice}",
+            rests=rests,
         )
-    for said in report.late_registrations:
+    for said, rests in report.late_registrations:
         # since session 28: registered after the programme's years, by a fupin that took it
         note(
             f"{said}: a household is registered 建档立卡 by the end of the programme's last "
@@ -512,8 +527,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             _rule_since("late_registration"),
             "refuses such a registration: a household taken on in error is closed with "
             "`fupin household close NUMBER --because in-error`",
+            rests=rests,
         )
-    for said in report.late_replacements:
+    for said, rests in report.late_replacements:
         # since session 26: a replacement after the exit, by a fupin that took it (a note)
         note(
             f"{said}: a helper is paired while the household is assisted (up to and on its "
@@ -522,6 +538,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             "refuses such a replacement: if the unpairing was dated or named wrong, correct "
             "it with `fupin correct household NUMBER VERSION --reason …`",
             checked=" for a replacement",
+            rests=rests,
         )
     if report.able_unjudged:
         say(
@@ -531,7 +548,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             markup=False,
             highlight=False,
         )
-    for said in report.able_not_key_targets:
+    for said, rests in report.able_not_key_targets:
         # since session 26: registered or amended so by a fupin that took it (a note)
         note(
             f"{said}: a 低保 household with labour capacity that is willing is a key target "
@@ -539,6 +556,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             "2026-12-01",
             "refuses it: amend its mark with `fupin household amend NUMBER --key-target`, "
             "or the field typed wrong",
+            rests=rests,
         )
     for said in report.dated_before:
         # since session 26: recorded by a fupin before session 24, which took it (a note); in a
@@ -546,8 +564,8 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         # key event nor checkpoint, it registers the keys again dated after the export's last
         # row and key event and takes its own checkpoints (docs/import.md), so such an entry
         # was recorded there after the move, by a fupin that took it (helper b, session 32)
-        note(said, "2026-12-01", "refuses such a date", moved=False)
-    for said, void in report.ended_before_entries:
+        note(said, "2026-12-01", "refuses such a date", rests=None)
+    for said, void, step in report.ended_before_entries:
         # since session 28: a retirement or transfer dated before its officer's entries under
         # the post it ends, which a fupin before took (a note; tester L)
         note(
@@ -556,8 +574,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             _rule_since("post_ended_before_entries"),
             f"refuses such a date: if it was dated wrong, void it (`{void}`) and record "
             "it anew on or after that entry's date",
+            rests=(step,),
         )
-    for said in report.after_rejection:
+    for said, rests in report.after_rejection:
         # since session 29: a household turned down, changed or closed after by a fupin that
         # took it (a note; tester J)
         note(
@@ -566,15 +585,16 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             _rule_since("step_after_rejection"),
             "refuses such a step; the caseload counts the household in its group, status "
             "rejected, not among the closed",
+            rests=rests,
         )
-    for rule, said in report.spared:
+    for rule, said, rests in report.spared:
         # since session 30: a merge into a household whose exit was under way, a talk under a
         # street inspection, a talk or notice recorded twice, an account alike to one before,
         # by a fupin that took it (a note); a closure during an exit and an exit approval voided
         # after a closure are the household's one note below
         statement, refuses = _SPARED_RULES[rule]
-        note(f"{said}: {statement}", _rule_since(rule), refuses)
-    for said in report.closed_under_way:
+        note(f"{said}: {statement}", _rule_since(rule), refuses, rests=rests)
+    for said, rests in report.closed_under_way:
         # since session 30: one note of each household that stands closed with an exit or a
         # return under way, whatever an older fupin took that left it so (_CLOSED_UNDER_WAY): a
         # closure during one, a step of one entered after the closure, an approval voided after
@@ -586,8 +606,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             "way, nor takes after its closure a step or a correction leaving one under way",
             _rule_since(*_CLOSED_UNDER_WAY),
             "refuses such a closure, step or correction; a withdrawal is taken after the closure",
+            rests=rests,
         )
-    for said in report.employed_past_closure:
+    for said, rests in report.employed_past_closure:
         # since session 31: an employment of a worker of a closed household standing past its
         # closure, which a fupin before took entered after the closure (under_way_past_closure),
         # ended after it (employment_end_after_closure) or its end on or before it voided after
@@ -601,6 +622,7 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             "refuses a closure while one stands, one from the closure's date on, one from "
             "before the closure entered after it, an end dated after the closure, and the "
             "voiding of an end on or before it while the closure stands",
+            rests=rests,
         )
     if report.recorded_checkpoints:
         say(

@@ -26,6 +26,7 @@ from ledger.after_rejection import RejectionScan
 from ledger.closed_under_way import ClosureScan
 from ledger.double_pairings import fields_of, notifications
 from ledger.exit_spared import MergeScan, SparedStep
+from ledger.noted import Noted
 from ledger.oversight_spared import OversightScan
 
 
@@ -42,10 +43,10 @@ class TopicReader(Protocol):
 class AfterPassNotes(NamedTuple):
     """The notes, as ``VerifyReport`` keeps them."""
 
-    after_rejection: list[str]
+    after_rejection: list[Noted]
     spared: list[SparedStep]
-    closed_under_way: list[str]
-    employed_past_closure: list[str]
+    closed_under_way: list[Noted]
+    employed_past_closure: list[Noted]
 
 
 def notes_after_pass(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> AfterPassNotes:

@@ -27,6 +27,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.household import Household, Stage
+from ledger.noted import Noted
 
 #: The steps the rule refuses of a household turned down, by event, as verify names them.
 _STEPS = {
@@ -59,23 +60,23 @@ class RejectionScan:
 
     def steps_after_rejection(
         self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
-    ) -> list[str]:
+    ) -> list[Noted]:
         """What verify says of each household turned down that took a change of members, a
-        closure or a move after, by household number; [] when none did."""
+        closure or a move after, by household number, with those entries; [] when none did."""
         found = []
         for household_id in sorted(self.turned_down & self.stepped):
-            said = _after_rejection(recorder, mapper, household_id)
-            if said:
-                found.append(said)
+            noted = _after_rejection(recorder, mapper, household_id)
+            if noted is not None:
+                found.append(noted)
         return sorted(found)
 
 
 def _after_rejection(
     recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID
-) -> str:
+) -> Noted | None:
     """What verify says of the household if it stands turned down and a step of ``_STEPS``
-    recorded while it was (not voided since) is on its record; "" if none is, or an event of
-    it cannot be read (the pass reports that)."""
+    recorded while it was (not voided since) is on its record, with those steps; None if none
+    is, or an event of it cannot be read (the pass reports that)."""
     record: Any = None
     taken: list[tuple[int, str, date]] = []  # (version, step, effective date)
     steps: list[tuple[int, str, date]] = []  # every such step, recorded when it may
@@ -89,18 +90,16 @@ def _after_rejection(
                 (taken if rejected else steps).append(said)
             record = event.mutate(record)
     except Exception:  # an event of it altered: the pass reports it
-        return ""
+        return None
     if not isinstance(record, Household) or record.stage != Stage.REJECTED:
-        return ""
+        return None
     # since session 30: one recorded before the rejection, dated after it (a rejection entered
     # late; re-tester S), is after it too
     day = record.upheld[1] if record.upheld is not None else record.reviewed_on
     taken = sorted(taken + [item for item in steps if day is not None and item[2] > day])
-    live = [
-        f"{step} (entry {version}, dated {day})"
-        for version, step, day in taken
-        if version not in record.voided
-    ]
+    live = [item for item in taken if item[0] not in record.voided]
     if not live:
-        return ""
-    return f"household {record.number} took {' and '.join(live)} after: {record.rejection_said()}"
+        return None
+    named = " and ".join(f"{step} (entry {version}, dated {day})" for version, step, day in live)
+    text = f"household {record.number} took {named} after: {record.rejection_said()}"
+    return Noted(text, tuple((household_id, version) for version, _, _ in live))

@@ -41,6 +41,10 @@ from eventsourcing.utils import get_topic
 from ledger.double_pairings import household_as_stored, record_as_stored
 from ledger.helpers import Helper
 from ledger.household import Household
+from ledger.noted import EntryId, Noted
+
+#: A household's events that put an exit or a return 返贫 under way or take it a step on.
+_STEPS = frozenset({"ExitProposed", "ExitNoticed", "ExitAdvanced", "ReturnAdvanced"})
 
 
 class ClosureScan:
@@ -67,13 +71,13 @@ class ClosureScan:
 
     def closed_under_way(
         self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[list[Noted], list[Noted]]:
         """What verify says of each household closed with an exit or a return under way, then
         of each employment standing past its household's closure, by household number; [] when
         none is (a household or an enterprise an event of which cannot be read is the pass's
         to report)."""
-        under_way: list[str] = []
-        employments: list[str] = []
+        under_way: list[Noted] = []
+        employments: list[Noted] = []
         employers: dict[UUID, Helper | None] = {}
         for household_id in sorted(self.closed):
             record = household_as_stored(recorder, mapper, household_id)
@@ -81,7 +85,7 @@ class ClosureScan:
                 continue
             said = record.closed_under_way()
             if said:
-                under_way.append(said)
+                under_way.append(Noted(said, _rests(recorder, mapper, record)))
             for helper_id, version in self.employed.get(record.number, []):
                 if helper_id not in employers:
                     helper = record_as_stored(recorder, mapper, helper_id)
@@ -90,9 +94,37 @@ class ClosureScan:
         return sorted(under_way), sorted(employments)
 
 
-def _employed_past(household: Household, helper: Helper | None, version: int) -> list[str]:
+def _rests(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], household: Household
+) -> tuple[EntryId, ...]:
+    """The entries the note of ``household`` closed with an exit or a return under way rests
+    on (``ledger.noted``, since session 32): its closure, each step of an exit or a return, and
+    each correction voiding one (an approval voided after the closure): the last of them
+    recorded is the one today's fupin refuses. () if an event cannot be read (the pass reports
+    it)."""
+    steps: list[int] = []
+    try:
+        for item in recorder.select_events(household.id):
+            name = item.topic.rsplit(".", 1)[-1]
+            voids = name == "Corrected" and _corrects(mapper, item) in steps
+            if name in _STEPS or voids:
+                steps.append(item.originator_version)
+    except Exception:  # an event of it altered: the pass reports it
+        return ()
+    closure = () if household.closure_entry is None else (household.closure_entry,)
+    return tuple((household.id, version) for version in (*closure, *steps))
+
+
+def _corrects(mapper: Mapper[UUID], item: Any) -> object:
+    """The entry a stored correction voids."""
+    event: Any = mapper.to_domain_event(item)
+    return event.corrects
+
+
+def _employed_past(household: Household, helper: Helper | None, version: int) -> list[Noted]:
     """What verify says of the employment of entry ``version`` of ``helper`` if it stands past
-    the closure of ``household`` (``Helper.employment_past``, as a closure is refused); []."""
+    the closure of ``household`` (``Helper.employment_past``, as a closure is refused), with
+    the entries it rests on (the closure, the employment, its end after the closure); []."""
     if helper is None or household.closed_on is None:
         return []
     past = helper.employment_past(household.number, version, household.closed_on)
@@ -124,8 +156,14 @@ def _employed_past(household: Household, helper: Helper | None, version: int) ->
             f"fupin correct helper {enterprise} {past.end_entry} --reason …, and end it on or "
             f"before {household.closed_on})"
         )
-    return [
+    said = (
         f"household {household.closure_said()} (entry {household.closure_entry}) with "
         f"{enterprise}'s employment of a worker of it since {past.since} (entry {version} of "
         f"{enterprise}) {how}"
-    ]
+    )
+    rests = (
+        (household.id, household.closure_entry),
+        (helper.id, version),
+        (helper.id, past.end_entry),
+    )
+    return [Noted(said, tuple((record, entry) for record, entry in rests if entry is not None))]

@@ -28,11 +28,13 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from ledger.casework import employers_paired, pairing_topics
 from ledger.household import Household
+from ledger.noted import EntryId
 
 _PAGE = 1000
 
-#: A pairing as the household's record holds it: (household number, since, until or None).
-_Span = tuple[str, date, date | None]
+#: A pairing as the household's record holds it: (household number, since, until or None, the
+#: household's pairing entries with the helper, ``ledger.noted``).
+_Span = tuple[str, date, date | None, tuple[EntryId, ...]]
 
 
 class DoublePairing(NamedTuple):
@@ -41,6 +43,8 @@ class DoublePairing(NamedTuple):
 
     said: str
     running: bool
+    #: the entries it rests on: both households' pairings with the helper (since session 32)
+    entries: tuple[EntryId, ...] = ()
 
 
 def double_pairings(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[DoublePairing]:
@@ -133,14 +137,19 @@ def _spans_of(
     record = household_as_stored(recorder, mapper, household_id)
     if record is None:
         return []
+    entries = tuple(
+        (household_id, version)
+        for version, (kind, key) in record.entries.items()
+        if kind == "HelperPaired" and key[0] == helper_id and version not in record.voided
+    )
     spans: list[_Span] = [
-        (record.number, since, until)
+        (record.number, since, until, entries)
         for since, until in record.past_pairings.get(helper_id, [])
         if until > since  # one that covers no day overlaps nothing
     ]
     since = record.paired_on.get(helper_id)
     if helper_id in record.helpers and since is not None:
-        spans.append((record.number, since, record.closed_on))  # a closure ends it
+        spans.append((record.number, since, record.closed_on, entries))  # a closure ends it
     return spans
 
 
@@ -149,12 +158,14 @@ def _overlaps(helper_id: str, spans: list[_Span]) -> list[DoublePairing]:
     of them; [] if none did. A pairing ended on a day hands over that day."""
     spans = sorted(spans, key=lambda span: (span[1], span[0]))
     found: list[DoublePairing] = []
-    for n, (number, since, until) in enumerate(spans):
-        overlapped = [
-            (other, began, ended)
-            for other, began, ended in spans[:n]
+    for n, (number, since, until, entries) in enumerate(spans):
+        held_too = [
+            (other, began, ended, paired)
+            for other, began, ended, paired in spans[:n]
             if other != number and (ended is None or ended > since)
         ]
+        overlapped = [(other, began, ended) for other, began, ended, _ in held_too]
+        rests = {*entries, *(entry for *_, paired in held_too for entry in paired)}
         if not overlapped:
             continue
         held = " and ".join(
@@ -164,5 +175,5 @@ def _overlaps(helper_id: str, spans: list[_Span]) -> list[DoublePairing]:
         days = f"from {since}" if until is None else f"from {since} to {until}"
         running = until is None and any(ended is None for _other, _began, ended in overlapped)
         said = f"{helper_id} was paired with household {number} {days} while paired with {held}"
-        found.append(DoublePairing(said, running))
+        found.append(DoublePairing(said, running, tuple(sorted(rests))))
     return found

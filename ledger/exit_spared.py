@@ -43,14 +43,16 @@ from ledger.base import LedgerAggregate
 from ledger.double_pairings import notifications
 from ledger.errors import RuleError
 from ledger.household import Household, MergeIn
+from ledger.noted import EntryId
 
 
 class SparedStep(NamedTuple):
     """What verify says of one entry a rule of ``SPARED_BEFORE`` refuses today: the rule's
-    name and the entry, said."""
+    name, the entry, said, and the entries it rests on (``ledger.noted``, since session 32)."""
 
     rule: str
     said: str
+    entries: tuple[EntryId, ...] = ()
 
 
 #: The events of a household that change what ``Household.check_takes_in`` judges of a merge
@@ -169,7 +171,8 @@ def _take_ins_voided(
                 f"while {final.number}'s merge 合户 into it on {day} (entry {merge.version} of "
                 f"{final.number}) stood"
             )
-            found.append(SparedStep("take_in_under_merge", said))
+            rests = ((merge.household_id, merge.version), (merge.into_id, version))
+            found.append(SparedStep("take_in_under_merge", said, rests))
     return found
 
 
@@ -265,4 +268,4 @@ def _merge(merged: list[Any], version: int, into: list[Any], upto: int) -> list[
         f"{final.number}) while {then.number}'s {_exit_said(then)}, before a change of "
         f"members of {then.number} dated {day} took its people in"
     )
-    return [SparedStep("merge_into_exit", said)]
+    return [SparedStep("merge_into_exit", said, ((closure.originator_id, version),))]

@@ -28,27 +28,31 @@ from eventsourcing.utils import get_topic
 from ledger.base import Provenance
 from ledger.double_pairings import fields_of, household_as_stored, notifications
 from ledger.household import Household
+from ledger.noted import Noted
 from ledger.programme import PROGRAMME_CODE, Programme, last_registration_day
 
 
-def late_registrations(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+def late_registrations(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[Noted]:
     """What verify says of each standing household registered after the end of the
-    programme's last year, by household number; [] when none is (or no programme is open)."""
+    programme's last year, by household number, with its registration's entry; [] when none
+    is (or no programme is open)."""
     programme = _programme_as_stored(recorder, mapper)
     if programme is None:
         return []
     last = programme.rules.last_year
     bound = last_registration_day(last)
-    found: list[str] = []
+    found: list[Noted] = []
     for household_id in _registered_after(recorder, mapper, bound):
         record = household_as_stored(recorder, mapper, household_id)
         if record is None or record.registered_on is None or record.closed_on is not None:
             continue
         if record.registered_on > bound:
-            found.append(
+            said = (
                 f"household {record.number} was registered on {record.registered_on}, after "
                 f"{bound}, the end of the programme's last year ({last})"
             )
+            entry = record.registration_entry
+            found.append(Noted(said, () if entry is None else ((household_id, entry),)))
     return sorted(found)
 
 

@@ -22,13 +22,14 @@ from eventsourcing.utils import get_topic
 
 from ledger.double_pairings import fields_of, household_as_stored, notifications
 from ledger.household import Household, Unpairing
+from ledger.noted import Noted
 
 
-def late_replacements(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[str]:
+def late_replacements(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[Noted]:
     """What verify says of each replacement paired with a household on a day it had exited
     (after the exit's approval, before any return), by household number and day; [] when
-    none was."""
-    found: list[str] = []
+    none was; each with the unpairing naming it."""
+    found: list[Noted] = []
     for household_id in _naming_a_replacement(recorder, mapper):
         found += _said(recorder, mapper, household_id)
     return sorted(found)
@@ -47,13 +48,13 @@ def _naming_a_replacement(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -
     return sorted(named)
 
 
-def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID) -> list[str]:
+def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID) -> list[Noted]:
     """Each standing unpairing of the household whose replacement is dated after an exit's
     approval and before the next return's, as its record holds them now."""
     record = household_as_stored(recorder, mapper, household_id)
     if record is None:
         return []
-    said: list[str] = []
+    said: list[Noted] = []
     for version, (kind, ended) in sorted(record.entries.items()):
         if kind != "HelperUnpaired" or version in record.voided:
             continue
@@ -64,8 +65,9 @@ def _said(recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUI
             continue
         exited, back = out
         returned = f", before its return approved on {back}" if back else ""
-        said.append(
+        late = (
             f"{record.number}'s replacement {ended.replacement} is dated {ended.ended}, after "
             f"its exit on {exited}{returned} (it replaced {ended.helper}, entry {version})"
         )
+        said.append(Noted(late, ((household_id, version),)))
     return said

@@ -32,6 +32,7 @@ from ledger.base import Provenance, lookalikes
 from ledger.exit_spared import SparedStep
 from ledger.funds import FundAccount
 from ledger.inspections import Inspection
+from ledger.noted import EntryId
 
 #: The entries of an inspection a rule of ``SPARED_BEFORE`` judges, by event.
 _SAID = ("LeadershipTalkHeld", "CriticismNoticed")
@@ -47,7 +48,8 @@ class OversightScan:
         #: the topics read, each with whether its fields are (``ledger.after_pass``)
         self.reads = {self.opened: True, **said}
         self.inspections: set[UUID] = set()
-        self.codes: list[tuple[str, str]] = []  # (code, day), in the log's order
+        #: (code, day, the opening's entry), in the log's order
+        self.codes: list[tuple[str, str, EntryId]] = []
 
     def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
         if notification.topic != self.opened:
@@ -55,7 +57,8 @@ class OversightScan:
             return
         code = fields.get("code") if fields is not None else None
         if isinstance(code, str):
-            self.codes.append((code, _day(fields)))
+            entry = (notification.originator_id, notification.originator_version)
+            self.codes.append((code, _day(fields), entry))
 
     def oversight_spared(
         self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
@@ -80,13 +83,13 @@ def _day(fields: Any) -> str:
     return day if isinstance(day, str) else "?"
 
 
-def _accounts_alike(codes: list[tuple[str, str]]) -> list[SparedStep]:
+def _accounts_alike(codes: list[tuple[str, str, EntryId]]) -> list[SparedStep]:
     """Each account whose code differs from one opened before it only in the width of its
     punctuation, or in the case of its letters (all upper or all lower case), as
     ``check_no_lookalike`` judges a new one."""
     found = []
     before: dict[str, str] = {}
-    for code, day in codes:
+    for code, day, entry in codes:
         wide = sorted(other for other in lookalikes(code) if other in before)
         case = sorted(other for other in {code.upper(), code.lower()} - {code} if other in before)
         alike = [(other, "half- and full-width punctuation") for other in wide]
@@ -96,7 +99,7 @@ def _accounts_alike(codes: list[tuple[str, str]]) -> list[SparedStep]:
                 f"fund account {code!r} (opened {day}) differs from {other!r} (opened "
                 f"{before[other]}, before it) only in {how}"
             )
-            found.append(SparedStep("account_case_lookalike", said))
+            found.append(SparedStep("account_case_lookalike", said, (entry,)))
         before.setdefault(code, day)
     return found
 
@@ -135,7 +138,8 @@ def _judged(record: Inspection, event: Any) -> list[tuple[tuple[int, ...], Spare
                 f"inspection {record.code}, a street inspection of {record.street}, holds the "
                 f"{what} (entry {version}, dated {day})"
             )
-            found.append(((version,), SparedStep("talk_under_street_inspection", said)))
+            rests = ((record.id, version),)
+            found.append(((version,), SparedStep("talk_under_street_inspection", said, rests)))
     else:
         subject, what = ("notice", event.unit), f"notice 通报 naming {event.unit}"
     same = record.recorded_alike(subject, event.reason, prov)
@@ -144,5 +148,6 @@ def _judged(record: Inspection, event: Any) -> list[tuple[tuple[int, ...], Spare
             f"inspection {record.code}'s {what} (entry {version}, dated {day}) is recorded as "
             f"its entry {same} was: the same day, document, note and reason"
         )
-        found.append(((version, same), SparedStep("notice_or_talk_twice", said)))
+        rests = ((record.id, version),)  # recorded after the one it repeats
+        found.append(((version, same), SparedStep("notice_or_talk_twice", said, rests)))
     return found

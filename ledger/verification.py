@@ -107,7 +107,11 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    the pass reported as problems until a fupin of session 25 was found to have taken them;
    these four read the log in one scan after the pass (``ledger.after_pass``, since session
    31: four scans by topic before); the times are
-   ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before.
+   ``ledger.values.SPARED_BEFORE``'s, which a move spares only rows recorded before. Each
+   note but the dates' rests on the entries its rule judges; in a ledger made by a move, those
+   the move replayed (stored before its ``RebuiltFromExport``) are found by the events'
+   primary key (``ledger.noted``, ``Verifier.replayed``; since session 32: a note of an entry
+   an older fupin recorded in the moved store after the move said it was recorded before it).
 
 Problems are sorted by position; the first is the first bad position. Each problem at an event
 gives the store's own id for it (``Problem.log_id``: SQLite's rowid, PostgreSQL's notification
@@ -201,6 +205,7 @@ from ledger.keys import parse_public_key, signature_valid
 from ledger.late_registrations import late_registrations
 from ledger.late_replacements import late_replacements
 from ledger.merkle import EMPTY_ROOT, node_hash
+from ledger.noted import EntryId, Noted, replayed_by_move
 from ledger.officer_entries import (
     IMPORT_REGISTER,
     Entry,
@@ -518,7 +523,7 @@ class VerifyReport:
     #: Each registered household with labour capacity that is willing and no key target, as
     #: ``ledger.able_not_key`` says it: a finding under today's rule [三], recorded by a fupin
     #: before session 26 that took it, not a problem (since session 26).
-    able_not_key_targets: list[str] = field(default_factory=list)
+    able_not_key_targets: list[Noted] = field(default_factory=list)
     #: Households identified able and willing past the million ``Verifier._able`` keeps at
     #: once (not registered yet): not judged by that rule, and said so.
     able_unjudged: int = 0
@@ -526,11 +531,11 @@ class VerifyReport:
     #: ``ledger.late_replacements`` says it: a finding under today's rule (a helper is paired
     #: while the household is assisted), recorded by a fupin before 2026-11-30 that took it,
     #: not a problem (since session 26).
-    late_replacements: list[str] = field(default_factory=list)
+    late_replacements: list[Noted] = field(default_factory=list)
     #: Each standing household registered after the end of the programme's last year, as
     #: ``ledger.late_registrations`` says it: a finding under today's rule [三; 六(六)],
     #: recorded by a fupin before 2026-12-02 that took it, not a problem (since session 28).
-    late_registrations: list[str] = field(default_factory=list)
+    late_registrations: list[Noted] = field(default_factory=list)
     #: Each key registration or recorded checkpoint dated before its officer's registration
     #: or the ledger's founding, said: a finding under today's rules (since session 24 they
     #: are refused), recorded by a fupin that took it, not a problem (since session 26).
@@ -547,11 +552,11 @@ class VerifyReport:
     #: it ends (``Verifier._post_ended``): a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 28); each (the note, the command that voids
     #: the step: ``fupin correct officer qu-01 2 --reason …``, since session 31, tester l).
-    ended_before_entries: list[tuple[str, str]] = field(default_factory=list)
+    ended_before_entries: list[tuple[str, str, EntryId]] = field(default_factory=list)
     #: Each household turned down that took a change of members or a closure after, as
     #: ``ledger.after_rejection`` says it: a finding under today's rule, recorded by a fupin
     #: that took it, not a problem (since session 29, tester J).
-    after_rejection: list[str] = field(default_factory=list)
+    after_rejection: list[Noted] = field(default_factory=list)
     #: Each merge 合户 into a household whose exit was under way, as ``ledger.exit_spared``
     #: says it, then each talk under a street inspection, talk or notice recorded twice and
     #: account alike to one before it, as ``ledger.oversight_spared`` does, by its rule of
@@ -562,11 +567,15 @@ class VerifyReport:
     #: Each household that stands closed 注销 with an exit or a return of it under way, once,
     #: whatever left it so, as ``ledger.closed_under_way`` says it: a finding under today's
     #: rules, recorded by a fupin that took it, not a problem (since session 30, re-tester R).
-    closed_under_way: list[str] = field(default_factory=list)
+    closed_under_way: list[Noted] = field(default_factory=list)
     #: Each employment of a worker of a household standing past its closure 注销 (not ended,
     #: or ended after it), as ``ledger.closed_under_way`` says it: a finding under today's
     #: rules, recorded by a fupin that took it, not a problem (since session 31).
-    employed_past_closure: list[str] = field(default_factory=list)
+    employed_past_closure: list[Noted] = field(default_factory=list)
+    #: In a ledger made by a move, of the entries the notes under today's rules rest on, those
+    #: the move replayed (``ledger.noted``; since session 32, helper b2: every entry was said
+    #: recorded before the move, one an older fupin recorded after it too); None: not known.
+    replayed: frozenset[EntryId] | None = None
     #: The master id every live household key was checked to be wrapped under: the one the
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
@@ -575,6 +584,14 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return self.problem_count == 0
+
+    def before_the_move(self, entries: Iterable[EntryId]) -> bool:
+        """Whether a note under today's rules resting on ``entries`` is of entries a move
+        replayed: in a ledger made by one, every entry of it stored before the move's record
+        (none known, or the store could not say: so said, as before session 32)."""
+        if not self.moved_on:
+            return False
+        return self.replayed is None or all(entry in self.replayed for entry in entries)
 
 
 class Frontier:
@@ -1071,6 +1088,27 @@ class Verifier:
                 after = page[-1].originator_version
         except Exception:  # the store cannot answer, or an event not as written: the pass says
             self._move, self._move_phase = None, _MOVE_DONE
+
+    def replayed(self, recorder: ApplicationRecorder) -> frozenset[EntryId] | None:
+        """Of the entries the report's notes under today's rules rest on, those the move this
+        ledger was made by replayed (``ledger.noted``); None if no move, or none known."""
+        if self._move is None:
+            return None
+        report = self.report
+        noted: list[Noted | SparedStep | DoublePairing] = [
+            *report.double_pairings,
+            *report.able_not_key_targets,
+            *report.late_replacements,
+            *report.late_registrations,
+            *report.after_rejection,
+            *report.spared,
+            *report.closed_under_way,
+            *report.employed_past_closure,
+        ]
+        entries = [entry for note in noted for entry in note.entries]
+        entries += [entry for _, _, entry in report.ended_before_entries]
+        move = (UUID(bytes=self._move[0]), self._move[1])
+        return replayed_by_move(recorder, move, entries) if entries else None
 
     def _move_step(self, uid: bytes, version: int, topic: str) -> None:
         """Note whether the event the pass reads now is the move's (``read_move``)."""
@@ -2801,7 +2839,7 @@ class Verifier:
             holder, step, day, position, where, officer.post_at, entry
         )
 
-    def ended_before_entries(self, recorder: ApplicationRecorder) -> list[tuple[str, str]]:
+    def ended_before_entries(self, recorder: ApplicationRecorder) -> list[tuple[str, str, EntryId]]:
         """The note of each retirement or transfer ``_post_ended`` kept: one whose entry a
         correction voids (before the step or after it, by anyone) is judged again by the latest
         entry of the post left standing, read from the log between the post's start and the
@@ -2817,7 +2855,8 @@ class Verifier:
                 entry = latest_entry(page, kept.holder, after, before, self.voided_entries, False)
             if entry is not None and entry.day > kept.day:
                 void = f"fupin correct officer {kept.holder} {kept.where[2]} --reason …"
-                notes.append((self._ended_note(kept, entry), void))
+                step = (UUID(bytes=kept.where[1]), kept.where[2])
+                notes.append((self._ended_note(kept, entry), void, step))
         return notes
 
     def _ended_note(self, kept: _EndedEarly, entry: Entry) -> str:
@@ -3947,6 +3986,7 @@ def verify_ledger(
         report.after_rejection, report.spared = notes.after_rejection, notes.spared
         report.closed_under_way = notes.closed_under_way
         report.employed_past_closure = notes.employed_past_closure
+        report.replayed = verifier.replayed(recorder)
         kept = len(report.problems)
         verifier.check_household_keys(recorder, scan)
         if len(report.problems) > kept:  # after the log's: sorted as ``finish`` sorts them

@@ -38,9 +38,10 @@ def test_the_notes_after_the_pass_read_the_log_in_one_scan(
         notes = notes_after_pass(app.recorder, app.mapper)
 
     assert len(scans) == 1, scans  # one page: the log is smaller than a page
-    assert [note.split(" with ")[1] for note in notes.employed_past_closure] == [
+    assert [note.said.split(" with ")[1] for note in notes.employed_past_closure] == [
         "e-1's employment of a worker of it since 2016-09-01 (entry 2 of e-1) standing (end it on "
         "or before 2016-12-20: fupin helper end-employment e-1 JH-0001 -e DATE)"
     ]
-    assert notes.after_rejection == notes.closed_under_way == []
+    assert notes.after_rejection == []
+    assert notes.closed_under_way == []
     assert notes.spared == []

@@ -1,0 +1,210 @@
+"""Session 32, helper b2 (helper b's report: "'Recorded before the move' can be wrong"): in a store
+made by a move (``import --create``), every note of ``fupin verify`` under today's rules said its
+entry was recorded before the move, its recording time the export's, which is no evidence. An
+older fupin, not yet upgraded, could record such an entry in the moved store after the move
+(moves exist since session 23): that one was recorded as it was taken, and its recording time is
+this store's own. Since session 32 a note says the move only of entries the move replayed
+(stored before its ``RebuiltFromExport``, ``ledger.noted``); where a note rests on several
+entries (a closure and an employment), of the last of them, the one today's fupin would refuse.
+
+Each test makes, as an older fupin took it, one such entry before the move and one in the moved
+store after it (the rule's check left out, as the tests of each rule do), and reads each note's
+words in the moved store's verify."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ledger.application import Ledger, open_ledger
+from ledger.base import Provenance
+from ledger.casework import PersonalChange
+from ledger.funding import FundCommands
+from ledger.household import Household
+from ledger.values import replayed_as_recorded
+from typer.testing import CliRunner
+
+from tests.cli.conftest import (
+    RECORDED_AS_TAKEN,
+    RECORDED_BEFORE_THE_MOVE,
+    Fupin,
+    doc,
+    reimported,
+)
+from tests.cli.test_round13_unpairings import EXIT
+from tests.cli.test_round25_verify_closure_sides import DIED_OUT, EMPLOY, JN
+from tests.cli.test_round26_able_key_target import _under_notice_signed
+from tests.cli.test_round28_account_case import OPEN
+from tests.support import id_card, identify, register, stamp
+
+STORE_INDEPENDENT = "a move into a new SQLite store and verify's words: SQLite is enough"
+
+
+def _moved(fupin: Fupin, folder: Path) -> Fupin:
+    """``fupin`` moved by ``export events`` + ``import --create``: ``fupin`` on the new store."""
+    result = reimported(fupin, folder)
+    assert result.exit_code == 0, result.output
+    fresh = str(folder / "fresh.db")
+    return Fupin(fresh, CliRunner(env={**(fupin.runner.env or {}), "LEDGER_STORE": fresh}))
+
+
+def _said_of_each(fupin: Fupin, replayed: str, after: str) -> None:
+    """verify passes the moved store with two notes under today's rules: the one holding
+    ``replayed`` says its entry was recorded before the move, the one holding ``after`` that
+    its entry was recorded as it was taken, and neither says the other."""
+    said = " ".join(fupin.ok("verify", "admin").stdout.split())
+    notes = said.split("under today's rules: ")[1:]
+    assert len(notes) == 2, said
+    for marker, moved in ((replayed, True), (after, False)):
+        (note,) = [note for note in notes if marker in note]
+        words = (RECORDED_BEFORE_THE_MOVE, RECORDED_AS_TAKEN)
+        assert words[not moved] in note, note
+        assert words[moved] not in note, note
+
+
+@pytest.mark.spared_on_replay("closure_while_employed")
+def test_an_employment_note_says_the_move_only_of_the_entries_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # before the move: JH-0001 closed while e-1 employed a worker of it (a fupin of session 25);
+    # JH-0005 closed as today's fupin does
+    seeded.ok(EMPLOY.format(day="2016-08-20"), JN)
+    with closing(open_ledger(seeded.store)) as ledger:
+        with replayed_as_recorded():
+            ledger.close_household(stamp(JN, date(2016, 9, 1)), "JH-0001", "died-out", "", "死亡")
+        register(ledger, "JH-0005", serial=5)
+    seeded.ok(DIED_OUT.replace("JH-0001", "JH-0005") + "-d 注销 -e 2016-09-01", JN)
+    moved = _moved(seeded, tmp_path)
+    # after the move, in the new store: e-1 employs a worker of JH-0005 from after its closure,
+    # as a fupin of session 25 took it (the closure replayed, the employment not)
+    with closing(open_ledger(moved.store)) as ledger, replayed_as_recorded():
+        ledger.employ_worker(stamp(JN, date(2016, 9, 5)), "e-1", "JH-0005", date(2016, 9, 5))
+
+    _said_of_each(moved, "household JH-0001 was closed on", "household JH-0005 was closed on")
+
+
+def test_a_rejected_households_note_says_the_move_only_of_the_steps_it_replayed(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Household, "check_not_rejected", lambda *args: None)  # an older fupin
+    with closing(open_ledger(seeded.store)) as ledger:
+        identify(ledger, "JH-0005", serial=5)
+        for number in ("JH-0002", "JH-0005"):
+            ledger.review(stamp(JN, date(2016, 8, 5)), number, False)
+        # before the move: JH-0005 closed, turned down, and JH-0002's members changed
+        ledger.close_household(stamp(JN, date(2016, 9, 1)), "JH-0005", "in-error", "", "不符合")
+        personal = PersonalChange("户主2", id_card(2))
+        ledger.change_members(stamp(JN, date(2016, 9, 1), "新生儿"), "JH-0002", 4, personal)
+    moved = _moved(seeded, tmp_path)
+    # after the move: JH-0002 closed; its note rests on both steps, the last recorded after it
+    with closing(open_ledger(moved.store)) as ledger:
+        ledger.close_household(stamp(JN, date(2016, 9, 1)), "JH-0002", "in-error", "", "不符合")
+
+    _said_of_each(moved, "household JH-0005 took a closure", "household JH-0002 took a change")
+
+
+def test_an_account_note_says_the_move_only_of_an_account_it_replayed(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FundCommands, "check_no_lookalike", lambda *args: None)  # an older fupin
+    seeded.ok(OPEN.format("CITY-2016"), "qu-01")  # before the move, beside city-2016
+    moved = _moved(seeded, tmp_path)
+    moved.ok(OPEN.format("town-2016"), "qu-01")
+    moved.ok(OPEN.format("TOWN-2016"), "qu-01")  # after the move
+
+    _said_of_each(moved, "fund account 'CITY-2016'", "fund account 'TOWN-2016'")
+
+
+def _old_pairing(ledger: Ledger, number: str, day: date) -> None:
+    """e-1 paired with household ``number`` on ``day`` as a fupin before 834adfa did it: the
+    household's ``HelperPaired`` alone (tests/cli/test_round26_old_double_pairing.py)."""
+    household = ledger.load(Household, number, "household")
+    household._paired("e-1", "enterprise", Provenance(JN, "officer", day, "结对", ""))
+    ledger.save(household)
+
+
+def test_a_double_pairings_note_says_the_move_only_of_pairings_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(f"household pair JH-0001 e-1 {doc('2016-09-01')}", JN)
+    with closing(open_ledger(seeded.store)) as ledger:
+        register(ledger, "JH-0005", serial=5)
+        _old_pairing(ledger, "JH-0005", date(2016, 9, 14))  # before the move
+    moved = _moved(seeded, tmp_path)
+    with closing(open_ledger(moved.store)) as ledger:
+        register(ledger, "JH-0006", serial=6)
+        _old_pairing(ledger, "JH-0006", date(2016, 9, 20))  # after it
+
+    _said_of_each(moved, "household JH-0005 from", "household JH-0006 from")
+
+
+def _under_way(fupin: Fupin, number: str) -> None:
+    """``number``'s 2016 exit proposed on 2016-12-02 and verified on the 3rd (under way)."""
+    fupin.ok(f"household agree {number} {doc('2016-08-20')}", JN)
+    fupin.ok(f"household assess {number} 2016 --income 9000 {doc('2016-12-01')}", JN)
+    fupin.ok(f"household propose-exit {number} 2016 {doc('2016-12-02')}", JN)
+    fupin.ok(f"household verify-exit {number} {doc('2016-12-03')}", JN)
+
+
+def _closed_as_an_older_fupin_took_it(fupin: Fupin, number: str) -> None:
+    """``number`` closed on 2016-12-05, its exit under way, as a fupin before session 29 did."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.close_household(stamp(JN, date(2016, 12, 5)), number, "died-out", "", "户主去世")
+
+
+@pytest.mark.spared_on_replay("closure_during_exit")
+def test_a_closed_households_note_says_the_move_only_of_a_closure_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    with closing(open_ledger(seeded.store)) as ledger:
+        register(ledger, "JH-0005", serial=5)
+    seeded.ok(f"household pair JH-0005 c-2 {doc('2016-08-11')}", JN)
+    for number in ("JH-0001", "JH-0005"):
+        _under_way(seeded, number)
+    _closed_as_an_older_fupin_took_it(seeded, "JH-0001")  # before the move
+    moved = _moved(seeded, tmp_path)
+    # after it: JH-0005 closed, its exit's steps replayed, the closure not
+    _closed_as_an_older_fupin_took_it(moved, "JH-0005")
+
+    _said_of_each(moved, "household JH-0001 was closed", "household JH-0005 was closed")
+
+
+def test_an_able_households_note_says_the_move_only_of_marks_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _under_notice_signed(seeded, "JH-0006", 6)
+    with closing(open_ledger(seeded.store)) as ledger:  # before the move, as an older fupin
+        ledger.rebuilding_export = True
+        ledger.register(stamp(JN, date(2016, 8, 10)), "JH-0006", False)
+    moved = _moved(seeded, tmp_path)
+    with closing(open_ledger(moved.store)) as ledger:  # after it: JH-0001's mark taken off
+        ledger.rebuilding_export = True
+        changes = {"key_target": False}
+        ledger.amend(stamp(JN, date(2019, 2, 10)), "household", "JH-0001", changes, "录错")
+
+    _said_of_each(moved, "household JH-0006 (registered", "household JH-0001 (registered")
+
+
+def _replaced(ledger: Ledger, helper: str, replacement: str, day: date) -> None:
+    """JH-0001's ``helper`` replaced by ``replacement`` on ``day`` as a fupin before 13235ce
+    did it (tests/cli/test_round26_old_late_replacement.py): no date checked."""
+    household = ledger.load(Household, "JH-0001", "household")
+    prov = Provenance(JN, "officer", day, "调整单", "")
+    household._unpaired(helper, replacement, "调岗", prov)
+    ledger.save(household)
+
+
+def test_a_late_replacements_note_says_the_move_only_of_an_unpairing_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    for actor, line in EXIT:  # JH-0001's exit, approved 2016-12-20
+        seeded.ok(line, actor=actor)
+    with closing(open_ledger(seeded.store)) as ledger:
+        _replaced(ledger, "c-1", "c-2", date(2017, 1, 10))  # before the move
+    moved = _moved(seeded, tmp_path)
+    with closing(open_ledger(moved.store)) as ledger:
+        _replaced(ledger, "c-2", "sw-1", date(2017, 2, 10))  # after it
+
+    _said_of_each(moved, "replacement c-2 is dated", "replacement sw-1 is dated")
