@@ -75,11 +75,14 @@ def _after_rejection(
     recorder: ApplicationRecorder, mapper: Mapper[UUID], household_id: UUID
 ) -> Noted | None:
     """What verify says of the household if it stands turned down and a step of ``_STEPS``
-    recorded while it was (not voided since) is on its record, with those steps; None if none
-    is, or an event of it cannot be read (the pass reports that)."""
+    recorded while it was (not voided since) is on its record, with those steps and the entry
+    that turned it down (since session 32: one entered after a step dated later is what today's
+    fupin refuses, ``ledger.noted``); None if none is, or an event of it cannot be read (the
+    pass reports that)."""
     record: Any = None
     taken: list[tuple[int, str, date]] = []  # (version, step, effective date)
     steps: list[tuple[int, str, date]] = []  # every such step, recorded when it may
+    turned = 0  # the entry that turned it down last
     try:
         for item in recorder.select_events(household_id):
             event: Any = mapper.to_domain_event(item)
@@ -88,7 +91,10 @@ def _after_rejection(
                 said = (event.originator_version, step, event.prov.effective)
                 rejected = isinstance(record, Household) and record.stage == Stage.REJECTED
                 (taken if rejected else steps).append(said)
+            was = isinstance(record, Household) and record.stage == Stage.REJECTED
             record = event.mutate(record)
+            if not was and isinstance(record, Household) and record.stage == Stage.REJECTED:
+                turned = event.originator_version
     except Exception:  # an event of it altered: the pass reports it
         return None
     if not isinstance(record, Household) or record.stage != Stage.REJECTED:
@@ -102,4 +108,5 @@ def _after_rejection(
         return None
     named = " and ".join(f"{step} (entry {version}, dated {day})" for version, step, day in live)
     text = f"household {record.number} took {named} after: {record.rejection_said()}"
-    return Noted(text, tuple((household_id, version) for version, _, _ in live))
+    rests = [*([turned] if turned else []), *(version for version, _, _ in live)]
+    return Noted(text, tuple((household_id, version) for version in rests))

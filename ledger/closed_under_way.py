@@ -90,7 +90,10 @@ class ClosureScan:
                 if helper_id not in employers:
                     helper = record_as_stored(recorder, mapper, helper_id)
                     employers[helper_id] = helper if isinstance(helper, Helper) else None
-                employments += _employed_past(record, employers[helper_id], version)
+                employer = employers[helper_id]
+                for noted in _employed_past(record, employer, version):
+                    voided = _ends_voided(recorder, mapper, employer, record.number)
+                    employments.append(noted._replace(entries=noted.entries + voided))
         return sorted(under_way), sorted(employments)
 
 
@@ -115,6 +118,31 @@ def _rests(
     return tuple((household.id, version) for version in (*closure, *steps))
 
 
+def _ends_voided(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], helper: Helper | None, number: str
+) -> tuple[EntryId, ...]:
+    """The corrections of ``helper`` voiding an end of its employment of a worker of household
+    ``number`` (since session 32: a voiding after the closure, ``end_voided_after_closure``, is
+    what today's fupin refuses of such a note); () if none, or an event cannot be read."""
+    if helper is None:
+        return ()
+    ends = {
+        version
+        for version, (kind, key) in helper.entries.items()
+        if kind == "EmploymentEnded" and key == number and version in helper.voided
+    }
+    if not ends:
+        return ()
+    found: list[EntryId] = []
+    try:
+        for item in recorder.select_events(helper.id):
+            if item.topic.rsplit(".", 1)[-1] == "Corrected" and _corrects(mapper, item) in ends:
+                found.append((helper.id, item.originator_version))
+    except Exception:  # an event of it altered: the pass reports it
+        return ()
+    return tuple(found)
+
+
 def _corrects(mapper: Mapper[UUID], item: Any) -> object:
     """The entry a stored correction voids."""
     event: Any = mapper.to_domain_event(item)
@@ -124,7 +152,8 @@ def _corrects(mapper: Mapper[UUID], item: Any) -> object:
 def _employed_past(household: Household, helper: Helper | None, version: int) -> list[Noted]:
     """What verify says of the employment of entry ``version`` of ``helper`` if it stands past
     the closure of ``household`` (``Helper.employment_past``, as a closure is refused), with
-    the entries it rests on (the closure, the employment, its end after the closure); []."""
+    the entries it rests on (the closure, the employment, its end after the closure; the
+    voidings of its ends, ``_ends_voided``); []."""
     if helper is None or household.closed_on is None:
         return []
     past = helper.employment_past(household.number, version, household.closed_on)

@@ -50,6 +50,11 @@ def _moved(fupin: Fupin, folder: Path) -> Fupin:
     return Fupin(fresh, CliRunner(env={**(fupin.runner.env or {}), "LEDGER_STORE": fresh}))
 
 
+def _jh_0005_registered(fupin: Fupin) -> None:
+    with closing(open_ledger(fupin.store)) as ledger:
+        register(ledger, "JH-0005", serial=5)
+
+
 def _said_of_each(fupin: Fupin, replayed: str, after: str) -> None:
     """verify passes the moved store with two notes under today's rules: the one holding
     ``replayed`` says its entry was recorded before the move, the one holding ``after`` that
@@ -158,8 +163,7 @@ def _closed_as_an_older_fupin_took_it(fupin: Fupin, number: str) -> None:
 def test_a_closed_households_note_says_the_move_only_of_a_closure_it_replayed(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    with closing(open_ledger(seeded.store)) as ledger:
-        register(ledger, "JH-0005", serial=5)
+    _jh_0005_registered(seeded)
     seeded.ok(f"household pair JH-0005 c-2 {doc('2016-08-11')}", JN)
     for number in ("JH-0001", "JH-0005"):
         _under_way(seeded, number)
@@ -208,3 +212,52 @@ def test_a_late_replacements_note_says_the_move_only_of_an_unpairing_it_replayed
         _replaced(ledger, "c-2", "sw-1", date(2017, 2, 10))  # after it
 
     _said_of_each(moved, "replacement c-2 is dated", "replacement sw-1 is dated")
+
+
+def _employed_ended_closed(fupin: Fupin, number: str) -> None:
+    """e-1 employs a worker of ``number`` from 2016-09-01 to 2016-11-30, and ``number`` is
+    closed on 2016-12-20, by today's commands."""
+    fupin.ok(EMPLOY.replace("JH-0001", number).format(day="2016-09-01"), JN)
+    fupin.ok(f"helper end-employment e-1 {number} {doc('2016-11-30')}", JN)
+    fupin.ok(DIED_OUT.replace("JH-0001", number) + doc("2016-12-20"), JN)
+
+
+def _end_voided(fupin: Fupin, end: int) -> None:
+    """e-1's end of entry ``end`` voided after the closure, as a fupin before session 31 did."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.correct(stamp(JN, date(2016, 12, 21)), "helper", "e-1", end, "离职日期错")
+
+
+@pytest.mark.spared_on_replay("end_voided_after_closure")
+def test_an_employment_note_weighs_the_voiding_of_its_end_by_its_own_place(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _jh_0005_registered(seeded)
+    for number in ("JH-0001", "JH-0005"):  # entries 2 and 3, 4 and 5 of e-1
+        _employed_ended_closed(seeded, number)
+    _end_voided(seeded, 3)  # before the move
+    moved = _moved(seeded, tmp_path)
+    _end_voided(moved, 5)  # after it: the employment, its end and the closure replayed
+
+    _said_of_each(moved, "household JH-0001 was closed on", "household JH-0005 was closed on")
+
+
+def test_a_rejected_households_note_weighs_a_rejection_entered_late_by_its_own_place(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as a fupin before session 30: a rejection dated before a change of members on record
+    monkeypatch.setattr(
+        Household, "check_turned_down_after_steps", lambda *args: None, raising=False
+    )
+    with closing(open_ledger(seeded.store)) as ledger:
+        identify(ledger, "JH-0005", serial=5)
+        for serial in (2, 5):
+            personal = PersonalChange(f"户主{serial}", id_card(serial))
+            day = stamp(JN, date(2016, 9, 1), "新生儿")
+            ledger.change_members(day, f"JH-000{serial}", 4, personal)
+        ledger.review(stamp(JN, date(2016, 8, 5)), "JH-0005", False)  # before the move
+    moved = _moved(seeded, tmp_path)
+    with closing(open_ledger(moved.store)) as ledger:  # after it: the change replayed
+        ledger.review(stamp(JN, date(2016, 8, 5)), "JH-0002", False)
+
+    _said_of_each(moved, "household JH-0005 took a change", "household JH-0002 took a change")
