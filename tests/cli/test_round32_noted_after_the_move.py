@@ -23,6 +23,7 @@ from ledger.base import Provenance
 from ledger.casework import PersonalChange
 from ledger.funding import FundCommands
 from ledger.household import Household
+from ledger.inspections import Inspection
 from ledger.values import replayed_as_recorded
 from typer.testing import CliRunner
 
@@ -31,12 +32,15 @@ from tests.cli.conftest import (
     RECORDED_BEFORE_THE_MOVE,
     Fupin,
     doc,
+    last_entry,
     reimported,
 )
 from tests.cli.test_round13_unpairings import EXIT
 from tests.cli.test_round25_verify_closure_sides import DIED_OUT, EMPLOY, JN
 from tests.cli.test_round26_able_key_target import _under_notice_signed
 from tests.cli.test_round28_account_case import OPEN
+from tests.cli.test_round28_talks import STREET
+from tests.cli.test_round29_exit_members import MEMBERS, assessed_and_proposed
 from tests.support import id_card, identify, register, stamp
 
 STORE_INDEPENDENT = "a move into a new SQLite store and verify's words: SQLite is enough"
@@ -261,3 +265,128 @@ def test_a_rejected_households_note_weighs_a_rejection_entered_late_by_its_own_p
         ledger.review(stamp(JN, date(2016, 8, 5)), "JH-0002", False)
 
     _said_of_each(moved, "household JH-0005 took a change", "household JH-0002 took a change")
+
+
+def _registered_late(fupin: Fupin, number: str, serial: int) -> None:
+    """``number`` identified in 2016 and registered in 2019, as a fupin before session 28 took
+    it (tests/cli/test_round28_late_registration.py)."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.rebuilding_export = True
+        identify(ledger, number, serial=serial)
+        ledger.review(stamp(JN, date(2019, 3, 5)), number, True)
+        ledger.post_notice(stamp(JN, date(2019, 3, 6)), number, date(2019, 3, 6), date(2019, 3, 13))
+        ledger.sign(stamp(JN, date(2019, 3, 14)), number)
+        ledger.register(stamp(JN, date(2019, 3, 20)), number, True)
+
+
+def test_a_late_registrations_note_says_the_move_only_of_a_registration_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _registered_late(seeded, "JH-0009", 9)  # before the move
+    moved = _moved(seeded, tmp_path)
+    _registered_late(moved, "JH-0008", 8)  # after it
+
+    _said_of_each(moved, "household JH-0009 was registered", "household JH-0008 was registered")
+
+
+def _talk_under(fupin: Fupin, code: str) -> None:
+    """Street inspection ``code`` of 江南 opened, then a talk about 江南's 2017 held under it
+    as a fupin before session 28 took it (tests/cli/test_round28_talks.py)."""
+    fupin.ok(STREET.replace("SI-JN", code), "insp-1")
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        inspection = ledger.load(Inspection, code, "inspection")
+        prov = ledger.authorise(stamp("insp-1", date(2018, 2, 1)), "hold_talk", "江南")
+        inspection.hold_talk("江南", 2017, "未完成", prov, as_recorded=True)
+        ledger.save(inspection)
+
+
+def test_a_talks_note_says_the_move_only_of_a_talk_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _talk_under(seeded, "SI-JN")  # before the move
+    moved = _moved(seeded, tmp_path)
+    _talk_under(moved, "SI-JN2")  # after it
+
+    _said_of_each(moved, "inspection SI-JN,", "inspection SI-JN2,")
+
+
+def _retired_early(fupin: Fupin, officer: str, day: date) -> None:
+    """``officer`` retired as of ``day``, before entries under the post, as a fupin before
+    session 28 took it (tests/cli/test_round28_officer_dates.py)."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.retire_officer(stamp("admin", day), officer, "调离")
+
+
+def test_a_retirements_note_says_the_move_only_of_a_retirement_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    _retired_early(seeded, "jn-01", date(2016, 8, 5))  # before the move
+    moved = _moved(seeded, tmp_path)
+    _retired_early(moved, "qu-01", date(2016, 7, 30))  # after it
+
+    _said_of_each(moved, "jn-01's retirement", "qu-01's retirement")
+
+
+def _noticed(fupin: Fupin, unit: str) -> None:
+    """DI-1's notice naming ``unit`` on 2017-02-01 recorded again as a fupin before session 28
+    took it, the same day, document and reason (tests/cli/test_round28_notice_talk_twice.py)."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.notice_criticism(stamp("insp-1", date(2017, 2, 1)), "DI-1", unit, "进度慢")
+
+
+@pytest.mark.spared_on_replay("notice_or_talk_twice")
+def test_a_notice_twices_note_says_the_move_only_of_a_notice_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    seeded.ok(f"inspection open DI-1 --level district --year 2016 {doc('2017-01-05')}", "insp-1")
+    for unit in ("江南", "江南", "礼乐"):  # 江南's twice before the move
+        _noticed(seeded, unit)
+    moved = _moved(seeded, tmp_path)
+    _noticed(moved, "礼乐")  # 礼乐's again after it
+
+    _said_of_each(moved, "notice 通报 naming 江南", "notice 通报 naming 礼乐")
+
+
+def _merged(fupin: Fupin, number: str) -> None:
+    """``number`` merged 合户 into JH-0001 on 2016-12-04, its exit proposed, as a fupin before
+    session 30 took it (tests/cli/test_round30_merge_into_exit.py)."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        day = stamp(JN, date(2016, 12, 4))
+        ledger.close_household(day, number, "merged", "JH-0001", "并入JH-0001")
+
+
+@pytest.mark.spared_on_replay("merge_into_exit")
+def test_a_merges_note_says_the_move_only_of_a_merge_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    assessed_and_proposed(seeded)
+    _merged(seeded, "JH-0002")  # before the move
+    moved = _moved(seeded, tmp_path)
+    _merged(moved, "JH-0003")  # after it
+
+    _said_of_each(moved, "household JH-0002 merged", "household JH-0003 merged")
+
+
+def _take_in_voided(fupin: Fupin, take_in: int, day: date) -> None:
+    """JH-0001's change of members of entry ``take_in`` voided while the merge it took in
+    stands, as a fupin before session 30 took it (tests/cli/test_round30_take_in_corrections.py)."""
+    with closing(open_ledger(fupin.store)) as ledger, replayed_as_recorded():
+        ledger.correct(stamp("admin", day), "household", "JH-0001", take_in, "录错")
+
+
+@pytest.mark.spared_on_replay("take_in_under_merge")
+def test_a_take_ins_note_says_the_move_only_of_a_voiding_it_replayed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    merge = "household close {} --because 合户 --into JH-0001 --reason 并入JH-0001 {}"
+    takes_in = []
+    for merged, people, day in (("JH-0002", 6, "2016-09-01"), ("JH-0003", 9, "2016-09-05")):
+        seeded.ok(MEMBERS.format(people, doc(day)), JN)
+        seeded.ok(merge.format(merged, doc(day)), JN)
+        takes_in.append(last_entry(seeded, "JH-0001", "MembersChanged"))
+    # the latest live change of members is voided first: JH-0003's before the move
+    _take_in_voided(seeded, takes_in[1], date(2016, 9, 6))
+    moved = _moved(seeded, tmp_path)
+    _take_in_voided(moved, takes_in[0], date(2016, 9, 6))  # JH-0002's after it
+
+    _said_of_each(moved, "member(s) of JH-0003,", "member(s) of JH-0002,")
