@@ -10,7 +10,7 @@ backup holding one (``projections.backup``).
 
 On PostgreSQL the ledger creates its own triggers (``projections.pg.protect_events``,
 ``ledger.keys.KEY_TABLE_GUARD``); ``fupin verify`` reports any other on the events table or
-the key table.
+the key table, and notes its own disabled, dropped or never installed (``own_trigger_notes``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = [
     "foreign_objects",
     "foreign_reason",
     "listed",
+    "own_trigger_notes",
     "refuse_triggers",
     "sqlite_foreign",
 ]
@@ -72,6 +73,35 @@ _PG_TRIGGERS = (
     "WHERE NOT t.tgisinternal AND t.tgrelid IN (to_regclass(%s), to_regclass(%s)) "
     "ORDER BY t.tgname"
 )
+#: The ledger's own triggers on a PostgreSQL store (found as ``_PG_TRIGGERS`` finds them, with
+#: ``pg_trigger.tgenabled``), whether the key table is there, and which of the ledger's two
+#: trigger functions the ledger's schema holds: ``protect_events`` creates them, and dropping
+#: a trigger leaves its function, so a function there and no trigger running it says the
+#: store had the trigger (nothing else records that ``protect_events`` was run).
+_PG_OWN_TRIGGERS = (
+    "SELECT t.tgname, CASE WHEN t.tgrelid = to_regclass(%s) THEN 'events' ELSE 'keys' END, "
+    "n.nspname, p.proname, t.tgtype, t.tgenabled "
+    "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE NOT t.tgisinternal AND t.tgrelid IN (to_regclass(%s), to_regclass(%s))"
+)
+_PG_OWN_FUNCTIONS = (
+    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE n.nspname = %s AND p.proname IN ('fupin_events_append_only', "
+    "'fupin_household_keys_guard')"
+)
+#: What each of the ledger's trigger functions guards, as a note says it.
+_GUARDS = {
+    "fupin_events_append_only": (
+        "events",
+        "the append-only triggers on {table} (refusing UPDATE, DELETE and TRUNCATE for every role)",
+    ),
+    "fupin_household_keys_guard": (
+        "keys",
+        "the key table's triggers on household_keys (refusing a key destroyed without a "
+        "recorded erasure, a key row deleted and the table emptied, for every role)",
+    ),
+}
 
 
 class StoreAlteredError(LedgerError):
@@ -92,6 +122,83 @@ def foreign_objects(recorder: Any) -> list[tuple[str, str, str]]:
         cursor.execute(_PG_TRIGGERS, (events, events, f"{_quoted(schema)}.household_keys"))
         rows = [(_triple(row), _ledgers(row, schema)) for row in cursor.fetchall()]
     return [row for row, own in rows if not own]
+
+
+def own_trigger_notes(recorder: Any) -> list[str]:
+    """What ``fupin verify`` notes of the ledger's own triggers on a PostgreSQL store
+    (``LEDGER_PG_TRIGGERS``; none on SQLite, which has none): each one disabled (``ALTER TABLE
+    … DISABLE TRIGGER``, pg_trigger.tgenabled 'D') or firing only for replication ('R'), or
+    missing from a store that had it (its function is there), and the guards a store never
+    had (``protect_events`` not run). Notes, not problems: a trigger's state changes no event,
+    and the table's owner, who may disable one, may enable it again, so its state now proves
+    nothing of what was done meanwhile; what was done shows in the checkpoints and in the read
+    models' position (since session 32, tester e: verify said nothing of triggers disabled
+    and dropped by the owner)."""
+    datastore = recorder.datastore
+    if type(datastore).__module__ == "eventsourcing.sqlite":
+        return []
+    schema = getattr(datastore, "schema", "") or "public"
+    table = recorder.events_table_name
+    events = f"{_quoted(schema)}.{_quoted(table)}"
+    keys = f"{_quoted(schema)}.household_keys"
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(_PG_OWN_TRIGGERS, (events, events, keys))
+        found = [_row(row, 6) for row in cursor.fetchall()]
+        cursor.execute(_PG_OWN_FUNCTIONS, (schema,))
+        functions = {str(_row(row, 1)[0]) for row in cursor.fetchall()}
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (keys,))
+        has_keys = bool(_row(cursor.fetchone(), 1)[0])
+    states = {
+        str(name): str(enabled)
+        for name, role, where, function, tgtype, enabled in found
+        if LEDGER_PG_TRIGGERS.get(str(name)) == (role, function, int(tgtype)) and where == schema
+    }
+    notes: list[str] = []
+    for function, (role, guards) in _GUARDS.items():
+        if role == "keys" and not has_keys:
+            continue
+        said = guards.format(table=table)
+        names = [name for name, (on, *_rest) in LEDGER_PG_TRIGGERS.items() if on == role]
+        if function not in functions and not any(name in states for name in names):
+            notes.append(
+                f"note: {said} are not on this store, and never were (no {function} function): "
+                'protect_events was not run on it (docs/operations.md, "Roles and grants"); '
+                "until it is, the events are kept by the store's grants alone"
+            )
+            continue
+        off = [f"{name} {_off(states.get(name))}" for name in names if _off(states.get(name))]
+        if off:
+            notes.append(
+                f"note: {said}: {'; '.join(off)}: not a problem verify can judge (a trigger's "
+                "state changes no event, and the table's owner, not only a superuser, may "
+                "disable a trigger, change the table and enable it again): while one does not "
+                "fire, a role the table's grants allow may change or remove what it guards, and "
+                "events removed from the end after the last checkpoint file you kept show only "
+                "in the read models' position, which verify compares (until they are rebuilt). "
+                "The store's owner runs protect_events again (docs/operations.md, \"Roles and "
+                'grants"); find out who changed them'
+            )
+    return notes
+
+
+def _off(enabled: str | None) -> str:
+    """How one of the ledger's triggers, in pg_trigger.tgenabled state ``enabled`` (None:
+    missing), does not fire ('' when it fires)."""
+    if enabled in ("O", "A"):
+        return ""
+    if enabled is None:
+        return "is missing (dropped: its function is still there)"
+    if enabled == "R":
+        return (
+            "fires only for replication (ALTER TABLE … ENABLE REPLICA TRIGGER), never for "
+            "fupin's connections"
+        )
+    return "is disabled (ALTER TABLE … DISABLE TRIGGER)"
+
+
+def _row(row: Any, width: int) -> tuple[Any, ...]:
+    """A catalogue row as a tuple, from a tuple or a dict row."""
+    return tuple(row.values())[:width] if isinstance(row, dict) else tuple(row)[:width]
 
 
 def _ledgers(row: Any, schema: str) -> bool:

@@ -228,7 +228,7 @@ from ledger.privacy import (
     rotation_id,
 )
 from ledger.programme import AMENDABLE_RULES, PROGRAMME_CODE, Programme, ProgrammeRules
-from ledger.schema import foreign_objects, foreign_reason
+from ledger.schema import foreign_objects, foreign_reason, own_trigger_notes
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
@@ -580,6 +580,10 @@ class VerifyReport:
     #: latest recorded ``MasterKeyRotated`` made current (None: no rotation on record, or the
     #: key table not read).
     current_master: str | None = None
+    #: What the store's catalogue says of the ledger's own triggers on PostgreSQL, each a note
+    #: (``ledger.schema.own_trigger_notes``): disabled, dropped, or never installed (since
+    #: session 32).
+    own_triggers: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -592,6 +596,14 @@ class VerifyReport:
         if not self.moved_on:
             return False
         return self.replayed is None or all(entry in self.replayed for entry in entries)
+
+    def add(self, problem: Problem) -> None:
+        """A problem found beside the pass (the read models' position, ``cli.verify``),
+        counted, kept among the first ``_KEEP`` and listed in order as the pass's are."""
+        self.problem_count += 1
+        if len(self.problems) < _KEEP:
+            self.problems.append(problem)
+            self.problems.sort(key=_problem_order)
 
 
 class Frontier:
@@ -1142,6 +1154,13 @@ class Verifier:
             self._problem(
                 SCHEMA_POSITION, f"{kind} {name}", foreign_reason(kind, table, name), at_event=False
             )
+        try:
+            self.report.own_triggers = own_trigger_notes(recorder)
+        except Exception as exc:  # said beside the result, as the key table's role is
+            _refuse_if_busy(exc)
+            self.report.own_triggers = [
+                f"note: the ledger's own triggers could not be read: {_one_line(exc)}"
+            ]
 
     # -- the household key table ------------------------------------------------------------
 

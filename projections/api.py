@@ -33,6 +33,7 @@ from projections.restated import restated_years
 
 __all__ = [
     "accountability",
+    "ahead_of_ledger",
     "caseload",
     "catch_up",
     "check",
@@ -46,6 +47,7 @@ __all__ = [
     "summary",
 ]
 
+ahead_of_ledger = catchup.ahead_of_ledger
 catch_up = catchup.catch_up
 check = catchup.check
 readiness = catchup.readiness

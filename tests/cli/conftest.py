@@ -298,6 +298,11 @@ def seeded(fupin: Fupin) -> Fupin:
     registered in 江南 with cadre c-1 paired, JH-0002 identified, JH-0003 reviewed, JH-0004
     under notice (3-9 August 2016) but unsigned, and account city-2016 holding 1,000 yuan
     with measure m-1 (education) planned for JH-0001."""
+    return seed(fupin)
+
+
+def seed(fupin: Fupin) -> Fupin:
+    """``fupin``'s store given the ``seeded`` fixture's records."""
     with ledger_at(fupin.store) as app:
         register(app, "JH-0001", serial=1)
         app.pair(stamp("jn-01", date(2016, 8, 11)), "JH-0001", "c-1")
