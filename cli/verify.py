@@ -495,13 +495,23 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         f"signatures: {report.seals} seals over {report.signed} signed events, "
         f"{report.unsigned} unsigned events (their officers had no key in force)"
     )
-    if report.revoked_before_rule:
-        # since session 24: recorded by yesterday's fupin, which took them (a note, not a problem)
+    if report.revoked_unsigned:
+        # since session 24 (since session 32 whenever recorded, tester f): what a fupin before
+        # the rule took, and one not yet upgraded still takes (a note, not a problem)
         day = REVOKED_RECORDS_NOTHING_SINCE.date().isoformat()
+        at = ", ".join(str(position) for position in report.revoked_at)
+        more = ", …" if report.revoked_unsigned > len(report.revoked_at) else ""
         say(
-            f"{report.revoked_before_rule} unsigned events by officers whose key had been "
-            f"revoked, recorded before {day} when fupin still took them (counted above; not a "
-            "problem: since then such an officer records nothing)"
+            f"{report.revoked_unsigned} unsigned events by officers whose key had been revoked "
+            f"and no new key registered (counted above; at position {at}{more}): a fupin before "
+            f"{day} took such a save, and one not yet upgraded still does; today's refuses it "
+            "(such an officer records nothing until a new key is registered). Not a problem "
+            "here, but an unsigned event cannot be told from one recorded in the officer's "
+            "name without their key (no seal says who saved it; a checkpoint taken after it "
+            "says only that it was in the log then): ask the officer whether they recorded it; "
+            "--require-signatures fails each",
+            markup=False,
+            highlight=False,
         )
     if require_signatures:
         # A moved ledger has no bootstrap: its first events are the move's (since session 23
@@ -534,13 +544,15 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
         say(f"note: checkpoint {name}: {said}", markup=False, highlight=False)
     say(_origin_line(report.origin), markup=False, highlight=False)
     if report.recorded_under_old_origin:
-        # since session 25: signed by yesterday's fupin under the district's name (a note)
+        # since session 25 (since session 32 whenever recorded, tester f): signed under the
+        # district's name by a fupin before the cut-over, or one not yet upgraded (a note)
         day = OWN_ORIGIN_SINCE.date().isoformat()
         say(
             f"{report.recorded_under_old_origin} of the ledger's own checkpoints are signed as "
-            f"{LOG_NAME}, recorded before {day} when fupin signed a moved store's checkpoints "
-            f"so (not a problem: since then they are signed as {report.origin}; give an "
-            "inspector a new checkpoint)",
+            f"{LOG_NAME}, as a fupin before {day} signed a moved store's checkpoints (one not "
+            f"yet upgraded still does; not a problem: today's fupin signs them as "
+            f"{report.origin}): they prove nothing of the district's log {LOG_NAME}, and prove "
+            "issues no bundle from them; give an inspector a new checkpoint",
             markup=False,
             highlight=False,
         )

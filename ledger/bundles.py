@@ -224,14 +224,15 @@ def _check_checkpoint(app: LedgerCore, checkpoint: Checkpoint) -> None:
     if fault is not None:
         raise RuleError("checkpoint", f"{fault}; nothing was proven")
     if checkpoint.log != origin:
-        # A moved store's own checkpoint signed as fupin-jianghai before the cut-over: verify
+        # A moved store's own checkpoint signed as fupin-jianghai, as before session 25: verify
         # notes it, but a bundle from it would pass tools/verify_bundle.py as the district's
         # own log (its default origin), so no proof is issued from it (since session 25).
         raise RuleError(
             "checkpoint",
             f"it is signed under the log {checkpoint.log}, not this store's origin {origin}: "
-            f"this store recorded it before {OWN_ORIGIN_SINCE.date().isoformat()}, when fupin "
-            "signed a moved store's checkpoints so (fupin verify notes it), but a bundle from it "
+            "this store recorded it, as a fupin before "
+            f"{OWN_ORIGIN_SINCE.date().isoformat()} signed a moved store's checkpoints (fupin "
+            "verify notes it), but a bundle from it "
             f"would be taken for the log {checkpoint.log}; sign a new checkpoint (fupin "
             f"checkpoint), which is made under {origin}, and prove against it; nothing was "
             "proven",

@@ -99,10 +99,15 @@ __all__ = [
 #: ledger rebuilt by ``import --create`` is another log, signed under an origin of its own
 #: (``log_origin``, since session 25). The log's aggregate keeps this name's id in every store.
 LOG_NAME = "fupin-jianghai"
-#: Since when a moved ledger signs its checkpoints under its own origin: one it recorded
-#: before, signed under ``LOG_NAME`` by the fupin of then, is a note in ``fupin verify``; one
-#: recorded since is not its log's (session 25; the verifiable-logs expert: a forged log
-#: rebuilt from an edited export signed checkpoints indistinguishable from the real log's).
+#: Since when a moved ledger signs its checkpoints under its own origin (session 25; the
+#: verifiable-logs expert: a forged log rebuilt from an edited export signed checkpoints
+#: indistinguishable from the real log's). One it recorded signed under ``LOG_NAME``, as a
+#: fupin of before then signed it, is a note in ``fupin verify`` whenever recorded (since
+#: session 32, tester f: from session 25 to 31 one recorded since this day was a problem, but a
+#: fupin not yet upgraded kept signing so after it, and whoever builds a store sets its clock,
+#: so a recording time told nothing); ``prove`` issues no bundle from one (a bundle would pass
+#: as the district's log), and a checkpoint of ``LOG_NAME`` this store did not record is
+#: another log's.
 OWN_ORIGIN_SINCE = datetime(2026, 12, 2, tzinfo=CHINA)
 CHECKPOINT_VERSION = 1
 _PAGE = 2_000
@@ -1028,19 +1033,18 @@ def origin_fault_in(
     origin = store_origin(recorder, mapper)
     if checkpoint.log == origin:
         return origin, None
-    if checkpoint.log == LOG_NAME and _recorded_before_own_origin(recorder, mapper, checkpoint):
-        return origin, None  # this store's own, signed as fupin did before session 25
+    if checkpoint.log == LOG_NAME and _recorded_here(recorder, mapper, checkpoint):
+        return origin, None  # this store's own, signed as a fupin before session 25 did
     moved = _rebuilt_said(_move_record_in(recorder, mapper))  # a refusal: the move said
     return origin, origin_fault(checkpoint, origin, moved)
 
 
-def _recorded_before_own_origin(
-    recorder: ApplicationRecorder, mapper: Any, checkpoint: Checkpoint
-) -> bool:
+def _recorded_here(recorder: ApplicationRecorder, mapper: Any, checkpoint: Checkpoint) -> bool:
     """Whether this store recorded ``checkpoint`` itself (the same size, root, time, key and
-    signature) before ``OWN_ORIGIN_SINCE``, when fupin signed a moved store's checkpoints as
-    ``LOG_NAME``: the file of such a checkpoint is judged against it, as before. Its own time
-    is the signer's to write, so only the store's record of it counts."""
+    signature), as a fupin before ``OWN_ORIGIN_SINCE`` signed a moved store's checkpoints, as
+    ``LOG_NAME``: the file of such a checkpoint is judged against it, as before (whenever
+    recorded, since session 32: before, only one recorded before that day). Its own time is
+    the signer's to write, so only the store's record of it counts."""
     for stored, key in recorded_with_keys(recorder, mapper):
         try:
             event: Any = mapper.to_domain_event(stored)
@@ -1050,11 +1054,10 @@ def _recorded_before_own_origin(
                 checkpoint.time,
                 checkpoint.signature,
             )
-            stamp = event.timestamp
         except Exception:  # not readable: fupin verify says why
             continue
         if same and key is not None and key[0] == checkpoint.key_id:
-            return isinstance(stamp, datetime) and stamp < OWN_ORIGIN_SINCE
+            return True
     return False
 
 
@@ -1065,9 +1068,9 @@ def origin_fault(checkpoint: Checkpoint, origin: str, moved: str | None = None) 
     if checkpoint.log == origin:
         return None
     theirs = (
-        "the district's log as never moved; this store recorded no such checkpoint of its own "
-        f"before {OWN_ORIGIN_SINCE.date().isoformat()}, when fupin signed a moved store's "
-        "checkpoints so"
+        "the district's log as never moved; this store recorded no such checkpoint of its own, "
+        f"as a fupin before {OWN_ORIGIN_SINCE.date().isoformat()} signed a moved store's "
+        "checkpoints"
         if checkpoint.log == LOG_NAME
         else "a log rebuilt by import --create"
     )
@@ -1455,15 +1458,12 @@ def recorded_signed(event: Any, key: tuple[str, str], origin: str = LOG_NAME) ->
 
 def recorded_origin(event: Any, key: tuple[str, str], origin: str) -> str | None:
     """The origin a recorded checkpoint (its event) was signed under by ``key``: the store's
-    own, ``origin``; or, in a moved store, ``LOG_NAME`` for one recorded before
-    ``OWN_ORIGIN_SINCE``, when fupin signed every store's checkpoints so; None when neither
-    (it was altered, or signed under another log's name since)."""
+    own, ``origin``; or, in a moved store, ``LOG_NAME``, as a fupin before
+    ``OWN_ORIGIN_SINCE`` signed every store's checkpoints, whenever recorded (since session 32:
+    before, only one recorded before that day); None when neither (it was altered)."""
     if recorded_signed(event, key, origin):
         return origin
-    stamp = getattr(event, "timestamp", None)
-    if origin == LOG_NAME or not isinstance(stamp, datetime) or stamp.utcoffset() is None:
-        return None
-    if stamp < OWN_ORIGIN_SINCE and recorded_signed(event, key, LOG_NAME):
+    if origin != LOG_NAME and recorded_signed(event, key, LOG_NAME):
         return LOG_NAME
     return None
 

@@ -9,8 +9,10 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    once the run is complete the digest matches what the signer signed;
 4. otherwise it is *unsigned*: a failure if its actor had a key in force, or had one revoked
    (or one revoked before a move, ``RevokedKeyCarried``) and no new key registered since
-   (since session 24; not in a move's events, nor, but as ``revoked_before_rule``, in one
-   recorded before ``REVOKED_RECORDS_NOTHING_SINCE``, when fupin still took it) (or always, with
+   (since session 24; not in a move's events; since session 32 a note, ``revoked_unsigned``,
+   whenever recorded, as a fupin before ``REVOKED_RECORDS_NOTHING_SINCE`` took it, and one not
+   yet upgraded still takes it: such an event cannot be told from one recorded in the
+   officer's name without their key, which only ``require_signatures`` fails) (or always, with
    ``require_signatures``, but for the bootstrap no key can sign: the first admin's
    registration at position 0 and, at position 1, that admin's own first key registration;
    ``_bootstrap``);
@@ -234,7 +236,6 @@ from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
     EXPORT_INITIALISED,
     LOG_NAME,
-    OWN_ORIGIN_SINCE,
     Checkpoint,
     LogKeyChange,
     NumberedRow,
@@ -246,7 +247,6 @@ from ledger.transparency import (
     numbered_rows,
     origin_fault_in,
     recorded_origin,
-    recorded_signed,
     recorded_with_keys,
     stale_head,
     store_origin,
@@ -347,14 +347,13 @@ _MOVE_KEY_EVENTS = frozenset({"SigningKeyRegistered", "LogKeyRegistered"})
 #: The day the rule came in that an officer whose key was revoked, and no new key registered,
 #: records nothing (``ledger.sealing.revoked_not_replaced``, session 24): from then on fupin
 #: refuses such a save. Before it fupin recorded one unsigned, as it did for an officer who
-#: never held a key, so an unsigned event of such an officer recorded (its ``timestamp``)
-#: before this is what the ledger then took, a note, not a problem; one recorded since is a
-#: problem. Sound because an event appended later cannot carry an earlier recording time
-#: without verify reporting it (8., the order of recording times), and the old code took such
-#: saves from the CLI anyway.
+#: never held a key. An unsigned event of such an officer is a note, not a problem, whenever
+#: recorded (since session 32, tester f: from session 24 to 31 one recorded since this day was
+#: a problem, but a fupin not yet upgraded kept taking such saves after it, and a recording
+#: time is no evidence: whoever builds a store sets its clock, as re-tester W showed of
+#: ``ledger.values.SPARED_BEFORE``). An unsigned event cannot be told from one recorded in the
+#: officer's name without their key: only ``require_signatures`` fails it, as any unsigned one.
 REVOKED_RECORDS_NOTHING_SINCE = datetime(2026, 12, 1, tzinfo=CHINA)
-#: The same time as the ledger writes one (UTC ISO 8601): such texts sort as the times run.
-_RULE_UTC = REVOKED_RECORDS_NOTHING_SINCE.astimezone(UTC).isoformat()
 #: A key revoked in the store a ledger was rebuilt from, recorded by the move (since session 24).
 _CARRIED = "RevokedKeyCarried"
 _A_SAVE = "a whole signed save removed, inserted or moved"
@@ -506,15 +505,18 @@ class VerifyReport:
     moved: int = 0
     moved_on: str = ""
     #: Of ``unsigned``, those by an officer whose key had been revoked and no new key
-    #: registered, recorded before ``REVOKED_RECORDS_NOTHING_SINCE``, when fupin still took
-    #: them: a note, not a problem (since session 24; ``require_signatures`` lists them).
-    revoked_before_rule: int = 0
+    #: registered: a note, not a problem (since session 24 when recorded before
+    #: ``REVOKED_RECORDS_NOTHING_SINCE``, since session 32 whenever recorded;
+    #: ``require_signatures`` lists them); ``revoked_at``: the first ``_SUSPECTS`` positions.
+    revoked_unsigned: int = 0
+    revoked_at: list[int] = field(default_factory=list)
     #: The log the store is (``ledger.transparency.store_origin``): ``fupin-jianghai``, or a
     #: moved store's own (since session 25).
     origin: str = "fupin-jianghai"
     #: Of the checkpoints the ledger recorded, those of a moved store signed under
-    #: ``fupin-jianghai``, recorded before ``OWN_ORIGIN_SINCE``, when fupin signed them so: a
-    #: note, not a problem (since session 25).
+    #: ``fupin-jianghai``, as a fupin before ``ledger.transparency.OWN_ORIGIN_SINCE`` signed
+    #: them: a note, not a problem (since session 25 when recorded before that day, since
+    #: session 32 whenever recorded: a fupin not yet upgraded still signs so).
     recorded_under_old_origin: int = 0
     #: Each enterprise or cooperative paired with two households at once, as
     #: ``ledger.double_pairings`` says it: a finding under today's rule 一对一, recorded by a
@@ -1010,24 +1012,18 @@ class Verifier:
             if signed_as is None:
                 self._altered[where] = self._not_signed(event, key)
                 return
-            if signed_as != self.origin:  # before OWN_ORIGIN_SINCE, signed as fupin did then
+            if signed_as != self.origin:  # signed as a fupin before OWN_ORIGIN_SINCE did
                 self.report.recorded_under_old_origin += 1
         if (size, root) not in files:
             label = f"{_CHECKPOINT_TOPIC.rsplit(':', 1)[-1]} {stored.originator_id}"
             label += f" v{stored.originator_version}"
             found.append((size, root, label, where))
 
-    def _not_signed(self, event: Any, key: tuple[str, str]) -> str:
-        """What is wrong with a recorded checkpoint ``key`` did not sign under the store's
-        origin: signed under the old name ``fupin-jianghai`` in a moved store after the
-        cut-over (a fupin of before session 25 took it), or altered."""
-        if self.origin != LOG_NAME and recorded_signed(event, key, LOG_NAME):
-            return (
-                f"is signed under the old name {LOG_NAME}, not this store's origin "
-                f"{self.origin}, and recorded after the cut-over of "
-                f"{OWN_ORIGIN_SINCE.date().isoformat()} (a fupin of before then took it?): it "
-                f"proves nothing of this log; take a new checkpoint (fupin checkpoint)"
-            )
+    @staticmethod
+    def _not_signed(event: Any, key: tuple[str, str]) -> str:
+        """What is wrong with a recorded checkpoint ``key`` signed neither under the store's
+        origin nor, in a moved store, under the old name ``fupin-jianghai`` (a note, whenever
+        recorded, since session 32: ``recorded_origin``): it was altered."""
         return (
             f"was altered (its signature does not verify): it is not what {key[0]}, the log key "
             "in force when it was recorded, signed (its size, root, time or signature was "
@@ -1429,7 +1425,7 @@ class Verifier:
                     # (by who recorded it: the actor, or since session 28 the admin who
                     # recorded it for them, ``imported_by``)
                     if span is None:
-                        self._unsigned(position, (topic, uid, version), signer, at=at)
+                        self._unsigned(position, (topic, uid, version), signer)
                     elif (
                         signer == span.signer
                         and span.seen + 1 < span.count
@@ -1800,7 +1796,7 @@ class Verifier:
                 event is not None and not self._in_move and self._bootstrap(position, stored, event)
             )
             registers = getattr(event, "key_id", None)
-            self._unsigned(position, where, actor, bootstrap, registers, at=recorded)
+            self._unsigned(position, where, actor, bootstrap, registers)
         if event is None:
             return
         try:
@@ -2105,13 +2101,10 @@ class Verifier:
         actor: object,
         bootstrap: bool = False,
         key: object = None,
-        *,
-        at: str | None = None,
     ) -> None:
         """An event no seal announced; ``actor`` None when it could not be decoded;
         ``bootstrap``: the ledger's bootstrap, which no key can sign (``_bootstrap``);
-        ``key``: the key id a key registration registers; ``at``: its recording time as the
-        ledger writes it (UTC ISO 8601), None when it has none the verifier could read."""
+        ``key``: the key id a key registration registers."""
         self.report.unsigned += 1
         if len(self.suspects) < _SUSPECTS:
             self.suspects.append(position)
@@ -2127,27 +2120,35 @@ class Verifier:
             self.report.bootstrap += 1
         elif self._in_move and self._moving(actor, key):
             self.report.moved += 1
-        elif officer is not None and officer.revoked and self._before_rule(position, at):
-            # recorded when fupin still took it: what it was, an unsigned event (since session
-            # 24: yesterday's ledgers verify, and restore, as they did)
-            self.report.revoked_before_rule += 1
-            if self.require_signatures:
-                self._problem(position, _label(where), _UNSIGNED_REQUIRED)
-        elif officer is not None and officer.revoked:
+        elif officer is not None and officer.revoked and officer.revoked_on == CARRIED_REVOCATION:
+            # a revocation a move carried (RevokedKeyCarried) is written only by a fupin that
+            # refuses such a save (b2a72b6 came after f420a38, session 24), and no older fupin
+            # reads the officer past it: no fupin took this event
             self._problem(
                 position,
                 _label(where),
                 f"unsigned, but {actor}'s key {officer.revoked} was revoked "
                 f"{officer.revoked_on} and no new key registered: {actor} records nothing "
-                "until one is (recorded in their name without their key)",
+                "until one is, and no fupin that carried that revocation takes such a save "
+                "(recorded in their name without their key)",
             )
+        elif officer is not None and officer.revoked:
+            # what a fupin before session 24 took, and one not yet upgraded still takes: an
+            # unsigned event, a note whenever recorded (since session 32, tester f)
+            self.report.revoked_unsigned += 1
+            if len(self.report.revoked_at) < _SUSPECTS:
+                self.report.revoked_at.append(position)
+            if self.require_signatures:
+                self._problem(
+                    position,
+                    _label(where),
+                    f"{_UNSIGNED_REQUIRED}; {actor}'s key {officer.revoked} was revoked "
+                    f"{officer.revoked_on} and no new key registered: today's fupin records "
+                    f"nothing of {actor} until one is, and this event cannot be told from one "
+                    "recorded in their name without their key",
+                )
         elif self.require_signatures:
             self._problem(position, _label(where), _UNSIGNED_REQUIRED)
-
-    def _before_rule(self, position: int, at: str | None) -> bool:
-        """Whether an event was recorded before ``REVOKED_RECORDS_NOTHING_SINCE``: its time read
-        (``at``) and not reported as set back (a time that is could be any)."""
-        return at is not None and at < _RULE_UTC and self._time_fault != position
 
     def _moving(self, actor: object, key: object) -> bool:
         """Whether an unsigned event read in the move (``_move_step``) is the move's: any

@@ -116,9 +116,12 @@ def test_an_import_of_an_officer_whose_key_was_revoked_is_refused_dry_run_or_not
     assert keys.fupin.event_count() == before
 
 
-def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
+def test_verify_notes_an_unsigned_event_of_an_officer_whose_key_was_revoked(
     keys: Keys,
 ) -> None:
+    """A problem from session 24 to 31 when recorded from 2026-12-01 on (as here, by the
+    system clock): a note since session 32 (tester f: a fupin not yet upgraded took it, and a
+    recording time is no evidence); test_round24_revoked_before_rule.py has the note's words."""
     fupin = keys.fupin
     _revoke_jn(keys)
     fupin.ok("verify")
@@ -132,11 +135,13 @@ def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked(
 
     checked = fupin("verify")
 
-    assert checked.exit_code == 1, checked.output
+    assert checked.exit_code == 0, checked.output
     assert (
-        f"unsigned, but jn-01's key {keys.jn} was revoked on 2016-08-21 and no new key "
-        "registered: jn-01 records nothing until one is"
-    ) in checked.output
+        "1 unsigned events by officers whose key had been revoked and no new key registered"
+    ) in checked.stdout
+    assert "cannot be told from one recorded in the officer's name without their key" in (
+        checked.stdout
+    )
     assert "Traceback" not in checked.output
 
 
@@ -505,7 +510,8 @@ def test_verify_reports_an_unsigned_event_of_an_officer_whose_key_was_revoked_be
         assert checked.exit_code == 1, checked.output
         assert (
             f"unsigned, but jn-01's key {moved.keys.jn} was {CARRIED} and no new key "
-            "registered: jn-01 records nothing until one is"
+            "registered: jn-01 records nothing until one is, and no fupin that carried that "
+            "revocation takes such a save (recorded in their name without their key)"
         ) in checked.output
         assert "Traceback" not in checked.output
 

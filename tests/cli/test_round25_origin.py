@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ledger import clock, transparency
@@ -21,6 +22,8 @@ from ledger import clock, transparency
 from tests.cli.conftest import assert_refused, doc
 from tests.cli.test_round24_keys import Keys, _new_key, keys
 from tests.integration.test_verify_bundle_malformed import vb
+from tests.integration.test_verify_own_checkpoints import rewrite_state
+from tests.integration.test_verify_support import read_rows
 from tests.support import TickingClock
 
 STORE_INDEPENDENT = "the origin a checkpoint is signed under: the same code on either store"
@@ -107,8 +110,11 @@ def test_a_checkpoint_of_the_other_log_is_refused_naming_both(logged: Keys) -> N
 
     theirs = "it is a checkpoint of the log fupin-jianghai (the district's log as never moved; "
     assert_refused(on_new, "checkpoint", theirs)
-    assert "this store recorded no such checkpoint of its own before 2026-12-02" in on_new.stderr
-    assert f"checkpoints so), and this store is the log {origin} (a log of its own" in on_new.stderr
+    assert (
+        "this store recorded no such checkpoint of its own, as a fupin before 2026-12-02 signed"
+        in on_new.stderr
+    )
+    assert f"checkpoints), and this store is the log {origin} (a log of its own" in on_new.stderr
     assert_refused(on_old, "checkpoint", f"the log {origin} (a log rebuilt by import --create)")
     assert "this store is the log fupin-jianghai (the district's log, never moved)" in on_old.stderr
     assert_refused(proven, "checkpoint", f"this store is the log {origin}")
@@ -143,6 +149,13 @@ def test_a_log_rebuilt_from_an_edited_export_is_not_the_districts(logged: Keys) 
     assert checked("forged", "--origin", origin) == 1
 
 
+#: The note of a moved store's own checkpoints signed under the district's name (session 32).
+OLD_NAME = (
+    "of the ledger's own checkpoints are signed as fupin-jianghai, as a fupin before 2026-12-02 "
+    "signed a moved store's checkpoints (one not yet upgraded still does; not a problem"
+)
+
+
 def _as_fupin_did(
     logged: Keys, store: str, monkeypatch: pytest.MonkeyPatch, when: datetime | None
 ) -> None:
@@ -175,25 +188,58 @@ def test_a_moved_stores_checkpoint_recorded_before_the_change_is_a_note(
     )
     assert_refused(proven, "checkpoint", f"not this store's origin {origin}")
 
-    assert "1 of the ledger's own checkpoints are signed as fupin-jianghai, recorded " in verified
-    assert f"not a problem: since then they are signed as {origin}" in verified
+    assert f"1 {OLD_NAME}" in verified
+    assert f"not a problem: today's fupin signs them as {origin}): they prove nothing" in verified
     assert "checkpoint of size" in with_file
 
 
-def test_a_moved_stores_checkpoint_signed_as_the_districts_since_is_a_problem(
+def test_a_moved_stores_checkpoint_signed_as_the_districts_since_is_a_note_too(
     logged: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Tester f, session 32: a fupin of session 23 still run after 2026-12-02 moved a ledger
+    and took a checkpoint in the moved store (signed as fupin-jianghai, as it signed every
+    checkpoint); its verify passed, today's failed the untampered store and refused the
+    checkpoint's file (from session 25 to 31: after the cut-over, a problem)."""
+    store, origin = _moved(logged, logged.folder / "old.jsonl")
+    later = datetime(2026, 12, 3, tzinfo=UTC)
+    _as_fupin_did(logged, store, monkeypatch, later)
+    then = logged.folder / "then.json"
+
+    with clock.using_clock(TickingClock(later)):
+        verified = logged.fupin(f"{store} verify")
+        with_file = logged.fupin(f"{store} verify --checkpoint {then}")
+        proven = logged.fupin(
+            f"{store} prove JH-0001 --checkpoint {then} --out {logged.folder / 'b.json'}"
+        )
+
+    for result in (verified, with_file):
+        assert result.exit_code == 0, result.output
+        assert f"1 {OLD_NAME}" in result.stdout
+        assert "signed under the old name" not in result.output
+    assert "checkpoint of size" in with_file.stdout
+    assert_refused(proven, "checkpoint", f"not this store's origin {origin}")
+    assert "this store recorded it, as a fupin before 2026-12-02 signed" in proven.stderr
+    assert not (logged.folder / "b.json").exists()
+
+
+def test_a_moved_stores_checkpoint_of_the_districts_name_altered_since_is_a_problem(
+    logged: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the note spares the name, not the signature: one whose root was changed fails
     store, _origin = _moved(logged, logged.folder / "old.jsonl")
     later = datetime(2026, 12, 3, tzinfo=UTC)
     _as_fupin_did(logged, store, monkeypatch, later)
+    path = Path(store.removeprefix("--store "))
+    at = [i for i, row in enumerate(read_rows(path)) if row[2].endswith("CheckpointRecorded")]
+    assert len(at) == 1, at
 
-    with clock.using_clock(lambda: later):
+    def root_changed(tree: dict[str, Any]) -> None:
+        tree["root"] = "0" * 64
+
+    rewrite_state(path, at[0], root_changed)
+
+    with clock.using_clock(TickingClock(later)):
         failed = logged.fupin(f"{store} verify")
 
-    with clock.using_clock(lambda: later):
-        refused = logged.fupin(f"{store} verify --checkpoint {logged.folder / 'then.json'}")
-
     assert failed.exit_code == 1, failed.output
-    assert "the ledger's own checkpoint at position" in failed.stderr
-    assert "is signed under the old name fupin-jianghai, not this store's origin" in failed.stderr
-    assert_refused(refused, "checkpoint", "this store recorded no such checkpoint of its own")
+    assert "was altered (its signature does not verify)" in failed.stderr
