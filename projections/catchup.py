@@ -328,10 +328,11 @@ def _lost(what: str) -> InputError:
     return InputError(
         "store",
         f"{what}: events were removed from the end of the ledger (and others may have been "
-        "recorded since, under the removed ones' ids; `fupin verify --checkpoint` with a "
-        "checkpoint taken before says what is missing), or the read models came from another "
-        "copy of it. Reports cannot read them; `fupin projections rebuild` makes them anew "
-        "from the events that are there",
+        "recorded since, under the removed ones' ids; `fupin verify` reports it, and with "
+        "`--checkpoint` a checkpoint signed after the removed events were recorded says what "
+        "is missing), or the read models came from another copy of it. Reports cannot read "
+        "them; back the store up first (the read models are the evidence), then `fupin "
+        "projections rebuild` makes them anew from the events that are there",
     )
 
 
