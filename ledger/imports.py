@@ -53,6 +53,7 @@ from ledger.errors import (
 )
 from ledger.household import Personal, names_shown
 from ledger.privacy import Reader, check_live_keys
+from ledger.transparency import erased_households
 from ledger.values import (
     CHINA,
     REPLAY_SPARED,
@@ -1211,9 +1212,18 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
     skipped: dict[str, int] = {}
     rows = last = 0
     trail = KeyTrail()
-    for position, stored in _events(app):
+    # One view of the ledger (since session 32, tester e: an export racing `fupin erase` read
+    # the household's key before its erasure and the erasure after it, and wrote the erased
+    # data in clear beside the erasure it counted): the events up to the log's end as it is
+    # now, and the household keys read at once just after, never again.
+    end = app.recorder.max_notification_id() or 0
+    app.household_keys.read_as_of_now()
+    erased_in_view: set[UUID] = set()
+    for position, stored in _events(app, end):
         name = type(stored).__qualname__.rsplit(".", 1)[-1]
         fields = vars(stored)
+        if name == "PersonalDataErased":
+            erased_in_view.add(stored.originator_id)
         _remember_key(keys, stored.originator_id, name, fields)
         kind, holder = keys.get(stored.originator_id, ("", ""))
         trail.observe(name, holder if kind == "officer" else None, fields)
@@ -1242,6 +1252,7 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
                 else {}
             ),
         }
+    _refuse_erased_meanwhile(app, keys, erased_in_view)
     # Always written, last (since session 23): what an import of the file into a new store
     # checks to know it has the whole export, not one cut at a line (``check_whole_export``),
     # and the keys, which a new store registers again (``ledger.carried``).
@@ -1253,11 +1264,66 @@ def _export_commands(app: Ledger) -> Iterable[dict[str, Any]]:
     }
 
 
-def _events(app: Ledger) -> Iterable[tuple[int, Any]]:
+def _refuse_erased_meanwhile(
+    app: Ledger, exported: dict[UUID, tuple[str, str]], erased_in_view: set[UUID]
+) -> None:
+    """Refuse the export, before its closing line (a file written with ``-o`` is then not
+    written at all; standard output is left without the line every import of an export
+    asks for), if a household it wrote in clear has an erasure on record now: one recorded
+    while the export ran, or one recorded before whose key was still readable when the export
+    read the keys (an erasure unfinished, or finishing meanwhile). Erasures are few: one scan
+    of the events by topic (``erased_households``), each household's key as the export read
+    it (``HouseholdKeys.read_as_of_now``); nothing is decoded."""
+    household_keys = app.household_keys
+    found = [
+        UUID(hid)
+        for hid in sorted(erased_households(app.recorder))
+        if UUID(hid) in exported and household_keys.key(UUID(hid))  # written in clear
+    ]
+    if not found:
+        return
+    meanwhile = [exported[h][1] for h in found if h not in erased_in_view]
+    unfinished = [exported[h][1] for h in found if h in erased_in_view]
+    said = []
+    if meanwhile:
+        said.append(f"{_named(meanwhile, 'was', 'were')} erased while the export ran")
+    if unfinished:
+        erasure, its = (
+            ("erasure", "its key was") if len(unfinished) == 1 else ("erasures", "their keys were")
+        )
+        said.append(
+            f"the {erasure} of {_named(unfinished, 'is', 'are')} recorded, but {its} not "
+            "destroyed yet when the export read the keys: finish it first, unless it is "
+            f"finishing now (`fupin erase {unfinished[0]}` again: it records nothing new)"
+        )
+    raise RuleError(
+        "household",
+        f"{'; '.join(said)}: run the export again (this one would carry the erased personal "
+        "data in clear, so it stops here, with no closing line, which no import takes; a file "
+        "given with -o is not written)",
+    )
+
+
+def _named(numbers: list[str], one: str, many: str) -> str:
+    """``household JN-000001 was``, ``households JN-000001, WH-000002 were`` (the first
+    ``_NAMED``, the rest counted)."""
+    shown = ", ".join(sorted(numbers)[:_NAMED])
+    more = f" and {len(numbers) - _NAMED} more" if len(numbers) > _NAMED else ""
+    if len(numbers) == 1:
+        return f"household {shown} {one}"
+    return f"households {shown}{more} {many}"
+
+
+#: How many events an export reads at a time.
+_PAGE = 1000
+
+
+def _events(app: Ledger, end: int) -> Iterable[tuple[int, Any]]:
+    """The stored events up to position ``end``, decoded, in the log's order."""
     start: int | None = None
     while True:
         page = app.recorder.select_notifications(
-            start=start, limit=1000, inclusive_of_start=start is None
+            start=start, limit=_PAGE, stop=end, inclusive_of_start=start is None
         )
         if not page:
             return

@@ -1015,11 +1015,25 @@ class HouseholdKeys:
         self._read_rows([hid])
         return rows.get(hid)
 
+    def read_as_of_now(self) -> None:
+        """Read the whole key table now, in one statement, forgetting every key and row read
+        before: from here on every household stored by now opens with its key as it stood at
+        this moment, whatever is destroyed meanwhile (an export's one view of the ledger,
+        ``ledger.imports``, since session 32: a key read early and one read late made an export
+        that raced an erasure write the household in clear). A household stored later is read
+        one at a time, as ever."""
+        self._keys.clear()
+        self._rows.clear()
+        self._read_all()
+
     def _read_all(self) -> None:
-        self._ensure_table()
-        with key_transaction(self._datastore(), commit=False) as cursor:
-            cursor.execute(_SELECT)
-            self._rows.update((r["household_id"], _row(r)) for r in cursor.fetchall())
+        # A store with no key table yet (no household) has no row: nothing is created, so a
+        # reader (an export) writes nothing (a row read later, one at a time, makes it).
+        datastore = self._datastore()
+        with key_transaction(datastore, commit=False) as cursor:
+            if _key_table_exists(datastore, cursor):
+                cursor.execute(_SELECT)
+                self._rows.update((r["household_id"], _row(r)) for r in cursor.fetchall())
         self._whole = True
 
     def _ensure_table(self) -> None:
