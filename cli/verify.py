@@ -425,6 +425,12 @@ _SPARED_RULES = {
         "refuses such an account; an opening is not voided, so both stay on record: record "
         "what follows under the one first opened",
     ),
+    "key_case_lookalike": (
+        "a key differing from one on record only so is found by nobody who types the first, "
+        "and the two read as one in every history and report",
+        "refuses such a new officer, street, helper or household; a registration is not "
+        "voided, so both stay on record: record what follows under the one first registered",
+    ),
 }
 
 
@@ -642,8 +648,9 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
     for rule, said, rests in report.spared:
         # since session 30: a merge into a household whose exit was under way, a talk under a
         # street inspection, a talk or notice recorded twice, an account alike to one before,
-        # by a fupin that took it (a note); a closure during an exit and an exit approval voided
-        # after a closure are the household's one note below
+        # (since session 32) a key alike in case to one before, by a fupin that took it (a
+        # note); a closure during an exit and an exit approval voided after a closure are the
+        # household's one note below
         statement, refuses = _SPARED_RULES[rule]
         note(f"{said}: {statement}", _rule_since(rule), refuses, rests=rests)
     for said, rests in report.closed_under_way:

@@ -123,6 +123,16 @@ def lookalikes(key: str) -> set[str]:
     return {plain, wide} - {key}
 
 
+def differs_in_case(key: str, other: str, where: str, another: str) -> str:
+    """The refusal of a new ``key`` beside ``other``, ``where`` (``on record``, ``earlier in
+    this import``), which differ only in the case of their letters: one text for an officer,
+    a street, a helper, a household, an account and a measure (since session 32)."""
+    return (
+        f"{key!r} differs from {other!r}, {where}, only in the case of its letters: use "
+        f"{other!r}, or another {another}"
+    )
+
+
 def with_article(kind: str) -> str:
     """``an officer``, ``a household``, ``an enterprise``: a kind's name with its article, "an"
     before a vowel (every kind's name begins with its sound's letter; since session 24 every

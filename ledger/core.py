@@ -44,7 +44,14 @@ from ledger.authority import (
     check_permission,
     typed_command,
 )
-from ledger.base import LedgerAggregate, Provenance, lookalikes, natural_id, typed_hint
+from ledger.base import (
+    LedgerAggregate,
+    Provenance,
+    differs_in_case,
+    lookalikes,
+    natural_id,
+    typed_hint,
+)
 from ledger.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -78,7 +85,7 @@ from ledger.store import (
 )
 from ledger.transcoder import OrjsonTranscoder
 from ledger.typed import key_hint
-from ledger.values import check_come, visible
+from ledger.values import check_come, replay_spares, visible
 from ledger.waiting import one_deadline, waiting_words, watching
 from ledger.written import SAVES_BEGUN
 
@@ -218,6 +225,8 @@ class LedgerCore(Application[UUID]):
 
     #: Inside ``batch()``: aggregates loaded or changed so far, by id (None outside a batch).
     _batch: dict[UUID, LedgerAggregate] | None = None
+    #: Inside ``batch()``: the records it made (their first event in it), saved since or not.
+    _batch_created: set[UUID]
     #: Inside ``batch()``, during a command: the ids it loaded (``get_by_id``), so that a
     #: refused one leaves the batch as it was (``_undo_refused``).
     _attempt_loads: list[UUID] | None = None
@@ -449,21 +458,31 @@ class LedgerCore(Application[UUID]):
         punctuation (``雄光村(社区)`` beside ``雄光村（社区）``): found by nobody who types it;
         or only in the case of its letters, as Caps Lock types it (``jh-0001`` beside
         ``JH-0001``, ``C-1`` beside ``c-1``: tester U, session 22), its letters all upper or
-        all lower case."""
+        all lower case. An export's replay spares the case (``key_case_lookalike``, since
+        session 32: a fupin of session 20 took such keys, tester f), not the width."""
         for other in sorted(lookalikes(key)):
             if self.exists(cls, other):
                 raise AlreadyExistsError(
                     field,
-                    f"{key!r} looks the same as {other!r}, on record (they differ only in "
-                    "half- and full-width punctuation): use that one",
+                    f"{key!r} looks the same as {other!r}, {self.said_where(cls, other)} "
+                    "(they differ only in half- and full-width punctuation): use that one",
                 )
+        if replay_spares("key_case_lookalike", self.rebuilding_export):
+            return
         for other in sorted({key.upper(), key.lower()} - {key}):
             if self.exists(cls, other):
                 raise AlreadyExistsError(
-                    field,
-                    f"{key!r} differs from {other!r}, on record, only in the case of its "
-                    f"letters: use {other!r}, or another {field}",
+                    field, differs_in_case(key, other, self.said_where(cls, other), field)
                 )
+
+    def said_where(self, cls: type[LedgerAggregate], key: str) -> str:
+        """Where the record ``key`` of ``cls`` a new key is refused beside was made, as the
+        refusal says it: ``earlier in this import`` if this batch made it (saved since or
+        not), else ``on record`` (since session 32, tester f: a helper and a household made
+        by an earlier row of the same import were said on record, an officer so made earlier
+        in this import, and one loaded by the import earlier in this import)."""
+        made = self._batch is not None and natural_id(_kind(cls), key) in self._batch_created
+        return "earlier in this import" if made else "on record"
 
     def exists(self, cls: type[LedgerAggregate], key: str) -> bool:
         aggregate_id = natural_id(_kind(cls), key)
@@ -716,8 +735,10 @@ class LedgerCore(Application[UUID]):
             finally:
                 self._attempt_loads = None
             made = [(aggregate, aggregate.collect_events()) for aggregate in changed]
-            for aggregate, _ in made:
+            for aggregate, events in made:
                 self._batch[aggregate.id] = aggregate
+                if any(event.originator_version == 1 for event in events):
+                    self._batch_created.add(aggregate.id)
             # Keep the commands' order: the log must show them as they happened.
             self._batch_events.extend(_at_one_time(made))
             return None
@@ -934,6 +955,7 @@ class LedgerCore(Application[UUID]):
             raise RuntimeError("batches do not nest")
         self._batch = {}
         self._batch_events = []
+        self._batch_created = set()
         self._stamped_at_save = stamped_at_save
         # The batch's reads are guarded as a command's are (``ledger.guards``): its save is
         # refused as a lost race if a record it read, or a topic it scanned, moved meanwhile.
@@ -1207,6 +1229,7 @@ class LedgerCore(Application[UUID]):
         if self._batch is not None:
             self._batch.clear()
             self._batch_events = []
+            self._batch_created = set()
             self._guards = ReadGuards()  # what was read is read again, guarded then
 
     def event_count(self) -> int:

@@ -18,7 +18,14 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.authority import EVENT_COMMANDS
-from ledger.base import LedgerAggregate, Provenance, natural_id, typed_hint, with_article
+from ledger.base import (
+    LedgerAggregate,
+    Provenance,
+    differs_in_case,
+    natural_id,
+    typed_hint,
+    with_article,
+)
 from ledger.errors import RuleError
 from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
 from ledger.typed import said_as_read
@@ -1776,9 +1783,7 @@ class Household(LedgerAggregate):
         for other in sorted({*self.measures, *self.voided_measures}):
             if other != measure_id and other.casefold() == folded:
                 raise RuleError(
-                    "measure",
-                    f"{measure_id!r} differs from {other!r}, on record, only in the case of its "
-                    f"letters: use {other!r}, or another measure",
+                    "measure", differs_in_case(measure_id, other, "on record", "measure")
                 )
 
     def check_labour_for(self, category: str) -> None:

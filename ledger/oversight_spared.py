@@ -1,12 +1,15 @@
-"""A talk 约谈 held under a street inspection, a notice 通报 or talk recorded twice, and a fund
+"""A talk 约谈 held under a street inspection, a notice 通报 or talk recorded twice, a fund
 account whose code differs from one opened before it only in the case of its letters or the
-width of its punctuation: findings of ``fupin verify`` under today's rules (since session 30,
-of session 28's rules), not tampering.
+width of its punctuation, and (since session 32, of session 22's rules) an officer, street,
+helper or household whose key differs from one registered before it only in the case of its
+letters: findings of ``fupin verify`` under today's rules (since session 30, of session 28's
+rules), not tampering.
 
 Today's fupin refuses each (``Inspection.hold_talk``, ``Inspection.recorded_alike``,
-``LedgerCore.check_no_lookalike``); a fupin before session 28 took them, and today's replays
-them as recorded when an export rebuilds a store (``SPARED_BEFORE``:
-``talk_under_street_inspection``, ``notice_or_talk_twice``, ``account_case_lookalike``). No
+``LedgerCore.check_no_lookalike``, ``check_no_other_case``); a fupin before session 28 (22
+for the keys) took them, and today's replays them as recorded when an export rebuilds a store
+(``SPARED_BEFORE``: ``talk_under_street_inspection``, ``notice_or_talk_twice``,
+``account_case_lookalike``, ``key_case_lookalike``). No
 report tells them apart: report accountability counts a talk whatever inspection holds it, and
 a talk or notice recorded twice as two (as it does one given twice for real, on two
 documents); report funds lists the two accounts as two. Verify says which inspection or
@@ -15,8 +18,9 @@ recorded, while the entry stands (a talk or notice voided since never was; an ac
 opening is not voided).
 
 What it reads of the log's one scan after the pass (``ledger.after_pass``: the talks, the
-notices and the accounts' openings), plain fields only, then one read of each inspection
-holding a talk or a notice (few).
+notices, the accounts' openings and the registrations of officers, streets, helpers and
+households), plain fields only, then one read of each inspection holding a talk or a notice
+(few). The keys are kept one per record (a district's, some 100,000 households: a few MB).
 """
 
 from __future__ import annotations
@@ -31,8 +35,12 @@ from eventsourcing.utils import get_topic
 from ledger.base import Provenance, lookalikes
 from ledger.exit_spared import SparedStep
 from ledger.funds import FundAccount
+from ledger.helpers import Helper
+from ledger.household import Household
 from ledger.inspections import Inspection
 from ledger.noted import EntryId
+from ledger.officers import Officer
+from ledger.places import Street
 
 #: The entries of an inspection a rule of ``SPARED_BEFORE`` judges, by event.
 _SAID = ("LeadershipTalkHeld", "CriticismNoticed")
@@ -45,20 +53,31 @@ class OversightScan:
     def __init__(self) -> None:
         self.opened = get_topic(FundAccount.AccountOpened)  # type: ignore[attr-defined]  # @event
         said = {get_topic(getattr(Inspection, name)): False for name in _SAID}
+        #: each registration's topic, with its kind and the field holding its key
+        self.registered = {
+            get_topic(getattr(cls, event)): (kind, field) for cls, event, kind, field in _KEYS
+        }
         #: the topics read, each with whether its fields are (``ledger.after_pass``)
-        self.reads = {self.opened: True, **said}
+        self.reads = {self.opened: True, **said, **dict.fromkeys(self.registered, True)}
         self.inspections: set[UUID] = set()
         #: (code, day, the opening's entry), in the log's order
         self.codes: list[tuple[str, str, EntryId]] = []
+        #: what verify says of each key registered beside one of its kind in another case
+        self.keys = _KeysAlike()
 
     def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
-        if notification.topic != self.opened:
+        key_of = self.registered.get(notification.topic)
+        if notification.topic != self.opened and key_of is None:
             self.inspections.add(notification.originator_id)
             return
-        code = fields.get("code") if fields is not None else None
-        if isinstance(code, str):
-            entry = (notification.originator_id, notification.originator_version)
+        code = fields.get("code" if key_of is None else key_of[1]) if fields is not None else None
+        if not isinstance(code, str):
+            return
+        entry = (notification.originator_id, notification.originator_version)
+        if key_of is None:
             self.codes.append((code, _day(fields), entry))
+        else:
+            self.keys.take(key_of[0], code, _day(fields), entry)
 
     def oversight_spared(
         self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
@@ -66,10 +85,52 @@ class OversightScan:
         """What verify says of each talk under a street inspection, talk or notice recorded
         twice and account alike to one opened before it, by rule, then inspection or account;
         [] if none."""
-        found = _accounts_alike(self.codes)
+        found = _accounts_alike(self.codes) + self.keys.found
         for inspection_id in sorted(self.inspections):
             found += _said_of(recorder, mapper, inspection_id)
         return sorted(found)
+
+
+#: The records whose new key is refused beside one in another case (``key_case_lookalike``):
+#: the record, its registration's event, its kind as verify says it, and its key's field.
+_KEYS = (
+    (Officer, "OfficerRegistered", "officer", "officer_id"),
+    (Street, "StreetRegistered", "street", "name"),
+    (Helper, "HelperRegistered", "helper", "helper_id"),
+    (Household, "Identified", "household", "number"),
+)
+
+
+class _KeysAlike:
+    """Each officer, street, helper or household whose key differs from one of its kind
+    registered before it only in the case of its letters, as today's fupin refuses a new one:
+    an officer's in any case (``check_no_other_case``, by ``casefold``), another's all upper
+    or all lower case (``check_no_lookalike``). Told the registrations in the log's order."""
+
+    def __init__(self) -> None:
+        #: by kind, each key registered and its day
+        self.days: dict[str, dict[str, str]] = {}
+        #: each officer id's case-folded form, and the first officer registered so
+        self.officers: dict[str, str] = {}
+        self.found: list[SparedStep] = []
+
+    def take(self, kind: str, key: str, day: str, entry: EntryId) -> None:
+        days = self.days.setdefault(kind, {})
+        if kind == "officer":
+            first = self.officers.setdefault(key.casefold(), key)
+            alike = [first] if first != key else []
+        else:
+            alike = sorted(other for other in {key.upper(), key.lower()} - {key} if other in days)
+        days.setdefault(key, day)
+        if not alike:
+            return
+        other = alike[0]
+        verb = "identified" if kind == "household" else "registered"
+        said = (
+            f"{kind} {key!r} ({verb} {day}) differs from {other!r} ({verb} {days[other]}, "
+            "before it) only in the case of its letters"
+        )
+        self.found.append(SparedStep("key_case_lookalike", said, (entry,)))
 
 
 def _day(fields: Any) -> str:

@@ -1305,6 +1305,11 @@ _PHONE_RULE = (
 #: ``check_phone``).
 REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 
+#: When the rules session 22 added that a replay spares since session 32 came in: the day after
+#: the session, in China, as session 28's (1f98902 and eeb26b3, 2026-12-01 08:17 and 09:14 in
+#: China; a fupin of session 20, 5e1c94f, committed 2026-12-01 03:36 in China, took what they
+#: refuse).
+SESSION_22_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 25 added that a replay spares since session 32 came in: the day after
 #: the session, in China, as session 28's (f658ab3, 2026-12-01 15:43 in China).
 SESSION_25_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
@@ -1314,7 +1319,8 @@ SESSION_28_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 29 added, which an export's replay spares, came in (as session 28's).
 SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: Each rule added in session 28 (or since, or earlier and found since to refuse what an older
-#: fupin took: session 25's two of a closure and an employment) that a replay spares, by name,
+#: fupin took: session 25's two of a closure and an employment, session 22's of keys alike in
+#: case) that a replay spares, by name,
 #: and when it came in: the one place these times are kept; ``fupin verify``'s notes of such
 #: entries (cli/verify.py) read them (``replay_spares``: every replayed row is spared,
 #: whenever recorded).
@@ -1366,6 +1372,10 @@ SPARED_BEFORE: dict[str, datetime] = {
     # an end of an employment dated on or before a household's closure voided while the closure
     # stands, the job left standing past it (oversight.py; since session 31, helper d)
     "end_voided_after_closure": SESSION_29_RULES,
+    # a new officer, street, helper or household whose key differs from one on record only in
+    # the case of its letters (reference.py, casework.py, core.py; since session 22, spared
+    # since session 32: a fupin of session 20 took JN-01 beside jn-01, tester f)
+    "key_case_lookalike": SESSION_22_RULES,
     # a household closed 注销 while an employment of a worker of it stands past the closure's
     # date (casework.py; since session 25, spared since session 32: a fupin of session 25
     # before it took one)

@@ -99,7 +99,9 @@ For every stored event, in application order (position 0, 1, 2, ...; never notif
    people in, which a fupin before 2026-12-03 took (``ledger.exit_spared``); and each talk 约谈
    held under a street inspection, talk or notice 通报 recorded twice, and fund account
    differing from one opened before it only in the case of its letters or the width of its
-   punctuation, which a fupin before 2026-12-02 took (``ledger.oversight_spared``); and each
+   punctuation, and (since session 32) each officer, street, helper or household whose key
+   differs from one registered before it only in the case of its letters, which a fupin before
+   2026-12-02 took (``ledger.oversight_spared``); and each
    household that stands closed 注销 with an exit or a return of it under way, in one note
    whatever a fupin before 2026-12-03 took that left it so (a closure during one, a step of one
    entered after the closure, an approval voided after it), and each employment of a worker of
@@ -561,7 +563,8 @@ class VerifyReport:
     after_rejection: list[Noted] = field(default_factory=list)
     #: Each merge 合户 into a household whose exit was under way, as ``ledger.exit_spared``
     #: says it, then each talk under a street inspection, talk or notice recorded twice and
-    #: account alike to one before it, as ``ledger.oversight_spared`` does, by its rule of
+    #: account or (since session 32) key alike to one before it, as ``ledger.oversight_spared``
+    #: does, by its rule of
     #: ``SPARED_BEFORE``: a finding under today's rules, recorded by a fupin that took it, not a
     #: problem (since session 30; a closure during an exit and an exit approval voided after a
     #: closure are the household's one ``closed_under_way`` note).
