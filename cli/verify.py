@@ -431,6 +431,10 @@ _SPARED_RULES = {
         "refuses such a new officer, street, helper or household; a registration is not "
         "voided, so both stay on record: record what follows under the one first registered",
     ),
+    "measure_case_lookalike": (
+        "two measures of one household differing only so read as one in every payment and report",
+        "refuses such a measure: record what follows under the one first planned",
+    ),
 }
 
 

@@ -1750,8 +1750,9 @@ class Household(LedgerAggregate):
         if measure.measure_id in self.measures:
             raise RuleError("measure", f"{measure.measure_id!r} is already planned")
         self.check_not_voided_measure(measure.measure_id)
+        if not replay_spares("measure_case_lookalike", as_recorded):
+            self.check_measure_id_case(measure.measure_id)  # noted by verify since session 32
         if not as_recorded:
-            self.check_measure_id_case(measure.measure_id)
             self.check_labour_for(measure.category)
         self.check_not_before(
             prov.effective,

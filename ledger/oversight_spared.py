@@ -36,7 +36,7 @@ from ledger.base import Provenance, lookalikes
 from ledger.exit_spared import SparedStep
 from ledger.funds import FundAccount
 from ledger.helpers import Helper
-from ledger.household import Household
+from ledger.household import Household, Measure
 from ledger.inspections import Inspection
 from ledger.noted import EntryId
 from ledger.officers import Officer
@@ -57,8 +57,14 @@ class OversightScan:
         self.registered = {
             get_topic(getattr(cls, event)): (kind, field) for cls, event, kind, field in _KEYS
         }
+        self.planned = get_topic(Household.MeasurePlanned)  # type: ignore[attr-defined]  # @event
         #: the topics read, each with whether its fields are (``ledger.after_pass``)
-        self.reads = {self.opened: True, **said, **dict.fromkeys(self.registered, True)}
+        self.reads = {
+            self.opened: True,
+            **said,
+            **dict.fromkeys(self.registered, True),
+            self.planned: True,
+        }
         self.inspections: set[UUID] = set()
         #: (code, day, the opening's entry), in the log's order
         self.codes: list[tuple[str, str, EntryId]] = []
@@ -66,6 +72,12 @@ class OversightScan:
         self.keys = _KeysAlike()
 
     def take(self, notification: Any, fields: Mapping[str, Any] | None) -> None:
+        if notification.topic == self.planned:
+            measure = _measure_id(fields)
+            if measure is not None:
+                entry = (notification.originator_id, notification.originator_version)
+                self.keys.take_measure(measure, _day(fields), entry)
+            return
         key_of = self.registered.get(notification.topic)
         if notification.topic != self.opened and key_of is None:
             self.inspections.add(notification.originator_id)
@@ -112,7 +124,26 @@ class _KeysAlike:
         self.days: dict[str, dict[str, str]] = {}
         #: each officer id's case-folded form, and the first officer registered so
         self.officers: dict[str, str] = {}
+        #: each household's number, and by household each measure id's case-folded form, with
+        #: the first measure planned so and its day (since session 32, session 24's rule)
+        self.numbers: dict[UUID, str] = {}
+        self.measures: dict[UUID, dict[str, tuple[str, str]]] = {}
         self.found: list[SparedStep] = []
+
+    def take_measure(self, measure: str, day: str, entry: EntryId) -> None:
+        """A measure planned: noted if its id differs from one its household planned before it
+        only in the case of its letters (``Household.check_measure_id_case``, by ``casefold``;
+        the one planned before may be voided since, which that rule counts too)."""
+        planned = self.measures.setdefault(entry[0], {})
+        other, on = planned.setdefault(measure.casefold(), (measure, day))
+        if other == measure:
+            return
+        number = self.numbers.get(entry[0], "?")
+        said = (
+            f"household {number}'s measure {measure!r} (planned {day}, entry {entry[1]}) "
+            f"differs from {other!r} (planned {on}, before it) only in the case of its letters"
+        )
+        self.found.append(SparedStep("measure_case_lookalike", said, (entry,)))
 
     def take(self, kind: str, key: str, day: str, entry: EntryId) -> None:
         days = self.days.setdefault(kind, {})
@@ -122,6 +153,8 @@ class _KeysAlike:
         else:
             alike = sorted(other for other in {key.upper(), key.lower()} - {key} if other in days)
         days.setdefault(key, day)
+        if kind == "household":
+            self.numbers[entry[0]] = key
         if not alike:
             return
         other = alike[0]
@@ -131,6 +164,16 @@ class _KeysAlike:
             "before it) only in the case of its letters"
         )
         self.found.append(SparedStep("key_case_lookalike", said, (entry,)))
+
+
+def _measure_id(fields: Any) -> str | None:
+    """A ``MeasurePlanned``'s measure id, from its fields as ``fields_of`` reads them."""
+    measure = fields.get("measure") if fields is not None else None
+    if isinstance(measure, Measure):  # a store read through the mapper: the event's own
+        return measure.measure_id
+    tree = measure.get("__Measure__") if isinstance(measure, dict) else None
+    found = tree.get("measure_id") if isinstance(tree, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _day(fields: Any) -> str:

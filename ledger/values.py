@@ -1310,6 +1310,9 @@ REPLAY_SPARED: ContextVar[bool] = ContextVar("replay_spared", default=False)
 #: China; a fupin of session 20, 5e1c94f, committed 2026-12-01 03:36 in China, took what they
 #: refuse).
 SESSION_22_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
+#: When session 24's rule of measure ids alike in case came in (a330119, 2026-12-01 12:38 in
+#: China; replayed as recorded since, in ``SPARED_BEFORE`` since session 32): as session 22's.
+SESSION_24_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 25 added that a replay spares since session 32 came in: the day after
 #: the session, in China, as session 28's (f658ab3, 2026-12-01 15:43 in China).
 SESSION_25_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
@@ -1376,6 +1379,10 @@ SPARED_BEFORE: dict[str, datetime] = {
     # the case of its letters (reference.py, casework.py, core.py; since session 22, spared
     # since session 32: a fupin of session 20 took JN-01 beside jn-01, tester f)
     "key_case_lookalike": SESSION_22_RULES,
+    # a measure whose id differs from one of its household's only in the case of its letters
+    # (household.py; since session 24, replayed as recorded since, in this list since session
+    # 32 with verify's note)
+    "measure_case_lookalike": SESSION_24_RULES,
     # a household closed 注销 while an employment of a worker of it stands past the closure's
     # date (casework.py; since session 25, spared since session 32: a fupin of session 25
     # before it took one)

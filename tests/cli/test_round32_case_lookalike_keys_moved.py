@@ -8,7 +8,9 @@ alike in case are spared on replay since (``SPARED_BEFORE``'s ``key_case_lookali
 notes each such key, and today's commands still refuse a new one. Side note: the refusal said
 ``on record`` of a helper or household an earlier row of the same import made, and ``earlier in
 this import`` of an officer on record the import had loaded; each now says where the other
-was made."""
+was made. Session 24's rule of a household's measure ids alike in case, which a move already
+replayed as recorded, is in ``SPARED_BEFORE`` too (``measure_case_lookalike``), and verify notes
+such a measure, as it did nothing of one before."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from ledger.core import LedgerCore
+from ledger.household import Household
 from ledger.reference import ReferenceCommands
 
 from tests.cli.conftest import (
@@ -144,3 +147,47 @@ def test_an_import_says_an_officer_on_record_it_read_on_record(
 
     assert "line 2, officer: 'JN-01' differs from 'jn-01', on record, only in the case" in said
     assert "1 error(s) in 2 row(s)" in said  # jn-01 moved to 礼乐 by the first row
+
+
+def _measure_alike(seeded: Fupin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measure ``M-1`` planned for JH-0001 beside its ``m-1`` (planned 2016-08-12), as a fupin
+    before session 24 took it."""
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(Household, "check_measure_id_case", lambda *args: None)
+        seeded.ok(
+            f"household plan-measure JH-0001 M-1 --category relief {doc('2016-09-01')}", "jn-01"
+        )
+
+
+MEASURE_NOTED = "under today's rules: household JH-0001's measure 'M-1' (planned 2016-09-01, entry "
+MEASURE_RULE = (
+    "differs from 'm-1' (planned 2016-08-12, before it) only in the case of its letters: two "
+    "measures of one household differing only so read as one in every payment and report"
+)
+
+
+def test_verify_notes_a_measure_alike_in_case_to_one_of_its_household(
+    seeded: Fupin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _measure_alike(seeded, monkeypatch)
+
+    said = verified_said(seeded, seeded.store)
+
+    assert MEASURE_NOTED in said, said
+    assert MEASURE_RULE in said, said
+    assert "today's fupin refuses such a measure: record what follows under the one first" in said
+    assert_notes_say_the_move(said, moved=False)
+
+
+@pytest.mark.spared_on_replay("measure_case_lookalike")
+def test_a_ledger_holding_such_measures_is_moved_and_noted_so(
+    seeded: Fupin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _measure_alike(seeded, monkeypatch)
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    said = verified_said(seeded, tmp_path / "fresh.db")
+    assert MEASURE_NOTED in said, said
+    assert_notes_say_the_move(said, moved=True)
