@@ -20,7 +20,8 @@ opening is not voided).
 What it reads of the log's one scan after the pass (``ledger.after_pass``: the talks, the
 notices, the accounts' openings and the registrations of officers, streets, helpers and
 households), plain fields only, then one read of each inspection holding a talk or a notice
-(few). The keys are kept one per record (a district's, some 100,000 households: a few MB).
+(few). Of the keys and the measures only hashes are kept (``_KeysAlike``), and the few
+records a hash points to are read at the end.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
 
-from ledger.base import Provenance, lookalikes
+from ledger.base import Provenance, lookalikes, natural_id
 from ledger.exit_spared import SparedStep
 from ledger.funds import FundAccount
 from ledger.helpers import Helper
@@ -41,6 +42,7 @@ from ledger.inspections import Inspection
 from ledger.noted import EntryId
 from ledger.officers import Officer
 from ledger.places import Street
+from ledger.rows import positions_of
 
 #: The entries of an inspection a rule of ``SPARED_BEFORE`` judges, by event.
 _SAID = ("LeadershipTalkHeld", "CriticismNoticed")
@@ -76,7 +78,7 @@ class OversightScan:
             measure = _measure_id(fields)
             if measure is not None:
                 entry = (notification.originator_id, notification.originator_version)
-                self.keys.take_measure(measure, _day(fields), entry)
+                self.keys.take_measure(measure, entry)
             return
         key_of = self.registered.get(notification.topic)
         if notification.topic != self.opened and key_of is None:
@@ -89,7 +91,7 @@ class OversightScan:
         if key_of is None:
             self.codes.append((code, _day(fields), entry))
         else:
-            self.keys.take(key_of[0], code, _day(fields), entry)
+            self.keys.take(key_of[0], code, _day(fields), entry, notification.id)
 
     def oversight_spared(
         self, recorder: ApplicationRecorder, mapper: Mapper[UUID]
@@ -97,7 +99,7 @@ class OversightScan:
         """What verify says of each talk under a street inspection, talk or notice recorded
         twice and account alike to one opened before it, by rule, then inspection or account;
         [] if none."""
-        found = _accounts_alike(self.codes) + self.keys.found
+        found = _accounts_alike(self.codes) + self.keys.judged(recorder, mapper)
         for inspection_id in sorted(self.inspections):
             found += _said_of(recorder, mapper, inspection_id)
         return sorted(found)
@@ -117,53 +119,119 @@ class _KeysAlike:
     """Each officer, street, helper or household whose key differs from one of its kind
     registered before it only in the case of its letters, as today's fupin refuses a new one:
     an officer's in any case (``check_no_other_case``, by ``casefold``), another's all upper
-    or all lower case (``check_no_lookalike``). Told the registrations in the log's order."""
+    or all lower case (``check_no_lookalike``); and each measure whose id differs so from one
+    its household planned before it. Told the registrations in the log's order.
+
+    Kept small for a ledger of millions of events (since session 32, the lead's review: a
+    string, a day and an id kept of every household and measure came to ~800 bytes a
+    household, ~500 MB at 10 M events against verify's ≤ 300 MiB): of a street, helper or
+    household only a hash of its key, of a measure a hash of its household and folded id with
+    a hash of its id; one that meets such a hash is a suspect, judged at the end from its own
+    events and the other's (``found``; a hash that met by chance says nothing). Officers are
+    few: kept whole."""
 
     def __init__(self) -> None:
-        #: by kind, each key registered and its day
-        self.days: dict[str, dict[str, str]] = {}
-        #: each officer id's case-folded form, and the first officer registered so
-        self.officers: dict[str, str] = {}
-        #: each household's number, and by household each measure id's case-folded form, with
-        #: the first measure planned so and its day (since session 32, session 24's rule)
-        self.numbers: dict[UUID, str] = {}
-        self.measures: dict[UUID, dict[str, tuple[str, str]]] = {}
+        #: by kind, a hash of each key registered
+        self.seen: dict[str, set[int]] = {}
+        #: each officer id's case-folded form, the first officer registered so, and its day
+        self.officers: dict[str, tuple[str, str]] = {}
         self.found: list[SparedStep] = []
+        #: (kind, key, day, entry, position, the key of its kind it may look like)
+        self.suspects: list[tuple[str, str, str, EntryId, int, str]] = []
+        #: a hash of (household, measure id folded), and of the first id planned so
+        self.folds: dict[int, int] = {}
+        #: the households with a measure that may differ so from one planned before it
+        self.measured: set[UUID] = set()
 
-    def take_measure(self, measure: str, day: str, entry: EntryId) -> None:
-        """A measure planned: noted if its id differs from one its household planned before it
-        only in the case of its letters (``Household.check_measure_id_case``, by ``casefold``;
-        the one planned before may be voided since, which that rule counts too)."""
-        planned = self.measures.setdefault(entry[0], {})
-        other, on = planned.setdefault(measure.casefold(), (measure, day))
-        if other == measure:
-            return
-        number = self.numbers.get(entry[0], "?")
-        said = (
-            f"household {number}'s measure {measure!r} (planned {day}, entry {entry[1]}) "
-            f"differs from {other!r} (planned {on}, before it) only in the case of its letters"
-        )
-        self.found.append(SparedStep("measure_case_lookalike", said, (entry,)))
+    def take_measure(self, measure: str, entry: EntryId) -> None:
+        """A measure planned: a suspect if its id folded (``Household.check_measure_id_case``,
+        by ``casefold``) meets one its household planned before under another id (the one
+        planned before may be voided since, which that rule counts too)."""
+        first = self.folds.setdefault(hash((entry[0].int, measure.casefold())), hash(measure))
+        if first != hash(measure):
+            self.measured.add(entry[0])
 
-    def take(self, kind: str, key: str, day: str, entry: EntryId) -> None:
-        days = self.days.setdefault(kind, {})
+    def take(self, kind: str, key: str, day: str, entry: EntryId, position: int) -> None:
         if kind == "officer":
-            first = self.officers.setdefault(key.casefold(), key)
-            alike = [first] if first != key else []
-        else:
-            alike = sorted(other for other in {key.upper(), key.lower()} - {key} if other in days)
-        days.setdefault(key, day)
-        if kind == "household":
-            self.numbers[entry[0]] = key
-        if not alike:
+            first, on = self.officers.setdefault(key.casefold(), (key, day))
+            if first != key:
+                self._found("key_case_lookalike", kind, key, day, entry, first, on)
             return
-        other = alike[0]
+        seen = self.seen.setdefault(kind, set())
+        for other in sorted({key.upper(), key.lower()} - {key}):
+            if hash(other) in seen:
+                self.suspects.append((kind, key, day, entry, position, other))
+                break
+        seen.add(hash(key))
+
+    def judged(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
+        """What verify says: the officers', and each suspect judged by its events."""
+        for kind, key, day, entry, position, other in self.suspects:
+            on = _registered_before(recorder, mapper, kind, other, position)
+            if on is not None:
+                self._found("key_case_lookalike", kind, key, day, entry, other, on)
+        for household in sorted(self.measured):
+            self._measures_of(recorder, mapper, household)
+        return self.found
+
+    def _found(
+        self, rule: str, kind: str, key: str, day: str, entry: EntryId, other: str, on: str
+    ) -> None:
         verb = "identified" if kind == "household" else "registered"
         said = (
-            f"{kind} {key!r} ({verb} {day}) differs from {other!r} ({verb} {days[other]}, "
-            "before it) only in the case of its letters"
+            f"{kind} {key!r} ({verb} {day}) differs from {other!r} ({verb} {on}, before it) "
+            "only in the case of its letters"
         )
-        self.found.append(SparedStep("key_case_lookalike", said, (entry,)))
+        self.found.append(SparedStep(rule, said, (entry,)))
+
+    def _measures_of(
+        self, recorder: ApplicationRecorder, mapper: Mapper[UUID], household: UUID
+    ) -> None:
+        """The household's measures planned under an id differing only in case from one it
+        planned before, read from its events (nothing if one cannot be read: the pass
+        reports that)."""
+        number, planned = "?", dict[str, tuple[str, str]]()
+        try:
+            events = [mapper.to_domain_event(item) for item in recorder.select_events(household)]
+        except Exception:
+            return
+        for event in events:
+            fields = vars(event)
+            if type(event).__name__ == "Identified":
+                number = str(fields.get("number", "?"))
+            measure = _measure_id(fields) if type(event).__name__ == "MeasurePlanned" else None
+            if measure is None:
+                continue
+            day = _day(fields)
+            other, on = planned.setdefault(measure.casefold(), (measure, day))
+            if other != measure:
+                said = (
+                    f"household {number}'s measure {measure!r} (planned {day}, entry "
+                    f"{event.originator_version}) differs from {other!r} (planned {on}, before "
+                    "it) only in the case of its letters"
+                )
+                entry = (household, event.originator_version)
+                self.found.append(SparedStep("measure_case_lookalike", said, (entry,)))
+
+
+def _registered_before(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], kind: str, key: str, position: int
+) -> str | None:
+    """The day the record ``key`` of ``kind`` was registered, if it was, under that very key,
+    before ``position`` in the log; None if not (a hash met by chance), or if its registration
+    cannot be read (the pass reports that)."""
+    record = natural_id(kind, key)
+    first = positions_of(recorder, record).get(1)
+    if first is None or first >= position:
+        return None
+    try:
+        event = mapper.to_domain_event(recorder.select_events(record, lte=1)[0])
+    except Exception:
+        return None
+    field = next(field for _, _, named, field in _KEYS if named == kind)
+    if vars(event).get(field) != key:
+        return None
+    return _day(vars(event))
 
 
 def _measure_id(fields: Any) -> str | None:
