@@ -195,7 +195,7 @@ def verify(
             trusted_log_keys=pinned,
             progress=lambda n: bar.advance(task, n),
         )
-        unread = _read_models_ahead(app, report)
+        unread, compared = _read_models_ahead(app, report)
         ahead = _recorded_ahead(app)
         files = {f"checkpoint {name}" for name, _checkpoint in given}
         failed = any(problem.event in files for problem in report.problems)
@@ -212,44 +212,67 @@ def verify(
         if moved is not None:  # a move looks like tampering to the old store's checkpoints
             err_console.print(moved, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(FAILED)
-    _render_success(report, require_signatures)
+    _render_success(report, require_signatures, compared)
     for note in [*report.own_triggers, unread, ahead]:
         if note:
             console.print(note, markup=False, highlight=False, soft_wrap=True)
 
 
-def _read_models_ahead(app: Ledger, report: VerifyReport) -> str:
+def _read_models_ahead(app: Ledger, report: VerifyReport) -> tuple[str, bool | None]:
     """A problem at the end of the ledger when the read models hold events past it, the
     evidence every report refuses on (``projections.catchup.ahead_of_ledger``): events removed
     from the end after the read models counted them, which no check of the events themselves
     sees past the last checkpoint file (since session 32, tester e: verify passed, exit 0,
-    where every report said events were removed). A note when they cannot be read (a role
-    without the right to), "" otherwise."""
+    where every report said events were removed); a note when only their own two records of
+    their position disagree (tester h, session 32, F2). A note when they cannot be read (a
+    role without the right to), "" otherwise; with it, whether their position was compared
+    (None: no read models built yet), for the closing line (F7)."""
     try:
-        what = projections.ahead_of_ledger(app)
+        found = projections.ahead_of_ledger(app, report.size)
     except Exception as exc:  # said beside the result, never a traceback
         said = " ".join(str(exc).split()) or type(exc).__name__
         return (
             "note: the read models' position was not compared with the ledger's end (they "
             f"could not be read: {said})"
+        ), False
+    if found is None or not found.what:
+        return "", None if found is None else True
+    if not found.past_end:  # tester h, session 32, F2: an officer moved pj_tracking
+        return (
+            f"note: the read models' records of their position disagree ({found.what}): the "
+            "read models were edited behind the ledger's back, not the ledger, whose events "
+            "are all they counted; every report refuses them until `fupin projections "
+            "rebuild` makes them anew (`fupin projections check` compares them with the "
+            "events): find out who changed them"
+        ), True
+    if found.both:
+        why = (
+            "events were removed from the end of the ledger after the read models counted "
+            "them, or the read models came from another copy of it (a restore brings them "
+            "with its own events and a rebuild makes them from the events there are: neither "
+            "leaves them ahead); every report refuses them. A checkpoint file signed after the "
+            "missing events were recorded fails against this ledger (`fupin verify "
+            "--checkpoint FILE`) and a backup taken then holds them"
         )
-    if what is None:
-        return ""
+    else:  # tester h, session 32, F6: a tail cut, then pj_tracking deleted
+        why = (
+            "the read models' two records of their position disagree, and one puts them past "
+            "the ledger's end: events were removed from the end of the ledger after the read "
+            "models counted them, or the read models were edited behind the ledger's back "
+            "(pj_tracking or pj_clock); every report refuses them. A checkpoint file signed "
+            "after the last event they counted tells which: it fails against this ledger if "
+            "events were removed (`fupin verify --checkpoint FILE`), and a backup taken then "
+            "holds them"
+        )
     report.add(
         Problem(
             report.size,
             "read models",
-            f"{what}: events were removed from the end of the ledger after the read models "
-            "counted them, or the read models came from another copy of it (a restore brings "
-            "them with its own events and a rebuild makes them from the events there are: "
-            "neither leaves them ahead); every report refuses them. A checkpoint file signed "
-            "after the missing events were recorded fails against this ledger (`fupin verify "
-            "--checkpoint FILE`) and a backup taken then holds them; `fupin projections "
-            "rebuild` would make the read models anew and remove this evidence: back the "
-            "store up first",
+            f"{found.what}: {why}; `fupin projections rebuild` would make the read models anew "
+            "and remove this evidence: back the store up first",
         )
     )
-    return ""
+    return "", True
 
 
 def _recorded_ahead(app: Ledger) -> str:
@@ -481,7 +504,9 @@ def _origin_line(origin: str) -> str:
     )
 
 
-def _render_success(report: VerifyReport, require_signatures: bool) -> None:
+def _render_success(
+    report: VerifyReport, require_signatures: bool, compared: bool | None = False
+) -> None:
     # soft_wrap: a line is never broken at the console's width (80 into a pipe), so a hash
     # stays whole on its line for whoever copies or greps it.
     say = partial(console.print, soft_wrap=True)
@@ -721,10 +746,19 @@ def _render_success(report: VerifyReport, require_signatures: bool) -> None:
             "which their seals alone cover (an unsigned one, nothing): a checkpoint taken now "
             "covers them"
         )
-    say(
-        "read models: not compared with the events (the reports read them): `fupin projections "
-        "check` compares them"
-    )
+    if compared is None:
+        say("read models: they record no position (none built yet, or emptied): none compared")
+    else:  # since session 32 (tester h, F7): their position, when they could be read
+        position = (
+            "their position (pj_tracking, pj_clock) compared with the ledger's end, as every "
+            "report compares it before it reads them; "
+            if compared
+            else ""
+        )
+        say(
+            f"read models: {position}their figures not compared with the events (the reports "
+            "read them): `fupin projections check` compares them"
+        )
 
 
 #: Why ``checkpoint --out`` writes only a new file (since session 23: a second checkpoint

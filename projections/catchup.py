@@ -365,33 +365,104 @@ def _clock(db: Database) -> tuple[Any, Any, int] | None:
     """The clock's events counted, the recording time of the last, and its tracked position
     (None: not tracked). One statement (one snapshot: a catch-up elsewhere moves them
     together)."""
-    found = db.one(
-        "SELECT (SELECT events FROM pj_clock WHERE id = 1), "
-        "(SELECT latest_recorded FROM pj_clock WHERE id = 1), "
-        "(SELECT position FROM pj_tracking WHERE projection = ?)",
-        (reference.CLOCK.name,),
-    )
+    found = _clock_row(db)
     if found is None or found[2] is None:
         return None
     return found[0], found[1], int(found[2])
 
 
-def ahead_of_ledger(ledger: Ledger) -> str | None:
+def _clock_row(db: Database) -> tuple[Any, ...] | None:
+    return db.one(
+        "SELECT (SELECT events FROM pj_clock WHERE id = 1), "
+        "(SELECT latest_recorded FROM pj_clock WHERE id = 1), "
+        "(SELECT position FROM pj_tracking WHERE projection = ?)",
+        (reference.CLOCK.name,),
+    )
+
+
+@dataclass(frozen=True)
+class Position:
+    """What ``fupin verify`` says of the read models' record of their position
+    (``ahead_of_ledger``): ``what`` the evidence; ``past_end``: what they recorded puts them
+    past the ledger's end (a failure), else they disagree only among themselves (a note);
+    ``both``: their two records (``pj_tracking`` and ``pj_clock``) agree on it. ``what`` is ""
+    when they were compared and nothing was found."""
+
+    what: str
+    past_end: bool
+    both: bool
+
+
+def ahead_of_ledger(ledger: Ledger, size: int) -> Position | None:
     """What the store shows of events removed from the end of the ledger after the read
-    models counted them, the evidence every report refuses on (``_ahead``), for ``fupin
-    verify`` (None: nothing, or no read models built). Only looks, whatever their version:
-    a restore brings the read models with the events of the same backup, and a rebuild, an
-    upgrade's included, makes them from the events there are, so neither leaves them ahead
-    (since session 32, tester e: verify passed where every report said events were removed).
-    Raises what the store raises when they cannot be read."""
+    models counted them, the evidence every report refuses on, for ``fupin verify`` (None: no
+    read models built; ``what`` "": compared, nothing found; ``size``: the events verify
+    counted). Both records of their position are judged, as the reports' refusal does
+    (``_check_clock``): the clock's tracked position, an id (``_ahead``), and ``pj_clock``'s
+    count of events and last recording time, compared with the ledger's count and its last
+    event's time (counts with counts, ids with ids: PostgreSQL's have gaps). Either past the
+    ledger's end fails; when only the tracked position is off (moved, deleted) while
+    ``pj_clock`` counted exactly the ledger's events up to its last, the read models were
+    edited, not the ledger: a note (since session 32, testers e and h). Only looks, whatever
+    their version: a restore brings the read models with the events of the same backup, and a
+    rebuild, an upgrade's included, makes them from the events there are, so neither leaves
+    them ahead. Raises what the store raises when they cannot be read."""
     db = open_database(ledger.location)
     try:
         if db.missing_relations(["pj_clock", "pj_tracking"]):
             return None
-        found = _clock(db)
+        found = _clock_record(db)  # read before the ledger's end: what they counted is there
     finally:
         db.close()
-    return None if found is None else _ahead(ledger, found[2], found[1])
+    events, recorded, position = found
+    counted = None if events is None else int(events)
+    if counted is None and not position:
+        return None  # never built (or emptied by a rebuild that has not begun counting)
+    tracking = _ahead(ledger, position, recorded)
+    last_id = ledger.recorder.max_notification_id() or 0
+    page = ledger.recorder.select_notifications(start=last_id, limit=1) if last_id else []
+    last_time = _recorded_text(page[0].state) if page else None
+    if counted is not None and counted > size:  # events recorded since verify's pass?
+        size = ledger.event_count()
+    clock: list[str] = []
+    if counted is not None and counted > size:
+        clock.append(f"its count is above the ledger's {size} events")
+    if recorded is not None and last_time is not None and str(recorded) > last_time:
+        clock.append(f"the ledger's last event was recorded {last_time}, before it")
+    moved_back = counted is not None and counted > position
+    if tracking is None and not clock and not moved_back:
+        return Position("", past_end=False, both=True)
+    said_clock = (
+        "pj_clock holds no count"
+        if counted is None
+        else f"pj_clock has counted {counted} events, the last recorded {recorded}"
+    )
+    said_tracking = tracking or (
+        f"pj_tracking puts them at event {position}"
+        if position
+        else "pj_tracking holds no position for them"
+    )
+    if tracking is not None and (clock or counted is None):  # both records past the end
+        return Position(tracking, past_end=True, both=True)
+    if clock:
+        return Position(f"{said_tracking}; while {said_clock}: {'; '.join(clock)}", True, False)
+    exact = counted == size and recorded is not None and str(recorded) == last_time
+    if tracking is not None and not exact:
+        return Position(f"{said_tracking}; while {said_clock}", past_end=True, both=False)
+    return Position(
+        f"{said_tracking}; while {said_clock}, as the ledger holds {size} events, the last "
+        f"recorded {last_time}",
+        past_end=False,
+        both=False,
+    )
+
+
+def _clock_record(db: Database) -> tuple[Any, Any, int]:
+    """``_clock``, with no tracked position read as 0 (and no ``pj_clock`` row as None)."""
+    found = _clock_row(db)
+    if found is None:
+        return None, None, 0
+    return found[0], found[1], int(found[2] or 0)
 
 
 class _Reset(Exception):

@@ -4,7 +4,8 @@ edited, with the ledger's own checkpoints deleted, passed with the same output a
 ledger; so did read models edited under the reports. The result now says what it rests on:
 the ledger's own checkpoints, or none, when no checkpoint file is given and unsigned events
 need one; how many events came after the last checkpoint; and that the read models were not
-compared (``fupin projections check`` compares them)."""
+compared (``fupin projections check`` compares them; since session 32 their position is, and
+said so)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from tests.integration.test_verify_support import build_signed_ledger
 
 STORE_INDEPENDENT = "what verify's output says: SQLite is enough (tests/conftest.py)"
 
-READ_MODELS = (
-    "read models: not compared with the events (the reports read them): `fupin projections "
-    "check` compares them"
-)
+#: None of these stores has its read models built (no report was run): since session 32 (tester
+#: h, F7) verify compares their position when they are, and says so (test_round32_verify_read_
+#: models_position.py).
+READ_MODELS = "read models: they record no position (none built yet, or emptied): none compared"
 NONE_AT_ALL = "checkpoint files: none given, and the ledger records none: a figure of one of the"
 OWN_ALONE = "unsigned events were checked against the ledger's own checkpoints alone"
 NONE_GIVEN = "checkpoint files: none given"
