@@ -10,7 +10,8 @@ backup holding one (``projections.backup``).
 
 On PostgreSQL the ledger creates its own triggers (``projections.pg.protect_events``,
 ``ledger.keys.KEY_TABLE_GUARD``); ``fupin verify`` reports any other on the events table or
-the key table, and notes its own disabled, dropped or never installed (``own_trigger_notes``).
+the key table, and notes its own disabled, dropped, never installed or (the events'
+function) replaced (``own_trigger_notes``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from ledger.errors import LedgerError
 
 __all__ = [
+    "APPEND_ONLY_BODY",
     "LEDGER_PG_TRIGGERS",
     "SQLITE_FOREIGN",
     "StoreAlteredError",
@@ -85,8 +87,17 @@ _PG_OWN_TRIGGERS = (
     "JOIN pg_namespace n ON n.oid = p.pronamespace "
     "WHERE NOT t.tgisinternal AND t.tgrelid IN (to_regclass(%s), to_regclass(%s))"
 )
+#: The body of ``fupin_events_append_only`` as ``protect_events`` installs it (pg_proc.prosrc;
+#: the same since it was written, 23b9525): a function of that name running another one (``CREATE
+#: OR REPLACE FUNCTION`` by the table's owner: tester h, session 32, F1) is noted as replaced.
+APPEND_ONLY_BODY = """
+BEGIN
+    RAISE EXCEPTION 'the ledger is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END """
+#: The ledger's own trigger functions in its schema, with the body each runs.
 _PG_OWN_FUNCTIONS = (
-    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
     "WHERE n.nspname = %s AND p.proname IN ('fupin_events_append_only', "
     "'fupin_household_keys_guard')"
 )
@@ -145,7 +156,8 @@ def own_trigger_notes(recorder: Any) -> list[str]:
         cursor.execute(_PG_OWN_TRIGGERS, (events, events, keys))
         found = [_row(row, 6) for row in cursor.fetchall()]
         cursor.execute(_PG_OWN_FUNCTIONS, (schema,))
-        functions = {str(_row(row, 1)[0]) for row in cursor.fetchall()}
+        bodies = {str(name): str(body) for name, body in map(_pair, cursor.fetchall())}
+        functions = set(bodies)
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (keys,))
         has_keys = bool(_row(cursor.fetchone(), 1)[0])
     states = {
@@ -160,12 +172,17 @@ def own_trigger_notes(recorder: Any) -> list[str]:
         said = guards.format(table=table)
         names = [name for name, (on, *_rest) in LEDGER_PG_TRIGGERS.items() if on == role]
         if function not in functions and not any(name in states for name in names):
-            notes.append(
-                f"note: {said} are not on this store, and never were (no {function} function): "
-                'protect_events was not run on it (docs/operations.md, "Roles and grants"); '
-                "until it is, the events are kept by the store's grants alone"
-            )
+            notes.append(_never(said, function, role, functions, states))
             continue
+        if role == "events" and function in functions and _replaced(bodies[function]):
+            notes.append(
+                f"note: {said}: their function {function} was replaced (CREATE OR REPLACE "
+                "FUNCTION): it is not the one protect_events installs, and may refuse nothing "
+                "while its triggers are there and enabled: not a problem verify can judge (it "
+                "changes no event), but while it refuses nothing a role the table's grants "
+                "allow (the officers' UPDATE, held for LOCK TABLE) may change or remove events, "
+                f"and {_SHOWS_ONLY}. {_RUN_AGAIN} it"
+            )
         off = [f"{name} {_off(states.get(name))}" for name in names if _off(states.get(name))]
         if off:
             notes.append(
@@ -173,12 +190,53 @@ def own_trigger_notes(recorder: Any) -> list[str]:
                 "state changes no event, and the table's owner, not only a superuser, may "
                 "disable a trigger, change the table and enable it again): while one does not "
                 "fire, a role the table's grants allow may change or remove what it guards, and "
-                "events removed from the end after the last checkpoint file you kept show only "
-                "in the read models' position, which verify compares (until they are rebuilt). "
-                "The store's owner runs protect_events again (docs/operations.md, \"Roles and "
-                'grants"); find out who changed them'
+                f"{_SHOWS_ONLY}. {_RUN_AGAIN} them"
             )
     return notes
+
+
+#: What a note of the ledger's guards not firing says of what would show a removal, and asks.
+_SHOWS_ONLY = (
+    "events removed from the end after the last checkpoint file you kept show only in the read "
+    "models' position, which verify compares (until they are rebuilt)"
+)
+_RUN_AGAIN = (
+    'The store\'s owner runs protect_events again (docs/operations.md, "Roles and grants"); '
+    "find out who changed"
+)
+
+
+def _pair(row: Any) -> tuple[Any, ...]:
+    return _row(row, 2)
+
+
+def _replaced(body: str) -> bool:
+    """Whether the events' trigger function runs another body than ``APPEND_ONLY_BODY``
+    (whitespace aside: no change of it alone refuses less)."""
+    return body.split() != APPEND_ONLY_BODY.split()
+
+
+def _never(said: str, function: str, role: str, functions: set[str], states: dict[str, str]) -> str:
+    """The note of guards a store does not have, function and triggers both: never installed,
+    unless the other table's guards, which the same ``protect_events`` installs, are there
+    (tester h, session 32, F4: ``DROP FUNCTION fupin_events_append_only() CASCADE`` by the
+    owner was said "never were … protect_events was not run")."""
+    others = [name for name, (on, *_rest) in LEDGER_PG_TRIGGERS.items() if on != role]
+    other = next(f for f, (on, _said) in _GUARDS.items() if on != role)
+    if role == "events" and (other in functions or any(name in states for name in others)):
+        return (
+            f"note: {said} are not on this store, nor their function {function}, while the "
+            "key table's triggers, which the same protect_events installs with them, are "
+            "there: they were removed (DROP FUNCTION … CASCADE removes the function and both "
+            "triggers at once): not a problem verify can judge (it changes no event), but "
+            "until protect_events is run again the events are kept by the store's grants "
+            f"alone, and {_SHOWS_ONLY}. {_RUN_AGAIN} them"
+        )
+    return (
+        f"note: {said} are not on this store, and never were (no {function} function): "
+        'protect_events was not run on it (docs/operations.md, "Roles and grants"); '
+        "until it is, the events are kept by the store's grants alone"
+    )
 
 
 def _off(enabled: str | None) -> str:

@@ -40,6 +40,7 @@ from ledger.application import Ledger, NoLedgerError
 from ledger.errors import ConflictError, InputError, LedgerError
 from ledger.keys import guard_household_keys
 from ledger.pgwaiting import SESSION_NAME, register_session
+from ledger.schema import APPEND_ONLY_BODY
 from ledger.store import (
     SERVER_CLOSED,
     SERVER_CLOSED_SAID,
@@ -1091,14 +1092,15 @@ def read_only_pg(location: StoreLocation) -> PgDatabase:
     return _read_models(connection, location)
 
 
-#: Refuses every change to a stored event, whoever asks (the table's owner included).
-_APPEND_ONLY = """
+#: Refuses every change to a stored event, whoever asks (the table's owner included); its
+#: body is ``ledger.schema.APPEND_ONLY_BODY``, which ``fupin verify`` compares with the one the
+#: store runs.
+_APPEND_ONLY = (
+    """
 CREATE OR REPLACE FUNCTION {schema}.fupin_events_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the ledger is append-only: % on % refused', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END $$;
+LANGUAGE plpgsql AS $$"""
+    + APPEND_ONLY_BODY
+    + """$$;
 DROP TRIGGER IF EXISTS fupin_append_only ON {table};
 CREATE TRIGGER fupin_append_only BEFORE UPDATE OR DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION {schema}.fupin_events_append_only();
@@ -1106,6 +1108,7 @@ DROP TRIGGER IF EXISTS fupin_no_truncate ON {table};
 CREATE TRIGGER fupin_no_truncate BEFORE TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.fupin_events_append_only();
 """
+)
 
 
 def protect_events(location: StoreLocation, officers: str) -> None:

@@ -8,13 +8,32 @@ at its last event's time. F7: a passing verify said the read models were "not co
 events", though their position is. Verify now judges both records, pj_clock's count (with
 counts) and last recording time as well as the tracked position (an id), fails when either puts
 them past the ledger's end, naming both possibilities when the two disagree, and notes read
-models that disagree only among themselves.
+models that disagree only among themselves. On PostgreSQL (F1, F4) the owner's no-op
+``CREATE OR REPLACE FUNCTION fupin_events_append_only()`` left no note, and ``DROP FUNCTION …
+CASCADE`` was said "never were … protect_events was not run": the function's body is now
+compared with the one protect_events installs, and the dropped guards said removed while the
+key table's stand.
 """
 
 from __future__ import annotations
 
+from ledger.store import parse_store
+from projections.pg import protect_events
+
+from tests.cli import test_round32_verify_tail_and_triggers as tail
 from tests.cli.conftest import Fupin, doc, run_sql
-from tests.cli.test_round32_verify_tail_and_triggers import PAY, _cut_tail, _failed, _last_id
+from tests.cli.test_round32_verify_tail_and_triggers import (
+    EVENTS_GUARDS,
+    KEYS_GUARDS,
+    PAY,
+    _cut_tail,
+    _failed,
+    _last_id,
+)
+
+#: The owner's database protected for an officers' role, as the tail-cut tests make it.
+owned = tail.owned
+protected = tail.protected
 
 COMPARED = (
     "read models: their position (pj_tracking, pj_clock) compared with the ledger's end, as "
@@ -124,3 +143,53 @@ def test_a_passing_verify_says_the_read_models_position_was_compared(seeded: Fup
 
     assert COMPARED in said
     assert "note: the read models" not in said
+
+
+# -- PostgreSQL: the events' trigger function replaced or dropped by the owner (F1, F4) --------
+
+NEUTERED = (
+    "CREATE OR REPLACE FUNCTION fupin_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+)
+
+
+def test_the_owner_replaces_the_trigger_function_verify_notes_it(
+    protected: tuple[Fupin, str],
+) -> None:
+    fupin, officers = protected
+    store = fupin.store
+    assert "note:" not in fupin.ok("verify").output
+    run_sql(store, NEUTERED)
+    last = _last_id(store)
+    run_sql(store, f"DELETE FROM ledger_events WHERE notification_id = {last}")  # not refused
+    assert _last_id(store) < last
+
+    said = " ".join(fupin.ok("verify").output.split())  # no read models: nothing else shows it
+
+    assert (
+        f"note: {EVENTS_GUARDS}: their function fupin_events_append_only was replaced (CREATE "
+        "OR REPLACE FUNCTION): it is not the one protect_events installs, and may refuse "
+        "nothing while its triggers are there and enabled"
+    ) in said
+    assert KEYS_GUARDS not in said  # the key table's guards are as installed
+
+    protect_events(parse_store(store), officers)  # the function as it was: nothing to say
+    assert "note:" not in fupin.ok("verify").output
+
+
+def test_the_owner_drops_the_trigger_function_verify_does_not_say_never(
+    protected: tuple[Fupin, str],
+) -> None:
+    fupin, _officers = protected
+    run_sql(fupin.store, "DROP FUNCTION fupin_events_append_only() CASCADE")
+
+    said = " ".join(fupin.ok("verify").output.split())
+
+    assert (
+        f"note: {EVENTS_GUARDS} are not on this store, nor their function "
+        "fupin_events_append_only, while the key table's triggers, which the same "
+        "protect_events installs with them, are there: they were removed (DROP FUNCTION … "
+        "CASCADE removes the function and both triggers at once)"
+    ) in said
+    assert "never were" not in said
+    assert KEYS_GUARDS not in said  # the key table's guards stand: nothing to say of them
