@@ -38,7 +38,15 @@ from eventsourcing.persistence import ApplicationRecorder
 from ledger import clock
 from ledger.rows import positions_of, rows_after
 
-__all__ = ["KnownPrefix", "cuts_of", "entry_ahead", "known_cuts", "known_prefix", "last_entry"]
+__all__ = [
+    "KnownPrefix",
+    "cuts_of",
+    "entry_ahead",
+    "first_entry_time",
+    "known_cuts",
+    "known_prefix",
+    "last_entry",
+]
 
 _PAGE = 2000
 
@@ -119,14 +127,26 @@ def last_entry(recorder: ApplicationRecorder) -> tuple[int, datetime, str] | Non
     with this machine's clock (the re-test: it named the entry recorded latest, which need
     not be the one a refusal names, and said saves were refused when they were taken)."""
     head = recorder.max_notification_id() or 0
-    if not head:
+    found = _row_after(recorder, head - 1) if head else None
+    if found is None:
         return None
-    with rows_after(recorder, head - 1, 1) as rows:
-        found = [(row[0], row[4]) for row in rows]
-    if not found:
-        return None
-    position, state = found[-1]
+    position, state = found
     return position, _recorded(state), _actor(state)
+
+
+def first_entry_time(recorder: ApplicationRecorder) -> datetime | None:
+    """The recording time of the entry stored first, in log order, None on an empty log: in a
+    store rebuilt by ``import --create``, the time its move recorded the entries it replayed
+    (``ledger.transparency``; since session 32)."""
+    found = _row_after(recorder, 0)
+    return None if found is None else _recorded(found[1])
+
+
+def _row_after(recorder: ApplicationRecorder, after: int) -> tuple[int, Any] | None:
+    """The position and stored state of the row stored first after position ``after``."""
+    with rows_after(recorder, after, 1) as rows:
+        found = [(row[0], row[4]) for row in rows]
+    return found[0] if found else None
 
 
 def entry_ahead(

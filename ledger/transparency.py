@@ -28,7 +28,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 from uuid import UUID
@@ -43,7 +43,7 @@ from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import LedgerCore, Stamp
 from ledger.errors import InputError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
-from ledger.known import known_prefix
+from ledger.known import first_entry_time, known_prefix
 from ledger.merkle import HASH_SIZE, leaf_hash, root_of, roots_of
 from ledger.officers import CARRIED_REVOCATION, Officer
 from ledger.rows import select_in, whole_log
@@ -952,13 +952,14 @@ _BATCHES = (
 EXPORT_INITIALISED = re.compile(r"officer:[^@]+@1")
 
 
-def moved_on(rebuilt: Any) -> str:
+def moved_on(rebuilt: Any, at: datetime | None = None) -> str:
     """``import --create on 2026-12-01``: a move, by its ``RebuiltFromExport``, dated by the
     day it was run (its recording day in China, as every other day these messages give;
     since session 29, tester of session 28: the UTC day, one short for a move run after 16:00
     UTC), as every message naming a move says it (since session 23: one said the export's last
-    effective day, which its records are dated by, and another the recording day)."""
-    stamp = getattr(rebuilt, "timestamp", None)
+    effective day, which its records are dated by, and another the recording day). ``at``:
+    the time the message names the move by, when not its record's (``_Replay.first``)."""
+    stamp = at if at is not None else getattr(rebuilt, "timestamp", None)
     day = stamp.astimezone(CHINA).date().isoformat() if isinstance(stamp, datetime) else "?"
     return f"import --create on {day}"
 
@@ -972,18 +973,53 @@ def _move_record(app: LedgerCore) -> Any:
 
 def _move_record_in(recorder: ApplicationRecorder, mapper: Any) -> Any:
     """``_move_record`` of a store read by its recorder and mapper."""
-
-    def first(topics: Sequence[str]) -> Any:
-        found = recorder.select_notifications(start=None, limit=1, topics=topics)
-        return mapper.to_domain_event(found[0]) if found else None
-
-    event: Any = first([_REBUILT])
+    event: Any = _first_of(recorder, mapper, [_REBUILT])
     if event is None:
-        event = first(_BATCHES)
+        event = _first_of(recorder, mapper, _BATCHES)
         refs = getattr(event, "refs", ())
         if not refs or not EXPORT_INITIALISED.fullmatch(str(refs[0])):
             return None
     return event
+
+
+def _first_of(recorder: ApplicationRecorder, mapper: Any, topics: Sequence[str]) -> Any:
+    """The event of one of ``topics`` stored first (None: none is)."""
+    found = recorder.select_notifications(start=None, limit=1, topics=topics)
+    return mapper.to_domain_event(found[0]) if found else None
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """How a move (``record``: ``_move_record``, recorded at ``moved``) recorded the entries
+    it replayed: at ``first``, the time its first entry carries, to ``last``, its import's
+    batch record's, in the same save (one time since an import is recorded at its save,
+    1a4b93e; an older one stamped each row as it ran). Every entry the move replayed carries a
+    time of these, before ``moved`` (by ~1 s on the demo, more for a long export: tester h,
+    session 32, F3), not its own."""
+
+    record: Any
+    moved: datetime
+    first: datetime
+    last: datetime
+
+    def at(self) -> str:
+        """When the move recorded what it replayed, as messages say it."""
+        if self.first == self.last:
+            return f"at {china_and_utc(self.first)}"
+        return f"from {china_and_utc(self.first)} to {china_and_utc(self.last)}"
+
+
+def _replay(app: LedgerCore) -> _Replay | None:
+    """The move this ledger was rebuilt by, and when it recorded the entries it replayed
+    (``_Replay``); None if it was not moved."""
+    record = _move_record(app)
+    moved = getattr(record, "timestamp", None)
+    if not isinstance(moved, datetime):
+        return None
+    batch = getattr(_first_of(app.recorder, app.mapper, _BATCHES), "timestamp", None)
+    last = batch if isinstance(batch, datetime) else moved
+    first = first_entry_time(app.recorder) or last
+    return _Replay(record, moved, min(first, last), last)
 
 
 def move_origin(first_batch: bytes) -> str:
@@ -1091,10 +1127,12 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
     """Refuse a view as known at a time before this ledger was rebuilt from an export: the
     move recorded every event anew, so the ledger holds no recording time before it, and the
     view would be empty, not what was known then (the external auditor, session 23: after a
-    move, ``report caseload --known-at 2017-07-01`` said 0 households, exit 0)."""
-    event = _move_record(app)
-    moved = getattr(event, "timestamp", None)
-    if not isinstance(moved, datetime) or known_at >= moved:
+    move, ``report caseload --known-at 2017-07-01`` said 0 households, exit 0). The move's
+    time is the one the entries it replayed carry (``_Replay.first``; since session 32,
+    tester h: the refusal named its record's, a second or more later, and a time between
+    them was answered, as a view of the entries it replayed)."""
+    replay = _replay(app)
+    if replay is None or known_at >= replay.first:
         return
     if known_prefix(app.recorder, known_at).cut:
         # An entry saved after the move by a machine whose clock is a little behind is
@@ -1104,7 +1142,7 @@ def check_known_at_after_move(app: LedgerCore, known_at: datetime) -> None:
         return
     raise InputError(
         "known-at",
-        _before_the_move(known_at, event, moved)
+        _before_the_move(known_at, replay)
         + "ask the store it came from (or a backup of it) what was known then, or give a time "
         "after the move",
     )
@@ -1117,36 +1155,53 @@ def check_recorded_after_move(
     this ledger was rebuilt from an export, as ``check_known_at_after_move`` refuses a view
     known then (since session 32, tester e: "who recorded what in January 2017" of a moved
     store wrote nothing, exit 0, where the store it came from wrote 224 events). Every entry
-    the move replayed carries the move's recording time: a window ending before it would
-    hold none of them, and one starting before it every one of them, whenever each was first
-    recorded (so no note on stderr beside such a stream: its lines would still answer "who
-    recorded what since January 2017" with 2016's entries). A window from the start to a time
-    after the move (``--recorded-to`` alone) is answered: every entry the move replayed was
-    first recorded before the move, as ``--known-at`` after it is."""
-    event = _move_record(app)
-    moved = getattr(event, "timestamp", None)
-    if not isinstance(moved, datetime):
+    the move replayed carries the time the move recorded it (``_Replay``), not its own: a
+    window ending before that time would hold none of them, and one starting by then every
+    one of them, whenever each was first recorded (so no note on stderr beside such a
+    stream: its lines would still answer "who recorded what since January 2017" with 2016's
+    entries). A window from the start to that time or later (``--recorded-to`` alone) is
+    answered: every entry the move replayed was first recorded before the move, as
+    ``--known-at`` then is. Judged by the time the replayed entries carry, not the move's
+    record's, a second or more later (since session 32, tester h: ``--recorded-to`` the
+    very ``recorded_at`` ``fupin log`` printed of them was refused, saying the store held
+    no recording time before the record's)."""
+    replay = _replay(app)
+    if replay is None:
         return
-    for field, bound in (("recorded-from", recorded_from), ("recorded-to", recorded_to)):
-        if bound is not None and bound < moved:
-            raise InputError(
-                field,
-                _before_the_move(bound, event, moved)
-                + "each entry it replayed carries the move's recording time, not its own; ask "
-                "the store it came from (or a backup of it) who recorded what then, or read "
-                f"each row's recorded_at in the export ({getattr(event, 'source', '')}), or "
-                f"give a time at or after the move (--recorded-from {moved.isoformat()} keeps "
-                "what was recorded since)",
-            )
+    if recorded_from is not None and recorded_from <= replay.last:
+        raise _recorded_refused("recorded-from", recorded_from, replay)
+    if recorded_to is not None and recorded_to < replay.first:
+        raise _recorded_refused("recorded-to", recorded_to, replay)
 
 
-def _before_the_move(moment: datetime, event: Any, moved: datetime) -> str:
-    """Why a recording time before a move (``moved``, its record ``event``) is refused, up to
-    where to ask instead."""
+def _recorded_refused(field: str, bound: datetime, replay: _Replay) -> InputError:
+    """``check_recorded_after_move``'s refusal of ``bound``, given as ``field``."""
+    since = max(replay.moved, replay.last + timedelta(microseconds=1))  # after the replay
+    carried = "that time" if replay.first == replay.last else "a time within it"
+    return InputError(
+        field,
+        _before_the_move(bound, replay)
+        + f"each entry it replayed carries {carried}, the move's, not its own"
+        + (
+            ", and a window starting by then would list them as recorded within it"
+            if field == "recorded-from"
+            else ""
+        )
+        + "; ask the store it came from (or a backup of it) who recorded what then, or read "
+        f"each row's recorded_at in the export ({getattr(replay.record, 'source', '')}), or "
+        f"give a time after the move (--recorded-from {since.isoformat()} keeps what was "
+        "recorded since)",
+    )
+
+
+def _before_the_move(moment: datetime, replay: _Replay) -> str:
+    """Why a recording time ``moment`` by a move (``replay``) is refused, up to where to ask
+    instead: it is before, or at (or within) the time the move recorded what it replayed."""
+    when = "before" if moment < replay.first else "when" if moment == replay.first else "while"
     return (
-        f"{china_and_utc(moment)} is before this ledger was rebuilt from an export by "
-        f"{moved_on(event)}, at {china_and_utc(moved)}: the move recorded every event anew, so it "
-        "holds no recording time before then; "
+        f"{china_and_utc(moment)} is {when} this ledger was rebuilt from an export by "
+        f"{moved_on(replay.record, replay.first)}, {replay.at()}: the move recorded every "
+        "event anew, so it holds no recording time before then; "
     )
 
 

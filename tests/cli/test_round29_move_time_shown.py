@@ -5,9 +5,10 @@ the UTC time in brackets."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 from cli.main import app
 from ledger import clock
@@ -43,9 +44,13 @@ def test_a_view_known_before_a_move_gives_both_times_in_china_then_utc(
         before = seeded.runner.invoke(app, [*fresh, "report", "caseload", "--known-at", typed])
 
     assert moved.exit_code == 0, moved.output
-    china = moment.astimezone(CHINA_STANDARD_TIME)
+    # the time the entries the move replayed carry (session 32, re-tester h: not its record's)
+    first = seeded.runner.invoke(app, [*fresh, "--as", "admin", "log", "--limit", "1"])
+    replayed = datetime.fromisoformat(orjson.loads(first.stdout)["recorded_at"])
+    assert replayed - moment < timedelta(seconds=1)  # the clock stood still but for the import's
+    china = replayed.astimezone(CHINA_STANDARD_TIME)
     assert_refused(before, "known-at", said)
     assert (
         f"rebuilt from an export by import --create on {china.date().isoformat()}, at "
-        f"{china.isoformat()} ({moment.astimezone(UTC).isoformat()} UTC): the move"
+        f"{china.isoformat()} ({replayed.astimezone(UTC).isoformat()} UTC): the move"
     ) in before.stderr
