@@ -331,9 +331,10 @@ def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     return server.create_database(name).dsn
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo at scale 1, built once for the module that asks for it (its tests copy it)."""
+    """The demo at scale 1, built once for the test run (once a worker: ~8 s, built for each of
+    six modules until session 32), which its tests copy and never write."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     app = open_ledger(str(path), create=True, extra_env=CACHE_ENV)
     try:
