@@ -49,10 +49,13 @@ class AfterPassNotes(NamedTuple):
     employed_past_closure: list[Noted]
 
 
-def notes_after_pass(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> AfterPassNotes:
-    """Every note of the four modules, from one scan of the log."""
-    rejections, merges = RejectionScan(), MergeScan()
-    oversight, closures = OversightScan(), ClosureScan()
+def notes_after_pass(
+    recorder: ApplicationRecorder, mapper: Mapper[UUID], oversight: OversightScan | None = None
+) -> AfterPassNotes:
+    """Every note of the four modules, from one scan of the log. ``oversight``: one the pass
+    told what it reads (verify's: the households' identifications), else a new one."""
+    rejections, merges, closures = RejectionScan(), MergeScan(), ClosureScan()
+    oversight = OversightScan() if oversight is None else oversight
     scan_once(recorder, mapper, (rejections, merges, oversight, closures))
     spared = merges.exit_steps_spared(recorder, mapper)
     return AfterPassNotes(

@@ -18,10 +18,12 @@ recorded, while the entry stands (a talk or notice voided since never was; an ac
 opening is not voided).
 
 What it reads of the log's one scan after the pass (``ledger.after_pass``: the talks, the
-notices, the accounts' openings and the registrations of officers, streets, helpers and
-households), plain fields only, then one read of each inspection holding a talk or a notice
-(few). Of the keys and the measures only hashes are kept (``_KeysAlike``), and the few
-records a hash points to are read at the end.
+notices, the accounts' openings and the registrations of officers, streets and helpers),
+plain fields only, then one read of each inspection holding a talk or a notice (few); the
+households' identifications verify's pass tells it as it reads them (since session 33: read
+again in the scan, they doubled verify's time on a ledger of identifications alone), unless a
+row the pass could not read stopped it. Of the keys and the measures only hashes are kept
+(``_KeysAlike``), and the few records a hash points to are read at the end.
 """
 
 from __future__ import annotations
@@ -52,12 +54,17 @@ class OversightScan:
     """What ``oversight_spared`` takes of the log's one scan after the pass: the inspections
     holding a talk or a notice, and each account's code and day, in the log's order."""
 
-    def __init__(self) -> None:
+    def __init__(self, households_told: bool = False) -> None:
+        """``households_told``: verify's pass tells each household's identification
+        (``_KeysAlike.identified``), so the scan does not read them again (since session 33:
+        on a ledger of identifications alone the second read doubled verify's time)."""
         self.opened = get_topic(FundAccount.AccountOpened)  # type: ignore[attr-defined]  # @event
         said = {get_topic(getattr(Inspection, name)): False for name in _SAID}
         #: each registration's topic, with its kind and the field holding its key
         self.registered = {
-            get_topic(getattr(cls, event)): (kind, field) for cls, event, kind, field in _KEYS
+            get_topic(getattr(cls, event)): (kind, field)
+            for cls, event, kind, field in _KEYS
+            if not (households_told and kind == "household")
         }
         self.planned = get_topic(Household.MeasurePlanned)  # type: ignore[attr-defined]  # @event
         #: the topics read, each with whether its fields are (``ledger.after_pass``)
@@ -157,12 +164,31 @@ class _KeysAlike:
             if first != key:
                 self._found("key_case_lookalike", kind, key, day, entry, first, on)
             return
+        other = self._other(kind, key)
+        if other is not None:
+            self.suspects.append((kind, key, day, entry, position, other))
+
+    def identified(self, number: object, day: str, uid: bytes, version: int, log_id: int) -> None:
+        """A household's identification as verify's pass reads it: its ``number`` field, its
+        effective ``day``, its id's 16 bytes, its version and its id in the store (the entry
+        is made only of a suspect: the pass reads every household)."""
+        if isinstance(number, str):
+            other = self._other("household", number)
+            if other is not None:
+                entry = (UUID(bytes=uid), version)
+                self.suspects.append(("household", number, day, entry, log_id, other))
+
+    def _other(self, kind: str, key: str) -> str | None:
+        """The key of ``kind`` registered before, all upper or all lower case, that ``key``
+        may differ from only in case (its hash met), or None; ``key`` is kept as seen."""
         seen = self.seen.setdefault(kind, set())
+        found = None
         for other in sorted({key.upper(), key.lower()} - {key}):
             if hash(other) in seen:
-                self.suspects.append((kind, key, day, entry, position, other))
+                found = other
                 break
         seen.add(hash(key))
+        return found
 
     def judged(self, recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> list[SparedStep]:
         """What verify says: the officers', and each suspect judged by its events."""

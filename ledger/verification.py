@@ -179,7 +179,7 @@ from eventsourcing.persistence import (
     ProgrammingError,
     StoredEvent,
 )
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from ledger.able_not_key import able_not_key_targets
 from ledger.after_pass import notes_after_pass
@@ -219,6 +219,7 @@ from ledger.officer_entries import (
     stored_page,
 )
 from ledger.officers import CARRIED_REVOCATION
+from ledger.oversight_spared import OversightScan
 from ledger.places import Street
 from ledger.privacy import (
     KEY_TABLE,
@@ -290,6 +291,7 @@ _KEEP = 50
 _SUSPECTS = 10
 
 _SEAL_TOPIC = "ledger.sealing:Seal.Sealed"
+_IDENTIFIED_TOPIC = get_topic(Household.Identified)  # type: ignore[attr-defined]  # @event
 _CHECKPOINT_TOPIC = "ledger.transparency:TransparencyLog.CheckpointRecorded"
 #: Gaps in the store's ids remembered (two 8-byte integers each); past these, the store's id of
 #: a later position is not given (a store with that many gaps has had rows deleted en masse).
@@ -910,6 +912,10 @@ class Verifier:
         self._matched: tuple[int, str] = (0, "")
         self._unsigned_at_match = 0
         self._stopped: int | None = None  # where a row that cannot be read ended the check
+        # Told each household's identification as the pass reads it (number, effective day,
+        # id bytes, version, store id): since session 33, ``OversightScan``'s note of keys
+        # alike but for case, so its scan after the pass need not read them all again.
+        self.identified: Callable[[object, str, bytes, int, int], None] | None = None
         # The last position whose recording time was reported as set back (``_check_time``).
         self._time_fault = -1
         # The master id the latest ``MasterKeyRotated`` read made current (step 11).
@@ -1305,6 +1311,7 @@ class Verifier:
         due = self._due()
         broken = self.broken_versions
         times, canonical = self._times, canonical_time
+        told, identified = self.identified, _IDENTIFIED_TOPIC
         position = signed = 0
         offset = 1  # the store's id of the row at ``position`` is position + offset (no gap)
         # The last provenance vouched for (no dict equals this object), and its (actor, role).
@@ -1389,7 +1396,15 @@ class Verifier:
                     if who is not None and dumps(tree, option=orjson.OPT_SORT_KEYS) != state:
                         who = None  # not canonical: the transcoder decides what is wrong
                 if who is None:
-                    self._check_decoded(position, (topic, uid, version), h, state)
+                    event = self._check_decoded(position, (topic, uid, version), h, state)
+                    if told is not None and topic == identified and event is not None:
+                        told(
+                            getattr(event, "number", None),
+                            _effective_day(event),
+                            uid,
+                            version,
+                            log_id,
+                        )
                 else:
                     actor, role, day, signer, signer_role = who
                     span = self.span
@@ -1480,6 +1495,8 @@ class Verifier:
                     if kind.name in _PLACING:
                         # inlined: an identification in a street already noted, room left
                         street = tree.get("street") if kind.name == "Identified" else None
+                        if told is not None and topic == identified:
+                            told(tree.get("number"), day, uid, version, log_id)
                         index = street_index.get(street) if type(street) is str else None
                         if index is not None and len(placed) < _PLACES_KEPT:
                             placed[uid] = index
@@ -1517,6 +1534,11 @@ class Verifier:
         finally:
             frontier.size = position
             self.report.signed += signed
+
+    @property
+    def read_to_end(self) -> bool:
+        """Whether the pass read every row (no row it could not read stopped it)."""
+        return self._stopped is None
 
     def _due(self) -> int:
         """The size of the next checkpoint (a file's or one the ledger recorded) to compare
@@ -1764,8 +1786,9 @@ class Verifier:
             self._dates.add(text)
         return canonical
 
-    def _check_decoded(self, position: int, where: _Where, h: bytes, state: bytes) -> None:
-        """Check an event decoded in full by the transcoder."""
+    def _check_decoded(self, position: int, where: _Where, h: bytes, state: bytes) -> Any:
+        """Check an event decoded in full by the transcoder; the event (None if it cannot be
+        decoded)."""
         topic, uid, version = where
         stored = StoredEvent(UUID(bytes=uid), version, topic, state)
         event: Any = self._decode(position, where, stored)
@@ -1801,7 +1824,7 @@ class Verifier:
             registers = getattr(event, "key_id", None)
             self._unsigned(position, where, actor, bootstrap, registers)
         if event is None:
-            return
+            return None
         try:
             if is_seal:
                 self._open(position, where, event, stored)
@@ -1863,6 +1886,7 @@ class Verifier:
                 )
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
+        return event
 
     def _founding(self) -> tuple[date | None, str]:
         """The ledger's founding as a bound of ``_dated_before`` (``Ledger.check_founded``)."""
@@ -3990,6 +4014,8 @@ def verify_ledger(
     verifier.gaps_are_deletions = type(datastore).__module__ == "eventsourcing.sqlite"
     verifier.check_schema(recorder)  # first: kept whatever the pass finds after it
     scan = _KeyScan(recorder).start()  # beside the pass (a SQLite file)
+    oversight = OversightScan(households_told=True)
+    verifier.identified = oversight.keys.identified
     try:
         verifier.read_recorded_checkpoints(recorder)
         verifier.read_move(recorder)
@@ -4005,7 +4031,10 @@ def verify_ledger(
         report.late_replacements = late_replacements(recorder, mapper)
         report.late_registrations = late_registrations(recorder, mapper)
         report.ended_before_entries = verifier.ended_before_entries(recorder)
-        notes = notes_after_pass(recorder, mapper)  # one scan of the log (since session 31)
+        # one scan of the log (since session 31), told the households the pass read (since
+        # session 33), unless the pass stopped at a row it could not read
+        told = oversight if verifier.read_to_end else None
+        notes = notes_after_pass(recorder, mapper, told)
         report.after_rejection, report.spared = notes.after_rejection, notes.spared
         report.closed_under_way = notes.closed_under_way
         report.employed_past_closure = notes.employed_past_closure
