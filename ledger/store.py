@@ -309,6 +309,7 @@ def _postgres(url: str) -> StoreLocation:
         "POSTGRES_LOCK_TIMEOUT": lock_timeout("5"),
         "POSTGRES_CONNECT_TIMEOUT": connect_timeout("5"),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
+        "POSTGRES_POOL_SIZE": os.environ.get("POSTGRES_POOL_SIZE") or "1",
         "CREATE_TABLE": "y",
     }
     shown = f"postgresql://{parts.username or ''}@{url_host(parts.hostname)}:{port}/{dbname}"
