@@ -47,3 +47,38 @@ def test_the_demo_runs_without_a_store_or_key_left_set(
     assert not {"LEDGER_STORE", "LEDGER_MASTER_KEY", "LEDGER_MASTER_KEY_FILE"} & env.keys()
     assert env["LEDGER_ACTOR"] == "admin"
     assert list(tmp_path.iterdir()) == []  # the old demo replaced
+
+
+def test_the_tests_temporary_files_go_to_memory_when_it_has_room(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Since session 33 (docs/architecture.md, tests/): pytest runs with ``TMPDIR`` on
+    ``/dev/shm`` when it is writable with 2 GiB free, and never overrides a ``TMPDIR`` set."""
+    dev = _dev()
+    monkeypatch.setattr(dev, "RAM_DISK", tmp_path)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(dev, "RAM_NEEDED", 0)
+    assert dev.test_env()["TMPDIR"] == str(tmp_path)
+
+    monkeypatch.setattr(dev, "RAM_NEEDED", 1 << 60)  # no room
+    assert "TMPDIR" not in dev.test_env()
+
+    monkeypatch.setattr(dev, "RAM_NEEDED", 0)
+    monkeypatch.setattr(dev, "RAM_DISK", tmp_path / "none")  # no such folder
+    assert "TMPDIR" not in dev.test_env()
+
+    monkeypatch.setenv("TMPDIR", "/elsewhere")
+    monkeypatch.setattr(dev, "RAM_DISK", tmp_path)
+    assert dev.test_env()["TMPDIR"] == "/elsewhere"
+
+
+def test_pytest_runs_with_that_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    dev = _dev()
+    ran: list[tuple[list[str], dict[str, str] | None]] = []
+    monkeypatch.setattr(dev, "run", lambda command, env=None: ran.append((command, env)))
+
+    dev.test(["-k", "nothing"])
+
+    command, env = ran[0]
+    assert command[1:3] == ["-m", "pytest"]
+    assert env == dev.test_env()
