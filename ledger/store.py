@@ -219,6 +219,25 @@ def connect_timeout(default: str = "5") -> str:
     return _seconds("LEDGER_CONNECT_TIMEOUT", default)
 
 
+#: The most connections a command's pool may open at its start (``POSTGRES_POOL_SIZE``).
+MAX_POOL_SIZE = 10
+
+
+def pool_size(default: str = "0") -> str:
+    """How many connections eventsourcing's pool opens at its start (``POSTGRES_POOL_SIZE``;
+    read for a PostgreSQL store only). None by default since session 33: the pool makes one at
+    the command's first request, and another only while the command holds one and asks for a
+    second. eventsourcing's default, five, opened five with every command; one opened two, as
+    the pool's start, not waited for, raced the first request (tester d, session 33)."""
+    value = os.environ.get("POSTGRES_POOL_SIZE", "").strip() or default
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_POOL_SIZE:
+        raise InputError(
+            "POSTGRES_POOL_SIZE",
+            f"{value!r} is not a whole number of connections from 0 to {MAX_POOL_SIZE}",
+        )
+    return str(int(value))
+
+
 def _seconds(name: str, default: str) -> str:
     value = os.environ.get(name, default).strip()
     # isascii: str.isdigit() also holds for '²' or '٣', which int() does not take.
@@ -309,7 +328,7 @@ def _postgres(url: str) -> StoreLocation:
         "POSTGRES_LOCK_TIMEOUT": lock_timeout("5"),
         "POSTGRES_CONNECT_TIMEOUT": connect_timeout("5"),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
-        "POSTGRES_POOL_SIZE": os.environ.get("POSTGRES_POOL_SIZE") or "1",
+        "POSTGRES_POOL_SIZE": pool_size(),
         "CREATE_TABLE": "y",
     }
     shown = f"postgresql://{parts.username or ''}@{url_host(parts.hostname)}:{port}/{dbname}"
