@@ -16,7 +16,6 @@ import importlib
 import os
 import pkgutil
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from ledger.privacy import EVENT_CLASSES, EVENT_MODULES, UnreadableEventError, e
 from typer.testing import CliRunner, Result
 
 from cli import common
-from tests.pgserver import ThrowawayPostgres
+from tests.store_copies import StoreCopies
 from tests.support import ledger_at, register, stamp
 
 #: A module on ``sys.path`` that the forged topics name: importing it is the defect.
@@ -96,54 +95,24 @@ def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     sys.modules.pop(PROBE, None)
 
 
-@dataclass
-class Built:
-    """The ledger each ``forged`` test alters, built once a module on each store (reference
-    data, household ``NUMBER`` paired, an account, the read models rebuilt: ~0.4 s on SQLite,
-    ~1 s on PostgreSQL, built for each of 120 tests until session 33) and copied for each test,
-    which alters its copy alone: a file copy, or a database created from it as a template."""
-
-    folder: Path
-    request: pytest.FixtureRequest
-    templates: dict[str, str]
-    server: ThrowawayPostgres | None = None  # the server holding the template, once built
-
-    def copy_to(self, store: str, request: pytest.FixtureRequest) -> None:
-        kind = "postgres" if store.startswith("postgres") else "sqlite"
-        if kind not in self.templates:
-            self.templates[kind] = self._build(kind)
-        if kind == "sqlite":
-            shutil.copyfile(self.templates[kind], store)
-            return
-        assert self.server is not None
-        name = request.getfixturevalue("pg_database").dbname
-        self.server.drop_database(name)  # the test's fresh, empty database, made anew as a copy
-        self.server.create_database(name, template=self.templates[kind])
-
-    def _build(self, kind: str) -> str:
-        if kind == "sqlite":
-            store = template = str(self.folder / "forged.db")
-        else:
-            self.server = self.request.getfixturevalue("pg_server")
-            template = f"forged_{os.getpid()}"
-            store = self.server.create_database(template).dsn
-        with ledger_at(store) as app:
-            register(app, NUMBER, serial=1)
-            app.pair(stamp("jn-01", date(2016, 8, 11)), NUMBER, "c-1")
-            app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
-        rebuilt = Forged(store, runner(store))("projections rebuild")  # read every event already
-        assert rebuilt.exit_code == 0, rebuilt.output
-        return template
+def build(store: str) -> None:
+    """Household ``NUMBER`` paired, an account, and read models that have read every event."""
+    with ledger_at(store) as app:
+        register(app, NUMBER, serial=1)
+        app.pair(stamp("jn-01", date(2016, 8, 11)), NUMBER, "c-1")
+        app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
+    rebuilt = Forged(store, runner(store))("projections rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
 
 
 @pytest.fixture(scope="module")
 def built(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[Built]:
-    built = Built(tmp_path_factory.mktemp("forged"), request, {})
-    yield built
-    if built.server is not None:
-        built.server.drop_database(built.templates["postgres"])
+) -> Iterator[StoreCopies]:
+    """The ledger each ``forged`` test alters, built once a module on each store (~0.4 s on
+    SQLite, ~1 s on PostgreSQL, built for each of 120 tests until session 33)."""
+    with StoreCopies.of(tmp_path_factory, request, build) as copies:
+        yield copies
 
 
 def runner(store: str) -> CliRunner:
@@ -153,7 +122,7 @@ def runner(store: str) -> CliRunner:
 
 @pytest.fixture
 def forged(
-    store: str, built: Built, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    store: str, built: StoreCopies, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Forged:
     built.copy_to(store, request)
     monkeypatch.setattr(common.console, "width", 240)
