@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import psycopg
 import pytest
@@ -31,6 +31,7 @@ from psycopg import sql
 from typer.testing import CliRunner, Result
 
 from tests.pgserver import PgConnInfo, ThrowawayPostgres
+from tests.store_copies import StoreCopies
 from tests.support import ledger_at, register
 
 runner = CliRunner()
@@ -76,31 +77,62 @@ class Roles:
     selecting: PgConnInfo  # SELECT on every table, nothing else (not read-only)
 
 
-@pytest.fixture
-def roles(pg_server: ThrowawayPostgres, pg_database: PgConnInfo) -> Iterator[Roles]:
-    """A ledger with one household, protected for officers, with the analysts' grants."""
-    with ledger_at(pg_database.dsn) as ledger:
-        register(ledger, "JH-1")
-    suffix = pg_database.dbname[:40]
-    names = {kind: f"{kind}_{suffix}" for kind in ("officers", "analysts", "selecting")}
-    made = {
-        kind: pg_server.create_role(name, dbname=pg_database.dbname) for kind, name in names.items()
-    }
-    protect_events(parse_store(pg_database.dsn), names["officers"])
-    with psycopg.connect(pg_database.dsn, autocommit=True) as conn:
-        for kind in ("analysts", "selecting"):
-            role = sql.Identifier(names[kind])
-            conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
+READERS = ("officers", "analysts", "selecting")
+
+
+@dataclass(frozen=True)
+class Granted:
+    """The officers', analysts' and SELECT-only roles, made once a module, and the ledger with
+    their grants, built once a module and copied for each test (until session 33 both were
+    made for each test, ~0.5 s, for some 50 tests of three modules)."""
+
+    made: dict[str, PgConnInfo]
+    copies: StoreCopies
+
+
+@pytest.fixture(scope="module")
+def granted(
+    pg_server: ThrowawayPostgres,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[Granted]:
+    suffix = request.module.__name__.rsplit(".", 1)[-1][:40]
+    names = {kind: f"{kind}_{suffix}" for kind in READERS}
+    made = {kind: pg_server.create_role(name) for kind, name in names.items()}
+    with pg_server.connect(dbname="postgres") as conn:
         conn.execute(
             sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(
                 sql.Identifier(names["analysts"])
             )
         )
-    yield Roles(pg_database, made["officers"], made["analysts"], made["selecting"])
-    pg_server.drop_database(pg_database.dbname, force=True)
-    with pg_server.connect(dbname="postgres") as conn:
-        for name in names.values():
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+    def build(dsn: str) -> None:
+        """A ledger with one household, protected for officers, with the analysts' grants."""
+        with ledger_at(dsn) as ledger:
+            register(ledger, "JH-1")
+        protect_events(parse_store(dsn), names["officers"])
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for kind in ("analysts", "selecting"):
+                role = sql.Identifier(names[kind])
+                grant = sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}")
+                conn.execute(grant.format(role))
+
+    try:
+        with StoreCopies.of(tmp_path_factory, request, build) as copies:
+            yield Granted(made, copies)
+    finally:
+        with pg_server.connect(dbname="postgres") as conn:
+            for name in names.values():
+                conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def roles(pg_database: PgConnInfo, granted: Granted, request: pytest.FixtureRequest) -> Roles:
+    """A ledger with one household, protected for officers, with the analysts' grants: a copy
+    for the test, in its own database (dropped after it)."""
+    granted.copies.copy_to(pg_database.dsn, request)
+    mine = {kind: replace(granted.made[kind], dbname=pg_database.dbname) for kind in READERS}
+    return Roles(pg_database, mine["officers"], mine["analysts"], mine["selecting"])
 
 
 def tracking(info: PgConnInfo) -> list[tuple[str, int]]:

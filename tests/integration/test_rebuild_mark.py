@@ -30,6 +30,7 @@ from tests.support import ledger_at, register
 
 #: The owner's, officers', analysts' and SELECT-only roles of tests/integration/test_pg_readers.
 roles = test_pg_readers.roles
+granted = test_pg_readers.granted
 
 
 class Killed(Exception):

@@ -32,6 +32,7 @@ from tests.integration.test_rebuild_mark import begin_another_rebuild
 from tests.support import ledger_at, register
 
 roles = test_pg_readers.roles
+granted = test_pg_readers.granted
 
 #: Each reader, and the word its refusal names it by.
 READERS = [
