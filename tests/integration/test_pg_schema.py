@@ -7,6 +7,7 @@ looked for ``ledger_events`` there), and the read models of two ledgers would ha
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -17,6 +18,7 @@ from projections.pg import protect_events
 from typer.testing import CliRunner
 
 from tests.pgserver import PgConnInfo, ThrowawayPostgres
+from tests.store_copies import StoreCopies
 from tests.support import ledger_at, register
 
 SCHEMAS = ("county_a", "county_b")
@@ -34,17 +36,35 @@ def tables(info: PgConnInfo) -> dict[str, set[str]]:
     return found
 
 
-@pytest.fixture
-def two_ledgers(pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch) -> PgConnInfo:
+def build(dsn: str) -> None:
     """County A's ledger with household JH-A, county B's with JH-B and JH-B2."""
-    with psycopg.connect(pg_database.dsn, autocommit=True) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         for schema in SCHEMAS:
             conn.execute(f"CREATE SCHEMA {schema}")
     for schema, households in zip(SCHEMAS, (["JH-A"], ["JH-B", "JH-B2"]), strict=True):
-        monkeypatch.setenv("POSTGRES_SCHEMA", schema)
-        with ledger_at(pg_database.dsn) as ledger:
-            for number in households:
-                register(ledger, number)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setenv("POSTGRES_SCHEMA", schema)
+            with ledger_at(dsn) as ledger:
+                for number in households:
+                    register(ledger, number)
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[StoreCopies]:
+    """The two ledgers, built once a module (built for each test until session 33)."""
+    with StoreCopies.of(tmp_path_factory, request, build) as copies:
+        yield copies
+
+
+@pytest.fixture
+def two_ledgers(
+    pg_database: PgConnInfo, built: StoreCopies, request: pytest.FixtureRequest
+) -> PgConnInfo:
+    """County A's ledger with household JH-A, county B's with JH-B and JH-B2: a copy of
+    ``built`` in the test's own database."""
+    built.copy_to(pg_database.dsn, request)
     return pg_database
 
 
