@@ -18,6 +18,7 @@ from typer.testing import Result
 
 from tests.integration.test_postgres_store import INIT, fupin
 from tests.pgserver import PgConnInfo
+from tests.store_copies import StoreCopies
 
 STREET = ("place", "add-street", "外海", "-d", "doc", "-e", "2016-07-26")
 OTHER_STREET = ("place", "add-street", "内海", "-d", "doc", "-e", "2016-07-26")
@@ -46,18 +47,34 @@ def note(result: Result) -> str:
     return said[0]
 
 
-def ready(dsn: str) -> None:
+def build_ready(dsn: str) -> None:
     """A ledger whose read models exist and are one event behind."""
     assert fupin(dsn, *INIT).exit_code == 0
     assert fupin(dsn, "report", "caseload").exit_code == 0
     assert fupin(dsn, *STREET).exit_code == 0
 
 
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[StoreCopies]:
+    """``build_ready``'s ledger, built once a module (three commands, for each of five tests
+    until session 33)."""
+    with StoreCopies.of(tmp_path_factory, request, build_ready) as copies:
+        yield copies
+
+
+@pytest.fixture
+def ready(pg_database: PgConnInfo, built: StoreCopies, request: pytest.FixtureRequest) -> None:
+    """The test's database, ``pg_database``, a copy of ``build_ready``'s ledger."""
+    built.copy_to(pg_database.dsn, request)
+
+
+@pytest.mark.usefixtures("ready")
 @pytest.mark.parametrize("table", ["pj_tracking", "pj_households"])
 def test_a_report_behind_a_table_lock_says_so_once_naming_the_holder(
     pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch, table: str
 ) -> None:
-    ready(pg_database.dsn)
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "6")
     with locked(pg_database.dsn, table, 2):
         started = time.monotonic()
@@ -87,6 +104,7 @@ def test_a_save_behind_an_access_exclusive_lock_on_the_events_says_so_once(
     assert "holds a lock on ledger_events" in said, said
 
 
+@pytest.mark.usefixtures("ready")
 @pytest.mark.parametrize(
     ("command", "table"),
     [
@@ -97,7 +115,6 @@ def test_a_save_behind_an_access_exclusive_lock_on_the_events_says_so_once(
 def test_a_read_model_lock_held_past_the_timeout_is_named_not_an_update(
     pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], table: str
 ) -> None:
-    ready(pg_database.dsn)
     assert fupin(pg_database.dsn, "report", "caseload").exit_code == 0  # caught up
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "2")
     with locked(pg_database.dsn, table, None):
@@ -113,12 +130,12 @@ def test_a_read_model_lock_held_past_the_timeout_is_named_not_an_update(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.usefixtures("ready")
 def test_a_commands_sessions_are_named_after_it_on_the_server(
     pg_database: PgConnInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Another command's note names them: the read models' were all "fupin", the ledger's
     # unnamed, so a rebuild holding a lock could not be told from a psql session.
-    ready(pg_database.dsn)
     monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "6")
     seen: list[str] = []
 
