@@ -58,7 +58,7 @@ class StoreCopies:
         try:
             yield copies
         finally:
-            if copies.server is not None:
+            if copies.server is not None and "postgres" in copies.built:
                 copies.server.drop_database(copies.built["postgres"])
 
     def copy_to(self, store: str, request: pytest.FixtureRequest) -> None:
@@ -75,11 +75,20 @@ class StoreCopies:
         self.server.create_database(name, template=self.built[of])
 
     def _build(self, of: str) -> str:
+        """The built store's path (SQLite) or database name (PostgreSQL); none is left of a
+        build that failed, so that the next test builds it again and fails as this one."""
         if of == "sqlite":
             store = built = str(self.folder / "built.db")
         else:
             self.server = self.request.getfixturevalue("pg_server")
             built = f"built_{os.getpid()}_{self.folder.name}"
             store = self.server.create_database(built).dsn
-        self.build(store)
+        try:
+            self.build(store)
+        except BaseException:
+            if self.server is not None and of == "postgres":
+                self.server.drop_database(built)
+            else:
+                Path(built).unlink(missing_ok=True)
+            raise
         return built
