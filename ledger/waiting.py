@@ -111,11 +111,15 @@ class _Watch:
 
     def probing(self, probe: Callable[[], Holder | None] | None, words: Words, wait: str) -> None:
         with self._changed:
+            before = self._probe[0] if self._probe is not None else None
             if probe is None:
                 self._probe = None
-                return
-            self._probe = (probe, time.monotonic() + _after(wait), words)
-            self._start()
+            else:
+                self._probe = (probe, time.monotonic() + _after(wait), words)
+                self._start()
+        close = getattr(before, "close", None)
+        if before is not probe and callable(close):  # its connection, if it keeps one
+            close()
 
     def probe_at(self, when: float) -> None:
         """Ask the probe (if any) again at ``when`` at the latest."""

@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
+from ledger.store import parse_store
+from ledger.waiting import probe_sessions
+from projections import pg_waits
 from psycopg import _connection_base
 
 from tests.cli.conftest import Fupin
@@ -86,3 +90,48 @@ def test_a_pool_size_that_is_no_whole_number_up_to_ten_is_refused_naming_it(
     )
     assert said in result.stderr, result.stderr
     assert "cannot connect" not in result.stderr
+
+
+@pytest.mark.postgres
+def test_the_lock_wait_probe_keeps_one_connection_and_closes_it_as_the_command_ends(
+    pg_dsn: str, connects: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tester d, session 33, F5: the probe of who holds a lock connected anew each second a
+    command ran (six connections for a ``report html`` of ten seconds that waited for
+    nothing); now one, kept from question to question, closed when the command ends."""
+    with psycopg.connect(pg_dsn) as ours:
+        monkeypatch.setattr(pg_waits, "our_sessions", lambda: [ours.info.backend_pid])
+        probe = pg_waits.SessionProbe(parse_store(pg_dsn).env)
+        connects[0] = 0  # the probe's alone from here
+        probe_sessions(probe, "the store", "5")
+
+        answers = [probe() for _ in range(3)]
+        side = probe._side
+
+        assert answers == [None, None, None]  # no session of ours waits
+        assert connects[0] == 1
+        assert side is not None
+        assert not side.closed
+        probe_sessions(None, "", "")  # the command ends (cli.common.ledger_session)
+        assert side.closed
+        assert probe() is None  # asked no more
+        assert connects[0] == 1
+
+
+@pytest.mark.postgres
+def test_a_probe_whose_connection_the_server_ended_connects_again(
+    pg_dsn: str, connects: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as ours:
+        monkeypatch.setattr(pg_waits, "our_sessions", lambda: [ours.info.backend_pid])
+        probe = pg_waits.SessionProbe(parse_store(pg_dsn).env)
+        connects[0] = 0  # the probe's alone from here
+        assert probe() is None
+        assert probe._side is not None
+        ours.execute("SELECT pg_terminate_backend(%s)", (probe._side.info.backend_pid,))
+
+        assert probe() is None  # the server's end said neutrally, as a stopped server is
+        assert probe() is None
+        probe.close()
+
+    assert connects[0] == 2
