@@ -15,7 +15,8 @@ from ledger.application import Ledger
 from ledger.privacy import generate_master_key
 
 from tests.pgserver import PgConnInfo
-from tests.support import TickingClock, ledger_at
+from tests.support import TickingClock
+from tests.templates import StoreTemplates, reserve_database
 
 pytest_plugins = ["tests.conftest_pg"]
 
@@ -63,30 +64,60 @@ def ticking() -> TickingClock:
     return TickingClock()
 
 
+#: The fixtures that seed the ``store`` they are given, from a template (``store_templates``).
+SEEDING_THE_STORE = frozenset({"seeded", "store_ledger"})
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """One suite, two stores: a fresh SQLite path, or the DSN of a fresh PostgreSQL database
-    on the session's throwaway server (skipped off-CI without PostgreSQL, failing under CI).
+    on the session's throwaway server (skipped off-CI without PostgreSQL, failing under CI);
+    for a test whose store ``seeded`` or ``store_ledger`` seeds, a database those make when
+    they seed it, from their template (``tests.templates.reserve_database``).
 
     A test that only makes sense on SQLite (it opens the file itself) narrows it with
     ``@pytest.mark.parametrize("store", ["sqlite"], indirect=True)`` and says why."""
     if request.param == "postgres":
+        if SEEDING_THE_STORE.intersection(request.fixturenames):
+            return reserve_database(request)
         info: PgConnInfo = request.getfixturevalue("pg_database")
         return info.dsn
     return str(tmp_path / "ledger.db")
 
 
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
+    """The stores ``ledger``, ``store_ledger`` and ``seeded`` copy, seeded once a worker
+    (``tests.templates``): a session fixture, so made before any fixture of the test that
+    first asks for it could change what seeding records."""
+    return StoreTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def store_ledger(store: str, ticking: TickingClock) -> Iterator[Ledger]:
-    """The ``ledger`` fixture's reference data, on each of the two stores in turn."""
-    with ledger_at(store, ticking) as app:
+def store_ledger(
+    store: str,
+    ticking: TickingClock,
+    store_templates: StoreTemplates,
+    request: pytest.FixtureRequest,
+) -> Iterator[Ledger]:
+    """The ``ledger`` fixture's reference data, on each of the two stores in turn: as
+    ``ledger_at(store, ticking)`` leaves it, its store copied from a template seeded once a
+    worker (``tests.templates``; seeded afresh when the template does not apply)."""
+    with store_templates.ledger_at(store, ticking, request.node) as app:
         yield app
 
 
 @pytest.fixture
-def ledger(tmp_path: Path, ticking: TickingClock) -> Iterator[Ledger]:
-    """A SQLite ledger with the reference data of ``tests.support.seed_reference``."""
-    with ledger_at(tmp_path / "ledger.db", ticking) as app:
+def ledger(
+    tmp_path: Path,
+    ticking: TickingClock,
+    store_templates: StoreTemplates,
+    request: pytest.FixtureRequest,
+) -> Iterator[Ledger]:
+    """A SQLite ledger with the reference data of ``tests.support.seed_reference``, as
+    ``ledger_at(tmp_path / "ledger.db", ticking)`` leaves it: a copy of a store seeded once a
+    worker (``tests.templates``), ``ticking`` where seeding left it, open on it."""
+    with store_templates.ledger_at(str(tmp_path / "ledger.db"), ticking, request.node) as app:
         yield app
 
 

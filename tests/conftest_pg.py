@@ -11,8 +11,10 @@ Fixtures:
     (``pg_server.create_role``) or extra databases.
 ``pg_database`` (function)
     ``PgConnInfo`` of a fresh, empty database created from ``template0`` for this test
-    and dropped (``WITH (FORCE)``) afterwards: ``.dsn``, ``.host``, ``.port``, ``.user``,
-    ``.password``, ``.dbname``, ``.eventsourcing_env()``.
+    (copied by ``file_copy``: ``tests.templates.STRATEGY``) and dropped (``WITH (FORCE)``)
+    afterwards: ``.dsn``, ``.host``, ``.port``, ``.user``, ``.password``, ``.dbname``,
+    ``.eventsourcing_env()``; left for ``seeded`` or ``store_ledger`` to make from a
+    template when the ``store`` fixture says so (``tests.templates.reserve_database``).
 ``pg_dsn`` (function)
     ``pg_database.dsn``: ``postgresql://user:password@127.0.0.1:PORT/dbname``.
 
@@ -23,18 +25,16 @@ environment variable is non-empty: then they fail, so CI cannot go green by skip
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
 
 from tests.pgserver import PgConnInfo, ThrowawayPostgres, in_ci, postgres_available
+from tests.templates import LEAVE_UNMADE, STRATEGY, UNMADE, database_name
 
 PG_FIXTURES = frozenset({"pg_server", "pg_database", "pg_dsn"})
-_counter = itertools.count(1)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,17 +65,16 @@ def pg_server() -> Iterator[ThrowawayPostgres]:
         yield server
 
 
-def _database_name(test_name: str) -> str:
-    stem = re.sub(r"[^a-z0-9_]+", "_", test_name.lower()).strip("_")[:40]
-    return f"t{next(_counter)}_{os.getpid()}_{stem}"[:63]
-
-
 @pytest.fixture
 def pg_database(
     pg_server: ThrowawayPostgres, request: pytest.FixtureRequest
 ) -> Iterator[PgConnInfo]:
-    name = _database_name(request.node.name)
-    info = pg_server.create_database(name)
+    name = database_name(request.node.name)
+    if request.node.stash.get(LEAVE_UNMADE, False):  # made when seeded (tests.templates)
+        request.node.stash[UNMADE] = (pg_server, name)
+        info = pg_server.conninfo(dbname=name)
+    else:
+        info = pg_server.create_database(name, strategy=STRATEGY)
     yield info
     pg_server.drop_database(name, force=True)
 

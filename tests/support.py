@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,6 +74,16 @@ def bare_household(number: str, serial: int, prov: Provenance) -> Household:
 
 def stamp(actor: str = "admin", day: date = date(2016, 8, 1), note: str = "") -> Stamp:
     return Stamp(actor, day, DOC, note)
+
+
+@contextmanager
+def umask_of(mask: int) -> Iterator[None]:
+    """The process's file mode creation mask set to ``mask`` while the block runs."""
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 @contextmanager
@@ -152,6 +163,24 @@ def register(
     app.post_notice(stamp(officer, date(2016, 8, 3)), number, date(2016, 8, 3), date(2016, 8, 9))
     app.sign(stamp(officer, date(2016, 8, 5)), number)
     app.register(stamp(officer, date(2016, 8, 10)), number, key_target)
+
+
+def seed_cases(app: Ledger) -> None:
+    """The ``seeded`` fixture's records (tests/cli/conftest.py), on ``app`` holding the
+    reference data: household JH-0001 registered in 江南 with cadre c-1 paired and measure m-1
+    (education) planned, JH-0002 identified, JH-0003 reviewed, JH-0004 under notice (3-9
+    August 2016) but unsigned, and account city-2016 holding 1,000 yuan."""
+    register(app, "JH-0001", serial=1)
+    app.pair(stamp("jn-01", date(2016, 8, 11)), "JH-0001", "c-1")
+    app.plan_measure(stamp("jn-01", date(2016, 8, 12)), "JH-0001", "m-1", "education", "学费")
+    identify(app, "JH-0002", serial=2)
+    identify(app, "JH-0003", serial=3)
+    app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0003", True)
+    identify(app, "JH-0004", serial=4)
+    app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0004", True)
+    app.post_notice(stamp("jn-01", date(2016, 8, 3)), "JH-0004", date(2016, 8, 3), date(2016, 8, 9))
+    app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
+    app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
 
 
 def refuses(

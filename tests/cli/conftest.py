@@ -26,7 +26,8 @@ from typer.testing import CliRunner, Result
 
 from cli import common
 from tests.pgserver import ThrowawayPostgres
-from tests.support import DOC, id_card, identify, ledger_at, register, stamp
+from tests.support import DOC, id_card, ledger_at, seed_cases, stamp
+from tests.templates import STRATEGY, StoreTemplates
 
 
 @dataclass
@@ -293,42 +294,41 @@ def fupin(store: str, monkeypatch: pytest.MonkeyPatch) -> Fupin:
 
 
 @pytest.fixture
-def seeded(fupin: Fupin) -> Fupin:
+def seeded(fupin: Fupin, store_templates: StoreTemplates, request: pytest.FixtureRequest) -> Fupin:
     """``fupin`` on a store with the reference data of ``tests.support``, household JH-0001
     registered in 江南 with cadre c-1 paired, JH-0002 identified, JH-0003 reviewed, JH-0004
     under notice (3-9 August 2016) but unsigned, and account city-2016 holding 1,000 yuan
-    with measure m-1 (education) planned for JH-0001."""
+    with measure m-1 (education) planned for JH-0001 (``tests.support.seed_cases``). The store
+    is a copy of one seeded so once a worker (``tests.templates``), or seeded afresh by
+    ``seed`` when that template does not apply (the environment the ledger reads changed)."""
+    if store_templates.made("seeded", fupin.store, request.node, None):
+        return fupin
     return seed(fupin)
 
 
 def seed(fupin: Fupin) -> Fupin:
-    """``fupin``'s store given the ``seeded`` fixture's records."""
+    """``fupin``'s store given the ``seeded`` fixture's records, seeded afresh (the fixture
+    copies a store seeded so once a worker: ``tests.templates``)."""
     with ledger_at(fupin.store) as app:
-        register(app, "JH-0001", serial=1)
-        app.pair(stamp("jn-01", date(2016, 8, 11)), "JH-0001", "c-1")
-        app.plan_measure(stamp("jn-01", date(2016, 8, 12)), "JH-0001", "m-1", "education", "学费")
-        identify(app, "JH-0002", serial=2)
-        identify(app, "JH-0003", serial=3)
-        app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0003", True)
-        identify(app, "JH-0004", serial=4)
-        app.review(stamp("jn-01", date(2016, 8, 2)), "JH-0004", True)
-        app.post_notice(
-            stamp("jn-01", date(2016, 8, 3)), "JH-0004", date(2016, 8, 3), date(2016, 8, 9)
-        )
-        app.open_account(stamp("qu-01"), "city-2016", "city", 2016)
-        app.receive_allocation(stamp("qu-01"), "city-2016", 100_000)
+        seed_cases(app)
     return fupin
 
 
 @pytest.fixture
 def empty(seeded: Fupin, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """A second, empty store of the same kind as ``seeded``'s, to restore into."""
-    if not seeded.store.startswith("postgresql://"):
-        return str(tmp_path / "restored.db")
+    return another_store(seeded.store, "restored", tmp_path, request)
+
+
+def another_store(store: str, name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A second, empty store of the same kind as ``store``: ``name``.db in ``tmp_path``, or a
+    PostgreSQL database on the test's server named after ``name`` and the test (made anew)."""
+    if not store.startswith("postgresql://"):
+        return str(tmp_path / f"{name}.db")
     server: ThrowawayPostgres = request.getfixturevalue("pg_server")
-    name = f"restored_{abs(hash(request.node.nodeid)) % 10**9}"
-    server.drop_database(name)
-    return server.create_database(name).dsn
+    database = f"{name}_{abs(hash(request.node.nodeid)) % 10**9}"
+    server.drop_database(database)
+    return server.create_database(database, strategy=STRATEGY).dsn
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ a backup holds every household's wrapped key and all free text."""
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,16 +12,14 @@ import pytest
 from cli.main import app
 
 from tests.cli.conftest import Fupin
+from tests.support import umask_of
 
 
 @pytest.fixture
 def open_umask() -> Iterator[None]:
     """The umask most systems set, 022: new files readable by the group and others."""
-    before = os.umask(0o022)
-    try:
+    with umask_of(0o022):
         yield
-    finally:
-        os.umask(before)
 
 
 @pytest.mark.usefixtures("open_umask")
