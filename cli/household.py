@@ -218,13 +218,26 @@ def _check_owner_only(stream: Any, shown: str, path: Path | None) -> None:
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return
     if (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)) and mode & NOT_OWNER_ONLY:
-        device = path is None or str(path).startswith(("/dev/", "/proc/"))
+        # standard input, or a descriptor's name (/dev/stdin, /dev/fd/0, a link to one); not
+        # a file of its own such as /dev/shm/p.json, named as given (since session 33)
+        device = path is None or _names_a_descriptor(path)
         fix = "that file" if device else str(path)  # chmod on /dev/stdin acts on the terminal
         raise InputError(
             "personal_file",
             f"{open_to('the file given on standard input' if device else shown, mode)}: "
             f"personal data goes in a file only its owner may read; run `chmod 600 {fix}`",
         )
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether ``path`` names a descriptor (``cli.outputs.through_descriptor``), read once a
+    file is refused."""
+    from cli.outputs import through_descriptor
+
+    try:
+        return through_descriptor(path)
+    except (OSError, ValueError):  # read already: a name unusable now is no descriptor's
+        return False
 
 
 def _given_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -423,14 +423,14 @@ def _written_in_place(path: Path) -> bool:
     ``/dev/fd/63``, ``/proc/self/fd/1``) or what is not a regular file once links are followed
     (a pipe, ``>(gzip)``, a device)."""
     try:
-        if _through_descriptor(path):
+        if through_descriptor(path):
             return True
         return not stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):  # missing (a new file, a link to one), or a path unusable
         return False
 
 
-def _through_descriptor(path: Path) -> bool:
+def through_descriptor(path: Path) -> bool:
     """Whether ``path`` or a link on its way names a descriptor: ``-o /dev/stdout`` is the
     descriptor the shell opened (``> out.txt``), written through as its ``>``
     would be, even where it leads on to a regular file. Raises ``OSError``."""
