@@ -222,11 +222,21 @@ def _check_owner_only(stream: Any, shown: str, path: Path | None) -> None:
         # a file of its own such as /dev/shm/p.json, named as given (since session 33)
         device = path is None or _names_a_descriptor(path)
         fix = "that file" if device else str(path)  # chmod on /dev/stdin acts on the terminal
+        if not device:
+            given = shown
+        elif path is None or str(path) in _STANDARD_INPUT:
+            given = "the file given on standard input"
+        else:  # another descriptor (/dev/fd/7 7< p.json), or a link to one: as typed
+            given = f"the file given as {shown}"
         raise InputError(
             "personal_file",
-            f"{open_to('the file given on standard input' if device else shown, mode)}: "
-            f"personal data goes in a file only its owner may read; run `chmod 600 {fix}`",
+            f"{open_to(given, mode)}: personal data goes in a file only its owner may read; "
+            f"run `chmod 600 {fix}`",
         )
+
+
+#: The names of standard input itself.
+_STANDARD_INPUT = ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
 
 
 def _names_a_descriptor(path: Path) -> bool:

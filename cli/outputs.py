@@ -437,7 +437,7 @@ def through_descriptor(path: Path) -> bool:
     hop = os.path.abspath(path)
     for _ in range(_MOST_HOPS):  # a loop of links is refused before (check_path)
         hop = os.path.join(os.path.realpath(os.path.dirname(hop)), os.path.basename(hop))
-        if hop.startswith(_DESCRIPTOR_FOLDERS):
+        if hop.startswith(_DESCRIPTOR_FOLDERS) or _PROCESS_DESCRIPTOR.match(hop):
             return True
         if not os.path.islink(hop):
             return False
@@ -446,9 +446,11 @@ def through_descriptor(path: Path) -> bool:
 
 
 #: Names of descriptors rather than files of their own (on Linux ``/dev/stdout`` and
-#: ``/dev/fd`` lead to ``/proc/self/fd``; a file in ``/dev/shm`` is a file); and how many
-#: links deep a name is followed (Linux's own limit).
-_DESCRIPTOR_FOLDERS = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+#: ``/dev/fd`` lead to ``/proc/self/fd``, which is ``/proc/PID/fd``; a file in ``/dev/shm`` is
+#: a file, and so since session 33 is one in ``/proc`` such as ``/proc/version``: re-tester h);
+#: and how many links deep a name is followed (Linux's own limit).
+_DESCRIPTOR_FOLDERS = ("/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+_PROCESS_DESCRIPTOR = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/")
 _MOST_HOPS = 40
 
 

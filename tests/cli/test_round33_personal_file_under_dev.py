@@ -45,16 +45,33 @@ def test_a_file_under_dev_open_to_others_is_refused_by_its_name(
 
 
 @BEFORE_THE_STORE
-def test_a_link_to_a_descriptor_is_still_said_as_standard_input(
+def test_a_descriptor_other_than_standard_input_is_said_as_typed(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    """A name leading to a descriptor is one (``/dev/stdin`` is a link to ``/proc/self/fd/0``
-    on Linux): its `chmod` would change what the descriptor is, so it is not told."""
+    """Re-tester h (session 33): ``--personal-file /dev/fd/7 7< p.json`` was said as "the
+    file given on standard input", sending the officer to the wrong redirection. A name
+    leading to a descriptor (here a link to ``/proc/self/fd/N``) is said as typed, and its
+    `chmod` not told: it would change what the descriptor is."""
     opened = personal_file(tmp_path, FIELDS, 0o644)
     link = tmp_path / "given"
     with opened.open("rb") as handle:
         link.symlink_to(f"/proc/self/fd/{handle.fileno()}")
         result = seeded(f"{IDENTIFY} --personal-file {link}", actor="jn-01")
 
-    assert_refused(result, "personal_file", "the file given on standard input is open")
+    assert_refused(result, "personal_file", f"the file given as '{link}' is open")
     assert "chmod 600 that file" in result.stderr
+    assert "standard input" not in result.stderr
+
+
+@BEFORE_THE_STORE
+def test_a_file_of_its_own_under_proc_is_named(seeded: Fupin) -> None:
+    """Re-tester h (session 33): ``/proc/version``, a file the system lets everyone read, was
+    still said as standard input (every name under ``/proc/`` was a descriptor's)."""
+    path = Path("/proc/version")
+    if not path.is_file():
+        pytest.skip("no /proc/version on this system: the file the finding is about")
+
+    result = seeded(f"{IDENTIFY} --personal-file {path}", actor="jn-01")
+
+    assert_refused(result, "personal_file", "'/proc/version' is open to the group and others")
+    assert "chmod 600 /proc/version`" in result.stderr
