@@ -230,21 +230,20 @@ def pool_size(default: str = "0") -> str:
     second. eventsourcing's default, five, opened five with every command; one opened two, as
     the pool's start, not waited for, raced the first request (tester d, session 33)."""
     value = os.environ.get("POSTGRES_POOL_SIZE", "").strip() or default
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_POOL_SIZE:
-        raise InputError(
-            "POSTGRES_POOL_SIZE",
-            f"{value!r} is not a whole number of connections from 0 to {MAX_POOL_SIZE}",
-        )
-    return str(int(value))
+    return _whole_number("POSTGRES_POOL_SIZE", value, 0, MAX_POOL_SIZE, "connections")
 
 
 def _seconds(name: str, default: str) -> str:
     value = os.environ.get(name, default).strip()
+    return _whole_number(name, value, 1, MAX_WAIT_SECONDS, "seconds")
+
+
+def _whole_number(name: str, value: str, low: int, high: int, unit: str) -> str:
+    """``value`` of the setting ``name`` as a whole number from ``low`` to ``high``, else
+    refused naming it."""
     # isascii: str.isdigit() also holds for '²' or '٣', which int() does not take.
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WAIT_SECONDS:
-        raise InputError(
-            name, f"{value!r} is not a whole number of seconds from 1 to {MAX_WAIT_SECONDS}"
-        )
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise InputError(name, f"{value!r} is not a whole number of {unit} from {low} to {high}")
     return str(int(value))
 
 

@@ -20,7 +20,6 @@ dropped after the test as before.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import ThrowawayPostgres
+from tests.templates import STRATEGY, copy_sqlite, made_whole
 
 
 def kind(store: str) -> str:
@@ -67,12 +67,12 @@ class StoreCopies:
         if of not in self.built:
             self.built[of] = self._build(of)
         if of == "sqlite":
-            shutil.copyfile(self.built[of], store)
+            copy_sqlite(self.built[of], store)
             return
         assert self.server is not None
         name = request.getfixturevalue("pg_database").dbname
         self.server.drop_database(name)  # the test's fresh, empty database, made anew as a copy
-        self.server.create_database(name, template=self.built[of])
+        self.server.create_database(name, template=self.built[of], strategy=STRATEGY)
 
     def _build(self, of: str) -> str:
         """The built store's path (SQLite) or database name (PostgreSQL); none is left of a
@@ -85,6 +85,8 @@ class StoreCopies:
             store = self.server.create_database(built).dsn
         try:
             self.build(store)
+            if of == "sqlite":
+                made_whole(Path(built))
         except BaseException:
             if self.server is not None and of == "postgres":
                 self.server.drop_database(built)

@@ -158,8 +158,7 @@ class StoreTemplates:
             if not self.applies(ticking) or any(_exists(store + s) for s in ("", *_SIDE_FILES)):
                 return False
             template = self._sqlite[kind]
-            shutil.copyfile(template.where, path)
-            os.chmod(path, 0o644 & ~umask())  # SQLite's mode for a new database
+            copy_sqlite(template.where, path)
         if ticking is not None:
             ticking.current = template.clock_after
         return True
@@ -184,12 +183,7 @@ class StoreTemplates:
     def _sqlite_template(folder: Path, kind: str) -> Template:
         path = folder / f"{kind}.db"
         clock_after = _seed(kind, str(path))
-        # Closing the ledger's last connection folds its write-ahead log into the file; a
-        # checkpoint makes sure of it, and the copy is then the whole database.
-        with closing(sqlite3.connect(path)) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        left = [f"{path}{s}" for s in _SIDE_FILES if _exists(f"{path}{s}")]
-        assert not left, f"the template is not whole without {left}"
+        made_whole(path)
         return Template(str(path), clock_after)
 
     def _postgres_template(self, server: ThrowawayPostgres, kind: str) -> Template:
@@ -212,6 +206,22 @@ class StoreTemplates:
                 conn.execute(sql.SQL(alter).format(sql.Identifier(name)))
             self._postgres[(server, kind)] = made
         return made
+
+
+def made_whole(path: Path) -> None:
+    """A closed SQLite store made one file, to be copied: closing the ledger's last connection
+    folds its write-ahead log into the file; a checkpoint makes sure of it."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    left = [f"{path}{s}" for s in _SIDE_FILES if _exists(f"{path}{s}")]
+    assert not left, f"the store is not whole without {left}"
+
+
+def copy_sqlite(template: str | Path, path: str | Path) -> None:
+    """``path`` a copy of the whole SQLite store ``template`` (``made_whole``), with the mode
+    SQLite gives a new database."""
+    shutil.copyfile(template, path)
+    os.chmod(path, 0o644 & ~umask())
 
 
 def _exists(path: str) -> bool:
