@@ -10,6 +10,8 @@ from __future__ import annotations
 import tracemalloc
 from uuid import UUID
 
+from hypothesis import example, given
+from hypothesis import strategies as st
 from ledger.oversight_spared import _KeysAlike
 
 #: Bytes kept a household identified with two measures planned: 324 in session 32 (725 before,
@@ -45,3 +47,18 @@ def test_a_key_and_a_measure_alike_are_suspects() -> None:
     keys.take_measure("m2016", (second, 5))  # another household's: not alike
     assert keys.suspects == [("household", "jh-0001", "2016-08-02", (second, 1), 2, "JH-0001")]
     assert keys.measured == {first}
+
+
+@given(st.lists(st.text(alphabet="aAbBßẞſsSǅǄǆİi1", max_size=3), max_size=12))
+@example(["ab", "AB", "aB"])
+@example(["ǆ", "Ǆ", "ǅ"])
+def test_the_key_a_suspect_names_is_the_first_other_case_seen(keys: list[str]) -> None:
+    # Session 34: _other no longer sorts {upper, lower} - {key} (a sixth of verify's time on a
+    # ledger of identifications): the same key named, every case form and order of them.
+    alike, seen = _KeysAlike(), set[int]()
+    for key in keys:
+        expected = next(
+            (o for o in sorted({key.upper(), key.lower()} - {key}) if hash(o) in seen), None
+        )
+        seen.add(hash(key))
+        assert alike._other("household", key) == expected
