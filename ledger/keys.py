@@ -249,6 +249,91 @@ CREATE TRIGGER fupin_keys_no_truncate BEFORE TRUNCATE ON {keys}
 """
 
 
+#: The bodies earlier fupins installed as ``fupin_household_keys_guard`` (``{events}`` is an
+#: identifier), oldest first, with what each let through that the current one refuses:
+#: ``fupin verify`` tells an earlier guard, which ``protect_events`` run again replaces, from a
+#: function replaced by hand (``ledger.schema.own_trigger_notes``, since session 34).
+EARLIER_KEY_GUARDS: tuple[tuple[str, str], ...] = (
+    (
+        "a key's version changed, a live key re-wrapped without its master id, a key row "
+        "deleted and the table emptied (fupin before 2026-11-29 13:41 UTC)",
+        """
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.household_id IS DISTINCT FROM OLD.household_id THEN
+        RAISE EXCEPTION 'household_keys: a key stays with its household'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NULL AND NEW.wrapped_key IS NOT NULL THEN
+        RAISE EXCEPTION 'household_keys: the destroyed key of % is not put back', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (NEW.wrapped_key IS NULL OR NEW.destroyed_at IS NOT NULL)
+       AND (TG_OP = 'INSERT' OR OLD.wrapped_key IS NOT NULL OR OLD.destroyed_at IS NULL)
+       AND NOT EXISTS (
+           SELECT 1 FROM {events}
+           WHERE originator_id = NEW.household_id::uuid
+             AND topic = 'ledger.household:Household.PersonalDataErased')
+    THEN
+        RAISE EXCEPTION 'household_keys: the key of % is destroyed only after its erasure is '
+            'recorded (fupin erase)', NEW.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END """,
+    ),
+    (
+        "a key row deleted and the table emptied (fupin before 2026-12-01 19:44 UTC)",
+        """
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.household_id IS DISTINCT FROM OLD.household_id THEN
+        RAISE EXCEPTION 'household_keys: a key stays with its household'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.key_version IS DISTINCT FROM OLD.key_version THEN
+        RAISE EXCEPTION 'household_keys: the key version of % does not change', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NULL AND NEW.wrapped_key IS NOT NULL THEN
+        RAISE EXCEPTION 'household_keys: the destroyed key of % is not put back', OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.wrapped_key IS NOT NULL AND NEW.wrapped_key IS NOT NULL
+       AND (NEW.wrapped_key IS DISTINCT FROM OLD.wrapped_key)
+           <> (NEW.master_id IS DISTINCT FROM OLD.master_id)
+    THEN
+        RAISE EXCEPTION 'household_keys: the key of % is re-wrapped only under a new master '
+            'key, its wrapped key and master id together (fupin keys rotate-master)',
+            OLD.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (CASE WHEN TG_OP = 'INSERT'
+             THEN NEW.wrapped_key IS NULL OR NEW.destroyed_at IS NOT NULL
+             ELSE (OLD.wrapped_key IS NOT NULL AND NEW.wrapped_key IS NULL)
+                  OR (OLD.destroyed_at IS NULL AND NEW.destroyed_at IS NOT NULL) END)
+       AND NOT EXISTS (
+           SELECT 1 FROM {events}
+           WHERE originator_id = NEW.household_id::uuid
+             AND topic = 'ledger.household:Household.PersonalDataErased')
+    THEN
+        RAISE EXCEPTION 'household_keys: the key of % is destroyed only after its erasure is '
+            'recorded (fupin erase)', NEW.household_id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END """,
+    ),
+)
+
+
+def key_guard_body(events: str, template: str | None = None) -> str:
+    """The body of ``fupin_household_keys_guard`` as ``guard_household_keys`` installs it
+    (``pg_proc.prosrc``) with ``events`` (the events table, quoted) in it; or ``template``'s,
+    one of ``EARLIER_KEY_GUARDS``."""
+    if template is None:
+        template = KEY_TABLE_GUARD.split("$$")[1]
+    return template.replace("{events}", events)
+
+
 def guard_household_keys(
     connection: Any, schema: str = "public", events: str = "ledger_events"
 ) -> None:

@@ -183,6 +183,10 @@ def own_trigger_notes(recorder: Any) -> list[str]:
                 "allow (the officers' UPDATE, held for LOCK TABLE) may change or remove events, "
                 f"and {_SHOWS_ONLY}. {_RUN_AGAIN} it"
             )
+        if role == "keys" and function in functions:
+            earlier = _earlier_key_guard(bodies[function], events)
+            if earlier is not None:
+                notes.append(earlier.format(said=said, function=function, again=_RUN_AGAIN))
         off = [f"{name} {_off(states.get(name))}" for name in names if _off(states.get(name))]
         if off:
             notes.append(
@@ -204,6 +208,37 @@ _RUN_AGAIN = (
     'The store\'s owner runs protect_events again (docs/operations.md, "Roles and grants"); '
     "find out who changed"
 )
+
+
+def _earlier_key_guard(body: str, events: str) -> str | None:
+    """The note of the key table's trigger function running ``body`` (``events``: the events
+    table, quoted), ``{said}``, ``{function}`` and ``{again}`` to fill: an earlier fupin's
+    (``ledger.keys.EARLIER_KEY_GUARDS``: it lets through what it names), one replaced by hand,
+    or None: the one ``protect_events`` installs now (whitespace aside). Since session 34: the
+    key table's function was not compared, and an owner's no-op function left its triggers
+    enabled and verify silent, as the events' did before session 32."""
+    from ledger.keys import EARLIER_KEY_GUARDS, key_guard_body  # cryptography: verify's only
+
+    words = body.split()
+    if words == key_guard_body(events).split():
+        return None
+    for lets, template in EARLIER_KEY_GUARDS:
+        if words == key_guard_body(events, template).split():
+            return (
+                "note: {said}: their function {function} is an earlier fupin's, which lets "
+                f"through {lets}: not a problem verify can judge (it changes no event), but "
+                "a role the table's grants allow may do so. {again} it (that installs the "
+                "current one)"
+            )
+    return (
+        "note: {said}: their function {function} was replaced (CREATE OR REPLACE FUNCTION): "
+        "it is not one protect_events installs, and may refuse nothing while its triggers "
+        "are there and enabled: not a problem verify can judge (it changes no event), but "
+        "while it refuses nothing a role the table's grants allow (the officers' UPDATE, for "
+        "rotation and erasure) may overwrite or destroy household keys unrecorded, which "
+        "verify finds only of a key destroyed (`fupin keys check` finds a key overwritten). "
+        "{again} it"
+    )
 
 
 def _pair(row: Any) -> tuple[Any, ...]:
