@@ -835,7 +835,15 @@ class CaseworkCommands(LedgerCore):
             threshold = programme.exit_threshold(year, household.area)
             try:
                 merges = self.merges_into(household.number)
-                household.propose_exit(year, threshold, prov, programme.exit_threshold, merges)
+                household.propose_exit(
+                    year,
+                    threshold,
+                    prov,
+                    programme.exit_threshold,
+                    merges,
+                    notice_days=programme.rules.notice_min_days,
+                    last_year=programme.rules.last_year,
+                )
             except RuleError as refused:
                 # the exit under way named, as other refusals name what stands (session 25:
                 # four officers proposing one exit at once, the losers were told only
@@ -892,11 +900,14 @@ class CaseworkCommands(LedgerCore):
     def _exit_step(self, stamp: Stamp, command: str, number: str, step: str) -> None:
         programme = self.programme()
         threshold, last = programme.exit_threshold, programme.rules.last_year
+        days = programme.rules.notice_min_days
         self.on_household(
             stamp,
             command,
             number,
-            lambda h, p: h.advance_exit(step, p, threshold, last, self.merges_into(h.number)),
+            lambda h, p: h.advance_exit(
+                step, p, threshold, last, self.merges_into(h.number), notice_days=days
+            ),
         )
 
     def advance_return(

@@ -2025,11 +2025,15 @@ class Household(LedgerAggregate):
         prov: Provenance,
         threshold: Callable[[int, str], int],
         merges: Sequence[MergeIn] = (),
+        *,
+        notice_days: int,
+        last_year: int,
     ) -> None:
         """Exit proposed 拟退出 for an assessment year, by its closing day, on the year's income
         as assessed by the proposal's date at the threshold, while no later year's income as
         assessed by then is below its own (``threshold(year, area)``:
-        ``Programme.exit_threshold``)."""
+        ``Programme.exit_threshold``), leaving room for a notice of ``notice_days`` and an
+        approval by the programme's last exit day (``check_room_for_exit_notice``)."""
         self.check_active("exit")
         if not self.key_target:
             raise RuleError("key_target", "only key targets exit; others stay under 低保 [三]")
@@ -2048,6 +2052,7 @@ class Household(LedgerAggregate):
             )
         self.check_year(year, prov.effective, "exit proposal")
         self.check_proposed_by_closing_day(year, prov.effective)
+        self.check_room_for_exit_notice(year, prov.effective, notice_days, last_year, "proposal")
         basis = self.assessment_standing(year, prov.effective)
         income = self.entries[basis][1][1]
         if income < threshold_fen:
@@ -2075,6 +2080,34 @@ class Household(LedgerAggregate):
                 f"closing day: a year's exit is proposed by 31 January of the next year "
                 f"[六(六)]; an exit proposed later rests on a later year's income",
             )
+
+    def check_room_for_exit_notice(
+        self, year: int, effective: date, notice_days: int, last_year: int, what: str
+    ) -> None:
+        """An exit's proposal 拟退出 or verification 核实 leaves room for its notice 公示 and
+        approval by the programme's last exit day (``last_exit_day``): the notice, of at least
+        ``notice_days``, starts no earlier than it and ends before that day
+        (``check_exit_in_programme``), so the latest such day is that day less the notice days
+        (2019-01-24 for a 2018 exit and 7). Since session 34 (tester a: a 2018 exit proposed
+        and verified on 2019-01-28 was taken, and every notice and approval after it refused,
+        the household left with an exit it could only withdraw), as an identification leaves
+        room for its registration (``Programme.check_leaves_registration``)."""
+        last = last_exit_day(year, last_year)
+        latest = last - timedelta(days=notice_days)
+        if effective <= latest or replay_spares("exit_without_notice_room"):
+            return
+        remedy = (
+            f"date it on or before {latest}"
+            if what == "proposal"
+            else f"or withdraw the exit (fupin household withdraw-exit {self.number})"
+        )
+        raise RuleError(
+            "effective",
+            f"the {year} exit's {what} is dated {effective}, after {latest}: a {year} exit is "
+            f"approved by {last} [三、六(六)], after a notice 公示 of at least {notice_days} days "
+            f"[六(六)] that starts no earlier than this {what} and ends by "
+            f"{last - timedelta(days=1)}: one taken on later could never be approved ({remedy})",
+        )
 
     def assessment_standing(self, year: int, day: date) -> int:
         """The assessment (version) of ``year`` an exit proposed on ``day`` rests on: the
@@ -2220,12 +2253,20 @@ class Household(LedgerAggregate):
         threshold: Callable[[int, str], int],
         last_year: int,
         merges: Sequence[MergeIn] = (),
+        *,
+        notice_days: int,
     ) -> None:
         """Exit verified 核实, noticed 公示, approved: each only after the step before it, by
-        the programme's last exit day (``check_exit_in_programme``), and while the year's
-        latest assessment reaches ``threshold(year, area)`` (``Programme.exit_threshold``)."""
+        the programme's last exit day (``check_exit_in_programme``; a verification leaving
+        room for a notice of ``notice_days`` before it, ``check_room_for_exit_notice``), and
+        while the year's latest assessment reaches ``threshold(year, area)``
+        (``Programme.exit_threshold``)."""
         self.check_next_step("exit", self.exit_steps, EXIT_STEPS, step)
         self.check_exit_in_programme(step, prov.effective, last_year)
+        if step == "verified" and self.exit_year is not None:
+            self.check_room_for_exit_notice(
+                self.exit_year, prov.effective, notice_days, last_year, "verification 核实"
+            )
         self.check_exit_income(threshold)
         self.check_later_years_still(prov.effective, threshold)
         if self.exit_year is not None:

@@ -1321,6 +1321,9 @@ SESSION_25_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 SESSION_28_RULES = datetime(2026, 12, 2, tzinfo=CHINA_STANDARD_TIME)
 #: When the rules session 29 added, which an export's replay spares, came in (as session 28's).
 SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
+#: When the rule session 34 added, which an export's replay spares, came in (as session 28's:
+#: the day after the session, in China).
+SESSION_34_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: Each rule added in session 28 (or since, or earlier and found since to refuse what an older
 #: fupin took: session 25's two of a closure and an employment, session 22's of keys alike in
 #: case) that a replay spares, by name,
@@ -1328,6 +1331,9 @@ SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: entries (cli/verify.py) read them (``replay_spares``: every replayed row is spared,
 #: whenever recorded).
 SPARED_BEFORE: dict[str, datetime] = {
+    # an exit proposed or verified too late for its notice and approval by the programme's
+    # last exit day (household.py; since session 34, tester a)
+    "exit_without_notice_room": SESSION_34_RULES,
     # a household identified or registered after the programme's last year (programme.py)
     "late_registration": SESSION_28_RULES,
     # an officer's retirement or transfer dated before their entries (officer_entries.py)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import MAXYEAR, date, datetime
+from datetime import MAXYEAR, date, datetime, timedelta
 from functools import cache
 from itertools import chain, pairwise
 from typing import Any
 
-from ledger.programme import ProgrammeRules, YearParameters, year_result_fixed_on
+from ledger.programme import ProgrammeRules, YearParameters, last_exit_day, year_result_fixed_on
 from ledger.values import CHINA, format_yuan
 
 from projections.households import LEAVES_ON
@@ -550,6 +550,9 @@ def _exit_faults_in(
         skipped = _skipped(done)
         if skipped:
             faults.append({**base, "year": year, "fault": "skipped-step", "detail": skipped})
+        stranded = _without_notice_room(done, year, rules)
+        if stranded:
+            faults.append({**base, "year": year, "fault": "no-notice-room", "detail": stranded})
         threshold = exit_threshold(rules, years, year, area) if year else None
         incomes = assessed.get((aggregate_id, year), [])
         approved_on = next((step[1] for step in done if step[0] == "approved"), None)
@@ -893,6 +896,31 @@ def _income_below(year: int, income: int | None, threshold: int) -> str:
         else f"no {year} income assessed"
     )
     return f"{said}; threshold {format_yuan(threshold)} yuan"
+
+
+def _without_notice_room(
+    done: list[tuple[str, str, str | None, str, int, int, str | None]],
+    year: int | None,
+    rules: ProgrammeRules,
+) -> str:
+    """Of an exit under way not yet noticed, whose latest step (its proposal or verification)
+    is dated too late for a notice 公示 of the programme's notice days to end before its last
+    exit day (``last_exit_day``), by which its approval is dated: what it is ("" if it is not
+    so). Such an exit can only be withdrawn; the ledger refuses one since session 34
+    (``Household.check_room_for_exit_notice``, tester a), and an export's replay takes one an
+    older fupin recorded as recorded (``exit_without_notice_room``)."""
+    if year is None or any(step in ("noticed", "approved") for step, *_ in done):
+        return ""
+    step, effective = done[-1][0], done[-1][1]
+    last = last_exit_day(year, rules.last_year)
+    latest = last - timedelta(days=rules.notice_min_days)
+    if step not in ("proposed", "verified") or str(effective) <= latest.isoformat():
+        return ""
+    return (
+        f"{step} on {effective}, after {latest}: no notice of at least "
+        f"{rules.notice_min_days} days from then ends before {last}, by which a {year} exit is "
+        "approved; withdraw it (fupin household withdraw-exit)"
+    )
 
 
 def _skipped(done: list[tuple[str, str, str | None, str, int, int, str | None]]) -> str:

@@ -1004,7 +1004,7 @@ def test_exit_notice_cannot_be_advanced_without_its_dates() -> None:
     household.exit_steps = ["proposed", "verified"]
 
     with pytest.raises(RuleError) as refused:
-        household.advance_exit("noticed", PROV, lambda year, area: 0, 2018)
+        household.advance_exit("noticed", PROV, lambda year, area: 0, 2018, notice_days=7)
 
     assert refused.value.field == "step"
     assert household.exit_steps == ["proposed", "verified"]

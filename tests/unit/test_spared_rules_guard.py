@@ -24,6 +24,7 @@ REPORTED = {
     "exit_on_other_members": "members-changed",
     "signature_under_registration": "unsigned",
     "signature_after_registration": "signed-late",
+    "exit_without_notice_room": "no-notice-room",
 }
 
 

@@ -267,6 +267,8 @@ def test_an_exit_for_a_year_before_the_registration_is_refused() -> None:
             810_000,
             Provenance(JN, "officer", d("2017-03-20"), DOC),
             threshold=lambda year, area: 810_000,
+            notice_days=7,
+            last_year=2018,
         )
 
     assert refused.value.field == "year"
