@@ -638,8 +638,10 @@ def parse_whole_number(text: str, field: str) -> int:
 _SHARES = re.compile(r"\d{1,6}(?::\d{1,6})*", re.ASCII)
 
 
-#: A plain amount typed with more than 2 decimals (``1234.565``), ASCII digits only.
-_TOO_FINE = re.compile(r"\d{1,3}(?:,?\d{3})*\.(?P<decimals>\d{3,})", re.ASCII)
+#: A plain amount typed with more than 2 decimals (``1234.565``), ASCII digits only (named
+#: apart from ``_TOO_FINE``, a time's: until session 34 it had the same name, and a time's
+#: check read this one: ``09:00:00.003+08`` was told it had more than 6 digits of a second).
+_TOO_MANY_DECIMALS = re.compile(r"\d{1,3}(?:,?\d{3})*\.(?P<decimals>\d{3,})", re.ASCII)
 
 
 def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
@@ -658,7 +660,7 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
         sign_or_unit = _currency_said(text, negative)
         if sign_or_unit:  # tester E, session 27: ¥100 was "a character new keys are not …"
             raise InputError(field, sign_or_unit)
-        fine = _TOO_FINE.fullmatch(text.strip())
+        fine = _TOO_MANY_DECIMALS.fullmatch(text.strip())
         if fine is not None:  # tester N, session 21: said as vaguely as any other text
             raise InputError(
                 field,
@@ -1005,7 +1007,7 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
         raise InputError(
             field,
             f"{quoted(text)} is not an ISO 8601 date or timestamp (YYYY-MM-DD or YYYY年M月D日, "
-            f"or YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+08:00]){_date_hint(text)}",
+            f"or YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+08:00]){_timestamp_hint(text)}",
         )
     try:
         day = date.fromisoformat(cleaned[:10])
@@ -1029,6 +1031,51 @@ def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=CHINA_STANDARD_TIME)
     return _from_1970(text, value, field)
+
+
+def _timestamp_hint(text: str) -> str:
+    """What is wrong with ``text``, refused as a timestamp, if it is a common slip: a date's
+    (``_date_hint``), an offset from UTC written otherwise than ``+08:00`` (``+08``, ``+0800``,
+    ``UTC``: psql prints a timestamptz ``… 09:00:00.003+08``), a time of one-digit hours or
+    minutes, or characters typed otherwise; "" if none. Since session 34 (tester b): a time was
+    judged as a date (``2018-06-13 9:00`` was told to give the date alone, which a time's
+    option does not want) and a date and time apart were glued in the hint."""
+    cleaned = text.strip()
+    split = _DATE_AND_CLOCK.fullmatch(cleaned)
+    if split is None:
+        return _date_hint(text)
+    day, clock = split["day"], split["clock"]
+    if _ISO_DAY.fullmatch(day) and _ZONE_SPELLED.fullmatch(clock):
+        return (
+            "; write its offset from UTC as +08:00 (hours, a colon, minutes) or Z for UTC; a "
+            "time with none is read as China's (UTC+8)"
+        )
+    typed = typed_hint(f"{day}T{clock}")  # full-width digits, invisible characters: said whole
+    if typed:
+        return typed
+    if not _ISO_DAY.fullmatch(day):
+        return _date_hint(day)
+    if _SHORT_CLOCK.fullmatch(clock):
+        return "; give the hours, minutes and seconds in two digits each (09:05, 09:05:00)"
+    return ""
+
+
+#: A date and a time apart as a timestamp writes them (``T`` or one space), as typed.
+_DATE_AND_CLOCK = re.compile(r"(?P<day>[^T ]+)[T ](?P<clock>.+)")
+#: A date as a timestamp writes it.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: A time whose offset from UTC is written as the ledger does not read it: ``+08``, ``+0800``,
+#: ``+8:00``, ``UTC``, ``GMT+8``, ``CST``, or apart from the time (``09:00 Z``).
+_ZONE_SPELLED = re.compile(
+    r"\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"(?:\s*[+-](?:\d{1,2}|\d{3,4}|\d:\d{2})|\s+(?:Z|[+-]\d{2}:\d{2})"
+    r"|\s*(?:UTC|GMT|CST)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)\s*",
+    re.ASCII | re.IGNORECASE,
+)
+#: A time of one-digit hours, minutes or seconds (``9:00``, ``09:5``).
+_SHORT_CLOCK = re.compile(
+    r"\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?", re.ASCII
+)
 
 
 def _from_1970(text: str, value: datetime, field: str) -> datetime:
