@@ -291,6 +291,8 @@ _KEEP = 50
 _SUSPECTS = 10
 
 _SEAL_TOPIC = "ledger.sealing:Seal.Sealed"
+#: The topic of the event that records a household's number (in clear: only ``personal`` is
+#: sealed).
 _IDENTIFIED_TOPIC = get_topic(Household.Identified)  # type: ignore[attr-defined]  # @event
 _CHECKPOINT_TOPIC = "ledger.transparency:TransparencyLog.CheckpointRecorded"
 #: Gaps in the store's ids remembered (two 8-byte integers each); past these, the store's id of
@@ -3380,11 +3382,6 @@ def _store_said(exc: Exception) -> str:
 def named_reason(reason: str, number: str) -> str:
     """``reason`` naming household ``number`` (what ``fupin erase`` takes) after it."""
     return f"{reason} (household {number})"
-
-
-#: The topic of the event that records a household's number (in clear: only ``personal`` is
-#: sealed).
-_IDENTIFIED_TOPIC = "ledger.household:Household.Identified"
 
 
 def identified_state(recorder: ApplicationRecorder, household: object) -> dict[str, Any] | None:
