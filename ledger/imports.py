@@ -923,7 +923,7 @@ def _apply(
         # Who records a row is its actor column (the command line's --as is "as").
         field = "actor" if exc.field == "as" else exc.field
         rule = _in_columns(exc.rule, row) + _unwritten_entry(exc.rule, seen.made)
-        return [RowError(row.where, row.columns.get(field, field), rule)]
+        return [RowError(row.where, _field_said(row, field), rule)]
     finally:
         REPLAY_SPARED.reset(spared)
         app.replaying_export = app.rebuilding_export = False
@@ -931,6 +931,20 @@ def _apply(
         app.forget_unsaid_late()
     return parsed
 
+
+def _field_said(row: Row, field: str) -> str:
+    """The column a refusal of a row's command names for ``field``: the row's own, as the file
+    heads it; or, for a field the row has no column of (an exit refused for the household's
+    income on record), the field said as no column: ``income (not a column of this row)``
+    (since session 34, tester c: a 拟退出 sheet's row was refused under an
+    ``income`` its sheet does not have, the income being a 收入核查 row's)."""
+    if field in row.columns or field in row.values or field in _ROW_FIELDS:
+        return row.columns.get(field, field)
+    return f"{field} (not a column of this row)"
+
+
+#: What every row has, given or not: its command and its provenance's columns.
+_ROW_FIELDS = frozenset({"command", "as", *(arg.name for arg in PROVENANCE)})
 
 #: A refusal's advice to void an entry: ``fupin correct household JH-0001 9 --reason …``.
 _CORRECT_ADVICE = re.compile(r"fupin correct (\w+) (\S+) (\d+)")

@@ -77,3 +77,39 @@ def test_a_households_receipt_of_a_voided_payment_is_marked_voided_in_its_histor
     assert receipt["voided_by"] == voided["version"]
     assert [e["version"] for e in entries if "voided_by" in e] == [receipt["version"]]
     assert f"FundsReceived 资金到户 (voided by #{voided['version']})" in table
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_an_imported_exit_refused_for_its_income_names_no_column_it_lacks(
+    seeded: Fupin, tmp_path: Path, kind: str
+) -> None:
+    # Session 34, tester c: a 拟退出 sheet's row was refused as "row 3, income: …", a column its
+    # sheet does not have (the income is a 收入核查 row's); its own columns are named as before.
+    seeded.ok(f"household assess JH-0001 2016 --income 6050.00 {doc('2016-11-20')}", "jn-01")
+    if kind == "csv":
+        sheet = tmp_path / "拟退出.csv"
+        sheet.write_text(
+            "编号,记录人,生效日期,文件,备注,户号,年度\nEX-1,jn-01,2016-12-01,拟退出,,JH-0001,2016\n"
+            "EX-2,jn-01,2016-12-01,拟退出,,JH-9999,2016\n",
+            encoding="utf-8",
+        )
+    else:
+        sheet = tmp_path / "exits.jsonl"
+        rows = [
+            {"command": "propose_exit", "ref": ref, "actor": "jn-01", "effective": "2016-12-01"}
+            | {"document": "拟退出", "args": {"household": number, "year": 2016}}
+            for ref, number in (("EX-1", "JH-0001"), ("EX-2", "JH-9999"))
+        ]
+        sheet.write_bytes(b"\n".join(orjson.dumps(row) for row in rows) + b"\n")
+    before = seeded.event_count()
+
+    result = seeded(f"import {sheet}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    assert (
+        "income (not a column of this row): JH-0001's 2016 income (assessed) of 6050.00 yuan "
+        "is below"
+    ) in result.stderr
+    column = "户号" if kind == "csv" else "household"  # as the file heads it
+    assert f"{column}: no household 'JH-9999' on record" in result.stderr
+    assert seeded.event_count() == before
