@@ -228,6 +228,9 @@ class FundAccount(LedgerAggregate):
         self.received_fen = 0
         self.disbursed_fen = 0
         self.flows: dict[int, tuple[date, int]] = {}  # version -> (effective date, signed fen)
+        # Each day's flows summed (``flows`` by day): a payment dated before the latest flow is
+        # judged on at most a day per calendar day (``_short_by_day``), not on every flow.
+        self.by_day: dict[date, int] = {}
         self.latest_flow: date | None = None  # the latest effective date among flows, or later
         # Each flow by what it moved (kind, day, amount or payment) -> (version, document,
         # note) as recorded, voided ones too: ``check_not_alike`` compares the few that moved
@@ -354,6 +357,7 @@ class FundAccount(LedgerAggregate):
         moved = ("AllocationReceived", prov.effective, amount_fen)
         self.said.setdefault(moved, []).append((version, prov.document, prov.note))
         self.flows[version] = (prov.effective, amount_fen)
+        self.by_day[prov.effective] = self.by_day.get(prov.effective, 0) + amount_fen
         self._latest(prov.effective)
         self.balance_fen += amount_fen
         self.received_fen += amount_fen
@@ -389,7 +393,11 @@ class FundAccount(LedgerAggregate):
         # after the day's money arrived): the balance just checked is the lowest it reaches.
         # Only a payment dated earlier needs the day-by-day walk (sorting every flow).
         short = None
-        if self.latest_flow is not None and prov.effective < self.latest_flow:
+        if (
+            self.latest_flow is not None
+            and prov.effective < self.latest_flow
+            and self._short_by_day(prov.effective, payment.amount_fen)
+        ):  # how short, and when, as the flows one by one say it
             short = lowest_balance([*self.flows.values(), (prov.effective, -payment.amount_fen)])
         if short is not None:
             raise RuleError(
@@ -412,9 +420,33 @@ class FundAccount(LedgerAggregate):
         moved = ("Disbursed", prov.effective, payment)
         self.said.setdefault(moved, []).append((version, prov.document, prov.note))
         self.flows[version] = (prov.effective, -payment.amount_fen)
+        day = prov.effective
+        self.by_day[day] = self.by_day.get(day, 0) - payment.amount_fen
         self._latest(prov.effective)
         self.balance_fen -= payment.amount_fen
         self.disbursed_fen += payment.amount_fen
+
+    def _short_by_day(self, day: date, amount_fen: int) -> bool:
+        """Whether paying ``amount_fen`` on ``day`` leaves the account short at the end of
+        some day: exactly when ``lowest_balance`` finds it short, since a day's money counts
+        before its payments (the day's lowest balance is its last). Costs a step a day with
+        flows, not a sort of every flow: a file of payments out of date order took a sort of
+        the account's whole history per row (tester c, session 34: 20,000 rows, ten minutes)."""
+        running = 0
+        paid = False
+        for each in sorted(self.by_day):
+            if not paid and each >= day:
+                paid = True
+                if each > day:  # the payment's day holds no other flow
+                    running -= amount_fen
+                    if running < 0:
+                        return True
+                else:
+                    running -= amount_fen
+            running += self.by_day[each]
+            if running < 0:
+                return True
+        return not paid and running - amount_fen < 0
 
     def _latest(self, day: date) -> None:
         # Voiding a flow leaves this as it was: later than the latest is still safe (the
@@ -445,6 +477,9 @@ class FundAccount(LedgerAggregate):
 
     def undo_entry(self, kind: str, key: Any) -> None:
         self.flows = {v: flow for v, flow in self.flows.items() if v not in self.voided}
+        self.by_day = {}
+        for day, amount in self.flows.values():
+            self.by_day[day] = self.by_day.get(day, 0) + amount
         if kind == "AllocationReceived":
             self.balance_fen -= key
             self.received_fen -= key

@@ -637,6 +637,11 @@ def test_a_payment_is_accepted_exactly_when_no_day_goes_below_zero(
         else:
             assert allowed
             flows.append((day, -amount))
+    # the day sums the check reads (since session 34) are the flows', day by day
+    summed: dict[date, int] = {}
+    for day, amount in flows:
+        summed[day] = summed.get(day, 0) + amount
+    assert fund.by_day == summed
 
 
 def test_the_read_models_keep_only_what_a_payments_purpose_uses(ledger: Ledger) -> None:
