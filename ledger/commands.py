@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -31,10 +32,20 @@ from ledger.funds import (
     SOURCE_WORDS,
     USE_WORDS,
     Disbursement,
+    parse_purpose,
+    parse_source,
+    parse_use,
 )
-from ledger.helpers import HELPER_KINDS, KIND_WORDS
-from ledger.household import RETURN_STEP_WORDS, RETURN_STEPS, Personal
-from ledger.inspections import LEVEL_WORDS, LEVELS
+from ledger.helpers import HELPER_KINDS, KIND_WORDS, parse_kind
+from ledger.household import (
+    CLOSURE_REASONS,
+    CLOSURE_WORDS,
+    RETURN_STEP_WORDS,
+    RETURN_STEPS,
+    Personal,
+    parse_return_step,
+)
+from ledger.inspections import LEVEL_WORDS, LEVELS, parse_level
 from ledger.programme import AMENDABLE_RULES, ProgrammeRules, YearParameters
 from ledger.values import (
     CATEGORY_WORDS,
@@ -44,6 +55,7 @@ from ledger.values import (
     check_whole_number,
     named,
     parse_area,
+    parse_category,
     parse_cell_date,
     parse_date,
     parse_shares,
@@ -56,6 +68,7 @@ __all__ = [
     "PROVENANCE",
     "Arg",
     "CommandSpec",
+    "coded_as_recorded",
     "parse_value",
     "trimmed_keys",
     "yes_no_word",
@@ -93,6 +106,9 @@ class Arg:
     key: bool = False
     #: An amount's: what the refusal of a negative one advises (``parse_yuan``).
     negative: str = ""
+    #: A coded value's reader (``parse_use``, ``parse_level``…): the name it records, which a
+    #: row's mark is of (``coded_as_recorded``; since session 34), or an ``InputError``.
+    coded: Callable[[str, str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +179,33 @@ def parse_value(arg: Arg, value: Any, *, cells: bool = True) -> Any:
         return _int(arg.name, value, cells=cells)
     parser = _PARSERS[arg.kind]
     return parser(arg.name, value)
+
+
+def parse_measure_category(value: str, field: str = "category") -> str:
+    """A measure's category as it records it, as ``Ledger.plan_measure`` reads it."""
+    return parse_category(value, field=field)
+
+
+def parse_closure_reason(value: str, field: str = "because") -> str:
+    """A closure's reason (``close``'s ``because``) as it records it, as
+    ``Ledger.close_household`` reads it."""
+    return parse_category(value, CLOSURE_REASONS, CLOSURE_WORDS, field)
+
+
+def coded_as_recorded(args: dict[str, Any], spec: CommandSpec) -> dict[str, Any]:
+    """``args`` with each coded value (``Arg.coded``) as the name it records: ``产业``,
+    `` Industry `` and ``industry`` are one category, so a row's mark
+    (``ledger.imports.row_mark``) is the same whichever a copy of the file says (since session
+    34, tester c: the district's copy of a 台账 saying ``industry`` where the street's said
+    ``产业`` was refused as "imported before for another row"). A value no name is kept as
+    typed: the command refuses it."""
+    found = dict(args)
+    for arg in spec.args:
+        value = found.get(arg.name)
+        if arg.coded is not None and isinstance(value, str):
+            with suppress(InputError):  # refused by the command, saying why
+                found[arg.name] = arg.coded(value, arg.name)
+    return found
 
 
 def trimmed_keys(args: dict[str, Any], spec: CommandSpec) -> dict[str, Any]:
@@ -459,7 +502,9 @@ _AMENDABLE = (
     Arg("year", "年度", "int", required=False),
     Arg("street", "街道", required=False),
     Arg("scope", "范围", required=False),
-    Arg("source", "来源", required=False, help=_SOURCE),  # an account's (since session 22)
+    Arg(
+        "source", "来源", required=False, help=_SOURCE, coded=parse_source
+    ),  # an account's (since session 22)
     Arg("donor", "捐赠方", required=False),
 )
 
@@ -595,7 +640,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "登记帮扶责任人",
         (
             _a("helper", "帮扶人编号"),
-            _a("kind", "类型", help=_HELPER_KIND),
+            _a("kind", "类型", help=_HELPER_KIND, coded=parse_kind),
             _a("name", "名称"),
             _a("unit", "单位", default=""),
             _a("rank", "职级", default=""),
@@ -657,6 +702,7 @@ _SPECS: tuple[CommandSpec, ...] = (
                 "注销原因",
                 help="merged 合户, died-out 全户死亡, moved-away 迁出, "
                 "duplicate 重复识别 or in-error 识别错误",
+                coded=parse_closure_reason,
             ),
             _a("into", "并入户", default="", help="the household it went into (merged, duplicate)"),
             _a("reason", "原因"),
@@ -731,7 +777,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         (
             _HOUSEHOLD,
             _a("measure", "措施编号"),
-            _a("category", "类别", help=_MEASURE_CATEGORY),
+            _a("category", "类别", help=_MEASURE_CATEGORY, coded=parse_measure_category),
             _a("description", "内容", default=""),
             _a("budget", "预算", "yuan", default=0),
         ),
@@ -787,7 +833,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "返贫",
         (
             _HOUSEHOLD,
-            _a("step", "步骤", help=_RETURN_STEP),
+            _a("step", "步骤", help=_RETURN_STEP, coded=parse_return_step),
             _a("disaster", "灾害", default=""),
             _a("authority", "认定部门", default=""),
         ),
@@ -806,7 +852,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "开设资金账户",
         (
             _a("account", "账户"),
-            _a("source", "来源", help=_SOURCE),
+            _a("source", "来源", help=_SOURCE, coded=parse_source),
             _a("year", "年度", "int"),
             _a("street", "街道", default=""),
             _a("donor", "捐赠方", default=""),
@@ -828,8 +874,8 @@ _SPECS: tuple[CommandSpec, ...] = (
         (
             _a("account", "账户"),
             _a("amount", "金额", "yuan", negative=PAYMENT_SIGN),
-            _a("category", "类别", help=_PAYMENT_CATEGORY),
-            _a("purpose", "用途", help=_PURPOSE),
+            _a("category", "类别", help=_PAYMENT_CATEGORY, coded=parse_use),
+            _a("purpose", "用途", help=_PURPOSE, coded=parse_purpose),
             _a("household", "户号", default=""),
             _a("measure", "措施编号", default=""),
             _a("street", "街道", default=""),
@@ -854,7 +900,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "开展督查",
         (
             _a("inspection", "督查编号"),
-            _a("level", "层级", help=_LEVEL),
+            _a("level", "层级", help=_LEVEL, coded=parse_level),
             _a("year", "年度", "int"),
             _a("street", "街道", default=""),
             _a("scope", "范围", default=""),

@@ -37,6 +37,7 @@ from ledger.commands import (
     REFUSED_COLUMNS,
     Arg,
     CommandSpec,
+    coded_as_recorded,
     parse_value,
     trimmed_keys,
 )
@@ -256,6 +257,12 @@ def row_mark(command: str, stamp: Stamp, args: dict[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _marks_of(rows: Iterable[_Parsed]) -> set[str]:
+    """The marks the register is asked for: each row's, and its mark as typed where that
+    differs (``_Parsed.typed_mark``)."""
+    return {mark for parsed in rows for mark in (parsed.mark, parsed.typed_mark) if mark}
+
+
 def _compared(row: Row, parsed: _Parsed) -> str:
     """What ``row_mark`` compares of ``row``, and what it leaves out, as a refusal says it:
     its personal columns by their headers (since session 29, tester of session 28: the
@@ -410,7 +417,10 @@ class _Parsed:
     stamp: Stamp
     spec: CommandSpec
     args: dict[str, Any]
-    mark: str  # ``row_mark``
+    mark: str  # ``row_mark``, of its coded values as recorded (``coded_as_recorded``)
+    #: The mark of its coded values as typed, when that differs: how rows were marked before
+    #: session 34, so a file imported then is still skipped (``_apply``).
+    typed_mark: str = ""
     #: An export's row: its refusals for personal data in text recorded in clear
     #: (``check_no_personal_data``), made when it is applied unless it is replayed into the
     #: empty store it rebuilds, as recorded (since session 24, ``_apply``).
@@ -459,8 +469,11 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
     actor = typed["actor"] or default_actor
     stamp = Stamp(actor, typed["effective"], typed["document"], typed["note"])
     args = {a.name: typed[a.name] for a in spec.args}
-    # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed.
-    mark = row_mark(spec.name, stamp, trimmed_keys(args, spec))
+    # Marked as trimmed (``trimmed_keys``): a row imported before keys were read as typed;
+    # and its coded values as recorded (产业 is industry), since session 34: as typed before.
+    trimmed = trimmed_keys(args, spec)
+    mark = row_mark(spec.name, stamp, coded_as_recorded(trimmed, spec))
+    typed_mark = row_mark(spec.name, stamp, trimmed)
     refused: dict[str, RowError] = {}
     for name, text in in_clear:
         try:
@@ -469,7 +482,16 @@ def parse_row(row: Row, default_actor: str) -> _Parsed | list[RowError]:
             where = row.columns.get(name, name)
             refused.setdefault(name, RowError(row.where, where, _in_columns(exc.rule, row)))
     in_clear_refused = tuple(refused.values())
-    return _Parsed(typed["ref"], stamp, spec, args, mark, in_clear_refused, tuple(new_only))
+    return _Parsed(
+        typed["ref"],
+        stamp,
+        spec,
+        args,
+        mark,
+        "" if typed_mark == mark else typed_mark,
+        in_clear_refused,
+        tuple(new_only),
+    )
 
 
 def _parse_cells(
@@ -644,7 +666,7 @@ def _import_once(
             pinned = register_version(app)
             rows_read = [p for p in parsed if not isinstance(p, list)]
             recorded = recorded_rows(
-                app, {p.ref for p in rows_read}, {p.mark for p in rows_read}, upto=pinned
+                app, {p.ref for p in rows_read}, _marks_of(rows_read), upto=pinned
             )
             seen = _Seen(into_empty=not app.recorder.max_notification_id())
             for done, (row, read) in enumerate(zip(rows, parsed, strict=True), 1):
@@ -824,11 +846,12 @@ def _apply(
     skipped by reference, as they always were."""
     refs, marks = recorded
     ref, mark = parsed.ref, parsed.mark
+    column = row.columns.get("ref", "ref")
     if ref in seen.refs:
-        return [RowError(row.where, "ref", f"{ref!r} is also the ref of {seen.refs[ref]}")]
+        return [RowError(row.where, column, f"{ref!r} is also the ref of {seen.refs[ref]}")]
     seen.refs[ref] = row.where
     if ref in refs:
-        if refs[ref] in (None, mark):
+        if refs[ref] in (None, mark) or (parsed.typed_mark and refs[ref] == parsed.typed_mark):
             return None
         rule = (
             f"{ref!r} was imported before for another row: a ref names one row for good. "
@@ -845,8 +868,9 @@ def _apply(
     twin = None
     if exported is None:
         twin = seen.marks.get(mark)
-        if twin is None and mark in marks:
-            twin = f"ref {marks[mark]!r} of an earlier import"
+        earlier = next((m for m in (mark, parsed.typed_mark) if m and m in marks), None)
+        if twin is None and earlier is not None:
+            twin = f"ref {marks[earlier]!r} of an earlier import"
     if twin is not None:
         rule = (
             f"the same row as {twin} in all that is compared ({_compared(row, parsed)}): "
