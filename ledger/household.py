@@ -282,6 +282,13 @@ _RESTING_ON_RETURN = {
 MAX_NOTICE_DAYS = 30
 
 
+#: Where an exit notice's days come from: 六(六) asks for the notice 公示 and names no length;
+#: the 7 days 「公示期要在7天以上」 are 四(一)'s, written for the identification's notice, and
+#: the programme's ``notice_min_days`` applies them to the exit's too (since session 34,
+#: tester a: the refusal cited 六(六) alone, as if it gave the length).
+EXIT_NOTICE_DAYS_CITED = " (the programme's notice days, 四(一)'s, for the exit notice of 六(六))"
+
+
 def check_notice_length(start: date, end: date, min_days: int, cited: str = "") -> None:
     """A public notice ends on or after its start and lasts at least ``min_days``, both its
     days included (``cited``: the plan's article, after the rule). An end before the start is
@@ -2377,7 +2384,7 @@ class Household(LedgerAggregate):
         self.check_later_years_still(prov.effective, threshold)
         if self.exit_year is not None:
             self.check_assessed_for_members(self.exit_year, prov.effective, None, merges)
-        check_notice_length(start, end, min_days, " [六(六)]")
+        check_notice_length(start, end, min_days, EXIT_NOTICE_DAYS_CITED)
         self.check_after_last_step(prov.effective)
         for when, earlier in (("proposed", self.exit_dates[0]), ("verified", self.exit_dates[-1])):
             self.check_not_before(

@@ -51,4 +51,9 @@ def test_a_short_exit_notice_cites_the_exit_procedure(seeded: Fupin) -> None:
 
     refused = seeded(short + doc("2016-12-06"), "jn-01")
 
-    assert_refused(refused, "end", "the notice lasts 6 days; the plan needs 7 [六(六)]")
+    assert_refused(
+        refused,
+        "end",
+        "the notice lasts 6 days; the plan needs 7 (the programme's notice days, 四(一)'s, for "
+        "the exit notice of 六(六))",
+    )
