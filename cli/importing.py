@@ -1313,8 +1313,17 @@ def _unknown_column(spec: CommandSpec, header: str) -> str:
 def _command(name: str) -> CommandSpec | None:
     """The command a sheet, a file or a ``command`` cell names: as typed, or trimmed and in
     any case (`` Identify``, ``识别 ``), as headers are read (since session 14; the names are
-    lowercase, so no two commands read alike)."""
-    return COMMANDS.get(name) or COMMANDS.get(" ".join(name.split()).lower())
+    lowercase, so no two commands read alike), and with half-width brackets where its name
+    has full-width ones (``村(社区)登记``, as the header ``村(社区)`` is read; since session 34,
+    tester c: refused as no command, as a sheet, a CSV file's name or a command cell)."""
+    plain = " ".join(name.split()).lower()
+    return COMMANDS.get(name) or COMMANDS.get(plain) or _half_width_commands().get(plain)
+
+
+@cache
+def _half_width_commands() -> dict[str, CommandSpec]:
+    """Each command by its names with full-width brackets typed half-width."""
+    return {_half_width(key): spec for key, spec in COMMANDS.items() if _half_width(key) != key}
 
 
 def _under_merges(

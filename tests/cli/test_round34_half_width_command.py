@@ -1,0 +1,53 @@
+"""Session 34, tester c: the command 村（社区）登记 (add_village) named with half-width brackets,
+as typed without a Chinese input method's full-width mode, was "not a command" as a sheet's
+name, a CSV file's name and a 命令 cell, while the header 村(社区) is read so (docs/import.md:
+a sheet's name and a command cell are read as headers are)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Fupin, workbook
+
+STORE_INDEPENDENT = "how a file names its command: SQLite is enough"
+
+HEAD = ["编号", "记录人", "生效日期", "文件", "备注", "街道", "村(社区)", "相对贫困村"]
+ROW = ["AV-1", "admin", "2016-08-01", "江高发〔2016〕4号", "", "江南", "白石", "否"]
+
+
+def _csv(path: Path, *rows: list[str]) -> Path:
+    path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["村(社区)登记", "村（社区）登记", " 村(社区)登记 "])
+@pytest.mark.parametrize("form", ["sheet", "file", "cell"])
+def test_a_command_named_with_half_width_brackets_is_read(
+    seeded: Fupin, tmp_path: Path, name: str, form: str
+) -> None:
+    if form == "sheet":
+        sheet = workbook(name, HEAD, ROW)
+        assert sheet.parent is not None
+        path = tmp_path / "villages.xlsx"
+        sheet.parent.save(path)
+    elif form == "file":
+        path = _csv(tmp_path / f"{name.strip()}.csv", HEAD, ROW)
+    else:
+        path = _csv(tmp_path / "steps.csv", ["命令", *HEAD], [name, *ROW])
+    before = seeded.event_count()
+
+    said = seeded.ok(f"import '{path}'", "admin").stdout
+
+    assert "imported 1 row(s)" in said
+    assert seeded.event_count() > before
+
+
+def test_another_name_is_still_no_command(seeded: Fupin, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "steps.csv", ["命令", *HEAD], ["村(社区)登録", *ROW])
+
+    refused = seeded(f"import {path}", "admin")
+
+    assert refused.exit_code == 2
+    assert "'村(社区)登録' is not a command" in refused.stderr
