@@ -310,12 +310,34 @@ def _date(field: str, value: Any, *, cells: bool = True) -> date:
         return value
     if cells and isinstance(value, int | float) and not isinstance(value, bool):
         number = int(value) if isinstance(value, float) and value.is_integer() else value
-        raise InputError(
-            field, f"holds the number {number}, not a date: format the column as a date (日期)"
-        )
+        raise InputError(field, f"holds the number {number}, not a date: {_as_date(number)}")
     if not isinstance(value, str):
         raise InputError(field, "expects a date YYYY-MM-DD")
     return parse_cell_date(value, field) if cells else parse_date(value, field)
+
+
+def _as_date(number: float) -> str:
+    """What to do with a date cell that holds ``number``: a date serial (43458) shows as a date
+    once its column is formatted as one; a date typed as digits (``20160901``, ``2016.0901``)
+    does not (since session 34, tester c: told to format the column as a date, Excel showed
+    ######## for 20160901, a day count past its last date), and is typed again as a date."""
+    digits = _DIGITS_DATE.fullmatch(str(number))
+    if digits is not None:
+        with suppress(ValueError):
+            day = date(int(digits[1]), int(digits[2]), int(digits[3])).isoformat()
+            return (
+                f"type it as {day} (as text, or in a date cell): formatted as a date, the "
+                "number is read as a count of days, not as this day"
+            )
+    if number > _LAST_SERIAL or number < 1:
+        return "type the date as YYYY-MM-DD: no date cell holds this number"
+    return "format the column as a date (日期)"
+
+
+#: A date typed as a number's digits: ``20160901``, ``2016.0901``.
+_DIGITS_DATE = re.compile(r"(\d{4})\.?(\d{2})(\d{2})", re.ASCII)
+#: Excel's last date serial, 9999-12-31.
+_LAST_SERIAL = 2_958_465
 
 
 def _yuan(field: str, value: Any, negative: str = "", *, cells: bool = True) -> int:

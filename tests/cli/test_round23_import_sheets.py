@@ -276,6 +276,9 @@ def test_a_number_in_a_workbooks_date_column_is_refused_saying_it_is_a_number(
     sheet.title = "receive_allocation"
     sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
     sheet.append(["R-1", "qu-01", 43458, "拨款1", "city-2016", 100])  # General, not a date
+    sheet.append(["R-2", "qu-01", 20160901, "拨款2", "city-2016", 100])  # digits (session 34)
+    sheet.append(["R-3", "qu-01", 2016.0901, "拨款3", "city-2016", 100])
+    sheet.append(["R-4", "qu-01", 99999999, "拨款4", "city-2016", 100])
     path = tmp_path / "allocations.xlsx"
     path.write_bytes(_saved(book))
     before = seeded.event_count()
@@ -286,5 +289,15 @@ def test_a_number_in_a_workbooks_date_column_is_refused_saying_it_is_a_number(
     assert (
         f"{path} [receive_allocation] row 2, effective: holds the number 43458, not a date: "
         "format the column as a date (日期)"
+    ) in result.stderr
+    for row, number, day in ((3, "20160901", "2016-09-01"), (4, "2016.0901", "2016-09-01")):
+        assert (
+            f"row {row}, effective: holds the number {number}, not a date: type it as {day} (as "
+            "text, or in a date cell): formatted as a date, the number is read as a count of "
+            "days, not as this day"
+        ) in result.stderr
+    assert (
+        "row 5, effective: holds the number 99999999, not a date: type the date as YYYY-MM-DD: "
+        "no date cell holds this number"
     ) in result.stderr
     assert seeded.event_count() == before
