@@ -436,6 +436,14 @@ _KEYS = frozenset(
 )  # fmt: skip
 
 
+def _unsaid(_returned: object) -> None:
+    """Nothing said after the import of a row whose call returns what the command line prints
+    (a street's or a village's name as recorded, the village a household moved from): an
+    import says after its count only what a row did besides (``CommandSpec.call``; since
+    session 34, tester c: a bare ``FILE line 2: 白石`` followed every village row, and a move
+    row named the village the household left as if it stood there)."""
+
+
 def _a(name: str, zh: str, kind: str = "text", default: Any = None, **kw: Any) -> Arg:
     kw.setdefault("key", name in _KEYS and kind == "text")
     return Arg(name, zh, kind, required=default is None, default=default, **kw)
@@ -600,7 +608,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "register_street",
         "登记街道",
         (_a("street", "街道"),),
-        lambda app, s, a: app.register_street(s, a["street"]),
+        lambda app, s, a: _unsaid(app.register_street(s, a["street"])),
     ),
     CommandSpec(
         "add_village",
@@ -610,7 +618,9 @@ _SPECS: tuple[CommandSpec, ...] = (
             _a("village", "村（社区）"),
             _a("relatively_poor", "相对贫困村", "bool", default=False),
         ),
-        lambda app, s, a: app.add_village(s, a["street"], a["village"], a["relatively_poor"]),
+        lambda app, s, a: _unsaid(
+            app.add_village(s, a["street"], a["village"], a["relatively_poor"])
+        ),
         was=("增加村居",),
     ),
     CommandSpec(  # since session 22
@@ -697,7 +707,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         "move",
         "迁移",
         (_HOUSEHOLD, _a("village", "村（社区）"), _a("reason", "原因")),
-        lambda app, s, a: app.move(s, a["household"], a["village"], a["reason"]),
+        lambda app, s, a: _unsaid(app.move(s, a["household"], a["village"], a["reason"])),
     ),
     CommandSpec(
         "change_members",

@@ -967,8 +967,12 @@ def _field_said(row: Row, field: str) -> str:
     return f"{field} (not a column of this row)"
 
 
-#: What every row has, given or not: its command and its provenance's columns.
-_ROW_FIELDS = frozenset({"command", "as", *(arg.name for arg in PROVENANCE)})
+#: What every row has, given or not: its command and its provenance's columns, and the keys
+#: of an export's line (``position``, ``recorded_at``, ``imported_by``, ``imported_by_role``).
+_ROW_FIELDS = frozenset(
+    {"command", "as", "position", "recorded_at", "imported_by", "imported_by_role"}
+    | {arg.name for arg in PROVENANCE}
+)
 
 #: A refusal's advice to void an entry: ``fupin correct household JH-0001 9 --reason …``.
 _CORRECT_ADVICE = re.compile(r"fupin correct (\w+) (\S+) (\d+)")
