@@ -435,13 +435,19 @@ class CaseworkCommands(LedgerCore):
         )
 
     def resolve_objection(self, stamp: Stamp, number: str, objection_id: str, upheld: bool) -> None:
-        """An objection answered (upheld: the household is not registered)."""
-        self.on_household(
-            stamp,
-            "resolve_objection",
-            number,
-            lambda h, p: h.resolve_objection(objection_id, upheld, p),
-        )
+        """An objection answered (upheld: the household is not registered). A dismissal of an
+        objection to a notice leads only to the registration, which is dated no earlier
+        (``Household.register``): it is dated by the end of the programme's last
+        year too (``check_registering_on``; since session 34, tester a: one dated 2019-01-03 was
+        taken, and the household stood under notice for good, neither registrable nor
+        correctable)."""
+
+        def act(household: Household, prov: Provenance) -> None:
+            if not upheld and household.stage == Stage.UNDER_NOTICE:
+                self.check_registering_on(prov.effective, "answer to an objection")
+            household.resolve_objection(objection_id, upheld, prov)
+
+        self.on_household(stamp, "resolve_objection", number, act)
 
     def sign(self, stamp: Stamp, number: str) -> None:
         """The household signs to confirm 签字确认."""
