@@ -912,6 +912,9 @@ class Verifier:
         # The largest checkpoint whose root matched (size, name) and the unsigned count there:
         # a later mismatch lies after it.
         self._matched: tuple[int, str] = (0, "")
+        #: The largest size of a checkpoint the ledger recorded that matched: said beside
+        #: where to look, never narrowing it (``_root_mismatch``; since session 34).
+        self._recorded_matched = 0
         self._unsigned_at_match = 0
         self._stopped: int | None = None  # where a row that cannot be read ended the check
         # Told each household's identification as the pass reads it (number, effective day,
@@ -2989,7 +2992,9 @@ class Verifier:
                 self.suspects.clear()
         while self.recorded and self.recorded[0][0] == size:
             _, recorded_root, label, where = self.recorded.pop(0)
-            if root != recorded_root:
+            if root == recorded_root:
+                self._recorded_matched = size
+            else:
                 # its signature verified (``read_recorded_checkpoints``): the events changed.
                 # Never narrows where to look (``_matched``): the store holds both the events
                 # and this root, and whoever holds the log key could sign another. Kept at
@@ -3023,12 +3028,27 @@ class Verifier:
         scope = scope if start else ""
         unsigned = self.report.unsigned - self._unsigned_at_match
         if not unsigned:
-            return f"{said}; every event{scope} is signed and matched its seal: look for {_A_SAVE}"
+            matched = f"every event{scope} is signed and matched its seal"
+            return f"{said}; {matched}: look for {_A_SAVE}{self._recorded_said(start)}"
         where = ", ".join(str(p) for p in self.suspects if p < size)
         if unsigned > len(self.suspects):
             where += f" and {unsigned - len(self.suspects):,} more"
         hint = f"every signed event matched its seal, so look at the {unsigned:,} unsigned{scope}"
-        return f"{said}; {hint}: {where}, or for {_A_SAVE}"
+        return f"{said}; {hint}: {where}, or for {_A_SAVE}{self._recorded_said(start)}"
+
+    def _recorded_said(self, start: int) -> str:
+        """What the ledger's own checkpoints that matched say of where to look: nothing that
+        narrows it, said so (since session 34, tester b: the inspector was sent to every
+        unsigned event from 0 and told nothing of a recorded checkpoint at 15833 that matched,
+        which a checkpoint file of the same head narrowed to 1)."""
+        matched = self._recorded_matched
+        if matched <= start:
+            return ""
+        return (
+            f" (the ledger's own checkpoint at size {matched} matched, but narrows nothing: "
+            "the store holds it beside the events, and whoever holds the log key could sign "
+            "another; a checkpoint file you kept does, given with --checkpoint)"
+        )
 
     def _check_checkpoint_files(self) -> None:
         # Keys pinned out of band replace the ledger's own registrations: whoever controls the

@@ -251,3 +251,37 @@ def test_a_row_deleted_before_a_recorded_checkpoint_is_reported_at_its_event_wit
     found = [(p.position, p.log_id) for p in report.problems if p.event == own(2)]
     assert found == [(own_first, own_first + 2)]  # its store id: the deleted row's is gone
     assert not report.ok
+
+
+def test_a_recorded_checkpoint_that_matched_is_said_beside_where_to_look(
+    plain: Plain, tmp_path: Path
+) -> None:
+    # Session 34, tester b: an event after the first recorded checkpoint altered, verify sent
+    # the inspector to every unsigned event from 0 and said nothing of the recorded
+    # checkpoint that matched; it still narrows nothing (the store holds it beside the events),
+    # but it is said, and a checkpoint file of the same head narrows.
+    copy = tmp_path / "copy.db"
+    fresh_copy(plain.path, copy)
+    first, second = plain.first.size, plain.second.size
+
+    def renamed(tree: dict[str, Any]) -> None:
+        tree["prov"]["__Provenance__"]["document"] = "江高发〔2016〕5号"
+
+    rewrite_state(copy, first + 1, renamed)  # after the first checkpoint, within the second
+
+    [problem] = verify_file(copy).problems
+    [with_file] = verify_file(copy, [plain.first]).problems
+
+    assert problem.reason.startswith(
+        f"the ledger's own checkpoint at size {second} no longer matches the events before it"
+    )
+    assert f"so look at the {second} unsigned: 0, 1, 2" in problem.reason
+    assert problem.reason.endswith(
+        f" (the ledger's own checkpoint at size {first} matched, but narrows nothing: the store "
+        "holds it beside the events, and whoever holds the log key could sign another; a "
+        "checkpoint file you kept does, given with --checkpoint)"
+    )
+    assert f"from position {first} on (checkpoint cp0 matched the first {first})" in (
+        with_file.reason
+    )
+    assert "the ledger's own checkpoint at size" not in with_file.reason.split(":", 1)[1]
