@@ -245,11 +245,22 @@ def _read_models_ahead(app: Ledger, report: VerifyReport) -> tuple[str, bool | N
             "rebuild` makes them anew (`fupin projections check` compares them with the "
             "events): find out who changed them"
         ), True
-    if found.both:
+    if found.within:  # tester b, session 34: said removed from the end, reports refusing
+        why = (
+            "events were removed from within the ledger after the read models counted them "
+            "(the problems above say where: a version missing, a gap in the ids), not from its "
+            "end; the reports still serve figures counted with them"
+        )
+    elif found.both:
+        retimed = (
+            ", or the recording time of the event there was changed (the problems above say so)"
+            if found.retimed
+            else ""
+        )
         why = (
             "events were removed from the end of the ledger after the read models counted "
-            "them, or the read models came from another copy of it (a restore brings them "
-            "with its own events and a rebuild makes them from the events there are: neither "
+            f"them{retimed}, or the read models came from another copy of it (a restore brings "
+            "them with its own events and a rebuild makes them from the events there are: neither "
             "leaves them ahead); every report refuses them. A checkpoint file signed after the "
             "missing events were recorded fails against this ledger (`fupin verify "
             "--checkpoint FILE`) and a backup taken then holds them"

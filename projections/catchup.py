@@ -318,10 +318,16 @@ def _ahead(ledger: Ledger, position: int, counted: str | None) -> str | None:
     recorded = _recorded_text(held.state)
     if counted is not None and recorded is not None and recorded != counted:
         return (
-            f"the event the ledger holds at notification {position} (recorded {recorded}) is "
-            f"not the one the read models counted there (recorded {counted})"
+            f"{_ANOTHER_EVENT} {position} (recorded {recorded}) is not the one the read models "
+            f"counted there (recorded {counted})"
         )
     return None
+
+
+#: What ``ahead_of_ledger`` says of ``pj_clock``'s count above the ledger's events.
+_ABOVE = "its count is above the ledger's {} events"
+#: How ``_ahead`` begins when the event at the position counted last is another, by its time.
+_ANOTHER_EVENT = "the event the ledger holds at notification"
 
 
 def _lost(what: str) -> InputError:
@@ -391,6 +397,13 @@ class Position:
     what: str
     past_end: bool
     both: bool
+    #: The ledger's last event is the one they counted last, but the ledger holds fewer events
+    #: than they counted: events were removed from within the log, not from its end, and the
+    #: reports, which compare the last event, serve (since session 34, tester b).
+    within: bool = False
+    #: The event at the position they counted last is another, by its recording time: removed
+    #: and others recorded under its id, or its time changed.
+    retimed: bool = False
 
 
 def ahead_of_ledger(ledger: Ledger, size: int) -> Position | None:
@@ -426,7 +439,7 @@ def ahead_of_ledger(ledger: Ledger, size: int) -> Position | None:
         size = ledger.event_count()
     clock: list[str] = []
     if counted is not None and counted > size:
-        clock.append(f"its count is above the ledger's {size} events")
+        clock.append(_ABOVE.format(size))
     if recorded is not None and last_time is not None and str(recorded) > last_time:
         clock.append(f"the ledger's last event was recorded {last_time}, before it")
     moved_back = counted is not None and counted > position
@@ -443,7 +456,18 @@ def ahead_of_ledger(ledger: Ledger, size: int) -> Position | None:
         else "pj_tracking holds no position for them"
     )
     if tracking is not None and (clock or counted is None):  # both records past the end
-        return Position(tracking, past_end=True, both=True)
+        retimed = tracking.startswith(_ANOTHER_EVENT)
+        return Position(tracking, past_end=True, both=True, retimed=retimed)
+    last_counted = recorded is not None and str(recorded) == last_time
+    if tracking is None and position == last_id and last_counted and clock == [_ABOVE.format(size)]:
+        return Position(
+            f"pj_clock has counted {counted} events, the last recorded {recorded}, which is "
+            f"the ledger's last event (notification {last_id}), but the ledger holds {size} "
+            "events",
+            past_end=True,
+            both=True,
+            within=True,
+        )
     if clock:
         return Position(f"{said_tracking}; while {said_clock}: {'; '.join(clock)}", True, False)
     exact = counted == size and recorded is not None and str(recorded) == last_time
