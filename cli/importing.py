@@ -896,7 +896,7 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     except MemoryError:
         raise  # too large, not damaged (read_bytes)
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
-        return [], [RowError(name, "file", _unreadable_xlsx(data, exc))]
+        return [], [RowError(name, "file", _unreadable_xlsx(data, exc, Path(name).name))]
     rows: list[Row] = []
     errors: list[RowError] = []
     notes: list[str] = []  # the notes sheets skipped

@@ -84,11 +84,22 @@ def _past_last(number: int) -> _Unsaved:
     )
 
 
-def _unreadable_xlsx(data: bytes, exc: Exception) -> str:
+#: The most bytes Excel's lock file ``~$NAME.xlsx`` holds (165: the user's name, padded).
+_LOCK_FILE_MOST = 4096
+
+
+def _unreadable_xlsx(data: bytes, exc: Exception, filename: str = "") -> str:
     """Why a workbook cannot be read, by what the file is (since session 21, before which
-    every one was "truncated"): an OLE file (an old .xls, WPS's .et, or any workbook saved
-    with a password, which Excel encrypts into one), text (a CSV file named .xlsx), or a
-    zip archive cut short or damaged."""
+    every one was "truncated"): Excel's lock file of a workbook open in it (``~$台账.xlsx``,
+    which ``*.xlsx`` picks up; since session 34, tester c: said truncated, as if the
+    officer's workbook were damaged), an OLE file (an old .xls, WPS's .et, or any workbook
+    saved with a password, which Excel encrypts into one), text (a CSV file named .xlsx), or
+    a zip archive cut short or damaged."""
+    if filename.startswith("~$") and not data.startswith(b"PK") and len(data) <= _LOCK_FILE_MOST:
+        return (
+            f"is the lock file Excel or WPS keeps while {filename[2:]} is open in it, not a "
+            "workbook: leave it out (close the workbook and it goes)"
+        )
     if data.startswith(_OLE_MAGIC):
         return (
             "is not an XLSX workbook but an OLE file: an Excel 97-2003 .xls, a WPS .et, or a "

@@ -51,3 +51,29 @@ def test_another_name_is_still_no_command(seeded: Fupin, tmp_path: Path) -> None
 
     assert refused.exit_code == 2
     assert "'村(社区)登録' is not a command" in refused.stderr
+
+
+def test_excels_lock_file_is_named_as_one(seeded: Fupin, tmp_path: Path) -> None:
+    # tester c, F8: `*.xlsx` picks up ~$台账.xlsx while 台账.xlsx is open in Excel: it was
+    # said "not a readable XLSX workbook (truncated)", as if the officer's sheet were damaged.
+    lock = tmp_path / "~$台账.xlsx"
+    lock.write_bytes(b"\x08jn-01" + b"\x00" * 40 + b"\x08\x00j\x00n\x00" + b"\x20\x00" * 50)
+    before = seeded.event_count()
+
+    refused = seeded(f"import '{lock}'", "admin")
+
+    assert refused.exit_code == 2
+    assert (
+        "file: is the lock file Excel or WPS keeps while 台账.xlsx is open in it, not a "
+        "workbook: leave it out (close the workbook and it goes)"
+    ) in refused.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_truncated_workbook_is_still_said_truncated(seeded: Fupin, tmp_path: Path) -> None:
+    cut = tmp_path / "台账.xlsx"
+    cut.write_bytes(b"PK\x03\x04" + b"\x00" * 30)
+
+    refused = seeded(f"import '{cut}'", "admin")
+
+    assert "is not a readable XLSX workbook (truncated)" in refused.stderr
