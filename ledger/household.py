@@ -2289,8 +2289,6 @@ class Household(LedgerAggregate):
             )
         if step == "approved":
             self.check_paid_before_exit(prov.effective)
-            if not replay_spares("approval_before_assistance"):
-                self.check_assisted_before_exit(prov.effective)
         self._exit_advanced(step, prov)
 
     def check_exit_in_programme(
@@ -2359,38 +2357,6 @@ class Household(LedgerAggregate):
                 f"the exit approval is dated {effective}; {self.number} received a payment "
                 f"dated {paid} ({account} #{version}): no exit before a payment it received",
             )
-
-    def check_assisted_before_exit(self, effective: date) -> None:
-        """No exit approved before a pairing 结对帮扶 in force, an agreement 扶贫协议 or a
-        measure 一户一策 on record began: each begins only while the household is assisted
-        (``check_assisted_on``), so one entered after the approval and dated after it is
-        refused, and the approval entered after it is too (since session 34, tester a: the
-        approval was judged against payments alone, and the order of entry decided whether the
-        ledger held a helper, an agreement and a measure begun after the exit)."""
-        begun = [
-            *(
-                (day, f"{helper}'s pairing (entry {self.pairing_entries.get(helper, '?')})")
-                for helper, day in self.paired_on.items()
-                if helper in self.helpers
-            ),
-            *((day, f"an agreement (entry {v})") for v, day in self.agreement_entries.items()),
-            *(
-                (day, f"measure {m} (entry {self.measure_entries.get(m, '?')})")
-                for m, day in self.measures_planned_on.items()
-                if m in self.measures
-            ),
-        ]
-        later = [(day, what) for day, what in begun if day > effective]
-        if not later:
-            return
-        day, what = max(later)
-        raise RuleError(
-            "effective",
-            f"the exit approval is dated {effective}; {self.number}'s {what} is dated {day}: "
-            "a helper is paired, an agreement signed and a measure planned only while the "
-            f"household is assisted, so the exit is approved on or after {day}, or that entry "
-            f"is voided first (fupin correct household {self.number} ENTRY --reason …)",
-        )
 
     def check_after_last_step(self, effective: date) -> None:
         """Exit steps happen in order in time too, not only in sequence."""

@@ -1381,9 +1381,6 @@ SPARED_BEFORE: dict[str, datetime] = {
     # an exit proposed or verified too late for its notice and approval by the programme's
     # last exit day (household.py; since session 34, tester a)
     "exit_without_notice_room": SESSION_34_RULES,
-    # an exit approved before a pairing, an agreement or a measure on record began
-    # (household.py; since session 34, tester a)
-    "approval_before_assistance": SESSION_34_RULES,
     # a household identified or registered after the programme's last year (programme.py)
     "late_registration": SESSION_28_RULES,
     # an officer's retirement or transfer dated before their entries (officer_entries.py)

@@ -644,10 +644,11 @@ class _Assistance:
     def begun_after(self, aggregate_id: str, approved_on: str | None) -> str:
         """What assistance began after an exit approved on ``approved_on`` and before the
         next return's approval ("" if none, or no approval): a pairing, an agreement or a
-        measure, each of which begins only while the household is assisted. The ledger
-        refuses such an approval since session 34 (``Household.check_assisted_before_exit``,
-        tester a), and an export's replay takes one an older fupin recorded as recorded
-        (``approval_before_assistance``)."""
+        measure, each of which begins only while the household is assisted (since session 34,
+        tester a: entered before the approval and dated after it, each was taken, and entered
+        after it each is refused, so the order of entry decided). A finding, not a refusal of
+        the approval: entries are entered late in any order, and a return to poverty recorded
+        after the approval may cover them (the fault runs to the next return's approval)."""
         if approved_on is None:
             return ""
         until = min((d for d in self.returns[aggregate_id] if d > approved_on), default="~")

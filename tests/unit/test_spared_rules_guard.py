@@ -25,7 +25,6 @@ REPORTED = {
     "signature_under_registration": "unsigned",
     "signature_after_registration": "signed-late",
     "exit_without_notice_room": "no-notice-room",
-    "approval_before_assistance": "assisted-after",
 }
 
 
