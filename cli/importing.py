@@ -1294,6 +1294,18 @@ def _unknown_column(spec: CommandSpec, header: str) -> str:
     """Why ``header`` names no column of ``spec``, and, when one of its words names one (its
     English or its Chinese half: ``落实情况 outcome``), how that column is headed (tester X,
     session 23: the message did not say that ``outcome`` is headed ``成效``)."""
+    unit = _UNIT.fullmatch(header)
+    if unit is not None:  # 金额（元）: a 台账's unit after its name (tester c, session 34)
+        stem = unit["stem"].strip()
+        for arg in (*PROVENANCE, *spec.args):
+            if stem.lower() in (arg.name, arg.zh):
+                return (
+                    f"{_UNKNOWN_COLUMN}: {unit['unit']} is no part of a header, and amounts "
+                    f"are in yuan: head it `{arg.zh}`, `{arg.name}` or `{arg.zh} {arg.name}`"
+                    if arg.kind == "yuan"
+                    else f"{_UNKNOWN_COLUMN}: {unit['unit']} is no part of a header: head it "
+                    f"`{arg.zh}`, `{arg.name}` or `{arg.zh} {arg.name}`"
+                )
     words = header.split()
     refused = REFUSED_COLUMNS.get(spec.name, {})
     for word in words:
@@ -1308,6 +1320,10 @@ def _unknown_column(spec: CommandSpec, header: str) -> str:
                 f"`{arg.name}` or `{arg.zh}`"
             )
     return _UNKNOWN_COLUMN
+
+
+#: A header with a unit in brackets after it (``金额（元）``, ``amount (yuan)``).
+_UNIT = re.compile(r"(?P<stem>[^（(]+?)\s*(?P<unit>[（(][^）)]*[）)])")
 
 
 def _command(name: str) -> CommandSpec | None:

@@ -77,3 +77,23 @@ def test_a_truncated_workbook_is_still_said_truncated(seeded: Fupin, tmp_path: P
     refused = seeded(f"import '{cut}'", "admin")
 
     assert "is not a readable XLSX workbook (truncated)" in refused.stderr
+
+
+def test_a_header_with_its_unit_is_told_how_the_column_is_headed(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # tester c, F4: 金额（元）, a 台账's usual header, was "unknown column" with no hint
+    sheet = _csv(
+        tmp_path / "拨付到账.csv",
+        ["编号", "记录人", "生效日期", "文件", "备注", "账户", "金额（元）"],
+        ["AL-1", "qu-01", "2016-09-01", "拨款", "", "city-2016", "100.00"],
+    )
+
+    refused = seeded(f"import {sheet}", "qu-01")
+
+    assert refused.exit_code == 2
+    assert (
+        "row 1, 金额（元）: unknown column: the header row (row 1) names each column in English, "
+        "Chinese or both, as `fupin import template` does: （元） is no part of a header, and "
+        "amounts are in yuan: head it `金额`, `amount` or `金额 amount`"
+    ) in refused.stderr
