@@ -210,6 +210,8 @@ def read_bytes(
         return [], [RowError(name, "file", _OLD_WORKBOOK)]
     try:
         if suffix in (".jsonl", ".ndjson", ".json"):
+            if _is_report_json(data):  # tester c, session 34: a "not valid JSON" line a line
+                return [], [RowError(name, "file", _A_REPORT_JSON)]
             return read_jsonl(name, data, ends)
         if suffix == ".csv":
             return read_csv(name, data, encoding)
@@ -218,6 +220,23 @@ def read_bytes(
     except MemoryError:
         return [], [RowError(name, "file", _NO_MEMORY)]
     return [], [RowError(name, "file", "is not .jsonl, .csv or .xlsx")]
+
+
+def _is_report_json(data: bytes) -> bool:
+    """Whether ``data`` is one JSON object that ``fupin export report`` writes, over many
+    lines (its first is ``{`` alone, which no JSONL line is), naming its ``report`` and no
+    ``command``. Read whole only then."""
+    if data.lstrip().split(b"\n", 1)[0].strip() != b"{":
+        return False
+    try:
+        found = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(found, dict)
+        and isinstance(found.get("report"), str)
+        and ("command" not in found)
+    )
 
 
 _READ_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv", ".xlsx"})
@@ -229,6 +248,16 @@ _OLD_WORKBOOK = (
 _A_REPORT = (
     "is a report written by fupin export report (its first line is '# report'), not rows to "
     "import: an import file has one header row of a command's columns (fupin import template)"
+)
+_A_REPORT_WORKBOOK = (
+    "is a report written by fupin export report (its first sheet is 'report', a column "
+    "'report' first), not rows to import: an import workbook has a sheet a command, each with "
+    "one header row of its columns (fupin import template)"
+)
+_A_REPORT_JSON = (
+    "is a report written by fupin export report (one JSON object naming its 'report'), not "
+    "rows to import: an import's JSON is a line a row, each naming its 'command' (JSONL, "
+    "fupin export events writes it)"
 )
 _BOM_ONLY = (
     "holds nothing but a byte-order mark (an empty sheet saved as CSV UTF-8): nothing to "
@@ -897,6 +926,13 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[Row], list[RowError]]:
         raise  # too large, not damaged (read_bytes)
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
         return [], [RowError(name, "file", _unreadable_xlsx(data, exc, Path(name).name))]
+    if (
+        sheets
+        and sheets[0][0] == "report"
+        and sheets[0][3][:1]
+        and sheets[0][3][0][:1] == ["report"]
+    ):  # fupin export report's workbook (tester c, session 34: a line a sheet, "not a command")
+        return [], [RowError(name, "file", _A_REPORT_WORKBOOK)]
     rows: list[Row] = []
     errors: list[RowError] = []
     notes: list[str] = []  # the notes sheets skipped

@@ -97,3 +97,20 @@ def test_a_header_with_its_unit_is_told_how_the_column_is_headed(
         "Chinese or both, as `fupin import template` does: （元） is no part of a header, and "
         "amounts are in yuan: head it `金额`, `amount` or `金额 amount`"
     ) in refused.stderr
+
+
+@pytest.mark.parametrize("form", ["xlsx", "json"])
+def test_a_report_exported_as_a_workbook_or_json_is_said_to_be_one(
+    seeded: Fupin, tmp_path: Path, form: str
+) -> None:
+    # tester c, F3: the CSV report was told it is one; the workbook got a line a sheet ("not a
+    # command"), the JSON a line a line ("not valid JSON")
+    path = tmp_path / f"funds.{form}"
+    seeded.ok(f"export report funds --format {form} -o {path}", "admin")
+
+    refused = seeded(f"import {path}", "qu-01")
+
+    assert refused.exit_code == 2
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{path}, file: is a report written by fupin export report (")
+    assert lines[1:] == ["refused: 1 error(s) in 0 row(s); nothing written"]
