@@ -1,7 +1,9 @@
-"""Session 34, tester c: the command 村（社区）登记 (add_village) named with half-width brackets,
-as typed without a Chinese input method's full-width mode, was "not a command" as a sheet's
-name, a CSV file's name and a 命令 cell, while the header 村(社区) is read so (docs/import.md:
-a sheet's name and a command cell are read as headers are)."""
+"""Session 34, tester c (a town officer's spreadsheets): how an import reads the files it is
+given. A command named with half-width brackets (村(社区)登记, as typed without a Chinese
+input method's full-width mode) was "not a command" as a sheet's name, a CSV file's name and a
+命令 cell, while the header 村(社区) is read so (docs/import.md: a sheet's name and a command
+cell are read as headers are); Excel's lock file was said truncated; a header with its unit
+(金额（元）) got no hint; a report written as a workbook or JSON was not told to be one."""
 
 from __future__ import annotations
 
