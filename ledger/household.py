@@ -289,6 +289,12 @@ MAX_NOTICE_DAYS = 30
 EXIT_NOTICE_DAYS_CITED = " (the programme's notice days, 四(一)'s, for the exit notice of 六(六))"
 
 
+#: Who voids a payment a household's correction waits on: not always the officer told (a
+#: street officer voiding a measure paid from a city account; since session 34, tester a:
+#: told to void it, then refused as not the district's).
+_BY_ITS_OFFICER = "by an officer who records on {}: the district for a city or district account"
+
+
 def check_notice_length(start: date, end: date, min_days: int, cited: str = "") -> None:
     """A public notice ends on or after its start and lasts at least ``min_days``, both its
     days included (``cited``: the plan's article, after the rule). An end before the start is
@@ -2859,7 +2865,10 @@ class Household(LedgerAggregate):
         for version, (account, paid) in self.receipt_entries.items():
             day = self.receipt_dates.get((account, paid))
             if day is not None and day > exited:
-                way = f"void that payment first (fupin correct fund {account} {paid} --reason …)"
+                way = (
+                    f"void that payment first (fupin correct fund {account} {paid} --reason …, "
+                    f"{_BY_ITS_OFFICER.format(account)})"
+                )
                 found.append((version, day, f"a payment received ({account} #{paid})", way))
         return sorted(found)
 
@@ -2910,7 +2919,8 @@ class Household(LedgerAggregate):
             raise RuleError(
                 "version",
                 f"{account} #{disbursement} paid measure {measure_id}: void that payment "
-                f"(fupin correct fund {account} {disbursement} --reason …) first, then the measure",
+                f"(fupin correct fund {account} {disbursement} --reason …, "
+                f"{_BY_ITS_OFFICER.format(account)}) first, then the measure",
             )
 
     def check_pairing_voidable(self, version: int, helper: str) -> None:

@@ -69,6 +69,12 @@ def test_a_paid_measure_is_voided_only_once_its_payment_is(seeded: Fupin) -> Non
     refused = seeded(VOID.format(planned), "jn-01")
 
     assert_refused(refused, "version", "paid measure m-1: void that payment")
+    # who voids it (session 34, tester a: jn-01 was sent to a correction only the district may
+    # record)
+    assert (
+        "by an officer who records on city-2016: the district for a city or district account) "
+        "first, then the measure"
+    ) in refused.stderr
     assert seeded.event_count() == before
     query = "query 'SELECT version FROM pj_disbursements' --format json"
     funds = orjson.loads(seeded.ok(query).stdout)
