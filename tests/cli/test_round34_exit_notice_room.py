@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 from ledger.application import open_ledger
-from ledger.values import REPLAY_SPARED
+from ledger.values import replayed_as_recorded
 
 from tests.cli.conftest import Fupin, assert_refused, doc, reimported
 from tests.support import stamp
@@ -99,11 +99,10 @@ def test_an_older_ledgers_stranded_exit_moves_and_the_report_lists_it(
 ) -> None:
     _assessed(seeded)
     app = open_ledger(seeded.store)
-    spared = REPLAY_SPARED.set(True)  # as a fupin before session 34 took it
     try:
-        app.propose_exit(stamp(JN, date(2019, 1, 28)), "JH-0001", 2018)
+        with replayed_as_recorded():  # as a fupin before session 34 took it
+            app.propose_exit(stamp(JN, date(2019, 1, 28)), "JH-0001", 2018)
     finally:
-        REPLAY_SPARED.reset(spared)
         app.close()
 
     moved = reimported(seeded, tmp_path)
