@@ -532,9 +532,8 @@ _AMENDABLE = (
     Arg("year", "年度", "int", required=False),
     Arg("street", "街道", required=False),
     Arg("scope", "范围", required=False),
-    Arg(
-        "source", "来源", required=False, help=_SOURCE, coded=parse_source
-    ),  # an account's (since session 22)
+    # an account's (since session 22)
+    Arg("source", "来源", required=False, help=_SOURCE, coded=parse_source),
     Arg("donor", "捐赠方", required=False),
 )
 
