@@ -431,6 +431,7 @@ class Household(LedgerAggregate):
             *("HelperUnpaired", "ReturnAdvanced", "Reviewed", "MembersChanged"),
             "Closed",
             "Moved",
+            "ExitWithdrawn",
         }
     )
     #: Of an exit's steps, only its approval is an entry a correction voids; of a return's,
@@ -2248,6 +2249,12 @@ class Household(LedgerAggregate):
 
     @event("ExitWithdrawn")
     def _exit_withdrawn(self, reason: str, prov: Provenance) -> None:
+        # What a correction of the withdrawal puts back (``undo_withdrawal``; since session 34)
+        was = (
+            *(tuple(self.exit_steps), tuple(self.exit_dates), self.exit_year),
+            *(self.exit_notice_end, self.proposal_assessment, self.exit_withdrawn_on),
+        )
+        self.remember_entry("ExitWithdrawn", prov, was)
         # The withdrawn proposal's assessment no longer holds an exit up: it may be corrected.
         if self.proposal_assessment is not None:
             self.exit_assessments.discard(self.proposal_assessment)
@@ -2669,6 +2676,28 @@ class Household(LedgerAggregate):
             self.check_members_change_voidable(version)
         if kind == "Moved":
             self.check_move_voidable(version)
+        if kind == "ExitWithdrawn":
+            self.check_withdrawal_voidable(version)
+
+    def check_withdrawal_voidable(self, version: int) -> None:
+        """An exit withdrawn in error (the wrong household, a slip) is voided (since session
+        34, tester a: it could not be, and proposed anew the exit started over, a 2018 one past
+        the last day for its notice, a talk 约谈 owed for a typing error): the exit is back
+        where it stood, to be carried on or withdrawn again. Only the latest withdrawal, while
+        no exit was proposed since and the household is not closed."""
+        later = [v for v, (kind, _) in self.entries.items() if kind == "ExitWithdrawn"]
+        if self.exit_steps or version != max(later):
+            raise RuleError(
+                "version",
+                f"an exit of {self.number} was proposed since this withdrawal: only the "
+                "withdrawal of the latest exit is voided, while no exit was proposed since",
+            )
+        if self.closed_on is not None:
+            raise RuleError(
+                "version",
+                f"{self.number} was closed on {self.closed_on}, after this withdrawal: a "
+                "closed household has no exit under way",
+            )
 
     def check_members_change_voidable(self, version: int) -> None:
         """A change of members typed on the wrong household or with the wrong date is voided
@@ -3000,6 +3029,19 @@ class Household(LedgerAggregate):
         elif kind == "Moved":  # the latest move never was: back in the village before it
             self.moves = [m for m in self.moves if m[3] not in self.voided]
             self.village = key
+        elif kind == "ExitWithdrawn":
+            self.undo_withdrawal(key)
+
+    def undo_withdrawal(self, was: tuple[Any, ...]) -> None:
+        """The exit withdrawn in error is under way again, as it stood (since session 34)."""
+        steps, dates, year, notice_end, assessment, withdrawn_before = was
+        self.exit_steps, self.exit_dates = list(steps), list(dates)
+        self.exit_year, self.exit_notice_end = year, notice_end
+        self.proposal_assessment = assessment
+        if assessment is not None:
+            self.exit_assessments.add(assessment)
+        self.exits_on_record += 1
+        self.exit_withdrawn_on = withdrawn_before
 
     def undo_members_change(self, was: tuple[int, Personal, date]) -> None:
         """The latest live change of members never was: the members, personal data and their

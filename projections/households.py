@@ -631,6 +631,7 @@ def exit_withdrawn(db: Database, fact: Fact) -> None:
     row = db.held("households", Held).row(db, fact.aggregate_id)
     if row is not None:
         cycle = row["exit_cycle"]
+        db.memo(_WITHDRAWALS)[(fact.aggregate_id, fact.version)] = (cycle, row["exit_year"])
         _set(db, fact, exit_year=None, exit_cycle=None if cycle is None else cycle + 1)
 
 
@@ -684,6 +685,12 @@ def return_advanced(db: Database, fact: Fact) -> None:
 
 
 #: The memo of the exit approvals this transaction wrote: (aggregate id, version) -> day.
+#: The memo of the exit withdrawals this transaction wrote: their cycle and exit year.
+_WITHDRAWALS = "households.withdrawals"
+_WITHDRAWAL = (
+    "SELECT exit_cycle, year FROM pj_exit_steps WHERE aggregate_id = ? AND version = ? "
+    "AND step = 'withdrawn'"
+)
 _APPROVALS = "households.approvals"
 #: The memo of the return approvals this transaction wrote, as ``_APPROVALS``; and of those it
 #: voided (``voided_return``: the casework model judges the unpairings since again).
@@ -742,7 +749,11 @@ def corrected(db: Database, fact: Fact) -> None:
     key = (fact.aggregate_id, version)
     approved = _entry_day(db, _APPROVALS, _APPROVAL_DAY, key)
     returned = None if approved is not None else _entry_day(db, _RETURNS, _RETURN_DAY, key)
-    if approved is not None:
+    withdrawn = db.memo(_WITHDRAWALS).get(key) or db.peek(_WITHDRAWAL, key)
+    if withdrawn is not None:  # since session 34: the exit is under way again, as it stood
+        db.write("DELETE FROM pj_exit_steps WHERE aggregate_id = ? AND version = ?", key)
+        _set(db, fact, exit_cycle=withdrawn[0], exit_year=withdrawn[1])
+    elif approved is not None:
         _approval_voided(db, fact, row, approved)
     elif returned is not None:
         _return_voided(db, fact, row, returned)

@@ -1,0 +1,61 @@
+"""Session 34, tester a: an exit withdrawn in error could not be voided (``ExitWithdrawn`` was
+no correctable entry), and proposed anew it started over: a 2018 exit withdrawn by a slip in
+late January 2019 could no longer be noticed and approved by the last day, and the street owed
+a talk 约谈 for a typing error. A withdrawal is voided now: the exit is under way again as it
+stood, to be carried on or withdrawn again; the read models, rebuilt or caught up, agree."""
+
+from __future__ import annotations
+
+import orjson
+
+from tests.cli.conftest import Fupin, assert_refused, doc, last_entry
+
+STORE_INDEPENDENT = "a household's exit steps and their read models: SQLite is enough"
+
+JN = "jn-01"
+
+
+def _noticed_then_withdrawn(fupin: Fupin) -> int:
+    """JH-0001's 2016 exit noticed to 2016-12-10 and withdrawn on the 11th: its entry."""
+    fupin.ok(f"household assess JH-0001 2016 --income 9000 {doc('2016-12-01')}", JN)
+    fupin.ok(f"household propose-exit JH-0001 2016 {doc('2016-12-02')}", JN)
+    fupin.ok(f"household verify-exit JH-0001 {doc('2016-12-03')}", JN)
+    fupin.ok("household exit-notice JH-0001 --start 2016-12-04 --end 2016-12-10 -d 公示", JN)
+    fupin.ok(f"household withdraw-exit JH-0001 --reason 录错户 {doc('2016-12-11')}", JN)
+    return last_entry(fupin, "JH-0001", "ExitWithdrawn")
+
+
+def _steps(fupin: Fupin) -> list[str]:
+    shown = orjson.loads(fupin.ok("household show JH-0001 --format json", "admin").stdout)
+    return [str(step["step"]) for step in shown["exit_steps"]]
+
+
+def test_a_withdrawal_voided_puts_the_exit_back_where_it_stood(seeded: Fupin) -> None:
+    entry = _noticed_then_withdrawn(seeded)
+    assert _steps(seeded)[-1] == "withdrawn"
+
+    seeded.ok(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2016-12-12')}", JN)
+
+    assert _steps(seeded) == ["proposed", "verified", "noticed"]
+    seeded.ok(f"household approve-exit JH-0001 {doc('2016-12-12')}", "qu-01")
+    assert _steps(seeded) == ["proposed", "verified", "noticed", "approved"]
+    shown = orjson.loads(seeded.ok("household show JH-0001 --format json", "admin").stdout)
+    assert shown["facts"][0]["stage"] == "exited"
+    seeded.ok("projections check", "admin")  # the read models equal a rebuild's
+    seeded.ok("verify", "admin")
+
+
+def test_only_the_withdrawal_of_the_latest_exit_is_voided(seeded: Fupin) -> None:
+    entry = _noticed_then_withdrawn(seeded)
+    seeded.ok(f"household propose-exit JH-0001 2016 {doc('2016-12-12')}", JN)
+    before = seeded.event_count()
+
+    refused = seeded(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2016-12-13')}", JN)
+
+    assert_refused(
+        refused,
+        "version",
+        "an exit of JH-0001 was proposed since this withdrawal: only the withdrawal of the "
+        "latest exit is voided",
+    )
+    assert seeded.event_count() == before
