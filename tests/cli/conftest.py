@@ -127,6 +127,16 @@ def history_rows(fupin: Fupin, number: str) -> list[dict[str, object]]:
     return rows
 
 
+def exit_noticed(fupin: Fupin) -> None:
+    """``seeded``'s JH-0001 with its 2016 exit under way: assessed on 2016-12-01 (9,000 yuan),
+    proposed on the 2nd, verified on the 3rd and noticed from the 4th to the 10th."""
+    officer = "jn-01"
+    fupin.ok(f"household assess JH-0001 2016 --income 9000 {doc('2016-12-01')}", officer)
+    fupin.ok(f"household propose-exit JH-0001 2016 {doc('2016-12-02')}", officer)
+    fupin.ok(f"household verify-exit JH-0001 {doc('2016-12-03')}", officer)
+    fupin.ok("household exit-notice JH-0001 --start 2016-12-04 --end 2016-12-10 -d 公示", officer)
+
+
 def last_entry(fupin: Fupin, number: str, event: str) -> int:
     """The version of the household's last ``event`` entry."""
     found = [int(str(r["version"])) for r in history_rows(fupin, number) if r["event"] == event]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import orjson
 
-from tests.cli.conftest import Fupin, doc
+from tests.cli.conftest import Fupin, doc, exit_noticed
 
 STORE_INDEPENDENT = "an exit's approval against the household's entries: SQLite is enough"
 
@@ -20,10 +20,7 @@ JN = "jn-01"
 def _noticed_then_assisted(fupin: Fupin) -> None:
     """JH-0001's 2016 exit noticed to 2016-12-10, then c-2 paired on the 13th, an agreement
     signed on the 13th and measure m-9 planned on the 14th."""
-    fupin.ok(f"household assess JH-0001 2016 --income 9000 {doc('2016-12-01')}", JN)
-    fupin.ok(f"household propose-exit JH-0001 2016 {doc('2016-12-02')}", JN)
-    fupin.ok(f"household verify-exit JH-0001 {doc('2016-12-03')}", JN)
-    fupin.ok("household exit-notice JH-0001 --start 2016-12-04 --end 2016-12-10 -d 公示", JN)
+    exit_noticed(fupin)
     fupin.ok(f"household pair JH-0001 c-2 {doc('2016-12-13')}", JN)
     fupin.ok(f"household agree JH-0001 {doc('2016-12-13')}", JN)
     plan = "household plan-measure JH-0001 m-9 --category education --budget 10"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import orjson
 
-from tests.cli.conftest import Fupin, assert_refused, doc, last_entry
+from tests.cli.conftest import Fupin, assert_refused, doc, exit_noticed, last_entry
 
 STORE_INDEPENDENT = "a household's exit steps and their read models: SQLite is enough"
 
@@ -17,10 +17,7 @@ JN = "jn-01"
 
 def _noticed_then_withdrawn(fupin: Fupin) -> int:
     """JH-0001's 2016 exit noticed to 2016-12-10 and withdrawn on the 11th: its entry."""
-    fupin.ok(f"household assess JH-0001 2016 --income 9000 {doc('2016-12-01')}", JN)
-    fupin.ok(f"household propose-exit JH-0001 2016 {doc('2016-12-02')}", JN)
-    fupin.ok(f"household verify-exit JH-0001 {doc('2016-12-03')}", JN)
-    fupin.ok("household exit-notice JH-0001 --start 2016-12-04 --end 2016-12-10 -d 公示", JN)
+    exit_noticed(fupin)
     fupin.ok(f"household withdraw-exit JH-0001 --reason 录错户 {doc('2016-12-11')}", JN)
     return last_entry(fupin, "JH-0001", "ExitWithdrawn")
 
