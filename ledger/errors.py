@@ -130,10 +130,11 @@ _BARE_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
 #: A name the ledger writes in hex (since session 34): a master or signing key's id (16 hex
 #: digits of a SHA-256), a hash or root (64), a UUID; lowercase, at least one letter a-f,
 #: joined to no other letter or digit. Its digits are no personal number however they fall:
-#: 1 id in ~2,000 holds a run like a bare mobile number (``7334b14872925669``), and the
-#: refusal naming it was redacted (test_master_key_round12_rotation, one CI run in a few
-#: hundred). An ID card holds no a-f and a phone is written in digits, so neither is one; a
-#: phone joined to hex letters (``13800138000abcde``) would be quoted, which no officer writes.
+#: 1 id in ~2,600 holds a run like a bare mobile number (``7334b14872925669``; a 64-digit hash
+#: 1 in ~310), and the refusal naming it was redacted (test_master_key_round12_rotation, one
+#: CI run in a few hundred). An ID card holds no a-f and a phone is written in digits, so
+#: neither is one; a phone joined to hex letters (``13800138000abcde``) would be quoted, which
+#: no officer writes.
 _HEX_NAME = re.compile(
     r"(?<![0-9A-Za-z-])(?=[0-9a-f-]*[a-f])"
     r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})"
