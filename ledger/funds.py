@@ -510,11 +510,17 @@ def _paid_to(payment: Disbursement) -> str:
 
 
 def lowest_balance(flows: list[tuple[date, int]]) -> tuple[date, int] | None:
-    """The first day the running balance of ``flows`` goes below zero, and by how much; None if
-    it never does. Money arriving on a day counts before money leaving it."""
+    """The first day the balance of ``flows`` goes below zero, and by how much at that day's
+    end, the day's lowest (money arriving on a day counts before money leaving it); None if it
+    never does. Since session 34 (re-tester r) the day's shortfall: the balance at the first
+    payment of the day to cross zero was said (a payment of 75 leaving a day 25 short was told
+    "5.00 yuan short", and lowered by that, still refused)."""
+    by_day: dict[date, int] = {}
+    for day, amount in flows:
+        by_day[day] = by_day.get(day, 0) + amount
     running = 0
-    for day, amount in sorted(flows, key=lambda flow: (flow[0], -flow[1])):
-        running += amount
+    for day in sorted(by_day):
+        running += by_day[day]
         if running < 0:
             return day, running
     return None

@@ -864,3 +864,22 @@ def test_an_allocation_a_payment_rests_on_names_the_shortfall() -> None:
         "voiding this allocation would leave c 800.00 yuan short on 2016-07-02: payments made "
         "from it by then rest on it"
     )
+
+
+def test_a_payment_refused_for_a_day_short_names_the_days_shortfall() -> None:
+    # Session 34, re-tester r: 100 on 08-01, five payments of 10 on 09-30, 100 on 10-01; a
+    # payment of 75 on 09-15 leaves 09-30 short by 25 (100 - 50 - 75), said "5.00 yuan short";
+    # lowered by 5 it was still refused ("10.00 yuan short"). Lowered by 25, it fits.
+    fund = _account()
+    fund.receive(10_000, Provenance(QU, "officer", date(2016, 8, 1), "拨款1"))
+    for n in range(5):
+        paid = Provenance(QU, "officer", date(2016, 9, 30), f"凭证{n}")
+        fund.disburse(Disbursement(1_000, "working", "working"), paid)
+    fund.receive(10_000, Provenance(QU, "officer", date(2016, 10, 1), "拨款2"))
+    early = Provenance(QU, "officer", date(2016, 9, 15), "凭证9")
+
+    with pytest.raises(RuleError) as refused:
+        fund.disburse(Disbursement(7_500, "working", "working"), early)
+
+    assert "would be 25.00 yuan short on 2016-09-30" in refused.value.rule
+    fund.disburse(Disbursement(5_000, "working", "working"), early)
