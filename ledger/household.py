@@ -2684,7 +2684,8 @@ class Household(LedgerAggregate):
         34, tester a: it could not be, and proposed anew the exit started over, a 2018 one past
         the last day for its notice, a talk 约谈 owed for a typing error): the exit is back
         where it stood, to be carried on or withdrawn again. Only the latest withdrawal, while
-        no exit was proposed since and the household is not closed."""
+        no exit was proposed since, the household is not closed and the assessment the exit
+        rested on is not voided since."""
         later = [v for v, (kind, _) in self.entries.items() if kind == "ExitWithdrawn"]
         if self.exit_steps or version != max(later):
             raise RuleError(
@@ -2697,6 +2698,16 @@ class Household(LedgerAggregate):
                 "version",
                 f"{self.number} was closed on {self.closed_on}, after this withdrawal: a "
                 "closed household has no exit under way",
+            )
+        year, assessment = self.entries[version][1][2], self.entries[version][1][4]
+        if assessment is not None and assessment in self.voided:
+            # re-tester r, session 34: the exit came back resting on no income, said nothing
+            raise RuleError(
+                "version",
+                f"the {year} income assessment the withdrawn exit rested on (entry "
+                f"{assessment}) was voided since: the exit cannot stand as it stood; propose "
+                f"it anew on the year's assessment (fupin household propose-exit {self.number} "
+                f"{year})",
             )
 
     def check_members_change_voidable(self, version: int) -> None:

@@ -56,3 +56,21 @@ def test_only_the_withdrawal_of_the_latest_exit_is_voided(seeded: Fupin) -> None
         "latest exit is voided",
     )
     assert seeded.event_count() == before
+
+
+def test_a_withdrawal_is_not_voided_once_the_assessment_of_its_exit_is(seeded: Fupin) -> None:
+    # Re-tester r, session 34: the exit came back under way on no income, said "corrected"
+    entry = _noticed_then_withdrawn(seeded)
+    assessed = last_entry(seeded, "JH-0001", "IncomeAssessed")
+    seeded.ok(f"correct household JH-0001 {assessed} --reason 录错 {doc('2016-12-12')}", JN)
+    before = seeded.event_count()
+
+    refused = seeded(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2016-12-13')}", JN)
+
+    assert_refused(
+        refused,
+        "version",
+        f"the 2016 income assessment the withdrawn exit rested on (entry {assessed}) was voided "
+        "since: the exit cannot stand as it stood; propose it anew",
+    )
+    assert seeded.event_count() == before
