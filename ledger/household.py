@@ -2347,16 +2347,16 @@ class Household(LedgerAggregate):
         income = self.incomes.get(year)
         if income is not None and income >= threshold_fen:
             return
-        now = (
-            "has no assessment"
+        now = (  # none is not "below" (re-tester r, session 34)
+            f"has no assessment in force, and the {year} threshold is"
             if income is None
-            else f"is now assessed at {format_yuan(income)} yuan"
+            else f"is now assessed at {format_yuan(income)} yuan, below the {year} threshold"
         )
         raise RuleError(
             "income",
-            f"{self.number}'s {year} income {now}, below the {year} threshold "
-            f"{format_yuan(threshold_fen)} yuan: an exit rests on the year's latest assessment; "
-            "withdraw the exit (fupin household withdraw-exit) or assess the year again",
+            f"{self.number}'s {year} income {now} {format_yuan(threshold_fen)} yuan: an exit "
+            "rests on the year's latest assessment; withdraw the exit (fupin household "
+            "withdraw-exit) or assess the year again",
         )
 
     def check_paid_before_exit(self, effective: date) -> None:
