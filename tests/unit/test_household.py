@@ -1410,3 +1410,16 @@ def test_a_household_looked_up_as_typed_wrong_is_not_found_with_how_to_type_it(
         "no household 'ＪＨ－９' on record "
         "(it holds spaces, invisible or full-width characters: 'JH-9'?)"
     )
+
+
+def test_an_exit_on_a_year_with_no_assessment_in_force_is_said_so() -> None:
+    # Re-tester r, session 34: "income has no assessment, below the 2016 threshold"
+    household = bare_household("JH-1", 1, PROV)
+    household.exit_year = 2016
+
+    with pytest.raises(RuleError) as refused:
+        household.check_exit_income(lambda year, area: 810_000)
+
+    assert refused.value.rule.startswith(
+        "JH-1's 2016 income has no assessment in force, and the 2016 threshold is 8100.00 yuan:"
+    )
