@@ -2684,8 +2684,8 @@ class Household(LedgerAggregate):
         34, tester a: it could not be, and proposed anew the exit started over, a 2018 one past
         the last day for its notice, a talk 约谈 owed for a typing error): the exit is back
         where it stood, to be carried on or withdrawn again. Only the latest withdrawal, while
-        no exit was proposed since, the household is not closed and the assessment the exit
-        rested on is not voided since."""
+        no exit was proposed since, the household is not closed, and nothing but visits was
+        recorded on it since (the assessment the exit rested on voided is said so)."""
         later = [v for v, (kind, _) in self.entries.items() if kind == "ExitWithdrawn"]
         if self.exit_steps or version != max(later):
             raise RuleError(
@@ -2700,6 +2700,22 @@ class Household(LedgerAggregate):
                 "closed household has no exit under way",
             )
         year, assessment = self.entries[version][1][2], self.entries[version][1][4]
+        # Only visits since: anything else may change what the exit was judged on (an
+        # amendment of its area or key target, a change of members, an assessment voided;
+        # re-tester r, session 34: an urban household without labour capacity then exited)
+        visits = sum(
+            1 for v, (k, _) in self.entries.items() if v > version and k == "VisitRecorded"
+        )
+        if self.version - version != visits and not (
+            assessment is not None and assessment in self.voided
+        ):
+            raise RuleError(
+                "version",
+                f"entries other than visits were recorded on {self.number} since this "
+                f"withdrawal (entry {version}; its latest entry is {self.version}): what the "
+                "exit was judged on may have changed, so it cannot stand as it stood; propose "
+                f"it anew (fupin household propose-exit {self.number} {year})",
+            )
         if assessment is not None and assessment in self.voided:
             # re-tester r, session 34: the exit came back resting on no income, said nothing
             raise RuleError(

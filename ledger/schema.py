@@ -227,8 +227,8 @@ def _earlier_key_guard(body: str, events: str) -> str | None:
             return (
                 "note: {said}: their function {function} is an earlier fupin's, which lets "
                 f"through {lets}: not a problem verify can judge (it changes no event), but "
-                "a role the table's grants allow may do so. {again} it (that installs the "
-                "current one)"
+                "a role the table's grants allow may do so. protect_events run again installs "
+                "the current one. {again} it"
             )
     return (
         "note: {said}: their function {function} was replaced (CREATE OR REPLACE FUNCTION): "

@@ -74,3 +74,32 @@ def test_a_withdrawal_is_not_voided_once_the_assessment_of_its_exit_is(seeded: F
         "since: the exit cannot stand as it stood; propose it anew",
     )
     assert seeded.event_count() == before
+
+
+def test_a_withdrawal_is_not_voided_once_the_household_was_amended_since(seeded: Fupin) -> None:
+    # Re-tester r, session 34: amended (to urban, no key target) after the withdrawal, the household
+    # then exited on the voided withdrawal
+    entry = _noticed_then_withdrawn(seeded)
+    amend = "household amend JH-0001 --area urban --reason 核实为城镇"
+    seeded.ok(f"{amend} {doc('2016-12-12')}", JN)
+    before = seeded.event_count()
+
+    refused = seeded(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2016-12-13')}", JN)
+
+    assert_refused(
+        refused,
+        "version",
+        f"entries other than visits were recorded on JH-0001 since this withdrawal (entry {entry}; "
+        "its latest entry is",
+    )
+    assert "propose it anew (fupin household propose-exit JH-0001 2016)" in refused.stderr
+    assert seeded.event_count() == before
+
+
+def test_a_withdrawal_is_voided_past_visits_recorded_since(seeded: Fupin) -> None:
+    entry = _noticed_then_withdrawn(seeded)
+    seeded.ok(f"household visit JH-0001 --helper c-1 --summary 走访 {doc('2016-12-12')}", JN)
+
+    seeded.ok(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2016-12-13')}", JN)
+
+    assert _steps(seeded) == ["proposed", "verified", "noticed"]
