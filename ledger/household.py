@@ -2118,8 +2118,8 @@ class Household(LedgerAggregate):
         raise RuleError(
             "effective",
             f"the {year} exit's {what} is dated {effective}, after {latest}: a {year} exit is "
-            f"approved by {last} [三、六(六)], after a notice 公示 of at least {notice_days} days "
-            f"[六(六)] that starts no earlier than this {what} and ends by "
+            f"approved by {last} [三、六(六)], after a notice 公示 of at least {notice_days} days"
+            f"{EXIT_NOTICE_DAYS_CITED} that starts no earlier than this {what} and ends by "
             f"{last - timedelta(days=1)}: one taken on later could never be approved ({remedy})",
         )
 

@@ -1041,6 +1041,8 @@ def _timestamp_hint(text: str) -> str:
     judged as a date (``2018-06-13 9:00`` was told to give the date alone, which a time's
     option does not want) and a date and time apart were glued in the hint."""
     cleaned = text.strip()
+    if _LOWER_T_Z.fullmatch(cleaned):  # RFC 3339 allows them (re-tester r, session 34)
+        return "; write T and Z in capitals (2026-12-01T09:00:00Z)"
     split = _DATE_AND_CLOCK.fullmatch(cleaned)
     if split is None:
         return _date_hint(text)
@@ -1060,6 +1062,11 @@ def _timestamp_hint(text: str) -> str:
     return ""
 
 
+#: A timestamp right but for a lowercase ``t`` or ``z`` (``2026-12-01t09:00:00z``).
+_LOWER_T_Z = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
 #: A date and a time apart as a timestamp writes them (``T`` or one space), as typed.
 _DATE_AND_CLOCK = re.compile(r"(?P<day>[^T ]+)[T ](?P<clock>.+)")
 #: A date as a timestamp writes it.

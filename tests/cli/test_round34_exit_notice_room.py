@@ -48,7 +48,10 @@ def test_a_last_year_exit_proposed_too_late_for_its_notice_is_refused(seeded: Fu
         "the 2018 exit's proposal is dated 2019-01-25, after 2019-01-24: a 2018 exit is "
         "approved by 2019-01-31",
     )
-    assert "a notice 公示 of at least 7 days" in refused.stderr
+    assert (
+        "a notice 公示 of at least 7 days (the programme's notice days, 四(一)'s, for the exit "
+        "notice of 六(六)) that starts no earlier"
+    ) in refused.stderr
     assert "ends by 2019-01-30" in refused.stderr
     assert "could never be approved (date it on or before 2019-01-24)" in refused.stderr
     assert seeded.event_count() == before

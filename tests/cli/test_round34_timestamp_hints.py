@@ -54,6 +54,8 @@ def test_an_offset_written_otherwise_is_named(text: str) -> None:
         ("２０18-06-13 09:00", "'2018-06-13T09:00'?"),
         ("2018-6-13 09:00", "give the month and the day in two digits (2018-06-13)"),
         ("2018-06-13T09:00:00.0031234+08:00", FINER),
+        ("2026-12-01t09:00:00z", "write T and Z in capitals"),  # re-tester r, session 34
+        ("2026-12-01T09:00:00z", "write T and Z in capitals"),
     ],
 )
 def test_a_time_is_hinted_as_a_time(text: str, hint: str) -> None:
