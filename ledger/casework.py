@@ -34,8 +34,6 @@ from ledger.helpers import (
     taken_elsewhere,
 )
 from ledger.household import (
-    CLOSURE_REASONS,
-    CLOSURE_WORDS,
     ERASED,
     MAX_MEMBERS,
     PLACEHOLDERS,
@@ -45,6 +43,7 @@ from ledger.household import (
     Personal,
     Stage,
     Unpairing,
+    parse_closure_reason,
     parse_return_step,
 )
 from ledger.places import Street
@@ -248,7 +247,7 @@ class CaseworkCommands(LedgerCore):
         pairings end on its date: an enterprise's or cooperative's is released on its record
         of its pairings in the same save (``PairingReleased``), free to pair another household
         一对一 from that day."""
-        why = parse_category(because, CLOSURE_REASONS, CLOSURE_WORDS, "because")
+        why = parse_closure_reason(because)
         other = into.strip()
 
         def attempt() -> list[LedgerAggregate]:

@@ -38,11 +38,10 @@ from ledger.funds import (
 )
 from ledger.helpers import HELPER_KINDS, KIND_WORDS, parse_kind
 from ledger.household import (
-    CLOSURE_REASONS,
-    CLOSURE_WORDS,
     RETURN_STEP_WORDS,
     RETURN_STEPS,
     Personal,
+    parse_closure_reason,
     parse_return_step,
 )
 from ledger.inspections import LEVEL_WORDS, LEVELS, parse_level
@@ -184,12 +183,6 @@ def parse_value(arg: Arg, value: Any, *, cells: bool = True) -> Any:
 def parse_measure_category(value: str, field: str = "category") -> str:
     """A measure's category as it records it, as ``Ledger.plan_measure`` reads it."""
     return parse_category(value, field=field)
-
-
-def parse_closure_reason(value: str, field: str = "because") -> str:
-    """A closure's reason (``close``'s ``because``) as it records it, as
-    ``Ledger.close_household`` reads it."""
-    return parse_category(value, CLOSURE_REASONS, CLOSURE_WORDS, field)
 
 
 def coded_as_recorded(args: dict[str, Any], spec: CommandSpec) -> dict[str, Any]:

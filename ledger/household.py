@@ -253,6 +253,13 @@ RETURN_STEP_WORDS = {
 }
 
 
+def parse_closure_reason(value: str, field: str = "because") -> str:
+    """A closure's reason 注销原因 as typed, in English or Chinese (``CLOSURE_WORDS``), read as
+    the English name it records (``parse_category``): ``Ledger.close_household`` and an
+    import row's mark (``ledger.commands.coded_as_recorded``) read it alike."""
+    return parse_category(value, CLOSURE_REASONS, CLOSURE_WORDS, field)
+
+
 def parse_return_step(value: str, field: str = "step") -> str:
     """A return's step as typed on the command line or in an import: its English name or the
     seed's word (``RETURN_STEP_WORDS``: 认定, 申请, 审核, 审定), read as the English name it
@@ -2700,22 +2707,6 @@ class Household(LedgerAggregate):
                 "closed household has no exit under way",
             )
         year, assessment = self.entries[version][1][2], self.entries[version][1][4]
-        # Only visits since: anything else may change what the exit was judged on (an
-        # amendment of its area or key target, a change of members, an assessment voided;
-        # re-tester r, session 34: an urban household without labour capacity then exited)
-        visits = sum(
-            1 for v, (k, _) in self.entries.items() if v > version and k == "VisitRecorded"
-        )
-        if self.version - version != visits and not (
-            assessment is not None and assessment in self.voided
-        ):
-            raise RuleError(
-                "version",
-                f"entries other than visits were recorded on {self.number} since this "
-                f"withdrawal (entry {version}; its latest entry is {self.version}): what the "
-                "exit was judged on may have changed, so it cannot stand as it stood; propose "
-                f"it anew (fupin household propose-exit {self.number} {year})",
-            )
         if assessment is not None and assessment in self.voided:
             # re-tester r, session 34: the exit came back resting on no income, said nothing
             raise RuleError(
@@ -2724,6 +2715,20 @@ class Household(LedgerAggregate):
                 f"{assessment}) was voided since: the exit cannot stand as it stood; propose "
                 f"it anew on the year's assessment (fupin household propose-exit {self.number} "
                 f"{year})",
+            )
+        # Only visits since: anything else may change what the exit was judged on (an
+        # amendment of its area or key target, a change of members; re-tester r, session 34:
+        # an urban household without labour capacity then exited)
+        visits = sum(
+            1 for v, (k, _) in self.entries.items() if v > version and k == "VisitRecorded"
+        )
+        if self.version - version != visits:
+            raise RuleError(
+                "version",
+                f"entries other than visits were recorded on {self.number} since this "
+                f"withdrawal (entry {version}; its latest entry is {self.version}): what the "
+                "exit was judged on may have changed, so it cannot stand as it stood; propose "
+                f"it anew (fupin household propose-exit {self.number} {year})",
             )
 
     def check_members_change_voidable(self, version: int) -> None:
