@@ -2103,7 +2103,13 @@ class Household(LedgerAggregate):
             )
 
     def check_room_for_exit_notice(
-        self, year: int, effective: date, notice_days: int, last_year: int, what: str
+        self,
+        year: int,
+        effective: date,
+        notice_days: int,
+        last_year: int,
+        what: str,
+        remedy: str = "",
     ) -> None:
         """An exit's proposal 拟退出 or verification 核实 leaves room for its notice 公示 and
         approval by the programme's last exit day (``last_exit_day``): the notice, of at least
@@ -2117,7 +2123,7 @@ class Household(LedgerAggregate):
         latest = last - timedelta(days=notice_days)
         if effective <= latest or replay_spares("exit_without_notice_room"):
             return
-        remedy = (
+        remedy = remedy or (
             f"date it on or before {latest}"
             if what == "proposal"
             else f"or withdraw the exit (fupin household withdraw-exit {self.number})"
@@ -2730,6 +2736,27 @@ class Household(LedgerAggregate):
                 "exit was judged on may have changed, so it cannot stand as it stood; propose "
                 f"it anew (fupin household propose-exit {self.number} {year})",
             )
+
+    def check_withdrawn_exit_room(self, version: int, notice_days: int, last_year: int) -> None:
+        """The exit a voided withdrawal brings back can be carried on: one not yet noticed 公示
+        leaves room, from its latest step (its proposal or verification 核实), for its notice
+        and approval by the programme's last exit day (``check_room_for_exit_notice``). Since
+        session 35 (re-tester r, session 34: the withdrawal of an exit an older fupin recorded
+        past that day was voided, bringing back an exit the ledger refuses to carry on, and
+        ``report accountability`` listed it ``no-notice-room`` again); spared on an export's
+        replay as the step itself is (``exit_without_notice_room``)."""
+        steps, dates, year = self.entries[version][1][:3]
+        if year is None or not steps or steps[-1] not in ("proposed", "verified"):
+            return
+        what = "proposal" if steps[-1] == "proposed" else "verification 核实"
+        self.check_room_for_exit_notice(
+            year,
+            dates[-1],
+            notice_days,
+            last_year,
+            what,
+            f"it stays withdrawn; this withdrawal (entry {version}) is not voided",
+        )
 
     def check_members_change_voidable(self, version: int) -> None:
         """A change of members typed on the wrong household or with the wrong date is voided

@@ -435,6 +435,7 @@ class OversightCommands(LedgerCore):
             pairings = self.enterprise_side(aggregate, version, prov)
             sides = self.unpairing_corrected(aggregate, version, prov)
             self.check_return_left(aggregate, version)
+            self.check_withdrawal_left(aggregate, version)
             self.check_post_unused(aggregate, version)
             self.check_report_left(aggregate, version)
             self.check_findings_on_pairing(aggregate, version)
@@ -582,6 +583,19 @@ class OversightCommands(LedgerCore):
                     f"joined {into.number} all the same"
                 )
         return ""
+
+    def check_withdrawal_left(self, aggregate: LedgerAggregate, version: int) -> None:
+        """A withdrawal 撤回 of an exit voided (since session 34) by its own rules first
+        (``Household.check_withdrawal_voidable``), then by the programme's: the exit it brings
+        back leaves room for its notice by the last exit day (``check_withdrawn_exit_room``,
+        since session 35)."""
+        if not isinstance(aggregate, Household):
+            return
+        if aggregate.entries.get(version, ("", None))[0] != "ExitWithdrawn":
+            return
+        aggregate.check_correctable(version)
+        rules = self.programme().rules
+        aggregate.check_withdrawn_exit_room(version, rules.notice_min_days, rules.last_year)
 
     def check_return_left(self, aggregate: LedgerAggregate, version: int) -> None:
         """A household's return approval voided (since session 23) by its own rules first

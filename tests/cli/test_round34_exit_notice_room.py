@@ -16,7 +16,7 @@ import pytest
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
 
-from tests.cli.conftest import Fupin, assert_refused, doc, reimported
+from tests.cli.conftest import Fupin, assert_refused, doc, last_entry, reimported
 from tests.support import stamp
 
 STORE_INDEPENDENT = "an exit's dates against the programme's last day: SQLite is enough"
@@ -96,17 +96,22 @@ def test_an_earlier_years_exit_keeps_its_own_closing_day(seeded: Fupin) -> None:
     assert_refused(refused, "effective", "after 2017-01-31, the 2016 closing day")
 
 
+def _stranded(fupin: Fupin) -> None:
+    """JH-0001's 2018 exit proposed on 2019-01-28, as a fupin before session 34 took it."""
+    _assessed(fupin)
+    app = open_ledger(fupin.store)
+    try:
+        with replayed_as_recorded():
+            app.propose_exit(stamp(JN, date(2019, 1, 28)), "JH-0001", 2018)
+    finally:
+        app.close()
+
+
 @pytest.mark.spared_on_replay("exit_without_notice_room")
 def test_an_older_ledgers_stranded_exit_moves_and_the_report_lists_it(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    _assessed(seeded)
-    app = open_ledger(seeded.store)
-    try:
-        with replayed_as_recorded():  # as a fupin before session 34 took it
-            app.propose_exit(stamp(JN, date(2019, 1, 28)), "JH-0001", 2018)
-    finally:
-        app.close()
+    _stranded(seeded)
 
     moved = reimported(seeded, tmp_path)
 
@@ -120,3 +125,52 @@ def test_an_older_ledgers_stranded_exit_moves_and_the_report_lists_it(
     seeded.ok(f"household withdraw-exit JH-0001 --reason 来不及公示 {doc('2019-01-29')}", JN)
     assert not [f for f in _exit_faults(seeded) if f["fault"] == "no-notice-room"]
     seeded.ok("verify", "admin")
+
+
+def _stranded_then_withdrawn(fupin: Fupin) -> int:
+    """JH-0001's 2018 exit proposed on 2019-01-28 as an older fupin took it, then withdrawn on
+    the 29th: the withdrawal's entry."""
+    _stranded(fupin)
+    fupin.ok(f"household withdraw-exit JH-0001 --reason 来不及公示 {doc('2019-01-29')}", JN)
+    return last_entry(fupin, "JH-0001", "ExitWithdrawn")
+
+
+def test_the_withdrawal_of_a_stranded_exit_is_not_voided(seeded: Fupin) -> None:
+    # Re-tester r, session 34 (F5): voided, the withdrawal brought back the exit no notice
+    # could follow, and the report listed it no-notice-room again
+    entry = _stranded_then_withdrawn(seeded)
+    before = seeded.event_count()
+
+    refused = seeded(f"correct household JH-0001 {entry} --reason 误撤回 {doc('2019-01-29')}", JN)
+
+    assert_refused(
+        refused,
+        "effective",
+        "the 2018 exit's proposal is dated 2019-01-28, after 2019-01-24: a 2018 exit is "
+        "approved by 2019-01-31",
+    )
+    assert (
+        f"could never be approved (it stays withdrawn; this withdrawal (entry {entry}) is not "
+        "voided)"
+    ) in refused.stderr
+    assert seeded.event_count() == before
+    assert not [f for f in _exit_faults(seeded) if f["fault"] == "no-notice-room"]
+
+
+@pytest.mark.spared_on_replay("exit_without_notice_room")
+def test_an_older_ledgers_voided_withdrawal_of_a_stranded_exit_moves(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    entry = _stranded_then_withdrawn(seeded)
+    app = open_ledger(seeded.store)
+    try:
+        with replayed_as_recorded():  # as the fupin of session 34 took it
+            app.correct(stamp(JN, date(2019, 1, 29)), "household", "JH-0001", entry, "误撤回")
+    finally:
+        app.close()
+
+    moved = reimported(seeded, tmp_path)
+
+    assert moved.exit_code == 0, moved.output
+    stranded = [f for f in _exit_faults(seeded) if f["fault"] == "no-notice-room"]
+    assert [(f["household"], f["year"]) for f in stranded] == [("JH-0001", 2018)]
