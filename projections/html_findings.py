@@ -51,6 +51,7 @@ SECTION_NAMES = {
 #: here (the plan's year_over, key_target_amendments' before and after …) is a plain fact.
 SENSES: dict[tuple[str, str], str] = {
     ("plan", "due_talk"): FAULT,
+    ("district_plan", "behind"): FAULT,
     ("talks_due", "talk_held"): GOOD,
     ("rules_amendments", "changes_closed_years"): FAULT,
     ("key_target_amendments", "changes_closed_years"): FAULT,
@@ -93,7 +94,24 @@ def accountability_section(duty: dict[str, Any], shares: str) -> str:
         shown=False,
     )
     named = shares or "no programme"
-    parts = [heading("h3", f"The {named} plan by street 分街道减贫计划") + plan]
+    district = table(
+        (
+            *("year", "key targets", "target", "exits", "late exits, not counted"),
+            *("cumulative target", "cumulative exits", "year over", "behind"),
+            *("streets' targets, summed", "streets with a talk due"),
+        ),
+        (
+            [td(r[c], SENSES.get(("district_plan", c), NEUTRAL)) for c in COLUMNS["district_plan"]]
+            for r in duty["district_plan"]
+        ),
+        f"The {named} plan of the district 全区减贫计划",
+        row_header=True,
+        shown=False,
+    )
+    parts = [
+        heading("h3", f"The {named} plan by street 分街道减贫计划") + plan,
+        heading("h3", f"The {named} plan of the district 全区减贫计划 [三]") + district,
+    ]
     parts.extend(
         _findings(section, title, _who_said(section, duty[section]))
         for section, title in SECTION_NAMES.items()

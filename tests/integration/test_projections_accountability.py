@@ -657,3 +657,45 @@ def test_every_section_has_the_columns_it_names_for_an_empty_one(ledger: Ledger)
         assert report[name], name
         assert [tuple(row) for row in report[name]] == [columns] * len(report[name]), name
     assert tuple(accountability.COLUMNS) == accountability.SECTIONS
+
+
+def test_the_district_plan_sums_its_streets_and_targets_the_districts_key_targets(
+    ledger: Ledger,
+) -> None:
+    # Tester a, session 34 (F8): the report held each street's plan and no district row.
+    # Three key targets in each of two streets: each street's 2016 target is 1 (20 % of 3,
+    # rounded), the district's 1 too (20 % of 6 = 1.2), where the streets' add to 2.
+    for n in range(1, 4):
+        register(ledger, f"JH-{n}", serial=n)
+        register(ledger, f"LL-{n}", street="礼乐", village="新创", serial=10 + n)
+    exit_household(ledger, "JH-1")  # a 2016 exit of 江南: 礼乐 is due a talk
+
+    district = section(ledger, "district_plan", as_of=date(2017, 2, 1))
+
+    assert [
+        (d["year"], d["key_targets"], d["target"], d["cumulative_target"], d["street_targets"])
+        for d in district
+    ] == [(2016, 6, 1, 1, 2), (2017, 6, 2, 3, 2), (2018, 6, 3, 6, 2)]
+    assert [(d["exits"], d["cumulative_exits"], d["year_over"]) for d in district] == [
+        (1, 1, True),
+        (0, 1, False),
+        (0, 1, False),
+    ]
+    assert [(d["behind"], d["streets_behind"]) for d in district] == [
+        (False, 1),
+        (False, 0),
+        (False, 0),
+    ]
+    assert [(t["street"], t["year"]) for t in section(ledger, "talks_due", date(2017, 2, 1))] == [
+        ("礼乐", 2016)
+    ]
+    later = section(ledger, "district_plan", as_of=date(2018, 2, 1))  # 2017 over: 1 of 3 out
+    assert [(d["year"], d["behind"], d["streets_behind"]) for d in later[:2]] == [
+        (2016, False, 1),
+        (2017, True, 2),
+    ]
+
+
+def test_a_ledger_without_key_targets_has_no_district_plan(ledger: Ledger) -> None:
+    assert section(ledger, "plan") == []
+    assert section(ledger, "district_plan") == []

@@ -18,7 +18,12 @@ def _missed(count: int) -> dict[str, Any]:
         dict.fromkeys(COLUMNS["missed_visits"], "x") | {"household": f"JN-{n:06}"}
         for n in range(count)
     ]
-    return {"plan": [], **{key: [] for key in SECTION_NAMES}, "missed_visits": rows}
+    return {
+        "plan": [],
+        "district_plan": [],
+        **{key: [] for key in SECTION_NAMES},
+        "missed_visits": rows,
+    }
 
 
 def _print_css() -> str:

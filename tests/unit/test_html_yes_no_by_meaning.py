@@ -25,7 +25,7 @@ def _amendment(section: str, changes: bool | None) -> dict[str, Any]:
 
 
 def _duty(**sections: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"plan": [], **{key: [] for key in SECTION_NAMES}, **sections}
+    return {"plan": [], "district_plan": [], **{key: [] for key in SECTION_NAMES}, **sections}
 
 
 def _cells(html: str, table_heading: str) -> list[str]:
