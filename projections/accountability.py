@@ -33,6 +33,7 @@ __all__ = ["COLUMNS", "ROLES", "SECTIONS", "accountability", "stale_today_note",
 SECTIONS = (
     "missed_visits",
     "missing_roles",
+    "missing_assistance",
     "registration_faults",
     "exit_faults",
     "plan",
@@ -58,6 +59,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "missing_roles": (
         *("household", "street", "village", "missing_roles"),
+        *("registered_by", "registered_imported_by"),
+    ),
+    "missing_assistance": (
+        *("household", "street", "village", "missing", "assisted_since"),
         *("registered_by", "registered_imported_by"),
     ),
     "registration_faults": (
@@ -138,6 +143,7 @@ def accountability(db: Database, today: date | None) -> dict[str, Any]:
     return {
         "missed_visits": _missed_visits(db, visits_until(rules, today)),
         "missing_roles": _missing_roles(db),
+        "missing_assistance": _missing_assistance(db),
         "registration_faults": _registration_faults(db, rules),
         "exit_faults": _exit_faults(db, rules),
         "plan": plan,
@@ -364,6 +370,62 @@ def _missing_roles(db: Database) -> list[dict[str, Any]]:
             }
             for number, aggregate_id, street, village, officer, importer in page
             if not set(ROLES) <= roles[aggregate_id]
+        )
+    return missing
+
+
+#: What a key target under assistance holds besides its helpers, each from the day its
+#: assistance began: the table and date column it is read from (``_missing_assistance``).
+_ASSISTANCE = (
+    ("agreement", "pj_agreements", "signed_on"),
+    ("measure", "pj_measures", "planned_on"),
+)
+
+
+def _missing_assistance(db: Database) -> list[dict[str, Any]]:
+    """Key targets under assistance (registered, or returned to poverty 返贫 and in a later
+    year's plan) with no assistance agreement 扶贫协议 [六(三)] or no measure 一户一策 [二、
+    六(六)] on record for their assistance under way: any since the registration, or since the
+    latest return's approval for a household that returned (as ``exit_faults``' ``no-assistance``
+    judges each exit on its own cycle). Since session 35 (tester a, session 34: a key target
+    registered with neither appeared in no section until an exit was proposed)."""
+    missing: list[dict[str, Any]] = []
+    for page in _households(
+        db,
+        "number, aggregate_id, street, village, registered_by, registered_imported_by",
+        "stage IN ('registered', 'returned') AND key_target = 1 AND closed_on IS NULL",
+    ):
+        span = (page[0][0], page[-1][0])
+        # A period starts at registration, then at each return's approval: the latest's day.
+        periods = db.rows(
+            "SELECT p.aggregate_id, MAX(p.started_on), COUNT(*) FROM pj_periods p "
+            "JOIN pj_households h ON h.aggregate_id = p.aggregate_id "
+            "WHERE h.number BETWEEN ? AND ? GROUP BY p.aggregate_id",
+            span,
+        )
+        since = {aggregate_id: day for aggregate_id, day, _ in periods}
+        returned = {aggregate_id: day for aggregate_id, day, count in periods if count > 1}
+        held: dict[str, set[str]] = defaultdict(set)
+        for what, table, column in _ASSISTANCE:
+            for aggregate_id, day in db.rows(
+                f"SELECT t.aggregate_id, t.{column} FROM {table} t JOIN pj_households h "
+                "ON h.aggregate_id = t.aggregate_id WHERE h.number BETWEEN ? AND ?",
+                span,
+            ):
+                if day >= returned.get(aggregate_id, ""):
+                    held[aggregate_id].add(what)
+        missing.extend(
+            {
+                "household": number,
+                "street": street,
+                "village": village,
+                "missing": ",".join(w for w, _, _ in _ASSISTANCE if w not in held[aggregate_id]),
+                "assisted_since": since.get(aggregate_id),
+                "registered_by": officer,
+                "registered_imported_by": importer,
+            }
+            for number, aggregate_id, street, village, officer, importer in page
+            if len(held[aggregate_id]) < len(_ASSISTANCE)
         )
     return missing
 

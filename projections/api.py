@@ -269,6 +269,7 @@ def summary(ledger: Ledger) -> dict[str, Any]:
                 for section in (
                     "missed_visits",
                     "missing_roles",
+                    "missing_assistance",
                     "registration_faults",
                     "exit_faults",
                     "talks_due",

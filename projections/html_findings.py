@@ -29,6 +29,10 @@ __all__ = ["OPEN_ROWS", "SECTION_NAMES", "accountability_section", "dossiers_sec
 SECTION_NAMES = {
     "missed_visits": "Missed quarterly visits 未按季走访 [四(二)]",
     "missing_roles": "Incomplete 4+1 helpers 帮扶责任人不全 [四(二)]",
+    "missing_assistance": (
+        "Key targets without an agreement or a measure 未签扶贫协议或无帮扶措施 "
+        "[六(三); 二、六(六)]"
+    ),
     "registration_faults": "Registration faults 建档立卡违规 [四(一)]",
     "exit_faults": "Exit faults 退出违规 [六(六)]",
     "talks_due": "Leadership talks due 约谈 [六(七)]",

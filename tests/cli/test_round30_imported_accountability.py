@@ -143,6 +143,10 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
         *("household", "registered_by", "registered_imported_by"),
         [("JH-0001", "jn-01", None), ("JH-0004", "jn-01", "admin")],
     ),
+    "missing_assistance": (  # since session 35: JH-0001 has no agreement, JH-0004 neither
+        *("household", "registered_by", "registered_imported_by"),
+        [("JH-0001", "jn-01", None), ("JH-0004", "jn-01", "admin")],
+    ),
     "registration_faults": (
         *("household", "registered_by", "registered_imported_by"),
         [("JH-0001", "jn-01", None), ("JH-0004", "jn-01", "admin")],
@@ -227,16 +231,16 @@ def test_the_table_says_imported_by_in_the_who_cell_as_household_show(
     table = _report(seeded, "table")
 
     assert "imported_by" not in table  # no column of its own: said in the who cell
-    # c-2's two quarters, JH-0004's missing roles and registration fault, the three exit
-    # faults, the unpairing, JH-0004's four amended fields
-    assert table.count("jn-01, imported by admin") == 2 + 2 + 3 + 1 + 4
+    # c-2's two quarters, JH-0004's missing roles, assistance and registration fault, the
+    # three exit faults, the unpairing, JH-0004's four amended fields
+    assert table.count("jn-01, imported by admin") == 2 + 3 + 3 + 1 + 4
     assert table.count("insp-1, imported by admin") == 3  # the talk, the notice, the finding
     assert table.count("admin-2, imported by admin") == 1
     # The officer's own entries name the officer alone: c-1's missed quarter, JH-0001's
-    # registration (its missing roles and its fault).
+    # registration (its missing roles, its missing agreement and its fault).
     cells = [line.split("│") for line in table.splitlines()]
     own = [c for c in cells if len(c) > 2 and any(x.strip() == "jn-01" for x in c)]
-    assert len(own) == 3
+    assert len(own) == 4
 
 
 @SQLITE
@@ -250,7 +254,7 @@ def test_the_html_report_says_who_imported_each_entry(seeded: Fupin, tmp_path: P
     part = text[text.index("Accountability 问责") : text.index("Dossiers 一户一档")]
     # Folded and printed sections are each written twice; none is here (each is short).
     assert "imported_by" not in part
-    assert part.count("jn-01, imported by admin") == 2 + 2 + 3 + 1 + 4
+    assert part.count("jn-01, imported by admin") == 2 + 3 + 3 + 1 + 4
     assert part.count("insp-1, imported by admin") == 3
     assert part.count("admin-2, imported by admin") == 1
 

@@ -246,3 +246,18 @@ def test_every_report_section_has_the_columns_it_names_for_an_empty_one(
                 continue  # the demo closes no household: tests/cli/test_round25_close.py
             assert report[name], name
             assert {tuple(row) for row in report[name]} == {columns}, name
+
+
+def test_only_the_returned_household_lacks_an_agreement_of_its_new_cycle(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    """Session 35: key targets under assistance without an agreement or a measure
+    (``missing_assistance``). At the demo's end every key target has exited but the one that
+    returned after typhoon 山竹: a measure was planned after its return, no new agreement."""
+    missing = reports["accountability"]["missing_assistance"]
+    returned = [
+        g for g in reports["caseload"]["groups"] if g["status"] == "returned" and g["key_target"]
+    ]
+
+    assert [(m["street"], m["missing"]) for m in missing] == [("江南", "agreement")]
+    assert [(g["street"], g["households"]) for g in returned] == [("江南", 1)]

@@ -699,3 +699,49 @@ def test_the_district_plan_sums_its_streets_and_targets_the_districts_key_target
 def test_a_ledger_without_key_targets_has_no_district_plan(ledger: Ledger) -> None:
     assert section(ledger, "plan") == []
     assert section(ledger, "district_plan") == []
+
+
+def _missing_assistance(app: Ledger, day: date) -> list[tuple[str, str, str]]:
+    rows = section(app, "missing_assistance", as_of=day)
+    return [(r["household"], r["missing"], r["assisted_since"]) for r in rows]
+
+
+def test_a_key_target_without_an_agreement_or_a_measure_is_listed_until_it_has_both(
+    ledger: Ledger,
+) -> None:
+    # Tester a, session 34 (F4): a key target registered with neither appeared in no section
+    # until an exit was proposed on it (then an exit fault, no-assistance).
+    register(ledger, "JH-1", serial=1)
+    register(ledger, "JH-2", serial=2, key_target=False)  # 兜底: no 一户一策 owed here
+    pair_all(ledger, "JH-1")
+
+    assert _missing_assistance(ledger, date(2016, 8, 20)) == [
+        ("JH-1", "agreement,measure", "2016-08-10")
+    ]
+    ledger.sign_agreement(stamp("jn-01", date(2016, 8, 21)), "JH-1")
+    assert _missing_assistance(ledger, date(2016, 8, 21)) == [("JH-1", "measure", "2016-08-10")]
+    assert _missing_assistance(ledger, date(2016, 8, 20)) == [
+        ("JH-1", "agreement,measure", "2016-08-10")
+    ]
+    ledger.plan_measure(stamp("jn-01", date(2016, 9, 1)), "JH-1", "M1", "industry", "种养")
+    assert _missing_assistance(ledger, date(2016, 9, 1)) == []
+
+
+def test_a_returned_key_target_owes_an_agreement_and_a_measure_of_its_own_cycle(
+    ledger: Ledger,
+) -> None:
+    register(ledger, "JH-1", serial=1)
+    exit_household(ledger, "JH-1")  # assisted 2016-08-11, exited 2017-01-20
+    assert _missing_assistance(ledger, date(2017, 6, 30)) == []  # exited: not under assistance
+    ledger.advance_return(
+        stamp("qu-01", date(2017, 6, 1)), "JH-1", "recognised", "洪灾", "区应急局"
+    )
+    for step in ("applied", "reviewed", "approved"):
+        ledger.advance_return(stamp("admin", date(2017, 6, 2)), "JH-1", step)
+
+    assert _missing_assistance(ledger, date(2017, 6, 30)) == [
+        ("JH-1", "agreement,measure", "2017-06-02")
+    ]
+    ledger.sign_agreement(stamp("jn-01", date(2017, 6, 5)), "JH-1")
+    ledger.plan_measure(stamp("jn-01", date(2017, 6, 6)), "JH-1", "M2017", "employment", "培训")
+    assert _missing_assistance(ledger, date(2017, 6, 30)) == []
