@@ -446,6 +446,13 @@ _SPARED_RULES = {
         "refuses such a talk: if it was recorded under the wrong inspection, void it (`fupin "
         "correct inspection CODE ENTRY --reason …`) and hold it under a district inspection",
     ),
+    "finding_closed_by_its_subject": (
+        "the officer a finding is about does not accept their own rectification 整改 [六(七)]: "
+        "another inspector or admin closes it, and report accountability takes a finding so "
+        "closed as any other",
+        "refuses such a closure: void it (`fupin correct inspection CODE ENTRY --reason …`) and "
+        "have another inspector close the finding",
+    ),
     "notice_or_talk_twice": (
         "a notice 通报 or talk 约谈 like one on record is the same recorded twice, which report "
         "accountability lists or counts twice, as it does one given twice for real",

@@ -1,4 +1,5 @@
-"""A talk 约谈 held under a street inspection, a notice 通报 or talk recorded twice, a fund
+"""A talk 约谈 held under a street inspection, a notice 通报 or talk recorded twice, a finding
+closed by the officer it is about (since session 35), a fund
 account whose code differs from one opened before it only in the case of its letters or the
 width of its punctuation, and (since session 32, of session 22's rules) an officer, street,
 helper or household whose key differs from one registered before it only in the case of its
@@ -47,7 +48,7 @@ from ledger.places import Street
 from ledger.rows import positions_of
 
 #: The entries of an inspection a rule of ``SPARED_BEFORE`` judges, by event.
-_SAID = ("LeadershipTalkHeld", "CriticismNoticed")
+_SAID = ("LeadershipTalkHeld", "CriticismNoticed", "FindingClosed")
 
 
 class OversightScan:
@@ -333,6 +334,13 @@ def _judged(record: Inspection, event: Any) -> list[tuple[tuple[int, ...], Spare
     """What today's rules refuse of the talk or notice ``event`` on ``record`` as it stood."""
     version, day, prov = event.originator_version, event.prov.effective, event.prov
     found: list[tuple[tuple[int, ...], SparedStep]] = []
+    if type(event).__name__ == "FindingClosed":  # since session 35
+        about = record.closed_by_its_subject(event.finding_id, prov.actor)
+        if about:
+            said = f"inspection {record.code}'s closure (entry {version}, dated {day}): {about}"
+            rests = ((record.id, version),)
+            found.append(((version,), SparedStep("finding_closed_by_its_subject", said, rests)))
+        return found
     if type(event).__name__ == "LeadershipTalkHeld":
         subject: tuple[object, ...] = ("talk", event.street, event.year)
         what = f"talk 约谈 with {event.street}'s leaders about {event.year}"

@@ -1378,6 +1378,8 @@ SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: When the rule session 34 added, which an export's replay spares, came in (as session 28's:
 #: the day after the session, in China).
 SESSION_34_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
+#: When the rule session 35 added, which an export's replay spares, came in (as session 28's).
+SESSION_35_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: Each rule added in session 28 (or since, or earlier and found since to refuse what an older
 #: fupin took: session 25's two of a closure and an employment, session 22's of keys alike in
 #: case) that a replay spares, by name,
@@ -1385,6 +1387,9 @@ SESSION_34_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: entries (cli/verify.py) read them (``replay_spares``: every replayed row is spared,
 #: whenever recorded).
 SPARED_BEFORE: dict[str, datetime] = {
+    # a finding about an officer closed by that officer (inspections.py; since session 35,
+    # tester a of session 34)
+    "finding_closed_by_its_subject": SESSION_35_RULES,
     # an exit proposed or verified too late for its notice and approval by the programme's
     # last exit day (household.py; since session 34, tester a)
     "exit_without_notice_room": SESSION_34_RULES,
