@@ -1902,13 +1902,20 @@ class PersonalDataMapper(Mapper[UUID]):
 # -- who reads -----------------------------------------------------------------------------
 
 
+#: The roles whose reading of personal data reaches as far as their street does (all of it
+#: for one of the district, with no street).
+_STREET_READERS = ("officer", "inspector")
+
+
 @dataclass(frozen=True)
 class Reader:
     """Who reads, and how much personal data they see 脱敏 (docs/privacy.md):
 
-    - admin and inspector: everything, unmasked;
-    - officer: their own street's households unmasked, other streets' masked; an officer of
-      the district (no street) sees every street unmasked;
+    - admin: everything, unmasked;
+    - officer and inspector: their own street's households unmasked, other streets' masked;
+      one of the district (no street) sees every street unmasked (a street's inspector 督查
+      inspects its own households [六(七)]: since session 35, tester f, one saw and could
+      export every street's in full, which the street's own officers may not);
     - analyst, and anyone who does not say who they are: everything masked.
     """
 
@@ -1918,14 +1925,14 @@ class Reader:
 
     def unmasked(self, street: str) -> bool:
         """Whether this reader sees the personal data of a household of ``street`` in full."""
-        if self.role in ("admin", "inspector"):
+        if self.role == "admin":
             return True
-        return self.role == "officer" and self.street in ("", street)
+        return self.role in _STREET_READERS and self.street in ("", street)
 
     @property
     def sees_all(self) -> bool:
         """Whether every household's personal data is shown to this reader in full."""
-        return self.role in ("admin", "inspector") or (self.role == "officer" and not self.street)
+        return self.role == "admin" or (self.role in _STREET_READERS and not self.street)
 
     def personal(self, personal: Personal, street: str) -> Personal:
         """``personal`` as this reader may see it."""
