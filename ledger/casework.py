@@ -411,8 +411,9 @@ class CaseworkCommands(LedgerCore):
         self.on_household(stamp, "review", number, act)
 
     def post_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
-        """Public notice 张榜公示, at least 7 days."""
-        days = self.programme().rules.notice_min_days
+        """Public notice 张榜公示, at least 7 days: the programme's notice days as read in the
+        attempt, so a save races an amendment of them (``execute``'s guards; since session 35,
+        tester e: read before it, a notice of 7 days was saved after an amendment to 10)."""
 
         def registrable(start: date, end: date) -> None:
             self.check_registering_on(start, "notice")
@@ -420,6 +421,7 @@ class CaseworkCommands(LedgerCore):
                 self.programme().check_notice_leaves_registration(end)
 
         def act(household: Household, prov: Provenance) -> None:
+            days = self.programme().rules.notice_min_days
             household.post_notice(start, end, days, prov, registrable)
 
         self.on_household(stamp, "post_notice", number, act)
@@ -480,9 +482,9 @@ class CaseworkCommands(LedgerCore):
         enterprise's record of its pairings both (``EnterprisePairings``): two officers pairing
         it with two households at once collide on that record's version, and the retry refuses
         the one who lost (``execute``)."""
-        limit = self.programme().rules.max_cadres_per_household
 
         def attempt() -> list[LedgerAggregate]:
+            limit = self.programme().rules.max_cadres_per_household  # guarded: read in it
             helper = self.load(Helper, helper_id, "helper")
             household = self.household(number)
             prov = self.authorise(stamp, "pair", household.street)
@@ -814,11 +816,11 @@ class CaseworkCommands(LedgerCore):
         year on record is history, and leaves that one in force: docs/events.md), and what
         it did to the household's exit of the year, "" if nothing (``Household.exit_below``:
         since session 29, said as ``programme set-year`` says it of a corrected threshold)."""
-        programme = self.programme()
-        programme.check_year_in_programme(year)
+        self.programme().check_year_in_programme(year)
         in_force: list[tuple[int, date, str]] = []
 
         def act(household: Household, prov: Provenance) -> None:
+            programme = self.programme()  # read in the attempt: its save is guarded
             _check_plan_year(programme, household, year)
             household.assess_income(year, income_fen, prov)
             income, since = household.income_in_force(year)
@@ -832,10 +834,10 @@ class CaseworkCommands(LedgerCore):
 
     def propose_exit(self, stamp: Stamp, number: str, year: int) -> None:
         """Exit proposed 拟退出 for an assessment year."""
-        programme = self.programme()
-        programme.check_year_in_programme(year)
+        self.programme().check_year_in_programme(year)
 
         def act(household: Household, prov: Provenance) -> None:
+            programme = self.programme()  # read in the attempt: its save is guarded
             _check_plan_year(programme, household, year)
             threshold = programme.exit_threshold(year, household.area)
             try:
@@ -886,34 +888,30 @@ class CaseworkCommands(LedgerCore):
         self._exit_step(stamp, "verify_exit", number, "verified")
 
     def post_exit_notice(self, stamp: Stamp, number: str, start: date, end: date) -> None:
-        """Exit announced 公示."""
-        programme = self.programme()
-        days, last = programme.rules.notice_min_days, programme.rules.last_year
-        self.on_household(
-            stamp,
-            "post_exit_notice",
-            number,
-            lambda h, p: h.post_exit_notice(
-                start, end, days, p, programme.exit_threshold, last, self.merges_into(h.number)
-            ),
-        )
+        """Exit announced 公示, on the programme's rules as read in the attempt (guarded)."""
+
+        def act(household: Household, prov: Provenance) -> None:
+            programme = self.programme()
+            days, last = programme.rules.notice_min_days, programme.rules.last_year
+            merges = self.merges_into(household.number)
+            threshold = programme.exit_threshold
+            household.post_exit_notice(start, end, days, prov, threshold, last, merges)
+
+        self.on_household(stamp, "post_exit_notice", number, act)
 
     def approve_exit(self, stamp: Stamp, number: str) -> None:
         """Exit approved by the district: the household leaves the programme."""
         self._exit_step(stamp, "approve_exit", number, "approved")
 
     def _exit_step(self, stamp: Stamp, command: str, number: str, step: str) -> None:
-        programme = self.programme()
-        threshold, last = programme.exit_threshold, programme.rules.last_year
-        days = programme.rules.notice_min_days
-        self.on_household(
-            stamp,
-            command,
-            number,
-            lambda h, p: h.advance_exit(
-                step, p, threshold, last, self.merges_into(h.number), notice_days=days
-            ),
-        )
+        def act(household: Household, prov: Provenance) -> None:
+            programme = self.programme()  # read in the attempt: its save is guarded
+            threshold, last = programme.exit_threshold, programme.rules.last_year
+            days = programme.rules.notice_min_days
+            merges = self.merges_into(household.number)
+            household.advance_exit(step, prov, threshold, last, merges, notice_days=days)
+
+        self.on_household(stamp, command, number, act)
 
     def advance_return(
         self, stamp: Stamp, number: str, step: str, disaster: str = "", authority: str = ""

@@ -385,3 +385,44 @@ def test_a_household_judged_before_its_attempt_on_a_lookalike_created_meanwhile_
     with pytest.raises(AlreadyExistsError) as again:
         identify(first, "jh-9", serial=10)
     assert "only in the case of its letters" in str(again.value)
+
+
+def _reviewed(app: Ledger, number: str, serial: int) -> None:
+    identify(app, number, serial=serial)
+    app.review(stamp("jn-01", date(2016, 8, 2)), number, True)
+
+
+def _ten_notice_days(app: Ledger) -> None:
+    app.amend_rules(stamp("admin", date(2016, 8, 1)), {"notice_min_days": 10}, "录入错误")
+
+
+@pytest.fixture
+def unnoticed(store: str, ticking: TickingClock) -> Iterator[tuple[Ledger, Ledger]]:
+    """Two applications on one store holding no notice yet: the notice days are amended only
+    then (``AMENDABLE_RULES``)."""
+    with ledger_at(store, ticking) as first:
+        second = reopen(first)
+        try:
+            yield first, second
+        finally:
+            second.close()
+
+
+def test_a_notice_judged_on_notice_days_amended_meanwhile_is_refused(
+    unnoticed: tuple[Ledger, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tester e, session 35 (F4): the notice days were read before the attempt, and a 7-day
+    # notice was saved after an amendment to 10 days, both commands run at once.
+    first, second = unnoticed
+    _reviewed(first, "JH-2", 2)
+    calls = between(monkeypatch, first, "programme", lambda: _ten_notice_days(second))
+
+    with pytest.raises(RuleError) as refused:
+        first.post_notice(
+            stamp("jn-01", date(2016, 8, 3)), "JH-2", date(2016, 8, 3), date(2016, 8, 9)
+        )
+
+    assert refused.value.field == "end"
+    assert "the plan needs 10" in str(refused.value)
+    assert len(calls) >= 2  # judged again on fresh state
+    assert second.household("JH-2").notice is None
