@@ -36,6 +36,12 @@ STATEMENT_WORDS = frozenset(
 #: Whitespace as SQLite and PostgreSQL read it between tokens.
 _SPACE = " \t\n\r\f\v"
 _FIRST_WORD = re.compile(r"\w+")
+#: What an editor writes unseen before a statement or after it: a byte-order mark (Windows
+#: Notepad saves a .sql file with one), zero-width spaces and joiners pasted from a web page,
+#: among blanks. Read as nothing there (since session 35, tester d: a SELECT after a BOM was
+#: refused as a write, `read-only: only a SELECT … runs`); within a statement they are the
+#: store's to read.
+_UNSEEN = re.compile(r"^[\s\ufeff\u200b\u200c\u200d\u2060]+|[\s\ufeff\u200b\u200c\u200d\u2060]+$")
 
 
 def run_query(
@@ -46,7 +52,7 @@ def run_query(
     its bounds: ``cli.query.Bounds``) before the next is fetched."""
     location = ledger.location
     nested = location is not None and location.kind == "postgres"
-    statement = one_statement(sql, nested=nested).strip()
+    statement = one_statement(_UNSEEN.sub("", sql), nested=nested).strip()
     if not statement:
         raise QueryError("sql", "give one SELECT statement")
     body = after_comments(statement, nested=nested)
