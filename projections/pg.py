@@ -24,6 +24,7 @@ instead of the pool's "couldn't get a connection after 5 sec".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -85,13 +86,30 @@ __all__ = [
     "open_pg",
     "preflight",
     "protect_events",
+    "read_model_lock",
     "read_only_pg",
     "store_url",
     "undone_unless_kept",
 ]
 
-#: Key of the advisory lock every read-model write transaction holds (any fixed bigint).
+#: Key of the advisory lock every read-model write transaction of a ledger in ``public``
+#: holds (any fixed bigint); a ledger in another schema holds its own (``read_model_lock``).
 READ_MODEL_LOCK = 0x66757069_6E000001
+
+
+def read_model_lock(schema: str) -> int:
+    """Key of the advisory lock the read-model writers of the ledger in ``schema`` serialise
+    on: ``READ_MODEL_LOCK`` in ``public`` (as every fupin before session 35 took it), else a
+    key of the schema's own, the first 8 bytes of its name's SHA-256 as a signed bigint.
+    Advisory locks are the database's, not a schema's: one key made every ledger of a database
+    take turns, and a report of one county waited on (and was refused naming) another's
+    catch-up (since session 35, tester e)."""
+    if schema == "public":
+        return READ_MODEL_LOCK
+    digest = hashlib.sha256(f"fupin read models {schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 #: Longest an analyst's query may run, in milliseconds.
 QUERY_TIMEOUT_MS = QUERY_SECONDS * 1000
 
@@ -519,6 +537,8 @@ class PgDatabase(Database):
         self._lasting = {}
         #: How long a statement waits for another session's lock (``LEDGER_LOCK_TIMEOUT``).
         self.lock_seconds = lock_seconds
+        #: The advisory lock its write transactions take (``read_model_lock`` of its schema).
+        self.lock_key = READ_MODEL_LOCK
         #: The store as refusals name it (``_read_models`` sets its URL, password hidden).
         self.shown = f"database {connection.info.dbname}"
         self._analysts_sql = False
@@ -660,7 +680,7 @@ class PgDatabase(Database):
                 with watching(  # since session 26; naming the holder since session 28
                     lambda holder: read_models_waiting(shown, wait, holder, server=True), wait
                 ):
-                    self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (READ_MODEL_LOCK,))
+                    self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
                 yield
                 self.flush()
         except psycopg.Error as exc:
@@ -884,6 +904,7 @@ def _read_models(connection: psycopg.Connection[Any], location: StoreLocation) -
     # report waits out a rebuild's transaction instead of failing after 0.5 s.
     database = PgDatabase(connection, _bound_lock_waits(connection, location))
     database.shown = location.display
+    database.lock_key = read_model_lock(location.schema)
     return database
 
 

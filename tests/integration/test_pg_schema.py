@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from cli.main import app
 from ledger.store import parse_store
-from projections.pg import protect_events
+from projections.pg import READ_MODEL_LOCK, protect_events, read_model_lock
 from typer.testing import CliRunner
 
 from tests.pgserver import PgConnInfo, ThrowawayPostgres
@@ -291,3 +291,27 @@ def test_a_restore_into_a_schema_keeps_the_roles_use_of_it(
     moved = officers.dsn.replace(f"/{two_ledgers.dbname}", f"/{target.dbname}")
     code, out, err = fupin(monkeypatch, "county_a", "--store", moved, "report", "caseload")
     assert code == 0, out + err
+
+
+def test_a_ledgers_read_models_lock_holds_up_its_own_schema_only(
+    two_ledgers: PgConnInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tester e, session 35 (F3): every ledger of a database took one advisory lock to write
+    # its read models, so county_a's catch-up held county_b's report up, and refused it.
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
+    assert read_model_lock("county_a") != read_model_lock("county_b") != READ_MODEL_LOCK
+    assert read_model_lock("public") == READ_MODEL_LOCK  # as every fupin before took it
+    with psycopg.connect(two_ledgers.dsn, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (read_model_lock("county_a"),))
+
+        code_a, _, err_a = fupin(
+            monkeypatch, "county_a", "--store", two_ledgers.dsn, "report", "caseload"
+        )
+        code_b, _, err_b = fupin(
+            monkeypatch, "county_b", "--store", two_ledgers.dsn, "report", "caseload"
+        )
+
+    assert code_a == 2
+    assert "another process is updating the read models" in err_a
+    assert code_b == 0, err_b
+    assert "waiting" not in err_b  # nothing of county_a's lock
