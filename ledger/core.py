@@ -576,6 +576,7 @@ class LedgerCore(Application[UUID]):
             self._check_today_in_programme(stamp.effective)
         prov = self.provenance(stamp, officer.role)
         if self.importing_by and self.importing_by != stamp.actor:
+            self._check_importer_signs(officer, self.importing_by)
             prov = self._imported_by(prov, self.importing_by)
         self._unsaid_late = None
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
@@ -594,6 +595,28 @@ class LedgerCore(Application[UUID]):
         if not officer.active:
             raise PermissionRefusedError("as", f"{actor} has retired")
         return officer
+
+    def _check_importer_signs(self, officer: Officer, importer: str) -> None:
+        """Refuse a row imported in the name of ``officer``, who has a key in force, by an
+        ``importer`` with none: the importer's key signs what they record (``Provenance.
+        recorder``), so the row would stand unsigned in the name of an officer whose own saves
+        are all signed (since session 35, tester f: an admin with no key imported a keyed
+        street officer's row, unsigned, where ``--as`` that officer without their key is
+        refused, and plain verify passed). Not judged on an export's replay into the store it
+        rebuilds (no key is in force until the move registers them, at its end)."""
+        if not officer.signing_key_id or self.rebuilding_export:
+            return
+        if self.active_officer(importer).signing_key_id:
+            return
+        raise PermissionRefusedError(
+            "actor",
+            f"{officer.officer_id} has a key in force ({officer.signing_key_id}), and {importer}, "
+            f"importing this row in {officer.officer_id}'s name, has none: the importer's key "
+            f"signs what they import, so it would stand unsigned in the name of an officer "
+            f"whose saves are signed; import it as an officer with a key in force (fupin --as "
+            f"… --key … import), or have {officer.officer_id} record it with their key "
+            "(nothing was written)",
+        )
 
     def _check_keyed_admin(self, actor: str, command: str) -> None:
         """Refuse a command that manages officers or keys (``KEYED_ADMIN_COMMANDS``) by an
