@@ -285,6 +285,12 @@ class CaseworkCommands(LedgerCore):
                         "as for a move, which stays within the street)",
                     )
                 if why == "duplicate":
+                    if SEALED in (household.personal.id_card, went.personal.id_card):
+                        # Since session 35 (tester f): without the master key the heads were
+                        # not compared, and a closure refused with it was taken without it.
+                        self.household_keys.require_master(
+                            "a duplicate 重复识别 closure compares the two heads' ID cards"
+                        )
                     _check_same_head(household, went)
                 if why == "merged" and not replay_spares("merge_into_exit", self.rebuilding_export):
                     people = household.members_on(day)[0] + sum(

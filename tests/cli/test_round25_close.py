@@ -10,12 +10,14 @@ the closure; an import row ``close`` records it too."""
 from __future__ import annotations
 
 import re
+import shlex
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from cli.main import app
 from ledger.application import open_ledger
 from ledger.privacy import mask_id_card
 from ledger.verification import verify_ledger
@@ -571,6 +573,29 @@ def test_a_duplicate_whose_head_differs_is_refused(seeded: Fupin) -> None:
         f"{doc('2016-08-20')}",
         JN,
     )
+
+
+def test_a_duplicate_closure_without_the_master_key_is_refused(seeded: Fupin) -> None:
+    """Tester f, session 35: without the master key the heads were not compared, and the
+    closure refused above was taken (the household out of every report, verify passing)."""
+    before = seeded.event_count()
+    line = (
+        f"household close JH-0002 --because duplicate --into JH-0001 --reason 同一户 "
+        f"{doc('2016-08-20')}"
+    )
+    result = seeded.runner.invoke(
+        app,
+        ["--as", JN, *shlex.split(line)],
+        env={"LEDGER_MASTER_KEY": None, "LEDGER_MASTER_KEY_FILE": None},
+    )
+
+    assert_refused(
+        result,
+        "master_key",
+        "a duplicate 重复识别 closure compares the two heads' ID cards: set LEDGER_MASTER_KEY "
+        "or LEDGER_MASTER_KEY_FILE",
+    )
+    assert seeded.event_count() == before
 
 
 # -- tester's cases, session 25: a closure after the household's exit ----------------------
