@@ -193,7 +193,7 @@ from ledger.authority import (
 )
 from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
 from ledger.clock import CLOCK_TOLERANCE
-from ledger.double_pairings import DoublePairing, double_pairings
+from ledger.double_pairings import DoublePairing, double_pairings, record_as_stored
 from ledger.errors import (
     ConflictError,
     InputError,
@@ -202,7 +202,7 @@ from ledger.errors import (
     RuleError,
 )
 from ledger.exit_spared import SparedStep
-from ledger.funds import Disbursement
+from ledger.funds import Disbursement, FundAccount, lowest_balance
 from ledger.helpers import taken_elsewhere
 from ledger.household import AFTER_CLOSURE, Household, Personal, Unpairing
 from ledger.keys import parse_public_key, signature_valid
@@ -254,7 +254,7 @@ from ledger.transparency import (
     stale_head,
     store_origin,
 )
-from ledger.values import CHINA
+from ledger.values import CHINA, format_yuan
 
 __all__ = [
     "KEY_TABLE_POSITION",
@@ -950,6 +950,8 @@ class Verifier:
         #: were deleted, so a gap in them is reported (``_gap``; since session 27).
         self.gaps_are_deletions = False
         self._village_flags: dict[tuple[bytes, str], bool] = {}
+        #: Each fund account's latest payment: its position and where (``check_balances``).
+        self._last_payment: dict[bytes, tuple[int, _Where]] = {}
         # Households moved 迁移 (since session 25, ``_moved``): the village before the first
         # move and the live moves, (date, village before, village after, version), in the
         # log's order; at most ``_PLACES_KEPT``, the older half forgotten past it (a forgotten
@@ -2628,6 +2630,7 @@ class Verifier:
         if name != "Disbursed":
             self.standing.judged.setdefault(name, position)
             return
+        self._last_payment[where[1]] = (position, where)
         if isinstance(payment, dict):
             payment = payment.get("__Disbursement__")
         said: Any = vars(payment) if isinstance(payment, Disbursement) else payment
@@ -2667,6 +2670,37 @@ class Verifier:
         elif officer.active and len(officer.posts) > 1 and corrects == officer.posts[-1][0]:
             officer.posts.pop()
             _version, officer.role, officer.street = officer.posts[-1]
+
+    def check_balances(self, recorder: ApplicationRecorder) -> None:
+        """Each fund account that made a payment never runs below zero at a day's end, by its
+        allocations and payments in force by effective date, as every payment is judged when
+        recorded (``FundAccount``, ``lowest_balance``: never beyond the balance [六(四)]).
+        Since session 35 (tester e: a payment of 50,000 yuan appended by hand to an account
+        of 800 passed verify, and report funds showed a balance of -49,200.00 yuan unsaid).
+        Reported at the account's latest payment; one read of each account that paid, after
+        the pass (accounts are few)."""
+        for uid, (position, where) in sorted(self._last_payment.items()):
+            account = record_as_stored(recorder, self.mapper, UUID(bytes=uid))
+            if not isinstance(account, FundAccount):
+                continue  # an event of it not as written: the pass reports it
+            short = lowest_balance(list(account.flows.values()))
+            if short is None:
+                continue
+            day, balance = short
+            paid = [
+                f"entry {version} ({format_yuan(-fen)} yuan)"
+                for version, (on, fen) in sorted(account.flows.items())
+                if on == day and fen < 0
+            ]
+            self._problem(
+                position,
+                _label(where),
+                f"fund account {account.code}'s balance is {format_yuan(-balance)} yuan below "
+                f"zero at the end of {day}, by its allocations and payments in force (its "
+                f"payments that day: {', '.join(paid)}): every payment is refused beyond the "
+                f"balance, the money having arrived by its date [六(四)] (report funds shows "
+                "the balance below zero)",
+            )
 
     def check_corrections(self, recorder: ApplicationRecorder) -> None:
         """Each correction voids an entry its record may void (``VOIDABLE``: a registration,
@@ -4041,6 +4075,7 @@ def verify_ledger(
         # The log's own problems are kept first (the first ``_KEEP``): the corrections', then
         # the key table's, whose problems can be as many as households.
         verifier.check_corrections(recorder)
+        verifier.check_balances(recorder)
         report.double_pairings = double_pairings(recorder, mapper)
         report.able_not_key_targets = able_not_key_targets(
             recorder, mapper, verifier.able_not_key_candidates()

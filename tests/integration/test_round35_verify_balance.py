@@ -1,0 +1,68 @@
+"""Session 35, tester e (F1): a payment of 50,000 yuan appended by hand (psql, the officers'
+role) to an account holding 800 yuan passed ``fupin verify``, and report funds showed a balance
+of -49,200.00 yuan unsaid. Every payment is refused beyond the balance when it is recorded
+[六(四)]; verify now judges each account that paid by the same rule (``lowest_balance`` of its
+allocations and payments in force, by effective date) and fails one below zero at a day's end."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ledger.application import Ledger
+from ledger.funds import Disbursement, FundAccount
+from ledger.verification import verify_ledger
+
+from tests.support import ledger_at, seed_cases, stamp
+
+STORE_INDEPENDENT = "verify's judgement of stored events: SQLite is enough"
+
+WORKING = "working"
+
+
+def _paid_past_its_command(app: Ledger, fen: int, day: date) -> int:
+    """A working-expenses payment of ``fen`` from city-2016 (1,000 yuan allocated), written
+    through the account's event past the command's balance rule: its entry."""
+    account = app.load(FundAccount, "city-2016", "account")
+    account._disbursed(
+        Disbursement(fen, WORKING, WORKING), app.provenance(stamp("qu-01", day), "officer")
+    )
+    app.save(account)
+    return account.version
+
+
+def _problems(app: Ledger) -> list[str]:
+    report = verify_ledger(app.recorder, app.mapper)
+    return [p.reason for p in report.problems]
+
+
+def test_an_account_run_below_zero_fails_verify(tmp_path: Path) -> None:
+    with ledger_at(str(tmp_path / "l.db")) as app:
+        seed_cases(app)
+        entry = _paid_past_its_command(app, 5_000_000, date(2016, 9, 5))
+
+        problems = _problems(app)
+
+    assert problems == [
+        "fund account city-2016's balance is 49000.00 yuan below zero at the end of "
+        f"2016-09-05, by its allocations and payments in force (its payments that day: entry "
+        f"{entry} (50000.00 yuan)): every payment is refused beyond the balance, the money "
+        "having arrived by its date [六(四)] (report funds shows the balance below zero)"
+    ]
+
+
+def test_a_payment_dated_before_the_money_arrived_fails_verify_and_one_within_it_passes(
+    tmp_path: Path,
+) -> None:
+    with ledger_at(str(tmp_path / "l.db")) as app:
+        seed_cases(app)
+        app.disburse(
+            stamp("qu-01", date(2016, 9, 1)), "city-2016", Disbursement(100_000, WORKING, WORKING)
+        )
+        assert _problems(app) == []  # within the balance: as the command took it
+        _paid_past_its_command(app, 10_000, date(2016, 7, 1))  # before the allocation
+
+        problems = _problems(app)
+
+    assert len(problems) == 1
+    assert "below zero at the end of 2016-07-01" in problems[0]
