@@ -1336,7 +1336,8 @@ def _refuse_erased_meanwhile(
         said.append(
             f"the {erasure} of {_named(unfinished, 'is', 'are')} recorded, but {its} not "
             "destroyed yet when the export read the keys: finish it first, unless it is "
-            f"finishing now (`fupin erase {unfinished[0]}` again: it records nothing new)"
+            f"finishing now (`fupin erase {unfinished[0]} --reason … -d …` again: it records "
+            "nothing new)"
         )
     raise RuleError(
         "household",

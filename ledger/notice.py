@@ -86,7 +86,8 @@ class ErasureUnfinishedError(Exception):
     ) -> None:
         super().__init__(
             f"erasure of {number} recorded (PersonalDataErased), but {what}: {cause}; run "
-            f"`fupin erase {number}` again to finish it (it records nothing new)"
+            f"`fupin erase {number} --reason … -d …` again to finish it (the same command: it "
+            "records nothing new, the reason and document on record stand)"
         )
         self.number = number
         self.cause = cause

@@ -148,8 +148,8 @@ def test_an_unfinished_erasure_is_not_exported_in_clear(
     assert (
         "refused household: the erasure of household JH-0001 is recorded, but its key was not "
         "destroyed yet when the export read the keys: finish it first, unless it is finishing "
-        "now (`fupin erase JH-0001` again: it records nothing new): run the export again"
-        in refused.stderr
+        "now (`fupin erase JH-0001 --reason … -d …` again: it records nothing new): run the "
+        "export again" in refused.stderr
     )
     assert not out.exists()
     seeded.ok("erase JH-0001 --reason 本人申请删除 -d 删除申请 -e 2016-09-01", "admin")

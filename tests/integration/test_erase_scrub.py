@@ -75,7 +75,7 @@ def test_an_erasure_a_reader_keeps_from_scrubbing_is_unfinished_and_erasing_agai
     message = str(unfinished.value)
     assert message.startswith("erasure of JH-0001 recorded (PersonalDataErased)")
     assert "read transaction" in message
-    assert "run `fupin erase JH-0001` again" in message
+    assert "run `fupin erase JH-0001 --reason … -d …` again" in message  # session 35
     assert "\n" not in message
     assert app.event_count() == before + 1
     assert key_row(app, household) == (None, None)  # destroyed, the file not scrubbed yet

@@ -214,7 +214,7 @@ def test_an_erasure_whose_key_is_locked_says_it_is_recorded_and_erasing_again_fi
         unfinished = _erase_while_locked(app, "JH-0001")
 
         assert "erasure of JH-0001 recorded" in str(unfinished)
-        assert "run `fupin erase JH-0001` again" in str(unfinished)
+        assert "run `fupin erase JH-0001 --reason … -d …` again" in str(unfinished)
         assert "refused" not in str(unfinished)
         assert "\n" not in str(unfinished)
         assert app.event_count() == before + 1  # PersonalDataErased is saved
@@ -310,7 +310,7 @@ def test_the_cli_says_the_erasure_is_recorded_not_refused_and_erase_again_finish
     assert len(lines) == 1, first.stderr
     assert lines[0].startswith("erasure of JH-0001 recorded (PersonalDataErased)")
     assert "key table is locked" in lines[0]
-    assert "run `fupin erase JH-0001` again" in lines[0]
+    assert "run `fupin erase JH-0001 --reason … -d …` again" in lines[0]
     assert not first.output.startswith("refused")
     assert "\nrefused" not in first.output
     assert again.exit_code == 0, again.output
