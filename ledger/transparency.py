@@ -1320,7 +1320,9 @@ def check_other_admin(app: LedgerCore, admin: str, doing: str = "revoke") -> Non
     # way out is a new key for them, not a second admin.
     revoked = app.active_admins(lambda held: bool(held.revoked_key_id), but=admin)
     first = (
-        "first register a second admin (fupin officer add … --role admin) and a key for them"
+        "first register a second admin (fupin officer add … --role admin) and a key for them, "
+        f"each signed with {admin}'s key (a key file lost cannot sign them: docs/audit-guide.md "
+        "§6, A ledger with one admin)"
         if not revoked
         else f"first register a new key for {', '.join(revoked)} (whose key was revoked: fupin "
         f"keys new, then fupin keys register, signed with {admin}'s key)"

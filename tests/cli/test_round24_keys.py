@@ -176,6 +176,8 @@ def test_the_last_admin_with_a_key_does_not_have_it_revoked(keys: Keys) -> None:
         "admin is the only active admin with a key in force: once admin's key is revoked",
     )
     assert "first register a second admin" in refused.stderr
+    # since session 35 (tester f): the advice needs the key, said so for one lost
+    assert "each signed with admin's key (a key file lost cannot sign them" in refused.stderr
     assert fupin.event_count() == before
 
 
