@@ -112,8 +112,11 @@ def personal_in(text: str) -> str | None:
         found = personal_number(each)
         if found is not None:
             return found[0]
-        if _BARE_MOBILE.search(folded(each)[0]) is not None:
+        plain = folded(each)[0]
+        if _BARE_MOBILE.search(plain) is not None:
             return BARE_MOBILE
+        if _NEAR_ID_CARD.search(plain) is not None:
+            return NEAR_ID_CARD
     return None
 
 
@@ -125,6 +128,22 @@ BARE_MOBILE = "11 digits from 13… to 19…, as a mobile phone number is writte
 #: session 28, re-tester O: ``'13870610201' is not a date`` was quoted back). Exactly 11
 #: digits, none joined before or after them (digits as ``folded`` writes them: ``１`` is 1).
 _BARE_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
+
+
+#: What a refusal says a number written as an ID card is, its check character wrong or cut off
+#: (``_NEAR_ID_CARD``).
+NEAR_ID_CARD = "digits written as an ID-card number is, a region code then a birth date"
+#: A number written as an ID card is, in a refusal only (since session 35, tester f: one digit
+#: mistyped, or the check character cut off, the card failed its check and was quoted back
+#: whole, 17 of the person's 18 characters: `refused members: 440704198512124561 is out of
+#: range`): a region code (6 digits, not starting 0), a birth date 19xx or 20xx, then 2 to 4
+#: more (16 to 18 in all, the last may be X), joined to no other digit. A valid card is read
+#: by ``personal_number`` first; text the ledger records is judged by that alone.
+_NEAR_ID_CARD = re.compile(
+    r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{2,3}[0-9Xx]?(?![0-9])",
+    re.ASCII,
+)
 
 
 #: A name the ledger writes in hex (since session 34): a master or signing key's id (16 hex
