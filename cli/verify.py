@@ -414,9 +414,12 @@ def _under_today(said: str, since: str, refuses: str, checked: str = "", moved_o
             f"which is no evidence, so check it in the store it came from; today's fupin "
             f"{refuses})"
         )
+    # "if a fupin took it" since session 35 (tester e: a pairing appended with psql today
+    # was said "not a problem: recorded as it was taken", by a fupin before 2026-11-29)
     return (
         f"under today's rules: {said}, which a fupin before {since} did not check{checked} "
-        f"(not a problem: recorded as it was taken; today's fupin {refuses})"
+        f"(not a problem if a fupin took it: recorded as it was taken, which an entry written "
+        f"into the store by hand cannot be told from; today's fupin {refuses})"
     )
 
 

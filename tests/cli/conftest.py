@@ -80,7 +80,7 @@ def reimported(fupin: Fupin, folder: Path) -> Result:
 #: What verify's note under today's rules says of an entry of a store a move made, and of one
 #: recorded as it was taken (cli/verify.py ``_under_today``).
 RECORDED_BEFORE_THE_MOVE = "recorded before the move, import --create on "
-RECORDED_AS_TAKEN = "(not a problem: recorded as it was taken;"
+RECORDED_AS_TAKEN = "(not a problem if a fupin took it: recorded as it was taken, which an entry"
 
 
 def assert_notes_say_the_move(said: str, moved: bool) -> None:

@@ -96,8 +96,9 @@ PAST = (
     "under today's rules: household JH-0001 was closed on 2016-09-01 (died-out) (entry 8) with "
     "e-1's employment of a worker of it since {} (entry 2 of e-1) standing ({}): an employment "
     "of a worker of a household ends on or before the household's closure 注销, which a fupin "
-    "before 2026-12-02 (2026-12-03 for some of these rules) did not check (not a problem: "
-    "recorded as it was taken; today's fupin "
+    "before 2026-12-02 (2026-12-03 for some of these rules) did not check (not a problem if a "
+    "fupin took it: recorded as it was taken, which an entry written into the store by hand "
+    "cannot be told from; today's fupin "
     "refuses a closure while one stands, one from the closure's date on,"
 )
 

@@ -181,7 +181,9 @@ def test_an_older_ledger_moves_and_verify_notes_the_late_registration(
         assert ("its original recording time is the export's, which is no evidence" in said) is (
             elsewhere
         )
-        assert ("not a problem: recorded as it was taken" in said) is not elsewhere
+        assert (
+            "not a problem if a fupin took it: recorded as it was taken" in said
+        ) is not elsewhere
 
 
 def test_verify_notes_no_household_registered_within_the_years(seeded: Fupin) -> None:

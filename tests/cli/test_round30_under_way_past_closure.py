@@ -291,7 +291,8 @@ def test_verify_notes_a_household_an_older_fupin_closed_during_its_exit(seeded: 
     noted = (
         f"under today's rules: {closed}: {UNDER_WAY}, nor takes after its closure a step or a "
         "correction leaving one under way, which a fupin before 2026-12-03 did not check (not a "
-        "problem: recorded as it was taken; today's fupin refuses such a closure, step or "
+        "problem if a fupin took it: recorded as it was taken, which an entry written into the "
+        "store by hand cannot be told from; today's fupin refuses such a closure, step or "
         "correction; a withdrawal is taken after the closure)"
     )
     # its one note: session 29's closure during an exit is not noted again (since helper n,
@@ -314,8 +315,9 @@ def test_verify_notes_an_employment_an_older_fupin_left_standing_past_a_closure(
         "2016-12-20",
         "standing (end it on or before 2016-12-20: fupin helper end-employment e-1 JH-0001 -e "
         f"DATE): {ENDS}, which a fupin before 2026-12-02 (2026-12-03 for some of these rules) "
-        "did not check (not a problem: recorded "
-        "as it was taken; today's fupin refuses a closure while one stands, one from the "
+        "did not check (not a problem if a fupin took it: recorded as it was taken, which an "
+        "entry written into the store by hand cannot be told from; today's fupin refuses a "
+        "closure while one stands, one from the "
         "closure's date on, one from before the closure entered after it, an end dated after the "
         "closure, and the voiding of an end on or before it while the closure stands)",
     )
