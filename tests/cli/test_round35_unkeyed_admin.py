@@ -15,21 +15,13 @@ import orjson
 from tests.cli.conftest import Fupin, assert_refused, doc
 from tests.cli.test_round24_keyed_admins import keyed
 from tests.cli.test_round24_keys import _new_key
+from tests.cli.test_round28_imported_by import ROW  # a visit of jn-01's
 
 __all__ = ["keyed"]  # the fixture, used by name
 
 STORE_INDEPENDENT = "the command's authority check, the same code on either store"
 
 ERASE = "erase JH-0001 --reason 本人申请 " + doc("2016-09-01")
-ROW: dict[str, object] = {
-    "command": "record_visit",
-    "ref": "IMP-V-1",
-    "actor": "jn-01",
-    "effective": "2016-09-05",
-    "document": "走访台账导入〔2016〕",
-    "note": "",
-    "args": {"household": "JH-0001", "helper": "c-1", "summary": "入户走访"},
-}
 
 
 def test_an_admin_without_a_key_erases_nothing_beside_an_admin_with_one(
