@@ -53,7 +53,7 @@ def html(
     """Charts 图表报告 in one HTML file: caseload over time, exits against the plan (the reduction
     shares in force, 2:3:5 unless amended),
     funds, visit coverage, accountability with dossiers 一户一档 (masked unless --as is an
-    admin, an inspector or a district officer: one who sees every street)."""
+    admin, or a district inspector or officer, of no street: one who sees every street)."""
     day, moment = times(as_of, known_at)
     check_output(out, "output")
     with ledger_session() as app:

@@ -29,6 +29,7 @@ from projections.dossier import say_imported
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
+from projections.html_report import households_and_people
 from projections.restated import RESTATED_COLUMNS, restated_text
 
 from cli.common import (
@@ -227,7 +228,7 @@ def _rejected_note(report: dict[str, Any]) -> str:
     households = sum(row["households"] for row in rejected)
     people = sum(row["people"] for row in rejected)
     return (
-        f"totals leave out the {households} household(s), {people} people, turned down at their "
+        f"totals leave out the {households_and_people(households, people)} turned down at their "
         "village review or on an upheld objection (status rejected 未通过: no households of the "
         "programme), which by_status and groups list"
     )

@@ -453,8 +453,8 @@ _SPARED_RULES = {
         "the officer a finding is about does not accept their own rectification 整改 [六(七)]: "
         "another inspector or admin closes it, and report accountability takes a finding so "
         "closed as any other",
-        "refuses such a closure: void it (`fupin correct inspection CODE ENTRY --reason …`) and "
-        "have another inspector close the finding",
+        "refuses such a closure: void it (`fupin correct inspection CODE ENTRY --reason … -d "
+        "…`) and have another inspector close the finding",
     ),
     "notice_or_talk_twice": (
         "a notice 通报 or talk 约谈 like one on record is the same recorded twice, which report "

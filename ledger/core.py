@@ -576,8 +576,10 @@ class LedgerCore(Application[UUID]):
             self._check_today_in_programme(stamp.effective)
         prov = self.provenance(stamp, officer.role)
         if self.importing_by and self.importing_by != stamp.actor:
-            self._check_importer_signs(officer, self.importing_by)
+            # who may import another's row first, then whether their key signs it (re-tester
+            # r, session 35: an officer was sent after a key before told only an admin may)
             prov = self._imported_by(prov, self.importing_by)
+            self._check_importer_signs(officer, self.importing_by)
         self._unsaid_late = None
         if stamp.dated and command in PROGRAMME_STEPS and not self.rebuilding_export:
             self._unsaid_late = self._unsaid_after_programme(stamp)
@@ -613,7 +615,7 @@ class LedgerCore(Application[UUID]):
             f"{officer.officer_id} has a key in force ({officer.signing_key_id}), and {importer}, "
             f"importing this row in {officer.officer_id}'s name, has none: the importer's key "
             f"signs what they import, so it would stand unsigned in the name of an officer "
-            f"whose saves are signed; import it as an officer with a key in force (fupin --as "
+            f"whose saves are signed; import it as an admin with a key in force (fupin --as "
             f"… --key … import), or have {officer.officer_id} record it with their key "
             "(nothing was written)",
         )

@@ -132,16 +132,17 @@ _BARE_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", re.ASCII)
 
 #: What a refusal says a number written as an ID card is, its check character wrong or cut off
 #: (``_NEAR_ID_CARD``).
-NEAR_ID_CARD = "digits written as an ID-card number is, a region code then a birth date"
+NEAR_ID_CARD = "digits written as an ID-card number is, a region code then a birth year"
 #: A number written as an ID card is, in a refusal only (since session 35, tester f: one digit
 #: mistyped, or the check character cut off, the card failed its check and was quoted back
 #: whole, 17 of the person's 18 characters: `refused members: 440704198512124561 is out of
-#: range`): a region code (6 digits, not starting 0), a birth date 19xx or 20xx, then 2 to 4
-#: more (16 to 18 in all, the last may be X), joined to no other digit. A valid card is read
+#: range`; re-tester r: one digit too many, or the month or day mistyped, still was): a region
+#: code (6 digits, its province 1x to 8x: 11 Beijing to 82 Macau), a birth year 1900 to 2029,
+#: then 6 to 9 more (16 to 19 in all, the last may be X), joined to no other digit (the largest
+#: 64-bit number, 9223372036854775807, a bound refusals name, is none). A valid card is read
 #: by ``personal_number`` first; text the ledger records is judged by that alone.
 _NEAR_ID_CARD = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    r"[0-9]{2,3}[0-9Xx]?(?![0-9])",
+    r"(?<![0-9])[1-8][0-9]{5}(?:19[0-9]{2}|20[0-2][0-9])[0-9]{5,8}[0-9Xx](?![0-9])",
     re.ASCII,
 )
 

@@ -2110,6 +2110,7 @@ class Household(LedgerAggregate):
         last_year: int,
         what: str,
         remedy: str = "",
+        field: str = "effective",
     ) -> None:
         """An exit's proposal 拟退出 or verification 核实 leaves room for its notice 公示 and
         approval by the programme's last exit day (``last_exit_day``): the notice, of at least
@@ -2129,7 +2130,7 @@ class Household(LedgerAggregate):
             else f"or withdraw the exit (fupin household withdraw-exit {self.number})"
         )
         raise RuleError(
-            "effective",
+            field,
             f"the {year} exit's {what} is dated {effective}, after {latest}: a {year} exit is "
             f"approved by {last} [三、六(六)], after a notice 公示 of at least {notice_days} days"
             f"{EXIT_NOTICE_DAYS_CITED} that starts no earlier than this {what} and ends by "
@@ -2756,6 +2757,7 @@ class Household(LedgerAggregate):
             last_year,
             what,
             f"it stays withdrawn; this withdrawal (entry {version}) is not voided",
+            "version",  # the entry chosen, not a date typed (re-tester r, session 35)
         )
 
     def check_members_change_voidable(self, version: int) -> None:

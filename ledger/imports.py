@@ -1197,7 +1197,8 @@ def export_commands(app: Ledger, reader: Reader | None = None) -> Iterable[dict[
         raise PermissionRefusedError(
             "as",
             f"{reader.actor or 'an anonymous reader'} ({reader.role}) may not export: the export "
-            "carries personal data in clear (admin, inspector or a district officer)",
+            "carries personal data in clear (an admin, or a district inspector or officer: one "
+            "of no street)",
         )
     # Without it every household would export as [sealed]: a file no store re-imports.
     master = app.household_keys.require_master("the export carries personal data in clear")

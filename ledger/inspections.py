@@ -221,24 +221,28 @@ class Inspection(LedgerAggregate):
         self.check_not_before(
             prov.effective, self.rectified[finding_id], f"{finding_id}'s rectification was reported"
         )
-        about = self.closed_by_its_subject(finding_id, prov.actor)
+        about = self.closed_by_its_subject(finding_id, prov.actor, prov.imported_by)
         if about and not replay_spares("finding_closed_by_its_subject"):
             raise RuleError("as", about)
         self._finding_closed(finding_id, prov)
 
-    def closed_by_its_subject(self, finding_id: str, actor: str) -> str:
-        """Why ``actor`` may not close ``finding_id``, "" if they may: a finding about an
-        officer is not closed by that officer, whose rectification it judges; another inspector
-        (or admin) accepts it 整改验收 [六(七)]. Since session 35 (tester a, session 34: an admin
-        closed the finding about themself); an older fupin's such closure replays
-        (``finding_closed_by_its_subject``) and ``fupin verify`` notes it."""
+    def closed_by_its_subject(self, finding_id: str, actor: str, importer: str = "") -> str:
+        """Why ``actor`` (or ``importer``, who records it in the actor's name) may not close
+        ``finding_id``, "" if they may: a finding about an officer is not closed by that
+        officer, whose rectification it judges; another inspector (or admin) accepts it 整改验收
+        [六(七)]. Since session 35 (tester a, session 34: an admin closed the finding about
+        themself; re-tester r: or imported the closure in an inspector's name); an older
+        fupin's such closure replays (``finding_closed_by_its_subject``) and ``fupin verify``
+        notes it."""
         kind, subject = self.subjects.get(finding_id, ("", ""))
-        if kind != "officer" or subject.casefold() != actor.casefold():
+        closers = {who.casefold() for who in (actor, importer) if who}
+        if kind != "officer" or subject.casefold() not in closers:
             return ""
+        how = "is closing it" if subject.casefold() == actor.casefold() else "imports its closure"
         return (
-            f"{finding_id!r} of {self.code} is about officer {subject}, who is closing it: the "
-            "officer a finding is about does not accept their own rectification; another "
-            "inspector or admin closes it [六(七)]"
+            f"{finding_id!r} of {self.code} is about officer {subject}, who {how}: the officer a "
+            "finding is about does not accept their own rectification; another inspector or "
+            "admin closes it [六(七)]"
         )
 
     @event("FindingClosed")

@@ -335,9 +335,13 @@ def _judged(record: Inspection, event: Any) -> list[tuple[tuple[int, ...], Spare
     version, day, prov = event.originator_version, event.prov.effective, event.prov
     found: list[tuple[tuple[int, ...], SparedStep]] = []
     if type(event).__name__ == "FindingClosed":  # since session 35
-        about = record.closed_by_its_subject(event.finding_id, prov.actor)
-        if about:
-            said = f"inspection {record.code}'s closure (entry {version}, dated {day}): {about}"
+        imported = getattr(prov, "imported_by", "")
+        if record.closed_by_its_subject(event.finding_id, prov.actor, imported):
+            officer = record.subjects[event.finding_id][1]
+            said = (
+                f"inspection {record.code}'s closure of {event.finding_id!r} (entry {version}, "
+                f"dated {day}), a finding about officer {officer}, was recorded by {officer}"
+            )
             rests = ((record.id, version),)
             found.append(((version,), SparedStep("finding_closed_by_its_subject", said, rests)))
         return found

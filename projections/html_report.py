@@ -42,7 +42,14 @@ from projections.html_parts import (
 from projections.series import ReportInputs
 from projections.svg import Cell, Column, Key, Segment, bar_chart, heat_map
 
-__all__ = ["CATEGORY_NAMES", "SOURCE_NAMES", "STATUS_LABELS", "STATUS_NAMES", "render"]
+__all__ = [
+    "CATEGORY_NAMES",
+    "SOURCE_NAMES",
+    "STATUS_LABELS",
+    "STATUS_NAMES",
+    "households_and_people",
+    "render",
+]
 STATUS_COLOURS = {
     "identified": "#cbd5e1",
     "reviewed": "#94a3b8",
@@ -245,7 +252,7 @@ def _caseload_summary(day: str, columns: Sequence[Column]) -> str:
     return f"On {day}, the last day shown: {total} households, {shown}."
 
 
-def _counted(households: int, people: int) -> str:
+def households_and_people(households: int, people: int) -> str:
     """'1 household, 1 person' and '2 households, 3 people' (since session 25: '1 households')."""
     return (
         f"{households} household{'' if households == 1 else 's'}, "
@@ -258,10 +265,10 @@ def _closed_line(closed: Sequence[dict[str, Any]]) -> str:
     households = sum(row["households"] for row in closed)
     people = sum(row["people"] for row in closed)
     reasons = "; ".join(
-        f"{escape(str(row['because']))} {_counted(row['households'], row['people'])}"
+        f"{escape(str(row['because']))} {households_and_people(row['households'], row['people'])}"
         for row in closed
     )
-    shown = f"{_counted(households, people)} ({reasons})" if closed else "none"
+    shown = f"{households_and_people(households, people)} ({reasons})" if closed else "none"
     return (
         '<p class="meta" id="closed" lang="en">Closed <span lang="zh-CN">注销</span> by this day '
         "(merged, died out, moved away, duplicate, identified in error), counted from its "

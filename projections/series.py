@@ -217,6 +217,7 @@ def named_households(duty: dict[str, Any]) -> list[str]:
         for section in (
             "missed_visits",
             "missing_roles",
+            "missing_assistance",  # since session 35 (re-tester r: its links went nowhere)
             "registration_faults",
             "exit_faults",
             "early_unpairings",

@@ -145,7 +145,7 @@ def test_the_withdrawal_of_a_stranded_exit_is_not_voided(seeded: Fupin) -> None:
 
     assert_refused(
         refused,
-        "effective",
+        "version",  # the entry chosen (re-tester r, session 35: it named effective)
         "the 2018 exit's proposal is dated 2019-01-28, after 2019-01-24: a 2018 exit is "
         "approved by 2019-01-31",
     )

@@ -11,7 +11,7 @@ from tests.cli.conftest import Fupin, doc
 
 STORE_INDEPENDENT = "the report's words: SQLite is enough"
 
-NOTE = "totals leave out the 1 household(s), 3 people, turned down at their village review"
+NOTE = "totals leave out the 1 household, 3 people turned down at their village review"
 
 
 def test_the_caseload_says_its_totals_leave_the_rejected_out(seeded: Fupin) -> None:

@@ -9,6 +9,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 from ledger.application import open_ledger
 from ledger.values import replayed_as_recorded
@@ -51,6 +52,33 @@ def test_the_officer_a_finding_is_about_does_not_close_it(seeded: Fupin) -> None
     seeded.ok(CLOSE, "insp-1")
 
 
+def test_nor_imports_its_closure_in_an_inspectors_name(seeded: Fupin, tmp_path: Path) -> None:
+    # Re-tester r, session 35 (F7): the admin it is about imported the closure as insp-1's
+    _rectified(seeded)
+    row = {
+        "command": "close_finding",
+        "ref": "CLOSE-1",
+        "actor": "insp-1",
+        "effective": "2017-02-10",
+        "document": "销号单",
+        "note": "",
+        "args": {"inspection": "DI-1", "finding": "F-1"},
+    }
+    rows = tmp_path / "close.jsonl"
+    rows.write_bytes(orjson.dumps(row) + b"\n")
+    before = seeded.event_count()
+
+    refused = seeded(f"import {rows}", "admin")
+
+    assert refused.exit_code == 2
+    assert (
+        "actor: 'F-1' of DI-1 is about officer admin, who imports its closure: the officer a "
+        "finding is about does not accept their own rectification"
+    ) in refused.stderr
+    assert seeded.event_count() == before
+    seeded.ok(f"import {rows}", "insp-1")
+
+
 def test_an_admin_closes_a_finding_about_another_officer(seeded: Fupin) -> None:
     _rectified(seeded, "qu-01")
 
@@ -68,8 +96,8 @@ def test_verify_notes_an_older_closure_by_its_subject_until_it_is_voided(
     noted_until(
         seeded,
         tmp_path,
-        "inspection DI-1's closure (entry 4, dated 2017-02-10): 'F-1' of DI-1 is about officer "
-        "admin, who is closing it",
+        "inspection DI-1's closure of 'F-1' (entry 4, dated 2017-02-10), a finding about "
+        "officer admin, was recorded by admin",
         "the officer a finding is about does not accept their own rectification",
         f"correct inspection DI-1 4 --reason 本人销号 {doc('2017-02-11')}",
         "insp-1",

@@ -745,3 +745,18 @@ def test_a_returned_key_target_owes_an_agreement_and_a_measure_of_its_own_cycle(
     ledger.sign_agreement(stamp("jn-01", date(2017, 6, 5)), "JH-1")
     ledger.plan_measure(stamp("jn-01", date(2017, 6, 6)), "JH-1", "M2017", "employment", "培训")
     assert _missing_assistance(ledger, date(2017, 6, 30)) == []
+
+
+def test_the_html_reports_dossiers_cover_the_missing_assistance_section(ledger: Ledger) -> None:
+    # Re-tester r, session 35 (F4): a key target listed in missing_assistance alone linked to
+    # a dossier the page did not hold.
+    from projections.series import named_households
+
+    register(ledger, "JH-1", serial=1)
+    pair_all(ledger, "JH-1")  # 4+1 complete: listed in missing_assistance alone
+    ledger.sign_agreement(stamp("jn-01", date(2016, 8, 12)), "JH-1")
+    duty = api.accountability(ledger, as_of=date(2016, 8, 20))
+
+    assert [r["household"] for r in duty["missing_assistance"]] == ["JH-1"]
+    assert duty["missing_roles"] == []
+    assert "JH-1" in named_households(duty)

@@ -20,6 +20,10 @@ from tests.support import id_card
         id_card(1)[:-1],  # cut of its check character
         id_card(1)[:-2],  # 16 digits
         "44070420010101123X",
+        # re-tester r, session 35: a digit too many, the month or the day mistyped
+        id_card(1) + "4",
+        "440704199013010013",
+        "440704199001320013",
     ],
 )
 def test_a_refusal_withholds_digits_written_as_an_id_card(typed: str) -> None:
@@ -36,7 +40,9 @@ def test_a_refusal_withholds_digits_written_as_an_id_card(typed: str) -> None:
         "entry 440704 of JH-0001",
         "log id 1234567890123456789012 is past the end",  # no birth date in it
         "dated 20161205, after 20161130",
-        "440704198513124561",  # a 13th month: no birth date
+        "140704185513124561",  # no birth year 19xx or 20xx
+        "1234567890123456789012",  # 22 digits: no ID card's length
+        "9223372036854775808 is past the largest",  # a bound refusals name: no province 9x
     ],
 )
 def test_a_refusal_of_other_numbers_is_said_as_it_stands(text: str) -> None:
