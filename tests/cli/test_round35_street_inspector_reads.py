@@ -47,4 +47,6 @@ def test_a_street_inspector_may_not_export_every_street_in_clear(
     refused = street_inspector("export events", "insp-ll")
 
     assert_refused(refused, "as", "insp-ll")
+    # re-tester r, session 35 (F1): it named "inspector" among those who may
+    assert "(an admin, or a district inspector or officer: one of no street)" in refused.stderr
     assert street_inspector.ok("export events", "insp-1").stdout

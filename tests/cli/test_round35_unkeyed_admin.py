@@ -63,3 +63,22 @@ def test_a_keyed_officers_row_is_not_imported_by_an_importer_with_no_key(
     imported = keyed.ok(f"--key {tmp_path / 'admin.key'} import {rows}", "admin")
     assert "imported 1 row(s)" in imported.stdout
     keyed.ok("verify")
+
+
+def test_an_officer_importing_a_keyed_officers_row_is_told_the_own_rows_rule_first(
+    keyed: Fupin, tmp_path: Path
+) -> None:
+    # Re-tester r, session 35 (F3): an officer was sent after a key, then refused for the rule
+    public, _ = _new_key(keyed, tmp_path / "jn.key")
+    admin_key = f"--key {tmp_path / 'admin.key'}"
+    keyed.ok(f"{admin_key} keys register jn-01 {public} {doc('2016-08-20')}", "admin")
+    rows = tmp_path / "visits.jsonl"
+    rows.write_bytes(orjson.dumps(ROW) + b"\n")
+
+    refused = keyed(f"import {rows}", "qu-01")  # a district officer, no key
+
+    assert refused.exit_code == 2
+    assert "an officer imports their own rows; only an admin imports rows of other officers" in (
+        refused.stderr
+    )
+    assert "has a key in force" not in refused.stderr
