@@ -41,6 +41,7 @@ _FIRST_WORD = re.compile(r"\w+")
 #: among blanks. Read as nothing there (since session 35, tester d: a SELECT after a BOM was
 #: refused as a write, `read-only: only a SELECT … runs`); within a statement they are the
 #: store's to read.
+_UNSEEN_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u3000"
 _UNSEEN = re.compile(r"^[\s\ufeff\u200b\u200c\u200d\u2060]+|[\s\ufeff\u200b\u200c\u200d\u2060]+$")
 
 
@@ -58,6 +59,9 @@ def run_query(
     body = after_comments(statement, nested=nested)
     if not body:
         raise QueryError("sql", "give one SELECT statement (the query holds only comments)")
+    # Run from its first token: what an editor wrote unseen after a leading comment is no
+    # token to the store (re-tester r, session 35: `-- …⏎<ZWSP>SELECT …` was refused).
+    statement = body
     # A parenthesised read is a read (``(select 1)``; tester, session 24: it was refused as a
     # write): past its opening parentheses, and any comments between them.
     while body.startswith("("):
@@ -149,7 +153,7 @@ def after_comments(sql: str, *, nested: bool) -> str:
     comment runs to the end, as both stores read it."""
     i, n = 0, len(sql)
     while True:
-        while i < n and sql[i] in _SPACE:
+        while i < n and (sql[i] in _SPACE or sql[i] in _UNSEEN_CHARS):
             i += 1
         if sql.startswith("--", i):
             # SQLite ends it at a line feed only; PostgreSQL at a carriage return too.

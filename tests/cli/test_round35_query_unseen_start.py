@@ -32,3 +32,19 @@ def test_a_write_after_a_byte_order_mark_is_still_refused(seeded: Fupin) -> None
 
     assert result.exit_code == 2
     assert "read-only: only a SELECT" in result.output
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "-- 街道数\n\u200bSELECT COUNT(*) AS n FROM pj_households",
+        "/* 街道数 */\ufeffSELECT COUNT(*) AS n FROM pj_households",
+        "-- 街道数\n\u3000SELECT COUNT(*) AS n FROM pj_households",
+    ],
+)
+def test_a_select_after_a_comment_and_an_unseen_character_runs(seeded: Fupin, sql: str) -> None:
+    # Re-tester r, session 35 (F2): after a leading comment they were still refused as a write
+    result = seeded.runner.invoke(app, ["query", sql, "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "n"
