@@ -152,7 +152,6 @@ def notice(
         check_output(out, "output")
     with ledger_session() as app:
         reader_of(app)  # --as: an active officer or nobody, as household show (docs/privacy.md)
-        app.household_keys.check_master_given()  # as report html (since session 35)
         moment = api.settle_known_at(app, typed)
         entries = app.notice_list(street, first, last, moment)
     said = known_at_said(typed, moment)

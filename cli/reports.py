@@ -25,11 +25,11 @@ from projections.accountability import SECTIONS as ACCOUNTABILITY_SECTIONS
 from projections.accountability import stale_today_note
 from projections.caseload import COLUMNS as CASELOAD_COLUMNS
 from projections.caseload import SECTIONS as CASELOAD_SECTIONS
+from projections.caseload import rejected_note
 from projections.dossier import say_imported
 from projections.fund_report import COLUMNS as FUNDS_COLUMNS
 from projections.fund_report import JUDGED as FUNDS_JUDGED
 from projections.fund_report import SECTIONS as FUNDS_SECTIONS
-from projections.html_report import households_and_people
 from projections.restated import RESTATED_COLUMNS, restated_text
 
 from cli.common import (
@@ -215,23 +215,7 @@ def caseload(
         reader_of(app)  # --as: an active officer or nobody, as every reader (docs/privacy.md)
         report = api.caseload(app, day, moment)
     emit_report(report, CASELOAD_SECTIONS, output, CASELOAD_COLUMNS)
-    _say_stale_today(_rejected_note(report), output)
-
-
-def _rejected_note(report: dict[str, Any]) -> str:
-    """What the caseload says under its rows when some are of households turned down (status
-    ``rejected``): ``totals`` leaves them out, the rows hold them (since session 35, tester d:
-    the report row was not the sum of its rows, unsaid but in docs/reports.md)."""
-    rejected = [row for row in report["by_status"] if row["status"] == "rejected"]
-    if not rejected:
-        return ""
-    households = sum(row["households"] for row in rejected)
-    people = sum(row["people"] for row in rejected)
-    return (
-        f"totals leave out the {households_and_people(households, people)} turned down at their "
-        "village review or on an upheld objection (status rejected 未通过: no households of the "
-        "programme), which by_status and groups list"
-    )
+    _say_stale_today(rejected_note(report), output)
 
 
 @report_app.command("funds")

@@ -282,6 +282,9 @@ class PrivacyCommands(ReadingQueries):
         if end < start:
             raise InputError("to", f"{end} is before {start}")
         self.load(Street, street, "street")
+        # A master key the keys are not wrapped under, refused before anything is read, found
+        # or not (since session 35, tester f: with no household under notice it was taken).
+        self.household_keys.check_master_given()
         known = None
         if known_at is not None:
             check_known_at_after_move(self, known_at)

@@ -22,7 +22,7 @@ from ledger import clock
 from ledger.funds import USE_WORDS
 
 from projections.accountability import stale_today_note
-from projections.caseload import STATUS_LABELS, STATUS_NAMES, status_term
+from projections.caseload import STATUS_LABELS, STATUS_NAMES, households_and_people, status_term
 from projections.fund_report import FISCAL_SOURCES
 from projections.html_findings import accountability_section, dossiers_section
 from projections.html_parts import (
@@ -47,7 +47,6 @@ __all__ = [
     "SOURCE_NAMES",
     "STATUS_LABELS",
     "STATUS_NAMES",
-    "households_and_people",
     "render",
 ]
 STATUS_COLOURS = {
@@ -250,14 +249,6 @@ def _caseload_summary(day: str, columns: Sequence[Column]) -> str:
     total = sum(value for value, _ in counts)
     shown = ", ".join(f"{value} {term}" for value, term in counts) or "none"
     return f"On {day}, the last day shown: {total} households, {shown}."
-
-
-def households_and_people(households: int, people: int) -> str:
-    """'1 household, 1 person' and '2 households, 3 people' (since session 25: '1 households')."""
-    return (
-        f"{households} household{'' if households == 1 else 's'}, "
-        f"{people} {'person' if people == 1 else 'people'}"
-    )
 
 
 def _closed_line(closed: Sequence[dict[str, Any]]) -> str:

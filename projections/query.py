@@ -42,7 +42,7 @@ _FIRST_WORD = re.compile(r"\w+")
 #: refused as a write, `read-only: only a SELECT … runs`); within a statement they are the
 #: store's to read.
 _UNSEEN_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u3000"
-_UNSEEN = re.compile(r"^[\s\ufeff\u200b\u200c\u200d\u2060]+|[\s\ufeff\u200b\u200c\u200d\u2060]+$")
+_UNSEEN = re.compile(f"^[\\s{_UNSEEN_CHARS}]+|[\\s{_UNSEEN_CHARS}]+$")
 
 
 def run_query(

@@ -85,6 +85,10 @@ def gather(
     """Collect the report's figures; ``reader`` (an officer id) decides the masking;
     ``restated`` adds the accountability report's ``restated_years`` (a replay a closed year)."""
     masked = _masked_for(ledger, reader)
+    # A master key the household keys are not wrapped under is refused before anything is
+    # read, dossiers due or not (since session 35, tester f: with none due the page was
+    # written under it, its header saying "personal data in full").
+    ledger.household_keys.check_master_given()
     known_at = api.settle_known_at(ledger, known_at)  # one label for every part (now: settled)
     duty = api.accountability(ledger, as_of, known_at, restated)
     cases = api.caseload(ledger, as_of, known_at)
