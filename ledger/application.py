@@ -7,8 +7,10 @@ over ``LedgerCore``. Open it with ``open_ledger(store)`` and close it when done.
 from __future__ import annotations
 
 import os
+import random
 import re
 import sqlite3  # noqa: TID251 - only to recognise the driver's errors when opening a store
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from ledger.store import (
     SERVER_CLOSED,
     SERVER_CLOSED_SAID,
     SQLITE_CANTOPEN,
+    SQLITE_LOCKED,
     busy_hint,
     disk_full,
     parse_store,
@@ -104,6 +107,8 @@ def open_ledger(
             # PGPASSWORD (~/.pgpass is still read when it is empty).
             env["POSTGRES_PASSWORD"] = os.environ.get("PGPASSWORD", "")
     try:
+        if create and location.path is not None:
+            _journal_in_wal(location.path, float(location.env["SQLITE_LOCK_TIMEOUT"]))
         ledger = Ledger(env=env)
     except (sqlite3.Error, OSError) as exc:
         full = disk_full(str(exc), location.path, location.display)
@@ -170,6 +175,24 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
             f"{shown} holds another program's tables ({others}), not a ledger: `fupin init` "
             "makes a ledger in a new file",
         )
+
+
+def _journal_in_wal(path: Path, timeout: float) -> None:
+    """Put a new SQLite store in WAL mode, as eventsourcing's recorder would, waiting up to
+    ``timeout`` seconds for the other processes making it at the same moment. SQLite refuses
+    a switch to WAL that meets another connection's lock at once ("database is locked"),
+    without the busy wait every other write has: of six `fupin init` on one empty file, one
+    could fail so before it had read a thing (CI, session 35). Once one switch is made, the
+    others read "wal" and make none, here or in the recorder."""
+    deadline = time.monotonic() + timeout
+    with closing(sqlite3.connect(path, isolation_level=None, timeout=timeout)) as db:
+        while db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if SQLITE_LOCKED not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.002, 0.02))  # apart, not again together
 
 
 #: The tables of a SQLite file, by name.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from eventsourcing.utils import get_topic
-from ledger.application import Ledger, open_ledger
+from ledger.application import Ledger, StoreError, open_ledger
 from ledger.errors import AlreadyExistsError
 from ledger.household import Household
 from ledger.officers import Officer
@@ -121,3 +123,103 @@ def test_inits_racing_in_processes_on_an_empty_file_are_refused_as_already_initi
 
     assert said.count("ok") == 1
     assert all(s.startswith("AlreadyExistsError: store: this ledger is already") for s in said[:5])
+
+
+def _open_at_once(store: str, barrier: Any, answers: Any) -> None:
+    barrier.wait()
+    try:
+        open_ledger(store, create=True).close()
+        answers.put("ok")
+    except Exception as exc:  # the answer the command line would give
+        answers.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_opens_racing_to_make_a_new_file_wait_for_each_other(tmp_path: Path) -> None:
+    # SQLite refuses a switch to WAL that meets another connection's lock at once, without
+    # the busy wait: a `fupin init` racing others on an empty file failed so ("cannot open
+    # …: database is locked", CI, session 35; here 4 opens in 60 rounds of 8 before). Forked,
+    # so that the processes meet at the switch, not at their imports.
+    context = multiprocessing.get_context("fork")
+    said: list[str] = []
+    for round_ in range(60):
+        path = tmp_path / f"new-{round_}.db"
+        path.touch()
+        barrier, answers = context.Barrier(8), context.Queue()
+        racers = [
+            context.Process(target=_open_at_once, args=(str(path), barrier, answers))
+            for _ in range(8)
+        ]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(60)
+        said += [answers.get(timeout=5) for _ in racers]
+
+    assert [s for s in said if s != "ok"] == []
+
+
+class _RefusingWal(sqlite3.Cursor):
+    """A cursor whose switch to WAL SQLite refuses at once, as it does to one of several
+    processes making a new file at the same moment; ``refusals[0]`` times in all."""
+
+    refusals: ClassVar[list[int]] = [0]
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        wal = sql.replace(" ", "").rstrip(";").upper() == "PRAGMAJOURNAL_MODE=WAL"
+        if wal and self.refusals[0]:
+            self.refusals[0] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return super().execute(sql, *args)
+
+
+class _RefusingConnection(sqlite3.Connection):
+    def cursor(self, factory: Any = _RefusingWal) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        return self.cursor().execute(sql, *args)
+
+
+@pytest.fixture
+def refused_wal(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    connect = sqlite3.connect
+
+    def refusing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return connect(*args, **kwargs, factory=_RefusingConnection)
+
+    monkeypatch.setattr(sqlite3, "connect", refusing)
+    monkeypatch.setattr(_RefusingWal, "refusals", [0])
+    return _RefusingWal.refusals
+
+
+def test_a_switch_to_wal_refused_at_once_is_tried_again(
+    tmp_path: Path, refused_wal: list[int]
+) -> None:
+    path = tmp_path / "new.db"
+    path.touch()
+    refused_wal[0] = 3
+
+    ledger = open_ledger(str(path), create=True)
+    try:
+        ledger.initialise("adm-a", "区扶贫办", DOC, date(2016, 7, 26))
+        assert refused_wal == [0]
+        assert ledger.event_count() > 0
+    finally:
+        ledger.close()
+
+
+def test_a_switch_to_wal_refused_past_the_lock_timeout_is_said_and_writes_nothing(
+    tmp_path: Path, refused_wal: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "new.db"
+    path.touch()
+    refused_wal[0] = 10**9
+    monkeypatch.setenv("LEDGER_LOCK_TIMEOUT", "1")
+    began = time.monotonic()
+
+    with pytest.raises(StoreError) as refused:
+        open_ledger(str(path), create=True)
+
+    assert time.monotonic() - began >= 1
+    assert str(refused.value).startswith(f"store: cannot open {path}: database is locked")
+    assert path.stat().st_size == 0
