@@ -591,6 +591,14 @@ class ReadingQueries(LedgerCore):
         reader: Reader | None = None,
         unreadable: Callable[[str, str], None] | None = None,
     ) -> list[dict[str, Any]]:
+        """``compare_heads``' heads of more than one household."""
+        return self.compare_heads(reader, unreadable)[0]
+
+    def compare_heads(
+        self,
+        reader: Reader | None = None,
+        unreadable: Callable[[str, str], None] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Heads of household whose ID card is the head's ID card of another household too
         (one person counted twice: a typing slip, or a household split without its change of
         members, or a fraud): each such ID card, as ``reader`` may see it, with the households
@@ -606,6 +614,13 @@ class ReadingQueries(LedgerCore):
         (tester X, session 20: the route the refusal of a correction suggests was listed as
         one person counted twice); one whose rejection at review was voided (since session
         24: ``Corrected``) is compared again, awaiting its review.
+
+        Second, since session 36: each closure 注销 in force of a household as a duplicate
+        重复识别 of another whose head, as each stood on the closure's date, has another ID
+        card (``duplicate_of_other_head``: an older fupin run without the master key took such
+        a closure without comparing them, which an export's replay takes as recorded): the
+        household closed, the entry, its date, the household kept and both heads' ID cards,
+        as ``reader`` may see them.
 
         Memory: one entry a household (its id, number, street), and one for its identification
         and each change of members (the head's ID card then)."""
@@ -625,6 +640,8 @@ class ReadingQueries(LedgerCore):
         # household -> the version of its closure 注销 (since session 25: a duplicate is listed
         # until it is closed; a closure voided lists it again)
         closed: dict[object, int] = {}
+        # household -> its duplicate closure in force: (version, the household kept, date)
+        closures: dict[object, tuple[int, str, date]] = {}
         for household, event in self._events_going_on(topics, unreadable):
             fields = vars(event)
             name = type(event).__name__
@@ -636,11 +653,15 @@ class ReadingQueries(LedgerCore):
                 continue
             if name == "Closed":
                 closed[household] = event.originator_version
+                if fields.get("because") == "duplicate":
+                    day: date = event.prov.effective  # type: ignore[attr-defined]
+                    closures[household] = (event.originator_version, str(fields["into"]), day)
                 continue
             if name == "Corrected":
                 corrects = fields.get("corrects")
                 if closed.get(household) == corrects:
                     closed.pop(household)
+                    closures.pop(household, None)
                 if turned_down.get(household) == corrects:
                     turned_down.pop(household)  # a rejection voided: it awaits its review
                 held_by = changes.get(household)
@@ -692,7 +713,7 @@ class ReadingQueries(LedgerCore):
                     "streets": sorted(streets),
                 }
             )
-        return shared
+        return shared, _unlike_heads(closures, places, changes, reader)
 
     def _events_going_on(
         self, topics: list[str], unreadable: Callable[[str, str], None] | None
@@ -873,3 +894,48 @@ class ReadingQueries(LedgerCore):
                 aggregate = None
             streets[household] = aggregate.street if isinstance(aggregate, Household) else ""
         return streets[household]
+
+
+def _unlike_heads(
+    closures: dict[object, tuple[int, str, date]],
+    places: dict[object, tuple[str, str]],
+    changes: dict[object, list[tuple[int, str | None, date]]],
+    reader: Reader | None,
+) -> list[dict[str, Any]]:
+    """``compare_heads``' second list: the duplicate closures of two households whose heads
+    on the closure's date are two ID cards (``ledger.casework._check_same_head``'s rule), of
+    households neither erased nor unread."""
+    kept_by_number = {number: household for household, (number, _) in places.items()}
+    unlike = []
+    for household, (version, into, day) in closures.items():
+        kept = kept_by_number.get(into)
+        if household not in places or kept is None:
+            continue  # erased: its data is gone
+        ours, theirs = _head_on(changes.get(household, []), day), _head_on(changes[kept], day)
+        if ours is None or theirs is None or ours.strip().upper() == theirs.strip().upper():
+            continue
+        number, street = places[household]
+        streets = {street, places[kept][1]}
+        masked = reader is not None and not all(reader.unmasked(s) for s in streets)
+        unlike.append(
+            {
+                "household": number,
+                "entry": version,
+                "closed_on": day.isoformat(),
+                "into": into,
+                "head_id_card": mask_id_card(ours) if masked else ours,
+                "into_head_id_card": mask_id_card(theirs) if masked else theirs,
+                "streets": sorted(streets),
+            }
+        )
+    return sorted(unlike, key=lambda row: (row["household"], row["entry"]))
+
+
+def _head_on(held_by: list[tuple[int, str | None, date]], day: date) -> str | None:
+    """The head's ID card in force on ``day`` (the latest dated on or before it, then the
+    latest recorded), None if not read or none by then."""
+    in_force: tuple[str | None, date] | None = None
+    for _, card, effective in held_by:
+        if effective <= day and (in_force is None or effective >= in_force[1]):
+            in_force = (card, effective)
+    return None if in_force is None else in_force[0]

@@ -1380,6 +1380,8 @@ SESSION_29_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 SESSION_34_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: When the rule session 35 added, which an export's replay spares, came in (as session 28's).
 SESSION_35_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
+#: When the rule session 36 spares on replay came in (as session 28's).
+SESSION_36_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: Each rule added in session 28 (or since, or earlier and found since to refuse what an older
 #: fupin took: session 25's two of a closure and an employment, session 22's of keys alike in
 #: case) that a replay spares, by name,
@@ -1387,6 +1389,10 @@ SESSION_35_RULES = datetime(2026, 12, 3, tzinfo=CHINA_STANDARD_TIME)
 #: entries (cli/verify.py) read them (``replay_spares``: every replayed row is spared,
 #: whenever recorded).
 SPARED_BEFORE: dict[str, datetime] = {
+    # a household closed as a duplicate 重复识别 of one with another head (casework.py; judged
+    # since session 25 with the master key, and without it refused since session 35: an older
+    # fupin run without it took such a closure unjudged; spared since session 36)
+    "duplicate_of_other_head": SESSION_36_RULES,
     # a finding about an officer closed by that officer (inspections.py; since session 35,
     # tester a of session 34)
     "finding_closed_by_its_subject": SESSION_35_RULES,

@@ -101,7 +101,7 @@ _WORKED_OUT: dict[tuple[str, str], Callable[[], Iterable[str]] | None] = {
         for name in ("Closed", "ExitProposed", "Corrected", *exit_spared._TAKES_IN)
         for topic in exit_spared._topics(name)
     ],
-    ("ledger/reading.py", "shared_id_cards"): lambda: _household(reading._ID_CARD_EVENTS),
+    ("ledger/reading.py", "compare_heads"): lambda: _household(reading._ID_CARD_EVENTS),
     ("ledger/after_rejection.py", "__init__"): lambda: _household(
         ("Reviewed", "ObjectionResolved", *after_rejection._STEPS)
     ),
