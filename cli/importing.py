@@ -542,7 +542,30 @@ def read_csv(
         ]
     if "\r" in text:  # a line break written CR LF in a quoted cell is one line break, as in XLSX
         table = [[cell.replace("\r\n", "\n") for cell in cells] for cells in table]
-    return _table_rows((name, "file"), Path(name).stem, table, lambda n: f"{name} row {n}")
+    rows, errors = _table_rows((name, "file"), Path(name).stem, table, lambda n: f"{name} row {n}")
+    if encoding == GB18030:
+        errors += _code_page_losses(rows)
+    return rows, errors
+
+
+#: The personal texts in which a plain CSV's ``?`` is a character its code page lost.
+_LOST_IN = ("head_name", "member_names", "address")
+_LOST_CHARACTER = (
+    "holds '?', which a plain \"CSV (逗号分隔)\" (GBK) writes for a character GBK has no code "
+    "for, such as a rare name character 生僻字: the character is lost from the file; save the "
+    'sheet as "CSV UTF-8" or import the .xlsx, or type the name in place'
+)
+
+
+def _code_page_losses(rows: list[Row]) -> list[RowError]:
+    """A name or address of a CSV read as GBK holding ``?`` (tester i, session 36: Excel's
+    plain CSV wrote 吉𠮷 as 吉?, imported silently): refused, its text not quoted."""
+    return [
+        RowError(row.where, row.columns.get(arg, arg), _LOST_CHARACTER)
+        for row in rows
+        for arg in _LOST_IN
+        if isinstance(row.values.get(arg), str) and "?" in row.values[arg]
+    ]
 
 
 #: Excel's first line naming the separator (``sep=,``, ``sep=;``): Excel reads it and shows
