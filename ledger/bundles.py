@@ -51,6 +51,7 @@ from ledger.transparency import (
     stale_head,
     stored_events,
 )
+from ledger.verification import require_verified
 
 __all__ = ["BUNDLE_VERSION", "CONSISTENCY", "prove_consistency", "prove_household"]
 
@@ -72,6 +73,7 @@ def prove_household(
         tree, found = _checked_tree(app, checkpoint, target)
     if not found:
         raise NotFoundError("household", f"no event of {number!r} within the checkpoint")
+    require_verified(app.recorder, app.mapper, "nothing was written")
     return {
         "version": BUNDLE_VERSION,
         "household": number,

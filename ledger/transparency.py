@@ -1382,6 +1382,9 @@ def record_checkpoint(app: LedgerCore, stamp: Stamp, log_key: Ed25519PrivateKey)
     if size == 0:
         raise RuleError("store", "the ledger is empty; nothing to checkpoint")
     _check_extends(recorded, size, earlier)
+    from ledger.verification import require_verified  # (it reads this module)
+
+    require_verified(app.recorder, app.mapper, "nothing was signed or written")
     time = clock.now().isoformat()
     origin = log_origin(app)  # a moved store's own (since session 25)
     signature = log_key.sign(checkpoint_note(origin, size, root, time))

@@ -267,6 +267,7 @@ __all__ = [
     "VerifyReport",
     "event_label",
     "numbered_rows",
+    "require_verified",
     "verify_ledger",
 ]
 
@@ -4037,6 +4038,27 @@ class _RecordRules:
             programme = self._record("programme", PROGRAMME_CODE, until)
             if programme is not None:
                 programme.check_year_in_programme(changes["year"])
+
+
+def require_verified(recorder: ApplicationRecorder, mapper: Mapper[UUID], nothing: str) -> None:
+    """Refuse to vouch for a log ``fupin verify`` fails (``checkpoint`` signs a tree head over
+    it, ``prove`` a bundle of it: since session 36, tester g: a signed event rewritten in the
+    store, or a visit forged in a keyed officer's name with no seal, was signed by the log key
+    and proved, and the offline tool showed it "by jn-01"; only verify saw it). ``nothing``:
+    what the caller did not do. The household key table's problems (an erasure left
+    unfinished) are no events, and the tree head does not cover them."""
+    report = verify_ledger(recorder, mapper)
+    # The log's own events: what a tree head covers (not the household key table's rows)
+    logged = [problem for problem in report.problems if problem.position >= 0]
+    if not logged:
+        return
+    first = logged[0]
+    raise RuleError(
+        "store",
+        f"fupin verify fails this log's events ({len(logged)} problem(s); the first: position "
+        f"{first.position}, {first.event}: {first.reason}); {nothing}: the log key vouches "
+        "only for a log whose events verify; run fupin verify, and mend or report what it finds",
+    )
 
 
 def verify_ledger(

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from ledger import clock
+from ledger import clock, verification
 from ledger.application import open_ledger
 from ledger.verification import verify_ledger
 
@@ -238,7 +238,7 @@ def test_a_backup_holding_todays_such_event_restores(old: Old, empty: str) -> No
 
 
 def test_restore_against_a_checkpoint_it_matches_names_the_problem_not_a_mismatch(
-    old: Old, empty: str
+    old: Old, empty: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # jn-01's new key, an unsigned event of theirs while it is in force, then a checkpoint
     # covering it: the backup is the checkpointed ledger; what fails is the missing seal, not
@@ -250,7 +250,10 @@ def test_restore_against_a_checkpoint_it_matches_names_the_problem_not_a_mismatc
         "admin",
     )
     _unsigned_visit(fupin, date(2016, 9, 2))
-    cp = _checkpoint(fupin, old.folder, "today.json")
+    # taken as a fupin before session 36 took it: today's signs no log whose events fail verify
+    with monkeypatch.context() as before:
+        before.setattr(verification, "require_verified", lambda *_args: None)
+        cp = _checkpoint(fupin, old.folder, "today.json")
     backup = old.folder / "today.backup"
     fupin.ok(f"backup {backup}")
     assert fupin(f"verify --checkpoint {cp}").exit_code == 1  # the rule, as verify says
