@@ -6,10 +6,12 @@ allocations and payments in force, by effective date) and fails one below zero a
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 
-from ledger.application import Ledger
+import pytest
+from ledger.application import Ledger, open_ledger
 from ledger.funds import Disbursement, FundAccount
 from ledger.verification import verify_ledger
 
@@ -66,3 +68,39 @@ def test_a_payment_dated_before_the_money_arrived_fails_verify_and_one_within_it
 
     assert len(problems) == 1
     assert "below zero at the end of 2016-07-01" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        (b"100000.5", "entries 3 (100000.5) hold amounts no command writes"),
+        (b"-100000", "entries 3 (-100000) hold amounts no command writes"),
+        (b'"100000"', "its fund account cannot be replayed from its events"),
+    ],
+)
+def test_a_payments_amount_no_command_writes_fails_verify(
+    tmp_path: Path, stored: bytes, said: str
+) -> None:
+    # Tester g, session 36 (F5): 409090.5 ended verify in an internal error; -409090 and
+    # "409090" passed it, and report funds counted them
+    store = tmp_path / "l.db"
+    with ledger_at(str(store)) as app:
+        seed_cases(app)
+        app.disburse(
+            stamp("qu-01", date(2016, 9, 1)), "city-2016", Disbursement(100_000, WORKING, WORKING)
+        )
+    with sqlite3.connect(store) as db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%Disbursed'"
+        ).fetchone()
+        assert b'"amount_fen":100000' in bytes(state)
+        edited = bytes(state).replace(b'"amount_fen":100000', b'"amount_fen":' + stored)
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
+    app = open_ledger(str(store))
+    try:
+        problems = _problems(app)
+    finally:
+        app.close()
+
+    assert len(problems) == 1
+    assert said in problems[0]
