@@ -146,7 +146,7 @@ def restore(
     # Copied into a hidden file beside the target, verified there, and linked to its name
     # only then: never over a file another process made meanwhile (ledger.newstore).
     with staged(target) as staging:
-        _sqlite_copy(source, staging, target)
+        _sqlite_copy(source, staging, target, backup=True)
         try:
             report = _verify(str(staging), checkpoints, source, unverified)
             _distrust_read_models(str(staging))
@@ -457,11 +457,15 @@ def _sqlite_file(location: StoreLocation, *, must_exist: bool = True) -> Path:
     return location.path
 
 
-def _sqlite_copy(source: Path, target: Path, shown: Path) -> None:
+def _sqlite_copy(source: Path, target: Path, shown: Path, *, backup: bool = False) -> None:
     """Copy the SQLite database ``source`` into ``target`` (``shown`` in messages: the file
-    the user named, never a hidden staging file)."""
+    the user named, never a hidden staging file); ``backup``: ``source`` is a backup, which no
+    process writes, read immutable (a live store is read under SQLite's locks)."""
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: no -shm or -wal made beside the backup (tester h, session 36: they were,
+        # and the next `fupin backup` to that name, the old file deleted, was refused)
+        uri = _read_only(source) if backup else f"{source.resolve().as_uri()}?mode=ro"
+        src = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise InputError("file", f"cannot read {source}: {exc}") from None
     try:

@@ -48,6 +48,9 @@ def test_a_restored_backup_holds_the_same_ledger(seeded: Fupin, empty: str, tmp_
 
     assert restored.exit_code == 0, restored.output
     assert "verified" in restored.stdout
+    # the backup left as it was (tester h, session 36: its -wal and -shm were made beside it,
+    # and the next backup to that name, the old file deleted, was refused)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(file.name)) == [file.name]
     again = Fupin(empty, seeded.runner)
     assert again.event_count() == seeded.event_count()
     report = "report caseload --format json"
