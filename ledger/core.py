@@ -619,8 +619,14 @@ class LedgerCore(Application[UUID]):
             raise PermissionRefusedError(
                 "as", revoked_not_replaced(officer, self.admins_with_keys())
             )
-        if street and street != officer.street and typed_hint(street):
-            # `` 江南`` is no street, not another street: say so (with the hint) first.
+        if (
+            street
+            and street != officer.street
+            and (typed_hint(street) or not self.exists(Street, street))
+        ):
+            # `` 江南`` is no street, not another street: say so (with the hint) first; and
+            # so is ``江南街道`` (tester i, session 36: refused on `as`, "jn-01 works for
+            # street '江南', not '江南街道'", as if the officer were wrong).
             self.load(Street, street, "street")
         check_permission(command, stamp.actor, officer.role, officer.street, street)
         if command in KEYED_ADMIN_COMMANDS and not self.moving_keys:

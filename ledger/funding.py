@@ -107,6 +107,10 @@ class FundCommands(LedgerCore):
             # street account by its own street office, for its own street only.
             prov = self.authorise(stamp, "disburse", account.street)
             if account.street and street and street != account.street:
+                if payment.purpose == "village":
+                    # a street not on record (``江南街道``, ``江南 ``) is told as such, on the
+                    # street typed, not on the account (tester i, session 36)
+                    self.load(Street, street, "street")
                 raise RuleError("account", f"{code} pays only for street {account.street}")
             if household is not None:
                 self.check_household_payment(household, payment, prov.effective)
