@@ -144,6 +144,8 @@ class Fact:
         # stored only when set (``Provenance.STORED_IF_SET``)
         self.imported_by = prov.get("imported_by") or None
         self.effective = prov["effective"]["__date__"]
+        if self.effective not in _DATES_READ:  # each date text once: a set lookup a fact
+            _check_date(self.effective)
         self._state = state
         self._decoder = decoder
 
@@ -192,6 +194,21 @@ class Fact:
     @property
     def recorded_at(self) -> datetime:
         return datetime.fromisoformat(self.recorded)
+
+
+#: The effective dates facts were read with that are days of the calendar (``Fact``).
+_DATES_READ: set[str] = set()
+
+
+def _check_date(text: Any) -> None:
+    """Refuse a fact whose effective date is no day of the calendar (``2016-02-30``, which
+    no command writes: tester g, session 36, a rebuild took it and report accountability then
+    ended in an internal error); the reader names the event (``cannot be decoded``)."""
+    try:
+        date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"its effective date {text!r} is no day of the calendar") from None
+    _DATES_READ.add(text)
 
 
 class StoredEvents:

@@ -135,6 +135,12 @@ def _forged_origin(state: bytes) -> bytes:
     return orjson.dumps(tree, option=orjson.OPT_SORT_KEYS)
 
 
+def _on_february_30(state: bytes) -> bytes:
+    tree = orjson.loads(state)
+    tree["prov"]["__Provenance__"]["effective"]["__date__"] = "2016-02-30"
+    return orjson.dumps(tree, option=orjson.OPT_SORT_KEYS)
+
+
 #: Damages PostgreSQL's columns can hold too: (column, value), what the mapper says.
 DAMAGES: dict[str, tuple[str, object, str]] = {
     "a topic outside the ledger": (
@@ -155,6 +161,9 @@ DAMAGES: dict[str, tuple[str, object, str]] = {
     "no topic": ("topic", None, "it has no topic (NULL)"),
     "a state that is not JSON": ("state", b"{not json", "its state cannot be decoded"),
     "a state without provenance": ("state", b"{}", "it carries no provenance"),
+    # tester g, session 36: a rebuild took it, and report accountability ended in an internal
+    # error
+    "an effective date no calendar has": ("state", _on_february_30, "its state cannot be decoded"),
 }
 #: Damages only SQLite's untyped columns can hold.
 SQLITE_DAMAGES: dict[str, tuple[str, object, str]] = {
