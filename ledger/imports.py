@@ -871,6 +871,21 @@ def _apply(
         earlier = next((m for m in (mark, parsed.typed_mark) if m and m in marks), None)
         if twin is None and earlier is not None:
             twin = f"ref {marks[earlier]!r} of an earlier import"
+    if (
+        twin is not None
+        and row.command == "identify"
+        and isinstance(row.values.get("household"), str)
+    ):
+        # Personal data is never compared: two families given one number by a slip read as
+        # one row, and the advice to set it apart led to "already identified" (tester i,
+        # session 36): said on the number, which is what the officer mends.
+        number = str(row.values["household"]).strip()
+        rule = (
+            f"{number} is identified by {twin} too, alike in all that is compared "
+            f"({_compared(row, parsed)}): a household is identified once, so if this is "
+            "another household, give it its own number; if the same, leave this row out"
+        )
+        return [RowError(row.where, row.columns.get("household", "household"), rule)]
     if twin is not None:
         rule = (
             f"the same row as {twin} in all that is compared ({_compared(row, parsed)}): "
