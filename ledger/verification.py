@@ -191,7 +191,7 @@ from ledger.authority import (
     correction_command,
     roles_recording,
 )
-from ledger.base import LedgerAggregate, Provenance, natural_id, with_article
+from ledger.base import LEDGER_NAMESPACE, LedgerAggregate, Provenance, natural_id, with_article
 from ledger.clock import CLOCK_TOLERANCE
 from ledger.double_pairings import DoublePairing, double_pairings, record_as_stored
 from ledger.errors import (
@@ -1405,6 +1405,9 @@ class Verifier:
                         who = None  # not canonical: the transcoder decides what is wrong
                 if who is None:
                     event = self._check_decoded(position, (topic, uid, version), h, state)
+                    if topic == identified and event is not None:
+                        number = getattr(event, "number", None)
+                        self._check_number(position, (topic, uid, version), number)
                     if told is not None and topic == identified and event is not None:
                         told(
                             getattr(event, "number", None),
@@ -1503,8 +1506,10 @@ class Verifier:
                     if kind.name in _PLACING:
                         # inlined: an identification in a street already noted, room left
                         street = tree.get("street") if kind.name == "Identified" else None
-                        if told is not None and topic == identified:
-                            told(tree.get("number"), day, uid, version, log_id)
+                        if topic == identified:
+                            self._check_number(position, (topic, uid, version), tree.get("number"))
+                            if told is not None:
+                                told(tree.get("number"), day, uid, version, log_id)
                         index = street_index.get(street) if type(street) is str else None
                         if index is not None and len(placed) < _PLACES_KEPT:
                             placed[uid] = index
@@ -3206,6 +3211,22 @@ class Verifier:
         self.report.problems.sort(key=_problem_order)
         return self.report
 
+    def _check_number(self, position: int, where: _Where, number: object) -> None:
+        """An identification's record is the one its household number names (``natural_id``):
+        since session 36 (tester g, F9: two households' identifications swapped in an unsigned
+        store passed verify, each later entry filed under the other's number, and the readers
+        sent the inspector to `keys check`, which found nothing)."""
+        if isinstance(number, str) and _household_id(number) == where[1]:
+            return
+        self._problem(
+            position,
+            _label(where),
+            f"it identifies household {number!r}, whose record is "
+            f"{natural_id('household', str(number))}, not this one: an identification's record "
+            "is named by its number (one moved to another record, or its number rewritten, in "
+            "the store)",
+        )
+
     def _problem(
         self, position: int, event: str, reason: str, *, at_event: bool = True
     ) -> Problem | None:
@@ -4056,6 +4077,19 @@ class _RecordRules:
             programme = self._record("programme", PROGRAMME_CODE, until)
             if programme is not None:
                 programme.check_year_in_programme(changes["year"])
+
+
+#: ``natural_id``'s namespace and kind, as the bytes uuid5 hashes before a household number.
+_HOUSEHOLD_NAME = LEDGER_NAMESPACE.bytes + b"household:"
+
+
+def _household_id(number: str) -> bytes:
+    """``natural_id("household", number).bytes``, without making a UUID (once an
+    identification in verify's pass: RFC 4122's name-based SHA-1 UUID)."""
+    digest = bytearray(hashlib.sha1(_HOUSEHOLD_NAME + number.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return bytes(digest)
 
 
 def _odd_amounts(account: Any) -> list[str]:
