@@ -553,6 +553,7 @@ def check_bundle(
         if not isinstance(prov, dict):
             raise BundleError(f"leaf {index}: its prov is {_kind(prov)}, not a JSON object")
         when = plain(state.get("timestamp", ""))
+        _check_before_signed(when, cp["time"], index)
         name = topic.rsplit(".", 1)[-1]
         lines.append(
             f"#{version:<3} leaf {index:<7} {name:<20} "
@@ -681,6 +682,24 @@ def _what_it_did(
         f"  voids #{'?' if voided is None else voided} (the receipt of {account} "
         f"disbursement {disbursement}): {reason}"
     )
+
+
+def _check_before_signed(when: Any, signed: str, index: int) -> None:
+    """A checkpoint covers events recorded by its time: one recorded after it, beyond
+    ``CLOCK_TOLERANCE`` (the clocks of two machines), contradicts the signed head, whose time
+    its signer chose (tester g, session 36: a head re-signed at 2020-01-01 over events recorded
+    in 2026 was taken; ``fupin verify`` and ``fupin prove`` refuse it)."""
+    try:
+        moment = datetime.fromisoformat(str(when))
+    except ValueError:
+        return  # shown as it is, said no time (``_recorded``)
+    if moment.tzinfo is not None and moment > datetime.fromisoformat(signed) + CLOCK_TOLERANCE:
+        minutes = int(CLOCK_TOLERANCE.total_seconds() // 60)
+        raise BundleError(
+            f"leaf {index}: recorded {_recorded(when)}, more than {minutes} minutes after the "
+            f"checkpoint's time {signed}: a checkpoint is signed over events already recorded, "
+            "so its time or this event is not what was signed"
+        )
 
 
 def _recorded(value: Any) -> str:

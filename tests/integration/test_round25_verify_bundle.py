@@ -99,3 +99,27 @@ def test_a_good_bundle_says_the_origin_it_checked(
 
     assert code == 0
     assert "log fupin-jianghai (the origin checked)" in out
+
+
+@pytest.mark.parametrize(
+    ("signed", "verified"),
+    [
+        ("2025-12-31T23:50:00+00:00", True),  # 10 minutes before its events: clocks differ
+        ("2025-12-31T23:49:59+00:00", False),
+        ("2020-01-01T00:00:00+00:00", False),  # tester g, session 36: re-signed at will
+    ],
+)
+def test_a_checkpoint_signed_before_the_events_it_proves_were_recorded_is_not_verified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], signed: str, verified: bool
+) -> None:
+    code, out, err = run(_resigned(time=signed), tmp_path, capsys)
+
+    if verified:
+        assert code == 0, err
+        return
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        "NOT VERIFIED: BundleError: leaf 0: recorded 2026-01-01T00:00:00Z, more than 10 minutes "
+        f"after the checkpoint's time {signed}: a checkpoint is signed over events already "
+        "recorded"
+    ), err
