@@ -54,7 +54,7 @@ from ledger.errors import (
 )
 from ledger.household import Personal, names_shown
 from ledger.privacy import Reader, check_live_keys
-from ledger.transparency import erased_households
+from ledger.transparency import erased_households, notification_page
 from ledger.values import (
     CHINA,
     REPLAY_SPARED,
@@ -1381,9 +1381,7 @@ def _events(app: Ledger, end: int) -> Iterable[tuple[int, Any]]:
     """The stored events up to position ``end``, decoded, in the log's order."""
     start: int | None = None
     while True:
-        page = app.recorder.select_notifications(
-            start=start, limit=_PAGE, stop=end, inclusive_of_start=start is None
-        )
+        page = notification_page(app.recorder, start, _PAGE, end)
         if not page:
             return
         for notification in page:

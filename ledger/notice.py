@@ -64,7 +64,7 @@ from ledger.privacy import (
 from ledger.reading import UNREADABLE, ReadingQueries, household_unreadable
 from ledger.schema import StoreAlteredError
 from ledger.store import SQLITE_LOCKED, sqlite_lock_held
-from ledger.transparency import check_known_at_after_move
+from ledger.transparency import check_known_at_after_move, notification_page
 from ledger.verification import household_number
 
 __all__ = ["ErasureUnfinishedError", "MasterKeyRotation", "NoticeEntry", "PrivacyCommands"]
@@ -360,9 +360,7 @@ class PrivacyCommands(ReadingQueries):
         (the caller's set, read as it grows), each with its position."""
         start: int | None = None
         while True:
-            page = self.recorder.select_notifications(
-                start=start, limit=1000, inclusive_of_start=start is None
-            )
+            page = notification_page(self.recorder, start, 1000)
             if not page:
                 return
             for notification in page:

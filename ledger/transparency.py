@@ -41,7 +41,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from ledger import clock
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.core import LedgerCore, Stamp
-from ledger.errors import InputError, RuleError
+from ledger.errors import InputError, LedgerError, RuleError
 from ledger.keys import key_id, parse_public_key, public_key_text, signature_valid
 from ledger.known import first_entry_time, known_prefix
 from ledger.merkle import HASH_SIZE, leaf_hash, root_of, roots_of
@@ -553,13 +553,38 @@ def log_history(recorder: ApplicationRecorder, after: int = 0) -> Iterator[Store
         after = page[-1].originator_version
 
 
+def notification_page(
+    recorder: ApplicationRecorder, start: int | None, limit: int, stop: int | None = None
+) -> Sequence[Notification]:
+    """``limit`` stored events from ``start`` (None: the first), as ``select_notifications``
+    reads them, each with a topic; a row no recorder writes (an id that is no UUID, no topic:
+    tester g, session 36, an internal error of checkpoint, prove, prove-consistency, export
+    and notice) is refused naming where, as `fupin verify` reports it."""
+    try:
+        page = recorder.select_notifications(
+            start=start, limit=limit, stop=stop, inclusive_of_start=start is None
+        )
+    except (ValueError, TypeError) as exc:
+        raise LedgerError(
+            "store",
+            f"a row of the log after log id {start or 0} cannot be read "
+            f"({type(exc).__name__}: {exc}); nothing was done: fupin verify names it",
+        ) from None
+    for notification in page:
+        if not isinstance(notification.topic, str) or not notification.topic:
+            raise LedgerError(
+                "store",
+                f"the row of log id {notification.id} has no topic; nothing was done: fupin "
+                "verify names it",
+            )
+    return page
+
+
 def stored_events(recorder: ApplicationRecorder) -> Iterator[Notification]:
     """Every stored event in application order, read in pages (index = position here)."""
     start: int | None = None
     while True:
-        page = recorder.select_notifications(
-            start=start, limit=_PAGE, inclusive_of_start=start is None
-        )
+        page = notification_page(recorder, start, _PAGE)
         if not page:
             return
         yield from page

@@ -485,3 +485,32 @@ def test_the_read_models_refuse_version_0_as_the_mapper_and_verify_do(forged: Fo
 
     assert f"the event at position {position} (" in line
     assert "its version 0 is not a whole number from 1" in line
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("an id that is no UUID", "a row of the log after log id 0 cannot be read (ValueError: "),
+        ("no topic", "the row of log id {position} has no topic"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        "--as admin export events",
+        "--as admin notice --street 江南 --from 2016-08-01 --to 2016-12-31",
+    ],
+)
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_the_log_read_whole_refuses_a_row_no_recorder_writes_in_one_line(
+    forged: Forged, damage: str, said: str, command: str
+) -> None:
+    # Tester g, session 36 (F11): an internal error of export, notice, checkpoint, prove and
+    # prove-consistency, which read the log through ``notification_page``
+    column, value, _problem = ALL_DAMAGES[damage]
+    position = forged.alter(column, value)
+
+    line = one_line(forged(command))
+
+    assert line.startswith("refused store: " + said.format(position=position)), line
+    assert line.endswith("nothing was done: fupin verify names it")
