@@ -548,8 +548,9 @@ def read_csv(
     return rows, errors
 
 
-#: The personal texts in which a plain CSV's ``?`` is a character its code page lost.
-_LOST_IN = ("head_name", "member_names", "address")
+#: The names and addresses in which a plain CSV's ``?`` is a character its code page lost: a
+#: household's, and a helper's, officer's, unit's or donor's name (session 36's re-test).
+_LOST_IN = ("head_name", "member_names", "address", "name", "unit", "donor")
 _LOST_CHARACTER = (
     "holds '?', which a plain \"CSV (逗号分隔)\" (GBK) writes for a character GBK has no code "
     "for, such as a rare name character 生僻字: the character is lost from the file; save the "

@@ -254,7 +254,7 @@ from ledger.transparency import (
     stale_head,
     store_origin,
 )
-from ledger.values import CHINA, format_yuan
+from ledger.values import CHINA, MAX_FEN, format_yuan
 
 __all__ = [
     "KEY_TABLE_POSITION",
@@ -376,7 +376,12 @@ _JUDGED = frozenset(name for names in AMENDABLE_RULES.values() for name in names
 #: above, and a payment (``Disbursed``), which a village's flag amended to "not relatively
 #: poor" may not stand under while it is in force (since session 23).
 _NOTED = frozenset({"Disbursed", *_JUDGED})
-_WATCHED = frozenset({"Corrected", "Amended", "VillageAmended", "RulesAmended", *_NOTED})
+#: An allocation into a fund account: the account's amounts are checked after the pass
+#: (``check_balances``), as a paying one's (since session 36's re-test).
+_ALLOCATED = "AllocationReceived"
+_WATCHED = frozenset(
+    {"Corrected", "Amended", "VillageAmended", "RulesAmended", _ALLOCATED, *_NOTED}
+)
 #: Who may amend an officer's registration (``Amended`` alone allows officers, who amend
 #: households and helpers).
 _AMEND_OFFICER = PERMISSIONS["amend_officer"].roles
@@ -952,6 +957,7 @@ class Verifier:
         self.gaps_are_deletions = False
         self._village_flags: dict[tuple[bytes, str], bool] = {}
         #: Each fund account's latest payment: its position and where (``check_balances``).
+        #: Each fund account's latest payment, or its first allocation if it paid nothing.
         self._last_payment: dict[bytes, tuple[int, _Where]] = {}
         # Households moved 迁移 (since session 25, ``_moved``): the village before the first
         # move and the live moves, (date, village before, village after, version), in the
@@ -1532,7 +1538,9 @@ class Verifier:
                                 self.report.able_unjudged += 1
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
-                        if kind.name in _NOTED:
+                        if kind.name == _ALLOCATED:
+                            self._last_payment.setdefault(uid, (position, where))
+                        elif kind.name in _NOTED:
                             self._note(kind.name, position, where, tree.get("payment"))
                         else:
                             corrects = tree.get("corrects")
@@ -1880,7 +1888,9 @@ class Verifier:
                     effective = event.prov.effective
                     day = effective.isoformat() if isinstance(effective, date) else ""
                     self._moved(position, where, day, lambda f: getattr(event, f, None))
-                if name in _NOTED:  # as the raw pass does
+                if name == _ALLOCATED:  # as the raw pass does
+                    self._last_payment.setdefault(where[1], (position, where))
+                elif name in _NOTED:
                     self._note(name, position, where, getattr(event, "payment", None))
                 elif name in _WATCHED:
                     corrects = getattr(event, "corrects", None)
@@ -2704,7 +2714,8 @@ class Verifier:
                     _label(where),
                     f"fund account {account.code}'s entries {', '.join(odd)} hold amounts no "
                     "command writes: an allocation or payment is a whole number of fen above "
-                    "zero (report funds counts them as stored)",
+                    "zero and at most 1,000,000,000,000.00 yuan (report funds counts them as "
+                    "stored)",
                 )
                 continue
             short = lowest_balance(list(account.flows.values()))
@@ -4099,7 +4110,7 @@ def _odd_amounts(account: Any) -> list[str]:
     odd = []
     for (kind, _day, moved), entries in account.said.items():
         amount = moved.amount_fen if kind == "Disbursed" else moved
-        if type(amount) is not int or amount <= 0:
+        if type(amount) is not int or not 0 < amount <= MAX_FEN:
             odd += [f"{version} ({amount!r})" for version, *_ in entries]
     return sorted(odd)
 

@@ -63,3 +63,19 @@ def test_a_gbk_sheet_with_no_character_lost_is_imported(seeded: Fupin, tmp_path:
     path = _sheet(tmp_path, "吉祥", "吉祥、王芳", "江南街道雄光村")
 
     seeded.ok(f"import --encoding gbk {path}", "jn-01")
+
+
+def test_a_character_gbk_lost_in_a_helpers_name_is_refused(seeded: Fupin, tmp_path: Path) -> None:
+    # Re-tester r, session 36 (F2): a helper's and an officer's name were recorded as 吉?
+    path = tmp_path / "register_helper.csv"
+    path.write_bytes(
+        "ref,effective,document,note,helper,kind,name,unit,rank,team_size\r\n"
+        "H-9,2016-08-20,doc-1,,sw-9,social-worker,吉𠮷,医院,,\r\n".encode("cp936", "replace")
+    )
+    before = seeded.event_count()
+
+    refused = seeded(f"import --encoding gbk {path}", "jn-01")
+
+    assert refused.exit_code == 2
+    assert f"{path} row 2, name: holds '?', which a plain" in refused.stderr
+    assert seeded.event_count() == before

@@ -10,6 +10,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 from ledger.application import Ledger, open_ledger
 from ledger.funds import Disbursement, FundAccount
@@ -95,6 +96,41 @@ def test_a_payments_amount_no_command_writes_fails_verify(
         ).fetchone()
         assert b'"amount_fen":100000' in bytes(state)
         edited = bytes(state).replace(b'"amount_fen":100000', b'"amount_fen":' + stored)
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
+    app = open_ledger(str(store))
+    try:
+        problems = _problems(app)
+    finally:
+        app.close()
+
+    assert len(problems) == 1
+    assert said in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        (b"-100000000", "entries 2 (-100000000) hold amounts no command writes"),
+        (b'"100000"', "its fund account cannot be replayed from its events"),
+        (b"900000000000000000", "entries 2 (900000000000000000) hold amounts no command writes"),
+    ],
+)
+def test_an_allocations_amount_no_command_writes_fails_verify_on_an_account_that_never_paid(
+    tmp_path: Path, stored: bytes, said: str
+) -> None:
+    # Session 36's re-tester r (F1, F3): only accounts that paid were checked, and no amount
+    # was too large (fund allocate refuses one above a trillion yuan)
+    store = tmp_path / "l.db"
+    with ledger_at(str(store)) as app:
+        seed_cases(app)
+    with sqlite3.connect(store) as db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%AllocationReceived' "
+            "ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        amount = orjson.loads(state)["amount_fen"]
+        edited = bytes(state).replace(b'"amount_fen":%d' % amount, b'"amount_fen":' + stored)
+        assert edited != bytes(state)
         db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
     app = open_ledger(str(store))
     try:
