@@ -34,6 +34,28 @@ def _paid_past_its_command(app: Ledger, fen: int, day: date) -> int:
     return account.version
 
 
+def _problems_once_stored(store: Path, event: str, stored: bytes) -> list[str]:
+    """Verify's problems once the first ``event`` of the store has its ``amount_fen`` stored as
+    ``stored``, as a hand in the file would write it."""
+    with sqlite3.connect(store) as db:
+        rowid, state = db.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE ? ORDER BY rowid LIMIT 1",
+            (f"%{event}",),
+        ).fetchone()
+        tree = orjson.loads(state)
+        amount = (tree["payment"]["__Disbursement__"] if event == "Disbursed" else tree)[
+            "amount_fen"
+        ]
+        edited = bytes(state).replace(b'"amount_fen":%d' % amount, b'"amount_fen":' + stored)
+        assert edited != bytes(state)
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
+    app = open_ledger(str(store))
+    try:
+        return _problems(app)
+    finally:
+        app.close()
+
+
 def _problems(app: Ledger) -> list[str]:
     report = verify_ledger(app.recorder, app.mapper)
     return [p.reason for p in report.problems]
@@ -90,18 +112,7 @@ def test_a_payments_amount_no_command_writes_fails_verify(
         app.disburse(
             stamp("qu-01", date(2016, 9, 1)), "city-2016", Disbursement(100_000, WORKING, WORKING)
         )
-    with sqlite3.connect(store) as db:
-        rowid, state = db.execute(
-            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%Disbursed'"
-        ).fetchone()
-        assert b'"amount_fen":100000' in bytes(state)
-        edited = bytes(state).replace(b'"amount_fen":100000', b'"amount_fen":' + stored)
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
-    app = open_ledger(str(store))
-    try:
-        problems = _problems(app)
-    finally:
-        app.close()
+    problems = _problems_once_stored(store, "Disbursed", stored)
 
     assert len(problems) == 1
     assert said in problems[0]
@@ -123,20 +134,7 @@ def test_an_allocations_amount_no_command_writes_fails_verify_on_an_account_that
     store = tmp_path / "l.db"
     with ledger_at(str(store)) as app:
         seed_cases(app)
-    with sqlite3.connect(store) as db:
-        rowid, state = db.execute(
-            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%AllocationReceived' "
-            "ORDER BY rowid LIMIT 1"
-        ).fetchone()
-        amount = orjson.loads(state)["amount_fen"]
-        edited = bytes(state).replace(b'"amount_fen":%d' % amount, b'"amount_fen":' + stored)
-        assert edited != bytes(state)
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (edited, rowid))
-    app = open_ledger(str(store))
-    try:
-        problems = _problems(app)
-    finally:
-        app.close()
+    problems = _problems_once_stored(store, "AllocationReceived", stored)
 
     assert len(problems) == 1
     assert said in problems[0]
