@@ -690,14 +690,11 @@ class ReadingQueries(LedgerCore):
                 continue
             # the head in force: the latest by effective date, then by version (a change
             # entered late, dated before the head in force, is history)
-            in_force: tuple[str | None, date] | None = None
-            for _, card, effective in held_by:
-                if in_force is None or effective >= in_force[1]:
-                    in_force = (card, effective)
-            if in_force is None or in_force[0] is None:
+            card = _head_on(held_by, date.max)
+            if card is None:
                 continue  # its head's ID card not read
             number, street = places[household]
-            by_card.setdefault(in_force[0], []).append((number, street))
+            by_card.setdefault(card, []).append((number, street))
         shared = []
         for card, households in sorted(by_card.items()):
             if len(households) < 2:

@@ -956,9 +956,8 @@ class Verifier:
         #: were deleted, so a gap in them is reported (``_gap``; since session 27).
         self.gaps_are_deletions = False
         self._village_flags: dict[tuple[bytes, str], bool] = {}
-        #: Each fund account's latest payment: its position and where (``check_balances``).
         #: Each fund account's latest payment, or its first allocation if it paid nothing.
-        self._last_payment: dict[bytes, tuple[int, _Where]] = {}
+        self._fund_accounts: dict[bytes, tuple[int, _Where]] = {}
         # Households moved 迁移 (since session 25, ``_moved``): the village before the first
         # move and the live moves, (date, village before, village after, version), in the
         # log's order; at most ``_PLACES_KEPT``, the older half forgotten past it (a forgotten
@@ -1539,7 +1538,7 @@ class Verifier:
                     if kind.name in _WATCHED:
                         where = (topic, uid, version)
                         if kind.name == _ALLOCATED:
-                            self._last_payment.setdefault(uid, (position, where))
+                            self._fund_accounts.setdefault(uid, (position, where))
                         elif kind.name in _NOTED:
                             self._note(kind.name, position, where, tree.get("payment"))
                         else:
@@ -1889,7 +1888,7 @@ class Verifier:
                     day = effective.isoformat() if isinstance(effective, date) else ""
                     self._moved(position, where, day, lambda f: getattr(event, f, None))
                 if name == _ALLOCATED:  # as the raw pass does
-                    self._last_payment.setdefault(where[1], (position, where))
+                    self._fund_accounts.setdefault(where[1], (position, where))
                 elif name in _NOTED:
                     self._note(name, position, where, getattr(event, "payment", None))
                 elif name in _WATCHED:
@@ -2646,7 +2645,7 @@ class Verifier:
         if name != "Disbursed":
             self.standing.judged.setdefault(name, position)
             return
-        self._last_payment[where[1]] = (position, where)
+        self._fund_accounts[where[1]] = (position, where)
         if isinstance(payment, dict):
             payment = payment.get("__Disbursement__")
         said: Any = vars(payment) if isinstance(payment, Disbursement) else payment
@@ -2688,14 +2687,15 @@ class Verifier:
             _version, officer.role, officer.street = officer.posts[-1]
 
     def check_balances(self, recorder: ApplicationRecorder) -> None:
-        """Each fund account that made a payment never runs below zero at a day's end, by its
+        """Each fund account that received or paid anything holds amounts a command writes
+        (since session 36), and one that made a payment never runs below zero at a day's end, by its
         allocations and payments in force by effective date, as every payment is judged when
         recorded (``FundAccount``, ``lowest_balance``: never beyond the balance [六(四)]).
         Since session 35 (tester e: a payment of 50,000 yuan appended by hand to an account
         of 800 passed verify, and report funds showed a balance of -49,200.00 yuan unsaid).
         Reported at the account's latest payment; one read of each account that paid, after
         the pass (accounts are few)."""
-        for uid, (position, where) in sorted(self._last_payment.items()):
+        for uid, (position, where) in sorted(self._fund_accounts.items()):
             account = record_as_stored(recorder, self.mapper, UUID(bytes=uid))
             if not isinstance(account, FundAccount):
                 # an event of it not as written, which the pass reports, or an amount no
