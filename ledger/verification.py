@@ -133,10 +133,12 @@ the tree, whose shape and types are checked. Events whose
 typed fields the verifier needs (seals; officer, signing key, log key and checkpoint events),
 and any event the raw check cannot vouch for (a malformed provenance, non-canonical bytes, a
 reserved key, a topic that does not name a ledger event, personal data in clear...), are decoded
-in full by the transcoder, as before, so their problems are reported exactly as before. Inside
-the other events' fields, tagged values other than the provenance and the recording time (dates,
-other timestamps, ids) are not re-parsed: altering one is caught by its seal (signed) or by a
-checkpoint (unsigned), like any other change of value; so is an altered ciphertext. The
+in full by the transcoder, as before, so their problems are reported exactly as before. Every
+event's fields are checked against its class (``ledger.shapes``, since session 37): the class's
+fields and no other, each of its kind (a text, a whole number, a date...), an amount in fen 0 to
+``MAX_FEN``, 1 to 100 members; a value of the right kind altered (4 members to 3, an amount to
+another) is caught by its seal (signed) or by a checkpoint (unsigned), like an altered
+ciphertext. The
 recording time is read from every state: compared as text while times increase (ISO 8601 in UTC
 sorts as it runs), parsed only when one is earlier than the latest so far or written otherwise
 (one that is no time is left to its seal or a checkpoint, like any other value).
@@ -235,6 +237,7 @@ from ledger.privacy import (
 from ledger.programme import AMENDABLE_RULES, PROGRAMME_CODE, Programme, ProgrammeRules
 from ledger.schema import foreign_objects, foreign_reason, own_trigger_notes
 from ledger.sealing import ENCODING_VERSION, MARK_SIZE, seal_message
+from ledger.shapes import Shape, shape_of
 from ledger.store import lost_server, pool_exhausted
 from ledger.transparency import (
     EXPORT_INITIALISED,
@@ -315,6 +318,9 @@ _TYPED = frozenset(
         "MasterKeyRotated",  # the master every live household key must be under (step 11)
     }
 )
+#: Events whose fields are checked by their own rules, not by their shape (``ledger.shapes``):
+#: a seal's (``_open``), a checkpoint's size and root (``_check_recorded_checkpoint``).
+_OWN_SHAPE = frozenset({"Sealed", "CheckpointRecorded"})
 #: Keys the mapper owns: in a stored state they are not what the ledger wrote.
 _RESERVED = ("originator_id", "originator_version", "class_version")
 _PROVENANCE_FIELDS = frozenset(f.name for f in dataclasses.fields(Provenance))
@@ -675,6 +681,7 @@ class _Kind:
     fast: bool  # checked from the raw row (else decoded in full)
     name: str = ""  # the event class's name, as the permission table knows it
     roles: frozenset[str] | None = None  # who may record it (None: no rule covers it)
+    shape: Shape | None = None  # its fields as the ledger writes them (``ledger.shapes``)
 
 
 @dataclass
@@ -958,6 +965,10 @@ class Verifier:
         self._village_flags: dict[tuple[bytes, str], bool] = {}
         #: Each fund account's latest payment, or its first allocation if it paid nothing.
         self._fund_accounts: dict[bytes, tuple[int, _Where]] = {}
+        # Records with an event holding what no command writes, reported at it (``_shape_fault``):
+        # their replay after the pass would only say it again (one per record)
+        self._misshapen: set[bytes] = set()
+        self._misshapen_at: set[int] = set()  # and where those events are
         # Households moved 迁移 (since session 25, ``_moved``): the village before the first
         # move and the live moves, (date, village before, village after, version), in the
         # log's order; at most ``_PLACES_KEPT``, the older half forgotten past it (a forgotten
@@ -1424,6 +1435,9 @@ class Verifier:
                 else:
                     actor, role, day, signer, signer_role = who
                     span = self.span
+                    shape = kind.shape
+                    if shape is not None and (fault := shape.fault(tree)) is not None:
+                        self._shape_fault(position, (topic, uid, version), fault)
                     # 8. no earlier than the save before it: compared as text while in order
                     try:
                         stamp = tree["timestamp"]
@@ -1845,6 +1859,11 @@ class Verifier:
             self._unsigned(position, where, actor, bootstrap, registers)
         if event is None:
             return None
+        if type(event).__name__ not in _OWN_SHAPE and getattr(type(event), "class_version", 1) == 1:
+            shape = shape_of(type(event))
+            fault = None if shape is None else shape.fault(orjson.loads(state))
+            if fault is not None:
+                self._shape_fault(position, where, fault)
         try:
             if is_seal:
                 self._open(position, where, event, stored)
@@ -1909,6 +1928,13 @@ class Verifier:
         except (AttributeError, TypeError, ValueError) as exc:  # fields missing or mistyped
             self._problem(position, _label(where), f"malformed event ({type(exc).__name__}: {exc})")
         return event
+
+    def _shape_fault(self, position: int, where: _Where, fault: str) -> None:
+        """An event holding what no command writes (``ledger.shapes``; since session 37,
+        tester g F1, F6): a field of another event class, or a value of another kind."""
+        self._misshapen.add(where[1])
+        self._misshapen_at.add(position)
+        self._problem(position, _label(where), fault)
 
     def _founding(self) -> tuple[date | None, str]:
         """The ledger's founding as a bound of ``_dated_before`` (``Ledger.check_founded``)."""
@@ -1993,7 +2019,8 @@ class Verifier:
                 and cls.__name__ not in _TYPED
                 and getattr(cls, "class_version", 1) == 1
             ):
-                kind = _Kind(kind.part, True, cls.__name__, self._rule(cls.__name__))
+                name = cls.__name__
+                kind = _Kind(kind.part, True, name, self._rule(name), shape_of(cls))
         if len(self._kinds) < _TOPICS_KEPT:
             self._kinds[topic] = kind
         return kind
@@ -2696,6 +2723,8 @@ class Verifier:
         Reported at the account's latest payment; one read of each account that paid, after
         the pass (accounts are few)."""
         for uid, (position, where) in sorted(self._fund_accounts.items()):
+            if uid in self._misshapen:  # an amount of another kind: reported at its event
+                continue
             account = record_as_stored(recorder, self.mapper, UUID(bytes=uid))
             if not isinstance(account, FundAccount):
                 # an event of it not as written, which the pass reports, or an amount no
@@ -2798,7 +2827,8 @@ class Verifier:
         replayed += self._amendments
         replayed += self._closings  # their enterprises' sides (since session 25)
         for position, where, reason in rules.refusals(replayed):
-            self._problem(position, _label(where), reason)
+            if position not in self._misshapen_at:  # its fields: reported at it already
+                self._problem(position, _label(where), reason)
         if len(self.report.problems) > kept:
             self.report.problems.sort(key=_problem_order)
 
