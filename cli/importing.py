@@ -1142,6 +1142,10 @@ def _table_rows(
         for i in unsaved:
             column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
             errors.append(RowError(where(number), column, _UNSAVED_FORMULA))
+        for i, formula in hidden.volatile.get(number, {}).items():
+            if i not in unsaved:
+                column = headers[i - 1] if i <= width and headers[i - 1] else _position(i - 1)
+                errors.append(RowError(where(number), column, _volatile_formula(formula)))
         for i in hidden_columns:
             if i > len(cells):
                 break
@@ -1427,6 +1431,18 @@ _UNSAVED_FORMULA = (
     "holds a formula with no saved value (a program wrote the workbook, not a spreadsheet): "
     "open and save it in Excel or WPS, or paste the values (选择性粘贴 → 数值)"
 )
+
+
+def _volatile_formula(formula: str) -> str:
+    """The refusal of a cell whose formula calls a volatile function (``_Hidden.volatile``)."""
+    return (
+        f"holds the formula {quoted('=' + formula)}, whose value changes each time the workbook "
+        "is calculated (TODAY() and NOW() give the day it was last opened and saved, not the "
+        "day the row was typed): type the value itself, or paste the column as values "
+        "(选择性粘贴 → 数值)"
+    )
+
+
 _UNKNOWN_COLUMN = (
     "unknown column: the header row (row 1) names each column in English, Chinese or both, "
     "as `fupin import template` does"

@@ -160,6 +160,13 @@ class _Hidden:
     #: The first thing the XML holds that no spreadsheet writes (a row past the sheet's last,
     #: ``_MAX_ROW``; rows out of order), if any: the sheet is refused, and read no further.
     unsaved: _Unsaved | None = None
+    #: Cells whose formula calls a volatile function (``TODAY()``, ``NOW()``, ``RAND()``…), by
+    #: row, then column: the formula's text. Its saved value is what the function gave when
+    #: the workbook was last calculated, not a value fixed when the row was typed (since
+    #: session 37, session 36's tester i F7: a 生效日期 of ``=TODAY()`` was recorded as the day
+    #: the workbook was last saved). A formula that only refers to such a cell (``=C2+1``) is
+    #: not found: the reader does not follow references.
+    volatile: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def merge_over(self, row: int, column: int) -> str | None:
         """The merged range whose top-left cell is not (``row``, ``column``) but that covers
@@ -397,6 +404,9 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     column = 0  # its column, counting on for a cell without a reference (r)
     numeral = ""  # the row's number as a cell's reference ends in it
     formula: tuple[int, int] | None = None  # (row, column) of its formula, if it has one
+    volatile: dict[int, dict[int, str]] = {}
+    shared: dict[str, str] = {}  # a shared formula's id (si) -> its text, if it is volatile
+    text: list[str] = []  # the formula being read
     parser = expat.ParserCreate()
     inline = _InlineRuns(parser)
     formats = _Formats(parser)
@@ -444,6 +454,23 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
             if name == "f" or name.startswith(prefix):  # (x14's xm:f is no cell's)
                 formula = (int(state["number"]), column)
                 formulas.setdefault(formula[0], []).append(column)
+                # its text, to tell a volatile one: a shared formula's cells after the first
+                # hold only its id (si), the first its text
+                text.clear()
+                cell_at, shared_id = formula, attributes.get("si")
+                parser.CharacterDataHandler = text.append
+
+                def end(_name: str) -> None:
+                    parser.CharacterDataHandler = parser.EndElementHandler = None
+                    said = "".join(text)
+                    if said and shared_id is not None:
+                        shared[shared_id] = said
+                    elif not said and shared_id is not None:
+                        said = shared.get(shared_id, "")
+                    if said and _VOLATILE(said):
+                        volatile.setdefault(cell_at[0], {})[cell_at[1]] = said
+
+                parser.EndElementHandler = end
         elif tag == "row":
             given = attributes.get("r")
             before = int(state["number"])
@@ -507,7 +534,16 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
         merged,
         rich=inline.found,
         rules=tuple(formats.rules),
+        volatile=volatile,
     )
+
+
+#: A formula calling a function whose value changes each time the workbook is calculated
+#: (Excel's and WPS's volatile functions that give a value: the day, the time, a random
+#: number; ``_xlfn.`` marks a function newer than the file format).
+_VOLATILE = re.compile(
+    r"(?<![A-Za-z0-9_.])(?:_xlfn\.)?(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE
+).search
 
 
 def _row_of(reference: str) -> int:

@@ -380,11 +380,7 @@ def test_hidden_rows_and_columns_are_read_from_the_sheet_xml(
 
 
 def test_a_value_in_a_hidden_column_is_refused() -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(["ref", "actor", "effective", "document", "account", "amount", "note"])
+    book, sheet = _allocation_sheet()
     sheet.append(["A-1", "qu-01", "2016-08-20", "doc", "city-2016", 100, "作废"])
     sheet.column_dimensions["G"].hidden = True
 
@@ -631,11 +627,7 @@ def test_a_formula_without_its_saved_value_is_named_not_said_to_be_empty(
 ) -> None:
     # openpyxl and pandas save a formula without its value: the import read an empty cell
     # and said "amount: is required", of a cell that visibly holds =1000+234.5.
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(["ref", "actor", "effective", "document", "account", "amount", "note"])
+    book, sheet = _allocation_sheet()
     sheet.append(["R-1", "qu-01", "2016-08-20", "拨款通知", "city-2016", "=1000+234.5", None])
     sheet.append(["R-2", "qu-01", "2016-08-20", "拨款通知", "city-2016", 10, '=""'])
     sheet.append([None, None, None, None, None, None, "=A1"])  # nothing but a formula
@@ -643,13 +635,8 @@ def test_a_formula_without_its_saved_value_is_named_not_said_to_be_empty(
     # A spreadsheet saves a formula's value, an empty text too (t="str", <v></v>): R-2's note.
     saved = b'<c r="G3" t="str"><f>""</f><v></v></c>'
     data = _with_sheet_xml(data, b'<c r="G3"><f>""</f><v /></c>', saved)
-    path = tmp_path / "allocations.xlsx"
-    path.write_bytes(data)
-    before = seeded.event_count()
+    path, result = _refused_import(seeded, tmp_path, data)
 
-    result = seeded(f"import {path}")
-
-    assert result.exit_code == 2, result.output
     rule = (
         "holds a formula with no saved value (a program wrote the workbook, not a "
         "spreadsheet): open and save it in Excel or WPS, or paste the values (选择性粘贴 → 数值)"
@@ -659,7 +646,69 @@ def test_a_formula_without_its_saved_value_is_named_not_said_to_be_empty(
         f"{path} [receive_allocation] row 4, note: {rule}",
         "refused: 2 error(s) in 3 row(s); nothing written",
     ]
+
+
+# The reading is the same whatever the store: SQLite suffices.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_volatile_formula_is_refused_though_its_value_was_saved(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Session 36's tester i (F7): an effective date of =TODAY() was recorded as the day the
+    # workbook was last opened and saved, without a word; so would =NOW() and =RAND() be
+    book, sheet = _allocation_sheet()
+    sheet.append(["R-1", "qu-01", "=TODAY()", "拨款通知", "city-2016", 10, None])
+    sheet.append(
+        ["R-2", "qu-01", "2016-08-20", "拨款通知", "city-2016", "=ROUND(RAND()*10,2)", None]
+    )
+    sheet.append(["R-3", "qu-01", "=C5", "拨款通知", "city-2016", 10, None])
+    sheet.append(["R-4", "qu-01", "=C4", "拨款通知", "city-2016", 12, "=SUM(F2:F3)"])
+    data = _workbook_bytes(book)
+    # As a spreadsheet saves them: each formula with its value. R-3's and R-4's dates share
+    # one formula: its first cell holds its text, the other only its id (si).
+    for formula, saved in [
+        (b"<f>TODAY()</f>", b"<f>TODAY()</f><v>42604</v>"),
+        (b"<f>ROUND(RAND()*10,2)</f>", b"<f>ROUND(RAND()*10,2)</f><v>3.5</v>"),
+        (b"<f>C5</f>", b'<f t="shared" ref="C4:C5" si="0">_xlfn.NOW()</f><v>42604</v>'),
+        (b"<f>C4</f>", b'<f t="shared" si="0"/><v>42604</v>'),
+        (b"<f>SUM(F2:F3)</f>", b"<f>SUM(F2:F3)</f><v>13.5</v>"),  # not volatile: taken
+    ]:
+        data = _with_sheet_xml(data, formula + b"<v />", saved)
+    path, result = _refused_import(seeded, tmp_path, data)
+
+    changes = (
+        "whose value changes each time the workbook is calculated (TODAY() and NOW() give the "
+        "day it was last opened and saved, not the day the row was typed): type the value "
+        "itself, or paste the column as values (选择性粘贴 → 数值)"
+    )
+    where = f"{path} [receive_allocation]"
+    assert result.stderr.splitlines() == [
+        f"{where} row 2, effective: holds the formula '=TODAY()', {changes}",
+        f"{where} row 3, amount: holds the formula '=ROUND(RAND()*10,2)', {changes}",
+        f"{where} row 4, effective: holds the formula '=_xlfn.NOW()', {changes}",
+        f"{where} row 5, effective: holds the formula '=_xlfn.NOW()', {changes}",
+        "refused: 4 error(s) in 4 row(s); nothing written",
+    ]
+
+
+def _refused_import(seeded: Fupin, tmp_path: Path, data: bytes) -> tuple[Path, Any]:
+    """The workbook ``data`` imported as allocations.xlsx: refused (exit 2), nothing written."""
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(data)
+    before = seeded.event_count()
+    result = seeded(f"import {path}")
+    assert result.exit_code == 2, result.output
     assert seeded.event_count() == before
+    return path, result
+
+
+def _allocation_sheet() -> tuple[Workbook, Any]:
+    """A workbook of one ``receive_allocation`` sheet, its header row written."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount", "note"])
+    return book, sheet
 
 
 def _with_sheet_xml(data: bytes, old: bytes, new: bytes) -> bytes:
