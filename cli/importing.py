@@ -38,6 +38,7 @@ from ledger.commands import (
     REFUSED_COLUMNS,
     Arg,
     CommandSpec,
+    date_number_hint,
     parse_value,
 )
 from ledger.core import Stamp
@@ -87,6 +88,7 @@ from cli.xlsx_number_formats import (
 )
 from cli.xlsx_sheets import (
     _RANGE,
+    _DateOverflow,
     _empty,
     _Hidden,
     _unreadable_xlsx,
@@ -1188,6 +1190,13 @@ def _table_rows(
             ):
                 column = headers[i] if i < width and headers[i] else _position(i)
                 errors.append(RowError(where(number), column, cell.refusal))
+            elif isinstance(cell, _DateOverflow):
+                column = headers[i] if i < width and headers[i] else _position(i)
+                rule = (
+                    f"holds the number {cell.number} in a date cell, where no date shows (Excel "
+                    f"shows ########): {date_number_hint(cell.number)}"
+                )
+                errors.append(RowError(where(number), column, rule))
             elif isinstance(cell, str) and cell.strip() in _SPREADSHEET_ERRORS:
                 column = headers[i] if i < width and headers[i] else _position(i)
                 rule = f"holds the spreadsheet error {cell.strip()}: mend its formula"

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -196,6 +196,11 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
 
     with warnings.catch_warnings():  # openpyxl's warnings are no officer's business
         warnings.simplefilter("ignore")
+        # but for the one that says which number a date cell held past the last date: openpyxl
+        # reads such a cell as the error #VALUE!, which the sheet never held (``_DateOverflow``)
+        warnings.filterwarnings("always", _OVERFLOW_WARNING.pattern)
+        overflowed: dict[str, str] = {}
+        warnings.showwarning = partial(_note_overflow, overflowed)
         parts = _sheet_parts(data)
         past = [(title, found) for title, found in parts.values() if found.unsaved]
         if past:
@@ -203,7 +208,46 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bool, _Hidden, list[list[An
                 yield title, False, found, []
             return
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, rich_text=True)
-        yield from _sheets_of(workbook, {path: found for path, (_, found) in parts.items()})
+        concealed = {path: found for path, (_, found) in parts.items()}
+        yield from _sheets_of(workbook, concealed, overflowed)
+
+
+#: openpyxl's warning of a date cell holding a number past the last date (9999-12-31) or
+#: before the first: the cell's reference and the number.
+_OVERFLOW_WARNING = re.compile(
+    r"Cell (?P<cell>[A-Z]+[0-9]+) is marked as a date but the serial value (?P<number>\S+) is "
+    "outside the limits for dates"
+)
+#: Date cells past the last date noted in one sheet (a sheet of them is refused long before).
+_OVERFLOWS_KEPT = 10_000
+
+
+class _DateOverflow(str):
+    """A date cell holding a number no date is (``20160801`` typed into a date-formatted cell:
+    Excel shows ``########``), which openpyxl reads as the error ``#VALUE!``: the number it
+    holds (since session 37, session 36's tester i F4: the row was told to "mend its formula",
+    of a cell with no formula)."""
+
+    number: int | float
+
+
+def _overflowed(cell: Any, overflowed: dict[str, str], value: str) -> str:
+    """``value`` (``#VALUE!``) as the number its date cell held, if openpyxl said so."""
+    number = overflowed.get(str(getattr(cell, "coordinate", "")))
+    if number is None:
+        return value
+    held = _DateOverflow(value)
+    held.number = float(number)
+    if held.number.is_integer():
+        held.number = int(held.number)
+    return held
+
+
+def _note_overflow(overflowed: dict[str, str], message: Any, *_: Any, **__: Any) -> None:
+    """``warnings.showwarning`` while a workbook is read: note a date cell past the last date."""
+    found = _OVERFLOW_WARNING.match(str(message))
+    if found is not None and len(overflowed) < _OVERFLOWS_KEPT:
+        overflowed[found["cell"]] = found["number"]
 
 
 def _sheet_parts(data: bytes) -> dict[str, tuple[str, _Hidden]]:
@@ -226,7 +270,7 @@ def _sheet_parts(data: bytes) -> dict[str, tuple[str, _Hidden]]:
 
 
 def _sheets_of(
-    workbook: Any, parts: dict[str, _Hidden]
+    workbook: Any, parts: dict[str, _Hidden], overflowed: dict[str, str]
 ) -> Iterator[tuple[str, bool, _Hidden, list[list[Any]]]]:
     try:
         for sheet in workbook.worksheets:
@@ -235,7 +279,8 @@ def _sheets_of(
             concealed = parts.get(sheet._worksheet_path, _Hidden())
             veiled: dict[int, tuple[int, str, int]] = {}
             unjudged: list[str] = []
-            table = _values(workbook, sheet, concealed, veiled, unjudged)
+            overflowed.clear()
+            table = _values(workbook, sheet, concealed, veiled, unjudged, overflowed)
             found = replace(concealed, veiled=veiled, unjudged="".join(unjudged[:1]))
             yield sheet.title, hidden, found, table
     finally:
@@ -248,6 +293,7 @@ def _values(
     concealed: _Hidden,
     veiled: dict[int, tuple[int, str, int]],
     unjudged: list[str],
+    overflowed: dict[str, str],
 ) -> list[list[Any]]:
     """The sheet's cell values, a date cell in one of Chinese Excel's own date formats as the
     date it shows. Those formats (``2018年3月6日`` and the like, built-in ids 27-31, 36 and
@@ -288,6 +334,8 @@ def _values(
         ruled: list[tuple[int, _Base, Iterable[_Run] | None]] = []
         for cell in row:
             value = cell.value
+            if value == "#VALUE!" and overflowed:  # a date cell past the last date?
+                value = _overflowed(cell, overflowed, value)
             if value is not None:
                 own: list[_OwnRun] | tuple[_OwnRun, ...] | None = None
                 if isinstance(value, list):  # a shared string's rich text (CellRichText)

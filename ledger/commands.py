@@ -68,6 +68,7 @@ __all__ = [
     "Arg",
     "CommandSpec",
     "coded_as_recorded",
+    "date_number_hint",
     "parse_value",
     "trimmed_keys",
     "yes_no_word",
@@ -303,13 +304,15 @@ def _date(field: str, value: Any, *, cells: bool = True) -> date:
         return value
     if cells and isinstance(value, int | float) and not isinstance(value, bool):
         number = int(value) if isinstance(value, float) and value.is_integer() else value
-        raise InputError(field, f"holds the number {number}, not a date: {_as_date(number)}")
+        raise InputError(
+            field, f"holds the number {number}, not a date: {date_number_hint(number)}"
+        )
     if not isinstance(value, str):
         raise InputError(field, "expects a date YYYY-MM-DD")
     return parse_cell_date(value, field) if cells else parse_date(value, field)
 
 
-def _as_date(number: float) -> str:
+def date_number_hint(number: float) -> str:
     """What to do with a date cell that holds ``number``: a date serial (43458) shows as a date
     once its column is formatted as one; a date typed as digits (``20160901``, ``2016.0901``)
     does not (since session 34, tester c: told to format the column as a date, Excel showed

@@ -14,6 +14,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli.importing import read_bytes
@@ -201,11 +202,7 @@ def test_a_year_first_date_with_slashes_is_read_in_a_csv_and_a_workbook(
         "R-2,qu-01,2016/09/12,拨款2,city-2016,100\n",
         encoding="utf-8",
     )
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    book, sheet = _allocation_sheet()
     sheet.append(["R-3", "qu-01", "2016/10/5", "拨款3", "city-2016", 100])  # a text cell
     workbook = tmp_path / "more.xlsx"
     workbook.write_bytes(_saved(book))
@@ -270,11 +267,7 @@ def test_a_slashed_date_in_jsonl_is_still_refused(seeded: Fupin, tmp_path: Path)
 def test_a_number_in_a_workbooks_date_column_is_refused_saying_it_is_a_number(
     seeded: Fupin, tmp_path: Path
 ) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "receive_allocation"
-    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    book, sheet = _allocation_sheet()
     sheet.append(["R-1", "qu-01", 43458, "拨款1", "city-2016", 100])  # General, not a date
     sheet.append(["R-2", "qu-01", 20160901, "拨款2", "city-2016", 100])  # digits (session 34)
     sheet.append(["R-3", "qu-01", 2016.0901, "拨款3", "city-2016", 100])
@@ -301,3 +294,61 @@ def test_a_number_in_a_workbooks_date_column_is_refused_saying_it_is_a_number(
         "no date cell holds this number"
     ) in result.stderr
     assert seeded.event_count() == before
+
+
+@SQLITE
+def test_date_digits_typed_into_a_date_cell_are_refused_as_the_number_not_a_formula_error(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Session 36's tester i (F4): 20160801 typed into a date-formatted cell (Excel shows
+    # ########) was told "holds the spreadsheet error #VALUE!: mend its formula": openpyxl
+    # reads such a cell as that error. A cell holding the error itself is still told so.
+    book, sheet = _allocation_sheet()
+    sheet.append(["R-1", "qu-01", 20160801, "拨款1", "city-2016", 100])
+    sheet.append(["R-2", "qu-01", 2958466, "拨款2", "city-2016", 100])  # the day after 9999-12-31
+    sheet.append(["R-3", "qu-01", "2016-08-20", "拨款3", "city-2016", "#VALUE!"])
+    for row in (2, 3):
+        sheet.cell(row, 3).number_format = "yyyy-mm-dd"
+    data = _saved(book)
+    # R-3's amount: the error a spreadsheet saves (t="e"), not text
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<c r="F4" t="s"><v>\d+</v></c>',
+                    b'<c r="F4" t="e"><v>#VALUE!</v></c>',
+                    content,
+                )
+                assert b't="e"' in content
+            target.writestr(item, content)
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(out.getvalue())
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    where = f"{path} [receive_allocation]"
+    assert result.stderr.splitlines() == [
+        f"{where} row 2, effective: holds the number 20160801 in a date cell, where no date "
+        "shows (Excel shows ########): type it as 2016-08-01 (as text, or in a date cell): "
+        "formatted as a date, the number is read as a count of days, not as this day",
+        f"{where} row 3, effective: holds the number 2958466 in a date cell, where no date "
+        "shows (Excel shows ########): type the date as YYYY-MM-DD: no date cell holds this "
+        "number",
+        f"{where} row 4, amount: holds the spreadsheet error #VALUE!: mend its formula",
+        "refused: 3 error(s) in 3 row(s); nothing written",
+    ]
+    assert seeded.event_count() == before
+
+
+def _allocation_sheet() -> tuple[Workbook, Any]:
+    """A workbook of one ``receive_allocation`` sheet, its header row written."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "receive_allocation"
+    sheet.append(["ref", "actor", "effective", "document", "account", "amount"])
+    return book, sheet
