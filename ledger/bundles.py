@@ -100,11 +100,22 @@ def prove_consistency(
     Each checkpoint is refused as ``prove_household`` refuses one (``names``: their files, named
     first), and so is an ``older`` larger than ``newer``."""
     if older.size > newer.size:
+        first, second = names[0] or "the older checkpoint", names[1] or "the newer one"
+        said = f"{first}: it covers {older.size} events, more than {second} ({newer.size})"
+        if older.signature_valid() and newer.signature_valid() and older.time < newer.time:
+            # Signed first, yet larger (session 36's tester g F2: told to swap them): a later
+            # tree head of a smaller tree is what a log cut back or forked leaves
+            raise RuleError(
+                "checkpoint",
+                f"{said}, though signed before it ({older.time} < {newer.time}): the log was "
+                f"cut back or forked after {first} was signed (events it covers removed or "
+                f"replaced), and {second} signs the other history; nothing was proven: "
+                f"fupin verify --checkpoint {names[0] or 'FILE'} says what this ledger lacks",
+            )
         raise RuleError(
             "checkpoint",
-            f"{names[0] or 'the older checkpoint'}: it covers {older.size} events, more than "
-            f"{names[1] or 'the newer one'} ({newer.size}): give the older checkpoint with "
-            "--from and the newer with --to; nothing was proven",
+            f"{said}: give the older checkpoint with --from and the newer with --to; nothing "
+            "was proven",
         )
     with _named(names[0]):
         _checked_tree(app, older)

@@ -179,6 +179,31 @@ def test_an_edited_or_forged_consistency_bundle_is_not_verified(
     assert said in err
 
 
+def test_a_larger_checkpoint_signed_first_is_told_as_a_log_cut_back_not_as_a_swap(
+    two: Keys,
+) -> None:
+    # Session 36's tester g (F2): after a roll-back, the inspector's checkpoint (signed first)
+    # covers more than the one signed after it; prove-consistency said to swap them
+    cp1 = json.loads((two.folder / "cp1.json").read_text())
+    cp2 = json.loads((two.folder / "cp2.json").read_text())
+    first = two.folder / "first.json"
+    earlier = _signed(two, cp2, time=cp1["time"].replace(cp1["time"][:4], "2000", 1))
+    first.write_text(json.dumps(earlier), encoding="utf-8")
+
+    result = _prove(two, "first.json", "cp1.json")
+
+    assert_refused(
+        result,
+        "checkpoint",
+        f"{first}: it covers {cp2['size']} events, more than {two.folder / 'cp1.json'} "
+        f"({cp1['size']}), though signed before it ({earlier['time']} < {cp1['time']}): the "
+        f"log was cut back or forked after {first} was signed",
+    )
+    assert f"fupin verify --checkpoint {first} says what this ledger lacks" in result.stderr
+    assert "give the older checkpoint" not in result.stderr
+    assert not (two.folder / "p.json").exists()
+
+
 def test_a_checkpoint_the_store_does_not_match_is_refused_naming_its_file(two: Keys) -> None:
     cp1 = json.loads((two.folder / "cp1.json").read_text())
     forged = two.folder / "forged.json"
