@@ -925,6 +925,10 @@ class Verifier:
         # The largest checkpoint whose root matched (size, name) and the unsigned count there:
         # a later mismatch lies after it.
         self._matched: tuple[int, str] = (0, "")
+        # Checkpoint files signed by the log key in force whose root the log did not match:
+        # (the problem kept, their size, their name), until one of at least their size
+        # matches (``_split_views``)
+        self._mismatched: list[tuple[Problem | None, int, str, str]] = []  # and their key
         #: The largest size of a checkpoint the ledger recorded that matched: said beside
         #: where to look, never narrowing it (``_root_mismatch``; since session 34).
         self._recorded_matched = 0
@@ -3081,14 +3085,19 @@ class Verifier:
             if size + 1 not in self._after_sizes:
                 self._after_sizes.append(size + 1)  # sizes come in order: it stays sorted
             if root != checkpoint.root_bytes:
-                self._problem(
+                kept = self._problem(
                     size - 1, f"checkpoint {name}", self._root_mismatch(size), at_event=False
                 )
+                if self._trusted(checkpoint):
+                    self._mismatched.append((kept, size, name, checkpoint.key_id))
+                    if self._matched[0] == size:  # one of its size matched already
+                        self._split_views(size, self._matched[1], checkpoint.key_id)
             elif self._trusted(checkpoint):
                 # the first ``size`` events are as it saw them: a later change lies after them
                 self._matched = (size, name)
                 self._unsigned_at_match = self.report.unsigned
                 self.suspects.clear()
+                self._split_views(size, name, checkpoint.key_id)
         while self.recorded and self.recorded[0][0] == size:
             _, recorded_root, label, where = self.recorded.pop(0)
             if root == recorded_root:
@@ -3105,6 +3114,28 @@ class Verifier:
                     self._problem(read_at, label, reason)
                 else:
                     self._differed[where] = self._problem(size - 1, label, reason, at_event=False)
+
+    def _split_views(self, size: int, name: str, key: str) -> None:
+        """Checkpoint ``name`` of ``size``, signed by log key ``key``, matched the log: each
+        checkpoint file of at most its size, signed by the same key, that did not match is no
+        sign of an edit of this ledger (the first ``size`` events are as ``name`` saw them),
+        but of the log key signing two histories, neither extending the other (since session
+        37, session 36's tester g F8: the inspector was sent to look for a removed save among
+        events the failing checkpoint does not cover)."""
+        problems = self.report.problems
+        for kept, at, _other, signer in self._mismatched:
+            keys = f"the log key {key}" if signer == key else f"the log keys {signer} and {key}"
+            reason = (
+                f"the first {at} events do not hash to its root, yet checkpoint {name} (size "
+                f"{size}) matched them: both are signed by {keys}, in force at their sizes, so "
+                f"two histories of this log were signed, neither extending the other (a split "
+                f"view: the log key was misused or leaked); this ledger is the history {name} "
+                "signed"
+            )
+            for i, problem in enumerate(problems):
+                if problem is kept:
+                    problems[i] = dataclasses.replace(problem, reason=reason)
+        self._mismatched = []
 
     def _trusted(self, checkpoint: Checkpoint) -> bool:
         """Whether a checkpoint is signed by a log key that counts: the log key in force at its

@@ -222,3 +222,45 @@ def test_the_older_checkpoint_given_as_the_newer_is_refused(two: Keys) -> None:
     assert_refused(result, "checkpoint", "more than")
     assert "give the older checkpoint with --from and the newer with --to" in result.stderr
     assert not (two.folder / "p.json").exists()
+
+
+@pytest.mark.parametrize("matched_first", [True, False])
+def test_a_checkpoint_of_another_history_signed_by_the_log_key_is_told_as_a_split_view(
+    two: Keys, matched_first: bool
+) -> None:
+    # Session 36's tester g (F8): verify sent the inspector to look for a removed save among
+    # events the failing checkpoint does not cover, though another checkpoint of the same size
+    # (or larger) matched them: the log key signed two histories
+    cp1 = json.loads((two.folder / "cp1.json").read_text())
+    other = two.folder / "other.json"
+    other.write_text(json.dumps(_signed(two, cp1, root="ab" * 32)), encoding="utf-8")
+    files = [two.folder / "cp1.json", other] if matched_first else [other, two.folder / "cp1.json"]
+
+    result = two.fupin(f"verify --checkpoint {files[0]} --checkpoint {files[1]}")
+
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert (
+        f"checkpoint {other}: the first {cp1['size']} events do not hash to its root, yet "
+        f"checkpoint {two.folder / 'cp1.json'} (size {cp1['size']}) matched them: both are "
+        f"signed by the log key {cp1['key_id']}, in force at their sizes, so two histories of "
+        "this log were signed, neither extending the other (a split view: the log key was "
+        f"misused or leaked); this ledger is the history {two.folder / 'cp1.json'} signed"
+    ) in said
+    assert "look for" not in said
+
+
+def test_a_smaller_checkpoint_of_another_history_is_a_split_view_once_a_larger_one_matches(
+    two: Keys,
+) -> None:
+    cp1 = json.loads((two.folder / "cp1.json").read_text())
+    cp2 = two.folder / "cp2.json"
+    other = two.folder / "other.json"
+    other.write_text(json.dumps(_signed(two, cp1, root="ab" * 32)), encoding="utf-8")
+
+    result = two.fupin(f"verify --checkpoint {other} --checkpoint {cp2}")
+
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert f"yet checkpoint {cp2} (size " in said
+    assert f"this ledger is the history {cp2} signed" in said
