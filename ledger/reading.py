@@ -642,6 +642,8 @@ class ReadingQueries(LedgerCore):
         closed: dict[object, int] = {}
         # household -> its duplicate closure in force: (version, the household kept, date)
         closures: dict[object, tuple[int, str, date]] = {}
+        # household -> its number and street, once its personal data is erased
+        erased: dict[object, tuple[str, str]] = {}
         for household, event in self._events_going_on(topics, unreadable):
             fields = vars(event)
             name = type(event).__name__
@@ -669,7 +671,8 @@ class ReadingQueries(LedgerCore):
                     changes[household] = [c for c in held_by if c[0] != corrects]
                 continue
             if name == "PersonalDataErased":
-                places.pop(household, None)
+                if household in places:
+                    erased[household] = places.pop(household)
                 changes.pop(household, None)
                 continue
             if "number" in fields:  # identified
@@ -710,7 +713,7 @@ class ReadingQueries(LedgerCore):
                     "streets": sorted(streets),
                 }
             )
-        return shared, _unlike_heads(closures, places, changes, reader)
+        return shared, _unlike_heads(closures, places, changes, reader, erased)
 
     def _events_going_on(
         self, topics: list[str], unreadable: Callable[[str, str], None] | None
@@ -898,21 +901,28 @@ def _unlike_heads(
     places: dict[object, tuple[str, str]],
     changes: dict[object, list[tuple[int, str | None, date]]],
     reader: Reader | None,
+    erased: dict[object, tuple[str, str]],
 ) -> list[dict[str, Any]]:
     """``compare_heads``' second list: the duplicate closures of two households whose heads
     on the closure's date are two ID cards (``ledger.casework._check_same_head``'s rule), of
-    households neither erased nor unread."""
-    kept_by_number = {number: household for household, (number, _) in places.items()}
+    households not unread; one of whose households is erased cannot be judged, and is listed
+    with its ID card ``[erased]`` (since session 37, session 36's re-tester r F4: it was left
+    out without a word, and this list is the only place such a closure shows)."""
+    known = {**erased, **places}
+    kept_by_number = {number: household for household, (number, _) in known.items()}
     unlike = []
     for household, (version, into, day) in closures.items():
         kept = kept_by_number.get(into)
-        if household not in places or kept is None:
-            continue  # erased: its data is gone
-        ours, theirs = _head_on(changes.get(household, []), day), _head_on(changes[kept], day)
-        if ours is None or theirs is None or ours.strip().upper() == theirs.strip().upper():
-            continue
-        number, street = places[household]
-        streets = {street, places[kept][1]}
+        if household not in known or kept is None:
+            continue  # a household kept that is no household of this ledger: not compared
+        ours = ERASED if household in erased else _head_on(changes.get(household, []), day)
+        theirs = ERASED if kept in erased else _head_on(changes.get(kept, []), day)
+        if ERASED not in (ours, theirs) and (
+            ours is None or theirs is None or ours.strip().upper() == theirs.strip().upper()
+        ):
+            continue  # the same head, or one not read (said apart): no row
+        number, street = known[household]
+        streets = {street, known[kept][1]}
         masked = reader is not None and not all(reader.unmasked(s) for s in streets)
         unlike.append(
             {
@@ -920,12 +930,17 @@ def _unlike_heads(
                 "entry": version,
                 "closed_on": day.isoformat(),
                 "into": into,
-                "head_id_card": mask_id_card(ours) if masked else ours,
-                "into_head_id_card": mask_id_card(theirs) if masked else theirs,
+                "head_id_card": _shown_card(ours, masked),
+                "into_head_id_card": _shown_card(theirs, masked),
                 "streets": sorted(streets),
             }
         )
     return sorted(unlike, key=lambda row: (row["household"], row["entry"]))
+
+
+def _shown_card(card: str | None, masked: bool) -> str | None:
+    """An ID card of ``_unlike_heads``' rows as its reader sees it (``[erased]`` as it is)."""
+    return mask_id_card(card) if masked and card not in (None, ERASED) else card
 
 
 def _head_on(held_by: list[tuple[int, str | None, date]], day: date) -> str | None:

@@ -134,3 +134,20 @@ def test_a_duplicate_of_the_same_head_is_not_listed(seeded: Fupin) -> None:
     )
 
     assert _listed(seeded) == {"report": "shared_id_cards", "shared_id_cards": [], LISTED: []}
+
+
+@pytest.mark.parametrize("erased", ["JH-0001", "JH-0002"])
+def test_a_closure_whose_household_is_erased_stays_listed_unjudged(
+    seeded: Fupin, erased: str
+) -> None:
+    # Session 36's re-tester r (F4): once either household's personal data was erased, the
+    # closure left the list without a word; it is the only place such a closure shows
+    _closed_unjudged(seeded)
+    entry = last_entry(seeded, "JH-0002", "Closed")
+
+    seeded.ok(f"erase {erased} --reason 本人申请 {doc('2016-09-01')}", actor="admin")
+
+    ours, theirs = ("[erased]", id_card(1)) if erased == "JH-0002" else (id_card(2), "[erased]")
+    assert _listed(seeded)[LISTED] == [_row(entry, ours, theirs)]
+    masked = _listed(seeded, actor="ll-01")[LISTED][0]  # another street's officer
+    assert "[erased]" in (masked["head_id_card"], masked["into_head_id_card"])
