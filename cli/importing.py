@@ -217,11 +217,11 @@ def read_bytes(
             return read_jsonl(name, data, ends)
         if suffix == ".csv":
             return read_csv(name, data, encoding)
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".xlsm"):  # .xlsm: a macro-enabled workbook; no macro is run
             return read_xlsx(name, data)
     except MemoryError:
         return [], [RowError(name, "file", _NO_MEMORY)]
-    return [], [RowError(name, "file", "is not .jsonl, .csv or .xlsx")]
+    return [], [RowError(name, "file", _NOT_READ)]
 
 
 def _is_report_json(data: bytes) -> bool:
@@ -241,7 +241,11 @@ def _is_report_json(data: bytes) -> bool:
     )
 
 
-_READ_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv", ".xlsx"})
+_READ_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv", ".xlsx", ".xlsm"})
+_NOT_READ = (
+    "is not .jsonl, .csv or .xlsx (nor .xlsm): save a spreadsheet as 'Excel 工作簿 (*.xlsx)' "
+    "or 'CSV UTF-8', or give the rows as JSONL (docs/import.md)"
+)
 _EMPTY = "is empty (0 bytes): it holds nothing to import; name the file that holds the rows"
 _OLD_WORKBOOK = (
     "is an Excel 97-2003 (.xls) or WPS (.et) workbook, which is not read: save it in Excel "

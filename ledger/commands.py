@@ -361,6 +361,17 @@ def _yuan(field: str, value: Any, negative: str = "", *, cells: bool = True) -> 
             raise InputError(
                 field, f"{value} is not an amount in yuan with at most 2 decimals{hint}"
             )
+    if isinstance(value, date | datetime | time):
+        # an amount typed into a cell formatted as a date or a time (a pasted format: 1200.5
+        # shows as 1903/4/14); since session 37, session 36's tester i F12: a bare "expects an
+        # amount in yuan"
+        shown = value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        raise InputError(
+            field,
+            f"expects an amount in yuan, not a date cell (the cell is formatted as a date or "
+            f"time, and reads as {shown}): format the column 常规 or 数值 (General or Number) "
+            "and check the amount",
+        )
     if not isinstance(value, str):
         raise InputError(field, "expects an amount in yuan")
     return parse_yuan(value, field, negative)

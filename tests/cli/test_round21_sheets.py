@@ -24,6 +24,7 @@ from cli.importing import read_bytes
 from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import Fupin, assert_refused
+from tests.property.test_import_fuzz import _workbook as street_workbook
 
 SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
@@ -301,6 +302,24 @@ def test_an_old_workbook_is_told_to_be_saved_as_xlsx(name: str) -> None:
 
     assert [e.column for e in errors] == ["file"]
     assert "save it in Excel or WPS as 'Excel 工作簿 (*.xlsx)'" in errors[0].rule
+
+
+def test_a_macro_enabled_workbook_is_read_as_the_xlsx_it_is_and_another_name_told_how() -> None:
+    # Session 36's tester i (F10): a 台账 kept as .xlsm was "is not .jsonl, .csv or .xlsx"
+    data = street_workbook()  # one register_street row, 外海
+
+    rows, errors = read_bytes("台账.xlsm", data)
+    assert errors == []
+    assert [row.values["street"] for row in rows] == ["外海"]
+
+    _, errors = read_bytes("台账.ods", data)
+    assert [(e.column, e.rule) for e in errors] == [
+        (
+            "file",
+            "is not .jsonl, .csv or .xlsx (nor .xlsm): save a spreadsheet as 'Excel 工作簿 "
+            "(*.xlsx)' or 'CSV UTF-8', or give the rows as JSONL (docs/import.md)",
+        )
+    ]
 
 
 @SQLITE

@@ -344,6 +344,27 @@ def test_date_digits_typed_into_a_date_cell_are_refused_as_the_number_not_a_form
     assert seeded.event_count() == before
 
 
+@SQLITE
+def test_an_amount_in_a_date_formatted_cell_is_told_so(seeded: Fupin, tmp_path: Path) -> None:
+    # Session 36's tester i (F12): a bare "expects an amount in yuan", no rule and no fix
+    book, sheet = _allocation_sheet()
+    sheet.append(["R-1", "qu-01", "2016-08-20", "拨款1", "city-2016", 1200.5])
+    sheet.cell(2, 6).number_format = "yyyy/m/d"
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(_saved(book))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{path} [receive_allocation] row 2, amount: expects an amount in yuan, not a date cell "
+        "(the cell is formatted as a date or time, and reads as 1903-04-14 12:00:00): format "
+        "the column 常规 or 数值 (General or Number) and check the amount"
+    )
+    assert seeded.event_count() == before
+
+
 def _allocation_sheet() -> tuple[Workbook, Any]:
     """A workbook of one ``receive_allocation`` sheet, its header row written."""
     book = Workbook()
