@@ -1137,6 +1137,10 @@ def _table_rows(
         if _repeats_headers(cells):
             errors.append(RowError(where(number), "header row", _repeated_headers(number)))
             continue
+        note = _note_line(cells, hidden, number)
+        if note is not None:
+            errors.append(RowError(where(number), "row", _NOTE_LINE.format(quoted(note))))
+            continue
         if number in hidden.rows:  # a voided row an officer hid, or one a filter hides
             errors.append(RowError(where(number), "row", _HIDDEN))
             continue
@@ -1310,6 +1314,35 @@ def _header_row_below_title(headers: list[str], table: list[list[Any]]) -> int |
         if known >= 2 and 2 * known >= len(names):
             return number
     return None
+
+
+def _note_line(cells: list[Any], hidden: _Hidden, number: int) -> str | None:
+    """The text of a 台账's total or sign-off line below its rows (合计 2户; 填表人：张三 审核人：
+    李四, one cell merged across the row), or None for a row of values: a row whose first value
+    begins with a word such lines begin with (``_NOTE_WORDS``), or whose only value is a cell
+    merged across the row. Since session 37 (session 36's tester i F14: each column of it was
+    told "is required (… unmerge the range and fill each cell)", as if it were a visit)."""
+    filled = [(i, c) for i, c in enumerate(cells) if not _empty(c)]
+    if not filled:
+        return None
+    first = filled[0][1]
+    text = " ".join(str(first).split())
+    if isinstance(first, str) and text.replace(" ", "").startswith(_NOTE_WORDS):
+        return text
+    if len(filled) == 1 and hidden.merge_over(number, filled[0][0] + 2) is not None:
+        return text
+    return None
+
+
+#: The words a total or sign-off line under a 台账 begins with (``_note_line``).
+_NOTE_WORDS = (
+    *("合计", "总计", "小计", "填表人", "填报人", "制表人", "审核人", "审批人", "负责人"),
+    *("经办人", "填表日期", "填报日期", "制表日期", "填报单位", "填表单位", "单位负责人"),
+)
+_NOTE_LINE = (
+    "holds {}, a total or sign-off line (合计, 填表人, 审核人) below the rows, not a row to "
+    "import: delete it (a sheet holds its header row and its rows only)"
+)
 
 
 def _repeats_headers(cells: list[Any]) -> bool:

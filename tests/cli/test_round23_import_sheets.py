@@ -365,6 +365,36 @@ def test_an_amount_in_a_date_formatted_cell_is_told_so(seeded: Fupin, tmp_path: 
     assert seeded.event_count() == before
 
 
+@SQLITE
+def test_a_total_or_sign_off_line_below_the_rows_is_told_to_be_deleted(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Session 36's tester i (F14): each column of a merged sign-off line was "is required (…
+    # unmerge the range and fill each cell)", as if it were an allocation
+    book, sheet = _allocation_sheet()
+    sheet.append(["R-1", "qu-01", "2016-08-20", "拨款1", "city-2016", 100])
+    sheet.append(["合计", None, None, None, None, 100])
+    sheet.append(["经核对无误。张三 2016年10月8日"])
+    sheet.merge_cells("A4:F4")
+    path = tmp_path / "allocations.xlsx"
+    path.write_bytes(_saved(book))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "qu-01")
+
+    assert result.exit_code == 2, result.output
+    line = (
+        "a total or sign-off line (合计, 填表人, 审核人) below the rows, not a row to import: "
+        "delete it (a sheet holds its header row and its rows only)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{path} [receive_allocation] row 3, row: holds '合计', {line}",
+        f"{path} [receive_allocation] row 4, row: holds '经核对无误。张三 2016年10月8日', {line}",
+        "refused: 2 error(s) in 3 row(s); nothing written",
+    ]
+    assert seeded.event_count() == before
+
+
 def _allocation_sheet() -> tuple[Workbook, Any]:
     """A workbook of one ``receive_allocation`` sheet, its header row written."""
     book = Workbook()
