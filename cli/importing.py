@@ -43,7 +43,7 @@ from ledger.commands import (
 )
 from ledger.core import Stamp
 from ledger.errors import InputError, LedgerError, PermissionRefusedError, unquoted
-from ledger.imports import ImportResult, Rebuild, Row, RowError, import_rows
+from ledger.imports import NO_COLUMN, ImportResult, Rebuild, Row, RowError, import_rows
 from ledger.keys import NOT_OWNER_ONLY, open_to
 from ledger.moves import (
     ExportEnd,
@@ -1845,6 +1845,43 @@ def _refuse_named_twice(files: list[Path]) -> None:
             )
 
 
+def _said_once(errors: list[RowError]) -> Iterator[str]:
+    """Each refusal as it is said, but a column the sheet lacks (``NO_COLUMN``), refused in
+    each of a run of rows of one table, said once for the run: ``FILE [走访] rows 2-501 (500
+    rows), 帮扶人编号 helper: is required, and the sheet has no column …`` (since session 37)."""
+    at = 0
+    while at < len(errors):
+        error, end = errors[at], at + 1
+        found = _ROW_OF.search(error.where)
+        if found is not None and error.rule.startswith(_NO_COLUMN_START):
+            table = error.where[: found.start()]
+            while end < len(errors) and _same_column_lacking(errors[end], error, table):
+                end += 1
+        if end - at > 1:
+            last = _ROW_OF.search(errors[end - 1].where)
+            assert found is not None
+            assert last is not None
+            where = f"{table} rows {found[1]}-{last[1]} ({end - at} rows)"
+            yield str(RowError(where, error.column, error.rule))
+        else:
+            yield str(error)
+        at = end
+
+
+def _same_column_lacking(error: RowError, first: RowError, table: str) -> bool:
+    found = _ROW_OF.search(error.where)
+    return (
+        found is not None
+        and error.where[: found.start()] == table
+        and (error.column, error.rule) == (first.column, first.rule)
+    )
+
+
+#: A table's row in a refusal's where (``FILE [走访] row 3``): its number.
+_ROW_OF = re.compile(r" row ([0-9]+)$")
+_NO_COLUMN_START = NO_COLUMN.split("{", 1)[0]
+
+
 #: Where a row of a file is: a JSONL line, or a table's row below its header row (row 1).
 _A_ROW = re.compile(r" (?:line [0-9]+|row (?!1$)[0-9]+)$")
 
@@ -1862,8 +1899,8 @@ def _refused_when_read(found: list[Row], bad: list[RowError]) -> int:
 
 
 def _refuse(errors: list[RowError], rows: int) -> None:
-    for error in errors:
-        err_console.print(str(error), markup=False, highlight=False, soft_wrap=True)
+    for said in _said_once(errors):
+        err_console.print(said, markup=False, highlight=False, soft_wrap=True)
     err_console.print(
         f"refused: {len(errors)} error(s) in {rows} row(s); nothing written",
         markup=False,

@@ -542,9 +542,12 @@ def _parse_cells(
                 f" (the cell is in merged range {ref}, whose value only its top-left cell "
                 f"{ref.split(':')[0]} holds: unmerge the range and fill each cell)"
             )
-        errors.append(
-            RowError(row.where, row.columns.get(arg.name, arg.name), _in_columns(rule, row))
-        )
+        column = row.columns.get(arg.name, arg.name)
+        if row.cells and arg.name not in row.values and rule == "is required":
+            # no column for it (since session 37, session 36's tester i F8: told in English,
+            # row by row, never as a missing column; the refusal says such rows once)
+            column, rule = f"{arg.zh} {arg.name}", NO_COLUMN.format(zh=arg.zh, name=arg.name)
+        errors.append(RowError(row.where, column, _in_columns(rule, row)))
 
 
 #: A command-line option in a rule (``--note``, ``--not-key-target``).
@@ -552,6 +555,12 @@ _OPTION = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
 #: Where a part of a rule ends: a command line it suggests (``fupin household amend X
 #: --labour``) runs from ``fupin`` to the first of them.
 _PART_ENDS = re.compile(r"[(),;`]")
+
+
+#: The refusal of a required argument a spreadsheet has no column for (``_parse_cells``).
+NO_COLUMN = (
+    "is required, and the sheet has no column for it: add one, headed {zh}, {name} or '{zh} {name}'"
+)
 
 
 def _in_columns(rule: str, row: Row) -> str:

@@ -395,6 +395,34 @@ def test_a_total_or_sign_off_line_below_the_rows_is_told_to_be_deleted(
     assert seeded.event_count() == before
 
 
+@SQLITE
+def test_a_missing_column_is_said_once_for_its_rows_naming_its_headers(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Session 36's tester i (F8): "row 2, helper: is required", then the same for every row, in
+    # English, never as a missing column
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "走访"
+    sheet.append(["编号", "记录人", "生效日期", "文件", "户号", "摘要"])
+    for n in range(3):
+        sheet.append([f"V-{n}", "jn-01", "2016-09-01", "走访记录", "JH-0001", "入户"])
+    path = tmp_path / "visits.xlsx"
+    path.write_bytes(_saved(book))
+    before = seeded.event_count()
+
+    result = seeded(f"import {path}", "jn-01")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"{path} [走访] rows 2-4 (3 rows), 帮扶人编号 helper: is required, and the sheet has no "
+        "column for it: add one, headed 帮扶人编号, helper or '帮扶人编号 helper'",
+        "refused: 3 error(s) in 3 row(s); nothing written",
+    ]
+    assert seeded.event_count() == before
+
+
 def _allocation_sheet() -> tuple[Workbook, Any]:
     """A workbook of one ``receive_allocation`` sheet, its header row written."""
     book = Workbook()
