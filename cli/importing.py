@@ -1092,6 +1092,55 @@ def _column_kind(spec: CommandSpec | None, header: str) -> str:
 _HIDDEN = "is hidden: unhide it to import it, or delete it"
 
 
+def _split_amount(
+    cells: list[Any], headers: list[str], width: int, spec: CommandSpec | None
+) -> tuple[int, list[str]] | None:
+    """An amount a CSV file's thousands comma split across cells (``1,000`` unquoted: ``1`` in
+    the amount's column, ``000`` in the next, the rest of the row shifted), as (its column,
+    its pieces); None if none. The next cell must hold three digits (and perhaps fen) and not
+    be in a column of numbers of its own. Since session 37 (tester l: ``1,000`` was refused
+    on a column with no header, "give the column a header or clear it", which clearing it
+    recorded as 1.00 yuan)."""
+    if spec is None:
+        return None
+    kinds = {a.name: a.kind for a in (*PROVENANCE, *spec.args)}
+    names = _header_names(spec)
+
+    def kind(i: int) -> str | None:
+        name = names.get(headers[i].lower()) if i < width and headers[i] else None
+        return None if name is None else kinds.get(name)
+
+    for i, cell in enumerate(cells[:width]):
+        if kind(i) != "yuan" or not isinstance(cell, str) or not _GROUP_LEAD(cell.strip()):
+            continue
+        pieces, at = [cell.strip()], i + 1
+        while at < len(cells) and isinstance(cells[at], str) and kind(at) not in ("int", "yuan"):
+            piece = cells[at].strip()
+            if not _GROUP(piece) or "." in pieces[-1]:
+                break
+            pieces.append(piece)
+            at += 1
+        if len(pieces) > 1:
+            return i, pieces
+    return None
+
+
+#: The first piece of an amount split at its thousands commas, and each piece after it.
+_GROUP_LEAD = re.compile(r"[0-9]{1,3}").fullmatch
+_GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]{1,2})?").fullmatch
+
+
+def _split_rule(pieces: list[str]) -> str:
+    amount = ",".join(pieces)
+    plain = amount.replace(",", "")
+    return (
+        f"{amount!r} was split at its thousands comma(s) into {len(pieces)} cells "
+        f"({', '.join(repr(p) for p in pieces)}), the cells after it shifted: a CSV file's "
+        f"cells are separated by commas, so write the amount without them ({plain}) or quote "
+        f'it ("{amount}")'
+    )
+
+
 def _table_rows(
     named: tuple[str, str],
     command: str,
@@ -1168,6 +1217,10 @@ def _table_rows(
         else:
             row_command = command
         row_spec = spec or _command(row_command)
+        split = _split_amount(cells, headers, width, row_spec)
+        if split is not None:  # the rest of the row is shifted: said alone
+            errors.append(RowError(where(number), headers[split[0]], _split_rule(split[1])))
+            continue
         shown_as_read: dict[int, int | float] = {}  # yes/no numbers shown as read, by column
         for i, cell in enumerate(cells):
             if not _empty(cell) and (i >= width or not headers[i]):

@@ -43,6 +43,36 @@ def test_a_value_beyond_the_header_row_is_refused_but_an_empty_extra_column_is_n
     ]
 
 
+def test_an_amount_split_at_its_thousands_comma_is_refused_on_its_column() -> None:
+    # Session 37's tester l (F5): "column 8 (H): has a value beyond the header row; give the
+    # column a header or clear it", and clearing it recorded 1.00 yuan for 1,000.00; in a
+    # payment file the later columns shifted, and 类别 was refused instead
+    text = (
+        "编号,记录人,生效日期,文件,备注,账户,金额\n"
+        "B1,qu-01,2016-08-05,拨款1,,city-2016,1,000\n"
+        'B2,qu-01,2016-08-05,拨款2,,city-2016,"2,000"\n'  # quoted: read whole
+        "B3,qu-01,2016-08-05,拨款3,,city-2016,1,234,567.50\n"
+    )
+    found, errors = read_bytes("拨付到账.csv", text.encode())
+
+    split = "the cells after it shifted: a CSV file's cells are separated by commas"
+    assert [str(e) for e in errors] == [
+        f"拨付到账.csv row 2, 金额: '1,000' was split at its thousands comma(s) into 2 cells "
+        f"('1', '000'), {split}, so write the amount without them (1000) or quote it "
+        '("1,000")',
+        f"拨付到账.csv row 4, 金额: '1,234,567.50' was split at its thousands comma(s) into 3 "
+        f"cells ('1', '234', '567.50'), {split}, so write the amount without them "
+        '(1234567.50) or quote it ("1,234,567.50")',
+    ]
+    assert [row.values["amount"] for row in found] == ["2,000"]
+    payments = (
+        "编号,记录人,生效日期,文件,备注,账户,金额,类别,用途,户号\n"
+        "P1,qu-01,2016-09-01,凭证1,,city-2016,1,500.00,employment,household,JH-0001\n"
+    )
+    _, errors = read_bytes("资金支出.csv", payments.encode())
+    assert [(e.where, e.column) for e in errors] == [("资金支出.csv row 2", "金额")]
+
+
 def test_a_value_under_an_empty_header_is_refused() -> None:
     text = "ref,actor,effective,document,,street\nS-1,admin,2016-08-01,doc,外海?,外海\n"
 
