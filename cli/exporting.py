@@ -265,7 +265,7 @@ def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
         first = False
         sheet.append(columns)
         for row in rows:
-            sheet.append([row.get(c) for c in columns])
+            sheet.append([_exact(row.get(c)) for c in columns])
             for written in sheet[sheet.max_row]:
                 if written.data_type == "f":  # a text openpyxl took for a formula: text
                     written.data_type = "s"  # (``=1+2`` typed as a village: tester M)
@@ -273,3 +273,18 @@ def write_xlsx(report: dict[str, Any], path: Path | BinaryIO) -> None:
                     # a cell of lines (restated_by: an entry a line) shows them so (re-test T2)
                     written.alignment = Alignment(wrap_text=True, vertical="top")
     workbook.save(path)
+
+
+#: The largest whole number a spreadsheet keeps exact: Excel and WPS keep 15 significant digits.
+_EXACT_IN_A_CELL = 10**15 - 1
+
+
+def _exact(value: Any) -> Any:
+    """``value`` as an XLSX cell holds it exactly: a whole number of more than 15 digits (a sum
+    of fen past ~10 trillion yuan) as its digits in a text cell, which a spreadsheet would
+    otherwise keep to 15 significant digits, and openpyxl past 2^53 writes through a float
+    (since session 37, tester l: 9499999999999905 fen was written 9499999999999904, and every
+    other format said ...905)."""
+    if type(value) is int and abs(value) > _EXACT_IN_A_CELL:
+        return str(value)
+    return value
