@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -135,13 +136,20 @@ h2,h3,summary{break-after:avoid}.dossiers{display:block;columns:2;column-gap:10p
 
 def wan(fen: int) -> str:
     """Fen as 万元 (10,000 yuan) with one decimal, exact integer arithmetic: 240000000 → 240万;
-    nothing is 0 (since session 27: the axis's foot read 0万)."""
+    nothing is 0 (since session 27: the axis's foot read 0万). Below 1万, two significant
+    digits, as many decimals as that takes: 250 yuan → 0.025万, 133.32 → 0.013万 (since
+    session 37, tester l: grid lines of 250, 500, 750 and 1,000 yuan read 0万, 0.1万, 0.1万,
+    0.1万, and a bar of 133.32 yuan 0万)."""
     if fen == 0:
         return "0"
-    tenths = (abs(fen) * 10 + 500_000) // 1_000_000
-    whole, part = divmod(tenths, 10)
     sign = "-" if fen < 0 else ""
-    return f"{sign}{whole}万" if part == 0 else f"{sign}{whole}.{part}万"
+    if abs(fen) >= 950_000:  # 0.95万 and up: one decimal (rounding below makes 1.0)
+        tenths = (abs(fen) * 10 + 500_000) // 1_000_000
+        whole, part = divmod(tenths, 10)
+        return f"{sign}{whole}万" if part == 0 else f"{sign}{whole}.{part}万"
+    value = Decimal(abs(fen)).scaleb(-6)  # exact: fen to 万元
+    shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 1), ROUND_HALF_UP)
+    return f"{sign}{format(shown.normalize(), 'f')}万"
 
 
 def yuan(fen: int) -> str:

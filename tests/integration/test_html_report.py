@@ -38,6 +38,20 @@ def test_wan_rounds_fen_to_a_tenth_of_ten_thousand_yuan() -> None:
     assert (wan(240_000_000), wan(159_200_000), wan(0)) == ("240万", "159.2万", "0")
 
 
+def test_wan_below_ten_thousand_yuan_keeps_two_significant_digits() -> None:
+    # Session 37's tester l (F2): grid lines of 250, 500, 750 and 1,000 yuan read 0万, 0.1万,
+    # 0.1万, 0.1万, and a bar of 133.32 yuan 0万
+    ticks = [wan(fen) for fen in (25_000, 50_000, 75_000, 100_000)]
+    assert ticks == ["0.025万", "0.05万", "0.075万", "0.1万"]
+    assert (wan(13_332), wan(-3_333), wan(1), wan(949_999), wan(950_000)) == (
+        "0.013万",
+        "-0.0033万",
+        "0.000001万",
+        "0.95万",
+        "1万",
+    )
+
+
 def test_an_analyst_sees_the_named_household_masked(ledger: Ledger) -> None:
     register(ledger, "JH-1")
 
