@@ -757,8 +757,12 @@ class LedgerCore(Application[UUID]):
             # Since session 23 (the village work team's tester): a note of a zero-width space
             # was recorded as typed, one of spaces as none, and either passed for a note that
             # says why (a late first report, a step dated after the programme).
+            # Said for a note a command asks for too (since session 37, tester j: "leave
+            # --note out" of a change of members, which then wanted one, sent the officer round)
             raise InputError(
-                "note", f"{stamp.note!r} shows nothing: leave --note out, or say what it is"
+                "note",
+                f"{stamp.note!r} shows nothing: say what it is (a note left out is none, where "
+                "the command takes none)",
             )
         check_come(stamp.effective, "effective")
         return Provenance(

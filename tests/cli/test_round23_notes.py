@@ -24,8 +24,27 @@ def test_a_note_that_shows_nothing_is_refused(seeded: Fupin, note: str) -> None:
         ["--as", "qu-01", *ALLOCATE.split(), "--note", note],
     )
 
-    assert_refused(refused, "note", "shows nothing: leave --note out, or say what it is")
+    assert_refused(
+        refused,
+        "note",
+        "shows nothing: say what it is (a note left out is none, where the command takes none)",
+    )
     assert seeded.event_count() == before
+
+
+def test_a_blank_note_a_command_asks_for_is_told_to_say_what_it_is(seeded: Fupin) -> None:
+    # Session 37's tester j (F01): a change of members needs a note; one of spaces was told
+    # "leave --note out", and left out it was refused as missing
+    refused = seeded.runner.invoke(
+        app,
+        [
+            *("--as", "jn-01", "household", "members", "JH-0001", "--members", "1"),
+            *("--head-name", "户主1", "--note", "   ", *doc("2016-09-01").split()),
+        ],
+    )
+
+    assert_refused(refused, "note", "shows nothing: say what it is")
+    assert "leave --note out" not in refused.output
 
 
 def test_a_note_left_out_or_saying_something_is_recorded(seeded: Fupin) -> None:
