@@ -104,7 +104,8 @@ class FundCommands(LedgerCore):
                 household = self.household(payment.household)
                 street = household.street
             # City, district and donation accounts are paid out by the district office; a
-            # street account by its own street office, for its own street only.
+            # street account by its own street office or the district office (an officer of
+            # no street acts for every street, ``check_permission``), for its street only.
             prov = self.authorise(stamp, "disburse", account.street)
             if account.street and street and street != account.street:
                 if payment.purpose == "village":

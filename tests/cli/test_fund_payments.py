@@ -159,3 +159,20 @@ def test_a_payment_an_older_ledger_stored_with_a_stray_household_is_corrected(
     finally:
         app.close()
     assert funds_of(seeded, "JH-0001") == []
+
+
+def test_a_street_account_is_paid_by_its_street_or_the_district_office_never_another_street(
+    seeded: Fupin,
+) -> None:
+    # Session 37's tester l (F6) read the docs as forbidding the district office's payment;
+    # the district office acts for every street (docs/privacy.md, Roles), in its money too
+    seeded.ok(
+        f"fund open street-JN-2016 --source street --year 2016 --street 江南 {doc('2016-08-01')}",
+        "qu-01",
+    )
+    seeded.ok(f"fund allocate street-JN-2016 --amount 100 {doc('2016-08-02')}", "qu-01")
+    pay = WORKING.replace("city-2016", "street-JN-2016") + f" {doc('2016-09-01')}"
+
+    seeded.ok(pay, "qu-01")  # the district office
+    seeded.ok(pay.replace("--amount 8", "--amount 9"), "jn-01")  # 江南's own officer
+    refused(seeded, pay.replace("--amount 8", "--amount 7"), "ll-01", "as", "江南")
