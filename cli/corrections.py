@@ -42,7 +42,10 @@ def correct(
     with ledger_session() as app:
         said = app.correct(make_stamp(document, effective), kind, key, version, reason)
         left = app.merge_void_left(key, version) if kind == "household" else ""
-    console.print(f"{kind} {key} entry {version} corrected")
+        voided = app.voided_entry(kind, key, version)
+    # what was voided, so that a wrong version is seen at once (since session 37, tester l F3:
+    # only "entry 3 corrected", where every other confirmation echoes its figures)
+    console.print(f"{kind} {key} entry {version} corrected: its {voided} is void", soft_wrap=True)
     say_of_exit(said)  # a voided assessment or change of members (since session 30)
     if left:
         err_console.print(f"warning: {left}", soft_wrap=True)

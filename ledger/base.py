@@ -261,6 +261,7 @@ class LedgerAggregate(Aggregate):
         self.voided: dict[int, str] = {}  # version -> reason
         self.entries: dict[int, tuple[str, Any]] = {}  # version -> (event name, key)
         self.entry_dates: dict[int, date] = {}  # version -> the entry's effective date
+        self.corrections: dict[int, int] = {}  # a correction's version -> the entry it voided
 
     @staticmethod
     def check_not_before(
@@ -319,6 +320,16 @@ class LedgerAggregate(Aggregate):
                     f"there is no entry {version}: this record's entries run from 1 to "
                     f"{self.version} ({self._history_hint()} lists them)",
                 )
+            voided = getattr(self, "corrections", {}).get(version)
+            if voided is not None:
+                # since session 37 (tester l F3: a correction of the wrong payment was told
+                # only "not a correctable entry here", and no doc said what to do)
+                raise RuleError(
+                    "version",
+                    f"entry {version} is a correction 更正 (of entry {voided}), which stands once "
+                    f"recorded: if entry {voided} was right, record it again, its note saying "
+                    f"why (the correction {version} stays in the history)",
+                )
             kinds = ", ".join(self.VOIDABLE_SHOWN or sorted(self.VOIDABLE)) or "none"
             instead = (
                 f"; {self.FIRST_ENTRY_INSTEAD}" if version == 1 and self.FIRST_ENTRY_INSTEAD else ""
@@ -350,6 +361,7 @@ class LedgerAggregate(Aggregate):
                 "was altered (fupin verify names the event)",
             )
         self.voided[corrects] = reason
+        self.corrections[self.version + 1] = corrects  # (applied before the version moves)
         kind, key = self.entries[corrects]
         self.undo_entry(kind, key)
 

@@ -30,6 +30,7 @@ from ledger.values import (
     CHINA,
     choice,
     clean_name,
+    format_yuan,
     optional_text,
     replay_spares,
     require_text,
@@ -463,6 +464,19 @@ class OversightCommands(LedgerCore):
 
         self.execute(attempt)
         return said[0]
+
+    def voided_entry(self, kind: str, key: str, version: int) -> str:
+        """What the entry at ``version`` of ``kind`` ``key`` was, as a correction's confirmation
+        says it: its event, its date and, for money, its amount (``Disbursed of 2016-09-01,
+        30.00 yuan``; since session 37, tester l F3)."""
+        aggregate = self.load(AGGREGATE_KINDS[kind], key, "key")
+        name, held = aggregate.entries.get(version, ("entry", None))
+        day = aggregate.entry_dates.get(version)
+        said = f"{name} of {day}" if day else name
+        amount = held[0] if isinstance(held, tuple) and held else held
+        if name in ("Disbursed", "AllocationReceived") and type(amount) is int:
+            said += f", {format_yuan(amount)} yuan"
+        return said
 
     def _exit_said(self, aggregate: LedgerAggregate, version: int) -> str:
         """What voiding a household's income assessment did to its exit on record, as

@@ -176,3 +176,24 @@ def test_a_street_account_is_paid_by_its_street_or_the_district_office_never_ano
     seeded.ok(pay, "qu-01")  # the district office
     seeded.ok(pay.replace("--amount 8", "--amount 9"), "jn-01")  # 江南's own officer
     refused(seeded, pay.replace("--amount 8", "--amount 7"), "ll-01", "as", "江南")
+
+
+def test_a_correction_says_what_it_voided_and_stands_once_recorded(seeded: Fupin) -> None:
+    # Session 37's tester l (F3): "fund city-2016 entry 3 corrected", nothing of what it
+    # voided, and a correction of the wrong entry could not be voided, told only "not a
+    # correctable entry here"
+    seeded.ok(f"{WORKING} {doc('2016-09-01')}", "qu-01")
+    paid = 3  # city-2016: opened (1), its allocation (2), this payment (3)
+    said = seeded.ok(f"correct fund city-2016 {paid} --reason 录错 {doc('2016-09-02')}", "qu-01")
+
+    assert said.stdout.strip() == (
+        f"fund city-2016 entry {paid} corrected: its Disbursed of 2016-09-01, 8.00 yuan is void"
+    )
+    refused(
+        seeded,
+        f"correct fund city-2016 {paid + 1} --reason 更正错了 {doc('2016-09-03')}",
+        "qu-01",
+        "version",
+        f"entry {paid + 1} is a correction 更正 (of entry {paid}), which stands once recorded: "
+        f"if entry {paid} was right, record it again, its note saying why",
+    )

@@ -161,7 +161,9 @@ def test_a_retirement_recorded_in_error_is_corrected_and_the_officer_records_aga
         "effective",
         "entry 2 took effect only on 2017-01-01",
     )
-    assert seeded.ok(line, "admin").stdout.strip() == "officer ll-01 entry 2 corrected"
+    assert seeded.ok(line, "admin").stdout.strip() == (
+        "officer ll-01 entry 2 corrected: its OfficerRetired of 2017-01-01 is void"
+    )
 
     assert _listed(seeded)["ll-01"]["active"] is True
     assert _listed(seeded, "2017-06-01")["ll-01"]["active"] is True
@@ -214,7 +216,9 @@ def test_a_transfer_on_the_wrong_day_is_voided_and_recorded_again_on_its_day(
         "as",
         "qu-01 is officer; fupin correct of an officer's retirement or transfer needs admin",
     )
-    assert seeded.ok(line, "admin").stdout.strip() == "officer jn-01 entry 2 corrected"
+    assert seeded.ok(line, "admin").stdout.strip() == (
+        "officer jn-01 entry 2 corrected: its OfficerRoleChanged of 2018-06-01 is void"
+    )
 
     for day in ("", "2018-06-15"):
         row = _listed(seeded, day)["jn-01"]

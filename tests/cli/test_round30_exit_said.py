@@ -83,7 +83,10 @@ def test_a_correction_putting_an_income_below_in_force_says_so(seeded: Fupin) ->
     said = seeded.ok(f"correct household JH-0001 {again} --reason 录错 {doc('2016-12-05')}", JN)
 
     assert seeded.event_count() == before + 1
-    assert _lines(said.stdout) == [f"household JH-0001 entry {again} corrected", BELOW]
+    assert _lines(said.stdout) == [
+        f"household JH-0001 entry {again} corrected: its IncomeAssessed of 2016-12-04 is void",
+        BELOW,
+    ]
     assert _lines(low.stdout)[1] == BELOW  # household assess's own words
 
 
@@ -113,7 +116,9 @@ def test_a_correction_of_another_entry_says_only_corrected(seeded: Fupin) -> Non
 
     said = seeded.ok(f"correct household JH-0001 {visit} --reason 录错 {doc('2016-12-04')}", JN)
 
-    assert _lines(said.stdout) == [f"household JH-0001 entry {visit} corrected"]
+    assert _lines(said.stdout) == [
+        f"household JH-0001 entry {visit} corrected: its VisitRecorded of 2016-12-03 is void"
+    ]
 
 
 def _rows(folder: Path, *rows: tuple[str, dict[str, object]]) -> Path:
