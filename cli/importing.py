@@ -804,6 +804,20 @@ def _gb18030_text(name: str, data: bytes) -> str | RowError:
             "starts with the UTF-8 byte-order mark, as Excel's and WPS's 'CSV UTF-8 (逗号分隔)' "
             "does: it is UTF-8, not GBK; import it without --encoding",
         )
+    # UTF-8 without the mark (a program's, an editor's, Excel's on a Mac): its Chinese, three
+    # bytes a character, reads as GB18030 too, as other characters (江南 as 姹熷崡), and was
+    # recorded so, exit 0 (since session 37, tester k F14). Real GBK Chinese is no UTF-8 of
+    # Chinese: its two-byte pairs make no run of UTF-8's three-byte characters.
+    with suppress(UnicodeDecodeError):
+        text = data.decode("utf-8")
+        chinese = [c for c in text if _cjk(c)]
+        if chinese and not any(_two_byte(c) for c in text):
+            return RowError(
+                name,
+                "file",
+                f"reads as UTF-8 text ({''.join(chinese[:8])!r}…), not GBK: --encoding gbk would "
+                "record its Chinese as other characters; import it without --encoding",
+            )
     try:
         return data.decode(GB18030)
     except UnicodeDecodeError as exc:

@@ -219,3 +219,24 @@ def test_the_help_lists_the_option(seeded: Fupin) -> None:
     said = " ".join(seeded.ok("import file --help").stdout.split())
     assert "--encoding" in said
     assert "gb18030" in said
+
+
+def test_a_utf8_file_imported_with_encoding_gbk_is_refused_not_recorded_garbled(
+    seeded: Fupin, tmp_path: Path
+) -> None:
+    # Session 37's tester k (F14): UTF-8 without a byte-order mark, imported with --encoding
+    # gbk, recorded 走访记录 as other characters, exit 0
+    path = tmp_path / "record_visit.csv"
+    path.write_bytes(f"{VISIT}V-9,2016-08-20,走访记录,,JH-0001,c-1,入户走访\n".encode())
+    before = seeded.event_count()
+
+    refused = seeded(f"import --encoding gbk {path}", "jn-01")
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.splitlines()[0] == (
+        f"{path}, file: reads as UTF-8 text ('走访记录入户走访'…), not GBK: --encoding gbk would "
+        "record its Chinese as other characters; import it without --encoding"
+    )
+    assert seeded.event_count() == before
+    seeded.ok(f"import {path}", "jn-01")
+    assert "入户走访" in seeded.ok("history JH-0001", "admin").stdout
