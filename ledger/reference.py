@@ -79,10 +79,27 @@ class ReferenceCommands(LedgerCore):
         if not self.rebuilding_export:  # an older ledger's opening moves as recorded
             check_seed_notice_days(rules.notice_min_days)
         rules.check()
+        if not self.rebuilding_export:
+            self.check_opening_day(prov.effective, rules.first_year)
         programme = Programme(
             code=PROGRAMME_CODE, title=require_text(title, "title"), rules=rules, prov=prov
         )
         self.execute(lambda: [programme])
+
+    def check_opening_day(self, effective: date, first_year: int) -> None:
+        """The programme opens on a day of the ledger (not before ``fupin init`` founded it)
+        and by the end of its first year: nothing corrects its opening, and every entry is
+        judged by it (since session 37, tester k F16: opened on 2006-07-26, typed for 2016,
+        households and 2016 accounts could be dated 2006; on 2026-07-26, every 2016 entry was
+        refused)."""
+        self.check_founded(effective, "the programme's opening")
+        if effective > date(first_year, 12, 31):
+            raise RuleError(
+                "effective",
+                f"the programme's opening is dated {effective}, after its first year "
+                f"{first_year}: it opens by {first_year}-12-31 (each entry of {first_year} "
+                "would come before it); is the year typed wrong?",
+            )
 
     def amend_rules(
         self, stamp: Stamp, changes: dict[str, Any], reason: str

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
+import pytest
 from ledger import clock
 from ledger.application import open_ledger
 from ledger.programme import ProgrammeRules
@@ -38,6 +39,33 @@ def test_a_notice_shorter_than_7_days_is_refused_at_open(fupin: Fupin) -> None:
     assert_refused(refused, "notice_min_days", "1 days is shorter than the seed allows: " + SEVEN)
     assert fupin.event_count() == 1  # the init alone
     fupin.ok(opening + "7", "admin")
+
+
+@pytest.mark.parametrize(
+    ("day", "rule"),
+    [
+        (
+            "2006-07-26",
+            "the programme's opening is dated 2006-07-26, before the ledger was founded on "
+            "2016-07-26",
+        ),
+        (
+            "2026-07-26",
+            "the programme's opening is dated 2026-07-26, after its first year 2016: it opens "
+            "by 2016-12-31",
+        ),
+    ],
+)
+def test_an_opening_dated_before_the_founding_or_after_its_first_year_is_refused(
+    fupin: Fupin, day: str, rule: str
+) -> None:
+    # Session 37's tester k (F16): a year typed wrong was taken, and nothing corrects an
+    # opening: households and 2016 accounts could be dated 2006, or every 2016 entry refused
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2016-07-26')}")
+
+    assert_refused(fupin(f"programme open {doc(day)}", "admin"), "effective", rule)
+    assert fupin.event_count() == 1  # the init alone
+    fupin.ok(f"programme open {doc('2016-12-31')}", "admin")
 
 
 def test_a_notice_shorter_than_7_days_is_refused_at_amend(fupin: Fupin) -> None:
