@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from ledger.application import StoreError, open_ledger
+from ledger.core import discard_saves
 from ledger.demo import CACHE_ENV, run_demo
 from ledger.errors import InputError, LedgerError
 from ledger.newstore import publish, staged
@@ -98,8 +99,14 @@ def demo(
             # would have made it refused).
             mine: list[bool] = []
             # Marked unfinished until it ends (a kill -9 or a server stopped runs no clean-up).
-            with undone_unless_kept(settings.store, mine=lambda: bool(mine), marked=True) as new:
-                result, figures = _record(settings.store, seed, scale, {}, new, mine)
+            try:
+                with undone_unless_kept(
+                    settings.store, mine=lambda: bool(mine), marked=True
+                ) as new:
+                    result, figures = _record(settings.store, seed, scale, {}, new, mine)
+            except BaseException:
+                discard_saves()  # undone: what it committed stands nowhere
+                raise
     else:
         # A SQLite store must be new; checked before anything is written, the key included.
         # Then it is made in a hidden file beside its path and takes its name only once the
@@ -118,15 +125,21 @@ def demo(
         key_file = path.with_name(path.name + ".master-key")
         check_path(key_file, "store")  # a store's name near the file system's limit
         env = _demo_master_key(key_file)
-        with staged(path) as temp:
-            result, figures = _record(str(temp), seed, scale, env)
-            made = _keep_master_key(env, key_file)
-            try:
-                publish(temp, path)
-            except BaseException:
-                if made:
-                    key_file.unlink(missing_ok=True)
-                raise
+        try:
+            with staged(path) as temp:
+                result, figures = _record(str(temp), seed, scale, env)
+                made = _keep_master_key(env, key_file)
+                try:
+                    publish(temp, path)
+                except BaseException:
+                    if made:
+                        key_file.unlink(missing_ok=True)
+                    raise
+        except BaseException:
+            # the staged store removed: what the demo committed to it stands nowhere (since
+            # session 37, tester k F12: a demo stopped by Ctrl-C said its events "stand")
+            discard_saves()
+            raise
         if made:
             console.print(
                 f"made a demo master key {key_file} (LEDGER_MASTER_KEY_FILE reads it)",

@@ -76,11 +76,17 @@ def run() -> None:
         else:
             if cached is not None:
                 replay(*cached)
-            from cli import help_store
+            try:
+                from cli import help_store
 
-            help_store.render_and_store(path, key, expected)
+                help_store.render_and_store(path, key, expected)
+            except KeyboardInterrupt:
+                interrupted_at_start()
             return
-    from cli import main
+    try:
+        from cli import main
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules load (~0.3 s)
+        interrupted_at_start()
 
     try:
         main.run()
@@ -88,6 +94,15 @@ def run() -> None:
         if exc.code not in main.INTERRUPTED:  # done and said, or refused, or failed
             main.ignore_stop_signals()  # a signal now would kill it mid-exit (re-test N)
         raise
+
+
+def interrupted_at_start() -> NoReturn:
+    """Ctrl-C before the command began: said in the one line a command stopped before any
+    commit says (docs/operations.md), exit 130, not Python's traceback (since session 37,
+    tester k F13: 9 to 37 lines of it, ending in KeyboardInterrupt)."""
+    sys.stderr.write("interrupted: nothing was committed\n")
+    sys.stderr.flush()
+    raise SystemExit(130)
 
 
 def stop_on_term() -> None:

@@ -34,3 +34,39 @@ def test_a_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path: Path) -> None
     assert demo.returncode == 128 + signal.SIGTERM, err
     assert b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # since session 37 (tester k F12): it said its committed events "stand", in no store
+    assert b"stands" not in err, err
+    said = err.decode().strip().splitlines()[-1]
+    assert said in (
+        "interrupted: the new store was not put in place, and nothing of it was kept",
+        "interrupted: nothing was committed",
+    ), err
+
+
+#: ``fupin log`` with Ctrl-C pressed while ``cli.main`` loads (its first ~0.3 s).
+INTERRUPTED_LOADING = """
+import builtins, sys
+real = builtins.__import__
+def loading(name, globals=None, locals=None, fromlist=(), level=0):
+    if name == "cli" and fromlist and "main" in fromlist:
+        raise KeyboardInterrupt
+    return real(name, globals, locals, fromlist, level)
+builtins.__import__ = loading
+from cli.entry import run
+sys.argv[0] = "fupin"
+run()
+"""
+
+
+def test_ctrl_c_while_the_command_loads_says_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # Session 37's tester k (F13): 9 to 37 lines of Python's traceback, ending KeyboardInterrupt
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_LOADING, "--store", str(tmp_path / "l.db"), "log"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 130
+    assert done.stderr.decode() == "interrupted: nothing was committed\n"
+    assert done.stdout == b""
