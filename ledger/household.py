@@ -23,12 +23,11 @@ from ledger.base import (
     Provenance,
     differs_in_case,
     natural_id,
-    typed_hint,
     with_article,
 )
 from ledger.errors import RuleError
 from ledger.programme import MAX_RURAL_INCOME_FEN, closing_day, last_exit_day
-from ledger.typed import said_as_read
+from ledger.typed import key_hint, said_as_read
 from ledger.values import (
     AREAS,
     SIMPLIFIED,
@@ -1577,7 +1576,10 @@ class Household(LedgerAggregate):
         says it since session 26)."""
         self.check_open_on(prov.effective, "HelperUnpaired")
         if helper not in self.helpers:
-            raise RuleError("helper", f"{helper!r} is not paired with {self.number}")
+            # typed otherwise than on record ('c-1 ', 'C-1'): said so, not that the pairing
+            # does not exist (since session 37, tester k F7)
+            hint = key_hint(helper, self.helpers.__contains__)
+            raise RuleError("helper", f"{helper!r} is not paired with {self.number}{hint}")
         if replacement and replacement in self.helpers:
             raise RuleError("replacement", f"{replacement!r} is already paired with {self.number}")
         check_says("reason", reason, "ending a pairing must say why")
@@ -1855,7 +1857,8 @@ class Household(LedgerAggregate):
         if measure_id not in self.measures:
             raise RuleError(
                 "measure",
-                f"{measure_id!r} is not a measure of {self.number}{typed_hint(measure_id)}",
+                f"{measure_id!r} is not a measure of {self.number}"
+                f"{key_hint(measure_id, self.measures.__contains__)}",
             )
 
     def check_not_voided_measure(self, measure_id: str) -> None:

@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 from ledger.base import LedgerAggregate, Provenance, natural_id
 from ledger.errors import RuleError
 from ledger.programme import closing_day, year_result_fixed_on
-from ledger.typed import said_as_read
+from ledger.typed import key_hint, said_as_read
 from ledger.values import (
     check_as_recorded,
     check_says,
@@ -256,7 +256,8 @@ class Inspection(LedgerAggregate):
                 "finding", f"{finding_id!r} of {self.code} was voided by a correction: it never was"
             )
         if finding_id not in self.findings:
-            raise RuleError("finding", f"{finding_id!r} is not a finding of {self.code}")
+            hint = key_hint(finding_id, self.findings.__contains__)
+            raise RuleError("finding", f"{finding_id!r} is not a finding of {self.code}{hint}")
         if finding_id in self.closed:
             raise RuleError("finding", f"{finding_id!r} is already closed")
 

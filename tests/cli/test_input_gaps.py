@@ -4,6 +4,8 @@ blank names, and refusals that echoed a key holding a line break on two lines.""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 from cli.main import app
 
@@ -147,3 +149,38 @@ def test_a_refusal_quotes_a_finding_holding_a_line_break(seeded: Fupin) -> None:
         "finding",
         "'f\\u20281' is not a finding of DC-1",
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "said"),
+    [
+        (
+            "household unpair JH-0001 'c-1 ' --reason 调岗",
+            "helper",
+            "'c-1 ' is not paired with JH-0001 (it holds spaces, invisible or full-width "
+            "characters: 'c-1'?)",
+        ),
+        (
+            "household unpair JH-0001 C-1 --reason 调岗",
+            "helper",
+            "'C-1' is not paired with JH-0001 ('c-1'?)",
+        ),
+        (
+            "household complete-measure JH-0001 M-1 --outcome 完成",
+            "measure",
+            "'M-1' is not a measure of JH-0001 ('m-1'?)",
+        ),
+    ],
+)
+def test_a_key_typed_otherwise_than_on_record_is_hinted(
+    seeded: Fupin, line: str, field: str, said: str
+) -> None:
+    # Session 37's tester k (F7): 'c-1 ' was told "is not paired", as if c-1 were not
+    before = seeded.event_count()
+
+    result = seeded.runner.invoke(
+        app, ["--as", "jn-01", *shlex.split(line), *doc("2016-10-01").split()]
+    )
+
+    assert_refused(result, field, said)
+    assert seeded.event_count() == before
