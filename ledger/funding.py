@@ -21,9 +21,16 @@ from ledger.funds import (
     parse_use,
 )
 from ledger.helpers import Helper
-from ledger.household import ACTIVE_STAGES, Household, Stage
+from ledger.household import ACTIVE_STAGES, MAX_MEASURE_BUDGET_FEN, Household, Stage
 from ledger.places import Street
-from ledger.values import CATEGORY_WORDS, named, optional_text, replay_spares, require_text
+from ledger.values import (
+    CATEGORY_WORDS,
+    format_yuan,
+    named,
+    optional_text,
+    replay_spares,
+    require_text,
+)
 
 __all__ = ["FundCommands"]
 
@@ -115,6 +122,8 @@ class FundCommands(LedgerCore):
                 raise RuleError("account", f"{code} pays only for street {account.street}")
             if household is not None:
                 self.check_household_payment(household, payment, prov.effective)
+                if not self.replaying_export:  # an older ledger's payment moves as recorded
+                    check_household_amount(payment.amount_fen)
             elif payment.purpose == "village":
                 self.check_village_payment(payment, prov.effective)
             else:
@@ -253,3 +262,18 @@ class FundCommands(LedgerCore):
 def _named(category: str) -> str:
     """A measure's or a payment's category with its Chinese term (``medical 医疗``)."""
     return named([category], {**CATEGORY_WORDS, **USE_WORDS})
+
+
+def check_household_amount(fen: int) -> None:
+    """A payment to one household's measure is at most the largest budget a measure may have
+    (``MAX_MEASURE_BUDGET_FEN``), as its budget is bounded: an amount typed in fen as yuan was
+    taken, 2,500,000 yuan for a 3,000-yuan measure, and the per-person funding rule then read
+    as kept (since session 37, tester k F18). A payment above its measure's budget but within
+    this stays the accountability report's ``over_budget``."""
+    if fen > MAX_MEASURE_BUDGET_FEN:
+        raise RuleError(
+            "amount",
+            f"{format_yuan(fen)} yuan cannot be one payment to a household's measure: at most "
+            f"{format_yuan(MAX_MEASURE_BUDGET_FEN)} yuan, the largest budget a measure may have "
+            "(is it in fen, or does it have a digit too many?)",
+        )

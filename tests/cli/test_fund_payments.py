@@ -197,3 +197,21 @@ def test_a_correction_says_what_it_voided_and_stands_once_recorded(seeded: Fupin
         f"entry {paid + 1} is a correction 更正 (of entry {paid}), which stands once recorded: "
         f"if entry {paid} was right, record it again, its note saying why",
     )
+
+
+def test_a_household_payment_above_the_largest_budget_a_measure_may_have_is_refused(
+    seeded: Fupin,
+) -> None:
+    # Session 37's tester k (F18): fen typed as yuan, 2,500,000 yuan for a measure, was taken
+    seeded.ok(f"fund allocate city-2016 --amount 3000000 {doc('2016-08-20')}", "qu-01")
+    line = HOUSEHOLD.replace("--amount 100", "--amount {}") + f" {doc('2016-09-01')}"
+
+    refused(
+        seeded,
+        line.format("2500000"),
+        "qu-01",
+        "amount",
+        "2500000.00 yuan cannot be one payment to a household's measure: at most 1000000.00 yuan, "
+        "the largest budget a measure may have (is it in fen, or does it have a digit too many?)",
+    )
+    seeded.ok(line.format("1000000"), "qu-01")  # at the bound: over m-1's budget, reported
