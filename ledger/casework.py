@@ -938,6 +938,14 @@ class CaseworkCommands(LedgerCore):
             "approved": "approve_return",
         }[step]
         if step == "recognised":
+            for option, value in (("disaster", disaster), ("authority", authority)):
+                if not visible(value):  # since session 37, tester j F04: "must not be empty"
+                    said = f"{value!r} shows nothing: " if value else ""
+                    raise InputError(
+                        option,
+                        f"{said}a return is recognised naming {RETURN_OPTIONS[option]}: give "
+                        f"--{option} [六(六)]",
+                    )
             require_text(disaster, "disaster")
             named = require_text(authority, "authority")
             check_recognising_authority(named, self.registered_streets())

@@ -915,8 +915,22 @@ CELL_DATES = (
 _MIDNIGHT = re.compile(r"(\S+) +0?0:00(?::00)?", re.ASCII)
 #: A date followed by a time of day (``2018/12/15 14:30``, ``2018-12-15T08:00:00``).
 _TIMED = re.compile(
-    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?: +|T)(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)", re.ASCII
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}(?: +|T)(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII | re.IGNORECASE,
 )
+#: A date with a time zone and no time (``2016-09-01+08:00``), pasted from another system.
+_ZONED = re.compile(r"\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}(?::?\d{2})?)", re.ASCII | re.IGNORECASE)
+
+
+def _china_day(text: str) -> str:
+    """The day in China of a time with its zone (``2016-09-01T02:00Z``: 2016-09-01; ``…T20:00Z``:
+    2016-09-02), "" if it is no time Python reads."""
+    try:
+        moment = datetime.fromisoformat(text.replace(" ", "T", 1).replace("z", "Z"))
+    except ValueError:
+        return ""
+    return moment.astimezone(CHINA).date().isoformat() if moment.tzinfo else ""
 
 
 def _date_hint(text: str) -> str:
@@ -924,8 +938,19 @@ def _date_hint(text: str) -> str:
     or full-width characters (``typed_hint``, as an amount's or a key's refusal says; since
     session 23 a date's too: ``２０１９-12-30`` was told only the forms read)."""
     timed = _TIMED.fullmatch(text.strip())
+    if timed is not None and timed["zone"]:
+        # since session 37 (tester j F04: a time with its zone had no hint): the day in China,
+        # which a time in another zone near midnight is not the day it names
+        day = _china_day(text.strip())
+        said = f"{timed[1]}{timed['zone']}"
+        return f"; it holds a time ({said}): give the date alone" + (
+            f", the day in China ({day})" if day else ""
+        )
     if timed is not None:
         return f"; it holds a time ({timed[1]}): give the date alone"
+    zoned = _ZONED.fullmatch(text.strip())
+    if zoned is not None:
+        return f"; it holds a time zone ({zoned[1]}): give the date alone"
     month = _MONTH_ALONE.fullmatch(text.strip())
     if month is not None:  # since session 27 (re-tester G: 2016年8月 was told only the forms)
         year, number = month["year"] or month["y"], month["month"] or month["m"]

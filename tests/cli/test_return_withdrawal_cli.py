@@ -110,3 +110,35 @@ def test_a_later_return_step_naming_a_department_is_refused_by_the_cli_and_the_i
     assert "disaster" in imported.output
     assert "leave disaster out of return reviewed" in imported.output  # its column
     assert seeded.event_count() == before
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("given", "field", "said"),
+    [
+        (
+            "--authority 江海区民政局",
+            "disaster",
+            "a return is recognised naming the major natural disaster 重大自然灾害: give "
+            "--disaster [六(六)]",
+        ),
+        (
+            "--disaster 暴雨 --authority ' '",
+            "authority",
+            "' ' shows nothing: a return is recognised naming the department at district level "
+            "or higher 区级以上 that recognised it: give --authority [六(六)]",
+        ),
+    ],
+)
+def test_a_recognition_without_its_disaster_or_department_says_the_rule(
+    seeded: Fupin, given: str, field: str, said: str
+) -> None:
+    # Session 37's tester j (F04): "refused disaster: must not be empty", of an option not given
+    for actor, line in EXIT_AND_RECOGNISE[:-2]:
+        seeded.ok(line, actor=actor)
+    before = seeded.event_count()
+
+    result = seeded(f"household return JH-0001 recognised {given} {doc('2017-06-01')}", "jn-01")
+
+    assert_refused(result, field, said)
+    assert seeded.event_count() == before

@@ -364,3 +364,31 @@ def test_an_amount_typed_finer_than_a_fen_says_how_many_decimals(text: str, deci
     assert refused.value.rule == (
         f"{text!r} has {decimals} decimals, and amounts are to the fen (0.01 yuan): give at most 2"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        (
+            "2016-09-01T10:00+08:00",
+            "it holds a time (10:00+08:00): give the date alone, the day in China (2016-09-01)",
+        ),
+        (
+            "2016-09-01T02:00Z",
+            "it holds a time (02:00Z): give the date alone, the day in China (2016-09-01)",
+        ),
+        (
+            "2016-09-01T20:00Z",
+            "it holds a time (20:00Z): give the date alone, the day in China (2016-09-02)",
+        ),
+        ("2016-09-01+08:00", "it holds a time zone (+08:00): give the date alone"),
+        ("2016-09-01T10:00", "it holds a time (10:00): give the date alone"),
+    ],
+)
+def test_a_date_holding_a_time_or_zone_is_told_so(typed: str, hint: str) -> None:
+    # Session 37's tester j (F04): a time with its zone, pasted from another system, was told
+    # only "is not a date", though near midnight its day in China is not the day it names
+    with pytest.raises(InputError) as refused:
+        parse_date(typed, "effective")
+
+    assert refused.value.rule.endswith(f"; {hint}")
