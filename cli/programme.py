@@ -122,7 +122,9 @@ def set_year(
     if below:
         console.print(
             f"{below} exit(s) of {year} now rest on an income below the corrected threshold: "
-            "fupin report accountability lists them (exit_faults, income-below)"
+            "fupin report accountability lists them (exit_faults, income-below); the next step "
+            "of one under way is refused until it is withdrawn or the year assessed again",
+            soft_wrap=True,
         )
 
 

@@ -2367,13 +2367,15 @@ class Household(LedgerAggregate):
         now = (  # none is not "below" (re-tester r, session 34)
             f"has no assessment in force, and the {year} threshold is"
             if income is None
-            else f"is now assessed at {format_yuan(income)} yuan, below the {year} threshold"
+            # "now" said neither assessed again nor the threshold set again (since session 37,
+            # tester j F05: the year's standards corrected, it read as a new assessment)
+            else f"as assessed, {format_yuan(income)} yuan, is below the {year} threshold"
         )
         raise RuleError(
             "income",
             f"{self.number}'s {year} income {now} {format_yuan(threshold_fen)} yuan: an exit "
-            "rests on the year's latest assessment; withdraw the exit (fupin household "
-            "withdraw-exit) or assess the year again",
+            "rests on the year's latest assessment and its threshold as set; withdraw the exit "
+            f"(fupin household withdraw-exit {self.number} --reason …) or assess the year again",
         )
 
     def check_paid_before_exit(self, effective: date) -> None:

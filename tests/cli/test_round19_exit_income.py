@@ -9,7 +9,13 @@ from tests.cli.conftest import Fupin, assert_refused, doc
 
 STORE_INDEPENDENT = "the exit's own rule: SQLite is enough (tests/conftest.py)"
 
-BELOW = "JH-0001's 2016 income is now assessed at 5000.00 yuan, below the 2016 threshold 8100.00"
+# since session 37 (tester j F05) said as assessed, not "now assessed": the threshold may be
+# what moved; and the withdrawal's command given whole
+BELOW = (
+    "JH-0001's 2016 income as assessed, 5000.00 yuan, is below the 2016 threshold 8100.00 yuan: "
+    "an exit rests on the year's latest assessment and its threshold as set; withdraw the exit "
+    "(fupin household withdraw-exit JH-0001 --reason …) or assess the year again"
+)
 
 
 def assess(fupin: Fupin, income: str, day: str) -> None:

@@ -54,6 +54,10 @@ def test_a_corrected_standard_says_how_many_exits_it_finds_below(seeded: Fupin) 
     assert "1 exit(s) of 2016 now rest on an income below the corrected threshold" in " ".join(
         raised.stdout.split()
     )
+    # and that its next step is refused (since session 37, tester j F05)
+    assert raised.stdout.rstrip().endswith(
+        "the next step of one under way is refused until it is withdrawn or the year assessed again"
+    )
 
 
 def test_an_officer_id_in_another_case_is_refused(seeded: Fupin) -> None:
