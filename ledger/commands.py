@@ -131,7 +131,8 @@ class CommandSpec:
 MOVE_STREET_RULE = (
     "a household's street decides which street office answers for it and its 2:3:5 targets: "
     "a move to another street is not recordable yet; household move is to another village of "
-    "its own street"
+    "its own street. One that moves to another street is closed here as moved away 迁出 (its "
+    "reason naming the street), and identified there under a number of that street"
 )
 
 #: Columns an import row of a command is refused naming the rule, not as an unknown column:

@@ -16,7 +16,8 @@ STORE_INDEPENDENT = "the commands' own rules and messages: SQLite is enough (tes
 RULE = (
     "a household's street decides which street office answers for it and its 2:3:5 targets: "
     "a move to another street is not recordable yet; household move is to another village of "
-    "its own street"
+    "its own street. One that moves to another street is closed here as moved away 迁出 (its "
+    "reason naming the street), and identified there under a number of that street"
 )
 
 
