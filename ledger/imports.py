@@ -315,6 +315,7 @@ def register_at(app: Ledger, version: int) -> ImportLedger | None:
         "voided": {},  # it has no correctable entries (LedgerAggregate)
         "entries": {},
         "entry_dates": {},
+        "corrections": {},
     }
     register = Snapshot(
         originator_id=register_id,
