@@ -90,6 +90,16 @@ RANK_WORDS = {
     "副厅级": "deputy-bureau",
     "正厅级": "bureau",
 }
+#: The short forms officers also write (副科 for 副科级), read as the rank but never listed (since
+#: session 37, tester k F19: refused as if the cadre were below deputy-section).
+RANK_SHORT = {
+    "副科": "deputy-section",
+    "正科": "section",
+    "副处": "deputy-division",
+    "正处": "division",
+    "副厅": "deputy-bureau",
+    "正厅": "bureau",
+}
 
 
 def read_rank(value: str) -> str:
@@ -98,7 +108,7 @@ def read_rank(value: str) -> str:
     lists them (``Deputy-Section``, ``deputy-section 副科级``: since session 28, re-tester O, as
     every coded value, ``ledger.values.named_as``); anything else as typed, for
     ``check_fields``."""
-    rank = named_as(value.strip(), CADRE_RANKS, RANK_WORDS)
+    rank = named_as(value.strip(), CADRE_RANKS, {**RANK_WORDS, **RANK_SHORT})
     return rank if rank in CADRE_RANKS else value
 
 

@@ -87,18 +87,19 @@ class ReferenceCommands(LedgerCore):
         self.execute(lambda: [programme])
 
     def check_opening_day(self, effective: date, first_year: int) -> None:
-        """The programme opens on a day of the ledger (not before ``fupin init`` founded it)
-        and by the end of its first year: nothing corrects its opening, and every entry is
-        judged by it (since session 37, tester k F16: opened on 2006-07-26, typed for 2016,
-        households and 2016 accounts could be dated 2006; on 2026-07-26, every 2016 entry was
-        refused)."""
-        self.check_founded(effective, "the programme's opening")
-        if effective > date(first_year, 12, 31):
+        """The programme opens in its first year, or the year before (a plan announced ahead
+        of it): nothing corrects its opening, and every entry is judged by it (since session
+        37, tester k F16: opened on 2006-07-26, typed for 2016, households and 2016 accounts
+        could be dated 2006; on 2026-07-26, every 2016 entry was refused). Not bound to the
+        ledger's founding: a ledger founded later records the programme's history back to
+        its opening (re-tester r: a ledger founded in 2017, or today, could not open it)."""
+        if effective.year not in (first_year - 1, first_year):
             raise RuleError(
                 "effective",
-                f"the programme's opening is dated {effective}, after its first year "
-                f"{first_year}: it opens by {first_year}-12-31 (each entry of {first_year} "
-                "would come before it); is the year typed wrong?",
+                f"the programme's opening is dated {effective}, not in its first year "
+                f"{first_year} or the year before: it opens between {first_year - 1}-01-01 and "
+                f"{first_year}-12-31 (each entry of {first_year} is judged by it); is the year "
+                "typed wrong?",
             )
 
     def amend_rules(

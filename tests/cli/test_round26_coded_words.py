@@ -230,6 +230,17 @@ def test_a_cadres_rank_is_read_in_chinese(seeded: Fupin, tmp_path: Path) -> None
     ]
 
 
+def test_a_rank_in_its_short_chinese_form_is_read(seeded: Fupin) -> None:
+    # Session 37's tester k (F19): 副科, 正科, 副处 were refused as if below deputy-section
+    for helper, short in (("c-7", "副科"), ("c-8", "正处")):
+        seeded.ok(
+            f"helper add {helper} --kind 干部 --name 王某 --rank {short} {doc('2016-08-20')}", JN
+        )
+
+    ranks = _column(seeded, "SELECT rank FROM pj_helpers WHERE helper IN ('c-7', 'c-8') ORDER BY 1")
+    assert ranks == ["deputy-section", "division"]
+
+
 def test_a_rank_below_deputy_section_is_refused_listing_the_ranks_with_their_terms(
     seeded: Fupin,
 ) -> None:

@@ -46,17 +46,17 @@ def test_a_notice_shorter_than_7_days_is_refused_at_open(fupin: Fupin) -> None:
     [
         (
             "2006-07-26",
-            "the programme's opening is dated 2006-07-26, before the ledger was founded on "
-            "2016-07-26",
+            "the programme's opening is dated 2006-07-26, not in its first year 2016 or the "
+            "year before: it opens between 2015-01-01 and 2016-12-31",
         ),
         (
             "2026-07-26",
-            "the programme's opening is dated 2026-07-26, after its first year 2016: it opens "
-            "by 2016-12-31",
+            "the programme's opening is dated 2026-07-26, not in its first year 2016 or the "
+            "year before: it opens between 2015-01-01 and 2016-12-31",
         ),
     ],
 )
-def test_an_opening_dated_before_the_founding_or_after_its_first_year_is_refused(
+def test_an_opening_dated_outside_its_first_year_or_the_year_before_is_refused(
     fupin: Fupin, day: str, rule: str
 ) -> None:
     # Session 37's tester k (F16): a year typed wrong was taken, and nothing corrects an
@@ -66,6 +66,14 @@ def test_an_opening_dated_before_the_founding_or_after_its_first_year_is_refused
     assert_refused(fupin(f"programme open {doc(day)}", "admin"), "effective", rule)
     assert fupin.event_count() == 1  # the init alone
     fupin.ok(f"programme open {doc('2016-12-31')}", "admin")
+
+
+def test_a_ledger_founded_after_the_opening_opens_the_programme_on_its_day(fupin: Fupin) -> None:
+    # Session 37's re-tester r (F1): founded in 2017 (or today, init's default), the ledger
+    # could open the 2016 programme on no day; it records the programme's history back to it
+    fupin.ok(f"init --admin admin --name 区扶贫办 {doc('2017-03-01')}")
+
+    fupin.ok(f"programme open {doc('2016-07-26')}", "admin")
 
 
 def test_a_notice_shorter_than_7_days_is_refused_at_amend(fupin: Fupin) -> None:
