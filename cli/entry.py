@@ -90,6 +90,8 @@ def run() -> None:
 
     try:
         main.run()
+    except KeyboardInterrupt:  # before the command's own handling was in place (its imports)
+        interrupted_at_start()
     except SystemExit as exc:
         if exc.code not in main.INTERRUPTED:  # done and said, or refused, or failed
             main.ignore_stop_signals()  # a signal now would kill it mid-exit (re-test N)

@@ -815,8 +815,9 @@ def _gb18030_text(name: str, data: bytes) -> str | RowError:
             return RowError(
                 name,
                 "file",
-                f"reads as UTF-8 text ({''.join(chinese[:8])!r}…), not GBK: --encoding gbk would "
-                "record its Chinese as other characters; import it without --encoding",
+                f"reads as UTF-8 text ({''.join(chinese[:8])!r}…), not GBK: --encoding "
+                "gb18030 (or gbk) would record its Chinese as other characters; import it "
+                "without --encoding",
             )
     try:
         return data.decode(GB18030)
@@ -1913,35 +1914,29 @@ def _refuse_named_twice(files: list[Path]) -> None:
 
 
 def _said_once(errors: list[RowError]) -> Iterator[str]:
-    """Each refusal as it is said, but a column the sheet lacks (``NO_COLUMN``), refused in
-    each of a run of rows of one table, said once for the run: ``FILE [走访] rows 2-501 (500
-    rows), 帮扶人编号 helper: is required, and the sheet has no column …`` (since session 37)."""
-    at = 0
-    while at < len(errors):
-        error, end = errors[at], at + 1
+    """Each refusal as it is said, but a column a table lacks (``NO_COLUMN``), refused in each
+    of its rows, said once, where it is first refused: ``FILE [走访] rows 2-501 (500 rows),
+    帮扶人编号 helper: is required, and the sheet has no column …`` (since session 37; its rows
+    gathered across the table's other refusals since re-tester r: it was said again after
+    each)."""
+    lacking: dict[tuple[str, str, str], list[str]] = {}  # (table, column, rule) -> its rows
+    for error in errors:
         found = _ROW_OF.search(error.where)
         if found is not None and error.rule.startswith(_NO_COLUMN_START):
             table = error.where[: found.start()]
-            while end < len(errors) and _same_column_lacking(errors[end], error, table):
-                end += 1
-        if end - at > 1:
-            last = _ROW_OF.search(errors[end - 1].where)
-            assert found is not None
-            assert last is not None
-            where = f"{table} rows {found[1]}-{last[1]} ({end - at} rows)"
-            yield str(RowError(where, error.column, error.rule))
-        else:
+            lacking.setdefault((table, error.column, error.rule), []).append(found[1])
+    for error in errors:
+        found = _ROW_OF.search(error.where)
+        if found is None:
             yield str(error)
-        at = end
-
-
-def _same_column_lacking(error: RowError, first: RowError, table: str) -> bool:
-    found = _ROW_OF.search(error.where)
-    return (
-        found is not None
-        and error.where[: found.start()] == table
-        and (error.column, error.rule) == (first.column, first.rule)
-    )
+            continue
+        key = (error.where[: found.start()], error.column, error.rule)
+        rows = lacking.get(key)
+        if rows is None or len(rows) == 1:
+            yield str(error)
+        elif rows[0] == found[1]:  # said at its first row, for them all
+            where = f"{key[0]} rows {rows[0]}-{rows[-1]} ({len(rows)} rows)"
+            yield str(RowError(where, error.column, error.rule))
 
 
 #: A table's row in a refusal's where (``FILE [走访] row 3``): its number.

@@ -143,7 +143,7 @@ def wan(fen: int) -> str:
     if fen == 0:
         return "0"
     sign = "-" if fen < 0 else ""
-    if abs(fen) >= 950_000:  # 0.95万 and up: one decimal (rounding below makes 1.0)
+    if abs(fen) >= 1_000_000:  # 1万 and up: one decimal
         tenths = (abs(fen) * 10 + 500_000) // 1_000_000
         whole, part = divmod(tenths, 10)
         return f"{sign}{whole}万" if part == 0 else f"{sign}{whole}.{part}万"

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 STORE_INDEPENDENT = "a SQLite store shows the clean-up; PostgreSQL's is tested on its own"
 
 RUN = "import sys; from cli.entry import run; sys.argv[0] = 'fupin'; run()"
@@ -43,12 +45,13 @@ def test_a_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path: Path) -> None
     ), err
 
 
-#: ``fupin log`` with Ctrl-C pressed while ``cli.main`` loads (its first ~0.3 s).
+#: ``fupin log`` with Ctrl-C pressed while ``cli.main`` loads (its first ~0.3 s), or while
+#: ``cli.main.run`` loads ``ledger.core`` (re-tester r, F2).
 INTERRUPTED_LOADING = """
 import builtins, sys
 real = builtins.__import__
 def loading(name, globals=None, locals=None, fromlist=(), level=0):
-    if name == "cli" and fromlist and "main" in fromlist:
+    if (name, (fromlist or ("",))[0]) == WHERE:
         raise KeyboardInterrupt
     return real(name, globals, locals, fromlist, level)
 builtins.__import__ = loading
@@ -58,10 +61,14 @@ run()
 """
 
 
-def test_ctrl_c_while_the_command_loads_says_one_line_not_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [("cli", "main"), ("ledger.core", "SAVES_COMMITTED")])
+def test_ctrl_c_while_the_command_loads_says_one_line_not_a_traceback(
+    tmp_path: Path, where: tuple[str, str]
+) -> None:
     # Session 37's tester k (F13): 9 to 37 lines of Python's traceback, ending KeyboardInterrupt
+    script = f"WHERE = {where!r}\n{INTERRUPTED_LOADING}"
     done = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_LOADING, "--store", str(tmp_path / "l.db"), "log"],
+        [sys.executable, "-c", script, "--store", str(tmp_path / "l.db"), "log"],
         capture_output=True,
         timeout=60,
         check=False,

@@ -234,8 +234,8 @@ def test_a_utf8_file_imported_with_encoding_gbk_is_refused_not_recorded_garbled(
 
     assert refused.exit_code == 2, refused.output
     assert refused.stderr.splitlines()[0] == (
-        f"{path}, file: reads as UTF-8 text ('走访记录入户走访'…), not GBK: --encoding gbk would "
-        "record its Chinese as other characters; import it without --encoding"
+        f"{path}, file: reads as UTF-8 text ('走访记录入户走访'…), not GBK: --encoding gb18030 (or "
+        "gbk) would record its Chinese as other characters; import it without --encoding"
     )
     assert seeded.event_count() == before
     seeded.ok(f"import {path}", "jn-01")

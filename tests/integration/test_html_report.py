@@ -43,10 +43,12 @@ def test_wan_below_ten_thousand_yuan_keeps_two_significant_digits() -> None:
     # 0.1万, 0.1万, and a bar of 133.32 yuan 0万
     ticks = [wan(fen) for fen in (25_000, 50_000, 75_000, 100_000)]
     assert ticks == ["0.025万", "0.05万", "0.075万", "0.1万"]
-    assert (wan(13_332), wan(-3_333), wan(1), wan(949_999), wan(950_000)) == (
+    # re-tester r (F3): 9,500 to 9,999.99 yuan read 1万; they keep two significant digits too
+    assert (wan(13_332), wan(-3_333), wan(1), wan(949_999), wan(950_000), wan(1_040_000)) == (
         "0.013万",
         "-0.0033万",
         "0.000001万",
+        "0.95万",
         "0.95万",
         "1万",
     )
