@@ -667,11 +667,11 @@ def parse_yuan(text: str, field: str = "amount", negative: str = "") -> int:
                 f"{quoted(text)} has {len(fine['decimals'])} decimals, and amounts are to the "
                 "fen (0.01 yuan): give at most 2",
             )
+        hint = _sign_hint(text, negative) or _punctuation_hint(text)
         raise InputError(
             field,
             f"{quoted(text)} is not an amount in yuan with at most 2 decimals "
-            f"(commas only between thousands)"
-            f"{_sign_hint(text, negative) or _amount_hint(text.strip())}",
+            f"(commas only between thousands){hint or _amount_hint(text.strip())}",
         )
     digits = match["yuan"].replace(",", "").lstrip("0")
     # Past 18 digits no amount is in range (and int() of thousands of digits is slow).
@@ -796,6 +796,22 @@ def _as_typed_in(text: str, sign: str) -> str:
             if unicodedata.normalize("NFKC", text[start:end]).upper() == sign.upper():
                 return text[start:end]
     return sign
+
+
+#: Chinese punctuation an amount is typed with by an input method: its comma, enumeration
+#: comma and full stops, as the ASCII an amount is written with.
+_CHINESE_MARKS = str.maketrans({"，": ",", "、": ",", "。": ".", "．": "."})
+
+
+def _punctuation_hint(text: str) -> str:
+    """What a refusal of ``text`` adds if it is an amount typed with Chinese punctuation
+    (``1，000``, ``100。5``): the amount in ASCII (since session 37, tester k F3: it was told
+    only "commas only between thousands", of a comma it did not see as one)."""
+    plain = text.strip().translate(_CHINESE_MARKS)
+    if plain == text.strip() or _MONEY.fullmatch(plain) is None:
+        return ""
+    marks = "".join(sorted({c for c in text if c in "，、。．"}))
+    return f"; it holds Chinese punctuation ({marks}): type it as {plain}"
 
 
 def _amount_hint(text: str) -> str:

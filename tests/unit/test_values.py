@@ -392,3 +392,20 @@ def test_a_date_holding_a_time_or_zone_is_told_so(typed: str, hint: str) -> None
         parse_date(typed, "effective")
 
     assert refused.value.rule.endswith(f"; {hint}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "ascii_form"),
+    [("1，000", "1,000"), ("1，000.50", "1,000.50"), ("100。5", "100.5"), ("1、000", "1,000")],
+)
+def test_an_amount_typed_with_chinese_punctuation_is_told_its_ascii_form(
+    typed: str, ascii_form: str
+) -> None:
+    # Session 37's tester k (F3): told only "commas only between thousands"
+    with pytest.raises(InputError) as refused:
+        parse_yuan(typed, "amount")
+
+    mark = next(c for c in typed if c in "，、。")
+    assert refused.value.rule.endswith(
+        f"; it holds Chinese punctuation ({mark}): type it as {ascii_form}"
+    )
