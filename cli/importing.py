@@ -1107,26 +1107,27 @@ def _column_kind(spec: CommandSpec | None, header: str) -> str:
 _HIDDEN = "is hidden: unhide it to import it, or delete it"
 
 
-def _split_amount(
-    cells: list[Any], headers: list[str], width: int, spec: CommandSpec | None
-) -> tuple[int, list[str]] | None:
-    """An amount a CSV file's thousands comma split across cells (``1,000`` unquoted: ``1`` in
-    the amount's column, ``000`` in the next, the rest of the row shifted), as (its column,
-    its pieces); None if none. The next cell must hold three digits (and perhaps fen) and not
-    be in a column of numbers of its own. Since session 37 (tester l: ``1,000`` was refused
-    on a column with no header, "give the column a header or clear it", which clearing it
-    recorded as 1.00 yuan)."""
-    if spec is None:
-        return None
+def _column_kinds(spec: CommandSpec, headers: list[str]) -> tuple[str | None, ...]:
+    """The kind of the argument each header names in ``spec`` (None: no argument of it), read
+    once a table (or once a command, for a table of rows naming their commands)."""
     kinds = {a.name: a.kind for a in (*PROVENANCE, *spec.args)}
     names = _header_names(spec)
+    return tuple(kinds.get(names.get(h.lower(), "")) if h else None for h in headers)
+
+
+def _split_amount(cells: list[Any], kinds: tuple[str | None, ...]) -> tuple[int, list[str]] | None:
+    """An amount a CSV file's thousands comma split across cells (``1,000`` unquoted: ``1`` in
+    the amount's column, ``000`` in the next, the rest of the row shifted), as (its column,
+    its pieces); None if none. ``kinds``: each column's (``_column_kinds``). The next cell must
+    hold three digits (and perhaps fen) and not be in a column of numbers of its own. Since
+    session 37 (tester l: ``1,000`` was refused on a column with no header, "give the column
+    a header or clear it", which clearing it recorded as 1.00 yuan)."""
 
     def kind(i: int) -> str | None:
-        name = names.get(headers[i].lower()) if i < width and headers[i] else None
-        return None if name is None else kinds.get(name)
+        return kinds[i] if i < len(kinds) else None
 
-    for i, cell in enumerate(cells[:width]):
-        if kind(i) != "yuan" or not isinstance(cell, str) or not _GROUP_LEAD(cell.strip()):
+    for i, cell in enumerate(cells[: len(kinds)]):
+        if kinds[i] != "yuan" or not isinstance(cell, str) or not _GROUP_LEAD(cell.strip()):
             continue
         pieces, at = [cell.strip()], i + 1
         while at < len(cells) and isinstance(cells[at], str) and kind(at) not in ("int", "yuan"):
@@ -1189,6 +1190,7 @@ def _table_rows(
     rows: list[Row] = []
     errors: list[RowError] = []
     clashes: dict[str, list[RowError]] = {}  # by command: its arguments with two columns
+    kinds_of: dict[str, tuple[str | None, ...]] = {}  # by command: its columns' kinds
     reported: set[str] = set()  # headers said to be unknown
     for number, cells in enumerate(table[1:], 2):
         # Formulas a program wrote without their values read as empty: not an empty row.
@@ -1232,7 +1234,9 @@ def _table_rows(
         else:
             row_command = command
         row_spec = spec or _command(row_command)
-        split = _split_amount(cells, headers, width, row_spec)
+        if row_spec is not None and row_spec.name not in kinds_of:
+            kinds_of[row_spec.name] = _column_kinds(row_spec, headers[:width])
+        split = None if row_spec is None else _split_amount(cells, kinds_of[row_spec.name])
         if split is not None:  # the rest of the row is shifted: said alone
             errors.append(RowError(where(number), headers[split[0]], _split_rule(split[1])))
             continue

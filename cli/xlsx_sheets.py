@@ -453,7 +453,7 @@ def _hidden_parts(xml: IO[bytes]) -> _Hidden:
     numeral = ""  # the row's number as a cell's reference ends in it
     formula: tuple[int, int] | None = None  # (row, column) of its formula, if it has one
     volatile: dict[int, dict[int, str]] = {}
-    shared: dict[str, str] = {}  # a shared formula's id (si) -> its text, if it is volatile
+    shared: dict[str, str] = {}  # a shared formula's id (si) -> its text (its first cell's)
     text: list[str] = []  # the formula being read
     parser = expat.ParserCreate()
     inline = _InlineRuns(parser)

@@ -320,7 +320,7 @@ class LedgerAggregate(Aggregate):
                     f"there is no entry {version}: this record's entries run from 1 to "
                     f"{self.version} ({self._history_hint()} lists them)",
                 )
-            voided = getattr(self, "corrections", {}).get(version)
+            voided = self.corrections.get(version)
             if voided is not None:
                 # since session 37 (tester l F3: a correction of the wrong payment was told
                 # only "not a correctable entry here", and no doc said what to do)

@@ -134,8 +134,8 @@ typed fields the verifier needs (seals; officer, signing key, log key and checkp
 and any event the raw check cannot vouch for (a malformed provenance, non-canonical bytes, a
 reserved key, a topic that does not name a ledger event, personal data in clear...), are decoded
 in full by the transcoder, as before, so their problems are reported exactly as before. Every
-event's fields are checked against its class (``ledger.shapes``, since session 37): the class's
-fields and no other, each of its kind (a text, a whole number, a date...), an amount in fen 0 to
+event's fields are checked against its class (``ledger.shapes``, since session 37): each field
+it must hold, each of its kind (a text, a whole number, a date...), an amount in fen 0 to
 ``MAX_FEN``, 1 to 100 members; a value of the right kind altered (4 members to 3, an amount to
 another) is caught by its seal (signed) or by a checkpoint (unsigned), like an altered
 ciphertext. The
@@ -926,9 +926,9 @@ class Verifier:
         # a later mismatch lies after it.
         self._matched: tuple[int, str] = (0, "")
         # Checkpoint files signed by the log key in force whose root the log did not match:
-        # (the problem kept, their size, their name), until one of at least their size
+        # (the problem kept, their size, their log key), until one of at least their size
         # matches (``_split_views``)
-        self._mismatched: list[tuple[Problem | None, int, str, str]] = []  # and their key
+        self._mismatched: list[tuple[Problem | None, int, str]] = []
         #: The largest size of a checkpoint the ledger recorded that matched: said beside
         #: where to look, never narrowing it (``_root_mismatch``; since session 34).
         self._recorded_matched = 0
@@ -2001,12 +2001,15 @@ class Verifier:
     def _moved_to_event(self, problem: Problem | None, position: int) -> None:
         """A problem kept at the last position a recorded checkpoint covers (its size was
         reached first), moved to its own event at ``position``, with that event's store id."""
+        self._restate(problem, position=position, log_id=self.log_id(position))
+
+    def _restate(self, problem: Problem | None, **changes: Any) -> None:
+        """``problem`` (a kept one, as ``_problem`` returned it) with ``changes``, in its place
+        among the report's problems (nothing if it was not kept)."""
         problems = self.report.problems
         for i, kept in enumerate(problems):
             if kept is problem:
-                problems[i] = dataclasses.replace(
-                    kept, position=position, log_id=self.log_id(position)
-                )
+                problems[i] = dataclasses.replace(kept, **changes)
                 return
 
     def _kind(self, topic: Any) -> _Kind:
@@ -3089,7 +3092,7 @@ class Verifier:
                     size - 1, f"checkpoint {name}", self._root_mismatch(size), at_event=False
                 )
                 if self._trusted(checkpoint):
-                    self._mismatched.append((kept, size, name, checkpoint.key_id))
+                    self._mismatched.append((kept, size, checkpoint.key_id))
                     if self._matched[0] == size:  # one of its size matched already
                         self._split_views(size, self._matched[1], checkpoint.key_id)
             elif self._trusted(checkpoint):
@@ -3122,8 +3125,7 @@ class Verifier:
         but of the log key signing two histories, neither extending the other (since session
         37, session 36's tester g F8: the inspector was sent to look for a removed save among
         events the failing checkpoint does not cover)."""
-        problems = self.report.problems
-        for kept, at, _other, signer in self._mismatched:
+        for kept, at, signer in self._mismatched:
             keys = f"the log key {key}" if signer == key else f"the log keys {signer} and {key}"
             reason = (
                 f"the first {at} events do not hash to its root, yet checkpoint {name} (size "
@@ -3132,9 +3134,7 @@ class Verifier:
                 f"view: the log key was misused or leaked); this ledger is the history {name} "
                 "signed"
             )
-            for i, problem in enumerate(problems):
-                if problem is kept:
-                    problems[i] = dataclasses.replace(problem, reason=reason)
+            self._restate(kept, reason=reason)
         self._mismatched = []
 
     def _trusted(self, checkpoint: Checkpoint) -> bool:
